@@ -1,0 +1,39 @@
+package io.dualwrite.changelog;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The durable list of rows whose mirror is missing or in doubt, drained by the reconciler.
+ *
+ * <p>Implementations must be safe for concurrent use, and {@link #claim} must hand an entry to one
+ * claimer at a time, also across processes where the implementation is shared (a database table).
+ */
+public interface ChangeLog {
+
+    /** Records an entry and returns its id. */
+    long record(ChangeRecord record);
+
+    /** Records an entry for a row of the old store whose mirror to the new store failed or was skipped. */
+    default long record(String migration, String table, String key, Operation operation, String reason) {
+        return record(new ChangeRecord(migration, table, key, operation, reason, io.dualwrite.Store.NEW,
+                null, null, Instant.now()));
+    }
+
+    /**
+     * Claims up to {@code limit} entries that are due at {@code now} and not claimed by anyone else. A
+     * claim lasts {@code lease}; an entry neither completed nor rescheduled by then is due again (its
+     * claimer died).
+     */
+    List<ChangeEntry> claim(int limit, Instant now, Duration lease);
+
+    /** Marks an entry done: its row is now identical in both stores (or the mirror it guarded succeeded). */
+    void complete(long id);
+
+    /** Returns a claimed entry to the backlog, due again at {@code dueAt}, counting one more attempt. */
+    void retryLater(long id, Instant dueAt, String error);
+
+    /** The number of entries not yet completed for a migration: the backlog the phase gate checks. */
+    long pendingCount(String migration);
+}

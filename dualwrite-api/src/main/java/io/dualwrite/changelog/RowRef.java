@@ -1,0 +1,18 @@
+package io.dualwrite.changelog;
+
+import java.util.Objects;
+
+/**
+ * One row touched by a write: its table (old-store name), its primary key in the change log's string
+ * form, and what was done to it.
+ *
+ * <p>Keys of one column are the column value as text; composite keys are produced and parsed by the
+ * module that knows the columns (see {@code dualwrite-jdbc}).
+ */
+public record RowRef(String table, String key, Operation operation) {
+    public RowRef {
+        Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(operation, "operation");
+    }
+}

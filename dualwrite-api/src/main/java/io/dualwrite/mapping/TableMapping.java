@@ -1,0 +1,303 @@
+package io.dualwrite.mapping;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How the rows of one old table become rows of the new table: the new table's name, renamed, dropped
+ * and added columns, value transformers and the primary key. One mapping serves statement mirroring,
+ * the reconciler, the backfill and the verifier. Without renames it is the identity.
+ *
+ * <p>Column names are matched case-insensitively (unquoted SQL identifiers); the names given to the
+ * builder are the ones the mapping produces. Immutable and thread-safe.
+ *
+ * <pre>{@code
+ * TableMapping orders = TableMapping.builder("orders")
+ *         .newTable("orders_v2")
+ *         .primaryKey("id")
+ *         .rename("amount", "amount_cents")
+ *         .transform("amount", ValueTransformer.of(v -> ..., v -> ...))
+ *         .drop("legacy_flag")
+ *         .add("currency", "EUR")
+ *         .orderIdColumn("id").merchantIdColumn("merchant_id")
+ *         .build();
+ * }</pre>
+ */
+public final class TableMapping {
+
+    private final String oldTable;
+    private final String newTable;
+    private final List<String> primaryKey;
+    private final Map<String, String> renames;           // lower-case old name -> new name
+    private final Map<String, String> reverseRenames;    // lower-case new name -> old name
+    private final Set<String> dropped;                   // lower-case old names
+    private final Map<String, @Nullable Object> added;   // new name -> default value
+    private final Map<String, ValueTransformer> transformers; // lower-case old name -> transformer
+    private final @Nullable String orderIdColumn;
+    private final @Nullable String merchantIdColumn;
+
+    private TableMapping(Builder builder) {
+        this.oldTable = builder.oldTable;
+        this.newTable = builder.newTable == null ? builder.oldTable : builder.newTable;
+        this.primaryKey = List.copyOf(builder.primaryKey.isEmpty() ? List.of("id") : builder.primaryKey);
+        this.renames = Collections.unmodifiableMap(new LinkedHashMap<>(builder.renames));
+        Map<String, String> reverse = new LinkedHashMap<>();
+        builder.renames.forEach((oldName, newName) -> reverse.put(lower(newName), builder.originalNames.get(oldName)));
+        this.reverseRenames = Collections.unmodifiableMap(reverse);
+        this.dropped = Collections.unmodifiableSet(new LinkedHashSet<>(builder.dropped));
+        this.added = Collections.unmodifiableMap(new LinkedHashMap<>(builder.added));
+        this.transformers = Collections.unmodifiableMap(new LinkedHashMap<>(builder.transformers));
+        this.orderIdColumn = builder.orderIdColumn;
+        this.merchantIdColumn = builder.merchantIdColumn;
+    }
+
+    /** Starts a mapping for an old table. */
+    public static Builder builder(String oldTable) {
+        return new Builder(oldTable);
+    }
+
+    /** The identity mapping of a table whose primary key is {@code id}. */
+    public static TableMapping identity(String table) {
+        return builder(table).build();
+    }
+
+    /** The old table's name. */
+    public String oldTable() {
+        return oldTable;
+    }
+
+    /** The new table's name (the old name unless renamed). */
+    public String newTable() {
+        return newTable;
+    }
+
+    /** The table's name in the given store. */
+    public String table(io.dualwrite.Store store) {
+        return store == io.dualwrite.Store.OLD ? oldTable : newTable;
+    }
+
+    /** The primary-key columns, by their old names (defaults to {@code id}). */
+    public List<String> primaryKey() {
+        return primaryKey;
+    }
+
+    /** The primary-key columns by their new names. */
+    public List<String> newPrimaryKey() {
+        List<String> columns = new ArrayList<>(primaryKey.size());
+        for (String column : primaryKey) {
+            columns.add(newColumn(column).orElseThrow());
+        }
+        return List.copyOf(columns);
+    }
+
+    /** The new name of an old column; empty when the column is dropped. */
+    public Optional<String> newColumn(String oldColumn) {
+        String key = lower(oldColumn);
+        if (dropped.contains(key)) {
+            return Optional.empty();
+        }
+        return Optional.of(renames.getOrDefault(key, oldColumn));
+    }
+
+    /** The old name of a new column; empty when the column is one the mapping adds. */
+    public Optional<String> oldColumn(String newColumn) {
+        String key = lower(newColumn);
+        String renamedFrom = reverseRenames.get(key);
+        if (renamedFrom != null) {
+            return Optional.of(renamedFrom);
+        }
+        for (String addedColumn : added.keySet()) {
+            if (lower(addedColumn).equals(key)) {
+                return Optional.empty();
+            }
+        }
+        if (renames.containsKey(key)) {
+            // the old column of this name was renamed away, so no old column maps here
+            return Optional.empty();
+        }
+        return Optional.of(newColumn);
+    }
+
+    /** The value of an old column as the new store holds it. */
+    public @Nullable Object toNewValue(String oldColumn, @Nullable Object value) {
+        ValueTransformer transformer = transformers.get(lower(oldColumn));
+        return transformer == null ? value : transformer.toNew(value);
+    }
+
+    /** The value of a new column as the old store holds it (by the column's old name). */
+    public @Nullable Object toOldValue(String oldColumn, @Nullable Object value) {
+        ValueTransformer transformer = transformers.get(lower(oldColumn));
+        return transformer == null ? value : transformer.toOld(value);
+    }
+
+    /** Whether a value transformer applies to an old column. */
+    public boolean transforms(String oldColumn) {
+        return transformers.containsKey(lower(oldColumn));
+    }
+
+    /** Columns the new table has and the old one does not, with the value each gets. */
+    public Map<String, @Nullable Object> addedColumns() {
+        return added;
+    }
+
+    /** Old columns that have no counterpart in the new table. */
+    public Set<String> droppedColumns() {
+        return dropped;
+    }
+
+    /**
+     * An old row as the new table holds it: columns renamed, dropped and added, values transformed.
+     * The iteration order of the result follows {@code oldRow}, then the added columns.
+     */
+    public Map<String, @Nullable Object> toNewRow(Map<String, ?> oldRow) {
+        Map<String, @Nullable Object> row = new LinkedHashMap<>();
+        oldRow.forEach((column, value) -> newColumn(column)
+                .ifPresent(newName -> row.put(newName, toNewValue(column, value))));
+        added.forEach(row::putIfAbsent);
+        return row;
+    }
+
+    /** A new row as the old table holds it; added columns are left out, dropped ones are absent. */
+    public Map<String, @Nullable Object> toOldRow(Map<String, ?> newRow) {
+        Map<String, @Nullable Object> row = new LinkedHashMap<>();
+        newRow.forEach((column, value) -> oldColumn(column)
+                .ifPresent(oldName -> row.put(oldName, toOldValue(oldName, value))));
+        return row;
+    }
+
+    /** The old column holding the order id, if the mapping names one. */
+    public Optional<String> orderIdColumn() {
+        return Optional.ofNullable(orderIdColumn);
+    }
+
+    /** The old column holding the merchant id, if the mapping names one. */
+    public Optional<String> merchantIdColumn() {
+        return Optional.ofNullable(merchantIdColumn);
+    }
+
+    /** Whether rows are the same in both stores: same table name, no column or value changes. */
+    public boolean isIdentity() {
+        return oldTable.equalsIgnoreCase(newTable) && renames.isEmpty() && dropped.isEmpty()
+                && added.isEmpty() && transformers.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return "TableMapping[" + oldTable + " -> " + newTable + ", key=" + primaryKey + ", renames=" + renames
+                + ", dropped=" + dropped + ", added=" + added.keySet() + ", transformed=" + transformers.keySet() + "]";
+    }
+
+    private static String lower(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+    private static String requireName(String property, @Nullable String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(property + " must be a non-blank column or table name, but was "
+                    + (value == null ? "null" : "'" + value + "'"));
+        }
+        return value.trim();
+    }
+
+    /** Builds a {@link TableMapping}; each setter checks its input at once. */
+    public static final class Builder {
+        private final String oldTable;
+        private @Nullable String newTable;
+        private final List<String> primaryKey = new ArrayList<>();
+        private final Map<String, String> renames = new LinkedHashMap<>();
+        private final Map<String, String> originalNames = new LinkedHashMap<>();
+        private final Set<String> dropped = new LinkedHashSet<>();
+        private final Map<String, @Nullable Object> added = new LinkedHashMap<>();
+        private final Map<String, ValueTransformer> transformers = new LinkedHashMap<>();
+        private @Nullable String orderIdColumn;
+        private @Nullable String merchantIdColumn;
+
+        private Builder(String oldTable) {
+            this.oldTable = requireName("oldTable", oldTable);
+        }
+
+        /** The new table's name; defaults to the old one. */
+        public Builder newTable(String newTable) {
+            this.newTable = requireName("newTable", newTable);
+            return this;
+        }
+
+        /** The primary-key columns by their old names; defaults to {@code id}. */
+        public Builder primaryKey(String... columns) {
+            if (columns.length == 0) {
+                throw new IllegalArgumentException("primaryKey must name at least one column, but was empty");
+            }
+            primaryKey.clear();
+            for (String column : columns) {
+                primaryKey.add(requireName("primaryKey", column));
+            }
+            return this;
+        }
+
+        /** An old column that the new table holds under another name. */
+        public Builder rename(String oldColumn, String newColumn) {
+            String key = lower(requireName("rename.oldColumn", oldColumn));
+            if (renames.containsKey(key)) {
+                throw new IllegalArgumentException("rename of column '" + oldColumn + "' is set twice");
+            }
+            renames.put(key, requireName("rename.newColumn", newColumn));
+            originalNames.put(key, oldColumn.trim());
+            return this;
+        }
+
+        /** An old column the new table does not have. */
+        public Builder drop(String oldColumn) {
+            dropped.add(lower(requireName("drop", oldColumn)));
+            return this;
+        }
+
+        /** A new column the old table does not have, with the value every mirrored or copied row gets. */
+        public Builder add(String newColumn, @Nullable Object value) {
+            added.put(requireName("add", newColumn), value);
+            return this;
+        }
+
+        /** A transformer for the values of an old column. */
+        public Builder transform(String oldColumn, ValueTransformer transformer) {
+            if (transformer == null) {
+                throw new IllegalArgumentException("transform for column '" + oldColumn + "' must not be null");
+            }
+            transformers.put(lower(requireName("transform", oldColumn)), transformer);
+            return this;
+        }
+
+        /** The old column holding the order id: lets statements without a context pick their switch. */
+        public Builder orderIdColumn(String oldColumn) {
+            this.orderIdColumn = requireName("orderIdColumn", oldColumn);
+            return this;
+        }
+
+        /** The old column holding the merchant id: scopes backfill and verification to one merchant. */
+        public Builder merchantIdColumn(String oldColumn) {
+            this.merchantIdColumn = requireName("merchantIdColumn", oldColumn);
+            return this;
+        }
+
+        /**
+         * The mapping.
+         *
+         * @throws IllegalArgumentException when a primary-key column is dropped
+         */
+        public TableMapping build() {
+            for (String column : primaryKey.isEmpty() ? List.of("id") : primaryKey) {
+                if (dropped.contains(lower(column))) {
+                    throw new IllegalArgumentException("primaryKey column '" + column + "' cannot be dropped");
+                }
+            }
+            return new TableMapping(this);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.dualwrite.mirror;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What an observer learns about one mirror: the task, how it ended, how long it took (from hand-off to
+ * end), and the error when there was one.
+ */
+public record MirrorEvent(MirrorTask task, MirrorOutcome outcome, Duration latency, @Nullable Throwable error) {
+    public MirrorEvent {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(latency, "latency");
+    }
+}

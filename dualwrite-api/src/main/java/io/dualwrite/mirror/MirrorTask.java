@@ -1,0 +1,58 @@
+package io.dualwrite.mirror;
+
+import io.dualwrite.MigrationContext;
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.Store;
+import io.dualwrite.changelog.RowRef;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One unit of mirrored work: what to run against the {@code target} store, the rows it writes (each is
+ * recorded in the change log if the work fails or is skipped), and the key that orders it against other
+ * tasks (tasks with one ordering key run one at a time, in submission order).
+ *
+ * @param migration      the migration (table group) name
+ * @param phase          the phase the write was resolved to
+ * @param target         the store the mirror writes to
+ * @param context        the call's context, for logs and change-log entries
+ * @param rows           the rows the work writes; not empty
+ * @param orderingKey    tasks with equal keys run in submission order
+ * @param work           the write against {@code target}
+ * @param outboxEntryIds in {@link io.dualwrite.changelog.ChangeLogMode#ALWAYS}, the change-log entries
+ *                       recorded with the authoritative write, completed when the work succeeds; empty
+ *                       otherwise
+ */
+public record MirrorTask(
+        String migration,
+        MigrationPhase phase,
+        Store target,
+        @Nullable MigrationContext context,
+        List<RowRef> rows,
+        String orderingKey,
+        MirrorWork work,
+        List<Long> outboxEntryIds) {
+
+    public MirrorTask {
+        Objects.requireNonNull(migration, "migration");
+        Objects.requireNonNull(phase, "phase");
+        Objects.requireNonNull(target, "target");
+        rows = List.copyOf(rows);
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("rows of a mirror task must not be empty");
+        }
+        Objects.requireNonNull(orderingKey, "orderingKey");
+        Objects.requireNonNull(work, "work");
+        outboxEntryIds = List.copyOf(outboxEntryIds);
+    }
+
+    /** A task for one row, ordered by its table and key, with no outbox entries. */
+    public static MirrorTask of(String migration, MigrationPhase phase, @Nullable MigrationContext context,
+                                RowRef row, MirrorWork work) {
+        Store target = phase.mirrorTarget().orElseThrow(
+                () -> new IllegalArgumentException("phase " + phase + " does not mirror writes"));
+        return new MirrorTask(migration, phase, target, context, List.of(row),
+                migration + '/' + row.table() + '/' + row.key(), work, List.of());
+    }
+}

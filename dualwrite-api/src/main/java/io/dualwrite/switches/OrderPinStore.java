@@ -1,0 +1,36 @@
+package io.dualwrite.switches;
+
+import io.dualwrite.MigrationPhase;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Durable record of the phase each order was first written under, so that every later call for the
+ * order takes the same route whatever switch cache the node it lands on holds.
+ *
+ * <p>Implementations are thread-safe, and {@link #pinIfAbsent} is atomic across every instance that
+ * shares the store: two nodes racing to pin one order agree on one phase.
+ */
+public interface OrderPinStore {
+
+    /** The phase an order is pinned to, if it is pinned. */
+    Optional<MigrationPhase> find(String migration, String orderId);
+
+    /**
+     * Pins an order to {@code phase} unless it is pinned already, and returns the phase it is pinned to
+     * afterwards (the existing one when another call won).
+     */
+    MigrationPhase pinIfAbsent(String migration, String orderId, @Nullable String merchantId, MigrationPhase phase);
+
+    /** Operator action: re-pins one order to {@code phase}, pinned before or not. */
+    void repin(String migration, String orderId, MigrationPhase phase);
+
+    /** Operator action: re-pins every pinned order of a merchant; returns how many were re-pinned. */
+    int repinMerchant(String migration, String merchantId, MigrationPhase phase);
+
+    /** Operator action: re-pins every pinned order of a migration; returns how many were re-pinned. */
+    int repinAll(String migration, MigrationPhase phase);
+
+    /** Operator action: removes an order's pin, so that its next write pins it afresh. */
+    void unpin(String migration, String orderId);
+}
