@@ -1,0 +1,22 @@
+package io.dualwrite.switches;
+
+/**
+ * A {@link PhaseGate}'s answer to a proposed phase move: whether it may proceed, and why, in words an
+ * operator reads in a log line or an error response.
+ */
+public record GateVerdict(boolean allowed, String reason) {
+
+    public GateVerdict {
+        Checks.requireText("reason", reason);
+    }
+
+    /** The move may proceed. */
+    public static GateVerdict allow(String reason) {
+        return new GateVerdict(true, reason);
+    }
+
+    /** The move must not proceed unless forced. */
+    public static GateVerdict refuse(String reason) {
+        return new GateVerdict(false, reason);
+    }
+}
