@@ -3,6 +3,9 @@ package io.dualwrite.switches;
 /**
  * A {@link PhaseGate}'s answer to a proposed phase move: whether it may proceed, and why, in words an
  * operator reads in a log line or an error response.
+ *
+ * @param allowed whether the move may proceed without being forced
+ * @param reason why, e.g. "change-log backlog for 'orders' is 12 entries; it must be empty"; never blank
  */
 public record GateVerdict(boolean allowed, String reason) {
 

@@ -114,6 +114,7 @@ public final class SwitchAdmin {
             verdict = decide(migration, "rule " + rule, system, rule.phase(), force);
         }
         store().setRules(migration, copy);
+        log.info("Rules of '{}' replaced: {}", migration, copy);
         return verdict;
     }
 
