@@ -1,0 +1,133 @@
+package io.dualwrite.switches;
+
+import com.github.benmanes.caffeine.cache.CacheLoader;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.dualwrite.MigrationPhase;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link SwitchStore} that answers reads from a Caffeine cache per migration.
+ *
+ * <ul>
+ *   <li>An entry expires {@code refreshInterval} after it was loaded (the hard bound on staleness), and
+ *       is refreshed in the background from half that age on, so most reads never wait for the store.</li>
+ *   <li>The loader never throws: a failed load answers the last settings read successfully for the
+ *       migration, or {@link SwitchSettings#empty()} when there are none (the configured default system
+ *       phase then applies). The failure is logged at WARN at most once per interval per migration.</li>
+ *   <li>Writes go to the backing store, then drop this node's cached entry of the migration.</li>
+ * </ul>
+ */
+final class CachingSwitchStore implements SwitchStore {
+
+    private static final Logger log = LoggerFactory.getLogger(CachingSwitchStore.class);
+
+    private final SwitchStore backing;
+    private final Duration refreshInterval;
+    private final LoadingCache<String, SwitchSettings> cache;
+    private final ConcurrentMap<String, SwitchSettings> lastKnownGood = new ConcurrentHashMap<>();
+    private final RateLimiter warnings;
+
+    CachingSwitchStore(SwitchStore backing, Duration refreshInterval, Ticker ticker, @Nullable Executor executor) {
+        this.backing = Objects.requireNonNull(backing, "backing");
+        this.refreshInterval = Checks.requirePositive("refreshInterval", refreshInterval);
+        this.warnings = new RateLimiter(refreshInterval, ticker);
+        Duration refreshAfter = refreshInterval.dividedBy(2);
+        Caffeine<Object, Object> builder = Caffeine.newBuilder()
+                .ticker(ticker)
+                .expireAfterWrite(refreshInterval);
+        if (!refreshAfter.isZero()) {
+            builder.refreshAfterWrite(refreshAfter);
+        }
+        if (executor != null) {
+            builder.executor(executor);
+        }
+        this.cache = builder.build(new Loader());
+    }
+
+    /** The store this cache reads from and writes to. */
+    SwitchStore backing() {
+        return backing;
+    }
+
+    Duration refreshInterval() {
+        return refreshInterval;
+    }
+
+    @Override
+    public SwitchSettings load(String migration) {
+        return cache.get(migration);
+    }
+
+    @Override
+    public void setSystemPhase(String migration, MigrationPhase phase) {
+        backing.setSystemPhase(migration, phase);
+        cache.invalidate(migration);
+    }
+
+    @Override
+    public void setMerchantPhase(String migration, String merchantId, @Nullable MigrationPhase phase) {
+        backing.setMerchantPhase(migration, merchantId, phase);
+        cache.invalidate(migration);
+    }
+
+    @Override
+    public void setOrderPhase(String migration, String orderId, @Nullable MigrationPhase phase) {
+        backing.setOrderPhase(migration, orderId, phase);
+        cache.invalidate(migration);
+    }
+
+    @Override
+    public void setRules(String migration, List<SwitchRule> rules) {
+        backing.setRules(migration, rules);
+        cache.invalidate(migration);
+    }
+
+    @Override
+    public String toString() {
+        return "CachingSwitchStore[refreshInterval=" + refreshInterval + "] wrapping " + backing;
+    }
+
+    private SwitchSettings read(String migration, @Nullable SwitchSettings fallback) {
+        try {
+            SwitchSettings loaded = backing.load(migration);
+            SwitchSettings settings = loaded == null ? SwitchSettings.empty() : loaded;
+            lastKnownGood.put(migration, settings);
+            return settings;
+        } catch (RuntimeException failure) {
+            SwitchSettings kept = fallback != null ? fallback
+                    : lastKnownGood.getOrDefault(migration, SwitchSettings.empty());
+            if (warnings.tryAcquire(migration)) {
+                // The exception's type and message only: a stack trace at DEBUG, no connection details here.
+                log.warn("Cannot read the switches of migration '{}' ({}); keeping the {} settings until the "
+                                + "store answers again (logged at most once per {})", migration, failure,
+                        kept == SwitchSettings.empty() ? "empty (configured default)" : "last known good",
+                        refreshInterval);
+                log.debug("Switch store read failure for migration '{}'", migration, failure);
+            }
+            return kept;
+        }
+    }
+
+    /** Never throws, so Caffeine neither logs nor drops the entry on a failed load or refresh. */
+    private final class Loader implements CacheLoader<String, SwitchSettings> {
+        @Override
+        public SwitchSettings load(String migration) {
+            return read(migration, null);
+        }
+
+        @Override
+        public SwitchSettings reload(String migration, SwitchSettings oldValue) {
+            return read(migration, oldValue);
+        }
+    }
+}

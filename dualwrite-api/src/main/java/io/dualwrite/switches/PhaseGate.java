@@ -1,0 +1,50 @@
+package io.dualwrite.switches;
+
+import io.dualwrite.MigrationPhase;
+
+/**
+ * Decides whether a forward move past {@link MigrationPhase#DUAL_WRITE} may proceed. {@link SwitchAdmin}
+ * asks it only for gated moves ({@link MigrationPhase#isGatedMoveTo}); rollbacks are never gated. An
+ * operator can force a refused move; the verdict is logged either way.
+ *
+ * <p>Called on the operator's thread; implementations may block (they read the change log and the
+ * verification results) and should answer with a refusal, not an exception, when they cannot tell.
+ */
+@FunctionalInterface
+public interface PhaseGate {
+
+    /** Whether {@code migration} may move from {@code from} to {@code to}, and why. */
+    GateVerdict check(String migration, MigrationPhase from, MigrationPhase to);
+
+    /** A gate that allows every move (for tests, or migrations with nothing to check). */
+    static PhaseGate open() {
+        return (migration, from, to) -> GateVerdict.allow("the phase gate is open: every move is allowed");
+    }
+
+    /**
+     * The standard gate: a gated move is allowed only when the migration's change-log backlog is empty
+     * and the last verification of its tables was clean (never run counts as not clean). A probe that
+     * throws makes it refuse, with the error in the reason.
+     */
+    static PhaseGate standard(BacklogProbe backlog, VerificationProbe verification) {
+        return new StandardPhaseGate(Checks.requireNonNull("backlog", backlog),
+                Checks.requireNonNull("verification", verification));
+    }
+
+    /**
+     * A gate that allows a move only when this gate and {@code other} both allow it (e.g. the standard
+     * gate and a check that the new store's key generators sit past the old maximum). The first
+     * refusal is the verdict.
+     */
+    default PhaseGate and(PhaseGate other) {
+        Checks.requireNonNull("other", other);
+        return (migration, from, to) -> {
+            GateVerdict first = check(migration, from, to);
+            if (!first.allowed()) {
+                return first;
+            }
+            GateVerdict second = other.check(migration, from, to);
+            return second.allowed() ? GateVerdict.allow(first.reason() + "; " + second.reason()) : second;
+        };
+    }
+}

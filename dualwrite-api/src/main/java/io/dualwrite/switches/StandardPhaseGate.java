@@ -1,0 +1,56 @@
+package io.dualwrite.switches;
+
+import io.dualwrite.MigrationPhase;
+
+/** See {@link PhaseGate#standard}. */
+final class StandardPhaseGate implements PhaseGate {
+
+    private final BacklogProbe backlog;
+    private final VerificationProbe verification;
+
+    StandardPhaseGate(BacklogProbe backlog, VerificationProbe verification) {
+        this.backlog = backlog;
+        this.verification = verification;
+    }
+
+    @Override
+    public GateVerdict check(String migration, MigrationPhase from, MigrationPhase to) {
+        if (!from.isGatedMoveTo(to)) {
+            return GateVerdict.allow("moving '" + migration + "' from " + from + " to " + to
+                    + " is not gated (a rollback, or not past DUAL_WRITE)");
+        }
+        long pending;
+        try {
+            pending = backlog.pendingEntries(migration);
+        } catch (RuntimeException failure) {
+            return GateVerdict.refuse("cannot read the change-log backlog of '" + migration + "' (" + failure
+                    + "); it must be known to be empty");
+        }
+        if (pending != 0) {
+            return GateVerdict.refuse("change-log backlog for '" + migration + "' is " + pending
+                    + (pending == 1 ? " entry" : " entries") + "; it must be empty");
+        }
+        VerificationStatus status;
+        try {
+            status = verification.lastVerification(migration);
+        } catch (RuntimeException failure) {
+            return GateVerdict.refuse("cannot read the last verification of '" + migration + "' (" + failure
+                    + "); it must be known to be clean");
+        }
+        if (status == null || status == VerificationStatus.NEVER_RUN) {
+            return GateVerdict.refuse("the tables of '" + migration
+                    + "' have never been verified; the last verification must be clean");
+        }
+        if (status == VerificationStatus.DIRTY) {
+            return GateVerdict.refuse("the last verification of '" + migration
+                    + "' found differences between the stores; it must be clean (repair, then verify again)");
+        }
+        return GateVerdict.allow("change-log backlog for '" + migration
+                + "' is empty and its last verification was clean");
+    }
+
+    @Override
+    public String toString() {
+        return "StandardPhaseGate[backlog=" + backlog + ", verification=" + verification + "]";
+    }
+}

@@ -1,0 +1,219 @@
+package io.dualwrite.switches;
+
+import io.dualwrite.MigrationContext;
+import io.dualwrite.MigrationPhase;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Operator actions on the switches and pins of a {@link Switchboard}, each checked by a
+ * {@link PhaseGate}.
+ *
+ * <p>A move is gated when it goes forward past {@link MigrationPhase#DUAL_WRITE}
+ * ({@link MigrationPhase#isGatedMoveTo}); every other move (rollbacks included) proceeds without asking
+ * the gate. A refused move throws {@link PhaseMoveRefusedException} and changes nothing, unless
+ * {@code force} is set: then the refusal is logged at WARN and the move proceeds. Every verdict is
+ * logged at INFO. "From" is the phase currently in effect, read from the backing store (not the cache):
+ * for the system, the stored or default system phase; for a merchant, its switch, else the rules, else
+ * the system phase; for an order, its switch, else its pin, else its merchant's phase.
+ *
+ * <p>Changes go through the switchboard's cached store, so this node sees them at once and the others
+ * within the refresh interval. Thread-safe; actions are rare and may block on the stores.
+ */
+public final class SwitchAdmin {
+
+    private static final Logger log = LoggerFactory.getLogger(SwitchAdmin.class);
+
+    private final Switchboard switchboard;
+    private final PhaseGate gate;
+
+    private SwitchAdmin(Switchboard switchboard, PhaseGate gate) {
+        this.switchboard = switchboard;
+        this.gate = gate;
+    }
+
+    /** Operator actions on {@code switchboard}'s stores, with gated moves checked by {@code gate}. */
+    public static SwitchAdmin of(Switchboard switchboard, PhaseGate gate) {
+        return new SwitchAdmin(Checks.requireNonNull("switchboard", switchboard), Checks.requireNonNull("gate", gate));
+    }
+
+    /** Moves a migration's system phase; returns the verdict it proceeded under. */
+    public GateVerdict moveSystem(String migration, MigrationPhase to, boolean force) {
+        Checks.requireNonNull("phase", to);
+        MigrationPhase from = switchboard.systemOf(migration, switchboard.freshSettings(migration)).phase();
+        GateVerdict verdict = decide(migration, "system", from, to, force);
+        store().setSystemPhase(migration, to);
+        return verdict;
+    }
+
+    /** Sets a merchant's switch; returns the verdict it proceeded under. */
+    public GateVerdict moveMerchant(String migration, String merchantId, MigrationPhase to, boolean force) {
+        Checks.requireText("merchantId", merchantId);
+        Checks.requireNonNull("phase", to);
+        MigrationPhase from = switchboard.merchantOf(migration, merchantId, switchboard.freshSettings(migration), true)
+                .phase();
+        GateVerdict verdict = decide(migration, "merchant '" + merchantId + "'", from, to, force);
+        store().setMerchantPhase(migration, merchantId, to);
+        return verdict;
+    }
+
+    /** Clears a merchant's switch, so the rules or the system phase apply to it again (a move, gated alike). */
+    public GateVerdict clearMerchant(String migration, String merchantId, boolean force) {
+        Checks.requireText("merchantId", merchantId);
+        SwitchSettings settings = switchboard.freshSettings(migration);
+        MigrationPhase from = switchboard.merchantOf(migration, merchantId, settings, true).phase();
+        MigrationPhase to = switchboard.merchantOf(migration, merchantId, settings, false).phase();
+        GateVerdict verdict = decide(migration, "merchant '" + merchantId + "' (cleared)", from, to, force);
+        store().setMerchantPhase(migration, merchantId, null);
+        return verdict;
+    }
+
+    /** {@link #moveOrder(String, String, String, MigrationPhase, boolean)} for an order whose merchant is unknown. */
+    public GateVerdict moveOrder(String migration, String orderId, MigrationPhase to, boolean force) {
+        return moveOrder(migration, orderId, null, to, force);
+    }
+
+    /**
+     * Sets an order's switch; {@code merchantId}, when given, lets "from" account for the merchant's
+     * switch. Returns the verdict it proceeded under.
+     */
+    public GateVerdict moveOrder(String migration, String orderId, @Nullable String merchantId, MigrationPhase to,
+            boolean force) {
+        Checks.requireNonNull("phase", to);
+        MigrationContext context = orderContext(migration, orderId, merchantId);
+        MigrationPhase from = switchboard.orderOf(context, switchboard.freshSettings(migration), true).phase();
+        GateVerdict verdict = decide(migration, "order '" + orderId + "'", from, to, force);
+        store().setOrderPhase(migration, orderId, to);
+        return verdict;
+    }
+
+    /** Clears an order's switch, so its pin or the lower switches apply again (a move, gated alike). */
+    public GateVerdict clearOrder(String migration, String orderId, @Nullable String merchantId, boolean force) {
+        MigrationContext context = orderContext(migration, orderId, merchantId);
+        SwitchSettings settings = switchboard.freshSettings(migration);
+        MigrationPhase from = switchboard.orderOf(context, settings, true).phase();
+        MigrationPhase to = switchboard.orderOf(context, settings, false).phase();
+        GateVerdict verdict = decide(migration, "order '" + orderId + "' (cleared)", from, to, force);
+        store().setOrderPhase(migration, orderId, null);
+        return verdict;
+    }
+
+    /**
+     * Replaces a migration's rules. A rule moves the merchants or orders it covers from the system phase to
+     * its own, so each rule is checked as that move; the first refusal decides.
+     */
+    public GateVerdict setRules(String migration, List<SwitchRule> rules, boolean force) {
+        List<SwitchRule> copy = List.copyOf(Checks.requireNonNull("rules", rules));
+        MigrationPhase system = switchboard.systemOf(migration, switchboard.freshSettings(migration)).phase();
+        GateVerdict verdict = GateVerdict.allow("no rules");
+        for (SwitchRule rule : copy) {
+            verdict = decide(migration, "rule " + rule, system, rule.phase(), force);
+        }
+        store().setRules(migration, copy);
+        log.info("Rules of '{}' replaced: {}", migration, copy);
+        return verdict;
+    }
+
+    /** Re-pins one order (pinned or not); "from" is its current pin, else its switches. */
+    public GateVerdict repinOrder(String migration, String orderId, MigrationPhase to, boolean force) {
+        Checks.requireNonNull("phase", to);
+        OrderPinStore pins = pins(migration);
+        MigrationContext context = orderContext(migration, orderId, null);
+        MigrationPhase from = switchboard.orderOf(context, switchboard.freshSettings(migration), false).phase();
+        GateVerdict verdict = decide(migration, "pin of order '" + orderId + "'", from, to, force);
+        pins.repin(migration, orderId, to);
+        return verdict;
+    }
+
+    /**
+     * Re-pins every pinned order of a merchant; returns how many. Pins may hold any phase, so a re-pin
+     * past {@link MigrationPhase#DUAL_WRITE} is gated as a move from {@code DUAL_WRITE}.
+     */
+    public int repinMerchant(String migration, String merchantId, MigrationPhase to, boolean force) {
+        Checks.requireText("merchantId", merchantId);
+        Checks.requireNonNull("phase", to);
+        OrderPinStore pins = pins(migration);
+        decide(migration, "pins of merchant '" + merchantId + "'", MigrationPhase.DUAL_WRITE, to, force);
+        return pins.repinMerchant(migration, merchantId, to);
+    }
+
+    /** Re-pins every pinned order of a migration; returns how many. Gated as {@link #repinMerchant}. */
+    public int repinAll(String migration, MigrationPhase to, boolean force) {
+        Checks.requireNonNull("phase", to);
+        OrderPinStore pins = pins(migration);
+        decide(migration, "all pins", MigrationPhase.DUAL_WRITE, to, force);
+        return pins.repinAll(migration, to);
+    }
+
+    /** Removes an order's pin, so that its next write pins it afresh (not gated: the switches below are). */
+    public void unpin(String migration, String orderId) {
+        Checks.requireText("orderId", orderId);
+        pins(migration).unpin(migration, orderId);
+        log.info("Unpinned order '{}' of migration '{}'", orderId, migration);
+    }
+
+    @Override
+    public String toString() {
+        return "SwitchAdmin[gate=" + gate + ", switchboard=" + switchboard + "]";
+    }
+
+    private GateVerdict decide(String migration, String target, MigrationPhase from, MigrationPhase to,
+            boolean force) {
+        if (!from.isGatedMoveTo(to)) {
+            GateVerdict verdict = GateVerdict.allow("not gated: " + (to.ordinal() <= from.ordinal()
+                    ? "a rollback or no change" : "not past DUAL_WRITE"));
+            logVerdict(migration, target, from, to, verdict, false);
+            return verdict;
+        }
+        GateVerdict verdict = ask(() -> gate.check(migration, from, to));
+        if (verdict.allowed()) {
+            logVerdict(migration, target, from, to, verdict, false);
+            return verdict;
+        }
+        if (!force) {
+            logVerdict(migration, target, from, to, verdict, false);
+            throw new PhaseMoveRefusedException(migration, from, to, verdict);
+        }
+        logVerdict(migration, target, from, to, verdict, true);
+        return verdict;
+    }
+
+    private static GateVerdict ask(Supplier<GateVerdict> check) {
+        try {
+            return Objects.requireNonNullElseGet(check.get(), () -> GateVerdict.refuse("the phase gate gave no verdict"));
+        } catch (RuntimeException failure) {
+            return GateVerdict.refuse("the phase gate failed: " + failure);
+        }
+    }
+
+    private static void logVerdict(String migration, String target, MigrationPhase from, MigrationPhase to,
+            GateVerdict verdict, boolean forced) {
+        if (forced) {
+            log.warn("Phase move of '{}' {} from {} to {} FORCED past the gate's refusal: {}", migration, target,
+                    from, to, verdict.reason());
+        } else {
+            log.info("Phase move of '{}' {} from {} to {} {}: {}", migration, target, from, to,
+                    verdict.allowed() ? "allowed" : "refused", verdict.reason());
+        }
+    }
+
+    private MigrationContext orderContext(String migration, String orderId, @Nullable String merchantId) {
+        switchboard.config(migration);
+        return MigrationContext.forMigration(migration).orderId(Checks.requireText("orderId", orderId))
+                .merchantId(merchantId).build();
+    }
+
+    private OrderPinStore pins(String migration) {
+        switchboard.config(migration);
+        return switchboard.orderPinStore().orElseThrow(() -> new IllegalStateException(
+                "no order-pin store is configured; re-pinning needs one (Switchboard.Builder.orderPinStore)"));
+    }
+
+    private SwitchStore store() {
+        return switchboard.switchStore();
+    }
+}

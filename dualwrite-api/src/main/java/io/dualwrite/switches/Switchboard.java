@@ -1,0 +1,396 @@
+package io.dualwrite.switches;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.dualwrite.MigrationContext;
+import io.dualwrite.MigrationPhase;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link PhaseResolver} of an application: resolves each call's phase from the cached switches of
+ * its migration, highest precedence first:
+ *
+ * <ol>
+ *   <li><b>order switch</b> ({@link SwitchSettings#orderPhases()});</li>
+ *   <li><b>order pin</b>, for migrations with pinning on: an existing pin wins; a <em>write</em> with an
+ *       order id and no pin pins the order, with {@link OrderPinStore#pinIfAbsent}, to the phase the
+ *       scopes below give it, and uses the phase the store answers (another writer may have won).
+ *       Reads never create pins;</li>
+ *   <li><b>merchant switch</b>;</li>
+ *   <li><b>rules</b>, the first that applies in list order;</li>
+ *   <li><b>system</b>: the stored system phase, else the migration's configured default.</li>
+ * </ol>
+ *
+ * <p>It never throws because a store cannot be read. The switch store is read through a cache
+ * ({@link SwitchStores#cached}) that keeps the last known good settings. When the pin store cannot be
+ * read, the call falls through to the scopes below the pin (and a write does not pin the order); the
+ * error is logged at WARN at most once per refresh interval per migration. It throws
+ * {@link IllegalArgumentException} for a context whose migration was not configured: that is a bug in
+ * the application, not an outage.
+ *
+ * <p>The resolution path is lock-free and allocation-light; it runs for every write and read. Build one
+ * with {@link #builder()}:
+ *
+ * <pre>{@code
+ * Switchboard switchboard = Switchboard.builder()
+ *         .switchStore(jdbcSwitchStore)            // wrapped in a 1 s cache
+ *         .orderPinStore(jdbcPinStore)
+ *         .migration(MigrationSwitchConfig.builder("orders").pinning(true).build())
+ *         .build();
+ * }</pre>
+ */
+public final class Switchboard implements PhaseResolver {
+
+    private static final Logger log = LoggerFactory.getLogger(Switchboard.class);
+
+    /** One immutable instance per (scope, phase), so resolving allocates no result. */
+    private static final Resolution[][] RESOLUTIONS = new Resolution[SwitchScope.values().length][];
+
+    static {
+        for (SwitchScope scope : SwitchScope.values()) {
+            MigrationPhase[] phases = MigrationPhase.values();
+            RESOLUTIONS[scope.ordinal()] = new Resolution[phases.length];
+            for (MigrationPhase phase : phases) {
+                RESOLUTIONS[scope.ordinal()][phase.ordinal()] = new Resolution(phase, scope);
+            }
+        }
+    }
+
+    private final SwitchStore switchStore;
+    private final @Nullable OrderPinStore pinStore;
+    private final Map<String, MigrationSwitchConfig> migrations;
+    private final Duration refreshInterval;
+    private final RateLimiter pinWarnings;
+
+    private Switchboard(Builder builder, SwitchStore switchStore, Duration refreshInterval) {
+        this.switchStore = switchStore;
+        this.pinStore = builder.pinStore;
+        this.migrations = Map.copyOf(builder.migrations);
+        this.refreshInterval = refreshInterval;
+        this.pinWarnings = new RateLimiter(refreshInterval, builder.ticker);
+    }
+
+    /** Starts building a switchboard. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Resolution resolveWrite(MigrationContext context) {
+        return resolve(context, true);
+    }
+
+    @Override
+    public Resolution resolveRead(MigrationContext context) {
+        return resolve(context, false);
+    }
+
+    /**
+     * The switch store this switchboard reads (the cached one). Writes through it reach the backing
+     * store and are seen on this node at once, on other nodes within the refresh interval.
+     */
+    public SwitchStore switchStore() {
+        return switchStore;
+    }
+
+    /** The order-pin store, if one was configured. */
+    public Optional<OrderPinStore> orderPinStore() {
+        return Optional.ofNullable(pinStore);
+    }
+
+    /** The interval within which a switch flip made on another node is seen here. */
+    public Duration refreshInterval() {
+        return refreshInterval;
+    }
+
+    /** Every configured migration, by name. */
+    public Map<String, MigrationSwitchConfig> migrations() {
+        return migrations;
+    }
+
+    /**
+     * The configuration of a migration.
+     *
+     * @throws IllegalArgumentException when the migration was not configured
+     */
+    public MigrationSwitchConfig config(String migration) {
+        MigrationSwitchConfig config = migrations.get(migration);
+        if (config == null) {
+            throw unknown(migration);
+        }
+        return config;
+    }
+
+    /** The system phase of a migration: the stored one, else the configured default (from the cache). */
+    public MigrationPhase systemPhase(String migration) {
+        MigrationSwitchConfig config = config(migration);
+        return systemOf(switchStore.load(migration), config).phase();
+    }
+
+    /** The phase a merchant's calls without an order switch or pin get: merchant switch, else rules, else system. */
+    public Resolution merchantPhase(String migration, String merchantId) {
+        MigrationSwitchConfig config = config(migration);
+        MigrationContext context = MigrationContext.forMigration(migration)
+                .merchantId(Checks.requireText("merchantId", merchantId)).build();
+        return belowPin(context, switchStore.load(migration), config, null, merchantId);
+    }
+
+    /** The settings straight from the backing store, bypassing the cache (for operator actions). */
+    SwitchSettings freshSettings(String migration) {
+        config(migration);
+        return switchStore instanceof CachingSwitchStore cached ? cached.backing().load(migration)
+                : switchStore.load(migration);
+    }
+
+    /** The system scope's answer under {@code settings}. */
+    Resolution systemOf(String migration, SwitchSettings settings) {
+        return systemOf(settings, config(migration));
+    }
+
+    /** A merchant's phase under {@code settings}: merchant switch (unless skipped), else rules, else system. */
+    Resolution merchantOf(String migration, String merchantId, SwitchSettings settings, boolean merchantSwitch) {
+        MigrationSwitchConfig config = config(migration);
+        Checks.requireText("merchantId", merchantId);
+        MigrationContext context = MigrationContext.forMigration(migration).merchantId(merchantId).build();
+        if (!merchantSwitch) {
+            settings = new SwitchSettings(settings.systemPhase(), Map.of(), Map.of(), settings.rules());
+        }
+        return belowPin(context, settings, config, null, merchantId);
+    }
+
+    /**
+     * An order's phase for a read under {@code settings} (an existing pin counts, none is created), with or
+     * without its order switch. A pin store error propagates: this serves operator actions.
+     */
+    Resolution orderOf(MigrationContext context, SwitchSettings settings, boolean orderSwitch) {
+        MigrationSwitchConfig config = config(context.migration());
+        String orderId = context.orderId().orElseThrow();
+        if (orderSwitch) {
+            MigrationPhase ordered = settings.orderPhases().get(orderId);
+            if (ordered != null) {
+                return of(SwitchScope.ORDER_SWITCH, ordered);
+            }
+        }
+        if (config.pinning() && pinStore != null) {
+            Optional<MigrationPhase> pin = pinStore.find(config.migration(), orderId);
+            if (pin.isPresent()) {
+                return of(SwitchScope.ORDER_PIN, pin.get());
+            }
+        }
+        return belowPin(context, settings, config, orderId, context.merchantId().orElse(null));
+    }
+
+    @Override
+    public String toString() {
+        return "Switchboard[migrations=" + new TreeSet<>(migrations.keySet()) + ", switchStore=" + switchStore
+                + ", pinStore=" + pinStore + "]";
+    }
+
+    private Resolution resolve(MigrationContext context, boolean write) {
+        String migration = context.migration();
+        MigrationSwitchConfig config = migrations.get(migration);
+        if (config == null) {
+            throw unknown(migration);
+        }
+        SwitchSettings settings = switchStore.load(migration);
+        String orderId = context.orderId().orElse(null);
+        String merchantId = context.merchantId().orElse(null);
+        if (orderId != null) {
+            MigrationPhase ordered = settings.orderPhases().get(orderId);
+            if (ordered != null) {
+                return of(SwitchScope.ORDER_SWITCH, ordered);
+            }
+            if (config.pinning() && pinStore != null) {
+                return pinned(context, settings, config, orderId, merchantId, write);
+            }
+        }
+        return belowPin(context, settings, config, orderId, merchantId);
+    }
+
+    private Resolution pinned(MigrationContext context, SwitchSettings settings, MigrationSwitchConfig config,
+            String orderId, @Nullable String merchantId, boolean write) {
+        OrderPinStore pins = pinStore;
+        String migration = config.migration();
+        Optional<MigrationPhase> pin;
+        try {
+            pin = pins.find(migration, orderId);
+        } catch (RuntimeException failure) {
+            warnPinFailure(migration, orderId, failure);
+            return belowPin(context, settings, config, orderId, merchantId);
+        }
+        if (pin.isPresent()) {
+            return of(SwitchScope.ORDER_PIN, pin.get());
+        }
+        Resolution below = belowPin(context, settings, config, orderId, merchantId);
+        if (!write) {
+            return below;
+        }
+        MigrationPhase agreed;
+        try {
+            agreed = pins.pinIfAbsent(migration, orderId, merchantId, below.phase());
+        } catch (RuntimeException failure) {
+            warnPinFailure(migration, orderId, failure);
+            return below;
+        }
+        return agreed == below.phase() ? below : of(SwitchScope.ORDER_PIN, agreed);
+    }
+
+    private static Resolution belowPin(MigrationContext context, SwitchSettings settings,
+            MigrationSwitchConfig config, @Nullable String orderId, @Nullable String merchantId) {
+        if (merchantId != null) {
+            MigrationPhase merchant = settings.merchantPhases().get(merchantId);
+            if (merchant != null) {
+                return of(SwitchScope.MERCHANT_SWITCH, merchant);
+            }
+        }
+        List<SwitchRule> rules = settings.rules();
+        if (!rules.isEmpty() && (merchantId != null || orderId != null)) {
+            for (int i = 0; i < rules.size(); i++) {
+                Optional<MigrationPhase> ruled = rules.get(i).apply(context);
+                if (ruled.isPresent()) {
+                    return of(SwitchScope.RULE, ruled.get());
+                }
+            }
+        }
+        return systemOf(settings, config);
+    }
+
+    private static Resolution systemOf(SwitchSettings settings, MigrationSwitchConfig config) {
+        MigrationPhase stored = settings.systemPhase();
+        return of(SwitchScope.SYSTEM, stored != null ? stored : config.defaultPhase());
+    }
+
+    private static Resolution of(SwitchScope scope, MigrationPhase phase) {
+        return RESOLUTIONS[scope.ordinal()][phase.ordinal()];
+    }
+
+    private void warnPinFailure(String migration, String orderId, RuntimeException failure) {
+        if (pinWarnings.tryAcquire(migration)) {
+            log.warn("Cannot read or write the order pins of migration '{}' (order '{}': {}); calls fall back to "
+                    + "the merchant, rule and system switches, and writes are not pinned (logged at most once per {})",
+                    migration, orderId, failure.toString(), refreshInterval);
+            log.debug("Order pin store failure for migration '{}'", migration, failure);
+        }
+    }
+
+    private IllegalArgumentException unknown(String migration) {
+        return new IllegalArgumentException("migration '" + migration + "' is not configured; configured migrations are "
+                + new TreeSet<>(migrations.keySet()));
+    }
+
+    /**
+     * Builds a {@link Switchboard}. A switch store and at least one migration are required; an order-pin
+     * store is required when any migration has pinning on.
+     */
+    public static final class Builder {
+        private @Nullable SwitchStore switchStore;
+        private boolean alreadyCached;
+        private @Nullable OrderPinStore pinStore;
+        private final Map<String, MigrationSwitchConfig> migrations = new LinkedHashMap<>();
+        private Duration refreshInterval = SwitchStores.DEFAULT_REFRESH_INTERVAL;
+        private Ticker ticker = Ticker.systemTicker();
+
+        private Builder() {
+        }
+
+        /**
+         * The store switches are read from. It is wrapped in a cache with {@link #refreshInterval} unless
+         * it already is one made by {@link SwitchStores#cached}.
+         */
+        public Builder switchStore(SwitchStore store) {
+            this.switchStore = Checks.requireNonNull("switchStore", store);
+            this.alreadyCached = SwitchStores.isCached(store);
+            return this;
+        }
+
+        /**
+         * A store that answers from memory already (a cache of your own, or a static store): used as is,
+         * never wrapped. It must honour {@link PhaseResolver}'s promise of never throwing on a read.
+         */
+        public Builder cachedSwitchStore(SwitchStore store) {
+            this.switchStore = Checks.requireNonNull("switchStore", store);
+            this.alreadyCached = true;
+            return this;
+        }
+
+        /**
+         * How stale a switch read may be, and how often a store error is logged; default
+         * {@link SwitchStores#DEFAULT_REFRESH_INTERVAL}. A store made by {@link SwitchStores#cached} keeps
+         * its own interval.
+         */
+        public Builder refreshInterval(Duration interval) {
+            this.refreshInterval = Checks.requirePositive("refreshInterval", interval);
+            return this;
+        }
+
+        /** The time source of the cache and of log rate limiting; default the system ticker. */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Checks.requireNonNull("ticker", ticker);
+            return this;
+        }
+
+        /** The order-pin store; required when any migration has pinning on. */
+        public Builder orderPinStore(OrderPinStore store) {
+            this.pinStore = Checks.requireNonNull("orderPinStore", store);
+            return this;
+        }
+
+        /**
+         * Adds a migration (table group); each can be in its own phase.
+         *
+         * @throws IllegalArgumentException when a migration of the same name was added already
+         */
+        public Builder migration(MigrationSwitchConfig config) {
+            Checks.requireNonNull("migration", config);
+            if (migrations.putIfAbsent(config.migration(), config) != null) {
+                throw new IllegalArgumentException("migration '" + config.migration()
+                        + "' is configured twice; each migration name must be unique");
+            }
+            return this;
+        }
+
+        /** Adds several migrations; see {@link #migration(MigrationSwitchConfig)}. */
+        public Builder migrations(Collection<MigrationSwitchConfig> configs) {
+            Checks.requireNonNull("migrations", configs).forEach(this::migration);
+            return this;
+        }
+
+        /**
+         * The switchboard.
+         *
+         * @throws IllegalStateException when the switch store or every migration is missing, or a
+         *     migration pins orders and no order-pin store was given
+         */
+        public Switchboard build() {
+            SwitchStore store = switchStore;
+            if (store == null) {
+                throw new IllegalStateException("switchStore is required; use SwitchStores.inMemory() or a JDBC store");
+            }
+            if (migrations.isEmpty()) {
+                throw new IllegalStateException("at least one migration is required; add one with migration(...)");
+            }
+            if (pinStore == null) {
+                List<String> pinning = migrations.values().stream().filter(MigrationSwitchConfig::pinning)
+                        .map(MigrationSwitchConfig::migration).sorted().toList();
+                if (!pinning.isEmpty()) {
+                    throw new IllegalStateException("orderPinStore is required because pinning is on for migrations "
+                            + pinning + "; set one, e.g. OrderPinStores.inMemory(), or turn pinning off");
+                }
+            }
+            if (!alreadyCached) {
+                return new Switchboard(this, new CachingSwitchStore(store, refreshInterval, ticker, null),
+                        refreshInterval);
+            }
+            Duration interval = store instanceof CachingSwitchStore cached ? cached.refreshInterval() : refreshInterval;
+            return new Switchboard(this, store, interval);
+        }
+    }
+}

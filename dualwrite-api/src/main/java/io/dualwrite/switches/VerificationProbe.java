@@ -1,0 +1,14 @@
+package io.dualwrite.switches;
+
+/**
+ * The outcome of the last verification of a migration's tables (supplied by the verification tools).
+ *
+ * <p>Called on the operator's thread for a gated move only; it may block. An exception it throws makes
+ * the gate refuse.
+ */
+@FunctionalInterface
+public interface VerificationProbe {
+
+    /** The last verification's outcome; {@link VerificationStatus#NEVER_RUN} when there was none. */
+    VerificationStatus lastVerification(String migration);
+}
