@@ -20,15 +20,15 @@ final class DualWriterProxy implements InvocationHandler {
     private final Class<?> type;
     private final Object oldImpl;
     private final Object newImpl;
-    private final Map<Method, @Nullable DualWrite> plans;
+    private final Map<Method, Route> routes;
 
     private DualWriterProxy(DualWriter writer, Class<?> type, Object oldImpl, Object newImpl,
-                            Map<Method, @Nullable DualWrite> plans) {
+                            Map<Method, Route> routes) {
         this.writer = writer;
         this.type = type;
         this.oldImpl = oldImpl;
         this.newImpl = newImpl;
-        this.plans = plans;
+        this.routes = routes;
     }
 
     static <I> I create(DualWriter writer, Class<I> type, I oldImpl, I newImpl) {
@@ -38,16 +38,18 @@ final class DualWriterProxy implements InvocationHandler {
         if (!type.isInterface()) {
             throw new IllegalArgumentException("type must be an interface, but was " + type.getName());
         }
-        Map<Method, @Nullable DualWrite> plans = new HashMap<>();
+        Map<Method, Route> routes = new HashMap<>();
         for (Method method : type.getMethods()) {
             if (Modifier.isStatic(method.getModifiers()) || isObjectMethod(method)) {
                 continue;
             }
-            plans.put(method, plan(method));
+            // Made accessible once here, so that interfaces that are not public (in any package) work; the
+            // Method handed to invoke() is an equal copy, so calls go through the one kept in the route.
             method.trySetAccessible();
+            routes.put(method, new Route(method, plan(method)));
         }
         Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                new DualWriterProxy(writer, type, oldImpl, newImpl, plans));
+                new DualWriterProxy(writer, type, oldImpl, newImpl, routes));
         return type.cast(proxy);
     }
 
@@ -87,13 +89,14 @@ final class DualWriterProxy implements InvocationHandler {
                 default -> "DualWriter proxy of " + type.getName() + " over " + oldImpl + " and " + newImpl;
             };
         }
-        if (!plans.containsKey(method)) {
+        Route route = routes.get(method);
+        if (route == null) {
             throw new IllegalStateException("No route for " + method + " on the DualWriter proxy of " + type.getName());
         }
-        DualWrite write = plans.get(method);
+        DualWrite write = route.write();
         MigrationContext context = DualWriter.currentContext();
-        StoreCall<@Nullable Object, Throwable> onOld = () -> call(oldImpl, method, args);
-        StoreCall<@Nullable Object, Throwable> onNew = () -> call(newImpl, method, args);
+        StoreCall<@Nullable Object, Throwable> onOld = () -> call(oldImpl, route.method(), args);
+        StoreCall<@Nullable Object, Throwable> onNew = () -> call(newImpl, route.method(), args);
         if (write == null) {
             return writer.read(context, onOld, onNew);
         }
@@ -122,6 +125,10 @@ final class DualWriterProxy implements InvocationHandler {
         } catch (InvocationTargetException thrown) {
             throw thrown.getCause() == null ? thrown : thrown.getCause();
         }
+    }
+
+    /** How one method is routed: a write with its annotation, or a read ({@code write} null). */
+    private record Route(Method method, @Nullable DualWrite write) {
     }
 
     private static boolean isObjectMethod(Method method) {
