@@ -92,6 +92,79 @@ class DualWriterTest {
     }
 
     @Test
+    void openBreakerLeavesTheResultUnchangedAndOneEntry() {
+        writer(MirrorConfig.from(SYNC).breakerWindowSize(1).breakerWaitInOpenState(Duration.ofMinutes(10)).build());
+        writer.write(CONTEXT, ROW, () -> "old", () -> {
+            throw new IllegalStateException("new store down");
+        });
+        AtomicInteger mirrored = new AtomicInteger();
+        Object result = new Object();
+
+        assertThat(writer.write(CONTEXT, ROW, () -> result, mirrored::incrementAndGet)).isSameAs(result);
+
+        assertThat(mirrored).hasValue(0);
+        assertThat(events).extracting(MirrorEvent::outcome)
+                .containsExactly(MirrorOutcome.FAILED, MirrorOutcome.BREAKER_OPEN);
+        assertThat(changeLog.entries()).extracting(entry -> entry.record().reason())
+                .containsExactly("failed", "breaker-open");
+    }
+
+    @Test
+    void fullBulkheadLeavesTheResultUnchangedAndOneEntry() {
+        writer(MirrorConfig.from(SYNC).timeLimit(Duration.ofMillis(100)).maxConcurrentCalls(1).build());
+        writer.write(CONTEXT, ROW, () -> "old", () -> {
+            awaitIgnoringInterrupts(release);
+            return "new";
+        });
+        AtomicInteger mirrored = new AtomicInteger();
+        Object result = new Object();
+
+        assertThat(writer.write(CONTEXT, ROW, () -> result, mirrored::incrementAndGet)).isSameAs(result);
+
+        assertThat(mirrored).hasValue(0);
+        assertThat(events).extracting(MirrorEvent::outcome)
+                .containsExactly(MirrorOutcome.TIMED_OUT, MirrorOutcome.REJECTED);
+        assertThat(changeLog.entries()).extracting(entry -> entry.record().reason())
+                .containsExactly("timed-out", "rejected");
+    }
+
+    @Test
+    void fullAsyncQueueLeavesTheResultUnchangedAndOneEntry() {
+        writer(MirrorConfig.custom().mode(MirrorMode.ASYNC).lanes(1).queueCapacity(1).timeLimit(Duration.ofSeconds(30))
+                .build());
+        CountDownLatch laneBusy = new CountDownLatch(1);
+        writer.write(CONTEXT, ROW, () -> "old", () -> {
+            laneBusy.countDown();
+            awaitIgnoringInterrupts(release);
+            return "new";
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> laneBusy.getCount() == 0);
+        writer.write(CONTEXT, ROW, () -> "old", () -> "new");
+        Object result = new Object();
+
+        assertThat(writer.write(CONTEXT, ROW, () -> result, () -> "new")).isSameAs(result);
+
+        assertThat(events).extracting(MirrorEvent::outcome).containsExactly(MirrorOutcome.REJECTED);
+        assertThat(changeLog.entries()).singleElement()
+                .satisfies(entry -> assertThat(entry.record().reason()).isEqualTo("rejected"));
+    }
+
+    private static void awaitIgnoringInterrupts(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException ignored) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void authoritativeExceptionPropagatesUnchangedAndNothingIsMirrored() {
         writer(SYNC);
         IOException failure = new IOException("old store down");
