@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Lets one log line per key through per interval and counts the ones it holds back, so that a failure
@@ -15,10 +16,17 @@ final class LogThrottle {
     static final long SUPPRESS = -1;
 
     private final long intervalNanos;
+    private final LongSupplier ticker;
     private final ConcurrentMap<String, Window> windows = new ConcurrentHashMap<>();
 
     LogThrottle(Duration interval) {
+        this(interval, System::nanoTime);
+    }
+
+    /** With a ticker in nanoseconds (tests pass a fake one). */
+    LogThrottle(Duration interval, LongSupplier ticker) {
         this.intervalNanos = interval.toNanos();
+        this.ticker = ticker;
     }
 
     /**
@@ -26,11 +34,11 @@ final class LogThrottle {
      * lines suppressed for the key since the last one logged.
      */
     long tryAcquire(String key) {
-        Window window = windows.computeIfAbsent(key, k -> new Window(System.nanoTime()));
+        Window window = windows.computeIfAbsent(key, k -> new Window(ticker.getAsLong()));
         if (intervalNanos == 0) {
             return window.suppressed.getAndSet(0);
         }
-        long now = System.nanoTime();
+        long now = ticker.getAsLong();
         long next = window.nextAllowed.get();
         if (now - next >= 0 && window.nextAllowed.compareAndSet(next, now + intervalNanos)) {
             return window.suppressed.getAndSet(0);

@@ -54,14 +54,16 @@ final class MirrorRecorder {
                 recordFailure(task, outcome, error);
                 warn(task, outcome, error);
             }
-        } catch (RuntimeException | LinkageError unexpected) {
+        } catch (Throwable unexpected) {
+            rethrowIfFatal(unexpected);
             logThrottled("recorder|" + task.migration(), () -> log.error(
                     "Mirror executor {} could not record the outcome {} of a mirror for migration {}",
                     name, outcome, task.migration(), unexpected));
         }
         try {
             observer.onMirror(new MirrorEvent(task, outcome, latency, error));
-        } catch (RuntimeException | LinkageError broken) {
+        } catch (Throwable broken) {
+            rethrowIfFatal(broken);
             logThrottled("observer|" + task.migration(), () -> log.warn(
                     "Mirror observer threw for migration {}; ignored", task.migration(), broken));
         }
@@ -87,7 +89,8 @@ final class MirrorRecorder {
     private void safely(MirrorTask task, String action, Runnable step) {
         try {
             step.run();
-        } catch (RuntimeException | LinkageError failed) {
+        } catch (Throwable failed) {
+            rethrowIfFatal(failed);
             logThrottled("changelog|" + task.migration(), () -> log.error(
                     "Change log refused to {} for migration {} (mirror executor {}); the row may need a manual "
                             + "verification run", action, task.migration(), name, failed));
@@ -135,6 +138,16 @@ final class MirrorRecorder {
     private void logThrottled(String key, Runnable line) {
         if (throttle.tryAcquire(key) != LogThrottle.SUPPRESS) {
             line.run();
+        }
+    }
+
+    /**
+     * Lets only errors the JVM cannot go on from escape: whatever a user callback, the change log or the
+     * work throws otherwise (assertion errors included) must not reach the caller of the write.
+     */
+    static void rethrowIfFatal(Throwable thrown) {
+        if (thrown instanceof VirtualMachineError fatal) {
+            throw fatal;
         }
     }
 

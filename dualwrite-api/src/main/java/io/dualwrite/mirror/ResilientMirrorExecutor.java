@@ -83,7 +83,8 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
             } else if (!lanes.offer(task, submitted)) {
                 recorder.finish(task, MirrorOutcome.REJECTED, null, submitted);
             }
-        } catch (RuntimeException | LinkageError unexpected) {
+        } catch (Throwable unexpected) {
+            MirrorRecorder.rethrowIfFatal(unexpected);
             log.error("Mirror executor {} failed to handle a task for migration {}; ignored", name,
                     task.migration(), unexpected);
         }
@@ -125,7 +126,8 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
         Result result;
         try {
             result = attempt(task);
-        } catch (RuntimeException | LinkageError unexpected) {
+        } catch (Throwable unexpected) {
+            MirrorRecorder.rethrowIfFatal(unexpected);
             result = new Result(MirrorOutcome.FAILED, unexpected);
         }
         recorder.finish(task, result.outcome, result.error, submitted);

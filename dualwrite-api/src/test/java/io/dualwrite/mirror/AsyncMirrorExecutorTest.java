@@ -146,7 +146,8 @@ class AsyncMirrorExecutorTest {
 
     @Test
     void closeRecordsQueuedTasksAsShutDown() {
-        executor(MirrorConfig.custom().lanes(1).timeLimit(Duration.ofMillis(300)));
+        // The lane hangs (until its 2 s limit) while three tasks wait behind it; close() drains them.
+        executor(MirrorConfig.custom().lanes(1).timeLimit(Duration.ofSeconds(2)));
         CountDownLatch hanging = new CountDownLatch(1);
         AtomicInteger ran = new AtomicInteger();
         executor.submit(task("o-0", Tasks.stubborn(hanging, release, new CountDownLatch(1))));
@@ -165,7 +166,7 @@ class AsyncMirrorExecutorTest {
 
     @Test
     void crashBeforeTheMirrorRunsLeavesTheOutboxEntry() {
-        executor(MirrorConfig.custom().lanes(1).timeLimit(Duration.ofMillis(300)));
+        executor(MirrorConfig.custom().lanes(1).timeLimit(Duration.ofSeconds(2)));
         CountDownLatch hanging = new CountDownLatch(1);
         executor.submit(task("o-0", Tasks.stubborn(hanging, release, new CountDownLatch(1))));
         await().atMost(Duration.ofSeconds(10)).until(() -> hanging.getCount() == 0);
