@@ -323,7 +323,7 @@ class DualWriterTest {
 
     @Test
     void asyncWriteReturnsBeforeTheMirrorRuns() {
-        writer(MirrorConfig.custom().mode(MirrorMode.ASYNC).build());
+        writer(MirrorConfig.custom().mode(MirrorMode.ASYNC).timeLimit(Duration.ofSeconds(30)).build());
         CountDownLatch mirrorStarted = new CountDownLatch(1);
 
         Object returned = writer.write(CONTEXT, ROW, () -> "old", () -> {
