@@ -1,0 +1,118 @@
+package io.dualwrite.changelog;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link ChangeLog} held in this JVM's memory: for tests, examples, and stores whose migration accepts
+ * losing the backlog on a restart. Create it with {@link ChangeLogs#inMemory()}.
+ *
+ * <p>Thread-safe (one lock; every operation is short). {@link #claim} honours each entry's due time and
+ * lease: an entry is handed to one claimer at a time, and becomes claimable again once its lease expires
+ * without a {@link #complete} or {@link #retryLater}. Memory is <em>not</em> bounded: every entry stays
+ * until it is completed, so a store that is down for long grows the backlog without limit; use a durable,
+ * table-backed change log in production.
+ */
+public final class InMemoryChangeLog implements ChangeLog {
+
+    private final Map<Long, Slot> entries = new LinkedHashMap<>();
+    private long nextId = 1;
+
+    InMemoryChangeLog() {
+    }
+
+    @Override
+    public synchronized long record(ChangeRecord record) {
+        Objects.requireNonNull(record, "record");
+        long id = nextId++;
+        entries.put(id, new Slot(id, record, Instant.now()));
+        return id;
+    }
+
+    @Override
+    public synchronized List<ChangeEntry> claim(int limit, Instant now, Duration lease) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, but was " + limit);
+        }
+        if (lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("lease must be positive, but was " + lease);
+        }
+        List<ChangeEntry> claimed = new ArrayList<>();
+        for (Slot slot : entries.values()) {
+            if (claimed.size() == limit) {
+                break;
+            }
+            boolean due = !slot.record.dueAt().isAfter(now);
+            boolean free = slot.leaseUntil == null || !slot.leaseUntil.isAfter(now);
+            if (due && free) {
+                slot.leaseUntil = now.plus(lease);
+                claimed.add(slot.toEntry());
+            }
+        }
+        return List.copyOf(claimed);
+    }
+
+    /** Removes the entry; unknown ids (already completed) are ignored. */
+    @Override
+    public synchronized void complete(long id) {
+        entries.remove(id);
+    }
+
+    /** Reschedules the entry and counts an attempt; unknown ids (already completed) are ignored. */
+    @Override
+    public synchronized void retryLater(long id, Instant dueAt, String error) {
+        Objects.requireNonNull(dueAt, "dueAt");
+        Slot slot = entries.get(id);
+        if (slot != null) {
+            slot.record = slot.record.withDueAt(dueAt);
+            slot.attempts++;
+            slot.lastError = error;
+            slot.leaseUntil = null;
+        }
+    }
+
+    @Override
+    public synchronized long pendingCount(String migration) {
+        return entries.values().stream().filter(slot -> slot.record.migration().equals(migration)).count();
+    }
+
+    /** Every entry not yet completed, in the order they were recorded, claimed or not. */
+    public synchronized List<ChangeEntry> entries() {
+        return entries.values().stream().map(Slot::toEntry).toList();
+    }
+
+    /** The number of entries not yet completed, across migrations. */
+    public synchronized int size() {
+        return entries.size();
+    }
+
+    @Override
+    public synchronized String toString() {
+        return "InMemoryChangeLog[" + entries.size() + " entries]";
+    }
+
+    private static final class Slot {
+        final long id;
+        final Instant createdAt;
+        ChangeRecord record;
+        int attempts;
+        @Nullable String lastError;
+        @Nullable Instant leaseUntil;
+
+        Slot(long id, ChangeRecord record, Instant createdAt) {
+            this.id = id;
+            this.record = record;
+            this.createdAt = createdAt;
+        }
+
+        ChangeEntry toEntry() {
+            return new ChangeEntry(id, record, attempts, createdAt, lastError);
+        }
+    }
+}

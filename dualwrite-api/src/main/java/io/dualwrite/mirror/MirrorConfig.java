@@ -1,0 +1,300 @@
+package io.dualwrite.mirror;
+
+import io.dualwrite.changelog.ChangeLogMode;
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How mirrors to one other store run: sync or async, the time limit, the circuit breaker, the bulkhead,
+ * the async queue, the change-log mode and the rate of WARN lines. Immutable; built with
+ * {@link #custom()}, {@link #from(MirrorConfig)} or {@link #ofDefaults()}. Every setter checks its value at
+ * once and names the property, the bad value and what is allowed.
+ */
+public final class MirrorConfig {
+
+    /** Async by default: the caller never waits for the other store. */
+    public static final MirrorMode DEFAULT_MODE = MirrorMode.ASYNC;
+    /** The longest a mirror may take before it is abandoned. */
+    public static final Duration DEFAULT_TIME_LIMIT = Duration.ofSeconds(1);
+    /** Calls in the circuit breaker's count-based sliding window. */
+    public static final int DEFAULT_BREAKER_WINDOW_SIZE = 20;
+    /** Failure rate (percent) at or above which the breaker opens. */
+    public static final int DEFAULT_BREAKER_FAILURE_RATE_THRESHOLD = 50;
+    /** How long the breaker stays open before it lets trial calls through. */
+    public static final Duration DEFAULT_BREAKER_WAIT_IN_OPEN_STATE = Duration.ofSeconds(30);
+    /** Trial calls let through while the breaker is half-open. */
+    public static final int DEFAULT_BREAKER_HALF_OPEN_CALLS = 5;
+    /** Mirror calls in flight on the other store at once, abandoned ones included. */
+    public static final int DEFAULT_MAX_CONCURRENT_CALLS = 32;
+    /** Async tasks waiting to run, across all lanes. */
+    public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
+    /** Async lanes (one thread each); tasks with one ordering key share a lane. */
+    public static final int DEFAULT_LANES = 4;
+    /** Change-log entries only for mirrors that failed or were skipped. */
+    public static final ChangeLogMode DEFAULT_CHANGE_LOG_MODE = ChangeLogMode.ON_FAILURE;
+    /** At most one WARN line per migration and outcome in this interval; the rest are counted. */
+    public static final Duration DEFAULT_WARN_INTERVAL = Duration.ofSeconds(10);
+
+    private static final MirrorConfig DEFAULTS = new Builder().build();
+
+    private final MirrorMode mode;
+    private final Duration timeLimit;
+    private final int breakerWindowSize;
+    private final int breakerFailureRateThreshold;
+    private final int breakerMinimumCalls;
+    private final @Nullable Integer explicitMinimumCalls;
+    private final Duration breakerWaitInOpenState;
+    private final int breakerHalfOpenCalls;
+    private final int maxConcurrentCalls;
+    private final int queueCapacity;
+    private final int lanes;
+    private final ChangeLogMode changeLogMode;
+    private final Duration warnInterval;
+
+    private MirrorConfig(Builder b, int breakerMinimumCalls) {
+        this.mode = b.mode;
+        this.timeLimit = b.timeLimit;
+        this.breakerWindowSize = b.breakerWindowSize;
+        this.breakerFailureRateThreshold = b.breakerFailureRateThreshold;
+        this.breakerMinimumCalls = breakerMinimumCalls;
+        this.explicitMinimumCalls = b.breakerMinimumCalls;
+        this.breakerWaitInOpenState = b.breakerWaitInOpenState;
+        this.breakerHalfOpenCalls = b.breakerHalfOpenCalls;
+        this.maxConcurrentCalls = b.maxConcurrentCalls;
+        this.queueCapacity = b.queueCapacity;
+        this.lanes = b.lanes;
+        this.changeLogMode = b.changeLogMode;
+        this.warnInterval = b.warnInterval;
+    }
+
+    /** The defaults ({@code DEFAULT_*}). */
+    public static MirrorConfig ofDefaults() {
+        return DEFAULTS;
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder custom() {
+        return new Builder();
+    }
+
+    /** A builder starting from {@code base}'s values. */
+    public static Builder from(MirrorConfig base) {
+        return new Builder(base);
+    }
+
+    /** Sync or async. */
+    public MirrorMode mode() {
+        return mode;
+    }
+
+    /** The longest the waiting side waits for a mirror before abandoning it. */
+    public Duration timeLimit() {
+        return timeLimit;
+    }
+
+    /** Calls in the breaker's count-based sliding window. */
+    public int breakerWindowSize() {
+        return breakerWindowSize;
+    }
+
+    /** Failure rate (percent, 1–100) at or above which the breaker opens. */
+    public int breakerFailureRateThreshold() {
+        return breakerFailureRateThreshold;
+    }
+
+    /** Calls the breaker needs to have seen before it can open; by default the window size. */
+    public int breakerMinimumCalls() {
+        return breakerMinimumCalls;
+    }
+
+    /** How long the breaker stays open. */
+    public Duration breakerWaitInOpenState() {
+        return breakerWaitInOpenState;
+    }
+
+    /** Trial calls while half-open. */
+    public int breakerHalfOpenCalls() {
+        return breakerHalfOpenCalls;
+    }
+
+    /** Mirror calls in flight on the other store at once, abandoned ones included; also the mirror thread count. */
+    public int maxConcurrentCalls() {
+        return maxConcurrentCalls;
+    }
+
+    /** Async tasks waiting to run, across all lanes; one more is rejected. */
+    public int queueCapacity() {
+        return queueCapacity;
+    }
+
+    /** Async lanes (threads). */
+    public int lanes() {
+        return lanes;
+    }
+
+    /** When the change log gets an entry. */
+    public ChangeLogMode changeLogMode() {
+        return changeLogMode;
+    }
+
+    /** At most one WARN line per migration and outcome in this interval; {@link Duration#ZERO} logs every one. */
+    public Duration warnInterval() {
+        return warnInterval;
+    }
+
+    @Override
+    public String toString() {
+        return "MirrorConfig[mode=" + mode + ", timeLimit=" + timeLimit + ", breakerWindowSize=" + breakerWindowSize
+                + ", breakerFailureRateThreshold=" + breakerFailureRateThreshold + ", breakerMinimumCalls="
+                + breakerMinimumCalls + ", breakerWaitInOpenState=" + breakerWaitInOpenState
+                + ", breakerHalfOpenCalls=" + breakerHalfOpenCalls + ", maxConcurrentCalls=" + maxConcurrentCalls
+                + ", queueCapacity=" + queueCapacity + ", lanes=" + lanes + ", changeLogMode=" + changeLogMode
+                + ", warnInterval=" + warnInterval + "]";
+    }
+
+    /** Builds a {@link MirrorConfig}; each setter validates its value at once. */
+    public static final class Builder {
+        private MirrorMode mode = DEFAULT_MODE;
+        private Duration timeLimit = DEFAULT_TIME_LIMIT;
+        private int breakerWindowSize = DEFAULT_BREAKER_WINDOW_SIZE;
+        private int breakerFailureRateThreshold = DEFAULT_BREAKER_FAILURE_RATE_THRESHOLD;
+        private @Nullable Integer breakerMinimumCalls;
+        private Duration breakerWaitInOpenState = DEFAULT_BREAKER_WAIT_IN_OPEN_STATE;
+        private int breakerHalfOpenCalls = DEFAULT_BREAKER_HALF_OPEN_CALLS;
+        private int maxConcurrentCalls = DEFAULT_MAX_CONCURRENT_CALLS;
+        private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+        private int lanes = DEFAULT_LANES;
+        private ChangeLogMode changeLogMode = DEFAULT_CHANGE_LOG_MODE;
+        private Duration warnInterval = DEFAULT_WARN_INTERVAL;
+
+        private Builder() {
+        }
+
+        private Builder(MirrorConfig base) {
+            mode = base.mode;
+            timeLimit = base.timeLimit;
+            breakerWindowSize = base.breakerWindowSize;
+            breakerFailureRateThreshold = base.breakerFailureRateThreshold;
+            breakerMinimumCalls = base.explicitMinimumCalls;
+            breakerWaitInOpenState = base.breakerWaitInOpenState;
+            breakerHalfOpenCalls = base.breakerHalfOpenCalls;
+            maxConcurrentCalls = base.maxConcurrentCalls;
+            queueCapacity = base.queueCapacity;
+            lanes = base.lanes;
+            changeLogMode = base.changeLogMode;
+            warnInterval = base.warnInterval;
+        }
+
+        /** Sync or async; default {@link #DEFAULT_MODE}. */
+        public Builder mode(MirrorMode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** The time limit of one mirror; positive, at most one hour; default 1 s. */
+        public Builder timeLimit(Duration timeLimit) {
+            this.timeLimit = positive("timeLimit", timeLimit, Duration.ofHours(1));
+            return this;
+        }
+
+        /** Calls in the breaker's sliding window; 1–10 000; default 20. */
+        public Builder breakerWindowSize(int size) {
+            this.breakerWindowSize = inRange("breakerWindowSize", size, 1, 10_000);
+            return this;
+        }
+
+        /** Failure rate (percent) at or above which the breaker opens; 1–100; default 50. */
+        public Builder breakerFailureRateThreshold(int percent) {
+            this.breakerFailureRateThreshold = inRange("breakerFailureRateThreshold", percent, 1, 100);
+            return this;
+        }
+
+        /**
+         * Calls the breaker must have seen before it can open; at least 1 and at most the window size
+         * (checked at {@link #build()}); default the window size.
+         */
+        public Builder breakerMinimumCalls(int calls) {
+            this.breakerMinimumCalls = inRange("breakerMinimumCalls", calls, 1, 10_000);
+            return this;
+        }
+
+        /** How long the breaker stays open; positive, at most one day; default 30 s. */
+        public Builder breakerWaitInOpenState(Duration wait) {
+            this.breakerWaitInOpenState = positive("breakerWaitInOpenState", wait, Duration.ofDays(1));
+            return this;
+        }
+
+        /** Trial calls while half-open; 1–10 000; default 5. */
+        public Builder breakerHalfOpenCalls(int calls) {
+            this.breakerHalfOpenCalls = inRange("breakerHalfOpenCalls", calls, 1, 10_000);
+            return this;
+        }
+
+        /** Mirror calls in flight at once (and mirror threads); 1–10 000; default 32. */
+        public Builder maxConcurrentCalls(int calls) {
+            this.maxConcurrentCalls = inRange("maxConcurrentCalls", calls, 1, 10_000);
+            return this;
+        }
+
+        /** Async tasks waiting to run, across all lanes; 1–10 000 000; default 10 000. */
+        public Builder queueCapacity(int capacity) {
+            this.queueCapacity = inRange("queueCapacity", capacity, 1, 10_000_000);
+            return this;
+        }
+
+        /** Async lanes (threads); 1–1 024; default 4. */
+        public Builder lanes(int lanes) {
+            this.lanes = inRange("lanes", lanes, 1, 1_024);
+            return this;
+        }
+
+        /** When the change log gets an entry; default {@link ChangeLogMode#ON_FAILURE}. */
+        public Builder changeLogMode(ChangeLogMode changeLogMode) {
+            this.changeLogMode = Objects.requireNonNull(changeLogMode, "changeLogMode");
+            return this;
+        }
+
+        /** At most one WARN line per migration and outcome per interval; zero or positive; default 10 s. */
+        public Builder warnInterval(Duration interval) {
+            Objects.requireNonNull(interval, "warnInterval");
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException(
+                        "warnInterval must be zero or positive, but was " + interval);
+            }
+            this.warnInterval = interval;
+            return this;
+        }
+
+        /**
+         * The configuration.
+         *
+         * @throws IllegalArgumentException when {@code breakerMinimumCalls} exceeds {@code breakerWindowSize}
+         */
+        public MirrorConfig build() {
+            int minimum = breakerMinimumCalls == null ? breakerWindowSize : breakerMinimumCalls;
+            if (minimum > breakerWindowSize) {
+                throw new IllegalArgumentException("breakerMinimumCalls must be between 1 and breakerWindowSize ("
+                        + breakerWindowSize + "), but was " + minimum);
+            }
+            return new MirrorConfig(this, minimum);
+        }
+
+        private static int inRange(String property, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(property + " must be between " + min + " and " + max
+                        + " (inclusive), but was " + value);
+            }
+            return value;
+        }
+
+        private static Duration positive(String property, @Nullable Duration value, Duration max) {
+            Objects.requireNonNull(value, property);
+            if (value.isNegative() || value.isZero() || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException(property + " must be positive and at most " + max
+                        + ", but was " + value);
+            }
+            return value;
+        }
+    }
+}

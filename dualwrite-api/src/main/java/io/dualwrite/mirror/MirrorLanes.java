@@ -1,0 +1,143 @@
+package io.dualwrite.mirror;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+
+/**
+ * The async hand-off: a fixed set of lanes, one thread each, every lane a FIFO queue. A task goes to the
+ * lane of its ordering key, so tasks with one key run one at a time, in submission order.
+ *
+ * <p>Hand-written rather than a {@code BlockingQueue}: {@link #offer} runs on the application's thread
+ * for every write, and must neither block nor take a lock shared with other keys (the JDK's array and
+ * linked blocking queues take one lock per queue on every put). Here the caller does one CAS on the
+ * shared capacity counter, one lock-free enqueue and an unpark of the lane thread.
+ */
+final class MirrorLanes {
+
+    private final Lane[] lanes;
+    private final int capacity;
+    private final AtomicInteger queued = new AtomicInteger();
+    private final BiConsumer<MirrorTask, Long> runner;
+    private final BiConsumer<MirrorTask, Long> shutDown;
+    private volatile boolean closed;
+
+    /**
+     * @param runner   runs a task on its lane thread (waits at most the time limit); must not throw
+     * @param shutDown records a task that will not run; must not throw
+     */
+    MirrorLanes(String name, int laneCount, int capacity, BiConsumer<MirrorTask, Long> runner,
+                BiConsumer<MirrorTask, Long> shutDown) {
+        this.capacity = capacity;
+        this.runner = runner;
+        this.shutDown = shutDown;
+        this.lanes = new Lane[laneCount];
+        for (int i = 0; i < laneCount; i++) {
+            lanes[i] = new Lane("dualwrite-lane-" + name + "-" + i);
+        }
+        for (Lane lane : lanes) {
+            lane.thread.start();
+        }
+    }
+
+    /** The lane of an ordering key: stable for the life of the executor. */
+    static int laneOf(String orderingKey, int laneCount) {
+        int h = orderingKey.hashCode();
+        return Math.floorMod(h ^ (h >>> 16), laneCount);
+    }
+
+    /** Queues a task; {@code false} when the queue is full (nothing was queued). Never blocks. */
+    boolean offer(MirrorTask task, long submittedNanos) {
+        int now = queued.incrementAndGet();
+        if (now > capacity) {
+            queued.decrementAndGet();
+            return false;
+        }
+        Lane lane = lanes[laneOf(task.orderingKey(), lanes.length)];
+        Pending pending = new Pending(task, submittedNanos);
+        lane.queue.offer(pending);
+        if (closed && lane.queue.remove(pending)) {
+            // close() may have drained this lane before our enqueue; record it here instead.
+            queued.decrementAndGet();
+            shutDown.accept(task, submittedNanos);
+        } else {
+            LockSupport.unpark(lane.thread);
+        }
+        return true;
+    }
+
+    /** Tasks queued and not yet taken by a lane. */
+    int queued() {
+        return queued.get();
+    }
+
+    /**
+     * Stops the lanes: queued tasks are handed to {@code shutDown}; a task already running ends normally
+     * (within the time limit). Waits up to {@code wait} for the lane threads to finish.
+     */
+    void close(Duration wait) {
+        closed = true;
+        for (Lane lane : lanes) {
+            drain(lane);
+            LockSupport.unpark(lane.thread);
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        for (Lane lane : lanes) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                lane.thread.join(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void drain(Lane lane) {
+        Pending pending;
+        while ((pending = lane.queue.poll()) != null) {
+            queued.decrementAndGet();
+            shutDown.accept(pending.task, pending.submittedNanos);
+        }
+    }
+
+    private record Pending(MirrorTask task, long submittedNanos) {
+    }
+
+    private final class Lane implements Runnable {
+        final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+        final Thread thread;
+
+        Lane(String threadName) {
+            this.thread = new Thread(this, threadName);
+            this.thread.setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                // Nothing should interrupt a lane; clear a stray interrupt so that park() cannot spin.
+                Thread.interrupted();
+                Pending pending = queue.poll();
+                if (pending == null) {
+                    if (closed) {
+                        return;
+                    }
+                    LockSupport.park(this);
+                    continue;
+                }
+                queued.decrementAndGet();
+                if (closed) {
+                    shutDown.accept(pending.task, pending.submittedNanos);
+                } else {
+                    runner.accept(pending.task, pending.submittedNanos);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.dualwrite.mirror;
+
+import io.dualwrite.MigrationContext;
+import io.dualwrite.changelog.ChangeLog;
+import io.dualwrite.changelog.ChangeRecord;
+import io.dualwrite.changelog.RowRef;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * What happens once a mirror has ended, exactly once per task: the change log (new entries per row, or
+ * the task's outbox entries completed / rescheduled), a rate-limited WARN line with the call's context in
+ * MDC, and the observer. Never throws: a failing change log or observer is logged and skipped.
+ */
+final class MirrorRecorder {
+
+    static final String MDC_MIGRATION = "dualwrite.migration";
+    static final String MDC_ORDER = "dualwrite.order";
+    static final String MDC_MERCHANT = "dualwrite.merchant";
+    static final String MDC_PHASE = "dualwrite.phase";
+    static final String MDC_TABLE = "dualwrite.table";
+    static final String MDC_KEY = "dualwrite.key";
+    static final String MDC_OUTCOME = "dualwrite.outcome";
+
+    private static final Logger log = LoggerFactory.getLogger(MirrorExecutor.class);
+
+    private final String name;
+    private final ChangeLog changeLog;
+    private final MirrorObserver observer;
+    private final LogThrottle throttle;
+
+    MirrorRecorder(String name, ChangeLog changeLog, MirrorObserver observer, Duration warnInterval) {
+        this.name = name;
+        this.changeLog = changeLog;
+        this.observer = observer;
+        this.throttle = new LogThrottle(warnInterval);
+    }
+
+    /** Records how {@code task}, handed over at {@code submittedNanos} ({@link System#nanoTime()}), ended. */
+    void finish(MirrorTask task, MirrorOutcome outcome, @Nullable Throwable error, long submittedNanos) {
+        Duration latency = Duration.ofNanos(Math.max(0, System.nanoTime() - submittedNanos));
+        try {
+            if (outcome == MirrorOutcome.SUCCEEDED) {
+                for (long id : task.outboxEntryIds()) {
+                    safely(task, "complete outbox entry " + id, () -> changeLog.complete(id));
+                }
+            } else {
+                recordFailure(task, outcome, error);
+                warn(task, outcome, error);
+            }
+        } catch (Throwable unexpected) {
+            rethrowIfFatal(unexpected);
+            logThrottled("recorder|" + task.migration(), () -> log.error(
+                    "Mirror executor {} could not record the outcome {} of a mirror for migration {}",
+                    name, outcome, task.migration(), unexpected));
+        }
+        try {
+            observer.onMirror(new MirrorEvent(task, outcome, latency, error));
+        } catch (Throwable broken) {
+            rethrowIfFatal(broken);
+            logThrottled("observer|" + task.migration(), () -> log.warn(
+                    "Mirror observer threw for migration {}; ignored", task.migration(), broken));
+        }
+    }
+
+    private void recordFailure(MirrorTask task, MirrorOutcome outcome, @Nullable Throwable error) {
+        if (!task.outboxEntryIds().isEmpty()) {
+            // The outbox entries recorded with the authoritative write already cover the rows: make them
+            // due now instead of adding new ones.
+            String detail = error == null ? outcome.reason() : outcome.reason() + ": " + error;
+            Instant now = Instant.now();
+            for (long id : task.outboxEntryIds()) {
+                safely(task, "reschedule outbox entry " + id, () -> changeLog.retryLater(id, now, detail));
+            }
+            return;
+        }
+        for (RowRef row : task.rows()) {
+            safely(task, "record " + row.table() + "/" + row.key(), () -> changeLog.record(
+                    ChangeRecord.of(task.migration(), row, outcome.reason(), task.target(), task.context())));
+        }
+    }
+
+    private void safely(MirrorTask task, String action, Runnable step) {
+        try {
+            step.run();
+        } catch (Throwable failed) {
+            rethrowIfFatal(failed);
+            logThrottled("changelog|" + task.migration(), () -> log.error(
+                    "Change log refused to {} for migration {} (mirror executor {}); the row may need a manual "
+                            + "verification run", action, task.migration(), name, failed));
+        }
+    }
+
+    private void warn(MirrorTask task, MirrorOutcome outcome, @Nullable Throwable error) {
+        long suppressed = throttle.tryAcquire(task.migration() + '|' + outcome);
+        if (suppressed == LogThrottle.SUPPRESS || !log.isWarnEnabled()) {
+            return;
+        }
+        RowRef first = task.rows().get(0);
+        @Nullable MigrationContext context = task.context();
+        Map<String, @Nullable String> values = new LinkedHashMap<>();
+        values.put(MDC_MIGRATION, task.migration());
+        values.put(MDC_ORDER, context == null ? null : context.orderId().orElse(null));
+        values.put(MDC_MERCHANT, context == null ? null : context.merchantId().orElse(null));
+        values.put(MDC_PHASE, task.phase().name());
+        values.put(MDC_TABLE, first.table());
+        values.put(MDC_KEY, first.key());
+        values.put(MDC_OUTCOME, outcome.name());
+        Map<String, @Nullable String> previous = new LinkedHashMap<>();
+        values.forEach((key, value) -> {
+            previous.put(key, MDC.get(key));
+            put(key, value);
+        });
+        try {
+            String cause = error == null ? outcome.reason() : error.toString();
+            if (outcome == MirrorOutcome.FAILED && error != null) {
+                log.warn("Mirror to the {} store {} for migration {} ({} row(s), first {}/{}): {}; recorded for the "
+                                + "reconciler; {} similar line(s) suppressed since the last one",
+                        task.target(), outcome.reason(), task.migration(), task.rows().size(), first.table(),
+                        first.key(), cause, suppressed, error);
+            } else {
+                log.warn("Mirror to the {} store {} for migration {} ({} row(s), first {}/{}): {}; recorded for the "
+                                + "reconciler; {} similar line(s) suppressed since the last one",
+                        task.target(), outcome.reason(), task.migration(), task.rows().size(), first.table(),
+                        first.key(), cause, suppressed);
+            }
+        } finally {
+            previous.forEach(MirrorRecorder::put);
+        }
+    }
+
+    private void logThrottled(String key, Runnable line) {
+        if (throttle.tryAcquire(key) != LogThrottle.SUPPRESS) {
+            line.run();
+        }
+    }
+
+    /**
+     * Lets only errors the JVM cannot go on from escape: whatever a user callback, the change log or the
+     * work throws otherwise (assertion errors included) must not reach the caller of the write.
+     */
+    static void rethrowIfFatal(Throwable thrown) {
+        if (thrown instanceof VirtualMachineError fatal) {
+            throw fatal;
+        }
+    }
+
+    private static void put(String key, @Nullable String value) {
+        if (value == null) {
+            MDC.remove(key);
+        } else {
+            MDC.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.dualwrite.changelog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dualwrite.Store;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class InMemoryChangeLogTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+    private static final Duration LEASE = Duration.ofSeconds(30);
+
+    private final InMemoryChangeLog log = ChangeLogs.inMemory();
+
+    private long record(String migration, String key, Instant dueAt) {
+        return log.record(new ChangeRecord(migration, "orders", key, Operation.UPDATE, "failed", Store.NEW,
+                "o-" + key, "m-1", dueAt));
+    }
+
+    @Test
+    void claimTakesOnlyDueEntries() {
+        long due = record("orders", "1", NOW);
+        record("orders", "2", NOW.plusSeconds(10));
+
+        assertThat(log.claim(10, NOW, LEASE)).extracting(ChangeEntry::id).containsExactly(due);
+        assertThat(log.claim(10, NOW.plusSeconds(10), LEASE)).extracting(entry -> entry.record().key())
+                .containsExactly("2");
+    }
+
+    @Test
+    void claimedEntryIsHiddenUntilItsLeaseExpires() {
+        long id = record("orders", "1", NOW);
+
+        assertThat(log.claim(10, NOW, LEASE)).hasSize(1);
+        assertThat(log.claim(10, NOW.plusSeconds(29), LEASE)).isEmpty();
+        assertThat(log.claim(10, NOW.plus(LEASE), LEASE)).extracting(ChangeEntry::id).containsExactly(id);
+    }
+
+    @Test
+    void claimRespectsTheLimit() {
+        for (int i = 0; i < 5; i++) {
+            record("orders", Integer.toString(i), NOW);
+        }
+
+        assertThat(log.claim(2, NOW, LEASE)).extracting(entry -> entry.record().key()).containsExactly("0", "1");
+        assertThat(log.claim(10, NOW, LEASE)).extracting(entry -> entry.record().key()).containsExactly("2", "3", "4");
+    }
+
+    @Test
+    void completeRemovesTheEntry() {
+        long id = record("orders", "1", NOW);
+        log.claim(10, NOW, LEASE);
+
+        log.complete(id);
+        log.complete(id);
+
+        assertThat(log.pendingCount("orders")).isZero();
+        assertThat(log.claim(10, NOW.plus(Duration.ofDays(1)), LEASE)).isEmpty();
+    }
+
+    @Test
+    void retryLaterCountsAnAttemptAndReschedules() {
+        long id = record("orders", "1", NOW);
+        log.claim(10, NOW, LEASE);
+
+        log.retryLater(id, NOW.plusSeconds(60), "new store down");
+
+        assertThat(log.claim(10, NOW.plusSeconds(59), LEASE)).isEmpty();
+        assertThat(log.claim(10, NOW.plusSeconds(60), LEASE)).singleElement().satisfies(entry -> {
+            assertThat(entry.attempts()).isEqualTo(1);
+            assertThat(entry.lastError()).isEqualTo("new store down");
+            assertThat(entry.record().dueAt()).isEqualTo(NOW.plusSeconds(60));
+        });
+    }
+
+    @Test
+    void pendingCountIsPerMigration() {
+        record("orders", "1", NOW);
+        record("orders", "2", NOW);
+        record("payments", "1", NOW);
+
+        assertThat(log.pendingCount("orders")).isEqualTo(2);
+        assertThat(log.pendingCount("payments")).isEqualTo(1);
+        assertThat(log.pendingCount("refunds")).isZero();
+    }
+
+    @Test
+    void concurrentClaimersNeverGetTheSameEntry() throws Exception {
+        int entries = 2_000;
+        for (int i = 0; i < entries; i++) {
+            record("orders", Integer.toString(i), NOW);
+        }
+        int claimers = 2;
+        CyclicBarrier start = new CyclicBarrier(claimers);
+        ExecutorService pool = Executors.newFixedThreadPool(claimers);
+        try {
+            List<Future<List<Long>>> results = new ArrayList<>();
+            for (int c = 0; c < claimers; c++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    List<Long> mine = new ArrayList<>();
+                    List<ChangeEntry> batch;
+                    while (!(batch = log.claim(3, NOW, LEASE)).isEmpty()) {
+                        batch.forEach(entry -> mine.add(entry.id()));
+                    }
+                    return mine;
+                }));
+            }
+            List<Long> all = new ArrayList<>();
+            for (Future<List<Long>> result : results) {
+                all.addAll(result.get(30, TimeUnit.SECONDS));
+            }
+            Set<Long> distinct = new HashSet<>(all);
+            assertThat(all).hasSize(entries);
+            assertThat(distinct).hasSize(entries);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void badClaimArgumentsAreRejected() {
+        assertThatThrownBy(() -> log.claim(0, NOW, LEASE)).hasMessage("limit must be at least 1, but was 0");
+        assertThatThrownBy(() -> log.claim(1, NOW, Duration.ZERO)).hasMessage("lease must be positive, but was PT0S");
+    }
+}
