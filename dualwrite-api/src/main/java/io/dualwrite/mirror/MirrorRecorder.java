@@ -4,6 +4,7 @@ import io.dualwrite.MigrationContext;
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.RowRef;
+import io.dualwrite.internal.LogThrottle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.internal.LogThrottle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -35,12 +36,12 @@ final class CachingSwitchStore implements SwitchStore {
     private final Duration refreshInterval;
     private final LoadingCache<String, SwitchSettings> cache;
     private final ConcurrentMap<String, SwitchSettings> lastKnownGood = new ConcurrentHashMap<>();
-    private final RateLimiter warnings;
+    private final LogThrottle warnings;
 
     CachingSwitchStore(SwitchStore backing, Duration refreshInterval, Ticker ticker, @Nullable Executor executor) {
         this.backing = Objects.requireNonNull(backing, "backing");
         this.refreshInterval = Checks.requirePositive("refreshInterval", refreshInterval);
-        this.warnings = new RateLimiter(refreshInterval, ticker);
+        this.warnings = new LogThrottle(refreshInterval, ticker::read);
         Duration refreshAfter = refreshInterval.dividedBy(2);
         Caffeine<Object, Object> builder = Caffeine.newBuilder()
                 .ticker(ticker)
@@ -106,7 +107,7 @@ final class CachingSwitchStore implements SwitchStore {
         } catch (RuntimeException failure) {
             SwitchSettings kept = fallback != null ? fallback
                     : lastKnownGood.getOrDefault(migration, SwitchSettings.empty());
-            if (warnings.tryAcquire(migration)) {
+            if (warnings.tryAcquire(migration) != LogThrottle.SUPPRESS) {
                 // The exception's type and message only: a stack trace at DEBUG, no connection details here.
                 log.warn("Cannot read the switches of migration '{}' ({}); keeping the {} settings until the "
                                 + "store answers again (logged at most once per {})", migration, failure,

@@ -3,6 +3,7 @@ package io.dualwrite.switches;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.internal.LogThrottle;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -68,14 +69,14 @@ public final class Switchboard implements PhaseResolver {
     private final @Nullable OrderPinStore pinStore;
     private final Map<String, MigrationSwitchConfig> migrations;
     private final Duration refreshInterval;
-    private final RateLimiter pinWarnings;
+    private final LogThrottle pinWarnings;
 
     private Switchboard(Builder builder, SwitchStore switchStore, Duration refreshInterval) {
         this.switchStore = switchStore;
         this.pinStore = builder.pinStore;
         this.migrations = Map.copyOf(builder.migrations);
         this.refreshInterval = refreshInterval;
-        this.pinWarnings = new RateLimiter(refreshInterval, builder.ticker);
+        this.pinWarnings = new LogThrottle(refreshInterval, builder.ticker::read);
     }
 
     /** Starts building a switchboard. */
@@ -273,7 +274,7 @@ public final class Switchboard implements PhaseResolver {
     }
 
     private void warnPinFailure(String migration, String orderId, RuntimeException failure) {
-        if (pinWarnings.tryAcquire(migration)) {
+        if (pinWarnings.tryAcquire(migration) != LogThrottle.SUPPRESS) {
             log.warn("Cannot read or write the order pins of migration '{}' (order '{}': {}); calls fall back to "
                     + "the merchant, rule and system switches, and writes are not pinned (logged at most once per {})",
                     migration, orderId, failure.toString(), refreshInterval);

@@ -1,4 +1,4 @@
-package io.dualwrite.mirror;
+package io.dualwrite.internal;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,21 +10,21 @@ import java.util.function.LongSupplier;
  * Lets one log line per key through per interval and counts the ones it holds back, so that a failure
  * that fires per call cannot flood the log. Keys are few (migration × outcome), so the map stays small.
  */
-final class LogThrottle {
+public final class LogThrottle {
 
     /** Returned by {@link #tryAcquire} when the line must be suppressed. */
-    static final long SUPPRESS = -1;
+    public static final long SUPPRESS = -1;
 
     private final long intervalNanos;
     private final LongSupplier ticker;
     private final ConcurrentMap<String, Window> windows = new ConcurrentHashMap<>();
 
-    LogThrottle(Duration interval) {
+    public LogThrottle(Duration interval) {
         this(interval, System::nanoTime);
     }
 
     /** With a ticker in nanoseconds (tests pass a fake one). */
-    LogThrottle(Duration interval, LongSupplier ticker) {
+    public LogThrottle(Duration interval, LongSupplier ticker) {
         this.intervalNanos = interval.toNanos();
         this.ticker = ticker;
     }
@@ -33,7 +33,7 @@ final class LogThrottle {
      * Whether a line for {@code key} may be logged now: {@link #SUPPRESS} when not, else the number of
      * lines suppressed for the key since the last one logged.
      */
-    long tryAcquire(String key) {
+    public long tryAcquire(String key) {
         Window window = windows.computeIfAbsent(key, k -> new Window(ticker.getAsLong()));
         if (intervalNanos == 0) {
             return window.suppressed.getAndSet(0);

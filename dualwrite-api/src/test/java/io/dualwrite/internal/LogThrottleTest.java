@@ -1,4 +1,4 @@
-package io.dualwrite.mirror;
+package io.dualwrite.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
