@@ -236,38 +236,24 @@ public final class JdbcChangeLog implements ChangeLog {
     private List<ChangeEntry> claimOneByOne(Connection connection, int limit, Instant now, Instant until,
                                             String token) throws SQLException {
         connection.setAutoCommit(true);
-        List<Long> candidates = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT id FROM dualwrite_change_log WHERE due_at <= ? ORDER BY due_at LIMIT ?")) {
+        List<ChangeEntry> candidates = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + ENTRY_COLUMNS
+                + " FROM dualwrite_change_log WHERE due_at <= ? ORDER BY due_at LIMIT ?")) {
             select.setObject(1, utc(now));
             select.setInt(2, limit);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    candidates.add(rows.getLong(1));
+                    candidates.add(entry(rows));
                 }
             }
         }
-        if (candidates.isEmpty()) {
-            return List.of();
-        }
-        int won = 0;
+        List<ChangeEntry> claimed = new ArrayList<>(candidates.size());
         try (PreparedStatement stamp = connection.prepareStatement(stampSql(true))) {
-            for (long id : candidates) {
-                bindStamp(stamp, id, until, token);
+            for (ChangeEntry candidate : candidates) {
+                bindStamp(stamp, candidate.id(), until, token);
                 stamp.setObject(6, utc(now));
-                won += stamp.executeUpdate();
-            }
-        }
-        if (won == 0) {
-            return List.of();
-        }
-        List<ChangeEntry> claimed = new ArrayList<>(won);
-        try (PreparedStatement select = connection.prepareStatement("SELECT " + ENTRY_COLUMNS
-                + " FROM dualwrite_change_log WHERE claim_token = ? ORDER BY due_at, id")) {
-            select.setString(1, token);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    claimed.add(entry(rows));
+                if (stamp.executeUpdate() == 1) {
+                    claimed.add(candidate); // 0 rows: another claimer stamped it first (or it was completed)
                 }
             }
         }
