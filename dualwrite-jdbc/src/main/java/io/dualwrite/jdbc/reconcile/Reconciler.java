@@ -166,7 +166,7 @@ public final class Reconciler implements AutoCloseable {
             }
             try {
                 RowCopier.Outcome outcome = copy(mapping, record);
-                log.debug("change-log entry {} repaired: {} into {}", entry.id(), outcome, record.target());
+                log.debug("change-log entry {} repaired: {} in the {} store", entry.id(), outcome, record.target());
             } catch (SQLException | RuntimeException e) {
                 String error = e.getClass().getSimpleName() + ": " + e.getMessage();
                 reschedule(entry, error, detailed);
