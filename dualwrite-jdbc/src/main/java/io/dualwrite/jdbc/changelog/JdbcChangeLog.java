@@ -58,7 +58,10 @@ public final class JdbcChangeLog implements ChangeLog {
 
     private final DataSource dataSource;
     private final Clock clock;
-    private final Map<Long, String> ownClaims = new ConcurrentHashMap<>();
+    private static final int CLAIMS_KEPT_BEFORE_PURGE = 10_000;
+
+    /** The claims this instance holds, so that a stale claimer cannot reschedule an entry claimed again since. */
+    private final Map<Long, Claim> ownClaims = new ConcurrentHashMap<>();
     private volatile @Nullable Dialect dialect;
 
     private JdbcChangeLog(DataSource dataSource, Clock clock) {
@@ -136,7 +139,11 @@ public final class JdbcChangeLog implements ChangeLog {
             List<ChangeEntry> claimed = dialect(connection) == Dialect.H2
                     ? claimOneByOne(connection, limit, now, until, token)
                     : claimSkippingLocked(connection, limit, now, until, token);
-            claimed.forEach(entry -> ownClaims.put(entry.id(), token));
+            if (ownClaims.size() > CLAIMS_KEPT_BEFORE_PURGE) {
+                // claims never completed nor rescheduled (their claimer gave up) are forgotten after their lease
+                ownClaims.values().removeIf(claim -> claim.until().isBefore(now));
+            }
+            claimed.forEach(entry -> ownClaims.put(entry.id(), new Claim(token, until)));
             return claimed;
         } catch (SQLException e) {
             throw failure("claim change-log entries", e);
@@ -158,7 +165,8 @@ public final class JdbcChangeLog implements ChangeLog {
 
     @Override
     public void retryLater(long id, Instant dueAt, String error) {
-        String token = ownClaims.remove(id);
+        Claim claim = ownClaims.remove(id);
+        String token = claim == null ? null : claim.token();
         String sql = "UPDATE dualwrite_change_log SET attempts = attempts + 1, due_at = ?, last_error = ?,"
                 + " status = ?, claim_token = NULL, claimed_until = NULL, updated_at = ? WHERE id = ?"
                 + (token == null ? "" : " AND claim_token = ?");
@@ -311,5 +319,8 @@ public final class JdbcChangeLog implements ChangeLog {
 
     private static IllegalStateException failure(String what, SQLException e) {
         return new IllegalStateException("could not " + what + ": " + e.getMessage(), e);
+    }
+
+    private record Claim(String token, Instant until) {
     }
 }

@@ -64,7 +64,13 @@ public final class Reconciler implements AutoCloseable {
         return new ReconcilerBuilder();
     }
 
-    /** What one run did. */
+    /**
+     * What one run did.
+     *
+     * @param claimed  entries claimed from the change log
+     * @param repaired entries whose row was copied or deleted and that were completed
+     * @param failed   entries that failed and were rescheduled with backoff
+     */
     public record Result(int claimed, int repaired, int failed) {
     }
 

@@ -13,8 +13,16 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -86,6 +94,27 @@ class JdbcChangeLogTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
+    void aClaimerWhoseLeaseRanOutCannotRescheduleTheNewClaim(TestDatabases.Kind kind) throws SQLException {
+        try (TestDatabase db = TestDatabases.create(kind)) {
+            DualWriteSchema.create(db.dataSource());
+            JdbcChangeLog slow = JdbcChangeLog.create(db.dataSource());
+            JdbcChangeLog fast = JdbcChangeLog.create(db.dataSource());
+            long id = slow.record(record("1", T0));
+            assertThat(slow.claim(1, T0, LEASE)).hasSize(1);
+            assertThat(fast.claim(1, T0.plus(LEASE).plusSeconds(1), LEASE)).hasSize(1);
+
+            slow.retryLater(id, T0, "too late");
+
+            assertThat(fast.claim(1, T0.plus(LEASE).plusSeconds(2), LEASE)).isEmpty();
+            assertThat(db.query("SELECT attempts, last_error FROM dualwrite_change_log").get(0))
+                    .containsEntry("last_error", null);
+            fast.complete(id);
+            assertThat(fast.pendingCount("orders")).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
     void recordOnTheCallersConnectionFollowsItsTransaction(TestDatabases.Kind kind) throws SQLException {
         try (TestDatabase db = TestDatabases.create(kind)) {
             DualWriteSchema.create(db.dataSource());
@@ -110,6 +139,50 @@ class JdbcChangeLogTest {
                         });
             }
             assertThat(db.count("SELECT COUNT(*) FROM orders")).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void concurrentClaimersNeverShareAnEntry(TestDatabases.Kind kind) throws Exception {
+        int entries = 400;
+        int claimers = 8;
+        try (TestDatabase db = TestDatabases.create(kind)) {
+            DualWriteSchema.create(db.dataSource());
+            JdbcChangeLog writer = JdbcChangeLog.create(db.dataSource());
+            for (int i = 0; i < entries; i++) {
+                writer.record(record(Integer.toString(i), T0));
+            }
+            Map<Long, AtomicInteger> claims = new ConcurrentHashMap<>();
+            ExecutorService threads = Executors.newFixedThreadPool(claimers);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<?>> done = new ArrayList<>();
+                for (int c = 0; c < claimers; c++) {
+                    JdbcChangeLog log = JdbcChangeLog.create(db.dataSource()); // one per application instance
+                    done.add(threads.submit(() -> {
+                        start.await();
+                        List<ChangeEntry> batch;
+                        do {
+                            batch = log.claim(7, T0, LEASE);
+                            for (ChangeEntry entry : batch) {
+                                claims.computeIfAbsent(entry.id(), id -> new AtomicInteger()).incrementAndGet();
+                                log.complete(entry.id());
+                            }
+                        } while (!batch.isEmpty());
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> each : done) {
+                    each.get(120, TimeUnit.SECONDS);
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+            assertThat(claims).hasSize(entries);
+            assertThat(claims.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
+            assertThat(writer.pendingCount("orders")).isZero();
         }
     }
 }
