@@ -22,6 +22,8 @@ import org.jspecify.annotations.Nullable;
 /** The {@link RowCopier}: reads by key, maps, upserts or deletes, with column metadata cached per store. */
 final class JdbcRowCopier implements RowCopier {
 
+    private static final int MAX_ROUNDS = 3;
+
     private final Map<String, TableColumns> columns = new ConcurrentHashMap<>();
     private final Map<Store, Dialect> dialects = java.util.Collections.synchronizedMap(new EnumMap<>(Store.class));
 
@@ -47,18 +49,50 @@ final class JdbcRowCopier implements RowCopier {
         TableColumns sourceColumns = columns(from, source, sourceTable);
         List<String> sourceKey = keyColumns(mapping, from);
         List<String> keyTexts = KeyCodec.decode(key, sourceKey.size());
-
-        Map<String, @Nullable Object> row = read(mapping, from, source, sourceTable, sourceColumns, sourceKey, keyTexts);
         String targetTable = mapping.table(to);
         TableColumns targetColumns = columns(to, target, targetTable);
         List<String> targetKey = keyColumns(mapping, to);
-        if (row == null) {
-            delete(mapping, to, target, targetTable, targetColumns, targetKey, keyTexts);
-            return Outcome.DELETED;
+        boolean locked = !source.getAutoCommit();
+
+        Map<String, @Nullable Object> row = read(mapping, from, source, sourceTable, sourceColumns, sourceKey, keyTexts);
+        for (int round = 1; ; round++) {
+            Outcome outcome;
+            if (row == null) {
+                delete(mapping, to, target, targetTable, targetColumns, targetKey, keyTexts);
+                outcome = Outcome.DELETED;
+            } else {
+                Map<String, @Nullable Object> mapped = from == Store.OLD ? mapping.toNewRow(row) : mapping.toOldRow(row);
+                upsert(dialect(to, target), target, targetTable, targetColumns, targetKey, mapped);
+                outcome = Outcome.COPIED;
+            }
+            if (locked) {
+                return outcome; // the row is locked in the source until the caller ends its transaction
+            }
+            // unlocked: a write that committed (and was mirrored) while we copied must not be overwritten by
+            // our older copy, so read again and repeat until the row stands still
+            Map<String, @Nullable Object> again = read(mapping, from, source, sourceTable, sourceColumns, sourceKey, keyTexts);
+            if (sameRow(row, again)) {
+                return outcome;
+            }
+            if (round == MAX_ROUNDS) {
+                throw new SQLException("row " + key + " of " + sourceTable + " changed during each of " + MAX_ROUNDS
+                        + " copies; the entry is retried later");
+            }
+            row = again;
         }
-        Map<String, @Nullable Object> mapped = from == Store.OLD ? mapping.toNewRow(row) : mapping.toOldRow(row);
-        upsert(dialect(to, target), target, targetTable, targetColumns, targetKey, mapped);
-        return Outcome.COPIED;
+    }
+
+    private static boolean sameRow(@Nullable Map<String, @Nullable Object> first,
+                                   @Nullable Map<String, @Nullable Object> second) {
+        if (first == null || second == null) {
+            return first == second;
+        }
+        for (Map.Entry<String, @Nullable Object> column : first.entrySet()) {
+            if (!Objects.deepEquals(column.getValue(), second.get(column.getKey()))) {
+                return false;
+            }
+        }
+        return first.size() == second.size();
     }
 
     private @Nullable Map<String, @Nullable Object> read(TableMapping mapping, Store from, Connection source,
@@ -76,11 +110,22 @@ final class JdbcRowCopier implements RowCopier {
                 }
                 Map<String, @Nullable Object> row = new LinkedHashMap<>();
                 for (int i = 0; i < all.size(); i++) {
-                    row.put(all.get(i).name(), rows.getObject(i + 1));
+                    row.put(all.get(i).name(), materialised(rows.getObject(i + 1)));
                 }
                 return row;
             }
         }
+    }
+
+    /** LOBs as plain values: they are valid only while the result set is open, and compare by content. */
+    private static @Nullable Object materialised(@Nullable Object value) throws SQLException {
+        if (value instanceof java.sql.Blob blob) {
+            return blob.getBytes(1, (int) blob.length());
+        }
+        if (value instanceof java.sql.Clob clob) {
+            return clob.getSubString(1, (int) clob.length());
+        }
+        return value;
     }
 
     private void delete(TableMapping mapping, Store to, Connection target, String table, TableColumns targetColumns,

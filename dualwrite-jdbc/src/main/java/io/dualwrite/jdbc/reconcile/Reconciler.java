@@ -32,9 +32,10 @@ import org.slf4j.MDC;
  * never dropped: it stays in the log, is still retried at the longest backoff, and each failure is logged
  * at ERROR. An entry for a table without a mapping fails the same way.
  *
- * <p>Connections are taken per entry and returned at once: the source row is read in a short transaction
- * ({@code FOR UPDATE}) that stays open until the target write (in auto-commit) is done, so a concurrent
- * application write to the row cannot be overtaken by this older copy.
+ * <p>Connections are taken per entry and returned at once, both in auto-commit: no lock is held in the
+ * authoritative store while the other one is written, so a slow target never holds up the application. A
+ * concurrent write of the row is not overtaken by an older copy: the copier reads the row again after
+ * writing and repeats while it changed (see {@link RowCopier}).
  *
  * <pre>{@code
  * Reconciler reconciler = Reconciler.builder()
@@ -196,19 +197,9 @@ public final class Reconciler implements AutoCloseable {
         Store from = record.target().other();
         try (Connection source = config.dataSource(from).getConnection();
              Connection target = config.dataSource(record.target()).getConnection()) {
-            boolean sourceAutoCommit = source.getAutoCommit();
+            source.setAutoCommit(true);
             target.setAutoCommit(true);
-            source.setAutoCommit(false);
-            try {
-                RowCopier.Outcome outcome = config.rowCopier().copy(mapping, record.key(), from, source, target);
-                source.commit();
-                return outcome;
-            } catch (SQLException | RuntimeException e) {
-                source.rollback();
-                throw e;
-            } finally {
-                source.setAutoCommit(sourceAutoCommit);
-            }
+            return config.rowCopier().copy(mapping, record.key(), from, source, target);
         }
     }
 

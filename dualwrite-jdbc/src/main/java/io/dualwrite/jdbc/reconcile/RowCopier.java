@@ -19,9 +19,16 @@ import java.sql.SQLException;
  * <p>Column metadata is cached per store and table, so use one copier per pair of stores; a copy that
  * fails drops the cached metadata of its tables, so a table created or altered later is seen afresh.
  *
- * <p>The copier neither commits nor closes the connections. When {@code source} is not in auto-commit, the
- * row is read {@code FOR UPDATE}: holding that transaction open until the target write is done keeps a
- * concurrent write of the row (and its mirror) from being overtaken by an older copy. Thread-safe.
+ * <p>The copier neither commits nor closes the connections. A write of the row that commits in the source
+ * (and is mirrored) while the copy runs must not be overtaken by the older copy; two ways to ensure it:
+ * <ul>
+ *   <li>{@code source} in auto-commit (what the {@link Reconciler} does): after writing the target, the row
+ *       is read again and the copy repeated while it changed (at most three rounds, then an
+ *       {@link SQLException}); no lock is held, so a slow target never holds up the source;</li>
+ *   <li>{@code source} in a transaction: the row is read {@code FOR UPDATE} and stays locked until the
+ *       caller ends that transaction after the copy.</li>
+ * </ul>
+ * Thread-safe.
  */
 public interface RowCopier {
 
