@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +24,7 @@ final class JdbcRowCopier implements RowCopier {
     private static final int MAX_ROUNDS = 3;
 
     private final Map<String, TableColumns> columns = new ConcurrentHashMap<>();
-    private final Map<Store, Dialect> dialects = java.util.Collections.synchronizedMap(new EnumMap<>(Store.class));
+    private final Map<String, Dialect> dialects = new ConcurrentHashMap<>();
 
     @Override
     public Outcome copy(TableMapping mapping, String key, Store from, Connection source, Connection target)
@@ -37,8 +36,8 @@ final class JdbcRowCopier implements RowCopier {
             return doCopy(mapping, key, from, to, source, target);
         } catch (SQLException | RuntimeException e) {
             // the tables may be created or altered before the next attempt
-            columns.remove(cacheKey(from, mapping.table(from)));
-            columns.remove(cacheKey(to, mapping.table(to)));
+            forget(source, mapping.table(from));
+            forget(target, mapping.table(to));
             throw e;
         }
     }
@@ -46,11 +45,11 @@ final class JdbcRowCopier implements RowCopier {
     private Outcome doCopy(TableMapping mapping, String key, Store from, Store to, Connection source,
                            Connection target) throws SQLException {
         String sourceTable = mapping.table(from);
-        TableColumns sourceColumns = columns(from, source, sourceTable);
+        TableColumns sourceColumns = columns(source, sourceTable);
         List<String> sourceKey = keyColumns(mapping, from);
         List<String> keyTexts = KeyCodec.decode(key, sourceKey.size());
         String targetTable = mapping.table(to);
-        TableColumns targetColumns = columns(to, target, targetTable);
+        TableColumns targetColumns = columns(target, targetTable);
         List<String> targetKey = keyColumns(mapping, to);
         boolean locked = !source.getAutoCommit();
 
@@ -62,7 +61,7 @@ final class JdbcRowCopier implements RowCopier {
                 outcome = Outcome.DELETED;
             } else {
                 Map<String, @Nullable Object> mapped = from == Store.OLD ? mapping.toNewRow(row) : mapping.toOldRow(row);
-                upsert(dialect(to, target), target, targetTable, targetColumns, targetKey, mapped);
+                upsert(dialect(target), target, targetTable, targetColumns, targetKey, mapped);
                 outcome = Outcome.COPIED;
             }
             if (locked) {
@@ -192,8 +191,8 @@ final class JdbcRowCopier implements RowCopier {
         return store == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey();
     }
 
-    private TableColumns columns(Store store, Connection connection, String table) throws SQLException {
-        String cacheKey = cacheKey(store, table);
+    private TableColumns columns(Connection connection, String table) throws SQLException {
+        String cacheKey = cacheKey(connection, table);
         TableColumns cached = columns.get(cacheKey);
         if (cached == null) {
             cached = TableColumns.read(connection, table);
@@ -202,16 +201,31 @@ final class JdbcRowCopier implements RowCopier {
         return cached;
     }
 
-    private Dialect dialect(Store store, Connection connection) throws SQLException {
-        Dialect known = dialects.get(store);
+    private void forget(Connection connection, String table) {
+        try {
+            columns.remove(cacheKey(connection, table));
+        } catch (SQLException | RuntimeException brokenConnection) {
+            columns.clear(); // cannot tell which database it was: start afresh
+        }
+    }
+
+    private Dialect dialect(Connection connection) throws SQLException {
+        String database = database(connection);
+        Dialect known = dialects.get(database);
         if (known == null) {
             known = Dialect.detect(connection);
-            dialects.put(store, known);
+            dialects.put(database, known);
         }
         return known;
     }
 
-    private static String cacheKey(Store store, String table) {
-        return store + ":" + table.toLowerCase(Locale.ROOT);
+    /** Metadata is cached per database, told apart by the connection URL (kept in memory, never logged). */
+    private static String cacheKey(Connection connection, String table) throws SQLException {
+        return database(connection) + "#" + table.toLowerCase(Locale.ROOT);
+    }
+
+    private static String database(Connection connection) throws SQLException {
+        String url = connection.getMetaData().getURL();
+        return url == null ? "" : url;
     }
 }

@@ -16,7 +16,7 @@ import java.sql.SQLException;
  * {@code setObject}, adjusted where drivers disagree (0/1 into a boolean column, booleans into numbers,
  * strings into {@code uuid} columns, {@link java.sql.Timestamp} into {@code TIMESTAMP} as local time).
  *
- * <p>Column metadata is cached per store and table, so use one copier per pair of stores; a copy that
+ * <p>Column metadata is cached per database (told apart by connection URL) and table; a copy that
  * fails drops the cached metadata of its tables, so a table created or altered later is seen afresh.
  *
  * <p>The copier neither commits nor closes the connections. A write of the row that commits in the source

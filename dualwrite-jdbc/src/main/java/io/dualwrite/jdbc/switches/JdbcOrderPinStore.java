@@ -82,19 +82,18 @@ public final class JdbcOrderPinStore implements OrderPinStore {
         Objects.requireNonNull(phase, "phase");
         try (Connection connection = sql.connection()) {
             connection.setAutoCommit(true);
-            String upsert = switch (sql.dialect(connection)) {
-                case POSTGRESQL -> "INSERT INTO dualwrite_order_pin (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?)"
-                        + " ON CONFLICT (migration, order_id) DO UPDATE SET phase = EXCLUDED.phase,"
-                        + " pinned_at = EXCLUDED.pinned_at";
-                case MYSQL -> "INSERT INTO dualwrite_order_pin (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?)"
-                        + " ON DUPLICATE KEY UPDATE phase = VALUES(phase), pinned_at = VALUES(pinned_at)";
-                // MERGE would overwrite merchant_id with NULL, so H2 updates first and inserts when nothing was there
-                case H2 -> null;
-            };
-            if (upsert == null) {
+            Dialect dialect = sql.dialect(connection);
+            if (dialect == Dialect.H2) {
+                // H2's MERGE would overwrite merchant_id with NULL: update first, insert when nothing was there
                 repinH2(connection, migration, orderId, phase);
                 return;
             }
+            String upsert = dialect == Dialect.POSTGRESQL
+                    ? "INSERT INTO dualwrite_order_pin (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?)"
+                            + " ON CONFLICT (migration, order_id) DO UPDATE SET phase = EXCLUDED.phase,"
+                            + " pinned_at = EXCLUDED.pinned_at"
+                    : "INSERT INTO dualwrite_order_pin (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?)"
+                            + " ON DUPLICATE KEY UPDATE phase = VALUES(phase), pinned_at = VALUES(pinned_at)";
             try (PreparedStatement statement = connection.prepareStatement(upsert)) {
                 bindPin(statement, migration, orderId, null, phase);
                 statement.executeUpdate();
