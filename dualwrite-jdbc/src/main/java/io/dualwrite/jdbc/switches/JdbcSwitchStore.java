@@ -39,7 +39,7 @@ public final class JdbcSwitchStore implements SwitchStore {
     private static final String ID_THRESHOLD = "ID_THRESHOLD";
     private static final String COLUMNS =
             "migration, scope_kind, subject_id, phase, rule_kind, rule_value, rule_position, updated_at";
-    private static final int TRIES = 3;
+    private static final int TRIES = 5;
 
     private final SqlSupport sql;
     private final Clock clock;
@@ -209,6 +209,7 @@ public final class JdbcSwitchStore implements SwitchStore {
                 if (attempt >= TRIES || !SqlSupport.isRetryable(e)) {
                     throw new IllegalStateException("could not " + what + ": " + e.getMessage(), e);
                 }
+                SqlSupport.pauseBeforeRetry(attempt); // a concurrent writer won a key or a deadlock; try again
             }
         }
     }

@@ -52,4 +52,13 @@ final class SqlSupport {
         String state = e.getSQLState();
         return state != null && (state.startsWith("23") || state.startsWith("40"));
     }
+
+    /** A short random pause, growing with the attempt, so that two conflicting writers do not collide again. */
+    static void pauseBeforeRetry(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 20L * attempt + 6));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

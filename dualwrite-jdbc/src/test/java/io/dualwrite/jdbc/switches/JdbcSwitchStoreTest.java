@@ -9,8 +9,14 @@ import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.switches.SwitchRule;
 import io.dualwrite.switches.SwitchSettings;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -71,6 +77,48 @@ class JdbcSwitchStoreTest {
             assertThat(first.load("orders").merchantPhases()).containsEntry("m-1", MigrationPhase.NEW_PRIMARY);
             assertThat(first.load("orders").rules()).containsExactly(SwitchRule.idThreshold(100, MigrationPhase.NEW_ONLY));
             assertThat(second.load("orders").orderPhases()).containsEntry("o-9", MigrationPhase.OLD_ONLY);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void concurrentRuleReplacementsNeverMixTwoRuleSets(TestDatabases.Kind kind) throws Exception {
+        try (TestDatabase db = TestDatabases.create(kind)) {
+            DualWriteSchema.create(db.dataSource());
+            List<JdbcSwitchStore> instances = List.of(
+                    JdbcSwitchStore.create(db.dataSource()), JdbcSwitchStore.create(db.dataSource()));
+            List<List<SwitchRule>> ruleSets = new ArrayList<>();
+            for (int writer = 0; writer < 4; writer++) {
+                List<SwitchRule> rules = new ArrayList<>();
+                for (int position = 0; position <= writer; position++) {
+                    rules.add(SwitchRule.idThreshold(writer * 1000L + position, MigrationPhase.NEW_PRIMARY));
+                }
+                ruleSets.add(List.copyOf(rules));
+            }
+            ExecutorService threads = Executors.newFixedThreadPool(ruleSets.size());
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<?>> done = new ArrayList<>();
+                for (int writer = 0; writer < ruleSets.size(); writer++) {
+                    JdbcSwitchStore store = instances.get(writer % 2);
+                    List<SwitchRule> rules = ruleSets.get(writer);
+                    done.add(threads.submit(() -> {
+                        start.await();
+                        for (int round = 0; round < 5; round++) {
+                            store.setRules("orders", rules);
+                            assertThat(ruleSets).contains(store.load("orders").rules());
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> each : done) {
+                    each.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+            assertThat(ruleSets).contains(instances.get(0).load("orders").rules());
         }
     }
 }
