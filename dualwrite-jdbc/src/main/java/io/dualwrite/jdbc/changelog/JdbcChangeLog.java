@@ -1,0 +1,326 @@
+package io.dualwrite.jdbc.changelog;
+
+import io.dualwrite.Store;
+import io.dualwrite.changelog.ChangeEntry;
+import io.dualwrite.changelog.ChangeLog;
+import io.dualwrite.changelog.ChangeRecord;
+import io.dualwrite.changelog.Operation;
+import io.dualwrite.jdbc.Dialect;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link ChangeLog} on the table {@code dualwrite_change_log}, which lives in the authoritative store.
+ *
+ * <p><b>Claiming.</b> A claim stamps an entry with a random claim token, sets {@code claimed_until} and
+ * moves {@code due_at} to the end of the lease, so the one condition {@code due_at <= now} (served by an
+ * index on {@code due_at}) finds entries that are due and entries whose claimer died. On PostgreSQL and
+ * MySQL/MariaDB the candidates are selected {@code FOR UPDATE SKIP LOCKED} and stamped in the same short
+ * transaction; on H2 each candidate is stamped by a conditional update and kept only when that update
+ * changed exactly one row. Either way an entry goes to one claimer at a time, across processes.
+ *
+ * <p><b>Completing</b> deletes the entry. {@link #retryLater} counts an attempt, records the error
+ * (truncated to {@value #MAX_ERROR_LENGTH} characters), releases the claim and sets the next due time; it
+ * does nothing when the claim this instance made has since passed to another claimer.
+ *
+ * <p><b>Outbox.</b> {@link #record(Connection, ChangeRecord)} writes on the caller's connection, in the
+ * caller's open transaction, so the entry commits or rolls back with the authoritative write. Thread-safe.
+ */
+public final class JdbcChangeLog implements ChangeLog {
+
+    /** The longest error text kept per entry; longer ones are cut. */
+    public static final int MAX_ERROR_LENGTH = 1000;
+    private static final int MAX_REASON_LENGTH = 255;
+    private static final String PENDING = "PENDING";
+    private static final String CLAIMED = "CLAIMED";
+    private static final String INSERT = "INSERT INTO dualwrite_change_log (migration, table_name, row_key, operation,"
+            + " reason, target_store, order_id, merchant_id, status, attempts, due_at, created_at, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)";
+    private static final String ENTRY_COLUMNS = "id, migration, table_name, row_key, operation, reason, target_store,"
+            + " order_id, merchant_id, attempts, due_at, created_at, last_error";
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private static final int CLAIMS_KEPT_BEFORE_PURGE = 10_000;
+
+    /** The claims this instance holds, so that a stale claimer cannot reschedule an entry claimed again since. */
+    private final Map<Long, Claim> ownClaims = new ConcurrentHashMap<>();
+    private volatile @Nullable Dialect dialect;
+
+    private JdbcChangeLog(DataSource dataSource, Clock clock) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** A change log on the {@code dualwrite_change_log} table of the authoritative {@code dataSource}. */
+    public static JdbcChangeLog create(DataSource dataSource) {
+        return new JdbcChangeLog(dataSource, Clock.systemUTC());
+    }
+
+    /** A change log whose {@code created_at}/{@code updated_at} times come from {@code clock}. */
+    public static JdbcChangeLog create(DataSource dataSource, Clock clock) {
+        return new JdbcChangeLog(dataSource, clock);
+    }
+
+    @Override
+    public long record(ChangeRecord record) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(true);
+            return record(connection, record);
+        } catch (SQLException e) {
+            throw failure("record a change-log entry for " + record.table() + " key " + record.key(), e);
+        }
+    }
+
+    /**
+     * Records an entry on the caller's connection, inside whatever transaction is open on it: the entry
+     * commits or rolls back with the caller's work. Neither commits nor closes the connection.
+     *
+     * @return the new entry's id
+     * @throws SQLException when the insert fails (the caller decides what that means for its transaction)
+     */
+    public long record(Connection connection, ChangeRecord record) throws SQLException {
+        Objects.requireNonNull(record, "record");
+        boolean postgres = Dialect.detect(connection) == Dialect.POSTGRESQL; // the caller's store, maybe not ours
+        try (PreparedStatement insert = postgres
+                ? connection.prepareStatement(INSERT, new String[] {"id"})
+                : connection.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
+            LocalDateTime now = utc(clock.instant());
+            insert.setString(1, record.migration());
+            insert.setString(2, record.table());
+            insert.setString(3, record.key());
+            insert.setString(4, record.operation().name());
+            insert.setString(5, truncate(record.reason(), MAX_REASON_LENGTH));
+            insert.setString(6, record.target().name());
+            insert.setString(7, record.orderId());
+            insert.setString(8, record.merchantId());
+            insert.setString(9, PENDING);
+            insert.setObject(10, utc(record.dueAt()));
+            insert.setObject(11, now);
+            insert.setObject(12, now);
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new SQLException("the database returned no id for the new change-log entry");
+                }
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    @Override
+    public List<ChangeEntry> claim(int limit, Instant now, Duration lease) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit must be positive, but was " + limit);
+        }
+        if (lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("lease must be positive, but was " + lease);
+        }
+        String token = UUID.randomUUID().toString();
+        Instant until = now.plus(lease);
+        try (Connection connection = dataSource.getConnection()) {
+            List<ChangeEntry> claimed = dialect(connection) == Dialect.H2
+                    ? claimOneByOne(connection, limit, now, until, token)
+                    : claimSkippingLocked(connection, limit, now, until, token);
+            if (ownClaims.size() > CLAIMS_KEPT_BEFORE_PURGE) {
+                // claims never completed nor rescheduled (their claimer gave up) are forgotten after their lease
+                ownClaims.values().removeIf(claim -> claim.until().isBefore(now));
+            }
+            claimed.forEach(entry -> ownClaims.put(entry.id(), new Claim(token, until)));
+            return claimed;
+        } catch (SQLException e) {
+            throw failure("claim change-log entries", e);
+        }
+    }
+
+    @Override
+    public void complete(long id) {
+        ownClaims.remove(id);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM dualwrite_change_log WHERE id = ?")) {
+            connection.setAutoCommit(true);
+            delete.setLong(1, id);
+            delete.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("complete change-log entry " + id, e);
+        }
+    }
+
+    @Override
+    public void retryLater(long id, Instant dueAt, String error) {
+        Claim claim = ownClaims.remove(id);
+        String token = claim == null ? null : claim.token();
+        String sql = "UPDATE dualwrite_change_log SET attempts = attempts + 1, due_at = ?, last_error = ?,"
+                + " status = ?, claim_token = NULL, claimed_until = NULL, updated_at = ? WHERE id = ?"
+                + (token == null ? "" : " AND claim_token = ?");
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement(sql)) {
+            connection.setAutoCommit(true);
+            update.setObject(1, utc(dueAt));
+            update.setString(2, truncate(error, MAX_ERROR_LENGTH));
+            update.setString(3, PENDING);
+            update.setObject(4, utc(clock.instant()));
+            update.setLong(5, id);
+            if (token != null) {
+                update.setString(6, token);
+            }
+            update.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("reschedule change-log entry " + id, e);
+        }
+    }
+
+    @Override
+    public long pendingCount(String migration) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement count = connection.prepareStatement(
+                     "SELECT COUNT(*) FROM dualwrite_change_log WHERE migration = ?")) {
+            count.setString(1, migration);
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw failure("count the change-log backlog of migration " + migration, e);
+        }
+    }
+
+    private List<ChangeEntry> claimSkippingLocked(Connection connection, int limit, Instant now, Instant until,
+                                                  String token) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        int isolation = connection.getTransactionIsolation();
+        connection.setAutoCommit(false);
+        // read committed: MySQL's default repeatable read would lock gaps and hold up concurrent inserts
+        connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        try {
+            List<ChangeEntry> candidates = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + ENTRY_COLUMNS
+                    + " FROM dualwrite_change_log WHERE due_at <= ? ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                select.setObject(1, utc(now));
+                select.setInt(2, limit);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        candidates.add(entry(rows));
+                    }
+                }
+            }
+            if (!candidates.isEmpty()) {
+                try (PreparedStatement stamp = connection.prepareStatement(stampSql(false))) {
+                    for (ChangeEntry candidate : candidates) {
+                        bindStamp(stamp, candidate.id(), until, token);
+                        stamp.addBatch();
+                    }
+                    stamp.executeBatch();
+                }
+            }
+            connection.commit();
+            return candidates;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setTransactionIsolation(isolation);
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private List<ChangeEntry> claimOneByOne(Connection connection, int limit, Instant now, Instant until,
+                                            String token) throws SQLException {
+        connection.setAutoCommit(true);
+        List<ChangeEntry> candidates = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + ENTRY_COLUMNS
+                + " FROM dualwrite_change_log WHERE due_at <= ? ORDER BY due_at LIMIT ?")) {
+            select.setObject(1, utc(now));
+            select.setInt(2, limit);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    candidates.add(entry(rows));
+                }
+            }
+        }
+        List<ChangeEntry> claimed = new ArrayList<>(candidates.size());
+        try (PreparedStatement stamp = connection.prepareStatement(stampSql(true))) {
+            for (ChangeEntry candidate : candidates) {
+                bindStamp(stamp, candidate.id(), until, token);
+                stamp.setObject(6, utc(now));
+                if (stamp.executeUpdate() == 1) {
+                    claimed.add(candidate); // 0 rows: another claimer stamped it first (or it was completed)
+                }
+            }
+        }
+        return claimed;
+    }
+
+    private static String stampSql(boolean conditional) {
+        return "UPDATE dualwrite_change_log SET status = ?, claim_token = ?, claimed_until = ?, due_at = ?"
+                + " WHERE id = ?" + (conditional ? " AND due_at <= ?" : "");
+    }
+
+    private static void bindStamp(PreparedStatement stamp, long id, Instant until, String token) throws SQLException {
+        stamp.setString(1, CLAIMED);
+        stamp.setString(2, token);
+        stamp.setObject(3, utc(until));
+        stamp.setObject(4, utc(until));
+        stamp.setLong(5, id);
+    }
+
+    private static ChangeEntry entry(ResultSet rows) throws SQLException {
+        ChangeRecord record = new ChangeRecord(
+                rows.getString("migration"),
+                rows.getString("table_name"),
+                rows.getString("row_key"),
+                Operation.valueOf(rows.getString("operation")),
+                rows.getString("reason"),
+                Store.valueOf(rows.getString("target_store")),
+                rows.getString("order_id"),
+                rows.getString("merchant_id"),
+                instant(rows.getObject("due_at", LocalDateTime.class)));
+        return new ChangeEntry(rows.getLong("id"), record, rows.getInt("attempts"),
+                instant(rows.getObject("created_at", LocalDateTime.class)), rows.getString("last_error"));
+    }
+
+    private Dialect dialect(Connection connection) throws SQLException {
+        Dialect known = dialect;
+        if (known == null) {
+            known = Dialect.detect(connection);
+            dialect = known;
+        }
+        return known;
+    }
+
+    private static LocalDateTime utc(Instant instant) {
+        return LocalDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+    }
+
+    private static Instant instant(LocalDateTime utc) {
+        return utc.toInstant(ZoneOffset.UTC);
+    }
+
+    private static @Nullable String truncate(@Nullable String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+
+    private static IllegalStateException failure(String what, SQLException e) {
+        return new IllegalStateException("could not " + what + ": " + e.getMessage(), e);
+    }
+
+    private record Claim(String token, Instant until) {
+    }
+}
