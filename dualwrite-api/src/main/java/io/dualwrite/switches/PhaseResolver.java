@@ -16,4 +16,18 @@ public interface PhaseResolver {
 
     /** The phase for a read; uses an existing pin but never creates one. */
     Resolution resolveRead(MigrationContext context);
+
+    /**
+     * The phase for a write that cannot be attributed to an order or a merchant (no context is open and
+     * the statement carries no id). It must never skip a mirror that some switch of the migration asks
+     * for: when the system phase does not mirror but an order, merchant or rule switch names another
+     * phase, the write is mirrored ({@code OLD_ONLY} becomes {@code DUAL_WRITE}, {@code NEW_ONLY} becomes
+     * {@code NEW_PRIMARY}). Mirroring a row that did not need it is harmless; missing one is drift.
+     *
+     * <p>The default resolves a context without ids, which suits resolvers that have no per-merchant
+     * switches.
+     */
+    default Resolution resolveUnattributed(String migration) {
+        return resolveWrite(MigrationContext.forMigration(migration).build());
+    }
 }

@@ -118,6 +118,31 @@ public final class Switchboard implements PhaseResolver {
     }
 
     /**
+     * {@inheritDoc}
+     *
+     * <p>Order pins are not consulted (there is no order): an order pinned to a mirroring phase while
+     * every switch of its migration has been rolled back to {@code OLD_ONLY} is not covered.
+     */
+    @Override
+    public Resolution resolveUnattributed(String migration) {
+        MigrationSwitchConfig config = config(migration);
+        SwitchSettings settings = switchStore.load(migration);
+        Resolution system = systemOf(settings, config);
+        MigrationPhase phase = system.phase();
+        if (phase.mirrors() || !anyOtherPhase(settings, phase)) {
+            return system;
+        }
+        return of(SwitchScope.SYSTEM, phase == MigrationPhase.OLD_ONLY ? MigrationPhase.DUAL_WRITE
+                : MigrationPhase.NEW_PRIMARY);
+    }
+
+    private static boolean anyOtherPhase(SwitchSettings settings, MigrationPhase system) {
+        return settings.merchantPhases().values().stream().anyMatch(phase -> phase != system)
+                || settings.orderPhases().values().stream().anyMatch(phase -> phase != system)
+                || settings.rules().stream().anyMatch(rule -> rule.phase() != system);
+    }
+
+    /**
      * The configuration of a migration.
      *
      * @throws IllegalArgumentException when the migration was not configured
