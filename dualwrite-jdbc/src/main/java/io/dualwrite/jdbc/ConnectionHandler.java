@@ -43,6 +43,7 @@ final class ConnectionHandler implements InvocationHandler {
     private final List<MirrorOp> buffer = new ArrayList<>();
     private final Map<Savepoint, Integer> savepoints = new IdentityHashMap<>();
     private boolean closed;
+    private long autoIncrementStep;
     private Connection self;
 
     private ConnectionHandler(DualWriteDataSource.Config config, @Nullable String user, @Nullable String password) {
@@ -162,6 +163,28 @@ final class ConnectionHandler implements InvocationHandler {
         } else {
             buffer.addAll(ops);
         }
+    }
+
+    /**
+     * MySQL and MariaDB drivers return only the first key of a multi-row insert; the others follow it by
+     * {@code @@auto_increment_increment} (consecutive under {@code innodb_autoinc_lock_mode} 0 and 1, MariaDB's
+     * default; mode 2 can interleave, which the verifier then finds).
+     */
+    List<List<Object>> consecutiveKeys(List<Object> first, long rows) throws SQLException {
+        if (config.dialect(store) != Dialect.MYSQL || first.size() != 1 || !(first.get(0) instanceof Number start)) {
+            return List.of(first);
+        }
+        if (autoIncrementStep == 0) {
+            try (java.sql.Statement statement = physical().createStatement();
+                 java.sql.ResultSet result = statement.executeQuery("SELECT @@auto_increment_increment")) {
+                autoIncrementStep = result.next() ? result.getLong(1) : 1;
+            }
+        }
+        List<List<Object>> keys = new ArrayList<>();
+        for (long i = 0; i < rows; i++) {
+            keys.add(List.of(start.longValue() + i * autoIncrementStep));
+        }
+        return keys;
     }
 
     boolean opensOutboxTransaction(boolean mirrors) throws SQLException {

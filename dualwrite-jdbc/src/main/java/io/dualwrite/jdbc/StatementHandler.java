@@ -244,6 +244,9 @@ final class StatementHandler implements InvocationHandler {
                 long count = updateCount(result);
                 List<List<Object>> generated = statementAnalysis.keysGenerated() ? keys.read(physical, statementAnalysis,
                         connection.store()) : List.of();
+                if (statementAnalysis.kind() == SqlKind.INSERT && generated.size() == 1 && count > 1) {
+                    generated = connection.consecutiveKeys(generated.get(0), count);
+                }
                 ops = write.ops(bound, count, generated, preselected);
             }
             connection.afterWrite(ops, wrapped);
