@@ -134,7 +134,7 @@ public final class DualWriteDataSource implements DataSource {
     record Config(DataSource oldDataSource, DataSource newDataSource, String migration, PhaseResolver resolver,
                   Function<Store, MirrorExecutor> executors, ChangeLog changeLog, ChangeLogMode changeLogMode,
                   @Nullable OutboxWriter outboxWriter, @Nullable MigrationPhase noContextPhase,
-                  int streamBufferLimit, StatementAnalyzer analyzer, Map<Store, Dialect> dialects,
+                  int streamBufferLimit, java.time.@Nullable Duration mirrorStatementTimeout, StatementAnalyzer analyzer, Map<Store, Dialect> dialects,
                   MirrorDispatcher[] dispatcher) {
 
         DataSource dataSource(Store store) {
@@ -176,6 +176,7 @@ public final class DualWriteDataSource implements DataSource {
         private @Nullable MigrationPhase noContextPhase;
         private int streamBufferLimit = DEFAULT_STREAM_BUFFER_LIMIT;
         private int statementCacheSize = StatementAnalyzer.DEFAULT_CACHE_SIZE;
+        private java.time.@Nullable Duration mirrorStatementTimeout;
 
         private Builder() {
         }
@@ -271,6 +272,18 @@ public final class DualWriteDataSource implements DataSource {
             return this;
         }
 
+        /**
+         * A query timeout for each replayed statement on the other store (e.g. a row locked there), so that
+         * the mirror fails and is recorded instead of waiting for the executor's time limit; none by default.
+         */
+        public Builder mirrorStatementTimeout(java.time.Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("mirrorStatementTimeout must be positive, but was " + timeout);
+            }
+            this.mirrorStatementTimeout = timeout;
+            return this;
+        }
+
         /** How many distinct SQL strings keep their analysis. */
         public Builder statementCacheSize(int size) {
             if (size < 1) {
@@ -315,7 +328,7 @@ public final class DualWriteDataSource implements DataSource {
                     table -> columnCache.computeIfAbsent(table.toLowerCase(Locale.ROOT), t -> columnsOf(newStore, table)));
             MirrorDispatcher[] holder = new MirrorDispatcher[1];
             Config config = new Config(oldDataSource, newDataSource, migration, resolver, executorsFn, changeLog,
-                    changeLogMode, outboxWriter, noContextPhase, streamBufferLimit, analyzer,
+                    changeLogMode, outboxWriter, noContextPhase, streamBufferLimit, mirrorStatementTimeout, analyzer,
                     new ConcurrentHashMap<>(), holder);
             holder[0] = new MirrorDispatcher(config);
             return new DualWriteDataSource(config);

@@ -105,6 +105,9 @@ final class MirrorDispatcher {
                         continue;
                     }
                     try (PreparedStatement statement = connection.prepareStatement(op.sql().sql())) {
+                        if (config.mirrorStatementTimeout() != null) {
+                            statement.setQueryTimeout((int) Math.max(1, (config.mirrorStatementTimeout().toMillis() + 999) / 1000));
+                        }
                         ParameterRecorder.bind(statement, op.sql(), op.parameters(),
                                 target == Store.NEW ? op.mapping() : null, op.keys());
                         statement.executeUpdate();
