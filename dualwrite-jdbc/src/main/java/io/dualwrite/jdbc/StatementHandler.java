@@ -11,6 +11,7 @@ import java.lang.reflect.Method;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ final class StatementHandler implements InvocationHandler {
     private final List<String> batchSql = new ArrayList<>();
     private final KeyTracker keys;
     private boolean closed;
+    private @Nullable StatementAnalysis lastQuery;
 
     private StatementHandler(ConnectionHandler connection, Statement physical, String kindName,
                              @Nullable StatementAnalysis analysis, boolean identityPlan, boolean appAskedKeys) {
@@ -122,6 +124,12 @@ final class StatementHandler implements InvocationHandler {
                 return null;
             case "getConnection":
                 return connection.self();
+            case "getResultSet": {
+                Object results = ConnectionHandler.call(physical, method, args);
+                StatementAnalysis query = lastQuery;
+                return results instanceof ResultSet set && query != null && readsNewForm(query)
+                        ? OldFormResultSet.wrap(set, query.mapping()) : results;
+            }
             case "getGeneratedKeys":
                 return keys.forApplication(physical);
             case "clearParameters":
@@ -213,7 +221,12 @@ final class StatementHandler implements InvocationHandler {
             if (!plain && !identityPlan) {
                 bindPhysical(recorder.snapshot());
             }
-            return ConnectionHandler.call(physical, method, physicalArgs);
+            lastQuery = statementAnalysis;
+            Object result = ConnectionHandler.call(physical, method, physicalArgs);
+            if (result instanceof ResultSet results && readsNewForm(statementAnalysis)) {
+                return OldFormResultSet.wrap(results, statementAnalysis.mapping());
+            }
+            return result;
         }
         ParameterRecorder.Bound bound = plain ? new ParameterRecorder.Bound(java.util.Map.of(), null) : recorder.snapshot();
         MigrationContext context = connection.contextFor(statementAnalysis, bound.values());
@@ -262,6 +275,10 @@ final class StatementHandler implements InvocationHandler {
             }
             throw e;
         }
+    }
+
+    private boolean readsNewForm(StatementAnalysis statementAnalysis) {
+        return statementAnalysis.mapped() && statementAnalysis.kind() == SqlKind.SELECT && connection.store() == Store.NEW;
     }
 
     private long updateCount(Object result) throws SQLException {

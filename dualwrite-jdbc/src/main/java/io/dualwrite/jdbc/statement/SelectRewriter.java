@@ -112,7 +112,11 @@ final class SelectRewriter {
         if (select.getHaving() != null) {
             select.getHaving().accept(renamer, null);
         }
-        return SqlText.plan(select.toString(), List.of(), Map.of());
+        Map<Integer, String> parameterColumns = new java.util.HashMap<>();
+        StatementAnalyzer.collectEqualities(((PlainSelect) StatementAnalyzer.parse(numbered)).getWhere(),
+                new java.util.HashMap<>(), parameterColumns);
+        parameterColumns.values().removeIf(column -> !mapping.transforms(column));
+        return SqlText.plan(select.toString(), List.of(), parameterColumns);
     }
 
     private List<SelectItem<?>> expand(TableMapping mapping, String qualifier) {

@@ -220,7 +220,7 @@ public final class StatementAnalyzer {
     }
 
     /** Walks a top-level AND chain, keeping {@code column = value} pairs by lower-case column name. */
-    private static void collectEqualities(@Nullable Expression where, Map<String, ValueRef> out,
+    static void collectEqualities(@Nullable Expression where, Map<String, ValueRef> out,
                                           Map<Integer, String> parameterColumns) {
         if (where instanceof AndExpression and) {
             collectEqualities(and.getLeftExpression(), out, parameterColumns);
