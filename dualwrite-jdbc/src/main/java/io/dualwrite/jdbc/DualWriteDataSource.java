@@ -134,8 +134,8 @@ public final class DualWriteDataSource implements DataSource {
     record Config(DataSource oldDataSource, DataSource newDataSource, String migration, PhaseResolver resolver,
                   Function<Store, MirrorExecutor> executors, ChangeLog changeLog, ChangeLogMode changeLogMode,
                   @Nullable OutboxWriter outboxWriter, @Nullable MigrationPhase noContextPhase,
-                  int streamBufferLimit, java.time.@Nullable Duration mirrorStatementTimeout, StatementAnalyzer analyzer, Map<Store, Dialect> dialects,
-                  MirrorDispatcher[] dispatcher) {
+                  int streamBufferLimit, java.time.@Nullable Duration mirrorStatementTimeout,
+                  StatementAnalyzer analyzer, Map<Store, Dialect> dialects) {
 
         DataSource dataSource(Store store) {
             return store == Store.OLD ? oldDataSource : newDataSource;
@@ -154,7 +154,7 @@ public final class DualWriteDataSource implements DataSource {
         }
 
         MirrorDispatcher mirrors() {
-            return dispatcher[0];
+            return new MirrorDispatcher(this);
         }
     }
 
@@ -326,11 +326,9 @@ public final class DualWriteDataSource implements DataSource {
             Map<String, List<String>> columnCache = new ConcurrentHashMap<>();
             StatementAnalyzer analyzer = new StatementAnalyzer(mappings, statementCacheSize,
                     table -> columnCache.computeIfAbsent(table.toLowerCase(Locale.ROOT), t -> columnsOf(newStore, table)));
-            MirrorDispatcher[] holder = new MirrorDispatcher[1];
             Config config = new Config(oldDataSource, newDataSource, migration, resolver, executorsFn, changeLog,
                     changeLogMode, outboxWriter, noContextPhase, streamBufferLimit, mirrorStatementTimeout, analyzer,
-                    new ConcurrentHashMap<>(), holder);
-            holder[0] = new MirrorDispatcher(config);
+                    new ConcurrentHashMap<>());
             return new DualWriteDataSource(config);
         }
 

@@ -94,13 +94,13 @@ final class MirrorDispatcher {
     /** The mirror work: runs on the executor's thread; any exception fails the whole task. */
     private void replay(Store target, List<MirrorOp> ops) throws SQLException {
         try (Connection connection = config.dataSource(target).getConnection()) {
-            Dialect dialect = Dialect.detect(connection);
+            Dialect dialect = ConnectionHandler.dialectOf(connection);
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             try {
                 List<MirrorOp> crossDialect = new ArrayList<>();
                 for (MirrorOp op : ops) {
-                    if (op.kind() == SqlKind.UPSERT && dialect != config.dialect(target.other())) {
+                    if (op.kind() == SqlKind.UPSERT && (dialect == null || dialect != config.dialect(target.other()))) {
                         crossDialect.add(op); // the upsert syntax is the other dialect's: copy the rows instead
                         continue;
                     }

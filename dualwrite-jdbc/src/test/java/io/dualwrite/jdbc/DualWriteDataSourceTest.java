@@ -215,6 +215,42 @@ class DualWriteDataSourceTest {
     }
 
     @Test
+    void plainStatementBatchesMirrorEachStatement() throws SQLException {
+        try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.addBatch("INSERT INTO orders (id, merchant_id) VALUES (1, 'a')");
+            statement.addBatch("INSERT INTO audit (id, what) VALUES (1, 'unmapped')");
+            statement.addBatch("UPDATE orders SET note = 'batched' WHERE id = 1");
+            assertThat(statement.executeBatch()).containsExactly(1, 1, 1);
+        }
+        assertStoresEqual();
+        assertThat(fixture.newDb.count("SELECT COUNT(*) FROM audit")).isZero();
+    }
+
+    @Test
+    void statementsTheParserCannotReadRunOnTheAuthoritativeStoreOnly() throws SQLException {
+        try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            assertThat(statement.executeUpdate("MERGE INTO orders KEY (id) VALUES (9, 'm', 1.00, 'merged')")).isEqualTo(1);
+        }
+        assertThat(fixture.oldDb.count("SELECT COUNT(*) FROM orders")).isEqualTo(1);
+        assertThat(fixture.newDb.count("SELECT COUNT(*) FROM orders")).isZero();
+        assertThat(fixture.toNew.tasks).isEmpty();
+    }
+
+    @Test
+    void settingsMadeBeforeTheFirstStatementReachThePhysicalConnection() throws SQLException {
+        try (Connection connection = fixture.dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+            insert(connection, 1, "a");
+            assertThat(connection.getAutoCommit()).isFalse();
+            assertThat(connection.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_SERIALIZABLE);
+            connection.rollback();
+        }
+        assertThat(fixture.oldDb.count("SELECT COUNT(*) FROM orders")).isZero();
+        assertThat(fixture.newDb.count("SELECT COUNT(*) FROM orders")).isZero();
+    }
+
+    @Test
     void wrappersFollowTheJdbcContract() throws SQLException {
         Connection connection = fixture.dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement("SELECT 1");

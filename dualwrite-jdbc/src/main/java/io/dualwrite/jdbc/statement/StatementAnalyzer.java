@@ -225,8 +225,9 @@ public final class StatementAnalyzer {
         if (where instanceof AndExpression and) {
             collectEqualities(and.getLeftExpression(), out, parameterColumns);
             collectEqualities(and.getRightExpression(), out, parameterColumns);
-        } else if (where instanceof net.sf.jsqlparser.expression.Parenthesis parenthesis) {
-            collectEqualities(parenthesis.getExpression(), out, parameterColumns);
+        } else if (where instanceof net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList<?> list
+                && list.size() == 1) {
+            collectEqualities(list.get(0), out, parameterColumns);
         } else if (where instanceof EqualsTo equals) {
             Expression left = equals.getLeftExpression();
             Expression right = equals.getRightExpression();
