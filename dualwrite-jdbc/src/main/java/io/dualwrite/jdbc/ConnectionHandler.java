@@ -173,7 +173,15 @@ final class ConnectionHandler implements InvocationHandler {
         } else if (connection.getAutoCommit()) {
             config.mirrors().dispatch(store.other(), ops, List.of());
         } else {
-            buffer.addAll(ops);
+            for (MirrorOp op : ops) {
+                if (buffer.size() >= config.maxBufferedStatements() && !op.isCopy()) {
+                    RateLimitedLog.warn(log, "buffer-full", "a transaction of migration {} buffered {} mirrored statements;"
+                            + " the rest of it is copied by key after commit", config.migration(), buffer.size());
+                    buffer.add(op.asCopy("buffer-full"));
+                } else {
+                    buffer.add(op);
+                }
+            }
         }
     }
 

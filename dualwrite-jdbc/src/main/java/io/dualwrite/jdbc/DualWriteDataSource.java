@@ -53,6 +53,9 @@ public final class DualWriteDataSource implements DataSource {
     /** The default size limit of a stream or reader parameter buffered for replay: 1 MiB. */
     public static final int DEFAULT_STREAM_BUFFER_LIMIT = 1 << 20;
 
+    /** The default number of mirrored statements one transaction buffers with their parameters: 10,000. */
+    public static final int DEFAULT_MAX_BUFFERED_STATEMENTS = 10_000;
+
     private final Config config;
 
     private DualWriteDataSource(Config config) {
@@ -135,7 +138,7 @@ public final class DualWriteDataSource implements DataSource {
                   Function<Store, MirrorExecutor> executors, ChangeLog changeLog, ChangeLogMode changeLogMode,
                   @Nullable OutboxWriter outboxWriter, @Nullable MigrationPhase noContextPhase,
                   int streamBufferLimit, java.time.@Nullable Duration mirrorStatementTimeout,
-                  StatementAnalyzer analyzer, Map<Store, Dialect> dialects) {
+                  int maxBufferedStatements, StatementAnalyzer analyzer, Map<Store, Dialect> dialects) {
 
         DataSource dataSource(Store store) {
             return store == Store.OLD ? oldDataSource : newDataSource;
@@ -177,6 +180,7 @@ public final class DualWriteDataSource implements DataSource {
         private int streamBufferLimit = DEFAULT_STREAM_BUFFER_LIMIT;
         private int statementCacheSize = StatementAnalyzer.DEFAULT_CACHE_SIZE;
         private java.time.@Nullable Duration mirrorStatementTimeout;
+        private int maxBufferedStatements = DEFAULT_MAX_BUFFERED_STATEMENTS;
 
         private Builder() {
         }
@@ -284,6 +288,18 @@ public final class DualWriteDataSource implements DataSource {
             return this;
         }
 
+        /**
+         * How many mirrored statements one transaction buffers with their parameters; past it, the rows of
+         * further statements are kept by key only and copied by the reconciler after commit.
+         */
+        public Builder maxBufferedStatements(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("maxBufferedStatements must be zero or positive, but was " + max);
+            }
+            this.maxBufferedStatements = max;
+            return this;
+        }
+
         /** How many distinct SQL strings keep their analysis. */
         public Builder statementCacheSize(int size) {
             if (size < 1) {
@@ -327,7 +343,8 @@ public final class DualWriteDataSource implements DataSource {
             StatementAnalyzer analyzer = new StatementAnalyzer(mappings, statementCacheSize,
                     table -> columnCache.computeIfAbsent(table.toLowerCase(Locale.ROOT), t -> columnsOf(newStore, table)));
             Config config = new Config(oldDataSource, newDataSource, migration, resolver, executorsFn, changeLog,
-                    changeLogMode, outboxWriter, noContextPhase, streamBufferLimit, mirrorStatementTimeout, analyzer,
+                    changeLogMode, outboxWriter, noContextPhase, streamBufferLimit, mirrorStatementTimeout,
+                    maxBufferedStatements, analyzer,
                     new ConcurrentHashMap<>());
             return new DualWriteDataSource(config);
         }

@@ -190,11 +190,11 @@ final class StatementHandler implements InvocationHandler {
             return statementAnalysis.sql();
         }
         RenderedSql plan = statementAnalysis.on(Store.NEW, false);
-        if (plan == null || !plan.parameters().isEmpty()) {
+        if (plan == null || plan.withConstantsInlined().isEmpty()) {
             throw new SQLException("statement cannot run on the new store as a plain Statement ("
                     + (plan == null ? statementAnalysis.rewriteProblem() : "the rewrite needs parameters") + ")");
         }
-        return plan.sql();
+        return plan.withConstantsInlined().get();
     }
 
     private Object execute(Method method, @Nullable Object[] args) throws Throwable {

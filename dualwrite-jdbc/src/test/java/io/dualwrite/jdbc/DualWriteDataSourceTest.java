@@ -251,6 +251,36 @@ class DualWriteDataSourceTest {
     }
 
     @Test
+    void noConnectionToTheNewStoreIsTakenWhileTheAuthoritativeTransactionIsOpen() throws SQLException {
+        java.util.concurrent.atomic.AtomicInteger acquired = new java.util.concurrent.atomic.AtomicInteger();
+        javax.sql.DataSource counting = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        acquired.incrementAndGet();
+                    }
+                    return method.invoke(fixture.newDb.dataSource(), args);
+                });
+        DualWriteDataSource dataSource = DualWriteDataSource.builder()
+                .oldDataSource(fixture.oldDb.dataSource()).newDataSource(counting).migration("orders")
+                .phaseResolver(fixture.resolver).mirrorExecutor(io.dualwrite.Store.NEW, fixture.toNew)
+                .mirrorExecutor(io.dualwrite.Store.OLD, fixture.toOld).changeLog(fixture.changeLog)
+                .mapping(TableMapping.identity("orders")).maxBufferedStatements(2).build();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            for (int id = 1; id <= 3; id++) {
+                insert(connection, id, "n" + id);
+            }
+            assertThat(acquired).hasValue(0);
+            connection.commit();
+            assertThat(acquired).hasValue(1);
+        }
+        // two statements were replayed; the third, past maxBufferedStatements, is left to the reconciler
+        assertThat(fixture.newDb.count("SELECT COUNT(*) FROM orders")).isEqualTo(2);
+        assertThat(fixture.changeLog.records).extracting(r -> r.key() + "/" + r.operation() + "/" + r.reason())
+                .containsExactly("3/COPY/buffer-full");
+    }
+
+    @Test
     void wrappersFollowTheJdbcContract() throws SQLException {
         Connection connection = fixture.dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement("SELECT 1");

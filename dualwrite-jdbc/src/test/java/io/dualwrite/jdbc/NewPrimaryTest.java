@@ -84,6 +84,16 @@ class NewPrimaryTest {
     }
 
     @Test
+    void plainStatementsGetTheAddedColumnsAsLiterals() throws SQLException {
+        try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            assertThat(statement.executeUpdate("INSERT INTO orders (id, amount) VALUES (5, 1.5)")).isEqualTo(1);
+        }
+        assertThat(fixture.newDb.query("SELECT currency FROM orders_v2 WHERE id = 5")).extracting(r -> r.get("currency"))
+                .containsExactly("EUR");
+        assertThat(fixture.oldDb.count("SELECT COUNT(*) FROM orders WHERE id = 5")).isEqualTo(1);
+    }
+
+    @Test
     void keysGeneratedByTheNewStoreAreMirroredToTheOldOne() throws SQLException {
         try (Connection connection = fixture.dataSource.getConnection();
              PreparedStatement insert = connection.prepareStatement(

@@ -50,6 +50,35 @@ final class SqlText {
         return out.toString();
     }
 
+    /** The SQL with its {@code ?} placeholders replaced, in order, by {@code replacements}. */
+    static String replaceParameters(String sql, List<String> replacements) {
+        StringBuilder out = new StringBuilder(sql.length() + 16);
+        int next = 0;
+        int i = 0;
+        while (i < sql.length()) {
+            int skip = skipQuotedOrComment(sql, i);
+            if (skip > i) {
+                out.append(sql, i, skip);
+                i = skip;
+                continue;
+            }
+            char ch = sql.charAt(i++);
+            out.append(ch == '?' ? replacements.get(next++) : String.valueOf(ch));
+        }
+        return out.toString();
+    }
+
+    /** A value as an SQL literal. */
+    static String literal(@org.jspecify.annotations.Nullable Object value) {
+        if (value == null) {
+            return "NULL";
+        }
+        if (value instanceof Number || value instanceof Boolean) {
+            return value.toString().toUpperCase(Locale.ROOT);
+        }
+        return "'" + value.toString().replace("'", "''") + "'";
+    }
+
     /** The number of {@code ?} placeholders outside quotes and comments. */
     static int countParameters(String sql) {
         int count = 0;
