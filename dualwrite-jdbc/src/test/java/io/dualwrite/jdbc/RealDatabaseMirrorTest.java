@@ -82,6 +82,14 @@ class RealDatabaseMirrorTest {
                     }
                 }
             }
+            try (PreparedStatement batch = connection.prepareStatement("INSERT INTO orders (merchant_id, amount) VALUES (?, ?)")) {
+                for (int i = 1; i <= 2; i++) {
+                    batch.setString(1, "batched-" + i);
+                    batch.setInt(2, 10 + i);
+                    batch.addBatch();
+                }
+                batch.executeBatch();
+            }
             connection.setAutoCommit(false);
             try (PreparedStatement statement = connection.prepareStatement(upsert)) {
                 statement.setLong(1, 101);
