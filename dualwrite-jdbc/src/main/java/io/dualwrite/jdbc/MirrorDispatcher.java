@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Turns the mirror operations of one committed authoritative transaction into change-log entries (rows to
@@ -85,8 +86,12 @@ final class MirrorDispatcher {
                 config.changeLog().record(ChangeRecord.of(config.migration(),
                         new RowRef(row.table(), row.key(), Operation.COPY), reason, target, op.context()));
             } catch (RuntimeException e) {
-                RateLimitedLog.warn(log, "change-log", "could not record a copy of {} {} ({}): {}",
-                        row.table(), row.key(), reason, e.toString());
+                try (MDC.MDCCloseable migration = MDC.putCloseable("dualwrite.migration", config.migration());
+                     MDC.MDCCloseable table = MDC.putCloseable("dualwrite.table", row.table());
+                     MDC.MDCCloseable key = MDC.putCloseable("dualwrite.key", row.key())) {
+                    RateLimitedLog.warn(log, "change-log", "could not record a copy of {} {} ({}): {}",
+                            row.table(), row.key(), reason, e.toString());
+                }
             }
         }
     }

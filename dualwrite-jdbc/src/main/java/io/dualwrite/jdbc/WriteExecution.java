@@ -18,6 +18,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One execution (or batch entry) of a write to a mapped table that mirrors: finds the keys of the rows it
@@ -101,8 +102,11 @@ final class WriteExecution {
         keyRows.removeIf(key -> key.stream().anyMatch(java.util.Objects::isNull));
         String table = analysis.mapping().oldTable();
         if (keyRows.isEmpty()) {
-            RateLimitedLog.warn(log, "no-key", "a {} on {} of migration {} has no derivable key; it was not mirrored",
-                    analysis.kind(), table, connection.config.migration());
+            try (MDC.MDCCloseable migration = MDC.putCloseable("dualwrite.migration", connection.config.migration());
+                 MDC.MDCCloseable tableName = MDC.putCloseable("dualwrite.table", table)) {
+                RateLimitedLog.warn(log, "no-key", "a {} on {} of migration {} has no derivable key; it was not mirrored",
+                        analysis.kind(), table, connection.config.migration());
+            }
             return List.of();
         }
         Operation operation = switch (analysis.kind()) {
