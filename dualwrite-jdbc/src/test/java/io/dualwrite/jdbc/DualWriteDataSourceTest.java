@@ -165,6 +165,21 @@ class DualWriteDataSourceTest {
     }
 
     @Test
+    void insertSelectIsCopiedByItsGeneratedKeys() throws SQLException {
+        try (Connection connection = fixture.dataSource.getConnection()) {
+            insert(connection, 100, "source"); // explicit id: the identity still starts at 1
+            fixture.toNew.tasks.clear();
+            try (Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate(
+                        "INSERT INTO orders (merchant_id, note) SELECT merchant_id, 'copy' FROM orders")).isEqualTo(1);
+            }
+        }
+        assertThat(fixture.toNew.tasks).isEmpty();
+        assertThat(fixture.changeLog.records).extracting(r -> r.key() + "/" + r.operation() + "/" + r.reason())
+                .containsExactly("1/COPY/insert-without-values");
+    }
+
+    @Test
     void aBrokenNewStoreNeverReachesTheCallerAndEachLostRowIsRecorded() throws SQLException {
         fixture.newDb.execute("DROP TABLE orders");
         try (Connection connection = fixture.dataSource.getConnection();

@@ -33,14 +33,17 @@ record InsertShape(Table table, @Nullable ExpressionList<Column> columns,
             if (insert.getConflictAction() != null && insert.getConflictAction().getUpdateSets() != null) {
                 sets.add(insert.getConflictAction().getUpdateSets());
             }
-            return new InsertShape(insert.getTable(), insert.getColumns(), rowsOf(insert.getValues(),
-                    insert.getColumns()), sets, insert);
+            Values values = insert.getSelect() instanceof Values v ? v : null;
+            return new InsertShape(insert.getTable(), insert.getColumns(), rowsOf(values, insert.getColumns()), sets,
+                    insert);
         }
         if (statement instanceof Upsert upsert) {
             List<List<UpdateSet>> sets = upsert.getDuplicateUpdateSets() == null ? List.of()
                     : List.of(upsert.getDuplicateUpdateSets());
-            List<ExpressionList<Expression>> rows = upsert.getValues() != null
-                    ? rowsOf(upsert.getValues(), upsert.getColumns())
+            Values values = upsert.getSelect() instanceof Values v ? v : null;
+            List<ExpressionList<Expression>> rows = values != null
+                    ? rowsOf(values, upsert.getColumns())
+                    : upsert.getSelect() != null ? null
                     : upsert.getExpressions() == null ? null : List.of((ExpressionList<Expression>) upsert.getExpressions());
             return new InsertShape(upsert.getTable(), upsert.getColumns(), rows, sets, null);
         }

@@ -36,6 +36,8 @@ public final class StatementAnalyzer {
     /** The default number of distinct SQL strings whose analysis is kept. */
     public static final int DEFAULT_CACHE_SIZE = 10_000;
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StatementAnalyzer.class);
+
     private final Map<String, TableMapping> mappings;
     private final Cache<String, StatementAnalysis> cache;
     private final SelectRewriter selectRewriter;
@@ -83,6 +85,17 @@ public final class StatementAnalyzer {
     }
 
     private StatementAnalysis analyzeNow(String sql) {
+        try {
+            return analyzeParsed(sql);
+        } catch (RuntimeException unexpected) {
+            // a statement shape the analysis does not know must never fail the application's call
+            log.warn("statement analysis failed, running the statement on the authoritative store only: {}",
+                    unexpected.toString());
+            return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN);
+        }
+    }
+
+    private StatementAnalysis analyzeParsed(String sql) {
         String numbered = SqlText.numberParameters(sql);
         Statement statement;
         try {
@@ -131,6 +144,8 @@ public final class StatementAnalyzer {
         if (shape != null) {
             if (shape.rows() == null || shape.columns() == null) {
                 notReplayable = notReplayable == null ? "insert-without-values" : notReplayable;
+                // INSERT … SELECT: its rows can still be copied by key when the database generates the keys
+                keysGenerated = shape.columns() != null && indexesOf(shape.columnNames(), mapping.primaryKey()) == null;
             } else {
                 List<String> columns = shape.columnNames();
                 for (List<Expression> row : shape.rows()) {
