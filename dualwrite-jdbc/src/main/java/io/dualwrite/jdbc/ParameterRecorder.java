@@ -85,6 +85,12 @@ final class ParameterRecorder {
                 forward[1] = buffered;
                 value = null;
             }
+        } else if (value instanceof byte[] bytes) {
+            recorded[1] = bytes.clone(); // the application may reuse its array before an async mirror runs
+            value = recorded[1];
+        } else if (value instanceof java.util.Date date) {
+            recorded[1] = date.clone();
+            value = recorded[1];
         } else if (value instanceof java.sql.Blob || value instanceof java.sql.Clob || value instanceof java.sql.Array
                 || value instanceof java.sql.Ref || value instanceof java.sql.SQLXML || value instanceof java.sql.RowId) {
             notReplayable = "lob";

@@ -296,6 +296,48 @@ class DualWriteDataSourceTest {
     }
 
     @Test
+    void aMirrorRunLaterOnAnotherThreadNeedsNothingFromTheApplicationsObjects() throws Exception {
+        List<io.dualwrite.mirror.MirrorTask> deferred = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DualWriteDataSource dataSource = DualWriteDataSource.builder()
+                .oldDataSource(fixture.oldDb.dataSource()).newDataSource(fixture.newDb.dataSource()).migration("orders")
+                .phaseResolver(fixture.resolver).changeLog(fixture.changeLog)
+                .mirrorExecutors(target -> new io.dualwrite.mirror.MirrorExecutor() {
+                    @Override
+                    public void submit(io.dualwrite.mirror.MirrorTask task) {
+                        deferred.add(task);
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                })
+                .mapping(TableMapping.identity("orders")).build();
+        fixture.bothStores("ALTER TABLE orders ADD COLUMN payload VARBINARY(10)");
+        byte[] reused = {1, 2, 3};
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, payload) VALUES (?, ?)")) {
+            insert.setLong(1, 1);
+            insert.setBytes(2, reused);
+            insert.executeUpdate();
+            reused[0] = 9; // the application reuses its buffer
+        }
+        java.util.concurrent.ExecutorService mirrorThread = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            for (io.dualwrite.mirror.MirrorTask task : deferred) {
+                mirrorThread.submit(() -> {
+                    task.work().run();
+                    return null;
+                }).get();
+            }
+        } finally {
+            mirrorThread.shutdown();
+        }
+        assertThat(deferred).hasSize(1);
+        assertThat((byte[]) fixture.newDb.query("SELECT payload FROM orders").get(0).get("payload"))
+                .containsExactly(1, 2, 3);
+    }
+
+    @Test
     void wrappersFollowTheJdbcContract() throws SQLException {
         Connection connection = fixture.dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement("SELECT 1");
