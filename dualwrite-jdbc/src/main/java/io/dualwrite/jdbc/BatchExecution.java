@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class BatchExecution {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BatchExecution.class);
+
     private final StatementHandler statement;
     private final ConnectionHandler connection;
 
@@ -63,21 +65,13 @@ final class BatchExecution {
         try {
             List<@Nullable List<List<Object>>> preselected = new ArrayList<>();
             for (int i = 0; i < writes.size(); i++) {
-                preselected.add(writes.get(i) == null ? null : writes.get(i).preselectKeys(physical, entries.get(i)));
+                preselected.add(writes.get(i) == null ? null : writes.get(i).preselectKeysQuietly(physical, entries.get(i)));
             }
             statement.keys().reset();
             Object result = ConnectionHandler.call(statement.physical(), method, null);
-            List<MirrorOp> ops = new ArrayList<>();
+            List<MirrorOp> ops = List.of();
             if (anyMirrors) {
-                StatementAnalysis prepared = statement.analysis();
-                List<List<Object>> generated = prepared != null && prepared.keysGenerated()
-                        ? statement.keys().read(statement.physical(), prepared, connection.store()) : List.of();
-                for (int i = 0; i < writes.size(); i++) {
-                    if (writes.get(i) != null) {
-                        List<List<Object>> keys = i < generated.size() ? List.of(generated.get(i)) : List.of();
-                        ops.addAll(writes.get(i).ops(entries.get(i), count(result, i), keys, preselected.get(i)));
-                    }
-                }
+                ops = mirrorOps(result, writes, entries, preselected);
             }
             connection.afterWrite(ops, wrapped);
             return result;
@@ -88,6 +82,27 @@ final class BatchExecution {
             }
             throw e;
         }
+    }
+
+    /** The mirror operations of the entries; a problem here never reaches the caller (the batch succeeded). */
+    private List<MirrorOp> mirrorOps(Object result, List<@Nullable WriteExecution> writes,
+                                     List<ParameterRecorder.Bound> entries,
+                                     List<@Nullable List<List<Object>>> preselected) {
+        List<MirrorOp> ops = new ArrayList<>();
+        try {
+            StatementAnalysis prepared = statement.analysis();
+            List<List<Object>> generated = prepared != null && prepared.keysGenerated()
+                    ? statement.keys().read(statement.physical(), prepared, connection.store()) : List.of();
+            for (int i = 0; i < writes.size(); i++) {
+                if (writes.get(i) != null) {
+                    List<List<Object>> keys = i < generated.size() ? List.of(generated.get(i)) : List.of();
+                    ops.addAll(writes.get(i).ops(entries.get(i), count(result, i), keys, preselected.get(i)));
+                }
+            }
+        } catch (java.sql.SQLException | RuntimeException e) {
+            RateLimitedLog.warn(log, "mirror-prepare", "could not prepare the mirror of a batch: {}", e.toString());
+        }
+        return ops;
     }
 
     private static long count(Object result, int index) {

@@ -246,7 +246,7 @@ final class StatementHandler implements InvocationHandler {
         }
         try {
             WriteExecution write = new WriteExecution(connection, statementAnalysis, context, phase);
-            List<List<Object>> preselected = mirrors ? write.preselectKeys(physicalConnection, bound) : null;
+            List<List<Object>> preselected = mirrors ? write.preselectKeysQuietly(physicalConnection, bound) : null;
             if (!plain && !identityPlan) {
                 bindPhysical(bound);
             }
@@ -254,13 +254,19 @@ final class StatementHandler implements InvocationHandler {
             Object result = ConnectionHandler.call(physical, method, physicalArgs);
             List<MirrorOp> ops = List.of();
             if (mirrors) {
-                long count = updateCount(result);
-                List<List<Object>> generated = statementAnalysis.keysGenerated() ? keys.read(physical, statementAnalysis,
-                        connection.store()) : List.of();
-                if (statementAnalysis.kind() == SqlKind.INSERT && generated.size() == 1 && count > 1) {
-                    generated = connection.consecutiveKeys(generated.get(0), count);
+                try {
+                    long count = updateCount(result);
+                    List<List<Object>> generated = statementAnalysis.keysGenerated()
+                            ? keys.read(physical, statementAnalysis, connection.store()) : List.of();
+                    if (statementAnalysis.kind() == SqlKind.INSERT && generated.size() == 1 && count > 1) {
+                        generated = connection.consecutiveKeys(generated.get(0), count);
+                    }
+                    ops = write.ops(bound, count, generated, preselected);
+                } catch (SQLException | RuntimeException e) {
+                    // the authoritative write succeeded: a problem preparing its mirror never reaches the caller
+                    RateLimitedLog.warn(log, "mirror-prepare", "could not prepare the mirror of a {} on {}: {}",
+                            statementAnalysis.kind(), statementAnalysis.mapping().oldTable(), e.toString());
                 }
-                ops = write.ops(bound, count, generated, preselected);
             }
             connection.afterWrite(ops, wrapped);
             return result;

@@ -46,6 +46,20 @@ final class WriteExecution {
         this.phase = phase;
     }
 
+    /**
+     * {@link #preselectKeys}, but a failure (the statement itself is probably wrong, and will fail on its
+     * own with the driver's error) gives no keys instead of an exception.
+     */
+    @Nullable List<List<Object>> preselectKeysQuietly(Connection physical, ParameterRecorder.Bound bound) {
+        try {
+            return preselectKeys(physical, bound);
+        } catch (SQLException | RuntimeException e) {
+            RateLimitedLog.warn(log, "preselect", "could not select the keys a {} on {} touches: {}",
+                    analysis.kind(), analysis.mapping().oldTable(), e.toString());
+            return null;
+        }
+    }
+
     /** For an update or delete whose key is not in its WHERE: the keys of the rows it is about to touch. */
     @Nullable List<List<Object>> preselectKeys(Connection physical, ParameterRecorder.Bound bound) throws SQLException {
         if ((analysis.kind() != SqlKind.UPDATE && analysis.kind() != SqlKind.DELETE) || analysis.whereKey() != null) {
