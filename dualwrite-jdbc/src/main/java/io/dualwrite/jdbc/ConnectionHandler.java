@@ -227,6 +227,11 @@ final class ConnectionHandler implements InvocationHandler {
             case "close":
                 close();
                 return null;
+            case "abort":
+                closed = true;
+                buffer.clear(); // an aborted connection never commits: nothing to mirror
+                savepoints.clear();
+                return physical == null ? null : call(physical, method, args);
             case "isClosed":
                 return closed || (physical != null && physical.isClosed());
             case "setAutoCommit":
