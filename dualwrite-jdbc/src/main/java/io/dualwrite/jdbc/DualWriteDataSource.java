@@ -1,0 +1,382 @@
+package io.dualwrite.jdbc;
+
+import io.dualwrite.MigrationContext;
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.Store;
+import io.dualwrite.changelog.ChangeLog;
+import io.dualwrite.changelog.ChangeLogMode;
+import io.dualwrite.jdbc.statement.StatementAnalyzer;
+import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.mirror.MirrorExecutor;
+import io.dualwrite.switches.PhaseResolver;
+import java.io.PrintWriter;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link DataSource} that wraps the old and the new store's data sources and makes plain JDBC code
+ * double-write: writes to the tables of ONE migration are run on the connection's authoritative store and
+ * mirrored (rewritten through the {@link TableMapping}s) to the other store after commit; reads follow
+ * the phase. Tables without a mapping, DDL and anything unparsable run on the authoritative store only.
+ *
+ * <pre>{@code
+ * DataSource dataSource = DualWriteDataSource.builder()
+ *         .oldDataSource(oldPool).newDataSource(newPool)
+ *         .migration("orders")
+ *         .mapping(TableMapping.builder("orders").newTable("orders_v2").orderIdColumn("id").build())
+ *         .phaseResolver(resolver)
+ *         .mirrorExecutor(Store.NEW, toNew).mirrorExecutor(Store.OLD, toOld)
+ *         .changeLog(changeLog)
+ *         .build();
+ * }</pre>
+ *
+ * <p>Which store a connection writes on is decided once per connection, at its first statement, from the
+ * {@link MigrationContext} current then (see {@code docs/jdbc-routing.md}). Thread-safe.
+ */
+public final class DualWriteDataSource implements DataSource {
+
+    /** The default size limit of a stream or reader parameter buffered for replay: 1 MiB. */
+    public static final int DEFAULT_STREAM_BUFFER_LIMIT = 1 << 20;
+
+    /** The default number of mirrored statements one transaction buffers with their parameters: 10,000. */
+    public static final int DEFAULT_MAX_BUFFERED_STATEMENTS = 10_000;
+
+    private final Config config;
+
+    private DualWriteDataSource(Config config) {
+        this.config = config;
+    }
+
+    /** Starts a builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return ConnectionHandler.proxy(config, null, null);
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        return ConnectionHandler.proxy(config, username, password);
+    }
+
+    /** The data source of one store (the application's pool, unwrapped). */
+    public DataSource dataSource(Store store) {
+        return config.dataSource(store);
+    }
+
+    @Override
+    public PrintWriter getLogWriter() throws SQLException {
+        return config.oldDataSource().getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) throws SQLException {
+        config.oldDataSource().setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws SQLException {
+        config.oldDataSource().setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() throws SQLException {
+        return config.oldDataSource().getLoginTimeout();
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        return config.oldDataSource().getParentLogger();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+        if (type.isInstance(this)) {
+            return type.cast(this);
+        }
+        if (type.isInstance(config.oldDataSource())) {
+            return type.cast(config.oldDataSource());
+        }
+        if (config.oldDataSource().isWrapperFor(type)) {
+            return config.oldDataSource().unwrap(type);
+        }
+        throw new SQLException("DualWriteDataSource is not a wrapper for " + type.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) throws SQLException {
+        return type.isInstance(this) || type.isInstance(config.oldDataSource())
+                || config.oldDataSource().isWrapperFor(type);
+    }
+
+    @Override
+    public String toString() {
+        return "DualWriteDataSource[migration=" + config.migration() + "] wrapping " + config.oldDataSource()
+                + " and " + config.newDataSource();
+    }
+
+    /** The validated configuration shared by every proxy of one data source. */
+    record Config(DataSource oldDataSource, DataSource newDataSource, String migration, PhaseResolver resolver,
+                  Function<Store, MirrorExecutor> executors, ChangeLog changeLog, ChangeLogMode changeLogMode,
+                  @Nullable OutboxWriter outboxWriter, @Nullable MigrationPhase noContextPhase,
+                  int streamBufferLimit, java.time.@Nullable Duration mirrorStatementTimeout,
+                  int maxBufferedStatements, StatementAnalyzer analyzer, Map<Store, Dialect> dialects) {
+
+        DataSource dataSource(Store store) {
+            return store == Store.OLD ? oldDataSource : newDataSource;
+        }
+
+        MirrorExecutor executor(Store target) {
+            return executors.apply(target);
+        }
+
+        OutboxWriter outbox() {
+            return Objects.requireNonNull(outboxWriter, "outboxWriter");
+        }
+
+        @Nullable Dialect dialect(Store store) {
+            return dialects.get(store);
+        }
+
+        MirrorDispatcher mirrors() {
+            return new MirrorDispatcher(this);
+        }
+    }
+
+    /**
+     * Builds a {@link DualWriteDataSource}. Required: {@code oldDataSource}, {@code newDataSource},
+     * {@code migration}, {@code phaseResolver}, mirror executors for both directions, {@code changeLog}.
+     */
+    public static final class Builder {
+        private @Nullable DataSource oldDataSource;
+        private @Nullable DataSource newDataSource;
+        private @Nullable String migration;
+        private @Nullable PhaseResolver resolver;
+        private final Map<Store, MirrorExecutor> executors = new EnumMap<>(Store.class);
+        private @Nullable Function<Store, MirrorExecutor> executorFunction;
+        private @Nullable ChangeLog changeLog;
+        private ChangeLogMode changeLogMode = ChangeLogMode.ON_FAILURE;
+        private @Nullable OutboxWriter outboxWriter;
+        private final Map<String, TableMapping> mappings = new LinkedHashMap<>();
+        private @Nullable MigrationPhase noContextPhase;
+        private int streamBufferLimit = DEFAULT_STREAM_BUFFER_LIMIT;
+        private int statementCacheSize = StatementAnalyzer.DEFAULT_CACHE_SIZE;
+        private java.time.@Nullable Duration mirrorStatementTimeout;
+        private int maxBufferedStatements = DEFAULT_MAX_BUFFERED_STATEMENTS;
+
+        private Builder() {
+        }
+
+        /** The old store's data source (the application's pool). */
+        public Builder oldDataSource(DataSource dataSource) {
+            this.oldDataSource = Objects.requireNonNull(dataSource, "oldDataSource");
+            return this;
+        }
+
+        /** The new store's data source. */
+        public Builder newDataSource(DataSource dataSource) {
+            this.newDataSource = Objects.requireNonNull(dataSource, "newDataSource");
+            return this;
+        }
+
+        /** The migration (table group) every mapped table belongs to; one data source serves one migration. */
+        public Builder migration(String migration) {
+            if (migration == null || migration.isBlank()) {
+                throw new IllegalArgumentException("migration must be a non-blank name, but was '" + migration + "'");
+            }
+            this.migration = migration;
+            return this;
+        }
+
+        /** Decides the phase of each statement. */
+        public Builder phaseResolver(PhaseResolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "phaseResolver");
+            return this;
+        }
+
+        /** The executor that runs mirrors to {@code target}. */
+        public Builder mirrorExecutor(Store target, MirrorExecutor executor) {
+            executors.put(Objects.requireNonNull(target, "target"), Objects.requireNonNull(executor, "mirrorExecutor"));
+            return this;
+        }
+
+        /** The executor for each target store, as a function (instead of {@link #mirrorExecutor(Store, MirrorExecutor)}). */
+        public Builder mirrorExecutors(Function<Store, MirrorExecutor> executors) {
+            this.executorFunction = Objects.requireNonNull(executors, "mirrorExecutors");
+            return this;
+        }
+
+        /** Where rows that could not be mirrored, or must be copied by key, are recorded. */
+        public Builder changeLog(ChangeLog changeLog) {
+            this.changeLog = Objects.requireNonNull(changeLog, "changeLog");
+            return this;
+        }
+
+        /** When the change log gets entries; {@link ChangeLogMode#ALWAYS} needs {@link #outboxWriter}. */
+        public Builder changeLogMode(ChangeLogMode mode) {
+            this.changeLogMode = Objects.requireNonNull(mode, "changeLogMode");
+            return this;
+        }
+
+        /** Writes change-log entries inside the authoritative transaction (for {@link ChangeLogMode#ALWAYS}). */
+        public Builder outboxWriter(OutboxWriter outboxWriter) {
+            this.outboxWriter = Objects.requireNonNull(outboxWriter, "outboxWriter");
+            return this;
+        }
+
+        /** A table of the migration; tables without a mapping are outside it and never mirrored. */
+        public Builder mapping(TableMapping mapping) {
+            String key = mapping.oldTable().toLowerCase(Locale.ROOT);
+            if (mappings.containsKey(key)) {
+                throw new IllegalArgumentException("mapping for table '" + mapping.oldTable() + "' is set twice");
+            }
+            mappings.put(key, mapping);
+            return this;
+        }
+
+        /** Several tables of the migration. */
+        public Builder mappings(List<TableMapping> mappings) {
+            mappings.forEach(this::mapping);
+            return this;
+        }
+
+        /**
+         * The phase for statements with no {@link MigrationContext} and no order or merchant id in their
+         * values; {@code null} (the default) resolves them with a context carrying no id (rules, then system).
+         */
+        public Builder noContextPhase(@Nullable MigrationPhase phase) {
+            this.noContextPhase = phase;
+            return this;
+        }
+
+        /** The largest stream or reader parameter buffered for replay (bytes or chars); larger ones are copied by key. */
+        public Builder streamBufferLimit(int limit) {
+            if (limit < 0) {
+                throw new IllegalArgumentException("streamBufferLimit must be zero or positive, but was " + limit);
+            }
+            this.streamBufferLimit = limit;
+            return this;
+        }
+
+        /**
+         * A query timeout for each replayed statement on the other store (e.g. a row locked there), so that
+         * the mirror fails and is recorded instead of waiting for the executor's time limit; none by default.
+         */
+        public Builder mirrorStatementTimeout(java.time.Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("mirrorStatementTimeout must be positive, but was " + timeout);
+            }
+            this.mirrorStatementTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How many mirrored statements one transaction buffers with their parameters; past it, the rows of
+         * further statements are kept by key only and copied by the reconciler after commit.
+         */
+        public Builder maxBufferedStatements(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("maxBufferedStatements must be zero or positive, but was " + max);
+            }
+            this.maxBufferedStatements = max;
+            return this;
+        }
+
+        /** How many distinct SQL strings keep their analysis. */
+        public Builder statementCacheSize(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("statementCacheSize must be positive, but was " + size);
+            }
+            this.statementCacheSize = size;
+            return this;
+        }
+
+        /**
+         * The data source.
+         *
+         * @throws IllegalArgumentException naming the first missing or inconsistent property
+         */
+        public DualWriteDataSource build() {
+            require("oldDataSource", oldDataSource);
+            require("newDataSource", newDataSource);
+            require("migration", migration);
+            require("phaseResolver", resolver);
+            require("changeLog", changeLog);
+            Function<Store, MirrorExecutor> executorsFn = executorFunction;
+            if (executorsFn == null) {
+                for (Store store : Store.values()) {
+                    if (!executors.containsKey(store)) {
+                        throw new IllegalArgumentException("mirrorExecutor for target " + store
+                                + " must be set (or mirrorExecutors), but was missing");
+                    }
+                }
+                Map<Store, MirrorExecutor> copy = new EnumMap<>(executors);
+                executorsFn = copy::get;
+            }
+            if (changeLogMode == ChangeLogMode.ALWAYS && outboxWriter == null) {
+                throw new IllegalArgumentException(
+                        "outboxWriter must be set when changeLogMode is ALWAYS, but was missing");
+            }
+            if (mappings.isEmpty()) {
+                throw new IllegalArgumentException("mappings must name at least one table, but was empty");
+            }
+            DataSource newStore = newDataSource;
+            Map<String, List<String>> columnCache = new ConcurrentHashMap<>();
+            StatementAnalyzer analyzer = new StatementAnalyzer(mappings, statementCacheSize,
+                    table -> columnCache.computeIfAbsent(table.toLowerCase(Locale.ROOT), t -> columnsOf(newStore, table)));
+            Config config = new Config(oldDataSource, newDataSource, migration, resolver, executorsFn, changeLog,
+                    changeLogMode, outboxWriter, noContextPhase, streamBufferLimit, mirrorStatementTimeout,
+                    maxBufferedStatements, analyzer,
+                    new ConcurrentHashMap<>());
+            return new DualWriteDataSource(config);
+        }
+
+        private static void require(String property, @Nullable Object value) {
+            if (value == null) {
+                throw new IllegalArgumentException(property + " must be set, but was missing");
+            }
+        }
+
+        /** The new table's columns, read from the database's metadata (used to expand SELECT *). */
+        private static List<String> columnsOf(DataSource dataSource, String table) {
+            try (Connection connection = dataSource.getConnection()) {
+                List<String> columns = new ArrayList<>();
+                for (String name : new String[] {table, table.toLowerCase(Locale.ROOT), table.toUpperCase(Locale.ROOT)}) {
+                    try (ResultSet rows = connection.getMetaData().getColumns(connection.getCatalog(), null, name, null)) {
+                        while (rows.next()) {
+                            columns.add(rows.getString("COLUMN_NAME"));
+                        }
+                    }
+                    if (!columns.isEmpty()) {
+                        return List.copyOf(columns);
+                    }
+                }
+                throw new IllegalStateException("table " + table + " has no columns in the new store");
+            } catch (SQLException e) {
+                throw new IllegalStateException("could not read the columns of " + table + " in the new store", e);
+            }
+        }
+    }
+
+    static Object newProxy(Class<?>[] interfaces, java.lang.reflect.InvocationHandler handler) {
+        return Proxy.newProxyInstance(DualWriteDataSource.class.getClassLoader(), interfaces, handler);
+    }
+}

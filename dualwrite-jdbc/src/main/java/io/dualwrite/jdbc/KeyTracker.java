@@ -1,0 +1,129 @@
+package io.dualwrite.jdbc;
+
+import io.dualwrite.Store;
+import io.dualwrite.jdbc.statement.StatementAnalysis;
+import java.lang.reflect.Method;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.rowset.CachedRowSet;
+import javax.sql.rowset.RowSetMetaDataImpl;
+import javax.sql.rowset.RowSetProvider;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Generated keys of a mapped insert: requests them from the driver even when the application did not,
+ * reads them for the mirror into a copy, and gives the application exactly what it asked for: the same
+ * keys (the copy, rewound) when it asked, an empty result when it did not.
+ */
+final class KeyTracker {
+
+    private boolean appAsked;
+    private boolean requestedByUs;
+    private @Nullable CachedRowSet cached;
+
+    KeyTracker(boolean appAsked) {
+        this.appAsked = appAsked;
+    }
+
+    void appAsked(boolean asked) {
+        this.appAsked = asked;
+        this.requestedByUs = false;
+    }
+
+    void reset() {
+        cached = null;
+    }
+
+    /** Prepares an insert so that the driver returns its generated keys. */
+    static Statement prepareWithKeys(Connection connection, String sql, StatementAnalysis analysis, Store store,
+                                     @Nullable Dialect dialect) throws SQLException {
+        if (dialect == Dialect.MYSQL || dialect == null) {
+            return connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
+        }
+        return connection.prepareStatement(sql, keyColumns(analysis, store));
+    }
+
+    void markRequestedByUs() {
+        requestedByUs = true;
+    }
+
+    /** The plain-Statement call that also returns keys: {@code (sql, RETURN_GENERATED_KEYS)} or {@code (sql, columns)}. */
+    Object[] keyedArgs(Object[] args, StatementAnalysis analysis, Store store, @Nullable Dialect dialect) {
+        requestedByUs = true;
+        Object request = dialect == Dialect.MYSQL || dialect == null ? (Object) Statement.RETURN_GENERATED_KEYS
+                : keyColumns(analysis, store);
+        return new Object[] {args[0], request};
+    }
+
+    static Method keyedMethod(Method method, Object request) throws NoSuchMethodException {
+        return Statement.class.getMethod(method.getName(), String.class,
+                request instanceof String[] ? String[].class : int.class);
+    }
+
+    private static String[] keyColumns(StatementAnalysis analysis, Store store) {
+        List<String> key = store == Store.NEW ? analysis.mapping().newPrimaryKey() : analysis.mapping().primaryKey();
+        return key.toArray(String[]::new);
+    }
+
+    /** Reads the keys of the last execution, one list of key values per inserted row. */
+    List<List<Object>> read(Statement physical, StatementAnalysis analysis, Store store) throws SQLException {
+        CachedRowSet copy = RowSetProvider.newFactory().createCachedRowSet();
+        try (ResultSet rows = physical.getGeneratedKeys()) {
+            copy.populate(rows);
+        }
+        cached = copy;
+        List<String> keyColumns = store == Store.NEW ? analysis.mapping().newPrimaryKey() : analysis.mapping().primaryKey();
+        ResultSetMetaData meta = copy.getMetaData();
+        int[] positions = new int[keyColumns.size()];
+        for (int k = 0; k < keyColumns.size(); k++) {
+            positions[k] = meta.getColumnCount() == keyColumns.size() ? k + 1 : 1;
+            for (int c = 1; c <= meta.getColumnCount(); c++) {
+                if (meta.getColumnLabel(c).equalsIgnoreCase(keyColumns.get(k))) {
+                    positions[k] = c;
+                }
+            }
+        }
+        List<List<Object>> keys = new ArrayList<>();
+        copy.beforeFirst();
+        while (copy.next()) {
+            List<Object> key = new ArrayList<>();
+            for (int position : positions) {
+                Object value = copy.getObject(position);
+                key.add(value instanceof BigInteger big && big.bitLength() < 64 ? big.longValue() : value);
+            }
+            keys.add(key);
+        }
+        copy.beforeFirst();
+        return keys;
+    }
+
+    /** What {@code getGeneratedKeys()} returns to the application. */
+    ResultSet forApplication(Statement physical) throws SQLException {
+        if (requestedByUs && !appAsked) {
+            return empty();
+        }
+        if (cached != null) {
+            cached.beforeFirst();
+            return cached;
+        }
+        return physical.getGeneratedKeys();
+    }
+
+    private static ResultSet empty() throws SQLException {
+        CachedRowSet empty = RowSetProvider.newFactory().createCachedRowSet();
+        RowSetMetaDataImpl meta = new RowSetMetaDataImpl();
+        meta.setColumnCount(1);
+        meta.setColumnName(1, "GENERATED_KEY");
+        meta.setColumnLabel(1, "GENERATED_KEY");
+        meta.setColumnType(1, Types.BIGINT);
+        empty.setMetaData(meta);
+        return empty;
+    }
+}

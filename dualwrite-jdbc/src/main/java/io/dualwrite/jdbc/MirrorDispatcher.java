@@ -1,0 +1,131 @@
+package io.dualwrite.jdbc;
+
+import io.dualwrite.Store;
+import io.dualwrite.changelog.ChangeLogMode;
+import io.dualwrite.changelog.ChangeRecord;
+import io.dualwrite.changelog.Operation;
+import io.dualwrite.changelog.RowRef;
+import io.dualwrite.jdbc.statement.SqlKind;
+import io.dualwrite.mirror.MirrorTask;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Turns the mirror operations of one committed authoritative transaction into change-log entries (rows to
+ * copy by key) and ONE {@link MirrorTask} whose work replays the rest in one transaction on a connection
+ * to the other store acquired only when the work runs.
+ */
+final class MirrorDispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(MirrorDispatcher.class);
+
+    private final DualWriteDataSource.Config config;
+
+    MirrorDispatcher(DualWriteDataSource.Config config) {
+        this.config = config;
+    }
+
+    /**
+     * In {@link ChangeLogMode#ALWAYS}: records every row of {@code ops} on the authoritative connection,
+     * before its commit, and returns the ids of the entries the replay will complete.
+     */
+    List<Long> writeOutbox(Connection authoritative, Store target, List<MirrorOp> ops) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        if (config.changeLogMode() != ChangeLogMode.ALWAYS) {
+            return ids;
+        }
+        for (MirrorOp op : ops) {
+            for (RowRef row : op.rows()) {
+                if (op.isCopy()) {
+                    config.outbox().record(authoritative, ChangeRecord.of(config.migration(),
+                            new RowRef(row.table(), row.key(), Operation.COPY), op.copyReason(), target, op.context()));
+                } else {
+                    ids.add(config.outbox().record(authoritative,
+                            ChangeRecord.of(config.migration(), row, "outbox", target, op.context())));
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** After the authoritative commit: records the copies (unless the outbox has them) and submits the replay. */
+    void dispatch(Store target, List<MirrorOp> ops, List<Long> outboxIds) {
+        List<MirrorOp> replays = new ArrayList<>();
+        List<RowRef> rows = new ArrayList<>();
+        for (MirrorOp op : ops) {
+            if (op.isCopy()) {
+                if (config.changeLogMode() != ChangeLogMode.ALWAYS) {
+                    recordCopies(op.rows(), op.copyReason(), target, op);
+                }
+            } else {
+                replays.add(op);
+                rows.addAll(op.rows());
+            }
+        }
+        if (replays.isEmpty()) {
+            return;
+        }
+        MirrorOp first = replays.get(0);
+        RowRef firstRow = rows.get(0);
+        List<MirrorOp> work = List.copyOf(replays);
+        MirrorTask task = new MirrorTask(config.migration(), first.phase(), target, first.context(), rows,
+                config.migration() + '/' + firstRow.table() + '/' + firstRow.key(),
+                () -> replay(target, work), outboxIds);
+        config.executor(target).submit(task);
+    }
+
+    private void recordCopies(List<RowRef> rows, String reason, Store target, MirrorOp op) {
+        for (RowRef row : rows) {
+            try {
+                config.changeLog().record(ChangeRecord.of(config.migration(),
+                        new RowRef(row.table(), row.key(), Operation.COPY), reason, target, op.context()));
+            } catch (RuntimeException e) {
+                try (MDC.MDCCloseable migration = MDC.putCloseable("dualwrite.migration", config.migration());
+                     MDC.MDCCloseable table = MDC.putCloseable("dualwrite.table", row.table());
+                     MDC.MDCCloseable key = MDC.putCloseable("dualwrite.key", row.key())) {
+                    RateLimitedLog.warn(log, "change-log", "could not record a copy of {} {} ({}): {}",
+                            row.table(), row.key(), reason, e.toString());
+                }
+            }
+        }
+    }
+
+    /** The mirror work: runs on the executor's thread; any exception fails the whole task. */
+    private void replay(Store target, List<MirrorOp> ops) throws SQLException {
+        try (Connection connection = config.dataSource(target).getConnection()) {
+            Dialect dialect = ConnectionHandler.dialectOf(connection);
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                List<MirrorOp> crossDialect = new ArrayList<>();
+                for (MirrorOp op : ops) {
+                    if (op.kind() == SqlKind.UPSERT && (dialect == null || dialect != config.dialect(target.other()))) {
+                        crossDialect.add(op); // the upsert syntax is the other dialect's: copy the rows instead
+                        continue;
+                    }
+                    try (PreparedStatement statement = connection.prepareStatement(op.sql().sql())) {
+                        if (config.mirrorStatementTimeout() != null) {
+                            statement.setQueryTimeout((int) Math.max(1, (config.mirrorStatementTimeout().toMillis() + 999) / 1000));
+                        }
+                        ParameterRecorder.bind(statement, op.sql(), op.parameters(),
+                                target == Store.NEW ? op.mapping() : null, op.keys());
+                        statement.executeUpdate();
+                    }
+                }
+                connection.commit();
+                crossDialect.forEach(op -> recordCopies(op.rows(), "upsert-dialect", target, op));
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        }
+    }
+}

@@ -1,0 +1,336 @@
+package io.dualwrite.jdbc;
+
+import io.dualwrite.MigrationContext;
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.Store;
+import io.dualwrite.jdbc.statement.RenderedSql;
+import io.dualwrite.jdbc.statement.SqlKind;
+import io.dualwrite.jdbc.statement.StatementAnalysis;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one interception class behind the Statement, PreparedStatement and CallableStatement proxies: it
+ * records parameters and batch entries, runs the authoritative statement (prepared so that generated keys
+ * come back for mapped inserts), and hands the mirror operations to the connection. Everything the
+ * application sees (results, counts, keys, exceptions) is the authoritative driver's.
+ */
+final class StatementHandler implements InvocationHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(StatementHandler.class);
+
+    private final ConnectionHandler connection;
+    private final Statement physical;
+    private final String kindName;
+    private final @Nullable StatementAnalysis analysis;   // prepared statements only
+    private final boolean identityPlan;
+    private final ParameterRecorder recorder;
+    private final List<ParameterRecorder.Bound> batch = new ArrayList<>();
+    private final List<String> batchSql = new ArrayList<>();
+    private final KeyTracker keys;
+    private boolean closed;
+    private @Nullable StatementAnalysis lastQuery;
+
+    private StatementHandler(ConnectionHandler connection, Statement physical, String kindName,
+                             @Nullable StatementAnalysis analysis, boolean identityPlan, boolean appAskedKeys) {
+        this.connection = connection;
+        this.physical = physical;
+        this.kindName = kindName;
+        this.analysis = analysis;
+        this.identityPlan = identityPlan;
+        this.recorder = new ParameterRecorder(connection.config.streamBufferLimit());
+        this.keys = new KeyTracker(appAskedKeys);
+    }
+
+    static Object create(ConnectionHandler connection, Method method, @Nullable Object[] args) throws Throwable {
+        Connection physicalConnection = connection.physical();
+        Store store = connection.store();
+        String name = method.getName();
+        if (name.equals("createStatement")) {
+            Statement statement = (Statement) ConnectionHandler.call(physicalConnection, method, args);
+            return proxy(new StatementHandler(connection, statement, "Statement", null, true, false), Statement.class);
+        }
+        String sql = (String) args[0];
+        StatementAnalysis analysis = connection.config.analyzer().analyze(sql);
+        RenderedSql plan = analysis.on(store, false);
+        if (analysis.mapped() && store == Store.NEW && plan == null) {
+            throw new SQLException("statement cannot run on the new store (" + analysis.rewriteProblem() + "): " + sql);
+        }
+        Object[] physicalArgs = args.clone();
+        physicalArgs[0] = plan == null ? sql : plan.sql();
+        boolean appAskedKeys = asksForKeys(method, args);
+        Statement statement;
+        boolean requestKeys = name.equals("prepareStatement") && args.length == 1 && analysis.mappedWrite()
+                && analysis.keysGenerated();
+        if (requestKeys) {
+            statement = KeyTracker.prepareWithKeys(physicalConnection, (String) physicalArgs[0], analysis, store,
+                    connection.config.dialect(store));
+        } else {
+            statement = (Statement) ConnectionHandler.call(physicalConnection, method, physicalArgs);
+        }
+        boolean identity = plan == null || plan.isIdentityPlan();
+        StatementHandler handler = new StatementHandler(connection, statement,
+                name.equals("prepareCall") ? "CallableStatement" : "PreparedStatement", analysis, identity, appAskedKeys);
+        if (requestKeys) {
+            handler.keys.markRequestedByUs();
+        }
+        return proxy(handler, name.equals("prepareCall") ? CallableStatement.class : PreparedStatement.class);
+    }
+
+    private static boolean asksForKeys(Method method, Object[] args) {
+        if (args.length != 2) {
+            return false;
+        }
+        if (args[1] instanceof int[] || args[1] instanceof String[]) {
+            return true;
+        }
+        return method.getParameterTypes()[1] == int.class && Integer.valueOf(Statement.RETURN_GENERATED_KEYS).equals(args[1]);
+    }
+
+    private static Object proxy(StatementHandler handler, Class<?> type) {
+        return DualWriteDataSource.newProxy(new Class<?>[] {type}, handler);
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        String name = method.getName();
+        switch (name) {
+            case "toString":
+                return "DualWrite" + kindName + " wrapping " + physical;
+            case "hashCode":
+                return System.identityHashCode(proxy);
+            case "equals":
+                return proxy == args[0];
+            case "unwrap":
+                return Wrappers.unwrap(proxy, physical, (Class<?>) args[0], "DualWrite" + kindName);
+            case "isWrapperFor":
+                return Wrappers.isWrapperFor(proxy, physical, (Class<?>) args[0]);
+            case "close":
+                if (!closed) {
+                    closed = true;
+                    physical.close();
+                }
+                return null;
+            case "getConnection":
+                return connection.self();
+            case "getResultSet": {
+                Object results = ConnectionHandler.call(physical, method, args);
+                StatementAnalysis query = lastQuery;
+                return results instanceof ResultSet set && query != null && readsNewForm(query)
+                        ? OldFormResultSet.wrap(set, query.mapping()) : results;
+            }
+            case "getGeneratedKeys":
+                return keys.forApplication(physical);
+            case "clearParameters":
+                recorder.clear();
+                return ConnectionHandler.call(physical, method, args);
+            case "addBatch":
+                return addBatch(method, args);
+            case "clearBatch":
+                batch.clear();
+                batchSql.clear();
+                return ConnectionHandler.call(physical, method, args);
+            case "executeBatch":
+            case "executeLargeBatch":
+                return new BatchExecution(this, connection).run(method);
+            case "execute":
+            case "executeUpdate":
+            case "executeLargeUpdate":
+            case "executeQuery":
+                return execute(method, args);
+            default:
+                break;
+        }
+        if (name.startsWith("set") && args != null && args.length >= 2 && args[0] instanceof Integer
+                && (method.getDeclaringClass() == PreparedStatement.class
+                || method.getDeclaringClass() == CallableStatement.class)) {
+            Object[] forward = recorder.record(method, args);
+            if (identityPlan) {
+                return ConnectionHandler.call(physical, method, forward);
+            }
+            return null;
+        }
+        return ConnectionHandler.call(physical, method, args);
+    }
+
+    private Object addBatch(Method method, @Nullable Object[] args) throws Throwable {
+        if (args == null || args.length == 0) {
+            ParameterRecorder.Bound bound = recorder.snapshot();
+            batch.add(bound);
+            if (!identityPlan) {
+                bindPhysical(bound);
+            }
+            return ConnectionHandler.call(physical, method, args);
+        }
+        String sql = (String) args[0];
+        batchSql.add(sql);
+        return ConnectionHandler.call(physical, method, new Object[] {sqlFor(connection.config.analyzer().analyze(sql))});
+    }
+
+    private void bindPhysical(ParameterRecorder.Bound bound) throws SQLException {
+        RenderedSql plan = analysis.on(connection.store(), false);
+        ParameterRecorder.bind((PreparedStatement) physical, plan, bound,
+                connection.store() == Store.NEW ? analysis.mapping() : null, List.of());
+    }
+
+    /** The SQL a plain Statement runs on the connection's store. */
+    private String sqlFor(StatementAnalysis statementAnalysis) throws SQLException {
+        if (!statementAnalysis.mapped() || connection.store() == Store.OLD) {
+            return statementAnalysis.sql();
+        }
+        RenderedSql plan = statementAnalysis.on(Store.NEW, false);
+        if (plan == null || plan.withConstantsInlined().isEmpty()) {
+            throw new SQLException("statement cannot run on the new store as a plain Statement ("
+                    + (plan == null ? statementAnalysis.rewriteProblem() : "the rewrite needs parameters") + ")");
+        }
+        return plan.withConstantsInlined().get();
+    }
+
+    private Object execute(Method method, @Nullable Object[] args) throws Throwable {
+        boolean plain = args != null && args.length > 0;
+        StatementAnalysis statementAnalysis = plain ? connection.config.analyzer().analyze((String) args[0]) : analysis;
+        if (statementAnalysis == null) {
+            return ConnectionHandler.call(physical, method, args);
+        }
+        Object[] physicalArgs = args;
+        if (plain) {
+            physicalArgs = args.clone();
+            physicalArgs[0] = sqlFor(statementAnalysis);
+            if (args.length == 2) {
+                keys.appAsked(args[1] instanceof int[] || args[1] instanceof String[]
+                        || Integer.valueOf(Statement.RETURN_GENERATED_KEYS).equals(args[1]));
+            } else {
+                keys.appAsked(false);
+            }
+        }
+        if (!statementAnalysis.mapped() || !statementAnalysis.kind().isWrite()) {
+            if (statementAnalysis.kind() == SqlKind.UNKNOWN) {
+                warnIfMentionsMappedTable(statementAnalysis.sql());
+            }
+            if (!plain && !identityPlan) {
+                bindPhysical(recorder.snapshot());
+            }
+            lastQuery = statementAnalysis;
+            Object result = ConnectionHandler.call(physical, method, physicalArgs);
+            if (result instanceof ResultSet results && readsNewForm(statementAnalysis)) {
+                return OldFormResultSet.wrap(results, statementAnalysis.mapping());
+            }
+            return result;
+        }
+        ParameterRecorder.Bound bound = plain ? new ParameterRecorder.Bound(java.util.Map.of(), null) : recorder.snapshot();
+        MigrationContext context = connection.contextFor(statementAnalysis, bound.values());
+        MigrationPhase phase = connection.phaseForWrite(context);
+        Store other = connection.store().other();
+        boolean mirrors = phase.writes(other);
+        if (plain && args.length == 1 && mirrors && statementAnalysis.keysGenerated()
+                && !method.getName().equals("executeQuery")) {
+            physicalArgs = keys.keyedArgs(physicalArgs, statementAnalysis, connection.store(),
+                    connection.config.dialect(connection.store()));
+            method = KeyTracker.keyedMethod(method, physicalArgs[1]);
+        }
+        Connection physicalConnection = connection.physical();
+        boolean wrapped = connection.opensOutboxTransaction(mirrors);
+        if (wrapped) {
+            physicalConnection.setAutoCommit(false);
+        }
+        try {
+            WriteExecution write = new WriteExecution(connection, statementAnalysis, context, phase);
+            List<List<Object>> preselected = mirrors ? write.preselectKeysQuietly(physicalConnection, bound) : null;
+            if (!plain && !identityPlan) {
+                bindPhysical(bound);
+            }
+            keys.reset();
+            Object result = ConnectionHandler.call(physical, method, physicalArgs);
+            List<MirrorOp> ops = List.of();
+            if (mirrors) {
+                try {
+                    long count = updateCount(result);
+                    List<List<Object>> generated = statementAnalysis.keysGenerated()
+                            ? keys.read(physical, statementAnalysis, connection.store()) : List.of();
+                    if (statementAnalysis.kind() == SqlKind.INSERT && generated.size() == 1 && count > 1) {
+                        generated = connection.consecutiveKeys(generated.get(0), count);
+                    }
+                    ops = write.ops(bound, count, generated, preselected);
+                } catch (SQLException | RuntimeException e) {
+                    // the authoritative write succeeded: a problem preparing its mirror never reaches the caller
+                    RateLimitedLog.warn(log, "mirror-prepare", "could not prepare the mirror of a {} on {}: {}",
+                            statementAnalysis.kind(), statementAnalysis.mapping().oldTable(), e.toString());
+                }
+            }
+            connection.afterWrite(ops, wrapped);
+            return result;
+        } catch (Throwable e) {
+            if (wrapped) {
+                try {
+                    physicalConnection.rollback();
+                    physicalConnection.setAutoCommit(true);
+                } catch (SQLException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private boolean readsNewForm(StatementAnalysis statementAnalysis) {
+        return statementAnalysis.mapped() && statementAnalysis.kind() == SqlKind.SELECT && connection.store() == Store.NEW;
+    }
+
+    private long updateCount(Object result) throws SQLException {
+        if (result instanceof Number number) {
+            return number.longValue();
+        }
+        if (result instanceof Boolean isResultSet) {
+            return isResultSet ? -1 : physical.getUpdateCount();
+        }
+        return -1; // a result set (RETURNING): count unknown, keep every key
+    }
+
+    private void warnIfMentionsMappedTable(String sql) {
+        for (String table : connection.config.analyzer().tables()) {
+            if (mentions(sql, table)) {
+                RateLimitedLog.warn(log, "unparsable", "a statement that could not be parsed mentions mapped table {};"
+                        + " it ran on the authoritative store only and was not mirrored", table);
+                return;
+            }
+        }
+    }
+
+    private static boolean mentions(String sql, String table) {
+        return java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(table) + "\\b",
+                java.util.regex.Pattern.CASE_INSENSITIVE).matcher(sql).find();
+    }
+
+    // accessors for BatchExecution
+    Statement physical() {
+        return physical;
+    }
+
+    @Nullable StatementAnalysis analysis() {
+        return analysis;
+    }
+
+    List<ParameterRecorder.Bound> batch() {
+        return batch;
+    }
+
+    List<String> batchSql() {
+        return batchSql;
+    }
+
+    KeyTracker keys() {
+        return keys;
+    }
+
+}

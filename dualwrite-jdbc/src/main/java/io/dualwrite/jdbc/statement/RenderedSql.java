@@ -1,0 +1,37 @@
+package io.dualwrite.jdbc.statement;
+
+import java.util.List;
+
+/** SQL for one store and the plan binding each of its parameters, in order. */
+public record RenderedSql(String sql, List<ParamSource> parameters) {
+    public RenderedSql {
+        parameters = List.copyOf(parameters);
+    }
+
+    /**
+     * This SQL with its constant parameters written as literals, for a plain {@code Statement} that cannot
+     * bind any; empty when some parameter is not a constant.
+     */
+    public java.util.Optional<String> withConstantsInlined() {
+        List<String> literals = new java.util.ArrayList<>();
+        for (ParamSource source : parameters) {
+            if (source.kind() != ParamSource.Kind.CONSTANT) {
+                return java.util.Optional.empty();
+            }
+            literals.add(SqlText.literal(source.constant()));
+        }
+        return java.util.Optional.of(SqlText.replaceParameters(sql, literals));
+    }
+
+    /** Whether this SQL binds parameter {@code i} to application parameter {@code i} for every {@code i}. */
+    public boolean isIdentityPlan() {
+        for (int i = 0; i < parameters.size(); i++) {
+            ParamSource source = parameters.get(i);
+            if (source.kind() != ParamSource.Kind.PARAMETER || source.index() != i + 1
+                    || source.transformColumn() != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

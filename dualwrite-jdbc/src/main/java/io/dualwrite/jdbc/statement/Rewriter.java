@@ -1,0 +1,236 @@
+package io.dualwrite.jdbc.statement;
+
+import io.dualwrite.Store;
+import io.dualwrite.mapping.TableMapping;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.insert.InsertConflictTarget;
+import net.sf.jsqlparser.statement.update.Update;
+import net.sf.jsqlparser.statement.update.UpdateSet;
+
+/**
+ * Rewrites one write statement of a mapped table for a store: on the new store the table and columns are
+ * renamed, dropped columns leave the column list and {@code SET} together with their values, added
+ * columns are appended with their value, and parameters bound to transformed columns are marked for
+ * their transformer. Either store can get the primary-key columns appended, carrying generated keys.
+ */
+final class Rewriter {
+
+    /** The statement cannot be rewritten for the new store. */
+    static final class NotRewritable extends Exception {
+        NotRewritable(String message) {
+            super(message);
+        }
+    }
+
+    /** Unchecked twin thrown from inside visitors. */
+    static final class NotRewritableRuntime extends RuntimeException {
+        NotRewritableRuntime(String message) {
+            super(message);
+        }
+    }
+
+    private final TableMapping mapping;
+    private final Map<Integer, String> transformColumns = new HashMap<>();
+
+    Rewriter(TableMapping mapping, Map<Integer, String> parameterColumns) {
+        this.mapping = mapping;
+        parameterColumns.forEach((index, column) -> {
+            if (mapping.transforms(column)) {
+                transformColumns.put(index, column);
+            }
+        });
+    }
+
+    RenderedSql render(String numbered, Store target, boolean withKey) throws Exception {
+        Statement statement = StatementAnalyzer.parse(numbered);
+        List<ParamSource> extras = new ArrayList<>();
+        try {
+            if (target == Store.NEW) {
+                toNew(statement, extras);
+            }
+            if (withKey) {
+                addKey(statement, target, extras);
+            }
+        } catch (NotRewritableRuntime e) {
+            throw new NotRewritable(e.getMessage());
+        }
+        return SqlText.plan(statement.toString(), extras, target == Store.NEW ? transformColumns : Map.of());
+    }
+
+    /** {@code SELECT <key columns> FROM <table> WHERE <the statement's WHERE>}, for an update or delete. */
+    RenderedSql keySelect(String numbered, Store target) throws Exception {
+        Statement statement = StatementAnalyzer.parse(numbered);
+        Table table = statement instanceof Update update ? update.getTable() : ((Delete) statement).getTable();
+        Expression where = statement instanceof Update update ? update.getWhere() : ((Delete) statement).getWhere();
+        if (target == Store.NEW) {
+            ColumnRenamer renamer = renamer(table);
+            table.setName(mapping.newTable());
+            if (where != null) {
+                try {
+                    where.accept(renamer, null);
+                } catch (NotRewritableRuntime e) {
+                    throw new NotRewritable(e.getMessage());
+                }
+            }
+        }
+        List<String> key = target == Store.NEW ? mapping.newPrimaryKey() : mapping.primaryKey();
+        String sql = "SELECT " + String.join(", ", key) + " FROM " + table + (where == null ? "" : " WHERE " + where);
+        return SqlText.plan(sql, List.of(), target == Store.NEW ? transformColumns : Map.of());
+    }
+
+    private void toNew(Statement statement, List<ParamSource> extras) {
+        InsertShape shape = InsertShape.of(statement);
+        if (shape != null) {
+            insertToNew(shape, extras);
+        } else if (statement instanceof Update update) {
+            ColumnRenamer renamer = renamer(update.getTable());
+            update.getTable().setName(mapping.newTable());
+            renameSets(update.getUpdateSets(), renamer);
+            if (update.getUpdateSets().isEmpty()) {
+                throw new NotRewritableRuntime("the update sets only columns the new table drops");
+            }
+            if (update.getWhere() != null) {
+                update.getWhere().accept(renamer, null);
+            }
+        } else if (statement instanceof Delete delete) {
+            ColumnRenamer renamer = renamer(delete.getTable());
+            delete.getTable().setName(mapping.newTable());
+            if (delete.getWhere() != null) {
+                delete.getWhere().accept(renamer, null);
+            }
+        }
+    }
+
+    private void insertToNew(InsertShape shape, List<ParamSource> extras) {
+        ColumnRenamer renamer = renamer(shape.table());
+        shape.table().setName(mapping.newTable());
+        ExpressionList<Column> columns = shape.columns();
+        List<ExpressionList<Expression>> rows = shape.rows();
+        if (columns == null || rows == null) {
+            throw new NotRewritableRuntime("an insert without a column list and VALUES cannot be rewritten");
+        }
+        for (int c = columns.size() - 1; c >= 0; c--) {
+            String name = SqlText.unquote(columns.get(c).getColumnName());
+            var renamed = mapping.newColumn(name);
+            if (renamed.isEmpty()) {
+                columns.remove(c);
+                for (ExpressionList<Expression> row : rows) {
+                    row.remove(c);
+                }
+                continue;
+            }
+            if (mapping.transforms(name)) {
+                for (ExpressionList<Expression> row : rows) {
+                    if (!(row.get(c) instanceof JdbcParameter)) {
+                        throw new NotRewritableRuntime("column '" + name + "' is transformed but its value is not a parameter");
+                    }
+                }
+            }
+            columns.get(c).setColumnName(renamed.get());
+        }
+        rows.forEach(row -> row.forEach(expression -> expression.accept(renamer, null)));
+        Set<String> present = new HashSet<>();
+        columns.forEach(column -> present.add(column.getColumnName().toLowerCase(Locale.ROOT)));
+        mapping.addedColumns().forEach((name, value) -> {
+            if (present.add(name.toLowerCase(Locale.ROOT))) {
+                columns.add(new Column(name));
+                for (ExpressionList<Expression> row : rows) {
+                    row.add(marker(extras, ParamSource.constant(value)));
+                }
+            }
+        });
+        shape.updateSets().forEach(sets -> renameSets(sets, renamer));
+        if (shape.insert() != null) {
+            InsertConflictTarget target = shape.insert().getConflictTarget();
+            if (target != null && target.getIndexColumnNames() != null && !target.getIndexColumnNames().isEmpty()) {
+                List<String> renamed = new ArrayList<>();
+                for (String name : target.getIndexColumnNames()) {
+                    String plain = SqlText.unquote(name);
+                    renamed.add(mapping.newColumn(plain).orElseThrow(
+                            () -> new NotRewritableRuntime("conflict column '" + plain + "' is dropped")));
+                }
+                shape.insert().setConflictTarget(new InsertConflictTarget(renamed, target.getIndexExpression(),
+                        target.getWhereExpression(), target.getConstraintName()));
+            }
+            if (shape.insert().getConflictAction() != null
+                    && shape.insert().getConflictAction().getWhereExpression() != null) {
+                shape.insert().getConflictAction().getWhereExpression().accept(renamer, null);
+            }
+        }
+    }
+
+    private void addKey(Statement statement, Store target, List<ParamSource> extras) {
+        InsertShape shape = InsertShape.of(statement);
+        if (shape == null || shape.columns() == null || shape.rows() == null) {
+            throw new NotRewritableRuntime("generated keys can only be added to an insert with VALUES");
+        }
+        List<String> key = target == Store.NEW ? mapping.newPrimaryKey() : mapping.primaryKey();
+        for (int k = 0; k < key.size(); k++) {
+            shape.columns().add(new Column(key.get(k)));
+        }
+        for (int r = 0; r < shape.rows().size(); r++) {
+            for (int k = 0; k < key.size(); k++) {
+                shape.rows().get(r).add(marker(extras, ParamSource.key(r, k)));
+            }
+        }
+    }
+
+    private void renameSets(List<UpdateSet> sets, ColumnRenamer renamer) {
+        for (int s = sets.size() - 1; s >= 0; s--) {
+            UpdateSet set = sets.get(s);
+            for (int c = set.getColumns().size() - 1; c >= 0; c--) {
+                String name = SqlText.unquote(set.getColumns().get(c).getColumnName());
+                var renamed = mapping.newColumn(name);
+                if (renamed.isEmpty()) {
+                    set.getColumns().remove(c);
+                    if (set.getValues().size() > c) {
+                        set.getValues().remove(c);
+                    }
+                    continue;
+                }
+                if (mapping.transforms(name) && set.getValues().size() > c
+                        && !(set.getValues().get(c) instanceof JdbcParameter)
+                        && StatementAnalyzer.valueOf((Expression) set.getValues().get(c)) != null) {
+                    throw new NotRewritableRuntime("column '" + name + "' is transformed but its value is not a parameter");
+                }
+                set.getColumns().get(c).setColumnName(renamed.get());
+                if (set.getColumns().get(c).getTable() != null) {
+                    set.getColumns().get(c).setTable(null);
+                }
+            }
+            if (set.getColumns().isEmpty()) {
+                sets.remove(s);
+            } else {
+                set.getValues().forEach(value -> ((Expression) value).accept(renamer, null));
+            }
+        }
+    }
+
+    private ColumnRenamer renamer(Table table) {
+        Set<String> qualifiers = new HashSet<>();
+        qualifiers.add(SqlText.unquote(table.getName()).toLowerCase(Locale.ROOT));
+        qualifiers.add("excluded");
+        if (table.getAlias() != null) {
+            qualifiers.add(table.getAlias().getName().toLowerCase(Locale.ROOT));
+        }
+        return new ColumnRenamer(mapping, qualifiers);
+    }
+
+    private static JdbcParameter marker(List<ParamSource> extras, ParamSource source) {
+        extras.add(source);
+        return new JdbcParameter().withIndex(SqlText.EXTRA_BASE + extras.size() - 1).withUseFixedIndex(true);
+    }
+}

@@ -1,0 +1,20 @@
+package io.dualwrite.jdbc.statement;
+
+/** What a statement does, as far as mirroring cares. */
+public enum SqlKind {
+    INSERT,
+    UPDATE,
+    DELETE,
+    /** MySQL {@code INSERT … ON DUPLICATE KEY UPDATE} / {@code REPLACE}, PostgreSQL {@code INSERT … ON CONFLICT}. */
+    UPSERT,
+    SELECT,
+    /** DDL and anything else that parses but is never mirrored. */
+    OTHER,
+    /** The parser could not read the statement. */
+    UNKNOWN;
+
+    /** Whether statements of this kind change rows. */
+    public boolean isWrite() {
+        return this == INSERT || this == UPDATE || this == DELETE || this == UPSERT;
+    }
+}

@@ -1,0 +1,207 @@
+package io.dualwrite.jdbc.statement;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Text-level helpers that respect quotes and comments: numbering the {@code ?} placeholders so that
+ * every parameter keeps its identity through parsing and rewriting, turning the numbered placeholders
+ * of a rewritten statement back into {@code ?} with a plan, and spotting non-deterministic functions.
+ */
+final class SqlText {
+
+    /** Placeholder numbers at or above this one stand for values the rewrite adds (constants, keys). */
+    static final int EXTRA_BASE = 100_000;
+
+    private static final Pattern NON_DETERMINISTIC = Pattern.compile(
+            "\\b(NOW|CURRENT_TIMESTAMP|CURRENT_DATE|CURRENT_TIME|LOCALTIMESTAMP|LOCALTIME|SYSDATE|SYSTIMESTAMP"
+                    + "|UTC_TIMESTAMP|UTC_DATE|UTC_TIME|UNIX_TIMESTAMP|CURDATE|CURTIME|CLOCK_TIMESTAMP"
+                    + "|STATEMENT_TIMESTAMP|TRANSACTION_TIMESTAMP|TIMEOFDAY|RAND|RANDOM|UUID|UUID_SHORT"
+                    + "|GEN_RANDOM_UUID|RANDOM_UUID|NEWID|SYS_GUID|NEXTVAL|CONNECTION_ID|LAST_INSERT_ID)\\b",
+            Pattern.CASE_INSENSITIVE);
+
+    private SqlText() {
+    }
+
+    /** The SQL with every {@code ?} outside quotes and comments replaced by {@code ?n} (n from 1). */
+    static String numberParameters(String sql) {
+        StringBuilder out = new StringBuilder(sql.length() + 16);
+        int next = 1;
+        int i = 0;
+        while (i < sql.length()) {
+            int skip = skipQuotedOrComment(sql, i);
+            if (skip > i) {
+                out.append(sql, i, skip);
+                i = skip;
+                continue;
+            }
+            char ch = sql.charAt(i);
+            if (ch == '?') {
+                out.append('?').append(next++);
+            } else {
+                out.append(ch);
+            }
+            i++;
+        }
+        return out.toString();
+    }
+
+    /** The SQL with its {@code ?} placeholders replaced, in order, by {@code replacements}. */
+    static String replaceParameters(String sql, List<String> replacements) {
+        StringBuilder out = new StringBuilder(sql.length() + 16);
+        int next = 0;
+        int i = 0;
+        while (i < sql.length()) {
+            int skip = skipQuotedOrComment(sql, i);
+            if (skip > i) {
+                out.append(sql, i, skip);
+                i = skip;
+                continue;
+            }
+            char ch = sql.charAt(i++);
+            out.append(ch == '?' ? replacements.get(next++) : String.valueOf(ch));
+        }
+        return out.toString();
+    }
+
+    /** A value as an SQL literal. */
+    static String literal(@org.jspecify.annotations.Nullable Object value) {
+        if (value == null) {
+            return "NULL";
+        }
+        if (value instanceof Number || value instanceof Boolean) {
+            return value.toString().toUpperCase(Locale.ROOT);
+        }
+        return "'" + value.toString().replace("'", "''") + "'";
+    }
+
+    /** The number of {@code ?} placeholders outside quotes and comments. */
+    static int countParameters(String sql) {
+        int count = 0;
+        int i = 0;
+        while (i < sql.length()) {
+            int skip = skipQuotedOrComment(sql, i);
+            if (skip > i) {
+                i = skip;
+                continue;
+            }
+            if (sql.charAt(i) == '?') {
+                count++;
+            }
+            i++;
+        }
+        return count;
+    }
+
+    /**
+     * Turns the numbered placeholders of rendered SQL back into {@code ?} and returns the plan: numbers
+     * below {@link #EXTRA_BASE} are application parameters (with the transformer column of that parameter,
+     * if any), the others index {@code extras}.
+     */
+    static RenderedSql plan(String rendered, List<ParamSource> extras, Map<Integer, String> transformColumns) {
+        StringBuilder out = new StringBuilder(rendered.length());
+        List<ParamSource> plan = new ArrayList<>();
+        int i = 0;
+        while (i < rendered.length()) {
+            int skip = skipQuotedOrComment(rendered, i);
+            if (skip > i) {
+                out.append(rendered, i, skip);
+                i = skip;
+                continue;
+            }
+            char ch = rendered.charAt(i);
+            if (ch == '?' && i + 1 < rendered.length() && Character.isDigit(rendered.charAt(i + 1))) {
+                int end = i + 1;
+                while (end < rendered.length() && Character.isDigit(rendered.charAt(end))) {
+                    end++;
+                }
+                int number = Integer.parseInt(rendered.substring(i + 1, end));
+                plan.add(number >= EXTRA_BASE ? extras.get(number - EXTRA_BASE)
+                        : ParamSource.parameter(number, transformColumns.get(number)));
+                out.append('?');
+                i = end;
+            } else {
+                out.append(ch);
+                i++;
+            }
+        }
+        return new RenderedSql(out.toString(), plan);
+    }
+
+    /** Whether the SQL calls a function whose value differs between two executions. */
+    static boolean isNonDeterministic(String sql) {
+        Matcher matcher = NON_DETERMINISTIC.matcher(stripQuoted(sql));
+        return matcher.find();
+    }
+
+    /** Whether {@code name} occurs as a word outside quotes (used for statements that do not parse). */
+    static boolean mentions(String sql, String name) {
+        return Pattern.compile("\\b" + Pattern.quote(name.toLowerCase(Locale.ROOT)) + "\\b")
+                .matcher(stripQuoted(sql).toLowerCase(Locale.ROOT)).find();
+    }
+
+    /** An identifier without its quotes ({@code "x"}, {@code `x`}, {@code [x]}). */
+    static String unquote(String identifier) {
+        if (identifier.length() >= 2) {
+            char first = identifier.charAt(0);
+            char last = identifier.charAt(identifier.length() - 1);
+            if ((first == '"' && last == '"') || (first == '`' && last == '`') || (first == '[' && last == ']')) {
+                return identifier.substring(1, identifier.length() - 1);
+            }
+        }
+        return identifier;
+    }
+
+    private static String stripQuoted(String sql) {
+        StringBuilder out = new StringBuilder(sql.length());
+        int i = 0;
+        while (i < sql.length()) {
+            int skip = skipQuotedOrComment(sql, i);
+            if (skip > i) {
+                boolean identifier = sql.charAt(i) == '"' || sql.charAt(i) == '`';
+                out.append(identifier ? sql.substring(i, skip) : " ");
+                i = skip;
+            } else {
+                out.append(sql.charAt(i++));
+            }
+        }
+        return out.toString();
+    }
+
+    /** The index after a quoted string, quoted identifier or comment starting at {@code i}, else {@code i}. */
+    private static int skipQuotedOrComment(String sql, int i) {
+        char ch = sql.charAt(i);
+        if (ch == '\'' || ch == '"' || ch == '`') {
+            int j = i + 1;
+            while (j < sql.length()) {
+                char c = sql.charAt(j);
+                if (c == '\\' && ch == '\'' && j + 1 < sql.length()) {
+                    j += 2;
+                    continue;
+                }
+                if (c == ch) {
+                    if (j + 1 < sql.length() && sql.charAt(j + 1) == ch) {
+                        j += 2;
+                        continue;
+                    }
+                    return j + 1;
+                }
+                j++;
+            }
+            return sql.length();
+        }
+        if (ch == '-' && i + 1 < sql.length() && sql.charAt(i + 1) == '-') {
+            int end = sql.indexOf('\n', i);
+            return end < 0 ? sql.length() : end + 1;
+        }
+        if (ch == '/' && i + 1 < sql.length() && sql.charAt(i + 1) == '*') {
+            int end = sql.indexOf("*/", i + 2);
+            return end < 0 ? sql.length() : end + 2;
+        }
+        return i;
+    }
+}

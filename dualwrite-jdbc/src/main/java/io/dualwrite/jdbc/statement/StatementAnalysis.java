@@ -1,0 +1,85 @@
+package io.dualwrite.jdbc.statement;
+
+import io.dualwrite.Store;
+import io.dualwrite.mapping.TableMapping;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one SQL string does and how to run it on each store. Computed once per distinct SQL string and
+ * shared; immutable.
+ *
+ * @param sql             the application's SQL (in the old store's terms)
+ * @param kind            what it does
+ * @param mapping         the mapping of its table; {@code null} when the table is outside the migration
+ *                        (or the statement names none), and then it only ever runs on the connection's store
+ * @param notReplayable   why the write cannot be replayed on the other store ({@code "non-deterministic"},
+ *                        …), so its rows are copied by key instead; {@code null} when it can be
+ * @param keysGenerated   an insert whose primary key the database generates (no key column in the list)
+ * @param insertKeys      for an insert naming its key columns: each row's key values, in key-column order
+ * @param whereKey        for an update or delete whose WHERE pins every key column with {@code =}: the values
+ * @param orderId         where the order id comes from (insert value or {@code WHERE col = …}), if anywhere
+ * @param merchantId      where the merchant id comes from, if anywhere
+ * @param onOld           the statement for the old store (the application's SQL)
+ * @param onNew           the statement rewritten for the new store; {@code null} when it cannot be
+ * @param onOldWithKey    for generated keys: the insert for the old store with the key columns added
+ * @param onNewWithKey    the same for the new store
+ * @param keySelectOld    for an update or delete without {@code whereKey}: selects the affected keys on the old store
+ * @param keySelectNew    the same on the new store
+ * @param rewriteProblem  why {@code onNew} is missing, when it is
+ */
+public record StatementAnalysis(
+        String sql,
+        SqlKind kind,
+        @Nullable TableMapping mapping,
+        @Nullable String notReplayable,
+        boolean keysGenerated,
+        List<List<ValueRef>> insertKeys,
+        @Nullable List<ValueRef> whereKey,
+        @Nullable ValueRef orderId,
+        @Nullable ValueRef merchantId,
+        RenderedSql onOld,
+        @Nullable RenderedSql onNew,
+        @Nullable RenderedSql onOldWithKey,
+        @Nullable RenderedSql onNewWithKey,
+        @Nullable RenderedSql keySelectOld,
+        @Nullable RenderedSql keySelectNew,
+        @Nullable String rewriteProblem) {
+
+    /** Whether the statement touches a table of the migration. */
+    public boolean mapped() {
+        return mapping != null;
+    }
+
+    /** Whether the statement is a write to a table of the migration. */
+    public boolean mappedWrite() {
+        return mapping != null && kind.isWrite();
+    }
+
+    /** The statement for a store, with the generated key columns added or not. */
+    public @Nullable RenderedSql on(Store store, boolean withKey) {
+        if (withKey) {
+            return store == Store.OLD ? onOldWithKey : onNewWithKey;
+        }
+        return store == Store.OLD ? onOld : onNew;
+    }
+
+    /** The key-selecting query for a store. */
+    public @Nullable RenderedSql keySelect(Store store) {
+        return store == Store.OLD ? keySelectOld : keySelectNew;
+    }
+
+    static StatementAnalysis passThrough(String sql, SqlKind kind) {
+        int count = SqlText.countParameters(sql);
+        return new StatementAnalysis(sql, kind, null, null, false, List.of(), null, null, null,
+                identity(sql, count), null, null, null, null, null, null);
+    }
+
+    static RenderedSql identity(String sql, int parameterCount) {
+        List<ParamSource> plan = new java.util.ArrayList<>(parameterCount);
+        for (int i = 1; i <= parameterCount; i++) {
+            plan.add(ParamSource.parameter(i, null));
+        }
+        return new RenderedSql(sql, plan);
+    }
+}

@@ -1,0 +1,310 @@
+package io.dualwrite.jdbc.statement;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.dualwrite.Store;
+import io.dualwrite.mapping.TableMapping;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.JdbcParameter;
+import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
+import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
+import net.sf.jsqlparser.parser.CCJSqlParser;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.update.Update;
+import net.sf.jsqlparser.statement.update.UpdateSet;
+import net.sf.jsqlparser.statement.upsert.Upsert;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Parses, classifies and rewrites statements through the table mappings of one migration. Each distinct
+ * SQL string is parsed with the parser called directly (no per-call thread pool) and its analysis kept in
+ * a bounded cache. Thread-safe.
+ */
+public final class StatementAnalyzer {
+
+    /** The default number of distinct SQL strings whose analysis is kept. */
+    public static final int DEFAULT_CACHE_SIZE = 10_000;
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StatementAnalyzer.class);
+
+    private final Map<String, TableMapping> mappings;
+    private final Cache<String, StatementAnalysis> cache;
+    private final SelectRewriter selectRewriter;
+
+    /**
+     * @param mappings     the mappings, by old table name (matched case-insensitively)
+     * @param cacheSize    how many analyses to keep
+     * @param newColumns   the columns of a new-store table, to expand {@code SELECT *} on it; may throw
+     */
+    public StatementAnalyzer(Map<String, TableMapping> mappings, int cacheSize, NewTableColumns newColumns) {
+        Map<String, TableMapping> byName = new HashMap<>();
+        mappings.values().forEach(mapping -> byName.put(mapping.oldTable().toLowerCase(Locale.ROOT), mapping));
+        this.mappings = Map.copyOf(byName);
+        this.cache = Caffeine.newBuilder().maximumSize(cacheSize).build();
+        this.selectRewriter = new SelectRewriter(this.mappings, Objects.requireNonNull(newColumns, "newColumns"));
+    }
+
+    /** The columns of a new-store table, in table order. */
+    @FunctionalInterface
+    public interface NewTableColumns {
+        List<String> of(String newTable);
+    }
+
+    /** The analysis of {@code sql}, from the cache when it was seen before. */
+    public StatementAnalysis analyze(String sql) {
+        return cache.get(sql, this::analyzeNow);
+    }
+
+    /** The mapping of an old table, if it is in the migration. */
+    public @Nullable TableMapping mapping(String oldTable) {
+        return mappings.get(SqlText.unquote(oldTable).toLowerCase(Locale.ROOT));
+    }
+
+    /** The old table names the mappings cover. */
+    public java.util.Set<String> tables() {
+        return mappings.keySet();
+    }
+
+    static Statement parse(String sql) throws Exception {
+        try {
+            return new CCJSqlParser(sql).Statement();
+        } catch (Error tokenError) { // TokenMgrException and friends
+            throw new IllegalArgumentException(tokenError.getMessage(), tokenError);
+        }
+    }
+
+    private StatementAnalysis analyzeNow(String sql) {
+        try {
+            return analyzeParsed(sql);
+        } catch (RuntimeException unexpected) {
+            // a statement shape the analysis does not know must never fail the application's call
+            log.warn("statement analysis failed, running the statement on the authoritative store only: {}",
+                    unexpected.toString());
+            return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN);
+        }
+    }
+
+    private StatementAnalysis analyzeParsed(String sql) {
+        String numbered = SqlText.numberParameters(sql);
+        Statement statement;
+        try {
+            statement = parse(numbered);
+        } catch (Exception unparsable) {
+            return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN);
+        }
+        if (statement instanceof Select) {
+            return selectRewriter.analyze(sql, numbered, statement);
+        }
+        Table table;
+        SqlKind kind;
+        if (statement instanceof Insert insert) {
+            table = insert.getTable();
+            kind = insert.getDuplicateUpdateSets() != null || insert.getDuplicateAction() != null
+                    || insert.getConflictAction() != null ? SqlKind.UPSERT : SqlKind.INSERT;
+        } else if (statement instanceof Upsert upsert) {
+            table = upsert.getTable();
+            kind = SqlKind.UPSERT;
+        } else if (statement instanceof Update update) {
+            table = update.getTable();
+            kind = SqlKind.UPDATE;
+        } else if (statement instanceof Delete delete) {
+            table = delete.getTable();
+            kind = SqlKind.DELETE;
+        } else {
+            return StatementAnalysis.passThrough(sql, SqlKind.OTHER);
+        }
+        TableMapping mapping = table == null ? null : mapping(table.getName());
+        if (mapping == null) {
+            return StatementAnalysis.passThrough(sql, kind);
+        }
+        return analyzeWrite(sql, numbered, statement, kind, mapping);
+    }
+
+    private StatementAnalysis analyzeWrite(String sql, String numbered, Statement statement, SqlKind kind,
+                                           TableMapping mapping) {
+        String notReplayable = SqlText.isNonDeterministic(sql) ? "non-deterministic" : null;
+        Map<Integer, String> parameterColumns = new HashMap<>();
+        List<List<ValueRef>> insertKeys = new ArrayList<>();
+        boolean keysGenerated = false;
+        List<ValueRef> whereKey = null;
+        ValueRef orderId = null;
+        ValueRef merchantId = null;
+        InsertShape shape = InsertShape.of(statement);
+        if (shape != null) {
+            if (shape.rows() == null || shape.columns() == null) {
+                notReplayable = notReplayable == null ? "insert-without-values" : notReplayable;
+                // INSERT … SELECT: its rows can still be copied by key when the database generates the keys
+                keysGenerated = shape.columns() != null && indexesOf(shape.columnNames(), mapping.primaryKey()) == null;
+            } else {
+                List<String> columns = shape.columnNames();
+                for (List<Expression> row : shape.rows()) {
+                    for (int c = 0; c < Math.min(columns.size(), row.size()); c++) {
+                        if (row.get(c) instanceof JdbcParameter parameter) {
+                            parameterColumns.put(parameter.getIndex(), columns.get(c));
+                        }
+                    }
+                }
+                keysGenerated = indexesOf(columns, mapping.primaryKey()) == null;
+                if (!keysGenerated) {
+                    List<Integer> positions = indexesOf(columns, mapping.primaryKey());
+                    for (List<Expression> row : shape.rows()) {
+                        List<ValueRef> key = new ArrayList<>();
+                        positions.forEach(p -> key.add(valueOf(row.get(p))));
+                        insertKeys.add(List.copyOf(key));
+                    }
+                }
+                List<Expression> first = shape.rows().get(0);
+                orderId = mapping.orderIdColumn().map(c -> valueAt(columns, first, c)).orElse(null);
+                merchantId = mapping.merchantIdColumn().map(c -> valueAt(columns, first, c)).orElse(null);
+            }
+            shape.updateSets().forEach(sets -> sets.forEach(set -> collectSetColumns(set, parameterColumns)));
+        } else {
+            Expression where = statement instanceof Update update ? update.getWhere() : ((Delete) statement).getWhere();
+            if (statement instanceof Update update) {
+                update.getUpdateSets().forEach(set -> collectSetColumns(set, parameterColumns));
+                if ((update.getJoins() != null && !update.getJoins().isEmpty()) || update.getFromItem() != null) {
+                    notReplayable = notReplayable == null ? "multi-table-update" : notReplayable;
+                }
+            }
+            Map<String, ValueRef> equalities = new HashMap<>();
+            collectEqualities(where, equalities, parameterColumns);
+            List<ValueRef> key = new ArrayList<>();
+            for (String column : mapping.primaryKey()) {
+                ValueRef value = equalities.get(column.toLowerCase(Locale.ROOT));
+                if (value == null) {
+                    key = null;
+                    break;
+                }
+                key.add(value);
+            }
+            whereKey = key == null ? null : List.copyOf(key);
+            orderId = mapping.orderIdColumn().map(c -> equalities.get(c.toLowerCase(Locale.ROOT))).orElse(null);
+            merchantId = mapping.merchantIdColumn().map(c -> equalities.get(c.toLowerCase(Locale.ROOT))).orElse(null);
+        }
+        Rewriter rewriter = new Rewriter(mapping, parameterColumns);
+        RenderedSql onOld = StatementAnalysis.identity(sql, SqlText.countParameters(sql));
+        RenderedSql onNew = null;
+        RenderedSql onNewWithKey = null;
+        RenderedSql onOldWithKey = null;
+        RenderedSql keySelectOld = null;
+        RenderedSql keySelectNew = null;
+        String problem = null;
+        try {
+            onNew = rewriter.render(numbered, Store.NEW, false);
+            if (keysGenerated) {
+                onNewWithKey = rewriter.render(numbered, Store.NEW, true);
+            }
+        } catch (Rewriter.NotRewritable e) {
+            problem = e.getMessage();
+        } catch (Exception e) {
+            problem = "rewrite failed: " + e;
+        }
+        try {
+            if (keysGenerated) {
+                onOldWithKey = rewriter.render(numbered, Store.OLD, true);
+            }
+            if (shape == null && whereKey == null) {
+                keySelectOld = rewriter.keySelect(numbered, Store.OLD);
+                keySelectNew = problem == null ? rewriter.keySelect(numbered, Store.NEW) : null;
+            }
+        } catch (Exception e) {
+            notReplayable = notReplayable == null ? "no-derivable-key" : notReplayable;
+        }
+        return new StatementAnalysis(sql, kind, mapping, notReplayable, keysGenerated, List.copyOf(insertKeys),
+                whereKey, orderId, merchantId, onOld, onNew, onOldWithKey, onNewWithKey, keySelectOld, keySelectNew,
+                problem);
+    }
+
+    private static void collectSetColumns(UpdateSet set, Map<Integer, String> parameterColumns) {
+        for (int i = 0; i < set.getColumns().size() && i < set.getValues().size(); i++) {
+            if (set.getValues().get(i) instanceof JdbcParameter parameter) {
+                parameterColumns.put(parameter.getIndex(), SqlText.unquote(set.getColumns().get(i).getColumnName()));
+            }
+        }
+    }
+
+    /** Walks a top-level AND chain, keeping {@code column = value} pairs by lower-case column name. */
+    static void collectEqualities(@Nullable Expression where, Map<String, ValueRef> out,
+                                          Map<Integer, String> parameterColumns) {
+        if (where instanceof AndExpression and) {
+            collectEqualities(and.getLeftExpression(), out, parameterColumns);
+            collectEqualities(and.getRightExpression(), out, parameterColumns);
+        } else if (where instanceof net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList<?> list
+                && list.size() == 1) {
+            collectEqualities(list.get(0), out, parameterColumns);
+        } else if (where instanceof EqualsTo equals) {
+            Expression left = equals.getLeftExpression();
+            Expression right = equals.getRightExpression();
+            if (right instanceof Column && !(left instanceof Column)) {
+                Expression swap = left;
+                left = right;
+                right = swap;
+            }
+            if (left instanceof Column column && !(right instanceof Column)) {
+                String name = SqlText.unquote(column.getColumnName());
+                ValueRef value = valueOf(right);
+                if (value != null) {
+                    out.put(name.toLowerCase(Locale.ROOT), value);
+                }
+                if (right instanceof JdbcParameter parameter) {
+                    parameterColumns.put(parameter.getIndex(), name);
+                }
+            }
+        }
+    }
+
+    static @Nullable ValueRef valueOf(Expression expression) {
+        if (expression instanceof JdbcParameter parameter) {
+            return new ValueRef(parameter.getIndex(), null);
+        }
+        if (expression instanceof net.sf.jsqlparser.expression.LongValue value) {
+            return new ValueRef(0, value.getValue());
+        }
+        if (expression instanceof net.sf.jsqlparser.expression.StringValue value) {
+            return new ValueRef(0, value.getValue());
+        }
+        if (expression instanceof net.sf.jsqlparser.expression.DoubleValue
+                || expression instanceof net.sf.jsqlparser.expression.DateValue
+                || expression instanceof net.sf.jsqlparser.expression.TimestampValue) {
+            return new ValueRef(0, expression.toString());
+        }
+        return null;
+    }
+
+    private static @Nullable ValueRef valueAt(List<String> columns, List<Expression> row, String column) {
+        for (int c = 0; c < columns.size() && c < row.size(); c++) {
+            if (columns.get(c).equalsIgnoreCase(column)) {
+                return valueOf(row.get(c));
+            }
+        }
+        return null;
+    }
+
+    private static @Nullable List<Integer> indexesOf(List<String> columns, List<String> wanted) {
+        List<Integer> positions = new ArrayList<>();
+        for (String column : wanted) {
+            int found = -1;
+            for (int c = 0; c < columns.size(); c++) {
+                if (columns.get(c).equalsIgnoreCase(column)) {
+                    found = c;
+                }
+            }
+            if (found < 0) {
+                return null;
+            }
+            positions.add(found);
+        }
+        return positions;
+    }
+}

@@ -1,0 +1,71 @@
+package io.dualwrite.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.Store;
+import io.dualwrite.changelog.ChangeLogMode;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import io.dualwrite.mapping.TableMapping;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** ChangeLogMode.ALWAYS: an entry per row written in the authoritative transaction, completed after the mirror. */
+class OutboxModeTest {
+
+    /** Test double of the JDBC change log's outbox: one row in a table of the authoritative store. */
+    private static long writeOutbox(Connection connection, io.dualwrite.changelog.ChangeRecord record) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO outbox (row_key, operation) VALUES (?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+            insert.setString(1, record.key());
+            insert.setString(2, record.operation().name());
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    @Test
+    void entriesAreWrittenWithTheAuthoritativeTransactionAndCompletedAfterTheMirror() throws SQLException {
+        try (DualWriteFixture fixture = new DualWriteFixture(Kind.H2, Kind.H2, MigrationPhase.DUAL_WRITE,
+                List.of(TableMapping.identity("orders")),
+                builder -> builder.changeLogMode(ChangeLogMode.ALWAYS).outboxWriter(OutboxModeTest::writeOutbox))) {
+            fixture.bothStores("CREATE TABLE orders (id BIGINT PRIMARY KEY, note VARCHAR(20))");
+            fixture.oldDb.execute("CREATE TABLE outbox (id BIGINT AUTO_INCREMENT PRIMARY KEY, row_key VARCHAR(20),"
+                    + " operation VARCHAR(10))");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO orders (id, note) VALUES (1, 'auto-commit')");
+                connection.setAutoCommit(false);
+                statement.executeUpdate("INSERT INTO orders (id, note) VALUES (2, 'rolled back')");
+                connection.rollback();
+                statement.executeUpdate("INSERT INTO orders (id, note) VALUES (3, 'committed')");
+                connection.commit();
+            }
+            assertThat(fixture.oldDb.query("SELECT row_key FROM outbox ORDER BY id")).extracting(r -> r.get("row_key"))
+                    .containsExactly("1", "3");
+            assertThat(fixture.changeLog.completed).containsExactly(1L, 2L);
+            assertThat(fixture.newDb.count("SELECT COUNT(*) FROM orders")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void alwaysWithoutAnOutboxWriterIsAConfigurationError() {
+        assertThatThrownBy(() -> DualWriteDataSource.builder()
+                .oldDataSource(new org.h2.jdbcx.JdbcDataSource()).newDataSource(new org.h2.jdbcx.JdbcDataSource())
+                .migration("orders").phaseResolver(new FixedPhaseResolver(MigrationPhase.DUAL_WRITE))
+                .mirrorExecutor(Store.NEW, new InlineMirrorExecutor(new ListChangeLog()))
+                .mirrorExecutor(Store.OLD, new InlineMirrorExecutor(new ListChangeLog()))
+                .changeLog(new ListChangeLog()).mapping(TableMapping.identity("orders"))
+                .changeLogMode(ChangeLogMode.ALWAYS).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("outboxWriter must be set when changeLogMode is ALWAYS, but was missing");
+    }
+}

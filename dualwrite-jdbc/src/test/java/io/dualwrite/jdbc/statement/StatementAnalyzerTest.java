@@ -1,0 +1,114 @@
+package io.dualwrite.jdbc.statement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.Store;
+import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.mapping.ValueTransformer;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StatementAnalyzerTest {
+
+    private final TableMapping orders = TableMapping.builder("orders")
+            .newTable("orders_v2")
+            .rename("amount", "amount_cents")
+            .transform("amount", ValueTransformer.of(v -> v, v -> v))
+            .drop("legacy")
+            .add("currency", "EUR")
+            .orderIdColumn("id").merchantIdColumn("merchant_id")
+            .build();
+
+    private final StatementAnalyzer analyzer = new StatementAnalyzer(Map.of("orders", orders), 100,
+            table -> List.of("id", "merchant_id", "amount_cents", "currency"));
+
+    @Test
+    void insertIsRewrittenWithRenamesDropsAndAddedColumns() {
+        StatementAnalysis analysis = analyzer.analyze(
+                "INSERT INTO orders (id, merchant_id, legacy, amount) VALUES (?, ?, ?, ?)");
+
+        assertThat(analysis.kind()).isEqualTo(SqlKind.INSERT);
+        assertThat(analysis.keysGenerated()).isFalse();
+        assertThat(analysis.insertKeys()).containsExactly(List.of(new ValueRef(1, null)));
+        assertThat(analysis.merchantId()).isEqualTo(new ValueRef(2, null));
+        RenderedSql onNew = analysis.on(Store.NEW, false);
+        assertThat(onNew.sql()).isEqualTo(
+                "INSERT INTO orders_v2 (id, merchant_id, amount_cents, currency) VALUES (?, ?, ?, ?)");
+        assertThat(onNew.parameters()).containsExactly(
+                ParamSource.parameter(1, null), ParamSource.parameter(2, null),
+                ParamSource.parameter(4, "amount"), ParamSource.constant("EUR"));
+        assertThat(analysis.on(Store.OLD, false).isIdentityPlan()).isTrue();
+    }
+
+    @Test
+    void multiRowInsertWithGeneratedKeysGetsTheKeyColumnAppendedPerRow() {
+        StatementAnalysis analysis = analyzer.analyze(
+                "INSERT INTO orders (merchant_id, amount) VALUES (?, ?), ('m-2', ?)");
+
+        assertThat(analysis.keysGenerated()).isTrue();
+        RenderedSql onOld = analysis.on(Store.OLD, true);
+        assertThat(onOld.sql()).isEqualTo("INSERT INTO orders (merchant_id, amount, id) VALUES (?, ?, ?), ('m-2', ?, ?)");
+        assertThat(onOld.parameters()).containsExactly(ParamSource.parameter(1, null), ParamSource.parameter(2, null),
+                ParamSource.key(0, 0), ParamSource.parameter(3, null), ParamSource.key(1, 0));
+    }
+
+    @Test
+    void updateWithoutKeyInWhereGetsAKeySelect() {
+        StatementAnalysis analysis = analyzer.analyze("UPDATE orders SET amount = ?, legacy = ? WHERE merchant_id = ?");
+
+        assertThat(analysis.whereKey()).isNull();
+        assertThat(analysis.on(Store.NEW, false).sql()).isEqualTo("UPDATE orders_v2 SET amount_cents = ? WHERE merchant_id = ?");
+        assertThat(analysis.on(Store.NEW, false).parameters())
+                .containsExactly(ParamSource.parameter(1, "amount"), ParamSource.parameter(3, null));
+        assertThat(analysis.keySelect(Store.OLD).sql()).isEqualTo("SELECT id FROM orders WHERE merchant_id = ?");
+        assertThat(analysis.keySelect(Store.OLD).parameters()).containsExactly(ParamSource.parameter(3, null));
+    }
+
+    @Test
+    void deleteByKeyNeedsNoKeySelect() {
+        StatementAnalysis analysis = analyzer.analyze("DELETE FROM orders WHERE id = ? AND merchant_id = 'm-1'");
+
+        assertThat(analysis.whereKey()).containsExactly(new ValueRef(1, null));
+        assertThat(analysis.merchantId()).isEqualTo(new ValueRef(0, "m-1"));
+        assertThat(analysis.keySelect(Store.OLD)).isNull();
+    }
+
+    @Test
+    void upsertsAreRecognisedAndRewritten() {
+        StatementAnalysis mysql = analyzer.analyze(
+                "INSERT INTO orders (id, amount) VALUES (?, ?) ON DUPLICATE KEY UPDATE amount = VALUES(amount)");
+        StatementAnalysis postgres = analyzer.analyze(
+                "INSERT INTO orders (id, amount) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET amount = EXCLUDED.amount");
+        StatementAnalysis replace = analyzer.analyze("REPLACE INTO orders (id, amount) VALUES (?, ?)");
+
+        assertThat(List.of(mysql.kind(), postgres.kind(), replace.kind())).containsOnly(SqlKind.UPSERT);
+        assertThat(mysql.on(Store.NEW, false).sql()).isEqualTo("INSERT INTO orders_v2 (id, amount_cents, currency) "
+                + "VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE amount_cents = VALUES(amount_cents)");
+        assertThat(postgres.on(Store.NEW, false).sql()).contains("ON CONFLICT (id) DO UPDATE SET amount_cents = EXCLUDED.amount_cents");
+    }
+
+    @Test
+    void nonDeterministicUnparsableDdlAndUnmappedAreTold() {
+        assertThat(analyzer.analyze("UPDATE orders SET amount = RAND() WHERE id = ?").notReplayable())
+                .isEqualTo("non-deterministic");
+        assertThat(analyzer.analyze("INSERT INTO orders (id, amount) VALUES (?, 'now()')").notReplayable()).isNull();
+        assertThat(analyzer.analyze("UPDATE orders SET WHERE").kind()).isEqualTo(SqlKind.UNKNOWN);
+        assertThat(analyzer.analyze("CREATE TABLE x (id INT)").mapped()).isFalse();
+        assertThat(analyzer.analyze("INSERT INTO other (id) VALUES (?)").mapped()).isFalse();
+    }
+
+    @Test
+    void selectOnNewKeepsOldColumnNames() {
+        assertThat(analyzer.analyze("SELECT * FROM orders WHERE amount > ?").on(Store.NEW, false).sql())
+                .isEqualTo("SELECT id, merchant_id, amount_cents AS amount FROM orders_v2 WHERE amount_cents > ?");
+        assertThat(analyzer.analyze("SELECT o.amount FROM orders o WHERE o.id = ?").on(Store.NEW, false).sql())
+                .isEqualTo("SELECT o.amount_cents AS amount FROM orders_v2 o WHERE o.id = ?");
+    }
+
+    @Test
+    void parametersInsideQuotesAreNotParameters() {
+        StatementAnalysis analysis = analyzer.analyze("UPDATE orders SET merchant_id = '?' WHERE id = ?");
+        assertThat(analysis.whereKey()).containsExactly(new ValueRef(1, null));
+    }
+}
