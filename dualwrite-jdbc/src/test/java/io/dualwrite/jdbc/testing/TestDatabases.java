@@ -30,6 +30,7 @@ public final class TestDatabases {
     private static EmbeddedPostgres postgres;
     private static DB mariadb;
     private static int mariadbPort;
+    private static java.nio.file.Path mariadbDirectory;
 
     private TestDatabases() {
     }
@@ -96,7 +97,15 @@ public final class TestDatabases {
     private static synchronized int mariadbServer() {
         if (mariadb == null) {
             try {
+                // A base directory of this JVM's own: the default one under /tmp is shared, so two test
+                // JVMs starting MariaDB at once (two modules, two checkouts) would unpack over each other.
+                mariadbDirectory = java.nio.file.Files.createTempDirectory("dualwrite-mariadb-");
+                java.nio.file.Path base = mariadbDirectory;
                 DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
+                        .setBaseDir(base.resolve("base").toFile())
+                        .setDataDir(base.resolve("data").toFile())
+                        .setTmpDir(base.resolve("tmp").toString())
+                        .setDeletingTemporaryBaseAndDataDirsOnShutdown(true)
                         .setPort(0)
                         .addArg("--skip-ssl")
                         .addArg("--bind-address=127.0.0.1")
@@ -127,8 +136,11 @@ public final class TestDatabases {
     private static void stopMariadb() {
         try {
             mariadb.stop();
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(mariadbDirectory)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
         } catch (Exception ignored) {
-            // the JVM is exiting; the server's directory is temporary
+            // the JVM is exiting; what is left is in the temporary directory
         }
     }
 
