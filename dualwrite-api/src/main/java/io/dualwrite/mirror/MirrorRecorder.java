@@ -120,16 +120,13 @@ final class MirrorRecorder {
         });
         try {
             String cause = error == null ? outcome.reason() : error.toString();
-            if (outcome == MirrorOutcome.FAILED && error != null) {
-                log.warn("Mirror to the {} store {} for migration {} ({} row(s), first {}/{}): {}; recorded for the "
-                                + "reconciler; {} similar line(s) suppressed since the last one",
-                        task.target(), outcome.reason(), task.migration(), task.rows().size(), first.table(),
-                        first.key(), cause, suppressed, error);
-            } else {
-                log.warn("Mirror to the {} store {} for migration {} ({} row(s), first {}/{}): {}; recorded for the "
-                                + "reconciler; {} similar line(s) suppressed since the last one",
-                        task.target(), outcome.reason(), task.migration(), task.rows().size(), first.table(),
-                        first.key(), cause, suppressed);
+            log.warn("Mirror to the {} store {} for migration {} ({} row(s), first {}/{}): {}; recorded for the "
+                            + "reconciler; {} similar line(s) suppressed since the last one",
+                    task.target(), outcome.reason(), task.migration(), task.rows().size(), first.table(),
+                    first.key(), cause, suppressed);
+            if (error != null && log.isDebugEnabled()) {
+                // The stack trace is for debugging the other store; at WARN it would flood the log per failure.
+                log.debug("Mirror failure of migration {} in detail", task.migration(), error);
             }
         } finally {
             previous.forEach(MirrorRecorder::put);
