@@ -40,13 +40,16 @@ public final class PlainJdbcQuickStart {
                           Reconciler.Result repair, List<String> newRowsAfterRepair) {
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong RUNS = new java.util.concurrent.atomic.AtomicLong();
+
     private PlainJdbcQuickStart() {
     }
 
     public static Outcome run() throws SQLException {
         // Two stores: the old table, and the new one with a renamed column.
-        DataSource oldStore = h2("quickstart_old");
-        DataSource newStore = h2("quickstart_new");
+        String run = Long.toString(RUNS.incrementAndGet());
+        DataSource oldStore = h2("quickstart_old_" + run);
+        DataSource newStore = h2("quickstart_new_" + run);
         execute(oldStore, "CREATE TABLE orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, merchant_id VARCHAR(20),"
                 + " status VARCHAR(20), amount DECIMAL(12,2))");
         execute(newStore, "CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20),"
