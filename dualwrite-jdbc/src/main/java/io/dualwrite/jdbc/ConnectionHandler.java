@@ -73,8 +73,9 @@ final class ConnectionHandler implements InvocationHandler {
                 throw new SQLException("connection is closed");
             }
             MigrationContext context = MigrationContext.current().orElse(null);
-            MigrationPhase phase = context == null && config.noContextPhase() != null ? config.noContextPhase()
-                    : config.resolver().resolveRead(withOurMigration(context, null, null)).phase();
+            MigrationPhase phase = context != null
+                    ? config.resolver().resolveRead(withOurMigration(context, null, null)).phase()
+                    : unattributedPhase();
             store = phase.authoritative();
             DataSource dataSource = config.dataSource(store);
             Connection connection = user == null ? dataSource.getConnection() : dataSource.getConnection(user, password);
@@ -123,14 +124,21 @@ final class ConnectionHandler implements InvocationHandler {
     /** The phase of a write under {@code context}; see docs/jdbc-routing.md for statements without any id. */
     MigrationPhase phaseForWrite(MigrationContext context) {
         if (context.orderId().isEmpty() && context.merchantId().isEmpty() && MigrationContext.current().isEmpty()) {
-            if (config.noContextPhase() != null) {
-                return config.noContextPhase();
-            }
-            MigrationPhase phase = config.resolver().resolveWrite(context).phase();
+            MigrationPhase phase = unattributedPhase();
             log.debug("write without context or id in migration {}: resolved to {}", config.migration(), phase);
             return phase;
         }
         return config.resolver().resolveWrite(context).phase();
+    }
+
+    /**
+     * The phase of work that no context or id attributes to an order or merchant: {@code noContextPhase} when
+     * configured, else {@link io.dualwrite.switches.PhaseResolver#resolveUnattributed}, which mirrors whenever
+     * any switch of the migration asks some order or merchant to be mirrored (never a guess that skips one).
+     */
+    private MigrationPhase unattributedPhase() {
+        MigrationPhase configured = config.noContextPhase();
+        return configured != null ? configured : config.resolver().resolveUnattributed(config.migration()).phase();
     }
 
     private MigrationContext withOurMigration(@Nullable MigrationContext current, @Nullable String orderId,

@@ -260,7 +260,8 @@ public final class DualWriteDataSource implements DataSource {
 
         /**
          * The phase for statements with no {@link MigrationContext} and no order or merchant id in their
-         * values; {@code null} (the default) resolves them with a context carrying no id (rules, then system).
+         * values; {@code null} (the default) asks {@link PhaseResolver#resolveUnattributed}: the system phase,
+         * upgraded to a mirroring one while any order, merchant or rule switch names another phase.
          */
         public Builder noContextPhase(@Nullable MigrationPhase phase) {
             this.noContextPhase = phase;
