@@ -115,18 +115,18 @@ final class WriteExecution {
      */
     List<MirrorOp> copies(ParameterRecorder.Bound bound, List<List<Object>> generated,
                           @Nullable List<List<Object>> preselected, String reason) {
-        List<List<Object>> keyRows;
+        List<RowRef> rows;
         try {
-            keyRows = keyRows(bound.values(), generated, preselected);
-        } catch (RuntimeException e) {
-            keyRows = List.of();
+            rows = rows(keyRows(bound.values(), generated, preselected));
+        } catch (RuntimeException e) { // a key the codec rejects: nothing that could be recorded
+            rows = List.of();
         }
-        if (keyRows.isEmpty()) {
+        if (rows.isEmpty()) {
             warnUnrecordable(reason + " and no key is derivable");
             return List.of();
         }
         return List.of(new MirrorOp(null, new ParameterRecorder.Bound(java.util.Map.of(), null), List.of(),
-                analysis.mapping(), analysis.kind(), rows(keyRows), context, phase, reason));
+                analysis.mapping(), analysis.kind(), rows, context, phase, reason));
     }
 
     /** The keys of the rows this execution touched, from its values, the generated keys or the pre-select. */
