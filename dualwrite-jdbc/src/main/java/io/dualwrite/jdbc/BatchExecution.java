@@ -124,7 +124,8 @@ final class BatchExecution {
             connection.afterWrite(copies, false);
         } catch (SQLException | RuntimeException e) {
             failure.addSuppressed(e);
-            RateLimitedLog.warn(log, "mirror-prepare", "could not record the applied entries of a failed batch: {}",
+            connection.config.warn(log, "mirror-prepare/batch",
+                    "could not record the applied entries of a failed batch: {}",
                     e.toString());
         }
     }
@@ -155,7 +156,8 @@ final class BatchExecution {
             generated = prepared != null && prepared.keysGenerated()
                     ? statement.keys().read(statement.physical(), prepared, connection.store()) : List.of();
         } catch (SQLException | RuntimeException e) {
-            RateLimitedLog.warn(log, "mirror-prepare", "could not read the generated keys of a batch: {}", e.toString());
+            connection.config.warn(log, "mirror-prepare/batch",
+                    "could not read the generated keys of a batch: {}", e.toString());
         }
         for (int i = 0; i < writes.size(); i++) {
             WriteExecution write = writes.get(i);
@@ -164,7 +166,8 @@ final class BatchExecution {
                 try {
                     ops.addAll(write.ops(entries.get(i), count(result, i), keys, preselected.get(i)));
                 } catch (RuntimeException e) {
-                    RateLimitedLog.warn(log, "mirror-prepare", "could not prepare the mirror of a batch entry: {}",
+                    connection.config.warn(log, "mirror-prepare/batch",
+                            "could not prepare the mirror of a batch entry: {}",
                             e.toString());
                     ops.addAll(write.copies(entries.get(i), keys, preselected.get(i), "mirror-prepare-failed"));
                 }

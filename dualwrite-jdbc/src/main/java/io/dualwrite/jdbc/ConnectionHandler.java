@@ -183,7 +183,8 @@ final class ConnectionHandler implements InvocationHandler {
         } else {
             for (MirrorOp op : ops) {
                 if (buffer.size() >= config.maxBufferedStatements() && !op.isCopy()) {
-                    RateLimitedLog.warn(log, "buffer-full", "a transaction of migration {} buffered {} mirrored statements;"
+                    config.warn(log, "buffer-full/" + config.migration(),
+                            "a transaction of migration {} buffered {} mirrored statements;"
                             + " the rest of it is copied by key after commit", config.migration(), buffer.size());
                     buffer.add(op.asCopy("buffer-full"));
                 } else {

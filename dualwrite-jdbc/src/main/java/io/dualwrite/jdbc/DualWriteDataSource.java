@@ -5,6 +5,7 @@ import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeLogMode;
+import io.dualwrite.internal.LogThrottle;
 import io.dualwrite.jdbc.statement.StatementAnalyzer;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.mirror.MirrorExecutor;
@@ -55,6 +56,9 @@ public final class DualWriteDataSource implements DataSource {
 
     /** The default number of mirrored statements one transaction buffers with their parameters: 10,000. */
     public static final int DEFAULT_MAX_BUFFERED_STATEMENTS = 10_000;
+
+    /** How often a WARN that can fire per call is let through per kind (and table): every 10 seconds. */
+    static final java.time.Duration WARN_INTERVAL = java.time.Duration.ofSeconds(10);
 
     private final Config config;
 
@@ -138,7 +142,8 @@ public final class DualWriteDataSource implements DataSource {
                   Function<Store, MirrorExecutor> executors, ChangeLog changeLog, ChangeLogMode changeLogMode,
                   @Nullable OutboxWriter outboxWriter, @Nullable MigrationPhase noContextPhase,
                   int streamBufferLimit, java.time.@Nullable Duration mirrorStatementTimeout,
-                  int maxBufferedStatements, StatementAnalyzer analyzer, Map<Store, Dialect> dialects) {
+                  int maxBufferedStatements, StatementAnalyzer analyzer, Map<Store, Dialect> dialects,
+                  LogThrottle warnings) {
 
         DataSource dataSource(Store store) {
             return store == Store.OLD ? oldDataSource : newDataSource;
@@ -158,6 +163,21 @@ public final class DualWriteDataSource implements DataSource {
 
         MirrorDispatcher mirrors() {
             return new MirrorDispatcher(this);
+        }
+
+        /**
+         * A WARN that can fire per call: at most one line per {@code key} per {@link #WARN_INTERVAL}, carrying
+         * the number of lines held back since the last one; the held-back ones go to DEBUG.
+         */
+        void warn(org.slf4j.Logger log, String key, String message, Object... args) {
+            long suppressed = warnings.tryAcquire(key);
+            if (suppressed == LogThrottle.SUPPRESS) {
+                log.debug(message, args);
+                return;
+            }
+            Object[] withCount = java.util.Arrays.copyOf(args, args.length + 1);
+            withCount[args.length] = suppressed;
+            log.warn(message + " ({} similar lines suppressed before this one)", withCount);
         }
     }
 
@@ -346,7 +366,7 @@ public final class DualWriteDataSource implements DataSource {
             Config config = new Config(oldDataSource, newDataSource, migration, resolver, executorsFn, changeLog,
                     changeLogMode, outboxWriter, noContextPhase, streamBufferLimit, mirrorStatementTimeout,
                     maxBufferedStatements, analyzer,
-                    new ConcurrentHashMap<>());
+                    new ConcurrentHashMap<>(), new LogThrottle(WARN_INTERVAL));
             return new DualWriteDataSource(config);
         }
 

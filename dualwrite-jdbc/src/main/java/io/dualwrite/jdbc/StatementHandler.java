@@ -283,7 +283,8 @@ final class StatementHandler implements InvocationHandler {
                 } catch (SQLException | RuntimeException e) {
                     // the authoritative write succeeded: a problem preparing its mirror never reaches the caller,
                     // and the rows whose keys are known are copied by key instead
-                    RateLimitedLog.warn(log, "mirror-prepare", "could not prepare the mirror of a {} on {}: {}",
+                    connection.config.warn(log, "mirror-prepare/" + statementAnalysis.mapping().oldTable(),
+                            "could not prepare the mirror of a {} on {}: {}",
                             statementAnalysis.kind(), statementAnalysis.mapping().oldTable(), e.toString());
                     ops = write.copies(bound, generated, preselected, "mirror-prepare-failed");
                 }
@@ -320,7 +321,8 @@ final class StatementHandler implements InvocationHandler {
     private void warnIfMentionsMappedTable(String sql) {
         for (String table : connection.config.analyzer().tables()) {
             if (mentions(sql, table)) {
-                RateLimitedLog.warn(log, "unparsable", "a statement that could not be parsed mentions mapped table {};"
+                connection.config.warn(log, "unparsable/" + table,
+                        "a statement that could not be parsed mentions mapped table {};"
                         + " it ran on the authoritative store only and was not mirrored", table);
                 return;
             }

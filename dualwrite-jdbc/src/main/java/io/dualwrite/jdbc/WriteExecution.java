@@ -54,7 +54,8 @@ final class WriteExecution {
         try {
             return preselectKeys(physical, bound);
         } catch (SQLException | RuntimeException e) {
-            RateLimitedLog.warn(log, "preselect", "could not select the keys a {} on {} touches: {}",
+            connection.config.warn(log, "preselect/" + analysis.mapping().oldTable(),
+                    "could not select the keys a {} on {} touches: {}",
                     analysis.kind(), analysis.mapping().oldTable(), e.toString());
             return null;
         }
@@ -172,7 +173,8 @@ final class WriteExecution {
         String table = analysis.mapping().oldTable();
         try (MDC.MDCCloseable migration = MDC.putCloseable("dualwrite.migration", connection.config.migration());
              MDC.MDCCloseable tableName = MDC.putCloseable("dualwrite.table", table)) {
-            RateLimitedLog.warn(log, "no-key", "a {} on {} of migration {} was not mirrored and cannot be recorded: {}",
+            connection.config.warn(log, "no-key/" + table + "/" + analysis.kind(),
+                    "a {} on {} of migration {} was not mirrored and cannot be recorded: {}",
                     analysis.kind(), table, connection.config.migration(), cause);
         }
     }
