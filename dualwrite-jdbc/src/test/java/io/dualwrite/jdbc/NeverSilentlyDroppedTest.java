@@ -47,7 +47,7 @@ class NeverSilentlyDroppedTest {
             assertThatThrownBy(insert::executeBatch).isInstanceOf(BatchUpdateException.class);
         }
         assertThat(fixture.oldDb.count("SELECT COUNT(*) FROM orders")).isEqualTo(2);
-        assertThat(fixture.changeLog.records).extracting(r -> r.key() + "/" + r.operation() + "/" + r.reason())
+        assertThat(fixture.records()).extracting(r -> r.key() + "/" + r.operation() + "/" + r.reason())
                 .containsExactlyInAnyOrder("1/COPY/batch-partially-applied", "3/COPY/batch-partially-applied");
     }
 
@@ -66,7 +66,7 @@ class NeverSilentlyDroppedTest {
             assertThatThrownBy(update::executeBatch).isInstanceOf(BatchUpdateException.class);
             connection.rollback();
         }
-        assertThat(fixture.changeLog.records).isEmpty();
+        assertThat(fixture.records()).isEmpty();
     }
 
     @Test
@@ -80,7 +80,7 @@ class NeverSilentlyDroppedTest {
         }
         assertThat(fixture.newDb.query("SELECT id, note FROM orders")).singleElement()
                 .satisfies(row -> assertThat(((Number) row.get("id")).longValue()).isEqualTo(2L));
-        assertThat(fixture.changeLog.records).isEmpty();
+        assertThat(fixture.records()).isEmpty();
     }
 
     @Test

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
-import io.dualwrite.switches.MigrationSwitchConfig;
-import io.dualwrite.switches.SwitchStore;
-import io.dualwrite.switches.SwitchStores;
-import io.dualwrite.switches.Switchboard;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -20,17 +16,12 @@ import org.junit.jupiter.api.Test;
 /** Writes that neither a context nor an id attributes to a merchant take the resolver's safe fallback. */
 class UnattributedWriteTest {
 
-    private final SwitchStore switches = SwitchStores.inMemory();
     private DualWriteFixture fixture;
 
     @BeforeEach
     void setUp() {
-        Switchboard switchboard = Switchboard.builder().cachedSwitchStore(switches)
-                .migration(MigrationSwitchConfig.of("orders")).build();
-        switches.setSystemPhase("orders", MigrationPhase.OLD_ONLY);
         fixture = new DualWriteFixture(Kind.H2, Kind.H2, MigrationPhase.OLD_ONLY,
-                List.of(TableMapping.builder("orders").merchantIdColumn("merchant_id").build()),
-                builder -> builder.phaseResolver(switchboard));
+                List.of(TableMapping.builder("orders").merchantIdColumn("merchant_id").build()));
         fixture.bothStores("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), note VARCHAR(20))");
         fixture.bothStores("INSERT INTO orders VALUES (1, 'm-1', 'before')");
     }
@@ -42,7 +33,7 @@ class UnattributedWriteTest {
 
     @Test
     void anIdLessUpdateIsMirroredWhileAMerchantSwitchAsksForMirrors() throws SQLException {
-        switches.setMerchantPhase("orders", "m-1", MigrationPhase.DUAL_WRITE);
+        fixture.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
         updateWithoutContextOrId();
         assertThat(fixture.newDb.query("SELECT note FROM orders")).extracting(row -> row.get("note"))
                 .containsExactly("after");
@@ -53,16 +44,15 @@ class UnattributedWriteTest {
         updateWithoutContextOrId();
         assertThat(fixture.newDb.query("SELECT note FROM orders")).extracting(row -> row.get("note"))
                 .containsExactly("before");
-        assertThat(fixture.toNew.tasks).isEmpty();
+        assertThat(DualWriteFixture.tasks(fixture.toNewEvents)).isEmpty();
     }
 
     @Test
     void noContextPhaseStillOverridesTheFallback() throws SQLException {
-        switches.setMerchantPhase("orders", "m-1", MigrationPhase.DUAL_WRITE);
+        fixture.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
         DualWriteDataSource pinned = DualWriteDataSource.builder()
                 .oldDataSource(fixture.oldDb.dataSource()).newDataSource(fixture.newDb.dataSource())
-                .migration("orders").phaseResolver(Switchboard.builder().cachedSwitchStore(switches)
-                        .migration(MigrationSwitchConfig.of("orders")).build())
+                .migration("orders").phaseResolver(fixture.resolver)
                 .mirrorExecutor(io.dualwrite.Store.NEW, fixture.toNew).mirrorExecutor(io.dualwrite.Store.OLD, fixture.toOld)
                 .changeLog(fixture.changeLog).mapping(TableMapping.identity("orders"))
                 .noContextPhase(MigrationPhase.OLD_ONLY).build();
