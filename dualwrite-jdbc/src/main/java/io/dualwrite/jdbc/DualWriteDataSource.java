@@ -1,5 +1,6 @@
 package io.dualwrite.jdbc;
 
+import io.dualwrite.DualWriter;
 import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
@@ -183,7 +184,8 @@ public final class DualWriteDataSource implements DataSource {
 
     /**
      * Builds a {@link DualWriteDataSource}. Required: {@code oldDataSource}, {@code newDataSource},
-     * {@code migration}, {@code phaseResolver}, mirror executors for both directions, {@code changeLog}.
+     * {@code migration}, {@code phaseResolver}, mirror executors for both directions (or a {@code dualWriter}),
+     * {@code changeLog}.
      */
     public static final class Builder {
         private @Nullable DataSource oldDataSource;
@@ -192,6 +194,8 @@ public final class DualWriteDataSource implements DataSource {
         private @Nullable PhaseResolver resolver;
         private final Map<Store, MirrorExecutor> executors = new EnumMap<>(Store.class);
         private @Nullable Function<Store, MirrorExecutor> executorFunction;
+        private @Nullable DualWriter dualWriter;
+        private boolean changeLogModeSet;
         private @Nullable ChangeLog changeLog;
         private ChangeLogMode changeLogMode = ChangeLogMode.ON_FAILURE;
         private @Nullable OutboxWriter outboxWriter;
@@ -244,6 +248,18 @@ public final class DualWriteDataSource implements DataSource {
             return this;
         }
 
+        /**
+         * Mirrors through the executors of a {@link DualWriter} (its {@code mirrorExecutor(migration, target)},
+         * so JDBC mirrors share its threads, circuit breakers, time limits and observer) and, unless
+         * {@link #changeLogMode} is set, takes its change-log mode for the migration. A {@code DualWriter} does
+         * not expose its resolver or change log: pass the same ones to {@link #phaseResolver} and
+         * {@link #changeLog}. Excludes {@link #mirrorExecutor} and {@link #mirrorExecutors}.
+         */
+        public Builder dualWriter(DualWriter writer) {
+            this.dualWriter = Objects.requireNonNull(writer, "dualWriter");
+            return this;
+        }
+
         /** Where rows that could not be mirrored, or must be copied by key, are recorded. */
         public Builder changeLog(ChangeLog changeLog) {
             this.changeLog = Objects.requireNonNull(changeLog, "changeLog");
@@ -253,6 +269,7 @@ public final class DualWriteDataSource implements DataSource {
         /** When the change log gets entries; {@link ChangeLogMode#ALWAYS} needs {@link #outboxWriter}. */
         public Builder changeLogMode(ChangeLogMode mode) {
             this.changeLogMode = Objects.requireNonNull(mode, "changeLogMode");
+            this.changeLogModeSet = true;
             return this;
         }
 
@@ -339,10 +356,25 @@ public final class DualWriteDataSource implements DataSource {
             require("oldDataSource", oldDataSource);
             require("newDataSource", newDataSource);
             require("migration", migration);
-            require("phaseResolver", resolver);
-            require("changeLog", changeLog);
+            DualWriter writer = dualWriter;
+            String why = writer == null ? "" : " with dualWriter (which does not expose it: pass the one it was built with)";
+            if (resolver == null || changeLog == null) {
+                throw new IllegalArgumentException((resolver == null ? "phaseResolver" : "changeLog")
+                        + " must be set" + why + ", but was missing");
+            }
             Function<Store, MirrorExecutor> executorsFn = executorFunction;
-            if (executorsFn == null) {
+            ChangeLogMode mode = changeLogMode;
+            if (writer != null) {
+                if (executorsFn != null || !executors.isEmpty()) {
+                    throw new IllegalArgumentException("mirrorExecutor(s) must not be set together with dualWriter,"
+                            + " but both were: the DualWriter's executors are used");
+                }
+                String name = migration;
+                executorsFn = target -> writer.mirrorExecutor(name, target);
+                if (!changeLogModeSet) {
+                    mode = writer.mirrorConfig(name).changeLogMode();
+                }
+            } else if (executorsFn == null) {
                 for (Store store : Store.values()) {
                     if (!executors.containsKey(store)) {
                         throw new IllegalArgumentException("mirrorExecutor for target " + store
@@ -352,7 +384,7 @@ public final class DualWriteDataSource implements DataSource {
                 Map<Store, MirrorExecutor> copy = new EnumMap<>(executors);
                 executorsFn = copy::get;
             }
-            if (changeLogMode == ChangeLogMode.ALWAYS && outboxWriter == null) {
+            if (mode == ChangeLogMode.ALWAYS && outboxWriter == null) {
                 throw new IllegalArgumentException(
                         "outboxWriter must be set when changeLogMode is ALWAYS, but was missing");
             }
@@ -364,7 +396,7 @@ public final class DualWriteDataSource implements DataSource {
             StatementAnalyzer analyzer = new StatementAnalyzer(mappings, statementCacheSize,
                     table -> columnCache.computeIfAbsent(table.toLowerCase(Locale.ROOT), t -> columnsOf(newStore, table)));
             Config config = new Config(oldDataSource, newDataSource, migration, resolver, executorsFn, changeLog,
-                    changeLogMode, outboxWriter, noContextPhase, streamBufferLimit, mirrorStatementTimeout,
+                    mode, outboxWriter, noContextPhase, streamBufferLimit, mirrorStatementTimeout,
                     maxBufferedStatements, analyzer,
                     new ConcurrentHashMap<>(), new LogThrottle(WARN_INTERVAL));
             return new DualWriteDataSource(config);
