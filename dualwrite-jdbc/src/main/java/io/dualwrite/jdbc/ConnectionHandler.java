@@ -32,7 +32,7 @@ final class ConnectionHandler implements InvocationHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
 
-    final DualWriteDataSource.Config config;
+    final DataSourceConfig config;
     private final @Nullable String user;
     private final @Nullable String password;
     private @Nullable Connection physical;
@@ -46,13 +46,13 @@ final class ConnectionHandler implements InvocationHandler {
     private long autoIncrementStep;
     private Connection self;
 
-    private ConnectionHandler(DualWriteDataSource.Config config, @Nullable String user, @Nullable String password) {
+    private ConnectionHandler(DataSourceConfig config, @Nullable String user, @Nullable String password) {
         this.config = config;
         this.user = user;
         this.password = password;
     }
 
-    static Connection proxy(DualWriteDataSource.Config config, @Nullable String user, @Nullable String password) {
+    static Connection proxy(DataSourceConfig config, @Nullable String user, @Nullable String password) {
         ConnectionHandler handler = new ConnectionHandler(config, user, password);
         handler.self = (Connection) DualWriteDataSource.newProxy(new Class<?>[] {Connection.class}, handler);
         return handler.self;

@@ -61,9 +61,9 @@ public final class DualWriteDataSource implements DataSource {
     /** How often a WARN that can fire per call is let through per kind (and table): every 10 seconds. */
     static final java.time.Duration WARN_INTERVAL = java.time.Duration.ofSeconds(10);
 
-    private final Config config;
+    private final DataSourceConfig config;
 
-    private DualWriteDataSource(Config config) {
+    private DualWriteDataSource(DataSourceConfig config) {
         this.config = config;
     }
 
@@ -136,50 +136,6 @@ public final class DualWriteDataSource implements DataSource {
     public String toString() {
         return "DualWriteDataSource[migration=" + config.migration() + "] wrapping " + config.oldDataSource()
                 + " and " + config.newDataSource();
-    }
-
-    /** The validated configuration shared by every proxy of one data source. */
-    record Config(DataSource oldDataSource, DataSource newDataSource, String migration, PhaseResolver resolver,
-                  Function<Store, MirrorExecutor> executors, ChangeLog changeLog, ChangeLogMode changeLogMode,
-                  @Nullable OutboxWriter outboxWriter, @Nullable MigrationPhase noContextPhase,
-                  int streamBufferLimit, java.time.@Nullable Duration mirrorStatementTimeout,
-                  int maxBufferedStatements, StatementAnalyzer analyzer, Map<Store, Dialect> dialects,
-                  LogThrottle warnings) {
-
-        DataSource dataSource(Store store) {
-            return store == Store.OLD ? oldDataSource : newDataSource;
-        }
-
-        MirrorExecutor executor(Store target) {
-            return executors.apply(target);
-        }
-
-        OutboxWriter outbox() {
-            return Objects.requireNonNull(outboxWriter, "outboxWriter");
-        }
-
-        @Nullable Dialect dialect(Store store) {
-            return dialects.get(store);
-        }
-
-        MirrorDispatcher mirrors() {
-            return new MirrorDispatcher(this);
-        }
-
-        /**
-         * A WARN that can fire per call: at most one line per {@code key} per {@link #WARN_INTERVAL}, carrying
-         * the number of lines held back since the last one; the held-back ones go to DEBUG.
-         */
-        void warn(org.slf4j.Logger log, String key, String message, Object... args) {
-            long suppressed = warnings.tryAcquire(key);
-            if (suppressed == LogThrottle.SUPPRESS) {
-                log.debug(message, args);
-                return;
-            }
-            Object[] withCount = java.util.Arrays.copyOf(args, args.length + 1);
-            withCount[args.length] = suppressed;
-            log.warn(message + " ({} similar lines suppressed before this one)", withCount);
-        }
     }
 
     /**
@@ -395,7 +351,7 @@ public final class DualWriteDataSource implements DataSource {
             Map<String, List<String>> columnCache = new ConcurrentHashMap<>();
             StatementAnalyzer analyzer = new StatementAnalyzer(mappings, statementCacheSize,
                     table -> columnCache.computeIfAbsent(table.toLowerCase(Locale.ROOT), t -> columnsOf(newStore, table)));
-            Config config = new Config(oldDataSource, newDataSource, migration, resolver, executorsFn, changeLog,
+            DataSourceConfig config = new DataSourceConfig(oldDataSource, newDataSource, migration, resolver, executorsFn, changeLog,
                     mode, outboxWriter, noContextPhase, streamBufferLimit, mirrorStatementTimeout,
                     maxBufferedStatements, analyzer,
                     new ConcurrentHashMap<>(), new LogThrottle(WARN_INTERVAL));

@@ -25,9 +25,9 @@ final class MirrorDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(MirrorDispatcher.class);
 
-    private final DualWriteDataSource.Config config;
+    private final DataSourceConfig config;
 
-    MirrorDispatcher(DualWriteDataSource.Config config) {
+    MirrorDispatcher(DataSourceConfig config) {
         this.config = config;
     }
 
