@@ -4,7 +4,10 @@ import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.jdbc.statement.StatementAnalysis;
 import java.lang.reflect.Method;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,8 +65,8 @@ final class BatchExecution {
         if (wrapped) {
             physical.setAutoCommit(false);
         }
+        List<@Nullable List<List<Object>>> preselected = new ArrayList<>();
         try {
-            List<@Nullable List<List<Object>>> preselected = new ArrayList<>();
             for (int i = 0; i < writes.size(); i++) {
                 preselected.add(writes.get(i) == null ? null : writes.get(i).preselectKeysQuietly(physical, entries.get(i)));
             }
@@ -75,6 +78,14 @@ final class BatchExecution {
             }
             connection.afterWrite(ops, wrapped);
             return result;
+        } catch (BatchUpdateException e) {
+            if (wrapped) {
+                physical.rollback(); // the transaction opened for the outbox undoes every entry
+                physical.setAutoCommit(true);
+            } else if (anyMirrors) {
+                recordApplied(e, writes, entries, preselected);
+            }
+            throw e;
         } catch (Throwable e) {
             if (wrapped) {
                 physical.rollback();
@@ -84,23 +95,83 @@ final class BatchExecution {
         }
     }
 
+    /**
+     * A batch the driver failed part-way: the entries whose update count is not {@code EXECUTE_FAILED} may be
+     * applied (committed in auto-commit, or committed later with the transaction), so their rows are copied
+     * by key after commit; entries past the counts did not run. The caller still gets the driver's exception.
+     */
+    private void recordApplied(BatchUpdateException failure, List<@Nullable WriteExecution> writes,
+                               List<ParameterRecorder.Bound> entries,
+                               List<@Nullable List<List<Object>>> preselected) {
+        try {
+            long[] counts = failure.getLargeUpdateCounts() != null ? failure.getLargeUpdateCounts()
+                    : java.util.Arrays.stream(failure.getUpdateCounts() == null ? new int[0] : failure.getUpdateCounts())
+                            .asLongStream().toArray();
+            List<List<Object>> generated = generatedAfterFailure(counts);
+            int nextKey = 0;
+            List<MirrorOp> copies = new ArrayList<>();
+            for (int i = 0; i < writes.size() && i < counts.length; i++) {
+                if (counts[i] == Statement.EXECUTE_FAILED || counts[i] == 0) {
+                    continue;
+                }
+                List<List<Object>> keys = nextKey < generated.size() ? List.of(generated.get(nextKey)) : List.of();
+                nextKey++;
+                if (writes.get(i) != null) {
+                    copies.addAll(writes.get(i).copies(entries.get(i), keys, preselected.get(i),
+                            "batch-partially-applied"));
+                }
+            }
+            connection.afterWrite(copies, false);
+        } catch (SQLException | RuntimeException e) {
+            failure.addSuppressed(e);
+            connection.config.warn(log, "mirror-prepare/batch",
+                    "could not record the applied entries of a failed batch: {}",
+                    e.toString());
+        }
+    }
+
+    /** Generated keys of a failed insert batch, one per applied entry, when the driver returns exactly that. */
+    private List<List<Object>> generatedAfterFailure(long[] counts) {
+        StatementAnalysis prepared = statement.analysis();
+        if (prepared == null || !prepared.keysGenerated()) {
+            return List.of();
+        }
+        long applied = java.util.Arrays.stream(counts).filter(c -> c != Statement.EXECUTE_FAILED && c != 0).count();
+        try {
+            List<List<Object>> keys = statement.keys().read(statement.physical(), prepared, connection.store());
+            return keys.size() == applied ? keys : List.of();
+        } catch (SQLException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
     /** The mirror operations of the entries; a problem here never reaches the caller (the batch succeeded). */
     private List<MirrorOp> mirrorOps(Object result, List<@Nullable WriteExecution> writes,
                                      List<ParameterRecorder.Bound> entries,
                                      List<@Nullable List<List<Object>>> preselected) {
         List<MirrorOp> ops = new ArrayList<>();
+        List<List<Object>> generated = List.of();
         try {
             StatementAnalysis prepared = statement.analysis();
-            List<List<Object>> generated = prepared != null && prepared.keysGenerated()
+            generated = prepared != null && prepared.keysGenerated()
                     ? statement.keys().read(statement.physical(), prepared, connection.store()) : List.of();
-            for (int i = 0; i < writes.size(); i++) {
-                if (writes.get(i) != null) {
-                    List<List<Object>> keys = i < generated.size() ? List.of(generated.get(i)) : List.of();
-                    ops.addAll(writes.get(i).ops(entries.get(i), count(result, i), keys, preselected.get(i)));
+        } catch (SQLException | RuntimeException e) {
+            connection.config.warn(log, "mirror-prepare/batch",
+                    "could not read the generated keys of a batch: {}", e.toString());
+        }
+        for (int i = 0; i < writes.size(); i++) {
+            WriteExecution write = writes.get(i);
+            if (write != null) {
+                List<List<Object>> keys = i < generated.size() ? List.of(generated.get(i)) : List.of();
+                try {
+                    ops.addAll(write.ops(entries.get(i), count(result, i), keys, preselected.get(i)));
+                } catch (RuntimeException e) {
+                    connection.config.warn(log, "mirror-prepare/batch",
+                            "could not prepare the mirror of a batch entry: {}",
+                            e.toString());
+                    ops.addAll(write.copies(entries.get(i), keys, preselected.get(i), "mirror-prepare-failed"));
                 }
             }
-        } catch (java.sql.SQLException | RuntimeException e) {
-            RateLimitedLog.warn(log, "mirror-prepare", "could not prepare the mirror of a batch: {}", e.toString());
         }
         return ops;
     }

@@ -32,7 +32,7 @@ final class ConnectionHandler implements InvocationHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
 
-    final DualWriteDataSource.Config config;
+    final DataSourceConfig config;
     private final @Nullable String user;
     private final @Nullable String password;
     private @Nullable Connection physical;
@@ -46,13 +46,13 @@ final class ConnectionHandler implements InvocationHandler {
     private long autoIncrementStep;
     private Connection self;
 
-    private ConnectionHandler(DualWriteDataSource.Config config, @Nullable String user, @Nullable String password) {
+    private ConnectionHandler(DataSourceConfig config, @Nullable String user, @Nullable String password) {
         this.config = config;
         this.user = user;
         this.password = password;
     }
 
-    static Connection proxy(DualWriteDataSource.Config config, @Nullable String user, @Nullable String password) {
+    static Connection proxy(DataSourceConfig config, @Nullable String user, @Nullable String password) {
         ConnectionHandler handler = new ConnectionHandler(config, user, password);
         handler.self = (Connection) DualWriteDataSource.newProxy(new Class<?>[] {Connection.class}, handler);
         return handler.self;
@@ -73,8 +73,9 @@ final class ConnectionHandler implements InvocationHandler {
                 throw new SQLException("connection is closed");
             }
             MigrationContext context = MigrationContext.current().orElse(null);
-            MigrationPhase phase = context == null && config.noContextPhase() != null ? config.noContextPhase()
-                    : config.resolver().resolveRead(withOurMigration(context, null, null)).phase();
+            MigrationPhase phase = context != null
+                    ? config.resolver().resolveRead(withOurMigration(context, null, null)).phase()
+                    : unattributedPhase();
             store = phase.authoritative();
             DataSource dataSource = config.dataSource(store);
             Connection connection = user == null ? dataSource.getConnection() : dataSource.getConnection(user, password);
@@ -123,14 +124,21 @@ final class ConnectionHandler implements InvocationHandler {
     /** The phase of a write under {@code context}; see docs/jdbc-routing.md for statements without any id. */
     MigrationPhase phaseForWrite(MigrationContext context) {
         if (context.orderId().isEmpty() && context.merchantId().isEmpty() && MigrationContext.current().isEmpty()) {
-            if (config.noContextPhase() != null) {
-                return config.noContextPhase();
-            }
-            MigrationPhase phase = config.resolver().resolveWrite(context).phase();
+            MigrationPhase phase = unattributedPhase();
             log.debug("write without context or id in migration {}: resolved to {}", config.migration(), phase);
             return phase;
         }
         return config.resolver().resolveWrite(context).phase();
+    }
+
+    /**
+     * The phase of work that no context or id attributes to an order or merchant: {@code noContextPhase} when
+     * configured, else {@link io.dualwrite.switches.PhaseResolver#resolveUnattributed}, which mirrors whenever
+     * any switch of the migration asks some order or merchant to be mirrored (never a guess that skips one).
+     */
+    private MigrationPhase unattributedPhase() {
+        MigrationPhase configured = config.noContextPhase();
+        return configured != null ? configured : config.resolver().resolveUnattributed(config.migration()).phase();
     }
 
     private MigrationContext withOurMigration(@Nullable MigrationContext current, @Nullable String orderId,
@@ -175,7 +183,8 @@ final class ConnectionHandler implements InvocationHandler {
         } else {
             for (MirrorOp op : ops) {
                 if (buffer.size() >= config.maxBufferedStatements() && !op.isCopy()) {
-                    RateLimitedLog.warn(log, "buffer-full", "a transaction of migration {} buffered {} mirrored statements;"
+                    config.warn(log, "buffer-full/" + config.migration(),
+                            "a transaction of migration {} buffered {} mirrored statements;"
                             + " the rest of it is copied by key after commit", config.migration(), buffer.size());
                     buffer.add(op.asCopy("buffer-full"));
                 } else {

@@ -1,10 +1,12 @@
 package io.dualwrite.jdbc;
 
+import io.dualwrite.DualWriter;
 import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeLogMode;
+import io.dualwrite.internal.LogThrottle;
 import io.dualwrite.jdbc.statement.StatementAnalyzer;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.mirror.MirrorExecutor;
@@ -56,9 +58,12 @@ public final class DualWriteDataSource implements DataSource {
     /** The default number of mirrored statements one transaction buffers with their parameters: 10,000. */
     public static final int DEFAULT_MAX_BUFFERED_STATEMENTS = 10_000;
 
-    private final Config config;
+    /** How often a WARN that can fire per call is let through per kind (and table): every 10 seconds. */
+    static final java.time.Duration WARN_INTERVAL = java.time.Duration.ofSeconds(10);
 
-    private DualWriteDataSource(Config config) {
+    private final DataSourceConfig config;
+
+    private DualWriteDataSource(DataSourceConfig config) {
         this.config = config;
     }
 
@@ -133,37 +138,10 @@ public final class DualWriteDataSource implements DataSource {
                 + " and " + config.newDataSource();
     }
 
-    /** The validated configuration shared by every proxy of one data source. */
-    record Config(DataSource oldDataSource, DataSource newDataSource, String migration, PhaseResolver resolver,
-                  Function<Store, MirrorExecutor> executors, ChangeLog changeLog, ChangeLogMode changeLogMode,
-                  @Nullable OutboxWriter outboxWriter, @Nullable MigrationPhase noContextPhase,
-                  int streamBufferLimit, java.time.@Nullable Duration mirrorStatementTimeout,
-                  int maxBufferedStatements, StatementAnalyzer analyzer, Map<Store, Dialect> dialects) {
-
-        DataSource dataSource(Store store) {
-            return store == Store.OLD ? oldDataSource : newDataSource;
-        }
-
-        MirrorExecutor executor(Store target) {
-            return executors.apply(target);
-        }
-
-        OutboxWriter outbox() {
-            return Objects.requireNonNull(outboxWriter, "outboxWriter");
-        }
-
-        @Nullable Dialect dialect(Store store) {
-            return dialects.get(store);
-        }
-
-        MirrorDispatcher mirrors() {
-            return new MirrorDispatcher(this);
-        }
-    }
-
     /**
      * Builds a {@link DualWriteDataSource}. Required: {@code oldDataSource}, {@code newDataSource},
-     * {@code migration}, {@code phaseResolver}, mirror executors for both directions, {@code changeLog}.
+     * {@code migration}, {@code phaseResolver}, mirror executors for both directions (or a {@code dualWriter}),
+     * {@code changeLog}.
      */
     public static final class Builder {
         private @Nullable DataSource oldDataSource;
@@ -172,6 +150,8 @@ public final class DualWriteDataSource implements DataSource {
         private @Nullable PhaseResolver resolver;
         private final Map<Store, MirrorExecutor> executors = new EnumMap<>(Store.class);
         private @Nullable Function<Store, MirrorExecutor> executorFunction;
+        private @Nullable DualWriter dualWriter;
+        private boolean changeLogModeSet;
         private @Nullable ChangeLog changeLog;
         private ChangeLogMode changeLogMode = ChangeLogMode.ON_FAILURE;
         private @Nullable OutboxWriter outboxWriter;
@@ -224,6 +204,18 @@ public final class DualWriteDataSource implements DataSource {
             return this;
         }
 
+        /**
+         * Mirrors through the executors of a {@link DualWriter} (its {@code mirrorExecutor(migration, target)},
+         * so JDBC mirrors share its threads, circuit breakers, time limits and observer) and, unless
+         * {@link #changeLogMode} is set, takes its change-log mode for the migration. A {@code DualWriter} does
+         * not expose its resolver or change log: pass the same ones to {@link #phaseResolver} and
+         * {@link #changeLog}. Excludes {@link #mirrorExecutor} and {@link #mirrorExecutors}.
+         */
+        public Builder dualWriter(DualWriter writer) {
+            this.dualWriter = Objects.requireNonNull(writer, "dualWriter");
+            return this;
+        }
+
         /** Where rows that could not be mirrored, or must be copied by key, are recorded. */
         public Builder changeLog(ChangeLog changeLog) {
             this.changeLog = Objects.requireNonNull(changeLog, "changeLog");
@@ -233,6 +225,7 @@ public final class DualWriteDataSource implements DataSource {
         /** When the change log gets entries; {@link ChangeLogMode#ALWAYS} needs {@link #outboxWriter}. */
         public Builder changeLogMode(ChangeLogMode mode) {
             this.changeLogMode = Objects.requireNonNull(mode, "changeLogMode");
+            this.changeLogModeSet = true;
             return this;
         }
 
@@ -260,7 +253,8 @@ public final class DualWriteDataSource implements DataSource {
 
         /**
          * The phase for statements with no {@link MigrationContext} and no order or merchant id in their
-         * values; {@code null} (the default) resolves them with a context carrying no id (rules, then system).
+         * values; {@code null} (the default) asks {@link PhaseResolver#resolveUnattributed}: the system phase,
+         * upgraded to a mirroring one while any order, merchant or rule switch names another phase.
          */
         public Builder noContextPhase(@Nullable MigrationPhase phase) {
             this.noContextPhase = phase;
@@ -318,10 +312,25 @@ public final class DualWriteDataSource implements DataSource {
             require("oldDataSource", oldDataSource);
             require("newDataSource", newDataSource);
             require("migration", migration);
-            require("phaseResolver", resolver);
-            require("changeLog", changeLog);
+            DualWriter writer = dualWriter;
+            String why = writer == null ? "" : " with dualWriter (which does not expose it: pass the one it was built with)";
+            if (resolver == null || changeLog == null) {
+                throw new IllegalArgumentException((resolver == null ? "phaseResolver" : "changeLog")
+                        + " must be set" + why + ", but was missing");
+            }
             Function<Store, MirrorExecutor> executorsFn = executorFunction;
-            if (executorsFn == null) {
+            ChangeLogMode mode = changeLogMode;
+            if (writer != null) {
+                if (executorsFn != null || !executors.isEmpty()) {
+                    throw new IllegalArgumentException("mirrorExecutor(s) must not be set together with dualWriter,"
+                            + " but both were: the DualWriter's executors are used");
+                }
+                String name = migration;
+                executorsFn = target -> writer.mirrorExecutor(name, target);
+                if (!changeLogModeSet) {
+                    mode = writer.mirrorConfig(name).changeLogMode();
+                }
+            } else if (executorsFn == null) {
                 for (Store store : Store.values()) {
                     if (!executors.containsKey(store)) {
                         throw new IllegalArgumentException("mirrorExecutor for target " + store
@@ -331,7 +340,7 @@ public final class DualWriteDataSource implements DataSource {
                 Map<Store, MirrorExecutor> copy = new EnumMap<>(executors);
                 executorsFn = copy::get;
             }
-            if (changeLogMode == ChangeLogMode.ALWAYS && outboxWriter == null) {
+            if (mode == ChangeLogMode.ALWAYS && outboxWriter == null) {
                 throw new IllegalArgumentException(
                         "outboxWriter must be set when changeLogMode is ALWAYS, but was missing");
             }
@@ -342,10 +351,10 @@ public final class DualWriteDataSource implements DataSource {
             Map<String, List<String>> columnCache = new ConcurrentHashMap<>();
             StatementAnalyzer analyzer = new StatementAnalyzer(mappings, statementCacheSize,
                     table -> columnCache.computeIfAbsent(table.toLowerCase(Locale.ROOT), t -> columnsOf(newStore, table)));
-            Config config = new Config(oldDataSource, newDataSource, migration, resolver, executorsFn, changeLog,
-                    changeLogMode, outboxWriter, noContextPhase, streamBufferLimit, mirrorStatementTimeout,
+            DataSourceConfig config = new DataSourceConfig(oldDataSource, newDataSource, migration, resolver, executorsFn, changeLog,
+                    mode, outboxWriter, noContextPhase, streamBufferLimit, mirrorStatementTimeout,
                     maxBufferedStatements, analyzer,
-                    new ConcurrentHashMap<>());
+                    new ConcurrentHashMap<>(), new LogThrottle(WARN_INTERVAL));
             return new DualWriteDataSource(config);
         }
 

@@ -25,9 +25,9 @@ final class MirrorDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(MirrorDispatcher.class);
 
-    private final DualWriteDataSource.Config config;
+    private final DataSourceConfig config;
 
-    MirrorDispatcher(DualWriteDataSource.Config config) {
+    MirrorDispatcher(DataSourceConfig config) {
         this.config = config;
     }
 
@@ -89,7 +89,7 @@ final class MirrorDispatcher {
                 try (MDC.MDCCloseable migration = MDC.putCloseable("dualwrite.migration", config.migration());
                      MDC.MDCCloseable table = MDC.putCloseable("dualwrite.table", row.table());
                      MDC.MDCCloseable key = MDC.putCloseable("dualwrite.key", row.key())) {
-                    RateLimitedLog.warn(log, "change-log", "could not record a copy of {} {} ({}): {}",
+                    config.warn(log, "change-log/" + row.table(), "could not record a copy of {} {} ({}): {}",
                             row.table(), row.key(), reason, e.toString());
                 }
             }

@@ -30,6 +30,9 @@ final class StatementHandler implements InvocationHandler {
 
     private static final Logger log = LoggerFactory.getLogger(StatementHandler.class);
 
+    private static final java.util.regex.Pattern RETURNING =
+            java.util.regex.Pattern.compile("\\breturning\\b", java.util.regex.Pattern.CASE_INSENSITIVE);
+
     private final ConnectionHandler connection;
     private final Statement physical;
     private final String kindName;
@@ -71,8 +74,8 @@ final class StatementHandler implements InvocationHandler {
         physicalArgs[0] = plan == null ? sql : plan.sql();
         boolean appAskedKeys = asksForKeys(method, args);
         Statement statement;
-        boolean requestKeys = name.equals("prepareStatement") && args.length == 1 && analysis.mappedWrite()
-                && analysis.keysGenerated();
+        boolean requestKeys = name.equals("prepareStatement") && analysis.mappedWrite() && analysis.keysGenerated()
+                && !appAskedKeys && (args.length == 1 || keysObtainable(method, args, sql));
         if (requestKeys) {
             statement = KeyTracker.prepareWithKeys(physicalConnection, (String) physicalArgs[0], analysis, store,
                     connection.config.dialect(store));
@@ -86,6 +89,19 @@ final class StatementHandler implements InvocationHandler {
             handler.keys.markRequestedByUs();
         }
         return proxy(handler, name.equals("prepareCall") ? CallableStatement.class : PreparedStatement.class);
+    }
+
+    /**
+     * Whether an insert prepared with arguments that do not ask for keys can be prepared with a key request
+     * instead: {@code NO_GENERATED_KEYS}, or a result-set type, concurrency and holdability (which concern
+     * only statements that return rows: an insert without {@code RETURNING} returns none).
+     */
+    private static boolean keysObtainable(Method method, Object[] args, String sql) {
+        if (args.length == 2) {
+            return method.getParameterTypes()[1] == int.class
+                    && Integer.valueOf(Statement.NO_GENERATED_KEYS).equals(args[1]);
+        }
+        return args.length >= 3 && !RETURNING.matcher(sql).find();
     }
 
     private static boolean asksForKeys(Method method, Object[] args) {
@@ -233,7 +249,8 @@ final class StatementHandler implements InvocationHandler {
         MigrationPhase phase = connection.phaseForWrite(context);
         Store other = connection.store().other();
         boolean mirrors = phase.writes(other);
-        if (plain && args.length == 1 && mirrors && statementAnalysis.keysGenerated()
+        if (plain && mirrors && statementAnalysis.keysGenerated() && (args.length == 1
+                || Integer.valueOf(Statement.NO_GENERATED_KEYS).equals(args[1]))
                 && !method.getName().equals("executeQuery")) {
             physicalArgs = keys.keyedArgs(physicalArgs, statementAnalysis, connection.store(),
                     connection.config.dialect(connection.store()));
@@ -254,18 +271,22 @@ final class StatementHandler implements InvocationHandler {
             Object result = ConnectionHandler.call(physical, method, physicalArgs);
             List<MirrorOp> ops = List.of();
             if (mirrors) {
+                List<List<Object>> generated = List.of();
                 try {
                     long count = updateCount(result);
-                    List<List<Object>> generated = statementAnalysis.keysGenerated()
+                    generated = statementAnalysis.keysGenerated()
                             ? keys.read(physical, statementAnalysis, connection.store()) : List.of();
                     if (statementAnalysis.kind() == SqlKind.INSERT && generated.size() == 1 && count > 1) {
                         generated = connection.consecutiveKeys(generated.get(0), count);
                     }
                     ops = write.ops(bound, count, generated, preselected);
                 } catch (SQLException | RuntimeException e) {
-                    // the authoritative write succeeded: a problem preparing its mirror never reaches the caller
-                    RateLimitedLog.warn(log, "mirror-prepare", "could not prepare the mirror of a {} on {}: {}",
+                    // the authoritative write succeeded: a problem preparing its mirror never reaches the caller,
+                    // and the rows whose keys are known are copied by key instead
+                    connection.config.warn(log, "mirror-prepare/" + statementAnalysis.mapping().oldTable(),
+                            "could not prepare the mirror of a {} on {}: {}",
                             statementAnalysis.kind(), statementAnalysis.mapping().oldTable(), e.toString());
+                    ops = write.copies(bound, generated, preselected, "mirror-prepare-failed");
                 }
             }
             connection.afterWrite(ops, wrapped);
@@ -300,7 +321,8 @@ final class StatementHandler implements InvocationHandler {
     private void warnIfMentionsMappedTable(String sql) {
         for (String table : connection.config.analyzer().tables()) {
             if (mentions(sql, table)) {
-                RateLimitedLog.warn(log, "unparsable", "a statement that could not be parsed mentions mapped table {};"
+                connection.config.warn(log, "unparsable/" + table,
+                        "a statement that could not be parsed mentions mapped table {};"
                         + " it ran on the authoritative store only and was not mirrored", table);
                 return;
             }

@@ -54,7 +54,8 @@ final class WriteExecution {
         try {
             return preselectKeys(physical, bound);
         } catch (SQLException | RuntimeException e) {
-            RateLimitedLog.warn(log, "preselect", "could not select the keys a {} on {} touches: {}",
+            connection.config.warn(log, "preselect/" + analysis.mapping().oldTable(),
+                    "could not select the keys a {} on {} touches: {}",
                     analysis.kind(), analysis.mapping().oldTable(), e.toString());
             return null;
         }
@@ -93,14 +94,50 @@ final class WriteExecution {
         if (updateCount == 0) {
             return List.of();
         }
-        List<@Nullable Object> values = bound.values();
+        List<List<Object>> keyRows = keyRows(bound.values(), generated, preselected);
+        if (keyRows.isEmpty()) {
+            warnUnrecordable("it has no derivable key");
+            return List.of();
+        }
+        boolean withKey = analysis.keysGenerated() && !generated.isEmpty();
+        Store other = connection.store().other();
+        RenderedSql target = analysis.on(other, withKey);
+        String copy = analysis.notReplayable() != null ? analysis.notReplayable()
+                : bound.notReplayable() != null ? bound.notReplayable()
+                : target == null ? "not-rewritable" : null;
+        return List.of(new MirrorOp(target, bound, List.copyOf(keyRows), analysis.mapping(), analysis.kind(),
+                rows(keyRows), context, phase, copy));
+    }
+
+    /**
+     * When the mirror of this (successful, or possibly applied) execution cannot be built: a copy-by-key of
+     * every row whose key can still be derived, recorded with {@code reason}; a rate-limited WARN naming the
+     * table and statement kind when none can.
+     */
+    List<MirrorOp> copies(ParameterRecorder.Bound bound, List<List<Object>> generated,
+                          @Nullable List<List<Object>> preselected, String reason) {
+        List<RowRef> rows;
+        try {
+            rows = rows(keyRows(bound.values(), generated, preselected));
+        } catch (RuntimeException e) { // a key the codec rejects: nothing that could be recorded
+            rows = List.of();
+        }
+        if (rows.isEmpty()) {
+            warnUnrecordable(reason + " and no key is derivable");
+            return List.of();
+        }
+        return List.of(new MirrorOp(null, new ParameterRecorder.Bound(java.util.Map.of(), null), List.of(),
+                analysis.mapping(), analysis.kind(), rows, context, phase, reason));
+    }
+
+    /** The keys of the rows this execution touched, from its values, the generated keys or the pre-select. */
+    private List<List<Object>> keyRows(List<@Nullable Object> values, List<List<Object>> generated,
+                                       @Nullable List<List<Object>> preselected) {
         List<List<Object>> keyRows = new ArrayList<>();
-        boolean withKey = false;
         switch (analysis.kind()) {
             case INSERT, UPSERT -> {
                 if (analysis.keysGenerated()) {
                     keyRows.addAll(generated);
-                    withKey = !generated.isEmpty();
                 } else {
                     analysis.insertKeys().forEach(key -> addKey(keyRows, key, values));
                 }
@@ -114,32 +151,32 @@ final class WriteExecution {
             }
         }
         keyRows.removeIf(key -> key.stream().anyMatch(java.util.Objects::isNull));
-        String table = analysis.mapping().oldTable();
-        if (keyRows.isEmpty()) {
-            try (MDC.MDCCloseable migration = MDC.putCloseable("dualwrite.migration", connection.config.migration());
-                 MDC.MDCCloseable tableName = MDC.putCloseable("dualwrite.table", table)) {
-                RateLimitedLog.warn(log, "no-key", "a {} on {} of migration {} has no derivable key; it was not mirrored",
-                        analysis.kind(), table, connection.config.migration());
-            }
-            return List.of();
-        }
+        return keyRows;
+    }
+
+    private List<RowRef> rows(List<List<Object>> keyRows) {
         Operation operation = switch (analysis.kind()) {
             case INSERT -> Operation.INSERT;
             case UPSERT -> Operation.UPSERT;
             case UPDATE -> Operation.UPDATE;
             default -> Operation.DELETE;
         };
+        String table = analysis.mapping().oldTable();
         List<RowRef> rows = new ArrayList<>();
         for (List<Object> key : keyRows) {
             rows.add(new RowRef(table, KeyCodec.encode(key), operation));
         }
-        Store other = connection.store().other();
-        RenderedSql target = analysis.on(other, withKey);
-        String copy = analysis.notReplayable() != null ? analysis.notReplayable()
-                : bound.notReplayable() != null ? bound.notReplayable()
-                : target == null ? "not-rewritable" : null;
-        return List.of(new MirrorOp(target, bound, List.copyOf(keyRows), analysis.mapping(), analysis.kind(), rows,
-                context, phase, copy));
+        return rows;
+    }
+
+    private void warnUnrecordable(String cause) {
+        String table = analysis.mapping().oldTable();
+        try (MDC.MDCCloseable migration = MDC.putCloseable("dualwrite.migration", connection.config.migration());
+             MDC.MDCCloseable tableName = MDC.putCloseable("dualwrite.table", table)) {
+            connection.config.warn(log, "no-key/" + table + "/" + analysis.kind(),
+                    "a {} on {} of migration {} was not mirrored and cannot be recorded: {}",
+                    analysis.kind(), table, connection.config.migration(), cause);
+        }
     }
 
     private static void addKey(List<List<Object>> keyRows, List<ValueRef> key, List<@Nullable Object> values) {

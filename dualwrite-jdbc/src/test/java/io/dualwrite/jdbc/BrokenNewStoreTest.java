@@ -52,7 +52,7 @@ class BrokenNewStoreTest {
         try (DualWriteFixture fixture = postgres()) {
             fixture.newDb.pool().close();
             assertThat(writes(fixture)).containsExactly(2, 2);
-            assertThat(fixture.changeLog.records).extracting(r -> r.key() + "/" + r.operation())
+            assertThat(fixture.records()).extracting(r -> r.key() + "/" + r.operation())
                     .containsExactly("1/INSERT", "2/INSERT", "1/UPDATE", "2/UPDATE");
             assertThat(fixture.oldDb.query("SELECT amount FROM orders ORDER BY id")).extracting(r -> r.get("amount"))
                     .containsExactly(11, 21);
@@ -64,7 +64,7 @@ class BrokenNewStoreTest {
         try (DualWriteFixture fixture = postgres()) {
             fixture.newDb.execute("DROP TABLE orders");
             assertThat(writes(fixture)).containsExactly(2, 2);
-            assertThat(fixture.changeLog.records).hasSize(4);
+            assertThat(fixture.records()).hasSize(4);
         }
     }
 
@@ -75,7 +75,7 @@ class BrokenNewStoreTest {
             assertThat(writes(fixture)).containsExactly(2, 2);
             // row 2 violates the check: the mirrored insert (both rows) is lost and recorded; the later
             // update then finds no row on the new store, which is no failure (the entries repair both rows)
-            assertThat(fixture.changeLog.records).extracting(r -> r.key() + "/" + r.operation())
+            assertThat(fixture.records()).extracting(r -> r.key() + "/" + r.operation())
                     .containsExactly("1/INSERT", "2/INSERT");
             assertThat(fixture.newDb.count("SELECT COUNT(*) FROM orders")).isZero();
         }
@@ -99,8 +99,9 @@ class BrokenNewStoreTest {
                 }
                 locker.rollback();
             }
-            assertThat(fixture.changeLog.records).extracting(r -> r.key() + "/" + r.operation()).containsExactly("3/UPDATE");
-            assertThat(fixture.toNew.failures).singleElement().asString().contains("cancel");
+            assertThat(fixture.records()).extracting(r -> r.key() + "/" + r.operation()).containsExactly("3/UPDATE");
+            assertThat(fixture.toNewEvents).singleElement()
+                    .satisfies(event -> assertThat(String.valueOf(event.error())).contains("cancel"));
         }
     }
 }

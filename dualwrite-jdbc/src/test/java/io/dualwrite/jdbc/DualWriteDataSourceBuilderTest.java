@@ -2,7 +2,6 @@ package io.dualwrite.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.mapping.TableMapping;
 import java.time.Duration;
@@ -12,12 +11,12 @@ import org.junit.jupiter.api.Test;
 class DualWriteDataSourceBuilderTest {
 
     private static DualWriteDataSource.Builder complete() {
-        ListChangeLog changeLog = new ListChangeLog();
+        io.dualwrite.changelog.ChangeLog changeLog = io.dualwrite.changelog.ChangeLogs.inMemory();
         return DualWriteDataSource.builder()
                 .oldDataSource(new JdbcDataSource()).newDataSource(new JdbcDataSource())
-                .migration("orders").phaseResolver(new FixedPhaseResolver(MigrationPhase.DUAL_WRITE))
-                .mirrorExecutor(Store.NEW, new InlineMirrorExecutor(changeLog))
-                .mirrorExecutor(Store.OLD, new InlineMirrorExecutor(changeLog))
+                .migration("orders").phaseResolver(DualWriteFixture.switchboard(io.dualwrite.switches.SwitchStores.inMemory()))
+                .mirrorExecutor(Store.NEW, DualWriteFixture.syncExecutor("to-new", changeLog))
+                .mirrorExecutor(Store.OLD, DualWriteFixture.syncExecutor("to-old", changeLog))
                 .changeLog(changeLog).mapping(TableMapping.identity("orders"));
     }
 
@@ -37,11 +36,11 @@ class DualWriteDataSourceBuilderTest {
 
     @Test
     void bothMirrorDirectionsNeedAnExecutor() {
-        ListChangeLog changeLog = new ListChangeLog();
+        io.dualwrite.changelog.ChangeLog changeLog = io.dualwrite.changelog.ChangeLogs.inMemory();
         assertThatThrownBy(() -> DualWriteDataSource.builder()
                 .oldDataSource(new JdbcDataSource()).newDataSource(new JdbcDataSource())
-                .migration("orders").phaseResolver(new FixedPhaseResolver(MigrationPhase.DUAL_WRITE))
-                .mirrorExecutor(Store.NEW, new InlineMirrorExecutor(changeLog))
+                .migration("orders").phaseResolver(DualWriteFixture.switchboard(io.dualwrite.switches.SwitchStores.inMemory()))
+                .mirrorExecutor(Store.NEW, DualWriteFixture.syncExecutor("to-new", changeLog))
                 .changeLog(changeLog).mapping(TableMapping.identity("orders")).build())
                 .hasMessage("mirrorExecutor for target OLD must be set (or mirrorExecutors), but was missing");
     }

@@ -112,7 +112,7 @@ class NewPrimaryTest {
         }
         assertThat(fixture.oldDb.query("SELECT id, amount FROM orders"))
                 .containsExactly(Map.of("id", 1000L, "amount", new BigDecimal("4.00")));
-        assertThat(fixture.toOld.tasks).hasSize(2);
-        assertThat(fixture.toNew.tasks).isEmpty();
+        assertThat(DualWriteFixture.tasks(fixture.toOldEvents)).hasSize(2);
+        assertThat(DualWriteFixture.tasks(fixture.toNewEvents)).isEmpty();
     }
 }

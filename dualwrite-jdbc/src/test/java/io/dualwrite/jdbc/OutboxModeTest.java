@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
+import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeLogMode;
+import io.dualwrite.changelog.ChangeLogs;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.switches.SwitchStores;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -51,19 +54,22 @@ class OutboxModeTest {
             }
             assertThat(fixture.oldDb.query("SELECT row_key FROM outbox ORDER BY id")).extracting(r -> r.get("row_key"))
                     .containsExactly("1", "3");
-            assertThat(fixture.changeLog.completed).containsExactly(1L, 2L);
+            // each mirror carried its outbox entry, which the executor completes once the mirror succeeded
+            assertThat(fixture.toNewEvents).extracting(event -> event.outcome() + "/" + event.task().outboxEntryIds())
+                    .containsExactly("SUCCEEDED/[1]", "SUCCEEDED/[2]");
             assertThat(fixture.newDb.count("SELECT COUNT(*) FROM orders")).isEqualTo(2);
         }
     }
 
     @Test
     void alwaysWithoutAnOutboxWriterIsAConfigurationError() {
+        ChangeLog changeLog = ChangeLogs.inMemory();
         assertThatThrownBy(() -> DualWriteDataSource.builder()
                 .oldDataSource(new org.h2.jdbcx.JdbcDataSource()).newDataSource(new org.h2.jdbcx.JdbcDataSource())
-                .migration("orders").phaseResolver(new FixedPhaseResolver(MigrationPhase.DUAL_WRITE))
-                .mirrorExecutor(Store.NEW, new InlineMirrorExecutor(new ListChangeLog()))
-                .mirrorExecutor(Store.OLD, new InlineMirrorExecutor(new ListChangeLog()))
-                .changeLog(new ListChangeLog()).mapping(TableMapping.identity("orders"))
+                .migration("orders").phaseResolver(DualWriteFixture.switchboard(SwitchStores.inMemory()))
+                .mirrorExecutor(Store.NEW, DualWriteFixture.syncExecutor("to-new", changeLog))
+                .mirrorExecutor(Store.OLD, DualWriteFixture.syncExecutor("to-old", changeLog))
+                .changeLog(changeLog).mapping(TableMapping.identity("orders"))
                 .changeLogMode(ChangeLogMode.ALWAYS).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("outboxWriter must be set when changeLogMode is ALWAYS, but was missing");

@@ -79,7 +79,7 @@ class ParameterReplayTest {
                     }
                 }
             }
-            assertThat(fixture.changeLog.records).isEmpty();
+            assertThat(fixture.records()).isEmpty();
         }
     }
 
@@ -99,7 +99,7 @@ class ParameterReplayTest {
             assertThat(fixture.oldDb.query("SELECT s FROM params")).extracting(r -> r.get("s"))
                     .containsExactly("longer than four");
             assertThat(fixture.newDb.count("SELECT COUNT(*) FROM params")).isZero();
-            assertThat(fixture.changeLog.records).extracting(r -> r.key() + "/" + r.operation() + "/" + r.reason())
+            assertThat(fixture.records()).extracting(r -> r.key() + "/" + r.operation() + "/" + r.reason())
                     .containsExactly("7/COPY/stream-too-large");
         }
     }

@@ -35,7 +35,7 @@ class RealDatabaseMirrorTest {
             assertThat(asked).containsExactly(103L, 104L);
             assertThat(fixture.newDb.query("SELECT * FROM orders ORDER BY id"))
                     .isEqualTo(fixture.oldDb.query("SELECT * FROM orders ORDER BY id"));
-            assertThat(fixture.changeLog.records).isEmpty();
+            assertThat(fixture.records()).isEmpty();
         }
     }
 
@@ -56,7 +56,7 @@ class RealDatabaseMirrorTest {
             }
             assertThat(fixture.newDb.query("SELECT merchant_id FROM orders WHERE id = 101"))
                     .extracting(row -> row.get("merchant_id")).containsExactly("replaced");
-            assertThat(fixture.changeLog.records).isEmpty();
+            assertThat(fixture.records()).isEmpty();
         }
     }
 
@@ -144,15 +144,15 @@ class RealDatabaseMirrorTest {
                 upsert.executeUpdate();
             }
             // MySQL upsert syntax means nothing to PostgreSQL: the row is left to the reconciler to copy
-            assertThat(fixture.changeLog.records).extracting(r -> r.key() + "/" + r.operation() + "/" + r.reason())
+            assertThat(fixture.records()).extracting(r -> r.key() + "/" + r.operation() + "/" + r.reason())
                     .containsExactly("3/COPY/upsert-dialect");
-            fixture.changeLog.records.clear();
+            fixture.clearRecords();
             fixture.newDb.execute("UPDATE orders_v2 SET amount_total = 100 WHERE id = 3"); // what the reconciler does
             List<Map<String, Object>> expected = fixture.oldDb.query("SELECT id, merchant_id, amount FROM orders ORDER BY id");
             assertThat(fixture.newDb.query("SELECT id, merchant_id, amount_total AS amount FROM orders_v2 ORDER BY id"))
                     .isEqualTo(expected);
             assertThat(expected).hasSize(2);
-            assertThat(fixture.changeLog.records).isEmpty();
+            assertThat(fixture.records()).isEmpty();
         }
     }
 }

@@ -1,0 +1,59 @@
+package io.dualwrite.jdbc;
+
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.Store;
+import io.dualwrite.changelog.ChangeLog;
+import io.dualwrite.changelog.ChangeLogMode;
+import io.dualwrite.internal.LogThrottle;
+import io.dualwrite.jdbc.statement.StatementAnalyzer;
+import io.dualwrite.mirror.MirrorExecutor;
+import io.dualwrite.switches.PhaseResolver;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/** The validated configuration shared by every proxy of one data source. */
+record DataSourceConfig(DataSource oldDataSource, DataSource newDataSource, String migration, PhaseResolver resolver,
+                        Function<Store, MirrorExecutor> executors, ChangeLog changeLog, ChangeLogMode changeLogMode,
+                        @Nullable OutboxWriter outboxWriter, @Nullable MigrationPhase noContextPhase,
+                        int streamBufferLimit, java.time.@Nullable Duration mirrorStatementTimeout,
+                        int maxBufferedStatements, StatementAnalyzer analyzer, Map<Store, Dialect> dialects,
+                        LogThrottle warnings) {
+
+    DataSource dataSource(Store store) {
+        return store == Store.OLD ? oldDataSource : newDataSource;
+    }
+
+    MirrorExecutor executor(Store target) {
+        return executors.apply(target);
+    }
+
+    OutboxWriter outbox() {
+        return Objects.requireNonNull(outboxWriter, "outboxWriter");
+    }
+
+    @Nullable Dialect dialect(Store store) {
+        return dialects.get(store);
+    }
+
+    MirrorDispatcher mirrors() {
+        return new MirrorDispatcher(this);
+    }
+
+    /**
+     * A WARN that can fire per call: at most one line per {@code key} per {@link DualWriteDataSource#WARN_INTERVAL}, carrying
+     * the number of lines held back since the last one; the held-back ones go to DEBUG.
+     */
+    void warn(org.slf4j.Logger log, String key, String message, Object... args) {
+        long suppressed = warnings.tryAcquire(key);
+        if (suppressed == LogThrottle.SUPPRESS) {
+            log.debug(message, args);
+            return;
+        }
+        Object[] withCount = java.util.Arrays.copyOf(args, args.length + 1);
+        withCount[args.length] = suppressed;
+        log.warn(message + " ({} similar lines suppressed before this one)", withCount);
+    }
+}
