@@ -184,6 +184,16 @@ public final class DualWriter implements AutoCloseable {
         return executorFor(migration, target);
     }
 
+    /** The resolver that decides each call's phase. */
+    public PhaseResolver resolver() {
+        return resolver;
+    }
+
+    /** The change log that failed and skipped mirrors are recorded in. */
+    public ChangeLog changeLog() {
+        return changeLog;
+    }
+
     /** The mirror configuration that applies to a migration. */
     public MirrorConfig mirrorConfig(String migration) {
         return configFor(migration);

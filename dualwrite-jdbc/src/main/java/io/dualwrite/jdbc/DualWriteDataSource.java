@@ -159,6 +159,7 @@ public final class DualWriteDataSource implements DataSource {
         private @Nullable MigrationPhase noContextPhase;
         private int streamBufferLimit = DEFAULT_STREAM_BUFFER_LIMIT;
         private int statementCacheSize = StatementAnalyzer.DEFAULT_CACHE_SIZE;
+        private boolean validateMappings;
         private java.time.@Nullable Duration mirrorStatementTimeout;
         private int maxBufferedStatements = DEFAULT_MAX_BUFFERED_STATEMENTS;
 
@@ -206,10 +207,10 @@ public final class DualWriteDataSource implements DataSource {
 
         /**
          * Mirrors through the executors of a {@link DualWriter} (its {@code mirrorExecutor(migration, target)},
-         * so JDBC mirrors share its threads, circuit breakers, time limits and observer) and, unless
-         * {@link #changeLogMode} is set, takes its change-log mode for the migration. A {@code DualWriter} does
-         * not expose its resolver or change log: pass the same ones to {@link #phaseResolver} and
-         * {@link #changeLog}. Excludes {@link #mirrorExecutor} and {@link #mirrorExecutors}.
+         * so JDBC mirrors share its threads, circuit breakers, time limits and observer), and takes its resolver
+         * and change log unless {@link #phaseResolver} or {@link #changeLog} are set, and its change-log mode
+         * for the migration unless {@link #changeLogMode} is set. Excludes {@link #mirrorExecutor} and
+         * {@link #mirrorExecutors}.
          */
         public Builder dualWriter(DualWriter writer) {
             this.dualWriter = Objects.requireNonNull(writer, "dualWriter");
@@ -294,6 +295,16 @@ public final class DualWriteDataSource implements DataSource {
             return this;
         }
 
+        /**
+         * Whether {@link #build()} checks every mapping against both stores' schemas
+         * ({@link io.dualwrite.jdbc.mapping.MappingValidator}) and fails naming every problem. Off by default:
+         * while a migration is still {@code OLD_ONLY} the new tables may not exist yet; turn it on once they do.
+         */
+        public Builder validateMappings(boolean validate) {
+            this.validateMappings = validate;
+            return this;
+        }
+
         /** How many distinct SQL strings keep their analysis. */
         public Builder statementCacheSize(int size) {
             if (size < 1) {
@@ -313,10 +324,13 @@ public final class DualWriteDataSource implements DataSource {
             require("newDataSource", newDataSource);
             require("migration", migration);
             DualWriter writer = dualWriter;
-            String why = writer == null ? "" : " with dualWriter (which does not expose it: pass the one it was built with)";
+            if (writer != null) {
+                resolver = resolver == null ? writer.resolver() : resolver;
+                changeLog = changeLog == null ? writer.changeLog() : changeLog;
+            }
             if (resolver == null || changeLog == null) {
                 throw new IllegalArgumentException((resolver == null ? "phaseResolver" : "changeLog")
-                        + " must be set" + why + ", but was missing");
+                        + " must be set (or dualWriter), but was missing");
             }
             Function<Store, MirrorExecutor> executorsFn = executorFunction;
             ChangeLogMode mode = changeLogMode;
@@ -349,6 +363,13 @@ public final class DualWriteDataSource implements DataSource {
             }
             DataSource newStore = newDataSource;
             Map<String, List<String>> columnCache = new ConcurrentHashMap<>();
+            if (validateMappings) {
+                try {
+                    io.dualwrite.jdbc.mapping.MappingValidator.validate(oldDataSource, newStore, List.copyOf(mappings.values()));
+                } catch (SQLException e) {
+                    throw new IllegalStateException("could not read the schemas to validate the mappings: " + e.getMessage(), e);
+                }
+            }
             StatementAnalyzer analyzer = new StatementAnalyzer(mappings, statementCacheSize,
                     table -> columnCache.computeIfAbsent(table.toLowerCase(Locale.ROOT), t -> columnsOf(newStore, table)));
             DataSourceConfig config = new DataSourceConfig(oldDataSource, newDataSource, migration, resolver, executorsFn, changeLog,

@@ -44,4 +44,20 @@ class DualWriteDataSourceBuilderTest {
                 .changeLog(changeLog).mapping(TableMapping.identity("orders")).build())
                 .hasMessage("mirrorExecutor for target OLD must be set (or mirrorExecutors), but was missing");
     }
+
+    @Test
+    void mappingsAreValidatedAgainstBothSchemasWhenAsked() {
+        try (io.dualwrite.jdbc.testing.TestDatabase oldDb = io.dualwrite.jdbc.testing.TestDatabases.h2();
+             io.dualwrite.jdbc.testing.TestDatabase newDb = io.dualwrite.jdbc.testing.TestDatabases.h2()) {
+            oldDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, amount DECIMAL(12,2))");
+            newDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, amount_total DECIMAL(12,2))");
+            DualWriteDataSource.Builder builder = complete()
+                    .oldDataSource(oldDb.dataSource()).newDataSource(newDb.dataSource());
+
+            assertThatThrownBy(() -> builder.validateMappings(true).build())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("the new table orders has no column 'AMOUNT'");
+            org.assertj.core.api.Assertions.assertThat(builder.validateMappings(false).build()).isNotNull();
+        }
+    }
 }

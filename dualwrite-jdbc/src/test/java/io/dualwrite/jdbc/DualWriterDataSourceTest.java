@@ -42,7 +42,7 @@ class DualWriterDataSourceTest {
             DualWriteDataSource dataSource = DualWriteDataSource.builder()
                     .oldDataSource(stores.oldDb.dataSource()).newDataSource(stores.newDb.dataSource())
                     .migration("orders").mapping(TableMapping.identity("orders"))
-                    .dualWriter(writer).phaseResolver(resolver).changeLog(changeLog).build();
+                    .dualWriter(writer).build(); // resolver and change log come from the writer
             try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
                 statement.executeUpdate("INSERT INTO orders (id, note) VALUES (1, 'both')");
             }
@@ -53,18 +53,23 @@ class DualWriterDataSourceTest {
     }
 
     @Test
-    void theResolverMustBeGivenAlongsideADualWriterAndExecutorsNotAtAll() {
+    void executorsMustNotBeGivenAlongsideADualWriter() {
         Switchboard resolver = DualWriteFixture.switchboard(SwitchStores.inMemory());
         try (DualWriter writer = DualWriter.builder().resolver(resolver).changeLog(ChangeLogs.inMemory()).build()) {
             DualWriteDataSource.Builder builder = DualWriteDataSource.builder()
                     .oldDataSource(new org.h2.jdbcx.JdbcDataSource()).newDataSource(new org.h2.jdbcx.JdbcDataSource())
                     .migration("orders").mapping(TableMapping.identity("orders")).dualWriter(writer)
-                    .changeLog(ChangeLogs.inMemory());
-            assertThatThrownBy(builder::build).hasMessage("phaseResolver must be set with dualWriter (which does not"
-                    + " expose it: pass the one it was built with), but was missing");
-            builder.phaseResolver(resolver).mirrorExecutor(Store.NEW, DualWriteFixture.syncExecutor("n", ChangeLogs.inMemory()));
+                    .mirrorExecutor(Store.NEW, DualWriteFixture.syncExecutor("n", ChangeLogs.inMemory()));
             assertThatThrownBy(builder::build).hasMessageStartingWith("mirrorExecutor(s) must not be set together with dualWriter");
         }
+    }
+
+    @Test
+    void withoutADualWriterTheResolverIsRequired() {
+        DualWriteDataSource.Builder builder = DualWriteDataSource.builder()
+                .oldDataSource(new org.h2.jdbcx.JdbcDataSource()).newDataSource(new org.h2.jdbcx.JdbcDataSource())
+                .migration("orders").mapping(TableMapping.identity("orders")).changeLog(ChangeLogs.inMemory());
+        assertThatThrownBy(builder::build).hasMessage("phaseResolver must be set (or dualWriter), but was missing");
     }
 
     @Test

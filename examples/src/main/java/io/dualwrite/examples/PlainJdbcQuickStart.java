@@ -1,8 +1,8 @@
 package io.dualwrite.examples;
 
+import io.dualwrite.DualWriter;
 import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
-import io.dualwrite.Store;
 import io.dualwrite.jdbc.DualWriteDataSource;
 import io.dualwrite.jdbc.changelog.JdbcChangeLog;
 import io.dualwrite.jdbc.reconcile.Reconciler;
@@ -10,10 +10,7 @@ import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.switches.JdbcSwitchStore;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.mirror.MirrorConfig;
-import io.dualwrite.mirror.MirrorExecutor;
-import io.dualwrite.mirror.MirrorExecutors;
 import io.dualwrite.mirror.MirrorMode;
-import io.dualwrite.mirror.MirrorObserver;
 import io.dualwrite.switches.MigrationSwitchConfig;
 import io.dualwrite.switches.Switchboard;
 import java.math.BigDecimal;
@@ -68,18 +65,18 @@ public final class PlainJdbcQuickStart {
                 .migration(MigrationSwitchConfig.of("orders")) // everyone else: OLD_ONLY
                 .build();
         JdbcChangeLog changeLog = JdbcChangeLog.create(oldStore);
-        MirrorConfig sync = MirrorConfig.custom().mode(MirrorMode.SYNC).build();
-        try (MirrorExecutor toNew = MirrorExecutors.create("orders-to-new", sync, changeLog, MirrorObserver.NOOP);
-             MirrorExecutor toOld = MirrorExecutors.create("orders-to-old", sync, changeLog, MirrorObserver.NOOP)) {
+        try (DualWriter writer = DualWriter.builder()
+                .resolver(switchboard)
+                .changeLog(changeLog)
+                .mirrorConfig(MirrorConfig.custom().mode(MirrorMode.SYNC).build()) // ASYNC is the default
+                .build()) {
             DataSource dataSource = DualWriteDataSource.builder()
                     .oldDataSource(oldStore)
                     .newDataSource(newStore)
                     .migration("orders")
-                    .phaseResolver(switchboard)
-                    .mirrorExecutor(Store.NEW, toNew)
-                    .mirrorExecutor(Store.OLD, toOld)
-                    .changeLog(changeLog)
+                    .dualWriter(writer)          // its switchboard, change log and mirror executors
                     .mapping(orders)
+                    .validateMappings(true)      // both schemas are checked now, not at the first write
                     .build();
 
             // 1. Merchant m-1 starts double-writing; m-2 stays on the old store.
