@@ -17,7 +17,7 @@ import io.dualwrite.switches.SwitchStores;
 import io.dualwrite.switches.Switchboard;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
  * One application deployment made only of real parts: old store MariaDB (with dualwrite's tables and the
@@ -37,7 +37,7 @@ final class Deployment implements AutoCloseable {
     java.sql.@org.jspecify.annotations.Nullable Connection lockHolder;
 
     /** A deployment whose system phase is DUAL_WRITE (switches in memory). */
-    static Deployment dualWrite(MirrorMode mode, Duration timeLimit, Consumer<DualWriteDataSource.Builder> customizer)
+    static Deployment dualWrite(MirrorMode mode, Duration timeLimit, BiConsumer<DualWriteDataSource.Builder, Deployment> customizer)
             throws SQLException {
         Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
                 .migration(MigrationSwitchConfig.builder(EndToEnd.MIGRATION).defaultPhase(MigrationPhase.DUAL_WRITE).build())
@@ -49,7 +49,7 @@ final class Deployment implements AutoCloseable {
      * @param resolver the phase resolver, built once the old store (holding the switch tables) exists
      */
     Deployment(java.util.function.Function<TestDatabase, PhaseResolver> resolver, MirrorMode mode, Duration timeLimit,
-               Consumer<DualWriteDataSource.Builder> customizer) throws SQLException {
+               BiConsumer<DualWriteDataSource.Builder, Deployment> customizer) throws SQLException {
         DualWriteSchema.create(oldDb.dataSource());
         oldDb.execute(EndToEnd.OLD_ORDERS);
         newDb.execute(EndToEnd.NEW_ORDERS);
@@ -62,7 +62,7 @@ final class Deployment implements AutoCloseable {
                 .phaseResolver(resolver.apply(oldDb))
                 .mirrorExecutor(Store.NEW, toNew).mirrorExecutor(Store.OLD, toOld)
                 .changeLog(changeLog);
-        customizer.accept(builder);
+        customizer.accept(builder, this);
         dataSource = builder.build();
     }
 

@@ -103,7 +103,7 @@ class MirrorFailureRepairTest {
     void whateverBreaksTheNewStoreTheAppSeesTheOldStoreAndOneReconcileRepairsIt(Breakage breakage) throws Exception {
         List<Object> control = controlRun();
         try (Deployment deployment = Deployment.dualWrite(MirrorMode.SYNC, Duration.ofSeconds(10),
-                builder -> builder.mirrorStatementTimeout(Duration.ofSeconds(1)))) {
+                (builder, self) -> builder.mirrorStatementTimeout(Duration.ofSeconds(1)))) {
             OrdersApp app = new OrdersApp(deployment.dataSource);
             List<Object> seen = app.seed();
             assertThat(newRows(deployment.newDb)).isEqualTo(oldRowsMapped(deployment.oldDb)).hasSize(3);
@@ -128,7 +128,7 @@ class MirrorFailureRepairTest {
     @Test
     void withAsyncMirrorsTheLostRowsAreRecordedOnceTheExecutorDrains() throws Exception {
         List<Object> control = controlRun();
-        try (Deployment deployment = Deployment.dualWrite(MirrorMode.ASYNC, Duration.ofSeconds(10), builder -> { })) {
+        try (Deployment deployment = Deployment.dualWrite(MirrorMode.ASYNC, Duration.ofSeconds(10), (builder, self) -> { })) {
             OrdersApp app = new OrdersApp(deployment.dataSource);
             List<Object> seen = app.seed();
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
