@@ -50,6 +50,7 @@ final class OrdersApp {
             try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
                 seen.add(insert(insert, "m-2", "NEW", new BigDecimal("1500.00"), 4));
                 seen.add(insert(insert, "m-2", "NEW", new BigDecimal("1500.10"), 5));
+                seen.add(keysNotAsked(insert));
             }
             try (PreparedStatement insert = connection.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
                 seen.add(insert(insert, "m-2", "NEW", new BigDecimal("2000"), 6));
@@ -116,6 +117,19 @@ final class OrdersApp {
             try (ResultSet row = select.executeQuery()) {
                 return row.next() ? "asked key of " + row.getString(1) + " " + row.getBigDecimal(2) : "asked key of nothing";
             }
+        }
+    }
+
+    /** What the driver answers when code reads generated keys it did not ask for. */
+    private static String keysNotAsked(Statement insert) {
+        try (ResultSet generated = insert.getGeneratedKeys()) {
+            int rows = 0;
+            while (generated.next()) {
+                rows++;
+            }
+            return "keys not asked: " + rows + " rows";
+        } catch (SQLException e) {
+            return "keys not asked: SQLException";
         }
     }
 
