@@ -156,7 +156,8 @@ class MirrorFailureRepairTest {
             OrdersApp app = new OrdersApp(plain.dataSource());
             List<Object> seen = app.seed();
             seen.addAll(app.run());
-            assertThat(seen).contains("keys not asked: SQLException", "asked key of m-2 2000.00", "asked key of m-1 3000.00", "updated 3", "deleted 1");
+            assertThat(seen).contains("keys not asked: SQLException", "asked key of m-2 2000.00",
+                    "asked key of m-1 3000.00", "updated 3", "deleted 1", "batch [1, 1]");
             return seen;
         }
     }
