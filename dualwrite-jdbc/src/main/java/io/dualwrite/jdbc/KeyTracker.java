@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Generated keys of a mapped insert: requests them from the driver even when the application did not,
  * reads them for the mirror into a copy, and gives the application exactly what it asked for: the same
- * keys (the copy, rewound) when it asked, an empty result when it did not.
+ * keys (the copy, rewound) when it asked; when it did not, what its driver answers then (an empty result,
+ * or on MySQL/MariaDB an {@link SQLException}).
  */
 final class KeyTracker {
 
@@ -107,6 +108,11 @@ final class KeyTracker {
     /** What {@code getGeneratedKeys()} returns to the application. */
     ResultSet forApplication(Statement physical) throws SQLException {
         if (requestedByUs && !appAsked) {
+            if (Dialect.detect(physical.getConnection()) == Dialect.MYSQL) {
+                // what the MySQL and MariaDB drivers do for keys not asked for: the app sees its driver's answer
+                throw new SQLException("Generated keys were not requested: prepare or execute the statement"
+                        + " with Statement.RETURN_GENERATED_KEYS", "HY000");
+            }
             return empty();
         }
         if (cached != null) {
