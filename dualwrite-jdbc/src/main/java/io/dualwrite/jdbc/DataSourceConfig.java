@@ -20,7 +20,7 @@ record DataSourceConfig(DataSource oldDataSource, DataSource newDataSource, Stri
                         @Nullable OutboxWriter outboxWriter, @Nullable MigrationPhase noContextPhase,
                         int streamBufferLimit, java.time.@Nullable Duration mirrorStatementTimeout,
                         int maxBufferedStatements, StatementAnalyzer analyzer, Map<Store, Dialect> dialects,
-                        LogThrottle warnings) {
+                        LogThrottle warnings, java.time.Duration outboxGrace) {
 
     DataSource dataSource(Store store) {
         return store == Store.OLD ? oldDataSource : newDataSource;

@@ -61,6 +61,9 @@ public final class DualWriteDataSource implements DataSource {
     /** How often a WARN that can fire per call is let through per kind (and table): every 10 seconds. */
     static final java.time.Duration WARN_INTERVAL = java.time.Duration.ofSeconds(10);
 
+    /** How long an outbox entry waits for its mirror before the reconciler may act on it, by default. */
+    public static final java.time.Duration DEFAULT_OUTBOX_GRACE = java.time.Duration.ofMinutes(1);
+
     private final DataSourceConfig config;
 
     private DualWriteDataSource(DataSourceConfig config) {
@@ -160,6 +163,7 @@ public final class DualWriteDataSource implements DataSource {
         private int streamBufferLimit = DEFAULT_STREAM_BUFFER_LIMIT;
         private int statementCacheSize = StatementAnalyzer.DEFAULT_CACHE_SIZE;
         private boolean validateMappings;
+        private java.time.Duration outboxGrace = DEFAULT_OUTBOX_GRACE;
         private java.time.@Nullable Duration mirrorStatementTimeout;
         private int maxBufferedStatements = DEFAULT_MAX_BUFFERED_STATEMENTS;
 
@@ -296,6 +300,21 @@ public final class DualWriteDataSource implements DataSource {
         }
 
         /**
+         * In {@link ChangeLogMode#ALWAYS}, how long after the commit an outbox entry waits before the
+         * reconciler may act on it (default 1 minute). The mirror normally completes it well before; the wait
+         * keeps a reconciler from copying a row while its mirror is still on the way, which for a statement
+         * such as {@code SET n = n + 1} would apply the change twice. Make it longer than the mirror's time
+         * limit plus the async queue's usual wait.
+         */
+        public Builder outboxGrace(java.time.Duration grace) {
+            if (grace == null || grace.isNegative()) {
+                throw new IllegalArgumentException("outboxGrace must be zero or positive, but was " + grace);
+            }
+            this.outboxGrace = grace;
+            return this;
+        }
+
+        /**
          * Whether {@link #build()} checks every mapping against both stores' schemas
          * ({@link io.dualwrite.jdbc.mapping.MappingValidator}) and fails naming every problem. Off by default:
          * while a migration is still {@code OLD_ONLY} the new tables may not exist yet; turn it on once they do.
@@ -375,7 +394,7 @@ public final class DualWriteDataSource implements DataSource {
             DataSourceConfig config = new DataSourceConfig(oldDataSource, newDataSource, migration, resolver, executorsFn, changeLog,
                     mode, outboxWriter, noContextPhase, streamBufferLimit, mirrorStatementTimeout,
                     maxBufferedStatements, analyzer,
-                    new ConcurrentHashMap<>(), new LogThrottle(WARN_INTERVAL));
+                    new ConcurrentHashMap<>(), new LogThrottle(WARN_INTERVAL), outboxGrace);
             return new DualWriteDataSource(config);
         }
 

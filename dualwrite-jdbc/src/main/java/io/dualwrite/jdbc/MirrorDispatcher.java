@@ -47,7 +47,8 @@ final class MirrorDispatcher {
                             new RowRef(row.table(), row.key(), Operation.COPY), op.copyReason(), target, op.context()));
                 } else {
                     ids.add(config.outbox().record(authoritative,
-                            ChangeRecord.of(config.migration(), row, "outbox", target, op.context())));
+                            ChangeRecord.of(config.migration(), row, "outbox", target, op.context())
+                                    .withDueAt(java.time.Instant.now().plus(config.outboxGrace()))));
                 }
             }
         }

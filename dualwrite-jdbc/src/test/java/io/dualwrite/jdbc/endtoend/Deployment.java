@@ -68,9 +68,14 @@ final class Deployment implements AutoCloseable {
 
     /** A reconciler as a separate (or restarted) process would build it: its own change-log instance. */
     Reconciler reconciler() {
+        return reconciler(java.time.Clock.systemUTC());
+    }
+
+    /** A reconciler whose clock reads {@code clock} (e.g. one past the outbox grace period). */
+    Reconciler reconciler(java.time.Clock clock) {
         return Reconciler.builder().changeLog(JdbcChangeLog.create(oldDb.dataSource()))
                 .oldDataSource(oldDb.dataSource()).newDataSource(newDb.dataSource())
-                .mapping(EndToEnd.MAPPING).batchSize(1000).build();
+                .mapping(EndToEnd.MAPPING).batchSize(1000).clock(clock).build();
     }
 
     long pendingEntries() {

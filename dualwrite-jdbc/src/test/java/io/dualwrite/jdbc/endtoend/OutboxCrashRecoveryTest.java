@@ -11,6 +11,7 @@ import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeLogMode;
 import io.dualwrite.changelog.Operation;
 import io.dualwrite.changelog.RowRef;
+import io.dualwrite.jdbc.DualWriteDataSource;
 import io.dualwrite.jdbc.reconcile.Reconciler;
 import io.dualwrite.jdbc.testing.SwitchableDataSource;
 import io.dualwrite.mirror.MirrorMode;
@@ -69,7 +70,7 @@ class OutboxCrashRecoveryTest {
                 LocalDateTime committedBy = LocalDateTime.now(ZoneOffset.UTC);
 
                 // "the process dies": its queued mirrors never run. What it committed is in the old store,
-                // with one outbox entry per mirrored row of every statement, due at once
+                // with one outbox entry per mirrored row of every statement, due once the outbox grace passed
                 assertThat(newRows(deployment.newDb)).isEmpty();
                 assertThat(oldRowsMapped(deployment.oldDb)).hasSize(8);
                 assertThat(changeLogCountsByKey(deployment.oldDb)).isEqualTo(counts(
@@ -79,10 +80,17 @@ class OutboxCrashRecoveryTest {
                         .containsExactlyInAnyOrder("outbox/INSERT", "outbox/UPDATE", "outbox/DELETE");
                 assertThat(deployment.oldDb.query("SELECT MAX(due_at) AS due FROM dualwrite_change_log"))
                         .extracting(row -> dueAt(row.get("due")))
-                        .allSatisfy(due -> assertThat(due).isBeforeOrEqualTo(committedBy));
+                        .allSatisfy(due -> assertThat(due).isAfter(committedBy)
+                                .isBeforeOrEqualTo(committedBy.plus(DualWriteDataSource.DEFAULT_OUTBOX_GRACE)));
 
-                // the restarted process: a fresh change-log instance and reconciler on the same stores
+                // while the grace runs, a reconciler leaves the entries to the mirrors that may still be coming
                 try (Reconciler reconciler = deployment.reconciler()) {
+                    assertThat(reconciler.runOnce()).isEqualTo(new Reconciler.Result(0, 0, 0));
+                }
+                // the restarted process, after the grace: a fresh change-log instance and reconciler
+                java.time.Clock later = java.time.Clock.offset(java.time.Clock.systemUTC(),
+                        DualWriteDataSource.DEFAULT_OUTBOX_GRACE.plusSeconds(1));
+                try (Reconciler reconciler = deployment.reconciler(later)) {
                     assertThat(reconciler.runOnce()).isEqualTo(new Reconciler.Result(14, 14, 0));
                 }
                 assertThat(newRows(deployment.newDb)).isEqualTo(oldRowsMapped(deployment.oldDb)).hasSize(8);
