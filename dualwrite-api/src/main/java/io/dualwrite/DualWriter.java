@@ -4,6 +4,7 @@ import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeLogMode;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.RowRef;
+import io.dualwrite.internal.Checks;
 import io.dualwrite.mirror.MirrorConfig;
 import io.dualwrite.mirror.MirrorExecutor;
 import io.dualwrite.mirror.MirrorExecutors;
@@ -319,7 +320,7 @@ public final class DualWriter implements AutoCloseable {
 
         /** The mirror configuration of one migration. */
         public Builder mirrorConfig(String migration, MirrorConfig config) {
-            configs.put(MigrationContext.requireText("migration", migration), Objects.requireNonNull(config, "config"));
+            configs.put(Checks.requireText("migration", migration), Objects.requireNonNull(config, "config"));
             return this;
         }
 

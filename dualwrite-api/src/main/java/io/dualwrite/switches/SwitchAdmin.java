@@ -2,6 +2,7 @@ package io.dualwrite.switches;
 
 import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.internal.Checks;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;

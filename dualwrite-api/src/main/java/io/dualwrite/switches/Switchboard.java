@@ -3,6 +3,7 @@ package io.dualwrite.switches;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.internal.Checks;
 import io.dualwrite.internal.LogThrottle;
 import java.time.Duration;
 import java.util.Collection;
