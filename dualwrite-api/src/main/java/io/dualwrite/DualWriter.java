@@ -5,6 +5,7 @@ import io.dualwrite.changelog.ChangeLogMode;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.RowRef;
 import io.dualwrite.internal.Checks;
+import io.dualwrite.internal.LogThrottle;
 import io.dualwrite.mirror.MirrorConfig;
 import io.dualwrite.mirror.MirrorExecutor;
 import io.dualwrite.mirror.MirrorExecutors;
@@ -12,6 +13,7 @@ import io.dualwrite.mirror.MirrorObserver;
 import io.dualwrite.mirror.MirrorTask;
 import io.dualwrite.mirror.MirrorWork;
 import io.dualwrite.switches.PhaseResolver;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +23,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class DualWriter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DualWriter.class);
-    private static final long ERROR_INTERVAL_NANOS = 10_000_000_000L;
+    private static final Duration ERROR_INTERVAL = Duration.ofSeconds(10);
 
     private final PhaseResolver resolver;
     private final ChangeLog changeLog;
@@ -54,7 +55,7 @@ public final class DualWriter implements AutoCloseable {
     private final MirrorConfig defaultConfig;
     private final Map<String, MirrorConfig> configs;
     private final ConcurrentMap<String, MirrorExecutor> executors = new ConcurrentHashMap<>();
-    private final AtomicLong nextOutboxError = new AtomicLong(System.nanoTime());
+    private final LogThrottle outboxErrors = new LogThrottle(ERROR_INTERVAL);
     private volatile boolean closed;
 
     private DualWriter(Builder builder) {
@@ -243,9 +244,7 @@ public final class DualWriter implements AutoCloseable {
     }
 
     private void logError(String message, Object... arguments) {
-        long now = System.nanoTime();
-        long next = nextOutboxError.get();
-        if (now - next >= 0 && nextOutboxError.compareAndSet(next, now + ERROR_INTERVAL_NANOS)) {
+        if (outboxErrors.tryAcquire("outbox") != LogThrottle.SUPPRESS) {
             log.error(message, arguments);
         }
     }
