@@ -15,6 +15,7 @@ import io.dualwrite.mirror.MirrorWork;
 import io.dualwrite.switches.PhaseResolver;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,7 +55,8 @@ public final class DualWriter implements AutoCloseable {
     private final MirrorObserver observer;
     private final MirrorConfig defaultConfig;
     private final Map<String, MirrorConfig> configs;
-    private final ConcurrentMap<String, MirrorExecutor> executors = new ConcurrentHashMap<>();
+    /** Per target store, the executors by migration: looked up on every mirrored write without building a key. */
+    private final Map<Store, ConcurrentMap<String, MirrorExecutor>> executors = new EnumMap<>(Store.class);
     private final LogThrottle outboxErrors = new LogThrottle(ERROR_INTERVAL);
     private volatile boolean closed;
 
@@ -64,6 +66,9 @@ public final class DualWriter implements AutoCloseable {
         this.observer = builder.observer;
         this.defaultConfig = builder.defaultConfig;
         this.configs = Map.copyOf(builder.configs);
+        for (Store target : Store.values()) {
+            executors.put(target, new ConcurrentHashMap<>());
+        }
     }
 
     /** Starts a builder; {@link Builder#resolver} and {@link Builder#changeLog} are required. */
@@ -205,13 +210,17 @@ public final class DualWriter implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        executors.values().forEach(MirrorExecutor::close);
+        executors.values().forEach(byMigration -> byMigration.values().forEach(MirrorExecutor::close));
     }
 
     private MirrorExecutor executorFor(String migration, Store target) {
-        MirrorExecutor executor = executors.computeIfAbsent(migration + '\u0000' + target, key ->
-                MirrorExecutors.create(migration + "-to-" + target.name().toLowerCase(Locale.ROOT),
-                        configFor(migration), changeLog, observer));
+        ConcurrentMap<String, MirrorExecutor> byMigration = executors.get(target);
+        MirrorExecutor executor = byMigration.get(migration);
+        if (executor == null) {
+            executor = byMigration.computeIfAbsent(migration, key ->
+                    MirrorExecutors.create(migration + "-to-" + target.name().toLowerCase(Locale.ROOT),
+                            configFor(migration), changeLog, observer));
+        }
         if (closed) {
             executor.close();
         }
