@@ -82,8 +82,8 @@ public final class DualWriter implements AutoCloseable {
      * @throws IllegalStateException when no {@link MigrationContext} is open on this thread
      * @see #write(MigrationContext, RowRef, StoreCall, StoreCall)
      */
-    public <T, X extends Throwable> T write(RowRef row, StoreCall<T, X> oldCall,
-                                            StoreCall<T, ? extends Throwable> newCall) throws X {
+    public <T extends @Nullable Object, X extends Throwable> T write(RowRef row, StoreCall<T, X> oldCall,
+            StoreCall<T, ? extends Throwable> newCall) throws X {
         return write(currentContext(), row, oldCall, newCall);
     }
 
@@ -100,8 +100,8 @@ public final class DualWriter implements AutoCloseable {
      * authoritative call and the mirror leaves the entry for the reconciler, which is the point; a change
      * log that refuses the entry is logged and the write goes on as in {@link ChangeLogMode#ON_FAILURE}.
      */
-    public <T, X extends Throwable> T write(MigrationContext context, RowRef row, StoreCall<T, X> oldCall,
-                                            StoreCall<T, ? extends Throwable> newCall) throws X {
+    public <T extends @Nullable Object, X extends Throwable> T write(MigrationContext context, RowRef row,
+            StoreCall<T, X> oldCall, StoreCall<T, ? extends Throwable> newCall) throws X {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(row, "row");
         MigrationPhase phase = resolver.resolveWrite(context).phase();
@@ -140,8 +140,8 @@ public final class DualWriter implements AutoCloseable {
      * @throws IllegalStateException when no {@link MigrationContext} is open on this thread
      * @see #read(MigrationContext, StoreCall, StoreCall)
      */
-    public <T, X extends Throwable> T read(StoreCall<T, X> oldCall, StoreCall<T, ? extends Throwable> newCall)
-            throws X {
+    public <T extends @Nullable Object, X extends Throwable> T read(StoreCall<T, X> oldCall,
+            StoreCall<T, ? extends Throwable> newCall) throws X {
         return read(currentContext(), oldCall, newCall);
     }
 
@@ -150,8 +150,8 @@ public final class DualWriter implements AutoCloseable {
      * or exception unchanged. Nothing is mirrored. Shadow reads (comparing a sample with the other store in
      * {@link MigrationPhase#SHADOW_READ} and {@link MigrationPhase#NEW_PRIMARY}) are not done here yet.
      */
-    public <T, X extends Throwable> T read(MigrationContext context, StoreCall<T, X> oldCall,
-                                           StoreCall<T, ? extends Throwable> newCall) throws X {
+    public <T extends @Nullable Object, X extends Throwable> T read(MigrationContext context,
+            StoreCall<T, X> oldCall, StoreCall<T, ? extends Throwable> newCall) throws X {
         Objects.requireNonNull(context, "context");
         MigrationPhase phase = resolver.resolveRead(context).phase();
         return callUnchanged(phase.readsFrom() == Store.OLD ? oldCall : newCall);
@@ -278,7 +278,8 @@ public final class DualWriter implements AutoCloseable {
 
     /** Runs a call, letting whatever it throws through as is, whatever the declared type. */
     @SuppressWarnings("unchecked")
-    private static <T, X extends Throwable> T callUnchanged(StoreCall<T, ? extends Throwable> call) throws X {
+    private static <T extends @Nullable Object, X extends Throwable> T callUnchanged(
+            StoreCall<T, ? extends Throwable> call) throws X {
         try {
             return call.call();
         } catch (Throwable failed) {
