@@ -120,7 +120,7 @@ public final class MigrationContext {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof MigrationContext other
                 && migration.equals(other.migration)
                 && Objects.equals(orderId, other.orderId)
