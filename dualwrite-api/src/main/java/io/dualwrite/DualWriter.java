@@ -4,6 +4,8 @@ import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeLogMode;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.RowRef;
+import io.dualwrite.internal.Checks;
+import io.dualwrite.internal.LogThrottle;
 import io.dualwrite.mirror.MirrorConfig;
 import io.dualwrite.mirror.MirrorExecutor;
 import io.dualwrite.mirror.MirrorExecutors;
@@ -11,7 +13,9 @@ import io.dualwrite.mirror.MirrorObserver;
 import io.dualwrite.mirror.MirrorTask;
 import io.dualwrite.mirror.MirrorWork;
 import io.dualwrite.switches.PhaseResolver;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +24,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,15 +48,16 @@ import org.slf4j.LoggerFactory;
 public final class DualWriter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DualWriter.class);
-    private static final long ERROR_INTERVAL_NANOS = 10_000_000_000L;
+    private static final Duration ERROR_INTERVAL = Duration.ofSeconds(10);
 
     private final PhaseResolver resolver;
     private final ChangeLog changeLog;
     private final MirrorObserver observer;
     private final MirrorConfig defaultConfig;
     private final Map<String, MirrorConfig> configs;
-    private final ConcurrentMap<String, MirrorExecutor> executors = new ConcurrentHashMap<>();
-    private final AtomicLong nextOutboxError = new AtomicLong(System.nanoTime());
+    /** Per target store, the executors by migration: looked up on every mirrored write without building a key. */
+    private final Map<Store, ConcurrentMap<String, MirrorExecutor>> executors = new EnumMap<>(Store.class);
+    private final LogThrottle outboxErrors = new LogThrottle(ERROR_INTERVAL);
     private volatile boolean closed;
 
     private DualWriter(Builder builder) {
@@ -62,6 +66,9 @@ public final class DualWriter implements AutoCloseable {
         this.observer = builder.observer;
         this.defaultConfig = builder.defaultConfig;
         this.configs = Map.copyOf(builder.configs);
+        for (Store target : Store.values()) {
+            executors.put(target, new ConcurrentHashMap<>());
+        }
     }
 
     /** Starts a builder; {@link Builder#resolver} and {@link Builder#changeLog} are required. */
@@ -75,8 +82,8 @@ public final class DualWriter implements AutoCloseable {
      * @throws IllegalStateException when no {@link MigrationContext} is open on this thread
      * @see #write(MigrationContext, RowRef, StoreCall, StoreCall)
      */
-    public <T, X extends Throwable> T write(RowRef row, StoreCall<T, X> oldCall,
-                                            StoreCall<T, ? extends Throwable> newCall) throws X {
+    public <T extends @Nullable Object, X extends Throwable> T write(RowRef row, StoreCall<T, X> oldCall,
+            StoreCall<T, ? extends Throwable> newCall) throws X {
         return write(currentContext(), row, oldCall, newCall);
     }
 
@@ -93,8 +100,8 @@ public final class DualWriter implements AutoCloseable {
      * authoritative call and the mirror leaves the entry for the reconciler, which is the point; a change
      * log that refuses the entry is logged and the write goes on as in {@link ChangeLogMode#ON_FAILURE}.
      */
-    public <T, X extends Throwable> T write(MigrationContext context, RowRef row, StoreCall<T, X> oldCall,
-                                            StoreCall<T, ? extends Throwable> newCall) throws X {
+    public <T extends @Nullable Object, X extends Throwable> T write(MigrationContext context, RowRef row,
+            StoreCall<T, X> oldCall, StoreCall<T, ? extends Throwable> newCall) throws X {
         Objects.requireNonNull(context, "context");
         Objects.requireNonNull(row, "row");
         MigrationPhase phase = resolver.resolveWrite(context).phase();
@@ -133,8 +140,8 @@ public final class DualWriter implements AutoCloseable {
      * @throws IllegalStateException when no {@link MigrationContext} is open on this thread
      * @see #read(MigrationContext, StoreCall, StoreCall)
      */
-    public <T, X extends Throwable> T read(StoreCall<T, X> oldCall, StoreCall<T, ? extends Throwable> newCall)
-            throws X {
+    public <T extends @Nullable Object, X extends Throwable> T read(StoreCall<T, X> oldCall,
+            StoreCall<T, ? extends Throwable> newCall) throws X {
         return read(currentContext(), oldCall, newCall);
     }
 
@@ -143,8 +150,8 @@ public final class DualWriter implements AutoCloseable {
      * or exception unchanged. Nothing is mirrored. Shadow reads (comparing a sample with the other store in
      * {@link MigrationPhase#SHADOW_READ} and {@link MigrationPhase#NEW_PRIMARY}) are not done here yet.
      */
-    public <T, X extends Throwable> T read(MigrationContext context, StoreCall<T, X> oldCall,
-                                           StoreCall<T, ? extends Throwable> newCall) throws X {
+    public <T extends @Nullable Object, X extends Throwable> T read(MigrationContext context,
+            StoreCall<T, X> oldCall, StoreCall<T, ? extends Throwable> newCall) throws X {
         Objects.requireNonNull(context, "context");
         MigrationPhase phase = resolver.resolveRead(context).phase();
         return callUnchanged(phase.readsFrom() == Store.OLD ? oldCall : newCall);
@@ -203,13 +210,17 @@ public final class DualWriter implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        executors.values().forEach(MirrorExecutor::close);
+        executors.values().forEach(byMigration -> byMigration.values().forEach(MirrorExecutor::close));
     }
 
     private MirrorExecutor executorFor(String migration, Store target) {
-        MirrorExecutor executor = executors.computeIfAbsent(migration + '\u0000' + target, key ->
-                MirrorExecutors.create(migration + "-to-" + target.name().toLowerCase(Locale.ROOT),
-                        configFor(migration), changeLog, observer));
+        ConcurrentMap<String, MirrorExecutor> byMigration = executors.get(target);
+        MirrorExecutor executor = byMigration.get(migration);
+        if (executor == null) {
+            executor = byMigration.computeIfAbsent(migration, key ->
+                    MirrorExecutors.create(migration + "-to-" + target.name().toLowerCase(Locale.ROOT),
+                            configFor(migration), changeLog, observer));
+        }
         if (closed) {
             executor.close();
         }
@@ -242,9 +253,7 @@ public final class DualWriter implements AutoCloseable {
     }
 
     private void logError(String message, Object... arguments) {
-        long now = System.nanoTime();
-        long next = nextOutboxError.get();
-        if (now - next >= 0 && nextOutboxError.compareAndSet(next, now + ERROR_INTERVAL_NANOS)) {
+        if (outboxErrors.tryAcquire("outbox") != LogThrottle.SUPPRESS) {
             log.error(message, arguments);
         }
     }
@@ -269,7 +278,8 @@ public final class DualWriter implements AutoCloseable {
 
     /** Runs a call, letting whatever it throws through as is, whatever the declared type. */
     @SuppressWarnings("unchecked")
-    private static <T, X extends Throwable> T callUnchanged(StoreCall<T, ? extends Throwable> call) throws X {
+    private static <T extends @Nullable Object, X extends Throwable> T callUnchanged(
+            StoreCall<T, ? extends Throwable> call) throws X {
         try {
             return call.call();
         } catch (Throwable failed) {
@@ -319,7 +329,7 @@ public final class DualWriter implements AutoCloseable {
 
         /** The mirror configuration of one migration. */
         public Builder mirrorConfig(String migration, MirrorConfig config) {
-            configs.put(MigrationContext.requireText("migration", migration), Objects.requireNonNull(config, "config"));
+            configs.put(Checks.requireText("migration", migration), Objects.requireNonNull(config, "config"));
             return this;
         }
 

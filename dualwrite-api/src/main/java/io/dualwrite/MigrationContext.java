@@ -1,5 +1,6 @@
 package io.dualwrite;
 
+import io.dualwrite.internal.Checks;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -39,7 +40,7 @@ public final class MigrationContext {
 
     /** Starts a context for the named migration (table group). */
     public static Builder forMigration(String migration) {
-        return new Builder(requireText("migration", migration));
+        return new Builder(Checks.requireText("migration", migration));
     }
 
     /** The context opened on this thread, if any. */
@@ -119,7 +120,7 @@ public final class MigrationContext {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof MigrationContext other
                 && migration.equals(other.migration)
                 && Objects.equals(orderId, other.orderId)
@@ -146,16 +147,8 @@ public final class MigrationContext {
         }
     }
 
-    static String requireText(String property, @Nullable String value) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(property + " must be a non-blank string, but was "
-                    + (value == null ? "null" : "'" + value + "'"));
-        }
-        return value;
-    }
-
     private static @Nullable String optionalText(String property, @Nullable String value) {
-        return value == null ? null : requireText(property, value);
+        return value == null ? null : Checks.requireText(property, value);
     }
 
     /** Builds a {@link MigrationContext}; ids are optional, but when given they must not be blank. */

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The lifecycle of a migration: which stores are written, which is read, and which is authoritative.
@@ -77,7 +78,7 @@ public enum MigrationPhase {
      * @param property the configuration property the value came from, named in the error message
      * @throws IllegalArgumentException naming the property, the value and the allowed values
      */
-    public static MigrationPhase parse(String property, String value) {
+    public static MigrationPhase parse(String property, @Nullable String value) {
         if (value != null) {
             String normalised = value.trim().replace('-', '_').toUpperCase(Locale.ROOT);
             for (MigrationPhase phase : values()) {

@@ -1,5 +1,6 @@
 package io.dualwrite;
 
+import static io.dualwrite.testing.Latches.awaitIgnoringInterrupts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -14,9 +15,7 @@ import io.dualwrite.mirror.MirrorConfig;
 import io.dualwrite.mirror.MirrorEvent;
 import io.dualwrite.mirror.MirrorMode;
 import io.dualwrite.mirror.MirrorOutcome;
-import io.dualwrite.switches.PhaseResolver;
-import io.dualwrite.switches.Resolution;
-import io.dualwrite.switches.SwitchScope;
+import io.dualwrite.testing.FixedPhaseResolver;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +34,7 @@ class DualWriterTest {
             MigrationContext.forMigration("orders").orderId("o-1").merchantId("m-1").build();
     private static final MirrorConfig SYNC = MirrorConfig.custom().mode(MirrorMode.SYNC).build();
 
-    private final FixedPhase resolver = new FixedPhase(MigrationPhase.DUAL_WRITE);
+    private final FixedPhaseResolver resolver = new FixedPhaseResolver(MigrationPhase.DUAL_WRITE);
     private final InMemoryChangeLog changeLog = ChangeLogs.inMemory();
     private final List<MirrorEvent> events = new CopyOnWriteArrayList<>();
     private final CountDownLatch release = new CountDownLatch(1);
@@ -147,21 +146,6 @@ class DualWriterTest {
         assertThat(events).extracting(MirrorEvent::outcome).containsExactly(MirrorOutcome.REJECTED);
         assertThat(changeLog.entries()).singleElement()
                 .satisfies(entry -> assertThat(entry.record().reason()).isEqualTo("rejected"));
-    }
-
-    private static void awaitIgnoringInterrupts(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException ignored) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Test
@@ -364,28 +348,5 @@ class DualWriterTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("resolver must be set");
         assertThatThrownBy(() -> DualWriter.builder().resolver(resolver).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("changeLog must be set");
-    }
-
-    /** One phase for every call, changeable between calls. */
-    static final class FixedPhase implements PhaseResolver {
-        volatile MigrationPhase phase;
-        volatile MigrationContext lastWrite;
-        final AtomicInteger reads = new AtomicInteger();
-
-        FixedPhase(MigrationPhase phase) {
-            this.phase = phase;
-        }
-
-        @Override
-        public Resolution resolveWrite(MigrationContext context) {
-            lastWrite = context;
-            return new Resolution(phase, SwitchScope.SYSTEM);
-        }
-
-        @Override
-        public Resolution resolveRead(MigrationContext context) {
-            reads.incrementAndGet();
-            return new Resolution(phase, SwitchScope.SYSTEM);
-        }
     }
 }

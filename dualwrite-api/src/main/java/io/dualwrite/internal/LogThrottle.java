@@ -19,6 +19,7 @@ public final class LogThrottle {
     private final LongSupplier ticker;
     private final ConcurrentMap<String, Window> windows = new ConcurrentHashMap<>();
 
+    /** One line per key per {@code interval} ({@link Duration#ZERO} lets every line through), on the system clock. */
     public LogThrottle(Duration interval) {
         this(interval, System::nanoTime);
     }

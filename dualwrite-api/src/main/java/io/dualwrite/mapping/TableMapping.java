@@ -1,7 +1,9 @@
 package io.dualwrite.mapping;
 
+import io.dualwrite.Store;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,10 +38,12 @@ public final class TableMapping {
     private final String oldTable;
     private final String newTable;
     private final List<String> primaryKey;
+    private final List<String> newPrimaryKey;
     private final Map<String, String> renames;           // lower-case old name -> new name
     private final Map<String, String> reverseRenames;    // lower-case new name -> old name
     private final Set<String> dropped;                   // lower-case old names
     private final Map<String, @Nullable Object> added;   // new name -> default value
+    private final Set<String> addedKeys;                 // lower-case new names of added columns
     private final Map<String, ValueTransformer> transformers; // lower-case old name -> transformer
     private final @Nullable String orderIdColumn;
     private final @Nullable String merchantIdColumn;
@@ -54,9 +58,14 @@ public final class TableMapping {
         this.reverseRenames = Collections.unmodifiableMap(reverse);
         this.dropped = Collections.unmodifiableSet(new LinkedHashSet<>(builder.dropped));
         this.added = Collections.unmodifiableMap(new LinkedHashMap<>(builder.added));
+        Set<String> addedKeys = new HashSet<>();
+        added.keySet().forEach(column -> addedKeys.add(lower(column)));
+        this.addedKeys = Set.copyOf(addedKeys);
         this.transformers = Collections.unmodifiableMap(new LinkedHashMap<>(builder.transformers));
         this.orderIdColumn = builder.orderIdColumn;
         this.merchantIdColumn = builder.merchantIdColumn;
+        // build() refuses a dropped key column, so every key column has a new name.
+        this.newPrimaryKey = primaryKey.stream().map(column -> newColumn(column).orElseThrow()).toList();
     }
 
     /** Starts a mapping for an old table. */
@@ -80,8 +89,8 @@ public final class TableMapping {
     }
 
     /** The table's name in the given store. */
-    public String table(io.dualwrite.Store store) {
-        return store == io.dualwrite.Store.OLD ? oldTable : newTable;
+    public String table(Store store) {
+        return store == Store.OLD ? oldTable : newTable;
     }
 
     /** The primary-key columns, by their old names (defaults to {@code id}). */
@@ -91,11 +100,7 @@ public final class TableMapping {
 
     /** The primary-key columns by their new names. */
     public List<String> newPrimaryKey() {
-        List<String> columns = new ArrayList<>(primaryKey.size());
-        for (String column : primaryKey) {
-            columns.add(newColumn(column).orElseThrow());
-        }
-        return List.copyOf(columns);
+        return newPrimaryKey;
     }
 
     /** The new name of an old column; empty when the column is dropped. */
@@ -114,10 +119,8 @@ public final class TableMapping {
         if (renamedFrom != null) {
             return Optional.of(renamedFrom);
         }
-        for (String addedColumn : added.keySet()) {
-            if (lower(addedColumn).equals(key)) {
-                return Optional.empty();
-            }
+        if (addedKeys.contains(key)) {
+            return Optional.empty();
         }
         if (renames.containsKey(key)) {
             // the old column of this name was renamed away, so no old column maps here

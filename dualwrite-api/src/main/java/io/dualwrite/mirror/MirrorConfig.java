@@ -42,7 +42,7 @@ public final class MirrorConfig {
     private final Duration timeLimit;
     private final int breakerWindowSize;
     private final int breakerFailureRateThreshold;
-    private final int breakerMinimumCalls;
+    /** As set; {@code null} means "the window size", kept so that {@link #from} keeps following it. */
     private final @Nullable Integer explicitMinimumCalls;
     private final Duration breakerWaitInOpenState;
     private final int breakerHalfOpenCalls;
@@ -52,12 +52,11 @@ public final class MirrorConfig {
     private final ChangeLogMode changeLogMode;
     private final Duration warnInterval;
 
-    private MirrorConfig(Builder b, int breakerMinimumCalls) {
+    private MirrorConfig(Builder b) {
         this.mode = b.mode;
         this.timeLimit = b.timeLimit;
         this.breakerWindowSize = b.breakerWindowSize;
         this.breakerFailureRateThreshold = b.breakerFailureRateThreshold;
-        this.breakerMinimumCalls = breakerMinimumCalls;
         this.explicitMinimumCalls = b.breakerMinimumCalls;
         this.breakerWaitInOpenState = b.breakerWaitInOpenState;
         this.breakerHalfOpenCalls = b.breakerHalfOpenCalls;
@@ -105,7 +104,7 @@ public final class MirrorConfig {
 
     /** Calls the breaker needs to have seen before it can open; by default the window size. */
     public int breakerMinimumCalls() {
-        return breakerMinimumCalls;
+        return explicitMinimumCalls == null ? breakerWindowSize : explicitMinimumCalls;
     }
 
     /** How long the breaker stays open. */
@@ -147,7 +146,7 @@ public final class MirrorConfig {
     public String toString() {
         return "MirrorConfig[mode=" + mode + ", timeLimit=" + timeLimit + ", breakerWindowSize=" + breakerWindowSize
                 + ", breakerFailureRateThreshold=" + breakerFailureRateThreshold + ", breakerMinimumCalls="
-                + breakerMinimumCalls + ", breakerWaitInOpenState=" + breakerWaitInOpenState
+                + breakerMinimumCalls() + ", breakerWaitInOpenState=" + breakerWaitInOpenState
                 + ", breakerHalfOpenCalls=" + breakerHalfOpenCalls + ", maxConcurrentCalls=" + maxConcurrentCalls
                 + ", queueCapacity=" + queueCapacity + ", lanes=" + lanes + ", changeLogMode=" + changeLogMode
                 + ", warnInterval=" + warnInterval + "]";
@@ -277,7 +276,7 @@ public final class MirrorConfig {
                 throw new IllegalArgumentException("breakerMinimumCalls must be between 1 and breakerWindowSize ("
                         + breakerWindowSize + "), but was " + minimum);
             }
-            return new MirrorConfig(this, minimum);
+            return new MirrorConfig(this);
         }
 
         private static int inRange(String property, int value, int min, int max) {

@@ -1,6 +1,7 @@
 package io.dualwrite.mirror;
 
 import io.dualwrite.changelog.ChangeLog;
+import io.dualwrite.internal.Checks;
 import java.util.Objects;
 
 /** Creates {@link MirrorExecutor}s. */
@@ -41,11 +42,7 @@ public final class MirrorExecutors {
      */
     public static MirrorExecutor create(String name, MirrorConfig config, ChangeLog changeLog,
                                         MirrorObserver observer) {
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("name must be a non-blank string, but was "
-                    + (name == null ? "null" : "'" + name + "'"));
-        }
-        return new ResilientMirrorExecutor(name, Objects.requireNonNull(config, "config"),
+        return new ResilientMirrorExecutor(Checks.requireText("name", name), Objects.requireNonNull(config, "config"),
                 Objects.requireNonNull(changeLog, "changeLog"), Objects.requireNonNull(observer, "observer"));
     }
 }

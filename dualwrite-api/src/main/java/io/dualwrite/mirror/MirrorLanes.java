@@ -68,11 +68,6 @@ final class MirrorLanes {
         return true;
     }
 
-    /** Tasks queued and not yet taken by a lane. */
-    int queued() {
-        return queued.get();
-    }
-
     /**
      * Stops the lanes: queued tasks are handed to {@code shutDown}; a task already running ends normally
      * (within the time limit). Waits up to {@code wait} for the lane threads to finish.

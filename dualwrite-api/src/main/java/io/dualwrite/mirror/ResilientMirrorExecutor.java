@@ -90,16 +90,6 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
         }
     }
 
-    /** The circuit breaker's state, for diagnostics and tests. */
-    CircuitBreaker.State breakerState() {
-        return breaker.getState();
-    }
-
-    /** Async tasks queued and not yet taken by a lane. */
-    int queued() {
-        return lanes == null ? 0 : lanes.queued();
-    }
-
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.internal.Checks;
 import io.dualwrite.internal.LogThrottle;
 import java.time.Duration;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.dualwrite.switches;
 
+import io.dualwrite.internal.Checks;
+
 /**
  * A {@link PhaseGate}'s answer to a proposed phase move: whether it may proceed, and why, in words an
  * operator reads in a log line or an error response.

@@ -1,6 +1,7 @@
 package io.dualwrite.switches;
 
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.internal.Checks;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;

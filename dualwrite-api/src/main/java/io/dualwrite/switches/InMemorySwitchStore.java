@@ -1,6 +1,7 @@
 package io.dualwrite.switches;
 
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.internal.Checks;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,9 @@
 package io.dualwrite.switches;
 
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.internal.Checks;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How one migration (table group) is switched: its name, the system phase that applies while the
@@ -71,7 +73,7 @@ public final class MigrationSwitchConfig {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof MigrationSwitchConfig other && migration.equals(other.migration)
                 && defaultPhase == other.defaultPhase && pinning == other.pinning;
     }

@@ -1,6 +1,7 @@
 package io.dualwrite.switches;
 
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.internal.Checks;
 
 /**
  * Decides whether a forward move past {@link MigrationPhase#DUAL_WRITE} may proceed. {@link SwitchAdmin}

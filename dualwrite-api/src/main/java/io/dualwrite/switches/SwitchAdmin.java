@@ -2,6 +2,7 @@ package io.dualwrite.switches;
 
 import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.internal.Checks;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -163,22 +164,14 @@ public final class SwitchAdmin {
 
     private GateVerdict decide(String migration, String target, MigrationPhase from, MigrationPhase to,
             boolean force) {
-        if (!from.isGatedMoveTo(to)) {
-            GateVerdict verdict = GateVerdict.allow("not gated: " + (to.ordinal() <= from.ordinal()
-                    ? "a rollback or no change" : "not past DUAL_WRITE"));
-            logVerdict(migration, target, from, to, verdict, false);
-            return verdict;
-        }
-        GateVerdict verdict = ask(() -> gate.check(migration, from, to));
-        if (verdict.allowed()) {
-            logVerdict(migration, target, from, to, verdict, false);
-            return verdict;
-        }
-        if (!force) {
-            logVerdict(migration, target, from, to, verdict, false);
+        GateVerdict verdict = from.isGatedMoveTo(to) ? ask(() -> gate.check(migration, from, to))
+                : GateVerdict.allow("not gated: " + (to.ordinal() <= from.ordinal()
+                        ? "a rollback or no change" : "not past DUAL_WRITE"));
+        boolean refused = !verdict.allowed();
+        logVerdict(migration, target, from, to, verdict, refused && force);
+        if (refused && !force) {
             throw new PhaseMoveRefusedException(migration, from, to, verdict);
         }
-        logVerdict(migration, target, from, to, verdict, true);
         return verdict;
     }
 

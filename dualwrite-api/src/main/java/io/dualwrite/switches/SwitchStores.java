@@ -1,6 +1,7 @@
 package io.dualwrite.switches;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.dualwrite.internal.Checks;
 import java.time.Duration;
 
 /**

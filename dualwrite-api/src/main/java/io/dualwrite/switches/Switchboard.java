@@ -3,7 +3,7 @@ package io.dualwrite.switches;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
-import io.dualwrite.internal.LogThrottle;
+import io.dualwrite.internal.Checks;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -12,8 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@link PhaseResolver} of an application: resolves each call's phase from the cached switches of
@@ -37,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * {@link IllegalArgumentException} for a context whose migration was not configured: that is a bug in
  * the application, not an outage.
  *
- * <p>The resolution path is lock-free and allocation-light; it runs for every write and read. Build one
- * with {@link #builder()}:
+ * <p>The resolution path is lock-free and allocation-light; it runs for every write and read. The other
+ * methods serve operators and tooling. Build one with {@link #builder()}:
  *
  * <pre>{@code
  * Switchboard switchboard = Switchboard.builder()
@@ -50,33 +48,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class Switchboard implements PhaseResolver {
 
-    private static final Logger log = LoggerFactory.getLogger(Switchboard.class);
-
-    /** One immutable instance per (scope, phase), so resolving allocates no result. */
-    private static final Resolution[][] RESOLUTIONS = new Resolution[SwitchScope.values().length][];
-
-    static {
-        for (SwitchScope scope : SwitchScope.values()) {
-            MigrationPhase[] phases = MigrationPhase.values();
-            RESOLUTIONS[scope.ordinal()] = new Resolution[phases.length];
-            for (MigrationPhase phase : phases) {
-                RESOLUTIONS[scope.ordinal()][phase.ordinal()] = new Resolution(phase, scope);
-            }
-        }
-    }
-
     private final SwitchStore switchStore;
     private final @Nullable OrderPinStore pinStore;
     private final Map<String, MigrationSwitchConfig> migrations;
     private final Duration refreshInterval;
-    private final LogThrottle pinWarnings;
+    private final ScopeResolver resolver;
 
     private Switchboard(Builder builder, SwitchStore switchStore, Duration refreshInterval) {
         this.switchStore = switchStore;
         this.pinStore = builder.pinStore;
         this.migrations = Map.copyOf(builder.migrations);
         this.refreshInterval = refreshInterval;
-        this.pinWarnings = new LogThrottle(refreshInterval, builder.ticker::read);
+        this.resolver = new ScopeResolver(switchStore, pinStore, migrations, refreshInterval, builder.ticker::read);
     }
 
     /** Starts building a switchboard. */
@@ -86,12 +69,12 @@ public final class Switchboard implements PhaseResolver {
 
     @Override
     public Resolution resolveWrite(MigrationContext context) {
-        return resolve(context, true);
+        return resolver.resolve(context, true);
     }
 
     @Override
     public Resolution resolveRead(MigrationContext context) {
-        return resolve(context, false);
+        return resolver.resolve(context, false);
     }
 
     /**
@@ -127,12 +110,12 @@ public final class Switchboard implements PhaseResolver {
     public Resolution resolveUnattributed(String migration) {
         MigrationSwitchConfig config = config(migration);
         SwitchSettings settings = switchStore.load(migration);
-        Resolution system = systemOf(settings, config);
+        Resolution system = ScopeResolver.systemOf(settings, config);
         MigrationPhase phase = system.phase();
         if (phase.mirrors() || !anyOtherPhase(settings, phase)) {
             return system;
         }
-        return of(SwitchScope.SYSTEM, phase == MigrationPhase.OLD_ONLY ? MigrationPhase.DUAL_WRITE
+        return ScopeResolver.of(SwitchScope.SYSTEM, phase == MigrationPhase.OLD_ONLY ? MigrationPhase.DUAL_WRITE
                 : MigrationPhase.NEW_PRIMARY);
     }
 
@@ -148,25 +131,19 @@ public final class Switchboard implements PhaseResolver {
      * @throws IllegalArgumentException when the migration was not configured
      */
     public MigrationSwitchConfig config(String migration) {
-        MigrationSwitchConfig config = migrations.get(migration);
-        if (config == null) {
-            throw unknown(migration);
-        }
-        return config;
+        return resolver.config(migration);
     }
 
     /** The system phase of a migration: the stored one, else the configured default (from the cache). */
     public MigrationPhase systemPhase(String migration) {
         MigrationSwitchConfig config = config(migration);
-        return systemOf(switchStore.load(migration), config).phase();
+        return ScopeResolver.systemOf(switchStore.load(migration), config).phase();
     }
 
     /** The phase a merchant's calls without an order switch or pin get: merchant switch, else rules, else system. */
     public Resolution merchantPhase(String migration, String merchantId) {
         MigrationSwitchConfig config = config(migration);
-        MigrationContext context = MigrationContext.forMigration(migration)
-                .merchantId(Checks.requireText("merchantId", merchantId)).build();
-        return belowPin(context, switchStore.load(migration), config, null, merchantId);
+        return merchantOf(config, merchantId, switchStore.load(migration), true);
     }
 
     /** The settings straight from the backing store, bypassing the cache (for operator actions). */
@@ -178,18 +155,22 @@ public final class Switchboard implements PhaseResolver {
 
     /** The system scope's answer under {@code settings}. */
     Resolution systemOf(String migration, SwitchSettings settings) {
-        return systemOf(settings, config(migration));
+        return ScopeResolver.systemOf(settings, config(migration));
     }
 
     /** A merchant's phase under {@code settings}: merchant switch (unless skipped), else rules, else system. */
     Resolution merchantOf(String migration, String merchantId, SwitchSettings settings, boolean merchantSwitch) {
-        MigrationSwitchConfig config = config(migration);
+        return merchantOf(config(migration), merchantId, settings, merchantSwitch);
+    }
+
+    private static Resolution merchantOf(MigrationSwitchConfig config, String merchantId, SwitchSettings settings,
+            boolean merchantSwitch) {
         Checks.requireText("merchantId", merchantId);
-        MigrationContext context = MigrationContext.forMigration(migration).merchantId(merchantId).build();
+        MigrationContext context = MigrationContext.forMigration(config.migration()).merchantId(merchantId).build();
         if (!merchantSwitch) {
             settings = new SwitchSettings(settings.systemPhase(), Map.of(), Map.of(), settings.rules());
         }
-        return belowPin(context, settings, config, null, merchantId);
+        return ScopeResolver.belowPin(context, settings, config, null, merchantId);
     }
 
     /**
@@ -202,114 +183,22 @@ public final class Switchboard implements PhaseResolver {
         if (orderSwitch) {
             MigrationPhase ordered = settings.orderPhases().get(orderId);
             if (ordered != null) {
-                return of(SwitchScope.ORDER_SWITCH, ordered);
+                return ScopeResolver.of(SwitchScope.ORDER_SWITCH, ordered);
             }
         }
         if (config.pinning() && pinStore != null) {
             Optional<MigrationPhase> pin = pinStore.find(config.migration(), orderId);
             if (pin.isPresent()) {
-                return of(SwitchScope.ORDER_PIN, pin.get());
+                return ScopeResolver.of(SwitchScope.ORDER_PIN, pin.get());
             }
         }
-        return belowPin(context, settings, config, orderId, context.merchantId().orElse(null));
+        return ScopeResolver.belowPin(context, settings, config, orderId, context.merchantId().orElse(null));
     }
 
     @Override
     public String toString() {
         return "Switchboard[migrations=" + new TreeSet<>(migrations.keySet()) + ", switchStore=" + switchStore
                 + ", pinStore=" + pinStore + "]";
-    }
-
-    private Resolution resolve(MigrationContext context, boolean write) {
-        String migration = context.migration();
-        MigrationSwitchConfig config = migrations.get(migration);
-        if (config == null) {
-            throw unknown(migration);
-        }
-        SwitchSettings settings = switchStore.load(migration);
-        String orderId = context.orderId().orElse(null);
-        String merchantId = context.merchantId().orElse(null);
-        if (orderId != null) {
-            MigrationPhase ordered = settings.orderPhases().get(orderId);
-            if (ordered != null) {
-                return of(SwitchScope.ORDER_SWITCH, ordered);
-            }
-            if (config.pinning() && pinStore != null) {
-                return pinned(context, settings, config, orderId, merchantId, write);
-            }
-        }
-        return belowPin(context, settings, config, orderId, merchantId);
-    }
-
-    private Resolution pinned(MigrationContext context, SwitchSettings settings, MigrationSwitchConfig config,
-            String orderId, @Nullable String merchantId, boolean write) {
-        OrderPinStore pins = pinStore;
-        String migration = config.migration();
-        Optional<MigrationPhase> pin;
-        try {
-            pin = pins.find(migration, orderId);
-        } catch (RuntimeException failure) {
-            warnPinFailure(migration, orderId, failure);
-            return belowPin(context, settings, config, orderId, merchantId);
-        }
-        if (pin.isPresent()) {
-            return of(SwitchScope.ORDER_PIN, pin.get());
-        }
-        Resolution below = belowPin(context, settings, config, orderId, merchantId);
-        if (!write) {
-            return below;
-        }
-        MigrationPhase agreed;
-        try {
-            agreed = pins.pinIfAbsent(migration, orderId, merchantId, below.phase());
-        } catch (RuntimeException failure) {
-            warnPinFailure(migration, orderId, failure);
-            return below;
-        }
-        return agreed == below.phase() ? below : of(SwitchScope.ORDER_PIN, agreed);
-    }
-
-    private static Resolution belowPin(MigrationContext context, SwitchSettings settings,
-            MigrationSwitchConfig config, @Nullable String orderId, @Nullable String merchantId) {
-        if (merchantId != null) {
-            MigrationPhase merchant = settings.merchantPhases().get(merchantId);
-            if (merchant != null) {
-                return of(SwitchScope.MERCHANT_SWITCH, merchant);
-            }
-        }
-        List<SwitchRule> rules = settings.rules();
-        if (!rules.isEmpty() && (merchantId != null || orderId != null)) {
-            for (int i = 0; i < rules.size(); i++) {
-                Optional<MigrationPhase> ruled = rules.get(i).apply(context);
-                if (ruled.isPresent()) {
-                    return of(SwitchScope.RULE, ruled.get());
-                }
-            }
-        }
-        return systemOf(settings, config);
-    }
-
-    private static Resolution systemOf(SwitchSettings settings, MigrationSwitchConfig config) {
-        MigrationPhase stored = settings.systemPhase();
-        return of(SwitchScope.SYSTEM, stored != null ? stored : config.defaultPhase());
-    }
-
-    private static Resolution of(SwitchScope scope, MigrationPhase phase) {
-        return RESOLUTIONS[scope.ordinal()][phase.ordinal()];
-    }
-
-    private void warnPinFailure(String migration, String orderId, RuntimeException failure) {
-        if (pinWarnings.tryAcquire(migration) != LogThrottle.SUPPRESS) {
-            log.warn("Cannot read or write the order pins of migration '{}' (order '{}': {}); calls fall back to "
-                    + "the merchant, rule and system switches, and writes are not pinned (logged at most once per {})",
-                    migration, orderId, failure.toString(), refreshInterval);
-            log.debug("Order pin store failure for migration '{}'", migration, failure);
-        }
-    }
-
-    private IllegalArgumentException unknown(String migration) {
-        return new IllegalArgumentException("migration '" + migration + "' is not configured; configured migrations are "
-                + new TreeSet<>(migrations.keySet()));
     }
 
     /**

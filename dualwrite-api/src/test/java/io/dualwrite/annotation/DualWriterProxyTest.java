@@ -12,9 +12,7 @@ import io.dualwrite.changelog.InMemoryChangeLog;
 import io.dualwrite.changelog.Operation;
 import io.dualwrite.mirror.MirrorConfig;
 import io.dualwrite.mirror.MirrorMode;
-import io.dualwrite.switches.PhaseResolver;
-import io.dualwrite.switches.Resolution;
-import io.dualwrite.switches.SwitchScope;
+import io.dualwrite.testing.FixedPhaseResolver;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -86,18 +84,7 @@ class DualWriterProxyTest {
 
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private final InMemoryChangeLog changeLog = ChangeLogs.inMemory();
-    private volatile MigrationPhase phase = MigrationPhase.DUAL_WRITE;
-    private final PhaseResolver resolver = new PhaseResolver() {
-        @Override
-        public Resolution resolveWrite(MigrationContext context) {
-            return new Resolution(phase, SwitchScope.SYSTEM);
-        }
-
-        @Override
-        public Resolution resolveRead(MigrationContext context) {
-            return new Resolution(phase, SwitchScope.SYSTEM);
-        }
-    };
+    private final FixedPhaseResolver resolver = new FixedPhaseResolver(MigrationPhase.DUAL_WRITE);
     private final DualWriter writer = DualWriter.builder().resolver(resolver).changeLog(changeLog)
             .mirrorConfig(MirrorConfig.custom().mode(MirrorMode.SYNC).build()).build();
 
@@ -118,10 +105,10 @@ class DualWriterProxyTest {
         try (MigrationContext.Scope scope = open()) {
             assertThat(store.save("o-1", "{}")).isEqualTo("old");
             assertThat(store.find("o-1")).isEqualTo("old");
-            phase = MigrationPhase.NEW_PRIMARY;
+            resolver.phase = MigrationPhase.NEW_PRIMARY;
             assertThat(store.save("o-2", "{}")).isEqualTo("new");
             assertThat(store.find("o-2")).isEqualTo("new");
-            phase = MigrationPhase.NEW_ONLY;
+            resolver.phase = MigrationPhase.NEW_ONLY;
             store.deleteCurrent();
         }
 

@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dualwrite.Store;
-import io.dualwrite.changelog.ChangeLogs;
 import io.dualwrite.changelog.ChangeRecord;
-import io.dualwrite.changelog.InMemoryChangeLog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,27 +19,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class AsyncMirrorExecutorTest {
+class AsyncMirrorExecutorTest extends MirrorExecutorFixture {
 
-    private final InMemoryChangeLog changeLog = ChangeLogs.inMemory();
-    private final RecordingObserver observer = new RecordingObserver();
-    private final CountDownLatch release = new CountDownLatch(1);
-    private MirrorExecutor executor;
-
-    @AfterEach
-    void tearDown() {
-        release.countDown();
-        if (executor != null) {
-            executor.close();
-        }
-    }
-
-    private MirrorExecutor executor(MirrorConfig.Builder config) {
-        executor = MirrorExecutors.create("async-test", config.mode(MirrorMode.ASYNC).build(), changeLog, observer);
-        return executor;
+    AsyncMirrorExecutorTest() {
+        super("async-test", MirrorMode.ASYNC);
     }
 
     @Test

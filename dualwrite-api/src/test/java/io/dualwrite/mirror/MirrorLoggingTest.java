@@ -4,40 +4,32 @@ import static io.dualwrite.mirror.Tasks.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.dualwrite.changelog.ChangeLogs;
 import io.dualwrite.changelog.InMemoryChangeLog;
+import io.dualwrite.testing.LogCapture;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 class MirrorLoggingTest {
 
-    private final Logger logger = (Logger) LoggerFactory.getLogger(MirrorExecutor.class);
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private final InMemoryChangeLog changeLog = ChangeLogs.inMemory();
-    private Level previousLevel;
+    private LogCapture logs;
     private MirrorExecutor executor;
 
     @BeforeEach
     void attach() {
-        previousLevel = logger.getLevel();
-        logger.setLevel(Level.DEBUG);
-        appender.start();
-        logger.addAppender(appender);
+        logs = LogCapture.of(MirrorExecutor.class, Level.DEBUG);
     }
 
     @AfterEach
     void detach() {
-        logger.detachAppender(appender);
-        logger.setLevel(previousLevel);
+        logs.close();
         MDC.clear();
         if (executor != null) {
             executor.close();
@@ -56,7 +48,7 @@ class MirrorLoggingTest {
     }
 
     private List<ILoggingEvent> warnings() {
-        return appender.list.stream().filter(event -> event.getLevel() == Level.WARN).toList();
+        return logs.events(Level.WARN);
     }
 
     @Test
@@ -114,6 +106,6 @@ class MirrorLoggingTest {
             executor.submit(task("o-" + i, () -> { }));
         }
 
-        assertThat(appender.list).noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.INFO));
+        assertThat(logs.events()).noneMatch(event -> event.getLevel().isGreaterOrEqual(Level.INFO));
     }
 }

@@ -9,39 +9,22 @@ import static org.awaitility.Awaitility.await;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeEntry;
 import io.dualwrite.changelog.ChangeLog;
-import io.dualwrite.changelog.ChangeLogs;
 import io.dualwrite.changelog.ChangeRecord;
-import io.dualwrite.changelog.InMemoryChangeLog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class SyncMirrorExecutorTest {
+class SyncMirrorExecutorTest extends MirrorExecutorFixture {
 
     private static final Duration LIMIT = Duration.ofMillis(200);
     private static final long MARGIN_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private final InMemoryChangeLog changeLog = ChangeLogs.inMemory();
-    private final RecordingObserver observer = new RecordingObserver();
-    private final CountDownLatch release = new CountDownLatch(1);
-    private MirrorExecutor executor;
-
-    @AfterEach
-    void tearDown() {
-        release.countDown();
-        if (executor != null) {
-            executor.close();
-        }
-    }
-
-    private MirrorExecutor executor(MirrorConfig.Builder config) {
-        executor = MirrorExecutors.create("sync-test", config.mode(MirrorMode.SYNC).build(), changeLog, observer);
-        return executor;
+    SyncMirrorExecutorTest() {
+        super("sync-test", MirrorMode.SYNC);
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.changelog.Operation;
 import io.dualwrite.changelog.RowRef;
+import io.dualwrite.testing.Latches;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -36,18 +37,7 @@ final class Tasks {
         return () -> {
             started.countDown();
             try {
-                boolean interrupted = false;
-                while (true) {
-                    try {
-                        release.await();
-                        break;
-                    } catch (InterruptedException ignored) {
-                        interrupted = true;
-                    }
-                }
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
+                Latches.awaitIgnoringInterrupts(release);
             } finally {
                 ended.countDown();
             }

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Level;
 import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.testing.LogCapture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

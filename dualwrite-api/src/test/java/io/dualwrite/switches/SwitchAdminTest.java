@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Level;
 import io.dualwrite.MigrationContext;
 import io.dualwrite.changelog.ChangeLog;
+import io.dualwrite.testing.LogCapture;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,15 +1,18 @@
-package io.dualwrite.switches;
+package io.dualwrite.internal;
 
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
-/** Argument checks whose messages name the property, the bad value and what is allowed. */
-final class Checks {
+/**
+ * Argument checks whose messages name the property, the bad value and what is allowed, shared by the
+ * builders and factories of every package so that the same mistake reads the same everywhere.
+ */
+public final class Checks {
 
     private Checks() {
     }
 
-    static String requireText(String property, @Nullable String value) {
+    public static String requireText(String property, @Nullable String value) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(property + " must be a non-blank string, but was "
                     + (value == null ? "null" : "'" + value + "'"));
@@ -17,14 +20,14 @@ final class Checks {
         return value;
     }
 
-    static <T> T requireNonNull(String property, @Nullable T value) {
+    public static <T> T requireNonNull(String property, @Nullable T value) {
         if (value == null) {
             throw new IllegalArgumentException(property + " must not be null");
         }
         return value;
     }
 
-    static Duration requirePositive(String property, @Nullable Duration value) {
+    public static Duration requirePositive(String property, @Nullable Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(property + " must be positive, but was " + value);
         }
