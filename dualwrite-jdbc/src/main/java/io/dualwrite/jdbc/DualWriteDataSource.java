@@ -117,22 +117,12 @@ public final class DualWriteDataSource implements DataSource {
 
     @Override
     public <T> T unwrap(Class<T> type) throws SQLException {
-        if (type.isInstance(this)) {
-            return type.cast(this);
-        }
-        if (type.isInstance(config.oldDataSource())) {
-            return type.cast(config.oldDataSource());
-        }
-        if (config.oldDataSource().isWrapperFor(type)) {
-            return config.oldDataSource().unwrap(type);
-        }
-        throw new SQLException("DualWriteDataSource is not a wrapper for " + type.getName());
+        return type.cast(Wrappers.unwrap(this, config.oldDataSource(), type, "DualWriteDataSource"));
     }
 
     @Override
     public boolean isWrapperFor(Class<?> type) throws SQLException {
-        return type.isInstance(this) || type.isInstance(config.oldDataSource())
-                || config.oldDataSource().isWrapperFor(type);
+        return Wrappers.isWrapperFor(this, config.oldDataSource(), type);
     }
 
     @Override
