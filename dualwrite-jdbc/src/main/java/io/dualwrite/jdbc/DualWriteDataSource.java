@@ -14,10 +14,8 @@ import io.dualwrite.switches.PhaseResolver;
 import java.io.PrintWriter;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -370,17 +368,15 @@ public final class DualWriteDataSource implements DataSource {
             if (mappings.isEmpty()) {
                 throw new IllegalArgumentException("mappings must name at least one table, but was empty");
             }
-            DataSource newStore = newDataSource;
-            Map<String, List<String>> columnCache = new ConcurrentHashMap<>();
             if (validateMappings) {
                 try {
-                    io.dualwrite.jdbc.mapping.MappingValidator.validate(oldDataSource, newStore, List.copyOf(mappings.values()));
+                    io.dualwrite.jdbc.mapping.MappingValidator.validate(oldDataSource, newDataSource, List.copyOf(mappings.values()));
                 } catch (SQLException e) {
                     throw new IllegalStateException("could not read the schemas to validate the mappings: " + e.getMessage(), e);
                 }
             }
             StatementAnalyzer analyzer = new StatementAnalyzer(mappings, statementCacheSize,
-                    table -> columnCache.computeIfAbsent(table.toLowerCase(Locale.ROOT), t -> columnsOf(newStore, table)));
+                    new NewStoreColumns(newDataSource));
             DataSourceConfig config = new DataSourceConfig(oldDataSource, newDataSource, migration, resolver, executorsFn, changeLog,
                     mode, outboxWriter, noContextPhase, streamBufferLimit, mirrorStatementTimeout,
                     maxBufferedStatements, analyzer,
@@ -391,26 +387,6 @@ public final class DualWriteDataSource implements DataSource {
         private static void require(String property, @Nullable Object value) {
             if (value == null) {
                 throw new IllegalArgumentException(property + " must be set, but was missing");
-            }
-        }
-
-        /** The new table's columns, read from the database's metadata (used to expand SELECT *). */
-        private static List<String> columnsOf(DataSource dataSource, String table) {
-            try (Connection connection = dataSource.getConnection()) {
-                List<String> columns = new ArrayList<>();
-                for (String name : new String[] {table, table.toLowerCase(Locale.ROOT), table.toUpperCase(Locale.ROOT)}) {
-                    try (ResultSet rows = connection.getMetaData().getColumns(connection.getCatalog(), null, name, null)) {
-                        while (rows.next()) {
-                            columns.add(rows.getString("COLUMN_NAME"));
-                        }
-                    }
-                    if (!columns.isEmpty()) {
-                        return List.copyOf(columns);
-                    }
-                }
-                throw new IllegalStateException("table " + table + " has no columns in the new store");
-            } catch (SQLException e) {
-                throw new IllegalStateException("could not read the columns of " + table + " in the new store", e);
             }
         }
     }
