@@ -89,10 +89,7 @@ final class ConnectionHandler implements InvocationHandler {
                 if (pendingIsolation != null) {
                     connection.setTransactionIsolation(pendingIsolation);
                 }
-                Dialect dialect = dialectOf(connection);
-                if (dialect != null) {
-                    config.dialects().putIfAbsent(store, dialect);
-                }
+                config.dialect(store, connection);
             } catch (SQLException e) {
                 connection.close();
                 throw e;
@@ -101,15 +98,6 @@ final class ConnectionHandler implements InvocationHandler {
             physical = connection;
         }
         return physical;
-    }
-
-    /** The connection's dialect, or {@code null} for a database dualwrite has no dialect for (still usable). */
-    static @Nullable Dialect dialectOf(Connection connection) {
-        try {
-            return Dialect.detect(connection);
-        } catch (SQLException unsupported) {
-            return null;
-        }
     }
 
     /** The context of a write: the open one, else ids read from the statement, else one without ids. */
