@@ -223,12 +223,7 @@ final class StatementHandler implements InvocationHandler {
         if (plain) {
             physicalArgs = args.clone();
             physicalArgs[0] = sqlFor(statementAnalysis);
-            if (args.length == 2) {
-                keys.appAsked(args[1] instanceof int[] || args[1] instanceof String[]
-                        || Integer.valueOf(Statement.RETURN_GENERATED_KEYS).equals(args[1]));
-            } else {
-                keys.appAsked(false);
-            }
+            keys.appAsked(asksForKeys(method, args));
         }
         if (!statementAnalysis.mapped() || !statementAnalysis.kind().isWrite()) {
             if (statementAnalysis.kind() == SqlKind.UNKNOWN) {
