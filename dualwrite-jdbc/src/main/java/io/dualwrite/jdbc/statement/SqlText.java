@@ -130,12 +130,6 @@ final class SqlText {
         return matcher.find();
     }
 
-    /** Whether {@code name} occurs as a word outside quotes (used for statements that do not parse). */
-    static boolean mentions(String sql, String name) {
-        return Pattern.compile("\\b" + Pattern.quote(name.toLowerCase(Locale.ROOT)) + "\\b")
-                .matcher(stripQuoted(sql).toLowerCase(Locale.ROOT)).find();
-    }
-
     /** An identifier without its quotes ({@code "x"}, {@code `x`}, {@code [x]}). */
     static String unquote(String identifier) {
         if (identifier.length() >= 2) {
