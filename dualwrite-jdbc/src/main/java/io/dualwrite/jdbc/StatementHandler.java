@@ -314,19 +314,12 @@ final class StatementHandler implements InvocationHandler {
     }
 
     private void warnIfMentionsMappedTable(String sql) {
-        for (String table : connection.config.analyzer().tables()) {
-            if (mentions(sql, table)) {
-                connection.config.warn(log, "unparsable/" + table,
-                        "a statement that could not be parsed mentions mapped table {};"
-                        + " it ran on the authoritative store only and was not mirrored", table);
-                return;
-            }
+        String table = connection.config.analyzer().mentionedTable(sql);
+        if (table != null) {
+            connection.config.warn(log, "unparsable/" + table,
+                    "a statement that could not be parsed mentions mapped table {};"
+                    + " it ran on the authoritative store only and was not mirrored", table);
         }
-    }
-
-    private static boolean mentions(String sql, String table) {
-        return java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(table) + "\\b",
-                java.util.regex.Pattern.CASE_INSENSITIVE).matcher(sql).find();
     }
 
     // accessors for BatchExecution
