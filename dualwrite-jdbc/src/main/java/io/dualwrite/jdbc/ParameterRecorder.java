@@ -33,6 +33,9 @@ final class ParameterRecorder {
 
     /** The parameters of one execution or batch entry. */
     record Bound(Map<Integer, Call> calls, @Nullable String notReplayable) {
+        /** No parameters: a plain Statement's execution, or a copy-by-key that carries none. */
+        static final Bound NONE = new Bound(Map.of(), null);
+
         @Nullable Object value(int index) {
             Call call = calls.get(index);
             return call == null ? null : call.value();

@@ -239,7 +239,7 @@ final class StatementHandler implements InvocationHandler {
             }
             return result;
         }
-        ParameterRecorder.Bound bound = plain ? new ParameterRecorder.Bound(java.util.Map.of(), null) : recorder.snapshot();
+        ParameterRecorder.Bound bound = plain ? ParameterRecorder.Bound.NONE : recorder.snapshot();
         MigrationContext context = connection.contextFor(statementAnalysis, bound.values());
         MigrationPhase phase = connection.phaseForWrite(context);
         Store other = connection.store().other();
