@@ -339,28 +339,9 @@ public final class DualWriteDataSource implements DataSource {
                 throw new IllegalArgumentException((resolver == null ? "phaseResolver" : "changeLog")
                         + " must be set (or dualWriter), but was missing");
             }
-            Function<Store, MirrorExecutor> executorsFn = executorFunction;
-            ChangeLogMode mode = changeLogMode;
-            if (writer != null) {
-                if (executorsFn != null || !executors.isEmpty()) {
-                    throw new IllegalArgumentException("mirrorExecutor(s) must not be set together with dualWriter,"
-                            + " but both were: the DualWriter's executors are used");
-                }
-                String name = migration;
-                executorsFn = target -> writer.mirrorExecutor(name, target);
-                if (!changeLogModeSet) {
-                    mode = writer.mirrorConfig(name).changeLogMode();
-                }
-            } else if (executorsFn == null) {
-                for (Store store : Store.values()) {
-                    if (!executors.containsKey(store)) {
-                        throw new IllegalArgumentException("mirrorExecutor for target " + store
-                                + " must be set (or mirrorExecutors), but was missing");
-                    }
-                }
-                Map<Store, MirrorExecutor> copy = new EnumMap<>(executors);
-                executorsFn = copy::get;
-            }
+            Function<Store, MirrorExecutor> executorsFn = mirrorExecutors(writer, migration);
+            ChangeLogMode mode = writer != null && !changeLogModeSet
+                    ? writer.mirrorConfig(migration).changeLogMode() : changeLogMode;
             if (mode == ChangeLogMode.ALWAYS && outboxWriter == null) {
                 throw new IllegalArgumentException(
                         "outboxWriter must be set when changeLogMode is ALWAYS, but was missing");
@@ -382,6 +363,28 @@ public final class DualWriteDataSource implements DataSource {
                     maxBufferedStatements, analyzer,
                     new ConcurrentHashMap<>(), new LogThrottle(WARN_INTERVAL), outboxGrace);
             return new DualWriteDataSource(config);
+        }
+
+        /** The executor of each target: the DualWriter's, the function given, or the two given one by one. */
+        private Function<Store, MirrorExecutor> mirrorExecutors(@Nullable DualWriter writer, String name) {
+            if (writer != null) {
+                if (executorFunction != null || !executors.isEmpty()) {
+                    throw new IllegalArgumentException("mirrorExecutor(s) must not be set together with dualWriter,"
+                            + " but both were: the DualWriter's executors are used");
+                }
+                return target -> writer.mirrorExecutor(name, target);
+            }
+            if (executorFunction != null) {
+                return executorFunction;
+            }
+            for (Store store : Store.values()) {
+                if (!executors.containsKey(store)) {
+                    throw new IllegalArgumentException("mirrorExecutor for target " + store
+                            + " must be set (or mirrorExecutors), but was missing");
+                }
+            }
+            Map<Store, MirrorExecutor> copy = new EnumMap<>(executors);
+            return copy::get;
         }
 
         private static void require(String property, @Nullable Object value) {
