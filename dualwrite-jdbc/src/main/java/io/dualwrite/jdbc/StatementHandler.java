@@ -147,7 +147,7 @@ final class StatementHandler implements InvocationHandler {
                         ? OldFormResultSet.wrap(set, query.mapping()) : results;
             }
             case "getGeneratedKeys":
-                return keys.forApplication(physical);
+                return keys.forApplication(physical, connection.config.dialect(connection.store()));
             case "clearParameters":
                 recorder.clear();
                 return ConnectionHandler.call(physical, method, args);
