@@ -33,6 +33,7 @@ final class ConnectionHandler implements InvocationHandler {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
 
     final DataSourceConfig config;
+    private final MirrorDispatcher dispatcher;
     private final @Nullable String user;
     private final @Nullable String password;
     private @Nullable Connection physical;
@@ -48,6 +49,7 @@ final class ConnectionHandler implements InvocationHandler {
 
     private ConnectionHandler(DataSourceConfig config, @Nullable String user, @Nullable String password) {
         this.config = config;
+        this.dispatcher = new MirrorDispatcher(config);
         this.user = user;
         this.password = password;
     }
@@ -162,12 +164,12 @@ final class ConnectionHandler implements InvocationHandler {
         }
         Connection connection = physical();
         if (wrapped) {
-            List<Long> ids = config.mirrors().writeOutbox(connection, store.other(), ops);
+            List<Long> ids = dispatcher.writeOutbox(connection, store.other(), ops);
             connection.commit();
             connection.setAutoCommit(true);
-            config.mirrors().dispatch(store.other(), ops, ids);
+            dispatcher.dispatch(store.other(), ops, ids);
         } else if (connection.getAutoCommit()) {
-            config.mirrors().dispatch(store.other(), ops, List.of());
+            dispatcher.dispatch(store.other(), ops, List.of());
         } else {
             for (MirrorOp op : ops) {
                 if (buffer.size() >= config.maxBufferedStatements() && !op.isCopy()) {
@@ -286,7 +288,7 @@ final class ConnectionHandler implements InvocationHandler {
         Connection connection = physical();
         List<MirrorOp> ops = List.copyOf(buffer);
         List<Long> ids = ops.isEmpty() || connection.getAutoCommit() ? List.of()
-                : config.mirrors().writeOutbox(connection, store.other(), ops);
+                : dispatcher.writeOutbox(connection, store.other(), ops);
         connection.commit();
         flush(ids);
     }
@@ -296,7 +298,7 @@ final class ConnectionHandler implements InvocationHandler {
         buffer.clear();
         savepoints.clear();
         if (!ops.isEmpty()) {
-            config.mirrors().dispatch(store.other(), ops, outboxIds);
+            dispatcher.dispatch(store.other(), ops, outboxIds);
         }
     }
 

@@ -59,10 +59,6 @@ record DataSourceConfig(DataSource oldDataSource, DataSource newDataSource, Stri
         return previous != null ? previous : known;
     }
 
-    MirrorDispatcher mirrors() {
-        return new MirrorDispatcher(this);
-    }
-
     /**
      * A WARN that can fire per call: at most one line per {@code key} per {@link DualWriteDataSource#WARN_INTERVAL}, carrying
      * the number of lines held back since the last one; the held-back ones go to DEBUG.
