@@ -79,16 +79,14 @@ final class BatchExecution {
             return result;
         } catch (BatchUpdateException e) {
             if (wrapped) {
-                physical.rollback(); // the transaction opened for the outbox undoes every entry
-                physical.setAutoCommit(true);
+                ConnectionHandler.undoOutboxTransaction(physical, e); // undoes every entry
             } else if (anyMirrors) {
                 recordApplied(e, writes, entries, preselected);
             }
             throw e;
         } catch (Throwable e) {
             if (wrapped) {
-                physical.rollback();
-                physical.setAutoCommit(true);
+                ConnectionHandler.undoOutboxTransaction(physical, e);
             }
             throw e;
         }

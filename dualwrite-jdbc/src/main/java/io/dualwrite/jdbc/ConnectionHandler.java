@@ -206,6 +206,19 @@ final class ConnectionHandler implements InvocationHandler {
         return keys;
     }
 
+    /**
+     * Undoes a transaction opened for the outbox ({@link #opensOutboxTransaction}) after {@code failure} and
+     * restores auto-commit; a failure to do so is added to {@code failure}, which the caller still sees.
+     */
+    static void undoOutboxTransaction(Connection physical, Throwable failure) {
+        try {
+            physical.rollback();
+            physical.setAutoCommit(true);
+        } catch (SQLException suppressed) {
+            failure.addSuppressed(suppressed);
+        }
+    }
+
     boolean opensOutboxTransaction(boolean mirrors) throws SQLException {
         return mirrors && config.changeLogMode() == ChangeLogMode.ALWAYS && physical().getAutoCommit();
     }

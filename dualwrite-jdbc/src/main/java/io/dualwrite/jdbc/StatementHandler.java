@@ -288,12 +288,7 @@ final class StatementHandler implements InvocationHandler {
             return result;
         } catch (Throwable e) {
             if (wrapped) {
-                try {
-                    physicalConnection.rollback();
-                    physicalConnection.setAutoCommit(true);
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
+                ConnectionHandler.undoOutboxTransaction(physicalConnection, e);
             }
             throw e;
         }
