@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,7 +34,7 @@ final class BatchExecution {
         if (statement.analysis() == null) {
             for (String sql : statement.batchSql()) {
                 analyses.add(connection.config.analyzer().analyze(sql));
-                entries.add(new ParameterRecorder.Bound(Map.of(), null));
+                entries.add(ParameterRecorder.Bound.NONE);
             }
         } else {
             for (ParameterRecorder.Bound bound : statement.batch()) {
@@ -80,16 +79,14 @@ final class BatchExecution {
             return result;
         } catch (BatchUpdateException e) {
             if (wrapped) {
-                physical.rollback(); // the transaction opened for the outbox undoes every entry
-                physical.setAutoCommit(true);
+                ConnectionHandler.undoOutboxTransaction(physical, e); // undoes every entry
             } else if (anyMirrors) {
                 recordApplied(e, writes, entries, preselected);
             }
             throw e;
         } catch (Throwable e) {
             if (wrapped) {
-                physical.rollback();
-                physical.setAutoCommit(true);
+                ConnectionHandler.undoOutboxTransaction(physical, e);
             }
             throw e;
         }

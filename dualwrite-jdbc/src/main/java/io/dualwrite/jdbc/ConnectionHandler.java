@@ -33,6 +33,7 @@ final class ConnectionHandler implements InvocationHandler {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
 
     final DataSourceConfig config;
+    private final MirrorDispatcher dispatcher;
     private final @Nullable String user;
     private final @Nullable String password;
     private @Nullable Connection physical;
@@ -48,6 +49,7 @@ final class ConnectionHandler implements InvocationHandler {
 
     private ConnectionHandler(DataSourceConfig config, @Nullable String user, @Nullable String password) {
         this.config = config;
+        this.dispatcher = new MirrorDispatcher(config);
         this.user = user;
         this.password = password;
     }
@@ -89,10 +91,7 @@ final class ConnectionHandler implements InvocationHandler {
                 if (pendingIsolation != null) {
                     connection.setTransactionIsolation(pendingIsolation);
                 }
-                Dialect dialect = dialectOf(connection);
-                if (dialect != null) {
-                    config.dialects().putIfAbsent(store, dialect);
-                }
+                config.dialect(store, connection);
             } catch (SQLException e) {
                 connection.close();
                 throw e;
@@ -101,15 +100,6 @@ final class ConnectionHandler implements InvocationHandler {
             physical = connection;
         }
         return physical;
-    }
-
-    /** The connection's dialect, or {@code null} for a database dualwrite has no dialect for (still usable). */
-    static @Nullable Dialect dialectOf(Connection connection) {
-        try {
-            return Dialect.detect(connection);
-        } catch (SQLException unsupported) {
-            return null;
-        }
     }
 
     /** The context of a write: the open one, else ids read from the statement, else one without ids. */
@@ -174,12 +164,12 @@ final class ConnectionHandler implements InvocationHandler {
         }
         Connection connection = physical();
         if (wrapped) {
-            List<Long> ids = config.mirrors().writeOutbox(connection, store.other(), ops);
+            List<Long> ids = dispatcher.writeOutbox(connection, store.other(), ops);
             connection.commit();
             connection.setAutoCommit(true);
-            config.mirrors().dispatch(store.other(), ops, ids);
+            dispatcher.dispatch(store.other(), ops, ids);
         } else if (connection.getAutoCommit()) {
-            config.mirrors().dispatch(store.other(), ops, List.of());
+            dispatcher.dispatch(store.other(), ops, List.of());
         } else {
             for (MirrorOp op : ops) {
                 if (buffer.size() >= config.maxBufferedStatements() && !op.isCopy()) {
@@ -214,6 +204,19 @@ final class ConnectionHandler implements InvocationHandler {
             keys.add(List.of(start.longValue() + i * autoIncrementStep));
         }
         return keys;
+    }
+
+    /**
+     * Undoes a transaction opened for the outbox ({@link #opensOutboxTransaction}) after {@code failure} and
+     * restores auto-commit; a failure to do so is added to {@code failure}, which the caller still sees.
+     */
+    static void undoOutboxTransaction(Connection physical, Throwable failure) {
+        try {
+            physical.rollback();
+            physical.setAutoCommit(true);
+        } catch (SQLException suppressed) {
+            failure.addSuppressed(suppressed);
+        }
     }
 
     boolean opensOutboxTransaction(boolean mirrors) throws SQLException {
@@ -298,7 +301,7 @@ final class ConnectionHandler implements InvocationHandler {
         Connection connection = physical();
         List<MirrorOp> ops = List.copyOf(buffer);
         List<Long> ids = ops.isEmpty() || connection.getAutoCommit() ? List.of()
-                : config.mirrors().writeOutbox(connection, store.other(), ops);
+                : dispatcher.writeOutbox(connection, store.other(), ops);
         connection.commit();
         flush(ids);
     }
@@ -308,7 +311,7 @@ final class ConnectionHandler implements InvocationHandler {
         buffer.clear();
         savepoints.clear();
         if (!ops.isEmpty()) {
-            config.mirrors().dispatch(store.other(), ops, outboxIds);
+            dispatcher.dispatch(store.other(), ops, outboxIds);
         }
     }
 

@@ -8,6 +8,8 @@ import io.dualwrite.internal.LogThrottle;
 import io.dualwrite.jdbc.statement.StatementAnalyzer;
 import io.dualwrite.mirror.MirrorExecutor;
 import io.dualwrite.switches.PhaseResolver;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -34,12 +36,27 @@ record DataSourceConfig(DataSource oldDataSource, DataSource newDataSource, Stri
         return Objects.requireNonNull(outboxWriter, "outboxWriter");
     }
 
+    /** The dialect of a store, once a connection to it was seen; {@code null} before, or for a database without one. */
     @Nullable Dialect dialect(Store store) {
         return dialects.get(store);
     }
 
-    MirrorDispatcher mirrors() {
-        return new MirrorDispatcher(this);
+    /**
+     * The dialect of a store, detected from {@code connection} the first time and kept (one data source, one
+     * database product); {@code null} for a database dualwrite has no dialect for (still usable).
+     */
+    @Nullable Dialect dialect(Store store, Connection connection) {
+        Dialect known = dialects.get(store);
+        if (known != null) {
+            return known;
+        }
+        try {
+            known = Dialect.detect(connection);
+        } catch (SQLException unsupported) {
+            return null;
+        }
+        Dialect previous = dialects.putIfAbsent(store, known);
+        return previous != null ? previous : known;
     }
 
     /**

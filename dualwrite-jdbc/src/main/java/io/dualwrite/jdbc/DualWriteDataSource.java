@@ -14,10 +14,8 @@ import io.dualwrite.switches.PhaseResolver;
 import java.io.PrintWriter;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,22 +115,12 @@ public final class DualWriteDataSource implements DataSource {
 
     @Override
     public <T> T unwrap(Class<T> type) throws SQLException {
-        if (type.isInstance(this)) {
-            return type.cast(this);
-        }
-        if (type.isInstance(config.oldDataSource())) {
-            return type.cast(config.oldDataSource());
-        }
-        if (config.oldDataSource().isWrapperFor(type)) {
-            return config.oldDataSource().unwrap(type);
-        }
-        throw new SQLException("DualWriteDataSource is not a wrapper for " + type.getName());
+        return type.cast(Wrappers.unwrap(this, config.oldDataSource(), type, "DualWriteDataSource"));
     }
 
     @Override
     public boolean isWrapperFor(Class<?> type) throws SQLException {
-        return type.isInstance(this) || type.isInstance(config.oldDataSource())
-                || config.oldDataSource().isWrapperFor(type);
+        return Wrappers.isWrapperFor(this, config.oldDataSource(), type);
     }
 
     @Override
@@ -351,28 +339,9 @@ public final class DualWriteDataSource implements DataSource {
                 throw new IllegalArgumentException((resolver == null ? "phaseResolver" : "changeLog")
                         + " must be set (or dualWriter), but was missing");
             }
-            Function<Store, MirrorExecutor> executorsFn = executorFunction;
-            ChangeLogMode mode = changeLogMode;
-            if (writer != null) {
-                if (executorsFn != null || !executors.isEmpty()) {
-                    throw new IllegalArgumentException("mirrorExecutor(s) must not be set together with dualWriter,"
-                            + " but both were: the DualWriter's executors are used");
-                }
-                String name = migration;
-                executorsFn = target -> writer.mirrorExecutor(name, target);
-                if (!changeLogModeSet) {
-                    mode = writer.mirrorConfig(name).changeLogMode();
-                }
-            } else if (executorsFn == null) {
-                for (Store store : Store.values()) {
-                    if (!executors.containsKey(store)) {
-                        throw new IllegalArgumentException("mirrorExecutor for target " + store
-                                + " must be set (or mirrorExecutors), but was missing");
-                    }
-                }
-                Map<Store, MirrorExecutor> copy = new EnumMap<>(executors);
-                executorsFn = copy::get;
-            }
+            Function<Store, MirrorExecutor> executorsFn = mirrorExecutors(writer, migration);
+            ChangeLogMode mode = writer != null && !changeLogModeSet
+                    ? writer.mirrorConfig(migration).changeLogMode() : changeLogMode;
             if (mode == ChangeLogMode.ALWAYS && outboxWriter == null) {
                 throw new IllegalArgumentException(
                         "outboxWriter must be set when changeLogMode is ALWAYS, but was missing");
@@ -380,17 +349,15 @@ public final class DualWriteDataSource implements DataSource {
             if (mappings.isEmpty()) {
                 throw new IllegalArgumentException("mappings must name at least one table, but was empty");
             }
-            DataSource newStore = newDataSource;
-            Map<String, List<String>> columnCache = new ConcurrentHashMap<>();
             if (validateMappings) {
                 try {
-                    io.dualwrite.jdbc.mapping.MappingValidator.validate(oldDataSource, newStore, List.copyOf(mappings.values()));
+                    io.dualwrite.jdbc.mapping.MappingValidator.validate(oldDataSource, newDataSource, List.copyOf(mappings.values()));
                 } catch (SQLException e) {
                     throw new IllegalStateException("could not read the schemas to validate the mappings: " + e.getMessage(), e);
                 }
             }
             StatementAnalyzer analyzer = new StatementAnalyzer(mappings, statementCacheSize,
-                    table -> columnCache.computeIfAbsent(table.toLowerCase(Locale.ROOT), t -> columnsOf(newStore, table)));
+                    new NewStoreColumns(newDataSource));
             DataSourceConfig config = new DataSourceConfig(oldDataSource, newDataSource, migration, resolver, executorsFn, changeLog,
                     mode, outboxWriter, noContextPhase, streamBufferLimit, mirrorStatementTimeout,
                     maxBufferedStatements, analyzer,
@@ -398,29 +365,31 @@ public final class DualWriteDataSource implements DataSource {
             return new DualWriteDataSource(config);
         }
 
+        /** The executor of each target: the DualWriter's, the function given, or the two given one by one. */
+        private Function<Store, MirrorExecutor> mirrorExecutors(@Nullable DualWriter writer, String name) {
+            if (writer != null) {
+                if (executorFunction != null || !executors.isEmpty()) {
+                    throw new IllegalArgumentException("mirrorExecutor(s) must not be set together with dualWriter,"
+                            + " but both were: the DualWriter's executors are used");
+                }
+                return target -> writer.mirrorExecutor(name, target);
+            }
+            if (executorFunction != null) {
+                return executorFunction;
+            }
+            for (Store store : Store.values()) {
+                if (!executors.containsKey(store)) {
+                    throw new IllegalArgumentException("mirrorExecutor for target " + store
+                            + " must be set (or mirrorExecutors), but was missing");
+                }
+            }
+            Map<Store, MirrorExecutor> copy = new EnumMap<>(executors);
+            return copy::get;
+        }
+
         private static void require(String property, @Nullable Object value) {
             if (value == null) {
                 throw new IllegalArgumentException(property + " must be set, but was missing");
-            }
-        }
-
-        /** The new table's columns, read from the database's metadata (used to expand SELECT *). */
-        private static List<String> columnsOf(DataSource dataSource, String table) {
-            try (Connection connection = dataSource.getConnection()) {
-                List<String> columns = new ArrayList<>();
-                for (String name : new String[] {table, table.toLowerCase(Locale.ROOT), table.toUpperCase(Locale.ROOT)}) {
-                    try (ResultSet rows = connection.getMetaData().getColumns(connection.getCatalog(), null, name, null)) {
-                        while (rows.next()) {
-                            columns.add(rows.getString("COLUMN_NAME"));
-                        }
-                    }
-                    if (!columns.isEmpty()) {
-                        return List.copyOf(columns);
-                    }
-                }
-                throw new IllegalStateException("table " + table + " has no columns in the new store");
-            } catch (SQLException e) {
-                throw new IllegalStateException("could not read the columns of " + table + " in the new store", e);
             }
         }
     }

@@ -105,10 +105,10 @@ final class KeyTracker {
         return keys;
     }
 
-    /** What {@code getGeneratedKeys()} returns to the application. */
-    ResultSet forApplication(Statement physical) throws SQLException {
+    /** What {@code getGeneratedKeys()} returns to the application; {@code dialect} is the statement's store's. */
+    ResultSet forApplication(Statement physical, @Nullable Dialect dialect) throws SQLException {
         if (requestedByUs && !appAsked) {
-            if (Dialect.detect(physical.getConnection()) == Dialect.MYSQL) {
+            if (dialect == Dialect.MYSQL) {
                 // what the MySQL and MariaDB drivers do for keys not asked for: the app sees its driver's answer
                 throw new SQLException("Generated keys were not requested: prepare or execute the statement"
                         + " with Statement.RETURN_GENERATED_KEYS", "HY000");

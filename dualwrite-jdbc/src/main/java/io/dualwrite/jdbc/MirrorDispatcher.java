@@ -100,7 +100,7 @@ final class MirrorDispatcher {
     /** The mirror work: runs on the executor's thread; any exception fails the whole task. */
     private void replay(Store target, List<MirrorOp> ops) throws SQLException {
         try (Connection connection = config.dataSource(target).getConnection()) {
-            Dialect dialect = ConnectionHandler.dialectOf(connection);
+            Dialect dialect = config.dialect(target, connection);
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             try {

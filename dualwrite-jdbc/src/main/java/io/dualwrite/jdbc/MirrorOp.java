@@ -31,7 +31,7 @@ record MirrorOp(
 
     /** The same rows as a copy-by-key, without the parameters (to bound the memory of a long transaction). */
     MirrorOp asCopy(String reason) {
-        return new MirrorOp(null, new ParameterRecorder.Bound(java.util.Map.of(), null), List.of(), mapping, kind, rows,
+        return new MirrorOp(null, ParameterRecorder.Bound.NONE, List.of(), mapping, kind, rows,
                 context, phase, copyReason != null ? copyReason : reason);
     }
 }

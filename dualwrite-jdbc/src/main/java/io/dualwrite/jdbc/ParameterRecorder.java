@@ -33,6 +33,9 @@ final class ParameterRecorder {
 
     /** The parameters of one execution or batch entry. */
     record Bound(Map<Integer, Call> calls, @Nullable String notReplayable) {
+        /** No parameters: a plain Statement's execution, or a copy-by-key that carries none. */
+        static final Bound NONE = new Bound(Map.of(), null);
+
         @Nullable Object value(int index) {
             Call call = calls.get(index);
             return call == null ? null : call.value();
@@ -63,10 +66,14 @@ final class ParameterRecorder {
         this.bufferLimit = bufferLimit;
     }
 
-    /** Records a setter call and returns the arguments to pass on to the authoritative statement. */
+    /**
+     * Records a setter call and returns the arguments to pass on to the authoritative statement. The proxy
+     * hands every call a fresh {@code args} array, so it is kept as recorded; a copy is made only where the
+     * recorded and the forwarded arguments differ.
+     */
     @Nullable Object[] record(Method method, @Nullable Object[] args) throws SQLException {
         int index = (Integer) args[0];
-        Object[] recorded = args.clone();
+        Object[] recorded = args;
         Object[] forward = args;
         Object value = args.length > 1 ? args[1] : null;
         String name = method.getName();
@@ -74,21 +81,22 @@ final class ParameterRecorder {
             value = null;
         } else if (value instanceof InputStream || value instanceof Reader) {
             Object buffered = buffer(value);
+            forward = args.clone();
             if (buffered instanceof Buffered replayable) {
                 recorded[1] = replayable;
-                forward = args.clone();
                 forward[1] = replayable.fresh();
                 value = replayable.bytes() != null ? replayable.bytes() : replayable.chars();
             } else {
                 notReplayable = "stream-too-large";
-                forward = args.clone();
                 forward[1] = buffered;
                 value = null;
             }
         } else if (value instanceof byte[] bytes) {
+            recorded = args.clone();
             recorded[1] = bytes.clone(); // the application may reuse its array before an async mirror runs
             value = recorded[1];
         } else if (value instanceof java.util.Date date) {
+            recorded = args.clone();
             recorded[1] = date.clone();
             value = recorded[1];
         } else if (value instanceof java.sql.Blob || value instanceof java.sql.Clob || value instanceof java.sql.Array

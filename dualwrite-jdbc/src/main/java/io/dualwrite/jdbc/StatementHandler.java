@@ -147,7 +147,7 @@ final class StatementHandler implements InvocationHandler {
                         ? OldFormResultSet.wrap(set, query.mapping()) : results;
             }
             case "getGeneratedKeys":
-                return keys.forApplication(physical);
+                return keys.forApplication(physical, connection.config.dialect(connection.store()));
             case "clearParameters":
                 recorder.clear();
                 return ConnectionHandler.call(physical, method, args);
@@ -223,12 +223,7 @@ final class StatementHandler implements InvocationHandler {
         if (plain) {
             physicalArgs = args.clone();
             physicalArgs[0] = sqlFor(statementAnalysis);
-            if (args.length == 2) {
-                keys.appAsked(args[1] instanceof int[] || args[1] instanceof String[]
-                        || Integer.valueOf(Statement.RETURN_GENERATED_KEYS).equals(args[1]));
-            } else {
-                keys.appAsked(false);
-            }
+            keys.appAsked(asksForKeys(method, args));
         }
         if (!statementAnalysis.mapped() || !statementAnalysis.kind().isWrite()) {
             if (statementAnalysis.kind() == SqlKind.UNKNOWN) {
@@ -244,7 +239,7 @@ final class StatementHandler implements InvocationHandler {
             }
             return result;
         }
-        ParameterRecorder.Bound bound = plain ? new ParameterRecorder.Bound(java.util.Map.of(), null) : recorder.snapshot();
+        ParameterRecorder.Bound bound = plain ? ParameterRecorder.Bound.NONE : recorder.snapshot();
         MigrationContext context = connection.contextFor(statementAnalysis, bound.values());
         MigrationPhase phase = connection.phaseForWrite(context);
         Store other = connection.store().other();
@@ -293,12 +288,7 @@ final class StatementHandler implements InvocationHandler {
             return result;
         } catch (Throwable e) {
             if (wrapped) {
-                try {
-                    physicalConnection.rollback();
-                    physicalConnection.setAutoCommit(true);
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
+                ConnectionHandler.undoOutboxTransaction(physicalConnection, e);
             }
             throw e;
         }
@@ -319,19 +309,12 @@ final class StatementHandler implements InvocationHandler {
     }
 
     private void warnIfMentionsMappedTable(String sql) {
-        for (String table : connection.config.analyzer().tables()) {
-            if (mentions(sql, table)) {
-                connection.config.warn(log, "unparsable/" + table,
-                        "a statement that could not be parsed mentions mapped table {};"
-                        + " it ran on the authoritative store only and was not mirrored", table);
-                return;
-            }
+        String table = connection.config.analyzer().mentionedTable(sql);
+        if (table != null) {
+            connection.config.warn(log, "unparsable/" + table,
+                    "a statement that could not be parsed mentions mapped table {};"
+                    + " it ran on the authoritative store only and was not mirrored", table);
         }
-    }
-
-    private static boolean mentions(String sql, String table) {
-        return java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(table) + "\\b",
-                java.util.regex.Pattern.CASE_INSENSITIVE).matcher(sql).find();
     }
 
     // accessors for BatchExecution

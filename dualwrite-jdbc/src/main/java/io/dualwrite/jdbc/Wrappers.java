@@ -3,7 +3,7 @@ package io.dualwrite.jdbc;
 import java.sql.SQLException;
 import java.sql.Wrapper;
 
-/** The JDBC wrapper contract shared by every proxy: the proxy itself, else the delegate, else the delegate's chain. */
+/** The JDBC wrapper contract shared by every proxy and the data source: the wrapper itself, else the delegate, else the delegate's chain. */
 final class Wrappers {
 
     private Wrappers() {

@@ -126,7 +126,7 @@ final class WriteExecution {
             warnUnrecordable(reason + " and no key is derivable");
             return List.of();
         }
-        return List.of(new MirrorOp(null, new ParameterRecorder.Bound(java.util.Map.of(), null), List.of(),
+        return List.of(new MirrorOp(null, ParameterRecorder.Bound.NONE, List.of(),
                 analysis.mapping(), analysis.kind(), rows, context, phase, reason));
     }
 

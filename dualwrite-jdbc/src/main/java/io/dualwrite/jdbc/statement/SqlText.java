@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,6 +30,16 @@ final class SqlText {
 
     /** The SQL with every {@code ?} outside quotes and comments replaced by {@code ?n} (n from 1). */
     static String numberParameters(String sql) {
+        return replacePlaceholders(sql, n -> "?" + n);
+    }
+
+    /** The SQL with its {@code ?} placeholders replaced, in order, by {@code replacements}. */
+    static String replaceParameters(String sql, List<String> replacements) {
+        return replacePlaceholders(sql, n -> replacements.get(n - 1));
+    }
+
+    /** The SQL with the n-th {@code ?} outside quotes and comments (n from 1) replaced by {@code replacement(n)}. */
+    private static String replacePlaceholders(String sql, IntFunction<String> replacement) {
         StringBuilder out = new StringBuilder(sql.length() + 16);
         int next = 1;
         int i = 0;
@@ -39,31 +50,12 @@ final class SqlText {
                 i = skip;
                 continue;
             }
-            char ch = sql.charAt(i);
+            char ch = sql.charAt(i++);
             if (ch == '?') {
-                out.append('?').append(next++);
+                out.append(replacement.apply(next++));
             } else {
                 out.append(ch);
             }
-            i++;
-        }
-        return out.toString();
-    }
-
-    /** The SQL with its {@code ?} placeholders replaced, in order, by {@code replacements}. */
-    static String replaceParameters(String sql, List<String> replacements) {
-        StringBuilder out = new StringBuilder(sql.length() + 16);
-        int next = 0;
-        int i = 0;
-        while (i < sql.length()) {
-            int skip = skipQuotedOrComment(sql, i);
-            if (skip > i) {
-                out.append(sql, i, skip);
-                i = skip;
-                continue;
-            }
-            char ch = sql.charAt(i++);
-            out.append(ch == '?' ? replacements.get(next++) : String.valueOf(ch));
         }
         return out.toString();
     }
@@ -136,12 +128,6 @@ final class SqlText {
     static boolean isNonDeterministic(String sql) {
         Matcher matcher = NON_DETERMINISTIC.matcher(stripQuoted(sql));
         return matcher.find();
-    }
-
-    /** Whether {@code name} occurs as a word outside quotes (used for statements that do not parse). */
-    static boolean mentions(String sql, String name) {
-        return Pattern.compile("\\b" + Pattern.quote(name.toLowerCase(Locale.ROOT)) + "\\b")
-                .matcher(stripQuoted(sql).toLowerCase(Locale.ROOT)).find();
     }
 
     /** An identifier without its quotes ({@code "x"}, {@code `x`}, {@code [x]}). */

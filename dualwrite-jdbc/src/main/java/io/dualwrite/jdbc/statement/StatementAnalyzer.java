@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.JdbcParameter;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
@@ -41,6 +42,7 @@ public final class StatementAnalyzer {
     private final Map<String, TableMapping> mappings;
     private final Cache<String, StatementAnalysis> cache;
     private final SelectRewriter selectRewriter;
+    private final Map<String, Pattern> tableWords;
 
     /**
      * @param mappings     the mappings, by old table name (matched case-insensitively)
@@ -51,6 +53,10 @@ public final class StatementAnalyzer {
         Map<String, TableMapping> byName = new HashMap<>();
         mappings.values().forEach(mapping -> byName.put(mapping.oldTable().toLowerCase(Locale.ROOT), mapping));
         this.mappings = Map.copyOf(byName);
+        Map<String, Pattern> words = new HashMap<>();
+        this.mappings.keySet().forEach(table -> words.put(table,
+                Pattern.compile("\\b" + Pattern.quote(table) + "\\b", Pattern.CASE_INSENSITIVE)));
+        this.tableWords = Map.copyOf(words);
         this.cache = Caffeine.newBuilder().maximumSize(cacheSize).build();
         this.selectRewriter = new SelectRewriter(this.mappings, Objects.requireNonNull(newColumns, "newColumns"));
     }
@@ -71,9 +77,17 @@ public final class StatementAnalyzer {
         return mappings.get(SqlText.unquote(oldTable).toLowerCase(Locale.ROOT));
     }
 
-    /** The old table names the mappings cover. */
-    public java.util.Set<String> tables() {
-        return mappings.keySet();
+    /**
+     * A mapped table that {@code sql} names as a word (case-insensitively, anywhere in the text), or
+     * {@code null}: for statements that could not be parsed, to warn that they were not mirrored.
+     */
+    public @Nullable String mentionedTable(String sql) {
+        for (Map.Entry<String, Pattern> table : tableWords.entrySet()) {
+            if (table.getValue().matcher(sql).find()) {
+                return table.getKey();
+            }
+        }
+        return null;
     }
 
     static Statement parse(String sql) throws Exception {

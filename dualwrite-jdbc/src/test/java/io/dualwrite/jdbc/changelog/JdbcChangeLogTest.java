@@ -38,8 +38,7 @@ class JdbcChangeLogTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void claimsOnlyDueEntriesAndOnlyOnceWithinTheLease(TestDatabases.Kind kind) throws SQLException {
-        try (TestDatabase db = TestDatabases.create(kind)) {
-            DualWriteSchema.create(db.dataSource());
+        try (TestDatabase db = TestDatabases.createWithDualWriteSchema(kind)) {
             JdbcChangeLog log = JdbcChangeLog.create(db.dataSource());
             long due = log.record(record("1", T0));
             log.record(record("2", T0.plusSeconds(30)));
@@ -69,8 +68,7 @@ class JdbcChangeLogTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void retryLaterCountsTheAttemptRecordsTheErrorAndReleasesTheClaim(TestDatabases.Kind kind) throws SQLException {
-        try (TestDatabase db = TestDatabases.create(kind)) {
-            DualWriteSchema.create(db.dataSource());
+        try (TestDatabase db = TestDatabases.createWithDualWriteSchema(kind)) {
             JdbcChangeLog log = JdbcChangeLog.create(db.dataSource());
             long id = log.record(record("7", T0));
             assertThat(log.claim(5, T0, LEASE)).hasSize(1);
@@ -95,8 +93,7 @@ class JdbcChangeLogTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void aClaimerWhoseLeaseRanOutCannotRescheduleTheNewClaim(TestDatabases.Kind kind) throws SQLException {
-        try (TestDatabase db = TestDatabases.create(kind)) {
-            DualWriteSchema.create(db.dataSource());
+        try (TestDatabase db = TestDatabases.createWithDualWriteSchema(kind)) {
             JdbcChangeLog slow = JdbcChangeLog.create(db.dataSource());
             JdbcChangeLog fast = JdbcChangeLog.create(db.dataSource());
             long id = slow.record(record("1", T0));
@@ -116,8 +113,7 @@ class JdbcChangeLogTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void recordOnTheCallersConnectionFollowsItsTransaction(TestDatabases.Kind kind) throws SQLException {
-        try (TestDatabase db = TestDatabases.create(kind)) {
-            DualWriteSchema.create(db.dataSource());
+        try (TestDatabase db = TestDatabases.createWithDualWriteSchema(kind)) {
             db.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, note VARCHAR(20))");
             JdbcChangeLog log = JdbcChangeLog.create(db.dataSource());
             try (Connection connection = db.dataSource().getConnection()) {
@@ -147,8 +143,7 @@ class JdbcChangeLogTest {
     void concurrentClaimersNeverShareAnEntry(TestDatabases.Kind kind) throws Exception {
         int entries = 400;
         int claimers = 8;
-        try (TestDatabase db = TestDatabases.create(kind)) {
-            DualWriteSchema.create(db.dataSource());
+        try (TestDatabase db = TestDatabases.createWithDualWriteSchema(kind)) {
             JdbcChangeLog writer = JdbcChangeLog.create(db.dataSource());
             for (int i = 0; i < entries; i++) {
                 writer.record(record(Integer.toString(i), T0));

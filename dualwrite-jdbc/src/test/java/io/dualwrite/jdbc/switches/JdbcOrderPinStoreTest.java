@@ -24,8 +24,7 @@ class JdbcOrderPinStoreTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void racingInstancesAllGetThePhaseThatWon(TestDatabases.Kind kind) throws Exception {
-        try (TestDatabase db = TestDatabases.create(kind)) {
-            DualWriteSchema.create(db.dataSource());
+        try (TestDatabase db = TestDatabases.createWithDualWriteSchema(kind)) {
             List<JdbcOrderPinStore> instances = List.of(
                     JdbcOrderPinStore.create(db.dataSource()), JdbcOrderPinStore.create(db.dataSource()));
             MigrationPhase[] phases = MigrationPhase.values();
@@ -62,8 +61,7 @@ class JdbcOrderPinStoreTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void operatorActionsRepinAndUnpin(TestDatabases.Kind kind) throws SQLException {
-        try (TestDatabase db = TestDatabases.create(kind)) {
-            DualWriteSchema.create(db.dataSource());
+        try (TestDatabase db = TestDatabases.createWithDualWriteSchema(kind)) {
             JdbcOrderPinStore store = JdbcOrderPinStore.create(db.dataSource());
             assertThat(store.find("orders", "o-1")).isEmpty();
             assertThat(store.pinIfAbsent("orders", "o-1", "m-1", MigrationPhase.DUAL_WRITE)).isEqualTo(MigrationPhase.DUAL_WRITE);

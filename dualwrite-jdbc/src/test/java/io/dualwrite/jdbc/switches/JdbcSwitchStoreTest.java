@@ -25,8 +25,7 @@ class JdbcSwitchStoreTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void everySwitchRoundTripsExactlyAndClears(TestDatabases.Kind kind) throws SQLException {
-        try (TestDatabase db = TestDatabases.create(kind)) {
-            DualWriteSchema.create(db.dataSource());
+        try (TestDatabase db = TestDatabases.createWithDualWriteSchema(kind)) {
             JdbcSwitchStore store = JdbcSwitchStore.create(db.dataSource());
             assertThat(store.load("orders")).isEqualTo(SwitchSettings.empty());
 
@@ -63,8 +62,7 @@ class JdbcSwitchStoreTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void twoInstancesOverOneDatabaseSeeEachOthersWrites(TestDatabases.Kind kind) throws SQLException {
-        try (TestDatabase db = TestDatabases.create(kind)) {
-            DualWriteSchema.create(db.dataSource());
+        try (TestDatabase db = TestDatabases.createWithDualWriteSchema(kind)) {
             JdbcSwitchStore first = JdbcSwitchStore.create(db.dataSource());
             JdbcSwitchStore second = JdbcSwitchStore.create(db.dataSource());
 
@@ -83,8 +81,7 @@ class JdbcSwitchStoreTest {
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void concurrentRuleReplacementsNeverMixTwoRuleSets(TestDatabases.Kind kind) throws Exception {
-        try (TestDatabase db = TestDatabases.create(kind)) {
-            DualWriteSchema.create(db.dataSource());
+        try (TestDatabase db = TestDatabases.createWithDualWriteSchema(kind)) {
             List<JdbcSwitchStore> instances = List.of(
                     JdbcSwitchStore.create(db.dataSource()), JdbcSwitchStore.create(db.dataSource()));
             List<List<SwitchRule>> ruleSets = new ArrayList<>();

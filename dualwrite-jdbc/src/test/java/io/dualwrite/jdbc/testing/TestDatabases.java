@@ -44,6 +44,18 @@ public final class TestDatabases {
         };
     }
 
+    /** A fresh database of the given kind with dualwrite's own tables (change log, switches, pins) created. */
+    public static TestDatabase createWithDualWriteSchema(Kind kind) throws SQLException {
+        TestDatabase db = create(kind);
+        try {
+            io.dualwrite.jdbc.schema.DualWriteSchema.create(db.dataSource());
+        } catch (SQLException | RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        return db;
+    }
+
     /** A fresh in-memory H2 database (kept while the JVM runs). */
     public static TestDatabase h2() {
         String name = "h2_" + SEQUENCE.incrementAndGet();
