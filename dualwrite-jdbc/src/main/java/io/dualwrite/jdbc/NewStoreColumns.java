@@ -33,7 +33,7 @@ final class NewStoreColumns implements StatementAnalyzer.NewTableColumns {
         try (Connection connection = newStore.getConnection()) {
             List<String> columns = new ArrayList<>();
             for (String name : new String[] {table, table.toLowerCase(Locale.ROOT), table.toUpperCase(Locale.ROOT)}) {
-                try (ResultSet rows = connection.getMetaData().getColumns(connection.getCatalog(), null, name, null)) {
+                try (ResultSet rows = connection.getMetaData().getColumns(connection.getCatalog(), connection.getSchema(), name, null)) {
                     while (rows.next()) {
                         columns.add(rows.getString("COLUMN_NAME"));
                     }
