@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -71,6 +72,31 @@ final class WriteExecution {
         if (select == null) {
             return null;
         }
+        // On PostgreSQL a failed statement aborts the whole transaction: the application's own statement
+        // would then fail with "transaction is aborted" instead of its real error. A savepoint keeps the
+        // pre-select's failure to itself.
+        Savepoint guard = connection.config.dialect(store, physical) == Dialect.POSTGRESQL && !physical.getAutoCommit()
+                ? physical.setSavepoint() : null;
+        try {
+            List<List<Object>> keys = selectKeys(physical, select, bound, store);
+            if (guard != null) {
+                physical.releaseSavepoint(guard);
+            }
+            return keys;
+        } catch (SQLException | RuntimeException e) {
+            if (guard != null) {
+                try {
+                    physical.rollback(guard);
+                } catch (SQLException rollbackFailure) {
+                    e.addSuppressed(rollbackFailure);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private List<List<Object>> selectKeys(Connection physical, RenderedSql select, ParameterRecorder.Bound bound,
+                                          Store store) throws SQLException {
         List<List<Object>> keys = new ArrayList<>();
         try (PreparedStatement statement = physical.prepareStatement(select.sql())) {
             ParameterRecorder.bind(statement, select, bound, store == Store.NEW ? analysis.mapping() : null, List.of());
