@@ -164,12 +164,12 @@ final class ConnectionHandler implements InvocationHandler {
         }
         Connection connection = physical();
         if (wrapped) {
-            List<Long> ids = dispatcher.writeOutbox(connection, store.other(), ops);
+            @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store.other(), ops);
             connection.commit();
             connection.setAutoCommit(true);
             dispatcher.dispatch(store.other(), ops, ids);
         } else if (connection.getAutoCommit()) {
-            dispatcher.dispatch(store.other(), ops, List.of());
+            dispatcher.dispatch(store.other(), ops, null);
         } else {
             for (MirrorOp op : ops) {
                 if (buffer.size() >= config.maxBufferedStatements() && !op.isCopy()) {
@@ -291,22 +291,25 @@ final class ConnectionHandler implements InvocationHandler {
             return;
         }
         boolean was = physical.getAutoCommit();
-        physical.setAutoCommit(autoCommit); // switching it on commits the open transaction
         if (autoCommit && !was) {
-            flush(List.of());
+            // switching auto-commit on commits the open transaction: its outbox goes in first, as on commit()
+            @Nullable List<Long> ids = dispatcher.writeOutbox(physical, store.other(), List.copyOf(buffer));
+            physical.setAutoCommit(true);
+            flush(ids);
+        } else {
+            physical.setAutoCommit(autoCommit);
         }
     }
 
     private void commit() throws SQLException {
         Connection connection = physical();
         List<MirrorOp> ops = List.copyOf(buffer);
-        List<Long> ids = ops.isEmpty() || connection.getAutoCommit() ? List.of()
-                : dispatcher.writeOutbox(connection, store.other(), ops);
+        @Nullable List<Long> ids = connection.getAutoCommit() ? null : dispatcher.writeOutbox(connection, store.other(), ops);
         connection.commit();
         flush(ids);
     }
 
-    private void flush(List<Long> outboxIds) {
+    private void flush(@Nullable List<Long> outboxIds) {
         List<MirrorOp> ops = List.copyOf(buffer);
         buffer.clear();
         savepoints.clear();

@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -33,13 +34,36 @@ final class MirrorDispatcher {
 
     /**
      * In {@link ChangeLogMode#ALWAYS}: records every row of {@code ops} on the authoritative connection,
-     * before its commit, and returns the ids of the entries the replay will complete.
+     * before its commit, and returns the ids of the entries the replay will complete; {@code null} when no
+     * outbox was written (mode {@code ON_FAILURE}, or the change log refused it), so that
+     * {@link #dispatch} records the copies itself.
+     *
+     * <p>The entries are written under a savepoint. When the change log refuses them (its table is
+     * missing, say), they are rolled back to it, an ERROR is logged, and the transaction commits as the
+     * application asked: this one write falls back to {@link ChangeLogMode#ON_FAILURE} (its mirror is still
+     * recorded if it fails) instead of the library failing the application's commit. On PostgreSQL the
+     * savepoint also keeps the refusal from aborting the application's transaction.
      */
-    List<Long> writeOutbox(Connection authoritative, Store target, List<MirrorOp> ops) throws SQLException {
-        List<Long> ids = new ArrayList<>();
-        if (config.changeLogMode() != ChangeLogMode.ALWAYS) {
-            return ids;
+    @Nullable List<Long> writeOutbox(Connection authoritative, Store target, List<MirrorOp> ops) throws SQLException {
+        if (config.changeLogMode() != ChangeLogMode.ALWAYS || ops.isEmpty()) {
+            return null;
         }
+        java.sql.Savepoint savepoint = authoritative.setSavepoint();
+        try {
+            List<Long> ids = recordOutbox(authoritative, target, ops);
+            authoritative.releaseSavepoint(savepoint);
+            return ids;
+        } catch (SQLException | RuntimeException refused) {
+            authoritative.rollback(savepoint);
+            config.warn(log, "outbox/" + config.migration(), "the change log refused the outbox entries of a "
+                    + "transaction of migration {}: {}; its mirrors are recorded only if they fail",
+                    config.migration(), refused.toString());
+            return null;
+        }
+    }
+
+    private List<Long> recordOutbox(Connection authoritative, Store target, List<MirrorOp> ops) throws SQLException {
+        List<Long> ids = new ArrayList<>();
         for (MirrorOp op : ops) {
             for (RowRef row : op.rows()) {
                 if (op.isCopy()) {
@@ -55,13 +79,16 @@ final class MirrorDispatcher {
         return ids;
     }
 
-    /** After the authoritative commit: records the copies (unless the outbox has them) and submits the replay. */
-    void dispatch(Store target, List<MirrorOp> ops, List<Long> outboxIds) {
+    /**
+     * After the authoritative commit: records the copies (unless the outbox has them, {@code outboxIds} not
+     * null) and submits the replay.
+     */
+    void dispatch(Store target, List<MirrorOp> ops, @Nullable List<Long> outboxIds) {
         List<MirrorOp> replays = new ArrayList<>();
         List<RowRef> rows = new ArrayList<>();
         for (MirrorOp op : ops) {
             if (op.isCopy()) {
-                if (config.changeLogMode() != ChangeLogMode.ALWAYS) {
+                if (outboxIds == null) {
                     recordCopies(op.rows(), op.copyReason(), target, op);
                 }
             } else {
@@ -77,7 +104,7 @@ final class MirrorDispatcher {
         List<MirrorOp> work = List.copyOf(replays);
         MirrorTask task = new MirrorTask(config.migration(), first.phase(), target, first.context(), rows,
                 config.migration() + '/' + firstRow.table() + '/' + firstRow.key(),
-                () -> replay(target, work), outboxIds);
+                () -> replay(target, work), outboxIds == null ? List.of() : outboxIds);
         config.executor(target).submit(task);
     }
 

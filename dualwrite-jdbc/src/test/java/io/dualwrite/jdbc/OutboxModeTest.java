@@ -51,13 +51,42 @@ class OutboxModeTest {
                 connection.rollback();
                 statement.executeUpdate("INSERT INTO orders (id, note) VALUES (3, 'committed')");
                 connection.commit();
+                statement.executeUpdate("INSERT INTO orders (id, note) VALUES (4, 'switched on')");
+                connection.setAutoCommit(true); // commits the open transaction
             }
             assertThat(fixture.oldDb.query("SELECT row_key FROM outbox ORDER BY id")).extracting(r -> r.get("row_key"))
-                    .containsExactly("1", "3");
+                    .containsExactly("1", "3", "4");
             // each mirror carried its outbox entry, which the executor completes once the mirror succeeded
             assertThat(fixture.toNewEvents).extracting(event -> event.outcome() + "/" + event.task().outboxEntryIds())
-                    .containsExactly("SUCCEEDED/[1]", "SUCCEEDED/[2]");
-            assertThat(fixture.newDb.count("SELECT COUNT(*) FROM orders")).isEqualTo(2);
+                    .containsExactly("SUCCEEDED/[1]", "SUCCEEDED/[2]", "SUCCEEDED/[3]");
+            assertThat(fixture.newDb.count("SELECT COUNT(*) FROM orders")).isEqualTo(3);
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = Kind.class, names = {"H2", "POSTGRES"})
+    void aRefusedOutboxNeverFailsTheApplicationsCommit(Kind kind) throws SQLException {
+        try (DualWriteFixture fixture = new DualWriteFixture(kind, kind, MigrationPhase.DUAL_WRITE,
+                List.of(TableMapping.identity("orders")),
+                builder -> builder.changeLogMode(ChangeLogMode.ALWAYS).outboxWriter((connection, record) ->
+                        writeOutbox(connection, record)))) { // no outbox table: every entry is refused
+            fixture.bothStores("CREATE TABLE orders (id BIGINT PRIMARY KEY, note VARCHAR(20), changed_at TIMESTAMP)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO orders (id, note) VALUES (1, 'auto-commit')");
+                connection.setAutoCommit(false);
+                statement.executeUpdate("INSERT INTO orders (id, note) VALUES (2, 'in a tx')");
+                statement.executeUpdate("UPDATE orders SET changed_at = CURRENT_TIMESTAMP WHERE id = 2");
+                connection.commit();
+                statement.executeUpdate("INSERT INTO orders (id, note) VALUES (3, 'switched on')");
+                connection.setAutoCommit(true);
+            }
+
+            assertThat(fixture.oldDb.count("SELECT COUNT(*) FROM orders")).isEqualTo(3);
+            assertThat(fixture.newDb.query("SELECT id, note FROM orders ORDER BY id"))
+                    .isEqualTo(fixture.oldDb.query("SELECT id, note FROM orders ORDER BY id"));
+            // without the outbox, the row that must be copied (CURRENT_TIMESTAMP) is recorded after commit
+            assertThat(fixture.changeLog.entries()).extracting(entry -> entry.record().key() + "/"
+                    + entry.record().operation()).containsExactly("2/COPY");
         }
     }
 
