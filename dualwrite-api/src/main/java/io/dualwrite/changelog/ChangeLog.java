@@ -24,7 +24,8 @@ public interface ChangeLog {
     /**
      * Claims up to {@code limit} entries that are due at {@code now} and not claimed by anyone else. A
      * claim lasts {@code lease}; an entry neither completed nor rescheduled by then is due again (its
-     * claimer died).
+     * claimer died). Scoped resyncs ({@link Operation#RESYNC}) are never claimed here: they are resolved by
+     * verifying their scope, and stay pending until then.
      */
     List<ChangeEntry> claim(int limit, Instant now, Duration lease);
 

@@ -51,6 +51,34 @@ public record ChangeRecord(
                 Instant.now());
     }
 
+    /** The key of a scoped resync of a whole table. */
+    public static final String WHOLE_TABLE = "*";
+
+    /** The key prefix of a scoped resync of one merchant's rows: {@code merchant=<id>}. */
+    public static final String MERCHANT_SCOPE_PREFIX = "merchant=";
+
+    /**
+     * A scoped resync ({@link Operation#RESYNC}): every row of {@code table}, or only the rows of
+     * {@code merchantId} when it is given, must be verified and copied into {@code target}, because a write
+     * touched rows whose keys could not be known exactly.
+     *
+     * @param table      the table, by its old-store name
+     * @param merchantId the merchant the write was pinned to, or {@code null} for the whole table
+     */
+    public static ChangeRecord scopedResync(String migration, String table, @Nullable String merchantId,
+                                            String reason, Store target, @Nullable MigrationContext context) {
+        String key = merchantId == null ? WHOLE_TABLE : MERCHANT_SCOPE_PREFIX + merchantId;
+        return new ChangeRecord(migration, table, key, Operation.RESYNC, reason, target,
+                context == null ? null : context.orderId().orElse(null),
+                merchantId != null ? merchantId : context == null ? null : context.merchantId().orElse(null),
+                Instant.now());
+    }
+
+    /** Whether this is a scoped resync ({@link Operation#RESYNC}) rather than one row's key. */
+    public boolean isScoped() {
+        return operation == Operation.RESYNC;
+    }
+
     /** This record, due at another time. */
     public ChangeRecord withDueAt(Instant dueAt) {
         return new ChangeRecord(migration, table, key, operation, reason, target, orderId, merchantId, dueAt);

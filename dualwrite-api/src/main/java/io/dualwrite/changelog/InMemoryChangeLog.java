@@ -48,6 +48,9 @@ public final class InMemoryChangeLog implements ChangeLog {
             if (claimed.size() == limit) {
                 break;
             }
+            if (slot.record.isScoped()) {
+                continue;
+            }
             boolean due = !slot.record.dueAt().isAfter(now);
             boolean free = slot.leaseUntil == null || !slot.leaseUntil.isAfter(now);
             if (due && free) {

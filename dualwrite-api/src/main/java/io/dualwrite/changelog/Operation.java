@@ -7,6 +7,13 @@ public enum Operation {
     DELETE,
     /** An insert-or-update ({@code ON DUPLICATE KEY UPDATE}, {@code ON CONFLICT}, {@code MERGE}). */
     UPSERT,
-    /** The row must be copied by key from the authoritative store (its statement could not be replayed). */
-    COPY
+    /** The row must be copied by key from the authoritative store. */
+    COPY,
+    /**
+     * A scoped resync: the keys a write touched could not be known exactly, so every row of a scope (the
+     * whole table, or one merchant's rows of it; see {@link ChangeRecord#scopedResync}) must be verified
+     * and copied. The reconciler never claims these entries: the verification and repair tools resolve
+     * them; until then they count as backlog.
+     */
+    RESYNC
 }

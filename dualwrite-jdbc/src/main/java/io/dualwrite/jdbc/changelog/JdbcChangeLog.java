@@ -212,7 +212,7 @@ public final class JdbcChangeLog implements ChangeLog {
         try {
             List<ChangeEntry> candidates = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement("SELECT " + ENTRY_COLUMNS
-                    + " FROM dualwrite_change_log WHERE due_at <= ? ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                    + " FROM dualwrite_change_log WHERE due_at <= ? AND operation <> 'RESYNC' ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
                 select.setObject(1, utc(now));
                 select.setInt(2, limit);
                 try (ResultSet rows = select.executeQuery()) {
@@ -246,7 +246,7 @@ public final class JdbcChangeLog implements ChangeLog {
         connection.setAutoCommit(true);
         List<ChangeEntry> candidates = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement("SELECT " + ENTRY_COLUMNS
-                + " FROM dualwrite_change_log WHERE due_at <= ? ORDER BY due_at LIMIT ?")) {
+                + " FROM dualwrite_change_log WHERE due_at <= ? AND operation <> 'RESYNC' ORDER BY due_at LIMIT ?")) {
             select.setObject(1, utc(now));
             select.setInt(2, limit);
             try (ResultSet rows = select.executeQuery()) {
