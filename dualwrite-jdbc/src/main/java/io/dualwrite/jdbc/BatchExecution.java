@@ -2,6 +2,7 @@ package io.dualwrite.jdbc;
 
 import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.jdbc.statement.SqlKind;
 import io.dualwrite.jdbc.statement.StatementAnalysis;
 import java.lang.reflect.Method;
 import java.sql.BatchUpdateException;
@@ -13,8 +14,10 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code executeBatch} of a statement proxy: resolves each entry's phase and keys, runs the authoritative
- * batch, and builds one mirror operation per entry that changed rows, each with its own parameters.
+ * {@code executeBatch} of a statement proxy: resolves each entry's phase, selects the keys of entries that
+ * need it, runs the authoritative batch, and hands every touched key to the connection's buffer. The
+ * generated keys of an insert batch belong to the batch as a whole (an entry may insert several rows, or
+ * none), so they are all synced, never matched to entries by position.
  */
 final class BatchExecution {
 
@@ -28,158 +31,165 @@ final class BatchExecution {
         this.connection = connection;
     }
 
+    private record Entry(StatementAnalysis analysis, ParameterRecorder.Bound bound, MigrationContext context,
+                         @Nullable WriteExecution write) {
+    }
+
     Object run(Method method) throws Throwable {
         List<StatementAnalysis> analyses = new ArrayList<>();
-        List<ParameterRecorder.Bound> entries = new ArrayList<>();
+        List<ParameterRecorder.Bound> bounds = new ArrayList<>();
         if (statement.analysis() == null) {
             for (String sql : statement.batchSql()) {
                 analyses.add(connection.config.analyzer().analyze(sql));
-                entries.add(ParameterRecorder.Bound.NONE);
+                bounds.add(ParameterRecorder.Bound.NONE);
             }
         } else {
             for (ParameterRecorder.Bound bound : statement.batch()) {
                 analyses.add(statement.analysis());
-                entries.add(bound);
+                bounds.add(bound);
             }
         }
         statement.batch().clear();
         statement.batchSql().clear();
-        List<WriteExecution> writes = new ArrayList<>();
+        List<@Nullable Entry> entries = new ArrayList<>();
         boolean anyMirrors = false;
+        boolean anyPreselect = false;
         for (int i = 0; i < analyses.size(); i++) {
             StatementAnalysis analysis = analyses.get(i);
-            WriteExecution write = null;
-            if (analysis.mappedWrite()) {
-                MigrationContext context = connection.contextFor(analysis, entries.get(i).values());
+            Entry entry = null;
+            if (analysis.mayWriteMapped()) {
+                MigrationContext context = connection.contextFor(analysis, bounds.get(i).values());
                 MigrationPhase phase = connection.phaseForWrite(context);
                 if (phase.writes(connection.store().other())) {
-                    write = new WriteExecution(connection, analysis, context, phase);
+                    entry = new Entry(analysis, bounds.get(i), context, analysis.mappedWrite()
+                            ? new WriteExecution(connection, analysis, context, phase) : null);
                     anyMirrors = true;
+                    anyPreselect |= WriteExecution.needsPreselect(analysis);
                 }
             }
-            writes.add(write);
+            entries.add(entry);
         }
         Connection physical = connection.physical();
-        boolean wrapped = connection.opensOutboxTransaction(anyMirrors);
+        boolean wrapped = connection.opensWriteTransaction(anyMirrors, anyPreselect);
         if (wrapped) {
             physical.setAutoCommit(false);
         }
         List<@Nullable List<List<Object>>> preselected = new ArrayList<>();
         try {
-            for (int i = 0; i < writes.size(); i++) {
-                preselected.add(writes.get(i) == null ? null : writes.get(i).preselectKeysQuietly(physical, entries.get(i)));
+            for (Entry entry : entries) {
+                preselected.add(entry == null || entry.write == null ? null : entry.write.preselect(physical, entry.bound));
             }
             statement.keys().reset();
             Object result = ConnectionHandler.call(statement.physical(), method, null);
-            List<MirrorOp> ops = List.of();
             if (anyMirrors) {
-                ops = mirrorOps(result, writes, entries, preselected);
+                collect(entries, preselected, counts(result), physical);
             }
-            connection.afterWrite(ops, wrapped);
+            connection.afterWrite(wrapped);
             return result;
         } catch (BatchUpdateException e) {
             if (wrapped) {
-                ConnectionHandler.undoOutboxTransaction(physical, e); // undoes every entry
+                ConnectionHandler.undoWriteTransaction(physical, e); // undoes every entry
+                connection.buffer().clear();
             } else if (anyMirrors) {
-                recordApplied(e, writes, entries, preselected);
+                // entries before the failure may be applied (now in auto-commit, or with the transaction later)
+                collect(entries, preselected, counts(e), physical);
+                try {
+                    connection.afterWrite(false);
+                } catch (SQLException | RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
             }
             throw e;
         } catch (Throwable e) {
             if (wrapped) {
-                ConnectionHandler.undoOutboxTransaction(physical, e);
+                ConnectionHandler.undoWriteTransaction(physical, e);
+                connection.buffer().clear();
             }
             throw e;
         }
     }
 
-    /**
-     * A batch the driver failed part-way: the entries whose update count is not {@code EXECUTE_FAILED} may be
-     * applied (committed in auto-commit, or committed later with the transaction), so their rows are copied
-     * by key after commit; entries past the counts did not run. The caller still gets the driver's exception.
-     */
-    private void recordApplied(BatchUpdateException failure, List<@Nullable WriteExecution> writes,
-                               List<ParameterRecorder.Bound> entries,
-                               List<@Nullable List<List<Object>>> preselected) {
-        try {
-            long[] counts = failure.getLargeUpdateCounts() != null ? failure.getLargeUpdateCounts()
-                    : java.util.Arrays.stream(failure.getUpdateCounts() == null ? new int[0] : failure.getUpdateCounts())
-                            .asLongStream().toArray();
-            List<List<Object>> generated = generatedAfterFailure(counts);
-            int nextKey = 0;
-            List<MirrorOp> copies = new ArrayList<>();
-            for (int i = 0; i < writes.size() && i < counts.length; i++) {
-                if (counts[i] == Statement.EXECUTE_FAILED || counts[i] == 0) {
-                    continue;
-                }
-                List<List<Object>> keys = nextKey < generated.size() ? List.of(generated.get(nextKey)) : List.of();
-                nextKey++;
-                if (writes.get(i) != null) {
-                    copies.addAll(writes.get(i).copies(entries.get(i), keys, preselected.get(i),
-                            "batch-partially-applied"));
-                }
+    /** Hands the keys of every entry that may have changed rows to the buffer; never throws. */
+    private void collect(List<@Nullable Entry> entries, List<@Nullable List<List<Object>>> preselected, long[] counts,
+                         Connection physical) {
+        List<List<Object>> generated = generatedKeys();
+        boolean generatedUsed = false;
+        for (int i = 0; i < entries.size(); i++) {
+            Entry entry = entries.get(i);
+            if (entry == null) {
+                continue;
             }
-            connection.afterWrite(copies, false);
-        } catch (SQLException | RuntimeException e) {
-            failure.addSuppressed(e);
-            connection.config.warn(log, "mirror-prepare/batch",
-                    "could not record the applied entries of a failed batch: {}",
-                    e.toString());
+            long count = i < counts.length ? counts[i] : Statement.EXECUTE_FAILED;
+            if (count == Statement.EXECUTE_FAILED && i >= counts.length) {
+                continue; // never ran
+            }
+            count = count == Statement.SUCCESS_NO_INFO || count == Statement.EXECUTE_FAILED ? -1 : count;
+            WriteExecution.resyncTables(connection, entry.analysis, entry.context);
+            if (entry.analysis.kind() == SqlKind.MULTIPLE) {
+                WriteExecution.collectParts(connection, entry.analysis, entry.bound,
+                        part -> connection.contextFor(part, entry.bound.values()), physical);
+            }
+            if (entry.write == null) {
+                continue;
+            }
+            if (entry.analysis.keysGenerated()) {
+                // generated keys name the batch's rows, not the entries': all of them go with the first such entry
+                boolean first = !generatedUsed;
+                generatedUsed = true;
+                if (entry.analysis.kind() == SqlKind.UPSERT) {
+                    entry.write.collect(physical, entry.bound, count, first ? generated : List.of(), preselected.get(i));
+                } else if (first) {
+                    entry.write.collect(physical, entry.bound, -1, generated, preselected.get(i));
+                }
+            } else {
+                entry.write.collect(physical, entry.bound, count, List.of(), preselected.get(i));
+            }
+        }
+        long inserted = 0;
+        for (int i = 0; i < entries.size() && i < counts.length; i++) {
+            Entry entry = entries.get(i);
+            if (entry != null && entry.analysis.keysGenerated() && entry.analysis.kind() == SqlKind.INSERT && counts[i] > 0) {
+                inserted += counts[i];
+            }
+        }
+        if (inserted > generated.size() && !generated.isEmpty()) {
+            Entry first = entries.stream().filter(e -> e != null && e.write != null && e.analysis.keysGenerated())
+                    .findFirst().orElse(null);
+            if (first != null) {
+                first.write.collect(physical, first.bound, 1, List.of(), null); // fewer keys than rows: a resync
+            }
         }
     }
 
-    /** Generated keys of a failed insert batch, one per applied entry, when the driver returns exactly that. */
-    private List<List<Object>> generatedAfterFailure(long[] counts) {
+    /** The generated keys of the whole batch, when its statement asked for them. */
+    private List<List<Object>> generatedKeys() {
         StatementAnalysis prepared = statement.analysis();
-        if (prepared == null || !prepared.keysGenerated()) {
+        if (prepared == null || !prepared.keysGenerated() || prepared.returning()) {
             return List.of();
         }
-        long applied = java.util.Arrays.stream(counts).filter(c -> c != Statement.EXECUTE_FAILED && c != 0).count();
         try {
-            List<List<Object>> keys = statement.keys().read(statement.physical(), prepared, connection.store());
-            return keys.size() == applied ? keys : List.of();
+            return statement.keys().read(statement.physical(), prepared, connection.store());
         } catch (SQLException | RuntimeException e) {
+            connection.config.warn(log, "keys/batch", "could not read the generated keys of a batch: {}", e.toString());
             return List.of();
         }
     }
 
-    /** The mirror operations of the entries; a problem here never reaches the caller (the batch succeeded). */
-    private List<MirrorOp> mirrorOps(Object result, List<@Nullable WriteExecution> writes,
-                                     List<ParameterRecorder.Bound> entries,
-                                     List<@Nullable List<List<Object>>> preselected) {
-        List<MirrorOp> ops = new ArrayList<>();
-        List<List<Object>> generated = List.of();
-        try {
-            StatementAnalysis prepared = statement.analysis();
-            generated = prepared != null && prepared.keysGenerated()
-                    ? statement.keys().read(statement.physical(), prepared, connection.store()) : List.of();
-        } catch (SQLException | RuntimeException e) {
-            connection.config.warn(log, "mirror-prepare/batch",
-                    "could not read the generated keys of a batch: {}", e.toString());
-        }
-        for (int i = 0; i < writes.size(); i++) {
-            WriteExecution write = writes.get(i);
-            if (write != null) {
-                List<List<Object>> keys = i < generated.size() ? List.of(generated.get(i)) : List.of();
-                try {
-                    ops.addAll(write.ops(entries.get(i), count(result, i), keys, preselected.get(i)));
-                } catch (RuntimeException e) {
-                    connection.config.warn(log, "mirror-prepare/batch",
-                            "could not prepare the mirror of a batch entry: {}",
-                            e.toString());
-                    ops.addAll(write.copies(entries.get(i), keys, preselected.get(i), "mirror-prepare-failed"));
-                }
+    private static long[] counts(Object result) {
+        if (result instanceof int[] counts) {
+            long[] wide = new long[counts.length];
+            for (int i = 0; i < counts.length; i++) {
+                wide[i] = counts[i];
             }
+            return wide;
         }
-        return ops;
+        return result instanceof long[] counts ? counts : new long[0];
     }
 
-    private static long count(Object result, int index) {
-        if (result instanceof int[] counts && index < counts.length) {
-            return counts[index];
+    private static long[] counts(BatchUpdateException failure) {
+        if (failure.getLargeUpdateCounts() != null) {
+            return failure.getLargeUpdateCounts();
         }
-        if (result instanceof long[] counts && index < counts.length) {
-            return counts[index];
-        }
-        return -1;
+        return counts(failure.getUpdateCounts() == null ? new int[0] : (Object) failure.getUpdateCounts());
     }
 }

@@ -5,6 +5,7 @@ import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeLogMode;
 import io.dualwrite.jdbc.statement.StatementAnalysis;
+import io.dualwrite.jdbc.statement.TxControl;
 import io.dualwrite.jdbc.statement.ValueRef;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -23,10 +24,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The connection proxy. The physical connection is acquired at the first call that needs it, from the
- * store the phase makes authoritative then, and stays on that store. Mirror operations are buffered per
- * transaction and dispatched after commit; rollback (to a savepoint) discards them; switching auto-commit
- * on mid-transaction commits and dispatches; closing without commit discards. No connection to the other
- * store is ever taken here: the mirror work acquires its own when it runs.
+ * store the phase makes authoritative then, and stays on that store. The keys each write touched are
+ * buffered per transaction ({@link KeyBuffer}) and handed to the mirror after commit; a full rollback
+ * discards them (a rollback to a savepoint keeps them: syncing an unchanged row changes nothing); a commit
+ * that throws hands them over all the same, since its outcome is unknown and a sync copies whatever the
+ * authoritative store holds; switching auto-commit on mid-transaction commits and hands over; closing
+ * without commit rolls back explicitly before the connection goes back to its pool. Transaction control
+ * sent as SQL text ({@code BEGIN}, {@code COMMIT}, {@code ROLLBACK}, …) is treated like the JDBC methods.
+ * No connection to the other store is ever taken here: the sync acquires its own when it runs.
  */
 final class ConnectionHandler implements InvocationHandler {
 
@@ -41,15 +46,17 @@ final class ConnectionHandler implements InvocationHandler {
     private @Nullable Boolean pendingAutoCommit;
     private @Nullable Boolean pendingReadOnly;
     private @Nullable Integer pendingIsolation;
-    private final List<MirrorOp> buffer = new ArrayList<>();
-    private final Map<Savepoint, Integer> savepoints = new IdentityHashMap<>();
+    private final KeyBuffer buffer;
     private boolean closed;
+    /** A transaction opened by SQL text ({@code BEGIN}) while JDBC auto-commit is on. */
+    private boolean sqlTransaction;
     private long autoIncrementStep;
     private Connection self;
 
     private ConnectionHandler(DataSourceConfig config, @Nullable String user, @Nullable String password) {
         this.config = config;
         this.dispatcher = new MirrorDispatcher(config);
+        this.buffer = new KeyBuffer(config.maxBufferedKeys());
         this.user = user;
         this.password = password;
     }
@@ -66,6 +73,10 @@ final class ConnectionHandler implements InvocationHandler {
 
     Store store() {
         return store;
+    }
+
+    KeyBuffer buffer() {
+        return buffer;
     }
 
     /** The physical connection, acquired from the authoritative store on first need. */
@@ -155,33 +166,76 @@ final class ConnectionHandler implements InvocationHandler {
     }
 
     /**
-     * After an authoritative write that mirrors: dispatch at once in auto-commit, else buffer until commit.
-     * {@code wrapped} says the statement ran in a transaction opened for the outbox (ALWAYS in auto-commit).
+     * After an authoritative write whose keys went to the buffer: hands them over at once in auto-commit,
+     * else keeps them until commit. {@code wrapped} says the statement ran in a transaction opened for it
+     * (auto-commit, for the outbox or to hold the key pre-select's locks): it is committed here.
      */
-    void afterWrite(List<MirrorOp> ops, boolean wrapped) throws SQLException {
-        if (ops.isEmpty() && !wrapped) {
-            return;
-        }
+    void afterWrite(boolean wrapped) throws SQLException {
         Connection connection = physical();
         if (wrapped) {
-            @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store.other(), ops);
-            connection.commit();
-            connection.setAutoCommit(true);
-            dispatcher.dispatch(store.other(), ops, ids);
-        } else if (connection.getAutoCommit()) {
-            dispatcher.dispatch(store.other(), ops, null);
-        } else {
-            for (MirrorOp op : ops) {
-                if (buffer.size() >= config.maxBufferedStatements() && !op.isCopy()) {
-                    config.warn(log, "buffer-full/" + config.migration(),
-                            "a transaction of migration {} buffered {} mirrored statements;"
-                            + " the rest of it is copied by key after commit", config.migration(), buffer.size());
-                    buffer.add(op.asCopy("buffer-full"));
-                } else {
-                    buffer.add(op);
+            KeyBuffer.Snapshot snapshot = buffer.take();
+            @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot);
+            try {
+                connection.commit();
+            } finally {
+                connection.setAutoCommit(true);
+                dispatcher.dispatch(store.other(), snapshot, ids);
+            }
+        } else if (connection.getAutoCommit() && !sqlTransaction) {
+            handOver(null);
+        }
+    }
+
+    private void handOver(@Nullable List<Long> outboxIds) {
+        KeyBuffer.Snapshot snapshot = buffer.take();
+        if (!snapshot.isEmpty()) {
+            dispatcher.dispatch(store.other(), snapshot, outboxIds);
+        }
+    }
+
+    /**
+     * Runs transaction control sent as SQL text ({@code execution}) the way the JDBC method of the same
+     * meaning runs: the outbox goes in before a commit, the keys are handed over after it (also when it
+     * throws: its outcome is unknown), a rollback discards them.
+     */
+    Object transactionControl(TxControl control, SqlCall execution) throws Throwable {
+        Connection connection = physical();
+        switch (control) {
+            case BEGIN, AUTOCOMMIT_OFF -> {
+                Object result = execution.call();
+                if (connection.getAutoCommit()) {
+                    sqlTransaction = true;
+                }
+                return result;
+            }
+            case COMMIT, AUTOCOMMIT_ON -> {
+                KeyBuffer.Snapshot snapshot = buffer.take();
+                @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot);
+                try {
+                    return execution.call();
+                } finally {
+                    sqlTransaction = false;
+                    if (!snapshot.isEmpty()) {
+                        dispatcher.dispatch(store.other(), snapshot, ids);
+                    }
                 }
             }
+            case ROLLBACK -> {
+                Object result = execution.call();
+                sqlTransaction = false;
+                buffer.clear();
+                return result;
+            }
+            default -> {
+                return execution.call(); // savepoints: keys before a rolled-back savepoint are still synced, harmlessly
+            }
         }
+    }
+
+    /** A call of the physical driver. */
+    @FunctionalInterface
+    interface SqlCall {
+        Object call() throws Throwable;
     }
 
     /**
@@ -207,10 +261,40 @@ final class ConnectionHandler implements InvocationHandler {
     }
 
     /**
-     * Undoes a transaction opened for the outbox ({@link #opensOutboxTransaction}) after {@code failure} and
+     * For an insert with its own {@code RETURNING} (so the driver was not asked for keys): the key the
+     * session generated last, when the insert wrote one row; none otherwise (the caller then resyncs).
+     */
+    List<List<Object>> lastGeneratedKey(StatementAnalysis analysis, long count) throws SQLException {
+        if (analysis.insertRows().size() != 1 || count > 1 || analysis.mapping().primaryKey().size() != 1) {
+            return List.of();
+        }
+        Dialect dialect = config.dialect(store);
+        String sql;
+        if (dialect == Dialect.POSTGRESQL) {
+            sql = "SELECT currval(pg_get_serial_sequence(?, ?))";
+        } else if (dialect == Dialect.MYSQL) {
+            sql = "SELECT LAST_INSERT_ID()";
+        } else {
+            return List.of();
+        }
+        try (java.sql.PreparedStatement select = physical().prepareStatement(sql)) {
+            if (dialect == Dialect.POSTGRESQL) {
+                select.setString(1, analysis.mapping().table(store));
+                select.setString(2, (store == Store.OLD ? analysis.mapping().primaryKey()
+                        : analysis.mapping().newPrimaryKey()).get(0));
+            }
+            try (java.sql.ResultSet result = select.executeQuery()) {
+                Object key = result.next() ? result.getObject(1) : null;
+                return key == null ? List.of() : List.of(List.of(key));
+            }
+        }
+    }
+
+    /**
+     * Undoes a transaction opened for one write ({@link #opensWriteTransaction}) after {@code failure} and
      * restores auto-commit; a failure to do so is added to {@code failure}, which the caller still sees.
      */
-    static void undoOutboxTransaction(Connection physical, Throwable failure) {
+    static void undoWriteTransaction(Connection physical, Throwable failure) {
         try {
             physical.rollback();
             physical.setAutoCommit(true);
@@ -219,8 +303,13 @@ final class ConnectionHandler implements InvocationHandler {
         }
     }
 
-    boolean opensOutboxTransaction(boolean mirrors) throws SQLException {
-        return mirrors && config.changeLogMode() == ChangeLogMode.ALWAYS && physical().getAutoCommit();
+    /**
+     * Whether a mirrored write in auto-commit must run in a transaction opened for it: for the outbox
+     * ({@code ALWAYS}), or to hold the locks of its key pre-select until the write is done.
+     */
+    boolean opensWriteTransaction(boolean mirrors, boolean preselects) throws SQLException {
+        return mirrors && (config.changeLogMode() == ChangeLogMode.ALWAYS || preselects)
+                && physical().getAutoCommit() && !sqlTransaction;
     }
 
     @Override
@@ -242,7 +331,6 @@ final class ConnectionHandler implements InvocationHandler {
             case "abort":
                 closed = true;
                 buffer.clear(); // an aborted connection never commits: nothing to mirror
-                savepoints.clear();
                 return physical == null ? null : call(physical, method, args);
             case "isClosed":
                 return closed || (physical != null && physical.isClosed());
@@ -267,14 +355,7 @@ final class ConnectionHandler implements InvocationHandler {
             case "rollback":
                 rollback(args == null || args.length == 0 ? null : (Savepoint) args[0]);
                 return null;
-            case "setSavepoint": {
-                Savepoint savepoint = (Savepoint) call(physical(), method, args);
-                savepoints.put(savepoint, buffer.size());
-                return savepoint;
-            }
-            case "releaseSavepoint":
-                savepoints.remove((Savepoint) args[0]);
-                break;
+
             case "createStatement":
             case "prepareStatement":
             case "prepareCall":
@@ -293,9 +374,13 @@ final class ConnectionHandler implements InvocationHandler {
         boolean was = physical.getAutoCommit();
         if (autoCommit && !was) {
             // switching auto-commit on commits the open transaction: its outbox goes in first, as on commit()
-            @Nullable List<Long> ids = dispatcher.writeOutbox(physical, store.other(), List.copyOf(buffer));
-            physical.setAutoCommit(true);
-            flush(ids);
+            KeyBuffer.Snapshot snapshot = buffer.take();
+            @Nullable List<Long> ids = dispatcher.writeOutbox(physical, store, snapshot);
+            try {
+                physical.setAutoCommit(true);
+            } finally {
+                dispatch(snapshot, ids);
+            }
         } else {
             physical.setAutoCommit(autoCommit);
         }
@@ -303,18 +388,23 @@ final class ConnectionHandler implements InvocationHandler {
 
     private void commit() throws SQLException {
         Connection connection = physical();
-        List<MirrorOp> ops = List.copyOf(buffer);
-        @Nullable List<Long> ids = connection.getAutoCommit() ? null : dispatcher.writeOutbox(connection, store.other(), ops);
-        connection.commit();
-        flush(ids);
+        if (connection.getAutoCommit()) {
+            connection.commit(); // the driver's own answer (most throw)
+            return;
+        }
+        KeyBuffer.Snapshot snapshot = buffer.take();
+        @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot);
+        try {
+            connection.commit();
+        } finally {
+            // also when the commit threw: its outcome is unknown, and a sync copies whatever the store holds
+            dispatch(snapshot, ids);
+        }
     }
 
-    private void flush(@Nullable List<Long> outboxIds) {
-        List<MirrorOp> ops = List.copyOf(buffer);
-        buffer.clear();
-        savepoints.clear();
-        if (!ops.isEmpty()) {
-            dispatcher.dispatch(store.other(), ops, outboxIds);
+    private void dispatch(KeyBuffer.Snapshot snapshot, @Nullable List<Long> outboxIds) {
+        if (!snapshot.isEmpty()) {
+            dispatcher.dispatch(store.other(), snapshot, outboxIds);
         }
     }
 
@@ -325,28 +415,41 @@ final class ConnectionHandler implements InvocationHandler {
         if (savepoint == null) {
             physical.rollback();
             buffer.clear();
-            savepoints.clear();
             return;
         }
-        physical.rollback(savepoint);
-        Integer mark = savepoints.get(savepoint);
-        if (mark != null) {
-            buffer.subList(mark, buffer.size()).clear();
-            savepoints.values().removeIf(other -> other > mark);
-        }
+        physical.rollback(savepoint); // keys written since stay: a sync of an unchanged row changes nothing
     }
 
+    /**
+     * Closes the connection; an open transaction is rolled back explicitly first, whatever the driver or pool
+     * would do on close (some commit), so that the application's uncommitted work never lands unsynced.
+     */
     private void close() throws SQLException {
         if (closed) {
             return;
         }
         closed = true;
         if (!buffer.isEmpty()) {
-            log.debug("connection closed without commit: {} mirror operations discarded", buffer.size());
+            log.debug("connection closed without commit: the keys of {} rows discarded", buffer.size());
         }
         buffer.clear();
-        savepoints.clear();
-        if (physical != null) {
+        if (physical == null) {
+            return;
+        }
+        try {
+            if (!physical.isClosed()) {
+                if (!physical.getAutoCommit()) {
+                    physical.rollback();
+                } else if (sqlTransaction) {
+                    try (java.sql.Statement rollback = physical.createStatement()) {
+                        rollback.execute("ROLLBACK");
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            log.debug("rollback before close failed: {}", e.toString());
+        } finally {
+            sqlTransaction = false;
             physical.close();
         }
     }

@@ -20,9 +20,10 @@ import org.jspecify.annotations.Nullable;
 record DataSourceConfig(DataSource oldDataSource, DataSource newDataSource, String migration, PhaseResolver resolver,
                         Function<Store, MirrorExecutor> executors, ChangeLog changeLog, ChangeLogMode changeLogMode,
                         @Nullable OutboxWriter outboxWriter, @Nullable MigrationPhase noContextPhase,
-                        int streamBufferLimit, java.time.@Nullable Duration mirrorStatementTimeout,
-                        int maxBufferedStatements, StatementAnalyzer analyzer, Map<Store, Dialect> dialects,
-                        LogThrottle warnings, java.time.Duration outboxGrace) {
+                        int streamBufferLimit, int maxBufferedKeys, StatementAnalyzer analyzer,
+                        Map<Store, Dialect> dialects, LogThrottle warnings, java.time.Duration outboxGrace,
+                        Store changeLogStore, io.dualwrite.jdbc.copy.RowCopier copier,
+                        java.util.concurrent.atomic.LongAdder resyncCounter, Metadata metadata) {
 
     DataSource dataSource(Store store) {
         return store == Store.OLD ? oldDataSource : newDataSource;

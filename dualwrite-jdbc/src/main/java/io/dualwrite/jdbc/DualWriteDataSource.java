@@ -7,6 +7,7 @@ import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeLogMode;
 import io.dualwrite.internal.LogThrottle;
+import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.statement.StatementAnalyzer;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.mirror.MirrorExecutor;
@@ -30,31 +31,37 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link DataSource} that wraps the old and the new store's data sources and makes plain JDBC code
- * double-write: writes to the tables of ONE migration are run on the connection's authoritative store and
- * mirrored (rewritten through the {@link TableMapping}s) to the other store after commit; reads follow
- * the phase. Tables without a mapping, DDL and anything unparsable run on the authoritative store only.
+ * double-write: writes to the tables of ONE migration run on the connection's authoritative store; the
+ * primary keys of the rows each write touched are collected, and after commit those rows are synced by key
+ * to the other store (read from the authoritative store, upserted or deleted through the
+ * {@link TableMapping}s by the one {@link RowCopier}); the application's SQL is never replayed there. Reads
+ * follow the phase. A write on a mapped table whose keys cannot be known exactly (a procedure, a
+ * multi-table statement, {@code LIMIT}, unparsable SQL, …) records a scoped resync of the table in the
+ * change log instead. Tables without a mapping and DDL run on the authoritative store only.
  *
  * <pre>{@code
  * DataSource dataSource = DualWriteDataSource.builder()
  *         .oldDataSource(oldPool).newDataSource(newPool)
  *         .migration("orders")
  *         .mapping(TableMapping.builder("orders").newTable("orders_v2").orderIdColumn("id").build())
- *         .phaseResolver(resolver)
- *         .mirrorExecutor(Store.NEW, toNew).mirrorExecutor(Store.OLD, toOld)
- *         .changeLog(changeLog)
+ *         .dualWriter(writer)                 // its resolver, change log and mirror executors
  *         .build();
  * }</pre>
  *
  * <p>Which store a connection writes on is decided once per connection, at its first statement, from the
  * {@link MigrationContext} current then (see {@code docs/jdbc-routing.md}). Thread-safe.
+ *
+ * <p><b>Lifecycle.</b> The data source owns nothing that must be closed: the application keeps owning both
+ * pools, and the mirror threads belong to the {@link DualWriter} (or the executors given), which is closed
+ * after the last write; {@link DualWriter#awaitMirrors} waits for the mirrors still on their way.
  */
 public final class DualWriteDataSource implements DataSource {
 
     /** The default size limit of a stream or reader parameter buffered for replay: 1 MiB. */
     public static final int DEFAULT_STREAM_BUFFER_LIMIT = 1 << 20;
 
-    /** The default number of mirrored statements one transaction buffers with their parameters: 10,000. */
-    public static final int DEFAULT_MAX_BUFFERED_STATEMENTS = 10_000;
+    /** The default number of distinct keys one transaction buffers before its tables are resynced instead: 10,000. */
+    public static final int DEFAULT_MAX_BUFFERED_KEYS = 10_000;
 
     /** How often a WARN that can fire per call is let through per kind (and table): every 10 seconds. */
     static final java.time.Duration WARN_INTERVAL = java.time.Duration.ofSeconds(10);
@@ -81,6 +88,16 @@ public final class DualWriteDataSource implements DataSource {
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
         return ConnectionHandler.proxy(config, username, password);
+    }
+
+    /** The copier this data source syncs rows with; share it with a reconciler to share its metadata cache. */
+    public RowCopier rowCopier() {
+        return config.copier();
+    }
+
+    /** How many scoped resyncs this data source has recorded (a write whose keys could not be known exactly). */
+    public long scopedResyncCount() {
+        return config.resyncCounter().sum();
     }
 
     /** The data source of one store (the application's pool, unwrapped). */
@@ -125,13 +142,15 @@ public final class DualWriteDataSource implements DataSource {
 
     @Override
     public String toString() {
-        return "DualWriteDataSource[migration=" + config.migration() + "] wrapping " + config.oldDataSource()
-                + " and " + config.newDataSource();
+        // never the pools' own toString(): some (H2's JdbcDataSource) print a URL that may carry a password
+        return "DualWriteDataSource[migration=" + config.migration() + "] wrapping "
+                + config.oldDataSource().getClass().getSimpleName() + " and "
+                + config.newDataSource().getClass().getSimpleName();
     }
 
     /**
      * Builds a {@link DualWriteDataSource}. Required: {@code oldDataSource}, {@code newDataSource},
-     * {@code migration}, {@code phaseResolver}, mirror executors for both directions (or a {@code dualWriter}),
+     * {@code migration}, {@code resolver}, mirror executors for both directions (or a {@code dualWriter}),
      * {@code changeLog}.
      */
     public static final class Builder {
@@ -152,8 +171,9 @@ public final class DualWriteDataSource implements DataSource {
         private int statementCacheSize = StatementAnalyzer.DEFAULT_CACHE_SIZE;
         private boolean validateMappings;
         private java.time.Duration outboxGrace = DEFAULT_OUTBOX_GRACE;
-        private java.time.@Nullable Duration mirrorStatementTimeout;
-        private int maxBufferedStatements = DEFAULT_MAX_BUFFERED_STATEMENTS;
+        private int maxBufferedKeys = DEFAULT_MAX_BUFFERED_KEYS;
+        private Store changeLogStore = Store.OLD;
+        private java.time.Duration lockTimeout = RowCopier.DEFAULT_LOCK_TIMEOUT;
 
         private Builder() {
         }
@@ -179,9 +199,29 @@ public final class DualWriteDataSource implements DataSource {
             return this;
         }
 
-        /** Decides the phase of each statement. */
-        public Builder phaseResolver(PhaseResolver resolver) {
-            this.resolver = Objects.requireNonNull(resolver, "phaseResolver");
+        /** Decides the phase of each statement (the same name as {@code DualWriter.Builder#resolver}). */
+        public Builder resolver(PhaseResolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /**
+         * The store whose database holds the change log (default {@link Store#OLD}). In
+         * {@link ChangeLogMode#ALWAYS}, a connection writing this store records its outbox entries inside its
+         * own transaction; a connection writing the other store records them in the change log before its
+         * commit.
+         */
+        public Builder changeLogStore(Store store) {
+            this.changeLogStore = Objects.requireNonNull(store, "changeLogStore");
+            return this;
+        }
+
+        /** The longest a sync waits for the per-key locks on the other store (default 10 s); then it fails and is recorded. */
+        public Builder lockTimeout(java.time.Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("lockTimeout must be positive, but was " + timeout);
+            }
+            this.lockTimeout = timeout;
             return this;
         }
 
@@ -200,7 +240,7 @@ public final class DualWriteDataSource implements DataSource {
         /**
          * Mirrors through the executors of a {@link DualWriter} (its {@code mirrorExecutor(migration, target)},
          * so JDBC mirrors share its threads, circuit breakers, time limits and observer), and takes its resolver
-         * and change log unless {@link #phaseResolver} or {@link #changeLog} are set, and its change-log mode
+         * and change log unless {@link #resolver} or {@link #changeLog} are set, and its change-log mode
          * for the migration unless {@link #changeLogMode} is set. Excludes {@link #mirrorExecutor} and
          * {@link #mirrorExecutors}.
          */
@@ -264,34 +304,23 @@ public final class DualWriteDataSource implements DataSource {
         }
 
         /**
-         * A query timeout for each replayed statement on the other store (e.g. a row locked there), so that
-         * the mirror fails and is recorded instead of waiting for the executor's time limit; none by default.
+         * How many distinct keys one transaction buffers for its sync (a key written many times counts once);
+         * past it, the further keys of a table are not held one by one and the table gets one scoped resync
+         * instead, so memory stays bounded however large the transaction. Zero or positive.
          */
-        public Builder mirrorStatementTimeout(java.time.Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("mirrorStatementTimeout must be positive, but was " + timeout);
-            }
-            this.mirrorStatementTimeout = timeout;
-            return this;
-        }
-
-        /**
-         * How many mirrored statements one transaction buffers with their parameters; past it, the rows of
-         * further statements are kept by key only and copied by the reconciler after commit.
-         */
-        public Builder maxBufferedStatements(int max) {
+        public Builder maxBufferedKeys(int max) {
             if (max < 0) {
-                throw new IllegalArgumentException("maxBufferedStatements must be zero or positive, but was " + max);
+                throw new IllegalArgumentException("maxBufferedKeys must be zero or positive, but was " + max);
             }
-            this.maxBufferedStatements = max;
+            this.maxBufferedKeys = max;
             return this;
         }
 
         /**
          * In {@link ChangeLogMode#ALWAYS}, how long after the commit an outbox entry waits before the
-         * reconciler may act on it (default 1 minute). The mirror normally completes it well before; the wait
-         * keeps a reconciler from copying a row while its mirror is still on the way, which for a statement
-         * such as {@code SET n = n + 1} would apply the change twice. Make it longer than the mirror's time
+         * reconciler may act on it (default 1 minute). The sync normally completes it well before; the wait
+         * only spares the reconciler copying rows whose sync is still on the way (harmless, since both copy
+         * the latest row under the same key lock, but wasted work). Make it longer than the mirror's time
          * limit plus the async queue's usual wait.
          */
         public Builder outboxGrace(java.time.Duration grace) {
@@ -336,7 +365,7 @@ public final class DualWriteDataSource implements DataSource {
                 changeLog = changeLog == null ? writer.changeLog() : changeLog;
             }
             if (resolver == null || changeLog == null) {
-                throw new IllegalArgumentException((resolver == null ? "phaseResolver" : "changeLog")
+                throw new IllegalArgumentException((resolver == null ? "resolver" : "changeLog")
                         + " must be set (or dualWriter), but was missing");
             }
             Function<Store, MirrorExecutor> executorsFn = mirrorExecutors(writer, migration);
@@ -358,10 +387,12 @@ public final class DualWriteDataSource implements DataSource {
             }
             StatementAnalyzer analyzer = new StatementAnalyzer(mappings, statementCacheSize,
                     new NewStoreColumns(newDataSource));
+            RowCopier copier = RowCopier.builder().oldDataSource(oldDataSource).newDataSource(newDataSource)
+                    .resolver(migration, resolver).lockTimeout(lockTimeout).build();
             DataSourceConfig config = new DataSourceConfig(oldDataSource, newDataSource, migration, resolver, executorsFn, changeLog,
-                    mode, outboxWriter, noContextPhase, streamBufferLimit, mirrorStatementTimeout,
-                    maxBufferedStatements, analyzer,
-                    new ConcurrentHashMap<>(), new LogThrottle(WARN_INTERVAL), outboxGrace);
+                    mode, outboxWriter, noContextPhase, streamBufferLimit, maxBufferedKeys, analyzer,
+                    new ConcurrentHashMap<>(), new LogThrottle(WARN_INTERVAL), outboxGrace, changeLogStore, copier,
+                    new java.util.concurrent.atomic.LongAdder(), new Metadata());
             return new DualWriteDataSource(config);
         }
 

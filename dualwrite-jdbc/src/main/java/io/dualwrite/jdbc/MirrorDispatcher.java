@@ -1,26 +1,28 @@
 package io.dualwrite.jdbc;
 
+import io.dualwrite.MigrationContext;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeLogMode;
 import io.dualwrite.changelog.ChangeRecord;
-import io.dualwrite.changelog.Operation;
 import io.dualwrite.changelog.RowRef;
-import io.dualwrite.jdbc.statement.SqlKind;
+import io.dualwrite.jdbc.copy.RowCopier;
+import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.mirror.MirrorTask;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Turns the mirror operations of one committed authoritative transaction into change-log entries (rows to
- * copy by key) and ONE {@link MirrorTask} whose work replays the rest in one transaction on a connection
- * to the other store acquired only when the work runs.
+ * Hands the keys of one committed authoritative transaction to the mirror executor as ONE
+ * {@link MirrorTask} whose work syncs them all through the {@link RowCopier} in one transaction on the other
+ * store (a connection acquired only when the work runs), and records its scoped resyncs.
  */
 final class MirrorDispatcher {
 
@@ -33,126 +35,119 @@ final class MirrorDispatcher {
     }
 
     /**
-     * In {@link ChangeLogMode#ALWAYS}: records every row of {@code ops} on the authoritative connection,
-     * before its commit, and returns the ids of the entries the replay will complete; {@code null} when no
-     * outbox was written (mode {@code ON_FAILURE}, or the change log refused it), so that
-     * {@link #dispatch} records the copies itself.
+     * In {@link ChangeLogMode#ALWAYS}: records every key and scoped resync of {@code snapshot} before the
+     * authoritative commit, and returns the ids of the key entries the sync will complete; {@code null} when
+     * no outbox was written (mode {@code ON_FAILURE}, nothing to record, or the change log refused it), so that
+     * {@link #dispatch} records the resyncs itself.
      *
-     * <p>The entries are written under a savepoint. When the change log refuses them (its table is
-     * missing, say), they are rolled back to it, an ERROR is logged, and the transaction commits as the
-     * application asked: this one write falls back to {@link ChangeLogMode#ON_FAILURE} (its mirror is still
-     * recorded if it fails) instead of the library failing the application's commit. On PostgreSQL the
-     * savepoint also keeps the refusal from aborting the application's transaction.
+     * <p>When the change log lives in the store this connection writes, the entries are written on the
+     * connection itself, under a savepoint, and commit or roll back with the application's transaction; a
+     * refusal is rolled back to the savepoint and logged, and the transaction commits as the application
+     * asked (this one write falls back to {@code ON_FAILURE}). When the change log lives in the other store
+     * (the connection writes the new store in {@code NEW_PRIMARY}), the entries are written there first, on
+     * their own: durable before the commit, and harmless if the transaction then rolls back (a sync of an
+     * unchanged row changes nothing).
      */
-    @Nullable List<Long> writeOutbox(Connection authoritative, Store target, List<MirrorOp> ops) throws SQLException {
-        if (config.changeLogMode() != ChangeLogMode.ALWAYS || ops.isEmpty()) {
+    @Nullable List<Long> writeOutbox(Connection authoritative, Store store, KeyBuffer.Snapshot snapshot)
+            throws SQLException {
+        if (config.changeLogMode() != ChangeLogMode.ALWAYS || snapshot.isEmpty()) {
             return null;
+        }
+        Store target = store.other();
+        if (store != config.changeLogStore()) {
+            try {
+                return recordOutbox(null, target, snapshot);
+            } catch (SQLException | RuntimeException refused) {
+                warnRefused(refused);
+                return null;
+            }
         }
         java.sql.Savepoint savepoint = authoritative.setSavepoint();
         try {
-            List<Long> ids = recordOutbox(authoritative, target, ops);
+            List<Long> ids = recordOutbox(authoritative, target, snapshot);
             authoritative.releaseSavepoint(savepoint);
             return ids;
         } catch (SQLException | RuntimeException refused) {
             authoritative.rollback(savepoint);
-            config.warn(log, "outbox/" + config.migration(), "the change log refused the outbox entries of a "
-                    + "transaction of migration {}: {}; its mirrors are recorded only if they fail",
-                    config.migration(), refused.toString());
+            warnRefused(refused);
             return null;
         }
     }
 
-    private List<Long> recordOutbox(Connection authoritative, Store target, List<MirrorOp> ops) throws SQLException {
+    private void warnRefused(Exception refused) {
+        config.warn(log, "outbox/" + config.migration(), "the change log refused the outbox entries of a "
+                + "transaction of migration {}: {}; its syncs are recorded only if they fail",
+                config.migration(), refused.toString());
+    }
+
+    private List<Long> recordOutbox(@Nullable Connection authoritative, Store target, KeyBuffer.Snapshot snapshot)
+            throws SQLException {
         List<Long> ids = new ArrayList<>();
-        for (MirrorOp op : ops) {
-            for (RowRef row : op.rows()) {
-                if (op.isCopy()) {
-                    config.outbox().record(authoritative, ChangeRecord.of(config.migration(),
-                            new RowRef(row.table(), row.key(), Operation.COPY), op.copyReason(), target, op.context()));
-                } else {
-                    ids.add(config.outbox().record(authoritative,
-                            ChangeRecord.of(config.migration(), row, "outbox", target, op.context())
-                                    .withDueAt(java.time.Instant.now().plus(config.outboxGrace()))));
-                }
-            }
+        for (KeyBuffer.Resync resync : snapshot.resyncs()) {
+            record(authoritative, resyncRecord(resync, target));
+        }
+        java.time.Instant due = java.time.Instant.now().plus(config.outboxGrace());
+        for (KeyBuffer.Touched touched : snapshot.keys()) {
+            ids.add(record(authoritative, ChangeRecord.of(config.migration(),
+                    new RowRef(touched.mapping().oldTable(), touched.key(), touched.operation()), "outbox", target,
+                    touched.context()).withDueAt(due)));
         }
         return ids;
     }
 
+    private long record(@Nullable Connection authoritative, ChangeRecord record) throws SQLException {
+        return authoritative == null ? config.changeLog().record(record) : config.outbox().record(authoritative, record);
+    }
+
+    private ChangeRecord resyncRecord(KeyBuffer.Resync resync, Store target) {
+        return ChangeRecord.scopedResync(config.migration(), resync.mapping().oldTable(), resync.merchantId(),
+                resync.reason(), target, resync.context());
+    }
+
     /**
-     * After the authoritative commit: records the copies (unless the outbox has them, {@code outboxIds} not
-     * null) and submits the replay.
+     * After the authoritative commit (or a commit whose outcome is unknown): records the scoped resyncs
+     * (unless the outbox has them, {@code outboxIds} not null) and submits the sync of the keys.
      */
-    void dispatch(Store target, List<MirrorOp> ops, @Nullable List<Long> outboxIds) {
-        List<MirrorOp> replays = new ArrayList<>();
-        List<RowRef> rows = new ArrayList<>();
-        for (MirrorOp op : ops) {
-            if (op.isCopy()) {
-                if (outboxIds == null) {
-                    recordCopies(op.rows(), op.copyReason(), target, op);
-                }
-            } else {
-                replays.add(op);
-                rows.addAll(op.rows());
-            }
+    void dispatch(Store target, KeyBuffer.Snapshot snapshot, @Nullable List<Long> outboxIds) {
+        if (outboxIds == null) {
+            snapshot.resyncs().forEach(resync -> recordResync(resync, target));
         }
-        if (replays.isEmpty()) {
+        if (snapshot.keys().isEmpty()) {
             return;
         }
-        MirrorOp first = replays.get(0);
-        RowRef firstRow = rows.get(0);
-        List<MirrorOp> work = List.copyOf(replays);
+        Map<TableMapping, List<String>> byTable = new LinkedHashMap<>();
+        Map<TableMapping, MigrationContext> contexts = new LinkedHashMap<>();
+        List<RowRef> rows = new ArrayList<>(snapshot.keys().size());
+        for (KeyBuffer.Touched touched : snapshot.keys()) {
+            byTable.computeIfAbsent(touched.mapping(), mapping -> new ArrayList<>()).add(touched.key());
+            contexts.putIfAbsent(touched.mapping(), touched.context());
+            rows.add(new RowRef(touched.mapping().oldTable(), touched.key(), touched.operation()));
+        }
+        List<RowCopier.TableKeys> work = new ArrayList<>(byTable.size());
+        byTable.forEach((mapping, keys) -> work.add(new RowCopier.TableKeys(mapping, keys, contexts.get(mapping))));
+        KeyBuffer.Touched first = snapshot.keys().get(0);
+        RowCopier copier = config.copier();
+        Store from = target.other();
         MirrorTask task = new MirrorTask(config.migration(), first.phase(), target, first.context(), rows,
-                config.migration() + '/' + firstRow.table() + '/' + firstRow.key(),
-                () -> replay(target, work), outboxIds == null ? List.of() : outboxIds);
+                config.migration() + '/' + first.mapping().oldTable() + '/' + first.key(),
+                () -> copier.sync(from, work), outboxIds == null ? List.of() : outboxIds);
         config.executor(target).submit(task);
     }
 
-    private void recordCopies(List<RowRef> rows, String reason, Store target, MirrorOp op) {
-        for (RowRef row : rows) {
+    private void recordResync(KeyBuffer.Resync resync, Store target) {
+        String table = resync.mapping().oldTable();
+        try (MDC.MDCCloseable migration = MDC.putCloseable("dualwrite.migration", config.migration());
+             MDC.MDCCloseable tableName = MDC.putCloseable("dualwrite.table", table)) {
+            config.warn(log, "resync/" + table + "/" + resync.reason(),
+                    "a write on {} of migration {} touched rows whose keys cannot be known ({}); recorded a scoped"
+                    + " resync of {}", table, config.migration(), resync.reason(),
+                    resync.merchantId() == null ? "the whole table" : "merchant " + resync.merchantId() + "'s rows");
             try {
-                config.changeLog().record(ChangeRecord.of(config.migration(),
-                        new RowRef(row.table(), row.key(), Operation.COPY), reason, target, op.context()));
+                config.changeLog().record(resyncRecord(resync, target));
+                config.resyncCounter().increment();
             } catch (RuntimeException e) {
-                try (MDC.MDCCloseable migration = MDC.putCloseable("dualwrite.migration", config.migration());
-                     MDC.MDCCloseable table = MDC.putCloseable("dualwrite.table", row.table());
-                     MDC.MDCCloseable key = MDC.putCloseable("dualwrite.key", row.key())) {
-                    config.warn(log, "change-log/" + row.table(), "could not record a copy of {} {} ({}): {}",
-                            row.table(), row.key(), reason, e.toString());
-                }
-            }
-        }
-    }
-
-    /** The mirror work: runs on the executor's thread; any exception fails the whole task. */
-    private void replay(Store target, List<MirrorOp> ops) throws SQLException {
-        try (Connection connection = config.dataSource(target).getConnection()) {
-            Dialect dialect = config.dialect(target, connection);
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
-                List<MirrorOp> crossDialect = new ArrayList<>();
-                for (MirrorOp op : ops) {
-                    if (op.kind() == SqlKind.UPSERT && (dialect == null || dialect != config.dialect(target.other()))) {
-                        crossDialect.add(op); // the upsert syntax is the other dialect's: copy the rows instead
-                        continue;
-                    }
-                    try (PreparedStatement statement = connection.prepareStatement(op.sql().sql())) {
-                        if (config.mirrorStatementTimeout() != null) {
-                            statement.setQueryTimeout((int) Math.max(1, (config.mirrorStatementTimeout().toMillis() + 999) / 1000));
-                        }
-                        ParameterRecorder.bind(statement, op.sql(), op.parameters(),
-                                target == Store.NEW ? op.mapping() : null, op.keys());
-                        statement.executeUpdate();
-                    }
-                }
-                connection.commit();
-                crossDialect.forEach(op -> recordCopies(op.rows(), "upsert-dialect", target, op));
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
+                config.warn(log, "change-log/" + table, "could not record a scoped resync of {}: {}", table,
+                        e.toString());
             }
         }
     }

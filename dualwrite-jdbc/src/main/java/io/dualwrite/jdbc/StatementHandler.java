@@ -6,6 +6,7 @@ import io.dualwrite.Store;
 import io.dualwrite.jdbc.statement.RenderedSql;
 import io.dualwrite.jdbc.statement.SqlKind;
 import io.dualwrite.jdbc.statement.StatementAnalysis;
+import io.dualwrite.jdbc.statement.TxControl;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.sql.CallableStatement;
@@ -75,7 +76,7 @@ final class StatementHandler implements InvocationHandler {
         boolean appAskedKeys = asksForKeys(method, args);
         Statement statement;
         boolean requestKeys = name.equals("prepareStatement") && analysis.mappedWrite() && analysis.keysGenerated()
-                && !appAskedKeys && (args.length == 1 || keysObtainable(method, args, sql));
+                && !analysis.returning() && !appAskedKeys && (args.length == 1 || keysObtainable(method, args, sql));
         if (requestKeys) {
             statement = KeyTracker.prepareWithKeys(physicalConnection, (String) physicalArgs[0], analysis, store,
                     connection.config.dialect(store));
@@ -225,10 +226,13 @@ final class StatementHandler implements InvocationHandler {
             physicalArgs[0] = sqlFor(statementAnalysis);
             keys.appAsked(asksForKeys(method, args));
         }
-        if (!statementAnalysis.mapped() || !statementAnalysis.kind().isWrite()) {
-            if (statementAnalysis.kind() == SqlKind.UNKNOWN) {
-                warnIfMentionsMappedTable(statementAnalysis.sql());
-            }
+        if (statementAnalysis.txControl() != TxControl.NONE) {
+            Object[] callArgs = physicalArgs;
+            Method callMethod = method;
+            return connection.transactionControl(statementAnalysis.txControl(),
+                    () -> ConnectionHandler.call(physical, callMethod, callArgs));
+        }
+        if (!statementAnalysis.mayWriteMapped()) {
             if (!plain && !identityPlan) {
                 bindPhysical(recorder.snapshot());
             }
@@ -242,9 +246,10 @@ final class StatementHandler implements InvocationHandler {
         ParameterRecorder.Bound bound = plain ? ParameterRecorder.Bound.NONE : recorder.snapshot();
         MigrationContext context = connection.contextFor(statementAnalysis, bound.values());
         MigrationPhase phase = connection.phaseForWrite(context);
-        Store other = connection.store().other();
-        boolean mirrors = phase.writes(other);
-        if (plain && mirrors && statementAnalysis.keysGenerated() && (args.length == 1
+        boolean mirrors = phase.writes(connection.store().other());
+        boolean generatedKeys = mirrors && statementAnalysis.mappedWrite() && statementAnalysis.keysGenerated()
+                && !statementAnalysis.returning();
+        if (plain && generatedKeys && (args.length == 1
                 || Integer.valueOf(Statement.NO_GENERATED_KEYS).equals(args[1]))
                 && !method.getName().equals("executeQuery")) {
             physicalArgs = keys.keyedArgs(physicalArgs, statementAnalysis, connection.store(),
@@ -252,46 +257,65 @@ final class StatementHandler implements InvocationHandler {
             method = KeyTracker.keyedMethod(method, physicalArgs[1]);
         }
         Connection physicalConnection = connection.physical();
-        boolean wrapped = connection.opensOutboxTransaction(mirrors);
+        boolean preselects = mirrors && WriteExecution.needsPreselect(statementAnalysis);
+        boolean wrapped = connection.opensWriteTransaction(mirrors, preselects);
         if (wrapped) {
             physicalConnection.setAutoCommit(false);
         }
         try {
-            WriteExecution write = new WriteExecution(connection, statementAnalysis, context, phase);
-            List<List<Object>> preselected = mirrors ? write.preselectKeysQuietly(physicalConnection, bound) : null;
+            WriteExecution write = statementAnalysis.mappedWrite()
+                    ? new WriteExecution(connection, statementAnalysis, context, phase) : null;
+            List<List<Object>> preselected = preselects ? write.preselect(physicalConnection, bound) : null;
             if (!plain && !identityPlan) {
                 bindPhysical(bound);
             }
             keys.reset();
             Object result = ConnectionHandler.call(physical, method, physicalArgs);
-            List<MirrorOp> ops = List.of();
             if (mirrors) {
-                List<List<Object>> generated = List.of();
-                try {
-                    long count = updateCount(result);
-                    generated = statementAnalysis.keysGenerated()
-                            ? keys.read(physical, statementAnalysis, connection.store()) : List.of();
-                    if (statementAnalysis.kind() == SqlKind.INSERT && generated.size() == 1 && count > 1) {
-                        generated = connection.consecutiveKeys(generated.get(0), count);
-                    }
-                    ops = write.ops(bound, count, generated, preselected);
-                } catch (SQLException | RuntimeException e) {
-                    // the authoritative write succeeded: a problem preparing its mirror never reaches the caller,
-                    // and the rows whose keys are known are copied by key instead
-                    connection.config.warn(log, "mirror-prepare/" + statementAnalysis.mapping().oldTable(),
-                            "could not prepare the mirror of a {} on {}: {}",
-                            statementAnalysis.kind(), statementAnalysis.mapping().oldTable(), e.toString());
-                    ops = write.copies(bound, generated, preselected, "mirror-prepare-failed");
-                }
+                collect(statementAnalysis, write, bound, result, preselected, context, physicalConnection);
             }
-            connection.afterWrite(ops, wrapped);
+            connection.afterWrite(wrapped);
             return result;
         } catch (Throwable e) {
             if (wrapped) {
-                ConnectionHandler.undoOutboxTransaction(physicalConnection, e);
+                ConnectionHandler.undoWriteTransaction(physicalConnection, e);
+                connection.buffer().clear();
             }
             throw e;
         }
+    }
+
+    /** The keys (or scoped resyncs) of a successful write; a problem here never reaches the caller. */
+    private void collect(StatementAnalysis statementAnalysis, @Nullable WriteExecution write,
+                         ParameterRecorder.Bound bound, Object result, @Nullable List<List<Object>> preselected,
+                         MigrationContext context, Connection physicalConnection) {
+        WriteExecution.resyncTables(connection, statementAnalysis, context);
+        if (statementAnalysis.kind() == SqlKind.MULTIPLE) {
+            WriteExecution.collectParts(connection, statementAnalysis, bound,
+                    part -> connection.contextFor(part, bound.values()), physicalConnection);
+            return;
+        }
+        if (write == null) {
+            return;
+        }
+        List<List<Object>> generated = List.of();
+        long count = -1;
+        try {
+            count = updateCount(result);
+            if (statementAnalysis.keysGenerated()) {
+                generated = statementAnalysis.returning()
+                        ? connection.lastGeneratedKey(statementAnalysis, count)
+                        : keys.read(physical, statementAnalysis, connection.store());
+                if (statementAnalysis.kind() == SqlKind.INSERT && generated.size() == 1 && count > 1) {
+                    generated = connection.consecutiveKeys(generated.get(0), count);
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            connection.config.warn(log, "keys/" + statementAnalysis.mapping().oldTable(),
+                    "could not read the generated keys of a {} on {}: {}",
+                    statementAnalysis.kind(), statementAnalysis.mapping().oldTable(), e.toString());
+        }
+        write.collect(physicalConnection, bound, count, generated, preselected);
     }
 
     private boolean readsNewForm(StatementAnalysis statementAnalysis) {
@@ -306,15 +330,6 @@ final class StatementHandler implements InvocationHandler {
             return isResultSet ? -1 : physical.getUpdateCount();
         }
         return -1; // a result set (RETURNING): count unknown, keep every key
-    }
-
-    private void warnIfMentionsMappedTable(String sql) {
-        String table = connection.config.analyzer().mentionedTable(sql);
-        if (table != null) {
-            connection.config.warn(log, "unparsable/" + table,
-                    "a statement that could not be parsed mentions mapped table {};"
-                    + " it ran on the authoritative store only and was not mirrored", table);
-        }
     }
 
     // accessors for BatchExecution

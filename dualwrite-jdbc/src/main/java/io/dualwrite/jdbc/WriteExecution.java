@@ -4,11 +4,11 @@ import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.Operation;
-import io.dualwrite.changelog.RowRef;
 import io.dualwrite.jdbc.statement.RenderedSql;
 import io.dualwrite.jdbc.statement.SqlKind;
 import io.dualwrite.jdbc.statement.StatementAnalysis;
 import io.dualwrite.jdbc.statement.ValueRef;
+import io.dualwrite.mapping.TableMapping;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,19 +16,22 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
- * One execution (or batch entry) of a write to a mapped table that mirrors: finds the keys of the rows it
- * touches and builds its mirror operation.
+ * One execution (or batch entry) of a write that mirrors: finds the primary keys of the rows it touched and
+ * hands them to the connection's {@link KeyBuffer}; when they cannot be known exactly, a scoped resync.
  *
- * <p>Keys come from the statement's own values (insert key columns, {@code WHERE pk = …}), from the
- * generated keys, or, for an update or delete with any other WHERE, from a {@code SELECT} of the key
- * columns with the same WHERE and parameters run first on the authoritative connection, in the same
- * transaction: one extra round trip, and an extra scan when the WHERE is not indexed.
+ * <p>Keys come from, in order of preference: the statement's own values (insert key columns, {@code WHERE
+ * pk = …}, a key assigned by {@code SET}); the generated keys; for an upsert, a select of the rows holding
+ * the inserted values of each unique key; for an update or delete with any other WHERE, a {@code SELECT …
+ * FOR UPDATE} of the key columns with the same WHERE, run first in the same transaction, whose row count
+ * must equal the statement's update count (else a rows was added or lost between the two, and the scope is
+ * resynced).
  */
 final class WriteExecution {
 
@@ -47,13 +50,30 @@ final class WriteExecution {
         this.phase = phase;
     }
 
+    /** Whether the keys must be selected before the statement runs (an update or delete without a key WHERE). */
+    static boolean needsPreselect(StatementAnalysis analysis) {
+        return analysis.mappedWrite() && (analysis.kind() == SqlKind.UPDATE || analysis.kind() == SqlKind.DELETE)
+                && analysis.whereKey() == null && analysis.keysUnknown() == null;
+    }
+
     /**
-     * {@link #preselectKeys}, but a failure (the statement itself is probably wrong, and will fail on its
-     * own with the driver's error) gives no keys instead of an exception.
+     * The keys of the rows an update or delete is about to touch, locked ({@code FOR UPDATE}) in the
+     * application's transaction; {@code null} when there is nothing to select or the select failed (the
+     * statement is probably wrong and fails on its own with the driver's error; a resync covers it if not).
      */
-    @Nullable List<List<Object>> preselectKeysQuietly(Connection physical, ParameterRecorder.Bound bound) {
+    @Nullable List<List<Object>> preselect(Connection physical, ParameterRecorder.Bound bound) {
+        if (!needsPreselect(analysis)) {
+            return null;
+        }
+        Store store = connection.store();
+        RenderedSql select = analysis.keySelect(store);
+        if (select == null) {
+            return null;
+        }
         try {
-            return preselectKeys(physical, bound);
+            return guarded(physical, () -> selectKeys(physical, select.sql() + " FOR UPDATE", statement ->
+                    ParameterRecorder.bind(statement, select, bound, store == Store.NEW ? analysis.mapping() : null,
+                            List.of())));
         } catch (SQLException | RuntimeException e) {
             connection.config.warn(log, "preselect/" + analysis.mapping().oldTable(),
                     "could not select the keys a {} on {} touches: {}",
@@ -62,23 +82,190 @@ final class WriteExecution {
         }
     }
 
-    /** For an update or delete whose key is not in its WHERE: the keys of the rows it is about to touch. */
-    @Nullable List<List<Object>> preselectKeys(Connection physical, ParameterRecorder.Bound bound) throws SQLException {
-        if ((analysis.kind() != SqlKind.UPDATE && analysis.kind() != SqlKind.DELETE) || analysis.whereKey() != null) {
-            return null;
-        }
-        Store store = connection.store();
-        RenderedSql select = analysis.keySelect(store);
-        if (select == null) {
-            return null;
-        }
-        // On PostgreSQL a failed statement aborts the whole transaction: the application's own statement
-        // would then fail with "transaction is aborted" instead of its real error. A savepoint keeps the
-        // pre-select's failure to itself.
-        Savepoint guard = connection.config.dialect(store, physical) == Dialect.POSTGRESQL && !physical.getAutoCommit()
-                ? physical.setSavepoint() : null;
+    /**
+     * Hands the keys of this (successful) execution to the buffer, or a scoped resync when they cannot be
+     * known exactly. Never throws: a problem here must not reach the caller, whose write succeeded.
+     *
+     * @param updateCount the statement's update count, or -1 when unknown
+     * @param generated   the generated keys the driver returned for this execution
+     */
+    void collect(Connection physical, ParameterRecorder.Bound bound, long updateCount, List<List<Object>> generated,
+                 @Nullable List<List<Object>> preselected) {
         try {
-            List<List<Object>> keys = selectKeys(physical, select, bound, store);
+            collectKeys(physical, bound, updateCount, generated, preselected);
+        } catch (SQLException | RuntimeException e) {
+            connection.config.warn(log, "keys/" + analysis.mapping().oldTable(),
+                    "could not find the keys a {} on {} touched: {}", analysis.kind(), analysis.mapping().oldTable(),
+                    e.toString());
+            generated.forEach(key -> add(key));
+            resync(bound, "keys-failed");
+        }
+    }
+
+    private void collectKeys(Connection physical, ParameterRecorder.Bound bound, long updateCount,
+                             List<List<Object>> generated, @Nullable List<List<Object>> preselected) throws SQLException {
+        if (updateCount == 0) {
+            return;
+        }
+        if (analysis.keysUnknown() != null) {
+            generated.forEach(this::add);
+            resync(bound, analysis.keysUnknown());
+            return;
+        }
+        List<Object> values = bound.values();
+        switch (analysis.kind()) {
+            case INSERT -> {
+                List<List<Object>> keys = analysis.keysGenerated() ? generated : insertKeys(physical, values);
+                if (keys == null || (analysis.keysGenerated() && (updateCount > keys.size() || keys.isEmpty()))) {
+                    keys = keys == null ? generated : keys;
+                    keys.forEach(this::add);
+                    resync(bound, "keys-not-returned");
+                    return;
+                }
+                keys.forEach(this::add);
+            }
+            case UPSERT -> {
+                generated.forEach(this::add);
+                List<List<Object>> explicit = analysis.keysGenerated() ? null : insertKeys(physical, values);
+                if (explicit != null) {
+                    explicit.forEach(this::add);
+                }
+                List<List<Object>> conflicting = conflictingKeys(physical, values);
+                if (conflicting == null) {
+                    resync(bound, "upsert-keys-unknown");
+                    return;
+                }
+                conflicting.forEach(this::add);
+            }
+            default -> {
+                if (analysis.whereKey() != null) {
+                    add(resolve(analysis.whereKey(), values));
+                } else if (preselected != null) {
+                    preselected.forEach(this::add);
+                    if (updateCount >= 0 && updateCount != preselected.size()) {
+                        resync(bound, "count-mismatch");
+                        return;
+                    }
+                } else {
+                    resync(bound, "keys-unknown");
+                    return;
+                }
+                if (analysis.setKey() != null) {
+                    add(resolve(analysis.setKey(), values));
+                }
+            }
+        }
+    }
+
+    /** Each inserted row's key from its values; {@code null} when a key value is not a parameter or literal. */
+    private @Nullable List<List<Object>> insertKeys(Connection physical, List<@Nullable Object> values)
+            throws SQLException {
+        List<Integer> positions = positions(physical, analysis.mapping().primaryKey());
+        if (positions == null || analysis.insertRows().isEmpty()) {
+            return null;
+        }
+        List<List<Object>> keys = new ArrayList<>();
+        for (List<@Nullable ValueRef> row : analysis.insertRows()) {
+            List<Object> key = new ArrayList<>(positions.size());
+            for (int position : positions) {
+                Object value = position < row.size() && row.get(position) != null ? row.get(position).resolve(values) : null;
+                if (value == null) {
+                    return null;
+                }
+                key.add(value);
+            }
+            keys.add(key);
+        }
+        return keys;
+    }
+
+    /** The positions of {@code wanted} in the insert's column list (or the table's columns); null if one is missing. */
+    private @Nullable List<Integer> positions(Connection physical, List<String> wanted) throws SQLException {
+        List<String> columns = analysis.insertColumns() != null ? analysis.insertColumns()
+                : connection.config.metadata().columnOrder(connection.store(), physical,
+                        analysis.mapping().table(connection.store()));
+        List<Integer> positions = new ArrayList<>();
+        for (String column : wanted) {
+            int found = -1;
+            for (int c = 0; c < columns.size(); c++) {
+                if (columns.get(c).equalsIgnoreCase(column)) {
+                    found = c;
+                }
+            }
+            if (found < 0) {
+                return null;
+            }
+            positions.add(found);
+        }
+        return positions;
+    }
+
+    /**
+     * For an upsert: the keys of the rows that hold, after it, the inserted values of any unique key (the rows
+     * it inserted or updated, whichever key it conflicted on); {@code null} when no unique key's values are
+     * all known.
+     */
+    private @Nullable List<List<Object>> conflictingKeys(Connection physical, List<@Nullable Object> values)
+            throws SQLException {
+        Store store = connection.store();
+        TableMapping mapping = analysis.mapping();
+        String table = mapping.table(store);
+        List<String> keyColumns = store == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey();
+        List<String> conditions = new ArrayList<>();
+        List<Object> parameters = new ArrayList<>();
+        for (List<String> unique : connection.config.metadata().uniqueKeys(store, physical, table)) {
+            List<String> oldNames = store == Store.OLD ? unique
+                    : unique.stream().map(c -> mapping.oldColumn(c).orElse(c)).toList();
+            List<Integer> positions = positions(physical, oldNames);
+            if (positions == null) {
+                continue;
+            }
+            for (List<@Nullable ValueRef> row : analysis.insertRows()) {
+                List<Object> rowValues = new ArrayList<>();
+                for (int position : positions) {
+                    ValueRef ref = position < row.size() ? row.get(position) : null;
+                    Object value = ref == null ? null : ref.resolve(values);
+                    if (value == null) {
+                        rowValues = null;
+                        break;
+                    }
+                    rowValues.add(value);
+                }
+                if (rowValues != null) {
+                    conditions.add("(" + String.join(" AND ", unique.stream().map(c -> c + " = ?").toList()) + ")");
+                    parameters.addAll(rowValues);
+                }
+            }
+        }
+        if (conditions.isEmpty()) {
+            return null;
+        }
+        String sql = "SELECT " + String.join(", ", keyColumns) + " FROM " + table + " WHERE "
+                + String.join(" OR ", conditions);
+        return guarded(physical, () -> selectKeys(physical, sql, statement -> {
+            for (int i = 0; i < parameters.size(); i++) {
+                statement.setObject(i + 1, parameters.get(i));
+            }
+        }));
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    private interface KeySelect {
+        List<List<Object>> run() throws SQLException;
+    }
+
+    /**
+     * On PostgreSQL a failed statement aborts the whole transaction, and the application's next statement would
+     * fail with "transaction is aborted" instead of its own error: a savepoint keeps our select's failure to itself.
+     */
+    private List<List<Object>> guarded(Connection physical, KeySelect select) throws SQLException {
+        Savepoint guard = connection.config.dialect(connection.store(), physical) == Dialect.POSTGRESQL
+                && !physical.getAutoCommit() ? physical.setSavepoint() : null;
+        try {
+            List<List<Object>> keys = select.run();
             if (guard != null) {
                 physical.releaseSavepoint(guard);
             }
@@ -95,11 +282,10 @@ final class WriteExecution {
         }
     }
 
-    private List<List<Object>> selectKeys(Connection physical, RenderedSql select, ParameterRecorder.Bound bound,
-                                          Store store) throws SQLException {
+    private static List<List<Object>> selectKeys(Connection physical, String sql, Binder binder) throws SQLException {
         List<List<Object>> keys = new ArrayList<>();
-        try (PreparedStatement statement = physical.prepareStatement(select.sql())) {
-            ParameterRecorder.bind(statement, select, bound, store == Store.NEW ? analysis.mapping() : null, List.of());
+        try (PreparedStatement statement = physical.prepareStatement(sql)) {
+            binder.bind(statement);
             try (ResultSet rows = statement.executeQuery()) {
                 int columns = rows.getMetaData().getColumnCount();
                 while (rows.next()) {
@@ -114,102 +300,66 @@ final class WriteExecution {
         return keys;
     }
 
-    /** The mirror operation of this execution; none when it changed no row or no key could be found. */
-    List<MirrorOp> ops(ParameterRecorder.Bound bound, long updateCount, List<List<Object>> generated,
-                       @Nullable List<List<Object>> preselected) {
-        if (updateCount == 0) {
-            return List.of();
-        }
-        List<List<Object>> keyRows = keyRows(bound.values(), generated, preselected);
-        if (keyRows.isEmpty()) {
-            warnUnrecordable("it has no derivable key");
-            return List.of();
-        }
-        boolean withKey = analysis.keysGenerated() && !generated.isEmpty();
-        Store other = connection.store().other();
-        RenderedSql target = analysis.on(other, withKey);
-        String copy = analysis.notReplayable() != null ? analysis.notReplayable()
-                : bound.notReplayable() != null ? bound.notReplayable()
-                : target == null ? "not-rewritable" : null;
-        return List.of(new MirrorOp(target, bound, List.copyOf(keyRows), analysis.mapping(), analysis.kind(),
-                rows(keyRows), context, phase, copy));
-    }
-
-    /**
-     * When the mirror of this (successful, or possibly applied) execution cannot be built: a copy-by-key of
-     * every row whose key can still be derived, recorded with {@code reason}; a rate-limited WARN naming the
-     * table and statement kind when none can.
-     */
-    List<MirrorOp> copies(ParameterRecorder.Bound bound, List<List<Object>> generated,
-                          @Nullable List<List<Object>> preselected, String reason) {
-        List<RowRef> rows;
-        try {
-            rows = rows(keyRows(bound.values(), generated, preselected));
-        } catch (RuntimeException e) { // a key the codec rejects: nothing that could be recorded
-            rows = List.of();
-        }
-        if (rows.isEmpty()) {
-            warnUnrecordable(reason + " and no key is derivable");
-            return List.of();
-        }
-        return List.of(new MirrorOp(null, ParameterRecorder.Bound.NONE, List.of(),
-                analysis.mapping(), analysis.kind(), rows, context, phase, reason));
-    }
-
-    /** The keys of the rows this execution touched, from its values, the generated keys or the pre-select. */
-    private List<List<Object>> keyRows(List<@Nullable Object> values, List<List<Object>> generated,
-                                       @Nullable List<List<Object>> preselected) {
-        List<List<Object>> keyRows = new ArrayList<>();
-        switch (analysis.kind()) {
-            case INSERT, UPSERT -> {
-                if (analysis.keysGenerated()) {
-                    keyRows.addAll(generated);
-                } else {
-                    analysis.insertKeys().forEach(key -> addKey(keyRows, key, values));
-                }
-            }
-            default -> {
-                if (analysis.whereKey() != null) {
-                    addKey(keyRows, analysis.whereKey(), values);
-                } else if (preselected != null) {
-                    keyRows.addAll(preselected);
-                }
-            }
-        }
-        keyRows.removeIf(key -> key.stream().anyMatch(java.util.Objects::isNull));
-        return keyRows;
-    }
-
-    private List<RowRef> rows(List<List<Object>> keyRows) {
-        Operation operation = switch (analysis.kind()) {
-            case INSERT -> Operation.INSERT;
-            case UPSERT -> Operation.UPSERT;
-            case UPDATE -> Operation.UPDATE;
-            default -> Operation.DELETE;
-        };
-        String table = analysis.mapping().oldTable();
-        List<RowRef> rows = new ArrayList<>();
-        for (List<Object> key : keyRows) {
-            rows.add(new RowRef(table, KeyCodec.encode(key), operation));
-        }
-        return rows;
-    }
-
-    private void warnUnrecordable(String cause) {
-        String table = analysis.mapping().oldTable();
-        try (MDC.MDCCloseable migration = MDC.putCloseable("dualwrite.migration", connection.config.migration());
-             MDC.MDCCloseable tableName = MDC.putCloseable("dualwrite.table", table)) {
-            connection.config.warn(log, "no-key/" + table + "/" + analysis.kind(),
-                    "a {} on {} of migration {} was not mirrored and cannot be recorded: {}",
-                    analysis.kind(), table, connection.config.migration(), cause);
-        }
-    }
-
-    private static void addKey(List<List<Object>> keyRows, List<ValueRef> key, List<@Nullable Object> values) {
+    private static List<Object> resolve(List<ValueRef> key, List<@Nullable Object> values) {
         List<Object> resolved = new ArrayList<>(key.size());
         for (ValueRef ref : key) {
             resolved.add(ref.resolve(values));
         }
-        keyRows.add(resolved);
+        return resolved;
+    }
+
+    private void add(List<Object> key) {
+        if (key.isEmpty() || key.stream().anyMatch(Objects::isNull)) {
+            return;
+        }
+        connection.buffer().add(analysis.mapping(), KeyCodec.encode(key), operation(), context, phase);
+    }
+
+    private void resync(ParameterRecorder.Bound bound, String reason) {
+        Object merchant = analysis.merchantId() == null ? null : analysis.merchantId().resolve(bound.values());
+        String merchantId = merchant == null || merchant.toString().isBlank() ? null : merchant.toString();
+        connection.buffer().resync(analysis.mapping(), merchantId, reason, context);
+    }
+
+    private Operation operation() {
+        return switch (analysis.kind()) {
+            case INSERT -> Operation.INSERT;
+            case UPSERT -> Operation.UPSERT;
+            case UPDATE -> Operation.UPDATE;
+            case DELETE -> Operation.DELETE;
+            default -> Operation.COPY;
+        };
+    }
+
+    /** A scoped resync of each table a statement may have written without naming rows (procedures, unparsable SQL). */
+    static void resyncTables(ConnectionHandler connection, StatementAnalysis analysis, MigrationContext context) {
+        analysis.resyncTables().forEach(mapping -> connection.buffer().resync(mapping, null,
+                analysis.kind() == SqlKind.UNKNOWN ? "unparsable" : analysis.kind() == SqlKind.BULK_WRITE
+                        ? analysis.sql().strip().split("\\s+")[0].toLowerCase(Locale.ROOT) : "procedure-call", context));
+    }
+
+    /** The keys written with literal or bound key values by the parts of a multi-statement string; resyncs for the rest. */
+    static void collectParts(ConnectionHandler connection, StatementAnalysis multiple, ParameterRecorder.Bound bound,
+                             java.util.function.Function<StatementAnalysis, MigrationContext> contexts,
+                             Connection physical) {
+        for (StatementAnalysis part : multiple.parts()) {
+            if (!part.resyncTables().isEmpty()) {
+                resyncTables(connection, part, contexts.apply(part));
+            }
+            if (!part.mappedWrite()) {
+                continue;
+            }
+            WriteExecution write = new WriteExecution(connection, part, contexts.apply(part), MigrationPhase.DUAL_WRITE);
+            boolean exact = part.keysUnknown() == null && switch (part.kind()) {
+                case INSERT -> !part.keysGenerated();
+                case UPDATE, DELETE -> part.whereKey() != null;
+                default -> false;
+            };
+            if (exact) {
+                write.collect(physical, bound, -1, List.of(), null);
+            } else {
+                write.resync(bound, "several-statements");
+            }
+        }
     }
 }

@@ -20,7 +20,7 @@ class BrokenNewStoreTest {
 
     private static DualWriteFixture postgres() {
         DualWriteFixture fixture = new DualWriteFixture(Kind.POSTGRES, Kind.POSTGRES, MigrationPhase.DUAL_WRITE,
-                List.of(TableMapping.identity("orders")), builder -> builder.mirrorStatementTimeout(Duration.ofSeconds(1)));
+                List.of(TableMapping.identity("orders")), builder -> builder.lockTimeout(Duration.ofSeconds(1)));
         fixture.bothStores(ORDERS);
         return fixture;
     }

@@ -14,7 +14,7 @@ class DualWriteDataSourceBuilderTest {
         io.dualwrite.changelog.ChangeLog changeLog = io.dualwrite.changelog.ChangeLogs.inMemory();
         return DualWriteDataSource.builder()
                 .oldDataSource(new JdbcDataSource()).newDataSource(new JdbcDataSource())
-                .migration("orders").phaseResolver(DualWriteFixture.switchboard(io.dualwrite.switches.SwitchStores.inMemory()))
+                .migration("orders").resolver(DualWriteFixture.switchboard(io.dualwrite.switches.SwitchStores.inMemory()))
                 .mirrorExecutor(Store.NEW, DualWriteFixture.syncExecutor("to-new", changeLog))
                 .mirrorExecutor(Store.OLD, DualWriteFixture.syncExecutor("to-old", changeLog))
                 .changeLog(changeLog).mapping(TableMapping.identity("orders"));
@@ -26,8 +26,8 @@ class DualWriteDataSourceBuilderTest {
                 .hasMessage("oldDataSource must be set, but was missing");
         assertThatThrownBy(() -> complete().mapping(TableMapping.identity("ORDERS")))
                 .hasMessage("mapping for table 'ORDERS' is set twice");
-        assertThatThrownBy(() -> complete().mirrorStatementTimeout(Duration.ofSeconds(-1)))
-                .hasMessage("mirrorStatementTimeout must be positive, but was PT-1S");
+        assertThatThrownBy(() -> complete().lockTimeout(Duration.ofSeconds(-1)))
+                .hasMessage("lockTimeout must be positive, but was PT-1S");
         assertThatThrownBy(() -> complete().streamBufferLimit(-1))
                 .hasMessage("streamBufferLimit must be zero or positive, but was -1");
         assertThatThrownBy(() -> complete().migration(" "))
@@ -39,7 +39,7 @@ class DualWriteDataSourceBuilderTest {
         io.dualwrite.changelog.ChangeLog changeLog = io.dualwrite.changelog.ChangeLogs.inMemory();
         assertThatThrownBy(() -> DualWriteDataSource.builder()
                 .oldDataSource(new JdbcDataSource()).newDataSource(new JdbcDataSource())
-                .migration("orders").phaseResolver(DualWriteFixture.switchboard(io.dualwrite.switches.SwitchStores.inMemory()))
+                .migration("orders").resolver(DualWriteFixture.switchboard(io.dualwrite.switches.SwitchStores.inMemory()))
                 .mirrorExecutor(Store.NEW, DualWriteFixture.syncExecutor("to-new", changeLog))
                 .changeLog(changeLog).mapping(TableMapping.identity("orders")).build())
                 .hasMessage("mirrorExecutor for target OLD must be set (or mirrorExecutors), but was missing");

@@ -277,9 +277,9 @@ class DualWriteDataSourceTest {
                 });
         DualWriteDataSource dataSource = DualWriteDataSource.builder()
                 .oldDataSource(fixture.oldDb.dataSource()).newDataSource(counting).migration("orders")
-                .phaseResolver(fixture.resolver).mirrorExecutor(io.dualwrite.Store.NEW, fixture.toNew)
+                .resolver(fixture.resolver).mirrorExecutor(io.dualwrite.Store.NEW, fixture.toNew)
                 .mirrorExecutor(io.dualwrite.Store.OLD, fixture.toOld).changeLog(fixture.changeLog)
-                .mapping(TableMapping.identity("orders")).maxBufferedStatements(2).build();
+                .mapping(TableMapping.identity("orders")).maxBufferedKeys(2).build();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             for (int id = 1; id <= 3; id++) {
@@ -289,10 +289,10 @@ class DualWriteDataSourceTest {
             connection.commit();
             assertThat(acquired).hasValue(1);
         }
-        // two statements were replayed; the third, past maxBufferedStatements, is left to the reconciler
+        // two keys were synced; the third, past maxBufferedKeys, turned into one scoped resync of the table
         assertThat(fixture.newDb.count("SELECT COUNT(*) FROM orders")).isEqualTo(2);
         assertThat(fixture.records()).extracting(r -> r.key() + "/" + r.operation() + "/" + r.reason())
-                .containsExactly("3/COPY/buffer-full");
+                .containsExactly("*/RESYNC/buffer-full");
     }
 
     @Test
@@ -300,7 +300,7 @@ class DualWriteDataSourceTest {
         List<io.dualwrite.mirror.MirrorTask> deferred = new java.util.concurrent.CopyOnWriteArrayList<>();
         DualWriteDataSource dataSource = DualWriteDataSource.builder()
                 .oldDataSource(fixture.oldDb.dataSource()).newDataSource(fixture.newDb.dataSource()).migration("orders")
-                .phaseResolver(fixture.resolver).changeLog(fixture.changeLog)
+                .resolver(fixture.resolver).changeLog(fixture.changeLog)
                 // a minimal double on purpose: the test must hold the tasks and run them later on a thread of
                 // its own, after the application changed its objects; the real executors run them at once
                 .mirrorExecutors(target -> new io.dualwrite.mirror.MirrorExecutor() {

@@ -56,7 +56,7 @@ final class DualWriteFixture implements AutoCloseable {
         toOld = MirrorExecutors.create("orders-to-old", SYNC, changeLog, toOldEvents::add);
         DualWriteDataSource.Builder builder = DualWriteDataSource.builder()
                 .oldDataSource(oldDb.dataSource()).newDataSource(newDb.dataSource())
-                .migration("orders").phaseResolver(resolver)
+                .migration("orders").resolver(resolver)
                 .mirrorExecutor(Store.NEW, toNew).mirrorExecutor(Store.OLD, toOld)
                 .changeLog(changeLog).mappings(mappings);
         customizer.accept(builder);

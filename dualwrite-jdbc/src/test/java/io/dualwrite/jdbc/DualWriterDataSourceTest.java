@@ -80,7 +80,7 @@ class DualWriterDataSourceTest {
             assertThatThrownBy(() -> DualWriteDataSource.builder()
                     .oldDataSource(new org.h2.jdbcx.JdbcDataSource()).newDataSource(new org.h2.jdbcx.JdbcDataSource())
                     .migration("orders").mapping(TableMapping.identity("orders")).dualWriter(writer)
-                    .phaseResolver(resolver).changeLog(ChangeLogs.inMemory()).build())
+                    .resolver(resolver).changeLog(ChangeLogs.inMemory()).build())
                     .hasMessage("outboxWriter must be set when changeLogMode is ALWAYS, but was missing");
         }
     }

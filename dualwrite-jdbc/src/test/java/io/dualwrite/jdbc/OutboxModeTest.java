@@ -95,7 +95,7 @@ class OutboxModeTest {
         ChangeLog changeLog = ChangeLogs.inMemory();
         assertThatThrownBy(() -> DualWriteDataSource.builder()
                 .oldDataSource(new org.h2.jdbcx.JdbcDataSource()).newDataSource(new org.h2.jdbcx.JdbcDataSource())
-                .migration("orders").phaseResolver(DualWriteFixture.switchboard(SwitchStores.inMemory()))
+                .migration("orders").resolver(DualWriteFixture.switchboard(SwitchStores.inMemory()))
                 .mirrorExecutor(Store.NEW, DualWriteFixture.syncExecutor("to-new", changeLog))
                 .mirrorExecutor(Store.OLD, DualWriteFixture.syncExecutor("to-old", changeLog))
                 .changeLog(changeLog).mapping(TableMapping.identity("orders"))

@@ -52,7 +52,7 @@ class UnattributedWriteTest {
         fixture.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
         DualWriteDataSource pinned = DualWriteDataSource.builder()
                 .oldDataSource(fixture.oldDb.dataSource()).newDataSource(fixture.newDb.dataSource())
-                .migration("orders").phaseResolver(fixture.resolver)
+                .migration("orders").resolver(fixture.resolver)
                 .mirrorExecutor(io.dualwrite.Store.NEW, fixture.toNew).mirrorExecutor(io.dualwrite.Store.OLD, fixture.toOld)
                 .changeLog(fixture.changeLog).mapping(TableMapping.identity("orders"))
                 .noContextPhase(MigrationPhase.OLD_ONLY).build();

@@ -5,7 +5,8 @@ import io.dualwrite.changelog.ChangeEntry;
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.mapping.TableMapping;
-import java.sql.Connection;
+import io.dualwrite.MigrationContext;
+import io.dualwrite.jdbc.copy.RowCopier;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,10 +33,11 @@ import org.slf4j.MDC;
  * never dropped: it stays in the log, is still retried at the longest backoff, and each failure is logged
  * at ERROR. An entry for a table without a mapping fails the same way.
  *
- * <p>Connections are taken per entry and returned at once, both in auto-commit: no lock is held in the
- * authoritative store while the other one is written, so a slow target never holds up the application. A
- * concurrent write of the row is not overtaken by an older copy: the copier reads the row again after
- * writing and repeats while it changed (see {@link RowCopier}).
+ * <p>Every repair goes through the one {@link RowCopier} the live mirror uses: it takes the key's lock on
+ * the store being repaired before it reads the authoritative row, so a repair and a live sync of one key
+ * never overlap and the later of them copies the latest committed row. No lock is held in the
+ * authoritative store. Scoped resync entries ({@link io.dualwrite.changelog.Operation#RESYNC}) are not
+ * claimed here; the verification tools resolve them.
  *
  * <pre>{@code
  * Reconciler reconciler = Reconciler.builder()
@@ -172,7 +174,7 @@ public final class Reconciler implements AutoCloseable {
                 return error;
             }
             try {
-                RowCopier.Outcome outcome = copy(mapping, record);
+                RowCopier.SyncResult outcome = copy(mapping, record);
                 log.debug("change-log entry {} repaired: {} in the {} store", entry.id(), outcome, record.target());
             } catch (SQLException | RuntimeException e) {
                 String error = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -193,14 +195,18 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
-    private RowCopier.Outcome copy(TableMapping mapping, ChangeRecord record) throws SQLException {
+    private RowCopier.SyncResult copy(TableMapping mapping, ChangeRecord record) throws SQLException {
         Store from = record.target().other();
-        try (Connection source = config.dataSource(from).getConnection();
-             Connection target = config.dataSource(record.target()).getConnection()) {
-            source.setAutoCommit(true);
-            target.setAutoCommit(true);
-            return config.rowCopier().copy(mapping, record.key(), from, source, target);
+        MigrationContext context = contextOf(record);
+        return config.rowCopier().sync(from, List.of(new RowCopier.TableKeys(mapping, List.of(record.key()), context)));
+    }
+
+    private static @Nullable MigrationContext contextOf(ChangeRecord record) {
+        if (record.orderId() == null && record.merchantId() == null) {
+            return null;
         }
+        return MigrationContext.forMigration(record.migration()).orderId(record.orderId())
+                .merchantId(record.merchantId()).build();
     }
 
     private void reschedule(ChangeEntry entry, String error, boolean detailed) {

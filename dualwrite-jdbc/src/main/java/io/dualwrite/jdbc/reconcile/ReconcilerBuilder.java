@@ -8,6 +8,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import io.dualwrite.jdbc.copy.RowCopier;
+import io.dualwrite.switches.PhaseResolver;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -34,6 +36,8 @@ public final class ReconcilerBuilder {
     private @Nullable DataSource newDataSource;
     private final Map<String, TableMapping> mappings = new LinkedHashMap<>();
     private @Nullable RowCopier rowCopier;
+    private @Nullable String migration;
+    private @Nullable PhaseResolver resolver;
     private int batchSize = DEFAULT_BATCH_SIZE;
     private Duration lease = DEFAULT_LEASE;
     private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
@@ -91,9 +95,23 @@ public final class ReconcilerBuilder {
         return this;
     }
 
-    /** The copier; defaults to {@link RowCopier#create()}. */
+    /**
+     * The copier; by default one over the two data sources, scoped by {@link #resolver} when it is set. Give
+     * the data source's own copier ({@code DualWriteDataSource.rowCopier()}) to share its metadata cache.
+     */
     public ReconcilerBuilder rowCopier(RowCopier rowCopier) {
         this.rowCopier = required("rowCopier", rowCopier);
+        return this;
+    }
+
+    /**
+     * Scopes every repair to the rows whose phase writes the store that missed them (a row of a merchant in
+     * {@code OLD_ONLY} never lands in the new store); used by the default copier. Without it, every entry's
+     * row is copied.
+     */
+    public ReconcilerBuilder resolver(String migration, PhaseResolver resolver) {
+        this.migration = required("migration", migration);
+        this.resolver = required("resolver", resolver);
         return this;
     }
 
@@ -158,8 +176,16 @@ public final class ReconcilerBuilder {
                     + "), but was " + maxBackoff);
         }
         return new Reconciler(new ReconcilerConfig(changeLog, oldDataSource, newDataSource, Map.copyOf(mappings),
-                rowCopier == null ? RowCopier.create() : rowCopier, batchSize, lease, initialBackoff, maxBackoff,
+                rowCopier == null ? defaultCopier() : rowCopier, batchSize, lease, initialBackoff, maxBackoff,
                 maxAttempts, clock));
+    }
+
+    private RowCopier defaultCopier() {
+        RowCopier.Builder copier = RowCopier.builder().oldDataSource(oldDataSource).newDataSource(newDataSource);
+        if (resolver != null && migration != null) {
+            copier.resolver(migration, resolver);
+        }
+        return copier.build();
     }
 
     private static <T> T required(String property, @Nullable T value) {

@@ -6,6 +6,7 @@ import io.dualwrite.mapping.TableMapping;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import io.dualwrite.jdbc.copy.RowCopier;
 import javax.sql.DataSource;
 
 /** The settings of a {@link Reconciler}, validated by {@link ReconcilerBuilder}; mappings keyed by lower-case old table. */

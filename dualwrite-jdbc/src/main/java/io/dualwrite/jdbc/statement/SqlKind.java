@@ -8,6 +8,10 @@ public enum SqlKind {
     /** MySQL {@code INSERT … ON DUPLICATE KEY UPDATE} / {@code REPLACE}, PostgreSQL {@code INSERT … ON CONFLICT}. */
     UPSERT,
     SELECT,
+    /** {@code TRUNCATE}, {@code MERGE … USING}: a write to a mapped table whose rows cannot be named. */
+    BULK_WRITE,
+    /** Several statements in one string; see {@link StatementAnalysis#parts()}. */
+    MULTIPLE,
     /** DDL and anything else that parses but is never mirrored. */
     OTHER,
     /** The parser could not read the statement. */
@@ -15,6 +19,6 @@ public enum SqlKind {
 
     /** Whether statements of this kind change rows. */
     public boolean isWrite() {
-        return this == INSERT || this == UPDATE || this == DELETE || this == UPSERT;
+        return this == INSERT || this == UPDATE || this == DELETE || this == UPSERT || this == BULK_WRITE;
     }
 }

@@ -18,12 +18,11 @@ final class SqlText {
     /** Placeholder numbers at or above this one stand for values the rewrite adds (constants, keys). */
     static final int EXTRA_BASE = 100_000;
 
-    private static final Pattern NON_DETERMINISTIC = Pattern.compile(
-            "\\b(NOW|CURRENT_TIMESTAMP|CURRENT_DATE|CURRENT_TIME|LOCALTIMESTAMP|LOCALTIME|SYSDATE|SYSTIMESTAMP"
-                    + "|UTC_TIMESTAMP|UTC_DATE|UTC_TIME|UNIX_TIMESTAMP|CURDATE|CURTIME|CLOCK_TIMESTAMP"
-                    + "|STATEMENT_TIMESTAMP|TRANSACTION_TIMESTAMP|TIMEOFDAY|RAND|RANDOM|UUID|UUID_SHORT"
-                    + "|GEN_RANDOM_UUID|RANDOM_UUID|NEWID|SYS_GUID|NEXTVAL|CONNECTION_ID|LAST_INSERT_ID)\\b",
-            Pattern.CASE_INSENSITIVE);
+    private static final Pattern PROCEDURE_CALL = Pattern.compile(
+            "\\s*(?:\\{\\s*(?:\\?\\s*=\\s*)?)?(?:call|exec|execute)\\b", Pattern.CASE_INSENSITIVE);
+
+    private static final Pattern WRITE_WORD = Pattern.compile(
+            "\\b(?:insert|update|delete|replace|merge|upsert|truncate)\\b", Pattern.CASE_INSENSITIVE);
 
     private SqlText() {
     }
@@ -124,10 +123,14 @@ final class SqlText {
         return new RenderedSql(out.toString(), plan);
     }
 
-    /** Whether the SQL calls a function whose value differs between two executions. */
-    static boolean isNonDeterministic(String sql) {
-        Matcher matcher = NON_DETERMINISTIC.matcher(stripQuoted(sql));
-        return matcher.find();
+    /** Whether the SQL calls a stored procedure ({@code CALL}, {@code EXEC}, the JDBC escape {@code {call …}}). */
+    static boolean isProcedureCall(String sql) {
+        return PROCEDURE_CALL.matcher(sql).lookingAt();
+    }
+
+    /** Whether SQL (that could not be parsed) contains a data-changing keyword outside quotes. */
+    static boolean looksLikeWrite(String sql) {
+        return WRITE_WORD.matcher(stripQuoted(sql)).find();
     }
 
     /** An identifier without its quotes ({@code "x"}, {@code `x`}, {@code [x]}). */

@@ -13,8 +13,9 @@ import org.jspecify.annotations.Nullable;
  * @param kind            what it does
  * @param mapping         the mapping of its table; {@code null} when the table is outside the migration
  *                        (or the statement names none), and then it only ever runs on the connection's store
- * @param notReplayable   why the write cannot be replayed on the other store ({@code "non-deterministic"},
- *                        …), so its rows are copied by key instead; {@code null} when it can be
+ * @param keysUnknown     why the keys of the rows this write touches cannot be known exactly ({@code
+ *                        "multi-table"}, {@code "limit"}, …), so that its scope is resynced instead; {@code null}
+ *                        when they can be
  * @param keysGenerated   an insert whose primary key the database generates (no key column in the list)
  * @param insertKeys      for an insert naming its key columns: each row's key values, in key-column order
  * @param whereKey        for an update or delete whose WHERE pins every key column with {@code =}: the values
@@ -27,12 +28,23 @@ import org.jspecify.annotations.Nullable;
  * @param keySelectOld    for an update or delete without {@code whereKey}: selects the affected keys on the old store
  * @param keySelectNew    the same on the new store
  * @param rewriteProblem  why {@code onNew} is missing, when it is
+ * @param insertColumns   for an insert with {@code VALUES}: its column list, or {@code null} when it names none
+ *                        (all the table's columns, in table order)
+ * @param insertRows      for an insert with {@code VALUES}: each row's values by position, {@code null} where a
+ *                        value is an expression rather than a parameter or literal
+ * @param setKey          for an update that assigns the primary key: the new key values, when known
+ * @param returning       whether the statement has a {@code RETURNING} clause
+ * @param txControl       transaction control sent as SQL text
+ * @param parts           for several statements in one string: each one's analysis (this one is then of kind
+ *                        {@link SqlKind#MULTIPLE})
+ * @param resyncTables    mapped tables this statement may write without naming their rows (a procedure call,
+ *                        unparsable SQL): each gets a scoped resync
  */
 public record StatementAnalysis(
         String sql,
         SqlKind kind,
         @Nullable TableMapping mapping,
-        @Nullable String notReplayable,
+        @Nullable String keysUnknown,
         boolean keysGenerated,
         List<List<ValueRef>> insertKeys,
         @Nullable List<ValueRef> whereKey,
@@ -44,7 +56,14 @@ public record StatementAnalysis(
         @Nullable RenderedSql onNewWithKey,
         @Nullable RenderedSql keySelectOld,
         @Nullable RenderedSql keySelectNew,
-        @Nullable String rewriteProblem) {
+        @Nullable String rewriteProblem,
+        @Nullable List<String> insertColumns,
+        List<List<@Nullable ValueRef>> insertRows,
+        @Nullable List<ValueRef> setKey,
+        boolean returning,
+        TxControl txControl,
+        List<StatementAnalysis> parts,
+        List<TableMapping> resyncTables) {
 
     /** Whether the statement touches a table of the migration. */
     public boolean mapped() {
@@ -69,10 +88,28 @@ public record StatementAnalysis(
         return store == Store.OLD ? keySelectOld : keySelectNew;
     }
 
+    /** Whether running this statement may change rows of a mapped table. */
+    public boolean mayWriteMapped() {
+        return mappedWrite() || !resyncTables.isEmpty()
+                || (kind == SqlKind.MULTIPLE && parts.stream().anyMatch(StatementAnalysis::mayWriteMapped));
+    }
+
     static StatementAnalysis passThrough(String sql, SqlKind kind) {
+        return passThrough(sql, kind, TxControl.NONE, List.of());
+    }
+
+    static StatementAnalysis passThrough(String sql, SqlKind kind, TxControl txControl, List<TableMapping> resyncTables) {
         int count = SqlText.countParameters(sql);
         return new StatementAnalysis(sql, kind, null, null, false, List.of(), null, null, null,
-                identity(sql, count), null, null, null, null, null, null);
+                identity(sql, count), null, null, null, null, null, null, null, List.of(), null, false, txControl,
+                List.of(), List.copyOf(resyncTables));
+    }
+
+    static StatementAnalysis multiple(String sql, List<StatementAnalysis> parts) {
+        int count = SqlText.countParameters(sql);
+        return new StatementAnalysis(sql, SqlKind.MULTIPLE, null, null, false, List.of(), null, null, null,
+                identity(sql, count), null, null, null, null, null, null, null, List.of(), null, false, TxControl.NONE,
+                List.copyOf(parts), List.of());
     }
 
     static RenderedSql identity(String sql, int parameterCount) {

@@ -105,18 +105,40 @@ public final class StatementAnalyzer {
             // a statement shape the analysis does not know must never fail the application's call
             log.warn("statement analysis failed, running the statement on the authoritative store only: {}",
                     unexpected.toString());
-            return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN);
+            return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN, TxControl.NONE, writtenTables(sql));
         }
     }
 
     private StatementAnalysis analyzeParsed(String sql) {
-        String numbered = SqlText.numberParameters(sql);
-        Statement statement;
-        try {
-            statement = parse(numbered);
-        } catch (Exception unparsable) {
-            return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN);
+        TxControl control = TxControl.of(sql);
+        if (control != TxControl.NONE) {
+            return StatementAnalysis.passThrough(sql, SqlKind.OTHER, control, List.of());
         }
+        if (SqlText.isProcedureCall(sql)) {
+            // a procedure may write any table: every mapped table is resynced
+            return StatementAnalysis.passThrough(sql, SqlKind.OTHER, TxControl.NONE, List.copyOf(mappings.values()));
+        }
+        String numbered = SqlText.numberParameters(sql);
+        List<Statement> statements;
+        try {
+            statements = parseAll(numbered);
+        } catch (Exception unparsable) {
+            return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN, TxControl.NONE, writtenTables(sql));
+        }
+        if (statements.size() > 1) {
+            List<StatementAnalysis> parts = new ArrayList<>();
+            for (Statement part : statements) {
+                parts.add(analyzeStatement(part.toString(), part.toString(), part));
+            }
+            return StatementAnalysis.multiple(sql, parts);
+        }
+        if (statements.isEmpty()) {
+            return StatementAnalysis.passThrough(sql, SqlKind.OTHER);
+        }
+        return analyzeStatement(sql, numbered, statements.get(0));
+    }
+
+    private StatementAnalysis analyzeStatement(String sql, String numbered, Statement statement) {
         if (statement instanceof Select) {
             return selectRewriter.analyze(sql, numbered, statement);
         }
@@ -135,6 +157,10 @@ public final class StatementAnalyzer {
         } else if (statement instanceof Delete delete) {
             table = delete.getTable();
             kind = SqlKind.DELETE;
+        } else if (statement instanceof net.sf.jsqlparser.statement.truncate.Truncate truncate) {
+            return bulkWrite(sql, truncate.getTable(), "truncate");
+        } else if (statement instanceof net.sf.jsqlparser.statement.merge.Merge merge) {
+            return bulkWrite(sql, merge.getTable(), "merge");
         } else {
             return StatementAnalysis.passThrough(sql, SqlKind.OTHER);
         }
@@ -145,9 +171,45 @@ public final class StatementAnalyzer {
         return analyzeWrite(sql, numbered, statement, kind, mapping);
     }
 
+    /** A write to a table whose rows cannot be named: a scoped resync of the whole table. */
+    private StatementAnalysis bulkWrite(String sql, @Nullable Table table, String reason) {
+        TableMapping mapping = table == null ? null : mapping(table.getName());
+        if (mapping == null) {
+            return StatementAnalysis.passThrough(sql, SqlKind.OTHER);
+        }
+        return StatementAnalysis.passThrough(sql, SqlKind.BULK_WRITE, TxControl.NONE, List.of(mapping));
+    }
+
+    /** The mapped tables an unparsable statement mentions, when it looks like a write. */
+    private List<TableMapping> writtenTables(String sql) {
+        if (!SqlText.looksLikeWrite(sql)) {
+            return List.of();
+        }
+        List<TableMapping> written = new ArrayList<>();
+        tableWords.forEach((table, word) -> {
+            if (word.matcher(sql).find()) {
+                written.add(mappings.get(table));
+            }
+        });
+        return written;
+    }
+
+    static List<Statement> parseAll(String sql) throws Exception {
+        try {
+            net.sf.jsqlparser.statement.Statements statements = new CCJSqlParser(sql).Statements();
+            return new ArrayList<>(statements);
+        } catch (Error tokenError) { // TokenMgrException and friends
+            throw new IllegalArgumentException(tokenError.getMessage(), tokenError);
+        }
+    }
+
     private StatementAnalysis analyzeWrite(String sql, String numbered, Statement statement, SqlKind kind,
                                            TableMapping mapping) {
-        String notReplayable = SqlText.isNonDeterministic(sql) ? "non-deterministic" : null;
+        String notReplayable = null;
+        List<String> insertColumns = null;
+        List<List<ValueRef>> insertRows = new ArrayList<>();
+        List<ValueRef> setKey = null;
+        boolean returning = false;
         Map<Integer, String> parameterColumns = new HashMap<>();
         List<List<ValueRef>> insertKeys = new ArrayList<>();
         boolean keysGenerated = false;
@@ -156,8 +218,20 @@ public final class StatementAnalyzer {
         ValueRef merchantId = null;
         InsertShape shape = InsertShape.of(statement);
         if (shape != null) {
+            returning = shape.insert() != null && shape.insert().getReturningClause() != null;
+            if (shape.rows() != null) {
+                insertColumns = shape.columns() == null ? null : shape.columnNames();
+                for (List<Expression> row : shape.rows()) {
+                    List<ValueRef> values = new ArrayList<>();
+                    row.forEach(expression -> values.add(valueOf(expression)));
+                    insertRows.add(java.util.Collections.unmodifiableList(values));
+                }
+            }
             if (shape.rows() == null || shape.columns() == null) {
-                notReplayable = notReplayable == null ? "insert-without-values" : notReplayable;
+                if (shape.rows() == null && (shape.columns() == null
+                        || indexesOf(shape.columnNames(), mapping.primaryKey()) != null)) {
+                    notReplayable = "insert-select"; // an INSERT … SELECT names no key it writes
+                }
                 // INSERT … SELECT: its rows can still be copied by key when the database generates the keys
                 keysGenerated = shape.columns() != null && indexesOf(shape.columnNames(), mapping.primaryKey()) == null;
             } else {
@@ -187,9 +261,30 @@ public final class StatementAnalyzer {
             Expression where = statement instanceof Update update ? update.getWhere() : ((Delete) statement).getWhere();
             if (statement instanceof Update update) {
                 update.getUpdateSets().forEach(set -> collectSetColumns(set, parameterColumns));
-                if ((update.getJoins() != null && !update.getJoins().isEmpty()) || update.getFromItem() != null) {
-                    notReplayable = notReplayable == null ? "multi-table-update" : notReplayable;
+                if ((update.getJoins() != null && !update.getJoins().isEmpty()) || update.getFromItem() != null
+                        || (update.getStartJoins() != null && !update.getStartJoins().isEmpty())) {
+                    notReplayable = "multi-table";
                 }
+                if (update.getLimit() != null) {
+                    notReplayable = notReplayable == null ? "limit" : notReplayable;
+                }
+                returning = update.getReturningClause() != null;
+                setKey = assignedKey(update, mapping);
+                if (setKey != null && setKey.isEmpty()) {
+                    notReplayable = notReplayable == null ? "key-assigned-by-expression" : notReplayable;
+                    setKey = null;
+                }
+            } else {
+                Delete delete = (Delete) statement;
+                if ((delete.getJoins() != null && !delete.getJoins().isEmpty())
+                        || (delete.getTables() != null && !delete.getTables().isEmpty())
+                        || (delete.getUsingList() != null && !delete.getUsingList().isEmpty())) {
+                    notReplayable = "multi-table";
+                }
+                if (delete.getLimit() != null) {
+                    notReplayable = notReplayable == null ? "limit" : notReplayable;
+                }
+                returning = delete.getReturningClause() != null;
             }
             Map<String, ValueRef> equalities = new HashMap<>();
             collectEqualities(where, equalities, parameterColumns);
@@ -235,9 +330,49 @@ public final class StatementAnalyzer {
         } catch (Exception e) {
             notReplayable = notReplayable == null ? "no-derivable-key" : notReplayable;
         }
+        if (kind == SqlKind.INSERT && !keysGenerated && insertColumns == null && insertRows.isEmpty()
+                && notReplayable == null) {
+            notReplayable = "no-derivable-key";
+        }
         return new StatementAnalysis(sql, kind, mapping, notReplayable, keysGenerated, List.copyOf(insertKeys),
                 whereKey, orderId, merchantId, onOld, onNew, onOldWithKey, onNewWithKey, keySelectOld, keySelectNew,
-                problem);
+                problem, insertColumns, java.util.Collections.unmodifiableList(insertRows), setKey, returning,
+                TxControl.NONE, List.of(), List.of());
+    }
+
+    /**
+     * For an update that assigns primary-key columns: the new key (every key column, the unassigned ones
+     * from the WHERE equalities are not known here, so a partial assignment counts as unknown); {@code null}
+     * when it assigns none; empty when a key column gets an expression.
+     */
+    private static @Nullable List<ValueRef> assignedKey(Update update, TableMapping mapping) {
+        Map<String, ValueRef> assigned = new HashMap<>();
+        boolean any = false;
+        for (UpdateSet set : update.getUpdateSets()) {
+            for (int i = 0; i < set.getColumns().size(); i++) {
+                String name = SqlText.unquote(set.getColumns().get(i).getColumnName()).toLowerCase(Locale.ROOT);
+                if (mapping.primaryKey().stream().anyMatch(name::equalsIgnoreCase)) {
+                    any = true;
+                    ValueRef value = i < set.getValues().size() ? valueOf(set.getValues().get(i)) : null;
+                    if (value == null) {
+                        return List.of();
+                    }
+                    assigned.put(name, value);
+                }
+            }
+        }
+        if (!any) {
+            return null;
+        }
+        List<ValueRef> key = new ArrayList<>();
+        for (String column : mapping.primaryKey()) {
+            ValueRef value = assigned.get(column.toLowerCase(Locale.ROOT));
+            if (value == null) {
+                return List.of();
+            }
+            key.add(value);
+        }
+        return List.copyOf(key);
     }
 
     private static void collectSetColumns(UpdateSet set, Map<Integer, String> parameterColumns) {

@@ -59,7 +59,7 @@ final class Deployment implements AutoCloseable {
         DualWriteDataSource.Builder builder = DualWriteDataSource.builder()
                 .oldDataSource(oldDb.dataSource()).newDataSource(newStore)
                 .migration(EndToEnd.MIGRATION).mapping(EndToEnd.MAPPING)
-                .phaseResolver(resolver.apply(oldDb))
+                .resolver(resolver.apply(oldDb))
                 .mirrorExecutor(Store.NEW, toNew).mirrorExecutor(Store.OLD, toOld)
                 .changeLog(changeLog);
         customizer.accept(builder, this);

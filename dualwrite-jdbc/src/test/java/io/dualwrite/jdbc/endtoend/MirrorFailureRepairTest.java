@@ -103,7 +103,7 @@ class MirrorFailureRepairTest {
     void whateverBreaksTheNewStoreTheAppSeesTheOldStoreAndOneReconcileRepairsIt(Breakage breakage) throws Exception {
         List<Object> control = controlRun();
         try (Deployment deployment = Deployment.dualWrite(MirrorMode.SYNC, Duration.ofSeconds(10),
-                (builder, self) -> builder.mirrorStatementTimeout(Duration.ofSeconds(1)))) {
+                (builder, self) -> builder.lockTimeout(Duration.ofSeconds(1)))) {
             OrdersApp app = new OrdersApp(deployment.dataSource);
             List<Object> seen = app.seed();
             assertThat(newRows(deployment.newDb)).isEqualTo(oldRowsMapped(deployment.oldDb)).hasSize(3);

@@ -1,21 +1,23 @@
 package io.dualwrite.jdbc.reconcile;
 
 import io.dualwrite.Store;
-import io.dualwrite.mapping.TableMapping;
-import java.sql.Connection;
+import io.dualwrite.jdbc.copy.RowCopier;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 
 /** Counts successful copies per key, across every reconciler that shares it. */
 final class CountingRowCopier implements RowCopier {
 
-    private final RowCopier delegate = RowCopier.create();
+    private final RowCopier delegate;
     private final Map<String, AtomicInteger> copies;
 
-    CountingRowCopier(Map<String, AtomicInteger> copies) {
+    CountingRowCopier(Map<String, AtomicInteger> copies, DataSource oldDataSource, DataSource newDataSource) {
         this.copies = copies;
+        this.delegate = RowCopier.builder().oldDataSource(oldDataSource).newDataSource(newDataSource).build();
     }
 
     static Map<String, AtomicInteger> counts() {
@@ -23,10 +25,10 @@ final class CountingRowCopier implements RowCopier {
     }
 
     @Override
-    public Outcome copy(TableMapping mapping, String key, Store from, Connection source, Connection target)
-            throws SQLException {
-        Outcome outcome = delegate.copy(mapping, key, from, source, target);
-        copies.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-        return outcome;
+    public SyncResult sync(Store from, List<TableKeys> tables) throws SQLException {
+        SyncResult result = delegate.sync(from, tables);
+        tables.forEach(table -> table.keys().forEach(
+                key -> copies.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet()));
+        return result;
     }
 }

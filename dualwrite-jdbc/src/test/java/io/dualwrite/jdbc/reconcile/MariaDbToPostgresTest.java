@@ -4,6 +4,7 @@ import static io.dualwrite.jdbc.reconcile.Stores.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.Store;
+import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.Operation;
 import io.dualwrite.jdbc.KeyCodec;
@@ -103,12 +104,12 @@ class MariaDbToPostgresTest {
             pg.execute("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, paid BOOLEAN, shipped BOOLEAN, amount NUMERIC(14,2),"
                             + " created_at TIMESTAMP(6), note_upper VARCHAR(50), currency CHAR(3) NOT NULL)",
                     "INSERT INTO orders_v2 VALUES (5, TRUE, FALSE, 7.5, TIMESTAMP '2026-04-01 12:00:00', 'HELLO', 'EUR')");
-            RowCopier copier = RowCopier.create();
-            try (var source = pg.dataSource().getConnection(); var target = maria.dataSource().getConnection()) {
-                assertThat(copier.copy(ORDERS, "5", Store.NEW, source, target)).isEqualTo(RowCopier.Outcome.COPIED);
-                pg.execute("DELETE FROM orders_v2");
-                assertThat(copier.copy(ORDERS, "6", Store.NEW, source, target)).isEqualTo(RowCopier.Outcome.DELETED);
-            }
+            RowCopier copier = RowCopier.builder().oldDataSource(maria.dataSource()).newDataSource(pg.dataSource()).build();
+            assertThat(copier.sync(Store.NEW, List.of(new RowCopier.TableKeys(ORDERS, List.of("5"), null))).copied())
+                    .isEqualTo(1);
+            pg.execute("DELETE FROM orders_v2");
+            assertThat(copier.sync(Store.NEW, List.of(new RowCopier.TableKeys(ORDERS, List.of("6"), null))).deleted())
+                    .isEqualTo(1);
             Map<String, Object> row = maria.query("SELECT * FROM orders").get(0);
             assertThat(row).containsEntry("id", 5L).containsEntry("paid", true).containsEntry("shipped", false)
                     .containsEntry("amount", new BigDecimal("7.5000")).containsEntry("note", "hello");

@@ -84,7 +84,7 @@ class ReconcilerTest {
                         .changeLog(JdbcChangeLog.create(old.dataSource())) // one per "application instance"
                         .oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
                         .mapping(Stores.ordersMapping()).batchSize(20)
-                        .rowCopier(new CountingRowCopier(copies)).build());
+                        .rowCopier(new CountingRowCopier(copies, old.dataSource(), fresh.dataSource())).build());
             }
             ExecutorService threads = Executors.newFixedThreadPool(2);
             try {

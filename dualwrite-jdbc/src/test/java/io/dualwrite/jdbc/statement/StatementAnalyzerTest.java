@@ -89,11 +89,12 @@ class StatementAnalyzerTest {
     }
 
     @Test
-    void nonDeterministicUnparsableDdlAndUnmappedAreTold() {
-        assertThat(analyzer.analyze("UPDATE orders SET amount = RAND() WHERE id = ?").notReplayable())
-                .isEqualTo("non-deterministic");
-        assertThat(analyzer.analyze("INSERT INTO orders (id, amount) VALUES (?, 'now()')").notReplayable()).isNull();
+    void keysOfNonDeterministicWritesAreKnownAndUnparsableWritesAreResynced() {
+        // rows are synced by key, so a function's value never needs replaying
+        assertThat(analyzer.analyze("UPDATE orders SET amount = RAND() WHERE id = ?").keysUnknown()).isNull();
+        assertThat(analyzer.analyze("INSERT INTO orders (id, amount) VALUES (?, 'now()')").keysUnknown()).isNull();
         assertThat(analyzer.analyze("UPDATE orders SET WHERE").kind()).isEqualTo(SqlKind.UNKNOWN);
+        assertThat(analyzer.analyze("UPDATE orders SET WHERE").resyncTables()).hasSize(1);
         assertThat(analyzer.analyze("CREATE TABLE x (id INT)").mapped()).isFalse();
         assertThat(analyzer.analyze("INSERT INTO other (id) VALUES (?)").mapped()).isFalse();
     }

@@ -1,0 +1,95 @@
+package io.dualwrite.jdbc;
+
+import io.dualwrite.MigrationContext;
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.changelog.Operation;
+import io.dualwrite.mapping.TableMapping;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The keys one authoritative transaction touched, waiting for its commit: coalesced (a key written 50,000
+ * times is held once) and bounded. Past {@code maxKeys} a table's further keys are not held one by one: the
+ * table gets a scoped resync instead. Not thread-safe: one per connection.
+ */
+final class KeyBuffer {
+
+    /** One touched row: its table, key (KeyCodec form, old-store values), the last operation and context. */
+    record Touched(TableMapping mapping, String key, Operation operation, MigrationContext context,
+                   MigrationPhase phase) {
+    }
+
+    /** A scope to resync: a table, or one merchant's rows of it. */
+    record Resync(TableMapping mapping, @Nullable String merchantId, String reason, MigrationContext context) {
+    }
+
+    /** What a transaction leaves to sync and to record. */
+    record Snapshot(List<Touched> keys, List<Resync> resyncs) {
+        boolean isEmpty() {
+            return keys.isEmpty() && resyncs.isEmpty();
+        }
+    }
+
+    private final int maxKeys;
+    private final Map<TableKey, Touched> keys = new LinkedHashMap<>();
+    private final Map<TableMapping, Resync> resyncs = new LinkedHashMap<>();
+    private final Set<TableMapping> overflowed = new HashSet<>();
+
+    KeyBuffer(int maxKeys) {
+        this.maxKeys = maxKeys;
+    }
+
+    private record TableKey(TableMapping mapping, String key) {
+    }
+
+    /** Holds a touched key (replacing an earlier touch of the same key); past the bound, resyncs its table. */
+    void add(TableMapping mapping, String key, Operation operation, MigrationContext context, MigrationPhase phase) {
+        if (overflowed.contains(mapping)) {
+            return;
+        }
+        TableKey tableKey = new TableKey(mapping, key);
+        if (keys.size() >= maxKeys && !keys.containsKey(tableKey)) {
+            overflowed.add(mapping);
+            resync(mapping, null, "buffer-full", context);
+            return;
+        }
+        keys.put(tableKey, new Touched(mapping, key, operation, context, phase));
+    }
+
+    /** Records that a scope must be resynced; two different merchants of one table widen it to the table. */
+    void resync(TableMapping mapping, @Nullable String merchantId, String reason, MigrationContext context) {
+        Resync known = resyncs.get(mapping);
+        if (known == null) {
+            resyncs.put(mapping, new Resync(mapping, merchantId, reason, context));
+        } else if (!Objects.equals(known.merchantId(), merchantId)) {
+            resyncs.put(mapping, new Resync(mapping, null, known.reason(), known.context()));
+        }
+    }
+
+    boolean isEmpty() {
+        return keys.isEmpty() && resyncs.isEmpty();
+    }
+
+    int size() {
+        return keys.size();
+    }
+
+    void clear() {
+        keys.clear();
+        resyncs.clear();
+        overflowed.clear();
+    }
+
+    /** What is held, and an empty buffer. */
+    Snapshot take() {
+        Snapshot snapshot = new Snapshot(new ArrayList<>(keys.values()), new ArrayList<>(resyncs.values()));
+        clear();
+        return snapshot;
+    }
+}

@@ -1,0 +1,214 @@
+package io.dualwrite.jdbc.copy;
+
+import io.dualwrite.jdbc.Dialect;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+
+/**
+ * What the copier writes differently per database: identifier quoting, the upsert statement, and the
+ * per-key lock on the target store. One constant per database, so that no other class branches on it.
+ */
+enum CopyDialect {
+
+    H2 {
+        @Override
+        String quote(String identifier) {
+            return '"' + identifier.replace("\"", "\"\"") + '"';
+        }
+
+        @Override
+        String fold(String identifier) {
+            return identifier.toUpperCase(Locale.ROOT);
+        }
+
+        @Override
+        String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated) {
+            return "MERGE INTO " + table + " (" + String.join(", ", columns) + ") KEY (" + String.join(", ", keyColumns)
+                    + ") VALUES (" + marks(columns.size()) + ")";
+        }
+
+        /**
+         * An embedded or in-memory H2 database is opened by one JVM only, so a lock in this JVM serialises
+         * every sync that can reach it. Striped: two keys may share a stripe, which only serialises them.
+         */
+        @Override
+        void lock(Connection target, List<Long> sortedLockIds, long timeoutMillis) throws SQLException {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            int previous = -1;
+            for (int stripe : stripes(sortedLockIds)) {
+                if (stripe == previous) {
+                    continue;
+                }
+                previous = stripe;
+                try {
+                    long left = deadline - System.nanoTime();
+                    if (!STRIPES[stripe].tryLock(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                        unlock(target);
+                        throw new SQLException("timed out after " + timeoutMillis + " ms waiting for a key lock");
+                    }
+                } catch (InterruptedException e) {
+                    unlock(target);
+                    Thread.currentThread().interrupt();
+                    throw new SQLException("interrupted while waiting for a key lock", e);
+                }
+            }
+        }
+
+        @Override
+        void unlock(Connection target) {
+            for (ReentrantLock stripe : STRIPES) {
+                while (stripe.isHeldByCurrentThread()) {
+                    stripe.unlock();
+                }
+            }
+        }
+    },
+
+    POSTGRESQL {
+        @Override
+        String quote(String identifier) {
+            return '"' + identifier.replace("\"", "\"\"") + '"';
+        }
+
+        @Override
+        String fold(String identifier) {
+            return identifier.toLowerCase(Locale.ROOT);
+        }
+
+        @Override
+        String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated) {
+            return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + marks(columns.size())
+                    + ") ON CONFLICT (" + String.join(", ", keyColumns) + ") " + (updated.isEmpty() ? "DO NOTHING"
+                    : "DO UPDATE SET " + updated.stream().map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", ")));
+        }
+
+        /** Transaction-scoped advisory locks, taken in the order of the (sorted) array: no deadlock between syncs. */
+        @Override
+        void lock(Connection target, List<Long> sortedLockIds, long timeoutMillis) throws SQLException {
+            try (Statement timeout = target.createStatement()) {
+                timeout.execute("SET LOCAL lock_timeout = " + Math.max(1, timeoutMillis));
+            }
+            try (PreparedStatement lock = target.prepareStatement(
+                    "SELECT pg_advisory_xact_lock(k) FROM unnest(?::bigint[]) WITH ORDINALITY AS t(k, n) ORDER BY n")) {
+                lock.setArray(1, target.createArrayOf("bigint", sortedLockIds.toArray(Long[]::new)));
+                try (ResultSet rows = lock.executeQuery()) {
+                    while (rows.next()) {
+                        // each row is one lock taken
+                    }
+                }
+            }
+        }
+
+        @Override
+        void unlock(Connection target) {
+            // released by the commit or rollback of the target transaction
+        }
+    },
+
+    MYSQL {
+        @Override
+        String quote(String identifier) {
+            return '`' + identifier.replace("`", "``") + '`';
+        }
+
+        @Override
+        String fold(String identifier) {
+            return identifier;
+        }
+
+        @Override
+        String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated) {
+            List<String> set = updated.isEmpty() ? List.of(keyColumns.get(0)) : updated;
+            return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + marks(columns.size())
+                    + ") ON DUPLICATE KEY UPDATE " + set.stream().map(c -> c + " = VALUES(" + c + ")")
+                    .collect(Collectors.joining(", "));
+        }
+
+        /**
+         * Named user locks ({@code GET_LOCK}); their names are server-wide, so they carry the database's name
+         * in the hash. Taken one by one in sorted order; released explicitly after the commit, since a pooled
+         * connection outlives the transaction.
+         */
+        @Override
+        void lock(Connection target, List<Long> sortedLockIds, long timeoutMillis) throws SQLException {
+            String database = target.getCatalog() == null ? "" : target.getCatalog();
+            double seconds = Math.max(0.001, timeoutMillis / 1000.0);
+            try (PreparedStatement lock = target.prepareStatement("SELECT GET_LOCK(?, ?)")) {
+                for (long id : sortedLockIds) {
+                    lock.setString(1, "dualwrite:" + Long.toHexString(lockId(database, Long.toString(id))));
+                    lock.setDouble(2, seconds);
+                    try (ResultSet result = lock.executeQuery()) {
+                        if (!result.next() || result.getInt(1) != 1) {
+                            unlock(target);
+                            throw new SQLException("timed out after " + timeoutMillis + " ms waiting for a key lock");
+                        }
+                    }
+                }
+            }
+        }
+
+        @Override
+        void unlock(Connection target) {
+            try (Statement release = target.createStatement()) {
+                release.execute("SELECT RELEASE_ALL_LOCKS()");
+            } catch (SQLException e) {
+                // the locks end with the session at the latest
+            }
+        }
+    };
+
+    private static final ReentrantLock[] STRIPES = new ReentrantLock[1024];
+
+    static {
+        for (int i = 0; i < STRIPES.length; i++) {
+            STRIPES[i] = new ReentrantLock();
+        }
+    }
+
+    static CopyDialect of(Dialect dialect) {
+        return switch (dialect) {
+            case H2 -> H2;
+            case POSTGRESQL -> POSTGRESQL;
+            case MYSQL -> MYSQL;
+        };
+    }
+
+    /** An identifier quoted for this database (embedded quote characters doubled). */
+    abstract String quote(String identifier);
+
+    /** How this database stores an unquoted identifier. */
+    abstract String fold(String identifier);
+
+    /** The upsert of one row; {@code updated} are the non-key columns (all lists already quoted). */
+    abstract String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated);
+
+    /** Takes the per-key locks, in the given (ascending) order, on the target connection's open transaction. */
+    abstract void lock(Connection target, List<Long> sortedLockIds, long timeoutMillis) throws SQLException;
+
+    /** Releases what {@link #lock} took and a commit or rollback does not release. Never throws. */
+    abstract void unlock(Connection target);
+
+    /** The lock id of one key of one table: a 64-bit digest, stable across JVMs. */
+    static long lockId(String table, String key) {
+        byte[] bytes = (table.toLowerCase(Locale.ROOT) + '\u0000' + key).getBytes(StandardCharsets.UTF_8);
+        return UUID.nameUUIDFromBytes(bytes).getMostSignificantBits();
+    }
+
+    private static int[] stripes(List<Long> sortedLockIds) {
+        return sortedLockIds.stream().mapToInt(id -> Math.floorMod(Long.hashCode(id), STRIPES.length)).sorted().toArray();
+    }
+
+    private static String marks(int count) {
+        return String.join(", ", java.util.Collections.nCopies(count, "?"));
+    }
+}

@@ -1,0 +1,406 @@
+package io.dualwrite.jdbc.copy;
+
+import io.dualwrite.MigrationContext;
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.Store;
+import io.dualwrite.jdbc.Dialect;
+import io.dualwrite.jdbc.KeyCodec;
+import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.switches.PhaseResolver;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/** The {@link RowCopier} over JDBC: lock keys on the target, read the source by key, upsert or delete. */
+final class JdbcRowCopier implements RowCopier {
+
+    /** Keys bound in one {@code IN (…)} read or one batch. */
+    private static final int CHUNK = 500;
+
+    private final DataSource oldDataSource;
+    private final DataSource newDataSource;
+    private final @Nullable String migration;
+    private final @Nullable PhaseResolver resolver;
+    private final long lockTimeoutMillis;
+    private final Map<Store, CopyDialect> dialects = new ConcurrentHashMap<>();
+    private final Map<String, TableColumns> tables = new ConcurrentHashMap<>();
+
+    JdbcRowCopier(DataSource oldDataSource, DataSource newDataSource, @Nullable String migration,
+                  @Nullable PhaseResolver resolver, Duration lockTimeout) {
+        this.oldDataSource = oldDataSource;
+        this.newDataSource = newDataSource;
+        this.migration = migration;
+        this.resolver = resolver;
+        this.lockTimeoutMillis = lockTimeout.toMillis();
+    }
+
+    @Override
+    public SyncResult sync(Store from, List<TableKeys> batches) throws SQLException {
+        Store to = from.other();
+        List<TableKeys> work = batches.stream().filter(batch -> !batch.keys().isEmpty()).toList();
+        if (work.isEmpty()) {
+            return new SyncResult(0, 0, 0);
+        }
+        try (Connection target = dataSource(to).getConnection()) {
+            CopyDialect targetDialect = dialect(to, target);
+            List<Side> sides = new ArrayList<>();
+            for (TableKeys batch : work) {
+                sides.add(new Side(batch, table(to, target, targetDialect, batch.mapping().table(to))));
+            }
+            boolean autoCommit = target.getAutoCommit();
+            target.setAutoCommit(false);
+            try {
+                targetDialect.lock(target, lockIds(sides), lockTimeoutMillis);
+                Map<TableKeys, Map<String, Map<String, @Nullable Object>>> sourceRows = readSource(from, work);
+                SyncResult result = new SyncResult(0, 0, 0);
+                for (Side side : sides) {
+                    result = result.plus(apply(from, to, target, targetDialect, side, sourceRows.get(side.batch)));
+                }
+                target.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(target, e);
+                forgetTables();
+                throw e;
+            } finally {
+                targetDialect.unlock(target);
+                target.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    private record Side(TableKeys batch, TableColumns target) {
+    }
+
+    private static List<Long> lockIds(List<Side> sides) {
+        TreeSet<Long> ids = new TreeSet<>();
+        for (Side side : sides) {
+            String table = side.batch.mapping().oldTable();
+            side.batch.keys().forEach(key -> ids.add(CopyDialect.lockId(table, key)));
+        }
+        return List.copyOf(ids);
+    }
+
+    /** Source rows by canonical key text, per batch; read in auto-commit so each read sees the latest commits. */
+    private Map<TableKeys, Map<String, Map<String, @Nullable Object>>> readSource(Store from, List<TableKeys> work)
+            throws SQLException {
+        Map<TableKeys, Map<String, Map<String, @Nullable Object>>> all = new HashMap<>();
+        try (Connection source = dataSource(from).getConnection()) {
+            source.setAutoCommit(true);
+            CopyDialect dialect = dialect(from, source);
+            for (TableKeys batch : work) {
+                TableColumns columns = table(from, source, dialect, batch.mapping().table(from));
+                all.put(batch, readRows(source, dialect, columns, batch, from));
+            }
+        }
+        return all;
+    }
+
+    private Map<String, Map<String, @Nullable Object>> readRows(Connection connection, CopyDialect dialect,
+            TableColumns columns, TableKeys batch, Store side) throws SQLException {
+        List<TableColumns.Column> keyColumns = keyColumns(columns, batch.mapping(), side);
+        List<TableColumns.Column> all = columns.all();
+        String select = "SELECT " + all.stream().map(c -> dialect.quote(c.name())).collect(Collectors.joining(", "))
+                + " FROM " + columns.quotedTable() + " WHERE ";
+        Map<String, Map<String, @Nullable Object>> rows = new HashMap<>();
+        List<String> keys = batch.keys();
+        for (int start = 0; start < keys.size(); start += CHUNK) {
+            List<String> chunk = keys.subList(start, Math.min(keys.size(), start + CHUNK));
+            try (PreparedStatement statement = connection.prepareStatement(select + keyCondition(dialect, keyColumns, chunk.size()))) {
+                bindKeys(statement, 1, chunk, keyColumns, batch.mapping(), side, dialect);
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        Map<String, @Nullable Object> row = new LinkedHashMap<>();
+                        for (int i = 0; i < all.size(); i++) {
+                            row.put(all.get(i).name(), Values.read(result, i + 1, all.get(i), dialect));
+                        }
+                        rows.put(canonicalKey(row, keyColumns), row);
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** Writes one batch into the target; the source rows are keyed by canonical key text. */
+    private SyncResult apply(Store from, Store to, Connection target, CopyDialect dialect, Side side,
+                             Map<String, Map<String, @Nullable Object>> sourceRows) throws SQLException {
+        TableKeys batch = side.batch;
+        TableMapping mapping = batch.mapping();
+        TableColumns sourceColumns = tables.get(cacheKey(from, mapping.table(from)));
+        List<TableColumns.Column> sourceKey = keyColumns(sourceColumns, mapping, from);
+        List<Map<String, @Nullable Object>> upserts = new ArrayList<>();
+        List<String> deletes = new ArrayList<>();
+        int skipped = 0;
+        Set<String> seen = new LinkedHashSet<>();
+        for (String key : batch.keys()) {
+            String canonical = canonicalKey(key, sourceKey, mapping, from);
+            if (!seen.add(canonical)) {
+                continue;
+            }
+            Map<String, @Nullable Object> row = sourceRows.get(canonical);
+            if (row == null) {
+                deletes.add(key);
+            } else if (writes(phaseOf(row, mapping, from, batch.context()), from)) {
+                upserts.add(from == Store.OLD ? mapping.toNewRow(row) : mapping.toOldRow(row));
+            } else {
+                skipped++;
+            }
+        }
+        if (!deletes.isEmpty() && resolver != null) {
+            int before = deletes.size();
+            deletes = deletable(target, dialect, side, to, deletes);
+            skipped += before - deletes.size();
+        }
+        upsert(target, dialect, side.target, mapping.table(to), keyColumnNames(mapping, to), upserts);
+        delete(target, dialect, side.target, mapping, to, deletes);
+        return new SyncResult(upserts.size(), deletes.size(), skipped);
+    }
+
+    /** Keys absent from the source whose target row (if any) is not one the target is authoritative for. */
+    private List<String> deletable(Connection target, CopyDialect dialect, Side side, Store to, List<String> keys)
+            throws SQLException {
+        TableMapping mapping = side.batch.mapping();
+        Map<String, Map<String, @Nullable Object>> present = readRows(target, dialect, side.target, side.batch
+                .withKeys(keys), to);
+        List<TableColumns.Column> targetKey = keyColumns(side.target, mapping, to);
+        List<String> deletable = new ArrayList<>();
+        for (String key : keys) {
+            Map<String, @Nullable Object> row = present.get(canonicalKey(key, targetKey, mapping, to));
+            if (row == null || phaseOf(row, mapping, to, side.batch.context()).authoritative() != to) {
+                deletable.add(key);
+            }
+        }
+        return deletable;
+    }
+
+    /** Whether a row in {@code phase} is written from {@code from} into the other store. */
+    private boolean writes(@Nullable MigrationPhase phase, Store from) {
+        return phase == null || (phase.authoritative() == from && phase.writes(from.other()));
+    }
+
+    /** The phase of a row, from its own order and merchant ids (else the write's); null without a resolver. */
+    private @Nullable MigrationPhase phaseOf(Map<String, @Nullable Object> row, TableMapping mapping, Store side,
+                                             @Nullable MigrationContext context) {
+        if (resolver == null || migration == null) {
+            return null;
+        }
+        String orderId = idOf(row, mapping, side, mapping.orderIdColumn().orElse(null));
+        String merchantId = idOf(row, mapping, side, mapping.merchantIdColumn().orElse(null));
+        MigrationContext.Builder builder = MigrationContext.forMigration(migration)
+                .orderId(orderId != null ? orderId : context == null ? null : context.orderId().orElse(null))
+                .merchantId(merchantId != null ? merchantId : context == null ? null : context.merchantId().orElse(null));
+        if (context != null) {
+            builder.userId(context.userId().orElse(null));
+        }
+        return resolver.resolveRead(builder.build()).phase();
+    }
+
+    private static @Nullable String idOf(Map<String, @Nullable Object> row, TableMapping mapping, Store side,
+                                         @Nullable String oldColumn) {
+        if (oldColumn == null) {
+            return null;
+        }
+        String column = side == Store.OLD ? oldColumn : mapping.newColumn(oldColumn).orElse(null);
+        if (column == null) {
+            return null;
+        }
+        for (Map.Entry<String, @Nullable Object> entry : row.entrySet()) {
+            if (entry.getKey().equalsIgnoreCase(column)) {
+                Object value = side == Store.NEW ? mapping.toOldValue(oldColumn, entry.getValue()) : entry.getValue();
+                return value == null || value.toString().isBlank() ? null : Values.keyText(value);
+            }
+        }
+        return null;
+    }
+
+    private void upsert(Connection target, CopyDialect dialect, TableColumns columns, String table,
+                        List<String> keyNames, List<Map<String, @Nullable Object>> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<String> names = new ArrayList<>(rows.get(0).keySet());
+        List<TableColumns.Column> typed = new ArrayList<>();
+        for (String name : names) {
+            typed.add(columns.get(name));
+        }
+        List<TableColumns.Column> keys = new ArrayList<>();
+        for (String key : keyNames) {
+            if (names.stream().noneMatch(key::equalsIgnoreCase)) {
+                throw new SQLException("the mapped row for " + table + " lacks key column " + key);
+            }
+            keys.add(columns.get(key));
+        }
+        List<String> quoted = typed.stream().map(c -> dialect.quote(c.name())).toList();
+        List<String> quotedKeys = keys.stream().map(c -> dialect.quote(c.name())).toList();
+        List<String> updated = quoted.stream().filter(name -> !quotedKeys.contains(name)).toList();
+        try (PreparedStatement statement = target.prepareStatement(
+                dialect.upsert(columns.quotedTable(), quoted, quotedKeys, updated))) {
+            for (Map<String, @Nullable Object> row : rows) {
+                for (int i = 0; i < names.size(); i++) {
+                    Values.bind(statement, i + 1, row.get(names.get(i)), typed.get(i), dialect);
+                }
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
+    private void delete(Connection target, CopyDialect dialect, TableColumns columns, TableMapping mapping, Store to,
+                        List<String> keys) throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
+        List<TableColumns.Column> keyColumns = keyColumns(columns, mapping, to);
+        try (PreparedStatement statement = target.prepareStatement("DELETE FROM " + columns.quotedTable() + " WHERE "
+                + keyCondition(dialect, keyColumns, 1))) {
+            for (String key : keys) {
+                bindKeys(statement, 1, List.of(key), keyColumns, mapping, to, dialect);
+                statement.addBatch();
+            }
+            statement.executeBatch();
+        }
+    }
+
+    private static String keyCondition(CopyDialect dialect, List<TableColumns.Column> keyColumns, int keys) {
+        if (keyColumns.size() == 1) {
+            String column = dialect.quote(keyColumns.get(0).name());
+            return keys == 1 ? column + " = ?"
+                    : column + " IN (" + String.join(", ", java.util.Collections.nCopies(keys, "?")) + ")";
+        }
+        String one = "(" + keyColumns.stream().map(c -> dialect.quote(c.name()) + " = ?")
+                .collect(Collectors.joining(" AND ")) + ")";
+        return String.join(" OR ", java.util.Collections.nCopies(keys, one));
+    }
+
+    /** Binds keys (old-store texts) for the key columns of {@code side}, transformed when the mapping says so. */
+    private static void bindKeys(PreparedStatement statement, int first, List<String> keys,
+                                 List<TableColumns.Column> keyColumns, TableMapping mapping, Store side,
+                                 CopyDialect dialect) throws SQLException {
+        int index = first;
+        for (String key : keys) {
+            List<Object> values = keyValues(key, keyColumns, mapping, side);
+            for (int i = 0; i < values.size(); i++) {
+                Values.bind(statement, index++, values.get(i), keyColumns.get(i), dialect);
+            }
+        }
+    }
+
+    private static List<Object> keyValues(String key, List<TableColumns.Column> keyColumns, TableMapping mapping,
+                                          Store side) throws SQLException {
+        List<String> texts;
+        try {
+            texts = KeyCodec.decode(key, keyColumns.size());
+        } catch (IllegalArgumentException e) {
+            throw new SQLException(e.getMessage(), e);
+        }
+        List<Object> values = new ArrayList<>(texts.size());
+        List<String> oldKey = mapping.primaryKey();
+        for (int i = 0; i < texts.size(); i++) {
+            Object value = Values.parseKey(texts.get(i), keyColumns.get(i));
+            if (side == Store.NEW && mapping.transforms(oldKey.get(i))) {
+                value = mapping.toNewValue(oldKey.get(i), value); // key texts hold the old store's values
+            }
+            values.add(value);
+        }
+        return values;
+    }
+
+    /** The canonical text of a requested key, as the row of {@code side} would give it. */
+    private static String canonicalKey(String key, List<TableColumns.Column> keyColumns, TableMapping mapping,
+                                       Store side) throws SQLException {
+        List<Object> values = keyValues(key, keyColumns, mapping, side);
+        return values.stream().map(Values::keyText).collect(Collectors.joining("\u0000"));
+    }
+
+    private static String canonicalKey(Map<String, @Nullable Object> row, List<TableColumns.Column> keyColumns) {
+        List<String> parts = new ArrayList<>();
+        for (TableColumns.Column column : keyColumns) {
+            parts.add(Values.keyText(row.get(column.name())));
+        }
+        return String.join("\u0000", parts);
+    }
+
+    private static List<TableColumns.Column> keyColumns(TableColumns columns, TableMapping mapping, Store side)
+            throws SQLException {
+        List<TableColumns.Column> keys = new ArrayList<>();
+        for (String name : keyColumnNames(mapping, side)) {
+            keys.add(columns.get(name));
+        }
+        return keys;
+    }
+
+    private static List<String> keyColumnNames(TableMapping mapping, Store side) {
+        return side == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey();
+    }
+
+    private DataSource dataSource(Store store) {
+        return store == Store.OLD ? oldDataSource : newDataSource;
+    }
+
+    private CopyDialect dialect(Store store, Connection connection) throws SQLException {
+        CopyDialect known = dialects.get(store);
+        if (known == null) {
+            known = CopyDialect.of(Dialect.detect(connection));
+            dialects.put(store, known);
+        }
+        return known;
+    }
+
+    /** A table's metadata, read once per store and table (outside any transaction) and kept until a sync fails. */
+    private TableColumns table(Store store, Connection connection, CopyDialect dialect, String table) throws SQLException {
+        String key = cacheKey(store, table);
+        TableColumns known = tables.get(key);
+        if (known == null) {
+            boolean autoCommit = connection.getAutoCommit();
+            if (!autoCommit) {
+                connection.setAutoCommit(true);
+            }
+            try {
+                known = TableColumns.read(connection, dialect, table);
+            } finally {
+                if (!autoCommit) {
+                    connection.setAutoCommit(false);
+                }
+            }
+            tables.put(key, known);
+        }
+        return known;
+    }
+
+    private void forgetTables() {
+        tables.clear(); // a table may be created or altered before the next attempt
+    }
+
+    private static String cacheKey(Store store, String table) {
+        return store + "#" + table.toLowerCase(Locale.ROOT);
+    }
+
+    private static void rollbackQuietly(Connection connection, Throwable failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RowCopier[" + (migration == null ? "unscoped" : "migration " + migration) + "]";
+    }
+}

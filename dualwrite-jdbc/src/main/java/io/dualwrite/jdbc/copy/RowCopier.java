@@ -1,0 +1,149 @@
+package io.dualwrite.jdbc.copy;
+
+import io.dualwrite.MigrationContext;
+import io.dualwrite.Store;
+import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.switches.PhaseResolver;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one copier: syncs rows by primary key from one store into the other. For every key it reads the row
+ * from the source store and upserts it (mapped through the {@link TableMapping}) into the target store, or
+ * deletes it there when the source no longer has it. It never replays a statement, so a sync is idempotent
+ * and self-healing: the last sync of a key leaves the target equal to the source row.
+ *
+ * <p>Every call syncs all of its keys in ONE target transaction, under a lock per key on the target store
+ * taken before the source is read (see the package documentation for why that makes concurrent syncs
+ * converge). Source rows are read in auto-commit, one statement per chunk of keys, so each read sees the
+ * latest committed rows.
+ *
+ * <p><b>Phase scoping.</b> With a {@link PhaseResolver}, a row is written into the target only when the
+ * row's own phase (resolved from its order and merchant columns, when the mapping names them, else from the
+ * write's context) makes the source authoritative and writes the target; other rows are skipped. A key
+ * absent from the source is deleted from the target unless the target's row belongs to a phase in which the
+ * target is authoritative.
+ *
+ * <p>Keys are in the change log's string form ({@link io.dualwrite.jdbc.KeyCodec}) with the OLD store's
+ * values, whatever the direction; each part is converted to its column's type before it is bound. Values
+ * keep their exact type across H2, PostgreSQL and MySQL/MariaDB: timestamps as local date-times (never
+ * through the JVM's zone), integers of any width (also {@code TINYINT(1)} holding 5, unsigned), decimals
+ * with their scale, binary, UUID, JSON. Every identifier is quoted for the target's dialect.
+ *
+ * <p>Thread-safe; connections are taken from the data sources for each call and closed before it returns.
+ */
+public interface RowCopier {
+
+    /** The default longest wait for the per-key locks of one sync. */
+    Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * The keys of one table to sync.
+     *
+     * @param mapping the table's mapping
+     * @param keys    primary keys in {@link io.dualwrite.jdbc.KeyCodec} form, old-store values
+     * @param context the context of the write that touched them (order, merchant), or {@code null}
+     */
+    record TableKeys(TableMapping mapping, List<String> keys, @Nullable MigrationContext context) {
+        public TableKeys {
+            Objects.requireNonNull(mapping, "mapping");
+            keys = List.copyOf(keys);
+        }
+
+        /** The same table and context with other keys. */
+        public TableKeys withKeys(List<String> otherKeys) {
+            return new TableKeys(mapping, otherKeys, context);
+        }
+    }
+
+    /**
+     * What one sync did, counted in keys.
+     *
+     * @param copied  rows upserted into the target
+     * @param deleted keys absent from the source and deleted from the target (whether or not it had them)
+     * @param skipped keys left alone because the row's phase does not write the target from this source
+     */
+    record SyncResult(int copied, int deleted, int skipped) {
+        /** Both results added. */
+        public SyncResult plus(SyncResult other) {
+            return new SyncResult(copied + other.copied, deleted + other.deleted, skipped + other.skipped);
+        }
+    }
+
+    /**
+     * Syncs every key of {@code tables} from {@code from} into the other store, in one target transaction.
+     *
+     * @throws SQLException when a store fails, a lock is not granted in time, a key does not fit its
+     *                      columns, or a mapped column is missing in the target; the target transaction is
+     *                      then rolled back, so nothing of this call is applied there
+     */
+    SyncResult sync(Store from, List<TableKeys> tables) throws SQLException;
+
+    /** Starts a builder. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link RowCopier}; both data sources are required. */
+    final class Builder {
+        private @Nullable DataSource oldDataSource;
+        private @Nullable DataSource newDataSource;
+        private @Nullable PhaseResolver resolver;
+        private @Nullable String migration;
+        private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
+
+        private Builder() {
+        }
+
+        /** The old store. */
+        public Builder oldDataSource(DataSource dataSource) {
+            this.oldDataSource = Objects.requireNonNull(dataSource, "oldDataSource");
+            return this;
+        }
+
+        /** The new store. */
+        public Builder newDataSource(DataSource dataSource) {
+            this.newDataSource = Objects.requireNonNull(dataSource, "newDataSource");
+            return this;
+        }
+
+        /**
+         * Scopes every copy to the rows whose phase writes the target (see the class documentation);
+         * without it, every key given is copied.
+         */
+        public Builder resolver(String migration, PhaseResolver resolver) {
+            if (migration == null || migration.isBlank()) {
+                throw new IllegalArgumentException("migration must be a non-blank name, but was '" + migration + "'");
+            }
+            this.migration = migration;
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /** The longest a sync waits for its per-key locks before it fails (and is recorded). */
+        public Builder lockTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("lockTimeout must be positive, but was " + timeout);
+            }
+            this.lockTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The copier.
+         *
+         * @throws IllegalArgumentException when a data source is missing
+         */
+        public RowCopier build() {
+            if (oldDataSource == null || newDataSource == null) {
+                throw new IllegalArgumentException((oldDataSource == null ? "oldDataSource" : "newDataSource")
+                        + " must be set, but was missing");
+            }
+            return new JdbcRowCopier(oldDataSource, newDataSource, migration, resolver, lockTimeout);
+        }
+    }
+}

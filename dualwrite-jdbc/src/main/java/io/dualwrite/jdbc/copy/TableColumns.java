@@ -1,0 +1,103 @@
+package io.dualwrite.jdbc.copy;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One table as its database reports it: the quoted name that reaches it, and its columns (names as the
+ * database spells them, SQL types), looked up case-insensitively.
+ */
+final class TableColumns {
+
+    /** One column: its name as the database spells it, its {@link java.sql.Types} code and type name. */
+    record Column(String name, int sqlType, String typeName) {
+        boolean typeNamed(String name) {
+            return typeName.equalsIgnoreCase(name);
+        }
+    }
+
+    private final String table;
+    private final String quotedTable;
+    private final Map<String, Column> byLowerName;
+
+    private TableColumns(String table, String quotedTable, Map<String, Column> byLowerName) {
+        this.table = table;
+        this.quotedTable = quotedTable;
+        this.byLowerName = byLowerName;
+    }
+
+    /**
+     * Finds a table by its configured name (a plain identifier, optionally {@code schema.table}, as the
+     * mapping validates it) and reads its columns with an empty query. The name is tried quoted as the
+     * database folds unquoted names, then quoted as written, so reserved words and mixed case both work.
+     * Run it outside a transaction: on PostgreSQL a failed attempt would abort one.
+     *
+     * @throws SQLException when no form of the name reaches a table
+     */
+    static TableColumns read(Connection connection, CopyDialect dialect, String table) throws SQLException {
+        Set<String> candidates = new LinkedHashSet<>();
+        candidates.add(qualified(dialect, table, true));
+        candidates.add(qualified(dialect, table, false));
+        SQLException first = null;
+        for (String quoted : candidates) {
+            Map<String, Column> columns = new LinkedHashMap<>();
+            try (Statement statement = connection.createStatement();
+                 ResultSet empty = statement.executeQuery("SELECT * FROM " + quoted + " WHERE 1 = 0")) {
+                ResultSetMetaData meta = empty.getMetaData();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    String name = meta.getColumnName(i);
+                    columns.put(name.toLowerCase(Locale.ROOT), new Column(name, meta.getColumnType(i),
+                            meta.getColumnTypeName(i)));
+                }
+                return new TableColumns(table, quoted, columns);
+            } catch (SQLException e) {
+                first = first == null ? e : first;
+            }
+        }
+        throw first;
+    }
+
+    private static String qualified(CopyDialect dialect, String table, boolean folded) {
+        List<String> parts = new ArrayList<>();
+        for (String part : table.split("\\.", -1)) {
+            parts.add(dialect.quote(folded ? dialect.fold(part) : part));
+        }
+        return String.join(".", parts);
+    }
+
+    /** The table's name, quoted so that it reaches the table read. */
+    String quotedTable() {
+        return quotedTable;
+    }
+
+    Optional<Column> find(String column) {
+        return Optional.ofNullable(byLowerName.get(column.toLowerCase(Locale.ROOT)));
+    }
+
+    Column get(String column) throws SQLException {
+        Column found = byLowerName.get(column.toLowerCase(Locale.ROOT));
+        if (found == null) {
+            throw new SQLException("table " + table + " has no column '" + column + "'; it has " + names());
+        }
+        return found;
+    }
+
+    List<Column> all() {
+        return new ArrayList<>(byLowerName.values());
+    }
+
+    private List<String> names() {
+        return all().stream().map(Column::name).toList();
+    }
+}

@@ -1,0 +1,197 @@
+package io.dualwrite.jdbc.copy;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads values from a source row and binds them to a target column so that they arrive exactly:
+ * date-times as local values (never through the JVM's zone), integers by their number (a MySQL
+ * {@code TINYINT(1)} holding 5 stays 5, not {@code true}), unsigned integers beyond {@code long} as
+ * decimals, decimals with their scale, large objects as bytes or text. Also turns key texts into typed values.
+ */
+final class Values {
+
+    private Values() {
+    }
+
+    /** The value of column {@code index} of the current row, in the form that copies exactly. */
+    static @Nullable Object read(ResultSet rows, int index, TableColumns.Column column, CopyDialect source)
+            throws SQLException {
+        int type = column.sqlType();
+        Object value;
+        if (source == CopyDialect.MYSQL && isMySqlInteger(column)) {
+            // the drivers turn TINYINT(1) into a boolean by default, losing every value but 0 and 1
+            BigDecimal number = rows.getBigDecimal(index);
+            value = number == null ? null : integral(number);
+        } else {
+            value = switch (type) {
+                case Types.TIMESTAMP -> rows.getObject(index, LocalDateTime.class);
+                case Types.DATE -> rows.getObject(index, LocalDate.class);
+                case Types.TIME -> rows.getObject(index, LocalTime.class);
+                case Types.TIMESTAMP_WITH_TIMEZONE -> rows.getObject(index, OffsetDateTime.class);
+                case Types.DECIMAL, Types.NUMERIC -> rows.getBigDecimal(index);
+                case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> rows.getBytes(index);
+                case Types.CLOB, Types.NCLOB -> rows.getString(index);
+                default -> rows.getObject(index);
+            };
+        }
+        if (value instanceof java.sql.Blob blob) {
+            return blob.getBytes(1, (int) blob.length());
+        }
+        if (value instanceof java.sql.Clob clob) {
+            return clob.getSubString(1, (int) clob.length());
+        }
+        if (value instanceof java.sql.SQLXML xml) {
+            return xml.getString();
+        }
+        if (value instanceof java.sql.Array array) {
+            return array.getArray();
+        }
+        if (value instanceof BigInteger big) {
+            return new BigDecimal(big);
+        }
+        if (value instanceof Timestamp timestamp) {
+            return timestamp.toLocalDateTime();
+        }
+        if (type == Types.OTHER && value != null && !(value instanceof UUID)) {
+            return rows.getString(index); // json, jsonb, enums, inet…: their text is exact
+        }
+        return value;
+    }
+
+    private static boolean isMySqlInteger(TableColumns.Column column) {
+        String name = column.typeName().toUpperCase(Locale.ROOT);
+        return switch (column.sqlType()) {
+            case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> true;
+            case Types.BIT, Types.BOOLEAN -> name.contains("INT") || name.equals("BOOLEAN") || name.equals("BOOL");
+            default -> name.contains("INT");
+        };
+    }
+
+    private static Object integral(BigDecimal number) {
+        return number.scale() <= 0 && number.toBigInteger().bitLength() < 64 ? (Object) number.longValueExact() : number;
+    }
+
+    /** The value of a key part's text for a column of the given type. */
+    static Object parseKey(String text, TableColumns.Column column) throws SQLException {
+        try {
+            return switch (column.sqlType()) {
+                case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> new BigDecimal(text.strip()).longValueExact();
+                case Types.DECIMAL, Types.NUMERIC -> new BigDecimal(text.strip());
+                case Types.REAL, Types.FLOAT, Types.DOUBLE -> Double.valueOf(text.strip());
+                case Types.BOOLEAN, Types.BIT -> parseBoolean(text.strip());
+                case Types.DATE -> LocalDate.parse(text.strip());
+                case Types.TIME -> LocalTime.parse(text.strip());
+                case Types.TIMESTAMP -> LocalDateTime.parse(text.strip().replace(' ', 'T'));
+                case Types.TIMESTAMP_WITH_TIMEZONE -> OffsetDateTime.parse(text.strip().replace(' ', 'T'));
+                case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY -> HexFormat.of().parseHex(text.strip());
+                default -> column.typeNamed("uuid") ? UUID.fromString(text.strip()) : text;
+            };
+        } catch (RuntimeException e) {
+            throw new SQLException("key part '" + text + "' does not fit column " + column.name() + " of type "
+                    + column.typeName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The canonical text of a key value, so that a key given as text and the same key read back from a row
+     * compare equal (numbers without trailing zeros, bytes as hex).
+     */
+    static String keyText(@Nullable Object value) {
+        if (value instanceof BigDecimal decimal) {
+            return decimal.signum() == 0 ? "0" : decimal.stripTrailingZeros().toPlainString();
+        }
+        if (value instanceof Number number && !(value instanceof Double) && !(value instanceof Float)) {
+            return new BigDecimal(number.toString()).stripTrailingZeros().toPlainString();
+        }
+        if (value instanceof byte[] bytes) {
+            return HexFormat.of().formatHex(bytes);
+        }
+        if (value instanceof Timestamp timestamp) {
+            return timestamp.toLocalDateTime().toString();
+        }
+        return String.valueOf(value);
+    }
+
+    /** Binds a value for a column of the target table, adjusting it where drivers would refuse it. */
+    static void bind(PreparedStatement statement, int index, @Nullable Object value, TableColumns.Column column,
+                     CopyDialect target) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, column.sqlType(), column.typeName());
+            return;
+        }
+        int type = column.sqlType();
+        Object adjusted = value;
+        if (target != CopyDialect.MYSQL && isBoolean(column)) {
+            adjusted = toBoolean(value);
+        } else if (value instanceof Boolean flag && (isNumeric(type) || target == CopyDialect.MYSQL)) {
+            adjusted = flag ? 1 : 0;
+        } else if (value instanceof Timestamp timestamp) {
+            adjusted = timestamp.toLocalDateTime();
+        } else if (value instanceof java.sql.Date date) {
+            adjusted = date.toLocalDate();
+        } else if (value instanceof BigInteger big) {
+            adjusted = new BigDecimal(big);
+        } else if (column.typeNamed("uuid") && value instanceof String text) {
+            adjusted = UUID.fromString(text.strip());
+        } else if (value instanceof UUID uuid && !column.typeNamed("uuid")) {
+            adjusted = uuid.toString();
+        } else if (type == Types.OTHER && value instanceof String) {
+            statement.setObject(index, value, Types.OTHER); // json, enums and the like on PostgreSQL
+            return;
+        } else if (value instanceof OffsetDateTime offset && type == Types.TIMESTAMP) {
+            adjusted = offset.toLocalDateTime();
+        }
+        statement.setObject(index, adjusted);
+    }
+
+    private static boolean isBoolean(TableColumns.Column column) {
+        // PostgreSQL reports boolean as BIT named "bool"
+        return column.sqlType() == Types.BOOLEAN || column.typeNamed("bool") || column.typeNamed("boolean")
+                || (column.sqlType() == Types.BIT && !column.typeNamed("varbit"));
+    }
+
+    private static Object toBoolean(Object value) {
+        if (value instanceof Boolean) {
+            return value;
+        }
+        if (value instanceof Number number) {
+            return number.doubleValue() != 0;
+        }
+        if (value instanceof String text) {
+            return parseBoolean(text.strip());
+        }
+        if (value instanceof byte[] bytes && bytes.length == 1) {
+            return bytes[0] != 0;
+        }
+        return value;
+    }
+
+    private static Boolean parseBoolean(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "1", "true", "t", "yes", "y" -> Boolean.TRUE;
+            case "0", "false", "f", "no", "n" -> Boolean.FALSE;
+            default -> throw new IllegalArgumentException("'" + text + "' is not a boolean");
+        };
+    }
+
+    private static boolean isNumeric(int type) {
+        return switch (type) {
+            case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT, Types.DECIMAL, Types.NUMERIC -> true;
+            default -> false;
+        };
+    }
+}
