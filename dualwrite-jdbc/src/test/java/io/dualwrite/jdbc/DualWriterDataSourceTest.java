@@ -69,7 +69,7 @@ class DualWriterDataSourceTest {
         DualWriteDataSource.Builder builder = DualWriteDataSource.builder()
                 .oldDataSource(new org.h2.jdbcx.JdbcDataSource()).newDataSource(new org.h2.jdbcx.JdbcDataSource())
                 .migration("orders").mapping(TableMapping.identity("orders")).changeLog(ChangeLogs.inMemory());
-        assertThatThrownBy(builder::build).hasMessage("phaseResolver must be set (or dualWriter), but was missing");
+        assertThatThrownBy(builder::build).hasMessage("resolver must be set (or dualWriter), but was missing");
     }
 
     @Test

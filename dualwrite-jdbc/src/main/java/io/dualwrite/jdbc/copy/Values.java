@@ -36,6 +36,8 @@ final class Values {
             // the drivers turn TINYINT(1) into a boolean by default, losing every value but 0 and 1
             BigDecimal number = rows.getBigDecimal(index);
             value = number == null ? null : integral(number);
+        } else if (hasTimeZone(column)) {
+            value = rows.getObject(index, OffsetDateTime.class);
         } else {
             value = switch (type) {
                 case Types.TIMESTAMP -> rows.getObject(index, LocalDateTime.class);
@@ -70,6 +72,12 @@ final class Values {
             return rows.getString(index); // json, jsonb, enums, inet…: their text is exact
         }
         return value;
+    }
+
+    private static boolean hasTimeZone(TableColumns.Column column) {
+        String name = column.typeName().toLowerCase(Locale.ROOT);
+        return column.sqlType() == Types.TIMESTAMP_WITH_TIMEZONE || name.equals("timestamptz")
+                || name.contains("with time zone");
     }
 
     private static boolean isMySqlInteger(TableColumns.Column column) {
@@ -152,7 +160,7 @@ final class Values {
         } else if (type == Types.OTHER && value instanceof String) {
             statement.setObject(index, value, Types.OTHER); // json, enums and the like on PostgreSQL
             return;
-        } else if (value instanceof OffsetDateTime offset && type == Types.TIMESTAMP) {
+        } else if (value instanceof OffsetDateTime offset && type == Types.TIMESTAMP && !hasTimeZone(column)) {
             adjusted = offset.toLocalDateTime();
         }
         statement.setObject(index, adjusted);

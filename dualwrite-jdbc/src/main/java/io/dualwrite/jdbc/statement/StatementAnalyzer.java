@@ -328,7 +328,9 @@ public final class StatementAnalyzer {
                 keySelectNew = problem == null ? rewriter.keySelect(numbered, Store.NEW) : null;
             }
         } catch (Exception e) {
-            notReplayable = notReplayable == null ? "no-derivable-key" : notReplayable;
+            if (shape == null) { // the key pre-select cannot be built: the rows are unknown
+                notReplayable = notReplayable == null ? "no-derivable-key" : notReplayable;
+            }
         }
         if (kind == SqlKind.INSERT && !keysGenerated && insertColumns == null && insertRows.isEmpty()
                 && notReplayable == null) {
