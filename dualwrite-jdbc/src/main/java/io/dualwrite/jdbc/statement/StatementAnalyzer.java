@@ -34,8 +34,18 @@ import org.jspecify.annotations.Nullable;
  */
 public final class StatementAnalyzer {
 
-    /** The default number of distinct SQL strings whose analysis is kept. */
+    /** The default number of distinct SQL strings whose analysis is kept (each weighed as below). */
     public static final int DEFAULT_CACHE_SIZE = 10_000;
+
+    /**
+     * SQL longer than this (in chars) is not parsed: parsing is linear but slow (a 1 MB statement takes
+     * seconds), and it would run on the caller's thread. A write on a mapped table that long gets a scoped
+     * resync of the tables it mentions instead of exact keys.
+     */
+    public static final int MAX_ANALYZED_LENGTH = 64 * 1024;
+
+    /** The memory budget of one cache entry of a short statement; longer ones weigh in proportion. */
+    static final int ENTRY_WEIGHT = 4 * 1024;
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(StatementAnalyzer.class);
 
@@ -57,7 +67,11 @@ public final class StatementAnalyzer {
         this.mappings.keySet().forEach(table -> words.put(table,
                 Pattern.compile("\\b" + Pattern.quote(table) + "\\b", Pattern.CASE_INSENSITIVE)));
         this.tableWords = Map.copyOf(words);
-        this.cache = Caffeine.newBuilder().maximumSize(cacheSize).build();
+        // bounded by weight, not count: an analysis keeps its SQL and a few renderings of it, so a cache of
+        // large statements is bounded in bytes (about cacheSize × 4 KiB) as well as a cache of small ones
+        this.cache = Caffeine.newBuilder().maximumWeight((long) cacheSize * ENTRY_WEIGHT)
+                .weigher((String sql, StatementAnalysis analysis) -> Math.max(ENTRY_WEIGHT, sql.length() * 8))
+                .build();
         this.selectRewriter = new SelectRewriter(this.mappings, Objects.requireNonNull(newColumns, "newColumns"));
     }
 
@@ -110,6 +124,9 @@ public final class StatementAnalyzer {
     }
 
     private StatementAnalysis analyzeParsed(String sql) {
+        if (sql.length() > MAX_ANALYZED_LENGTH) {
+            return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN, TxControl.NONE, writtenTables(sql));
+        }
         TxControl control = TxControl.of(sql);
         if (control != TxControl.NONE) {
             return StatementAnalysis.passThrough(sql, SqlKind.OTHER, control, List.of());
