@@ -277,7 +277,9 @@ final class ConnectionHandler implements InvocationHandler {
         } else {
             return List.of();
         }
-        try (java.sql.PreparedStatement select = physical().prepareStatement(sql)) {
+        Connection connection = physical();
+        Savepoint guard = dialect == Dialect.POSTGRESQL && !connection.getAutoCommit() ? connection.setSavepoint() : null;
+        try (java.sql.PreparedStatement select = connection.prepareStatement(sql)) {
             if (dialect == Dialect.POSTGRESQL) {
                 select.setString(1, analysis.mapping().table(store));
                 select.setString(2, (store == Store.OLD ? analysis.mapping().primaryKey()
@@ -285,8 +287,16 @@ final class ConnectionHandler implements InvocationHandler {
             }
             try (java.sql.ResultSet result = select.executeQuery()) {
                 Object key = result.next() ? result.getObject(1) : null;
+                if (guard != null) {
+                    connection.releaseSavepoint(guard);
+                }
                 return key == null ? List.of() : List.of(List.of(key));
             }
+        } catch (SQLException e) {
+            if (guard != null) { // keep our failure from aborting the application's transaction
+                connection.rollback(guard);
+            }
+            throw e;
         }
     }
 
@@ -389,6 +399,16 @@ final class ConnectionHandler implements InvocationHandler {
     private void commit() throws SQLException {
         Connection connection = physical();
         if (connection.getAutoCommit()) {
+            if (sqlTransaction) { // a transaction opened by SQL text: commit it the same way
+                try (java.sql.Statement statement = connection.createStatement()) {
+                    transactionControl(TxControl.COMMIT, () -> statement.execute("COMMIT"));
+                } catch (SQLException | RuntimeException e) {
+                    throw e;
+                } catch (Throwable e) {
+                    throw new SQLException(e);
+                }
+                return;
+            }
             connection.commit(); // the driver's own answer (most throw)
             return;
         }

@@ -85,6 +85,7 @@ final class MirrorDispatcher {
         List<Long> ids = new ArrayList<>();
         for (KeyBuffer.Resync resync : snapshot.resyncs()) {
             record(authoritative, resyncRecord(resync, target));
+            config.resyncCounter().increment();
         }
         java.time.Instant due = java.time.Instant.now().plus(config.outboxGrace());
         for (KeyBuffer.Touched touched : snapshot.keys()) {
