@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,17 +44,31 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
     private final ThreadPoolExecutor pool;
     private final MirrorRecorder recorder;
     private final @Nullable MirrorLanes lanes;
+    private final LongSupplier ticker;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     ResilientMirrorExecutor(String name, MirrorConfig config, ChangeLog changeLog, MirrorObserver observer) {
+        this(name, config, changeLog, observer, System::nanoTime);
+    }
+
+    /**
+     * @param ticker the clock, in nanoseconds, that measures how long a call took (for the breaker's slow-call
+     *               rule) and the latency reported to the observer; tests drive it by hand. The time limit is
+     *               always enforced in real time.
+     */
+    ResilientMirrorExecutor(String name, MirrorConfig config, ChangeLog changeLog, MirrorObserver observer,
+                            LongSupplier ticker) {
         this.name = name;
         this.config = config;
-        this.recorder = new MirrorRecorder(name, changeLog, observer, config.warnInterval());
+        this.ticker = ticker;
+        this.recorder = new MirrorRecorder(name, changeLog, observer, config.warnInterval(), ticker);
         this.breaker = CircuitBreaker.of("dualwrite-" + name, CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(config.breakerWindowSize())
                 .minimumNumberOfCalls(config.breakerMinimumCalls())
                 .failureRateThreshold(config.breakerFailureRateThreshold())
+                .slowCallDurationThreshold(config.breakerSlowCallDurationThreshold())
+                .slowCallRateThreshold(config.breakerSlowCallRateThreshold())
                 .waitDurationInOpenState(config.breakerWaitInOpenState())
                 .permittedNumberOfCallsInHalfOpenState(config.breakerHalfOpenCalls())
                 .build());
@@ -74,7 +89,7 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
 
     @Override
     public void submit(MirrorTask task) {
-        long submitted = System.nanoTime();
+        long submitted = ticker.getAsLong();
         try {
             if (closed.get()) {
                 shutDown(task, submitted);
@@ -136,7 +151,7 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
         }
         MirrorCall call = new MirrorCall(task, bulkhead);
         FutureTask<@Nullable Void> future = new FutureTask<>(call);
-        long start = System.nanoTime();
+        long start = ticker.getAsLong();
         try {
             pool.execute(future);
         } catch (RejectedExecutionException poolClosed) {
@@ -146,18 +161,18 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
         }
         try {
             future.get(config.timeLimit().toNanos(), TimeUnit.NANOSECONDS);
-            breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            breaker.onSuccess(ticker.getAsLong() - start, TimeUnit.NANOSECONDS);
             return new Result(MirrorOutcome.SUCCEEDED, null);
         } catch (TimeoutException timedOut) {
             future.cancel(true);
             call.abandon();
             TimeoutException error = new TimeoutException(
                     "mirror did not end within the time limit of " + config.timeLimit());
-            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, error);
+            breaker.onError(ticker.getAsLong() - start, TimeUnit.NANOSECONDS, error);
             return new Result(MirrorOutcome.TIMED_OUT, error);
         } catch (ExecutionException failed) {
             Throwable cause = failed.getCause() == null ? failed : failed.getCause();
-            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, cause);
+            breaker.onError(ticker.getAsLong() - start, TimeUnit.NANOSECONDS, cause);
             return new Result(MirrorOutcome.FAILED, cause);
         } catch (InterruptedException interrupted) {
             // The waiting thread was interrupted, not the other store's fault: abandon, don't count it.
