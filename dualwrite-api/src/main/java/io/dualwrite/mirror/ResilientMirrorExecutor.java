@@ -2,6 +2,7 @@ package io.dualwrite.mirror;
 
 import io.dualwrite.MigrationContext;
 import io.dualwrite.changelog.ChangeLog;
+import io.dualwrite.internal.Checks;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -36,6 +38,8 @@ import org.slf4j.LoggerFactory;
 final class ResilientMirrorExecutor implements MirrorExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(MirrorExecutor.class);
+    private static final long FIRST_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    private static final long LAST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final String name;
     private final MirrorConfig config;
@@ -45,6 +49,8 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
     private final MirrorRecorder recorder;
     private final @Nullable MirrorLanes lanes;
     private final LongSupplier ticker;
+    /** Sync mode: calls inside {@link #submit}; async mode leaves it at zero. */
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     ResilientMirrorExecutor(String name, MirrorConfig config, ChangeLog changeLog, MirrorObserver observer) {
@@ -90,6 +96,12 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
     @Override
     public void submit(MirrorTask task) {
         long submitted = ticker.getAsLong();
+        // Sync callers are counted for awaitIdle(); the caller waits for a mirror thread anyway, so one more
+        // atomic add is noise. Async callers are not: the lanes know what is pending without it.
+        boolean counted = lanes == null;
+        if (counted) {
+            inFlight.incrementAndGet();
+        }
         try {
             if (closed.get()) {
                 shutDown(task, submitted);
@@ -102,6 +114,47 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
             MirrorRecorder.rethrowIfFatal(unexpected);
             log.error("Mirror executor {} failed to handle a task for migration {}; ignored", name,
                     task.migration(), unexpected);
+        } finally {
+            if (counted) {
+                inFlight.decrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The waiting thread parks in short, growing steps (50 µs up to 5 ms) and re-checks; nothing on the
+     * path of {@link #submit} signals it.
+     */
+    @Override
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long budget = saturatedNanos(Checks.requireNonNegative("timeout", timeout));
+        long start = System.nanoTime();
+        long pause = FIRST_PAUSE_NANOS;
+        while (!isIdle()) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting for mirror executor " + name + " to idle");
+            }
+            long left = budget - (System.nanoTime() - start);
+            if (left <= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(this, Math.min(pause, left));
+            pause = Math.min(pause * 2, LAST_PAUSE_NANOS);
+        }
+        return true;
+    }
+
+    private boolean isIdle() {
+        return lanes == null ? inFlight.get() == 0 : lanes.isIdle();
+    }
+
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
         }
     }
 
