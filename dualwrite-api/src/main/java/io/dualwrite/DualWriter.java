@@ -49,6 +49,8 @@ public final class DualWriter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DualWriter.class);
     private static final Duration ERROR_INTERVAL = Duration.ofSeconds(10);
+    /** Longer waits are cut to this, which keeps the nanosecond arithmetic of {@link #awaitMirrors} exact. */
+    private static final Duration LONGEST_WAIT = Duration.ofDays(365);
 
     private final PhaseResolver resolver;
     private final ChangeLog changeLog;
@@ -204,6 +206,33 @@ public final class DualWriter implements AutoCloseable {
     /** The mirror configuration that applies to a migration. */
     public MirrorConfig mirrorConfig(String migration) {
         return configFor(migration);
+    }
+
+    /**
+     * Waits until every mirror this writer handed off before the call has ended and been recorded, across
+     * the executors of every migration and target store (see {@link MirrorExecutor#awaitIdle}): for tests
+     * that compare the stores after writing, and for a shutdown that wants the queues drained before
+     * {@link #close()}. Mirrors handed off while it waits may or may not be waited for.
+     *
+     * @param timeout the longest to wait in all; {@link Duration#ZERO} checks once without waiting
+     * @return {@code true} when every executor was idle within {@code timeout}, {@code false} when it passed
+     *         first
+     * @throws InterruptedException     when the waiting thread is interrupted
+     * @throws IllegalArgumentException when {@code timeout} is null or negative
+     */
+    public boolean awaitMirrors(Duration timeout) throws InterruptedException {
+        long budget = Checks.requireNonNegative("timeout", timeout).compareTo(LONGEST_WAIT) > 0
+                ? LONGEST_WAIT.toNanos() : timeout.toNanos();
+        long start = System.nanoTime();
+        for (ConcurrentMap<String, MirrorExecutor> byMigration : executors.values()) {
+            for (MirrorExecutor executor : byMigration.values()) {
+                long left = Math.max(0, budget - (System.nanoTime() - start));
+                if (!executor.awaitIdle(Duration.ofNanos(left))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Closes every mirror executor; queued mirrors are recorded in the change log. Idempotent. */

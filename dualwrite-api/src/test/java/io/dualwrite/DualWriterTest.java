@@ -324,6 +324,40 @@ class DualWriterTest {
     }
 
     @Test
+    void awaitMirrorsWaitsForHeldMirrorsOfEveryMigration() throws Exception {
+        writer(MirrorConfig.custom().mode(MirrorMode.ASYNC).timeLimit(Duration.ofSeconds(30)).build());
+        CountDownLatch started = new CountDownLatch(2);
+        MigrationContext payments = MigrationContext.forMigration("payments").orderId("o-1").build();
+        StoreCall<String, RuntimeException> heldMirror = () -> {
+            started.countDown();
+            awaitIgnoringInterrupts(release);
+            return "new";
+        };
+
+        writer.write(CONTEXT, ROW, () -> "old", heldMirror);
+        writer.write(payments, ROW, () -> "old", heldMirror);
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(writer.awaitMirrors(Duration.ZERO)).isFalse();
+        assertThat(writer.awaitMirrors(Duration.ofMillis(50))).isFalse();
+        release.countDown();
+        assertThat(writer.awaitMirrors(Duration.ofSeconds(30))).isTrue();
+        assertThat(events).extracting(MirrorEvent::outcome)
+                .containsExactly(MirrorOutcome.SUCCEEDED, MirrorOutcome.SUCCEEDED);
+    }
+
+    @Test
+    void awaitMirrorsIsTrueAtOnceWithoutMirrorsAndRefusesANegativeTimeout() throws Exception {
+        writer(SYNC);
+
+        assertThat(writer.awaitMirrors(Duration.ZERO)).isTrue();
+        assertThat(writer.awaitMirrors(Duration.ofDays(100_000))).isTrue();
+        assertThatThrownBy(() -> writer.awaitMirrors(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("timeout must be zero or positive, but was PT-1S");
+    }
+
+    @Test
     void perMigrationConfigOverridesTheDefault() {
         MirrorConfig payments = MirrorConfig.custom().mode(MirrorMode.SYNC).build();
         writer = DualWriter.builder().resolver(resolver).changeLog(changeLog)

@@ -27,6 +27,18 @@ public final class Checks {
         return value;
     }
 
+    /**
+     * {@code value} when it is zero or positive.
+     *
+     * @throws IllegalArgumentException naming {@code property} when {@code value} is null or negative
+     */
+    public static Duration requireNonNegative(String property, @Nullable Duration value) {
+        if (value == null || value.isNegative()) {
+            throw new IllegalArgumentException(property + " must be zero or positive, but was " + value);
+        }
+        return value;
+    }
+
     public static Duration requirePositive(String property, @Nullable Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(property + " must be positive, but was " + value);

@@ -6,7 +6,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How mirrors to one other store run: sync or async, the time limit, the circuit breaker, the bulkhead,
+ * How mirrors to one other store run: sync or async, the time limit, the circuit breaker (opened by a high
+ * rate of failures or of slow calls), the bulkhead,
  * the async queue, the change-log mode and the rate of WARN lines. Immutable; built with
  * {@link #custom()}, {@link #from(MirrorConfig)} or {@link #ofDefaults()}. Every setter checks its value at
  * once and names the property, the bad value and what is allowed.
@@ -21,6 +22,13 @@ public final class MirrorConfig {
     public static final int DEFAULT_BREAKER_WINDOW_SIZE = 20;
     /** Failure rate (percent) at or above which the breaker opens. */
     public static final int DEFAULT_BREAKER_FAILURE_RATE_THRESHOLD = 50;
+    /**
+     * The slow-call threshold under the default time limit: half of it, 500 ms. When not set, the threshold
+     * is half of whatever {@link #timeLimit()} is (see {@link #breakerSlowCallDurationThreshold()}).
+     */
+    public static final Duration DEFAULT_BREAKER_SLOW_CALL_DURATION_THRESHOLD = DEFAULT_TIME_LIMIT.dividedBy(2);
+    /** Slow-call rate (percent) at or above which the breaker opens. */
+    public static final int DEFAULT_BREAKER_SLOW_CALL_RATE_THRESHOLD = 50;
     /** How long the breaker stays open before it lets trial calls through. */
     public static final Duration DEFAULT_BREAKER_WAIT_IN_OPEN_STATE = Duration.ofSeconds(30);
     /** Trial calls let through while the breaker is half-open. */
@@ -44,6 +52,9 @@ public final class MirrorConfig {
     private final int breakerFailureRateThreshold;
     /** As set; {@code null} means "the window size", kept so that {@link #from} keeps following it. */
     private final @Nullable Integer explicitMinimumCalls;
+    /** As set; {@code null} means "half the time limit", kept so that {@link #from} keeps following it. */
+    private final @Nullable Duration explicitSlowCallDurationThreshold;
+    private final int breakerSlowCallRateThreshold;
     private final Duration breakerWaitInOpenState;
     private final int breakerHalfOpenCalls;
     private final int maxConcurrentCalls;
@@ -58,6 +69,8 @@ public final class MirrorConfig {
         this.breakerWindowSize = b.breakerWindowSize;
         this.breakerFailureRateThreshold = b.breakerFailureRateThreshold;
         this.explicitMinimumCalls = b.breakerMinimumCalls;
+        this.explicitSlowCallDurationThreshold = b.breakerSlowCallDurationThreshold;
+        this.breakerSlowCallRateThreshold = b.breakerSlowCallRateThreshold;
         this.breakerWaitInOpenState = b.breakerWaitInOpenState;
         this.breakerHalfOpenCalls = b.breakerHalfOpenCalls;
         this.maxConcurrentCalls = b.maxConcurrentCalls;
@@ -107,6 +120,31 @@ public final class MirrorConfig {
         return explicitMinimumCalls == null ? breakerWindowSize : explicitMinimumCalls;
     }
 
+    /**
+     * How long a call may take before the breaker counts it as slow; by default half the time limit
+     * (500 ms under the default limit of 1 s).
+     *
+     * <p>Why slow calls count at all: a mirror that still succeeds, but slowly, never counts as a failure,
+     * so without this rule a new store that turns slow keeps the breaker closed and a {@link MirrorMode#SYNC}
+     * caller pays up to the whole time limit on every write. Why half the limit: a healthy store answers a
+     * write in milliseconds, so a call that needs half of what it is allowed already signals a store in
+     * trouble, while it stays far enough below the limit that "slow" and "timed out" remain two separate
+     * signals. Following the limit keeps the rule meaningful when the limit is lowered: a fixed 500 ms under
+     * a 200 ms limit would never see a slow call. Calls that time out count as failures, and as slow.
+     */
+    public Duration breakerSlowCallDurationThreshold() {
+        return explicitSlowCallDurationThreshold != null ? explicitSlowCallDurationThreshold
+                : timeLimit.dividedBy(2);
+    }
+
+    /**
+     * Slow-call rate (percent, 1–100) at or above which the breaker opens, among the calls of its window
+     * (once it has seen {@link #breakerMinimumCalls()}); checked besides the failure rate, either opens it.
+     */
+    public int breakerSlowCallRateThreshold() {
+        return breakerSlowCallRateThreshold;
+    }
+
     /** How long the breaker stays open. */
     public Duration breakerWaitInOpenState() {
         return breakerWaitInOpenState;
@@ -146,7 +184,9 @@ public final class MirrorConfig {
     public String toString() {
         return "MirrorConfig[mode=" + mode + ", timeLimit=" + timeLimit + ", breakerWindowSize=" + breakerWindowSize
                 + ", breakerFailureRateThreshold=" + breakerFailureRateThreshold + ", breakerMinimumCalls="
-                + breakerMinimumCalls() + ", breakerWaitInOpenState=" + breakerWaitInOpenState
+                + breakerMinimumCalls() + ", breakerSlowCallDurationThreshold=" + breakerSlowCallDurationThreshold()
+                + ", breakerSlowCallRateThreshold=" + breakerSlowCallRateThreshold
+                + ", breakerWaitInOpenState=" + breakerWaitInOpenState
                 + ", breakerHalfOpenCalls=" + breakerHalfOpenCalls + ", maxConcurrentCalls=" + maxConcurrentCalls
                 + ", queueCapacity=" + queueCapacity + ", lanes=" + lanes + ", changeLogMode=" + changeLogMode
                 + ", warnInterval=" + warnInterval + "]";
@@ -159,6 +199,8 @@ public final class MirrorConfig {
         private int breakerWindowSize = DEFAULT_BREAKER_WINDOW_SIZE;
         private int breakerFailureRateThreshold = DEFAULT_BREAKER_FAILURE_RATE_THRESHOLD;
         private @Nullable Integer breakerMinimumCalls;
+        private @Nullable Duration breakerSlowCallDurationThreshold;
+        private int breakerSlowCallRateThreshold = DEFAULT_BREAKER_SLOW_CALL_RATE_THRESHOLD;
         private Duration breakerWaitInOpenState = DEFAULT_BREAKER_WAIT_IN_OPEN_STATE;
         private int breakerHalfOpenCalls = DEFAULT_BREAKER_HALF_OPEN_CALLS;
         private int maxConcurrentCalls = DEFAULT_MAX_CONCURRENT_CALLS;
@@ -176,6 +218,8 @@ public final class MirrorConfig {
             breakerWindowSize = base.breakerWindowSize;
             breakerFailureRateThreshold = base.breakerFailureRateThreshold;
             breakerMinimumCalls = base.explicitMinimumCalls;
+            breakerSlowCallDurationThreshold = base.explicitSlowCallDurationThreshold;
+            breakerSlowCallRateThreshold = base.breakerSlowCallRateThreshold;
             breakerWaitInOpenState = base.breakerWaitInOpenState;
             breakerHalfOpenCalls = base.breakerHalfOpenCalls;
             maxConcurrentCalls = base.maxConcurrentCalls;
@@ -215,6 +259,24 @@ public final class MirrorConfig {
          */
         public Builder breakerMinimumCalls(int calls) {
             this.breakerMinimumCalls = inRange("breakerMinimumCalls", calls, 1, 10_000);
+            return this;
+        }
+
+        /**
+         * How long a call may take before the breaker counts it as slow; positive and at most
+         * {@code timeLimit} (checked at {@link #build()}); default half the time limit, see
+         * {@link MirrorConfig#breakerSlowCallDurationThreshold()}. Setting it equal to the time limit leaves
+         * only calls that time out counted as slow, which count as failures anyway.
+         */
+        public Builder breakerSlowCallDurationThreshold(Duration threshold) {
+            this.breakerSlowCallDurationThreshold = positive("breakerSlowCallDurationThreshold", threshold,
+                    Duration.ofHours(1));
+            return this;
+        }
+
+        /** Slow-call rate (percent) at or above which the breaker opens; 1–100; default 50. */
+        public Builder breakerSlowCallRateThreshold(int percent) {
+            this.breakerSlowCallRateThreshold = inRange("breakerSlowCallRateThreshold", percent, 1, 100);
             return this;
         }
 
@@ -268,13 +330,18 @@ public final class MirrorConfig {
         /**
          * The configuration.
          *
-         * @throws IllegalArgumentException when {@code breakerMinimumCalls} exceeds {@code breakerWindowSize}
+         * @throws IllegalArgumentException when {@code breakerMinimumCalls} exceeds {@code breakerWindowSize}, or
+         *                                  {@code breakerSlowCallDurationThreshold} exceeds {@code timeLimit}
          */
         public MirrorConfig build() {
             int minimum = breakerMinimumCalls == null ? breakerWindowSize : breakerMinimumCalls;
             if (minimum > breakerWindowSize) {
                 throw new IllegalArgumentException("breakerMinimumCalls must be between 1 and breakerWindowSize ("
                         + breakerWindowSize + "), but was " + minimum);
+            }
+            if (breakerSlowCallDurationThreshold != null && breakerSlowCallDurationThreshold.compareTo(timeLimit) > 0) {
+                throw new IllegalArgumentException("breakerSlowCallDurationThreshold must be positive and at most "
+                        + "timeLimit (" + timeLimit + "), but was " + breakerSlowCallDurationThreshold);
             }
             return new MirrorConfig(this);
         }

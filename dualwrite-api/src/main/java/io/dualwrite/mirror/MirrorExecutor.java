@@ -1,5 +1,7 @@
 package io.dualwrite.mirror;
 
+import java.time.Duration;
+
 /**
  * Runs mirrored writes against the non-authoritative store, isolated from the caller: sync (the caller
  * waits up to the time limit) or async (a bounded hand-off, per-ordering-key order kept), guarded by a
@@ -12,6 +14,29 @@ public interface MirrorExecutor extends AutoCloseable {
 
     /** Runs or schedules the task; never throws. */
     void submit(MirrorTask task);
+
+    /**
+     * Waits until this executor is idle: every task handed to {@link #submit} before the call has ended and
+     * its outcome was recorded (change log and observer), so a test or a shutdown hook can read the outcome
+     * of what it wrote. In {@link MirrorMode#ASYNC} that means no task is queued or running on a lane; in
+     * {@link MirrorMode#SYNC}, that no caller is inside {@link #submit}. Tasks submitted while it waits may
+     * or may not be waited for. Work abandoned at its time limit counts as ended (it was recorded as
+     * {@link MirrorOutcome#TIMED_OUT}) even if it has not stopped yet. A closed executor is idle once its
+     * queued tasks were recorded as {@link MirrorOutcome#SHUT_DOWN}.
+     *
+     * <p>It never slows down {@link #submit}: the waiting thread does the checking.
+     *
+     * @param timeout the longest to wait; {@link Duration#ZERO} checks once without waiting
+     * @return {@code true} when the executor was idle within {@code timeout}, {@code false} when the timeout
+     *         passed first
+     * @throws InterruptedException          when the waiting thread is interrupted
+     * @throws IllegalArgumentException      when {@code timeout} is null or negative
+     * @throws UnsupportedOperationException from this default, for implementations that cannot tell; the
+     *                                       executors of {@link MirrorExecutors} always can
+     */
+    default boolean awaitIdle(Duration timeout) throws InterruptedException {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot tell when it is idle");
+    }
 
     /** Stops taking work; tasks still queued are recorded in the change log as {@link MirrorOutcome#SHUT_DOWN}. */
     @Override

@@ -24,6 +24,12 @@ public final class MirrorExecutors {
      *       cancels it with an interrupt and records {@link MirrorOutcome#TIMED_OUT}. Work that ignores the
      *       interrupt keeps its bulkhead permit until it really ends, so at most
      *       {@link MirrorConfig#maxConcurrentCalls()} calls are ever in flight on the other store.</li>
+     *   <li>The circuit breaker opens when, over its window, the rate of failed calls (timeouts included)
+     *       reaches {@link MirrorConfig#breakerFailureRateThreshold()} or the rate of slow calls (longer than
+     *       {@link MirrorConfig#breakerSlowCallDurationThreshold()}, successful or not) reaches
+     *       {@link MirrorConfig#breakerSlowCallRateThreshold()}. While it is open, tasks are recorded as
+     *       {@link MirrorOutcome#BREAKER_OPEN} at once, so a store that turned slow costs a sync caller nothing
+     *       more, and an async lane does not fall behind it.</li>
      *   <li>Async tasks with one {@link MirrorTask#orderingKey()} run one at a time in submission order;
      *       the one exception is a task abandoned at its time limit that keeps running, which may overlap
      *       the next task of its key (the change-log entry of the abandoned one repairs the row).</li>

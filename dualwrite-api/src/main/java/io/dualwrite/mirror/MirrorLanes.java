@@ -14,6 +14,9 @@ import java.util.function.BiConsumer;
  * for every write, and must neither block nor take a lock shared with other keys (the JDK's array and
  * linked blocking queues take one lock per queue on every put). Here the caller does one CAS on the
  * shared capacity counter, one lock-free enqueue and an unpark of the lane thread.
+ *
+ * <p>{@link #isIdle()} adds nothing to that path: it reads the capacity counter and a busy flag that only
+ * each lane's own thread writes.
  */
 final class MirrorLanes {
 
@@ -60,10 +63,32 @@ final class MirrorLanes {
         lane.queue.offer(pending);
         if (closed && lane.queue.remove(pending)) {
             // close() may have drained this lane before our enqueue; record it here instead.
-            queued.decrementAndGet();
             shutDown.accept(task, submittedNanos);
+            queued.decrementAndGet();
         } else {
             LockSupport.unpark(lane.thread);
+        }
+        return true;
+    }
+
+    /**
+     * Whether every task offered before this call has ended and been recorded: none is queued, and no lane
+     * is between taking a task off its queue and having recorded it. A task abandoned at its time limit
+     * counts as ended (it was recorded), even if its work has not noticed yet.
+     *
+     * <p>Why this cannot miss a task: a lane raises its busy flag before it polls and lowers it only after
+     * the task was recorded, and it takes a task off the capacity counter only after polling it. So a task
+     * counted in {@code queued} when it was offered stays visible, first in the counter, then in the flag,
+     * until it is recorded; the counter is read first, the flags after.
+     */
+    boolean isIdle() {
+        if (queued.get() != 0) {
+            return false;
+        }
+        for (Lane lane : lanes) {
+            if (lane.busy) {
+                return false;
+            }
         }
         return true;
     }
@@ -96,8 +121,8 @@ final class MirrorLanes {
     private void drain(Lane lane) {
         Pending pending;
         while ((pending = lane.queue.poll()) != null) {
-            queued.decrementAndGet();
             shutDown.accept(pending.task, pending.submittedNanos);
+            queued.decrementAndGet();
         }
     }
 
@@ -107,6 +132,8 @@ final class MirrorLanes {
     private final class Lane implements Runnable {
         final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
         final Thread thread;
+        /** Written by this lane's thread only: raised before each poll, lowered once the task is recorded. */
+        volatile boolean busy;
 
         Lane(String threadName) {
             this.thread = new Thread(this, threadName);
@@ -118,8 +145,10 @@ final class MirrorLanes {
             while (true) {
                 // Nothing should interrupt a lane; clear a stray interrupt so that park() cannot spin.
                 Thread.interrupted();
+                busy = true;
                 Pending pending = queue.poll();
                 if (pending == null) {
+                    busy = false;
                     if (closed) {
                         return;
                     }
@@ -127,10 +156,14 @@ final class MirrorLanes {
                     continue;
                 }
                 queued.decrementAndGet();
-                if (closed) {
-                    shutDown.accept(pending.task, pending.submittedNanos);
-                } else {
-                    runner.accept(pending.task, pending.submittedNanos);
+                try {
+                    if (closed) {
+                        shutDown.accept(pending.task, pending.submittedNanos);
+                    } else {
+                        runner.accept(pending.task, pending.submittedNanos);
+                    }
+                } finally {
+                    busy = false;
                 }
             }
         }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,17 +36,20 @@ final class MirrorRecorder {
     private final ChangeLog changeLog;
     private final MirrorObserver observer;
     private final LogThrottle throttle;
+    private final LongSupplier ticker;
 
-    MirrorRecorder(String name, ChangeLog changeLog, MirrorObserver observer, Duration warnInterval) {
+    MirrorRecorder(String name, ChangeLog changeLog, MirrorObserver observer, Duration warnInterval,
+                   LongSupplier ticker) {
         this.name = name;
+        this.ticker = ticker;
         this.changeLog = changeLog;
         this.observer = observer;
         this.throttle = new LogThrottle(warnInterval);
     }
 
-    /** Records how {@code task}, handed over at {@code submittedNanos} ({@link System#nanoTime()}), ended. */
+    /** Records how {@code task}, handed over at {@code submittedNanos} (read from the ticker), ended. */
     void finish(MirrorTask task, MirrorOutcome outcome, @Nullable Throwable error, long submittedNanos) {
-        Duration latency = Duration.ofNanos(Math.max(0, System.nanoTime() - submittedNanos));
+        Duration latency = Duration.ofNanos(Math.max(0, ticker.getAsLong() - submittedNanos));
         try {
             if (outcome == MirrorOutcome.SUCCEEDED) {
                 for (long id : task.outboxEntryIds()) {

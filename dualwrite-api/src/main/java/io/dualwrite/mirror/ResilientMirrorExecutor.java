@@ -2,6 +2,7 @@ package io.dualwrite.mirror;
 
 import io.dualwrite.MigrationContext;
 import io.dualwrite.changelog.ChangeLog;
+import io.dualwrite.internal.Checks;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -18,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +38,8 @@ import org.slf4j.LoggerFactory;
 final class ResilientMirrorExecutor implements MirrorExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(MirrorExecutor.class);
+    private static final long FIRST_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    private static final long LAST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final String name;
     private final MirrorConfig config;
@@ -43,17 +48,33 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
     private final ThreadPoolExecutor pool;
     private final MirrorRecorder recorder;
     private final @Nullable MirrorLanes lanes;
+    private final LongSupplier ticker;
+    /** Sync mode: calls inside {@link #submit}; async mode leaves it at zero. */
+    private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     ResilientMirrorExecutor(String name, MirrorConfig config, ChangeLog changeLog, MirrorObserver observer) {
+        this(name, config, changeLog, observer, System::nanoTime);
+    }
+
+    /**
+     * @param ticker the clock, in nanoseconds, that measures how long a call took (for the breaker's slow-call
+     *               rule) and the latency reported to the observer; tests drive it by hand. The time limit is
+     *               always enforced in real time.
+     */
+    ResilientMirrorExecutor(String name, MirrorConfig config, ChangeLog changeLog, MirrorObserver observer,
+                            LongSupplier ticker) {
         this.name = name;
         this.config = config;
-        this.recorder = new MirrorRecorder(name, changeLog, observer, config.warnInterval());
+        this.ticker = ticker;
+        this.recorder = new MirrorRecorder(name, changeLog, observer, config.warnInterval(), ticker);
         this.breaker = CircuitBreaker.of("dualwrite-" + name, CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(config.breakerWindowSize())
                 .minimumNumberOfCalls(config.breakerMinimumCalls())
                 .failureRateThreshold(config.breakerFailureRateThreshold())
+                .slowCallDurationThreshold(config.breakerSlowCallDurationThreshold())
+                .slowCallRateThreshold(config.breakerSlowCallRateThreshold())
                 .waitDurationInOpenState(config.breakerWaitInOpenState())
                 .permittedNumberOfCallsInHalfOpenState(config.breakerHalfOpenCalls())
                 .build());
@@ -74,7 +95,13 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
 
     @Override
     public void submit(MirrorTask task) {
-        long submitted = System.nanoTime();
+        long submitted = ticker.getAsLong();
+        // Sync callers are counted for awaitIdle(); the caller waits for a mirror thread anyway, so one more
+        // atomic add is noise. Async callers are not: the lanes know what is pending without it.
+        boolean counted = lanes == null;
+        if (counted) {
+            inFlight.incrementAndGet();
+        }
         try {
             if (closed.get()) {
                 shutDown(task, submitted);
@@ -87,6 +114,47 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
             MirrorRecorder.rethrowIfFatal(unexpected);
             log.error("Mirror executor {} failed to handle a task for migration {}; ignored", name,
                     task.migration(), unexpected);
+        } finally {
+            if (counted) {
+                inFlight.decrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The waiting thread parks in short, growing steps (50 µs up to 5 ms) and re-checks; nothing on the
+     * path of {@link #submit} signals it.
+     */
+    @Override
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long budget = saturatedNanos(Checks.requireNonNegative("timeout", timeout));
+        long start = System.nanoTime();
+        long pause = FIRST_PAUSE_NANOS;
+        while (!isIdle()) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted while waiting for mirror executor " + name + " to idle");
+            }
+            long left = budget - (System.nanoTime() - start);
+            if (left <= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(this, Math.min(pause, left));
+            pause = Math.min(pause * 2, LAST_PAUSE_NANOS);
+        }
+        return true;
+    }
+
+    private boolean isIdle() {
+        return lanes == null ? inFlight.get() == 0 : lanes.isIdle();
+    }
+
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
         }
     }
 
@@ -136,7 +204,7 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
         }
         MirrorCall call = new MirrorCall(task, bulkhead);
         FutureTask<@Nullable Void> future = new FutureTask<>(call);
-        long start = System.nanoTime();
+        long start = ticker.getAsLong();
         try {
             pool.execute(future);
         } catch (RejectedExecutionException poolClosed) {
@@ -146,18 +214,18 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
         }
         try {
             future.get(config.timeLimit().toNanos(), TimeUnit.NANOSECONDS);
-            breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            breaker.onSuccess(ticker.getAsLong() - start, TimeUnit.NANOSECONDS);
             return new Result(MirrorOutcome.SUCCEEDED, null);
         } catch (TimeoutException timedOut) {
             future.cancel(true);
             call.abandon();
             TimeoutException error = new TimeoutException(
                     "mirror did not end within the time limit of " + config.timeLimit());
-            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, error);
+            breaker.onError(ticker.getAsLong() - start, TimeUnit.NANOSECONDS, error);
             return new Result(MirrorOutcome.TIMED_OUT, error);
         } catch (ExecutionException failed) {
             Throwable cause = failed.getCause() == null ? failed : failed.getCause();
-            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, cause);
+            breaker.onError(ticker.getAsLong() - start, TimeUnit.NANOSECONDS, cause);
             return new Result(MirrorOutcome.FAILED, cause);
         } catch (InterruptedException interrupted) {
             // The waiting thread was interrupted, not the other store's fault: abandon, don't count it.
