@@ -6,6 +6,8 @@ import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.Operation;
 import io.dualwrite.jdbc.Dialect;
+import io.dualwrite.jdbc.schema.DualWriteSchema;
+import io.dualwrite.jdbc.schema.SchemaScript;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -41,7 +43,11 @@ import org.jspecify.annotations.Nullable;
  * does nothing when the claim this instance made has since passed to another claimer.
  *
  * <p><b>Outbox.</b> {@link #record(Connection, ChangeRecord)} writes on the caller's connection, in the
- * caller's open transaction, so the entry commits or rolls back with the authoritative write. Thread-safe.
+ * caller's open transaction, so the entry commits or rolls back with the authoritative write.
+ *
+ * <p><b>Errors.</b> A failed statement throws {@link IllegalStateException} ("could not …" with the driver's
+ * message); when the table is missing (SQLState {@code 42P01}, {@code 42S02}…) the message says how to create
+ * it, naming the script for the database. Thread-safe.
  */
 public final class JdbcChangeLog implements ChangeLog {
 
@@ -63,6 +69,7 @@ public final class JdbcChangeLog implements ChangeLog {
     /** The claims this instance holds, so that a stale claimer cannot reschedule an entry claimed again since. */
     private final Map<Long, Claim> ownClaims = new ConcurrentHashMap<>();
     private volatile @Nullable Dialect dialect;
+    private volatile @Nullable SchemaScript script;
 
     private JdbcChangeLog(DataSource dataSource, Clock clock) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -81,9 +88,9 @@ public final class JdbcChangeLog implements ChangeLog {
 
     @Override
     public long record(ChangeRecord record) {
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = connection()) {
             connection.setAutoCommit(true);
-            return record(connection, record);
+            return insert(connection, Objects.requireNonNull(record, "record"));
         } catch (SQLException e) {
             throw failure("record a change-log entry for " + record.table() + " key " + record.key(), e);
         }
@@ -94,10 +101,30 @@ public final class JdbcChangeLog implements ChangeLog {
      * commits or rolls back with the caller's work. Neither commits nor closes the connection.
      *
      * @return the new entry's id
-     * @throws SQLException when the insert fails (the caller decides what that means for its transaction)
+     * @throws SQLException when the insert fails (the caller decides what that means for its transaction);
+     *                      when the change-log table is missing, with the driver's SQLState and a message that
+     *                      says how to create it
      */
     public long record(Connection connection, ChangeRecord record) throws SQLException {
         Objects.requireNonNull(record, "record");
+        try {
+            return insert(connection, record);
+        } catch (SQLException e) {
+            if (!DualWriteSchema.isMissingTable(e)) {
+                throw e;
+            }
+            @Nullable SchemaScript callersStore = null;
+            try {
+                callersStore = SchemaScript.of(connection);
+            } catch (SQLException unknown) {
+                // name every script
+            }
+            throw new SQLException(withFix("could not record a change-log entry for " + record.table() + " key "
+                    + record.key() + ": " + e.getMessage(), e, callersStore), e.getSQLState(), e.getErrorCode(), e);
+        }
+    }
+
+    private long insert(Connection connection, ChangeRecord record) throws SQLException {
         boolean postgres = Dialect.detect(connection) == Dialect.POSTGRESQL; // the caller's store, maybe not ours
         try (PreparedStatement insert = postgres
                 ? connection.prepareStatement(INSERT, new String[] {"id"})
@@ -135,7 +162,7 @@ public final class JdbcChangeLog implements ChangeLog {
         }
         String token = UUID.randomUUID().toString();
         Instant until = now.plus(lease);
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = connection()) {
             List<ChangeEntry> claimed = dialect(connection) == Dialect.H2
                     ? claimOneByOne(connection, limit, now, until, token)
                     : claimSkippingLocked(connection, limit, now, until, token);
@@ -153,7 +180,7 @@ public final class JdbcChangeLog implements ChangeLog {
     @Override
     public void complete(long id) {
         ownClaims.remove(id);
-        try (Connection connection = dataSource.getConnection();
+        try (Connection connection = connection();
              PreparedStatement delete = connection.prepareStatement("DELETE FROM dualwrite_change_log WHERE id = ?")) {
             connection.setAutoCommit(true);
             delete.setLong(1, id);
@@ -170,7 +197,7 @@ public final class JdbcChangeLog implements ChangeLog {
         String sql = "UPDATE dualwrite_change_log SET attempts = attempts + 1, due_at = ?, last_error = ?,"
                 + " status = ?, claim_token = NULL, claimed_until = NULL, updated_at = ? WHERE id = ?"
                 + (token == null ? "" : " AND claim_token = ?");
-        try (Connection connection = dataSource.getConnection();
+        try (Connection connection = connection();
              PreparedStatement update = connection.prepareStatement(sql)) {
             connection.setAutoCommit(true);
             update.setObject(1, utc(dueAt));
@@ -189,7 +216,7 @@ public final class JdbcChangeLog implements ChangeLog {
 
     @Override
     public long pendingCount(String migration) {
-        try (Connection connection = dataSource.getConnection();
+        try (Connection connection = connection();
              PreparedStatement count = connection.prepareStatement(
                      "SELECT COUNT(*) FROM dualwrite_change_log WHERE migration = ?")) {
             count.setString(1, migration);
@@ -317,8 +344,29 @@ public final class JdbcChangeLog implements ChangeLog {
         return text == null || text.length() <= max ? text : text.substring(0, max);
     }
 
-    private static IllegalStateException failure(String what, SQLException e) {
-        return new IllegalStateException("could not " + what + ": " + e.getMessage(), e);
+    private Connection connection() throws SQLException {
+        Connection connection = dataSource.getConnection();
+        if (script == null) {
+            try {
+                script = SchemaScript.of(connection);
+            } catch (SQLException unsupported) {
+                // an unknown product: a missing-table failure then names every script
+            }
+        }
+        return connection;
+    }
+
+    private IllegalStateException failure(String what, SQLException e) {
+        return new IllegalStateException(withFix("could not " + what + ": " + e.getMessage(), e, script), e);
+    }
+
+    /** {@code message}, followed by how to create dualwrite's tables when {@code e} says that one is missing. */
+    private static String withFix(String message, SQLException e, @Nullable SchemaScript script) {
+        if (!DualWriteSchema.isMissingTable(e)) {
+            return message;
+        }
+        return message + " (dualwrite's table is missing; to fix, "
+                + (script == null ? SchemaScript.fixForUnknownDatabase() : script.fix()) + ")";
     }
 
     private record Claim(String token, Instant until) {

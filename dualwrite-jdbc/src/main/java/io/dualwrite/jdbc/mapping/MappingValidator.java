@@ -12,12 +12,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks {@link TableMapping}s against the real schemas of both stores, so that a mapping that cannot
- * work fails at start-up with every problem named, instead of at the first mirrored write: tables and
- * key columns that do not exist, old columns with no place in the new table, renames to columns that do
- * not exist, and new {@code NOT NULL} columns without a default that nothing fills (DESIGN §9.7).
+ * work fails at start-up with every problem named, instead of at the first mirrored write.
+ *
+ * <p>Every name the mapping uses is looked up on its side: on the old table the primary-key columns, the
+ * old names of renamed, dropped and transformed columns and the order and merchant id columns; on the new
+ * table the new primary-key columns, the targets of renames, the added columns and the new name of every
+ * old column the mapping keeps. A new {@code NOT NULL} column without a default that nothing fills is a
+ * problem too. A misspelt name is reported with the table's closest column ("did you mean 'amount'?").
+ * Column names match case-insensitively, like unquoted SQL identifiers.
  */
 public final class MappingValidator {
 
@@ -27,7 +33,7 @@ public final class MappingValidator {
     /**
      * Validates every mapping and throws when any has a problem.
      *
-     * @throws IllegalStateException listing every problem found, one per line
+     * @throws IllegalStateException listing every problem of every mapping, one per line
      * @throws SQLException          when a store's metadata cannot be read
      */
     public static void validate(DataSource oldStore, DataSource newStore, List<TableMapping> mappings) throws SQLException {
@@ -38,7 +44,12 @@ public final class MappingValidator {
         }
     }
 
-    /** Every problem of every mapping; empty when all can work. */
+    /**
+     * Every problem of every mapping, one sentence each naming the table, the column and what is wrong; empty
+     * when all can work.
+     *
+     * @throws SQLException when a store's metadata cannot be read
+     */
     public static List<String> problems(DataSource oldStore, DataSource newStore, List<TableMapping> mappings)
             throws SQLException {
         List<String> problems = new ArrayList<>();
@@ -52,48 +63,55 @@ public final class MappingValidator {
                 if (newColumns.isEmpty()) {
                     problems.add("new table '" + mapping.newTable() + "' does not exist in the new store");
                 }
-                if (oldColumns.isPresent() && newColumns.isPresent()) {
-                    check(mapping, oldColumns.get(), newColumns.get(), problems);
-                }
+                Table oldTable = new Table("old table " + mapping.oldTable(), oldColumns.orElse(null), problems);
+                Table newTable = new Table("new table " + mapping.newTable(), newColumns.orElse(null), problems);
+                checkOldNames(mapping, oldTable);
+                checkNewNames(mapping, oldTable, newTable);
             }
         }
         return problems;
     }
 
-    private static void check(TableMapping mapping, Map<String, Column> oldColumns, Map<String, Column> newColumns,
-                              List<String> problems) {
-        String oldTable = mapping.oldTable();
-        String newTable = mapping.newTable();
-        for (String key : mapping.primaryKey()) {
-            if (!oldColumns.containsKey(lower(key))) {
-                problems.add(oldTable + ": primary-key column '" + key + "' does not exist in the old table");
+    private static void checkOldNames(TableMapping mapping, Table old) {
+        mapping.primaryKey().forEach(key -> old.require(key, "primary-key column '" + key + "'"));
+        DeclaredNames.renames(mapping).forEach((oldName, newName) ->
+                old.require(oldName, "renamed column '" + oldName + "' (renamed to " + newName + ")"));
+        mapping.droppedColumns().forEach(dropped -> old.require(dropped, "dropped column '" + dropped + "'"));
+        DeclaredNames.transformed(mapping).forEach(column ->
+                old.require(column, "transformed column '" + column + "'"));
+        mapping.orderIdColumn().ifPresent(column -> old.require(column, "orderIdColumn '" + column + "'"));
+        mapping.merchantIdColumn().ifPresent(column -> old.require(column, "merchantIdColumn '" + column + "'"));
+    }
+
+    private static void checkNewNames(TableMapping mapping, Table old, Table target) {
+        Map<String, String> renames = DeclaredNames.renames(mapping);
+        for (int i = 0; i < mapping.newPrimaryKey().size(); i++) {
+            String key = mapping.newPrimaryKey().get(i);
+            if (!renames.containsValue(key)) { // a renamed key is checked with the renames
+                target.require(key, "primary-key column '" + key + "'");
             }
         }
-        for (Column old : oldColumns.values()) {
-            mapping.newColumn(old.name).ifPresent(newName -> {
-                if (!newColumns.containsKey(lower(newName))) {
-                    problems.add(oldTable + "." + old.name + ": the new table " + newTable + " has no column '" + newName
-                            + "'; rename it to an existing column or drop it in the mapping");
-                }
-            });
+        renames.forEach((oldName, newName) -> target.require(newName,
+                "column '" + newName + "' (the new name of " + oldName + ")"));
+        mapping.addedColumns().keySet().forEach(added -> target.require(added, "added column '" + added + "'"));
+        if (old.columns == null || target.columns == null) {
+            return;
         }
-        for (String added : mapping.addedColumns().keySet()) {
-            if (!newColumns.containsKey(lower(added))) {
-                problems.add(newTable + ": added column '" + added + "' does not exist in the new table");
-            }
+        for (Column column : old.columns.values()) {
+            boolean renamed = renames.keySet().stream().anyMatch(column.name::equalsIgnoreCase);
+            boolean key = mapping.primaryKey().stream().anyMatch(column.name::equalsIgnoreCase);
+            mapping.newColumn(column.name).filter(newName -> !renamed && !key).ifPresent(newName ->
+                    target.require(newName, "column '" + newName + "' (old column " + column.name
+                            + " kept under its name; rename it to an existing column or drop it in the mapping)"));
         }
-        for (Column column : newColumns.values()) {
-            boolean filled = mapping.oldColumn(column.name).map(old -> oldColumns.containsKey(lower(old))).orElse(false)
-                    || mapping.addedColumns().keySet().stream().anyMatch(added -> added.equalsIgnoreCase(column.name));
+        for (Column column : target.columns.values()) {
+            boolean filled = mapping.oldColumn(column.name).map(oldName -> old.has(oldName)).orElse(false)
+                    || mapping.addedColumns().keySet().stream().anyMatch(column.name::equalsIgnoreCase);
             if (!filled && column.required()) {
-                problems.add(newTable + "." + column.name + " is NOT NULL without a default and no old column maps to it;"
-                        + " add it to the mapping with a value (TableMapping.Builder.add)");
+                target.problems.add(target.label + ": column " + column.name + " is NOT NULL without a default and"
+                        + " no old column maps to it; add it to the mapping with a value (TableMapping.Builder.add)");
             }
         }
-        mapping.orderIdColumn().filter(column -> !oldColumns.containsKey(lower(column))).ifPresent(column ->
-                problems.add(oldTable + ": orderIdColumn '" + column + "' does not exist in the old table"));
-        mapping.merchantIdColumn().filter(column -> !oldColumns.containsKey(lower(column))).ifPresent(column ->
-                problems.add(oldTable + ": merchantIdColumn '" + column + "' does not exist in the old table"));
     }
 
     /** The columns of a table by lower-case name; empty when the table does not exist. */
@@ -124,5 +142,62 @@ public final class MappingValidator {
     }
 
     private record Column(String name, boolean required) {
+    }
+
+    /** One side's table: looks names up and reports the missing ones (nothing when the table itself is missing). */
+    private record Table(String label, @Nullable Map<String, Column> columns,
+                         List<String> problems) {
+
+        boolean has(String name) {
+            return columns != null && columns.containsKey(lower(name));
+        }
+
+        void require(String name, String what) {
+            if (columns == null || has(name)) {
+                return;
+            }
+            String problem = label + ": " + what + " does not exist";
+            String closest = closest(name);
+            String message = closest == null ? problem : problem + "; did you mean '" + closest + "'?";
+            if (!problems.contains(message)) {
+                problems.add(message);
+            }
+        }
+
+        /** The first of the columns nearest to {@code name}, if one is within two edits of it. */
+        private @Nullable String closest(String name) {
+            if (columns == null) {
+                return null;
+            }
+            String best = null;
+            int bestDistance = 3;
+            for (Column column : columns.values()) {
+                int distance = distance(lower(name), lower(column.name));
+                if (distance < bestDistance) {
+                    best = column.name;
+                    bestDistance = distance;
+                }
+            }
+            return best;
+        }
+
+        private static int distance(String a, String b) {
+            int[] previous = new int[b.length() + 1];
+            int[] current = new int[b.length() + 1];
+            for (int j = 0; j <= b.length(); j++) {
+                previous[j] = j;
+            }
+            for (int i = 1; i <= a.length(); i++) {
+                current[0] = i;
+                for (int j = 1; j <= b.length(); j++) {
+                    int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                    current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+                }
+                int[] swap = previous;
+                previous = current;
+                current = swap;
+            }
+            return previous[b.length()];
+        }
     }
 }

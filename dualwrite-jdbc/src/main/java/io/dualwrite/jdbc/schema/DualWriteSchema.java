@@ -1,17 +1,19 @@
 package io.dualwrite.jdbc.schema;
 
-import io.dualwrite.jdbc.Dialect;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * {@value #CHANGE_LOG_TABLE}.
  *
  * <p>Either let the library create them at start-up with {@link #create(DataSource)} (idempotent: it
- * creates only what is missing), or run the script of {@link #script(Dialect)} yourself, e.g. through
- * Flyway or Liquibase. The scripts are also on the class path as
- * {@code io/dualwrite/jdbc/schema/{h2,postgresql,mysql}.sql}.
+ * creates only what is missing), or run the {@link SchemaScript} of the database yourself, e.g. through
+ * Flyway or Liquibase; the scripts are in the jar under {@code io/dualwrite/jdbc/schema/}
+ * ({@code h2.sql}, {@code postgresql.sql}, {@code mysql.sql}, {@code mariadb.sql}).
+ * {@link #verify(DataSource)} checks at start-up that they are there and compare ids exactly.
  */
 public final class DualWriteSchema {
 
@@ -32,6 +35,21 @@ public final class DualWriteSchema {
     public static final String ORDER_PIN_TABLE = "dualwrite_order_pin";
     /** The change-log table; it lives in the authoritative store. */
     public static final String CHANGE_LOG_TABLE = "dualwrite_change_log";
+    /** Every table of dualwrite's own, in creation order. */
+    public static final List<String> TABLES = List.of(SWITCH_TABLE, ORDER_PIN_TABLE, CHANGE_LOG_TABLE);
+
+    /**
+     * The SQLStates by which databases say "no such table": PostgreSQL {@code 42P01}; MySQL, MariaDB and
+     * H2 {@code 42S02}; H2 also {@code 42S03} (not found, with similar names listed) and {@code 42S04}
+     * (not found, the database is empty).
+     */
+    private static final Set<String> MISSING_TABLE_STATES = Set.of("42P01", "42S02", "42S03", "42S04");
+
+    /** The columns that hold ids, keys or names: they must compare exactly. */
+    private static final Map<String, List<String>> ID_COLUMNS = Map.of(
+            SWITCH_TABLE, List.of("migration", "scope_kind", "subject_id"),
+            ORDER_PIN_TABLE, List.of("migration", "order_id", "merchant_id"),
+            CHANGE_LOG_TABLE, List.of("migration", "table_name", "row_key", "order_id", "merchant_id", "claim_token"));
 
     private static final Logger log = LoggerFactory.getLogger(DualWriteSchema.class);
 
@@ -39,9 +57,10 @@ public final class DualWriteSchema {
     }
 
     /**
-     * Creates the tables and indexes that do not exist yet in the database of {@code dataSource}, whose
-     * dialect is detected. Safe to call from several instances starting at once: a statement that loses a
-     * creation race is retried once, and every statement is {@code IF NOT EXISTS}.
+     * Creates the tables and indexes that do not exist yet in the database of {@code dataSource}, whose kind
+     * is detected ({@link SchemaScript#of}). Safe to call from several instances starting at once: a statement
+     * that loses a creation race is retried once, and every statement is {@code IF NOT EXISTS}. Tables that
+     * exist are left as they are (see {@link #verify(DataSource)}).
      *
      * @throws SQLException when the database cannot be reached or a statement fails twice
      */
@@ -55,13 +74,15 @@ public final class DualWriteSchema {
     /**
      * Creates the missing tables and indexes on a connection, in auto-commit. The connection's auto-commit
      * setting is restored afterwards; the connection is not closed.
+     *
+     * @throws SQLException when a statement fails twice, or the database is of an unsupported kind
      */
     public static void create(Connection connection) throws SQLException {
-        Dialect dialect = Dialect.detect(connection);
+        SchemaScript script = SchemaScript.of(connection);
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(true);
         try (Statement statement = connection.createStatement()) {
-            for (String sql : statements(dialect)) {
+            for (String sql : script.statements()) {
                 try {
                     statement.execute(sql);
                 } catch (SQLException raced) {
@@ -73,50 +94,140 @@ public final class DualWriteSchema {
         } finally {
             connection.setAutoCommit(autoCommit);
         }
-        log.debug("dualwrite tables present ({})", dialect);
+        log.debug("dualwrite tables present ({})", script);
     }
 
-    /** The whole script for a dialect, as it is on the class path (with comments). */
-    public static String script(Dialect dialect) {
-        String resource = resourceName(dialect);
-        try (InputStream in = DualWriteSchema.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("schema script " + resource + " is missing from the class path");
+    /**
+     * Checks that all of dualwrite's tables ({@link #TABLES}) exist in the database of {@code dataSource} and
+     * compare ids exactly. See {@link #verify(DataSource, List)}.
+     *
+     * @throws IllegalStateException naming every missing table and mis-collated column, and the fix
+     * @throws SQLException          when the database cannot be reached or its metadata read
+     */
+    public static void verify(DataSource dataSource) throws SQLException {
+        verify(dataSource, TABLES);
+    }
+
+    /**
+     * Checks that the given tables of dualwrite's own exist in the database of {@code dataSource} (e.g. only
+     * {@link #CHANGE_LOG_TABLE} where the switches live elsewhere), and that their id columns compare exactly:
+     * on MySQL/MariaDB under the binary NO PAD collation of {@link SchemaScript}, on H2 not as
+     * {@code VARCHAR_IGNORECASE}. Call it at start-up, so that a missing table fails there and not at the
+     * first mirror failure that needs the change log.
+     *
+     * @param tables names out of {@link #TABLES}
+     * @throws IllegalArgumentException when {@code tables} is empty or names a table that is not dualwrite's
+     * @throws IllegalStateException    naming every missing table and mis-collated column, and the fix
+     *                                  ({@link #create(DataSource)}, or the script and its resource path)
+     * @throws SQLException             when the database cannot be reached or its metadata read
+     */
+    public static void verify(DataSource dataSource, List<String> tables) throws SQLException {
+        Objects.requireNonNull(dataSource, "dataSource");
+        if (tables.isEmpty() || !TABLES.containsAll(tables)) {
+            throw new IllegalArgumentException("tables must name some of " + TABLES + ", but was " + tables);
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            SchemaScript script = SchemaScript.of(connection);
+            List<String> missing = missingTables(connection, tables);
+            List<String> inexact = inexactColumns(connection, script, tables);
+            if (missing.isEmpty() && inexact.isEmpty()) {
+                return;
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read schema script " + resource, e);
+            StringBuilder message = new StringBuilder("dualwrite's tables are not ready in this database (")
+                    .append(connection.getMetaData().getDatabaseProductName()).append("):");
+            if (!missing.isEmpty()) {
+                message.append("\n  - missing: ").append(String.join(", ", missing)).append("; to fix, ")
+                        .append(script.fix());
+            }
+            for (String column : inexact) {
+                message.append("\n  - ").append(column);
+            }
+            throw new IllegalStateException(message.toString());
         }
     }
 
-    /** The script for a dialect split into single statements, without comments or trailing semicolons. */
-    public static List<String> statements(Dialect dialect) {
-        List<String> statements = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        for (String line : script(dialect).split("\\R")) {
-            String trimmed = line.strip();
-            if (trimmed.isEmpty() || trimmed.startsWith("--")) {
-                continue;
-            }
-            if (trimmed.endsWith(";")) {
-                current.append(trimmed, 0, trimmed.length() - 1);
-                statements.add(current.toString());
-                current.setLength(0);
-            } else {
-                current.append(trimmed).append('\n');
+    /**
+     * Whether an exception (or one chained to it) says that a table does not exist, by its SQLState:
+     * {@code 42P01} (PostgreSQL), {@code 42S02} (MySQL, MariaDB, H2), {@code 42S03}/{@code 42S04} (H2).
+     */
+    public static boolean isMissingTable(SQLException e) {
+        for (@Nullable Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && MISSING_TABLE_STATES.contains(sql.getSQLState())) {
+                return true;
             }
         }
-        if (!current.toString().isBlank()) {
-            statements.add(current.toString().strip());
-        }
-        return List.copyOf(statements);
+        return false;
     }
 
-    private static String resourceName(Dialect dialect) {
-        return switch (dialect) {
-            case H2 -> "h2.sql";
-            case POSTGRESQL -> "postgresql.sql";
-            case MYSQL -> "mysql.sql";
-        };
+    private static List<String> missingTables(Connection connection, List<String> tables) throws SQLException {
+        DatabaseMetaData metaData = connection.getMetaData();
+        List<String> missing = new ArrayList<>();
+        for (String table : tables) {
+            if (!exists(connection, metaData, table)) {
+                missing.add(table);
+            }
+        }
+        return missing;
+    }
+
+    /** Whether the table is visible where unqualified statements look: the connection's catalog and schema. */
+    private static boolean exists(Connection connection, DatabaseMetaData metaData, String table) throws SQLException {
+        // Identifiers are stored upper-case (H2), lower-case (PostgreSQL) or as written (MySQL).
+        for (String name : new String[] {table, table.toUpperCase(Locale.ROOT)}) {
+            try (ResultSet rows = metaData.getTables(connection.getCatalog(), connection.getSchema(), name, null)) {
+                if (rows.next()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Id columns that would compare ids case-, accent- or trailing-space-insensitively, described with the fix. */
+    private static List<String> inexactColumns(Connection connection, SchemaScript script, List<String> tables)
+            throws SQLException {
+        List<String> problems = new ArrayList<>();
+        if (script == SchemaScript.MYSQL || script == SchemaScript.MARIADB) {
+            String collation = script.exactCollations().iterator().next();
+            try (PreparedStatement select = connection.prepareStatement("SELECT COLLATION_NAME FROM"
+                    + " information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?")) {
+                for (String table : tables) {
+                    for (String column : ID_COLUMNS.get(table)) {
+                        String actual = single(select, table, column);
+                        // a binary column (VARBINARY) has no collation and compares bytes: exact too
+                        if (actual != null && !script.exactCollations().contains(actual)) {
+                            problems.add(table + "." + column + " compares with collation " + actual
+                                    + ", which can treat ids that differ in case, accents or trailing spaces as one; to fix,"
+                                    + " run ALTER TABLE " + table + " CONVERT TO CHARACTER SET utf8mb4 COLLATE "
+                                    + collation + " (the collation of " + script.resourcePath() + ")");
+                        }
+                    }
+                }
+            }
+        } else if (script == SchemaScript.H2) {
+            try (PreparedStatement select = connection.prepareStatement("SELECT DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS"
+                    + " WHERE TABLE_SCHEMA = SCHEMA() AND TABLE_NAME = UPPER(?) AND COLUMN_NAME = UPPER(?)")) {
+                for (String table : tables) {
+                    for (String column : ID_COLUMNS.get(table)) {
+                        String type = single(select, table, column);
+                        if (type != null && type.toUpperCase(Locale.ROOT).contains("IGNORECASE")) {
+                            problems.add(table + "." + column + " is " + type + " (the database runs with IGNORECASE=TRUE),"
+                                    + " so ids that differ in case would be one; to fix, recreate the table with"
+                                    + " IGNORECASE=FALSE from " + script.resourcePath());
+                        }
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static @Nullable String single(PreparedStatement select, String table, String column) throws SQLException {
+        select.setString(1, table);
+        select.setString(2, column);
+        try (ResultSet rows = select.executeQuery()) {
+            return rows.next() ? rows.getString(1) : null;
+        }
     }
 }

@@ -1,6 +1,7 @@
 /**
- * The library's own tables (switches, order pins, the change log): the SQL scripts per dialect, and
- * {@link io.dualwrite.jdbc.schema.DualWriteSchema} to create them at start-up or hand them to a DBA.
+ * The library's own tables (switches, order pins, the change log): the SQL scripts per database
+ * ({@link io.dualwrite.jdbc.schema.SchemaScript}), and {@link io.dualwrite.jdbc.schema.DualWriteSchema} to
+ * create them at start-up, verify them, or recognise the error of a missing one.
  */
 @NullMarked
 package io.dualwrite.jdbc.schema;

@@ -21,7 +21,9 @@ import org.jspecify.annotations.Nullable;
  * (PostgreSQL {@code ON CONFLICT DO NOTHING}, MySQL/MariaDB {@code INSERT IGNORE}, H2 an insert whose
  * duplicate-key error is ignored) and then reads back the pin that won, so racing instances agree on one
  * phase. Operator actions are single statements. Create the table first (see
- * {@link io.dualwrite.jdbc.schema.DualWriteSchema}). Thread-safe.
+ * {@link io.dualwrite.jdbc.schema.DualWriteSchema}); a failed statement throws {@link IllegalStateException}
+ * ("could not …" with the driver's message), which says how to create the table when it is missing.
+ * Thread-safe.
  */
 public final class JdbcOrderPinStore implements OrderPinStore {
 
@@ -51,7 +53,7 @@ public final class JdbcOrderPinStore implements OrderPinStore {
         try (Connection connection = sql.connection()) {
             return find(connection, migration, orderId);
         } catch (SQLException e) {
-            throw failure("read the pin of order " + orderId, e);
+            throw sql.failure("read the pin of order " + orderId, e);
         }
     }
 
@@ -73,7 +75,7 @@ public final class JdbcOrderPinStore implements OrderPinStore {
             throw new IllegalStateException("could not pin order " + orderId + " of migration " + migration
                     + ": the pin vanished " + TRIES + " times between insert and read");
         } catch (SQLException e) {
-            throw failure("pin order " + orderId, e);
+            throw sql.failure("pin order " + orderId, e);
         }
     }
 
@@ -99,7 +101,7 @@ public final class JdbcOrderPinStore implements OrderPinStore {
                 statement.executeUpdate();
             }
         } catch (SQLException e) {
-            throw failure("re-pin order " + orderId, e);
+            throw sql.failure("re-pin order " + orderId, e);
         }
     }
 
@@ -126,7 +128,7 @@ public final class JdbcOrderPinStore implements OrderPinStore {
             delete.setString(2, orderId);
             delete.executeUpdate();
         } catch (SQLException e) {
-            throw failure("unpin order " + orderId, e);
+            throw sql.failure("unpin order " + orderId, e);
         }
     }
 
@@ -212,11 +214,7 @@ public final class JdbcOrderPinStore implements OrderPinStore {
             }
             return update.executeUpdate();
         } catch (SQLException e) {
-            throw failure(what, e);
+            throw sql.failure(what, e);
         }
-    }
-
-    private static IllegalStateException failure(String what, SQLException e) {
-        return new IllegalStateException("could not " + what + ": " + e.getMessage(), e);
     }
 }

@@ -1,23 +1,24 @@
 package io.dualwrite.jdbc.switches;
 
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.internal.LogThrottle;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.switches.SwitchRule;
 import io.dualwrite.switches.SwitchSettings;
 import io.dualwrite.switches.SwitchStore;
+import io.dualwrite.switches.SwitchStores;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link SwitchStore} on the table {@code dualwrite_switch}, shared by every instance of the
@@ -27,67 +28,103 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@link #load} reads a migration in one query. Setting a phase is one upsert, clearing one delete;
  * {@link #setRules} replaces the rules in one transaction. Create the table first (see
- * {@link io.dualwrite.jdbc.schema.DualWriteSchema}). Thread-safe.
+ * {@link io.dualwrite.jdbc.schema.DualWriteSchema}); a failed statement throws {@link IllegalStateException}
+ * ("could not …" with the driver's message), which says how to create the table when it is missing.
+ * Thread-safe.
  */
 public final class JdbcSwitchStore implements SwitchStore {
 
-    private static final String SYSTEM = "SYSTEM";
-    private static final String MERCHANT = "MERCHANT";
-    private static final String ORDER = "ORDER";
-    private static final String RULE = "RULE";
-    private static final String MERCHANT_PERCENTAGE = "MERCHANT_PERCENTAGE";
-    private static final String ID_THRESHOLD = "ID_THRESHOLD";
+    /** How often a bad row is named again while it stays bad: {@link SwitchStores#DEFAULT_REFRESH_INTERVAL}. */
+    public static final Duration DEFAULT_BAD_ROW_WARNING_INTERVAL = SwitchStores.DEFAULT_REFRESH_INTERVAL;
+
+    private static final Logger log = LoggerFactory.getLogger(JdbcSwitchStore.class);
+    private static final String SYSTEM = SwitchRows.SYSTEM;
+    private static final String MERCHANT = SwitchRows.MERCHANT;
+    private static final String ORDER = SwitchRows.ORDER;
+    private static final String RULE = SwitchRows.RULE;
+    private static final String MERCHANT_PERCENTAGE = SwitchRows.MERCHANT_PERCENTAGE;
+    private static final String ID_THRESHOLD = SwitchRows.ID_THRESHOLD;
     private static final String COLUMNS =
             "migration, scope_kind, subject_id, phase, rule_kind, rule_value, rule_position, updated_at";
     private static final int TRIES = 5;
 
     private final SqlSupport sql;
     private final Clock clock;
+    private final Duration badRowWarningInterval;
+    private final LogThrottle badRowWarnings;
 
-    private JdbcSwitchStore(DataSource dataSource, Clock clock) {
+    private JdbcSwitchStore(DataSource dataSource, Clock clock, Duration badRowWarningInterval) {
         this.sql = new SqlSupport(dataSource);
         this.clock = Objects.requireNonNull(clock, "clock");
+        if (badRowWarningInterval == null || badRowWarningInterval.isNegative()) {
+            throw new IllegalArgumentException("badRowWarningInterval must be zero or positive, but was "
+                    + badRowWarningInterval);
+        }
+        this.badRowWarningInterval = badRowWarningInterval;
+        this.badRowWarnings = new LogThrottle(badRowWarningInterval, () -> clock.millis() * 1_000_000L);
     }
 
     /** A store on the {@code dualwrite_switch} table of {@code dataSource}. */
     public static JdbcSwitchStore create(DataSource dataSource) {
-        return new JdbcSwitchStore(dataSource, Clock.systemUTC());
+        return create(dataSource, Clock.systemUTC());
     }
 
-    /** A store whose {@code updated_at} times come from {@code clock}. */
+    /** A store whose {@code updated_at} times (and bad-row warning intervals) come from {@code clock}. */
     public static JdbcSwitchStore create(DataSource dataSource, Clock clock) {
-        return new JdbcSwitchStore(dataSource, clock);
+        return create(dataSource, clock, DEFAULT_BAD_ROW_WARNING_INTERVAL);
     }
 
+    /**
+     * A store that names each bad row of the table at most once per {@code badRowWarningInterval} while it
+     * stays bad; pass the refresh interval of the cache in front of the store ({@code SwitchStores.cached}),
+     * so that a bad row is named once per refresh, never per call. {@link Duration#ZERO} names it on every load.
+     *
+     * @throws IllegalArgumentException when {@code badRowWarningInterval} is null or negative
+     */
+    public static JdbcSwitchStore create(DataSource dataSource, Clock clock, Duration badRowWarningInterval) {
+        return new JdbcSwitchStore(dataSource, clock, badRowWarningInterval);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A row that cannot be read — an unknown phase or scope, a merchant or order switch without an id, a
+     * malformed rule — is skipped with a WARN naming its migration, scope, id and value (at most once per
+     * row per {@code badRowWarningInterval}), and every other switch stays in force.
+     *
+     * @throws IllegalStateException when the table cannot be read; when it is missing, the message says how
+     *                               to create it
+     */
     @Override
     public SwitchSettings load(String migration) {
-        MigrationPhase system = null;
-        Map<String, MigrationPhase> merchants = new HashMap<>();
-        Map<String, MigrationPhase> orders = new HashMap<>();
-        TreeMap<Integer, SwitchRule> rules = new TreeMap<>();
+        SwitchRows rows = new SwitchRows(migration);
         try (Connection connection = sql.connection();
              PreparedStatement select = connection.prepareStatement("SELECT scope_kind, subject_id, phase, rule_kind,"
-                     + " rule_value, rule_position FROM dualwrite_switch WHERE migration = ?")) {
+                     + " rule_value, rule_position FROM dualwrite_switch WHERE migration = ?"
+                     + " ORDER BY scope_kind, subject_id")) {
             select.setString(1, migration);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    String kind = rows.getString(1);
-                    String subject = rows.getString(2);
-                    MigrationPhase phase = SqlSupport.phase(rows.getString(3), "dualwrite_switch");
-                    switch (kind) {
-                        case SYSTEM -> system = phase;
-                        case MERCHANT -> merchants.put(subject, phase);
-                        case ORDER -> orders.put(subject, phase);
-                        case RULE -> rules.put(rows.getInt(6), rule(rows.getString(4), rows.getLong(5), phase));
-                        default -> throw new IllegalStateException(
-                                "unknown scope_kind '" + kind + "' in dualwrite_switch for migration " + migration);
-                    }
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    rows.add(result.getString(1), result.getString(2), result.getString(3), result.getString(4),
+                            (Number) result.getObject(5), (Number) result.getObject(6));
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("could not load switches of migration " + migration + ": " + e.getMessage(), e);
+            throw sql.failure("load switches of migration " + migration, e);
         }
-        return new SwitchSettings(system, merchants, orders, new ArrayList<>(rules.values()));
+        rows.badRows().forEach(this::warn);
+        return rows.settings();
+    }
+
+    private void warn(SwitchRows.BadRow row) {
+        long suppressed = badRowWarnings.tryAcquire(row.key());
+        if (suppressed == LogThrottle.SUPPRESS) {
+            return;
+        }
+        log.warn("Skipping a row of dualwrite_switch: migration '{}', scope {}, id {}, {}: {}; the other switches"
+                        + " stay in force (logged at most once per {} per row{})", row.migration(), row.scope(),
+                row.subject() == null ? "null" : "'" + row.subject() + "'", row.value(), row.problem(),
+                badRowWarningInterval, suppressed > 0 ? ", " + suppressed + " loads skipped it silently since" : "");
     }
 
     @Override
@@ -182,14 +219,6 @@ public final class JdbcSwitchStore implements SwitchStore {
         };
     }
 
-    private static SwitchRule rule(String kind, long value, MigrationPhase phase) {
-        return switch (kind) {
-            case MERCHANT_PERCENTAGE -> SwitchRule.merchantPercentage((int) value, phase);
-            case ID_THRESHOLD -> SwitchRule.idThreshold(value, phase);
-            default -> throw new IllegalStateException("unknown rule_kind '" + kind + "' in dualwrite_switch");
-        };
-    }
-
     private void inTransaction(String what, SqlWork work) {
         for (int attempt = 1; ; attempt++) {
             try (Connection connection = sql.connection()) {
@@ -207,7 +236,7 @@ public final class JdbcSwitchStore implements SwitchStore {
                 }
             } catch (SQLException e) {
                 if (attempt >= TRIES || !SqlSupport.isRetryable(e)) {
-                    throw new IllegalStateException("could not " + what + ": " + e.getMessage(), e);
+                    throw sql.failure(what, e);
                 }
                 SqlSupport.pauseBeforeRetry(attempt); // a concurrent writer won a key or a deadlock; try again
             }

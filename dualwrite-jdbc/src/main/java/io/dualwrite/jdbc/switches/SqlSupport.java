@@ -2,6 +2,8 @@ package io.dualwrite.jdbc.switches;
 
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.jdbc.Dialect;
+import io.dualwrite.jdbc.schema.DualWriteSchema;
+import io.dualwrite.jdbc.schema.SchemaScript;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -12,18 +14,47 @@ import java.util.Objects;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
-/** Shared plumbing of the two stores: the data source, its dialect (detected once), UTC times. */
+/**
+ * Shared plumbing of the two stores: the data source, its dialect and schema script (detected once), UTC
+ * times, and failures that name the fix when dualwrite's table is missing.
+ */
 final class SqlSupport {
 
     private final DataSource dataSource;
     private volatile @Nullable Dialect dialect;
+    private volatile @Nullable SchemaScript script;
 
     SqlSupport(DataSource dataSource) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
 
     Connection connection() throws SQLException {
-        return dataSource.getConnection();
+        Connection connection = dataSource.getConnection();
+        if (script == null) {
+            try {
+                script = SchemaScript.of(connection);
+            } catch (SQLException unsupported) {
+                // an unknown product: a missing-table failure then names every script
+            }
+        }
+        return connection;
+    }
+
+    /**
+     * The exception a store throws when a statement fails: "could not {@code what}: the driver's message",
+     * and when the cause is a missing table, how to create dualwrite's tables on this database.
+     */
+    IllegalStateException failure(String what, SQLException e) {
+        return new IllegalStateException(failureMessage("could not " + what + ": " + e.getMessage(), e, script), e);
+    }
+
+    /** {@code message}, followed by the fix when {@code e} says that a table is missing. */
+    static String failureMessage(String message, SQLException e, @Nullable SchemaScript script) {
+        if (!DualWriteSchema.isMissingTable(e)) {
+            return message;
+        }
+        return message + " (dualwrite's table is missing; to fix, "
+                + (script == null ? SchemaScript.fixForUnknownDatabase() : script.fix()) + ")";
     }
 
     Dialect dialect(Connection connection) throws SQLException {

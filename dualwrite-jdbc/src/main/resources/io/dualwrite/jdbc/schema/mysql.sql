@@ -1,6 +1,9 @@
--- dualwrite's own tables for MySQL 8 and MariaDB 10.6+ (InnoDB, utf8mb4). Every statement is idempotent;
--- statements end with ';' at line end. Indexes are declared inline because MySQL has no CREATE INDEX IF NOT EXISTS.
--- Times are UTC (DATETIME, written by the library from java.time.Instant).
+-- dualwrite's own tables for MySQL 8.0.17+ (InnoDB, utf8mb4). For MariaDB use mariadb.sql: MariaDB has no
+-- NO PAD utf8mb4_0900_bin (from 11.4.5 the name is an alias of the PAD SPACE utf8mb4_bin).
+-- Every statement is idempotent; statements end with ';' at line end. Indexes are declared inline because MySQL
+-- has no CREATE INDEX IF NOT EXISTS. Times are UTC (DATETIME, written by the library from java.time.Instant).
+-- Text compares exactly (utf8mb4_0900_bin: binary and NO PAD), so ids that differ in case, accents or trailing
+-- spaces ('m-1', 'M-1', 'm-1 ') are distinct switches, pins and change-log keys, as they are to the application.
 
 -- Switches: one row per system phase (subject_id ''), merchant, order or rule (subject_id = position).
 CREATE TABLE IF NOT EXISTS dualwrite_switch (
@@ -13,7 +16,7 @@ CREATE TABLE IF NOT EXISTS dualwrite_switch (
     rule_position INT,
     updated_at    DATETIME(6)  NOT NULL,
     PRIMARY KEY (migration, scope_kind, subject_id)
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_0900_bin;
 
 -- Order pins: the phase each order was first written under.
 CREATE TABLE IF NOT EXISTS dualwrite_order_pin (
@@ -24,7 +27,7 @@ CREATE TABLE IF NOT EXISTS dualwrite_order_pin (
     pinned_at   DATETIME(6)  NOT NULL,
     PRIMARY KEY (migration, order_id),
     KEY dualwrite_order_pin_merchant (migration, merchant_id)
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_0900_bin;
 
 -- Change log: rows whose mirror failed, was skipped or is in flight. A claim moves due_at to the end of
 -- its lease, so "due_at <= now" alone finds both unclaimed due entries and entries whose lease expired.
@@ -48,4 +51,4 @@ CREATE TABLE IF NOT EXISTS dualwrite_change_log (
     updated_at    DATETIME(6)   NOT NULL,
     KEY dualwrite_change_log_due (due_at),
     KEY dualwrite_change_log_migration (migration)
-) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_0900_bin;

@@ -1,5 +1,7 @@
 -- dualwrite's own tables for PostgreSQL. Every statement is idempotent; statements end with ';' at line end.
 -- Times are UTC (TIMESTAMP without zone, written by the library from java.time.Instant).
+-- PostgreSQL compares text exactly under its deterministic collations,
+-- so ids that differ in case, accents or trailing spaces stay distinct.
 
 -- Switches: one row per system phase (subject_id ''), merchant, order or rule (subject_id = position).
 CREATE TABLE IF NOT EXISTS dualwrite_switch (

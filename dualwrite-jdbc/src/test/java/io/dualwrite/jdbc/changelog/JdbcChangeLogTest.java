@@ -1,12 +1,13 @@
 package io.dualwrite.jdbc.changelog;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeEntry;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.Operation;
-import io.dualwrite.jdbc.schema.DualWriteSchema;
+import io.dualwrite.jdbc.schema.SchemaScript;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import java.sql.Connection;
@@ -178,6 +179,57 @@ class JdbcChangeLogTest {
             assertThat(claims).hasSize(entries);
             assertThat(claims.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
             assertThat(writer.pendingCount("orders")).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void keysThatDifferOnlyInCaseAccentsOrTrailingSpacesStayDistinct(TestDatabases.Kind kind) throws SQLException {
+        try (TestDatabase db = TestDatabases.createWithDualWriteSchema(kind)) {
+            JdbcChangeLog log = JdbcChangeLog.create(db.dataSource());
+            List<String> ids = List.of("m-1", "M-1", "m-1 ", "m\u00e9", "me");
+            List<ChangeRecord> records = new ArrayList<>();
+            for (String id : ids) {
+                records.add(new ChangeRecord("orders", "orders", id, Operation.UPDATE, "timeout", Store.NEW, id, id, T0));
+            }
+            records.forEach(log::record);
+            log.record(new ChangeRecord("Orders", "Orders", "m-1", Operation.UPDATE, "timeout", Store.NEW, "m-1", "m-1",
+                    T0.plusSeconds(60)));
+
+            assertThat(log.claim(10, T0, LEASE)).extracting(ChangeEntry::record).containsExactlyInAnyOrderElementsOf(records);
+            assertThat(log.pendingCount("orders")).isEqualTo(5);
+            for (String id : ids) {
+                assertThat(db.count("SELECT COUNT(*) FROM dualwrite_change_log WHERE row_key = ? AND order_id = ?"
+                        + " AND merchant_id = ? AND migration = 'orders' AND table_name = 'orders'", id, id, id))
+                        .as("entries for '%s'", id).isEqualTo(1);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void aMissingTableIsNamedWithTheFix(TestDatabases.Kind kind) throws SQLException {
+        try (TestDatabase db = TestDatabases.create(kind)) {
+            JdbcChangeLog log = JdbcChangeLog.create(db.dataSource());
+            String script = switch (kind) {
+                case H2 -> SchemaScript.H2.resourcePath();
+                case POSTGRES -> SchemaScript.POSTGRESQL.resourcePath();
+                case MARIADB -> SchemaScript.MARIADB.resourcePath();
+            };
+
+            assertThatThrownBy(() -> log.record(record("1", T0)))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("could not record a change-log entry for orders key 1")
+                    .hasMessageContaining("DualWriteSchema.create(dataSource)").hasMessageContaining(script);
+            assertThatThrownBy(() -> log.claim(10, T0, LEASE)).hasMessageContaining(script);
+            assertThatThrownBy(() -> log.pendingCount("orders")).hasMessageContaining(script);
+            assertThatThrownBy(() -> log.retryLater(1, T0, "x")).hasMessageContaining(script);
+            assertThatThrownBy(() -> log.complete(1)).hasMessageContaining(script);
+            try (Connection connection = db.dataSource().getConnection()) {
+                assertThatThrownBy(() -> log.record(connection, record("2", T0)))
+                        .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).startsWith("42"))
+                        .hasMessageContaining("DualWriteSchema.create(dataSource)").hasMessageContaining(script);
+            }
         }
     }
 }

@@ -1,16 +1,28 @@
 package io.dualwrite.jdbc.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class DualWriteSchemaTest {
+
+    private static SchemaScript scriptOf(TestDatabases.Kind kind) {
+        return switch (kind) {
+            case H2 -> SchemaScript.H2;
+            case POSTGRES -> SchemaScript.POSTGRESQL;
+            case MARIADB -> SchemaScript.MARIADB;
+        };
+    }
 
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
@@ -28,15 +40,125 @@ class DualWriteSchemaTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void theScriptIsChosenByTheRealServer(TestDatabases.Kind kind) throws SQLException {
+        try (TestDatabase db = TestDatabases.create(kind); Connection connection = db.dataSource().getConnection()) {
+            assertThat(SchemaScript.of(connection)).isEqualTo(scriptOf(kind));
+        }
+    }
+
     @Test
-    void scriptsAreOfferedPerDialectWithoutComments() {
-        for (Dialect dialect : Dialect.values()) {
-            assertThat(DualWriteSchema.script(dialect)).contains("dualwrite_change_log");
-            assertThat(DualWriteSchema.statements(dialect))
+    void scriptsAreOfferedPerDatabaseWithoutComments() {
+        for (SchemaScript script : SchemaScript.values()) {
+            assertThat(script.resourcePath()).startsWith("io/dualwrite/jdbc/schema/").endsWith(".sql");
+            assertThat(script.text()).contains("dualwrite_change_log");
+            assertThat(script.statements())
                     .allSatisfy(sql -> assertThat(sql).doesNotContain("--").doesNotEndWith(";"))
                     .anySatisfy(sql -> assertThat(sql).startsWith("CREATE TABLE IF NOT EXISTS dualwrite_switch"));
         }
-        assertThat(DualWriteSchema.statements(Dialect.POSTGRESQL)).hasSize(6);
-        assertThat(DualWriteSchema.statements(Dialect.MYSQL)).hasSize(3);
+        assertThat(SchemaScript.POSTGRESQL.statements()).hasSize(6);
+        assertThat(SchemaScript.MYSQL.statements()).hasSize(3)
+                .allSatisfy(sql -> assertThat(sql).endsWith("COLLATE = utf8mb4_0900_bin"));
+        assertThat(SchemaScript.MARIADB.statements())
+                .containsExactlyElementsOf(SchemaScript.MYSQL.statements().stream()
+                        .map(sql -> sql.replace("utf8mb4_0900_bin", "utf8mb4_nopad_bin")).toList());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void verifyNamesEveryMissingTableAndTheScriptOfTheDatabase(TestDatabases.Kind kind) throws SQLException {
+        try (TestDatabase db = TestDatabases.create(kind)) {
+            assertThatThrownBy(() -> DualWriteSchema.verify(db.dataSource()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("missing: dualwrite_switch, dualwrite_order_pin, dualwrite_change_log")
+                    .hasMessageContaining("DualWriteSchema.create(dataSource)")
+                    .hasMessageContaining(scriptOf(kind).resourcePath());
+
+            DualWriteSchema.create(db.dataSource());
+            db.execute("DROP TABLE dualwrite_order_pin");
+
+            assertThatThrownBy(() -> DualWriteSchema.verify(db.dataSource()))
+                    .hasMessageContaining("missing: dualwrite_order_pin;").hasMessageNotContaining("dualwrite_switch");
+            assertThatCode(() -> DualWriteSchema.verify(db.dataSource(),
+                    List.of(DualWriteSchema.SWITCH_TABLE, DualWriteSchema.CHANGE_LOG_TABLE))).doesNotThrowAnyException();
+            DualWriteSchema.create(db.dataSource());
+            assertThatCode(() -> DualWriteSchema.verify(db.dataSource())).doesNotThrowAnyException();
+        }
+    }
+
+    @Test
+    void verifyRefusesTablesThatAreNotDualwrites() {
+        try (TestDatabase db = TestDatabases.h2()) {
+            assertThatThrownBy(() -> DualWriteSchema.verify(db.dataSource(), List.of("orders")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("tables must name some of [dualwrite_switch, dualwrite_order_pin,"
+                            + " dualwrite_change_log], but was [orders]");
+        }
+    }
+
+    @Test
+    void verifyNamesMariaDbColumnsThatCompareIdsLooselyAndTheStatementThatFixesThem() throws SQLException {
+        try (TestDatabase db = TestDatabases.mariadb()) {
+            // the tables as an earlier script made them: the server's default, case-insensitive collation
+            for (String statement : SchemaScript.MARIADB.statements()) {
+                db.execute(statement.replace(" COLLATE = utf8mb4_nopad_bin", " COLLATE = utf8mb4_general_ci"));
+            }
+            db.execute("ALTER TABLE dualwrite_change_log MODIFY claim_token VARCHAR(64) COLLATE utf8mb4_bin");
+
+            assertThatThrownBy(() -> DualWriteSchema.verify(db.dataSource()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("dualwrite_switch.subject_id compares with collation utf8mb4_general_ci")
+                    .hasMessageContaining("dualwrite_order_pin.order_id compares with collation utf8mb4_general_ci")
+                    .hasMessageContaining("dualwrite_change_log.row_key compares with collation utf8mb4_general_ci")
+                    .hasMessageContaining("dualwrite_change_log.claim_token compares with collation utf8mb4_bin")
+                    .hasMessageContaining("ALTER TABLE dualwrite_switch CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin")
+                    .hasMessageNotContaining("missing:");
+
+            for (String table : DualWriteSchema.TABLES) {
+                db.execute("ALTER TABLE " + table + " CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin");
+            }
+            assertThatCode(() -> DualWriteSchema.verify(db.dataSource())).doesNotThrowAnyException();
+        }
+    }
+
+    @Test
+    void mariaDbsAliasOfMySqlsNoPadCollationIgnoresTrailingSpacesSoTheMySqlScriptIsNotUsedThere() {
+        try (TestDatabase db = TestDatabases.mariadb()) {
+            db.execute("CREATE TABLE probe (id VARCHAR(10) COLLATE utf8mb4_0900_bin PRIMARY KEY)",
+                    "INSERT INTO probe VALUES ('m-1')");
+
+            assertThatThrownBy(() -> db.execute("INSERT INTO probe VALUES ('m-1 ')"))
+                    .hasMessageContaining("Duplicate entry");
+        }
+    }
+
+    @Test
+    void verifyNamesH2ColumnsThatIgnoreCase() throws SQLException {
+        JdbcDataSource ignoringCase = new JdbcDataSource();
+        ignoringCase.setURL("jdbc:h2:mem:ignorecase_" + System.nanoTime() + ";IGNORECASE=TRUE;DB_CLOSE_DELAY=-1");
+        DualWriteSchema.create(ignoringCase);
+
+        assertThatThrownBy(() -> DualWriteSchema.verify(ignoringCase))
+                .hasMessageContaining("dualwrite_switch.migration is VARCHAR_IGNORECASE")
+                .hasMessageContaining("IGNORECASE=FALSE");
+    }
+
+    @Test
+    void aMissingTableIsRecognisedByItsSqlStateOnEveryDatabase() {
+        for (TestDatabases.Kind kind : TestDatabases.Kind.values()) {
+            try (TestDatabase db = TestDatabases.create(kind)) {
+                assertThatThrownBy(() -> db.execute("SELECT * FROM dualwrite_switch"))
+                        .satisfies(e -> assertThat(DualWriteSchema.isMissingTable((SQLException) e.getCause()))
+                                .as("missing on an empty %s", kind).isTrue());
+                db.execute("CREATE TABLE other (id INT)");
+                assertThatThrownBy(() -> db.execute("SELECT * FROM dualwrite_switch"))
+                        .satisfies(e -> assertThat(DualWriteSchema.isMissingTable((SQLException) e.getCause()))
+                                .as("missing on %s with other tables", kind).isTrue());
+                assertThatThrownBy(() -> db.execute("SELECT nope FROM other"))
+                        .satisfies(e -> assertThat(DualWriteSchema.isMissingTable((SQLException) e.getCause()))
+                                .as("a missing column on %s is not a missing table", kind).isFalse());
+            }
+        }
     }
 }

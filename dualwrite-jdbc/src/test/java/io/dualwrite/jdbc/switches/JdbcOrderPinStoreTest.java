@@ -1,15 +1,16 @@
 package io.dualwrite.jdbc.switches;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualwrite.MigrationPhase;
-import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -87,6 +88,50 @@ class JdbcOrderPinStoreTest {
             store.unpin("orders", "o-1");
             assertThat(store.find("orders", "o-1")).isEmpty();
             assertThat(store.pinIfAbsent("orders", "o-1", null, MigrationPhase.NEW_ONLY)).isEqualTo(MigrationPhase.NEW_ONLY);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void idsThatDifferOnlyInCaseAccentsOrTrailingSpacesArePinnedApart(TestDatabases.Kind kind) throws SQLException {
+        try (TestDatabase db = TestDatabases.createWithDualWriteSchema(kind)) {
+            JdbcOrderPinStore store = JdbcOrderPinStore.create(db.dataSource());
+            Map<String, MigrationPhase> phases = Map.of(
+                    "M-1", MigrationPhase.DUAL_WRITE, "m-1", MigrationPhase.OLD_ONLY, "m-1 ", MigrationPhase.SHADOW_READ,
+                    "m\u00e9", MigrationPhase.NEW_PRIMARY, "me", MigrationPhase.NEW_ONLY);
+            phases.forEach((id, phase) -> assertThat(store.pinIfAbsent("orders", id, id, phase))
+                    .as("the pin of order '%s'", id).isEqualTo(phase));
+
+            phases.forEach((id, phase) -> assertThat(store.find("orders", id)).as("order '%s'", id).contains(phase));
+            assertThat(store.find("Orders", "m-1")).as("migration 'Orders' is another migration").isEmpty();
+
+            store.repin("orders", "m-1", MigrationPhase.NEW_ONLY);
+            assertThat(store.repinMerchant("orders", "M-1", MigrationPhase.NEW_ONLY)).isEqualTo(1);
+            store.unpin("orders", "me");
+            assertThat(store.find("orders", "m-1 ")).contains(MigrationPhase.SHADOW_READ);
+            assertThat(store.find("orders", "m\u00e9")).contains(MigrationPhase.NEW_PRIMARY);
+            assertThat(store.find("orders", "me")).isEmpty();
+            assertThat(db.count("SELECT COUNT(*) FROM dualwrite_order_pin")).isEqualTo(4);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void aMissingTableIsNamedWithTheFix(TestDatabases.Kind kind) {
+        try (TestDatabase db = TestDatabases.create(kind)) {
+            JdbcOrderPinStore store = JdbcOrderPinStore.create(db.dataSource());
+
+            assertThatThrownBy(() -> store.pinIfAbsent("orders", "o-1", "m-1", MigrationPhase.DUAL_WRITE))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("could not pin order o-1")
+                    .hasMessageContaining("dualwrite's table is missing; to fix, create dualwrite's tables:"
+                            + " call DualWriteSchema.create(dataSource) at start-up, or run the script io/dualwrite/jdbc/schema/")
+                    .hasMessageContaining(switch (kind) {
+                        case H2 -> "h2.sql";
+                        case POSTGRES -> "postgresql.sql";
+                        case MARIADB -> "mariadb.sql";
+                    });
+            assertThatThrownBy(() -> store.find("orders", "o-1")).hasMessageContaining("DualWriteSchema.create");
         }
     }
 }

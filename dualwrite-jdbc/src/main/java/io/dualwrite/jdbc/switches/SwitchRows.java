@@ -1,0 +1,153 @@
+package io.dualwrite.jdbc.switches;
+
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.switches.SwitchRule;
+import io.dualwrite.switches.SwitchSettings;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Collects the rows of {@code dualwrite_switch} for one migration into {@link SwitchSettings}. A row it
+ * cannot read (an unknown phase or scope, a merchant or order switch without an id, a malformed rule) is
+ * set aside as a {@link BadRow} and the others are kept, so one hand-edited row cannot take every switch
+ * of the migration out of force. Not thread-safe: one instance per load.
+ */
+final class SwitchRows {
+
+    static final String SYSTEM = "SYSTEM";
+    static final String MERCHANT = "MERCHANT";
+    static final String ORDER = "ORDER";
+    static final String RULE = "RULE";
+    static final String MERCHANT_PERCENTAGE = "MERCHANT_PERCENTAGE";
+    static final String ID_THRESHOLD = "ID_THRESHOLD";
+
+    private final String migration;
+    private @Nullable MigrationPhase system;
+    private final Map<String, MigrationPhase> merchants = new HashMap<>();
+    private final Map<String, MigrationPhase> orders = new HashMap<>();
+    private final TreeMap<Integer, SwitchRule> rules = new TreeMap<>();
+    private final List<BadRow> badRows = new ArrayList<>();
+
+    SwitchRows(String migration) {
+        this.migration = migration;
+    }
+
+    /** Adds one row; a row that cannot be read is kept aside as a bad row instead. */
+    void add(@Nullable String scope, @Nullable String subject, @Nullable String phaseName, @Nullable String ruleKind,
+             @Nullable Number ruleValue, @Nullable Number rulePosition) {
+        MigrationPhase phase = phase(phaseName);
+        if (phase == null) {
+            bad(scope, subject, "phase '" + phaseName + "'", "not a phase; allowed are "
+                    + List.of(MigrationPhase.values()));
+            return;
+        }
+        if (scope == null) {
+            bad(null, subject, "scope_kind null", "the scope is missing");
+            return;
+        }
+        switch (scope) {
+            case SYSTEM -> {
+                if (subject == null || !subject.isEmpty()) {
+                    bad(scope, subject, "subject_id " + quoted(subject), "a SYSTEM switch has subject_id ''");
+                } else {
+                    system = phase;
+                }
+            }
+            case MERCHANT -> putById(merchants, scope, subject, phase);
+            case ORDER -> putById(orders, scope, subject, phase);
+            case RULE -> addRule(subject, phase, ruleKind, ruleValue, rulePosition);
+            default -> bad(scope, subject, "scope_kind '" + scope + "'",
+                    "not a scope; allowed are " + List.of(SYSTEM, MERCHANT, ORDER, RULE));
+        }
+    }
+
+    /** The switches of every row that could be read. */
+    SwitchSettings settings() {
+        return new SwitchSettings(system, merchants, orders, new ArrayList<>(rules.values()));
+    }
+
+    /** The rows that could not be read, in the order they were added. */
+    List<BadRow> badRows() {
+        return badRows;
+    }
+
+    private void putById(Map<String, MigrationPhase> switches, String scope, @Nullable String subject,
+                         MigrationPhase phase) {
+        if (subject == null || subject.isEmpty()) {
+            bad(scope, subject, "subject_id " + quoted(subject), "a " + scope + " switch needs the id in subject_id");
+        } else {
+            switches.put(subject, phase);
+        }
+    }
+
+    private void addRule(@Nullable String subject, MigrationPhase phase, @Nullable String kind,
+                         @Nullable Number value, @Nullable Number position) {
+        String shown = "rule_kind " + quoted(kind) + ", rule_value " + value + ", rule_position " + position;
+        if (position == null) {
+            bad(RULE, subject, shown, "a rule needs its rule_position");
+            return;
+        }
+        if (value == null) {
+            bad(RULE, subject, shown, "a rule needs its rule_value");
+            return;
+        }
+        SwitchRule rule;
+        if (MERCHANT_PERCENTAGE.equals(kind)) {
+            long percent = value.longValue();
+            if (percent < 0 || percent > 100) {
+                bad(RULE, subject, shown, "a merchant percentage is between 0 and 100");
+                return;
+            }
+            rule = SwitchRule.merchantPercentage((int) percent, phase);
+        } else if (ID_THRESHOLD.equals(kind)) {
+            rule = SwitchRule.idThreshold(value.longValue(), phase);
+        } else {
+            bad(RULE, subject, shown, "not a rule kind; allowed are " + List.of(MERCHANT_PERCENTAGE, ID_THRESHOLD));
+            return;
+        }
+        SwitchRule taken = rules.putIfAbsent(position.intValue(), rule);
+        if (taken != null) {
+            bad(RULE, subject, shown, "rule_position " + position + " is already held by " + taken);
+        }
+    }
+
+    private static @Nullable MigrationPhase phase(@Nullable String name) {
+        if (name == null) {
+            return null;
+        }
+        try {
+            return MigrationPhase.parse("phase", name);
+        } catch (IllegalArgumentException notAPhase) {
+            return null;
+        }
+    }
+
+    private void bad(@Nullable String scope, @Nullable String subject, String value, String problem) {
+        badRows.add(new BadRow(migration, scope, subject, value, problem));
+    }
+
+    private static String quoted(@Nullable String text) {
+        return text == null ? "null" : "'" + text + "'";
+    }
+
+    /**
+     * A row of {@code dualwrite_switch} that was skipped.
+     *
+     * @param migration the row's migration
+     * @param scope     its {@code scope_kind}, as stored
+     * @param subject   its {@code subject_id}, as stored
+     * @param value     the value that could not be read, with its column name
+     * @param problem   what is wrong with it
+     */
+    record BadRow(String migration, @Nullable String scope, @Nullable String subject, String value, String problem) {
+
+        /** Identifies the row and its fault, so that one bad row is throttled apart from another. */
+        String key() {
+            return migration + '\u0000' + scope + '\u0000' + subject + '\u0000' + value;
+        }
+    }
+}

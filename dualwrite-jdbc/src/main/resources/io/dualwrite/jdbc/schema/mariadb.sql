@@ -1,0 +1,54 @@
+-- dualwrite's own tables for MariaDB 10.2+ (InnoDB, utf8mb4). For MySQL use mysql.sql.
+-- Every statement is idempotent; statements end with ';' at line end. Indexes are declared inline, as in mysql.sql.
+-- Times are UTC (DATETIME, written by the library from java.time.Instant).
+-- Text compares exactly (utf8mb4_nopad_bin: binary and NO PAD; utf8mb4_bin would ignore trailing spaces), so ids
+-- that differ in case, accents or trailing spaces ('m-1', 'M-1', 'm-1 ') are distinct switches, pins and
+-- change-log keys, as they are to the application.
+
+-- Switches: one row per system phase (subject_id ''), merchant, order or rule (subject_id = position).
+CREATE TABLE IF NOT EXISTS dualwrite_switch (
+    migration     VARCHAR(128) NOT NULL,
+    scope_kind    VARCHAR(16)  NOT NULL,
+    subject_id    VARCHAR(191) NOT NULL,
+    phase         VARCHAR(16)  NOT NULL,
+    rule_kind     VARCHAR(32),
+    rule_value    BIGINT,
+    rule_position INT,
+    updated_at    DATETIME(6)  NOT NULL,
+    PRIMARY KEY (migration, scope_kind, subject_id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_nopad_bin;
+
+-- Order pins: the phase each order was first written under.
+CREATE TABLE IF NOT EXISTS dualwrite_order_pin (
+    migration   VARCHAR(128) NOT NULL,
+    order_id    VARCHAR(191) NOT NULL,
+    merchant_id VARCHAR(191),
+    phase       VARCHAR(16)  NOT NULL,
+    pinned_at   DATETIME(6)  NOT NULL,
+    PRIMARY KEY (migration, order_id),
+    KEY dualwrite_order_pin_merchant (migration, merchant_id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_nopad_bin;
+
+-- Change log: rows whose mirror failed, was skipped or is in flight. A claim moves due_at to the end of
+-- its lease, so "due_at <= now" alone finds both unclaimed due entries and entries whose lease expired.
+CREATE TABLE IF NOT EXISTS dualwrite_change_log (
+    id            BIGINT        NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    migration     VARCHAR(128)  NOT NULL,
+    table_name    VARCHAR(128)  NOT NULL,
+    row_key       VARCHAR(512)  NOT NULL,
+    operation     VARCHAR(16)   NOT NULL,
+    reason        VARCHAR(255)  NOT NULL,
+    target_store  VARCHAR(8)    NOT NULL,
+    order_id      VARCHAR(191),
+    merchant_id   VARCHAR(191),
+    status        VARCHAR(16)   NOT NULL,
+    attempts      INT           NOT NULL,
+    due_at        DATETIME(6)   NOT NULL,
+    claimed_until DATETIME(6),
+    claim_token   VARCHAR(64),
+    last_error    VARCHAR(1000),
+    created_at    DATETIME(6)   NOT NULL,
+    updated_at    DATETIME(6)   NOT NULL,
+    KEY dualwrite_change_log_due (due_at),
+    KEY dualwrite_change_log_migration (migration)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_nopad_bin;
