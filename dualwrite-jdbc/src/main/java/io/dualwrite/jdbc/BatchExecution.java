@@ -112,7 +112,7 @@ final class BatchExecution {
     /** Hands the keys of every entry that may have changed rows to the buffer; never throws. */
     private void collect(List<@Nullable Entry> entries, List<@Nullable List<List<Object>>> preselected, long[] counts,
                          Connection physical) {
-        List<List<Object>> generated = generatedKeys();
+        List<List<Object>> generated = expandPerEntry(generatedKeys(), entries, counts);
         boolean generatedUsed = false;
         for (int i = 0; i < entries.size(); i++) {
             Entry entry = entries.get(i);
@@ -159,6 +159,37 @@ final class BatchExecution {
                 first.write.collect(physical, first.bound, 1, List.of(), null); // fewer keys than rows: a resync
             }
         }
+    }
+
+    /**
+     * MySQL and MariaDB drivers return one key per batch entry, the first of the rows it inserted: when there
+     * is exactly one key per inserting entry, each is widened to its entry's rows (see
+     * {@link ConnectionHandler#consecutiveKeys}). Otherwise the keys are kept as returned (and a shortfall is
+     * resynced).
+     */
+    private List<List<Object>> expandPerEntry(List<List<Object>> generated, List<@Nullable Entry> entries,
+                                              long[] counts) {
+        List<Long> inserting = new ArrayList<>();
+        for (int i = 0; i < entries.size() && i < counts.length; i++) {
+            Entry entry = entries.get(i);
+            if (entry != null && entry.analysis.keysGenerated() && entry.analysis.kind() == SqlKind.INSERT
+                    && counts[i] > 0) {
+                inserting.add(counts[i]);
+            }
+        }
+        long rows = inserting.stream().mapToLong(Long::longValue).sum();
+        if (generated.size() != inserting.size() || rows <= generated.size()) {
+            return generated;
+        }
+        List<List<Object>> expanded = new ArrayList<>();
+        try {
+            for (int k = 0; k < generated.size(); k++) {
+                expanded.addAll(connection.consecutiveKeys(generated.get(k), inserting.get(k)));
+            }
+        } catch (SQLException | RuntimeException e) {
+            return generated;
+        }
+        return expanded;
     }
 
     /** The generated keys of the whole batch, when its statement asked for them. */

@@ -370,6 +370,8 @@ final class ConnectionHandler implements InvocationHandler {
             case "prepareStatement":
             case "prepareCall":
                 return StatementHandler.create(this, method, args);
+            case "getMetaData":
+                return Wrappers.metaData(physical().getMetaData(), self);
             default:
                 break;
         }

@@ -45,6 +45,8 @@ final class StatementHandler implements InvocationHandler {
     private final KeyTracker keys;
     private boolean closed;
     private @Nullable StatementAnalysis lastQuery;
+    /** The proxy the application holds: what result sets answer to {@code getStatement()}. */
+    private Statement self;
 
     private StatementHandler(ConnectionHandler connection, Statement physical, String kindName,
                              @Nullable StatementAnalysis analysis, boolean identityPlan, boolean appAskedKeys) {
@@ -116,7 +118,9 @@ final class StatementHandler implements InvocationHandler {
     }
 
     private static Object proxy(StatementHandler handler, Class<?> type) {
-        return DualWriteDataSource.newProxy(new Class<?>[] {type}, handler);
+        Object created = DualWriteDataSource.newProxy(new Class<?>[] {type}, handler);
+        handler.self = (Statement) created;
+        return created;
     }
 
     @Override
@@ -144,11 +148,12 @@ final class StatementHandler implements InvocationHandler {
             case "getResultSet": {
                 Object results = ConnectionHandler.call(physical, method, args);
                 StatementAnalysis query = lastQuery;
-                return results instanceof ResultSet set && query != null && readsNewForm(query)
-                        ? OldFormResultSet.wrap(set, query.mapping()) : results;
+                return Wrappers.resultSet(results instanceof ResultSet set && query != null && readsNewForm(query)
+                        ? OldFormResultSet.wrap(set, query.mapping()) : (ResultSet) results, (Statement) proxy);
             }
             case "getGeneratedKeys":
-                return keys.forApplication(physical, connection.config.dialect(connection.store()));
+                return Wrappers.resultSet(keys.forApplication(physical, connection.config.dialect(connection.store())),
+                        (Statement) proxy);
             case "clearParameters":
                 recorder.clear();
                 return ConnectionHandler.call(physical, method, args);
@@ -238,8 +243,9 @@ final class StatementHandler implements InvocationHandler {
             }
             lastQuery = statementAnalysis;
             Object result = ConnectionHandler.call(physical, method, physicalArgs);
-            if (result instanceof ResultSet results && readsNewForm(statementAnalysis)) {
-                return OldFormResultSet.wrap(results, statementAnalysis.mapping());
+            if (result instanceof ResultSet results) {
+                return Wrappers.resultSet(readsNewForm(statementAnalysis)
+                        ? OldFormResultSet.wrap(results, statementAnalysis.mapping()) : results, self);
             }
             return result;
         }
@@ -275,7 +281,7 @@ final class StatementHandler implements InvocationHandler {
                 collect(statementAnalysis, write, bound, result, preselected, context, physicalConnection);
             }
             connection.afterWrite(wrapped);
-            return result;
+            return result instanceof ResultSet results ? Wrappers.resultSet(results, self) : result;
         } catch (Throwable e) {
             if (wrapped) {
                 ConnectionHandler.undoWriteTransaction(physicalConnection, e);

@@ -1,5 +1,11 @@
 package io.dualwrite.jdbc;
 
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.jspecify.annotations.Nullable;
+
 import java.sql.SQLException;
 import java.sql.Wrapper;
 
@@ -24,5 +30,61 @@ final class Wrappers {
 
     static boolean isWrapperFor(Object proxy, Wrapper delegate, Class<?> type) throws SQLException {
         return type.isInstance(proxy) || type.isInstance(delegate) || delegate.isWrapperFor(type);
+    }
+
+    /**
+     * The result set as the application sees it: every call goes to {@code results}, but
+     * {@code getStatement()} answers the statement proxy that produced it ({@code null} for metadata result
+     * sets, as JDBC allows), so that no raw driver object is reachable from a proxy.
+     */
+    static @Nullable ResultSet resultSet(@Nullable ResultSet results, @Nullable Statement owner) {
+        if (results == null) {
+            return null;
+        }
+        return (ResultSet) DualWriteDataSource.newProxy(new Class<?>[] {ResultSet.class}, (proxy, method, args) -> {
+            switch (method.getName()) {
+                case "getStatement":
+                    return owner;
+                case "unwrap":
+                    return unwrap(proxy, results, (Class<?>) args[0], "DualWriteResultSet");
+                case "isWrapperFor":
+                    return isWrapperFor(proxy, results, (Class<?>) args[0]);
+                case "toString":
+                    return "DualWriteResultSet wrapping " + results;
+                case "hashCode":
+                    return System.identityHashCode(proxy);
+                case "equals":
+                    return proxy == args[0];
+                default:
+                    return ConnectionHandler.call(results, method, args);
+            }
+        });
+    }
+
+    /**
+     * The database metadata as the application sees it: {@code getConnection()} answers the connection proxy,
+     * and the result sets it returns lead to no raw statement.
+     */
+    static DatabaseMetaData metaData(DatabaseMetaData metaData, Connection owner) {
+        return (DatabaseMetaData) DualWriteDataSource.newProxy(new Class<?>[] {DatabaseMetaData.class},
+                (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "getConnection":
+                            return owner;
+                        case "unwrap":
+                            return unwrap(proxy, metaData, (Class<?>) args[0], "DualWriteDatabaseMetaData");
+                        case "isWrapperFor":
+                            return isWrapperFor(proxy, metaData, (Class<?>) args[0]);
+                        case "toString":
+                            return "DualWriteDatabaseMetaData wrapping " + metaData;
+                        case "hashCode":
+                            return System.identityHashCode(proxy);
+                        case "equals":
+                            return proxy == args[0];
+                        default:
+                            Object result = ConnectionHandler.call(metaData, method, args);
+                            return result instanceof ResultSet results ? resultSet(results, null) : result;
+                    }
+                });
     }
 }

@@ -104,11 +104,19 @@ public final class StatementAnalyzer {
         return null;
     }
 
+    /**
+     * Parses one statement; a statement the standard grammar refuses is tried again with MySQL's backslash
+     * escapes in string literals ({@code 'O\\'Brien'}), which MySQL and MariaDB accept by default.
+     */
     static Statement parse(String sql) throws Exception {
         try {
             return new CCJSqlParser(sql).Statement();
-        } catch (Error tokenError) { // TokenMgrException and friends
-            throw new IllegalArgumentException(tokenError.getMessage(), tokenError);
+        } catch (Exception | Error standardRefused) {
+            try {
+                return new CCJSqlParser(sql).withBackslashEscapeCharacter(true).Statement();
+            } catch (Error tokenError) { // TokenMgrException and friends
+                throw new IllegalArgumentException(tokenError.getMessage(), tokenError);
+            }
         }
     }
 
@@ -211,12 +219,16 @@ public final class StatementAnalyzer {
         return written;
     }
 
+    /** Parses every statement of {@code sql}, with the same fallback to backslash escapes as {@link #parse}. */
     static List<Statement> parseAll(String sql) throws Exception {
         try {
-            net.sf.jsqlparser.statement.Statements statements = new CCJSqlParser(sql).Statements();
-            return new ArrayList<>(statements);
-        } catch (Error tokenError) { // TokenMgrException and friends
-            throw new IllegalArgumentException(tokenError.getMessage(), tokenError);
+            return new ArrayList<>(new CCJSqlParser(sql).Statements());
+        } catch (Exception | Error standardRefused) {
+            try {
+                return new ArrayList<>(new CCJSqlParser(sql).withBackslashEscapeCharacter(true).Statements());
+            } catch (Error tokenError) { // TokenMgrException and friends
+                throw new IllegalArgumentException(tokenError.getMessage(), tokenError);
+            }
         }
     }
 

@@ -78,6 +78,11 @@ class ExactValuesTest {
         backslashes(Kind.MARIADB, Kind.POSTGRES, "INSERT INTO orders (id, note) VALUES (1, 'C:\\\\temp\\\\new')", "C:\\temp\\new");
     }
 
+    // input 7, variant: a quote escaped with a backslash, which only MariaDB reads that way
+    @Test
+    void mariadbBackslashEscapedQuoteReachesPostgresAsMariadbStoredIt() throws SQLException {
+        backslashes(Kind.MARIADB, Kind.POSTGRES, "INSERT INTO orders (id, note) VALUES (1, 'O\\'Brien \\\\ co')", "O'Brien \\ co");
+    }
 
     // input 7, variant: MariaDB to MariaDB
     @Test

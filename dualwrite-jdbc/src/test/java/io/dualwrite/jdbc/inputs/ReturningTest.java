@@ -81,4 +81,23 @@ class ReturningTest {
         return seen;
     }
 
+    // input 10, variant: §9.3 — the result set leads back to the proxy, never to the raw driver's statement
+    @Test
+    void postgresInsertReturningResultSetLeadsBackToTheProxyStatement() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld(String.format(PG_TABLE, "orders"));
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, code VARCHAR(20), quantity INT)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement insert = connection.prepareStatement(
+                         "INSERT INTO orders (code, qty) VALUES (?, ?) RETURNING id, qty")) {
+                insert.setString(1, "r1");
+                insert.setInt(2, 10);
+                try (ResultSet rows = insert.executeQuery()) {
+                    assertThat(rows.getStatement()).isSameAs(insert);
+                    assertThat(rows.getStatement().getConnection()).isSameAs(connection);
+                }
+            }
+            Rows.assertOrdersSame(fixture, "id, code, qty");
+        }
+    }
 }
