@@ -333,7 +333,9 @@ public final class DualWriteDataSource implements DataSource {
 
         /**
          * Whether {@link #build()} checks every mapping against both stores' schemas
-         * ({@link io.dualwrite.jdbc.mapping.MappingValidator}) and fails naming every problem. Off by default:
+         * ({@link io.dualwrite.jdbc.mapping.MappingValidator}) and, for a JDBC change log, that its table exists
+         * in the {@link #changeLogStore} ({@link io.dualwrite.jdbc.schema.DualWriteSchema#verify}), and fails
+         * naming every problem and its fix. Off by default:
          * while a migration is still {@code OLD_ONLY} the new tables may not exist yet; turn it on once they do.
          */
         public Builder validateMappings(boolean validate) {
@@ -359,6 +361,11 @@ public final class DualWriteDataSource implements DataSource {
             require("oldDataSource", oldDataSource);
             require("newDataSource", newDataSource);
             require("migration", migration);
+            if (oldDataSource == newDataSource) {
+                throw new IllegalArgumentException("oldDataSource and newDataSource must be two different data sources,"
+                        + " but both are the same " + oldDataSource.getClass().getSimpleName()
+                        + ": every sync would copy rows onto themselves; give the new store its own pool");
+            }
             DualWriter writer = dualWriter;
             if (writer != null) {
                 resolver = resolver == null ? writer.resolver() : resolver;
@@ -378,8 +385,19 @@ public final class DualWriteDataSource implements DataSource {
             if (mappings.isEmpty()) {
                 throw new IllegalArgumentException("mappings must name at least one table, but was empty");
             }
+            if (resolver instanceof io.dualwrite.switches.Switchboard switchboard
+                    && !switchboard.migrations().containsKey(migration)) {
+                throw new IllegalArgumentException("migration '" + migration + "' is not configured in the switchboard,"
+                        + " which knows " + switchboard.migrations().keySet() + "; add MigrationSwitchConfig.of(\""
+                        + migration + "\") to it or fix the name");
+            }
             if (validateMappings) {
                 try {
+                    if (changeLog instanceof io.dualwrite.jdbc.changelog.JdbcChangeLog) {
+                        io.dualwrite.jdbc.schema.DualWriteSchema.verify(
+                                changeLogStore == Store.OLD ? oldDataSource : newDataSource,
+                                List.of(io.dualwrite.jdbc.schema.DualWriteSchema.CHANGE_LOG_TABLE));
+                    }
                     io.dualwrite.jdbc.mapping.MappingValidator.validate(oldDataSource, newDataSource, List.copyOf(mappings.values()));
                 } catch (SQLException e) {
                     throw new IllegalStateException("could not read the schemas to validate the mappings: " + e.getMessage(), e);

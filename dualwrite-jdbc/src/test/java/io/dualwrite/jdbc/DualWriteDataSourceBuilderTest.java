@@ -60,4 +60,46 @@ class DualWriteDataSourceBuilderTest {
             org.assertj.core.api.Assertions.assertThat(builder.validateMappings(false).build()).isNotNull();
         }
     }
+
+    @Test
+    void theSamePoolAsOldAndNewIsRefusedAtBuild() {
+        JdbcDataSource pool = new JdbcDataSource();
+        assertThatThrownBy(() -> complete().oldDataSource(pool).newDataSource(pool).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("oldDataSource and newDataSource must be two different data sources")
+                .hasMessageContaining("give the new store its own pool");
+    }
+
+    @Test
+    void aMigrationTheSwitchboardDoesNotKnowIsRefusedAtBuild() {
+        assertThatThrownBy(() -> complete().migration("ordrs").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("migration 'ordrs' is not configured in the switchboard")
+                .hasMessageContaining("[orders]");
+    }
+
+    @Test
+    void aMissingChangeLogTableIsNamedWithTheFixAtBuild() {
+        try (io.dualwrite.jdbc.testing.TestDatabase oldDb = io.dualwrite.jdbc.testing.TestDatabases.h2();
+             io.dualwrite.jdbc.testing.TestDatabase newDb = io.dualwrite.jdbc.testing.TestDatabases.h2()) {
+            oldDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY)");
+            newDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY)");
+            assertThatThrownBy(() -> complete().oldDataSource(oldDb.dataSource()).newDataSource(newDb.dataSource())
+                    .changeLog(io.dualwrite.jdbc.changelog.JdbcChangeLog.create(oldDb.dataSource()))
+                    .validateMappings(true).build())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("dualwrite_change_log")
+                    .hasMessageContaining("DualWriteSchema.create");
+        }
+    }
+
+    @Test
+    void toStringNeverShowsAUrlOrPassword() {
+        JdbcDataSource withPassword = new JdbcDataSource();
+        withPassword.setURL("jdbc:h2:mem:secret_db;PASSWORD=hunter2");
+        withPassword.setPassword("hunter2");
+        String text = complete().oldDataSource(withPassword).build().toString();
+        org.assertj.core.api.Assertions.assertThat(text).doesNotContain("hunter2").doesNotContain("jdbc:")
+                .contains("DualWriteDataSource[migration=orders]");
+    }
 }
