@@ -44,12 +44,6 @@ final class KeyGenerators {
         };
     }
 
-    /** The next value the column's generator will hand out; empty when the column has none. */
-    static OptionalLong nextValue(Connection connection, String table, String column) throws SQLException {
-        Optional<Generator> generator = generator(connection, table, column);
-        return generator.isPresent() ? OptionalLong.of(generator.get().next()) : OptionalLong.empty();
-    }
-
     /** The highest value of a numeric column; empty when the table is empty. */
     static OptionalLong maxValue(Connection connection, String table, String column) throws SQLException {
         try (Statement statement = connection.createStatement();
@@ -78,9 +72,9 @@ final class KeyGenerators {
             throws SQLException {
         List<Long> values = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT " + column + " FROM " + table + " WHERE " + column + " >= ? ORDER BY " + column)) {
-            select.setMaxRows(limit);
+                "SELECT " + column + " FROM " + table + " WHERE " + column + " >= ? ORDER BY " + column + " LIMIT ?")) {
             select.setLong(1, from);
+            select.setInt(2, limit);
             try (ResultSet result = select.executeQuery()) {
                 while (result.next()) {
                     values.add(result.getLong(1));
