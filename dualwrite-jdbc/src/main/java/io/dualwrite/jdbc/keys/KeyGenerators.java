@@ -6,24 +6,41 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * Reads and moves the key generator behind a table's key column, per dialect: a PostgreSQL sequence
- * (serial or identity), an H2 identity, a MySQL/MariaDB {@code AUTO_INCREMENT}.
+ * (serial or identity), an H2 identity, a MySQL/MariaDB {@code AUTO_INCREMENT} (whose step and offset are
+ * the server's {@code auto_increment_increment} and {@code auto_increment_offset}, as the connection's
+ * session sees them).
  */
 final class KeyGenerators {
 
     private KeyGenerators() {
     }
 
-    /** The next value the column's generator will hand out; empty when the column has none. */
-    static OptionalLong nextValue(Connection connection, String table, String column) throws SQLException {
+    /**
+     * A column's generator as it stands.
+     *
+     * @param kind     what it is, for messages ("PostgreSQL sequence public.orders_id_seq", "H2 identity", …)
+     * @param next     the next value it hands out
+     * @param step     how far apart the values it hands out are
+     * @param offset   MySQL/MariaDB only: {@code auto_increment_offset} (the series is offset + k × step); else 0
+     * @param variable whether step and offset are server variables (MySQL/MariaDB), not the generator's own
+     */
+    record Generator(String kind, long next, long step, long offset, boolean variable) {
+    }
+
+    /** The column's generator; empty when the column has none. */
+    static Optional<Generator> generator(Connection connection, String table, String column) throws SQLException {
         return switch (Dialect.detect(connection)) {
-            case POSTGRESQL -> postgresNext(connection, table, column);
-            case H2 -> h2Next(connection, table, column);
-            case MYSQL -> mysqlNext(connection, table);
+            case POSTGRESQL -> postgres(connection, table, column);
+            case H2 -> h2(connection, table, column);
+            case MYSQL -> mysql(connection, table, column);
         };
     }
 
@@ -37,72 +54,174 @@ final class KeyGenerators {
         }
     }
 
-    /** Moves the column's generator so that the next value it hands out is {@code next}. */
-    static void restartAt(Connection connection, String table, String column, long next) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            switch (Dialect.detect(connection)) {
-                case POSTGRESQL -> {
-                    try (PreparedStatement setval = connection.prepareStatement(
-                            "SELECT setval(pg_get_serial_sequence(?, ?), ?, false)")) {
-                        setval.setString(1, table);
-                        setval.setString(2, column);
-                        setval.setLong(3, next);
-                        setval.execute();
-                    }
-                }
-                case H2 -> statement.execute("ALTER TABLE " + table + " ALTER COLUMN " + column + " RESTART WITH " + next);
-                case MYSQL -> statement.execute("ALTER TABLE " + table + " AUTO_INCREMENT = " + next);
+    /** The lowest value of a numeric column at or above {@code from}; empty when there is none (an index seek). */
+    static OptionalLong minAtOrAbove(Connection connection, String table, String column, long from) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT MIN(" + column + ") FROM " + table + " WHERE " + column + " >= ?")) {
+            select.setLong(1, from);
+            try (ResultSet result = select.executeQuery()) {
+                result.next();
+                long min = result.getLong(1);
+                return result.wasNull() ? OptionalLong.empty() : OptionalLong.of(min);
             }
         }
     }
 
-    private static OptionalLong postgresNext(Connection connection, String table, String column) throws SQLException {
-        String sequence;
+    /** The first {@code limit} values of a numeric column at or above {@code from}, ascending (an index range). */
+    static List<Long> valuesAtOrAbove(Connection connection, String table, String column, long from, int limit)
+            throws SQLException {
+        List<Long> values = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT " + column + " FROM " + table + " WHERE " + column + " >= ? ORDER BY " + column + " LIMIT ?")) {
+            select.setLong(1, from);
+            select.setInt(2, limit);
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    values.add(result.getLong(1));
+                }
+            }
+        }
+        return values;
+    }
+
+    /** Moves the column's generator so that the next value it hands out is {@code next}; the step is kept. */
+    static void restartAt(Connection connection, String table, String column, long next) throws SQLException {
+        switch (Dialect.detect(connection)) {
+            case POSTGRESQL -> {
+                try (PreparedStatement setval = connection.prepareStatement(
+                        "SELECT setval(pg_get_serial_sequence(?, ?), ?, false)")) {
+                    setval.setString(1, table);
+                    setval.setString(2, column);
+                    setval.setLong(3, next);
+                    setval.execute();
+                }
+            }
+            case H2 -> execute(connection, "ALTER TABLE " + table + " ALTER COLUMN " + column + " RESTART WITH " + next);
+            case MYSQL -> execute(connection, "ALTER TABLE " + table + " AUTO_INCREMENT = " + next);
+        }
+    }
+
+    /**
+     * Moves a PostgreSQL or H2 generator to hand out {@code next}, {@code next + step}, …
+     *
+     * @throws SQLException when the statement fails, or the store is MySQL/MariaDB (whose step is a server variable)
+     */
+    static void restartAt(Connection connection, String table, String column, long next, long step) throws SQLException {
+        switch (Dialect.detect(connection)) {
+            case POSTGRESQL -> {
+                String sequence = postgresSequence(connection, table, column)
+                        .orElseThrow(() -> new SQLException(table + "." + column + " has no sequence"));
+                // the name comes from pg_get_serial_sequence, already quoted by PostgreSQL
+                execute(connection, "ALTER SEQUENCE " + sequence + " INCREMENT BY " + step + " RESTART WITH " + next);
+            }
+            case H2 -> execute(connection, "ALTER TABLE " + table + " ALTER COLUMN " + column + " RESTART WITH " + next
+                    + " SET INCREMENT BY " + step);
+            case MYSQL -> throw new SQLException("the step of a MySQL/MariaDB AUTO_INCREMENT is the server variable"
+                    + " auto_increment_increment, which no statement on the table changes");
+        }
+    }
+
+    private static Optional<Generator> postgres(Connection connection, String table, String column) throws SQLException {
+        Optional<String> sequence = postgresSequence(connection, table, column);
+        if (sequence.isEmpty()) {
+            return Optional.empty();
+        }
+        long step;
+        try (PreparedStatement read = connection.prepareStatement("SELECT s.increment_by FROM pg_sequences s"
+                + " WHERE quote_ident(s.schemaname) || '.' || quote_ident(s.sequencename) = ?")) {
+            read.setString(1, sequence.get());
+            OptionalLong found = single(read);
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            step = found.getAsLong();
+        }
+        // pg_sequences shows no last value after setval(..., false); the relation itself tells is_called.
+        // The name comes from pg_get_serial_sequence, already quoted by PostgreSQL.
+        try (Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT last_value, is_called FROM " + sequence.get())) {
+            result.next();
+            long last = result.getLong(1);
+            long next = result.getBoolean(2) ? last + step : last;
+            return Optional.of(new Generator("PostgreSQL sequence " + sequence.get(), next, step, 0, false));
+        }
+    }
+
+    private static Optional<String> postgresSequence(Connection connection, String table, String column)
+            throws SQLException {
         try (PreparedStatement find = connection.prepareStatement("SELECT pg_get_serial_sequence(?, ?)")) {
             find.setString(1, table);
             find.setString(2, column);
             try (ResultSet result = find.executeQuery()) {
                 result.next();
-                sequence = result.getString(1);
+                return Optional.ofNullable(result.getString(1));
             }
-        }
-        if (sequence == null) {
-            return OptionalLong.empty();
-        }
-        long increment;
-        try (PreparedStatement read = connection.prepareStatement("SELECT s.increment_by FROM pg_sequences s"
-                + " WHERE quote_ident(s.schemaname) || '.' || quote_ident(s.sequencename) = ?")) {
-            read.setString(1, sequence);
-            OptionalLong found = single(read);
-            if (found.isEmpty()) {
-                return OptionalLong.empty();
-            }
-            increment = found.getAsLong();
-        }
-        // pg_sequences shows no last value after setval(..., false); the relation itself tells is_called.
-        // The name comes from pg_get_serial_sequence, already quoted by PostgreSQL.
-        try (Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT last_value, is_called FROM " + sequence)) {
-            result.next();
-            long last = result.getLong(1);
-            return OptionalLong.of(result.getBoolean(2) ? last + increment : last);
         }
     }
 
-    private static OptionalLong h2Next(Connection connection, String table, String column) throws SQLException {
-        try (PreparedStatement read = connection.prepareStatement("SELECT IDENTITY_BASE FROM INFORMATION_SCHEMA.COLUMNS"
-                + " WHERE TABLE_SCHEMA = SCHEMA() AND UPPER(TABLE_NAME) = ? AND UPPER(COLUMN_NAME) = ? AND IS_IDENTITY = 'YES'")) {
+    private static Optional<Generator> h2(Connection connection, String table, String column) throws SQLException {
+        try (PreparedStatement read = connection.prepareStatement("SELECT IDENTITY_BASE, IDENTITY_INCREMENT"
+                + " FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = SCHEMA() AND UPPER(TABLE_NAME) = ?"
+                + " AND UPPER(COLUMN_NAME) = ? AND IS_IDENTITY = 'YES'")) {
             read.setString(1, table.toUpperCase(Locale.ROOT));
             read.setString(2, column.toUpperCase(Locale.ROOT));
-            return single(read);
+            try (ResultSet result = read.executeQuery()) {
+                if (!result.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Generator("H2 identity", result.getLong(1), result.getLong(2), 0, false));
+            }
         }
     }
 
-    private static OptionalLong mysqlNext(Connection connection, String table) throws SQLException {
-        try (PreparedStatement read = connection.prepareStatement("SELECT AUTO_INCREMENT FROM information_schema.TABLES"
-                + " WHERE TABLE_SCHEMA = DATABASE() AND LOWER(TABLE_NAME) = ?")) {
+    private static Optional<Generator> mysql(Connection connection, String table, String column) throws SQLException {
+        freshStatistics(connection);
+        long counter;
+        try (PreparedStatement read = connection.prepareStatement("SELECT t.AUTO_INCREMENT FROM information_schema.TABLES t"
+                + " JOIN information_schema.COLUMNS c ON c.TABLE_SCHEMA = t.TABLE_SCHEMA AND c.TABLE_NAME = t.TABLE_NAME"
+                + " WHERE t.TABLE_SCHEMA = DATABASE() AND LOWER(t.TABLE_NAME) = ? AND LOWER(c.COLUMN_NAME) = ?"
+                + " AND c.EXTRA LIKE '%auto_increment%'")) {
             read.setString(1, table.toLowerCase(Locale.ROOT));
-            return single(read);
+            read.setString(2, column.toLowerCase(Locale.ROOT));
+            OptionalLong found = single(read);
+            if (found.isEmpty()) {
+                return Optional.empty();
+            }
+            counter = found.getAsLong();
+        }
+        long step;
+        long offset;
+        try (Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(
+                     "SELECT @@SESSION.auto_increment_increment, @@SESSION.auto_increment_offset")) {
+            result.next();
+            step = Math.max(1, result.getLong(1));
+            offset = result.getLong(2);
+        }
+        // the server ignores an offset above the step; the next value is the least of the series at or above the counter
+        long base = offset > step || offset < 1 ? 1 : offset;
+        long next = counter <= base ? base : base + ceilDiv(counter - base, step) * step;
+        return Optional.of(new Generator("AUTO_INCREMENT", next, step, offset, true));
+    }
+
+    /**
+     * MySQL 8 caches information_schema.TABLES.AUTO_INCREMENT for a day by default; ask for the live value. MariaDB
+     * has no such cache (nor the variable).
+     */
+    private static void freshStatistics(Connection connection) throws SQLException {
+        String version = connection.getMetaData().getDatabaseProductVersion().toLowerCase(Locale.ROOT);
+        if (!version.contains("mariadb")) {
+            execute(connection, "SET SESSION information_schema_stats_expiry = 0");
+        }
+    }
+
+    private static long ceilDiv(long dividend, long divisor) {
+        return -Math.floorDiv(-dividend, divisor);
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
         }
     }
 

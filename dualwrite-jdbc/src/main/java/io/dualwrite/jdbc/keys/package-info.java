@@ -1,6 +1,8 @@
 /**
- * Key generators across stores: the gate that keeps the new store from becoming authoritative while
- * its sequences or identities would hand out keys that copied rows already hold.
+ * Key generators across stores: {@link io.dualwrite.jdbc.keys.KeySplit} (disjoint ranges or interleaved
+ * steps) keeps the two stores' sequences, identities and {@code AUTO_INCREMENT}s from handing out the same
+ * keys while both generate them, and {@link io.dualwrite.jdbc.keys.KeyGeneratorGate} sets them apart and
+ * refuses to make the new store authoritative while they could collide.
  */
 @NullMarked
 package io.dualwrite.jdbc.keys;

@@ -85,14 +85,13 @@ public final class MappingValidator {
 
     private static void checkNewNames(TableMapping mapping, Table old, Table target) {
         Map<String, String> renames = DeclaredNames.renames(mapping);
-        for (int i = 0; i < mapping.newPrimaryKey().size(); i++) {
-            String key = mapping.newPrimaryKey().get(i);
+        for (String key : mapping.newPrimaryKey()) {
             if (!renames.containsValue(key)) { // a renamed key is checked with the renames
                 target.require(key, "primary-key column '" + key + "'");
             }
         }
-        renames.forEach((oldName, newName) -> target.require(newName,
-                "column '" + newName + "' (the new name of " + oldName + ")"));
+        renames.forEach((oldName, newName) -> target.requireColumn(newName, mapping.oldTable() + "." + oldName,
+                " (its new name in the mapping)"));
         mapping.addedColumns().keySet().forEach(added -> target.require(added, "added column '" + added + "'"));
         if (old.columns == null || target.columns == null) {
             return;
@@ -101,8 +100,8 @@ public final class MappingValidator {
             boolean renamed = renames.keySet().stream().anyMatch(column.name::equalsIgnoreCase);
             boolean key = mapping.primaryKey().stream().anyMatch(column.name::equalsIgnoreCase);
             mapping.newColumn(column.name).filter(newName -> !renamed && !key).ifPresent(newName ->
-                    target.require(newName, "column '" + newName + "' (old column " + column.name
-                            + " kept under its name; rename it to an existing column or drop it in the mapping)"));
+                    target.requireColumn(newName, mapping.oldTable() + "." + column.name,
+                            "; rename it to an existing column or drop it in the mapping"));
         }
         for (Column column : target.columns.values()) {
             boolean filled = mapping.oldColumn(column.name).map(oldName -> old.has(oldName)).orElse(false)
@@ -152,11 +151,20 @@ public final class MappingValidator {
             return columns != null && columns.containsKey(lower(name));
         }
 
+        /** Reports "{label}: {what} does not exist" when the table has no column {@code name}. */
         void require(String name, String what) {
+            report(name, label + ": " + what + " does not exist");
+        }
+
+        /** Reports "{source}: the {label} has no column '{name}'{why}" when the table has no column {@code name}. */
+        void requireColumn(String name, String source, String why) {
+            report(name, source + ": the " + label + " has no column '" + name + "'" + why);
+        }
+
+        private void report(String name, String problem) {
             if (columns == null || has(name)) {
                 return;
             }
-            String problem = label + ": " + what + " does not exist";
             String closest = closest(name);
             String message = closest == null ? problem : problem + "; did you mean '" + closest + "'?";
             if (!problems.contains(message)) {

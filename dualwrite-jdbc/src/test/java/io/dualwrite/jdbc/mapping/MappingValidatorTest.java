@@ -52,10 +52,10 @@ class MappingValidatorTest {
             List<String> problems = MappingValidator.problems(oldDb.dataSource(), newDb.dataSource(), List.of(mapping));
 
             assertThat(problems).hasSize(4)
-                    .anySatisfy(p -> assertThat(p).contains("new table orders_v2: column 'amount_cents' (the new name of"
-                            + " amount) does not exist"))
-                    .anySatisfy(p -> assertThat(p).containsIgnoringCase("'legacy_flag' (old column legacy_flag kept under"
-                            + " its name").contains("does not exist"))
+                    .anySatisfy(p -> assertThat(p).isEqualTo("orders.amount: the new table orders_v2 has no column"
+                            + " 'amount_cents' (its new name in the mapping)"))
+                    .anySatisfy(p -> assertThat(p).isEqualToIgnoringCase("orders.legacy_flag: the new table orders_v2 has"
+                            + " no column 'legacy_flag'; rename it to an existing column or drop it in the mapping"))
                     .anySatisfy(p -> assertThat(p).containsIgnoringCase("currency").contains("NOT NULL without a default"))
                     .anySatisfy(p -> assertThat(p).contains("old table orders: merchantIdColumn 'merchant' does not exist"));
         }
@@ -97,7 +97,7 @@ class MappingValidatorTest {
                     .hasMessageContaining("old table orders: transformed column 'crad' does not exist")
                     .hasMessageContaining("old table orders: orderIdColumn 'order_nr' does not exist")
                     .hasMessageContaining("old table orders: merchantIdColumn 'merchantid' does not exist")
-                    .hasMessageContaining("new table orders_v2: column '" + metadataName(kind, "amount") + "' (old column ")
+                    .hasMessageContaining("the new table orders_v2 has no column '" + metadataName(kind, "amount") + "'")
                     .satisfies(e -> assertThat(e.getMessage().lines().filter(line -> line.startsWith("  - ")))
                             .as("every problem, each once").hasSize(7));
         }
@@ -122,13 +122,12 @@ class MappingValidatorTest {
                     "old table orders: primary-key column 'ordr_id' does not exist; did you mean '"
                             + metadataName(kind, "order_id") + "'?",
                     "new table orders_v2: primary-key column 'ordr_id' does not exist",
-                    "new table orders_v2: column 'amount_totl' (the new name of amount) does not exist;"
+                    "orders.amount: the new table orders_v2 has no column 'amount_totl' (its new name in the mapping);"
                             + " did you mean '" + metadataName(kind, "amount_total") + "'?",
                     "new table orders_v2: added column 'curency' does not exist; did you mean '"
                             + metadataName(kind, "currency") + "'?",
-                    "new table orders_v2: column '" + metadataName(kind, "order_id") + "' (old column "
-                            + metadataName(kind, "order_id") + " kept under its name; rename it to an existing column"
-                            + " or drop it in the mapping) does not exist",
+                    "orders." + metadataName(kind, "order_id") + ": the new table orders_v2 has no column '"
+                            + metadataName(kind, "order_id") + "'; rename it to an existing column or drop it in the mapping",
                     notFilled(kind, "id"),
                     notFilled(kind, "currency"));
         }
