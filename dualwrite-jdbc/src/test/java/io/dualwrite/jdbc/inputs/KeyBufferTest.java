@@ -57,12 +57,12 @@ class KeyBufferTest {
 
     // input 19, variant: PostgreSQL, exactly maxBufferedKeys distinct keys written over and over
     @Test
-    void postgresTenThousandUpdatesOfAHundredKeysStayWithinTheBufferWithNothingRecorded() throws SQLException {
+    void postgresTwoThousandUpdatesOfAHundredKeysStayWithinTheBufferWithNothingRecorded() throws SQLException {
         try (Fixture fixture = fixture(Kind.POSTGRES, 100)) {
-            increments(fixture, 10_000, 100);
+            increments(fixture, 2_000, 100);
             assertThat(fixture.records()).isEmpty();
             assertThat(Rows.assertOrdersSame(fixture, "id, qty")).hasSize(100).allSatisfy(row ->
-                    assertThat(row.get("qty")).isEqualTo("101"));
+                    assertThat(row.get("qty")).isEqualTo("21"));
         }
     }
 
