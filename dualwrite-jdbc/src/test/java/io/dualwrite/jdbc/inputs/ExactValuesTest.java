@@ -123,6 +123,57 @@ class ExactValuesTest {
                 "SELECT id, quantity AS qty, CAST(priority AS SIGNED) AS priority FROM orders_v2 ORDER BY id");
     }
 
+<<<<<<< HEAD
+=======
+    // input 9, variant: TINYINT(1) extremes, an unsigned BIGINT past Long.MAX_VALUE and a DECIMAL scale, MariaDB to PostgreSQL
+    @Test
+    void reconcilerCopiesMariadbIntegerExtremesAndDecimalScaleIntoPostgresExactly() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT, priority TINYINT(1), big BIGINT UNSIGNED,"
+                    + " amount DECIMAL(12,4))");
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, quantity INT, priority SMALLINT, big NUMERIC(20),"
+                    + " amount NUMERIC(12,4))");
+            fixture.newStoreDown();
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement insert = connection.prepareStatement(
+                         "INSERT INTO orders (id, qty, priority, big, amount) VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?)")) {
+                Object[] values = {1L, 1, -1, new java.math.BigDecimal("18446744073709551615"), new java.math.BigDecimal("1.5000"),
+                    2L, 2, 127, new java.math.BigDecimal("9223372036854775808"), new java.math.BigDecimal("0.0001")};
+                for (int i = 0; i < values.length; i++) {
+                    insert.setObject(i + 1, values[i]);
+                }
+                insert.executeUpdate();
+            }
+            assertThat(fixture.recordKeys()).containsExactlyInAnyOrder("orders/1/INSERT", "orders/2/INSERT");
+            fixture.newStoreBack();
+            assertThat(fixture.reconciler().runOnce().repaired()).isEqualTo(2);
+            assertThat(Rows.assertSame(fixture.oldDb, "SELECT id, qty, CAST(priority AS SIGNED) AS priority, big,"
+                    + " CAST(amount AS CHAR) AS amount FROM orders ORDER BY id", fixture.newDb,
+                    "SELECT id, quantity AS qty, priority, big, CAST(amount AS VARCHAR) AS amount FROM orders_v2 ORDER BY id"))
+                    .containsExactly(expected("id", 1, "qty", 1, "priority", -1, "big", new java.math.BigDecimal("18446744073709551615"),
+                            "amount", "1.5000"), expected("id", 2, "qty", 2, "priority", 127,
+                            "big", new java.math.BigDecimal("9223372036854775808"), "amount", "0.0001"));
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
+    // input 9, variant: an integer literal beyond the range of long in the statement (not in the key) must not
+    // stop the library from knowing the key the statement names
+    @Test
+    void mariadbInsertWithAnUnsignedLiteralBeyondLongIsMirroredByItsKey() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT, big BIGINT UNSIGNED)");
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, quantity INT, big NUMERIC(20))");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO orders (id, qty, big) VALUES (1, 1, 18446744073709551615)");
+            }
+            assertThat(fixture.records()).as("no scoped resync: the key is the literal 1").isEmpty();
+            assertThat(Rows.assertOrdersSame(fixture, "id, qty, big"))
+                    .containsExactly(expected("id", 1, "qty", 1, "big", new java.math.BigDecimal("18446744073709551615")));
+        }
+    }
+
+>>>>>>> inputs
     /** Row 1 written while the new store is down (recorded), row 2 mirrored live; the reconciler repairs row 1. */
     private static void tinyint(Kind newKind, String newTable, String newSql) throws SQLException {
         try (Fixture fixture = Fixture.of(Kind.MARIADB, newKind)) {

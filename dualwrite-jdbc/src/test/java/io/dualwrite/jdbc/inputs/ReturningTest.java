@@ -81,6 +81,34 @@ class ReturningTest {
         return seen;
     }
 
+<<<<<<< HEAD
+=======
+    // input 10, variant: UPDATE … RETURNING read with executeQuery, WHERE without the key
+    @Test
+    void postgresUpdateReturningReadWithExecuteQueryMirrorsTheRowsItChanged() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld(String.format(PG_TABLE, "orders"), "INSERT INTO orders (code, qty) VALUES ('a', 1), ('a', 2), ('b', 3)");
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, code VARCHAR(20), quantity INT)",
+                    "INSERT INTO orders_v2 (id, code, quantity) VALUES (1, 'a', 1), (2, 'a', 2), (3, 'b', 3)");
+            List<Long> ids = new ArrayList<>();
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement update = connection.prepareStatement(
+                         "UPDATE orders SET qty = qty * 10 WHERE code = ? RETURNING id, qty")) {
+                update.setString(1, "a");
+                try (ResultSet rows = update.executeQuery()) {
+                    while (rows.next()) {
+                        ids.add(rows.getLong(1));
+                    }
+                }
+            }
+            assertThat(ids).containsExactlyInAnyOrder(1L, 2L);
+            assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).extracting(row -> row.get("qty"))
+                    .containsExactly("10", "20", "3");
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
+>>>>>>> inputs
     // input 10, variant: §9.3 — the result set leads back to the proxy, never to the raw driver's statement
     @Test
     void postgresInsertReturningResultSetLeadsBackToTheProxyStatement() throws SQLException {

@@ -66,6 +66,58 @@ class UpsertKeysTest {
         }
     }
 
+    // input 1, variant: the update changes the unique key the upsert conflicted on, so no row holds the inserted
+    // value afterwards: the row is mirrored, or its table resynced, never silently left behind
+    @Test
+    void mariadbOnDuplicateKeyUpdateThatChangesTheUniqueKeyIsMirroredOrResynced() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB)) {
+            fixture.onOld(MARIA_ORDERS, "INSERT INTO orders (id, code, qty) VALUES (1, 'a', 1)");
+            fixture.onNew(MARIA_ORDERS_V2, "INSERT INTO orders_v2 (id, code, quantity) VALUES (1, 'a', 1)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement upsert = connection.prepareStatement(
+                         "INSERT INTO orders (code, qty) VALUES (?, ?) ON DUPLICATE KEY UPDATE code = 'z', qty = qty + VALUES(qty)")) {
+                upsert.setString(1, "a");
+                upsert.setInt(2, 5);
+                assertThat(upsert.executeUpdate()).isEqualTo(2); // MariaDB: 2 = one row updated
+            }
+            var oldRows = Rows.of(fixture.oldDb, "SELECT id, code, qty FROM orders ORDER BY id");
+            var newRows = Rows.of(fixture.newDb, "SELECT id, code, quantity AS qty FROM orders_v2 ORDER BY id");
+            assertThat(oldRows).containsExactly(expected("id", 1, "code", "z", "qty", 6));
+            assertThat(newRows.equals(oldRows) || !fixture.scopedResyncs().isEmpty())
+                    .as("new (%s) equals old (%s), or a scoped resync is recorded (%s)", newRows, oldRows, fixture.records())
+                    .isTrue();
+            fixture.resolveScopedResyncs(Fixture.ORDERS);
+            Rows.assertOrdersSame(fixture, "id, code, qty");
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
+    // input 1, variant: PostgreSQL, the same upsert changing the unique key
+    @Test
+    void postgresOnConflictDoUpdateThatChangesTheUniqueKeyIsMirroredOrResynced() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld(PG_ORDERS, "INSERT INTO orders (id, code, qty) VALUES (1, 'a', 1)",
+                    "SELECT setval(pg_get_serial_sequence('orders', 'id'), 1)");
+            fixture.onNew(PG_ORDERS_V2, "INSERT INTO orders_v2 (id, code, quantity) VALUES (1, 'a', 1)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement upsert = connection.prepareStatement("INSERT INTO orders (code, qty) VALUES (?, ?)"
+                         + " ON CONFLICT (code) DO UPDATE SET code = 'z', qty = orders.qty + EXCLUDED.qty")) {
+                upsert.setString(1, "a");
+                upsert.setInt(2, 5);
+                upsert.executeUpdate();
+            }
+            var oldRows = Rows.of(fixture.oldDb, "SELECT id, code, qty FROM orders ORDER BY id");
+            var newRows = Rows.of(fixture.newDb, "SELECT id, code, quantity AS qty FROM orders_v2 ORDER BY id");
+            assertThat(oldRows).containsExactly(expected("id", 1, "code", "z", "qty", 6));
+            assertThat(newRows.equals(oldRows) || !fixture.scopedResyncs().isEmpty())
+                    .as("new (%s) equals old (%s), or a scoped resync is recorded (%s)", newRows, oldRows, fixture.records())
+                    .isTrue();
+            fixture.resolveScopedResyncs(Fixture.ORDERS);
+            Rows.assertOrdersSame(fixture, "id, code, qty");
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
     private static void upsertTwoRows(Fixture fixture, String sql) throws SQLException {
         try (Connection connection = fixture.dataSource.getConnection();
              PreparedStatement upsert = connection.prepareStatement(sql)) {
