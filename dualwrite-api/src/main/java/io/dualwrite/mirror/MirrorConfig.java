@@ -37,6 +37,8 @@ public final class MirrorConfig {
     public static final int DEFAULT_MAX_CONCURRENT_CALLS = 32;
     /** Async tasks waiting to run, across all lanes. */
     public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
+    /** Rows one async run may sync at most when it merges batchable tasks queued behind each other. */
+    public static final int DEFAULT_MAX_BATCH_ROWS = 500;
     /** Async lanes (one thread each); tasks with one ordering key share a lane. */
     public static final int DEFAULT_LANES = 4;
     /** Change-log entries only for mirrors that failed or were skipped. */
@@ -60,6 +62,7 @@ public final class MirrorConfig {
     private final int maxConcurrentCalls;
     private final int queueCapacity;
     private final int lanes;
+    private final int maxBatchRows;
     private final ChangeLogMode changeLogMode;
     private final Duration warnInterval;
 
@@ -76,6 +79,7 @@ public final class MirrorConfig {
         this.maxConcurrentCalls = b.maxConcurrentCalls;
         this.queueCapacity = b.queueCapacity;
         this.lanes = b.lanes;
+        this.maxBatchRows = b.maxBatchRows;
         this.changeLogMode = b.changeLogMode;
         this.warnInterval = b.warnInterval;
     }
@@ -170,6 +174,14 @@ public final class MirrorConfig {
         return lanes;
     }
 
+    /**
+     * The most rows one async run syncs when a lane merges {@link MirrorWork.Batchable} tasks queued behind
+     * each other (a burst of small mirrors then costs one read, one batched write and one commit).
+     */
+    public int maxBatchRows() {
+        return maxBatchRows;
+    }
+
     /** When the change log gets an entry. */
     public ChangeLogMode changeLogMode() {
         return changeLogMode;
@@ -206,6 +218,7 @@ public final class MirrorConfig {
         private int maxConcurrentCalls = DEFAULT_MAX_CONCURRENT_CALLS;
         private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
         private int lanes = DEFAULT_LANES;
+        private int maxBatchRows = DEFAULT_MAX_BATCH_ROWS;
         private ChangeLogMode changeLogMode = DEFAULT_CHANGE_LOG_MODE;
         private Duration warnInterval = DEFAULT_WARN_INTERVAL;
 
@@ -225,6 +238,7 @@ public final class MirrorConfig {
             maxConcurrentCalls = base.maxConcurrentCalls;
             queueCapacity = base.queueCapacity;
             lanes = base.lanes;
+            maxBatchRows = base.maxBatchRows;
             changeLogMode = base.changeLogMode;
             warnInterval = base.warnInterval;
         }
@@ -301,6 +315,12 @@ public final class MirrorConfig {
         /** Async tasks waiting to run, across all lanes; 1–10 000 000; default 10 000. */
         public Builder queueCapacity(int capacity) {
             this.queueCapacity = inRange("queueCapacity", capacity, 1, 10_000_000);
+            return this;
+        }
+
+        /** Rows one async run may merge; 1–100 000; default 500 ({@link MirrorConfig#maxBatchRows()}). */
+        public Builder maxBatchRows(int maxBatchRows) {
+            this.maxBatchRows = inRange("maxBatchRows", maxBatchRows, 1, 100_000);
             return this;
         }
 

@@ -22,6 +22,7 @@ final class MirrorLanes {
 
     private final Lane[] lanes;
     private final int capacity;
+    private final int maxBatchRows;
     private final AtomicInteger queued = new AtomicInteger();
     private final BiConsumer<MirrorTask, Long> runner;
     private final BiConsumer<MirrorTask, Long> shutDown;
@@ -31,9 +32,10 @@ final class MirrorLanes {
      * @param runner   runs a task on its lane thread (waits at most the time limit); must not throw
      * @param shutDown records a task that will not run; must not throw
      */
-    MirrorLanes(String name, int laneCount, int capacity, BiConsumer<MirrorTask, Long> runner,
+    MirrorLanes(String name, int laneCount, int capacity, int maxBatchRows, BiConsumer<MirrorTask, Long> runner,
                 BiConsumer<MirrorTask, Long> shutDown) {
         this.capacity = capacity;
+        this.maxBatchRows = maxBatchRows;
         this.runner = runner;
         this.shutDown = shutDown;
         this.lanes = new Lane[laneCount];
@@ -129,6 +131,30 @@ final class MirrorLanes {
     private record Pending(MirrorTask task, long submittedNanos) {
     }
 
+    /** Merges {@code first} with the batchable tasks queued right behind it on this (the current) lane. */
+    private MirrorTask withQueuedBatch(MirrorTask first) {
+        if (!(first.work() instanceof MirrorWork.Batchable batchable)) {
+            return first;
+        }
+        Lane lane = lanes[laneOf(first.orderingKey(), lanes.length)];
+        java.util.List<MirrorTask> batch = null;
+        int rows = first.rows().size();
+        Pending next;
+        while ((next = lane.queue.peek()) != null && next.task.work() instanceof MirrorWork.Batchable other
+                && other.batchKey().equals(batchable.batchKey())
+                && rows + next.task.rows().size() <= maxBatchRows) {
+            lane.queue.poll(); // only this lane's thread takes from its queue: the peeked entry is the one polled
+            queued.decrementAndGet();
+            if (batch == null) {
+                batch = new java.util.ArrayList<>();
+                batch.add(first);
+            }
+            batch.add(next.task);
+            rows += next.task.rows().size();
+        }
+        return batch == null ? first : MirrorTask.merged(batch);
+    }
+
     private final class Lane implements Runnable {
         final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
         final Thread thread;
@@ -156,12 +182,16 @@ final class MirrorLanes {
                     continue;
                 }
                 queued.decrementAndGet();
+                MirrorTask task = pending.task;
                 try {
                     if (closed) {
-                        shutDown.accept(pending.task, pending.submittedNanos);
+                        shutDown.accept(task, pending.submittedNanos);
                     } else {
-                        runner.accept(pending.task, pending.submittedNanos);
+                        task = withQueuedBatch(task);
+                        runner.accept(task, pending.submittedNanos);
                     }
+                } catch (RuntimeException mergeFailed) {
+                    shutDown.accept(task, pending.submittedNanos); // never lose its rows: recorded
                 } finally {
                     busy = false;
                 }

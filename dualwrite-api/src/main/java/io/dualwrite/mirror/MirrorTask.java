@@ -47,6 +47,31 @@ public record MirrorTask(
         outboxEntryIds = List.copyOf(outboxEntryIds);
     }
 
+    /**
+     * One task doing the work of {@code tasks} (the first's migration, phase, target, context and ordering
+     * key; every task's rows and outbox entries). The works must be {@link MirrorWork.Batchable} with equal
+     * batch keys.
+     */
+    static MirrorTask merged(List<MirrorTask> tasks) {
+        MirrorTask first = tasks.get(0);
+        if (tasks.size() == 1) {
+            return first;
+        }
+        List<RowRef> rows = new java.util.ArrayList<>();
+        List<Long> outbox = new java.util.ArrayList<>();
+        List<MirrorWork> later = new java.util.ArrayList<>();
+        for (MirrorTask task : tasks) {
+            rows.addAll(task.rows());
+            outbox.addAll(task.outboxEntryIds());
+            if (task != first) {
+                later.add(task.work());
+            }
+        }
+        MirrorWork work = ((MirrorWork.Batchable) first.work()).mergeWith(later);
+        return new MirrorTask(first.migration(), first.phase(), first.target(), first.context(), rows,
+                first.orderingKey(), work, outbox);
+    }
+
     /** A task for one row, ordered by its table and key, with no outbox entries. */
     public static MirrorTask of(String migration, MigrationPhase phase, @Nullable MigrationContext context,
                                 RowRef row, MirrorWork work) {

@@ -133,6 +133,32 @@ final class ConnectionHandler implements InvocationHandler {
     }
 
     /**
+     * Whether an insert that does not mirror by its context may mirror by the key it generates: its table's
+     * order id is its generated primary key, and some switch or rule of the migration mirrors something.
+     */
+    boolean mayMirrorByGeneratedKey(StatementAnalysis analysis) {
+        if (analysis.kind() != io.dualwrite.jdbc.statement.SqlKind.INSERT || !analysis.keysGenerated()
+                || analysis.mapping().primaryKey().size() != 1) {
+            return false;
+        }
+        String orderColumn = analysis.mapping().orderIdColumn().orElse(null);
+        return orderColumn != null && orderColumn.equalsIgnoreCase(analysis.mapping().primaryKey().get(0))
+                && config.resolver().resolveUnattributed(config.migration()).phase().writes(store.other());
+    }
+
+    /** Buffers a generated key when the phase of its own order id mirrors. */
+    void bufferIfKeyMirrors(io.dualwrite.mapping.TableMapping mapping, List<Object> key, MigrationContext context) {
+        if (key.isEmpty() || key.get(0) == null) {
+            return;
+        }
+        MigrationContext keyed = context.withOrderId(key.get(0).toString());
+        MigrationPhase phase = config.resolver().resolveWrite(keyed).phase();
+        if (phase.writes(store.other())) {
+            buffer.add(mapping, KeyCodec.encode(key), io.dualwrite.changelog.Operation.INSERT, keyed, phase);
+        }
+    }
+
+    /**
      * The phase of work that no context or id attributes to an order or merchant: {@code noContextPhase} when
      * configured, else {@link io.dualwrite.switches.PhaseResolver#resolveUnattributed}, which mirrors whenever
      * any switch of the migration asks some order or merchant to be mirrored (never a guess that skips one).

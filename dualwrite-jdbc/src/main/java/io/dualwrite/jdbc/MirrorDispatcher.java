@@ -131,7 +131,7 @@ final class MirrorDispatcher {
         Store from = target.other();
         MirrorTask task = new MirrorTask(config.migration(), first.phase(), target, first.context(), rows,
                 config.migration() + '/' + first.mapping().oldTable() + '/' + first.key(),
-                () -> copier.sync(from, work), outboxIds == null ? List.of() : outboxIds);
+                new SyncWork(copier, from, work), outboxIds == null ? List.of() : outboxIds);
         config.executor(target).submit(task);
     }
 

@@ -253,8 +253,11 @@ final class StatementHandler implements InvocationHandler {
         MigrationContext context = connection.contextFor(statementAnalysis, bound.values());
         MigrationPhase phase = connection.phaseForWrite(context);
         boolean mirrors = phase.writes(connection.store().other());
-        boolean generatedKeys = mirrors && statementAnalysis.mappedWrite() && statementAnalysis.keysGenerated()
-                && !statementAnalysis.returning();
+        // an id rule is decided with the id the row really gets: an insert whose order id is its generated key
+        // may mirror once the key is known, although its phase without the id does not
+        boolean byGeneratedKey = !mirrors && connection.mayMirrorByGeneratedKey(statementAnalysis);
+        boolean generatedKeys = (mirrors || byGeneratedKey) && statementAnalysis.mappedWrite()
+                && statementAnalysis.keysGenerated() && !statementAnalysis.returning();
         if (plain && generatedKeys && (args.length == 1
                 || Integer.valueOf(Statement.NO_GENERATED_KEYS).equals(args[1]))
                 && !method.getName().equals("executeQuery")) {
@@ -279,6 +282,8 @@ final class StatementHandler implements InvocationHandler {
             Object result = ConnectionHandler.call(physical, method, physicalArgs);
             if (mirrors) {
                 collect(statementAnalysis, write, bound, result, preselected, context, physicalConnection);
+            } else if (byGeneratedKey) {
+                collectByGeneratedKey(statementAnalysis, context);
             }
             connection.afterWrite(wrapped);
             return result instanceof ResultSet results ? Wrappers.resultSet(results, self) : result;
@@ -288,6 +293,20 @@ final class StatementHandler implements InvocationHandler {
                 connection.buffer().clear();
             }
             throw e;
+        }
+    }
+
+    /** For an insert that did not mirror by its context: the generated keys whose own phase mirrors. */
+    private void collectByGeneratedKey(StatementAnalysis statementAnalysis, MigrationContext context) {
+        try {
+            for (List<Object> key : keys.read(physical, statementAnalysis, connection.store())) {
+                connection.bufferIfKeyMirrors(statementAnalysis.mapping(), key, context);
+            }
+        } catch (SQLException | RuntimeException e) {
+            connection.config.warn(log, "keys/" + statementAnalysis.mapping().oldTable(),
+                    "could not read the generated keys of an insert on {}: {}", statementAnalysis.mapping().oldTable(),
+                    e.toString());
+            connection.buffer().resync(statementAnalysis.mapping(), null, "keys-not-returned", context);
         }
     }
 

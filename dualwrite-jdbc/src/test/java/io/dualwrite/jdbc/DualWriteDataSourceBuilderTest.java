@@ -56,7 +56,7 @@ class DualWriteDataSourceBuilderTest {
 
             assertThatThrownBy(() -> builder.validateMappings(true).build())
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("new table orders: column 'AMOUNT'");
+                    .hasMessageContaining("the new table orders has no column 'AMOUNT'");
             org.assertj.core.api.Assertions.assertThat(builder.validateMappings(false).build()).isNotNull();
         }
     }

@@ -52,24 +52,31 @@ final class JdbcRowCopier implements RowCopier {
     @Override
     public SyncResult sync(Store from, List<TableKeys> batches) throws SQLException {
         Store to = from.other();
-        List<TableKeys> work = batches.stream().filter(batch -> !batch.keys().isEmpty()).toList();
-        if (work.isEmpty()) {
+        // one read and one write per table, however many transactions' keys were merged into this sync
+        Map<TableMapping, List<TableKeys>> byTable = new LinkedHashMap<>();
+        for (TableKeys batch : batches) {
+            if (!batch.keys().isEmpty()) {
+                byTable.computeIfAbsent(batch.mapping(), mapping -> new ArrayList<>()).add(batch);
+            }
+        }
+        if (byTable.isEmpty()) {
             return new SyncResult(0, 0, 0);
         }
         try (Connection target = dataSource(to).getConnection()) {
             CopyDialect targetDialect = dialect(to, target);
             List<Side> sides = new ArrayList<>();
-            for (TableKeys batch : work) {
-                sides.add(new Side(batch, table(to, target, targetDialect, batch.mapping().table(to))));
+            for (Map.Entry<TableMapping, List<TableKeys>> table : byTable.entrySet()) {
+                sides.add(new Side(table.getKey(), table.getValue(),
+                        table(to, target, targetDialect, table.getKey().table(to))));
             }
             boolean autoCommit = target.getAutoCommit();
             target.setAutoCommit(false);
             try {
                 targetDialect.lock(target, lockIds(sides), lockTimeoutMillis);
-                Map<TableKeys, Map<String, Map<String, @Nullable Object>>> sourceRows = readSource(from, work);
+                Map<TableMapping, Map<String, Map<String, @Nullable Object>>> sourceRows = readSource(from, sides);
                 SyncResult result = new SyncResult(0, 0, 0);
                 for (Side side : sides) {
-                    result = result.plus(apply(from, to, target, targetDialect, side, sourceRows.get(side.batch)));
+                    result = result.plus(apply(from, to, target, targetDialect, side, sourceRows.get(side.mapping)));
                 }
                 target.commit();
                 return result;
@@ -84,45 +91,50 @@ final class JdbcRowCopier implements RowCopier {
         }
     }
 
-    private record Side(TableKeys batch, TableColumns target) {
+    /** The keys of one table, from one or more batches (each with its write context), and the target table. */
+    private record Side(TableMapping mapping, List<TableKeys> batches, TableColumns target) {
+        List<String> keys() {
+            Set<String> keys = new LinkedHashSet<>();
+            batches.forEach(batch -> keys.addAll(batch.keys()));
+            return List.copyOf(keys);
+        }
     }
 
     private static List<Long> lockIds(List<Side> sides) {
         TreeSet<Long> ids = new TreeSet<>();
         for (Side side : sides) {
-            String table = side.batch.mapping().oldTable();
-            side.batch.keys().forEach(key -> ids.add(CopyDialect.lockId(table, key)));
+            String table = side.mapping.oldTable();
+            side.keys().forEach(key -> ids.add(CopyDialect.lockId(table, key)));
         }
         return List.copyOf(ids);
     }
 
-    /** Source rows by canonical key text, per batch; read in auto-commit so each read sees the latest commits. */
-    private Map<TableKeys, Map<String, Map<String, @Nullable Object>>> readSource(Store from, List<TableKeys> work)
+    /** Source rows by canonical key text, per table; read in auto-commit so each read sees the latest commits. */
+    private Map<TableMapping, Map<String, Map<String, @Nullable Object>>> readSource(Store from, List<Side> sides)
             throws SQLException {
-        Map<TableKeys, Map<String, Map<String, @Nullable Object>>> all = new HashMap<>();
+        Map<TableMapping, Map<String, Map<String, @Nullable Object>>> all = new HashMap<>();
         try (Connection source = dataSource(from).getConnection()) {
             source.setAutoCommit(true);
             CopyDialect dialect = dialect(from, source);
-            for (TableKeys batch : work) {
-                TableColumns columns = table(from, source, dialect, batch.mapping().table(from));
-                all.put(batch, readRows(source, dialect, columns, batch, from));
+            for (Side side : sides) {
+                TableColumns columns = table(from, source, dialect, side.mapping.table(from));
+                all.put(side.mapping, readRows(source, dialect, columns, side.mapping, side.keys(), from));
             }
         }
         return all;
     }
 
     private Map<String, Map<String, @Nullable Object>> readRows(Connection connection, CopyDialect dialect,
-            TableColumns columns, TableKeys batch, Store side) throws SQLException {
-        List<TableColumns.Column> keyColumns = keyColumns(columns, batch.mapping(), side);
+            TableColumns columns, TableMapping mapping, List<String> keys, Store side) throws SQLException {
+        List<TableColumns.Column> keyColumns = keyColumns(columns, mapping, side);
         List<TableColumns.Column> all = columns.all();
         String select = "SELECT " + all.stream().map(c -> dialect.quote(c.name())).collect(Collectors.joining(", "))
                 + " FROM " + columns.quotedTable() + " WHERE ";
         Map<String, Map<String, @Nullable Object>> rows = new HashMap<>();
-        List<String> keys = batch.keys();
         for (int start = 0; start < keys.size(); start += CHUNK) {
             List<String> chunk = keys.subList(start, Math.min(keys.size(), start + CHUNK));
             try (PreparedStatement statement = connection.prepareStatement(select + keyCondition(dialect, keyColumns, chunk.size()))) {
-                bindKeys(statement, 1, chunk, keyColumns, batch.mapping(), side, dialect);
+                bindKeys(statement, 1, chunk, keyColumns, mapping, side, dialect);
                 try (ResultSet result = statement.executeQuery()) {
                     while (result.next()) {
                         Map<String, @Nullable Object> row = new LinkedHashMap<>();
@@ -137,53 +149,54 @@ final class JdbcRowCopier implements RowCopier {
         return rows;
     }
 
-    /** Writes one batch into the target; the source rows are keyed by canonical key text. */
+    /** Writes one table into the target; the source rows are keyed by canonical key text. */
     private SyncResult apply(Store from, Store to, Connection target, CopyDialect dialect, Side side,
                              Map<String, Map<String, @Nullable Object>> sourceRows) throws SQLException {
-        TableKeys batch = side.batch;
-        TableMapping mapping = batch.mapping();
+        TableMapping mapping = side.mapping;
         TableColumns sourceColumns = tables.get(cacheKey(from, mapping.table(from)));
         List<TableColumns.Column> sourceKey = keyColumns(sourceColumns, mapping, from);
         List<Map<String, @Nullable Object>> upserts = new ArrayList<>();
-        List<String> deletes = new ArrayList<>();
+        Map<String, @Nullable MigrationContext> deletes = new LinkedHashMap<>();
         int skipped = 0;
         Set<String> seen = new LinkedHashSet<>();
-        for (String key : batch.keys()) {
-            String canonical = canonicalKey(key, sourceKey, mapping, from);
-            if (!seen.add(canonical)) {
-                continue;
-            }
-            Map<String, @Nullable Object> row = sourceRows.get(canonical);
-            if (row == null) {
-                deletes.add(key);
-            } else if (writes(phaseOf(row, mapping, from, batch.context()), from)) {
-                upserts.add(from == Store.OLD ? mapping.toNewRow(row) : mapping.toOldRow(row));
-            } else {
-                skipped++;
+        for (TableKeys batch : side.batches) {
+            for (String key : batch.keys()) {
+                String canonical = canonicalKey(key, sourceKey, mapping, from);
+                if (!seen.add(canonical)) {
+                    continue;
+                }
+                Map<String, @Nullable Object> row = sourceRows.get(canonical);
+                if (row == null) {
+                    deletes.put(key, batch.context());
+                } else if (writes(phaseOf(row, mapping, from, batch.context()), from)) {
+                    upserts.add(from == Store.OLD ? mapping.toNewRow(row) : mapping.toOldRow(row));
+                } else {
+                    skipped++;
+                }
             }
         }
+        List<String> deletable = new ArrayList<>(deletes.keySet());
         if (!deletes.isEmpty() && resolver != null) {
-            int before = deletes.size();
-            deletes = deletable(target, dialect, side, to, deletes);
-            skipped += before - deletes.size();
+            deletable = deletable(target, dialect, side, to, deletes);
+            skipped += deletes.size() - deletable.size();
         }
         upsert(target, dialect, side.target, mapping.table(to), keyColumnNames(mapping, to), upserts);
-        delete(target, dialect, side.target, mapping, to, deletes);
-        return new SyncResult(upserts.size(), deletes.size(), skipped);
+        delete(target, dialect, side.target, mapping, to, deletable);
+        return new SyncResult(upserts.size(), deletable.size(), skipped);
     }
 
     /** Keys absent from the source whose target row (if any) is not one the target is authoritative for. */
-    private List<String> deletable(Connection target, CopyDialect dialect, Side side, Store to, List<String> keys)
-            throws SQLException {
-        TableMapping mapping = side.batch.mapping();
-        Map<String, Map<String, @Nullable Object>> present = readRows(target, dialect, side.target, side.batch
-                .withKeys(keys), to);
+    private List<String> deletable(Connection target, CopyDialect dialect, Side side, Store to,
+                                   Map<String, @Nullable MigrationContext> keys) throws SQLException {
+        TableMapping mapping = side.mapping;
+        Map<String, Map<String, @Nullable Object>> present = readRows(target, dialect, side.target, mapping,
+                List.copyOf(keys.keySet()), to);
         List<TableColumns.Column> targetKey = keyColumns(side.target, mapping, to);
         List<String> deletable = new ArrayList<>();
-        for (String key : keys) {
-            Map<String, @Nullable Object> row = present.get(canonicalKey(key, targetKey, mapping, to));
-            if (row == null || phaseOf(row, mapping, to, side.batch.context()).authoritative() != to) {
-                deletable.add(key);
+        for (Map.Entry<String, @Nullable MigrationContext> key : keys.entrySet()) {
+            Map<String, @Nullable Object> row = present.get(canonicalKey(key.getKey(), targetKey, mapping, to));
+            if (row == null || phaseOf(row, mapping, to, key.getValue()).authoritative() != to) {
+                deletable.add(key.getKey());
             }
         }
         return deletable;

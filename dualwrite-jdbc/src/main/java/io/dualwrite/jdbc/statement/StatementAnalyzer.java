@@ -449,7 +449,8 @@ public final class StatementAnalyzer {
             return new ValueRef(parameter.getIndex(), null);
         }
         if (expression instanceof net.sf.jsqlparser.expression.LongValue value) {
-            return new ValueRef(0, value.getValue());
+            java.math.BigInteger number = value.getBigIntegerValue();
+            return new ValueRef(0, number.bitLength() < 64 ? (Object) number.longValue() : number);
         }
         if (expression instanceof net.sf.jsqlparser.expression.StringValue value) {
             return new ValueRef(0, value.getValue());

@@ -123,8 +123,6 @@ class ExactValuesTest {
                 "SELECT id, quantity AS qty, CAST(priority AS SIGNED) AS priority FROM orders_v2 ORDER BY id");
     }
 
-<<<<<<< HEAD
-=======
     // input 9, variant: TINYINT(1) extremes, an unsigned BIGINT past Long.MAX_VALUE and a DECIMAL scale, MariaDB to PostgreSQL
     @Test
     void reconcilerCopiesMariadbIntegerExtremesAndDecimalScaleIntoPostgresExactly() throws SQLException {
@@ -173,7 +171,6 @@ class ExactValuesTest {
         }
     }
 
->>>>>>> inputs
     /** Row 1 written while the new store is down (recorded), row 2 mirrored live; the reconciler repairs row 1. */
     private static void tinyint(Kind newKind, String newTable, String newSql) throws SQLException {
         try (Fixture fixture = Fixture.of(Kind.MARIADB, newKind)) {

@@ -81,8 +81,6 @@ class ReturningTest {
         return seen;
     }
 
-<<<<<<< HEAD
-=======
     // input 10, variant: UPDATE … RETURNING read with executeQuery, WHERE without the key
     @Test
     void postgresUpdateReturningReadWithExecuteQueryMirrorsTheRowsItChanged() throws SQLException {
@@ -108,7 +106,6 @@ class ReturningTest {
         }
     }
 
->>>>>>> inputs
     // input 10, variant: §9.3 — the result set leads back to the proxy, never to the raw driver's statement
     @Test
     void postgresInsertReturningResultSetLeadsBackToTheProxyStatement() throws SQLException {
