@@ -133,6 +133,23 @@ final class ConnectionHandler implements InvocationHandler {
     }
 
     /**
+     * When a context is open: the phase of the order and merchant ids the statement itself carries, if it
+     * mirrors, else {@code fallback}. Read-only resolution: it never pins.
+     */
+    MigrationPhase phaseOfStatementIds(StatementAnalysis analysis, List<@Nullable Object> values, MigrationPhase fallback) {
+        if (MigrationContext.current().isEmpty() || (analysis.orderId() == null && analysis.merchantId() == null)) {
+            return fallback;
+        }
+        String orderId = text(analysis.orderId(), values);
+        String merchantId = text(analysis.merchantId(), values);
+        if (orderId == null && merchantId == null) {
+            return fallback;
+        }
+        MigrationPhase own = config.resolver().resolveRead(withOurMigration(null, orderId, merchantId)).phase();
+        return own.writes(store.other()) ? own : fallback;
+    }
+
+    /**
      * Whether an insert that does not mirror by its context may mirror by the key it generates: its table's
      * order id is its generated primary key, and some switch or rule of the migration mirrors something.
      */

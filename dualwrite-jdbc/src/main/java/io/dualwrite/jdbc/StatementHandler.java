@@ -252,6 +252,11 @@ final class StatementHandler implements InvocationHandler {
         ParameterRecorder.Bound bound = plain ? ParameterRecorder.Bound.NONE : recorder.snapshot();
         MigrationContext context = connection.contextFor(statementAnalysis, bound.values());
         MigrationPhase phase = connection.phaseForWrite(context);
+        if (!phase.writes(connection.store().other())) {
+            // the open context does not mirror, but the statement may name a row (merchant, order) that does:
+            // the row's own ids decide its copy, so its keys are collected and the copier scopes them
+            phase = connection.phaseOfStatementIds(statementAnalysis, bound.values(), phase);
+        }
         boolean mirrors = phase.writes(connection.store().other());
         // an id rule is decided with the id the row really gets: an insert whose order id is its generated key
         // may mirror once the key is known, although its phase without the id does not

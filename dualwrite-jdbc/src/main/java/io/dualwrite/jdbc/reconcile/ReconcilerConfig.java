@@ -9,7 +9,7 @@ import java.util.Map;
 import io.dualwrite.jdbc.copy.RowCopier;
 import javax.sql.DataSource;
 
-/** The settings of a {@link Reconciler}, validated by {@link ReconcilerBuilder}; mappings keyed by lower-case old table. */
+/** The settings of a {@link Reconciler}, validated by {@link Reconciler.Builder}; mappings keyed by lower-case old table. */
 record ReconcilerConfig(
         ChangeLog changeLog,
         DataSource oldDataSource,

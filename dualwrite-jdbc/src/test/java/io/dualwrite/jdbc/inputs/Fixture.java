@@ -12,7 +12,6 @@ import io.dualwrite.changelog.Operation;
 import io.dualwrite.jdbc.DualWriteDataSource;
 import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.reconcile.Reconciler;
-import io.dualwrite.jdbc.reconcile.ReconcilerBuilder;
 import io.dualwrite.jdbc.testing.SwitchableDataSource;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
@@ -195,7 +194,7 @@ final class Fixture implements AutoCloseable {
     }
 
     /** The reconciler's builder with the change log, both raw stores and the mappings set. */
-    ReconcilerBuilder reconcilerBuilder() {
+    Reconciler.Builder reconcilerBuilder() {
         return Reconciler.builder().changeLog(changeLog).oldDataSource(oldDb.dataSource())
                 .newDataSource(newDb.dataSource()).mappings(mappings).batchSize(1000);
     }

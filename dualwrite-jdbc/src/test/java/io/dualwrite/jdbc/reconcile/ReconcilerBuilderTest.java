@@ -18,7 +18,7 @@ class ReconcilerBuilderTest {
 
     @Test
     void invalidSettingsAreRefusedWithPropertyValueAndAllowedRange() {
-        ReconcilerBuilder builder = Reconciler.builder();
+        Reconciler.Builder builder = Reconciler.builder();
         assertThatThrownBy(() -> builder.batchSize(0))
                 .hasMessage("batchSize must be between 1 and 10000, but was 0");
         assertThatThrownBy(() -> builder.lease(Duration.ofSeconds(-1)))
