@@ -13,6 +13,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.rowset.CachedRowSet;
+import javax.sql.rowset.RowSetFactory;
 import javax.sql.rowset.RowSetMetaDataImpl;
 import javax.sql.rowset.RowSetProvider;
 import org.jspecify.annotations.Nullable;
@@ -73,13 +74,28 @@ final class KeyTracker {
         return key.toArray(String[]::new);
     }
 
-    /** Reads the keys of the last execution, one list of key values per inserted row. */
+    /**
+     * Reads the keys of the last execution, one list of key values per inserted row. Only when the application
+     * asked for the keys itself are they copied, so that it can read them afterwards; keys requested by us
+     * alone are read straight from the driver.
+     */
     List<List<Object>> read(Statement physical, StatementAnalysis analysis, Store store) throws SQLException {
-        CachedRowSet copy = RowSetProvider.newFactory().createCachedRowSet();
+        if (requestedByUs && !appAsked) {
+            try (ResultSet rows = physical.getGeneratedKeys()) {
+                return keys(rows, analysis, store);
+            }
+        }
+        CachedRowSet copy = rowSets().createCachedRowSet();
         try (ResultSet rows = physical.getGeneratedKeys()) {
             copy.populate(rows);
         }
         cached = copy;
+        List<List<Object>> keys = keys(copy, analysis, store);
+        copy.beforeFirst();
+        return keys;
+    }
+
+    private static List<List<Object>> keys(ResultSet copy, StatementAnalysis analysis, Store store) throws SQLException {
         List<String> keyColumns = store == Store.NEW ? analysis.mapping().newPrimaryKey() : analysis.mapping().primaryKey();
         ResultSetMetaData meta = copy.getMetaData();
         int[] positions = new int[keyColumns.size()];
@@ -92,7 +108,6 @@ final class KeyTracker {
             }
         }
         List<List<Object>> keys = new ArrayList<>();
-        copy.beforeFirst();
         while (copy.next()) {
             List<Object> key = new ArrayList<>();
             for (int position : positions) {
@@ -101,9 +116,20 @@ final class KeyTracker {
             }
             keys.add(key);
         }
-        copy.beforeFirst();
         return keys;
     }
+
+    /** The row-set factory, looked up once: {@code RowSetProvider.newFactory()} scans the class path each call. */
+    private static RowSetFactory rowSets() throws SQLException {
+        RowSetFactory factory = rowSetFactory;
+        if (factory == null) {
+            factory = RowSetProvider.newFactory();
+            rowSetFactory = factory;
+        }
+        return factory;
+    }
+
+    private static volatile @Nullable RowSetFactory rowSetFactory;
 
     /** What {@code getGeneratedKeys()} returns to the application; {@code dialect} is the statement's store's. */
     ResultSet forApplication(Statement physical, @Nullable Dialect dialect) throws SQLException {
@@ -123,7 +149,7 @@ final class KeyTracker {
     }
 
     private static ResultSet empty() throws SQLException {
-        CachedRowSet empty = RowSetProvider.newFactory().createCachedRowSet();
+        CachedRowSet empty = rowSets().createCachedRowSet();
         RowSetMetaDataImpl meta = new RowSetMetaDataImpl();
         meta.setColumnCount(1);
         meta.setColumnName(1, "GENERATED_KEY");
