@@ -3,6 +3,7 @@ package io.dualwrite;
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeLogMode;
 import io.dualwrite.changelog.ChangeRecord;
+import io.dualwrite.changelog.Operation;
 import io.dualwrite.changelog.RowRef;
 import io.dualwrite.internal.Checks;
 import io.dualwrite.internal.LogThrottle;
@@ -60,6 +61,7 @@ public final class DualWriter implements AutoCloseable {
     /** Per target store, the executors by migration: looked up on every mirrored write without building a key. */
     private final Map<Store, ConcurrentMap<String, MirrorExecutor>> executors = new EnumMap<>(Store.class);
     private final LogThrottle outboxErrors = new LogThrottle(ERROR_INTERVAL);
+    private final StateCopier states = new StateCopier();
     private volatile boolean closed;
 
     private DualWriter(Builder builder) {
@@ -109,31 +111,105 @@ public final class DualWriter implements AutoCloseable {
         MigrationPhase phase = resolver.resolveWrite(context).phase();
         boolean oldRules = phase.authoritative() == Store.OLD;
         StoreCall<T, ? extends Throwable> authoritative = oldRules ? oldCall : newCall;
-        StoreCall<T, ? extends Throwable> other = oldRules ? newCall : oldCall;
         if (!phase.mirrors()) {
             return callUnchanged(authoritative);
         }
-        String migration = context.migration();
-        MirrorConfig config = configFor(migration);
-        Store target = phase.authoritative().other();
-        @Nullable Long outboxId = config.changeLogMode() == ChangeLogMode.ALWAYS
-                ? recordOutbox(context, row, target, config) : null;
-        T result;
-        try {
-            result = authoritative.call();
-        } catch (Throwable failed) {
-            if (outboxId != null) {
-                completeOutbox(outboxId);
-            }
-            throw DualWriter.<RuntimeException>sneaky(failed);
+        return callAndMirror(context, row, phase, authoritative, mirrorWork(oldRules ? newCall : oldCall), false);
+    }
+
+    /**
+     * Writes one key in the state form under the context open on this thread.
+     *
+     * @throws IllegalStateException when no {@link MigrationContext} is open on this thread
+     * @see #writeState(MigrationContext, RowRef, StoreWrite, StateSync)
+     */
+    public <T extends @Nullable Object, X extends Throwable> T writeState(RowRef row, StoreWrite<T, X> write,
+            StateSync<?> sync) throws X {
+        return writeState(currentContext(), row, write, sync);
+    }
+
+    /**
+     * Writes one key in the state form, preferred wherever both stores can be read back by key: runs
+     * {@code write} on the store the phase makes authoritative, on this thread, and returns its result or
+     * throws its exception unchanged; then, when the phase mirrors, hands off a sync of {@code row.key()}
+     * instead of a second write. The sync reads the key's current value from the authoritative store and
+     * upserts it into the other one, or deletes it there when the authoritative store has none.
+     *
+     * <p>Why state, not a second write: a sync is idempotent and needs no knowledge of what the write did, so
+     * it converges whatever happened before (a relative update, a lost or repeated mirror, a repair running
+     * meanwhile): the last sync of a key leaves the other store equal to the authoritative one. Syncs of one
+     * key never overlap within this writer (a per-key lock held from the read to the write), so the sync
+     * that runs last reads the latest value, in {@link io.dualwrite.mirror.MirrorMode#SYNC} as in
+     * {@link io.dualwrite.mirror.MirrorMode#ASYNC}. Async syncs of one key also share a lane, in order.
+     *
+     * <p>The sync is handed off <em>even when {@code write} throws</em>: a store call that fails may still
+     * have written (an answer lost after the commit), and a sync copies whatever the authoritative store
+     * holds, so it is safe either way; the caller still gets the exception unchanged. A sync that fails or is
+     * skipped (breaker open, queue full, time limit) is recorded in the change log, one entry per key, exactly
+     * like {@link #write}'s mirrors; {@link #syncKey} repairs it. In {@link ChangeLogMode#ALWAYS} the outbox
+     * entry is recorded before {@code write} and completed once the sync succeeded.
+     *
+     * @param row   the table (for the change log and the lock) and the key to sync
+     * @param write the application's write, given the authoritative store
+     * @param sync  both stores by key
+     */
+    public <T extends @Nullable Object, X extends Throwable> T writeState(MigrationContext context, RowRef row,
+            StoreWrite<T, X> write, StateSync<?> sync) throws X {
+        Objects.requireNonNull(context, "context");
+        Objects.requireNonNull(row, "row");
+        Objects.requireNonNull(write, "write");
+        Objects.requireNonNull(sync, "sync");
+        MigrationPhase phase = resolver.resolveWrite(context).phase();
+        Store authoritative = phase.authoritative();
+        StoreCall<T, X> call = () -> write.write(authoritative);
+        if (!phase.mirrors()) {
+            return callUnchanged(call);
         }
-        MirrorTask task = MirrorTask.of(migration, phase, context, row, mirrorWork(other));
-        if (outboxId != null) {
-            task = new MirrorTask(migration, phase, target, context, task.rows(), task.orderingKey(), task.work(),
-                    List.of(outboxId));
+        return callAndMirror(context, row, phase, call, states.mirror(context.migration(), row, authoritative, sync),
+                true);
+    }
+
+    /**
+     * Makes {@code target} equal to the other store for one key, on this thread: reads the key from the store
+     * that did not miss the write ({@code target.other()}; old wins while the old store is authoritative) and
+     * upserts it into {@code target}, or deletes it there. It is the repair of a change-log entry left by
+     * {@link #writeState}, and takes the same per-key lock as live syncs, so it can never race one into an
+     * older value:
+     *
+     * <pre>{@code
+     * for (ChangeEntry entry : changeLog.claim(100, Instant.now(), Duration.ofMinutes(1))) {
+     *     ChangeRecord record = entry.record();
+     *     try {
+     *         writer.syncKey(record.migration(), record.row(), record.target(), sync);
+     *         changeLog.complete(entry.id());
+     *     } catch (Exception failed) {
+     *         changeLog.retryLater(entry.id(), Instant.now().plusSeconds(30), failed.toString());
+     *     }
+     * }
+     * }</pre>
+     *
+     * <p>It does not go through the mirror executor (no breaker, no time limit on the store calls) and does
+     * not consult the phase: the caller decides which entries are due.
+     *
+     * @param migration the migration the entry belongs to; its time limit bounds the wait for the key's lock
+     * @param row       the entry's row; a scoped resync ({@link io.dualwrite.changelog.Operation#RESYNC}) has no
+     *                  single key and is refused
+     * @param target    the store that missed the write
+     * @throws java.util.concurrent.TimeoutException when another sync of the key held it for the whole time
+     *                                              limit
+     * @throws IllegalArgumentException             when {@code row} is a scoped resync
+     * @throws Exception                            whatever the stores throw
+     */
+    public void syncKey(String migration, RowRef row, Store target, StateSync<?> sync) throws Exception {
+        Checks.requireText("migration", migration);
+        Objects.requireNonNull(row, "row");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(sync, "sync");
+        if (row.operation() == Operation.RESYNC) {
+            throw new IllegalArgumentException("row must name one key, but was the scoped resync " + row.table()
+                    + "/" + row.key() + "; resolve it with the verification tools");
         }
-        executorFor(migration, target).submit(task);
-        return result;
+        states.copyNow(migration, row, target.other(), sync, configFor(migration).timeLimit());
     }
 
     /**
@@ -235,11 +311,56 @@ public final class DualWriter implements AutoCloseable {
         return true;
     }
 
+    /** The copier of the state form (tests look at its locks). */
+    StateCopier states() {
+        return states;
+    }
+
     /** Closes every mirror executor; queued mirrors are recorded in the change log. Idempotent. */
     @Override
     public void close() {
         closed = true;
         executors.values().forEach(byMigration -> byMigration.values().forEach(MirrorExecutor::close));
+    }
+
+    /**
+     * Runs the authoritative call and hands {@code work} to the executor of the other store; in
+     * {@link ChangeLogMode#ALWAYS} with an outbox entry recorded first. When the call throws, the work is
+     * handed off anyway if {@code evenIfItThrows} (a state sync is safe then), else dropped with its outbox
+     * entry; either way the exception is rethrown unchanged.
+     */
+    private <T extends @Nullable Object, X extends Throwable> T callAndMirror(MigrationContext context, RowRef row,
+            MigrationPhase phase, StoreCall<T, ? extends Throwable> authoritative, MirrorWork work,
+            boolean evenIfItThrows) throws X {
+        String migration = context.migration();
+        MirrorConfig config = configFor(migration);
+        Store target = phase.authoritative().other();
+        @Nullable Long outboxId = config.changeLogMode() == ChangeLogMode.ALWAYS
+                ? recordOutbox(context, row, target, config) : null;
+        T result;
+        try {
+            result = authoritative.call();
+        } catch (Throwable failed) {
+            if (evenIfItThrows) {
+                submit(context, row, phase, work, outboxId);
+            } else if (outboxId != null) {
+                completeOutbox(outboxId);
+            }
+            throw DualWriter.<RuntimeException>sneaky(failed);
+        }
+        submit(context, row, phase, work, outboxId);
+        return result;
+    }
+
+    private void submit(MigrationContext context, RowRef row, MigrationPhase phase, MirrorWork work,
+                        @Nullable Long outboxId) {
+        String migration = context.migration();
+        MirrorTask task = MirrorTask.of(migration, phase, context, row, work);
+        if (outboxId != null) {
+            task = new MirrorTask(migration, phase, task.target(), context, task.rows(), task.orderingKey(),
+                    task.work(), List.of(outboxId));
+        }
+        executorFor(migration, task.target()).submit(task);
     }
 
     private MirrorExecutor executorFor(String migration, Store target) {
