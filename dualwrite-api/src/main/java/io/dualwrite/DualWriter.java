@@ -2,32 +2,21 @@ package io.dualwrite;
 
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeLogMode;
-import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.Operation;
 import io.dualwrite.changelog.RowRef;
 import io.dualwrite.internal.Checks;
-import io.dualwrite.internal.LogThrottle;
 import io.dualwrite.mirror.MirrorConfig;
 import io.dualwrite.mirror.MirrorExecutor;
-import io.dualwrite.mirror.MirrorExecutors;
 import io.dualwrite.mirror.MirrorObserver;
 import io.dualwrite.mirror.MirrorTask;
 import io.dualwrite.mirror.MirrorWork;
 import io.dualwrite.switches.PhaseResolver;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The programmatic entry point, for any store: give it the call's context and the two calls (or an old
@@ -43,36 +32,31 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Thread-safe. {@link #close()} closes the mirror executors (queued mirrors are recorded in the change
- * log); writes after it still run their authoritative call, and their mirrors are recorded as shut down.
+ * <p>Where both stores can be read back by key, prefer the state form, {@link #writeState}: the mirror then
+ * copies the key's current value instead of replaying a call, so it is idempotent and
+ * {@link #syncKey} can repair it from a change-log entry.
+ *
+ * <pre>{@code
+ * StateSync<Order> sync = StateSync.of(oldOrders, newOrders);   // two KeyedStore<Order>
+ * writer.writeState(context, new RowRef("orders", "o-1", Operation.UPSERT),
+ *         store -> repositories.get(store).save(order), sync);
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #awaitMirrors} waits until the mirrors handed off so far have ended.
+ * {@link #close()} closes the mirror executors (queued mirrors are recorded in the change log); writes
+ * after it still run their authoritative call, and their mirrors are recorded as shut down.
  */
 public final class DualWriter implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(DualWriter.class);
-    private static final Duration ERROR_INTERVAL = Duration.ofSeconds(10);
-    /** Longer waits are cut to this, which keeps the nanosecond arithmetic of {@link #awaitMirrors} exact. */
-    private static final Duration LONGEST_WAIT = Duration.ofDays(365);
-
     private final PhaseResolver resolver;
     private final ChangeLog changeLog;
-    private final MirrorObserver observer;
-    private final MirrorConfig defaultConfig;
-    private final Map<String, MirrorConfig> configs;
-    /** Per target store, the executors by migration: looked up on every mirrored write without building a key. */
-    private final Map<Store, ConcurrentMap<String, MirrorExecutor>> executors = new EnumMap<>(Store.class);
-    private final LogThrottle outboxErrors = new LogThrottle(ERROR_INTERVAL);
+    private final MirrorHandOff mirrors;
     private final StateCopier states = new StateCopier();
-    private volatile boolean closed;
 
     private DualWriter(Builder builder) {
         this.resolver = Objects.requireNonNull(builder.resolver, "resolver must be set");
         this.changeLog = Objects.requireNonNull(builder.changeLog, "changeLog must be set");
-        this.observer = builder.observer;
-        this.defaultConfig = builder.defaultConfig;
-        this.configs = Map.copyOf(builder.configs);
-        for (Store target : Store.values()) {
-            executors.put(target, new ConcurrentHashMap<>());
-        }
+        this.mirrors = new MirrorHandOff(changeLog, builder.observer, builder.defaultConfig, builder.configs);
     }
 
     /** Starts a builder; {@link Builder#resolver} and {@link Builder#changeLog} are required. */
@@ -114,7 +98,8 @@ public final class DualWriter implements AutoCloseable {
         if (!phase.mirrors()) {
             return callUnchanged(authoritative);
         }
-        return callAndMirror(context, row, phase, authoritative, mirrorWork(oldRules ? newCall : oldCall), false);
+        return mirrors.callAndMirror(context, row, phase, authoritative, mirrorWork(oldRules ? newCall : oldCall),
+                false);
     }
 
     /**
@@ -165,8 +150,8 @@ public final class DualWriter implements AutoCloseable {
         if (!phase.mirrors()) {
             return callUnchanged(call);
         }
-        return callAndMirror(context, row, phase, call, states.mirror(context.migration(), row, authoritative, sync),
-                true);
+        return mirrors.callAndMirror(context, row, phase, call,
+                states.mirror(context.migration(), row, authoritative, sync), true);
     }
 
     /**
@@ -209,7 +194,7 @@ public final class DualWriter implements AutoCloseable {
             throw new IllegalArgumentException("row must name one key, but was the scoped resync " + row.table()
                     + "/" + row.key() + "; resolve it with the verification tools");
         }
-        states.copyNow(migration, row, target.other(), sync, configFor(migration).timeLimit());
+        states.copyNow(migration, row, target.other(), sync, mirrors.configFor(migration).timeLimit());
     }
 
     /**
@@ -266,7 +251,7 @@ public final class DualWriter implements AutoCloseable {
      * callers that build their own {@link MirrorTask}s.
      */
     public MirrorExecutor mirrorExecutor(String migration, Store target) {
-        return executorFor(migration, target);
+        return mirrors.executorFor(migration, target);
     }
 
     /** The resolver that decides each call's phase. */
@@ -281,7 +266,7 @@ public final class DualWriter implements AutoCloseable {
 
     /** The mirror configuration that applies to a migration. */
     public MirrorConfig mirrorConfig(String migration) {
-        return configFor(migration);
+        return mirrors.configFor(migration);
     }
 
     /**
@@ -297,18 +282,7 @@ public final class DualWriter implements AutoCloseable {
      * @throws IllegalArgumentException when {@code timeout} is null or negative
      */
     public boolean awaitMirrors(Duration timeout) throws InterruptedException {
-        long budget = Checks.requireNonNegative("timeout", timeout).compareTo(LONGEST_WAIT) > 0
-                ? LONGEST_WAIT.toNanos() : timeout.toNanos();
-        long start = System.nanoTime();
-        for (ConcurrentMap<String, MirrorExecutor> byMigration : executors.values()) {
-            for (MirrorExecutor executor : byMigration.values()) {
-                long left = Math.max(0, budget - (System.nanoTime() - start));
-                if (!executor.awaitIdle(Duration.ofNanos(left))) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return mirrors.awaitIdle(Checks.requireNonNegative("timeout", timeout));
     }
 
     /** The copier of the state form (tests look at its locks). */
@@ -319,93 +293,7 @@ public final class DualWriter implements AutoCloseable {
     /** Closes every mirror executor; queued mirrors are recorded in the change log. Idempotent. */
     @Override
     public void close() {
-        closed = true;
-        executors.values().forEach(byMigration -> byMigration.values().forEach(MirrorExecutor::close));
-    }
-
-    /**
-     * Runs the authoritative call and hands {@code work} to the executor of the other store; in
-     * {@link ChangeLogMode#ALWAYS} with an outbox entry recorded first. When the call throws, the work is
-     * handed off anyway if {@code evenIfItThrows} (a state sync is safe then), else dropped with its outbox
-     * entry; either way the exception is rethrown unchanged.
-     */
-    private <T extends @Nullable Object, X extends Throwable> T callAndMirror(MigrationContext context, RowRef row,
-            MigrationPhase phase, StoreCall<T, ? extends Throwable> authoritative, MirrorWork work,
-            boolean evenIfItThrows) throws X {
-        String migration = context.migration();
-        MirrorConfig config = configFor(migration);
-        Store target = phase.authoritative().other();
-        @Nullable Long outboxId = config.changeLogMode() == ChangeLogMode.ALWAYS
-                ? recordOutbox(context, row, target, config) : null;
-        T result;
-        try {
-            result = authoritative.call();
-        } catch (Throwable failed) {
-            if (evenIfItThrows) {
-                submit(context, row, phase, work, outboxId);
-            } else if (outboxId != null) {
-                completeOutbox(outboxId);
-            }
-            throw DualWriter.<RuntimeException>sneaky(failed);
-        }
-        submit(context, row, phase, work, outboxId);
-        return result;
-    }
-
-    private void submit(MigrationContext context, RowRef row, MigrationPhase phase, MirrorWork work,
-                        @Nullable Long outboxId) {
-        String migration = context.migration();
-        MirrorTask task = MirrorTask.of(migration, phase, context, row, work);
-        if (outboxId != null) {
-            task = new MirrorTask(migration, phase, task.target(), context, task.rows(), task.orderingKey(),
-                    task.work(), List.of(outboxId));
-        }
-        executorFor(migration, task.target()).submit(task);
-    }
-
-    private MirrorExecutor executorFor(String migration, Store target) {
-        ConcurrentMap<String, MirrorExecutor> byMigration = executors.get(target);
-        MirrorExecutor executor = byMigration.get(migration);
-        if (executor == null) {
-            executor = byMigration.computeIfAbsent(migration, key ->
-                    MirrorExecutors.create(migration + "-to-" + target.name().toLowerCase(Locale.ROOT),
-                            configFor(migration), changeLog, observer));
-        }
-        if (closed) {
-            executor.close();
-        }
-        return executor;
-    }
-
-    private MirrorConfig configFor(String migration) {
-        return configs.getOrDefault(migration, defaultConfig);
-    }
-
-    private @Nullable Long recordOutbox(MigrationContext context, RowRef row, Store target, MirrorConfig config) {
-        try {
-            Instant due = Instant.now().plus(config.timeLimit().multipliedBy(2));
-            return changeLog.record(ChangeRecord.of(context.migration(), row, "outbox", target, context)
-                    .withDueAt(due));
-        } catch (RuntimeException refused) {
-            logError("Change log refused the outbox entry for {}/{} of migration {}; mirroring without one",
-                    row.table(), row.key(), context.migration(), refused);
-            return null;
-        }
-    }
-
-    private void completeOutbox(long id) {
-        try {
-            changeLog.complete(id);
-        } catch (RuntimeException refused) {
-            logError("Change log could not remove outbox entry {} after the authoritative write failed; "
-                    + "the reconciler will find nothing to repair", id, refused);
-        }
-    }
-
-    private void logError(String message, Object... arguments) {
-        if (outboxErrors.tryAcquire("outbox") != LogThrottle.SUPPRESS) {
-            log.error(message, arguments);
-        }
+        mirrors.close();
     }
 
     static MigrationContext currentContext() {
