@@ -186,7 +186,7 @@ public final class DualWriter implements AutoCloseable {
      * @throws Exception                            whatever the stores throw
      */
     public void syncKey(String migration, RowRef row, Store target, StateSync<?> sync) throws Exception {
-        Checks.requireText("migration", migration);
+        Checks.requireId("migration", migration);
         Objects.requireNonNull(row, "row");
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(sync, "sync");
@@ -251,7 +251,7 @@ public final class DualWriter implements AutoCloseable {
      * callers that build their own {@link MirrorTask}s.
      */
     public MirrorExecutor mirrorExecutor(String migration, Store target) {
-        return mirrors.executorFor(migration, target);
+        return mirrors.executorFor(Checks.requireId("migration", migration), Objects.requireNonNull(target, "target"));
     }
 
     /** The resolver that decides each call's phase. */
@@ -367,7 +367,7 @@ public final class DualWriter implements AutoCloseable {
 
         /** The mirror configuration of one migration. */
         public Builder mirrorConfig(String migration, MirrorConfig config) {
-            configs.put(Checks.requireText("migration", migration), Objects.requireNonNull(config, "config"));
+            configs.put(Checks.requireId("migration", migration), Objects.requireNonNull(config, "config"));
             return this;
         }
 

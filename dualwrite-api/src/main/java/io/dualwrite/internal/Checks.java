@@ -12,14 +12,48 @@ public final class Checks {
     private Checks() {
     }
 
-    public static String requireText(String property, @Nullable String value) {
+    /**
+     * {@code value} when it is an id: an order, merchant or user id, or a migration name. Every entry point
+     * that takes one checks it here, so a missing or blank id is refused with one message wherever it comes
+     * in, e.g. {@code merchantId must be a non-blank id, but was ' '}. A blank id is never "no id": it would
+     * fall through to a lower switch unseen.
+     *
+     * @param property the argument's name, as the caller knows it ({@code merchantId}, {@code migration})
+     * @throws IllegalArgumentException when {@code value} is null, empty or only whitespace
+     */
+    public static String requireId(String property, @Nullable String value) {
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(property + " must be a non-blank string, but was "
-                    + (value == null ? "null" : "'" + value + "'"));
+            throw new IllegalArgumentException(property + " must be a non-blank id, but was " + quoted(value));
         }
         return value;
     }
 
+    /**
+     * {@code value} when it is null (an optional id that is absent) or an id as {@link #requireId} checks it.
+     *
+     * @throws IllegalArgumentException when {@code value} is empty or only whitespace
+     */
+    public static @Nullable String optionalId(String property, @Nullable String value) {
+        return value == null ? null : requireId(property, value);
+    }
+
+    /**
+     * {@code value} when it is a non-blank string that is not an id (a name, a reason).
+     *
+     * @throws IllegalArgumentException when {@code value} is null, empty or only whitespace
+     */
+    public static String requireText(String property, @Nullable String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(property + " must be a non-blank string, but was " + quoted(value));
+        }
+        return value;
+    }
+
+    /**
+     * {@code value} when it is not null.
+     *
+     * @throws IllegalArgumentException when it is null
+     */
     public static <T> T requireNonNull(String property, @Nullable T value) {
         if (value == null) {
             throw new IllegalArgumentException(property + " must not be null");
@@ -39,10 +73,19 @@ public final class Checks {
         return value;
     }
 
+    /**
+     * {@code value} when it is positive.
+     *
+     * @throws IllegalArgumentException naming {@code property} when {@code value} is null, zero or negative
+     */
     public static Duration requirePositive(String property, @Nullable Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(property + " must be positive, but was " + value);
         }
         return value;
+    }
+
+    private static String quoted(@Nullable String value) {
+        return value == null ? "null" : "'" + value + "'";
     }
 }
