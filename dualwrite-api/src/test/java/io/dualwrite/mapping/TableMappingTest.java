@@ -142,8 +142,10 @@ class TableMappingTest {
     static Stream<Arguments> columnSetters() {
         return Stream.of(
                 Arguments.of("primaryKey", (Consumer<String>) name -> TableMapping.builder("t").primaryKey("id", name)),
-                Arguments.of("rename.oldColumn", (Consumer<String>) name -> TableMapping.builder("t").rename(name, "b")),
-                Arguments.of("rename.newColumn", (Consumer<String>) name -> TableMapping.builder("t").rename("a", name)),
+                Arguments.of("rename.oldColumn",
+                        (Consumer<String>) name -> TableMapping.builder("t").rename(name, "b")),
+                Arguments.of("rename.newColumn",
+                        (Consumer<String>) name -> TableMapping.builder("t").rename("a", name)),
                 Arguments.of("drop", (Consumer<String>) name -> TableMapping.builder("t").drop(name)),
                 Arguments.of("add", (Consumer<String>) name -> TableMapping.builder("t").add(name, 1)),
                 Arguments.of("transform", (Consumer<String>) name -> TableMapping.builder("t")
