@@ -2,31 +2,21 @@ package io.dualwrite;
 
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeLogMode;
-import io.dualwrite.changelog.ChangeRecord;
+import io.dualwrite.changelog.Operation;
 import io.dualwrite.changelog.RowRef;
 import io.dualwrite.internal.Checks;
-import io.dualwrite.internal.LogThrottle;
 import io.dualwrite.mirror.MirrorConfig;
 import io.dualwrite.mirror.MirrorExecutor;
-import io.dualwrite.mirror.MirrorExecutors;
 import io.dualwrite.mirror.MirrorObserver;
 import io.dualwrite.mirror.MirrorTask;
 import io.dualwrite.mirror.MirrorWork;
 import io.dualwrite.switches.PhaseResolver;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The programmatic entry point, for any store: give it the call's context and the two calls (or an old
@@ -42,35 +32,31 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Thread-safe. {@link #close()} closes the mirror executors (queued mirrors are recorded in the change
- * log); writes after it still run their authoritative call, and their mirrors are recorded as shut down.
+ * <p>Where both stores can be read back by key, prefer the state form, {@link #writeState}: the mirror then
+ * copies the key's current value instead of replaying a call, so it is idempotent and
+ * {@link #syncKey} can repair it from a change-log entry.
+ *
+ * <pre>{@code
+ * StateSync<Order> sync = StateSync.of(oldOrders, newOrders);   // two KeyedStore<Order>
+ * writer.writeState(context, new RowRef("orders", "o-1", Operation.UPSERT),
+ *         store -> repositories.get(store).save(order), sync);
+ * }</pre>
+ *
+ * <p>Thread-safe. {@link #awaitMirrors} waits until the mirrors handed off so far have ended.
+ * {@link #close()} closes the mirror executors (queued mirrors are recorded in the change log); writes
+ * after it still run their authoritative call, and their mirrors are recorded as shut down.
  */
 public final class DualWriter implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(DualWriter.class);
-    private static final Duration ERROR_INTERVAL = Duration.ofSeconds(10);
-    /** Longer waits are cut to this, which keeps the nanosecond arithmetic of {@link #awaitMirrors} exact. */
-    private static final Duration LONGEST_WAIT = Duration.ofDays(365);
-
     private final PhaseResolver resolver;
     private final ChangeLog changeLog;
-    private final MirrorObserver observer;
-    private final MirrorConfig defaultConfig;
-    private final Map<String, MirrorConfig> configs;
-    /** Per target store, the executors by migration: looked up on every mirrored write without building a key. */
-    private final Map<Store, ConcurrentMap<String, MirrorExecutor>> executors = new EnumMap<>(Store.class);
-    private final LogThrottle outboxErrors = new LogThrottle(ERROR_INTERVAL);
-    private volatile boolean closed;
+    private final MirrorHandOff mirrors;
+    private final StateCopier states = new StateCopier();
 
     private DualWriter(Builder builder) {
         this.resolver = Objects.requireNonNull(builder.resolver, "resolver must be set");
         this.changeLog = Objects.requireNonNull(builder.changeLog, "changeLog must be set");
-        this.observer = builder.observer;
-        this.defaultConfig = builder.defaultConfig;
-        this.configs = Map.copyOf(builder.configs);
-        for (Store target : Store.values()) {
-            executors.put(target, new ConcurrentHashMap<>());
-        }
+        this.mirrors = new MirrorHandOff(changeLog, builder.observer, builder.defaultConfig, builder.configs);
     }
 
     /** Starts a builder; {@link Builder#resolver} and {@link Builder#changeLog} are required. */
@@ -109,31 +95,106 @@ public final class DualWriter implements AutoCloseable {
         MigrationPhase phase = resolver.resolveWrite(context).phase();
         boolean oldRules = phase.authoritative() == Store.OLD;
         StoreCall<T, ? extends Throwable> authoritative = oldRules ? oldCall : newCall;
-        StoreCall<T, ? extends Throwable> other = oldRules ? newCall : oldCall;
         if (!phase.mirrors()) {
             return callUnchanged(authoritative);
         }
-        String migration = context.migration();
-        MirrorConfig config = configFor(migration);
-        Store target = phase.authoritative().other();
-        @Nullable Long outboxId = config.changeLogMode() == ChangeLogMode.ALWAYS
-                ? recordOutbox(context, row, target, config) : null;
-        T result;
-        try {
-            result = authoritative.call();
-        } catch (Throwable failed) {
-            if (outboxId != null) {
-                completeOutbox(outboxId);
-            }
-            throw DualWriter.<RuntimeException>sneaky(failed);
+        return mirrors.callAndMirror(context, row, phase, authoritative, mirrorWork(oldRules ? newCall : oldCall),
+                false);
+    }
+
+    /**
+     * Writes one key in the state form under the context open on this thread.
+     *
+     * @throws IllegalStateException when no {@link MigrationContext} is open on this thread
+     * @see #writeState(MigrationContext, RowRef, StoreWrite, StateSync)
+     */
+    public <T extends @Nullable Object, X extends Throwable> T writeState(RowRef row, StoreWrite<T, X> write,
+            StateSync<?> sync) throws X {
+        return writeState(currentContext(), row, write, sync);
+    }
+
+    /**
+     * Writes one key in the state form, preferred wherever both stores can be read back by key: runs
+     * {@code write} on the store the phase makes authoritative, on this thread, and returns its result or
+     * throws its exception unchanged; then, when the phase mirrors, hands off a sync of {@code row.key()}
+     * instead of a second write. The sync reads the key's current value from the authoritative store and
+     * upserts it into the other one, or deletes it there when the authoritative store has none.
+     *
+     * <p>Why state, not a second write: a sync is idempotent and needs no knowledge of what the write did, so
+     * it converges whatever happened before (a relative update, a lost or repeated mirror, a repair running
+     * meanwhile): the last sync of a key leaves the other store equal to the authoritative one. Syncs of one
+     * key never overlap within this writer (a per-key lock held from the read to the write), so the sync
+     * that runs last reads the latest value, in {@link io.dualwrite.mirror.MirrorMode#SYNC} as in
+     * {@link io.dualwrite.mirror.MirrorMode#ASYNC}. Async syncs of one key also share a lane, in order.
+     *
+     * <p>The sync is handed off <em>even when {@code write} throws</em>: a store call that fails may still
+     * have written (an answer lost after the commit), and a sync copies whatever the authoritative store
+     * holds, so it is safe either way; the caller still gets the exception unchanged. A sync that fails or is
+     * skipped (breaker open, queue full, time limit) is recorded in the change log, one entry per key, exactly
+     * like {@link #write}'s mirrors; {@link #syncKey} repairs it. In {@link ChangeLogMode#ALWAYS} the outbox
+     * entry is recorded before {@code write} and completed once the sync succeeded.
+     *
+     * @param row   the table (for the change log and the lock) and the key to sync
+     * @param write the application's write, given the authoritative store
+     * @param sync  both stores by key
+     */
+    public <T extends @Nullable Object, X extends Throwable> T writeState(MigrationContext context, RowRef row,
+            StoreWrite<T, X> write, StateSync<?> sync) throws X {
+        Objects.requireNonNull(context, "context");
+        Objects.requireNonNull(row, "row");
+        Objects.requireNonNull(write, "write");
+        Objects.requireNonNull(sync, "sync");
+        MigrationPhase phase = resolver.resolveWrite(context).phase();
+        Store authoritative = phase.authoritative();
+        StoreCall<T, X> call = () -> write.write(authoritative);
+        if (!phase.mirrors()) {
+            return callUnchanged(call);
         }
-        MirrorTask task = MirrorTask.of(migration, phase, context, row, mirrorWork(other));
-        if (outboxId != null) {
-            task = new MirrorTask(migration, phase, target, context, task.rows(), task.orderingKey(), task.work(),
-                    List.of(outboxId));
+        return mirrors.callAndMirror(context, row, phase, call,
+                states.mirror(context.migration(), row, authoritative, sync), true);
+    }
+
+    /**
+     * Makes {@code target} equal to the other store for one key, on this thread: reads the key from the store
+     * that did not miss the write ({@code target.other()}; old wins while the old store is authoritative) and
+     * upserts it into {@code target}, or deletes it there. It is the repair of a change-log entry left by
+     * {@link #writeState}, and takes the same per-key lock as live syncs, so it can never race one into an
+     * older value:
+     *
+     * <pre>{@code
+     * for (ChangeEntry entry : changeLog.claim(100, Instant.now(), Duration.ofMinutes(1))) {
+     *     ChangeRecord record = entry.record();
+     *     try {
+     *         writer.syncKey(record.migration(), record.row(), record.target(), sync);
+     *         changeLog.complete(entry.id());
+     *     } catch (Exception failed) {
+     *         changeLog.retryLater(entry.id(), Instant.now().plusSeconds(30), failed.toString());
+     *     }
+     * }
+     * }</pre>
+     *
+     * <p>It does not go through the mirror executor (no breaker, no time limit on the store calls) and does
+     * not consult the phase: the caller decides which entries are due.
+     *
+     * @param migration the migration the entry belongs to; its time limit bounds the wait for the key's lock
+     * @param row       the entry's row; a scoped resync ({@link io.dualwrite.changelog.Operation#RESYNC}) has no
+     *                  single key and is refused
+     * @param target    the store that missed the write
+     * @throws java.util.concurrent.TimeoutException when another sync of the key held it for the whole time
+     *                                              limit
+     * @throws IllegalArgumentException             when {@code row} is a scoped resync
+     * @throws Exception                            whatever the stores throw
+     */
+    public void syncKey(String migration, RowRef row, Store target, StateSync<?> sync) throws Exception {
+        Checks.requireId("migration", migration);
+        Objects.requireNonNull(row, "row");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(sync, "sync");
+        if (row.operation() == Operation.RESYNC) {
+            throw new IllegalArgumentException("row must name one key, but was the scoped resync " + row.table()
+                    + "/" + row.key() + "; resolve it with the verification tools");
         }
-        executorFor(migration, target).submit(task);
-        return result;
+        states.copyNow(migration, row, target.other(), sync, mirrors.configFor(migration).timeLimit());
     }
 
     /**
@@ -190,7 +251,7 @@ public final class DualWriter implements AutoCloseable {
      * callers that build their own {@link MirrorTask}s.
      */
     public MirrorExecutor mirrorExecutor(String migration, Store target) {
-        return executorFor(migration, target);
+        return mirrors.executorFor(Checks.requireId("migration", migration), Objects.requireNonNull(target, "target"));
     }
 
     /** The resolver that decides each call's phase. */
@@ -205,7 +266,7 @@ public final class DualWriter implements AutoCloseable {
 
     /** The mirror configuration that applies to a migration. */
     public MirrorConfig mirrorConfig(String migration) {
-        return configFor(migration);
+        return mirrors.configFor(migration);
     }
 
     /**
@@ -221,70 +282,18 @@ public final class DualWriter implements AutoCloseable {
      * @throws IllegalArgumentException when {@code timeout} is null or negative
      */
     public boolean awaitMirrors(Duration timeout) throws InterruptedException {
-        long budget = Checks.requireNonNegative("timeout", timeout).compareTo(LONGEST_WAIT) > 0
-                ? LONGEST_WAIT.toNanos() : timeout.toNanos();
-        long start = System.nanoTime();
-        for (ConcurrentMap<String, MirrorExecutor> byMigration : executors.values()) {
-            for (MirrorExecutor executor : byMigration.values()) {
-                long left = Math.max(0, budget - (System.nanoTime() - start));
-                if (!executor.awaitIdle(Duration.ofNanos(left))) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return mirrors.awaitIdle(Checks.requireNonNegative("timeout", timeout));
+    }
+
+    /** The copier of the state form (tests look at its locks). */
+    StateCopier states() {
+        return states;
     }
 
     /** Closes every mirror executor; queued mirrors are recorded in the change log. Idempotent. */
     @Override
     public void close() {
-        closed = true;
-        executors.values().forEach(byMigration -> byMigration.values().forEach(MirrorExecutor::close));
-    }
-
-    private MirrorExecutor executorFor(String migration, Store target) {
-        ConcurrentMap<String, MirrorExecutor> byMigration = executors.get(target);
-        MirrorExecutor executor = byMigration.get(migration);
-        if (executor == null) {
-            executor = byMigration.computeIfAbsent(migration, key ->
-                    MirrorExecutors.create(migration + "-to-" + target.name().toLowerCase(Locale.ROOT),
-                            configFor(migration), changeLog, observer));
-        }
-        if (closed) {
-            executor.close();
-        }
-        return executor;
-    }
-
-    private MirrorConfig configFor(String migration) {
-        return configs.getOrDefault(migration, defaultConfig);
-    }
-
-    private @Nullable Long recordOutbox(MigrationContext context, RowRef row, Store target, MirrorConfig config) {
-        try {
-            Instant due = Instant.now().plus(config.timeLimit().multipliedBy(2));
-            return changeLog.record(ChangeRecord.of(context.migration(), row, "outbox", target, context)
-                    .withDueAt(due));
-        } catch (RuntimeException refused) {
-            logError("Change log refused the outbox entry for {}/{} of migration {}; mirroring without one",
-                    row.table(), row.key(), context.migration(), refused);
-            return null;
-        }
-    }
-
-    private void completeOutbox(long id) {
-        try {
-            changeLog.complete(id);
-        } catch (RuntimeException refused) {
-            logError("Change log could not remove outbox entry {} after the authoritative write failed; "
-                    + "the reconciler will find nothing to repair", id, refused);
-        }
-    }
-
-    private void logError(String message, Object... arguments) {
-        if (outboxErrors.tryAcquire("outbox") != LogThrottle.SUPPRESS) {
-            log.error(message, arguments);
-        }
+        mirrors.close();
     }
 
     static MigrationContext currentContext() {
@@ -358,7 +367,7 @@ public final class DualWriter implements AutoCloseable {
 
         /** The mirror configuration of one migration. */
         public Builder mirrorConfig(String migration, MirrorConfig config) {
-            configs.put(Checks.requireText("migration", migration), Objects.requireNonNull(config, "config"));
+            configs.put(Checks.requireId("migration", migration), Objects.requireNonNull(config, "config"));
             return this;
         }
 

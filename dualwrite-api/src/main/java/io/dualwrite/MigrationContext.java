@@ -40,7 +40,7 @@ public final class MigrationContext {
 
     /** Starts a context for the named migration (table group). */
     public static Builder forMigration(String migration) {
-        return new Builder(Checks.requireText("migration", migration));
+        return new Builder(Checks.requireId("migration", migration));
     }
 
     /** The context opened on this thread, if any. */
@@ -147,10 +147,6 @@ public final class MigrationContext {
         }
     }
 
-    private static @Nullable String optionalText(String property, @Nullable String value) {
-        return value == null ? null : Checks.requireText(property, value);
-    }
-
     /** Builds a {@link MigrationContext}; ids are optional, but when given they must not be blank. */
     public static final class Builder {
         private final String migration;
@@ -164,7 +160,7 @@ public final class MigrationContext {
 
         /** The order the work concerns; {@code null} for none, never blank. */
         public Builder orderId(@Nullable String orderId) {
-            this.orderId = optionalText("orderId", orderId);
+            this.orderId = Checks.optionalId("orderId", orderId);
             return this;
         }
 
@@ -175,13 +171,13 @@ public final class MigrationContext {
 
         /** The merchant the work concerns; {@code null} for none, never blank. */
         public Builder merchantId(@Nullable String merchantId) {
-            this.merchantId = optionalText("merchantId", merchantId);
+            this.merchantId = Checks.optionalId("merchantId", merchantId);
             return this;
         }
 
         /** The user the work concerns; {@code null} for none, never blank. */
         public Builder userId(@Nullable String userId) {
-            this.userId = optionalText("userId", userId);
+            this.userId = Checks.optionalId("userId", userId);
             return this;
         }
 

@@ -26,6 +26,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DualWriterTest {
 
@@ -376,11 +379,45 @@ class DualWriterTest {
         assertThat(writer.readPhaseOf(CONTEXT)).isEqualTo(MigrationPhase.SHADOW_READ);
     }
 
+    @ParameterizedTest
+    @NullSource
+    @ValueSource(strings = {"", "  "})
+    void migrationNamesAreRefusedLikeEveryOtherId(String bad) {
+        writer(SYNC);
+        String message = "migration must be a non-blank id, but was " + (bad == null ? "null" : "'" + bad + "'");
+        StateSync<String> sync = StateSync.of(new NoStore(), new NoStore());
+
+        assertThatThrownBy(() -> DualWriter.builder().mirrorConfig(bad, SYNC))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+        assertThatThrownBy(() -> writer.mirrorExecutor(bad, Store.NEW))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+        assertThatThrownBy(() -> writer.syncKey(bad, ROW, Store.NEW, sync))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+    }
+
     @Test
     void builderRequiresAResolverAndAChangeLog() {
         assertThatThrownBy(() -> DualWriter.builder().changeLog(changeLog).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("resolver must be set");
         assertThatThrownBy(() -> DualWriter.builder().resolver(resolver).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("changeLog must be set");
+    }
+
+    /** A store that must never be reached. */
+    private static final class NoStore implements KeyedStore<String> {
+        @Override
+        public java.util.Optional<String> read(String key) {
+            throw new AssertionError("not reached");
+        }
+
+        @Override
+        public void upsert(String key, String value) {
+            throw new AssertionError("not reached");
+        }
+
+        @Override
+        public void delete(String key) {
+            throw new AssertionError("not reached");
+        }
     }
 }

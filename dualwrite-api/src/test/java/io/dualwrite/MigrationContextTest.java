@@ -9,6 +9,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @SuppressWarnings("try") // scopes opened only for their effect on the current context
 class MigrationContextTest {
@@ -30,11 +33,47 @@ class MigrationContextTest {
     void blankIdsAreRejectedNullIdsMeanNone() {
         assertThatThrownBy(() -> MigrationContext.forMigration(" "))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("migration must be a non-blank string, but was ' '");
+                .hasMessage("migration must be a non-blank id, but was ' '");
         assertThatThrownBy(() -> MigrationContext.forMigration("orders").merchantId(""))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("merchantId must be a non-blank string, but was ''");
+                .hasMessage("merchantId must be a non-blank id, but was ''");
         assertThat(MigrationContext.forMigration("orders").orderId(null).build().orderId()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @NullSource
+    @ValueSource(strings = {"", "  "})
+    void migrationNameIsRefusedLikeEveryOtherId(String bad) {
+        assertThatThrownBy(() -> MigrationContext.forMigration(bad))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("migration must be a non-blank id, but was " + shown(bad));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "  "})
+    void blankOrderMerchantAndUserIdsAreRefusedNamingTheArgument(String bad) {
+        MigrationContext.Builder builder = MigrationContext.forMigration("orders");
+
+        assertThatThrownBy(() -> builder.orderId(bad)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("orderId must be a non-blank id, but was " + shown(bad));
+        assertThatThrownBy(() -> builder.merchantId(bad)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("merchantId must be a non-blank id, but was " + shown(bad));
+        assertThatThrownBy(() -> builder.userId(bad)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("userId must be a non-blank id, but was " + shown(bad));
+    }
+
+    @Test
+    void nullOrderMerchantAndUserIdsMeanNone() {
+        MigrationContext context = MigrationContext.forMigration("orders").orderId(null).merchantId(null).userId(null)
+                .build();
+
+        assertThat(context.orderId()).isEmpty();
+        assertThat(context.merchantId()).isEmpty();
+        assertThat(context.userId()).isEmpty();
+    }
+
+    private static String shown(String value) {
+        return value == null ? "null" : "'" + value + "'";
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.dualwrite.internal;
 
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -9,17 +10,97 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Checks {
 
+    /**
+     * The longest identifier (each part of a qualified table name) accepted from configuration: PostgreSQL
+     * cuts longer names to 63 bytes without an error, so a longer name would address another object than the
+     * one configured, and MySQL and MariaDB refuse names over 64 characters. Identifiers are ASCII, so
+     * characters and bytes are the same count.
+     */
+    public static final int MAX_IDENTIFIER_LENGTH = 63;
+
+    private static final String IDENTIFIER = "[A-Za-z_][A-Za-z0-9_$]{0," + (MAX_IDENTIFIER_LENGTH - 1) + "}";
+    private static final Pattern COLUMN_NAME = Pattern.compile(IDENTIFIER);
+    private static final Pattern TABLE_NAME = Pattern.compile("(?:" + IDENTIFIER + "\\.)?" + IDENTIFIER);
+    private static final String IDENTIFIER_RULE = "an unquoted SQL identifier ([A-Za-z_][A-Za-z0-9_$]*, at most "
+            + MAX_IDENTIFIER_LENGTH + " characters)";
+
     private Checks() {
     }
 
-    public static String requireText(String property, @Nullable String value) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(property + " must be a non-blank string, but was "
-                    + (value == null ? "null" : "'" + value + "'"));
+    /**
+     * {@code value} when it is a column name the library may put into SQL it generates: an unquoted SQL
+     * identifier, {@code [A-Za-z_][A-Za-z0-9_$]*}, at most {@link #MAX_IDENTIFIER_LENGTH} characters. Reserved
+     * words ({@code order}, {@code key}) and mixed case pass: the library quotes the identifiers it generates.
+     * Anything else (spaces, quotes, backticks, semicolons, comments, a leading digit, non-ASCII letters) is
+     * refused, so no configured name can carry SQL of its own.
+     *
+     * @param property the configuration property the name came from, named in the message
+     * @throws IllegalArgumentException naming the property, the value and what is allowed
+     */
+    public static String requireColumnName(String property, @Nullable String value) {
+        if (value == null || !COLUMN_NAME.matcher(value).matches()) {
+            throw new IllegalArgumentException(property + " must be " + IDENTIFIER_RULE + ", but was " + quoted(value));
         }
         return value;
     }
 
+    /**
+     * {@code value} when it is a table name the library may put into SQL it generates: a name as
+     * {@link #requireColumnName} allows, optionally qualified once by a schema, {@code schema.table}.
+     *
+     * @param property the configuration property the name came from, named in the message
+     * @throws IllegalArgumentException naming the property, the value and what is allowed
+     */
+    public static String requireTableName(String property, @Nullable String value) {
+        if (value == null || !TABLE_NAME.matcher(value).matches()) {
+            throw new IllegalArgumentException(property + " must be " + IDENTIFIER_RULE
+                    + ", optionally qualified by one schema as schema.table, but was " + quoted(value));
+        }
+        return value;
+    }
+
+    /**
+     * {@code value} when it is an id: an order, merchant or user id, or a migration name. Every entry point
+     * that takes one checks it here, so a missing or blank id is refused with one message wherever it comes
+     * in, e.g. {@code merchantId must be a non-blank id, but was ' '}. A blank id is never "no id": it would
+     * fall through to a lower switch unseen.
+     *
+     * @param property the argument's name, as the caller knows it ({@code merchantId}, {@code migration})
+     * @throws IllegalArgumentException when {@code value} is null, empty or only whitespace
+     */
+    public static String requireId(String property, @Nullable String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(property + " must be a non-blank id, but was " + quoted(value));
+        }
+        return value;
+    }
+
+    /**
+     * {@code value} when it is null (an optional id that is absent) or an id as {@link #requireId} checks it.
+     *
+     * @throws IllegalArgumentException when {@code value} is empty or only whitespace
+     */
+    public static @Nullable String optionalId(String property, @Nullable String value) {
+        return value == null ? null : requireId(property, value);
+    }
+
+    /**
+     * {@code value} when it is a non-blank string that is not an id (a name, a reason).
+     *
+     * @throws IllegalArgumentException when {@code value} is null, empty or only whitespace
+     */
+    public static String requireText(String property, @Nullable String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(property + " must be a non-blank string, but was " + quoted(value));
+        }
+        return value;
+    }
+
+    /**
+     * {@code value} when it is not null.
+     *
+     * @throws IllegalArgumentException when it is null
+     */
     public static <T> T requireNonNull(String property, @Nullable T value) {
         if (value == null) {
             throw new IllegalArgumentException(property + " must not be null");
@@ -39,10 +120,19 @@ public final class Checks {
         return value;
     }
 
+    /**
+     * {@code value} when it is positive.
+     *
+     * @throws IllegalArgumentException naming {@code property} when {@code value} is null, zero or negative
+     */
     public static Duration requirePositive(String property, @Nullable Duration value) {
         if (value == null || value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(property + " must be positive, but was " + value);
         }
         return value;
+    }
+
+    private static String quoted(@Nullable String value) {
+        return value == null ? "null" : "'" + value + "'";
     }
 }

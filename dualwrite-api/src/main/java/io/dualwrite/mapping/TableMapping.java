@@ -1,6 +1,7 @@
 package io.dualwrite.mapping;
 
 import io.dualwrite.Store;
+import io.dualwrite.internal.Checks;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -18,8 +19,15 @@ import org.jspecify.annotations.Nullable;
  * and added columns, value transformers and the primary key. One mapping serves statement mirroring,
  * the reconciler, the backfill and the verifier. Without renames it is the identity.
  *
- * <p>Column names are matched case-insensitively (unquoted SQL identifiers); the names given to the
- * builder are the ones the mapping produces. Immutable and thread-safe.
+ * <p>Every table and column name is checked when it is given to the builder: it must be an unquoted SQL
+ * identifier, {@code [A-Za-z_][A-Za-z0-9_$]*} of at most 63 characters, and a table name may be qualified
+ * once by a schema ({@code sales.orders}). Nothing else gets in (no spaces, quotes, backticks, semicolons,
+ * comments), so a name taken from configuration can never carry SQL into the statements the library
+ * builds from it. Reserved words ({@code order}, {@code key}) and mixed case are accepted: the library quotes
+ * the identifiers it generates.
+ *
+ * <p>Column names are matched case-insensitively; the names given to the builder are the ones the mapping
+ * produces. Immutable and thread-safe.
  *
  * <pre>{@code
  * TableMapping orders = TableMapping.builder("orders")
@@ -68,12 +76,20 @@ public final class TableMapping {
         this.newPrimaryKey = primaryKey.stream().map(column -> newColumn(column).orElseThrow()).toList();
     }
 
-    /** Starts a mapping for an old table. */
+    /**
+     * Starts a mapping for an old table.
+     *
+     * @throws IllegalArgumentException when {@code oldTable} is not a table name (see the class comment)
+     */
     public static Builder builder(String oldTable) {
         return new Builder(oldTable);
     }
 
-    /** The identity mapping of a table whose primary key is {@code id}. */
+    /**
+     * The identity mapping of a table whose primary key is {@code id}.
+     *
+     * @throws IllegalArgumentException when {@code table} is not a table name (see the class comment)
+     */
     public static TableMapping identity(String table) {
         return builder(table).build();
     }
@@ -202,15 +218,12 @@ public final class TableMapping {
         return name.toLowerCase(Locale.ROOT);
     }
 
-    private static String requireName(String property, @Nullable String value) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(property + " must be a non-blank column or table name, but was "
-                    + (value == null ? "null" : "'" + value + "'"));
-        }
-        return value.trim();
-    }
 
-    /** Builds a {@link TableMapping}; each setter checks its input at once. */
+    /**
+     * Builds a {@link TableMapping}. Each setter checks its input at once and throws
+     * {@link IllegalArgumentException} naming the property, the value and what is allowed when a table or
+     * column name is not an identifier (see {@link TableMapping}).
+     */
     public static final class Builder {
         private final String oldTable;
         private @Nullable String newTable;
@@ -224,12 +237,12 @@ public final class TableMapping {
         private @Nullable String merchantIdColumn;
 
         private Builder(String oldTable) {
-            this.oldTable = requireName("oldTable", oldTable);
+            this.oldTable = Checks.requireTableName("oldTable", oldTable);
         }
 
-        /** The new table's name; defaults to the old one. */
+        /** The new table's name, optionally {@code schema.table}; defaults to the old one. */
         public Builder newTable(String newTable) {
-            this.newTable = requireName("newTable", newTable);
+            this.newTable = Checks.requireTableName("newTable", newTable);
             return this;
         }
 
@@ -240,52 +253,53 @@ public final class TableMapping {
             }
             primaryKey.clear();
             for (String column : columns) {
-                primaryKey.add(requireName("primaryKey", column));
+                primaryKey.add(Checks.requireColumnName("primaryKey", column));
             }
             return this;
         }
 
         /** An old column that the new table holds under another name. */
         public Builder rename(String oldColumn, String newColumn) {
-            String key = lower(requireName("rename.oldColumn", oldColumn));
+            String key = lower(Checks.requireColumnName("rename.oldColumn", oldColumn));
             if (renames.containsKey(key)) {
                 throw new IllegalArgumentException("rename of column '" + oldColumn + "' is set twice");
             }
-            renames.put(key, requireName("rename.newColumn", newColumn));
-            originalNames.put(key, oldColumn.trim());
+            renames.put(key, Checks.requireColumnName("rename.newColumn", newColumn));
+            originalNames.put(key, oldColumn);
             return this;
         }
 
         /** An old column the new table does not have. */
         public Builder drop(String oldColumn) {
-            dropped.add(lower(requireName("drop", oldColumn)));
+            dropped.add(lower(Checks.requireColumnName("drop", oldColumn)));
             return this;
         }
 
         /** A new column the old table does not have, with the value every mirrored or copied row gets. */
         public Builder add(String newColumn, @Nullable Object value) {
-            added.put(requireName("add", newColumn), value);
+            added.put(Checks.requireColumnName("add", newColumn), value);
             return this;
         }
 
         /** A transformer for the values of an old column. */
         public Builder transform(String oldColumn, ValueTransformer transformer) {
+            String key = lower(Checks.requireColumnName("transform", oldColumn));
             if (transformer == null) {
                 throw new IllegalArgumentException("transform for column '" + oldColumn + "' must not be null");
             }
-            transformers.put(lower(requireName("transform", oldColumn)), transformer);
+            transformers.put(key, transformer);
             return this;
         }
 
         /** The old column holding the order id: lets statements without a context pick their switch. */
         public Builder orderIdColumn(String oldColumn) {
-            this.orderIdColumn = requireName("orderIdColumn", oldColumn);
+            this.orderIdColumn = Checks.requireColumnName("orderIdColumn", oldColumn);
             return this;
         }
 
         /** The old column holding the merchant id: scopes backfill and verification to one merchant. */
         public Builder merchantIdColumn(String oldColumn) {
-            this.merchantIdColumn = requireName("merchantIdColumn", oldColumn);
+            this.merchantIdColumn = Checks.requireColumnName("merchantIdColumn", oldColumn);
             return this;
         }
 

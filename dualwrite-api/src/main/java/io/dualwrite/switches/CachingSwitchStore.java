@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  *       migration, or {@link SwitchSettings#empty()} when there are none (the configured default system
  *       phase then applies). The failure is logged at WARN at most once per interval per migration.</li>
  *   <li>Writes go to the backing store, then drop this node's cached entry of the migration.</li>
+ *   <li>Migration names and ids are checked here before the backing store
+ *       or the cache sees them, whatever the backing store checks itself.</li>
  * </ul>
  */
 final class CachingSwitchStore implements SwitchStore {
@@ -67,29 +69,35 @@ final class CachingSwitchStore implements SwitchStore {
 
     @Override
     public SwitchSettings load(String migration) {
-        return cache.get(migration);
+        return cache.get(Checks.requireId("migration", migration));
     }
 
     @Override
     public void setSystemPhase(String migration, MigrationPhase phase) {
+        Checks.requireId("migration", migration);
         backing.setSystemPhase(migration, phase);
         cache.invalidate(migration);
     }
 
     @Override
     public void setMerchantPhase(String migration, String merchantId, @Nullable MigrationPhase phase) {
+        Checks.requireId("migration", migration);
+        Checks.requireId("merchantId", merchantId);
         backing.setMerchantPhase(migration, merchantId, phase);
         cache.invalidate(migration);
     }
 
     @Override
     public void setOrderPhase(String migration, String orderId, @Nullable MigrationPhase phase) {
+        Checks.requireId("migration", migration);
+        Checks.requireId("orderId", orderId);
         backing.setOrderPhase(migration, orderId, phase);
         cache.invalidate(migration);
     }
 
     @Override
     public void setRules(String migration, List<SwitchRule> rules) {
+        Checks.requireId("migration", migration);
         backing.setRules(migration, rules);
         cache.invalidate(migration);
     }

@@ -19,8 +19,8 @@ final class InMemoryOrderPinStore implements OrderPinStore {
 
     @Override
     public Optional<MigrationPhase> find(String migration, String orderId) {
-        Checks.requireText("migration", migration);
-        Checks.requireText("orderId", orderId);
+        Checks.requireId("migration", migration);
+        Checks.requireId("orderId", orderId);
         ConcurrentMap<String, Pin> ofMigration = pins.get(migration);
         Pin pin = ofMigration == null ? null : ofMigration.get(orderId);
         return pin == null ? Optional.empty() : Optional.of(pin.phase());
@@ -29,7 +29,9 @@ final class InMemoryOrderPinStore implements OrderPinStore {
     @Override
     public MigrationPhase pinIfAbsent(String migration, String orderId, @Nullable String merchantId,
             MigrationPhase phase) {
-        Checks.requireText("orderId", orderId);
+        Checks.requireId("migration", migration);
+        Checks.requireId("orderId", orderId);
+        Checks.optionalId("merchantId", merchantId);
         Checks.requireNonNull("phase", phase);
         Pin candidate = new Pin(phase, merchantId);
         Pin existing = ofMigration(migration).putIfAbsent(orderId, candidate);
@@ -38,7 +40,8 @@ final class InMemoryOrderPinStore implements OrderPinStore {
 
     @Override
     public void repin(String migration, String orderId, MigrationPhase phase) {
-        Checks.requireText("orderId", orderId);
+        Checks.requireId("migration", migration);
+        Checks.requireId("orderId", orderId);
         Checks.requireNonNull("phase", phase);
         ofMigration(migration).compute(orderId,
                 (key, old) -> new Pin(phase, old == null ? null : old.merchantId()));
@@ -46,20 +49,23 @@ final class InMemoryOrderPinStore implements OrderPinStore {
 
     @Override
     public int repinMerchant(String migration, String merchantId, MigrationPhase phase) {
-        Checks.requireText("merchantId", merchantId);
+        Checks.requireId("migration", migration);
+        Checks.requireId("merchantId", merchantId);
         Checks.requireNonNull("phase", phase);
         return repinWhere(migration, phase, pin -> merchantId.equals(pin.merchantId()));
     }
 
     @Override
     public int repinAll(String migration, MigrationPhase phase) {
+        Checks.requireId("migration", migration);
         Checks.requireNonNull("phase", phase);
         return repinWhere(migration, phase, pin -> true);
     }
 
     @Override
     public void unpin(String migration, String orderId) {
-        Checks.requireText("orderId", orderId);
+        Checks.requireId("migration", migration);
+        Checks.requireId("orderId", orderId);
         ofMigration(migration).remove(orderId);
     }
 
@@ -85,6 +91,6 @@ final class InMemoryOrderPinStore implements OrderPinStore {
     }
 
     private ConcurrentMap<String, Pin> ofMigration(String migration) {
-        return pins.computeIfAbsent(Checks.requireText("migration", migration), key -> new ConcurrentHashMap<>());
+        return pins.computeIfAbsent(Checks.requireId("migration", migration), key -> new ConcurrentHashMap<>());
     }
 }

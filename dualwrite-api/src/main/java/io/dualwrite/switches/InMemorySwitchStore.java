@@ -20,31 +20,35 @@ final class InMemorySwitchStore implements SwitchStore {
 
     @Override
     public SwitchSettings load(String migration) {
-        return settings.getOrDefault(Checks.requireText("migration", migration), SwitchSettings.empty());
+        return settings.getOrDefault(Checks.requireId("migration", migration), SwitchSettings.empty());
     }
 
     @Override
     public void setSystemPhase(String migration, MigrationPhase phase) {
+        Checks.requireId("migration", migration);
         Checks.requireNonNull("phase", phase);
         update(migration, s -> new SwitchSettings(phase, s.merchantPhases(), s.orderPhases(), s.rules()));
     }
 
     @Override
     public void setMerchantPhase(String migration, String merchantId, @Nullable MigrationPhase phase) {
-        Checks.requireText("merchantId", merchantId);
+        Checks.requireId("migration", migration);
+        Checks.requireId("merchantId", merchantId);
         update(migration, s -> new SwitchSettings(s.systemPhase(), with(s.merchantPhases(), merchantId, phase),
                 s.orderPhases(), s.rules()));
     }
 
     @Override
     public void setOrderPhase(String migration, String orderId, @Nullable MigrationPhase phase) {
-        Checks.requireText("orderId", orderId);
+        Checks.requireId("migration", migration);
+        Checks.requireId("orderId", orderId);
         update(migration, s -> new SwitchSettings(s.systemPhase(), s.merchantPhases(),
                 with(s.orderPhases(), orderId, phase), s.rules()));
     }
 
     @Override
     public void setRules(String migration, List<SwitchRule> rules) {
+        Checks.requireId("migration", migration);
         Checks.requireNonNull("rules", rules);
         List<SwitchRule> copy = List.copyOf(rules);
         update(migration, s -> new SwitchSettings(s.systemPhase(), s.merchantPhases(), s.orderPhases(), copy));
@@ -56,7 +60,7 @@ final class InMemorySwitchStore implements SwitchStore {
     }
 
     private void update(String migration, UnaryOperator<SwitchSettings> change) {
-        Checks.requireText("migration", migration);
+        Checks.requireId("migration", migration);
         settings.compute(migration, (key, old) -> change.apply(old == null ? SwitchSettings.empty() : old));
     }
 

@@ -9,7 +9,10 @@ import org.jspecify.annotations.Nullable;
  * order takes the same route whatever switch cache the node it lands on holds.
  *
  * <p>Implementations are thread-safe, and {@link #pinIfAbsent} is atomic across every instance that
- * shares the store: two nodes racing to pin one order agree on one phase.
+ * shares the store: two nodes racing to pin one order agree on one phase. Every method refuses a null or
+ * blank migration name, order id or merchant id (the merchant id of {@link #pinIfAbsent} may be null, for
+ * unknown, but not blank) with an {@link IllegalArgumentException} naming the argument
+ * ({@code orderId must be a non-blank id, but was '  '}), before the store is touched.
  */
 public interface OrderPinStore {
 

@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * for the system, the stored or default system phase; for a merchant, its switch, else the rules, else
  * the system phase; for an order, its switch, else its pin, else its merchant's phase.
  *
+ * <p>Migration names, order ids and merchant ids are checked first: null or blank is refused before any
+ * store is read, with an {@link IllegalArgumentException} naming the argument
+ * ({@code merchantId must be a non-blank id, but was ' '}); a merchant id that may be {@code null} (an
+ * order's, when unknown) may not be blank.
+ *
  * <p>Changes go through the switchboard's cached store, so this node sees them at once and the others
  * within the refresh interval. Thread-safe; actions are rare and may block on the stores.
  */
@@ -44,6 +49,7 @@ public final class SwitchAdmin {
 
     /** Moves a migration's system phase; returns the verdict it proceeded under. */
     public GateVerdict moveSystem(String migration, MigrationPhase to, boolean force) {
+        Checks.requireId("migration", migration);
         Checks.requireNonNull("phase", to);
         MigrationPhase from = switchboard.systemOf(migration, switchboard.freshSettings(migration)).phase();
         GateVerdict verdict = decide(migration, "system", from, to, force);
@@ -53,7 +59,8 @@ public final class SwitchAdmin {
 
     /** Sets a merchant's switch; returns the verdict it proceeded under. */
     public GateVerdict moveMerchant(String migration, String merchantId, MigrationPhase to, boolean force) {
-        Checks.requireText("merchantId", merchantId);
+        Checks.requireId("migration", migration);
+        Checks.requireId("merchantId", merchantId);
         Checks.requireNonNull("phase", to);
         MigrationPhase from = switchboard.merchantOf(migration, merchantId, switchboard.freshSettings(migration), true)
                 .phase();
@@ -64,7 +71,8 @@ public final class SwitchAdmin {
 
     /** Clears a merchant's switch, so the rules or the system phase apply to it again (a move, gated alike). */
     public GateVerdict clearMerchant(String migration, String merchantId, boolean force) {
-        Checks.requireText("merchantId", merchantId);
+        Checks.requireId("migration", migration);
+        Checks.requireId("merchantId", merchantId);
         SwitchSettings settings = switchboard.freshSettings(migration);
         MigrationPhase from = switchboard.merchantOf(migration, merchantId, settings, true).phase();
         MigrationPhase to = switchboard.merchantOf(migration, merchantId, settings, false).phase();
@@ -84,8 +92,8 @@ public final class SwitchAdmin {
      */
     public GateVerdict moveOrder(String migration, String orderId, @Nullable String merchantId, MigrationPhase to,
             boolean force) {
-        Checks.requireNonNull("phase", to);
         MigrationContext context = orderContext(migration, orderId, merchantId);
+        Checks.requireNonNull("phase", to);
         MigrationPhase from = switchboard.orderOf(context, switchboard.freshSettings(migration), true).phase();
         GateVerdict verdict = decide(migration, "order '" + orderId + "'", from, to, force);
         store().setOrderPhase(migration, orderId, to);
@@ -108,6 +116,7 @@ public final class SwitchAdmin {
      * its own, so each rule is checked as that move; the first refusal decides.
      */
     public GateVerdict setRules(String migration, List<SwitchRule> rules, boolean force) {
+        Checks.requireId("migration", migration);
         List<SwitchRule> copy = List.copyOf(Checks.requireNonNull("rules", rules));
         MigrationPhase system = switchboard.systemOf(migration, switchboard.freshSettings(migration)).phase();
         GateVerdict verdict = GateVerdict.allow("no rules");
@@ -121,9 +130,9 @@ public final class SwitchAdmin {
 
     /** Re-pins one order (pinned or not); "from" is its current pin, else its switches. */
     public GateVerdict repinOrder(String migration, String orderId, MigrationPhase to, boolean force) {
+        MigrationContext context = orderContext(migration, orderId, null);
         Checks.requireNonNull("phase", to);
         OrderPinStore pins = pins(migration);
-        MigrationContext context = orderContext(migration, orderId, null);
         MigrationPhase from = switchboard.orderOf(context, switchboard.freshSettings(migration), false).phase();
         GateVerdict verdict = decide(migration, "pin of order '" + orderId + "'", from, to, force);
         pins.repin(migration, orderId, to);
@@ -135,7 +144,8 @@ public final class SwitchAdmin {
      * past {@link MigrationPhase#DUAL_WRITE} is gated as a move from {@code DUAL_WRITE}.
      */
     public int repinMerchant(String migration, String merchantId, MigrationPhase to, boolean force) {
-        Checks.requireText("merchantId", merchantId);
+        Checks.requireId("migration", migration);
+        Checks.requireId("merchantId", merchantId);
         Checks.requireNonNull("phase", to);
         OrderPinStore pins = pins(migration);
         decide(migration, "pins of merchant '" + merchantId + "'", MigrationPhase.DUAL_WRITE, to, force);
@@ -144,6 +154,7 @@ public final class SwitchAdmin {
 
     /** Re-pins every pinned order of a migration; returns how many. Gated as {@link #repinMerchant}. */
     public int repinAll(String migration, MigrationPhase to, boolean force) {
+        Checks.requireId("migration", migration);
         Checks.requireNonNull("phase", to);
         OrderPinStore pins = pins(migration);
         decide(migration, "all pins", MigrationPhase.DUAL_WRITE, to, force);
@@ -152,7 +163,8 @@ public final class SwitchAdmin {
 
     /** Removes an order's pin, so that its next write pins it afresh (not gated: the switches below are). */
     public void unpin(String migration, String orderId) {
-        Checks.requireText("orderId", orderId);
+        Checks.requireId("migration", migration);
+        Checks.requireId("orderId", orderId);
         pins(migration).unpin(migration, orderId);
         log.info("Unpinned order '{}' of migration '{}'", orderId, migration);
     }
@@ -194,10 +206,13 @@ public final class SwitchAdmin {
         }
     }
 
+    /** The context of an order, its migration and ids checked in that order, the migration known to be configured. */
     private MigrationContext orderContext(String migration, String orderId, @Nullable String merchantId) {
+        Checks.requireId("migration", migration);
+        Checks.requireId("orderId", orderId);
+        Checks.optionalId("merchantId", merchantId);
         switchboard.config(migration);
-        return MigrationContext.forMigration(migration).orderId(Checks.requireText("orderId", orderId))
-                .merchantId(merchantId).build();
+        return MigrationContext.forMigration(migration).orderId(orderId).merchantId(merchantId).build();
     }
 
     private OrderPinStore pins(String migration) {

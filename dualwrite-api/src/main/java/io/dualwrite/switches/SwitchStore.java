@@ -9,7 +9,9 @@ import org.jspecify.annotations.Nullable;
  * application. Reads go through a cache ({@link SwitchStores#cached}); writes are operator actions.
  *
  * <p>Implementations are thread-safe. {@link #load} may throw when the backing store cannot be read;
- * the cache then keeps the last known good settings.
+ * the cache then keeps the last known good settings. Every method refuses a null or blank migration name,
+ * merchant id or order id with an {@link IllegalArgumentException} naming the argument
+ * ({@code orderId must be a non-blank id, but was ''}), before the store is touched.
  */
 public interface SwitchStore {
 

@@ -128,10 +128,10 @@ public final class Switchboard implements PhaseResolver {
     /**
      * The configuration of a migration.
      *
-     * @throws IllegalArgumentException when the migration was not configured
+     * @throws IllegalArgumentException when {@code migration} is null or blank, or was not configured
      */
     public MigrationSwitchConfig config(String migration) {
-        return resolver.config(migration);
+        return resolver.config(Checks.requireId("migration", migration));
     }
 
     /** The system phase of a migration: the stored one, else the configured default (from the cache). */
@@ -165,7 +165,7 @@ public final class Switchboard implements PhaseResolver {
 
     private static Resolution merchantOf(MigrationSwitchConfig config, String merchantId, SwitchSettings settings,
             boolean merchantSwitch) {
-        Checks.requireText("merchantId", merchantId);
+        Checks.requireId("merchantId", merchantId);
         MigrationContext context = MigrationContext.forMigration(config.migration()).merchantId(merchantId).build();
         if (!merchantSwitch) {
             settings = new SwitchSettings(settings.systemPhase(), Map.of(), Map.of(), settings.rules());

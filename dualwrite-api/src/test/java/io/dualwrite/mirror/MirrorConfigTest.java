@@ -95,7 +95,8 @@ class MirrorConfigTest {
         assertThatThrownBy(() -> MirrorConfig.custom().breakerSlowCallDurationThreshold(Duration.ZERO))
                 .hasMessage("breakerSlowCallDurationThreshold must be positive and at most PT1H, but was PT0S");
         assertThatThrownBy(() -> MirrorConfig.custom().breakerSlowCallDurationThreshold(Duration.ofSeconds(2)).build())
-                .hasMessage("breakerSlowCallDurationThreshold must be positive and at most timeLimit (PT1S), but was PT2S");
+                .hasMessage("breakerSlowCallDurationThreshold must be positive and at most timeLimit (PT1S), "
+                        + "but was PT2S");
         assertThatThrownBy(() -> MirrorConfig.custom().breakerSlowCallDurationThreshold(Duration.ofMillis(800))
                 .timeLimit(Duration.ofMillis(500)).build())
                 .hasMessage("breakerSlowCallDurationThreshold must be positive and at most timeLimit (PT0.5S), "

@@ -24,10 +24,10 @@ class ConfigurationValidationTest {
     void blankMigrationNameIsRejected() {
         assertThatThrownBy(() -> MigrationSwitchConfig.builder(" "))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("migration must be a non-blank string, but was ' '");
+                .hasMessage("migration must be a non-blank id, but was ' '");
         assertThatThrownBy(() -> MigrationSwitchConfig.builder(null))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("migration must be a non-blank string, but was null");
+                .hasMessage("migration must be a non-blank id, but was null");
     }
 
     @Test
@@ -83,27 +83,27 @@ class ConfigurationValidationTest {
         SwitchStore store = SwitchStores.inMemory();
         assertThatThrownBy(() -> store.setMerchantPhase("orders", "", DUAL_WRITE))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("merchantId must be a non-blank string, but was ''");
+                .hasMessage("merchantId must be a non-blank id, but was ''");
         assertThatThrownBy(() -> store.setOrderPhase(" ", "o-1", DUAL_WRITE))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("migration must be a non-blank string, but was ' '");
+                .hasMessage("migration must be a non-blank id, but was ' '");
         assertThatThrownBy(() -> store.setSystemPhase("orders", null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("phase must not be null");
         OrderPinStore pins = OrderPinStores.inMemory();
         assertThatThrownBy(() -> pins.pinIfAbsent("orders", " ", null, DUAL_WRITE))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("orderId must be a non-blank string, but was ' '");
+                .hasMessage("orderId must be a non-blank id, but was ' '");
 
         Switchboard switchboard = Switchboard.builder().switchStore(store)
                 .migration(MigrationSwitchConfig.of("orders")).build();
         SwitchAdmin admin = SwitchAdmin.of(switchboard, PhaseGate.open());
         assertThatThrownBy(() -> admin.moveMerchant("orders", " ", DUAL_WRITE, false))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("merchantId must be a non-blank string, but was ' '");
+                .hasMessage("merchantId must be a non-blank id, but was ' '");
         assertThatThrownBy(() -> admin.moveOrder("orders", "", DUAL_WRITE, false))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("orderId must be a non-blank string, but was ''");
+                .hasMessage("orderId must be a non-blank id, but was ''");
         assertThatThrownBy(() -> admin.moveSystem("invoices", DUAL_WRITE, false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("migration 'invoices' is not configured; configured migrations are [orders]");

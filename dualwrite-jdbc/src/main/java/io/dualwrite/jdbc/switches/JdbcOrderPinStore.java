@@ -1,6 +1,7 @@
 package io.dualwrite.jdbc.switches;
 
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.internal.Checks;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.switches.OrderPinStore;
 import java.sql.Connection;
@@ -50,6 +51,8 @@ public final class JdbcOrderPinStore implements OrderPinStore {
 
     @Override
     public Optional<MigrationPhase> find(String migration, String orderId) {
+        Checks.requireId("migration", migration);
+        Checks.requireId("orderId", orderId);
         try (Connection connection = sql.connection()) {
             return find(connection, migration, orderId);
         } catch (SQLException e) {
@@ -60,6 +63,9 @@ public final class JdbcOrderPinStore implements OrderPinStore {
     @Override
     public MigrationPhase pinIfAbsent(String migration, String orderId, @Nullable String merchantId,
                                       MigrationPhase phase) {
+        Checks.requireId("migration", migration);
+        Checks.requireId("orderId", orderId);
+        Checks.optionalId("merchantId", merchantId);
         Objects.requireNonNull(phase, "phase");
         try (Connection connection = sql.connection()) {
             connection.setAutoCommit(true);
@@ -81,6 +87,8 @@ public final class JdbcOrderPinStore implements OrderPinStore {
 
     @Override
     public void repin(String migration, String orderId, MigrationPhase phase) {
+        Checks.requireId("migration", migration);
+        Checks.requireId("orderId", orderId);
         Objects.requireNonNull(phase, "phase");
         try (Connection connection = sql.connection()) {
             connection.setAutoCommit(true);
@@ -107,19 +115,23 @@ public final class JdbcOrderPinStore implements OrderPinStore {
 
     @Override
     public int repinMerchant(String migration, String merchantId, MigrationPhase phase) {
-        Objects.requireNonNull(merchantId, "merchantId");
+        Checks.requireId("migration", migration);
+        Checks.requireId("merchantId", merchantId);
         return update("UPDATE dualwrite_order_pin SET phase = ?, pinned_at = ? WHERE migration = ? AND merchant_id = ?",
                 "re-pin the orders of merchant " + merchantId, phase, migration, merchantId);
     }
 
     @Override
     public int repinAll(String migration, MigrationPhase phase) {
+        Checks.requireId("migration", migration);
         return update("UPDATE dualwrite_order_pin SET phase = ?, pinned_at = ? WHERE migration = ?",
                 "re-pin every order of migration " + migration, phase, migration);
     }
 
     @Override
     public void unpin(String migration, String orderId) {
+        Checks.requireId("migration", migration);
+        Checks.requireId("orderId", orderId);
         try (Connection connection = sql.connection();
              PreparedStatement delete = connection.prepareStatement(
                      "DELETE FROM dualwrite_order_pin WHERE migration = ? AND order_id = ?")) {

@@ -1,6 +1,7 @@
 package io.dualwrite.jdbc.switches;
 
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.internal.Checks;
 import io.dualwrite.internal.LogThrottle;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.switches.SwitchRule;
@@ -97,6 +98,7 @@ public final class JdbcSwitchStore implements SwitchStore {
      */
     @Override
     public SwitchSettings load(String migration) {
+        Checks.requireId("migration", migration);
         SwitchRows rows = new SwitchRows(migration);
         try (Connection connection = sql.connection();
              PreparedStatement select = connection.prepareStatement("SELECT scope_kind, subject_id, phase, rule_kind,"
@@ -129,22 +131,26 @@ public final class JdbcSwitchStore implements SwitchStore {
 
     @Override
     public void setSystemPhase(String migration, MigrationPhase phase) {
+        Checks.requireId("migration", migration);
         Objects.requireNonNull(phase, "phase");
         set(migration, SYSTEM, "", phase);
     }
 
     @Override
     public void setMerchantPhase(String migration, String merchantId, @Nullable MigrationPhase phase) {
-        set(migration, MERCHANT, Objects.requireNonNull(merchantId, "merchantId"), phase);
+        Checks.requireId("migration", migration);
+        set(migration, MERCHANT, Checks.requireId("merchantId", merchantId), phase);
     }
 
     @Override
     public void setOrderPhase(String migration, String orderId, @Nullable MigrationPhase phase) {
-        set(migration, ORDER, Objects.requireNonNull(orderId, "orderId"), phase);
+        Checks.requireId("migration", migration);
+        set(migration, ORDER, Checks.requireId("orderId", orderId), phase);
     }
 
     @Override
     public void setRules(String migration, List<SwitchRule> rules) {
+        Checks.requireId("migration", migration);
         List<SwitchRule> copy = List.copyOf(rules);
         inTransaction("set the rules of migration " + migration, connection -> {
             try (PreparedStatement delete = connection.prepareStatement(
@@ -183,7 +189,6 @@ public final class JdbcSwitchStore implements SwitchStore {
     }
 
     private void set(String migration, String kind, String subject, @Nullable MigrationPhase phase) {
-        Objects.requireNonNull(migration, "migration");
         String what = "set the " + kind + " switch of migration " + migration;
         inTransaction(what, connection -> {
             if (phase == null) {

@@ -1,0 +1,115 @@
+package io.dualwrite;
+
+import io.dualwrite.changelog.RowRef;
+import io.dualwrite.mirror.MirrorWork;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one copy of the state form: read a key from the store that is authoritative, upsert its value into
+ * the other store, or delete it there when the authoritative store has none. Live mirrors
+ * ({@link DualWriter#writeState}) and repairs ({@link DualWriter#syncKey}) both run it.
+ *
+ * <p><b>Invariant:</b> two copies of one key (migration, table, key) never overlap within this copier. Each
+ * copy holds the key's lock from before it reads until after it wrote. Every authoritative write of a key
+ * is followed by a copy that starts after it, so the copy that runs last reads the latest value, whatever
+ * order the copies were handed off in, whether a sync caller raced another, an abandoned copy was still
+ * running, or a repair ran meanwhile. The lock covers one {@link DualWriter}: copies of one key from
+ * several processes (application instances, a repair job elsewhere) are not covered; they need a lock both
+ * sides honour, which {@link KeyedStore} does not provide.
+ *
+ * <p>A lock exists only while a copy holds or waits for it, so memory follows the keys being copied, not
+ * every key ever written.
+ */
+final class StateCopier {
+
+    private final ConcurrentMap<LockKey, KeyLock> locks = new ConcurrentHashMap<>();
+
+    /**
+     * The mirror work that copies {@code row}'s key from {@code from} into the other store. It waits for
+     * the key's lock until it gets it or is interrupted (the executor interrupts it at the time limit).
+     */
+    MirrorWork mirror(String migration, RowRef row, Store from, StateSync<?> sync) {
+        return () -> copy(migration, row, from, sync, null);
+    }
+
+    /**
+     * Copies {@code row}'s key from {@code from} into the other store on this thread, waiting at most
+     * {@code lockWait} for a copy of the same key that is still running.
+     *
+     * @throws TimeoutException when the key stayed locked for {@code lockWait}
+     * @throws Exception        whatever the stores throw
+     */
+    void copyNow(String migration, RowRef row, Store from, StateSync<?> sync, Duration lockWait) throws Exception {
+        copy(migration, row, from, sync, lockWait);
+    }
+
+    /** The number of keys whose lock is held or waited for (tests check that none are left behind). */
+    int lockedKeys() {
+        return locks.size();
+    }
+
+    private <V> void copy(String migration, RowRef row, Store from, StateSync<V> sync, @Nullable Duration lockWait)
+            throws Exception {
+        LockKey key = new LockKey(migration, row.table(), row.key());
+        KeyLock lock = locks.compute(key, (k, existing) -> {
+            KeyLock entry = existing == null ? new KeyLock() : existing;
+            entry.users++;
+            return entry;
+        });
+        boolean locked = false;
+        try {
+            if (lockWait == null) {
+                lock.lock.lockInterruptibly();
+                locked = true;
+            } else if (lock.lock.tryLock(lockWait.toNanos(), TimeUnit.NANOSECONDS)) {
+                locked = true;
+            } else {
+                throw new TimeoutException("key " + row.key() + " of table " + row.table() + " (migration "
+                        + migration + ") was still being synced after " + lockWait);
+            }
+            transfer(row.key(), store(sync, from), store(sync, from.other()));
+        } finally {
+            if (locked) {
+                lock.lock.unlock();
+            }
+            locks.computeIfPresent(key, (k, entry) -> --entry.users == 0 ? null : entry);
+        }
+    }
+
+    private static <V> void transfer(String key, KeyedStore<V> source, KeyedStore<V> target) throws Exception {
+        Optional<V> value = source.read(key);
+        if (value == null) {
+            throw new IllegalStateException(source + " returned null from read(\"" + key
+                    + "\"); a KeyedStore returns Optional.empty() for a missing key");
+        }
+        if (value.isPresent()) {
+            target.upsert(key, value.get());
+        } else {
+            target.delete(key);
+        }
+    }
+
+    private static <V> KeyedStore<V> store(StateSync<V> sync, Store which) {
+        KeyedStore<V> store = sync.store(which);
+        if (store == null) {
+            throw new IllegalStateException(sync + " has no KeyedStore for the " + which + " store");
+        }
+        return store;
+    }
+
+    private record LockKey(String migration, String table, String key) {
+    }
+
+    /** A key's lock and how many copies hold or wait for it; {@code users} changes only inside map compute calls. */
+    private static final class KeyLock {
+        final ReentrantLock lock = new ReentrantLock();
+        int users;
+    }
+}
