@@ -14,6 +14,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
@@ -96,6 +97,35 @@ class LargeStatementTest {
             assertThat(fixture.records()).isEmpty();
             assertThat(Rows.assertOrdersSame(fixture, "id, qty, note")).hasSize(ROWS)
                     .allSatisfy(row -> assertThat(row.get("note")).isEqualTo("y"));
+        }
+    }
+
+    // input 28, beyond the brief: under NEW_PRIMARY the unparsed statement cannot be rewritten to the new table. It
+    // must either run on the new table (and record a resync of the old store) or fail saying it cannot run on the
+    // new store; it must not be sent unrewritten, naming the old table, to the new store
+    @Test
+    void h2OneMegabyteUpdateUnderNewPrimaryIsNotSentUnrewrittenToTheNewStore() throws Exception {
+        try (Fixture fixture = Fixture.builder(Kind.H2, Kind.H2).phase(io.dualwrite.MigrationPhase.NEW_PRIMARY).build()) {
+            seed(fixture, Kind.H2);
+            String sql = largeUpdate("x", 0);
+            SQLException failure = null;
+            int count = -1;
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                count = statement.executeUpdate(sql);
+            } catch (SQLException e) {
+                failure = e;
+            }
+            String outcome = failure == null ? "ran, " + count + " rows; recorded " + fixture.scopedResyncs()
+                    : "failed: " + failure.getMessage().lines().findFirst().orElse("");
+            System.out.println("input 28 (H2, NEW_PRIMARY): a 1 MB UPDATE through the data source " + outcome);
+            if (failure == null) {
+                assertThat(fixture.newDb.count("SELECT COUNT(*) FROM orders_v2 WHERE note = 'x'")).isEqualTo(ROWS);
+                assertThat(fixture.scopedResyncs()).extracting(r -> r.table() + "/" + r.target())
+                        .containsExactly("orders/OLD");
+            } else {
+                assertThat(failure.getMessage()).as("the caller is told why").contains("cannot run on the new store");
+                assertThat(Rows.assertOrdersSame(fixture, "id, qty, note")).hasSize(ROWS);
+            }
         }
     }
 

@@ -80,6 +80,32 @@ class NewPrimaryOutboxTest {
         crashBeforeTheSync(Kind.POSTGRES);
     }
 
+    // input 17, variant: the write in auto-commit (the data source opens a transaction for the outbox)
+    @Test
+    void postgresAutoCommitWriteOfANewPrimaryMerchantCompletesOnlyItsOwnEntry() throws Exception {
+        try (Stores stores = new Stores(Kind.POSTGRES, false)) {
+            List<Map<String, String>> unrelated = stores.seedUnrelatedEntries();
+            List<Map<String, String>> newStoresLog = Rows.of(stores.newDb, CHANGE_LOG);
+            try (MigrationContext.Scope scope = MigrationContext.forMigration(MIGRATION).merchantId("m-1").open();
+                 Connection connection = stores.dataSource.getConnection();
+                 PreparedStatement insert = connection.prepareStatement(
+                         "INSERT INTO orders (id, merchant_id, qty) VALUES (?, ?, ?)")) {
+                for (long id = 1; id <= 2; id++) {
+                    insert.setLong(1, id);
+                    insert.setString(2, "m-1");
+                    insert.setInt(3, 10 * (int) id);
+                    assertThat(insert.executeUpdate()).isOne();
+                }
+            }
+            assertThat(stores.changeLog.recorded).extracting(r -> r.key() + "/" + r.target() + "/" + r.reason())
+                    .containsExactly("1/OLD/outbox", "2/OLD/outbox");
+            assertThat(stores.changeLog.completions).hasSize(2).allSatisfy(done -> assertThat(done).endsWith("row present"));
+            assertThat(Rows.of(stores.oldDb, CHANGE_LOG)).isEqualTo(unrelated);
+            assertThat(Rows.of(stores.newDb, CHANGE_LOG)).isEqualTo(newStoresLog);
+            stores.assertSameRows();
+        }
+    }
+
     private static void completedAfterTheSync(Kind kind) throws Exception {
         try (Stores stores = new Stores(kind, false)) {
             List<Map<String, String>> unrelated = stores.seedUnrelatedEntries();
