@@ -129,24 +129,17 @@ final class ConnectionHandler implements InvocationHandler {
             log.debug("write without context or id in migration {}: resolved to {}", config.migration(), phase);
             return phase;
         }
-        return config.resolver().resolveWrite(context).phase();
-    }
-
-    /**
-     * When a context is open: the phase of the order and merchant ids the statement itself carries, if it
-     * mirrors, else {@code fallback}. Read-only resolution: it never pins.
-     */
-    MigrationPhase phaseOfStatementIds(StatementAnalysis analysis, List<@Nullable Object> values, MigrationPhase fallback) {
-        if (MigrationContext.current().isEmpty() || (analysis.orderId() == null && analysis.merchantId() == null)) {
-            return fallback;
+        MigrationPhase phase = config.resolver().resolveWrite(context).phase();
+        if (!phase.writes(store.other()) && MigrationContext.current().isPresent()) {
+            // The open context does not mirror, but the rows the statement writes may belong to a merchant or
+            // order that does (the row's own ids decide its copy): while any switch mirrors, the keys are
+            // collected all the same and the copier skips each row whose own phase does not mirror.
+            MigrationPhase any = unattributedPhase();
+            if (any.writes(store.other())) {
+                return any;
+            }
         }
-        String orderId = text(analysis.orderId(), values);
-        String merchantId = text(analysis.merchantId(), values);
-        if (orderId == null && merchantId == null) {
-            return fallback;
-        }
-        MigrationPhase own = config.resolver().resolveRead(withOurMigration(null, orderId, merchantId)).phase();
-        return own.writes(store.other()) ? own : fallback;
+        return phase;
     }
 
     /**

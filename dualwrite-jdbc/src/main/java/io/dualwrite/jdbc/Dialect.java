@@ -12,6 +12,17 @@ public enum Dialect {
     /** MySQL and MariaDB. */
     MYSQL;
 
+    /**
+     * A column name for SQL the library adds to the application's own statements (key selects): quoted where
+     * quoting cannot change which column is meant (MySQL and MariaDB compare column names case-insensitively,
+     * quoted or not), so that reserved words such as {@code key} work; as written elsewhere, where quoting
+     * would make the name case-sensitive. The copier, which reads the spelling from the database, quotes on
+     * every database.
+     */
+    public String column(String name) {
+        return this == MYSQL ? '`' + name.replace("`", "``") + '`' : name;
+    }
+
     /** The dialect of a connection's database. */
     public static Dialect detect(Connection connection) throws SQLException {
         return detect(connection.getMetaData());

@@ -73,6 +73,7 @@ final class StatementHandler implements InvocationHandler {
         if (analysis.mapped() && store == Store.NEW && plan == null) {
             throw new SQLException("statement cannot run on the new store (" + analysis.rewriteProblem() + "): " + sql);
         }
+        refuseUnanalysedOnNew(analysis, store);
         Object[] physicalArgs = args.clone();
         physicalArgs[0] = plan == null ? sql : plan.sql();
         boolean appAskedKeys = asksForKeys(method, args);
@@ -208,6 +209,7 @@ final class StatementHandler implements InvocationHandler {
 
     /** The SQL a plain Statement runs on the connection's store. */
     private String sqlFor(StatementAnalysis statementAnalysis) throws SQLException {
+        refuseUnanalysedOnNew(statementAnalysis, connection.store());
         if (!statementAnalysis.mapped() || connection.store() == Store.OLD) {
             return statementAnalysis.sql();
         }
@@ -217,6 +219,24 @@ final class StatementHandler implements InvocationHandler {
                     + (plan == null ? statementAnalysis.rewriteProblem() : "the rewrite needs parameters") + ")");
         }
         return plan.withConstantsInlined().get();
+    }
+
+    /**
+     * A statement that names a mapped table but could not be analysed (unparsable, or too long to parse) cannot
+     * be rewritten for the new store's table and column names: sent unchanged, it would fail there or, worse,
+     * write a same-named table. Refused, unless every such table keeps its name and columns on the new store.
+     */
+    private static void refuseUnanalysedOnNew(StatementAnalysis analysis, Store store) throws SQLException {
+        if (store != Store.NEW || analysis.kind() != SqlKind.UNKNOWN) {
+            return;
+        }
+        for (io.dualwrite.mapping.TableMapping mapping : analysis.resyncTables()) {
+            if (!mapping.isIdentity()) {
+                throw new SQLException("statement cannot run on the new store (not analysed: unparsable, or longer than "
+                        + io.dualwrite.jdbc.statement.StatementAnalyzer.MAX_ANALYZED_LENGTH
+                        + " chars) and it names mapped table " + mapping.oldTable() + ", which the new store renames");
+            }
+        }
     }
 
     private Object execute(Method method, @Nullable Object[] args) throws Throwable {
@@ -252,11 +272,6 @@ final class StatementHandler implements InvocationHandler {
         ParameterRecorder.Bound bound = plain ? ParameterRecorder.Bound.NONE : recorder.snapshot();
         MigrationContext context = connection.contextFor(statementAnalysis, bound.values());
         MigrationPhase phase = connection.phaseForWrite(context);
-        if (!phase.writes(connection.store().other())) {
-            // the open context does not mirror, but the statement may name a row (merchant, order) that does:
-            // the row's own ids decide its copy, so its keys are collected and the copier scopes them
-            phase = connection.phaseOfStatementIds(statementAnalysis, bound.values(), phase);
-        }
         boolean mirrors = phase.writes(connection.store().other());
         // an id rule is decided with the id the row really gets: an insert whose order id is its generated key
         // may mirror once the key is known, although its phase without the id does not

@@ -56,9 +56,28 @@ final class Wrappers {
                 case "equals":
                     return proxy == args[0];
                 default:
-                    return ConnectionHandler.call(results, method, args);
+                    return reachable(ConnectionHandler.call(results, method, args));
             }
         });
+    }
+
+    /**
+     * A value read from a row that leads to further JDBC objects (an array's result set, a cursor) as the
+     * application sees it: their result sets answer {@code null} to {@code getStatement()}, never a raw one.
+     */
+    static @Nullable Object reachable(@Nullable Object value) {
+        if (value instanceof ResultSet nested) {
+            return resultSet(nested, null);
+        }
+        if (value instanceof java.sql.Array array) {
+            return DualWriteDataSource.newProxy(new Class<?>[] {java.sql.Array.class}, (proxy, method, args) -> {
+                if (method.getName().equals("toString")) {
+                    return "DualWriteArray wrapping " + array;
+                }
+                return reachable(ConnectionHandler.call(array, method, args));
+            });
+        }
+        return value;
     }
 
     /**

@@ -70,8 +70,9 @@ final class WriteExecution {
         if (select == null) {
             return null;
         }
+        String sql = quotedKeys(select.sql(), store);
         try {
-            return guarded(physical, () -> selectKeys(physical, select.sql() + " FOR UPDATE", statement ->
+            return guarded(physical, () -> selectKeys(physical, sql + " FOR UPDATE", statement ->
                     ParameterRecorder.bind(statement, select, bound, store == Store.NEW ? analysis.mapping() : null,
                             List.of())));
         } catch (SQLException | RuntimeException e) {
@@ -80,6 +81,18 @@ final class WriteExecution {
                     analysis.kind(), analysis.mapping().oldTable(), e.toString());
             return null;
         }
+    }
+
+    /** The key select with its key columns quoted for the store's dialect (reserved words such as {@code key}). */
+    private String quotedKeys(String select, Store store) {
+        List<String> keys = store == Store.OLD ? analysis.mapping().primaryKey() : analysis.mapping().newPrimaryKey();
+        String prefix = "SELECT " + String.join(", ", keys) + " FROM ";
+        Dialect dialect = connection.config.dialect(store);
+        if (dialect == null || !select.startsWith(prefix)) {
+            return select;
+        }
+        return "SELECT " + String.join(", ", keys.stream().map(dialect::column).toList()) + " FROM "
+                + select.substring(prefix.length());
     }
 
     /**
@@ -232,7 +245,7 @@ final class WriteExecution {
                     rowValues.add(value);
                 }
                 if (rowValues != null) {
-                    conditions.add("(" + String.join(" AND ", unique.stream().map(c -> c + " = ?").toList()) + ")");
+                    conditions.add("(" + String.join(" AND ", unique.stream().map(c -> quote(c) + " = ?").toList()) + ")");
                     parameters.addAll(rowValues);
                 }
             }
@@ -240,13 +253,18 @@ final class WriteExecution {
         if (conditions.isEmpty()) {
             return null;
         }
-        String sql = "SELECT " + String.join(", ", keyColumns) + " FROM " + table + " WHERE "
+        String sql = "SELECT " + String.join(", ", keyColumns.stream().map(this::quote).toList()) + " FROM " + table + " WHERE "
                 + String.join(" OR ", conditions);
         return guarded(physical, () -> selectKeys(physical, sql, statement -> {
             for (int i = 0; i < parameters.size(); i++) {
                 statement.setObject(i + 1, parameters.get(i));
             }
         }));
+    }
+
+    private String quote(String column) {
+        Dialect dialect = connection.config.dialect(connection.store());
+        return dialect == null ? column : dialect.column(column);
     }
 
     private interface Binder {
