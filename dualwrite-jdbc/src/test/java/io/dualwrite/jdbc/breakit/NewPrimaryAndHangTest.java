@@ -1,0 +1,71 @@
+package io.dualwrite.jdbc.breakit;
+
+import static io.dualwrite.jdbc.breakit.Rows.expected;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class NewPrimaryAndHangTest {
+
+    @Test
+    void postgresReadsInANewPrimaryWriteTransactionSeeItsWritesInTheOldForm() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.POSTGRES, Kind.POSTGRES).phase(MigrationPhase.NEW_PRIMARY).build(),
+                Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try (Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("UPDATE orders SET qty = 99 WHERE id = 1");
+                    statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (4, 'd', 4)");
+                }
+                try (PreparedStatement select = connection.prepareStatement("SELECT * FROM orders WHERE id = ?")) {
+                    select.setLong(1, 1);
+                    try (ResultSet rows = select.executeQuery()) {
+                        assertThat(rows.next()).isTrue();
+                        assertThat(rows.getInt("qty")).isEqualTo(99);
+                        assertThat(rows.getMetaData().getColumnLabel(3)).isEqualToIgnoringCase("qty");
+                        assertThat(rows.getStatement()).isSameAs(select);
+                    }
+                }
+                try (Statement statement = connection.createStatement();
+                     ResultSet rows = statement.executeQuery("SELECT count(*) AS n, sum(qty) AS total FROM orders")) {
+                    rows.next();
+                    assertThat(rows.getLong("n")).isEqualTo(4);
+                    assertThat(rows.getLong("total")).isEqualTo(99 + 2 + 3 + 4);
+                }
+                connection.commit();
+            }
+            assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).contains(expected("id", 1, "code", "a", "qty", 99));
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
+    @Test
+    void h2SyncWriteWhileTheNewStoreHangsReturnsWithinTheTimeLimitAndRecordsTheKey() throws Exception {
+        Hold hold = Hold.onGetConnection();
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.H2, Kind.H2).timeLimit(Duration.ofSeconds(1))
+                .wrapNew(ds -> Intercepting.dataSource(ds, hold)).build(), Mirrored.PG)) {
+            hold.arm();
+            long start = System.nanoTime();
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("UPDATE orders SET qty = 50 WHERE id = 2");
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            System.out.println("BREAKIT sync write with hung new store returned after " + millis + " ms; records " + fixture.recordKeys());
+            assertThat(millis).isLessThan(3_000);
+            assertThat(fixture.recordKeys()).containsExactly("orders/2/UPDATE");
+            hold.release();
+            fixture.awaitMirrors(1);
+            Thread.sleep(200);
+            fixture.reconciler().runOnce();
+            assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).contains(expected("id", 2, "code", "b", "qty", 50));
+        }
+    }
+}
