@@ -1,0 +1,244 @@
+package io.dualwrite.jdbc.convergence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import io.dualwrite.jdbc.changelog.JdbcChangeLog;
+import io.dualwrite.jdbc.reconcile.Reconciler;
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.mirror.MirrorConfig;
+import io.dualwrite.mirror.MirrorMode;
+import io.dualwrite.mirror.MirrorOutcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
+import java.util.stream.Stream;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Convergence under concurrency: a seeded random workload (4 threads over 30 overlapping keys: inserts, relative
+ * and absolute updates, deletes, upserts in the old store's syntax, transactions of several statements, some
+ * rolled back) runs through TWO {@code DualWriteDataSource}s on the same two stores, as two application
+ * instances with their own {@code DualWriter}s and reconcilers, while the new store is slow (a few ms per
+ * statement, now and then longer than the mirror's time limit) and refused for a window mid-run and again at the
+ * end. After the workload, both writers' mirrors drain, the new store comes back and a reconciler drains the
+ * change log; then the stores, compared row by row with plain JDBC, are equal, and the change log holds no key
+ * entry (only scoped resyncs, if any). The matrix: ASYNC and SYNC mirrors, PostgreSQL → PostgreSQL (identity
+ * mapping) and MariaDB → PostgreSQL (table and column renamed), three seeds (override with
+ * {@code -Ddualwrite.convergence.seeds=1,2,3}).
+ */
+class ConvergenceUnderConcurrencyTest {
+
+    private static final int THREADS = 4;
+    private static final int KEYS = 30;
+    private static final int SEEDED_KEYS = 20;
+    private static final int TRANSACTIONS_PER_THREAD = 40;
+
+    /** The two stores and the mapping between them. */
+    enum Stores {
+        POSTGRES_TO_POSTGRES(TestDatabases.Kind.POSTGRES, Workload.Dialect.POSTGRES,
+                "CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT NOT NULL, note VARCHAR(60),"
+                        + " amount NUMERIC(12,2) NOT NULL, touched_at TIMESTAMP(6))",
+                TableMapping.identity("orders"),
+                "CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT NOT NULL, note VARCHAR(60),"
+                        + " amount NUMERIC(12,2) NOT NULL, touched_at TIMESTAMP(6))",
+                "SELECT id, qty, note, amount, touched_at FROM orders"),
+        MARIADB_TO_POSTGRES(TestDatabases.Kind.MARIADB, Workload.Dialect.MARIADB,
+                "CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT NOT NULL, note VARCHAR(60),"
+                        + " amount DECIMAL(12,2) NOT NULL, touched_at DATETIME(6))",
+                TableMapping.builder("orders").newTable("orders_v2").rename("qty", "quantity").build(),
+                "CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, quantity INT NOT NULL, note VARCHAR(60),"
+                        + " amount NUMERIC(12,2) NOT NULL, touched_at TIMESTAMP(6))",
+                "SELECT id, quantity AS qty, note, amount, touched_at FROM orders_v2");
+
+        final TestDatabases.Kind oldKind;
+        final Workload.Dialect dialect;
+        final String oldTable;
+        final TableMapping mapping;
+        final String newTable;
+        final String newSelect;
+
+        Stores(TestDatabases.Kind oldKind, Workload.Dialect dialect, String oldTable, TableMapping mapping,
+               String newTable, String newSelect) {
+            this.oldKind = oldKind;
+            this.dialect = dialect;
+            this.oldTable = oldTable;
+            this.mapping = mapping;
+            this.newTable = newTable;
+            this.newSelect = newSelect;
+        }
+
+        static final String OLD_SELECT = "SELECT id, qty, note, amount, touched_at FROM orders";
+    }
+
+    private static Level dualwriteLevel;
+
+    @BeforeAll
+    static void quieter() {
+        // per-statement DEBUG lines of 12 runs would cost more time than the runs; WARN and ERROR stay
+        Logger logger = (Logger) LoggerFactory.getLogger("io.dualwrite");
+        dualwriteLevel = logger.getLevel();
+        logger.setLevel(Level.INFO);
+    }
+
+    @AfterAll
+    static void restore() {
+        ((Logger) LoggerFactory.getLogger("io.dualwrite")).setLevel(dualwriteLevel);
+    }
+
+    static Stream<Arguments> matrix() {
+        long[] seeds = Arrays.stream(System.getProperty("dualwrite.convergence.seeds", "20260301,7,424242").split(","))
+                .map(String::trim).mapToLong(Long::parseLong).toArray();
+        List<Arguments> cells = new ArrayList<>();
+        for (Stores stores : Stores.values()) {
+            for (MirrorMode mode : MirrorMode.values()) {
+                for (long seed : seeds) {
+                    cells.add(Arguments.of(stores, mode, seed));
+                }
+            }
+        }
+        return cells.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} seed={2}")
+    @MethodSource("matrix")
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void twoInstancesAndTheReconcilerConvergeTheStoresRowByRow(Stores stores, MirrorMode mode, long seed)
+            throws Exception {
+        long started = System.nanoTime();
+        String cell = stores + " " + mode + " seed=" + seed;
+        FaultyStore newStoreFaults = new FaultyStore(2, 0.01, 300);
+        MirrorConfig mirrorConfig = MirrorConfig.custom().mode(mode).timeLimit(Duration.ofMillis(250))
+                .breakerWaitInOpenState(Duration.ofMillis(200)).build();
+        Map<MirrorOutcome, Integer> outcomes = new EnumMap<>(MirrorOutcome.class);
+        Workload.Stats stats = new Workload.Stats();
+        try (TestDatabase oldDb = TestDatabases.createWithDualWriteSchema(stores.oldKind);
+             TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute(stores.oldTable);
+            newDb.execute(stores.newTable);
+            seedBoth(oldDb, newDb, stores);
+
+            boolean[] idle = new boolean[2];
+            try (AppInstance first = new AppInstance("a", oldDb, newDb, newStoreFaults, stores.mapping, mirrorConfig,
+                    event -> count(outcomes, event.outcome()));
+                 AppInstance second = new AppInstance("b", oldDb, newDb, newStoreFaults, stores.mapping, mirrorConfig,
+                    event -> count(outcomes, event.outcome()))) {
+                first.reconciler.start(Duration.ofMillis(100));
+                second.reconciler.start(Duration.ofMillis(100));
+
+                Workload workload = new Workload(stores.dialect, KEYS, stats, refusalWindows(newStoreFaults));
+                ExecutorService threads = Executors.newFixedThreadPool(THREADS);
+                try {
+                    List<Future<?>> running = new ArrayList<>();
+                    for (int t = 0; t < THREADS; t++) {
+                        AppInstance instance = t % 2 == 0 ? first : second;
+                        long threadSeed = seed * 1_000 + t;
+                        running.add(threads.submit(() -> workload.run(instance.dataSource, threadSeed,
+                                TRANSACTIONS_PER_THREAD)));
+                    }
+                    for (Future<?> thread : running) {
+                        thread.get(60, TimeUnit.SECONDS);
+                    }
+                } finally {
+                    threads.shutdownNow();
+                }
+                idle[0] = first.writer.awaitMirrors(Duration.ofSeconds(30));
+                idle[1] = second.writer.awaitMirrors(Duration.ofSeconds(30));
+                first.reconciler.close();
+                second.reconciler.close();
+            }
+            newStoreFaults.accept();
+
+            List<Reconciler.Result> finalRuns = drain(oldDb, newDb, stores.mapping);
+            List<String> differences = StoreRows.differences(StoreRows.read(oldDb, Stores.OLD_SELECT),
+                    StoreRows.read(newDb, stores.newSelect));
+            List<Map<String, Object>> left = oldDb.query("SELECT operation, row_key, reason, attempts, last_error"
+                    + " FROM dualwrite_change_log");
+            long rows = oldDb.count("SELECT COUNT(*) FROM orders");
+            String report = String.format("%s: %s; mirrors %s; new store refused %d calls; final reconciler runs %s;"
+                            + " %d rows; %d entries left; %d ms", cell, stats, outcomes, newStoreFaults.refusals(),
+                    finalRuns, rows, left.size(), (System.nanoTime() - started) / 1_000_000);
+            System.out.println("[convergence] " + report);
+
+            SoftAssertions softly = new SoftAssertions();
+            softly.assertThat(differences).as("%s — differences between the stores, row by row", report).isEmpty();
+            softly.assertThat(left).as("%s — change-log entries left (only scoped resyncs may stay)", report)
+                    .allSatisfy(entry -> assertThat(entry.get("operation")).isEqualTo("RESYNC"));
+            softly.assertThat(idle).as("%s — both writers' mirrors drained", cell).containsOnly(true);
+            softly.assertThat(stats.unexpected).as("%s — unexpected exceptions in the application", cell).isEmpty();
+            softly.assertThat(stats.commitFailures).as("%s — commits that threw (the mirror must never reach the caller)",
+                    cell).isEmpty();
+            softly.assertThat(newStoreFaults.refusals()).as("%s — the new store was refused some calls", cell).isPositive();
+            softly.assertThat(outcomes.getOrDefault(MirrorOutcome.SUCCEEDED, 0)).as("%s — some mirrors succeeded", cell)
+                    .isPositive();
+            softly.assertThat(stats.committed.get()).as("%s — transactions committed", cell)
+                    .isGreaterThan(THREADS * TRANSACTIONS_PER_THREAD / 3);
+            softly.assertAll();
+        }
+    }
+
+    /** The new store is refused from 30 % to 45 % of the transactions, and again from 90 % to the end. */
+    private static IntConsumer refusalWindows(FaultyStore store) {
+        int total = THREADS * TRANSACTIONS_PER_THREAD;
+        return ended -> {
+            if (ended == total * 30 / 100 || ended == total * 90 / 100) {
+                store.refuse();
+            } else if (ended == total * 45 / 100) {
+                store.accept();
+            }
+        };
+    }
+
+    /**
+     * A reconciler as a separate process would build it, its clock a day ahead so that entries waiting for
+     * their backoff are due: runs until no key entry is left (at most 10 runs).
+     */
+    private static List<Reconciler.Result> drain(TestDatabase oldDb, TestDatabase newDb, TableMapping mapping) {
+        Reconciler reconciler = Reconciler.builder().changeLog(JdbcChangeLog.create(oldDb.dataSource()))
+                .oldDataSource(oldDb.dataSource()).newDataSource(newDb.dataSource()).mapping(mapping)
+                .batchSize(1000).clock(Clock.offset(Clock.systemUTC(), Duration.ofDays(1))).build();
+        List<Reconciler.Result> runs = new ArrayList<>();
+        for (int run = 0; run < 10 && keyEntries(oldDb) > 0; run++) {
+            runs.add(reconciler.runOnce());
+        }
+        return runs;
+    }
+
+    private static long keyEntries(TestDatabase oldDb) {
+        return oldDb.count("SELECT COUNT(*) FROM dualwrite_change_log WHERE operation <> 'RESYNC'");
+    }
+
+    /** Keys 1..20 with the same rows in both stores, as a finished backfill leaves them. */
+    private static void seedBoth(TestDatabase oldDb, TestDatabase newDb, Stores stores) {
+        String qty = stores.mapping.newColumn("qty").orElseThrow();
+        for (int key = 1; key <= SEEDED_KEYS; key++) {
+            String values = " VALUES (" + key + ", " + key + ", 'seed', " + key + ".10, '2025-12-31 23:59:59.123456')";
+            oldDb.execute("INSERT INTO orders (id, qty, note, amount, touched_at)" + values);
+            newDb.execute("INSERT INTO " + stores.mapping.newTable() + " (id, " + qty + ", note, amount, touched_at)"
+                    + values);
+        }
+    }
+
+    private static synchronized void count(Map<MirrorOutcome, Integer> outcomes, MirrorOutcome outcome) {
+        outcomes.merge(outcome, 1, Integer::sum);
+    }
+}
