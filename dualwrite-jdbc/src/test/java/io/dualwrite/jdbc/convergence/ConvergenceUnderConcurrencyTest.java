@@ -50,8 +50,11 @@ class ConvergenceUnderConcurrencyTest {
 
     private static final int THREADS = 4;
     private static final int KEYS = 30;
+    private static final int HOT_KEYS = 5;
     private static final int SEEDED_KEYS = 20;
     private static final int TRANSACTIONS_PER_THREAD = 40;
+    /** The workload stops this many times (all threads) for the stores to be compared. */
+    private static final int PHASES = 4;
 
     /** The two stores and the mapping between them. */
     enum Stores {
@@ -126,64 +129,57 @@ class ConvergenceUnderConcurrencyTest {
             throws Exception {
         long started = System.nanoTime();
         String cell = stores + " " + mode + " seed=" + seed;
-        FaultyStore newStoreFaults = new FaultyStore(2, 0.01, 300);
+        FaultyStore newStoreFaults = new FaultyStore(1, 4, 0.12, 300);
         MirrorConfig mirrorConfig = MirrorConfig.custom().mode(mode).timeLimit(Duration.ofMillis(250))
                 .breakerWaitInOpenState(Duration.ofMillis(200)).build();
         Map<MirrorOutcome, Integer> outcomes = new EnumMap<>(MirrorOutcome.class);
         Workload.Stats stats = new Workload.Stats();
+        List<Checkpoint> checkpoints = new ArrayList<>();
         try (TestDatabase oldDb = TestDatabases.createWithDualWriteSchema(stores.oldKind);
              TestDatabase newDb = TestDatabases.postgres()) {
             oldDb.execute(stores.oldTable);
             newDb.execute(stores.newTable);
             seedBoth(oldDb, newDb, stores);
+            Reconciler drainer = drainer(oldDb, newDb, stores.mapping);
 
-            boolean[] idle = new boolean[2];
             try (AppInstance first = new AppInstance("a", oldDb, newDb, newStoreFaults, stores.mapping, mirrorConfig,
                     event -> count(outcomes, event.outcome()));
                  AppInstance second = new AppInstance("b", oldDb, newDb, newStoreFaults, stores.mapping, mirrorConfig,
                     event -> count(outcomes, event.outcome()))) {
                 first.reconciler.start(Duration.ofMillis(100));
                 second.reconciler.start(Duration.ofMillis(100));
-
-                Workload workload = new Workload(stores.dialect, KEYS, stats, refusalWindows(newStoreFaults));
-                ExecutorService threads = Executors.newFixedThreadPool(THREADS);
-                try {
-                    List<Future<?>> running = new ArrayList<>();
-                    for (int t = 0; t < THREADS; t++) {
-                        AppInstance instance = t % 2 == 0 ? first : second;
-                        long threadSeed = seed * 1_000 + t;
-                        running.add(threads.submit(() -> workload.run(instance.dataSource, threadSeed,
-                                TRANSACTIONS_PER_THREAD)));
-                    }
-                    for (Future<?> thread : running) {
-                        thread.get(60, TimeUnit.SECONDS);
-                    }
-                } finally {
-                    threads.shutdownNow();
+                Workload workload = new Workload(stores.dialect, KEYS, HOT_KEYS, stats, refusalWindows(newStoreFaults));
+                List<Workload.Sequence> sequences = new ArrayList<>();
+                for (int t = 0; t < THREADS; t++) {
+                    sequences.add(workload.sequence(seed * 1_000 + t));
                 }
-                idle[0] = first.writer.awaitMirrors(Duration.ofSeconds(30));
-                idle[1] = second.writer.awaitMirrors(Duration.ofSeconds(30));
-                first.reconciler.close();
-                second.reconciler.close();
+                for (int phase = 1; phase <= PHASES; phase++) {
+                    runPhase(sequences, first, second);
+                    boolean idle = first.writer.awaitMirrors(Duration.ofSeconds(30))
+                            & second.writer.awaitMirrors(Duration.ofSeconds(30));
+                    if (phase == PHASES) { // the end: the instances' reconcilers stop, the new store comes back
+                        first.reconciler.close();
+                        second.reconciler.close();
+                        newStoreFaults.accept();
+                    }
+                    checkpoints.add(checkpoint(phase, idle, drainer, oldDb, newDb, stores));
+                }
             }
-            newStoreFaults.accept();
-
-            List<Reconciler.Result> finalRuns = drain(oldDb, newDb, stores.mapping);
-            List<String> differences = StoreRows.differences(StoreRows.read(oldDb, Stores.OLD_SELECT),
-                    StoreRows.read(newDb, stores.newSelect));
-            List<Map<String, Object>> left = oldDb.query("SELECT operation, row_key, reason, attempts, last_error"
-                    + " FROM dualwrite_change_log");
-            long rows = oldDb.count("SELECT COUNT(*) FROM orders");
-            String report = String.format("%s: %s; mirrors %s; new store refused %d calls; final reconciler runs %s;"
-                            + " %d rows; %d entries left; %d ms", cell, stats, outcomes, newStoreFaults.refusals(),
-                    finalRuns, rows, left.size(), (System.nanoTime() - started) / 1_000_000);
+            Checkpoint last = checkpoints.get(PHASES - 1);
+            String report = String.format("%s: %s; mirrors %s; new store refused %d calls; checkpoints %s; %d rows; %d ms",
+                    cell, stats, outcomes, newStoreFaults.refusals(), checkpoints, last.rows,
+                    (System.nanoTime() - started) / 1_000_000);
             System.out.println("[convergence] " + report);
 
             SoftAssertions softly = new SoftAssertions();
-            softly.assertThat(differences).as("%s — differences between the stores, row by row", report).isEmpty();
-            softly.assertThat(left).as("%s — change-log entries left (only scoped resyncs may stay)", report)
-                    .allSatisfy(entry -> assertThat(entry.get("operation")).isEqualTo("RESYNC"));
-            softly.assertThat(idle).as("%s — both writers' mirrors drained", cell).containsOnly(true);
+            for (Checkpoint checkpoint : checkpoints) {
+                String at = cell + " at checkpoint " + checkpoint.phase + "/" + PHASES;
+                softly.assertThat(checkpoint.differences).as("%s — differences between the stores, row by row (%s)",
+                        at, report).isEmpty();
+                softly.assertThat(checkpoint.left).as("%s — change-log entries left (only scoped resyncs may stay)", at)
+                        .allSatisfy(entry -> assertThat(entry.get("operation")).isEqualTo("RESYNC"));
+                softly.assertThat(checkpoint.idle).as("%s — both writers' mirrors drained", at).isTrue();
+            }
             softly.assertThat(stats.unexpected).as("%s — unexpected exceptions in the application", cell).isEmpty();
             softly.assertThat(stats.commitFailures).as("%s — commits that threw (the mirror must never reach the caller)",
                     cell).isEmpty();
@@ -196,31 +192,69 @@ class ConvergenceUnderConcurrencyTest {
         }
     }
 
-    /** The new store is refused from 30 % to 45 % of the transactions, and again from 90 % to the end. */
+    /** The stores at a quiescent point: after the mirrors drained and a reconciler emptied the change log's keys. */
+    private record Checkpoint(int phase, boolean idle, List<Reconciler.Result> runs, List<String> differences,
+                              List<Map<String, Object>> left, long rows) {
+        @Override
+        public String toString() {
+            return phase + ": reconciler " + runs.stream().map(r -> r.repaired() + "/" + r.claimed()).toList()
+                    + ", " + differences.size() + " differences, " + left.size() + " entries left";
+        }
+    }
+
+    private static Checkpoint checkpoint(int phase, boolean idle, Reconciler drainer, TestDatabase oldDb,
+                                         TestDatabase newDb, Stores stores) {
+        List<Reconciler.Result> runs = new ArrayList<>();
+        for (int run = 0; run < 10 && keyEntries(oldDb) > 0; run++) {
+            runs.add(drainer.runOnce());
+        }
+        List<String> differences = StoreRows.differences(StoreRows.read(oldDb, Stores.OLD_SELECT),
+                StoreRows.read(newDb, stores.newSelect));
+        List<Map<String, Object>> left = oldDb.query("SELECT operation, row_key, reason, attempts, last_error"
+                + " FROM dualwrite_change_log");
+        return new Checkpoint(phase, idle, runs, differences, left, oldDb.count("SELECT COUNT(*) FROM orders"));
+    }
+
+    /** Each thread runs its next share of transactions, threads 0 and 2 on the first instance, 1 and 3 on the second. */
+    private static void runPhase(List<Workload.Sequence> sequences, AppInstance first, AppInstance second)
+            throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(sequences.size());
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int t = 0; t < sequences.size(); t++) {
+                AppInstance instance = t % 2 == 0 ? first : second;
+                Workload.Sequence sequence = sequences.get(t);
+                running.add(threads.submit(() -> sequence.run(instance.dataSource, TRANSACTIONS_PER_THREAD / PHASES)));
+            }
+            for (Future<?> thread : running) {
+                thread.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** The new store is refused from 30 % to 40 % of the transactions, and again from 60 % to 70 %. */
     private static IntConsumer refusalWindows(FaultyStore store) {
         int total = THREADS * TRANSACTIONS_PER_THREAD;
         return ended -> {
-            if (ended == total * 30 / 100 || ended == total * 90 / 100) {
+            if (ended == total * 30 / 100 || ended == total * 60 / 100) {
                 store.refuse();
-            } else if (ended == total * 45 / 100) {
+            } else if (ended == total * 40 / 100 || ended == total * 70 / 100) {
                 store.accept();
             }
         };
     }
 
     /**
-     * A reconciler as a separate process would build it, its clock a day ahead so that entries waiting for
-     * their backoff are due: runs until no key entry is left (at most 10 runs).
+     * A reconciler as a separate process would build it, on the stores' own pools, its clock a day ahead so that
+     * entries waiting for their backoff are due; each checkpoint runs it until no key entry is left (at most 10
+     * runs).
      */
-    private static List<Reconciler.Result> drain(TestDatabase oldDb, TestDatabase newDb, TableMapping mapping) {
-        Reconciler reconciler = Reconciler.builder().changeLog(JdbcChangeLog.create(oldDb.dataSource()))
+    private static Reconciler drainer(TestDatabase oldDb, TestDatabase newDb, TableMapping mapping) {
+        return Reconciler.builder().changeLog(JdbcChangeLog.create(oldDb.dataSource()))
                 .oldDataSource(oldDb.dataSource()).newDataSource(newDb.dataSource()).mapping(mapping)
                 .batchSize(1000).clock(Clock.offset(Clock.systemUTC(), Duration.ofDays(1))).build();
-        List<Reconciler.Result> runs = new ArrayList<>();
-        for (int run = 0; run < 10 && keyEntries(oldDb) > 0; run++) {
-            runs.add(reconciler.runOnce());
-        }
-        return runs;
     }
 
     private static long keyEntries(TestDatabase oldDb) {

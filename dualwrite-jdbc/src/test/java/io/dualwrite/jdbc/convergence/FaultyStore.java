@@ -7,33 +7,37 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 /**
  * The faults of one store, shared by every data source that reaches it (both application instances and their
- * reconcilers): each statement it runs is slowed by a few milliseconds (now and then by a spike longer than the
- * mirror's time limit), and while it is {@linkplain #refuse() refused} every new connection and every statement
+ * reconcilers): each statement it runs is slowed by a few milliseconds, at random (now and then by a spike that
+ * may outlast the mirror's time limit: the abandoned sync then writes late), and while it is {@linkplain #refuse() refused} every new connection and every statement
  * or commit on an open one fails, as when the server or the network is down. A rollback or close always goes
  * through, as a driver's local cleanup would.
  */
 final class FaultyStore {
 
-    private final long delayMillis;
+    private final long minDelayMillis;
+    private final long maxDelayMillis;
     private final double spikeChance;
-    private final long spikeMillis;
+    private final long maxSpikeMillis;
     private volatile boolean refused;
     private final AtomicLong refusals = new AtomicLong();
     private final AtomicLong statements = new AtomicLong();
 
     /**
-     * @param delayMillis added to every statement
-     * @param spikeChance the chance that a statement is slowed by {@code spikeMillis} more
+     * @param minDelayMillis the least added to every statement
+     * @param maxDelayMillis the most added to every statement (uniformly between the two)
+     * @param spikeChance    the chance that a statement is slowed by up to {@code maxSpikeMillis} more
      */
-    FaultyStore(long delayMillis, double spikeChance, long spikeMillis) {
-        this.delayMillis = delayMillis;
+    FaultyStore(long minDelayMillis, long maxDelayMillis, double spikeChance, long maxSpikeMillis) {
+        this.minDelayMillis = minDelayMillis;
+        this.maxDelayMillis = maxDelayMillis;
         this.spikeChance = spikeChance;
-        this.spikeMillis = spikeMillis;
+        this.maxSpikeMillis = maxSpikeMillis;
     }
 
     /** From now on, connections and statements fail. */
@@ -103,13 +107,25 @@ final class FaultyStore {
                 });
     }
 
-    private void slow() throws SQLException {
-        long millis = delayMillis + (ThreadLocalRandom.current().nextDouble() < spikeChance ? spikeMillis : 0);
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // a mirror abandoned at its time limit is interrupted
-            throw new SQLException("interrupted while the store was slow", "08006", e);
+    /**
+     * Sleeps like a slow network: an interrupt (a mirror abandoned at its time limit) does not cut the wait short
+     * and the statement still runs, as with a real driver blocked on its socket; the interrupt stays set.
+     */
+    private void slow() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long millis = minDelayMillis + random.nextLong(maxDelayMillis - minDelayMillis + 1)
+                + (random.nextDouble() < spikeChance ? random.nextLong(maxSpikeMillis + 1) : 0);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        boolean interrupted = false;
+        for (long left = millis * 1_000_000; left > 0; left = deadline - System.nanoTime()) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(left);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -20,7 +20,8 @@ import javax.sql.DataSource;
 
 /**
  * Plain JDBC application code writing table {@code orders (id, qty, note, amount, touched_at)} of the OLD store's
- * dialect: a seeded random sequence of transactions over a small set of overlapping keys. Each transaction is
+ * dialect: a seeded random sequence of transactions over a small set of overlapping keys (half of the rows
+ * written are among a few hot ones). Each transaction is
  * one statement in auto-commit, or several in an explicit transaction that commits or (sometimes) rolls back;
  * statements are inserts (one or two rows), relative updates ({@code qty = qty + 1}), absolute updates (with the
  * database's own clock), deletes and upserts in the dialect's syntax. An insert inside a transaction runs under a
@@ -72,59 +73,87 @@ final class Workload {
 
     private final Dialect dialect;
     private final int keys;
+    private final int hotKeys;
     private final Stats stats;
     private final IntConsumer afterTransaction;
     private final AtomicInteger transactions = new AtomicInteger();
 
     /**
+     * @param keys             the keys written are 1 to {@code keys}
+     * @param hotKeys          half of them are 1 to {@code hotKeys}
      * @param afterTransaction told the running count of transactions ended (any outcome), e.g. to open and
      *                         close a window in which the new store is down
      */
-    Workload(Dialect dialect, int keys, Stats stats, IntConsumer afterTransaction) {
+    Workload(Dialect dialect, int keys, int hotKeys, Stats stats, IntConsumer afterTransaction) {
         this.dialect = dialect;
         this.keys = keys;
+        this.hotKeys = hotKeys;
         this.stats = stats;
         this.afterTransaction = afterTransaction;
     }
 
-    /** Runs {@code count} transactions of the sequence {@code seed} on {@code dataSource}, on the calling thread. */
-    void run(DataSource dataSource, long seed, int count) {
-        Random random = new Random(seed);
-        for (int t = 0; t < count; t++) {
-            boolean single = random.nextInt(100) < 35;
-            int size = single ? 1 : 2 + random.nextInt(3);
-            List<Op> ops = new ArrayList<>();
-            for (int i = 0; i < size; i++) {
-                ops.add(op(random, "s" + seed + "-" + t + "-" + i));
-            }
-            ops.sort(Comparator.comparingLong(Op::key)); // one lock order across threads: fewer deadlocks
-            boolean rollback = !single && random.nextInt(100) < 20;
-            try (Connection connection = dataSource.getConnection()) {
-                if (single) {
-                    runSingle(connection, ops.get(0));
-                } else {
-                    runTransaction(connection, ops, rollback);
-                }
-            } catch (SQLException e) {
-                stats.aborted.incrementAndGet(); // e.g. the old store's pool timed out
-            } catch (RuntimeException | Error e) {
-                stats.unexpected.add(e);
-            }
-            afterTransaction.accept(transactions.incrementAndGet());
+    /** One thread's sequence of transactions, from its seed; {@link #run} continues where the last call ended. */
+    final class Sequence {
+        private final long seed;
+        private final Random random;
+        private int next;
+
+        Sequence(long seed) {
+            this.seed = seed;
+            this.random = new Random(seed);
         }
+
+        /** Runs the next {@code count} transactions of the sequence on {@code dataSource}, on the calling thread. */
+        void run(DataSource dataSource, int count) {
+            for (int end = next + count; next < end; next++) {
+                transaction(dataSource, random, seed, next);
+            }
+        }
+    }
+
+    Sequence sequence(long seed) {
+        return new Sequence(seed);
+    }
+
+    private void transaction(DataSource dataSource, Random random, long seed, int t) {
+        boolean single = random.nextInt(100) < 35;
+        int size = single ? 1 : 2 + random.nextInt(3);
+        List<Op> ops = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            ops.add(op(random, "s" + seed + "-" + t + "-" + i));
+        }
+        ops.sort(Comparator.comparingLong(Op::key)); // one lock order across threads: fewer deadlocks
+        boolean rollback = !single && random.nextInt(100) < 20;
+        try (Connection connection = dataSource.getConnection()) {
+            if (single) {
+                runSingle(connection, ops.get(0));
+            } else {
+                runTransaction(connection, ops, rollback);
+            }
+        } catch (SQLException e) {
+            stats.aborted.incrementAndGet(); // e.g. the old store's pool timed out
+        } catch (RuntimeException | Error e) {
+            stats.unexpected.add(e);
+        }
+        afterTransaction.accept(transactions.incrementAndGet());
     }
 
     private Op op(Random random, String note) {
         int roll = random.nextInt(100);
         Kind kind = roll < 14 ? Kind.INSERT : roll < 19 ? Kind.INSERT_TWO : roll < 36 ? Kind.INCREMENT
                 : roll < 48 ? Kind.INCREMENT_LITERAL : roll < 62 ? Kind.SET_NOTE : roll < 75 ? Kind.DELETE : Kind.UPSERT;
-        long key = 1 + random.nextInt(keys);
-        long other = 1 + random.nextInt(keys);
+        long key = key(random);
+        long other = key(random);
         if (other == key) {
             other = key % keys + 1;
         }
         return new Op(kind, key, other, 1 + random.nextInt(9), note,
                 BigDecimal.valueOf(random.nextInt(100_000), 2));
+    }
+
+    /** Half the time one of the first few keys (hot rows, where syncs of one key overlap), else any key. */
+    private long key(Random random) {
+        return 1 + random.nextInt(random.nextBoolean() ? hotKeys : keys);
     }
 
     private void runSingle(Connection connection, Op op) throws SQLException {
