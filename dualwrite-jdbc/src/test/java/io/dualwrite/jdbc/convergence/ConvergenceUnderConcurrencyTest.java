@@ -35,16 +35,22 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.LoggerFactory;
 
 /**
- * Convergence under concurrency: a seeded random workload (4 threads over 30 overlapping keys: inserts, relative
- * and absolute updates, deletes, upserts in the old store's syntax, transactions of several statements, some
- * rolled back) runs through TWO {@code DualWriteDataSource}s on the same two stores, as two application
- * instances with their own {@code DualWriter}s and reconcilers, while the new store is slow (a few ms per
- * statement, now and then longer than the mirror's time limit) and refused for a window mid-run and again at the
- * end. After the workload, both writers' mirrors drain, the new store comes back and a reconciler drains the
- * change log; then the stores, compared row by row with plain JDBC, are equal, and the change log holds no key
- * entry (only scoped resyncs, if any). The matrix: ASYNC and SYNC mirrors, PostgreSQL → PostgreSQL (identity
- * mapping) and MariaDB → PostgreSQL (table and column renamed), three seeds (override with
- * {@code -Ddualwrite.convergence.seeds=1,2,3}).
+ * Convergence under concurrency: a seeded random workload (4 threads over 30 overlapping keys, half of the rows
+ * written among 5 hot ones: inserts, relative and absolute updates, deletes, upserts in the old store's syntax,
+ * transactions of several statements, some rolled back) runs through TWO {@code DualWriteDataSource}s on the same
+ * two stores, as two application instances with their own {@code DualWriter}s and running reconcilers, while the
+ * new store is slow (a few ms per statement, now and then a spike past the mirror's time limit, after which the
+ * abandoned sync still writes, late) and refused twice for a window mid-run.
+ *
+ * <p>The workload stops at four quiescent checkpoints (the last one is its end): both writers' mirrors drain (at
+ * the end the instances' reconcilers stop and the new store comes back), a reconciler runs until no key entry is
+ * left, and the stores, compared row by row with plain JDBC, must be equal, with only scoped resyncs (if any) left
+ * in the change log. The checkpoints before the end matter: a sync that overwrote a newer row with an older one is
+ * healed by the key's next sync, so the end alone sees only the races of each key's last writes.
+ *
+ * <p>The matrix: ASYNC and SYNC mirrors, PostgreSQL → PostgreSQL (identity mapping) and MariaDB → PostgreSQL
+ * (table and column renamed), three seeds (override with {@code -Ddualwrite.convergence.seeds=1,2,3}). The seed
+ * fixes each thread's statements, not their interleaving; every assertion names the cell and the seed.
  */
 class ConvergenceUnderConcurrencyTest {
 
@@ -176,7 +182,8 @@ class ConvergenceUnderConcurrencyTest {
                 String at = cell + " at checkpoint " + checkpoint.phase + "/" + PHASES;
                 softly.assertThat(checkpoint.differences).as("%s — differences between the stores, row by row (%s)",
                         at, report).isEmpty();
-                softly.assertThat(checkpoint.left).as("%s — change-log entries left (only scoped resyncs may stay)", at)
+                softly.assertThat(checkpoint.left).as("%s — change-log entries left: zero key entries, only scoped"
+                                + " resyncs may stay", at)
                         .allSatisfy(entry -> assertThat(entry.get("operation")).isEqualTo("RESYNC"));
                 softly.assertThat(checkpoint.idle).as("%s — both writers' mirrors drained", at).isTrue();
             }
