@@ -125,7 +125,7 @@ final class MirrorRecorder {
         try {
             String cause = error == null ? outcome.reason() : error.toString();
             log.warn("Mirror to the {} store {} for migration {} ({} row(s), first {}/{}): {}; recorded for the "
-                            + "reconciler; {} similar line(s) suppressed since the last one",
+                            + "reconciler" + (suppressed > 0 ? "; {} similar line(s) suppressed since the last one" : ""),
                     task.target(), outcome.reason(), task.migration(), task.rows().size(), first.table(),
                     first.key(), cause, suppressed);
             if (error != null && log.isDebugEnabled()) {

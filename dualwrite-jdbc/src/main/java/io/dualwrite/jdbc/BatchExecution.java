@@ -64,7 +64,7 @@ final class BatchExecution {
                     entry = new Entry(analysis, bounds.get(i), context, analysis.mappedWrite()
                             ? new WriteExecution(connection, analysis, context, phase) : null);
                     anyMirrors = true;
-                    anyPreselect |= WriteExecution.needsPreselect(analysis);
+                    anyPreselect |= entry.write != null && entry.write.preselects(bounds.get(i));
                 }
             }
             entries.add(entry);
@@ -75,14 +75,26 @@ final class BatchExecution {
             physical.setAutoCommit(false);
         }
         List<@Nullable List<List<Object>>> preselected = new ArrayList<>();
+        java.util.Set<Integer> unselectable = new java.util.HashSet<>();
         try {
-            for (Entry entry : entries) {
-                preselected.add(entry == null || entry.write == null ? null : entry.write.preselect(physical, entry.bound));
+            boolean earlierWrite = false;
+            for (int i = 0; i < entries.size(); i++) {
+                Entry entry = entries.get(i);
+                if (entry != null && entry.write != null && earlierWrite && statement.analysis() == null
+                        && entry.write.preselects(entry.bound)) {
+                    // in a batch of plain statements an earlier entry may change which rows this one matches,
+                    // and all pre-selects run before the batch: its keys cannot be known exactly
+                    unselectable.add(i);
+                    preselected.add(null);
+                } else {
+                    preselected.add(entry == null || entry.write == null ? null : entry.write.preselect(physical, entry.bound));
+                }
+                earlierWrite |= analyses.get(i).kind() != io.dualwrite.jdbc.statement.SqlKind.SELECT;
             }
             statement.keys().reset();
             Object result = ConnectionHandler.call(statement.physical(), method, null);
             if (anyMirrors) {
-                collect(entries, preselected, counts(result), physical);
+                collect(entries, preselected, counts(result), physical, unselectable);
             }
             connection.afterWrite(wrapped);
             return result;
@@ -92,7 +104,7 @@ final class BatchExecution {
                 connection.buffer().clear();
             } else if (anyMirrors) {
                 // entries before the failure may be applied (now in auto-commit, or with the transaction later)
-                collect(entries, preselected, counts(e), physical);
+                collect(entries, preselected, counts(e), physical, unselectable);
                 try {
                     connection.afterWrite(false);
                 } catch (SQLException | RuntimeException suppressed) {
@@ -111,7 +123,7 @@ final class BatchExecution {
 
     /** Hands the keys of every entry that may have changed rows to the buffer; never throws. */
     private void collect(List<@Nullable Entry> entries, List<@Nullable List<List<Object>>> preselected, long[] counts,
-                         Connection physical) {
+                         Connection physical, java.util.Set<Integer> unselectable) {
         List<List<Object>> generated = expandPerEntry(generatedKeys(), entries, counts);
         boolean generatedUsed = false;
         for (int i = 0; i < entries.size(); i++) {
@@ -130,6 +142,12 @@ final class BatchExecution {
                         part -> connection.contextFor(part, entry.bound.values()), physical);
             }
             if (entry.write == null) {
+                continue;
+            }
+            if (unselectable.contains(i)) {
+                if (count != 0) {
+                    entry.write.resync(entry.bound, "batch-order");
+                }
                 continue;
             }
             if (entry.analysis.keysGenerated()) {

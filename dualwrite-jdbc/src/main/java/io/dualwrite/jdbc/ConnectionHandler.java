@@ -244,21 +244,22 @@ final class ConnectionHandler implements InvocationHandler {
                 }
                 return result;
             }
-            case COMMIT, AUTOCOMMIT_ON -> {
+            case COMMIT, COMMIT_AND_CHAIN, AUTOCOMMIT_ON -> {
                 KeyBuffer.Snapshot snapshot = buffer.take();
                 @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot);
                 try {
                     return execution.call();
                 } finally {
-                    sqlTransaction = false;
+                    // AND CHAIN opens the next transaction at once: its writes wait for the next commit
+                    sqlTransaction = control.chains() && sqlTransaction;
                     if (!snapshot.isEmpty()) {
                         dispatcher.dispatch(store.other(), snapshot, ids);
                     }
                 }
             }
-            case ROLLBACK -> {
+            case ROLLBACK, ROLLBACK_AND_CHAIN -> {
                 Object result = execution.call();
-                sqlTransaction = false;
+                sqlTransaction = control.chains() && sqlTransaction;
                 buffer.clear();
                 return result;
             }

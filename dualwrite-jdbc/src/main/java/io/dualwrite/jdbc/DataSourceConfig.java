@@ -72,6 +72,10 @@ record DataSourceConfig(DataSource oldDataSource, DataSource newDataSource, Stri
         }
         Object[] withCount = java.util.Arrays.copyOf(args, args.length + 1);
         withCount[args.length] = suppressed;
-        log.warn(message + " ({} similar lines suppressed before this one)", withCount);
+        if (suppressed > 0) {
+            log.warn(message + " ({} similar lines suppressed before this one)", withCount);
+        } else {
+            log.warn(message, args);
+        }
     }
 }

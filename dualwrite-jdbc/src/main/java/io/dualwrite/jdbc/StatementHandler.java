@@ -286,14 +286,14 @@ final class StatementHandler implements InvocationHandler {
             method = KeyTracker.keyedMethod(method, physicalArgs[1]);
         }
         Connection physicalConnection = connection.physical();
-        boolean preselects = mirrors && WriteExecution.needsPreselect(statementAnalysis);
+        WriteExecution write = mirrors && statementAnalysis.mappedWrite()
+                ? new WriteExecution(connection, statementAnalysis, context, phase) : null;
+        boolean preselects = write != null && write.preselects(bound);
         boolean wrapped = connection.opensWriteTransaction(mirrors, preselects);
         if (wrapped) {
             physicalConnection.setAutoCommit(false);
         }
         try {
-            WriteExecution write = statementAnalysis.mappedWrite()
-                    ? new WriteExecution(connection, statementAnalysis, context, phase) : null;
             List<List<Object>> preselected = preselects ? write.preselect(physicalConnection, bound) : null;
             if (!plain && !identityPlan) {
                 bindPhysical(bound);

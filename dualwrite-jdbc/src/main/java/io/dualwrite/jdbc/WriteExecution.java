@@ -57,12 +57,33 @@ final class WriteExecution {
     }
 
     /**
+     * Whether this execution selects its keys first: an update or delete without a key WHERE, or one whose
+     * key WHERE binds a string on MySQL/MariaDB, whose default collations match rows spelt otherwise
+     * ({@code WHERE id = 'ABC'} touches row {@code 'abc'}, {@code 'k1 '} touches {@code 'k1'}).
+     */
+    boolean preselects(ParameterRecorder.Bound bound) {
+        if (needsPreselect(analysis)) {
+            return true;
+        }
+        if (analysis.whereKey() == null || analysis.keysUnknown() != null
+                || connection.config.dialect(connection.store()) != Dialect.MYSQL) {
+            return false;
+        }
+        for (ValueRef ref : analysis.whereKey()) {
+            if (ref.resolve(bound.values()) instanceof String) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * The keys of the rows an update or delete is about to touch, locked ({@code FOR UPDATE}) in the
      * application's transaction; {@code null} when there is nothing to select or the select failed (the
      * statement is probably wrong and fails on its own with the driver's error; a resync covers it if not).
      */
     @Nullable List<List<Object>> preselect(Connection physical, ParameterRecorder.Bound bound) {
-        if (!needsPreselect(analysis)) {
+        if (!preselects(bound)) {
             return null;
         }
         Store store = connection.store();
@@ -151,7 +172,7 @@ final class WriteExecution {
                 conflicting.forEach(this::add);
             }
             default -> {
-                if (analysis.whereKey() != null) {
+                if (analysis.whereKey() != null && preselected == null) {
                     add(resolve(analysis.whereKey(), values));
                 } else if (preselected != null) {
                     preselected.forEach(this::add);
@@ -333,7 +354,8 @@ final class WriteExecution {
         connection.buffer().add(analysis.mapping(), KeyCodec.encode(key), operation(), context, phase);
     }
 
-    private void resync(ParameterRecorder.Bound bound, String reason) {
+    /** Records a scoped resync of this execution's table (its merchant's rows when the statement pins one). */
+    void resync(ParameterRecorder.Bound bound, String reason) {
         Object merchant = analysis.merchantId() == null ? null : analysis.merchantId().resolve(bound.values());
         String merchantId = merchant == null || merchant.toString().isBlank() ? null : merchant.toString();
         connection.buffer().resync(analysis.mapping(), merchantId, reason, context);

@@ -102,6 +102,7 @@ public final class PlainJdbcQuickStart {
                     .oldDataSource(oldStore)
                     .newDataSource(newStore)
                     .mapping(orders)
+                    .resolver("orders", switchboard)   // a repair lands only where the row's own phase writes
                     .build();
             Reconciler.Result repair = reconciler.runOnce();
 

@@ -198,10 +198,19 @@ enum CopyDialect {
     /** Releases what {@link #lock} took and a commit or rollback does not release. Never throws. */
     abstract void unlock(Connection target);
 
-    /** The lock id of one key of one table: a 64-bit digest, stable across JVMs. */
+    /**
+     * The lock id of one key of one table: a 64-bit digest, stable across JVMs. Keys that a database may
+     * consider equal (case, trailing spaces: MySQL's default collations) get one lock, so that a sync of
+     * {@code 'ABC'} and one of {@code 'abc'} never overlap; two distinct keys sharing a lock only wait.
+     */
     static long lockId(String table, String key) {
-        byte[] bytes = (table.toLowerCase(Locale.ROOT) + '\u0000' + key).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = (table.toLowerCase(Locale.ROOT) + '\u0000' + looseKey(key)).getBytes(StandardCharsets.UTF_8);
         return UUID.nameUUIDFromBytes(bytes).getMostSignificantBits();
+    }
+
+    /** A key text as a case- and trailing-space-insensitive collation compares it. */
+    static String looseKey(String key) {
+        return key.toLowerCase(Locale.ROOT).stripTrailing();
     }
 
     private static int[] stripes(List<Long> sortedLockIds) {

@@ -73,10 +73,12 @@ final class JdbcRowCopier implements RowCopier {
             target.setAutoCommit(false);
             try {
                 targetDialect.lock(target, lockIds(sides), lockTimeoutMillis);
-                Map<TableMapping, Map<String, Map<String, @Nullable Object>>> sourceRows = readSource(from, sides);
+                Map<TableMapping, TableColumns> sourceColumns = new HashMap<>();
+                Map<TableMapping, Map<String, Map<String, @Nullable Object>>> sourceRows = readSource(from, sides, sourceColumns);
                 SyncResult result = new SyncResult(0, 0, 0);
                 for (Side side : sides) {
-                    result = result.plus(apply(from, to, target, targetDialect, side, sourceRows.get(side.mapping)));
+                    result = result.plus(apply(from, to, target, targetDialect, side, sourceRows.get(side.mapping),
+                            sourceColumns));
                 }
                 target.commit();
                 return result;
@@ -104,14 +106,33 @@ final class JdbcRowCopier implements RowCopier {
         TreeSet<Long> ids = new TreeSet<>();
         for (Side side : sides) {
             String table = side.mapping.oldTable();
-            side.keys().forEach(key -> ids.add(CopyDialect.lockId(table, key)));
+            int parts = side.mapping.primaryKey().size();
+            side.keys().forEach(key -> ids.add(CopyDialect.lockId(table, lockText(key, parts))));
         }
         return List.copyOf(ids);
     }
 
+    /**
+     * One lock text per key value, whatever text the key was given in: a key bound as {@code 5.0},
+     * {@code " 5"} or {@code 05} names row 5 as {@code 5} does, and the syncs of one row must share a lock.
+     */
+    private static String lockText(String key, int parts) {
+        List<String> canonical = new ArrayList<>();
+        for (String part : io.dualwrite.jdbc.KeyCodec.decode(key, parts)) {
+            String stripped = part.strip();
+            try {
+                java.math.BigDecimal number = new java.math.BigDecimal(stripped);
+                canonical.add(number.signum() == 0 ? "0" : number.stripTrailingZeros().toPlainString());
+            } catch (NumberFormatException notANumber) {
+                canonical.add(part);
+            }
+        }
+        return io.dualwrite.jdbc.KeyCodec.encode(canonical);
+    }
+
     /** Source rows by canonical key text, per table; read in auto-commit so each read sees the latest commits. */
-    private Map<TableMapping, Map<String, Map<String, @Nullable Object>>> readSource(Store from, List<Side> sides)
-            throws SQLException {
+    private Map<TableMapping, Map<String, Map<String, @Nullable Object>>> readSource(Store from, List<Side> sides,
+            Map<TableMapping, TableColumns> sourceColumns) throws SQLException {
         Map<TableMapping, Map<String, Map<String, @Nullable Object>>> all = new HashMap<>();
         try (Connection source = dataSource(from).getConnection()) {
             source.setAutoCommit(true);
@@ -119,6 +140,7 @@ final class JdbcRowCopier implements RowCopier {
             for (Side side : sides) {
                 TableColumns columns = table(from, source, dialect, side.mapping.table(from));
                 all.put(side.mapping, readRows(source, dialect, columns, side.mapping, side.keys(), from));
+                sourceColumns.put(side.mapping, columns);
             }
         }
         return all;
@@ -128,8 +150,8 @@ final class JdbcRowCopier implements RowCopier {
             TableColumns columns, TableMapping mapping, List<String> keys, Store side) throws SQLException {
         List<TableColumns.Column> keyColumns = keyColumns(columns, mapping, side);
         List<TableColumns.Column> all = columns.all();
-        String select = "SELECT " + all.stream().map(c -> dialect.quote(c.name())).collect(Collectors.joining(", "))
-                + " FROM " + columns.quotedTable() + " WHERE ";
+        String select = "SELECT " + all.stream().map(c -> Values.selectExpression(dialect, c))
+                .collect(Collectors.joining(", ")) + " FROM " + columns.quotedTable() + " WHERE ";
         Map<String, Map<String, @Nullable Object>> rows = new HashMap<>();
         for (int start = 0; start < keys.size(); start += CHUNK) {
             List<String> chunk = keys.subList(start, Math.min(keys.size(), start + CHUNK));
@@ -151,10 +173,10 @@ final class JdbcRowCopier implements RowCopier {
 
     /** Writes one table into the target; the source rows are keyed by canonical key text. */
     private SyncResult apply(Store from, Store to, Connection target, CopyDialect dialect, Side side,
-                             Map<String, Map<String, @Nullable Object>> sourceRows) throws SQLException {
+                             Map<String, Map<String, @Nullable Object>> sourceRows,
+                             Map<TableMapping, TableColumns> sourceColumns) throws SQLException {
         TableMapping mapping = side.mapping;
-        TableColumns sourceColumns = tables.get(cacheKey(from, mapping.table(from)));
-        List<TableColumns.Column> sourceKey = keyColumns(sourceColumns, mapping, from);
+        List<TableColumns.Column> sourceKey = keyColumns(sourceColumns.get(mapping), mapping, from);
         List<Map<String, @Nullable Object>> upserts = new ArrayList<>();
         Map<String, @Nullable MigrationContext> deletes = new LinkedHashMap<>();
         int skipped = 0;
@@ -166,6 +188,12 @@ final class JdbcRowCopier implements RowCopier {
                     continue;
                 }
                 Map<String, @Nullable Object> row = sourceRows.get(canonical);
+                if (row == null) {
+                    row = looseMatch(sourceRows, canonical);
+                    if (row != null && !seen.add(canonicalKey(row, sourceKey))) {
+                        continue; // the row the database matched this key to is synced already
+                    }
+                }
                 if (row == null) {
                     deletes.put(key, batch.context());
                 } else if (writes(phaseOf(row, mapping, from, batch.context()), from)) {
@@ -180,9 +208,26 @@ final class JdbcRowCopier implements RowCopier {
             deletable = deletable(target, dialect, side, to, deletes);
             skipped += deletes.size() - deletable.size();
         }
-        upsert(target, dialect, side.target, mapping.table(to), keyColumnNames(mapping, to), upserts);
+        // deletes first: a key that moved (1 → 101) frees its unique values before the new row takes them
         delete(target, dialect, side.target, mapping, to, deletable);
+        upsert(target, dialect, side.target, mapping.table(to), keyColumnNames(mapping, to), upserts);
         return new SyncResult(upserts.size(), deletable.size(), skipped);
+    }
+
+    /**
+     * The source row that the database matched a key to although its text differs: MySQL and MariaDB compare
+     * strings case-insensitively and ignore trailing spaces by default, so {@code WHERE id = 'ABC'} touches
+     * row {@code 'abc'}. That row is synced under its own key; the key as written must not be deleted.
+     */
+    private static @Nullable Map<String, @Nullable Object> looseMatch(Map<String, Map<String, @Nullable Object>> rows,
+                                                                     String canonical) {
+        String loose = CopyDialect.looseKey(canonical);
+        for (Map.Entry<String, Map<String, @Nullable Object>> row : rows.entrySet()) {
+            if (CopyDialect.looseKey(row.getKey()).equals(loose)) {
+                return row.getValue();
+            }
+        }
+        return null;
     }
 
     /** Keys absent from the source whose target row (if any) is not one the target is authoritative for. */

@@ -27,12 +27,28 @@ final class Values {
     private Values() {
     }
 
+    /**
+     * How the copier selects a column. MySQL and MariaDB date-times are selected as their text: the drivers
+     * build date-time objects through the JVM's zone (with server-side prepared statements even
+     * {@code getString} does), so a {@code DATETIME} in a daylight-saving gap would come back an hour off.
+     */
+    static String selectExpression(CopyDialect dialect, TableColumns.Column column) {
+        String quoted = dialect.quote(column.name());
+        return dialect == CopyDialect.MYSQL && isMySqlDateTime(column) ? "CAST(" + quoted + " AS CHAR) AS " + quoted : quoted;
+    }
+
     /** The value of column {@code index} of the current row, in the form that copies exactly. */
     static @Nullable Object read(ResultSet rows, int index, TableColumns.Column column, CopyDialect source)
             throws SQLException {
         int type = column.sqlType();
         Object value;
-        if (source == CopyDialect.MYSQL && isMySqlInteger(column)) {
+        if (source == CopyDialect.MYSQL && isMySqlDateTime(column)) {
+            // the MySQL/MariaDB drivers build date-times through the JVM's zone: a DATETIME in its daylight-saving
+            // gap (02:30 on a spring-forward night) would come back an hour off, so the text is parsed instead
+            value = localDateTime(rows.getString(index), column);
+        } else if (source == CopyDialect.POSTGRESQL && (column.typeNamed("bit") || column.typeNamed("varbit"))) {
+            value = rows.getString(index) == null ? null : new BitString(rows.getString(index));
+        } else if (source == CopyDialect.MYSQL && isMySqlInteger(column)) {
             // the drivers turn TINYINT(1) into a boolean by default, losing every value but 0 and 1
             BigDecimal number = rows.getBigDecimal(index);
             value = number == null ? null : integral(number);
@@ -74,6 +90,31 @@ final class Values {
         return value;
     }
 
+    /** A PostgreSQL {@code bit}/{@code varbit} value, as its digits ("0101"). */
+    record BitString(String digits) {
+        @Override
+        public String toString() {
+            return digits;
+        }
+    }
+
+    private static boolean isMySqlDateTime(TableColumns.Column column) {
+        return column.sqlType() == Types.TIMESTAMP || column.sqlType() == Types.DATE;
+    }
+
+    private static @Nullable Object localDateTime(@Nullable String text, TableColumns.Column column) {
+        if (text == null) {
+            return null;
+        }
+        if (text.startsWith("0000-00-00")) {
+            return text; // MySQL's zero date has no Java value: copied as its text, as the drivers allow
+        }
+        if (column.sqlType() == Types.DATE) {
+            return LocalDate.parse(text.length() > 10 ? text.substring(0, 10) : text);
+        }
+        return LocalDateTime.parse(text.replace(' ', 'T'));
+    }
+
     private static boolean hasTimeZone(TableColumns.Column column) {
         String name = column.typeName().toLowerCase(Locale.ROOT);
         return column.sqlType() == Types.TIMESTAMP_WITH_TIMEZONE || name.equals("timestamptz")
@@ -97,7 +138,7 @@ final class Values {
     static Object parseKey(String text, TableColumns.Column column) throws SQLException {
         try {
             return switch (column.sqlType()) {
-                case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> new BigDecimal(text.strip()).longValueExact();
+                case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> integral(new BigDecimal(text.strip()));
                 case Types.DECIMAL, Types.NUMERIC -> new BigDecimal(text.strip());
                 case Types.REAL, Types.FLOAT, Types.DOUBLE -> Double.valueOf(text.strip());
                 case Types.BOOLEAN, Types.BIT -> parseBoolean(text.strip());
@@ -143,6 +184,21 @@ final class Values {
         }
         int type = column.sqlType();
         Object adjusted = value;
+        if (target == CopyDialect.POSTGRESQL && (column.typeNamed("bit") || column.typeNamed("varbit"))) {
+            Object digits = value instanceof Boolean flag ? (flag ? "1" : "0")
+                    : value instanceof Number number ? Long.toBinaryString(number.longValue()) : value.toString();
+            statement.setObject(index, digits, Types.OTHER);
+            return;
+        }
+        if (value instanceof BitString bits) {
+            adjusted = isBoolean(column) || target == CopyDialect.MYSQL && bits.digits().length() == 1
+                    ? (Object) (bits.digits().indexOf('1') >= 0) : bits.digits();
+            if (adjusted instanceof Boolean flag && target == CopyDialect.MYSQL) {
+                adjusted = flag ? 1 : 0;
+            }
+            statement.setObject(index, adjusted);
+            return;
+        }
         if (target != CopyDialect.MYSQL && isBoolean(column)) {
             adjusted = toBoolean(value);
         } else if (value instanceof Boolean flag && (isNumeric(type) || target == CopyDialect.MYSQL)) {
@@ -167,9 +223,9 @@ final class Values {
     }
 
     private static boolean isBoolean(TableColumns.Column column) {
-        // PostgreSQL reports boolean as BIT named "bool"
+        // PostgreSQL reports boolean as BIT named "bool", and its bit strings as BIT named "bit"
         return column.sqlType() == Types.BOOLEAN || column.typeNamed("bool") || column.typeNamed("boolean")
-                || (column.sqlType() == Types.BIT && !column.typeNamed("varbit"));
+                || (column.sqlType() == Types.BIT && !column.typeNamed("varbit") && !column.typeNamed("bit"));
     }
 
     private static Object toBoolean(Object value) {

@@ -109,13 +109,72 @@ public final class StatementAnalyzer {
      * escapes in string literals ({@code 'O\\'Brien'}), which MySQL and MariaDB accept by default.
      */
     static Statement parse(String sql) throws Exception {
+        return timeLimited(sql, parser -> parser.Statement());
+    }
+
+    /** SQL up to this length (chars) is parsed on the caller's thread; longer SQL under {@link #PARSE_TIME_LIMIT}. */
+    static final int INLINE_PARSE_LENGTH = 4 * 1024;
+
+    /**
+     * The longest a statement's parse may take; past it the statement is not analysed (its mapped tables get
+     * a scoped resync). The parser is linear but slow on some shapes (a long {@code OR} chain: seconds for
+     * 60 KB), and the analysis runs on the caller's thread, once per distinct SQL string.
+     */
+    static final java.time.Duration PARSE_TIME_LIMIT = java.time.Duration.ofMillis(250);
+
+    private static final java.util.concurrent.ExecutorService LONG_PARSES =
+            java.util.concurrent.Executors.newCachedThreadPool(task -> {
+                Thread thread = new Thread(task, "dualwrite-sql-parser");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    @FunctionalInterface
+    private interface ParseStep<T> {
+        T run(CCJSqlParser parser) throws Exception;
+    }
+
+    /**
+     * Parses with the standard grammar, then with MySQL's backslash escapes; SQL longer than
+     * {@link #INLINE_PARSE_LENGTH} on a parser thread the caller waits for at most {@link #PARSE_TIME_LIMIT}.
+     */
+    private static <T> T timeLimited(String sql, ParseStep<T> step) throws Exception {
+        if (sql.length() <= INLINE_PARSE_LENGTH) {
+            return withFallback(sql, step, new CCJSqlParser[1]);
+        }
+        CCJSqlParser[] current = new CCJSqlParser[1];
+        java.util.concurrent.Future<T> parse = LONG_PARSES.submit(() -> withFallback(sql, step, current));
         try {
-            return new CCJSqlParser(sql).Statement();
+            return parse.get(PARSE_TIME_LIMIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException tooSlow) {
+            CCJSqlParser parser = current[0];
+            if (parser != null) {
+                parser.interrupted = true; // the parser checks this flag and gives up
+            }
+            parse.cancel(true);
+            throw new IllegalArgumentException("parsing took longer than " + PARSE_TIME_LIMIT + " (" + sql.length()
+                    + " chars)");
+        } catch (java.util.concurrent.ExecutionException failed) {
+            throw failed.getCause() instanceof Exception e ? e : new IllegalArgumentException(failed.getCause());
+        }
+    }
+
+    private static <T> T withFallback(String sql, ParseStep<T> step, CCJSqlParser[] current) throws Exception {
+        try {
+            current[0] = new CCJSqlParser(sql);
+            return step.run(current[0]);
         } catch (Exception | Error standardRefused) {
+            if (standardRefused instanceof VirtualMachineError fatal && !(fatal instanceof StackOverflowError)) {
+                throw fatal;
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new IllegalArgumentException("parse abandoned at its time limit");
+            }
             try {
-                return new CCJSqlParser(sql).withBackslashEscapeCharacter(true).Statement();
-            } catch (Error tokenError) { // TokenMgrException and friends
-                throw new IllegalArgumentException(tokenError.getMessage(), tokenError);
+                current[0] = new CCJSqlParser(sql).withBackslashEscapeCharacter(true);
+                return step.run(current[0]);
+            } catch (Error tokenError) { // TokenMgrException, a too-deep expression
+                throw new IllegalArgumentException(tokenError.toString(), tokenError);
             }
         }
     }
@@ -123,7 +182,7 @@ public final class StatementAnalyzer {
     private StatementAnalysis analyzeNow(String sql) {
         try {
             return analyzeParsed(sql);
-        } catch (RuntimeException unexpected) {
+        } catch (RuntimeException | StackOverflowError unexpected) { // deep expressions overflow the visitors
             // a statement shape the analysis does not know must never fail the application's call
             log.warn("statement analysis failed, running the statement on the authoritative store only: {}",
                     unexpected.toString());
@@ -164,6 +223,11 @@ public final class StatementAnalyzer {
     }
 
     private StatementAnalysis analyzeStatement(String sql, String numbered, Statement statement) {
+        List<TableMapping> writtenByWith = writtenByWithItems(statement);
+        if (!writtenByWith.isEmpty()) {
+            // a data-modifying WITH (WITH d AS (DELETE … RETURNING *) INSERT …): its rows cannot be named here
+            return StatementAnalysis.passThrough(sql, SqlKind.BULK_WRITE, TxControl.NONE, writtenByWith);
+        }
         if (statement instanceof Select) {
             return selectRewriter.analyze(sql, numbered, statement);
         }
@@ -196,6 +260,22 @@ public final class StatementAnalyzer {
         return analyzeWrite(sql, numbered, statement, kind, mapping);
     }
 
+    /** The mapped tables that the WITH items of a statement write (data-modifying common table expressions). */
+    private List<TableMapping> writtenByWithItems(Statement statement) {
+        List<net.sf.jsqlparser.statement.select.WithItem<?>> items = statement instanceof Select select
+                ? select.getWithItemsList() : statement instanceof Insert insert ? insert.getWithItemsList()
+                : statement instanceof Update update ? update.getWithItemsList()
+                : statement instanceof Delete delete ? delete.getWithItemsList() : null;
+        if (items == null || items.isEmpty()) {
+            return List.of();
+        }
+        java.util.LinkedHashSet<TableMapping> written = new java.util.LinkedHashSet<>();
+        for (net.sf.jsqlparser.statement.select.WithItem<?> item : items) {
+            written.addAll(writtenTables(item.toString()));
+        }
+        return List.copyOf(written);
+    }
+
     /** A write to a table whose rows cannot be named: a scoped resync of the whole table. */
     private StatementAnalysis bulkWrite(String sql, @Nullable Table table, String reason) {
         TableMapping mapping = table == null ? null : mapping(table.getName());
@@ -221,15 +301,7 @@ public final class StatementAnalyzer {
 
     /** Parses every statement of {@code sql}, with the same fallback to backslash escapes as {@link #parse}. */
     static List<Statement> parseAll(String sql) throws Exception {
-        try {
-            return new ArrayList<>(new CCJSqlParser(sql).Statements());
-        } catch (Exception | Error standardRefused) {
-            try {
-                return new ArrayList<>(new CCJSqlParser(sql).withBackslashEscapeCharacter(true).Statements());
-            } catch (Error tokenError) { // TokenMgrException and friends
-                throw new IllegalArgumentException(tokenError.getMessage(), tokenError);
-            }
-        }
+        return timeLimited(sql, parser -> new ArrayList<>(parser.Statements()));
     }
 
     private StatementAnalysis analyzeWrite(String sql, String numbered, Statement statement, SqlKind kind,
@@ -352,12 +424,12 @@ public final class StatementAnalyzer {
             if (keysGenerated) {
                 onOldWithKey = rewriter.render(numbered, Store.OLD, true);
             }
-            if (shape == null && whereKey == null) {
+            if (shape == null) { // also with a key WHERE: a string key may match rows spelt otherwise
                 keySelectOld = rewriter.keySelect(numbered, Store.OLD);
                 keySelectNew = problem == null ? rewriter.keySelect(numbered, Store.NEW) : null;
             }
         } catch (Exception e) {
-            if (shape == null) { // the key pre-select cannot be built: the rows are unknown
+            if (shape == null && whereKey == null) { // the key pre-select cannot be built: the rows are unknown
                 notReplayable = notReplayable == null ? "no-derivable-key" : notReplayable;
             }
         }

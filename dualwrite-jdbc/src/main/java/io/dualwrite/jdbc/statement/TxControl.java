@@ -14,8 +14,12 @@ public enum TxControl {
     BEGIN,
     /** {@code COMMIT}, {@code END}, {@code COMMIT WORK}. */
     COMMIT,
+    /** {@code COMMIT AND CHAIN}: commits and opens the next transaction at once. */
+    COMMIT_AND_CHAIN,
     /** {@code ROLLBACK}, {@code ABORT}, {@code ROLLBACK WORK}. */
     ROLLBACK,
+    /** {@code ROLLBACK AND CHAIN}: rolls back and opens the next transaction at once. */
+    ROLLBACK_AND_CHAIN,
     /** {@code ROLLBACK TO [SAVEPOINT] name}. */
     ROLLBACK_TO_SAVEPOINT,
     /** {@code SAVEPOINT name}. */
@@ -29,38 +33,78 @@ public enum TxControl {
 
     private static final Pattern CONTROL = Pattern.compile(
             "(?is)\\s*(?:(start\\s+transaction|begin(?:\\s+(?:work|transaction))?)"
-            + "|(commit|end)(?:\\s+(?:work|transaction))?"
-            + "|(rollback|abort)(?:\\s+(?:work|transaction))?(\\s+to\\b)?"
+            + "|(commit|end)(?:\\s+(?:work|transaction))?(\\s+and\\s+(?:no\\s+)?chain)?"
+            + "|(rollback|abort)(?:\\s+(?:work|transaction))?(\\s+to\\b|\\s+and\\s+(?:no\\s+)?chain)?"
             + "|(savepoint)\\b|(release)\\b"
             + "|set\\s+(?:session\\s+|@@session\\.|@@)?autocommit\\s*=\\s*(0|1|on|off|true|false))"
             + "(?:\\s*[;(]|\\s+\\S|\\s*$)(?s).*");
 
-    /** What {@code sql} does to the transaction, if anything. */
+    /** What {@code sql} does to the transaction, if anything; leading comments are skipped. */
     public static TxControl of(String sql) {
-        if (sql.length() > 200) {
+        String text = withoutLeadingComments(sql);
+        if (text.length() > 200) {
             return NONE;
         }
-        Matcher matcher = CONTROL.matcher(sql);
+        Matcher matcher = CONTROL.matcher(text);
         if (!matcher.matches()) {
             return NONE;
         }
         if (matcher.group(1) != null) {
-            return sql.strip().toLowerCase(java.util.Locale.ROOT).startsWith("begin")
-                    && sql.toLowerCase(java.util.Locale.ROOT).contains("end") ? NONE : BEGIN; // a PL block is not BEGIN
+            return BEGIN;
         }
         if (matcher.group(2) != null) {
-            return COMMIT;
+            return chains(matcher.group(3)) ? COMMIT_AND_CHAIN : COMMIT;
         }
-        if (matcher.group(3) != null) {
-            return matcher.group(4) != null ? ROLLBACK_TO_SAVEPOINT : ROLLBACK;
-        }
-        if (matcher.group(5) != null) {
-            return SAVEPOINT;
+        if (matcher.group(4) != null) {
+            String tail = matcher.group(5);
+            if (tail != null && tail.strip().toLowerCase(java.util.Locale.ROOT).startsWith("to")) {
+                return ROLLBACK_TO_SAVEPOINT;
+            }
+            return chains(tail) ? ROLLBACK_AND_CHAIN : ROLLBACK;
         }
         if (matcher.group(6) != null) {
+            return SAVEPOINT;
+        }
+        if (matcher.group(7) != null) {
             return RELEASE_SAVEPOINT;
         }
-        String value = matcher.group(7).toLowerCase(java.util.Locale.ROOT);
+        String value = matcher.group(8).toLowerCase(java.util.Locale.ROOT);
         return value.equals("0") || value.equals("off") || value.equals("false") ? AUTOCOMMIT_OFF : AUTOCOMMIT_ON;
+    }
+
+    /** Whether this control leaves a transaction open afterwards ({@code AND CHAIN}). */
+    public boolean chains() {
+        return this == COMMIT_AND_CHAIN || this == ROLLBACK_AND_CHAIN;
+    }
+
+    private static boolean chains(String clause) {
+        return clause != null && !clause.toLowerCase(java.util.Locale.ROOT).contains("no");
+    }
+
+    /** The SQL after any leading whitespace and comments ({@code /* … *}{@code /}, {@code --}, MySQL's {@code #}). */
+    private static String withoutLeadingComments(String sql) {
+        int i = 0;
+        int limit = Math.min(sql.length(), 4_096);
+        while (i < limit) {
+            char c = sql.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+            } else if (c == '/' && i + 1 < sql.length() && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                if (end < 0) {
+                    return sql;
+                }
+                i = end + 2;
+            } else if ((c == '-' && i + 1 < sql.length() && sql.charAt(i + 1) == '-') || c == '#') {
+                int end = sql.indexOf('\n', i);
+                if (end < 0) {
+                    return "";
+                }
+                i = end + 1;
+            } else {
+                break;
+            }
+        }
+        return i == 0 ? sql : sql.substring(i);
     }
 }
