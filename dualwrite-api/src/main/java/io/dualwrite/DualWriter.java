@@ -192,7 +192,7 @@ public final class DualWriter implements AutoCloseable {
         Objects.requireNonNull(sync, "sync");
         if (row.operation() == Operation.RESYNC) {
             throw new IllegalArgumentException("row must name one key, but was the scoped resync " + row.table()
-                    + "/" + row.key() + "; resolve it with the verification tools");
+                    + "/" + row.key() + "; it is resolved by verifying and copying its scope, not by key");
         }
         states.copyNow(migration, row, target.other(), sync, mirrors.configFor(migration).timeLimit());
     }

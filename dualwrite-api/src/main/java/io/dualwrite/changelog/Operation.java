@@ -12,8 +12,8 @@ public enum Operation {
     /**
      * A scoped resync: the keys a write touched could not be known exactly, so every row of a scope (the
      * whole table, or one merchant's rows of it; see {@link ChangeRecord#scopedResync}) must be verified
-     * and copied. The reconciler never claims these entries: the verification and repair tools resolve
-     * them; until then they count as backlog.
+     * and copied. The reconciler never claims these entries: they stay pending, counted as backlog by the
+     * phase gate, until their scope is verified and copied.
      */
     RESYNC
 }

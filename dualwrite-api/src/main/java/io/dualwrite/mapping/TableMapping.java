@@ -16,8 +16,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How the rows of one old table become rows of the new table: the new table's name, renamed, dropped
- * and added columns, value transformers and the primary key. One mapping serves statement mirroring,
- * the reconciler, the backfill and the verifier. Without renames it is the identity.
+ * and added columns, value transformers and the primary key. One mapping serves every copy of a
+ * row between the stores (the live sync and the reconciler) and the rewriting of statements for the new
+ * store. Without renames it is the identity.
  *
  * <p>Every table and column name is checked when it is given to the builder: it must be an unquoted SQL
  * identifier, {@code [A-Za-z_][A-Za-z0-9_$]*} of at most 63 characters, and a table name may be qualified
@@ -297,7 +298,7 @@ public final class TableMapping {
             return this;
         }
 
-        /** The old column holding the merchant id: scopes backfill and verification to one merchant. */
+        /** The old column holding the merchant id: decides the phase of each copied row, and routes statements without a context. */
         public Builder merchantIdColumn(String oldColumn) {
             this.merchantIdColumn = Checks.requireColumnName("merchantIdColumn", oldColumn);
             return this;

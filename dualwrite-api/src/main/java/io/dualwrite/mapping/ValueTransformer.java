@@ -4,7 +4,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Converts one column's value between its old-store and new-store form (e.g. encrypts a field, turns a
- * 0/1 flag into a boolean). Called on whatever thread runs the mirror, backfill or verification; must
+ * 0/1 flag into a boolean). Called on whatever thread runs the copy (a mirror or the reconciler); must
  * be thread-safe and should not block.
  */
 public interface ValueTransformer {

@@ -1,6 +1,6 @@
 /**
  * Mapping old rows to new rows: one {@link io.dualwrite.mapping.TableMapping} per table, shared by
- * statement mirroring, the reconciler, the backfill and the verifier.
+ * every copy of a row between the stores (the live sync and the reconciler) and by statement rewriting.
  */
 @NullMarked
 package io.dualwrite.mapping;

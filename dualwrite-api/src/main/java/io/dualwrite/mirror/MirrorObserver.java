@@ -3,7 +3,7 @@ package io.dualwrite.mirror;
 import java.util.List;
 
 /**
- * Told of every mirror outcome and its latency (the Spring Boot starter binds one to Micrometer).
+ * Told of every mirror outcome and its latency, e.g. to feed metrics.
  *
  * <p>Called on the thread that finished the mirror: keep it fast and non-blocking. An exception thrown
  * here is logged and never reaches the caller of the write.

@@ -278,7 +278,8 @@ final class ConnectionHandler implements InvocationHandler {
     /**
      * MySQL and MariaDB drivers return only the first key of a multi-row insert; the others follow it by
      * {@code @@auto_increment_increment} (consecutive under {@code innodb_autoinc_lock_mode} 0 and 1, MariaDB's
-     * default; mode 2 can interleave, which the verifier then finds).
+     * default; mode 2 can interleave: a key computed wrongly only syncs a row that needs no sync, and the row
+     * whose key was missed is left to a verification of the table).
      */
     List<List<Object>> consecutiveKeys(List<Object> first, long rows) throws SQLException {
         if (config.dialect(store) != Dialect.MYSQL || first.size() != 1 || !(first.get(0) instanceof Number start)) {

@@ -41,7 +41,8 @@ import java.util.Map;
  * the store being repaired before it reads the authoritative row, so a repair and a live sync of one key
  * never overlap and the later of them copies the latest committed row. No lock is held in the
  * authoritative store. Scoped resync entries ({@link io.dualwrite.changelog.Operation#RESYNC}) are not
- * claimed here; the verification tools resolve them.
+ * claimed here: they stay pending, and counted as backlog by the phase gate, until their scope is
+ * verified and copied (no tool in this version does that yet).
  *
  * <pre>{@code
  * Reconciler reconciler = Reconciler.builder()
