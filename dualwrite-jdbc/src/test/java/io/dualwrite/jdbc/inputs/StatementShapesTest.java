@@ -1,6 +1,6 @@
-package io.dualwrite.jdbc.breakit;
+package io.dualwrite.jdbc.inputs;
 
-import static io.dualwrite.jdbc.breakit.Rows.expected;
+import static io.dualwrite.jdbc.inputs.Rows.expected;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;

@@ -1,4 +1,4 @@
-package io.dualwrite.jdbc.breakit;
+package io.dualwrite.jdbc.inputs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
