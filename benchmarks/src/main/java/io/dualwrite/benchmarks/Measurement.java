@@ -26,12 +26,14 @@ import org.openjdk.jmh.results.RunResult;
  * @param mirrorsNotOk   rows whose mirror ended other than SUCCEEDED, per operation
  * @param mirrorBacklog  mirrors not yet ended when the callers stopped, per operation
  * @param mirrorWaitMs   how long the wait for them took after an iteration, ms
+ * @param foreignLoad    CPU used by other processes of the machine during the iterations, in cores
  */
 public record Measurement(String store, String operation, int threads, String variant,
                           double throughput, double throughputError, double p50, double p99,
                           double cpuJvm, double cpuCaller, double cpuMirror, double cpuGc, double cpuJit,
                           double cpuOther, double cpuPostgres, double allocation, double gcAllocation,
-                          double mirrorsDone, double mirrorsNotOk, double mirrorBacklog, double mirrorWaitMs) {
+                          double mirrorsDone, double mirrorsNotOk, double mirrorBacklog, double mirrorWaitMs,
+                          double foreignLoad) {
 
     /** The measurement of a JMH run of {@link WriteBenchmark} with the {@code gc} and {@link WriteCostProfiler} profilers. */
     static Measurement of(RunResult run) {
@@ -53,7 +55,7 @@ public record Measurement(String store, String operation, int threads, String va
                 cpuJvm, caller, mirror, gc, jit, cpuJvm - caller - mirror - gc - jit,
                 micros(secondary, "cpu.pg"), score(secondary, "alloc.all"), score(secondary, "gc.alloc.rate.norm"),
                 score(secondary, "mirror.done"), score(secondary, "mirror.notOk"), score(secondary, "mirror.backlog"),
-                score(secondary, "mirror.wait"));
+                score(secondary, "mirror.wait"), score(secondary, "load.foreign"));
     }
 
     /** JVM CPU plus, on PostgreSQL, the server's: everything this operation cost the machine. */

@@ -84,6 +84,24 @@ final class ProcessCpu {
         return threads;
     }
 
+    /**
+     * CPU time the whole machine spent busy (user, nice, system, irq, softirq, steal; not idle or iowait),
+     * in nanoseconds summed over all cores, from {@code /proc/stat}; {@code -1} when it cannot be read.
+     */
+    static long machineBusyNanos() {
+        try {
+            String first = Files.readAllLines(Path.of("/proc/stat")).get(0);
+            String[] fields = first.trim().split("\\s+");
+            long busy = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) { // user nice system irq softirq steal
+                busy += Long.parseLong(fields[i]);
+            }
+            return busy * TICK_NANOS;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** The fields after the command name: [0] state, [1] ppid, … [11] utime, [12] stime. */
     private static String @Nullable [] stat(long pid) {
         try {

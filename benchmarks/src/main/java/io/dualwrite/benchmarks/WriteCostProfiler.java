@@ -36,7 +36,9 @@ import org.openjdk.jmh.runner.IterationType;
  *       per operation, when the benchmark runs on it;</li>
  *   <li>{@code mirror.done}, {@code mirror.notOk}: rows whose mirror ended, and ended other than
  *       {@code SUCCEEDED}, per operation; {@code mirror.backlog}: mirrors not yet ended when the callers
- *       stopped, per operation of the iteration; {@code mirror.wait}: how long the wait for them took.</li>
+ *       stopped, per operation of the iteration; {@code mirror.wait}: how long the wait for them took;</li>
+ *   <li>{@code load.foreign}: CPU used meanwhile by every other process of the machine ({@code /proc/stat}
+ *       minus this JVM and the PostgreSQL server), in cores: a disturbed measurement shows here.</li>
  * </ul>
  *
  * <p>Before each iteration of an insert benchmark it empties the tables of both stores (outside the
@@ -62,6 +64,8 @@ public final class WriteCostProfiler implements InternalProfiler {
 
     private long processBefore;
     private long allocatedBefore;
+    private long machineBefore;
+    private long wallBefore;
     private long pgBefore;
     private long succeededBefore;
     private long finishedBefore;
@@ -95,6 +99,8 @@ public final class WriteCostProfiler implements InternalProfiler {
         succeededBefore = MirrorProbe.INSTANCE.count(MirrorOutcome.SUCCEEDED);
         finishedBefore = MirrorProbe.INSTANCE.finished();
         // Last, so that the readings above (which cost CPU and allocate) stay out of the iteration's figures.
+        machineBefore = ProcessCpu.machineBusyNanos();
+        wallBefore = System.nanoTime();
         processBefore = os.getProcessCpuTime();
         allocatedBefore = allocated();
     }
@@ -117,6 +123,8 @@ public final class WriteCostProfiler implements InternalProfiler {
         // First, so that the readings below stay out of the iteration's figures.
         long allocated = allocated() - allocatedBefore;
         long process = os.getProcessCpuTime() - processBefore;
+        long wall = System.nanoTime() - wallBefore;
+        long machine = ProcessCpu.machineBusyNanos() - machineBefore;
         long pg = postmasterPid < 0 || pgBefore < 0 ? -1 : ProcessCpu.treeCpuNanos(postmasterPid) - pgBefore;
         Map<String, Long> byKind = byKind(threadsBefore, threadCpu());
         ProcessCpu.nativeThreads().forEach((tid, after) -> {
@@ -146,6 +154,11 @@ public final class WriteCostProfiler implements InternalProfiler {
         results.add(scalar("mirror.notOk", (finished - succeeded) / ops, "rows/op"));
         results.add(scalar("mirror.backlog", backlog / ops, "rows/op"));
         results.add(scalar("mirror.wait", waited / 1e6, "ms"));
+        if (machineBefore >= 0) {
+            // Other processes on the machine during the iteration, in cores: they disturb the figures.
+            double foreign = machine - process - Math.max(0, pg);
+            results.add(scalar("load.foreign", Math.max(0, foreign) / wall, "cores"));
+        }
         return results;
     }
 

@@ -49,7 +49,7 @@ class BenchmarkSmokeTest {
                 measurement("asyncDual", 700, 11, 35, 90),
                 measurement("syncDual", 460, 22, 44, 120));
         MarkdownReport.Settings settings = new MarkdownReport.Settings(1, 1, 1, Duration.ofSeconds(1),
-                List.of("-Xmx2g"), "java -jar benchmarks.jar", Duration.ofSeconds(3), "now");
+                List.of("-Xmx2g"), "java -jar benchmarks.jar", Duration.ofSeconds(3), 0.25, "now");
 
         String report = new MarkdownReport(Map.of("CPU", "test"), settings, run).render();
 
@@ -66,7 +66,7 @@ class BenchmarkSmokeTest {
 
     private static Measurement measurement(String variant, double throughput, double p50, double p99, double cpu) {
         return new Measurement("h2", "insert", 1, variant, throughput, 0, p50, p99, cpu, cpu, 0, 0, 0, 0,
-                Double.NaN, 1000, 1000, 1, 0, 0, 0);
+                Double.NaN, 1000, 1000, 1, 0, 0, 0, 0.01);
     }
 
     private static long count(DataSource store, String sql) throws SQLException {
