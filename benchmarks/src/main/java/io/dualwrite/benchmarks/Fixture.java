@@ -31,6 +31,7 @@ public final class Fixture implements AutoCloseable {
     /** How much slower every round trip to the new store is in {@link Variant#ASYNC_SLOW_NEW}. */
     static final Duration SLOW_NEW_DELAY = Duration.ofMillis(20);
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(60);
+    private static volatile @Nullable Fixture current;
 
     private final Databases.Kind kind;
     private final Variant variant;
@@ -38,7 +39,6 @@ public final class Fixture implements AutoCloseable {
     private final HikariDataSource newPool;
     private final DataSource application;
     private final @Nullable DualWriter writer;
-    private static volatile @Nullable Fixture current;
 
     private final MirrorProbe probe = MirrorProbe.INSTANCE;
     private final long finishedBefore = probe.finished();
@@ -54,7 +54,11 @@ public final class Fixture implements AutoCloseable {
         this.writer = writer;
     }
 
-    /** Starts the stores (PostgreSQL: the embedded server, once per JVM), fills them and wires the variant. */
+    /**
+     * Creates the two stores (on PostgreSQL: two databases on the server named by
+     * {@link Databases#POSTGRES_PORT_PROPERTY}, else on an embedded server this JVM starts), fills them and
+     * wires the variant.
+     */
     public static Fixture start(Databases.Kind kind, Variant variant) throws SQLException {
         HikariDataSource oldPool = Databases.create(kind, "old");
         HikariDataSource newPool = Databases.create(kind, "new");

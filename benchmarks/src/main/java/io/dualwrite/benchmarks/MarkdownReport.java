@@ -144,7 +144,9 @@ final class MarkdownReport {
                     Optional<Measurement> serial = Target.find(group, "serialDouble");
                     for (Measurement m : sorted(group)) {
                         List<String> row = new ArrayList<>(List.of(Integer.toString(threads), m.variant(),
-                                String.format(Locale.ROOT, "%,.0f ± %,.0f", m.throughput(), m.throughputError()),
+                                Double.isFinite(m.throughputError())
+                                        ? String.format(Locale.ROOT, "%,.0f ± %,.0f", m.throughput(), m.throughputError())
+                                        : String.format(Locale.ROOT, "%,.0f", m.throughput()),
                                 ratio(m, raw, Measurement::throughput), ratio(m, serial, Measurement::throughput),
                                 micros(m.p50()), ratio(m, raw, Measurement::p50),
                                 micros(m.p99()), ratio(m, raw, Measurement::p99),
