@@ -67,8 +67,8 @@ final class MirrorLanes {
             // close() may have drained this lane before our enqueue; record it here instead.
             shutDown.accept(task, submittedNanos);
             queued.decrementAndGet();
-        } else {
-            LockSupport.unpark(lane.thread);
+        } else if (lane.parked) {
+            LockSupport.unpark(lane.thread); // only a parked lane needs the system call
         }
         return true;
     }
@@ -160,6 +160,8 @@ final class MirrorLanes {
         final Thread thread;
         /** Written by this lane's thread only: raised before each poll, lowered once the task is recorded. */
         volatile boolean busy;
+        /** Written by this lane's thread only: raised while it parks (or is about to), so offers know to unpark it. */
+        volatile boolean parked;
 
         Lane(String threadName) {
             this.thread = new Thread(this, threadName);
@@ -178,7 +180,13 @@ final class MirrorLanes {
                     if (closed) {
                         return;
                     }
-                    LockSupport.park(this);
+                    // Announce the park, then look once more: an offer that enqueued before seeing the flag
+                    // is found by this look; one that enqueues after it sees the flag and unparks.
+                    parked = true;
+                    if (queue.isEmpty() && !closed) {
+                        LockSupport.park(this);
+                    }
+                    parked = false;
                     continue;
                 }
                 queued.decrementAndGet();

@@ -119,11 +119,27 @@ public final class Switchboard implements PhaseResolver {
                 : MigrationPhase.NEW_PRIMARY);
     }
 
-    private static boolean anyOtherPhase(SwitchSettings settings, MigrationPhase system) {
-        return settings.merchantPhases().values().stream().anyMatch(phase -> phase != system)
+    /**
+     * Whether any order, merchant or rule switch names a phase other than {@code system}: a scan of every
+     * switch, asked on every unattributed write, so the answer is kept for the settings object it was
+     * computed from (the cached store hands out the same object until its next refresh).
+     */
+    private boolean anyOtherPhase(SwitchSettings settings, MigrationPhase system) {
+        OtherPhases known = otherPhases;
+        if (known != null && known.settings == settings && known.system == system) {
+            return known.any;
+        }
+        boolean any = settings.merchantPhases().values().stream().anyMatch(phase -> phase != system)
                 || settings.orderPhases().values().stream().anyMatch(phase -> phase != system)
                 || settings.rules().stream().anyMatch(rule -> rule.phase() != system);
+        otherPhases = new OtherPhases(settings, system, any);
+        return any;
     }
+
+    private record OtherPhases(SwitchSettings settings, MigrationPhase system, boolean any) {
+    }
+
+    private volatile @Nullable OtherPhases otherPhases;
 
     /**
      * The configuration of a migration.

@@ -6,16 +6,10 @@ import java.lang.reflect.Method;
 import java.math.BigInteger;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sql.rowset.CachedRowSet;
-import javax.sql.rowset.RowSetFactory;
-import javax.sql.rowset.RowSetMetaDataImpl;
-import javax.sql.rowset.RowSetProvider;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,7 +22,7 @@ final class KeyTracker {
 
     private boolean appAsked;
     private boolean requestedByUs;
-    private @Nullable CachedRowSet cached;
+    private @Nullable KeyRows cached;
 
     KeyTracker(boolean appAsked) {
         this.appAsked = appAsked;
@@ -80,38 +74,28 @@ final class KeyTracker {
      * alone are read straight from the driver.
      */
     List<List<Object>> read(Statement physical, StatementAnalysis analysis, Store store) throws SQLException {
-        if (requestedByUs && !appAsked) {
-            try (ResultSet rows = physical.getGeneratedKeys()) {
-                return keys(rows, analysis, store);
-            }
+        KeyRows rows;
+        try (ResultSet keys = physical.getGeneratedKeys()) {
+            rows = KeyRows.read(keys);
         }
-        CachedRowSet copy = rowSets().createCachedRowSet();
-        try (ResultSet rows = physical.getGeneratedKeys()) {
-            copy.populate(rows);
+        if (!requestedByUs || appAsked) {
+            cached = rows; // the application asked for the keys: it reads this copy afterwards
         }
-        cached = copy;
-        List<List<Object>> keys = keys(copy, analysis, store);
-        copy.beforeFirst();
-        return keys;
-    }
-
-    private static List<List<Object>> keys(ResultSet copy, StatementAnalysis analysis, Store store) throws SQLException {
         List<String> keyColumns = store == Store.NEW ? analysis.mapping().newPrimaryKey() : analysis.mapping().primaryKey();
-        ResultSetMetaData meta = copy.getMetaData();
         int[] positions = new int[keyColumns.size()];
         for (int k = 0; k < keyColumns.size(); k++) {
-            positions[k] = meta.getColumnCount() == keyColumns.size() ? k + 1 : 1;
-            for (int c = 1; c <= meta.getColumnCount(); c++) {
-                if (meta.getColumnLabel(c).equalsIgnoreCase(keyColumns.get(k))) {
+            positions[k] = rows.columnCount() == keyColumns.size() ? k : 0;
+            for (int c = 0; c < rows.columnCount(); c++) {
+                if (rows.label(c).equalsIgnoreCase(keyColumns.get(k))) {
                     positions[k] = c;
                 }
             }
         }
-        List<List<Object>> keys = new ArrayList<>();
-        while (copy.next()) {
-            List<Object> key = new ArrayList<>();
+        List<List<Object>> keys = new ArrayList<>(rows.rows().size());
+        for (Object[] row : rows.rows()) {
+            List<Object> key = new ArrayList<>(positions.length);
             for (int position : positions) {
-                Object value = copy.getObject(position);
+                Object value = row[position];
                 key.add(value instanceof BigInteger big && big.bitLength() < 64 ? big.longValue() : value);
             }
             keys.add(key);
@@ -119,17 +103,6 @@ final class KeyTracker {
         return keys;
     }
 
-    /** The row-set factory, looked up once: {@code RowSetProvider.newFactory()} scans the class path each call. */
-    private static RowSetFactory rowSets() throws SQLException {
-        RowSetFactory factory = rowSetFactory;
-        if (factory == null) {
-            factory = RowSetProvider.newFactory();
-            rowSetFactory = factory;
-        }
-        return factory;
-    }
-
-    private static volatile @Nullable RowSetFactory rowSetFactory;
 
     /** What {@code getGeneratedKeys()} returns to the application; {@code dialect} is the statement's store's. */
     ResultSet forApplication(Statement physical, @Nullable Dialect dialect) throws SQLException {
@@ -142,20 +115,12 @@ final class KeyTracker {
             return empty();
         }
         if (cached != null) {
-            cached.beforeFirst();
-            return cached;
+            return cached.resultSet();
         }
         return physical.getGeneratedKeys();
     }
 
-    private static ResultSet empty() throws SQLException {
-        CachedRowSet empty = rowSets().createCachedRowSet();
-        RowSetMetaDataImpl meta = new RowSetMetaDataImpl();
-        meta.setColumnCount(1);
-        meta.setColumnName(1, "GENERATED_KEY");
-        meta.setColumnLabel(1, "GENERATED_KEY");
-        meta.setColumnType(1, Types.BIGINT);
-        empty.setMetaData(meta);
-        return empty;
+    private static ResultSet empty() {
+        return KeyRows.empty().resultSet();
     }
 }

@@ -52,7 +52,9 @@ enum CopyDialect {
                 previous = stripe;
                 try {
                     long left = deadline - System.nanoTime();
-                    if (!STRIPES[stripe].tryLock(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                    if (STRIPES[stripe].tryLock(Math.max(0, left), TimeUnit.NANOSECONDS)) {
+                        HELD.get().add(STRIPES[stripe]);
+                    } else {
                         unlock(target);
                         throw new SQLException("timed out after " + timeoutMillis + " ms waiting for a key lock");
                     }
@@ -66,11 +68,11 @@ enum CopyDialect {
 
         @Override
         void unlock(Connection target) {
-            for (ReentrantLock stripe : STRIPES) {
-                while (stripe.isHeldByCurrentThread()) {
-                    stripe.unlock();
-                }
+            java.util.List<ReentrantLock> held = HELD.get();
+            for (int i = held.size() - 1; i >= 0; i--) {
+                held.get(i).unlock();
             }
+            held.clear();
         }
     },
 
@@ -168,6 +170,10 @@ enum CopyDialect {
     };
 
     private static final ReentrantLock[] STRIPES = new ReentrantLock[1024];
+
+    /** The stripes the current thread holds for its sync, released together. */
+    private static final ThreadLocal<java.util.List<ReentrantLock>> HELD =
+            ThreadLocal.withInitial(java.util.ArrayList::new);
 
     static {
         for (int i = 0; i < STRIPES.length; i++) {

@@ -81,7 +81,7 @@ class ReachableProxiesTest {
                     assertThat(keys.getStatement()).isSameAs(insert);
                     assertThat(keys.getStatement().getConnection()).isSameAs(connection);
                     assertThat(keys.toString()).startsWith("DualWriteResultSet wrapping");
-                    assertThat(keys.isWrapperFor(javax.sql.rowset.CachedRowSet.class)).isTrue();
+                    assertThat(keys.toString()).contains("DualWriteKeyRows");
                 }
             } finally {
                 assertThat(Rows.assertOrdersSame(fixture, "id, qty, note")).hasSize(1);
