@@ -39,6 +39,12 @@ public final class MirrorConfig {
     public static final int DEFAULT_QUEUE_CAPACITY = 10_000;
     /** Rows one async run may sync at most when it merges batchable tasks queued behind each other. */
     public static final int DEFAULT_MAX_BATCH_ROWS = 500;
+    /**
+     * How long an async lane waits for more syncs to merge when it takes one and finds its queue empty: 2 ms,
+     * the "linger" of a group commit. A mirror lands that much later; in exchange a steady stream of small
+     * writes is synced in batches (one read, one batched write, one commit each) instead of one by one.
+     */
+    public static final Duration DEFAULT_BATCH_LINGER = Duration.ofMillis(2);
     /** Async lanes (one thread each); tasks with one ordering key share a lane. */
     public static final int DEFAULT_LANES = 4;
     /** Change-log entries only for mirrors that failed or were skipped. */
@@ -63,6 +69,7 @@ public final class MirrorConfig {
     private final int queueCapacity;
     private final int lanes;
     private final int maxBatchRows;
+    private final Duration batchLinger;
     private final ChangeLogMode changeLogMode;
     private final Duration warnInterval;
 
@@ -80,6 +87,7 @@ public final class MirrorConfig {
         this.queueCapacity = b.queueCapacity;
         this.lanes = b.lanes;
         this.maxBatchRows = b.maxBatchRows;
+        this.batchLinger = b.batchLinger;
         this.changeLogMode = b.changeLogMode;
         this.warnInterval = b.warnInterval;
     }
@@ -182,6 +190,11 @@ public final class MirrorConfig {
         return maxBatchRows;
     }
 
+    /** How long an async lane waits for more batchable syncs before it runs one it found alone ({@link #DEFAULT_BATCH_LINGER}). */
+    public Duration batchLinger() {
+        return batchLinger;
+    }
+
     /** When the change log gets an entry. */
     public ChangeLogMode changeLogMode() {
         return changeLogMode;
@@ -200,7 +213,8 @@ public final class MirrorConfig {
                 + ", breakerSlowCallRateThreshold=" + breakerSlowCallRateThreshold
                 + ", breakerWaitInOpenState=" + breakerWaitInOpenState
                 + ", breakerHalfOpenCalls=" + breakerHalfOpenCalls + ", maxConcurrentCalls=" + maxConcurrentCalls
-                + ", queueCapacity=" + queueCapacity + ", lanes=" + lanes + ", changeLogMode=" + changeLogMode
+                + ", queueCapacity=" + queueCapacity + ", lanes=" + lanes + ", maxBatchRows=" + maxBatchRows
+                + ", batchLinger=" + batchLinger + ", changeLogMode=" + changeLogMode
                 + ", warnInterval=" + warnInterval + "]";
     }
 
@@ -219,6 +233,7 @@ public final class MirrorConfig {
         private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
         private int lanes = DEFAULT_LANES;
         private int maxBatchRows = DEFAULT_MAX_BATCH_ROWS;
+        private Duration batchLinger = DEFAULT_BATCH_LINGER;
         private ChangeLogMode changeLogMode = DEFAULT_CHANGE_LOG_MODE;
         private Duration warnInterval = DEFAULT_WARN_INTERVAL;
 
@@ -239,6 +254,7 @@ public final class MirrorConfig {
             queueCapacity = base.queueCapacity;
             lanes = base.lanes;
             maxBatchRows = base.maxBatchRows;
+            batchLinger = base.batchLinger;
             changeLogMode = base.changeLogMode;
             warnInterval = base.warnInterval;
         }
@@ -321,6 +337,18 @@ public final class MirrorConfig {
         /** Rows one async run may merge; 1–100 000; default 500 ({@link MirrorConfig#maxBatchRows()}). */
         public Builder maxBatchRows(int maxBatchRows) {
             this.maxBatchRows = inRange("maxBatchRows", maxBatchRows, 1, 100_000);
+            return this;
+        }
+
+        /**
+         * How long an async lane waits for more batchable syncs when it finds one alone; zero (syncs run as they
+         * come) to 1 s; default 2 ms ({@link MirrorConfig#DEFAULT_BATCH_LINGER}).
+         */
+        public Builder batchLinger(Duration batchLinger) {
+            if (batchLinger == null || batchLinger.isNegative() || batchLinger.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("batchLinger must be between 0 and 1 s, but was " + batchLinger);
+            }
+            this.batchLinger = batchLinger;
             return this;
         }
 

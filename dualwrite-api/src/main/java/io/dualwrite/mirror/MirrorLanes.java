@@ -23,6 +23,7 @@ final class MirrorLanes {
     private final Lane[] lanes;
     private final int capacity;
     private final int maxBatchRows;
+    private final long lingerNanos;
     private final AtomicInteger queued = new AtomicInteger();
     private final BiConsumer<MirrorTask, Long> runner;
     private final BiConsumer<MirrorTask, Long> shutDown;
@@ -32,10 +33,11 @@ final class MirrorLanes {
      * @param runner   runs a task on its lane thread (waits at most the time limit); must not throw
      * @param shutDown records a task that will not run; must not throw
      */
-    MirrorLanes(String name, int laneCount, int capacity, int maxBatchRows, BiConsumer<MirrorTask, Long> runner,
-                BiConsumer<MirrorTask, Long> shutDown) {
+    MirrorLanes(String name, int laneCount, int capacity, int maxBatchRows, Duration batchLinger,
+                BiConsumer<MirrorTask, Long> runner, BiConsumer<MirrorTask, Long> shutDown) {
         this.capacity = capacity;
         this.maxBatchRows = maxBatchRows;
+        this.lingerNanos = batchLinger.toNanos();
         this.runner = runner;
         this.shutDown = shutDown;
         this.lanes = new Lane[laneCount];
@@ -137,6 +139,10 @@ final class MirrorLanes {
             return first;
         }
         Lane lane = lanes[laneOf(first.orderingKey(), lanes.length)];
+        if (lingerNanos > 0 && lane.queue.isEmpty() && !closed) {
+            // group commit: give the syncs of the next few writes a moment to queue up behind this one
+            LockSupport.parkNanos(this, lingerNanos);
+        }
         java.util.List<MirrorTask> batch = null;
         int rows = first.rows().size();
         Pending next;

@@ -89,8 +89,8 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
                 daemonThreads("dualwrite-mirror-" + name + "-"));
         this.pool.allowCoreThreadTimeOut(true);
         this.lanes = config.mode() == MirrorMode.ASYNC
-                ? new MirrorLanes(name, config.lanes(), config.queueCapacity(), config.maxBatchRows(), this::runNow,
-                        this::shutDown)
+                ? new MirrorLanes(name, config.lanes(), config.queueCapacity(), config.maxBatchRows(),
+                        config.batchLinger(), this::runNow, this::shutDown)
                 : null;
     }
 
