@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -45,7 +46,7 @@ public final class BenchmarkReport {
     private BenchmarkReport() {
     }
 
-    public static void main(String[] args) throws IOException, java.sql.SQLException {
+    public static void main(String[] args) throws IOException, InterruptedException {
         Arguments arguments = Arguments.parse(args);
         Path out = arguments.out();
         if (out.getParent() != null && !Files.isDirectory(out.getParent())) {
@@ -65,13 +66,13 @@ public final class BenchmarkReport {
         for (String[] run : runs) {
             String label = String.format(Locale.ROOT, "[%2d/%d] %-8s %-6s t%s %-13s", ++done, runs.size(), run[2],
                     run[0], run[1], run[3]);
-            Measurement best = null;
+            @Nullable Measurement best = null;
             for (int attempt = 0; attempt <= arguments.retries(); attempt++) {
                 long runStart = System.nanoTime();
                 // One PostgreSQL server for the whole run (fresh databases per benchmark), not one per fork;
                 // started again should something have stopped it.
                 int port = run[2].equals("postgres") ? Databases.livePostgres().getPort() : -1;
-                long serverPid = port > 0 ? Databases.postmasterPid(Databases.postgresAdmin()) : -1;
+                long serverPid = port > 0 ? serverPid() : -1;
                 double before = Quiet.await(arguments.quietThreshold(), arguments.maxWait(), serverPid);
                 StringBuilder line = new StringBuilder(label);
                 Measurement m = runOne(arguments, port, run, work, line);
@@ -111,12 +112,34 @@ public final class BenchmarkReport {
                 + MarkdownReport.minutes(wallTime) + ")");
     }
 
+    /** The postmaster's process id, so that the server's CPU does not count as other load; -1 if unknown. */
+    private static long serverPid() {
+        try {
+            return Databases.postmasterPid(Databases.postgresAdmin());
+        } catch (java.sql.SQLException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Runs one JMH benchmark; its measurement, or {@code null} (the reason appended to {@code line}). */
-    private static Measurement runOne(Arguments arguments, int port, String[] run, Path work, StringBuilder line) {
+    private static @Nullable Measurement runOne(Arguments arguments, int port, String[] run, Path work,
+                                                StringBuilder line) throws InterruptedException {
         String method = run[0] + "_t" + run[1];
         try {
-            Collection<RunResult> results = new Runner(options(arguments, port, method, run[2], run[3],
-                    work.resolve(method + "-" + run[2] + "-" + run[3] + ".log"))).run();
+            Options options = options(arguments, port, method, run[2], run[3],
+                    work.resolve(method + "-" + run[2] + "-" + run[3] + ".log"));
+            Collection<RunResult> results = null;
+            for (int wait = 0; results == null; wait++) {
+                try {
+                    results = new Runner(options).run();
+                } catch (RunnerException | RuntimeException e) {
+                    // Another JMH run holds JMH's machine-wide lock: wait for it (at most 10 minutes).
+                    if (wait >= 60 || e.getMessage() == null || !e.getMessage().contains("JMH lock")) {
+                        throw e;
+                    }
+                    Thread.sleep(10_000);
+                }
+            }
             for (RunResult result : results) {
                 Measurement m = Measurement.of(result);
                 line.append(String.format(Locale.ROOT, " %,10.0f ops/s  p50 %,9.1f µs  p99 %,9.1f µs  CPU %,8.1f µs/op",

@@ -160,13 +160,12 @@ public final class Databases {
 
     /** The operating-system process id of the PostgreSQL postmaster serving {@code dataSource}. */
     public static long postmasterPid(DataSource dataSource) throws SQLException {
-        long backend;
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT pg_backend_pid()")) {
             result.next();
-            backend = result.getLong(1);
+            // While the connection is open: its backend, whose parent is the postmaster, exits with it.
+            return ProcessCpu.parentOf(result.getLong(1));
         }
-        return ProcessCpu.parentOf(backend);
     }
 
     /** Server settings that matter for write benchmarks, and the version. */
