@@ -57,7 +57,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DualWriteDataSource implements DataSource {
 
-    /** The default size limit of a stream or reader parameter buffered for replay: 1 MiB. */
+    /** The default size limit of a stream or reader parameter buffered to be bound again: 1 MiB. */
     public static final int DEFAULT_STREAM_BUFFER_LIMIT = 1 << 20;
 
     /** The default number of distinct keys one transaction buffers before its tables are resynced instead: 10,000. */
@@ -294,7 +294,11 @@ public final class DualWriteDataSource implements DataSource {
             return this;
         }
 
-        /** The largest stream or reader parameter buffered for replay (bytes or chars); larger ones are copied by key. */
+        /**
+         * The largest stream or reader parameter (bytes or chars) buffered so that a statement rewritten for the
+         * new store can be bound from it; a larger one is passed through once (its row is synced by key like
+         * any other).
+         */
         public Builder streamBufferLimit(int limit) {
             if (limit < 0) {
                 throw new IllegalArgumentException("streamBufferLimit must be zero or positive, but was " + limit);

@@ -20,10 +20,10 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Records the {@code setXxx} calls of a prepared statement by index, so that they can be replayed on the
- * other store (and, when the rewrite moves parameters, on the authoritative statement). Streams and
- * readers up to the buffer limit are read into memory and handed out afresh on every replay; a larger one
- * makes the parameters not replayable. Not thread-safe (neither are statements).
+ * Records the {@code setXxx} calls of a prepared statement by index: their values give the keys and ids of
+ * the write, and a statement rewritten for the new store (whose parameters the rewrite may move) is bound
+ * from them. Streams and readers up to the buffer limit are read into memory so that they can be bound
+ * again; a larger one is passed through once. Not thread-safe (neither are statements).
  */
 final class ParameterRecorder {
 
