@@ -69,7 +69,7 @@ final class StatementHandler implements InvocationHandler {
         }
         String sql = (String) args[0];
         StatementAnalysis analysis = connection.config.analyzer().analyze(sql);
-        RenderedSql plan = analysis.on(store, false);
+        RenderedSql plan = analysis.on(store);
         if (analysis.mapped() && store == Store.NEW && plan == null) {
             throw new SQLException("statement cannot run on the new store (" + analysis.rewriteProblem() + "): " + sql);
         }
@@ -202,7 +202,7 @@ final class StatementHandler implements InvocationHandler {
     }
 
     private void bindPhysical(ParameterRecorder.Bound bound) throws SQLException {
-        RenderedSql plan = analysis.on(connection.store(), false);
+        RenderedSql plan = analysis.on(connection.store());
         ParameterRecorder.bind((PreparedStatement) physical, plan, bound,
                 connection.store() == Store.NEW ? analysis.mapping() : null, List.of());
     }
@@ -213,7 +213,7 @@ final class StatementHandler implements InvocationHandler {
         if (!statementAnalysis.mapped() || connection.store() == Store.OLD) {
             return statementAnalysis.sql();
         }
-        RenderedSql plan = statementAnalysis.on(Store.NEW, false);
+        RenderedSql plan = statementAnalysis.on(Store.NEW);
         if (plan == null || plan.withConstantsInlined().isEmpty()) {
             throw new SQLException("statement cannot run on the new store as a plain Statement ("
                     + (plan == null ? statementAnalysis.rewriteProblem() : "the rewrite needs parameters") + ")");

@@ -23,8 +23,6 @@ import org.jspecify.annotations.Nullable;
  * @param merchantId      where the merchant id comes from, if anywhere
  * @param onOld           the statement for the old store (the application's SQL)
  * @param onNew           the statement rewritten for the new store; {@code null} when it cannot be
- * @param onOldWithKey    for generated keys: the insert for the old store with the key columns added
- * @param onNewWithKey    the same for the new store
  * @param keySelectOld    for an update or delete without {@code whereKey}: selects the affected keys on the old store
  * @param keySelectNew    the same on the new store
  * @param rewriteProblem  why {@code onNew} is missing, when it is
@@ -52,8 +50,6 @@ public record StatementAnalysis(
         @Nullable ValueRef merchantId,
         RenderedSql onOld,
         @Nullable RenderedSql onNew,
-        @Nullable RenderedSql onOldWithKey,
-        @Nullable RenderedSql onNewWithKey,
         @Nullable RenderedSql keySelectOld,
         @Nullable RenderedSql keySelectNew,
         @Nullable String rewriteProblem,
@@ -75,11 +71,8 @@ public record StatementAnalysis(
         return mapping != null && kind.isWrite();
     }
 
-    /** The statement for a store, with the generated key columns added or not. */
-    public @Nullable RenderedSql on(Store store, boolean withKey) {
-        if (withKey) {
-            return store == Store.OLD ? onOldWithKey : onNewWithKey;
-        }
+    /** The statement for a store: the application's SQL for the old one, its rewrite for the new one. */
+    public @Nullable RenderedSql on(Store store) {
         return store == Store.OLD ? onOld : onNew;
     }
 
@@ -101,14 +94,14 @@ public record StatementAnalysis(
     static StatementAnalysis passThrough(String sql, SqlKind kind, TxControl txControl, List<TableMapping> resyncTables) {
         int count = SqlText.countParameters(sql);
         return new StatementAnalysis(sql, kind, null, null, false, List.of(), null, null, null,
-                identity(sql, count), null, null, null, null, null, null, null, List.of(), null, false, txControl,
+                identity(sql, count), null, null, null, null, null, List.of(), null, false, txControl,
                 List.of(), List.copyOf(resyncTables));
     }
 
     static StatementAnalysis multiple(String sql, List<StatementAnalysis> parts) {
         int count = SqlText.countParameters(sql);
         return new StatementAnalysis(sql, SqlKind.MULTIPLE, null, null, false, List.of(), null, null, null,
-                identity(sql, count), null, null, null, null, null, null, null, List.of(), null, false, TxControl.NONE,
+                identity(sql, count), null, null, null, null, null, List.of(), null, false, TxControl.NONE,
                 List.copyOf(parts), List.of());
     }
 

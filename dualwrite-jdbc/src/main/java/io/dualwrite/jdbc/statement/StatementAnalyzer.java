@@ -405,25 +405,17 @@ public final class StatementAnalyzer {
         Rewriter rewriter = new Rewriter(mapping, parameterColumns);
         RenderedSql onOld = StatementAnalysis.identity(sql, SqlText.countParameters(sql));
         RenderedSql onNew = null;
-        RenderedSql onNewWithKey = null;
-        RenderedSql onOldWithKey = null;
         RenderedSql keySelectOld = null;
         RenderedSql keySelectNew = null;
         String problem = null;
         try {
             onNew = rewriter.render(numbered, Store.NEW, false);
-            if (keysGenerated) {
-                onNewWithKey = rewriter.render(numbered, Store.NEW, true);
-            }
         } catch (Rewriter.NotRewritable e) {
             problem = e.getMessage();
         } catch (Exception e) {
             problem = "rewrite failed: " + e;
         }
         try {
-            if (keysGenerated) {
-                onOldWithKey = rewriter.render(numbered, Store.OLD, true);
-            }
             if (shape == null) { // also with a key WHERE: a string key may match rows spelt otherwise
                 keySelectOld = rewriter.keySelect(numbered, Store.OLD);
                 keySelectNew = problem == null ? rewriter.keySelect(numbered, Store.NEW) : null;
@@ -438,7 +430,7 @@ public final class StatementAnalyzer {
             notReplayable = "no-derivable-key";
         }
         return new StatementAnalysis(sql, kind, mapping, notReplayable, keysGenerated, List.copyOf(insertKeys),
-                whereKey, orderId, merchantId, onOld, onNew, onOldWithKey, onNewWithKey, keySelectOld, keySelectNew,
+                whereKey, orderId, merchantId, onOld, onNew, keySelectOld, keySelectNew,
                 problem, insertColumns, java.util.Collections.unmodifiableList(insertRows), setKey, returning,
                 TxControl.NONE, List.of(), List.of());
     }

@@ -32,25 +32,25 @@ class StatementAnalyzerTest {
         assertThat(analysis.keysGenerated()).isFalse();
         assertThat(analysis.insertKeys()).containsExactly(List.of(new ValueRef(1, null)));
         assertThat(analysis.merchantId()).isEqualTo(new ValueRef(2, null));
-        RenderedSql onNew = analysis.on(Store.NEW, false);
+        RenderedSql onNew = analysis.on(Store.NEW);
         assertThat(onNew.sql()).isEqualTo(
                 "INSERT INTO orders_v2 (id, merchant_id, amount_cents, currency) VALUES (?, ?, ?, ?)");
         assertThat(onNew.parameters()).containsExactly(
                 ParamSource.parameter(1, null), ParamSource.parameter(2, null),
                 ParamSource.parameter(4, "amount"), ParamSource.constant("EUR"));
-        assertThat(analysis.on(Store.OLD, false).isIdentityPlan()).isTrue();
+        assertThat(analysis.on(Store.OLD).isIdentityPlan()).isTrue();
     }
 
     @Test
-    void multiRowInsertWithGeneratedKeysGetsTheKeyColumnAppendedPerRow() {
+    void multiRowInsertWithGeneratedKeysKeepsEachRowsValuesForTheKeyDerivation() {
         StatementAnalysis analysis = analyzer.analyze(
                 "INSERT INTO orders (merchant_id, amount) VALUES (?, ?), ('m-2', ?)");
 
         assertThat(analysis.keysGenerated()).isTrue();
-        RenderedSql onOld = analysis.on(Store.OLD, true);
-        assertThat(onOld.sql()).isEqualTo("INSERT INTO orders (merchant_id, amount, id) VALUES (?, ?, ?), ('m-2', ?, ?)");
-        assertThat(onOld.parameters()).containsExactly(ParamSource.parameter(1, null), ParamSource.parameter(2, null),
-                ParamSource.key(0, 0), ParamSource.parameter(3, null), ParamSource.key(1, 0));
+        assertThat(analysis.insertColumns()).containsExactly("merchant_id", "amount");
+        assertThat(analysis.insertRows()).containsExactly(
+                java.util.Arrays.asList(new ValueRef(1, null), new ValueRef(2, null)),
+                java.util.Arrays.asList(new ValueRef(0, "m-2"), new ValueRef(3, null)));
     }
 
     @Test
@@ -58,8 +58,8 @@ class StatementAnalyzerTest {
         StatementAnalysis analysis = analyzer.analyze("UPDATE orders SET amount = ?, legacy = ? WHERE merchant_id = ?");
 
         assertThat(analysis.whereKey()).isNull();
-        assertThat(analysis.on(Store.NEW, false).sql()).isEqualTo("UPDATE orders_v2 SET amount_cents = ? WHERE merchant_id = ?");
-        assertThat(analysis.on(Store.NEW, false).parameters())
+        assertThat(analysis.on(Store.NEW).sql()).isEqualTo("UPDATE orders_v2 SET amount_cents = ? WHERE merchant_id = ?");
+        assertThat(analysis.on(Store.NEW).parameters())
                 .containsExactly(ParamSource.parameter(1, "amount"), ParamSource.parameter(3, null));
         assertThat(analysis.keySelect(Store.OLD).sql()).isEqualTo("SELECT id FROM orders WHERE merchant_id = ?");
         assertThat(analysis.keySelect(Store.OLD).parameters()).containsExactly(ParamSource.parameter(3, null));
@@ -85,9 +85,9 @@ class StatementAnalyzerTest {
         StatementAnalysis replace = analyzer.analyze("REPLACE INTO orders (id, amount) VALUES (?, ?)");
 
         assertThat(List.of(mysql.kind(), postgres.kind(), replace.kind())).containsOnly(SqlKind.UPSERT);
-        assertThat(mysql.on(Store.NEW, false).sql()).isEqualTo("INSERT INTO orders_v2 (id, amount_cents, currency) "
+        assertThat(mysql.on(Store.NEW).sql()).isEqualTo("INSERT INTO orders_v2 (id, amount_cents, currency) "
                 + "VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE amount_cents = VALUES(amount_cents)");
-        assertThat(postgres.on(Store.NEW, false).sql()).contains("ON CONFLICT (id) DO UPDATE SET amount_cents = EXCLUDED.amount_cents");
+        assertThat(postgres.on(Store.NEW).sql()).contains("ON CONFLICT (id) DO UPDATE SET amount_cents = EXCLUDED.amount_cents");
     }
 
     @Test
@@ -103,9 +103,9 @@ class StatementAnalyzerTest {
 
     @Test
     void selectOnNewKeepsOldColumnNames() {
-        assertThat(analyzer.analyze("SELECT * FROM orders WHERE amount > ?").on(Store.NEW, false).sql())
+        assertThat(analyzer.analyze("SELECT * FROM orders WHERE amount > ?").on(Store.NEW).sql())
                 .isEqualTo("SELECT id, merchant_id, amount_cents AS amount FROM orders_v2 WHERE amount_cents > ?");
-        assertThat(analyzer.analyze("SELECT o.amount FROM orders o WHERE o.id = ?").on(Store.NEW, false).sql())
+        assertThat(analyzer.analyze("SELECT o.amount FROM orders o WHERE o.id = ?").on(Store.NEW).sql())
                 .isEqualTo("SELECT o.amount_cents AS amount FROM orders_v2 o WHERE o.id = ?");
     }
 
