@@ -119,18 +119,16 @@ final class ParameterRecorder {
 
     /**
      * Binds {@code plan}'s parameters on {@code target}: application parameters by replaying their setter
-     * (transformed to the new store's form when the plan says so), constants and generated keys with
-     * {@code setObject}.
+     * (transformed to the new store's form when the plan says so), constants with {@code setObject}.
      */
-    static void bind(PreparedStatement target, RenderedSql plan, Bound bound, @Nullable TableMapping mapping,
-                     List<List<Object>> keys) throws SQLException {
+    static void bind(PreparedStatement target, RenderedSql plan, Bound bound, @Nullable TableMapping mapping)
+            throws SQLException {
         List<ParamSource> sources = plan.parameters();
         for (int i = 0; i < sources.size(); i++) {
             int index = i + 1;
             ParamSource source = sources.get(i);
             switch (source.kind()) {
                 case CONSTANT -> setValue(target, index, source.constant());
-                case KEY -> setValue(target, index, keys.get(source.index()).get(source.keyColumn()));
                 case PARAMETER -> {
                     Call call = bound.calls().get(source.index());
                     if (call == null) {

@@ -204,7 +204,7 @@ final class StatementHandler implements InvocationHandler {
     private void bindPhysical(ParameterRecorder.Bound bound) throws SQLException {
         RenderedSql plan = analysis.on(connection.store());
         ParameterRecorder.bind((PreparedStatement) physical, plan, bound,
-                connection.store() == Store.NEW ? analysis.mapping() : null, List.of());
+                connection.store() == Store.NEW ? analysis.mapping() : null);
     }
 
     /** The SQL a plain Statement runs on the connection's store. */

@@ -94,8 +94,7 @@ final class WriteExecution {
         String sql = quotedKeys(select.sql(), store);
         try {
             return guarded(physical, () -> selectKeys(physical, sql + " FOR UPDATE", statement ->
-                    ParameterRecorder.bind(statement, select, bound, store == Store.NEW ? analysis.mapping() : null,
-                            List.of())));
+                    ParameterRecorder.bind(statement, select, bound, store == Store.NEW ? analysis.mapping() : null)));
         } catch (SQLException | RuntimeException e) {
             connection.config.warn(log, "preselect/" + analysis.mapping().oldTable(),
                     "could not select the keys a {} on {} touches: {}",

@@ -54,15 +54,12 @@ final class Rewriter {
         });
     }
 
-    RenderedSql render(String numbered, Store target, boolean withKey) throws Exception {
+    RenderedSql render(String numbered, Store target) throws Exception {
         Statement statement = StatementAnalyzer.parse(numbered);
         List<ParamSource> extras = new ArrayList<>();
         try {
             if (target == Store.NEW) {
                 toNew(statement, extras);
-            }
-            if (withKey) {
-                addKey(statement, target, extras);
             }
         } catch (NotRewritableRuntime e) {
             throw new NotRewritable(e.getMessage());
@@ -168,22 +165,6 @@ final class Rewriter {
             if (shape.insert().getConflictAction() != null
                     && shape.insert().getConflictAction().getWhereExpression() != null) {
                 shape.insert().getConflictAction().getWhereExpression().accept(renamer, null);
-            }
-        }
-    }
-
-    private void addKey(Statement statement, Store target, List<ParamSource> extras) {
-        InsertShape shape = InsertShape.of(statement);
-        if (shape == null || shape.columns() == null || shape.rows() == null) {
-            throw new NotRewritableRuntime("generated keys can only be added to an insert with VALUES");
-        }
-        List<String> key = target == Store.NEW ? mapping.newPrimaryKey() : mapping.primaryKey();
-        for (int k = 0; k < key.size(); k++) {
-            shape.columns().add(new Column(key.get(k)));
-        }
-        for (int r = 0; r < shape.rows().size(); r++) {
-            for (int k = 0; k < key.size(); k++) {
-                shape.rows().get(r).add(marker(extras, ParamSource.key(r, k)));
             }
         }
     }

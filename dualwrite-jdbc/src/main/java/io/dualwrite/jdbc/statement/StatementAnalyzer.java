@@ -409,7 +409,7 @@ public final class StatementAnalyzer {
         RenderedSql keySelectNew = null;
         String problem = null;
         try {
-            onNew = rewriter.render(numbered, Store.NEW, false);
+            onNew = rewriter.render(numbered, Store.NEW);
         } catch (Rewriter.NotRewritable e) {
             problem = e.getMessage();
         } catch (Exception e) {
