@@ -50,3 +50,23 @@ CREATE TABLE IF NOT EXISTS dualwrite_change_log (
 );
 CREATE INDEX IF NOT EXISTS dualwrite_change_log_due ON dualwrite_change_log (due_at);
 CREATE INDEX IF NOT EXISTS dualwrite_change_log_migration ON dualwrite_change_log (migration);
+
+-- Backfill checkpoints (io.dualwrite.jdbc.backfill): per backfill job (job_id names the migration, table and
+-- scope), one head row (chunk_no 0: upper_key = the last key planned, row_count = chunks planned, status
+-- PLANNING or PLANNED) and one row per planned chunk of primary keys (lower_key exclusive, upper_key inclusive,
+-- in the key's KeyCodec text; row_count keys planned), PENDING until its rows are copied, then DONE. Workers
+-- claim PENDING chunks with FOR UPDATE SKIP LOCKED and hold the claim while they copy, so a killed run leaves
+-- its chunks PENDING for the next run.
+CREATE TABLE IF NOT EXISTS dualwrite_backfill_checkpoint (
+    job_id      VARCHAR(191)  NOT NULL,
+    chunk_no    BIGINT        NOT NULL,
+    status      VARCHAR(16)   NOT NULL,
+    lower_key   VARCHAR(4000),
+    upper_key   VARCHAR(4000),
+    row_count   BIGINT        NOT NULL,
+    rows_copied BIGINT        NOT NULL,
+    claimed_by  VARCHAR(128),
+    updated_at  TIMESTAMP(6)  NOT NULL,
+    PRIMARY KEY (job_id, chunk_no)
+);
+CREATE INDEX IF NOT EXISTS dualwrite_backfill_checkpoint_status ON dualwrite_backfill_checkpoint (job_id, status, chunk_no);

@@ -93,7 +93,7 @@ class DualWriteSchemaTest {
             assertThatThrownBy(() -> DualWriteSchema.verify(db.dataSource(), List.of("orders")))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("tables must name some of [dualwrite_switch, dualwrite_order_pin,"
-                            + " dualwrite_change_log], but was [orders]");
+                            + " dualwrite_change_log, dualwrite_backfill_checkpoint], but was [orders]");
         }
     }
 
@@ -112,6 +112,7 @@ class DualWriteSchemaTest {
                     .hasMessageContaining("dualwrite_order_pin.order_id compares with collation utf8mb4_general_ci")
                     .hasMessageContaining("dualwrite_change_log.row_key compares with collation utf8mb4_general_ci")
                     .hasMessageContaining("dualwrite_change_log.claim_token compares with collation utf8mb4_bin")
+                    .hasMessageContaining("dualwrite_backfill_checkpoint.job_id compares with collation utf8mb4_general_ci")
                     .hasMessageContaining("ALTER TABLE dualwrite_switch CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin")
                     .hasMessageNotContaining("missing:");
 

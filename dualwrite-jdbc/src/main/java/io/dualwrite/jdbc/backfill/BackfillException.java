@@ -1,0 +1,25 @@
+package io.dualwrite.jdbc.backfill;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A backfill run that did not complete: a chunk kept failing, a worker failed, or the run was aborted. What
+ * the run did until then is in {@link #partialResult()}; the chunks it had not finished are left
+ * {@code PENDING} in the checkpoint table, so running the job again resumes there.
+ */
+public final class BackfillException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient BackfillResult partialResult;
+
+    BackfillException(String message, BackfillResult partialResult, @Nullable Throwable cause) {
+        super(message, cause);
+        this.partialResult = partialResult;
+    }
+
+    /** What the run did before it ended. */
+    public BackfillResult partialResult() {
+        return partialResult;
+    }
+}

@@ -1,0 +1,341 @@
+package io.dualwrite.jdbc.backfill;
+
+import io.dualwrite.jdbc.Dialect;
+import io.dualwrite.jdbc.schema.DualWriteSchema;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The rows of {@value DualWriteSchema#BACKFILL_CHECKPOINT_TABLE}: per job a head row (chunk 0: the last key
+ * planned, the number of chunks planned, {@code PLANNING} or {@code PLANNED}) and a row per planned chunk
+ * ({@code PENDING}, then {@code DONE}).
+ *
+ * <p>Claims are {@code SELECT … FOR UPDATE SKIP LOCKED} in a transaction the worker keeps open while it copies
+ * the chunk and that marks the chunk {@code DONE} before it commits: a chunk being copied is locked, so no other
+ * worker (thread or instance) takes it, and a worker that dies (its connection closed, its transaction rolled
+ * back) leaves its chunk {@code PENDING} and claimable at once. Every database dualwrite supports has
+ * {@code SKIP LOCKED}: PostgreSQL 9.5+, MySQL 8, MariaDB 10.6+, H2 2.x. On MySQL/MariaDB the transactions run
+ * in {@code READ COMMITTED}, so that a locking read takes no gap locks.
+ */
+final class Checkpoints {
+
+    static final String TABLE = DualWriteSchema.BACKFILL_CHECKPOINT_TABLE;
+    static final String PENDING = "PENDING";
+    static final String DONE = "DONE";
+    static final String PLANNING = "PLANNING";
+    static final String PLANNED = "PLANNED";
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private volatile @Nullable Dialect dialect;
+
+    Checkpoints(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    /** The head of a job: how far its key ranges are planned. */
+    record Head(@Nullable String cursor, long chunksPlanned, boolean planned) {
+    }
+
+    /** One planned chunk: the keys after {@code lower} (null: from the first) up to {@code upper}, inclusive. */
+    record Chunk(long number, @Nullable String lower, String upper, long plannedRows) {
+        String describe() {
+            return "#" + number + " (" + (lower == null ? "start" : "'" + lower + "'") + ", '" + upper + "']";
+        }
+    }
+
+    /** A job's state as its rows say. */
+    record Totals(boolean exists, boolean planned, @Nullable String cursor, long chunksPlanned, long chunksDone,
+                  long rowsDone, long rowsCopied, long chunksPending) {
+        boolean complete() {
+            return planned && chunksPending == 0;
+        }
+    }
+
+    /** Work in one checkpoint transaction. */
+    interface Work<T> {
+        @Nullable T run(Connection connection) throws SQLException, InterruptedException;
+    }
+
+    /**
+     * One checkpoint transaction on its own connection (auto-commit off; read committed on MySQL/MariaDB).
+     * Closing it rolls back what was not committed, restores the connection's settings and closes it.
+     */
+    final class Tx implements AutoCloseable {
+        private final Connection connection;
+        private final boolean autoCommit;
+        private final int isolation;
+        private boolean ended;
+
+        private Tx(Connection connection) throws SQLException {
+            this.connection = connection;
+            this.autoCommit = connection.getAutoCommit();
+            this.isolation = connection.getTransactionIsolation();
+            if (dialect(connection) == Dialect.MYSQL) {
+                connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            }
+            connection.setAutoCommit(false);
+        }
+
+        Connection connection() {
+            return connection;
+        }
+
+        void commit() throws SQLException {
+            connection.commit();
+            ended = true;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try {
+                if (!ended) {
+                    connection.rollback();
+                }
+                connection.setTransactionIsolation(isolation);
+                connection.setAutoCommit(autoCommit);
+            } finally {
+                connection.close();
+            }
+        }
+    }
+
+    /** Starts a checkpoint transaction. */
+    Tx begin() throws SQLException {
+        Connection connection = dataSource.getConnection();
+        try {
+            return new Tx(connection);
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    /** Runs {@code work} in its own transaction and commits it (rolls back when it throws). */
+    <T> @Nullable T inTransaction(Work<T> work) throws SQLException, InterruptedException {
+        try (Tx tx = begin()) {
+            T result = work.run(tx.connection());
+            tx.commit();
+            return result;
+        }
+    }
+
+    /** Creates the job's head row unless it exists (another instance may create it at the same time). */
+    void ensureHead(String jobId) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(true);
+            if (exists(connection, jobId)) {
+                return;
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE
+                    + " (job_id, chunk_no, status, lower_key, upper_key, row_count, rows_copied, claimed_by, updated_at)"
+                    + " VALUES (?, 0, ?, NULL, NULL, 0, 0, NULL, ?)")) {
+                insert.setString(1, jobId);
+                insert.setString(2, PLANNING);
+                insert.setObject(3, now());
+                insert.executeUpdate();
+            } catch (SQLException e) {
+                if (!isDuplicate(e) || !exists(connection, jobId)) {
+                    throw e;
+                }
+                // another instance created it first
+            }
+        }
+    }
+
+    private static boolean exists(Connection connection, String jobId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT 1 FROM " + TABLE + " WHERE job_id = ? AND chunk_no = 0")) {
+            select.setString(1, jobId);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    /** Locks the job's head row for the rest of the transaction ({@code FOR UPDATE}, waiting) and reads it. */
+    Head lockHead(Connection connection, String jobId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT upper_key, row_count, status FROM " + TABLE
+                + " WHERE job_id = ? AND chunk_no = 0 FOR UPDATE")) {
+            select.setString(1, jobId);
+            try (ResultSet rows = select.executeQuery()) {
+                if (!rows.next()) {
+                    throw new SQLException("backfill job '" + jobId + "' has no head row in " + TABLE
+                            + " (was it reset while running?)");
+                }
+                return new Head(rows.getString(1), rows.getLong(2), PLANNED.equals(rows.getString(3)));
+            }
+        }
+    }
+
+    /** Records a planned chunk ({@code PENDING}) and moves the head past it, in the head's transaction. */
+    void plan(Connection connection, String jobId, Chunk chunk, boolean last) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE
+                + " (job_id, chunk_no, status, lower_key, upper_key, row_count, rows_copied, claimed_by, updated_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?)")) {
+            insert.setString(1, jobId);
+            insert.setLong(2, chunk.number());
+            insert.setString(3, PENDING);
+            insert.setString(4, chunk.lower());
+            insert.setString(5, chunk.upper());
+            insert.setLong(6, chunk.plannedRows());
+            insert.setObject(7, now());
+            insert.executeUpdate();
+        }
+        updateHead(connection, jobId, chunk.upper(), chunk.number(), last);
+    }
+
+    /** Marks the job planned to its end (no key after the head's), in the head's transaction. */
+    void planningDone(Connection connection, String jobId, Head head) throws SQLException {
+        updateHead(connection, jobId, head.cursor(), head.chunksPlanned(), true);
+    }
+
+    private void updateHead(Connection connection, String jobId, @Nullable String cursor, long chunks, boolean planned)
+            throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE " + TABLE
+                + " SET upper_key = ?, row_count = ?, status = ?, updated_at = ? WHERE job_id = ? AND chunk_no = 0")) {
+            update.setString(1, cursor);
+            update.setLong(2, chunks);
+            update.setString(3, planned ? PLANNED : PLANNING);
+            update.setObject(4, now());
+            update.setString(5, jobId);
+            update.executeUpdate();
+        }
+    }
+
+    /**
+     * Claims the first {@code PENDING} chunk that no other transaction holds ({@code FOR UPDATE SKIP LOCKED});
+     * the claim lasts as long as the connection's transaction.
+     */
+    @Nullable Chunk claimNext(Connection connection, String jobId) throws SQLException {
+        return claim(connection, "SELECT chunk_no, lower_key, upper_key, row_count FROM " + TABLE
+                + " WHERE job_id = ? AND status = ? AND chunk_no > 0 ORDER BY chunk_no LIMIT 1 FOR UPDATE SKIP LOCKED",
+                jobId, null);
+    }
+
+    /** Claims one chunk if it is still {@code PENDING} and no other transaction holds it. */
+    @Nullable Chunk claim(Connection connection, String jobId, long chunkNo) throws SQLException {
+        return claim(connection, "SELECT chunk_no, lower_key, upper_key, row_count FROM " + TABLE
+                + " WHERE job_id = ? AND status = ? AND chunk_no = ? FOR UPDATE SKIP LOCKED", jobId, chunkNo);
+    }
+
+    private @Nullable Chunk claim(Connection connection, String sql, String jobId, @Nullable Long chunkNo)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setString(1, jobId);
+            select.setString(2, PENDING);
+            if (chunkNo != null) {
+                select.setLong(3, chunkNo);
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                if (!rows.next()) {
+                    return null;
+                }
+                return new Chunk(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getLong(4));
+            }
+        }
+    }
+
+    /** Marks a claimed chunk {@code DONE}, in its claim's transaction (the caller commits). */
+    void done(Connection connection, String jobId, long chunkNo, long rowsCopied, String worker) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE " + TABLE
+                + " SET status = ?, rows_copied = ?, claimed_by = ?, updated_at = ? WHERE job_id = ? AND chunk_no = ?")) {
+            update.setString(1, DONE);
+            update.setLong(2, rowsCopied);
+            update.setString(3, worker);
+            update.setObject(4, now());
+            update.setString(5, jobId);
+            update.setLong(6, chunkNo);
+            if (update.executeUpdate() != 1) {
+                throw new SQLException("backfill chunk " + chunkNo + " of job '" + jobId + "' vanished while it was copied");
+            }
+        }
+    }
+
+    /** The job's state (no locks taken). */
+    Totals totals(String jobId) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(true);
+            boolean exists = false;
+            boolean planned = false;
+            String cursor = null;
+            long chunksPlanned = 0;
+            try (PreparedStatement head = connection.prepareStatement(
+                    "SELECT upper_key, row_count, status FROM " + TABLE + " WHERE job_id = ? AND chunk_no = 0")) {
+                head.setString(1, jobId);
+                try (ResultSet rows = head.executeQuery()) {
+                    if (rows.next()) {
+                        exists = true;
+                        cursor = rows.getString(1);
+                        chunksPlanned = rows.getLong(2);
+                        planned = PLANNED.equals(rows.getString(3));
+                    }
+                }
+            }
+            long chunksDone = 0;
+            long rowsDone = 0;
+            long rowsCopied = 0;
+            long pending = 0;
+            try (PreparedStatement chunks = connection.prepareStatement("SELECT status, COUNT(*), SUM(row_count),"
+                    + " SUM(rows_copied) FROM " + TABLE + " WHERE job_id = ? AND chunk_no > 0 GROUP BY status")) {
+                chunks.setString(1, jobId);
+                try (ResultSet rows = chunks.executeQuery()) {
+                    while (rows.next()) {
+                        if (DONE.equals(rows.getString(1))) {
+                            chunksDone = rows.getLong(2);
+                            rowsDone = rows.getLong(3);
+                            rowsCopied = rows.getLong(4);
+                        } else {
+                            pending += rows.getLong(2);
+                        }
+                    }
+                }
+            }
+            return new Totals(exists, planned, cursor, chunksPlanned, chunksDone, rowsDone, rowsCopied, pending);
+        }
+    }
+
+    /** Deletes every row of a job. */
+    int reset(String jobId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE job_id = ?")) {
+            connection.setAutoCommit(true);
+            delete.setString(1, jobId);
+            return delete.executeUpdate();
+        }
+    }
+
+    private Dialect dialect(Connection connection) throws SQLException {
+        Dialect known = dialect;
+        if (known == null) {
+            known = Dialect.detect(connection);
+            dialect = known;
+        }
+        return known;
+    }
+
+    private LocalDateTime now() {
+        return LocalDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+    }
+
+    /** Integrity-constraint violations (SQLState class 23): a duplicate head row from a concurrent start. */
+    private static boolean isDuplicate(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("23");
+    }
+
+    static void rollbackQuietly(Connection connection, Throwable failure) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.dualwrite.jdbc.backfill;
+
+import io.dualwrite.Store;
+import io.dualwrite.jdbc.copy.KeyWalk;
+import io.dualwrite.jdbc.mapping.MappingValidator;
+import io.dualwrite.jdbc.schema.DualWriteSchema;
+import io.dualwrite.mapping.TableMapping;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The checks a job passes before it touches a row: the checkpoint table, every mapping against both schemas
+ * ({@link MappingValidator}), a primary key on every old table that is the mapping's, and the merchant id of a
+ * merchant scope fitting its column. Every problem is named at once.
+ */
+final class Preflight {
+
+    /** A table ready to walk. */
+    record Table(TableMapping mapping, String jobId, KeyWalk walk) {
+    }
+
+    private Preflight() {
+    }
+
+    static List<Table> check(BackfillJob job) throws SQLException {
+        List<String> problems = new ArrayList<>();
+        try {
+            DualWriteSchema.verify(job.checkpointDataSource(), List.of(DualWriteSchema.BACKFILL_CHECKPOINT_TABLE));
+        } catch (IllegalStateException e) {
+            problems.add("the checkpoint store is not ready: " + e.getMessage().replace("\n", " "));
+        }
+        problems.addAll(MappingValidator.problems(job.oldDataSource(), job.newDataSource(), job.mappings()));
+        List<Table> tables = new ArrayList<>();
+        try (Connection old = job.oldDataSource().getConnection()) {
+            for (TableMapping mapping : job.mappings()) {
+                if (problems.stream().anyMatch(p -> p.startsWith("old table '" + mapping.oldTable() + "' does not exist"))) {
+                    continue; // already reported
+                }
+                String keyProblem = primaryKeyProblem(old, mapping);
+                if (keyProblem != null) {
+                    problems.add(keyProblem);
+                    continue;
+                }
+                KeyWalk walk;
+                try {
+                    walk = KeyWalk.open(old, mapping, Store.OLD);
+                } catch (SQLException e) {
+                    problems.add("old table '" + mapping.oldTable() + "' cannot be read: " + e.getMessage());
+                    continue;
+                }
+                if (job.scope().merchantId().isPresent()) {
+                    String merchant = job.scope().merchantId().get();
+                    try {
+                        walk.merchantValue(merchant);
+                    } catch (SQLException | IllegalStateException e) {
+                        problems.add("old table '" + mapping.oldTable() + "': the merchant id '" + merchant
+                                + "' of the scope does not fit merchant column '" + mapping.merchantIdColumn().orElse("?")
+                                + "': " + e.getMessage());
+                        continue;
+                    }
+                }
+                tables.add(new Table(mapping, job.jobId(mapping), walk));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("backfill of migration '" + job.migration() + "' (" + job.scope()
+                    + ") cannot start; no row was copied:\n  - " + String.join("\n  - ", problems));
+        }
+        return tables;
+    }
+
+    /**
+     * Why the old table cannot be walked by the mapping's key: it has no primary key, or its primary key is
+     * other columns. Null when it can.
+     */
+    private static @Nullable String primaryKeyProblem(Connection connection, TableMapping mapping) throws SQLException {
+        List<String> key = primaryKey(connection, mapping.oldTable());
+        if (key.isEmpty()) {
+            return "old table '" + mapping.oldTable() + "' has no primary key; a backfill walks a table in chunks of"
+                    + " its primary key, so add one (ALTER TABLE " + mapping.oldTable() + " ADD PRIMARY KEY ("
+                    + String.join(", ", mapping.primaryKey()) + "))";
+        }
+        List<String> declared = mapping.primaryKey().stream().map(c -> c.toLowerCase(Locale.ROOT)).sorted().toList();
+        List<String> actual = key.stream().map(c -> c.toLowerCase(Locale.ROOT)).sorted().toList();
+        if (!declared.equals(actual)) {
+            return "old table '" + mapping.oldTable() + "' has primary key " + key + ", but its mapping names "
+                    + mapping.primaryKey() + "; give the table's key columns to TableMapping.Builder.primaryKey";
+        }
+        return null;
+    }
+
+    /** The primary-key columns of a table in key order; empty when it has none (or the table is not found). */
+    private static List<String> primaryKey(Connection connection, String table) throws SQLException {
+        DatabaseMetaData metaData = connection.getMetaData();
+        boolean mysql = io.dualwrite.jdbc.Dialect.detect(metaData) == io.dualwrite.jdbc.Dialect.MYSQL;
+        String catalog = connection.getCatalog();
+        String schema = connection.getSchema();
+        String name = table;
+        int dot = table.indexOf('.');
+        if (dot > 0) {
+            // MySQL and MariaDB call a schema a database, which JDBC reports as the catalog
+            if (mysql) {
+                catalog = table.substring(0, dot);
+                schema = null;
+            } else {
+                schema = table.substring(0, dot);
+            }
+            name = table.substring(dot + 1);
+        }
+        // Identifiers are stored upper-case (H2), lower-case (PostgreSQL) or as written (MySQL).
+        for (String[] candidate : new String[][] {{schema, name},
+                {upper(schema), name.toUpperCase(Locale.ROOT)}, {lower(schema), name.toLowerCase(Locale.ROOT)}}) {
+            Map<Short, String> columns = new TreeMap<>();
+            try (ResultSet rows = metaData.getPrimaryKeys(catalog, candidate[0], candidate[1])) {
+                while (rows.next()) {
+                    columns.put(rows.getShort("KEY_SEQ"), rows.getString("COLUMN_NAME"));
+                }
+            }
+            if (!columns.isEmpty()) {
+                return List.copyOf(columns.values());
+            }
+        }
+        return List.of();
+    }
+
+    private static @Nullable String upper(@Nullable String text) {
+        return text == null ? null : text.toUpperCase(Locale.ROOT);
+    }
+
+    private static @Nullable String lower(@Nullable String text) {
+        return text == null ? null : text.toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,274 @@
+package io.dualwrite.jdbc.copy;
+
+import io.dualwrite.Store;
+import io.dualwrite.jdbc.Dialect;
+import io.dualwrite.jdbc.KeyCodec;
+import io.dualwrite.mapping.TableMapping;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Walks the primary keys of one table of one store by keyset, in the order of the table's primary-key
+ * index: {@code WHERE key > :after [AND key <= :upTo] ORDER BY key LIMIT :n}, never {@code OFFSET}. The
+ * keys come back in the copier's form ({@link KeyCodec} text of the store's own values, the form
+ * {@link RowCopier#sync} takes), so a walk's keys can be synced as they are.
+ *
+ * <p><b>Order.</b> Every comparison and the {@code ORDER BY} run in the database, on the key columns as
+ * declared, so both use the columns' own collation: the order of the primary-key index. A primary key is
+ * unique under exactly that collation, so the order is total over the table's keys, and a range
+ * {@code (after, upTo]} holds each key of the table exactly once whatever the collation (MariaDB's
+ * case-insensitive, PAD SPACE defaults included). No key is compared in Java. Bounds are keys that an
+ * earlier walk returned, bound with their columns' types.
+ *
+ * <p><b>Filter.</b> A walk can keep to the rows whose merchant column (of the mapping) equals one id. The
+ * comparison is exact on every database: on MySQL/MariaDB a text column is compared as bytes too, so that
+ * {@code 'M-1'} or {@code 'm-1 '} are other merchants, as they are to the switches.
+ *
+ * <p>Immutable and thread-safe; the caller passes the connection (in auto-commit, to see the latest
+ * commits) and closes it.
+ */
+public final class KeyWalk {
+
+    private final TableMapping mapping;
+    private final Store side;
+    private final CopyDialect dialect;
+    private final TableColumns columns;
+    private final List<TableColumns.Column> keyColumns;
+    private final TableColumns.@Nullable Column merchantColumn;
+
+    private KeyWalk(TableMapping mapping, Store side, CopyDialect dialect, TableColumns columns,
+                    List<TableColumns.Column> keyColumns, TableColumns.@Nullable Column merchantColumn) {
+        this.mapping = mapping;
+        this.side = side;
+        this.dialect = dialect;
+        this.columns = columns;
+        this.keyColumns = keyColumns;
+        this.merchantColumn = merchantColumn;
+    }
+
+    /**
+     * A walk over the table of {@code mapping} on {@code side}, its columns read through {@code connection}
+     * (run it outside a transaction: on PostgreSQL a failed lookup would abort one).
+     *
+     * @throws SQLException when the table or one of its key columns (or the mapping's merchant column) is missing
+     */
+    public static KeyWalk open(Connection connection, TableMapping mapping, Store side) throws SQLException {
+        CopyDialect dialect = CopyDialect.of(Dialect.detect(connection));
+        TableColumns columns = TableColumns.read(connection, dialect, mapping.table(side));
+        List<TableColumns.Column> keys = new ArrayList<>();
+        for (String key : side == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey()) {
+            keys.add(columns.get(key));
+        }
+        TableColumns.Column merchant = null;
+        if (mapping.merchantIdColumn().isPresent()) {
+            String oldName = mapping.merchantIdColumn().get();
+            String name = side == Store.OLD ? oldName : mapping.newColumn(oldName).orElse(oldName);
+            merchant = columns.find(name).orElse(null);
+        }
+        return new KeyWalk(mapping, side, dialect, columns, List.copyOf(keys), merchant);
+    }
+
+    /**
+     * The keys after {@code after} (exclusive; {@code null}: from the first) up to {@code upTo} (inclusive;
+     * {@code null}: to the last), in key order, at most {@code limit} of them.
+     *
+     * @param merchantId only rows whose merchant column equals it; {@code null}: every row
+     * @throws SQLException          when the store fails or a bound does not fit its columns
+     * @throws IllegalStateException when {@code merchantId} is given but the mapping names no merchant column
+     */
+    public List<String> keys(Connection connection, @Nullable String after, @Nullable String upTo,
+                             @Nullable String merchantId, int limit) throws SQLException {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, but was " + limit);
+        }
+        List<Object> parameters = new ArrayList<>();
+        List<TableColumns.Column> parameterColumns = new ArrayList<>();
+        List<String> conditions = new ArrayList<>();
+        if (after != null) {
+            conditions.add(bound(after, true, parameters, parameterColumns));
+        }
+        if (upTo != null) {
+            conditions.add(bound(upTo, false, parameters, parameterColumns));
+        }
+        if (merchantId != null) {
+            conditions.add(merchantCondition(merchantId, parameters, parameterColumns));
+        }
+        StringBuilder sql = new StringBuilder("SELECT ");
+        sql.append(keyColumns.stream().map(c -> Values.selectExpression(dialect, c)).collect(Collectors.joining(", ")));
+        sql.append(" FROM ").append(columns.quotedTable()).append(" dw_t");
+        if (!conditions.isEmpty()) {
+            sql.append(" WHERE ").append(String.join(" AND ", conditions));
+        }
+        sql.append(" ORDER BY ").append(keyColumns.stream().map(this::qualified).collect(Collectors.joining(", ")));
+        sql.append(" LIMIT ").append(limit);
+        List<String> keys = new ArrayList<>(Math.min(limit, 10_000));
+        try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < parameters.size(); i++) {
+                Values.bind(statement, i + 1, parameters.get(i), parameterColumns.get(i), dialect);
+            }
+            statement.setFetchSize(Math.min(limit, 10_000));
+            try (ResultSet rows = statement.executeQuery()) {
+                List<String> parts = new ArrayList<>(keyColumns.size());
+                while (rows.next()) {
+                    parts.clear();
+                    for (int i = 0; i < keyColumns.size(); i++) {
+                        parts.add(Values.keyText(Values.read(rows, i + 1, keyColumns.get(i), dialect)));
+                    }
+                    keys.add(KeyCodec.encode(parts));
+                }
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * The merchant id as its column's value, checking that it fits the column's type.
+     *
+     * @throws SQLException          when the id does not fit the merchant column (e.g. a text id for a number column)
+     * @throws IllegalStateException when the mapping names no merchant column
+     */
+    public Object merchantValue(String merchantId) throws SQLException {
+        return Values.parseKey(merchantId, requireMerchantColumn());
+    }
+
+    /** The {@code ORDER BY} of the walk, for messages: the key columns, as quoted for this database. */
+    public String order() {
+        return keyColumns.stream().map(c -> dialect.quote(c.name())).collect(Collectors.joining(", "));
+    }
+
+    /** The table, as quoted to reach it. */
+    public String quotedTable() {
+        return columns.quotedTable();
+    }
+
+    /** The key columns, as the database spells them. */
+    public List<String> keyColumnNames() {
+        return keyColumns.stream().map(TableColumns.Column::name).toList();
+    }
+
+    /** The mapping walked. */
+    public TableMapping mapping() {
+        return mapping;
+    }
+
+    /** The store walked. */
+    public Store side() {
+        return side;
+    }
+
+    /**
+     * How many rows the walk covers, for an estimate: {@code COUNT(*)} of the table, or of one merchant's rows.
+     *
+     * @throws SQLException when the store fails
+     */
+    public long count(Connection connection, @Nullable String merchantId) throws SQLException {
+        List<Object> parameters = new ArrayList<>();
+        List<TableColumns.Column> parameterColumns = new ArrayList<>();
+        String sql = "SELECT COUNT(*) FROM " + columns.quotedTable() + " dw_t"
+                + (merchantId == null ? "" : " WHERE " + merchantCondition(merchantId, parameters, parameterColumns));
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.size(); i++) {
+                Values.bind(statement, i + 1, parameters.get(i), parameterColumns.get(i), dialect);
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : 0;
+            }
+        }
+    }
+
+    private TableColumns.Column requireMerchantColumn() {
+        if (merchantColumn == null) {
+            throw new IllegalStateException("the mapping of table " + mapping.oldTable()
+                    + " names no merchant column present in " + mapping.table(side));
+        }
+        return merchantColumn;
+    }
+
+    private String merchantCondition(String merchantId, List<Object> parameters,
+                                     List<TableColumns.Column> parameterColumns) throws SQLException {
+        TableColumns.Column column = requireMerchantColumn();
+        Object value = Values.parseKey(merchantId, column);
+        String quoted = qualified(column);
+        parameters.add(value);
+        parameterColumns.add(column);
+        if (dialect == CopyDialect.MYSQL && isText(column)) {
+            // the column's collation may ignore case and trailing spaces: the first comparison can use an
+            // index, the second makes it exact
+            parameters.add(value);
+            parameterColumns.add(column);
+            return "(" + quoted + " = ? AND CAST(" + quoted + " AS BINARY) = CAST(? AS BINARY))";
+        }
+        return quoted + " = ?";
+    }
+
+    /**
+     * {@code key > after} (or {@code key <= upTo}) over the key columns: a row comparison on PostgreSQL and
+     * H2, which use it as one index range; on MySQL/MariaDB the equivalent disjunction
+     * {@code a > ? OR (a = ? AND b > ?)}, which their range optimizer turns into one index range.
+     */
+    private String bound(String key, boolean lower, List<Object> parameters,
+                         List<TableColumns.Column> parameterColumns) throws SQLException {
+        List<String> texts;
+        try {
+            texts = KeyCodec.decode(key, keyColumns.size());
+        } catch (IllegalArgumentException e) {
+            throw new SQLException("key bound '" + key + "' does not fit the key " + keyColumnNames()
+                    + " of " + mapping.table(side) + ": " + e.getMessage(), e);
+        }
+        List<Object> values = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            values.add(Values.parseKey(texts.get(i), keyColumns.get(i)));
+        }
+        String strict = lower ? ">" : "<";
+        String last = lower ? ">" : "<=";
+        if (keyColumns.size() == 1) {
+            parameters.add(values.get(0));
+            parameterColumns.add(keyColumns.get(0));
+            return qualified(keyColumns.get(0)) + " " + last + " ?";
+        }
+        if (dialect != CopyDialect.MYSQL) {
+            parameters.addAll(values);
+            parameterColumns.addAll(keyColumns);
+            return "(" + keyColumns.stream().map(this::qualified).collect(Collectors.joining(", ")) + ") " + last
+                    + " (" + String.join(", ", java.util.Collections.nCopies(values.size(), "?")) + ")";
+        }
+        List<String> alternatives = new ArrayList<>();
+        for (int i = 0; i < keyColumns.size(); i++) {
+            List<String> terms = new ArrayList<>();
+            for (int j = 0; j < i; j++) {
+                terms.add(qualified(keyColumns.get(j)) + " = ?");
+                parameters.add(values.get(j));
+                parameterColumns.add(keyColumns.get(j));
+            }
+            terms.add(qualified(keyColumns.get(i)) + " " + (i == keyColumns.size() - 1 ? last : strict) + " ?");
+            parameters.add(values.get(i));
+            parameterColumns.add(keyColumns.get(i));
+            alternatives.add(terms.size() == 1 ? terms.get(0) : "(" + String.join(" AND ", terms) + ")");
+        }
+        return "(" + String.join(" OR ", alternatives) + ")";
+    }
+
+    private String qualified(TableColumns.Column column) {
+        return "dw_t." + dialect.quote(column.name());
+    }
+
+    private static boolean isText(TableColumns.Column column) {
+        return switch (column.sqlType()) {
+            case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR,
+                 Types.CLOB -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "KeyWalk[" + columns.quotedTable() + " ORDER BY " + order() + "]";
+    }
+}
