@@ -274,12 +274,16 @@ public final class BackfillRun {
         }
     }
 
-    private static RateLimiter rateLimiter(String migration, int rowsPerSecond) {
-        // one permit per row; a fine refresh period below 1,000 rows/s, so that a small rate is not one burst a second
+    /**
+     * One permit per row, refreshed in periods of about a millisecond (k permits every k/rate seconds, k the
+     * permits of one millisecond rounded up), so that the rate holds over any second, with no burst of a
+     * second's rows at the start.
+     */
+    static RateLimiter rateLimiter(String migration, int rowsPerSecond) {
+        int permits = (int) Math.max(1, (rowsPerSecond + 999L) / 1_000);
         RateLimiterConfig config = RateLimiterConfig.custom()
-                .limitRefreshPeriod(rowsPerSecond <= 1_000 ? Duration.ofNanos(1_000_000_000L / rowsPerSecond)
-                        : Duration.ofSeconds(1))
-                .limitForPeriod(rowsPerSecond <= 1_000 ? 1 : rowsPerSecond)
+                .limitRefreshPeriod(Duration.ofNanos(Math.round(1e9 * permits / rowsPerSecond)))
+                .limitForPeriod(permits)
                 .timeoutDuration(Duration.ofDays(365))
                 .build();
         return RateLimiter.of("dualwrite-backfill-" + migration, config);

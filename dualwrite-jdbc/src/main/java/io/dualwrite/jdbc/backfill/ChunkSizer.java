@@ -34,8 +34,9 @@ final class ChunkSizer {
         double nanosPerRow = Math.max(1.0, (double) nanos / rows);
         double ideal = targetNanos / nanosPerRow;
         double bounded = Math.max(current / 2.0, Math.min(current * 2.0, ideal));
-        // half-way toward the bounded ideal: chunks of one run see different rows and loads
-        current = clamp((int) Math.round((current + bounded) / 2.0));
+        // half-way toward the bounded ideal (chunks of one run see different rows and loads), rounded toward it
+        double halfWay = (current + bounded) / 2.0;
+        current = clamp((long) (bounded >= current ? Math.ceil(halfWay) : Math.floor(halfWay)));
     }
 
     private int clamp(long size) {

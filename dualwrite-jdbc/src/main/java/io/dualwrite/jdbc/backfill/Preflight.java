@@ -35,7 +35,8 @@ final class Preflight {
         try {
             DualWriteSchema.verify(job.checkpointDataSource(), List.of(DualWriteSchema.BACKFILL_CHECKPOINT_TABLE));
         } catch (IllegalStateException e) {
-            problems.add("the checkpoint store is not ready: " + e.getMessage().replace("\n", " "));
+            problems.add("the checkpoint store is not ready: " + e.getMessage().replace(":\n  - ", ": ")
+                    .replace("\n  - ", "; "));
         }
         problems.addAll(MappingValidator.problems(job.oldDataSource(), job.newDataSource(), job.mappings()));
         List<Table> tables = new ArrayList<>();
