@@ -12,6 +12,9 @@
  * authoritative store and a sync S of K starts after C, then S, or a sync of K that takes the lock after
  * S, reads a row at least as new as C's and is the last to write K: the stores converge on K whatever
  * ran before, in one process or many, live mirror or reconciler.
+ *
+ * <p>{@link io.dualwrite.jdbc.copy.KeyWalk} reads a table's keys by keyset, in the copier's key form, for the
+ * tools that sync a whole table through the copier (the backfill): they walk the keys, the copier moves the rows.
  */
 @org.jspecify.annotations.NullMarked
 package io.dualwrite.jdbc.copy;

@@ -57,8 +57,8 @@ class DualWriteSchemaTest {
                     .allSatisfy(sql -> assertThat(sql).doesNotContain("--").doesNotEndWith(";"))
                     .anySatisfy(sql -> assertThat(sql).startsWith("CREATE TABLE IF NOT EXISTS dualwrite_switch"));
         }
-        assertThat(SchemaScript.POSTGRESQL.statements()).hasSize(6);
-        assertThat(SchemaScript.MYSQL.statements()).hasSize(3)
+        assertThat(SchemaScript.POSTGRESQL.statements()).hasSize(8);
+        assertThat(SchemaScript.MYSQL.statements()).hasSize(4)
                 .allSatisfy(sql -> assertThat(sql).endsWith("COLLATE = utf8mb4_0900_bin"));
         assertThat(SchemaScript.MARIADB.statements())
                 .containsExactlyElementsOf(SchemaScript.MYSQL.statements().stream()

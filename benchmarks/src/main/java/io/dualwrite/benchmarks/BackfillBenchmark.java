@@ -1,0 +1,166 @@
+package io.dualwrite.benchmarks;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.dualwrite.jdbc.backfill.BackfillJob;
+import io.dualwrite.jdbc.backfill.BackfillResult;
+import io.dualwrite.jdbc.schema.DualWriteSchema;
+import io.dualwrite.mapping.TableMapping;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * A backfill of {@value #ROWS} rows against a plain JDBC batch copy of the same rows, one thread each: each
+ * operation copies the whole old table into an empty new one ({@link Mode#SingleShotTime}; rows per second
+ * are {@value #ROWS} divided by the time). The target: the backfill at 0.70× the plain copy's rows per second
+ * or better.
+ *
+ * <p>{@code copy=plainBatch} reads the old table by keyset in pages of 1,000 and inserts each page into the
+ * new one as one JDBC batch in one transaction: the fastest hand-written copy that still pages. {@code
+ * copy=backfill} runs a {@link BackfillJob} (one worker, no rate limit, default chunk sizing), which on top
+ * of that takes each key's lock on the new store, reads the rows by key after locking, upserts instead of
+ * inserting, and records its chunks in the checkpoint table. The new table is emptied (and the job's
+ * checkpoints forgotten) before each operation, outside the measurement.
+ *
+ * <pre>{@code
+ * mvn -B -q -pl benchmarks -am package -DskipTests
+ * java -cp benchmarks/target/benchmarks.jar org.openjdk.jmh.Main BackfillBenchmark
+ * }</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Warmup(iterations = 3)
+@Measurement(iterations = 5)
+public class BackfillBenchmark {
+
+    /** Rows copied by one operation. */
+    public static final int ROWS = 100_000;
+
+    private static final TableMapping ORDERS = TableMapping.builder("orders").newTable("orders_v2")
+            .rename("status", "state").merchantIdColumn("merchant_id").build();
+
+    @Param({"h2", "postgres"})
+    public String store = "h2";
+
+    @Param({"plainBatch", "backfill"})
+    public String copy = "plainBatch";
+
+    private Databases.Kind kind;
+    private HikariDataSource oldStore;
+    private HikariDataSource newStore;
+    private BackfillJob job;
+
+    @Setup(Level.Trial)
+    public void start() throws SQLException {
+        kind = Databases.Kind.of(store);
+        oldStore = Databases.create(kind, "backfill_old");
+        newStore = Databases.create(kind, "backfill_new");
+        DualWriteSchema.create(oldStore);
+        execute(oldStore, "CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), amount DECIMAL(12,2),"
+                + " status VARCHAR(20), created_at TIMESTAMP(6))");
+        execute(newStore, "CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), amount DECIMAL(12,2),"
+                + " state VARCHAR(20), created_at TIMESTAMP(6))");
+        execute(oldStore, kind == Databases.Kind.H2
+                ? "INSERT INTO orders SELECT X, 'm-' || MOD(X, 7), X * 1.25, 'paid',"
+                        + " DATEADD(SECOND, X, TIMESTAMP '2026-01-01 00:00:00.123456') FROM SYSTEM_RANGE(1, " + ROWS + ")"
+                : "INSERT INTO orders SELECT g, 'm-' || (g % 7), g * 1.25, 'paid',"
+                        + " TIMESTAMP '2026-01-01 00:00:00.123456' + g * INTERVAL '1 second' FROM generate_series(1, "
+                        + ROWS + ") g");
+        if (kind == Databases.Kind.POSTGRES) {
+            execute(oldStore, "ANALYZE orders");
+        }
+        job = BackfillJob.builder().migration("orders").oldDataSource(oldStore).newDataSource(newStore)
+                .mapping(ORDERS).workers(1).build();
+    }
+
+    /** An empty new table and no checkpoints, before every operation. */
+    @Setup(Level.Iteration)
+    public void empty() throws SQLException {
+        execute(newStore, kind == Databases.Kind.H2 ? "TRUNCATE TABLE orders_v2" : "TRUNCATE orders_v2");
+        job.resetCheckpoints();
+        if (kind == Databases.Kind.POSTGRES) {
+            execute(newStore, "VACUUM orders_v2");
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+        Databases.drop(kind, oldStore);
+        Databases.drop(kind, newStore);
+    }
+
+    @Benchmark
+    public long copyAll() throws Exception {
+        long copied = copy.equals("backfill") ? backfill() : plainBatch();
+        if (copied != ROWS) {
+            throw new IllegalStateException(copy + " copied " + copied + " rows, not " + ROWS);
+        }
+        return copied;
+    }
+
+    private long backfill() throws Exception {
+        BackfillResult result = job.run();
+        return result.rowsCopied();
+    }
+
+    /** The baseline: keyset pages of 1,000 rows, each inserted as one batch in one transaction. */
+    private long plainBatch() throws SQLException {
+        long copied = 0;
+        long after = 0;
+        try (Connection source = oldStore.getConnection(); Connection target = newStore.getConnection();
+             PreparedStatement read = source.prepareStatement("SELECT id, merchant_id, amount, status, created_at"
+                     + " FROM orders WHERE id > ? ORDER BY id LIMIT 1000");
+             PreparedStatement insert = target.prepareStatement("INSERT INTO orders_v2"
+                     + " (id, merchant_id, amount, state, created_at) VALUES (?, ?, ?, ?, ?)")) {
+            target.setAutoCommit(false);
+            while (true) {
+                read.setLong(1, after);
+                int page = 0;
+                try (ResultSet rows = read.executeQuery()) {
+                    while (rows.next()) {
+                        after = rows.getLong(1);
+                        insert.setLong(1, after);
+                        insert.setString(2, rows.getString(2));
+                        insert.setBigDecimal(3, rows.getBigDecimal(3));
+                        insert.setString(4, rows.getString(4));
+                        insert.setObject(5, rows.getObject(5, java.time.LocalDateTime.class));
+                        insert.addBatch();
+                        page++;
+                    }
+                }
+                if (page == 0) {
+                    break;
+                }
+                insert.executeBatch();
+                target.commit();
+                copied += page;
+            }
+            target.setAutoCommit(true);
+        }
+        return copied;
+    }
+
+    private static void execute(HikariDataSource dataSource, String sql) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+}
