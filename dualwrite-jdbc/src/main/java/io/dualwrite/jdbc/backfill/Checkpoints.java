@@ -330,12 +330,4 @@ final class Checkpoints {
     private static boolean isDuplicate(SQLException e) {
         return e.getSQLState() != null && e.getSQLState().startsWith("23");
     }
-
-    static void rollbackQuietly(Connection connection, Throwable failure) {
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            failure.addSuppressed(e);
-        }
-    }
 }
