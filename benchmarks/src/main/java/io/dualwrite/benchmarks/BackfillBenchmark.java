@@ -2,7 +2,6 @@ package io.dualwrite.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.dualwrite.jdbc.backfill.BackfillJob;
-import io.dualwrite.jdbc.backfill.BackfillResult;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.mapping.TableMapping;
 import java.sql.Connection;
@@ -31,9 +30,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * are {@value #ROWS} divided by the time). The target: the backfill at 0.70× the plain copy's rows per second
  * or better.
  *
+ * <p>Both jobs have the same name, so one {@code resetCheckpoints()} forgets either's checkpoints.
+ *
  * <p>{@code copy=plainBatch} reads the old table by keyset in pages of 1,000 and inserts each page into the
  * new one as one JDBC batch in one transaction: the fastest hand-written copy that still pages. {@code
- * copy=backfill} runs a {@link BackfillJob} (one worker, no rate limit, default chunk sizing), which on top
+ * copy=backfill} runs a {@link BackfillJob} (one worker, no rate limit, default chunk sizing; {@code backfill2}
+ * with two workers), which on top
  * of that takes each key's lock on the new store, reads the rows by key after locking, upserts instead of
  * inserting, and records its chunks in the checkpoint table. The new table is emptied (and the job's
  * checkpoints forgotten) before each operation, outside the measurement.
@@ -47,8 +49,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
-@Warmup(iterations = 3)
-@Measurement(iterations = 5)
+@Warmup(iterations = 5)
+@Measurement(iterations = 8)
 public class BackfillBenchmark {
 
     /** Rows copied by one operation. */
@@ -60,13 +62,15 @@ public class BackfillBenchmark {
     @Param({"h2", "postgres"})
     public String store = "h2";
 
-    @Param({"plainBatch", "backfill"})
+    /** {@code backfill2}: the backfill with two workers, as a job's {@code workers(2)} runs it. */
+    @Param({"plainBatch", "backfill", "backfill2"})
     public String copy = "plainBatch";
 
     private Databases.Kind kind;
     private HikariDataSource oldStore;
     private HikariDataSource newStore;
     private BackfillJob job;
+    private BackfillJob twoWorkers;
 
     @Setup(Level.Trial)
     public void start() throws SQLException {
@@ -89,6 +93,8 @@ public class BackfillBenchmark {
         }
         job = BackfillJob.builder().migration("orders").oldDataSource(oldStore).newDataSource(newStore)
                 .mapping(ORDERS).workers(1).build();
+        twoWorkers = BackfillJob.builder().migration("orders").oldDataSource(oldStore).newDataSource(newStore)
+                .mapping(ORDERS).workers(2).build();
     }
 
     /** An empty new table and no checkpoints, before every operation. */
@@ -109,16 +115,15 @@ public class BackfillBenchmark {
 
     @Benchmark
     public long copyAll() throws Exception {
-        long copied = copy.equals("backfill") ? backfill() : plainBatch();
+        long copied = switch (copy) {
+            case "backfill" -> job.run().rowsCopied();
+            case "backfill2" -> twoWorkers.run().rowsCopied();
+            default -> plainBatch();
+        };
         if (copied != ROWS) {
             throw new IllegalStateException(copy + " copied " + copied + " rows, not " + ROWS);
         }
         return copied;
-    }
-
-    private long backfill() throws Exception {
-        BackfillResult result = job.run();
-        return result.rowsCopied();
     }
 
     /** The baseline: keyset pages of 1,000 rows, each inserted as one batch in one transaction. */

@@ -140,20 +140,9 @@ enum CopyDialect {
          * Named user locks ({@code GET_LOCK}); their names are server-wide, so they carry the database's name
          * in the hash. Taken one by one in sorted order; released explicitly after the commit, since a pooled
          * connection outlives the transaction.
-         *
-         * <p>The sync's transaction runs in {@code READ COMMITTED} (for this transaction only; the session keeps
-         * its level): under InnoDB's default {@code REPEATABLE READ}, deleting a key the target does not have
-         * locks the gap around it, and two syncs of disjoint keys (a backfill chunk and a live sync) then
-         * deadlock on each other's inserts into those gaps. The per-key locks, not the isolation level, order
-         * the syncs of one key.
          */
         @Override
         void lock(Connection target, List<Long> sortedLockIds, long timeoutMillis) throws SQLException {
-            try (Statement isolation = target.createStatement()) {
-                isolation.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
-            } catch (SQLException e) {
-                // a transaction already under way keeps its level: only the gap locks' deadlocks come back
-            }
             String database = target.getCatalog() == null ? "" : target.getCatalog();
             double seconds = Math.max(0.001, timeoutMillis / 1000.0);
             try (PreparedStatement lock = target.prepareStatement("SELECT GET_LOCK(?, ?)")) {

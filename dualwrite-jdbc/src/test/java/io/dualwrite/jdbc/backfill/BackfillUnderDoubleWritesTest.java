@@ -43,9 +43,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * insert into its range records a scoped resync of the table instead of keys (the write path's rule); the
  * verification tools repair those, and here a second, fresh backfill of the table stands in for them.
  *
- * <p>On MariaDB this also caught syncs of disjoint keys deadlocking on InnoDB's gap locks (a backfill chunk's
- * inserts against a live sync's delete of a key the new store did not have yet), which left change-log entries;
- * the copier now runs its MySQL/MariaDB transactions in {@code READ COMMITTED}.
+ * <p>Mirrors that fail meanwhile are expected on a loaded machine and are not the backfill's errors: a live sync
+ * waiting for a backfill chunk's key locks past the mirror's time limit (then the breaker opens), or, on MariaDB,
+ * a deadlock on InnoDB's gap locks between a chunk's inserts and a live sync's delete of a key the new store does
+ * not have yet. Each is recorded in the change log, as in production.
  */
 class BackfillUnderDoubleWritesTest {
 
@@ -106,9 +107,8 @@ class BackfillUnderDoubleWritesTest {
                 assertThat(result.complete()).isTrue();
                 assertThat(writer.awaitMirrors(Duration.ofSeconds(60))).as("mirrors drained").isTrue();
                 assertThat(operations.get()).isGreaterThanOrEqualTo((long) THREADS * MIN_OPERATIONS_PER_THREAD);
-                // mirrors that failed (a live sync waiting on a backfill chunk's key locks past the time limit
-                // on a loaded machine, the breaker that then opens) were recorded: the reconciler repairs them
-                // through the same copier, as it does in production
+                // mirrors that failed (see the class comment) were recorded: the reconciler repairs them through
+                // the same copier, as it does in production
                 long recorded = keyEntries(fixture);
                 Reconciler reconciler = Reconciler.builder().changeLog(changeLog)
                         .oldDataSource(fixture.old.dataSource()).newDataSource(fixture.fresh.dataSource())
