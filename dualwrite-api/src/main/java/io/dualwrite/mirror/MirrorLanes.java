@@ -38,10 +38,13 @@ final class MirrorLanes {
     /**
      * Lanes that took a shared task and have not finished its run (lingering, merging or running). While one
      * has, a new sync is left for it (it looks at the shared queue again when its run ends) instead of waking
-     * another lane, unless a full batch is waiting: so batches stay large when writes are few, and lanes run
-     * side by side only when one lane cannot keep up.
+     * another lane, unless a full batch is waiting or the run has taken longer than {@link #STALL_NANOS}: so
+     * batches stay large when writes are few, lanes run side by side when one cannot keep up, and a sync held
+     * up on the other store (a row lock, a slow statement) does not hold up the syncs of other rows.
      */
     private final AtomicInteger sharedRuns = new AtomicInteger();
+    /** How long a shared run may take before new syncs wake another lane instead of waiting for it. */
+    static final long STALL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
     private final BiConsumer<MirrorTask, Long> runner;
     private final BiConsumer<MirrorTask, Long> shutDown;
     private volatile boolean closed;
@@ -89,7 +92,7 @@ final class MirrorLanes {
                 queued.decrementAndGet();
                 return true;
             }
-            if (sharedRuns.get() == 0 || waiting >= maxBatchRows) {
+            if (sharedRuns.get() == 0 || waiting >= maxBatchRows || stalled()) {
                 wakeOneParkedLane();
             }
             return true;
@@ -104,6 +107,18 @@ final class MirrorLanes {
             LockSupport.unpark(lane.thread); // only a parked lane needs the system call
         }
         return true;
+    }
+
+    /** Whether a lane's shared run has taken longer than {@link #STALL_NANOS}. */
+    private boolean stalled() {
+        long now = System.nanoTime();
+        for (Lane lane : lanes) {
+            long since = lane.sharedSince;
+            if (since != 0 && now - since > STALL_NANOS) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void wakeOneParkedLane() {
@@ -222,6 +237,8 @@ final class MirrorLanes {
         final Thread thread;
         /** Written by this lane's thread only: raised before each poll, lowered once the task is recorded. */
         volatile boolean busy;
+        /** When this lane's current shared run started ({@link System#nanoTime()}), 0 when it runs none. */
+        volatile long sharedSince;
         /** A shared task taken off the queue that did not fit the last batch; this lane runs it next. */
         @org.jspecify.annotations.Nullable Pending carry;
         /** Written by this lane's thread only: raised while it parks (or is about to), so offers know to unpark it. */
@@ -275,10 +292,12 @@ final class MirrorLanes {
                     } else {
                         if (fromShared) {
                             sharedRuns.incrementAndGet();
+                            sharedSince = Math.max(1, System.nanoTime());
                             try {
                                 task = withQueuedBatch(this, task);
                                 runner.accept(task, pending.submittedNanos);
                             } finally {
+                                sharedSince = 0;
                                 sharedRuns.decrementAndGet();
                             }
                         } else {
