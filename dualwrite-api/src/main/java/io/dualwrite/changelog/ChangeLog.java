@@ -15,6 +15,17 @@ public interface ChangeLog {
     /** Records an entry and returns its id. */
     long record(ChangeRecord record);
 
+    /**
+     * Records several entries, as {@link #record} would one by one (the mirror executor records every row of
+     * a failed batch this way). Implementations over a database write them in one batch; when it fails,
+     * none or only some may have been written, and the exception says so.
+     */
+    default void recordAll(List<ChangeRecord> records) {
+        for (ChangeRecord record : records) {
+            record(record);
+        }
+    }
+
     /** Records an entry for a row of the old store whose mirror to the new store failed or was skipped. */
     default long record(String migration, String table, String key, Operation operation, String reason) {
         return record(new ChangeRecord(migration, table, key, operation, reason, io.dualwrite.Store.NEW,

@@ -202,6 +202,75 @@ class OrderFreeBatchTest extends MirrorExecutorFixture {
     }
 
     @Test
+    void aFailedBatchRecordsEveryRowInOneWriteToTheChangeLog() {
+        java.util.concurrent.atomic.AtomicInteger batchWrites = new java.util.concurrent.atomic.AtomicInteger();
+        io.dualwrite.changelog.ChangeLog counting = new io.dualwrite.changelog.ChangeLog() {
+            @Override
+            public long record(io.dualwrite.changelog.ChangeRecord record) {
+                return changeLog.record(record);
+            }
+
+            @Override
+            public void recordAll(List<io.dualwrite.changelog.ChangeRecord> records) {
+                batchWrites.incrementAndGet();
+                records.forEach(changeLog::record);
+            }
+
+            @Override
+            public List<io.dualwrite.changelog.ChangeEntry> claim(int limit, java.time.Instant now, Duration lease) {
+                return changeLog.claim(limit, now, lease);
+            }
+
+            @Override
+            public void complete(long id) {
+                changeLog.complete(id);
+            }
+
+            @Override
+            public void retryLater(long id, java.time.Instant dueAt, String error) {
+                changeLog.retryLater(id, dueAt, error);
+            }
+
+            @Override
+            public long pendingCount(String migration) {
+                return changeLog.pendingCount(migration);
+            }
+        };
+        executor = MirrorExecutors.create("batch-test", MirrorConfig.custom().mode(MirrorMode.ASYNC).lanes(1)
+                .batchLinger(Duration.ZERO).build(), counting, observer);
+        CountDownLatch laneHeld = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        executor.submit(task("blocker", () -> {
+            started.countDown();
+            laneHeld.await();
+        }));
+        await().atMost(Duration.ofSeconds(10)).until(() -> started.getCount() == 0);
+        for (int i = 0; i < 6; i++) {
+            executor.submit(task("o-" + i, new Recording("copier-1", List.of("o-" + i), new CountDownLatch(0)) {
+                @Override
+                public void run() {
+                    throw new IllegalStateException("new store down");
+                }
+
+                @Override
+                public MirrorWork mergeWith(List<MirrorWork> later) {
+                    return () -> {
+                        throw new IllegalStateException("new store down");
+                    };
+                }
+            }));
+        }
+
+        laneHeld.countDown();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> changeLog.size() == 6);
+        assertThat(batchWrites).hasValue(1);
+        assertThat(changeLog.entries()).extracting(entry -> entry.record().key())
+                .containsExactlyInAnyOrder("o-0", "o-1", "o-2", "o-3", "o-4", "o-5");
+        assertThat(observer.outcomes()).containsExactly(MirrorOutcome.SUCCEEDED, MirrorOutcome.FAILED);
+    }
+
+    @Test
     void closeRecordsQueuedBatchableTasksAsShutDown() {
         executor(MirrorConfig.custom().lanes(1).batchLinger(Duration.ZERO));
         CountDownLatch started = new CountDownLatch(1);

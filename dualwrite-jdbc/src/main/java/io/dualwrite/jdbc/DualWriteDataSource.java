@@ -448,6 +448,32 @@ public final class DualWriteDataSource implements DataSource {
     }
 
     static Object newProxy(Class<?>[] interfaces, java.lang.reflect.InvocationHandler handler) {
-        return Proxy.newProxyInstance(DualWriteDataSource.class.getClassLoader(), interfaces, handler);
+        if (interfaces.length != 1) {
+            return Proxy.newProxyInstance(DualWriteDataSource.class.getClassLoader(), interfaces, handler);
+        }
+        try {
+            return PROXY_CONSTRUCTORS.get(interfaces[0]).newInstance(handler);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create a proxy of " + interfaces[0].getName(), e);
+        }
     }
+
+    /**
+     * The proxy class's constructor per JDBC interface. {@code Proxy.newProxyInstance} looks the class up and
+     * checks permissions on every call; the write path creates several proxies per statement (connection,
+     * statement, result sets), so the constructor is looked up once (the documented equivalent of
+     * {@code newProxyInstance}).
+     */
+    private static final ClassValue<java.lang.reflect.Constructor<?>> PROXY_CONSTRUCTORS = new ClassValue<>() {
+        @Override
+        protected java.lang.reflect.Constructor<?> computeValue(Class<?> type) {
+            Object sample = Proxy.newProxyInstance(DualWriteDataSource.class.getClassLoader(), new Class<?>[] {type},
+                    (proxy, method, args) -> null);
+            try {
+                return sample.getClass().getConstructor(java.lang.reflect.InvocationHandler.class);
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException("the proxy class of " + type.getName() + " has no handler constructor", e);
+            }
+        }
+    };
 }

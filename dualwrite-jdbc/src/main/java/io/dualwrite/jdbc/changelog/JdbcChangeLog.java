@@ -96,6 +96,34 @@ public final class JdbcChangeLog implements ChangeLog {
         }
     }
 
+    /** Writes every entry in one batch and one transaction: all of them, or (on failure) none. */
+    @Override
+    public void recordAll(List<ChangeRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        try (Connection connection = connection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                LocalDateTime now = utc(clock.instant());
+                for (ChangeRecord record : records) {
+                    bind(insert, Objects.requireNonNull(record, "record"), now);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw failure("record " + records.size() + " change-log entries (none was written)", e);
+        }
+    }
+
     /**
      * Records an entry on the caller's connection, inside whatever transaction is open on it: the entry
      * commits or rolls back with the caller's work. Neither commits nor closes the connection.
@@ -124,24 +152,27 @@ public final class JdbcChangeLog implements ChangeLog {
         }
     }
 
+    private static void bind(PreparedStatement insert, ChangeRecord record, LocalDateTime now) throws SQLException {
+        insert.setString(1, record.migration());
+        insert.setString(2, record.table());
+        insert.setString(3, record.key());
+        insert.setString(4, record.operation().name());
+        insert.setString(5, truncate(record.reason(), MAX_REASON_LENGTH));
+        insert.setString(6, record.target().name());
+        insert.setString(7, record.orderId());
+        insert.setString(8, record.merchantId());
+        insert.setString(9, PENDING);
+        insert.setObject(10, utc(record.dueAt()));
+        insert.setObject(11, now);
+        insert.setObject(12, now);
+    }
+
     private long insert(Connection connection, ChangeRecord record) throws SQLException {
         boolean postgres = Dialect.detect(connection) == Dialect.POSTGRESQL; // the caller's store, maybe not ours
         try (PreparedStatement insert = postgres
                 ? connection.prepareStatement(INSERT, new String[] {"id"})
                 : connection.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
-            LocalDateTime now = utc(clock.instant());
-            insert.setString(1, record.migration());
-            insert.setString(2, record.table());
-            insert.setString(3, record.key());
-            insert.setString(4, record.operation().name());
-            insert.setString(5, truncate(record.reason(), MAX_REASON_LENGTH));
-            insert.setString(6, record.target().name());
-            insert.setString(7, record.orderId());
-            insert.setString(8, record.merchantId());
-            insert.setString(9, PENDING);
-            insert.setObject(10, utc(record.dueAt()));
-            insert.setObject(11, now);
-            insert.setObject(12, now);
+            bind(insert, record, utc(clock.instant()));
             insert.executeUpdate();
             try (ResultSet keys = insert.getGeneratedKeys()) {
                 if (!keys.next()) {

@@ -31,6 +31,15 @@ enum CopyDialect {
             return identifier.toUpperCase(Locale.ROOT);
         }
 
+        /**
+         * H2 looks each key of an {@code IN (…)} list up in the index, then checks every row it found against
+         * the whole list again: a read of n keys costs n² comparisons, so reads stay small.
+         */
+        @Override
+        int readChunk(int chunk) {
+            return Math.min(chunk, 64);
+        }
+
         @Override
         String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated) {
             return "MERGE INTO " + table + " (" + String.join(", ", columns) + ") KEY (" + String.join(", ", keyColumns)
@@ -189,6 +198,11 @@ enum CopyDialect {
 
     /** An identifier quoted for this database (embedded quote characters doubled). */
     abstract String quote(String identifier);
+
+    /** The most keys one {@code IN (…)} read binds, at most {@code chunk}. */
+    int readChunk(int chunk) {
+        return chunk;
+    }
 
     /** How this database stores an unquoted identifier. */
     abstract String fold(String identifier);

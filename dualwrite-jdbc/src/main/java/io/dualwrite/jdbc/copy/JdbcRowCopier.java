@@ -159,8 +159,9 @@ final class JdbcRowCopier implements RowCopier {
         String select = "SELECT " + all.stream().map(c -> Values.selectExpression(dialect, c))
                 .collect(Collectors.joining(", ")) + " FROM " + columns.quotedTable() + " WHERE ";
         Map<String, Map<String, @Nullable Object>> rows = new HashMap<>();
-        for (int start = 0; start < keys.size(); start += CHUNK) {
-            List<String> chunk = padded(keys.subList(start, Math.min(keys.size(), start + CHUNK)));
+        int chunkSize = dialect.readChunk(CHUNK);
+        for (int start = 0; start < keys.size(); start += chunkSize) {
+            List<String> chunk = padded(keys.subList(start, Math.min(keys.size(), start + chunkSize)));
             try (PreparedStatement statement = connection.prepareStatement(select + keyCondition(dialect, keyColumns, chunk.size()))) {
                 bindKeys(statement, 1, chunk, keyColumns, mapping, side, dialect);
                 try (ResultSet result = statement.executeQuery()) {

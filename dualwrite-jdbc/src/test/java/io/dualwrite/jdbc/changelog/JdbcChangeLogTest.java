@@ -68,6 +68,22 @@ class JdbcChangeLogTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
+    void recordAllWritesEveryEntryAsRecordWould(TestDatabases.Kind kind) throws SQLException {
+        try (TestDatabase db = TestDatabases.createWithDualWriteSchema(kind)) {
+            JdbcChangeLog log = JdbcChangeLog.create(db.dataSource());
+            List<ChangeRecord> records = List.of(record("1", T0), record("2", T0), record("K-3 ", T0.plusSeconds(5)));
+
+            log.recordAll(records);
+            log.recordAll(List.of());
+
+            assertThat(log.pendingCount("orders")).isEqualTo(3);
+            assertThat(log.claim(10, T0.plusSeconds(5), LEASE)).extracting(ChangeEntry::record)
+                    .containsExactlyInAnyOrderElementsOf(records);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
     void retryLaterCountsTheAttemptRecordsTheErrorAndReleasesTheClaim(TestDatabases.Kind kind) throws SQLException {
         try (TestDatabase db = TestDatabases.createWithDualWriteSchema(kind)) {
             JdbcChangeLog log = JdbcChangeLog.create(db.dataSource());
