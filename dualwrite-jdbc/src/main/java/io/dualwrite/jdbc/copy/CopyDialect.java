@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
@@ -223,8 +222,26 @@ enum CopyDialect {
      */
     static long lockId(String table, String key) {
         byte[] bytes = (table.toLowerCase(Locale.ROOT) + '\u0000' + looseKey(key)).getBytes(StandardCharsets.UTF_8);
-        return UUID.nameUUIDFromBytes(bytes).getMostSignificantBits();
+        // The most significant bits of UUID.nameUUIDFromBytes(bytes) (an MD5 with the version nibble set), as
+        // every earlier version computed them: processes of two versions running side by side must agree.
+        // The digest is kept per thread, since looking one up costs more than the hash.
+        byte[] md5 = MD5.get().digest(bytes);
+        md5[6] &= 0x0f;
+        md5[6] |= 0x30;
+        long id = 0;
+        for (int i = 0; i < 8; i++) {
+            id = (id << 8) | (md5[i] & 0xff);
+        }
+        return id;
     }
+
+    private static final ThreadLocal<java.security.MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
+        try {
+            return java.security.MessageDigest.getInstance("MD5");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform must support MD5", e);
+        }
+    });
 
     /** A key text as a case- and trailing-space-insensitive collation compares it. */
     static String looseKey(String key) {

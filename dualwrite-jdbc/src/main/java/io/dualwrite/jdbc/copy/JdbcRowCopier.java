@@ -125,6 +125,10 @@ final class JdbcRowCopier implements RowCopier {
     private static String lockText(String key, int parts) {
         List<String> canonical = new ArrayList<>();
         for (String part : io.dualwrite.jdbc.KeyCodec.decode(key, parts)) {
+            if (Values.plainInteger(part)) {
+                canonical.add(part);
+                continue;
+            }
             String stripped = part.strip();
             try {
                 java.math.BigDecimal number = new java.math.BigDecimal(stripped);

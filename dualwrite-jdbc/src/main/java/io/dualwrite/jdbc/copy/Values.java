@@ -133,11 +133,34 @@ final class Values {
         return number.scale() <= 0 && number.toBigInteger().bitLength() < 64 ? (Object) number.longValueExact() : number;
     }
 
+    /**
+     * Whether a text is an integer in its canonical form ({@code 0}, or an optional minus and digits without
+     * a leading zero) that fits a {@code long}: most keys are, and need no decimal arithmetic to be compared.
+     */
+    static boolean plainInteger(String text) {
+        int length = text.length();
+        int start = length > 0 && text.charAt(0) == '-' ? 1 : 0;
+        if (length == start || length - start > 18) {
+            return false;
+        }
+        if (text.charAt(start) == '0') {
+            return length == 1; // "0" only; not "-0" or "007"
+        }
+        for (int i = start; i < length; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The value of a key part's text for a column of the given type. */
     static Object parseKey(String text, TableColumns.Column column) throws SQLException {
         try {
             return switch (column.sqlType()) {
-                case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> integral(new BigDecimal(text.strip()));
+                case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> plainInteger(text)
+                        ? (Object) Long.parseLong(text) : integral(new BigDecimal(text.strip()));
                 case Types.DECIMAL, Types.NUMERIC -> new BigDecimal(text.strip());
                 case Types.REAL, Types.FLOAT, Types.DOUBLE -> Double.valueOf(text.strip());
                 case Types.BOOLEAN, Types.BIT -> parseBoolean(text.strip());
@@ -161,6 +184,10 @@ final class Values {
     static String keyText(@Nullable Object value) {
         if (value instanceof BigDecimal decimal) {
             return decimal.signum() == 0 ? "0" : decimal.stripTrailingZeros().toPlainString();
+        }
+        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte
+                || value instanceof java.math.BigInteger) {
+            return value.toString(); // an integer's text is already canonical
         }
         if (value instanceof Number number && !(value instanceof Double) && !(value instanceof Float)) {
             return new BigDecimal(number.toString()).stripTrailingZeros().toPlainString();
