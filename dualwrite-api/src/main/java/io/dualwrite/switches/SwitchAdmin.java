@@ -64,7 +64,7 @@ public final class SwitchAdmin {
         Checks.requireNonNull("phase", to);
         MigrationPhase from = switchboard.merchantOf(migration, merchantId, switchboard.freshSettings(migration), true)
                 .phase();
-        GateVerdict verdict = decide(migration, "merchant '" + merchantId + "'", from, to, force);
+        GateVerdict verdict = decide(migration, merchantId, "merchant '" + merchantId + "'", from, to, force);
         store().setMerchantPhase(migration, merchantId, to);
         return verdict;
     }
@@ -76,7 +76,7 @@ public final class SwitchAdmin {
         SwitchSettings settings = switchboard.freshSettings(migration);
         MigrationPhase from = switchboard.merchantOf(migration, merchantId, settings, true).phase();
         MigrationPhase to = switchboard.merchantOf(migration, merchantId, settings, false).phase();
-        GateVerdict verdict = decide(migration, "merchant '" + merchantId + "' (cleared)", from, to, force);
+        GateVerdict verdict = decide(migration, merchantId, "merchant '" + merchantId + "' (cleared)", from, to, force);
         store().setMerchantPhase(migration, merchantId, null);
         return verdict;
     }
@@ -148,7 +148,7 @@ public final class SwitchAdmin {
         Checks.requireId("merchantId", merchantId);
         Checks.requireNonNull("phase", to);
         OrderPinStore pins = pins(migration);
-        decide(migration, "pins of merchant '" + merchantId + "'", MigrationPhase.DUAL_WRITE, to, force);
+        decide(migration, merchantId, "pins of merchant '" + merchantId + "'", MigrationPhase.DUAL_WRITE, to, force);
         return pins.repinMerchant(migration, merchantId, to);
     }
 
@@ -176,7 +176,13 @@ public final class SwitchAdmin {
 
     private GateVerdict decide(String migration, String target, MigrationPhase from, MigrationPhase to,
             boolean force) {
-        GateVerdict verdict = from.isGatedMoveTo(to) ? ask(() -> gate.check(migration, from, to))
+        return decide(migration, null, target, from, to, force);
+    }
+
+    /** Decides a move; {@code merchantId} is the merchant whose rows move, or null for the whole migration. */
+    private GateVerdict decide(String migration, @Nullable String merchantId, String target, MigrationPhase from,
+            MigrationPhase to, boolean force) {
+        GateVerdict verdict = from.isGatedMoveTo(to) ? ask(() -> gate.check(migration, merchantId, from, to))
                 : GateVerdict.allow("not gated: " + (to.ordinal() <= from.ordinal()
                         ? "a rollback or no change" : "not past DUAL_WRITE"));
         boolean refused = !verdict.allowed();
