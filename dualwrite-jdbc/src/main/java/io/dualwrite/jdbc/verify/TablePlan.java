@@ -132,9 +132,9 @@ final class TablePlan {
         ColumnInfo.Kind oldKind = oldColumn.kind(oldDialect);
         ColumnInfo.Kind newKind = newColumn.kind(newDialect);
         boolean padded = oldColumn.padded() || newColumn.padded();
-        String oldName = oldColumn.name();
-        String newName = newColumn.name();
-        if (mapping.transforms(oldName)) {
+        String oldName = readable(oldColumn.name());
+        String newName = readable(newColumn.name());
+        if (mapping.transforms(oldColumn.name())) {
             return new Pair(oldName, newName, oldColumn, newColumn, oldKind, padded,
                     "a value transformer maps it, so the old value is transformed in Java", key);
         }
@@ -150,14 +150,19 @@ final class TablePlan {
         return new Pair(oldName, newName, oldColumn, newColumn, kind, padded, reason, key);
     }
 
+    /** A name as written unquoted: H2 reports unquoted names upper-case. */
+    private static String readable(String name) {
+        return name.equals(name.toUpperCase(Locale.ROOT)) ? name.toLowerCase(Locale.ROOT) : name;
+    }
+
     private static ColumnInfo.Kind pairKind(ColumnInfo.Kind a, ColumnInfo.Kind b) {
-        Set<ColumnInfo.Kind> both = Set.of(a, b);
-        if (both.contains(ColumnInfo.Kind.OTHER)) {
+        if (a == ColumnInfo.Kind.OTHER || b == ColumnInfo.Kind.OTHER) {
             return ColumnInfo.Kind.OTHER;
         }
         if (a == b) {
             return a;
         }
+        Set<ColumnInfo.Kind> both = Set.of(a, b);
         if (both.equals(Set.of(ColumnInfo.Kind.INTEGER, ColumnInfo.Kind.DECIMAL))) {
             return ColumnInfo.Kind.DECIMAL;
         }

@@ -70,7 +70,8 @@ final class TableSide {
         this.table = plan.shape(old).quotedTable();
         this.fetched = fetched;
         this.keyInfos = plan.keys().stream().map(pair -> pair.info(old)).toList();
-        this.keyOrder = keyInfos.stream().map(info -> dialect.binaryOrder(dialect.quote(info.name()), info)).toList();
+        this.keyOrder = keyInfos.stream().map(info -> info.kind(dialect) == ColumnInfo.Kind.STRING
+                ? dialect.binaryOrder(dialect.quote(info.name()), info) : dialect.quote(info.name())).toList();
         this.keyColumns = keyInfos.stream().map(info -> dialect.quote(info.name())).collect(Collectors.joining(", "));
         List<String> rendered = plan.sqlColumns().stream().map(pair -> TablePlan.render(pair, old, dialect)).toList();
         this.hash = dialect.hash(dialect.concat(rendered));

@@ -118,9 +118,9 @@ final class TableVerification {
             values.add(value);
         }
         // each key's canonical text is known once its row is read; keys neither store has are equal
-        Map<String, TableSide.FetchedRow>[] rows = both(side -> byKeyText(side.side.rowsByKey(side.connection, values)));
+        Two<Map<String, TableSide.FetchedRow>> rows = both(side -> byKeyText(side.side.rowsByKey(side.connection, values)));
         suspects.clear();
-        for (Map<String, TableSide.FetchedRow> side : rows) {
+        for (Map<String, TableSide.FetchedRow> side : List.of(rows.old(), rows.fresh())) {
             side.forEach((text, row) -> suspects.putIfAbsent(text,
                     new Suspect(text, RowDifference.Kind.DIFFERENT, row.key())));
         }
@@ -146,15 +146,15 @@ final class TableVerification {
     }
 
     private void compareChunk(TableSide.Range chunk, int leafRows) throws SQLException {
-        TableSide.Checksum[] sums = both(side -> side.side.checksum(side.connection, chunk));
-        rowsCompared += sums[0].count();
-        newRowsCompared += sums[1].count();
-        acquire(Math.max(sums[0].count(), sums[1].count()));
+        Two<TableSide.Checksum> sums = both(side -> side.side.checksum(side.connection, chunk));
+        rowsCompared += sums.old().count();
+        newRowsCompared += sums.fresh().count();
+        acquire(Math.max(sums.old().count(), sums.fresh().count()));
         if (!plan.javaColumns().isEmpty()) {
             compareJava(chunk);
         }
-        bisect(chunk, sums[0], sums[1], leafRows);
-        tracker.chunkDone(sums[0].count(), suspects.size());
+        bisect(chunk, sums.old(), sums.fresh(), leafRows);
+        tracker.chunkDone(sums.old().count(), suspects.size());
     }
 
     private void bisect(TableSide.Range range, TableSide.Checksum old, TableSide.Checksum fresh, int leafRows)
@@ -176,17 +176,17 @@ final class TableVerification {
         }
         TableSide.Range left = new TableSide.Range(range.lower(), middle);
         TableSide.Range right = new TableSide.Range(middle, range.upper());
-        TableSide.Checksum[] leftSums = both(side -> side.side.checksum(side.connection, left));
-        TableSide.Checksum[] rightSums = both(side -> side.side.checksum(side.connection, right));
-        bisect(left, leftSums[0], leftSums[1], leafRows);
-        bisect(right, rightSums[0], rightSums[1], leafRows);
+        Two<TableSide.Checksum> leftSums = both(side -> side.side.checksum(side.connection, left));
+        Two<TableSide.Checksum> rightSums = both(side -> side.side.checksum(side.connection, right));
+        bisect(left, leftSums.old(), leftSums.fresh(), leafRows);
+        bisect(right, rightSums.old(), rightSums.fresh(), leafRows);
     }
 
     /** Fetches a small range from both stores and notes every row that differs. */
     private void diff(TableSide.Range range) throws SQLException {
-        List<TableSide.FetchedRow>[] rows = both(side -> side.side.rows(side.connection, range, true));
-        Map<String, TableSide.FetchedRow> oldRows = byKeyText(rows[0]);
-        Map<String, TableSide.FetchedRow> newRows = byKeyText(rows[1]);
+        Two<List<TableSide.FetchedRow>> rows = both(side -> side.side.rows(side.connection, range, true));
+        Map<String, TableSide.FetchedRow> oldRows = byKeyText(rows.old());
+        Map<String, TableSide.FetchedRow> newRows = byKeyText(rows.fresh());
         for (TableSide.FetchedRow row : oldRows.values()) {
             TableSide.FetchedRow other = newRows.get(row.keyText());
             if (other == null) {
@@ -207,9 +207,9 @@ final class TableVerification {
 
     /** Compares the columns compared in Java of a chunk, row by row. */
     private void compareJava(TableSide.Range chunk) throws SQLException {
-        List<TableSide.FetchedRow>[] rows = both(side -> side.side.rows(side.connection, chunk, false));
-        Map<String, TableSide.FetchedRow> newRows = byKeyText(rows[1]);
-        for (TableSide.FetchedRow row : rows[0]) {
+        Two<List<TableSide.FetchedRow>> rows = both(side -> side.side.rows(side.connection, chunk, false));
+        Map<String, TableSide.FetchedRow> newRows = byKeyText(rows.fresh());
+        for (TableSide.FetchedRow row : rows.old()) {
             TableSide.FetchedRow other = newRows.get(row.keyText());
             if (other != null) {
                 List<String> columns = differingColumns(row, other, false);
@@ -260,12 +260,12 @@ final class TableVerification {
         for (int round = 0; round < context.recheckRounds() && !suspects.isEmpty(); round++) {
             pause(context.recheckDelay());
             awaitBacklog();
-            Map<String, TableSide.FetchedRow>[] rows = both(side -> byKeyText(side.side.rowsByKey(side.connection,
+            Two<Map<String, TableSide.FetchedRow>> rows = both(side -> byKeyText(side.side.rowsByKey(side.connection,
                     keyValues())));
             Map<String, Suspect> still = new LinkedHashMap<>();
             for (Suspect suspect : suspects.values()) {
-                TableSide.FetchedRow old = rows[0].get(suspect.keyText);
-                TableSide.FetchedRow fresh = rows[1].get(suspect.keyText);
+                TableSide.FetchedRow old = rows.old().get(suspect.keyText);
+                TableSide.FetchedRow fresh = rows.fresh().get(suspect.keyText);
                 if (old == null && fresh == null) {
                     continue;
                 }
@@ -386,9 +386,12 @@ final class TableVerification {
         T run(Bound side) throws SQLException;
     }
 
+    /** The results of one query on both stores. */
+    private record Two<T>(T old, T fresh) {
+    }
+
     /** Runs a query on both stores at once: the old one on the executor, the new one here. */
-    @SuppressWarnings("unchecked")
-    private <T> T[] both(SideQuery<T> query) throws SQLException {
+    private <T> Two<T> both(SideQuery<T> query) throws SQLException {
         Future<T> old = context.executor().submit(() -> query.run(new Bound(oldSide, oldConnection)));
         T fresh;
         try {
@@ -404,8 +407,7 @@ final class TableVerification {
             throw e;
         }
         try {
-            Object[] results = {old.get(), fresh};
-            return (T[]) results;
+            return new Two<>(old.get(), fresh);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLException("interrupted while the old store was read", e);
