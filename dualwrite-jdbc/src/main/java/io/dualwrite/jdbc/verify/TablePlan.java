@@ -74,8 +74,11 @@ final class TablePlan {
             }
             ColumnInfo newColumn = newColumns.get(newName.get().toLowerCase(Locale.ROOT));
             if (newColumn == null) {
-                problems.add("table '" + mapping.oldTable() + "': column '" + oldColumn.name() + "' maps to '"
-                        + newName.get() + "', which new table '" + mapping.newTable() + "' does not have");
+                String name = newName.get();
+                if (problems.stream().noneMatch(problem -> problem.contains("'" + name + "'"))) { // else reported
+                    problems.add("table '" + mapping.oldTable() + "': column '" + readable(oldColumn.name())
+                            + "' maps to '" + newName.get() + "', which new table '" + mapping.newTable() + "' does not have");
+                }
                 continue;
             }
             boolean key = mapping.primaryKey().stream().anyMatch(oldColumn.name()::equalsIgnoreCase);
