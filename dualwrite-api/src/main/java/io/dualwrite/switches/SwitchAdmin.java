@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A move is gated when it goes forward past {@link MigrationPhase#DUAL_WRITE}
  * ({@link MigrationPhase#isGatedMoveTo}); every other move (rollbacks included) proceeds without asking
- * the gate. A refused move throws {@link PhaseMoveRefusedException} and changes nothing, unless
+ * the gate. A merchant's move (its switch, clearing it, re-pinning its orders) asks the gate for that merchant
+ * ({@link PhaseGate#check(String, String, MigrationPhase, MigrationPhase)}), so that the last verification of
+ * that merchant's rows can decide. A refused move throws {@link PhaseMoveRefusedException} and changes nothing, unless
  * {@code force} is set: then the refusal is logged at WARN and the move proceeds. Every verdict is
  * logged at INFO. "From" is the phase currently in effect, read from the backing store (not the cache):
  * for the system, the stored or default system phase; for a merchant, its switch, else the rules, else
