@@ -63,7 +63,8 @@ final class TableSide {
     private final String javaColumns;
     private final LongConsumer fetched;
 
-    TableSide(TablePlan plan, boolean old, VerifyDialect dialect, @Nullable Object merchantValue, LongConsumer fetched) {
+    TableSide(TablePlan plan, boolean old, VerifyDialect dialect, int majorVersion, @Nullable Object merchantValue,
+              LongConsumer fetched) {
         this.plan = plan;
         this.old = old;
         this.dialect = dialect;
@@ -74,7 +75,7 @@ final class TableSide {
                 ? dialect.binaryOrder(dialect.quote(info.name()), info) : dialect.quote(info.name())).toList();
         this.keyColumns = keyInfos.stream().map(info -> dialect.quote(info.name())).collect(Collectors.joining(", "));
         List<String> rendered = plan.sqlColumns().stream().map(pair -> TablePlan.render(pair, old, dialect)).toList();
-        this.hash = dialect.hash(dialect.concat(rendered));
+        this.hash = dialect.hash(dialect.concat(rendered), majorVersion);
         this.renderedKeys = String.join(", ", rendered.subList(0, plan.keys().size()));
         this.renderedAll = String.join(", ", rendered);
         this.javaColumns = plan.javaColumns().stream().map(pair -> dialect.quote(pair.info(old).name()))
@@ -124,6 +125,61 @@ final class TableSide {
                 return key;
             }
         }
+    }
+
+    /**
+     * The keys at positions {@code step}, {@code 2 * step}, … (from 0) of the range in binary key order: where to
+     * split it into parts of {@code step} rows, found in one query.
+     */
+    List<List<Object>> splits(Connection connection, Range range, long step) throws SQLException {
+        String sql = "SELECT " + keyColumns + " FROM (SELECT " + keyColumns + ", ROW_NUMBER() OVER (ORDER BY "
+                + String.join(", ", keyOrder) + ") AS dw_rn FROM " + table + where(range) + ") dw_ranked"
+                + " WHERE dw_rn > 1 AND MOD(dw_rn - 1, " + step + ") = 0 ORDER BY dw_rn";
+        List<List<Object>> keys = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            bindWhere(select, range);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    List<Object> key = new ArrayList<>(keyInfos.size());
+                    for (int i = 0; i < keyInfos.size(); i++) {
+                        key.add(JavaValues.read(rows, i + 1, keyInfos.get(i), dialect));
+                    }
+                    keys.add(key);
+                }
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * The count and checksum of each part of the range cut at {@code splits} (ascending keys), in one query:
+     * part 0 below the first split, part {@code i} from split {@code i - 1} up to split {@code i}, the last from
+     * the last split on.
+     */
+    List<Checksum> checksums(Connection connection, Range range, List<List<Object>> splits) throws SQLException {
+        StringBuilder part = new StringBuilder("CASE");
+        for (int i = 0; i < splits.size(); i++) {
+            part.append(" WHEN ").append(bound(false)).append(" THEN ").append(i);
+        }
+        part.append(" ELSE ").append(splits.size()).append(" END");
+        String sql = "SELECT dw_part, COUNT(*), SUM(dw_hash) FROM (SELECT " + part + " AS dw_part, " + hash
+                + " AS dw_hash FROM " + table + where(range) + ") dw_parts GROUP BY dw_part";
+        List<Checksum> checksums = new ArrayList<>(Collections.nCopies(splits.size() + 1,
+                new Checksum(0, BigDecimal.ZERO)));
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            int index = 1;
+            for (List<Object> split : splits) {
+                index = bindBound(select, split, index);
+            }
+            bindWhere(select, range, index);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    BigDecimal sum = rows.getBigDecimal(3);
+                    checksums.set(rows.getInt(1), new Checksum(rows.getLong(2), sum == null ? BigDecimal.ZERO : sum));
+                }
+            }
+        }
+        return checksums;
     }
 
     /** Every row of the range, with all compared columns ({@code sqlColumns}) or only the Java ones. */
@@ -235,7 +291,11 @@ final class TableSide {
     }
 
     private void bindWhere(PreparedStatement statement, Range range) throws SQLException {
-        int index = 1;
+        bindWhere(statement, range, 1);
+    }
+
+    private int bindWhere(PreparedStatement statement, Range range, int first) throws SQLException {
+        int index = first;
         for (Object value : scopeValues) {
             JavaValues.bind(statement, index++, value, java.util.Objects.requireNonNull(scopeInfo), dialect);
         }
@@ -243,12 +303,20 @@ final class TableSide {
             if (bound == null) {
                 continue;
             }
-            for (int i = 0; i < keyOrder.size(); i++) {
-                for (int j = 0; j <= i; j++) {
-                    JavaValues.bind(statement, index++, bound.get(j), keyInfos.get(j), dialect);
-                }
+            index = bindBound(statement, bound, index);
+        }
+        return index;
+    }
+
+    /** Binds one bound for {@link #bound}: for each alternative, the key's first parts up to it. */
+    private int bindBound(PreparedStatement statement, List<Object> bound, int first) throws SQLException {
+        int index = first;
+        for (int i = 0; i < keyOrder.size(); i++) {
+            for (int j = 0; j <= i; j++) {
+                JavaValues.bind(statement, index++, bound.get(j), keyInfos.get(j), dialect);
             }
         }
+        return index;
     }
 
     VerifyDialect dialect() {

@@ -157,6 +157,9 @@ final class TableVerification {
         tracker.chunkDone(sums.old().count(), suspects.size());
     }
 
+    /** Parts a range that differs is cut into at each step of the search. */
+    private static final int FAN_OUT = 16;
+
     private void bisect(TableSide.Range range, TableSide.Checksum old, TableSide.Checksum fresh, int leafRows)
             throws SQLException {
         if (old.count() == fresh.count() && old.sum().compareTo(fresh.sum()) == 0) {
@@ -167,19 +170,20 @@ final class TableVerification {
             diff(range);
             return;
         }
-        boolean fromOld = old.count() >= fresh.count();
-        List<Object> middle = fromOld ? oldSide.keyAt(oldConnection, range, larger / 2)
-                : newSide.keyAt(newConnection, range, larger / 2);
-        if (middle == null) {
+        // cut into up to FAN_OUT parts at keys of the store with more rows, and compare every part in one query
+        long step = Math.max(1, (larger + FAN_OUT - 1) / FAN_OUT);
+        List<List<Object>> splits = old.count() >= fresh.count() ? oldSide.splits(oldConnection, range, step)
+                : newSide.splits(newConnection, range, step);
+        if (splits.isEmpty()) {
             diff(range);
             return;
         }
-        TableSide.Range left = new TableSide.Range(range.lower(), middle);
-        TableSide.Range right = new TableSide.Range(middle, range.upper());
-        Two<TableSide.Checksum> leftSums = both(side -> side.side.checksum(side.connection, left));
-        Two<TableSide.Checksum> rightSums = both(side -> side.side.checksum(side.connection, right));
-        bisect(left, leftSums.old(), leftSums.fresh(), leafRows);
-        bisect(right, rightSums.old(), rightSums.fresh(), leafRows);
+        Two<List<TableSide.Checksum>> parts = both(side -> side.side.checksums(side.connection, range, splits));
+        for (int i = 0; i <= splits.size(); i++) {
+            TableSide.Range part = new TableSide.Range(i == 0 ? range.lower() : splits.get(i - 1),
+                    i == splits.size() ? range.upper() : splits.get(i));
+            bisect(part, parts.old().get(i), parts.fresh().get(i), leafRows);
+        }
     }
 
     /** Fetches a small range from both stores and notes every row that differs. */

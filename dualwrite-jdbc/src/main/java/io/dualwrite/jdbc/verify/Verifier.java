@@ -155,7 +155,7 @@ public final class Verifier {
 
     /** One table of a job, checked against both stores. */
     private record Prepared(TableMapping mapping, TablePlan plan, VerifyDialect oldDialect, VerifyDialect newDialect,
-                            @Nullable Object merchant) {
+                            int oldVersion, int newVersion, @Nullable Object merchant) {
     }
 
     private List<Prepared> prepare(VerificationJob job) throws SQLException {
@@ -165,6 +165,8 @@ public final class Verifier {
         try (Connection old = oldDataSource.getConnection(); Connection fresh = newDataSource.getConnection()) {
             VerifyDialect oldDialect = VerifyDialect.of(Dialect.detect(old));
             VerifyDialect newDialect = VerifyDialect.of(Dialect.detect(fresh));
+            int oldVersion = old.getMetaData().getDatabaseMajorVersion();
+            int newVersion = fresh.getMetaData().getDatabaseMajorVersion();
             for (TableMapping mapping : job.tables()) {
                 var oldShape = TableShape.read(old, oldDialect, mapping.oldTable());
                 var newShape = TableShape.read(fresh, newDialect, mapping.newTable());
@@ -196,7 +198,8 @@ public final class Verifier {
                         continue;
                     }
                 }
-                prepared.add(new Prepared(mapping, plan.get(), oldDialect, newDialect, merchant));
+                prepared.add(new Prepared(mapping, plan.get(), oldDialect, newDialect, oldVersion, newVersion,
+                        merchant));
             }
         }
         if (results != null && problems.isEmpty()) {
@@ -247,8 +250,10 @@ public final class Verifier {
                                            VerificationRun.Tracker tracker, AtomicLong fetched) {
         TableVerification.Context context = new TableVerification.Context(job.migration(), executor, changeLog,
                 dualWriter, recheckDelay, settleTimeout, recheckRounds, maxDifferences, clock);
-        TableSide oldSide = new TableSide(table.plan(), true, table.oldDialect(), table.merchant(), fetched::addAndGet);
-        TableSide newSide = new TableSide(table.plan(), false, table.newDialect(), table.merchant(), fetched::addAndGet);
+        TableSide oldSide = new TableSide(table.plan(), true, table.oldDialect(), table.oldVersion(), table.merchant(),
+                fetched::addAndGet);
+        TableSide newSide = new TableSide(table.plan(), false, table.newDialect(), table.newVersion(),
+                table.merchant(), fetched::addAndGet);
         return new TableVerification(context, table.plan(), oldSide, newSide, sessions.old, sessions.fresh, tracker,
                 limiter(job), fetched);
     }

@@ -162,6 +162,12 @@ enum VerifyDialect {
             return "('x' || substr(md5(" + rowText + "), 2, 15))::bit(60)::bigint";
         }
 
+        /** PostgreSQL 16 reads {@code 0x} integers, about twice as fast as a cast through {@code bit(60)}. */
+        @Override
+        String hash(String rowText, int majorVersion) {
+            return majorVersion >= 16 ? "('0x' || substr(md5(" + rowText + "), 2, 15))::int8" : hash(rowText);
+        }
+
         @Override
         String binaryOrder(String column, ColumnInfo info) {
             String collation = info.collation();
@@ -307,6 +313,11 @@ enum VerifyDialect {
 
     /** The 60-bit hash of a row text, as a non-negative integer. */
     abstract String hash(String rowText);
+
+    /** {@link #hash(String)} in the fastest form the database's version allows. */
+    String hash(String rowText, int majorVersion) {
+        return hash(rowText);
+    }
 
     /** A key column in an expression that compares and orders by bytes (binary, NO PAD). */
     abstract String binaryOrder(String column, ColumnInfo info);
