@@ -190,6 +190,12 @@ public final class Verifier {
                     if (info.isEmpty()) {
                         continue; // reported by the mapping validator
                     }
+                    if (mapping.newColumn(column).isEmpty()) {
+                        problems.add("table '" + mapping.oldTable() + "': merchant column " + column + " is dropped"
+                                + " by the mapping, so merchant '" + merchantId + "''s rows cannot be found in the new"
+                                + " store; verify the whole table instead");
+                        continue;
+                    }
                     try {
                         merchant = JavaValues.parseKey(merchantId, info.get(), oldDialect);
                     } catch (IllegalArgumentException e) {

@@ -58,6 +58,13 @@ class BadInputTest {
             assertThatThrownBy(() -> pair.verifier().build().verify(job))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("merchant id 'm-1' does not fit merchant column shop of type BIGINT");
+
+            pair.newDb.execute("CREATE TABLE shops (id BIGINT PRIMARY KEY)");
+            pair.oldDb.execute("CREATE TABLE shops (id BIGINT PRIMARY KEY, shop VARCHAR(10))");
+            VerificationJob dropped = VerificationJob.builder("orders").merchant("m-1")
+                    .table(TableMapping.builder("shops").drop("shop").merchantIdColumn("shop").build()).build();
+            assertThatThrownBy(() -> pair.verifier().build().verify(dropped))
+                    .hasMessageContaining("merchant column shop is dropped by the mapping");
         }
     }
 
