@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tables dualwrite keeps for itself: {@value #SWITCH_TABLE}, {@value #ORDER_PIN_TABLE} and
- * {@value #CHANGE_LOG_TABLE}.
+ * The tables dualwrite keeps for itself: {@value #SWITCH_TABLE}, {@value #ORDER_PIN_TABLE},
+ * {@value #CHANGE_LOG_TABLE} and {@value #VERIFICATION_TABLE}.
  *
  * <p>Either let the library create them at start-up with {@link #create(DataSource)} (idempotent: it
  * creates only what is missing), or run the {@link SchemaScript} of the database yourself, e.g. through
@@ -35,8 +35,15 @@ public final class DualWriteSchema {
     public static final String ORDER_PIN_TABLE = "dualwrite_order_pin";
     /** The change-log table; it lives in the authoritative store. */
     public static final String CHANGE_LOG_TABLE = "dualwrite_change_log";
+    /**
+     * The verification results: one row per table and verification run, read by the phase gate
+     * ({@code io.dualwrite.jdbc.verify.JdbcVerificationProbe}); it lives where the verifier records (the old store
+     * by default).
+     */
+    public static final String VERIFICATION_TABLE = "dualwrite_verification";
     /** Every table of dualwrite's own, in creation order. */
-    public static final List<String> TABLES = List.of(SWITCH_TABLE, ORDER_PIN_TABLE, CHANGE_LOG_TABLE);
+    public static final List<String> TABLES = List.of(SWITCH_TABLE, ORDER_PIN_TABLE, CHANGE_LOG_TABLE,
+            VERIFICATION_TABLE);
 
     /**
      * The SQLStates by which databases say "no such table": PostgreSQL {@code 42P01}; MySQL, MariaDB and
@@ -49,7 +56,8 @@ public final class DualWriteSchema {
     private static final Map<String, List<String>> ID_COLUMNS = Map.of(
             SWITCH_TABLE, List.of("migration", "scope_kind", "subject_id"),
             ORDER_PIN_TABLE, List.of("migration", "order_id", "merchant_id"),
-            CHANGE_LOG_TABLE, List.of("migration", "table_name", "row_key", "order_id", "merchant_id", "claim_token"));
+            CHANGE_LOG_TABLE, List.of("migration", "table_name", "row_key", "order_id", "merchant_id", "claim_token"),
+            VERIFICATION_TABLE, List.of("migration", "table_name", "scope_key", "merchant_id"));
 
     private static final Logger log = LoggerFactory.getLogger(DualWriteSchema.class);
 
