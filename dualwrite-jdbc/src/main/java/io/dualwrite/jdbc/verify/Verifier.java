@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  *         .changeLog(changeLog).dualWriter(writer)
  *         .build();
  * VerificationResult result = verifier.verify(VerificationJob.builder("orders").table(orders).build());
- * System.out.println(result.toText());
+ * log.info("{}", result.toText());
  * }</pre>
  *
  * <p>Thread-safe: runs may go on at once; each takes one connection per store while it runs.

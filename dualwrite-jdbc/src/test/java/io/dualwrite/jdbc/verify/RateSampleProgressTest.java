@@ -20,10 +20,11 @@ class RateSampleProgressTest {
             long started = System.nanoTime();
             VerificationRun run = verifier.start(Pair.job().chunkRows(500).maxRowsPerSecond(2000).build());
             List<VerificationProgress> seen = new ArrayList<>();
-            while (!run.isDone()) {
-                seen.add(run.progress());
-                Thread.sleep(50);
-            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        seen.add(run.progress());
+                        return run.isDone();
+                    });
             VerificationResult result = run.await();
             long millis = (System.nanoTime() - started) / 1_000_000;
 

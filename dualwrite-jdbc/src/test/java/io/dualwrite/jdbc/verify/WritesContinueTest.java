@@ -72,7 +72,8 @@ class WritesContinueTest {
                             return null;
                         }));
                     }
-                    Thread.sleep(200); // writes under way
+                    // writes under way before the verification starts
+                    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> writes.get() >= 50);
                     // slow enough that the whole table is compared while the writers go on
                     VerificationRun run = verifier.start(Pair.job().chunkRows(100).maxRowsPerSecond(4000).build());
                     assertThat(run.progress().tables()).isEqualTo(1);
