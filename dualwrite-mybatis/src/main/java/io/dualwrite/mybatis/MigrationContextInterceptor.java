@@ -1,6 +1,8 @@
 package io.dualwrite.mybatis;
 
 import io.dualwrite.MigrationContext;
+import io.dualwrite.Store;
+import io.dualwrite.switches.PhaseResolver;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -19,6 +21,7 @@ import org.apache.ibatis.reflection.SystemMetaObject;
 import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.session.ResultHandler;
 import org.apache.ibatis.session.RowBounds;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,12 +64,20 @@ public final class MigrationContextInterceptor implements Interceptor {
 
     private final ContextRules rules;
     private final ContextExtractor extractor;
+    private final Configuration configuration;
+    private final @Nullable PhaseResolver readResolver;
+    /** Read statement id → its new-store counterpart, as checked at install. */
+    private final Map<String, String> readRoutes;
     /** Per batching executor: the context its queued updates share, or {@link #MIXED}; absent when none is queued. */
     private final Map<Object, Object> pending = Collections.synchronizedMap(new WeakHashMap<>());
 
-    private MigrationContextInterceptor(ContextRules rules, Configuration configuration) {
+    private MigrationContextInterceptor(ContextRules rules, Configuration configuration, @Nullable NewStoreReads reads,
+                                        Map<String, String> readRoutes) {
         this.rules = rules;
+        this.configuration = configuration;
         this.extractor = new ContextExtractor(rules, configuration.getTypeHandlerRegistry());
+        this.readResolver = reads == null ? null : reads.resolver();
+        this.readRoutes = Map.copyOf(readRoutes);
     }
 
     /**
@@ -80,7 +91,27 @@ public final class MigrationContextInterceptor implements Interceptor {
         Objects.requireNonNull(configuration, "configuration");
         Objects.requireNonNull(rules, "rules");
         new StartupCheck(configuration).check(rules);
-        MigrationContextInterceptor interceptor = new MigrationContextInterceptor(rules, configuration);
+        MigrationContextInterceptor interceptor = new MigrationContextInterceptor(rules, configuration, null, Map.of());
+        configuration.addInterceptor(interceptor);
+        return interceptor;
+    }
+
+    /**
+     * As {@link #install(Configuration, ContextRules)}, and read statements run as their new-store counterparts
+     * ({@code reads}) when the call's context resolves to a phase whose authoritative store is the new one.
+     *
+     * @throws IllegalStateException also when a counterpart does not exist, the old statement is not a
+     *                               {@code SELECT}, or the two return different types
+     */
+    public static MigrationContextInterceptor install(Configuration configuration, ContextRules rules,
+                                                      NewStoreReads reads) {
+        Objects.requireNonNull(configuration, "configuration");
+        Objects.requireNonNull(rules, "rules");
+        Objects.requireNonNull(reads, "reads");
+        StartupCheck check = new StartupCheck(configuration);
+        check.check(rules);
+        Map<String, String> routes = check.check(reads);
+        MigrationContextInterceptor interceptor = new MigrationContextInterceptor(rules, configuration, reads, routes);
         configuration.addInterceptor(interceptor);
         return interceptor;
     }
@@ -112,12 +143,19 @@ public final class MigrationContextInterceptor implements Interceptor {
     }
 
     private Object call(Invocation invocation, Object executor, boolean update) throws Throwable {
-        if (MigrationContext.current().isPresent()) {
-            return invocation.proceed();
-        }
         MappedStatement statement = (MappedStatement) invocation.getArgs()[0];
         Object parameter = invocation.getArgs()[1];
+        MigrationContext open = MigrationContext.current().orElse(null);
+        if (open != null) {
+            if (!update && !readRoutes.isEmpty()) {
+                route(invocation, statement, parameter, open);
+            }
+            return invocation.proceed();
+        }
         MigrationContext context = extractor.contextFor(statement.getId(), parameter);
+        if (!update && context != null && !readRoutes.isEmpty()) {
+            route(invocation, statement, parameter, context);
+        }
         if (update && batching(executor)) {
             pending.merge(executor, context == null ? MIXED : context,
                     (queued, next) -> queued.equals(next) ? queued : MIXED);
@@ -134,6 +172,30 @@ public final class MigrationContextInterceptor implements Interceptor {
         try (MigrationContext.Scope scope = context.open()) {
             return invocation.proceed();
         }
+    }
+
+    /** Swaps a read for its new-store counterpart when the context's read phase makes the new store authoritative. */
+    private void route(Invocation invocation, MappedStatement statement, @Nullable Object parameter,
+                       MigrationContext context) {
+        String counterpart = readRoutes.get(statement.getId());
+        if (counterpart == null || readResolver == null) {
+            return;
+        }
+        MigrationContext ours = MigrationContext.forMigration(rules.migration())
+                .orderId(context.orderId().orElse(null)).merchantId(context.merchantId().orElse(null))
+                .userId(context.userId().orElse(null)).build();
+        if (readResolver.resolveRead(ours).phase().authoritative() != Store.NEW) {
+            return;
+        }
+        MappedStatement replacement = configuration.getMappedStatement(counterpart);
+        Object[] args = invocation.getArgs();
+        args[0] = replacement;
+        if (args.length == 6) {
+            BoundSql bound = replacement.getBoundSql(parameter);
+            args[5] = bound;
+            args[4] = ((Executor) invocation.getTarget()).createCacheKey(replacement, parameter, (RowBounds) args[2], bound);
+        }
+        log.debug("mapper statement {} runs as {} on the new store", statement.getId(), counterpart);
     }
 
     /** Runs a call that sends queued batch entries under the context they share, if any. */

@@ -76,6 +76,57 @@ final class StartupCheck {
         }
     }
 
+    /**
+     * The read routes of {@code reads}: old statement id → new statement id.
+     *
+     * @throws IllegalStateException naming each route whose statements are missing, not a read, or of different types
+     */
+    Map<String, String> check(NewStoreReads reads) {
+        Map<String, String> routes = new java.util.LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, String> route : reads.statements().entrySet()) {
+            for (String id : List.of(route.getKey(), route.getValue())) {
+                if (!configuration.hasStatement(id, true)) {
+                    problems.add("statement '" + id + "' does not exist in mapper " + mapperOf(id) + " (its statements: "
+                            + statementsOf(mapperOf(id)) + "); fix the id in NewStoreReads.statement(...)");
+                }
+            }
+            if (configuration.hasStatement(route.getKey(), false) && configuration.hasStatement(route.getValue(), false)) {
+                routes.put(route.getKey(), route.getValue());
+            }
+        }
+        for (Map.Entry<String, String> mapper : reads.mappers().entrySet()) {
+            for (String name : statementsOf(mapper.getKey())) {
+                String oldId = mapper.getKey() + "." + name;
+                String newId = mapper.getValue() + "." + name;
+                if (configuration.hasStatement(newId, true) && !routes.containsKey(oldId) && configuration
+                        .getMappedStatement(oldId).getSqlCommandType() == org.apache.ibatis.mapping.SqlCommandType.SELECT) {
+                    routes.put(oldId, newId);
+                }
+            }
+        }
+        for (Map.Entry<String, String> route : routes.entrySet()) {
+            MappedStatement old = configuration.getMappedStatement(route.getKey());
+            MappedStatement now = configuration.getMappedStatement(route.getValue());
+            if (old.getSqlCommandType() != org.apache.ibatis.mapping.SqlCommandType.SELECT) {
+                problems.add("statement '" + route.getKey() + "' (mapper " + mapperOf(route.getKey()) + ") is a "
+                        + old.getSqlCommandType() + ", not a read; only reads have new-store counterparts");
+            } else if (!resultType(old).equals(resultType(now))) {
+                problems.add("statement '" + route.getValue() + "' (mapper " + mapperOf(route.getValue()) + ") returns "
+                        + resultType(now).getName() + " but '" + route.getKey() + "' returns " + resultType(old).getName()
+                        + "; a counterpart must return the caller's type");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("MyBatis new-store reads: " + String.join("; ", problems));
+        }
+        return routes;
+    }
+
+    private static Class<?> resultType(MappedStatement statement) {
+        return statement.getResultMaps().isEmpty() ? void.class : statement.getResultMaps().get(0).getType();
+    }
+
     /** Why {@code path} cannot be read from the statement's parameter, or null when it can (or cannot be known). */
     @Nullable String misfit(MappedStatement statement, String path) {
         String[] names = path.split("\\.");

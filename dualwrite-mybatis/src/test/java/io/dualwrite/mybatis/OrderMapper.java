@@ -22,4 +22,7 @@ public interface OrderMapper {
 
     @Select("SELECT id, merchant_no AS merchantNo, status, amount FROM orders WHERE id = #{id}")
     Order selectById(long id);
+
+    @Select("SELECT id, merchant_no AS merchantNo, status, amount FROM orders WHERE id = #{id} AND merchant_no = #{merchantNo}")
+    Order selectByMerchant(@Param("id") long id, @Param("merchantNo") String merchantNo);
 }

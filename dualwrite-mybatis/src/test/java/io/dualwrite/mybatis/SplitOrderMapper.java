@@ -2,6 +2,7 @@ package io.dualwrite.mybatis;
 
 import org.apache.ibatis.annotations.Delete;
 import org.apache.ibatis.annotations.Insert;
+import org.apache.ibatis.annotations.Param;
 import org.apache.ibatis.annotations.Select;
 
 /**
@@ -13,6 +14,10 @@ public interface SplitOrderMapper {
     @Select("SELECT h.id, h.merchant_no AS merchantNo, h.status, a.amount_total AS amount FROM order_heads h"
             + " JOIN order_amounts a ON a.order_id = h.id WHERE h.id = #{id}")
     Order selectById(long id);
+
+    @Select("SELECT h.id, h.merchant_no AS merchantNo, h.status, a.amount_total AS amount FROM order_heads h"
+            + " JOIN order_amounts a ON a.order_id = h.id WHERE h.id = #{id} AND h.merchant_no = #{merchantNo}")
+    Order selectByMerchant(@Param("id") long id, @Param("merchantNo") String merchantNo);
 
     @Delete("DELETE FROM order_amounts WHERE order_id = #{id}")
     int deleteAmount(long id);

@@ -3,6 +3,7 @@ package io.dualwrite.mybatis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.DualWriter;
+import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.jdbc.DualWriteDataSource;
@@ -85,7 +86,8 @@ class SplitTableTest {
                     .migration("orders").dualWriter(writer).mapping(ORDERS).tableCopier("orders", copier)
                     .validateMappings(true).build();
             configuration.setEnvironment(new Environment("split", new JdbcTransactionFactory(), dataSource));
-            MigrationContextInterceptor.install(configuration, MyBatisStores.RULES);
+            MigrationContextInterceptor.install(configuration, MyBatisStores.RULES, NewStoreReads.builder(switchboard)
+                    .mapper(OrderMapper.class, SplitOrderMapper.class).build());
             sessions = new SqlSessionFactoryBuilder().build(configuration);
         }
 
@@ -188,6 +190,41 @@ class SplitTableTest {
             }
             assertThat(split.changeLogEntries()).isZero();
             assertThat(split.newRows()).isEqualTo(split.oldRowsOf("m-1")).hasSize(2);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
+    void inNewPrimaryAReadRunsAsItsNewStoreCounterpartAndReturnsTheSameType(TestDatabases.Kind kind) throws Exception {
+        try (Split split = new Split(kind)) {
+            split.switchboard.switchStore().setMerchantPhase("orders", "m-1", MigrationPhase.DUAL_WRITE);
+            Order first = new Order("m-1", "NEW", "10.00");
+            Order other = new Order("m-2", "NEW", "20.00");
+            try (SqlSession session = split.sessions.openSession(true)) {
+                session.getMapper(OrderMapper.class).insert(first);
+                session.getMapper(OrderMapper.class).insert(other);
+            }
+            assertThat(split.newRows()).isEqualTo(split.oldRowsOf("m-1")).hasSize(1);
+            split.switchboard.switchStore().setMerchantPhase("orders", "m-1", MigrationPhase.NEW_PRIMARY);
+            split.newDb.execute("UPDATE order_heads SET status = 'ON-NEW'"); // only the new store says so
+
+            try (SqlSession session = split.sessions.openSession(true)) {
+                OrderMapper orders = session.getMapper(OrderMapper.class);
+                Order read = orders.selectByMerchant(first.getId(), "m-1");
+                assertThat(read).isInstanceOf(Order.class);
+                assertThat(read.getStatus()).isEqualTo("ON-NEW");
+                assertThat(read.getAmount()).isEqualByComparingTo("10.00");
+            }
+            try (SqlSession session = split.sessions.openSession(true)) {
+                Order read = session.getMapper(OrderMapper.class).selectByMerchant(other.getId(), "m-2");
+                assertThat(read.getStatus()).isEqualTo("NEW"); // OLD_ONLY: as written, on the old store
+            }
+            try (MigrationContext.Scope scope = MigrationContext.forMigration("orders").merchantId("m-1").open();
+                 SqlSession session = split.sessions.openSession(true)) {
+                assertThat(session.getMapper(OrderMapper.class).selectById(first.getId()).getStatus()).isEqualTo("ON-NEW");
+            }
+            assertThat(split.oldRowsOf("m-1").get(first.getId())).endsWith("NEW 10");
+            assertThat(split.newRows().get(first.getId())).endsWith("ON-NEW 10");
         }
     }
 }

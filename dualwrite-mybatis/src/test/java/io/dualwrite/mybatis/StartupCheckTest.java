@@ -89,4 +89,31 @@ class StartupCheckTest {
                 .hasMessageContaining("statement a.B.c: give an orderIdPath, a merchantIdPath or both");
         assertThatThrownBy(() -> ContextRules.builder(" ")).hasMessageContaining("migration must be a non-blank name");
     }
+
+    @Test
+    void aReadCounterpartThatIsMissingOrOfAnotherTypeIsReported() {
+        Configuration configuration = configuration();
+        configuration.addMapper(SplitOrderMapper.class);
+        io.dualwrite.switches.Switchboard switchboard = io.dualwrite.switches.Switchboard.builder()
+                .switchStore(io.dualwrite.switches.SwitchStores.inMemory())
+                .migration(io.dualwrite.switches.MigrationSwitchConfig.of("orders")).build();
+        NewStoreReads missing = NewStoreReads.builder(switchboard)
+                .statement("io.dualwrite.mybatis.OrderMapper.selectById", "io.dualwrite.mybatis.SplitOrderMapper.selectOne")
+                .build();
+        assertThatThrownBy(() -> MigrationContextInterceptor.install(configuration, MyBatisStores.RULES, missing))
+                .hasMessageContaining("statement 'io.dualwrite.mybatis.SplitOrderMapper.selectOne' does not exist")
+                .hasMessageContaining("mapper io.dualwrite.mybatis.SplitOrderMapper");
+        NewStoreReads notARead = NewStoreReads.builder(switchboard)
+                .statement("io.dualwrite.mybatis.OrderMapper.insert", "io.dualwrite.mybatis.SplitOrderMapper.selectById")
+                .build();
+        assertThatThrownBy(() -> MigrationContextInterceptor.install(configuration, MyBatisStores.RULES, notARead))
+                .hasMessageContaining("'io.dualwrite.mybatis.OrderMapper.insert' (mapper io.dualwrite.mybatis.OrderMapper)"
+                        + " is a INSERT, not a read");
+        NewStoreReads otherType = NewStoreReads.builder(switchboard)
+                .statement("io.dualwrite.mybatis.OrderMapper.selectById", "io.dualwrite.mybatis.SplitOrderMapper.deleteHead")
+                .build();
+        assertThatThrownBy(() -> MigrationContextInterceptor.install(configuration, MyBatisStores.RULES, otherType))
+                .hasMessageContaining("returns int but 'io.dualwrite.mybatis.OrderMapper.selectById' returns "
+                        + "io.dualwrite.mybatis.Order");
+    }
 }
