@@ -183,4 +183,41 @@ class MyBatisDualWriteTest {
             assertThat(stores.newRows()).isEqualTo(stores.oldRows());
         }
     }
+
+    /**
+     * MariaDB: the same mapper calls as on the old store alone set the same keys on the parameters (its driver
+     * returns one generated key for a multi-row insert, with or without dualwrite), and the stores end equal.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"MARIADB"})
+    void onMariaDbMapperCallsSetTheKeysTheOldStoreAloneSetsAndTheStoresEndEqual(TestDatabases.Kind kind)
+            throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(kind);
+             io.dualwrite.jdbc.testing.TestDatabase alone = TestDatabases.create(kind)) {
+            alone.execute("CREATE TABLE orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL,"
+                    + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            List<List<Long>> keys = new java.util.ArrayList<>();
+            for (SqlSessionFactory sessions : List.of(MyBatisStores.sessions(alone.dataSource(), false), stores.sessions())) {
+                Order single = new Order("m-1", "NEW", "10.50");
+                List<Order> many = List.of(new Order("m-1", "NEW", "1.00"), new Order("m-1", "NEW", "2.00"));
+                try (SqlSession session = sessions.openSession()) {
+                    session.getMapper(OrderMapper.class).insert(single);
+                    session.getMapper(OrderXmlMapper.class).insertAll(many);
+                    session.getMapper(OrderMapper.class).updateStatus(single.getId(), "m-1", "PAID");
+                    session.commit();
+                }
+                try (SqlSession session = sessions.openSession(ExecutorType.BATCH)) {
+                    session.getMapper(OrderMapper.class).insert(new Order("m-1", "NEW", "7.00"));
+                    session.getMapper(OrderMapper.class).delete(single.getId(), "m-1");
+                    session.commit();
+                }
+                keys.add(java.util.Arrays.asList(single.getId(), many.get(0).getId(), many.get(1).getId()));
+            }
+            assertThat(keys.get(1)).isEqualTo(keys.get(0));
+            assertThat(keys.get(0).get(2)).as("the driver returns the first key of a multi-row insert only").isNull();
+            assertThat(stores.oldRows()).hasSize(3);
+            assertThat(stores.newRows()).isEqualTo(stores.oldRows());
+        }
+    }
 }
