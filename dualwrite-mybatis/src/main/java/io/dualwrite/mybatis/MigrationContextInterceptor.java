@@ -147,7 +147,9 @@ public final class MigrationContextInterceptor implements Interceptor {
         Object parameter = invocation.getArgs()[1];
         MigrationContext open = MigrationContext.current().orElse(null);
         if (open != null) {
-            if (!update && !readRoutes.isEmpty()) {
+            if (update && batching(executor)) {
+                queue(executor, open); // the flush may run after the application's scope has closed
+            } else if (!update && !readRoutes.isEmpty()) {
                 route(invocation, statement, parameter, open);
             }
             return invocation.proceed();
@@ -157,8 +159,7 @@ public final class MigrationContextInterceptor implements Interceptor {
             route(invocation, statement, parameter, context);
         }
         if (update && batching(executor)) {
-            pending.merge(executor, context == null ? MIXED : context,
-                    (queued, next) -> queued.equals(next) ? queued : MIXED);
+            queue(executor, context);
         }
         if (context == null) {
             if (log.isDebugEnabled()) {
@@ -172,6 +173,11 @@ public final class MigrationContextInterceptor implements Interceptor {
         try (MigrationContext.Scope scope = context.open()) {
             return invocation.proceed();
         }
+    }
+
+    /** Remembers the context of an update queued on a batching executor ({@code null}: none). */
+    private void queue(Object executor, @Nullable MigrationContext context) {
+        pending.merge(executor, context == null ? MIXED : context, (queued, next) -> queued.equals(next) ? queued : MIXED);
     }
 
     /** Swaps a read for its new-store counterpart when the context's read phase makes the new store authoritative. */
