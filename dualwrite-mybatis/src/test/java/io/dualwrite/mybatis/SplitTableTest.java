@@ -227,4 +227,17 @@ class SplitTableTest {
             assertThat(split.newRows().get(first.getId())).endsWith("ON-NEW 10");
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void aTableCopierForATableWithoutMappingIsRefusedAtBuild() throws Exception {
+        try (Split split = new Split(TestDatabases.Kind.H2)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> DualWriteDataSource.builder()
+                            .oldDataSource(split.oldDb.dataSource()).newDataSource(split.newDb.dataSource())
+                            .migration("orders").dualWriter(split.writer).mapping(ORDERS)
+                            .tableCopier("payments", split.dataSource.rowCopier()).build())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("tableCopier names table 'payments', which has no mapping")
+                    .hasMessageContaining("add mapping(TableMapping.builder(\"payments\")");
+        }
+    }
 }
