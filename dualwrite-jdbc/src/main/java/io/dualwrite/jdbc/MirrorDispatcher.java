@@ -124,17 +124,19 @@ final class MirrorDispatcher {
             work = List.of(new RowCopier.TableKeys(first.mapping(), List.of(first.key()), first.context()));
             rows = List.of(new RowRef(first.mapping().oldTable(), first.key(), first.operation()));
         } else {
-            Map<TableMapping, List<String>> byTable = new LinkedHashMap<>();
-            Map<TableMapping, MigrationContext> contexts = new LinkedHashMap<>();
+            // keys are grouped by table AND write context: the context scopes the rows whose mapping names no
+            // order or merchant column, so a key must never be copied under another write's context
+            Map<TableMapping, Map<MigrationContext, List<String>>> byTable = new LinkedHashMap<>();
             rows = new ArrayList<>(touched.size());
             for (KeyBuffer.Touched one : touched) {
-                byTable.computeIfAbsent(one.mapping(), mapping -> new ArrayList<>()).add(one.key());
-                contexts.putIfAbsent(one.mapping(), one.context());
+                byTable.computeIfAbsent(one.mapping(), mapping -> new LinkedHashMap<>())
+                        .computeIfAbsent(one.context(), context -> new ArrayList<>()).add(one.key());
                 rows.add(new RowRef(one.mapping().oldTable(), one.key(), one.operation()));
             }
             work = new ArrayList<>(byTable.size());
-            for (Map.Entry<TableMapping, List<String>> table : byTable.entrySet()) {
-                work.add(new RowCopier.TableKeys(table.getKey(), table.getValue(), contexts.get(table.getKey())));
+            for (Map.Entry<TableMapping, Map<MigrationContext, List<String>>> table : byTable.entrySet()) {
+                table.getValue().forEach((context, keys) ->
+                        work.add(new RowCopier.TableKeys(table.getKey(), keys, context)));
             }
         }
         // a sync is order-free (the executor runs it on any lane), so its ordering key is only a label
