@@ -25,10 +25,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * A backfill of {@value #ROWS} rows against a plain JDBC batch copy of the same rows, one thread each: each
- * operation copies the whole old table into an empty new one ({@link Mode#SingleShotTime}; rows per second
- * are {@value #ROWS} divided by the time). The target: the backfill at 0.70× the plain copy's rows per second
- * or better.
+ * A backfill of {@code rows} rows (100,000) against a plain JDBC batch copy of the same rows, one thread each:
+ * each operation copies the whole old table into an empty new one ({@link Mode#SingleShotTime}; rows per
+ * second are {@code rows} divided by the time). The target: the backfill at 0.70× the plain copy's rows per
+ * second or better.
  *
  * <p>Both jobs have the same name, so one {@code resetCheckpoints()} forgets either's checkpoints.
  *
@@ -54,7 +54,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class BackfillBenchmark {
 
     /** Rows copied by one operation. */
-    public static final int ROWS = 100_000;
+    @Param({"100000"})
+    public int rows = 100_000;
 
     private static final TableMapping ORDERS = TableMapping.builder("orders").newTable("orders_v2")
             .rename("status", "state").merchantIdColumn("merchant_id").build();
@@ -84,10 +85,10 @@ public class BackfillBenchmark {
                 + " state VARCHAR(20), created_at TIMESTAMP(6))");
         execute(oldStore, kind == Databases.Kind.H2
                 ? "INSERT INTO orders SELECT X, 'm-' || MOD(X, 7), X * 1.25, 'paid',"
-                        + " DATEADD(SECOND, X, TIMESTAMP '2026-01-01 00:00:00.123456') FROM SYSTEM_RANGE(1, " + ROWS + ")"
+                        + " DATEADD(SECOND, X, TIMESTAMP '2026-01-01 00:00:00.123456') FROM SYSTEM_RANGE(1, " + rows + ")"
                 : "INSERT INTO orders SELECT g, 'm-' || (g % 7), g * 1.25, 'paid',"
                         + " TIMESTAMP '2026-01-01 00:00:00.123456' + g * INTERVAL '1 second' FROM generate_series(1, "
-                        + ROWS + ") g");
+                        + rows + ") g");
         if (kind == Databases.Kind.POSTGRES) {
             execute(oldStore, "ANALYZE orders");
         }
@@ -120,8 +121,8 @@ public class BackfillBenchmark {
             case "backfill2" -> twoWorkers.run().rowsCopied();
             default -> plainBatch();
         };
-        if (copied != ROWS) {
-            throw new IllegalStateException(copy + " copied " + copied + " rows, not " + ROWS);
+        if (copied != rows) {
+            throw new IllegalStateException(copy + " copied " + copied + " rows, not " + rows);
         }
         return copied;
     }
@@ -139,14 +140,14 @@ public class BackfillBenchmark {
             while (true) {
                 read.setLong(1, after);
                 int page = 0;
-                try (ResultSet rows = read.executeQuery()) {
-                    while (rows.next()) {
-                        after = rows.getLong(1);
+                try (ResultSet result = read.executeQuery()) {
+                    while (result.next()) {
+                        after = result.getLong(1);
                         insert.setLong(1, after);
-                        insert.setString(2, rows.getString(2));
-                        insert.setBigDecimal(3, rows.getBigDecimal(3));
-                        insert.setString(4, rows.getString(4));
-                        insert.setObject(5, rows.getObject(5, java.time.LocalDateTime.class));
+                        insert.setString(2, result.getString(2));
+                        insert.setBigDecimal(3, result.getBigDecimal(3));
+                        insert.setString(4, result.getString(4));
+                        insert.setObject(5, result.getObject(5, java.time.LocalDateTime.class));
                         insert.addBatch();
                         page++;
                     }

@@ -2,7 +2,9 @@ package io.dualwrite.changelog;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The durable list of rows whose mirror is missing or in doubt, drained by the reconciler.
@@ -15,6 +17,17 @@ public interface ChangeLog {
     /** Records an entry and returns its id. */
     long record(ChangeRecord record);
 
+    /**
+     * Records several entries, as {@link #record} would one by one (the mirror executor records every row of
+     * a failed batch this way). Implementations over a database write them in one batch; when it fails,
+     * none or only some may have been written, and the exception says so.
+     */
+    default void recordAll(List<ChangeRecord> records) {
+        for (ChangeRecord record : records) {
+            record(record);
+        }
+    }
+
     /** Records an entry for a row of the old store whose mirror to the new store failed or was skipped. */
     default long record(String migration, String table, String key, Operation operation, String reason) {
         return record(new ChangeRecord(migration, table, key, operation, reason, io.dualwrite.Store.NEW,
@@ -25,7 +38,7 @@ public interface ChangeLog {
      * Claims up to {@code limit} entries that are due at {@code now} and not claimed by anyone else. A
      * claim lasts {@code lease}; an entry neither completed nor rescheduled by then is due again (its
      * claimer died). Scoped resyncs ({@link Operation#RESYNC}) are never claimed here: they are resolved by
-     * verifying their scope, and stay pending until then.
+     * verifying their scope (see {@link #claimScoped}), and stay pending until then.
      */
     List<ChangeEntry> claim(int limit, Instant now, Duration lease);
 
@@ -37,4 +50,29 @@ public interface ChangeLog {
 
     /** The number of entries not yet completed for a migration: the backlog the phase gate checks. */
     long pendingCount(String migration);
+
+    /**
+     * Claims up to {@code limit} scoped resync entries ({@link Operation#RESYNC}) that are due at {@code now} and
+     * not claimed by anyone else, for the tool that resolves them (it verifies the entry's scope, repairs what
+     * differs, then {@linkplain #complete completes} the entry or {@linkplain #retryLater reschedules} it). Claims
+     * work as in {@link #claim}: one claimer at a time, for {@code lease}.
+     *
+     * @throws UnsupportedOperationException when this change log cannot (the default)
+     */
+    default List<ChangeEntry> claimScoped(int limit, Instant now, Duration lease) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot claim scoped resync entries");
+    }
+
+    /**
+     * Which of {@code keys} (rows of {@code table}, by its old-store name) have an entry not yet completed, claimed
+     * or not, other than a scoped resync: rows whose mirror is in flight or waits for the reconciler. A
+     * verification reads such rows again only once they are no longer pending.
+     *
+     * @param keys primary keys in the change log's string form
+     * @return the subset of {@code keys} that are pending
+     * @throws UnsupportedOperationException when this change log cannot (the default)
+     */
+    default Set<String> pendingKeys(String migration, String table, Collection<String> keys) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot list pending keys");
+    }
 }

@@ -3,6 +3,10 @@ package io.dualwrite.changelog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +41,16 @@ public final class InMemoryChangeLog implements ChangeLog {
 
     @Override
     public synchronized List<ChangeEntry> claim(int limit, Instant now, Duration lease) {
+        return claim(limit, now, lease, false);
+    }
+
+    /** Claims due scoped resyncs ({@link Operation#RESYNC}) only; see {@link ChangeLog#claimScoped}. */
+    @Override
+    public synchronized List<ChangeEntry> claimScoped(int limit, Instant now, Duration lease) {
+        return claim(limit, now, lease, true);
+    }
+
+    private List<ChangeEntry> claim(int limit, Instant now, Duration lease, boolean scoped) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, but was " + limit);
         }
@@ -48,7 +62,7 @@ public final class InMemoryChangeLog implements ChangeLog {
             if (claimed.size() == limit) {
                 break;
             }
-            if (slot.record.isScoped()) {
+            if (slot.record.isScoped() != scoped) {
                 continue;
             }
             boolean due = !slot.record.dueAt().isAfter(now);
@@ -59,6 +73,22 @@ public final class InMemoryChangeLog implements ChangeLog {
             }
         }
         return List.copyOf(claimed);
+    }
+
+    /** The keys of {@code table} (compared case-insensitively) with an entry other than a scoped resync. */
+    @Override
+    public synchronized Set<String> pendingKeys(String migration, String table, Collection<String> keys) {
+        Set<String> wanted = new HashSet<>(keys);
+        Set<String> pending = new HashSet<>();
+        String lowerTable = table.toLowerCase(Locale.ROOT);
+        for (Slot slot : entries.values()) {
+            ChangeRecord record = slot.record;
+            if (!record.isScoped() && record.migration().equals(migration)
+                    && record.table().toLowerCase(Locale.ROOT).equals(lowerTable) && wanted.contains(record.key())) {
+                pending.add(record.key());
+            }
+        }
+        return pending;
     }
 
     /** Removes the entry; unknown ids (already completed) are ignored. */

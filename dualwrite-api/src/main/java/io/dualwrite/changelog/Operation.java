@@ -13,7 +13,8 @@ public enum Operation {
      * A scoped resync: the keys a write touched could not be known exactly, so every row of a scope (the
      * whole table, or one merchant's rows of it; see {@link ChangeRecord#scopedResync}) must be verified
      * and copied. The reconciler never claims these entries: they stay pending, counted as backlog by the
-     * phase gate, until their scope is verified and copied.
+     * phase gate, until the tool that claims them ({@link ChangeLog#claimScoped}) has verified and copied their
+     * scope.
      */
     RESYNC
 }

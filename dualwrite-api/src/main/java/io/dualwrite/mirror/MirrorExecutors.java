@@ -30,7 +30,8 @@ public final class MirrorExecutors {
      *       {@link MirrorConfig#breakerSlowCallRateThreshold()}. While it is open, tasks are recorded as
      *       {@link MirrorOutcome#BREAKER_OPEN} at once, so a store that turned slow costs a sync caller nothing
      *       more, and an async lane does not fall behind it.</li>
-     *   <li>Async tasks with one {@link MirrorTask#orderingKey()} run one at a time in submission order;
+     *   <li>Async tasks with one {@link MirrorTask#orderingKey()} run one at a time in submission order
+     *       (order-free {@link MirrorWork.Batchable} work excepted: any free lane merges and runs it);
      *       the one exception is a task abandoned at its time limit that keeps running, which may overlap
      *       the next task of its key (the change-log entry of the abandoned one repairs the row).</li>
      *   <li>Every outcome but success is recorded once: a task that carries

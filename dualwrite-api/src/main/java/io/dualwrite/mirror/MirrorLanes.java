@@ -10,6 +10,12 @@ import java.util.function.BiConsumer;
  * The async hand-off: a fixed set of lanes, one thread each, every lane a FIFO queue. A task goes to the
  * lane of its ordering key, so tasks with one key run one at a time, in submission order.
  *
+ * <p>{@link MirrorWork.Batchable} tasks are order-free (a sync by key reads the latest row whenever it
+ * runs), so they skip the per-key lanes: they go to one queue shared by every lane, and whichever lane is
+ * free takes the first one together with the batchable tasks queued behind it, up to the batch limit. Under
+ * load every lane runs large batches side by side; when writes are sparse a lane lingers briefly so that a
+ * batch can form. A lane serves its own (ordered) queue before the shared one.
+ *
  * <p>Hand-written rather than a {@code BlockingQueue}: {@link #offer} runs on the application's thread
  * for every write, and must neither block nor take a lock shared with other keys (the JDK's array and
  * linked blocking queues take one lock per queue on every put). Here the caller does one CAS on the
@@ -21,10 +27,24 @@ import java.util.function.BiConsumer;
 final class MirrorLanes {
 
     private final Lane[] lanes;
+    /** Order-free (batchable) tasks, taken by whichever lane is free. */
+    private final ConcurrentLinkedQueue<Pending> shared = new ConcurrentLinkedQueue<>();
     private final int capacity;
     private final int maxBatchRows;
     private final long lingerNanos;
     private final AtomicInteger queued = new AtomicInteger();
+    /** Tasks in {@link #shared}. */
+    private final AtomicInteger sharedQueued = new AtomicInteger();
+    /**
+     * Lanes that took a shared task and have not finished its run (lingering, merging or running). While one
+     * has, a new sync is left for it (it looks at the shared queue again when its run ends) instead of waking
+     * another lane, unless a full batch is waiting or the run has taken longer than {@link #STALL_NANOS}: so
+     * batches stay large when writes are few, lanes run side by side when one cannot keep up, and a sync held
+     * up on the other store (a row lock, a slow statement) does not hold up the syncs of other rows.
+     */
+    private final AtomicInteger sharedRuns = new AtomicInteger();
+    /** How long a shared run may take before new syncs wake another lane instead of waiting for it. */
+    static final long STALL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
     private final BiConsumer<MirrorTask, Long> runner;
     private final BiConsumer<MirrorTask, Long> shutDown;
     private volatile boolean closed;
@@ -62,8 +82,22 @@ final class MirrorLanes {
             queued.decrementAndGet();
             return false;
         }
-        Lane lane = lanes[laneOf(task.orderingKey(), lanes.length)];
         Pending pending = new Pending(task, submittedNanos);
+        if (task.work() instanceof MirrorWork.Batchable) {
+            int waiting = sharedQueued.incrementAndGet();
+            shared.offer(pending);
+            if (closed && shared.remove(pending)) {
+                sharedQueued.decrementAndGet();
+                shutDown.accept(task, submittedNanos);
+                queued.decrementAndGet();
+                return true;
+            }
+            if (sharedRuns.get() == 0 || waiting >= maxBatchRows || stalled()) {
+                wakeOneParkedLane();
+            }
+            return true;
+        }
+        Lane lane = lanes[laneOf(task.orderingKey(), lanes.length)];
         lane.queue.offer(pending);
         if (closed && lane.queue.remove(pending)) {
             // close() may have drained this lane before our enqueue; record it here instead.
@@ -73,6 +107,27 @@ final class MirrorLanes {
             LockSupport.unpark(lane.thread); // only a parked lane needs the system call
         }
         return true;
+    }
+
+    /** Whether a lane's shared run has taken longer than {@link #STALL_NANOS}. */
+    private boolean stalled() {
+        long now = System.nanoTime();
+        for (Lane lane : lanes) {
+            long since = lane.sharedSince;
+            if (since != 0 && now - since > STALL_NANOS) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void wakeOneParkedLane() {
+        for (Lane lane : lanes) {
+            if (lane.parked) {
+                LockSupport.unpark(lane.thread); // one idle lane is enough: a busy one looks again when done
+                return;
+            }
+        }
     }
 
     /**
@@ -103,8 +158,9 @@ final class MirrorLanes {
      */
     void close(Duration wait) {
         closed = true;
+        drain(shared);
         for (Lane lane : lanes) {
-            drain(lane);
+            drain(lane.queue);
             LockSupport.unpark(lane.thread);
         }
         long deadline = System.nanoTime() + wait.toNanos();
@@ -122,9 +178,9 @@ final class MirrorLanes {
         }
     }
 
-    private void drain(Lane lane) {
+    private void drain(ConcurrentLinkedQueue<Pending> queue) {
         Pending pending;
-        while ((pending = lane.queue.poll()) != null) {
+        while ((pending = queue.poll()) != null) {
             shutDown.accept(pending.task, pending.submittedNanos);
             queued.decrementAndGet();
         }
@@ -133,30 +189,45 @@ final class MirrorLanes {
     private record Pending(MirrorTask task, long submittedNanos) {
     }
 
-    /** Merges {@code first} with the batchable tasks queued right behind it on this (the current) lane. */
-    private MirrorTask withQueuedBatch(MirrorTask first) {
-        if (!(first.work() instanceof MirrorWork.Batchable batchable)) {
-            return first;
-        }
-        Lane lane = lanes[laneOf(first.orderingKey(), lanes.length)];
-        if (lingerNanos > 0 && lane.queue.isEmpty() && !closed) {
-            // group commit: give the syncs of the next few writes a moment to queue up behind this one
-            LockSupport.parkNanos(this, lingerNanos);
+    /**
+     * Merges {@code first} (taken from the shared queue) with the batchable tasks of equal batch key queued
+     * behind it. A task that does not fit is kept as this lane's next task ({@code lane.carry}).
+     */
+    private MirrorTask withQueuedBatch(Lane lane, MirrorTask first) {
+        MirrorWork.Batchable batchable = (MirrorWork.Batchable) first.work();
+        boolean lingered = lingerNanos > 0 && shared.isEmpty() && !closed;
+        if (lingered) {
+            // group commit: give the syncs of the next few writes a moment to queue up behind this one. A
+            // stray unpark permit (an offer that saw this lane parked just before it woke) ends a park early,
+            // so park until the deadline.
+            long deadline = System.nanoTime() + lingerNanos;
+            long left = lingerNanos;
+            while (left > 0 && !closed) {
+                LockSupport.parkNanos(this, left);
+                left = deadline - System.nanoTime();
+            }
         }
         java.util.List<MirrorTask> batch = null;
         int rows = first.rows().size();
         Pending next;
-        while ((next = lane.queue.peek()) != null && next.task.work() instanceof MirrorWork.Batchable other
-                && other.batchKey().equals(batchable.batchKey())
-                && rows + next.task.rows().size() <= maxBatchRows) {
-            lane.queue.poll(); // only this lane's thread takes from its queue: the peeked entry is the one polled
+        while (rows < maxBatchRows && (next = shared.poll()) != null) {
+            sharedQueued.decrementAndGet();
             queued.decrementAndGet();
+            if (!(next.task.work() instanceof MirrorWork.Batchable other)
+                    || !other.batchKey().equals(batchable.batchKey())
+                    || rows + next.task.rows().size() > maxBatchRows) {
+                lane.carry = next; // runs next on this lane, so that no lane ever holds two tasks back
+                break;
+            }
             if (batch == null) {
                 batch = new java.util.ArrayList<>();
                 batch.add(first);
             }
             batch.add(next.task);
             rows += next.task.rows().size();
+        }
+        if (sharedQueued.get() >= maxBatchRows) {
+            wakeOneParkedLane(); // a full batch more is waiting: run it on another lane meanwhile
         }
         return batch == null ? first : MirrorTask.merged(batch);
     }
@@ -166,6 +237,10 @@ final class MirrorLanes {
         final Thread thread;
         /** Written by this lane's thread only: raised before each poll, lowered once the task is recorded. */
         volatile boolean busy;
+        /** When this lane's current shared run started ({@link System#nanoTime()}), 0 when it runs none. */
+        volatile long sharedSince;
+        /** A shared task taken off the queue that did not fit the last batch; this lane runs it next. */
+        @org.jspecify.annotations.Nullable Pending carry;
         /** Written by this lane's thread only: raised while it parks (or is about to), so offers know to unpark it. */
         volatile boolean parked;
 
@@ -180,7 +255,22 @@ final class MirrorLanes {
                 // Nothing should interrupt a lane; clear a stray interrupt so that park() cannot spin.
                 Thread.interrupted();
                 busy = true;
-                Pending pending = queue.poll();
+                Pending pending = carry;
+                boolean fromShared = pending != null;
+                carry = null;
+                if (pending == null) {
+                    pending = queue.poll();
+                    if (pending == null) {
+                        pending = shared.poll();
+                        fromShared = pending != null;
+                        if (fromShared) {
+                            sharedQueued.decrementAndGet();
+                        }
+                    }
+                    if (pending != null) {
+                        queued.decrementAndGet();
+                    }
+                }
                 if (pending == null) {
                     busy = false;
                     if (closed) {
@@ -189,25 +279,36 @@ final class MirrorLanes {
                     // Announce the park, then look once more: an offer that enqueued before seeing the flag
                     // is found by this look; one that enqueues after it sees the flag and unparks.
                     parked = true;
-                    if (queue.isEmpty() && !closed) {
+                    if (queue.isEmpty() && shared.isEmpty() && !closed) {
                         LockSupport.park(this);
                     }
                     parked = false;
                     continue;
                 }
-                queued.decrementAndGet();
                 MirrorTask task = pending.task;
                 try {
                     if (closed) {
                         shutDown.accept(task, pending.submittedNanos);
                     } else {
-                        task = withQueuedBatch(task);
-                        runner.accept(task, pending.submittedNanos);
+                        if (fromShared) {
+                            sharedRuns.incrementAndGet();
+                            sharedSince = Math.max(1, System.nanoTime());
+                            try {
+                                task = withQueuedBatch(this, task);
+                                runner.accept(task, pending.submittedNanos);
+                            } finally {
+                                sharedSince = 0;
+                                sharedRuns.decrementAndGet();
+                            }
+                        } else {
+                            runner.accept(task, pending.submittedNanos);
+                        }
                     }
                 } catch (RuntimeException mergeFailed) {
                     shutDown.accept(task, pending.submittedNanos); // never lose its rows: recorded
                 } finally {
-                    busy = false;
+                    // a carried task keeps the lane busy, so that isIdle() cannot miss it
+                    busy = carry != null;
                 }
             }
         }

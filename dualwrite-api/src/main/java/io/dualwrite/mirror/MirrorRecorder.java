@@ -85,9 +85,24 @@ final class MirrorRecorder {
             }
             return;
         }
-        for (RowRef row : task.rows()) {
+        if (task.rows().size() == 1) {
+            RowRef row = task.rows().get(0);
             safely(task, "record " + row.table() + "/" + row.key(), () -> changeLog.record(
                     ChangeRecord.of(task.migration(), row, outcome.reason(), task.target(), task.context())));
+            return;
+        }
+        java.util.List<ChangeRecord> records = new java.util.ArrayList<>(task.rows().size());
+        for (RowRef row : task.rows()) {
+            records.add(ChangeRecord.of(task.migration(), row, outcome.reason(), task.target(), task.context()));
+        }
+        try {
+            changeLog.recordAll(records); // a merged batch: one write to the change log, not one per row
+        } catch (Throwable batchFailed) {
+            rethrowIfFatal(batchFailed);
+            // some may be written; one by one is safe: a row recorded twice is synced twice, harmlessly
+            for (ChangeRecord record : records) {
+                safely(task, "record " + record.table() + "/" + record.key(), () -> changeLog.record(record));
+            }
         }
     }
 

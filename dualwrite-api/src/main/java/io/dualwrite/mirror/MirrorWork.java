@@ -11,11 +11,13 @@ public interface MirrorWork {
     void run() throws Exception;
 
     /**
-     * Work that can be merged with the work of tasks queued behind it in async mode, so that a burst of
-     * small mirrors runs as one (one read, one batched write, one commit on the other store). The lane
-     * merges only tasks that are next to each other in its queue, in their order, and at most
-     * {@link MirrorConfig#DEFAULT_MAX_BATCH_ROWS} rows at once; the merged task's rows are recorded together
-     * if it fails.
+     * Order-free work that can be merged with other such work in async mode, so that a burst of small mirrors
+     * runs as one (one read, one batched write, one commit on the other store). Order-free means that running
+     * two of them in either order, or at the same time, leaves the other store the same (a sync by key reads
+     * the latest authoritative row whenever it runs): async mode therefore runs them outside the per-key
+     * lanes, on whichever lane is free, merging tasks of equal batch key queued at the same time, at most
+     * {@link MirrorConfig#maxBatchRows()} rows at once; the merged task's rows are recorded together if it
+     * fails.
      */
     interface Batchable extends MirrorWork {
 
@@ -23,8 +25,8 @@ public interface MirrorWork {
         Object batchKey();
 
         /**
-         * One work equivalent to running this work and then each of {@code later} (of equal batch keys), in
-         * that order. Runs on the lane thread; must not block.
+         * One work equivalent to running this work and each of {@code later} (of equal batch keys). Runs on
+         * the lane thread; must not block.
          */
         MirrorWork mergeWith(java.util.List<MirrorWork> later);
     }

@@ -2,6 +2,7 @@ package io.dualwrite.switches;
 
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.internal.Checks;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides whether a forward move past {@link MigrationPhase#DUAL_WRITE} may proceed. {@link SwitchAdmin}
@@ -16,6 +17,15 @@ public interface PhaseGate {
 
     /** Whether {@code migration} may move from {@code from} to {@code to}, and why. */
     GateVerdict check(String migration, MigrationPhase from, MigrationPhase to);
+
+    /**
+     * Whether one merchant of {@code migration} (its switch, its pins) may move from {@code from} to {@code to};
+     * {@code merchantId} null is the whole migration. By default the migration's verdict; the standard gate
+     * asks for the last verification of that merchant's rows.
+     */
+    default GateVerdict check(String migration, @Nullable String merchantId, MigrationPhase from, MigrationPhase to) {
+        return check(migration, from, to);
+    }
 
     /** A gate that allows every move (for tests, or migrations with nothing to check). */
     static PhaseGate open() {
@@ -39,13 +49,28 @@ public interface PhaseGate {
      */
     default PhaseGate and(PhaseGate other) {
         Checks.requireNonNull("other", other);
-        return (migration, from, to) -> {
-            GateVerdict first = check(migration, from, to);
-            if (!first.allowed()) {
-                return first;
+        PhaseGate first = this;
+        return new PhaseGate() {
+            @Override
+            public GateVerdict check(String migration, MigrationPhase from, MigrationPhase to) {
+                return check(migration, null, from, to);
             }
-            GateVerdict second = other.check(migration, from, to);
-            return second.allowed() ? GateVerdict.allow(first.reason() + "; " + second.reason()) : second;
+
+            @Override
+            public GateVerdict check(String migration, @Nullable String merchantId, MigrationPhase from,
+                                     MigrationPhase to) {
+                GateVerdict one = first.check(migration, merchantId, from, to);
+                if (!one.allowed()) {
+                    return one;
+                }
+                GateVerdict two = other.check(migration, merchantId, from, to);
+                return two.allowed() ? GateVerdict.allow(one.reason() + "; " + two.reason()) : two;
+            }
+
+            @Override
+            public String toString() {
+                return first + " and " + other;
+            }
         };
     }
 }

@@ -1,6 +1,7 @@
 package io.dualwrite.switches;
 
 import io.dualwrite.MigrationPhase;
+import org.jspecify.annotations.Nullable;
 
 /** See {@link PhaseGate#standard}. */
 final class StandardPhaseGate implements PhaseGate {
@@ -15,6 +16,11 @@ final class StandardPhaseGate implements PhaseGate {
 
     @Override
     public GateVerdict check(String migration, MigrationPhase from, MigrationPhase to) {
+        return check(migration, null, from, to);
+    }
+
+    @Override
+    public GateVerdict check(String migration, @Nullable String merchantId, MigrationPhase from, MigrationPhase to) {
         if (!from.isGatedMoveTo(to)) {
             return GateVerdict.allow("moving '" + migration + "' from " + from + " to " + to
                     + " is not gated (a rollback, or not past DUAL_WRITE)");
@@ -32,21 +38,23 @@ final class StandardPhaseGate implements PhaseGate {
         }
         VerificationStatus status;
         try {
-            status = verification.lastVerification(migration);
+            status = merchantId == null ? verification.lastVerification(migration)
+                    : verification.lastVerification(migration, merchantId);
         } catch (RuntimeException failure) {
             return GateVerdict.refuse("cannot read the last verification of '" + migration + "' (" + failure
                     + "); it must be known to be clean");
         }
+        String rows = merchantId == null ? "" : " (rows of merchant '" + merchantId + "')";
         if (status == null || status == VerificationStatus.NEVER_RUN) {
-            return GateVerdict.refuse("the tables of '" + migration
-                    + "' have never been verified; the last verification must be clean");
+            return GateVerdict.refuse("the tables of '" + migration + "'" + rows
+                    + " have never been verified; the last verification must be clean");
         }
         if (status == VerificationStatus.DIRTY) {
-            return GateVerdict.refuse("the last verification of '" + migration
-                    + "' found differences between the stores; it must be clean (repair, then verify again)");
+            return GateVerdict.refuse("the last verification of '" + migration + "'" + rows
+                    + " found differences between the stores; it must be clean (repair, then verify again)");
         }
         return GateVerdict.allow("change-log backlog for '" + migration
-                + "' is empty and its last verification was clean");
+                + "' is empty and its last verification" + rows + " was clean");
     }
 
     @Override

@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A move is gated when it goes forward past {@link MigrationPhase#DUAL_WRITE}
  * ({@link MigrationPhase#isGatedMoveTo}); every other move (rollbacks included) proceeds without asking
- * the gate. A refused move throws {@link PhaseMoveRefusedException} and changes nothing, unless
+ * the gate. A merchant's move (its switch, clearing it, re-pinning its orders) asks the gate for that merchant
+ * ({@link PhaseGate#check(String, String, MigrationPhase, MigrationPhase)}), so that the last verification of
+ * that merchant's rows can decide. A refused move throws {@link PhaseMoveRefusedException} and changes nothing, unless
  * {@code force} is set: then the refusal is logged at WARN and the move proceeds. Every verdict is
  * logged at INFO. "From" is the phase currently in effect, read from the backing store (not the cache):
  * for the system, the stored or default system phase; for a merchant, its switch, else the rules, else
@@ -64,7 +66,7 @@ public final class SwitchAdmin {
         Checks.requireNonNull("phase", to);
         MigrationPhase from = switchboard.merchantOf(migration, merchantId, switchboard.freshSettings(migration), true)
                 .phase();
-        GateVerdict verdict = decide(migration, "merchant '" + merchantId + "'", from, to, force);
+        GateVerdict verdict = decide(migration, merchantId, "merchant '" + merchantId + "'", from, to, force);
         store().setMerchantPhase(migration, merchantId, to);
         return verdict;
     }
@@ -76,7 +78,7 @@ public final class SwitchAdmin {
         SwitchSettings settings = switchboard.freshSettings(migration);
         MigrationPhase from = switchboard.merchantOf(migration, merchantId, settings, true).phase();
         MigrationPhase to = switchboard.merchantOf(migration, merchantId, settings, false).phase();
-        GateVerdict verdict = decide(migration, "merchant '" + merchantId + "' (cleared)", from, to, force);
+        GateVerdict verdict = decide(migration, merchantId, "merchant '" + merchantId + "' (cleared)", from, to, force);
         store().setMerchantPhase(migration, merchantId, null);
         return verdict;
     }
@@ -148,7 +150,7 @@ public final class SwitchAdmin {
         Checks.requireId("merchantId", merchantId);
         Checks.requireNonNull("phase", to);
         OrderPinStore pins = pins(migration);
-        decide(migration, "pins of merchant '" + merchantId + "'", MigrationPhase.DUAL_WRITE, to, force);
+        decide(migration, merchantId, "pins of merchant '" + merchantId + "'", MigrationPhase.DUAL_WRITE, to, force);
         return pins.repinMerchant(migration, merchantId, to);
     }
 
@@ -176,7 +178,13 @@ public final class SwitchAdmin {
 
     private GateVerdict decide(String migration, String target, MigrationPhase from, MigrationPhase to,
             boolean force) {
-        GateVerdict verdict = from.isGatedMoveTo(to) ? ask(() -> gate.check(migration, from, to))
+        return decide(migration, null, target, from, to, force);
+    }
+
+    /** Decides a move; {@code merchantId} is the merchant whose rows move, or null for the whole migration. */
+    private GateVerdict decide(String migration, @Nullable String merchantId, String target, MigrationPhase from,
+            MigrationPhase to, boolean force) {
+        GateVerdict verdict = from.isGatedMoveTo(to) ? ask(() -> gate.check(migration, merchantId, from, to))
                 : GateVerdict.allow("not gated: " + (to.ordinal() <= from.ordinal()
                         ? "a rollback or no change" : "not past DUAL_WRITE"));
         boolean refused = !verdict.allowed();

@@ -135,4 +135,77 @@ class InMemoryChangeLogTest {
         assertThatThrownBy(() -> log.claim(0, NOW, LEASE)).hasMessage("limit must be at least 1, but was 0");
         assertThatThrownBy(() -> log.claim(1, NOW, Duration.ZERO)).hasMessage("lease must be positive, but was PT0S");
     }
+
+    @Test
+    void scopedResyncsAreClaimedOnlyByClaimScopedOnceWithinTheLeaseAndCompleted() {
+        long plain = record("orders", "1", NOW);
+        long whole = log.record(ChangeRecord.scopedResync("orders", "orders", null, "truncate", Store.NEW, null)
+                .withDueAt(NOW));
+        long merchant = log.record(ChangeRecord.scopedResync("orders", "orders", "m-7", "procedure", Store.NEW, null)
+                .withDueAt(NOW.plusSeconds(10)));
+
+        assertThat(log.claim(10, NOW.plusSeconds(60), LEASE)).extracting(ChangeEntry::id).containsExactly(plain);
+        List<ChangeEntry> scoped = log.claimScoped(10, NOW, LEASE);
+        assertThat(scoped).extracting(ChangeEntry::id).containsExactly(whole);
+        assertThat(scoped.get(0).record().key()).isEqualTo(ChangeRecord.WHOLE_TABLE);
+        assertThat(log.claimScoped(10, NOW.plusSeconds(10), LEASE)).extracting(e -> e.record().key())
+                .containsExactly("merchant=m-7");
+        assertThat(log.claimScoped(10, NOW.plusSeconds(20), LEASE)).isEmpty();
+
+        log.retryLater(merchant, NOW.plusSeconds(25), "2 rows still differ");
+        assertThat(log.claimScoped(10, NOW.plusSeconds(25), LEASE)).singleElement()
+                .satisfies(entry -> assertThat(entry.attempts()).isEqualTo(1))
+                .satisfies(entry -> assertThat(entry.lastError()).isEqualTo("2 rows still differ"));
+        log.complete(whole);
+        log.complete(merchant);
+        assertThat(log.entries()).extracting(ChangeEntry::id).containsExactly(plain);
+        assertThatThrownBy(() -> log.claimScoped(0, NOW, LEASE)).hasMessageContaining("limit must be at least 1");
+    }
+
+    @Test
+    void pendingKeysAreTheKeysOfATableWithAnEntryClaimedOrNotButNoScopedResync() {
+        record("orders", "1", NOW);
+        record("orders", "2", NOW.plusSeconds(60));
+        record("payments", "3", NOW);
+        log.record(new ChangeRecord("orders", "order_items", "4", Operation.UPDATE, "failed", Store.NEW, null, null, NOW));
+        log.record(ChangeRecord.scopedResync("orders", "orders", null, "truncate", Store.NEW, null));
+        log.claim(1, NOW, LEASE);
+
+        assertThat(log.pendingKeys("orders", "ORDERS", List.of("1", "2", "3", "4", "5", "*")))
+                .containsExactlyInAnyOrder("1", "2");
+        assertThat(log.pendingKeys("payments", "orders", List.of("1", "2", "3"))).containsExactly("3");
+        assertThat(log.pendingKeys("orders", "orders", List.of())).isEmpty();
+    }
+
+    @Test
+    void aChangeLogThatCannotClaimScopedResyncsOrListPendingKeysSaysSo() {
+        ChangeLog minimal = new ChangeLog() {
+            @Override
+            public long record(ChangeRecord record) {
+                return 0;
+            }
+
+            @Override
+            public List<ChangeEntry> claim(int limit, Instant now, Duration lease) {
+                return List.of();
+            }
+
+            @Override
+            public void complete(long id) {
+            }
+
+            @Override
+            public void retryLater(long id, Instant dueAt, String error) {
+            }
+
+            @Override
+            public long pendingCount(String migration) {
+                return 0;
+            }
+        };
+        assertThatThrownBy(() -> minimal.claimScoped(1, NOW, LEASE)).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining("cannot claim scoped resync entries");
+        assertThatThrownBy(() -> minimal.pendingKeys("orders", "orders", List.of("1")))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("cannot list pending keys");
+    }
 }

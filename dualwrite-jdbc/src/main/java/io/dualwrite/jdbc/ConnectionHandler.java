@@ -223,6 +223,9 @@ final class ConnectionHandler implements InvocationHandler {
     }
 
     private void handOver(@Nullable List<Long> outboxIds) {
+        if (buffer.isEmpty()) {
+            return; // a write that mirrors nothing (OLD_ONLY) allocates nothing here
+        }
         KeyBuffer.Snapshot snapshot = buffer.take();
         if (!snapshot.isEmpty()) {
             dispatcher.dispatch(store.other(), snapshot, outboxIds);

@@ -170,6 +170,7 @@ public final class DualWriteDataSource implements DataSource {
         private int streamBufferLimit = DEFAULT_STREAM_BUFFER_LIMIT;
         private int statementCacheSize = StatementAnalyzer.DEFAULT_CACHE_SIZE;
         private boolean validateMappings;
+        private final Map<String, RowCopier> tableCopiers = new LinkedHashMap<>();
         private java.time.Duration outboxGrace = DEFAULT_OUTBOX_GRACE;
         private int maxBufferedKeys = DEFAULT_MAX_BUFFERED_KEYS;
         private Store changeLogStore = Store.OLD;
@@ -347,6 +348,25 @@ public final class DualWriteDataSource implements DataSource {
             return this;
         }
 
+        /**
+         * Syncs the keys of one mapped table with {@code copier} instead of the built-in one: for a new shape a
+         * {@link TableMapping} cannot express (a table split in two), written by the user's own statements. The
+         * write path still finds the table's keys through its mapping (the old table and its primary key); the
+         * copier must keep the per-key lock invariant ({@link io.dualwrite.jdbc.copy.KeyLocks}). Such a table's
+         * new side is not checked by {@link #validateMappings}. {@link #rowCopier()} routes these tables too, so
+         * hand it to the reconciler.
+         *
+         * @throws IllegalArgumentException when {@code oldTable} is blank
+         */
+        public Builder tableCopier(String oldTable, RowCopier copier) {
+            if (oldTable == null || oldTable.isBlank()) {
+                throw new IllegalArgumentException("tableCopier's oldTable must be a mapped table name, but was '"
+                        + oldTable + "'");
+            }
+            tableCopiers.put(oldTable.toLowerCase(java.util.Locale.ROOT), java.util.Objects.requireNonNull(copier, "copier"));
+            return this;
+        }
+
         /** How many distinct SQL strings keep their analysis. */
         public Builder statementCacheSize(int size) {
             if (size < 1) {
@@ -402,7 +422,8 @@ public final class DualWriteDataSource implements DataSource {
                                 changeLogStore == Store.OLD ? oldDataSource : newDataSource,
                                 List.of(io.dualwrite.jdbc.schema.DualWriteSchema.CHANGE_LOG_TABLE));
                     }
-                    io.dualwrite.jdbc.mapping.MappingValidator.validate(oldDataSource, newDataSource, List.copyOf(mappings.values()));
+                    io.dualwrite.jdbc.mapping.MappingValidator.validate(oldDataSource, newDataSource, mappings.values().stream()
+                            .filter(m -> !tableCopiers.containsKey(m.oldTable().toLowerCase(java.util.Locale.ROOT))).toList());
                 } catch (SQLException e) {
                     throw new IllegalStateException("could not read the schemas to validate the mappings: " + e.getMessage(), e);
                 }
@@ -411,6 +432,16 @@ public final class DualWriteDataSource implements DataSource {
                     new NewStoreColumns(newDataSource));
             RowCopier copier = RowCopier.builder().oldDataSource(oldDataSource).newDataSource(newDataSource)
                     .resolver(migration, resolver).lockTimeout(lockTimeout).build();
+            for (String table : tableCopiers.keySet()) {
+                if (mappings.values().stream().noneMatch(m -> m.oldTable().equalsIgnoreCase(table))) {
+                    throw new IllegalArgumentException("tableCopier names table '" + table + "', which has no mapping"
+                            + " (mapped: " + mappings.keySet() + "); add mapping(TableMapping.builder(\"" + table
+                            + "\")...) so that the write path finds its keys");
+                }
+            }
+            if (!tableCopiers.isEmpty()) {
+                copier = new io.dualwrite.jdbc.copy.TableRoutedCopier(copier, tableCopiers);
+            }
             DataSourceConfig config = new DataSourceConfig(oldDataSource, newDataSource, migration, resolver, executorsFn, changeLog,
                     mode, outboxWriter, noContextPhase, streamBufferLimit, maxBufferedKeys, analyzer,
                     new ConcurrentHashMap<>(), new LogThrottle(WARN_INTERVAL), outboxGrace, changeLogStore, copier,
@@ -448,6 +479,32 @@ public final class DualWriteDataSource implements DataSource {
     }
 
     static Object newProxy(Class<?>[] interfaces, java.lang.reflect.InvocationHandler handler) {
-        return Proxy.newProxyInstance(DualWriteDataSource.class.getClassLoader(), interfaces, handler);
+        if (interfaces.length != 1) {
+            return Proxy.newProxyInstance(DualWriteDataSource.class.getClassLoader(), interfaces, handler);
+        }
+        try {
+            return PROXY_CONSTRUCTORS.get(interfaces[0]).newInstance(handler);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create a proxy of " + interfaces[0].getName(), e);
+        }
     }
+
+    /**
+     * The proxy class's constructor per JDBC interface. {@code Proxy.newProxyInstance} looks the class up and
+     * checks permissions on every call; the write path creates several proxies per statement (connection,
+     * statement, result sets), so the constructor is looked up once (the documented equivalent of
+     * {@code newProxyInstance}).
+     */
+    private static final ClassValue<java.lang.reflect.Constructor<?>> PROXY_CONSTRUCTORS = new ClassValue<>() {
+        @Override
+        protected java.lang.reflect.Constructor<?> computeValue(Class<?> type) {
+            Object sample = Proxy.newProxyInstance(DualWriteDataSource.class.getClassLoader(), new Class<?>[] {type},
+                    (proxy, method, args) -> null);
+            try {
+                return sample.getClass().getConstructor(java.lang.reflect.InvocationHandler.class);
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException("the proxy class of " + type.getName() + " has no handler constructor", e);
+            }
+        }
+    };
 }

@@ -116,22 +116,33 @@ final class MirrorDispatcher {
         if (snapshot.keys().isEmpty()) {
             return;
         }
-        Map<TableMapping, List<String>> byTable = new LinkedHashMap<>();
-        Map<TableMapping, MigrationContext> contexts = new LinkedHashMap<>();
-        List<RowRef> rows = new ArrayList<>(snapshot.keys().size());
-        for (KeyBuffer.Touched touched : snapshot.keys()) {
-            byTable.computeIfAbsent(touched.mapping(), mapping -> new ArrayList<>()).add(touched.key());
-            contexts.putIfAbsent(touched.mapping(), touched.context());
-            rows.add(new RowRef(touched.mapping().oldTable(), touched.key(), touched.operation()));
+        List<KeyBuffer.Touched> touched = snapshot.keys();
+        KeyBuffer.Touched first = touched.get(0);
+        List<RowCopier.TableKeys> work;
+        List<RowRef> rows;
+        if (touched.size() == 1) { // most transactions write one row: no maps
+            work = List.of(new RowCopier.TableKeys(first.mapping(), List.of(first.key()), first.context()));
+            rows = List.of(new RowRef(first.mapping().oldTable(), first.key(), first.operation()));
+        } else {
+            // keys are grouped by table AND write context: the context scopes the rows whose mapping names no
+            // order or merchant column, so a key must never be copied under another write's context
+            Map<TableMapping, Map<MigrationContext, List<String>>> byTable = new LinkedHashMap<>();
+            rows = new ArrayList<>(touched.size());
+            for (KeyBuffer.Touched one : touched) {
+                byTable.computeIfAbsent(one.mapping(), mapping -> new LinkedHashMap<>())
+                        .computeIfAbsent(one.context(), context -> new ArrayList<>()).add(one.key());
+                rows.add(new RowRef(one.mapping().oldTable(), one.key(), one.operation()));
+            }
+            work = new ArrayList<>(byTable.size());
+            for (Map.Entry<TableMapping, Map<MigrationContext, List<String>>> table : byTable.entrySet()) {
+                table.getValue().forEach((context, keys) ->
+                        work.add(new RowCopier.TableKeys(table.getKey(), keys, context)));
+            }
         }
-        List<RowCopier.TableKeys> work = new ArrayList<>(byTable.size());
-        byTable.forEach((mapping, keys) -> work.add(new RowCopier.TableKeys(mapping, keys, contexts.get(mapping))));
-        KeyBuffer.Touched first = snapshot.keys().get(0);
-        RowCopier copier = config.copier();
-        Store from = target.other();
+        // a sync is order-free (the executor runs it on any lane), so its ordering key is only a label
         MirrorTask task = new MirrorTask(config.migration(), first.phase(), target, first.context(), rows,
-                config.migration() + '/' + first.mapping().oldTable() + '/' + first.key(),
-                new SyncWork(copier, from, work), outboxIds == null ? List.of() : outboxIds);
+                config.migration(), new SyncWork(config.copier(), target.other(), work),
+                outboxIds == null ? List.of() : outboxIds);
         config.executor(target).submit(task);
     }
 

@@ -13,41 +13,64 @@ import java.lang.reflect.Method;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Records the {@code setXxx} calls of a prepared statement by index: their values give the keys and ids of
- * the write, and a statement rewritten for the new store (whose parameters the rewrite may move) is bound
- * from them. Streams and readers up to the buffer limit are read into memory so that they can be bound
- * again; a larger one is passed through once. Not thread-safe (neither are statements).
+ * the write. When the statement's parameters must be bound again on another statement (a statement rewritten
+ * for the new store, or the select of the keys an update or delete is about to touch), the setter calls are
+ * kept too, and streams and readers up to the buffer limit are read into memory so that they can be bound
+ * again (a larger one is passed through once).
+ *
+ * <p>On the write path this runs for every parameter of every statement, so it keeps plain arrays indexed by
+ * parameter and copies nothing while a statement executes: {@link #view()} is read before {@code execute*}
+ * returns. Only a batch entry, read when the batch runs, is a {@link #copy()} (with mutable values such as
+ * {@code byte[]} and {@link java.util.Date} cloned, since applications reuse them between entries). Not
+ * thread-safe (neither are statements).
  */
 final class ParameterRecorder {
 
-    /** One recorded call: the setter, its arguments, and the value it binds (for keys and ids). */
-    record Call(Method method, @Nullable Object[] args, @Nullable Object value) {
-    }
+    private static final int INITIAL = 8;
 
-    /** The parameters of one execution or batch entry. */
-    record Bound(Map<Integer, Call> calls, @Nullable String notReplayable) {
-        /** No parameters: a plain Statement's execution, or a copy-by-key that carries none. */
-        static final Bound NONE = new Bound(Map.of(), null);
+    /**
+     * The parameters of one execution or batch entry: values by index (1-based), and where kept, the setter
+     * and its arguments.
+     */
+    static final class Bound {
+        /** No parameters: a plain Statement's execution. */
+        static final Bound NONE = new Bound(new Object[0], 0, null, null);
 
-        @Nullable Object value(int index) {
-            Call call = calls.get(index);
-            return call == null ? null : call.value();
+        private final @Nullable Object[] values;
+        private final int size;
+        private final Method @Nullable [] methods;
+        private final @Nullable Object @Nullable [][] args;
+
+        private Bound(@Nullable Object[] values, int size, Method @Nullable [] methods,
+                      @Nullable Object @Nullable [][] args) {
+            this.values = values;
+            this.size = size;
+            this.methods = methods;
+            this.args = args;
         }
 
+        @Nullable Object value(int index) {
+            return index >= 1 && index <= size ? values[index - 1] : null;
+        }
+
+        /** The values by index (element 0 is parameter 1); a view, not a copy. */
         List<@Nullable Object> values() {
-            int max = calls.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
-            List<@Nullable Object> values = new ArrayList<>(max);
-            for (int i = 1; i <= max; i++) {
-                values.add(value(i));
-            }
-            return values;
+            return Arrays.asList(values).subList(0, size);
+        }
+
+        /** The setter and arguments recorded for a parameter, or {@code null} (not set, or not kept). */
+        @Nullable Object @Nullable [] args(int index) {
+            return args == null || index < 1 || index > size ? null : args[index - 1];
+        }
+
+        @Nullable Method method(int index) {
+            return methods == null || index < 1 || index > size ? null : methods[index - 1];
         }
     }
 
@@ -59,62 +82,121 @@ final class ParameterRecorder {
     }
 
     private final int bufferLimit;
-    private Map<Integer, Call> calls = new HashMap<>();
-    private @Nullable String notReplayable;
+    private final boolean replayable;
+    private @Nullable Object[] values = new Object[INITIAL];
+    private Method @Nullable [] methods;
+    private @Nullable Object @Nullable [][] args;
+    private int size;
 
-    ParameterRecorder(int bufferLimit) {
+    /**
+     * @param replayable whether the setter calls are kept to be bound again ({@link #bind})
+     */
+    ParameterRecorder(int bufferLimit, boolean replayable) {
         this.bufferLimit = bufferLimit;
+        this.replayable = replayable;
+        if (replayable) {
+            methods = new Method[INITIAL];
+            args = new Object[INITIAL][];
+        }
     }
 
     /**
-     * Records a setter call and returns the arguments to pass on to the authoritative statement. The proxy
-     * hands every call a fresh {@code args} array, so it is kept as recorded; a copy is made only where the
-     * recorded and the forwarded arguments differ.
+     * Records a setter call and returns the arguments to pass on to the authoritative statement: the proxy
+     * hands every call a fresh {@code args} array, so it is kept as it is unless a stream has to be read
+     * into memory.
      */
-    @Nullable Object[] record(Method method, @Nullable Object[] args) throws SQLException {
-        int index = (Integer) args[0];
-        Object[] recorded = args;
-        Object[] forward = args;
-        Object value = args.length > 1 ? args[1] : null;
-        String name = method.getName();
-        if (name.equals("setNull")) {
+    @Nullable Object[] record(Method method, @Nullable Object[] callArgs) throws SQLException {
+        int index = (Integer) callArgs[0];
+        Object[] forward = callArgs;
+        Object value = callArgs.length > 1 ? callArgs[1] : null;
+        if (method.getName().equals("setNull")) {
             value = null;
         } else if (value instanceof InputStream || value instanceof Reader) {
             Object buffered = buffer(value);
-            forward = args.clone();
+            forward = callArgs.clone();
             if (buffered instanceof Buffered replayable) {
-                recorded[1] = replayable;
+                callArgs[1] = replayable;
                 forward[1] = replayable.fresh();
                 value = replayable.bytes() != null ? replayable.bytes() : replayable.chars();
             } else {
-                notReplayable = "stream-too-large";
                 forward[1] = buffered;
                 value = null;
             }
-        } else if (value instanceof byte[] bytes) {
-            recorded = args.clone();
-            recorded[1] = bytes.clone(); // the application may reuse its array before an async mirror runs
-            value = recorded[1];
-        } else if (value instanceof java.util.Date date) {
-            recorded = args.clone();
-            recorded[1] = date.clone();
-            value = recorded[1];
-        } else if (value instanceof java.sql.Blob || value instanceof java.sql.Clob || value instanceof java.sql.Array
-                || value instanceof java.sql.Ref || value instanceof java.sql.SQLXML || value instanceof java.sql.RowId) {
-            notReplayable = "lob";
         }
-        calls.put(index, new Call(method, recorded, value));
+        if (index < 1) {
+            return forward; // the driver rejects it
+        }
+        ensure(index);
+        values[index - 1] = value;
+        if (methods != null && args != null) {
+            methods[index - 1] = method;
+            args[index - 1] = callArgs;
+        }
+        size = Math.max(size, index);
         return forward;
     }
 
-    void clear() {
-        calls = new HashMap<>();
-        notReplayable = null;
+    private void ensure(int index) {
+        if (index <= values.length) {
+            return;
+        }
+        int length = Math.max(index, values.length * 2);
+        values = Arrays.copyOf(values, length);
+        if (methods != null && args != null) {
+            methods = Arrays.copyOf(methods, length);
+            args = Arrays.copyOf(args, length);
+        }
     }
 
-    /** The parameters bound so far; later calls do not change it. */
-    Bound snapshot() {
-        return new Bound(Map.copyOf(calls), notReplayable);
+    void clear() {
+        Arrays.fill(values, 0, size, null);
+        if (methods != null && args != null) {
+            Arrays.fill(methods, 0, size, null);
+            Arrays.fill(args, 0, size, null);
+        }
+        size = 0;
+    }
+
+    /**
+     * The parameters bound so far, as a view for the execution running now: read it before the statement's
+     * next {@code setXxx}.
+     */
+    Bound view() {
+        return new Bound(values, size, methods, args);
+    }
+
+    /** The parameters bound so far, as a copy that later calls do not change (a batch entry). */
+    Bound copy() {
+        Object[] valueCopy = new Object[size];
+        for (int i = 0; i < size; i++) {
+            valueCopy[i] = detached(values[i]);
+        }
+        Method[] methodCopy = null;
+        Object[][] argCopy = null;
+        if (methods != null && args != null) {
+            methodCopy = Arrays.copyOf(methods, size);
+            argCopy = new Object[size][];
+            for (int i = 0; i < size; i++) {
+                Object[] call = args[i];
+                if (call != null && call.length > 1 && detached(call[1]) != call[1]) {
+                    call = call.clone();
+                    call[1] = detached(call[1]);
+                }
+                argCopy[i] = call;
+            }
+        }
+        return new Bound(valueCopy, size, methodCopy, argCopy);
+    }
+
+    /** A value that the application can no longer change: mutable ones cloned. */
+    private static @Nullable Object detached(@Nullable Object value) {
+        if (value instanceof byte[] bytes) {
+            return bytes.clone();
+        }
+        if (value instanceof java.util.Date date) {
+            return date.clone();
+        }
+        return value;
     }
 
     /**
@@ -130,19 +212,20 @@ final class ParameterRecorder {
             switch (source.kind()) {
                 case CONSTANT -> setValue(target, index, source.constant());
                 case PARAMETER -> {
-                    Call call = bound.calls().get(source.index());
-                    if (call == null) {
+                    Object[] recorded = bound.args(source.index());
+                    Method setter = bound.method(source.index());
+                    if (recorded == null || setter == null) {
                         throw new SQLException("parameter " + source.index() + " was not set");
                     }
                     if (source.transformColumn() != null && mapping != null) {
-                        setValue(target, index, mapping.toNewValue(source.transformColumn(), call.value()));
+                        setValue(target, index, mapping.toNewValue(source.transformColumn(), bound.value(source.index())));
                     } else {
-                        Object[] args = call.args().clone();
+                        Object[] args = recorded.clone();
                         args[0] = index;
                         if (args.length > 1 && args[1] instanceof Buffered buffered) {
                             args[1] = buffered.fresh();
                         }
-                        invoke(call.method(), target, args);
+                        invoke(setter, target, args);
                     }
                 }
                 default -> throw new IllegalStateException("unknown parameter source " + source);

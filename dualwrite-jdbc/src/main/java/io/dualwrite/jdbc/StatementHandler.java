@@ -55,7 +55,9 @@ final class StatementHandler implements InvocationHandler {
         this.kindName = kindName;
         this.analysis = analysis;
         this.identityPlan = identityPlan;
-        this.recorder = new ParameterRecorder(connection.config.streamBufferLimit());
+        // setter calls are kept only where they are bound again: a rewritten statement, or a key pre-select
+        this.recorder = new ParameterRecorder(connection.config.streamBufferLimit(), !identityPlan
+                || (analysis != null && (analysis.keySelect(Store.OLD) != null || analysis.keySelect(Store.NEW) != null)));
         this.keys = new KeyTracker(appAskedKeys);
     }
 
@@ -189,7 +191,7 @@ final class StatementHandler implements InvocationHandler {
 
     private Object addBatch(Method method, @Nullable Object[] args) throws Throwable {
         if (args == null || args.length == 0) {
-            ParameterRecorder.Bound bound = recorder.snapshot();
+            ParameterRecorder.Bound bound = recorder.copy();
             batch.add(bound);
             if (!identityPlan) {
                 bindPhysical(bound);
@@ -259,7 +261,7 @@ final class StatementHandler implements InvocationHandler {
         }
         if (!statementAnalysis.mayWriteMapped()) {
             if (!plain && !identityPlan) {
-                bindPhysical(recorder.snapshot());
+                bindPhysical(recorder.view());
             }
             lastQuery = statementAnalysis;
             Object result = ConnectionHandler.call(physical, method, physicalArgs);
@@ -269,7 +271,7 @@ final class StatementHandler implements InvocationHandler {
             }
             return result;
         }
-        ParameterRecorder.Bound bound = plain ? ParameterRecorder.Bound.NONE : recorder.snapshot();
+        ParameterRecorder.Bound bound = plain ? ParameterRecorder.Bound.NONE : recorder.view();
         MigrationContext context = connection.contextFor(statementAnalysis, bound.values());
         MigrationPhase phase = connection.phaseForWrite(context);
         boolean mirrors = phase.writes(connection.store().other());

@@ -20,7 +20,11 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -65,6 +69,7 @@ public final class JdbcChangeLog implements ChangeLog {
     private final DataSource dataSource;
     private final Clock clock;
     private static final int CLAIMS_KEPT_BEFORE_PURGE = 10_000;
+    private static final int KEYS_PER_QUERY = 500;
 
     /** The claims this instance holds, so that a stale claimer cannot reschedule an entry claimed again since. */
     private final Map<Long, Claim> ownClaims = new ConcurrentHashMap<>();
@@ -96,6 +101,34 @@ public final class JdbcChangeLog implements ChangeLog {
         }
     }
 
+    /** Writes every entry in one batch and one transaction: all of them, or (on failure) none. */
+    @Override
+    public void recordAll(List<ChangeRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        try (Connection connection = connection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+                LocalDateTime now = utc(clock.instant());
+                for (ChangeRecord record : records) {
+                    bind(insert, Objects.requireNonNull(record, "record"), now);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw failure("record " + records.size() + " change-log entries (none was written)", e);
+        }
+    }
+
     /**
      * Records an entry on the caller's connection, inside whatever transaction is open on it: the entry
      * commits or rolls back with the caller's work. Neither commits nor closes the connection.
@@ -124,24 +157,27 @@ public final class JdbcChangeLog implements ChangeLog {
         }
     }
 
+    private static void bind(PreparedStatement insert, ChangeRecord record, LocalDateTime now) throws SQLException {
+        insert.setString(1, record.migration());
+        insert.setString(2, record.table());
+        insert.setString(3, record.key());
+        insert.setString(4, record.operation().name());
+        insert.setString(5, truncate(record.reason(), MAX_REASON_LENGTH));
+        insert.setString(6, record.target().name());
+        insert.setString(7, record.orderId());
+        insert.setString(8, record.merchantId());
+        insert.setString(9, PENDING);
+        insert.setObject(10, utc(record.dueAt()));
+        insert.setObject(11, now);
+        insert.setObject(12, now);
+    }
+
     private long insert(Connection connection, ChangeRecord record) throws SQLException {
         boolean postgres = Dialect.detect(connection) == Dialect.POSTGRESQL; // the caller's store, maybe not ours
         try (PreparedStatement insert = postgres
                 ? connection.prepareStatement(INSERT, new String[] {"id"})
                 : connection.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
-            LocalDateTime now = utc(clock.instant());
-            insert.setString(1, record.migration());
-            insert.setString(2, record.table());
-            insert.setString(3, record.key());
-            insert.setString(4, record.operation().name());
-            insert.setString(5, truncate(record.reason(), MAX_REASON_LENGTH));
-            insert.setString(6, record.target().name());
-            insert.setString(7, record.orderId());
-            insert.setString(8, record.merchantId());
-            insert.setString(9, PENDING);
-            insert.setObject(10, utc(record.dueAt()));
-            insert.setObject(11, now);
-            insert.setObject(12, now);
+            bind(insert, record, utc(clock.instant()));
             insert.executeUpdate();
             try (ResultSet keys = insert.getGeneratedKeys()) {
                 if (!keys.next()) {
@@ -154,6 +190,48 @@ public final class JdbcChangeLog implements ChangeLog {
 
     @Override
     public List<ChangeEntry> claim(int limit, Instant now, Duration lease) {
+        return claim(limit, now, lease, false);
+    }
+
+    /** Claims due scoped resyncs ({@link Operation#RESYNC}) only, as {@link #claim} claims the other entries. */
+    @Override
+    public List<ChangeEntry> claimScoped(int limit, Instant now, Duration lease) {
+        return claim(limit, now, lease, true);
+    }
+
+    /**
+     * The keys of {@code table} (its name compared case-insensitively) with an entry other than a scoped resync,
+     * read in chunks of {@value #KEYS_PER_QUERY} keys.
+     */
+    @Override
+    public Set<String> pendingKeys(String migration, String table, Collection<String> keys) {
+        Set<String> pending = new HashSet<>();
+        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(keys));
+        try (Connection connection = connection()) {
+            for (int start = 0; start < all.size(); start += KEYS_PER_QUERY) {
+                List<String> chunk = all.subList(start, Math.min(all.size(), start + KEYS_PER_QUERY));
+                try (PreparedStatement select = connection.prepareStatement("SELECT DISTINCT row_key FROM"
+                        + " dualwrite_change_log WHERE migration = ? AND LOWER(table_name) = ? AND operation <> 'RESYNC'"
+                        + " AND row_key IN (" + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ")")) {
+                    select.setString(1, migration);
+                    select.setString(2, table.toLowerCase(Locale.ROOT));
+                    for (int i = 0; i < chunk.size(); i++) {
+                        select.setString(i + 3, chunk.get(i));
+                    }
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            pending.add(rows.getString(1));
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("read the pending keys of " + table, e);
+        }
+        return pending;
+    }
+
+    private List<ChangeEntry> claim(int limit, Instant now, Duration lease, boolean scoped) {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be positive, but was " + limit);
         }
@@ -164,8 +242,8 @@ public final class JdbcChangeLog implements ChangeLog {
         Instant until = now.plus(lease);
         try (Connection connection = connection()) {
             List<ChangeEntry> claimed = dialect(connection) == Dialect.H2
-                    ? claimOneByOne(connection, limit, now, until, token)
-                    : claimSkippingLocked(connection, limit, now, until, token);
+                    ? claimOneByOne(connection, limit, now, until, token, scoped)
+                    : claimSkippingLocked(connection, limit, now, until, token, scoped);
             if (ownClaims.size() > CLAIMS_KEPT_BEFORE_PURGE) {
                 // claims never completed nor rescheduled (their claimer gave up) are forgotten after their lease
                 ownClaims.values().removeIf(claim -> claim.until().isBefore(now));
@@ -230,7 +308,7 @@ public final class JdbcChangeLog implements ChangeLog {
     }
 
     private List<ChangeEntry> claimSkippingLocked(Connection connection, int limit, Instant now, Instant until,
-                                                  String token) throws SQLException {
+                                                  String token, boolean scoped) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         int isolation = connection.getTransactionIsolation();
         connection.setAutoCommit(false);
@@ -239,7 +317,8 @@ public final class JdbcChangeLog implements ChangeLog {
         try {
             List<ChangeEntry> candidates = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement("SELECT " + ENTRY_COLUMNS
-                    + " FROM dualwrite_change_log WHERE due_at <= ? AND operation <> 'RESYNC' ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                    + " FROM dualwrite_change_log WHERE due_at <= ? AND " + operationCondition(scoped)
+                    + " ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
                 select.setObject(1, utc(now));
                 select.setInt(2, limit);
                 try (ResultSet rows = select.executeQuery()) {
@@ -269,11 +348,11 @@ public final class JdbcChangeLog implements ChangeLog {
     }
 
     private List<ChangeEntry> claimOneByOne(Connection connection, int limit, Instant now, Instant until,
-                                            String token) throws SQLException {
+                                            String token, boolean scoped) throws SQLException {
         connection.setAutoCommit(true);
         List<ChangeEntry> candidates = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement("SELECT " + ENTRY_COLUMNS
-                + " FROM dualwrite_change_log WHERE due_at <= ? AND operation <> 'RESYNC' ORDER BY due_at LIMIT ?")) {
+                + " FROM dualwrite_change_log WHERE due_at <= ? AND " + operationCondition(scoped) + " ORDER BY due_at LIMIT ?")) {
             select.setObject(1, utc(now));
             select.setInt(2, limit);
             try (ResultSet rows = select.executeQuery()) {
@@ -293,6 +372,10 @@ public final class JdbcChangeLog implements ChangeLog {
             }
         }
         return claimed;
+    }
+
+    private static String operationCondition(boolean scoped) {
+        return scoped ? "operation = 'RESYNC'" : "operation <> 'RESYNC'";
     }
 
     private static String stampSql(boolean conditional) {

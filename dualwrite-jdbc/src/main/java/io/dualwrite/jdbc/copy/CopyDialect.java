@@ -9,7 +9,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
@@ -29,6 +28,15 @@ enum CopyDialect {
         @Override
         String fold(String identifier) {
             return identifier.toUpperCase(Locale.ROOT);
+        }
+
+        /**
+         * H2 looks each key of an {@code IN (…)} list up in the index, then checks every row it found against
+         * the whole list again: a read of n keys costs n² comparisons, so reads stay small.
+         */
+        @Override
+        int readChunk(int chunk) {
+            return Math.min(chunk, 64);
         }
 
         @Override
@@ -94,20 +102,18 @@ enum CopyDialect {
                     : "DO UPDATE SET " + updated.stream().map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", ")));
         }
 
-        /** Transaction-scoped advisory locks, taken in the order of the (sorted) array: no deadlock between syncs. */
+        /**
+         * Transaction-scoped advisory locks, taken in the order of the (sorted) array: no deadlock between
+         * syncs. The lock timeout and the locks go in one round trip (the driver sends both statements of the
+         * text together), and the text is the same for every sync of this copier, so it is prepared once per
+         * connection.
+         */
         @Override
         void lock(Connection target, List<Long> sortedLockIds, long timeoutMillis) throws SQLException {
-            try (Statement timeout = target.createStatement()) {
-                timeout.execute("SET LOCAL lock_timeout = " + Math.max(1, timeoutMillis));
-            }
-            try (PreparedStatement lock = target.prepareStatement(
-                    "SELECT pg_advisory_xact_lock(k) FROM unnest(?::bigint[]) WITH ORDINALITY AS t(k, n) ORDER BY n")) {
+            try (PreparedStatement lock = target.prepareStatement("SET LOCAL lock_timeout = " + Math.max(1, timeoutMillis)
+                    + "; SELECT pg_advisory_xact_lock(k) FROM unnest(?::bigint[]) WITH ORDINALITY AS t(k, n) ORDER BY n")) {
                 lock.setArray(1, target.createArrayOf("bigint", sortedLockIds.toArray(Long[]::new)));
-                try (ResultSet rows = lock.executeQuery()) {
-                    while (rows.next()) {
-                        // each row is one lock taken
-                    }
-                }
+                lock.execute(); // fails with the lock timeout's error when a lock is not granted in time
             }
         }
 
@@ -192,6 +198,11 @@ enum CopyDialect {
     /** An identifier quoted for this database (embedded quote characters doubled). */
     abstract String quote(String identifier);
 
+    /** The most keys one {@code IN (…)} read binds, at most {@code chunk}. */
+    int readChunk(int chunk) {
+        return chunk;
+    }
+
     /** How this database stores an unquoted identifier. */
     abstract String fold(String identifier);
 
@@ -211,8 +222,26 @@ enum CopyDialect {
      */
     static long lockId(String table, String key) {
         byte[] bytes = (table.toLowerCase(Locale.ROOT) + '\u0000' + looseKey(key)).getBytes(StandardCharsets.UTF_8);
-        return UUID.nameUUIDFromBytes(bytes).getMostSignificantBits();
+        // The most significant bits of UUID.nameUUIDFromBytes(bytes) (an MD5 with the version nibble set), as
+        // every earlier version computed them: processes of two versions running side by side must agree.
+        // The digest is kept per thread, since looking one up costs more than the hash.
+        byte[] md5 = MD5.get().digest(bytes);
+        md5[6] &= 0x0f;
+        md5[6] |= 0x30;
+        long id = 0;
+        for (int i = 0; i < 8; i++) {
+            id = (id << 8) | (md5[i] & 0xff);
+        }
+        return id;
     }
+
+    private static final ThreadLocal<java.security.MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
+        try {
+            return java.security.MessageDigest.getInstance("MD5");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform must support MD5", e);
+        }
+    });
 
     /** A key text as a case- and trailing-space-insensitive collation compares it. */
     static String looseKey(String key) {

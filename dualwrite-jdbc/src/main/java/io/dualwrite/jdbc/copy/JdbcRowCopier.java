@@ -31,6 +31,12 @@ final class JdbcRowCopier implements RowCopier {
 
     /** Keys bound in one {@code IN (…)} read or one batch. */
     private static final int CHUNK = 500;
+    /**
+     * The sizes an {@code IN (…)} read is padded to (with its last key repeated): a handful of SQL texts per
+     * table instead of one per key count, so that the drivers' statement caches (PostgreSQL's server-side
+     * prepared statements, H2's per-session command cache) are reused.
+     */
+    private static final int[] READ_SIZES = {1, 4, 16, 64, 256, CHUNK};
 
     private final DataSource oldDataSource;
     private final DataSource newDataSource;
@@ -119,6 +125,10 @@ final class JdbcRowCopier implements RowCopier {
     private static String lockText(String key, int parts) {
         List<String> canonical = new ArrayList<>();
         for (String part : io.dualwrite.jdbc.KeyCodec.decode(key, parts)) {
+            if (Values.plainInteger(part)) {
+                canonical.add(part);
+                continue;
+            }
             String stripped = part.strip();
             try {
                 java.math.BigDecimal number = new java.math.BigDecimal(stripped);
@@ -153,8 +163,9 @@ final class JdbcRowCopier implements RowCopier {
         String select = "SELECT " + all.stream().map(c -> Values.selectExpression(dialect, c))
                 .collect(Collectors.joining(", ")) + " FROM " + columns.quotedTable() + " WHERE ";
         Map<String, Map<String, @Nullable Object>> rows = new HashMap<>();
-        for (int start = 0; start < keys.size(); start += CHUNK) {
-            List<String> chunk = keys.subList(start, Math.min(keys.size(), start + CHUNK));
+        int chunkSize = dialect.readChunk(CHUNK);
+        for (int start = 0; start < keys.size(); start += chunkSize) {
+            List<String> chunk = padded(keys.subList(start, Math.min(keys.size(), start + chunkSize)));
             try (PreparedStatement statement = connection.prepareStatement(select + keyCondition(dialect, keyColumns, chunk.size()))) {
                 bindKeys(statement, 1, chunk, keyColumns, mapping, side, dialect);
                 try (ResultSet result = statement.executeQuery()) {
@@ -333,6 +344,25 @@ final class JdbcRowCopier implements RowCopier {
             }
             statement.executeBatch();
         }
+    }
+
+    /** {@code keys} with its last key repeated up to the next of {@link #READ_SIZES}. */
+    private static List<String> padded(List<String> keys) {
+        for (int size : READ_SIZES) {
+            if (size >= keys.size()) {
+                if (size == keys.size()) {
+                    return keys;
+                }
+                List<String> padded = new ArrayList<>(size);
+                padded.addAll(keys);
+                String last = keys.get(keys.size() - 1);
+                while (padded.size() < size) {
+                    padded.add(last);
+                }
+                return padded;
+            }
+        }
+        return keys;
     }
 
     private static String keyCondition(CopyDialect dialect, List<TableColumns.Column> keyColumns, int keys) {

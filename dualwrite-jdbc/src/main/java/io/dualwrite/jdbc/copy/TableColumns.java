@@ -20,8 +20,16 @@ import java.util.Set;
  */
 final class TableColumns {
 
-    /** One column: its name as the database spells it, its {@link java.sql.Types} code and type name. */
-    record Column(String name, int sqlType, String typeName) {
+    /**
+     * One column: its name as the database spells it, its {@link java.sql.Types} code and type name, and what
+     * {@link Values} asks of its type on every value (decided once, when the table is read).
+     */
+    record Column(String name, int sqlType, String typeName, boolean timeZone, boolean integer, boolean bool) {
+        static Column of(String name, int sqlType, String typeName) {
+            return new Column(name, sqlType, typeName, Values.hasTimeZone(sqlType, typeName),
+                    Values.isInteger(sqlType, typeName), Values.isBoolean(sqlType, typeName));
+        }
+
         boolean typeNamed(String name) {
             return typeName.equalsIgnoreCase(name);
         }
@@ -57,7 +65,7 @@ final class TableColumns {
                 ResultSetMetaData meta = empty.getMetaData();
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
                     String name = meta.getColumnName(i);
-                    columns.put(name.toLowerCase(Locale.ROOT), new Column(name, meta.getColumnType(i),
+                    columns.put(name.toLowerCase(Locale.ROOT), Column.of(name, meta.getColumnType(i),
                             meta.getColumnTypeName(i)));
                 }
                 return new TableColumns(table, quoted, columns);

@@ -48,11 +48,11 @@ final class Values {
             value = localDateTime(rows.getString(index), column);
         } else if (source == CopyDialect.POSTGRESQL && (column.typeNamed("bit") || column.typeNamed("varbit"))) {
             value = rows.getString(index) == null ? null : new BitString(rows.getString(index));
-        } else if (source == CopyDialect.MYSQL && isMySqlInteger(column)) {
+        } else if (source == CopyDialect.MYSQL && column.integer()) {
             // the drivers turn TINYINT(1) into a boolean by default, losing every value but 0 and 1
             BigDecimal number = rows.getBigDecimal(index);
             value = number == null ? null : integral(number);
-        } else if (hasTimeZone(column)) {
+        } else if (column.timeZone()) {
             value = rows.getObject(index, OffsetDateTime.class);
         } else {
             value = switch (type) {
@@ -115,15 +115,14 @@ final class Values {
         return LocalDateTime.parse(text.replace(' ', 'T'));
     }
 
-    private static boolean hasTimeZone(TableColumns.Column column) {
-        String name = column.typeName().toLowerCase(Locale.ROOT);
-        return column.sqlType() == Types.TIMESTAMP_WITH_TIMEZONE || name.equals("timestamptz")
-                || name.contains("with time zone");
+    static boolean hasTimeZone(int sqlType, String typeName) {
+        String name = typeName.toLowerCase(Locale.ROOT);
+        return sqlType == Types.TIMESTAMP_WITH_TIMEZONE || name.equals("timestamptz") || name.contains("with time zone");
     }
 
-    private static boolean isMySqlInteger(TableColumns.Column column) {
-        String name = column.typeName().toUpperCase(Locale.ROOT);
-        return switch (column.sqlType()) {
+    static boolean isInteger(int sqlType, String typeName) {
+        String name = typeName.toUpperCase(Locale.ROOT);
+        return switch (sqlType) {
             case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> true;
             case Types.BIT, Types.BOOLEAN -> name.contains("INT") || name.equals("BOOLEAN") || name.equals("BOOL");
             default -> name.contains("INT");
@@ -134,11 +133,34 @@ final class Values {
         return number.scale() <= 0 && number.toBigInteger().bitLength() < 64 ? (Object) number.longValueExact() : number;
     }
 
+    /**
+     * Whether a text is an integer in its canonical form ({@code 0}, or an optional minus and digits without
+     * a leading zero) that fits a {@code long}: most keys are, and need no decimal arithmetic to be compared.
+     */
+    static boolean plainInteger(String text) {
+        int length = text.length();
+        int start = length > 0 && text.charAt(0) == '-' ? 1 : 0;
+        if (length == start || length - start > 18) {
+            return false;
+        }
+        if (text.charAt(start) == '0') {
+            return length == 1; // "0" only; not "-0" or "007"
+        }
+        for (int i = start; i < length; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The value of a key part's text for a column of the given type. */
     static Object parseKey(String text, TableColumns.Column column) throws SQLException {
         try {
             return switch (column.sqlType()) {
-                case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> integral(new BigDecimal(text.strip()));
+                case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> plainInteger(text)
+                        ? (Object) Long.parseLong(text) : integral(new BigDecimal(text.strip()));
                 case Types.DECIMAL, Types.NUMERIC -> new BigDecimal(text.strip());
                 case Types.REAL, Types.FLOAT, Types.DOUBLE -> Double.valueOf(text.strip());
                 case Types.BOOLEAN, Types.BIT -> parseBoolean(text.strip());
@@ -162,6 +184,10 @@ final class Values {
     static String keyText(@Nullable Object value) {
         if (value instanceof BigDecimal decimal) {
             return decimal.signum() == 0 ? "0" : decimal.stripTrailingZeros().toPlainString();
+        }
+        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte
+                || value instanceof java.math.BigInteger) {
+            return value.toString(); // an integer's text is already canonical
         }
         if (value instanceof Number number && !(value instanceof Double) && !(value instanceof Float)) {
             return new BigDecimal(number.toString()).stripTrailingZeros().toPlainString();
@@ -191,7 +217,7 @@ final class Values {
             return;
         }
         if (value instanceof BitString bits) {
-            adjusted = isBoolean(column) || target == CopyDialect.MYSQL && bits.digits().length() == 1
+            adjusted = column.bool() || target == CopyDialect.MYSQL && bits.digits().length() == 1
                     ? (Object) (bits.digits().indexOf('1') >= 0) : bits.digits();
             if (adjusted instanceof Boolean flag && target == CopyDialect.MYSQL) {
                 adjusted = flag ? 1 : 0;
@@ -199,7 +225,7 @@ final class Values {
             statement.setObject(index, adjusted);
             return;
         }
-        if (target != CopyDialect.MYSQL && isBoolean(column)) {
+        if (target != CopyDialect.MYSQL && column.bool()) {
             adjusted = toBoolean(value);
         } else if (value instanceof Boolean flag && (isNumeric(type) || target == CopyDialect.MYSQL)) {
             adjusted = flag ? 1 : 0;
@@ -216,16 +242,16 @@ final class Values {
         } else if (type == Types.OTHER && value instanceof String) {
             statement.setObject(index, value, Types.OTHER); // json, enums and the like on PostgreSQL
             return;
-        } else if (value instanceof OffsetDateTime offset && type == Types.TIMESTAMP && !hasTimeZone(column)) {
+        } else if (value instanceof OffsetDateTime offset && type == Types.TIMESTAMP && !column.timeZone()) {
             adjusted = offset.toLocalDateTime();
         }
         statement.setObject(index, adjusted);
     }
 
-    private static boolean isBoolean(TableColumns.Column column) {
+    static boolean isBoolean(int sqlType, String typeName) {
         // PostgreSQL reports boolean as BIT named "bool", and its bit strings as BIT named "bit"
-        return column.sqlType() == Types.BOOLEAN || column.typeNamed("bool") || column.typeNamed("boolean")
-                || (column.sqlType() == Types.BIT && !column.typeNamed("varbit") && !column.typeNamed("bit"));
+        return sqlType == Types.BOOLEAN || typeName.equalsIgnoreCase("bool") || typeName.equalsIgnoreCase("boolean")
+                || (sqlType == Types.BIT && !typeName.equalsIgnoreCase("varbit") && !typeName.equalsIgnoreCase("bit"));
     }
 
     private static Object toBoolean(Object value) {

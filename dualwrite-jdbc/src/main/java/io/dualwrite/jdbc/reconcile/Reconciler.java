@@ -42,7 +42,7 @@ import java.util.Map;
  * never overlap and the later of them copies the latest committed row. No lock is held in the
  * authoritative store. Scoped resync entries ({@link io.dualwrite.changelog.Operation#RESYNC}) are not
  * claimed here: they stay pending, and counted as backlog by the phase gate, until their scope is
- * verified and copied (no tool in this version does that yet).
+ * verified and copied by {@link io.dualwrite.jdbc.verify.ScopedResyncResolver}.
  *
  * <pre>{@code
  * Reconciler reconciler = Reconciler.builder()

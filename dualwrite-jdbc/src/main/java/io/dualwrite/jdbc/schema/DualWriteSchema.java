@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The tables dualwrite keeps for itself: {@value #SWITCH_TABLE}, {@value #ORDER_PIN_TABLE},
- * {@value #CHANGE_LOG_TABLE} and {@value #BACKFILL_CHECKPOINT_TABLE}.
+ * {@value #CHANGE_LOG_TABLE}, {@value #VERIFICATION_TABLE} and {@value #BACKFILL_CHECKPOINT_TABLE}.
  *
  * <p>Either let the library create them at start-up with {@link #create(DataSource)} (idempotent: it
  * creates only what is missing), or run the {@link SchemaScript} of the database yourself, e.g. through
@@ -35,11 +35,17 @@ public final class DualWriteSchema {
     public static final String ORDER_PIN_TABLE = "dualwrite_order_pin";
     /** The change-log table; it lives in the authoritative store. */
     public static final String CHANGE_LOG_TABLE = "dualwrite_change_log";
+    /**
+     * The verification results: one row per table and verification run, read by the phase gate
+     * ({@code io.dualwrite.jdbc.verify.JdbcVerificationProbe}); it lives where the verifier records (the old store
+     * by default).
+     */
+    public static final String VERIFICATION_TABLE = "dualwrite_verification";
     /** The checkpoints of backfill jobs ({@code io.dualwrite.jdbc.backfill}); they live where the jobs keep them, the old store by default. */
     public static final String BACKFILL_CHECKPOINT_TABLE = "dualwrite_backfill_checkpoint";
     /** Every table of dualwrite's own, in creation order. */
     public static final List<String> TABLES = List.of(SWITCH_TABLE, ORDER_PIN_TABLE, CHANGE_LOG_TABLE,
-            BACKFILL_CHECKPOINT_TABLE);
+            VERIFICATION_TABLE, BACKFILL_CHECKPOINT_TABLE);
 
     /**
      * The SQLStates by which databases say "no such table": PostgreSQL {@code 42P01}; MySQL, MariaDB and
@@ -53,6 +59,7 @@ public final class DualWriteSchema {
             SWITCH_TABLE, List.of("migration", "scope_kind", "subject_id"),
             ORDER_PIN_TABLE, List.of("migration", "order_id", "merchant_id"),
             CHANGE_LOG_TABLE, List.of("migration", "table_name", "row_key", "order_id", "merchant_id", "claim_token"),
+            VERIFICATION_TABLE, List.of("migration", "table_name", "scope_key", "merchant_id"),
             BACKFILL_CHECKPOINT_TABLE, List.of("job_id"));
 
     private static final Logger log = LoggerFactory.getLogger(DualWriteSchema.class);

@@ -53,6 +53,27 @@ CREATE TABLE IF NOT EXISTS dualwrite_change_log (
     KEY dualwrite_change_log_migration (migration)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_0900_bin;
 
+-- Verification runs: one row per table and run, the report's figures and its JSON (cut at 4000 characters).
+-- scope_key is '*' (whole table) or 'merchant=<id>'; sampled is 1 for a sampled run. The phase gate reads the
+-- latest full run (or dirty sampled run) of each table and scope.
+CREATE TABLE IF NOT EXISTS dualwrite_verification (
+    id             BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+    migration      VARCHAR(128) NOT NULL,
+    table_name     VARCHAR(128) NOT NULL,
+    scope_key      VARCHAR(200) NOT NULL,
+    merchant_id    VARCHAR(191),
+    sampled        INT          NOT NULL,
+    status         VARCHAR(16)  NOT NULL,
+    rows_compared  BIGINT       NOT NULL,
+    missing_in_new BIGINT       NOT NULL,
+    extra_in_new   BIGINT       NOT NULL,
+    different      BIGINT       NOT NULL,
+    started_at     DATETIME(6)  NOT NULL,
+    finished_at    DATETIME(6)  NOT NULL,
+    report         TEXT,
+    KEY dualwrite_verification_scope (migration, table_name, scope_key)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_0900_bin;
+
 -- Backfill checkpoints (io.dualwrite.jdbc.backfill): per backfill job (job_id names the migration, table and
 -- scope), one head row (chunk_no 0: upper_key = the last key planned, row_count = chunks planned, status
 -- PLANNING or PLANNED) and one row per planned chunk of primary keys (lower_key exclusive, upper_key inclusive,

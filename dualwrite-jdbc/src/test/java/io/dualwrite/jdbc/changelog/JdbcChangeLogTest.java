@@ -68,6 +68,22 @@ class JdbcChangeLogTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
+    void recordAllWritesEveryEntryAsRecordWould(TestDatabases.Kind kind) throws SQLException {
+        try (TestDatabase db = TestDatabases.createWithDualWriteSchema(kind)) {
+            JdbcChangeLog log = JdbcChangeLog.create(db.dataSource());
+            List<ChangeRecord> records = List.of(record("1", T0), record("2", T0), record("K-3 ", T0.plusSeconds(5)));
+
+            log.recordAll(records);
+            log.recordAll(List.of());
+
+            assertThat(log.pendingCount("orders")).isEqualTo(3);
+            assertThat(log.claim(10, T0.plusSeconds(5), LEASE)).extracting(ChangeEntry::record)
+                    .containsExactlyInAnyOrderElementsOf(records);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
     void retryLaterCountsTheAttemptRecordsTheErrorAndReleasesTheClaim(TestDatabases.Kind kind) throws SQLException {
         try (TestDatabase db = TestDatabases.createWithDualWriteSchema(kind)) {
             JdbcChangeLog log = JdbcChangeLog.create(db.dataSource());
@@ -230,6 +246,63 @@ class JdbcChangeLogTest {
                         .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).startsWith("42"))
                         .hasMessageContaining("DualWriteSchema.create(dataSource)").hasMessageContaining(script);
             }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void scopedResyncsAreClaimedOnlyByClaimScopedOnceWithinTheLeaseAndCompleted(TestDatabases.Kind kind)
+            throws SQLException {
+        try (TestDatabase db = TestDatabases.createWithDualWriteSchema(kind)) {
+            JdbcChangeLog log = JdbcChangeLog.create(db.dataSource());
+            long plain = log.record(record("1", T0));
+            long whole = log.record(ChangeRecord.scopedResync("orders", "orders", null, "truncate", Store.NEW, null)
+                    .withDueAt(T0));
+            long merchant = log.record(ChangeRecord.scopedResync("orders", "orders", "m-7", "procedure", Store.NEW,
+                    null).withDueAt(T0.plusSeconds(10)));
+
+            assertThat(log.claim(10, T0.plusSeconds(60), LEASE)).extracting(ChangeEntry::id).containsExactly(plain);
+            List<ChangeEntry> scoped = log.claimScoped(10, T0, LEASE);
+            assertThat(scoped).extracting(ChangeEntry::id).containsExactly(whole);
+            assertThat(scoped.get(0).record().operation()).isEqualTo(Operation.RESYNC);
+            assertThat(log.claimScoped(10, T0.plusSeconds(10), LEASE)).extracting(e -> e.record().key())
+                    .containsExactly("merchant=m-7");
+            assertThat(log.claimScoped(10, T0.plusSeconds(20), LEASE)).isEmpty();
+
+            log.retryLater(merchant, T0.plusSeconds(25), "2 rows still differ");
+            assertThat(log.claimScoped(10, T0.plusSeconds(25), LEASE)).singleElement()
+                    .satisfies(entry -> assertThat(entry.attempts()).isEqualTo(1))
+                    .satisfies(entry -> assertThat(entry.lastError()).isEqualTo("2 rows still differ"));
+            log.complete(whole);
+            log.complete(merchant);
+            assertThat(db.count("SELECT COUNT(*) FROM dualwrite_change_log WHERE operation = 'RESYNC'")).isZero();
+            assertThat(log.pendingCount("orders")).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void pendingKeysAreTheKeysOfATableWithAnEntryClaimedOrNotButNoScopedResync(TestDatabases.Kind kind)
+            throws SQLException {
+        try (TestDatabase db = TestDatabases.createWithDualWriteSchema(kind)) {
+            JdbcChangeLog log = JdbcChangeLog.create(db.dataSource());
+            log.record(record("1", T0));
+            log.record(record("2", T0.plusSeconds(60)));
+            log.record(new ChangeRecord("payments", "orders", "3", Operation.UPDATE, "timeout", Store.NEW, null, null, T0));
+            log.record(new ChangeRecord("orders", "order_items", "4", Operation.UPDATE, "timeout", Store.NEW, null, null, T0));
+            log.record(ChangeRecord.scopedResync("orders", "orders", null, "truncate", Store.NEW, null));
+            log.claim(1, T0, LEASE);
+            List<String> many = new ArrayList<>();
+            for (int i = 100; i < 1300; i++) {
+                many.add(Integer.toString(i));
+            }
+            many.add("2");
+
+            assertThat(log.pendingKeys("orders", "ORDERS", List.of("1", "2", "3", "4", "5", "*")))
+                    .containsExactlyInAnyOrder("1", "2");
+            assertThat(log.pendingKeys("orders", "orders", many)).containsExactly("2");
+            assertThat(log.pendingKeys("payments", "orders", List.of("1", "3"))).containsExactly("3");
+            assertThat(log.pendingKeys("orders", "orders", List.of())).isEmpty();
         }
     }
 }

@@ -86,6 +86,89 @@ class RowCopierTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void aSyncWhoseKeyLockIsHeldFailsAfterTheLockTimeoutAndWritesNothing(TestDatabases.Kind kind) throws Exception {
+        try (TestDatabase old = TestDatabases.create(kind); TestDatabase fresh = TestDatabases.create(kind)) {
+            old.execute("CREATE TABLE counters (id INT PRIMARY KEY, n INT NOT NULL, note VARCHAR(40))",
+                    "INSERT INTO counters VALUES (1, 5, 'old'), (2, 6, 'old')");
+            fresh.execute("CREATE TABLE counters_v2 (id INT PRIMARY KEY, total INT NOT NULL, note VARCHAR(40))");
+            RowCopier holder = copier(old, fresh);
+            RowCopier waiter = RowCopier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                    .lockTimeout(java.time.Duration.ofMillis(300)).build();
+            java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            // the holder's sync of key 1 is held inside its target transaction (after its locks) by a transformer
+            TableMapping held = TableMapping.builder("counters").newTable("counters_v2").rename("n", "total")
+                    .transform("note", io.dualwrite.mapping.ValueTransformer.of(value -> {
+                        holding.countDown();
+                        try {
+                            release.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return value;
+                    }, value -> value)).build();
+            ExecutorService threads = Executors.newSingleThreadExecutor();
+            try {
+                Future<?> first = threads.submit(() -> holder.sync(Store.OLD,
+                        List.of(new RowCopier.TableKeys(held, List.of("1"), null))));
+                assertThat(holding.await(20, TimeUnit.SECONDS)).isTrue();
+
+                long start = System.nanoTime();
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> waiter.sync(Store.OLD,
+                                List.of(new RowCopier.TableKeys(COUNTERS, List.of("2", "1"), null))))
+                        .isInstanceOf(java.sql.SQLException.class);
+                assertThat(System.nanoTime() - start).as("waited for the lock timeout, not forever")
+                        .isLessThan(TimeUnit.SECONDS.toNanos(15));
+                assertThat(rows(fresh, "SELECT id FROM counters_v2")).as("the failed sync wrote nothing").isEmpty();
+
+                release.countDown();
+                first.get(20, TimeUnit.SECONDS);
+            } finally {
+                release.countDown();
+                threads.shutdownNow();
+            }
+            assertThat(rows(fresh, "SELECT id, total AS n, note FROM counters_v2 ORDER BY id"))
+                    .isEqualTo(rows(old, "SELECT id, n, note FROM counters WHERE id = 1"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void syncsOfEveryKeyCountCopyExactlyTheirRows(TestDatabases.Kind kind) throws Exception {
+        try (TestDatabase old = TestDatabases.create(kind); TestDatabase fresh = TestDatabases.create(kind)) {
+            old.execute("CREATE TABLE counters (id INT PRIMARY KEY, n INT NOT NULL, note VARCHAR(40))");
+            fresh.execute("CREATE TABLE counters_v2 (id INT PRIMARY KEY, total INT NOT NULL, note VARCHAR(40))");
+            try (Connection connection = old.dataSource().getConnection();
+                 PreparedStatement insert = connection.prepareStatement("INSERT INTO counters VALUES (?, ?, 'n')")) {
+                for (int id = 1; id <= 1_700; id++) {
+                    insert.setInt(1, id);
+                    insert.setInt(2, id * 7);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            RowCopier copier = copier(old, fresh);
+            // key counts on, just under and just over the read sizes, and across the 500-key chunks
+            int next = 1;
+            List<Integer> expected = new ArrayList<>();
+            for (int count : new int[] {1, 2, 4, 5, 15, 17, 63, 65, 255, 257, 499, 501}) {
+                List<String> keys = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    keys.add(Integer.toString(next));
+                    expected.add(next++);
+                }
+                assertThat(copier.sync(Store.OLD, List.of(new RowCopier.TableKeys(COUNTERS, keys, null))))
+                        .as("%d keys", count).isEqualTo(new RowCopier.SyncResult(count, 0, 0));
+                assertThat(rows(fresh, "SELECT COUNT(*) AS c FROM counters_v2")).singleElement()
+                        .isEqualTo(Map.of("c", (long) expected.size()));
+            }
+            assertThat(rows(fresh, "SELECT id, total AS n, note FROM counters_v2 ORDER BY id"))
+                    .isEqualTo(rows(old, "SELECT id, n, note FROM counters WHERE id < " + next + " ORDER BY id"));
+        }
+    }
+
     private static RowCopier copier(TestDatabase old, TestDatabase fresh) {
         return RowCopier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource()).build();
     }

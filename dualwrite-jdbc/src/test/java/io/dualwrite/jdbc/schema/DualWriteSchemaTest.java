@@ -57,8 +57,8 @@ class DualWriteSchemaTest {
                     .allSatisfy(sql -> assertThat(sql).doesNotContain("--").doesNotEndWith(";"))
                     .anySatisfy(sql -> assertThat(sql).startsWith("CREATE TABLE IF NOT EXISTS dualwrite_switch"));
         }
-        assertThat(SchemaScript.POSTGRESQL.statements()).hasSize(8);
-        assertThat(SchemaScript.MYSQL.statements()).hasSize(4)
+        assertThat(SchemaScript.POSTGRESQL.statements()).hasSize(10);
+        assertThat(SchemaScript.MYSQL.statements()).hasSize(5)
                 .allSatisfy(sql -> assertThat(sql).endsWith("COLLATE = utf8mb4_0900_bin"));
         assertThat(SchemaScript.MARIADB.statements())
                 .containsExactlyElementsOf(SchemaScript.MYSQL.statements().stream()
@@ -71,7 +71,8 @@ class DualWriteSchemaTest {
         try (TestDatabase db = TestDatabases.create(kind)) {
             assertThatThrownBy(() -> DualWriteSchema.verify(db.dataSource()))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("missing: dualwrite_switch, dualwrite_order_pin, dualwrite_change_log")
+                    .hasMessageContaining("missing: dualwrite_switch, dualwrite_order_pin, dualwrite_change_log,"
+                            + " dualwrite_verification")
                     .hasMessageContaining("DualWriteSchema.create(dataSource)")
                     .hasMessageContaining(scriptOf(kind).resourcePath());
 
@@ -93,7 +94,8 @@ class DualWriteSchemaTest {
             assertThatThrownBy(() -> DualWriteSchema.verify(db.dataSource(), List.of("orders")))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("tables must name some of [dualwrite_switch, dualwrite_order_pin,"
-                            + " dualwrite_change_log, dualwrite_backfill_checkpoint], but was [orders]");
+                            + " dualwrite_change_log, dualwrite_verification, dualwrite_backfill_checkpoint],"
+                            + " but was [orders]");
         }
     }
 

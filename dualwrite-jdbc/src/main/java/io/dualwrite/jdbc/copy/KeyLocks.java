@@ -1,0 +1,65 @@
+package io.dualwrite.jdbc.copy;
+
+import io.dualwrite.jdbc.Dialect;
+import io.dualwrite.jdbc.KeyCodec;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The copier's per-key locks on a target store, for a {@link RowCopier} that writes a table its own way (a new
+ * shape a {@code TableMapping} cannot express): it must take them on the target connection, inside its target
+ * transaction, <em>before</em> it reads the source, and hold them until that transaction ends, so that its syncs
+ * and every other sync of the same keys converge (the invariant of this package). The lock of a key is the one
+ * the built-in copier takes for it: same table name (the old store's), same key value however it is written.
+ */
+public final class KeyLocks {
+
+    private KeyLocks() {
+    }
+
+    /**
+     * Locks the keys of one table on {@code target}, which must not be in auto-commit.
+     *
+     * @param oldTable  the table's old-store name, as its {@code TableMapping} gives it
+     * @param keys      keys in {@link KeyCodec} form
+     * @param keyParts  the number of primary-key columns
+     * @throws SQLException when the locks are not granted within {@code timeout}, or the database fails
+     */
+    public static void lock(Connection target, String oldTable, List<String> keys, int keyParts, Duration timeout)
+            throws SQLException {
+        TreeSet<Long> ids = new TreeSet<>();
+        for (String key : keys) {
+            ids.add(CopyDialect.lockId(oldTable, lockText(key, keyParts)));
+        }
+        CopyDialect.of(Dialect.detect(target)).lock(target, List.copyOf(ids), timeout.toMillis());
+    }
+
+    /** Releases what {@link #lock} took and the end of the transaction does not release (H2). Never throws. */
+    public static void unlock(Connection target) {
+        try {
+            CopyDialect.of(Dialect.detect(target)).unlock(target);
+        } catch (SQLException | RuntimeException e) {
+            // unlock never throws: a closed connection has released its database locks
+        }
+    }
+
+    /** One text per key value: {@code 5.0}, {@code " 5"} and {@code 05} lock row 5 as {@code 5} does. */
+    private static String lockText(String key, int parts) {
+        List<String> canonical = new ArrayList<>();
+        for (String part : KeyCodec.decode(key, parts)) {
+            String stripped = part.strip();
+            try {
+                BigDecimal number = new BigDecimal(stripped);
+                canonical.add(number.signum() == 0 ? "0" : number.stripTrailingZeros().toPlainString());
+            } catch (NumberFormatException notANumber) {
+                canonical.add(part);
+            }
+        }
+        return KeyCodec.encode(canonical);
+    }
+}

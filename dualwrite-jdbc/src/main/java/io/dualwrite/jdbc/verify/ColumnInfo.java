@@ -1,0 +1,74 @@
+package io.dualwrite.jdbc.verify;
+
+import java.sql.Types;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One column as its database reports it, and the kind of value it holds for the canonical rendering.
+ *
+ * @param name      the name as the database spells it
+ * @param sqlType   the {@link Types} code
+ * @param typeName  the database's type name
+ * @param precision the precision (length for text, digits for decimals, 1 for a single bit)
+ * @param collation the collation, where it matters and is known (MySQL/MariaDB and PostgreSQL text)
+ */
+record ColumnInfo(String name, int sqlType, String typeName, int precision, @Nullable String collation) {
+
+    /** What a column holds, as far as rendering it to canonical text goes. */
+    enum Kind {
+        STRING, INTEGER, DECIMAL, BOOLEAN, TIMESTAMP, TIMESTAMP_TZ, DATE, BINARY, UUID, OTHER
+    }
+
+    ColumnInfo withCollation(@Nullable String other) {
+        return new ColumnInfo(name, sqlType, typeName, precision, other);
+    }
+
+    String type() {
+        return typeName.toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether a text column pads with spaces ({@code CHAR}): its trailing spaces do not count. */
+    boolean padded() {
+        String type = type();
+        return sqlType == Types.CHAR || sqlType == Types.NCHAR || type.equals("bpchar") || type.equals("character")
+                || type.equals("char");
+    }
+
+    Kind kind(VerifyDialect dialect) {
+        String type = type();
+        if (type.equals("uuid")) {
+            return Kind.UUID;
+        }
+        if (type.contains("json") || type.equals("year") || type.equals("interval") || type.equals("xml")
+                || type.equals("varbit") || type.equals("inet") || type.startsWith("geometry")) {
+            return Kind.OTHER;
+        }
+        if (type.equals("bool") || type.equals("boolean")) {
+            return Kind.BOOLEAN;
+        }
+        if (type.equals("timestamptz") || type.contains("with time zone")) {
+            return Kind.TIMESTAMP_TZ;
+        }
+        if (type.equals("bytea")) {
+            return Kind.BINARY;
+        }
+        return switch (sqlType) {
+            case Types.BOOLEAN -> Kind.BOOLEAN;
+            // MySQL/MariaDB BIT(1) and TINYINT(1); PostgreSQL bit strings are "bit"
+            case Types.BIT -> dialect == VerifyDialect.MYSQL && precision <= 1 ? Kind.BOOLEAN
+                    : dialect == VerifyDialect.MYSQL && type.contains("int") ? Kind.INTEGER : Kind.OTHER;
+            case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> Kind.INTEGER;
+            case Types.DECIMAL, Types.NUMERIC -> Kind.DECIMAL;
+            case Types.CHAR, Types.NCHAR, Types.VARCHAR, Types.NVARCHAR, Types.LONGVARCHAR, Types.LONGNVARCHAR,
+                 Types.CLOB, Types.NCLOB -> Kind.STRING;
+            // a MySQL/MariaDB TIMESTAMP is stored in UTC and shown in the session's zone
+            case Types.TIMESTAMP -> dialect == VerifyDialect.MYSQL && type.equals("timestamp") ? Kind.TIMESTAMP_TZ
+                    : Kind.TIMESTAMP;
+            case Types.TIMESTAMP_WITH_TIMEZONE -> Kind.TIMESTAMP_TZ;
+            case Types.DATE -> Kind.DATE;
+            case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> Kind.BINARY;
+            default -> Kind.OTHER;
+        };
+    }
+}

@@ -1,0 +1,222 @@
+package io.dualwrite.jdbc.verify;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Values read into the JVM: key values (to bind them on either store), and the columns compared in Java, with
+ * their canonical text (the same rules as the SQL rendering: numbers by value, booleans 0/1, date-times in UTC
+ * at microseconds, bytes as hex).
+ */
+final class JavaValues {
+
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS");
+
+    private JavaValues() {
+    }
+
+    /**
+     * Column {@code index} of the current row. MySQL/MariaDB date-times are parsed from their text (the drivers
+     * would move them through the JVM's zone); integers come back as {@code Long} or {@code BigDecimal}.
+     */
+    static @Nullable Object read(ResultSet rows, int index, ColumnInfo column, VerifyDialect dialect)
+            throws SQLException {
+        ColumnInfo.Kind kind = column.kind(dialect);
+        Object value;
+        if (dialect == VerifyDialect.MYSQL && (column.sqlType() == Types.TIMESTAMP || column.sqlType() == Types.DATE
+                || column.sqlType() == Types.TIME)) {
+            String text = rows.getString(index);
+            value = text == null ? null : mysqlTemporal(text, column.sqlType());
+        } else if (kind == ColumnInfo.Kind.TIMESTAMP_TZ) {
+            OffsetDateTime zoned = rows.getObject(index, OffsetDateTime.class);
+            value = zoned == null ? null : zoned.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
+        } else {
+            value = switch (column.sqlType()) {
+                case Types.TIMESTAMP -> rows.getObject(index, LocalDateTime.class);
+                case Types.DATE -> rows.getObject(index, LocalDate.class);
+                case Types.TIME -> rows.getObject(index, LocalTime.class);
+                case Types.DECIMAL, Types.NUMERIC -> rows.getBigDecimal(index);
+                case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> integral(rows.getBigDecimal(index));
+                case Types.REAL -> floating(rows.getFloat(index), rows.wasNull());
+                case Types.FLOAT, Types.DOUBLE -> floating(rows.getDouble(index), rows.wasNull());
+                case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB ->
+                        column.type().equals("uuid") ? rows.getObject(index) : rows.getBytes(index);
+                case Types.CLOB, Types.NCLOB -> rows.getString(index);
+                default -> rows.getObject(index);
+            };
+        }
+        if (value instanceof java.sql.Blob blob) {
+            return blob.getBytes(1, (int) blob.length());
+        }
+        if (value instanceof java.sql.Clob clob) {
+            return clob.getSubString(1, (int) clob.length());
+        }
+        if (value instanceof java.sql.SQLXML xml) {
+            return xml.getString();
+        }
+        if (value instanceof java.sql.Array array) {
+            return java.util.Arrays.deepToString((Object[]) array.getArray());
+        }
+        if (value instanceof BigInteger big) {
+            return new BigDecimal(big);
+        }
+        if (value instanceof java.sql.Timestamp timestamp) {
+            return timestamp.toLocalDateTime();
+        }
+        if (column.sqlType() == Types.OTHER && value != null && !(value instanceof UUID)) {
+            return rows.getString(index); // json, jsonb, enums, inet…: their text
+        }
+        return value;
+    }
+
+    private static @Nullable Object floating(double value, boolean wasNull) {
+        return wasNull ? null : value;
+    }
+
+    private static @Nullable Object floating(float value, boolean wasNull) {
+        return wasNull ? null : value;
+    }
+
+    private static Object mysqlTemporal(String text, int sqlType) {
+        if (text.startsWith("0000-00-00")) {
+            return text; // MySQL's zero date has no Java value
+        }
+        return switch (sqlType) {
+            case Types.DATE -> LocalDate.parse(text.length() > 10 ? text.substring(0, 10) : text);
+            case Types.TIME -> LocalTime.parse(text);
+            default -> LocalDateTime.parse(text.replace(' ', 'T'));
+        };
+    }
+
+    private static @Nullable Object integral(@Nullable BigDecimal number) {
+        if (number == null) {
+            return null;
+        }
+        return number.scale() <= 0 && number.toBigInteger().bitLength() < 64 ? (Object) number.longValueExact() : number;
+    }
+
+    /** The canonical text of a value compared in Java; {@code padded} trims trailing spaces of text. */
+    static String canonical(@Nullable Object value, boolean padded) {
+        if (value == null) {
+            return VerifyDialect.NULL_TEXT;
+        }
+        String text;
+        if (value instanceof BigDecimal decimal) {
+            text = plain(decimal);
+        } else if (value instanceof Float number) {
+            text = number.isNaN() || number.isInfinite() ? number.toString() : plain(new BigDecimal(number.toString()));
+        } else if (value instanceof Double number) {
+            text = number.isNaN() || number.isInfinite() ? number.toString() : plain(new BigDecimal(number.toString()));
+        } else if (value instanceof Number number) {
+            text = plain(new BigDecimal(number.toString()));
+        } else if (value instanceof Boolean flag) {
+            text = flag ? "1" : "0";
+        } else if (value instanceof LocalDateTime dateTime) {
+            text = TIMESTAMP.format(dateTime.truncatedTo(ChronoUnit.MICROS));
+        } else if (value instanceof OffsetDateTime zoned) {
+            text = TIMESTAMP.format(zoned.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime().truncatedTo(ChronoUnit.MICROS));
+        } else if (value instanceof java.time.Instant instant) {
+            text = TIMESTAMP.format(LocalDateTime.ofInstant(instant, ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS));
+        } else if (value instanceof LocalDate date) {
+            text = date.toString();
+        } else if (value instanceof LocalTime time) {
+            text = TIME.format(time.truncatedTo(ChronoUnit.MICROS));
+        } else if (value instanceof byte[] bytes) {
+            text = HexFormat.of().formatHex(bytes);
+        } else if (value instanceof UUID uuid) {
+            text = uuid.toString();
+        } else {
+            text = value.toString();
+            if (padded) {
+                text = text.stripTrailing();
+            }
+        }
+        return VerifyDialect.escapeText(text);
+    }
+
+    private static String plain(BigDecimal decimal) {
+        return decimal.signum() == 0 ? "0" : decimal.stripTrailingZeros().toPlainString();
+    }
+
+    /** A key value's text for {@link io.dualwrite.jdbc.KeyCodec}: numbers plain, date-times ISO, bytes as hex. */
+    static Object keyPart(Object value) {
+        if (value instanceof BigDecimal decimal) {
+            return decimal.toPlainString();
+        }
+        return value;
+    }
+
+    /** The value of a key part's text (the change log's form) for a column. */
+    static Object parseKey(String text, ColumnInfo column, VerifyDialect dialect) {
+        String stripped = text.strip();
+        try {
+            return switch (column.kind(dialect)) {
+                case INTEGER -> integral(new BigDecimal(stripped));
+                case DECIMAL -> new BigDecimal(stripped);
+                case BOOLEAN -> switch (stripped.toLowerCase(Locale.ROOT)) {
+                    case "1", "true", "t" -> Boolean.TRUE;
+                    case "0", "false", "f" -> Boolean.FALSE;
+                    default -> throw new IllegalArgumentException("'" + text + "' is not a boolean");
+                };
+                case DATE -> LocalDate.parse(stripped);
+                case TIMESTAMP, TIMESTAMP_TZ -> LocalDateTime.parse(stripped.replace(' ', 'T'));
+                case BINARY -> HexFormat.of().parseHex(stripped);
+                case UUID -> column.type().equals("uuid") ? UUID.fromString(stripped) : text;
+                default -> text;
+            };
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("key part '" + text + "' does not fit column " + column.name()
+                    + " of type " + column.typeName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Binds a value (read from either store) for a column of this store, converting where drivers would refuse. */
+    static void bind(PreparedStatement statement, int index, Object value, ColumnInfo column, VerifyDialect dialect)
+            throws SQLException {
+        ColumnInfo.Kind kind = column.kind(dialect);
+        Object adjusted = value;
+        if (value instanceof UUID uuid && !column.type().equals("uuid")) {
+            adjusted = uuid.toString();
+        } else if (value instanceof String text && column.type().equals("uuid")) {
+            try {
+                adjusted = UUID.fromString(text.strip());
+            } catch (IllegalArgumentException notAUuid) {
+                adjusted = text;
+            }
+        } else if (value instanceof String text && (kind == ColumnInfo.Kind.INTEGER || kind == ColumnInfo.Kind.DECIMAL)) {
+            try {
+                adjusted = new BigDecimal(text.strip());
+            } catch (NumberFormatException notANumber) {
+                adjusted = text;
+            }
+        } else if (value instanceof Boolean flag && kind != ColumnInfo.Kind.BOOLEAN) {
+            adjusted = flag ? 1 : 0;
+        } else if (value instanceof Number number && kind == ColumnInfo.Kind.BOOLEAN && dialect != VerifyDialect.MYSQL) {
+            adjusted = number.intValue() != 0;
+        } else if (value instanceof LocalDateTime dateTime && kind == ColumnInfo.Kind.TIMESTAMP_TZ
+                && dialect != VerifyDialect.MYSQL) {
+            adjusted = dateTime.atOffset(ZoneOffset.UTC); // key texts of zoned columns are UTC
+        } else if (value instanceof LocalDateTime dateTime && dialect == VerifyDialect.MYSQL) {
+            adjusted = dateTime.toString().replace('T', ' '); // as text: never through the JVM's zone
+        } else if (value instanceof LocalDate date && dialect == VerifyDialect.MYSQL) {
+            adjusted = date.toString();
+        }
+        statement.setObject(index, adjusted);
+    }
+}

@@ -1,0 +1,130 @@
+package io.dualwrite.jdbc.verify;
+
+import io.dualwrite.changelog.ChangeRecord;
+import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.switches.VerificationProbe;
+import io.dualwrite.switches.VerificationStatus;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The phase gate's view of the real verifications: reads {@code dualwrite_verification}, where {@link Verifier}
+ * records every run. Give it to the standard gate:
+ * {@code PhaseGate.standard(changeLog::pendingCount, JdbcVerificationProbe.create(oldStore))}.
+ *
+ * <p><b>Which run counts.</b> Per table and scope (whole table, or one merchant), the latest <em>relevant</em>
+ * run: a full run, or a sampled run that found differences (a sample that finds nothing proves nothing).
+ * <ul>
+ * <li>For the whole migration: each table's latest relevant whole-table run decides, unless a merchant's latest
+ * relevant run recorded after it found differences (then DIRTY). A table with no whole-table run makes the
+ * migration {@link VerificationStatus#NEVER_RUN}.</li>
+ * <li>For one merchant ({@link #lastVerification(String, String)}, asked for a merchant's move): per table, the
+ * later of the latest relevant whole-table run and the latest relevant run of that merchant's rows.</li>
+ * </ul>
+ * Any table DIRTY makes the answer DIRTY; else any table never verified makes it NEVER_RUN; else CLEAN. The
+ * tables are those recorded for the migration, plus those named at creation (so that a table never verified
+ * counts).
+ *
+ * <p>A failed read throws {@link IllegalStateException}, which makes the gate refuse. Thread-safe.
+ */
+public final class JdbcVerificationProbe implements VerificationProbe {
+
+    private final DataSource dataSource;
+    private final List<String> requiredTables;
+
+    private JdbcVerificationProbe(DataSource dataSource, List<String> requiredTables) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.requiredTables = List.copyOf(requiredTables);
+    }
+
+    /** A probe on the {@code dualwrite_verification} table of {@code dataSource}. */
+    public static JdbcVerificationProbe create(DataSource dataSource) {
+        return new JdbcVerificationProbe(dataSource, List.of());
+    }
+
+    /** A probe that also requires a verification of every table of {@code mappings}, by old name. */
+    public static JdbcVerificationProbe create(DataSource dataSource, Collection<TableMapping> mappings) {
+        return new JdbcVerificationProbe(dataSource, mappings.stream().map(TableMapping::oldTable).toList());
+    }
+
+    @Override
+    public VerificationStatus lastVerification(String migration) {
+        return status(migration, null);
+    }
+
+    @Override
+    public VerificationStatus lastVerification(String migration, String merchantId) {
+        return status(migration, Objects.requireNonNull(merchantId, "merchantId"));
+    }
+
+    private VerificationStatus status(String migration, @Nullable String merchantId) {
+        List<VerificationStore.Row> rows;
+        try {
+            rows = VerificationStore.rows(dataSource, migration);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the verifications of '" + migration + "': "
+                    + e.getMessage(), e);
+        }
+        Set<String> tables = new LinkedHashSet<>();
+        requiredTables.forEach(table -> tables.add(table.toLowerCase(Locale.ROOT)));
+        rows.forEach(row -> tables.add(row.table().toLowerCase(Locale.ROOT)));
+        if (tables.isEmpty()) {
+            return VerificationStatus.NEVER_RUN;
+        }
+        boolean neverRun = false;
+        for (String table : tables) {
+            VerificationStatus status = tableStatus(rows, table, merchantId);
+            if (status == VerificationStatus.DIRTY) {
+                return VerificationStatus.DIRTY;
+            }
+            neverRun |= status == VerificationStatus.NEVER_RUN;
+        }
+        return neverRun ? VerificationStatus.NEVER_RUN : VerificationStatus.CLEAN;
+    }
+
+    private static VerificationStatus tableStatus(List<VerificationStore.Row> rows, String table,
+                                                  @Nullable String merchantId) {
+        VerificationStore.Row whole = null;
+        Map<String, VerificationStore.Row> merchants = new LinkedHashMap<>(); // latest relevant per scope
+        for (VerificationStore.Row row : rows) {
+            if (!row.table().equalsIgnoreCase(table) || (row.sampled() && row.status() != VerificationStatus.DIRTY)) {
+                continue;
+            }
+            if (ChangeRecord.WHOLE_TABLE.equals(row.scopeKey())) {
+                whole = row;
+            } else {
+                merchants.put(row.scopeKey(), row);
+            }
+        }
+        if (merchantId != null) {
+            VerificationStore.Row own = merchants.get(VerificationScope.merchant(merchantId).key());
+            VerificationStore.Row latest = own == null ? whole : whole == null || own.id() > whole.id() ? own : whole;
+            return latest == null ? VerificationStatus.NEVER_RUN : latest.status();
+        }
+        if (whole == null) {
+            return VerificationStatus.NEVER_RUN;
+        }
+        long since = whole.id();
+        List<VerificationStore.Row> later = new ArrayList<>(merchants.values());
+        if (later.stream().anyMatch(row -> row.id() > since && row.status() == VerificationStatus.DIRTY)) {
+            return VerificationStatus.DIRTY;
+        }
+        return whole.status();
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcVerificationProbe[dualwrite_verification" + (requiredTables.isEmpty() ? ""
+                : ", tables " + requiredTables) + "]";
+    }
+}

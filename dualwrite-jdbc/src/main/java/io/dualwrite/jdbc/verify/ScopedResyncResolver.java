@@ -1,0 +1,256 @@
+package io.dualwrite.jdbc.verify;
+
+import io.dualwrite.Store;
+import io.dualwrite.changelog.ChangeEntry;
+import io.dualwrite.changelog.ChangeLog;
+import io.dualwrite.changelog.ChangeRecord;
+import io.dualwrite.mapping.TableMapping;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Resolves the scoped resync entries that the write path records in the change log when a write's keys cannot
+ * be known exactly ({@link ChangeRecord#scopedResync}: a whole table, or one merchant's rows of it). For each
+ * entry it claims ({@link ChangeLog#claimScoped}): verify the scope, repair what differs from the store that
+ * was authoritative for the write ({@code record.target().other()}), verify the scope again, and complete the
+ * entry when it is clean; otherwise the entry is rescheduled with the reason, never dropped. A merchant scope of
+ * a table whose mapping names no merchant column is verified as the whole table.
+ *
+ * <pre>{@code
+ * ScopedResyncResolver resolver = ScopedResyncResolver.builder()
+ *         .changeLog(changeLog).verifier(verifier).repairer(repairer).mapping(orders).build();
+ * resolver.resolveOnce();   // from a scheduler, beside the reconciler
+ * }</pre>
+ *
+ * <p>Safe with several instances: entries are claimed for a lease, one claimer at a time.
+ */
+public final class ScopedResyncResolver {
+
+    private static final Logger log = LoggerFactory.getLogger(ScopedResyncResolver.class);
+
+    private final ChangeLog changeLog;
+    private final Verifier verifier;
+    private final Repairer repairer;
+    private final Map<String, TableMapping> mappings;
+    private final int batchSize;
+    private final Duration lease;
+    private final Duration retryDelay;
+    private final UnaryOperator<VerificationJob.Builder> jobSettings;
+    private final Clock clock;
+
+    private ScopedResyncResolver(Builder builder) {
+        this.changeLog = builder.changeLog;
+        this.verifier = builder.verifier;
+        this.repairer = builder.repairer;
+        this.mappings = Map.copyOf(builder.mappings);
+        this.batchSize = builder.batchSize;
+        this.lease = builder.lease;
+        this.retryDelay = builder.retryDelay;
+        this.jobSettings = builder.jobSettings;
+        this.clock = builder.clock;
+    }
+
+    /** Starts a builder; the change log, verifier, repairer and at least one mapping are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * What one pass did.
+     *
+     * @param claimed  scoped resync entries claimed
+     * @param resolved entries whose scope is equal in both stores now, completed
+     * @param failed   entries rescheduled (no mapping, a store failed, or rows still differ after the repair)
+     */
+    public record Result(int claimed, int resolved, int failed) {
+    }
+
+    /** Claims a batch of due scoped resyncs and resolves each. Throws only when the change log cannot be read. */
+    public Result resolveOnce() {
+        var entries = changeLog.claimScoped(batchSize, clock.instant(), lease);
+        int resolved = 0;
+        int failed = 0;
+        for (ChangeEntry entry : entries) {
+            String error = resolve(entry);
+            if (error == null) {
+                resolved++;
+                try {
+                    changeLog.complete(entry.id());
+                } catch (RuntimeException e) {
+                    log.warn("scoped resync {} was resolved but could not be completed: {}", entry.id(), e.toString());
+                }
+            } else {
+                failed++;
+                log.warn("scoped resync {} ({} {}) not resolved, retry in {}: {}", entry.id(), entry.record().table(),
+                        entry.record().key(), retryDelay, error);
+                try {
+                    changeLog.retryLater(entry.id(), clock.instant().plus(retryDelay), error);
+                } catch (RuntimeException e) {
+                    log.warn("scoped resync {} could not be rescheduled; it is due again when its lease ends: {}",
+                            entry.id(), e.toString());
+                }
+            }
+        }
+        return new Result(entries.size(), resolved, failed);
+    }
+
+    /** Resolves one entry; null when its scope is clean now, else why not. */
+    private @Nullable String resolve(ChangeEntry entry) {
+        ChangeRecord record = entry.record();
+        TableMapping mapping = mappings.get(record.table().toLowerCase(Locale.ROOT));
+        if (mapping == null) {
+            return "no TableMapping for table '" + record.table() + "'; the resolver knows " + mappings.keySet();
+        }
+        try {
+            VerificationScope scope = VerificationScope.ofChangeLogKey(record.key());
+            if (!scope.isWholeTable() && mapping.merchantIdColumn().isEmpty()) {
+                scope = VerificationScope.WHOLE_TABLE;
+            }
+            VerificationJob job = jobSettings.apply(VerificationJob.builder(record.migration()).table(mapping)
+                    .scope(scope)).build();
+            VerificationResult first = verifier.verify(job);
+            if (first.clean()) {
+                log.info("scoped resync {} ({} {}): the scope is equal in both stores", entry.id(), record.table(),
+                        record.key());
+                return null;
+            }
+            Store authoritative = record.target().other();
+            Repairer.RepairResult repaired = repairer.repair(job, first, authoritative);
+            VerificationResult second = verifier.verify(job);
+            if (second.clean()) {
+                log.info("scoped resync {} ({} {}): repaired {} rows from the {} store; the scope is equal now",
+                        entry.id(), record.table(), record.key(),
+                        repaired.tables().stream().mapToInt(t -> t.keys().size()).sum(), authoritative);
+                return null;
+            }
+            return second.tables().stream().mapToLong(TableReport::differenceCount).sum()
+                    + " rows still differ after the repair: " + second;
+        } catch (Exception e) {
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ScopedResyncResolver[tables=" + mappings.keySet() + "]";
+    }
+
+    /** Builds a {@link ScopedResyncResolver}. Every setter checks its value at once. */
+    public static final class Builder {
+        private @Nullable ChangeLog changeLog;
+        private @Nullable Verifier verifier;
+        private @Nullable Repairer repairer;
+        private final Map<String, TableMapping> mappings = new LinkedHashMap<>();
+        private int batchSize = 10;
+        private Duration lease = Duration.ofMinutes(30);
+        private Duration retryDelay = Duration.ofMinutes(1);
+        private UnaryOperator<VerificationJob.Builder> jobSettings = UnaryOperator.identity();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** The change log the write path records scoped resyncs in. */
+        public Builder changeLog(ChangeLog changeLog) {
+            this.changeLog = required("changeLog", changeLog);
+            return this;
+        }
+
+        /** The verifier of each scope. */
+        public Builder verifier(Verifier verifier) {
+            this.verifier = required("verifier", verifier);
+            return this;
+        }
+
+        /** The repairer of what differs. */
+        public Builder repairer(Repairer repairer) {
+            this.repairer = required("repairer", repairer);
+            return this;
+        }
+
+        /** Adds the mapping of a table, found by its old name (case-insensitively). */
+        public Builder mapping(TableMapping mapping) {
+            required("mapping", mapping);
+            if (mappings.putIfAbsent(mapping.oldTable().toLowerCase(Locale.ROOT), mapping) != null) {
+                throw new IllegalArgumentException("mapping of table '" + mapping.oldTable() + "' is set twice");
+            }
+            return this;
+        }
+
+        /** Adds mappings. */
+        public Builder mappings(Collection<TableMapping> all) {
+            required("mappings", all).forEach(this::mapping);
+            return this;
+        }
+
+        /** Entries claimed per pass (10 unless set); at least 1. */
+        public Builder batchSize(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("batchSize must be at least 1, but was " + size);
+            }
+            this.batchSize = size;
+            return this;
+        }
+
+        /** How long a claim lasts (30 minutes unless set): longer than verifying and repairing one scope. */
+        public Builder lease(Duration lease) {
+            if (lease == null || lease.isNegative() || lease.isZero()) {
+                throw new IllegalArgumentException("lease must be positive, but was " + lease);
+            }
+            this.lease = lease;
+            return this;
+        }
+
+        /** How long an unresolved entry waits before it is tried again (1 minute unless set). */
+        public Builder retryDelay(Duration delay) {
+            if (delay == null || delay.isNegative()) {
+                throw new IllegalArgumentException("retryDelay must be zero or positive, but was " + delay);
+            }
+            this.retryDelay = delay;
+            return this;
+        }
+
+        /** Settings for every verification job (rate, chunk size), applied to a builder holding table and scope. */
+        public Builder jobSettings(UnaryOperator<VerificationJob.Builder> settings) {
+            this.jobSettings = required("jobSettings", settings);
+            return this;
+        }
+
+        /** The clock of claims and retries. */
+        public Builder clock(Clock clock) {
+            this.clock = required("clock", clock);
+            return this;
+        }
+
+        /**
+         * The resolver.
+         *
+         * @throws IllegalArgumentException when a required part is missing
+         */
+        public ScopedResyncResolver build() {
+            if (changeLog == null || verifier == null || repairer == null) {
+                throw new IllegalArgumentException((changeLog == null ? "changeLog" : verifier == null ? "verifier"
+                        : "repairer") + " must be set, but was missing");
+            }
+            if (mappings.isEmpty()) {
+                throw new IllegalArgumentException("mappings must name at least one table, but was empty");
+            }
+            return new ScopedResyncResolver(this);
+        }
+
+        private static <T> T required(String name, @Nullable T value) {
+            if (value == null) {
+                throw new IllegalArgumentException(name + " must not be null");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package io.dualwrite.jdbc.verify;
+
+import io.dualwrite.mapping.TableMapping;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Which columns of a table are compared and how: every old column the mapping keeps, paired with its new
+ * column; each pair either rendered in SQL (both stores render the same text for equal values) or compared in
+ * Java (with the reason). Key columns come first, in key order; the rest in the old table's order.
+ */
+final class TablePlan {
+
+    /** One compared column: its names and types on both sides, and how it is compared. */
+    record Pair(String oldName, String newName, ColumnInfo oldInfo, ColumnInfo newInfo, ColumnInfo.Kind kind,
+                boolean padded, @Nullable String javaReason, boolean key) {
+        boolean inSql() {
+            return javaReason == null;
+        }
+
+        ColumnInfo info(boolean old) {
+            return old ? oldInfo : newInfo;
+        }
+    }
+
+    private final TableMapping mapping;
+    private final TableShape oldShape;
+    private final TableShape newShape;
+    private final List<Pair> keys;
+    private final List<Pair> sqlColumns;
+    private final List<Pair> javaColumns;
+
+    private TablePlan(TableMapping mapping, TableShape oldShape, TableShape newShape, List<Pair> keys,
+                      List<Pair> sqlColumns, List<Pair> javaColumns) {
+        this.mapping = mapping;
+        this.oldShape = oldShape;
+        this.newShape = newShape;
+        this.keys = keys;
+        this.sqlColumns = sqlColumns;
+        this.javaColumns = javaColumns;
+    }
+
+    /**
+     * The plan of a table, or the problems that keep it from being verified (added to {@code problems}; then the
+     * result is empty).
+     */
+    static Optional<TablePlan> of(TableMapping mapping, TableShape oldShape, VerifyDialect oldDialect,
+                                  TableShape newShape, VerifyDialect newDialect, List<String> problems) {
+        int before = problems.size();
+        checkPrimaryKey("old", mapping.oldTable(), mapping.primaryKey(), oldShape, problems);
+        checkPrimaryKey("new", mapping.newTable(), mapping.newPrimaryKey(), newShape, problems);
+        for (String key : mapping.primaryKey()) {
+            if (mapping.transforms(key)) {
+                problems.add("table '" + mapping.oldTable() + "': primary-key column '" + key + "' has a value"
+                        + " transformer; verification compares key ranges and needs key values that are the same in"
+                        + " both stores");
+            }
+        }
+        List<Pair> keys = new ArrayList<>();
+        List<Pair> sqlColumns = new ArrayList<>();
+        List<Pair> javaColumns = new ArrayList<>();
+        Map<String, ColumnInfo> newColumns = newShape.byName();
+        List<Pair> all = new ArrayList<>();
+        for (ColumnInfo oldColumn : oldShape.columns()) {
+            Optional<String> newName = mapping.newColumn(oldColumn.name());
+            if (newName.isEmpty()) {
+                continue; // dropped
+            }
+            ColumnInfo newColumn = newColumns.get(newName.get().toLowerCase(Locale.ROOT));
+            if (newColumn == null) {
+                String name = newName.get();
+                if (problems.stream().noneMatch(problem -> problem.contains("'" + name + "'"))) { // else reported
+                    problems.add("table '" + mapping.oldTable() + "': column '" + readable(oldColumn.name())
+                            + "' maps to '" + newName.get() + "', which new table '" + mapping.newTable() + "' does not have");
+                }
+                continue;
+            }
+            boolean key = mapping.primaryKey().stream().anyMatch(oldColumn.name()::equalsIgnoreCase);
+            all.add(pair(mapping, oldColumn, oldDialect, newColumn, newDialect, key));
+        }
+        for (String keyName : mapping.primaryKey()) {
+            all.stream().filter(pair -> pair.oldName().equalsIgnoreCase(keyName)).findFirst().ifPresent(pair -> {
+                if (!pair.inSql()) {
+                    problems.add("table '" + mapping.oldTable() + "': primary-key column '" + keyName + "' ("
+                            + pair.oldInfo().typeName() + " / " + pair.newInfo().typeName() + ") cannot be compared"
+                            + " in SQL (" + pair.javaReason() + "); verification needs keys of integer, decimal, text,"
+                            + " UUID, date, date-time or binary types");
+                }
+                keys.add(pair);
+            });
+        }
+        sqlColumns.addAll(keys);
+        for (Pair pair : all) {
+            if (pair.key()) {
+                continue;
+            }
+            (pair.inSql() ? sqlColumns : javaColumns).add(pair);
+        }
+        if (problems.size() > before) {
+            return Optional.empty();
+        }
+        return Optional.of(new TablePlan(mapping, oldShape, newShape, List.copyOf(keys), List.copyOf(sqlColumns),
+                List.copyOf(javaColumns)));
+    }
+
+    private static void checkPrimaryKey(String side, String table, List<String> mappingKey, TableShape shape,
+                                        List<String> problems) {
+        if (shape.primaryKey().isEmpty()) {
+            problems.add(side + " table '" + table + "' has no primary key; verification compares rows by key and"
+                    + " needs one (the mapping's key is " + mappingKey + ")");
+            return;
+        }
+        Set<String> actual = lower(shape.primaryKey());
+        if (!actual.equals(lower(mappingKey))) {
+            problems.add(side + " table '" + table + "': the mapping's primary key " + mappingKey
+                    + " is not the table's primary key " + shape.primaryKey()
+                    + " (TableMapping.Builder.primaryKey)");
+        }
+    }
+
+    private static Set<String> lower(List<String> names) {
+        Set<String> set = new java.util.HashSet<>();
+        names.forEach(name -> set.add(name.toLowerCase(Locale.ROOT)));
+        return set;
+    }
+
+    private static Pair pair(TableMapping mapping, ColumnInfo oldColumn, VerifyDialect oldDialect, ColumnInfo newColumn,
+                             VerifyDialect newDialect, boolean key) {
+        ColumnInfo.Kind oldKind = oldColumn.kind(oldDialect);
+        ColumnInfo.Kind newKind = newColumn.kind(newDialect);
+        boolean padded = oldColumn.padded() || newColumn.padded();
+        String oldName = readable(oldColumn.name());
+        String newName = readable(newColumn.name());
+        if (mapping.transforms(oldColumn.name())) {
+            return new Pair(oldName, newName, oldColumn, newColumn, oldKind, padded,
+                    "a value transformer maps it, so the old value is transformed in Java", key);
+        }
+        ColumnInfo.Kind kind = pairKind(oldKind, newKind);
+        String reason = null;
+        if (kind == ColumnInfo.Kind.OTHER) {
+            reason = oldKind == newKind || oldKind == ColumnInfo.Kind.OTHER
+                    ? "type " + (oldKind == ColumnInfo.Kind.OTHER ? oldColumn.typeName() : newColumn.typeName())
+                    + " has no text rendered alike in SQL on both stores"
+                    : "types " + oldColumn.typeName() + " and " + newColumn.typeName()
+                    + " have no text rendered alike in SQL on both stores";
+        }
+        return new Pair(oldName, newName, oldColumn, newColumn, kind, padded, reason, key);
+    }
+
+    /** A name as written unquoted: H2 reports unquoted names upper-case. */
+    private static String readable(String name) {
+        return name.equals(name.toUpperCase(Locale.ROOT)) ? name.toLowerCase(Locale.ROOT) : name;
+    }
+
+    private static ColumnInfo.Kind pairKind(ColumnInfo.Kind a, ColumnInfo.Kind b) {
+        if (a == ColumnInfo.Kind.OTHER || b == ColumnInfo.Kind.OTHER) {
+            return ColumnInfo.Kind.OTHER;
+        }
+        if (a == b) {
+            return a;
+        }
+        Set<ColumnInfo.Kind> both = Set.of(a, b);
+        if (both.equals(Set.of(ColumnInfo.Kind.INTEGER, ColumnInfo.Kind.DECIMAL))) {
+            return ColumnInfo.Kind.DECIMAL;
+        }
+        if (both.contains(ColumnInfo.Kind.BOOLEAN)
+                && (both.contains(ColumnInfo.Kind.INTEGER) || both.contains(ColumnInfo.Kind.DECIMAL))) {
+            return ColumnInfo.Kind.BOOLEAN;
+        }
+        if (both.equals(Set.of(ColumnInfo.Kind.TIMESTAMP, ColumnInfo.Kind.TIMESTAMP_TZ))
+                || both.equals(Set.of(ColumnInfo.Kind.DATE, ColumnInfo.Kind.TIMESTAMP))
+                || both.equals(Set.of(ColumnInfo.Kind.DATE, ColumnInfo.Kind.TIMESTAMP_TZ))) {
+            return ColumnInfo.Kind.TIMESTAMP;
+        }
+        if (both.equals(Set.of(ColumnInfo.Kind.UUID, ColumnInfo.Kind.STRING))) {
+            return ColumnInfo.Kind.UUID;
+        }
+        return ColumnInfo.Kind.OTHER;
+    }
+
+    /** The SQL that renders one compared column of one side to its canonical text. */
+    static String render(Pair pair, boolean old, VerifyDialect dialect) {
+        ColumnInfo info = pair.info(old);
+        String column = dialect.quote(info.name());
+        ColumnInfo.Kind own = info.kind(dialect);
+        String rendered = switch (pair.kind()) {
+            case STRING -> {
+                String text = dialect.text(column, info);
+                yield dialect.escape(pair.padded() ? "RTRIM(" + text + ")" : text);
+            }
+            case UUID -> own == ColumnInfo.Kind.UUID ? dialect.uuid(column)
+                    : dialect.escape("LOWER(RTRIM(" + dialect.text(column, info) + "))");
+            case INTEGER -> dialect.integer(column);
+            case DECIMAL -> own == ColumnInfo.Kind.INTEGER ? dialect.integer(column) : dialect.decimal(column);
+            case BOOLEAN -> dialect.trueFalse(column, own != ColumnInfo.Kind.BOOLEAN);
+            case TIMESTAMP, TIMESTAMP_TZ -> dialect.timestamp(own == ColumnInfo.Kind.TIMESTAMP_TZ ? dialect.utc(column) : column);
+            case DATE -> dialect.date(column);
+            case BINARY -> dialect.hex(column);
+            case OTHER -> throw new IllegalStateException("column " + info.name() + " is compared in Java");
+        };
+        return dialect.orNull(column, rendered);
+    }
+
+    TableMapping mapping() {
+        return mapping;
+    }
+
+    TableShape shape(boolean old) {
+        return old ? oldShape : newShape;
+    }
+
+    /** The key columns, in key order. */
+    List<Pair> keys() {
+        return keys;
+    }
+
+    /** The columns rendered in SQL: the keys first. */
+    List<Pair> sqlColumns() {
+        return sqlColumns;
+    }
+
+    /** The columns compared in Java. */
+    List<Pair> javaColumns() {
+        return javaColumns;
+    }
+
+    /** The columns compared in Java, each with its reason, by old name. */
+    Map<String, String> javaReasons() {
+        Map<String, String> reasons = new LinkedHashMap<>();
+        javaColumns.forEach(pair -> reasons.put(pair.oldName(), pair.javaReason()));
+        return reasons;
+    }
+}

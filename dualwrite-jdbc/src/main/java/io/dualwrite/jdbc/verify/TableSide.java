@@ -1,0 +1,330 @@
+package io.dualwrite.jdbc.verify;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.LongConsumer;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The queries of one store for one table and scope: the checksum of a key range, the key at a position of a
+ * range, the rows of a range, and rows by key. Every query binds the scope first, then the range's bounds.
+ */
+final class TableSide {
+
+    /** A key range: {@code lower} included, {@code upper} excluded; {@code null} is unbounded. */
+    record Range(@Nullable List<Object> lower, @Nullable List<Object> upper) {
+        static final Range ALL = new Range(null, null);
+
+        @Override
+        public String toString() {
+            return "[" + (lower == null ? "-inf" : text(lower)) + ", " + (upper == null ? "+inf" : text(upper)) + ")";
+        }
+
+        private static String text(List<Object> key) {
+            return key.size() == 1 ? String.valueOf(key.get(0)) : key.toString();
+        }
+    }
+
+    /** A range's row count and checksum on one store. */
+    record Checksum(long count, BigDecimal sum) {
+    }
+
+    /**
+     * One row read into the JVM.
+     *
+     * @param key     its key values, as this store returned them
+     * @param keyText its key's canonical text: the same on both stores for the same key
+     * @param texts   the canonical texts of the columns rendered in SQL (the keys first)
+     * @param java    the canonical texts of the columns compared in Java
+     */
+    record FetchedRow(List<Object> key, String keyText, List<String> texts, List<String> java) {
+    }
+
+    private final TablePlan plan;
+    private final boolean old;
+    private final VerifyDialect dialect;
+    private final String table;
+    private final List<ColumnInfo> keyInfos;
+    private final List<String> keyOrder;
+    private final @Nullable String scopeCondition;
+    private final List<Object> scopeValues;
+    private final @Nullable ColumnInfo scopeInfo;
+    private final String hash;
+    private final String keyColumns;
+    private final String renderedKeys;
+    private final String renderedAll;
+    private final String javaColumns;
+    private final LongConsumer fetched;
+
+    TableSide(TablePlan plan, boolean old, VerifyDialect dialect, int majorVersion, @Nullable Object merchantValue,
+              LongConsumer fetched) {
+        this.plan = plan;
+        this.old = old;
+        this.dialect = dialect;
+        this.table = plan.shape(old).quotedTable();
+        this.fetched = fetched;
+        this.keyInfos = plan.keys().stream().map(pair -> pair.info(old)).toList();
+        this.keyOrder = keyInfos.stream().map(info -> info.kind(dialect) == ColumnInfo.Kind.STRING
+                ? dialect.binaryOrder(dialect.quote(info.name()), info) : dialect.quote(info.name())).toList();
+        this.keyColumns = keyInfos.stream().map(info -> dialect.quote(info.name())).collect(Collectors.joining(", "));
+        List<String> rendered = plan.sqlColumns().stream().map(pair -> TablePlan.render(pair, old, dialect)).toList();
+        this.hash = dialect.hash(dialect.concat(rendered), majorVersion);
+        this.renderedKeys = String.join(", ", rendered.subList(0, plan.keys().size()));
+        this.renderedAll = String.join(", ", rendered);
+        this.javaColumns = plan.javaColumns().stream().map(pair -> dialect.quote(pair.info(old).name()))
+                .collect(Collectors.joining(", "));
+        if (merchantValue == null) {
+            scopeCondition = null;
+            scopeValues = List.of();
+            scopeInfo = null;
+        } else {
+            String oldName = plan.mapping().merchantIdColumn().orElseThrow();
+            String name = old ? oldName : plan.mapping().newColumn(oldName).orElseThrow();
+            ColumnInfo info = plan.shape(old).column(name).orElseThrow();
+            scopeCondition = dialect.exactEquals(dialect.quote(info.name()), info);
+            Object value = old ? merchantValue : plan.mapping().toNewValue(oldName, merchantValue);
+            scopeValues = Collections.nCopies(dialect.exactEqualsMarkers(info), value);
+            scopeInfo = info;
+        }
+    }
+
+    /** The range's row count and checksum. */
+    Checksum checksum(Connection connection, Range range) throws SQLException {
+        String sql = "SELECT COUNT(*), SUM(" + hash + ") FROM " + table + where(range);
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            bindWhere(select, range);
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                BigDecimal sum = rows.getBigDecimal(2);
+                return new Checksum(rows.getLong(1), sum == null ? BigDecimal.ZERO : sum);
+            }
+        }
+    }
+
+    /** The key of the row at {@code offset} (from 0) of the range in binary key order, or null past its end. */
+    @Nullable List<Object> keyAt(Connection connection, Range range, long offset) throws SQLException {
+        String sql = "SELECT " + keyColumns + " FROM " + table + where(range) + " ORDER BY "
+                + String.join(", ", keyOrder) + " LIMIT 1 OFFSET " + offset;
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            bindWhere(select, range);
+            try (ResultSet rows = select.executeQuery()) {
+                if (!rows.next()) {
+                    return null;
+                }
+                List<Object> key = new ArrayList<>(keyInfos.size());
+                for (int i = 0; i < keyInfos.size(); i++) {
+                    key.add(JavaValues.read(rows, i + 1, keyInfos.get(i), dialect));
+                }
+                return key;
+            }
+        }
+    }
+
+    /**
+     * The keys at positions {@code step}, {@code 2 * step}, … (from 0) of the range in binary key order: where to
+     * split it into parts of {@code step} rows, found in one query.
+     */
+    List<List<Object>> splits(Connection connection, Range range, long step) throws SQLException {
+        String sql = "SELECT " + keyColumns + " FROM (SELECT " + keyColumns + ", ROW_NUMBER() OVER (ORDER BY "
+                + String.join(", ", keyOrder) + ") AS dw_rn FROM " + table + where(range) + ") dw_ranked"
+                + " WHERE dw_rn > 1 AND MOD(dw_rn - 1, " + step + ") = 0 ORDER BY dw_rn";
+        List<List<Object>> keys = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            bindWhere(select, range);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    List<Object> key = new ArrayList<>(keyInfos.size());
+                    for (int i = 0; i < keyInfos.size(); i++) {
+                        key.add(JavaValues.read(rows, i + 1, keyInfos.get(i), dialect));
+                    }
+                    keys.add(key);
+                }
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * The count and checksum of each part of the range cut at {@code splits} (ascending keys), in one query:
+     * part 0 below the first split, part {@code i} from split {@code i - 1} up to split {@code i}, the last from
+     * the last split on.
+     */
+    List<Checksum> checksums(Connection connection, Range range, List<List<Object>> splits) throws SQLException {
+        StringBuilder part = new StringBuilder("CASE");
+        for (int i = 0; i < splits.size(); i++) {
+            part.append(" WHEN ").append(bound(false)).append(" THEN ").append(i);
+        }
+        part.append(" ELSE ").append(splits.size()).append(" END");
+        String sql = "SELECT dw_part, COUNT(*), SUM(dw_hash) FROM (SELECT " + part + " AS dw_part, " + hash
+                + " AS dw_hash FROM " + table + where(range) + ") dw_parts GROUP BY dw_part";
+        List<Checksum> checksums = new ArrayList<>(Collections.nCopies(splits.size() + 1,
+                new Checksum(0, BigDecimal.ZERO)));
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            int index = 1;
+            for (List<Object> split : splits) {
+                index = bindBound(select, split, index);
+            }
+            bindWhere(select, range, index);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    BigDecimal sum = rows.getBigDecimal(3);
+                    checksums.set(rows.getInt(1), new Checksum(rows.getLong(2), sum == null ? BigDecimal.ZERO : sum));
+                }
+            }
+        }
+        return checksums;
+    }
+
+    /** Every row of the range, with all compared columns ({@code sqlColumns}) or only the Java ones. */
+    List<FetchedRow> rows(Connection connection, Range range, boolean sqlColumns) throws SQLException {
+        String sql = select(sqlColumns) + where(range);
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            bindWhere(select, range);
+            return read(select, sqlColumns);
+        }
+    }
+
+    /** The rows of the given keys (values of either store), whatever their scope, with all compared columns. */
+    List<FetchedRow> rowsByKey(Connection connection, List<List<Object>> keys) throws SQLException {
+        List<FetchedRow> rows = new ArrayList<>();
+        int chunk = Math.max(1, 500 / keyInfos.size());
+        for (int start = 0; start < keys.size(); start += chunk) {
+            List<List<Object>> part = keys.subList(start, Math.min(keys.size(), start + chunk));
+            String condition;
+            if (keyInfos.size() == 1) {
+                condition = dialect.quote(keyInfos.get(0).name()) + " IN ("
+                        + String.join(", ", Collections.nCopies(part.size(), "?")) + ")";
+            } else {
+                String one = "(" + keyInfos.stream().map(info -> dialect.quote(info.name()) + " = ?")
+                        .collect(Collectors.joining(" AND ")) + ")";
+                condition = String.join(" OR ", Collections.nCopies(part.size(), one));
+            }
+            try (PreparedStatement select = connection.prepareStatement(select(true) + " WHERE " + condition)) {
+                int index = 1;
+                for (List<Object> key : part) {
+                    for (int i = 0; i < keyInfos.size(); i++) {
+                        JavaValues.bind(select, index++, key.get(i), keyInfos.get(i), dialect);
+                    }
+                }
+                rows.addAll(read(select, true));
+            }
+        }
+        return rows;
+    }
+
+    private String select(boolean sqlColumns) {
+        StringBuilder sql = new StringBuilder("SELECT ").append(keyColumns).append(", ")
+                .append(sqlColumns ? renderedAll : renderedKeys);
+        if (!javaColumns.isEmpty()) {
+            sql.append(", ").append(javaColumns);
+        }
+        return sql.append(" FROM ").append(table).toString();
+    }
+
+    private List<FetchedRow> read(PreparedStatement select, boolean sqlColumns) throws SQLException {
+        List<FetchedRow> rows = new ArrayList<>();
+        int keys = keyInfos.size();
+        int texts = sqlColumns ? plan.sqlColumns().size() : keys;
+        List<TablePlan.Pair> java = plan.javaColumns();
+        try (ResultSet result = select.executeQuery()) {
+            while (result.next()) {
+                List<Object> key = new ArrayList<>(keys);
+                for (int i = 0; i < keys; i++) {
+                    key.add(JavaValues.read(result, i + 1, keyInfos.get(i), dialect));
+                }
+                List<String> rendered = new ArrayList<>(texts);
+                for (int i = 0; i < texts; i++) {
+                    rendered.add(result.getString(keys + i + 1));
+                }
+                List<String> javaTexts = new ArrayList<>(java.size());
+                for (int i = 0; i < java.size(); i++) {
+                    TablePlan.Pair pair = java.get(i);
+                    Object value = JavaValues.read(result, keys + texts + i + 1, pair.info(old), dialect);
+                    if (old && plan.mapping().transforms(pair.oldName())) {
+                        value = plan.mapping().toNewValue(pair.oldName(), value);
+                    }
+                    javaTexts.add(JavaValues.canonical(value, pair.padded()));
+                }
+                rows.add(new FetchedRow(key, String.join("|", rendered.subList(0, keys)), rendered, javaTexts));
+            }
+        }
+        fetched.accept(rows.size());
+        return rows;
+    }
+
+    private String where(Range range) {
+        List<String> conditions = new ArrayList<>();
+        if (scopeCondition != null) {
+            conditions.add(scopeCondition);
+        }
+        if (range.lower() != null) {
+            conditions.add(bound(true));
+        }
+        if (range.upper() != null) {
+            conditions.add(bound(false));
+        }
+        return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+    }
+
+    /** Lexicographic key comparison, expanded so that each database can use the key's index. */
+    private String bound(boolean lower) {
+        List<String> alternatives = new ArrayList<>();
+        int n = keyOrder.size();
+        for (int i = 0; i < n; i++) {
+            List<String> terms = new ArrayList<>();
+            for (int j = 0; j < i; j++) {
+                terms.add(keyOrder.get(j) + " = ?");
+            }
+            String operator = lower ? (i == n - 1 ? " >= ?" : " > ?") : " < ?";
+            terms.add(keyOrder.get(i) + operator);
+            alternatives.add(String.join(" AND ", terms));
+        }
+        return alternatives.size() == 1 ? alternatives.get(0)
+                : "(" + alternatives.stream().map(a -> "(" + a + ")").collect(Collectors.joining(" OR ")) + ")";
+    }
+
+    private void bindWhere(PreparedStatement statement, Range range) throws SQLException {
+        bindWhere(statement, range, 1);
+    }
+
+    private int bindWhere(PreparedStatement statement, Range range, int first) throws SQLException {
+        int index = first;
+        for (Object value : scopeValues) {
+            JavaValues.bind(statement, index++, value, java.util.Objects.requireNonNull(scopeInfo), dialect);
+        }
+        for (List<Object> bound : java.util.Arrays.asList(range.lower(), range.upper())) {
+            if (bound == null) {
+                continue;
+            }
+            index = bindBound(statement, bound, index);
+        }
+        return index;
+    }
+
+    /** Binds one bound for {@link #bound}: for each alternative, the key's first parts up to it. */
+    private int bindBound(PreparedStatement statement, List<Object> bound, int first) throws SQLException {
+        int index = first;
+        for (int i = 0; i < keyOrder.size(); i++) {
+            for (int j = 0; j <= i; j++) {
+                JavaValues.bind(statement, index++, bound.get(j), keyInfos.get(j), dialect);
+            }
+        }
+        return index;
+    }
+
+    VerifyDialect dialect() {
+        return dialect;
+    }
+
+    @Override
+    public String toString() {
+        return (old ? "old " : "new ") + table;
+    }
+}

@@ -1,0 +1,428 @@
+package io.dualwrite.jdbc.verify;
+
+import io.dualwrite.DualWriter;
+import io.dualwrite.changelog.ChangeLog;
+import io.dualwrite.jdbc.KeyCodec;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The verification of one table (and scope) on two open connections: cut into chunks, checksums compared on
+ * both stores at once, differing ranges split until small, small ranges diffed row by row, then every row found
+ * different read again once the writes in flight have landed.
+ */
+final class TableVerification {
+
+    private static final Logger log = LoggerFactory.getLogger(TableVerification.class);
+
+    /** Where the run's settings and shared parts come from. */
+    record Context(String migration, ExecutorService executor, @Nullable ChangeLog changeLog,
+                   @Nullable DualWriter dualWriter, Duration recheckDelay, Duration settleTimeout, int recheckRounds,
+                   int maxDifferences, Clock clock) {
+    }
+
+    /** A row found different, with the key values to read it again by. */
+    private static final class Suspect {
+        final String keyText;
+        RowDifference.Kind kind;
+        List<Object> key;
+        final Set<String> columns = new LinkedHashSet<>();
+
+        Suspect(String keyText, RowDifference.Kind kind, List<Object> key) {
+            this.keyText = keyText;
+            this.kind = kind;
+            this.key = key;
+        }
+    }
+
+    private final Context context;
+    private final TablePlan plan;
+    private final TableSide oldSide;
+    private final TableSide newSide;
+    private final Connection oldConnection;
+    private final Connection newConnection;
+    private final VerificationRun.Tracker tracker;
+    private final @Nullable RateLimiter limiter;
+    private final AtomicLong fetched;
+    private final Map<String, Suspect> suspects = new LinkedHashMap<>();
+    private final long[] overflow = new long[RowDifference.Kind.values().length];
+    private long rowsCompared;
+    private long newRowsCompared;
+
+    TableVerification(Context context, TablePlan plan, TableSide oldSide, TableSide newSide, Connection oldConnection,
+                      Connection newConnection, VerificationRun.Tracker tracker, @Nullable RateLimiter limiter,
+                      AtomicLong fetched) {
+        this.context = context;
+        this.plan = plan;
+        this.oldSide = oldSide;
+        this.newSide = newSide;
+        this.oldConnection = oldConnection;
+        this.newConnection = newConnection;
+        this.tracker = tracker;
+        this.limiter = limiter;
+        this.fetched = fetched;
+    }
+
+    /** Verifies the scope in chunks of about {@code chunkRows} rows, comparing a {@code fraction} of them. */
+    TableReport run(VerificationScope scope, int chunkRows, int leafRows, double fraction, long seed)
+            throws SQLException {
+        Instant started = context.clock().instant();
+        List<TableSide.Range> chunks = chunks(chunkRows);
+        tracker.chunks(chunks.size());
+        long compared = 0;
+        for (int i = 0; i < chunks.size(); i++) {
+            TableSide.Range chunk = chunks.get(i);
+            if (fraction < 1.0 && new SplittableRandom(seed * 0x9E3779B97F4A7C15L + i).nextDouble() >= fraction) {
+                tracker.chunkDone(0, suspects.size());
+                continue;
+            }
+            tracker.current(chunk.toString());
+            compareChunk(chunk, leafRows);
+            compared++;
+        }
+        long firstFound = suspects.size();
+        settle();
+        return report(scope, fraction >= 1.0, chunks.size(), compared, firstFound - suspects.size(), started);
+    }
+
+    /** Re-verifies the given keys (change-log form, old-store values) once the writes in flight have landed. */
+    List<RowDifference> recheck(Collection<String> keys) throws SQLException {
+        List<List<Object>> values = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            List<String> parts = KeyCodec.decode(key, plan.keys().size());
+            List<Object> value = new ArrayList<>(parts.size());
+            for (int i = 0; i < parts.size(); i++) {
+                value.add(JavaValues.parseKey(parts.get(i), plan.keys().get(i).oldInfo(), oldDialect()));
+            }
+            values.add(value);
+        }
+        // each key's canonical text is known once its row is read; keys neither store has are equal
+        Two<Map<String, TableSide.FetchedRow>> rows = both(side -> byKeyText(side.side.rowsByKey(side.connection, values)));
+        suspects.clear();
+        for (Map<String, TableSide.FetchedRow> side : List.of(rows.old(), rows.fresh())) {
+            side.forEach((text, row) -> suspects.putIfAbsent(text,
+                    new Suspect(text, RowDifference.Kind.DIFFERENT, row.key())));
+        }
+        settle();
+        return differences();
+    }
+
+    private VerifyDialect oldDialect() {
+        return oldSide.dialect();
+    }
+
+    private List<TableSide.Range> chunks(int chunkRows) throws SQLException {
+        List<TableSide.Range> chunks = new ArrayList<>();
+        List<Object> lower = null;
+        while (true) {
+            List<Object> next = oldSide.keyAt(oldConnection, new TableSide.Range(lower, null), chunkRows);
+            chunks.add(new TableSide.Range(lower, next));
+            if (next == null) {
+                return chunks;
+            }
+            lower = next;
+        }
+    }
+
+    private void compareChunk(TableSide.Range chunk, int leafRows) throws SQLException {
+        Two<TableSide.Checksum> sums = both(side -> side.side.checksum(side.connection, chunk));
+        rowsCompared += sums.old().count();
+        newRowsCompared += sums.fresh().count();
+        acquire(Math.max(sums.old().count(), sums.fresh().count()));
+        if (!plan.javaColumns().isEmpty()) {
+            compareJava(chunk);
+        }
+        bisect(chunk, sums.old(), sums.fresh(), leafRows);
+        tracker.chunkDone(sums.old().count(), suspects.size());
+    }
+
+    /** Parts a range that differs is cut into at each step of the search. */
+    private static final int FAN_OUT = 16;
+
+    private void bisect(TableSide.Range range, TableSide.Checksum old, TableSide.Checksum fresh, int leafRows)
+            throws SQLException {
+        if (old.count() == fresh.count() && old.sum().compareTo(fresh.sum()) == 0) {
+            return;
+        }
+        long larger = Math.max(old.count(), fresh.count());
+        if (larger <= leafRows) {
+            diff(range);
+            return;
+        }
+        // cut into up to FAN_OUT parts at keys of the store with more rows, and compare every part in one query
+        long step = Math.max(1, (larger + FAN_OUT - 1) / FAN_OUT);
+        List<List<Object>> splits = old.count() >= fresh.count() ? oldSide.splits(oldConnection, range, step)
+                : newSide.splits(newConnection, range, step);
+        if (splits.isEmpty()) {
+            diff(range);
+            return;
+        }
+        Two<List<TableSide.Checksum>> parts = both(side -> side.side.checksums(side.connection, range, splits));
+        for (int i = 0; i <= splits.size(); i++) {
+            TableSide.Range part = new TableSide.Range(i == 0 ? range.lower() : splits.get(i - 1),
+                    i == splits.size() ? range.upper() : splits.get(i));
+            bisect(part, parts.old().get(i), parts.fresh().get(i), leafRows);
+        }
+    }
+
+    /** Fetches a small range from both stores and notes every row that differs. */
+    private void diff(TableSide.Range range) throws SQLException {
+        Two<List<TableSide.FetchedRow>> rows = both(side -> side.side.rows(side.connection, range, true));
+        Map<String, TableSide.FetchedRow> oldRows = byKeyText(rows.old());
+        Map<String, TableSide.FetchedRow> newRows = byKeyText(rows.fresh());
+        for (TableSide.FetchedRow row : oldRows.values()) {
+            TableSide.FetchedRow other = newRows.get(row.keyText());
+            if (other == null) {
+                suspect(row.keyText(), RowDifference.Kind.MISSING_IN_NEW, row.key(), List.of());
+            } else {
+                List<String> columns = differingColumns(row, other, true);
+                if (!columns.isEmpty()) {
+                    suspect(row.keyText(), RowDifference.Kind.DIFFERENT, row.key(), columns);
+                }
+            }
+        }
+        for (TableSide.FetchedRow row : newRows.values()) {
+            if (!oldRows.containsKey(row.keyText())) {
+                suspect(row.keyText(), RowDifference.Kind.EXTRA_IN_NEW, row.key(), List.of());
+            }
+        }
+    }
+
+    /** Compares the columns compared in Java of a chunk, row by row. */
+    private void compareJava(TableSide.Range chunk) throws SQLException {
+        Two<List<TableSide.FetchedRow>> rows = both(side -> side.side.rows(side.connection, chunk, false));
+        Map<String, TableSide.FetchedRow> newRows = byKeyText(rows.fresh());
+        for (TableSide.FetchedRow row : rows.old()) {
+            TableSide.FetchedRow other = newRows.get(row.keyText());
+            if (other != null) {
+                List<String> columns = differingColumns(row, other, false);
+                if (!columns.isEmpty()) {
+                    suspect(row.keyText(), RowDifference.Kind.DIFFERENT, row.key(), columns);
+                }
+            }
+        }
+    }
+
+    private List<String> differingColumns(TableSide.FetchedRow old, TableSide.FetchedRow fresh, boolean sqlColumns) {
+        List<String> columns = new ArrayList<>();
+        if (sqlColumns) {
+            List<TablePlan.Pair> pairs = plan.sqlColumns();
+            for (int i = plan.keys().size(); i < pairs.size(); i++) {
+                if (!old.texts().get(i).equals(fresh.texts().get(i))) {
+                    columns.add(pairs.get(i).oldName());
+                }
+            }
+        }
+        List<TablePlan.Pair> java = plan.javaColumns();
+        for (int i = 0; i < java.size(); i++) {
+            if (!old.java().get(i).equals(fresh.java().get(i))) {
+                columns.add(java.get(i).oldName());
+            }
+        }
+        return columns;
+    }
+
+    private void suspect(String keyText, RowDifference.Kind kind, List<Object> key, List<String> columns) {
+        Suspect known = suspects.get(keyText);
+        if (known == null) {
+            if (suspects.size() >= context.maxDifferences()) {
+                overflow[kind.ordinal()]++;
+                return;
+            }
+            known = new Suspect(keyText, kind, key);
+            suspects.put(keyText, known);
+        }
+        known.columns.addAll(columns);
+    }
+
+    /**
+     * Reads every suspect again, after a delay and once the mirrors and the change log hold nothing in flight
+     * for it, up to {@code recheckRounds} times; what still differs stays.
+     */
+    private void settle() throws SQLException {
+        for (int round = 0; round < context.recheckRounds() && !suspects.isEmpty(); round++) {
+            pause(context.recheckDelay());
+            awaitBacklog();
+            Two<Map<String, TableSide.FetchedRow>> rows = both(side -> byKeyText(side.side.rowsByKey(side.connection,
+                    keyValues())));
+            Map<String, Suspect> still = new LinkedHashMap<>();
+            for (Suspect suspect : suspects.values()) {
+                TableSide.FetchedRow old = rows.old().get(suspect.keyText);
+                TableSide.FetchedRow fresh = rows.fresh().get(suspect.keyText);
+                if (old == null && fresh == null) {
+                    continue;
+                }
+                Suspect now;
+                if (fresh == null) {
+                    now = new Suspect(suspect.keyText, RowDifference.Kind.MISSING_IN_NEW, old.key());
+                } else if (old == null) {
+                    now = new Suspect(suspect.keyText, RowDifference.Kind.EXTRA_IN_NEW, fresh.key());
+                } else {
+                    List<String> columns = differingColumns(old, fresh, true);
+                    if (columns.isEmpty()) {
+                        continue;
+                    }
+                    now = new Suspect(suspect.keyText, RowDifference.Kind.DIFFERENT, old.key());
+                    now.columns.addAll(columns);
+                }
+                still.put(now.keyText, now);
+            }
+            suspects.clear();
+            suspects.putAll(still);
+        }
+    }
+
+    private void awaitBacklog() {
+        Instant deadline = context.clock().instant().plus(context.settleTimeout());
+        DualWriter writer = context.dualWriter();
+        if (writer != null) {
+            try {
+                writer.awaitMirrors(context.settleTimeout());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        ChangeLog changeLog = context.changeLog();
+        if (changeLog == null) {
+            return;
+        }
+        List<String> keys = suspects.values().stream().map(suspect -> keyOf(suspect.key)).toList();
+        try {
+            while (!changeLog.pendingKeys(context.migration(), plan.mapping().oldTable(), keys).isEmpty()
+                    && context.clock().instant().isBefore(deadline)) {
+                pause(Duration.ofMillis(50));
+            }
+        } catch (UnsupportedOperationException unsupported) {
+            log.debug("change log {} cannot list pending keys; waiting for the delay only", changeLog);
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private List<List<Object>> keyValues() {
+        return suspects.values().stream().map(suspect -> suspect.key).toList();
+    }
+
+    private static Map<String, TableSide.FetchedRow> byKeyText(List<TableSide.FetchedRow> rows) {
+        Map<String, TableSide.FetchedRow> map = new HashMap<>();
+        rows.forEach(row -> map.put(row.keyText(), row));
+        return map;
+    }
+
+    static String keyOf(List<Object> values) {
+        return KeyCodec.encode(values.stream().map(JavaValues::keyPart).toList());
+    }
+
+    private List<RowDifference> differences() {
+        List<RowDifference> differences = new ArrayList<>(suspects.size());
+        for (Suspect suspect : suspects.values()) {
+            differences.add(new RowDifference(suspect.kind, keyOf(suspect.key),
+                    suspect.kind == RowDifference.Kind.DIFFERENT ? List.copyOf(suspect.columns) : List.of()));
+        }
+        return differences;
+    }
+
+    private TableReport report(VerificationScope scope, boolean full, long chunks, long compared, long settled,
+                               Instant started) {
+        List<RowDifference> differences = differences();
+        long[] counts = overflow.clone();
+        Map<String, Long> columns = new TreeMap<>();
+        for (RowDifference difference : differences) {
+            counts[difference.kind().ordinal()]++;
+            difference.columns().forEach(column -> columns.merge(column, 1L, Long::sum));
+        }
+        boolean truncated = java.util.Arrays.stream(overflow).sum() > 0;
+        return new TableReport(plan.mapping().oldTable(), plan.mapping().newTable(), scope, full, rowsCompared,
+                newRowsCompared, counts[RowDifference.Kind.MISSING_IN_NEW.ordinal()],
+                counts[RowDifference.Kind.EXTRA_IN_NEW.ordinal()], counts[RowDifference.Kind.DIFFERENT.ordinal()],
+                columns, differences, truncated, plan.javaReasons(), chunks, compared, fetched.get(),
+                Math.max(0, settled), started, context.clock().instant());
+    }
+
+    private void acquire(long rows) {
+        if (limiter == null || rows <= 0) {
+            return;
+        }
+        int most = Math.max(1, limiter.getRateLimiterConfig().getLimitForPeriod());
+        long left = rows;
+        while (left > 0) {
+            int permits = (int) Math.min(left, most);
+            if (limiter.acquirePermission(permits)) {
+                left -= permits;
+            }
+        }
+    }
+
+    /** One store's side and connection, for a query run on both stores at once. */
+    private record Bound(TableSide side, Connection connection) {
+    }
+
+    @FunctionalInterface
+    private interface SideQuery<T> {
+        T run(Bound side) throws SQLException;
+    }
+
+    /** The results of one query on both stores. */
+    private record Two<T>(T old, T fresh) {
+    }
+
+    /** Runs a query on both stores at once: the old one on the executor, the new one here. */
+    private <T> Two<T> both(SideQuery<T> query) throws SQLException {
+        Future<T> old = context.executor().submit(() -> query.run(new Bound(oldSide, oldConnection)));
+        T fresh;
+        try {
+            fresh = query.run(new Bound(newSide, newConnection));
+        } catch (SQLException | RuntimeException e) {
+            try {
+                old.get();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException ignored) {
+                // the new store's failure is the one reported
+            }
+            throw e;
+        }
+        try {
+            return new Two<>(old.get(), fresh);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while the old store was read", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new SQLException(e.getCause());
+        }
+    }
+}

@@ -1,0 +1,504 @@
+package io.dualwrite.jdbc.verify;
+
+import io.dualwrite.DualWriter;
+import io.dualwrite.changelog.ChangeLog;
+import io.dualwrite.jdbc.Dialect;
+import io.dualwrite.jdbc.mapping.MappingValidator;
+import io.dualwrite.mapping.TableMapping;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verifies that tables hold the same rows in the old and the new store, without moving the rows: each database
+ * computes a count and a checksum per primary-key range over the canonical text of its rows, ranges that differ
+ * are split until they are small, and only their rows are fetched and compared column by column (see the
+ * {@linkplain io.dualwrite.jdbc.verify package documentation}).
+ *
+ * <p><b>Bad input fails first.</b> Before any row is read, every table of the job is checked on both stores: a
+ * table that does not exist, a mapping naming a column the table does not have, a table without a primary key
+ * (or whose primary key is not the mapping's), a merchant id that does not fit the merchant column. All problems
+ * are reported at once in one {@link IllegalArgumentException}.
+ *
+ * <p><b>While writes continue</b>, a row found different is read again after {@link Builder#recheckDelay}, once
+ * the {@linkplain Builder#dualWriter mirrors} are idle and the {@linkplain Builder#changeLog change log} holds no
+ * pending entry for its key (each wait bounded by {@link Builder#settleTimeout}), up to
+ * {@link Builder#recheckRounds} times; it is reported only if it still differs.
+ *
+ * <p><b>Results</b> are recorded, one row per table, in {@code dualwrite_verification} of the
+ * {@linkplain Builder#results results store} (the old store unless set), where
+ * {@link JdbcVerificationProbe} finds them for the phase gate.
+ *
+ * <pre>{@code
+ * Verifier verifier = Verifier.builder()
+ *         .oldDataSource(oldStore).newDataSource(newStore)
+ *         .changeLog(changeLog).dualWriter(writer)
+ *         .build();
+ * VerificationResult result = verifier.verify(VerificationJob.builder("orders").table(orders).build());
+ * log.info("{}", result.toText());
+ * }</pre>
+ *
+ * <p>Thread-safe: runs may go on at once; each takes one connection per store while it runs.
+ */
+public final class Verifier {
+
+    private static final Logger log = LoggerFactory.getLogger(Verifier.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final DataSource oldDataSource;
+    private final DataSource newDataSource;
+    private final @Nullable ChangeLog changeLog;
+    private final @Nullable DualWriter dualWriter;
+    private final @Nullable DataSource results;
+    private final Duration recheckDelay;
+    private final Duration settleTimeout;
+    private final int recheckRounds;
+    private final int maxDifferences;
+    private final Duration progressInterval;
+    private final Clock clock;
+    private final ExecutorService executor;
+
+    private Verifier(Builder builder) {
+        this.oldDataSource = Objects.requireNonNull(builder.oldDataSource);
+        this.newDataSource = Objects.requireNonNull(builder.newDataSource);
+        this.changeLog = builder.changeLog;
+        this.dualWriter = builder.dualWriter;
+        this.results = builder.recordResults ? (builder.results != null ? builder.results : builder.oldDataSource) : null;
+        this.recheckDelay = builder.recheckDelay;
+        this.settleTimeout = builder.settleTimeout;
+        this.recheckRounds = builder.recheckRounds;
+        this.maxDifferences = builder.maxDifferences;
+        this.progressInterval = builder.progressInterval;
+        this.clock = builder.clock;
+        this.executor = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "dualwrite-verify-" + THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Starts a builder; both data sources are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Verifies every table of the job in the calling thread, records the result and returns it.
+     *
+     * @throws IllegalArgumentException naming every problem of the job's tables (see the class documentation),
+     *                                  before any row is read
+     * @throws SQLException             when a store fails during the run
+     */
+    public VerificationResult verify(VerificationJob job) throws SQLException {
+        List<Prepared> prepared = prepare(job);
+        VerificationRun run = new VerificationRun(job, new VerificationRun.Tracker(clock, progressInterval,
+                prepared.size()));
+        return execute(job, prepared, run);
+    }
+
+    /**
+     * Checks the job (throwing at once, as {@link #verify} does) and runs it on a thread of its own; the returned
+     * run tells its progress and gives its result.
+     */
+    public VerificationRun start(VerificationJob job) throws SQLException {
+        List<Prepared> prepared = prepare(job);
+        VerificationRun run = new VerificationRun(job, new VerificationRun.Tracker(clock, progressInterval,
+                prepared.size()));
+        Thread thread = new Thread(() -> {
+            try {
+                run.complete(execute(job, prepared, run));
+            } catch (Throwable failure) {
+                run.fail(failure);
+            }
+        }, "dualwrite-verification-" + job.migration());
+        thread.setDaemon(true);
+        thread.start();
+        return run;
+    }
+
+    /**
+     * Reads the given rows of a table again in both stores and returns those that still differ (after the same
+     * delay and waits as a verification's re-read): how a repair is re-verified. Not recorded.
+     *
+     * @param keys primary keys in the change log's form, old-store values
+     */
+    public List<RowDifference> recheck(String migration, TableMapping mapping, Collection<String> keys)
+            throws SQLException {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        VerificationJob job = VerificationJob.builder(migration).table(mapping).build();
+        Prepared table = prepare(job).get(0);
+        VerificationRun.Tracker tracker = new VerificationRun.Tracker(clock, progressInterval, 1);
+        try (Sessions sessions = new Sessions(table)) {
+            return verification(job, table, sessions, tracker, new AtomicLong()).recheck(keys);
+        }
+    }
+
+    /** One table of a job, checked against both stores. */
+    private record Prepared(TableMapping mapping, TablePlan plan, VerifyDialect oldDialect, VerifyDialect newDialect,
+                            int oldVersion, int newVersion, @Nullable Object merchant) {
+    }
+
+    private List<Prepared> prepare(VerificationJob job) throws SQLException {
+        Objects.requireNonNull(job, "job");
+        List<String> problems = new ArrayList<>(MappingValidator.problems(oldDataSource, newDataSource, job.tables()));
+        List<Prepared> prepared = new ArrayList<>();
+        try (Connection old = oldDataSource.getConnection(); Connection fresh = newDataSource.getConnection()) {
+            VerifyDialect oldDialect = VerifyDialect.of(Dialect.detect(old));
+            VerifyDialect newDialect = VerifyDialect.of(Dialect.detect(fresh));
+            int oldVersion = old.getMetaData().getDatabaseMajorVersion();
+            int newVersion = fresh.getMetaData().getDatabaseMajorVersion();
+            for (TableMapping mapping : job.tables()) {
+                var oldShape = TableShape.read(old, oldDialect, mapping.oldTable());
+                var newShape = TableShape.read(fresh, newDialect, mapping.newTable());
+                if (oldShape.isEmpty() || newShape.isEmpty()) {
+                    String missing = (oldShape.isEmpty() ? "old table '" + mapping.oldTable() + "' does not exist in"
+                            + " the old store" : "new table '" + mapping.newTable() + "' does not exist in the new store");
+                    if (!problems.contains(missing)) {
+                        problems.add(missing);
+                    }
+                    continue;
+                }
+                var plan = TablePlan.of(mapping, oldShape.get(), oldDialect, newShape.get(), newDialect, problems);
+                if (plan.isEmpty()) {
+                    continue;
+                }
+                Object merchant = null;
+                String merchantId = job.scope().merchantId();
+                if (merchantId != null) {
+                    String column = mapping.merchantIdColumn().orElseThrow();
+                    var info = oldShape.get().column(column);
+                    if (info.isEmpty()) {
+                        continue; // reported by the mapping validator
+                    }
+                    if (mapping.newColumn(column).isEmpty()) {
+                        problems.add("table '" + mapping.oldTable() + "': merchant column " + column + " is dropped"
+                                + " by the mapping, so merchant '" + merchantId + "''s rows cannot be found in the new"
+                                + " store; verify the whole table instead");
+                        continue;
+                    }
+                    try {
+                        merchant = JavaValues.parseKey(merchantId, info.get(), oldDialect);
+                    } catch (IllegalArgumentException e) {
+                        problems.add("table '" + mapping.oldTable() + "': merchant id '" + merchantId
+                                + "' does not fit merchant column " + column + " of type " + info.get().typeName());
+                        continue;
+                    }
+                }
+                prepared.add(new Prepared(mapping, plan.get(), oldDialect, newDialect, oldVersion, newVersion,
+                        merchant));
+            }
+        }
+        if (results != null && problems.isEmpty()) {
+            VerificationStore.check(results);
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("cannot verify migration '" + job.migration() + "':\n  - "
+                    + String.join("\n  - ", problems));
+        }
+        return prepared;
+    }
+
+    private VerificationResult execute(VerificationJob job, List<Prepared> tables, VerificationRun run)
+            throws SQLException {
+        VerificationRun.Tracker tracker = run.tracker();
+        Instant started = clock.instant();
+        log.info("Verification of '{}' started: {}", job.migration(), job);
+        List<TableReport> reports = new ArrayList<>();
+        AtomicLong fetched = new AtomicLong();
+        for (Prepared table : tables) {
+            tracker.table(table.mapping().oldTable());
+            fetched.set(0);
+            try (Sessions sessions = new Sessions(table)) {
+                int chunkRows = job.chunkRows();
+                if (job.rateLimiter().isEmpty() && job.maxRowsPerSecond() > 0) {
+                    chunkRows = (int) Math.max(2, Math.min(chunkRows, job.maxRowsPerSecond()));
+                }
+                TableReport report = verification(job, table, sessions, tracker, fetched)
+                        .run(job.scope(), chunkRows, Math.min(job.leafRows(), chunkRows), job.sampleFraction(),
+                                job.seed());
+                reports.add(report);
+                log.info("Verification of '{}' table {} ({}): {}", job.migration(), report.table(), job.scope(),
+                        report.clean() ? "CLEAN, " + report.rowsCompared() + " rows compared"
+                                : "DIFFERENT: " + report.missingInNew() + " missing in new, " + report.extraInNew()
+                                + " extra in new, " + report.different() + " different " + report.differingColumns());
+            }
+            tracker.tableDone();
+        }
+        VerificationResult result = new VerificationResult(job.migration(), job.scope(), job.isFull(), reports,
+                started, clock.instant());
+        if (results != null) {
+            VerificationStore.record(results, result);
+        }
+        return result;
+    }
+
+    private TableVerification verification(VerificationJob job, Prepared table, Sessions sessions,
+                                           VerificationRun.Tracker tracker, AtomicLong fetched) {
+        TableVerification.Context context = new TableVerification.Context(job.migration(), executor, changeLog,
+                dualWriter, recheckDelay, settleTimeout, recheckRounds, maxDifferences, clock);
+        TableSide oldSide = new TableSide(table.plan(), true, table.oldDialect(), table.oldVersion(), table.merchant(),
+                fetched::addAndGet);
+        TableSide newSide = new TableSide(table.plan(), false, table.newDialect(), table.newVersion(),
+                table.merchant(), fetched::addAndGet);
+        return new TableVerification(context, table.plan(), oldSide, newSide, sessions.old, sessions.fresh, tracker,
+                limiter(job), fetched);
+    }
+
+    private static @Nullable RateLimiter limiter(VerificationJob job) {
+        if (job.rateLimiter().isPresent()) {
+            return job.rateLimiter().get();
+        }
+        if (job.maxRowsPerSecond() <= 0) {
+            return null;
+        }
+        int perTenth = (int) Math.max(1, Math.ceil(job.maxRowsPerSecond() / 10));
+        return RateLimiter.of("dualwrite-verify-" + job.migration(), RateLimiterConfig.custom()
+                .limitForPeriod(perTenth).limitRefreshPeriod(Duration.ofMillis(100))
+                .timeoutDuration(Duration.ofMinutes(10)).build());
+    }
+
+    /**
+     * One connection per store for a table's verification, in auto-commit (each query sees the latest commits),
+     * MySQL/MariaDB sessions in UTC; restored and closed afterwards.
+     */
+    private final class Sessions implements AutoCloseable {
+        final Connection old;
+        final Connection fresh;
+        private final boolean oldAutoCommit;
+        private final boolean newAutoCommit;
+        private final @Nullable String oldZone;
+        private final @Nullable String newZone;
+
+        Sessions(Prepared table) throws SQLException {
+            Connection first = oldDataSource.getConnection();
+            Connection second;
+            try {
+                second = newDataSource.getConnection();
+            } catch (SQLException | RuntimeException e) {
+                first.close();
+                throw e;
+            }
+            old = first;
+            fresh = second;
+            oldAutoCommit = old.getAutoCommit();
+            newAutoCommit = fresh.getAutoCommit();
+            old.setAutoCommit(true);
+            fresh.setAutoCommit(true);
+            oldZone = table.oldDialect() == VerifyDialect.MYSQL ? utc(old) : null;
+            newZone = table.newDialect() == VerifyDialect.MYSQL ? utc(fresh) : null;
+        }
+
+        private static String utc(Connection connection) throws SQLException {
+            try (Statement statement = connection.createStatement()) {
+                String zone;
+                try (ResultSet rows = statement.executeQuery("SELECT @@session.time_zone")) {
+                    rows.next();
+                    zone = rows.getString(1);
+                }
+                statement.execute("SET time_zone = '+00:00'");
+                return zone;
+            }
+        }
+
+        private static void restore(Connection connection, @Nullable String zone, boolean autoCommit) {
+            try {
+                if (zone != null) {
+                    try (java.sql.PreparedStatement set = connection.prepareStatement("SET time_zone = ?")) {
+                        set.setString(1, zone);
+                        set.execute();
+                    }
+                }
+                connection.setAutoCommit(autoCommit);
+            } catch (SQLException e) {
+                log.debug("could not restore a verification session: {}", e.toString());
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try {
+                restore(old, oldZone, oldAutoCommit);
+                restore(fresh, newZone, newAutoCommit);
+            } finally {
+                try {
+                    old.close();
+                } finally {
+                    fresh.close();
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Verifier[recheckDelay=" + recheckDelay + ", settleTimeout=" + settleTimeout + ", results="
+                + (results == null ? "not recorded" : "dualwrite_verification") + "]";
+    }
+
+    /**
+     * Builds a {@link Verifier}. Required: {@link #oldDataSource} and {@link #newDataSource}. Every setter checks
+     * its value at once; the error names the setting, the value and what is allowed.
+     */
+    public static final class Builder {
+        /** The wait before a row found different is read again, unless set. */
+        public static final Duration DEFAULT_RECHECK_DELAY = Duration.ofMillis(200);
+        /** The longest wait for the mirrors and the change log before a re-read, unless set. */
+        public static final Duration DEFAULT_SETTLE_TIMEOUT = Duration.ofSeconds(10);
+        /** How many times a row found different is read again, unless set. */
+        public static final int DEFAULT_RECHECK_ROUNDS = 3;
+        /** The most differences kept per table (counted beyond), unless set. */
+        public static final int DEFAULT_MAX_DIFFERENCES = 100_000;
+        /** How often progress is logged, unless set. */
+        public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(10);
+
+        private @Nullable DataSource oldDataSource;
+        private @Nullable DataSource newDataSource;
+        private @Nullable ChangeLog changeLog;
+        private @Nullable DualWriter dualWriter;
+        private @Nullable DataSource results;
+        private boolean recordResults = true;
+        private Duration recheckDelay = DEFAULT_RECHECK_DELAY;
+        private Duration settleTimeout = DEFAULT_SETTLE_TIMEOUT;
+        private int recheckRounds = DEFAULT_RECHECK_ROUNDS;
+        private int maxDifferences = DEFAULT_MAX_DIFFERENCES;
+        private Duration progressInterval = DEFAULT_PROGRESS_INTERVAL;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /** The old store. */
+        public Builder oldDataSource(DataSource dataSource) {
+            this.oldDataSource = required("oldDataSource", dataSource);
+            return this;
+        }
+
+        /** The new store. */
+        public Builder newDataSource(DataSource dataSource) {
+            this.newDataSource = required("newDataSource", dataSource);
+            return this;
+        }
+
+        /**
+         * The change log of the live mirror: a row found different is read again only once the log holds no
+         * pending entry for its key (or {@link #settleTimeout} passed).
+         */
+        public Builder changeLog(ChangeLog changeLog) {
+            this.changeLog = required("changeLog", changeLog);
+            return this;
+        }
+
+        /** The writer whose mirrors run while verifying: re-reads wait for {@link DualWriter#awaitMirrors}. */
+        public Builder dualWriter(DualWriter writer) {
+            this.dualWriter = required("dualWriter", writer);
+            return this;
+        }
+
+        /**
+         * Where each run is recorded ({@code dualwrite_verification}, created by
+         * {@link io.dualwrite.jdbc.schema.DualWriteSchema#create}); the old store unless set.
+         */
+        public Builder results(DataSource dataSource) {
+            this.results = required("results", dataSource);
+            this.recordResults = true;
+            return this;
+        }
+
+        /** Whether runs are recorded (true unless set); a run not recorded is invisible to the phase gate. */
+        public Builder recordResults(boolean record) {
+            this.recordResults = record;
+            return this;
+        }
+
+        /** The wait before a row found different is read again ({@code 200 ms} unless set). */
+        public Builder recheckDelay(Duration delay) {
+            if (delay == null || delay.isNegative()) {
+                throw new IllegalArgumentException("recheckDelay must be zero or positive, but was " + delay);
+            }
+            this.recheckDelay = delay;
+            return this;
+        }
+
+        /** The longest wait for the mirrors and for the change log's entries of the rows to re-read. */
+        public Builder settleTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative()) {
+                throw new IllegalArgumentException("settleTimeout must be zero or positive, but was " + timeout);
+            }
+            this.settleTimeout = timeout;
+            return this;
+        }
+
+        /** How many times a row found different is read again before it is reported; at least 1. */
+        public Builder recheckRounds(int rounds) {
+            if (rounds < 1) {
+                throw new IllegalArgumentException("recheckRounds must be at least 1, but was " + rounds);
+            }
+            this.recheckRounds = rounds;
+            return this;
+        }
+
+        /** The most differing rows kept (and repaired) per table and run; more are counted only. At least 1. */
+        public Builder maxDifferences(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxDifferences must be at least 1, but was " + max);
+            }
+            this.maxDifferences = max;
+            return this;
+        }
+
+        /** How often a run logs its progress (10 s unless set). */
+        public Builder progressInterval(Duration interval) {
+            if (interval == null || interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("progressInterval must be positive, but was " + interval);
+            }
+            this.progressInterval = interval;
+            return this;
+        }
+
+        /** The clock of the recorded times. */
+        public Builder clock(Clock clock) {
+            this.clock = required("clock", clock);
+            return this;
+        }
+
+        /**
+         * The verifier.
+         *
+         * @throws IllegalArgumentException when a data source is missing
+         */
+        public Verifier build() {
+            if (oldDataSource == null || newDataSource == null) {
+                throw new IllegalArgumentException((oldDataSource == null ? "oldDataSource" : "newDataSource")
+                        + " must be set, but was missing");
+            }
+            return new Verifier(this);
+        }
+
+        private static <T> T required(String name, @Nullable T value) {
+            if (value == null) {
+                throw new IllegalArgumentException(name + " must not be null");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,347 @@
+package io.dualwrite.jdbc.verify;
+
+import io.dualwrite.jdbc.Dialect;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The SQL each database runs to render a value to canonical text, hash a row and compare keys in binary order.
+ * One constant per database, so that no other class branches on it.
+ *
+ * <p>The canonical text of a row is its columns' texts joined by {@code |}; a value's text never holds a bare
+ * {@code |} ({@code ~} is written {@code ~~} and {@code |} {@code ~p}) and {@code NULL} is {@code ~n}, which no
+ * value renders to, so two different rows never share a text. The hash of a row is bits 4 to 63 of its MD5 (hex
+ * digits 2 to 16), a non-negative 60-bit number that H2, PostgreSQL and MySQL/MariaDB all compute alike; a
+ * range's checksum is their sum, which does not depend on the order rows are read in.
+ */
+enum VerifyDialect {
+
+    H2 {
+        @Override
+        String quote(String identifier) {
+            return '"' + identifier.replace("\"", "\"\"") + '"';
+        }
+
+        @Override
+        String fold(String identifier) {
+            return identifier.toUpperCase(Locale.ROOT);
+        }
+
+        @Override
+        String text(String column, ColumnInfo info) {
+            return info.sqlType() == java.sql.Types.CLOB || info.sqlType() == java.sql.Types.NCLOB
+                    ? "CAST(" + column + " AS VARCHAR)" : column;
+        }
+
+        @Override
+        String integer(String column) {
+            return "CAST(" + column + " AS VARCHAR)";
+        }
+
+        @Override
+        String decimal(String column) {
+            String text = "CAST(" + column + " AS VARCHAR)";
+            return "CASE WHEN LOCATE('.', " + text + ") > 0 THEN RTRIM(RTRIM(" + text + ", '0'), '.') ELSE " + text
+                    + " END";
+        }
+
+        @Override
+        String trueFalse(String column, boolean numeric) {
+            return "CASE WHEN " + column + (numeric ? " <> 0" : "") + " THEN '1' ELSE '0' END";
+        }
+
+        @Override
+        String timestamp(String column) {
+            return "FORMATDATETIME(" + column + ", 'yyyy-MM-dd HH:mm:ss.SSSSSS')";
+        }
+
+        @Override
+        String utc(String column) {
+            return "(" + column + " AT TIME ZONE 'UTC')";
+        }
+
+        @Override
+        String date(String column) {
+            return "FORMATDATETIME(" + column + ", 'yyyy-MM-dd')";
+        }
+
+        @Override
+        String hex(String column) {
+            return "RAWTOHEX(" + column + ")";
+        }
+
+        @Override
+        String uuid(String column) {
+            return "CAST(" + column + " AS VARCHAR)";
+        }
+
+        @Override
+        String concat(List<String> parts) {
+            return String.join(" || '|' || ", parts);
+        }
+
+        @Override
+        String hash(String rowText) {
+            return "BITAND(CAST(SUBSTRING(HASH('MD5', " + rowText + "), 1, 8) AS BIGINT), 1152921504606846975)";
+        }
+
+        @Override
+        String binaryOrder(String column, ColumnInfo info) {
+            return column; // H2 compares strings exactly (Java's order)
+        }
+
+        @Override
+        String exactEquals(String column, ColumnInfo info) {
+            return column + " = ?";
+        }
+    },
+
+    POSTGRESQL {
+        @Override
+        String quote(String identifier) {
+            return '"' + identifier.replace("\"", "\"\"") + '"';
+        }
+
+        @Override
+        String fold(String identifier) {
+            return identifier.toLowerCase(Locale.ROOT);
+        }
+
+        @Override
+        String text(String column, ColumnInfo info) {
+            return column + "::text"; // a bpchar loses its padding here
+        }
+
+        @Override
+        String integer(String column) {
+            return column + "::text";
+        }
+
+        @Override
+        String decimal(String column) {
+            return "trim_scale(" + column + ")::text";
+        }
+
+        @Override
+        String trueFalse(String column, boolean numeric) {
+            return "CASE WHEN " + column + (numeric ? " <> 0" : "") + " THEN '1' ELSE '0' END";
+        }
+
+        @Override
+        String timestamp(String column) {
+            return "to_char(" + column + ", 'YYYY-MM-DD HH24:MI:SS.US')";
+        }
+
+        @Override
+        String utc(String column) {
+            return "(" + column + " AT TIME ZONE 'UTC')";
+        }
+
+        @Override
+        String date(String column) {
+            return "to_char(" + column + ", 'YYYY-MM-DD')";
+        }
+
+        @Override
+        String hex(String column) {
+            return "encode(" + column + ", 'hex')";
+        }
+
+        @Override
+        String uuid(String column) {
+            return column + "::text";
+        }
+
+        @Override
+        String concat(List<String> parts) {
+            return String.join(" || '|' || ", parts);
+        }
+
+        @Override
+        String hash(String rowText) {
+            return "('x' || substr(md5(" + rowText + "), 2, 15))::bit(60)::bigint";
+        }
+
+        /** PostgreSQL 16 reads {@code 0x} integers, about twice as fast as a cast through {@code bit(60)}. */
+        @Override
+        String hash(String rowText, int majorVersion) {
+            return majorVersion >= 16 ? "('0x' || substr(md5(" + rowText + "), 2, 15))::int8" : hash(rowText);
+        }
+
+        @Override
+        String binaryOrder(String column, ColumnInfo info) {
+            String collation = info.collation();
+            return collation != null && (collation.equals("C") || collation.equals("POSIX") || collation.equals("ucs_basic"))
+                    ? column : column + " COLLATE \"C\"";
+        }
+
+        @Override
+        String exactEquals(String column, ColumnInfo info) {
+            return column + " = ?"; // deterministic collations compare exactly
+        }
+    },
+
+    /** MySQL and MariaDB; the session's time zone is UTC while a verification reads. */
+    MYSQL {
+        @Override
+        String quote(String identifier) {
+            return '`' + identifier.replace("`", "``") + '`';
+        }
+
+        @Override
+        String fold(String identifier) {
+            return identifier;
+        }
+
+        @Override
+        String text(String column, ColumnInfo info) {
+            return "CONVERT(" + column + " USING utf8mb4)";
+        }
+
+        @Override
+        String integer(String column) {
+            return "CAST(" + column + " AS CHAR)";
+        }
+
+        @Override
+        String decimal(String column) {
+            String text = "CAST(" + column + " AS CHAR)";
+            return "CASE WHEN LOCATE('.', " + text + ") > 0 THEN TRIM(TRAILING '.' FROM TRIM(TRAILING '0' FROM " + text
+                    + ")) ELSE " + text + " END";
+        }
+
+        @Override
+        String trueFalse(String column, boolean numeric) {
+            return "CASE WHEN " + column + " <> 0 THEN '1' ELSE '0' END";
+        }
+
+        @Override
+        String timestamp(String column) {
+            return "DATE_FORMAT(" + column + ", '%Y-%m-%d %H:%i:%s.%f')";
+        }
+
+        @Override
+        String utc(String column) {
+            return column; // TIMESTAMP columns are shown in the session's zone, set to UTC for the verification
+        }
+
+        @Override
+        String date(String column) {
+            return "DATE_FORMAT(" + column + ", '%Y-%m-%d')";
+        }
+
+        @Override
+        String hex(String column) {
+            return "LOWER(HEX(" + column + "))";
+        }
+
+        @Override
+        String uuid(String column) {
+            return "LOWER(CAST(" + column + " AS CHAR))";
+        }
+
+        @Override
+        String concat(List<String> parts) {
+            return parts.size() == 1 ? parts.get(0) : "CONCAT(" + String.join(", '|', ", parts) + ")";
+        }
+
+        @Override
+        String hash(String rowText) {
+            return "CAST(CONV(SUBSTRING(MD5(CONVERT(" + rowText + " USING utf8mb4)), 2, 15), 16, 10) AS UNSIGNED)";
+        }
+
+        /** Binary, NO PAD order; a column that already compares so keeps its index. */
+        @Override
+        String binaryOrder(String column, ColumnInfo info) {
+            return exact(info) ? column : "BINARY " + column;
+        }
+
+        @Override
+        String exactEquals(String column, ColumnInfo info) {
+            return exact(info) ? column + " = ?" : "(" + column + " = ? AND BINARY " + column + " = ?)";
+        }
+
+        private boolean exact(ColumnInfo info) {
+            String collation = info.collation();
+            return collation == null || collation.equalsIgnoreCase("binary")
+                    || collation.toLowerCase(Locale.ROOT).endsWith("_nopad_bin");
+        }
+    };
+
+    static VerifyDialect of(Dialect dialect) {
+        return switch (dialect) {
+            case H2 -> H2;
+            case POSTGRESQL -> POSTGRESQL;
+            case MYSQL -> MYSQL;
+        };
+    }
+
+    /** The text of {@code NULL}: no rendered value equals it. */
+    static final String NULL_TEXT = "~n";
+
+    abstract String quote(String identifier);
+
+    abstract String fold(String identifier);
+
+    /** A text column's value as text (not yet escaped). */
+    abstract String text(String column, ColumnInfo info);
+
+    abstract String integer(String column);
+
+    /** A decimal by value: no trailing zeros after the point, no point without decimals. */
+    abstract String decimal(String column);
+
+    /** {@code 1} or {@code 0}; {@code numeric} when the column is a number rather than a boolean. */
+    abstract String trueFalse(String column, boolean numeric);
+
+    /** A date-time as {@code yyyy-MM-dd HH:mm:ss.ffffff}. */
+    abstract String timestamp(String column);
+
+    /** A zoned date-time moved to UTC (without zone). */
+    abstract String utc(String column);
+
+    abstract String date(String column);
+
+    /** Bytes as lower-case hex. */
+    abstract String hex(String column);
+
+    /** A UUID as lower-case text. */
+    abstract String uuid(String column);
+
+    /** The row text: the parts joined by {@code |}. */
+    abstract String concat(List<String> parts);
+
+    /** The 60-bit hash of a row text, as a non-negative integer. */
+    abstract String hash(String rowText);
+
+    /** {@link #hash(String)} in the fastest form the database's version allows. */
+    String hash(String rowText, int majorVersion) {
+        return hash(rowText);
+    }
+
+    /** A key column in an expression that compares and orders by bytes (binary, NO PAD). */
+    abstract String binaryOrder(String column, ColumnInfo info);
+
+    /** A condition that a column equals a value exactly (case and trailing spaces count); one or two markers. */
+    abstract String exactEquals(String column, ColumnInfo info);
+
+    /** How many values {@link #exactEquals} binds. */
+    int exactEqualsMarkers(ColumnInfo info) {
+        return exactEquals("c", info).split("\\?", -1).length - 1;
+    }
+
+    /** {@code text} with {@code ~} and {@code |} escaped, so that it can stand between {@code |} separators. */
+    String escape(String text) {
+        return "REPLACE(REPLACE(" + text + ", '~', '~~'), '|', '~p')";
+    }
+
+    /** A rendering that gives {@link #NULL_TEXT} for {@code NULL}. */
+    String orNull(String column, String rendered) {
+        return "CASE WHEN " + column + " IS NULL THEN '" + NULL_TEXT + "' ELSE " + rendered + " END";
+    }
+
+    /** Escapes {@code ~} and {@code |} in a text rendered in Java, as {@link #escape} does in SQL. */
+    static String escapeText(String text) {
+        return text.replace("~", "~~").replace("|", "~p");
+    }
+}

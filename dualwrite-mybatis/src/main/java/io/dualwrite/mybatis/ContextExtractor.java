@@ -1,0 +1,193 @@
+package io.dualwrite.mybatis;
+
+import io.dualwrite.MigrationContext;
+import java.lang.reflect.Array;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.ibatis.reflection.MetaObject;
+import org.apache.ibatis.reflection.SystemMetaObject;
+import org.apache.ibatis.type.TypeHandlerRegistry;
+import org.jspecify.annotations.Nullable;
+
+/** Reads the order and merchant ids of one mapper call from its parameter object, as {@link ContextRules} say. */
+final class ContextExtractor {
+
+    /** The ids found; either may be null. */
+    record Ids(@Nullable String orderId, @Nullable String merchantId) {
+        boolean any() {
+            return orderId != null || merchantId != null;
+        }
+    }
+
+    /** The annotated fields of one class (superclasses included). */
+    private record AnnotatedFields(List<Field> orderIds, List<Field> merchantIds) {
+        static final AnnotatedFields NONE = new AnnotatedFields(List.of(), List.of());
+    }
+
+    private final ContextRules rules;
+    private final TypeHandlerRegistry simpleTypes;
+    private final Map<Class<?>, AnnotatedFields> fields = new ConcurrentHashMap<>();
+
+    ContextExtractor(ContextRules rules, TypeHandlerRegistry simpleTypes) {
+        this.rules = rules;
+        this.simpleTypes = simpleTypes;
+    }
+
+    /** The context of a call, or null when its parameter holds neither id. */
+    @Nullable MigrationContext contextFor(String statementId, @Nullable Object parameter) {
+        Ids ids = idsOf(statementId, parameter);
+        if (!ids.any()) {
+            return null;
+        }
+        return MigrationContext.forMigration(rules.migration()).orderId(ids.orderId()).merchantId(ids.merchantId()).build();
+    }
+
+    Ids idsOf(String statementId, @Nullable Object parameter) {
+        if (parameter == null) {
+            return new Ids(null, null);
+        }
+        ContextRules.StatementPaths own = rules.statements().get(statementId);
+        String orderId = own == null ? null : read(parameter, own.orderIdPath());
+        String merchantId = own == null ? null : read(parameter, own.merchantIdPath());
+        for (int i = 0; orderId == null && i < rules.orderIdPaths().size(); i++) {
+            orderId = read(parameter, rules.orderIdPaths().get(i));
+        }
+        for (int i = 0; merchantId == null && i < rules.merchantIdPaths().size(); i++) {
+            merchantId = read(parameter, rules.merchantIdPaths().get(i));
+        }
+        if (rules.annotations() && (orderId == null || merchantId == null)) {
+            List<Object> beans = beans(parameter);
+            if (orderId == null) {
+                orderId = single(annotated(beans, true));
+            }
+            if (merchantId == null) {
+                merchantId = single(annotated(beans, false));
+            }
+        }
+        return new Ids(orderId, merchantId);
+    }
+
+    /** The one value a path reads (through collections: the value all elements share), else null. */
+    private @Nullable String read(Object parameter, @Nullable String path) {
+        if (path == null) {
+            return null;
+        }
+        List<@Nullable Object> current = new ArrayList<>();
+        current.add(parameter);
+        for (String name : path.split("\\.")) {
+            List<@Nullable Object> next = new ArrayList<>();
+            for (Object value : flatten(current)) {
+                if (value == null || simpleTypes.hasTypeHandler(value.getClass())) {
+                    continue;
+                }
+                MetaObject meta = SystemMetaObject.forObject(value);
+                if (meta.hasGetter(name)) {
+                    next.add(meta.getValue(name));
+                } else {
+                    return null; // the path does not fit this parameter: another path or rule may
+                }
+            }
+            current = next;
+        }
+        Set<String> texts = new LinkedHashSet<>();
+        for (Object value : flatten(current)) {
+            String text = value == null ? null : value.toString();
+            if (text != null && !text.isBlank()) {
+                texts.add(text);
+            }
+        }
+        return texts.size() == 1 ? texts.iterator().next() : null;
+    }
+
+    /** The objects whose annotated fields count: the parameter, the values of MyBatis' parameter map, their elements. */
+    private List<Object> beans(Object parameter) {
+        List<Object> beans = new ArrayList<>();
+        List<@Nullable Object> roots = new ArrayList<>();
+        if (parameter instanceof Map<?, ?> map) {
+            roots.addAll(map.values());
+        } else {
+            roots.add(parameter);
+        }
+        Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Object value : flatten(roots)) {
+            if (value != null && !simpleTypes.hasTypeHandler(value.getClass()) && seen.add(value)) {
+                beans.add(value);
+            }
+        }
+        return beans;
+    }
+
+    private Set<String> annotated(List<Object> beans, boolean order) {
+        Set<String> texts = new LinkedHashSet<>();
+        for (Object bean : beans) {
+            AnnotatedFields known = fields.computeIfAbsent(bean.getClass(), ContextExtractor::scan);
+            for (Field field : order ? known.orderIds() : known.merchantIds()) {
+                try {
+                    Object value = field.get(bean);
+                    if (value != null && !value.toString().isBlank()) {
+                        texts.add(value.toString());
+                    }
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("cannot read the field " + field + " marked as an id: " + e.getMessage(), e);
+                }
+            }
+        }
+        return texts;
+    }
+
+    private static @Nullable String single(Set<String> texts) {
+        return texts.size() == 1 ? texts.iterator().next() : null;
+    }
+
+    private static AnnotatedFields scan(Class<?> type) {
+        List<Field> orderIds = new ArrayList<>();
+        List<Field> merchantIds = new ArrayList<>();
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            if (c.getName().startsWith("java.")) {
+                break;
+            }
+            for (Field field : c.getDeclaredFields()) {
+                if (Modifier.isStatic(field.getModifiers())) {
+                    continue;
+                }
+                boolean order = field.isAnnotationPresent(OrderId.class);
+                boolean merchant = field.isAnnotationPresent(MerchantId.class);
+                if (order || merchant) {
+                    field.setAccessible(true);
+                    if (order) {
+                        orderIds.add(field);
+                    }
+                    if (merchant) {
+                        merchantIds.add(field);
+                    }
+                }
+            }
+        }
+        return orderIds.isEmpty() && merchantIds.isEmpty() ? AnnotatedFields.NONE
+                : new AnnotatedFields(List.copyOf(orderIds), List.copyOf(merchantIds));
+    }
+
+    /** Values with collections and arrays replaced by their elements (one level). */
+    private static List<@Nullable Object> flatten(List<@Nullable Object> values) {
+        List<@Nullable Object> flat = new ArrayList<>(values.size());
+        for (Object value : values) {
+            if (value instanceof Collection<?> collection) {
+                flat.addAll(collection);
+            } else if (value != null && value.getClass().isArray() && !value.getClass().getComponentType().isPrimitive()) {
+                for (int i = 0; i < Array.getLength(value); i++) {
+                    flat.add(Array.get(value, i));
+                }
+            } else {
+                flat.add(value);
+            }
+        }
+        return flat;
+    }
+}

@@ -1,0 +1,359 @@
+package io.dualwrite.mybatis;
+
+import io.dualwrite.DualWriter;
+import io.dualwrite.KeyedStore;
+import io.dualwrite.MigrationContext;
+import io.dualwrite.StateSync;
+import io.dualwrite.Store;
+import io.dualwrite.annotation.DualWrite;
+import io.dualwrite.changelog.Operation;
+import io.dualwrite.changelog.RowRef;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.ibatis.mapping.MappedStatement;
+import org.apache.ibatis.reflection.ParamNameResolver;
+import org.apache.ibatis.reflection.SystemMetaObject;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The mapper-level entry for applications whose old and new stores have separate {@link SqlSessionFactory}s (no
+ * {@code DualWriteDataSource} underneath). {@link #mapper(Class)} returns a proxy of a mapper interface: each call
+ * runs on the session factory of the store the phase makes authoritative, in its own session, committed before
+ * the call returns. A write method — marked {@link DualWrite} on the interface, or named by {@link Builder#statement}
+ * — then has its key synced to the other store through {@link DualWriter#writeState}: the row is read back by key
+ * from the authoritative store and upserted into the other one (or deleted there), by the statements of
+ * {@link Builder#table}. That is a transfer of state, never a replay of the method; a sync that fails is recorded
+ * in the change log, one entry per key, and never reaches the caller.
+ *
+ * <p>The context is the open {@link MigrationContext}, else the one {@link ContextRules} find in the call's
+ * parameters, else one without ids (the resolver's system phase). The key is the {@link DualWrite#key()} argument:
+ * its text when it is a simple value, else its key property (the statement's {@code keyProperty}, else {@code id})
+ * read after the call, so that a key MyBatis generated is the one synced; {@link DualWrite#ORDER_ID} takes the
+ * context's order id. The phase is resolved before the call and again by {@code writeState} after it: a switch
+ * flipped in between changes only which direction that one sync takes.
+ */
+public final class DualWriteMappers {
+
+    /** One write statement named without the annotation. */
+    private record Write(String table, int keyArgument, Operation operation) {
+    }
+
+    /** How to read, upsert and delete a table's rows by key on one store: statement ids. */
+    private record TableStatements(String read, List<String> upserts, List<String> deletes) {
+    }
+
+    private final DualWriter writer;
+    private final String migration;
+    private final Map<Store, SqlSessionFactory> factories;
+    private final ContextExtractor extractor;
+    private final Map<String, Write> writes;
+    private final Map<String, Map<Store, TableStatements>> tables;
+
+    private DualWriteMappers(Builder builder) {
+        this.writer = builder.writer;
+        this.migration = builder.migration;
+        this.factories = new EnumMap<>(builder.factories);
+        this.extractor = new ContextExtractor(builder.rules,
+                factories.get(Store.OLD).getConfiguration().getTypeHandlerRegistry());
+        this.writes = Map.copyOf(builder.writes);
+        Map<String, Map<Store, TableStatements>> copy = new LinkedHashMap<>();
+        builder.tables.forEach((table, sides) -> copy.put(table, new EnumMap<>(sides)));
+        this.tables = Map.copyOf(copy);
+    }
+
+    /** Starts a builder for one migration whose writes {@code writer} resolves, mirrors and records. */
+    public static Builder builder(DualWriter writer, String migration) {
+        return new Builder(writer, migration);
+    }
+
+    /**
+     * A proxy of {@code mapperType}; both session factories must know the mapper.
+     *
+     * @throws IllegalArgumentException when a factory lacks the mapper, or a write names a table with no statements
+     */
+    @SuppressWarnings("unchecked")
+    public <M> M mapper(Class<M> mapperType) {
+        for (Store store : Store.values()) {
+            if (!factories.get(store).getConfiguration().hasMapper(mapperType)) {
+                throw new IllegalArgumentException("the " + store + " store's SqlSessionFactory does not know mapper "
+                        + mapperType.getName() + "; add it to both configurations");
+            }
+        }
+        for (Method method : mapperType.getMethods()) {
+            Write write = writeOf(mapperType, method);
+            if (write != null && !tables.containsKey(write.table())) {
+                throw new IllegalArgumentException(mapperType.getName() + "." + method.getName() + " writes table '"
+                        + write.table() + "', which has no read/upsert/delete statements; add Builder.table(\""
+                        + write.table() + "\", …) for both stores");
+            }
+        }
+        InvocationHandler handler = (proxy, method, args) -> invoke(proxy, mapperType, method, args);
+        return (M) Proxy.newProxyInstance(mapperType.getClassLoader(), new Class<?>[] {mapperType}, handler);
+    }
+
+    private @Nullable Write writeOf(Class<?> mapperType, Method method) {
+        DualWrite annotation = method.getAnnotation(DualWrite.class);
+        if (annotation != null) {
+            return new Write(annotation.table(), annotation.key(), annotation.operation());
+        }
+        return writes.get(mapperType.getName() + "." + method.getName());
+    }
+
+    private @Nullable Object invoke(Object proxy, Class<?> mapperType, Method method, Object @Nullable [] args) throws Throwable {
+        if (method.getDeclaringClass() == Object.class) {
+            return switch (method.getName()) {
+                case "toString" -> "DualWriteMappers proxy of " + mapperType.getName();
+                case "hashCode" -> System.identityHashCode(this);
+                case "equals" -> args != null && args.length == 1 && args[0] == proxy;
+                default -> throw new UnsupportedOperationException(method.getName());
+            };
+        }
+        String statementId = mapperType.getName() + "." + method.getName();
+        Object[] arguments = args == null ? new Object[0] : args;
+        MigrationContext context = contextOf(statementId, method, arguments);
+        Write write = writeOf(mapperType, method);
+        if (write == null) {
+            return call(writer.readPhaseOf(context).authoritative(), mapperType, method, arguments);
+        }
+        Store authoritative = writer.phaseOf(context).authoritative();
+        Object result = call(authoritative, mapperType, method, arguments);
+        String key = keyOf(statementId, write, arguments, context, authoritative);
+        return writer.writeState(context, new RowRef(write.table(), key, write.operation()), store -> result,
+                stateSync(write.table()));
+    }
+
+    private MigrationContext contextOf(String statementId, Method method, Object[] arguments) {
+        MigrationContext open = MigrationContext.current().orElse(null);
+        if (open != null) {
+            return open.migration().equals(migration) ? open : MigrationContext.forMigration(migration)
+                    .orderId(open.orderId().orElse(null)).merchantId(open.merchantId().orElse(null))
+                    .userId(open.userId().orElse(null)).build();
+        }
+        Object parameter = new ParamNameResolver(factories.get(Store.OLD).getConfiguration(), method)
+                .getNamedParams(arguments);
+        MigrationContext found = extractor.contextFor(statementId, parameter);
+        return found != null ? found : MigrationContext.forMigration(migration).build();
+    }
+
+    private @Nullable Object call(Store store, Class<?> mapperType, Method method, Object[] arguments) throws Throwable {
+        try (SqlSession session = factories.get(store).openSession()) {
+            Object result = method.invoke(session.getMapper(mapperType), arguments);
+            session.commit();
+            return result;
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    private String keyOf(String statementId, Write write, Object[] arguments, MigrationContext context, Store store) {
+        if (write.keyArgument() == DualWrite.ORDER_ID) {
+            return context.orderId().orElseThrow(() -> new IllegalStateException(statementId
+                    + " syncs the context's order id, but the context has none: " + context));
+        }
+        if (write.keyArgument() < 0 || write.keyArgument() >= arguments.length) {
+            throw new IllegalStateException(statementId + " names argument " + write.keyArgument()
+                    + " as its key, but has " + arguments.length + " arguments");
+        }
+        Object argument = arguments[write.keyArgument()];
+        if (argument == null) {
+            throw new IllegalStateException(statementId + ": its key argument " + write.keyArgument() + " is null");
+        }
+        if (factories.get(store).getConfiguration().getTypeHandlerRegistry().hasTypeHandler(argument.getClass())) {
+            return keyText(argument);
+        }
+        MappedStatement statement = factories.get(store).getConfiguration().getMappedStatement(statementId);
+        String property = statement.getKeyProperties() != null && statement.getKeyProperties().length > 0
+                ? statement.getKeyProperties()[0] : "id";
+        Object value = SystemMetaObject.forObject(argument).getValue(property);
+        if (value == null) {
+            throw new IllegalStateException(statementId + ": the key property '" + property + "' of its argument "
+                    + write.keyArgument() + " is null after the call");
+        }
+        return keyText(value);
+    }
+
+    private static String keyText(Object value) {
+        return value instanceof BigDecimal number ? number.stripTrailingZeros().toPlainString() : value.toString();
+    }
+
+    /**
+     * Both stores' rows of {@code table} by key, through its statements: the sync the proxy hands to
+     * {@link DualWriter#writeState}, and what a repair loop gives {@link DualWriter#syncKey} for the change-log
+     * entries of this table.
+     *
+     * @throws IllegalArgumentException when the table has no statements
+     */
+    public StateSync<Object> stateSync(String table) {
+        Map<Store, TableStatements> sides = tables.get(table);
+        if (sides == null) {
+            throw new IllegalArgumentException("table '" + table + "' has no statements; known: " + tables.keySet());
+        }
+        return StateSync.of(new MapperStore(Store.OLD, sides.get(Store.OLD)), new MapperStore(Store.NEW, sides.get(Store.NEW)));
+    }
+
+    /** One store's rows of a table by key, through its statements; each call is one committed session. */
+    private final class MapperStore implements KeyedStore<Object> {
+        private final Store store;
+        private final TableStatements statements;
+
+        MapperStore(Store store, TableStatements statements) {
+            this.store = store;
+            this.statements = statements;
+        }
+
+        @Override
+        public Optional<Object> read(String key) {
+            try (SqlSession session = factories.get(store).openSession()) {
+                return Optional.ofNullable(session.selectOne(statements.read(), parameter(statements.read(), key)));
+            }
+        }
+
+        @Override
+        public void upsert(String key, Object value) {
+            try (SqlSession session = factories.get(store).openSession()) {
+                for (String upsert : statements.upserts()) {
+                    session.update(upsert, value);
+                }
+                session.commit();
+            }
+        }
+
+        @Override
+        public void delete(String key) {
+            try (SqlSession session = factories.get(store).openSession()) {
+                for (String delete : statements.deletes()) {
+                    session.update(delete, parameter(delete, key));
+                }
+                session.commit();
+            }
+        }
+
+        private Object parameter(String statementId, String key) {
+            Class<?> type = factories.get(store).getConfiguration().getMappedStatement(statementId).getParameterMap().getType();
+            if (type == long.class || type == Long.class) {
+                return Long.valueOf(key.strip());
+            }
+            if (type == int.class || type == Integer.class) {
+                return Integer.valueOf(key.strip());
+            }
+            return key;
+        }
+
+        @Override
+        public String toString() {
+            return "MapperStore[" + store + " " + statements + "]";
+        }
+    }
+
+    /** Builds {@link DualWriteMappers}; both session factories and the statements of every table written are required. */
+    public static final class Builder {
+        private final DualWriter writer;
+        private final String migration;
+        private final Map<Store, SqlSessionFactory> factories = new EnumMap<>(Store.class);
+        private ContextRules rules;
+        private final Map<String, Write> writes = new LinkedHashMap<>();
+        private final Map<String, Map<Store, TableStatements>> tables = new LinkedHashMap<>();
+
+        private Builder(DualWriter writer, String migration) {
+            this.writer = Objects.requireNonNull(writer, "writer");
+            if (migration == null || migration.isBlank()) {
+                throw new IllegalArgumentException("migration must be a non-blank name, but was '" + migration + "'");
+            }
+            this.migration = migration;
+            this.rules = ContextRules.builder(migration).build();
+        }
+
+        /** The factory of one store, over that store's own pool. */
+        public Builder sessions(Store store, SqlSessionFactory factory) {
+            factories.put(Objects.requireNonNull(store, "store"), Objects.requireNonNull(factory, "factory"));
+            return this;
+        }
+
+        /** Where the ids are found in a call's parameters (default: the annotated fields only). */
+        public Builder rules(ContextRules rules) {
+            if (!rules.migration().equals(migration)) {
+                throw new IllegalArgumentException("rules are for migration '" + rules.migration()
+                        + "', but these mappers are for '" + migration + "'");
+            }
+            this.rules = rules;
+            return this;
+        }
+
+        /** Marks a statement as a write of one key, as {@link DualWrite} on its method would. */
+        public Builder statement(String statementId, String table, int keyArgument, Operation operation) {
+            writes.put(Objects.requireNonNull(statementId, "statementId"),
+                    new Write(Objects.requireNonNull(table, "table"), keyArgument, Objects.requireNonNull(operation, "operation")));
+            return this;
+        }
+
+        /**
+         * The statements of {@code table} on {@code store}: a read by key returning the row object, upserts run in
+         * order with that object (together they must insert or replace), deletes run in order with the key.
+         */
+        public Builder table(String table, Store store, String read, List<String> upserts, List<String> deletes) {
+            if (upserts.isEmpty() || deletes.isEmpty()) {
+                throw new IllegalArgumentException("table " + table + " on the " + store
+                        + " store needs at least one upsert and one delete statement");
+            }
+            tables.computeIfAbsent(table, t -> new EnumMap<>(Store.class))
+                    .put(store, new TableStatements(read, List.copyOf(upserts), List.copyOf(deletes)));
+            return this;
+        }
+
+        /**
+         * The mappers.
+         *
+         * @throws IllegalArgumentException when a factory is missing or a table lacks one store's statements
+         * @throws IllegalStateException    when a configured statement does not exist in its store's factory, or a
+         *                                  rule does not fit the mappers (see {@link MigrationContextInterceptor#install})
+         */
+        public DualWriteMappers build() {
+            for (Store store : Store.values()) {
+                if (!factories.containsKey(store)) {
+                    throw new IllegalArgumentException("sessions(" + store + ", …) must be set, but was missing");
+                }
+            }
+            List<String> missing = new ArrayList<>();
+            tables.forEach((table, sides) -> {
+                for (Store store : Store.values()) {
+                    TableStatements statements = sides.get(store);
+                    if (statements == null) {
+                        throw new IllegalArgumentException("table " + table + " has no statements for the " + store
+                                + " store; add Builder.table(\"" + table + "\", Store." + store + ", …)");
+                    }
+                    List<String> ids = new ArrayList<>(statements.upserts());
+                    ids.addAll(statements.deletes());
+                    ids.add(statements.read());
+                    for (String id : ids) {
+                        if (!factories.get(store).getConfiguration().hasStatement(id, true)) {
+                            missing.add(id + " (table " + table + ", " + store + " store)");
+                        }
+                    }
+                }
+            });
+            for (String id : writes.keySet()) {
+                if (!factories.get(Store.OLD).getConfiguration().hasStatement(id, true)) {
+                    missing.add(id + " (a write statement)");
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("DualWriteMappers of migration " + migration + ": the statements "
+                        + missing + " do not exist in their store's SqlSessionFactory; add their mappers or fix the ids");
+            }
+            new StartupCheck(factories.get(Store.OLD).getConfiguration()).check(rules);
+            return new DualWriteMappers(this);
+        }
+    }
+}

@@ -1,0 +1,338 @@
+package io.dualwrite.mybatis;
+
+import io.dualwrite.MigrationContext;
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.Store;
+import io.dualwrite.jdbc.KeyCodec;
+import io.dualwrite.jdbc.copy.KeyLocks;
+import io.dualwrite.jdbc.copy.RowCopier;
+import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.switches.PhaseResolver;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+import org.apache.ibatis.exceptions.PersistenceException;
+import org.apache.ibatis.executor.SimpleExecutor;
+import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.defaults.DefaultSqlSession;
+import org.apache.ibatis.transaction.managed.ManagedTransaction;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link RowCopier} for one table whose new shape a {@code TableMapping} cannot express (a table split in two,
+ * rows folded into a document…): the user's own mapper statements are its sides. Per store: a <em>read</em> by key
+ * that returns the row as a Java object (or null), <em>upsert</em> statements run in order with that object, and
+ * <em>delete</em> statements run in order with the key. A sync from the old store reads with the old side's read
+ * statement (e.g. the application's {@code OrderMapper.selectById}) and writes with the new side's statements
+ * (e.g. {@code SplitOrderMapper.insertHead}, {@code SplitOrderMapper.insertAmount}), so one Java type carries the
+ * row across. Give it to {@code DualWriteDataSource.Builder.tableCopier} for live syncs, and to the reconciler
+ * through the data source's {@code rowCopier()}.
+ *
+ * <p>Like the built-in copier, every call syncs its keys in ONE target transaction, under the per-key locks of the
+ * target store ({@link KeyLocks}) taken before the source is read; the source is read in auto-commit. An upsert
+ * must leave the target holding exactly the row (e.g. delete the key's rows, then insert them), since it runs for a
+ * key the target may or may not have. With a resolver, a row is written only when its own phase (its order and
+ * merchant ids as {@link ContextRules} find them in the row object, else the write's context) makes the source
+ * authoritative and writes the target; a key absent from the source is deleted from the target unless the target's
+ * row is in a phase where the target is authoritative (read with the target's read statement).
+ *
+ * <p>Keys have one column; its text is converted to the read statement's parameter type ({@code long}, {@code int},
+ * {@code BigDecimal}, {@code String}…). Statements run on the copier's own connections, without plugins.
+ * A statement that fails makes the sync fail with an {@link SQLException} (the caller records its keys).
+ */
+public final class MapperCopier implements RowCopier {
+
+    private record Side(@Nullable String read, List<String> upserts, List<String> deletes) {
+    }
+
+    private final Configuration configuration;
+    private final TableMapping mapping;
+    private final Map<Store, DataSource> dataSources;
+    private final Map<Store, Side> sides;
+    private final @Nullable String migration;
+    private final @Nullable PhaseResolver resolver;
+    private final @Nullable ContextExtractor extractor;
+    private final Duration lockTimeout;
+
+    private MapperCopier(Builder builder) {
+        this.configuration = builder.configuration;
+        this.mapping = builder.mapping;
+        this.dataSources = new EnumMap<>(builder.dataSources);
+        this.sides = new EnumMap<>(Store.class);
+        for (Store store : Store.values()) {
+            sides.put(store, new Side(builder.reads.get(store), List.copyOf(builder.upserts.getOrDefault(store, List.of())),
+                    List.copyOf(builder.deletes.getOrDefault(store, List.of()))));
+        }
+        this.migration = builder.migration;
+        this.resolver = builder.resolver;
+        this.extractor = builder.rules == null ? null
+                : new ContextExtractor(builder.rules, configuration.getTypeHandlerRegistry());
+        this.lockTimeout = builder.lockTimeout;
+    }
+
+    /** Starts a builder for the table of {@code mapping} (its old name and one-column primary key). */
+    public static Builder builder(Configuration configuration, TableMapping mapping) {
+        return new Builder(configuration, mapping);
+    }
+
+    @Override
+    public SyncResult sync(Store from, List<TableKeys> tables) throws SQLException {
+        Store to = from.other();
+        Side source = sides.get(from);
+        Side target = sides.get(to);
+        if (source.read() == null || target.upserts().isEmpty() || target.deletes().isEmpty()) {
+            throw new SQLException("MapperCopier of table " + mapping.oldTable() + " cannot sync from the " + from
+                    + " store: it needs a read statement on the " + from + " side and upsert and delete statements on"
+                    + " the " + to + " side");
+        }
+        Map<String, @Nullable MigrationContext> keys = new LinkedHashMap<>();
+        for (TableKeys table : tables) {
+            if (!table.mapping().oldTable().equalsIgnoreCase(mapping.oldTable())) {
+                throw new SQLException("MapperCopier of table " + mapping.oldTable() + " was given keys of table "
+                        + table.mapping().oldTable());
+            }
+            table.keys().forEach(key -> keys.putIfAbsent(key, table.context()));
+        }
+        if (keys.isEmpty()) {
+            return new SyncResult(0, 0, 0);
+        }
+        try (Connection targetConnection = dataSources.get(to).getConnection()) {
+            boolean autoCommit = targetConnection.getAutoCommit();
+            targetConnection.setAutoCommit(false);
+            try (SqlSession targetSession = session(targetConnection)) {
+                KeyLocks.lock(targetConnection, mapping.oldTable(), List.copyOf(keys.keySet()), 1, lockTimeout);
+                Map<String, @Nullable Object> rows = readSource(from, source, keys.keySet());
+                int copied = 0;
+                int deleted = 0;
+                int skipped = 0;
+                for (Map.Entry<String, @Nullable MigrationContext> key : keys.entrySet()) {
+                    Object row = rows.get(key.getKey());
+                    if (row != null) {
+                        MigrationPhase phase = phaseOf(source.read(), row, key.getValue());
+                        if (phase == null || phase.authoritative() == from && phase.writes(to)) {
+                            for (String upsert : target.upserts()) {
+                                targetSession.update(upsert, row);
+                            }
+                            copied++;
+                        } else {
+                            skipped++;
+                        }
+                    } else if (deletable(targetSession, target, to, key.getKey(), key.getValue())) {
+                        for (String delete : target.deletes()) {
+                            targetSession.update(delete, keyParameter(delete, key.getKey()));
+                        }
+                        deleted++;
+                    } else {
+                        skipped++;
+                    }
+                }
+                targetConnection.commit();
+                return new SyncResult(copied, deleted, skipped);
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    targetConnection.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                if (e instanceof PersistenceException failed) {
+                    throw new SQLException("a mapper statement of table " + mapping.oldTable() + " failed on the " + to
+                            + " store: " + failed.getMessage(), failed);
+                }
+                throw e;
+            } finally {
+                KeyLocks.unlock(targetConnection);
+                targetConnection.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    private Map<String, @Nullable Object> readSource(Store from, Side source, Iterable<String> keys) throws SQLException {
+        Map<String, @Nullable Object> rows = new LinkedHashMap<>();
+        try (Connection connection = dataSources.get(from).getConnection()) {
+            connection.setAutoCommit(true);
+            try (SqlSession session = session(connection)) {
+                for (String key : keys) {
+                    rows.put(key, session.selectOne(source.read(), keyParameter(source.read(), key)));
+                }
+            } catch (PersistenceException e) {
+                throw new SQLException("the read statement " + source.read() + " of table " + mapping.oldTable()
+                        + " failed on the " + from + " store: " + e.getMessage(), e);
+            }
+        }
+        return rows;
+    }
+
+    private boolean deletable(SqlSession targetSession, Side target, Store to, String key,
+                              @Nullable MigrationContext context) {
+        if (resolver == null || target.read() == null) {
+            return true;
+        }
+        Object present = targetSession.selectOne(target.read(), keyParameter(target.read(), key));
+        if (present == null) {
+            return true;
+        }
+        MigrationPhase phase = phaseOf(target.read(), present, context);
+        return phase == null || phase.authoritative() != to;
+    }
+
+    private @Nullable MigrationPhase phaseOf(String statementId, Object row, @Nullable MigrationContext context) {
+        if (resolver == null || migration == null) {
+            return null;
+        }
+        ContextExtractor.Ids ids = extractor == null ? new ContextExtractor.Ids(null, null)
+                : extractor.idsOf(statementId, row);
+        MigrationContext.Builder builder = MigrationContext.forMigration(migration)
+                .orderId(ids.orderId() != null ? ids.orderId() : context == null ? null : context.orderId().orElse(null))
+                .merchantId(ids.merchantId() != null ? ids.merchantId()
+                        : context == null ? null : context.merchantId().orElse(null));
+        return resolver.resolveRead(builder.build()).phase();
+    }
+
+    /** The key text as the statement's parameter type asks. */
+    private Object keyParameter(String statementId, String key) {
+        String text = KeyCodec.decode(key, 1).get(0);
+        Class<?> type = configuration.getMappedStatement(statementId).getParameterMap().getType();
+        if (type == long.class || type == Long.class) {
+            return Long.valueOf(text.strip());
+        }
+        if (type == int.class || type == Integer.class) {
+            return Integer.valueOf(text.strip());
+        }
+        if (type == BigDecimal.class) {
+            return new BigDecimal(text.strip());
+        }
+        if (type == BigInteger.class) {
+            return new BigInteger(text.strip());
+        }
+        return text;
+    }
+
+    /** A session on a connection the copier owns: no plugins, and its close neither commits nor closes. */
+    private SqlSession session(Connection connection) {
+        return new DefaultSqlSession(configuration,
+                new SimpleExecutor(configuration, new ManagedTransaction(connection, false)), false);
+    }
+
+    @Override
+    public String toString() {
+        return "MapperCopier[" + mapping.oldTable() + ": old " + sides.get(Store.OLD) + ", new " + sides.get(Store.NEW) + "]";
+    }
+
+    /** Builds a {@link MapperCopier}; both data sources, the old read and the new upsert and delete are required. */
+    public static final class Builder {
+        private final Configuration configuration;
+        private final TableMapping mapping;
+        private final Map<Store, DataSource> dataSources = new EnumMap<>(Store.class);
+        private final Map<Store, String> reads = new EnumMap<>(Store.class);
+        private final Map<Store, List<String>> upserts = new EnumMap<>(Store.class);
+        private final Map<Store, List<String>> deletes = new EnumMap<>(Store.class);
+        private @Nullable String migration;
+        private @Nullable PhaseResolver resolver;
+        private @Nullable ContextRules rules;
+        private Duration lockTimeout = RowCopier.DEFAULT_LOCK_TIMEOUT;
+
+        private Builder(Configuration configuration, TableMapping mapping) {
+            this.configuration = Objects.requireNonNull(configuration, "configuration");
+            this.mapping = Objects.requireNonNull(mapping, "mapping");
+            if (mapping.primaryKey().size() != 1) {
+                throw new IllegalArgumentException("MapperCopier needs a one-column primary key, but table "
+                        + mapping.oldTable() + " has " + mapping.primaryKey());
+            }
+        }
+
+        /** The store's own pool (never the DualWriteDataSource). */
+        public Builder dataSource(Store store, DataSource dataSource) {
+            dataSources.put(Objects.requireNonNull(store, "store"), Objects.requireNonNull(dataSource, "dataSource"));
+            return this;
+        }
+
+        /** The statement that reads one row of {@code store} by key, returning the row object or null. */
+        public Builder read(Store store, String statementId) {
+            reads.put(Objects.requireNonNull(store, "store"), Objects.requireNonNull(statementId, "statementId"));
+            return this;
+        }
+
+        /** The statements that write a row object into {@code store}, run in order; together they must upsert. */
+        public Builder upsert(Store store, String... statementIds) {
+            upserts.put(Objects.requireNonNull(store, "store"), List.of(statementIds));
+            return this;
+        }
+
+        /** The statements that delete one key from {@code store}, run in order with the key. */
+        public Builder delete(Store store, String... statementIds) {
+            deletes.put(Objects.requireNonNull(store, "store"), List.of(statementIds));
+            return this;
+        }
+
+        /**
+         * Scopes every copy to the rows whose own phase writes the target; the row's ids are read from the row
+         * object by {@code rules} (property paths, {@link OrderId} / {@link MerchantId} fields).
+         */
+        public Builder resolver(String migration, PhaseResolver resolver, ContextRules rules) {
+            if (migration == null || migration.isBlank()) {
+                throw new IllegalArgumentException("migration must be a non-blank name, but was '" + migration + "'");
+            }
+            this.migration = migration;
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            this.rules = Objects.requireNonNull(rules, "rules");
+            return this;
+        }
+
+        /** The longest a sync waits for its per-key locks. */
+        public Builder lockTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("lockTimeout must be positive, but was " + timeout);
+            }
+            this.lockTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The copier.
+         *
+         * @throws IllegalArgumentException when a data source or a required statement is missing
+         * @throws IllegalStateException    when a statement id does not exist in the configuration, naming it, its
+         *                                  mapper and the fix
+         */
+        public MapperCopier build() {
+            for (Store store : Store.values()) {
+                if (!dataSources.containsKey(store)) {
+                    throw new IllegalArgumentException("dataSource(" + store + ", …) must be set, but was missing");
+                }
+            }
+            if (!reads.containsKey(Store.OLD) || upserts.getOrDefault(Store.NEW, List.of()).isEmpty()
+                    || deletes.getOrDefault(Store.NEW, List.of()).isEmpty()) {
+                throw new IllegalArgumentException("MapperCopier of table " + mapping.oldTable() + " needs read(OLD, …),"
+                        + " upsert(NEW, …) and delete(NEW, …), but has reads " + reads + ", upserts " + upserts
+                        + ", deletes " + deletes);
+            }
+            List<String> ids = new ArrayList<>(reads.values());
+            upserts.values().forEach(ids::addAll);
+            deletes.values().forEach(ids::addAll);
+            List<String> missing = new ArrayList<>();
+            for (String id : ids) {
+                if (!configuration.hasStatement(id, true)) {
+                    int dot = id.lastIndexOf('.');
+                    missing.add("'" + id + "' (mapper " + (dot < 0 ? "none" : id.substring(0, dot)) + ")");
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("MapperCopier of table " + mapping.oldTable() + ": the statements "
+                        + new TreeSet<>(missing) + " do not exist in the MyBatis configuration; add their mappers to it"
+                        + " before building the copier, or fix the ids");
+            }
+            return new MapperCopier(this);
+        }
+    }
+}

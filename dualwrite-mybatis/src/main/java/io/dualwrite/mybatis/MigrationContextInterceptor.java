@@ -1,0 +1,241 @@
+package io.dualwrite.mybatis;
+
+import io.dualwrite.MigrationContext;
+import io.dualwrite.Store;
+import io.dualwrite.switches.PhaseResolver;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.WeakHashMap;
+import org.apache.ibatis.cache.CacheKey;
+import org.apache.ibatis.executor.BatchExecutor;
+import org.apache.ibatis.executor.CachingExecutor;
+import org.apache.ibatis.executor.Executor;
+import org.apache.ibatis.mapping.BoundSql;
+import org.apache.ibatis.mapping.MappedStatement;
+import org.apache.ibatis.plugin.Interceptor;
+import org.apache.ibatis.plugin.Intercepts;
+import org.apache.ibatis.plugin.Invocation;
+import org.apache.ibatis.plugin.Signature;
+import org.apache.ibatis.reflection.SystemMetaObject;
+import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.session.ResultHandler;
+import org.apache.ibatis.session.RowBounds;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the {@link MigrationContext} of each mapper call from its parameter object, so that a
+ * {@code DualWriteDataSource} under the {@code SqlSessionFactory} routes the call's SQL by the order and merchant
+ * it concerns, with no context opened by the application. Where the ids are found is set by {@link ContextRules}.
+ *
+ * <p>Rules, in order: a context already open on the thread always wins (the interceptor then does nothing);
+ * else the ids the rules find open a context for the call's duration; else the call runs without one and the
+ * data source's rule for unattributed writes decides (see {@code docs/jdbc-routing.md}), which this class says
+ * at DEBUG with the statement id.
+ *
+ * <p><b>BATCH executor.</b> MyBatis sends a batch to the driver at {@code flushStatements}, {@code commit} or the
+ * next query, not at {@code update}, and the data source resolves each batch entry's context then. So the
+ * interceptor remembers the contexts of the updates queued on a batching executor and opens that context around
+ * the flush when they all agree; when they differ, the flush runs without a context and each entry follows the
+ * ids in its own SQL (the mapping's {@code merchantIdColumn} / {@code orderIdColumn}) or the unattributed rule.
+ *
+ * <p>Install it with {@link #install(Configuration, ContextRules)}, after every mapper has been added to the
+ * configuration: the rules are checked against the mappers then.
+ */
+@Intercepts({
+        @Signature(type = Executor.class, method = "update", args = {MappedStatement.class, Object.class}),
+        @Signature(type = Executor.class, method = "query",
+                args = {MappedStatement.class, Object.class, RowBounds.class, ResultHandler.class}),
+        @Signature(type = Executor.class, method = "query",
+                args = {MappedStatement.class, Object.class, RowBounds.class, ResultHandler.class, CacheKey.class,
+                        BoundSql.class}),
+        @Signature(type = Executor.class, method = "flushStatements", args = {}),
+        @Signature(type = Executor.class, method = "commit", args = {boolean.class}),
+        @Signature(type = Executor.class, method = "rollback", args = {boolean.class}),
+        @Signature(type = Executor.class, method = "close", args = {boolean.class})
+})
+public final class MigrationContextInterceptor implements Interceptor {
+
+    private static final Logger log = LoggerFactory.getLogger(MigrationContextInterceptor.class);
+    /** The contexts of queued batch entries disagree. */
+    private static final Object MIXED = new Object();
+
+    private final ContextRules rules;
+    private final ContextExtractor extractor;
+    private final Configuration configuration;
+    private final @Nullable PhaseResolver readResolver;
+    /** Read statement id → its new-store counterpart, as checked at install. */
+    private final Map<String, String> readRoutes;
+    /** Per batching executor: the context its queued updates share, or {@link #MIXED}; absent when none is queued. */
+    private final Map<Object, Object> pending = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private MigrationContextInterceptor(ContextRules rules, Configuration configuration, @Nullable NewStoreReads reads,
+                                        Map<String, String> readRoutes) {
+        this.rules = rules;
+        this.configuration = configuration;
+        this.extractor = new ContextExtractor(rules, configuration.getTypeHandlerRegistry());
+        this.readResolver = reads == null ? null : reads.resolver();
+        this.readRoutes = Map.copyOf(readRoutes);
+    }
+
+    /**
+     * Checks {@code rules} against the mappers of {@code configuration} and adds the interceptor to it.
+     *
+     * @return the interceptor added
+     * @throws IllegalStateException when a configured statement does not exist or a path names no property of
+     *                               its parameter; the message names the statement or path, its mapper and the fix
+     */
+    public static MigrationContextInterceptor install(Configuration configuration, ContextRules rules) {
+        Objects.requireNonNull(configuration, "configuration");
+        Objects.requireNonNull(rules, "rules");
+        new StartupCheck(configuration).check(rules);
+        MigrationContextInterceptor interceptor = new MigrationContextInterceptor(rules, configuration, null, Map.of());
+        configuration.addInterceptor(interceptor);
+        return interceptor;
+    }
+
+    /**
+     * As {@link #install(Configuration, ContextRules)}, and read statements run as their new-store counterparts
+     * ({@code reads}) when the call's context resolves to a phase whose authoritative store is the new one.
+     *
+     * @throws IllegalStateException also when a counterpart does not exist, the old statement is not a
+     *                               {@code SELECT}, or the two return different types
+     */
+    public static MigrationContextInterceptor install(Configuration configuration, ContextRules rules,
+                                                      NewStoreReads reads) {
+        Objects.requireNonNull(configuration, "configuration");
+        Objects.requireNonNull(rules, "rules");
+        Objects.requireNonNull(reads, "reads");
+        StartupCheck check = new StartupCheck(configuration);
+        check.check(rules);
+        Map<String, String> routes = check.check(reads);
+        MigrationContextInterceptor interceptor = new MigrationContextInterceptor(rules, configuration, reads, routes);
+        configuration.addInterceptor(interceptor);
+        return interceptor;
+    }
+
+    /** The rules this interceptor applies. */
+    public ContextRules rules() {
+        return rules;
+    }
+
+    @Override
+    public Object intercept(Invocation invocation) throws Throwable {
+        String method = invocation.getMethod().getName();
+        Object executor = invocation.getTarget();
+        switch (method) {
+            case "update":
+                return call(invocation, executor, true);
+            case "query":
+                return pending.isEmpty() || !pending.containsKey(executor)
+                        ? call(invocation, executor, false) : flushing(invocation, executor);
+            case "flushStatements":
+            case "commit":
+                return flushing(invocation, executor);
+            default: // rollback, close: the queued entries are discarded
+                if (!pending.isEmpty()) {
+                    pending.remove(executor);
+                }
+                return invocation.proceed();
+        }
+    }
+
+    private Object call(Invocation invocation, Object executor, boolean update) throws Throwable {
+        MappedStatement statement = (MappedStatement) invocation.getArgs()[0];
+        Object parameter = invocation.getArgs()[1];
+        MigrationContext open = MigrationContext.current().orElse(null);
+        if (open != null) {
+            if (update && batching(executor)) {
+                queue(executor, open); // the flush may run after the application's scope has closed
+            } else if (!update && !readRoutes.isEmpty()) {
+                route(invocation, statement, parameter, open);
+            }
+            return invocation.proceed();
+        }
+        MigrationContext context = extractor.contextFor(statement.getId(), parameter);
+        if (!update && context != null && !readRoutes.isEmpty()) {
+            route(invocation, statement, parameter, context);
+        }
+        if (update && batching(executor)) {
+            queue(executor, context);
+        }
+        if (context == null) {
+            if (log.isDebugEnabled()) {
+                log.debug("mapper statement {} of migration {}: no order or merchant id found in its parameter ({}),"
+                                + " so the data source's rule for unattributed statements decides its phase",
+                        statement.getId(), rules.migration(),
+                        parameter == null ? "null" : parameter.getClass().getSimpleName());
+            }
+            return invocation.proceed();
+        }
+        try (MigrationContext.Scope scope = context.open()) {
+            return invocation.proceed();
+        }
+    }
+
+    /** Remembers the context of an update queued on a batching executor ({@code null}: none). */
+    private void queue(Object executor, @Nullable MigrationContext context) {
+        pending.merge(executor, context == null ? MIXED : context, (queued, next) -> queued.equals(next) ? queued : MIXED);
+    }
+
+    /** Swaps a read for its new-store counterpart when the context's read phase makes the new store authoritative. */
+    private void route(Invocation invocation, MappedStatement statement, @Nullable Object parameter,
+                       MigrationContext context) {
+        String counterpart = readRoutes.get(statement.getId());
+        if (counterpart == null || readResolver == null) {
+            return;
+        }
+        MigrationContext ours = MigrationContext.forMigration(rules.migration())
+                .orderId(context.orderId().orElse(null)).merchantId(context.merchantId().orElse(null))
+                .userId(context.userId().orElse(null)).build();
+        if (readResolver.resolveRead(ours).phase().authoritative() != Store.NEW) {
+            return;
+        }
+        MappedStatement replacement = configuration.getMappedStatement(counterpart);
+        Object[] args = invocation.getArgs();
+        args[0] = replacement;
+        if (args.length == 6) {
+            BoundSql bound = replacement.getBoundSql(parameter);
+            args[5] = bound;
+            args[4] = ((Executor) invocation.getTarget()).createCacheKey(replacement, parameter, (RowBounds) args[2], bound);
+        }
+        log.debug("mapper statement {} runs as {} on the new store", statement.getId(), counterpart);
+    }
+
+    /** Runs a call that sends queued batch entries under the context they share, if any. */
+    private Object flushing(Invocation invocation, Object executor) throws Throwable {
+        Object queued = pending.isEmpty() ? null : pending.remove(executor);
+        if (queued instanceof MigrationContext context && MigrationContext.current().isEmpty()) {
+            try (MigrationContext.Scope scope = context.open()) {
+                return invocation.proceed();
+            }
+        }
+        if (queued == MIXED) {
+            log.debug("a MyBatis batch of migration {} holds entries of different contexts: each entry follows the"
+                    + " ids in its own SQL", rules.migration());
+        }
+        return invocation.proceed();
+    }
+
+    private static boolean batching(Object executor) {
+        if (executor instanceof BatchExecutor) {
+            return true;
+        }
+        if (executor instanceof CachingExecutor) {
+            return SystemMetaObject.forObject(executor).getValue("delegate") instanceof BatchExecutor;
+        }
+        return false;
+    }
+
+    @Override
+    public Object plugin(Object target) {
+        return target instanceof Executor ? org.apache.ibatis.plugin.Plugin.wrap(target, this) : target;
+    }
+
+    @Override
+    public String toString() {
+        return "MigrationContextInterceptor[" + rules + "]";
+    }
+}

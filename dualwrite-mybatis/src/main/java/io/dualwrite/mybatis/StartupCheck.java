@@ -1,0 +1,291 @@
+package io.dualwrite.mybatis;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.ibatis.mapping.MappedStatement;
+import org.apache.ibatis.reflection.DefaultReflectorFactory;
+import org.apache.ibatis.reflection.MetaClass;
+import org.apache.ibatis.reflection.ParamNameResolver;
+import org.apache.ibatis.reflection.ReflectorFactory;
+import org.apache.ibatis.session.Configuration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Checks {@link ContextRules} against a MyBatis {@link Configuration} once, at install: every configured
+ * statement exists, and every path of a statement names readable properties of its parameter (as far as its
+ * types are known: a {@code Map} or {@code Object} parameter accepts any path). A global path must fit at
+ * least one statement.
+ */
+final class StartupCheck {
+
+    private final Configuration configuration;
+    private final ReflectorFactory reflectors = new DefaultReflectorFactory();
+
+    StartupCheck(Configuration configuration) {
+        this.configuration = configuration;
+    }
+
+    /** @throws IllegalStateException naming the statement or path, its mapper, and what to do */
+    void check(ContextRules rules) {
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, ContextRules.StatementPaths> entry : rules.statements().entrySet()) {
+            String id = entry.getKey();
+            String mapper = mapperOf(id);
+            if (!configuration.hasStatement(id, true)) {
+                problems.add("statement '" + id + "' does not exist in mapper " + mapper + " (its statements: "
+                        + statementsOf(mapper) + "); fix the id in ContextRules.statement(...), or add the mapper to"
+                        + " the Configuration before installing the interceptor");
+                continue;
+            }
+            MappedStatement statement = configuration.getMappedStatement(id, false);
+            for (String path : new String[] {entry.getValue().orderIdPath(), entry.getValue().merchantIdPath()}) {
+                if (path != null) {
+                    String why = misfit(statement, path);
+                    if (why != null) {
+                        problems.add("property path '" + path + "' of statement '" + id + "' (mapper " + mapper
+                                + ") does not exist: " + why + "; fix the path in ContextRules.statement(...)");
+                    }
+                }
+            }
+        }
+        List<String> globals = new ArrayList<>(rules.orderIdPaths());
+        globals.addAll(rules.merchantIdPaths());
+        for (String path : globals) {
+            boolean fits = false;
+            for (Object each : configuration.getMappedStatements()) {
+                if (each instanceof MappedStatement statement && misfit(statement, path) == null) {
+                    fits = true;
+                    break;
+                }
+            }
+            if (!fits) {
+                problems.add("global property path '" + path + "' fits the parameter of no statement of the mappers "
+                        + mappers() + "; fix the path in ContextRules.orderIdPath/merchantIdPath(...)");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("MyBatis context rules of migration " + rules.migration() + ": "
+                    + String.join("; ", problems));
+        }
+    }
+
+    /**
+     * The read routes of {@code reads}: old statement id → new statement id.
+     *
+     * @throws IllegalStateException naming each route whose statements are missing, not a read, or of different types
+     */
+    Map<String, String> check(NewStoreReads reads) {
+        Map<String, String> routes = new java.util.LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, String> route : reads.statements().entrySet()) {
+            for (String id : List.of(route.getKey(), route.getValue())) {
+                if (!configuration.hasStatement(id, true)) {
+                    problems.add("statement '" + id + "' does not exist in mapper " + mapperOf(id) + " (its statements: "
+                            + statementsOf(mapperOf(id)) + "); fix the id in NewStoreReads.statement(...)");
+                }
+            }
+            if (configuration.hasStatement(route.getKey(), false) && configuration.hasStatement(route.getValue(), false)) {
+                routes.put(route.getKey(), route.getValue());
+            }
+        }
+        for (Map.Entry<String, String> mapper : reads.mappers().entrySet()) {
+            for (String name : statementsOf(mapper.getKey())) {
+                String oldId = mapper.getKey() + "." + name;
+                String newId = mapper.getValue() + "." + name;
+                if (configuration.hasStatement(newId, true) && !routes.containsKey(oldId) && configuration
+                        .getMappedStatement(oldId).getSqlCommandType() == org.apache.ibatis.mapping.SqlCommandType.SELECT) {
+                    routes.put(oldId, newId);
+                }
+            }
+        }
+        for (Map.Entry<String, String> route : routes.entrySet()) {
+            MappedStatement old = configuration.getMappedStatement(route.getKey());
+            MappedStatement now = configuration.getMappedStatement(route.getValue());
+            if (old.getSqlCommandType() != org.apache.ibatis.mapping.SqlCommandType.SELECT) {
+                problems.add("statement '" + route.getKey() + "' (mapper " + mapperOf(route.getKey()) + ") is a "
+                        + old.getSqlCommandType() + ", not a read; only reads have new-store counterparts");
+            } else if (!resultType(old).equals(resultType(now))) {
+                problems.add("statement '" + route.getValue() + "' (mapper " + mapperOf(route.getValue()) + ") returns "
+                        + resultType(now).getName() + " but '" + route.getKey() + "' returns " + resultType(old).getName()
+                        + "; a counterpart must return the caller's type");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("MyBatis new-store reads: " + String.join("; ", problems));
+        }
+        return routes;
+    }
+
+    private static Class<?> resultType(MappedStatement statement) {
+        return statement.getResultMaps().isEmpty() ? void.class : statement.getResultMaps().get(0).getType();
+    }
+
+    /** Why {@code path} cannot be read from the statement's parameter, or null when it can (or cannot be known). */
+    @Nullable String misfit(MappedStatement statement, String path) {
+        String[] names = path.split("\\.");
+        Method method = mapperMethod(statement.getId());
+        Type root;
+        int first = 0;
+        if (method != null) {
+            String[] params = new ParamNameResolver(configuration, method).getNames();
+            boolean wrapped = params.length > 1 || method.getParameters().length == 1 && method.getParameters()[0]
+                    .isAnnotationPresent(org.apache.ibatis.annotations.Param.class);
+            if (params.length == 0) {
+                return "the mapper method " + method.getName() + " takes no parameter";
+            }
+            if (params.length == 1 && !wrapped) {
+                root = method.getGenericParameterTypes()[paramIndex(method)];
+                if (isCollection(root)) {
+                    // MyBatis wraps a lone collection as 'collection'/'list'/'array' and the paths may start there
+                    if (names[0].equals("collection") || names[0].equals("list") || names[0].equals("array")) {
+                        first = 1;
+                    }
+                }
+            } else {
+                int index = Arrays.asList(params).indexOf(names[0]);
+                if (index < 0) {
+                    return "the mapper method " + method.getName() + " has no parameter named '" + names[0]
+                            + "' (its @Param names: " + Arrays.toString(params) + ")";
+                }
+                root = method.getGenericParameterTypes()[paramIndex(method, index)];
+                first = 1;
+            }
+        } else {
+            root = statement.getParameterMap().getType();
+        }
+        Type type = root;
+        for (int i = first; i < names.length; i++) {
+            Class<?> raw = elementClass(type);
+            if (raw == null || raw == Object.class || Map.class.isAssignableFrom(raw)) {
+                return null; // a map or an unknown type: any name may be there
+            }
+            MetaClass meta = MetaClass.forClass(raw, reflectors);
+            if (!meta.hasGetter(names[i])) {
+                return raw.getSimpleName() + " has no readable property '" + names[i] + "' (its properties: "
+                        + new TreeSet<>(Arrays.asList(meta.getGetterNames())) + ")";
+            }
+            type = getterType(raw, names[i], meta);
+        }
+        return null;
+    }
+
+    private static int paramIndex(Method method) {
+        Class<?>[] types = method.getParameterTypes();
+        for (int i = 0; i < types.length; i++) {
+            if (!org.apache.ibatis.session.RowBounds.class.isAssignableFrom(types[i])
+                    && !org.apache.ibatis.session.ResultHandler.class.isAssignableFrom(types[i])) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    /** The method parameter index of the n-th named parameter (RowBounds and ResultHandler have no name). */
+    private static int paramIndex(Method method, int named) {
+        Class<?>[] types = method.getParameterTypes();
+        int seen = -1;
+        for (int i = 0; i < types.length; i++) {
+            if (!org.apache.ibatis.session.RowBounds.class.isAssignableFrom(types[i])
+                    && !org.apache.ibatis.session.ResultHandler.class.isAssignableFrom(types[i]) && ++seen == named) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    private static Type getterType(Class<?> owner, String name, MetaClass meta) {
+        for (Class<?> c = owner; c != null && c != Object.class; c = c.getSuperclass()) {
+            try {
+                return c.getDeclaredField(name).getGenericType();
+            } catch (NoSuchFieldException absent) {
+                // a getter without a field of that name, or a superclass field
+            }
+        }
+        return meta.getGetterType(name);
+    }
+
+    private static boolean isCollection(Type type) {
+        Class<?> raw = rawClass(type);
+        return raw != null && (Collection.class.isAssignableFrom(raw) || raw.isArray());
+    }
+
+    /** The class of a value of {@code type}, or of its elements when it is a collection or an array. */
+    private static @Nullable Class<?> elementClass(Type type) {
+        Class<?> raw = rawClass(type);
+        if (raw == null) {
+            return null;
+        }
+        if (raw.isArray()) {
+            return raw.getComponentType();
+        }
+        if (Collection.class.isAssignableFrom(raw)) {
+            if (type instanceof ParameterizedType parameterized && parameterized.getActualTypeArguments().length == 1) {
+                return rawClass(parameterized.getActualTypeArguments()[0]);
+            }
+            return null;
+        }
+        return raw;
+    }
+
+    private static @Nullable Class<?> rawClass(Type type) {
+        if (type instanceof Class<?> c) {
+            return c;
+        }
+        if (type instanceof ParameterizedType parameterized && parameterized.getRawType() instanceof Class<?> c) {
+            return c;
+        }
+        return null;
+    }
+
+    private @Nullable Method mapperMethod(String statementId) {
+        int dot = statementId.lastIndexOf('.');
+        if (dot < 0) {
+            return null;
+        }
+        Class<?> mapper = configuration.getMapperRegistry().getMappers().stream()
+                .filter(type -> type.getName().equals(statementId.substring(0, dot))).findFirst().orElse(null);
+        if (mapper == null) {
+            return null;
+        }
+        String name = statementId.substring(dot + 1);
+        for (Method method : mapper.getMethods()) {
+            if (method.getName().equals(name) && !method.isBridge() && !method.isDefault()) {
+                return method;
+            }
+        }
+        return null;
+    }
+
+    private static String mapperOf(String statementId) {
+        int dot = statementId.lastIndexOf('.');
+        return dot < 0 ? "(none: the id has no namespace)" : statementId.substring(0, dot);
+    }
+
+    private TreeSet<String> statementsOf(String mapper) {
+        TreeSet<String> names = new TreeSet<>();
+        for (String id : configuration.getMappedStatementNames()) {
+            if (id.startsWith(mapper + ".") && id.indexOf('.', mapper.length() + 1) < 0) {
+                names.add(id.substring(mapper.length() + 1));
+            }
+        }
+        return names;
+    }
+
+    private TreeSet<String> mappers() {
+        TreeSet<String> names = new TreeSet<>();
+        for (String id : configuration.getMappedStatementNames()) {
+            int dot = id.lastIndexOf('.');
+            if (dot > 0) {
+                names.add(id.substring(0, dot));
+            }
+        }
+        return names;
+    }
+}

@@ -1,0 +1,152 @@
+package io.dualwrite.mybatis;
+
+import io.dualwrite.DualWriter;
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.jdbc.DualWriteDataSource;
+import io.dualwrite.jdbc.changelog.JdbcChangeLog;
+import io.dualwrite.jdbc.reconcile.Reconciler;
+import io.dualwrite.jdbc.schema.DualWriteSchema;
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.mirror.MirrorConfig;
+import io.dualwrite.mirror.MirrorMode;
+import io.dualwrite.switches.MigrationSwitchConfig;
+import io.dualwrite.switches.SwitchStores;
+import io.dualwrite.switches.Switchboard;
+import java.math.BigDecimal;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+import org.apache.ibatis.mapping.Environment;
+import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.apache.ibatis.session.SqlSessionFactoryBuilder;
+import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
+
+/**
+ * Real parts only: an old and a new database of one kind, dualwrite's tables and change log in the old one,
+ * in-memory switches (system phase OLD_ONLY), SYNC mirrors, a {@link DualWriteDataSource} whose mapping renames
+ * the table ({@code orders} → {@code orders_v2}) and a column ({@code amount} → {@code amount_total}) and names
+ * NO merchant column, so that only the context the interceptor opens tells a row's merchant, and MyBatis over it
+ * with both test mappers. Rows are compared with plain JDBC selects.
+ */
+final class MyBatisStores implements AutoCloseable {
+
+    static final String MIGRATION = "orders";
+    static final TableMapping MAPPING = TableMapping.builder("orders").newTable("orders_v2")
+            .rename("amount", "amount_total").build();
+
+    /** The rules the tests install: a global path, two statement paths, and the annotations. */
+    static final ContextRules RULES = ContextRules.builder(MIGRATION)
+            .merchantIdPath("merchantNo")
+            .statement("io.dualwrite.mybatis.OrderXmlMapper.insertAll", null, "orders.merchantNo")
+            .statement("io.dualwrite.mybatis.OrderXmlMapper.deleteByStatus", null, "shop")
+            .build();
+
+    final TestDatabase oldDb;
+    final TestDatabase newDb;
+    final Switchboard switchboard;
+    final JdbcChangeLog changeLog;
+    final DualWriter writer;
+    final DualWriteDataSource dataSource;
+
+    MyBatisStores(TestDatabases.Kind kind) throws SQLException {
+        oldDb = TestDatabases.create(kind);
+        newDb = TestDatabases.create(kind);
+        String key = kind == TestDatabases.Kind.POSTGRES ? "id BIGSERIAL PRIMARY KEY" : "id BIGINT AUTO_INCREMENT PRIMARY KEY";
+        oldDb.execute("CREATE TABLE orders (" + key + ", merchant_no VARCHAR(20) NOT NULL,"
+                + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
+        newDb.execute("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL,"
+                + " status VARCHAR(20) NOT NULL, amount_total DECIMAL(12,2) NOT NULL)");
+        DualWriteSchema.create(oldDb.dataSource());
+        switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
+                .migration(MigrationSwitchConfig.of(MIGRATION)).build();
+        changeLog = JdbcChangeLog.create(oldDb.dataSource());
+        writer = DualWriter.builder().resolver(switchboard).changeLog(changeLog)
+                .mirrorConfig(MirrorConfig.custom().mode(MirrorMode.SYNC).build()).build();
+        dataSource = DualWriteDataSource.builder()
+                .oldDataSource(oldDb.dataSource()).newDataSource(newDb.dataSource())
+                .migration(MIGRATION).dualWriter(writer).mapping(MAPPING).validateMappings(true)
+                .build();
+    }
+
+    void merchantPhase(String merchant, MigrationPhase phase) {
+        switchboard.switchStore().setMerchantPhase(MIGRATION, merchant, phase);
+    }
+
+    /** MyBatis over the double-writing data source, with the interceptor installed by {@link #RULES}. */
+    SqlSessionFactory sessions() {
+        return sessions(true);
+    }
+
+    SqlSessionFactory sessions(boolean interceptor) {
+        return sessions(dataSource, interceptor);
+    }
+
+    static SqlSessionFactory sessions(DataSource dataSource, boolean interceptor) {
+        Configuration configuration = new Configuration(new Environment("test", new JdbcTransactionFactory(), dataSource));
+        configuration.addMapper(OrderMapper.class);
+        configuration.addMapper(OrderXmlMapper.class);
+        if (interceptor) {
+            MigrationContextInterceptor.install(configuration, RULES);
+        }
+        return new SqlSessionFactoryBuilder().build(configuration);
+    }
+
+    Reconciler reconciler() {
+        return Reconciler.builder().changeLog(JdbcChangeLog.create(oldDb.dataSource()))
+                .oldDataSource(oldDb.dataSource()).newDataSource(newDb.dataSource())
+                .mapping(MAPPING).resolver(MIGRATION, switchboard).build();
+    }
+
+    /** The old store's orders, read with plain JDBC: "id merchant status amount" by id. */
+    Map<Long, String> oldRows() {
+        return rows(oldDb, "SELECT id, merchant_no, status, amount FROM orders");
+    }
+
+    /** The new store's orders_v2, read with plain JDBC, in the same form. */
+    Map<Long, String> newRows() {
+        return rows(newDb, "SELECT id, merchant_no, status, amount_total FROM orders_v2");
+    }
+
+    /** The old store's rows of one merchant. */
+    Map<Long, String> oldRowsOf(String merchant) {
+        Map<Long, String> rows = new TreeMap<>(oldRows());
+        rows.values().removeIf(row -> !row.split(" ")[1].equals(merchant));
+        return rows;
+    }
+
+    /** Change-log entries of the orders table, by key: how many each. */
+    Map<String, Long> changeLogCounts() {
+        Map<String, Long> counts = new TreeMap<>();
+        for (Map<String, Object> row : oldDb.query("SELECT row_key, COUNT(*) AS n FROM dualwrite_change_log"
+                + " WHERE table_name = 'orders' GROUP BY row_key")) {
+            counts.put(String.valueOf(row.get("row_key")), ((Number) row.get("n")).longValue());
+        }
+        return counts;
+    }
+
+    private static Map<Long, String> rows(TestDatabase db, String sql) {
+        Map<Long, String> rows = new TreeMap<>();
+        for (Map<String, Object> row : db.query(sql)) {
+            List<String> values = new ArrayList<>();
+            for (Object value : row.values()) {
+                values.add(value instanceof BigDecimal number ? number.stripTrailingZeros().toPlainString()
+                        : String.valueOf(value));
+            }
+            rows.put(((Number) row.values().iterator().next()).longValue(), String.join(" ", values));
+        }
+        return rows;
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+        oldDb.close();
+        newDb.close();
+    }
+}
