@@ -387,7 +387,9 @@ public final class BackfillJob {
         }
 
         /**
-         * Worker threads of this run (default 1).
+         * Worker threads of this run (default 1). On PostgreSQL each worker's sync holds up to
+         * {@value BackfillJob#SYNC_BATCH} advisory locks, from a lock table of {@code max_locks_per_transaction ×
+         * max_connections} entries shared by every session: keep the workers of all instances well within it.
          *
          * @throws IllegalArgumentException when not between 1 and {@value #MAX_WORKERS}
          */
