@@ -50,7 +50,8 @@ public record MirrorTask(
     /**
      * One task doing the work of {@code tasks} (the first's migration, phase, target, context and ordering
      * key; every task's rows and outbox entries). The works must be {@link MirrorWork.Batchable} with equal
-     * batch keys.
+     * batch keys. The merged task keeps the tasks it merged ({@link MergedWork}): a failure is recorded for
+     * each with its own context and outbox entries, never with the first task's.
      */
     static MirrorTask merged(List<MirrorTask> tasks) {
         MirrorTask first = tasks.get(0);
@@ -67,7 +68,7 @@ public record MirrorTask(
                 later.add(task.work());
             }
         }
-        MirrorWork work = ((MirrorWork.Batchable) first.work()).mergeWith(later);
+        MirrorWork work = new MergedWork(((MirrorWork.Batchable) first.work()).mergeWith(later), tasks);
         return new MirrorTask(first.migration(), first.phase(), first.target(), first.context(), rows,
                 first.orderingKey(), work, outbox);
     }
