@@ -127,6 +127,25 @@ class CopierKeyFormsTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"H2", "POSTGRES"})
+    void onACaseSensitiveSourceAKeyDeletedThereIsDeletedBesideARowSpeltOtherwise(Kind kind) throws Exception {
+        TableMapping mapping = TableMapping.builder("items").newTable("items_v2").rename("note", "label")
+                .primaryKey("code").build();
+        try (TestDatabase old = TestDatabases.create(kind); TestDatabase fresh = TestDatabases.create(kind)) {
+            old.execute("CREATE TABLE items (code VARCHAR(20) PRIMARY KEY, note VARCHAR(20))",
+                    "INSERT INTO items VALUES ('abc', 'lower'), ('k1', 'plain')");
+            fresh.execute("CREATE TABLE items_v2 (code VARCHAR(20) PRIMARY KEY, label VARCHAR(20))",
+                    "INSERT INTO items_v2 VALUES ('ABC', 'upper'), ('abc', 'lower'), ('k1 ', 'spaced'), ('k1', 'plain')");
+
+            // 'ABC' and 'k1 ' were deleted from the source in the transaction that also wrote 'abc' and 'k1'
+            sync(old, fresh, mapping, List.of("ABC", "abc", "k1 ", "k1"));
+
+            Rows.assertSame(old, "SELECT code, note FROM items ORDER BY code",
+                    fresh, "SELECT code, label AS note FROM items_v2 ORDER BY code");
+        }
+    }
+
     @Test
     void mariaDbUnsignedBigintKeysUpToTheirMaximumCopyTheirRows() throws Exception {
         try (TestDatabase old = TestDatabases.create(Kind.MARIADB); TestDatabase fresh = TestDatabases.create(Kind.MARIADB)) {
