@@ -71,7 +71,10 @@ final class WriteExecution {
         boolean mysql = connection.config.dialect(connection.store()) == Dialect.MYSQL;
         for (ValueRef ref : analysis.whereKey()) {
             Object value = ref.resolve(bound.values());
-            if ((mysql && value instanceof String) || converted(value)) {
+            // a fractional decimal is a decimal key, or one a driver truncates or rounds into an integer key:
+            // the select finds out which, exactly
+            if ((mysql && value instanceof String) || converted(value)
+                    || (value instanceof java.math.BigDecimal decimal && decimal.stripTrailingZeros().scale() > 0)) {
                 return true;
             }
         }
