@@ -14,7 +14,9 @@ import java.util.function.BiConsumer;
  * runs), so they skip the per-key lanes: they go to one queue shared by every lane, and whichever lane is
  * free takes the first one together with the batchable tasks queued behind it, up to the batch limit. Under
  * load every lane runs large batches side by side; when writes are sparse a lane lingers briefly so that a
- * batch can form. A lane serves its own (ordered) queue before the shared one.
+ * batch can form. A task a lane took that does not fit its batch (another batch key, too many rows) is
+ * carried to whichever lane is free first. A lane serves carried tasks, then its own (ordered) queue, then
+ * the shared one.
  *
  * <p>Hand-written rather than a {@code BlockingQueue}: {@link #offer} runs on the application's thread
  * for every write, and must neither block nor take a lock shared with other keys (the JDK's array and
