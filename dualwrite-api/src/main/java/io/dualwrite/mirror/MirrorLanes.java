@@ -286,6 +286,11 @@ final class MirrorLanes {
                     queued.decrementAndGet();
                 } else {
                     pending = queue.poll();
+                    if (pending != null && !shared.isEmpty()) {
+                        // a sync left for this lane while it ran a shared run must not wait behind an ordered
+                        // task that may take long: another lane takes it
+                        wakeOneParkedLane();
+                    }
                     if (pending == null) {
                         pending = shared.poll();
                         fromShared = pending != null;
