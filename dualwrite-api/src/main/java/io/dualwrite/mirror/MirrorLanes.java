@@ -143,8 +143,8 @@ final class MirrorLanes {
      * is between taking a task off its queue and having recorded it. A task abandoned at its time limit
      * counts as ended (it was recorded), even if its work has not noticed yet.
      *
-     * <p>Why this cannot miss a task: a lane raises its busy flag before it polls and lowers it only after
-     * the task was recorded, and it takes a task off the capacity counter only after polling it. So a task
+     * <p>Why this cannot miss a task: a lane raises its busy flag after it polled a task but before it takes
+     * the task off the capacity counter, and lowers it only after the task was recorded. So a task
      * counted in {@code queued} when it was offered stays visible, first in the counter, then in the flag,
      * until it is recorded; the counter is read first, the flags after.
      */
@@ -262,7 +262,7 @@ final class MirrorLanes {
     private final class Lane implements Runnable {
         final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
         final Thread thread;
-        /** Written by this lane's thread only: raised before each poll, lowered once the task is recorded. */
+        /** Written by this lane's thread only: raised once it has taken a task, lowered once the task is recorded. */
         volatile boolean busy;
         /** When this lane's current shared run started ({@link System#nanoTime()}), 0 when it runs none. */
         volatile long sharedSince;
@@ -279,12 +279,9 @@ final class MirrorLanes {
             while (true) {
                 // Nothing should interrupt a lane; clear a stray interrupt so that park() cannot spin.
                 Thread.interrupted();
-                busy = true;
                 Pending pending = carried.poll();
                 boolean fromShared = pending != null;
-                if (pending != null) {
-                    queued.decrementAndGet();
-                } else {
+                if (pending == null) {
                     pending = queue.poll();
                     if (pending != null && !shared.isEmpty()) {
                         // a sync left for this lane while it ran a shared run must not wait behind an ordered
@@ -298,12 +295,14 @@ final class MirrorLanes {
                             sharedQueued.decrementAndGet();
                         }
                     }
-                    if (pending != null) {
-                        queued.decrementAndGet();
-                    }
+                }
+                if (pending != null) {
+                    // busy before the task leaves the counter, so that isIdle() sees it in one or the other;
+                    // a lane that finds nothing never looks busy (a fresh executor is idle at once)
+                    busy = true;
+                    queued.decrementAndGet();
                 }
                 if (pending == null) {
-                    busy = false;
                     if (closed) {
                         return;
                     }
