@@ -14,7 +14,9 @@ import java.util.function.BiConsumer;
  * runs), so they skip the per-key lanes: they go to one queue shared by every lane, and whichever lane is
  * free takes the first one together with the batchable tasks queued behind it, up to the batch limit. Under
  * load every lane runs large batches side by side; when writes are sparse a lane lingers briefly so that a
- * batch can form. A lane serves its own (ordered) queue before the shared one.
+ * batch can form. A task a lane took that does not fit its batch (another batch key, too many rows) is
+ * carried to whichever lane is free first. A lane serves carried tasks, then its own (ordered) queue, then
+ * the shared one.
  *
  * <p>Hand-written rather than a {@code BlockingQueue}: {@link #offer} runs on the application's thread
  * for every write, and must neither block nor take a lock shared with other keys (the JDK's array and
@@ -29,6 +31,12 @@ final class MirrorLanes {
     private final Lane[] lanes;
     /** Order-free (batchable) tasks, taken by whichever lane is free. */
     private final ConcurrentLinkedQueue<Pending> shared = new ConcurrentLinkedQueue<>();
+    /**
+     * Shared tasks a lane took off {@link #shared} that did not fit its batch (another batch key, or too many
+     * rows): any lane takes them before the shared queue. Kept by no single lane, so that a run held up on
+     * the other store never holds them up while another lane is free.
+     */
+    private final ConcurrentLinkedQueue<Pending> carried = new ConcurrentLinkedQueue<>();
     private final int capacity;
     private final int maxBatchRows;
     private final long lingerNanos;
@@ -135,8 +143,8 @@ final class MirrorLanes {
      * is between taking a task off its queue and having recorded it. A task abandoned at its time limit
      * counts as ended (it was recorded), even if its work has not noticed yet.
      *
-     * <p>Why this cannot miss a task: a lane raises its busy flag before it polls and lowers it only after
-     * the task was recorded, and it takes a task off the capacity counter only after polling it. So a task
+     * <p>Why this cannot miss a task: a lane raises its busy flag after it polled a task but before it takes
+     * the task off the capacity counter, and lowers it only after the task was recorded. So a task
      * counted in {@code queued} when it was offered stays visible, first in the counter, then in the flag,
      * until it is recorded; the counter is read first, the flags after.
      */
@@ -158,6 +166,7 @@ final class MirrorLanes {
      */
     void close(Duration wait) {
         closed = true;
+        drain(carried);
         drain(shared);
         for (Lane lane : lanes) {
             drain(lane.queue);
@@ -190,10 +199,10 @@ final class MirrorLanes {
     }
 
     /**
-     * Merges {@code first} (taken from the shared queue) with the batchable tasks of equal batch key queued
-     * behind it. A task that does not fit is kept as this lane's next task ({@code lane.carry}).
+     * {@code first} (taken from the shared queue) and the batchable tasks of equal batch key queued behind it,
+     * to be merged. A task that does not fit is carried ({@link #carried}) to the next free lane.
      */
-    private MirrorTask withQueuedBatch(Lane lane, MirrorTask first) {
+    private java.util.List<MirrorTask> withQueuedBatch(MirrorTask first) {
         MirrorWork.Batchable batchable = (MirrorWork.Batchable) first.work();
         boolean lingered = lingerNanos > 0 && shared.isEmpty() && !closed;
         if (lingered) {
@@ -207,7 +216,8 @@ final class MirrorLanes {
                 left = deadline - System.nanoTime();
             }
         }
-        java.util.List<MirrorTask> batch = null;
+        java.util.List<MirrorTask> batch = new java.util.ArrayList<>();
+        batch.add(first);
         int rows = first.rows().size();
         Pending next;
         while (rows < maxBatchRows && (next = shared.poll()) != null) {
@@ -216,12 +226,12 @@ final class MirrorLanes {
             if (!(next.task.work() instanceof MirrorWork.Batchable other)
                     || !other.batchKey().equals(batchable.batchKey())
                     || rows + next.task.rows().size() > maxBatchRows) {
-                lane.carry = next; // runs next on this lane, so that no lane ever holds two tasks back
+                // runs next on whichever lane is free first (this one when its run ends, unless another is
+                // free before): counted as queued again, and this lane is busy until it is
+                queued.incrementAndGet();
+                carried.offer(next);
+                wakeOneParkedLane();
                 break;
-            }
-            if (batch == null) {
-                batch = new java.util.ArrayList<>();
-                batch.add(first);
             }
             batch.add(next.task);
             rows += next.task.rows().size();
@@ -229,18 +239,33 @@ final class MirrorLanes {
         if (sharedQueued.get() >= maxBatchRows) {
             wakeOneParkedLane(); // a full batch more is waiting: run it on another lane meanwhile
         }
-        return batch == null ? first : MirrorTask.merged(batch);
+        return batch;
+    }
+
+    /**
+     * Runs {@code batch} merged into one task; when merging throws (a {@link MirrorWork.Batchable} of the
+     * application's), each task alone, so that none is lost.
+     */
+    private void runMerged(java.util.List<MirrorTask> batch, long submittedNanos) {
+        MirrorTask merged;
+        try {
+            merged = MirrorTask.merged(batch);
+        } catch (RuntimeException mergeFailed) {
+            for (MirrorTask task : batch) {
+                runner.accept(task, submittedNanos);
+            }
+            return;
+        }
+        runner.accept(merged, submittedNanos);
     }
 
     private final class Lane implements Runnable {
         final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
         final Thread thread;
-        /** Written by this lane's thread only: raised before each poll, lowered once the task is recorded. */
+        /** Written by this lane's thread only: raised once it has taken a task, lowered once the task is recorded. */
         volatile boolean busy;
         /** When this lane's current shared run started ({@link System#nanoTime()}), 0 when it runs none. */
         volatile long sharedSince;
-        /** A shared task taken off the queue that did not fit the last batch; this lane runs it next. */
-        @org.jspecify.annotations.Nullable Pending carry;
         /** Written by this lane's thread only: raised while it parks (or is about to), so offers know to unpark it. */
         volatile boolean parked;
 
@@ -254,12 +279,15 @@ final class MirrorLanes {
             while (true) {
                 // Nothing should interrupt a lane; clear a stray interrupt so that park() cannot spin.
                 Thread.interrupted();
-                busy = true;
-                Pending pending = carry;
+                Pending pending = carried.poll();
                 boolean fromShared = pending != null;
-                carry = null;
                 if (pending == null) {
                     pending = queue.poll();
+                    if (pending != null && !shared.isEmpty()) {
+                        // a sync left for this lane while it ran a shared run must not wait behind an ordered
+                        // task that may take long: another lane takes it
+                        wakeOneParkedLane();
+                    }
                     if (pending == null) {
                         pending = shared.poll();
                         fromShared = pending != null;
@@ -267,19 +295,21 @@ final class MirrorLanes {
                             sharedQueued.decrementAndGet();
                         }
                     }
-                    if (pending != null) {
-                        queued.decrementAndGet();
-                    }
+                }
+                if (pending != null) {
+                    // busy before the task leaves the counter, so that isIdle() sees it in one or the other;
+                    // a lane that finds nothing never looks busy (a fresh executor is idle at once)
+                    busy = true;
+                    queued.decrementAndGet();
                 }
                 if (pending == null) {
-                    busy = false;
                     if (closed) {
                         return;
                     }
                     // Announce the park, then look once more: an offer that enqueued before seeing the flag
                     // is found by this look; one that enqueues after it sees the flag and unparks.
                     parked = true;
-                    if (queue.isEmpty() && shared.isEmpty() && !closed) {
+                    if (queue.isEmpty() && carried.isEmpty() && shared.isEmpty() && !closed) {
                         LockSupport.park(this);
                     }
                     parked = false;
@@ -294,8 +324,7 @@ final class MirrorLanes {
                             sharedRuns.incrementAndGet();
                             sharedSince = Math.max(1, System.nanoTime());
                             try {
-                                task = withQueuedBatch(this, task);
-                                runner.accept(task, pending.submittedNanos);
+                                runMerged(withQueuedBatch(task), pending.submittedNanos);
                             } finally {
                                 sharedSince = 0;
                                 sharedRuns.decrementAndGet();
@@ -304,11 +333,10 @@ final class MirrorLanes {
                             runner.accept(task, pending.submittedNanos);
                         }
                     }
-                } catch (RuntimeException mergeFailed) {
+                } catch (RuntimeException unexpected) {
                     shutDown.accept(task, pending.submittedNanos); // never lose its rows: recorded
                 } finally {
-                    // a carried task keeps the lane busy, so that isIdle() cannot miss it
-                    busy = carry != null;
+                    busy = false;
                 }
             }
         }

@@ -7,7 +7,9 @@ import io.dualwrite.changelog.RowRef;
 import io.dualwrite.internal.LogThrottle;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -75,25 +77,32 @@ final class MirrorRecorder {
     }
 
     private void recordFailure(MirrorTask task, MirrorOutcome outcome, @Nullable Throwable error) {
-        if (!task.outboxEntryIds().isEmpty()) {
-            // The outbox entries recorded with the authoritative write already cover the rows: make them
-            // due now instead of adding new ones.
-            String detail = error == null ? outcome.reason() : outcome.reason() + ": " + error;
-            Instant now = Instant.now();
-            for (long id : task.outboxEntryIds()) {
-                safely(task, "reschedule outbox entry " + id, () -> changeLog.retryLater(id, now, detail));
+        // a merged run is recorded task by task: each with its own order and merchant ids, and a task whose
+        // rows are covered by outbox entries has them rescheduled while the others' rows are recorded
+        List<MirrorTask> parts = task.work() instanceof MergedWork merged ? merged.parts() : List.of(task);
+        String detail = error == null ? outcome.reason() : outcome.reason() + ": " + error;
+        List<ChangeRecord> records = new ArrayList<>();
+        for (MirrorTask part : parts) {
+            if (!part.outboxEntryIds().isEmpty()) {
+                // The outbox entries recorded with the authoritative write already cover the rows: make them
+                // due now instead of adding new ones.
+                Instant now = Instant.now();
+                for (long id : part.outboxEntryIds()) {
+                    safely(task, "reschedule outbox entry " + id, () -> changeLog.retryLater(id, now, detail));
+                }
+                continue;
             }
+            for (RowRef row : part.rows()) {
+                records.add(ChangeRecord.of(part.migration(), row, outcome.reason(), part.target(), part.context()));
+            }
+        }
+        if (records.isEmpty()) {
             return;
         }
-        if (task.rows().size() == 1) {
-            RowRef row = task.rows().get(0);
-            safely(task, "record " + row.table() + "/" + row.key(), () -> changeLog.record(
-                    ChangeRecord.of(task.migration(), row, outcome.reason(), task.target(), task.context())));
+        if (records.size() == 1) {
+            ChangeRecord record = records.get(0);
+            safely(task, "record " + record.table() + "/" + record.key(), () -> changeLog.record(record));
             return;
-        }
-        java.util.List<ChangeRecord> records = new java.util.ArrayList<>(task.rows().size());
-        for (RowRef row : task.rows()) {
-            records.add(ChangeRecord.of(task.migration(), row, outcome.reason(), task.target(), task.context()));
         }
         try {
             changeLog.recordAll(records); // a merged batch: one write to the change log, not one per row

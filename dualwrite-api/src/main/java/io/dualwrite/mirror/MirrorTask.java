@@ -49,10 +49,18 @@ public record MirrorTask(
 
     /**
      * One task doing the work of {@code tasks} (the first's migration, phase, target, context and ordering
-     * key; every task's rows and outbox entries). The works must be {@link MirrorWork.Batchable} with equal
-     * batch keys.
+     * key; every task's rows and outbox entries), whose work is the first work's
+     * {@link MirrorWork.Batchable#mergeWith} of the others. The merged task keeps the tasks it merged: when it
+     * fails, each task's rows are recorded with that task's own context (order and merchant ids), and its own
+     * outbox entries are rescheduled. Used by the async lanes, and by a write whose rows belong to several
+     * contexts (one transaction on the other store, each row recorded as its own).
+     *
+     * @throws IllegalArgumentException when {@code tasks} is empty or a work is not {@link MirrorWork.Batchable}
      */
-    static MirrorTask merged(List<MirrorTask> tasks) {
+    public static MirrorTask merged(List<MirrorTask> tasks) {
+        if (tasks.isEmpty() || tasks.stream().anyMatch(task -> !(task.work() instanceof MirrorWork.Batchable))) {
+            throw new IllegalArgumentException("tasks must be non-empty and Batchable to be merged, but were " + tasks);
+        }
         MirrorTask first = tasks.get(0);
         if (tasks.size() == 1) {
             return first;
@@ -60,14 +68,24 @@ public record MirrorTask(
         List<RowRef> rows = new java.util.ArrayList<>();
         List<Long> outbox = new java.util.ArrayList<>();
         List<MirrorWork> later = new java.util.ArrayList<>();
+        List<MirrorTask> parts = new java.util.ArrayList<>();
         for (MirrorTask task : tasks) {
             rows.addAll(task.rows());
             outbox.addAll(task.outboxEntryIds());
+            if (task.work() instanceof MergedWork merged) {
+                parts.addAll(merged.parts()); // flattened: each part is recorded as its own
+            } else {
+                parts.add(task);
+            }
             if (task != first) {
-                later.add(task.work());
+                later.add(MergedWork.unwrapped(task.work()));
             }
         }
-        MirrorWork work = ((MirrorWork.Batchable) first.work()).mergeWith(later);
+        MirrorWork firstWork = MergedWork.unwrapped(first.work());
+        if (!(firstWork instanceof MirrorWork.Batchable batchable)) {
+            throw new IllegalArgumentException("the first task's work cannot merge again: " + first);
+        }
+        MirrorWork work = new MergedWork(batchable.mergeWith(later), parts);
         return new MirrorTask(first.migration(), first.phase(), first.target(), first.context(), rows,
                 first.orderingKey(), work, outbox);
     }

@@ -118,32 +118,50 @@ final class MirrorDispatcher {
         }
         List<KeyBuffer.Touched> touched = snapshot.keys();
         KeyBuffer.Touched first = touched.get(0);
-        List<RowCopier.TableKeys> work;
-        List<RowRef> rows;
+        List<Long> outbox = outboxIds == null ? List.of() : outboxIds;
+        MirrorTask task;
         if (touched.size() == 1) { // most transactions write one row: no maps
-            work = List.of(new RowCopier.TableKeys(first.mapping(), List.of(first.key()), first.context()));
-            rows = List.of(new RowRef(first.mapping().oldTable(), first.key(), first.operation()));
+            task = task(target, first, List.of(new RowCopier.TableKeys(first.mapping(), List.of(first.key()),
+                    first.context())), List.of(new RowRef(first.mapping().oldTable(), first.key(), first.operation())),
+                    outbox);
         } else {
-            // keys are grouped by table AND write context: the context scopes the rows whose mapping names no
-            // order or merchant column, so a key must never be copied under another write's context
-            Map<TableMapping, Map<MigrationContext, List<String>>> byTable = new LinkedHashMap<>();
-            rows = new ArrayList<>(touched.size());
-            for (KeyBuffer.Touched one : touched) {
-                byTable.computeIfAbsent(one.mapping(), mapping -> new LinkedHashMap<>())
-                        .computeIfAbsent(one.context(), context -> new ArrayList<>()).add(one.key());
-                rows.add(new RowRef(one.mapping().oldTable(), one.key(), one.operation()));
+            // keys written under different contexts stay apart: a row without id columns is scoped by the
+            // context of the statement that wrote it, and a failure records it with that context's ids
+            // (outbox entries, one per key in the buffer's order, go with their keys)
+            Map<MigrationContext, List<Integer>> byContext = new LinkedHashMap<>();
+            for (int i = 0; i < touched.size(); i++) {
+                byContext.computeIfAbsent(touched.get(i).context(), context -> new ArrayList<>()).add(i);
             }
-            work = new ArrayList<>(byTable.size());
-            for (Map.Entry<TableMapping, Map<MigrationContext, List<String>>> table : byTable.entrySet()) {
-                table.getValue().forEach((context, keys) ->
-                        work.add(new RowCopier.TableKeys(table.getKey(), keys, context)));
+            boolean outboxPerKey = outbox.size() == touched.size();
+            List<MirrorTask> parts = new ArrayList<>(byContext.size());
+            for (List<Integer> group : byContext.values()) {
+                Map<TableMapping, List<String>> byTable = new LinkedHashMap<>();
+                List<RowRef> rows = new ArrayList<>(group.size());
+                List<Long> ids = new ArrayList<>();
+                for (int i : group) {
+                    KeyBuffer.Touched one = touched.get(i);
+                    byTable.computeIfAbsent(one.mapping(), mapping -> new ArrayList<>()).add(one.key());
+                    rows.add(new RowRef(one.mapping().oldTable(), one.key(), one.operation()));
+                    if (outboxPerKey) {
+                        ids.add(outbox.get(i));
+                    }
+                }
+                KeyBuffer.Touched head = touched.get(group.get(0));
+                List<RowCopier.TableKeys> work = new ArrayList<>(byTable.size());
+                byTable.forEach((mapping, keys) -> work.add(new RowCopier.TableKeys(mapping, keys, head.context())));
+                parts.add(task(target, head, work, rows, outboxPerKey ? ids : parts.isEmpty() ? outbox : List.of()));
             }
+            // still one sync, one transaction on the other store
+            task = parts.size() == 1 ? parts.get(0) : MirrorTask.merged(parts);
         }
-        // a sync is order-free (the executor runs it on any lane), so its ordering key is only a label
-        MirrorTask task = new MirrorTask(config.migration(), first.phase(), target, first.context(), rows,
-                config.migration(), new SyncWork(config.copier(), target.other(), work),
-                outboxIds == null ? List.of() : outboxIds);
         config.executor(target).submit(task);
+    }
+
+    /** A sync task of one context's keys; a sync is order-free (any lane runs it), so its ordering key is a label. */
+    private MirrorTask task(Store target, KeyBuffer.Touched first, List<RowCopier.TableKeys> work, List<RowRef> rows,
+                            List<Long> outboxIds) {
+        return new MirrorTask(config.migration(), first.phase(), target, first.context(), rows, config.migration(),
+                new SyncWork(config.copier(), target.other(), work), outboxIds);
     }
 
     private void recordResync(KeyBuffer.Resync resync, Store target) {

@@ -101,30 +101,48 @@ final class ParameterRecorder {
     }
 
     /**
-     * Records a setter call and returns the arguments to pass on to the authoritative statement: the proxy
-     * hands every call a fresh {@code args} array, so it is kept as it is unless a stream has to be read
-     * into memory.
+     * Prepares a setter call: a stream or reader is read into memory up to the buffer limit (a larger one
+     * becomes a stream of its whole content, bound once). {@code callArgs} is changed to what is recorded (the
+     * proxy hands every call a fresh array); the arguments to pass on to the authoritative statement are
+     * returned.
      */
-    @Nullable Object[] record(Method method, @Nullable Object[] callArgs) throws SQLException {
+    @Nullable Object[] forward(@Nullable Object[] callArgs) throws SQLException {
+        Object value = callArgs.length > 1 ? callArgs[1] : null;
+        if (!(value instanceof InputStream || value instanceof Reader)) {
+            return callArgs;
+        }
+        Object buffered = buffer(value);
+        Object[] forward = callArgs.clone();
+        // what is bound again must be the whole content too: the original was read past its start
+        callArgs[1] = buffered;
+        forward[1] = buffered instanceof Buffered replayable ? replayable.fresh() : buffered;
+        return forward;
+    }
+
+    /**
+     * Records a setter call prepared by {@link #forward}, once the statement has accepted it.
+     *
+     * @throws SQLException for an index outside 1..{@code parameterCount} (when a count is given: a statement
+     *                      whose setter calls reach no driver before it executes)
+     */
+    void record(Method method, @Nullable Object[] callArgs, int parameterCount) throws SQLException {
         int index = (Integer) callArgs[0];
-        Object[] forward = callArgs;
+        if (parameterCount >= 0 && (index < 1 || index > parameterCount)) {
+            throw new SQLException("parameter index " + index + " is out of range (1.." + parameterCount + ")", "22023");
+        }
+        if (index < 1) {
+            return;
+        }
         Object value = callArgs.length > 1 ? callArgs[1] : null;
         if (method.getName().equals("setNull")) {
             value = null;
+        } else if (value instanceof Buffered replayable) {
+            value = replayable.bytes() == null ? replayable.chars()
+                    : method.getName().equals("setAsciiStream")
+                    ? new String(replayable.bytes(), java.nio.charset.StandardCharsets.US_ASCII) // a character value
+                    : replayable.bytes();
         } else if (value instanceof InputStream || value instanceof Reader) {
-            Object buffered = buffer(value);
-            forward = callArgs.clone();
-            if (buffered instanceof Buffered replayable) {
-                callArgs[1] = replayable;
-                forward[1] = replayable.fresh();
-                value = replayable.bytes() != null ? replayable.bytes() : replayable.chars();
-            } else {
-                forward[1] = buffered;
-                value = null;
-            }
-        }
-        if (index < 1) {
-            return forward; // the driver rejects it
+            value = null; // over the buffer limit: never a key
         }
         ensure(index);
         values[index - 1] = value;
@@ -133,7 +151,6 @@ final class ParameterRecorder {
             args[index - 1] = callArgs;
         }
         size = Math.max(size, index);
-        return forward;
     }
 
     private void ensure(int index) {

@@ -39,6 +39,8 @@ final class StatementHandler implements InvocationHandler {
     private final String kindName;
     private final @Nullable StatementAnalysis analysis;   // prepared statements only
     private final boolean identityPlan;
+    /** The application's parameters, for a statement whose setter calls reach no driver until it executes. */
+    private final int parameterCount;
     private final ParameterRecorder recorder;
     private final List<ParameterRecorder.Bound> batch = new ArrayList<>();
     private final List<String> batchSql = new ArrayList<>();
@@ -55,6 +57,8 @@ final class StatementHandler implements InvocationHandler {
         this.kindName = kindName;
         this.analysis = analysis;
         this.identityPlan = identityPlan;
+        RenderedSql applicationPlan = analysis == null ? null : analysis.on(Store.OLD);
+        this.parameterCount = identityPlan || applicationPlan == null ? -1 : applicationPlan.parameters().size();
         // setter calls are kept only where they are bound again: a rewritten statement, or a key pre-select
         this.recorder = new ParameterRecorder(connection.config.streamBufferLimit(), !identityPlan
                 || (analysis != null && (analysis.keySelect(Store.OLD) != null || analysis.keySelect(Store.NEW) != null)));
@@ -180,10 +184,14 @@ final class StatementHandler implements InvocationHandler {
         if (name.startsWith("set") && args != null && args.length >= 2 && args[0] instanceof Integer
                 && (method.getDeclaringClass() == PreparedStatement.class
                 || method.getDeclaringClass() == CallableStatement.class)) {
-            Object[] forward = recorder.record(method, args);
+            Object[] forward = recorder.forward(args);
             if (identityPlan) {
-                return ConnectionHandler.call(physical, method, forward);
+                // the driver first: what it refuses (an index out of range) is never recorded
+                Object result = ConnectionHandler.call(physical, method, forward);
+                recorder.record(method, args, -1);
+                return result;
             }
+            recorder.record(method, args, parameterCount);
             return null;
         }
         return ConnectionHandler.call(physical, method, args);

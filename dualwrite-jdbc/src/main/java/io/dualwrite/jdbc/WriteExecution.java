@@ -65,14 +65,33 @@ final class WriteExecution {
         if (needsPreselect(analysis)) {
             return true;
         }
-        if (analysis.whereKey() == null || analysis.keysUnknown() != null
-                || connection.config.dialect(connection.store()) != Dialect.MYSQL) {
+        if (analysis.whereKey() == null || analysis.keysUnknown() != null) {
             return false;
         }
+        boolean mysql = connection.config.dialect(connection.store()) == Dialect.MYSQL;
         for (ValueRef ref : analysis.whereKey()) {
-            if (ref.resolve(bound.values()) instanceof String) {
+            Object value = ref.resolve(bound.values());
+            // a fractional decimal is a decimal key, or one a driver truncates or rounds into an integer key:
+            // the select finds out which, exactly
+            if ((mysql && value instanceof String) || converted(value)
+                    || (value instanceof java.math.BigDecimal decimal && decimal.stripTrailingZeros().scale() > 0)) {
                 return true;
             }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a key value is one the driver converts before the database sees it, so that the row written is
+     * not the row the value names: a fractional binary floating-point number ({@code setObject(i, 1.9,
+     * Types.BIGINT)} writes row 1 on PostgreSQL, row 2 on H2). Such keys are selected first, or resynced.
+     */
+    static boolean converted(@Nullable Object value) {
+        if (value instanceof Double number) {
+            return number.isNaN() || number.isInfinite() || number != Math.rint(number);
+        }
+        if (value instanceof Float number) {
+            return number.isNaN() || number.isInfinite() || number != Math.rint(number);
         }
         return false;
     }
@@ -172,7 +191,12 @@ final class WriteExecution {
             }
             default -> {
                 if (analysis.whereKey() != null && preselected == null) {
-                    add(resolve(analysis.whereKey(), values));
+                    List<Object> key = resolve(analysis.whereKey(), values);
+                    if (key.stream().anyMatch(WriteExecution::converted)) {
+                        resync(bound, "keys-converted");
+                        return;
+                    }
+                    add(key);
                 } else if (preselected != null) {
                     preselected.forEach(this::add);
                     if (updateCount >= 0 && updateCount != preselected.size()) {
@@ -184,7 +208,12 @@ final class WriteExecution {
                     return;
                 }
                 if (analysis.setKey() != null) {
-                    add(resolve(analysis.setKey(), values));
+                    List<Object> key = resolve(analysis.setKey(), values);
+                    if (key.stream().anyMatch(WriteExecution::converted)) {
+                        resync(bound, "keys-converted");
+                        return;
+                    }
+                    add(key);
                 }
             }
         }
@@ -202,7 +231,7 @@ final class WriteExecution {
             List<Object> key = new ArrayList<>(positions.size());
             for (int position : positions) {
                 Object value = position < row.size() && row.get(position) != null ? row.get(position).resolve(values) : null;
-                if (value == null) {
+                if (value == null || converted(value)) {
                     return null;
                 }
                 key.add(value);

@@ -192,6 +192,9 @@ final class JdbcRowCopier implements RowCopier {
         Map<String, @Nullable MigrationContext> deletes = new LinkedHashMap<>();
         int skipped = 0;
         Set<String> seen = new LinkedHashSet<>();
+        // only a source that compares keys loosely can have matched a key to a row spelt otherwise; on any
+        // other, a row spelt otherwise is another row, and the key as written is gone
+        boolean looseSource = dialects.get(from) == CopyDialect.MYSQL;
         for (TableKeys batch : side.batches) {
             for (String key : batch.keys()) {
                 String canonical = canonicalKey(key, sourceKey, mapping, from);
@@ -199,7 +202,7 @@ final class JdbcRowCopier implements RowCopier {
                     continue;
                 }
                 Map<String, @Nullable Object> row = sourceRows.get(canonical);
-                if (row == null) {
+                if (row == null && looseSource) {
                     row = looseMatch(sourceRows, canonical);
                     if (row != null && !seen.add(canonicalKey(row, sourceKey))) {
                         continue; // the row the database matched this key to is synced already
@@ -226,7 +229,7 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     /**
-     * The source row that the database matched a key to although its text differs: MySQL and MariaDB compare
+     * The source row that a MySQL or MariaDB source matched a key to although its text differs: they compare
      * strings case-insensitively and ignore trailing spaces by default, so {@code WHERE id = 'ABC'} touches
      * row {@code 'abc'}. That row is synced under its own key; the key as written must not be deleted.
      */

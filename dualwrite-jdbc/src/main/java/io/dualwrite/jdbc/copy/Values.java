@@ -52,6 +52,8 @@ final class Values {
             // the drivers turn TINYINT(1) into a boolean by default, losing every value but 0 and 1
             BigDecimal number = rows.getBigDecimal(index);
             value = number == null ? null : integral(number);
+        } else if (column.typeNamed("uuid")) {
+            value = rows.getObject(index); // a UUID, not its bytes (H2 reports the type as BINARY)
         } else if (column.timeZone()) {
             value = rows.getObject(index, OffsetDateTime.class);
         } else {
@@ -158,6 +160,9 @@ final class Values {
     /** The value of a key part's text for a column of the given type. */
     static Object parseKey(String text, TableColumns.Column column) throws SQLException {
         try {
+            if (column.typeNamed("uuid")) {
+                return UUID.fromString(text.strip()); // whatever type code the driver reports (H2: BINARY)
+            }
             return switch (column.sqlType()) {
                 case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> plainInteger(text)
                         ? (Object) Long.parseLong(text) : integral(new BigDecimal(text.strip()));
@@ -169,7 +174,7 @@ final class Values {
                 case Types.TIMESTAMP -> LocalDateTime.parse(text.strip().replace(' ', 'T'));
                 case Types.TIMESTAMP_WITH_TIMEZONE -> OffsetDateTime.parse(text.strip().replace(' ', 'T'));
                 case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY -> HexFormat.of().parseHex(text.strip());
-                default -> column.typeNamed("uuid") ? UUID.fromString(text.strip()) : text;
+                default -> text;
             };
         } catch (RuntimeException e) {
             throw new SQLException("key part '" + text + "' does not fit column " + column.name() + " of type "
