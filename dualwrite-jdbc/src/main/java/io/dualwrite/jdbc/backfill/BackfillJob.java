@@ -8,9 +8,12 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -32,6 +35,10 @@ import org.jspecify.annotations.Nullable;
  *         .build()
  *         .run();
  * }</pre>
+ *
+ * <p>A table whose new shape a mapping cannot say is copied by the user's row writer when the given
+ * {@link Builder#rowCopier} routes it there (as {@code DualWriteDataSource.rowCopier()} does for its
+ * {@code tableCopier}s); declare it with {@link Builder#copiedByRowWriter}.
  *
  * <p><b>How.</b> Each table is walked by its primary key in chunks, by keyset ({@code WHERE key > last ORDER BY
  * key LIMIT n}, never {@code OFFSET}; see {@link io.dualwrite.jdbc.copy.KeyWalk} for the order). Each chunk's
@@ -99,6 +106,7 @@ public final class BackfillJob {
     private final @Nullable String name;
     private final Clock clock;
     private final int maxAttempts;
+    private final Set<String> rowWriterTables;
 
     private BackfillJob(Builder builder) {
         this.migration = Objects.requireNonNull(builder.migration);
@@ -118,6 +126,7 @@ public final class BackfillJob {
         this.name = builder.name;
         this.clock = builder.clock;
         this.maxAttempts = builder.maxAttempts;
+        this.rowWriterTables = Set.copyOf(builder.rowWriterTables);
     }
 
     /** Starts a builder. */
@@ -236,6 +245,11 @@ public final class BackfillJob {
         return maxAttempts;
     }
 
+    /** Whether the copier writes this table's rows by a row writer of the user's, not through its mapping. */
+    boolean copiedByRowWriter(TableMapping mapping) {
+        return rowWriterTables.contains(mapping.oldTable().toLowerCase(Locale.ROOT));
+    }
+
     /** The copier the run syncs through: the one given, else one built for the two stores (and the resolver). */
     RowCopier copier() {
         if (rowCopier != null) {
@@ -278,6 +292,7 @@ public final class BackfillJob {
         private @Nullable String name;
         private Clock clock = Clock.systemUTC();
         private int maxAttempts = 3;
+        private final Set<String> rowWriterTables = new HashSet<>();
 
         private Builder() {
         }
@@ -433,6 +448,23 @@ public final class BackfillJob {
         }
 
         /**
+         * Declares that the {@link #rowCopier} writes this table's rows by a row writer of the user's (e.g. a
+         * {@code DualWriteDataSource.Builder.tableCopier} for a new shape a mapping cannot say): the table is still
+         * walked by its mapping's primary key on the old store, but the mapping's new side is not checked against
+         * the new store before the start.
+         *
+         * @throws IllegalArgumentException when no mapping of that table has been given
+         */
+        public Builder copiedByRowWriter(String oldTable) {
+            if (oldTable == null || mappings.stream().noneMatch(m -> m.oldTable().equalsIgnoreCase(oldTable))) {
+                throw new IllegalArgumentException("copiedByRowWriter must name a table given with mapping(), but was '"
+                        + oldTable + "'; the tables are " + mappings.stream().map(TableMapping::oldTable).toList());
+            }
+            rowWriterTables.add(oldTable.toLowerCase(Locale.ROOT));
+            return this;
+        }
+
+        /**
          * The job's name in the checkpoint table: runs with the same name resume each other. Defaults to the
          * migration and the scope (see {@link BackfillJob#jobId}).
          */
@@ -480,6 +512,10 @@ public final class BackfillJob {
             if (!missing.isEmpty()) {
                 throw new IllegalArgumentException("a backfill job needs " + String.join(", ", missing)
                         + ", but " + (missing.size() == 1 ? "it was" : "they were") + " not set");
+            }
+            if (!rowWriterTables.isEmpty() && rowCopier == null) {
+                throw new IllegalArgumentException("copiedByRowWriter needs the rowCopier that routes those tables to"
+                        + " their row writer (e.g. DualWriteDataSource.rowCopier()), but none was given");
             }
             if (rowCopier != null && resolver != null) {
                 throw new IllegalArgumentException("give either rowCopier or resolver, not both: a given copier"
