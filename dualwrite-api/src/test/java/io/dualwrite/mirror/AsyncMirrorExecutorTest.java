@@ -87,7 +87,7 @@ class AsyncMirrorExecutorTest extends MirrorExecutorFixture {
         AtomicInteger ran = new AtomicInteger();
 
         long start = System.nanoTime();
-        for (String key : keysOnDistinctLanes(lanes)) {
+        for (String key : Tasks.keysOnDistinctLanes(lanes)) {
             executor.submit(task(key, Tasks.stubborn(hanging, release, ended)));
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> hanging.getCount() == 0);
@@ -166,19 +166,5 @@ class AsyncMirrorExecutorTest extends MirrorExecutorFixture {
                     assertThat(entry.record().reason()).isEqualTo("outbox");
                     assertThat(entry.lastError()).isEqualTo("shut-down");
                 });
-    }
-
-    private static List<String> keysOnDistinctLanes(int lanes) {
-        List<String> keys = new ArrayList<>();
-        boolean[] taken = new boolean[lanes];
-        for (int i = 0; keys.size() < lanes; i++) {
-            String key = "h-" + i;
-            int lane = MirrorLanes.laneOf(task(key, () -> { }).orderingKey(), lanes);
-            if (!taken[lane]) {
-                taken[lane] = true;
-                keys.add(key);
-            }
-        }
-        return keys;
     }
 }

@@ -73,7 +73,7 @@ class OrderFreeBatchTest extends MirrorExecutorFixture {
         executor(MirrorConfig.custom().lanes(lanes).batchLinger(Duration.ZERO));
         List<CountDownLatch> held = new ArrayList<>();
         CountDownLatch started = new CountDownLatch(lanes);
-        for (String key : keysOnDistinctLanes(lanes)) {
+        for (String key : Tasks.keysOnDistinctLanes(lanes)) {
             CountDownLatch hold = new CountDownLatch(1);
             held.add(hold);
             executor.submit(task(key, () -> {
@@ -95,20 +95,6 @@ class OrderFreeBatchTest extends MirrorExecutorFixture {
         held.forEach(CountDownLatch::countDown);
         await().atMost(Duration.ofSeconds(10)).until(() -> observer.size() == lanes + 1);
         assertThat(changeLog.size()).isZero();
-    }
-
-    private static List<String> keysOnDistinctLanes(int lanes) {
-        List<String> keys = new ArrayList<>();
-        boolean[] taken = new boolean[lanes];
-        for (int i = 0; keys.size() < lanes; i++) {
-            String key = "h-" + i;
-            int lane = MirrorLanes.laneOf(task(key, () -> { }).orderingKey(), lanes);
-            if (!taken[lane]) {
-                taken[lane] = true;
-                keys.add(key);
-            }
-        }
-        return keys;
     }
 
     @Test

@@ -43,4 +43,19 @@ final class Tasks {
             }
         };
     }
+
+    /** One ordering key per lane: tasks of these keys run on {@code lanes} different lanes. */
+    static List<String> keysOnDistinctLanes(int lanes) {
+        List<String> keys = new java.util.ArrayList<>();
+        boolean[] taken = new boolean[lanes];
+        for (int i = 0; keys.size() < lanes; i++) {
+            String key = "h-" + i;
+            int lane = MirrorLanes.laneOf(task(key, () -> { }).orderingKey(), lanes);
+            if (!taken[lane]) {
+                taken[lane] = true;
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
 }
