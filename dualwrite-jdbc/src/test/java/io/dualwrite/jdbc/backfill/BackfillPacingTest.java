@@ -86,10 +86,11 @@ class BackfillPacingTest {
             BackfillRun run = fixture.job().rateLimit(3_000).chunkRows(100, 300).workers(2)
                     .progressInterval(Duration.ofMillis(200)).build().start();
             List<BackfillProgress> snapshots = new ArrayList<>();
-            while (!run.isDone()) {
-                snapshots.add(run.progress());
-                Thread.sleep(50);
-            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        snapshots.add(run.progress());
+                        return run.isDone();
+                    });
             BackfillResult result = run.await();
             assertThat(result.complete()).isTrue();
             assertThat(snapshots).hasSizeGreaterThan(10);

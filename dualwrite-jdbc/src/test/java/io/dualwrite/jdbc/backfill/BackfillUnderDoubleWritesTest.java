@@ -94,7 +94,9 @@ class BackfillUnderDoubleWritesTest {
                 }
                 BackfillResult result;
                 try {
-                    Thread.sleep(100); // writes before the walk starts, too
+                    // writes before the walk starts, too
+                    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                            .until(() -> operations.get() >= THREADS * 5L);
                     result = fixture.job().rowCopier(dataSource.rowCopier()).workers(2).chunkRows(100, 400)
                             .rateLimit(8_000).build().run();
                 } finally {
