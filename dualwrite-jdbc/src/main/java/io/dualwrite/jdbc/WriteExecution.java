@@ -17,7 +17,6 @@ import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -376,8 +375,13 @@ final class WriteExecution {
     }
 
     private void add(List<Object> key) {
-        if (key.isEmpty() || key.stream().anyMatch(Objects::isNull)) {
+        if (key.isEmpty()) {
             return;
+        }
+        for (Object part : key) { // a loop, not a stream: this runs for every key of every write
+            if (part == null) {
+                return;
+            }
         }
         connection.buffer().add(analysis.mapping(), KeyCodec.encode(key), operation(), context, phase);
     }
