@@ -113,31 +113,9 @@ final class JdbcRowCopier implements RowCopier {
         for (Side side : sides) {
             String table = side.mapping.oldTable();
             int parts = side.mapping.primaryKey().size();
-            side.keys().forEach(key -> ids.add(CopyDialect.lockId(table, lockText(key, parts))));
+            side.keys().forEach(key -> ids.add(KeyLocks.lockId(table, key, parts)));
         }
         return List.copyOf(ids);
-    }
-
-    /**
-     * One lock text per key value, whatever text the key was given in: a key bound as {@code 5.0},
-     * {@code " 5"} or {@code 05} names row 5 as {@code 5} does, and the syncs of one row must share a lock.
-     */
-    private static String lockText(String key, int parts) {
-        List<String> canonical = new ArrayList<>();
-        for (String part : io.dualwrite.jdbc.KeyCodec.decode(key, parts)) {
-            if (Values.plainInteger(part)) {
-                canonical.add(part);
-                continue;
-            }
-            String stripped = part.strip();
-            try {
-                java.math.BigDecimal number = new java.math.BigDecimal(stripped);
-                canonical.add(number.signum() == 0 ? "0" : number.stripTrailingZeros().toPlainString());
-            } catch (NumberFormatException notANumber) {
-                canonical.add(part);
-            }
-        }
-        return io.dualwrite.jdbc.KeyCodec.encode(canonical);
     }
 
     /** Source rows by canonical key text, per table; read in auto-commit so each read sees the latest commits. */

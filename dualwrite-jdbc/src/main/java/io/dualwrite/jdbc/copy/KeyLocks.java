@@ -34,7 +34,7 @@ public final class KeyLocks {
             throws SQLException {
         TreeSet<Long> ids = new TreeSet<>();
         for (String key : keys) {
-            ids.add(CopyDialect.lockId(oldTable, lockText(key, keyParts)));
+            ids.add(lockId(oldTable, key, keyParts));
         }
         CopyDialect.of(Dialect.detect(target)).lock(target, List.copyOf(ids), timeout.toMillis());
     }
@@ -48,18 +48,25 @@ public final class KeyLocks {
         }
     }
 
-    /** One text per key value: {@code 5.0}, {@code " 5"} and {@code 05} lock row 5 as {@code 5} does. */
-    private static String lockText(String key, int parts) {
+    /**
+     * The lock id of one key, the same for every copier: one text per key value, whatever text the key was
+     * given in ({@code 5.0}, {@code " 5"} and {@code 05} lock row 5 as {@code 5} does), so that all syncs of one
+     * row share a lock.
+     */
+    static long lockId(String oldTable, String key, int parts) {
         List<String> canonical = new ArrayList<>();
         for (String part : KeyCodec.decode(key, parts)) {
-            String stripped = part.strip();
+            if (Values.plainInteger(part)) {
+                canonical.add(part); // most keys: already canonical, no decimal arithmetic
+                continue;
+            }
             try {
-                BigDecimal number = new BigDecimal(stripped);
+                BigDecimal number = new BigDecimal(part.strip());
                 canonical.add(number.signum() == 0 ? "0" : number.stripTrailingZeros().toPlainString());
             } catch (NumberFormatException notANumber) {
                 canonical.add(part);
             }
         }
-        return KeyCodec.encode(canonical);
+        return CopyDialect.lockId(oldTable, KeyCodec.encode(canonical));
     }
 }
