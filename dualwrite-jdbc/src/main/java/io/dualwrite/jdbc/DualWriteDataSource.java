@@ -70,9 +70,11 @@ public final class DualWriteDataSource implements DataSource {
     public static final java.time.Duration DEFAULT_OUTBOX_GRACE = java.time.Duration.ofMinutes(1);
 
     private final DataSourceConfig config;
+    private final List<TableMapping> mappings;
 
-    private DualWriteDataSource(DataSourceConfig config) {
+    private DualWriteDataSource(DataSourceConfig config, List<TableMapping> mappings) {
         this.config = config;
+        this.mappings = List.copyOf(mappings);
     }
 
     /** Starts a builder. */
@@ -103,6 +105,19 @@ public final class DualWriteDataSource implements DataSource {
     /** The data source of one store (the application's pool, unwrapped). */
     public DataSource dataSource(Store store) {
         return config.dataSource(store);
+    }
+
+    /** The migration this data source serves: the name its switches and change-log entries use. */
+    public String migration() {
+        return config.migration();
+    }
+
+    /**
+     * The mappings of the migration's tables, in the order they were given: what the tools (backfill,
+     * verification, repair) take to cover the same tables as the write path.
+     */
+    public List<TableMapping> mappings() {
+        return mappings;
     }
 
     @Override
@@ -446,7 +461,7 @@ public final class DualWriteDataSource implements DataSource {
                     mode, outboxWriter, noContextPhase, streamBufferLimit, maxBufferedKeys, analyzer,
                     new ConcurrentHashMap<>(), new LogThrottle(WARN_INTERVAL), outboxGrace, changeLogStore, copier,
                     new java.util.concurrent.atomic.LongAdder(), new Metadata());
-            return new DualWriteDataSource(config);
+            return new DualWriteDataSource(config, List.copyOf(this.mappings.values()));
         }
 
         /** The executor of each target: the DualWriter's, the function given, or the two given one by one. */

@@ -62,6 +62,18 @@ class DualWriteDataSourceBuilderTest {
     }
 
     @Test
+    void theToolsFindTheMigrationAndItsMappingsInGivenOrder() {
+        TableMapping items = TableMapping.builder("items").newTable("order_items").build();
+        DualWriteDataSource dataSource = complete().mapping(items).build();
+
+        org.assertj.core.api.Assertions.assertThat(dataSource.migration()).isEqualTo("orders");
+        org.assertj.core.api.Assertions.assertThat(dataSource.mappings()).extracting(TableMapping::oldTable)
+                .containsExactly("orders", "items");
+        org.assertj.core.api.Assertions.assertThat(dataSource.mappings().get(1).newTable()).isEqualTo("order_items");
+        assertThatThrownBy(() -> dataSource.mappings().clear()).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
     void theSamePoolAsOldAndNewIsRefusedAtBuild() {
         JdbcDataSource pool = new JdbcDataSource();
         assertThatThrownBy(() -> complete().oldDataSource(pool).newDataSource(pool).build())
