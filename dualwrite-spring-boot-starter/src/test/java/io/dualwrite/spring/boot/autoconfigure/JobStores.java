@@ -49,15 +49,15 @@ final class JobStores implements AutoCloseable {
     final DualWriter writer;
     final DualWriteDataSource dataSource;
 
-    private JobStores(TestDatabase old, TestDatabase fresh) {
+    private JobStores(TestDatabase old, TestDatabase fresh, DataSource oldPool) {
         this.old = old;
         this.fresh = fresh;
-        this.switchboard = Switchboard.builder().switchStore(JdbcSwitchStore.create(old.dataSource()))
+        this.switchboard = Switchboard.builder().switchStore(JdbcSwitchStore.create(oldPool))
                 .migration(MigrationSwitchConfig.builder(MIGRATION).defaultPhase(MigrationPhase.DUAL_WRITE).build())
                 .build();
-        this.changeLog = JdbcChangeLog.create(old.dataSource());
+        this.changeLog = JdbcChangeLog.create(oldPool);
         this.writer = DualWriter.builder().resolver(switchboard).changeLog(changeLog).build();
-        this.dataSource = DualWriteDataSource.builder().oldDataSource(old.dataSource())
+        this.dataSource = DualWriteDataSource.builder().oldDataSource(oldPool)
                 .newDataSource(fresh.dataSource()).migration(MIGRATION).dualWriter(writer)
                 .mapping(ORDERS).mapping(ITEMS).build();
     }
@@ -68,6 +68,11 @@ final class JobStores implements AutoCloseable {
 
     /** Both stores' tables (and dualwrite's in the old one) in the given databases. */
     static JobStores create(TestDatabase old, TestDatabase fresh) throws SQLException {
+        return create(old, fresh, old.dataSource());
+    }
+
+    /** As {@link #create(TestDatabase, TestDatabase)}, the application reaching the old store through {@code oldPool}. */
+    static JobStores create(TestDatabase old, TestDatabase fresh, DataSource oldPool) throws SQLException {
         DualWriteSchema.create(old.dataSource());
         old.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), amount DECIMAL(12,2),"
                         + " status VARCHAR(20))",
@@ -77,7 +82,7 @@ final class JobStores implements AutoCloseable {
                         + " state VARCHAR(20))",
                 "CREATE TABLE items (id BIGINT PRIMARY KEY, order_id BIGINT, merchant_id VARCHAR(20), sku VARCHAR(20),"
                         + " qty INT)");
-        return new JobStores(old, fresh);
+        return new JobStores(old, fresh, oldPool);
     }
 
     /** The beans the job configuration is given, as the application would declare them. */
