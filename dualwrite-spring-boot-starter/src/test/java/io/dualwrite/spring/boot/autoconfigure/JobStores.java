@@ -99,9 +99,21 @@ final class JobStores implements AutoCloseable {
      * items per order, inserted in batches.
      */
     JobStores seed(int orders) throws SQLException {
-        try (Connection connection = old.dataSource().getConnection()) {
+        insert(old.dataSource(), "orders", orders);
+        return this;
+    }
+
+    /** The same rows as {@link #seed} in both stores, as if they had been backfilled. */
+    JobStores seedBoth(int orders) throws SQLException {
+        insert(old.dataSource(), "orders", orders);
+        insert(fresh.dataSource(), "orders_v2", orders);
+        return this;
+    }
+
+    private static void insert(DataSource store, String ordersTable, int orders) throws SQLException {
+        try (Connection connection = store.getConnection()) {
             connection.setAutoCommit(false);
-            try (PreparedStatement order = connection.prepareStatement("INSERT INTO orders VALUES (?, ?, ?, ?)");
+            try (PreparedStatement order = connection.prepareStatement("INSERT INTO " + ordersTable + " VALUES (?, ?, ?, ?)");
                  PreparedStatement item = connection.prepareStatement("INSERT INTO items VALUES (?, ?, ?, ?, ?)")) {
                 for (long id = 1; id <= orders; id++) {
                     String merchant = "m-" + id % 3;
@@ -128,7 +140,6 @@ final class JobStores implements AutoCloseable {
             }
             connection.commit();
         }
-        return this;
     }
 
     /** The rows of a query by the text of their first column, each as its values' texts (numbers by value). */
