@@ -138,6 +138,22 @@ class DualWriteJobConfigurationTest {
     }
 
     @Test
+    void aMerchantScopeOverATableWithoutAMerchantColumnFails() {
+        io.dualwrite.jdbc.DualWriteDataSource withoutMerchantColumn = io.dualwrite.jdbc.DualWriteDataSource.builder()
+                .oldDataSource(stores.old.dataSource()).newDataSource(stores.fresh.dataSource())
+                .migration(JobStores.MIGRATION).dualWriter(stores.writer)
+                .mapping(JobStores.ORDERS).mapping(TableMapping.identity("items")).build();
+        contextRunner.with(stores.beans(withoutMerchantColumn))
+                .withPropertyValues("dualwrite.job=backfill", "dualwrite.job.merchant=m-1").run(context ->
+                        assertFailure(context).hasMessage("dualwrite.job.merchant is 'm-1', but the mapping of table"
+                                + " 'items' names no merchant column; leave that table out of dualwrite.job.tables, or"
+                                + " give its mapping a merchant column"));
+        contextRunner.with(stores.beans(withoutMerchantColumn))
+                .withPropertyValues("dualwrite.job=backfill", "dualwrite.job.merchant=m-1", "dualwrite.job.tables=orders")
+                .run(context -> assertThat(context).hasSingleBean(DualWriteJobRunner.class));
+    }
+
+    @Test
     void anUnknownMigrationFailsNamingTheMigrationsServed() {
         contextRunner.with(stores.beans()).withPropertyValues("dualwrite.job=status", "dualwrite.job.migration=ordrs")
                 .run(context -> assertFailure(context).hasMessage("dualwrite.job.migration is 'ordrs', but the"

@@ -69,8 +69,14 @@ class JobApplicationTest {
     @Test
     void anApplicationStartedWithAJobEndsByItselfWithTheJobsExitCode(@TempDir Path directory) throws Exception {
         assertThat(fork(directory, "equal", "--dualwrite.job=verify")).isEqualTo(DualWriteJobRunner.EXIT_CLEAN);
+        assertThat(Files.readString(directory.resolve("equal.log")))
+                .contains("dualwrite job verify is done: closing the application");
         assertThat(fork(directory, "planted", "--dualwrite.job=verify", "--test.plant-difference=true"))
                 .isEqualTo(DualWriteJobRunner.EXIT_DIFFERENCES);
+        assertThat(fork(directory, "bad", "--dualwrite.job=migrate")).as("Spring Boot's code for a failed start")
+                .isEqualTo(1);
+        assertThat(Files.readString(directory.resolve("bad.log")))
+                .contains("dualwrite.job must be one of [backfill, verify, repair, status], but was 'migrate'");
     }
 
     /** Runs {@link ForkedJobApplication} in a JVM of its own and returns its exit status. */
@@ -86,7 +92,6 @@ class JobApplicationTest {
         } finally {
             process.destroyForcibly();
         }
-        assertThat(Files.readString(log)).contains("dualwrite job verify is done: closing the application");
         return process.exitValue();
     }
 }

@@ -87,8 +87,13 @@ final class JobStores implements AutoCloseable {
 
     /** The beans the job configuration is given, as the application would declare them. */
     Function<ApplicationContextRunner, ApplicationContextRunner> beans() {
+        return beans(dataSource);
+    }
+
+    /** The beans the job configuration is given, with another data source bean. */
+    Function<ApplicationContextRunner, ApplicationContextRunner> beans(DataSource application) {
         return runner -> runner
-                .withBean("dataSource", DataSource.class, () -> dataSource)
+                .withBean("dataSource", DataSource.class, () -> application)
                 .withBean(ChangeLog.class, () -> changeLog)
                 .withBean(Switchboard.class, () -> switchboard)
                 .withBean(DualWriter.class, () -> writer);
