@@ -66,7 +66,8 @@ public class DualWriteJobProperties {
 
     /**
      * Whether the application ends once the job has run: the context is closed through SpringApplication.exit
-     * and the JVM exits with the job's exit code. Turn it off when the main method ends the application itself.
+     * and the JVM exits with the job's exit code. Turn it off when the main method ends the application itself, and
+     * in tests that start the application with a job.
      */
     private boolean exit = true;
 
