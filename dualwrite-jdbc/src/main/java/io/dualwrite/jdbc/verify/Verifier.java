@@ -339,7 +339,10 @@ public final class Verifier {
         private final @Nullable String oldZone;
         private final @Nullable String newZone;
 
+        private final Prepared table;
+
         Sessions(Prepared table) throws SQLException {
+            this.table = table;
             Connection first = oldDataSource.getConnection();
             Connection second;
             try {
@@ -354,8 +357,27 @@ public final class Verifier {
             newAutoCommit = fresh.getAutoCommit();
             old.setAutoCommit(true);
             fresh.setAutoCommit(true);
-            oldZone = table.oldDialect() == VerifyDialect.MYSQL ? utc(old) : null;
-            newZone = table.newDialect() == VerifyDialect.MYSQL ? utc(fresh) : null;
+            oldZone = setUp(old, table.oldDialect());
+            newZone = setUp(fresh, table.newDialect());
+        }
+
+        /** MySQL sessions in UTC, PostgreSQL sessions in the ISO date style; returns the setting to restore. */
+        private static @Nullable String setUp(Connection connection, VerifyDialect dialect) throws SQLException {
+            if (dialect == VerifyDialect.MYSQL) {
+                return utc(connection);
+            }
+            if (dialect == VerifyDialect.POSTGRESQL) {
+                try (Statement statement = connection.createStatement()) {
+                    String style;
+                    try (ResultSet rows = statement.executeQuery("SHOW DateStyle")) {
+                        rows.next();
+                        style = rows.getString(1);
+                    }
+                    statement.execute("SET DateStyle = 'ISO, MDY'");
+                    return style;
+                }
+            }
+            return null;
         }
 
         private static String utc(Connection connection) throws SQLException {
@@ -370,11 +392,18 @@ public final class Verifier {
             }
         }
 
-        private static void restore(Connection connection, @Nullable String zone, boolean autoCommit) {
+        private static void restore(Connection connection, VerifyDialect dialect, @Nullable String setting,
+                                    boolean autoCommit) {
             try {
-                if (zone != null) {
+                if (setting != null && dialect == VerifyDialect.MYSQL) {
                     try (java.sql.PreparedStatement set = connection.prepareStatement("SET time_zone = ?")) {
-                        set.setString(1, zone);
+                        set.setString(1, setting);
+                        set.execute();
+                    }
+                } else if (setting != null) {
+                    try (java.sql.PreparedStatement set = connection.prepareStatement(
+                            "SELECT set_config('DateStyle', ?, false)")) {
+                        set.setString(1, setting);
                         set.execute();
                     }
                 }
@@ -387,8 +416,8 @@ public final class Verifier {
         @Override
         public void close() throws SQLException {
             try {
-                restore(old, oldZone, oldAutoCommit);
-                restore(fresh, newZone, newAutoCommit);
+                restore(old, table.oldDialect(), oldZone, oldAutoCommit);
+                restore(fresh, table.newDialect(), newZone, newAutoCommit);
             } finally {
                 try {
                     old.close();
