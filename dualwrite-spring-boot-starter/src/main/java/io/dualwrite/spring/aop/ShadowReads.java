@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * class: mismatches, errors and drops at WARN (at most one line per migration and outcome per
  * {@link Builder#warnInterval}, naming the method and the call's ids, never the rows), matches at DEBUG.
  *
- * <p>Close it to stop its threads; samples still running then are abandoned uncounted.
+ * <p>Close it to stop its threads: queued samples are discarded and running ones interrupted, and each of them
+ * still counts as an error once its time limit passes; samples handed over afterwards are dropped.
  */
 public final class ShadowReads implements AutoCloseable {
 
@@ -205,6 +206,7 @@ public final class ShadowReads implements AutoCloseable {
         }
     }
 
+    /** Stops the threads (see the class comment for the samples still pending). */
     @Override
     public void close() {
         executor.shutdownNow();

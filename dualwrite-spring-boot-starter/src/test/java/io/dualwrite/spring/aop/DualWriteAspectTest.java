@@ -100,6 +100,18 @@ class DualWriteAspectTest {
     }
 
     @Test
+    void anIdWhoseExpressionFailsForACallIsLeftOutAndTheWriteRuns() {
+        runner.run(context -> {
+            OrderRepository orders = context.getBean(OrderRepository.class);
+            orders.saveOwnedBy(null, 1, "no owner"); // #owner.merchantId on null
+
+            assertThat(orders.calls("saveOwnedBy").get(0).context())
+                    .contains(MigrationContext.forMigration("orders").build());
+            assertThat(stores.oldRows()).extracting(row -> row.get("note")).containsExactly("no owner");
+        });
+    }
+
+    @Test
     void anAlreadyOpenContextWins() {
         stores.merchantPhase("A", MigrationPhase.DUAL_WRITE);
         runner.run(context -> {

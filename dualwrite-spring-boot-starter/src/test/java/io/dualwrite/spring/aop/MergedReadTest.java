@@ -97,4 +97,46 @@ class MergedReadTest {
             assertThat(orders.findAll()).extracting(Order::id).containsExactly(1L, 2L, 3L, 6L);
         });
     }
+
+    @Test
+    void aMergedReadWithoutItsRowExpressionsOrAListFailsStartUp() {
+        runner.withBean(NoRowKey.class).run(context -> assertThat(context.getStartupFailure()).hasStackTraceContaining(
+                "@DualRead(merge = true) on NoRowKey.findAll needs rowKey"));
+        runner.withBean(NoRowMerchant.class).run(context -> assertThat(context.getStartupFailure())
+                .hasStackTraceContaining("@DualRead(merge = true) on NoRowMerchant.findAll needs rowMerchantId or rowOrderId"));
+        runner.withBean(NotAList.class).run(context -> assertThat(context.getStartupFailure()).hasStackTraceContaining(
+                "@DualRead(merge = true) on NotAList.findAll needs a method returning a List, Collection or Iterable, "
+                        + "but it returns java.util.Set"));
+        runner.withBean(BadRowExpression.class).run(context -> assertThat(context.getStartupFailure())
+                .hasStackTraceContaining("@DualRead rowMerchantId of BadRowExpression.findAll is not a valid SpEL "
+                        + "expression: 'merchant id'"));
+    }
+
+    public static class NoRowKey {
+        @io.dualwrite.annotation.DualRead(merge = true, rowMerchantId = "merchantId")
+        public java.util.List<Order> findAll() {
+            return java.util.List.of();
+        }
+    }
+
+    public static class NoRowMerchant {
+        @io.dualwrite.annotation.DualRead(merge = true, rowKey = "id")
+        public java.util.List<Order> findAll() {
+            return java.util.List.of();
+        }
+    }
+
+    public static class NotAList {
+        @io.dualwrite.annotation.DualRead(merge = true, rowKey = "id", rowMerchantId = "merchantId")
+        public java.util.Set<Order> findAll() {
+            return java.util.Set.of();
+        }
+    }
+
+    public static class BadRowExpression {
+        @io.dualwrite.annotation.DualRead(merge = true, rowKey = "id", rowMerchantId = "merchant id")
+        public java.util.List<Order> findAll() {
+            return java.util.List.of();
+        }
+    }
 }

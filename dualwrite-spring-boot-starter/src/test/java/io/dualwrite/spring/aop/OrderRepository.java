@@ -48,6 +48,14 @@ public class OrderRepository {
                 order.note());
     }
 
+    /** Writes a row attributed to the merchant of {@code owner}, which may be null. */
+    @DualWrite(merchantId = "#owner.merchantId")
+    public void saveOwnedBy(Order owner, long id, String note) {
+        note("saveOwnedBy");
+        jdbc.update("INSERT INTO orders (id, merchant_id, note) VALUES (?, ?, ?)", id,
+                owner == null ? null : owner.merchantId(), note);
+    }
+
     /** The same insert without the annotation: nothing attributes it to a merchant. */
     public void saveUnannotated(String merchantId, long id, String note) {
         note("saveUnannotated");
