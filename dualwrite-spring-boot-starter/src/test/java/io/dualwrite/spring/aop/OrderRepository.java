@@ -80,6 +80,20 @@ public class OrderRepository {
         return jdbc.queryForObject("SELECT note FROM orders WHERE id = ?", String.class, id);
     }
 
+    @DualRead(comparator = Throwing.class)
+    public String findNoteComparedBadly(@MerchantId String merchantId, long id) {
+        note("findNoteComparedBadly");
+        return jdbc.queryForObject("SELECT note FROM orders WHERE id = ?", String.class, id);
+    }
+
+    /** A read that also writes (it counts its reads): its shadow run must not write the other store. */
+    @DualRead
+    public String findNoteCounting(@MerchantId String merchantId, long id) {
+        note("findNoteCounting");
+        jdbc.update("UPDATE orders SET note = note || '+' WHERE id = ?", id);
+        return jdbc.queryForObject("SELECT note FROM orders WHERE id = ?", String.class, id);
+    }
+
     @DualRead(merge = true, rowKey = "id", rowMerchantId = "merchantId")
     public List<Order> findAll() {
         note("findAll");
@@ -126,6 +140,14 @@ public class OrderRepository {
 
     List<Call> calls(String method) {
         return calls.stream().filter(call -> call.method().equals(method)).toList();
+    }
+
+    /** A comparator that fails. */
+    public static final class Throwing implements io.dualwrite.annotation.ShadowReadComparator {
+        @Override
+        public boolean matches(Object served, Object shadow) {
+            throw new IllegalStateException("comparator bug");
+        }
     }
 
     /** Compares notes ignoring case. */

@@ -128,6 +128,29 @@ class ShadowReadTest {
     }
 
     @Test
+    void aComparatorThatThrowsCountsAnError() {
+        stores.merchantPhase("A", MigrationPhase.SHADOW_READ);
+        atRate(1).run(context -> {
+            assertThat(context.getBean(OrderRepository.class).findNoteComparedBadly("A", 1)).isEqualTo("paid");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> counted(context, ShadowReadOutcome.ERROR) == 1);
+        });
+    }
+
+    @Test
+    void aShadowRunThatWouldWriteTheOtherStoreIsRefusedAndCountedAsAnError() {
+        stores.merchantPhase("A", MigrationPhase.SHADOW_READ);
+        atRate(1).run(context -> {
+            assertThat(context.getBean(OrderRepository.class).findNoteCounting("A", 1)).isEqualTo("paid+");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> counted(context, ShadowReadOutcome.ERROR) == 1);
+            stores.awaitMirrors();
+            assertThat(stores.oldRows()).extracting(row -> row.get("note")).containsExactly("paid+");
+            assertThat(stores.newRows()).extracting(row -> row.get("note")).containsExactly("paid+"); // the mirror
+        });
+    }
+
+    @Test
     void atRateOneEveryReadIsShadowed() {
         stores.merchantPhase("A", MigrationPhase.SHADOW_READ);
         atRate(1).run(context -> {
