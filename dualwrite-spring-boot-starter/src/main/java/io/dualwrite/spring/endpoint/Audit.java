@@ -13,13 +13,17 @@ final class Audit {
         boolean warn = (change.forced() && change.applied()) || PhaseChange.FORBIDDEN.equals(change.outcome());
         String line = "dualwrite {} by {}: migration={} target={} id={} from={} to={} forced={} reason={}";
         Object[] values = {change.outcome(), quoted(who), quoted(change.migration()), quoted(change.target()),
-                quoted(change.id()), change.from(), change.to(), change.forced(), quoted(change.reason())};
+                quoted(change.id()), phase(change.from()), phase(change.to()), change.forced(), quoted(change.reason())};
         if (warn) {
             log.warn(line, values);
         } else {
             log.info(line, values);
         }
         return change;
+    }
+
+    private static String phase(io.dualwrite.@org.jspecify.annotations.Nullable MigrationPhase phase) {
+        return phase == null ? "-" : phase.name();
     }
 
     private static String quoted(@org.jspecify.annotations.Nullable String value) {
