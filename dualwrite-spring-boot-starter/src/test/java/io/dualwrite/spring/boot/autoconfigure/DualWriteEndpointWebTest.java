@@ -49,7 +49,9 @@ import org.springframework.http.ResponseEntity;
  */
 @SpringBootTest(classes = OpsWebApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
-                "spring.autoconfigure.exclude=io.dualwrite.spring.boot.autoconfigure.DualWriteAutoConfiguration",
+                "spring.autoconfigure.exclude=io.dualwrite.spring.boot.autoconfigure.DualWriteAutoConfiguration,"
+                        + "org.mybatis.spring.boot.autoconfigure.MybatisAutoConfiguration,"
+                        + "org.mybatis.spring.boot.autoconfigure.MybatisLanguageDriverAutoConfiguration",
                 "management.endpoints.web.exposure.include=dualwrite,health",
                 "management.endpoint.health.show-details=always",
                 "spring.datasource.url=jdbc:h2:mem:ops_web_old;DB_CLOSE_DELAY=-1",
