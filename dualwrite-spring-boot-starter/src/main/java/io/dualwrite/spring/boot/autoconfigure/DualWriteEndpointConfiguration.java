@@ -26,7 +26,9 @@ import org.springframework.util.ClassUtils;
  * The actuator endpoint {@code dualwrite}, when the actuator is on the class path and the application exposes the
  * endpoint ({@code management.endpoints.web.exposure.include}); never exposed by this configuration. Built from the
  * application's switchboard and change log, its {@link SwitchAdmin} (else one over its {@link PhaseGate}, else over
- * the standard gate), and, when present, its {@link VerificationProbe} and {@link DualWriter}.
+ * the standard gate, which without a {@link VerificationProbe} bean takes every migration as never verified), and,
+ * when present, its {@link VerificationProbe} and {@link DualWriter}. Writes require the role
+ * {@value #WRITE_ROLE_PROPERTY} (default {@value #DEFAULT_WRITE_ROLE}) when Spring Security is on the class path.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(Endpoint.class)
