@@ -32,7 +32,13 @@ final class MyBatisInterceptorInstaller implements SmartInitializingSingleton {
         factories.orderedStream().forEach(factory -> {
             Configuration configuration = factory.getConfiguration();
             if (configuration.getInterceptors().stream().noneMatch(MigrationContextInterceptor.class::isInstance)) {
-                installed.add(MigrationContextInterceptor.install(configuration, rules));
+                try {
+                    installed.add(MigrationContextInterceptor.install(configuration, rules));
+                } catch (IllegalStateException mismatch) {
+                    throw new InvalidDualWritePropertyException("dualwrite.mybatis", rules.toString(),
+                            "statement ids and property paths that exist in the mappers (" + mismatch.getMessage() + ")",
+                            "Fix the statement ids and paths under dualwrite.mybatis.*.", mismatch);
+                }
             }
         });
     }
