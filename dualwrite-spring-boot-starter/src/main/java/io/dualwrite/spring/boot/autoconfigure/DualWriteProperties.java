@@ -93,6 +93,21 @@ public class DualWriteProperties {
         return endpoint;
     }
 
+    /**
+     * The fraction of reads (0 to 1) compared with the other store for {@code migration}
+     * ({@code dualwrite.migrations.<name>.shadow-reads.rate}).
+     *
+     * @throws IllegalArgumentException when {@code migration} is not configured, naming the configured ones
+     */
+    public double shadowReadRate(String migration) {
+        Migration configured = migrations.get(migration);
+        if (configured == null) {
+            throw new IllegalArgumentException("migration '" + migration + "' is not configured under"
+                    + " dualwrite.migrations; configured: " + migrations.keySet());
+        }
+        return configured.getShadowReads().getRate();
+    }
+
     /** The new store's pool: {@code dualwrite.new-datasource.*}. */
     public static class NewDataSource {
 

@@ -228,7 +228,7 @@ class DualWriteAutoConfigurationTest {
     @Test
     void shadowReadRateIsExposedPerMigration() {
         runner.withPropertyValues("dualwrite.migrations.orders.shadow-reads.rate=0.25").run(context -> assertThat(
-                context.getBean(DualWriteProperties.class).getMigrations().get("orders").getShadowReads().getRate())
+                context.getBean(DualWriteProperties.class).shadowReadRate("orders"))
                 .isEqualTo(0.25));
     }
 
