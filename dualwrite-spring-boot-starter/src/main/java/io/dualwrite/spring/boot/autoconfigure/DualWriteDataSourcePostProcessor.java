@@ -3,8 +3,14 @@ package io.dualwrite.spring.boot.autoconfigure;
 import io.dualwrite.jdbc.DualWriteDataSource;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import io.dualwrite.DualWriter;
+import io.dualwrite.jdbc.reconcile.Reconciler;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.Ordered;
 
 /**
@@ -16,11 +22,12 @@ import org.springframework.core.Ordered;
  * <p>Never wraps twice (a bean already a {@code DualWriteDataSource}, or a wrapper of one, is left alone) and
  * never wraps the new store's pool. Runs last among post-processors, so a proxy another one adds is wrapped too.
  */
-final class DualWriteDataSourcePostProcessor implements BeanPostProcessor, Ordered {
+final class DualWriteDataSourcePostProcessor implements BeanPostProcessor, BeanFactoryAware, Ordered {
 
     private final String beanName;
     private final ObjectProvider<StoreDataSources> stores;
     private final ObjectProvider<DataSourceWrapper> wrapper;
+    private @Nullable ConfigurableListableBeanFactory beanFactory;
 
     DualWriteDataSourcePostProcessor(String beanName, ObjectProvider<StoreDataSources> stores,
                                      ObjectProvider<DataSourceWrapper> wrapper) {
@@ -41,7 +48,34 @@ final class DualWriteDataSourcePostProcessor implements BeanPostProcessor, Order
             return bean;
         }
         storeDataSources.applicationPool(pool);
-        return factory.wrap(pool);
+        DualWriteDataSource wrapped = factory.wrap(pool);
+        closeUsersFirst(name);
+        return wrapped;
+    }
+
+    @Override
+    public void setBeanFactory(BeanFactory beanFactory) {
+        if (beanFactory instanceof ConfigurableListableBeanFactory configurable) {
+            this.beanFactory = configurable;
+        }
+    }
+
+    /**
+     * The writer and the reconciler reach both pools without injecting them, so Spring does not know they depend
+     * on them: declare it, so that at shutdown they close (recording the mirrors still queued in the change log)
+     * while both pools are still open.
+     */
+    private void closeUsersFirst(String applicationPool) {
+        ConfigurableListableBeanFactory factory = beanFactory;
+        if (factory == null) {
+            return;
+        }
+        for (Class<?> user : new Class<?>[] {DualWriter.class, Reconciler.class}) {
+            for (String userName : factory.getBeanNamesForType(user, false, false)) {
+                factory.registerDependentBean(applicationPool, userName);
+                factory.registerDependentBean(StoreDataSources.NEW_DATA_SOURCE, userName);
+            }
+        }
     }
 
     private static boolean alreadyWrapped(DataSource pool) {

@@ -113,6 +113,27 @@ class DualWriteAutoConfigurationTest {
     }
 
     @Test
+    void writerAndReconcilerCloseBeforeEitherPool() {
+        runner.run(context -> {
+            var beanFactory = context.getBeanFactory();
+            assertThat(beanFactory.getDependentBeans("dataSource")).contains("dualWriter", "dualwriteReconciler");
+            assertThat(beanFactory.getDependentBeans(StoreDataSources.NEW_DATA_SOURCE))
+                    .contains("dualWriter", "dualwriteReconciler");
+        });
+    }
+
+    @Test
+    void libraryTablesGoToTheNewStoreWhenItsLocationSaysSo() {
+        String neu = "jdbc:h2:mem:ctx_loc_new_" + DATABASES.incrementAndGet() + ";DB_CLOSE_DELAY=-1";
+        runner.withPropertyValues("dualwrite.new-datasource.url=" + neu, "dualwrite.new-datasource.username=sa",
+                "dualwrite.stores.location=new",
+                "dualwrite.stores.switches=jdbc", "dualwrite.stores.create-schema=true",
+                "dualwrite.migrations.orders.merchants.m-2=SHADOW_READ").run(context -> assertThat(
+                        singleString(neu, "SELECT phase FROM dualwrite_switch WHERE subject_id = 'm-2'"))
+                .isEqualTo("SHADOW_READ"));
+    }
+
+    @Test
     void bootStillCreatesTheApplicationDataSourceAndInjectsTheWrapperEverywhere() {
         runner.run(context -> {
             assertThat(context).hasSingleBean(JdbcTemplate.class).hasSingleBean(JdbcTransactionManager.class);
