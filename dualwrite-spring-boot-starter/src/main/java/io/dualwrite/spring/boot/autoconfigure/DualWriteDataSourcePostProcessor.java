@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.Ordered;
@@ -21,8 +22,10 @@ import org.springframework.core.Ordered;
  *
  * <p>Never wraps twice (a bean already a {@code DualWriteDataSource}, or a wrapper of one, is left alone) and
  * never wraps the new store's pool. Runs last among post-processors, so a proxy another one adds is wrapped too.
+ * Once every singleton exists, a name that no bean has fails start-up: nothing would double-write.
  */
-final class DualWriteDataSourcePostProcessor implements BeanPostProcessor, BeanFactoryAware, Ordered {
+final class DualWriteDataSourcePostProcessor implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton,
+        Ordered {
 
     private final String beanName;
     private final ObjectProvider<StoreDataSources> stores;
@@ -51,6 +54,17 @@ final class DualWriteDataSourcePostProcessor implements BeanPostProcessor, BeanF
         DualWriteDataSource wrapped = factory.wrap(pool);
         closeUsersFirst(name);
         return wrapped;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        ConfigurableListableBeanFactory factory = beanFactory;
+        if (factory != null && wrapper.getIfAvailable() != null && !factory.containsBean(beanName)) {
+            throw new InvalidDualWritePropertyException("dualwrite.jdbc.bean-name", beanName,
+                    "the name of the application's DataSource bean (the old store)",
+                    "Configure the application's DataSource (spring.datasource.*), set dualwrite.jdbc.bean-name to its"
+                            + " bean name, or set dualwrite.jdbc.enabled=false when nothing writes through JDBC.");
+        }
     }
 
     @Override

@@ -106,6 +106,16 @@ class DualWriteStartupFailureTest {
     }
 
     @Test
+    void aBeanNameNoDataSourceHasFailsInsteadOfWrappingNothing() {
+        runner.withPropertyValues("dualwrite.jdbc.bean-name=ordersDataSource").run(context -> {
+            FailureAnalysis analysis = analysis(context);
+            assertThat(analysis.getDescription()).contains("Property: dualwrite.jdbc.bean-name",
+                    "Value: 'ordersDataSource'", "Allowed: the name of the application's DataSource bean");
+            assertThat(analysis.getAction()).contains("dualwrite.jdbc.enabled=false");
+        });
+    }
+
+    @Test
     void twoMigrationsWithoutAChoiceAskForOne() {
         runner.withPropertyValues("dualwrite.migrations.payments.tables.payments.new-table=payments_v2").run(context -> {
             FailureAnalysis analysis = analysis(context);
