@@ -61,7 +61,8 @@ class JdbcWrapperConfiguration {
                     "at least one table of the migration, e.g. dualwrite.migrations." + migration
                             + ".tables.orders.new-table=orders_v2",
                     "Map the tables the application's DataSource writes under dualwrite.migrations." + migration
-                            + ".tables.<old-table>.*, or define TableMapping beans.");
+                            + ".tables.<old-table>.*, or define TableMapping beans; when no table is written through"
+                            + " JDBC, set dualwrite.jdbc.enabled=false and dualwrite.reconciler.enabled=false.");
         }
         return new ArrayList<>(byTable.values());
     }

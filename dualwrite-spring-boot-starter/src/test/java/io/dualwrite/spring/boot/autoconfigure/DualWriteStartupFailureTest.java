@@ -126,6 +126,17 @@ class DualWriteStartupFailureTest {
     }
 
     @Test
+    void aServedMigrationWithoutTablesSaysWhereToMapThem() {
+        runner.withPropertyValues("dualwrite.migrations.payments.pinning=false", "dualwrite.jdbc.migration=payments")
+                .run(context -> {
+                    FailureAnalysis analysis = analysis(context);
+                    assertThat(analysis.getDescription()).contains("Property: dualwrite.migrations.payments.tables",
+                            "Value: missing", "Allowed: at least one table of the migration");
+                    assertThat(analysis.getAction()).contains("dualwrite.jdbc.enabled=false");
+                });
+    }
+
+    @Test
     void shadowReadRateAboveOneIsRefused() {
         runner.withPropertyValues("dualwrite.migrations.orders.shadow-reads.rate=1.5").run(context -> assertThat(
                 analysis(context).getDescription()).contains("Property: dualwrite.migrations.orders.shadow-reads.rate",
