@@ -30,7 +30,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A Spring Boot application on two real databases (each subclass gives them), configured by properties only:
- * the application writes with JdbcTemplate, in {@code @Transactional} methods and through
+ * the application writes with JdbcTemplate and a MyBatis mapper, in {@code @Transactional} methods and through
  * {@code TransactionTemplate}, and never mentions dualwrite. Writes of the merchant switched to {@code DUAL_WRITE} reach the new table ({@code orders_v2}, with
  * {@code amount} renamed), those of a merchant still {@code OLD_ONLY} do not, and nothing a rolled-back
  * transaction wrote does. Every test ends by comparing the stores row by row with plain JDBC.
@@ -45,7 +45,8 @@ import org.springframework.transaction.support.TransactionTemplate;
         "dualwrite.migrations.orders.merchants.m-dual=DUAL_WRITE",
         "dualwrite.migrations.orders.tables.orders.new-table=orders_v2",
         "dualwrite.migrations.orders.tables.orders.renames.amount=amount_total",
-        "dualwrite.migrations.orders.tables.orders.merchant-column=merchant_id"})
+        "dualwrite.migrations.orders.tables.orders.merchant-column=merchant_id",
+        "dualwrite.mybatis.merchant-id-paths=merchantNo"})
 abstract class DualWriteApplicationTestBase {
 
     private static final Duration MIRROR_WAIT = Duration.ofSeconds(10);
@@ -134,6 +135,28 @@ abstract class DualWriteApplicationTestBase {
     }
 
     @Test
+    void aMapperAndJdbcTemplateShareOneTransactionThatIsMirroredAfterItsCommit() throws SQLException {
+        long id = IDS.incrementAndGet();
+        orderService.insertWithMapperThenPay(id, "m-dual");
+
+        await().atMost(MIRROR_WAIT).until(() -> newRow(id), row -> "m-dual PAID 3.00".equals(row));
+        assertStoresEqualForMerchant("m-dual");
+    }
+
+    @Test
+    void aMapperWriteOfAnOldOnlyMerchantStaysInTheOldStore() throws SQLException {
+        long oldOnly = IDS.incrementAndGet();
+        orderService.insertWithMapperThenPay(oldOnly, "m-old");
+        long sentinel = IDS.incrementAndGet();
+        orderService.insertWithMapperThenPay(sentinel, "m-dual");
+
+        await().atMost(MIRROR_WAIT).until(() -> newRow(sentinel) != null);
+        assertThat(oldRow(oldOnly)).isEqualTo("m-old PAID 3.00");
+        assertThat(newRow(oldOnly)).isNull();
+        assertStoresEqualForMerchant("m-dual");
+    }
+
+    @Test
     void aCommittedTransactionTemplateReachesTheNewStoreWhole() throws SQLException {
         long first = IDS.incrementAndGet();
         long second = IDS.incrementAndGet();
@@ -185,12 +208,55 @@ abstract class DualWriteApplicationTestBase {
         return rows;
     }
 
-    /** An application service: a transactional method that writes, then fails. */
+    /** A MyBatis mapper of the application, found by MyBatis' own mapper scanning. */
+    @org.apache.ibatis.annotations.Mapper
+    interface OrderMapper {
+        @org.apache.ibatis.annotations.Insert("INSERT INTO orders (id, merchant_id, status, amount)"
+                + " VALUES (#{id}, #{merchantNo}, #{status}, #{amount})")
+        int insert(NewOrder order);
+    }
+
+    /** The mapper's parameter; the interceptor reads the merchant from {@code merchantNo}. */
+    public static class NewOrder {
+        private final long id;
+        private final String merchantNo;
+
+        NewOrder(long id, String merchantNo) {
+            this.id = id;
+            this.merchantNo = merchantNo;
+        }
+
+        public long getId() {
+            return id;
+        }
+
+        public String getMerchantNo() {
+            return merchantNo;
+        }
+
+        public String getStatus() {
+            return "NEW";
+        }
+
+        public BigDecimal getAmount() {
+            return new BigDecimal("3.00");
+        }
+    }
+
+    /** An application service: transactional methods over JdbcTemplate and a mapper. */
     static class OrderService {
         private final JdbcTemplate jdbcTemplate;
+        private final OrderMapper orderMapper;
 
-        OrderService(JdbcTemplate jdbcTemplate) {
+        OrderService(JdbcTemplate jdbcTemplate, OrderMapper orderMapper) {
             this.jdbcTemplate = jdbcTemplate;
+            this.orderMapper = orderMapper;
+        }
+
+        @Transactional
+        public void insertWithMapperThenPay(long id, String merchant) {
+            orderMapper.insert(new NewOrder(id, merchant));
+            jdbcTemplate.update("UPDATE orders SET status = 'PAID' WHERE id = ?", id);
         }
 
         @Transactional
@@ -205,8 +271,8 @@ abstract class DualWriteApplicationTestBase {
     @EnableAutoConfiguration
     static class App {
         @Bean
-        OrderService orderService(JdbcTemplate jdbcTemplate) {
-            return new OrderService(jdbcTemplate);
+        OrderService orderService(JdbcTemplate jdbcTemplate, OrderMapper orderMapper) {
+            return new OrderService(jdbcTemplate, orderMapper);
         }
     }
 }
