@@ -14,8 +14,8 @@ import org.springframework.context.annotation.Import;
  *   <li>the switch, order-pin and change-log stores (in memory or JDBC), the {@code Switchboard}, the
  *       {@code PhaseGate} (change-log backlog and last verification), {@code SwitchAdmin} and the
  *       {@code DualWriter} with the mirror settings;</li>
- *   <li>the new store's Hikari pool, bean {@code dualwriteNewDataSource}, which is not a default candidate for
- *       injection by type, so the application's own DataSource stays the one injected;</li>
+ *   <li>the new store's Hikari pool, bean {@code dualwriteNewDataSource}, which is no autowire candidate, so the
+ *       application's own DataSource stays the one Boot creates and injects, and the one Boot's health checks;</li>
  *   <li>a {@code BeanPostProcessor} that replaces the application's DataSource bean with a
  *       {@code DualWriteDataSource} over it and the new pool ({@code unwrap} still reaches the pool);</li>
  *   <li>the MyBatis interceptor, installed in every {@code SqlSessionFactory}, when MyBatis is on the class

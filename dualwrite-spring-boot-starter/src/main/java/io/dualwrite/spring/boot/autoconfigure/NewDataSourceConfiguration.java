@@ -10,14 +10,16 @@ import org.springframework.core.env.Environment;
 
 /**
  * The new store's pool from {@code dualwrite.new-datasource.*}. It is registered with
- * {@code defaultCandidate = false}: a second DataSource that took part in injection by type would make Spring
- * Boot's own DataSource back off and leave the application's injection points ambiguous. Inject it, where
- * needed, by its name {@value StoreDataSources#NEW_DATA_SOURCE}; an application bean of that name replaces it.
+ * {@code autowireCandidate = false}: a second DataSource that took part in injection by type would make Spring
+ * Boot's own DataSource back off and leave the application's injection points ambiguous, and Boot's database
+ * health indicator (which takes every autowire candidate) would report the application DOWN whenever the new
+ * store is. The starter reaches it by its name {@value StoreDataSources#NEW_DATA_SOURCE}; an application bean of
+ * that name replaces it.
  */
 @Configuration(proxyBeanMethods = false)
 class NewDataSourceConfiguration {
 
-    @Bean(name = StoreDataSources.NEW_DATA_SOURCE, defaultCandidate = false)
+    @Bean(name = StoreDataSources.NEW_DATA_SOURCE, autowireCandidate = false)
     @ConditionalOnMissingBean(name = StoreDataSources.NEW_DATA_SOURCE)
     HikariDataSource dualwriteNewDataSource(DualWriteProperties properties, Environment environment) {
         DualWriteProperties.NewDataSource settings = properties.getNewDatasource();

@@ -144,7 +144,7 @@ class DualWriteAutoConfigurationTest {
     }
 
     @Test
-    void newStorePoolIsBoundFromItsPropertiesAndIsNoDefaultCandidate() {
+    void newStorePoolIsBoundFromItsPropertiesAndIsNoAutowireCandidate() {
         runner.withPropertyValues("dualwrite.new-datasource.hikari.maximum-pool-size=3",
                 "dualwrite.new-datasource.username=newuser").run(context -> {
                     HikariDataSource pool = context.getBean(StoreDataSources.NEW_DATA_SOURCE, HikariDataSource.class);
@@ -154,6 +154,15 @@ class DualWriteAutoConfigurationTest {
                     assertThat(context.getBeanProvider(DataSource.class).getIfUnique())
                             .isSameAs(context.getBean("dataSource", DataSource.class));
                 });
+    }
+
+    @Test
+    void actuatorDatabaseHealthChecksOnlyTheApplicationPoolNeverTheNewStore() {
+        runner.withConfiguration(AutoConfigurations.of(
+                org.springframework.boot.actuate.autoconfigure.health.HealthContributorAutoConfiguration.class,
+                org.springframework.boot.actuate.autoconfigure.jdbc.DataSourceHealthContributorAutoConfiguration.class))
+                .run(context -> assertThat(context.getBean("dbHealthContributor"))
+                        .isInstanceOf(org.springframework.boot.actuate.jdbc.DataSourceHealthIndicator.class));
     }
 
     @Test
@@ -442,7 +451,7 @@ class DualWriteAutoConfigurationTest {
 
     @Configuration(proxyBeanMethods = false)
     static class UserNewStore {
-        @Bean(name = StoreDataSources.NEW_DATA_SOURCE, defaultCandidate = false)
+        @Bean(name = StoreDataSources.NEW_DATA_SOURCE, autowireCandidate = false)
         DataSource userNewStore() {
             org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
             h2.setURL("jdbc:h2:mem:ctx_user_new");
