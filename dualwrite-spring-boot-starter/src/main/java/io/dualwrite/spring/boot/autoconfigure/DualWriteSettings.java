@@ -25,8 +25,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class DualWriteSettings {
 
-    static final String PREFIX = "dualwrite.";
-
     private DualWriteSettings() {
     }
 
