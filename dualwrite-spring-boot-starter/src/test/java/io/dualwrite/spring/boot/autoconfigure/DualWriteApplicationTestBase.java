@@ -64,6 +64,9 @@ abstract class DualWriteApplicationTestBase {
     @Autowired
     private DataSource dataSource;
 
+    @Autowired
+    private io.dualwrite.switches.SwitchAdmin switchAdmin;
+
     /** Points the application's DataSource and dualwrite's new store at the two databases. */
     static void register(DynamicPropertyRegistry registry, TestDatabase oldStore, TestDatabase newStore) {
         registry.add("spring.datasource.url", () -> url(oldStore));
@@ -153,6 +156,34 @@ abstract class DualWriteApplicationTestBase {
         await().atMost(MIRROR_WAIT).until(() -> newRow(sentinel) != null);
         assertThat(oldRow(oldOnly)).isEqualTo("m-old PAID 3.00");
         assertThat(newRow(oldOnly)).isNull();
+        assertStoresEqualForMerchant("m-dual");
+    }
+
+    @Test
+    void aMerchantFlippedAtRuntimeDoubleWritesFromThenOn() throws SQLException {
+        String merchant = "m-late-" + IDS.incrementAndGet();
+        long before = IDS.incrementAndGet();
+        insert(before, merchant, "NEW", "4.00");
+        assertThat(switchAdmin.moveMerchant("orders", merchant, io.dualwrite.MigrationPhase.DUAL_WRITE, false)
+                .allowed()).isTrue();
+        long after = IDS.incrementAndGet();
+        insert(after, merchant, "NEW", "5.00");
+
+        await().atMost(MIRROR_WAIT).until(() -> newRow(after) != null);
+        assertThat(newRow(before)).isNull(); // written before the flip: the backfill's job, not the mirror's
+        assertThat(rows(plainNew(), "SELECT id, merchant_id, status, amount_total FROM orders_v2 WHERE merchant_id = ?",
+                merchant)).containsExactly(rows(plainOld(),
+                "SELECT id, merchant_id, status, amount FROM orders WHERE merchant_id = ?", merchant).get(1));
+    }
+
+    @Test
+    void theGateRefusesAMovePastDualWriteWhileNothingWasVerified() throws SQLException {
+        assertThatThrownBy(() -> switchAdmin.moveMerchant("orders", "m-dual", io.dualwrite.MigrationPhase.SHADOW_READ,
+                false)).isInstanceOf(io.dualwrite.switches.PhaseMoveRefusedException.class)
+                .hasMessageContaining("never been verified");
+        long id = IDS.incrementAndGet();
+        insert(id, "m-dual", "NEW", "8.00");
+        await().atMost(MIRROR_WAIT).until(() -> newRow(id) != null); // still double-writing, not shadow-reading
         assertStoresEqualForMerchant("m-dual");
     }
 
