@@ -35,7 +35,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@code amount} renamed), those of a merchant still {@code OLD_ONLY} do not, and nothing a rolled-back
  * transaction wrote does; a flip through {@code SwitchAdmin} takes effect at once, the starter's gate refuses a
  * move past {@code DUAL_WRITE} while nothing was verified, and the scheduled reconciler repairs a change-log
- * entry. Every test ends by comparing the stores row by row with plain JDBC.
+ * entry. Every test that writes ends by comparing the stores row by row with plain JDBC.
  */
 @SpringBootTest(classes = DualWriteApplicationTestBase.App.class, properties = {
         "spring.main.web-application-type=none",
