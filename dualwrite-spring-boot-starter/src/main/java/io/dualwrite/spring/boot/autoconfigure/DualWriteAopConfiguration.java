@@ -22,11 +22,20 @@ import org.springframework.context.annotation.Role;
 @Configuration(proxyBeanMethods = false)
 class DualWriteAopConfiguration {
 
-    /** No shadow reads until a rate is configured; the properties replace it. */
+    /**
+     * The rate of each migration's shadow reads, {@code dualwrite.migrations.<name>.shadow-reads.rate}; none when
+     * the properties are not bound (the aspects used without the auto-configuration).
+     */
     @Bean
     @ConditionalOnMissingBean
-    ShadowReadSampling dualWriteShadowReadSampling() {
-        return ShadowReadSampling.none();
+    ShadowReadSampling dualWriteShadowReadSampling(ObjectProvider<DualWriteProperties> properties) {
+        DualWriteProperties bound = properties.getIfAvailable();
+        if (bound == null) {
+            return ShadowReadSampling.none();
+        }
+        java.util.Map<String, Double> rates = new java.util.LinkedHashMap<>();
+        bound.getMigrations().keySet().forEach(migration -> rates.put(migration, bound.shadowReadRate(migration)));
+        return new ShadowReadSampling(rates);
     }
 
     @Bean(destroyMethod = "close")

@@ -20,7 +20,11 @@ import org.springframework.context.annotation.Import;
  *       {@code DualWriteDataSource} over it and the new pool ({@code unwrap} still reaches the pool);</li>
  *   <li>the MyBatis interceptor, installed in every {@code SqlSessionFactory}, when MyBatis is on the class
  *       path;</li>
- *   <li>the reconciler, run on a schedule while the context runs.</li>
+ *   <li>the reconciler, run on a schedule while the context runs;</li>
+ *   <li>the advisors applying {@code @DualWrite} and {@code @DualRead}, with shadow reads sampled at each
+ *       migration's rate;</li>
+ *   <li>the actuator endpoint {@code dualwrite} (when exposed), Micrometer meters and a health contributor,
+ *       each when its library is on the class path.</li>
  * </ul>
  *
  * <p>{@code dualwrite.enabled=false} turns all of it off.
@@ -29,6 +33,7 @@ import org.springframework.context.annotation.Import;
 @ConditionalOnProperty(prefix = "dualwrite", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(DualWriteProperties.class)
 @Import({StoreConfiguration.class, NewDataSourceConfiguration.class, JdbcWrapperConfiguration.class,
-        MyBatisConfiguration.class, ReconcilerConfiguration.class})
+        MyBatisConfiguration.class, ReconcilerConfiguration.class, DualWriteAopConfiguration.class,
+        DualWriteEndpointConfiguration.class, DualWriteMetricsConfiguration.class})
 public class DualWriteAutoConfiguration {
 }
