@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 
@@ -252,6 +253,14 @@ public final class DualWriter implements AutoCloseable {
      */
     public MirrorExecutor mirrorExecutor(String migration, Store target) {
         return mirrors.executorFor(Checks.requireId("migration", migration), Objects.requireNonNull(target, "target"));
+    }
+
+    /**
+     * The executor that mirrors writes of {@code migration} to {@code target} if one was created (by a write or
+     * by {@link #mirrorExecutor}), for monitoring that must not start mirror threads by looking.
+     */
+    public Optional<MirrorExecutor> existingMirrorExecutor(String migration, Store target) {
+        return mirrors.existingExecutor(Checks.requireId("migration", migration), Objects.requireNonNull(target, "target"));
     }
 
     /** The resolver that decides each call's phase. */

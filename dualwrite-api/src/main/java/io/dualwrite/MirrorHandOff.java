@@ -17,6 +17,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
@@ -95,6 +96,11 @@ final class MirrorHandOff implements AutoCloseable {
             executor.close();
         }
         return executor;
+    }
+
+    /** The executor of {@code migration} and {@code target} if one was created; never creates one. */
+    Optional<MirrorExecutor> existingExecutor(String migration, Store target) {
+        return Optional.ofNullable(executors.get(target).get(migration));
     }
 
     MirrorConfig configFor(String migration) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -50,6 +51,17 @@ public interface ChangeLog {
 
     /** The number of entries not yet completed for a migration: the backlog the phase gate checks. */
     long pendingCount(String migration);
+
+    /**
+     * The entries not yet completed for a migration, counted by their reason ({@code "failed"}, {@code
+     * "breaker-open"}, {@code "outbox"}, a scoped resync's reason, …), for monitoring; the counts add up to
+     * {@link #pendingCount}. Reasons with no entry are absent.
+     *
+     * @throws UnsupportedOperationException when this change log cannot (the default)
+     */
+    default Map<String, Long> pendingCountByReason(String migration) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot count its backlog by reason");
+    }
 
     /**
      * Claims up to {@code limit} scoped resync entries ({@link Operation#RESYNC}) that are due at {@code now} and

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -113,6 +114,17 @@ public final class InMemoryChangeLog implements ChangeLog {
     @Override
     public synchronized long pendingCount(String migration) {
         return entries.values().stream().filter(slot -> slot.record.migration().equals(migration)).count();
+    }
+
+    @Override
+    public synchronized Map<String, Long> pendingCountByReason(String migration) {
+        Map<String, Long> counts = new TreeMap<>();
+        for (Slot slot : entries.values()) {
+            if (slot.record.migration().equals(migration)) {
+                counts.merge(slot.record.reason(), 1L, Long::sum);
+            }
+        }
+        return counts;
     }
 
     /** Every entry not yet completed, in the order they were recorded, claimed or not. */

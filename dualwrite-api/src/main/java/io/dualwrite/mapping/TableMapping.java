@@ -56,6 +56,12 @@ public final class TableMapping {
     private final Map<String, ValueTransformer> transformers; // lower-case old name -> transformer
     private final @Nullable String orderIdColumn;
     private final @Nullable String merchantIdColumn;
+    /**
+     * {@link #newColumn} by old name as spelt, so that copying a row does not fold every column name to lower case
+     * and look it up again (a tenth of a backfill's CPU on H2 went there). At most {@value #MAX_CACHED_NAMES}.
+     */
+    private final Map<String, Optional<String>> newNames = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_CACHED_NAMES = 1024;
 
     private TableMapping(Builder builder) {
         this.oldTable = builder.oldTable;
@@ -122,6 +128,18 @@ public final class TableMapping {
 
     /** The new name of an old column; empty when the column is dropped. */
     public Optional<String> newColumn(String oldColumn) {
+        Optional<String> known = newNames.get(oldColumn);
+        if (known != null) {
+            return known;
+        }
+        Optional<String> name = resolveNewColumn(oldColumn);
+        if (newNames.size() < MAX_CACHED_NAMES) {
+            newNames.put(oldColumn, name);
+        }
+        return name;
+    }
+
+    private Optional<String> resolveNewColumn(String oldColumn) {
         String key = lower(oldColumn);
         if (dropped.contains(key)) {
             return Optional.empty();
@@ -148,12 +166,18 @@ public final class TableMapping {
 
     /** The value of an old column as the new store holds it. */
     public @Nullable Object toNewValue(String oldColumn, @Nullable Object value) {
+        if (transformers.isEmpty()) {
+            return value;
+        }
         ValueTransformer transformer = transformers.get(lower(oldColumn));
         return transformer == null ? value : transformer.toNew(value);
     }
 
     /** The value of a new column as the old store holds it (by the column's old name). */
     public @Nullable Object toOldValue(String oldColumn, @Nullable Object value) {
+        if (transformers.isEmpty()) {
+            return value;
+        }
         ValueTransformer transformer = transformers.get(lower(oldColumn));
         return transformer == null ? value : transformer.toOld(value);
     }

@@ -38,6 +38,24 @@ public interface MirrorExecutor extends AutoCloseable {
         throw new UnsupportedOperationException(getClass().getName() + " cannot tell when it is idle");
     }
 
+    /**
+     * The state of the circuit breaker guarding the other store, for monitoring; read at any time, never
+     * blocks. The executors of {@link MirrorExecutors} map Resilience4j's forced-open state to
+     * {@link BreakerState#OPEN} and its disabled and metrics-only states to {@link BreakerState#CLOSED}. This
+     * default, for implementations without a breaker, is {@link BreakerState#CLOSED}.
+     */
+    default BreakerState breakerState() {
+        return BreakerState.CLOSED;
+    }
+
+    /**
+     * How many tasks wait in the async queue, not yet taken by a lane, for monitoring; read at any time, never
+     * blocks. Always 0 in {@link MirrorMode#SYNC} and in this default, for implementations without a queue.
+     */
+    default int queuedTasks() {
+        return 0;
+    }
+
     /** Stops taking work; tasks still queued are recorded in the change log as {@link MirrorOutcome#SHUT_DOWN}. */
     @Override
     void close();

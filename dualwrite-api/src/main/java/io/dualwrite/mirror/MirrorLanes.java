@@ -138,6 +138,11 @@ final class MirrorLanes {
         }
     }
 
+    /** Tasks offered and not yet taken by a lane (a moment's snapshot, for monitoring). */
+    int queued() {
+        return Math.max(0, queued.get());
+    }
+
     /**
      * Whether every task offered before this call has ended and been recorded: none is queued, and no lane
      * is between taking a task off its queue and having recorded it. A task abandoned at its time limit

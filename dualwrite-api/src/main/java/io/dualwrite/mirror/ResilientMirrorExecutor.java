@@ -172,6 +172,20 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
     }
 
     @Override
+    public BreakerState breakerState() {
+        return switch (breaker.getState()) {
+            case OPEN, FORCED_OPEN -> BreakerState.OPEN;
+            case HALF_OPEN -> BreakerState.HALF_OPEN;
+            case CLOSED, DISABLED, METRICS_ONLY -> BreakerState.CLOSED;
+        };
+    }
+
+    @Override
+    public int queuedTasks() {
+        return lanes == null ? 0 : lanes.queued();
+    }
+
+    @Override
     public String toString() {
         return "MirrorExecutor[" + name + ", " + config.mode() + ", breaker " + breaker.getState() + "]";
     }

@@ -2,6 +2,8 @@ package io.dualwrite.switches;
 
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.internal.Checks;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -67,6 +69,17 @@ final class InMemoryOrderPinStore implements OrderPinStore {
         Checks.requireId("migration", migration);
         Checks.requireId("orderId", orderId);
         ofMigration(migration).remove(orderId);
+    }
+
+    @Override
+    public Map<MigrationPhase, Long> pinCounts(String migration) {
+        Checks.requireId("migration", migration);
+        Map<MigrationPhase, Long> counts = new EnumMap<>(MigrationPhase.class);
+        ConcurrentMap<String, Pin> ofMigration = pins.get(migration);
+        if (ofMigration != null) {
+            ofMigration.values().forEach(pin -> counts.merge(pin.phase(), 1L, Long::sum));
+        }
+        return counts;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.dualwrite.switches;
 
 import io.dualwrite.MigrationPhase;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -33,6 +34,15 @@ public interface OrderPinStore {
 
     /** Operator action: re-pins every pinned order of a migration; returns how many were re-pinned. */
     int repinAll(String migration, MigrationPhase phase);
+
+    /**
+     * How many orders of a migration are pinned to each phase, for monitoring (phases with no pin are absent).
+     *
+     * @throws UnsupportedOperationException when this store cannot (the default)
+     */
+    default Map<MigrationPhase, Long> pinCounts(String migration) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot count its pins");
+    }
 
     /** Operator action: removes an order's pin, so that its next write pins it afresh. */
     void unpin(String migration, String orderId);

@@ -39,6 +39,11 @@ class DualWriterProxyTest {
         void save(String id);
     }
 
+    interface NoTable {
+        @DualWrite(merchantId = "#id")
+        void save(String id);
+    }
+
     interface BadKey {
         @DualWrite(table = "orders", key = 2)
         void save(String id);
@@ -193,6 +198,15 @@ class DualWriterProxyTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("@DualWrite key of BadKey.save must be -1 (the context's order id) or an argument "
                         + "index between 0 and 0, but was 2");
+    }
+
+    @Test
+    void aWriteWithoutATableIsRejectedAtCreation() {
+        NoTable impl = id -> { };
+
+        assertThatThrownBy(() -> writer.proxy(NoTable.class, impl, impl))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("@DualWrite table of NoTable.save must be a non-blank string");
     }
 
     @Test

@@ -30,6 +30,18 @@ class InMemoryChangeLogTest {
     }
 
     @Test
+    void backlogByReasonCountsTheEntriesOfOneMigrationPerReason() {
+        record("orders", "1", NOW);
+        record("orders", "2", NOW);
+        log.record(new ChangeRecord("orders", "orders", "3", Operation.UPDATE, "breaker-open", Store.NEW, null, null, NOW));
+        record("payments", "4", NOW);
+
+        assertThat(log.pendingCountByReason("orders")).containsExactly(java.util.Map.entry("breaker-open", 1L),
+                java.util.Map.entry("failed", 2L));
+        assertThat(log.pendingCountByReason("none")).isEmpty();
+    }
+
+    @Test
     void claimTakesOnlyDueEntries() {
         long due = record("orders", "1", NOW);
         record("orders", "2", NOW.plusSeconds(10));

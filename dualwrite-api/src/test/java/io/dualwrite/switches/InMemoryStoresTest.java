@@ -65,6 +65,19 @@ class InMemoryStoresTest {
     }
 
     @Test
+    void pinCountsCountTheOrdersOfOneMigrationPerPhase() {
+        OrderPinStore pins = OrderPinStores.inMemory();
+        pins.pinIfAbsent("orders", "o-1", "m-1", DUAL_WRITE);
+        pins.pinIfAbsent("orders", "o-2", "m-1", DUAL_WRITE);
+        pins.pinIfAbsent("orders", "o-3", "m-2", OLD_ONLY);
+        pins.pinIfAbsent("payments", "o-1", "m-1", NEW_PRIMARY);
+
+        assertThat(pins.pinCounts("orders")).containsOnly(java.util.Map.entry(DUAL_WRITE, 2L),
+                java.util.Map.entry(OLD_ONLY, 1L));
+        assertThat(pins.pinCounts("none")).isEmpty();
+    }
+
+    @Test
     void pinIfAbsentKeepsTheFirstPin() {
         OrderPinStore pins = OrderPinStores.inMemory();
         assertThat(pins.pinIfAbsent("orders", "o-1", "m-1", DUAL_WRITE)).isEqualTo(DUAL_WRITE);

@@ -51,6 +51,9 @@ final class BatchExecution {
         }
         statement.batch().clear();
         statement.batchSql().clear();
+        for (StatementAnalysis analysis : analyses) {
+            connection.checkReadRoute(analysis);
+        }
         List<@Nullable Entry> entries = new ArrayList<>();
         boolean anyMirrors = false;
         boolean anyPreselect = false;

@@ -52,6 +52,8 @@ final class ConnectionHandler implements InvocationHandler {
     private boolean sqlTransaction;
     private long autoIncrementStep;
     private Connection self;
+    /** Sent by a {@link ReadStoreOverride} to the store its phase does not name: it runs reads only. */
+    private boolean readsOnly;
 
     private ConnectionHandler(DataSourceConfig config, @Nullable String user, @Nullable String password) {
         this.config = config;
@@ -90,6 +92,13 @@ final class ConnectionHandler implements InvocationHandler {
                     ? config.resolver().resolveRead(withOurMigration(context, null, null)).phase()
                     : unattributedPhase();
             store = phase.authoritative();
+            Store routed = ReadStoreOverride.current(config.migration()).orElse(null);
+            if (routed != null && routed != store) {
+                log.debug("connection of migration {} routed for reads to the {} store (phase {} names the {} store)",
+                        config.migration(), routed, phase, store);
+                store = routed;
+                readsOnly = true;
+            }
             DataSource dataSource = config.dataSource(store);
             Connection connection = user == null ? dataSource.getConnection() : dataSource.getConnection(user, password);
             try {
@@ -111,6 +120,32 @@ final class ConnectionHandler implements InvocationHandler {
             physical = connection;
         }
         return physical;
+    }
+
+    /**
+     * Refuses a statement that a {@link ReadStoreOverride} forbids here: anything but a read or transaction
+     * control on a connection the override sent to the store its phase does not name, and a read of a mapped
+     * table on a connection acquired on another store than the override now names.
+     */
+    void checkReadRoute(StatementAnalysis analysis) throws SQLException {
+        if (analysis.txControl() != io.dualwrite.jdbc.statement.TxControl.NONE) {
+            return;
+        }
+        boolean read = analysis.kind() == io.dualwrite.jdbc.statement.SqlKind.SELECT && !analysis.mayWriteMapped();
+        if (readsOnly && !read) {
+            throw new SQLException("this connection of migration " + config.migration() + " was routed to the "
+                    + store + " store for reads only (ReadStoreOverride), and refuses a statement that is not a SELECT;"
+                    + " run writes outside the override");
+        }
+        if (read && analysis.mapped()) {
+            Store routed = ReadStoreOverride.current(config.migration()).orElse(null);
+            if (routed != null && routed != store) {
+                throw new SQLException("reads of migration " + config.migration() + " are routed to the " + routed
+                        + " store on this thread (ReadStoreOverride), but this connection was acquired on the " + store
+                        + " store before the override opened (e.g. by an enclosing transaction); open the override"
+                        + " before the connection is first used");
+            }
+        }
     }
 
     /** The context of a write: the open one, else ids read from the statement, else one without ids. */

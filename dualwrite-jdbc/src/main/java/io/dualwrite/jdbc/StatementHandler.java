@@ -255,6 +255,7 @@ final class StatementHandler implements InvocationHandler {
         if (statementAnalysis == null) {
             return ConnectionHandler.call(physical, method, args);
         }
+        connection.checkReadRoute(statementAnalysis);
         Object[] physicalArgs = args;
         if (plain) {
             physicalArgs = args.clone();

@@ -307,6 +307,25 @@ public final class JdbcChangeLog implements ChangeLog {
         }
     }
 
+    /** One {@code GROUP BY reason} query on the change-log table. */
+    @Override
+    public Map<String, Long> pendingCountByReason(String migration) {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        try (Connection connection = connection();
+             PreparedStatement count = connection.prepareStatement(
+                     "SELECT reason, COUNT(*) FROM dualwrite_change_log WHERE migration = ? GROUP BY reason")) {
+            count.setString(1, migration);
+            try (ResultSet rows = count.executeQuery()) {
+                while (rows.next()) {
+                    counts.merge(rows.getString(1), rows.getLong(2), Long::sum);
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("count the change-log backlog of migration " + migration + " by reason", e);
+        }
+        return counts;
+    }
+
     private List<ChangeEntry> claimSkippingLocked(Connection connection, int limit, Instant now, Instant until,
                                                   String token, boolean scoped) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();

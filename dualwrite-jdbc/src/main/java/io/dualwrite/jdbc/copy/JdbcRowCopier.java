@@ -29,6 +29,9 @@ import org.jspecify.annotations.Nullable;
 /** The {@link RowCopier} over JDBC: lock keys on the target, read the source by key, upsert or delete. */
 final class JdbcRowCopier implements RowCopier {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JdbcRowCopier.class);
+
+
     /** Keys bound in one {@code IN (…)} read or one batch. */
     private static final int CHUNK = 500;
     /**
@@ -37,6 +40,9 @@ final class JdbcRowCopier implements RowCopier {
      * prepared statements, H2's per-session command cache) are reused.
      */
     private static final int[] READ_SIZES = {1, 4, 16, 64, 256, CHUNK};
+
+    /** Runs of one sync when the database picks it as a deadlock victim. */
+    static final int DEADLOCK_ATTEMPTS = 3;
 
     private final DataSource oldDataSource;
     private final DataSource newDataSource;
@@ -68,6 +74,36 @@ final class JdbcRowCopier implements RowCopier {
         if (byTable.isEmpty()) {
             return new SyncResult(0, 0, 0);
         }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return syncOnce(from, to, byTable);
+            } catch (SQLException e) {
+                if (attempt >= DEADLOCK_ATTEMPTS || !isDeadlock(e)) {
+                    throw e;
+                }
+                // the database rolled the whole transaction back; nothing of it stays, so it is run again
+                log.debug("sync of {} keys chosen as a deadlock victim (attempt {}), running it again: {}",
+                        byTable.size(), attempt, e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Whether a failure is a deadlock or serialization failure, after which the database has rolled back the
+     * whole transaction: SQLState {@code 40001} (MySQL/MariaDB error 1213, H2, PostgreSQL serialization) or
+     * {@code 40P01} (PostgreSQL deadlock). A lock wait that timed out is not one: running it again would only
+     * wait again.
+     */
+    static boolean isDeadlock(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private SyncResult syncOnce(Store from, Store to, Map<TableMapping, List<TableKeys>> byTable) throws SQLException {
         try (Connection target = dataSource(to).getConnection()) {
             CopyDialect targetDialect = dialect(to, target);
             List<Side> sides = new ArrayList<>();
@@ -76,7 +112,13 @@ final class JdbcRowCopier implements RowCopier {
                         table(to, target, targetDialect, table.getKey().table(to))));
             }
             boolean autoCommit = target.getAutoCommit();
+            int isolation = target.getTransactionIsolation();
             target.setAutoCommit(false);
+            if (targetDialect == CopyDialect.MYSQL) {
+                // read committed: repeatable read would lock the gaps around keys deleted or inserted, and two
+                // syncs of neighbouring keys (each holding only its own keys' locks) would deadlock on them
+                target.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            }
             try {
                 targetDialect.lock(target, lockIds(sides), lockTimeoutMillis);
                 Map<TableMapping, TableColumns> sourceColumns = new HashMap<>();
@@ -95,6 +137,9 @@ final class JdbcRowCopier implements RowCopier {
             } finally {
                 targetDialect.unlock(target);
                 target.setAutoCommit(autoCommit);
+                if (targetDialect == CopyDialect.MYSQL) {
+                    target.setTransactionIsolation(isolation);
+                }
             }
         }
     }

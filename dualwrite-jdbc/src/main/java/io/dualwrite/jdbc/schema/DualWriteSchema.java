@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The tables dualwrite keeps for itself: {@value #SWITCH_TABLE}, {@value #ORDER_PIN_TABLE},
- * {@value #CHANGE_LOG_TABLE}, {@value #VERIFICATION_TABLE} and {@value #BACKFILL_CHECKPOINT_TABLE}.
+ * {@value #CHANGE_LOG_TABLE}, {@value #VERIFICATION_TABLE}, {@value #BACKFILL_CHECKPOINT_TABLE} and
+ * {@value #VERIFICATION_CHECKPOINT_TABLE}.
  *
  * <p>Either let the library create them at start-up with {@link #create(DataSource)} (idempotent: it
  * creates only what is missing), or run the {@link SchemaScript} of the database yourself, e.g. through
@@ -43,9 +44,14 @@ public final class DualWriteSchema {
     public static final String VERIFICATION_TABLE = "dualwrite_verification";
     /** The checkpoints of backfill jobs ({@code io.dualwrite.jdbc.backfill}); they live where the jobs keep them, the old store by default. */
     public static final String BACKFILL_CHECKPOINT_TABLE = "dualwrite_backfill_checkpoint";
+    /**
+     * The checkpoints of verification jobs that name one ({@code io.dualwrite.jdbc.verify}): how far a run got and
+     * the rows it found different, so that a stopped run goes on where it stopped; they live with the results.
+     */
+    public static final String VERIFICATION_CHECKPOINT_TABLE = "dualwrite_verification_checkpoint";
     /** Every table of dualwrite's own, in creation order. */
     public static final List<String> TABLES = List.of(SWITCH_TABLE, ORDER_PIN_TABLE, CHANGE_LOG_TABLE,
-            VERIFICATION_TABLE, BACKFILL_CHECKPOINT_TABLE);
+            VERIFICATION_TABLE, BACKFILL_CHECKPOINT_TABLE, VERIFICATION_CHECKPOINT_TABLE);
 
     /**
      * The SQLStates by which databases say "no such table": PostgreSQL {@code 42P01}; MySQL, MariaDB and
@@ -60,7 +66,8 @@ public final class DualWriteSchema {
             ORDER_PIN_TABLE, List.of("migration", "order_id", "merchant_id"),
             CHANGE_LOG_TABLE, List.of("migration", "table_name", "row_key", "order_id", "merchant_id", "claim_token"),
             VERIFICATION_TABLE, List.of("migration", "table_name", "scope_key", "merchant_id"),
-            BACKFILL_CHECKPOINT_TABLE, List.of("job_id"));
+            BACKFILL_CHECKPOINT_TABLE, List.of("job_id"),
+            VERIFICATION_CHECKPOINT_TABLE, List.of("checkpoint_name", "table_name"));
 
     private static final Logger log = LoggerFactory.getLogger(DualWriteSchema.class);
 

@@ -9,6 +9,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -126,6 +128,26 @@ public final class JdbcOrderPinStore implements OrderPinStore {
         Checks.requireId("migration", migration);
         return update("UPDATE dualwrite_order_pin SET phase = ?, pinned_at = ? WHERE migration = ?",
                 "re-pin every order of migration " + migration, phase, migration);
+    }
+
+    /** One {@code GROUP BY phase} query on the pin table. */
+    @Override
+    public Map<MigrationPhase, Long> pinCounts(String migration) {
+        Checks.requireId("migration", migration);
+        Map<MigrationPhase, Long> counts = new EnumMap<>(MigrationPhase.class);
+        try (Connection connection = sql.connection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT phase, COUNT(*) FROM dualwrite_order_pin WHERE migration = ? GROUP BY phase")) {
+            select.setString(1, migration);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    counts.merge(SqlSupport.phase(rows.getString(1), "dualwrite_order_pin"), rows.getLong(2), Long::sum);
+                }
+            }
+        } catch (SQLException e) {
+            throw sql.failure("count the pins of migration " + migration, e);
+        }
+        return counts;
     }
 
     @Override

@@ -67,14 +67,47 @@ public final class JdbcVerificationProbe implements VerificationProbe {
         return status(migration, Objects.requireNonNull(merchantId, "merchantId"));
     }
 
-    private VerificationStatus status(String migration, @Nullable String merchantId) {
-        List<VerificationStore.Row> rows;
+    /**
+     * The run that counts (as above: the latest full run, or sampled run that found differences) for each table and
+     * scope of a migration that has one, ordered by table then scope, for operators and monitoring. One query.
+     *
+     * @throws IllegalStateException when the table cannot be read
+     */
+    public List<LatestRun> latestRuns(String migration) {
+        Map<String, LatestRun> latest = new java.util.TreeMap<>();
+        for (VerificationStore.Row row : rows(Objects.requireNonNull(migration, "migration"))) {
+            if (!row.sampled() || row.status() == VerificationStatus.DIRTY) {
+                latest.put(row.table().toLowerCase(Locale.ROOT) + "\n" + row.scopeKey(),
+                        new LatestRun(row.table(), row.scopeKey(), row.status(), row.sampled(), row.finishedAt()));
+            }
+        }
+        return List.copyOf(latest.values());
+    }
+
+    /**
+     * The run that counts for one table and scope.
+     *
+     * @param table      the table, by its old-store name as the verifier recorded it
+     * @param scope      {@code *} for the whole table, {@code merchant=<id>} for one merchant's rows
+     * @param status     {@link VerificationStatus#CLEAN} or {@link VerificationStatus#DIRTY}
+     * @param sampled    whether the run compared a sample (then it found differences: a clean sample never counts)
+     * @param finishedAt when the run of this table ended
+     */
+    public record LatestRun(String table, String scope, VerificationStatus status, boolean sampled,
+                            java.time.Instant finishedAt) {
+    }
+
+    private List<VerificationStore.Row> rows(String migration) {
         try {
-            rows = VerificationStore.rows(dataSource, migration);
+            return VerificationStore.rows(dataSource, migration);
         } catch (SQLException e) {
             throw new IllegalStateException("could not read the verifications of '" + migration + "': "
                     + e.getMessage(), e);
         }
+    }
+
+    private VerificationStatus status(String migration, @Nullable String merchantId) {
+        List<VerificationStore.Row> rows = rows(migration);
         Set<String> tables = new LinkedHashSet<>();
         requiredTables.forEach(table -> tables.add(table.toLowerCase(Locale.ROOT)));
         rows.forEach(row -> tables.add(row.table().toLowerCase(Locale.ROOT)));

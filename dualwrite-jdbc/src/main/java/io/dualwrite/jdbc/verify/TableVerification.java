@@ -69,6 +69,9 @@ final class TableVerification {
     private final long[] overflow = new long[RowDifference.Kind.values().length];
     private long rowsCompared;
     private long newRowsCompared;
+    /** Keys found different and not yet in the checkpoint, in the change log's key form. */
+    private final List<String> unsaved = new ArrayList<>();
+    private long savedSuspects;
 
     TableVerification(Context context, TablePlan plan, TableSide oldSide, TableSide newSide, Connection oldConnection,
                       Connection newConnection, VerificationRun.Tracker tracker, @Nullable RateLimiter limiter,
@@ -84,57 +87,117 @@ final class TableVerification {
         this.fetched = fetched;
     }
 
-    /** Verifies the scope in chunks of about {@code chunkRows} rows, comparing a {@code fraction} of them. */
-    TableReport run(VerificationScope scope, int chunkRows, int leafRows, double fraction, long seed)
-            throws SQLException {
+    /**
+     * Where a resumable run of this table records its progress, and what an earlier run of it recorded.
+     *
+     * @param resumed the state to go on from; null to start from the first key
+     */
+    record Checkpoint(VerifyCheckpoints store, String name, String settings, VerifyCheckpoints.@Nullable State resumed) {
+    }
+
+    /**
+     * Verifies the scope in chunks of about {@code chunkRows} rows, comparing a {@code fraction} of them; with a
+     * checkpoint, goes on where it says and records the progress after each chunk.
+     *
+     * @throws VerificationStoppedException when the run was asked to stop (its checkpoint, if any, is kept)
+     */
+    TableReport run(VerificationScope scope, int chunkRows, int leafRows, double fraction, long seed,
+                    @Nullable Checkpoint checkpoint) throws SQLException {
         Instant started = context.clock().instant();
-        List<TableSide.Range> chunks = chunks(chunkRows);
-        tracker.chunks(chunks.size());
+        long done = 0;
         long compared = 0;
+        List<Object> lower = null;
+        boolean finished = false;
+        VerifyCheckpoints.State resumed = checkpoint == null ? null : checkpoint.resumed();
+        if (resumed != null) {
+            done = resumed.chunksDone();
+            compared = resumed.chunksCompared();
+            rowsCompared = resumed.rowsCompared();
+            newRowsCompared = resumed.newRowsCompared();
+            lower = resumed.cursor() == null ? null : parseKey(resumed.cursor());
+            finished = resumed.done();
+            addSuspects(resumed.suspects());
+            log.info("Verification of table {} resumes checkpoint '{}' after {} chunks ({} rows compared, {} rows"
+                    + " found different so far)", plan.mapping().oldTable(), checkpoint.name(), done, rowsCompared,
+                    suspects.size());
+        }
+        savedSuspects = resumed == null ? 0 : resumed.suspects().size();
+        unsaved.clear();
+        List<TableSide.Range> chunks = finished ? List.of() : chunks(lower, chunkRows);
+        tracker.chunks(chunks.size());
         for (int i = 0; i < chunks.size(); i++) {
-            TableSide.Range chunk = chunks.get(i);
-            if (fraction < 1.0 && new SplittableRandom(seed * 0x9E3779B97F4A7C15L + i).nextDouble() >= fraction) {
-                tracker.chunkDone(0, suspects.size());
-                continue;
+            if (tracker.stopRequested()) {
+                throw new VerificationStoppedException(plan.mapping().oldTable(), done + i,
+                        checkpoint == null ? null : checkpoint.name());
             }
-            tracker.current(chunk.toString());
-            compareChunk(chunk, leafRows);
-            compared++;
+            TableSide.Range chunk = chunks.get(i);
+            long number = done + i;
+            if (fraction < 1.0 && new SplittableRandom(seed * 0x9E3779B97F4A7C15L + number).nextDouble() >= fraction) {
+                tracker.chunkDone(0, suspects.size());
+            } else {
+                tracker.current(chunk.toString());
+                compareChunk(chunk, leafRows);
+                compared++;
+            }
+            if (checkpoint != null) {
+                save(checkpoint, chunk.upper(), number + 1, compared);
+            }
         }
         long firstFound = suspects.size();
         settle();
-        return report(scope, fraction >= 1.0, chunks.size(), compared, firstFound - suspects.size(), started);
+        return report(scope, fraction >= 1.0, done + chunks.size(), compared, firstFound - suspects.size(), started);
+    }
+
+    private void save(Checkpoint checkpoint, @Nullable List<Object> next, long chunksDone, long chunksCompared)
+            throws SQLException {
+        VerifyCheckpoints.State state = new VerifyCheckpoints.State(checkpoint.settings(), next == null,
+                next == null ? null : keyOf(next), chunksDone, chunksCompared, rowsCompared, newRowsCompared, List.of());
+        checkpoint.store().save(checkpoint.name(), plan.mapping().oldTable(), state, unsaved, savedSuspects + 1);
+        savedSuspects += unsaved.size();
+        unsaved.clear();
+    }
+
+    private List<Object> parseKey(String key) {
+        List<String> parts = KeyCodec.decode(key, plan.keys().size());
+        List<Object> value = new ArrayList<>(parts.size());
+        for (int i = 0; i < parts.size(); i++) {
+            value.add(JavaValues.parseKey(parts.get(i), plan.keys().get(i).oldInfo(), oldDialect()));
+        }
+        return value;
     }
 
     /** Re-verifies the given keys (change-log form, old-store values) once the writes in flight have landed. */
     List<RowDifference> recheck(Collection<String> keys) throws SQLException {
+        suspects.clear();
+        addSuspects(keys);
+        settle();
+        return differences();
+    }
+
+    /** Makes suspects of the rows of the given keys (change-log form, old-store values) that either store has. */
+    private void addSuspects(Collection<String> keys) throws SQLException {
+        if (keys.isEmpty()) {
+            return;
+        }
         List<List<Object>> values = new ArrayList<>(keys.size());
         for (String key : keys) {
-            List<String> parts = KeyCodec.decode(key, plan.keys().size());
-            List<Object> value = new ArrayList<>(parts.size());
-            for (int i = 0; i < parts.size(); i++) {
-                value.add(JavaValues.parseKey(parts.get(i), plan.keys().get(i).oldInfo(), oldDialect()));
-            }
-            values.add(value);
+            values.add(parseKey(key));
         }
         // each key's canonical text is known once its row is read; keys neither store has are equal
         Two<Map<String, TableSide.FetchedRow>> rows = both(side -> byKeyText(side.side.rowsByKey(side.connection, values)));
-        suspects.clear();
         for (Map<String, TableSide.FetchedRow> side : List.of(rows.old(), rows.fresh())) {
             side.forEach((text, row) -> suspects.putIfAbsent(text,
                     new Suspect(text, RowDifference.Kind.DIFFERENT, row.key())));
         }
-        settle();
-        return differences();
     }
 
     private VerifyDialect oldDialect() {
         return oldSide.dialect();
     }
 
-    private List<TableSide.Range> chunks(int chunkRows) throws SQLException {
+    private List<TableSide.Range> chunks(@Nullable List<Object> first, int chunkRows) throws SQLException {
         List<TableSide.Range> chunks = new ArrayList<>();
-        List<Object> lower = null;
+        List<Object> lower = first;
         while (true) {
             List<Object> next = oldSide.keyAt(oldConnection, new TableSide.Range(lower, null), chunkRows);
             chunks.add(new TableSide.Range(lower, next));
@@ -252,6 +315,7 @@ final class TableVerification {
             }
             known = new Suspect(keyText, kind, key);
             suspects.put(keyText, known);
+            unsaved.add(keyOf(key));
         }
         known.columns.addAll(columns);
     }

@@ -31,6 +31,8 @@ public final class VerificationJob {
     public static final int DEFAULT_CHUNK_ROWS = 10_000;
     /** Rows at or below which a range whose checksums differ is fetched and diffed, unless set. */
     public static final int DEFAULT_LEAF_ROWS = 64;
+    /** The longest {@linkplain Builder#checkpoint checkpoint name}. */
+    public static final int MAX_CHECKPOINT_NAME = 128;
 
     private final String migration;
     private final List<TableMapping> tables;
@@ -41,6 +43,7 @@ public final class VerificationJob {
     private final @Nullable RateLimiter rateLimiter;
     private final int chunkRows;
     private final int leafRows;
+    private final @Nullable String checkpoint;
 
     private VerificationJob(Builder builder) {
         this.migration = builder.migration;
@@ -52,6 +55,7 @@ public final class VerificationJob {
         this.rateLimiter = builder.rateLimiter;
         this.chunkRows = builder.chunkRows;
         this.leafRows = builder.leafRows;
+        this.checkpoint = builder.checkpoint;
     }
 
     /** Starts a job for a migration (the name its switches and change log use). */
@@ -109,14 +113,32 @@ public final class VerificationJob {
         return leafRows;
     }
 
-    /** This job on another scope. */
+    /** The name this job's runs resume under ({@link Builder#checkpoint}); empty when every run starts afresh. */
+    public Optional<String> checkpoint() {
+        return Optional.ofNullable(checkpoint);
+    }
+
+    /**
+     * The settings a checkpoint belongs to: a run resumes a checkpoint only when they are the same (the
+     * migration, the tables, the scope, the sample and the chunk size).
+     */
+    String checkpointSettings() {
+        String settings = migration + " " + tables.stream().map(t -> t.oldTable() + ">" + t.newTable()).toList()
+                + " " + scope.key() + (isFull() ? " full" : " sample " + sampleFraction + " seed " + seed)
+                + " chunk " + chunkRows;
+        // the column holds 1,000 characters: a longer text keeps its start and a digest of the whole
+        return settings.length() <= 1000 ? settings : settings.substring(0, 950) + " #"
+                + java.util.UUID.nameUUIDFromBytes(settings.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** This job on another scope, without a checkpoint name. */
     public VerificationJob withScope(VerificationScope other) {
         Builder builder = toBuilder();
         builder.scope(other);
         return builder.build();
     }
 
-    /** This job on other tables. */
+    /** This job on other tables, without a checkpoint name. */
     public VerificationJob withTables(List<TableMapping> other) {
         Builder builder = toBuilder();
         builder.tables.clear();
@@ -134,12 +156,13 @@ public final class VerificationJob {
         builder.rateLimiter = rateLimiter;
         builder.chunkRows = chunkRows;
         builder.leafRows = leafRows;
-        return builder;
+        return builder; // the checkpoint stays behind: its settings are this job's
     }
 
     @Override
     public String toString() {
-        return "VerificationJob[" + migration + ", tables=" + tables.stream().map(TableMapping::oldTable).toList()
+        return "VerificationJob[" + migration + (checkpoint == null ? "" : " checkpoint '" + checkpoint + "'")
+                + ", tables=" + tables.stream().map(TableMapping::oldTable).toList()
                 + ", " + scope + (isFull() ? ", full" : ", sample " + sampleFraction + " seed " + seed)
                 + (maxRowsPerSecond > 0 ? ", max " + maxRowsPerSecond + " rows/s" : "")
                 + ", chunk " + chunkRows + " rows]";
@@ -156,6 +179,7 @@ public final class VerificationJob {
         private @Nullable RateLimiter rateLimiter;
         private int chunkRows = DEFAULT_CHUNK_ROWS;
         private int leafRows = DEFAULT_LEAF_ROWS;
+        private @Nullable String checkpoint;
 
         private Builder(String migration) {
             if (migration == null || migration.isBlank()) {
@@ -271,6 +295,24 @@ public final class VerificationJob {
                 throw new IllegalArgumentException("leafRows must be at least 1, but was " + rows);
             }
             this.leafRows = rows;
+            return this;
+        }
+
+        /**
+         * Makes the job resumable under a name: after each chunk the run records how far it got and the rows it
+         * found different ({@code dualwrite_verification_checkpoint}, where the verifier records its results);
+         * a run of a job with the same name and settings that finds an unfinished checkpoint goes on after the
+         * last chunk compared instead of starting again, and reports the whole table. A run that completes
+         * deletes its checkpoint. Without a name (the default) every run starts from the first key.
+         *
+         * @param name 1 to 128 characters, not blank
+         */
+        public Builder checkpoint(String name) {
+            if (name == null || name.isBlank() || name.length() > MAX_CHECKPOINT_NAME) {
+                throw new IllegalArgumentException("checkpoint must be a non-blank name of at most "
+                        + MAX_CHECKPOINT_NAME + " characters, but was " + (name == null ? "null" : "'" + name + "'"));
+            }
+            this.checkpoint = name;
             return this;
         }
 

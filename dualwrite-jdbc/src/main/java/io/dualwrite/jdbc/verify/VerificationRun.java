@@ -83,6 +83,16 @@ public final class VerificationRun {
         return new java.sql.SQLException(cause);
     }
 
+    /**
+     * Asks the run to stop after the chunk it is comparing; {@link #await} then throws
+     * {@link VerificationStoppedException}. A job with a {@linkplain VerificationJob.Builder#checkpoint checkpoint}
+     * keeps it, and its next run goes on from there. Nothing is recorded for the phase gate. Does nothing when the
+     * run has ended.
+     */
+    public void stop() {
+        tracker.stop();
+    }
+
     Tracker tracker() {
         return tracker;
     }
@@ -110,6 +120,7 @@ public final class VerificationRun {
         private volatile @Nullable String current;
         private volatile Instant tableStarted;
         private volatile Instant lastLog;
+        private volatile boolean stopRequested;
 
         Tracker(Clock clock, Duration logInterval, int tables) {
             this.clock = clock;
@@ -118,6 +129,14 @@ public final class VerificationRun {
             this.started = clock.instant();
             this.tableStarted = started;
             this.lastLog = started;
+        }
+
+        void stop() {
+            stopRequested = true;
+        }
+
+        boolean stopRequested() {
+            return stopRequested;
         }
 
         synchronized void table(String name) {

@@ -28,7 +28,7 @@ final class VerificationStore {
             + " started_at, finished_at, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /** One recorded run of one table, as the probe reads it. */
-    record Row(long id, String table, String scopeKey, boolean sampled, VerificationStatus status) {
+    record Row(long id, String table, String scopeKey, boolean sampled, VerificationStatus status, Instant finishedAt) {
     }
 
     private VerificationStore() {
@@ -81,13 +81,14 @@ final class VerificationStore {
     static List<Row> rows(DataSource dataSource, String migration) throws SQLException {
         List<Row> rows = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT id, table_name, scope_key, sampled, status"
+             PreparedStatement select = connection.prepareStatement("SELECT id, table_name, scope_key, sampled, status, finished_at"
                      + " FROM " + DualWriteSchema.VERIFICATION_TABLE + " WHERE migration = ? ORDER BY id")) {
             select.setString(1, migration);
             try (ResultSet result = select.executeQuery()) {
                 while (result.next()) {
                     rows.add(new Row(result.getLong(1), result.getString(2), result.getString(3), result.getInt(4) != 0,
-                            VerificationStatus.valueOf(result.getString(5))));
+                            VerificationStatus.valueOf(result.getString(5)),
+                            result.getObject(6, LocalDateTime.class).toInstant(ZoneOffset.UTC)));
                 }
             }
         } catch (SQLException e) {

@@ -68,6 +68,7 @@ public final class Verifier {
     private final @Nullable ChangeLog changeLog;
     private final @Nullable DualWriter dualWriter;
     private final @Nullable DataSource results;
+    private final VerifyCheckpoints checkpoints;
     private final Duration recheckDelay;
     private final Duration settleTimeout;
     private final int recheckRounds;
@@ -82,6 +83,8 @@ public final class Verifier {
         this.changeLog = builder.changeLog;
         this.dualWriter = builder.dualWriter;
         this.results = builder.recordResults ? (builder.results != null ? builder.results : builder.oldDataSource) : null;
+        this.checkpoints = new VerifyCheckpoints(builder.results != null ? builder.results : builder.oldDataSource,
+                builder.clock);
         this.recheckDelay = builder.recheckDelay;
         this.settleTimeout = builder.settleTimeout;
         this.recheckRounds = builder.recheckRounds;
@@ -151,6 +154,20 @@ public final class Verifier {
         try (Sessions sessions = new Sessions(table)) {
             return verification(job, table, sessions, tracker, new AtomicLong()).recheck(keys);
         }
+    }
+
+    /**
+     * Deletes what runs of jobs with this {@linkplain VerificationJob.Builder#checkpoint checkpoint name} recorded,
+     * so that the next run starts from the first key; returns how many rows were deleted.
+     *
+     * @throws SQLException when the checkpoint table cannot be used (the message says how to create it)
+     */
+    public int resetCheckpoint(String name) throws SQLException {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("checkpoint name must be non-blank, but was "
+                    + (name == null ? "null" : "'" + name + "'"));
+        }
+        return checkpoints.delete(name);
     }
 
     /** One table of a job, checked against both stores. */
@@ -225,6 +242,7 @@ public final class Verifier {
         log.info("Verification of '{}' started: {}", job.migration(), job);
         List<TableReport> reports = new ArrayList<>();
         AtomicLong fetched = new AtomicLong();
+        java.util.Map<String, VerifyCheckpoints.State> resumed = resumable(job, tables);
         for (Prepared table : tables) {
             tracker.table(table.mapping().oldTable());
             fetched.set(0);
@@ -233,9 +251,12 @@ public final class Verifier {
                 if (job.rateLimiter().isEmpty() && job.maxRowsPerSecond() > 0) {
                     chunkRows = (int) Math.max(2, Math.min(chunkRows, job.maxRowsPerSecond()));
                 }
+                TableVerification.Checkpoint checkpoint = job.checkpoint().map(name -> new TableVerification.Checkpoint(
+                        checkpoints, name, job.checkpointSettings(), resumed.get(table.mapping().oldTable())))
+                        .orElse(null);
                 TableReport report = verification(job, table, sessions, tracker, fetched)
                         .run(job.scope(), chunkRows, Math.min(job.leafRows(), chunkRows), job.sampleFraction(),
-                                job.seed());
+                                job.seed(), checkpoint);
                 reports.add(report);
                 log.info("Verification of '{}' table {} ({}): {}", job.migration(), report.table(), job.scope(),
                         report.clean() ? "CLEAN, " + report.rowsCompared() + " rows compared"
@@ -249,7 +270,36 @@ public final class Verifier {
         if (results != null) {
             VerificationStore.record(results, result);
         }
+        if (job.checkpoint().isPresent()) {
+            checkpoints.delete(job.checkpoint().get());
+        }
         return result;
+    }
+
+    /**
+     * What earlier runs under the job's checkpoint name recorded, per table; fails before any row is compared
+     * when they were runs of another job.
+     */
+    private java.util.Map<String, VerifyCheckpoints.State> resumable(VerificationJob job, List<Prepared> tables)
+            throws SQLException {
+        java.util.Map<String, VerifyCheckpoints.State> states = new java.util.HashMap<>();
+        if (job.checkpoint().isEmpty()) {
+            return states;
+        }
+        String name = job.checkpoint().get();
+        for (Prepared table : tables) {
+            var state = checkpoints.load(name, table.mapping().oldTable());
+            if (state.isPresent()) {
+                if (!state.get().settings().equals(job.checkpointSettings())) {
+                    throw new IllegalStateException("checkpoint '" + name + "' of table " + table.mapping().oldTable()
+                            + " was recorded by another job (" + state.get().settings() + "), not by this one ("
+                            + job.checkpointSettings() + "); run that job again to finish it, give this job another"
+                            + " checkpoint name, or delete it with Verifier.resetCheckpoint(\"" + name + "\")");
+                }
+                states.put(table.mapping().oldTable(), state.get());
+            }
+        }
+        return states;
     }
 
     private TableVerification verification(VerificationJob job, Prepared table, Sessions sessions,
@@ -289,7 +339,10 @@ public final class Verifier {
         private final @Nullable String oldZone;
         private final @Nullable String newZone;
 
+        private final Prepared table;
+
         Sessions(Prepared table) throws SQLException {
+            this.table = table;
             Connection first = oldDataSource.getConnection();
             Connection second;
             try {
@@ -304,8 +357,27 @@ public final class Verifier {
             newAutoCommit = fresh.getAutoCommit();
             old.setAutoCommit(true);
             fresh.setAutoCommit(true);
-            oldZone = table.oldDialect() == VerifyDialect.MYSQL ? utc(old) : null;
-            newZone = table.newDialect() == VerifyDialect.MYSQL ? utc(fresh) : null;
+            oldZone = setUp(old, table.oldDialect());
+            newZone = setUp(fresh, table.newDialect());
+        }
+
+        /** MySQL sessions in UTC, PostgreSQL sessions in the ISO date style; returns the setting to restore. */
+        private static @Nullable String setUp(Connection connection, VerifyDialect dialect) throws SQLException {
+            if (dialect == VerifyDialect.MYSQL) {
+                return utc(connection);
+            }
+            if (dialect == VerifyDialect.POSTGRESQL) {
+                try (Statement statement = connection.createStatement()) {
+                    String style;
+                    try (ResultSet rows = statement.executeQuery("SHOW DateStyle")) {
+                        rows.next();
+                        style = rows.getString(1);
+                    }
+                    statement.execute("SET DateStyle = 'ISO, MDY'");
+                    return style;
+                }
+            }
+            return null;
         }
 
         private static String utc(Connection connection) throws SQLException {
@@ -320,11 +392,18 @@ public final class Verifier {
             }
         }
 
-        private static void restore(Connection connection, @Nullable String zone, boolean autoCommit) {
+        private static void restore(Connection connection, VerifyDialect dialect, @Nullable String setting,
+                                    boolean autoCommit) {
             try {
-                if (zone != null) {
+                if (setting != null && dialect == VerifyDialect.MYSQL) {
                     try (java.sql.PreparedStatement set = connection.prepareStatement("SET time_zone = ?")) {
-                        set.setString(1, zone);
+                        set.setString(1, setting);
+                        set.execute();
+                    }
+                } else if (setting != null) {
+                    try (java.sql.PreparedStatement set = connection.prepareStatement(
+                            "SELECT set_config('DateStyle', ?, false)")) {
+                        set.setString(1, setting);
                         set.execute();
                     }
                 }
@@ -337,8 +416,8 @@ public final class Verifier {
         @Override
         public void close() throws SQLException {
             try {
-                restore(old, oldZone, oldAutoCommit);
-                restore(fresh, newZone, newAutoCommit);
+                restore(old, table.oldDialect(), oldZone, oldAutoCommit);
+                restore(fresh, table.newDialect(), newZone, newAutoCommit);
             } finally {
                 try {
                     old.close();

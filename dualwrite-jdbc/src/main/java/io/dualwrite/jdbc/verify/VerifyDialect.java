@@ -52,7 +52,7 @@ enum VerifyDialect {
 
         @Override
         String timestamp(String column) {
-            return "FORMATDATETIME(" + column + ", 'yyyy-MM-dd HH:mm:ss.SSSSSS')";
+            return "RTRIM(RTRIM(FORMATDATETIME(" + column + ", 'yyyy-MM-dd HH:mm:ss.SSSSSS'), '0'), '.')";
         }
 
         @Override
@@ -127,9 +127,14 @@ enum VerifyDialect {
             return "CASE WHEN " + column + (numeric ? " <> 0" : "") + " THEN '1' ELSE '0' END";
         }
 
+        /**
+         * The text output of a timestamp in the ISO date style (the verification sessions set it): trailing zeros
+         * of the fraction already cut, and about a fifth of the cost of {@code to_char}, which dominated the
+         * checksum of a row with a timestamp (measured: 133 against 27 ms per 100,000 rows on PostgreSQL 18).
+         */
         @Override
         String timestamp(String column) {
-            return "to_char(" + column + ", 'YYYY-MM-DD HH24:MI:SS.US')";
+            return column + "::text";
         }
 
         @Override
@@ -217,7 +222,7 @@ enum VerifyDialect {
 
         @Override
         String timestamp(String column) {
-            return "DATE_FORMAT(" + column + ", '%Y-%m-%d %H:%i:%s.%f')";
+            return "TRIM(TRAILING '.' FROM TRIM(TRAILING '0' FROM DATE_FORMAT(" + column + ", '%Y-%m-%d %H:%i:%s.%f')))";
         }
 
         @Override
@@ -294,7 +299,10 @@ enum VerifyDialect {
     /** {@code 1} or {@code 0}; {@code numeric} when the column is a number rather than a boolean. */
     abstract String trueFalse(String column, boolean numeric);
 
-    /** A date-time as {@code yyyy-MM-dd HH:mm:ss.ffffff}. */
+    /**
+     * A date-time as {@code yyyy-MM-dd HH:mm:ss}, then {@code .} and the fraction of a second without trailing
+     * zeros when it is not zero (PostgreSQL's ISO text output).
+     */
     abstract String timestamp(String column);
 
     /** A zoned date-time moved to UTC (without zone). */

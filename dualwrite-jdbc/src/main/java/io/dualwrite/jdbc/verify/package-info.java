@@ -8,7 +8,7 @@
  * each database computes in its own SQL a row count and the sum of a 60-bit prefix of the MD5 of every row's
  * canonical text: the mapped columns rendered as text the same way on H2, PostgreSQL and MySQL/MariaDB (integers
  * and decimals by value without trailing zeros, booleans as {@code 0}/{@code 1}, date-times as
- * {@code yyyy-MM-dd HH:mm:ss.ffffff} in UTC, {@code CHAR} padding trimmed, bytes as hex, {@code NULL} as a
+ * {@code yyyy-MM-dd HH:mm:ss[.f]} in UTC (the fraction without trailing zeros), {@code CHAR} padding trimmed, bytes as hex, {@code NULL} as a
  * marker no value renders to). Only the two numbers per range cross the wire. A range whose numbers differ is
  * split in two at its middle key, again and again, until a range holds few rows; only then are its rows fetched
  * (as their canonical texts) and compared column by column. Columns that cannot be rendered alike in SQL

@@ -93,3 +93,23 @@ CREATE TABLE IF NOT EXISTS dualwrite_backfill_checkpoint (
     PRIMARY KEY (job_id, chunk_no),
     KEY dualwrite_backfill_checkpoint_status (job_id, status, chunk_no)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_0900_bin;
+
+-- Verification checkpoints (io.dualwrite.jdbc.verify): per named checkpoint of a verification job and table,
+-- one head row (item_no 0: state RUNNING or DONE, key_text = the upper key of the last chunk compared in the
+-- key's KeyCodec text, the counters so far, job = the job's settings, so that another job cannot resume it)
+-- and one row per row found different so far (item_no 1.., state SUSPECT, key_text = its key). A run that
+-- stops leaves them; the next run with the same checkpoint name goes on after key_text.
+CREATE TABLE IF NOT EXISTS dualwrite_verification_checkpoint (
+    checkpoint_name   VARCHAR(128)  NOT NULL,
+    table_name        VARCHAR(128)  NOT NULL,
+    item_no           BIGINT        NOT NULL,
+    state             VARCHAR(16)   NOT NULL,
+    key_text          VARCHAR(4000),
+    job               VARCHAR(1000),
+    chunks_done       BIGINT        NOT NULL,
+    chunks_compared   BIGINT        NOT NULL,
+    rows_compared     BIGINT        NOT NULL,
+    new_rows_compared BIGINT        NOT NULL,
+    updated_at        DATETIME(6)   NOT NULL,
+    PRIMARY KEY (checkpoint_name, table_name, item_no)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_0900_bin;

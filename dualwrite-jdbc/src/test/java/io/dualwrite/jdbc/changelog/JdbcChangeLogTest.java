@@ -84,6 +84,21 @@ class JdbcChangeLogTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
+    void backlogByReasonCountsTheEntriesOfOneMigrationPerReason(TestDatabases.Kind kind) throws SQLException {
+        try (TestDatabase db = TestDatabases.createWithDualWriteSchema(kind)) {
+            JdbcChangeLog log = JdbcChangeLog.create(db.dataSource());
+            log.recordAll(List.of(record("1", T0), record("2", T0), record("3", T0).withReason("breaker-open"),
+                    new ChangeRecord("payments", "payments", "9", Operation.UPDATE, "failed", Store.NEW, null, null, T0)));
+
+            assertThat(log.pendingCountByReason("orders")).containsExactly(Map.entry("breaker-open", 1L),
+                    Map.entry("timeout", 2L));
+            assertThat(log.pendingCountByReason("payments")).containsExactly(Map.entry("failed", 1L));
+            assertThat(log.pendingCountByReason("none")).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
     void retryLaterCountsTheAttemptRecordsTheErrorAndReleasesTheClaim(TestDatabases.Kind kind) throws SQLException {
         try (TestDatabase db = TestDatabases.createWithDualWriteSchema(kind)) {
             JdbcChangeLog log = JdbcChangeLog.create(db.dataSource());

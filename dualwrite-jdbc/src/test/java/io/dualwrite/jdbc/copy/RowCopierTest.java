@@ -29,6 +29,41 @@ class RowCopierTest {
     private static final TableMapping COUNTERS = TableMapping.builder("counters").newTable("counters_v2")
             .rename("n", "total").build();
 
+    @org.junit.jupiter.api.Test
+    void aSyncChosenAsADeadlockVictimRunsAgainAndConvergesOnMariaDb() throws Exception {
+        try (TestDatabase old = TestDatabases.create(TestDatabases.Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(TestDatabases.Kind.MARIADB)) {
+            old.execute("CREATE TABLE counters (id INT PRIMARY KEY, n INT NOT NULL, note VARCHAR(40))",
+                    "INSERT INTO counters VALUES (1, 10, 'old'), (2, 20, 'old')");
+            fresh.execute("CREATE TABLE counters_v2 (id INT PRIMARY KEY, total INT NOT NULL, note VARCHAR(40))",
+                    "INSERT INTO counters_v2 VALUES (1, 0, 'stale'), (2, 0, 'stale')",
+                    "CREATE TABLE ballast (id INT PRIMARY KEY, n INT NOT NULL)",
+                    "INSERT INTO ballast SELECT seq, 0 FROM seq_1_to_200");
+            RowCopier copier = copier(old, fresh);
+            ExecutorService executor = Executors.newSingleThreadExecutor();
+            try (Connection blocker = fresh.dataSource().getConnection();
+                 java.sql.Statement statement = blocker.createStatement()) {
+                blocker.setAutoCommit(false);
+                // 200 rows changed: InnoDB rolls back the smaller transaction of a deadlock, the sync's
+                statement.executeUpdate("UPDATE ballast SET n = n + 1");
+                statement.executeQuery("SELECT * FROM counters_v2 WHERE id = 1 FOR UPDATE").close();
+                Future<RowCopier.SyncResult> sync = executor.submit(() -> copier.sync(Store.OLD,
+                        List.of(new RowCopier.TableKeys(COUNTERS, List.of("2", "1"), null))));
+                // the sync has written row 2 and waits for row 1
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                        fresh.count("SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'") > 0);
+                statement.executeUpdate("UPDATE counters_v2 SET note = 'blocker' WHERE id = 2"); // closes the cycle
+                blocker.commit();
+
+                assertThat(sync.get(30, TimeUnit.SECONDS)).isEqualTo(new RowCopier.SyncResult(2, 0, 0));
+            } finally {
+                executor.shutdownNow();
+            }
+            assertThat(rows(fresh, "SELECT id, total AS n, note FROM counters_v2 ORDER BY id"))
+                    .isEqualTo(rows(old, "SELECT id, n, note FROM counters ORDER BY id"));
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
     void concurrentSyncsOfOverlappingKeysConverge(TestDatabases.Kind kind) throws Exception {

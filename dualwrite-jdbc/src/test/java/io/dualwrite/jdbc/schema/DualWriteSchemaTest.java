@@ -57,8 +57,8 @@ class DualWriteSchemaTest {
                     .allSatisfy(sql -> assertThat(sql).doesNotContain("--").doesNotEndWith(";"))
                     .anySatisfy(sql -> assertThat(sql).startsWith("CREATE TABLE IF NOT EXISTS dualwrite_switch"));
         }
-        assertThat(SchemaScript.POSTGRESQL.statements()).hasSize(10);
-        assertThat(SchemaScript.MYSQL.statements()).hasSize(5)
+        assertThat(SchemaScript.POSTGRESQL.statements()).hasSize(11);
+        assertThat(SchemaScript.MYSQL.statements()).hasSize(6)
                 .allSatisfy(sql -> assertThat(sql).endsWith("COLLATE = utf8mb4_0900_bin"));
         assertThat(SchemaScript.MARIADB.statements())
                 .containsExactlyElementsOf(SchemaScript.MYSQL.statements().stream()
@@ -94,7 +94,8 @@ class DualWriteSchemaTest {
             assertThatThrownBy(() -> DualWriteSchema.verify(db.dataSource(), List.of("orders")))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("tables must name some of [dualwrite_switch, dualwrite_order_pin,"
-                            + " dualwrite_change_log, dualwrite_verification, dualwrite_backfill_checkpoint],"
+                            + " dualwrite_change_log, dualwrite_verification, dualwrite_backfill_checkpoint,"
+                            + " dualwrite_verification_checkpoint],"
                             + " but was [orders]");
         }
     }

@@ -82,6 +82,10 @@ class JdbcOrderPinStoreTest {
             // a re-pin keeps the merchant, so merchant re-pins still find the order
             assertThat(store.repinMerchant("orders", "m-2", MigrationPhase.NEW_ONLY)).isEqualTo(1);
 
+            assertThat(store.pinCounts("orders")).containsOnly(Map.entry(MigrationPhase.SHADOW_READ, 2L),
+                    Map.entry(MigrationPhase.NEW_ONLY, 1L), Map.entry(MigrationPhase.OLD_ONLY, 1L));
+            assertThat(store.pinCounts("none")).isEmpty();
+
             assertThat(store.repinAll("orders", MigrationPhase.OLD_ONLY)).isEqualTo(4);
             assertThat(store.find("other", "o-1")).contains(MigrationPhase.OLD_ONLY);
 

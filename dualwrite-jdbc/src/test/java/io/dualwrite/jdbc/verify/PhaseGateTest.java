@@ -71,6 +71,11 @@ class PhaseGateTest {
                     .isInstanceOf(PhaseMoveRefusedException.class)
                     .hasMessageContaining("rows of merchant 'm-2'").hasMessageContaining("found differences");
             assertThat(admin.moveMerchant("orders", "m-1", MigrationPhase.NEW_PRIMARY, false).allowed()).isTrue();
+            // operators see the run that counts per table and scope: the clean whole-table run, the dirty merchant run
+            assertThat(probe.latestRuns("orders")).extracting(run -> run.table().toLowerCase(java.util.Locale.ROOT)
+                    + " " + run.scope() + " " + run.status() + " " + run.sampled())
+                    .containsExactly("orders * CLEAN false", "orders merchant=m-2 DIRTY false");
+            assertThat(probe.latestRuns("payments")).isEmpty();
         }
     }
 }

@@ -1,0 +1,177 @@
+package io.dualwrite.jdbc.verify;
+
+import io.dualwrite.jdbc.schema.DualWriteSchema;
+import io.dualwrite.jdbc.schema.SchemaScript;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The rows of {@value DualWriteSchema#VERIFICATION_CHECKPOINT_TABLE}: per checkpoint name and table a head row
+ * (item 0: how far the run got, its counters, the job's settings) and one row per row found different so far
+ * (items 1..). Each chunk's progress is written in one transaction, so a run stopped at any point leaves a head
+ * that agrees with its suspects. One run at a time per checkpoint name: two runs under one name would take turns
+ * overwriting the head.
+ */
+final class VerifyCheckpoints {
+
+    private static final String TABLE = DualWriteSchema.VERIFICATION_CHECKPOINT_TABLE;
+    private static final String RUNNING = "RUNNING";
+    private static final String DONE = "DONE";
+    private static final String SUSPECT = "SUSPECT";
+
+    /**
+     * How far a table's verification got.
+     *
+     * @param cursor   the lower key of the next chunk in the old store's key text (null: from the first key)
+     * @param suspects the keys found different so far, in the change log's key form
+     */
+    record State(String settings, boolean done, @Nullable String cursor, long chunksDone, long chunksCompared,
+                 long rowsCompared, long newRowsCompared, List<String> suspects) {
+    }
+
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    VerifyCheckpoints(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    /** The state recorded for a table under a name, if any. */
+    Optional<State> load(String name, String table) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT item_no, state, key_text, job,"
+                     + " chunks_done, chunks_compared, rows_compared, new_rows_compared FROM " + TABLE
+                     + " WHERE checkpoint_name = ? AND table_name = ? ORDER BY item_no")) {
+            select.setString(1, name);
+            select.setString(2, table);
+            try (ResultSet rows = select.executeQuery()) {
+                State head = null;
+                List<String> suspects = new ArrayList<>();
+                while (rows.next()) {
+                    if (rows.getLong(1) == 0) {
+                        head = new State(rows.getString(4), DONE.equals(rows.getString(2)), rows.getString(3),
+                                rows.getLong(5), rows.getLong(6), rows.getLong(7), rows.getLong(8), List.of());
+                    } else {
+                        suspects.add(rows.getString(3));
+                    }
+                }
+                return head == null ? Optional.empty() : Optional.of(new State(head.settings(), head.done(),
+                        head.cursor(), head.chunksDone(), head.chunksCompared(), head.rowsCompared(),
+                        head.newRowsCompared(), List.copyOf(suspects)));
+            }
+        } catch (SQLException e) {
+            throw missingTable(e);
+        }
+    }
+
+    /**
+     * Records a table's progress after a chunk: the head, and the suspects found since the last save, numbered
+     * from {@code firstItem}.
+     */
+    void save(String name, String table, State state, List<String> newSuspects, long firstItem) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                LocalDateTime now = LocalDateTime.ofInstant(clock.instant().truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+                int updated;
+                try (PreparedStatement update = connection.prepareStatement("UPDATE " + TABLE + " SET state = ?,"
+                        + " key_text = ?, job = ?, chunks_done = ?, chunks_compared = ?, rows_compared = ?,"
+                        + " new_rows_compared = ?, updated_at = ? WHERE checkpoint_name = ? AND table_name = ?"
+                        + " AND item_no = 0")) {
+                    bindHead(update, state, now, 1);
+                    update.setString(9, name);
+                    update.setString(10, table);
+                    updated = update.executeUpdate();
+                }
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE
+                        + " (checkpoint_name, table_name, item_no, state, key_text, job, chunks_done, chunks_compared,"
+                        + " rows_compared, new_rows_compared, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    if (updated == 0) {
+                        insert.setString(1, name);
+                        insert.setString(2, table);
+                        insert.setLong(3, 0);
+                        bindHead(insert, state, now, 4);
+                        insert.addBatch();
+                    }
+                    long item = firstItem;
+                    for (String key : newSuspects) {
+                        insert.setString(1, name);
+                        insert.setString(2, table);
+                        insert.setLong(3, item++);
+                        insert.setString(4, SUSPECT);
+                        insert.setString(5, key);
+                        insert.setString(6, null);
+                        for (int i = 7; i <= 10; i++) {
+                            insert.setLong(i, 0);
+                        }
+                        insert.setObject(11, now);
+                        insert.addBatch();
+                    }
+                    if (updated == 0 || !newSuspects.isEmpty()) {
+                        insert.executeBatch();
+                    }
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw missingTable(e);
+        }
+    }
+
+    /** Deletes every row of a checkpoint name; returns how many there were. */
+    int delete(String name) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE
+                     + " WHERE checkpoint_name = ?")) {
+            delete.setString(1, name);
+            return delete.executeUpdate();
+        } catch (SQLException e) {
+            throw missingTable(e);
+        }
+    }
+
+    private static void bindHead(PreparedStatement statement, State state, LocalDateTime now, int first)
+            throws SQLException {
+        statement.setString(first, state.done() ? DONE : RUNNING);
+        statement.setString(first + 1, state.cursor());
+        statement.setString(first + 2, state.settings());
+        statement.setLong(first + 3, state.chunksDone());
+        statement.setLong(first + 4, state.chunksCompared());
+        statement.setLong(first + 5, state.rowsCompared());
+        statement.setLong(first + 6, state.newRowsCompared());
+        statement.setObject(first + 7, now);
+    }
+
+    private SQLException missingTable(SQLException e) {
+        if (!DualWriteSchema.isMissingTable(e)) {
+            return e;
+        }
+        @Nullable SchemaScript script = null;
+        try (Connection connection = dataSource.getConnection()) {
+            script = SchemaScript.of(connection);
+        } catch (SQLException unknown) {
+            // name every script
+        }
+        return new SQLException("could not use " + TABLE + ": " + e.getMessage()
+                + " (dualwrite's table is missing; to fix, "
+                + (script == null ? SchemaScript.fixForUnknownDatabase() : script.fix()) + ")", e.getSQLState(), e);
+    }
+}

@@ -1,0 +1,74 @@
+package io.dualwrite.spring.boot.autoconfigure;
+
+import io.dualwrite.DualWriter;
+import io.dualwrite.jdbc.DualWriteDataSource;
+import io.dualwrite.jdbc.changelog.JdbcChangeLog;
+import io.dualwrite.mapping.TableMapping;
+import java.sql.SQLException;
+import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+
+/**
+ * Builds the {@link DualWriteDataSource} over the application's pool and the new store's pool, from the
+ * {@code dualwrite.jdbc.*} properties, the served migration's table mappings, and the {@link DualWriter} (its
+ * switchboard, change log and mirror executors). With the JDBC change log, outbox entries
+ * ({@code change-log-mode=always}) are written by it in the application's transaction.
+ */
+final class DataSourceWrapper {
+
+    private final DualWriteProperties properties;
+    private final DualWriter dualWriter;
+    private final StoreDataSources stores;
+    private final ObjectProvider<TableMapping> userMappings;
+
+    DataSourceWrapper(DualWriteProperties properties, DualWriter dualWriter, StoreDataSources stores,
+                      ObjectProvider<TableMapping> userMappings) {
+        this.properties = properties;
+        this.dualWriter = dualWriter;
+        this.stores = stores;
+        this.userMappings = userMappings;
+    }
+
+    /** The wrapper of {@code applicationPool}. */
+    DualWriteDataSource wrap(DataSource applicationPool) {
+        String migration = DualWriteSettings.servedMigration(properties);
+        DualWriteSettings.checkJdbc(properties);
+        List<TableMapping> mappings = JdbcWrapperConfiguration.mappings(migration, properties, userMappings);
+        DualWriteProperties.Jdbc jdbc = properties.getJdbc();
+        try {
+            stores.ensureSchema();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create dualwrite's tables in the "
+                    + properties.getStores().getLocation() + " store: " + e.getMessage(), e);
+        }
+        DualWriteDataSource.Builder builder = DualWriteDataSource.builder()
+                .oldDataSource(applicationPool)
+                .newDataSource(stores.newStore())
+                .migration(migration)
+                .dualWriter(dualWriter)
+                .mappings(mappings)
+                .changeLogStore(properties.getStores().getLocation())
+                .noContextPhase(jdbc.getNoContextPhase())
+                .lockTimeout(jdbc.getLockTimeout())
+                .maxBufferedKeys(jdbc.getMaxBufferedKeys())
+                .streamBufferLimit(jdbc.getStreamBufferLimit())
+                .statementCacheSize(jdbc.getStatementCacheSize())
+                .outboxGrace(jdbc.getOutboxGrace())
+                .validateMappings(jdbc.isValidateMappings());
+        if (dualWriter.changeLog() instanceof JdbcChangeLog changeLog) {
+            builder.outboxWriter(changeLog::record);
+        }
+        try {
+            return builder.build();
+        } catch (IllegalStateException mismatch) {
+            // the schema checks of validate-mappings: a mapping naming what a store does not have, or a missing table
+            throw new InvalidDualWritePropertyException("dualwrite.migrations." + migration + ".tables",
+                    mappings.stream().map(TableMapping::oldTable).toList(),
+                    "mappings that match both stores' schemas (" + mismatch.getMessage() + ")",
+                    "Fix the mapping or the schema named above; while the new tables do not exist yet, set"
+                            + " dualwrite.jdbc.validate-mappings=false; for a missing dualwrite table, set"
+                            + " dualwrite.stores.create-schema=true.", mismatch);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.dualwrite.spring.boot.autoconfigure;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Import;
+
+/**
+ * Auto-configuration of dualwrite from {@code dualwrite.*} properties ({@link DualWriteProperties}). It imports
+ * one configuration per feature; each bean backs off when the application defines its own of the same type:
+ *
+ * <ul>
+ *   <li>the switch, order-pin and change-log stores (in memory or JDBC), the {@code Switchboard}, the
+ *       {@code PhaseGate} (change-log backlog and last verification), {@code SwitchAdmin} and the
+ *       {@code DualWriter} with the mirror settings;</li>
+ *   <li>the new store's Hikari pool, bean {@code dualwriteNewDataSource}, which is no autowire candidate, so the
+ *       application's own DataSource stays the one Boot creates and injects, and the one Boot's health checks;</li>
+ *   <li>a {@code BeanPostProcessor} that replaces the application's DataSource bean with a
+ *       {@code DualWriteDataSource} over it and the new pool ({@code unwrap} still reaches the pool);</li>
+ *   <li>the MyBatis interceptor, installed in every {@code SqlSessionFactory}, when MyBatis is on the class
+ *       path;</li>
+ *   <li>the reconciler, run on a schedule while the context runs;</li>
+ *   <li>the advisors applying {@code @DualWrite} and {@code @DualRead}, with shadow reads sampled at each
+ *       migration's rate;</li>
+ *   <li>the actuator endpoint {@code dualwrite} (when exposed), Micrometer meters and a health contributor,
+ *       each when its library is on the class path.</li>
+ * </ul>
+ *
+ * <p>{@code dualwrite.enabled=false} turns all of it off.
+ */
+@AutoConfiguration(after = DataSourceAutoConfiguration.class)
+@ConditionalOnProperty(prefix = "dualwrite", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(DualWriteProperties.class)
+@Import({StoreConfiguration.class, NewDataSourceConfiguration.class, JdbcWrapperConfiguration.class,
+        MyBatisConfiguration.class, ReconcilerConfiguration.class, DualWriteAopConfiguration.class,
+        DualWriteEndpointConfiguration.class, DualWriteMetricsConfiguration.class})
+public class DualWriteAutoConfiguration {
+}

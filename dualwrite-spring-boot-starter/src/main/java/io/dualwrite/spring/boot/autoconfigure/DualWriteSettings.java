@@ -1,0 +1,254 @@
+package io.dualwrite.spring.boot.autoconfigure;
+
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.changelog.ChangeLogMode;
+import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.mirror.MirrorConfig;
+import io.dualwrite.spring.boot.autoconfigure.DualWriteProperties.Breaker;
+import io.dualwrite.spring.boot.autoconfigure.DualWriteProperties.Migration;
+import io.dualwrite.spring.boot.autoconfigure.DualWriteProperties.Mirror;
+import io.dualwrite.spring.boot.autoconfigure.DualWriteProperties.Rule;
+import io.dualwrite.spring.boot.autoconfigure.DualWriteProperties.Table;
+import io.dualwrite.switches.MigrationSwitchConfig;
+import io.dualwrite.switches.SwitchRule;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns {@link DualWriteProperties} into the library's configuration objects, checking each value on the way:
+ * every problem is an {@link InvalidDualWritePropertyException} naming the full property, the value, what is
+ * allowed and the fix. The ranges are the library builders' own; a builder that still refuses a value (a rule
+ * between two properties) is reported under the group's property with the builder's message.
+ */
+final class DualWriteSettings {
+
+    private DualWriteSettings() {
+    }
+
+    /**
+     * The migration the wrapped DataSource (and by default the MyBatis interceptor and the reconciler) serves:
+     * {@code dualwrite.jdbc.migration}, else the only migration configured.
+     */
+    static String servedMigration(DualWriteProperties properties) {
+        Map<String, Migration> migrations = requireMigrations(properties);
+        String chosen = properties.getJdbc().getMigration();
+        if (chosen != null) {
+            return knownMigration("dualwrite.jdbc.migration", chosen, properties);
+        }
+        if (migrations.size() == 1) {
+            return migrations.keySet().iterator().next();
+        }
+        throw new InvalidDualWritePropertyException("dualwrite.jdbc.migration", null,
+                "one of the configured migrations " + migrations.keySet() + " when more than one is configured",
+                "Set dualwrite.jdbc.migration to the migration whose tables the application's DataSource writes.");
+    }
+
+    /** {@code name}, checked to be a configured migration. */
+    static String knownMigration(String property, String name, DualWriteProperties properties) {
+        Map<String, Migration> migrations = requireMigrations(properties);
+        if (!migrations.containsKey(name)) {
+            throw new InvalidDualWritePropertyException(property, name,
+                    "one of the configured migrations " + migrations.keySet(),
+                    "Fix the name in " + property + ", or configure the migration under dualwrite.migrations." + name
+                            + ".*");
+        }
+        return name;
+    }
+
+    static Map<String, Migration> requireMigrations(DualWriteProperties properties) {
+        if (properties.getMigrations().isEmpty()) {
+            throw new InvalidDualWritePropertyException("dualwrite.migrations", null,
+                    "at least one migration, e.g. dualwrite.migrations.orders.tables.orders.new-table=orders_v2",
+                    "Configure the migration (table group) to double-write under dualwrite.migrations.<name>.*,"
+                            + " or set dualwrite.enabled=false.");
+        }
+        return properties.getMigrations();
+    }
+
+    /** The switch configuration of every migration. */
+    static List<MigrationSwitchConfig> switchConfigs(DualWriteProperties properties) {
+        List<MigrationSwitchConfig> configs = new ArrayList<>();
+        requireMigrations(properties).forEach((name, migration) -> {
+            String property = "dualwrite.migrations." + name;
+            requireName(property, name);
+            checkRate(property + ".shadow-reads.rate", migration.getShadowReads().getRate());
+            configs.add(MigrationSwitchConfig.builder(name).defaultPhase(migration.getSystemPhase())
+                    .pinning(migration.isPinning()).build());
+        });
+        return configs;
+    }
+
+    /** The rules of one migration, in order. */
+    static List<SwitchRule> rules(String name, Migration migration) {
+        List<SwitchRule> rules = new ArrayList<>();
+        for (int i = 0; i < migration.getRules().size(); i++) {
+            Rule rule = migration.getRules().get(i);
+            String property = "dualwrite.migrations." + name + ".rules[" + i + "]";
+            MigrationPhase phase = rule.getPhase();
+            if (phase == null) {
+                throw new InvalidDualWritePropertyException(property + ".phase", null,
+                        "one of " + List.of(MigrationPhase.values()),
+                        "Set the phase the rule gives the calls it applies to.");
+            }
+            Integer percentage = rule.getMerchantPercentage();
+            Long threshold = rule.getIdThreshold();
+            if ((percentage == null) == (threshold == null)) {
+                throw new InvalidDualWritePropertyException(property, percentage == null ? null
+                        : "merchant-percentage=" + percentage + ", id-threshold=" + threshold,
+                        "exactly one of merchant-percentage and id-threshold",
+                        "Give the rule either " + property + ".merchant-percentage or " + property + ".id-threshold.");
+            }
+            if (percentage != null) {
+                intInRange(property + ".merchant-percentage", percentage, 0, 100);
+                rules.add(SwitchRule.merchantPercentage(percentage, phase));
+            } else {
+                rules.add(SwitchRule.idThreshold(threshold, phase));
+            }
+        }
+        return rules;
+    }
+
+    /** The table mappings of one migration, by the properties under {@code dualwrite.migrations.<name>.tables}. */
+    static List<TableMapping> mappings(String name, DualWriteProperties properties) {
+        Migration migration = requireMigrations(properties).get(name);
+        List<TableMapping> mappings = new ArrayList<>();
+        for (Map.Entry<String, Table> entry : migration.getTables().entrySet()) {
+            String property = "dualwrite.migrations." + name + ".tables." + entry.getKey();
+            Table table = entry.getValue();
+            try {
+                TableMapping.Builder builder = TableMapping.builder(entry.getKey());
+                if (table.getNewTable() != null) {
+                    builder.newTable(table.getNewTable());
+                }
+                builder.primaryKey(table.getPrimaryKey().toArray(String[]::new));
+                table.getRenames().forEach(builder::rename);
+                table.getDroppedColumns().forEach(builder::drop);
+                table.getAddedColumns().forEach(builder::add);
+                if (table.getMerchantColumn() != null) {
+                    builder.merchantIdColumn(table.getMerchantColumn());
+                }
+                if (table.getOrderColumn() != null) {
+                    builder.orderIdColumn(table.getOrderColumn());
+                }
+                mappings.add(builder.build());
+            } catch (IllegalArgumentException refused) {
+                throw new InvalidDualWritePropertyException(property, entry.getKey(),
+                        "a table mapping the library accepts (" + refused.getMessage() + ")",
+                        "Fix the mapping under " + property + ".*", refused);
+            }
+        }
+        return mappings;
+    }
+
+    /** The mirror configuration every migration uses. */
+    static MirrorConfig mirrorConfig(DualWriteProperties properties) {
+        Mirror mirror = properties.getMirror();
+        Breaker breaker = mirror.getBreaker();
+        String m = "dualwrite.mirror.";
+        MirrorConfig.Builder builder = MirrorConfig.custom()
+                .mode(mirror.getMode())
+                .changeLogMode(mirror.getChangeLogMode())
+                .timeLimit(positive(m + "time-limit", mirror.getTimeLimit(), Duration.ofHours(1)))
+                .maxConcurrentCalls(intInRange(m + "max-concurrent-calls", mirror.getMaxConcurrentCalls(), 1, 10_000))
+                .queueCapacity(intInRange(m + "queue-capacity", mirror.getQueueCapacity(), 1, 10_000_000))
+                .lanes(intInRange(m + "lanes", mirror.getLanes(), 1, 1_024))
+                .maxBatchRows(intInRange(m + "max-batch-rows", mirror.getMaxBatchRows(), 1, 100_000))
+                .batchLinger(durationInRange(m + "batch-linger", mirror.getBatchLinger(), Duration.ZERO,
+                        Duration.ofSeconds(1)))
+                .warnInterval(durationInRange(m + "warn-interval", mirror.getWarnInterval(), Duration.ZERO,
+                        Duration.ofDays(1)))
+                .breakerWindowSize(intInRange(m + "breaker.window-size", breaker.getWindowSize(), 1, 10_000))
+                .breakerFailureRateThreshold(intInRange(m + "breaker.failure-rate-threshold",
+                        breaker.getFailureRateThreshold(), 1, 100))
+                .breakerSlowCallRateThreshold(intInRange(m + "breaker.slow-call-rate-threshold",
+                        breaker.getSlowCallRateThreshold(), 1, 100))
+                .breakerWaitInOpenState(positive(m + "breaker.wait-in-open-state", breaker.getWaitInOpenState(),
+                        Duration.ofDays(1)))
+                .breakerHalfOpenCalls(intInRange(m + "breaker.half-open-calls", breaker.getHalfOpenCalls(), 1, 10_000));
+        if (breaker.getMinimumCalls() != null) {
+            builder.breakerMinimumCalls(intInRange(m + "breaker.minimum-calls", breaker.getMinimumCalls(), 1,
+                    breaker.getWindowSize()));
+        }
+        if (breaker.getSlowCallDurationThreshold() != null) {
+            builder.breakerSlowCallDurationThreshold(positive(m + "breaker.slow-call-duration-threshold",
+                    breaker.getSlowCallDurationThreshold(), mirror.getTimeLimit()));
+        }
+        return builder.build();
+    }
+
+    /** Checks the {@code dualwrite.jdbc.*} limits. */
+    static void checkJdbc(DualWriteProperties properties) {
+        DualWriteProperties.Jdbc jdbc = properties.getJdbc();
+        positive("dualwrite.jdbc.lock-timeout", jdbc.getLockTimeout(), Duration.ofHours(1));
+        intInRange("dualwrite.jdbc.max-buffered-keys", jdbc.getMaxBufferedKeys(), 0, Integer.MAX_VALUE);
+        intInRange("dualwrite.jdbc.stream-buffer-limit", jdbc.getStreamBufferLimit(), 0, Integer.MAX_VALUE);
+        intInRange("dualwrite.jdbc.statement-cache-size", jdbc.getStatementCacheSize(), 1, Integer.MAX_VALUE);
+        durationInRange("dualwrite.jdbc.outbox-grace", jdbc.getOutboxGrace(), Duration.ZERO, Duration.ofDays(1));
+        if (properties.getMirror().getChangeLogMode() == ChangeLogMode.ALWAYS
+                && properties.getStores().getChangeLog() != DualWriteProperties.StoreKind.JDBC) {
+            throw new InvalidDualWritePropertyException("dualwrite.mirror.change-log-mode", ChangeLogMode.ALWAYS,
+                    "ON_FAILURE while dualwrite.stores.change-log is MEMORY (ALWAYS writes each entry in the"
+                            + " application's transaction, which only the JDBC change log can)",
+                    "Set dualwrite.stores.change-log=jdbc, or dualwrite.mirror.change-log-mode=on-failure.");
+        }
+    }
+
+    /** Checks the {@code dualwrite.reconciler.*} limits. */
+    static void checkReconciler(DualWriteProperties.Reconciler reconciler) {
+        String r = "dualwrite.reconciler.";
+        positive(r + "interval", reconciler.getInterval(), Duration.ofDays(1));
+        intInRange(r + "batch-size", reconciler.getBatchSize(), 1, 10_000);
+        positive(r + "lease", reconciler.getLease(), Duration.ofDays(1));
+        positive(r + "initial-backoff", reconciler.getInitialBackoff(), Duration.ofDays(1));
+        positive(r + "max-backoff", reconciler.getMaxBackoff(), Duration.ofDays(1));
+        if (reconciler.getMaxBackoff().compareTo(reconciler.getInitialBackoff()) < 0) {
+            throw new InvalidDualWritePropertyException(r + "max-backoff", reconciler.getMaxBackoff(),
+                    "at least dualwrite.reconciler.initial-backoff (" + reconciler.getInitialBackoff() + ")",
+                    "Raise " + r + "max-backoff or lower " + r + "initial-backoff.");
+        }
+        intInRange(r + "max-attempts", reconciler.getMaxAttempts(), 1, Integer.MAX_VALUE);
+    }
+
+    static void checkRate(String property, double rate) {
+        if (!(rate >= 0 && rate <= 1)) {
+            throw new InvalidDualWritePropertyException(property, rate, "a fraction from 0 to 1 (0.05 compares one"
+                    + " read in twenty)", "Set " + property + " between 0 and 1.");
+        }
+    }
+
+    static int intInRange(String property, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new InvalidDualWritePropertyException(property, value, "an integer from " + min + " to " + max,
+                    "Set " + property + " within that range, or remove it to use the default.");
+        }
+        return value;
+    }
+
+    static Duration positive(String property, @Nullable Duration value, Duration max) {
+        if (value == null || value.isNegative() || value.isZero() || value.compareTo(max) > 0) {
+            throw new InvalidDualWritePropertyException(property, value == null ? null : value.toString(),
+                    "a positive duration of at most " + max + " (e.g. 500ms, 2s, 1m)",
+                    "Set " + property + " to a positive duration, or remove it to use the default.");
+        }
+        return value;
+    }
+
+    static Duration durationInRange(String property, @Nullable Duration value, Duration min, Duration max) {
+        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new InvalidDualWritePropertyException(property, value == null ? null : value.toString(),
+                    "a duration from " + min + " to " + max + " (e.g. 0ms, 2ms, 10s)",
+                    "Set " + property + " within that range, or remove it to use the default.");
+        }
+        return value;
+    }
+
+    private static void requireName(String property, String name) {
+        if (name.isBlank()) {
+            throw new InvalidDualWritePropertyException(property, name, "a non-blank migration name",
+                    "Name the migration, e.g. dualwrite.migrations.orders.*");
+        }
+    }
+}

@@ -1,0 +1,2 @@
+CREATE TABLE IF NOT EXISTS orders_v2 (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20) NOT NULL,
+    amount_total DECIMAL(14,2) NOT NULL, status VARCHAR(20) NOT NULL);
