@@ -24,7 +24,8 @@ import org.springframework.context.annotation.Import;
  *   <li>the advisors applying {@code @DualWrite} and {@code @DualRead}, with shadow reads sampled at each
  *       migration's rate;</li>
  *   <li>the actuator endpoint {@code dualwrite} (when exposed), Micrometer meters and a health contributor,
- *       each when its library is on the class path.</li>
+ *       each when its library is on the class path;</li>
+ *   <li>the job runner, when {@code dualwrite.job} names a job (backfill, verify, repair or status).</li>
  * </ul>
  *
  * <p>{@code dualwrite.enabled=false} turns all of it off.
@@ -34,6 +35,6 @@ import org.springframework.context.annotation.Import;
 @EnableConfigurationProperties(DualWriteProperties.class)
 @Import({StoreConfiguration.class, NewDataSourceConfiguration.class, JdbcWrapperConfiguration.class,
         MyBatisConfiguration.class, ReconcilerConfiguration.class, DualWriteAopConfiguration.class,
-        DualWriteEndpointConfiguration.class, DualWriteMetricsConfiguration.class})
+        DualWriteEndpointConfiguration.class, DualWriteMetricsConfiguration.class, DualWriteJobConfiguration.class})
 public class DualWriteAutoConfiguration {
 }
