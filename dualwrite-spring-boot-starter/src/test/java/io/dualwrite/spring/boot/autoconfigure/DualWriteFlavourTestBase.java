@@ -58,7 +58,9 @@ import org.springframework.transaction.annotation.Transactional;
  * dualwrite bean comes from the starter's auto-configuration and {@code dualwrite.*} properties, with a repository
  * whose write methods carry {@code @DualWrite} and {@code @Transactional}, the endpoint exposed behind Spring
  * Security ({@code operator} holds the write role) and called over HTTP as an operator would. The databases' users
- * have passwords (the new store's is also in its URL), and no log line or endpoint answer may show them.
+ * have passwords (the new store's is also in its URL), and no log line or endpoint answer may show them. The
+ * table mapping names no merchant column, so a write's merchant is known only from the call: {@code @MerchantId}
+ * of a {@code @DualWrite} method, or the MyBatis parameter object through {@code dualwrite.mybatis.*}.
  *
  * <p>Each test works on merchants and ids of its own; the tests that break the new store (rename its table away)
  * put it back and wait for the reconciler to drain the change log, so the order of the tests does not matter
@@ -76,7 +78,6 @@ import org.springframework.transaction.annotation.Transactional;
                 "dualwrite.jdbc.validate-mappings=true",
                 "dualwrite.migrations.orders.merchants.m-dual=DUAL_WRITE",
                 "dualwrite.migrations.orders.tables.orders.new-table=orders_v2",
-                "dualwrite.migrations.orders.tables.orders.merchant-column=merchant_id",
                 "dualwrite.mybatis.merchant-id-paths=merchantNo",
                 "dualwrite.mirror.warn-interval=0s",
                 // a small breaker, so a broken new store opens it after a few mirrors
@@ -186,10 +187,12 @@ abstract class DualWriteFlavourTestBase {
     void annotatedWritesAreMirroredPerMerchantSwitch() throws SQLException {
         assertThat(dataSource).isInstanceOf(DualWriteDataSource.class);
         long oldOnly = IDS.incrementAndGet();
-        orders().place("m-old", oldOnly, new BigDecimal("5.00"));
-        orders().pay("m-old", oldOnly);
         long dual = IDS.incrementAndGet();
+        orders().place("m-old", oldOnly, new BigDecimal("5.00"));
         orders().place("m-dual", dual, new BigDecimal("6.00"));
+        // mirrors copy rows by key after the commit: let the insert land first, so the update is mirrored itself
+        await().atMost(WAIT).until(() -> newRow(dual), row -> "m-dual NEW 6.00".equals(row));
+        orders().pay("m-old", oldOnly);
         orders().pay("m-dual", dual);
 
         // the later writes of the dual-write merchant arrived, so the earlier ones of m-old were not merely late
