@@ -135,9 +135,19 @@ public class DualWriteEndpoint {
         boolean forced = Boolean.TRUE.equals(force);
         String who = who(security);
         String action = target == null ? "" : target.trim().toLowerCase(Locale.ROOT);
+        // the answer echoes the request; like the audit line, it never shows a credential-looking value
+        String shownMigration = Objects.requireNonNull(Redaction.redact(migration));
+        String shownAction = Objects.requireNonNull(Redaction.redact(action));
+        String shownId = Redaction.redact(id);
         if (writeRole != null && !inRole(security, writeRole)) {
-            return audit.record(who, new PhaseChange(PhaseChange.FORBIDDEN, migration, action, id, null, null, forced,
+            return audit.record(who, new PhaseChange(PhaseChange.FORBIDDEN, shownMigration, shownAction, shownId, null, null, forced,
                     "writing to the dualwrite endpoint requires the role " + writeRole, null));
+        }
+        if (!plain(id) || !plain(merchantId)) {
+            // refused before SwitchAdmin, whose log lines and switch store would keep the id as given
+            return audit.record(who, new PhaseChange(PhaseChange.INVALID, shownMigration, shownAction, shownId, null,
+                    null, forced, "an id holding a line break or a credential-looking value (password=…, //user:secret@)"
+                    + " is refused; merchant and order ids never do", null));
         }
         MigrationPhase to = null;
         MigrationPhase from = null;
@@ -146,13 +156,13 @@ public class DualWriteEndpoint {
             switchboard.config(migration);
             from = currentPhase(migration, action, id, merchantId);
             Moved moved = move(migration, action, id, merchantId, to, forced);
-            return audit.record(who, new PhaseChange(PhaseChange.APPLIED, migration, action, id, from, to, forced,
+            return audit.record(who, new PhaseChange(PhaseChange.APPLIED, shownMigration, shownAction, shownId, from, to, forced,
                     Objects.requireNonNull(Redaction.redact(moved.verdict.reason())), moved.repinned));
         } catch (PhaseMoveRefusedException refused) {
-            return audit.record(who, new PhaseChange(PhaseChange.REFUSED, migration, action, id, from, to, false,
+            return audit.record(who, new PhaseChange(PhaseChange.REFUSED, shownMigration, shownAction, shownId, from, to, false,
                     Objects.requireNonNull(Redaction.redact(refused.verdict().reason())), null));
         } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException bad) {
-            return audit.record(who, new PhaseChange(PhaseChange.INVALID, migration, action, id, from, to, forced,
+            return audit.record(who, new PhaseChange(PhaseChange.INVALID, shownMigration, shownAction, shownId, from, to, forced,
                     Objects.requireNonNullElse(Redaction.redact(bad.getMessage()), bad.getClass().getSimpleName()),
                     null));
         }
@@ -196,6 +206,11 @@ public class DualWriteEndpoint {
             case "pin" -> switchboard.orderPinStore().flatMap(pins -> pins.find(migration, required(id))).orElse(null);
             default -> null;
         };
+    }
+
+    /** Whether an id shows the same redacted: no credential-looking value, no line break. */
+    private static boolean plain(@Nullable String id) {
+        return id == null || id.equals(Redaction.redact(id));
     }
 
     private static String required(@Nullable String id) {

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param migration the migration
  * @param target    what moved: {@code system}, {@code merchant}, {@code order}, {@code pin} (one order's pin),
  *                  {@code merchant-pins} or {@code all-pins}
- * @param id        the merchant or order id, or {@code null} for {@code system} and {@code all-pins}
+ * @param id        the merchant or order id, or {@code null} for {@code system} and {@code all-pins}; the
+ *                  migration, target and id are echoed from the request with credential-looking values masked
  * @param from      the phase in effect before the move (as this node's switch cache held it), or {@code null} when
  *                  unknown (re-pins of many orders, input refused before it was read)
  * @param to        the phase asked for, or {@code null} when it was not a phase

@@ -160,6 +160,25 @@ class DualWriteEndpointTest {
     }
 
     @Test
+    void anIdHoldingACredentialOrALineBreakIsInvalidAndReachesNoLogLine(CapturedOutput output) {
+        PhaseChange url = change("merchant", "jdbc:postgresql://app:Pw-4711@db/shop", "DUAL_WRITE", false);
+        PhaseChange key = change("order", "o-1 password=Pw-4711", "DUAL_WRITE", false);
+        PhaseChange lines = change("merchant", "m-1\nINFO forged line", "DUAL_WRITE", false);
+        PhaseChange merchant = endpoint(null).change("orders", "order", "DUAL_WRITE", "o-2", null,
+                "secret=Pw-4711", SecurityContext.NONE);
+
+        assertThat(List.of(url, key, lines, merchant)).allSatisfy(change -> {
+            assertThat(change.outcome()).isEqualTo(PhaseChange.INVALID);
+            assertThat(change.reason()).contains("is refused");
+            assertThat(change.toString()).doesNotContain("Pw-4711").doesNotContain("\n");
+        });
+        assertThat(url.id()).isEqualTo("jdbc:postgresql://******@db/shop");
+        assertThat(switches.load("orders")).isEqualTo(io.dualwrite.switches.SwitchSettings.empty());
+        assertThat(output.getAll()).contains("dualwrite invalid by").doesNotContain("Pw-4711")
+                .doesNotContain("\nINFO forged line");
+    }
+
+    @Test
     void aCallerWithoutTheWriteRoleIsForbiddenAndNothingChanges(CapturedOutput output) {
         PhaseChange change = endpoint("DUALWRITE_ADMIN").change("orders", "system", "DUAL_WRITE", null, null, null,
                 caller("viewer", false));
