@@ -221,7 +221,7 @@ final class ToolsReport {
         line("### Setup");
         line();
         settings.environment().forEach((name, value) -> line("- **" + name + "**: " + value));
-        line("- **JMH**: " + settings.jmhSettings());
+        line("- **Settings**: " + settings.jmhSettings());
         line();
     }
 
