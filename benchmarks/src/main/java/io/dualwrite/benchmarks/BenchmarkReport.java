@@ -322,6 +322,10 @@ public final class BenchmarkReport {
             if (!List.of("all", "writes", "tools").contains(suite)) {
                 throw usage("--suite takes all, writes or tools, not " + suite);
             }
+            if (suite.equals("writes") && stores.isEmpty()) {
+                throw usage("the write benchmarks run on " + String.join(" and ", WRITE_STORES)
+                        + " only, and --stores names neither");
+            }
             String command = "mvn -B -q -pl benchmarks -am package -DskipTests && java -jar benchmarks/target/benchmarks.jar"
                     + (args.length == 0 ? "" : " " + String.join(" ", args));
             return new Arguments(out, suite, warmup, iterations, stores, toolStores, ops, threads, variants, quiet,
