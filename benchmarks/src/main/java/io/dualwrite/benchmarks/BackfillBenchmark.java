@@ -4,11 +4,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.dualwrite.jdbc.backfill.BackfillJob;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.mapping.TableMapping;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalDateTime;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -25,7 +27,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * A backfill of {@code rows} rows (100,000) against a plain JDBC batch copy of the same rows, one thread each:
+ * A backfill of {@code rows} rows (100,000) against a plain JDBC batch copy of the same rows, one thread each,
+ * on H2, PostgreSQL, MariaDB and from MariaDB to PostgreSQL:
  * each operation copies the whole old table into an empty new one ({@link Mode#SingleShotTime}; rows per
  * second are {@code rows} divided by the time). The target: the backfill at 0.70× the plain copy's rows per
  * second or better.
@@ -49,8 +52,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
-@Warmup(iterations = 5)
-@Measurement(iterations = 8)
+@Warmup(iterations = 1)
+@Measurement(iterations = 3)
 public class BackfillBenchmark {
 
     /** Rows copied by one operation. */
@@ -60,7 +63,8 @@ public class BackfillBenchmark {
     private static final TableMapping ORDERS = TableMapping.builder("orders").newTable("orders_v2")
             .rename("status", "state").merchantIdColumn("merchant_id").build();
 
-    @Param({"h2", "postgres"})
+    /** Where the two stores are: {@code mariadb-postgres} copies from MariaDB to PostgreSQL (see {@link Databases.Kind}). */
+    @Param({"h2", "postgres", "mariadb", "mariadb-postgres"})
     public String store = "h2";
 
     /** {@code backfill2}: the backfill with two workers, as a job's {@code workers(2)} runs it. */
@@ -76,21 +80,26 @@ public class BackfillBenchmark {
     @Setup(Level.Trial)
     public void start() throws SQLException {
         kind = Databases.Kind.of(store);
-        oldStore = Databases.create(kind, "backfill_old");
-        newStore = Databases.create(kind, "backfill_new");
+        oldStore = Databases.create(kind.oldStore(), "backfill_old");
+        newStore = Databases.create(kind.newStore(), "backfill_new");
         DualWriteSchema.create(oldStore);
         execute(oldStore, "CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), amount DECIMAL(12,2),"
-                + " status VARCHAR(20), created_at TIMESTAMP(6))");
+                + " status VARCHAR(20), created_at " + timestamp(kind.oldStore()) + ")");
         execute(newStore, "CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), amount DECIMAL(12,2),"
-                + " state VARCHAR(20), created_at TIMESTAMP(6))");
-        execute(oldStore, kind == Databases.Kind.H2
-                ? "INSERT INTO orders SELECT X, 'm-' || MOD(X, 7), X * 1.25, 'paid',"
-                        + " DATEADD(SECOND, X, TIMESTAMP '2026-01-01 00:00:00.123456') FROM SYSTEM_RANGE(1, " + rows + ")"
-                : "INSERT INTO orders SELECT g, 'm-' || (g % 7), g * 1.25, 'paid',"
+                + " state VARCHAR(20), created_at " + timestamp(kind.newStore()) + ")");
+        switch (kind.oldStore()) {
+            case H2 -> execute(oldStore, "INSERT INTO orders SELECT X, 'm-' || MOD(X, 7), X * 1.25, 'paid',"
+                    + " DATEADD(SECOND, X, TIMESTAMP '2026-01-01 00:00:00.123456') FROM SYSTEM_RANGE(1, " + rows + ")");
+            case POSTGRES -> {
+                execute(oldStore, "INSERT INTO orders SELECT g, 'm-' || (g % 7), g * 1.25, 'paid',"
                         + " TIMESTAMP '2026-01-01 00:00:00.123456' + g * INTERVAL '1 second' FROM generate_series(1, "
                         + rows + ") g");
-        if (kind == Databases.Kind.POSTGRES) {
-            execute(oldStore, "ANALYZE orders");
+                execute(oldStore, "ANALYZE orders");
+            }
+            default -> {
+                insertRows(oldStore);
+                execute(oldStore, "ANALYZE TABLE orders");
+            }
         }
         job = BackfillJob.builder().migration("orders").oldDataSource(oldStore).newDataSource(newStore)
                 .mapping(ORDERS).workers(1).build();
@@ -98,20 +107,48 @@ public class BackfillBenchmark {
                 .mapping(ORDERS).workers(2).build();
     }
 
+    /** The rows H2 and PostgreSQL generate in SQL, inserted by JDBC batches (MariaDB). */
+    private void insertRows(HikariDataSource store) throws SQLException {
+        LocalDateTime t0 = LocalDateTime.parse("2026-01-01T00:00:00.123456");
+        try (Connection connection = store.getConnection();
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO orders VALUES (?, ?, ?, ?, ?)")) {
+            connection.setAutoCommit(false);
+            for (long id = 1; id <= rows; id++) {
+                insert.setLong(1, id);
+                insert.setString(2, "m-" + id % 7);
+                insert.setBigDecimal(3, BigDecimal.valueOf(id * 125, 2));
+                insert.setString(4, "paid");
+                insert.setObject(5, t0.plusSeconds(id));
+                insert.addBatch();
+                if (id % 5_000 == 0) {
+                    insert.executeBatch();
+                    connection.commit();
+                }
+            }
+            insert.executeBatch();
+            connection.commit();
+        }
+    }
+
+    /** A timestamp column with microseconds on the product (MariaDB's TIMESTAMP is a time-zone-bound type). */
+    static String timestamp(Databases.Kind product) {
+        return product == Databases.Kind.MARIADB ? "DATETIME(6)" : "TIMESTAMP(6)";
+    }
+
     /** An empty new table and no checkpoints, before every operation. */
     @Setup(Level.Iteration)
     public void empty() throws SQLException {
-        execute(newStore, kind == Databases.Kind.H2 ? "TRUNCATE TABLE orders_v2" : "TRUNCATE orders_v2");
+        execute(newStore, "TRUNCATE TABLE orders_v2");
         job.resetCheckpoints();
-        if (kind == Databases.Kind.POSTGRES) {
+        if (kind.newStore() == Databases.Kind.POSTGRES) {
             execute(newStore, "VACUUM orders_v2");
         }
     }
 
     @TearDown(Level.Trial)
     public void stop() {
-        Databases.drop(kind, oldStore);
-        Databases.drop(kind, newStore);
+        Databases.drop(kind.oldStore(), oldStore);
+        Databases.drop(kind.newStore(), newStore);
     }
 
     @Benchmark

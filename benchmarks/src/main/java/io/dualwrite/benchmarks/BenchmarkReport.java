@@ -24,16 +24,26 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs {@link WriteBenchmark} for every store, operation, thread count and variant (one JMH run, one fork,
- * each), then writes {@code docs/BENCHMARKS.md} with the targets met or missed and every figure as a ratio
- * to {@code raw} and {@code serialDouble} of the same run.
+ * Runs the benchmarks and writes {@code docs/BENCHMARKS.md} with the targets met or missed and every figure as a
+ * ratio to a baseline of the same run. Two suites:
+ *
+ * <ul>
+ *   <li>{@code writes}: {@link WriteBenchmark} for every store, operation, thread count and variant (one JMH run,
+ *       one fork, each), ratios to {@code raw} and {@code serialDouble}; it rewrites the file, keeping the tools
+ *       section;</li>
+ *   <li>{@code tools}: {@link ToolsSuite} — backfill and verification on H2, PostgreSQL, MariaDB and MariaDB →
+ *       PostgreSQL against their plain JDBC baselines, their heap at 100,000 and 1,000,000 rows, and the MyBatis
+ *       insert against the raw pool; it writes the section "Migration tools and MyBatis" between
+ *       {@link ToolsReport}'s markers and keeps the rest of the file.</li>
+ * </ul>
  *
  * <pre>
- * mvn -B -q -pl benchmarks -am package -DskipTests &amp;&amp; java -jar benchmarks/target/benchmarks.jar
+ * mvn -B -q -pl benchmarks -am package -DskipTests &amp;&amp; java -jar benchmarks/target/benchmarks.jar --suite tools
  * </pre>
  *
- * Options (all optional): {@code --out docs/BENCHMARKS.md}, {@code --warmup 5}, {@code --iterations 5},
- * {@code --stores h2,postgres}, {@code --ops insert,update}, {@code --threads 1,4},
+ * Options (all optional): {@code --suite all|writes|tools} (default all), {@code --out docs/BENCHMARKS.md},
+ * {@code --stores h2,postgres,mariadb,mariadb-postgres} (the write suite runs on H2 and PostgreSQL only); for the
+ * write suite {@code --warmup 5}, {@code --iterations 5}, {@code --ops insert,update}, {@code --threads 1,4},
  * {@code --variants raw,serialDouble,…}; {@code --quiet 0.25 --max-wait 120 --retries 1}: before each
  * benchmark, wait (at most 120 s) until other processes use less than 0.25 cores, and run a benchmark
  * again (once) when they used more during it, keeping the less disturbed run. JMH's own command line stays available:
@@ -56,9 +66,19 @@ public final class BenchmarkReport {
         }
         Path work = jarDirectory().resolve("jmh-logs");
         Files.createDirectories(work);
+        if (arguments.runsWrites()) {
+            writes(arguments, out, work);
+        }
+        if (arguments.runsTools()) {
+            tools(arguments, out, work);
+        }
+    }
+
+    /** The write benchmarks: rewrites {@code out}, keeping its tools section if it has one. */
+    private static void writes(Arguments arguments, Path out, Path work) throws IOException, InterruptedException {
         long start = System.nanoTime();
         System.out.println("Describing the machine and the databases ...");
-        var environment = Environment.describe(arguments.stores().contains("postgres"));
+        var environment = Environment.describe(arguments.stores().contains("postgres"), false);
         List<Measurement> measurements = new ArrayList<>();
         List<String[]> runs = arguments.runs();
         int done = 0;
@@ -72,7 +92,7 @@ public final class BenchmarkReport {
                 // One PostgreSQL server for the whole run (fresh databases per benchmark), not one per fork;
                 // started again should something have stopped it.
                 int port = run[2].equals("postgres") ? Databases.livePostgres().getPort() : -1;
-                long serverPid = port > 0 ? serverPid() : -1;
+                long serverPid = port > 0 ? postgresPid() : -1;
                 double before = Quiet.await(arguments.quietThreshold(), arguments.maxWait(), serverPid);
                 StringBuilder line = new StringBuilder(label);
                 Measurement m = runOne(arguments, port, run, work, line);
@@ -106,14 +126,44 @@ public final class BenchmarkReport {
                 Duration.ofSeconds(1), JVM_ARGS, arguments.command(), wallTime, arguments.quietThreshold(),
                 ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")));
         String report = new MarkdownReport(environment, settings, measurements).render();
+        if (Files.exists(out)) {
+            // The tools section comes from another run (--suite tools): keep it.
+            java.util.Optional<String> tools = ToolsReport.extract(Files.readString(out, StandardCharsets.UTF_8));
+            if (tools.isPresent()) {
+                report = ToolsReport.splice(report, tools.get());
+            }
+        }
         Files.writeString(out, report, StandardCharsets.UTF_8);
         writeCsv(jarDirectory().resolve("benchmark-results.csv"), measurements);
         System.out.println("Wrote " + out.toAbsolutePath() + " (" + measurements.size() + " benchmarks, "
                 + MarkdownReport.minutes(wallTime) + ")");
     }
 
+    /**
+     * The migration tools' and MyBatis benchmarks ({@link ToolsSuite}): writes their section into {@code out}
+     * between {@link ToolsReport}'s markers, replacing the one there and keeping the rest of the file.
+     */
+    private static void tools(Arguments arguments, Path out, Path work) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        System.out.println("Migration tools and MyBatis: describing the machine and the databases ...");
+        boolean postgres = arguments.toolStores().stream().anyMatch(s -> Databases.Kind.of(s).usesPostgres());
+        boolean mariadb = arguments.toolStores().stream().anyMatch(s -> Databases.Kind.of(s).usesMariadb());
+        var environment = Environment.describe(postgres, mariadb);
+        ToolFigures figures = ToolsSuite.run(arguments, work);
+        Duration wallTime = Duration.ofNanos(System.nanoTime() - start);
+        ToolsReport.Settings settings = new ToolsReport.Settings(environment, arguments.command(), wallTime,
+                arguments.quietThreshold(),
+                ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")),
+                ToolsSuite.JMH_SETTINGS);
+        String section = new ToolsReport(figures, settings).render();
+        String file = Files.exists(out) ? Files.readString(out, StandardCharsets.UTF_8) : "# Benchmarks\n\n";
+        Files.writeString(out, ToolsReport.splice(file, section), StandardCharsets.UTF_8);
+        System.out.println("Wrote the section \"Migration tools and MyBatis\" of " + out.toAbsolutePath() + " ("
+                + MarkdownReport.minutes(wallTime) + ")");
+    }
+
     /** The postmaster's process id, so that the server's CPU does not count as other load; -1 if unknown. */
-    private static long serverPid() {
+    static long postgresPid() {
         try {
             return Databases.postmasterPid(Databases.postgresAdmin());
         } catch (java.sql.SQLException | RuntimeException e) {
@@ -128,18 +178,7 @@ public final class BenchmarkReport {
         try {
             Options options = options(arguments, port, method, run[2], run[3],
                     work.resolve(method + "-" + run[2] + "-" + run[3] + ".log"));
-            Collection<RunResult> results = null;
-            for (int wait = 0; results == null; wait++) {
-                try {
-                    results = new Runner(options).run();
-                } catch (RunnerException | RuntimeException e) {
-                    // Another JMH run holds JMH's machine-wide lock: wait for it (at most 10 minutes).
-                    if (wait >= 60 || e.getMessage() == null || !e.getMessage().contains("JMH lock")) {
-                        throw e;
-                    }
-                    Thread.sleep(10_000);
-                }
-            }
+            Collection<RunResult> results = runJmh(options);
             for (RunResult result : results) {
                 Measurement m = Measurement.of(result);
                 line.append(String.format(Locale.ROOT, " %,10.0f ops/s  p50 %,9.1f µs  p99 %,9.1f µs  CPU %,8.1f µs/op",
@@ -151,6 +190,20 @@ public final class BenchmarkReport {
             line.append("  FAILED: ").append(e.getMessage()).append(" (see ").append(work).append(')');
         }
         return null;
+    }
+
+    /** Runs JMH, waiting (at most 10 minutes) while another JMH run holds JMH's machine-wide lock. */
+    static Collection<RunResult> runJmh(Options options) throws RunnerException, InterruptedException {
+        for (int wait = 0; ; wait++) {
+            try {
+                return new Runner(options).run();
+            } catch (RunnerException | RuntimeException e) {
+                if (wait >= 60 || e.getMessage() == null || !e.getMessage().contains("JMH lock")) {
+                    throw e;
+                }
+                Thread.sleep(10_000);
+            }
+        }
     }
 
     private static Options options(Arguments arguments, int postgresPort, String method, String store, String variant,
@@ -205,15 +258,28 @@ public final class BenchmarkReport {
     }
 
     /** The command line, parsed. */
-    record Arguments(Path out, int warmup, int iterations, List<String> stores, List<String> ops,
-                     List<String> threads, List<String> variants, double quietThreshold, Duration maxWait,
-                     int retries, String command) {
+    record Arguments(Path out, String suite, int warmup, int iterations, List<String> stores,
+                     List<String> toolStores, List<String> ops, List<String> threads, List<String> variants,
+                     double quietThreshold, Duration maxWait, int retries, String command) {
+
+        /** The write benchmarks' stores: {@link Orders}' table (a generated key) is written for H2 and PostgreSQL. */
+        static final List<String> WRITE_STORES = List.of("h2", "postgres");
+
+        boolean runsWrites() {
+            return !suite.equals("tools") && !stores.isEmpty();
+        }
+
+        boolean runsTools() {
+            return !suite.equals("writes") && !toolStores.isEmpty();
+        }
 
         static Arguments parse(String[] args) {
             Path out = Path.of("docs", "BENCHMARKS.md");
+            String suite = "all";
             int warmup = 5;
             int iterations = 5;
-            List<String> stores = List.of("h2", "postgres");
+            List<String> stores = WRITE_STORES;
+            List<String> toolStores = java.util.Arrays.stream(Databases.Kind.values()).map(Databases.Kind::id).toList();
             List<String> ops = List.of("insert", "update");
             List<String> threads = List.of("1", "4");
             List<String> variants = List.of("raw", "serialDouble", "oldOnly", "asyncDual", "syncDual", "asyncSlowNew",
@@ -229,9 +295,15 @@ public final class BenchmarkReport {
                 String value = args[++i];
                 switch (name) {
                     case "--out" -> out = Path.of(value);
+                    case "--suite" -> suite = value;
                     case "--warmup" -> warmup = Integer.parseInt(value);
                     case "--iterations" -> iterations = Integer.parseInt(value);
-                    case "--stores" -> stores = List.of(value.split(","));
+                    case "--stores" -> {
+                        List<String> named = List.of(value.split(","));
+                        named.forEach(Databases.Kind::of);
+                        stores = named.stream().filter(WRITE_STORES::contains).toList();
+                        toolStores = named;
+                    }
                     case "--ops" -> ops = List.of(value.split(","));
                     case "--threads" -> threads = List.of(value.split(","));
                     case "--variants" -> variants = List.of(value.split(","));
@@ -247,11 +319,17 @@ public final class BenchmarkReport {
                     throw usage("--threads takes 1 and/or 4 (the benchmark methods are insert_t1, insert_t4 …), not " + t);
                 }
             });
-            stores.forEach(Databases.Kind::of);
+            if (!List.of("all", "writes", "tools").contains(suite)) {
+                throw usage("--suite takes all, writes or tools, not " + suite);
+            }
+            if (suite.equals("writes") && stores.isEmpty()) {
+                throw usage("the write benchmarks run on " + String.join(" and ", WRITE_STORES)
+                        + " only, and --stores names neither");
+            }
             String command = "mvn -B -q -pl benchmarks -am package -DskipTests && java -jar benchmarks/target/benchmarks.jar"
                     + (args.length == 0 ? "" : " " + String.join(" ", args));
-            return new Arguments(out, warmup, iterations, stores, ops, threads, variants, quiet, maxWait, retries,
-                    command);
+            return new Arguments(out, suite, warmup, iterations, stores, toolStores, ops, threads, variants, quiet,
+                    maxWait, retries, command);
         }
 
         /** One {operation, threads, store, variant} per JMH run, in report order. */
@@ -270,8 +348,8 @@ public final class BenchmarkReport {
         }
 
         private static IllegalArgumentException usage(String problem) {
-            return new IllegalArgumentException(problem + "; options: --out FILE --warmup N --iterations N"
-                    + " --stores h2,postgres --ops insert,update --threads 1,4 --variants raw,serialDouble,..."
+            return new IllegalArgumentException(problem + "; options: --suite all|writes|tools --out FILE --warmup N"
+                    + " --iterations N --stores h2,postgres,mariadb,mariadb-postgres --ops insert,update --threads 1,4 --variants raw,serialDouble,..."
                     + " --quiet CORES --max-wait SECONDS --retries N");
         }
     }

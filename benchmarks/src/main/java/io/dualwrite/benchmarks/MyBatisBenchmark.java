@@ -1,22 +1,10 @@
 package io.dualwrite.benchmarks;
 
-import com.zaxxer.hikari.HikariDataSource;
-import io.dualwrite.DualWriter;
-import io.dualwrite.MigrationPhase;
 import io.dualwrite.jdbc.DualWriteDataSource;
-import io.dualwrite.jdbc.changelog.JdbcChangeLog;
-import io.dualwrite.jdbc.schema.DualWriteSchema;
-import io.dualwrite.jdbc.switches.JdbcSwitchStore;
-import io.dualwrite.mapping.TableMapping;
-import io.dualwrite.mirror.MirrorConfig;
-import io.dualwrite.mirror.MirrorMode;
 import io.dualwrite.mybatis.ContextRules;
 import io.dualwrite.mybatis.MigrationContextInterceptor;
-import io.dualwrite.switches.MigrationSwitchConfig;
-import io.dualwrite.switches.Switchboard;
 import java.math.BigDecimal;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.ibatis.annotations.Insert;
@@ -45,17 +33,20 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * A MyBatis mapper insert (generated key, auto-committed session) through the double-writing stack — the
- * {@link MigrationContextInterceptor} and a {@link DualWriteDataSource} in async or sync {@code DUAL_WRITE} —
- * vs the same mapper on the raw old-store pool ({@code raw}). Same stores and table as {@link WriteBenchmark};
- * the merchant id comes from the parameter object. Run with
- * {@code java -cp benchmarks/target/benchmarks.jar org.openjdk.jmh.Main MyBatisBenchmark -prof gc}.
+ * {@link MigrationContextInterceptor} and a {@link DualWriteDataSource} in {@code OLD_ONLY}, async or sync
+ * {@code DUAL_WRITE} — vs the same mapper on the raw old-store pool ({@code raw}). Same stores, table and
+ * wiring as {@link WriteBenchmark} ({@link Fixture}); the merchant id comes from the parameter object. Caller
+ * latency in {@link Mode#SampleTime}; throughput, allocation and the wait for each iteration's mirrors come from
+ * {@link WriteCostProfiler}, as for {@link WriteBenchmark}. Run it through {@link BenchmarkReport}
+ * ({@code --suite tools}) or with
+ * {@code java -cp benchmarks/target/benchmarks.jar org.openjdk.jmh.Main MyBatisBenchmark -prof gc -prof io.dualwrite.benchmarks.WriteCostProfiler}.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode({Mode.Throughput, Mode.SampleTime})
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 3, time = 1)
 public class MyBatisBenchmark {
 
     /** The mapper under test: the application's insert, unchanged. */
@@ -103,62 +94,54 @@ public class MyBatisBenchmark {
         }
     }
 
+    /** MyBatis's table has a generated key ({@link Orders}): H2 and PostgreSQL. */
     @Param({"h2", "postgres"})
     public String store = "h2";
 
-    /** {@code raw}: the mapper on the old pool; {@code asyncDual} / {@code syncDual}: through the stack. */
-    @Param({"raw", "asyncDual", "syncDual"})
+    /**
+     * {@code raw}: the mapper on the old pool; {@code oldOnly} / {@code asyncDual} / {@code syncDual}: through the
+     * interceptor and the data source in {@code OLD_ONLY}, async and sync {@code DUAL_WRITE} (see {@link Variant}).
+     */
+    @Param({"raw", "oldOnly", "asyncDual", "syncDual"})
     public String variant = "raw";
 
-    private @Nullable HikariDataSource oldPool;
-    private @Nullable HikariDataSource newPool;
-    private @Nullable DualWriter writer;
+    private @Nullable Fixture fixture;
     private @Nullable SqlSessionFactory sessions;
 
     @Setup(Level.Trial)
     public void start() throws SQLException {
-        Databases.Kind kind = Databases.Kind.of(store);
-        oldPool = Databases.create(kind, "old");
-        newPool = Databases.create(kind, "new");
-        Orders.createAndFill(oldPool, newPool);
-        DataSource application = oldPool;
-        if (!variant.equals("raw")) {
-            MirrorMode mode = switch (variant) {
-                case "asyncDual" -> MirrorMode.ASYNC;
-                case "syncDual" -> MirrorMode.SYNC;
-                default -> throw new IllegalArgumentException("variant must be raw, asyncDual or syncDual, but was '"
-                        + variant + "'");
-            };
-            DualWriteSchema.create(oldPool);
-            Switchboard switchboard = Switchboard.builder().switchStore(JdbcSwitchStore.create(oldPool))
-                    .migration(MigrationSwitchConfig.builder(Fixture.MIGRATION).defaultPhase(MigrationPhase.DUAL_WRITE)
-                            .build())
-                    .build();
-            writer = DualWriter.builder().resolver(switchboard).changeLog(JdbcChangeLog.create(oldPool))
-                    .mirrorConfig(MirrorConfig.custom().mode(mode).build()).build();
-            application = DualWriteDataSource.builder().oldDataSource(oldPool).newDataSource(newPool)
-                    .migration(Fixture.MIGRATION).dualWriter(writer).mapping(TableMapping.identity("orders")).build();
+        Variant chosen = Variant.of(variant);
+        if (chosen != Variant.RAW && chosen != Variant.OLD_ONLY && chosen != Variant.ASYNC_DUAL
+                && chosen != Variant.SYNC_DUAL) {
+            throw new IllegalArgumentException("variant must be raw, oldOnly, asyncDual or syncDual, but was '"
+                    + variant + "'");
         }
-        Configuration configuration = new Configuration(new Environment("bench", new JdbcTransactionFactory(), application));
+        // The stores, the data source and the mirror counting of WriteBenchmark: WriteCostProfiler empties the
+        // tables before each iteration and waits for the iteration's mirrors, as it does for WriteBenchmark.
+        Fixture started = Fixture.start(Databases.Kind.of(store), chosen);
+        fixture = started;
+        Configuration configuration = new Configuration(new Environment("bench", new JdbcTransactionFactory(),
+                started.application()));
         configuration.addMapper(BenchOrderMapper.class);
-        if (writer != null) {
+        if (chosen.phase() != null) {
             MigrationContextInterceptor.install(configuration,
                     ContextRules.builder(Fixture.MIGRATION).merchantIdPath("merchantId").build());
         }
         sessions = new SqlSessionFactoryBuilder().build(configuration);
     }
 
+    /** Closed when the fork exits, outside every measurement (see {@link Fixture#closeAtExit}). */
     @TearDown(Level.Trial)
-    public void stop() throws InterruptedException {
-        if (writer != null) {
-            writer.awaitMirrors(Duration.ofSeconds(60));
-            writer.close();
+    public void stop() {
+        if (fixture != null) {
+            fixture.closeAtExit();
         }
-        if (oldPool != null) {
-            oldPool.close();
-        }
-        if (newPool != null) {
-            newPool.close();
+    }
+
+    /** Closes the stores now (for the smoke test). */
+    void close() {
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
@@ -180,16 +163,17 @@ public class MyBatisBenchmark {
         try (SqlSession session = sessions.openSession(true)) {
             session.getMapper(BenchOrderMapper.class).insert(order);
         }
+        fixture.countWrite();
         return order.getId();
     }
 
     /** Waits for the async mirrors handed off so far (for the smoke test). */
-    boolean awaitMirrors() throws InterruptedException {
-        return writer == null || writer.awaitMirrors(Duration.ofSeconds(30));
+    void awaitMirrors() {
+        fixture.awaitMirrors();
     }
 
     /** The new store's pool (for the smoke test). */
     DataSource newStore() {
-        return newPool;
+        return fixture.newStore();
     }
 }

@@ -17,13 +17,14 @@ final class Quiet {
     }
 
     /**
-     * Cores used by other processes (everything but this JVM and {@code ownServerPid}'s process tree) over
-     * {@code sample}; {@code 0} where {@code /proc/stat} cannot be read.
+     * Cores used by other processes (everything but this JVM and the process trees of {@code ownServerPids}, the
+     * database servers the benchmarks use; ids {@code <= 0} are skipped) over {@code sample}; {@code 0} where
+     * {@code /proc/stat} cannot be read.
      */
-    static double foreignLoad(Duration sample, long ownServerPid) {
+    static double foreignLoad(Duration sample, long... ownServerPids) {
         long machine = ProcessCpu.machineBusyNanos();
         long self = OS.getProcessCpuTime();
-        long server = ownServerPid > 0 ? ProcessCpu.treeCpuNanos(ownServerPid) : 0;
+        long servers = serversCpu(ownServerPids);
         long start = System.nanoTime();
         try {
             Thread.sleep(sample.toMillis());
@@ -34,8 +35,19 @@ final class Quiet {
             return 0;
         }
         long foreign = ProcessCpu.machineBusyNanos() - machine - (OS.getProcessCpuTime() - self)
-                - (ownServerPid > 0 ? Math.max(0, ProcessCpu.treeCpuNanos(ownServerPid) - server) : 0);
+                - Math.max(0, serversCpu(ownServerPids) - servers);
         return Math.max(0, foreign) / (double) (System.nanoTime() - start);
+    }
+
+    /** CPU of the servers' process trees so far, nanoseconds ({@code /proc}; a tree that cannot be read counts 0). */
+    static long serversCpu(long... serverPids) {
+        long total = 0;
+        for (long pid : serverPids) {
+            if (pid > 0) {
+                total += Math.max(0, ProcessCpu.treeCpuNanos(pid));
+            }
+        }
+        return total;
     }
 
     /**
@@ -43,11 +55,11 @@ final class Quiet {
      *
      * @return the last sample's load
      */
-    static double await(double threshold, Duration limit, long ownServerPid) {
+    static double await(double threshold, Duration limit, long... ownServerPids) {
         long deadline = System.nanoTime() + limit.toNanos();
         double load;
         do {
-            load = foreignLoad(Duration.ofSeconds(1), ownServerPid);
+            load = foreignLoad(Duration.ofSeconds(1), ownServerPids);
         } while (load >= threshold && System.nanoTime() < deadline);
         return load;
     }
