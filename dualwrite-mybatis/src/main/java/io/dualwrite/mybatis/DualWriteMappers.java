@@ -22,7 +22,6 @@ import java.util.Objects;
 import java.util.Optional;
 import org.apache.ibatis.mapping.MappedStatement;
 import org.apache.ibatis.reflection.ParamNameResolver;
-import org.apache.ibatis.reflection.SystemMetaObject;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.jspecify.annotations.Nullable;
@@ -176,7 +175,7 @@ public final class DualWriteMappers {
         MappedStatement statement = factories.get(store).getConfiguration().getMappedStatement(statementId);
         String property = statement.getKeyProperties() != null && statement.getKeyProperties().length > 0
                 ? statement.getKeyProperties()[0] : "id";
-        Object value = SystemMetaObject.forObject(argument).getValue(property);
+        Object value = ContextExtractor.meta(argument).getValue(property);
         if (value == null) {
             throw new IllegalStateException(statementId + ": the key property '" + property + "' of its argument "
                     + write.keyArgument() + " is null after the call");

@@ -17,7 +17,6 @@ import org.apache.ibatis.plugin.Interceptor;
 import org.apache.ibatis.plugin.Intercepts;
 import org.apache.ibatis.plugin.Invocation;
 import org.apache.ibatis.plugin.Signature;
-import org.apache.ibatis.reflection.SystemMetaObject;
 import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.session.ResultHandler;
 import org.apache.ibatis.session.RowBounds;
@@ -224,7 +223,7 @@ public final class MigrationContextInterceptor implements Interceptor {
             return true;
         }
         if (executor instanceof CachingExecutor) {
-            return SystemMetaObject.forObject(executor).getValue("delegate") instanceof BatchExecutor;
+            return ContextExtractor.meta(executor).getValue("delegate") instanceof BatchExecutor;
         }
         return false;
     }
