@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 
 /**
  * Turns {@link DualWriteProperties} into the library's configuration objects, checking each value on the way:
@@ -65,7 +67,55 @@ final class DualWriteSettings {
                     "Configure the migration (table group) to double-write under dualwrite.migrations.<name>.*,"
                             + " or set dualwrite.enabled=false.");
         }
+        requireServable(properties);
         return properties.getMigrations();
+    }
+
+    /**
+     * Refuses a migration that nothing can serve: one of several, without tables of its own, that neither
+     * {@code dualwrite.jdbc.migration} nor {@code dualwrite.mybatis.migration} names. Such a migration is almost
+     * always a misspelt name in a switch property ({@code dualwrite.migrations.ordrs.merchants.m-1=DUAL_WRITE} next
+     * to the real {@code orders}), which would otherwise seed a switch no write ever reads.
+     */
+    private static void requireServable(DualWriteProperties properties) {
+        Map<String, Migration> migrations = properties.getMigrations();
+        if (migrations.size() < 2) {
+            return;
+        }
+        List<String> withTables = migrations.entrySet().stream().filter(e -> !e.getValue().getTables().isEmpty())
+                .map(Map.Entry::getKey).toList();
+        for (Map.Entry<String, Migration> entry : migrations.entrySet()) {
+            String name = entry.getKey();
+            Migration migration = entry.getValue();
+            if (!migration.getTables().isEmpty() || name.equals(properties.getJdbc().getMigration())
+                    || name.equals(properties.getMybatis().getMigration())) {
+                continue;
+            }
+            String property = firstSwitchProperty(name, migration);
+            throw new InvalidDualWritePropertyException(property, name,
+                    "a configured migration: one with tables under dualwrite.migrations.<name>.tables.*"
+                            + " (configured: " + withTables + "), or the one dualwrite.jdbc.migration or"
+                            + " dualwrite.mybatis.migration names",
+                    "If '" + name + "' is a misspelling, correct the migration name in " + property
+                            + (withTables.isEmpty() ? "" : " (e.g. dualwrite.migrations." + withTables.get(0)
+                            + property.substring(("dualwrite.migrations." + name).length()) + ")")
+                            + "; otherwise map its tables under dualwrite.migrations." + name
+                            + ".tables.<old-table>.*");
+        }
+    }
+
+    private static String firstSwitchProperty(String name, Migration migration) {
+        String prefix = "dualwrite.migrations." + name;
+        if (!migration.getMerchants().isEmpty()) {
+            return prefix + ".merchants." + migration.getMerchants().keySet().iterator().next();
+        }
+        if (!migration.getOrders().isEmpty()) {
+            return prefix + ".orders." + migration.getOrders().keySet().iterator().next();
+        }
+        if (!migration.getRules().isEmpty()) {
+            return prefix + ".rules[0]";
+        }
+        return prefix;
     }
 
     /** The switch configuration of every migration. */
@@ -210,6 +260,36 @@ final class DualWriteSettings {
                     "Raise " + r + "max-backoff or lower " + r + "initial-backoff.");
         }
         intInRange(r + "max-attempts", reconciler.getMaxAttempts(), 1, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Refuses a blank phase property ({@code dualwrite.migrations.orders.merchants.m-1=}, or a blank
+     * {@code system-phase}): Spring Boot binds a blank enum value as nothing, so the switch would be dropped, or
+     * the system phase left at its default, without a word.
+     */
+    static void checkNoBlankPhase(Binder binder, DualWriteProperties properties) {
+        properties.getMigrations().forEach((name, migration) -> {
+            String prefix = "dualwrite.migrations." + name;
+            binder.bind(prefix + ".system-phase", String.class).ifBound(phase -> {
+                if (phase.isBlank()) {
+                    throw new InvalidDualWritePropertyException(prefix + ".system-phase", phase,
+                            "one of " + List.of(MigrationPhase.values()),
+                            "Set " + prefix + ".system-phase to a phase, or remove it to use OLD_ONLY.");
+                }
+            });
+            for (String kind : List.of("merchants", "orders")) {
+                binder.bind(prefix + "." + kind, Bindable.mapOf(String.class, String.class)).ifBound(raw ->
+                        raw.forEach((id, phase) -> {
+                            if (phase.isBlank()) {
+                                String property = prefix + "." + kind + "." + id;
+                                throw new InvalidDualWritePropertyException(property, phase,
+                                        "one of " + List.of(MigrationPhase.values()),
+                                        "Set " + property + " to the phase the switch gives, or remove the"
+                                                + " property.");
+                            }
+                        }));
+            }
+        });
     }
 
     static void checkRate(String property, double rate) {
