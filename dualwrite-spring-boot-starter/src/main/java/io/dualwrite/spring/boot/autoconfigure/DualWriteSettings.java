@@ -268,28 +268,52 @@ final class DualWriteSettings {
      * the system phase left at its default, without a word.
      */
     static void checkNoBlankPhase(Binder binder, DualWriteProperties properties) {
-        properties.getMigrations().forEach((name, migration) -> {
+        // bound as text, exactly as DualWriteProperties is bound (same keys, whatever their case or form)
+        Map<String, RawPhases> raw = binder.bind("dualwrite.migrations",
+                Bindable.mapOf(String.class, RawPhases.class)).orElse(Map.of());
+        raw.forEach((name, phases) -> {
             String prefix = "dualwrite.migrations." + name;
-            binder.bind(prefix + ".system-phase", String.class).ifBound(phase -> {
-                if (phase.isBlank()) {
-                    throw new InvalidDualWritePropertyException(prefix + ".system-phase", phase,
-                            "one of " + List.of(MigrationPhase.values()),
-                            "Set " + prefix + ".system-phase to a phase, or remove it to use OLD_ONLY.");
-                }
-            });
-            for (String kind : List.of("merchants", "orders")) {
-                binder.bind(prefix + "." + kind, Bindable.mapOf(String.class, String.class)).ifBound(raw ->
-                        raw.forEach((id, phase) -> {
-                            if (phase.isBlank()) {
-                                String property = prefix + "." + kind + "." + id;
-                                throw new InvalidDualWritePropertyException(property, phase,
-                                        "one of " + List.of(MigrationPhase.values()),
-                                        "Set " + property + " to the phase the switch gives, or remove the"
-                                                + " property.");
-                            }
-                        }));
+            if (phases.getSystemPhase() != null && phases.getSystemPhase().isBlank()) {
+                throw new InvalidDualWritePropertyException(prefix + ".system-phase", phases.getSystemPhase(),
+                        "one of " + List.of(MigrationPhase.values()),
+                        "Set " + prefix + ".system-phase to a phase, or remove it to use OLD_ONLY.");
+            }
+            requireNoBlank(prefix + ".merchants.", phases.getMerchants());
+            requireNoBlank(prefix + ".orders.", phases.getOrders());
+        });
+    }
+
+    private static void requireNoBlank(String prefix, Map<String, String> switches) {
+        switches.forEach((id, phase) -> {
+            if (phase.isBlank()) {
+                throw new InvalidDualWritePropertyException(prefix + id, phase,
+                        "one of " + List.of(MigrationPhase.values()),
+                        "Set " + prefix + id + " to the phase the switch gives, or remove the property.");
             }
         });
+    }
+
+    /** The phase properties of one migration as text, to tell a blank value from an absent one. */
+    public static final class RawPhases {
+        private @Nullable String systemPhase;
+        private final Map<String, String> merchants = new java.util.LinkedHashMap<>();
+        private final Map<String, String> orders = new java.util.LinkedHashMap<>();
+
+        public @Nullable String getSystemPhase() {
+            return systemPhase;
+        }
+
+        public void setSystemPhase(@Nullable String systemPhase) {
+            this.systemPhase = systemPhase;
+        }
+
+        public Map<String, String> getMerchants() {
+            return merchants;
+        }
+
+        public Map<String, String> getOrders() {
+            return orders;
+        }
     }
 
     static void checkRate(String property, double rate) {

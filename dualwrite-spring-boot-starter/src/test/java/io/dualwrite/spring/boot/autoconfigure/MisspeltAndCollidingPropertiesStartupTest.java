@@ -85,6 +85,17 @@ class MisspeltAndCollidingPropertiesStartupTest {
     }
 
     @Test
+    void migrationNamesAndSwitchKeysInMixedCaseAreKeptAsWritten() {
+        runner.withPropertyValues("dualwrite.migrations.Payments.tables.payments.new-table=payments_v2",
+                "dualwrite.migrations.Payments.merchants.M-1=DUAL_WRITE", "dualwrite.jdbc.migration=orders")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(DualWriteProperties.class).getMigrations().get("Payments")
+                            .getMerchants()).containsEntry("M-1", io.dualwrite.MigrationPhase.DUAL_WRITE);
+                });
+    }
+
+    @Test
     void renameToTheKeyColumnIsRefused() {
         runner.withPropertyValues("dualwrite.migrations.orders.tables.orders.renames.amount=id").run(context -> {
             FailureAnalysis analysis = analysis(context);
