@@ -72,14 +72,17 @@ final class DualWriteSettings {
     }
 
     /**
-     * Refuses a migration that nothing can serve: one of several, without tables of its own, that neither
-     * {@code dualwrite.jdbc.migration} nor {@code dualwrite.mybatis.migration} names. Such a migration is almost
-     * always a misspelt name in a switch property ({@code dualwrite.migrations.ordrs.merchants.m-1=DUAL_WRITE} next
-     * to the real {@code orders}), which would otherwise seed a switch no write ever reads.
+     * Names a misspelt migration: while neither {@code dualwrite.jdbc.migration} nor
+     * {@code dualwrite.mybatis.migration} chooses one, a migration of several without tables of its own is
+     * almost always a misspelt name in a switch property ({@code dualwrite.migrations.ordrs.merchants.m-1=DUAL_WRITE}
+     * next to the real {@code orders}); the start-up failure then names it, instead of asking which migration the
+     * DataSource serves. A migration without tables is accepted once one of those properties is set (it may serve
+     * {@code DualWriter#proxy} or the annotations only).
      */
     private static void requireServable(DualWriteProperties properties) {
         Map<String, Migration> migrations = properties.getMigrations();
-        if (migrations.size() < 2) {
+        if (migrations.size() < 2 || properties.getJdbc().getMigration() != null
+                || properties.getMybatis().getMigration() != null) {
             return;
         }
         List<String> withTables = migrations.entrySet().stream().filter(e -> !e.getValue().getTables().isEmpty())
@@ -87,20 +90,19 @@ final class DualWriteSettings {
         for (Map.Entry<String, Migration> entry : migrations.entrySet()) {
             String name = entry.getKey();
             Migration migration = entry.getValue();
-            if (!migration.getTables().isEmpty() || name.equals(properties.getJdbc().getMigration())
-                    || name.equals(properties.getMybatis().getMigration())) {
+            if (!migration.getTables().isEmpty()) {
                 continue;
             }
             String property = firstSwitchProperty(name, migration);
             throw new InvalidDualWritePropertyException(property, name,
                     "a configured migration: one with tables under dualwrite.migrations.<name>.tables.*"
-                            + " (configured: " + withTables + "), or the one dualwrite.jdbc.migration or"
-                            + " dualwrite.mybatis.migration names",
+                            + " (configured: " + withTables + ")",
                     "If '" + name + "' is a misspelling, correct the migration name in " + property
                             + (withTables.isEmpty() ? "" : " (e.g. dualwrite.migrations." + withTables.get(0)
                             + property.substring(("dualwrite.migrations." + name).length()) + ")")
                             + "; otherwise map its tables under dualwrite.migrations." + name
-                            + ".tables.<old-table>.*");
+                            + ".tables.<old-table>.*, or, when it has none to double-write through JDBC, set"
+                            + " dualwrite.jdbc.migration to the migration the application's DataSource serves.");
         }
     }
 

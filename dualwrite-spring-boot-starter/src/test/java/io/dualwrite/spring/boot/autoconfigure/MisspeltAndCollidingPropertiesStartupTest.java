@@ -48,9 +48,9 @@ class MisspeltAndCollidingPropertiesStartupTest {
     }
 
     @Test
-    void aTablelessMigrationTheDataSourceServesStillStarts() {
-        runner.withPropertyValues("dualwrite.migrations.payments.merchants.m-1=DUAL_WRITE",
-                        "dualwrite.migrations.payments.tables.payments.new-table=payments_v2",
+    void aMigrationWithoutTablesStartsOnceTheServedMigrationIsNamed() {
+        // e.g. one whose store is not JDBC, written through DualWriter#proxy
+        runner.withPropertyValues("dualwrite.migrations.profiles.merchants.m-1=DUAL_WRITE",
                         "dualwrite.jdbc.migration=orders")
                 .run(context -> assertThat(context).hasNotFailed());
     }
