@@ -331,15 +331,53 @@ public final class TableMapping {
         /**
          * The mapping.
          *
-         * @throws IllegalArgumentException when a primary-key column is dropped
+         * @throws IllegalArgumentException when a primary-key column is dropped, or when two columns of the new
+         *     table would get one name: two renames to the same column, a rename or an added column named like a
+         *     known column (primary key, order or merchant id) that keeps its name, or a rename to an added column
          */
         public TableMapping build() {
-            for (String column : primaryKey.isEmpty() ? List.of("id") : primaryKey) {
+            List<String> keyColumns = primaryKey.isEmpty() ? List.of("id") : primaryKey;
+            for (String column : keyColumns) {
                 if (dropped.contains(lower(column))) {
                     throw new IllegalArgumentException("primaryKey column '" + column + "' cannot be dropped");
                 }
             }
+            checkNewNamesAreDistinct(keyColumns);
             return new TableMapping(this);
+        }
+
+        private void checkNewNamesAreDistinct(List<String> keyColumns) {
+            Map<String, String> owners = new LinkedHashMap<>();
+            List<String> kept = new ArrayList<>(keyColumns);
+            if (orderIdColumn != null) {
+                kept.add(orderIdColumn);
+            }
+            if (merchantIdColumn != null) {
+                kept.add(merchantIdColumn);
+            }
+            for (String column : kept) {
+                String key = lower(column);
+                if (!renames.containsKey(key) && !dropped.contains(key)) {
+                    owners.putIfAbsent(key, "column '" + column + "', which keeps its name");
+                }
+            }
+            renames.forEach((key, target) -> {
+                String owner = owners.putIfAbsent(lower(target),
+                        "the rename of '" + originalNames.get(key) + "'");
+                if (owner != null) {
+                    throw new IllegalArgumentException("rename of column '" + originalNames.get(key) + "' to '"
+                            + target + "' gives the new table a second column '" + target + "' (besides " + owner
+                            + "); each new column needs its own name");
+                }
+            });
+            for (String column : added.keySet()) {
+                String owner = owners.get(lower(column));
+                if (owner != null) {
+                    throw new IllegalArgumentException("added column '" + column
+                            + "' gives the new table a second column of that name (besides " + owner
+                            + "); each new column needs its own name");
+                }
+            }
         }
     }
 }

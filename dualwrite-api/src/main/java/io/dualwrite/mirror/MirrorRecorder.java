@@ -4,6 +4,7 @@ import io.dualwrite.MigrationContext;
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.RowRef;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.internal.LogThrottle;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,7 +81,7 @@ final class MirrorRecorder {
         // a merged run is recorded task by task: each with its own order and merchant ids, and a task whose
         // rows are covered by outbox entries has them rescheduled while the others' rows are recorded
         List<MirrorTask> parts = task.work() instanceof MergedWork merged ? merged.parts() : List.of(task);
-        String detail = error == null ? outcome.reason() : outcome.reason() + ": " + error;
+        String detail = error == null ? outcome.reason() : outcome.reason() + ": " + Credentials.mask(error.toString());
         List<ChangeRecord> records = new ArrayList<>();
         for (MirrorTask part : parts) {
             if (!part.outboxEntryIds().isEmpty()) {
@@ -147,17 +148,51 @@ final class MirrorRecorder {
             put(key, value);
         });
         try {
-            String cause = error == null ? outcome.reason() : error.toString();
+            // a driver's message may quote the new store's URL, credentials and all
+            String cause = error == null ? outcome.reason() : Credentials.mask(error.toString());
             log.warn("Mirror to the {} store {} for migration {} ({} row(s), first {}/{}): {}; recorded for the "
                             + "reconciler" + (suppressed > 0 ? "; {} similar line(s) suppressed since the last one" : ""),
                     task.target(), outcome.reason(), task.migration(), task.rows().size(), first.table(),
                     first.key(), cause, suppressed);
             if (error != null && log.isDebugEnabled()) {
                 // The stack trace is for debugging the other store; at WARN it would flood the log per failure.
-                log.debug("Mirror failure of migration {} in detail", task.migration(), error);
+                // Its messages are masked like the line above: a stack trace quotes them too.
+                log.debug("Mirror failure of migration {} in detail", task.migration(), masked(error));
             }
         } finally {
             previous.forEach(MirrorRecorder::put);
+        }
+    }
+
+    /**
+     * A copy of {@code error} and its causes, each message masked by {@link Credentials#mask}, with the original
+     * types named and stack traces kept, for a log line that shows a stack trace.
+     */
+    static Throwable masked(Throwable error) {
+        return masked(error, 0);
+    }
+
+    private static Throwable masked(Throwable error, int depth) {
+        String message = error.getMessage();
+        Throwable cause = error.getCause();
+        Throwable copy = new MaskedFailure(error.getClass().getName()
+                + (message == null ? "" : ": " + Credentials.mask(message)),
+                cause == null || cause == error || depth >= 8 ? null : masked(cause, depth + 1));
+        copy.setStackTrace(error.getStackTrace());
+        return copy;
+    }
+
+    /** A failure shown in a log line with its message masked; {@link #toString()} is the original's, masked. */
+    private static final class MaskedFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MaskedFailure(String text, @Nullable Throwable cause) {
+            super(text, cause, false, true);
+        }
+
+        @Override
+        public String toString() {
+            return String.valueOf(getMessage());
         }
     }
 

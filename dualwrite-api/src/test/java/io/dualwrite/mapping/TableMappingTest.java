@@ -100,6 +100,33 @@ class TableMappingTest {
     }
 
     @Test
+    void twoColumnsOfTheNewTableUnderOneNameAreRefused() {
+        assertThatThrownBy(() -> TableMapping.builder("t").rename("a", "c").rename("b", "C").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("rename of column 'b' to 'C'").hasMessageContaining("the rename of 'a'");
+        assertThatThrownBy(() -> TableMapping.builder("t").rename("amount", "id").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("second column 'id'").hasMessageContaining("column 'id', which keeps its name");
+        assertThatThrownBy(() -> TableMapping.builder("t").merchantIdColumn("merchant_id")
+                .rename("shop", "MERCHANT_ID").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("column 'merchant_id'");
+        assertThatThrownBy(() -> TableMapping.builder("t").rename("a", "note").add("note", "x").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("added column 'note'").hasMessageContaining("the rename of 'a'");
+    }
+
+    @Test
+    void swappedNamesAndAColumnAddedUnderARenamedAwayNameAreAccepted() {
+        TableMapping swapped = TableMapping.builder("t").rename("a", "b").rename("b", "a").build();
+        assertThat(swapped.newColumn("a")).contains("b");
+        assertThat(swapped.newColumn("b")).contains("a");
+        TableMapping renamedKey = TableMapping.builder("t").rename("id", "order_id").rename("legacy_id", "id")
+                .rename("status", "state").add("status", "NEW").build();
+        assertThat(renamedKey.newColumn("legacy_id")).contains("id");
+        assertThat(renamedKey.addedColumns()).containsEntry("status", "NEW");
+    }
+
+    @Test
     void badInputIsRefusedWithTheNameOfTheProperty() {
         assertThatThrownBy(() -> TableMapping.builder(" "))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +46,8 @@ final class CallPlans {
 
     private static final Logger log = LoggerFactory.getLogger(CallPlans.class);
     private static final Optional<CallPlan> NONE = Optional.empty();
+    private static final Pattern VARIABLE = Pattern.compile("#([A-Za-z_$][A-Za-z0-9_$]*)");
+    private static final Pattern POSITIONAL = Pattern.compile("[pa][0-9]+");
 
     private final Class<? extends Annotation> kind;
     private final ObjectProvider<Switchboard> switchboard;
@@ -99,6 +103,8 @@ final class CallPlans {
         String at = "@" + kind.getSimpleName();
         Expression orderId = parse(name, at + " orderId", orderSource);
         Expression merchantId = parse(name, at + " merchantId", merchantSource);
+        requireParameterNames(specific, name, at + " orderId", orderSource);
+        requireParameterNames(specific, name, at + " merchantId", merchantSource);
         int orderParameter = markedParameter(specific, name, OrderId.class);
         int merchantParameter = markedParameter(specific, name, MerchantId.class);
         Expression rowKey = null;
@@ -138,6 +144,27 @@ final class CallPlans {
         } catch (ParseException e) {
             throw new IllegalStateException(element + " of " + method + " is not a valid SpEL expression: '" + source
                     + "' (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Refuses an expression naming a parameter ({@code #merchantId}) of a method whose parameter names are not
+     * in its class file (compiled without {@code -parameters}): the variable would be null on every call, and
+     * every call would run unattributed without a word. {@code #p0} / {@code #a0} need no names.
+     */
+    private void requireParameterNames(Method method, String name, String element, String source) {
+        if (source.isBlank() || method.getParameterCount() == 0 || parameterNames.getParameterNames(method) != null) {
+            return;
+        }
+        Matcher variable = VARIABLE.matcher(source);
+        while (variable.find()) {
+            String used = variable.group(1);
+            if (!POSITIONAL.matcher(used).matches() && !used.equals("root") && !used.equals("this")) {
+                throw new IllegalStateException(element + " of " + name + " is '" + source + "', but the parameter"
+                        + " names of " + name + " are not in its class file, so #" + used + " would be null on"
+                        + " every call; compile with -parameters (Spring Boot's parent POM does), or write #p0, #p1"
+                        + " … by position");
+            }
         }
     }
 

@@ -451,7 +451,8 @@ public final class DualWriteJobRunner implements ApplicationRunner, ExitCodeGene
     }
 
     private static final Pattern SECRET_PARAMETER = Pattern.compile("(?i)(password|passwd|pwd|secret)=[^&;,\\s)]*");
-    private static final Pattern URL_CREDENTIALS = Pattern.compile("//([^/@\\s:]+):[^/@\\s]+@");
+    // the password runs to the last '@' before the host: a password may hold one
+    private static final Pattern URL_CREDENTIALS = Pattern.compile("//([^/@\\s:]+):[^/\\s]*@");
 
     /** The messages of an error and its causes, with credentials in them masked. */
     static String describe(Throwable error) {

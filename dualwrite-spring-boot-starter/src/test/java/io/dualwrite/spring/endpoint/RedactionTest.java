@@ -19,6 +19,14 @@ class RedactionTest {
     void userInformationOfUrlsIsMasked() {
         assertThat(Redaction.redact("jdbc:mariadb://dw:s3cret@db:3306/app refused"))
                 .isEqualTo("jdbc:mariadb://******@db:3306/app refused");
+        assertThat(Redaction.redact("jdbc:mariadb://dw:p@ss@db:3306/app refused"))
+                .isEqualTo("jdbc:mariadb://******@db:3306/app refused");
+    }
+
+    @Test
+    void quotedPasswordsAreMaskedWhole() {
+        assertThat(Redaction.redact("login with password='two words' failed; secret=\"x\""))
+                .isEqualTo("login with password=****** failed; secret=******");
     }
 
     @Test

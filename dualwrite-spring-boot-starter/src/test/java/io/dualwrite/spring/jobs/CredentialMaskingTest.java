@@ -20,4 +20,11 @@ class CredentialMaskingTest {
                 .contains("IllegalStateException: could not read the verifications; caused by SQLException:")
                 .contains("//shop:****@db:5432").contains("password=****&ssl=true").contains("PASSWORD=****;USER=sa");
     }
+
+    @Test
+    void aPasswordHoldingAnAtSignIsMaskedWhole() {
+        String logged = DualWriteJobRunner.describe(new SQLException("jdbc:mariadb://shop:Pw@4711@db:3306/shop refused"));
+
+        assertThat(logged).doesNotContain("4711").contains("//shop:****@db:3306/shop refused");
+    }
 }

@@ -59,6 +59,15 @@ final class DualWriteDataSourcePostProcessor implements BeanPostProcessor, BeanF
     @Override
     public void afterSingletonsInstantiated() {
         ConfigurableListableBeanFactory factory = beanFactory;
+        if (factory != null && factory.containsBeanDefinition(StoreDataSources.NEW_DATA_SOURCE)
+                && factory.getBeanDefinition(StoreDataSources.NEW_DATA_SOURCE).isAutowireCandidate()) {
+            // checked first: it is also why Boot made no DataSource of spring.datasource.* (the check below)
+            throw new IllegalStateException("The application's bean '" + StoreDataSources.NEW_DATA_SOURCE
+                    + "' (the new store) is an autowire candidate: Spring Boot then takes it for the application's"
+                    + " DataSource (its own DataSource of spring.datasource.* backs off), injects it by type, and"
+                    + " lets its health decide the application's; declare it with @Bean(name = \""
+                    + StoreDataSources.NEW_DATA_SOURCE + "\", autowireCandidate = false), as the starter's own is.");
+        }
         if (factory != null && wrapper.getIfAvailable() != null && !factory.containsBean(beanName)) {
             throw new InvalidDualWritePropertyException("dualwrite.jdbc.bean-name", beanName,
                     "the name of the application's DataSource bean (the old store)",

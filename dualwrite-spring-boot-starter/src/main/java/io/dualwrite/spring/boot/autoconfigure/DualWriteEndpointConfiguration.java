@@ -64,11 +64,24 @@ class DualWriteEndpointConfiguration {
         return new DualWriteWebEndpointExtension(endpoint);
     }
 
-    /** The role writes require: the property (default {@value #DEFAULT_WRITE_ROLE}) with Spring Security, else none. */
+    /**
+     * The role writes require: the property (default {@value #DEFAULT_WRITE_ROLE}) with Spring Security, else none.
+     *
+     * @throws InvalidDualWritePropertyException when Spring Security is present and the property is blank, which
+     *     would otherwise let every caller write
+     */
     static @Nullable String writeRole(Environment environment, @Nullable ClassLoader classLoader) {
         if (!ClassUtils.isPresent(SPRING_SECURITY, classLoader)) {
             return null;
         }
-        return environment.getProperty(WRITE_ROLE_PROPERTY, DEFAULT_WRITE_ROLE);
+        String role = environment.getProperty(WRITE_ROLE_PROPERTY, DEFAULT_WRITE_ROLE);
+        if (role.isBlank()) {
+            throw new InvalidDualWritePropertyException(WRITE_ROLE_PROPERTY, role,
+                    "a role name while Spring Security is on the class path (a blank one would let every caller"
+                            + " flip switches)",
+                    "Set " + WRITE_ROLE_PROPERTY + " to the role of the operators who may flip switches, or remove it"
+                            + " to require " + DEFAULT_WRITE_ROLE + ".");
+        }
+        return role;
     }
 }

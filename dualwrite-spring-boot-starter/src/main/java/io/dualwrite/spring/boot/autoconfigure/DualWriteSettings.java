@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 
 /**
  * Turns {@link DualWriteProperties} into the library's configuration objects, checking each value on the way:
@@ -65,7 +67,57 @@ final class DualWriteSettings {
                     "Configure the migration (table group) to double-write under dualwrite.migrations.<name>.*,"
                             + " or set dualwrite.enabled=false.");
         }
+        requireServable(properties);
         return properties.getMigrations();
+    }
+
+    /**
+     * Names a misspelt migration: while neither {@code dualwrite.jdbc.migration} nor
+     * {@code dualwrite.mybatis.migration} chooses one, a migration of several without tables of its own is
+     * almost always a misspelt name in a switch property ({@code dualwrite.migrations.ordrs.merchants.m-1=DUAL_WRITE}
+     * next to the real {@code orders}); the start-up failure then names it, instead of asking which migration the
+     * DataSource serves. A migration without tables is accepted once one of those properties is set (it may serve
+     * {@code DualWriter#proxy} or the annotations only).
+     */
+    private static void requireServable(DualWriteProperties properties) {
+        Map<String, Migration> migrations = properties.getMigrations();
+        if (migrations.size() < 2 || properties.getJdbc().getMigration() != null
+                || properties.getMybatis().getMigration() != null) {
+            return;
+        }
+        List<String> withTables = migrations.entrySet().stream().filter(e -> !e.getValue().getTables().isEmpty())
+                .map(Map.Entry::getKey).toList();
+        for (Map.Entry<String, Migration> entry : migrations.entrySet()) {
+            String name = entry.getKey();
+            Migration migration = entry.getValue();
+            if (!migration.getTables().isEmpty()) {
+                continue;
+            }
+            String property = firstSwitchProperty(name, migration);
+            throw new InvalidDualWritePropertyException(property, name,
+                    "a configured migration: one with tables under dualwrite.migrations.<name>.tables.*"
+                            + " (configured: " + withTables + ")",
+                    "If '" + name + "' is a misspelling, correct the migration name in " + property
+                            + (withTables.isEmpty() ? "" : " (e.g. dualwrite.migrations." + withTables.get(0)
+                            + property.substring(("dualwrite.migrations." + name).length()) + ")")
+                            + "; otherwise map its tables under dualwrite.migrations." + name
+                            + ".tables.<old-table>.*, or, when it has none to double-write through JDBC, set"
+                            + " dualwrite.jdbc.migration to the migration the application's DataSource serves.");
+        }
+    }
+
+    private static String firstSwitchProperty(String name, Migration migration) {
+        String prefix = "dualwrite.migrations." + name;
+        if (!migration.getMerchants().isEmpty()) {
+            return prefix + ".merchants." + migration.getMerchants().keySet().iterator().next();
+        }
+        if (!migration.getOrders().isEmpty()) {
+            return prefix + ".orders." + migration.getOrders().keySet().iterator().next();
+        }
+        if (!migration.getRules().isEmpty()) {
+            return prefix + ".rules[0]";
+        }
+        return prefix;
     }
 
     /** The switch configuration of every migration. */
@@ -210,6 +262,60 @@ final class DualWriteSettings {
                     "Raise " + r + "max-backoff or lower " + r + "initial-backoff.");
         }
         intInRange(r + "max-attempts", reconciler.getMaxAttempts(), 1, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Refuses a blank phase property ({@code dualwrite.migrations.orders.merchants.m-1=}, or a blank
+     * {@code system-phase}): Spring Boot binds a blank enum value as nothing, so the switch would be dropped, or
+     * the system phase left at its default, without a word.
+     */
+    static void checkNoBlankPhase(Binder binder, DualWriteProperties properties) {
+        // bound as text, exactly as DualWriteProperties is bound (same keys, whatever their case or form)
+        Map<String, RawPhases> raw = binder.bind("dualwrite.migrations",
+                Bindable.mapOf(String.class, RawPhases.class)).orElse(Map.of());
+        raw.forEach((name, phases) -> {
+            String prefix = "dualwrite.migrations." + name;
+            if (phases.getSystemPhase() != null && phases.getSystemPhase().isBlank()) {
+                throw new InvalidDualWritePropertyException(prefix + ".system-phase", phases.getSystemPhase(),
+                        "one of " + List.of(MigrationPhase.values()),
+                        "Set " + prefix + ".system-phase to a phase, or remove it to use OLD_ONLY.");
+            }
+            requireNoBlank(prefix + ".merchants.", phases.getMerchants());
+            requireNoBlank(prefix + ".orders.", phases.getOrders());
+        });
+    }
+
+    private static void requireNoBlank(String prefix, Map<String, String> switches) {
+        switches.forEach((id, phase) -> {
+            if (phase.isBlank()) {
+                throw new InvalidDualWritePropertyException(prefix + id, phase,
+                        "one of " + List.of(MigrationPhase.values()),
+                        "Set " + prefix + id + " to the phase the switch gives, or remove the property.");
+            }
+        });
+    }
+
+    /** The phase properties of one migration as text, to tell a blank value from an absent one. */
+    public static final class RawPhases {
+        private @Nullable String systemPhase;
+        private final Map<String, String> merchants = new java.util.LinkedHashMap<>();
+        private final Map<String, String> orders = new java.util.LinkedHashMap<>();
+
+        public @Nullable String getSystemPhase() {
+            return systemPhase;
+        }
+
+        public void setSystemPhase(@Nullable String systemPhase) {
+            this.systemPhase = systemPhase;
+        }
+
+        public Map<String, String> getMerchants() {
+            return merchants;
+        }
+
+        public Map<String, String> getOrders() {
+            return orders;
+        }
     }
 
     static void checkRate(String property, double rate) {

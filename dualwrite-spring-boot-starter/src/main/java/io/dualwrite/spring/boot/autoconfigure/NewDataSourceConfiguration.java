@@ -1,6 +1,8 @@
 package io.dualwrite.spring.boot.autoconfigure;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -30,6 +32,9 @@ class NewDataSourceConfiguration {
                     "Set dualwrite.new-datasource.url (with username and password), define a DataSource bean named '"
                             + StoreDataSources.NEW_DATA_SOURCE + "', or set dualwrite.enabled=false.");
         }
+        if (settings.getDriverClassName() == null) {
+            requireDriverFor(url);
+        }
         HikariDataSource pool = new HikariDataSource();
         pool.setJdbcUrl(url);
         if (settings.getUsername() != null) {
@@ -45,5 +50,26 @@ class NewDataSourceConfiguration {
         // the same binding as spring.datasource.hikari.*: every HikariDataSource setter, relaxed names
         Binder.get(environment).bind("dualwrite.new-datasource.hikari", Bindable.ofInstance(pool));
         return pool;
+    }
+
+    /**
+     * Refuses, at start-up, a URL that no registered JDBC driver accepts (a misspelt sub-protocol, a driver missing
+     * from the class path). Left to the pool, it fails at the first mirror with a message quoting the whole URL,
+     * user information and all, into the mirror failure's log line. The failure shows only the URL's
+     * sub-protocol: the rest may carry credentials.
+     */
+    private static void requireDriverFor(String url) {
+        try {
+            DriverManager.getDriver(url);
+        } catch (SQLException none) {
+            int colon = url.indexOf(':', url.indexOf(':') + 1);
+            String shown = (colon > 0 ? url.substring(0, colon + 1) : "") + "… (the rest is not shown: it may carry"
+                    + " credentials)";
+            throw new InvalidDualWritePropertyException("dualwrite.new-datasource.url", shown,
+                    "a JDBC URL that a driver on the class path accepts (e.g. jdbc:postgresql://host:5432/db,"
+                            + " jdbc:mariadb://host:3306/db)",
+                    "Correct the sub-protocol in dualwrite.new-datasource.url, or add the new store's JDBC driver to"
+                            + " the application's dependencies.");
+        }
     }
 }

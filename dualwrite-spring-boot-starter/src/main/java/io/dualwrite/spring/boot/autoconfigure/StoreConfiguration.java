@@ -25,8 +25,10 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * The switch, order-pin and change-log stores, the switchboard, the phase gate and the {@link DualWriter}.
@@ -88,7 +90,8 @@ class StoreConfiguration {
     @Bean
     @ConditionalOnMissingBean
     Switchboard dualwriteSwitchboard(DualWriteProperties properties, SwitchStore switchStore,
-                                     OrderPinStore orderPinStore) {
+                                     OrderPinStore orderPinStore, Environment environment) {
+        DualWriteSettings.checkNoBlankPhase(Binder.get(environment), properties);
         Duration refresh = DualWriteSettings.positive("dualwrite.stores.refresh-interval",
                 properties.getStores().getRefreshInterval(), Duration.ofHours(1));
         return Switchboard.builder()
@@ -153,7 +156,9 @@ class StoreConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    SwitchSeeder dualwriteSwitchSeeder(DualWriteProperties properties, Switchboard switchboard) {
+    SwitchSeeder dualwriteSwitchSeeder(DualWriteProperties properties, Switchboard switchboard,
+                                       Environment environment) {
+        DualWriteSettings.checkNoBlankPhase(Binder.get(environment), properties);
         return new SwitchSeeder(properties, switchboard);
     }
 }
