@@ -157,14 +157,32 @@ final class ConnectionHandler implements InvocationHandler {
         return withOurMigration(null, text(analysis.orderId(), values), text(analysis.merchantId(), values));
     }
 
-    /** The phase of a write under {@code context}; see docs/jdbc-routing.md for statements without any id. */
-    MigrationPhase phaseForWrite(MigrationContext context) {
+    /**
+     * The phase of a write under {@code context}; see docs/jdbc-routing.md for statements without any id.
+     *
+     * @throws SQLException when the write's own phase makes the other store authoritative: this connection's
+     *                      store was chosen before (by an earlier statement of the transaction, under another or
+     *                      no context), and a transaction cannot move. Run there, the row would land only in the
+     *                      store that is not authoritative for it, and the copier, which goes by the row's phase,
+     *                      would never bring it over; so the write is refused, before it runs
+     */
+    MigrationPhase phaseForWrite(MigrationContext context) throws SQLException {
         if (context.orderId().isEmpty() && context.merchantId().isEmpty() && MigrationContext.current().isEmpty()) {
             MigrationPhase phase = unattributedPhase();
             log.debug("write without context or id in migration {}: resolved to {}", config.migration(), phase);
             return phase;
         }
         MigrationPhase phase = config.resolver().resolveWrite(context).phase();
+        if (phase.authoritative() != store) {
+            throw new SQLException("dualwrite refused a write of migration '" + config.migration() + "' ("
+                    + describe(context) + ", phase " + phase + "): its authoritative store is the "
+                    + phase.authoritative().name().toLowerCase(java.util.Locale.ROOT) + " one, but this connection"
+                    + " runs on the " + store.name().toLowerCase(java.util.Locale.ROOT) + " store, chosen when the"
+                    + " connection was first used (its transaction cannot move); open the MigrationContext before"
+                    + " the transaction's first statement (with Spring, put @DualWrite on the outermost"
+                    + " @Transactional method), or write this merchant's rows in a transaction of their own",
+                    "25000");
+        }
         if (!phase.writes(store.other()) && MigrationContext.current().isPresent()) {
             // The open context does not mirror, but the rows the statement writes may belong to a merchant or
             // order that does (the row's own ids decide its copy): while any switch mirrors, the keys are
@@ -189,6 +207,14 @@ final class ConnectionHandler implements InvocationHandler {
         String orderColumn = analysis.mapping().orderIdColumn().orElse(null);
         return orderColumn != null && orderColumn.equalsIgnoreCase(analysis.mapping().primaryKey().get(0))
                 && config.resolver().resolveUnattributed(config.migration()).phase().writes(store.other());
+    }
+
+    private static String describe(MigrationContext context) {
+        StringBuilder text = new StringBuilder();
+        context.merchantId().ifPresent(id -> text.append("merchant '").append(id).append('\''));
+        context.orderId().ifPresent(id -> text.append(text.length() > 0 ? ", " : "").append("order '").append(id)
+                .append('\''));
+        return text.length() > 0 ? text.toString() : "the open context";
     }
 
     /** Buffers a generated key when the phase of its own order id mirrors. */
