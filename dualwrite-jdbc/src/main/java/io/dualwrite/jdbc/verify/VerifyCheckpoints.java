@@ -18,8 +18,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The rows of {@value DualWriteSchema#VERIFICATION_CHECKPOINT_TABLE}: per checkpoint name and table a head row
- * (item 0: how far the run got, its counters, the job's settings) and one row per row found different so far
- * (items 1..). Each chunk's progress is written in one transaction, so a run stopped at any point leaves a head
+ * (item 0: how far the run got, its counters, the job's settings), one row per row found different so far
+ * (items 1..) and, once more rows differ than the verifier keeps, one row counting those beyond by kind (item -1,
+ * state {@code OVERFLOW}: missing in new in {@code chunks_done}, extra in new in {@code chunks_compared},
+ * different in {@code rows_compared}), so that a resumed run reports as many as a run never stopped. Each chunk's progress is written in one transaction, so a run stopped at any point leaves a head
  * that agrees with its suspects. One run at a time per checkpoint name: two runs under one name would take turns
  * overwriting the head.
  */
@@ -29,15 +31,23 @@ final class VerifyCheckpoints {
     private static final String RUNNING = "RUNNING";
     private static final String DONE = "DONE";
     private static final String SUSPECT = "SUSPECT";
+    private static final String OVERFLOW = "OVERFLOW";
+    private static final long OVERFLOW_ITEM = -1;
 
     /**
      * How far a table's verification got.
      *
      * @param cursor   the lower key of the next chunk in the old store's key text (null: from the first key)
      * @param suspects the keys found different so far, in the change log's key form
+     * @param beyond   the rows found different beyond the kept suspects, by {@link RowDifference.Kind} ordinal
      */
     record State(String settings, boolean done, @Nullable String cursor, long chunksDone, long chunksCompared,
-                 long rowsCompared, long newRowsCompared, List<String> suspects) {
+                 long rowsCompared, long newRowsCompared, List<String> suspects, List<Long> beyond) {
+    }
+
+    /** No rows beyond the kept suspects. */
+    static List<Long> noneBeyond() {
+        return java.util.Collections.nCopies(RowDifference.Kind.values().length, 0L);
     }
 
     private final DataSource dataSource;
@@ -59,17 +69,21 @@ final class VerifyCheckpoints {
             try (ResultSet rows = select.executeQuery()) {
                 State head = null;
                 List<String> suspects = new ArrayList<>();
+                List<Long> beyond = noneBeyond();
                 while (rows.next()) {
                     if (rows.getLong(1) == 0) {
                         head = new State(rows.getString(4), DONE.equals(rows.getString(2)), rows.getString(3),
-                                rows.getLong(5), rows.getLong(6), rows.getLong(7), rows.getLong(8), List.of());
+                                rows.getLong(5), rows.getLong(6), rows.getLong(7), rows.getLong(8), List.of(),
+                                List.of());
+                    } else if (rows.getLong(1) == OVERFLOW_ITEM) {
+                        beyond = beyondOf(rows.getLong(5), rows.getLong(6), rows.getLong(7));
                     } else {
                         suspects.add(rows.getString(3));
                     }
                 }
                 return head == null ? Optional.empty() : Optional.of(new State(head.settings(), head.done(),
                         head.cursor(), head.chunksDone(), head.chunksCompared(), head.rowsCompared(),
-                        head.newRowsCompared(), List.copyOf(suspects)));
+                        head.newRowsCompared(), List.copyOf(suspects), beyond));
             }
         } catch (SQLException e) {
             throw missingTable(e);
@@ -124,6 +138,7 @@ final class VerifyCheckpoints {
                         insert.executeBatch();
                     }
                 }
+                saveBeyond(connection, name, table, state.beyond(), now);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -133,6 +148,52 @@ final class VerifyCheckpoints {
             }
         } catch (SQLException e) {
             throw missingTable(e);
+        }
+    }
+
+    private static List<Long> beyondOf(long missing, long extra, long different) {
+        Long[] counts = noneBeyond().toArray(new Long[0]);
+        counts[RowDifference.Kind.MISSING_IN_NEW.ordinal()] = missing;
+        counts[RowDifference.Kind.EXTRA_IN_NEW.ordinal()] = extra;
+        counts[RowDifference.Kind.DIFFERENT.ordinal()] = different;
+        return List.of(counts);
+    }
+
+    /** Records the counts of rows found different beyond the suspects kept, once there are any. */
+    private static void saveBeyond(Connection connection, String name, String table, List<Long> beyond,
+                                   LocalDateTime now) throws SQLException {
+        if (beyond.stream().allMatch(count -> count == 0)) {
+            return;
+        }
+        long missing = beyond.get(RowDifference.Kind.MISSING_IN_NEW.ordinal());
+        long extra = beyond.get(RowDifference.Kind.EXTRA_IN_NEW.ordinal());
+        long different = beyond.get(RowDifference.Kind.DIFFERENT.ordinal());
+        int updated;
+        try (PreparedStatement update = connection.prepareStatement("UPDATE " + TABLE + " SET chunks_done = ?,"
+                + " chunks_compared = ?, rows_compared = ?, updated_at = ? WHERE checkpoint_name = ?"
+                + " AND table_name = ? AND item_no = " + OVERFLOW_ITEM)) {
+            update.setLong(1, missing);
+            update.setLong(2, extra);
+            update.setLong(3, different);
+            update.setObject(4, now);
+            update.setString(5, name);
+            update.setString(6, table);
+            updated = update.executeUpdate();
+        }
+        if (updated == 0) {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE
+                    + " (checkpoint_name, table_name, item_no, state, key_text, job, chunks_done, chunks_compared,"
+                    + " rows_compared, new_rows_compared, updated_at) VALUES (?, ?, " + OVERFLOW_ITEM + ", ?, NULL,"
+                    + " NULL, ?, ?, ?, 0, ?)")) {
+                insert.setString(1, name);
+                insert.setString(2, table);
+                insert.setString(3, OVERFLOW);
+                insert.setLong(4, missing);
+                insert.setLong(5, extra);
+                insert.setLong(6, different);
+                insert.setObject(7, now);
+                insert.executeUpdate();
+            }
         }
     }
 
