@@ -440,7 +440,8 @@ final class TableVerification {
         }
         int most = Math.max(1, limiter.getRateLimiterConfig().getLimitForPeriod());
         long left = rows;
-        while (left > 0) {
+        // a stop asked for ends the wait: the chunk is compared already, and the run stops after it
+        while (left > 0 && !tracker.stopRequested()) {
             int permits = (int) Math.min(left, most);
             if (limiter.acquirePermission(permits)) {
                 left -= permits;

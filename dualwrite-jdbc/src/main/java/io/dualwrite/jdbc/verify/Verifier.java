@@ -247,10 +247,9 @@ public final class Verifier {
             tracker.table(table.mapping().oldTable());
             fetched.set(0);
             try (Sessions sessions = new Sessions(table)) {
+                // the chunks never depend on the rate: a sample's seed picks the same chunks at any rate, and a run
+                // resumed at another rate goes on with the chunks its checkpoint counted
                 int chunkRows = job.chunkRows();
-                if (job.rateLimiter().isEmpty() && job.maxRowsPerSecond() > 0) {
-                    chunkRows = (int) Math.max(2, Math.min(chunkRows, job.maxRowsPerSecond()));
-                }
                 TableVerification.Checkpoint checkpoint = job.checkpoint().map(name -> new TableVerification.Checkpoint(
                         checkpoints, name, job.checkpointSettings(), resumed.get(table.mapping().oldTable())))
                         .orElse(null);

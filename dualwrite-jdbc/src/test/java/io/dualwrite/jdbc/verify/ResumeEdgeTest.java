@@ -55,4 +55,29 @@ class ResumeEdgeTest {
             assertThat(pair.mismatches()).containsExactly(77L);
         }
     }
+
+    @Test
+    void aSampledRunResumedWithoutItsRateComparesTheChunksARunNeverStoppedCompares() throws Exception {
+        try (Pair pair = Pair.of(Kind.H2, Kind.H2)) {
+            pair.fill(1, 1000);
+            pair.newDb.execute("UPDATE orders_v2 SET note = 'drift' WHERE MOD(id, 25) = 0"); // 4 per 100 rows
+            Verifier verifier = pair.verifier().build();
+            TableReport whole = verifier.verify(Pair.job().chunkRows(100).sample(0.5, 11).build()).tables().get(0);
+            assertThat(whole.chunks()).isEqualTo(10);
+
+            VerificationRun first = verifier.start(Pair.job().chunkRows(100).sample(0.5, 11).maxRowsPerSecond(50)
+                    .checkpoint("sampled").build());
+            await().atMost(WAIT).until(() -> first.progress().chunksDone() >= 2);
+            first.stop();
+            assertThatThrownBy(first::await).isInstanceOf(VerificationStoppedException.class);
+            TableReport resumed = verifier.verify(Pair.job().chunkRows(100).sample(0.5, 11).checkpoint("sampled")
+                    .build()).tables().get(0);
+
+            assertThat(resumed.chunks()).isEqualTo(whole.chunks());
+            assertThat(resumed.chunksCompared()).isEqualTo(whole.chunksCompared());
+            assertThat(resumed.rowsCompared()).isEqualTo(whole.rowsCompared());
+            assertThat(resumed.keys(RowDifference.Kind.DIFFERENT))
+                    .containsExactlyInAnyOrderElementsOf(whole.keys(RowDifference.Kind.DIFFERENT));
+        }
+    }
 }
