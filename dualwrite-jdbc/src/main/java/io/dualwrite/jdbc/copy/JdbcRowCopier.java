@@ -92,16 +92,21 @@ final class JdbcRowCopier implements RowCopier {
      * Whether a failure is a deadlock or serialization failure, after which the database has rolled back the
      * whole transaction: SQLState {@code 40001} (MySQL/MariaDB error 1213, H2, PostgreSQL serialization) or
      * {@code 40P01} (PostgreSQL deadlock). A lock wait that timed out is not one: running it again would only
-     * wait again.
+     * wait again; MySQL Connector/J reports InnoDB's lock wait timeout (error {@value #LOCK_WAIT_TIMEOUT}) under
+     * {@code 40001} too, so that error code is told apart.
      */
     static boolean isDeadlock(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
+            if (t instanceof SQLException sql && sql.getErrorCode() != LOCK_WAIT_TIMEOUT
+                    && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
                 return true;
             }
         }
         return false;
     }
+
+    /** MySQL's and MariaDB's error code of a lock wait that timed out ({@code ER_LOCK_WAIT_TIMEOUT}). */
+    private static final int LOCK_WAIT_TIMEOUT = 1205;
 
     private SyncResult syncOnce(Store from, Store to, Map<TableMapping, List<TableKeys>> byTable) throws SQLException {
         try (Connection target = dataSource(to).getConnection()) {
