@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * state {@code OVERFLOW}: missing in new in {@code chunks_done}, extra in new in {@code chunks_compared},
  * different in {@code rows_compared}), so that a resumed run reports as many as a run never stopped. Each chunk's progress is written in one transaction, so a run stopped at any point leaves a head
  * that agrees with its suspects. One run at a time per checkpoint name: two runs under one name would take turns
- * overwriting the head.
+ * overwriting the head and numbering suspects alike, so a run {@linkplain #claim claims} its name for as long as it
+ * goes on; the claim holds in this JVM only (runs in other processes must use other names).
  */
 final class VerifyCheckpoints {
 
@@ -50,12 +51,36 @@ final class VerifyCheckpoints {
         return java.util.Collections.nCopies(RowDifference.Kind.values().length, 0L);
     }
 
+    /** The checkpoint names of runs going on in this JVM, per store of the checkpoints. */
+    private record Claim(DataSource dataSource, String name) {
+    }
+
+    private static final java.util.Set<Claim> CLAIMED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final DataSource dataSource;
     private final Clock clock;
 
     VerifyCheckpoints(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
         this.clock = clock;
+    }
+
+    /**
+     * Claims a checkpoint name for a run (nothing for a run without one); the returned action releases it.
+     *
+     * @throws IllegalStateException when a run in this JVM holds the name
+     */
+    Runnable claim(@Nullable String name) {
+        if (name == null) {
+            return () -> { };
+        }
+        Claim claim = new Claim(dataSource, name);
+        if (!CLAIMED.add(claim)) {
+            throw new IllegalStateException("checkpoint '" + name + "' is in use by a verification run that has not"
+                    + " ended; stop that run (VerificationRun.stop) and await it before running or resetting the"
+                    + " checkpoint again, or give this job another checkpoint name");
+        }
+        return () -> CLAIMED.remove(claim);
     }
 
     /** The state recorded for a table under a name, if any. */

@@ -80,4 +80,80 @@ class ResumeEdgeTest {
                     .containsExactlyInAnyOrderElementsOf(whole.keys(RowDifference.Kind.DIFFERENT));
         }
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} -> {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"MARIADB, POSTGRES", "POSTGRES, POSTGRES", "MARIADB, MARIADB", "H2, H2"})
+    void timestampAndUuidKeysResumeWhereTheyStopped(Kind oldKind, Kind newKind) throws Exception {
+        io.dualwrite.mapping.TableMapping events = io.dualwrite.mapping.TableMapping.builder("events")
+                .newTable("events").primaryKey("at", "id").build();
+        try (io.dualwrite.jdbc.testing.TestDatabase old = io.dualwrite.jdbc.testing.TestDatabases.createWithDualWriteSchema(oldKind);
+             io.dualwrite.jdbc.testing.TestDatabase fresh = io.dualwrite.jdbc.testing.TestDatabases.create(newKind)) {
+            old.execute("CREATE TABLE events (at " + (oldKind == Kind.MARIADB ? "DATETIME(6)" : "TIMESTAMP(6)")
+                    + ", id UUID, n INT, PRIMARY KEY (at, id))");
+            fresh.execute("CREATE TABLE events (at " + (newKind == Kind.MARIADB ? "DATETIME(6)" : "TIMESTAMP(6)")
+                    + ", id UUID, n INT, PRIMARY KEY (at, id))");
+            java.util.Random random = new java.util.Random(5);
+            java.util.List<Object[]> rows = new java.util.ArrayList<>();
+            for (int i = 0; i < 600; i++) {
+                // pairs of rows share an instant; fractions of none, one and six digits
+                java.time.LocalDateTime at = java.time.LocalDateTime.parse("2026-01-01T00:00:00").plusSeconds(i / 2)
+                        .plusNanos(i % 6 == 0 ? 0 : i % 6 == 2 ? 100_000_000 : random.nextInt(1_000_000) * 1_000L);
+                rows.add(new Object[] {at, java.util.UUID.nameUUIDFromBytes(Long.toString(random.nextLong()).getBytes(java.nio.charset.StandardCharsets.UTF_8)), i});
+            }
+            for (io.dualwrite.jdbc.testing.TestDatabase db : java.util.List.of(old, fresh)) {
+                try (java.sql.Connection connection = db.dataSource().getConnection();
+                     java.sql.PreparedStatement insert = connection.prepareStatement("INSERT INTO events VALUES (?, ?, ?)")) {
+                    for (Object[] row : rows) {
+                        insert.setObject(1, row[0]);
+                        insert.setObject(2, db.kind() == Kind.MARIADB ? row[1].toString() : row[1]);
+                        insert.setInt(3, (Integer) row[2]);
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                }
+            }
+            fresh.execute("UPDATE events SET n = -1 WHERE n IN (5, 333, 598)", "DELETE FROM events WHERE n = 100");
+            Verifier verifier = Verifier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                    .recheckDelay(Duration.ofMillis(20)).build();
+
+            VerificationRun first = verifier.start(VerificationJob.builder("events").table(events).chunkRows(50)
+                    .maxRowsPerSecond(400).checkpoint("events").build());
+            await().atMost(WAIT).until(() -> first.progress().chunksDone() >= 3);
+            first.stop();
+            assertThatThrownBy(first::await).isInstanceOf(VerificationStoppedException.class);
+            VerificationRun second = verifier.start(VerificationJob.builder("events").table(events).chunkRows(50)
+                    .checkpoint("events").build());
+            TableReport report = second.await(WAIT).tables().get(0);
+
+            assertThat(second.progress().chunks()).isLessThan(report.chunks());
+            assertThat(report.rowsCompared()).isEqualTo(600);
+            assertThat(report.newRowsCompared()).isEqualTo(599);
+            assertThat(report.different()).isEqualTo(3);
+            assertThat(report.missingInNew()).isEqualTo(1);
+            assertThat(report.extraInNew()).isZero();
+        }
+    }
+
+    @Test
+    void aSecondRunUnderACheckpointNameInUseIsRefused() throws Exception {
+        try (Pair pair = Pair.of(Kind.H2, Kind.H2)) {
+            pair.fill(1, 3000);
+            pair.newDb.execute("UPDATE orders_v2 SET note = 'drift' WHERE MOD(id, 100) = 0");
+            Verifier verifier = pair.verifier().build();
+            VerificationJob job = Pair.job().chunkRows(100).maxRowsPerSecond(3000).checkpoint("shared").build();
+
+            VerificationRun first = verifier.start(job);
+            await().atMost(WAIT).until(() -> first.progress().chunksDone() >= 2);
+            assertThatThrownBy(() -> verifier.start(job)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("checkpoint 'shared' is in use");
+            assertThatThrownBy(() -> pair.verifier().build().verify(job)).as("another verifier of the same store")
+                    .isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> verifier.resetCheckpoint("shared")).isInstanceOf(IllegalStateException.class);
+            TableReport report = first.await(WAIT).tables().get(0);
+
+            assertThat(report.different()).isEqualTo(30);
+            assertThat(report.rowsCompared()).isEqualTo(3000);
+            assertThat(verifier.verify(job).tables().get(0).different()).as("once the first run ended").isEqualTo(30);
+        }
+    }
 }
