@@ -118,6 +118,7 @@ final class JdbcRowCopier implements RowCopier {
             }
             boolean autoCommit = target.getAutoCommit();
             int isolation = target.getTransactionIsolation();
+            boolean utc = inUtc(target, targetDialect, sides.stream().map(Side::target).toList());
             target.setAutoCommit(false);
             if (targetDialect == CopyDialect.MYSQL) {
                 // read committed: repeatable read would lock the gaps around keys deleted or inserted, and two
@@ -144,6 +145,9 @@ final class JdbcRowCopier implements RowCopier {
                 target.setAutoCommit(autoCommit);
                 if (targetDialect == CopyDialect.MYSQL) {
                     target.setTransactionIsolation(isolation);
+                }
+                if (utc) {
+                    restoreZone(target);
                 }
             }
         }
@@ -176,12 +180,45 @@ final class JdbcRowCopier implements RowCopier {
             source.setAutoCommit(true);
             CopyDialect dialect = dialect(from, source);
             for (Side side : sides) {
-                TableColumns columns = table(from, source, dialect, side.mapping.table(from));
-                all.put(side.mapping, readRows(source, dialect, columns, side.mapping, side.keys(), from));
-                sourceColumns.put(side.mapping, columns);
+                sourceColumns.put(side.mapping, table(from, source, dialect, side.mapping.table(from)));
+            }
+            boolean utc = inUtc(source, dialect, List.copyOf(sourceColumns.values()));
+            try {
+                for (Side side : sides) {
+                    all.put(side.mapping, readRows(source, dialect, sourceColumns.get(side.mapping), side.mapping,
+                            side.keys(), from));
+                }
+            } finally {
+                if (utc) {
+                    restoreZone(source);
+                }
             }
         }
         return all;
+    }
+
+    /**
+     * Puts a MySQL/MariaDB session in UTC when one of the tables has a {@code TIMESTAMP} column, and says whether
+     * it did ({@link #restoreZone} then puts the session's zone back). Such a column holds an instant that the
+     * session shows in its own zone: read and written in the pool's zone, a copy between pools (or into
+     * PostgreSQL) in other zones moved the instant, while the verification compares it in UTC.
+     */
+    private static boolean inUtc(Connection connection, CopyDialect dialect, List<TableColumns> tables)
+            throws SQLException {
+        if (dialect != CopyDialect.MYSQL || tables.stream().flatMap(table -> table.all().stream())
+                .noneMatch(column -> column.typeNamed("timestamp"))) {
+            return false;
+        }
+        try (java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("SET @dualwrite_time_zone = @@session.time_zone, time_zone = '+00:00'");
+        }
+        return true;
+    }
+
+    private static void restoreZone(Connection connection) throws SQLException {
+        try (java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("SET time_zone = @dualwrite_time_zone");
+        }
     }
 
     private Map<String, Map<String, @Nullable Object>> readRows(Connection connection, CopyDialect dialect,
