@@ -118,7 +118,9 @@ final class JdbcRowCopier implements RowCopier {
             }
             boolean autoCommit = target.getAutoCommit();
             int isolation = target.getTransactionIsolation();
-            boolean utc = inUtc(target, targetDialect, sides.stream().map(Side::target).toList());
+            Map<TableColumns, List<String>> targetTables = new HashMap<>();
+            sides.forEach(side -> targetTables.put(side.target, keyColumnNames(side.mapping, to)));
+            boolean utc = inUtc(target, targetDialect, targetTables);
             target.setAutoCommit(false);
             if (targetDialect == CopyDialect.MYSQL) {
                 // read committed: repeatable read would lock the gaps around keys deleted or inserted, and two
@@ -182,7 +184,9 @@ final class JdbcRowCopier implements RowCopier {
             for (Side side : sides) {
                 sourceColumns.put(side.mapping, table(from, source, dialect, side.mapping.table(from)));
             }
-            boolean utc = inUtc(source, dialect, List.copyOf(sourceColumns.values()));
+            Map<TableColumns, List<String>> sourceTables = new HashMap<>();
+            sourceColumns.forEach((mapping, columns) -> sourceTables.put(columns, keyColumnNames(mapping, from)));
+            boolean utc = inUtc(source, dialect, sourceTables);
             try {
                 for (Side side : sides) {
                     all.put(side.mapping, readRows(source, dialect, sourceColumns.get(side.mapping), side.mapping,
@@ -201,12 +205,29 @@ final class JdbcRowCopier implements RowCopier {
      * Puts a MySQL/MariaDB session in UTC when one of the tables has a {@code TIMESTAMP} column, and says whether
      * it did ({@link #restoreZone} then puts the session's zone back). Such a column holds an instant that the
      * session shows in its own zone: read and written in the pool's zone, a copy between pools (or into
-     * PostgreSQL) in other zones moved the instant, while the verification compares it in UTC.
+     * PostgreSQL) in other zones moved the instant, while the verification compares it in UTC. Not when such a
+     * column is part of a primary key: key texts (from the write path's statements and the backfill's key walk)
+     * are in the pool's zone, and bound in UTC they would name other rows.
+     *
+     * @param tables each table's columns, with its key column names
      */
-    private static boolean inUtc(Connection connection, CopyDialect dialect, List<TableColumns> tables)
+    private static boolean inUtc(Connection connection, CopyDialect dialect, Map<TableColumns, List<String>> tables)
             throws SQLException {
-        if (dialect != CopyDialect.MYSQL || tables.stream().flatMap(table -> table.all().stream())
-                .noneMatch(column -> column.typeNamed("timestamp"))) {
+        if (dialect != CopyDialect.MYSQL) {
+            return false;
+        }
+        boolean zoned = false;
+        for (Map.Entry<TableColumns, List<String>> table : tables.entrySet()) {
+            for (TableColumns.Column column : table.getKey().all()) {
+                if (column.typeNamed("timestamp")) {
+                    if (table.getValue().stream().anyMatch(column.name()::equalsIgnoreCase)) {
+                        return false;
+                    }
+                    zoned = true;
+                }
+            }
+        }
+        if (!zoned) {
             return false;
         }
         try (java.sql.Statement statement = connection.createStatement()) {
