@@ -156,4 +156,39 @@ class ResumeEdgeTest {
             assertThat(verifier.verify(job).tables().get(0).different()).as("once the first run ended").isEqualTo(30);
         }
     }
+
+    @Test
+    void aMerchantScopedJobOfTwoTablesStoppedInTheSecondResumesThere() throws Exception {
+        io.dualwrite.mapping.TableMapping lines = io.dualwrite.mapping.TableMapping.builder("lines").newTable("lines_v2")
+                .merchantIdColumn("merchant_id").build();
+        try (Pair pair = Pair.of(Kind.POSTGRES, Kind.MARIADB)) {
+            pair.fill(1, 1500);
+            pair.oldDb.execute("CREATE TABLE lines (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), n INT)",
+                    "INSERT INTO lines SELECT g, 'm-' || (g % 3), g FROM generate_series(1, 3000) g");
+            pair.newDb.execute("CREATE TABLE lines_v2 (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), n INT)",
+                    "INSERT INTO lines_v2 SELECT seq, CONCAT('m-', seq % 3), seq FROM seq_1_to_3000",
+                    "UPDATE orders_v2 SET note = 'drift' WHERE id IN (4, 5, 1498)", // 4 and 1498 are m-1's
+                    "UPDATE lines_v2 SET n = -1 WHERE id IN (7, 2998, 2999)", // 7 and 2998 are m-1's
+                    "DELETE FROM lines_v2 WHERE id = 1501");
+            Verifier verifier = pair.verifier().build();
+            VerificationJob.Builder job = Pair.job().table(lines).merchant("m-1").chunkRows(50);
+
+            VerificationRun first = verifier.start(job.maxRowsPerSecond(500).checkpoint("m1").build());
+            await().atMost(WAIT).until(() -> "lines".equals(first.progress().table()) && first.progress().chunksDone() >= 3);
+            first.stop();
+            assertThatThrownBy(first::await).isInstanceOf(VerificationStoppedException.class)
+                    .satisfies(e -> assertThat(((VerificationStoppedException) e).table()).isEqualTo("lines"));
+            VerificationRun second = verifier.start(Pair.job().table(lines).merchant("m-1").chunkRows(50)
+                    .checkpoint("m1").build());
+            VerificationResult result = second.await(WAIT);
+
+            TableReport orders = result.tables().get(0);
+            TableReport lineReport = result.tables().get(1);
+            assertThat(orders.rowsCompared()).isEqualTo(500);
+            assertThat(orders.keys(RowDifference.Kind.DIFFERENT)).containsExactlyInAnyOrder("4", "1498");
+            assertThat(lineReport.rowsCompared()).isEqualTo(1000);
+            assertThat(lineReport.keys(RowDifference.Kind.DIFFERENT)).containsExactlyInAnyOrder("7", "2998");
+            assertThat(lineReport.keys(RowDifference.Kind.MISSING_IN_NEW)).containsExactly("1501");
+        }
+    }
 }
