@@ -89,6 +89,23 @@ class TimestampEdgeTest {
         }
     }
 
+    @Test
+    void mariaDbTimesBeyondADayAndNegativeOnesAreComparedAndTheirDifferencesFound() throws Exception {
+        try (TestDatabase old = TestDatabases.create(Kind.MARIADB); TestDatabase fresh = TestDatabases.create(Kind.MARIADB)) {
+            for (TestDatabase db : new TestDatabase[] {old, fresh}) {
+                db.execute("CREATE TABLE events (id INT PRIMARY KEY, took TIME(6))",
+                        "INSERT INTO events VALUES (1, '25:00:00'), (2, '-01:30:00'), (3, '08:00:00.5'), (4, '838:59:59'),"
+                                + " (5, '00:00:00')");
+            }
+            fresh.execute("UPDATE events SET took = '25:00:01' WHERE id = 1",
+                    "UPDATE events SET took = '08:00:00.500001' WHERE id = 3");
+
+            TableReport report = verifier(old, fresh).verify(job()).tables().get(0);
+
+            assertThat(report.keys(RowDifference.Kind.DIFFERENT)).containsExactlyInAnyOrder("1", "3");
+        }
+    }
+
     private static String dateStyle(HikariDataSource pool) throws Exception {
         try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SHOW DateStyle")) {
