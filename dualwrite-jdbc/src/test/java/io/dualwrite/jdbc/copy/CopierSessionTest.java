@@ -82,6 +82,24 @@ class CopierSessionTest {
         assertThat(JdbcRowCopier.isDeadlock(new SQLException("canceling statement due to lock timeout", "55P03"))).isFalse();
     }
 
+    @Test
+    void mariaDbTimesBeyondADayAndNegativeOnesAreCopied() throws Exception {
+        TableMapping spans = TableMapping.builder("spans").newTable("spans").build();
+        try (TestDatabase old = TestDatabases.create(TestDatabases.Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(TestDatabases.Kind.MARIADB)) {
+            old.execute("CREATE TABLE spans (id INT PRIMARY KEY, took TIME(6))",
+                    "INSERT INTO spans VALUES (1, '25:00:00'), (2, '-01:30:00.25'), (3, '08:00:00.5'), (4, '838:59:59')");
+            fresh.execute("CREATE TABLE spans (id INT PRIMARY KEY, took TIME(6))");
+            RowCopier copier = RowCopier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource()).build();
+
+            assertThat(copier.sync(Store.OLD, List.of(new RowCopier.TableKeys(spans, List.of("1", "2", "3", "4"), null))))
+                    .isEqualTo(new RowCopier.SyncResult(4, 0, 0));
+
+            assertThat(fresh.query("SELECT id, CAST(took AS CHAR) AS took FROM spans ORDER BY id"))
+                    .isEqualTo(old.query("SELECT id, CAST(took AS CHAR) AS took FROM spans ORDER BY id"));
+        }
+    }
+
     private static String isolation(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery("SELECT @@SESSION.transaction_isolation")) {
