@@ -191,4 +191,31 @@ class ResumeEdgeTest {
             assertThat(lineReport.keys(RowDifference.Kind.MISSING_IN_NEW)).containsExactly("1501");
         }
     }
+
+    @Test
+    void aResumedRunIsRepairedAndTheStoresEndEqualFromMariaDbToPostgres() throws Exception {
+        try (Pair pair = Pair.of(Kind.MARIADB, Kind.POSTGRES)) {
+            pair.fill(1, 2000);
+            pair.newDb.execute("UPDATE orders_v2 SET amount_total = amount_total + 0.01 WHERE id IN (3, 1999)",
+                    "UPDATE orders_v2 SET created_at = created_at + INTERVAL '1 second' WHERE id = 1200",
+                    "DELETE FROM orders_v2 WHERE id IN (5, 1800)",
+                    "INSERT INTO orders_v2 (id, merchant_id, amount_total, paid, created_at, note, code)"
+                            + " VALUES (2500, 'm-1', 1, true, '2026-01-01 00:00:00', 'extra', 'ab')");
+            Verifier verifier = pair.verifier().build();
+            VerificationRun first = verifier.start(Pair.job().chunkRows(200).maxRowsPerSecond(1000).checkpoint("fix").build());
+            await().atMost(WAIT).until(() -> first.progress().chunksDone() >= 2);
+            first.stop();
+            assertThatThrownBy(first::await).isInstanceOf(VerificationStoppedException.class);
+            VerificationJob job = Pair.job().chunkRows(200).checkpoint("fix").build();
+            VerificationResult found = verifier.verify(job);
+            assertThat(found.tables().get(0).differenceCount()).isEqualTo(6);
+
+            io.dualwrite.jdbc.copy.RowCopier copier = io.dualwrite.jdbc.copy.RowCopier.builder()
+                    .oldDataSource(pair.oldDb.dataSource()).newDataSource(pair.newDb.dataSource()).build();
+            Repairer.RepairResult repaired = Repairer.of(copier, verifier).repair(job, found);
+
+            assertThat(repaired.clean()).as(repaired.toString()).isTrue();
+            pair.assertSameRows();
+        }
+    }
 }
