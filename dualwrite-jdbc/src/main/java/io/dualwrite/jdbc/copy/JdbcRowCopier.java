@@ -92,16 +92,21 @@ final class JdbcRowCopier implements RowCopier {
      * Whether a failure is a deadlock or serialization failure, after which the database has rolled back the
      * whole transaction: SQLState {@code 40001} (MySQL/MariaDB error 1213, H2, PostgreSQL serialization) or
      * {@code 40P01} (PostgreSQL deadlock). A lock wait that timed out is not one: running it again would only
-     * wait again.
+     * wait again; MySQL Connector/J reports InnoDB's lock wait timeout (error {@value #LOCK_WAIT_TIMEOUT}) under
+     * {@code 40001} too, so that error code is told apart.
      */
     static boolean isDeadlock(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
+            if (t instanceof SQLException sql && sql.getErrorCode() != LOCK_WAIT_TIMEOUT
+                    && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
                 return true;
             }
         }
         return false;
     }
+
+    /** MySQL's and MariaDB's error code of a lock wait that timed out ({@code ER_LOCK_WAIT_TIMEOUT}). */
+    private static final int LOCK_WAIT_TIMEOUT = 1205;
 
     private SyncResult syncOnce(Store from, Store to, Map<TableMapping, List<TableKeys>> byTable) throws SQLException {
         try (Connection target = dataSource(to).getConnection()) {
@@ -113,6 +118,9 @@ final class JdbcRowCopier implements RowCopier {
             }
             boolean autoCommit = target.getAutoCommit();
             int isolation = target.getTransactionIsolation();
+            Map<TableColumns, List<String>> targetTables = new HashMap<>();
+            sides.forEach(side -> targetTables.put(side.target, keyColumnNames(side.mapping, to)));
+            boolean utc = inUtc(target, targetDialect, targetTables);
             target.setAutoCommit(false);
             if (targetDialect == CopyDialect.MYSQL) {
                 // read committed: repeatable read would lock the gaps around keys deleted or inserted, and two
@@ -139,6 +147,9 @@ final class JdbcRowCopier implements RowCopier {
                 target.setAutoCommit(autoCommit);
                 if (targetDialect == CopyDialect.MYSQL) {
                     target.setTransactionIsolation(isolation);
+                }
+                if (utc) {
+                    restoreZone(target);
                 }
             }
         }
@@ -171,12 +182,64 @@ final class JdbcRowCopier implements RowCopier {
             source.setAutoCommit(true);
             CopyDialect dialect = dialect(from, source);
             for (Side side : sides) {
-                TableColumns columns = table(from, source, dialect, side.mapping.table(from));
-                all.put(side.mapping, readRows(source, dialect, columns, side.mapping, side.keys(), from));
-                sourceColumns.put(side.mapping, columns);
+                sourceColumns.put(side.mapping, table(from, source, dialect, side.mapping.table(from)));
+            }
+            Map<TableColumns, List<String>> sourceTables = new HashMap<>();
+            sourceColumns.forEach((mapping, columns) -> sourceTables.put(columns, keyColumnNames(mapping, from)));
+            boolean utc = inUtc(source, dialect, sourceTables);
+            try {
+                for (Side side : sides) {
+                    all.put(side.mapping, readRows(source, dialect, sourceColumns.get(side.mapping), side.mapping,
+                            side.keys(), from));
+                }
+            } finally {
+                if (utc) {
+                    restoreZone(source);
+                }
             }
         }
         return all;
+    }
+
+    /**
+     * Puts a MySQL/MariaDB session in UTC when one of the tables has a {@code TIMESTAMP} column, and says whether
+     * it did ({@link #restoreZone} then puts the session's zone back). Such a column holds an instant that the
+     * session shows in its own zone: read and written in the pool's zone, a copy between pools (or into
+     * PostgreSQL) in other zones moved the instant, while the verification compares it in UTC. Not when such a
+     * column is part of a primary key: key texts (from the write path's statements and the backfill's key walk)
+     * are in the pool's zone, and bound in UTC they would name other rows.
+     *
+     * @param tables each table's columns, with its key column names
+     */
+    private static boolean inUtc(Connection connection, CopyDialect dialect, Map<TableColumns, List<String>> tables)
+            throws SQLException {
+        if (dialect != CopyDialect.MYSQL) {
+            return false;
+        }
+        boolean zoned = false;
+        for (Map.Entry<TableColumns, List<String>> table : tables.entrySet()) {
+            for (TableColumns.Column column : table.getKey().all()) {
+                if (column.typeNamed("timestamp")) {
+                    if (table.getValue().stream().anyMatch(column.name()::equalsIgnoreCase)) {
+                        return false;
+                    }
+                    zoned = true;
+                }
+            }
+        }
+        if (!zoned) {
+            return false;
+        }
+        try (java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("SET @dualwrite_time_zone = @@session.time_zone, time_zone = '+00:00'");
+        }
+        return true;
+    }
+
+    private static void restoreZone(Connection connection) throws SQLException {
+        try (java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("SET time_zone = @dualwrite_time_zone");
+        }
     }
 
     private Map<String, Map<String, @Nullable Object>> readRows(Connection connection, CopyDialect dialect,

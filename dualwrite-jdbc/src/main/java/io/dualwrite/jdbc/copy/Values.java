@@ -100,8 +100,12 @@ final class Values {
         }
     }
 
+    /**
+     * Date-times, dates and times: a MySQL/MariaDB {@code TIME} is a duration from -838:59:59 to 838:59:59, which
+     * the drivers' {@code LocalTime} wrapped into one day ({@code 25:00:00} came back as {@code 01:00:00}).
+     */
     private static boolean isMySqlDateTime(TableColumns.Column column) {
-        return column.sqlType() == Types.TIMESTAMP || column.sqlType() == Types.DATE;
+        return column.sqlType() == Types.TIMESTAMP || column.sqlType() == Types.DATE || column.sqlType() == Types.TIME;
     }
 
     private static @Nullable Object localDateTime(@Nullable String text, TableColumns.Column column) {
@@ -113,6 +117,13 @@ final class Values {
         }
         if (column.sqlType() == Types.DATE) {
             return LocalDate.parse(text.length() > 10 ? text.substring(0, 10) : text);
+        }
+        if (column.sqlType() == Types.TIME) {
+            try {
+                return LocalTime.parse(text);
+            } catch (java.time.format.DateTimeParseException beyondADay) {
+                return text; // no time of day: copied as its text, which MySQL/MariaDB read back as it was
+            }
         }
         return LocalDateTime.parse(text.replace(' ', 'T'));
     }

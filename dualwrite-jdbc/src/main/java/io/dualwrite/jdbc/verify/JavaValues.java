@@ -99,9 +99,21 @@ final class JavaValues {
         }
         return switch (sqlType) {
             case Types.DATE -> LocalDate.parse(text.length() > 10 ? text.substring(0, 10) : text);
-            case Types.TIME -> LocalTime.parse(text);
+            case Types.TIME -> mysqlTime(text);
             default -> LocalDateTime.parse(text.replace(' ', 'T'));
         };
+    }
+
+    /**
+     * A MySQL/MariaDB {@code TIME}: a time of day when it is one, else (a duration beyond a day or negative, which
+     * the type allows from -838:59:59 to 838:59:59) its text without the fraction's trailing zeros.
+     */
+    private static Object mysqlTime(String text) {
+        try {
+            return LocalTime.parse(text);
+        } catch (java.time.format.DateTimeParseException beyondADay) {
+            return text.contains(".") ? text.replaceAll("\\.?0+$", "") : text;
+        }
     }
 
     private static @Nullable Object integral(@Nullable BigDecimal number) {

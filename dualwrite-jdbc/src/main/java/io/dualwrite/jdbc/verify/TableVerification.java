@@ -117,6 +117,9 @@ final class TableVerification {
             lower = resumed.cursor() == null ? null : parseKey(resumed.cursor());
             finished = resumed.done();
             addSuspects(resumed.suspects());
+            for (int kind = 0; kind < overflow.length; kind++) {
+                overflow[kind] = resumed.beyond().get(kind);
+            }
             log.info("Verification of table {} resumes checkpoint '{}' after {} chunks ({} rows compared, {} rows"
                     + " found different so far)", plan.mapping().oldTable(), checkpoint.name(), done, rowsCompared,
                     suspects.size());
@@ -144,14 +147,15 @@ final class TableVerification {
             }
         }
         long firstFound = suspects.size();
-        settle();
+        settle(checkpoint == null ? null : checkpoint.name(), done + chunks.size());
         return report(scope, fraction >= 1.0, done + chunks.size(), compared, firstFound - suspects.size(), started);
     }
 
     private void save(Checkpoint checkpoint, @Nullable List<Object> next, long chunksDone, long chunksCompared)
             throws SQLException {
         VerifyCheckpoints.State state = new VerifyCheckpoints.State(checkpoint.settings(), next == null,
-                next == null ? null : keyOf(next), chunksDone, chunksCompared, rowsCompared, newRowsCompared, List.of());
+                next == null ? null : keyOf(next), chunksDone, chunksCompared, rowsCompared, newRowsCompared, List.of(),
+                java.util.Arrays.stream(overflow).boxed().toList());
         checkpoint.store().save(checkpoint.name(), plan.mapping().oldTable(), state, unsaved, savedSuspects + 1);
         savedSuspects += unsaved.size();
         unsaved.clear();
@@ -170,7 +174,7 @@ final class TableVerification {
     List<RowDifference> recheck(Collection<String> keys) throws SQLException {
         suspects.clear();
         addSuspects(keys);
-        settle();
+        settle(null, 0);
         return differences();
     }
 
@@ -322,12 +326,19 @@ final class TableVerification {
 
     /**
      * Reads every suspect again, after a delay and once the mirrors and the change log hold nothing in flight
-     * for it, up to {@code recheckRounds} times; what still differs stays.
+     * for it, up to {@code recheckRounds} times; what still differs stays. A stop asked for meanwhile ends the
+     * waits at once: the checkpoint (whose head says every chunk is done) keeps the suspects, and the next run
+     * reads them again.
+     *
+     * @throws VerificationStoppedException when the run was asked to stop
      */
-    private void settle() throws SQLException {
+    private void settle(@Nullable String checkpoint, long chunksDone) throws SQLException {
         for (int round = 0; round < context.recheckRounds() && !suspects.isEmpty(); round++) {
-            pause(context.recheckDelay());
+            tracker.awaitStop(context.recheckDelay());
             awaitBacklog();
+            if (tracker.stopRequested()) {
+                throw new VerificationStoppedException(plan.mapping().oldTable(), chunksDone, checkpoint);
+            }
             Two<Map<String, TableSide.FetchedRow>> rows = both(side -> byKeyText(side.side.rowsByKey(side.connection,
                     keyValues())));
             Map<String, Suspect> still = new LinkedHashMap<>();
@@ -375,19 +386,11 @@ final class TableVerification {
         List<String> keys = suspects.values().stream().map(suspect -> keyOf(suspect.key)).toList();
         try {
             while (!changeLog.pendingKeys(context.migration(), plan.mapping().oldTable(), keys).isEmpty()
-                    && context.clock().instant().isBefore(deadline)) {
-                pause(Duration.ofMillis(50));
+                    && context.clock().instant().isBefore(deadline) && !tracker.stopRequested()) {
+                tracker.awaitStop(Duration.ofMillis(50));
             }
         } catch (UnsupportedOperationException unsupported) {
             log.debug("change log {} cannot list pending keys; waiting for the delay only", changeLog);
-        }
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -437,7 +440,8 @@ final class TableVerification {
         }
         int most = Math.max(1, limiter.getRateLimiterConfig().getLimitForPeriod());
         long left = rows;
-        while (left > 0) {
+        // a stop asked for ends the wait: the chunk is compared already, and the run stops after it
+        while (left > 0 && !tracker.stopRequested()) {
             int permits = (int) Math.min(left, most);
             if (limiter.acquirePermission(permits)) {
                 left -= permits;

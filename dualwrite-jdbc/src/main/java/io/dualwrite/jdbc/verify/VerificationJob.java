@@ -303,7 +303,11 @@ public final class VerificationJob {
          * found different ({@code dualwrite_verification_checkpoint}, where the verifier records its results);
          * a run of a job with the same name and settings that finds an unfinished checkpoint goes on after the
          * last chunk compared instead of starting again, and reports the whole table. A run that completes
-         * deletes its checkpoint. Without a name (the default) every run starts from the first key.
+         * deletes its checkpoint. Without a name (the default) every run starts from the first key. One run at a
+         * time per name: a verifier of this JVM refuses to start a run (or reset the checkpoint) while another run
+         * under that name goes on; runs in several processes must not share a name. Rows inserted, changed or
+         * deleted before the checkpoint's key while a run is stopped are not compared again by the run that
+         * resumes it (only the rows it had found different are read again).
          *
          * @param name 1 to 128 characters, not blank
          */

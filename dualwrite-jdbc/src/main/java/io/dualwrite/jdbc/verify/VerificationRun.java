@@ -84,7 +84,8 @@ public final class VerificationRun {
     }
 
     /**
-     * Asks the run to stop after the chunk it is comparing; {@link #await} then throws
+     * Asks the run to stop after the chunk it is comparing (or at once while it reads again the rows found
+     * different); {@link #await} then throws
      * {@link VerificationStoppedException}. A job with a {@linkplain VerificationJob.Builder#checkpoint checkpoint}
      * keeps it, and its next run goes on from there. Nothing is recorded for the phase gate. Does nothing when the
      * run has ended.
@@ -121,6 +122,7 @@ public final class VerificationRun {
         private volatile Instant tableStarted;
         private volatile Instant lastLog;
         private volatile boolean stopRequested;
+        private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
         Tracker(Clock clock, Duration logInterval, int tables) {
             this.clock = clock;
@@ -133,6 +135,16 @@ public final class VerificationRun {
 
         void stop() {
             stopRequested = true;
+            stopped.countDown();
+        }
+
+        /** Waits for {@code duration}, or less when a stop is asked for. */
+        void awaitStop(Duration duration) {
+            try {
+                stopped.await(duration.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         boolean stopRequested() {

@@ -108,28 +108,46 @@ public final class Verifier {
      *
      * @throws IllegalArgumentException naming every problem of the job's tables (see the class documentation),
      *                                  before any row is read
+     * @throws IllegalStateException    when a run under the job's checkpoint name is still going on in this JVM
      * @throws SQLException             when a store fails during the run
      */
     public VerificationResult verify(VerificationJob job) throws SQLException {
         List<Prepared> prepared = prepare(job);
         VerificationRun run = new VerificationRun(job, new VerificationRun.Tracker(clock, progressInterval,
                 prepared.size()));
-        return execute(job, prepared, run);
+        Runnable release = checkpoints.claim(job.checkpoint().orElse(null));
+        try {
+            return execute(job, prepared, run);
+        } finally {
+            release.run();
+        }
     }
 
     /**
      * Checks the job (throwing at once, as {@link #verify} does) and runs it on a thread of its own; the returned
      * run tells its progress and gives its result.
+     *
+     * @throws IllegalStateException when a run under the job's checkpoint name is still going on in this JVM
      */
     public VerificationRun start(VerificationJob job) throws SQLException {
         List<Prepared> prepared = prepare(job);
         VerificationRun run = new VerificationRun(job, new VerificationRun.Tracker(clock, progressInterval,
                 prepared.size()));
+        Runnable release = checkpoints.claim(job.checkpoint().orElse(null));
         Thread thread = new Thread(() -> {
+            VerificationResult result = null;
+            Throwable failed = null;
             try {
-                run.complete(execute(job, prepared, run));
+                result = execute(job, prepared, run);
             } catch (Throwable failure) {
-                run.fail(failure);
+                failed = failure;
+            } finally {
+                release.run(); // before the run ends: whoever awaits it may run the checkpoint again at once
+            }
+            if (failed != null) {
+                run.fail(failed);
+            } else {
+                run.complete(result);
             }
         }, "dualwrite-verification-" + job.migration());
         thread.setDaemon(true);
@@ -160,6 +178,7 @@ public final class Verifier {
      * Deletes what runs of jobs with this {@linkplain VerificationJob.Builder#checkpoint checkpoint name} recorded,
      * so that the next run starts from the first key; returns how many rows were deleted.
      *
+     * @throws IllegalStateException when a run under that name is still going on in this JVM
      * @throws SQLException when the checkpoint table cannot be used (the message says how to create it)
      */
     public int resetCheckpoint(String name) throws SQLException {
@@ -167,7 +186,12 @@ public final class Verifier {
             throw new IllegalArgumentException("checkpoint name must be non-blank, but was "
                     + (name == null ? "null" : "'" + name + "'"));
         }
-        return checkpoints.delete(name);
+        Runnable release = checkpoints.claim(name);
+        try {
+            return checkpoints.delete(name);
+        } finally {
+            release.run();
+        }
     }
 
     /** One table of a job, checked against both stores. */
@@ -247,10 +271,9 @@ public final class Verifier {
             tracker.table(table.mapping().oldTable());
             fetched.set(0);
             try (Sessions sessions = new Sessions(table)) {
+                // the chunks never depend on the rate: a sample's seed picks the same chunks at any rate, and a run
+                // resumed at another rate goes on with the chunks its checkpoint counted
                 int chunkRows = job.chunkRows();
-                if (job.rateLimiter().isEmpty() && job.maxRowsPerSecond() > 0) {
-                    chunkRows = (int) Math.max(2, Math.min(chunkRows, job.maxRowsPerSecond()));
-                }
                 TableVerification.Checkpoint checkpoint = job.checkpoint().map(name -> new TableVerification.Checkpoint(
                         checkpoints, name, job.checkpointSettings(), resumed.get(table.mapping().oldTable())))
                         .orElse(null);

@@ -18,10 +18,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The rows of {@value DualWriteSchema#VERIFICATION_CHECKPOINT_TABLE}: per checkpoint name and table a head row
- * (item 0: how far the run got, its counters, the job's settings) and one row per row found different so far
- * (items 1..). Each chunk's progress is written in one transaction, so a run stopped at any point leaves a head
+ * (item 0: how far the run got, its counters, the job's settings), one row per row found different so far
+ * (items 1..) and, once more rows differ than the verifier keeps, one row counting those beyond by kind (item -1,
+ * state {@code OVERFLOW}: missing in new in {@code chunks_done}, extra in new in {@code chunks_compared},
+ * different in {@code rows_compared}), so that a resumed run reports as many as a run never stopped. Each chunk's progress is written in one transaction, so a run stopped at any point leaves a head
  * that agrees with its suspects. One run at a time per checkpoint name: two runs under one name would take turns
- * overwriting the head.
+ * overwriting the head and numbering suspects alike, so a run {@linkplain #claim claims} its name for as long as it
+ * goes on; the claim holds in this JVM only (runs in other processes must use other names).
  */
 final class VerifyCheckpoints {
 
@@ -29,16 +32,30 @@ final class VerifyCheckpoints {
     private static final String RUNNING = "RUNNING";
     private static final String DONE = "DONE";
     private static final String SUSPECT = "SUSPECT";
+    private static final String OVERFLOW = "OVERFLOW";
+    private static final long OVERFLOW_ITEM = -1;
 
     /**
      * How far a table's verification got.
      *
      * @param cursor   the lower key of the next chunk in the old store's key text (null: from the first key)
      * @param suspects the keys found different so far, in the change log's key form
+     * @param beyond   the rows found different beyond the kept suspects, by {@link RowDifference.Kind} ordinal
      */
     record State(String settings, boolean done, @Nullable String cursor, long chunksDone, long chunksCompared,
-                 long rowsCompared, long newRowsCompared, List<String> suspects) {
+                 long rowsCompared, long newRowsCompared, List<String> suspects, List<Long> beyond) {
     }
+
+    /** No rows beyond the kept suspects. */
+    static List<Long> noneBeyond() {
+        return java.util.Collections.nCopies(RowDifference.Kind.values().length, 0L);
+    }
+
+    /** The checkpoint names of runs going on in this JVM, per store of the checkpoints. */
+    private record Claim(DataSource dataSource, String name) {
+    }
+
+    private static final java.util.Set<Claim> CLAIMED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -46,6 +63,24 @@ final class VerifyCheckpoints {
     VerifyCheckpoints(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
         this.clock = clock;
+    }
+
+    /**
+     * Claims a checkpoint name for a run (nothing for a run without one); the returned action releases it.
+     *
+     * @throws IllegalStateException when a run in this JVM holds the name
+     */
+    Runnable claim(@Nullable String name) {
+        if (name == null) {
+            return () -> { };
+        }
+        Claim claim = new Claim(dataSource, name);
+        if (!CLAIMED.add(claim)) {
+            throw new IllegalStateException("checkpoint '" + name + "' is in use by a verification run that has not"
+                    + " ended; stop that run (VerificationRun.stop) and await it before running or resetting the"
+                    + " checkpoint again, or give this job another checkpoint name");
+        }
+        return () -> CLAIMED.remove(claim);
     }
 
     /** The state recorded for a table under a name, if any. */
@@ -59,17 +94,21 @@ final class VerifyCheckpoints {
             try (ResultSet rows = select.executeQuery()) {
                 State head = null;
                 List<String> suspects = new ArrayList<>();
+                List<Long> beyond = noneBeyond();
                 while (rows.next()) {
                     if (rows.getLong(1) == 0) {
                         head = new State(rows.getString(4), DONE.equals(rows.getString(2)), rows.getString(3),
-                                rows.getLong(5), rows.getLong(6), rows.getLong(7), rows.getLong(8), List.of());
+                                rows.getLong(5), rows.getLong(6), rows.getLong(7), rows.getLong(8), List.of(),
+                                List.of());
+                    } else if (rows.getLong(1) == OVERFLOW_ITEM) {
+                        beyond = beyondOf(rows.getLong(5), rows.getLong(6), rows.getLong(7));
                     } else {
                         suspects.add(rows.getString(3));
                     }
                 }
                 return head == null ? Optional.empty() : Optional.of(new State(head.settings(), head.done(),
                         head.cursor(), head.chunksDone(), head.chunksCompared(), head.rowsCompared(),
-                        head.newRowsCompared(), List.copyOf(suspects)));
+                        head.newRowsCompared(), List.copyOf(suspects), beyond));
             }
         } catch (SQLException e) {
             throw missingTable(e);
@@ -124,6 +163,7 @@ final class VerifyCheckpoints {
                         insert.executeBatch();
                     }
                 }
+                saveBeyond(connection, name, table, state.beyond(), now);
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -133,6 +173,52 @@ final class VerifyCheckpoints {
             }
         } catch (SQLException e) {
             throw missingTable(e);
+        }
+    }
+
+    private static List<Long> beyondOf(long missing, long extra, long different) {
+        Long[] counts = noneBeyond().toArray(new Long[0]);
+        counts[RowDifference.Kind.MISSING_IN_NEW.ordinal()] = missing;
+        counts[RowDifference.Kind.EXTRA_IN_NEW.ordinal()] = extra;
+        counts[RowDifference.Kind.DIFFERENT.ordinal()] = different;
+        return List.of(counts);
+    }
+
+    /** Records the counts of rows found different beyond the suspects kept, once there are any. */
+    private static void saveBeyond(Connection connection, String name, String table, List<Long> beyond,
+                                   LocalDateTime now) throws SQLException {
+        if (beyond.stream().allMatch(count -> count == 0)) {
+            return;
+        }
+        long missing = beyond.get(RowDifference.Kind.MISSING_IN_NEW.ordinal());
+        long extra = beyond.get(RowDifference.Kind.EXTRA_IN_NEW.ordinal());
+        long different = beyond.get(RowDifference.Kind.DIFFERENT.ordinal());
+        int updated;
+        try (PreparedStatement update = connection.prepareStatement("UPDATE " + TABLE + " SET chunks_done = ?,"
+                + " chunks_compared = ?, rows_compared = ?, updated_at = ? WHERE checkpoint_name = ?"
+                + " AND table_name = ? AND item_no = " + OVERFLOW_ITEM)) {
+            update.setLong(1, missing);
+            update.setLong(2, extra);
+            update.setLong(3, different);
+            update.setObject(4, now);
+            update.setString(5, name);
+            update.setString(6, table);
+            updated = update.executeUpdate();
+        }
+        if (updated == 0) {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE
+                    + " (checkpoint_name, table_name, item_no, state, key_text, job, chunks_done, chunks_compared,"
+                    + " rows_compared, new_rows_compared, updated_at) VALUES (?, ?, " + OVERFLOW_ITEM + ", ?, NULL,"
+                    + " NULL, ?, ?, ?, 0, ?)")) {
+                insert.setString(1, name);
+                insert.setString(2, table);
+                insert.setString(3, OVERFLOW);
+                insert.setLong(4, missing);
+                insert.setLong(5, extra);
+                insert.setLong(6, different);
+                insert.setObject(7, now);
+                insert.executeUpdate();
+            }
         }
     }
 

@@ -50,9 +50,14 @@ enum VerifyDialect {
             return "CASE WHEN " + column + (numeric ? " <> 0" : "") + " THEN '1' ELSE '0' END";
         }
 
+        /**
+         * {@code yyyy} is the year of the era, so a year before Christ is marked as PostgreSQL's text marks it
+         * ({@code 0044-03-15 10:00:00 BC}): without the mark 44 BC and AD 44 rendered alike.
+         */
         @Override
         String timestamp(String column) {
-            return "RTRIM(RTRIM(FORMATDATETIME(" + column + ", 'yyyy-MM-dd HH:mm:ss.SSSSSS'), '0'), '.')";
+            return "RTRIM(RTRIM(FORMATDATETIME(" + column + ", 'yyyy-MM-dd HH:mm:ss.SSSSSS'), '0'), '.')"
+                    + " || CASE WHEN EXTRACT(YEAR FROM " + column + ") < 1 THEN ' BC' ELSE '' END";
         }
 
         @Override

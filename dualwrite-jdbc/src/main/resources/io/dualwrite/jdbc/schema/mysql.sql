@@ -96,9 +96,11 @@ CREATE TABLE IF NOT EXISTS dualwrite_backfill_checkpoint (
 
 -- Verification checkpoints (io.dualwrite.jdbc.verify): per named checkpoint of a verification job and table,
 -- one head row (item_no 0: state RUNNING or DONE, key_text = the upper key of the last chunk compared in the
--- key's KeyCodec text, the counters so far, job = the job's settings, so that another job cannot resume it)
--- and one row per row found different so far (item_no 1.., state SUSPECT, key_text = its key). A run that
--- stops leaves them; the next run with the same checkpoint name goes on after key_text.
+-- key's KeyCodec text, the counters so far, job = the job's settings, so that another job cannot resume it),
+-- one row per row found different so far (item_no 1.., state SUSPECT, key_text = its key) and, once more rows
+-- differ than the verifier keeps, their counts by kind (item_no -1, state OVERFLOW: missing in new in chunks_done,
+-- extra in new in chunks_compared, different in rows_compared). A run that stops leaves them; the next run
+-- with the same checkpoint name goes on after key_text.
 CREATE TABLE IF NOT EXISTS dualwrite_verification_checkpoint (
     checkpoint_name   VARCHAR(128)  NOT NULL,
     table_name        VARCHAR(128)  NOT NULL,
