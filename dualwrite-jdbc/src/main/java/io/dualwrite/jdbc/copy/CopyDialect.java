@@ -144,23 +144,34 @@ enum CopyDialect {
 
         /**
          * Named user locks ({@code GET_LOCK}); their names are server-wide, so they carry the database's name
-         * in the hash. Taken one by one in sorted order; released explicitly after the commit, since a pooled
-         * connection outlives the transaction.
+         * in the hash. Taken in sorted order, up to {@code LOCKS_PER_QUERY} in one query of {@code GET_LOCK(…) AND
+         * GET_LOCK(…) …}, which the server evaluates left to right and stops at the first lock that times out (one
+         * round trip per lock made a MariaDB backfill of 100,000 rows take 12 s); released explicitly after the
+         * commit, since a pooled connection outlives the transaction.
          */
         @Override
         void lock(Connection target, List<Long> sortedLockIds, long timeoutMillis) throws SQLException {
             String database = target.getCatalog() == null ? "" : target.getCatalog();
             double seconds = Math.max(0.001, timeoutMillis / 1000.0);
-            try (PreparedStatement lock = target.prepareStatement("SELECT GET_LOCK(?, ?)")) {
-                for (long id : sortedLockIds) {
-                    lock.setString(1, "dualwrite:" + Long.toHexString(lockId(database, Long.toString(id))));
-                    lock.setDouble(2, seconds);
+            for (int start = 0; start < sortedLockIds.size(); start += LOCKS_PER_QUERY) {
+                List<Long> part = sortedLockIds.subList(start, Math.min(sortedLockIds.size(), start + LOCKS_PER_QUERY));
+                // AND stops at the first lock that times out (0), so the wait stays bounded by one timeout
+                String sql = "SELECT " + String.join(" AND ", java.util.Collections.nCopies(part.size(), "GET_LOCK(?, ?)"));
+                try (PreparedStatement lock = target.prepareStatement(sql)) {
+                    int index = 1;
+                    for (long id : part) {
+                        lock.setString(index++, "dualwrite:" + Long.toHexString(lockId(database, Long.toString(id))));
+                        lock.setDouble(index++, seconds);
+                    }
                     try (ResultSet result = lock.executeQuery()) {
                         if (!result.next() || result.getInt(1) != 1) {
                             unlock(target);
                             throw new SQLException("timed out after " + timeoutMillis + " ms waiting for a key lock");
                         }
                     }
+                } catch (SQLException e) {
+                    unlock(target);
+                    throw e;
                 }
             }
         }
@@ -174,6 +185,9 @@ enum CopyDialect {
             }
         }
     };
+
+    /** Named locks a MySQL/MariaDB sync takes in one query. */
+    static final int LOCKS_PER_QUERY = 100;
 
     private static final ReentrantLock[] STRIPES = new ReentrantLock[1024];
 
