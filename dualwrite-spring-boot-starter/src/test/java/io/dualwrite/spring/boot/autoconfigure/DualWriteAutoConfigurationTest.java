@@ -193,6 +193,19 @@ class DualWriteAutoConfigurationTest {
     }
 
     @Test
+    void eachMigrationsShadowReadRateComesFromItsProperty() {
+        runner.withPropertyValues("dualwrite.migrations.orders.shadow-reads.rate=0.25").run(context -> {
+            io.dualwrite.spring.aop.ShadowReadSampling sampling =
+                    context.getBean(io.dualwrite.spring.aop.ShadowReadSampling.class);
+            assertThat(sampling.rate("orders")).isEqualTo(0.25);
+            assertThat(context).hasSingleBean(io.dualwrite.spring.aop.DualWriteAdvisor.class)
+                    .hasSingleBean(io.dualwrite.spring.aop.DualReadAdvisor.class);
+        });
+        runner.run(context -> assertThat(context.getBean(io.dualwrite.spring.aop.ShadowReadSampling.class)
+                .rate("orders")).as("the documented default").isEqualTo(0.01));
+    }
+
+    @Test
     void switchesFromPropertiesAreWrittenIntoTheStore() {
         runner.withPropertyValues("dualwrite.migrations.orders.merchants.m-1=dual-write",
                 "dualwrite.migrations.orders.orders.o-9=NEW_PRIMARY",
