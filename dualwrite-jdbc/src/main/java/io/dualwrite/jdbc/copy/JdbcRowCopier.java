@@ -124,13 +124,18 @@ final class JdbcRowCopier implements RowCopier {
                 sides.add(new Side(table.getKey(), table.getValue(),
                         table(to, target, targetDialect, table.getKey().table(to))));
             }
+            boolean mysql = targetDialect == CopyDialect.MYSQL;
             boolean autoCommit = target.getAutoCommit();
-            int isolation = target.getTransactionIsolation();
-            Map<TableColumns, List<String>> targetTables = new HashMap<>();
-            sides.forEach(side -> targetTables.put(side.target, keyColumnNames(side.mapping, to)));
-            boolean utc = inUtc(target, targetDialect, targetTables);
+            // read only where it is changed: PostgreSQL's driver asks the server for it
+            int isolation = mysql ? target.getTransactionIsolation() : Connection.TRANSACTION_NONE;
+            boolean utc = false;
+            if (mysql) {
+                Map<TableColumns, List<String>> targetTables = new HashMap<>();
+                sides.forEach(side -> targetTables.put(side.target, keyColumnNames(side.mapping, to)));
+                utc = inUtc(target, targetTables);
+            }
             target.setAutoCommit(false);
-            if (targetDialect == CopyDialect.MYSQL) {
+            if (mysql) {
                 // read committed: repeatable read would lock the gaps around keys deleted or inserted, and two
                 // syncs of neighbouring keys (each holding only its own keys' locks) would deadlock on them
                 target.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
@@ -153,7 +158,7 @@ final class JdbcRowCopier implements RowCopier {
             } finally {
                 targetDialect.unlock(target);
                 target.setAutoCommit(autoCommit);
-                if (targetDialect == CopyDialect.MYSQL) {
+                if (mysql) {
                     target.setTransactionIsolation(isolation);
                 }
                 if (utc) {
@@ -192,9 +197,12 @@ final class JdbcRowCopier implements RowCopier {
             for (Side side : sides) {
                 sourceColumns.put(side.mapping, table(from, source, dialect, side.mapping.table(from)));
             }
-            Map<TableColumns, List<String>> sourceTables = new HashMap<>();
-            sourceColumns.forEach((mapping, columns) -> sourceTables.put(columns, keyColumnNames(mapping, from)));
-            boolean utc = inUtc(source, dialect, sourceTables);
+            boolean utc = false;
+            if (dialect == CopyDialect.MYSQL) {
+                Map<TableColumns, List<String>> sourceTables = new HashMap<>();
+                sourceColumns.forEach((mapping, columns) -> sourceTables.put(columns, keyColumnNames(mapping, from)));
+                utc = inUtc(source, sourceTables);
+            }
             try {
                 for (Side side : sides) {
                     all.put(side.mapping, readRows(source, dialect, sourceColumns.get(side.mapping), side.mapping,
@@ -219,11 +227,8 @@ final class JdbcRowCopier implements RowCopier {
      *
      * @param tables each table's columns, with its key column names
      */
-    private static boolean inUtc(Connection connection, CopyDialect dialect, Map<TableColumns, List<String>> tables)
+    private static boolean inUtc(Connection connection, Map<TableColumns, List<String>> tables)
             throws SQLException {
-        if (dialect != CopyDialect.MYSQL) {
-            return false;
-        }
         boolean zoned = false;
         for (Map.Entry<TableColumns, List<String>> table : tables.entrySet()) {
             for (TableColumns.Column column : table.getKey().all()) {
