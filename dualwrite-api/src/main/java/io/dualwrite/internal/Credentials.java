@@ -16,14 +16,24 @@ public final class Credentials {
             "(?i)\\b(password|passwd|pwd|secret|token|credentials?|api[-_]?key)(\\s*[=:]\\s*)"
                     + "(\"[^\"]*\"|'[^']*'|[^;&,\\s\"')\\]}]+)");
     // the password ends at the last '@' before the host: a password may itself hold an '@'
-    private static final Pattern URL_USER_INFO = Pattern.compile("(?i)(\\b[a-z][a-z0-9+.-]*://[^/@\\s:]+:)[^/\\s]*@");
+    private static final Pattern URL_USER_INFO = Pattern.compile("(?i)(\\b[a-z][a-z0-9+.-]*://)([^/@\\s:]+:)[^/\\s]*@");
 
     private Credentials() {
     }
 
     /** {@code text} with every password parameter and URL password replaced by {@link #MASK}. */
     public static String mask(String text) {
-        String cut = KEY_VALUE.matcher(text).replaceAll("$1$2" + MASK);
-        return URL_USER_INFO.matcher(cut).replaceAll("$1" + MASK + "@");
+        return mask(text, MASK, false);
+    }
+
+    /**
+     * {@code text} with every password parameter and URL password replaced by {@code replacement}; with
+     * {@code hideUser}, a URL's user name goes too ({@code scheme://replacement@host}), else it stays
+     * ({@code scheme://user:replacement@host}).
+     */
+    public static String mask(String text, String replacement, boolean hideUser) {
+        String literal = java.util.regex.Matcher.quoteReplacement(replacement);
+        String cut = KEY_VALUE.matcher(text).replaceAll("$1$2" + literal);
+        return URL_USER_INFO.matcher(cut).replaceAll((hideUser ? "$1" : "$1$2") + literal + "@");
     }
 }

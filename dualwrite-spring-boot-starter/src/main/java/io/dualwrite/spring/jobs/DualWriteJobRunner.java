@@ -4,6 +4,7 @@ import io.dualwrite.DualWriter;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeLog;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.DualWriteDataSource;
 import io.dualwrite.jdbc.backfill.BackfillException;
 import io.dualwrite.jdbc.backfill.BackfillJob;
@@ -29,7 +30,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -450,10 +450,6 @@ public final class DualWriteJobRunner implements ApplicationRunner, ExitCodeGene
         return merchant == null ? "*" : "merchant=" + merchant;
     }
 
-    private static final Pattern SECRET_PARAMETER = Pattern.compile("(?i)(password|passwd|pwd|secret)=[^&;,\\s)]*");
-    // the password runs to the last '@' before the host: a password may hold one
-    private static final Pattern URL_CREDENTIALS = Pattern.compile("//([^/@\\s:]+):[^/\\s]*@");
-
     /** The messages of an error and its causes, with credentials in them masked. */
     static String describe(Throwable error) {
         StringBuilder text = new StringBuilder();
@@ -471,8 +467,7 @@ public final class DualWriteJobRunner implements ApplicationRunner, ExitCodeGene
     }
 
     static String mask(String message) {
-        String masked = SECRET_PARAMETER.matcher(message).replaceAll("$1=****");
-        return URL_CREDENTIALS.matcher(masked).replaceAll("//$1:****@");
+        return Credentials.mask(message, "****", false);
     }
 
     @Override
