@@ -101,13 +101,18 @@ final class VerificationStore {
     }
 
     private static SQLException missing(DataSource dataSource, SQLException e) {
+        return missing(dataSource, DualWriteSchema.VERIFICATION_TABLE, e);
+    }
+
+    /** {@code e} as "could not use {@code table}", with how to create dualwrite's tables on that database. */
+    static SQLException missing(DataSource dataSource, String table, SQLException e) {
         @Nullable SchemaScript script = null;
         try (Connection connection = dataSource.getConnection()) {
             script = SchemaScript.of(connection);
         } catch (SQLException unknown) {
             // name every script
         }
-        return new SQLException("could not use " + DualWriteSchema.VERIFICATION_TABLE + ": " + e.getMessage()
+        return new SQLException("could not use " + table + ": " + e.getMessage()
                 + " (dualwrite's table is missing; to fix, "
                 + (script == null ? SchemaScript.fixForUnknownDatabase() : script.fix()) + ")", e.getSQLState(), e);
     }

@@ -1,7 +1,6 @@
 package io.dualwrite.jdbc.verify;
 
 import io.dualwrite.jdbc.schema.DualWriteSchema;
-import io.dualwrite.jdbc.schema.SchemaScript;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -247,17 +246,6 @@ final class VerifyCheckpoints {
     }
 
     private SQLException missingTable(SQLException e) {
-        if (!DualWriteSchema.isMissingTable(e)) {
-            return e;
-        }
-        @Nullable SchemaScript script = null;
-        try (Connection connection = dataSource.getConnection()) {
-            script = SchemaScript.of(connection);
-        } catch (SQLException unknown) {
-            // name every script
-        }
-        return new SQLException("could not use " + TABLE + ": " + e.getMessage()
-                + " (dualwrite's table is missing; to fix, "
-                + (script == null ? SchemaScript.fixForUnknownDatabase() : script.fix()) + ")", e.getSQLState(), e);
+        return DualWriteSchema.isMissingTable(e) ? VerificationStore.missing(dataSource, TABLE, e) : e;
     }
 }
