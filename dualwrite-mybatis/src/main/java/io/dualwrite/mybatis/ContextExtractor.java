@@ -50,6 +50,8 @@ final class ContextExtractor {
     private final ContextRules rules;
     private final TypeHandlerRegistry simpleTypes;
     private final Map<Class<?>, AnnotatedFields> fields = new ConcurrentHashMap<>();
+    /** Each configured path cut at its dots, once. */
+    private final Map<String, String[]> segments = new ConcurrentHashMap<>();
 
     ContextExtractor(ContextRules rules, TypeHandlerRegistry simpleTypes) {
         this.rules = rules;
@@ -95,9 +97,39 @@ final class ContextExtractor {
         if (path == null) {
             return null;
         }
+        String[] names = segments.computeIfAbsent(path, whole -> whole.split("\\."));
+        // Most parameters are one bean (or MyBatis' parameter map) without collections on the path: walk it
+        // without the lists of the general case, which ran for every mapper statement.
+        Object value = parameter;
+        for (String name : names) {
+            if (value instanceof Collection<?> || isObjectArray(value)) {
+                return readThroughCollections(parameter, names);
+            }
+            if (value == null || simpleTypes.hasTypeHandler(value.getClass())) {
+                return null;
+            }
+            MetaObject meta = meta(value);
+            if (!meta.hasGetter(name)) {
+                return null; // the path does not fit this parameter: another path or rule may
+            }
+            value = meta.getValue(name);
+        }
+        if (value instanceof Collection<?> || isObjectArray(value)) {
+            return readThroughCollections(parameter, names);
+        }
+        String text = value == null ? null : value.toString();
+        return text == null || text.isBlank() ? null : text;
+    }
+
+    private static boolean isObjectArray(@Nullable Object value) {
+        return value != null && value.getClass().isArray() && !value.getClass().getComponentType().isPrimitive();
+    }
+
+    /** {@link #read} where a step of the path meets a collection or an array. */
+    private @Nullable String readThroughCollections(Object parameter, String[] names) {
         List<@Nullable Object> current = new ArrayList<>();
         current.add(parameter);
-        for (String name : path.split("\\.")) {
+        for (String name : names) {
             List<@Nullable Object> next = new ArrayList<>();
             for (Object value : flatten(current)) {
                 if (value == null || simpleTypes.hasTypeHandler(value.getClass())) {

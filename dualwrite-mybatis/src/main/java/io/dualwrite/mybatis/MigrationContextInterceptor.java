@@ -122,14 +122,19 @@ public final class MigrationContextInterceptor implements Interceptor {
 
     @Override
     public Object intercept(Invocation invocation) throws Throwable {
+        return intercept(invocation, batching(invocation.getTarget()));
+    }
+
+    /** {@link #intercept(Invocation)} with whether the invocation's executor batches already known. */
+    Object intercept(Invocation invocation, boolean batching) throws Throwable {
         String method = invocation.getMethod().getName();
         Object executor = invocation.getTarget();
         switch (method) {
             case "update":
-                return call(invocation, executor, true);
+                return call(invocation, executor, true, batching);
             case "query":
                 return pending.isEmpty() || !pending.containsKey(executor)
-                        ? call(invocation, executor, false) : flushing(invocation, executor);
+                        ? call(invocation, executor, false, batching) : flushing(invocation, executor);
             case "flushStatements":
             case "commit":
                 return flushing(invocation, executor);
@@ -141,12 +146,12 @@ public final class MigrationContextInterceptor implements Interceptor {
         }
     }
 
-    private Object call(Invocation invocation, Object executor, boolean update) throws Throwable {
+    private Object call(Invocation invocation, Object executor, boolean update, boolean batching) throws Throwable {
         MappedStatement statement = (MappedStatement) invocation.getArgs()[0];
         Object parameter = invocation.getArgs()[1];
         MigrationContext open = MigrationContext.current().orElse(null);
         if (open != null) {
-            if (update && batching(executor)) {
+            if (update && batching) {
                 queue(executor, open); // the flush may run after the application's scope has closed
             } else if (!update && !readRoutes.isEmpty()) {
                 route(invocation, statement, parameter, open);
@@ -157,7 +162,7 @@ public final class MigrationContextInterceptor implements Interceptor {
         if (!update && context != null && !readRoutes.isEmpty()) {
             route(invocation, statement, parameter, context);
         }
-        if (update && batching(executor)) {
+        if (update && batching) {
             queue(executor, context);
         }
         if (context == null) {
@@ -218,7 +223,7 @@ public final class MigrationContextInterceptor implements Interceptor {
         return invocation.proceed();
     }
 
-    private static boolean batching(Object executor) {
+    static boolean batching(Object executor) {
         if (executor instanceof BatchExecutor) {
             return true;
         }
@@ -230,7 +235,7 @@ public final class MigrationContextInterceptor implements Interceptor {
 
     @Override
     public Object plugin(Object target) {
-        return target instanceof Executor ? org.apache.ibatis.plugin.Plugin.wrap(target, this) : target;
+        return target instanceof Executor executor ? ExecutorPlugin.wrap(executor, this) : target;
     }
 
     @Override

@@ -50,4 +50,39 @@ class ContextExtractorTest {
         assertThat(extractor.contextFor("x.M.selectById", 5L)).isNull();
         assertThat(extractor.contextFor("x.M.selectById", null)).isNull();
     }
+
+    @Test
+    void aNestedPathReadsThroughBeansMapsListsAndArraysAlike() {
+        ContextExtractor nested = new ContextExtractor(ContextRules.builder(MyBatisStores.MIGRATION)
+                .merchantIdPath("order.merchantNo").annotations(false).build(), new TypeHandlerRegistry());
+        Order order = new Order("m-4", "NEW", "1");
+
+        assertThat(nested.idsOf("x.M.a", new HashMap<>(Map.of("order", order))).merchantId()).isEqualTo("m-4");
+        assertThat(nested.idsOf("x.M.b", new HashMap<>(Map.of("order", List.of(order, new Order("m-4", "X", "2")))))
+                .merchantId()).isEqualTo("m-4");
+        assertThat(nested.idsOf("x.M.c", new HashMap<>(Map.of("order", new Order[] {order, new Order("m-5", "X", "2")}))).merchantId())
+                .as("elements that disagree give no id").isNull();
+        assertThat(nested.idsOf("x.M.d", List.of(Map.of("order", order), Map.of("order", order))).merchantId())
+                .as("a list as the parameter itself").isEqualTo("m-4");
+        assertThat(nested.idsOf("x.M.e", new HashMap<>(Map.of("order", "m-4"))).merchantId())
+                .as("a simple value where the path needs a bean").isNull();
+        Map<String, Object> nullOrder = new HashMap<>();
+        nullOrder.put("order", null);
+        assertThat(nested.idsOf("x.M.f", nullOrder).merchantId()).isNull();
+        assertThat(nested.idsOf("x.M.g", new HashMap<>(Map.of("order", new Order(" ", "NEW", "1")))).merchantId())
+                .as("a blank id is no id").isNull();
+    }
+
+    @Test
+    void aPathEndingInAListTakesTheValueItsElementsShare() {
+        ContextExtractor listed = new ContextExtractor(ContextRules.builder(MyBatisStores.MIGRATION)
+                .merchantIdPath("merchants").annotations(false).build(), new TypeHandlerRegistry());
+
+        assertThat(listed.idsOf("x.M.a", new HashMap<>(Map.of("merchants", List.of("m-1", "m-1")))).merchantId())
+                .isEqualTo("m-1");
+        assertThat(listed.idsOf("x.M.b", new HashMap<>(Map.of("merchants", List.of("m-1", "m-2")))).merchantId())
+                .isNull();
+        assertThat(listed.idsOf("x.M.c", new HashMap<>(Map.of("merchants", new String[] {"m-3"}))).merchantId())
+                .isEqualTo("m-3");
+    }
 }
