@@ -80,7 +80,7 @@ final class ContextExtractor {
         for (int i = 0; merchantId == null && i < rules.merchantIdPaths().size(); i++) {
             merchantId = read(parameter, rules.merchantIdPaths().get(i));
         }
-        if (rules.annotations() && (orderId == null || merchantId == null)) {
+        if (rules.annotations() && (orderId == null || merchantId == null) && mayHoldAnnotatedIds(parameter)) {
             List<Object> beans = beans(parameter);
             if (orderId == null) {
                 orderId = single(annotated(beans, true));
@@ -152,6 +152,15 @@ final class ContextExtractor {
             }
         }
         return texts.size() == 1 ? texts.iterator().next() : null;
+    }
+
+    /**
+     * False for one bean whose class has no annotated id field: the common case of a statement whose path found
+     * one id and not the other, where the bean scan below would only allocate.
+     */
+    private boolean mayHoldAnnotatedIds(Object parameter) {
+        return parameter instanceof Map<?, ?> || parameter instanceof Collection<?> || isObjectArray(parameter)
+                || fields.computeIfAbsent(parameter.getClass(), ContextExtractor::scan) != AnnotatedFields.NONE;
     }
 
     /** The objects whose annotated fields count: the parameter, the values of MyBatis' parameter map, their elements. */
