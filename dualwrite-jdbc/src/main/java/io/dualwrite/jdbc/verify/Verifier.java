@@ -376,12 +376,33 @@ public final class Verifier {
             }
             old = first;
             fresh = second;
-            oldAutoCommit = old.getAutoCommit();
-            newAutoCommit = fresh.getAutoCommit();
-            old.setAutoCommit(true);
-            fresh.setAutoCommit(true);
-            oldZone = setUp(old, table.oldDialect());
-            newZone = setUp(fresh, table.newDialect());
+            boolean oldWas = true;
+            boolean newWas = true;
+            String oldSetting = null;
+            String newSetting;
+            try {
+                oldWas = old.getAutoCommit();
+                newWas = fresh.getAutoCommit();
+                old.setAutoCommit(true);
+                fresh.setAutoCommit(true);
+                oldSetting = setUp(old, table.oldDialect());
+                newSetting = setUp(fresh, table.newDialect());
+            } catch (SQLException | RuntimeException e) {
+                // the pools' connections go back as they came: a session left in UTC or in another date style
+                // would change what the application reads on it next
+                restore(old, table.oldDialect(), oldSetting, oldWas);
+                restore(fresh, table.newDialect(), null, newWas);
+                try {
+                    old.close();
+                } finally {
+                    fresh.close();
+                }
+                throw e;
+            }
+            oldAutoCommit = oldWas;
+            newAutoCommit = newWas;
+            oldZone = oldSetting;
+            newZone = newSetting;
         }
 
         /** MySQL sessions in UTC, PostgreSQL sessions in the ISO date style; returns the setting to restore. */

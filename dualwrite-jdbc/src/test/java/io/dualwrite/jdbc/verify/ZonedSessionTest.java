@@ -87,6 +87,75 @@ class ZonedSessionTest {
         }
     }
 
+    @Test
+    void aNewSessionThatCannotBeSetUpGivesBothConnectionsBackAsTheyCame() throws Exception {
+        try (TestDatabase old = TestDatabases.create(Kind.MARIADB); TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE events (id INT PRIMARY KEY, day DATE)", "INSERT INTO events VALUES (1, '2026-01-01')");
+            fresh.execute("CREATE TABLE events (id INT PRIMARY KEY, day DATE)", "INSERT INTO events VALUES (1, '2026-01-01')");
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(old.pool().getJdbcUrl());
+            config.setUsername(old.pool().getUsername());
+            config.setPassword(old.pool().getPassword());
+            config.setConnectionInitSql("SET time_zone = '+05:00'");
+            config.setMaximumPoolSize(1);
+            config.setConnectionTimeout(2_000);
+            try (HikariDataSource zoned = new HikariDataSource(config)) {
+                // the new store's session refuses the set-up statement (a real server cannot be made to on demand)
+                javax.sql.DataSource refusing = failingStatements(fresh.dataSource());
+                Verifier verifier = Verifier.builder().oldDataSource(zoned).newDataSource(refusing)
+                        .recordResults(false).recheckDelay(Duration.ZERO).build();
+
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> verifier.verify(
+                        VerificationJob.builder("events").table(EVENTS).build())).hasStackTraceContaining("refused");
+
+                assertThat(zoned.getHikariPoolMXBean().getActiveConnections()).as("old connection back in its pool")
+                        .isZero();
+                try (Connection connection = zoned.getConnection();
+                     java.sql.Statement statement = connection.createStatement();
+                     java.sql.ResultSet zone = statement.executeQuery("SELECT @@session.time_zone")) {
+                    zone.next();
+                    assertThat(zone.getString(1)).as("the pooled session's zone, restored").isEqualTo("+05:00");
+                }
+                assertThat(fresh.pool().getHikariPoolMXBean().getActiveConnections()).as("new connection closed").isZero();
+            }
+        }
+    }
+
+    /** {@code target} whose sessions refuse to show or set their date style. */
+    private static javax.sql.DataSource failingStatements(javax.sql.DataSource target) {
+        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(ZonedSessionTest.class.getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    Object result = invoke(target, method, args);
+                    if (!method.getName().equals("getConnection")) {
+                        return result;
+                    }
+                    Connection connection = (Connection) result;
+                    return java.lang.reflect.Proxy.newProxyInstance(ZonedSessionTest.class.getClassLoader(),
+                            new Class<?>[] {Connection.class}, (p, m, a) -> {
+                                Object made = invoke(connection, m, a);
+                                if (!m.getName().equals("createStatement")) {
+                                    return made;
+                                }
+                                java.sql.Statement statement = (java.sql.Statement) made;
+                                return java.lang.reflect.Proxy.newProxyInstance(ZonedSessionTest.class.getClassLoader(),
+                                        new Class<?>[] {java.sql.Statement.class}, (sp, sm, sa) -> {
+                                            if (sa != null && sa.length > 0 && String.valueOf(sa[0]).contains("DateStyle")) {
+                                                throw new java.sql.SQLException("set-up refused by the test");
+                                            }
+                                            return invoke(statement, sm, sa);
+                                        });
+                            });
+                });
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
     private static List<List<Object>> rows(TestDatabase db, String sql) throws Exception {
         List<List<Object>> rows = new ArrayList<>();
         try (Connection connection = db.dataSource().getConnection();
