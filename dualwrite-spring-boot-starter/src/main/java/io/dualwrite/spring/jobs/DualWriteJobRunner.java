@@ -12,6 +12,7 @@ import io.dualwrite.jdbc.backfill.BackfillResult;
 import io.dualwrite.jdbc.backfill.BackfillScope;
 import io.dualwrite.jdbc.verify.JdbcVerificationProbe;
 import io.dualwrite.jdbc.verify.Repairer;
+import io.dualwrite.jdbc.verify.ScopedResyncResolver;
 import io.dualwrite.jdbc.verify.VerificationJob;
 import io.dualwrite.jdbc.verify.VerificationResult;
 import io.dualwrite.jdbc.verify.Verifier;
@@ -302,17 +303,19 @@ public final class DualWriteJobRunner implements ApplicationRunner, ExitCodeGene
 
     private int repair() throws Exception {
         Verifier verifier = verifier();
+        Repairer repairer = Repairer.of(dataSource.rowCopier(), verifier);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("job", job.value());
+        int scopedFailed = resolveScopedResyncs(verifier, repairer, json);
         VerificationJob verification = verificationJob();
         VerificationResult before = verifier.verify(verification);
         logVerification(before);
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("job", job.value());
         json.put("before", raw(before.toJson()));
         if (before.clean()) {
             log.info("dualwrite repair: nothing to repair");
-            return writeReport(JsonWriter.standard().write(json), EXIT_CLEAN);
+            return writeReport(JsonWriter.standard().write(json), scopedFailed == 0 ? EXIT_CLEAN : EXIT_DIFFERENCES);
         }
-        Repairer.RepairResult repaired = Repairer.of(dataSource.rowCopier(), verifier).repair(verification, before);
+        Repairer.RepairResult repaired = repairer.repair(verification, before);
         json.put("repaired", repaired.tables().stream().map(table -> {
             Map<String, Object> map = new LinkedHashMap<>();
             map.put("table", table.table());
@@ -328,7 +331,50 @@ public final class DualWriteJobRunner implements ApplicationRunner, ExitCodeGene
                 .mapToInt(table -> table.keys().size()).sum());
         logVerification(after);
         json.put("after", raw(after.toJson()));
-        return writeReport(JsonWriter.standard().write(json), after.clean() ? EXIT_CLEAN : EXIT_DIFFERENCES);
+        return writeReport(JsonWriter.standard().write(json), after.clean() && scopedFailed == 0 ? EXIT_CLEAN
+                : EXIT_DIFFERENCES);
+    }
+
+    /**
+     * Resolves the due scoped resync entries of the migration's tables ({@link ScopedResyncResolver}: verify each
+     * scope, repair it, verify again) when the repair covers the whole migration, and puts what happened under
+     * {@code scopedResyncs} in the report; returns how many entries could not be resolved (they stay in the
+     * change log, due again later). A repair narrowed by {@code dualwrite.job.merchant} or {@code dualwrite.job.tables}
+     * leaves them alone: an entry's scope may be a whole table, and verifying it is not what a narrowed job asked.
+     */
+    private int resolveScopedResyncs(Verifier verifier, Repairer repairer, Map<String, Object> json) {
+        Map<String, Object> scoped = new LinkedHashMap<>();
+        json.put("scopedResyncs", scoped);
+        if (properties.getMerchant() != null || !properties.getTables().isEmpty()) {
+            scoped.put("resolved", "skipped: the repair is narrowed by dualwrite.job.merchant or dualwrite.job.tables");
+            log.info("dualwrite repair: scoped resync entries are left for a repair of the whole migration");
+            return 0;
+        }
+        ScopedResyncResolver.Builder builder = ScopedResyncResolver.builder().changeLog(changeLog).verifier(verifier)
+                .repairer(repairer).mappings(dataSource.mappings());
+        if (properties.getRate() != null) {
+            int rate = properties.getRate();
+            builder.jobSettings(settings -> settings.maxRowsPerSecond(rate));
+        }
+        ScopedResyncResolver resolver = builder.build();
+        int claimed = 0;
+        int resolved = 0;
+        int failed = 0;
+        // an entry that fails is due again only after the resolver's retry delay, so the passes end
+        for (ScopedResyncResolver.Result pass = resolver.resolveOnce(); pass.claimed() > 0;
+             pass = resolver.resolveOnce()) {
+            claimed += pass.claimed();
+            resolved += pass.resolved();
+            failed += pass.failed();
+        }
+        scoped.put("claimed", claimed);
+        scoped.put("resolved", resolved);
+        scoped.put("failed", failed);
+        if (claimed > 0) {
+            log.info("dualwrite repair: {} scoped resync entries claimed, {} resolved, {} left for later", claimed,
+                    resolved, failed);
+        }
+        return failed;
     }
 
     private static void logVerification(VerificationResult result) {

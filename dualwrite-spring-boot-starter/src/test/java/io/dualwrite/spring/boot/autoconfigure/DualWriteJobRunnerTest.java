@@ -122,6 +122,41 @@ class DualWriteJobRunnerTest {
     }
 
     @Test
+    void repairResolvesTheScopedResyncsTheWritePathRecordedAndANarrowedRepairLeavesThem() throws Exception {
+        try (JobStores stores = JobStores.create(TestDatabases.Kind.H2, TestDatabases.Kind.H2).seed(900)) {
+            assertThat(runJob(stores, "backfill")).isEqualTo(DualWriteJobRunner.EXIT_CLEAN);
+            // what a JOIN update of merchant m-2's orders and a TRUNCATE-like write on items leave behind
+            stores.fresh.execute("UPDATE orders_v2 SET state = 'stale' WHERE merchant_id = 'm-2' AND id < 100",
+                    "DELETE FROM items WHERE id % 7 = 0");
+            stores.changeLog.record(io.dualwrite.changelog.ChangeRecord.scopedResync(JobStores.MIGRATION, "orders",
+                    "m-2", "multi-table", io.dualwrite.Store.NEW, null));
+            stores.changeLog.record(io.dualwrite.changelog.ChangeRecord.scopedResync(JobStores.MIGRATION, "items",
+                    null, "truncate", io.dualwrite.Store.NEW, null));
+
+            int narrowed = runJob(stores, "repair", "dualwrite.job.tables=orders",
+                    "dualwrite.job.report=" + reports.resolve("narrowed.json"));
+
+            assertThat(narrowed).isEqualTo(DualWriteJobRunner.EXIT_CLEAN);
+            assertThat((String) JsonPath.read(report("narrowed.json"), "$.scopedResyncs.resolved")).startsWith("skipped");
+            assertThat(stores.changeLog.pendingCount(JobStores.MIGRATION)).as("entries left for a whole repair")
+                    .isEqualTo(2);
+
+            int code = runJob(stores, "repair", "dualwrite.job.report=" + reports.resolve("repair.json"));
+
+            assertThat(code).isEqualTo(DualWriteJobRunner.EXIT_CLEAN);
+            String json = report("repair.json");
+            assertThat((Integer) JsonPath.read(json, "$.scopedResyncs.claimed")).isEqualTo(2);
+            assertThat((Integer) JsonPath.read(json, "$.scopedResyncs.resolved")).isEqualTo(2);
+            assertThat((Integer) JsonPath.read(json, "$.scopedResyncs.failed")).isZero();
+            assertThat(stores.changeLog.pendingCount(JobStores.MIGRATION)).as("both entries completed").isZero();
+            assertThat((Boolean) JsonPath.read(json, "$.before.clean")).as("the entries' scopes were repaired first")
+                    .isTrue();
+            assertThat(stores.newOrders()).hasSize(900).isEqualTo(stores.oldOrders());
+            assertThat(stores.newItems()).hasSize(1_800).isEqualTo(stores.oldItems());
+        }
+    }
+
+    @Test
     void aMerchantScopeTouchesOnlyThatMerchantsRows() throws Exception {
         try (JobStores stores = JobStores.create(TestDatabases.Kind.H2, TestDatabases.Kind.H2).seed(900)) {
             assertThat(runJob(stores, "backfill", "dualwrite.job.merchant=m-1")).isEqualTo(DualWriteJobRunner.EXIT_CLEAN);
