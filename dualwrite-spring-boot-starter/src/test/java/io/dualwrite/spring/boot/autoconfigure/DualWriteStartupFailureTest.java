@@ -40,7 +40,8 @@ class DualWriteStartupFailureTest {
     void unknownSystemPhaseNamesThePropertyTheValueAndThePhases() {
         runner.withPropertyValues("dualwrite.migrations.orders.system-phase=DUAL").run(context -> {
             FailureAnalysis analysis = analysis(context);
-            assertThat(analysis.getDescription()).contains("dualwrite.migrations.orders.system-phase", "\"DUAL\"");
+            assertThat(analysis.getDescription()).contains("Property: dualwrite.migrations.orders.system-phase",
+                    "Value: 'DUAL'", "Allowed: one of [OLD_ONLY, DUAL_WRITE, SHADOW_READ, NEW_PRIMARY, NEW_ONLY]");
             assertThat(analysis.getAction()).contains("OLD_ONLY", "DUAL_WRITE", "SHADOW_READ", "NEW_PRIMARY", "NEW_ONLY");
         });
     }
@@ -49,7 +50,8 @@ class DualWriteStartupFailureTest {
     void unknownMerchantPhaseNamesThePropertyTheValueAndThePhases() {
         runner.withPropertyValues("dualwrite.migrations.orders.merchants.m-1=HALFWAY").run(context -> {
             FailureAnalysis analysis = analysis(context);
-            assertThat(analysis.getDescription()).contains("dualwrite.migrations.orders.merchants.m-1", "\"HALFWAY\"");
+            assertThat(analysis.getDescription()).contains("Property: dualwrite.migrations.orders.merchants.m-1",
+                    "Value: 'HALFWAY'");
             assertThat(analysis.getAction()).contains("OLD_ONLY", "DUAL_WRITE", "NEW_ONLY");
         });
     }
@@ -178,6 +180,50 @@ class DualWriteStartupFailureTest {
                             "Value: '[orders]'", "amount_totl");
                     assertThat(analysis.getAction()).contains("dualwrite.jdbc.validate-mappings=false");
                 });
+    }
+
+    @Test
+    void aNumberThatIsNoNumberNamesThePropertyTheValueAndWhatIsAllowed() {
+        runner.withPropertyValues("dualwrite.mirror.lanes=four").run(context -> {
+            FailureAnalysis analysis = analysis(context);
+            assertThat(analysis.getDescription()).contains("Property: dualwrite.mirror.lanes", "Value: 'four'",
+                    "Allowed: a whole number");
+            assertThat(analysis.getAction()).contains("Set dualwrite.mirror.lanes to a whole number");
+        });
+    }
+
+    @Test
+    void aDurationThatIsNoDurationSaysWhichFormsAreAllowedAndThatABareNumberIsMilliseconds() {
+        runner.withPropertyValues("dualwrite.mirror.time-limit=soon").run(context -> {
+            FailureAnalysis analysis = analysis(context);
+            assertThat(analysis.getDescription()).contains("Property: dualwrite.mirror.time-limit", "Value: 'soon'",
+                    "500ms, 5s", "a bare number means milliseconds");
+        });
+    }
+
+    @Test
+    void anUnknownModeListsTheModes() {
+        runner.withPropertyValues("dualwrite.mirror.mode=sometimes").run(context -> assertThat(
+                analysis(context).getDescription()).contains("Property: dualwrite.mirror.mode", "Value: 'sometimes'",
+                "Allowed: one of [SYNC, ASYNC]"));
+    }
+
+    @Test
+    void aBooleanThatIsNoBooleanSaysTrueOrFalse() {
+        runner.withPropertyValues("dualwrite.reconciler.enabled=maybe").run(context -> assertThat(
+                analysis(context).getDescription()).contains("Property: dualwrite.reconciler.enabled", "Value: 'maybe'",
+                "Allowed: true or false"));
+    }
+
+    @Test
+    void aBindFailureOutsideDualwriteIsLeftToSpringBoot() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class))
+                .withPropertyValues("spring.datasource.url=jdbc:h2:mem:fail_other",
+                        "spring.datasource.hikari.maximum-pool-size=many")
+                .run(context -> assertThat(analysis(context).getDescription())
+                        .doesNotContain("Invalid dualwrite configuration")
+                        .contains("spring.datasource.hikari.maximum-pool-size"));
     }
 
     /** The analysis Spring Boot would print: the first analyzer registered in spring.factories that knows the failure. */
