@@ -55,17 +55,19 @@ final class ConnectionHandler implements InvocationHandler {
     /** Sent by a {@link ReadStoreOverride} to the store its phase does not name: it runs reads only. */
     private boolean readsOnly;
 
-    private ConnectionHandler(DataSourceConfig config, @Nullable String user, @Nullable String password) {
+    private ConnectionHandler(DataSourceConfig config, MirrorDispatcher dispatcher, @Nullable String user,
+                              @Nullable String password) {
         this.config = config;
-        this.dispatcher = new MirrorDispatcher(config);
+        this.dispatcher = dispatcher;
         this.buffer = new KeyBuffer(config.maxBufferedKeys());
         this.user = user;
         this.password = password;
     }
 
-    static Connection proxy(DataSourceConfig config, @Nullable String user, @Nullable String password) {
-        ConnectionHandler handler = new ConnectionHandler(config, user, password);
-        handler.self = (Connection) DualWriteDataSource.newProxy(new Class<?>[] {Connection.class}, handler);
+    static Connection proxy(DataSourceConfig config, MirrorDispatcher dispatcher, @Nullable String user,
+                            @Nullable String password) {
+        ConnectionHandler handler = new ConnectionHandler(config, dispatcher, user, password);
+        handler.self = (Connection) DualWriteDataSource.newProxy(Connection.class, handler);
         return handler.self;
     }
 

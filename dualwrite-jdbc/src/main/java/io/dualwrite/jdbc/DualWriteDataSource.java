@@ -71,10 +71,13 @@ public final class DualWriteDataSource implements DataSource {
 
     private final DataSourceConfig config;
     private final List<TableMapping> mappings;
+    /** Stateless beyond the configuration: one for every connection. */
+    private final MirrorDispatcher dispatcher;
 
     private DualWriteDataSource(DataSourceConfig config, List<TableMapping> mappings) {
         this.config = config;
         this.mappings = List.copyOf(mappings);
+        this.dispatcher = new MirrorDispatcher(config);
     }
 
     /** Starts a builder. */
@@ -84,12 +87,12 @@ public final class DualWriteDataSource implements DataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
-        return ConnectionHandler.proxy(config, null, null);
+        return ConnectionHandler.proxy(config, dispatcher, null, null);
     }
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
-        return ConnectionHandler.proxy(config, username, password);
+        return ConnectionHandler.proxy(config, dispatcher, username, password);
     }
 
     /** The copier this data source syncs rows with; share it with a reconciler to share its metadata cache. */
@@ -493,14 +496,12 @@ public final class DualWriteDataSource implements DataSource {
         }
     }
 
-    static Object newProxy(Class<?>[] interfaces, java.lang.reflect.InvocationHandler handler) {
-        if (interfaces.length != 1) {
-            return Proxy.newProxyInstance(DualWriteDataSource.class.getClassLoader(), interfaces, handler);
-        }
+    /** A proxy of the one interface {@code type} whose calls go to {@code handler}. */
+    static Object newProxy(Class<?> type, java.lang.reflect.InvocationHandler handler) {
         try {
-            return PROXY_CONSTRUCTORS.get(interfaces[0]).newInstance(handler);
+            return PROXY_CONSTRUCTORS.get(type).newInstance(handler);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot create a proxy of " + interfaces[0].getName(), e);
+            throw new IllegalStateException("cannot create a proxy of " + type.getName(), e);
         }
     }
 

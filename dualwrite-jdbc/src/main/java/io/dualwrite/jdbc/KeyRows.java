@@ -80,7 +80,7 @@ final class KeyRows {
     /** A fresh result set over the rows, positioned before the first. */
     ResultSet resultSet() {
         Cursor cursor = new Cursor();
-        return (ResultSet) DualWriteDataSource.newProxy(new Class<?>[] {ResultSet.class}, (proxy, method, args) ->
+        return (ResultSet) DualWriteDataSource.newProxy(ResultSet.class, (proxy, method, args) ->
                 cursor.invoke(proxy, method, args));
     }
 
@@ -214,7 +214,7 @@ final class KeyRows {
     }
 
     private ResultSetMetaData metaData() {
-        return (ResultSetMetaData) DualWriteDataSource.newProxy(new Class<?>[] {ResultSetMetaData.class},
+        return (ResultSetMetaData) DualWriteDataSource.newProxy(ResultSetMetaData.class,
                 (proxy, method, args) -> switch (method.getName()) {
                     case "getColumnCount" -> labels.length;
                     case "getColumnLabel", "getColumnName" -> labels[(Integer) args[0] - 1];

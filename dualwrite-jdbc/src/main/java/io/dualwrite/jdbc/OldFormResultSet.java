@@ -50,7 +50,7 @@ final class OldFormResultSet implements InvocationHandler {
         if (transformed.isEmpty()) {
             return results;
         }
-        return (ResultSet) DualWriteDataSource.newProxy(new Class<?>[] {ResultSet.class},
+        return (ResultSet) DualWriteDataSource.newProxy(ResultSet.class,
                 new OldFormResultSet(results, mapping, labels, transformed));
     }
 

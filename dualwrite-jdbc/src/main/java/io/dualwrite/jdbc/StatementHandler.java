@@ -125,7 +125,7 @@ final class StatementHandler implements InvocationHandler {
     }
 
     private static Object proxy(StatementHandler handler, Class<?> type) {
-        Object created = DualWriteDataSource.newProxy(new Class<?>[] {type}, handler);
+        Object created = DualWriteDataSource.newProxy(type, handler);
         handler.self = (Statement) created;
         return created;
     }

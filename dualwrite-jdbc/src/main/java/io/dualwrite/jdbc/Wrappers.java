@@ -41,7 +41,7 @@ final class Wrappers {
         if (results == null) {
             return null;
         }
-        return (ResultSet) DualWriteDataSource.newProxy(new Class<?>[] {ResultSet.class}, (proxy, method, args) -> {
+        return (ResultSet) DualWriteDataSource.newProxy(ResultSet.class, (proxy, method, args) -> {
             switch (method.getName()) {
                 case "getStatement":
                     return owner;
@@ -70,7 +70,7 @@ final class Wrappers {
             return resultSet(nested, null);
         }
         if (value instanceof java.sql.Array array) {
-            return DualWriteDataSource.newProxy(new Class<?>[] {java.sql.Array.class}, (proxy, method, args) -> {
+            return DualWriteDataSource.newProxy(java.sql.Array.class, (proxy, method, args) -> {
                 if (method.getName().equals("toString")) {
                     return "DualWriteArray wrapping " + array;
                 }
@@ -85,7 +85,7 @@ final class Wrappers {
      * and the result sets it returns lead to no raw statement.
      */
     static DatabaseMetaData metaData(DatabaseMetaData metaData, Connection owner) {
-        return (DatabaseMetaData) DualWriteDataSource.newProxy(new Class<?>[] {DatabaseMetaData.class},
+        return (DatabaseMetaData) DualWriteDataSource.newProxy(DatabaseMetaData.class,
                 (proxy, method, args) -> {
                     switch (method.getName()) {
                         case "getConnection":
