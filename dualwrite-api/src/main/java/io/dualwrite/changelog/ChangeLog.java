@@ -76,6 +76,17 @@ public interface ChangeLog {
     }
 
     /**
+     * As {@link #claimScoped(int, Instant, Duration)}, for the entries of one {@code migration} only: one change log
+     * may hold the entries of several migrations, and a resolver verifies the stores of one.
+     *
+     * @throws UnsupportedOperationException when this change log cannot (the default)
+     */
+    default List<ChangeEntry> claimScoped(String migration, int limit, Instant now, Duration lease) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot claim the scoped resync entries of"
+                + " one migration");
+    }
+
+    /**
      * Which of {@code keys} (rows of {@code table}, by its old-store name) have an entry not yet completed, claimed
      * or not, other than a scoped resync: rows whose mirror is in flight or waits for the reconciler. A
      * verification reads such rows again only once they are no longer pending.

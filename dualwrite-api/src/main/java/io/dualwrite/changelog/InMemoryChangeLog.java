@@ -42,16 +42,23 @@ public final class InMemoryChangeLog implements ChangeLog {
 
     @Override
     public synchronized List<ChangeEntry> claim(int limit, Instant now, Duration lease) {
-        return claim(limit, now, lease, false);
+        return claim(limit, now, lease, false, null);
     }
 
     /** Claims due scoped resyncs ({@link Operation#RESYNC}) only; see {@link ChangeLog#claimScoped}. */
     @Override
     public synchronized List<ChangeEntry> claimScoped(int limit, Instant now, Duration lease) {
-        return claim(limit, now, lease, true);
+        return claim(limit, now, lease, true, null);
     }
 
-    private List<ChangeEntry> claim(int limit, Instant now, Duration lease, boolean scoped) {
+    /** Claims due scoped resyncs of {@code migration} only; see {@link ChangeLog#claimScoped(String, int, Instant, Duration)}. */
+    @Override
+    public synchronized List<ChangeEntry> claimScoped(String migration, int limit, Instant now, Duration lease) {
+        return claim(limit, now, lease, true, java.util.Objects.requireNonNull(migration, "migration"));
+    }
+
+    private List<ChangeEntry> claim(int limit, Instant now, Duration lease, boolean scoped,
+                                    @org.jspecify.annotations.Nullable String migration) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, but was " + limit);
         }
@@ -63,7 +70,7 @@ public final class InMemoryChangeLog implements ChangeLog {
             if (claimed.size() == limit) {
                 break;
             }
-            if (slot.record.isScoped() != scoped) {
+            if (slot.record.isScoped() != scoped || migration != null && !migration.equals(slot.record.migration())) {
                 continue;
             }
             boolean due = !slot.record.dueAt().isAfter(now);

@@ -190,13 +190,19 @@ public final class JdbcChangeLog implements ChangeLog {
 
     @Override
     public List<ChangeEntry> claim(int limit, Instant now, Duration lease) {
-        return claim(limit, now, lease, false);
+        return claim(limit, now, lease, false, null);
     }
 
     /** Claims due scoped resyncs ({@link Operation#RESYNC}) only, as {@link #claim} claims the other entries. */
     @Override
     public List<ChangeEntry> claimScoped(int limit, Instant now, Duration lease) {
-        return claim(limit, now, lease, true);
+        return claim(limit, now, lease, true, null);
+    }
+
+    /** Claims due scoped resyncs of {@code migration} only. */
+    @Override
+    public List<ChangeEntry> claimScoped(String migration, int limit, Instant now, Duration lease) {
+        return claim(limit, now, lease, true, java.util.Objects.requireNonNull(migration, "migration"));
     }
 
     /**
@@ -231,7 +237,9 @@ public final class JdbcChangeLog implements ChangeLog {
         return pending;
     }
 
-    private List<ChangeEntry> claim(int limit, Instant now, Duration lease, boolean scoped) {
+    /** {@code migration}: only that migration's entries; null for every migration's. */
+    private List<ChangeEntry> claim(int limit, Instant now, Duration lease, boolean scoped,
+                                    @Nullable String migration) {
         if (limit <= 0) {
             throw new IllegalArgumentException("limit must be positive, but was " + limit);
         }
@@ -242,8 +250,8 @@ public final class JdbcChangeLog implements ChangeLog {
         Instant until = now.plus(lease);
         try (Connection connection = connection()) {
             List<ChangeEntry> claimed = dialect(connection) == Dialect.H2
-                    ? claimOneByOne(connection, limit, now, until, token, scoped)
-                    : claimSkippingLocked(connection, limit, now, until, token, scoped);
+                    ? claimOneByOne(connection, limit, now, until, token, scoped, migration)
+                    : claimSkippingLocked(connection, limit, now, until, token, scoped, migration);
             if (ownClaims.size() > CLAIMS_KEPT_BEFORE_PURGE) {
                 // claims never completed nor rescheduled (their claimer gave up) are forgotten after their lease
                 ownClaims.values().removeIf(claim -> claim.until().isBefore(now));
@@ -327,7 +335,8 @@ public final class JdbcChangeLog implements ChangeLog {
     }
 
     private List<ChangeEntry> claimSkippingLocked(Connection connection, int limit, Instant now, Instant until,
-                                                  String token, boolean scoped) throws SQLException {
+                                                  String token, boolean scoped, @Nullable String migration)
+            throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         int isolation = connection.getTransactionIsolation();
         connection.setAutoCommit(false);
@@ -336,10 +345,9 @@ public final class JdbcChangeLog implements ChangeLog {
         try {
             List<ChangeEntry> candidates = new ArrayList<>();
             try (PreparedStatement select = connection.prepareStatement("SELECT " + ENTRY_COLUMNS
-                    + " FROM dualwrite_change_log WHERE due_at <= ? AND " + operationCondition(scoped)
+                    + " FROM dualwrite_change_log WHERE due_at <= ? AND " + operationCondition(scoped, migration)
                     + " ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
-                select.setObject(1, utc(now));
-                select.setInt(2, limit);
+                bindClaim(select, now, migration, limit);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
                         candidates.add(entry(rows));
@@ -367,13 +375,14 @@ public final class JdbcChangeLog implements ChangeLog {
     }
 
     private List<ChangeEntry> claimOneByOne(Connection connection, int limit, Instant now, Instant until,
-                                            String token, boolean scoped) throws SQLException {
+                                            String token, boolean scoped, @Nullable String migration)
+            throws SQLException {
         connection.setAutoCommit(true);
         List<ChangeEntry> candidates = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement("SELECT " + ENTRY_COLUMNS
-                + " FROM dualwrite_change_log WHERE due_at <= ? AND " + operationCondition(scoped) + " ORDER BY due_at LIMIT ?")) {
-            select.setObject(1, utc(now));
-            select.setInt(2, limit);
+                + " FROM dualwrite_change_log WHERE due_at <= ? AND " + operationCondition(scoped, migration)
+                + " ORDER BY due_at LIMIT ?")) {
+            bindClaim(select, now, migration, limit);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     candidates.add(entry(rows));
@@ -393,8 +402,19 @@ public final class JdbcChangeLog implements ChangeLog {
         return claimed;
     }
 
-    private static String operationCondition(boolean scoped) {
-        return scoped ? "operation = 'RESYNC'" : "operation <> 'RESYNC'";
+    private static String operationCondition(boolean scoped, @Nullable String migration) {
+        return (scoped ? "operation = 'RESYNC'" : "operation <> 'RESYNC'") + (migration == null ? "" : " AND migration = ?");
+    }
+
+    /** Binds the due time, the migration (when the condition names one) and the limit of a claim's select. */
+    private static void bindClaim(PreparedStatement select, Instant now, @Nullable String migration, int limit)
+            throws SQLException {
+        int index = 1;
+        select.setObject(index++, utc(now));
+        if (migration != null) {
+            select.setString(index++, migration);
+        }
+        select.setInt(index, limit);
     }
 
     private static String stampSql(boolean conditional) {

@@ -19,16 +19,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Resolves the scoped resync entries that the write path records in the change log when a write's keys cannot
  * be known exactly ({@link ChangeRecord#scopedResync}: a whole table, or one merchant's rows of it). For each
- * entry it claims ({@link ChangeLog#claimScoped}): verify the scope, repair what differs from the store that
+ * entry it claims ({@link ChangeLog#claimScoped(String, int, java.time.Instant, Duration)}): verify the scope, repair what differs from the store that
  * was authoritative for the write ({@code record.target().other()}), verify the scope again, and complete the
  * entry when it is clean; otherwise the entry is rescheduled with the reason, never dropped. A merchant scope of
  * a table whose mapping names no merchant column is verified as the whole table.
  *
  * <pre>{@code
- * ScopedResyncResolver resolver = ScopedResyncResolver.builder()
+ * ScopedResyncResolver resolver = ScopedResyncResolver.builder().migration("orders")
  *         .changeLog(changeLog).verifier(verifier).repairer(repairer).mapping(orders).build();
  * resolver.resolveOnce();   // from a scheduler, beside the reconciler
  * }</pre>
+ *
+ * <p>A resolver works for one migration (its verifier and repairer reach that migration's stores): it claims
+ * only that migration's entries, so the change log may be shared by several migrations, each with its resolver.
  *
  * <p>Safe with several instances: entries are claimed for a lease, one claimer at a time.
  */
@@ -36,6 +39,7 @@ public final class ScopedResyncResolver {
 
     private static final Logger log = LoggerFactory.getLogger(ScopedResyncResolver.class);
 
+    private final String migration;
     private final ChangeLog changeLog;
     private final Verifier verifier;
     private final Repairer repairer;
@@ -47,6 +51,7 @@ public final class ScopedResyncResolver {
     private final Clock clock;
 
     private ScopedResyncResolver(Builder builder) {
+        this.migration = builder.migration;
         this.changeLog = builder.changeLog;
         this.verifier = builder.verifier;
         this.repairer = builder.repairer;
@@ -75,7 +80,7 @@ public final class ScopedResyncResolver {
 
     /** Claims a batch of due scoped resyncs and resolves each. Throws only when the change log cannot be read. */
     public Result resolveOnce() {
-        var entries = changeLog.claimScoped(batchSize, clock.instant(), lease);
+        var entries = changeLog.claimScoped(migration, batchSize, clock.instant(), lease);
         int resolved = 0;
         int failed = 0;
         for (ChangeEntry entry : entries) {
@@ -140,11 +145,12 @@ public final class ScopedResyncResolver {
 
     @Override
     public String toString() {
-        return "ScopedResyncResolver[tables=" + mappings.keySet() + "]";
+        return "ScopedResyncResolver[migration=" + migration + ", tables=" + mappings.keySet() + "]";
     }
 
     /** Builds a {@link ScopedResyncResolver}. Every setter checks its value at once. */
     public static final class Builder {
+        private @Nullable String migration;
         private @Nullable ChangeLog changeLog;
         private @Nullable Verifier verifier;
         private @Nullable Repairer repairer;
@@ -156,6 +162,16 @@ public final class ScopedResyncResolver {
         private Clock clock = Clock.systemUTC();
 
         private Builder() {
+        }
+
+        /** The migration whose entries this resolver claims (the one whose stores its verifier reaches). */
+        public Builder migration(String migration) {
+            if (migration == null || migration.isBlank()) {
+                throw new IllegalArgumentException("migration must name a migration, but was "
+                        + (migration == null ? "null" : "'" + migration + "'"));
+            }
+            this.migration = migration;
+            return this;
         }
 
         /** The change log the write path records scoped resyncs in. */
@@ -236,9 +252,9 @@ public final class ScopedResyncResolver {
          * @throws IllegalArgumentException when a required part is missing
          */
         public ScopedResyncResolver build() {
-            if (changeLog == null || verifier == null || repairer == null) {
-                throw new IllegalArgumentException((changeLog == null ? "changeLog" : verifier == null ? "verifier"
-                        : "repairer") + " must be set, but was missing");
+            if (migration == null || changeLog == null || verifier == null || repairer == null) {
+                throw new IllegalArgumentException((migration == null ? "migration" : changeLog == null ? "changeLog"
+                        : verifier == null ? "verifier" : "repairer") + " must be set, but was missing");
             }
             if (mappings.isEmpty()) {
                 throw new IllegalArgumentException("mappings must name at least one table, but was empty");

@@ -45,8 +45,8 @@ class ScopedResyncResolutionTest {
             Verifier verifier = pair.verifier().changeLog(changeLog).build();
             RowCopier copier = RowCopier.builder().oldDataSource(pair.oldDb.dataSource())
                     .newDataSource(pair.newDb.dataSource()).build();
-            ScopedResyncResolver resolver = ScopedResyncResolver.builder().changeLog(changeLog).verifier(verifier)
-                    .repairer(Repairer.of(copier, verifier)).mapping(Pair.ORDERS)
+            ScopedResyncResolver resolver = ScopedResyncResolver.builder().migration("orders").changeLog(changeLog)
+                    .verifier(verifier).repairer(Repairer.of(copier, verifier)).mapping(Pair.ORDERS)
                     .jobSettings(job -> job.chunkRows(25)).build();
 
             changeLog.record(ChangeRecord.scopedResync("orders", "orders", "m-1", "procedure call", Store.NEW, null));
@@ -69,8 +69,8 @@ class ScopedResyncResolutionTest {
         try (Pair pair = Pair.of(Kind.H2, Kind.H2)) {
             ChangeLog changeLog = jdbc ? JdbcChangeLog.create(pair.oldDb.dataSource()) : ChangeLogs.inMemory();
             Verifier verifier = pair.verifier().build();
-            ScopedResyncResolver resolver = ScopedResyncResolver.builder().changeLog(changeLog).verifier(verifier)
-                    .repairer(Repairer.of(RowCopier.builder().oldDataSource(pair.oldDb.dataSource())
+            ScopedResyncResolver resolver = ScopedResyncResolver.builder().migration("orders").changeLog(changeLog)
+                    .verifier(verifier).repairer(Repairer.of(RowCopier.builder().oldDataSource(pair.oldDb.dataSource())
                             .newDataSource(pair.newDb.dataSource()).build(), verifier))
                     .mapping(Pair.ORDERS).retryDelay(java.time.Duration.ofHours(1)).build();
             changeLog.record(ChangeRecord.scopedResync("orders", "payments", null, "TRUNCATE", Store.NEW, null));
@@ -78,6 +78,26 @@ class ScopedResyncResolutionTest {
             assertThat(resolver.resolveOnce()).isEqualTo(new ScopedResyncResolver.Result(1, 0, 1));
             assertThat(changeLog.pendingCount("orders")).isEqualTo(1);
             assertThat(resolver.resolveOnce().claimed()).isZero(); // rescheduled an hour later
+        }
+    }
+
+    @ParameterizedTest(name = "JDBC change log {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void anEntryOfAnotherMigrationIsNeitherClaimedNorCompletedEvenOnATableOfTheSameName(boolean jdbc) throws Exception {
+        try (Pair pair = Pair.of(Kind.H2, Kind.H2)) {
+            ChangeLog changeLog = jdbc ? JdbcChangeLog.create(pair.oldDb.dataSource()) : ChangeLogs.inMemory();
+            Verifier verifier = pair.verifier().build();
+            ScopedResyncResolver resolver = ScopedResyncResolver.builder().migration("orders").changeLog(changeLog)
+                    .verifier(verifier).repairer(Repairer.of(RowCopier.builder().oldDataSource(pair.oldDb.dataSource())
+                            .newDataSource(pair.newDb.dataSource()).build(), verifier))
+                    .mapping(Pair.ORDERS).build();
+            changeLog.record(ChangeRecord.scopedResync("archive", "orders", null, "TRUNCATE", Store.NEW, null));
+            changeLog.record(ChangeRecord.scopedResync("archive", "payments", "m-1", "procedure call", Store.NEW, null));
+
+            assertThat(resolver.resolveOnce()).isEqualTo(new ScopedResyncResolver.Result(0, 0, 0));
+            assertThat(changeLog.pendingCount("archive")).as("left for the other migration's resolver").isEqualTo(2);
+            assertThat(changeLog.claimScoped("archive", 10, java.time.Instant.now(), java.time.Duration.ofMinutes(1)))
+                    .as("never claimed nor rescheduled").hasSize(2);
         }
     }
 }

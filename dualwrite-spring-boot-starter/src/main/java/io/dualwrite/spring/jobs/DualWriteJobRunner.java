@@ -336,10 +336,11 @@ public final class DualWriteJobRunner implements ApplicationRunner, ExitCodeGene
     }
 
     /**
-     * Resolves the due scoped resync entries of the migration's tables ({@link ScopedResyncResolver}: verify each
-     * scope, repair it, verify again) when the repair covers the whole migration, and puts what happened under
-     * {@code scopedResyncs} in the report; returns how many entries could not be resolved (they stay in the
-     * change log, due again later). A repair narrowed by {@code dualwrite.job.merchant} or {@code dualwrite.job.tables}
+     * Resolves the due scoped resync entries of this migration ({@link ScopedResyncResolver}: verify each scope,
+     * repair it, verify again) when the repair covers the whole migration, and puts what happened under
+     * {@code scopedResyncs} in the report; returns how many attempts failed (their entries stay in the change log,
+     * due again later). Entries of other migrations sharing the change log are left to their own repairs. A change
+     * log that cannot claim scoped entries is reported and the repair goes on. A repair narrowed by {@code dualwrite.job.merchant} or {@code dualwrite.job.tables}
      * leaves them alone: an entry's scope may be a whole table, and verifying it is not what a narrowed job asked.
      */
     private int resolveScopedResyncs(Verifier verifier, Repairer repairer, Map<String, Object> json) {
@@ -350,8 +351,8 @@ public final class DualWriteJobRunner implements ApplicationRunner, ExitCodeGene
             log.info("dualwrite repair: scoped resync entries are left for a repair of the whole migration");
             return 0;
         }
-        ScopedResyncResolver.Builder builder = ScopedResyncResolver.builder().changeLog(changeLog).verifier(verifier)
-                .repairer(repairer).mappings(dataSource.mappings());
+        ScopedResyncResolver.Builder builder = ScopedResyncResolver.builder().migration(dataSource.migration())
+                .changeLog(changeLog).verifier(verifier).repairer(repairer).mappings(dataSource.mappings());
         if (properties.getRate() != null) {
             int rate = properties.getRate();
             builder.jobSettings(settings -> settings.maxRowsPerSecond(rate));
@@ -360,12 +361,23 @@ public final class DualWriteJobRunner implements ApplicationRunner, ExitCodeGene
         int claimed = 0;
         int resolved = 0;
         int failed = 0;
-        // an entry that fails is due again only after the resolver's retry delay, so the passes end
-        for (ScopedResyncResolver.Result pass = resolver.resolveOnce(); pass.claimed() > 0;
-             pass = resolver.resolveOnce()) {
-            claimed += pass.claimed();
-            resolved += pass.resolved();
-            failed += pass.failed();
+        try {
+            // Passes go on while each completes at least one entry, and entries are finite, so they end even when a
+            // pass outlasts the retry delay and claims again an entry that failed (it then fails again: counted once
+            // more, and the pass that completes nothing is the last).
+            ScopedResyncResolver.Result pass;
+            do {
+                pass = resolver.resolveOnce();
+                claimed += pass.claimed();
+                resolved += pass.resolved();
+                failed += pass.failed();
+            } while (pass.resolved() > 0);
+        } catch (UnsupportedOperationException cannot) {
+            scoped.put("resolved", "skipped: the change log cannot claim scoped resync entries (" + cannot.getMessage()
+                    + ")");
+            log.warn("dualwrite repair: scoped resync entries left, the change log cannot claim them: {}",
+                    cannot.getMessage());
+            return 0;
         }
         scoped.put("claimed", claimed);
         scoped.put("resolved", resolved);
