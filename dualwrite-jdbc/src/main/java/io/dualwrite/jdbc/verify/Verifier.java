@@ -371,38 +371,53 @@ public final class Verifier {
             try {
                 second = newDataSource.getConnection();
             } catch (SQLException | RuntimeException e) {
-                first.close();
+                try {
+                    first.close();
+                } catch (SQLException | RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
                 throw e;
             }
             old = first;
             fresh = second;
-            boolean oldWas = true;
-            boolean newWas = true;
+            Boolean oldWas = null;
+            Boolean newWas = null;
             String oldSetting = null;
             String newSetting;
             try {
                 oldWas = old.getAutoCommit();
-                newWas = fresh.getAutoCommit();
                 old.setAutoCommit(true);
+                newWas = fresh.getAutoCommit();
                 fresh.setAutoCommit(true);
                 oldSetting = setUp(old, table.oldDialect());
                 newSetting = setUp(fresh, table.newDialect());
             } catch (SQLException | RuntimeException e) {
-                // the pools' connections go back as they came: a session left in UTC or in another date style
-                // would change what the application reads on it next
-                restore(old, table.oldDialect(), oldSetting, oldWas);
-                restore(fresh, table.newDialect(), null, newWas);
-                try {
-                    old.close();
-                } finally {
-                    fresh.close();
+                // the pools' connections go back as they came (only what was read can be put back): a session left
+                // in UTC, in another date style or in auto-commit would change what the application does on it next
+                if (oldWas != null) {
+                    restore(old, table.oldDialect(), oldSetting, oldWas);
                 }
+                if (newWas != null) {
+                    restore(fresh, table.newDialect(), null, newWas);
+                }
+                closeBoth(e);
                 throw e;
             }
             oldAutoCommit = oldWas;
             newAutoCommit = newWas;
             oldZone = oldSetting;
             newZone = newSetting;
+        }
+
+        /** Closes both connections after a failed set-up; a failure to close is added to {@code failure}. */
+        private void closeBoth(Exception failure) {
+            for (Connection connection : List.of(old, fresh)) {
+                try {
+                    connection.close();
+                } catch (SQLException | RuntimeException closing) {
+                    failure.addSuppressed(closing);
+                }
+            }
         }
 
         /** MySQL sessions in UTC, PostgreSQL sessions in the ISO date style; returns the setting to restore. */
