@@ -11,13 +11,15 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.core.Ordered;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.convert.ConversionException;
 
 /**
  * Reports a {@code dualwrite.*} value that Spring Boot's binder could not convert ({@code dualwrite.mirror.lanes=abc},
  * {@code dualwrite.mirror.time-limit=soon}) in the same form as {@link InvalidDualWritePropertyFailureAnalyzer}:
  * the property, the value, what its type allows (a bare number as a duration means milliseconds, Boot's default
- * unit) and the fix. Boot's own analysis names the property and the value but not what is allowed. Ordered before
- * Boot's analyzers; a failure of another prefix is left to them. Registered in {@code META-INF/spring.factories}.
+ * unit) and the fix; a setter that refuses a converted value (a range) is reported with its message as what is
+ * allowed. Boot's own analysis names the property and the value but not what is allowed. Ordered before Boot's
+ * analyzers; a failure of another prefix is left to them. Registered in {@code META-INF/spring.factories}.
  */
 @Order(Ordered.HIGHEST_PRECEDENCE)
 final class DualWriteBindFailureAnalyzer extends AbstractFailureAnalyzer<BindException> {
@@ -32,14 +34,17 @@ final class DualWriteBindFailureAnalyzer extends AbstractFailureAnalyzer<BindExc
             return null;
         }
         String value = property == null ? "missing" : "'" + property.getValue() + "'";
-        String allowed = allowed(cause.getTarget().getType());
+        // a value of the wrong form: what its type allows; a setter refusing a converted value (a range, a name
+        // given twice): its message, which says what is allowed
+        String allowed = isConversionFailure(cause) ? allowed(cause.getTarget().getType()) : "as this says: " + reason(cause);
         String origin = property == null || property.getOrigin() == null ? "" : "\n    Origin: " + property.getOrigin();
         String description = "Invalid dualwrite configuration:\n\n"
                 + "    Property: " + name + "\n"
                 + "    Value: " + value + origin + "\n"
                 + "    Allowed: " + allowed + "\n"
                 + "    Reason: " + reason(cause) + "\n";
-        String action = "Set " + name + " to " + allowed + ", or remove it to use its default (the properties and their"
+        String action = "Set " + name + " to " + (isConversionFailure(cause) ? allowed : "a value its rule allows")
+                + ", or remove it to use its default (the properties and their"
                 + " defaults are listed in the dualwrite Spring Boot reference).";
         return new FailureAnalysis(description, action, cause);
     }
@@ -64,6 +69,16 @@ final class DualWriteBindFailureAnalyzer extends AbstractFailureAnalyzer<BindExc
             return "one of " + Arrays.toString(raw.getEnumConstants());
         }
         return "a value of type " + raw.getSimpleName().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether the value could not be converted to the property's type (not a setter refusing a converted value). */
+    private static boolean isConversionFailure(BindException cause) {
+        for (Throwable t = cause.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof ConversionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String reason(BindException cause) {
