@@ -102,7 +102,7 @@ final class ContextExtractor {
         // without the lists of the general case, which ran for every mapper statement.
         Object value = parameter;
         for (String name : names) {
-            if (value instanceof Collection<?> || isObjectArray(value)) {
+            if (value instanceof Collection<?> || isArray(value)) {
                 return readThroughCollections(parameter, names);
             }
             if (value == null || simpleTypes.hasTypeHandler(value.getClass())) {
@@ -114,15 +114,34 @@ final class ContextExtractor {
             }
             value = meta.getValue(name);
         }
-        if (value instanceof Collection<?> || isObjectArray(value)) {
+        if (value instanceof Collection<?> || isArray(value)) {
             return readThroughCollections(parameter, names);
         }
-        String text = value == null ? null : value.toString();
-        return text == null || text.isBlank() ? null : text;
+        return idText(value);
     }
 
-    private static boolean isObjectArray(@Nullable Object value) {
-        return value != null && value.getClass().isArray() && !value.getClass().getComponentType().isPrimitive();
+    private static boolean isArray(@Nullable Object value) {
+        return value != null && value.getClass().isArray();
+    }
+
+    /**
+     * The text of a value that can be an id (text, a number, a UUID, an enum, any type MyBatis binds as one column;
+     * an {@code Optional} of one), else null: a path that ends at a bean names the bean, not an id of it, and its
+     * {@code toString()} must not become a merchant id.
+     */
+    private @Nullable String idText(@Nullable Object value) {
+        Object id = value instanceof java.util.Optional<?> optional ? optional.orElse(null) : value;
+        if (id == null || !canBeId(id)) {
+            return null;
+        }
+        String text = id.toString();
+        return text.isBlank() ? null : text;
+    }
+
+    private boolean canBeId(Object value) {
+        return value instanceof CharSequence || value instanceof Number || value instanceof Character
+                || value instanceof java.util.UUID || value instanceof Enum<?> || value instanceof java.util.Optional<?>
+                || simpleTypes.hasTypeHandler(value.getClass());
     }
 
     /** {@link #read} where a step of the path meets a collection or an array. */
@@ -144,11 +163,16 @@ final class ContextExtractor {
             }
             current = next;
         }
-        Set<String> texts = new LinkedHashSet<>();
+        Set<@Nullable String> texts = new LinkedHashSet<>();
         for (Object value : flatten(current)) {
-            String text = value == null ? null : value.toString();
-            if (text != null && !text.isBlank()) {
+            if (value == null) {
+                continue;
+            }
+            String text = idText(value);
+            if (text != null) {
                 texts.add(text);
+            } else if (!canBeId(value)) {
+                texts.add(null); // an element that is no id (a bean) makes the path give none; a blank one is skipped
             }
         }
         return texts.size() == 1 ? texts.iterator().next() : null;
@@ -159,7 +183,7 @@ final class ContextExtractor {
      * one id and not the other, where the bean scan below would only allocate.
      */
     private boolean mayHoldAnnotatedIds(Object parameter) {
-        return parameter instanceof Map<?, ?> || parameter instanceof Collection<?> || isObjectArray(parameter)
+        return parameter instanceof Map<?, ?> || parameter instanceof Collection<?> || isArray(parameter)
                 || fields.computeIfAbsent(parameter.getClass(), ContextExtractor::scan) != AnnotatedFields.NONE;
     }
 
@@ -237,7 +261,7 @@ final class ContextExtractor {
         for (Object value : values) {
             if (value instanceof Collection<?> collection) {
                 flat.addAll(collection);
-            } else if (value != null && value.getClass().isArray() && !value.getClass().getComponentType().isPrimitive()) {
+            } else if (isArray(value)) { // of objects or of primitives (boxed by Array.get)
                 for (int i = 0; i < Array.getLength(value); i++) {
                     flat.add(Array.get(value, i));
                 }

@@ -70,6 +70,11 @@ final class ExecutorPlugin implements InvocationHandler {
         }
     }
 
+    /** The executor behind this proxy. */
+    Executor target() {
+        return target;
+    }
+
     /** The methods this plugin intercepts, for the test that keeps them equal to the {@code @Intercepts}. */
     static Set<Method> intercepted() {
         return INTERCEPTED;

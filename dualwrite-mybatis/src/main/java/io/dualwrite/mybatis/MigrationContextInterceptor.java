@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
 public final class MigrationContextInterceptor implements Interceptor {
 
     private static final Logger log = LoggerFactory.getLogger(MigrationContextInterceptor.class);
+    /** Wrappers looked through to find a batching executor: plugins and MyBatis' cache, with room to spare. */
+    private static final int MAX_WRAPPERS = 32;
     /** The contexts of queued batch entries disagree. */
     private static final Object MIXED = new Object();
 
@@ -223,12 +225,33 @@ public final class MigrationContextInterceptor implements Interceptor {
         return invocation.proceed();
     }
 
+    /**
+     * Whether {@code executor} batches: a {@link BatchExecutor}, also behind MyBatis' {@link CachingExecutor} and
+     * behind the proxies of other plugins (MyBatis' own {@code Plugin}, or ours) installed before this one.
+     */
     static boolean batching(Object executor) {
-        if (executor instanceof BatchExecutor) {
-            return true;
-        }
-        if (executor instanceof CachingExecutor) {
-            return ContextExtractor.meta(executor).getValue("delegate") instanceof BatchExecutor;
+        Object current = executor;
+        for (int depth = 0; depth < MAX_WRAPPERS; depth++) {
+            if (current instanceof BatchExecutor) {
+                return true;
+            }
+            if (current instanceof CachingExecutor) {
+                current = ContextExtractor.meta(current).getValue("delegate");
+            } else if (java.lang.reflect.Proxy.isProxyClass(current.getClass())) {
+                java.lang.reflect.InvocationHandler handler = java.lang.reflect.Proxy.getInvocationHandler(current);
+                if (handler instanceof ExecutorPlugin ours) {
+                    current = ours.target();
+                } else if (handler instanceof org.apache.ibatis.plugin.Plugin) {
+                    current = ContextExtractor.meta(handler).getValue("target");
+                } else {
+                    return false; // another kind of proxy: its target is unknown
+                }
+            } else {
+                return false;
+            }
+            if (current == null) {
+                return false;
+            }
         }
         return false;
     }
