@@ -43,6 +43,16 @@ public interface ChangeLog {
      */
     List<ChangeEntry> claim(int limit, Instant now, Duration lease);
 
+    /**
+     * As {@link #claim(int, Instant, Duration)}, for the entries of one {@code migration} only: one change log may
+     * hold the entries of several migrations, and a reconciler repairs the stores of one.
+     *
+     * @throws UnsupportedOperationException when this change log cannot (the default)
+     */
+    default List<ChangeEntry> claim(String migration, int limit, Instant now, Duration lease) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot claim the entries of one migration");
+    }
+
     /** Marks an entry done: its row is now identical in both stores (or the mirror it guarded succeeded). */
     void complete(long id);
 

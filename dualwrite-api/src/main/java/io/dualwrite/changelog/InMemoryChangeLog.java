@@ -45,6 +45,12 @@ public final class InMemoryChangeLog implements ChangeLog {
         return claim(limit, now, lease, false, null);
     }
 
+    /** Claims the due entries of {@code migration} only; see {@link ChangeLog#claim(String, int, Instant, Duration)}. */
+    @Override
+    public synchronized List<ChangeEntry> claim(String migration, int limit, Instant now, Duration lease) {
+        return claim(limit, now, lease, false, java.util.Objects.requireNonNull(migration, "migration"));
+    }
+
     /** Claims due scoped resyncs ({@link Operation#RESYNC}) only; see {@link ChangeLog#claimScoped}. */
     @Override
     public synchronized List<ChangeEntry> claimScoped(int limit, Instant now, Duration lease) {

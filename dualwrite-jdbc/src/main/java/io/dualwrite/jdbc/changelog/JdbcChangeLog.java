@@ -193,6 +193,12 @@ public final class JdbcChangeLog implements ChangeLog {
         return claim(limit, now, lease, false, null);
     }
 
+    /** Claims the due entries of {@code migration} only, as {@link #claim(int, Instant, Duration)} claims them all. */
+    @Override
+    public List<ChangeEntry> claim(String migration, int limit, Instant now, Duration lease) {
+        return claim(limit, now, lease, false, java.util.Objects.requireNonNull(migration, "migration"));
+    }
+
     /** Claims due scoped resyncs ({@link Operation#RESYNC}) only, as {@link #claim} claims the other entries. */
     @Override
     public List<ChangeEntry> claimScoped(int limit, Instant now, Duration lease) {

@@ -60,11 +60,19 @@ public final class Reconciler implements AutoCloseable {
     private static final Duration SCHEDULER_ERROR_LOG_INTERVAL = Duration.ofMinutes(1);
 
     private final ReconcilerConfig config;
+    /** The migration whose entries it claims; null: every migration's. */
+    private final @Nullable String migration;
     private @Nullable ScheduledExecutorService scheduler;
     private volatile Instant lastSchedulerError = Instant.MIN;
+    private volatile boolean warnedUnfiltered;
 
     Reconciler(ReconcilerConfig config) {
+        this(config, null);
+    }
+
+    Reconciler(ReconcilerConfig config, @Nullable String migration) {
         this.config = config;
+        this.migration = migration;
     }
 
     /** Starts a builder; the change log, both data sources and at least one mapping are required. */
@@ -82,13 +90,29 @@ public final class Reconciler implements AutoCloseable {
     public record Result(int claimed, int repaired, int failed) {
     }
 
+    /** One batch of due entries: of this reconciler's migration when it has one and the change log can tell. */
+    private List<ChangeEntry> claim() {
+        if (migration != null) {
+            try {
+                return config.changeLog().claim(migration, config.batchSize(), config.clock().instant(), config.lease());
+            } catch (UnsupportedOperationException cannot) {
+                if (!warnedUnfiltered) {
+                    warnedUnfiltered = true;
+                    log.warn("the change log {} cannot claim the entries of migration {} alone; this reconciler claims"
+                            + " every migration's entries, so give each migration a change log of its own",
+                            config.changeLog().getClass().getName(), migration);
+                }
+            }
+        }
+        return config.changeLog().claim(config.batchSize(), config.clock().instant(), config.lease());
+    }
+
     /**
      * Claims one batch of due entries and works each of them. Never throws for a failing entry (it is
      * rescheduled); throws only when the change log itself cannot be claimed from.
      */
     public Result runOnce() {
-        List<ChangeEntry> entries = config.changeLog().claim(config.batchSize(), config.clock().instant(),
-                config.lease());
+        List<ChangeEntry> entries = claim();
         int repaired = 0;
         int failed = 0;
         String firstError = null;
@@ -341,6 +365,16 @@ public final class Reconciler implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Claims only the entries of {@code migration} (also set by {@link #resolver}): a change log shared by several
+         * migrations then keeps each migration's entries for the reconciler of its stores. Without it, every
+         * migration's entries are claimed, and an entry of a table this reconciler does not map fails and waits.
+         */
+        public Builder migration(String migration) {
+            this.migration = required("migration", migration);
+            return this;
+        }
+
         /** Entries claimed and worked per run; 1 to 10000, default {@value #DEFAULT_BATCH_SIZE}. */
         public Builder batchSize(int batchSize) {
             if (batchSize < 1 || batchSize > 10_000) {
@@ -403,7 +437,7 @@ public final class Reconciler implements AutoCloseable {
             }
             return new Reconciler(new ReconcilerConfig(changeLog, oldDataSource, newDataSource, Map.copyOf(mappings),
                     rowCopier == null ? defaultCopier() : rowCopier, batchSize, lease, initialBackoff, maxBackoff,
-                    maxAttempts, clock));
+                    maxAttempts, clock), migration);
         }
 
         private RowCopier defaultCopier() {

@@ -180,4 +180,34 @@ class ReconcilerTest {
                     .contains("no TableMapping for table 'invoices'");
         }
     }
+
+    @ParameterizedTest(name = "JDBC change log {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aReconcilerOfOneMigrationLeavesAnotherMigrationsEntriesOnATableOfTheSameName(boolean jdbc) throws Exception {
+        try (TestDatabase old = TestDatabases.create(TestDatabases.Kind.H2);
+             TestDatabase fresh = TestDatabases.create(TestDatabases.Kind.H2)) {
+            DualWriteSchema.create(old.dataSource());
+            Stores.createOldOrders(old);
+            Stores.createNewOrders(fresh);
+            old.execute("INSERT INTO orders VALUES " + Stores.orderRow(1, "PAID"), "INSERT INTO orders VALUES "
+                    + Stores.orderRow(2, "PAID"));
+            io.dualwrite.changelog.ChangeLog changeLog = jdbc ? JdbcChangeLog.create(old.dataSource())
+                    : io.dualwrite.changelog.ChangeLogs.inMemory();
+            changeLog.record(Stores.entry("orders", "1", Operation.INSERT));
+            // another migration's stores also have a table named orders; its entry is for its own reconciler
+            changeLog.record(new io.dualwrite.changelog.ChangeRecord("archive", "orders", "2", Operation.INSERT,
+                    "timeout", io.dualwrite.Store.NEW, null, null, T0));
+            TableMapping mapping = Stores.ordersMapping();
+
+            Reconciler reconciler = Reconciler.builder().changeLog(changeLog).migration("orders")
+                    .oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                    .mapping(mapping).clock(new TestClock(T0)).build();
+
+            assertThat(reconciler.runOnce()).isEqualTo(new Reconciler.Result(1, 1, 0));
+            assertThat(Stores.actualNew(fresh, mapping)).containsOnlyKeys("1");
+            assertThat(changeLog.pendingCount("archive")).as("left for the archive migration's reconciler").isEqualTo(1);
+            assertThat(changeLog.claim("archive", 10, T0, Duration.ofMinutes(1))).as("never claimed nor rescheduled")
+                    .extracting(entry -> entry.record().key()).containsExactly("2");
+        }
+    }
 }
