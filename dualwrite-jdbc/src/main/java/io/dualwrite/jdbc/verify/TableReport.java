@@ -26,8 +26,10 @@ import java.util.Objects;
  * @param javaColumns      columns compared in Java instead of in SQL, each with the reason
  * @param chunks           key ranges the scope was cut into
  * @param chunksCompared   of those, the ranges compared (all of them unless sampled)
- * @param rowsFetched      rows read into the JVM, both stores together: the rows of the small ranges that still
- *                         differed, the rows read again, and the rows of columns compared in Java
+ * @param rowsFetched      rows read into the JVM with their compared columns, both stores together: the rows
+ *                         whose hashes differed (or the small ranges that differed), the rows read again, and
+ *                         the rows of columns compared in Java; the keys and hashes listed to find the differing
+ *                         rows of a range are not counted
  * @param settled          rows that differed at first and were equal when read again (writes in flight)
  * @param startedAt        when the table's verification started
  * @param finishedAt       when it ended

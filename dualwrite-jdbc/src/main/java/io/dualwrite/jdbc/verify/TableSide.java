@@ -47,6 +47,16 @@ final class TableSide {
     record FetchedRow(List<Object> key, String keyText, List<String> texts, List<String> java) {
     }
 
+    /**
+     * One row's key and hash, listed to find which rows of a differing range differ.
+     *
+     * @param key     its key values, as this store returned them
+     * @param keyText its key's canonical text: the same on both stores for the same key
+     * @param hash    the 60-bit hash of its canonical text (the term the range's checksum sums)
+     */
+    record KeyHash(List<Object> key, String keyText, long hash) {
+    }
+
     private final TablePlan plan;
     private final boolean old;
     private final VerifyDialect dialect;
@@ -180,6 +190,34 @@ final class TableSide {
             }
         }
         return checksums;
+    }
+
+    /**
+     * The key, key text and hash of every row of the range, in one query: what a range whose checksums differ
+     * is compared by, so that only the rows whose hashes differ are fetched whole.
+     */
+    List<KeyHash> hashes(Connection connection, Range range) throws SQLException {
+        String sql = "SELECT " + keyColumns + ", " + renderedKeys + ", " + hash + " FROM " + table + where(range);
+        int keys = keyInfos.size();
+        List<KeyHash> hashes = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            bindWhere(select, range);
+            try (ResultSet rows = select.executeQuery()) {
+                StringBuilder text = new StringBuilder();
+                while (rows.next()) {
+                    List<Object> key = new ArrayList<>(keys);
+                    for (int i = 0; i < keys; i++) {
+                        key.add(JavaValues.read(rows, i + 1, keyInfos.get(i), dialect));
+                    }
+                    text.setLength(0);
+                    for (int i = 0; i < keys; i++) {
+                        text.append(i == 0 ? "" : "|").append(rows.getString(keys + i + 1));
+                    }
+                    hashes.add(new KeyHash(key, text.toString(), rows.getLong(2 * keys + 1)));
+                }
+            }
+        }
+        return hashes;
     }
 
     /** Every row of the range, with all compared columns ({@code sqlColumns}) or only the Java ones. */

@@ -128,6 +128,7 @@ final class TableVerification {
         unsaved.clear();
         List<TableSide.Range> chunks = finished ? List.of() : chunks(lower, chunkRows);
         tracker.chunks(chunks.size());
+        boolean lastDiffered = false;
         for (int i = 0; i < chunks.size(); i++) {
             if (tracker.stopRequested()) {
                 throw new VerificationStoppedException(plan.mapping().oldTable(), done + i,
@@ -139,7 +140,7 @@ final class TableVerification {
                 tracker.chunkDone(0, suspects.size());
             } else {
                 tracker.current(chunk.toString());
-                compareChunk(chunk, leafRows);
+                lastDiffered = compareChunk(chunk, leafRows, lastDiffered && chunkRows <= LIST_ROWS);
                 compared++;
             }
             if (checkpoint != null) {
@@ -212,29 +213,78 @@ final class TableVerification {
         }
     }
 
-    private void compareChunk(TableSide.Range chunk, int leafRows) throws SQLException {
-        Two<TableSide.Checksum> sums = both(side -> side.side.checksum(side.connection, chunk));
-        rowsCompared += sums.old().count();
-        newRowsCompared += sums.fresh().count();
-        acquire(Math.max(sums.old().count(), sums.fresh().count()));
-        if (!plan.javaColumns().isEmpty()) {
-            compareJava(chunk);
+    /**
+     * Compares one chunk. After a chunk that differed, the next one is listed at once (keys and row hashes, see
+     * {@link #listed}) instead of checksummed first: differences spread over a table make most chunks differ, and
+     * the checksum of a chunk that then differs is a pass over its rows that finds nothing.
+     *
+     * @return whether the chunk differed (before the rows were read again)
+     */
+    private boolean compareChunk(TableSide.Range chunk, int leafRows, boolean listAtOnce) throws SQLException {
+        long oldRows;
+        boolean differed;
+        if (listAtOnce) {
+            Two<List<TableSide.KeyHash>> hashes = both(side -> side.side.hashes(side.connection, chunk));
+            oldRows = hashes.old().size();
+            rowsCompared += oldRows;
+            newRowsCompared += hashes.fresh().size();
+            acquire(Math.max(oldRows, hashes.fresh().size()));
+            if (!plan.javaColumns().isEmpty()) {
+                compareJava(chunk);
+            }
+            differed = listed(chunk, hashes);
+        } else {
+            Two<TableSide.Checksum> sums = both(side -> side.side.checksum(side.connection, chunk));
+            oldRows = sums.old().count();
+            rowsCompared += oldRows;
+            newRowsCompared += sums.fresh().count();
+            acquire(Math.max(sums.old().count(), sums.fresh().count()));
+            if (!plan.javaColumns().isEmpty()) {
+                compareJava(chunk);
+            }
+            differed = !equal(sums.old(), sums.fresh());
+            bisect(chunk, sums.old(), sums.fresh(), leafRows);
         }
-        bisect(chunk, sums.old(), sums.fresh(), leafRows);
-        tracker.chunkDone(sums.old().count(), suspects.size());
+        tracker.chunkDone(oldRows, suspects.size());
+        return differed;
     }
 
-    /** Parts a range that differs is cut into at each step of the search. */
+    /** Parts a range too large to be listed is cut into at each step of the search. */
     private static final int FAN_OUT = 16;
+
+    /**
+     * The most rows a differing range may hold on either store to be listed (keys and row hashes) rather than
+     * cut into parts: the listing's memory (about 100 bytes a row on each side) stays a few MB, and the default
+     * chunk of {@value VerificationJob#DEFAULT_CHUNK_ROWS} rows is listed in one query per store. Issue 7's
+     * benchmark (0.1 % of 100,000 rows differing, chunks of 10,000 rows) spent 3–5 times the equal tables' time
+     * cutting each chunk in 16, then each differing part in 16 again (about 2.6 times its rows hashed and some
+     * 25 queries per store per chunk); listing the chunk hashes its rows once more, in one query.
+     */
+    static final int LIST_ROWS = 20_000;
+
+    /**
+     * When more than this share of a listed range's rows differ, its rows are fetched in one range query per
+     * store instead of by key (a query of up to 500 keys at a time): a row found by key costs an index probe,
+     * several times a row read in a range scan (by the per-row costs in {@code docs/performance.md}).
+     */
+    static final double DENSE_SHARE = 0.25;
+
+    private static boolean equal(TableSide.Checksum old, TableSide.Checksum fresh) {
+        return old.count() == fresh.count() && old.sum().compareTo(fresh.sum()) == 0;
+    }
 
     private void bisect(TableSide.Range range, TableSide.Checksum old, TableSide.Checksum fresh, int leafRows)
             throws SQLException {
-        if (old.count() == fresh.count() && old.sum().compareTo(fresh.sum()) == 0) {
+        if (equal(old, fresh)) {
             return;
         }
         long larger = Math.max(old.count(), fresh.count());
         if (larger <= leafRows) {
             diff(range);
+            return;
+        }
+        if (larger <= LIST_ROWS) {
+            listed(range, both(side -> side.side.hashes(side.connection, range)));
             return;
         }
         // cut into up to FAN_OUT parts at keys of the store with more rows, and compare every part in one query
@@ -253,12 +303,51 @@ final class TableVerification {
         }
     }
 
+    /**
+     * Compares a range by the listed keys and row hashes of both stores: the rows whose hashes differ or that
+     * one store lacks are fetched (by key, in one query per store, or the whole range when they are dense) and
+     * diffed column by column.
+     *
+     * @return whether any row's hash differed
+     */
+    private boolean listed(TableSide.Range range, Two<List<TableSide.KeyHash>> hashes) throws SQLException {
+        Map<String, TableSide.KeyHash> newRows = new LinkedHashMap<>();
+        hashes.fresh().forEach(row -> newRows.put(row.keyText(), row));
+        List<List<Object>> oldKeys = new ArrayList<>();
+        List<List<Object>> newKeys = new ArrayList<>();
+        for (TableSide.KeyHash row : hashes.old()) {
+            TableSide.KeyHash other = newRows.remove(row.keyText());
+            if (other == null || other.hash() != row.hash()) {
+                oldKeys.add(row.key());
+                if (other != null) {
+                    newKeys.add(other.key());
+                }
+            }
+        }
+        newRows.values().forEach(row -> newKeys.add(row.key())); // the new store's rows the old one lacks
+        if (oldKeys.isEmpty() && newKeys.isEmpty()) {
+            return false;
+        }
+        long rows = Math.max(hashes.old().size(), hashes.fresh().size());
+        if (Math.max(oldKeys.size(), newKeys.size()) > DENSE_SHARE * rows) {
+            diff(range);
+        } else {
+            compare(both(side -> side.side.rowsByKey(side.connection, side.side == oldSide ? oldKeys : newKeys)));
+        }
+        return true;
+    }
+
     /** Fetches a small range from both stores and notes every row that differs. */
     private void diff(TableSide.Range range) throws SQLException {
-        Two<List<TableSide.FetchedRow>> rows = both(side -> side.side.rows(side.connection, range, true));
-        Map<String, TableSide.FetchedRow> oldRows = byKeyText(rows.old());
+        compare(both(side -> side.side.rows(side.connection, range, true)));
+    }
+
+    /** Notes every row of the two stores' fetched rows that differs. */
+    private void compare(Two<List<TableSide.FetchedRow>> rows) {
         Map<String, TableSide.FetchedRow> newRows = byKeyText(rows.fresh());
-        for (TableSide.FetchedRow row : oldRows.values()) {
+        Set<String> oldTexts = new java.util.HashSet<>();
+        for (TableSide.FetchedRow row : rows.old()) {
+            oldTexts.add(row.keyText());
             TableSide.FetchedRow other = newRows.get(row.keyText());
             if (other == null) {
                 suspect(row.keyText(), RowDifference.Kind.MISSING_IN_NEW, row.key(), List.of());
@@ -269,8 +358,8 @@ final class TableVerification {
                 }
             }
         }
-        for (TableSide.FetchedRow row : newRows.values()) {
-            if (!oldRows.containsKey(row.keyText())) {
+        for (TableSide.FetchedRow row : rows.fresh()) {
+            if (!oldTexts.contains(row.keyText())) {
                 suspect(row.keyText(), RowDifference.Kind.EXTRA_IN_NEW, row.key(), List.of());
             }
         }

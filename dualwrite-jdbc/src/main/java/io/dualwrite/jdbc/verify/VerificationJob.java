@@ -285,8 +285,8 @@ public final class VerificationJob {
         }
 
         /**
-         * Rows at or below which a range whose checksums differ is fetched and diffed instead of split again
-         * ({@value #DEFAULT_LEAF_ROWS} unless set).
+         * Rows at or below which a range whose checksums differ is fetched whole and diffed instead of compared
+         * row hash by row hash ({@value #DEFAULT_LEAF_ROWS} unless set).
          *
          * @param rows at least 1
          */

@@ -9,9 +9,10 @@
  * canonical text: the mapped columns rendered as text the same way on H2, PostgreSQL and MySQL/MariaDB (integers
  * and decimals by value without trailing zeros, booleans as {@code 0}/{@code 1}, date-times as
  * {@code yyyy-MM-dd HH:mm:ss[.f]} in UTC (the fraction without trailing zeros), {@code CHAR} padding trimmed, bytes as hex, {@code NULL} as a
- * marker no value renders to). Only the two numbers per range cross the wire. A range whose numbers differ is
- * split in two at its middle key, again and again, until a range holds few rows; only then are its rows fetched
- * (as their canonical texts) and compared column by column. Columns that cannot be rendered alike in SQL
+ * marker no value renders to). Only the two numbers per range cross the wire. A range whose numbers differ
+ * lists each row's key and hash on both stores (a range too large to list is first cut into 16 parts, each
+ * compared by its checksum); only the rows whose hashes differ are fetched (as their canonical texts) and
+ * compared column by column. After a chunk that differed, the next chunk is listed at once. Columns that cannot be rendered alike in SQL
  * (floating point, times of day, JSON, bit strings, transformed values) are fetched and compared in Java, and the
  * report names them.
  *
