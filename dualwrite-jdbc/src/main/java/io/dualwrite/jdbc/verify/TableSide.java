@@ -197,10 +197,16 @@ final class TableSide {
      * is compared by, so that only the rows whose hashes differ are fetched whole.
      */
     List<KeyHash> hashes(Connection connection, Range range) throws SQLException {
+        return hashes(connection, range, 0);
+    }
+
+    /** As {@link #hashes(Connection, Range)}, at most {@code maxRows} of them (0: all). */
+    List<KeyHash> hashes(Connection connection, Range range, int maxRows) throws SQLException {
         String sql = "SELECT " + keyColumns + ", " + renderedKeys + ", " + hash + " FROM " + table + where(range);
         int keys = keyInfos.size();
         List<KeyHash> hashes = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setMaxRows(maxRows);
             bindWhere(select, range);
             try (ResultSet rows = select.executeQuery()) {
                 StringBuilder text = new StringBuilder();

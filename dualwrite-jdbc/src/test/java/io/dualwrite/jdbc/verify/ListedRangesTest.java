@@ -66,6 +66,27 @@ class ListedRangesTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aChunkListedAtOnceWhoseNewRangeHoldsTooManyRowsIsSearchedInsteadOfListedWhole() throws Exception {
+        try (Pair pair = Pair.of(Kind.H2, Kind.H2)) {
+            pair.fill(1, 1_000); // chunks of 500 old rows: [1, 501), [501, +inf)
+            pair.newDb.execute("UPDATE orders_v2 SET note = 'drift' WHERE id = 10", // the next chunk is listed at once
+                    // the new store holds far more rows than LIST_ROWS in the next chunk's key range
+                    "INSERT INTO orders_v2 (id, merchant_id, amount_total, paid, created_at, note, code)"
+                            + " SELECT 1000000 + X, 'm-1', 1.00, TRUE, TIMESTAMP '2026-01-01 00:00:00', 'extra', 'ab'"
+                            + " FROM SYSTEM_RANGE(1, " + (TableVerification.LIST_ROWS + 1_000) + ")");
+
+            TableReport report = pair.verifier().build().verify(Pair.job().chunkRows(500).build()).tables().get(0);
+
+            assertThat(report.different()).as(report.toText()).isEqualTo(1);
+            assertThat(report.extraInNew()).isEqualTo(TableVerification.LIST_ROWS + 1_000);
+            assertThat(report.missingInNew()).isZero();
+            assertThat(report.rowsCompared()).isEqualTo(1_000);
+            assertThat(report.newRowsCompared()).isEqualTo(1_000 + TableVerification.LIST_ROWS + 1_000);
+            assertThat(report.differenceCount()).isEqualTo(pair.mismatches().size());
+        }
+    }
+
     @ParameterizedTest(name = "{0} -> {1}")
     @MethodSource("stores")
     void differencesAtTheFirstAndLastKeyOfChunksAreFound(Kind oldKind, Kind newKind) throws Exception {
