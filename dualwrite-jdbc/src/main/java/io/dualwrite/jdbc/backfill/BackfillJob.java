@@ -46,8 +46,8 @@ import org.jspecify.annotations.Nullable;
  * key, then reads the key's current row from the old store (auto-commit) and upserts it, or deletes it when the
  * row is gone, and commits before it unlocks. So a backfill copy and a live sync of one key never overlap, and
  * the later of them copies the latest row: a backfill never overwrites a newer live sync with an older row
- * image, nor resurrects a row deleted meanwhile. Writes are batched (one read and one batched upsert per
- * {@value #SYNC_BATCH} keys).
+ * image, nor resurrects a row deleted meanwhile. Writes are batched (one read, and upserts of many rows per
+ * statement, per {@value #SYNC_BATCH} keys).
  *
  * <p><b>Checkpoints and workers.</b> Chunk ranges are planned as the walk goes and recorded in
  * {@value io.dualwrite.jdbc.schema.DualWriteSchema#BACKFILL_CHECKPOINT_TABLE} (create it with

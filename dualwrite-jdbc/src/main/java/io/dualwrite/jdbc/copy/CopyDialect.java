@@ -40,9 +40,9 @@ enum CopyDialect {
         }
 
         @Override
-        String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated) {
+        String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated, int rows) {
             return "MERGE INTO " + table + " (" + String.join(", ", columns) + ") KEY (" + String.join(", ", keyColumns)
-                    + ") VALUES (" + marks(columns.size()) + ")";
+                    + ") VALUES " + tuples(columns.size(), rows);
         }
 
         /**
@@ -96,9 +96,9 @@ enum CopyDialect {
         }
 
         @Override
-        String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated) {
-            return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + marks(columns.size())
-                    + ") ON CONFLICT (" + String.join(", ", keyColumns) + ") " + (updated.isEmpty() ? "DO NOTHING"
+        String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated, int rows) {
+            return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES " + tuples(columns.size(), rows)
+                    + " ON CONFLICT (" + String.join(", ", keyColumns) + ") " + (updated.isEmpty() ? "DO NOTHING"
                     : "DO UPDATE SET " + updated.stream().map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", ")));
         }
 
@@ -135,10 +135,10 @@ enum CopyDialect {
         }
 
         @Override
-        String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated) {
+        String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated, int rows) {
             List<String> set = updated.isEmpty() ? List.of(keyColumns.get(0)) : updated;
-            return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + marks(columns.size())
-                    + ") ON DUPLICATE KEY UPDATE " + set.stream().map(c -> c + " = VALUES(" + c + ")")
+            return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES " + tuples(columns.size(), rows)
+                    + " ON DUPLICATE KEY UPDATE " + set.stream().map(c -> c + " = VALUES(" + c + ")")
                     .collect(Collectors.joining(", "));
         }
 
@@ -220,8 +220,12 @@ enum CopyDialect {
     /** How this database stores an unquoted identifier. */
     abstract String fold(String identifier);
 
-    /** The upsert of one row; {@code updated} are the non-key columns (all lists already quoted). */
-    abstract String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated);
+    /**
+     * The upsert of {@code rows} rows in one statement (their parameters one row after another); {@code updated}
+     * are the non-key columns (all lists already quoted). The rows must not share a key: PostgreSQL refuses to
+     * update one row twice in one statement.
+     */
+    abstract String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated, int rows);
 
     /** Takes the per-key locks, in the given (ascending) order, on the target connection's open transaction. */
     abstract void lock(Connection target, List<Long> sortedLockIds, long timeoutMillis) throws SQLException;
@@ -268,5 +272,10 @@ enum CopyDialect {
 
     private static String marks(int count) {
         return String.join(", ", java.util.Collections.nCopies(count, "?"));
+    }
+
+    /** {@code rows} tuples of {@code columns} parameter marks: {@code (?, ?), (?, ?)}. */
+    private static String tuples(int columns, int rows) {
+        return String.join(", ", java.util.Collections.nCopies(rows, "(" + marks(columns) + ")"));
     }
 }

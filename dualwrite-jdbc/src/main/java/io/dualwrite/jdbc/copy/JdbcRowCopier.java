@@ -41,6 +41,17 @@ final class JdbcRowCopier implements RowCopier {
      */
     private static final int[] READ_SIZES = {1, 4, 16, 64, 256, CHUNK};
 
+    /**
+     * The most parameters one multi-row upsert binds: well below the drivers' limits (PostgreSQL and MariaDB's
+     * 65,535), so that a statement stays cheap to parse.
+     */
+    private static final int UPSERT_PARAMETERS = 8_000;
+    /**
+     * About the most bytes of values one multi-row upsert carries (estimated from the values), far below MySQL's
+     * and MariaDB's default {@code max_allowed_packet} (16 MiB and more); a larger row goes alone, as before.
+     */
+    private static final long UPSERT_BYTES = 1L << 20;
+
     /** Runs of one sync when the database picks it as a deadlock victim. */
     static final int DEADLOCK_ATTEMPTS = 3;
 
@@ -420,16 +431,89 @@ final class JdbcRowCopier implements RowCopier {
         List<String> quoted = typed.stream().map(c -> dialect.quote(c.name())).toList();
         List<String> quotedKeys = keys.stream().map(c -> dialect.quote(c.name())).toList();
         List<String> updated = quoted.stream().filter(name -> !quotedKeys.contains(name)).toList();
-        try (PreparedStatement statement = target.prepareStatement(
-                dialect.upsert(columns.quotedTable(), quoted, quotedKeys, updated))) {
-            for (Map<String, @Nullable Object> row : rows) {
-                for (int i = 0; i < names.size(); i++) {
-                    Values.bind(statement, i + 1, row.get(names.get(i)), typed.get(i), dialect);
-                }
-                statement.addBatch();
-            }
-            statement.executeBatch();
+        List<String> keyNamesInRow = new ArrayList<>();
+        for (TableColumns.Column key : keys) {
+            keyNamesInRow.add(names.stream().filter(key.name()::equalsIgnoreCase).findFirst().orElseThrow());
         }
+        int maxRows = Math.max(1, Math.min(CHUNK, UPSERT_PARAMETERS / names.size()));
+        Map<Integer, PreparedStatement> statements = new HashMap<>();
+        try {
+            int start = 0;
+            while (start < rows.size()) {
+                int end = groupEnd(rows, start, maxRows, keyNamesInRow);
+                int count = end - start;
+                PreparedStatement statement = statements.get(count);
+                if (statement == null) {
+                    statement = target.prepareStatement(dialect.upsert(columns.quotedTable(), quoted, quotedKeys, updated,
+                            count));
+                    statements.put(count, statement);
+                }
+                int index = 1;
+                for (Map<String, @Nullable Object> row : rows.subList(start, end)) {
+                    for (int i = 0; i < names.size(); i++) {
+                        Values.bind(statement, index++, row.get(names.get(i)), typed.get(i), dialect);
+                    }
+                }
+                statement.executeUpdate();
+                start = end;
+            }
+        } finally {
+            SQLException failure = null;
+            for (PreparedStatement statement : statements.values()) {
+                try {
+                    statement.close();
+                } catch (SQLException e) {
+                    failure = e;
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    /**
+     * Where the multi-row upsert that starts at {@code start} ends (exclusive): at most {@code maxRows} rows and
+     * about {@value #UPSERT_BYTES} bytes of values (at least one row), and before a row whose key (compared as
+     * loosely as a MySQL collation would) is already in it, so that one statement never touches a row twice
+     * and a later row of a key still lands after an earlier one, as in a batch of single-row upserts.
+     */
+    private static int groupEnd(List<Map<String, @Nullable Object>> rows, int start, int maxRows, List<String> keyNames) {
+        Set<String> keys = new java.util.HashSet<>();
+        long bytes = 0;
+        int end = start;
+        while (end < rows.size() && end - start < maxRows) {
+            Map<String, @Nullable Object> row = rows.get(end);
+            long size = estimatedBytes(row);
+            if (end > start && bytes + size > UPSERT_BYTES) {
+                break;
+            }
+            StringBuilder key = new StringBuilder();
+            for (String name : keyNames) {
+                key.append(CopyDialect.looseKey(Values.keyText(row.get(name)))).append('\u0000');
+            }
+            if (!keys.add(key.toString())) {
+                break;
+            }
+            bytes += size;
+            end++;
+        }
+        return end;
+    }
+
+    /** A rough size of a row's values as sent: text and bytes by their length, anything else as 16. */
+    private static long estimatedBytes(Map<String, @Nullable Object> row) {
+        long bytes = 0;
+        for (Object value : row.values()) {
+            if (value instanceof CharSequence text) {
+                bytes += text.length();
+            } else if (value instanceof byte[] data) {
+                bytes += 2L * data.length; // hex-escaped in a text protocol
+            } else {
+                bytes += 16;
+            }
+        }
+        return bytes;
     }
 
     private void delete(Connection target, CopyDialect dialect, TableColumns columns, TableMapping mapping, Store to,

@@ -125,7 +125,56 @@ final class Values {
                 return text; // no time of day: copied as its text, which MySQL/MariaDB read back as it was
             }
         }
-        return LocalDateTime.parse(text.replace(' ', 'T'));
+        LocalDateTime plain = plainDateTime(text);
+        return plain != null ? plain : LocalDateTime.parse(text.replace(' ', 'T'));
+    }
+
+    /**
+     * A MySQL/MariaDB date-time text in its usual form, {@code yyyy-MM-dd HH:mm:ss} with up to nine fraction
+     * digits, read without the formatter that {@link LocalDateTime#parse} runs (about a fifth of the read time
+     * of a MariaDB backfill); null for any other form, which the formatter then reads.
+     */
+    static @Nullable LocalDateTime plainDateTime(String text) {
+        int length = text.length();
+        if (length < 19 || length == 20 || length > 29 || text.charAt(4) != '-' || text.charAt(7) != '-'
+                || text.charAt(10) != ' ' || text.charAt(13) != ':' || text.charAt(16) != ':'
+                || (length > 19 && text.charAt(19) != '.')) {
+            return null;
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 5, 7);
+        int day = digits(text, 8, 10);
+        int hour = digits(text, 11, 13);
+        int minute = digits(text, 14, 16);
+        int second = digits(text, 17, 19);
+        int nanos = 0;
+        if (length > 19) {
+            nanos = digits(text, 20, length);
+            for (int i = length; i < 29; i++) {
+                nanos *= 10;
+            }
+        }
+        if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0 || nanos < 0) {
+            return null;
+        }
+        try {
+            return LocalDateTime.of(year, month, day, hour, minute, second, nanos);
+        } catch (java.time.DateTimeException invalid) {
+            return null; // out of range (month 13, February 30): the formatter says why
+        }
+    }
+
+    /** The decimal number of {@code text[from, to)}, or -1 when a character is not an ASCII digit. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
     }
 
     static boolean hasTimeZone(int sqlType, String typeName) {

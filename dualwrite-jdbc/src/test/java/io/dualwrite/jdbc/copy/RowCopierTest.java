@@ -204,6 +204,49 @@ class RowCopierTest {
         }
     }
 
+    /**
+     * A sync's rows go in multi-row upserts, split where the values reach about a megabyte: 24 rows of 300,000
+     * characters (7 MB, upserted three by three), half of them already in the target with other values, all land
+     * as in the source.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void aSyncOfWideRowsBeyondOneStatementsSizeUpsertsEveryRow(TestDatabases.Kind kind) throws Exception {
+        String text = switch (kind) {
+            case H2 -> "VARCHAR(1000000)";
+            case POSTGRES -> "TEXT";
+            case MARIADB -> "MEDIUMTEXT";
+        };
+        try (TestDatabase old = TestDatabases.create(kind); TestDatabase fresh = TestDatabases.create(kind)) {
+            old.execute("CREATE TABLE counters (id INT PRIMARY KEY, n INT NOT NULL, note " + text + ")");
+            fresh.execute("CREATE TABLE counters_v2 (id INT PRIMARY KEY, total INT NOT NULL, note " + text + ")");
+            Random random = new Random(7);
+            List<String> keys = new ArrayList<>();
+            for (int id = 1; id <= 24; id++) {
+                char[] note = new char[300_000];
+                java.util.Arrays.fill(note, (char) ('a' + random.nextInt(26)));
+                note[random.nextInt(note.length)] = 'Z';
+                try (Connection connection = old.dataSource().getConnection();
+                     PreparedStatement insert = connection.prepareStatement("INSERT INTO counters VALUES (?, ?, ?)")) {
+                    insert.setInt(1, id);
+                    insert.setInt(2, id * 3);
+                    insert.setString(3, new String(note));
+                    insert.executeUpdate();
+                }
+                if (id % 2 == 0) {
+                    fresh.execute("INSERT INTO counters_v2 VALUES (" + id + ", 0, 'stale')");
+                }
+                keys.add(Integer.toString(id));
+            }
+
+            assertThat(copier(old, fresh).sync(Store.OLD, List.of(new RowCopier.TableKeys(COUNTERS, keys, null))))
+                    .isEqualTo(new RowCopier.SyncResult(24, 0, 0));
+
+            assertThat(rows(fresh, "SELECT id, total AS n, note FROM counters_v2 ORDER BY id"))
+                    .isEqualTo(rows(old, "SELECT id, n, note FROM counters ORDER BY id"));
+        }
+    }
+
     private static RowCopier copier(TestDatabase old, TestDatabase fresh) {
         return RowCopier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource()).build();
     }
