@@ -13,15 +13,12 @@ import io.dualwrite.spring.jobs.DualWriteJobRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.DefaultApplicationArguments;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -32,24 +29,13 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 @ExtendWith(OutputCaptureExtension.class)
 class DualWriteJobRunnerTest {
 
-    private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-            .withUserConfiguration(DualWriteJobConfiguration.class);
 
     @TempDir
     Path reports;
 
     /** Runs {@code dualwrite.job=<job>} with the given options in a context of its own; its exit code. */
-    private int runJob(JobStores stores, String job, String... options) {
-        List<String> properties = new ArrayList<>(List.of("dualwrite.job=" + job, "dualwrite.job.exit=false"));
-        properties.addAll(List.of(options));
-        int[] code = {-1};
-        contextRunner.with(stores.beans()).withPropertyValues(properties.toArray(String[]::new)).run(context -> {
-            assertThat(context).hasNotFailed();
-            DualWriteJobRunner runner = context.getBean(DualWriteJobRunner.class);
-            runner.run(new DefaultApplicationArguments());
-            code[0] = runner.getExitCode();
-        });
-        return code[0];
+    private static int runJob(JobStores stores, String job, String... options) {
+        return stores.runJob(job, options);
     }
 
     /** The values a JSON path selects. */

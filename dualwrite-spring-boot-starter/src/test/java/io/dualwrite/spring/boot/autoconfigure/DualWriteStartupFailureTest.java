@@ -227,7 +227,7 @@ class DualWriteStartupFailureTest {
     }
 
     /** The analysis Spring Boot would print: the first analyzer registered in spring.factories that knows the failure. */
-    private static FailureAnalysis analysis(AssertableApplicationContext context) {
+    static FailureAnalysis analysis(AssertableApplicationContext context) {
         assertThat(context).hasFailed();
         Throwable failure = context.getStartupFailure();
         SpringFactoriesLoader.ArgumentResolver arguments = SpringFactoriesLoader.ArgumentResolver

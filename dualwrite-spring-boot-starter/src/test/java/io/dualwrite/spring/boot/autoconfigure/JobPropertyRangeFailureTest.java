@@ -5,17 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dualwrite.spring.jobs.DualWriteJobProperties;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
-import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.io.support.SpringFactoriesLoader;
 
 /**
  * {@link DualWriteBindFailureAnalyzer}: Boot also raises a BindException when a setter of a dualwrite.*
@@ -31,21 +25,8 @@ class JobPropertyRangeFailureTest {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withUserConfiguration(JobProperties.class);
 
-    /** The analysis Spring Boot prints: the first analyzer (in their order) that has one. */
     private static FailureAnalysis analysis(AssertableApplicationContext context) {
-        assertThat(context).hasFailed();
-        SpringFactoriesLoader.ArgumentResolver arguments = SpringFactoriesLoader.ArgumentResolver
-                .of(BeanFactory.class, new DefaultListableBeanFactory())
-                .and(Environment.class, new StandardEnvironment());
-        for (FailureAnalyzer analyzer : SpringFactoriesLoader.forDefaultResourceLocation(
-                JobPropertyRangeFailureTest.class.getClassLoader()).load(FailureAnalyzer.class, arguments,
-                SpringFactoriesLoader.FailureHandler.handleMessage((message, skipped) -> { }))) {
-            FailureAnalysis analysis = analyzer.analyze(context.getStartupFailure());
-            if (analysis != null) {
-                return analysis;
-            }
-        }
-        throw new AssertionError("no analysis of " + context.getStartupFailure());
+        return DualWriteStartupFailureTest.analysis(context);
     }
 
     private static String allowedLine(FailureAnalysis analysis) {

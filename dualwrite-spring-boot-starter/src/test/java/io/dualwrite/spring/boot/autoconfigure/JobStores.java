@@ -100,6 +100,36 @@ final class JobStores implements AutoCloseable {
     }
 
     /**
+     * Runs {@code dualwrite.job=<job>} with {@code options} (and {@code dualwrite.job.exit=false}) in a context of its
+     * own holding the job configuration and these stores' beans, the change log being {@code changeLog}; returns the
+     * runner's exit code. The context must start.
+     */
+    int runJob(ChangeLog jobChangeLog, String job, String... options) {
+        java.util.List<String> properties = new java.util.ArrayList<>(
+                java.util.List.of("dualwrite.job=" + job, "dualwrite.job.exit=false"));
+        properties.addAll(java.util.List.of(options));
+        int[] code = {-1};
+        new ApplicationContextRunner().withUserConfiguration(DualWriteJobConfiguration.class)
+                .withBean("dataSource", DataSource.class, () -> dataSource)
+                .withBean(ChangeLog.class, () -> jobChangeLog)
+                .withBean(Switchboard.class, () -> switchboard)
+                .withBean(DualWriter.class, () -> writer)
+                .withPropertyValues(properties.toArray(String[]::new)).run(context -> {
+                    org.assertj.core.api.Assertions.assertThat(context).hasNotFailed();
+                    io.dualwrite.spring.jobs.DualWriteJobRunner runner =
+                            context.getBean(io.dualwrite.spring.jobs.DualWriteJobRunner.class);
+                    runner.run(new org.springframework.boot.DefaultApplicationArguments());
+                    code[0] = runner.getExitCode();
+                });
+        return code[0];
+    }
+
+    /** {@link #runJob(ChangeLog, String, String...)} with these stores' change log. */
+    int runJob(String job, String... options) {
+        return runJob(changeLog, job, options);
+    }
+
+    /**
      * Orders {@code 1..orders} in the old store (merchant {@code m-<id % 3>}, amount {@code id × 1.25}) and two
      * items per order, inserted in batches.
      */

@@ -9,13 +9,10 @@ import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.spring.jobs.DualWriteJobRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.DefaultApplicationArguments;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
  * The repair job's scoped-resync pass: the change log is shared by every migration of the application
@@ -25,23 +22,12 @@ class ScopedResyncRepairJobTest {
 
     private static final String OTHER = "payments-migration";
 
-    private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-            .withUserConfiguration(DualWriteJobConfiguration.class);
 
     @TempDir
     Path reports;
 
-    private int runJob(JobStores stores, String job, String... options) {
-        List<String> properties = new ArrayList<>(List.of("dualwrite.job=" + job, "dualwrite.job.exit=false"));
-        properties.addAll(List.of(options));
-        int[] code = {-1};
-        contextRunner.with(stores.beans()).withPropertyValues(properties.toArray(String[]::new)).run(context -> {
-            assertThat(context).hasNotFailed();
-            DualWriteJobRunner runner = context.getBean(DualWriteJobRunner.class);
-            runner.run(new DefaultApplicationArguments());
-            code[0] = runner.getExitCode();
-        });
-        return code[0];
+    private static int runJob(JobStores stores, String job, String... options) {
+        return stores.runJob(job, options);
     }
 
     /** The other migration's entries, read with plain JDBC: attempts and last error. */
@@ -128,22 +114,11 @@ class ScopedResyncRepairJobTest {
                     Store.NEW, null));
             java.util.concurrent.atomic.AtomicInteger claims = new java.util.concurrent.atomic.AtomicInteger();
             io.dualwrite.changelog.ChangeLog slow = slowPasses(stores.changeLog, claims);
-            int[] code = {-1};
-            contextRunner.withBean("dataSource", javax.sql.DataSource.class, () -> stores.dataSource)
-                    .withBean(io.dualwrite.changelog.ChangeLog.class, () -> slow)
-                    .withBean(io.dualwrite.switches.Switchboard.class, () -> stores.switchboard)
-                    .withBean(io.dualwrite.DualWriter.class, () -> stores.writer)
-                    .withPropertyValues("dualwrite.job=repair", "dualwrite.job.exit=false")
-                    .run(context -> {
-                        assertThat(context).hasNotFailed();
-                        DualWriteJobRunner runner = context.getBean(DualWriteJobRunner.class);
-                        runner.run(new DefaultApplicationArguments());
-                        code[0] = runner.getExitCode();
-                    });
+            int code = stores.runJob(slow, "repair");
 
             assertThat(claims.get()).as("passes of the scoped-resync loop (30 = it would not have ended)")
                     .isLessThanOrEqualTo(3);
-            assertThat(code[0]).isEqualTo(DualWriteJobRunner.EXIT_DIFFERENCES);
+            assertThat(code).isEqualTo(DualWriteJobRunner.EXIT_DIFFERENCES);
             assertThat(stores.newOrders()).isEqualTo(stores.oldOrders());
         }
     }
@@ -182,25 +157,10 @@ class ScopedResyncRepairJobTest {
             assertThat(runJob(stores, "backfill")).isEqualTo(DualWriteJobRunner.EXIT_CLEAN);
             stores.fresh.execute("UPDATE orders_v2 SET amount = 0 WHERE id = 123");
             io.dualwrite.changelog.ChangeLog own = new OwnChangeLog(stores.changeLog);
-            int[] code = {-1};
-            contextRunner.withBean("dataSource", javax.sql.DataSource.class, () -> stores.dataSource)
-                    .withBean(io.dualwrite.changelog.ChangeLog.class, () -> own)
-                    .withBean(io.dualwrite.switches.Switchboard.class, () -> stores.switchboard)
-                    .withBean(io.dualwrite.DualWriter.class, () -> stores.writer)
-                    .withPropertyValues("dualwrite.job=repair", "dualwrite.job.exit=false")
-                    .run(context -> {
-                        assertThat(context).hasNotFailed();
-                        DualWriteJobRunner runner = context.getBean(DualWriteJobRunner.class);
-                        try {
-                            runner.run(new DefaultApplicationArguments());
-                        } catch (Exception e) {
-                            throw new AssertionError("the repair failed: " + e, e);
-                        }
-                        code[0] = runner.getExitCode();
-                    });
+            int code = stores.runJob(own, "repair");
 
             assertThat(stores.newOrders()).as("the planted difference, repaired").isEqualTo(stores.oldOrders());
-            assertThat(code[0]).isEqualTo(DualWriteJobRunner.EXIT_CLEAN);
+            assertThat(code).isEqualTo(DualWriteJobRunner.EXIT_CLEAN);
         }
     }
 }
