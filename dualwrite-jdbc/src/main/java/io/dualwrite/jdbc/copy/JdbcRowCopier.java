@@ -62,6 +62,8 @@ final class JdbcRowCopier implements RowCopier {
     private final long lockTimeoutMillis;
     private final Map<Store, CopyDialect> dialects = new ConcurrentHashMap<>();
     private final Map<String, TableColumns> tables = new ConcurrentHashMap<>();
+    /** MySQL/MariaDB stores' {@code max_allowed_packet}, in bytes, read once. */
+    private final Map<Store, Long> packets = new ConcurrentHashMap<>();
 
     JdbcRowCopier(DataSource oldDataSource, DataSource newDataSource, @Nullable String migration,
                   @Nullable PhaseResolver resolver, Duration lockTimeout) {
@@ -85,10 +87,21 @@ final class JdbcRowCopier implements RowCopier {
         if (byTable.isEmpty()) {
             return new SyncResult(0, 0, 0);
         }
+        boolean singleRows = false;
         for (int attempt = 1; ; attempt++) {
             try {
-                return syncOnce(from, to, byTable);
+                return syncOnce(from, to, byTable, singleRows);
             } catch (SQLException e) {
+                if (!singleRows && isCardinalityViolation(e)) {
+                    // two rows of one sync are one row to the target's key collation (a non-deterministic
+                    // PostgreSQL collation folds what the grouping cannot know): write them one statement each,
+                    // as the later of them lands last
+                    log.debug("a multi-row upsert touched one target row twice, running the sync row by row: {}",
+                            e.getMessage());
+                    singleRows = true;
+                    attempt--;
+                    continue;
+                }
                 if (attempt >= DEADLOCK_ATTEMPTS || !isDeadlock(e)) {
                     throw e;
                 }
@@ -124,10 +137,24 @@ final class JdbcRowCopier implements RowCopier {
         return false;
     }
 
+    /**
+     * Whether a failure is PostgreSQL's refusal of a statement that would change one row twice ({@code ON CONFLICT DO
+     * UPDATE command cannot affect row a second time}, SQLState {@code 21000}); the transaction was rolled back.
+     */
+    static boolean isCardinalityViolation(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "21000".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** MySQL's and MariaDB's error code of a lock wait that timed out ({@code ER_LOCK_WAIT_TIMEOUT}). */
     private static final int LOCK_WAIT_TIMEOUT = 1205;
 
-    private SyncResult syncOnce(Store from, Store to, Map<TableMapping, List<TableKeys>> byTable) throws SQLException {
+    private SyncResult syncOnce(Store from, Store to, Map<TableMapping, List<TableKeys>> byTable, boolean singleRows)
+            throws SQLException {
         try (Connection target = dataSource(to).getConnection()) {
             CopyDialect targetDialect = dialect(to, target);
             List<Side> sides = new ArrayList<>();
@@ -136,6 +163,8 @@ final class JdbcRowCopier implements RowCopier {
                         table(to, target, targetDialect, table.getKey().table(to))));
             }
             boolean mysql = targetDialect == CopyDialect.MYSQL;
+            Limits limits = singleRows ? Limits.SINGLE_ROWS : limits(to, target, mysql);
+            Exception failure = null;
             boolean autoCommit = target.getAutoCommit();
             // read only where it is changed: PostgreSQL's driver asks the server for it
             int isolation = mysql ? target.getTransactionIsolation() : Connection.TRANSACTION_NONE;
@@ -157,23 +186,32 @@ final class JdbcRowCopier implements RowCopier {
                 Map<TableMapping, Map<String, Map<String, @Nullable Object>>> sourceRows = readSource(from, sides, sourceColumns);
                 SyncResult result = new SyncResult(0, 0, 0);
                 for (Side side : sides) {
-                    result = result.plus(apply(from, to, target, targetDialect, side, sourceRows.get(side.mapping),
+                    result = result.plus(apply(from, to, target, targetDialect, limits, side, sourceRows.get(side.mapping),
                             sourceColumns));
                 }
                 target.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
+                failure = e;
                 rollbackQuietly(target, e);
                 forgetTables();
                 throw e;
             } finally {
-                targetDialect.unlock(target);
-                target.setAutoCommit(autoCommit);
-                if (mysql) {
-                    target.setTransactionIsolation(isolation);
-                }
-                if (utc) {
-                    restoreZone(target);
+                try {
+                    targetDialect.unlock(target);
+                    target.setAutoCommit(autoCommit);
+                    if (mysql) {
+                        target.setTransactionIsolation(isolation);
+                    }
+                    if (utc) {
+                        restoreZone(target);
+                    }
+                } catch (SQLException | RuntimeException restoring) {
+                    // a connection the failure broke cannot be restored: the failure is what the caller must see
+                    if (failure == null) {
+                        throw restoring;
+                    }
+                    failure.addSuppressed(restoring);
                 }
             }
         }
@@ -293,7 +331,7 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     /** Writes one table into the target; the source rows are keyed by canonical key text. */
-    private SyncResult apply(Store from, Store to, Connection target, CopyDialect dialect, Side side,
+    private SyncResult apply(Store from, Store to, Connection target, CopyDialect dialect, Limits limits, Side side,
                              Map<String, Map<String, @Nullable Object>> sourceRows,
                              Map<TableMapping, TableColumns> sourceColumns) throws SQLException {
         TableMapping mapping = side.mapping;
@@ -334,7 +372,7 @@ final class JdbcRowCopier implements RowCopier {
         }
         // deletes first: a key that moved (1 → 101) frees its unique values before the new row takes them
         delete(target, dialect, side.target, mapping, to, deletable);
-        upsert(target, dialect, side.target, mapping.table(to), keyColumnNames(mapping, to), upserts);
+        upsert(target, dialect, limits, side.target, mapping.table(to), keyColumnNames(mapping, to), upserts);
         return new SyncResult(upserts.size(), deletable.size(), skipped);
     }
 
@@ -411,7 +449,7 @@ final class JdbcRowCopier implements RowCopier {
         return null;
     }
 
-    private void upsert(Connection target, CopyDialect dialect, TableColumns columns, String table,
+    private void upsert(Connection target, CopyDialect dialect, Limits limits, TableColumns columns, String table,
                         List<String> keyNames, List<Map<String, @Nullable Object>> rows) throws SQLException {
         if (rows.isEmpty()) {
             return;
@@ -435,12 +473,12 @@ final class JdbcRowCopier implements RowCopier {
         for (TableColumns.Column key : keys) {
             keyNamesInRow.add(names.stream().filter(key.name()::equalsIgnoreCase).findFirst().orElseThrow());
         }
-        int maxRows = Math.max(1, Math.min(CHUNK, UPSERT_PARAMETERS / names.size()));
+        int maxRows = Math.max(1, Math.min(limits.rows(), UPSERT_PARAMETERS / names.size()));
         Map<Integer, PreparedStatement> statements = new HashMap<>();
         try {
             int start = 0;
             while (start < rows.size()) {
-                int end = groupEnd(rows, start, maxRows, keyNamesInRow);
+                int end = groupEnd(rows, start, maxRows, limits.bytes(), keyNamesInRow);
                 int count = end - start;
                 PreparedStatement statement = statements.get(count);
                 if (statement == null) {
@@ -478,14 +516,15 @@ final class JdbcRowCopier implements RowCopier {
      * loosely as a MySQL collation would) is already in it, so that one statement never touches a row twice
      * and a later row of a key still lands after an earlier one, as in a batch of single-row upserts.
      */
-    private static int groupEnd(List<Map<String, @Nullable Object>> rows, int start, int maxRows, List<String> keyNames) {
+    private static int groupEnd(List<Map<String, @Nullable Object>> rows, int start, int maxRows, long maxBytes,
+                                List<String> keyNames) {
         Set<String> keys = new java.util.HashSet<>();
         long bytes = 0;
         int end = start;
         while (end < rows.size() && end - start < maxRows) {
             Map<String, @Nullable Object> row = rows.get(end);
             long size = estimatedBytes(row);
-            if (end > start && bytes + size > UPSERT_BYTES) {
+            if (end > start && bytes + size > maxBytes) {
                 break;
             }
             StringBuilder key = new StringBuilder();
@@ -501,12 +540,15 @@ final class JdbcRowCopier implements RowCopier {
         return end;
     }
 
-    /** A rough size of a row's values as sent: text and bytes by their length, anything else as 16. */
+    /**
+     * An upper bound of a row's values as sent: text as 3 bytes a UTF-16 unit (UTF-8 needs at most 3 for a unit, 4
+     * for the pair of a supplementary character), bytes hex-escaped, anything else as 16.
+     */
     private static long estimatedBytes(Map<String, @Nullable Object> row) {
         long bytes = 0;
         for (Object value : row.values()) {
             if (value instanceof CharSequence text) {
-                bytes += text.length();
+                bytes += 3L * text.length();
             } else if (value instanceof byte[] data) {
                 bytes += 2L * data.length; // hex-escaped in a text protocol
             } else {
@@ -514,6 +556,32 @@ final class JdbcRowCopier implements RowCopier {
             }
         }
         return bytes;
+    }
+
+    /** How many rows, and about how many bytes of values, one multi-row upsert may carry. */
+    private record Limits(int rows, long bytes) {
+        static final Limits SINGLE_ROWS = new Limits(1, Long.MAX_VALUE);
+    }
+
+    /**
+     * The limits of a store's upserts: on MySQL/MariaDB also half the server's {@code max_allowed_packet} (read once
+     * per store), since a statement above it is refused by closing the connection; the half leaves room for the
+     * escaping of a text protocol and the statement itself.
+     */
+    private Limits limits(Store store, Connection target, boolean mysql) throws SQLException {
+        long bytes = UPSERT_BYTES;
+        if (mysql) {
+            Long packet = packets.get(store);
+            if (packet == null) {
+                try (java.sql.Statement statement = target.createStatement();
+                     java.sql.ResultSet value = statement.executeQuery("SELECT @@max_allowed_packet")) {
+                    packet = value.next() ? value.getLong(1) : UPSERT_BYTES;
+                }
+                packets.put(store, packet);
+            }
+            bytes = Math.min(bytes, Math.max(1, packet / 2));
+        }
+        return new Limits(CHUNK, bytes);
     }
 
     private void delete(Connection target, CopyDialect dialect, TableColumns columns, TableMapping mapping, Store to,
