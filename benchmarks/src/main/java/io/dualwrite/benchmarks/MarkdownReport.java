@@ -355,14 +355,7 @@ final class MarkdownReport {
     }
 
     private void table(List<String> header, List<List<String>> rows) {
-        line("| " + String.join(" | ", header) + " |");
-        StringBuilder rule = new StringBuilder("|");
-        for (int i = 0; i < header.size(); i++) {
-            rule.append(TEXT_COLUMNS.contains(header.get(i)) ? "---|" : "---:|");
-        }
-        line(rule.toString());
-        rows.forEach(row -> line("| " + String.join(" | ", row) + " |"));
-        line();
+        MarkdownTable.append(out, TEXT_COLUMNS, header, rows);
     }
 
     private void line(String text) {

@@ -428,14 +428,7 @@ final class ToolsReport {
     }
 
     private void table(List<String> header, List<List<String>> rows) {
-        line("| " + String.join(" | ", header) + " |");
-        StringBuilder rule = new StringBuilder("|");
-        for (String column : header) {
-            rule.append(TEXT_COLUMNS.contains(column) ? "---|" : "---:|");
-        }
-        line(rule.toString());
-        rows.forEach(row -> line("| " + String.join(" | ", row) + " |"));
-        line();
+        MarkdownTable.append(out, TEXT_COLUMNS, header, rows);
     }
 
     private void line(String text) {

@@ -36,14 +36,15 @@ final class DualWriteBindFailureAnalyzer extends AbstractFailureAnalyzer<BindExc
         String value = property == null ? "missing" : "'" + property.getValue() + "'";
         // a value of the wrong form: what its type allows; a setter refusing a converted value (a range, a name
         // given twice): its message, which says what is allowed
-        String allowed = isConversionFailure(cause) ? allowed(cause.getTarget().getType()) : "as this says: " + reason(cause);
+        boolean conversion = isConversionFailure(cause);
+        String allowed = conversion ? allowed(cause.getTarget().getType()) : "as this says: " + reason(cause);
         String origin = property == null || property.getOrigin() == null ? "" : "\n    Origin: " + property.getOrigin();
         String description = "Invalid dualwrite configuration:\n\n"
                 + "    Property: " + name + "\n"
                 + "    Value: " + value + origin + "\n"
                 + "    Allowed: " + allowed + "\n"
                 + "    Reason: " + reason(cause) + "\n";
-        String action = "Set " + name + " to " + (isConversionFailure(cause) ? allowed : "a value its rule allows")
+        String action = "Set " + name + " to " + (conversion ? allowed : "a value its rule allows")
                 + ", or remove it to use its default (the properties and their"
                 + " defaults are listed in the dualwrite Spring Boot reference).";
         return new FailureAnalysis(description, action, cause);
