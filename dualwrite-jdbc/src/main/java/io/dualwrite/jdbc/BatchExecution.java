@@ -57,6 +57,7 @@ final class BatchExecution {
         List<@Nullable Entry> entries = new ArrayList<>();
         boolean anyMirrors = false;
         boolean anyPreselect = false;
+        Connection physical = connection.physical();
         for (int i = 0; i < analyses.size(); i++) {
             StatementAnalysis analysis = analyses.get(i);
             Entry entry = null;
@@ -67,12 +68,11 @@ final class BatchExecution {
                     entry = new Entry(analysis, bounds.get(i), context, analysis.mappedWrite()
                             ? new WriteExecution(connection, analysis, context, phase) : null);
                     anyMirrors = true;
-                    anyPreselect |= entry.write != null && entry.write.preselects(bounds.get(i));
+                    anyPreselect |= entry.write != null && entry.write.preselects(physical, bounds.get(i));
                 }
             }
             entries.add(entry);
         }
-        Connection physical = connection.physical();
         boolean wrapped = connection.opensWriteTransaction(anyMirrors, anyPreselect);
         if (wrapped) {
             physical.setAutoCommit(false);
@@ -84,7 +84,7 @@ final class BatchExecution {
             for (int i = 0; i < entries.size(); i++) {
                 Entry entry = entries.get(i);
                 if (entry != null && entry.write != null && earlierWrite && statement.analysis() == null
-                        && entry.write.preselects(entry.bound)) {
+                        && entry.write.preselects(physical, entry.bound)) {
                     // in a batch of plain statements an earlier entry may change which rows this one matches,
                     // and all pre-selects run before the batch: its keys cannot be known exactly
                     unselectable.add(i);

@@ -299,7 +299,7 @@ final class StatementHandler implements InvocationHandler {
         Connection physicalConnection = connection.physical();
         WriteExecution write = mirrors && statementAnalysis.mappedWrite()
                 ? new WriteExecution(connection, statementAnalysis, context, phase) : null;
-        boolean preselects = write != null && write.preselects(bound);
+        boolean preselects = write != null && write.preselects(physicalConnection, bound);
         boolean wrapped = connection.opensWriteTransaction(mirrors, preselects);
         if (wrapped) {
             physicalConnection.setAutoCommit(false);

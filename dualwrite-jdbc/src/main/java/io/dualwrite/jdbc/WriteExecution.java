@@ -57,27 +57,61 @@ final class WriteExecution {
 
     /**
      * Whether this execution selects its keys first: an update or delete without a key WHERE, or one whose
-     * key WHERE binds a string on MySQL/MariaDB, whose default collations match rows spelt otherwise
-     * ({@code WHERE id = 'ABC'} touches row {@code 'abc'}, {@code 'k1 '} touches {@code 'k1'}).
+     * key WHERE binds a text that the table's key compares loosely ({@link Metadata#looseKeys}: MariaDB's
+     * {@code WHERE id = 'ABC'} touches row {@code 'abc'}, {@code 'é'} touches {@code 'e'}); an upsert that can take
+     * the rows it conflicts with away from their keys ({@link StatementAnalysis#movesRows()}).
      */
-    boolean preselects(ParameterRecorder.Bound bound) {
+    boolean preselects(Connection physical, ParameterRecorder.Bound bound) {
         if (needsPreselect(analysis)) {
             return true;
         }
-        if (analysis.whereKey() == null || analysis.keysUnknown() != null) {
+        if (analysis.keysUnknown() != null) {
             return false;
         }
-        boolean mysql = connection.config.dialect(connection.store()) == Dialect.MYSQL;
+        if (analysis.kind() == SqlKind.UPSERT) {
+            return analysis.movesRows();
+        }
+        return analysis.whereKey() != null && inexactWhereKey(physical, bound);
+    }
+
+    /**
+     * Whether the key WHERE may name a row by a value other than its key: a text the table's key compares loosely,
+     * a key value the driver converts, a fractional decimal (a decimal key, or one a driver truncates or rounds
+     * into an integer key: the select finds out which, exactly).
+     */
+    boolean inexactWhereKey(Connection physical, ParameterRecorder.Bound bound) {
+        boolean text = false;
         for (ValueRef ref : analysis.whereKey()) {
             Object value = ref.resolve(bound.values());
-            // a fractional decimal is a decimal key, or one a driver truncates or rounds into an integer key:
-            // the select finds out which, exactly
-            if ((mysql && value instanceof String) || converted(value)
+            if (converted(value)
                     || (value instanceof java.math.BigDecimal decimal && decimal.stripTrailingZeros().scale() > 0)) {
                 return true;
             }
+            text |= value instanceof String;
         }
-        return false;
+        return text && looseKeys(physical);
+    }
+
+    private boolean looseKeys(Connection physical) {
+        Store store = connection.store();
+        TableMapping mapping = analysis.mapping();
+        Dialect dialect = connection.config.dialect(store, physical);
+        List<String> keys = store == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey();
+        Metadata metadata = connection.config.metadata();
+        Boolean known = metadata.knownLooseKeys(store, mapping.table(store));
+        if (known != null) {
+            return known;
+        }
+        boolean[] loose = {true};
+        try { // read once, under a savepoint: a failed catalog query must not abort the caller's transaction
+            guarded(physical, () -> {
+                loose[0] = metadata.looseKeys(store, physical, dialect, mapping.table(store), keys);
+                return List.of();
+            });
+        } catch (SQLException | RuntimeException e) {
+            return true;
+        }
+        return loose[0];
     }
 
     /**
@@ -101,8 +135,18 @@ final class WriteExecution {
      * statement is probably wrong and fails on its own with the driver's error; a resync covers it if not).
      */
     @Nullable List<List<Object>> preselect(Connection physical, ParameterRecorder.Bound bound) {
-        if (!preselects(bound)) {
+        if (!preselects(physical, bound)) {
             return null;
+        }
+        if (analysis.kind() == SqlKind.UPSERT) {
+            try { // not locked: a gap lock taken before the insert would deadlock two upserts of one new key
+                return conflictingKeys(physical, bound.values());
+            } catch (SQLException | RuntimeException e) {
+                connection.config.warn(log, "preselect/" + analysis.mapping().oldTable(),
+                        "could not select the rows an upsert on {} may move: {}", analysis.mapping().oldTable(),
+                        e.toString());
+                return null;
+            }
         }
         Store store = connection.store();
         RenderedSql select = analysis.keySelect(store);
@@ -182,11 +226,20 @@ final class WriteExecution {
                     explicit.forEach(this::add);
                 }
                 List<List<Object>> conflicting = conflictingKeys(physical, values);
-                if (conflicting == null) {
+                if (conflicting == null || (analysis.movesRows() && preselected == null)) {
                     resync(bound, "upsert-keys-unknown");
                     return;
                 }
                 conflicting.forEach(this::add);
+                if (preselected != null) {
+                    // the rows it conflicted with, read before it ran: a REPLACE deleted them, an update clause
+                    // may have given them another key. A count beyond one per row plus one per row read means
+                    // it met a row committed after that read, whose old key is unknown
+                    preselected.forEach(this::add);
+                    if (updateCount > (long) analysis.insertRows().size() + preselected.size()) {
+                        resync(bound, "upsert-moved-unknown-rows");
+                    }
+                }
             }
             default -> {
                 if (analysis.whereKey() != null && preselected == null) {
@@ -422,9 +475,11 @@ final class WriteExecution {
                 continue;
             }
             WriteExecution write = new WriteExecution(connection, part, contexts.apply(part), MigrationPhase.DUAL_WRITE);
+            // no part's keys can be selected before it runs: a key WHERE that may name a row spelt otherwise
+            // leaves the row unknown
             boolean exact = part.keysUnknown() == null && switch (part.kind()) {
                 case INSERT -> !part.keysGenerated();
-                case UPDATE, DELETE -> part.whereKey() != null;
+                case UPDATE, DELETE -> part.whereKey() != null && !write.inexactWhereKey(physical, bound);
                 default -> false;
             };
             if (exact) {

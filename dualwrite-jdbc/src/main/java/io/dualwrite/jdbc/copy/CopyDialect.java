@@ -235,8 +235,8 @@ enum CopyDialect {
 
     /**
      * The lock id of one key of one table: a 64-bit digest, stable across JVMs. Keys that a database may
-     * consider equal (case, trailing spaces: MySQL's default collations) get one lock, so that a sync of
-     * {@code 'ABC'} and one of {@code 'abc'} never overlap; two distinct keys sharing a lock only wait.
+     * consider equal ({@link #looseKey}: case, accents, trailing spaces) get one lock, so that syncs of
+     * {@code 'ABC'}, {@code 'abc'} and {@code 'Àbc'} never overlap; two distinct keys sharing a lock only wait.
      */
     static long lockId(String table, String key) {
         byte[] bytes = (table.toLowerCase(Locale.ROOT) + '\u0000' + looseKey(key)).getBytes(StandardCharsets.UTF_8);
@@ -261,10 +261,28 @@ enum CopyDialect {
         }
     });
 
-    /** A key text as a case- and trailing-space-insensitive collation compares it. */
+    /**
+     * A key text folded at least as far as any collation a supported database compares keys with: case (also
+     * {@code ß} against {@code SS}), accents and other marks, compatibility forms (full-width letters,
+     * ligatures) and trailing white space. MySQL's and MariaDB's {@code _ci}/{@code _ai} collations, PostgreSQL's
+     * {@code char(n)}, {@code citext} and nondeterministic ICU collations never tell apart two texts whose folds
+     * are equal; two texts that fold alike but are distinct keys only share a lock. Pure ASCII folds as in every
+     * earlier version (lower case, trailing white space stripped), so processes of two versions agree on it.
+     */
     static String looseKey(String key) {
+        for (int i = 0; i < key.length(); i++) {
+            if (key.charAt(i) >= 0x80) {
+                // NFKD splits accented letters into base and marks and maps compatibility forms to plain ones;
+                // upper then lower case folds ß to ss and final sigma to sigma
+                String decomposed = java.text.Normalizer.normalize(key, java.text.Normalizer.Form.NFKD);
+                String plain = MARKS.matcher(decomposed).replaceAll("");
+                return plain.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT).stripTrailing();
+            }
+        }
         return key.toLowerCase(Locale.ROOT).stripTrailing();
     }
+
+    private static final java.util.regex.Pattern MARKS = java.util.regex.Pattern.compile("\\p{M}+");
 
     private static int[] stripes(List<Long> sortedLockIds) {
         return sortedLockIds.stream().mapToInt(id -> Math.floorMod(Long.hashCode(id), STRIPES.length)).sorted().toArray();

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -339,29 +340,33 @@ final class JdbcRowCopier implements RowCopier {
         List<Map<String, @Nullable Object>> upserts = new ArrayList<>();
         Map<String, @Nullable MigrationContext> deletes = new LinkedHashMap<>();
         int skipped = 0;
-        Set<String> seen = new LinkedHashSet<>();
-        // only a source that compares keys loosely can have matched a key to a row spelt otherwise; on any
-        // other, a row spelt otherwise is another row, and the key as written is gone
-        boolean looseSource = dialects.get(from) == CopyDialect.MYSQL;
+        Set<String> requested = new HashSet<>();
+        Set<String> copied = new HashSet<>();
+        // A key is deleted from the target unless the source returned a row spelt exactly like it, and every row
+        // the source returned is copied under its own spelling: a key column that compares loosely (MariaDB's
+        // _ci and _ai collations, PostgreSQL's char(n) and nondeterministic collations) matches 'é' to row 'e'
+        // and 'ABC' to row 'abc', and the target must then hold 'e' and 'abc', never the spelling asked for.
         for (TableKeys batch : side.batches) {
             for (String key : batch.keys()) {
                 String canonical = canonicalKey(key, sourceKey, mapping, from);
-                if (!seen.add(canonical)) {
+                if (!requested.add(canonical)) {
                     continue;
                 }
                 Map<String, @Nullable Object> row = sourceRows.get(canonical);
-                if (row == null && looseSource) {
-                    row = looseMatch(sourceRows, canonical);
-                    if (row != null && !seen.add(canonicalKey(row, sourceKey))) {
-                        continue; // the row the database matched this key to is synced already
-                    }
-                }
                 if (row == null) {
                     deletes.put(key, batch.context());
-                } else if (writes(phaseOf(row, mapping, from, batch.context()), from)) {
-                    upserts.add(from == Store.OLD ? mapping.toNewRow(row) : mapping.toOldRow(row));
-                } else {
-                    skipped++;
+                } else if (copied.add(canonical)) {
+                    skipped += collect(row, mapping, from, batch.context(), upserts);
+                }
+            }
+        }
+        if (copied.size() < sourceRows.size()) {
+            Map<String, @Nullable MigrationContext> contexts = foldedContexts(side.batches);
+            for (Map.Entry<String, Map<String, @Nullable Object>> row : sourceRows.entrySet()) {
+                if (copied.add(row.getKey())) {
+                    MigrationContext context = contexts.getOrDefault(CopyDialect.looseKey(row.getKey()),
+                            side.batches.get(0).context());
+                    skipped += collect(row.getValue(), mapping, from, context, upserts);
                 }
             }
         }
@@ -376,32 +381,47 @@ final class JdbcRowCopier implements RowCopier {
         return new SyncResult(upserts.size(), deletable.size(), skipped);
     }
 
-    /**
-     * The source row that a MySQL or MariaDB source matched a key to although its text differs: they compare
-     * strings case-insensitively and ignore trailing spaces by default, so {@code WHERE id = 'ABC'} touches
-     * row {@code 'abc'}. That row is synced under its own key; the key as written must not be deleted.
-     */
-    private static @Nullable Map<String, @Nullable Object> looseMatch(Map<String, Map<String, @Nullable Object>> rows,
-                                                                     String canonical) {
-        String loose = CopyDialect.looseKey(canonical);
-        for (Map.Entry<String, Map<String, @Nullable Object>> row : rows.entrySet()) {
-            if (CopyDialect.looseKey(row.getKey()).equals(loose)) {
-                return row.getValue();
-            }
+    /** Adds the row, mapped for the target, when its phase has it written there; returns 1 when it is skipped. */
+    private int collect(Map<String, @Nullable Object> row, TableMapping mapping, Store from,
+                        @Nullable MigrationContext context, List<Map<String, @Nullable Object>> upserts) {
+        if (!writes(phaseOf(row, mapping, from, context), from)) {
+            return 1;
         }
-        return null;
+        upserts.add(from == Store.OLD ? mapping.toNewRow(row) : mapping.toOldRow(row));
+        return 0;
     }
 
-    /** Keys absent from the source whose target row (if any) is not one the target is authoritative for. */
+    /** The context of each requested key by its loosely folded text: the write that named a row spelt otherwise. */
+    private static Map<String, @Nullable MigrationContext> foldedContexts(List<TableKeys> batches) {
+        Map<String, @Nullable MigrationContext> contexts = new HashMap<>();
+        for (TableKeys batch : batches) {
+            for (String key : batch.keys()) {
+                contexts.putIfAbsent(CopyDialect.looseKey(key), batch.context());
+            }
+        }
+        return contexts;
+    }
+
+    /**
+     * Keys absent from the source whose target row (if any) is not one the target is authoritative for. A target
+     * that compares keys loosely returns, for a key, the row it would delete under another spelling: that row's
+     * phase decides too.
+     */
     private List<String> deletable(Connection target, CopyDialect dialect, Side side, Store to,
                                    Map<String, @Nullable MigrationContext> keys) throws SQLException {
         TableMapping mapping = side.mapping;
         Map<String, Map<String, @Nullable Object>> present = readRows(target, dialect, side.target, mapping,
                 List.copyOf(keys.keySet()), to);
+        Map<String, Map<String, @Nullable Object>> presentFolded = new HashMap<>();
+        present.forEach((key, row) -> presentFolded.putIfAbsent(CopyDialect.looseKey(key), row));
         List<TableColumns.Column> targetKey = keyColumns(side.target, mapping, to);
         List<String> deletable = new ArrayList<>();
         for (Map.Entry<String, @Nullable MigrationContext> key : keys.entrySet()) {
-            Map<String, @Nullable Object> row = present.get(canonicalKey(key.getKey(), targetKey, mapping, to));
+            String canonical = canonicalKey(key.getKey(), targetKey, mapping, to);
+            Map<String, @Nullable Object> row = present.get(canonical);
+            if (row == null) {
+                row = presentFolded.get(CopyDialect.looseKey(canonical));
+            }
             if (row == null || phaseOf(row, mapping, to, key.getValue()).authoritative() != to) {
                 deletable.add(key.getKey());
             }

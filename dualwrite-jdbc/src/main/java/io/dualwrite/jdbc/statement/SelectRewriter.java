@@ -53,7 +53,7 @@ final class SelectRewriter {
             problem = "rewrite failed: " + e;
         }
         return new StatementAnalysis(sql, SqlKind.SELECT, mapping, null, false, List.of(), null, null, null,
-                onOld, onNew, null, null, problem, null, List.of(), null, false, TxControl.NONE,
+                onOld, onNew, null, null, problem, null, List.of(), null, false, false, TxControl.NONE,
                 List.of(), List.of());
     }
 

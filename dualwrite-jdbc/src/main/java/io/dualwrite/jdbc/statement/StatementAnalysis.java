@@ -32,6 +32,9 @@ import org.jspecify.annotations.Nullable;
  *                        value is an expression rather than a parameter or literal
  * @param setKey          for an update that assigns the primary key: the new key values, when known
  * @param returning       whether the statement has a {@code RETURNING} clause
+ * @param movesRows       for an upsert: whether rows it conflicts with may leave their key — a {@code REPLACE}
+ *                        deletes them, an update clause that assigns a key column moves or respells them — so
+ *                        their keys must be read before it runs
  * @param txControl       transaction control sent as SQL text
  * @param parts           for several statements in one string: each one's analysis (this one is then of kind
  *                        {@link SqlKind#MULTIPLE})
@@ -57,6 +60,7 @@ public record StatementAnalysis(
         List<List<@Nullable ValueRef>> insertRows,
         @Nullable List<ValueRef> setKey,
         boolean returning,
+        boolean movesRows,
         TxControl txControl,
         List<StatementAnalysis> parts,
         List<TableMapping> resyncTables) {
@@ -94,14 +98,14 @@ public record StatementAnalysis(
     static StatementAnalysis passThrough(String sql, SqlKind kind, TxControl txControl, List<TableMapping> resyncTables) {
         int count = SqlText.countParameters(sql);
         return new StatementAnalysis(sql, kind, null, null, false, List.of(), null, null, null,
-                identity(sql, count), null, null, null, null, null, List.of(), null, false, txControl,
+                identity(sql, count), null, null, null, null, null, List.of(), null, false, false, txControl,
                 List.of(), List.copyOf(resyncTables));
     }
 
     static StatementAnalysis multiple(String sql, List<StatementAnalysis> parts) {
         int count = SqlText.countParameters(sql);
         return new StatementAnalysis(sql, SqlKind.MULTIPLE, null, null, false, List.of(), null, null, null,
-                identity(sql, count), null, null, null, null, null, List.of(), null, false, TxControl.NONE,
+                identity(sql, count), null, null, null, null, null, List.of(), null, false, false, TxControl.NONE,
                 List.copyOf(parts), List.of());
     }
 

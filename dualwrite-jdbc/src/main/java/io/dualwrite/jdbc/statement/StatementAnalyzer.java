@@ -432,7 +432,7 @@ public final class StatementAnalyzer {
         return new StatementAnalysis(sql, kind, mapping, notReplayable, keysGenerated, List.copyOf(insertKeys),
                 whereKey, orderId, merchantId, onOld, onNew, keySelectOld, keySelectNew,
                 problem, insertColumns, java.util.Collections.unmodifiableList(insertRows), setKey, returning,
-                TxControl.NONE, List.of(), List.of());
+                shape != null && movesRows(statement, shape, mapping), TxControl.NONE, List.of(), List.of());
     }
 
     /**
@@ -440,6 +440,28 @@ public final class StatementAnalyzer {
      * from the WHERE equalities are not known here, so a partial assignment counts as unknown); {@code null}
      * when it assigns none; empty when a key column gets an expression.
      */
+    /**
+     * Whether an upsert can take a row it conflicts with away from its key: {@code REPLACE} (and the other
+     * {@code UPSERT} forms) deletes it, and an update clause that assigns a primary-key column moves it to
+     * another key or, under a collation that ignores case or accents, respells it.
+     */
+    private static boolean movesRows(Statement statement, InsertShape shape, TableMapping mapping) {
+        if (statement instanceof Upsert) {
+            return true;
+        }
+        for (List<UpdateSet> sets : shape.updateSets()) {
+            for (UpdateSet set : sets) {
+                for (Column column : set.getColumns()) {
+                    String name = SqlText.unquote(column.getColumnName());
+                    if (mapping.primaryKey().stream().anyMatch(name::equalsIgnoreCase)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     private static @Nullable List<ValueRef> assignedKey(Update update, TableMapping mapping) {
         Map<String, ValueRef> assigned = new HashMap<>();
         boolean any = false;

@@ -2,6 +2,8 @@ package io.dualwrite.jdbc.convergence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dualwrite.Store;
+import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.mapping.TableMapping;
@@ -68,6 +70,63 @@ class ConcurrentSyncsOfOneRowTest {
                         .isEmpty();
                 assertThat(oldDb.count("SELECT COUNT(*) FROM dualwrite_change_log")).as("change-log entries").isZero();
             }
+        }
+    }
+
+    /**
+     * MariaDB's {@code utf8mb4_unicode_ci} matches {@code 'É'} to row {@code 'e'}: a sync asked for {@code 'É'} (a
+     * programmatic caller, a change-log entry) and one asked for {@code 'e'} copy the same row and must take one
+     * lock on the PostgreSQL target. The first has read qty 2 and is held; qty 3 is committed; the second sync
+     * must wait, then copy 3. With a lock per spelling, the held sync would overwrite 3 with 2.
+     */
+    @Test
+    void syncsOfOneRowExcludeEachOtherHoweverTheKeyIsSpelt() throws Exception {
+        HeldRead held = HeldRead.copierSourceRead();
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE orders (id VARCHAR(20) COLLATE utf8mb4_unicode_ci PRIMARY KEY, qty INT NOT NULL)",
+                    "INSERT INTO orders (id, qty) VALUES ('e', 2)");
+            newDb.execute("CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT NOT NULL)",
+                    "INSERT INTO orders (id, qty) VALUES ('e', 1)");
+            RowCopier first = RowCopier.builder().oldDataSource(held.wrap(oldDb.dataSource()))
+                    .newDataSource(newDb.dataSource()).build();
+            RowCopier second = RowCopier.builder().oldDataSource(oldDb.dataSource())
+                    .newDataSource(newDb.dataSource()).build();
+            held.arm();
+            CompletableFuture<RowCopier.SyncResult> accented = CompletableFuture.supplyAsync(() -> sync(first, "É"));
+            held.awaitReached(); // the first sync holds its lock and has read qty 2
+
+            oldDb.execute("UPDATE orders SET qty = 3 WHERE id = 'e'");
+            CompletableFuture<RowCopier.SyncResult> plain = CompletableFuture.supplyAsync(() -> sync(second, "e"));
+            boolean secondRanPastTheLock = waitsOrEnds(plain);
+            held.release();
+            accented.get(20, TimeUnit.SECONDS);
+            plain.get(20, TimeUnit.SECONDS);
+
+            assertThat(StoreRows.differences(StoreRows.read(oldDb, "SELECT id, qty FROM orders"),
+                    StoreRows.read(newDb, "SELECT id, qty FROM orders")))
+                    .as("rows that differ after both syncs ended (the sync of 'e' %s while the sync of 'É' held"
+                            + " its lock)", secondRanPastTheLock ? "did NOT wait" : "waited")
+                    .isEmpty();
+        }
+    }
+
+    private static RowCopier.SyncResult sync(RowCopier copier, String key) {
+        try {
+            return copier.sync(Store.OLD, List.of(new RowCopier.TableKeys(ORDERS, List.of(key), null)));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether the sync ended within two seconds (it should wait for the held lock instead). */
+    private static boolean waitsOrEnds(CompletableFuture<?> sync) {
+        try {
+            sync.get(2, TimeUnit.SECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

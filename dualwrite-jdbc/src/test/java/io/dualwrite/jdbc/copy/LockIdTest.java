@@ -39,4 +39,24 @@ class LockIdTest {
         assertThat(CopyDialect.lockId("orders", "abc")).isNotEqualTo(CopyDialect.lockId("orders", "abd"));
         assertThat(CopyDialect.lockId("orders", "1")).isNotEqualTo(CopyDialect.lockId("payments", "1"));
     }
+
+    // MariaDB's _ai_ci and unicode_ci collations, PostgreSQL's nondeterministic ICU collations
+    @Test
+    void keysEqualUnderAnAccentInsensitiveCollationShareALock() {
+        assertThat(CopyDialect.lockId("orders", "É")).isEqualTo(CopyDialect.lockId("orders", "e"));
+        assertThat(CopyDialect.lockId("orders", "Crème ")).isEqualTo(CopyDialect.lockId("orders", "creme"));
+        assertThat(CopyDialect.lockId("orders", "straße")).isEqualTo(CopyDialect.lockId("orders", "STRASSE"));
+        assertThat(CopyDialect.lockId("orders", "\uFF21\uFF22")).as("full-width AB").isEqualTo(CopyDialect.lockId("orders", "ab"));
+        assertThat(CopyDialect.lockId("orders", "é")).isNotEqualTo(CopyDialect.lockId("orders", "f"));
+    }
+
+    // the fold of pure ASCII is the one every earlier version used: lower case, trailing white space stripped
+    @Test
+    void asciiKeysKeepTheLockIdsOfEarlierVersions() {
+        for (String key : new String[] {"ABC ", "Order-17", "a\tb\t", "K1", "x_Y.z"}) {
+            byte[] bytes = ("orders\u0000" + key.toLowerCase(Locale.ROOT).stripTrailing()).getBytes(StandardCharsets.UTF_8);
+            assertThat(CopyDialect.lockId("orders", key)).as(key)
+                    .isEqualTo(UUID.nameUUIDFromBytes(bytes).getMostSignificantBits());
+        }
+    }
 }

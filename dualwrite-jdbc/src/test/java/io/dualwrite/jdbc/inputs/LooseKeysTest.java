@@ -1,0 +1,277 @@
+package io.dualwrite.jdbc.inputs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.dualwrite.Store;
+import io.dualwrite.jdbc.copy.RowCopier;
+import io.dualwrite.jdbc.schema.DualWriteSchema;
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import io.dualwrite.jdbc.verify.Repairer;
+import io.dualwrite.jdbc.verify.ScopedResyncResolver;
+import io.dualwrite.jdbc.verify.Verifier;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keys that the authoritative store compares loosely: MariaDB's {@code _ci}/{@code _ai} collations match
+ * {@code 'é'} to row {@code 'e'} and {@code 'C0'} to row {@code 'c0'}, PostgreSQL's {@code char(n)} ignores
+ * trailing spaces. A write that names a row by another spelling of its key must leave the new store holding
+ * exactly the old store's rows under exactly their spellings. Compared by exact key text, independently of the
+ * copier.
+ */
+class LooseKeysTest {
+
+    private static final String MARIADB_ORDERS =
+            "CREATE TABLE orders (id VARCHAR(20) COLLATE utf8mb4_unicode_ci PRIMARY KEY, qty INT)";
+    private static final String POSTGRES_ORDERS = "CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)";
+
+    @Test
+    void mariadbUpdateByAnAccentedKeyUpdatesTheRowSpeltWithoutAccentInPostgres() throws SQLException {
+        try (Fixture fixture = seeded("e", "f")) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("UPDATE orders SET qty = 5 WHERE id = 'é'")).isEqualTo(1);
+            }
+            assertThat(sameRows(fixture)).containsEntry("e", "5").hasSize(2);
+        }
+    }
+
+    @Test
+    void mariadbDeleteByAKeyInAnotherCaseDeletesTheRowFromPostgres() throws SQLException {
+        try (Fixture fixture = seeded("c0", "c1")) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
+                delete.setString(1, "C0");
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameRows(fixture)).containsOnlyKeys("c1");
+        }
+    }
+
+    @Test
+    void mariadbDeleteByAnUpperCaseAccentedKeyInATransactionDeletesTheRowFromPostgres() throws SQLException {
+        try (Fixture fixture = seeded("eclair", "ecole")) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
+                connection.setAutoCommit(false);
+                delete.setString(1, "ÉCOLE ");
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+                connection.commit();
+            }
+            assertThat(sameRows(fixture)).containsOnlyKeys("eclair");
+        }
+    }
+
+    // the new spelling replaces the old one in MariaDB; PostgreSQL must not keep the old spelling beside it
+    @Test
+    void mariadbUpdateThatRespellsAKeyLeavesOnlyTheNewSpellingInPostgres() throws SQLException {
+        try (Fixture fixture = seeded("abc", "abd")) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("UPDATE orders SET id = 'ABC', qty = 4 WHERE id = 'abc'")).isEqualTo(1);
+            }
+            assertThat(sameRows(fixture)).containsOnlyKeys("ABC", "abd").containsEntry("ABC", "4");
+        }
+    }
+
+    // MariaDB into MariaDB: an upsert that matches the old spelling must not leave it in place
+    @Test
+    void mariadbIntoMariadbUpdateThatRespellsAKeyRespellsItInTheNewStore() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB)) {
+            fixture.onOld(MARIADB_ORDERS, "INSERT INTO orders VALUES ('abc', 1)");
+            fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) COLLATE utf8mb4_unicode_ci PRIMARY KEY, quantity INT)",
+                    "INSERT INTO orders_v2 VALUES ('abc', 1)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("UPDATE orders SET id = 'Abc' WHERE id = 'ABC'")).isEqualTo(1);
+            }
+            assertThat(sameRows(fixture)).containsOnlyKeys("Abc");
+        }
+    }
+
+    // REPLACE deletes the row spelt 'c0' and inserts 'C0'
+    @Test
+    void mariadbReplaceWithAnotherSpellingLeavesOnlyTheNewSpellingInPostgres() throws SQLException {
+        try (Fixture fixture = seeded("c0", "c1")) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("REPLACE INTO orders (id, qty) VALUES ('C0', 3)");
+            }
+            assertThat(sameRows(fixture)).containsOnlyKeys("C0", "c1").containsEntry("C0", "3");
+        }
+    }
+
+    // REPLACE also deletes rows that conflict on another unique key: their keys were never named
+    @Test
+    void mariadbReplaceConflictingOnASecondUniqueKeyDeletesTheOtherRowFromPostgres() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id INT PRIMARY KEY, code VARCHAR(10) UNIQUE, qty INT)",
+                    "INSERT INTO orders VALUES (1, 'a', 1), (2, 'b', 2)");
+            fixture.onNew("CREATE TABLE orders_v2 (id INT PRIMARY KEY, code VARCHAR(10) UNIQUE, quantity INT)",
+                    "INSERT INTO orders_v2 VALUES (1, 'a', 1), (2, 'b', 2)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("REPLACE INTO orders (id, code, qty) VALUES (5, 'A', 9)")).isEqualTo(2);
+            }
+            assertThat(Rows.assertSame(fixture.oldDb, "SELECT id, code, qty FROM orders ORDER BY id",
+                    fixture.newDb, "SELECT id, code, quantity AS qty FROM orders_v2 ORDER BY id"))
+                    .extracting(row -> row.get("id")).containsExactly("2", "5");
+        }
+    }
+
+    // an upsert whose update assigns the key respells the row it conflicted with
+    @Test
+    void mariadbUpsertThatAssignsTheKeyLeavesOnlyTheNewSpellingInPostgres() throws SQLException {
+        try (Fixture fixture = seeded("k1", "k2")) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('K1', 7)"
+                        + " ON DUPLICATE KEY UPDATE id = VALUES(id), qty = VALUES(qty)");
+            }
+            assertThat(sameRows(fixture)).containsOnlyKeys("K1", "k2").containsEntry("K1", "7");
+        }
+    }
+
+    // several statements in one execute: the keys of each part are not selected first; synced or resynced
+    @Test
+    void mariadbSeveralStatementsWithKeysSpeltOtherwiseAreSyncedOrResynced() throws SQLException {
+        AtomicReference<HikariDataSource> multi = new AtomicReference<>();
+        try (Fixture fixture = Fixture.builder(Kind.MARIADB, Kind.POSTGRES).wrapOld(pool -> {
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(((HikariDataSource) pool).getJdbcUrl() + "&allowMultiQueries=true");
+            config.setUsername("root");
+            config.setMaximumPoolSize(2);
+            multi.set(new HikariDataSource(config));
+            return multi.get();
+        }).build()) {
+            seed(fixture, "e", "c0", "z");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("UPDATE orders SET qty = 8 WHERE id = 'É'; DELETE FROM orders WHERE id = 'C0'");
+            }
+            Map<String, String> oldRows = rows(fixture.oldDb, "SELECT id, qty FROM orders");
+            assertThat(oldRows).containsOnlyKeys("e", "z").containsEntry("e", "8");
+            if (!fixture.scopedResyncs().isEmpty()) { // recorded: the repair of the scope makes the stores agree
+                DualWriteSchema.create(fixture.oldDb.dataSource());
+                Verifier verifier = Verifier.builder().oldDataSource(fixture.oldDb.dataSource())
+                        .newDataSource(fixture.newDb.dataSource()).changeLog(fixture.changeLog).build();
+                RowCopier copier = RowCopier.builder().oldDataSource(fixture.oldDb.dataSource())
+                        .newDataSource(fixture.newDb.dataSource()).build();
+                assertThat(ScopedResyncResolver.builder().migration(Fixture.MIGRATION).changeLog(fixture.changeLog)
+                        .verifier(verifier).repairer(Repairer.of(copier, verifier)).mapping(Fixture.ORDERS).build()
+                        .resolveOnce().failed()).isZero();
+            }
+            assertThat(sameRows(fixture)).isEqualTo(oldRows);
+        } finally {
+            multi.get().close();
+        }
+    }
+
+    // the copier given a key spelt otherwise (a programmatic caller, a change-log entry): the row the source
+    // matched is copied under its own spelling
+    @Test
+    void copierGivenAnotherSpellingCopiesTheRowTheSourceMatched() throws SQLException {
+        try (Fixture fixture = seeded("e", "f")) {
+            fixture.onOld("UPDATE orders SET qty = 6 WHERE id = 'e'");
+            RowCopier.builder().oldDataSource(fixture.oldDb.dataSource()).newDataSource(fixture.newDb.dataSource()).build()
+                    .sync(Store.OLD, List.of(new RowCopier.TableKeys(Fixture.ORDERS, List.of("É"), null)));
+            assertThat(sameRows(fixture)).containsEntry("e", "6").hasSize(2);
+        }
+    }
+
+    // PostgreSQL char(n) compares with trailing spaces ignored: 'k1 ' names row 'k1'
+    @Test
+    void postgresCharKeyWithATrailingSpaceUpdatesAndDeletesTheRow() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id CHAR(4) PRIMARY KEY, qty INT)",
+                    "INSERT INTO orders VALUES ('k1', 1), ('k2', 2)");
+            fixture.onNew("CREATE TABLE orders_v2 (id CHAR(4) PRIMARY KEY, quantity INT)",
+                    "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement update = connection.prepareStatement("UPDATE orders SET qty = ? WHERE id = ?");
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
+                update.setInt(1, 5);
+                update.setString(2, "k1 ");
+                assertThat(update.executeUpdate()).isEqualTo(1);
+                delete.setString(1, "k2 ");
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+            }
+            Map<String, String> old = rows(fixture.oldDb, "SELECT rtrim(id) AS id, qty FROM orders");
+            assertThat(rows(fixture.newDb, "SELECT rtrim(id) AS id, quantity AS qty FROM orders_v2")).isEqualTo(old)
+                    .containsOnlyKeys("k1").containsEntry("k1", "5");
+        }
+    }
+
+    // H2 VARCHAR_IGNORECASE into a case-sensitive VARCHAR: 'ABC' names row 'abc'
+    @Test
+    void h2IgnoreCaseKeyDeletedAndUpdatedInAnotherCaseReachesTheNewStore() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.H2, Kind.H2)) {
+            fixture.onOld("CREATE TABLE orders (id VARCHAR_IGNORECASE(20) PRIMARY KEY, qty INT)",
+                    "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
+            fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)",
+                    "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement update = connection.prepareStatement("UPDATE orders SET qty = ? WHERE id = ?");
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
+                update.setInt(1, 5);
+                update.setString(2, "ABD");
+                assertThat(update.executeUpdate()).isEqualTo(1);
+                delete.setString(1, "ABC");
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameRows(fixture)).containsOnlyKeys("abd").containsEntry("abd", "5");
+        }
+    }
+
+    // PostgreSQL char(n) into varchar: 'k2 ' names row 'k2', which the target spells without padding
+    @Test
+    void postgresCharKeyDeletedWithATrailingSpaceLeavesTheVarcharTarget() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id CHAR(2) PRIMARY KEY, qty INT)",
+                    "INSERT INTO orders VALUES ('k1', 1), ('k2', 2)");
+            fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(4) PRIMARY KEY, quantity INT)",
+                    "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
+                delete.setString(1, "k2 ");
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameRows(fixture)).containsOnlyKeys("k1");
+        }
+    }
+
+    private static Fixture seeded(String... ids) {
+        Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES);
+        seed(fixture, ids);
+        return fixture;
+    }
+
+    private static void seed(Fixture fixture, String... ids) {
+        fixture.onOld(MARIADB_ORDERS);
+        fixture.onNew(POSTGRES_ORDERS);
+        for (int i = 0; i < ids.length; i++) {
+            fixture.onOld("INSERT INTO orders VALUES ('" + ids[i] + "', " + (i + 1) + ")");
+            fixture.onNew("INSERT INTO orders_v2 VALUES ('" + ids[i] + "', " + (i + 1) + ")");
+        }
+    }
+
+    /** Asserts that both stores hold the same keys, spelt exactly alike, with the same quantities. */
+    private static Map<String, String> sameRows(Fixture fixture) {
+        Map<String, String> old = rows(fixture.oldDb, "SELECT id, qty FROM orders");
+        Map<String, String> now = rows(fixture.newDb, "SELECT id, quantity AS qty FROM orders_v2");
+        assertThat(now).as("new store rows by exact key text").isEqualTo(old);
+        return old;
+    }
+
+    private static Map<String, String> rows(TestDatabase db, String sql) {
+        Map<String, String> rows = new TreeMap<>();
+        for (Map<String, Object> row : db.query(sql)) {
+            String id = String.valueOf(row.get("id"));
+            assertThat(rows.put(id, String.valueOf(row.get("qty")))).as("key %s twice in %s", id, db).isNull();
+        }
+        return rows;
+    }
+}
