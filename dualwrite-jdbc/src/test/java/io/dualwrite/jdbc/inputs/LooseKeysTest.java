@@ -190,15 +190,7 @@ class LooseKeysTest {
                     "INSERT INTO orders VALUES ('k1', 1), ('k2', 2)");
             fixture.onNew("CREATE TABLE orders_v2 (id CHAR(4) PRIMARY KEY, quantity INT)",
                     "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2)");
-            try (Connection connection = fixture.dataSource.getConnection();
-                 PreparedStatement update = connection.prepareStatement("UPDATE orders SET qty = ? WHERE id = ?");
-                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
-                update.setInt(1, 5);
-                update.setString(2, "k1 ");
-                assertThat(update.executeUpdate()).isEqualTo(1);
-                delete.setString(1, "k2 ");
-                assertThat(delete.executeUpdate()).isEqualTo(1);
-            }
+            updateToFiveThenDelete(fixture, "k1 ", "k2 ");
             Map<String, String> old = rows(fixture.oldDb, "SELECT rtrim(id) AS id, qty FROM orders");
             assertThat(rows(fixture.newDb, "SELECT rtrim(id) AS id, quantity AS qty FROM orders_v2")).isEqualTo(old)
                     .containsOnlyKeys("k1").containsEntry("k1", "5");
@@ -213,15 +205,7 @@ class LooseKeysTest {
                     "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
             fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)",
                     "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
-            try (Connection connection = fixture.dataSource.getConnection();
-                 PreparedStatement update = connection.prepareStatement("UPDATE orders SET qty = ? WHERE id = ?");
-                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
-                update.setInt(1, 5);
-                update.setString(2, "ABD");
-                assertThat(update.executeUpdate()).isEqualTo(1);
-                delete.setString(1, "ABC");
-                assertThat(delete.executeUpdate()).isEqualTo(1);
-            }
+            updateToFiveThenDelete(fixture, "ABD", "ABC");
             assertThat(sameRows(fixture)).containsOnlyKeys("abd").containsEntry("abd", "5");
         }
     }
@@ -240,6 +224,19 @@ class LooseKeysTest {
                 assertThat(delete.executeUpdate()).isEqualTo(1);
             }
             assertThat(sameRows(fixture)).containsOnlyKeys("k1");
+        }
+    }
+
+    /** Through the data source: sets qty 5 on the row {@code updated} names, then deletes the one {@code deleted} names. */
+    private static void updateToFiveThenDelete(Fixture fixture, String updated, String deleted) throws SQLException {
+        try (Connection connection = fixture.dataSource.getConnection();
+             PreparedStatement update = connection.prepareStatement("UPDATE orders SET qty = ? WHERE id = ?");
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
+            update.setInt(1, 5);
+            update.setString(2, updated);
+            assertThat(update.executeUpdate()).isEqualTo(1);
+            delete.setString(1, deleted);
+            assertThat(delete.executeUpdate()).isEqualTo(1);
         }
     }
 
