@@ -1,6 +1,7 @@
 package io.dualwrite;
 
 import io.dualwrite.changelog.RowRef;
+import io.dualwrite.internal.KeyFold;
 import io.dualwrite.mirror.MirrorWork;
 import java.time.Duration;
 import java.util.Optional;
@@ -16,7 +17,9 @@ import org.jspecify.annotations.Nullable;
  * the other store, or delete it there when the authoritative store has none. Live mirrors
  * ({@link DualWriter#writeState}) and repairs ({@link DualWriter#syncKey}) both run it.
  *
- * <p><b>Invariant:</b> two copies of one key (migration, table, key) never overlap within this copier. Each
+ * <p><b>Invariant:</b> two copies of one key (migration, table, key) never overlap within this copier; keys are
+ * compared by their loose fold ({@link KeyFold#loose}), since a store may hold {@code 'É'} and {@code 'e'} as one
+ * row. Each
  * copy holds the key's lock from before it reads until after it wrote. Every authoritative write of a key
  * is followed by a copy that starts after it, so the copy that runs last reads the latest value, whatever
  * order the copies were handed off in, whether a sync caller raced another, an abandoned copy was still
@@ -57,7 +60,8 @@ final class StateCopier {
 
     private <V> void copy(String migration, RowRef row, Store from, StateSync<V> sync, @Nullable Duration lockWait)
             throws Exception {
-        LockKey key = new LockKey(migration, row.table(), row.key());
+        // folded: a store whose collation ignores case or accents holds 'É' and 'e' as one row
+        LockKey key = new LockKey(migration, row.table(), KeyFold.loose(row.key()));
         KeyLock lock = locks.compute(key, (k, existing) -> {
             KeyLock entry = existing == null ? new KeyLock() : existing;
             entry.users++;

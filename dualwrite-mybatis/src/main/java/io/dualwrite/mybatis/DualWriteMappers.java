@@ -41,7 +41,9 @@ import org.jspecify.annotations.Nullable;
  * its text when it is a simple value, else its key property (the statement's {@code keyProperty}, else {@code id})
  * read after the call, so that a key MyBatis generated is the one synced; {@link DualWrite#ORDER_ID} takes the
  * context's order id. The phase is resolved before the call and again by {@code writeState} after it: a switch
- * flipped in between changes only which direction that one sync takes.
+ * flipped in between changes only which direction that one sync takes. A delete by a text key reads the row
+ * first and syncs its key as the store spells it too (a case- or accent-insensitive collation deletes row
+ * {@code 'c0'} for key {@code 'C0'}).
  */
 public final class DualWriteMappers {
 
@@ -127,10 +129,46 @@ public final class DualWriteMappers {
             return call(writer.readPhaseOf(context).authoritative(), mapperType, method, arguments);
         }
         Store authoritative = writer.phaseOf(context).authoritative();
+        String stored = storedSpelling(statementId, write, arguments, authoritative);
         Object result = call(authoritative, mapperType, method, arguments);
         String key = keyOf(statementId, write, arguments, context, authoritative);
-        return writer.writeState(context, new RowRef(write.table(), key, write.operation()), store -> result,
-                stateSync(write.table()));
+        Object returned = writer.writeState(context, new RowRef(write.table(), key, write.operation()),
+                store -> result, stateSync(write.table()));
+        if (stored != null && !stored.equals(key)) {
+            writer.writeState(context, new RowRef(write.table(), stored, write.operation()), store -> result,
+                    stateSync(write.table()));
+        }
+        return returned;
+    }
+
+    /**
+     * For a delete by a text key: the key of the row it names as the authoritative store spells it, read before
+     * the call, or {@code null}. A collation that ignores case or accents deletes row {@code 'c0'} for key
+     * {@code 'C0'}; the sync of {@code 'C0'} alone would then leave {@code 'c0'} in a store that compares exactly.
+     * The row's key is its key property (the statement's {@code keyProperty}, else {@code id}).
+     */
+    private @Nullable String storedSpelling(String statementId, Write write, Object[] arguments, Store store) {
+        if (write.operation() != Operation.DELETE || write.keyArgument() < 0 || write.keyArgument() >= arguments.length
+                || !(arguments[write.keyArgument()] instanceof String)) {
+            return null;
+        }
+        Map<Store, TableStatements> sides = tables.get(write.table());
+        if (sides == null) {
+            return null;
+        }
+        Object row = new MapperStore(store, sides.get(store)).read((String) arguments[write.keyArgument()]).orElse(null);
+        if (row == null) {
+            return null;
+        }
+        MappedStatement statement = factories.get(store).getConfiguration().getMappedStatement(statementId);
+        String property = statement.getKeyProperties() != null && statement.getKeyProperties().length > 0
+                ? statement.getKeyProperties()[0] : "id";
+        try {
+            Object value = ContextExtractor.meta(row).getValue(property);
+            return value == null ? null : keyText(value);
+        } catch (RuntimeException noSuchProperty) {
+            return null;
+        }
     }
 
     private MigrationContext contextOf(String statementId, Method method, Object[] arguments) {

@@ -1,5 +1,6 @@
 package io.dualwrite.jdbc.copy;
 
+import io.dualwrite.internal.KeyFold;
 import io.dualwrite.jdbc.Dialect;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -261,28 +262,10 @@ enum CopyDialect {
         }
     });
 
-    /**
-     * A key text folded at least as far as any collation a supported database compares keys with: case (also
-     * {@code ß} against {@code SS}), accents and other marks, compatibility forms (full-width letters,
-     * ligatures) and trailing white space. MySQL's and MariaDB's {@code _ci}/{@code _ai} collations, PostgreSQL's
-     * {@code char(n)}, {@code citext} and nondeterministic ICU collations never tell apart two texts whose folds
-     * are equal; two texts that fold alike but are distinct keys only share a lock. Pure ASCII folds as in every
-     * earlier version (lower case, trailing white space stripped), so processes of two versions agree on it.
-     */
+    /** A key text folded as any supported collation might compare it ({@link KeyFold#loose}). */
     static String looseKey(String key) {
-        for (int i = 0; i < key.length(); i++) {
-            if (key.charAt(i) >= 0x80) {
-                // NFKD splits accented letters into base and marks and maps compatibility forms to plain ones;
-                // upper then lower case folds ß to ss and final sigma to sigma
-                String decomposed = java.text.Normalizer.normalize(key, java.text.Normalizer.Form.NFKD);
-                String plain = MARKS.matcher(decomposed).replaceAll("");
-                return plain.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT).stripTrailing();
-            }
-        }
-        return key.toLowerCase(Locale.ROOT).stripTrailing();
+        return KeyFold.loose(key);
     }
-
-    private static final java.util.regex.Pattern MARKS = java.util.regex.Pattern.compile("\\p{M}+");
 
     private static int[] stripes(List<Long> sortedLockIds) {
         return sortedLockIds.stream().mapToInt(id -> Math.floorMod(Long.hashCode(id), STRIPES.length)).sorted().toArray();
