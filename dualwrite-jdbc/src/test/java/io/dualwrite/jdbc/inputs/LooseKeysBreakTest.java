@@ -1,0 +1,370 @@
+package io.dualwrite.jdbc.inputs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.mirror.MirrorMode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Further inputs whose key names a row spelt otherwise than the key: the new store must end holding exactly the
+ * old store's rows under exactly their spellings, or the difference must be recorded in the change log. Compared
+ * by exact key text with plain JDBC.
+ */
+class LooseKeysBreakTest {
+
+    private static final String MARIADB_ORDERS =
+            "CREATE TABLE orders (id VARCHAR(20) COLLATE utf8mb4_unicode_ci PRIMARY KEY, qty INT)";
+    private static final String POSTGRES_ORDERS = "CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)";
+
+    // MariaDB compares a text key with a number as numbers: WHERE id = 1 deletes row '01'
+    @Test
+    void mariadbDeleteByAnIntegerParameterOnATextKeyDeletesTheZeroPaddedRowFromPostgres() throws SQLException {
+        try (Fixture fixture = seeded("01", "2")) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
+                delete.setInt(1, 1);
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("2");
+        }
+    }
+
+    // the same with a number literal in the SQL text: WHERE id = 7 updates row '007'
+    @Test
+    void mariadbUpdateByAnIntegerLiteralOnATextKeyUpdatesTheZeroPaddedRowInPostgres() throws SQLException {
+        try (Fixture fixture = seeded("007", "8")) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("UPDATE orders SET qty = 5 WHERE id = 7")).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsEntry("007", "5");
+        }
+    }
+
+    // a key bound as a Clob is text to the database but not a String to the write path
+    @Test
+    void mariadbDeleteByAClobParameterInAnotherCaseDeletesTheRowFromPostgres() throws SQLException {
+        try (Fixture fixture = seeded("c0", "d")) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
+                java.sql.Clob clob = connection.createClob();
+                clob.setString(1, "C0");
+                delete.setClob(1, clob);
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("d");
+        }
+    }
+
+    // PgJDBC sends a Types.CHAR parameter as bpchar: against a varchar key, 'k2 ' then matches row 'k2'
+    @Test
+    void postgresVarcharKeyDeletedByACharTypedParameterWithATrailingSpaceLeavesTheTarget() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)",
+                    "INSERT INTO orders VALUES ('k1', 1), ('k2', 2)");
+            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
+                delete.setObject(1, "k2 ", java.sql.Types.CHAR);
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("k1");
+        }
+    }
+
+    // a key column whose type is a domain over citext
+    @Test
+    void postgresDomainOverCitextKeyDeletedInAnotherCaseLeavesTheTarget() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE EXTENSION IF NOT EXISTS citext", "CREATE DOMAIN order_key AS citext",
+                    "CREATE TABLE orders (id order_key PRIMARY KEY, qty INT)",
+                    "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
+            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                // a literal: a varchar parameter would compare as text, exactly
+                assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = 'ABC'")).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("abd");
+        }
+    }
+
+    @Test
+    void postgresCitextKeyDeletedInAnotherCaseLeavesTheTarget() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE EXTENSION IF NOT EXISTS citext",
+                    "CREATE TABLE orders (id citext PRIMARY KEY, qty INT)",
+                    "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
+            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                // a literal: a varchar parameter would compare as text, exactly
+                assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = 'ABC'")).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("abd");
+        }
+    }
+
+    // an H2 database collation (SET COLLATION … STRENGTH PRIMARY) makes every VARCHAR compare loosely
+    @Test
+    void h2DatabaseCollationKeyDeletedByAnAccentedSpellingLeavesPostgres() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.H2, Kind.POSTGRES)) {
+            fixture.onOld("SET COLLATION ENGLISH STRENGTH PRIMARY",
+                    "CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)",
+                    "INSERT INTO orders VALUES ('e', 1), ('f', 2)");
+            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('e', 1), ('f', 2)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
+                delete.setString(1, "É");
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("f");
+        }
+    }
+
+    // H2's IGNORECASE setting makes the VARCHAR columns created after it VARCHAR_IGNORECASE
+    @Test
+    void h2IgnoreCaseSettingKeyDeletedInAnotherCaseLeavesPostgres() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.H2, Kind.POSTGRES)) {
+            fixture.onOld("SET IGNORECASE TRUE",
+                    "CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)",
+                    "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
+            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
+                delete.setString(1, "ABC");
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("abd");
+        }
+    }
+
+    // a key column whose type is a domain over char(n): 'k2 ' names row 'k2' as with char(n) itself
+    @Test
+    void postgresDomainOverCharKeyDeletedWithATrailingSpaceLeavesTheVarcharTarget() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE DOMAIN order_key AS CHAR(2)",
+                    "CREATE TABLE orders (id order_key PRIMARY KEY, qty INT)",
+                    "INSERT INTO orders VALUES ('k1', 1), ('k2', 2)");
+            fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(4) PRIMARY KEY, quantity INT)",
+                    "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
+                delete.setString(1, "k2 ");
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("k1");
+        }
+    }
+
+    // a key column whose type is a domain with a nondeterministic collation
+    @Test
+    void postgresDomainWithNondeterministicCollationDeletedInAnotherCaseLeavesTheTarget() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE COLLATION ci_keys (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
+                    "CREATE DOMAIN order_key AS VARCHAR(20) COLLATE ci_keys",
+                    "CREATE TABLE orders (id order_key PRIMARY KEY, qty INT)",
+                    "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
+            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
+                delete.setString(1, "ABC");
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("abd");
+        }
+    }
+
+    // PostgreSQL nondeterministic collation: an upsert that respells the key it conflicted with
+    @Test
+    void postgresOnConflictAssigningExcludedKeyRespellsTheRowInTheTarget() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE COLLATION ci_keys (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
+                    "CREATE TABLE orders (id VARCHAR(20) COLLATE ci_keys PRIMARY KEY, qty INT)",
+                    "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
+            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('ABC', 9)"
+                        + " ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id, qty = EXCLUDED.qty");
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("ABC", "abd").containsEntry("ABC", "9");
+        }
+    }
+
+    // H2 compares a text key with a number as numbers: WHERE id = 1 deletes row '01'
+    @Test
+    void h2DeleteByAnIntegerParameterOnATextKeyDeletesTheZeroPaddedRowFromTheTarget() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.H2, Kind.H2)) {
+            fixture.onOld("CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)",
+                    "INSERT INTO orders VALUES ('01', 1), ('2', 2)");
+            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('01', 1), ('2', 2)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
+                delete.setInt(1, 1);
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("2");
+        }
+    }
+
+    // a prepared batch of updates by keys spelt otherwise
+    @Test
+    void mariadbBatchOfUpdatesByKeysSpeltOtherwiseReachesPostgres() throws SQLException {
+        try (Fixture fixture = seeded("e", "c0", "z")) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement update = connection.prepareStatement("UPDATE orders SET qty = ? WHERE id = ?")) {
+                update.setInt(1, 11);
+                update.setString(2, "É");
+                update.addBatch();
+                update.setInt(1, 12);
+                update.setString(2, "C0 ");
+                update.addBatch();
+                assertThat(update.executeBatch()).containsExactly(1, 1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsEntry("e", "11").containsEntry("c0", "12");
+        }
+    }
+
+    // a prepared batch that respells a key and then names the respelt row by a third spelling
+    @Test
+    void mariadbBatchThatRespellsAndThenDeletesByAThirdSpellingReachesPostgres() throws SQLException {
+        try (Fixture fixture = seeded("e", "z")) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement update = connection.prepareStatement("UPDATE orders SET id = ?, qty = ? WHERE id = ?")) {
+                update.setString(1, "E");
+                update.setInt(2, 3);
+                update.setString(3, "e");
+                update.addBatch();
+                update.setString(1, "é");
+                update.setInt(2, 4);
+                update.setString(3, "É");
+                update.addBatch();
+                assertThat(update.executeBatch()).containsExactly(1, 1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("é", "z").containsEntry("é", "4");
+        }
+    }
+
+    @Test
+    void mariadbDeleteByAnInListOfOtherSpellingsDeletesTheRowsFromPostgres() throws SQLException {
+        try (Fixture fixture = seeded("e", "c0", "z")) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("DELETE FROM orders WHERE id IN ('É', 'C0 ')")).isEqualTo(2);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("z");
+        }
+    }
+
+    @Test
+    void mariadbUpsertWithoutKeyAssignmentInAnotherSpellingUpdatesTheRowInPostgres() throws SQLException {
+        try (Fixture fixture = seeded("e", "z")) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('É', 7) ON DUPLICATE KEY UPDATE qty = VALUES(qty)");
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("e", "z").containsEntry("e", "7");
+        }
+    }
+
+    @Test
+    void mariadbInsertIgnoreOfAnotherSpellingLeavesPostgresAlone() throws SQLException {
+        try (Fixture fixture = seeded("e", "z")) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("INSERT IGNORE INTO orders (id, qty) VALUES ('É', 7), ('y', 8)")).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("e", "y", "z").containsEntry("e", "1");
+        }
+    }
+
+    // NFD spelling (e + combining acute) against a row spelt NFC
+    @Test
+    void mariadbUpdateByADecomposedSpellingUpdatesTheComposedRowInPostgres() throws SQLException {
+        try (Fixture fixture = seeded("\u00e9", "z")) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement update = connection.prepareStatement("UPDATE orders SET qty = ? WHERE id = ?")) {
+                update.setInt(1, 6);
+                update.setString(2, "e\u0301");
+                assertThat(update.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsEntry("\u00e9", "6").hasSize(2);
+        }
+    }
+
+    @Test
+    void mariadbCompositeKeyWithOneTextColumnDeletedInAnotherCaseLeavesPostgres() throws SQLException {
+        TableMapping mapping = TableMapping.builder("orders").newTable("orders_v2").primaryKey("tenant", "id")
+                .rename("qty", "quantity").build();
+        try (Fixture fixture = Fixture.builder(Kind.MARIADB, Kind.POSTGRES).mappings(mapping).build()) {
+            fixture.onOld("CREATE TABLE orders (tenant INT, id VARCHAR(20) COLLATE utf8mb4_unicode_ci, qty INT,"
+                    + " PRIMARY KEY (tenant, id))", "INSERT INTO orders VALUES (1, 'e', 1), (1, 'f', 2)");
+            fixture.onNew("CREATE TABLE orders_v2 (tenant INT, id VARCHAR(20), quantity INT, PRIMARY KEY (tenant, id))",
+                    "INSERT INTO orders_v2 VALUES (1, 'e', 1), (1, 'f', 2)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE tenant = ? AND id = ?")) {
+                delete.setInt(1, 1);
+                delete.setString(2, "É");
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("f");
+        }
+    }
+
+    @Test
+    void mariadbAsyncDeleteByAnotherCaseDeletesTheRowFromPostgres() throws SQLException {
+        try (Fixture fixture = Fixture.builder(Kind.MARIADB, Kind.POSTGRES).mode(MirrorMode.ASYNC).build()) {
+            seed(fixture, "c0", "c1");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
+                delete.setString(1, "C0");
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+            }
+            fixture.awaitMirrors(1);
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("c1");
+        }
+    }
+
+    private static Fixture seeded(String... ids) {
+        Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES);
+        seed(fixture, ids);
+        return fixture;
+    }
+
+    private static void seed(Fixture fixture, String... ids) {
+        fixture.onOld(MARIADB_ORDERS);
+        fixture.onNew(POSTGRES_ORDERS);
+        for (int i = 0; i < ids.length; i++) {
+            fixture.onOld("INSERT INTO orders VALUES ('" + ids[i] + "', " + (i + 1) + ")");
+            fixture.onNew("INSERT INTO orders_v2 VALUES ('" + ids[i] + "', " + (i + 1) + ")");
+        }
+    }
+
+    /**
+     * Asserts that both stores hold the same keys spelt exactly alike with the same quantities, or, when they
+     * differ, that the difference is recorded in the change log; returns the old store's rows.
+     */
+    private static Map<String, String> sameOrRecorded(Fixture fixture) {
+        Map<String, String> old = rows(fixture.oldDb, "SELECT id, qty FROM orders");
+        Map<String, String> now = rows(fixture.newDb, "SELECT id, quantity AS qty FROM orders_v2");
+        if (!now.equals(old)) {
+            assertThat(fixture.records()).as("stores differ (old %s, new %s) and nothing is recorded", old, now)
+                    .isNotEmpty();
+        }
+        return old;
+    }
+
+    private static Map<String, String> rows(TestDatabase db, String sql) {
+        Map<String, String> rows = new TreeMap<>();
+        for (Map<String, Object> row : db.query(sql)) {
+            String id = String.valueOf(row.get("id")).stripTrailing();
+            assertThat(rows.put(id, String.valueOf(row.get("qty")))).as("key %s twice in %s", id, db).isNull();
+        }
+        return rows;
+    }
+}
