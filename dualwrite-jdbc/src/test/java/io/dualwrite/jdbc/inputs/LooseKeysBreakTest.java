@@ -2,6 +2,9 @@ package io.dualwrite.jdbc.inputs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.Store;
+import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
@@ -10,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -327,6 +331,57 @@ class LooseKeysBreakTest {
             }
             fixture.awaitMirrors(1);
             assertThat(sameOrRecorded(fixture)).containsOnlyKeys("c1");
+        }
+    }
+
+    // the copier given another spelling (a programmatic caller, a change-log entry) of a citext source's row
+    @Test
+    void copierGivenAnotherSpellingOfACitextSourceRowCopiesTheRow() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE EXTENSION IF NOT EXISTS citext",
+                    "CREATE TABLE orders (id citext PRIMARY KEY, qty INT)",
+                    "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
+            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+            fixture.onOld("UPDATE orders SET qty = 6 WHERE id = 'abc'");
+            RowCopier.builder().oldDataSource(fixture.oldDb.dataSource()).newDataSource(fixture.newDb.dataSource()).build()
+                    .sync(Store.OLD, List.of(new RowCopier.TableKeys(Fixture.ORDERS, List.of("ABC"), null)));
+            assertThat(sameOrRecorded(fixture)).containsEntry("abc", "6").hasSize(2);
+        }
+    }
+
+    // NEW_PRIMARY: MariaDB authoritative as the new store, PostgreSQL varchar as the old one
+    @Test
+    void newPrimaryMariadbDeleteByAnotherCaseDeletesTheRowFromTheOldPostgresStore() throws SQLException {
+        try (Fixture fixture = Fixture.builder(Kind.POSTGRES, Kind.MARIADB).phase(MigrationPhase.NEW_PRIMARY).build()) {
+            fixture.onOld("CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)",
+                    "INSERT INTO orders VALUES ('c0', 1), ('e', 2), ('z', 3)");
+            fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) COLLATE utf8mb4_unicode_ci PRIMARY KEY, quantity INT)",
+                    "INSERT INTO orders_v2 VALUES ('c0', 1), ('e', 2), ('z', 3)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?");
+                 Statement statement = connection.createStatement()) {
+                delete.setString(1, "C0");
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+                assertThat(statement.executeUpdate("UPDATE orders SET qty = 9 WHERE id = 'É'")).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("e", "z").containsEntry("e", "9");
+        }
+    }
+
+    // an H2 domain over VARCHAR_IGNORECASE
+    @Test
+    void h2DomainOverIgnoreCaseKeyDeletedInAnotherCaseLeavesPostgres() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.H2, Kind.POSTGRES)) {
+            fixture.onOld("CREATE DOMAIN ORDER_KEY AS VARCHAR_IGNORECASE(20)",
+                    "CREATE TABLE orders (id ORDER_KEY PRIMARY KEY, qty INT)",
+                    "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
+            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
+                delete.setString(1, "ABC");
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("abd");
         }
     }
 
