@@ -357,6 +357,43 @@ class LooseKeysBreakTest {
         }
     }
 
+    // an upsert whose update clause moves the conflicting row to a key that is neither inserted nor read before
+    @Test
+    void mariadbUpsertThatMovesTheConflictingRowToAComputedKeySyncsTheNewKey() throws SQLException {
+        try (Fixture fixture = seeded("k1", "k2")) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('K1', 7)"
+                        + " ON DUPLICATE KEY UPDATE id = CONCAT(id, 'x'), qty = VALUES(qty)");
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("k1x", "k2").containsEntry("k1x", "7");
+        }
+    }
+
+    @Test
+    void mariadbUpsertThatMovesTheConflictingRowToALiteralKeySyncsTheNewKey() throws SQLException {
+        try (Fixture fixture = seeded("k1", "k2")) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('k1', 7)"
+                        + " ON DUPLICATE KEY UPDATE id = 'moved', qty = VALUES(qty)");
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("moved", "k2").containsEntry("moved", "7");
+        }
+    }
+
+    @Test
+    void postgresOnConflictThatMovesTheConflictingRowToAComputedKeySyncsTheNewKey() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)",
+                    "INSERT INTO orders VALUES ('k1', 1), ('k2', 2)");
+            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('k1', 7)"
+                        + " ON CONFLICT (id) DO UPDATE SET id = orders.id || 'x', qty = EXCLUDED.qty");
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("k1x", "k2").containsEntry("k1x", "7");
+        }
+    }
+
     // the copier given another spelling (a programmatic caller, a change-log entry) of a citext source's row
     @Test
     void copierGivenAnotherSpellingOfACitextSourceRowCopiesTheRow() throws SQLException {
