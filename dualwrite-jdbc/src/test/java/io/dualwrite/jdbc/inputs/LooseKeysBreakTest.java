@@ -394,6 +394,22 @@ class LooseKeysBreakTest {
         }
     }
 
+    // the reverse: an integer key named by a text H2 converts ('01' names row 1)
+    @Test
+    void h2IntegerKeyDeletedByAZeroPaddedTextLeavesPostgres() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.H2, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id INT PRIMARY KEY, qty INT)", "INSERT INTO orders VALUES (1, 1), (2, 2)");
+            fixture.onNew("CREATE TABLE orders_v2 (id INT PRIMARY KEY, quantity INT)",
+                    "INSERT INTO orders_v2 VALUES (1, 1), (2, 2)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
+                delete.setString(1, "01");
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("2");
+        }
+    }
+
     // the copier given another spelling (a programmatic caller, a change-log entry) of a citext source's row
     @Test
     void copierGivenAnotherSpellingOfACitextSourceRowCopiesTheRow() throws SQLException {
