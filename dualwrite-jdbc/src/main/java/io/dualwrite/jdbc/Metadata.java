@@ -1,6 +1,7 @@
 package io.dualwrite.jdbc;
 
 import io.dualwrite.Store;
+import io.dualwrite.mapping.TableMapping;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -24,7 +25,10 @@ final class Metadata {
 
     private final Map<String, List<String>> columns = new ConcurrentHashMap<>();
     private final Map<String, List<List<String>>> uniqueKeys = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> looseKeys = new ConcurrentHashMap<>();
+    private final Map<TableMapping, KeyTexts> oldKeyTexts = new ConcurrentHashMap<>();
+    private final Map<TableMapping, KeyTexts> newKeyTexts = new ConcurrentHashMap<>();
+    private final Map<TableMapping, Boolean> oldLockable = new ConcurrentHashMap<>();
+    private final Map<TableMapping, Boolean> newLockable = new ConcurrentHashMap<>();
 
     /** The table's columns in table order, read with an empty query on {@code connection}. */
     List<String> columnOrder(Store store, Connection connection, String table) throws SQLException {
@@ -57,43 +61,95 @@ final class Metadata {
     }
 
     /**
-     * Whether a text key column of the table matches rows spelt otherwise than the value compared with it, so
-     * that {@code WHERE id = 'ABC'} may touch row {@code 'abc'}: on MySQL and MariaDB every text column (their
-     * collations ignore trailing spaces even when binary, and most ignore case); on PostgreSQL {@code char(n)},
-     * {@code citext} and nondeterministic collations; on H2 {@code VARCHAR_IGNORECASE} and {@code CHAR}; on any
-     * other database, or when the catalog cannot be read, yes. Read once per store and table.
+     * How a table's key compares what a statement names it by: {@code text} when a key column holds text (a
+     * number bound against it is compared as a number on MySQL, MariaDB and H2: {@code 7} names row
+     * {@code '007'}); {@code loose} when a text key matches rows spelt otherwise ({@code 'ABC'} names row
+     * {@code 'abc'}).
      */
-    boolean looseKeys(Store store, Connection connection, @Nullable Dialect dialect, String table,
-                      List<String> keyColumns) {
-        String key = store + "#" + table.toLowerCase(Locale.ROOT);
-        Boolean known = looseKeys.get(key);
+    record KeyTexts(boolean text, boolean loose) {
+        static final KeyTexts UNKNOWN = new KeyTexts(true, true);
+    }
+
+    /**
+     * How the table's key compares text, read once per store and table from the catalog: on MySQL and MariaDB
+     * every text key is loose (their collations ignore trailing spaces even when binary, and most ignore case and
+     * accents); on H2 too (a database collation such as {@code SET COLLATION ENGLISH STRENGTH PRIMARY} is not in
+     * the column's type); on PostgreSQL {@code char(n)}, {@code citext} and nondeterministic collations are, also
+     * under a domain; on any other database, or when the catalog cannot be read, {@link KeyTexts#UNKNOWN}.
+     */
+    KeyTexts keyTexts(Store store, Connection connection, @Nullable Dialect dialect, TableMapping mapping) {
+        Map<TableMapping, KeyTexts> cache = store == Store.OLD ? oldKeyTexts : newKeyTexts;
+        KeyTexts known = cache.get(mapping);
         if (known == null) {
-            known = readLooseKeys(connection, dialect, table, keyColumns);
-            looseKeys.put(key, known);
+            known = readKeyTexts(connection, dialect, mapping.table(store),
+                    store == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey());
+            cache.put(mapping, known);
         }
         return known;
     }
 
-    /** What {@link #looseKeys} found for the table, or {@code null} before it was read. */
-    @Nullable Boolean knownLooseKeys(Store store, String table) {
-        return looseKeys.get(store + "#" + table.toLowerCase(Locale.ROOT));
+    /**
+     * What {@link #keyTexts} found for the table, or {@code null} before it was read: a lookup by the mapping's
+     * identity, since it runs for every write by key.
+     */
+    @Nullable KeyTexts knownKeyTexts(Store store, TableMapping mapping) {
+        return (store == Store.OLD ? oldKeyTexts : newKeyTexts).get(mapping);
     }
 
-    private static boolean readLooseKeys(Connection connection, @Nullable Dialect dialect, String table,
-                                         List<String> keyColumns) {
-        if (dialect == null || dialect == Dialect.MYSQL) {
-            return true;
+    /**
+     * Whether the table can be selected {@code FOR UPDATE}: on PostgreSQL, an ordinary or partitioned table
+     * (a view that is not simple refuses it); elsewhere, yes. Read once per store and table.
+     */
+    boolean lockable(Store store, Connection connection, @Nullable Dialect dialect, TableMapping mapping) {
+        Map<TableMapping, Boolean> cache = store == Store.OLD ? oldLockable : newLockable;
+        Boolean known = cache.get(mapping);
+        if (known == null) {
+            known = dialect != Dialect.POSTGRESQL || readLockable(connection, mapping.table(store));
+            cache.put(mapping, known);
         }
-        String sql = dialect == Dialect.POSTGRESQL
-                // to_regclass answers null for a missing table instead of failing the caller's transaction
-                ? "SELECT a.attname, t.typname, coalesce(NOT c.collisdeterministic, false)"
-                        + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
-                        + " LEFT JOIN pg_collation c ON c.oid = a.attcollation"
-                        + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped"
-                : "SELECT COLUMN_NAME, DATA_TYPE, FALSE FROM INFORMATION_SCHEMA.COLUMNS"
-                        + " WHERE UPPER(TABLE_NAME) = UPPER(?) AND TABLE_SCHEMA = CURRENT_SCHEMA";
-        String name = dialect == Dialect.H2 && table.contains(".") ? table.substring(table.lastIndexOf('.') + 1) : table;
-        boolean found = false;
+        return known;
+    }
+
+    /** What {@link #lockable} found for the table, or {@code null} before it was read. */
+    @Nullable Boolean knownLockable(Store store, TableMapping mapping) {
+        return (store == Store.OLD ? oldLockable : newLockable).get(mapping);
+    }
+
+    private static boolean readLockable(Connection connection, String table) {
+        try (java.sql.PreparedStatement statement = connection.prepareStatement(
+                "SELECT relkind FROM pg_class WHERE oid = to_regclass(?)")) {
+            statement.setString(1, table);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() && (rows.getString(1).equals("r") || rows.getString(1).equals("p"));
+            }
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static KeyTexts readKeyTexts(Connection connection, @Nullable Dialect dialect, String table,
+                                         List<String> keyColumns) {
+        if (dialect == null) {
+            return KeyTexts.UNKNOWN;
+        }
+        String sql = switch (dialect) {
+            // to_regclass answers null for a missing table instead of failing the caller's transaction; a domain
+            // is read as its base type, with the collation the column ends up with
+            case POSTGRESQL -> "SELECT a.attname, coalesce(b.typname, t.typname),"
+                    + " coalesce(NOT c.collisdeterministic, false)"
+                    + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+                    + " LEFT JOIN pg_type b ON b.oid = t.typbasetype AND t.typtype = 'd'"
+                    + " LEFT JOIN pg_collation c ON c.oid = a.attcollation"
+                    + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped";
+            case MYSQL -> "SELECT COLUMN_NAME, DATA_TYPE, TRUE FROM information_schema.COLUMNS"
+                    + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?";
+            case H2 -> "SELECT COLUMN_NAME, DATA_TYPE, TRUE FROM INFORMATION_SCHEMA.COLUMNS"
+                    + " WHERE UPPER(TABLE_NAME) = UPPER(?) AND TABLE_SCHEMA = CURRENT_SCHEMA";
+        };
+        String name = dialect != Dialect.POSTGRESQL && table.contains(".") ? table.substring(table.lastIndexOf('.') + 1) : table;
+        int found = 0;
+        boolean text = false;
+        boolean loose = false;
         try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, name);
             try (ResultSet rows = statement.executeQuery()) {
@@ -102,18 +158,19 @@ final class Metadata {
                     if (keyColumns.stream().noneMatch(column::equalsIgnoreCase)) {
                         continue;
                     }
-                    found = true;
+                    found++;
                     String type = rows.getString(2).toLowerCase(Locale.ROOT);
-                    if (rows.getBoolean(3) || type.equals("bpchar") || type.equals("citext")
-                            || type.contains("ignorecase") || type.equals("character") || type.equals("char")) {
-                        return true;
-                    }
+                    boolean isText = type.contains("char") || type.contains("text") || type.equals("name")
+                            || type.contains("clob") || type.equals("enum") || type.equals("set")
+                            || type.contains("ignorecase") || type.contains("character");
+                    text |= isText;
+                    loose |= isText && (rows.getBoolean(3) || type.equals("bpchar") || type.equals("citext"));
                 }
             }
         } catch (SQLException e) {
-            return true;
+            return KeyTexts.UNKNOWN;
         }
-        return !found;
+        return found < keyColumns.size() ? KeyTexts.UNKNOWN : new KeyTexts(text, loose);
     }
 
     private static List<List<String>> readUniqueKeys(Connection connection, String table) throws SQLException {

@@ -40,19 +40,29 @@ final class ParameterRecorder {
      */
     static final class Bound {
         /** No parameters: a plain Statement's execution. */
-        static final Bound NONE = new Bound(new Object[0], 0, null, null);
+        static final Bound NONE = new Bound(new Object[0], 0, null, null, null);
 
         private final @Nullable Object[] values;
         private final int size;
         private final Method @Nullable [] methods;
         private final @Nullable Object @Nullable [][] args;
+        private final java.util.@Nullable BitSet charTyped;
 
         private Bound(@Nullable Object[] values, int size, Method @Nullable [] methods,
-                      @Nullable Object @Nullable [][] args) {
+                      @Nullable Object @Nullable [][] args, java.util.@Nullable BitSet charTyped) {
             this.values = values;
             this.size = size;
             this.methods = methods;
             this.args = args;
+            this.charTyped = charTyped;
+        }
+
+        /**
+         * Whether a parameter was bound with {@code setObject(i, value, Types.CHAR or NCHAR)}: PostgreSQL then
+         * compares it as {@code char(n)}, ignoring trailing spaces, whatever the column's type.
+         */
+        boolean charTyped(int index) {
+            return charTyped != null && index >= 1 && charTyped.get(index);
         }
 
         @Nullable Object value(int index) {
@@ -86,6 +96,7 @@ final class ParameterRecorder {
     private @Nullable Object[] values = new Object[INITIAL];
     private Method @Nullable [] methods;
     private @Nullable Object @Nullable [][] args;
+    private java.util.@Nullable BitSet charTyped;
     private int size;
 
     /**
@@ -146,11 +157,25 @@ final class ParameterRecorder {
         }
         ensure(index);
         values[index - 1] = value;
+        if (charTyped != null) {
+            charTyped.clear(index);
+        }
+        if (callArgs.length > 2 && method.getName().equals("setObject") && isCharType(callArgs[2])) {
+            if (charTyped == null) {
+                charTyped = new java.util.BitSet();
+            }
+            charTyped.set(index);
+        }
         if (methods != null && args != null) {
             methods[index - 1] = method;
             args[index - 1] = callArgs;
         }
         size = Math.max(size, index);
+    }
+
+    private static boolean isCharType(@Nullable Object type) {
+        return (type instanceof Integer code && (code == Types.CHAR || code == Types.NCHAR))
+                || type == java.sql.JDBCType.CHAR || type == java.sql.JDBCType.NCHAR;
     }
 
     private void ensure(int index) {
@@ -171,6 +196,9 @@ final class ParameterRecorder {
             Arrays.fill(methods, 0, size, null);
             Arrays.fill(args, 0, size, null);
         }
+        if (charTyped != null) {
+            charTyped.clear();
+        }
         size = 0;
     }
 
@@ -179,7 +207,7 @@ final class ParameterRecorder {
      * next {@code setXxx}.
      */
     Bound view() {
-        return new Bound(values, size, methods, args);
+        return new Bound(values, size, methods, args, charTyped);
     }
 
     /** The parameters bound so far, as a copy that later calls do not change (a batch entry). */
@@ -202,7 +230,7 @@ final class ParameterRecorder {
                 argCopy[i] = call;
             }
         }
-        return new Bound(valueCopy, size, methodCopy, argCopy);
+        return new Bound(valueCopy, size, methodCopy, argCopy, charTyped == null ? null : (java.util.BitSet) charTyped.clone());
     }
 
     /** A value that the application can no longer change: mutable ones cloned. */

@@ -40,6 +40,8 @@ final class WriteExecution {
     private final StatementAnalysis analysis;
     private final MigrationContext context;
     private final MigrationPhase phase;
+    /** Set when a pre-select this execution needed could not run: its keys are then unknown. */
+    private boolean preselectFailed;
 
     WriteExecution(ConnectionHandler connection, StatementAnalysis analysis, MigrationContext context,
                    MigrationPhase phase) {
@@ -57,7 +59,7 @@ final class WriteExecution {
 
     /**
      * Whether this execution selects its keys first: an update or delete without a key WHERE, or one whose
-     * key WHERE binds a text that the table's key compares loosely ({@link Metadata#looseKeys}: MariaDB's
+     * key WHERE may name a row by another value ({@link #inexactWhereKey}: MariaDB's
      * {@code WHERE id = 'ABC'} touches row {@code 'abc'}, {@code 'é'} touches {@code 'e'}); an upsert that can take
      * the rows it conflicts with away from their keys ({@link StatementAnalysis#movesRows()}).
      */
@@ -75,43 +77,61 @@ final class WriteExecution {
     }
 
     /**
-     * Whether the key WHERE may name a row by a value other than its key: a text the table's key compares loosely,
-     * a key value the driver converts, a fractional decimal (a decimal key, or one a driver truncates or rounds
-     * into an integer key: the select finds out which, exactly).
+     * Whether the key WHERE may name a row by a value other than its key: a text that the table's key compares
+     * loosely ({@code 'é'} names row {@code 'e'}), any value that is not text against a text key (MySQL, MariaDB
+     * and H2 compare it as a number: {@code 7} names row {@code '007'}), a text bound as {@code CHAR} (PostgreSQL
+     * ignores its trailing spaces), a key value the driver converts, a fractional decimal (a decimal key, or one a
+     * driver truncates or rounds into an integer key), or a value of any other type (a {@code Clob}, a date).
+     * The select finds out which row, exactly.
      */
     boolean inexactWhereKey(Connection physical, ParameterRecorder.Bound bound) {
         boolean text = false;
+        boolean number = false;
         for (ValueRef ref : analysis.whereKey()) {
             Object value = ref.resolve(bound.values());
-            if (converted(value)
-                    || (value instanceof java.math.BigDecimal decimal && decimal.stripTrailingZeros().scale() > 0)) {
-                return true;
+            if (value instanceof String) {
+                if (bound.charTyped(ref.parameterIndex())) {
+                    return true;
+                }
+                text = true;
+            } else if (value instanceof Long || value instanceof Integer || value instanceof Short
+                    || value instanceof Byte || value instanceof java.math.BigInteger) {
+                number = true;
+            } else if (value instanceof java.math.BigDecimal decimal) {
+                if (decimal.stripTrailingZeros().scale() > 0) {
+                    return true;
+                }
+                number = true;
+            } else if (!(value instanceof java.util.UUID)) {
+                return true; // converted floating point, Clob, Boolean, dates, anything else
             }
-            text |= value instanceof String;
         }
-        return text && looseKeys(physical);
+        if (!text && !number) {
+            return false;
+        }
+        Metadata.KeyTexts keys = keyTexts(physical);
+        return (text && keys.loose()) || (number && keys.text());
     }
 
-    private boolean looseKeys(Connection physical) {
+    private Metadata.KeyTexts keyTexts(Connection physical) {
         Store store = connection.store();
         TableMapping mapping = analysis.mapping();
-        Dialect dialect = connection.config.dialect(store, physical);
-        List<String> keys = store == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey();
         Metadata metadata = connection.config.metadata();
-        Boolean known = metadata.knownLooseKeys(store, mapping.table(store));
+        Metadata.KeyTexts known = metadata.knownKeyTexts(store, mapping);
         if (known != null) {
             return known;
         }
-        boolean[] loose = {true};
+        Dialect dialect = connection.config.dialect(store, physical);
+        Metadata.KeyTexts[] read = {Metadata.KeyTexts.UNKNOWN};
         try { // read once, under a savepoint: a failed catalog query must not abort the caller's transaction
             guarded(physical, () -> {
-                loose[0] = metadata.looseKeys(store, physical, dialect, mapping.table(store), keys);
+                read[0] = metadata.keyTexts(store, physical, dialect, mapping);
                 return List.of();
             });
         } catch (SQLException | RuntimeException e) {
-            return true;
+            return Metadata.KeyTexts.UNKNOWN;
         }
-        return loose[0];
+        return read[0];
     }
 
     /**
@@ -151,18 +171,47 @@ final class WriteExecution {
         Store store = connection.store();
         RenderedSql select = analysis.keySelect(store);
         if (select == null) {
+            preselectFailed = true;
             return null;
         }
         String sql = quotedKeys(select.sql(), store);
+        // PostgreSQL refuses FOR UPDATE on a view that is not simple with SQLState 0A000, which pools take for a
+        // broken connection and close: the caller's own statement would then fail. A view's keys are selected
+        // unlocked; the update count still tells a row added or lost in between
+        String lock = lockable(physical) ? " FOR UPDATE" : "";
         try {
-            return guarded(physical, () -> selectKeys(physical, sql + " FOR UPDATE", statement ->
+            return guarded(physical, () -> selectKeys(physical, sql + lock, statement ->
                     ParameterRecorder.bind(statement, select, bound, store == Store.NEW ? analysis.mapping() : null)));
         } catch (SQLException | RuntimeException e) {
             connection.config.warn(log, "preselect/" + analysis.mapping().oldTable(),
                     "could not select the keys a {} on {} touches: {}",
                     analysis.kind(), analysis.mapping().oldTable(), e.toString());
+            preselectFailed = true;
             return null;
         }
+    }
+
+    /** Whether the table can be selected {@code FOR UPDATE}: on PostgreSQL, not a view (read once per table). */
+    private boolean lockable(Connection physical) {
+        Store store = connection.store();
+        Metadata metadata = connection.config.metadata();
+        Boolean known = metadata.knownLockable(store, analysis.mapping());
+        if (known != null) {
+            return known;
+        }
+        if (connection.config.dialect(store, physical) != Dialect.POSTGRESQL) {
+            return metadata.lockable(store, physical, null, analysis.mapping());
+        }
+        boolean[] read = {false};
+        try {
+            guarded(physical, () -> {
+                read[0] = metadata.lockable(store, physical, Dialect.POSTGRESQL, analysis.mapping());
+                return List.of();
+            });
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+        return read[0];
     }
 
     /** The key select with its key columns quoted for the store's dialect (reserved words such as {@code key}). */
@@ -243,6 +292,10 @@ final class WriteExecution {
             }
             default -> {
                 if (analysis.whereKey() != null && preselected == null) {
+                    if (preselectFailed) { // the key as written may name a row spelt otherwise
+                        resync(bound, "preselect-failed");
+                        return;
+                    }
                     List<Object> key = resolve(analysis.whereKey(), values);
                     if (key.stream().anyMatch(WriteExecution::converted)) {
                         resync(bound, "keys-converted");

@@ -358,6 +358,10 @@ public final class StatementAnalyzer {
                 merchantId = mapping.merchantIdColumn().map(c -> valueAt(columns, first, c)).orElse(null);
             }
             shape.updateSets().forEach(sets -> sets.forEach(set -> collectSetColumns(set, parameterColumns)));
+            if (notReplayable == null && assignsAnotherKey(shape, mapping)) {
+                // the row it conflicted with moves to a key computed in the database: neither inserted nor read
+                notReplayable = "upsert-assigns-key";
+            }
         } else {
             Expression where = statement instanceof Update update ? update.getWhere() : ((Delete) statement).getWhere();
             if (statement instanceof Update update) {
@@ -458,6 +462,43 @@ public final class StatementAnalyzer {
                     }
                 }
             }
+        }
+        return false;
+    }
+
+    /**
+     * Whether an upsert's update clause assigns a primary-key column anything but the inserted value of that
+     * column ({@code VALUES(id)} on MySQL, {@code EXCLUDED.id} on PostgreSQL): {@code id = CONCAT(id, 'x')} or
+     * {@code id = 'moved'} moves the conflicting row to a key the statement never names.
+     */
+    private static boolean assignsAnotherKey(InsertShape shape, TableMapping mapping) {
+        for (List<UpdateSet> sets : shape.updateSets()) {
+            for (UpdateSet set : sets) {
+                for (int i = 0; i < set.getColumns().size(); i++) {
+                    String name = SqlText.unquote(set.getColumns().get(i).getColumnName());
+                    if (mapping.primaryKey().stream().noneMatch(name::equalsIgnoreCase)) {
+                        continue;
+                    }
+                    Expression value = i < set.getValues().size() ? set.getValues().get(i) : null;
+                    if (!insertedValueOf(value, name)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean insertedValueOf(@Nullable Expression value, String column) {
+        if (value instanceof net.sf.jsqlparser.expression.Function function
+                && "VALUES".equalsIgnoreCase(function.getName()) && function.getParameters() != null
+                && function.getParameters().size() == 1
+                && function.getParameters().get(0) instanceof Column argument) {
+            return SqlText.unquote(argument.getColumnName()).equalsIgnoreCase(column);
+        }
+        if (value instanceof Column reference && reference.getTable() != null
+                && "excluded".equalsIgnoreCase(SqlText.unquote(reference.getTable().getName()))) {
+            return SqlText.unquote(reference.getColumnName()).equalsIgnoreCase(column);
         }
         return false;
     }
