@@ -40,7 +40,9 @@ import org.jspecify.annotations.Nullable;
  * through the data source's {@code rowCopier()}.
  *
  * <p>Like the built-in copier, every call syncs its keys in ONE target transaction, under the per-key locks of the
- * target store ({@link KeyLocks}) taken before the source is read; the source is read in auto-commit. An upsert
+ * target store ({@link KeyLocks}) taken before the source is read; the source is read in auto-commit. The target
+ * transaction runs read committed on MySQL and MariaDB, and runs again when the database picks it as a deadlock
+ * victim (at most {@link KeyLocks#DEADLOCK_ATTEMPTS} runs in all), as the built-in copier's does. An upsert
  * must leave the target holding exactly the row (e.g. delete the key's rows, then insert them), since it runs for a
  * key the target may or may not have. With a resolver, a row is written only when its own phase (its order and
  * merchant ids as {@link ContextRules} find them in the row object, else the write's context) makes the source
@@ -107,9 +109,24 @@ public final class MapperCopier implements RowCopier {
         if (keys.isEmpty()) {
             return new SyncResult(0, 0, 0);
         }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return syncOnce(from, to, source, target, keys);
+            } catch (SQLException e) {
+                if (attempt >= KeyLocks.DEADLOCK_ATTEMPTS || !KeyLocks.isDeadlock(e)) {
+                    throw e;
+                }
+                // the database rolled the whole transaction back; nothing of it stays, so it is run again
+                KeyLocks.pauseAfterDeadlock(attempt, e);
+            }
+        }
+    }
+
+    private SyncResult syncOnce(Store from, Store to, Side source, Side target,
+                                Map<String, @Nullable MigrationContext> keys) throws SQLException {
         try (Connection targetConnection = dataSources.get(to).getConnection()) {
             boolean autoCommit = targetConnection.getAutoCommit();
-            targetConnection.setAutoCommit(false);
+            int isolation = KeyLocks.begin(targetConnection);
             try (SqlSession targetSession = session(targetConnection)) {
                 KeyLocks.lock(targetConnection, mapping.oldTable(), List.copyOf(keys.keySet()), 1, lockTimeout);
                 Map<String, @Nullable Object> rows = readSource(from, source, keys.keySet());
@@ -152,7 +169,7 @@ public final class MapperCopier implements RowCopier {
                 throw e;
             } finally {
                 KeyLocks.unlock(targetConnection);
-                targetConnection.setAutoCommit(autoCommit);
+                KeyLocks.restore(targetConnection, isolation, autoCommit);
             }
         }
     }

@@ -109,15 +109,18 @@ final class JdbcRowCopier implements RowCopier {
                 // the database rolled the whole transaction back; nothing of it stays, so it is run again
                 log.debug("sync of {} keys chosen as a deadlock victim (attempt {}), running it again: {}",
                         byTable.size(), attempt, e.getMessage());
-                // a short random pause, growing with each attempt, so that the two sides of a deadlock do not
-                // meet again at once
-                try {
-                    Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 25) * attempt);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
+                pauseAfterDeadlock(attempt, e);
             }
+        }
+    }
+
+    /** A short random pause, growing with each attempt, so that the two sides of a deadlock do not meet again at once. */
+    static void pauseAfterDeadlock(int attempt, SQLException failure) throws SQLException {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 25) * attempt);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw failure;
         }
     }
 

@@ -39,6 +39,54 @@ public final class KeyLocks {
         CopyDialect.of(Dialect.detect(target)).lock(target, List.copyOf(ids), timeout.toMillis());
     }
 
+    /**
+     * Prepares a target connection for a sync transaction: auto-commit off and, on MySQL and MariaDB, read
+     * committed (repeatable read would lock the gaps around keys deleted or inserted, and two syncs of
+     * neighbouring keys, each holding only its own keys' locks, would deadlock on them).
+     *
+     * @return the isolation level to give back with {@link #restore}, or {@link Connection#TRANSACTION_NONE} when
+     *         it was not changed
+     */
+    public static int begin(Connection target) throws SQLException {
+        boolean mysql = Dialect.detect(target) == Dialect.MYSQL;
+        int isolation = mysql ? target.getTransactionIsolation() : Connection.TRANSACTION_NONE;
+        target.setAutoCommit(false);
+        if (mysql) {
+            target.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        }
+        return isolation;
+    }
+
+    /** Gives back what {@link #begin} changed: the isolation level it returned, and {@code autoCommit}. */
+    public static void restore(Connection target, int isolation, boolean autoCommit) throws SQLException {
+        if (isolation != Connection.TRANSACTION_NONE) {
+            target.setTransactionIsolation(isolation);
+        }
+        target.setAutoCommit(autoCommit);
+    }
+
+    /** How often a sync chosen as a deadlock victim runs in all. */
+    public static final int DEADLOCK_ATTEMPTS = JdbcRowCopier.DEADLOCK_ATTEMPTS;
+
+    /**
+     * Whether a sync failed as a deadlock or serialization victim, after which the database rolled its whole
+     * transaction back and it may run again ({@link JdbcRowCopier}'s rule: SQLState {@code 40001} or
+     * {@code 40P01}, a lock wait timeout excluded), anywhere in the cause chain.
+     */
+    public static boolean isDeadlock(SQLException failure) {
+        return JdbcRowCopier.isDeadlock(failure);
+    }
+
+    /**
+     * Waits a short random time, growing with {@code attempt}, before a deadlock victim runs again, so that the
+     * two sides do not meet again at once.
+     *
+     * @throws SQLException {@code failure}, when the thread is interrupted meanwhile (its flag set again)
+     */
+    public static void pauseAfterDeadlock(int attempt, SQLException failure) throws SQLException {
+        JdbcRowCopier.pauseAfterDeadlock(attempt, failure);
+    }
+
     /** Releases what {@link #lock} took and the end of the transaction does not release (H2). Never throws. */
     public static void unlock(Connection target) {
         try {
