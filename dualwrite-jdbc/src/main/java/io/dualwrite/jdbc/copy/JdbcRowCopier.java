@@ -381,7 +381,114 @@ final class JdbcRowCopier implements RowCopier {
         // deletes first: a key that moved (1 → 101) frees its unique values before the new row takes them
         delete(target, dialect, side.target, mapping, to, deletable);
         upsert(target, dialect, limits, side.target, mapping.table(to), keyColumnNames(mapping, to), upserts);
+        if (dialect == CopyDialect.MYSQL && !upserts.isEmpty()) {
+            respell(target, dialect, limits, side.target, mapping, to, dialects.get(from) == CopyDialect.MYSQL, upserts);
+        }
         return new SyncResult(upserts.size(), deletable.size(), skipped);
+    }
+
+    /**
+     * On a MySQL/MariaDB target whose key holds text: its collation matched each upserted key to whatever row
+     * of the target it calls equal, and an upsert keeps that row's own spelling ({@code 'abc'} stays when
+     * {@code 'ABC'} is copied). Reads the copied keys back and makes each row the source's spelling. When the
+     * source compares text keys loosely too, another spelling in the target is a stale one: it is deleted and
+     * the row written again. When the source compares them exactly, it may hold both spellings as two rows the
+     * target cannot tell apart: the sync fails, so that its keys are recorded, never silently merged.
+     */
+    private void respell(Connection target, CopyDialect dialect, Limits limits, TableColumns columns,
+                         TableMapping mapping, Store to, boolean looseSource, List<Map<String, @Nullable Object>> rows)
+            throws SQLException {
+        List<TableColumns.Column> keyColumns = keyColumns(columns, mapping, to);
+        if (keyColumns.stream().noneMatch(JdbcRowCopier::isText)) {
+            return;
+        }
+        List<String> keyNames = keyColumns.stream().map(TableColumns.Column::name).toList();
+        Map<String, Map<String, @Nullable Object>> byFold = new HashMap<>();
+        for (Map<String, @Nullable Object> row : rows) {
+            byFold.put(CopyDialect.looseKey(keyText(row, keyNames)), row);
+        }
+        List<Map<String, @Nullable Object>> stale = new ArrayList<>();
+        List<String> staleKeys = new ArrayList<>();
+        String condition = "(" + keyColumns.stream().map(c -> dialect.quote(c.name()) + " = ?")
+                .collect(Collectors.joining(" AND ")) + ")";
+        for (int start = 0; start < rows.size(); start += CHUNK) {
+            List<Map<String, @Nullable Object>> chunk = rows.subList(start, Math.min(rows.size(), start + CHUNK));
+            String select = "SELECT " + keyColumns.stream().map(c -> dialect.quote(c.name())).collect(Collectors.joining(", "))
+                    + " FROM " + columns.quotedTable() + " WHERE "
+                    + String.join(" OR ", java.util.Collections.nCopies(chunk.size(), condition));
+            try (PreparedStatement statement = target.prepareStatement(select)) {
+                int index = 1;
+                for (Map<String, @Nullable Object> row : chunk) {
+                    for (TableColumns.Column column : keyColumns) {
+                        Values.bind(statement, index++, valueOf(row, column.name()), column, dialect);
+                    }
+                }
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        List<String> parts = new ArrayList<>();
+                        for (int i = 0; i < keyColumns.size(); i++) {
+                            parts.add(Values.keyText(Values.read(result, i + 1, keyColumns.get(i), dialect)));
+                        }
+                        String held = String.join("\u0000", parts);
+                        Map<String, @Nullable Object> copied = byFold.get(CopyDialect.looseKey(held));
+                        if (copied != null && !keyText(copied, keyNames).equals(held)) {
+                            if (!looseSource) {
+                                throw new SQLException("the " + to + " store's key of " + columns.quotedTable()
+                                        + " calls '" + held.replace('\u0000', '|') + "' and '"
+                                        + keyText(copied, keyNames).replace('\u0000', '|') + "' one key, but the"
+                                        + " authoritative store holds them apart: the row cannot be copied; give the "
+                                        + to + " store's key a collation that tells them apart");
+                            }
+                            stale.add(copied);
+                            staleKeys.add(held);
+                        }
+                    }
+                }
+            }
+        }
+        if (stale.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement delete = target.prepareStatement("DELETE FROM " + columns.quotedTable() + " WHERE "
+                + condition)) {
+            for (Map<String, @Nullable Object> row : stale) {
+                int index = 1;
+                for (TableColumns.Column column : keyColumns) {
+                    Values.bind(delete, index++, valueOf(row, column.name()), column, dialect);
+                }
+                delete.addBatch();
+            }
+            delete.executeBatch();
+        }
+        upsert(target, dialect, limits, columns, mapping.table(to), keyColumnNames(mapping, to), stale);
+    }
+
+    private static boolean isText(TableColumns.Column column) {
+        return switch (column.sqlType()) {
+            case java.sql.Types.CHAR, java.sql.Types.VARCHAR, java.sql.Types.LONGVARCHAR, java.sql.Types.NCHAR,
+                 java.sql.Types.NVARCHAR, java.sql.Types.LONGNVARCHAR, java.sql.Types.CLOB, java.sql.Types.NCLOB -> true;
+            default -> false;
+        };
+    }
+
+    private static String keyText(Map<String, @Nullable Object> row, List<String> keyNames) {
+        List<String> parts = new ArrayList<>(keyNames.size());
+        for (String name : keyNames) {
+            parts.add(Values.keyText(valueOf(row, name)));
+        }
+        return String.join("\u0000", parts);
+    }
+
+    private static @Nullable Object valueOf(Map<String, @Nullable Object> row, String column) {
+        Object value = row.get(column);
+        if (value == null && !row.containsKey(column)) {
+            for (Map.Entry<String, @Nullable Object> entry : row.entrySet()) {
+                if (entry.getKey().equalsIgnoreCase(column)) {
+                    return entry.getValue();
+                }
+            }
+        }
+        return value;
     }
 
     /** Adds the row, mapped for the target, when its phase has it written there; returns 1 when it is skipped. */

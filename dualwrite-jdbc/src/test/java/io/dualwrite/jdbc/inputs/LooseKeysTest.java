@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
@@ -224,6 +225,42 @@ class LooseKeysTest {
                 assertThat(delete.executeUpdate()).isEqualTo(1);
             }
             assertThat(sameRows(fixture)).containsOnlyKeys("k1");
+        }
+    }
+
+    // NEW_PRIMARY: PostgreSQL (exact) is authoritative and holds 'abc' and 'ABC' as two rows; the MariaDB old store's
+    // collation calls them one key. Merging them would leave the stores different with nothing recorded
+    @Test
+    void keysTheAuthoritativeStoreTellsApartButTheTargetCallsEqualAreRecordedNotMerged() throws SQLException {
+        try (Fixture fixture = Fixture.builder(Kind.MARIADB, Kind.POSTGRES).phase(MigrationPhase.NEW_PRIMARY).build()) {
+            fixture.onOld(MARIADB_ORDERS);
+            fixture.onNew(POSTGRES_ORDERS);
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, ?)")) {
+                for (String id : new String[] {"abc", "ABC"}) {
+                    insert.setString(1, id);
+                    insert.setInt(2, id.equals("abc") ? 1 : 2);
+                    assertThat(insert.executeUpdate()).isEqualTo(1);
+                }
+            }
+            assertThat(rows(fixture.newDb, "SELECT id, quantity AS qty FROM orders_v2")).containsOnlyKeys("abc", "ABC");
+            assertThat(rows(fixture.oldDb, "SELECT id, qty FROM orders")).as("the old store's one row of the class")
+                    .isEqualTo(Map.of("abc", "1"));
+            assertThat(fixture.records()).extracting(record -> record.row().key()).contains("ABC");
+        }
+    }
+
+    // MariaDB into MariaDB: the target holds a stale spelling of a key no write named ('abc' for the source's 'ABC');
+    // the copier's upsert matched it and kept its spelling
+    @Test
+    void mariadbIntoMariadbCopyOfAKeyWhoseTargetRowIsSpeltOtherwiseRespellsIt() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB)) {
+            fixture.onOld(MARIADB_ORDERS, "INSERT INTO orders VALUES ('ABC', 5), ('k', 1)");
+            fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) COLLATE utf8mb4_unicode_ci PRIMARY KEY, quantity INT)",
+                    "INSERT INTO orders_v2 VALUES ('abc', 1), ('k', 1)");
+            RowCopier.builder().oldDataSource(fixture.oldDb.dataSource()).newDataSource(fixture.newDb.dataSource()).build()
+                    .sync(Store.OLD, List.of(new RowCopier.TableKeys(Fixture.ORDERS, List.of("ABC", "k"), null)));
+            assertThat(sameRows(fixture)).containsOnlyKeys("ABC", "k").containsEntry("ABC", "5");
         }
     }
 
