@@ -402,10 +402,9 @@ final class JdbcRowCopier implements RowCopier {
         if (keyColumns.stream().noneMatch(JdbcRowCopier::isText)) {
             return;
         }
-        List<String> keyNames = keyColumns.stream().map(TableColumns.Column::name).toList();
         Map<String, Map<String, @Nullable Object>> byFold = new HashMap<>();
         for (Map<String, @Nullable Object> row : rows) {
-            byFold.put(CopyDialect.looseKey(keyText(row, keyNames)), row);
+            byFold.put(CopyDialect.looseKey(keyText(row, keyColumns)), row);
         }
         List<Map<String, @Nullable Object>> stale = new ArrayList<>();
         List<String> staleKeys = new ArrayList<>();
@@ -427,15 +426,16 @@ final class JdbcRowCopier implements RowCopier {
                     while (result.next()) {
                         List<String> parts = new ArrayList<>();
                         for (int i = 0; i < keyColumns.size(); i++) {
-                            parts.add(Values.keyText(Values.read(result, i + 1, keyColumns.get(i), dialect)));
+                            parts.add(padless(Values.keyText(Values.read(result, i + 1, keyColumns.get(i), dialect)),
+                                    keyColumns.get(i)));
                         }
                         String held = String.join("\u0000", parts);
                         Map<String, @Nullable Object> copied = byFold.get(CopyDialect.looseKey(held));
-                        if (copied != null && !keyText(copied, keyNames).equals(held)) {
+                        if (copied != null && !keyText(copied, keyColumns).equals(held)) {
                             if (!looseSource) {
                                 throw new SQLException("the " + to + " store's key of " + columns.quotedTable()
                                         + " calls '" + held.replace('\u0000', '|') + "' and '"
-                                        + keyText(copied, keyNames).replace('\u0000', '|') + "' one key, but the"
+                                        + keyText(copied, keyColumns).replace('\u0000', '|') + "' one key, but the"
                                         + " authoritative store holds them apart: the row cannot be copied; give the "
                                         + to + " store's key a collation that tells them apart");
                             }
@@ -471,12 +471,18 @@ final class JdbcRowCopier implements RowCopier {
         };
     }
 
-    private static String keyText(Map<String, @Nullable Object> row, List<String> keyNames) {
-        List<String> parts = new ArrayList<>(keyNames.size());
-        for (String name : keyNames) {
-            parts.add(Values.keyText(valueOf(row, name)));
+    /** A row's key as the target holds it: a {@code CHAR} column drops trailing spaces, so they never count. */
+    private static String keyText(Map<String, @Nullable Object> row, List<TableColumns.Column> keyColumns) {
+        List<String> parts = new ArrayList<>(keyColumns.size());
+        for (TableColumns.Column column : keyColumns) {
+            parts.add(padless(Values.keyText(valueOf(row, column.name())), column));
         }
         return String.join("\u0000", parts);
+    }
+
+    private static String padless(String text, TableColumns.Column column) {
+        return column.sqlType() == java.sql.Types.CHAR || column.sqlType() == java.sql.Types.NCHAR
+                ? text.stripTrailing() : text;
     }
 
     private static @Nullable Object valueOf(Map<String, @Nullable Object> row, String column) {
