@@ -10,8 +10,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -134,6 +136,179 @@ class LooseKeysBreak2Test {
                         .isNotEmpty();
             }
             assertThat(old).containsOnlyKeys("8");
+        }
+    }
+
+    // the commonest literal of all: an apostrophe in a key inserted with a doubled quote
+    @Test
+    void postgresInsertOfAKeyWithADoubledQuoteReachesTheTarget() throws SQLException {
+        try (Fixture fixture = postgres("z")) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('o''k', 5)")).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("o'k", "z");
+        }
+    }
+
+    // an upsert naming its conflicting row by such a literal: the update of the row must reach the target
+    @Test
+    void postgresOnConflictUpdateOfAKeyWithADoubledQuoteReachesTheTarget() throws SQLException {
+        try (Fixture fixture = postgres("o'k", "z")) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('o''k', 9)"
+                        + " ON CONFLICT (id) DO UPDATE SET qty = EXCLUDED.qty")).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsEntry("o'k", "9");
+        }
+    }
+
+    // MariaDB reads backslash escapes in literals: 'a\tb' holds a tab
+    @Test
+    void mariadbInsertOfAKeyWithABackslashEscapeReachesPostgres() throws SQLException {
+        try (Fixture fixture = mariadb("z")) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('a\\tb', 5)")).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("a\tb", "z");
+        }
+    }
+
+    // a fractional literal into an integer key: MariaDB rounds 7.6 to row 8
+    @Test
+    void mariadbInsertOfAFractionalLiteralIntoAnIntegerKeySyncsTheRoundedKey() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id INT PRIMARY KEY, qty INT)", "INSERT INTO orders VALUES (1, 1)");
+            fixture.onNew("CREATE TABLE orders_v2 (id INT PRIMARY KEY, quantity INT)", "INSERT INTO orders_v2 VALUES (1, 1)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("INSERT INTO orders (id, qty) VALUES (7.6, 5)")).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("1", "8");
+        }
+    }
+
+    // the same on PostgreSQL, as the new key of an update
+    @Test
+    void postgresUpdateAssigningAFractionalLiteralToAnIntegerKeySyncsTheRoundedKey() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id INT PRIMARY KEY, qty INT)", "INSERT INTO orders VALUES (1, 1), (2, 2)");
+            fixture.onNew("CREATE TABLE orders_v2 (id INT PRIMARY KEY, quantity INT)", "INSERT INTO orders_v2 VALUES (1, 1), (2, 2)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("UPDATE orders SET id = 7.6 WHERE id = 1")).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("2", "8");
+        }
+    }
+
+    // a text bound as CHAR into a varchar key: PostgreSQL casts bpchar to varchar and drops the trailing space
+    @Test
+    void postgresInsertOfACharTypedKeyWithATrailingSpaceSyncsTheStoredKey() throws SQLException {
+        try (Fixture fixture = postgres("z")) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, 5)")) {
+                insert.setObject(1, "k9 ", java.sql.Types.CHAR);
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("k9", "z");
+        }
+    }
+
+    // the same as the new key of an update
+    @Test
+    void postgresUpdateAssigningACharTypedKeyWithATrailingSpaceSyncsTheStoredKey() throws SQLException {
+        try (Fixture fixture = postgres("x", "z")) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement update = connection.prepareStatement("UPDATE orders SET id = ? WHERE id = 'x'")) {
+                update.setObject(1, "k9 ", java.sql.Types.CHAR);
+                assertThat(update.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("k9", "z");
+        }
+    }
+
+    // PostgreSQL's integer input ignores surrounding white space: ' 7' names row 7
+    @Test
+    void postgresIntegerKeyDeletedByAPaddedTextLiteralLeavesTheTarget() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id INT PRIMARY KEY, qty INT)", "INSERT INTO orders VALUES (7, 1), (8, 2)");
+            fixture.onNew("CREATE TABLE orders_v2 (id INT PRIMARY KEY, quantity INT)", "INSERT INTO orders_v2 VALUES (7, 1), (8, 2)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = ' 7'")).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("8");
+        }
+    }
+
+    // MariaDB compares an integer key with text as numbers: '7.0' names row 7
+    @Test
+    void mariadbIntegerKeyDeletedByADecimalTextLeavesPostgres() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id INT PRIMARY KEY, qty INT)", "INSERT INTO orders VALUES (7, 1), (8, 2)");
+            fixture.onNew("CREATE TABLE orders_v2 (id INT PRIMARY KEY, quantity INT)", "INSERT INTO orders_v2 VALUES (7, 1), (8, 2)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
+                delete.setString(1, "7.0");
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("8");
+        }
+    }
+
+    // the fast path: a whole number against an integer key names exactly its row and must not be selected first
+    @Test
+    void integerKeysNamedByWholeNumbersAreNotPreselected() throws SQLException {
+        for (Kind kind : new Kind[] {Kind.MARIADB, Kind.POSTGRES, Kind.H2}) {
+            List<String> statements = new CopyOnWriteArrayList<>();
+            try (Fixture fixture = Fixture.builder(kind, Kind.POSTGRES).wrapOld(db -> recording(db, statements)).build()) {
+                fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT)",
+                        "INSERT INTO orders VALUES (1, 1), (2, 2), (3, 3), (4, 4), (5, 5)");
+                fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, quantity INT)",
+                        "INSERT INTO orders_v2 VALUES (1, 1), (2, 2), (3, 3), (4, 4), (5, 5)");
+                try (Connection connection = fixture.dataSource.getConnection();
+                     PreparedStatement update = connection.prepareStatement("UPDATE orders SET qty = qty + 10 WHERE id = ?")) {
+                    update.setLong(1, 1);
+                    update.executeUpdate();
+                    update.setInt(1, 2);
+                    update.executeUpdate();
+                    update.setBigDecimal(1, new java.math.BigDecimal("3"));
+                    update.executeUpdate();
+                    update.setBigDecimal(1, new java.math.BigDecimal("4.00"));
+                    update.executeUpdate();
+                    update.setObject(1, 5L, java.sql.Types.BIGINT);
+                    update.executeUpdate();
+                }
+                assertThat(sameOrRecorded(fixture)).containsEntry("1", "11").containsEntry("5", "15");
+                assertThat(statements).as("%s: statements on the old store", kind)
+                        .anyMatch(sql -> sql.startsWith("UPDATE orders SET qty"))
+                        .noneMatch(sql -> sql.toUpperCase(java.util.Locale.ROOT).contains("FOR UPDATE"))
+                        .noneMatch(sql -> sql.toUpperCase(java.util.Locale.ROOT).matches("(?s)\\s*SELECT.*FROM\\s+ORDERS\\b.*"));
+            }
+        }
+    }
+
+    /** A data source whose connections record the SQL of every statement they prepare or run. */
+    static javax.sql.DataSource recording(javax.sql.DataSource target, List<String> statements) {
+        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(LooseKeysBreak2Test.class.getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    Object result = invoke(method, target, args);
+                    if (result instanceof Connection connection) {
+                        return java.lang.reflect.Proxy.newProxyInstance(LooseKeysBreak2Test.class.getClassLoader(),
+                                new Class<?>[] {Connection.class}, (p, m, a) -> {
+                                    if (a != null && a.length > 0 && a[0] instanceof String sql
+                                            && (m.getName().startsWith("prepare"))) {
+                                        statements.add(sql);
+                                    }
+                                    return invoke(m, connection, a);
+                                });
+                    }
+                    return result;
+                });
+    }
+
+    private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
         }
     }
 
