@@ -285,6 +285,75 @@ class LooseKeysBreak2Test {
         }
     }
 
+    // a whole double bound into a text key: PostgreSQL stores float8 7.0 as '7'
+    @Test
+    void postgresInsertOfAWholeDoubleIntoATextKeySyncsTheStoredKey() throws SQLException {
+        try (Fixture fixture = postgres("z")) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, 5)")) {
+                insert.setDouble(1, 7.0);
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("7", "z");
+        }
+    }
+
+    // a decimal in exponent form bound into a text key: MariaDB stores 1E+3 as '1000'
+    @Test
+    void mariadbInsertOfAnExponentDecimalIntoATextKeySyncsTheStoredKey() throws SQLException {
+        try (Fixture fixture = mariadb("z")) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, 5)")) {
+                insert.setBigDecimal(1, new java.math.BigDecimal("1E+3"));
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("1000", "z");
+        }
+    }
+
+    // a boolean bound into a text key: MariaDB stores true as '1'
+    @Test
+    void mariadbInsertOfABooleanIntoATextKeySyncsTheStoredKey() throws SQLException {
+        try (Fixture fixture = mariadb("z")) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, 5)")) {
+                insert.setBoolean(1, true);
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("1", "z");
+        }
+    }
+
+    // a number inserted into an ENUM key is the index of a member: 2 stores 'b'
+    @Test
+    void mariadbInsertOfANumberIntoAnEnumKeySyncsTheMember() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id ENUM('a', 'b', 'c') PRIMARY KEY, qty INT)", "INSERT INTO orders VALUES ('a', 1)");
+            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('a', 1)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, 5)")) {
+                insert.setInt(1, 2);
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("a", "b");
+        }
+    }
+
+    // a timestamp bound into a text key: MariaDB stores it without Timestamp.toString's '.0'
+    @Test
+    void mariadbInsertOfATimestampIntoATextKeySyncsTheStoredKey() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id VARCHAR(30) COLLATE utf8mb4_unicode_ci PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(30) PRIMARY KEY, quantity INT)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, 5)")) {
+                insert.setTimestamp(1, java.sql.Timestamp.valueOf("2020-01-02 03:04:05"));
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).hasSize(1);
+        }
+    }
+
     /** A data source whose connections record the SQL of every statement they prepare or run. */
     static javax.sql.DataSource recording(javax.sql.DataSource target, List<String> statements) {
         return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(LooseKeysBreak2Test.class.getClassLoader(),
