@@ -41,6 +41,34 @@ class LockIdBreak2Test {
         });
     }
 
+    // a PostgreSQL nondeterministic ICU collation that ignores punctuation and spaces (alternate = shifted)
+    @Test
+    void spellingsAPostgresIcuCollationCallsEqualShareALockId() throws SQLException {
+        String[][] pairs = {{"a-b", "ab"}, {"a b", "ab"}, {"paŀla", "palla"}};
+        try (TestDatabase db = TestDatabases.create(Kind.POSTGRES); Connection connection = db.dataSource().getConnection()) {
+            try (java.sql.Statement statement = connection.createStatement()) {
+                statement.execute("CREATE COLLATION loose_keys (provider = icu, locale = 'und-u-ka-shifted-ks-level1',"
+                        + " deterministic = false)");
+            }
+            SoftAssertions softly = new SoftAssertions();
+            for (String[] pair : pairs) {
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "SELECT CAST(? AS varchar) COLLATE loose_keys = CAST(? AS varchar) COLLATE loose_keys")) {
+                    statement.setString(1, pair[0]);
+                    statement.setString(2, pair[1]);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        rows.next();
+                        assertThat(rows.getBoolean(1)).as("PostgreSQL calls '%s' and '%s' one key", pair[0], pair[1]).isTrue();
+                    }
+                }
+                softly.assertThat(CopyDialect.lockId("orders", pair[0]))
+                        .as("PostgreSQL calls '%s' and '%s' one key", pair[0], pair[1])
+                        .isEqualTo(CopyDialect.lockId("orders", pair[1]));
+            }
+            softly.assertAll();
+        }
+    }
+
     private static void assertShareALockId(String[][] pairs) throws SQLException {
         try (TestDatabase db = TestDatabases.create(Kind.MARIADB); Connection connection = db.dataSource().getConnection()) {
             for (String[] pair : pairs) {
