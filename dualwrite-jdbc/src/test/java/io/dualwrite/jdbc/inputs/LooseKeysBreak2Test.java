@@ -354,6 +354,35 @@ class LooseKeysBreak2Test {
         }
     }
 
+    // an upsert whose inserted key is bound as CHAR: PostgreSQL stores 'k2 ' into varchar as 'k2', conflicts with
+    // row 'k2' and updates it, but the conflicting row is looked up as 'k2 '
+    @Test
+    void postgresOnConflictWithACharTypedKeyWithATrailingSpaceUpdatesTheRowInTheTarget() throws SQLException {
+        try (Fixture fixture = postgres("k2", "z")) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement upsert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, 9)"
+                         + " ON CONFLICT (id) DO UPDATE SET qty = EXCLUDED.qty")) {
+                upsert.setObject(1, "k2 ", java.sql.Types.CHAR);
+                assertThat(upsert.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsEntry("k2", "9").hasSize(2);
+        }
+    }
+
+    // H2's MERGE … KEY on a key that ignores case
+    @Test
+    void h2MergeByAnotherCaseOfAnIgnoreCaseKeyReachesPostgres() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.H2, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id VARCHAR_IGNORECASE(20) PRIMARY KEY, qty INT)",
+                    "INSERT INTO orders VALUES ('abc', 1), ('z', 2)");
+            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('z', 2)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("MERGE INTO orders (id, qty) KEY (id) VALUES ('ABC', 9)")).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).hasSize(2).containsValue("9");
+        }
+    }
+
     /** A data source whose connections record the SQL of every statement they prepare or run. */
     static javax.sql.DataSource recording(javax.sql.DataSource target, List<String> statements) {
         return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(LooseKeysBreak2Test.class.getClassLoader(),
