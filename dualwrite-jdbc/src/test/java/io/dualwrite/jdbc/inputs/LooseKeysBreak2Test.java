@@ -383,6 +383,39 @@ class LooseKeysBreak2Test {
         }
     }
 
+    // a domain over a domain over citext: the catalog read resolves one level only
+    @Test
+    void postgresDomainOverADomainOverCitextKeyDeletedInAnotherCaseLeavesTheTarget() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE EXTENSION IF NOT EXISTS citext", "CREATE DOMAIN loose_text AS citext",
+                    "CREATE DOMAIN order_key AS loose_text",
+                    "CREATE TABLE orders (id order_key PRIMARY KEY, qty INT)",
+                    "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
+            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = 'ABC'")).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("abd");
+        }
+    }
+
+    // the same with char(n) two domains down: 'k2 ' names row 'k2'
+    @Test
+    void postgresDomainOverADomainOverCharKeyDeletedWithATrailingSpaceLeavesTheTarget() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE DOMAIN fixed_text AS CHAR(2)", "CREATE DOMAIN order_key AS fixed_text",
+                    "CREATE TABLE orders (id order_key PRIMARY KEY, qty INT)",
+                    "INSERT INTO orders VALUES ('k1', 1), ('k2', 2)");
+            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
+                delete.setString(1, "k2 ");
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("k1");
+        }
+    }
+
     /** A data source whose connections record the SQL of every statement they prepare or run. */
     static javax.sql.DataSource recording(javax.sql.DataSource target, List<String> statements) {
         return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(LooseKeysBreak2Test.class.getClassLoader(),
