@@ -64,10 +64,21 @@ final class Metadata {
      * How a table's key compares what a statement names it by: {@code text} when a key column holds text (a
      * number bound against it is compared as a number on MySQL, MariaDB and H2: {@code 7} names row
      * {@code '007'}); {@code loose} when a text key matches rows spelt otherwise ({@code 'ABC'} names row
-     * {@code 'abc'}).
+     * {@code 'abc'}); {@code enumerated} when a key column is a MySQL {@code ENUM} or {@code SET} (a number
+     * bound to it is a member's index: {@code 2} stores {@code 'b'}).
      */
-    record KeyTexts(boolean text, boolean loose) {
-        static final KeyTexts UNKNOWN = new KeyTexts(true, true);
+    record KeyTexts(long textColumns, boolean loose, boolean enumerated) {
+        static final KeyTexts UNKNOWN = new KeyTexts(-1L, true, true);
+
+        /** Whether any key column holds text. */
+        boolean text() {
+            return textColumns != 0;
+        }
+
+        /** Whether the key column at {@code position} (0-based, in primary-key order) holds text. */
+        boolean text(int position) {
+            return position >= 64 || (textColumns & (1L << position)) != 0;
+        }
     }
 
     /**
@@ -97,8 +108,9 @@ final class Metadata {
     }
 
     /**
-     * Whether the table can be selected {@code FOR UPDATE}: on PostgreSQL, an ordinary or partitioned table
-     * (a view that is not simple refuses it); elsewhere, yes. Read once per store and table.
+     * Whether the table can be selected {@code FOR UPDATE}: on PostgreSQL, an ordinary or partitioned table or an
+     * automatically updatable view (a view that is not simple refuses it); elsewhere, yes. Read once per store
+     * and table.
      */
     boolean lockable(Store store, Connection connection, @Nullable Dialect dialect, TableMapping mapping) {
         Map<TableMapping, Boolean> cache = store == Store.OLD ? oldLockable : newLockable;
@@ -116,11 +128,13 @@ final class Metadata {
     }
 
     private static boolean readLockable(Connection connection, String table) {
+        // an automatically updatable view (pg_relation_is_updatable without triggers) is simple enough to lock
         try (java.sql.PreparedStatement statement = connection.prepareStatement(
-                "SELECT relkind FROM pg_class WHERE oid = to_regclass(?)")) {
+                "SELECT relkind IN ('r', 'p') OR (relkind = 'v' AND pg_relation_is_updatable(oid, false) > 0)"
+                        + " FROM pg_class WHERE oid = to_regclass(?)")) {
             statement.setString(1, table);
             try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() && (rows.getString(1).equals("r") || rows.getString(1).equals("p"));
+                return rows.next() && rows.getBoolean(1);
             }
         } catch (SQLException e) {
             return false;
@@ -134,43 +148,64 @@ final class Metadata {
         }
         String sql = switch (dialect) {
             // to_regclass answers null for a missing table instead of failing the caller's transaction; a domain
-            // is read as its base type, with the collation the column ends up with
-            case POSTGRESQL -> "SELECT a.attname, coalesce(b.typname, t.typname),"
-                    + " coalesce(NOT c.collisdeterministic, false)"
+            // is read as its base type (three levels; a deeper one counts as loose text), with the collation the
+            // column ends up with
+            case POSTGRESQL -> "SELECT a.attname, coalesce(b3.typname, b2.typname, b1.typname, t.typname),"
+                    + " coalesce(NOT c.collisdeterministic, false) OR coalesce(b3.typtype = 'd', false)"
                     + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
-                    + " LEFT JOIN pg_type b ON b.oid = t.typbasetype AND t.typtype = 'd'"
+                    + " LEFT JOIN pg_type b1 ON b1.oid = t.typbasetype AND t.typtype = 'd'"
+                    + " LEFT JOIN pg_type b2 ON b2.oid = b1.typbasetype AND b1.typtype = 'd'"
+                    + " LEFT JOIN pg_type b3 ON b3.oid = b2.typbasetype AND b2.typtype = 'd'"
                     + " LEFT JOIN pg_collation c ON c.oid = a.attcollation"
                     + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped";
             case MYSQL -> "SELECT COLUMN_NAME, DATA_TYPE, TRUE FROM information_schema.COLUMNS"
-                    + " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?";
+                    + " WHERE TABLE_NAME = ? AND TABLE_SCHEMA = coalesce(?, DATABASE())";
             case H2 -> "SELECT COLUMN_NAME, DATA_TYPE, TRUE FROM INFORMATION_SCHEMA.COLUMNS"
-                    + " WHERE UPPER(TABLE_NAME) = UPPER(?) AND TABLE_SCHEMA = CURRENT_SCHEMA";
+                    + " WHERE UPPER(TABLE_NAME) = UPPER(?) AND UPPER(TABLE_SCHEMA) = UPPER(coalesce(?, CURRENT_SCHEMA))";
         };
-        String name = dialect != Dialect.POSTGRESQL && table.contains(".") ? table.substring(table.lastIndexOf('.') + 1) : table;
+        int dot = table.lastIndexOf('.');
+        String name = dialect != Dialect.POSTGRESQL && dot >= 0 ? table.substring(dot + 1) : table;
+        String schema = dialect != Dialect.POSTGRESQL && dot >= 0 ? table.substring(0, dot) : null;
         int found = 0;
-        boolean text = false;
+        long text = 0;
         boolean loose = false;
+        boolean enumerated = false;
         try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, name);
+            if (dialect != Dialect.POSTGRESQL) {
+                statement.setString(2, schema);
+            }
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     String column = rows.getString(1);
-                    if (keyColumns.stream().noneMatch(column::equalsIgnoreCase)) {
+                    int position = -1;
+                    for (int i = 0; i < keyColumns.size(); i++) {
+                        if (keyColumns.get(i).equalsIgnoreCase(column)) {
+                            position = i;
+                        }
+                    }
+                    if (position < 0) {
                         continue;
                     }
                     found++;
                     String type = rows.getString(2).toLowerCase(Locale.ROOT);
+                    // PostgreSQL's flag: a nondeterministic collation, or a domain too deep to read (taken as text)
+                    boolean flagged = rows.getBoolean(3);
                     boolean isText = type.contains("char") || type.contains("text") || type.equals("name")
                             || type.contains("clob") || type.equals("enum") || type.equals("set")
-                            || type.contains("ignorecase") || type.contains("character");
-                    text |= isText;
-                    loose |= isText && (rows.getBoolean(3) || type.equals("bpchar") || type.equals("citext"));
+                            || type.contains("ignorecase") || type.contains("character")
+                            || (dialect == Dialect.POSTGRESQL && flagged);
+                    if (isText) {
+                        text |= position < 64 ? 1L << position : 0;
+                    }
+                    enumerated |= type.equals("enum") || type.equals("set");
+                    loose |= isText && (flagged || type.equals("bpchar") || type.equals("citext"));
                 }
             }
         } catch (SQLException e) {
             return KeyTexts.UNKNOWN;
         }
-        return found < keyColumns.size() ? KeyTexts.UNKNOWN : new KeyTexts(text, loose);
+        return found < keyColumns.size() ? KeyTexts.UNKNOWN : new KeyTexts(text, loose, enumerated);
     }
 
     private static List<List<String>> readUniqueKeys(Connection connection, String table) throws SQLException {

@@ -42,6 +42,8 @@ final class WriteExecution {
     private final MigrationPhase phase;
     /** Set when a pre-select this execution needed could not run: its keys are then unknown. */
     private boolean preselectFailed;
+    /** Set when an inserted key is stored in another form than its value as written ({@link #storedKey}). */
+    private boolean keyNotAsWritten;
 
     WriteExecution(ConnectionHandler connection, StatementAnalysis analysis, MigrationContext context,
                    MigrationPhase phase) {
@@ -86,31 +88,37 @@ final class WriteExecution {
      */
     boolean inexactWhereKey(Connection physical, ParameterRecorder.Bound bound) {
         boolean text = false;
-        boolean number = false;
-        for (ValueRef ref : analysis.whereKey()) {
+        long numbers = 0; // positions bound to a number
+        List<ValueRef> whereKey = analysis.whereKey();
+        for (int position = 0; position < whereKey.size(); position++) {
+            ValueRef ref = whereKey.get(position);
             Object value = ref.resolve(bound.values());
-            if (value instanceof String) {
+            if (value == null) {
+                // an unbuffered stream (it can be read once, by the caller's statement) or a null: the key is
+                // unknown and the execution resyncs; a select would consume the stream
+                return false;
+            } else if (value instanceof String) {
                 if (bound.charTyped(ref.parameterIndex())) {
                     return true;
                 }
                 text = true;
             } else if (value instanceof Long || value instanceof Integer || value instanceof Short
                     || value instanceof Byte || value instanceof java.math.BigInteger) {
-                number = true;
+                numbers |= position < 64 ? 1L << position : Long.MIN_VALUE;
             } else if (value instanceof java.math.BigDecimal decimal) {
                 if (decimal.stripTrailingZeros().scale() > 0) {
                     return true;
                 }
-                number = true;
+                numbers |= position < 64 ? 1L << position : Long.MIN_VALUE;
             } else if (!(value instanceof java.util.UUID)) {
                 return true; // converted floating point, Clob, Boolean, dates, anything else
             }
         }
-        if (!text && !number) {
+        if (!text && numbers == 0) {
             return false;
         }
         Metadata.KeyTexts keys = keyTexts(physical);
-        return (text && keys.loose()) || (number && keys.text());
+        return (text && keys.loose()) || (numbers & keys.textColumns()) != 0;
     }
 
     private Metadata.KeyTexts keyTexts(Connection physical) {
@@ -175,12 +183,15 @@ final class WriteExecution {
             return null;
         }
         String sql = quotedKeys(select.sql(), store);
-        // PostgreSQL refuses FOR UPDATE on a view that is not simple with SQLState 0A000, which pools take for a
-        // broken connection and close: the caller's own statement would then fail. A view's keys are selected
-        // unlocked; the update count still tells a row added or lost in between
-        String lock = lockable(physical) ? " FOR UPDATE" : "";
+        if (!lockable(physical)) {
+            // PostgreSQL refuses FOR UPDATE on a view that is not simple with SQLState 0A000, which pools take for
+            // a broken connection and close: the caller's own statement would then fail. Unlocked, another writer
+            // could swap the rows in between without changing the count: the keys are unknown, the scope resynced
+            preselectFailed = true;
+            return null;
+        }
         try {
-            return guarded(physical, () -> selectKeys(physical, sql + lock, statement ->
+            return guarded(physical, () -> selectKeys(physical, sql + " FOR UPDATE", statement ->
                     ParameterRecorder.bind(statement, select, bound, store == Store.NEW ? analysis.mapping() : null)));
         } catch (SQLException | RuntimeException e) {
             connection.config.warn(log, "preselect/" + analysis.mapping().oldTable(),
@@ -191,7 +202,7 @@ final class WriteExecution {
         }
     }
 
-    /** Whether the table can be selected {@code FOR UPDATE}: on PostgreSQL, not a view (read once per table). */
+    /** Whether the table can be selected {@code FOR UPDATE}: on PostgreSQL, a table or a simple view (read once). */
     private boolean lockable(Connection physical) {
         Store store = connection.store();
         Metadata metadata = connection.config.metadata();
@@ -259,7 +270,7 @@ final class WriteExecution {
         List<Object> values = bound.values();
         switch (analysis.kind()) {
             case INSERT -> {
-                List<List<Object>> keys = analysis.keysGenerated() ? generated : insertKeys(physical, values);
+                List<List<Object>> keys = analysis.keysGenerated() ? generated : insertKeys(physical, bound);
                 if (keys == null || (analysis.keysGenerated() && (updateCount > keys.size() || keys.isEmpty()))) {
                     keys = keys == null ? generated : keys;
                     keys.forEach(this::add);
@@ -270,9 +281,12 @@ final class WriteExecution {
             }
             case UPSERT -> {
                 generated.forEach(this::add);
-                List<List<Object>> explicit = analysis.keysGenerated() ? null : insertKeys(physical, values);
+                List<List<Object>> explicit = analysis.keysGenerated() ? null : insertKeys(physical, bound);
                 if (explicit != null) {
                     explicit.forEach(this::add);
+                } else if (keyNotAsWritten) {
+                    resync(bound, "upsert-keys-unknown"); // the conflicting rows are looked up by the same values
+                    return;
                 }
                 List<List<Object>> conflicting = conflictingKeys(physical, values);
                 if (conflicting == null || (analysis.movesRows() && preselected == null)) {
@@ -297,6 +311,10 @@ final class WriteExecution {
                         return;
                     }
                     List<Object> key = resolve(analysis.whereKey(), values);
+                    if (key.contains(null)) { // an unbuffered stream: its value was never seen
+                        resync(bound, "keys-unknown");
+                        return;
+                    }
                     if (key.stream().anyMatch(WriteExecution::converted)) {
                         resync(bound, "keys-converted");
                         return;
@@ -313,8 +331,8 @@ final class WriteExecution {
                     return;
                 }
                 if (analysis.setKey() != null) {
-                    List<Object> key = resolve(analysis.setKey(), values);
-                    if (key.stream().anyMatch(WriteExecution::converted)) {
+                    List<Object> key = storedKey(physical, analysis.setKey(), bound);
+                    if (key == null) {
                         resync(bound, "keys-converted");
                         return;
                     }
@@ -324,8 +342,11 @@ final class WriteExecution {
         }
     }
 
-    /** Each inserted row's key from its values; {@code null} when a key value is not a parameter or literal. */
-    private @Nullable List<List<Object>> insertKeys(Connection physical, List<@Nullable Object> values)
+    /**
+     * Each inserted row's key from its values; {@code null} when a key value is not a parameter or literal, or
+     * not stored as written ({@link #storedKey}).
+     */
+    private @Nullable List<List<Object>> insertKeys(Connection physical, ParameterRecorder.Bound bound)
             throws SQLException {
         List<Integer> positions = positions(physical, analysis.mapping().primaryKey());
         if (positions == null || analysis.insertRows().isEmpty()) {
@@ -333,17 +354,61 @@ final class WriteExecution {
         }
         List<List<Object>> keys = new ArrayList<>();
         for (List<@Nullable ValueRef> row : analysis.insertRows()) {
-            List<Object> key = new ArrayList<>(positions.size());
+            List<ValueRef> refs = new ArrayList<>(positions.size());
             for (int position : positions) {
-                Object value = position < row.size() && row.get(position) != null ? row.get(position).resolve(values) : null;
-                if (value == null || converted(value)) {
+                ValueRef ref = position < row.size() ? row.get(position) : null;
+                if (ref == null) {
                     return null;
                 }
-                key.add(value);
+                refs.add(ref);
+            }
+            List<Object> key = storedKey(physical, refs, bound);
+            if (key == null) {
+                keyNotAsWritten = true;
+                return null;
             }
             keys.add(key);
         }
         return keys;
+    }
+
+    /**
+     * The key an insert or an assignment stores, when it is the value as written: text not bound as
+     * {@code CHAR} (PostgreSQL would drop its trailing spaces), a whole number (not into a MySQL {@code ENUM},
+     * where it is a member's index), a whole decimal or a UUID; into a key that holds no text, also a whole
+     * floating-point number. Anything else a text key stores in its own form ({@code 7.0} as {@code '7'},
+     * {@code true} as {@code '1'}, a timestamp without {@code .0}) and an integer key rounds ({@code 7.6}): {@code null}.
+     */
+    private @Nullable List<Object> storedKey(Connection physical, List<ValueRef> refs, ParameterRecorder.Bound bound) {
+        List<Object> key = new ArrayList<>(refs.size());
+        for (int position = 0; position < refs.size(); position++) {
+            ValueRef ref = refs.get(position);
+            Object value = ref.resolve(bound.values());
+            boolean asWritten;
+            if (value == null) {
+                return null;
+            } else if (value instanceof String) {
+                asWritten = !bound.charTyped(ref.parameterIndex());
+            } else if (value instanceof Long || value instanceof Integer || value instanceof Short
+                    || value instanceof Byte || value instanceof java.math.BigInteger) {
+                asWritten = !keyTexts(physical).enumerated();
+            } else if (value instanceof java.math.BigDecimal decimal) {
+                asWritten = (decimal.signum() == 0 || decimal.stripTrailingZeros().scale() <= 0)
+                        && !keyTexts(physical).text(position);
+                if (asWritten) {
+                    value = decimal.toBigIntegerExact();
+                }
+            } else {
+                // a UUID, a timestamp, bytes…: as written into a column of its own kind; a text column stores its
+                // own rendering (7.0 as '7', true as '1', a timestamp without .0), a fractional number is rounded
+                asWritten = !converted(value) && !keyTexts(physical).text(position);
+            }
+            if (!asWritten) {
+                return null;
+            }
+            key.add(value);
+        }
+        return key;
     }
 
     /** The positions of {@code wanted} in the insert's column list (or the table's columns); null if one is missing. */

@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.apache.ibatis.mapping.MappedStatement;
 import org.apache.ibatis.reflection.ParamNameResolver;
+import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.jspecify.annotations.Nullable;
@@ -41,9 +42,9 @@ import org.jspecify.annotations.Nullable;
  * its text when it is a simple value, else its key property (the statement's {@code keyProperty}, else {@code id})
  * read after the call, so that a key MyBatis generated is the one synced; {@link DualWrite#ORDER_ID} takes the
  * context's order id. The phase is resolved before the call and again by {@code writeState} after it: a switch
- * flipped in between changes only which direction that one sync takes. A delete by a text key reads the row
- * first and syncs its key as the store spells it too (a case- or accent-insensitive collation deletes row
- * {@code 'c0'} for key {@code 'C0'}).
+ * flipped in between changes only which direction that one sync takes. An update or a delete reads its row
+ * first and also syncs the key as the store holds it (a case- or accent-insensitive collation deletes row
+ * {@code 'c0'} for key {@code 'C0'}; MariaDB's {@code WHERE id = 7} updates row {@code '007'}).
  */
 public final class DualWriteMappers {
 
@@ -142,33 +143,73 @@ public final class DualWriteMappers {
     }
 
     /**
-     * For a delete by a text key: the key of the row it names as the authoritative store spells it, read before
-     * the call, or {@code null}. A collation that ignores case or accents deletes row {@code 'c0'} for key
-     * {@code 'C0'}; the sync of {@code 'C0'} alone would then leave {@code 'c0'} in a store that compares exactly.
-     * The row's key is its key property (the statement's {@code keyProperty}, else {@code id}).
+     * For an update or a delete: the key of the row it names, as the authoritative store holds it, read before
+     * the call with the key argument as the application bound it (a number, a text, a map's or bean's key
+     * property), or {@code null}. A collation that ignores case or accents deletes row {@code 'c0'} for key
+     * {@code 'C0'}, and MariaDB compares a number with a text key as numbers ({@code 7} names row {@code '007'});
+     * the sync of the key as written alone would then leave that row stale in a store that compares exactly. The
+     * row's key is its key property (the statement's {@code keyProperty}, else {@code id}).
      */
     private @Nullable String storedSpelling(String statementId, Write write, Object[] arguments, Store store) {
-        if (write.operation() != Operation.DELETE || write.keyArgument() < 0 || write.keyArgument() >= arguments.length
-                || !(arguments[write.keyArgument()] instanceof String)) {
+        if ((write.operation() != Operation.DELETE && write.operation() != Operation.UPDATE)
+                || write.keyArgument() < 0 || write.keyArgument() >= arguments.length
+                || arguments[write.keyArgument()] == null) {
             return null;
         }
         Map<Store, TableStatements> sides = tables.get(write.table());
         if (sides == null) {
             return null;
         }
-        Object row = new MapperStore(store, sides.get(store)).read((String) arguments[write.keyArgument()]).orElse(null);
-        if (row == null) {
-            return null;
-        }
-        MappedStatement statement = factories.get(store).getConfiguration().getMappedStatement(statementId);
-        String property = statement.getKeyProperties() != null && statement.getKeyProperties().length > 0
-                ? statement.getKeyProperties()[0] : "id";
+        Object argument = arguments[write.keyArgument()];
+        String property = keyProperty(statementId, store);
         try {
-            Object value = ContextExtractor.meta(row).getValue(property);
-            return value == null ? null : keyText(value);
-        } catch (RuntimeException noSuchProperty) {
+            Object bound = factories.get(store).getConfiguration().getTypeHandlerRegistry().hasTypeHandler(argument.getClass())
+                    ? argument : ContextExtractor.meta(argument).getValue(property);
+            if (bound == null) {
+                return null;
+            }
+            return storedKey(store, sides.get(store).read(), bound, property);
+        } catch (RuntimeException | java.sql.SQLException unreadable) { // no such property, or the read failed
             return null;
         }
+    }
+
+    /**
+     * Runs the read statement's SQL with {@code bound} as its one parameter, bound as its own Java type rather
+     * than the statement's parameter type (a number stays a number, so MariaDB compares it with a text key as
+     * the write did), and returns the key property's column of the row found.
+     */
+    private @Nullable String storedKey(Store store, String readStatement, Object bound, String property)
+            throws java.sql.SQLException {
+        Configuration configuration = factories.get(store).getConfiguration();
+        org.apache.ibatis.mapping.BoundSql sql = configuration.getMappedStatement(readStatement)
+                .getBoundSql(bound instanceof String ? bound : String.valueOf(bound));
+        if (sql.getParameterMappings().size() != 1) {
+            return null;
+        }
+        try (java.sql.Connection connection = configuration.getEnvironment().getDataSource().getConnection();
+             java.sql.PreparedStatement statement = connection.prepareStatement(sql.getSql())) {
+            statement.setObject(1, bound);
+            try (java.sql.ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return null;
+                }
+                java.sql.ResultSetMetaData meta = rows.getMetaData();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    if (meta.getColumnLabel(i).equalsIgnoreCase(property)) {
+                        Object value = rows.getObject(i);
+                        return value == null ? null : keyText(value);
+                    }
+                }
+                return null;
+            }
+        }
+    }
+
+    private String keyProperty(String statementId, Store store) {
+        MappedStatement statement = factories.get(store).getConfiguration().getMappedStatement(statementId);
+        return statement.getKeyProperties() != null && statement.getKeyProperties().length > 0
+                ? statement.getKeyProperties()[0] : "id";
     }
 
     private MigrationContext contextOf(String statementId, Method method, Object[] arguments) {

@@ -185,9 +185,28 @@ final class JdbcRowCopier implements RowCopier {
                 target.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             }
             try {
-                targetDialect.lock(target, lockIds(sides), lockTimeoutMillis);
+                List<Long> locked = lockIds(sides);
+                targetDialect.lock(target, locked, lockTimeoutMillis);
                 Map<TableMapping, TableColumns> sourceColumns = new HashMap<>();
                 Map<TableMapping, Map<String, Map<String, @Nullable Object>>> sourceRows = readSource(from, sides, sourceColumns);
+                Set<Long> held = new HashSet<>(locked);
+                for (int round = 1; ; round++) {
+                    // a row the source matched to a key spelt otherwise ('é' for row 'e', 'Mädchen' for
+                    // 'maedchen' under a German collation) is written under its own key: its lock is taken too,
+                    // and the source read again under it, so that every sync writing that row excludes the others
+                    // whatever the lock ids' fold knows of the collation
+                    List<Long> unheld = unheldLocks(from, sides, sourceRows, sourceColumns, held);
+                    if (unheld.isEmpty()) {
+                        break;
+                    }
+                    if (round == 3) {
+                        throw new SQLException("rows matched to keys spelt otherwise kept changing while the sync"
+                                + " read them; it runs again later");
+                    }
+                    targetDialect.lock(target, unheld, lockTimeoutMillis);
+                    held.addAll(unheld);
+                    sourceRows = readSource(from, sides, sourceColumns);
+                }
                 SyncResult result = new SyncResult(0, 0, 0);
                 for (Side side : sides) {
                     result = result.plus(apply(from, to, target, targetDialect, limits, side, sourceRows.get(side.mapping),
@@ -238,6 +257,47 @@ final class JdbcRowCopier implements RowCopier {
             side.keys().forEach(key -> ids.add(KeyLocks.lockId(table, key, parts)));
         }
         return List.copyOf(ids);
+    }
+
+    /**
+     * The lock ids, sorted, of the source rows whose key no asked-for key spells (canonically) and whose lock is
+     * not in {@code held}: rows a loosely comparing key matched to another spelling.
+     */
+    private static List<Long> unheldLocks(Store from, List<Side> sides,
+                                          Map<TableMapping, Map<String, Map<String, @Nullable Object>>> sourceRows,
+                                          Map<TableMapping, TableColumns> sourceColumns, Set<Long> held)
+            throws SQLException {
+        TreeSet<Long> unheld = new TreeSet<>();
+        for (Side side : sides) {
+            Map<String, Map<String, @Nullable Object>> rows = sourceRows.get(side.mapping);
+            if (rows == null || rows.isEmpty()) {
+                continue;
+            }
+            TableMapping mapping = side.mapping;
+            List<TableColumns.Column> sourceKey = keyColumns(sourceColumns.get(mapping), mapping, from);
+            Set<String> asked = new HashSet<>();
+            for (String key : side.keys()) {
+                asked.add(canonicalKey(key, sourceKey, mapping, from));
+            }
+            if (asked.containsAll(rows.keySet())) {
+                continue; // the common case: every row is spelt as asked
+            }
+            for (Map.Entry<String, Map<String, @Nullable Object>> row : rows.entrySet()) {
+                if (asked.contains(row.getKey())) {
+                    continue;
+                }
+                Map<String, @Nullable Object> oldRow = from == Store.OLD ? row.getValue() : mapping.toOldRow(row.getValue());
+                List<Object> values = new ArrayList<>();
+                for (String column : mapping.primaryKey()) {
+                    values.add(valueOf(oldRow, column));
+                }
+                long id = KeyLocks.lockId(mapping.oldTable(), KeyCodec.encode(values), values.size());
+                if (!held.contains(id)) {
+                    unheld.add(id);
+                }
+            }
+        }
+        return List.copyOf(unheld);
     }
 
     /** Source rows by canonical key text, per table; read in auto-commit so each read sees the latest commits. */

@@ -74,7 +74,7 @@ final class Rewriter {
         Expression where = statement instanceof Update update ? update.getWhere() : ((Delete) statement).getWhere();
         if (target == Store.NEW) {
             ColumnRenamer renamer = renamer(table);
-            table.setName(mapping.newTable());
+            StatementAnalyzer.renameTable(table, mapping.newTable());
             if (where != null) {
                 try {
                     where.accept(renamer, null);
@@ -94,7 +94,7 @@ final class Rewriter {
             insertToNew(shape, extras);
         } else if (statement instanceof Update update) {
             ColumnRenamer renamer = renamer(update.getTable());
-            update.getTable().setName(mapping.newTable());
+            StatementAnalyzer.renameTable(update.getTable(), mapping.newTable());
             renameSets(update.getUpdateSets(), renamer);
             if (update.getUpdateSets().isEmpty()) {
                 throw new NotRewritableRuntime("the update sets only columns the new table drops");
@@ -104,7 +104,7 @@ final class Rewriter {
             }
         } else if (statement instanceof Delete delete) {
             ColumnRenamer renamer = renamer(delete.getTable());
-            delete.getTable().setName(mapping.newTable());
+            StatementAnalyzer.renameTable(delete.getTable(), mapping.newTable());
             if (delete.getWhere() != null) {
                 delete.getWhere().accept(renamer, null);
             }
@@ -113,7 +113,7 @@ final class Rewriter {
 
     private void insertToNew(InsertShape shape, List<ParamSource> extras) {
         ColumnRenamer renamer = renamer(shape.table());
-        shape.table().setName(mapping.newTable());
+        StatementAnalyzer.renameTable(shape.table(), mapping.newTable());
         ExpressionList<Column> columns = shape.columns();
         List<ExpressionList<Expression>> rows = shape.rows();
         if (columns == null || rows == null) {
@@ -184,7 +184,7 @@ final class Rewriter {
                 }
                 if (mapping.transforms(name) && set.getValues().size() > c
                         && !(set.getValues().get(c) instanceof JdbcParameter)
-                        && StatementAnalyzer.valueOf((Expression) set.getValues().get(c)) != null) {
+                        && isLiteral((Expression) set.getValues().get(c))) {
                     throw new NotRewritableRuntime("column '" + name + "' is transformed but its value is not a parameter");
                 }
                 set.getColumns().get(c).setColumnName(renamed.get());
@@ -213,5 +213,13 @@ final class Rewriter {
     private static JdbcParameter marker(List<ParamSource> extras, ParamSource source) {
         extras.add(source);
         return new JdbcParameter().withIndex(SqlText.EXTRA_BASE + extras.size() - 1).withUseFixedIndex(true);
+    }
+
+    private static boolean isLiteral(Expression expression) {
+        return expression instanceof net.sf.jsqlparser.expression.StringValue
+                || expression instanceof net.sf.jsqlparser.expression.LongValue
+                || expression instanceof net.sf.jsqlparser.expression.DoubleValue
+                || expression instanceof net.sf.jsqlparser.expression.DateValue
+                || expression instanceof net.sf.jsqlparser.expression.TimestampValue;
     }
 }

@@ -98,7 +98,7 @@ final class SelectRewriter {
             }
         }
         select.setSelectItems(items);
-        table.setName(mapping.newTable());
+        StatementAnalyzer.renameTable(table, mapping.newTable());
         if (select.getWhere() != null) {
             select.getWhere().accept(renamer, null);
         }

@@ -92,6 +92,29 @@ public final class StatementAnalyzer {
     }
 
     /**
+     * The mapping of a table a statement names: by {@code schema.table} when the statement qualifies it and such
+     * a mapping exists (a mapping of {@code other.orders} is never reached by the bare name {@code orders}), else
+     * by the bare name.
+     */
+    private @Nullable TableMapping mappingOf(Table table) {
+        if (table.getSchemaName() != null) {
+            TableMapping qualified = mappings.get((SqlText.unquote(table.getSchemaName()) + "."
+                    + SqlText.unquote(table.getName())).toLowerCase(Locale.ROOT));
+            if (qualified != null) {
+                return qualified;
+            }
+        }
+        return mapping(table.getName());
+    }
+
+    /** Points a table reference at {@code newTable} as configured: its schema when it names one, else none. */
+    static void renameTable(Table table, String newTable) {
+        int dot = newTable.lastIndexOf('.');
+        table.setSchemaName(dot < 0 ? null : newTable.substring(0, dot));
+        table.setName(dot < 0 ? newTable : newTable.substring(dot + 1));
+    }
+
+    /**
      * A mapped table that {@code sql} names as a word (case-insensitively, anywhere in the text), or
      * {@code null}: for statements that could not be parsed, to warn that they were not mirrored.
      */
@@ -253,7 +276,7 @@ public final class StatementAnalyzer {
         } else {
             return StatementAnalysis.passThrough(sql, SqlKind.OTHER);
         }
-        TableMapping mapping = table == null ? null : mapping(table.getName());
+        TableMapping mapping = table == null ? null : mappingOf(table);
         if (mapping == null) {
             return StatementAnalysis.passThrough(sql, kind);
         }
@@ -278,7 +301,7 @@ public final class StatementAnalyzer {
 
     /** A write to a table whose rows cannot be named: a scoped resync of the whole table. */
     private StatementAnalysis bulkWrite(String sql, @Nullable Table table, String reason) {
-        TableMapping mapping = table == null ? null : mapping(table.getName());
+        TableMapping mapping = table == null ? null : mappingOf(table);
         if (mapping == null) {
             return StatementAnalysis.passThrough(sql, SqlKind.OTHER);
         }
@@ -580,13 +603,25 @@ public final class StatementAnalyzer {
             return new ValueRef(0, number.bitLength() < 64 ? (Object) number.longValue() : number);
         }
         if (expression instanceof net.sf.jsqlparser.expression.StringValue value) {
-            return new ValueRef(0, value.getValue());
+            // the text as the database reads it: a doubled quote is one quote. Backslashes (escapes on MySQL and
+            // in PostgreSQL's E'' strings, plain characters elsewhere) and prefixed forms other than N'' depend
+            // on the database: their value is left unknown, so the keys are selected or resynced
+            String prefix = value.getPrefix();
+            String raw = value.getValue();
+            if ((prefix != null && !prefix.equalsIgnoreCase("N")) || raw.indexOf('\\') >= 0) {
+                return null;
+            }
+            return new ValueRef(0, raw.replace("''", "'"));
         }
-        if (expression instanceof net.sf.jsqlparser.expression.DoubleValue
-                || expression instanceof net.sf.jsqlparser.expression.DateValue
-                || expression instanceof net.sf.jsqlparser.expression.TimestampValue) {
-            return new ValueRef(0, expression.toString());
+        if (expression instanceof net.sf.jsqlparser.expression.DoubleValue value) {
+            // 7.6 or 1e1: a decimal by value (what a text or integer column stores is decided by the write path)
+            try {
+                return new ValueRef(0, new java.math.BigDecimal(value.toString()));
+            } catch (NumberFormatException e) {
+                return null;
+            }
         }
+        // dates and times ({d '…'}, DATE '…') are stored in the column's own form: unknown as a key
         return null;
     }
 
