@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.apache.ibatis.mapping.Environment;
 import org.apache.ibatis.session.Configuration;
@@ -36,13 +37,54 @@ class TextKeySpellingTest {
 
     private static final String MAPPER = "io.dualwrite.mybatis.TextKeyMapper.";
 
+    /** The two marked mappers of the {@code codes} table: String keys, and keys given as a map or a number. */
+    private record Mappers(TextKeyMapper codes, TextKeyOtherArgumentMapper others) {
+    }
+
     @Test
     void deleteAndUpdateByKeysSpeltOtherwiseLeaveTheSameRowsInBothStores() throws Exception {
+        Map<String, String> old = sameRowsAfter("('c0', 1), ('e', 2), ('z', 3)", mappers -> {
+            assertThat(mappers.codes().delete("C0")).isEqualTo(1);
+            assertThat(mappers.codes().updateQty("É", 5)).isEqualTo(1);
+            assertThat(mappers.codes().delete("Z ")).isEqualTo(1);
+        });
+        assertThat(old).containsOnlyKeys("e").containsEntry("e", "5");
+    }
+
+    @Test
+    void deleteByAMapKeyArgumentInAnotherCaseLeavesTheSameRowsInBothStores() throws Exception {
+        assertThat(sameRowsAfter("('c0', 1), ('e', 2), ('z', 3), ('007', 4)",
+                mappers -> assertThat(mappers.others().deleteRowOf(Map.of("id", "C0"))).isEqualTo(1)))
+                .containsOnlyKeys("007", "e", "z");
+    }
+
+    // MariaDB compares a text key with a number as numbers: 7 names row '007'
+    @Test
+    void deleteByANumberKeyArgumentOfAZeroPaddedKeyLeavesTheSameRowsInBothStores() throws Exception {
+        assertThat(sameRowsAfter("('c0', 1), ('e', 2), ('z', 3), ('007', 4)",
+                mappers -> assertThat(mappers.others().deleteByNumber(7)).isEqualTo(1)))
+                .containsOnlyKeys("c0", "e", "z");
+    }
+
+    // the same for an update: 7 names row '007', whose new quantity must reach PostgreSQL (only numeric keys:
+    // MariaDB's strict mode refuses an UPDATE that compares a number with 'c0')
+    @Test
+    void updateByANumberKeyArgumentOfAZeroPaddedKeyLeavesTheSameRowsInBothStores() throws Exception {
+        assertThat(sameRowsAfter("('007', 4), ('8', 1)",
+                mappers -> assertThat(mappers.others().updateQtyByNumber(7, 9)).isEqualTo(1)))
+                .containsEntry("007", "9").containsOnlyKeys("007", "8");
+    }
+
+    /**
+     * Seeds {@code codes} on a MariaDB old store ({@code utf8mb4_unicode_ci}) and a PostgreSQL new store, runs
+     * {@code call} through the two-factory mappers (SYNC, DUAL_WRITE), asserts that both stores hold the same
+     * rows by exact key text with nothing in the change log, and returns the old store's rows.
+     */
+    private static Map<String, String> sameRowsAfter(String seed, Consumer<Mappers> call) throws Exception {
         try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
             oldDb.execute("CREATE TABLE codes (id VARCHAR(20) COLLATE utf8mb4_unicode_ci PRIMARY KEY, qty INT)",
-                    "INSERT INTO codes VALUES ('c0', 1), ('e', 2), ('z', 3)");
-            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)",
-                    "INSERT INTO codes VALUES ('c0', 1), ('e', 2), ('z', 3)");
+                    "INSERT INTO codes VALUES " + seed);
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES " + seed);
             SwitchStore switches = SwitchStores.inMemory();
             switches.setSystemPhase("codes", MigrationPhase.DUAL_WRITE);
             InMemoryChangeLog changeLog = ChangeLogs.inMemory();
@@ -58,16 +100,12 @@ class TextKeySpellingTest {
                         .table("codes", Store.OLD, MAPPER + "selectById", upserts, deletes)
                         .table("codes", Store.NEW, MAPPER + "selectById", upserts, deletes)
                         .build();
-                TextKeyMapper codes = mappers.mapper(TextKeyMapper.class);
-
-                assertThat(codes.delete("C0")).isEqualTo(1);
-                assertThat(codes.updateQty("É", 5)).isEqualTo(1);
-                assertThat(codes.delete("Z ")).isEqualTo(1);
+                call.accept(new Mappers(mappers.mapper(TextKeyMapper.class), mappers.mapper(TextKeyOtherArgumentMapper.class)));
 
                 Map<String, String> old = rows(oldDb);
-                assertThat(old).containsOnlyKeys("e").containsEntry("e", "5");
                 assertThat(rows(newDb)).as("new store rows by exact key text").isEqualTo(old);
                 assertThat(changeLog.entries()).isEmpty();
+                return old;
             }
         }
     }
@@ -75,6 +113,7 @@ class TextKeySpellingTest {
     private static SqlSessionFactory factory(DataSource dataSource) {
         Configuration configuration = new Configuration(new Environment("s", new JdbcTransactionFactory(), dataSource));
         configuration.addMapper(TextKeyMapper.class);
+        configuration.addMapper(TextKeyOtherArgumentMapper.class);
         return new SqlSessionFactoryBuilder().build(configuration);
     }
 

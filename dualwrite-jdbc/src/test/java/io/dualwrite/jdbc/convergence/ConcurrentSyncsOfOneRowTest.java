@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Two syncs of one row at once, one of them stopped between reading the authoritative row and writing it (its
@@ -74,72 +76,43 @@ class ConcurrentSyncsOfOneRowTest {
     }
 
     /**
-     * MariaDB's {@code utf8mb4_unicode_ci} matches {@code 'É'} to row {@code 'e'}: a sync asked for {@code 'É'} (a
-     * programmatic caller, a change-log entry) and one asked for {@code 'e'} copy the same row and must take one
-     * lock on the PostgreSQL target. The first has read qty 2 and is held; qty 3 is committed; the second sync
-     * must wait, then copy 3. With a lock per spelling, the held sync would overwrite 3 with 2.
+     * A MariaDB collation calls two spellings one key ({@code 'É'} and {@code 'e'}, {@code 'Œuvre'} and
+     * {@code 'oeuvre'} under {@code utf8mb4_unicode_ci}; {@code 'Mädchen'} and {@code 'maedchen'} under
+     * {@code utf8mb4_german2_ci}, which no fold of key texts alone can know). A sync asked for the other spelling
+     * (a programmatic caller, a change-log entry) reads the row, qty 2, and is held; qty 3 is committed and synced
+     * by the row's own spelling. The held sync must not then write 2 over 3: both take the row's lock, the held
+     * one at the latest once it has seen the row it read, and it reads the row again under it.
      */
-    @Test
-    void syncsOfOneRowExcludeEachOtherHoweverTheKeyIsSpelt() throws Exception {
+    @ParameterizedTest(name = "{0}: ''{2}'' for row ''{1}''")
+    @CsvSource({"utf8mb4_unicode_ci, e, É", "utf8mb4_unicode_ci, oeuvre, Œuvre", "utf8mb4_german2_ci, maedchen, Mädchen"})
+    void syncsOfOneRowAskedForUnderTwoSpellingsDoNotLoseAnUpdate(String collation, String stored, String asked)
+            throws Exception {
         HeldRead held = HeldRead.copierSourceRead();
         try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
-            oldDb.execute("CREATE TABLE orders (id VARCHAR(20) COLLATE utf8mb4_unicode_ci PRIMARY KEY, qty INT NOT NULL)",
-                    "INSERT INTO orders (id, qty) VALUES ('e', 2)");
+            oldDb.execute("CREATE TABLE orders (id VARCHAR(20) COLLATE " + collation + " PRIMARY KEY, qty INT NOT NULL)",
+                    "INSERT INTO orders (id, qty) VALUES ('" + stored + "', 2)");
             newDb.execute("CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT NOT NULL)",
-                    "INSERT INTO orders (id, qty) VALUES ('e', 1)");
+                    "INSERT INTO orders (id, qty) VALUES ('" + stored + "', 1)");
             RowCopier first = RowCopier.builder().oldDataSource(held.wrap(oldDb.dataSource()))
                     .newDataSource(newDb.dataSource()).build();
             RowCopier second = RowCopier.builder().oldDataSource(oldDb.dataSource())
                     .newDataSource(newDb.dataSource()).build();
             held.arm();
-            CompletableFuture<RowCopier.SyncResult> accented = CompletableFuture.supplyAsync(() -> sync(first, "É"));
-            held.awaitReached(); // the first sync holds its lock and has read qty 2
+            CompletableFuture<RowCopier.SyncResult> other = CompletableFuture.supplyAsync(() -> sync(first, asked));
+            held.awaitReached(); // the first sync has read qty 2
 
-            oldDb.execute("UPDATE orders SET qty = 3 WHERE id = 'e'");
-            CompletableFuture<RowCopier.SyncResult> plain = CompletableFuture.supplyAsync(() -> sync(second, "e"));
-            boolean secondRanPastTheLock = waitsOrEnds(plain);
+            oldDb.execute("UPDATE orders SET qty = 3 WHERE id = '" + stored + "'");
+            CompletableFuture<RowCopier.SyncResult> own = CompletableFuture.supplyAsync(() -> sync(second, stored));
+            boolean ownRanPastTheLock = waitsOrEnds(own);
             held.release();
-            accented.get(20, TimeUnit.SECONDS);
-            plain.get(20, TimeUnit.SECONDS);
+            other.get(20, TimeUnit.SECONDS);
+            own.get(20, TimeUnit.SECONDS);
 
             assertThat(StoreRows.differences(StoreRows.read(oldDb, "SELECT id, qty FROM orders"),
                     StoreRows.read(newDb, "SELECT id, qty FROM orders")))
-                    .as("rows that differ after both syncs ended (the sync of 'e' %s while the sync of 'É' held"
-                            + " its lock)", secondRanPastTheLock ? "did NOT wait" : "waited")
+                    .as("rows that differ after both syncs ended (the sync of '%s' %s while the one of '%s' was held)",
+                            stored, ownRanPastTheLock ? "did NOT wait" : "waited", asked)
                     .isEmpty();
-        }
-    }
-
-    /**
-     * Collations the lock ids' fold does not know: MariaDB's {@code utf8mb4_german2_ci} calls {@code 'Mädchen'} and
-     * {@code 'maedchen'} one key, which no fold of key texts alone can know. The sync asked for {@code 'Mädchen'}
-     * reads row {@code 'maedchen'} (qty 2) and is held; qty 3 is committed and synced by {@code 'maedchen'}; the
-     * held sync must then not write 2 over 3: it takes the lock of the row it read, and reads it again under it.
-     */
-    @Test
-    void aSyncThatReadARowSpeltOtherwiseTakesThatRowsLockAndReadsItAgain() throws Exception {
-        HeldRead held = HeldRead.copierSourceRead();
-        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
-            oldDb.execute("CREATE TABLE orders (id VARCHAR(20) COLLATE utf8mb4_german2_ci PRIMARY KEY, qty INT NOT NULL)",
-                    "INSERT INTO orders (id, qty) VALUES ('maedchen', 2)");
-            newDb.execute("CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT NOT NULL)",
-                    "INSERT INTO orders (id, qty) VALUES ('maedchen', 1)");
-            RowCopier first = RowCopier.builder().oldDataSource(held.wrap(oldDb.dataSource()))
-                    .newDataSource(newDb.dataSource()).build();
-            RowCopier second = RowCopier.builder().oldDataSource(oldDb.dataSource())
-                    .newDataSource(newDb.dataSource()).build();
-            held.arm();
-            CompletableFuture<RowCopier.SyncResult> umlaut = CompletableFuture.supplyAsync(() -> sync(first, "Mädchen"));
-            held.awaitReached(); // the first sync has read qty 2 under the lock of 'Mädchen' only
-
-            oldDb.execute("UPDATE orders SET qty = 3 WHERE id = 'maedchen'");
-            sync(second, "maedchen"); // copies 3
-            held.release();
-            umlaut.get(20, TimeUnit.SECONDS);
-
-            assertThat(StoreRows.differences(StoreRows.read(oldDb, "SELECT id, qty FROM orders"),
-                    StoreRows.read(newDb, "SELECT id, qty FROM orders")))
-                    .as("rows that differ after the held sync of 'Mädchen' ended").isEmpty();
         }
     }
 

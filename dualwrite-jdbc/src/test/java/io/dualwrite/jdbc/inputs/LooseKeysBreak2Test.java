@@ -2,17 +2,14 @@ package io.dualwrite.jdbc.inputs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
 import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -23,63 +20,49 @@ import org.junit.jupiter.api.Test;
  */
 class LooseKeysBreak2Test {
 
-    private static final String MARIADB_ORDERS =
-            "CREATE TABLE orders (id VARCHAR(20) COLLATE utf8mb4_unicode_ci PRIMARY KEY, qty INT)";
-    private static final String POSTGRES_OLD_ORDERS = "CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)";
-    private static final String POSTGRES_ORDERS = "CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)";
 
     // PostgreSQL reads 'o''k' as o'k: the key the statement names is the literal's value, not its SQL spelling
     @Test
     void postgresDeleteByALiteralWithADoubledQuoteDeletesTheRowFromTheTarget() throws SQLException {
-        try (Fixture fixture = postgres("o'k", "z")) {
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = 'o''k'")).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("z");
+        try (Fixture fixture = LooseKeyStores.postgres("o'k", "z")) {
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = 'o''k'")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("z");
         }
     }
 
     // an escape string: E'k\062' is 'k2'
     @Test
     void postgresDeleteByAnEscapeStringLiteralDeletesTheRowFromTheTarget() throws SQLException {
-        try (Fixture fixture = postgres("k2", "z")) {
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = E'k\\062'")).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("z");
+        try (Fixture fixture = LooseKeyStores.postgres("k2", "z")) {
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = E'k\\062'")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("z");
         }
     }
 
     // a number literal in exponent form assigned to a text key: MariaDB stores '10', not '1e1'
     @Test
     void mariadbUpdateAssigningAnExponentLiteralToATextKeySyncsTheStoredKey() throws SQLException {
-        try (Fixture fixture = mariadb("x", "z")) {
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("UPDATE orders SET id = 1e1 WHERE id = 'x'")).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("10", "z");
+        try (Fixture fixture = LooseKeyStores.mariadb("x", "z")) {
+            assertThat(LooseKeyStores.execute(fixture, "UPDATE orders SET id = 1e1 WHERE id = 'x'")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("10", "z");
         }
     }
 
     // the same on insert into PostgreSQL: numeric 1e1 is stored in the varchar key as '10'
     @Test
     void postgresInsertOfAnExponentLiteralIntoATextKeySyncsTheStoredKey() throws SQLException {
-        try (Fixture fixture = postgres("z")) {
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("INSERT INTO orders (id, qty) VALUES (1e1, 5)")).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("10", "z");
+        try (Fixture fixture = LooseKeyStores.postgres("z")) {
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (1e1, 5)")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("10", "z");
         }
     }
 
     // an ODBC date escape into a text key: MariaDB stores '2020-01-02'
     @Test
     void mariadbInsertOfAnOdbcDateEscapeIntoATextKeySyncsTheStoredKey() throws SQLException {
-        try (Fixture fixture = mariadb("z")) {
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ({d '2020-01-02'}, 5)")).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("2020-01-02", "z");
+        try (Fixture fixture = LooseKeyStores.mariadb("z")) {
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES ({d '2020-01-02'}, 5)")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("2020-01-02", "z");
         }
     }
 
@@ -89,13 +72,13 @@ class LooseKeysBreak2Test {
     void mariadbDeleteByAKeyBoundAsAnUnbufferedReaderStillDeletesTheCallersRow() throws SQLException {
         try (Fixture fixture = Fixture.builder(Kind.MARIADB, Kind.POSTGRES)
                 .customize(builder -> builder.streamBufferLimit(0)).build()) {
-            seed(fixture, "c0", "z");
+            LooseKeyStores.seed(fixture, "c0", "z");
             try (Connection connection = fixture.dataSource.getConnection();
                  PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
                 delete.setCharacterStream(1, new StringReader("c0"));
                 assertThat(delete.executeUpdate()).isEqualTo(1);
             }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("z");
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("z");
         }
     }
 
@@ -107,10 +90,8 @@ class LooseKeysBreak2Test {
                     "INSERT INTO orders VALUES ('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 1), ('b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 2)");
             fixture.onNew("CREATE TABLE orders_v2 (id UUID PRIMARY KEY, quantity INT)",
                     "INSERT INTO orders_v2 VALUES ('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 1), ('b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 2)");
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = 'A0EEBC999C0B4EF8BB6D6BB9BD380A11'")).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = 'A0EEBC999C0B4EF8BB6D6BB9BD380A11'")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
         }
     }
 
@@ -123,14 +104,10 @@ class LooseKeysBreak2Test {
             fixture.onOld("CREATE TABLE orders (id INT PRIMARY KEY, qty INT)", "CREATE SCHEMA other",
                     "CREATE TABLE other.orders (id VARCHAR(20) PRIMARY KEY, qty INT)",
                     "INSERT INTO other.orders VALUES ('007', 1), ('8', 2)");
-            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('007', 1), ('8', 2)");
-            try (Connection connection = fixture.dataSource.getConnection();
-                 PreparedStatement delete = connection.prepareStatement("DELETE FROM other.orders WHERE id = ?")) {
-                delete.setLong(1, 7);
-                assertThat(delete.executeUpdate()).isEqualTo(1);
-            }
-            Map<String, String> old = rows(fixture.oldDb, "SELECT id, qty FROM other.orders");
-            Map<String, String> now = rows(fixture.newDb, "SELECT id, quantity AS qty FROM orders_v2");
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('007', 1), ('8', 2)");
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM other.orders WHERE id = ?", 7)).isEqualTo(1);
+            Map<String, String> old = LooseKeyStores.rows(fixture.oldDb, "SELECT id, qty FROM other.orders");
+            Map<String, String> now = LooseKeyStores.rows(fixture.newDb, "SELECT id, quantity AS qty FROM orders_v2");
             if (!now.equals(old)) {
                 assertThat(fixture.records()).as("stores differ (old %s, new %s) and nothing is recorded", old, now)
                         .isNotEmpty();
@@ -142,34 +119,28 @@ class LooseKeysBreak2Test {
     // the commonest literal of all: an apostrophe in a key inserted with a doubled quote
     @Test
     void postgresInsertOfAKeyWithADoubledQuoteReachesTheTarget() throws SQLException {
-        try (Fixture fixture = postgres("z")) {
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('o''k', 5)")).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("o'k", "z");
+        try (Fixture fixture = LooseKeyStores.postgres("z")) {
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES ('o''k', 5)")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("o'k", "z");
         }
     }
 
     // an upsert naming its conflicting row by such a literal: the update of the row must reach the target
     @Test
     void postgresOnConflictUpdateOfAKeyWithADoubledQuoteReachesTheTarget() throws SQLException {
-        try (Fixture fixture = postgres("o'k", "z")) {
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('o''k', 9)"
+        try (Fixture fixture = LooseKeyStores.postgres("o'k", "z")) {
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES ('o''k', 9)"
                         + " ON CONFLICT (id) DO UPDATE SET qty = EXCLUDED.qty")).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsEntry("o'k", "9");
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsEntry("o'k", "9");
         }
     }
 
     // MariaDB reads backslash escapes in literals: 'a\tb' holds a tab
     @Test
     void mariadbInsertOfAKeyWithABackslashEscapeReachesPostgres() throws SQLException {
-        try (Fixture fixture = mariadb("z")) {
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('a\\tb', 5)")).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("a\tb", "z");
+        try (Fixture fixture = LooseKeyStores.mariadb("z")) {
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES ('a\\tb', 5)")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("a\tb", "z");
         }
     }
 
@@ -179,10 +150,8 @@ class LooseKeysBreak2Test {
         try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES)) {
             fixture.onOld("CREATE TABLE orders (id INT PRIMARY KEY, qty INT)", "INSERT INTO orders VALUES (1, 1)");
             fixture.onNew("CREATE TABLE orders_v2 (id INT PRIMARY KEY, quantity INT)", "INSERT INTO orders_v2 VALUES (1, 1)");
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("INSERT INTO orders (id, qty) VALUES (7.6, 5)")).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("1", "8");
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (7.6, 5)")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("1", "8");
         }
     }
 
@@ -192,36 +161,34 @@ class LooseKeysBreak2Test {
         try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
             fixture.onOld("CREATE TABLE orders (id INT PRIMARY KEY, qty INT)", "INSERT INTO orders VALUES (1, 1), (2, 2)");
             fixture.onNew("CREATE TABLE orders_v2 (id INT PRIMARY KEY, quantity INT)", "INSERT INTO orders_v2 VALUES (1, 1), (2, 2)");
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("UPDATE orders SET id = 7.6 WHERE id = 1")).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("2", "8");
+            assertThat(LooseKeyStores.execute(fixture, "UPDATE orders SET id = 7.6 WHERE id = 1")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("2", "8");
         }
     }
 
     // a text bound as CHAR into a varchar key: PostgreSQL casts bpchar to varchar and drops the trailing space
     @Test
     void postgresInsertOfACharTypedKeyWithATrailingSpaceSyncsTheStoredKey() throws SQLException {
-        try (Fixture fixture = postgres("z")) {
+        try (Fixture fixture = LooseKeyStores.postgres("z")) {
             try (Connection connection = fixture.dataSource.getConnection();
                  PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, 5)")) {
                 insert.setObject(1, "k9 ", java.sql.Types.CHAR);
                 assertThat(insert.executeUpdate()).isEqualTo(1);
             }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("k9", "z");
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("k9", "z");
         }
     }
 
     // the same as the new key of an update
     @Test
     void postgresUpdateAssigningACharTypedKeyWithATrailingSpaceSyncsTheStoredKey() throws SQLException {
-        try (Fixture fixture = postgres("x", "z")) {
+        try (Fixture fixture = LooseKeyStores.postgres("x", "z")) {
             try (Connection connection = fixture.dataSource.getConnection();
                  PreparedStatement update = connection.prepareStatement("UPDATE orders SET id = ? WHERE id = 'x'")) {
                 update.setObject(1, "k9 ", java.sql.Types.CHAR);
                 assertThat(update.executeUpdate()).isEqualTo(1);
             }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("k9", "z");
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("k9", "z");
         }
     }
 
@@ -231,10 +198,8 @@ class LooseKeysBreak2Test {
         try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
             fixture.onOld("CREATE TABLE orders (id INT PRIMARY KEY, qty INT)", "INSERT INTO orders VALUES (7, 1), (8, 2)");
             fixture.onNew("CREATE TABLE orders_v2 (id INT PRIMARY KEY, quantity INT)", "INSERT INTO orders_v2 VALUES (7, 1), (8, 2)");
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = ' 7'")).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("8");
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ' 7'")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("8");
         }
     }
 
@@ -244,12 +209,8 @@ class LooseKeysBreak2Test {
         try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES)) {
             fixture.onOld("CREATE TABLE orders (id INT PRIMARY KEY, qty INT)", "INSERT INTO orders VALUES (7, 1), (8, 2)");
             fixture.onNew("CREATE TABLE orders_v2 (id INT PRIMARY KEY, quantity INT)", "INSERT INTO orders_v2 VALUES (7, 1), (8, 2)");
-            try (Connection connection = fixture.dataSource.getConnection();
-                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
-                delete.setString(1, "7.0");
-                assertThat(delete.executeUpdate()).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("8");
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", "7.0")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("8");
         }
     }
 
@@ -276,7 +237,7 @@ class LooseKeysBreak2Test {
                     update.setObject(1, 5L, java.sql.Types.BIGINT);
                     update.executeUpdate();
                 }
-                assertThat(sameOrRecorded(fixture)).containsEntry("1", "11").containsEntry("5", "15");
+                assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsEntry("1", "11").containsEntry("5", "15");
                 assertThat(statements).as("%s: statements on the old store", kind)
                         .anyMatch(sql -> sql.startsWith("UPDATE orders SET qty"))
                         .noneMatch(sql -> sql.toUpperCase(java.util.Locale.ROOT).contains("FOR UPDATE"))
@@ -288,39 +249,39 @@ class LooseKeysBreak2Test {
     // a whole double bound into a text key: PostgreSQL stores float8 7.0 as '7'
     @Test
     void postgresInsertOfAWholeDoubleIntoATextKeySyncsTheStoredKey() throws SQLException {
-        try (Fixture fixture = postgres("z")) {
+        try (Fixture fixture = LooseKeyStores.postgres("z")) {
             try (Connection connection = fixture.dataSource.getConnection();
                  PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, 5)")) {
                 insert.setDouble(1, 7.0);
                 assertThat(insert.executeUpdate()).isEqualTo(1);
             }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("7", "z");
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("7", "z");
         }
     }
 
     // a decimal in exponent form bound into a text key: MariaDB stores 1E+3 as '1000'
     @Test
     void mariadbInsertOfAnExponentDecimalIntoATextKeySyncsTheStoredKey() throws SQLException {
-        try (Fixture fixture = mariadb("z")) {
+        try (Fixture fixture = LooseKeyStores.mariadb("z")) {
             try (Connection connection = fixture.dataSource.getConnection();
                  PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, 5)")) {
                 insert.setBigDecimal(1, new java.math.BigDecimal("1E+3"));
                 assertThat(insert.executeUpdate()).isEqualTo(1);
             }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("1000", "z");
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("1000", "z");
         }
     }
 
     // a boolean bound into a text key: MariaDB stores true as '1'
     @Test
     void mariadbInsertOfABooleanIntoATextKeySyncsTheStoredKey() throws SQLException {
-        try (Fixture fixture = mariadb("z")) {
+        try (Fixture fixture = LooseKeyStores.mariadb("z")) {
             try (Connection connection = fixture.dataSource.getConnection();
                  PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, 5)")) {
                 insert.setBoolean(1, true);
                 assertThat(insert.executeUpdate()).isEqualTo(1);
             }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("1", "z");
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("1", "z");
         }
     }
 
@@ -329,13 +290,9 @@ class LooseKeysBreak2Test {
     void mariadbInsertOfANumberIntoAnEnumKeySyncsTheMember() throws SQLException {
         try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES)) {
             fixture.onOld("CREATE TABLE orders (id ENUM('a', 'b', 'c') PRIMARY KEY, qty INT)", "INSERT INTO orders VALUES ('a', 1)");
-            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('a', 1)");
-            try (Connection connection = fixture.dataSource.getConnection();
-                 PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, 5)")) {
-                insert.setInt(1, 2);
-                assertThat(insert.executeUpdate()).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("a", "b");
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('a', 1)");
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (?, 5)", 2)).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("a", "b");
         }
     }
 
@@ -350,7 +307,7 @@ class LooseKeysBreak2Test {
                 insert.setTimestamp(1, java.sql.Timestamp.valueOf("2020-01-02 03:04:05"));
                 assertThat(insert.executeUpdate()).isEqualTo(1);
             }
-            assertThat(sameOrRecorded(fixture)).hasSize(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).hasSize(1);
         }
     }
 
@@ -358,14 +315,14 @@ class LooseKeysBreak2Test {
     // row 'k2' and updates it, but the conflicting row is looked up as 'k2 '
     @Test
     void postgresOnConflictWithACharTypedKeyWithATrailingSpaceUpdatesTheRowInTheTarget() throws SQLException {
-        try (Fixture fixture = postgres("k2", "z")) {
+        try (Fixture fixture = LooseKeyStores.postgres("k2", "z")) {
             try (Connection connection = fixture.dataSource.getConnection();
                  PreparedStatement upsert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, 9)"
                          + " ON CONFLICT (id) DO UPDATE SET qty = EXCLUDED.qty")) {
                 upsert.setObject(1, "k2 ", java.sql.Types.CHAR);
                 assertThat(upsert.executeUpdate()).isEqualTo(1);
             }
-            assertThat(sameOrRecorded(fixture)).containsEntry("k2", "9").hasSize(2);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsEntry("k2", "9").hasSize(2);
         }
     }
 
@@ -375,11 +332,9 @@ class LooseKeysBreak2Test {
         try (Fixture fixture = Fixture.of(Kind.H2, Kind.POSTGRES)) {
             fixture.onOld("CREATE TABLE orders (id VARCHAR_IGNORECASE(20) PRIMARY KEY, qty INT)",
                     "INSERT INTO orders VALUES ('abc', 1), ('z', 2)");
-            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('z', 2)");
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("MERGE INTO orders (id, qty) KEY (id) VALUES ('ABC', 9)")).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).hasSize(2).containsValue("9");
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('z', 2)");
+            assertThat(LooseKeyStores.execute(fixture, "MERGE INTO orders (id, qty) KEY (id) VALUES ('ABC', 9)")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).hasSize(2).containsValue("9");
         }
     }
 
@@ -391,11 +346,9 @@ class LooseKeysBreak2Test {
                     "CREATE DOMAIN order_key AS loose_text",
                     "CREATE TABLE orders (id order_key PRIMARY KEY, qty INT)",
                     "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
-            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = 'ABC'")).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("abd");
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = 'ABC'")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("abd");
         }
     }
 
@@ -406,13 +359,9 @@ class LooseKeysBreak2Test {
             fixture.onOld("CREATE DOMAIN fixed_text AS CHAR(2)", "CREATE DOMAIN order_key AS fixed_text",
                     "CREATE TABLE orders (id order_key PRIMARY KEY, qty INT)",
                     "INSERT INTO orders VALUES ('k1', 1), ('k2', 2)");
-            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2)");
-            try (Connection connection = fixture.dataSource.getConnection();
-                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
-                delete.setString(1, "k2 ");
-                assertThat(delete.executeUpdate()).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("k1");
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2)");
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", "k2 ")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("k1");
         }
     }
 
@@ -443,54 +392,9 @@ class LooseKeysBreak2Test {
         }
     }
 
-    private static Fixture mariadb(String... ids) {
-        Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES);
-        seed(fixture, ids);
-        return fixture;
-    }
 
-    private static Fixture postgres(String... ids) {
-        Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES);
-        fixture.onOld(POSTGRES_OLD_ORDERS);
-        fixture.onNew(POSTGRES_ORDERS);
-        insert(fixture, ids);
-        return fixture;
-    }
 
-    private static void seed(Fixture fixture, String... ids) {
-        fixture.onOld(MARIADB_ORDERS);
-        fixture.onNew(POSTGRES_ORDERS);
-        insert(fixture, ids);
-    }
 
-    private static void insert(Fixture fixture, String... ids) {
-        for (int i = 0; i < ids.length; i++) {
-            String id = ids[i].replace("'", "''");
-            fixture.onOld("INSERT INTO orders VALUES ('" + id + "', " + (i + 1) + ")");
-            fixture.onNew("INSERT INTO orders_v2 VALUES ('" + id + "', " + (i + 1) + ")");
-        }
-    }
 
-    /**
-     * Asserts that both stores hold the same keys spelt exactly alike with the same quantities, or, when they
-     * differ, that the difference is recorded in the change log; returns the old store's rows.
-     */
-    static Map<String, String> sameOrRecorded(Fixture fixture) {
-        Map<String, String> old = rows(fixture.oldDb, "SELECT id, qty FROM orders");
-        Map<String, String> now = rows(fixture.newDb, "SELECT id, quantity AS qty FROM orders_v2");
-        if (!now.equals(old)) {
-            assertThat(fixture.records()).as("stores differ (old %s, new %s) and nothing is recorded", old, now)
-                    .isNotEmpty();
-        }
-        return old;
-    }
 
-    static Map<String, String> rows(TestDatabase db, String sql) {
-        Map<String, String> rows = new TreeMap<>();
-        for (Map<String, Object> row : db.query(sql)) {
-            String id = String.valueOf(row.get("id")).stripTrailing();
-            assertThat(rows.put(id, String.valueOf(row.get("qty")))).as("key %s twice in %s", id, db).isNull();
-        }
-        return rows;
-    }
 }

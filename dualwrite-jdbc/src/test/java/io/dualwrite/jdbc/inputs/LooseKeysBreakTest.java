@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.jdbc.copy.RowCopier;
-import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.mirror.MirrorMode;
@@ -14,8 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,38 +22,29 @@ import org.junit.jupiter.api.Test;
  */
 class LooseKeysBreakTest {
 
-    private static final String MARIADB_ORDERS =
-            "CREATE TABLE orders (id VARCHAR(20) COLLATE utf8mb4_unicode_ci PRIMARY KEY, qty INT)";
-    private static final String POSTGRES_ORDERS = "CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)";
 
     // MariaDB compares a text key with a number as numbers: WHERE id = 1 deletes row '01'
     @Test
     void mariadbDeleteByAnIntegerParameterOnATextKeyDeletesTheZeroPaddedRowFromPostgres() throws SQLException {
-        try (Fixture fixture = seeded("01", "2")) {
-            try (Connection connection = fixture.dataSource.getConnection();
-                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
-                delete.setInt(1, 1);
-                assertThat(delete.executeUpdate()).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("2");
+        try (Fixture fixture = LooseKeyStores.mariadb("01", "2")) {
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", 1)).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("2");
         }
     }
 
     // the same with a number literal in the SQL text: WHERE id = 7 updates row '007'
     @Test
     void mariadbUpdateByAnIntegerLiteralOnATextKeyUpdatesTheZeroPaddedRowInPostgres() throws SQLException {
-        try (Fixture fixture = seeded("007", "8")) {
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("UPDATE orders SET qty = 5 WHERE id = 7")).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsEntry("007", "5");
+        try (Fixture fixture = LooseKeyStores.mariadb("007", "8")) {
+            assertThat(LooseKeyStores.execute(fixture, "UPDATE orders SET qty = 5 WHERE id = 7")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsEntry("007", "5");
         }
     }
 
     // a key bound as a Clob is text to the database but not a String to the write path
     @Test
     void mariadbDeleteByAClobParameterInAnotherCaseDeletesTheRowFromPostgres() throws SQLException {
-        try (Fixture fixture = seeded("c0", "d")) {
+        try (Fixture fixture = LooseKeyStores.mariadb("c0", "d")) {
             try (Connection connection = fixture.dataSource.getConnection();
                  PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
                 java.sql.Clob clob = connection.createClob();
@@ -64,7 +52,7 @@ class LooseKeysBreakTest {
                 delete.setClob(1, clob);
                 assertThat(delete.executeUpdate()).isEqualTo(1);
             }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("d");
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("d");
         }
     }
 
@@ -74,13 +62,13 @@ class LooseKeysBreakTest {
         try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
             fixture.onOld("CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)",
                     "INSERT INTO orders VALUES ('k1', 1), ('k2', 2)");
-            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2)");
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2)");
             try (Connection connection = fixture.dataSource.getConnection();
                  PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
                 delete.setObject(1, "k2 ", java.sql.Types.CHAR);
                 assertThat(delete.executeUpdate()).isEqualTo(1);
             }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("k1");
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("k1");
         }
     }
 
@@ -91,13 +79,13 @@ class LooseKeysBreakTest {
             fixture.onOld("CREATE EXTENSION IF NOT EXISTS citext", "CREATE DOMAIN order_key AS citext",
                     "CREATE TABLE orders (id order_key PRIMARY KEY, qty INT)",
                     "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
-            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
             try (Connection connection = fixture.dataSource.getConnection();
                  Statement statement = connection.createStatement()) {
                 // a literal: a varchar parameter would compare as text, exactly
                 assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = 'ABC'")).isEqualTo(1);
             }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("abd");
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("abd");
         }
     }
 
@@ -107,13 +95,13 @@ class LooseKeysBreakTest {
             fixture.onOld("CREATE EXTENSION IF NOT EXISTS citext",
                     "CREATE TABLE orders (id citext PRIMARY KEY, qty INT)",
                     "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
-            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
             try (Connection connection = fixture.dataSource.getConnection();
                  Statement statement = connection.createStatement()) {
                 // a literal: a varchar parameter would compare as text, exactly
                 assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = 'ABC'")).isEqualTo(1);
             }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("abd");
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("abd");
         }
     }
 
@@ -124,13 +112,9 @@ class LooseKeysBreakTest {
             fixture.onOld("SET COLLATION ENGLISH STRENGTH PRIMARY",
                     "CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)",
                     "INSERT INTO orders VALUES ('e', 1), ('f', 2)");
-            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('e', 1), ('f', 2)");
-            try (Connection connection = fixture.dataSource.getConnection();
-                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
-                delete.setString(1, "É");
-                assertThat(delete.executeUpdate()).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("f");
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('e', 1), ('f', 2)");
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", "É")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("f");
         }
     }
 
@@ -141,13 +125,9 @@ class LooseKeysBreakTest {
             fixture.onOld("SET IGNORECASE TRUE",
                     "CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)",
                     "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
-            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
-            try (Connection connection = fixture.dataSource.getConnection();
-                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
-                delete.setString(1, "ABC");
-                assertThat(delete.executeUpdate()).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("abd");
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", "ABC")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("abd");
         }
     }
 
@@ -160,12 +140,8 @@ class LooseKeysBreakTest {
                     "INSERT INTO orders VALUES ('k1', 1), ('k2', 2)");
             fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(4) PRIMARY KEY, quantity INT)",
                     "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2)");
-            try (Connection connection = fixture.dataSource.getConnection();
-                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
-                delete.setString(1, "k2 ");
-                assertThat(delete.executeUpdate()).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("k1");
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", "k2 ")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("k1");
         }
     }
 
@@ -177,13 +153,9 @@ class LooseKeysBreakTest {
                     "CREATE DOMAIN order_key AS VARCHAR(20) COLLATE ci_keys",
                     "CREATE TABLE orders (id order_key PRIMARY KEY, qty INT)",
                     "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
-            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
-            try (Connection connection = fixture.dataSource.getConnection();
-                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
-                delete.setString(1, "ABC");
-                assertThat(delete.executeUpdate()).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("abd");
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", "ABC")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("abd");
         }
     }
 
@@ -194,12 +166,10 @@ class LooseKeysBreakTest {
             fixture.onOld("CREATE COLLATION ci_keys (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
                     "CREATE TABLE orders (id VARCHAR(20) COLLATE ci_keys PRIMARY KEY, qty INT)",
                     "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
-            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('ABC', 9)"
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+            LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES ('ABC', 9)"
                         + " ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id, qty = EXCLUDED.qty");
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("ABC", "abd").containsEntry("ABC", "9");
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("ABC", "abd").containsEntry("ABC", "9");
         }
     }
 
@@ -209,20 +179,16 @@ class LooseKeysBreakTest {
         try (Fixture fixture = Fixture.of(Kind.H2, Kind.H2)) {
             fixture.onOld("CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)",
                     "INSERT INTO orders VALUES ('01', 1), ('2', 2)");
-            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('01', 1), ('2', 2)");
-            try (Connection connection = fixture.dataSource.getConnection();
-                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
-                delete.setInt(1, 1);
-                assertThat(delete.executeUpdate()).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("2");
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('01', 1), ('2', 2)");
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", 1)).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("2");
         }
     }
 
     // a prepared batch of updates by keys spelt otherwise
     @Test
     void mariadbBatchOfUpdatesByKeysSpeltOtherwiseReachesPostgres() throws SQLException {
-        try (Fixture fixture = seeded("e", "c0", "z")) {
+        try (Fixture fixture = LooseKeyStores.mariadb("e", "c0", "z")) {
             try (Connection connection = fixture.dataSource.getConnection();
                  PreparedStatement update = connection.prepareStatement("UPDATE orders SET qty = ? WHERE id = ?")) {
                 update.setInt(1, 11);
@@ -233,14 +199,14 @@ class LooseKeysBreakTest {
                 update.addBatch();
                 assertThat(update.executeBatch()).containsExactly(1, 1);
             }
-            assertThat(sameOrRecorded(fixture)).containsEntry("e", "11").containsEntry("c0", "12");
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsEntry("e", "11").containsEntry("c0", "12");
         }
     }
 
     // a prepared batch that respells a key and then names the respelt row by a third spelling
     @Test
     void mariadbBatchThatRespellsAndThenDeletesByAThirdSpellingReachesPostgres() throws SQLException {
-        try (Fixture fixture = seeded("e", "z")) {
+        try (Fixture fixture = LooseKeyStores.mariadb("e", "z")) {
             try (Connection connection = fixture.dataSource.getConnection();
                  PreparedStatement update = connection.prepareStatement("UPDATE orders SET id = ?, qty = ? WHERE id = ?")) {
                 update.setString(1, "E");
@@ -253,51 +219,45 @@ class LooseKeysBreakTest {
                 update.addBatch();
                 assertThat(update.executeBatch()).containsExactly(1, 1);
             }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("é", "z").containsEntry("é", "4");
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("é", "z").containsEntry("é", "4");
         }
     }
 
     @Test
     void mariadbDeleteByAnInListOfOtherSpellingsDeletesTheRowsFromPostgres() throws SQLException {
-        try (Fixture fixture = seeded("e", "c0", "z")) {
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("DELETE FROM orders WHERE id IN ('É', 'C0 ')")).isEqualTo(2);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("z");
+        try (Fixture fixture = LooseKeyStores.mariadb("e", "c0", "z")) {
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id IN ('É', 'C0 ')")).isEqualTo(2);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("z");
         }
     }
 
     @Test
     void mariadbUpsertWithoutKeyAssignmentInAnotherSpellingUpdatesTheRowInPostgres() throws SQLException {
-        try (Fixture fixture = seeded("e", "z")) {
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('É', 7) ON DUPLICATE KEY UPDATE qty = VALUES(qty)");
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("e", "z").containsEntry("e", "7");
+        try (Fixture fixture = LooseKeyStores.mariadb("e", "z")) {
+            LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES ('É', 7) ON DUPLICATE KEY UPDATE qty = VALUES(qty)");
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("e", "z").containsEntry("e", "7");
         }
     }
 
     @Test
     void mariadbInsertIgnoreOfAnotherSpellingLeavesPostgresAlone() throws SQLException {
-        try (Fixture fixture = seeded("e", "z")) {
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("INSERT IGNORE INTO orders (id, qty) VALUES ('É', 7), ('y', 8)")).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("e", "y", "z").containsEntry("e", "1");
+        try (Fixture fixture = LooseKeyStores.mariadb("e", "z")) {
+            assertThat(LooseKeyStores.execute(fixture, "INSERT IGNORE INTO orders (id, qty) VALUES ('É', 7), ('y', 8)")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("e", "y", "z").containsEntry("e", "1");
         }
     }
 
     // NFD spelling (e + combining acute) against a row spelt NFC
     @Test
     void mariadbUpdateByADecomposedSpellingUpdatesTheComposedRowInPostgres() throws SQLException {
-        try (Fixture fixture = seeded("\u00e9", "z")) {
+        try (Fixture fixture = LooseKeyStores.mariadb("\u00e9", "z")) {
             try (Connection connection = fixture.dataSource.getConnection();
                  PreparedStatement update = connection.prepareStatement("UPDATE orders SET qty = ? WHERE id = ?")) {
                 update.setInt(1, 6);
                 update.setString(2, "e\u0301");
                 assertThat(update.executeUpdate()).isEqualTo(1);
             }
-            assertThat(sameOrRecorded(fixture)).containsEntry("\u00e9", "6").hasSize(2);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsEntry("\u00e9", "6").hasSize(2);
         }
     }
 
@@ -316,21 +276,17 @@ class LooseKeysBreakTest {
                 delete.setString(2, "É");
                 assertThat(delete.executeUpdate()).isEqualTo(1);
             }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("f");
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("f");
         }
     }
 
     @Test
     void mariadbAsyncDeleteByAnotherCaseDeletesTheRowFromPostgres() throws SQLException {
         try (Fixture fixture = Fixture.builder(Kind.MARIADB, Kind.POSTGRES).mode(MirrorMode.ASYNC).build()) {
-            seed(fixture, "c0", "c1");
-            try (Connection connection = fixture.dataSource.getConnection();
-                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
-                delete.setString(1, "C0");
-                assertThat(delete.executeUpdate()).isEqualTo(1);
-            }
+            LooseKeyStores.seed(fixture, "c0", "c1");
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", "C0")).isEqualTo(1);
             fixture.awaitMirrors(1);
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("c1");
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("c1");
         }
     }
 
@@ -348,35 +304,27 @@ class LooseKeysBreakTest {
                     "CREATE TRIGGER orders_delete INSTEAD OF DELETE ON orders FOR EACH ROW EXECUTE FUNCTION orders_delete()");
             fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(4) PRIMARY KEY, quantity INT)",
                     "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2)");
-            try (Connection connection = fixture.dataSource.getConnection();
-                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
-                delete.setString(1, "k2 ");
-                assertThat(delete.executeUpdate()).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("k1");
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", "k2 ")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("k1");
         }
     }
 
     // an upsert whose update clause moves the conflicting row to a key that is neither inserted nor read before
     @Test
     void mariadbUpsertThatMovesTheConflictingRowToAComputedKeySyncsTheNewKey() throws SQLException {
-        try (Fixture fixture = seeded("k1", "k2")) {
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('K1', 7)"
+        try (Fixture fixture = LooseKeyStores.mariadb("k1", "k2")) {
+            LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES ('K1', 7)"
                         + " ON DUPLICATE KEY UPDATE id = CONCAT(id, 'x'), qty = VALUES(qty)");
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("k1x", "k2").containsEntry("k1x", "7");
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("k1x", "k2").containsEntry("k1x", "7");
         }
     }
 
     @Test
     void mariadbUpsertThatMovesTheConflictingRowToALiteralKeySyncsTheNewKey() throws SQLException {
-        try (Fixture fixture = seeded("k1", "k2")) {
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('k1', 7)"
+        try (Fixture fixture = LooseKeyStores.mariadb("k1", "k2")) {
+            LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES ('k1', 7)"
                         + " ON DUPLICATE KEY UPDATE id = 'moved', qty = VALUES(qty)");
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("moved", "k2").containsEntry("moved", "7");
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("moved", "k2").containsEntry("moved", "7");
         }
     }
 
@@ -385,12 +333,10 @@ class LooseKeysBreakTest {
         try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
             fixture.onOld("CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)",
                     "INSERT INTO orders VALUES ('k1', 1), ('k2', 2)");
-            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2)");
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('k1', 7)"
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2)");
+            LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES ('k1', 7)"
                         + " ON CONFLICT (id) DO UPDATE SET id = orders.id || 'x', qty = EXCLUDED.qty");
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("k1x", "k2").containsEntry("k1x", "7");
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("k1x", "k2").containsEntry("k1x", "7");
         }
     }
 
@@ -401,12 +347,8 @@ class LooseKeysBreakTest {
             fixture.onOld("CREATE TABLE orders (id INT PRIMARY KEY, qty INT)", "INSERT INTO orders VALUES (1, 1), (2, 2)");
             fixture.onNew("CREATE TABLE orders_v2 (id INT PRIMARY KEY, quantity INT)",
                     "INSERT INTO orders_v2 VALUES (1, 1), (2, 2)");
-            try (Connection connection = fixture.dataSource.getConnection();
-                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
-                delete.setString(1, "01");
-                assertThat(delete.executeUpdate()).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("2");
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", "01")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("2");
         }
     }
 
@@ -417,11 +359,11 @@ class LooseKeysBreakTest {
             fixture.onOld("CREATE EXTENSION IF NOT EXISTS citext",
                     "CREATE TABLE orders (id citext PRIMARY KEY, qty INT)",
                     "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
-            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
             fixture.onOld("UPDATE orders SET qty = 6 WHERE id = 'abc'");
             RowCopier.builder().oldDataSource(fixture.oldDb.dataSource()).newDataSource(fixture.newDb.dataSource()).build()
                     .sync(Store.OLD, List.of(new RowCopier.TableKeys(Fixture.ORDERS, List.of("ABC"), null)));
-            assertThat(sameOrRecorded(fixture)).containsEntry("abc", "6").hasSize(2);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsEntry("abc", "6").hasSize(2);
         }
     }
 
@@ -440,7 +382,7 @@ class LooseKeysBreakTest {
                 assertThat(delete.executeUpdate()).isEqualTo(1);
                 assertThat(statement.executeUpdate("UPDATE orders SET qty = 9 WHERE id = 'É'")).isEqualTo(1);
             }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("e", "z").containsEntry("e", "9");
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("e", "z").containsEntry("e", "9");
         }
     }
 
@@ -451,51 +393,13 @@ class LooseKeysBreakTest {
             fixture.onOld("CREATE DOMAIN ORDER_KEY AS VARCHAR_IGNORECASE(20)",
                     "CREATE TABLE orders (id ORDER_KEY PRIMARY KEY, qty INT)",
                     "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
-            fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
-            try (Connection connection = fixture.dataSource.getConnection();
-                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
-                delete.setString(1, "ABC");
-                assertThat(delete.executeUpdate()).isEqualTo(1);
-            }
-            assertThat(sameOrRecorded(fixture)).containsOnlyKeys("abd");
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", "ABC")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("abd");
         }
     }
 
-    private static Fixture seeded(String... ids) {
-        Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES);
-        seed(fixture, ids);
-        return fixture;
-    }
 
-    private static void seed(Fixture fixture, String... ids) {
-        fixture.onOld(MARIADB_ORDERS);
-        fixture.onNew(POSTGRES_ORDERS);
-        for (int i = 0; i < ids.length; i++) {
-            fixture.onOld("INSERT INTO orders VALUES ('" + ids[i] + "', " + (i + 1) + ")");
-            fixture.onNew("INSERT INTO orders_v2 VALUES ('" + ids[i] + "', " + (i + 1) + ")");
-        }
-    }
 
-    /**
-     * Asserts that both stores hold the same keys spelt exactly alike with the same quantities, or, when they
-     * differ, that the difference is recorded in the change log; returns the old store's rows.
-     */
-    private static Map<String, String> sameOrRecorded(Fixture fixture) {
-        Map<String, String> old = rows(fixture.oldDb, "SELECT id, qty FROM orders");
-        Map<String, String> now = rows(fixture.newDb, "SELECT id, quantity AS qty FROM orders_v2");
-        if (!now.equals(old)) {
-            assertThat(fixture.records()).as("stores differ (old %s, new %s) and nothing is recorded", old, now)
-                    .isNotEmpty();
-        }
-        return old;
-    }
 
-    private static Map<String, String> rows(TestDatabase db, String sql) {
-        Map<String, String> rows = new TreeMap<>();
-        for (Map<String, Object> row : db.query(sql)) {
-            String id = String.valueOf(row.get("id")).stripTrailing();
-            assertThat(rows.put(id, String.valueOf(row.get("qty")))).as("key %s twice in %s", id, db).isNull();
-        }
-        return rows;
-    }
 }

@@ -8,7 +8,6 @@ import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
-import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.jdbc.verify.Repairer;
 import io.dualwrite.jdbc.verify.ScopedResyncResolver;
@@ -19,7 +18,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -32,35 +30,26 @@ import org.junit.jupiter.api.Test;
  */
 class LooseKeysTest {
 
-    private static final String MARIADB_ORDERS =
-            "CREATE TABLE orders (id VARCHAR(20) COLLATE utf8mb4_unicode_ci PRIMARY KEY, qty INT)";
-    private static final String POSTGRES_ORDERS = "CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)";
 
     @Test
     void mariadbUpdateByAnAccentedKeyUpdatesTheRowSpeltWithoutAccentInPostgres() throws SQLException {
-        try (Fixture fixture = seeded("e", "f")) {
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("UPDATE orders SET qty = 5 WHERE id = 'é'")).isEqualTo(1);
-            }
-            assertThat(sameRows(fixture)).containsEntry("e", "5").hasSize(2);
+        try (Fixture fixture = LooseKeyStores.mariadb("e", "f")) {
+            assertThat(LooseKeyStores.execute(fixture, "UPDATE orders SET qty = 5 WHERE id = 'é'")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameRows(fixture)).containsEntry("e", "5").hasSize(2);
         }
     }
 
     @Test
     void mariadbDeleteByAKeyInAnotherCaseDeletesTheRowFromPostgres() throws SQLException {
-        try (Fixture fixture = seeded("c0", "c1")) {
-            try (Connection connection = fixture.dataSource.getConnection();
-                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
-                delete.setString(1, "C0");
-                assertThat(delete.executeUpdate()).isEqualTo(1);
-            }
-            assertThat(sameRows(fixture)).containsOnlyKeys("c1");
+        try (Fixture fixture = LooseKeyStores.mariadb("c0", "c1")) {
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", "C0")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameRows(fixture)).containsOnlyKeys("c1");
         }
     }
 
     @Test
     void mariadbDeleteByAnUpperCaseAccentedKeyInATransactionDeletesTheRowFromPostgres() throws SQLException {
-        try (Fixture fixture = seeded("eclair", "ecole")) {
+        try (Fixture fixture = LooseKeyStores.mariadb("eclair", "ecole")) {
             try (Connection connection = fixture.dataSource.getConnection();
                  PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
                 connection.setAutoCommit(false);
@@ -68,18 +57,16 @@ class LooseKeysTest {
                 assertThat(delete.executeUpdate()).isEqualTo(1);
                 connection.commit();
             }
-            assertThat(sameRows(fixture)).containsOnlyKeys("eclair");
+            assertThat(LooseKeyStores.sameRows(fixture)).containsOnlyKeys("eclair");
         }
     }
 
     // the new spelling replaces the old one in MariaDB; PostgreSQL must not keep the old spelling beside it
     @Test
     void mariadbUpdateThatRespellsAKeyLeavesOnlyTheNewSpellingInPostgres() throws SQLException {
-        try (Fixture fixture = seeded("abc", "abd")) {
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("UPDATE orders SET id = 'ABC', qty = 4 WHERE id = 'abc'")).isEqualTo(1);
-            }
-            assertThat(sameRows(fixture)).containsOnlyKeys("ABC", "abd").containsEntry("ABC", "4");
+        try (Fixture fixture = LooseKeyStores.mariadb("abc", "abd")) {
+            assertThat(LooseKeyStores.execute(fixture, "UPDATE orders SET id = 'ABC', qty = 4 WHERE id = 'abc'")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameRows(fixture)).containsOnlyKeys("ABC", "abd").containsEntry("ABC", "4");
         }
     }
 
@@ -87,24 +74,20 @@ class LooseKeysTest {
     @Test
     void mariadbIntoMariadbUpdateThatRespellsAKeyRespellsItInTheNewStore() throws SQLException {
         try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB)) {
-            fixture.onOld(MARIADB_ORDERS, "INSERT INTO orders VALUES ('abc', 1)");
+            fixture.onOld(LooseKeyStores.MARIADB_ORDERS, "INSERT INTO orders VALUES ('abc', 1)");
             fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) COLLATE utf8mb4_unicode_ci PRIMARY KEY, quantity INT)",
                     "INSERT INTO orders_v2 VALUES ('abc', 1)");
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("UPDATE orders SET id = 'Abc' WHERE id = 'ABC'")).isEqualTo(1);
-            }
-            assertThat(sameRows(fixture)).containsOnlyKeys("Abc");
+            assertThat(LooseKeyStores.execute(fixture, "UPDATE orders SET id = 'Abc' WHERE id = 'ABC'")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameRows(fixture)).containsOnlyKeys("Abc");
         }
     }
 
     // REPLACE deletes the row spelt 'c0' and inserts 'C0'
     @Test
     void mariadbReplaceWithAnotherSpellingLeavesOnlyTheNewSpellingInPostgres() throws SQLException {
-        try (Fixture fixture = seeded("c0", "c1")) {
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                statement.executeUpdate("REPLACE INTO orders (id, qty) VALUES ('C0', 3)");
-            }
-            assertThat(sameRows(fixture)).containsOnlyKeys("C0", "c1").containsEntry("C0", "3");
+        try (Fixture fixture = LooseKeyStores.mariadb("c0", "c1")) {
+            LooseKeyStores.execute(fixture, "REPLACE INTO orders (id, qty) VALUES ('C0', 3)");
+            assertThat(LooseKeyStores.sameRows(fixture)).containsOnlyKeys("C0", "c1").containsEntry("C0", "3");
         }
     }
 
@@ -116,9 +99,7 @@ class LooseKeysTest {
                     "INSERT INTO orders VALUES (1, 'a', 1), (2, 'b', 2)");
             fixture.onNew("CREATE TABLE orders_v2 (id INT PRIMARY KEY, code VARCHAR(10) UNIQUE, quantity INT)",
                     "INSERT INTO orders_v2 VALUES (1, 'a', 1), (2, 'b', 2)");
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("REPLACE INTO orders (id, code, qty) VALUES (5, 'A', 9)")).isEqualTo(2);
-            }
+            assertThat(LooseKeyStores.execute(fixture, "REPLACE INTO orders (id, code, qty) VALUES (5, 'A', 9)")).isEqualTo(2);
             assertThat(Rows.assertSame(fixture.oldDb, "SELECT id, code, qty FROM orders ORDER BY id",
                     fixture.newDb, "SELECT id, code, quantity AS qty FROM orders_v2 ORDER BY id"))
                     .extracting(row -> row.get("id")).containsExactly("2", "5");
@@ -128,12 +109,10 @@ class LooseKeysTest {
     // an upsert whose update assigns the key respells the row it conflicted with
     @Test
     void mariadbUpsertThatAssignsTheKeyLeavesOnlyTheNewSpellingInPostgres() throws SQLException {
-        try (Fixture fixture = seeded("k1", "k2")) {
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('K1', 7)"
+        try (Fixture fixture = LooseKeyStores.mariadb("k1", "k2")) {
+            LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES ('K1', 7)"
                         + " ON DUPLICATE KEY UPDATE id = VALUES(id), qty = VALUES(qty)");
-            }
-            assertThat(sameRows(fixture)).containsOnlyKeys("K1", "k2").containsEntry("K1", "7");
+            assertThat(LooseKeyStores.sameRows(fixture)).containsOnlyKeys("K1", "k2").containsEntry("K1", "7");
         }
     }
 
@@ -149,11 +128,11 @@ class LooseKeysTest {
             multi.set(new HikariDataSource(config));
             return multi.get();
         }).build()) {
-            seed(fixture, "e", "c0", "z");
+            LooseKeyStores.seed(fixture, "e", "c0", "z");
             try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
                 statement.execute("UPDATE orders SET qty = 8 WHERE id = 'É'; DELETE FROM orders WHERE id = 'C0'");
             }
-            Map<String, String> oldRows = rows(fixture.oldDb, "SELECT id, qty FROM orders");
+            Map<String, String> oldRows = LooseKeyStores.rows(fixture.oldDb, "SELECT id, qty FROM orders");
             assertThat(oldRows).containsOnlyKeys("e", "z").containsEntry("e", "8");
             if (!fixture.scopedResyncs().isEmpty()) { // recorded: the repair of the scope makes the stores agree
                 DualWriteSchema.create(fixture.oldDb.dataSource());
@@ -165,7 +144,7 @@ class LooseKeysTest {
                         .verifier(verifier).repairer(Repairer.of(copier, verifier)).mapping(Fixture.ORDERS).build()
                         .resolveOnce().failed()).isZero();
             }
-            assertThat(sameRows(fixture)).isEqualTo(oldRows);
+            assertThat(LooseKeyStores.sameRows(fixture)).isEqualTo(oldRows);
         } finally {
             multi.get().close();
         }
@@ -175,11 +154,11 @@ class LooseKeysTest {
     // matched is copied under its own spelling
     @Test
     void copierGivenAnotherSpellingCopiesTheRowTheSourceMatched() throws SQLException {
-        try (Fixture fixture = seeded("e", "f")) {
+        try (Fixture fixture = LooseKeyStores.mariadb("e", "f")) {
             fixture.onOld("UPDATE orders SET qty = 6 WHERE id = 'e'");
             RowCopier.builder().oldDataSource(fixture.oldDb.dataSource()).newDataSource(fixture.newDb.dataSource()).build()
                     .sync(Store.OLD, List.of(new RowCopier.TableKeys(Fixture.ORDERS, List.of("É"), null)));
-            assertThat(sameRows(fixture)).containsEntry("e", "6").hasSize(2);
+            assertThat(LooseKeyStores.sameRows(fixture)).containsEntry("e", "6").hasSize(2);
         }
     }
 
@@ -192,8 +171,8 @@ class LooseKeysTest {
             fixture.onNew("CREATE TABLE orders_v2 (id CHAR(4) PRIMARY KEY, quantity INT)",
                     "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2)");
             updateToFiveThenDelete(fixture, "k1 ", "k2 ");
-            Map<String, String> old = rows(fixture.oldDb, "SELECT rtrim(id) AS id, qty FROM orders");
-            assertThat(rows(fixture.newDb, "SELECT rtrim(id) AS id, quantity AS qty FROM orders_v2")).isEqualTo(old)
+            Map<String, String> old = LooseKeyStores.rows(fixture.oldDb, "SELECT rtrim(id) AS id, qty FROM orders");
+            assertThat(LooseKeyStores.rows(fixture.newDb, "SELECT rtrim(id) AS id, quantity AS qty FROM orders_v2")).isEqualTo(old)
                     .containsOnlyKeys("k1").containsEntry("k1", "5");
         }
     }
@@ -207,7 +186,7 @@ class LooseKeysTest {
             fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)",
                     "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
             updateToFiveThenDelete(fixture, "ABD", "ABC");
-            assertThat(sameRows(fixture)).containsOnlyKeys("abd").containsEntry("abd", "5");
+            assertThat(LooseKeyStores.sameRows(fixture)).containsOnlyKeys("abd").containsEntry("abd", "5");
         }
     }
 
@@ -219,12 +198,8 @@ class LooseKeysTest {
                     "INSERT INTO orders VALUES ('k1', 1), ('k2', 2)");
             fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(4) PRIMARY KEY, quantity INT)",
                     "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2)");
-            try (Connection connection = fixture.dataSource.getConnection();
-                 PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
-                delete.setString(1, "k2 ");
-                assertThat(delete.executeUpdate()).isEqualTo(1);
-            }
-            assertThat(sameRows(fixture)).containsOnlyKeys("k1");
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", "k2 ")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameRows(fixture)).containsOnlyKeys("k1");
         }
     }
 
@@ -233,8 +208,8 @@ class LooseKeysTest {
     @Test
     void keysTheAuthoritativeStoreTellsApartButTheTargetCallsEqualAreRecordedNotMerged() throws SQLException {
         try (Fixture fixture = Fixture.builder(Kind.MARIADB, Kind.POSTGRES).phase(MigrationPhase.NEW_PRIMARY).build()) {
-            fixture.onOld(MARIADB_ORDERS);
-            fixture.onNew(POSTGRES_ORDERS);
+            fixture.onOld(LooseKeyStores.MARIADB_ORDERS);
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS);
             try (Connection connection = fixture.dataSource.getConnection();
                  PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, ?)")) {
                 for (String id : new String[] {"abc", "ABC"}) {
@@ -243,8 +218,8 @@ class LooseKeysTest {
                     assertThat(insert.executeUpdate()).isEqualTo(1);
                 }
             }
-            assertThat(rows(fixture.newDb, "SELECT id, quantity AS qty FROM orders_v2")).containsOnlyKeys("abc", "ABC");
-            assertThat(rows(fixture.oldDb, "SELECT id, qty FROM orders")).as("the old store's one row of the class")
+            assertThat(LooseKeyStores.rows(fixture.newDb, "SELECT id, quantity AS qty FROM orders_v2")).containsOnlyKeys("abc", "ABC");
+            assertThat(LooseKeyStores.rows(fixture.oldDb, "SELECT id, qty FROM orders")).as("the old store's one row of the class")
                     .isEqualTo(Map.of("abc", "1"));
             assertThat(fixture.records()).extracting(record -> record.row().key()).contains("ABC");
         }
@@ -255,12 +230,12 @@ class LooseKeysTest {
     @Test
     void mariadbIntoMariadbCopyOfAKeyWhoseTargetRowIsSpeltOtherwiseRespellsIt() throws SQLException {
         try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB)) {
-            fixture.onOld(MARIADB_ORDERS, "INSERT INTO orders VALUES ('ABC', 5), ('k', 1)");
+            fixture.onOld(LooseKeyStores.MARIADB_ORDERS, "INSERT INTO orders VALUES ('ABC', 5), ('k', 1)");
             fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) COLLATE utf8mb4_unicode_ci PRIMARY KEY, quantity INT)",
                     "INSERT INTO orders_v2 VALUES ('abc', 1), ('k', 1)");
             RowCopier.builder().oldDataSource(fixture.oldDb.dataSource()).newDataSource(fixture.newDb.dataSource()).build()
                     .sync(Store.OLD, List.of(new RowCopier.TableKeys(Fixture.ORDERS, List.of("ABC", "k"), null)));
-            assertThat(sameRows(fixture)).containsOnlyKeys("ABC", "k").containsEntry("ABC", "5");
+            assertThat(LooseKeyStores.sameRows(fixture)).containsOnlyKeys("ABC", "k").containsEntry("ABC", "5");
         }
     }
 
@@ -277,35 +252,7 @@ class LooseKeysTest {
         }
     }
 
-    private static Fixture seeded(String... ids) {
-        Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES);
-        seed(fixture, ids);
-        return fixture;
-    }
 
-    private static void seed(Fixture fixture, String... ids) {
-        fixture.onOld(MARIADB_ORDERS);
-        fixture.onNew(POSTGRES_ORDERS);
-        for (int i = 0; i < ids.length; i++) {
-            fixture.onOld("INSERT INTO orders VALUES ('" + ids[i] + "', " + (i + 1) + ")");
-            fixture.onNew("INSERT INTO orders_v2 VALUES ('" + ids[i] + "', " + (i + 1) + ")");
-        }
-    }
 
-    /** Asserts that both stores hold the same keys, spelt exactly alike, with the same quantities. */
-    private static Map<String, String> sameRows(Fixture fixture) {
-        Map<String, String> old = rows(fixture.oldDb, "SELECT id, qty FROM orders");
-        Map<String, String> now = rows(fixture.newDb, "SELECT id, quantity AS qty FROM orders_v2");
-        assertThat(now).as("new store rows by exact key text").isEqualTo(old);
-        return old;
-    }
 
-    private static Map<String, String> rows(TestDatabase db, String sql) {
-        Map<String, String> rows = new TreeMap<>();
-        for (Map<String, Object> row : db.query(sql)) {
-            String id = String.valueOf(row.get("id"));
-            assertThat(rows.put(id, String.valueOf(row.get("qty")))).as("key %s twice in %s", id, db).isNull();
-        }
-        return rows;
-    }
 }

@@ -49,7 +49,7 @@ class ViewPreselectRaceTest {
             assertThat(swapped).as("the other transaction ran between the pre-select and the update").isTrue();
             assertThat(BLOCKED.get()).as("the pre-select locked the view's rows: the swap waited past its lock"
                     + " timeout instead of committing in between").isTrue();
-            Map<String, String> old = LooseKeysBreak2Test.sameOrRecorded(fixture);
+            Map<String, String> old = LooseKeyStores.sameOrRecorded(fixture);
             assertThat(old).containsEntry("a", "0").containsEntry("b", "1");
             assertThat(fixture.records()).as("keys known exactly: nothing to record").isEmpty();
         }

@@ -1,0 +1,106 @@
+package io.dualwrite.jdbc.inputs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The stores of the key-spelling inputs: {@code orders (id text, qty)} on the old store, {@code orders_v2 (id,
+ * quantity)} on the new one, read back by exact key text with plain JDBC, independently of the copier.
+ */
+final class LooseKeyStores {
+
+    /** MariaDB's case- and accent-insensitive key. */
+    static final String MARIADB_ORDERS =
+            "CREATE TABLE orders (id VARCHAR(20) COLLATE utf8mb4_unicode_ci PRIMARY KEY, qty INT)";
+    static final String POSTGRES_OLD_ORDERS = "CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)";
+    static final String POSTGRES_ORDERS = "CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)";
+
+    private LooseKeyStores() {
+    }
+
+    /** MariaDB (case- and accent-insensitive key) into PostgreSQL, seeded with {@code ids} (qty 1, 2, …) on both. */
+    static Fixture mariadb(String... ids) {
+        Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES);
+        seed(fixture, ids);
+        return fixture;
+    }
+
+    /** PostgreSQL into PostgreSQL, both keys exact, seeded with {@code ids}. */
+    static Fixture postgres(String... ids) {
+        Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES);
+        fixture.onOld(POSTGRES_OLD_ORDERS);
+        fixture.onNew(POSTGRES_ORDERS);
+        insert(fixture, ids);
+        return fixture;
+    }
+
+    /** Creates the MariaDB and PostgreSQL tables on {@code fixture} and inserts {@code ids} into both. */
+    static void seed(Fixture fixture, String... ids) {
+        fixture.onOld(MARIADB_ORDERS);
+        fixture.onNew(POSTGRES_ORDERS);
+        insert(fixture, ids);
+    }
+
+    static void insert(Fixture fixture, String... ids) {
+        for (int i = 0; i < ids.length; i++) {
+            String id = ids[i].replace("'", "''");
+            fixture.onOld("INSERT INTO orders VALUES ('" + id + "', " + (i + 1) + ")");
+            fixture.onNew("INSERT INTO orders_v2 VALUES ('" + id + "', " + (i + 1) + ")");
+        }
+    }
+
+    /** Runs one statement through the data source, binding {@code parameters} with {@code setObject}; its count. */
+    static int execute(Fixture fixture, String sql, Object... parameters) throws SQLException {
+        try (Connection connection = fixture.dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            return statement.executeUpdate();
+        }
+    }
+
+    /** Asserts that both stores hold the same keys, spelt exactly alike, with the same quantities. */
+    static Map<String, String> sameRows(Fixture fixture) {
+        Map<String, String> old = rows(fixture.oldDb, "SELECT id, qty FROM orders", false);
+        assertThat(rows(fixture.newDb, "SELECT id, quantity AS qty FROM orders_v2", false))
+                .as("new store rows by exact key text").isEqualTo(old);
+        return old;
+    }
+
+    /**
+     * Asserts that both stores hold the same keys (trailing spaces aside, for {@code char(n)} keys) with the same
+     * quantities, or, when they differ, that the difference is recorded in the change log; the old store's rows.
+     */
+    static Map<String, String> sameOrRecorded(Fixture fixture) {
+        Map<String, String> old = rows(fixture.oldDb, "SELECT id, qty FROM orders", true);
+        Map<String, String> now = rows(fixture.newDb, "SELECT id, quantity AS qty FROM orders_v2", true);
+        if (!now.equals(old)) {
+            assertThat(fixture.records()).as("stores differ (old %s, new %s) and nothing is recorded", old, now)
+                    .isNotEmpty();
+        }
+        return old;
+    }
+
+    /** The rows of {@code sql} (columns {@code id}, {@code qty}) by key text. */
+    static Map<String, String> rows(TestDatabase db, String sql) {
+        return rows(db, sql, false);
+    }
+
+    private static Map<String, String> rows(TestDatabase db, String sql, boolean trimmed) {
+        Map<String, String> rows = new TreeMap<>();
+        for (Map<String, Object> row : db.query(sql)) {
+            String id = String.valueOf(row.get("id"));
+            id = trimmed ? id.stripTrailing() : id;
+            assertThat(rows.put(id, String.valueOf(row.get("qty")))).as("key %s twice in %s", id, db).isNull();
+        }
+        return rows;
+    }
+}
