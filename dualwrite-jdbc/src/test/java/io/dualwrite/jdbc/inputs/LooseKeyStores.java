@@ -41,6 +41,18 @@ final class LooseKeyStores {
         return fixture;
     }
 
+    /**
+     * An old store of {@code kind} set up by {@code oldSetup} (its {@code orders} table and whatever it needs)
+     * into PostgreSQL's {@code orders_v2}, both then given the rows {@code values} ({@code "('a', 1), ('b', 2)"}).
+     */
+    static Fixture into(Kind kind, String values, String... oldSetup) {
+        Fixture fixture = Fixture.of(kind, Kind.POSTGRES);
+        fixture.onOld(oldSetup);
+        fixture.onOld("INSERT INTO orders VALUES " + values);
+        fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES " + values);
+        return fixture;
+    }
+
     /** Creates the MariaDB and PostgreSQL tables on {@code fixture} and inserts {@code ids} into both. */
     static void seed(Fixture fixture, String... ids) {
         fixture.onOld(MARIADB_ORDERS);

@@ -288,9 +288,8 @@ class LooseKeysBreak2Test {
     // a number inserted into an ENUM key is the index of a member: 2 stores 'b'
     @Test
     void mariadbInsertOfANumberIntoAnEnumKeySyncsTheMember() throws SQLException {
-        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES)) {
-            fixture.onOld("CREATE TABLE orders (id ENUM('a', 'b', 'c') PRIMARY KEY, qty INT)", "INSERT INTO orders VALUES ('a', 1)");
-            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('a', 1)");
+        try (Fixture fixture = LooseKeyStores.into(Kind.MARIADB, "('a', 1)",
+                    "CREATE TABLE orders (id ENUM('a', 'b', 'c') PRIMARY KEY, qty INT)")) {
             assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (?, 5)", 2)).isEqualTo(1);
             assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("a", "b");
         }
@@ -329,10 +328,8 @@ class LooseKeysBreak2Test {
     // H2's MERGE … KEY on a key that ignores case
     @Test
     void h2MergeByAnotherCaseOfAnIgnoreCaseKeyReachesPostgres() throws SQLException {
-        try (Fixture fixture = Fixture.of(Kind.H2, Kind.POSTGRES)) {
-            fixture.onOld("CREATE TABLE orders (id VARCHAR_IGNORECASE(20) PRIMARY KEY, qty INT)",
-                    "INSERT INTO orders VALUES ('abc', 1), ('z', 2)");
-            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('z', 2)");
+        try (Fixture fixture = LooseKeyStores.into(Kind.H2, "('abc', 1), ('z', 2)",
+                    "CREATE TABLE orders (id VARCHAR_IGNORECASE(20) PRIMARY KEY, qty INT)")) {
             assertThat(LooseKeyStores.execute(fixture, "MERGE INTO orders (id, qty) KEY (id) VALUES ('ABC', 9)")).isEqualTo(1);
             assertThat(LooseKeyStores.sameOrRecorded(fixture)).hasSize(2).containsValue("9");
         }
@@ -341,12 +338,10 @@ class LooseKeysBreak2Test {
     // a domain over a domain over citext: the catalog read resolves one level only
     @Test
     void postgresDomainOverADomainOverCitextKeyDeletedInAnotherCaseLeavesTheTarget() throws SQLException {
-        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
-            fixture.onOld("CREATE EXTENSION IF NOT EXISTS citext", "CREATE DOMAIN loose_text AS citext",
+        try (Fixture fixture = LooseKeyStores.into(Kind.POSTGRES, "('abc', 1), ('abd', 2)",
+                    "CREATE EXTENSION IF NOT EXISTS citext", "CREATE DOMAIN loose_text AS citext",
                     "CREATE DOMAIN order_key AS loose_text",
-                    "CREATE TABLE orders (id order_key PRIMARY KEY, qty INT)",
-                    "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
-            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+                    "CREATE TABLE orders (id order_key PRIMARY KEY, qty INT)")) {
             assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = 'ABC'")).isEqualTo(1);
             assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("abd");
         }
@@ -355,11 +350,9 @@ class LooseKeysBreak2Test {
     // the same with char(n) two domains down: 'k2 ' names row 'k2'
     @Test
     void postgresDomainOverADomainOverCharKeyDeletedWithATrailingSpaceLeavesTheTarget() throws SQLException {
-        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
-            fixture.onOld("CREATE DOMAIN fixed_text AS CHAR(2)", "CREATE DOMAIN order_key AS fixed_text",
-                    "CREATE TABLE orders (id order_key PRIMARY KEY, qty INT)",
-                    "INSERT INTO orders VALUES ('k1', 1), ('k2', 2)");
-            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2)");
+        try (Fixture fixture = LooseKeyStores.into(Kind.POSTGRES, "('k1', 1), ('k2', 2)",
+                    "CREATE DOMAIN fixed_text AS CHAR(2)", "CREATE DOMAIN order_key AS fixed_text",
+                    "CREATE TABLE orders (id order_key PRIMARY KEY, qty INT)")) {
             assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", "k2 ")).isEqualTo(1);
             assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("k1");
         }

@@ -59,10 +59,8 @@ class LooseKeysBreakTest {
     // PgJDBC sends a Types.CHAR parameter as bpchar: against a varchar key, 'k2 ' then matches row 'k2'
     @Test
     void postgresVarcharKeyDeletedByACharTypedParameterWithATrailingSpaceLeavesTheTarget() throws SQLException {
-        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
-            fixture.onOld("CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)",
-                    "INSERT INTO orders VALUES ('k1', 1), ('k2', 2)");
-            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2)");
+        try (Fixture fixture = LooseKeyStores.into(Kind.POSTGRES, "('k1', 1), ('k2', 2)",
+                    "CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)")) {
             try (Connection connection = fixture.dataSource.getConnection();
                  PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?")) {
                 delete.setObject(1, "k2 ", java.sql.Types.CHAR);
@@ -75,32 +73,22 @@ class LooseKeysBreakTest {
     // a key column whose type is a domain over citext
     @Test
     void postgresDomainOverCitextKeyDeletedInAnotherCaseLeavesTheTarget() throws SQLException {
-        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
-            fixture.onOld("CREATE EXTENSION IF NOT EXISTS citext", "CREATE DOMAIN order_key AS citext",
-                    "CREATE TABLE orders (id order_key PRIMARY KEY, qty INT)",
-                    "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
-            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
-            try (Connection connection = fixture.dataSource.getConnection();
-                 Statement statement = connection.createStatement()) {
+        try (Fixture fixture = LooseKeyStores.into(Kind.POSTGRES, "('abc', 1), ('abd', 2)",
+                    "CREATE EXTENSION IF NOT EXISTS citext", "CREATE DOMAIN order_key AS citext",
+                    "CREATE TABLE orders (id order_key PRIMARY KEY, qty INT)")) {
                 // a literal: a varchar parameter would compare as text, exactly
-                assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = 'ABC'")).isEqualTo(1);
-            }
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = 'ABC'")).isEqualTo(1);
             assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("abd");
         }
     }
 
     @Test
     void postgresCitextKeyDeletedInAnotherCaseLeavesTheTarget() throws SQLException {
-        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
-            fixture.onOld("CREATE EXTENSION IF NOT EXISTS citext",
-                    "CREATE TABLE orders (id citext PRIMARY KEY, qty INT)",
-                    "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
-            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
-            try (Connection connection = fixture.dataSource.getConnection();
-                 Statement statement = connection.createStatement()) {
+        try (Fixture fixture = LooseKeyStores.into(Kind.POSTGRES, "('abc', 1), ('abd', 2)",
+                    "CREATE EXTENSION IF NOT EXISTS citext",
+                    "CREATE TABLE orders (id citext PRIMARY KEY, qty INT)")) {
                 // a literal: a varchar parameter would compare as text, exactly
-                assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = 'ABC'")).isEqualTo(1);
-            }
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = 'ABC'")).isEqualTo(1);
             assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("abd");
         }
     }
@@ -108,11 +96,9 @@ class LooseKeysBreakTest {
     // an H2 database collation (SET COLLATION … STRENGTH PRIMARY) makes every VARCHAR compare loosely
     @Test
     void h2DatabaseCollationKeyDeletedByAnAccentedSpellingLeavesPostgres() throws SQLException {
-        try (Fixture fixture = Fixture.of(Kind.H2, Kind.POSTGRES)) {
-            fixture.onOld("SET COLLATION ENGLISH STRENGTH PRIMARY",
-                    "CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)",
-                    "INSERT INTO orders VALUES ('e', 1), ('f', 2)");
-            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('e', 1), ('f', 2)");
+        try (Fixture fixture = LooseKeyStores.into(Kind.H2, "('e', 1), ('f', 2)",
+                    "SET COLLATION ENGLISH STRENGTH PRIMARY",
+                    "CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)")) {
             assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", "É")).isEqualTo(1);
             assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("f");
         }
@@ -121,11 +107,9 @@ class LooseKeysBreakTest {
     // H2's IGNORECASE setting makes the VARCHAR columns created after it VARCHAR_IGNORECASE
     @Test
     void h2IgnoreCaseSettingKeyDeletedInAnotherCaseLeavesPostgres() throws SQLException {
-        try (Fixture fixture = Fixture.of(Kind.H2, Kind.POSTGRES)) {
-            fixture.onOld("SET IGNORECASE TRUE",
-                    "CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)",
-                    "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
-            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+        try (Fixture fixture = LooseKeyStores.into(Kind.H2, "('abc', 1), ('abd', 2)",
+                    "SET IGNORECASE TRUE",
+                    "CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)")) {
             assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", "ABC")).isEqualTo(1);
             assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("abd");
         }
@@ -148,12 +132,10 @@ class LooseKeysBreakTest {
     // a key column whose type is a domain with a nondeterministic collation
     @Test
     void postgresDomainWithNondeterministicCollationDeletedInAnotherCaseLeavesTheTarget() throws SQLException {
-        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
-            fixture.onOld("CREATE COLLATION ci_keys (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
+        try (Fixture fixture = LooseKeyStores.into(Kind.POSTGRES, "('abc', 1), ('abd', 2)",
+                    "CREATE COLLATION ci_keys (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
                     "CREATE DOMAIN order_key AS VARCHAR(20) COLLATE ci_keys",
-                    "CREATE TABLE orders (id order_key PRIMARY KEY, qty INT)",
-                    "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
-            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+                    "CREATE TABLE orders (id order_key PRIMARY KEY, qty INT)")) {
             assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", "ABC")).isEqualTo(1);
             assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("abd");
         }
@@ -162,11 +144,9 @@ class LooseKeysBreakTest {
     // PostgreSQL nondeterministic collation: an upsert that respells the key it conflicted with
     @Test
     void postgresOnConflictAssigningExcludedKeyRespellsTheRowInTheTarget() throws SQLException {
-        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
-            fixture.onOld("CREATE COLLATION ci_keys (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
-                    "CREATE TABLE orders (id VARCHAR(20) COLLATE ci_keys PRIMARY KEY, qty INT)",
-                    "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
-            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+        try (Fixture fixture = LooseKeyStores.into(Kind.POSTGRES, "('abc', 1), ('abd', 2)",
+                    "CREATE COLLATION ci_keys (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
+                    "CREATE TABLE orders (id VARCHAR(20) COLLATE ci_keys PRIMARY KEY, qty INT)")) {
             LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES ('ABC', 9)"
                         + " ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id, qty = EXCLUDED.qty");
             assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("ABC", "abd").containsEntry("ABC", "9");
@@ -330,10 +310,8 @@ class LooseKeysBreakTest {
 
     @Test
     void postgresOnConflictThatMovesTheConflictingRowToAComputedKeySyncsTheNewKey() throws SQLException {
-        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
-            fixture.onOld("CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)",
-                    "INSERT INTO orders VALUES ('k1', 1), ('k2', 2)");
-            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2)");
+        try (Fixture fixture = LooseKeyStores.into(Kind.POSTGRES, "('k1', 1), ('k2', 2)",
+                    "CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)")) {
             LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES ('k1', 7)"
                         + " ON CONFLICT (id) DO UPDATE SET id = orders.id || 'x', qty = EXCLUDED.qty");
             assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("k1x", "k2").containsEntry("k1x", "7");
@@ -355,11 +333,9 @@ class LooseKeysBreakTest {
     // the copier given another spelling (a programmatic caller, a change-log entry) of a citext source's row
     @Test
     void copierGivenAnotherSpellingOfACitextSourceRowCopiesTheRow() throws SQLException {
-        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
-            fixture.onOld("CREATE EXTENSION IF NOT EXISTS citext",
-                    "CREATE TABLE orders (id citext PRIMARY KEY, qty INT)",
-                    "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
-            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+        try (Fixture fixture = LooseKeyStores.into(Kind.POSTGRES, "('abc', 1), ('abd', 2)",
+                    "CREATE EXTENSION IF NOT EXISTS citext",
+                    "CREATE TABLE orders (id citext PRIMARY KEY, qty INT)")) {
             fixture.onOld("UPDATE orders SET qty = 6 WHERE id = 'abc'");
             RowCopier.builder().oldDataSource(fixture.oldDb.dataSource()).newDataSource(fixture.newDb.dataSource()).build()
                     .sync(Store.OLD, List.of(new RowCopier.TableKeys(Fixture.ORDERS, List.of("ABC"), null)));
@@ -389,11 +365,9 @@ class LooseKeysBreakTest {
     // an H2 domain over VARCHAR_IGNORECASE
     @Test
     void h2DomainOverIgnoreCaseKeyDeletedInAnotherCaseLeavesPostgres() throws SQLException {
-        try (Fixture fixture = Fixture.of(Kind.H2, Kind.POSTGRES)) {
-            fixture.onOld("CREATE DOMAIN ORDER_KEY AS VARCHAR_IGNORECASE(20)",
-                    "CREATE TABLE orders (id ORDER_KEY PRIMARY KEY, qty INT)",
-                    "INSERT INTO orders VALUES ('abc', 1), ('abd', 2)");
-            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+        try (Fixture fixture = LooseKeyStores.into(Kind.H2, "('abc', 1), ('abd', 2)",
+                    "CREATE DOMAIN ORDER_KEY AS VARCHAR_IGNORECASE(20)",
+                    "CREATE TABLE orders (id ORDER_KEY PRIMARY KEY, qty INT)")) {
             assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", "ABC")).isEqualTo(1);
             assertThat(LooseKeyStores.sameOrRecorded(fixture)).containsOnlyKeys("abd");
         }
