@@ -498,6 +498,53 @@ class LooseKeysBreak3Test {
         }
     }
 
+    // literals whose text depends on the database's escapes, inserted as keys
+    @Test
+    void postgresStandardStringWithABackslashInsertedAsAKeyReachesTheTarget() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('a\\b', 1), (E'c\\\\d', 2)")).isEqualTo(2);
+            }
+            assertThat(sameOrRecorded(fixture, "SELECT id, qty FROM orders", "SELECT id, quantity AS qty FROM orders_v2"))
+                    .containsOnlyKeys("a\\b", "c\\d");
+        }
+    }
+
+    @Test
+    void mariadbEscapedLiteralInsertedAsAKeyReachesPostgres() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('a\\\\b', 1), ('o\\'k', 2)")).isEqualTo(2);
+            }
+            assertThat(sameOrRecorded(fixture, "SELECT id, qty FROM orders", "SELECT id, quantity AS qty FROM orders_v2"))
+                    .containsOnlyKeys("a\\b", "o'k");
+        }
+    }
+
+    // values of another Java type into numeric keys: true into TINYINT(1) is 1, 7.0 into INT is 7
+    @Test
+    void mariadbBooleanAndWholeDoubleIntoIntegerKeysReachPostgres() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id INT PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id INT PRIMARY KEY, quantity INT)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, ?)")) {
+                insert.setBoolean(1, true);
+                insert.setInt(2, 1);
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+                insert.setDouble(1, 7.0);
+                insert.setInt(2, 7);
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture, "SELECT id, qty FROM orders", "SELECT id, quantity AS qty FROM orders_v2"))
+                    .containsOnlyKeys("1", "7");
+        }
+    }
+
     /**
      * Asserts that both stores hold the same keys (as each query renders them) with the same quantities, or,
      * when they differ, that the difference is recorded in the change log; returns the old store's rows.
