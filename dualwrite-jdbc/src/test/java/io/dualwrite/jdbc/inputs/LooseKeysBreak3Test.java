@@ -545,6 +545,25 @@ class LooseKeysBreak3Test {
         }
     }
 
+    // NEW_PRIMARY reads: a select of other.orders is rewritten to the new table and answers with its rows
+    @Test
+    void newPrimarySelectOfASameNamedTableInAnotherSchemaAnswersWithThatTablesRows() throws SQLException {
+        try (Fixture fixture = Fixture.builder(Kind.POSTGRES, Kind.POSTGRES).phase(MigrationPhase.NEW_PRIMARY).build()) {
+            for (TestDatabase db : new TestDatabase[] {fixture.oldDb, fixture.newDb}) {
+                db.execute("CREATE SCHEMA other", "CREATE TABLE other.orders (id VARCHAR(20) PRIMARY KEY, qty INT)",
+                        "INSERT INTO other.orders VALUES ('k1', 42)");
+            }
+            fixture.onOld("CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO orders VALUES ('k1', 1)");
+            fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)",
+                    "INSERT INTO orders_v2 VALUES ('k1', 1)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT qty FROM other.orders WHERE id = 'k1'")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getInt(1)).isEqualTo(42);
+            }
+        }
+    }
+
     /**
      * Asserts that both stores hold the same keys (as each query renders them) with the same quantities, or,
      * when they differ, that the difference is recorded in the change log; returns the old store's rows.
