@@ -33,6 +33,10 @@ public interface TextKeyResultMapMapper {
     @Select("SELECT code AS id, qty FROM labels WHERE code = #{id} AND code = #{id}")
     Map<String, Object> selectByIdTwice(String id);
 
+    /** A dynamic read, with the column labelled as the property. */
+    @Select("<script>SELECT code AS id, qty FROM labels <where><if test=\"id != null\">code = #{id}</if></where></script>")
+    Map<String, Object> selectByIdDynamic(String id);
+
     @Insert("INSERT INTO labels (code, qty) VALUES (#{id}, #{qty})")
     int insertRow(Map<String, Object> row);
 

@@ -48,6 +48,12 @@ class TextKeySpelling3Test {
         deleteAndUpdateLeaveTheSameRows("selectByIdTwice");
     }
 
+    // expected to pass: a dynamic read statement whose column is labelled as the property
+    @Test
+    void deleteAndUpdateByKeysSpeltOtherwiseThroughADynamicReadLeaveTheSameRowsInBothStores() throws Exception {
+        deleteAndUpdateLeaveTheSameRows("selectByIdDynamic");
+    }
+
     private static void deleteAndUpdateLeaveTheSameRows(String read) throws Exception {
         try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
             oldDb.execute("CREATE TABLE labels (code VARCHAR(20) COLLATE utf8mb4_unicode_ci PRIMARY KEY, qty INT)",

@@ -564,6 +564,26 @@ class LooseKeysBreak3Test {
         }
     }
 
+    // MariaDB's AUTO_INCREMENT generates a key for an explicit 0 or NULL: the row's key is not the value written
+    @Test
+    void mariadbAutoIncrementKeyWrittenAsZeroOrNullReachesPostgres() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, quantity INT)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, ?)")) {
+                insert.setLong(1, 0);
+                insert.setInt(2, 1);
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+                insert.setNull(1, java.sql.Types.BIGINT);
+                insert.setInt(2, 2);
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture, "SELECT id, qty FROM orders", "SELECT id, quantity AS qty FROM orders_v2"))
+                    .containsOnlyKeys("1", "2");
+        }
+    }
+
     /**
      * Asserts that both stores hold the same keys (as each query renders them) with the same quantities, or,
      * when they differ, that the difference is recorded in the change log; returns the old store's rows.
