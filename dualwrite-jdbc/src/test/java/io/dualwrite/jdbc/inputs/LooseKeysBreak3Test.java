@@ -584,6 +584,23 @@ class LooseKeysBreak3Test {
         }
     }
 
+    // a MariaDB TIMESTAMP key written in the caller's session zone: the text '2024-01-01 10:00:00' names another
+    // instant in any other session
+    @Test
+    void mariadbTimestampKeyWrittenInTheCallersSessionZoneReachesTheTarget() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB)) {
+            fixture.onOld("CREATE TABLE orders (id TIMESTAMP NOT NULL PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id TIMESTAMP NOT NULL PRIMARY KEY, quantity INT)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("SET time_zone = '+05:00'");
+                assertThat(statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('2024-01-01 10:00:00', 1)")).isEqualTo(1);
+                statement.execute("SET time_zone = DEFAULT");
+            }
+            assertThat(sameOrRecorded(fixture, "SELECT UNIX_TIMESTAMP(id) AS id, qty FROM orders",
+                    "SELECT UNIX_TIMESTAMP(id) AS id, quantity AS qty FROM orders_v2")).hasSize(1);
+        }
+    }
+
     /**
      * Asserts that both stores hold the same keys (as each query renders them) with the same quantities, or,
      * when they differ, that the difference is recorded in the change log; returns the old store's rows.
