@@ -153,7 +153,7 @@ class LooseKeysBreak3Test {
 
     // the same through a quoted schema against a qualified mapping: PostgreSQL's "Other" is not other
     @Test
-    void quotedSchemaOtherThanTheMappingsIsNotMirrored() throws SQLException {
+    void newPrimaryQuotedSchemaOtherThanTheMappingsLeavesTheMigratedRowsAlone() throws SQLException {
         io.dualwrite.mapping.TableMapping qualified = io.dualwrite.mapping.TableMapping.builder("other.orders")
                 .newTable("orders_v2").rename("qty", "quantity").build();
         try (Fixture fixture = Fixture.builder(Kind.POSTGRES, Kind.POSTGRES).phase(MigrationPhase.NEW_PRIMARY)
