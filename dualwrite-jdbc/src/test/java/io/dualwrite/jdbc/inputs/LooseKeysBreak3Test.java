@@ -601,6 +601,27 @@ class LooseKeysBreak3Test {
         }
     }
 
+    // expected to pass: an H2 mapping qualified by its schema, its key read from that schema's catalog
+    @Test
+    void h2QualifiedMappingWithAnIgnoreCaseKeyDeletedInAnotherCaseLeavesPostgres() throws SQLException {
+        io.dualwrite.mapping.TableMapping qualified = io.dualwrite.mapping.TableMapping.builder("other.orders")
+                .newTable("orders_v2").rename("qty", "quantity").build();
+        try (Fixture fixture = Fixture.builder(Kind.H2, Kind.POSTGRES).mappings(qualified).build()) {
+            fixture.onOld("CREATE TABLE orders (id INT PRIMARY KEY, qty INT)", "CREATE SCHEMA other",
+                    "CREATE TABLE other.orders (id VARCHAR_IGNORECASE(20) PRIMARY KEY, qty INT)",
+                    "INSERT INTO other.orders VALUES ('abc', 1), ('abd', 2)");
+            fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)",
+                    "INSERT INTO orders_v2 VALUES ('abc', 1), ('abd', 2)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM other.orders WHERE id = ?")) {
+                delete.setString(1, "ABC");
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(sameOrRecorded(fixture, "SELECT id, qty FROM other.orders", "SELECT id, quantity AS qty FROM orders_v2"))
+                    .containsOnlyKeys("abd");
+        }
+    }
+
     /**
      * Asserts that both stores hold the same keys (as each query renders them) with the same quantities, or,
      * when they differ, that the difference is recorded in the change log; returns the old store's rows.
