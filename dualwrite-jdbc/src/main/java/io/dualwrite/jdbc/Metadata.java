@@ -64,11 +64,16 @@ final class Metadata {
      * How a table's key compares what a statement names it by: {@code text} when a key column holds text (a
      * number bound against it is compared as a number on MySQL, MariaDB and H2: {@code 7} names row
      * {@code '007'}); {@code loose} when a text key matches rows spelt otherwise ({@code 'ABC'} names row
-     * {@code 'abc'}); {@code enumerated} when a key column is a MySQL {@code ENUM} or {@code SET} (a number
-     * bound to it is a member's index: {@code 2} stores {@code 'b'}).
+     * {@code 'abc'}); {@code enumColumns} the key columns (bit per position) that are a MySQL {@code ENUM} or
+     * {@code SET} (a number bound to one is a member's index: {@code 2} stores {@code 'b'}).
      */
-    record KeyTexts(long textColumns, boolean loose, boolean enumerated) {
-        static final KeyTexts UNKNOWN = new KeyTexts(-1L, true, true);
+    record KeyTexts(long textColumns, boolean loose, long enumColumns) {
+        static final KeyTexts UNKNOWN = new KeyTexts(-1L, true, -1L);
+
+        /** Whether the key column at {@code position} is a MySQL {@code ENUM} or {@code SET}. */
+        boolean enumerated(int position) {
+            return position >= 64 || (enumColumns & (1L << position)) != 0;
+        }
 
         /** Whether any key column holds text. */
         boolean text() {
@@ -108,15 +113,16 @@ final class Metadata {
     }
 
     /**
-     * Whether the table can be selected {@code FOR UPDATE}: on PostgreSQL, an ordinary or partitioned table or an
-     * automatically updatable view (a view that is not simple refuses it); elsewhere, yes. Read once per store
-     * and table.
+     * Whether the table is selected {@code FOR UPDATE} before an update or delete: on PostgreSQL only an ordinary
+     * or partitioned table (a view that is not simple refuses it with SQLState 0A000, also one made writable by
+     * rules or triggers, and a pool then discards the caller's connection; which views PostgreSQL accepts is not
+     * in the catalog, so no view is locked); elsewhere, yes. Read once per store and table, on {@code connection}.
      */
-    boolean lockable(Store store, Connection connection, @Nullable Dialect dialect, TableMapping mapping) {
+    boolean lockable(Store store, @Nullable Connection connection, @Nullable Dialect dialect, TableMapping mapping) {
         Map<TableMapping, Boolean> cache = store == Store.OLD ? oldLockable : newLockable;
         Boolean known = cache.get(mapping);
         if (known == null) {
-            known = dialect != Dialect.POSTGRESQL || readLockable(connection, mapping.table(store));
+            known = dialect != Dialect.POSTGRESQL || connection == null || readLockable(connection, mapping.table(store));
             cache.put(mapping, known);
         }
         return known;
@@ -128,10 +134,8 @@ final class Metadata {
     }
 
     private static boolean readLockable(Connection connection, String table) {
-        // an automatically updatable view (pg_relation_is_updatable without triggers) is simple enough to lock
         try (java.sql.PreparedStatement statement = connection.prepareStatement(
-                "SELECT relkind IN ('r', 'p') OR (relkind = 'v' AND pg_relation_is_updatable(oid, false) > 0)"
-                        + " FROM pg_class WHERE oid = to_regclass(?)")) {
+                "SELECT relkind IN ('r', 'p') FROM pg_class WHERE oid = to_regclass(?)")) {
             statement.setString(1, table);
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() && rows.getBoolean(1);
@@ -169,7 +173,7 @@ final class Metadata {
         int found = 0;
         long text = 0;
         boolean loose = false;
-        boolean enumerated = false;
+        long enumerated = 0;
         try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, name);
             if (dialect != Dialect.POSTGRESQL) {
@@ -198,7 +202,9 @@ final class Metadata {
                     if (isText) {
                         text |= position < 64 ? 1L << position : 0;
                     }
-                    enumerated |= type.equals("enum") || type.equals("set");
+                    if (type.equals("enum") || type.equals("set")) {
+                        enumerated |= position < 64 ? 1L << position : 0;
+                    }
                     loose |= isText && (flagged || type.equals("bpchar") || type.equals("citext"));
                 }
             }

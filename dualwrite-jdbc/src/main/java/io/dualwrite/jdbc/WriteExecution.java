@@ -202,7 +202,7 @@ final class WriteExecution {
         }
     }
 
-    /** Whether the table can be selected {@code FOR UPDATE}: on PostgreSQL, a table or a simple view (read once). */
+    /** Whether the table is selected {@code FOR UPDATE} ({@link Metadata#lockable}), read under a savepoint once. */
     private boolean lockable(Connection physical) {
         Store store = connection.store();
         Metadata metadata = connection.config.metadata();
@@ -210,13 +210,11 @@ final class WriteExecution {
         if (known != null) {
             return known;
         }
-        if (connection.config.dialect(store, physical) != Dialect.POSTGRESQL) {
-            return metadata.lockable(store, physical, null, analysis.mapping());
-        }
+        Dialect dialect = connection.config.dialect(store, physical);
         boolean[] read = {false};
         try {
             guarded(physical, () -> {
-                read[0] = metadata.lockable(store, physical, Dialect.POSTGRESQL, analysis.mapping());
+                read[0] = metadata.lockable(store, physical, dialect, analysis.mapping());
                 return List.of();
             });
         } catch (SQLException | RuntimeException e) {
@@ -391,7 +389,7 @@ final class WriteExecution {
                 asWritten = !bound.charTyped(ref.parameterIndex());
             } else if (value instanceof Long || value instanceof Integer || value instanceof Short
                     || value instanceof Byte || value instanceof java.math.BigInteger) {
-                asWritten = !keyTexts(physical).enumerated();
+                asWritten = !keyTexts(physical).enumerated(position);
             } else if (value instanceof java.math.BigDecimal decimal) {
                 asWritten = (decimal.signum() == 0 || decimal.stripTrailingZeros().scale() <= 0)
                         && !keyTexts(physical).text(position);

@@ -168,15 +168,38 @@ public final class DualWriteMappers {
             if (bound == null) {
                 return null;
             }
-            return storedKey(store, sides.get(store).read(), bound, property);
+            String read = sides.get(store).read();
+            if (isWholeNumber(bound) && isNumeric(factories.get(store).getConfiguration().getMappedStatement(read)
+                    .getParameterMap().getType())) {
+                return null; // a number for a numeric key names its row exactly: no read needed
+            }
+            Object row;
+            try (SqlSession session = factories.get(store).openSession()) {
+                row = session.selectOne(read, bound);
+            } catch (RuntimeException refused) {
+                // the read statement's parameter type refused the value (a number for a text key)
+                return storedKey(store, read, bound, property);
+            }
+            Object value = row == null ? null : ContextExtractor.meta(row).getValue(property);
+            return value == null ? null : keyText(value);
         } catch (RuntimeException | java.sql.SQLException unreadable) { // no such property, or the read failed
             return null;
         }
     }
 
+    private static boolean isWholeNumber(Object value) {
+        return value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte
+                || value instanceof java.math.BigInteger;
+    }
+
+    private static boolean isNumeric(@Nullable Class<?> type) {
+        return type != null && (type == long.class || type == int.class || type == short.class || type == byte.class
+                || Number.class.isAssignableFrom(type));
+    }
+
     /**
-     * Runs the read statement's SQL with {@code bound} as its one parameter, bound as its own Java type rather
-     * than the statement's parameter type (a number stays a number, so MariaDB compares it with a text key as
+     * When the read statement refuses the key argument's type: runs its SQL with {@code bound} as its one
+     * parameter, bound as its own Java type rather than the statement's parameter type (a number stays a number, so MariaDB compares it with a text key as
      * the write did), and returns the key property's column of the row found.
      */
     private @Nullable String storedKey(Store store, String readStatement, Object bound, String property)

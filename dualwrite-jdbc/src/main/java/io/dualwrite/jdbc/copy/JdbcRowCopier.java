@@ -260,8 +260,9 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     /**
-     * The lock ids, sorted, of the source rows whose key no asked-for key spells (canonically) and whose lock is
-     * not in {@code held}: rows a loosely comparing key matched to another spelling.
+     * The lock ids, sorted, of the source rows whose own key's lock is not in {@code held}: rows a loosely
+     * comparing key matched to another spelling, or whose key was asked for in another text form of the same
+     * value (a timestamp as {@code '10:00:00'} and as {@code '10:00:00.0'}).
      */
     private static List<Long> unheldLocks(Store from, List<Side> sides,
                                           Map<TableMapping, Map<String, Map<String, @Nullable Object>>> sourceRows,
@@ -274,18 +275,7 @@ final class JdbcRowCopier implements RowCopier {
                 continue;
             }
             TableMapping mapping = side.mapping;
-            List<TableColumns.Column> sourceKey = keyColumns(sourceColumns.get(mapping), mapping, from);
-            Set<String> asked = new HashSet<>();
-            for (String key : side.keys()) {
-                asked.add(canonicalKey(key, sourceKey, mapping, from));
-            }
-            if (asked.containsAll(rows.keySet())) {
-                continue; // the common case: every row is spelt as asked
-            }
             for (Map.Entry<String, Map<String, @Nullable Object>> row : rows.entrySet()) {
-                if (asked.contains(row.getKey())) {
-                    continue;
-                }
                 Map<String, @Nullable Object> oldRow = from == Store.OLD ? row.getValue() : mapping.toOldRow(row.getValue());
                 List<Object> values = new ArrayList<>();
                 for (String column : mapping.primaryKey()) {

@@ -97,20 +97,46 @@ public final class StatementAnalyzer {
      * by the bare name.
      */
     private @Nullable TableMapping mappingOf(Table table) {
-        if (table.getSchemaName() != null) {
-            TableMapping qualified = mappings.get((SqlText.unquote(table.getSchemaName()) + "."
-                    + SqlText.unquote(table.getName())).toLowerCase(Locale.ROOT));
+        String schema = table.getSchemaName();
+        if (schema != null) {
+            // a quoted schema keeps its case ("Other" is not other); mappings are configured unquoted
+            String folded = schema.startsWith("\"") || schema.startsWith("`") ? SqlText.unquote(schema)
+                    : schema.toLowerCase(Locale.ROOT);
+            TableMapping qualified = mappings.get(folded + "." + SqlText.unquote(table.getName()).toLowerCase(Locale.ROOT));
             if (qualified != null) {
                 return qualified;
             }
         }
-        return mapping(table.getName());
+        TableMapping bare = mapping(table.getName());
+        if (bare != null || schema != null) {
+            return bare;
+        }
+        // an unqualified name and no unqualified mapping of it: the one mapping that qualifies that name (a mapping
+        // of public.orders and the statement's orders). At worst the copier then syncs rows the write did not
+        // touch, which copies their state again; left unmapped, a write to the migrated table would be lost
+        String name = SqlText.unquote(table.getName()).toLowerCase(Locale.ROOT);
+        TableMapping only = null;
+        for (Map.Entry<String, TableMapping> mapped : mappings.entrySet()) {
+            if (mapped.getKey().endsWith("." + name)) {
+                if (only != null) {
+                    return null;
+                }
+                only = mapped.getValue();
+            }
+        }
+        return only;
     }
 
-    /** Points a table reference at {@code newTable} as configured: its schema when it names one, else none. */
+    /**
+     * Points a table reference at {@code newTable}: with the schema it names when configured with one, else
+     * keeping the schema the statement wrote (so that a statement naming another schema than the mapping's
+     * fails on the new store as it would have, instead of reaching the mapped table).
+     */
     static void renameTable(Table table, String newTable) {
         int dot = newTable.lastIndexOf('.');
-        table.setSchemaName(dot < 0 ? null : newTable.substring(0, dot));
+        if (dot >= 0) {
+            table.setSchemaName(newTable.substring(0, dot));
+        }
         table.setName(dot < 0 ? newTable : newTable.substring(dot + 1));
     }
 
@@ -604,11 +630,12 @@ public final class StatementAnalyzer {
         }
         if (expression instanceof net.sf.jsqlparser.expression.StringValue value) {
             // the text as the database reads it: a doubled quote is one quote. Backslashes (escapes on MySQL and
-            // in PostgreSQL's E'' strings, plain characters elsewhere) and prefixed forms other than N'' depend
-            // on the database: their value is left unknown, so the keys are selected or resynced
+            // in PostgreSQL's E'' strings, plain characters elsewhere) and prefixed forms depend on the database:
+            // their value is left unknown, so the keys are selected or resynced
             String prefix = value.getPrefix();
             String raw = value.getValue();
-            if ((prefix != null && !prefix.equalsIgnoreCase("N")) || raw.indexOf('\\') >= 0) {
+            // (N'' too: PostgreSQL reads it as char(n), whose trailing spaces do not count)
+            if (prefix != null || raw.indexOf('\\') >= 0) {
                 return null;
             }
             return new ValueRef(0, raw.replace("''", "'"));

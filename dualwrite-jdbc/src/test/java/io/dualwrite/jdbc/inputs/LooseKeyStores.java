@@ -92,8 +92,13 @@ final class LooseKeyStores {
      * quantities, or, when they differ, that the difference is recorded in the change log; the old store's rows.
      */
     static Map<String, String> sameOrRecorded(Fixture fixture) {
-        Map<String, String> old = rows(fixture.oldDb, "SELECT id, qty FROM orders", true);
-        Map<String, String> now = rows(fixture.newDb, "SELECT id, quantity AS qty FROM orders_v2", true);
+        return sameOrRecorded(fixture, "SELECT id, qty FROM orders", "SELECT id, quantity AS qty FROM orders_v2");
+    }
+
+    /** {@link #sameOrRecorded(Fixture)} with the queries of each store's rows (columns {@code id}, {@code qty}). */
+    static Map<String, String> sameOrRecorded(Fixture fixture, String oldSql, String newSql) {
+        Map<String, String> old = rows(fixture.oldDb, oldSql, true);
+        Map<String, String> now = rows(fixture.newDb, newSql, true);
         if (!now.equals(old)) {
             assertThat(fixture.records()).as("stores differ (old %s, new %s) and nothing is recorded", old, now)
                     .isNotEmpty();
@@ -109,9 +114,10 @@ final class LooseKeyStores {
     private static Map<String, String> rows(TestDatabase db, String sql, boolean trimmed) {
         Map<String, String> rows = new TreeMap<>();
         for (Map<String, Object> row : db.query(sql)) {
-            String id = String.valueOf(row.get("id"));
+            String id = String.valueOf(row.containsKey("id") ? row.get("id") : row.get("ID")); // H2 labels in upper case
             id = trimmed ? id.stripTrailing() : id;
-            assertThat(rows.put(id, String.valueOf(row.get("qty")))).as("key %s twice in %s", id, db).isNull();
+            Object qty = row.containsKey("qty") ? row.get("qty") : row.get("QTY");
+            assertThat(rows.put(id, String.valueOf(qty))).as("key %s twice in %s", id, db).isNull();
         }
         return rows;
     }
