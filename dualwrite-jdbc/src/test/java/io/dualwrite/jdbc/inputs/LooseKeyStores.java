@@ -53,6 +53,14 @@ final class LooseKeyStores {
         return fixture;
     }
 
+    /** An old store of {@code kind} with an empty exact-text {@code orders}, into PostgreSQL's empty {@code orders_v2}. */
+    static Fixture empty(Kind kind) {
+        Fixture fixture = Fixture.of(kind, Kind.POSTGRES);
+        fixture.onOld(POSTGRES_OLD_ORDERS);
+        fixture.onNew(POSTGRES_ORDERS);
+        return fixture;
+    }
+
     /** Creates the MariaDB and PostgreSQL tables on {@code fixture} and inserts {@code ids} into both. */
     static void seed(Fixture fixture, String... ids) {
         fixture.onOld(MARIADB_ORDERS);

@@ -71,9 +71,7 @@ class LooseKeysBreak3Test {
                     "INSERT INTO \"Other\".orders VALUES ('k1', 1)",
                     "CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)",
                     "INSERT INTO orders_v2 VALUES ('k1', 1)");
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                statement.executeUpdate("UPDATE \"Other\".orders SET qty = 99 WHERE id = 'k1'");
-            }
+            LooseKeyStores.execute(fixture, "UPDATE \"Other\".orders SET qty = 99 WHERE id = 'k1'");
             assertThat(LooseKeyStores.rows(fixture.newDb, "SELECT id, quantity AS qty FROM orders_v2")).containsEntry("k1", "1");
             assertThat(LooseKeyStores.rows(fixture.oldDb, "SELECT id, qty FROM other.orders")).containsEntry("k1", "1");
         }
@@ -159,12 +157,10 @@ class LooseKeysBreak3Test {
                     "INSERT INTO orders VALUES ('k1', 1), ('k2', 2)");
             fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)",
                     "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2)");
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("UPDATE orders SET qty = 5 WHERE id = \"K1\"")).isEqualTo(1);
+            assertThat(LooseKeyStores.execute(fixture, "UPDATE orders SET qty = 5 WHERE id = \"K1\"")).isEqualTo(1);
                 assertThat(statement.executeUpdate("INSERT INTO orders (id, qty) VALUES (\"k3\", 3)")).isEqualTo(1);
                 assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = \"K2\"")).isEqualTo(1);
-            }
-            assertThat(LooseKeyStores.sameOrRecorded(fixture, "SELECT id, qty FROM orders", "SELECT id, quantity AS qty FROM orders_v2"))
+            assertThat(LooseKeyStores.sameOrRecorded(fixture))
                     .containsOnlyKeys("k1", "k3").containsEntry("k1", "5");
         }
     }
@@ -178,22 +174,16 @@ class LooseKeysBreak3Test {
                     "INSERT INTO orders VALUES ('k1', 1), ('k2', 2)");
             fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)",
                     "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2)");
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = N'k2 '")).isEqualTo(1);
-            }
-            assertThat(LooseKeyStores.sameOrRecorded(fixture, "SELECT id, qty FROM orders", "SELECT id, quantity AS qty FROM orders_v2"))
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = N'k2 '")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture))
                     .containsOnlyKeys("k1");
         }
     }
 
     @Test
     void postgresNationalLiteralWithTrailingSpacesInsertedIntoAVarcharKeyReachesTheTarget() throws SQLException {
-        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
-            fixture.onOld("CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)");
-            fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)");
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("INSERT INTO orders (id, qty) VALUES (N'k3 ', 3)")).isEqualTo(1);
-            }
+        try (Fixture fixture = LooseKeyStores.empty(Kind.POSTGRES)) {
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (N'k3 ', 3)")).isEqualTo(1);
             assertThat(LooseKeyStores.sameOrRecorded(fixture, "SELECT id || '|' AS id, qty FROM orders",
                     "SELECT id || '|' AS id, quantity AS qty FROM orders_v2")).containsOnlyKeys("k3|");
         }
@@ -213,7 +203,7 @@ class LooseKeysBreak3Test {
                 assertThat(insert.executeUpdate()).isEqualTo(1);
                 assertThat(statement.executeUpdate("UPDATE orders SET qty = 4 WHERE id = '07'")).isEqualTo(1);
             }
-            assertThat(LooseKeyStores.sameOrRecorded(fixture, "SELECT id, qty FROM orders", "SELECT id, quantity AS qty FROM orders_v2"))
+            assertThat(LooseKeyStores.sameOrRecorded(fixture))
                     .containsOnlyKeys("7").containsEntry("7", "4");
         }
     }
@@ -224,10 +214,8 @@ class LooseKeysBreak3Test {
             fixture.onOld("CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO orders VALUES ('k1', 1)");
             fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)",
                     "INSERT INTO orders_v2 VALUES ('k1', 1)");
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("UPDATE public.orders SET qty = 5 WHERE id = 'k1'")).isEqualTo(1);
-            }
-            assertThat(LooseKeyStores.sameOrRecorded(fixture, "SELECT id, qty FROM orders", "SELECT id, quantity AS qty FROM orders_v2"))
+            assertThat(LooseKeyStores.execute(fixture, "UPDATE public.orders SET qty = 5 WHERE id = 'k1'")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture))
                     .containsEntry("k1", "5");
         }
     }
@@ -240,12 +228,10 @@ class LooseKeysBreak3Test {
                     "INSERT INTO orders VALUES ('k1', 1), ('k2', 2), ('e', 3)");
             fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)",
                     "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2), ('e', 3)");
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("UPDATE orders SET qty = 5 WHERE 'K1' = id")).isEqualTo(1);
+            assertThat(LooseKeyStores.execute(fixture, "UPDATE orders SET qty = 5 WHERE 'K1' = id")).isEqualTo(1);
                 assertThat(statement.executeUpdate("UPDATE orders SET qty = 6 WHERE (id) = 'É'")).isEqualTo(1);
                 assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = 'K2' AND qty = 2")).isEqualTo(1);
-            }
-            assertThat(LooseKeyStores.sameOrRecorded(fixture, "SELECT id, qty FROM orders", "SELECT id, quantity AS qty FROM orders_v2"))
+            assertThat(LooseKeyStores.sameOrRecorded(fixture))
                     .containsOnlyKeys("e", "k1").containsEntry("k1", "5").containsEntry("e", "6");
         }
     }
@@ -338,10 +324,8 @@ class LooseKeysBreak3Test {
             fixture.onOld("CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO orders VALUES ('k1', 1)");
             fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)",
                     "INSERT INTO orders_v2 VALUES ('k1', 1)");
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("UPDATE orders SET qty = 5 WHERE id = 'k1'")).isEqualTo(1);
-            }
-            assertThat(LooseKeyStores.sameOrRecorded(fixture, "SELECT id, qty FROM orders", "SELECT id, quantity AS qty FROM orders_v2"))
+            assertThat(LooseKeyStores.execute(fixture, "UPDATE orders SET qty = 5 WHERE id = 'k1'")).isEqualTo(1);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture))
                     .containsEntry("k1", "5");
         }
     }
@@ -349,26 +333,18 @@ class LooseKeysBreak3Test {
     // literals whose text depends on the database's escapes, inserted as keys
     @Test
     void postgresStandardStringWithABackslashInsertedAsAKeyReachesTheTarget() throws SQLException {
-        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
-            fixture.onOld("CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)");
-            fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)");
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('a\\b', 1), (E'c\\\\d', 2)")).isEqualTo(2);
-            }
-            assertThat(LooseKeyStores.sameOrRecorded(fixture, "SELECT id, qty FROM orders", "SELECT id, quantity AS qty FROM orders_v2"))
+        try (Fixture fixture = LooseKeyStores.empty(Kind.POSTGRES)) {
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES ('a\\b', 1), (E'c\\\\d', 2)")).isEqualTo(2);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture))
                     .containsOnlyKeys("a\\b", "c\\d");
         }
     }
 
     @Test
     void mariadbEscapedLiteralInsertedAsAKeyReachesPostgres() throws SQLException {
-        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES)) {
-            fixture.onOld("CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)");
-            fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)");
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                assertThat(statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('a\\\\b', 1), ('o\\'k', 2)")).isEqualTo(2);
-            }
-            assertThat(LooseKeyStores.sameOrRecorded(fixture, "SELECT id, qty FROM orders", "SELECT id, quantity AS qty FROM orders_v2"))
+        try (Fixture fixture = LooseKeyStores.empty(Kind.MARIADB)) {
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES ('a\\\\b', 1), ('o\\'k', 2)")).isEqualTo(2);
+            assertThat(LooseKeyStores.sameOrRecorded(fixture))
                     .containsOnlyKeys("a\\b", "o'k");
         }
     }
@@ -388,7 +364,7 @@ class LooseKeysBreak3Test {
                 insert.setInt(2, 7);
                 assertThat(insert.executeUpdate()).isEqualTo(1);
             }
-            assertThat(LooseKeyStores.sameOrRecorded(fixture, "SELECT id, qty FROM orders", "SELECT id, quantity AS qty FROM orders_v2"))
+            assertThat(LooseKeyStores.sameOrRecorded(fixture))
                     .containsOnlyKeys("1", "7");
         }
     }
@@ -408,7 +384,7 @@ class LooseKeysBreak3Test {
                 insert.setInt(2, 2);
                 assertThat(insert.executeUpdate()).isEqualTo(1);
             }
-            assertThat(LooseKeyStores.sameOrRecorded(fixture, "SELECT id, qty FROM orders", "SELECT id, quantity AS qty FROM orders_v2"))
+            assertThat(LooseKeyStores.sameOrRecorded(fixture))
                     .containsOnlyKeys("1", "2");
         }
     }
