@@ -158,8 +158,8 @@ class LooseKeysBreak3Test {
             fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)",
                     "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2)");
             assertThat(LooseKeyStores.execute(fixture, "UPDATE orders SET qty = 5 WHERE id = \"K1\"")).isEqualTo(1);
-                assertThat(statement.executeUpdate("INSERT INTO orders (id, qty) VALUES (\"k3\", 3)")).isEqualTo(1);
-                assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = \"K2\"")).isEqualTo(1);
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (\"k3\", 3)")).isEqualTo(1);
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = \"K2\"")).isEqualTo(1);
             assertThat(LooseKeyStores.sameOrRecorded(fixture))
                     .containsOnlyKeys("k1", "k3").containsEntry("k1", "5");
         }
@@ -229,8 +229,8 @@ class LooseKeysBreak3Test {
             fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)",
                     "INSERT INTO orders_v2 VALUES ('k1', 1), ('k2', 2), ('e', 3)");
             assertThat(LooseKeyStores.execute(fixture, "UPDATE orders SET qty = 5 WHERE 'K1' = id")).isEqualTo(1);
-                assertThat(statement.executeUpdate("UPDATE orders SET qty = 6 WHERE (id) = 'É'")).isEqualTo(1);
-                assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = 'K2' AND qty = 2")).isEqualTo(1);
+            assertThat(LooseKeyStores.execute(fixture, "UPDATE orders SET qty = 6 WHERE (id) = 'É'")).isEqualTo(1);
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = 'K2' AND qty = 2")).isEqualTo(1);
             assertThat(LooseKeyStores.sameOrRecorded(fixture))
                     .containsOnlyKeys("e", "k1").containsEntry("k1", "5").containsEntry("e", "6");
         }
