@@ -65,10 +65,19 @@ final class Metadata {
      * number bound against it is compared as a number on MySQL, MariaDB and H2: {@code 7} names row
      * {@code '007'}); {@code loose} when a text key matches rows spelt otherwise ({@code 'ABC'} names row
      * {@code 'abc'}); {@code enumColumns} the key columns (bit per position) that are a MySQL {@code ENUM} or
-     * {@code SET} (a number bound to one is a member's index: {@code 2} stores {@code 'b'}).
+     * {@code SET} (a number bound to one is a member's index: {@code 2} stores {@code 'b'}); {@code formedColumns}
+     * those of a type that stores a value in a form of its own ({@link #formed}).
      */
-    record KeyTexts(long textColumns, boolean loose, long enumColumns) {
-        static final KeyTexts UNKNOWN = new KeyTexts(-1L, true, -1L);
+    record KeyTexts(long textColumns, boolean loose, long enumColumns, long formedColumns) {
+        static final KeyTexts UNKNOWN = new KeyTexts(-1L, true, -1L, -1L);
+
+        /**
+         * Whether the key column at {@code position} stores a value in a form of its own (date and time types
+         * truncate or round fractions, binary types pad, {@code ENUM} maps numbers and texts to members).
+         */
+        boolean formed(int position) {
+            return position >= 64 || (formedColumns & (1L << position)) != 0;
+        }
 
         /** Whether the key column at {@code position} is a MySQL {@code ENUM} or {@code SET}. */
         boolean enumerated(int position) {
@@ -174,6 +183,7 @@ final class Metadata {
         long text = 0;
         boolean loose = false;
         long enumerated = 0;
+        long formed = 0;
         try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, name);
             if (dialect != Dialect.POSTGRESQL) {
@@ -205,13 +215,17 @@ final class Metadata {
                     if (type.equals("enum") || type.equals("set")) {
                         enumerated |= position < 64 ? 1L << position : 0;
                     }
+                    if (type.equals("enum") || type.equals("set") || type.contains("date") || type.contains("time")
+                            || type.contains("binary") || type.contains("blob") || type.equals("bytea")) {
+                        formed |= position < 64 ? 1L << position : 0;
+                    }
                     loose |= isText && (flagged || type.equals("bpchar") || type.equals("citext"));
                 }
             }
         } catch (SQLException e) {
             return KeyTexts.UNKNOWN;
         }
-        return found < keyColumns.size() ? KeyTexts.UNKNOWN : new KeyTexts(text, loose, enumerated);
+        return found < keyColumns.size() ? KeyTexts.UNKNOWN : new KeyTexts(text, loose, enumerated, formed);
     }
 
     private static List<List<String>> readUniqueKeys(Connection connection, String table) throws SQLException {

@@ -329,7 +329,7 @@ final class WriteExecution {
                     return;
                 }
                 if (analysis.setKey() != null) {
-                    List<Object> key = storedKey(physical, analysis.setKey(), bound);
+                    List<Object> key = exactKey(physical, analysis.setKey(), bound);
                     if (key == null) {
                         resync(bound, "keys-converted");
                         return;
@@ -360,7 +360,7 @@ final class WriteExecution {
                 }
                 refs.add(ref);
             }
-            List<Object> key = storedKey(physical, refs, bound);
+            List<Object> key = exactKey(physical, refs, bound);
             if (key == null) {
                 keyNotAsWritten = true;
                 return null;
@@ -368,6 +368,43 @@ final class WriteExecution {
             keys.add(key);
         }
         return keys;
+    }
+
+    /**
+     * The key an insert or an assignment stored: {@link #storedKey}, read back in the caller's transaction when a
+     * key column stores values in a form of its own ({@link Metadata.KeyTexts#formed}: {@code DATETIME} drops
+     * {@code .6}, {@code timestamp(0)} rounds it, {@code BINARY(4)} pads) or a text value ends in white space (a
+     * {@code varchar(3)} cuts {@code 'abc  '} to {@code 'abc'}): the row found by the value as written, if exactly
+     * one, else {@code null} (unknown).
+     */
+    private @Nullable List<Object> exactKey(Connection physical, List<ValueRef> refs, ParameterRecorder.Bound bound)
+            throws SQLException {
+        List<Object> key = storedKey(physical, refs, bound);
+        if (key == null) {
+            return null;
+        }
+        Metadata.KeyTexts texts = keyTexts(physical);
+        boolean readBack = false;
+        for (int position = 0; position < key.size() && !readBack; position++) {
+            boolean spaced = key.get(position) instanceof String text && !text.isEmpty()
+                    && Character.isWhitespace(text.charAt(text.length() - 1));
+            readBack = texts.formed(position) || (spaced && texts.text(position));
+        }
+        if (!readBack) {
+            return key;
+        }
+        Store store = connection.store();
+        TableMapping mapping = analysis.mapping();
+        List<String> keyColumns = store == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey();
+        String sql = "SELECT " + String.join(", ", keyColumns.stream().map(this::quote).toList()) + " FROM "
+                + mapping.table(store) + " WHERE "
+                + String.join(" AND ", keyColumns.stream().map(c -> quote(c) + " = ?").toList());
+        List<List<Object>> found = guarded(physical, () -> selectKeys(physical, sql, statement -> {
+            for (int i = 0; i < key.size(); i++) {
+                statement.setObject(i + 1, key.get(i));
+            }
+        }));
+        return found.size() == 1 ? found.get(0) : null;
     }
 
     /**

@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -407,6 +408,96 @@ class LooseKeysBreak3Test {
             }
             assertThat(LooseKeyStores.sameOrRecorded(fixture, "SELECT id, qty FROM other.orders", "SELECT id, quantity AS qty FROM orders_v2"))
                     .containsOnlyKeys("abd");
+        }
+    }
+
+    // MariaDB's DATETIME (no fraction) drops the .6 the caller bound: the row's key is 10:00:00, the buffered
+    // key 10:00:00.6 names no row, and the new store never receives the row
+    @Test
+    void mariadbDatetimeKeyInsertedWithAFractionOfASecondReachesPostgres() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id DATETIME PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id TIMESTAMP(0) PRIMARY KEY, quantity INT)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, ?)")) {
+                insert.setTimestamp(1, Timestamp.valueOf("2024-01-01 10:00:00.6"));
+                insert.setInt(2, 1);
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(LooseKeyStores.sameOrRecorded(fixture, "SELECT DATE_FORMAT(id, '%Y-%m-%d %H:%i:%s') AS id, qty FROM orders",
+                    "SELECT to_char(id, 'YYYY-MM-DD HH24:MI:SS') AS id, quantity AS qty FROM orders_v2"))
+                    .containsOnlyKeys("2024-01-01 10:00:00");
+        }
+    }
+
+    // the same on PostgreSQL's timestamp(0), which rounds: .6 is stored as 10:00:01
+    @Test
+    void postgresTimestampZeroKeyInsertedWithAFractionOfASecondReachesTheTarget() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id TIMESTAMP(0) PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id TIMESTAMP(0) PRIMARY KEY, quantity INT)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, ?)")) {
+                insert.setTimestamp(1, Timestamp.valueOf("2024-01-01 10:00:00.6"));
+                insert.setInt(2, 1);
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(LooseKeyStores.sameOrRecorded(fixture, "SELECT to_char(id, 'YYYY-MM-DD HH24:MI:SS') AS id, qty FROM orders",
+                    "SELECT to_char(id, 'YYYY-MM-DD HH24:MI:SS') AS id, quantity AS qty FROM orders_v2"))
+                    .containsOnlyKeys("2024-01-01 10:00:01");
+        }
+    }
+
+    // MariaDB's BINARY(4) pads the bytes the caller bound with zeros: row 0x01020000, buffered key 0x0102
+    @Test
+    void mariadbBinaryKeyInsertedShorterThanTheColumnReachesPostgres() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id BINARY(4) PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id BYTEA PRIMARY KEY, quantity INT)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, ?)")) {
+                insert.setBytes(1, new byte[] {1, 2});
+                insert.setInt(2, 1);
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(LooseKeyStores.sameOrRecorded(fixture, "SELECT HEX(id) AS id, qty FROM orders",
+                    "SELECT upper(encode(id, 'hex')) AS id, quantity AS qty FROM orders_v2"))
+                    .containsOnlyKeys("01020000");
+        }
+    }
+
+    // a numeric string bound to a MariaDB ENUM key that no member spells is a member's index: '2' stores 'b'
+    @Test
+    void mariadbEnumKeyInsertedByANumericStringReachesPostgres() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id ENUM('a', 'b', 'c') PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, ?)")) {
+                insert.setString(1, "2");
+                insert.setInt(2, 1);
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(LooseKeyStores.sameOrRecorded(fixture, "SELECT CAST(id AS CHAR) AS id, qty FROM orders",
+                    "SELECT id, quantity AS qty FROM orders_v2")).containsOnlyKeys("b");
+        }
+    }
+
+    // PostgreSQL stores 'abc  ' into varchar(3) as 'abc' (excess spaces are cut, not refused); the key compares
+    // exactly, so the buffered 'abc  ' names no row
+    @Test
+    void postgresVarcharKeyInsertedWithSpacesBeyondItsLengthReachesTheTarget() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id VARCHAR(3) PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(3) PRIMARY KEY, quantity INT)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, ?)")) {
+                insert.setString(1, "abc  ");
+                insert.setInt(2, 1);
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(LooseKeyStores.sameOrRecorded(fixture, "SELECT id || '|' AS id, qty FROM orders",
+                    "SELECT id || '|' AS id, quantity AS qty FROM orders_v2")).containsOnlyKeys("abc|");
         }
     }
 }
