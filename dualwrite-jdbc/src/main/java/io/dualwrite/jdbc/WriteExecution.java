@@ -102,8 +102,7 @@ final class WriteExecution {
                     return true;
                 }
                 text = true;
-            } else if (value instanceof Long || value instanceof Integer || value instanceof Short
-                    || value instanceof Byte || value instanceof java.math.BigInteger) {
+            } else if (isWholeNumber(value)) {
                 numbers |= position < 64 ? 1L << position : Long.MIN_VALUE;
             } else if (value instanceof java.math.BigDecimal decimal) {
                 if (decimal.stripTrailingZeros().scale() > 0) {
@@ -123,23 +122,39 @@ final class WriteExecution {
 
     private Metadata.KeyTexts keyTexts(Connection physical) {
         Store store = connection.store();
-        TableMapping mapping = analysis.mapping();
         Metadata metadata = connection.config.metadata();
-        Metadata.KeyTexts known = metadata.knownKeyTexts(store, mapping);
-        if (known != null) {
-            return known;
-        }
-        Dialect dialect = connection.config.dialect(store, physical);
-        Metadata.KeyTexts[] read = {Metadata.KeyTexts.UNKNOWN};
-        try { // read once, under a savepoint: a failed catalog query must not abort the caller's transaction
+        Metadata.KeyTexts known = metadata.knownKeyTexts(store, analysis.mapping());
+        return known != null ? known : readOnce(physical, Metadata.KeyTexts.UNKNOWN,
+                dialect -> metadata.keyTexts(store, physical, dialect, analysis.mapping()));
+    }
+
+    /** A catalog read of the first write on a table, on the caller's connection. */
+    private interface CatalogRead<T> {
+        T read(@Nullable Dialect dialect) throws SQLException;
+    }
+
+    /**
+     * Runs a catalog read under a savepoint (a failed query must not abort the caller's transaction); on failure
+     * {@code fallback}, the answer that costs a select or a resync rather than a wrong key.
+     */
+    private <T> T readOnce(Connection physical, T fallback, CatalogRead<T> read) {
+        Dialect dialect = connection.config.dialect(connection.store(), physical);
+        List<T> answer = new ArrayList<>(1);
+        try {
             guarded(physical, () -> {
-                read[0] = metadata.keyTexts(store, physical, dialect, mapping);
+                answer.add(read.read(dialect));
                 return List.of();
             });
         } catch (SQLException | RuntimeException e) {
-            return Metadata.KeyTexts.UNKNOWN;
+            return fallback;
         }
-        return read[0];
+        return answer.get(0);
+    }
+
+    /** Whether a value is a whole number of an integral Java type. */
+    static boolean isWholeNumber(@Nullable Object value) {
+        return value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte
+                || value instanceof java.math.BigInteger;
     }
 
     /**
@@ -207,20 +222,8 @@ final class WriteExecution {
         Store store = connection.store();
         Metadata metadata = connection.config.metadata();
         Boolean known = metadata.knownLockable(store, analysis.mapping());
-        if (known != null) {
-            return known;
-        }
-        Dialect dialect = connection.config.dialect(store, physical);
-        boolean[] read = {false};
-        try {
-            guarded(physical, () -> {
-                read[0] = metadata.lockable(store, physical, dialect, analysis.mapping());
-                return List.of();
-            });
-        } catch (SQLException | RuntimeException e) {
-            return false;
-        }
-        return read[0];
+        return known != null ? known : readOnce(physical, false,
+                dialect -> metadata.lockable(store, physical, dialect, analysis.mapping()));
     }
 
     /** The key select with its key columns quoted for the store's dialect (reserved words such as {@code key}). */
@@ -424,8 +427,7 @@ final class WriteExecution {
                 return null;
             } else if (value instanceof String) {
                 asWritten = !bound.charTyped(ref.parameterIndex());
-            } else if (value instanceof Long || value instanceof Integer || value instanceof Short
-                    || value instanceof Byte || value instanceof java.math.BigInteger) {
+            } else if (isWholeNumber(value)) {
                 asWritten = !keyTexts(physical).enumerated(position);
             } else if (value instanceof java.math.BigDecimal decimal) {
                 asWritten = (decimal.signum() == 0 || decimal.stripTrailingZeros().scale() <= 0)

@@ -170,20 +170,13 @@ final class JdbcRowCopier implements RowCopier {
             Limits limits = singleRows ? Limits.SINGLE_ROWS : limits(to, target, mysql);
             Exception failure = null;
             boolean autoCommit = target.getAutoCommit();
-            // read only where it is changed: PostgreSQL's driver asks the server for it
-            int isolation = mysql ? target.getTransactionIsolation() : Connection.TRANSACTION_NONE;
             boolean utc = false;
             if (mysql) {
                 Map<TableColumns, List<String>> targetTables = new HashMap<>();
                 sides.forEach(side -> targetTables.put(side.target, keyColumnNames(side.mapping, to)));
                 utc = inUtc(target, targetTables);
             }
-            target.setAutoCommit(false);
-            if (mysql) {
-                // read committed: repeatable read would lock the gaps around keys deleted or inserted, and two
-                // syncs of neighbouring keys (each holding only its own keys' locks) would deadlock on them
-                target.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-            }
+            int isolation = KeyLocks.begin(target, mysql);
             try {
                 List<Long> locked = lockIds(sides);
                 targetDialect.lock(target, locked, lockTimeoutMillis);
@@ -222,10 +215,7 @@ final class JdbcRowCopier implements RowCopier {
             } finally {
                 try {
                     targetDialect.unlock(target);
-                    target.setAutoCommit(autoCommit);
-                    if (mysql) {
-                        target.setTransactionIsolation(isolation);
-                    }
+                    KeyLocks.restore(target, isolation, autoCommit);
                     if (utc) {
                         restoreZone(target);
                     }
@@ -275,13 +265,18 @@ final class JdbcRowCopier implements RowCopier {
                 continue;
             }
             TableMapping mapping = side.mapping;
+            Set<String> asked = new HashSet<>(side.keys());
             for (Map.Entry<String, Map<String, @Nullable Object>> row : rows.entrySet()) {
                 Map<String, @Nullable Object> oldRow = from == Store.OLD ? row.getValue() : mapping.toOldRow(row.getValue());
                 List<Object> values = new ArrayList<>();
                 for (String column : mapping.primaryKey()) {
                     values.add(valueOf(oldRow, column));
                 }
-                long id = KeyLocks.lockId(mapping.oldTable(), KeyCodec.encode(values), values.size());
+                String key = KeyCodec.encode(values);
+                if (asked.contains(key)) {
+                    continue; // the common case: asked for in the very text its lock was taken by
+                }
+                long id = KeyLocks.lockId(mapping.oldTable(), key, values.size());
                 if (!held.contains(id)) {
                     unheld.add(id);
                 }

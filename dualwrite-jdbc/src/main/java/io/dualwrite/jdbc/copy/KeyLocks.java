@@ -48,7 +48,12 @@ public final class KeyLocks {
      *         it was not changed
      */
     public static int begin(Connection target) throws SQLException {
-        boolean mysql = Dialect.detect(target) == Dialect.MYSQL;
+        return begin(target, Dialect.detect(target) == Dialect.MYSQL);
+    }
+
+    /** {@link #begin(Connection)} for a connection known to be (or not to be) MySQL/MariaDB. */
+    static int begin(Connection target, boolean mysql) throws SQLException {
+        // read only where it is changed: PostgreSQL's driver asks the server for it
         int isolation = mysql ? target.getTransactionIsolation() : Connection.TRANSACTION_NONE;
         target.setAutoCommit(false);
         if (mysql) {
