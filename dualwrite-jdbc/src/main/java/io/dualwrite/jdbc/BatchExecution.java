@@ -127,6 +127,7 @@ final class BatchExecution {
     /** Hands the keys of every entry that may have changed rows to the buffer; never throws. */
     private void collect(List<@Nullable Entry> entries, List<@Nullable List<List<Object>>> preselected, long[] counts,
                          Connection physical, java.util.Set<Integer> unselectable) {
+        boolean warned = WriteExecution.warned(connection, physical); // one count for the whole batch
         List<List<Object>> generated = expandPerEntry(generatedKeys(), entries, counts);
         boolean generatedUsed = false;
         for (int i = 0; i < entries.size(); i++) {
@@ -142,11 +143,12 @@ final class BatchExecution {
             WriteExecution.resyncTables(connection, entry.analysis, entry.context);
             if (entry.analysis.kind() == SqlKind.MULTIPLE) {
                 WriteExecution.collectParts(connection, entry.analysis, entry.bound,
-                        part -> connection.contextFor(part, entry.bound.values()), physical);
+                        part -> connection.contextFor(part, entry.bound.values()), physical, warned);
             }
             if (entry.write == null) {
                 continue;
             }
+            entry.write.storeWarned(warned);
             if (unselectable.contains(i)) {
                 if (count != 0) {
                     entry.write.resync(entry.bound, "batch-order");

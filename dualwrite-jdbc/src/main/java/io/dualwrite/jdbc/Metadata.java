@@ -66,10 +66,21 @@ final class Metadata {
      * {@code '007'}); {@code loose} when a text key matches rows spelt otherwise ({@code 'ABC'} names row
      * {@code 'abc'}); {@code enumColumns} the key columns (bit per position) that are a MySQL {@code ENUM} or
      * {@code SET} (a number bound to one is a member's index: {@code 2} stores {@code 'b'}); {@code formedColumns}
-     * those of a type that stores a value in a form of its own ({@link #formed}).
+     * those of a type that stores a value in a form of its own ({@link #formed}); {@code zonedColumns} the MySQL
+     * and MariaDB {@code TIMESTAMP} key columns ({@link #zoned}).
      */
-    record KeyTexts(long textColumns, boolean loose, long enumColumns, long formedColumns) {
-        static final KeyTexts UNKNOWN = new KeyTexts(-1L, true, -1L, -1L);
+    record KeyTexts(long textColumns, boolean loose, long enumColumns, long formedColumns, long zonedColumns) {
+        // zoned stays empty: a key column read through CONVERT_TZ must be known to be a TIMESTAMP
+        static final KeyTexts UNKNOWN = new KeyTexts(-1L, true, -1L, -1L, 0L);
+
+        /**
+         * Whether the key column at {@code position} is a MySQL or MariaDB {@code TIMESTAMP}: its text names an
+         * instant in the session's {@code time_zone}, so {@code '2024-01-01 10:00:00'} written in a session at
+         * {@code +05:00} is another row for the copier's session.
+         */
+        boolean zoned(int position) {
+            return position < 64 && (zonedColumns & (1L << position)) != 0;
+        }
 
         /**
          * Whether the key column at {@code position} stores a value in a form of its own (date and time types
@@ -184,6 +195,7 @@ final class Metadata {
         boolean loose = false;
         long enumerated = 0;
         long formed = 0;
+        long zoned = 0;
         try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, name);
             if (dialect != Dialect.POSTGRESQL) {
@@ -219,13 +231,16 @@ final class Metadata {
                             || type.contains("binary") || type.contains("blob") || type.equals("bytea")) {
                         formed |= position < 64 ? 1L << position : 0;
                     }
+                    if (dialect == Dialect.MYSQL && type.equals("timestamp")) {
+                        zoned |= position < 64 ? 1L << position : 0;
+                    }
                     loose |= isText && (flagged || type.equals("bpchar") || type.equals("citext"));
                 }
             }
         } catch (SQLException e) {
             return KeyTexts.UNKNOWN;
         }
-        return found < keyColumns.size() ? KeyTexts.UNKNOWN : new KeyTexts(text, loose, enumerated, formed);
+        return found < keyColumns.size() ? KeyTexts.UNKNOWN : new KeyTexts(text, loose, enumerated, formed, zoned);
     }
 
     private static List<List<String>> readUniqueKeys(Connection connection, String table) throws SQLException {

@@ -348,12 +348,14 @@ final class StatementHandler implements InvocationHandler {
         WriteExecution.resyncTables(connection, statementAnalysis, context);
         if (statementAnalysis.kind() == SqlKind.MULTIPLE) {
             WriteExecution.collectParts(connection, statementAnalysis, bound,
-                    part -> connection.contextFor(part, bound.values()), physicalConnection);
+                    part -> connection.contextFor(part, bound.values()), physicalConnection,
+                    WriteExecution.warned(connection, physicalConnection));
             return;
         }
         if (write == null) {
             return;
         }
+        write.storeWarned(WriteExecution.warned(connection, physicalConnection));
         List<List<Object>> generated = List.of();
         long count = -1;
         try {

@@ -44,6 +44,8 @@ final class WriteExecution {
     private boolean preselectFailed;
     /** Set when an inserted key is stored in another form than its value as written ({@link #storedKey}). */
     private boolean keyNotAsWritten;
+    /** Set when the write raised warnings on MySQL or MariaDB ({@link #warned}): its written keys are read back. */
+    private boolean storeWarned;
 
     WriteExecution(ConnectionHandler connection, StatementAnalysis analysis, MigrationContext context,
                    MigrationPhase phase) {
@@ -88,6 +90,7 @@ final class WriteExecution {
      */
     boolean inexactWhereKey(Connection physical, ParameterRecorder.Bound bound) {
         boolean text = false;
+        long texts = 0; // positions bound to text
         long numbers = 0; // positions bound to a number
         List<ValueRef> whereKey = analysis.whereKey();
         for (int position = 0; position < whereKey.size(); position++) {
@@ -102,6 +105,7 @@ final class WriteExecution {
                     return true;
                 }
                 text = true;
+                texts |= position < 64 ? 1L << position : Long.MIN_VALUE;
             } else if (isWholeNumber(value)) {
                 numbers |= position < 64 ? 1L << position : Long.MIN_VALUE;
             } else if (value instanceof java.math.BigDecimal decimal) {
@@ -117,7 +121,10 @@ final class WriteExecution {
             return false;
         }
         Metadata.KeyTexts keys = keyTexts(physical);
-        return (text && keys.loose()) || (numbers & keys.textColumns()) != 0;
+        // a text or a number names a date, a binary or an ENUM key in a form of its own: '2024-01-01 10:00' names row
+        // 2024-01-01 10:00:00, and on MySQL a TIMESTAMP by the session's time zone
+        return (text && keys.loose()) || (numbers & keys.textColumns()) != 0
+                || ((texts | numbers) & keys.formedColumns()) != 0;
     }
 
     private Metadata.KeyTexts keyTexts(Connection physical) {
@@ -197,7 +204,7 @@ final class WriteExecution {
             preselectFailed = true;
             return null;
         }
-        String sql = quotedKeys(select.sql(), store);
+        String sql = quotedKeys(physical, select.sql(), store);
         if (!lockable(physical)) {
             // PostgreSQL refuses FOR UPDATE on a view that is not simple with SQLState 0A000, which pools take for
             // a broken connection and close: the caller's own statement would then fail. Unlocked, another writer
@@ -227,15 +234,55 @@ final class WriteExecution {
     }
 
     /** The key select with its key columns quoted for the store's dialect (reserved words such as {@code key}). */
-    private String quotedKeys(String select, Store store) {
+    private String quotedKeys(Connection physical, String select, Store store) {
         List<String> keys = store == Store.OLD ? analysis.mapping().primaryKey() : analysis.mapping().newPrimaryKey();
         String prefix = "SELECT " + String.join(", ", keys) + " FROM ";
         Dialect dialect = connection.config.dialect(store);
         if (dialect == null || !select.startsWith(prefix)) {
             return select;
         }
-        return "SELECT " + String.join(", ", keys.stream().map(dialect::column).toList()) + " FROM "
-                + select.substring(prefix.length());
+        return "SELECT " + keyList(physical, keys) + " FROM " + select.substring(prefix.length());
+    }
+
+    /**
+     * The select list that reads the store's key columns as the copier's session names them: each quoted for the
+     * dialect; a MySQL {@code TIMESTAMP} ({@link Metadata.KeyTexts#zoned}) converted from the caller's session
+     * time zone to the server's, which the copier's pooled sessions use (a session that ran {@code SET time_zone =
+     * '+05:00'} reads {@code 10:00:00} where the copier's reads {@code 05:00:00}).
+     */
+    private String keyList(Connection physical, List<String> keyColumns) {
+        Metadata.KeyTexts texts = connection.config.dialect(connection.store()) == Dialect.MYSQL ? keyTexts(physical) : null;
+        List<String> list = new ArrayList<>(keyColumns.size());
+        for (int position = 0; position < keyColumns.size(); position++) {
+            String column = quote(keyColumns.get(position));
+            list.add(texts != null && texts.zoned(position)
+                    ? "CONVERT_TZ(" + column + ", @@session.time_zone, @@global.time_zone)" : column);
+        }
+        return String.join(", ", list);
+    }
+
+    /**
+     * Whether the write just run on {@code physical} raised warnings on MySQL or MariaDB: outside strict mode they
+     * store a value other than the one written and only warn ({@code 'abcdef'} into a {@code VARCHAR(3)} key is
+     * row {@code 'abc'}, {@code 300} into a {@code TINYINT} key row {@code 127}), so the written keys of such a
+     * write are read back ({@link #exactKey}). Ask before any select of ours, which resets the count; the driver
+     * keeps the count of the last statement, so no round trip is made unless there are warnings. Elsewhere
+     * (PostgreSQL and H2 refuse such values) {@code false} without asking.
+     */
+    static boolean warned(ConnectionHandler connection, Connection physical) {
+        if (connection.config.dialect(connection.store(), physical) != Dialect.MYSQL) {
+            return false;
+        }
+        try {
+            return physical.getWarnings() != null;
+        } catch (SQLException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** Marks this execution's write as one that raised warnings ({@link #warned}). */
+    void storeWarned(boolean warned) {
+        storeWarned = warned;
     }
 
     /**
@@ -376,9 +423,9 @@ final class WriteExecution {
     /**
      * The key an insert or an assignment stored: {@link #storedKey}, read back in the caller's transaction when a
      * key column stores values in a form of its own ({@link Metadata.KeyTexts#formed}: {@code DATETIME} drops
-     * {@code .6}, {@code timestamp(0)} rounds it, {@code BINARY(4)} pads) or a text value ends in white space (a
-     * {@code varchar(3)} cuts {@code 'abc  '} to {@code 'abc'}): the row found by the value as written, if exactly
-     * one, else {@code null} (unknown).
+     * {@code .6}, {@code timestamp(0)} rounds it, {@code BINARY(4)} pads), a text value ends in white space (a
+     * {@code varchar(3)} cuts {@code 'abc  '} to {@code 'abc'}) or the write raised warnings ({@link #warned}): the
+     * row found by the value as written, if exactly one, else {@code null} (unknown).
      */
     private @Nullable List<Object> exactKey(Connection physical, List<ValueRef> refs, ParameterRecorder.Bound bound)
             throws SQLException {
@@ -391,7 +438,7 @@ final class WriteExecution {
         for (int position = 0; position < key.size() && !readBack; position++) {
             boolean spaced = key.get(position) instanceof String text && !text.isEmpty()
                     && Character.isWhitespace(text.charAt(text.length() - 1));
-            readBack = texts.formed(position) || (spaced && texts.text(position));
+            readBack = storeWarned || texts.formed(position) || (spaced && texts.text(position));
         }
         if (!readBack) {
             return key;
@@ -399,7 +446,7 @@ final class WriteExecution {
         Store store = connection.store();
         TableMapping mapping = analysis.mapping();
         List<String> keyColumns = store == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey();
-        String sql = "SELECT " + String.join(", ", keyColumns.stream().map(this::quote).toList()) + " FROM "
+        String sql = "SELECT " + keyList(physical, keyColumns) + " FROM "
                 + mapping.table(store) + " WHERE "
                 + String.join(" AND ", keyColumns.stream().map(c -> quote(c) + " = ?").toList());
         List<List<Object>> found = guarded(physical, () -> selectKeys(physical, sql, statement -> {
@@ -509,7 +556,7 @@ final class WriteExecution {
         if (conditions.isEmpty()) {
             return null;
         }
-        String sql = "SELECT " + String.join(", ", keyColumns.stream().map(this::quote).toList()) + " FROM " + table + " WHERE "
+        String sql = "SELECT " + keyList(physical, keyColumns) + " FROM " + table + " WHERE "
                 + String.join(" OR ", conditions);
         return guarded(physical, () -> selectKeys(physical, sql, statement -> {
             for (int i = 0; i < parameters.size(); i++) {
@@ -621,7 +668,7 @@ final class WriteExecution {
     /** The keys written with literal or bound key values by the parts of a multi-statement string; resyncs for the rest. */
     static void collectParts(ConnectionHandler connection, StatementAnalysis multiple, ParameterRecorder.Bound bound,
                              java.util.function.Function<StatementAnalysis, MigrationContext> contexts,
-                             Connection physical) {
+                             Connection physical, boolean warned) {
         for (StatementAnalysis part : multiple.parts()) {
             if (!part.resyncTables().isEmpty()) {
                 resyncTables(connection, part, contexts.apply(part));
@@ -630,6 +677,7 @@ final class WriteExecution {
                 continue;
             }
             WriteExecution write = new WriteExecution(connection, part, contexts.apply(part), MigrationPhase.DUAL_WRITE);
+            write.storeWarned(warned);
             // no part's keys can be selected before it runs: a key WHERE that may name a row spelt otherwise
             // leaves the row unknown
             boolean exact = part.keysUnknown() == null && switch (part.kind()) {

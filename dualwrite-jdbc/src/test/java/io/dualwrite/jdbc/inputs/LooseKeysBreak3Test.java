@@ -500,4 +500,42 @@ class LooseKeysBreak3Test {
                     "SELECT id || '|' AS id, quantity AS qty FROM orders_v2")).containsOnlyKeys("abc|");
         }
     }
+
+    // MariaDB outside strict mode cuts a key longer than its column: 'abcdef' is stored as 'abc'
+    @Test
+    void mariadbNonStrictTruncatedKeyReachesPostgres() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id VARCHAR(3) PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)");
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("SET SESSION sql_mode = ''");
+                }
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, ?)")) {
+                    insert.setString(1, "abcdef");
+                    insert.setInt(2, 1);
+                    assertThat(insert.executeUpdate()).isEqualTo(1);
+                }
+            }
+            assertThat(LooseKeyStores.sameOrRecorded(fixture, "SELECT id, qty FROM orders", "SELECT id, quantity AS qty FROM orders_v2"))
+                    .containsOnlyKeys("abc");
+        }
+    }
+
+    // a MariaDB TIMESTAMP key written in the caller's session zone: the text '2024-01-01 10:00:00' names another
+    // instant in any other session
+    @Test
+    void mariadbTimestampKeyWrittenInTheCallersSessionZoneReachesTheTarget() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB)) {
+            fixture.onOld("CREATE TABLE orders (id TIMESTAMP NOT NULL PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id TIMESTAMP NOT NULL PRIMARY KEY, quantity INT)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("SET time_zone = '+05:00'");
+                assertThat(statement.executeUpdate("INSERT INTO orders (id, qty) VALUES ('2024-01-01 10:00:00', 1)")).isEqualTo(1);
+                statement.execute("SET time_zone = DEFAULT");
+            }
+            assertThat(LooseKeyStores.sameOrRecorded(fixture, "SELECT UNIX_TIMESTAMP(id) AS id, qty FROM orders",
+                    "SELECT UNIX_TIMESTAMP(id) AS id, quantity AS qty FROM orders_v2")).hasSize(1);
+        }
+    }
 }
