@@ -67,11 +67,13 @@ final class Metadata {
      * {@code 'abc'}); {@code enumColumns} the key columns (bit per position) that are a MySQL {@code ENUM} or
      * {@code SET} (a number bound to one is a member's index: {@code 2} stores {@code 'b'}); {@code formedColumns}
      * those of a type that stores a value in a form of its own ({@link #formed}); {@code zonedColumns} the MySQL
-     * and MariaDB {@code TIMESTAMP} key columns ({@link #zoned}).
+     * and MariaDB {@code TIMESTAMP} key columns ({@link #zoned}); {@code insertTriggers} and {@code updateTriggers}
+     * whether a trigger or rule may give the row being inserted or updated another key ({@link #readKeyTriggers}).
      */
-    record KeyTexts(long textColumns, boolean loose, long enumColumns, long formedColumns, long zonedColumns) {
+    record KeyTexts(long textColumns, boolean loose, long enumColumns, long formedColumns, long zonedColumns,
+                    boolean insertTriggers, boolean updateTriggers) {
         // zoned stays empty: a key column read through CONVERT_TZ must be known to be a TIMESTAMP
-        static final KeyTexts UNKNOWN = new KeyTexts(-1L, true, -1L, -1L, 0L);
+        static final KeyTexts UNKNOWN = new KeyTexts(-1L, true, -1L, -1L, 0L, true, true);
 
         /**
          * Whether the key column at {@code position} is a MySQL or MariaDB {@code TIMESTAMP}: its text names an
@@ -237,11 +239,77 @@ final class Metadata {
                     loose |= isText && (flagged || type.equals("bpchar") || type.equals("citext"));
                 }
             }
+            if (found < keyColumns.size()) {
+                return KeyTexts.UNKNOWN;
+            }
+            int triggers = readKeyTriggers(connection, dialect, name, schema, table, keyColumns);
+            return new KeyTexts(text, loose, enumerated, formed, zoned, (triggers & INSERT) != 0, (triggers & UPDATE) != 0);
         } catch (SQLException e) {
             return KeyTexts.UNKNOWN;
         }
-        return found < keyColumns.size() ? KeyTexts.UNKNOWN : new KeyTexts(text, loose, enumerated, formed, zoned);
     }
+
+    private static final int INSERT = 1;
+    private static final int UPDATE = 2;
+
+    /**
+     * Which writes ({@link #INSERT}, {@link #UPDATE} bits) a trigger or rule of the table may give another key than
+     * the statement wrote: a {@code BEFORE} (or {@code INSTEAD OF}) row trigger whose body names a key column of
+     * {@code NEW} ({@code SET NEW.code = UPPER(NEW.code)}); on PostgreSQL also one that assigns {@code NEW} whole,
+     * returns another row or is not written in PL/pgSQL, and any rule on inserts or updates; on H2 any such
+     * trigger (its body is a Java class). A trigger that sets other columns (an {@code updated_at}) names no key
+     * column and costs nothing.
+     */
+    private static int readKeyTriggers(Connection connection, Dialect dialect, String name, @Nullable String schema,
+                                       String table, List<String> keyColumns) throws SQLException {
+        String sql = switch (dialect) {
+            case POSTGRESQL -> "SELECT CASE WHEN t.tgtype & 4 <> 0 THEN 'INSERT' ELSE '' END"
+                    + " || CASE WHEN t.tgtype & 16 <> 0 THEN ' UPDATE' ELSE '' END, p.prosrc, l.lanname"
+                    + " FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_language l ON l.oid = p.prolang"
+                    + " WHERE t.tgrelid = to_regclass(?) AND NOT t.tgisinternal AND t.tgtype & 1 <> 0"
+                    + " AND t.tgtype & 66 <> 0"
+                    + " UNION ALL SELECT CASE ev_type WHEN '3' THEN 'INSERT' WHEN '2' THEN 'UPDATE' ELSE '' END, '', 'rule'"
+                    + " FROM pg_rewrite WHERE ev_class = to_regclass(?) AND rulename <> '_RETURN'";
+            case MYSQL -> "SELECT EVENT_MANIPULATION, ACTION_STATEMENT, 'sql' FROM information_schema.TRIGGERS"
+                    + " WHERE EVENT_OBJECT_TABLE = ? AND EVENT_OBJECT_SCHEMA = coalesce(?, DATABASE())"
+                    + " AND ACTION_TIMING = 'BEFORE'";
+            case H2 -> "SELECT EVENT_MANIPULATION, '', 'java' FROM INFORMATION_SCHEMA.TRIGGERS"
+                    + " WHERE UPPER(EVENT_OBJECT_TABLE) = UPPER(?)"
+                    + " AND UPPER(EVENT_OBJECT_SCHEMA) = UPPER(coalesce(?, CURRENT_SCHEMA))"
+                    + " AND ACTION_TIMING IN ('BEFORE', 'INSTEAD OF')";
+        };
+        StringBuilder keys = new StringBuilder();
+        for (String column : keyColumns) {
+            keys.append(keys.length() == 0 ? "" : "|").append(java.util.regex.Pattern.quote(column.toLowerCase(Locale.ROOT)));
+        }
+        java.util.regex.Pattern namesKey = java.util.regex.Pattern.compile(
+                "\\bnew\\s*\\.\\s*[`\"]?(" + keys + ")[`\"]?(?![\\w$])");
+        int triggers = 0;
+        try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, dialect == Dialect.POSTGRESQL ? table : name);
+            statement.setString(2, dialect == Dialect.POSTGRESQL ? table : schema);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    String events = String.valueOf(rows.getString(1)).toUpperCase(Locale.ROOT);
+                    String body = String.valueOf(rows.getString(2)).toLowerCase(Locale.ROOT);
+                    String language = rows.getString(3);
+                    boolean movesKey = switch (language) {
+                        case "sql" -> namesKey.matcher(body).find();
+                        case "plpgsql" -> namesKey.matcher(body).find() || WHOLE_ROW.matcher(body).find();
+                        default -> true; // a rule, a Java trigger, C or another language: its body cannot be read
+                    };
+                    if (movesKey) {
+                        triggers |= (events.contains("INSERT") ? INSERT : 0) | (events.contains("UPDATE") ? UPDATE : 0);
+                    }
+                }
+            }
+        }
+        return triggers;
+    }
+
+    /** PL/pgSQL that replaces the row a trigger returns: {@code NEW := …}, or {@code RETURN} of another row. */
+    private static final java.util.regex.Pattern WHOLE_ROW =
+            java.util.regex.Pattern.compile("\\bnew\\s*:?=(?!=)|\\breturn\\s+(?!new\\b|null\\b|old\\b|;)");
 
     private static List<List<String>> readUniqueKeys(Connection connection, String table) throws SQLException {
         DatabaseMetaData meta = connection.getMetaData();

@@ -368,10 +368,18 @@ final class WriteExecution {
                         return;
                     }
                     add(key);
+                    if (analysis.setKey() == null && movedByTrigger(physical, List.of(key))) {
+                        resync(bound, "key-trigger");
+                        return;
+                    }
                 } else if (preselected != null) {
                     preselected.forEach(this::add);
                     if (updateCount >= 0 && updateCount != preselected.size()) {
                         resync(bound, "count-mismatch");
+                        return;
+                    }
+                    if (analysis.setKey() == null && movedByTrigger(physical, preselected)) {
+                        resync(bound, "key-trigger");
                         return;
                     }
                 } else {
@@ -440,21 +448,44 @@ final class WriteExecution {
                     && Character.isWhitespace(text.charAt(text.length() - 1));
             readBack = storeWarned || texts.formed(position) || (spaced && texts.text(position));
         }
-        if (!readBack) {
+        if (!readBack && !(analysis.kind() == SqlKind.UPDATE ? texts.updateTriggers() : texts.insertTriggers()
+                || (analysis.kind() == SqlKind.UPSERT && texts.updateTriggers()))) {
             return key;
         }
+        List<List<Object>> found = readKey(physical, key);
+        return found.size() == 1 ? found.get(0) : null;
+    }
+
+    /** The rows found by {@code key} as written, read in the caller's transaction: their keys as the store holds them. */
+    private List<List<Object>> readKey(Connection physical, List<Object> key) throws SQLException {
         Store store = connection.store();
         TableMapping mapping = analysis.mapping();
         List<String> keyColumns = store == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey();
         String sql = "SELECT " + keyList(physical, keyColumns) + " FROM "
                 + mapping.table(store) + " WHERE "
                 + String.join(" AND ", keyColumns.stream().map(c -> quote(c) + " = ?").toList());
-        List<List<Object>> found = guarded(physical, () -> selectKeys(physical, sql, statement -> {
+        return guarded(physical, () -> selectKeys(physical, sql, statement -> {
             for (int i = 0; i < key.size(); i++) {
                 statement.setObject(i + 1, key.get(i));
             }
         }));
-        return found.size() == 1 ? found.get(0) : null;
+    }
+
+    /**
+     * Whether an update may have moved its rows to keys it never names: the table has a trigger that may change
+     * the key of the row being updated ({@link Metadata.KeyTexts#updateTriggers}) and a row it touched is no
+     * longer found under the key synced for it (one read per key, only on such tables).
+     */
+    private boolean movedByTrigger(Connection physical, List<List<Object>> keys) throws SQLException {
+        if (analysis.kind() != SqlKind.UPDATE || !keyTexts(physical).updateTriggers()) {
+            return false;
+        }
+        for (List<Object> key : keys) {
+            if (readKey(physical, key).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -114,6 +114,20 @@ final class LooseKeyStores {
         return old;
     }
 
+    /**
+     * Resolves whatever scoped resync the write recorded (as the verification tools do), then asserts both stores
+     * hold the same rows by exact key text; the old store's rows.
+     */
+    static Map<String, String> converged(Fixture fixture, String oldSql, String newSql) throws SQLException {
+        if (!fixture.records().isEmpty()) {
+            fixture.resolveScopedResyncs(Fixture.ORDERS);
+        }
+        assertThat(fixture.records()).isEmpty();
+        Map<String, String> old = LooseKeyStores.rows(fixture.oldDb, oldSql);
+        assertThat(LooseKeyStores.rows(fixture.newDb, newSql)).as("new store rows by exact key").isEqualTo(old);
+        return old;
+    }
+
     /** The rows of {@code sql} (columns {@code id}, {@code qty}) by key text. */
     static Map<String, String> rows(TestDatabase db, String sql) {
         return rows(db, sql, false);

@@ -30,7 +30,7 @@ class StoredFormsTest {
     void nonStrictTruncatedTextKeyInsertReachesTheNewStore() throws SQLException {
         try (Fixture fixture = nonStrict("id VARCHAR(3) PRIMARY KEY")) {
             runNonStrict(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", "abcdef", 1);
-            assertThat(converged(fixture, OLD_KEYS, NEW_KEYS)).containsExactly(Map.entry("abc", "1"));
+            assertThat(LooseKeyStores.converged(fixture, OLD_KEYS, NEW_KEYS)).containsExactly(Map.entry("abc", "1"));
         }
     }
 
@@ -38,7 +38,7 @@ class StoredFormsTest {
     void nonStrictClampedIntegerKeyInsertReachesTheNewStore() throws SQLException {
         try (Fixture fixture = nonStrict("id TINYINT PRIMARY KEY")) {
             runNonStrict(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", 300, 1);
-            assertThat(converged(fixture, OLD_KEYS, NEW_KEYS)).containsExactly(Map.entry("127", "1"));
+            assertThat(LooseKeyStores.converged(fixture, OLD_KEYS, NEW_KEYS)).containsExactly(Map.entry("127", "1"));
         }
     }
 
@@ -48,7 +48,7 @@ class StoredFormsTest {
             fixture.onOld("INSERT INTO orders VALUES ('x', 1)");
             fixture.onNew("INSERT INTO orders_v2 VALUES ('x', 1)");
             runNonStrict(fixture, "UPDATE orders SET id = ? WHERE id = ?", "abcdef", "x");
-            assertThat(converged(fixture, OLD_KEYS, NEW_KEYS)).containsExactly(Map.entry("abc", "1"));
+            assertThat(LooseKeyStores.converged(fixture, OLD_KEYS, NEW_KEYS)).containsExactly(Map.entry("abc", "1"));
         }
     }
 
@@ -59,7 +59,7 @@ class StoredFormsTest {
             fixture.onNew("INSERT INTO orders_v2 VALUES ('abc', 1)");
             runNonStrict(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?) ON DUPLICATE KEY UPDATE qty = VALUES(qty)",
                     "abcdef", 9);
-            assertThat(converged(fixture, OLD_KEYS, NEW_KEYS)).containsExactly(Map.entry("abc", "9"));
+            assertThat(LooseKeyStores.converged(fixture, OLD_KEYS, NEW_KEYS)).containsExactly(Map.entry("abc", "9"));
         }
     }
 
@@ -78,7 +78,7 @@ class StoredFormsTest {
                 }
                 setSession(connection, "SET SESSION sql_mode = DEFAULT");
             }
-            assertThat(converged(fixture, OLD_KEYS, NEW_KEYS)).containsOnly(Map.entry("ok", "1"), Map.entry("xyz", "2"));
+            assertThat(LooseKeyStores.converged(fixture, OLD_KEYS, NEW_KEYS)).containsOnly(Map.entry("ok", "1"), Map.entry("xyz", "2"));
         }
     }
 
@@ -206,20 +206,6 @@ class StoredFormsTest {
         assertThat(fixture.records()).as("keys read back in the caller's zone need no resync").isEmpty();
         Map<String, String> old = LooseKeyStores.rows(fixture.oldDb, OLD_INSTANTS);
         assertThat(LooseKeyStores.rows(fixture.newDb, NEW_INSTANTS)).as("new store rows by instant").isEqualTo(old);
-        return old;
-    }
-
-    /**
-     * Resolves whatever scoped resync the write recorded (as the verification tools do), then asserts both stores
-     * hold the same rows by exact key text; the old store's rows.
-     */
-    private static Map<String, String> converged(Fixture fixture, String oldSql, String newSql) throws SQLException {
-        if (!fixture.records().isEmpty()) {
-            fixture.resolveScopedResyncs(Fixture.ORDERS);
-        }
-        assertThat(fixture.records()).isEmpty();
-        Map<String, String> old = LooseKeyStores.rows(fixture.oldDb, oldSql);
-        assertThat(LooseKeyStores.rows(fixture.newDb, newSql)).as("new store rows by exact key").isEqualTo(old);
         return old;
     }
 }
