@@ -196,6 +196,60 @@ class KeyFormsBreakTest {
         }
     }
 
+    // FAILS today. The text '7.6' bound into a MariaDB INT key, in the DEFAULT strict mode: the server rounds it to 8
+    // without any warning, so WriteExecution.warned is false; WriteExecution.storedKey takes text as written into a
+    // non-text key and exactKey does not read it back (INT is not formed). '7.6' is synced, the copier's `id = '7.6'`
+    // (compared as a double) finds no row, nothing is recorded. (The docs' "a fractional number into any key" rule
+    // catches 7.6 bound as a number, not as text.)
+    @Test
+    void mariadbIntegerKeyGivenFractionalTextReachesTheNewStore() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB)) {
+            fixture.onOld("CREATE TABLE orders (id INT PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id INT PRIMARY KEY, quantity INT)");
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", "7.6", 1)).isEqualTo(1);
+            assertThat(LooseKeyStores.converged(fixture, MARIA_OLD, MARIA_NEW)).containsOnly(Map.entry("8", "1"));
+        }
+    }
+
+    // FAILS today. A PostgreSQL `real` key given the text literal '0.1' (stored as the float4 nearest 0.1) and the
+    // whole number 16777217 (stored as 16777216), no warning either way: WriteExecution.storedKey takes text and
+    // whole numbers as written (real is neither text nor formed in Metadata.readKeyTexts), nothing is read back, and
+    // the copier's lookups of '0.1' / 16777217 find neither row. Nothing is recorded.
+    @Test
+    void postgresRealKeyGivenATextLiteralReachesTheNewStore() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id real PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id real PRIMARY KEY, quantity INT)");
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES ('0.1', 1)")).isEqualTo(1);
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", 16777217, 2)).isEqualTo(1);
+            assertThat(LooseKeyStores.converged(fixture, "SELECT id::text AS id, qty FROM orders",
+                    "SELECT id::text AS id, quantity AS qty FROM orders_v2"))
+                    .containsOnly(Map.entry("0.1", "1"), Map.entry("1.6777216e+07", "2"));
+        }
+    }
+
+    // PASSES (covered member): MariaDB `INSERT … RETURNING` run with executeQuery outside strict mode, the key cut
+    // to 'abc' — the warning count is still seen after the result-set write, the key is read back (resync).
+    @Test
+    void nonStrictTruncatedKeyOfAnInsertReturningReachesTheNewStore() throws SQLException {
+        try (Fixture fixture = nonStrictText()) {
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                run(connection, "SET SESSION sql_mode = ''");
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO orders (id, qty) VALUES (?, ?) RETURNING id")) {
+                    insert.setString(1, "abcdef");
+                    insert.setInt(2, 4);
+                    try (var returned = insert.executeQuery()) {
+                        assertThat(returned.next()).isTrue();
+                        assertThat(returned.getString(1)).isEqualTo("abc");
+                    }
+                }
+                run(connection, "SET SESSION sql_mode = DEFAULT");
+            }
+            assertThat(LooseKeyStores.converged(fixture, MARIA_OLD, MARIA_NEW)).containsOnly(Map.entry("abc", "4"));
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // The warnings fix itself (WriteExecution.warned / exactKey)
     // ---------------------------------------------------------------------------------------------------------
