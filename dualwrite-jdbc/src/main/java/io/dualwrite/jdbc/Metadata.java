@@ -61,19 +61,27 @@ final class Metadata {
     }
 
     /**
-     * How a table's key compares what a statement names it by: {@code text} when a key column holds text (a
-     * number bound against it is compared as a number on MySQL, MariaDB and H2: {@code 7} names row
-     * {@code '007'}); {@code loose} when a text key matches rows spelt otherwise ({@code 'ABC'} names row
-     * {@code 'abc'}); {@code enumColumns} the key columns (bit per position) that are a MySQL {@code ENUM} or
-     * {@code SET} (a number bound to one is a member's index: {@code 2} stores {@code 'b'}); {@code formedColumns}
-     * those of a type that stores a value in a form of its own ({@link #formed}); {@code zonedColumns} the MySQL
-     * and MariaDB {@code TIMESTAMP} key columns ({@link #zoned}); {@code insertTriggers} and {@code updateTriggers}
-     * whether a trigger or rule may give the row being inserted or updated another key ({@link #readKeyTriggers}).
+     * What a table's key is, read from the catalog: how it compares what a statement names it by, and whether the
+     * store may keep a key other than the one written. {@code textColumns}: the key columns (bit per position)
+     * that hold text (a number bound against one is compared as a number on MySQL, MariaDB and H2: {@code 7}
+     * names row {@code '007'}); {@code loose}: a text key matches rows spelt otherwise ({@code 'ABC'} names row
+     * {@code 'abc'}); {@code enumColumns}: MySQL {@code ENUM} or {@code SET} columns (a number bound to one is a
+     * member's index); {@code formedColumns}: types that store a value in a form of its own ({@link #formed});
+     * {@code zonedColumns}: MySQL and MariaDB {@code TIMESTAMP} columns ({@link #zoned}); {@code numericColumns}:
+     * exact or approximate numbers (text bound to one is converted); {@code autoIncrementColumns}: MySQL
+     * {@code AUTO_INCREMENT} (a {@code 0} written to one is replaced by the next value); {@code insertTriggers}
+     * and {@code updateTriggers}: a trigger or the column's own definition may give the row being inserted or
+     * updated another key ({@link #readKeyTriggers}, a generated column, {@code ON UPDATE CURRENT_TIMESTAMP});
+     * {@code selfWriting}: a trigger or rule may write rows of the table other than the one written, or rewrite
+     * a delete ({@link #readKeyTriggers}); {@code limits}: per key position, the longest text and the range of
+     * integers the column holds as written (MySQL and MariaDB outside strict mode cut and clamp the rest), or
+     * {@code null} where any value is held or refused.
      */
     record KeyTexts(long textColumns, boolean loose, long enumColumns, long formedColumns, long zonedColumns,
-                    boolean insertTriggers, boolean updateTriggers) {
+                    long numericColumns, long autoIncrementColumns, boolean insertTriggers, boolean updateTriggers,
+                    boolean selfWriting, @Nullable Limit[] limits) {
         // zoned stays empty: a key column read through CONVERT_TZ must be known to be a TIMESTAMP
-        static final KeyTexts UNKNOWN = new KeyTexts(-1L, true, -1L, -1L, 0L, true, true);
+        static final KeyTexts UNKNOWN = new KeyTexts(-1L, true, -1L, -1L, 0L, -1L, 0L, true, true, false, new Limit[0]);
 
         /**
          * Whether the key column at {@code position} is a MySQL or MariaDB {@code TIMESTAMP}: its text names an
@@ -86,7 +94,8 @@ final class Metadata {
 
         /**
          * Whether the key column at {@code position} stores a value in a form of its own (date and time types
-         * truncate or round fractions, binary types pad, {@code ENUM} maps numbers and texts to members).
+         * truncate or round fractions, binary types pad, {@code ENUM} maps numbers and texts to members,
+         * floating-point types round to their precision, {@code YEAR} reads {@code 24} as {@code 2024}).
          */
         boolean formed(int position) {
             return position >= 64 || (formedColumns & (1L << position)) != 0;
@@ -97,6 +106,16 @@ final class Metadata {
             return position >= 64 || (enumColumns & (1L << position)) != 0;
         }
 
+        /** Whether the key column at {@code position} holds numbers. */
+        boolean numeric(int position) {
+            return position >= 64 || (numericColumns & (1L << position)) != 0;
+        }
+
+        /** Whether the key column at {@code position} is a MySQL {@code AUTO_INCREMENT} column. */
+        boolean autoIncrement(int position) {
+            return position < 64 && (autoIncrementColumns & (1L << position)) != 0;
+        }
+
         /** Whether any key column holds text. */
         boolean text() {
             return textColumns != 0;
@@ -105,6 +124,53 @@ final class Metadata {
         /** Whether the key column at {@code position} (0-based, in primary-key order) holds text. */
         boolean text(int position) {
             return position >= 64 || (textColumns & (1L << position)) != 0;
+        }
+
+        /**
+         * Whether the key column at {@code position} holds {@code value} as written as far as its length and range
+         * go: a text no longer than the column, an integer within its type's range. Anything else is true here.
+         */
+        boolean holds(int position, Object value) {
+            Limit limit = position < limits.length ? limits[position] : null;
+            return limit == null || limit.holds(value);
+        }
+    }
+
+    /**
+     * What a MySQL or MariaDB key column holds as written: text of at most {@code maxChars} characters (0: no
+     * limit known), whole numbers from {@code minimum} to {@code maximum}.
+     */
+    record Limit(long maxChars, long minimum, long maximum) {
+        boolean holds(Object value) {
+            if (value instanceof String text) {
+                return maxChars <= 0 || text.codePointCount(0, text.length()) <= maxChars;
+            }
+            if (value instanceof java.math.BigInteger big) {
+                return big.bitLength() < 64 && holds(big.longValue());
+            }
+            if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+                long number = ((Number) value).longValue();
+                return number >= minimum && number <= maximum;
+            }
+            return true;
+        }
+
+        /** The limit of a column of MySQL type {@code columnType} ({@code int(10) unsigned}, {@code varchar(3)}). */
+        static @Nullable Limit of(String type, String columnType, long maxChars) {
+            boolean unsigned = columnType.contains("unsigned");
+            long[] range = switch (type) {
+                case "tinyint" -> unsigned ? new long[] {0, 255} : new long[] {-128, 127};
+                case "smallint" -> unsigned ? new long[] {0, 65_535} : new long[] {-32_768, 32_767};
+                case "mediumint" -> unsigned ? new long[] {0, 16_777_215} : new long[] {-8_388_608, 8_388_607};
+                case "int", "integer" -> unsigned ? new long[] {0, 4_294_967_295L}
+                        : new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
+                case "bigint" -> unsigned ? new long[] {0, Long.MAX_VALUE} : new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
+                default -> null;
+            };
+            if (range == null && maxChars <= 0) {
+                return null;
+            }
+            return range == null ? new Limit(maxChars, Long.MIN_VALUE, Long.MAX_VALUE) : new Limit(0, range[0], range[1]);
         }
     }
 
@@ -172,21 +238,26 @@ final class Metadata {
         if (dialect == null) {
             return KeyTexts.UNKNOWN;
         }
+        // columns: name, base type, PostgreSQL's loose flag, longest text, full type, how the store computes it
         String sql = switch (dialect) {
             // to_regclass answers null for a missing table instead of failing the caller's transaction; a domain
             // is read as its base type (three levels; a deeper one counts as loose text), with the collation the
             // column ends up with
             case POSTGRESQL -> "SELECT a.attname, coalesce(b3.typname, b2.typname, b1.typname, t.typname),"
-                    + " coalesce(NOT c.collisdeterministic, false) OR coalesce(b3.typtype = 'd', false)"
+                    + " coalesce(NOT c.collisdeterministic, false) OR coalesce(b3.typtype = 'd', false), 0, '',"
+                    + " CASE WHEN a.attgenerated <> '' THEN 'generated' ELSE '' END"
                     + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
                     + " LEFT JOIN pg_type b1 ON b1.oid = t.typbasetype AND t.typtype = 'd'"
                     + " LEFT JOIN pg_type b2 ON b2.oid = b1.typbasetype AND b1.typtype = 'd'"
                     + " LEFT JOIN pg_type b3 ON b3.oid = b2.typbasetype AND b2.typtype = 'd'"
                     + " LEFT JOIN pg_collation c ON c.oid = a.attcollation"
                     + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped";
-            case MYSQL -> "SELECT COLUMN_NAME, DATA_TYPE, TRUE FROM information_schema.COLUMNS"
-                    + " WHERE TABLE_NAME = ? AND TABLE_SCHEMA = coalesce(?, DATABASE())";
-            case H2 -> "SELECT COLUMN_NAME, DATA_TYPE, TRUE FROM INFORMATION_SCHEMA.COLUMNS"
+            case MYSQL -> "SELECT COLUMN_NAME, DATA_TYPE, TRUE, coalesce(CHARACTER_MAXIMUM_LENGTH, 0), COLUMN_TYPE, EXTRA"
+                    + " FROM information_schema.COLUMNS WHERE TABLE_NAME = ? AND TABLE_SCHEMA = coalesce(?, DATABASE())";
+            case H2 -> "SELECT COLUMN_NAME, DATA_TYPE, TRUE, 0, '',"
+                    + " CASE WHEN IS_GENERATED = 'ALWAYS' THEN 'generated ' ELSE '' END"
+                    + " || CASE WHEN COLUMN_ON_UPDATE IS NOT NULL THEN 'on update' ELSE '' END"
+                    + " FROM INFORMATION_SCHEMA.COLUMNS"
                     + " WHERE UPPER(TABLE_NAME) = UPPER(?) AND UPPER(TABLE_SCHEMA) = UPPER(coalesce(?, CURRENT_SCHEMA))";
         };
         int dot = table.lastIndexOf('.');
@@ -198,6 +269,11 @@ final class Metadata {
         long enumerated = 0;
         long formed = 0;
         long zoned = 0;
+        long numeric = 0;
+        long autoIncrement = 0;
+        boolean computedOnInsert = false;
+        boolean computedOnUpdate = false;
+        Limit[] limits = new Limit[keyColumns.size()];
         try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, name);
             if (dialect != Dialect.POSTGRESQL) {
@@ -216,26 +292,47 @@ final class Metadata {
                         continue;
                     }
                     found++;
+                    long bit = position < 64 ? 1L << position : 0;
                     String type = rows.getString(2).toLowerCase(Locale.ROOT);
                     // PostgreSQL's flag: a nondeterministic collation, or a domain too deep to read (taken as text)
                     boolean flagged = rows.getBoolean(3);
+                    String extra = String.valueOf(rows.getString(6)).toLowerCase(Locale.ROOT);
                     boolean isText = type.contains("char") || type.contains("text") || type.equals("name")
                             || type.contains("clob") || type.equals("enum") || type.equals("set")
                             || type.contains("ignorecase") || type.contains("character")
                             || (dialect == Dialect.POSTGRESQL && flagged);
+                    boolean approximate = type.contains("float") || type.contains("double") || type.equals("real")
+                            || type.equals("decfloat");
                     if (isText) {
-                        text |= position < 64 ? 1L << position : 0;
+                        text |= bit;
+                    } else if (approximate || type.contains("int") || type.contains("dec") || type.contains("numeric")
+                            || type.contains("number") || type.contains("serial")) {
+                        numeric |= bit;
                     }
                     if (type.equals("enum") || type.equals("set")) {
-                        enumerated |= position < 64 ? 1L << position : 0;
+                        enumerated |= bit;
                     }
                     if (type.equals("enum") || type.equals("set") || type.contains("date") || type.contains("time")
-                            || type.contains("binary") || type.contains("blob") || type.equals("bytea")) {
-                        formed |= position < 64 ? 1L << position : 0;
+                            || type.contains("binary") || type.contains("blob") || type.equals("bytea")
+                            || type.equals("year") || approximate) {
+                        formed |= bit;
                     }
-                    if (dialect == Dialect.MYSQL && type.equals("timestamp")) {
-                        zoned |= position < 64 ? 1L << position : 0;
+                    if (dialect == Dialect.MYSQL) {
+                        if (type.equals("timestamp")) {
+                            zoned |= bit;
+                        }
+                        if (extra.contains("auto_increment")) {
+                            autoIncrement |= bit;
+                        }
+                        limits[position] = Limit.of(type, String.valueOf(rows.getString(5)).toLowerCase(Locale.ROOT),
+                                rows.getLong(4));
                     }
+                    // a key the store computes: a generated column follows its sources on insert and update,
+                    // ON UPDATE CURRENT_TIMESTAMP on every update
+                    boolean generated = extra.contains("stored generated") || extra.contains("virtual generated")
+                            || extra.contains("persistent generated") || extra.startsWith("generated");
+                    computedOnInsert |= generated;
+                    computedOnUpdate |= generated || extra.contains("on update");
                     loose |= isText && (flagged || type.equals("bpchar") || type.equals("citext"));
                 }
             }
@@ -243,7 +340,9 @@ final class Metadata {
                 return KeyTexts.UNKNOWN;
             }
             int triggers = readKeyTriggers(connection, dialect, name, schema, table, keyColumns);
-            return new KeyTexts(text, loose, enumerated, formed, zoned, (triggers & INSERT) != 0, (triggers & UPDATE) != 0);
+            return new KeyTexts(text, loose, enumerated, formed, zoned, numeric, autoIncrement,
+                    computedOnInsert || (triggers & INSERT) != 0, computedOnUpdate || (triggers & UPDATE) != 0,
+                    (triggers & SELF) != 0, limits);
         } catch (SQLException e) {
             return KeyTexts.UNKNOWN;
         }
@@ -251,32 +350,39 @@ final class Metadata {
 
     private static final int INSERT = 1;
     private static final int UPDATE = 2;
+    private static final int SELF = 4;
 
     /**
-     * Which writes ({@link #INSERT}, {@link #UPDATE} bits) a trigger or rule of the table may give another key than
-     * the statement wrote: a {@code BEFORE} (or {@code INSTEAD OF}) row trigger whose body names a key column of
-     * {@code NEW} ({@code SET NEW.code = UPPER(NEW.code)}); on PostgreSQL also one that assigns {@code NEW} whole,
-     * returns another row or is not written in PL/pgSQL, and any rule on inserts or updates; on H2 any such
-     * trigger (its body is a Java class). A trigger that sets other columns (an {@code updated_at}) names no key
-     * column and costs nothing.
+     * What the table's triggers and rules may do to a write, as bits: {@link #INSERT} and {@link #UPDATE}, a row
+     * trigger may give the row being inserted or updated another key than the statement wrote — a {@code BEFORE}
+     * (or {@code INSTEAD OF}) row trigger whose body names a key column of {@code NEW} ({@code SET NEW.code =
+     * UPPER(NEW.code)}), on PostgreSQL also one that assigns {@code NEW} whole, returns another row, runs dynamic
+     * SQL or is not written in PL/pgSQL; {@link #SELF}, a trigger or rule may write rows of the table other than
+     * the ones the statement names, or turn a delete into something else: on PostgreSQL any rule on the table, a
+     * trigger of any timing whose body writes the table or runs dynamic SQL, one after the write whose body cannot
+     * be read; on H2 any trigger
+     * (its body is a Java class, it may do either). MySQL and MariaDB forbid a trigger to write its own table.
+     * On PostgreSQL the partitions' triggers count too. A trigger that sets other columns of the row (an
+     * {@code updated_at}) names no key column and costs nothing.
      */
     private static int readKeyTriggers(Connection connection, Dialect dialect, String name, @Nullable String schema,
                                        String table, List<String> keyColumns) throws SQLException {
+        // events, body, language, timing ('before' for BEFORE and INSTEAD OF row triggers)
         String sql = switch (dialect) {
             case POSTGRESQL -> "SELECT CASE WHEN t.tgtype & 4 <> 0 THEN 'INSERT' ELSE '' END"
-                    + " || CASE WHEN t.tgtype & 16 <> 0 THEN ' UPDATE' ELSE '' END, p.prosrc, l.lanname"
+                    + " || CASE WHEN t.tgtype & 16 <> 0 THEN ' UPDATE' ELSE '' END, p.prosrc, l.lanname,"
+                    + " CASE WHEN t.tgtype & 1 <> 0 AND t.tgtype & 66 <> 0 THEN 'before' ELSE 'after' END"
                     + " FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_language l ON l.oid = p.prolang"
-                    + " WHERE t.tgrelid = to_regclass(?) AND NOT t.tgisinternal AND t.tgtype & 1 <> 0"
-                    + " AND t.tgtype & 66 <> 0"
-                    + " UNION ALL SELECT CASE ev_type WHEN '3' THEN 'INSERT' WHEN '2' THEN 'UPDATE' ELSE '' END, '', 'rule'"
+                    + " WHERE NOT t.tgisinternal AND (t.tgrelid = to_regclass(?)"
+                    + " OR t.tgrelid IN (SELECT relid FROM pg_partition_tree(to_regclass(?))))"
+                    + " UNION ALL SELECT 'INSERT UPDATE', '', 'rule', 'rule'"
                     + " FROM pg_rewrite WHERE ev_class = to_regclass(?) AND rulename <> '_RETURN'";
-            case MYSQL -> "SELECT EVENT_MANIPULATION, ACTION_STATEMENT, 'sql' FROM information_schema.TRIGGERS"
+            case MYSQL -> "SELECT EVENT_MANIPULATION, ACTION_STATEMENT, 'sql', 'before' FROM information_schema.TRIGGERS"
                     + " WHERE EVENT_OBJECT_TABLE = ? AND EVENT_OBJECT_SCHEMA = coalesce(?, DATABASE())"
                     + " AND ACTION_TIMING = 'BEFORE'";
-            case H2 -> "SELECT EVENT_MANIPULATION, '', 'java' FROM INFORMATION_SCHEMA.TRIGGERS"
+            case H2 -> "SELECT EVENT_MANIPULATION, '', 'java', 'any' FROM INFORMATION_SCHEMA.TRIGGERS"
                     + " WHERE UPPER(EVENT_OBJECT_TABLE) = UPPER(?)"
-                    + " AND UPPER(EVENT_OBJECT_SCHEMA) = UPPER(coalesce(?, CURRENT_SCHEMA))"
-                    + " AND ACTION_TIMING IN ('BEFORE', 'INSTEAD OF')";
+                    + " AND UPPER(EVENT_OBJECT_SCHEMA) = UPPER(coalesce(?, CURRENT_SCHEMA))";
         };
         StringBuilder keys = new StringBuilder();
         for (String column : keyColumns) {
@@ -284,22 +390,41 @@ final class Metadata {
         }
         java.util.regex.Pattern namesKey = java.util.regex.Pattern.compile(
                 "\\bnew\\s*\\.\\s*[`\"]?(" + keys + ")[`\"]?(?![\\w$])");
+        // a statement writing the table: UPDATE orders, INSERT INTO public.orders, DELETE FROM "orders"…
+        java.util.regex.Pattern writesTable = java.util.regex.Pattern.compile(
+                "\\b(update|insert\\s+into|delete\\s+from|merge\\s+into|truncate(\\s+table)?)\\s+(only\\s+)?"
+                        + "([\\w$\"]+\\.)?\"?" + java.util.regex.Pattern.quote(
+                        name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT).replace("\"", ""))
+                        + "\"?(?![\\w$])");
         int triggers = 0;
         try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, dialect == Dialect.POSTGRESQL ? table : name);
             statement.setString(2, dialect == Dialect.POSTGRESQL ? table : schema);
+            if (dialect == Dialect.POSTGRESQL) {
+                statement.setString(3, table);
+            }
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     String events = String.valueOf(rows.getString(1)).toUpperCase(Locale.ROOT);
                     String body = String.valueOf(rows.getString(2)).toLowerCase(Locale.ROOT);
                     String language = rows.getString(3);
-                    boolean movesKey = switch (language) {
-                        case "sql" -> namesKey.matcher(body).find();
-                        case "plpgsql" -> namesKey.matcher(body).find() || WHOLE_ROW.matcher(body).find();
-                        default -> true; // a rule, a Java trigger, C or another language: its body cannot be read
-                    };
-                    if (movesKey) {
-                        triggers |= (events.contains("INSERT") ? INSERT : 0) | (events.contains("UPDATE") ? UPDATE : 0);
+                    boolean before = rows.getString(4).equals("before");
+                    int written = (events.contains("INSERT") ? INSERT : 0) | (events.contains("UPDATE") ? UPDATE : 0);
+                    switch (language) {
+                        case "sql" -> triggers |= namesKey.matcher(body).find() ? written : 0;
+                        case "plpgsql" -> {
+                            boolean dynamic = DYNAMIC.matcher(body).find();
+                            if (before && (dynamic || namesKey.matcher(body).find() || WHOLE_ROW.matcher(body).find())) {
+                                triggers |= written;
+                            }
+                            if (dynamic || writesTable.matcher(body).find()) {
+                                triggers |= SELF;
+                            }
+                        }
+                        case "java" -> triggers |= written | SELF;
+                        // a rule, or a trigger in C or another language, whose body cannot be read: a row trigger
+                        // before the write may change the row (tsvector_update_trigger), others anything
+                        default -> triggers |= before ? written : SELF;
                     }
                 }
             }
@@ -309,7 +434,9 @@ final class Metadata {
 
     /** PL/pgSQL that replaces the row a trigger returns: {@code NEW := …}, or {@code RETURN} of another row. */
     private static final java.util.regex.Pattern WHOLE_ROW =
-            java.util.regex.Pattern.compile("\\bnew\\s*:?=(?!=)|\\breturn\\s+(?!new\\b|null\\b|old\\b|;)");
+            java.util.regex.Pattern.compile("\\bnew\\s*:?=(?!=)|\\breturn\\s+(?!new\\b|null\\b|old\\b|;)|\\binto\\s+new\\b");
+    /** PL/pgSQL running SQL built at run time, which may do anything. */
+    private static final java.util.regex.Pattern DYNAMIC = java.util.regex.Pattern.compile("\\bexecute\\b");
 
     private static List<List<String>> readUniqueKeys(Connection connection, String table) throws SQLException {
         DatabaseMetaData meta = connection.getMetaData();

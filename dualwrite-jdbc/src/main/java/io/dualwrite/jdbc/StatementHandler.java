@@ -75,6 +75,9 @@ final class StatementHandler implements InvocationHandler {
         }
         String sql = (String) args[0];
         StatementAnalysis analysis = connection.config.analyzer().analyze(sql);
+        if (analysis.kind() != SqlKind.SELECT && !analysis.mayWriteMapped()) {
+            connection.beforeSessionChange(sql); // a prepared SET time_zone = ? runs later, with the zone read now
+        }
         RenderedSql plan = analysis.on(store);
         if (analysis.mapped() && store == Store.NEW && plan == null) {
             throw new SQLException("statement cannot run on the new store (" + analysis.rewriteProblem() + "): " + sql);
@@ -272,6 +275,9 @@ final class StatementHandler implements InvocationHandler {
         if (!statementAnalysis.mayWriteMapped()) {
             if (!plain && !identityPlan) {
                 bindPhysical(recorder.view());
+            }
+            if (plain && statementAnalysis.kind() != SqlKind.SELECT) {
+                connection.beforeSessionChange((String) args[0]);
             }
             lastQuery = statementAnalysis;
             Object result = ConnectionHandler.call(physical, method, physicalArgs);

@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
 final class WriteExecution {
 
     private static final Logger log = LoggerFactory.getLogger(WriteExecution.class);
+    /** A whole number written as the database writes it: no sign but minus, no leading zeros, no fraction. */
+    private static final java.util.regex.Pattern WHOLE_NUMBER = java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)");
 
     private final ConnectionHandler connection;
     private final StatementAnalysis analysis;
@@ -46,6 +48,11 @@ final class WriteExecution {
     private boolean keyNotAsWritten;
     /** Set when the write raised warnings on MySQL or MariaDB ({@link #warned}): its written keys are read back. */
     private boolean storeWarned;
+    /**
+     * Set when an insert on a table whose triggers may rewrite the key found a row under a key it writes before it
+     * ran: the row found after it under that key may be that row, not the one inserted.
+     */
+    private boolean keyTakenBefore;
 
     WriteExecution(ConnectionHandler connection, StatementAnalysis analysis, MigrationContext context,
                    MigrationPhase phase) {
@@ -76,6 +83,9 @@ final class WriteExecution {
         }
         if (analysis.kind() == SqlKind.UPSERT) {
             return analysis.movesRows();
+        }
+        if (analysis.kind() == SqlKind.INSERT) {
+            return !analysis.keysGenerated() && keyTexts(physical).insertTriggers();
         }
         return analysis.whereKey() != null && inexactWhereKey(physical, bound);
     }
@@ -188,6 +198,18 @@ final class WriteExecution {
         if (!preselects(physical, bound)) {
             return null;
         }
+        if (analysis.kind() == SqlKind.INSERT) {
+            // a trigger may store the row under another key; the key read back after the insert is the row's only
+            // if no row held it before (read unlocked: a locking read of a missing key takes a gap lock on MariaDB)
+            try {
+                for (List<Object> key : writtenKeys(physical, bound)) {
+                    keyTakenBefore |= !readKey(physical, key).isEmpty();
+                }
+            } catch (SQLException | RuntimeException e) {
+                keyTakenBefore = true;
+            }
+            return null;
+        }
         if (analysis.kind() == SqlKind.UPSERT) {
             try { // not locked: a gap lock taken before the insert would deadlock two upserts of one new key
                 return conflictingKeys(physical, bound.values());
@@ -246,17 +268,23 @@ final class WriteExecution {
 
     /**
      * The select list that reads the store's key columns as the copier's session names them: each quoted for the
-     * dialect; a MySQL {@code TIMESTAMP} ({@link Metadata.KeyTexts#zoned}) converted from the caller's session
-     * time zone to the server's, which the copier's pooled sessions use (a session that ran {@code SET time_zone =
-     * '+05:00'} reads {@code 10:00:00} where the copier's reads {@code 05:00:00}).
+     * dialect; a MySQL {@code TIMESTAMP} ({@link Metadata.KeyTexts#zoned}), when the application changed its
+     * session's time zone, converted back to the zone the session had before ({@link
+     * ConnectionHandler#sessionZoneBefore}), which the copier's sessions of the same pool have (a session that ran
+     * {@code SET time_zone = '+05:00'} reads {@code 10:00:00} where the copier's read {@code 05:00:00}).
      */
     private String keyList(Connection physical, List<String> keyColumns) {
+        String zone = connection.sessionZoneBefore();
         Metadata.KeyTexts texts = connection.config.dialect(connection.store()) == Dialect.MYSQL ? keyTexts(physical) : null;
         List<String> list = new ArrayList<>(keyColumns.size());
         for (int position = 0; position < keyColumns.size(); position++) {
             String column = quote(keyColumns.get(position));
-            list.add(texts != null && texts.zoned(position)
-                    ? "CONVERT_TZ(" + column + ", @@session.time_zone, @@global.time_zone)" : column);
+            if (texts != null && zone != null && texts.zoned(position)) {
+                column = "CONVERT_TZ(" + column + ", @@session.time_zone, '" + zone.replace("'", "''") + "')";
+            } else if (texts != null && texts.numeric(position) && texts.formed(position)) {
+                column = "CAST(" + column + " AS DOUBLE)"; // a FLOAT's text has six digits, its DOUBLE all
+            }
+            list.add(column);
         }
         return String.join(", ", list);
     }
@@ -307,6 +335,18 @@ final class WriteExecution {
 
     private void collectKeys(Connection physical, ParameterRecorder.Bound bound, long updateCount,
                              List<List<Object>> generated, @Nullable List<List<Object>> preselected) throws SQLException {
+        if (connection.sessionCharsetChanged() && keyTexts(physical).text()) {
+            generated.forEach(this::add);
+            resync(bound, "session-charset"); // the server converted the text keys from another charset
+            return;
+        }
+        if (keyTexts(physical).selfWriting()) {
+            // a trigger or rule writes other rows of the table, or turns the write into another (a rule's
+            // DELETE that updates reports 0 rows): what it touched is unknown whatever the count says
+            generated.forEach(this::add);
+            resync(bound, "table-triggers");
+            return;
+        }
         if (updateCount == 0) {
             return;
         }
@@ -319,6 +359,12 @@ final class WriteExecution {
         switch (analysis.kind()) {
             case INSERT -> {
                 List<List<Object>> keys = analysis.keysGenerated() ? generated : insertKeys(physical, bound);
+                if (analysis.keysGenerated() && keyTexts(physical).insertTriggers()
+                        && connection.config.dialect(connection.store()) != Dialect.POSTGRESQL && missing(physical, keys)) {
+                    // the driver reports the generated value, not what a trigger made of it (PostgreSQL's RETURNING
+                    // reports the row as stored)
+                    keys = null;
+                }
                 if (keys == null || (analysis.keysGenerated() && (updateCount > keys.size() || keys.isEmpty()))) {
                     keys = keys == null ? generated : keys;
                     keys.forEach(this::add);
@@ -402,6 +448,26 @@ final class WriteExecution {
      * Each inserted row's key from its values; {@code null} when a key value is not a parameter or literal, or
      * not stored as written ({@link #storedKey}).
      */
+    /** The keys an insert writes, as written (only those whose values are all known). */
+    private List<List<Object>> writtenKeys(Connection physical, ParameterRecorder.Bound bound) throws SQLException {
+        List<Integer> positions = positions(physical, analysis.mapping().primaryKey());
+        List<List<Object>> keys = new ArrayList<>();
+        for (List<@Nullable ValueRef> row : positions == null ? List.<List<@Nullable ValueRef>>of() : analysis.insertRows()) {
+            List<ValueRef> refs = new ArrayList<>(positions.size());
+            for (int position : positions) {
+                ValueRef ref = position < row.size() ? row.get(position) : null;
+                if (ref != null) {
+                    refs.add(ref);
+                }
+            }
+            List<Object> key = refs.size() == positions.size() ? storedKey(physical, refs, bound) : null;
+            if (key != null) {
+                keys.add(key);
+            }
+        }
+        return keys;
+    }
+
     private @Nullable List<List<Object>> insertKeys(Connection physical, ParameterRecorder.Bound bound)
             throws SQLException {
         List<Integer> positions = positions(physical, analysis.mapping().primaryKey());
@@ -443,10 +509,19 @@ final class WriteExecution {
         }
         Metadata.KeyTexts texts = keyTexts(physical);
         boolean readBack = false;
+        if (keyTakenBefore) {
+            return null; // a trigger may have stored the row elsewhere, and the key as written names another row
+        }
         for (int position = 0; position < key.size() && !readBack; position++) {
-            boolean spaced = key.get(position) instanceof String text && !text.isEmpty()
+            Object value = key.get(position);
+            boolean spaced = value instanceof String text && !text.isEmpty()
                     && Character.isWhitespace(text.charAt(text.length() - 1));
-            readBack = storeWarned || texts.formed(position) || (spaced && texts.text(position));
+            // stored in another form, converted from text ('7.6' into an integer is 8), cut or clamped to the
+            // column (MySQL outside strict mode), or a 0 an AUTO_INCREMENT column replaces by its next value
+            readBack = storeWarned || texts.formed(position) || (spaced && texts.text(position))
+                    || (value instanceof String text && texts.numeric(position) && !WHOLE_NUMBER.matcher(text).matches())
+                    || !texts.holds(position, value)
+                    || (texts.autoIncrement(position) && value instanceof Number number && number.longValue() == 0);
         }
         if (!readBack && !(analysis.kind() == SqlKind.UPDATE ? texts.updateTriggers() : texts.insertTriggers()
                 || (analysis.kind() == SqlKind.UPSERT && texts.updateTriggers()))) {
@@ -464,11 +539,29 @@ final class WriteExecution {
         String sql = "SELECT " + keyList(physical, keyColumns) + " FROM "
                 + mapping.table(store) + " WHERE "
                 + String.join(" AND ", keyColumns.stream().map(c -> quote(c) + " = ?").toList());
+        boolean postgres = connection.config.dialect(store) == Dialect.POSTGRESQL;
+        Metadata.KeyTexts texts = postgres ? keyTexts(physical) : null;
         return guarded(physical, () -> selectKeys(physical, sql, statement -> {
             for (int i = 0; i < key.size(); i++) {
-                statement.setObject(i + 1, key.get(i));
+                if (texts != null && (key.get(i) instanceof String || (texts.numeric(i) && texts.formed(i)))) {
+                    // as a literal of unknown type, as the statement wrote it: PostgreSQL has no operator comparing
+                    // a timestamp or a number with a varchar, and compares 16777217 with a real as a double
+                    statement.setObject(i + 1, String.valueOf(key.get(i)), java.sql.Types.OTHER);
+                } else {
+                    statement.setObject(i + 1, key.get(i));
+                }
             }
         }));
+    }
+
+    /** Whether any of {@code keys} names no row (read in the caller's transaction). */
+    private boolean missing(Connection physical, List<List<Object>> keys) throws SQLException {
+        for (List<Object> key : keys) {
+            if (readKey(physical, key).isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -477,15 +570,7 @@ final class WriteExecution {
      * longer found under the key synced for it (one read per key, only on such tables).
      */
     private boolean movedByTrigger(Connection physical, List<List<Object>> keys) throws SQLException {
-        if (analysis.kind() != SqlKind.UPDATE || !keyTexts(physical).updateTriggers()) {
-            return false;
-        }
-        for (List<Object> key : keys) {
-            if (readKey(physical, key).isEmpty()) {
-                return true;
-            }
-        }
-        return false;
+        return analysis.kind() == SqlKind.UPDATE && keyTexts(physical).updateTriggers() && missing(physical, keys);
     }
 
     /**

@@ -34,6 +34,11 @@ final class Values {
      */
     static String selectExpression(CopyDialect dialect, TableColumns.Column column) {
         String quoted = dialect.quote(column.name());
+        if (dialect == CopyDialect.MYSQL && column.sqlType() == Types.REAL) {
+            // MySQL and MariaDB render a FLOAT as text with six digits (16777216 comes back as 1.67772e7); as a
+            // DOUBLE its every digit
+            return "CAST(" + quoted + " AS DOUBLE) AS " + quoted;
+        }
         return dialect == CopyDialect.MYSQL && isMySqlDateTime(column) ? "CAST(" + quoted + " AS CHAR) AS " + quoted : quoted;
     }
 
@@ -42,7 +47,14 @@ final class Values {
             throws SQLException {
         int type = column.sqlType();
         Object value;
-        if (source == CopyDialect.MYSQL && isMySqlDateTime(column)) {
+        if (source == CopyDialect.MYSQL && type == Types.REAL) {
+            double number = rows.getDouble(index); // selected as a DOUBLE (selectExpression): exact
+            value = rows.wasNull() ? null : (Object) (float) number;
+        } else if (source == CopyDialect.MYSQL && column.typeNamed("year")) {
+            // reported as a DATE, held as a year number: 2024, which a YEAR or an integer column takes as it is
+            String year = rows.getString(index);
+            value = year == null ? null : Integer.valueOf(year.strip());
+        } else if (source == CopyDialect.MYSQL && isMySqlDateTime(column)) {
             // the MySQL/MariaDB drivers build date-times through the JVM's zone: a DATETIME in its daylight-saving
             // gap (02:30 on a spring-forward night) would come back an hour off, so the text is parsed instead
             value = localDateTime(rows.getString(index), column);
@@ -223,11 +235,20 @@ final class Values {
             if (column.typeNamed("uuid")) {
                 return UUID.fromString(text.strip()); // whatever type code the driver reports (H2: BINARY)
             }
+            if (column.typeNamed("year")) {
+                String year = text.strip(); // MySQL's YEAR, reported as a DATE: 2024, or a date in 2024
+                return Integer.valueOf(year.length() > 4 && year.charAt(4) == '-' ? year.substring(0, 4) : year);
+            }
+            if (text.startsWith("0000-00-00") && (column.sqlType() == Types.DATE || column.sqlType() == Types.TIMESTAMP)) {
+                return text; // MySQL's zero date, read as its text (see read)
+            }
             return switch (column.sqlType()) {
                 case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> plainInteger(text)
                         ? (Object) Long.parseLong(text) : integral(new BigDecimal(text.strip()));
                 case Types.DECIMAL, Types.NUMERIC -> new BigDecimal(text.strip());
-                case Types.REAL, Types.FLOAT, Types.DOUBLE -> Double.valueOf(text.strip());
+                // a single-precision key compared with a double is another number (0.1f is 0.100000001…)
+                case Types.REAL -> Float.valueOf(text.strip());
+                case Types.FLOAT, Types.DOUBLE -> Double.valueOf(text.strip());
                 case Types.BOOLEAN, Types.BIT -> parseBoolean(text.strip());
                 case Types.DATE -> LocalDate.parse(text.strip());
                 case Types.TIME -> LocalTime.parse(text.strip());

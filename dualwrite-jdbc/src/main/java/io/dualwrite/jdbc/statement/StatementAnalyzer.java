@@ -394,6 +394,11 @@ public final class StatementAnalyzer {
                     }
                 }
                 keysGenerated = indexesOf(columns, mapping.primaryKey()) == null;
+                if (!keysGenerated && shape.insert() != null
+                        && shape.insert().getOverridingMode() == net.sf.jsqlparser.statement.insert.Insert.OverridingMode.USER) {
+                    // PostgreSQL's OVERRIDING USER VALUE: an identity key written is replaced by the next value
+                    notReplayable = notReplayable == null ? "identity-overridden" : notReplayable;
+                }
                 if (!keysGenerated) {
                     List<Integer> positions = indexesOf(columns, mapping.primaryKey());
                     for (List<Expression> row : shape.rows()) {

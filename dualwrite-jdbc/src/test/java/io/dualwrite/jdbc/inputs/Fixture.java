@@ -205,11 +205,11 @@ final class Fixture implements AutoCloseable {
      * table's scoped resyncs. Keys are read with plain JDBC; the copy goes through the one copier.
      */
     void resolveScopedResyncs(TableMapping mapping) throws SQLException {
-        String oldKey = mapping.primaryKey().get(0);
-        String newKey = mapping.newPrimaryKey().get(0);
         TreeSet<String> keys = new TreeSet<>();
-        oldDb.query("SELECT " + oldKey + " FROM " + mapping.oldTable()).forEach(row -> keys.add(String.valueOf(row.values().iterator().next())));
-        newDb.query("SELECT " + newKey + " FROM " + mapping.newTable()).forEach(row -> keys.add(String.valueOf(row.values().iterator().next())));
+        oldDb.query("SELECT " + String.join(", ", mapping.primaryKey()) + " FROM " + mapping.oldTable())
+                .forEach(row -> keys.add(io.dualwrite.jdbc.KeyCodec.encode(new ArrayList<>(row.values()))));
+        newDb.query("SELECT " + String.join(", ", mapping.newPrimaryKey()) + " FROM " + mapping.newTable())
+                .forEach(row -> keys.add(io.dualwrite.jdbc.KeyCodec.encode(new ArrayList<>(row.values()))));
         if (!keys.isEmpty()) {
             RowCopier.builder().oldDataSource(oldDb.dataSource()).newDataSource(newDb.dataSource()).build()
                     .sync(Store.OLD, List.of(new RowCopier.TableKeys(mapping, new ArrayList<>(keys), null)));

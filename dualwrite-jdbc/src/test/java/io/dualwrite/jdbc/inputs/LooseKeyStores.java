@@ -2,7 +2,12 @@ package io.dualwrite.jdbc.inputs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dualwrite.jdbc.copy.RowCopier;
+import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.verify.Repairer;
+import io.dualwrite.jdbc.verify.ScopedResyncResolver;
+import io.dualwrite.jdbc.verify.Verifier;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -115,12 +120,19 @@ final class LooseKeyStores {
     }
 
     /**
-     * Resolves whatever scoped resync the write recorded (as the verification tools do), then asserts both stores
-     * hold the same rows by exact key text; the old store's rows.
+     * Resolves whatever scoped resync the write recorded with the library's own tool (verification of the scope,
+     * repair of what differs), then asserts both stores hold the same rows by exact key text; the old store's rows.
      */
     static Map<String, String> converged(Fixture fixture, String oldSql, String newSql) throws SQLException {
-        if (!fixture.records().isEmpty()) {
-            fixture.resolveScopedResyncs(Fixture.ORDERS);
+        if (!fixture.scopedResyncs().isEmpty()) {
+            DualWriteSchema.create(fixture.oldDb.dataSource());
+            Verifier verifier = Verifier.builder().oldDataSource(fixture.oldDb.dataSource())
+                    .newDataSource(fixture.newDb.dataSource()).changeLog(fixture.changeLog).build();
+            RowCopier copier = RowCopier.builder().oldDataSource(fixture.oldDb.dataSource())
+                    .newDataSource(fixture.newDb.dataSource()).build();
+            assertThat(ScopedResyncResolver.builder().migration(Fixture.MIGRATION).changeLog(fixture.changeLog)
+                    .verifier(verifier).repairer(Repairer.of(copier, verifier)).mapping(fixture.mappings.get(0)).build()
+                    .resolveOnce().failed()).as("scoped resyncs the repair could not resolve").isZero();
         }
         assertThat(fixture.records()).isEmpty();
         Map<String, String> old = LooseKeyStores.rows(fixture.oldDb, oldSql);

@@ -156,6 +156,22 @@ class StoredFormsTest {
         }
     }
 
+    @Test
+    void mariadbFloatColumnIsCopiedWithAllItsDigits() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id INT PRIMARY KEY, qty INT, rate FLOAT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id INT PRIMARY KEY, quantity INT, rate REAL)");
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty, rate) VALUES (?, ?, ?)", 1, 1, 16777216f))
+                    .isEqualTo(1);
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty, rate) VALUES (?, ?, ?)", 2, 2, 0.1234567f))
+                    .isEqualTo(1);
+            // each store's float as the double it is (MariaDB's text of a FLOAT has six digits)
+            assertThat(LooseKeyStores.rows(fixture.newDb, "SELECT id, CAST(rate AS DOUBLE PRECISION) AS qty FROM orders_v2"))
+                    .isEqualTo(LooseKeyStores.rows(fixture.oldDb, "SELECT id, CAST(rate AS DOUBLE) AS qty FROM orders"))
+                    .containsEntry("1", "1.6777216E7");
+        }
+    }
+
     /** MariaDB into MariaDB, {@code orders(<key>, qty INT)} and {@code orders_v2(<key>, quantity INT)}. */
     private static Fixture nonStrict(String key) {
         Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB);
