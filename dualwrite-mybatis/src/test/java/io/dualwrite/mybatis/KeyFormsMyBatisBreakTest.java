@@ -1,0 +1,491 @@
+package io.dualwrite.mybatis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.DualWriter;
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.Store;
+import io.dualwrite.changelog.ChangeLogs;
+import io.dualwrite.changelog.InMemoryChangeLog;
+import io.dualwrite.jdbc.DualWriteDataSource;
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.mirror.MirrorConfig;
+import io.dualwrite.mirror.MirrorMode;
+import io.dualwrite.switches.MigrationSwitchConfig;
+import io.dualwrite.switches.SwitchStore;
+import io.dualwrite.switches.SwitchStores;
+import io.dualwrite.switches.Switchboard;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.apache.ibatis.mapping.Environment;
+import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.session.ExecutorType;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.apache.ibatis.session.SqlSessionFactoryBuilder;
+import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keys a store keeps in another form than the MyBatis write named them, on both MyBatis paths: the two-factory
+ * {@link DualWriteMappers} (marked methods, synced by key through the tables' read/upsert/delete statements) and
+ * MyBatis with the interceptor over a {@code DualWriteDataSource}. Each test writes real rows into a real old
+ * store (MariaDB, H2) and ends comparing both stores row by row with plain JDBC: the same rows, or the
+ * difference recorded in the change log.
+ */
+class KeyFormsMyBatisBreakTest {
+
+    private static final String M = "io.dualwrite.mybatis.KeyFormsBreakMapper.";
+    private static final String L = "io.dualwrite.mybatis.KeyFormsBreakLongMapper.";
+    private static final String ROWS = "SELECT id, qty FROM codes";
+    private static final String NON_STRICT = "SET SESSION sql_mode = ''";
+
+    // ---------------------------------------------------------------- two session factories (DualWriteMappers)
+
+    // FAILS today: MariaDB key VARCHAR(20) COLLATE utf8mb4_bin, BEFORE INSERT trigger SET NEW.id = UPPER(NEW.id);
+    // marked insert of 'abc' stores 'ABC'. DualWriteMappers.invoke -> keyOf gives the key as written ('abc'),
+    // the sync (MapperStore.read) finds no 'abc', deletes 'abc' on the new store: 'ABC' never arrives, nothing
+    // recorded. The two-factory path never reads an inserted key back, whatever the catalog says of triggers.
+    @Test
+    void markedInsertIntoATableWhoseTriggerUppercasesTheKeyReachesTheNewStore() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(20) COLLATE utf8mb4_bin PRIMARY KEY, qty INT)",
+                    "CREATE TRIGGER codes_upper BEFORE INSERT ON codes FOR EACH ROW SET NEW.id = UPPER(NEW.id)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)");
+            twoFactories(oldDb, oldDb.dataSource(), newDb, M + "selectById", M + "deleteById",
+                    mappers -> assertThat(mappers.mapper(KeyFormsBreakMapper.class).insert(row("abc", 1))).isEqualTo(1));
+            assertThat(rows(oldDb)).containsOnlyKeys("ABC");
+        }
+    }
+
+    // FAILS today: the same trigger on updates (BEFORE UPDATE ... SET NEW.id = UPPER(NEW.id)); a marked
+    // updateQty('abc', 5) moves row 'abc' to 'ABC'. DualWriteMappers.storedSpelling reads the row BEFORE the call
+    // (it is still 'abc'), keyOf gives 'abc': the sync finds no 'abc' and deletes it on the new store; 'ABC' is
+    // never copied, nothing recorded.
+    @Test
+    void markedUpdateInATableWhoseTriggerUppercasesTheKeyLeavesTheSameRows() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(20) COLLATE utf8mb4_bin PRIMARY KEY, qty INT)",
+                    "INSERT INTO codes VALUES ('abc', 1), ('z', 2)",
+                    "CREATE TRIGGER codes_upper BEFORE UPDATE ON codes FOR EACH ROW SET NEW.id = UPPER(NEW.id)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)",
+                    "INSERT INTO codes VALUES ('abc', 1), ('z', 2)");
+            twoFactories(oldDb, oldDb.dataSource(), newDb, M + "selectById", M + "deleteById",
+                    mappers -> assertThat(mappers.mapper(KeyFormsBreakMapper.class).updateQty("abc", 5)).isEqualTo(1));
+            assertThat(rows(oldDb)).containsOnlyKeys("ABC", "z");
+        }
+    }
+
+    // FAILS today: the application's MariaDB sessions run sql_mode = '' (non-strict); a marked insert of
+    // 'abcdef' into VARCHAR(3) stores 'abc' with a warning. keyOf gives 'abcdef'; MapperStore.read('abcdef')
+    // finds nothing, the new store gets a delete of 'abcdef' and never row 'abc'; nothing recorded. Unlike
+    // the JDBC path, DualWriteMappers never looks at the warnings.
+    @Test
+    void markedInsertCutByANonStrictSessionReachesTheNewStore() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(3) PRIMARY KEY, qty INT)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)");
+            twoFactories(oldDb, onEachConnection(oldDb.dataSource(), NON_STRICT), newDb, M + "selectById",
+                    M + "deleteById",
+                    mappers -> assertThat(mappers.mapper(KeyFormsBreakMapper.class).insert(row("abcdef", 1))).isEqualTo(1));
+            assertThat(rows(oldDb)).containsOnlyKeys("abc");
+        }
+    }
+
+    // FAILS today: non-strict session again; a marked upsert (INSERT … ON DUPLICATE KEY UPDATE qty =
+    // VALUES(qty)) of ('abcdef', 9) is cut to 'abc', collides with the existing row 'abc' and updates its
+    // quantity to 9. keyOf gives 'abcdef' (UPSERT: no storedSpelling read): the sync reads nothing and deletes
+    // 'abcdef' on the new store, whose 'abc' keeps quantity 1; nothing recorded.
+    @Test
+    void markedUpsertCutByANonStrictSessionOntoAnExistingRowLeavesTheSameRows() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(3) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('abc', 1)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('abc', 1)");
+            twoFactories(oldDb, onEachConnection(oldDb.dataSource(), NON_STRICT), newDb, M + "selectById",
+                    M + "deleteById",
+                    mappers -> mappers.mapper(KeyFormsBreakMapper.class).upsert(row("abcdef", 9)));
+            assertThat(rows(oldDb)).containsEntry("abc", "9");
+        }
+    }
+
+    // FAILS today: a String key property on a MariaDB DATETIME key: the marked insert of id
+    // '2024-01-01 10:00:00.6' stores 2024-01-01 10:00:00 (DATETIME(0) drops the fraction, no warning). keyOf
+    // gives the text as written; MapperStore.read compares the column with '… 10:00:00.6' and finds nothing;
+    // the new store (MariaDB, same column) gets a delete and never the row; nothing recorded.
+    @Test
+    void markedInsertOfATextKeyWithAFractionIntoADatetimeKeyReachesTheNewStore() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.mariadb()) {
+            for (TestDatabase db : List.of(oldDb, newDb)) {
+                db.execute("CREATE TABLE codes (id DATETIME PRIMARY KEY, qty INT)");
+            }
+            twoFactories(oldDb, oldDb.dataSource(), newDb, M + "selectById", M + "deleteById",
+                    mappers -> assertThat(mappers.mapper(KeyFormsBreakMapper.class)
+                            .insert(row("2024-01-01 10:00:00.6", 1))).isEqualTo(1));
+            assertThat(rows(oldDb)).hasSize(1);
+        }
+    }
+
+    // FAILS today: the old side's mapper names rows of a MariaDB VARCHAR key by long ids (its read statement
+    // takes a long); the new side's statements take the text. deleteByLong(7) deletes row '007' (MariaDB compares
+    // text with a number as numbers). DualWriteMappers.storedSpelling skips its read ("a number for a numeric
+    // key names its row exactly": isWholeNumber(7) && isNumeric(read's parameter type)), although the column is
+    // text; the key synced is '7', the new store deletes '7' and keeps '007'; nothing recorded.
+    @Test
+    void markedDeleteByALongOfAZeroPaddedTextKeyLeavesTheSameRows() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('007', 1), ('8', 2)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('007', 1), ('8', 2)");
+            twoFactories(oldDb, oldDb.dataSource(), newDb, L + "selectByLong", L + "deleteByLongId",
+                    mappers -> assertThat(mappers.mapper(KeyFormsBreakLongMapper.class).deleteByLong(7)).isEqualTo(1));
+            assertThat(rows(oldDb)).containsOnlyKeys("8");
+        }
+    }
+
+    // passes: the same for a marked update by long id: updateQtyByLong(7, 9) updates row '007'; the key synced
+    // is '7' only, but the sync's read by the long 7 finds the row '007' (compared as numbers) and copies it
+    @Test
+    void markedUpdateByALongOfAZeroPaddedTextKeyLeavesTheSameRows() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('007', 1), ('8', 2)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('007', 1), ('8', 2)");
+            twoFactories(oldDb, oldDb.dataSource(), newDb, L + "selectByLong", L + "deleteByLongId",
+                    mappers -> assertThat(mappers.mapper(KeyFormsBreakLongMapper.class).updateQtyByLong(7, 9)).isEqualTo(1));
+            assertThat(rows(oldDb)).containsEntry("007", "9");
+        }
+    }
+
+    // FAILS today: H2 old store with a VARCHAR_IGNORECASE key, rows read as maps (H2 labels columns in upper
+    // case: the map holds 'ID', not 'id'). A marked delete('C0') removes row 'c0'; DualWriteMappers.storedSpelling
+    // reads the row but looks its key up as property 'id' (ContextExtractor.meta(row).getValue("id") on a map
+    // keyed 'ID' gives null), so only 'C0' is synced: PostgreSQL deletes 'C0' and keeps 'c0'; nothing recorded.
+    @Test
+    void markedDeleteByAKeyInAnotherCaseOnAnH2IgnoreCaseKeyWithMapRowsLeavesTheSameRows() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.h2(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR_IGNORECASE(20) PRIMARY KEY, qty INT)",
+                    "INSERT INTO codes VALUES ('c0', 1), ('z', 2)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('c0', 1), ('z', 2)");
+            twoFactories(oldDb, oldDb.dataSource(), newDb, M + "selectById", M + "deleteById",
+                    mappers -> assertThat(mappers.mapper(KeyFormsBreakMapper.class).delete("C0")).isEqualTo(1));
+            assertThat(rows(oldDb)).containsOnlyKeys("z");
+        }
+    }
+
+    // expected to pass: a String key property '007' on a MariaDB INT key stores row 7; the sync reads '007',
+    // which MariaDB compares as the number 7, and copies the row under its own key
+    @Test
+    void markedInsertOfAZeroPaddedTextIntoAnIntegerKeyReachesTheNewStore() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id INT PRIMARY KEY, qty INT)");
+            newDb.execute("CREATE TABLE codes (id INT PRIMARY KEY, qty INT)");
+            twoFactories(oldDb, oldDb.dataSource(), newDb, M + "selectById", M + "deleteById",
+                    mappers -> assertThat(mappers.mapper(KeyFormsBreakMapper.class).insert(row("007", 1))).isEqualTo(1));
+            assertThat(rows(oldDb)).containsOnlyKeys("7");
+        }
+    }
+
+    // expected to pass: a case-insensitive MariaDB key, marked upsert of 'ABC' onto row 'abc' updates 'abc'; the
+    // sync's read of 'ABC' returns row 'abc', copied under its own spelling
+    @Test
+    void markedUpsertInAnotherCaseOntoAnExistingRowLeavesTheSameRows() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(20) COLLATE utf8mb4_unicode_ci PRIMARY KEY, qty INT)",
+                    "INSERT INTO codes VALUES ('abc', 1)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('abc', 1)");
+            twoFactories(oldDb, oldDb.dataSource(), newDb, M + "selectById", M + "deleteById",
+                    mappers -> mappers.mapper(KeyFormsBreakMapper.class).upsert(row("ABC", 9)));
+            assertThat(rows(oldDb)).containsEntry("abc", "9");
+        }
+    }
+
+    // ---------------------------------------------------------------- MyBatis over a DualWriteDataSource
+
+    // BATCH executor in a non-strict MariaDB session: three inserts, the middle one cut from 'abcdef' to 'abc'
+    @Test
+    void batchInsertsWithOneKeyCutByANonStrictSessionLeaveTheSameRowsOrARecord() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(3) PRIMARY KEY, qty INT)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)");
+            overDataSource(oldDb, onEachConnection(oldDb.dataSource(), NON_STRICT), newDb, sessions -> {
+                try (SqlSession session = sessions.openSession(ExecutorType.BATCH)) {
+                    KeyFormsBreakMapper codes = session.getMapper(KeyFormsBreakMapper.class);
+                    codes.insertRow(row("x", 1));
+                    codes.insertRow(row("abcdef", 2));
+                    codes.insertRow(row("y", 3));
+                    session.commit();
+                }
+            });
+            assertThat(rows(oldDb)).containsOnlyKeys("x", "abc", "y");
+        }
+    }
+
+    // BATCH executor, a non-strict session and ON DUPLICATE KEY UPDATE: ('abcdef', 9) is cut onto row 'abc'
+    @Test
+    void batchUpsertCutByANonStrictSessionOntoAnExistingRowLeavesTheSameRowsOrARecord() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(3) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('abc', 1)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('abc', 1)");
+            overDataSource(oldDb, onEachConnection(oldDb.dataSource(), NON_STRICT), newDb, sessions -> {
+                try (SqlSession session = sessions.openSession(ExecutorType.BATCH)) {
+                    KeyFormsBreakMapper codes = session.getMapper(KeyFormsBreakMapper.class);
+                    codes.upsert(row("x", 1));
+                    codes.upsert(row("abcdef", 9));
+                    session.commit();
+                }
+            });
+            assertThat(rows(oldDb)).containsEntry("abc", "9");
+        }
+    }
+
+    // BATCH executor into a table whose BEFORE INSERT trigger upper-cases the key (utf8mb4_bin)
+    @Test
+    void batchInsertsIntoATableWhoseTriggerUppercasesTheKeyLeaveTheSameRowsOrARecord() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(20) COLLATE utf8mb4_bin PRIMARY KEY, qty INT)",
+                    "CREATE TRIGGER codes_upper BEFORE INSERT ON codes FOR EACH ROW SET NEW.id = UPPER(NEW.id)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)");
+            overDataSource(oldDb, oldDb.dataSource(), newDb, sessions -> {
+                try (SqlSession session = sessions.openSession(ExecutorType.BATCH)) {
+                    KeyFormsBreakMapper codes = session.getMapper(KeyFormsBreakMapper.class);
+                    codes.insertRow(row("a", 1));
+                    codes.insertRow(row("b", 2));
+                    session.commit();
+                }
+            });
+            assertThat(rows(oldDb)).containsOnlyKeys("A", "B");
+        }
+    }
+
+    // SIMPLE executor, BEFORE UPDATE trigger upper-casing the key: an update by 'abc' moves the row to 'ABC'
+    @Test
+    void updateInATableWhoseTriggerUppercasesTheKeyLeavesTheSameRowsOrARecord() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(20) COLLATE utf8mb4_bin PRIMARY KEY, qty INT)",
+                    "INSERT INTO codes VALUES ('abc', 1), ('z', 2)",
+                    "CREATE TRIGGER codes_upper BEFORE UPDATE ON codes FOR EACH ROW SET NEW.id = UPPER(NEW.id)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)",
+                    "INSERT INTO codes VALUES ('abc', 1), ('z', 2)");
+            overDataSource(oldDb, oldDb.dataSource(), newDb, sessions -> {
+                try (SqlSession session = sessions.openSession(ExecutorType.BATCH)) {
+                    assertThat(session.getMapper(KeyFormsBreakMapper.class).updateQty("abc", 5)).isNotNull();
+                    session.commit();
+                }
+            });
+            assertThat(rows(oldDb)).containsOnlyKeys("ABC", "z");
+        }
+    }
+
+    // BATCH executor, case- and accent-insensitive key: updates and a delete by keys spelt otherwise
+    @Test
+    void batchUpdatesAndDeleteByKeysSpeltOtherwiseLeaveTheSameRowsOrARecord() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(20) COLLATE utf8mb4_unicode_ci PRIMARY KEY, qty INT)",
+                    "INSERT INTO codes VALUES ('c0', 1), ('e', 2), ('z', 3)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)",
+                    "INSERT INTO codes VALUES ('c0', 1), ('e', 2), ('z', 3)");
+            overDataSource(oldDb, oldDb.dataSource(), newDb, sessions -> {
+                try (SqlSession session = sessions.openSession(ExecutorType.BATCH)) {
+                    KeyFormsBreakMapper codes = session.getMapper(KeyFormsBreakMapper.class);
+                    codes.updateQty("C0", 7);
+                    codes.updateQty("É", 8);
+                    codes.delete("Z ");
+                    session.commit();
+                }
+            });
+            assertThat(rows(oldDb)).containsOnlyKeys("c0", "e").containsEntry("c0", "7").containsEntry("e", "8");
+        }
+    }
+
+    // BATCH executor on a connection whose session runs time_zone '+05:00': TIMESTAMP keys as LocalDateTime
+    @Test
+    void batchInsertsOfTimestampKeysInASessionOfAnotherZoneLeaveTheSameRowsOrARecord() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.mariadb()) {
+            for (TestDatabase db : List.of(oldDb, newDb)) {
+                db.execute("CREATE TABLE codes (id TIMESTAMP PRIMARY KEY, qty INT)");
+            }
+            overDataSource(oldDb, oldDb.dataSource(), newDb, sessions -> {
+                {
+                    Connection connection = sessions.getConfiguration().getEnvironment().getDataSource().getConnection();
+                    try (Statement zone = connection.createStatement()) {
+                        zone.execute("SET time_zone = '+05:00'");
+                    }
+                    try (SqlSession session = sessions.openSession(ExecutorType.BATCH, connection)) {
+                        KeyFormsBreakMapper codes = session.getMapper(KeyFormsBreakMapper.class);
+                        codes.insertRow(row(LocalDateTime.of(2024, 1, 1, 10, 0), 1));
+                        codes.insertRow(row(LocalDateTime.of(2024, 1, 1, 11, 0), 2));
+                        session.commit();
+                        try (Statement zone = session.getConnection().createStatement()) {
+                            zone.execute("SET time_zone = @@global.time_zone");
+                        }
+                    }
+                }
+            });
+            assertThat(rows(oldDb)).hasSize(2);
+        }
+    }
+
+    // expected to pass: the common case pays nothing extra: MyBatis inserts of integer keys (BATCH, no trigger) on H2
+    // select from the table on the old store once (the copier's read of both keys), never to read a key back
+    @Test
+    void integerKeysWithoutTriggersAreReadOnlyByTheCopier() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.h2(); TestDatabase newDb = TestDatabases.h2()) {
+            for (TestDatabase db : List.of(oldDb, newDb)) {
+                db.execute("CREATE TABLE codes (id BIGINT PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES (9, 9)");
+            }
+            AtomicInteger reads = new AtomicInteger();
+            overDataSource(oldDb, counting(oldDb.dataSource(), reads), newDb, sessions -> {
+                try (SqlSession session = sessions.openSession(ExecutorType.BATCH)) {
+                    KeyFormsBreakMapper codes = session.getMapper(KeyFormsBreakMapper.class);
+                    codes.insertRow(row(1L, 1));
+                    codes.insertRow(row(2L, 2));
+                    session.commit();
+                }
+            });
+            assertThat(reads.get()).as("selects of codes on the old store").isEqualTo(1);
+            assertThat(rows(oldDb)).containsOnlyKeys("1", "2", "9");
+        }
+    }
+
+    // ---------------------------------------------------------------- fixtures
+
+    /** What a test runs against the stores. */
+    private interface Call<T> {
+        void accept(T target) throws Exception;
+    }
+
+    private static Map<String, Object> row(Object id, int qty) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", id);
+        row.put("qty", qty);
+        return row;
+    }
+
+    private static DualWriter writer(InMemoryChangeLog changeLog) {
+        SwitchStore switches = SwitchStores.inMemory();
+        switches.setSystemPhase("codes", MigrationPhase.DUAL_WRITE);
+        return DualWriter.builder()
+                .resolver(Switchboard.builder().switchStore(switches).migration(MigrationSwitchConfig.of("codes")).build())
+                .changeLog(changeLog)
+                .mirrorConfig(MirrorConfig.custom().mode(MirrorMode.SYNC).timeLimit(Duration.ofSeconds(10)).build())
+                .build();
+    }
+
+    /**
+     * Two session factories (the old one over {@code oldSource}), SYNC, DUAL_WRITE; the old side reads with
+     * {@code oldRead} and deletes with {@code oldDelete}, the new side with the text statements; runs
+     * {@code call}, then compares both stores.
+     */
+    private static void twoFactories(TestDatabase oldDb, DataSource oldSource, TestDatabase newDb, String oldRead,
+                                     String oldDelete, Call<DualWriteMappers> call) throws Exception {
+        InMemoryChangeLog changeLog = ChangeLogs.inMemory();
+        try (DualWriter writer = writer(changeLog)) {
+            List<String> upserts = List.of(M + "deleteRow", M + "insertRow");
+            DualWriteMappers mappers = DualWriteMappers.builder(writer, "codes")
+                    .sessions(Store.OLD, factory(oldSource)).sessions(Store.NEW, factory(newDb.dataSource()))
+                    .table("codes", Store.OLD, oldRead, upserts, List.of(oldDelete))
+                    .table("codes", Store.NEW, M + "selectById", upserts, List.of(M + "deleteById"))
+                    .build();
+            call.accept(mappers);
+            sameOrRecorded(oldDb, newDb, changeLog);
+        }
+    }
+
+    /** MyBatis with the interceptor over a DualWriteDataSource (old store {@code oldSource}), SYNC, DUAL_WRITE. */
+    private static void overDataSource(TestDatabase oldDb, DataSource oldSource, TestDatabase newDb,
+                                       Call<SqlSessionFactory> call) throws Exception {
+        InMemoryChangeLog changeLog = ChangeLogs.inMemory();
+        try (DualWriter writer = writer(changeLog)) {
+            DualWriteDataSource dataSource = DualWriteDataSource.builder()
+                    .oldDataSource(oldSource).newDataSource(newDb.dataSource())
+                    .migration("codes").dualWriter(writer).mapping(TableMapping.builder("codes").build())
+                    .build();
+            Configuration configuration = new Configuration(new Environment("ds", new JdbcTransactionFactory(), dataSource));
+            configuration.addMapper(KeyFormsBreakMapper.class);
+            MigrationContextInterceptor.install(configuration, ContextRules.builder("codes").build());
+            call.accept(new SqlSessionFactoryBuilder().build(configuration));
+            sameOrRecorded(oldDb, newDb, changeLog);
+        }
+    }
+
+    private static SqlSessionFactory factory(DataSource dataSource) {
+        Configuration configuration = new Configuration(new Environment("s", new JdbcTransactionFactory(), dataSource));
+        configuration.addMapper(KeyFormsBreakMapper.class);
+        configuration.addMapper(KeyFormsBreakLongMapper.class);
+        return new SqlSessionFactoryBuilder().build(configuration);
+    }
+
+    /** Both stores hold the same rows by exact key text, or the change log records the difference. */
+    private static void sameOrRecorded(TestDatabase oldDb, TestDatabase newDb, InMemoryChangeLog changeLog) {
+        Map<String, String> old = rows(oldDb);
+        Map<String, String> now = rows(newDb);
+        if (!now.equals(old)) {
+            assertThat(changeLog.entries()).as("stores differ (old %s, new %s) and nothing is recorded", old, now)
+                    .isNotEmpty();
+        }
+    }
+
+    /** The rows of {@code codes} by exact key text (as the database gives it to a plain JDBC select). */
+    private static Map<String, String> rows(TestDatabase db) {
+        Map<String, String> rows = new TreeMap<>();
+        for (Map<String, Object> row : db.query(ROWS)) {
+            String id = String.valueOf(row.get("id"));
+            assertThat(rows.put(id, String.valueOf(row.get("qty")))).as("key %s twice in %s", id, db).isNull();
+        }
+        return rows;
+    }
+
+    /** {@code real}, running {@code sql} on every connection it hands out (a session setting of the application). */
+    private static DataSource onEachConnection(DataSource real, String sql) {
+        return (DataSource) Proxy.newProxyInstance(KeyFormsMyBatisBreakTest.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    Object result = invoke(real, method, args);
+                    if (result instanceof Connection connection) {
+                        try (Statement statement = connection.createStatement()) {
+                            statement.execute(sql);
+                        }
+                    }
+                    return result;
+                });
+    }
+
+    /** {@code real}, counting the statements prepared that select from {@code codes}. */
+    private static DataSource counting(DataSource real, AtomicInteger reads) {
+        ClassLoader loader = KeyFormsMyBatisBreakTest.class.getClassLoader();
+        return (DataSource) Proxy.newProxyInstance(loader, new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+            Object result = invoke(real, method, args);
+            if (result instanceof Connection connection) {
+                return Proxy.newProxyInstance(loader, new Class<?>[] {Connection.class}, (p, m, a) -> {
+                    if (m.getName().startsWith("prepare") || m.getName().equals("createStatement")) {
+                        String sql = a == null || a.length == 0 ? "" : String.valueOf(a[0]).toLowerCase(Locale.ROOT);
+                        if (sql.startsWith("select") && sql.contains("codes")) {
+                            reads.incrementAndGet();
+                        }
+                    }
+                    return invoke(connection, m, a);
+                });
+            }
+            return result;
+        });
+    }
+
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+}
