@@ -52,6 +52,7 @@ class KeyFormsMyBatisBreakTest {
     private static final String M = "io.dualwrite.mybatis.KeyFormsBreakMapper.";
     private static final String L = "io.dualwrite.mybatis.KeyFormsBreakLongMapper.";
     private static final String ROWS = "SELECT id, qty FROM codes";
+    private static final String LABEL_ROWS = "SELECT code AS id, qty FROM labels";
     private static final String NON_STRICT = "SET SESSION sql_mode = ''";
 
     // ---------------------------------------------------------------- two session factories (DualWriteMappers)
@@ -184,7 +185,7 @@ class KeyFormsMyBatisBreakTest {
         }
     }
 
-    // expected to pass: a String key property '007' on a MariaDB INT key stores row 7; the sync reads '007',
+    // passes: a String key property '007' on a MariaDB INT key stores row 7; the sync reads '007',
     // which MariaDB compares as the number 7, and copies the row under its own key
     @Test
     void markedInsertOfAZeroPaddedTextIntoAnIntegerKeyReachesTheNewStore() throws Exception {
@@ -197,7 +198,7 @@ class KeyFormsMyBatisBreakTest {
         }
     }
 
-    // expected to pass: a case-insensitive MariaDB key, marked upsert of 'ABC' onto row 'abc' updates 'abc'; the
+    // passes: a case-insensitive MariaDB key, marked upsert of 'ABC' onto row 'abc' updates 'abc'; the
     // sync's read of 'ABC' returns row 'abc', copied under its own spelling
     @Test
     void markedUpsertInAnotherCaseOntoAnExistingRowLeavesTheSameRows() throws Exception {
@@ -213,7 +214,8 @@ class KeyFormsMyBatisBreakTest {
 
     // ---------------------------------------------------------------- MyBatis over a DualWriteDataSource
 
-    // BATCH executor in a non-strict MariaDB session: three inserts, the middle one cut from 'abcdef' to 'abc'
+    // passes: BATCH executor in a non-strict MariaDB session: three inserts, the middle one cut from 'abcdef' to
+    // 'abc' (the driver sends the inserts as one bulk command, whose warning count covers all rows)
     @Test
     void batchInsertsWithOneKeyCutByANonStrictSessionLeaveTheSameRowsOrARecord() throws Exception {
         try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
@@ -232,7 +234,8 @@ class KeyFormsMyBatisBreakTest {
         }
     }
 
-    // BATCH executor, a non-strict session and ON DUPLICATE KEY UPDATE: ('abcdef', 9) is cut onto row 'abc'
+    // passes: BATCH executor, a non-strict session and ON DUPLICATE KEY UPDATE: ('x', 1), then ('abcdef', 9) cut
+    // onto row 'abc' (the cut statement is the batch's last)
     @Test
     void batchUpsertCutByANonStrictSessionOntoAnExistingRowLeavesTheSameRowsOrARecord() throws Exception {
         try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
@@ -250,7 +253,7 @@ class KeyFormsMyBatisBreakTest {
         }
     }
 
-    // BATCH executor into a table whose BEFORE INSERT trigger upper-cases the key (utf8mb4_bin)
+    // passes: BATCH executor into a table whose BEFORE INSERT trigger upper-cases the key (utf8mb4_bin)
     @Test
     void batchInsertsIntoATableWhoseTriggerUppercasesTheKeyLeaveTheSameRowsOrARecord() throws Exception {
         try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
@@ -269,7 +272,7 @@ class KeyFormsMyBatisBreakTest {
         }
     }
 
-    // SIMPLE executor, BEFORE UPDATE trigger upper-casing the key: an update by 'abc' moves the row to 'ABC'
+    // passes: BATCH executor, BEFORE UPDATE trigger upper-casing the key: an update by 'abc' moves the row to 'ABC'
     @Test
     void updateInATableWhoseTriggerUppercasesTheKeyLeavesTheSameRowsOrARecord() throws Exception {
         try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
@@ -288,7 +291,7 @@ class KeyFormsMyBatisBreakTest {
         }
     }
 
-    // BATCH executor, case- and accent-insensitive key: updates and a delete by keys spelt otherwise
+    // passes: BATCH executor, case- and accent-insensitive key: updates and a delete by keys spelt otherwise
     @Test
     void batchUpdatesAndDeleteByKeysSpeltOtherwiseLeaveTheSameRowsOrARecord() throws Exception {
         try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
@@ -309,7 +312,7 @@ class KeyFormsMyBatisBreakTest {
         }
     }
 
-    // BATCH executor on a connection whose session runs time_zone '+05:00': TIMESTAMP keys as LocalDateTime
+    // passes: BATCH executor on a connection whose session runs time_zone '+05:00': TIMESTAMP keys as LocalDateTime
     @Test
     void batchInsertsOfTimestampKeysInASessionOfAnotherZoneLeaveTheSameRowsOrARecord() throws Exception {
         try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.mariadb()) {
@@ -337,7 +340,7 @@ class KeyFormsMyBatisBreakTest {
         }
     }
 
-    // expected to pass: the common case pays nothing extra: MyBatis inserts of integer keys (BATCH, no trigger) on H2
+    // passes: the common case pays nothing extra: MyBatis inserts of integer keys (BATCH, no trigger) on H2
     // select from the table on the old store once (the copier's read of both keys), never to read a key back
     @Test
     void integerKeysWithoutTriggersAreReadOnlyByTheCopier() throws Exception {
@@ -356,6 +359,210 @@ class KeyFormsMyBatisBreakTest {
             });
             assertThat(reads.get()).as("selects of codes on the old store").isEqualTo(1);
             assertThat(rows(oldDb)).containsOnlyKeys("1", "2", "9");
+        }
+    }
+
+    // FAILS today: labels (code VARCHAR COLLATE utf8mb4_unicode_ci) whose read statement maps column code to
+    // property id with a result map (TextKeyResultMapMapper.selectById, typed String). A marked
+    // deleteLabelByNumber(7) deletes row '007' on MariaDB. DualWriteMappers.storedSpelling: the read refuses the
+    // Integer (StringTypeHandler), so storedKey runs the read's SQL with setObject(7) and finds '007', but then
+    // looks for a result COLUMN labelled as the PROPERTY 'id' (the column is 'code'): null. Only '7' is synced;
+    // the new store deletes '7' and keeps '007'; nothing recorded.
+    @Test
+    void markedDeleteByANumberThroughAResultMapRenamingTheKeyLeavesTheSameRows() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE labels (code VARCHAR(20) COLLATE utf8mb4_unicode_ci PRIMARY KEY, qty INT)",
+                    "INSERT INTO labels VALUES ('007', 1), ('8', 2)");
+            newDb.execute("CREATE TABLE labels (code VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO labels VALUES ('007', 1), ('8', 2)");
+            twoFactoriesOnLabels(oldDb, newDb,
+                    mappers -> assertThat(mappers.mapper(KeyFormsBreakMoreMapper.class).deleteLabelByNumber(7)).isEqualTo(1));
+            assertThat(rows(oldDb, LABEL_ROWS)).containsOnlyKeys("8");
+        }
+    }
+
+    // FAILS today: the same for a marked update by a number: updateLabelQtyByNumber(7, 9) updates row '007';
+    // storedKey finds it but no column labelled 'id', so only '7' is synced: the String-typed read of '7' finds
+    // nothing on MariaDB (text compared with text), the new store deletes '7', its '007' keeps quantity 1.
+    @Test
+    void markedUpdateByANumberThroughAResultMapRenamingTheKeyLeavesTheSameRows() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE labels (code VARCHAR(20) COLLATE utf8mb4_unicode_ci PRIMARY KEY, qty INT)",
+                    "INSERT INTO labels VALUES ('007', 1), ('8', 2)");
+            newDb.execute("CREATE TABLE labels (code VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO labels VALUES ('007', 1), ('8', 2)");
+            twoFactoriesOnLabels(oldDb, newDb,
+                    mappers -> assertThat(mappers.mapper(KeyFormsBreakMoreMapper.class).updateLabelQtyByNumber(7, 9)).isEqualTo(1));
+            assertThat(rows(oldDb, LABEL_ROWS)).containsEntry("007", "9");
+        }
+    }
+
+    // passes: DualWriteDataSource, useGeneratedKeys insert into an AUTO_INCREMENT key whose BEFORE INSERT trigger sets the
+    // key itself (NEW.id = 500 + NEW.qty): the driver's generated key is not the row's key
+    @Test
+    void generatedKeyInsertIntoATableWhoseTriggerSetsTheKeyLeavesTheSameRowsOrARecord() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id INT AUTO_INCREMENT PRIMARY KEY, qty INT)",
+                    "CREATE TRIGGER codes_key BEFORE INSERT ON codes FOR EACH ROW SET NEW.id = 500 + NEW.qty");
+            newDb.execute("CREATE TABLE codes (id INT PRIMARY KEY, qty INT)");
+            overDataSource(oldDb, oldDb.dataSource(), newDb, sessions -> {
+                try (SqlSession session = sessions.openSession()) {
+                    session.getMapper(KeyFormsBreakMoreMapper.class).insertGenerated(row(null, 1));
+                    session.getMapper(KeyFormsBreakMoreMapper.class).insertGenerated(row(null, 2));
+                    session.commit();
+                }
+            });
+            assertThat(rows(oldDb)).containsOnlyKeys("501", "502");
+        }
+    }
+
+    // passes: DualWriteDataSource, statementType STATEMENT (${} literals) in a non-strict session cutting the key
+    @Test
+    void literalInsertCutByANonStrictSessionLeavesTheSameRowsOrARecord() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(3) PRIMARY KEY, qty INT)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)");
+            overDataSource(oldDb, onEachConnection(oldDb.dataSource(), NON_STRICT), newDb, sessions -> {
+                try (SqlSession session = sessions.openSession()) {
+                    session.getMapper(KeyFormsBreakMoreMapper.class).insertLiteral(row("abcdef", 1));
+                    session.commit();
+                }
+            });
+            assertThat(rows(oldDb)).containsOnlyKeys("abc");
+        }
+    }
+
+    // passes: DualWriteDataSource, a <foreach> multi-row insert in a non-strict session, one key cut
+    @Test
+    void foreachInsertWithOneKeyCutByANonStrictSessionLeavesTheSameRowsOrARecord() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(3) PRIMARY KEY, qty INT)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)");
+            overDataSource(oldDb, onEachConnection(oldDb.dataSource(), NON_STRICT), newDb, sessions -> {
+                try (SqlSession session = sessions.openSession()) {
+                    session.getMapper(KeyFormsBreakMoreMapper.class)
+                            .insertAll(List.of(row("x", 1), row("abcdef", 2), row("y", 3)));
+                    session.commit();
+                }
+            });
+            assertThat(rows(oldDb)).containsOnlyKeys("x", "abc", "y");
+        }
+    }
+
+    // FAILS today: DualWriteDataSource, MyBatis BATCH executor, non-strict MariaDB session: UPDATE codes SET id =
+    // 'abcdef' WHERE id = 'a' (row 'abc', with a warning), then SET id = 'b2' WHERE id = 'b'. BatchExecution
+    // (line ~130) asks WriteExecution.warned once for the whole batch; MariaDB Connector/J pipelines UPDATEs of a
+    // batch (only INSERTs go as one bulk command), and the connection keeps the LAST statement's warning count
+    // (0), so the first statement's assigned key is synced as written ('abcdef'): the copier finds no such row,
+    // the new store loses 'a' and never gets 'abc'; nothing recorded. The same statement alone (SIMPLE) or last
+    // in the batch passes.
+    @Test
+    void batchKeyAssignmentCutByANonStrictSessionLeavesTheSameRowsOrARecord() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(3) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('a', 1), ('b', 2)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('a', 1), ('b', 2)");
+            overDataSource(oldDb, onEachConnection(oldDb.dataSource(), NON_STRICT), newDb, sessions -> {
+                try (SqlSession session = sessions.openSession(ExecutorType.BATCH)) {
+                    KeyFormsBreakMoreMapper codes = session.getMapper(KeyFormsBreakMoreMapper.class);
+                    codes.renameKey("a", "abcdef");
+                    codes.renameKey("b", "b2");
+                    session.commit();
+                }
+            });
+            assertThat(rows(oldDb)).containsOnlyKeys("abc", "b2");
+        }
+    }
+
+    // passes: DualWriteDataSource, a CALLABLE mapper statement whose procedure stores the key upper-cased
+    @Test
+    void callableInsertOfAnUppercasedKeyLeavesTheSameRowsOrARecord() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(20) COLLATE utf8mb4_bin PRIMARY KEY, qty INT)",
+                    "CREATE PROCEDURE add_code(IN k VARCHAR(20), IN q INT) INSERT INTO codes VALUES (UPPER(k), q)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)");
+            overDataSource(oldDb, oldDb.dataSource(), newDb, sessions -> {
+                try (SqlSession session = sessions.openSession()) {
+                    session.getMapper(KeyFormsBreakMoreMapper.class).addCode(row("abc", 1));
+                    session.commit();
+                }
+            });
+            assertThat(rows(oldDb)).containsOnlyKeys("ABC");
+        }
+    }
+
+    // passes: DualWriteDataSource, SIMPLE executor: the same cut key assignment, one statement at a time
+    @Test
+    void keyAssignmentCutByANonStrictSessionLeavesTheSameRowsOrARecord() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(3) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('a', 1), ('b', 2)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('a', 1), ('b', 2)");
+            overDataSource(oldDb, onEachConnection(oldDb.dataSource(), NON_STRICT), newDb, sessions -> {
+                try (SqlSession session = sessions.openSession()) {
+                    KeyFormsBreakMoreMapper codes = session.getMapper(KeyFormsBreakMoreMapper.class);
+                    codes.renameKey("a", "abcdef");
+                    codes.renameKey("b", "b2");
+                    session.commit();
+                }
+            });
+            assertThat(rows(oldDb)).containsOnlyKeys("abc", "b2");
+        }
+    }
+
+    // passes: DualWriteDataSource, BATCH: the cut key assignment as the LAST statement of the batch
+    @Test
+    void batchKeyAssignmentCutOnTheLastStatementLeavesTheSameRowsOrARecord() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(3) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('a', 1), ('b', 2)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('a', 1), ('b', 2)");
+            overDataSource(oldDb, onEachConnection(oldDb.dataSource(), NON_STRICT), newDb, sessions -> {
+                try (SqlSession session = sessions.openSession(ExecutorType.BATCH)) {
+                    KeyFormsBreakMoreMapper codes = session.getMapper(KeyFormsBreakMoreMapper.class);
+                    codes.renameKey("b", "b2");
+                    codes.renameKey("a", "abcdef");
+                    session.commit();
+                }
+            });
+            assertThat(rows(oldDb)).containsOnlyKeys("abc", "b2");
+        }
+    }
+
+    // FAILS today: DualWriteDataSource, MyBatis BATCH executor, non-strict session: INSERT … ON DUPLICATE KEY
+    // UPDATE of ('abcdef', 9), cut onto the existing row 'abc', then of ('x', 1). Same diagnosis: BatchExecution
+    // reads one warning count for the batch, the driver keeps only the last statement's; the key 'abcdef' is
+    // synced as written and row 'abc' keeps quantity 1 on the new store; nothing recorded.
+    @Test
+    void batchUpsertsWithTheFirstCutOntoAnExistingRowLeaveTheSameRowsOrARecord() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(3) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('abc', 1)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('abc', 1)");
+            overDataSource(oldDb, onEachConnection(oldDb.dataSource(), NON_STRICT), newDb, sessions -> {
+                try (SqlSession session = sessions.openSession(ExecutorType.BATCH)) {
+                    KeyFormsBreakMapper codes = session.getMapper(KeyFormsBreakMapper.class);
+                    codes.upsert(row("abcdef", 9));
+                    codes.upsert(row("x", 1));
+                    session.commit();
+                }
+            });
+            assertThat(rows(oldDb)).containsEntry("abc", "9").containsOnlyKeys("abc", "x");
+        }
+    }
+
+    // passes: DualWriteDataSource, BATCH: inserts, the cut one first, then one whose quantity is null (MyBatis binds
+    // setNull(OTHER): the parameter types of the batch's rows differ)
+    @Test
+    void batchInsertsOfMixedParameterTypesWithTheFirstKeyCutLeaveTheSameRowsOrARecord() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(3) PRIMARY KEY, qty INT)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)");
+            overDataSource(oldDb, onEachConnection(oldDb.dataSource(), NON_STRICT), newDb, sessions -> {
+                try (SqlSession session = sessions.openSession(ExecutorType.BATCH)) {
+                    KeyFormsBreakMapper codes = session.getMapper(KeyFormsBreakMapper.class);
+                    codes.insertRow(row("abcdef", 1));
+                    Map<String, Object> nullQty = row("y", 2);
+                    nullQty.put("qty", null);
+                    codes.insertRow(nullQty);
+                    session.commit();
+                }
+            });
+            assertThat(rows(oldDb)).containsOnlyKeys("abc", "y");
         }
     }
 
@@ -399,7 +606,25 @@ class KeyFormsMyBatisBreakTest {
                     .table("codes", Store.NEW, M + "selectById", upserts, List.of(M + "deleteById"))
                     .build();
             call.accept(mappers);
-            sameOrRecorded(oldDb, newDb, changeLog);
+            sameOrRecorded(oldDb, newDb, changeLog, ROWS);
+        }
+    }
+
+    /** Two session factories on {@code labels (code, qty)}, through {@link TextKeyResultMapMapper}'s statements. */
+    private static void twoFactoriesOnLabels(TestDatabase oldDb, TestDatabase newDb, Call<DualWriteMappers> call)
+            throws Exception {
+        String labels = "io.dualwrite.mybatis.TextKeyResultMapMapper.";
+        InMemoryChangeLog changeLog = ChangeLogs.inMemory();
+        try (DualWriter writer = writer(changeLog)) {
+            List<String> upserts = List.of(labels + "deleteRow", labels + "insertRow");
+            List<String> deletes = List.of(labels + "deleteById");
+            DualWriteMappers mappers = DualWriteMappers.builder(writer, "codes")
+                    .sessions(Store.OLD, factory(oldDb.dataSource())).sessions(Store.NEW, factory(newDb.dataSource()))
+                    .table("labels", Store.OLD, labels + "selectById", upserts, deletes)
+                    .table("labels", Store.NEW, labels + "selectById", upserts, deletes)
+                    .build();
+            call.accept(mappers);
+            sameOrRecorded(oldDb, newDb, changeLog, LABEL_ROWS);
         }
     }
 
@@ -414,9 +639,10 @@ class KeyFormsMyBatisBreakTest {
                     .build();
             Configuration configuration = new Configuration(new Environment("ds", new JdbcTransactionFactory(), dataSource));
             configuration.addMapper(KeyFormsBreakMapper.class);
+            configuration.addMapper(KeyFormsBreakMoreMapper.class);
             MigrationContextInterceptor.install(configuration, ContextRules.builder("codes").build());
             call.accept(new SqlSessionFactoryBuilder().build(configuration));
-            sameOrRecorded(oldDb, newDb, changeLog);
+            sameOrRecorded(oldDb, newDb, changeLog, ROWS);
         }
     }
 
@@ -424,13 +650,15 @@ class KeyFormsMyBatisBreakTest {
         Configuration configuration = new Configuration(new Environment("s", new JdbcTransactionFactory(), dataSource));
         configuration.addMapper(KeyFormsBreakMapper.class);
         configuration.addMapper(KeyFormsBreakLongMapper.class);
+        configuration.addMapper(KeyFormsBreakMoreMapper.class);
+        configuration.addMapper(TextKeyResultMapMapper.class);
         return new SqlSessionFactoryBuilder().build(configuration);
     }
 
     /** Both stores hold the same rows by exact key text, or the change log records the difference. */
-    private static void sameOrRecorded(TestDatabase oldDb, TestDatabase newDb, InMemoryChangeLog changeLog) {
-        Map<String, String> old = rows(oldDb);
-        Map<String, String> now = rows(newDb);
+    private static void sameOrRecorded(TestDatabase oldDb, TestDatabase newDb, InMemoryChangeLog changeLog, String sql) {
+        Map<String, String> old = rows(oldDb, sql);
+        Map<String, String> now = rows(newDb, sql);
         if (!now.equals(old)) {
             assertThat(changeLog.entries()).as("stores differ (old %s, new %s) and nothing is recorded", old, now)
                     .isNotEmpty();
@@ -439,8 +667,12 @@ class KeyFormsMyBatisBreakTest {
 
     /** The rows of {@code codes} by exact key text (as the database gives it to a plain JDBC select). */
     private static Map<String, String> rows(TestDatabase db) {
+        return rows(db, ROWS);
+    }
+
+    private static Map<String, String> rows(TestDatabase db, String sql) {
         Map<String, String> rows = new TreeMap<>();
-        for (Map<String, Object> row : db.query(ROWS)) {
+        for (Map<String, Object> row : db.query(sql)) {
             String id = String.valueOf(row.get("id"));
             assertThat(rows.put(id, String.valueOf(row.get("qty")))).as("key %s twice in %s", id, db).isNull();
         }
