@@ -4,24 +4,14 @@ import io.dualwrite.annotation.DualWrite;
 import io.dualwrite.changelog.Operation;
 import java.util.List;
 import java.util.Map;
-import org.apache.ibatis.annotations.Delete;
 import org.apache.ibatis.annotations.Insert;
 import org.apache.ibatis.annotations.Options;
 import org.apache.ibatis.annotations.Param;
 import org.apache.ibatis.annotations.Update;
 import org.apache.ibatis.mapping.StatementType;
 
-/** More statements of {@link KeyFormsMyBatisBreakTest}: on {@code labels (code, qty)} and {@code codes (id, qty)}. */
+/** More statements of {@link KeyFormsMyBatisBreakTest} on {@code codes (id, qty)}. */
 public interface KeyFormsBreakMoreMapper {
-
-    /** A marked delete of {@code labels} (key column {@code code}, row property {@code id}) by a number. */
-    @DualWrite(table = "labels", key = 0, operation = Operation.DELETE)
-    @Delete("DELETE FROM labels WHERE code = #{id}")
-    int deleteLabelByNumber(int id);
-
-    @DualWrite(table = "labels", key = 0, operation = Operation.UPDATE)
-    @Update("UPDATE labels SET qty = #{qty} WHERE code = #{id}")
-    int updateLabelQtyByNumber(@Param("id") int id, @Param("qty") int qty);
 
     @Insert("INSERT INTO codes (qty) VALUES (#{qty})")
     @Options(useGeneratedKeys = true, keyProperty = "id")
@@ -40,4 +30,15 @@ public interface KeyFormsBreakMoreMapper {
     @Insert("{call add_code(#{id}, #{qty})}")
     @Options(statementType = StatementType.CALLABLE)
     int addCode(Map<String, Object> row);
+
+    @Insert("INSERT INTO codes (id, qty) VALUES (#{id}, #{qty})")
+    @Options(useGeneratedKeys = true, keyProperty = "seq", keyColumn = "seq")
+    int insertReturningSeq(Map<String, Object> row);
+
+    @DualWrite(table = "codes", key = 0, operation = Operation.INSERT)
+    @Insert("INSERT IGNORE INTO codes (id, qty) VALUES (#{id}, #{qty})")
+    int insertIgnore(Map<String, Object> row);
+
+    @Update("UPDATE IGNORE codes SET id = #{newId} WHERE id = #{id}")
+    int renameKeyIgnoring(@Param("id") String id, @Param("newId") String newId);
 }

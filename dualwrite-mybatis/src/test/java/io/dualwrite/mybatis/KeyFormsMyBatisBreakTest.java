@@ -375,7 +375,7 @@ class KeyFormsMyBatisBreakTest {
                     "INSERT INTO labels VALUES ('007', 1), ('8', 2)");
             newDb.execute("CREATE TABLE labels (code VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO labels VALUES ('007', 1), ('8', 2)");
             twoFactoriesOnLabels(oldDb, newDb,
-                    mappers -> assertThat(mappers.mapper(KeyFormsBreakMoreMapper.class).deleteLabelByNumber(7)).isEqualTo(1));
+                    mappers -> assertThat(mappers.mapper(KeyFormsBreakLabelMapper.class).deleteLabelByNumber(7)).isEqualTo(1));
             assertThat(rows(oldDb, LABEL_ROWS)).containsOnlyKeys("8");
         }
     }
@@ -390,7 +390,7 @@ class KeyFormsMyBatisBreakTest {
                     "INSERT INTO labels VALUES ('007', 1), ('8', 2)");
             newDb.execute("CREATE TABLE labels (code VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO labels VALUES ('007', 1), ('8', 2)");
             twoFactoriesOnLabels(oldDb, newDb,
-                    mappers -> assertThat(mappers.mapper(KeyFormsBreakMoreMapper.class).updateLabelQtyByNumber(7, 9)).isEqualTo(1));
+                    mappers -> assertThat(mappers.mapper(KeyFormsBreakLabelMapper.class).updateLabelQtyByNumber(7, 9)).isEqualTo(1));
             assertThat(rows(oldDb, LABEL_ROWS)).containsEntry("007", "9");
         }
     }
@@ -566,6 +566,95 @@ class KeyFormsMyBatisBreakTest {
         }
     }
 
+    // FAILS today: two factories, STRICT mode: a marked insert of 'abc  ' into a VARCHAR(3) utf8mb4_nopad_bin key
+    // stores 'abc' (MariaDB cuts trailing spaces with a note, even in strict mode). keyOf gives 'abc  ';
+    // MapperStore.read('abc  ') under a NO PAD collation finds nothing; the new store gets a delete of 'abc  ' and
+    // never 'abc'; nothing recorded (the JDBC path reads such keys back: "a text ending in white space").
+    @Test
+    void markedInsertOfATrailingSpaceKeyCutByItsNoPadColumnReachesTheNewStore() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(3) COLLATE utf8mb4_nopad_bin PRIMARY KEY, qty INT)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)");
+            twoFactories(oldDb, oldDb.dataSource(), newDb, M + "selectById", M + "deleteById",
+                    mappers -> assertThat(mappers.mapper(KeyFormsBreakMapper.class).insert(row("abc  ", 1))).isEqualTo(1));
+            assertThat(rows(oldDb)).containsOnlyKeys("abc");
+        }
+    }
+
+    // FAILS today: DualWriteDataSource, MyBatis BATCH with useGeneratedKeys (prepared with RETURN_GENERATED_KEYS),
+    // non-strict session: the insert of 'abcdef' (row 'abc') first, then 'y'. With generated keys asked for, the
+    // driver does not send the batch as one bulk command (as it does the plain inserts above) and keeps only the
+    // last statement's warning count; BatchExecution asks WriteExecution.warned once per batch and sees none:
+    // 'abcdef' is synced as written, 'abc' never reaches the new store; nothing recorded.
+    @Test
+    void batchInsertsAskingForGeneratedKeysWithTheFirstKeyCutLeaveTheSameRowsOrARecord() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(3) PRIMARY KEY, qty INT, seq INT AUTO_INCREMENT UNIQUE)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT, seq INT)");
+            overDataSource(oldDb, onEachConnection(oldDb.dataSource(), NON_STRICT), newDb, sessions -> {
+                try (SqlSession session = sessions.openSession(ExecutorType.BATCH)) {
+                    KeyFormsBreakMoreMapper codes = session.getMapper(KeyFormsBreakMoreMapper.class);
+                    codes.insertReturningSeq(row("abcdef", 1));
+                    codes.insertReturningSeq(row("y", 2));
+                    session.commit();
+                }
+            });
+            assertThat(rows(oldDb)).containsOnlyKeys("abc", "y");
+        }
+    }
+
+    // FAILS today: two factories, MariaDB in its default STRICT mode: a marked INSERT IGNORE of 'abcdef' into a
+    // VARCHAR(3) key stores 'abc' with a warning (IGNORE turns the error into one). Same diagnosis as the
+    // non-strict insert: DualWriteMappers.keyOf syncs 'abcdef', which MapperStore.read does not find.
+    @Test
+    void markedInsertIgnoreCutInStrictModeReachesTheNewStore() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(3) PRIMARY KEY, qty INT)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)");
+            twoFactories(oldDb, oldDb.dataSource(), newDb, M + "selectById", M + "deleteById",
+                    mappers -> assertThat(mappers.mapper(KeyFormsBreakMoreMapper.class).insertIgnore(row("abcdef", 1))).isEqualTo(1));
+            assertThat(rows(oldDb)).containsOnlyKeys("abc");
+        }
+    }
+
+    // FAILS today: DualWriteDataSource, MyBatis BATCH, default STRICT mode: UPDATE IGNORE codes SET id = 'abcdef'
+    // WHERE id = 'a' (row 'abc', a warning), then SET id = 'b2' WHERE id = 'b'. Same diagnosis as the non-strict
+    // batch: BatchExecution's one warning count per batch is the last statement's.
+    @Test
+    void batchUpdateIgnoreKeyAssignmentCutInStrictModeLeavesTheSameRowsOrARecord() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(3) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('a', 1), ('b', 2)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('a', 1), ('b', 2)");
+            overDataSource(oldDb, oldDb.dataSource(), newDb, sessions -> {
+                try (SqlSession session = sessions.openSession(ExecutorType.BATCH)) {
+                    KeyFormsBreakMoreMapper codes = session.getMapper(KeyFormsBreakMoreMapper.class);
+                    codes.renameKeyIgnoring("a", "abcdef");
+                    codes.renameKeyIgnoring("b", "b2");
+                    session.commit();
+                }
+            });
+            assertThat(rows(oldDb)).containsOnlyKeys("abc", "b2");
+        }
+    }
+
+    // passes: DualWriteDataSource, SIMPLE executor with useGeneratedKeys, non-strict session, the cut insert first
+    @Test
+    void insertsAskingForGeneratedKeysWithTheFirstKeyCutLeaveTheSameRowsOrARecord() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(3) PRIMARY KEY, qty INT, seq INT AUTO_INCREMENT UNIQUE)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT, seq INT)");
+            overDataSource(oldDb, onEachConnection(oldDb.dataSource(), NON_STRICT), newDb, sessions -> {
+                try (SqlSession session = sessions.openSession()) {
+                    KeyFormsBreakMoreMapper codes = session.getMapper(KeyFormsBreakMoreMapper.class);
+                    codes.insertReturningSeq(row("abcdef", 1));
+                    codes.insertReturningSeq(row("y", 2));
+                    session.commit();
+                }
+            });
+            assertThat(rows(oldDb)).containsOnlyKeys("abc", "y");
+        }
+    }
+
     // ---------------------------------------------------------------- fixtures
 
     /** What a test runs against the stores. */
@@ -652,6 +741,7 @@ class KeyFormsMyBatisBreakTest {
         configuration.addMapper(KeyFormsBreakLongMapper.class);
         configuration.addMapper(KeyFormsBreakMoreMapper.class);
         configuration.addMapper(TextKeyResultMapMapper.class);
+        configuration.addMapper(KeyFormsBreakLabelMapper.class);
         return new SqlSessionFactoryBuilder().build(configuration);
     }
 
