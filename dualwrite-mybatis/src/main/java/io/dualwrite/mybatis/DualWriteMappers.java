@@ -6,6 +6,7 @@ import io.dualwrite.MigrationContext;
 import io.dualwrite.StateSync;
 import io.dualwrite.Store;
 import io.dualwrite.annotation.DualWrite;
+import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.Operation;
 import io.dualwrite.changelog.RowRef;
 import java.lang.reflect.InvocationHandler;
@@ -26,6 +27,8 @@ import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The mapper-level entry for applications whose old and new stores have separate {@link SqlSessionFactory}s (no
@@ -56,6 +59,7 @@ public final class DualWriteMappers {
     private record TableStatements(String read, List<String> upserts, List<String> deletes) {
     }
 
+    private static final Logger log = LoggerFactory.getLogger(DualWriteMappers.class);
     private final DualWriter writer;
     private final String migration;
     private final Map<Store, SqlSessionFactory> factories;
@@ -133,13 +137,87 @@ public final class DualWriteMappers {
         String stored = storedSpelling(statementId, write, arguments, authoritative);
         Object result = call(authoritative, mapperType, method, arguments);
         String key = keyOf(statementId, write, arguments, context, authoritative);
+        String kept = write.operation() == Operation.DELETE ? null
+                : keptKey(statementId, write, key, stored, authoritative, context);
         Object returned = writer.writeState(context, new RowRef(write.table(), key, write.operation()),
                 store -> result, stateSync(write.table()));
-        if (stored != null && !stored.equals(key)) {
-            writer.writeState(context, new RowRef(write.table(), stored, write.operation()), store -> result,
+        // the row's key as the store held it before (an update or delete by another spelling) and as it holds it
+        // now (a trigger or the column changed what was written): synced too
+        java.util.Set<String> others = new java.util.LinkedHashSet<>();
+        if (stored != null) {
+            others.add(stored);
+        }
+        if (kept != null) {
+            others.add(kept);
+        }
+        others.remove(key);
+        for (String other : others) {
+            writer.writeState(context, new RowRef(write.table(), other, write.operation()), store -> result,
                     stateSync(write.table()));
         }
         return returned;
+    }
+
+    /**
+     * After an insert, upsert or update: the key of the row it wrote, as the authoritative store now holds it,
+     * read through the table's read statement by the key as written (or as the row held it before). A store can
+     * keep another key than the one written — a trigger that rewrites it ({@code SET NEW.id = UPPER(NEW.id)}),
+     * MySQL outside strict mode cutting it to the column, a {@code DATETIME} dropping a fraction — and the sync
+     * of the key as written would then find no row. When no row is found, what the write touched is unknown: a
+     * scoped resync of the table is recorded for the other store, and {@code null} returned. Not read: a
+     * whole-number key the database generated, and an update by a whole number on a numeric key. Only when the
+     * phase writes the other store.
+     */
+    private @Nullable String keptKey(String statementId, Write write, String key, @Nullable String stored, Store store,
+                                     MigrationContext context) {
+        if (!writer.phaseOf(context).writes(store.other()) || tables.get(write.table()) == null) {
+            return null;
+        }
+        MappedStatement statement = factories.get(store).getConfiguration().getMappedStatement(statementId);
+        boolean generated = statement.getKeyGenerator() != null
+                && !(statement.getKeyGenerator() instanceof org.apache.ibatis.executor.keygen.NoKeyGenerator);
+        boolean wholeNumber = key.matches("-?[0-9]+");
+        if (wholeNumber && (generated || (write.operation() == Operation.UPDATE && isNumeric(factories.get(store)
+                .getConfiguration().getMappedStatement(tables.get(write.table()).get(store).read())
+                .getParameterMap().getType())))) {
+            // a key the database generated is the row's; an update by a number on a numeric key names its row
+            // exactly, and the sync reads that row anyway (a trigger moving such a key is not looked for)
+            return null;
+        }
+        String property = keyProperty(statementId, store);
+        try {
+            Object row = null;
+            for (String candidate : stored == null ? new String[] {key} : new String[] {key, stored}) {
+                row = new MapperStore(store, tables.get(write.table()).get(store)).read(candidate).orElse(null);
+                if (row != null) {
+                    break;
+                }
+            }
+            Object value = row == null ? null : propertyOf(row, property);
+            if (value != null) {
+                return keyText(value);
+            }
+        } catch (RuntimeException unreadable) {
+            // recorded below: the key it wrote is unknown
+        }
+        writer.changeLog().record(ChangeRecord.scopedResync(migration, write.table(), null, "key-not-as-written",
+                store.other(), context));
+        log.warn("dualwrite: {} wrote table {} under a key other than {} (a trigger, or a value the store cut);"
+                + " recorded a scoped resync of the table", statementId, write.table(), key);
+        return null;
+    }
+
+    /** A row's property, also from a map row whose keys the database gave in another case ({@code ID}). */
+    private static @Nullable Object propertyOf(Object row, String property) {
+        if (row instanceof Map<?, ?> map && !map.containsKey(property)) {
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                if (entry.getKey() instanceof String name && name.equalsIgnoreCase(property)) {
+                    return entry.getValue();
+                }
+            }
+            return null;
+        }
+        return ContextExtractor.meta(row).getValue(property);
     }
 
     /**
@@ -169,9 +247,11 @@ public final class DualWriteMappers {
                 return null;
             }
             String read = sides.get(store).read();
-            if (isWholeNumber(bound) && isNumeric(factories.get(store).getConfiguration().getMappedStatement(read)
-                    .getParameterMap().getType())) {
-                return null; // a number for a numeric key names its row exactly: no read needed
+            if (write.operation() == Operation.UPDATE && isWholeNumber(bound) && isNumeric(factories.get(store)
+                    .getConfiguration().getMappedStatement(read).getParameterMap().getType())) {
+                // a number for a numeric key names its row exactly, and where the key is text (7 names '007')
+                // the sync's own read by 7 finds the row; a delete leaves no row to find: it reads first
+                return null;
             }
             Object row;
             try (SqlSession session = factories.get(store).openSession()) {
@@ -180,7 +260,7 @@ public final class DualWriteMappers {
                 // the read statement's parameter type refused the value (a number for a text key)
                 return storedKey(store, read, bound, property);
             }
-            Object value = row == null ? null : ContextExtractor.meta(row).getValue(property);
+            Object value = row == null ? null : propertyOf(row, property);
             return value == null ? null : keyText(value);
         } catch (RuntimeException | java.sql.SQLException unreadable) { // no such property, or the read failed
             return null;
@@ -217,9 +297,14 @@ public final class DualWriteMappers {
                 if (!rows.next()) {
                     return null;
                 }
+                // the column the read statement's result map gives the property, else one labelled as it
+                String column = configuration.getMappedStatement(readStatement).getResultMaps().stream()
+                        .flatMap(map -> map.getResultMappings().stream())
+                        .filter(mapping -> property.equals(mapping.getProperty()) && mapping.getColumn() != null)
+                        .map(org.apache.ibatis.mapping.ResultMapping::getColumn).findFirst().orElse(property);
                 java.sql.ResultSetMetaData meta = rows.getMetaData();
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    if (meta.getColumnLabel(i).equalsIgnoreCase(property)) {
+                    if (meta.getColumnLabel(i).equalsIgnoreCase(column)) {
                         Object value = rows.getObject(i);
                         return value == null ? null : keyText(value);
                     }

@@ -57,7 +57,7 @@ class KeyFormsMyBatisBreakTest {
 
     // ---------------------------------------------------------------- two session factories (DualWriteMappers)
 
-    // FAILS today: MariaDB key VARCHAR(20) COLLATE utf8mb4_bin, BEFORE INSERT trigger SET NEW.id = UPPER(NEW.id);
+    // Failed before its fix: MariaDB key VARCHAR(20) COLLATE utf8mb4_bin, BEFORE INSERT trigger SET NEW.id = UPPER(NEW.id);
     // marked insert of 'abc' stores 'ABC'. DualWriteMappers.invoke -> keyOf gives the key as written ('abc'),
     // the sync (MapperStore.read) finds no 'abc', deletes 'abc' on the new store: 'ABC' never arrives, nothing
     // recorded. The two-factory path never reads an inserted key back, whatever the catalog says of triggers.
@@ -73,7 +73,7 @@ class KeyFormsMyBatisBreakTest {
         }
     }
 
-    // FAILS today: the same trigger on updates (BEFORE UPDATE ... SET NEW.id = UPPER(NEW.id)); a marked
+    // Failed before its fix: the same trigger on updates (BEFORE UPDATE ... SET NEW.id = UPPER(NEW.id)); a marked
     // updateQty('abc', 5) moves row 'abc' to 'ABC'. DualWriteMappers.storedSpelling reads the row BEFORE the call
     // (it is still 'abc'), keyOf gives 'abc': the sync finds no 'abc' and deletes it on the new store; 'ABC' is
     // never copied, nothing recorded.
@@ -91,7 +91,7 @@ class KeyFormsMyBatisBreakTest {
         }
     }
 
-    // FAILS today: the application's MariaDB sessions run sql_mode = '' (non-strict); a marked insert of
+    // Failed before its fix: the application's MariaDB sessions run sql_mode = '' (non-strict); a marked insert of
     // 'abcdef' into VARCHAR(3) stores 'abc' with a warning. keyOf gives 'abcdef'; MapperStore.read('abcdef')
     // finds nothing, the new store gets a delete of 'abcdef' and never row 'abc'; nothing recorded. Unlike
     // the JDBC path, DualWriteMappers never looks at the warnings.
@@ -107,7 +107,7 @@ class KeyFormsMyBatisBreakTest {
         }
     }
 
-    // FAILS today: non-strict session again; a marked upsert (INSERT … ON DUPLICATE KEY UPDATE qty =
+    // Failed before its fix: non-strict session again; a marked upsert (INSERT … ON DUPLICATE KEY UPDATE qty =
     // VALUES(qty)) of ('abcdef', 9) is cut to 'abc', collides with the existing row 'abc' and updates its
     // quantity to 9. keyOf gives 'abcdef' (UPSERT: no storedSpelling read): the sync reads nothing and deletes
     // 'abcdef' on the new store, whose 'abc' keeps quantity 1; nothing recorded.
@@ -123,7 +123,7 @@ class KeyFormsMyBatisBreakTest {
         }
     }
 
-    // FAILS today: a String key property on a MariaDB DATETIME key: the marked insert of id
+    // Failed before its fix: a String key property on a MariaDB DATETIME key: the marked insert of id
     // '2024-01-01 10:00:00.6' stores 2024-01-01 10:00:00 (DATETIME(0) drops the fraction, no warning). keyOf
     // gives the text as written; MapperStore.read compares the column with '… 10:00:00.6' and finds nothing;
     // the new store (MariaDB, same column) gets a delete and never the row; nothing recorded.
@@ -140,7 +140,7 @@ class KeyFormsMyBatisBreakTest {
         }
     }
 
-    // FAILS today: the old side's mapper names rows of a MariaDB VARCHAR key by long ids (its read statement
+    // Failed before its fix: the old side's mapper names rows of a MariaDB VARCHAR key by long ids (its read statement
     // takes a long); the new side's statements take the text. deleteByLong(7) deletes row '007' (MariaDB compares
     // text with a number as numbers). DualWriteMappers.storedSpelling skips its read ("a number for a numeric
     // key names its row exactly": isWholeNumber(7) && isNumeric(read's parameter type)), although the column is
@@ -169,7 +169,7 @@ class KeyFormsMyBatisBreakTest {
         }
     }
 
-    // FAILS today: H2 old store with a VARCHAR_IGNORECASE key, rows read as maps (H2 labels columns in upper
+    // Failed before its fix: H2 old store with a VARCHAR_IGNORECASE key, rows read as maps (H2 labels columns in upper
     // case: the map holds 'ID', not 'id'). A marked delete('C0') removes row 'c0'; DualWriteMappers.storedSpelling
     // reads the row but looks its key up as property 'id' (ContextExtractor.meta(row).getValue("id") on a map
     // keyed 'ID' gives null), so only 'C0' is synced: PostgreSQL deletes 'C0' and keeps 'c0'; nothing recorded.
@@ -362,7 +362,7 @@ class KeyFormsMyBatisBreakTest {
         }
     }
 
-    // FAILS today: labels (code VARCHAR COLLATE utf8mb4_unicode_ci) whose read statement maps column code to
+    // Failed before its fix: labels (code VARCHAR COLLATE utf8mb4_unicode_ci) whose read statement maps column code to
     // property id with a result map (TextKeyResultMapMapper.selectById, typed String). A marked
     // deleteLabelByNumber(7) deletes row '007' on MariaDB. DualWriteMappers.storedSpelling: the read refuses the
     // Integer (StringTypeHandler), so storedKey runs the read's SQL with setObject(7) and finds '007', but then
@@ -380,7 +380,7 @@ class KeyFormsMyBatisBreakTest {
         }
     }
 
-    // FAILS today: the same for a marked update by a number: updateLabelQtyByNumber(7, 9) updates row '007';
+    // Failed before its fix: the same for a marked update by a number: updateLabelQtyByNumber(7, 9) updates row '007';
     // storedKey finds it but no column labelled 'id', so only '7' is synced: the String-typed read of '7' finds
     // nothing on MariaDB (text compared with text), the new store deletes '7', its '007' keeps quantity 1.
     @Test
@@ -447,7 +447,7 @@ class KeyFormsMyBatisBreakTest {
         }
     }
 
-    // FAILS today: DualWriteDataSource, MyBatis BATCH executor, non-strict MariaDB session: UPDATE codes SET id =
+    // Failed before its fix: DualWriteDataSource, MyBatis BATCH executor, non-strict MariaDB session: UPDATE codes SET id =
     // 'abcdef' WHERE id = 'a' (row 'abc', with a warning), then SET id = 'b2' WHERE id = 'b'. BatchExecution
     // (line ~130) asks WriteExecution.warned once for the whole batch; MariaDB Connector/J pipelines UPDATEs of a
     // batch (only INSERTs go as one bulk command), and the connection keeps the LAST statement's warning count
@@ -524,7 +524,7 @@ class KeyFormsMyBatisBreakTest {
         }
     }
 
-    // FAILS today: DualWriteDataSource, MyBatis BATCH executor, non-strict session: INSERT … ON DUPLICATE KEY
+    // Failed before its fix: DualWriteDataSource, MyBatis BATCH executor, non-strict session: INSERT … ON DUPLICATE KEY
     // UPDATE of ('abcdef', 9), cut onto the existing row 'abc', then of ('x', 1). Same diagnosis: BatchExecution
     // reads one warning count for the batch, the driver keeps only the last statement's; the key 'abcdef' is
     // synced as written and row 'abc' keeps quantity 1 on the new store; nothing recorded.
@@ -566,7 +566,7 @@ class KeyFormsMyBatisBreakTest {
         }
     }
 
-    // FAILS today: two factories, STRICT mode: a marked insert of 'abc  ' into a VARCHAR(3) utf8mb4_nopad_bin key
+    // Failed before its fix: two factories, STRICT mode: a marked insert of 'abc  ' into a VARCHAR(3) utf8mb4_nopad_bin key
     // stores 'abc' (MariaDB cuts trailing spaces with a note, even in strict mode). keyOf gives 'abc  ';
     // MapperStore.read('abc  ') under a NO PAD collation finds nothing; the new store gets a delete of 'abc  ' and
     // never 'abc'; nothing recorded (the JDBC path reads such keys back: "a text ending in white space").
@@ -581,7 +581,7 @@ class KeyFormsMyBatisBreakTest {
         }
     }
 
-    // FAILS today: DualWriteDataSource, MyBatis BATCH with useGeneratedKeys (prepared with RETURN_GENERATED_KEYS),
+    // Failed before its fix: DualWriteDataSource, MyBatis BATCH with useGeneratedKeys (prepared with RETURN_GENERATED_KEYS),
     // non-strict session: the insert of 'abcdef' (row 'abc') first, then 'y'. With generated keys asked for, the
     // driver does not send the batch as one bulk command (as it does the plain inserts above) and keeps only the
     // last statement's warning count; BatchExecution asks WriteExecution.warned once per batch and sees none:
@@ -603,7 +603,7 @@ class KeyFormsMyBatisBreakTest {
         }
     }
 
-    // FAILS today: two factories, MariaDB in its default STRICT mode: a marked INSERT IGNORE of 'abcdef' into a
+    // Failed before its fix: two factories, MariaDB in its default STRICT mode: a marked INSERT IGNORE of 'abcdef' into a
     // VARCHAR(3) key stores 'abc' with a warning (IGNORE turns the error into one). Same diagnosis as the
     // non-strict insert: DualWriteMappers.keyOf syncs 'abcdef', which MapperStore.read does not find.
     @Test
@@ -617,7 +617,7 @@ class KeyFormsMyBatisBreakTest {
         }
     }
 
-    // FAILS today: DualWriteDataSource, MyBatis BATCH, default STRICT mode: UPDATE IGNORE codes SET id = 'abcdef'
+    // Failed before its fix: DualWriteDataSource, MyBatis BATCH, default STRICT mode: UPDATE IGNORE codes SET id = 'abcdef'
     // WHERE id = 'a' (row 'abc', a warning), then SET id = 'b2' WHERE id = 'b'. Same diagnosis as the non-strict
     // batch: BatchExecution's one warning count per batch is the last statement's.
     @Test
