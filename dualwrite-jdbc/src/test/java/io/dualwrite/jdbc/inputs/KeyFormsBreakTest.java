@@ -130,7 +130,7 @@ class KeyFormsBreakTest {
         try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB)) {
             fixture.onOld("CREATE TABLE orders (id DECIMAL(6, 1) NOT NULL PRIMARY KEY, qty INT)");
             fixture.onNew("CREATE TABLE orders_v2 (id DECIMAL(6, 1) NOT NULL PRIMARY KEY, quantity INT)");
-            runIn(fixture, List.of("SET SESSION sql_notes = 0"), List.of("SET SESSION sql_notes = DEFAULT"),
+            LooseKeyStores.executeIn(fixture, List.of("SET SESSION sql_notes = 0"), List.of("SET SESSION sql_notes = DEFAULT"),
                     "INSERT INTO orders (id, qty) VALUES (?, ?)", "7.66", 2);
             assertThat(LooseKeyStores.converged(fixture, MARIA_OLD, MARIA_NEW)).containsOnly(Map.entry("7.7", "2"));
         }
@@ -190,7 +190,7 @@ class KeyFormsBreakTest {
         try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB)) {
             fixture.onOld("CREATE TABLE orders (id VARCHAR(20) CHARACTER SET utf8mb4 PRIMARY KEY, qty INT)");
             fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) CHARACTER SET utf8mb4 PRIMARY KEY, quantity INT)");
-            runIn(fixture, List.of("SET NAMES latin1"), List.of("SET NAMES utf8mb4"),
+            LooseKeyStores.executeIn(fixture, List.of("SET NAMES latin1"), List.of("SET NAMES utf8mb4"),
                     "INSERT INTO orders (id, qty) VALUES (?, ?)", "café", 1);
             String old = "SELECT HEX(id) AS id, qty FROM orders";
             String now = "SELECT HEX(id) AS id, quantity AS qty FROM orders_v2";
@@ -237,7 +237,7 @@ class KeyFormsBreakTest {
     void nonStrictTruncatedKeyOfAnInsertReturningReachesTheNewStore() throws SQLException {
         try (Fixture fixture = nonStrictText()) {
             try (Connection connection = fixture.dataSource.getConnection()) {
-                run(connection, "SET SESSION sql_mode = ''");
+                LooseKeyStores.session(connection, "SET SESSION sql_mode = ''");
                 try (PreparedStatement insert = connection.prepareStatement(
                         "INSERT INTO orders (id, qty) VALUES (?, ?) RETURNING id")) {
                     insert.setString(1, "abcdef");
@@ -247,7 +247,7 @@ class KeyFormsBreakTest {
                         assertThat(returned.getString(1)).isEqualTo("abc");
                     }
                 }
-                run(connection, "SET SESSION sql_mode = DEFAULT");
+                LooseKeyStores.session(connection, "SET SESSION sql_mode = DEFAULT");
             }
             assertThat(LooseKeyStores.converged(fixture, MARIA_OLD, MARIA_NEW)).containsOnly(Map.entry("abc", "4"));
         }
@@ -264,7 +264,7 @@ class KeyFormsBreakTest {
     void nonStrictBatchWithTheTruncatedKeyBeforeACleanOneReachesTheNewStore() throws SQLException {
         try (Fixture fixture = nonStrictText()) {
             try (Connection connection = fixture.dataSource.getConnection()) {
-                run(connection, "SET SESSION sql_mode = ''");
+                LooseKeyStores.session(connection, "SET SESSION sql_mode = ''");
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, ?)")) {
                     for (Object[] row : new Object[][] {{"abcdef", 1}, {"ok", 2}}) {
                         insert.setObject(1, row[0]);
@@ -273,7 +273,7 @@ class KeyFormsBreakTest {
                     }
                     assertThat(insert.executeBatch()).hasSize(2);
                 }
-                run(connection, "SET SESSION sql_mode = DEFAULT");
+                LooseKeyStores.session(connection, "SET SESSION sql_mode = DEFAULT");
             }
             assertThat(LooseKeyStores.converged(fixture, MARIA_OLD, MARIA_NEW))
                     .containsOnly(Map.entry("abc", "1"), Map.entry("ok", "2"));
@@ -288,13 +288,13 @@ class KeyFormsBreakTest {
     void nonStrictStatementBatchWithTheTruncatedKeyFirstReachesTheNewStore() throws SQLException {
         try (Fixture fixture = nonStrictText()) {
             try (Connection connection = fixture.dataSource.getConnection()) {
-                run(connection, "SET SESSION sql_mode = ''");
+                LooseKeyStores.session(connection, "SET SESSION sql_mode = ''");
                 try (Statement batch = connection.createStatement()) {
                     batch.addBatch("INSERT INTO orders (id, qty) VALUES ('uvwxyz', 1)");
                     batch.addBatch("INSERT INTO orders (id, qty) VALUES ('ok', 2)");
                     assertThat(batch.executeBatch()).hasSize(2);
                 }
-                run(connection, "SET SESSION sql_mode = DEFAULT");
+                LooseKeyStores.session(connection, "SET SESSION sql_mode = DEFAULT");
             }
             assertThat(LooseKeyStores.converged(fixture, MARIA_OLD, MARIA_NEW))
                     .containsOnly(Map.entry("uvw", "1"), Map.entry("ok", "2"));
@@ -307,7 +307,7 @@ class KeyFormsBreakTest {
     @Test
     void nonStrictTruncatedKeyWithMaxErrorCountZeroReachesTheNewStore() throws SQLException {
         try (Fixture fixture = nonStrictText()) {
-            runIn(fixture, List.of("SET SESSION sql_mode = ''", "SET SESSION max_error_count = 0"),
+            LooseKeyStores.executeIn(fixture, List.of("SET SESSION sql_mode = ''", "SET SESSION max_error_count = 0"),
                     List.of("SET SESSION sql_mode = DEFAULT", "SET SESSION max_error_count = DEFAULT"),
                     "INSERT INTO orders (id, qty) VALUES (?, ?)", "abcdef", 1);
             assertThat(LooseKeyStores.converged(fixture, MARIA_OLD, MARIA_NEW)).containsOnly(Map.entry("abc", "1"));
@@ -324,7 +324,7 @@ class KeyFormsBreakTest {
         try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB)) {
             fixture.onOld("CREATE TABLE orders (id DATE NOT NULL PRIMARY KEY, qty INT)");
             fixture.onNew("CREATE TABLE orders_v2 (id DATE NOT NULL PRIMARY KEY, quantity INT)");
-            runIn(fixture, List.of("SET SESSION sql_mode = ''"), List.of("SET SESSION sql_mode = DEFAULT"),
+            LooseKeyStores.executeIn(fixture, List.of("SET SESSION sql_mode = ''"), List.of("SET SESSION sql_mode = DEFAULT"),
                     "INSERT INTO orders (id, qty) VALUES (?, ?)", "2024-02-30", 7);
             assertThat(fixture.scopedResyncs()).as("the changed key is recorded").isNotEmpty();
             // resolve as the verification tools would, naming each key by the text the store gives it
@@ -358,7 +358,7 @@ class KeyFormsBreakTest {
         try (Fixture fixture = nonStrictText()) {
             fixture.onOld("INSERT INTO orders VALUES ('abc', 1)");
             fixture.onNew("INSERT INTO orders_v2 VALUES ('abc', 1)");
-            runIn(fixture, List.of("SET SESSION sql_mode = ''"), List.of("SET SESSION sql_mode = DEFAULT"),
+            LooseKeyStores.executeIn(fixture, List.of("SET SESSION sql_mode = ''"), List.of("SET SESSION sql_mode = DEFAULT"),
                     "REPLACE INTO orders (id, qty) VALUES (?, ?)", "abcdef", 8);
             assertThat(LooseKeyStores.converged(fixture, MARIA_OLD, MARIA_NEW)).containsOnly(Map.entry("abc", "8"));
         }
@@ -399,7 +399,7 @@ class KeyFormsBreakTest {
                     "INSERT INTO orders VALUES ('s1', '2024-03-01 08:15:00', 3)");
             fixture.onNew("CREATE TABLE orders_v2 (shop VARCHAR(10), at TIMESTAMP NOT NULL, quantity INT, PRIMARY KEY (shop, at))",
                     "INSERT INTO orders_v2 VALUES ('s1', '2024-03-01 08:15:00', 3)");
-            runIn(fixture, List.of("SET time_zone = '-07:00'"), List.of("SET time_zone = DEFAULT"),
+            LooseKeyStores.executeIn(fixture, List.of("SET time_zone = '-07:00'"), List.of("SET time_zone = DEFAULT"),
                     "UPDATE orders SET qty = ? WHERE qty = ?", 4, 3);
             assertThat(fixture.records()).isEmpty();
             String old = "SELECT CONCAT(shop, '@', UNIX_TIMESTAMP(at)) AS id, qty FROM orders";
@@ -415,7 +415,7 @@ class KeyFormsBreakTest {
         try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB)) {
             fixture.onOld("CREATE TABLE orders (id DATETIME NOT NULL PRIMARY KEY, qty INT)");
             fixture.onNew("CREATE TABLE orders_v2 (id DATETIME NOT NULL PRIMARY KEY, quantity INT)");
-            runIn(fixture, List.of("SET time_zone = '+05:00'"), List.of("SET time_zone = DEFAULT"),
+            LooseKeyStores.executeIn(fixture, List.of("SET time_zone = '+05:00'"), List.of("SET time_zone = DEFAULT"),
                     "INSERT INTO orders (id, qty) VALUES ('2024-01-01 10:00:00', 1)");
             assertThat(fixture.records()).isEmpty();
             assertThat(LooseKeyStores.rows(fixture.newDb, MARIA_NEW)).isEqualTo(LooseKeyStores.rows(fixture.oldDb, MARIA_OLD))
@@ -672,9 +672,9 @@ class KeyFormsBreakTest {
             fixture.onOld("CREATE DOMAIN instant AS timestamptz NOT NULL",
                     "CREATE TABLE orders (id instant PRIMARY KEY, qty INT)");
             fixture.onNew("CREATE TABLE orders_v2 (id timestamptz PRIMARY KEY, quantity INT)");
-            runIn(fixture, List.of("SET TIME ZONE '+05'"), List.of("SET TIME ZONE DEFAULT"),
+            LooseKeyStores.executeIn(fixture, List.of("SET TIME ZONE '+05'"), List.of("SET TIME ZONE DEFAULT"),
                     "INSERT INTO orders (id, qty) VALUES ('2024-01-01 10:00:00', 1)");
-            runIn(fixture, List.of("SET TIME ZONE '-03'"), List.of("SET TIME ZONE DEFAULT"),
+            LooseKeyStores.executeIn(fixture, List.of("SET TIME ZONE '-03'"), List.of("SET TIME ZONE DEFAULT"),
                     "UPDATE orders SET qty = 4 WHERE id = '2024-01-01 02:00:00'");
             String old = "SELECT extract(epoch FROM id)::bigint::text AS id, qty FROM orders";
             String now = "SELECT extract(epoch FROM id)::bigint::text AS id, quantity AS qty FROM orders_v2";
@@ -730,37 +730,12 @@ class KeyFormsBreakTest {
                     try {
                         Object result = method.invoke(real, args);
                         if (method.getName().equals("getConnection")) {
-                            run((Connection) result, "SET time_zone = '" + zone + "'");
+                            LooseKeyStores.session((Connection) result, "SET time_zone = '" + zone + "'");
                         }
                         return result;
                     } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
                 });
-    }
-
-    /** Runs {@code sql} through the data source after {@code set}, then {@code reset}, on one connection. */
-    private static void runIn(Fixture fixture, List<String> set, List<String> reset, String sql, Object... parameters)
-            throws SQLException {
-        try (Connection connection = fixture.dataSource.getConnection()) {
-            for (String s : set) {
-                run(connection, s);
-            }
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                for (int i = 0; i < parameters.length; i++) {
-                    statement.setObject(i + 1, parameters[i]);
-                }
-                assertThat(statement.executeUpdate()).as("rows the write changed").isPositive();
-            }
-            for (String s : reset) {
-                run(connection, s);
-            }
-        }
-    }
-
-    private static void run(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
     }
 }

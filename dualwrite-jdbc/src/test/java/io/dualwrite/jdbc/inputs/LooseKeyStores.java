@@ -12,6 +12,7 @@ import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -89,6 +90,35 @@ final class LooseKeyStores {
                 statement.setObject(i + 1, parameters[i]);
             }
             return statement.executeUpdate();
+        }
+    }
+
+    /**
+     * Runs one write through the data source on one connection between session statements: {@code set} before it
+     * ({@code SET SESSION sql_mode = ''}), {@code reset} after; asserts that it changed rows.
+     */
+    static void executeIn(Fixture fixture, List<String> set, List<String> reset, String sql, Object... parameters)
+            throws SQLException {
+        try (Connection connection = fixture.dataSource.getConnection()) {
+            for (String statement : set) {
+                session(connection, statement);
+            }
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (int i = 0; i < parameters.length; i++) {
+                    statement.setObject(i + 1, parameters[i]);
+                }
+                assertThat(statement.executeUpdate()).as("rows the write changed").isPositive();
+            }
+            for (String statement : reset) {
+                session(connection, statement);
+            }
+        }
+    }
+
+    /** Runs one statement (a session setting) on {@code connection} with a plain {@code Statement}. */
+    static void session(Connection connection, String sql) throws SQLException {
+        try (java.sql.Statement statement = connection.createStatement()) {
+            statement.execute(sql);
         }
     }
 

@@ -7,8 +7,8 @@ import io.dualwrite.mapping.TableMapping;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -67,7 +67,7 @@ class StoredFormsTest {
     void nonStrictTruncatedKeyInABatchReachesTheNewStore() throws SQLException {
         try (Fixture fixture = nonStrict("id VARCHAR(3) PRIMARY KEY")) {
             try (Connection connection = fixture.dataSource.getConnection()) {
-                setSession(connection, "SET SESSION sql_mode = ''");
+                LooseKeyStores.session(connection, "SET SESSION sql_mode = ''");
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, ?)")) {
                     for (Object[] row : new Object[][] {{"ok", 1}, {"xyzzy", 2}}) {
                         insert.setObject(1, row[0]);
@@ -76,7 +76,7 @@ class StoredFormsTest {
                     }
                     assertThat(insert.executeBatch()).containsExactly(1, 1);
                 }
-                setSession(connection, "SET SESSION sql_mode = DEFAULT");
+                LooseKeyStores.session(connection, "SET SESSION sql_mode = DEFAULT");
             }
             assertThat(LooseKeyStores.converged(fixture, OLD_KEYS, NEW_KEYS)).containsOnly(Map.entry("ok", "1"), Map.entry("xyz", "2"));
         }
@@ -190,31 +190,14 @@ class StoredFormsTest {
 
     /** Runs {@code sql} through the data source in a session outside strict mode (restored after). */
     private static void runNonStrict(Fixture fixture, String sql, Object... parameters) throws SQLException {
-        runIn(fixture, "SET SESSION sql_mode = ''", "SET SESSION sql_mode = DEFAULT", sql, parameters);
+        LooseKeyStores.executeIn(fixture, List.of("SET SESSION sql_mode = ''"), List.of("SET SESSION sql_mode = DEFAULT"), sql,
+                parameters);
     }
 
     /** Runs {@code sql} through the data source in a session at {@code +05:00} (restored after). */
     private static void runZoned(Fixture fixture, String sql, Object... parameters) throws SQLException {
-        runIn(fixture, "SET time_zone = '+05:00'", "SET time_zone = DEFAULT", sql, parameters);
-    }
-
-    private static void runIn(Fixture fixture, String set, String reset, String sql, Object... parameters) throws SQLException {
-        try (Connection connection = fixture.dataSource.getConnection()) {
-            setSession(connection, set);
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                for (int i = 0; i < parameters.length; i++) {
-                    statement.setObject(i + 1, parameters[i]);
-                }
-                assertThat(statement.executeUpdate()).as("rows the write changed").isPositive();
-            }
-            setSession(connection, reset);
-        }
-    }
-
-    private static void setSession(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+        LooseKeyStores.executeIn(fixture, List.of("SET time_zone = '+05:00'"), List.of("SET time_zone = DEFAULT"), sql,
+                parameters);
     }
 
     /** Both stores' rows by instant, equal without any resync. */
