@@ -25,8 +25,21 @@ final class Metadata {
 
     private final Map<String, List<String>> columns = new ConcurrentHashMap<>();
     private final Map<String, List<List<String>>> uniqueKeys = new ConcurrentHashMap<>();
-    private final Map<TableMapping, KeyTexts> oldKeyTexts = new ConcurrentHashMap<>();
-    private final Map<TableMapping, KeyTexts> newKeyTexts = new ConcurrentHashMap<>();
+    private final Map<TableMapping, Read> oldKeyTexts = new ConcurrentHashMap<>();
+    private final Map<TableMapping, Read> newKeyTexts = new ConcurrentHashMap<>();
+    /**
+     * How long a table's {@link KeyTexts} are trusted before the catalog is read again (on the next write): a
+     * trigger created while the application runs is seen within this time. One or two catalog queries per
+     * table and minute.
+     */
+    private static final long KEY_TEXTS_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+
+    /** A table's key facts and when they were read ({@link System#nanoTime()}). */
+    private record Read(KeyTexts texts, long at) {
+        boolean fresh() {
+            return System.nanoTime() - at < KEY_TEXTS_NANOS;
+        }
+    }
     private final Map<TableMapping, Boolean> oldLockable = new ConcurrentHashMap<>();
     private final Map<TableMapping, Boolean> newLockable = new ConcurrentHashMap<>();
 
@@ -175,29 +188,30 @@ final class Metadata {
     }
 
     /**
-     * How the table's key compares text, read once per store and table from the catalog: on MySQL and MariaDB
-     * every text key is loose (their collations ignore trailing spaces even when binary, and most ignore case and
-     * accents); on H2 too (a database collation such as {@code SET COLLATION ENGLISH STRENGTH PRIMARY} is not in
-     * the column's type); on PostgreSQL {@code char(n)}, {@code citext} and nondeterministic collations are, also
-     * under a domain; on any other database, or when the catalog cannot be read, {@link KeyTexts#UNKNOWN}.
+     * What the table's key is ({@link KeyTexts}), read per store and table from the catalog, again after a
+     * minute. On MySQL and MariaDB every text key is loose (their collations ignore trailing spaces even when
+     * binary, and most ignore case and accents); on H2 too (a database collation such as {@code SET COLLATION
+     * ENGLISH STRENGTH PRIMARY} is not in the column's type); on PostgreSQL {@code char(n)}, {@code citext} and
+     * nondeterministic collations are, also under a domain; on any other database, or when the catalog cannot
+     * be read, {@link KeyTexts#UNKNOWN}.
      */
     KeyTexts keyTexts(Store store, Connection connection, @Nullable Dialect dialect, TableMapping mapping) {
-        Map<TableMapping, KeyTexts> cache = store == Store.OLD ? oldKeyTexts : newKeyTexts;
-        KeyTexts known = cache.get(mapping);
+        KeyTexts known = knownKeyTexts(store, mapping);
         if (known == null) {
             known = readKeyTexts(connection, dialect, mapping.table(store),
                     store == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey());
-            cache.put(mapping, known);
+            (store == Store.OLD ? oldKeyTexts : newKeyTexts).put(mapping, new Read(known, System.nanoTime()));
         }
         return known;
     }
 
     /**
-     * What {@link #keyTexts} found for the table, or {@code null} before it was read: a lookup by the mapping's
-     * identity, since it runs for every write by key.
+     * What {@link #keyTexts} found for the table, or {@code null} before it was read or once it is older than a
+     * minute: a lookup by the mapping's identity, since it runs for every write by key.
      */
     @Nullable KeyTexts knownKeyTexts(Store store, TableMapping mapping) {
-        return (store == Store.OLD ? oldKeyTexts : newKeyTexts).get(mapping);
+        Read read = (store == Store.OLD ? oldKeyTexts : newKeyTexts).get(mapping);
+        return read != null && read.fresh() ? read.texts() : null;
     }
 
     /**
