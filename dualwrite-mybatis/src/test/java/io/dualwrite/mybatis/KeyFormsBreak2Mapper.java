@@ -106,6 +106,10 @@ public interface KeyFormsBreak2Mapper {
     @Update("UPDATE codes SET qty = #{qty} WHERE id = #{id}")
     int updateQty(@Param("id") String id, @Param("qty") int qty);
 
+    @DualWrite(table = "codes", key = 0, operation = Operation.UPSERT)
+    @Insert("MERGE INTO codes (id, qty, tag) KEY (id) VALUES (#{id}, #{qty}, #{tag,jdbcType=VARCHAR})")
+    int merge(Code row);
+
     // ------------------------------------------------------------ unmarked (the tables' statements, and plain writes)
 
     @Select("SELECT id, qty, tag FROM codes WHERE id = #{id}")
@@ -122,6 +126,9 @@ public interface KeyFormsBreak2Mapper {
 
     @Insert("REPLACE INTO codes (id, qty, tag) VALUES (#{id}, #{qty}, #{tag,jdbcType=VARCHAR})")
     int replaceRow(Code row);
+
+    @Insert("MERGE INTO codes (id, qty, tag) KEY (id) VALUES (#{id}, #{qty}, #{tag,jdbcType=VARCHAR})")
+    int mergeRow(Code row);
 
     /** An insert run as a MyBatis select (MariaDB's INSERT … RETURNING): MyBatis does not count it as a change. */
     @Select("INSERT INTO codes (id, qty, tag) VALUES (#{id}, #{qty}, #{tag,jdbcType=VARCHAR}) RETURNING id")

@@ -49,6 +49,7 @@ class KeyFormsMyBatisBreak2Test {
 
     private static final String M = "io.dualwrite.mybatis.KeyFormsBreak2Mapper.";
     private static final String ROWS = "SELECT id, qty FROM codes";
+    private static final String COMPOSITE_ROWS = "SELECT CONCAT(id, '/', tag) AS id, qty FROM codes";
     private static final String PG_CODES = "CREATE TABLE codes (id VARCHAR(40) PRIMARY KEY, qty INT, tag VARCHAR(20))";
 
     // ---------------------------------------------------------------- two session factories (DualWriteMappers)
@@ -243,6 +244,102 @@ class KeyFormsMyBatisBreak2Test {
         }
     }
 
+    // FAILS today: a MyISAM (non-transactional) MariaDB table whose AFTER INSERT trigger refuses a negative quantity
+    // with SIGNAL: the marked insert fails, but MyISAM keeps the row it inserted. DualWriteMappers.invoke runs the
+    // call (DualWriteMappers.call) BEFORE writeState and lets its exception out, so no sync is handed off and
+    // nothing is recorded; DualWriter.writeState itself hands one off "even when write throws: a store call that
+    // fails may still have written".
+    @Test
+    void markedInsertThatFailsAfterANonTransactionalTableKeptTheRowReachesTheNewStoreOrIsRecorded() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(40) PRIMARY KEY, qty INT, tag VARCHAR(20)) ENGINE = MyISAM",
+                    "CREATE TRIGGER codes_check AFTER INSERT ON codes FOR EACH ROW BEGIN IF NEW.qty < 0 THEN"
+                            + " SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'negative quantity'; END IF; END");
+            newDb.execute(PG_CODES);
+            twoFactories(oldDb, oldDb.dataSource(), newDb, MigrationPhase.DUAL_WRITE, mappers -> {
+                try {
+                    mappers.mapper(KeyFormsBreak2Mapper.class).insert(new Code("neg", -1, null));
+                } catch (RuntimeException refused) {
+                    // the caller is told the insert failed; the old store holds the row all the same
+                }
+            });
+            assertThat(rows(oldDb)).containsOnlyKeys("neg");
+        }
+    }
+
+    // FAILS today: H2 2.3 VARCHAR_IGNORECASE key holding 'abc'; a marked upsert MERGE INTO codes KEY (id) of ('ABC', 9).
+    // H2 rewrites the row as 'ABC' (a scan shows 'ABC') but a lookup by key still answers 'abc' (the primary index
+    // entry keeps the old spelling). DualWriteMappers.keptKey and the sync (MapperStore.read) both read by key and
+    // get 'abc': PostgreSQL ends with 'abc', the old store's rows say 'ABC'; nothing recorded. (An UPSERT gets no
+    // storedSpelling read; over a DualWriteDataSource the same MERGE passes, test below.)
+    @Test
+    void markedMergeInAnotherCaseOnAnH2IgnoreCaseKeyLeavesTheSameRows() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.h2(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR_IGNORECASE(40) PRIMARY KEY, qty INT, tag VARCHAR(20))",
+                    "INSERT INTO codes VALUES ('abc', 1, NULL)");
+            newDb.execute(PG_CODES, "INSERT INTO codes VALUES ('abc', 1, NULL)");
+            twoFactories(oldDb, oldDb.dataSource(), newDb, MigrationPhase.DUAL_WRITE,
+                    mappers -> mappers.mapper(KeyFormsBreak2Mapper.class).merge(new Code("ABC", 9, null)));
+            assertThat(rows(oldDb)).hasSize(1);
+        }
+    }
+
+    // passes: a composite key (id, tag) on MariaDB and PostgreSQL; the read statement by id returns two rows. A marked
+    // updateQty('a', 9) updates both: keptKey's read throws TooManyResultsException (a scoped resync is recorded)
+    // and the sync's read fails the same way (recorded)
+    @Test
+    void markedUpdateOfTwoRowsOfACompositeKeyLeavesTheSameRowsOrARecord() throws Exception {
+        String composite = "CREATE TABLE codes (id VARCHAR(40), qty INT, tag VARCHAR(20), PRIMARY KEY (id, tag))";
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            for (TestDatabase db : List.of(oldDb, newDb)) {
+                db.execute(composite, "INSERT INTO codes VALUES ('a', 1, 'x'), ('a', 2, 'y'), ('b', 3, 'x')");
+            }
+            twoFactories(oldDb, oldDb.dataSource(), ExecutorType.SIMPLE, newDb, MigrationPhase.DUAL_WRITE, COMPOSITE_ROWS,
+                    mappers -> mappers.mapper(KeyFormsBreak2Mapper.class).updateQty("a", 9));
+            assertThat(rows(oldDb, COMPOSITE_ROWS)).containsEntry("a/x", "9").containsEntry("a/y", "9");
+        }
+    }
+
+    // ---------------------------------------------------------------- MyBatis over a DualWriteDataSource
+
+    // passes: DualWriteDataSource, MyBatis BATCH executor: two REPLACEs, each taking another row's UNIQUE tag ('b'
+    // replaces 'a', 'c' replaces 'z')
+    @Test
+    void batchReplacesTakingOtherRowsUniqueValuesOverTheDataSourceLeaveTheSameRows() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(40) PRIMARY KEY, qty INT, tag VARCHAR(20) UNIQUE)",
+                    "INSERT INTO codes VALUES ('a', 1, 'x'), ('z', 2, 'y')");
+            newDb.execute(PG_CODES, "INSERT INTO codes VALUES ('a', 1, 'x'), ('z', 2, 'y')");
+            overDataSource(oldDb, newDb, sessions -> {
+                try (SqlSession session = sessions.openSession(ExecutorType.BATCH)) {
+                    KeyFormsBreak2Mapper codes = session.getMapper(KeyFormsBreak2Mapper.class);
+                    codes.replaceRow(new Code("b", 3, "x"));
+                    codes.replaceRow(new Code("c", 4, "y"));
+                    session.commit();
+                }
+            });
+            assertThat(rows(oldDb)).containsOnlyKeys("b", "c");
+        }
+    }
+
+    // passes: DualWriteDataSource, H2 VARCHAR_IGNORECASE key holding 'abc': MyBatis MERGE INTO codes KEY (id) of
+    // ('ABC', 9)
+    @Test
+    void mergeInAnotherCaseOnAnH2IgnoreCaseKeyOverTheDataSourceLeavesTheSameRows() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.h2(); TestDatabase newDb = TestDatabases.postgres()) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR_IGNORECASE(40) PRIMARY KEY, qty INT, tag VARCHAR(20))",
+                    "INSERT INTO codes VALUES ('abc', 1, NULL)");
+            newDb.execute(PG_CODES, "INSERT INTO codes VALUES ('abc', 1, NULL)");
+            overDataSource(oldDb, newDb, sessions -> {
+                try (SqlSession session = sessions.openSession()) {
+                    session.getMapper(KeyFormsBreak2Mapper.class).mergeRow(new Code("ABC", 9, null));
+                    session.commit();
+                }
+            });
+            assertThat(rows(oldDb)).hasSize(1);
+        }
+    }
+
     // ---------------------------------------------------------------- MyBatis over a DualWriteDataSource
 
     // passes: DualWriteDataSource, a MyBatis REPLACE taking another row's UNIQUE tag (row 'a' deleted, 'b' inserted)
@@ -321,12 +418,17 @@ class KeyFormsMyBatisBreak2Test {
 
     private static void twoFactories(TestDatabase oldDb, DataSource oldSource, TestDatabase newDb, MigrationPhase phase,
                                      Call<DualWriteMappers> call) throws Exception {
-        twoFactories(oldDb, oldSource, ExecutorType.SIMPLE, newDb, phase, call);
+        twoFactories(oldDb, oldSource, ExecutorType.SIMPLE, newDb, phase, ROWS, call);
+    }
+
+    private static void twoFactories(TestDatabase oldDb, DataSource oldSource, ExecutorType oldExecutor, TestDatabase newDb,
+                                     MigrationPhase phase, Call<DualWriteMappers> call) throws Exception {
+        twoFactories(oldDb, oldSource, oldExecutor, newDb, phase, ROWS, call);
     }
 
     /** Two session factories (the old one over {@code oldSource}) in {@code phase}, SYNC; runs {@code call}, then compares. */
     private static void twoFactories(TestDatabase oldDb, DataSource oldSource, ExecutorType oldExecutor, TestDatabase newDb,
-                                     MigrationPhase phase, Call<DualWriteMappers> call) throws Exception {
+                                     MigrationPhase phase, String rowsSql, Call<DualWriteMappers> call) throws Exception {
         InMemoryChangeLog changeLog = ChangeLogs.inMemory();
         try (DualWriter writer = writer(changeLog, phase)) {
             List<String> upserts = List.of(M + "deleteRow", M + "insertRow");
@@ -338,7 +440,7 @@ class KeyFormsMyBatisBreak2Test {
                     .table("codes", Store.NEW, M + "selectById", upserts, List.of(M + "deleteById"))
                     .build();
             call.accept(mappers);
-            sameOrRecorded(oldDb, newDb, changeLog);
+            sameOrRecorded(oldDb, newDb, changeLog, rowsSql);
         }
     }
 
@@ -354,7 +456,7 @@ class KeyFormsMyBatisBreak2Test {
             configuration.addMapper(KeyFormsBreak2Mapper.class);
             MigrationContextInterceptor.install(configuration, ContextRules.builder("codes").build());
             call.accept(new SqlSessionFactoryBuilder().build(configuration));
-            sameOrRecorded(oldDb, newDb, changeLog);
+            sameOrRecorded(oldDb, newDb, changeLog, ROWS);
         }
     }
 
@@ -365,9 +467,9 @@ class KeyFormsMyBatisBreak2Test {
     }
 
     /** Both stores hold the same rows by exact key text, or the change log records the difference. */
-    private static void sameOrRecorded(TestDatabase oldDb, TestDatabase newDb, InMemoryChangeLog changeLog) {
-        Map<String, String> old = rows(oldDb);
-        Map<String, String> now = rows(newDb);
+    private static void sameOrRecorded(TestDatabase oldDb, TestDatabase newDb, InMemoryChangeLog changeLog, String sql) {
+        Map<String, String> old = rows(oldDb, sql);
+        Map<String, String> now = rows(newDb, sql);
         if (!now.equals(old)) {
             assertThat(changeLog.entries()).as("stores differ (old %s, new %s) and nothing is recorded", old, now)
                     .isNotEmpty();
@@ -376,8 +478,12 @@ class KeyFormsMyBatisBreak2Test {
 
     /** The rows of {@code codes} by exact key text (as the database gives it to a plain JDBC select). */
     private static Map<String, String> rows(TestDatabase db) {
+        return rows(db, ROWS);
+    }
+
+    private static Map<String, String> rows(TestDatabase db, String sql) {
         Map<String, String> rows = new TreeMap<>();
-        for (Map<String, Object> row : db.query(ROWS)) {
+        for (Map<String, Object> row : db.query(sql)) {
             String id = String.valueOf(row.get("id"));
             assertThat(rows.put(id, String.valueOf(row.get("qty")))).as("key %s twice in %s", id, db).isNull();
         }
