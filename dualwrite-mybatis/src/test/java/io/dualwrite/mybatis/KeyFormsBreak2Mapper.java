@@ -106,6 +106,12 @@ public interface KeyFormsBreak2Mapper {
     @Update("UPDATE codes SET qty = #{qty} WHERE id = #{id}")
     int updateQty(@Param("id") String id, @Param("qty") int qty);
 
+    /** A generated key into a {@code @Param}-named bean: MyBatis wants keyProperty "row.id". */
+    @DualWrite(table = "codes", key = 0, operation = Operation.INSERT)
+    @Insert("INSERT INTO codes (qty, tag) VALUES (#{row.qty}, #{row.tag,jdbcType=VARCHAR})")
+    @Options(useGeneratedKeys = true, keyProperty = "row.id", keyColumn = "id")
+    int insertGeneratedNamed(@Param("row") Code row);
+
     @DualWrite(table = "codes", key = 0, operation = Operation.UPSERT)
     @Insert("MERGE INTO codes (id, qty, tag) KEY (id) VALUES (#{id}, #{qty}, #{tag,jdbcType=VARCHAR})")
     int merge(Code row);
