@@ -134,28 +134,168 @@ public final class DualWriteMappers {
             return call(writer.readPhaseOf(context).authoritative(), mapperType, method, arguments);
         }
         Store authoritative = writer.phaseOf(context).authoritative();
-        String stored = storedSpelling(statementId, write, arguments, authoritative);
-        Object result = call(authoritative, mapperType, method, arguments);
-        String key = keyOf(statementId, write, arguments, context, authoritative);
-        String kept = write.operation() == Operation.DELETE ? null
-                : keptKey(statementId, write, key, stored, authoritative, context);
-        Object returned = writer.writeState(context, new RowRef(write.table(), key, write.operation()),
-                store -> result, stateSync(write.table()));
-        // the row's key as the store held it before (an update or delete by another spelling) and as it holds it
-        // now (a trigger or the column changed what was written): synced too
-        java.util.Set<String> others = new java.util.LinkedHashSet<>();
-        if (stored != null) {
-            others.add(stored);
+        String stored = storedSpelling(statementId, write, arguments, authoritative, context);
+        boolean takenBefore = write.operation() == Operation.INSERT
+                && keyTakenBefore(statementId, method, write, arguments, context, authoritative);
+        Object result;
+        try {
+            result = call(authoritative, mapperType, method, arguments);
+        } catch (Throwable failure) {
+            syncAfterFailure(statementId, method, write, arguments, context, authoritative, failure);
+            throw failure;
         }
-        if (kept != null) {
-            others.add(kept);
+        List<String> keys;
+        try {
+            keys = keysOf(statementId, method, write, arguments, context, authoritative);
+        } catch (RuntimeException unknown) { // no key after the call: a default the database filled, a list…
+            resync(statementId, write, context, authoritative, "key-unknown", unknown.toString());
+            return result;
         }
-        others.remove(key);
-        for (String other : others) {
-            writer.writeState(context, new RowRef(write.table(), other, write.operation()), store -> result,
-                    stateSync(write.table()));
+        if (takenBefore) {
+            // a row held a key it wrote before it ran, and it succeeded: a trigger stored it under another key
+            resync(statementId, write, context, authoritative, "key-taken-before", "a row held its key before");
+        }
+        if (movesRows(statementId, method, arguments, authoritative)) {
+            resync(statementId, write, context, authoritative, "moves-rows", "REPLACE or MERGE");
+        }
+        boolean written = !(result instanceof Number count) || count.longValue() > 0;
+        Object returned = result;
+        for (String key : keys) {
+            String kept = write.operation() == Operation.DELETE ? null
+                    : keptKey(statementId, write, key, stored, authoritative, context);
+            returned = writer.writeState(context, new RowRef(write.table(), key, write.operation()),
+                    store -> result, expecting(statementId, write, context, authoritative,
+                            written && write.operation() != Operation.DELETE && stored == null && kept == null));
+            // the row's key as the store held it before (an update or delete by another spelling) and as it holds
+            // it now (a trigger or the column changed what was written): synced too
+            java.util.Set<String> others = new java.util.LinkedHashSet<>();
+            if (stored != null) {
+                others.add(stored);
+            }
+            if (kept != null) {
+                others.add(kept);
+            }
+            others.remove(key);
+            for (String other : others) {
+                writer.writeState(context, new RowRef(write.table(), other, write.operation()), store -> result,
+                        stateSync(write.table()));
+            }
         }
         return returned;
+    }
+
+    /**
+     * The table's statements as {@link #stateSync}, but a sync of a write that changed rows and did not delete
+     * them, whose row was not found under another spelling ({@code expectRow}), that finds no row in the
+     * authoritative store records a scoped resync: the row is under another key than the one synced (a
+     * {@code keyProperty} that is not the table's key, a trigger that renamed it). The sync reads that row
+     * anyway: nothing more is read.
+     */
+    private StateSync<Object> expecting(String statementId, Write write, MigrationContext context, Store authoritative,
+                                        boolean expectRow) {
+        Map<Store, TableStatements> sides = tables.get(write.table());
+        if (!expectRow || sides == null) {
+            return stateSync(write.table());
+        }
+        KeyedStore<Object> source = new MapperStore(authoritative, sides.get(authoritative));
+        KeyedStore<Object> expected = new KeyedStore<>() {
+            @Override
+            public Optional<Object> read(String key) throws Exception {
+                Optional<Object> row = source.read(key);
+                if (row.isEmpty()) {
+                    resync(statementId, write, context, authoritative, "row-not-found",
+                            "no row under key " + key + " after the write");
+                }
+                return row;
+            }
+
+            @Override
+            public void upsert(String key, Object value) throws Exception {
+                source.upsert(key, value);
+            }
+
+            @Override
+            public void delete(String key) throws Exception {
+                source.delete(key);
+            }
+        };
+        KeyedStore<Object> other = new MapperStore(authoritative.other(), sides.get(authoritative.other()));
+        return authoritative == Store.OLD ? StateSync.of(expected, other) : StateSync.of(other, expected);
+    }
+
+    /** Records a scoped resync of the write's table for the store it mirrors to, with a WARN. */
+    private void resync(String statementId, Write write, MigrationContext context, Store authoritative, String reason,
+                        String detail) {
+        if (!writer.phaseOf(context).writes(authoritative.other())) {
+            return;
+        }
+        writer.changeLog().record(ChangeRecord.scopedResync(migration, write.table(), null, reason,
+                authoritative.other(), context));
+        log.warn("dualwrite: {} on table {}: the rows it wrote are not known by key ({}: {}); recorded a scoped"
+                + " resync of the table", statementId, write.table(), reason, detail);
+    }
+
+    /**
+     * A marked call that threw may still have written (a non-transactional table keeps a row whose statement
+     * failed afterwards; an answer lost after the commit): its keys, when the arguments name them, are synced as
+     * {@link DualWriter#writeState} syncs a failed write; otherwise a scoped resync is recorded. The caller gets
+     * the exception unchanged.
+     */
+    private void syncAfterFailure(String statementId, Method method, Write write, Object[] arguments,
+                                  MigrationContext context, Store authoritative, Throwable failure) {
+        try {
+            for (String key : keysOf(statementId, method, write, arguments, context, authoritative)) {
+                try {
+                    writer.writeState(context, new RowRef(write.table(), key, write.operation()), store -> {
+                        throw failure;
+                    }, stateSync(write.table()));
+                } catch (Throwable same) {
+                    // the call's own failure, thrown again by writeState after handing off the sync
+                }
+            }
+        } catch (RuntimeException noKey) {
+            resync(statementId, write, context, authoritative, "failed-write", failure.toString());
+        }
+    }
+
+    /**
+     * For an insert whose keys the arguments give before it runs: whether a row already held one of them. A
+     * trigger may store the inserted row under another key, and the read-back after the call would then take
+     * that older row for it. One read per key; none when the database generates the key.
+     */
+    private boolean keyTakenBefore(String statementId, Method method, Write write, Object[] arguments,
+                                   MigrationContext context, Store authoritative) {
+        Map<Store, TableStatements> sides = tables.get(write.table());
+        if (sides == null || !writer.phaseOf(context).writes(authoritative.other())) {
+            return false;
+        }
+        try {
+            for (String key : keysOf(statementId, method, write, arguments, context, authoritative)) {
+                if (new MapperStore(authoritative, sides.get(authoritative)).read(key).isPresent()) {
+                    return true;
+                }
+            }
+        } catch (RuntimeException noKeyYet) {
+            // a key the database generates: no older row can hold it
+        }
+        return false;
+    }
+
+    /**
+     * Whether the statement can delete or rewrite rows other than the ones it names: MySQL's {@code REPLACE}
+     * deletes every row holding one of its unique values, a {@code MERGE} matches by any condition. The
+     * statement's SQL is read as MyBatis renders it for these arguments.
+     */
+    private boolean movesRows(String statementId, Method method, Object[] arguments, Store store) {
+        try {
+            Configuration configuration = factories.get(store).getConfiguration();
+            Object parameter = new ParamNameResolver(configuration, method).getNamedParams(arguments);
+            String sql = configuration.getMappedStatement(statementId).getBoundSql(parameter).getSql().strip()
+                    .toUpperCase(java.util.Locale.ROOT);
+            return sql.startsWith("REPLACE") || sql.startsWith("MERGE");
+        } catch (RuntimeException unrendered) {
+            return false;
+        }
     }
 
     /**
@@ -228,17 +368,19 @@ public final class DualWriteMappers {
      * the sync of the key as written alone would then leave that row stale in a store that compares exactly. The
      * row's key is its key property (the statement's {@code keyProperty}, else {@code id}).
      */
-    private @Nullable String storedSpelling(String statementId, Write write, Object[] arguments, Store store) {
+    private @Nullable String storedSpelling(String statementId, Write write, Object[] arguments, Store store,
+                                            MigrationContext context) {
+        boolean orderId = write.keyArgument() == DualWrite.ORDER_ID && context.orderId().isPresent();
         if ((write.operation() != Operation.DELETE && write.operation() != Operation.UPDATE)
-                || write.keyArgument() < 0 || write.keyArgument() >= arguments.length
-                || arguments[write.keyArgument()] == null) {
+                || (!orderId && (write.keyArgument() < 0 || write.keyArgument() >= arguments.length
+                || arguments[write.keyArgument()] == null))) {
             return null;
         }
         Map<Store, TableStatements> sides = tables.get(write.table());
         if (sides == null) {
             return null;
         }
-        Object argument = arguments[write.keyArgument()];
+        Object argument = orderId ? context.orderId().get() : arguments[write.keyArgument()];
         String property = keyProperty(statementId, store);
         try {
             Object bound = factories.get(store).getConfiguration().getTypeHandlerRegistry().hasTypeHandler(argument.getClass())
@@ -343,10 +485,19 @@ public final class DualWriteMappers {
         }
     }
 
-    private String keyOf(String statementId, Write write, Object[] arguments, MigrationContext context, Store store) {
+    /**
+     * The keys a marked call wrote, from its arguments after the call: the context's order id; the key argument
+     * itself when MyBatis has a type handler for it; its key property (the statement's {@code keyProperty},
+     * else {@code id}), also as MyBatis names it through {@code @Param} ({@code row.id}); for a list or array
+     * argument, each element's.
+     *
+     * @throws RuntimeException when a key cannot be found (null after the call, no such property)
+     */
+    private List<String> keysOf(String statementId, Method method, Write write, Object[] arguments,
+                                MigrationContext context, Store store) {
         if (write.keyArgument() == DualWrite.ORDER_ID) {
-            return context.orderId().orElseThrow(() -> new IllegalStateException(statementId
-                    + " syncs the context's order id, but the context has none: " + context));
+            return List.of(context.orderId().orElseThrow(() -> new IllegalStateException(statementId
+                    + " syncs the context's order id, but the context has none: " + context)));
         }
         if (write.keyArgument() < 0 || write.keyArgument() >= arguments.length) {
             throw new IllegalStateException(statementId + " names argument " + write.keyArgument()
@@ -356,16 +507,47 @@ public final class DualWriteMappers {
         if (argument == null) {
             throw new IllegalStateException(statementId + ": its key argument " + write.keyArgument() + " is null");
         }
-        if (factories.get(store).getConfiguration().getTypeHandlerRegistry().hasTypeHandler(argument.getClass())) {
-            return keyText(argument);
+        Configuration configuration = factories.get(store).getConfiguration();
+        if (argument instanceof Iterable<?> || argument.getClass().isArray()) {
+            List<String> keys = new ArrayList<>();
+            Iterable<?> elements = argument instanceof Iterable<?> iterable ? iterable
+                    : java.util.Arrays.asList((Object[]) argument);
+            for (Object element : elements) {
+                keys.add(keyOfElement(statementId, element, configuration, store));
+            }
+            return keys;
         }
-        MappedStatement statement = factories.get(store).getConfiguration().getMappedStatement(statementId);
-        String property = statement.getKeyProperties() != null && statement.getKeyProperties().length > 0
-                ? statement.getKeyProperties()[0] : "id";
-        Object value = ContextExtractor.meta(argument).getValue(property);
+        if (configuration.getTypeHandlerRegistry().hasTypeHandler(argument.getClass())) {
+            return List.of(keyText(argument));
+        }
+        String property = keyProperty(statementId, store);
+        Object value;
+        try {
+            value = ContextExtractor.meta(argument).getValue(property);
+        } catch (RuntimeException notOnTheArgument) {
+            // keyProperty="row.id" names the property through MyBatis' parameter map of a @Param("row") argument
+            value = ContextExtractor.meta(new ParamNameResolver(configuration, method).getNamedParams(arguments))
+                    .getValue(property);
+        }
         if (value == null) {
             throw new IllegalStateException(statementId + ": the key property '" + property + "' of its argument "
                     + write.keyArgument() + " is null after the call");
+        }
+        return List.of(keyText(value));
+    }
+
+    private String keyOfElement(String statementId, @Nullable Object element, Configuration configuration, Store store) {
+        if (element == null) {
+            throw new IllegalStateException(statementId + ": an element of its key argument is null");
+        }
+        if (configuration.getTypeHandlerRegistry().hasTypeHandler(element.getClass())) {
+            return keyText(element);
+        }
+        String property = keyProperty(statementId, store);
+        Object value = ContextExtractor.meta(element).getValue(property.substring(property.lastIndexOf('.') + 1));
+        if (value == null) {
+            throw new IllegalStateException(statementId + ": the key property '" + property
+                    + "' of an element of its key argument is null after the call");
         }
         return keyText(value);
     }

@@ -54,7 +54,7 @@ class KeyFormsMyBatisBreak2Test {
 
     // ---------------------------------------------------------------- two session factories (DualWriteMappers)
 
-    // FAILS today: MariaDB key utf8mb4_bin, BEFORE INSERT trigger SET NEW.id = UPPER(NEW.id), row 'abc' already in
+    // Failed before its fix: MariaDB key utf8mb4_bin, BEFORE INSERT trigger SET NEW.id = UPPER(NEW.id), row 'abc' already in
     // both stores. A marked insert of 'abc' stores a NEW row 'ABC' (no conflict under a binary collation).
     // DualWriteMappers.keptKey reads the row back by the key as written ('abc') and finds the OTHER, pre-existing
     // row 'abc': it takes that row's key for the written one, so only 'abc' is synced; 'ABC' never reaches the new
@@ -72,7 +72,7 @@ class KeyFormsMyBatisBreak2Test {
         }
     }
 
-    // FAILS today: a text-keyed MariaDB table with an AUTO_INCREMENT surrogate seq; the marked insert asks for the
+    // Failed before its fix: a text-keyed MariaDB table with an AUTO_INCREMENT surrogate seq; the marked insert asks for the
     // generated seq (useGeneratedKeys, keyProperty "seq"), as the application wants it. DualWriteMappers.keyOf takes
     // the statement's keyProperty as the ROW's key: it syncs key "1" (the seq), and keptKey skips its read-back
     // ("a whole-number key the database generated"). The sync reads no row '1' and deletes '1' on the new store;
@@ -92,7 +92,7 @@ class KeyFormsMyBatisBreak2Test {
         }
     }
 
-    // FAILS today: key = DualWrite.ORDER_ID on a MariaDB utf8mb4_unicode_ci key; the request's context carries order
+    // Failed before its fix: key = DualWrite.ORDER_ID on a MariaDB utf8mb4_unicode_ci key; the request's context carries order
     // id 'ORD-1', the row was stored as 'ord-1'. The marked delete deletes 'ord-1'. DualWriteMappers.storedSpelling
     // returns null at once for a negative key argument (write.keyArgument() < 0), so the row's own spelling is never
     // read; only 'ORD-1' is synced: PostgreSQL deletes 'ORD-1' and keeps 'ord-1'; nothing recorded.
@@ -111,7 +111,7 @@ class KeyFormsMyBatisBreak2Test {
         }
     }
 
-    // FAILS today: a marked upsert written as MariaDB REPLACE, on a table with a UNIQUE tag: ('b', 'x') replaces row
+    // Failed before its fix: a marked upsert written as MariaDB REPLACE, on a table with a UNIQUE tag: ('b', 'x') replaces row
     // 'a' (which held tag 'x') — REPLACE deletes every row it conflicts with. DualWriteMappers.invoke syncs 'b' (and
     // keptKey finds 'b'); nothing names 'a', which stays in the new store; nothing recorded. (The JDBC path reads
     // the rows an upsert conflicts with first: StatementAnalysis.movesRows.)
@@ -127,7 +127,7 @@ class KeyFormsMyBatisBreak2Test {
         }
     }
 
-    // FAILS today: a marked REPLACE of 'ABC' on a MariaDB utf8mb4_unicode_ci key holding row 'abc' deletes 'abc' and
+    // Failed before its fix: a marked REPLACE of 'ABC' on a MariaDB utf8mb4_unicode_ci key holding row 'abc' deletes 'abc' and
     // inserts 'ABC'. An UPSERT gets no storedSpelling read (only updates and deletes do), keptKey finds 'ABC': the
     // sync copies 'ABC' into PostgreSQL, which keeps 'abc' too; nothing recorded.
     @Test
@@ -142,7 +142,7 @@ class KeyFormsMyBatisBreak2Test {
         }
     }
 
-    // FAILS today: a marked insert into a MariaDB table whose key the column DEFAULT fills (DEFAULT uuid()); the bean's
+    // Failed before its fix: a marked insert into a MariaDB table whose key the column DEFAULT fills (DEFAULT uuid()); the bean's
     // id stays null. The old store commits the row, then DualWriteMappers.keyOf throws IllegalStateException ("the
     // key property 'id' ... is null after the call") before writeState: no sync, no record, the caller gets an
     // exception for a write that happened. mapper() accepted the method.
@@ -162,7 +162,7 @@ class KeyFormsMyBatisBreak2Test {
         }
     }
 
-    // FAILS today: a marked <foreach> insert of a List (key = 0, the list). The old store commits both rows, then
+    // Failed before its fix: a marked <foreach> insert of a List (key = 0, the list). The old store commits both rows, then
     // DualWriteMappers.keyOf asks the list for property 'id' (ContextExtractor.meta(list).getValue) and throws
     // before writeState: no sync, no record. mapper() accepted the method.
     @Test
@@ -244,7 +244,7 @@ class KeyFormsMyBatisBreak2Test {
         }
     }
 
-    // FAILS today: a MyISAM (non-transactional) MariaDB table whose AFTER INSERT trigger refuses a negative quantity
+    // Failed before its fix: a MyISAM (non-transactional) MariaDB table whose AFTER INSERT trigger refuses a negative quantity
     // with SIGNAL: the marked insert fails, but MyISAM keeps the row it inserted. DualWriteMappers.invoke runs the
     // call (DualWriteMappers.call) BEFORE writeState and lets its exception out, so no sync is handed off and
     // nothing is recorded; DualWriter.writeState itself hands one off "even when write throws: a store call that
@@ -267,7 +267,7 @@ class KeyFormsMyBatisBreak2Test {
         }
     }
 
-    // FAILS today: H2 2.3 VARCHAR_IGNORECASE key holding 'abc'; a marked upsert MERGE INTO codes KEY (id) of ('ABC', 9).
+    // Failed before its fix: H2 2.3 VARCHAR_IGNORECASE key holding 'abc'; a marked upsert MERGE INTO codes KEY (id) of ('ABC', 9).
     // H2 rewrites the row as 'ABC' (a scan shows 'ABC') but a lookup by key still answers 'abc' (the primary index
     // entry keeps the old spelling). DualWriteMappers.keptKey and the sync (MapperStore.read) both read by key and
     // get 'abc': PostgreSQL ends with 'abc', the old store's rows say 'ABC'; nothing recorded. (An UPSERT gets no
@@ -300,7 +300,7 @@ class KeyFormsMyBatisBreak2Test {
         }
     }
 
-    // FAILS today: a marked insert of a @Param("row") bean asking for MariaDB's generated key, with the keyProperty
+    // Failed before its fix: a marked insert of a @Param("row") bean asking for MariaDB's generated key, with the keyProperty
     // MyBatis needs for a named parameter ("row.id"); MyBatis sets row.id = 1 and the old store commits the row.
     // DualWriteMappers.keyOf reads the statement's keyProperty "row.id" from the ARGUMENT (the bean itself, not
     // MyBatis' parameter map): ContextExtractor.meta(bean).getValue("row.id") throws (no property 'row') before
