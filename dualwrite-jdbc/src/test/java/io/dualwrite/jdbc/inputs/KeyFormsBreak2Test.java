@@ -1,0 +1,268 @@
+package io.dualwrite.jdbc.inputs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * More inputs where the old store keeps a row under another key than the write named or stored, past the
+ * mechanisms of the last fixes (trigger bodies read by pattern, the catalog cached per table, the session zone
+ * seen only in a leading {@code SET … time_zone}). Each test ends comparing both stores row by row with plain
+ * JDBC: {@code converged} when a recorded scoped resync is acceptable, an exact comparison with an empty change
+ * log when nothing should have been needed.
+ */
+class KeyFormsBreak2Test {
+
+    private static final String OLD_ROWS = "SELECT id, qty FROM orders";
+    private static final String NEW_ROWS = "SELECT id, quantity AS qty FROM orders_v2";
+    private static final String MARIA_OLD = "SELECT CAST(id AS CHAR) AS id, qty FROM orders";
+    private static final String MARIA_NEW = "SELECT CAST(id AS CHAR) AS id, quantity AS qty FROM orders_v2";
+    private static final String INSTANT_OLD = "SELECT UNIX_TIMESTAMP(id) AS id, qty FROM orders";
+    private static final String INSTANT_NEW = "SELECT UNIX_TIMESTAMP(id) AS id, quantity AS qty FROM orders_v2";
+
+    // ---------------------------------------------------------------------------------------------------------
+    // PostgreSQL trigger bodies and the catalog (Metadata.readKeyTriggers)
+    // ---------------------------------------------------------------------------------------------------------
+
+    // DIAGNOSIS: a PL/pgSQL BEFORE INSERT trigger that renames NEW through an alias (`r ALIAS FOR NEW; r.id :=
+    // upper(r.id); RETURN NEW`). Metadata.readKeyTriggers looks for `new.id`, `new :=`, `into new` or a RETURN of
+    // something else than NEW: none is there, so insertTriggers stays false and WriteExecution.exactKey syncs 'abc'
+    // as written; the copier finds no row 'abc', the row 'ABC' never reaches the new store.
+    @Test
+    void postgresTriggerRenamingTheKeyThroughAnAliasOfNewIsNotLeftBehind() throws SQLException {
+        try (Fixture fixture = LooseKeyStores.postgres()) {
+            fixture.onOld("CREATE FUNCTION shout() RETURNS trigger LANGUAGE plpgsql AS $$"
+                            + " DECLARE r ALIAS FOR NEW; BEGIN r.id := upper(r.id); RETURN NEW; END $$",
+                    "CREATE TRIGGER shout BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION shout()");
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", "abc", 1)).isEqualTo(1);
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS)).containsExactly(Map.entry("ABC", "1"));
+        }
+    }
+
+    // DIAGNOSIS: an AFTER INSERT row trigger whose PL/pgSQL body only calls a helper (`PERFORM rename_key(NEW.id)`);
+    // the helper, an SQL function, runs `UPDATE orders SET id = …`. Metadata.readKeyTriggers reads the trigger
+    // function's own body only: an AFTER trigger counts only when that body writes the table (writesTable) or runs
+    // EXECUTE, so neither INSERT nor SELF is set. 'abc' is synced, the row is 'abc-a'.
+    @Test
+    void postgresAfterInsertTriggerRenamingTheRowThroughAHelperFunctionIsNotLeftBehind() throws SQLException {
+        try (Fixture fixture = LooseKeyStores.postgres()) {
+            fixture.onOld("CREATE FUNCTION rename_key(k text) RETURNS void LANGUAGE sql AS"
+                            + " $$ UPDATE orders SET id = k || '-a' WHERE id = k $$",
+                    "CREATE FUNCTION after_insert() RETURNS trigger LANGUAGE plpgsql AS $$"
+                            + " BEGIN PERFORM rename_key(NEW.id); RETURN NULL; END $$",
+                    "CREATE TRIGGER after_insert AFTER INSERT ON orders FOR EACH ROW EXECUTE FUNCTION after_insert()");
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", "abc", 2)).isEqualTo(1);
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS)).containsExactly(Map.entry("abc-a", "2"));
+        }
+    }
+
+    // DIAGNOSIS: the catalog is read once per table (Metadata.keyTexts caches KeyTexts per mapping for the data
+    // source's life). A key-rewriting trigger created after the first write on the table (a deploy's migration
+    // while the application runs) is never seen: the insert of 'b' stores 'B' and 'b' is synced.
+    @Test
+    void postgresKeyTriggerCreatedAfterTheTableWasFirstWrittenIsNotLeftBehind() throws SQLException {
+        try (Fixture fixture = LooseKeyStores.postgres("a")) {
+            assertThat(LooseKeyStores.execute(fixture, "UPDATE orders SET qty = 5 WHERE id = ?", "a")).isEqualTo(1);
+            fixture.onOld("CREATE FUNCTION shout() RETURNS trigger LANGUAGE plpgsql AS $$"
+                            + " BEGIN NEW.id := upper(NEW.id); RETURN NEW; END $$",
+                    "CREATE TRIGGER shout BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION shout()");
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", "b", 6)).isEqualTo(1);
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS))
+                    .containsOnly(Map.entry("a", "5"), Map.entry("B", "6"));
+        }
+    }
+
+    // DIAGNOSIS: the mapped `orders` is a simple updatable view over `orders_base`, whose BEFORE INSERT trigger
+    // upper-cases the key. Metadata.readKeyTriggers reads pg_trigger and pg_rewrite of the view only (its
+    // `_RETURN` rule is skipped), never of the table the view writes: 'abc' is synced, the view shows 'ABC'.
+    @Test
+    void postgresKeyTriggerOnTheTableUnderAMappedViewIsNotLeftBehind() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders_base (id VARCHAR(20) PRIMARY KEY, qty INT)",
+                    "CREATE VIEW orders AS SELECT id, qty FROM orders_base",
+                    "CREATE FUNCTION shout() RETURNS trigger LANGUAGE plpgsql AS $$"
+                            + " BEGIN NEW.id := upper(NEW.id); RETURN NEW; END $$",
+                    "CREATE TRIGGER shout BEFORE INSERT ON orders_base FOR EACH ROW EXECUTE FUNCTION shout()");
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS);
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", "abc", 3)).isEqualTo(1);
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS)).containsExactly(Map.entry("ABC", "3"));
+        }
+    }
+
+    // DIAGNOSIS: `orders.id` references `parents(code) ON UPDATE CASCADE`; an update of the unmapped `parents`
+    // moves the order 'a' to 'b'. The cascade is an internal trigger on `parents`, which Metadata.readKeyTriggers
+    // skips (NOT tgisinternal) and never reads for a statement that does not name a mapped table: nothing is
+    // synced or recorded, the new store keeps 'a'.
+    @Test
+    void postgresKeyMovedByAForeignKeyCascadeIsNotLeftBehind() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE parents (code VARCHAR(20) PRIMARY KEY)",
+                    "CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY REFERENCES parents (code) ON UPDATE CASCADE, qty INT)",
+                    "INSERT INTO parents VALUES ('a')", "INSERT INTO orders VALUES ('a', 1)");
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('a', 1)");
+            assertThat(LooseKeyStores.execute(fixture, "UPDATE parents SET code = ? WHERE code = ?", "b", "a")).isEqualTo(1);
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS)).containsExactly(Map.entry("b", "1"));
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // MariaDB session time zones (ConnectionHandler.beforeSessionChange, WriteExecution.keyList)
+    // ---------------------------------------------------------------------------------------------------------
+
+    // DIAGNOSIS: `/* app */ SET time_zone = '+05:00'` — ConnectionHandler.SETS_TIME_ZONE is anchored at `^\s*set`,
+    // so a leading comment (as frameworks and SQL commenters add) hides it; sessionZoneBefore stays null and
+    // WriteExecution.keyList reads the key back without CONVERT_TZ: '10:00:00' in +05:00 is synced, the copier's
+    // sessions read it as 10:00 UTC, another instant than the row's 05:00 UTC.
+    @Test
+    void mariadbTimestampKeyWrittenAfterACommentedSetTimeZoneReachesTheNewStore() throws SQLException {
+        try (Fixture fixture = timestamps()) {
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                run(connection, "/* app */ SET time_zone = '+05:00'");
+                run(connection, "INSERT INTO orders (id, qty) VALUES ('2024-01-01 10:00:00', 1)");
+                run(connection, "SET time_zone = DEFAULT");
+            }
+            assertThat(LooseKeyStores.converged(fixture, INSTANT_OLD, INSTANT_NEW)).hasSize(1);
+        }
+    }
+
+    // DIAGNOSIS: the zone is set by a stored procedure (`CALL app_session()`, which runs SET time_zone). Only SQL
+    // text starting with SET reaches ConnectionHandler.beforeSessionChange's pattern, so the key is read back in
+    // the +05:00 session without conversion and synced as another instant.
+    @Test
+    void mariadbTimestampKeyWrittenAfterAProcedureSetTheSessionZoneReachesTheNewStore() throws SQLException {
+        try (Fixture fixture = timestamps()) {
+            fixture.onOld("CREATE PROCEDURE app_session() SET time_zone = '+05:00'");
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                run(connection, "CALL app_session()");
+                run(connection, "INSERT INTO orders (id, qty) VALUES ('2024-01-01 10:00:00', 1)");
+                run(connection, "SET time_zone = DEFAULT");
+            }
+            assertThat(LooseKeyStores.converged(fixture, INSTANT_OLD, INSTANT_NEW)).hasSize(1);
+        }
+    }
+
+    // DIAGNOSIS: an earlier borrower set the session zone and returned the connection to the pool (HikariCP does
+    // not reset session variables). ConnectionHandler.sessionZoneBefore is per logical connection: the next
+    // borrower's handler never saw a SET, so WriteExecution.keyList reads the key without CONVERT_TZ in a +05:00
+    // session and syncs '10:00:00', which the copier's other sessions read as another instant.
+    @Test
+    void mariadbTimestampKeyWrittenOnAPooledSessionAnEarlierBorrowerZonedReachesTheNewStore() throws SQLException {
+        try (Fixture fixture = timestamps()) {
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                run(connection, "SET time_zone = '+05:00'");
+            }
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                try (Statement statement = connection.createStatement();
+                     ResultSet zone = statement.executeQuery("SELECT @@session.time_zone")) {
+                    assertThat(zone.next()).isTrue();
+                    assertThat(zone.getString(1)).as("the pooled session kept the earlier borrower's zone").isEqualTo("+05:00");
+                }
+                run(connection, "INSERT INTO orders (id, qty) VALUES ('2024-01-01 10:00:00', 1)");
+                run(connection, "SET time_zone = DEFAULT");
+            }
+            assertThat(LooseKeyStores.converged(fixture, INSTANT_OLD, INSTANT_NEW)).hasSize(1);
+        }
+    }
+
+    // DIAGNOSIS: MariaDB's `SET STATEMENT time_zone = '+05:00' FOR INSERT …` runs one write in another zone; the
+    // session zone is back to the server's right after it, so a read-back by the value as written names another
+    // instant than the row's.
+    @Test
+    void mariadbTimestampKeyWrittenBySetStatementForInsertReachesTheNewStore() throws SQLException {
+        try (Fixture fixture = timestamps()) {
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                run(connection, "SET STATEMENT time_zone = '+05:00' FOR INSERT INTO orders (id, qty)"
+                        + " VALUES ('2024-01-01 10:00:00', 1)");
+            }
+            assertThat(LooseKeyStores.converged(fixture, INSTANT_OLD, INSTANT_NEW)).hasSize(1);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // MariaDB values stored otherwise without a warning (WriteExecution.exactKey)
+    // ---------------------------------------------------------------------------------------------------------
+
+    // DIAGNOSIS: the text '0' bound into an AUTO_INCREMENT key: MariaDB converts it to 0 and stores the next auto
+    // value, without a warning. WriteExecution.exactKey reads back a 0 into AUTO_INCREMENT only when it is a
+    // Number (`value instanceof Number number && number.longValue() == 0`); text that is a whole number is taken
+    // as written, so key '0' is synced and the row 2 never reaches the new store.
+    @Test
+    void mariadbZeroTextWrittenIntoAnAutoIncrementKeyReachesTheNewStoreUnderTheGeneratedKey() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB)) {
+            fixture.onOld("CREATE TABLE orders (id INT AUTO_INCREMENT PRIMARY KEY, qty INT)", "INSERT INTO orders VALUES (1, 1)");
+            fixture.onNew("CREATE TABLE orders_v2 (id INT PRIMARY KEY, quantity INT)", "INSERT INTO orders_v2 VALUES (1, 1)");
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", "0", 5)).isEqualTo(1);
+            assertThat(LooseKeyStores.converged(fixture, MARIA_OLD, MARIA_NEW))
+                    .containsOnly(Map.entry("1", "1"), Map.entry("2", "5"));
+        }
+    }
+
+    // DIAGNOSIS: `SET collation_connection = 'latin1_swedish_ci'` makes the connection character set latin1 while
+    // the client set stays utf8mb4: the text literal the driver sends for 'xΩ' is converted to latin1 ('x?') before
+    // it reaches the utf8mb4 column. ConnectionHandler.SETS_CHARSET knows NAMES, CHARACTER SET and
+    // character_set_client/connection, not collation_connection, so the key is taken as written.
+    @Test
+    void mariadbTextKeyWrittenInALatin1ConnectionCollationReachesTheNewStoreAsStored() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB)) {
+            fixture.onOld("CREATE TABLE orders (id VARCHAR(20) CHARACTER SET utf8mb4 PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) CHARACTER SET utf8mb4 PRIMARY KEY, quantity INT)");
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                run(connection, "SET collation_connection = 'latin1_swedish_ci'");
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, ?)")) {
+                    insert.setString(1, "x\u03A9");
+                    insert.setInt(2, 1);
+                    assertThat(insert.executeUpdate()).isEqualTo(1);
+                }
+                run(connection, "SET collation_connection = 'utf8mb4_general_ci'");
+            }
+            String old = "SELECT HEX(id) AS id, qty FROM orders";
+            String now = "SELECT HEX(id) AS id, quantity AS qty FROM orders_v2";
+            assertThat(LooseKeyStores.converged(fixture, old, now)).hasSize(1);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Ordinary writes need nothing
+    // ---------------------------------------------------------------------------------------------------------
+
+    // passes expected: integer keys on a table with an `updated_at` trigger (names no key column) record nothing.
+    @Test
+    void postgresIntegerKeyWritesOnATableWithAnUpdatedAtTriggerNeedNoResync() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT, updated_at timestamptz)",
+                    "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$"
+                            + " BEGIN NEW.updated_at := now(); RETURN NEW; END $$",
+                    "CREATE TRIGGER touch BEFORE INSERT OR UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch()",
+                    "INSERT INTO orders (id, qty) VALUES (1, 1), (2, 2)");
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, quantity INT, updated_at timestamptz)",
+                    "INSERT INTO orders_v2 (id, quantity) VALUES (1, 1), (2, 2)");
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", 3L, 3)).isEqualTo(1);
+            assertThat(LooseKeyStores.execute(fixture, "UPDATE orders SET qty = ? WHERE id = ?", 9, 1L)).isEqualTo(1);
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", 2L)).isEqualTo(1);
+            assertThat(fixture.records()).isEmpty();
+            assertThat(LooseKeyStores.rows(fixture.newDb, NEW_ROWS)).isEqualTo(LooseKeyStores.rows(fixture.oldDb, OLD_ROWS))
+                    .containsOnly(Map.entry("1", "9"), Map.entry("3", "3"));
+        }
+    }
+
+    /** MariaDB into MariaDB: empty {@code orders (id TIMESTAMP)} and {@code orders_v2 (id TIMESTAMP)}. */
+    private static Fixture timestamps() {
+        Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB);
+        fixture.onOld("CREATE TABLE orders (id TIMESTAMP NOT NULL PRIMARY KEY, qty INT)");
+        fixture.onNew("CREATE TABLE orders_v2 (id TIMESTAMP NOT NULL PRIMARY KEY, quantity INT)");
+        return fixture;
+    }
+
+    private static void run(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+}
