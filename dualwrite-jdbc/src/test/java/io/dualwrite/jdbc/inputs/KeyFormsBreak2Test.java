@@ -252,6 +252,177 @@ class KeyFormsBreak2Test {
         }
     }
 
+    // ---------------------------------------------------------------------------------------------------------
+    // Literals the database reads otherwise than the statement analysis (StatementAnalyzer, WriteExecution.storedKey)
+    // ---------------------------------------------------------------------------------------------------------
+
+    // DIAGNOSIS: MariaDB concatenates adjacent text literals: `VALUES ('ab' 'c', 1)` stores key 'abc'.
+    @Test
+    void mariadbKeyWrittenAsAdjacentTextLiteralsReachesTheNewStore() throws SQLException {
+        try (Fixture fixture = mariadbText()) {
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES ('ab' 'c', 1)")).isEqualTo(1);
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS)).containsExactly(Map.entry("abc", "1"));
+        }
+    }
+
+    // DIAGNOSIS: PostgreSQL concatenates text literals separated by a line break: `'ab'\n'c'` is 'abc'.
+    @Test
+    void postgresKeyWrittenAsLiteralsContinuedOnTheNextLineReachesTheNewStore() throws SQLException {
+        try (Fixture fixture = LooseKeyStores.postgres()) {
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES ('ab'\n'c', 1)")).isEqualTo(1);
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS)).containsExactly(Map.entry("abc", "1"));
+        }
+    }
+
+    // DIAGNOSIS: MariaDB reads the double-quoted "abc" as a text literal (without ANSI_QUOTES).
+    @Test
+    void mariadbKeyWrittenAsADoubleQuotedLiteralReachesTheNewStore() throws SQLException {
+        try (Fixture fixture = mariadbText()) {
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (\"abc\", 1)")).isEqualTo(1);
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS)).containsExactly(Map.entry("abc", "1"));
+        }
+    }
+
+    // DIAGNOSIS: MariaDB's hexadecimal literal 0x616263 into a text key is the text 'abc'.
+    @Test
+    void mariadbTextKeyWrittenAsAHexadecimalLiteralReachesTheNewStore() throws SQLException {
+        try (Fixture fixture = mariadbText()) {
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (0x616263, 1)")).isEqualTo(1);
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS)).containsExactly(Map.entry("abc", "1"));
+        }
+    }
+
+    // DIAGNOSIS: whole-number literals into a text key are stored in the number's own text: 007 as '7', -0 as '0',
+    // +8 as '8'.
+    @Test
+    void mariadbTextKeysWrittenAsNumberLiteralsInAnotherSpellingReachTheNewStore() throws SQLException {
+        try (Fixture fixture = mariadbText()) {
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (007, 1), (-0, 2), (+8, 3)"))
+                    .isEqualTo(3);
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS))
+                    .containsOnly(Map.entry("7", "1"), Map.entry("0", "2"), Map.entry("8", "3"));
+        }
+    }
+
+    // DIAGNOSIS: PostgreSQL (16 and later) reads 1_000 as 1000 and 0x10 as 16 into an integer key.
+    @Test
+    void postgresIntegerKeysWrittenWithUnderscoresAndInHexadecimalReachTheNewStore() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id INT PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id INT PRIMARY KEY, quantity INT)");
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (1_000, 1), (0x10, 2)"))
+                    .isEqualTo(2);
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS))
+                    .containsOnly(Map.entry("1000", "1"), Map.entry("16", "2"));
+        }
+    }
+
+    // DIAGNOSIS: NEW_PRIMARY, the new store (PostgreSQL) authoritative: its orders_v2 has the alias-of-NEW trigger.
+    @Test
+    void newPrimaryTriggerRenamingTheKeyThroughAnAliasOfNewIsNotLeftBehind() throws SQLException {
+        try (Fixture fixture = Fixture.builder(Kind.POSTGRES, Kind.POSTGRES)
+                .phase(io.dualwrite.MigrationPhase.NEW_PRIMARY).build()) {
+            fixture.onOld(LooseKeyStores.POSTGRES_OLD_ORDERS);
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS,
+                    "CREATE FUNCTION shout() RETURNS trigger LANGUAGE plpgsql AS $$"
+                            + " DECLARE r ALIAS FOR NEW; BEGIN r.id := upper(r.id); RETURN NEW; END $$",
+                    "CREATE TRIGGER shout BEFORE INSERT ON orders_v2 FOR EACH ROW EXECUTE FUNCTION shout()");
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", "abc", 1)).isEqualTo(1);
+            assertThat(fixture.records()).as("nothing recorded").isEmpty();
+            assertThat(LooseKeyStores.rows(fixture.oldDb, OLD_ROWS)).as("old store rows by exact key")
+                    .isEqualTo(LooseKeyStores.rows(fixture.newDb, NEW_ROWS)).containsExactly(Map.entry("ABC", "1"));
+        }
+    }
+
+    // DIAGNOSIS: a PL/pgSQL trigger that hands NEW to a procedure with an INOUT row parameter (`CALL fix(NEW)`):
+    // the procedure renames the key, PL/pgSQL assigns the result back to NEW.
+    @Test
+    void postgresTriggerRenamingTheKeyThroughAnInoutProcedureIsNotLeftBehind() throws SQLException {
+        try (Fixture fixture = LooseKeyStores.postgres()) {
+            fixture.onOld("CREATE PROCEDURE fix(INOUT r orders) LANGUAGE plpgsql AS $$ BEGIN r.id := upper(r.id); END $$",
+                    "CREATE FUNCTION shout() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN CALL fix(NEW); RETURN NEW; END $$",
+                    "CREATE TRIGGER shout BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION shout()");
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", "abc", 1)).isEqualTo(1);
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS)).containsExactly(Map.entry("ABC", "1"));
+        }
+    }
+
+    // DIAGNOSIS: a prepared batch in a non-strict session whose FIRST entry's key is cut ('abcdef' into VARCHAR(3)
+    // is 'abc') and whose last entry is clean: WriteExecution.warned asks the driver's warning count of the last
+    // statement.
+    @Test
+    void mariadbBatchWhoseFirstKeyANonStrictSessionCutReachesTheNewStore() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB)) {
+            fixture.onOld("CREATE TABLE orders (id VARCHAR(3) PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)");
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                run(connection, "SET sql_mode = ''");
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, ?)")) {
+                    insert.setString(1, "abcdef");
+                    insert.setInt(2, 1);
+                    insert.addBatch();
+                    insert.setString(1, "x");
+                    insert.setInt(2, 2);
+                    insert.addBatch();
+                    assertThat(insert.executeBatch()).hasSize(2);
+                }
+                run(connection, "SET sql_mode = DEFAULT");
+            }
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS))
+                    .containsOnly(Map.entry("abc", "1"), Map.entry("x", "2"));
+        }
+    }
+
+    // DIAGNOSIS: a PostgreSQL `real` key, the application's session at `extra_float_digits = 0` (six significant
+    // digits in text). An update by a non-key WHERE pre-selects its keys in that session (WriteExecution.preselects)
+    // and the driver reads the text '0.123457', not the stored 0.1234567: the copier finds no such row, the new
+    // store keeps qty 1.
+    @Test
+    void postgresRealKeyPreselectedInASessionWithFewerFloatDigitsReachesTheNewStore() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id real PRIMARY KEY, qty INT)", "INSERT INTO orders VALUES (0.1234567, 1)");
+            fixture.onNew("CREATE TABLE orders_v2 (id real PRIMARY KEY, quantity INT)", "INSERT INTO orders_v2 VALUES (0.1234567, 1)");
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                run(connection, "SET extra_float_digits = 0");
+                try (PreparedStatement update = connection.prepareStatement("UPDATE orders SET qty = ? WHERE qty = ?")) {
+                    update.setInt(1, 9);
+                    update.setInt(2, 1);
+                    assertThat(update.executeUpdate()).isEqualTo(1);
+                }
+                run(connection, "RESET extra_float_digits");
+            }
+            String old = "SELECT id::float8::text AS id, qty FROM orders";
+            String now = "SELECT id::float8::text AS id, quantity AS qty FROM orders_v2";
+            assertThat(LooseKeyStores.converged(fixture, old, now)).hasSize(1).containsValue("9");
+        }
+    }
+
+    // DIAGNOSIS: the same session, an insert of the text literal '0.1234567' into the `real` key: the key is read
+    // back (a formed column) in the caller's session, whose text has six digits.
+    @Test
+    void postgresRealKeyInsertedInASessionWithFewerFloatDigitsReachesTheNewStore() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id real PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id real PRIMARY KEY, quantity INT)");
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                run(connection, "SET extra_float_digits = 0");
+                run(connection, "INSERT INTO orders (id, qty) VALUES ('0.1234567', 1)");
+                run(connection, "RESET extra_float_digits");
+            }
+            String old = "SELECT id::float8::text AS id, qty FROM orders";
+            String now = "SELECT id::float8::text AS id, quantity AS qty FROM orders_v2";
+            assertThat(LooseKeyStores.converged(fixture, old, now)).hasSize(1);
+        }
+    }
+
+    /** MariaDB into MariaDB: empty {@code orders (id VARCHAR(20))} and {@code orders_v2 (id VARCHAR(20))}. */
+    private static Fixture mariadbText() {
+        Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB);
+        fixture.onOld("CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, qty INT)");
+        fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)");
+        return fixture;
+    }
+
     /** MariaDB into MariaDB: empty {@code orders (id TIMESTAMP)} and {@code orders_v2 (id TIMESTAMP)}. */
     private static Fixture timestamps() {
         Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB);
