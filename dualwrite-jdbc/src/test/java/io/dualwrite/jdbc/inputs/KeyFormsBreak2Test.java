@@ -415,6 +415,70 @@ class KeyFormsBreak2Test {
         }
     }
 
+    // DIAGNOSIS: a key WHERE whose parameter is cast to a shorter text (`id = ?::varchar(2)`, bound 'abc'):
+    // PostgreSQL's explicit cast cuts it to 'ab' without an error, so the update changes row 'ab'.
+    @Test
+    void postgresUpdateByAKeyParameterCastToAShorterTextReachesTheNewStore() throws SQLException {
+        try (Fixture fixture = LooseKeyStores.postgres("ab", "abc")) {
+            assertThat(LooseKeyStores.execute(fixture, "UPDATE orders SET qty = ? WHERE id = ?::varchar(2)", 9, "abc"))
+                    .isEqualTo(1);
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS))
+                    .containsOnly(Map.entry("ab", "9"), Map.entry("abc", "2"));
+        }
+    }
+
+    // DIAGNOSIS: an insert whose key literal is cast to a shorter text (`'abcdef'::varchar(3)`) stores 'abc'.
+    @Test
+    void postgresInsertOfAKeyLiteralCastToAShorterTextReachesTheNewStore() throws SQLException {
+        try (Fixture fixture = LooseKeyStores.postgres()) {
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES ('abcdef'::varchar(3), 1)"))
+                    .isEqualTo(1);
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS)).containsExactly(Map.entry("abc", "1"));
+        }
+    }
+
+    // DIAGNOSIS: MariaDB's `CAST(? AS CHAR(2))` cuts 'abc' to 'ab' (a warning is raised, but on a key WHERE the
+    // key is named, not written).
+    @Test
+    void mariadbDeleteByAKeyParameterCastToAShorterTextReachesTheNewStore() throws SQLException {
+        try (Fixture fixture = mariadbText()) {
+            fixture.onOld("INSERT INTO orders VALUES ('ab', 1), ('abc', 2)");
+            fixture.onNew("INSERT INTO orders_v2 VALUES ('ab', 1), ('abc', 2)");
+            assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = CAST(? AS CHAR(2))", "abc")).isEqualTo(1);
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS)).containsOnly(Map.entry("abc", "2"));
+        }
+    }
+
+    // DIAGNOSIS: the character-set twin of the pooled time zone: an earlier borrower ran `SET NAMES latin1` and
+    // returned the connection; ConnectionHandler.sessionCharsetChanged is per logical connection, so the next
+    // borrower's text key 'café' (stored as 'cafÃ©') is synced as written.
+    @Test
+    void mariadbTextKeyWrittenOnAPooledSessionAnEarlierBorrowerSetToLatin1ReachesTheNewStoreAsStored() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB)) {
+            fixture.onOld("CREATE TABLE orders (id VARCHAR(20) CHARACTER SET utf8mb4 PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) CHARACTER SET utf8mb4 PRIMARY KEY, quantity INT)");
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                run(connection, "SET NAMES latin1");
+            }
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                try (Statement statement = connection.createStatement();
+                     ResultSet names = statement.executeQuery("SELECT @@session.character_set_client")) {
+                    assertThat(names.next()).isTrue();
+                    assertThat(names.getString(1)).as("the pooled session kept the earlier borrower's names").isEqualTo("latin1");
+                }
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, ?)")) {
+                    insert.setString(1, "caf\u00e9");
+                    insert.setInt(2, 1);
+                    assertThat(insert.executeUpdate()).isEqualTo(1);
+                }
+                run(connection, "SET NAMES utf8mb4");
+            }
+            String old = "SELECT HEX(id) AS id, qty FROM orders";
+            String now = "SELECT HEX(id) AS id, quantity AS qty FROM orders_v2";
+            assertThat(LooseKeyStores.converged(fixture, old, now)).hasSize(1);
+        }
+    }
+
     /** MariaDB into MariaDB: empty {@code orders (id VARCHAR(20))} and {@code orders_v2 (id VARCHAR(20))}. */
     private static Fixture mariadbText() {
         Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB);
