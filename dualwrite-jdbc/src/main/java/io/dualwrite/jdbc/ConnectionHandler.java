@@ -85,7 +85,7 @@ final class ConnectionHandler implements InvocationHandler {
 
     /** A statement that sets the session's time zone: {@code SET time_zone = …}, {@code SET @@session.time_zone …}. */
     private static final java.util.regex.Pattern SETS_TIME_ZONE =
-            java.util.regex.Pattern.compile("(?is)^\\s*set\\b.*\\btime_zone\\b.*");
+            java.util.regex.Pattern.compile("(?is)^(\\s|/\\*.*?\\*/|--[^\\n]*\\n|#[^\\n]*\\n)*set\\b.*\\btime_zone\\b.*");
 
     /**
      * Before the application sets its session's time zone on MySQL or MariaDB ({@code SET time_zone = '+05:00'}):
@@ -97,7 +97,8 @@ final class ConnectionHandler implements InvocationHandler {
     private boolean sessionCharsetChanged;
     /** {@code SET NAMES latin1}, {@code SET CHARACTER SET …}, {@code SET character_set_client = …}: the charset. */
     private static final java.util.regex.Pattern SETS_CHARSET = java.util.regex.Pattern.compile(
-            "(?is)^\\s*set\\b.*?\\b(?:names|character\\s+set|charset|character_set_(?:client|connection))\\s*(?:=\\s*)?'?([\\w]+)");
+            "(?is)^(?:\\s|/\\*.*?\\*/|--[^\\n]*\\n|#[^\\n]*\\n)*set\\b.*?\\b(?:names|character\\s+set|charset"
+                    + "|character_set_(?:client|connection)|collation_connection)\\s*(?:=\\s*)?'?([\\w]+)");
 
     /**
      * Notes, before {@code sql} runs, the session's time zone if {@code sql} changes it (MySQL and MariaDB: a

@@ -388,7 +388,11 @@ final class Metadata {
                     + " CASE WHEN t.tgtype & 1 <> 0 AND t.tgtype & 66 <> 0 THEN 'before' ELSE 'after' END"
                     + " FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_language l ON l.oid = p.prolang"
                     + " WHERE NOT t.tgisinternal AND (t.tgrelid = to_regclass(?)"
-                    + " OR t.tgrelid IN (SELECT relid FROM pg_partition_tree(to_regclass(?))))"
+                    + " OR t.tgrelid IN (SELECT relid FROM pg_partition_tree(to_regclass(?)))"
+                    // a view's base tables: their triggers fire for a write through the view
+                    + " OR t.tgrelid IN (SELECT d.refobjid FROM pg_rewrite r JOIN pg_depend d ON d.objid = r.oid"
+                    + " AND d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass"
+                    + " WHERE r.ev_class = to_regclass(?) AND d.refobjid <> r.ev_class))"
                     + " UNION ALL SELECT 'INSERT UPDATE', '', 'rule', 'rule'"
                     + " FROM pg_rewrite WHERE ev_class = to_regclass(?) AND rulename <> '_RETURN'";
             case MYSQL -> "SELECT EVENT_MANIPULATION, ACTION_STATEMENT, 'sql', 'before' FROM information_schema.TRIGGERS"
@@ -402,11 +406,14 @@ final class Metadata {
         for (String column : keyColumns) {
             keys.append(keys.length() == 0 ? "" : "|").append(java.util.regex.Pattern.quote(column.toLowerCase(Locale.ROOT)));
         }
+        // in a body without comments and quotes (normalized): NEW.id, new . `id`
         java.util.regex.Pattern namesKey = java.util.regex.Pattern.compile(
-                "\\bnew\\s*\\.\\s*[`\"]?(" + keys + ")[`\"]?(?![\\w$])");
+                "\\bnew\\s*\\.\\s*(" + keys + ")(?![\\w$])");
+        // any mention of a key column as a word: PL/pgSQL can reach NEW through an alias or a record variable
+        java.util.regex.Pattern mentionsKey = java.util.regex.Pattern.compile("(?<![\\w$])(" + keys + ")(?![\\w$])");
         // a statement writing the table: UPDATE orders, INSERT INTO public.orders, DELETE FROM "orders"…
         java.util.regex.Pattern writesTable = java.util.regex.Pattern.compile(
-                "\\b(update|insert\\s+into|delete\\s+from|merge\\s+into|truncate(\\s+table)?)\\s+(only\\s+)?"
+                "\\b(update|insert\\s+into|delete\\s+from|merge\\s+into|truncate(\\s+table)?)\\s*(only\\s+)?"
                         + "([\\w$\"]+\\.)?\"?" + java.util.regex.Pattern.quote(
                         name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT).replace("\"", ""))
                         + "\"?(?![\\w$])");
@@ -416,22 +423,24 @@ final class Metadata {
             statement.setString(2, dialect == Dialect.POSTGRESQL ? table : schema);
             if (dialect == Dialect.POSTGRESQL) {
                 statement.setString(3, table);
+                statement.setString(4, table);
             }
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     String events = String.valueOf(rows.getString(1)).toUpperCase(Locale.ROOT);
-                    String body = String.valueOf(rows.getString(2)).toLowerCase(Locale.ROOT);
+                    String body = normalized(String.valueOf(rows.getString(2)));
                     String language = rows.getString(3);
                     boolean before = rows.getString(4).equals("before");
                     int written = (events.contains("INSERT") ? INSERT : 0) | (events.contains("UPDATE") ? UPDATE : 0);
                     switch (language) {
                         case "sql" -> triggers |= namesKey.matcher(body).find() ? written : 0;
                         case "plpgsql" -> {
-                            boolean dynamic = DYNAMIC.matcher(body).find();
-                            if (before && (dynamic || namesKey.matcher(body).find() || WHOLE_ROW.matcher(body).find())) {
+                            // dynamic SQL, or a routine the body calls: what they do is not in this body
+                            boolean opaque = OPAQUE.matcher(body).find();
+                            if (before && (opaque || mentionsKey.matcher(body).find() || WHOLE_ROW.matcher(body).find())) {
                                 triggers |= written;
                             }
-                            if (dynamic || writesTable.matcher(body).find()) {
+                            if (opaque || writesTable.matcher(body).find()) {
                                 triggers |= SELF;
                             }
                         }
@@ -446,11 +455,27 @@ final class Metadata {
         return triggers;
     }
 
-    /** PL/pgSQL that replaces the row a trigger returns: {@code NEW := …}, or {@code RETURN} of another row. */
-    private static final java.util.regex.Pattern WHOLE_ROW =
-            java.util.regex.Pattern.compile("\\bnew\\s*:?=(?!=)|\\breturn\\s+(?!new\\b|null\\b|old\\b|;)|\\binto\\s+new\\b");
-    /** PL/pgSQL running SQL built at run time, which may do anything. */
-    private static final java.util.regex.Pattern DYNAMIC = java.util.regex.Pattern.compile("\\bexecute\\b");
+    /**
+     * PL/pgSQL that replaces or reaches the row a trigger returns other than through its columns: {@code NEW := …},
+     * {@code RETURN} of another row, {@code SELECT … INTO [STRICT] NEW}, an alias of {@code NEW}, {@code NEW}
+     * handed to a routine ({@code fix(NEW)}).
+     */
+    private static final java.util.regex.Pattern WHOLE_ROW = java.util.regex.Pattern.compile(
+            "\\bnew\\s*:?=(?!=)|\\breturn\\s+(?!new\\b|null\\b|old\\b|;)|\\binto\\s+(strict\\s+)?new\\b"
+                    + "|\\balias\\s+for\\s+(new\\b|\\$)|[(,]\\s*new\\s*[),]");
+    /** PL/pgSQL running SQL built at run time or a routine whose body is elsewhere: it may do anything. */
+    private static final java.util.regex.Pattern OPAQUE =
+            java.util.regex.Pattern.compile("\\b(execute|perform|call)\\b");
+
+    /**
+     * A trigger body as the patterns read it: comments removed ({@code NEW/* key *}{@code /.id}), double quotes
+     * and backticks removed ({@code "new".id}), lower case. String literals are kept (a key column named in one
+     * only costs a read back).
+     */
+    private static String normalized(String body) {
+        return body.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("--[^\\n]*", " ")
+                .replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT);
+    }
 
     private static List<List<String>> readUniqueKeys(Connection connection, String table) throws SQLException {
         DatabaseMetaData meta = connection.getMetaData();

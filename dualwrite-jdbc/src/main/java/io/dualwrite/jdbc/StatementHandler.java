@@ -212,7 +212,11 @@ final class StatementHandler implements InvocationHandler {
         }
         String sql = (String) args[0];
         batchSql.add(sql);
-        return ConnectionHandler.call(physical, method, new Object[] {sqlFor(connection.config.analyzer().analyze(sql))});
+        StatementAnalysis entry = connection.config.analyzer().analyze(sql);
+        if (entry.kind() != SqlKind.SELECT && !entry.mayWriteMapped()) {
+            connection.beforeSessionChange(sql); // read now, before the batch runs it
+        }
+        return ConnectionHandler.call(physical, method, new Object[] {sqlFor(entry)});
     }
 
     private void bindPhysical(ParameterRecorder.Bound bound) throws SQLException {

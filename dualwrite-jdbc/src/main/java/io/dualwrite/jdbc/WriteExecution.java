@@ -275,14 +275,17 @@ final class WriteExecution {
      */
     private String keyList(Connection physical, List<String> keyColumns) {
         String zone = connection.sessionZoneBefore();
-        Metadata.KeyTexts texts = connection.config.dialect(connection.store()) == Dialect.MYSQL ? keyTexts(physical) : null;
+        Dialect dialect = connection.config.dialect(connection.store());
+        Metadata.KeyTexts texts = dialect == Dialect.MYSQL || dialect == Dialect.POSTGRESQL ? keyTexts(physical) : null;
         List<String> list = new ArrayList<>(keyColumns.size());
         for (int position = 0; position < keyColumns.size(); position++) {
             String column = quote(keyColumns.get(position));
             if (texts != null && zone != null && texts.zoned(position)) {
                 column = "CONVERT_TZ(" + column + ", @@session.time_zone, '" + zone.replace("'", "''") + "')";
             } else if (texts != null && texts.numeric(position) && texts.formed(position)) {
-                column = "CAST(" + column + " AS DOUBLE)"; // a FLOAT's text has six digits, its DOUBLE all
+                // a MySQL FLOAT's text has six digits, a PostgreSQL real's as few under extra_float_digits = 0:
+                // as a double, every digit the value has
+                column = "CAST(" + column + (dialect == Dialect.MYSQL ? " AS DOUBLE)" : " AS double precision)");
             }
             list.add(column);
         }
@@ -521,7 +524,7 @@ final class WriteExecution {
             readBack = storeWarned || texts.formed(position) || (spaced && texts.text(position))
                     || (value instanceof String text && texts.numeric(position) && !WHOLE_NUMBER.matcher(text).matches())
                     || !texts.holds(position, value)
-                    || (texts.autoIncrement(position) && value instanceof Number number && number.longValue() == 0);
+                    || (texts.autoIncrement(position) && String.valueOf(value).strip().matches("[-+]?0*(\\.0*)?"));
         }
         if (!readBack && !(analysis.kind() == SqlKind.UPDATE ? texts.updateTriggers() : texts.insertTriggers()
                 || (analysis.kind() == SqlKind.UPSERT && texts.updateTriggers()))) {
@@ -598,6 +601,8 @@ final class WriteExecution {
                 if (asWritten) {
                     value = decimal.toBigIntegerExact();
                 }
+            } else if (value instanceof Boolean) {
+                asWritten = false; // stored as 1 or 0 (and a 0 into an AUTO_INCREMENT key as its next value)
             } else {
                 // a UUID, a timestamp, bytes…: as written into a column of its own kind; a text column stores its
                 // own rendering (7.0 as '7', true as '1', a timestamp without .0), a fractional number is rounded
