@@ -4,6 +4,7 @@ import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeLogMode;
+import io.dualwrite.jdbc.statement.SqlKind;
 import io.dualwrite.jdbc.statement.StatementAnalysis;
 import io.dualwrite.jdbc.statement.TxControl;
 import io.dualwrite.jdbc.statement.ValueRef;
@@ -136,6 +137,55 @@ final class ConnectionHandler implements InvocationHandler {
     /** The time zone the session had before the application changed it ({@link #beforeSessionChange}), if it did. */
     @Nullable String sessionZoneBefore() {
         return sessionZoneBefore;
+    }
+
+    /**
+     * After a write on {@code analysis}'s table: records a scoped resync of every mapped table the database may
+     * have changed through foreign keys that cascade from it ({@link Metadata#cascadesFrom}: an {@code ON DELETE
+     * CASCADE} child loses rows that no statement named), when the write's phase mirrors. Never throws; the
+     * catalog is read under a savepoint (a failed read must not abort the caller's PostgreSQL transaction).
+     *
+     * @return whether a resync was recorded
+     */
+    boolean cascade(StatementAnalysis analysis, MigrationContext context) {
+        String table = analysis.writtenTable();
+        SqlKind kind = analysis.kind();
+        if (table == null || kind == SqlKind.INSERT || physical == null) {
+            return false;
+        }
+        boolean deletes = kind != SqlKind.UPDATE; // DELETE, REPLACE, MERGE, TRUNCATE
+        boolean updates = kind != SqlKind.DELETE;
+        try {
+            Dialect dialect = config.dialect(store, physical);
+            Savepoint guard = dialect == Dialect.POSTGRESQL && !physical.getAutoCommit() ? physical.setSavepoint() : null;
+            java.util.Set<io.dualwrite.mapping.TableMapping> children = new java.util.LinkedHashSet<>();
+            try {
+                java.util.Collection<io.dualwrite.mapping.TableMapping> mappings = config.analyzer().mappings();
+                if (deletes) {
+                    children.addAll(config.metadata().cascadesFrom(store, physical, dialect, table, true, mappings));
+                }
+                if (updates) {
+                    children.addAll(config.metadata().cascadesFrom(store, physical, dialect, table, false, mappings));
+                }
+                if (guard != null) {
+                    physical.releaseSavepoint(guard);
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (guard != null) {
+                    physical.rollback(guard);
+                }
+                throw e;
+            }
+            if (children.isEmpty() || !phaseForWrite(context).writes(store.other())) {
+                return false;
+            }
+            children.forEach(child -> buffer.resync(child, null, "cascade", context));
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            config.warn(log, "cascade/" + table, "could not read the foreign keys cascading from {}: {}", table,
+                    e.toString());
+            return false;
+        }
     }
 
     /** The physical connection, acquired from the authoritative store on first need. */

@@ -34,6 +34,95 @@ final class Metadata {
      */
     private static final long KEY_TEXTS_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
 
+    /** Per store: the mapped tables a delete ({@code d:} keys) or update ({@code u:}) of a table changes by cascade. */
+    private final Map<String, Cascades> oldCascades = new ConcurrentHashMap<>();
+    private final Map<String, Cascades> newCascades = new ConcurrentHashMap<>();
+
+    private record Cascades(List<TableMapping> mappings, long at) {
+    }
+
+    /**
+     * The mapped tables whose rows a delete ({@code deletes}) or an update of {@code table} may change through
+     * foreign keys with {@code ON DELETE}/{@code ON UPDATE} {@code CASCADE}, {@code SET NULL} or {@code SET
+     * DEFAULT} — the database writes them without any statement naming them — followed through tables that are
+     * not mapped (a cascade onto a cascade), four levels deep. Read from the catalog per store and table, again
+     * after a minute; empty when it cannot be read (a failed read is logged by the caller's statement, not here).
+     */
+    List<TableMapping> cascadesFrom(Store store, Connection connection, @Nullable Dialect dialect, String table,
+                                    boolean deletes, java.util.Collection<TableMapping> mappings) {
+        String name = table.replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT);
+        Map<String, Cascades> cache = store == Store.OLD ? oldCascades : newCascades;
+        String key = (deletes ? "d:" : "u:") + name;
+        Cascades known = cache.get(key);
+        if (known != null && System.nanoTime() - known.at() < KEY_TEXTS_NANOS) {
+            return known.mappings();
+        }
+        List<TableMapping> found = new ArrayList<>();
+        if (dialect != null && !mappings.isEmpty()) {
+            java.util.Set<String> seen = new java.util.HashSet<>(List.of(bare(name)));
+            List<String> level = List.of(name);
+            try {
+                for (int depth = 0; depth < 4 && !level.isEmpty(); depth++) {
+                    List<String> next = new ArrayList<>();
+                    for (String parent : level) {
+                        for (String child : readCascades(connection, dialect, parent, deletes)) {
+                            if (!seen.add(bare(child))) {
+                                continue;
+                            }
+                            TableMapping mapping = mappings.stream()
+                                    .filter(m -> bare(m.table(store).toLowerCase(Locale.ROOT)).equals(bare(child)))
+                                    .findFirst().orElse(null);
+                            if (mapping != null) {
+                                found.add(mapping);
+                            }
+                            next.add(child); // a cascade onto its own children goes on, mapped or not
+                        }
+                    }
+                    level = next;
+                }
+            } catch (SQLException e) {
+                found.clear();
+            }
+        }
+        List<TableMapping> result = List.copyOf(found);
+        cache.put(key, new Cascades(result, System.nanoTime()));
+        return result;
+    }
+
+    private static String bare(String table) {
+        return table.substring(table.lastIndexOf('.') + 1);
+    }
+
+    /** The tables (lower case) with a foreign key onto {@code parent} whose delete or update rule writes them. */
+    private static List<String> readCascades(Connection connection, Dialect dialect, String parent, boolean deletes)
+            throws SQLException {
+        String rule = deletes ? "DELETE_RULE" : "UPDATE_RULE";
+        String sql = switch (dialect) {
+            case POSTGRESQL -> "SELECT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f'"
+                    + " AND confrelid = to_regclass(?) AND " + (deletes ? "confdeltype" : "confupdtype")
+                    + " IN ('c', 'n', 'd')";
+            case MYSQL -> "SELECT TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS"
+                    + " WHERE REFERENCED_TABLE_NAME = ? AND CONSTRAINT_SCHEMA = DATABASE()"
+                    + " AND " + rule + " IN ('CASCADE', 'SET NULL', 'SET DEFAULT')";
+            case H2 -> "SELECT tc.TABLE_NAME FROM INFORMATION_SCHEMA.REFERENTIAL_CONSTRAINTS rc"
+                    + " JOIN INFORMATION_SCHEMA.TABLE_CONSTRAINTS tc ON tc.CONSTRAINT_NAME = rc.CONSTRAINT_NAME"
+                    + " AND tc.CONSTRAINT_SCHEMA = rc.CONSTRAINT_SCHEMA"
+                    + " JOIN INFORMATION_SCHEMA.TABLE_CONSTRAINTS pc ON pc.CONSTRAINT_NAME = rc.UNIQUE_CONSTRAINT_NAME"
+                    + " AND pc.CONSTRAINT_SCHEMA = rc.UNIQUE_CONSTRAINT_SCHEMA"
+                    + " WHERE UPPER(pc.TABLE_NAME) = UPPER(?) AND rc." + rule + " IN ('CASCADE', 'SET NULL', 'SET DEFAULT')";
+        };
+        List<String> children = new ArrayList<>();
+        try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, dialect == Dialect.POSTGRESQL ? parent : bare(parent));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    children.add(rows.getString(1).replace("\"", "").toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        return children;
+    }
+
     /** A table's key facts and when they were read ({@link System#nanoTime()}). */
     private record Read(KeyTexts texts, long at) {
         boolean fresh() {

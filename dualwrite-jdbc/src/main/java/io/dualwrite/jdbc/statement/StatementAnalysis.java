@@ -38,6 +38,8 @@ import org.jspecify.annotations.Nullable;
  * @param txControl       transaction control sent as SQL text
  * @param parts           for several statements in one string: each one's analysis (this one is then of kind
  *                        {@link SqlKind#MULTIPLE})
+ * @param writtenTable    the table an {@code INSERT}, {@code UPDATE}, {@code DELETE}, {@code MERGE} or {@code TRUNCATE}
+ *                        writes, as the statement names it (for the foreign keys that cascade from it), or {@code null}
  * @param resyncTables    mapped tables this statement may write without naming their rows (a procedure call,
  *                        unparsable SQL): each gets a scoped resync
  */
@@ -63,7 +65,8 @@ public record StatementAnalysis(
         boolean movesRows,
         TxControl txControl,
         List<StatementAnalysis> parts,
-        List<TableMapping> resyncTables) {
+        List<TableMapping> resyncTables,
+        @Nullable String writtenTable) {
 
     /** Whether the statement touches a table of the migration. */
     public boolean mapped() {
@@ -96,17 +99,23 @@ public record StatementAnalysis(
     }
 
     static StatementAnalysis passThrough(String sql, SqlKind kind, TxControl txControl, List<TableMapping> resyncTables) {
+        return passThrough(sql, kind, txControl, resyncTables, null);
+    }
+
+    /** A statement on a table that is not mapped: run as it is; {@code writtenTable} the table it writes, if any. */
+    static StatementAnalysis passThrough(String sql, SqlKind kind, TxControl txControl, List<TableMapping> resyncTables,
+                                         @Nullable String writtenTable) {
         int count = SqlText.countParameters(sql);
         return new StatementAnalysis(sql, kind, null, null, false, List.of(), null, null, null,
                 identity(sql, count), null, null, null, null, null, List.of(), null, false, false, txControl,
-                List.of(), List.copyOf(resyncTables));
+                List.of(), List.copyOf(resyncTables), writtenTable);
     }
 
     static StatementAnalysis multiple(String sql, List<StatementAnalysis> parts) {
         int count = SqlText.countParameters(sql);
         return new StatementAnalysis(sql, SqlKind.MULTIPLE, null, null, false, List.of(), null, null, null,
                 identity(sql, count), null, null, null, null, null, List.of(), null, false, false, TxControl.NONE,
-                List.copyOf(parts), List.of());
+                List.copyOf(parts), List.of(), null);
     }
 
     static RenderedSql identity(String sql, int parameterCount) {

@@ -59,6 +59,11 @@ public final class StatementAnalyzer {
      * @param cacheSize    how many analyses to keep
      * @param newColumns   the columns of a new-store table, to expand {@code SELECT *} on it; may throw
      */
+    /** The mappings this analyzer knows. */
+    public java.util.Collection<TableMapping> mappings() {
+        return mappings.values();
+    }
+
     public StatementAnalyzer(Map<String, TableMapping> mappings, int cacheSize, NewTableColumns newColumns) {
         Map<String, TableMapping> byName = new HashMap<>();
         mappings.values().forEach(mapping -> byName.put(mapping.oldTable().toLowerCase(Locale.ROOT), mapping));
@@ -304,7 +309,8 @@ public final class StatementAnalyzer {
         }
         TableMapping mapping = table == null ? null : mappingOf(table);
         if (mapping == null) {
-            return StatementAnalysis.passThrough(sql, kind);
+            return StatementAnalysis.passThrough(sql, kind, TxControl.NONE, List.of(),
+                    table == null ? null : table.getFullyQualifiedName());
         }
         return analyzeWrite(sql, numbered, statement, kind, mapping);
     }
@@ -328,10 +334,11 @@ public final class StatementAnalyzer {
     /** A write to a table whose rows cannot be named: a scoped resync of the whole table. */
     private StatementAnalysis bulkWrite(String sql, @Nullable Table table, String reason) {
         TableMapping mapping = table == null ? null : mappingOf(table);
+        String written = table == null ? null : table.getFullyQualifiedName();
         if (mapping == null) {
-            return StatementAnalysis.passThrough(sql, SqlKind.OTHER);
+            return StatementAnalysis.passThrough(sql, SqlKind.OTHER, TxControl.NONE, List.of(), written);
         }
-        return StatementAnalysis.passThrough(sql, SqlKind.BULK_WRITE, TxControl.NONE, List.of(mapping));
+        return StatementAnalysis.passThrough(sql, SqlKind.BULK_WRITE, TxControl.NONE, List.of(mapping), written);
     }
 
     /** The mapped tables an unparsable statement mentions, when it looks like a write. */
@@ -490,7 +497,8 @@ public final class StatementAnalyzer {
         return new StatementAnalysis(sql, kind, mapping, notReplayable, keysGenerated, List.copyOf(insertKeys),
                 whereKey, orderId, merchantId, onOld, onNew, keySelectOld, keySelectNew,
                 problem, insertColumns, java.util.Collections.unmodifiableList(insertRows), setKey, returning,
-                shape != null && movesRows(statement, shape, mapping), TxControl.NONE, List.of(), List.of());
+                shape != null && movesRows(statement, shape, mapping), TxControl.NONE, List.of(), List.of(),
+                mapping.oldTable());
     }
 
     /**

@@ -636,4 +636,37 @@ class KeyFormsBreak2Test {
             statement.execute(sql);
         }
     }
+
+
+    // Failed before its fix. `orders.id` references `parents(code) ON UPDATE CASCADE`; an update of the unmapped `parents`
+    // moves the order 'a' to 'b'. The cascade is an internal trigger on `parents`, which Metadata.readKeyTriggers
+    // skips (NOT tgisinternal) and never reads for a statement that does not name a mapped table: nothing is
+    // synced or recorded, the new store keeps 'a'.
+    @Test
+    void postgresKeyMovedByAForeignKeyCascadeIsNotLeftBehind() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE parents (code VARCHAR(20) PRIMARY KEY)",
+                    "CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY REFERENCES parents (code) ON UPDATE CASCADE, qty INT)",
+                    "INSERT INTO parents VALUES ('a')", "INSERT INTO orders VALUES ('a', 1)");
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('a', 1)");
+            assertThat(LooseKeyStores.execute(fixture, "UPDATE parents SET code = ? WHERE code = ?", "b", "a")).isEqualTo(1);
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS)).containsExactly(Map.entry("b", "1"));
+        }
+    }
+
+
+    // Failed before its fix. the MariaDB twin of the foreign-key cascade: `orders.id REFERENCES parents (code) ON UPDATE
+    // CASCADE`, an update of the unmapped `parents` moves the order; no write names `orders`, so nothing is
+    // synced or recorded (Metadata reads only the mapped table's triggers; InnoDB cascades are not triggers).
+    @Test
+    void mariadbKeyMovedByAForeignKeyCascadeIsNotLeftBehind() throws SQLException {
+        try (Fixture fixture = mariadbText()) {
+            fixture.onOld("CREATE TABLE parents (code VARCHAR(20) PRIMARY KEY)", "INSERT INTO parents VALUES ('a')",
+                    "INSERT INTO orders VALUES ('a', 1)",
+                    "ALTER TABLE orders ADD FOREIGN KEY (id) REFERENCES parents (code) ON UPDATE CASCADE");
+            fixture.onNew("INSERT INTO orders_v2 VALUES ('a', 1)");
+            assertThat(LooseKeyStores.execute(fixture, "UPDATE parents SET code = ? WHERE code = ?", "b", "a")).isEqualTo(1);
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS)).containsExactly(Map.entry("b", "1"));
+        }
+    }
 }
