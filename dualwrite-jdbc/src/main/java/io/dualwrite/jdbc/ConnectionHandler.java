@@ -8,6 +8,7 @@ import io.dualwrite.jdbc.statement.SqlKind;
 import io.dualwrite.jdbc.statement.StatementAnalysis;
 import io.dualwrite.jdbc.statement.TxControl;
 import io.dualwrite.jdbc.statement.ValueRef;
+import io.dualwrite.mapping.TableMapping;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -155,12 +156,18 @@ final class ConnectionHandler implements InvocationHandler {
         }
         boolean deletes = kind != SqlKind.UPDATE; // DELETE, REPLACE, MERGE, TRUNCATE
         boolean updates = kind != SqlKind.DELETE;
+        Metadata metadata = config.metadata();
+        List<TableMapping> knownDeletes = deletes ? metadata.knownCascadesFrom(store, table, true) : List.of();
+        List<TableMapping> knownUpdates = updates ? metadata.knownCascadesFrom(store, table, false) : List.of();
+        if (knownDeletes != null && knownUpdates != null && knownDeletes.isEmpty() && knownUpdates.isEmpty()) {
+            return false; // the common case: read within the last minute, nothing cascades (no savepoint, no query)
+        }
         try {
             Dialect dialect = config.dialect(store, physical);
             Savepoint guard = dialect == Dialect.POSTGRESQL && !physical.getAutoCommit() ? physical.setSavepoint() : null;
-            java.util.Set<io.dualwrite.mapping.TableMapping> children = new java.util.LinkedHashSet<>();
+            java.util.Set<TableMapping> children = new java.util.LinkedHashSet<>();
             try {
-                java.util.Collection<io.dualwrite.mapping.TableMapping> mappings = config.analyzer().mappings();
+                java.util.Collection<TableMapping> mappings = config.analyzer().mappings();
                 if (deletes) {
                     children.addAll(config.metadata().cascadesFrom(store, physical, dialect, table, true, mappings));
                 }
@@ -325,7 +332,7 @@ final class ConnectionHandler implements InvocationHandler {
     }
 
     /** Buffers a generated key when the phase of its own order id mirrors. */
-    void bufferIfKeyMirrors(io.dualwrite.mapping.TableMapping mapping, List<Object> key, MigrationContext context) {
+    void bufferIfKeyMirrors(TableMapping mapping, List<Object> key, MigrationContext context) {
         if (key.isEmpty() || key.get(0) == null) {
             return;
         }

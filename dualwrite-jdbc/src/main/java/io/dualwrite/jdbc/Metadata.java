@@ -50,13 +50,13 @@ final class Metadata {
      */
     List<TableMapping> cascadesFrom(Store store, Connection connection, @Nullable Dialect dialect, String table,
                                     boolean deletes, java.util.Collection<TableMapping> mappings) {
+        List<TableMapping> known = knownCascadesFrom(store, table, deletes);
+        if (known != null) {
+            return known;
+        }
         String name = table.replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT);
         Map<String, Cascades> cache = store == Store.OLD ? oldCascades : newCascades;
         String key = (deletes ? "d:" : "u:") + name;
-        Cascades known = cache.get(key);
-        if (known != null && System.nanoTime() - known.at() < KEY_TEXTS_NANOS) {
-            return known.mappings();
-        }
         List<TableMapping> found = new ArrayList<>();
         if (dialect != null && !mappings.isEmpty()) {
             java.util.Set<String> seen = new java.util.HashSet<>(List.of(bare(name)));
@@ -87,6 +87,13 @@ final class Metadata {
         List<TableMapping> result = List.copyOf(found);
         cache.put(key, new Cascades(result, System.nanoTime()));
         return result;
+    }
+
+    /** What {@link #cascadesFrom} found for the table within the last minute, or {@code null}: no catalog read. */
+    @Nullable List<TableMapping> knownCascadesFrom(Store store, String table, boolean deletes) {
+        Cascades known = (store == Store.OLD ? oldCascades : newCascades)
+                .get((deletes ? "d:" : "u:") + table.replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT));
+        return known != null && System.nanoTime() - known.at() < KEY_TEXTS_NANOS ? known.mappings() : null;
     }
 
     private static String bare(String table) {
