@@ -37,6 +37,8 @@ final class WriteExecution {
     private static final Logger log = LoggerFactory.getLogger(WriteExecution.class);
     /** A whole number written as the database writes it: no sign but minus, no leading zeros, no fraction. */
     private static final java.util.regex.Pattern WHOLE_NUMBER = java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)");
+    /** A zero as a key value may be written ({@code 0}, {@code '0'}, {@code 0.0}, {@code false} is handled apart). */
+    private static final java.util.regex.Pattern ZERO = java.util.regex.Pattern.compile("[-+]?0*(\\.0*)?");
 
     private final ConnectionHandler connection;
     private final StatementAnalysis analysis;
@@ -524,7 +526,7 @@ final class WriteExecution {
             readBack = storeWarned || texts.formed(position) || (spaced && texts.text(position))
                     || (value instanceof String text && texts.numeric(position) && !WHOLE_NUMBER.matcher(text).matches())
                     || !texts.holds(position, value)
-                    || (texts.autoIncrement(position) && String.valueOf(value).strip().matches("[-+]?0*(\\.0*)?"));
+                    || (texts.autoIncrement(position) && ZERO.matcher(String.valueOf(value).strip()).matches());
         }
         if (!readBack && !(analysis.kind() == SqlKind.UPDATE ? texts.updateTriggers() : texts.insertTriggers()
                 || (analysis.kind() == SqlKind.UPSERT && texts.updateTriggers()))) {
