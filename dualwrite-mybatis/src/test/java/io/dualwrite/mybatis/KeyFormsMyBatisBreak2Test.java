@@ -19,15 +19,9 @@ import io.dualwrite.switches.MigrationSwitchConfig;
 import io.dualwrite.switches.SwitchStore;
 import io.dualwrite.switches.SwitchStores;
 import io.dualwrite.switches.Switchboard;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.apache.ibatis.mapping.Environment;
@@ -206,7 +200,7 @@ class KeyFormsMyBatisBreak2Test {
             oldDb.execute("CREATE TABLE codes (id INT AUTO_INCREMENT PRIMARY KEY, qty INT, tag VARCHAR(20))");
             newDb.execute(PG_CODES);
             AtomicInteger reads = new AtomicInteger();
-            twoFactories(oldDb, counting(oldDb.dataSource(), reads), newDb, MigrationPhase.DUAL_WRITE, mappers -> {
+            twoFactories(oldDb, KeyFormsStores.counting(oldDb.dataSource(), reads), newDb, MigrationPhase.DUAL_WRITE, mappers -> {
                 KeyFormsBreak2Mapper codes = mappers.mapper(KeyFormsBreak2Mapper.class);
                 codes.insertGenerated(new Code(null, 1, null));
                 codes.insertGenerated(new Code(null, 2, null));
@@ -296,7 +290,7 @@ class KeyFormsMyBatisBreak2Test {
             }
             twoFactories(oldDb, oldDb.dataSource(), ExecutorType.SIMPLE, newDb, MigrationPhase.DUAL_WRITE, COMPOSITE_ROWS,
                     mappers -> mappers.mapper(KeyFormsBreak2Mapper.class).updateQty("a", 9));
-            assertThat(rows(oldDb, COMPOSITE_ROWS)).containsEntry("a/x", "9").containsEntry("a/y", "9");
+            assertThat(KeyFormsStores.rows(oldDb, COMPOSITE_ROWS)).containsEntry("a/x", "9").containsEntry("a/y", "9");
         }
     }
 
@@ -479,7 +473,7 @@ class KeyFormsMyBatisBreak2Test {
                     .table("codes", Store.NEW, M + "selectById", upserts, List.of(M + "deleteById"))
                     .build();
             call.accept(mappers);
-            sameOrRecorded(oldDb, newDb, changeLog, rowsSql);
+            KeyFormsStores.sameOrRecorded(oldDb, newDb, changeLog, rowsSql);
         }
     }
 
@@ -495,7 +489,7 @@ class KeyFormsMyBatisBreak2Test {
             configuration.addMapper(KeyFormsBreak2Mapper.class);
             MigrationContextInterceptor.install(configuration, ContextRules.builder("codes").build());
             call.accept(new SqlSessionFactoryBuilder().build(configuration));
-            sameOrRecorded(oldDb, newDb, changeLog, ROWS);
+            KeyFormsStores.sameOrRecorded(oldDb, newDb, changeLog, ROWS);
         }
     }
 
@@ -505,55 +499,8 @@ class KeyFormsMyBatisBreak2Test {
         return new SqlSessionFactoryBuilder().build(configuration);
     }
 
-    /** Both stores hold the same rows by exact key text, or the change log records the difference. */
-    private static void sameOrRecorded(TestDatabase oldDb, TestDatabase newDb, InMemoryChangeLog changeLog, String sql) {
-        Map<String, String> old = rows(oldDb, sql);
-        Map<String, String> now = rows(newDb, sql);
-        if (!now.equals(old)) {
-            assertThat(changeLog.entries()).as("stores differ (old %s, new %s) and nothing is recorded", old, now)
-                    .isNotEmpty();
-        }
-    }
-
     /** The rows of {@code codes} by exact key text (as the database gives it to a plain JDBC select). */
     private static Map<String, String> rows(TestDatabase db) {
-        return rows(db, ROWS);
-    }
-
-    private static Map<String, String> rows(TestDatabase db, String sql) {
-        Map<String, String> rows = new TreeMap<>();
-        for (Map<String, Object> row : db.query(sql)) {
-            String id = String.valueOf(row.get("id"));
-            assertThat(rows.put(id, String.valueOf(row.get("qty")))).as("key %s twice in %s", id, db).isNull();
-        }
-        return rows;
-    }
-
-    /** {@code real}, counting the statements prepared that select from {@code codes}. */
-    private static DataSource counting(DataSource real, AtomicInteger reads) {
-        ClassLoader loader = KeyFormsMyBatisBreak2Test.class.getClassLoader();
-        return (DataSource) Proxy.newProxyInstance(loader, new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-            Object result = invoke(real, method, args);
-            if (result instanceof Connection connection) {
-                return Proxy.newProxyInstance(loader, new Class<?>[] {Connection.class}, (p, m, a) -> {
-                    if (m.getName().startsWith("prepare") || m.getName().equals("createStatement")) {
-                        String sql = a == null || a.length == 0 ? "" : String.valueOf(a[0]).toLowerCase(Locale.ROOT);
-                        if (sql.startsWith("select") && sql.contains("codes")) {
-                            reads.incrementAndGet();
-                        }
-                    }
-                    return invoke(connection, m, a);
-                });
-            }
-            return result;
-        });
-    }
-
-    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
+        return KeyFormsStores.rows(db, ROWS);
     }
 }

@@ -17,8 +17,6 @@ import io.dualwrite.switches.MigrationSwitchConfig;
 import io.dualwrite.switches.SwitchStore;
 import io.dualwrite.switches.SwitchStores;
 import io.dualwrite.switches.Switchboard;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -26,9 +24,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.apache.ibatis.mapping.Environment;
@@ -349,7 +345,7 @@ class KeyFormsMyBatisBreakTest {
                 db.execute("CREATE TABLE codes (id BIGINT PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES (9, 9)");
             }
             AtomicInteger reads = new AtomicInteger();
-            overDataSource(oldDb, counting(oldDb.dataSource(), reads), newDb, sessions -> {
+            overDataSource(oldDb, KeyFormsStores.counting(oldDb.dataSource(), reads), newDb, sessions -> {
                 try (SqlSession session = sessions.openSession(ExecutorType.BATCH)) {
                     KeyFormsBreakMapper codes = session.getMapper(KeyFormsBreakMapper.class);
                     codes.insertRow(row(1L, 1));
@@ -376,7 +372,7 @@ class KeyFormsMyBatisBreakTest {
             newDb.execute("CREATE TABLE labels (code VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO labels VALUES ('007', 1), ('8', 2)");
             twoFactoriesOnLabels(oldDb, newDb,
                     mappers -> assertThat(mappers.mapper(KeyFormsBreakLabelMapper.class).deleteLabelByNumber(7)).isEqualTo(1));
-            assertThat(rows(oldDb, LABEL_ROWS)).containsOnlyKeys("8");
+            assertThat(KeyFormsStores.rows(oldDb, LABEL_ROWS)).containsOnlyKeys("8");
         }
     }
 
@@ -391,7 +387,7 @@ class KeyFormsMyBatisBreakTest {
             newDb.execute("CREATE TABLE labels (code VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO labels VALUES ('007', 1), ('8', 2)");
             twoFactoriesOnLabels(oldDb, newDb,
                     mappers -> assertThat(mappers.mapper(KeyFormsBreakLabelMapper.class).updateLabelQtyByNumber(7, 9)).isEqualTo(1));
-            assertThat(rows(oldDb, LABEL_ROWS)).containsEntry("007", "9");
+            assertThat(KeyFormsStores.rows(oldDb, LABEL_ROWS)).containsEntry("007", "9");
         }
     }
 
@@ -695,7 +691,7 @@ class KeyFormsMyBatisBreakTest {
                     .table("codes", Store.NEW, M + "selectById", upserts, List.of(M + "deleteById"))
                     .build();
             call.accept(mappers);
-            sameOrRecorded(oldDb, newDb, changeLog, ROWS);
+            KeyFormsStores.sameOrRecorded(oldDb, newDb, changeLog, ROWS);
         }
     }
 
@@ -713,7 +709,7 @@ class KeyFormsMyBatisBreakTest {
                     .table("labels", Store.NEW, labels + "selectById", upserts, deletes)
                     .build();
             call.accept(mappers);
-            sameOrRecorded(oldDb, newDb, changeLog, LABEL_ROWS);
+            KeyFormsStores.sameOrRecorded(oldDb, newDb, changeLog, LABEL_ROWS);
         }
     }
 
@@ -731,7 +727,7 @@ class KeyFormsMyBatisBreakTest {
             configuration.addMapper(KeyFormsBreakMoreMapper.class);
             MigrationContextInterceptor.install(configuration, ContextRules.builder("codes").build());
             call.accept(new SqlSessionFactoryBuilder().build(configuration));
-            sameOrRecorded(oldDb, newDb, changeLog, ROWS);
+            KeyFormsStores.sameOrRecorded(oldDb, newDb, changeLog, ROWS);
         }
     }
 
@@ -745,35 +741,16 @@ class KeyFormsMyBatisBreakTest {
         return new SqlSessionFactoryBuilder().build(configuration);
     }
 
-    /** Both stores hold the same rows by exact key text, or the change log records the difference. */
-    private static void sameOrRecorded(TestDatabase oldDb, TestDatabase newDb, InMemoryChangeLog changeLog, String sql) {
-        Map<String, String> old = rows(oldDb, sql);
-        Map<String, String> now = rows(newDb, sql);
-        if (!now.equals(old)) {
-            assertThat(changeLog.entries()).as("stores differ (old %s, new %s) and nothing is recorded", old, now)
-                    .isNotEmpty();
-        }
-    }
-
     /** The rows of {@code codes} by exact key text (as the database gives it to a plain JDBC select). */
     private static Map<String, String> rows(TestDatabase db) {
-        return rows(db, ROWS);
-    }
-
-    private static Map<String, String> rows(TestDatabase db, String sql) {
-        Map<String, String> rows = new TreeMap<>();
-        for (Map<String, Object> row : db.query(sql)) {
-            String id = String.valueOf(row.get("id"));
-            assertThat(rows.put(id, String.valueOf(row.get("qty")))).as("key %s twice in %s", id, db).isNull();
-        }
-        return rows;
+        return KeyFormsStores.rows(db, ROWS);
     }
 
     /** {@code real}, running {@code sql} on every connection it hands out (a session setting of the application). */
     private static DataSource onEachConnection(DataSource real, String sql) {
         return (DataSource) Proxy.newProxyInstance(KeyFormsMyBatisBreakTest.class.getClassLoader(),
                 new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-                    Object result = invoke(real, method, args);
+                    Object result = KeyFormsStores.invoke(real, method, args);
                     if (result instanceof Connection connection) {
                         try (Statement statement = connection.createStatement()) {
                             statement.execute(sql);
@@ -781,33 +758,5 @@ class KeyFormsMyBatisBreakTest {
                     }
                     return result;
                 });
-    }
-
-    /** {@code real}, counting the statements prepared that select from {@code codes}. */
-    private static DataSource counting(DataSource real, AtomicInteger reads) {
-        ClassLoader loader = KeyFormsMyBatisBreakTest.class.getClassLoader();
-        return (DataSource) Proxy.newProxyInstance(loader, new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-            Object result = invoke(real, method, args);
-            if (result instanceof Connection connection) {
-                return Proxy.newProxyInstance(loader, new Class<?>[] {Connection.class}, (p, m, a) -> {
-                    if (m.getName().startsWith("prepare") || m.getName().equals("createStatement")) {
-                        String sql = a == null || a.length == 0 ? "" : String.valueOf(a[0]).toLowerCase(Locale.ROOT);
-                        if (sql.startsWith("select") && sql.contains("codes")) {
-                            reads.incrementAndGet();
-                        }
-                    }
-                    return invoke(connection, m, a);
-                });
-            }
-            return result;
-        });
-    }
-
-    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
     }
 }
