@@ -148,7 +148,7 @@ final class ConnectionHandler implements InvocationHandler {
      *
      * @return whether a resync was recorded
      */
-    boolean cascade(StatementAnalysis analysis, MigrationContext context) {
+    boolean cascade(StatementAnalysis analysis, java.util.function.Supplier<MigrationContext> contexts) {
         String table = analysis.writtenTable();
         SqlKind kind = analysis.kind();
         if (table == null || kind == SqlKind.INSERT || physical == null) {
@@ -164,26 +164,23 @@ final class ConnectionHandler implements InvocationHandler {
         }
         try {
             Dialect dialect = config.dialect(store, physical);
-            Savepoint guard = dialect == Dialect.POSTGRESQL && !physical.getAutoCommit() ? physical.setSavepoint() : null;
-            java.util.Set<TableMapping> children = new java.util.LinkedHashSet<>();
-            try {
-                java.util.Collection<TableMapping> mappings = config.analyzer().mappings();
+            Connection connection = physical;
+            java.util.Collection<TableMapping> mappings = config.analyzer().mappings();
+            java.util.Set<TableMapping> children = WriteExecution.guarded(connection, dialect, () -> {
+                java.util.Set<TableMapping> found = new java.util.LinkedHashSet<>();
                 if (deletes) {
-                    children.addAll(config.metadata().cascadesFrom(store, physical, dialect, table, true, mappings));
+                    found.addAll(metadata.cascadesFrom(store, connection, dialect, table, true, mappings));
                 }
                 if (updates) {
-                    children.addAll(config.metadata().cascadesFrom(store, physical, dialect, table, false, mappings));
+                    found.addAll(metadata.cascadesFrom(store, connection, dialect, table, false, mappings));
                 }
-                if (guard != null) {
-                    physical.releaseSavepoint(guard);
-                }
-            } catch (SQLException | RuntimeException e) {
-                if (guard != null) {
-                    physical.rollback(guard);
-                }
-                throw e;
+                return found;
+            });
+            if (children.isEmpty()) {
+                return false;
             }
-            if (children.isEmpty() || !phaseForWrite(context).writes(store.other())) {
+            MigrationContext context = contexts.get(); // only now: most writes cascade nowhere
+            if (!phaseForWrite(context).writes(store.other())) {
                 return false;
             }
             children.forEach(child -> buffer.resync(child, null, "cascade", context));

@@ -25,21 +25,19 @@ final class Metadata {
 
     private final Map<String, List<String>> columns = new ConcurrentHashMap<>();
     private final Map<String, List<List<String>>> uniqueKeys = new ConcurrentHashMap<>();
-    private final Map<TableMapping, Read> oldKeyTexts = new ConcurrentHashMap<>();
-    private final Map<TableMapping, Read> newKeyTexts = new ConcurrentHashMap<>();
+    private final Map<TableMapping, Read<KeyTexts>> oldKeyTexts = new ConcurrentHashMap<>();
+    private final Map<TableMapping, Read<KeyTexts>> newKeyTexts = new ConcurrentHashMap<>();
     /**
-     * How long a table's {@link KeyTexts} are trusted before the catalog is read again (on the next write): a
-     * trigger created while the application runs is seen within this time. One or two catalog queries per
-     * table and minute.
+     * How long what the catalog said of a table ({@link KeyTexts}, cascading foreign keys) is trusted before it
+     * is read again (on the next write): a trigger created while the application runs is seen within this time.
+     * A few catalog queries per table and minute.
      */
-    private static final long KEY_TEXTS_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    private static final long CATALOG_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
 
     /** Per store: the mapped tables a delete ({@code d:} keys) or update ({@code u:}) of a table changes by cascade. */
-    private final Map<String, Cascades> oldCascades = new ConcurrentHashMap<>();
-    private final Map<String, Cascades> newCascades = new ConcurrentHashMap<>();
+    private final Map<String, Read<List<TableMapping>>> oldCascades = new ConcurrentHashMap<>();
+    private final Map<String, Read<List<TableMapping>>> newCascades = new ConcurrentHashMap<>();
 
-    private record Cascades(List<TableMapping> mappings, long at) {
-    }
 
     /**
      * The mapped tables whose rows a delete ({@code deletes}) or an update of {@code table} may change through
@@ -55,7 +53,7 @@ final class Metadata {
             return known;
         }
         String name = table.replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT);
-        Map<String, Cascades> cache = store == Store.OLD ? oldCascades : newCascades;
+        Map<String, Read<List<TableMapping>>> cache = store == Store.OLD ? oldCascades : newCascades;
         String key = (deletes ? "d:" : "u:") + name;
         List<TableMapping> found = new ArrayList<>();
         if (dialect != null && !mappings.isEmpty()) {
@@ -85,15 +83,15 @@ final class Metadata {
             }
         }
         List<TableMapping> result = List.copyOf(found);
-        cache.put(key, new Cascades(result, System.nanoTime()));
+        cache.put(key, new Read<>(result, System.nanoTime()));
         return result;
     }
 
     /** What {@link #cascadesFrom} found for the table within the last minute, or {@code null}: no catalog read. */
     @Nullable List<TableMapping> knownCascadesFrom(Store store, String table, boolean deletes) {
-        Cascades known = (store == Store.OLD ? oldCascades : newCascades)
+        Read<List<TableMapping>> known = (store == Store.OLD ? oldCascades : newCascades)
                 .get((deletes ? "d:" : "u:") + table.replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT));
-        return known != null && System.nanoTime() - known.at() < KEY_TEXTS_NANOS ? known.mappings() : null;
+        return known != null && known.fresh() ? known.value() : null;
     }
 
     private static String bare(String table) {
@@ -130,10 +128,10 @@ final class Metadata {
         return children;
     }
 
-    /** A table's key facts and when they were read ({@link System#nanoTime()}). */
-    private record Read(KeyTexts texts, long at) {
+    /** Something read from the catalog and when ({@link System#nanoTime()}), trusted for a minute. */
+    private record Read<T>(T value, long at) {
         boolean fresh() {
-            return System.nanoTime() - at < KEY_TEXTS_NANOS;
+            return System.nanoTime() - at < CATALOG_NANOS;
         }
     }
     private final Map<TableMapping, Boolean> oldLockable = new ConcurrentHashMap<>();
@@ -296,7 +294,7 @@ final class Metadata {
         if (known == null) {
             known = readKeyTexts(connection, dialect, mapping.table(store),
                     store == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey());
-            (store == Store.OLD ? oldKeyTexts : newKeyTexts).put(mapping, new Read(known, System.nanoTime()));
+            (store == Store.OLD ? oldKeyTexts : newKeyTexts).put(mapping, new Read<>(known, System.nanoTime()));
         }
         return known;
     }
@@ -306,8 +304,8 @@ final class Metadata {
      * minute: a lookup by the mapping's identity, since it runs for every write by key.
      */
     @Nullable KeyTexts knownKeyTexts(Store store, TableMapping mapping) {
-        Read read = (store == Store.OLD ? oldKeyTexts : newKeyTexts).get(mapping);
-        return read != null && read.fresh() ? read.texts() : null;
+        Read<KeyTexts> read = (store == Store.OLD ? oldKeyTexts : newKeyTexts).get(mapping);
+        return read != null && read.fresh() ? read.value() : null;
     }
 
     /**

@@ -286,7 +286,7 @@ final class StatementHandler implements InvocationHandler {
             lastQuery = statementAnalysis;
             Object result = ConnectionHandler.call(physical, method, physicalArgs);
             if (statementAnalysis.writtenTable() != null
-                    && connection.cascade(statementAnalysis, connection.contextFor(statementAnalysis, List.of()))) {
+                    && connection.cascade(statementAnalysis, () -> connection.contextFor(statementAnalysis, List.of()))) {
                 connection.afterWrite(false); // in auto-commit, the resync is handed over now
             }
             if (result instanceof ResultSet results) {
@@ -328,7 +328,7 @@ final class StatementHandler implements InvocationHandler {
             Object result = ConnectionHandler.call(physical, method, physicalArgs);
             if (mirrors) {
                 collect(statementAnalysis, write, bound, result, preselected, context, physicalConnection);
-                connection.cascade(statementAnalysis, context);
+                connection.cascade(statementAnalysis, () -> context);
             } else if (byGeneratedKey) {
                 collectByGeneratedKey(statementAnalysis, context);
             }

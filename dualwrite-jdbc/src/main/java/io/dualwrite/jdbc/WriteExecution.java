@@ -158,16 +158,11 @@ final class WriteExecution {
      */
     private <T> T readOnce(Connection physical, T fallback, CatalogRead<T> read) {
         Dialect dialect = connection.config.dialect(connection.store(), physical);
-        List<T> answer = new ArrayList<>(1);
         try {
-            guarded(physical, () -> {
-                answer.add(read.read(dialect));
-                return List.of();
-            });
+            return guarded(physical, dialect, () -> read.read(dialect));
         } catch (SQLException | RuntimeException e) {
             return fallback;
         }
-        return answer.get(0);
     }
 
     /** Whether a value is a whole number of an integral Java type. */
@@ -453,19 +448,26 @@ final class WriteExecution {
      * Each inserted row's key from its values; {@code null} when a key value is not a parameter or literal, or
      * not stored as written ({@link #storedKey}).
      */
+    /** An inserted row's key values at the key's {@code positions}; {@code null} when one is not a value or literal. */
+    private static @Nullable List<ValueRef> keyRefs(List<@Nullable ValueRef> row, List<Integer> positions) {
+        List<ValueRef> refs = new ArrayList<>(positions.size());
+        for (int position : positions) {
+            ValueRef ref = position < row.size() ? row.get(position) : null;
+            if (ref == null) {
+                return null;
+            }
+            refs.add(ref);
+        }
+        return refs;
+    }
+
     /** The keys an insert writes, as written (only those whose values are all known). */
     private List<List<Object>> writtenKeys(Connection physical, ParameterRecorder.Bound bound) throws SQLException {
         List<Integer> positions = positions(physical, analysis.mapping().primaryKey());
         List<List<Object>> keys = new ArrayList<>();
         for (List<@Nullable ValueRef> row : positions == null ? List.<List<@Nullable ValueRef>>of() : analysis.insertRows()) {
-            List<ValueRef> refs = new ArrayList<>(positions.size());
-            for (int position : positions) {
-                ValueRef ref = position < row.size() ? row.get(position) : null;
-                if (ref != null) {
-                    refs.add(ref);
-                }
-            }
-            List<Object> key = refs.size() == positions.size() ? storedKey(physical, refs, bound) : null;
+            List<ValueRef> refs = keyRefs(row, positions);
+            List<Object> key = refs == null ? null : storedKey(physical, refs, bound);
             if (key != null) {
                 keys.add(key);
             }
@@ -481,13 +483,9 @@ final class WriteExecution {
         }
         List<List<Object>> keys = new ArrayList<>();
         for (List<@Nullable ValueRef> row : analysis.insertRows()) {
-            List<ValueRef> refs = new ArrayList<>(positions.size());
-            for (int position : positions) {
-                ValueRef ref = position < row.size() ? row.get(position) : null;
-                if (ref == null) {
-                    return null;
-                }
-                refs.add(ref);
+            List<ValueRef> refs = keyRefs(row, positions);
+            if (refs == null) {
+                return null;
             }
             List<Object> key = exactKey(physical, refs, bound);
             if (key == null) {
@@ -697,23 +695,28 @@ final class WriteExecution {
         void bind(PreparedStatement statement) throws SQLException;
     }
 
-    private interface KeySelect {
-        List<List<Object>> run() throws SQLException;
+    /** Work on the caller's connection that may fail. */
+    interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    private List<List<Object>> guarded(Connection physical, SqlWork<List<List<Object>>> select) throws SQLException {
+        return guarded(physical, connection.config.dialect(connection.store(), physical), select);
     }
 
     /**
-     * On PostgreSQL a failed statement aborts the whole transaction, and the application's next statement would
-     * fail with "transaction is aborted" instead of its own error: a savepoint keeps our select's failure to itself.
+     * Runs our own statements on the caller's connection. On PostgreSQL a failed statement aborts the whole
+     * transaction, and the application's next statement would fail with "transaction is aborted" instead of its
+     * own error: inside a transaction a savepoint keeps our failure to itself.
      */
-    private List<List<Object>> guarded(Connection physical, KeySelect select) throws SQLException {
-        Savepoint guard = connection.config.dialect(connection.store(), physical) == Dialect.POSTGRESQL
-                && !physical.getAutoCommit() ? physical.setSavepoint() : null;
+    static <T> T guarded(Connection physical, @Nullable Dialect dialect, SqlWork<T> work) throws SQLException {
+        Savepoint guard = dialect == Dialect.POSTGRESQL && !physical.getAutoCommit() ? physical.setSavepoint() : null;
         try {
-            List<List<Object>> keys = select.run();
+            T result = work.run();
             if (guard != null) {
                 physical.releaseSavepoint(guard);
             }
-            return keys;
+            return result;
         } catch (SQLException | RuntimeException e) {
             if (guard != null) {
                 try {
