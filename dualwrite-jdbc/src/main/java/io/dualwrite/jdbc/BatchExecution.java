@@ -93,6 +93,9 @@ final class BatchExecution {
                     preselected.add(entry == null || entry.write == null ? null : entry.write.preselect(physical, entry.bound));
                 }
                 earlierWrite |= analyses.get(i).kind() != io.dualwrite.jdbc.statement.SqlKind.SELECT;
+                if (entry != null && entry.write != null) {
+                    entry.write.beforeRemoving(entry.bound, preselected.get(i));
+                }
             }
             statement.keys().reset();
             Object result = ConnectionHandler.call(statement.physical(), method, null);

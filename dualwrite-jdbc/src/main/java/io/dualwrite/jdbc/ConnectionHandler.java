@@ -336,7 +336,7 @@ final class ConnectionHandler implements InvocationHandler {
         MigrationContext keyed = context.withOrderId(key.get(0).toString());
         MigrationPhase phase = config.resolver().resolveWrite(keyed).phase();
         if (phase.writes(store.other())) {
-            buffer.add(mapping, KeyCodec.encode(key), io.dualwrite.changelog.Operation.INSERT, keyed, phase);
+            buffer.add(mapping, KeyCodec.encode(key), io.dualwrite.changelog.Operation.INSERT, keyed, phase, false);
         }
     }
 
@@ -383,11 +383,13 @@ final class ConnectionHandler implements InvocationHandler {
         if (wrapped) {
             KeyBuffer.Snapshot snapshot = buffer.take();
             @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot);
+            boolean committed = false;
             try {
                 connection.commit();
+                committed = true;
             } finally {
                 connection.setAutoCommit(true);
-                dispatcher.dispatch(store.other(), snapshot, ids);
+                dispatcher.dispatch(store.other(), committed ? snapshot : snapshot.withoutExpectations(), ids);
             }
         } else if (connection.getAutoCommit() && !sqlTransaction) {
             handOver(null);
@@ -422,13 +424,16 @@ final class ConnectionHandler implements InvocationHandler {
             case COMMIT, COMMIT_AND_CHAIN, AUTOCOMMIT_ON -> {
                 KeyBuffer.Snapshot snapshot = buffer.take();
                 @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot);
+                boolean committed = false;
                 try {
-                    return execution.call();
+                    Object result = execution.call();
+                    committed = true;
+                    return result;
                 } finally {
                     // AND CHAIN opens the next transaction at once: its writes wait for the next commit
                     sqlTransaction = control.chains() && sqlTransaction;
                     if (!snapshot.isEmpty()) {
-                        dispatcher.dispatch(store.other(), snapshot, ids);
+                        dispatcher.dispatch(store.other(), committed ? snapshot : snapshot.withoutExpectations(), ids);
                     }
                 }
             }
@@ -438,8 +443,13 @@ final class ConnectionHandler implements InvocationHandler {
                 buffer.clear();
                 return result;
             }
+            case ROLLBACK_TO_SAVEPOINT -> {
+                Object result = execution.call(); // the keys written since stay: synced, harmlessly
+                buffer.forgetExpectations();
+                return result;
+            }
             default -> {
-                return execution.call(); // savepoints: keys before a rolled-back savepoint are still synced, harmlessly
+                return execution.call();
             }
         }
     }
@@ -601,10 +611,12 @@ final class ConnectionHandler implements InvocationHandler {
             // switching auto-commit on commits the open transaction: its outbox goes in first, as on commit()
             KeyBuffer.Snapshot snapshot = buffer.take();
             @Nullable List<Long> ids = dispatcher.writeOutbox(physical, store, snapshot);
+            boolean committed = false;
             try {
                 physical.setAutoCommit(true);
+                committed = true;
             } finally {
-                dispatch(snapshot, ids);
+                dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
             }
         } else {
             physical.setAutoCommit(autoCommit);
@@ -629,11 +641,13 @@ final class ConnectionHandler implements InvocationHandler {
         }
         KeyBuffer.Snapshot snapshot = buffer.take();
         @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot);
+        boolean committed = false;
         try {
             connection.commit();
+            committed = true;
         } finally {
             // also when the commit threw: its outcome is unknown, and a sync copies whatever the store holds
-            dispatch(snapshot, ids);
+            dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
         }
     }
 
@@ -653,6 +667,7 @@ final class ConnectionHandler implements InvocationHandler {
             return;
         }
         physical.rollback(savepoint); // keys written since stay: a sync of an unchanged row changes nothing
+        buffer.forgetExpectations();
     }
 
     /**

@@ -20,9 +20,15 @@ import org.jspecify.annotations.Nullable;
  */
 final class KeyBuffer {
 
-    /** One touched row: its table, key (KeyCodec form, old-store values), the last operation and context. */
+    /**
+     * One touched row: its table, key (KeyCodec form, old-store values), the last operation and context, and
+     * whether that last write left a row under the key ({@link io.dualwrite.jdbc.copy.RowCopier.TableKeys#expectRows}).
+     */
     record Touched(TableMapping mapping, String key, Operation operation, MigrationContext context,
-                   MigrationPhase phase) {
+                   MigrationPhase phase, boolean expectsRow) {
+        Touched withoutExpectation() {
+            return expectsRow ? new Touched(mapping, key, operation, context, phase, false) : this;
+        }
     }
 
     /** A scope to resync: a table, or one merchant's rows of it. */
@@ -33,6 +39,17 @@ final class KeyBuffer {
     record Snapshot(List<Touched> keys, List<Resync> resyncs) {
         boolean isEmpty() {
             return keys.isEmpty() && resyncs.isEmpty();
+        }
+
+        /**
+         * The same keys, none expecting a row: for a commit that threw, whose writes may not have happened (the
+         * sync copies whatever the store holds, and a key without a row is no sign of another key).
+         */
+        Snapshot withoutExpectations() {
+            if (keys.stream().noneMatch(Touched::expectsRow)) {
+                return this;
+            }
+            return new Snapshot(keys.stream().map(Touched::withoutExpectation).toList(), resyncs);
         }
     }
 
@@ -48,8 +65,13 @@ final class KeyBuffer {
     private record TableKey(TableMapping mapping, String key) {
     }
 
-    /** Holds a touched key (replacing an earlier touch of the same key); past the bound, resyncs its table. */
-    void add(TableMapping mapping, String key, Operation operation, MigrationContext context, MigrationPhase phase) {
+    /**
+     * Holds a touched key (replacing an earlier touch of the same key); past the bound, resyncs its table.
+     *
+     * @param expectsRow whether this write left a row under {@code key} (see {@link Touched})
+     */
+    void add(TableMapping mapping, String key, Operation operation, MigrationContext context, MigrationPhase phase,
+             boolean expectsRow) {
         if (overflowed.contains(mapping)) {
             return;
         }
@@ -59,7 +81,7 @@ final class KeyBuffer {
             resync(mapping, null, "buffer-full", context);
             return;
         }
-        keys.put(tableKey, new Touched(mapping, key, operation, context, phase));
+        keys.put(tableKey, new Touched(mapping, key, operation, context, phase, expectsRow));
     }
 
     /** Records that a scope must be resynced; two different merchants of one table widen it to the table. */
@@ -70,6 +92,14 @@ final class KeyBuffer {
         } else if (!Objects.equals(known.merchantId(), merchantId)) {
             resyncs.put(mapping, new Resync(mapping, null, known.reason(), known.context()));
         }
+    }
+
+    /**
+     * After a rollback to a savepoint: the writes since it are undone but their keys stay (a sync of an unchanged
+     * row changes nothing), so no key held may expect a row any more.
+     */
+    void forgetExpectations() {
+        keys.replaceAll((key, touched) -> touched.withoutExpectation());
     }
 
     boolean isEmpty() {

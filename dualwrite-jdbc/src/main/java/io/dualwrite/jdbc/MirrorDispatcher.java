@@ -11,9 +11,12 @@ import io.dualwrite.mirror.MirrorTask;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,8 +125,8 @@ final class MirrorDispatcher {
         MirrorTask task;
         if (touched.size() == 1) { // most transactions write one row: no maps
             task = task(target, first, List.of(new RowCopier.TableKeys(first.mapping(), List.of(first.key()),
-                    first.context())), List.of(new RowRef(first.mapping().oldTable(), first.key(), first.operation())),
-                    outbox);
+                    first.context(), first.expectsRow() ? Set.of(first.key()) : Set.of())),
+                    List.of(new RowRef(first.mapping().oldTable(), first.key(), first.operation())), outbox);
         } else {
             // keys written under different contexts stay apart: a row without id columns is scoped by the
             // context of the statement that wrote it, and a failure records it with that context's ids
@@ -136,11 +139,15 @@ final class MirrorDispatcher {
             List<MirrorTask> parts = new ArrayList<>(byContext.size());
             for (List<Integer> group : byContext.values()) {
                 Map<TableMapping, List<String>> byTable = new LinkedHashMap<>();
+                Map<TableMapping, Set<String>> expected = new HashMap<>();
                 List<RowRef> rows = new ArrayList<>(group.size());
                 List<Long> ids = new ArrayList<>();
                 for (int i : group) {
                     KeyBuffer.Touched one = touched.get(i);
                     byTable.computeIfAbsent(one.mapping(), mapping -> new ArrayList<>()).add(one.key());
+                    if (one.expectsRow()) {
+                        expected.computeIfAbsent(one.mapping(), mapping -> new HashSet<>()).add(one.key());
+                    }
                     rows.add(new RowRef(one.mapping().oldTable(), one.key(), one.operation()));
                     if (outboxPerKey) {
                         ids.add(outbox.get(i));
@@ -148,7 +155,8 @@ final class MirrorDispatcher {
                 }
                 KeyBuffer.Touched head = touched.get(group.get(0));
                 List<RowCopier.TableKeys> work = new ArrayList<>(byTable.size());
-                byTable.forEach((mapping, keys) -> work.add(new RowCopier.TableKeys(mapping, keys, head.context())));
+                byTable.forEach((mapping, keys) -> work.add(new RowCopier.TableKeys(mapping, keys, head.context(),
+                        expected.getOrDefault(mapping, Set.of()))));
                 parts.add(task(target, head, work, rows, outboxPerKey ? ids : parts.isEmpty() ? outbox : List.of()));
             }
             // still one sync, one transaction on the other store
@@ -160,8 +168,36 @@ final class MirrorDispatcher {
     /** A sync task of one context's keys; a sync is order-free (any lane runs it), so its ordering key is a label. */
     private MirrorTask task(Store target, KeyBuffer.Touched first, List<RowCopier.TableKeys> work, List<RowRef> rows,
                             List<Long> outboxIds) {
+        long handedOver = System.nanoTime();
         return new MirrorTask(config.migration(), first.phase(), target, first.context(), rows, config.migration(),
-                new SyncWork(config.copier(), target.other(), work), outboxIds);
+                new SyncWork(config.copier(), target.other(), work, vanished -> recordVanished(vanished, target, handedOver)),
+                outboxIds);
+    }
+
+    /**
+     * After a sync: keys under which a committed write left a row (an insert's key as written, an update's that
+     * kept its key) but the authoritative store holds none. Either the store keeps that row under another key
+     * than the write named — a trigger or a rule that rewrote it, a session whose time zone or character set
+     * changed the value, a conversion no statement shows — or a later transaction deleted it; the two cannot be
+     * told apart from the key, and only the first leaves the stores different. A removal of the key noted after
+     * the write was handed over ({@link Removals}: a delete, or an update moving the key, through a data source of
+     * this JVM) explains it; otherwise a scoped resync of the write's merchant's rows (the table's when the
+     * mapping names no merchant column or the write no merchant) is recorded, which verification and repair
+     * resolve.
+     *
+     * @param handedOver when the writes were handed over ({@link System#nanoTime()})
+     */
+    private void recordVanished(List<RowCopier.TableKeys> vanished, Store target, long handedOver) {
+        for (RowCopier.TableKeys keys : vanished) {
+            if (keys.keys().stream().allMatch(key -> Removals.since(config.migration(), keys.mapping(), key, handedOver))) {
+                continue;
+            }
+            MigrationContext context = keys.context() != null ? keys.context()
+                    : MigrationContext.forMigration(config.migration()).build();
+            String merchant = keys.mapping().merchantIdColumn().isPresent()
+                    ? context.merchantId().orElse(null) : null;
+            recordResync(new KeyBuffer.Resync(keys.mapping(), merchant, "row-not-under-written-key", context), target);
+        }
     }
 
     private void recordResync(KeyBuffer.Resync resync, Store target) {

@@ -321,6 +321,9 @@ final class StatementHandler implements InvocationHandler {
         }
         try {
             List<List<Object>> preselected = preselects ? write.preselect(physicalConnection, bound) : null;
+            if (write != null) {
+                write.beforeRemoving(bound, preselected);
+            }
             if (!plain && !identityPlan) {
                 bindPhysical(bound);
             }

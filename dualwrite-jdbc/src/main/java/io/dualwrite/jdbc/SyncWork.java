@@ -6,24 +6,31 @@ import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.mirror.MirrorWork;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The mirror work of one committed transaction: sync its keys from {@code from} through the copier. Works
- * of several transactions queued behind each other merge into one sync (one read per table, one batched
- * write, one commit), keys written twice are synced once.
+ * The mirror work of one committed transaction: sync its keys from {@code from} through the copier, and hand
+ * the keys whose expected rows the source did not hold ({@link RowCopier.SyncResult#vanished()}) to
+ * {@code vanished}. Works of several transactions queued behind each other merge into one sync (one read per
+ * table, one batched write, one commit), keys written twice are synced once, with the expectation of the
+ * later write.
  */
-record SyncWork(RowCopier copier, Store from, List<RowCopier.TableKeys> tables) implements MirrorWork.Batchable {
+record SyncWork(RowCopier copier, Store from, List<RowCopier.TableKeys> tables,
+                Consumer<List<RowCopier.TableKeys>> vanished) implements MirrorWork.Batchable {
 
     @Override
     public void run() throws Exception {
-        copier.sync(from, tables);
+        RowCopier.SyncResult result = copier.sync(from, tables);
+        if (!result.vanished().isEmpty()) {
+            vanished.accept(result.vanished());
+        }
     }
 
     @Override
@@ -45,21 +52,35 @@ record SyncWork(RowCopier copier, Store from, List<RowCopier.TableKeys> tables) 
 
     @Override
     public MirrorWork mergeWith(List<MirrorWork> later) {
-        Map<Group, Set<String>> keys = new LinkedHashMap<>();
+        // per group, each key with whether its latest write left a row (insertion order kept)
+        Map<Group, Map<String, Boolean>> keys = new LinkedHashMap<>();
         add(keys, tables);
         for (MirrorWork work : later) {
             add(keys, ((SyncWork) work).tables);
         }
         List<RowCopier.TableKeys> merged = new ArrayList<>(keys.size());
-        keys.forEach((group, groupKeys) -> merged.add(new RowCopier.TableKeys(group.mapping, List.copyOf(groupKeys),
-                group.context)));
-        return new SyncWork(copier, from, merged);
+        keys.forEach((group, groupKeys) -> {
+            Set<String> expected = new HashSet<>();
+            groupKeys.forEach((key, expects) -> {
+                if (expects) {
+                    expected.add(key);
+                }
+            });
+            merged.add(new RowCopier.TableKeys(group.mapping, List.copyOf(groupKeys.keySet()), group.context, expected));
+        });
+        // the latest work's handler: it judges vanished keys by the latest hand-off, which errs towards a resync
+        Consumer<List<RowCopier.TableKeys>> latest = later.isEmpty() ? vanished
+                : ((SyncWork) later.get(later.size() - 1)).vanished;
+        return new SyncWork(copier, from, merged, latest);
     }
 
-    private static void add(Map<Group, Set<String>> keys, List<RowCopier.TableKeys> tables) {
+    private static void add(Map<Group, Map<String, Boolean>> keys, List<RowCopier.TableKeys> tables) {
         for (RowCopier.TableKeys table : tables) {
-            keys.computeIfAbsent(new Group(table.mapping(), table.context()), group -> new LinkedHashSet<>())
-                    .addAll(table.keys());
+            Map<String, Boolean> group = keys.computeIfAbsent(new Group(table.mapping(), table.context()),
+                    key -> new LinkedHashMap<>());
+            for (String key : table.keys()) {
+                group.put(key, table.expectRows().contains(key));
+            }
         }
     }
 

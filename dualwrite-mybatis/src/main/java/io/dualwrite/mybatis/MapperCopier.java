@@ -99,19 +99,21 @@ public final class MapperCopier implements RowCopier {
                     + " the " + to + " side");
         }
         Map<String, @Nullable MigrationContext> keys = new LinkedHashMap<>();
+        java.util.Set<String> expected = new java.util.HashSet<>();
         for (TableKeys table : tables) {
             if (!table.mapping().oldTable().equalsIgnoreCase(mapping.oldTable())) {
                 throw new SQLException("MapperCopier of table " + mapping.oldTable() + " was given keys of table "
                         + table.mapping().oldTable());
             }
             table.keys().forEach(key -> keys.putIfAbsent(key, table.context()));
+            expected.addAll(table.expectRows());
         }
         if (keys.isEmpty()) {
             return new SyncResult(0, 0, 0);
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                return syncOnce(from, to, source, target, keys);
+                return syncOnce(from, to, source, target, keys, expected);
             } catch (SQLException e) {
                 if (attempt >= KeyLocks.DEADLOCK_ATTEMPTS || !KeyLocks.isDeadlock(e)) {
                     throw e;
@@ -123,7 +125,8 @@ public final class MapperCopier implements RowCopier {
     }
 
     private SyncResult syncOnce(Store from, Store to, Side source, Side target,
-                                Map<String, @Nullable MigrationContext> keys) throws SQLException {
+                                Map<String, @Nullable MigrationContext> keys, java.util.Set<String> expected)
+            throws SQLException {
         try (Connection targetConnection = dataSources.get(to).getConnection()) {
             boolean autoCommit = targetConnection.getAutoCommit();
             int isolation = KeyLocks.begin(targetConnection);
@@ -133,8 +136,12 @@ public final class MapperCopier implements RowCopier {
                 int copied = 0;
                 int deleted = 0;
                 int skipped = 0;
+                List<TableKeys> vanished = new ArrayList<>(); // expected rows the source's read did not find
                 for (Map.Entry<String, @Nullable MigrationContext> key : keys.entrySet()) {
                     Object row = rows.get(key.getKey());
+                    if (row == null && expected.contains(key.getKey())) {
+                        vanished.add(new TableKeys(mapping, List.of(key.getKey()), key.getValue(), java.util.Set.of(key.getKey())));
+                    }
                     if (row != null) {
                         MigrationPhase phase = phaseOf(source.read(), row, key.getValue());
                         if (phase == null || phase.authoritative() == from && phase.writes(to)) {
@@ -155,7 +162,7 @@ public final class MapperCopier implements RowCopier {
                     }
                 }
                 targetConnection.commit();
-                return new SyncResult(copied, deleted, skipped);
+                return new SyncResult(copied, deleted, skipped, vanished);
             } catch (SQLException | RuntimeException e) {
                 try {
                     targetConnection.rollback();

@@ -390,6 +390,8 @@ final class JdbcRowCopier implements RowCopier {
         int skipped = 0;
         Set<String> requested = new HashSet<>();
         Set<String> copied = new HashSet<>();
+        // expected rows the source did not return: per batch (by identity), each key with its canonical text
+        Map<TableKeys, Map<String, String>> unfound = new java.util.IdentityHashMap<>();
         // A key is deleted from the target unless the source returned a row spelt exactly like it, and every row
         // the source returned is copied under its own spelling: a key column that compares loosely (MariaDB's
         // _ci and _ai collations, PostgreSQL's char(n) and nondeterministic collations) matches 'é' to row 'e'
@@ -403,11 +405,15 @@ final class JdbcRowCopier implements RowCopier {
                 Map<String, @Nullable Object> row = sourceRows.get(canonical);
                 if (row == null) {
                     deletes.put(key, batch.context());
+                    if (batch.expectRows().contains(key)) {
+                        unfound.computeIfAbsent(batch, b -> new LinkedHashMap<>()).put(key, canonical);
+                    }
                 } else if (copied.add(canonical)) {
                     skipped += collect(row, mapping, from, batch.context(), upserts);
                 }
             }
         }
+        int otherwiseSpelt = sourceRows.size() - copied.size(); // rows the source matched to keys spelt otherwise
         if (copied.size() < sourceRows.size()) {
             Map<String, @Nullable MigrationContext> contexts = foldedContexts(side.batches);
             for (Map.Entry<String, Map<String, @Nullable Object>> row : sourceRows.entrySet()) {
@@ -429,7 +435,38 @@ final class JdbcRowCopier implements RowCopier {
         if (dialect == CopyDialect.MYSQL && !upserts.isEmpty()) {
             respell(target, dialect, limits, side.target, mapping, to, dialects.get(from) == CopyDialect.MYSQL, upserts);
         }
-        return new SyncResult(upserts.size(), deletable.size(), skipped);
+        return new SyncResult(upserts.size(), deletable.size(), skipped, vanished(unfound, sourceRows, otherwiseSpelt));
+    }
+
+    /**
+     * The expected keys the source returned no row for: none when the rows it returned spelt otherwise than any
+     * key asked for (a collation that calls {@code 'b'} and {@code 'B'} equal, a timestamp's text in another form)
+     * are at least as many as such keys, since the database matched each of those rows to a key asked for and
+     * which one is unknown; else all of them, per batch, with the batch's context.
+     */
+    private static List<TableKeys> vanished(Map<TableKeys, Map<String, String>> unfound,
+                                            Map<String, Map<String, @Nullable Object>> sourceRows, int otherwiseSpelt) {
+        if (unfound.isEmpty()) {
+            return List.of();
+        }
+        Set<String> returned = new HashSet<>();
+        sourceRows.keySet().forEach(key -> returned.add(CopyDialect.looseKey(key)));
+        Map<TableKeys, List<String>> gone = new java.util.IdentityHashMap<>();
+        int count = 0;
+        for (Map.Entry<TableKeys, Map<String, String>> batch : unfound.entrySet()) {
+            for (Map.Entry<String, String> key : batch.getValue().entrySet()) {
+                if (!returned.contains(CopyDialect.looseKey(key.getValue()))) {
+                    gone.computeIfAbsent(batch.getKey(), b -> new ArrayList<>()).add(key.getKey());
+                    count++;
+                }
+            }
+        }
+        if (count <= otherwiseSpelt) {
+            return List.of();
+        }
+        List<TableKeys> vanished = new ArrayList<>(gone.size());
+        gone.forEach((batch, keys) -> vanished.add(new TableKeys(batch.mapping(), keys, batch.context(), Set.copyOf(keys))));
+        return vanished;
     }
 
     /**

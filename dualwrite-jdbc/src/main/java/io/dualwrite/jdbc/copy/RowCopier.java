@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -44,33 +45,61 @@ public interface RowCopier {
     /**
      * The keys of one table to sync.
      *
-     * @param mapping the table's mapping
-     * @param keys    primary keys in {@link io.dualwrite.jdbc.KeyCodec} form, old-store values
-     * @param context the context of the write that touched them (order, merchant), or {@code null}
+     * @param mapping    the table's mapping
+     * @param keys       primary keys in {@link io.dualwrite.jdbc.KeyCodec} form, old-store values
+     * @param context    the context of the write that touched them (order, merchant), or {@code null}
+     * @param expectRows those of {@code keys} that a committed write left with a row in the source (an insert, an
+     *                   update that kept its key): one the source no longer holds is reported in
+     *                   {@link SyncResult#vanished()}, since the source may keep that row under another key than
+     *                   the one the write named (or a later transaction deleted it); empty for keys with no such
+     *                   expectation
      */
-    record TableKeys(TableMapping mapping, List<String> keys, @Nullable MigrationContext context) {
+    record TableKeys(TableMapping mapping, List<String> keys, @Nullable MigrationContext context,
+                     Set<String> expectRows) {
         public TableKeys {
             Objects.requireNonNull(mapping, "mapping");
             keys = List.copyOf(keys);
+            expectRows = Set.copyOf(expectRows);
         }
 
-        /** The same table and context with other keys. */
+        /** Keys without an expectation of rows ({@link #expectRows} empty). */
+        public TableKeys(TableMapping mapping, List<String> keys, @Nullable MigrationContext context) {
+            this(mapping, keys, context, Set.of());
+        }
+
+        /** The same table, context and expectations with other keys. */
         public TableKeys withKeys(List<String> otherKeys) {
-            return new TableKeys(mapping, otherKeys, context);
+            return new TableKeys(mapping, otherKeys, context, expectRows);
         }
     }
 
     /**
      * What one sync did, counted in keys.
      *
-     * @param copied  rows upserted into the target
-     * @param deleted keys absent from the source and deleted from the target (whether or not it had them)
-     * @param skipped keys left alone because the row's phase does not write the target from this source
+     * @param copied   rows upserted into the target
+     * @param deleted  keys absent from the source and deleted from the target (whether or not it had them)
+     * @param skipped  keys left alone because the row's phase does not write the target from this source
+     * @param vanished keys of {@link TableKeys#expectRows} the source held no row for (nor one its key collation
+     *                 calls equal), with their table and context; empty when none
      */
-    record SyncResult(int copied, int deleted, int skipped) {
+    record SyncResult(int copied, int deleted, int skipped, List<TableKeys> vanished) {
+        public SyncResult {
+            vanished = List.copyOf(vanished);
+        }
+
+        /** A result without vanished keys. */
+        public SyncResult(int copied, int deleted, int skipped) {
+            this(copied, deleted, skipped, List.of());
+        }
+
         /** Both results added. */
         public SyncResult plus(SyncResult other) {
-            return new SyncResult(copied + other.copied, deleted + other.deleted, skipped + other.skipped);
+            List<TableKeys> both = vanished;
+            if (!other.vanished.isEmpty()) {
+                both = new java.util.ArrayList<>(vanished);
+                both.addAll(other.vanished);
+            }
+            return new SyncResult(copied + other.copied, deleted + other.deleted, skipped + other.skipped, both);
         }
     }
 

@@ -46,6 +46,23 @@ class KeyFormsBreak2Test {
         }
     }
 
+    // Failed before its fix. the catalog is read once a minute per table (Metadata.keyTexts). A key-rewriting trigger
+    // created after the first write on the table (a deploy's migration while the application runs) is not seen
+    // within that minute: the insert of 'b' stores 'B' and 'b' is synced. Fixed by the sync's own check: a key an
+    // insert left a row under that the store no longer holds records a scoped resync (MirrorDispatcher.recordVanished).
+    @Test
+    void postgresKeyTriggerCreatedAfterTheTableWasFirstWrittenIsNotLeftBehind() throws SQLException {
+        try (Fixture fixture = LooseKeyStores.postgres("a")) {
+            assertThat(LooseKeyStores.execute(fixture, "UPDATE orders SET qty = 5 WHERE id = ?", "a")).isEqualTo(1);
+            fixture.onOld("CREATE FUNCTION shout() RETURNS trigger LANGUAGE plpgsql AS $$"
+                            + " BEGIN NEW.id := upper(NEW.id); RETURN NEW; END $$",
+                    "CREATE TRIGGER shout BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION shout()");
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", "b", 6)).isEqualTo(1);
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS))
+                    .containsOnly(Map.entry("a", "5"), Map.entry("B", "6"));
+        }
+    }
+
     // Failed before its fix. an AFTER INSERT row trigger whose PL/pgSQL body only calls a helper (`PERFORM rename_key(NEW.id)`);
     // the helper, an SQL function, runs `UPDATE orders SET id = …`. Metadata.readKeyTriggers reads the trigger
     // function's own body only: an AFTER trigger counts only when that body writes the table (writesTable) or runs
@@ -113,6 +130,53 @@ class KeyFormsBreak2Test {
             fixture.onOld("CREATE PROCEDURE app_session() SET time_zone = '+05:00'");
             try (Connection connection = fixture.dataSource.getConnection()) {
                 run(connection, "CALL app_session()");
+                run(connection, "INSERT INTO orders (id, qty) VALUES ('2024-01-01 10:00:00', 1)");
+                run(connection, "SET time_zone = DEFAULT");
+            }
+            assertThat(LooseKeyStores.converged(fixture, INSTANT_OLD, INSTANT_NEW)).hasSize(1);
+        }
+    }
+
+    // Failed before its fix. the zone is set by a stored FUNCTION called from a SELECT (`SELECT app_session()`): a
+    // read, so no resync is recorded for it, and no SET is seen. Fixed: a TIMESTAMP key is read back converted from
+    // whatever zone the session has to UTC, the zone the copier binds it in (WriteExecution.keyList).
+    @Test
+    void mariadbTimestampKeyWrittenAfterASelectedFunctionSetTheSessionZoneReachesTheNewStore() throws SQLException {
+        try (Fixture fixture = timestamps()) {
+            fixture.onOld("CREATE FUNCTION app_session() RETURNS INT BEGIN SET time_zone = '+05:00'; RETURN 1; END");
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                try (Statement statement = connection.createStatement();
+                     ResultSet called = statement.executeQuery("SELECT app_session(), @@session.time_zone")) {
+                    assertThat(called.next()).isTrue();
+                }
+                try (Statement statement = connection.createStatement();
+                     ResultSet zone = statement.executeQuery("SELECT @@session.time_zone")) {
+                    assertThat(zone.next()).isTrue();
+                    assertThat(zone.getString(1)).as("the function changed the session zone").isEqualTo("+05:00");
+                }
+                run(connection, "INSERT INTO orders (id, qty) VALUES ('2024-01-01 10:00:00', 1)");
+                run(connection, "SET time_zone = DEFAULT");
+            }
+            assertThat(LooseKeyStores.converged(fixture, INSTANT_OLD, INSTANT_NEW)).hasSize(1);
+        }
+    }
+
+    // Failed before its fix. an earlier borrower set the session zone and returned the connection to the pool
+    // (HikariCP does not reset session variables). The zone was tracked per logical connection from the SETs seen:
+    // the next borrower's write was read back without conversion and '10:00:00' synced, which the copier's
+    // sessions read as another instant. Fixed as the test above: the conversion uses the session's own zone.
+    @Test
+    void mariadbTimestampKeyWrittenOnAPooledSessionAnEarlierBorrowerZonedReachesTheNewStore() throws SQLException {
+        try (Fixture fixture = timestamps()) {
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                run(connection, "SET time_zone = '+05:00'");
+            }
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                try (Statement statement = connection.createStatement();
+                     ResultSet zone = statement.executeQuery("SELECT @@session.time_zone")) {
+                    assertThat(zone.next()).isTrue();
+                    assertThat(zone.getString(1)).as("the pooled session kept the earlier borrower's zone").isEqualTo("+05:00");
+                }
                 run(connection, "INSERT INTO orders (id, qty) VALUES ('2024-01-01 10:00:00', 1)");
                 run(connection, "SET time_zone = DEFAULT");
             }
@@ -408,6 +472,37 @@ class KeyFormsBreak2Test {
             fixture.onNew("INSERT INTO orders_v2 VALUES ('ab', 1), ('abc', 2)");
             assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = CAST(? AS CHAR(2))", "abc")).isEqualTo(1);
             assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS)).containsOnly(Map.entry("abc", "2"));
+        }
+    }
+
+    // Failed before its fix. the character-set twin of the pooled time zone: an earlier borrower ran `SET NAMES
+    // latin1` and returned the connection; ConnectionHandler.sessionCharsetChanged is per logical connection, so
+    // the next borrower's text key 'café' (stored as 'cafÃ©') was synced as written and the copier found no row.
+    // Fixed by the sync's check that an inserted key still names a row (MirrorDispatcher.recordVanished).
+    @Test
+    void mariadbTextKeyWrittenOnAPooledSessionAnEarlierBorrowerSetToLatin1ReachesTheNewStoreAsStored() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB)) {
+            fixture.onOld("CREATE TABLE orders (id VARCHAR(20) CHARACTER SET utf8mb4 PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) CHARACTER SET utf8mb4 PRIMARY KEY, quantity INT)");
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                run(connection, "SET NAMES latin1");
+            }
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                try (Statement statement = connection.createStatement();
+                     ResultSet names = statement.executeQuery("SELECT @@session.character_set_client")) {
+                    assertThat(names.next()).isTrue();
+                    assertThat(names.getString(1)).as("the pooled session kept the earlier borrower's names").isEqualTo("latin1");
+                }
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, qty) VALUES (?, ?)")) {
+                    insert.setString(1, "caf\u00e9");
+                    insert.setInt(2, 1);
+                    assertThat(insert.executeUpdate()).isEqualTo(1);
+                }
+                run(connection, "SET NAMES utf8mb4");
+            }
+            String old = "SELECT HEX(id) AS id, qty FROM orders";
+            String now = "SELECT HEX(id) AS id, quantity AS qty FROM orders_v2";
+            assertThat(LooseKeyStores.converged(fixture, old, now)).hasSize(1);
         }
     }
 
