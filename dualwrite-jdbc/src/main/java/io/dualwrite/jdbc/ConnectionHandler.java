@@ -85,16 +85,6 @@ final class ConnectionHandler implements InvocationHandler {
         return buffer;
     }
 
-    /** A statement that sets the session's time zone: {@code SET time_zone = …}, {@code SET @@session.time_zone …}. */
-    private static final java.util.regex.Pattern SETS_TIME_ZONE =
-            java.util.regex.Pattern.compile("(?is)^(\\s|/\\*.*?\\*/|--[^\\n]*\\n|#[^\\n]*\\n)*set\\b.*\\btime_zone\\b.*");
-
-    /**
-     * Before the application sets its session's time zone on MySQL or MariaDB ({@code SET time_zone = '+05:00'}):
-     * the zone the session had, which the copier's sessions of the same pool have too; {@code null} while the
-     * application has not changed it on this connection.
-     */
-    private @Nullable String sessionZoneBefore;
     /** See {@link #sessionCharsetChanged()}. */
     private boolean sessionCharsetChanged;
     /** {@code SET NAMES latin1}, {@code SET CHARACTER SET …}, {@code SET character_set_client = …}: the charset. */
@@ -103,9 +93,8 @@ final class ConnectionHandler implements InvocationHandler {
                     + "|character_set_(?:client|connection)|collation_connection)\\s*(?:=\\s*)?'?([\\w]+)");
 
     /**
-     * Notes, before {@code sql} runs, the session's time zone if {@code sql} changes it (MySQL and MariaDB: a
-     * {@code TIMESTAMP} key then names instants by another clock than the copier's; one round trip, only for
-     * such statements), and whether it sets a character set other than UTF-8.
+     * Notes, before {@code sql} runs, whether it sets the MySQL or MariaDB session's character set to another
+     * than UTF-8 ({@link #sessionCharsetChanged}).
      */
     void beforeSessionChange(String sql) {
         if (physical == null || config.dialect(store) != Dialect.MYSQL) {
@@ -114,15 +103,6 @@ final class ConnectionHandler implements InvocationHandler {
         java.util.regex.Matcher charset = SETS_CHARSET.matcher(sql);
         if (charset.find() && !charset.group(1).toLowerCase(java.util.Locale.ROOT).startsWith("utf8")) {
             sessionCharsetChanged = true;
-        }
-        if (sessionZoneBefore != null || !SETS_TIME_ZONE.matcher(sql).matches()) {
-            return;
-        }
-        try (java.sql.Statement statement = physical.createStatement();
-             java.sql.ResultSet zone = statement.executeQuery("SELECT @@session.time_zone")) {
-            sessionZoneBefore = zone.next() ? zone.getString(1) : null;
-        } catch (SQLException e) {
-            log.debug("could not read the session time zone before {}: {}", sql, e.toString());
         }
     }
 
@@ -133,11 +113,6 @@ final class ConnectionHandler implements InvocationHandler {
      */
     boolean sessionCharsetChanged() {
         return sessionCharsetChanged;
-    }
-
-    /** The time zone the session had before the application changed it ({@link #beforeSessionChange}), if it did. */
-    @Nullable String sessionZoneBefore() {
-        return sessionZoneBefore;
     }
 
     /**

@@ -76,7 +76,7 @@ final class StatementHandler implements InvocationHandler {
         String sql = (String) args[0];
         StatementAnalysis analysis = connection.config.analyzer().analyze(sql);
         if (analysis.kind() != SqlKind.SELECT && !analysis.mayWriteMapped()) {
-            connection.beforeSessionChange(sql); // a prepared SET time_zone = ? runs later, with the zone read now
+            connection.beforeSessionChange(sql); // a prepared SET NAMES runs later: noted now
         }
         RenderedSql plan = analysis.on(store);
         if (analysis.mapped() && store == Store.NEW && plan == null) {
@@ -214,7 +214,7 @@ final class StatementHandler implements InvocationHandler {
         batchSql.add(sql);
         StatementAnalysis entry = connection.config.analyzer().analyze(sql);
         if (entry.kind() != SqlKind.SELECT && !entry.mayWriteMapped()) {
-            connection.beforeSessionChange(sql); // read now, before the batch runs it
+            connection.beforeSessionChange(sql);
         }
         return ConnectionHandler.call(physical, method, new Object[] {sqlFor(entry)});
     }

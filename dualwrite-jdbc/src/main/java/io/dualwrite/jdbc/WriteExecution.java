@@ -264,21 +264,20 @@ final class WriteExecution {
     }
 
     /**
-     * The select list that reads the store's key columns as the copier's session names them: each quoted for the
-     * dialect; a MySQL {@code TIMESTAMP} ({@link Metadata.KeyTexts#zoned}), when the application changed its
-     * session's time zone, converted back to the zone the session had before ({@link
-     * ConnectionHandler#sessionZoneBefore}), which the copier's sessions of the same pool have (a session that ran
-     * {@code SET time_zone = '+05:00'} reads {@code 10:00:00} where the copier's read {@code 05:00:00}).
+     * The select list that reads the store's key columns as the copier names them: each quoted for the dialect; a
+     * MySQL {@code TIMESTAMP} ({@link Metadata.KeyTexts#zoned}) converted from whatever zone the caller's session
+     * has — set by the application, by a function it called, or left on a pooled connection by an earlier
+     * borrower — to UTC, the zone the copier binds such keys in (a session at {@code +05:00} reads {@code
+     * 10:00:00} where UTC reads {@code 05:00:00}).
      */
     private String keyList(Connection physical, List<String> keyColumns) {
-        String zone = connection.sessionZoneBefore();
         Dialect dialect = connection.config.dialect(connection.store());
         Metadata.KeyTexts texts = dialect == Dialect.MYSQL || dialect == Dialect.POSTGRESQL ? keyTexts(physical) : null;
         List<String> list = new ArrayList<>(keyColumns.size());
         for (int position = 0; position < keyColumns.size(); position++) {
             String column = quote(keyColumns.get(position));
-            if (texts != null && zone != null && texts.zoned(position)) {
-                column = "CONVERT_TZ(" + column + ", @@session.time_zone, '" + zone.replace("'", "''") + "')";
+            if (texts != null && texts.zoned(position)) {
+                column = "CONVERT_TZ(" + column + ", @@session.time_zone, '+00:00')";
             } else if (texts != null && texts.numeric(position) && texts.formed(position)) {
                 // a MySQL FLOAT's text has six digits, a PostgreSQL real's as few under extra_float_digits = 0:
                 // as a double, every digit the value has
@@ -534,7 +533,7 @@ final class WriteExecution {
             return key;
         }
         List<List<Object>> found = readKey(physical, key);
-        return found.size() == 1 ? found.get(0) : null;
+        return found.size() == 1 && !found.get(0).contains(null) ? found.get(0) : null;
     }
 
     /** The rows found by {@code key} as written, read in the caller's transaction: their keys as the store holds them. */

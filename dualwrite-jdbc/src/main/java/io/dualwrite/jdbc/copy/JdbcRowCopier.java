@@ -172,9 +172,7 @@ final class JdbcRowCopier implements RowCopier {
             boolean autoCommit = target.getAutoCommit();
             boolean utc = false;
             if (mysql) {
-                Map<TableColumns, List<String>> targetTables = new HashMap<>();
-                sides.forEach(side -> targetTables.put(side.target, keyColumnNames(side.mapping, to)));
-                utc = inUtc(target, targetTables);
+                utc = inUtc(target, sides.stream().map(side -> side.target).toList());
             }
             int isolation = KeyLocks.begin(target, mysql);
             try {
@@ -297,9 +295,7 @@ final class JdbcRowCopier implements RowCopier {
             }
             boolean utc = false;
             if (dialect == CopyDialect.MYSQL) {
-                Map<TableColumns, List<String>> sourceTables = new HashMap<>();
-                sourceColumns.forEach((mapping, columns) -> sourceTables.put(columns, keyColumnNames(mapping, from)));
-                utc = inUtc(source, sourceTables);
+                utc = inUtc(source, sourceColumns.values());
             }
             try {
                 for (Side side : sides) {
@@ -319,23 +315,18 @@ final class JdbcRowCopier implements RowCopier {
      * Puts a MySQL/MariaDB session in UTC when one of the tables has a {@code TIMESTAMP} column, and says whether
      * it did ({@link #restoreZone} then puts the session's zone back). Such a column holds an instant that the
      * session shows in its own zone: read and written in the pool's zone, a copy between pools (or into
-     * PostgreSQL) in other zones moved the instant, while the verification compares it in UTC. Not when such a
-     * column is part of a primary key: key texts (from the write path's statements and the backfill's key walk)
-     * are in the pool's zone, and bound in UTC they would name other rows.
+     * PostgreSQL) in other zones moved the instant, while the verification compares it in UTC. Also when such a
+     * column is part of the key: key texts of such columns are UTC wherever they come from (the write path reads
+     * them back converted to UTC, the backfill's key walk and the verification read them in UTC), so whatever
+     * zone a pooled session was left in, they name the same instant.
      *
-     * @param tables each table's columns, with its key column names
+     * @param tables each table's columns
      */
-    private static boolean inUtc(Connection connection, Map<TableColumns, List<String>> tables)
-            throws SQLException {
+    static boolean inUtc(Connection connection, java.util.Collection<TableColumns> tables) throws SQLException {
         boolean zoned = false;
-        for (Map.Entry<TableColumns, List<String>> table : tables.entrySet()) {
-            for (TableColumns.Column column : table.getKey().all()) {
-                if (column.typeNamed("timestamp")) {
-                    if (table.getValue().stream().anyMatch(column.name()::equalsIgnoreCase)) {
-                        return false;
-                    }
-                    zoned = true;
-                }
+        for (TableColumns table : tables) {
+            for (TableColumns.Column column : table.all()) {
+                zoned |= column.typeNamed("timestamp");
             }
         }
         if (!zoned) {
@@ -347,7 +338,7 @@ final class JdbcRowCopier implements RowCopier {
         return true;
     }
 
-    private static void restoreZone(Connection connection) throws SQLException {
+    static void restoreZone(Connection connection) throws SQLException {
         try (java.sql.Statement statement = connection.createStatement()) {
             statement.execute("SET time_zone = @dualwrite_time_zone");
         }

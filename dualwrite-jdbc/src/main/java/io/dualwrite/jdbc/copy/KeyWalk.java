@@ -109,6 +109,9 @@ public final class KeyWalk {
         sql.append(" ORDER BY ").append(keyColumns.stream().map(this::qualified).collect(Collectors.joining(", ")));
         sql.append(" LIMIT ").append(limit);
         List<String> keys = new ArrayList<>(Math.min(limit, 10_000));
+        // a MySQL TIMESTAMP key's text is UTC wherever it comes from (JdbcRowCopier.inUtc): read and bound in UTC
+        boolean utc = dialect == CopyDialect.MYSQL && keyColumns.stream().anyMatch(c -> c.typeNamed("timestamp"))
+                && JdbcRowCopier.inUtc(connection, List.of(columns));
         try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
             for (int i = 0; i < parameters.size(); i++) {
                 Values.bind(statement, i + 1, parameters.get(i), parameterColumns.get(i), dialect);
@@ -123,6 +126,10 @@ public final class KeyWalk {
                     }
                     keys.add(KeyCodec.encode(parts));
                 }
+            }
+        } finally {
+            if (utc) {
+                JdbcRowCopier.restoreZone(connection);
             }
         }
         return keys;
