@@ -114,7 +114,7 @@ final class MirrorDispatcher {
      */
     void dispatch(Store target, KeyBuffer.Snapshot snapshot, @Nullable List<Long> outboxIds) {
         if (outboxIds == null) {
-            snapshot.resyncs().forEach(resync -> recordResync(resync, target));
+            snapshot.resyncs().forEach(resync -> recordResync(resync, target, "touched rows whose keys cannot be known"));
         }
         if (snapshot.keys().isEmpty()) {
             return;
@@ -196,17 +196,20 @@ final class MirrorDispatcher {
                     : MigrationContext.forMigration(config.migration()).build();
             String merchant = keys.mapping().merchantIdColumn().isPresent()
                     ? context.merchantId().orElse(null) : null;
-            recordResync(new KeyBuffer.Resync(keys.mapping(), merchant, "row-not-under-written-key", context), target);
+            recordResync(new KeyBuffer.Resync(keys.mapping(), merchant, "row-not-under-written-key", context), target,
+                    "left rows under " + keys.keys().size() + " key(s) the store holds no row under (kept under other"
+                    + " keys, or deleted by another process)");
         }
     }
 
-    private void recordResync(KeyBuffer.Resync resync, Store target) {
+    /** Records a scoped resync and says why at WARN (rate-limited per table and reason): {@code what} the write did. */
+    private void recordResync(KeyBuffer.Resync resync, Store target, String what) {
         String table = resync.mapping().oldTable();
         try (MDC.MDCCloseable migration = MDC.putCloseable("dualwrite.migration", config.migration());
              MDC.MDCCloseable tableName = MDC.putCloseable("dualwrite.table", table)) {
             config.warn(log, "resync/" + table + "/" + resync.reason(),
-                    "a write on {} of migration {} touched rows whose keys cannot be known ({}); recorded a scoped"
-                    + " resync of {}", table, config.migration(), resync.reason(),
+                    "a write on {} of migration {} {} ({}); recorded a scoped resync of {}", table,
+                    config.migration(), what, resync.reason(),
                     resync.merchantId() == null ? "the whole table" : "merchant " + resync.merchantId() + "'s rows");
             try {
                 config.changeLog().record(resyncRecord(resync, target));

@@ -77,7 +77,8 @@ public final class KeyWalk {
 
     /**
      * The keys after {@code after} (exclusive; {@code null}: from the first) up to {@code upTo} (inclusive;
-     * {@code null}: to the last), in key order, at most {@code limit} of them.
+     * {@code null}: to the last), in key order, at most {@code limit} of them. A MySQL/MariaDB {@code TIMESTAMP}
+     * key part is read and bound as a UTC date-time, the session put in UTC for the call and its zone restored.
      *
      * @param merchantId only rows whose merchant column equals it; {@code null}: every row
      * @throws SQLException          when the store fails or a bound does not fit its columns

@@ -30,7 +30,8 @@ import org.jspecify.annotations.Nullable;
  * target is authoritative.
  *
  * <p>Keys are in the change log's string form ({@link io.dualwrite.jdbc.KeyCodec}) with the OLD store's
- * values, whatever the direction; each part is converted to its column's type before it is bound. Values
+ * values, whatever the direction; each part is converted to its column's type before it is bound (a MySQL/MariaDB
+ * {@code TIMESTAMP} part is a UTC date-time: such tables are synced in UTC sessions). Values
  * keep their exact type across H2, PostgreSQL and MySQL/MariaDB: timestamps as local date-times (never
  * through the JVM's zone), integers of any width (also {@code TINYINT(1)} holding 5, unsigned), decimals
  * with their scale, binary, UUID, JSON. Every identifier is quoted for the target's dialect.
