@@ -102,6 +102,7 @@ final class BatchExecution {
             if (anyMirrors) {
                 collect(entries, preselected, counts(result), physical, unselectable);
             }
+            settleRemovals(entries, true);
             connection.afterWrite(wrapped);
             return result;
         } catch (BatchUpdateException e) {
@@ -111,6 +112,8 @@ final class BatchExecution {
             } else if (anyMirrors) {
                 // entries before the failure may be applied (now in auto-commit, or with the transaction later)
                 collect(entries, preselected, counts(e), physical, unselectable);
+                // a removal that changed rows was done when its keys were collected; the others are forgotten
+                settleRemovals(entries, false);
                 try {
                     connection.afterWrite(false);
                 } catch (SQLException | RuntimeException suppressed) {
@@ -119,11 +122,20 @@ final class BatchExecution {
             }
             throw e;
         } catch (Throwable e) {
+            settleRemovals(entries, false);
             if (wrapped) {
                 ConnectionHandler.undoWriteTransaction(physical, e);
                 connection.buffer().clear();
             }
             throw e;
+        }
+    }
+
+    private static void settleRemovals(List<@Nullable Entry> entries, boolean ran) {
+        for (Entry entry : entries) {
+            if (entry != null && entry.write != null) {
+                entry.write.settleRemovals(ran);
+            }
         }
     }
 

@@ -311,7 +311,8 @@ final class ConnectionHandler implements InvocationHandler {
         MigrationContext keyed = context.withOrderId(key.get(0).toString());
         MigrationPhase phase = config.resolver().resolveWrite(keyed).phase();
         if (phase.writes(store.other())) {
-            buffer.add(mapping, KeyCodec.encode(key), io.dualwrite.changelog.Operation.INSERT, keyed, phase, false);
+            buffer.add(mapping, KeyCodec.encode(key), io.dualwrite.changelog.Operation.INSERT, keyed, phase, false,
+                    System.nanoTime());
         }
     }
 

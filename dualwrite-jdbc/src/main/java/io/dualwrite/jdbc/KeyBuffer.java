@@ -35,8 +35,11 @@ final class KeyBuffer {
     record Resync(TableMapping mapping, @Nullable String merchantId, String reason, MigrationContext context) {
     }
 
-    /** What a transaction leaves to sync and to record. */
-    record Snapshot(List<Touched> keys, List<Resync> resyncs) {
+    /**
+     * What a transaction leaves to sync and to record, and when the latest of its writes that left a row under
+     * a key began ({@link System#nanoTime()}).
+     */
+    record Snapshot(List<Touched> keys, List<Resync> resyncs, long writesBegan) {
         boolean isEmpty() {
             return keys.isEmpty() && resyncs.isEmpty();
         }
@@ -49,7 +52,7 @@ final class KeyBuffer {
             if (keys.stream().noneMatch(Touched::expectsRow)) {
                 return this;
             }
-            return new Snapshot(keys.stream().map(Touched::withoutExpectation).toList(), resyncs);
+            return new Snapshot(keys.stream().map(Touched::withoutExpectation).toList(), resyncs, writesBegan);
         }
     }
 
@@ -57,6 +60,8 @@ final class KeyBuffer {
     private final Map<TableKey, Touched> keys = new LinkedHashMap<>();
     private final Map<TableMapping, Resync> resyncs = new LinkedHashMap<>();
     private final Set<TableMapping> overflowed = new HashSet<>();
+    /** When the latest write that left a row under a key began; see {@link Snapshot}. */
+    private long writesBegan = System.nanoTime();
 
     KeyBuffer(int maxKeys) {
         this.maxKeys = maxKeys;
@@ -69,9 +74,13 @@ final class KeyBuffer {
      * Holds a touched key (replacing an earlier touch of the same key); past the bound, resyncs its table.
      *
      * @param expectsRow whether this write left a row under {@code key} (see {@link Touched})
+     * @param began      when the write began ({@link System#nanoTime()})
      */
     void add(TableMapping mapping, String key, Operation operation, MigrationContext context, MigrationPhase phase,
-             boolean expectsRow) {
+             boolean expectsRow, long began) {
+        if (expectsRow && began - writesBegan > 0) {
+            writesBegan = began;
+        }
         if (overflowed.contains(mapping)) {
             return;
         }
@@ -118,7 +127,7 @@ final class KeyBuffer {
 
     /** What is held, and an empty buffer. */
     Snapshot take() {
-        Snapshot snapshot = new Snapshot(new ArrayList<>(keys.values()), new ArrayList<>(resyncs.values()));
+        Snapshot snapshot = new Snapshot(new ArrayList<>(keys.values()), new ArrayList<>(resyncs.values()), writesBegan);
         clear();
         return snapshot;
     }

@@ -126,7 +126,8 @@ final class MirrorDispatcher {
         if (touched.size() == 1) { // most transactions write one row: no maps
             task = task(target, first, List.of(new RowCopier.TableKeys(first.mapping(), List.of(first.key()),
                     first.context(), first.expectsRow() ? Set.of(first.key()) : Set.of())),
-                    List.of(new RowRef(first.mapping().oldTable(), first.key(), first.operation())), outbox);
+                    List.of(new RowRef(first.mapping().oldTable(), first.key(), first.operation())), outbox,
+                    snapshot.writesBegan());
         } else {
             // keys written under different contexts stay apart: a row without id columns is scoped by the
             // context of the statement that wrote it, and a failure records it with that context's ids
@@ -157,7 +158,8 @@ final class MirrorDispatcher {
                 List<RowCopier.TableKeys> work = new ArrayList<>(byTable.size());
                 byTable.forEach((mapping, keys) -> work.add(new RowCopier.TableKeys(mapping, keys, head.context(),
                         expected.getOrDefault(mapping, Set.of()))));
-                parts.add(task(target, head, work, rows, outboxPerKey ? ids : parts.isEmpty() ? outbox : List.of()));
+                parts.add(task(target, head, work, rows, outboxPerKey ? ids : parts.isEmpty() ? outbox : List.of(),
+                        snapshot.writesBegan()));
             }
             // still one sync, one transaction on the other store
             task = parts.size() == 1 ? parts.get(0) : MirrorTask.merged(parts);
@@ -167,10 +169,10 @@ final class MirrorDispatcher {
 
     /** A sync task of one context's keys; a sync is order-free (any lane runs it), so its ordering key is a label. */
     private MirrorTask task(Store target, KeyBuffer.Touched first, List<RowCopier.TableKeys> work, List<RowRef> rows,
-                            List<Long> outboxIds) {
-        long handedOver = System.nanoTime();
+                            List<Long> outboxIds, long writesBegan) {
         return new MirrorTask(config.migration(), first.phase(), target, first.context(), rows, config.migration(),
-                new SyncWork(config.copier(), target.other(), work, vanished -> recordVanished(vanished, target, handedOver)),
+                new SyncWork(config.copier(), target.other(), work, writesBegan,
+                        (vanished, began) -> recordVanished(vanished, target, began)),
                 outboxIds);
     }
 
@@ -180,16 +182,17 @@ final class MirrorDispatcher {
      * than the write named — a trigger or a rule that rewrote it, a session whose time zone or character set
      * changed the value, a conversion no statement shows — or a later transaction deleted it; the two cannot be
      * told apart from the key, and only the first leaves the stores different. A removal of the key noted after
-     * the write was handed over ({@link Removals}: a delete, or an update moving the key, through a data source of
-     * this JVM) explains it; otherwise a scoped resync of the write's merchant's rows (the table's when the
+     * the write began, or still under way ({@link Removals}: a delete, or an update moving the key, through a data
+     * source of this JVM) explains it; otherwise a scoped resync of the write's merchant's rows (the table's when the
      * mapping names no merchant column or the write no merchant) is recorded, which verification and repair
      * resolve.
      *
-     * @param handedOver when the writes were handed over ({@link System#nanoTime()})
+     * @param writesBegan when the latest of the writes began ({@link System#nanoTime()})
      */
-    private void recordVanished(List<RowCopier.TableKeys> vanished, Store target, long handedOver) {
+    private void recordVanished(List<RowCopier.TableKeys> vanished, Store target, long writesBegan) {
         for (RowCopier.TableKeys keys : vanished) {
-            if (keys.keys().stream().allMatch(key -> Removals.since(config.migration(), keys.mapping(), key, handedOver))) {
+            if (keys.keys().stream().allMatch(key -> Removals.explains(config.migration(), keys.mapping(), key,
+                    writesBegan))) {
                 continue;
             }
             MigrationContext context = keys.context() != null ? keys.context()

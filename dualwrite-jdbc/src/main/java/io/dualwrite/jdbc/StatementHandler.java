@@ -331,6 +331,9 @@ final class StatementHandler implements InvocationHandler {
             Object result = ConnectionHandler.call(physical, method, physicalArgs);
             if (mirrors) {
                 collect(statementAnalysis, write, bound, result, preselected, context, physicalConnection);
+                if (write != null) {
+                    write.settleRemovals(true);
+                }
                 connection.cascade(statementAnalysis, () -> context);
             } else if (byGeneratedKey) {
                 collectByGeneratedKey(statementAnalysis, context);
@@ -338,6 +341,9 @@ final class StatementHandler implements InvocationHandler {
             connection.afterWrite(wrapped);
             return result instanceof ResultSet results ? Wrappers.resultSet(results, self) : result;
         } catch (Throwable e) {
+            if (write != null) {
+                write.settleRemovals(false);
+            }
             if (wrapped) {
                 ConnectionHandler.undoWriteTransaction(physicalConnection, e);
                 connection.buffer().clear();

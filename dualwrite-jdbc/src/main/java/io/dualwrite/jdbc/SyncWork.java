@@ -12,24 +12,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The mirror work of one committed transaction: sync its keys from {@code from} through the copier, and hand
  * the keys whose expected rows the source did not hold ({@link RowCopier.SyncResult#vanished()}) to
- * {@code vanished}. Works of several transactions queued behind each other merge into one sync (one read per
+ * {@code vanished}, with when the latest of its writes began ({@code writesBegan}). Works of several transactions queued behind each other merge into one sync (one read per
  * table, one batched write, one commit), keys written twice are synced once, with the expectation of the
  * later write.
  */
-record SyncWork(RowCopier copier, Store from, List<RowCopier.TableKeys> tables,
-                Consumer<List<RowCopier.TableKeys>> vanished) implements MirrorWork.Batchable {
+record SyncWork(RowCopier copier, Store from, List<RowCopier.TableKeys> tables, long writesBegan,
+                Vanished vanished) implements MirrorWork.Batchable {
+
+    /** What to do with the keys whose expected rows the source did not hold. */
+    interface Vanished {
+        /**
+         * @param keys        the keys, per table and context
+         * @param writesBegan when the latest of the writes that expected them began ({@link System#nanoTime()})
+         */
+        void accept(List<RowCopier.TableKeys> keys, long writesBegan);
+    }
 
     @Override
     public void run() throws Exception {
         RowCopier.SyncResult result = copier.sync(from, tables);
         if (!result.vanished().isEmpty()) {
-            vanished.accept(result.vanished());
+            vanished.accept(result.vanished(), writesBegan);
         }
     }
 
@@ -68,10 +76,12 @@ record SyncWork(RowCopier copier, Store from, List<RowCopier.TableKeys> tables,
             });
             merged.add(new RowCopier.TableKeys(group.mapping, List.copyOf(groupKeys.keySet()), group.context, expected));
         });
-        // the latest work's handler: it judges vanished keys by the latest hand-off, which errs towards a resync
-        Consumer<List<RowCopier.TableKeys>> latest = later.isEmpty() ? vanished
-                : ((SyncWork) later.get(later.size() - 1)).vanished;
-        return new SyncWork(copier, from, merged, latest);
+        // vanished keys are judged by the latest write's start, which errs towards a resync
+        long latest = writesBegan;
+        for (MirrorWork work : later) {
+            latest = ((SyncWork) work).writesBegan - latest > 0 ? ((SyncWork) work).writesBegan : latest;
+        }
+        return new SyncWork(copier, from, merged, latest, vanished);
     }
 
     private static void add(Map<Group, Map<String, Boolean>> keys, List<RowCopier.TableKeys> tables) {

@@ -15,8 +15,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +57,10 @@ final class WriteExecution {
      * ran: the row found after it under that key may be that row, not the one inserted.
      */
     private boolean keyTakenBefore;
+    /** When this write began ({@link System#nanoTime()}): what a removal of its keys must be done after. */
+    private final long began = System.nanoTime();
+    /** The removals {@link #beforeRemoving} began, by key, until the statement ran or failed. */
+    private Map<String, Removals.Removal> removing = Map.of();
 
     WriteExecution(ConnectionHandler connection, StatementAnalysis analysis, MigrationContext context,
                    MigrationPhase phase) {
@@ -782,16 +788,34 @@ final class WriteExecution {
         }
         String encoded = KeyCodec.encode(key);
         if (!expectsRow && analysis.kind() != SqlKind.INSERT) {
-            Removals.note(connection.config.migration(), analysis.mapping(), encoded); // deleted, moved or replaced
+            Removals.done(connection.config.migration(), analysis.mapping(), encoded); // deleted, moved or replaced
         }
-        connection.buffer().add(analysis.mapping(), encoded, operation(), context, phase, expectsRow);
+        connection.buffer().add(analysis.mapping(), encoded, operation(), context, phase, expectsRow, began);
+    }
+
+    private void beginRemoving(List<Object> key) {
+        String encoded = KeyCodec.encode(key);
+        if (removing.isEmpty()) {
+            removing = new LinkedHashMap<>();
+        }
+        removing.put(encoded, Removals.begin(connection.config.migration(), analysis.mapping(), encoded));
+    }
+
+    /**
+     * After the statement ran ({@code ran}) or failed: settles the removals {@link #beforeRemoving} began that its
+     * keys did not settle — done now (a delete that found no row), or forgotten (it removed nothing).
+     */
+    void settleRemovals(boolean ran) {
+        removing.forEach((key, removal) -> Removals.settle(connection.config.migration(), analysis.mapping(), key,
+                removal, ran));
+        removing = Map.of();
     }
 
     /**
      * Before a delete, or an update that gives its rows another key, runs: notes the keys it names ({@link
      * Removals}), so that a sync of another write that finds no row under one of them — because this write
-     * committed first — does not take it for a row kept under another key. Noted before the statement runs,
-     * since in auto-commit it commits before its keys are collected.
+     * committed first — does not take it for a row kept under another key. Noted before the statement runs
+     * (open until its keys are collected), since in auto-commit it commits before its keys are collected.
      *
      * @param preselected the keys selected under lock before it runs, or {@code null}
      */
@@ -801,12 +825,11 @@ final class WriteExecution {
         }
         try {
             if (preselected != null) {
-                preselected.forEach(key -> Removals.note(connection.config.migration(), analysis.mapping(),
-                        KeyCodec.encode(key)));
+                preselected.forEach(this::beginRemoving);
             } else if (analysis.whereKey() != null) {
                 List<Object> key = resolve(analysis.whereKey(), bound.values());
                 if (!key.contains(null)) {
-                    Removals.note(connection.config.migration(), analysis.mapping(), KeyCodec.encode(key));
+                    beginRemoving(key);
                 }
             }
         } catch (RuntimeException e) {

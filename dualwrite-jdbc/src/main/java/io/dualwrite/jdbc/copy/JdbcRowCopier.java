@@ -382,7 +382,7 @@ final class JdbcRowCopier implements RowCopier {
         Set<String> requested = new HashSet<>();
         Set<String> copied = new HashSet<>();
         // expected rows the source did not return: per batch (by identity), each key with its canonical text
-        Map<TableKeys, Map<String, String>> unfound = new java.util.IdentityHashMap<>();
+        Map<TableKeys, Map<String, String>> unfound = Map.of(); // allocated when a key is unfound
         // A key is deleted from the target unless the source returned a row spelt exactly like it, and every row
         // the source returned is copied under its own spelling: a key column that compares loosely (MariaDB's
         // _ci and _ai collations, PostgreSQL's char(n) and nondeterministic collations) matches 'é' to row 'e'
@@ -397,6 +397,9 @@ final class JdbcRowCopier implements RowCopier {
                 if (row == null) {
                     deletes.put(key, batch.context());
                     if (batch.expectRows().contains(key)) {
+                        if (unfound.isEmpty()) {
+                            unfound = new java.util.IdentityHashMap<>();
+                        }
                         unfound.computeIfAbsent(batch, b -> new LinkedHashMap<>()).put(key, canonical);
                     }
                 } else if (copied.add(canonical)) {

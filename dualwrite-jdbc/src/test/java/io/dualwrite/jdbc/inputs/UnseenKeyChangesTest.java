@@ -144,6 +144,55 @@ class UnseenKeyChangesTest {
         }
     }
 
+    // a delete that found nothing (the delete-if-exists-then-insert idiom) explains nothing either: noted before it
+    // ran, it is settled as done when it ran, before the insert began
+    @Test
+    void postgresNoOpDeleteBeforeAnInsertStoredUnderAnotherKeyDoesNotHideIt() throws SQLException {
+        try (Fixture fixture = LooseKeyStores.postgres("a")) {
+            assertThat(LooseKeyStores.execute(fixture, "UPDATE orders SET qty = 5 WHERE id = ?", "a")).isEqualTo(1);
+            fixture.onOld("CREATE FUNCTION shout() RETURNS trigger LANGUAGE plpgsql AS $$"
+                            + " BEGIN NEW.id := upper(NEW.id); RETURN NEW; END $$",
+                    "CREATE TRIGGER shout BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION shout()");
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try (java.sql.PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE id = ?");
+                     java.sql.PreparedStatement insert = connection.prepareStatement(
+                             "INSERT INTO orders (id, qty) VALUES (?, ?)")) {
+                    delete.setString(1, "c");
+                    assertThat(delete.executeUpdate()).isZero();
+                    insert.setString(1, "c");
+                    insert.setInt(2, 3);
+                    assertThat(insert.executeUpdate()).isEqualTo(1);
+                }
+                connection.commit();
+            }
+            assertThat(fixture.scopedResyncs()).hasSize(1);
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS))
+                    .containsOnly(Map.entry("a", "5"), Map.entry("C", "3"));
+        }
+    }
+
+    // nor does a delete that failed: it removed nothing, and its note is forgotten
+    @Test
+    void postgresFailedDeleteBeforeAnInsertStoredUnderAnotherKeyDoesNotHideIt() throws SQLException {
+        try (Fixture fixture = LooseKeyStores.postgres("a")) {
+            assertThat(LooseKeyStores.execute(fixture, "UPDATE orders SET qty = 5 WHERE id = ?", "a")).isEqualTo(1);
+            fixture.onOld("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$"
+                            + " BEGIN RAISE EXCEPTION 'deletes are closed'; END $$",
+                    "CREATE TRIGGER refuse BEFORE DELETE ON orders FOR EACH STATEMENT EXECUTE FUNCTION refuse()",
+                    "CREATE FUNCTION suffix() RETURNS trigger LANGUAGE plpgsql AS $$"
+                            + " BEGIN NEW.id := NEW.id || '-x'; RETURN NEW; END $$",
+                    "CREATE TRIGGER suffix BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION suffix()");
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", "e"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("deletes are closed");
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", "e", 4)).isEqualTo(1);
+            assertThat(fixture.scopedResyncs()).as("'e' is stored as 'e-x'").hasSize(1);
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS))
+                    .containsOnly(Map.entry("a", "5"), Map.entry("e-x", "4"));
+        }
+    }
+
     // the other side of the rule: an insert whose sync runs only after a later transaction deleted its row finds
     // no row either, and the delete, noted before it ran, explains it; nothing is recorded
     @Test
