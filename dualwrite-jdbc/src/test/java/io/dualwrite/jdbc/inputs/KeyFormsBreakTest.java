@@ -7,8 +7,6 @@ import io.dualwrite.Store;
 import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.sql.DataSource;
 import org.h2.api.Trigger;
 import org.junit.jupiter.api.Test;
 
@@ -375,7 +372,7 @@ class KeyFormsBreakTest {
     @Test
     void timestampKeyWrittenThroughAPoolThatSetsTheSessionZoneEverywhereReachesTheNewStore() throws SQLException {
         try (Fixture fixture = Fixture.builder(Kind.MARIADB, Kind.MARIADB)
-                .wrapOld(real -> zoned(real, "+05:00")).wrapNew(real -> zoned(real, "+05:00")).build()) {
+                .wrapOld(real -> LooseKeyStores.zoned(real, "+05:00")).wrapNew(real -> LooseKeyStores.zoned(real, "+05:00")).build()) {
             fixture.onOld("CREATE TABLE orders (id TIMESTAMP NOT NULL PRIMARY KEY, qty INT)");
             fixture.onNew("CREATE TABLE orders_v2 (id TIMESTAMP NOT NULL PRIMARY KEY, quantity INT)");
             assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES ('2024-01-01 10:00:00', 1)"))
@@ -721,21 +718,5 @@ class KeyFormsBreakTest {
         fixture.onOld("CREATE TABLE orders (id VARCHAR(3) PRIMARY KEY, qty INT)");
         fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, quantity INT)");
         return fixture;
-    }
-
-    /** A data source whose every connection is set to {@code zone} when taken (as a pool's init SQL would). */
-    private static DataSource zoned(DataSource real, String zone) {
-        return (DataSource) Proxy.newProxyInstance(KeyFormsBreakTest.class.getClassLoader(), new Class<?>[] {DataSource.class},
-                (proxy, method, args) -> {
-                    try {
-                        Object result = method.invoke(real, args);
-                        if (method.getName().equals("getConnection")) {
-                            LooseKeyStores.session((Connection) result, "SET time_zone = '" + zone + "'");
-                        }
-                        return result;
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
     }
 }

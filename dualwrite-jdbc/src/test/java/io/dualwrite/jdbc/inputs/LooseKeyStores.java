@@ -115,6 +115,22 @@ final class LooseKeyStores {
         }
     }
 
+    /** A data source whose every connection is put in the time {@code zone}, as a pool's init SQL would. */
+    static javax.sql.DataSource zoned(javax.sql.DataSource real, String zone) {
+        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(LooseKeyStores.class.getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    try {
+                        Object result = method.invoke(real, args);
+                        if (method.getName().equals("getConnection")) {
+                            session((Connection) result, "SET time_zone = '" + zone + "'");
+                        }
+                        return result;
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
     /** Runs one statement (a session setting) on {@code connection} with a plain {@code Statement}. */
     static void session(Connection connection, String sql) throws SQLException {
         try (java.sql.Statement statement = connection.createStatement()) {

@@ -80,7 +80,7 @@ class UnseenKeyChangesTest {
     @Test
     void backfillOfATimestampKeyedTableBetweenPoolsInDifferentZonesKeepsEveryInstant() throws Exception {
         try (Fixture fixture = Fixture.builder(Kind.MARIADB, Kind.MARIADB)
-                .wrapOld(real -> zoned(real, "+05:00")).wrapNew(real -> zoned(real, "-03:00")).build()) {
+                .wrapOld(real -> LooseKeyStores.zoned(real, "+05:00")).wrapNew(real -> LooseKeyStores.zoned(real, "-03:00")).build()) {
             fixture.onOld("CREATE TABLE orders (id TIMESTAMP NOT NULL PRIMARY KEY, qty INT)");
             fixture.onNew("CREATE TABLE orders_v2 (id TIMESTAMP NOT NULL PRIMARY KEY, quantity INT)");
             StringBuilder values = new StringBuilder();
@@ -243,22 +243,6 @@ class UnseenKeyChangesTest {
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
-    }
-
-    /** A data source whose every connection is put in {@code zone}, as a pool's init SQL would. */
-    private static DataSource zoned(DataSource real, String zone) {
-        return (DataSource) Proxy.newProxyInstance(UnseenKeyChangesTest.class.getClassLoader(),
-                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-                    try {
-                        Object result = method.invoke(real, args);
-                        if (method.getName().equals("getConnection")) {
-                            LooseKeyStores.session((Connection) result, "SET time_zone = '" + zone + "'");
-                        }
-                        return result;
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
     }
 
     /**
