@@ -189,6 +189,60 @@ class KeyFormsBreak3TimestampTest {
         }
     }
 
+    // passes: an upsert that conflicts on another unique column (code) with the row of the second 02:30 would have
+    // its conflicting key read back through the same CONVERT_TZ (WriteExecution.conflictingKeys), as the first 02:30;
+    // but its own TIMESTAMP key is read back first (a column of its own form), finds no row (the upsert updated
+    // instead of inserting) and records "upsert-keys-unknown", which the repair resolves.
+    @Test
+    void mariadbUpsertConflictingOnAnotherUniqueColumnWithTheSecondRepeatedHourRowReachesTheNewStore()
+            throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB)) {
+            installZone(fixture.oldDb);
+            fixture.onOld("CREATE TABLE orders (id TIMESTAMP NOT NULL PRIMARY KEY, code VARCHAR(10) UNIQUE, qty INT)",
+                    "INSERT INTO orders VALUES (FROM_UNIXTIME(" + FIRST + "), 'c1', 1), (FROM_UNIXTIME(" + SECOND + "), 'c2', 2)");
+            fixture.onNew("CREATE TABLE orders_v2 (id TIMESTAMP NOT NULL PRIMARY KEY, code VARCHAR(10) UNIQUE, quantity INT)",
+                    "INSERT INTO orders_v2 VALUES (FROM_UNIXTIME(" + FIRST + "), 'c1', 1), (FROM_UNIXTIME(" + SECOND + "), 'c2', 2)");
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                run(connection, "SET time_zone = '" + ZONE + "'");
+                try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO orders (id, code, qty)"
+                        + " VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE qty = VALUES(qty)")) {
+                    upsert.setString(1, "2024-01-01 12:00:00");
+                    upsert.setString(2, "c2");
+                    upsert.setInt(3, 20);
+                    assertThat(upsert.executeUpdate()).isPositive();
+                }
+                run(connection, "SET time_zone = DEFAULT");
+            }
+            assertThat(LooseKeyStores.converged(fixture, INSTANT_OLD, INSTANT_NEW))
+                    .containsOnly(Map.entry(String.valueOf(FIRST), "1"), Map.entry(String.valueOf(SECOND), "20"));
+        }
+    }
+
+    // passes: the backfill walks and copies TIMESTAMP keys in UTC (KeyWalk.keys, JdbcRowCopier.inUtc) even when both
+    // pools put their sessions in the daylight-saving zone; the repeated hour's two instants stay two rows.
+    @Test
+    void backfillOfTheRepeatedHourThroughPoolsInADaylightSavingZoneKeepsBothInstants() throws Exception {
+        try (Fixture fixture = Fixture.builder(Kind.MARIADB, Kind.MARIADB)
+                .wrapOld(real -> zoned(real, ZONE)).wrapNew(real -> zoned(real, ZONE)).build()) {
+            installZone(fixture.oldDb);
+            fixture.onOld("CREATE TABLE orders (id TIMESTAMP NOT NULL PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id TIMESTAMP NOT NULL PRIMARY KEY, quantity INT)");
+            StringBuilder values = new StringBuilder();
+            for (int quarter = 0; quarter < 24; quarter++) { // 2024-10-26 23:00 UTC to 2024-10-27 05:00 UTC
+                values.append(quarter == 0 ? "" : ", ").append("(FROM_UNIXTIME(").append(1_729_983_600L + quarter * 900L)
+                        .append("), ").append(quarter).append(')');
+            }
+            fixture.onOld("INSERT INTO orders VALUES " + values);
+            DualWriteSchema.create(fixture.oldDb.dataSource());
+            io.dualwrite.jdbc.backfill.BackfillResult result = io.dualwrite.jdbc.backfill.BackfillJob.builder()
+                    .migration("fold").oldDataSource(fixture.oldStore).newDataSource(fixture.newStoreUp)
+                    .mapping(io.dualwrite.jdbc.inputs.Fixture.ORDERS).chunkRows(4, 8).build().run();
+            assertThat(result.rowsCopied()).isEqualTo(24);
+            assertThat(LooseKeyStores.rows(fixture.newDb, INSTANT_NEW)).isEqualTo(LooseKeyStores.rows(fixture.oldDb, INSTANT_OLD))
+                    .hasSize(24).containsEntry(String.valueOf(FIRST), "6").containsEntry(String.valueOf(SECOND), "10");
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // The reconciler and the verification of TIMESTAMP keys
     // ---------------------------------------------------------------------------------------------------------
