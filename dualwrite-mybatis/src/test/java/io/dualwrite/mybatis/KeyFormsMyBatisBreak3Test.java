@@ -342,6 +342,25 @@ class KeyFormsMyBatisBreak3Test {
         }
     }
 
+    // passes: a MapperCopier under MyBatis' BATCH executor with a <foreach> insert on PostgreSQL; a trigger created
+    // after the first write renames both rows: the copier's read finds neither, SyncResult.vanished carries them, a
+    // scoped resync is recorded and resolved
+    @Test
+    void mapperCopierBatchForeachInsertRenamedByALateTriggerIsRecordedAndConverges() throws Exception {
+        try (Over over = Over.mapperCopier(TestDatabases.postgres(), TestDatabases.postgres(), UnaryOperator.identity(),
+                M + "selectById")) {
+            over.oldDb.execute(PG_CODES);
+            over.newDb.execute(PG_CODES);
+            over.insert(new Code("seed", 0, null));
+            over.oldDb.execute(PG_RENAME, PG_RENAME_TRIGGER);
+            over.inSession(ExecutorType.BATCH, session -> session.getMapper(KeyFormsBreak2Mapper.class)
+                    .insertAll(List.of(new Code("a", 1, null), new Code("b", 2, null))));
+            assertThat(rows(over.oldDb)).containsOnlyKeys("a-1", "b-1", "seed");
+            assertThat(over.scopedResyncs()).isNotEmpty();
+            over.converged(ROWS, ROWS);
+        }
+    }
+
     // FAILS today. Both stores MariaDB, both pools put every session at '+05:00' (a pool's init SQL); TIMESTAMP key.
     // The write path names the updated row 2024-01-01 10:00 (+05:00) in UTC, '2024-01-01 05:00:00'; MapperCopier
     // binds that text to the user's read in a +05:00 session: it names the instant 00:00Z, where another row lives.
@@ -567,6 +586,27 @@ class KeyFormsMyBatisBreak3Test {
             oldDb.execute(table);
             newDb.execute(table);
             twoFactories(oldDb, zoned(oldDb.dataSource(), "+05:00"), newDb, INSTANT_ROWS, INSTANT_ROWS,
+                    mappers -> assertThat(mappers.mapper(KeyFormsBreak2Mapper.class)
+                            .insert(new Code("2024-01-01 10:00:00", 1, null))).isEqualTo(1));
+            assertThat(rows(oldDb, INSTANT_ROWS)).containsOnlyKeys("1704085200");
+        }
+    }
+
+    // FAILS today. Two MariaDB factories over plain pools; an earlier borrower left one pooled connection of the old
+    // store at '+05:00' (the application thread gets it back). A marked insert of TIMESTAMP key '2024-01-01 10:00:00'
+    // stores 05:00Z; keyTakenBefore, keptKey and the sync's read get that session again and see the row as
+    // '2024-01-01 10:00:00', which the new store's UTC session stores as 10:00Z. DualWriteMappers carries the
+    // zone-dependent text (the JDBC path names such keys in UTC): the instant moves five hours, nothing recorded.
+    @Test
+    void markedInsertOfATimestampKeyOnAPooledSessionLeftZonedReachesTheNewStore() throws Exception {
+        String table = "CREATE TABLE codes (id TIMESTAMP NOT NULL PRIMARY KEY, qty INT, tag VARCHAR(20))";
+        try (TestDatabase oldDb = TestDatabases.mariadb(); TestDatabase newDb = TestDatabases.mariadb()) {
+            oldDb.execute(table);
+            newDb.execute(table);
+            try (Connection leftover = oldDb.dataSource().getConnection()) {
+                run(leftover, "SET time_zone = '+05:00'");
+            }
+            twoFactories(oldDb, oldDb.dataSource(), newDb, INSTANT_ROWS, INSTANT_ROWS,
                     mappers -> assertThat(mappers.mapper(KeyFormsBreak2Mapper.class)
                             .insert(new Code("2024-01-01 10:00:00", 1, null))).isEqualTo(1));
             assertThat(rows(oldDb, INSTANT_ROWS)).containsOnlyKeys("1704085200");
