@@ -221,7 +221,7 @@ class KeyFormsMyBatisBreak3Test {
         }
     }
 
-    // FAILS today (COST, not loss). MariaDB INT key, no trigger: session A inserts 7 and has not committed; session B's
+    // FAILS today. COST, not loss: MariaDB INT key, no trigger: session A inserts 7 and has not committed; session B's
     // DELETE of 7 waits for A's row lock (Removals notes 7 before B's statement runs). A commits (hand-over), B
     // deletes the row and commits. A's sync finds no row 7; the removal was noted before A's hand-over, so a
     // scoped resync of the whole table is recorded for an ordinary delete-after-insert race. The stores agree.
@@ -250,9 +250,9 @@ class KeyFormsMyBatisBreak3Test {
         }
     }
 
-    // COST check: one MyBatis transaction on MariaDB inserts 'k' and then deletes it by another column (DELETE …
+    // passes: (COST check) one MyBatis transaction on MariaDB inserts 'k' and then deletes it by another column (DELETE …
     // WHERE qty = 5); the row is gone on commit for an ordinary reason. A spurious "row-not-under-written-key"
-    // resync here would be cost, not loss.
+    // resync here would be cost, not loss; the delete's keys are known and none is recorded.
     @Test
     void insertThenDeleteByAnotherColumnInOneTransactionRecordsNoResync() throws Exception {
         try (Over over = Over.jdbc(TestDatabases.mariadb(), TestDatabases.postgres(), UnaryOperator.identity())) {
