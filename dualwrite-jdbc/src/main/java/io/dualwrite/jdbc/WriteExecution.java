@@ -40,6 +40,8 @@ final class WriteExecution {
     /** A whole number written as the database writes it: no sign but minus, no leading zeros, no fraction. */
     private static final java.util.regex.Pattern WHOLE_NUMBER = java.util.regex.Pattern.compile("-?(0|[1-9][0-9]*)");
     /** A zero as a key value may be written ({@code 0}, {@code '0'}, {@code 0.0}, {@code false} is handled apart). */
+    /** The epoch as a MySQL {@code DATETIME} literal: UTC date-times are reckoned from it without any zone. */
+    private static final String EPOCH = "TIMESTAMP'1970-01-01 00:00:00'";
     private static final java.util.regex.Pattern ZERO = java.util.regex.Pattern.compile("[-+]?0*(\\.0*)?");
 
     private final ConnectionHandler connection;
@@ -271,10 +273,10 @@ final class WriteExecution {
 
     /**
      * The select list that reads the store's key columns as the copier names them: each quoted for the dialect; a
-     * MySQL {@code TIMESTAMP} ({@link Metadata.KeyTexts#zoned}) converted from whatever zone the caller's session
-     * has — set by the application, by a function it called, or left on a pooled connection by an earlier
-     * borrower — to UTC, the zone the copier binds such keys in (a session at {@code +05:00} reads {@code
-     * 10:00:00} where UTC reads {@code 05:00:00}).
+     * MySQL {@code TIMESTAMP} ({@link Metadata.KeyTexts#zoned}) as the UTC date-time of its stored instant,
+     * whatever zone the caller's session has — set by the application, by a function it called, or left on a
+     * pooled connection by an earlier borrower — since the copier binds such keys in UTC (a session at {@code
+     * +05:00} reads {@code 10:00:00} where UTC reads {@code 05:00:00}).
      */
     private String keyList(Connection physical, List<String> keyColumns) {
         Dialect dialect = connection.config.dialect(connection.store());
@@ -283,7 +285,9 @@ final class WriteExecution {
         for (int position = 0; position < keyColumns.size(); position++) {
             String column = quote(keyColumns.get(position));
             if (texts != null && texts.zoned(position)) {
-                column = "CONVERT_TZ(" + column + ", @@session.time_zone, '+00:00')";
+                // the stored instant as a UTC date-time, by arithmetic on its epoch: CONVERT_TZ from the session's
+                // zone would give both instants of a repeated daylight-saving hour one text
+                column = "TIMESTAMPADD(MICROSECOND, ROUND(UNIX_TIMESTAMP(" + column + ") * 1000000), " + EPOCH + ")";
             } else if (texts != null && texts.numeric(position) && texts.formed(position)) {
                 // a MySQL FLOAT's text has six digits, a PostgreSQL real's as few under extra_float_digits = 0:
                 // as a double, every digit the value has
@@ -544,22 +548,47 @@ final class WriteExecution {
 
     /** The rows found by {@code key} as written, read in the caller's transaction: their keys as the store holds them. */
     private List<List<Object>> readKey(Connection physical, List<Object> key) throws SQLException {
+        return readKey(physical, key, false);
+    }
+
+    /**
+     * The rows found by {@code key}, read in the caller's transaction: their keys as the store holds them. {@code
+     * key} is as the statement wrote it, or, {@code canonical}, as this class names keys ({@link #keyList}): a
+     * MySQL {@code TIMESTAMP} part is then a UTC date-time, found by its epoch (within a day of its text, so
+     * that the key's index serves, whatever the session's zone).
+     */
+    private List<List<Object>> readKey(Connection physical, List<Object> key, boolean canonical) throws SQLException {
         Store store = connection.store();
         TableMapping mapping = analysis.mapping();
         List<String> keyColumns = store == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey();
-        String sql = "SELECT " + keyList(physical, keyColumns) + " FROM "
-                + mapping.table(store) + " WHERE "
-                + String.join(" AND ", keyColumns.stream().map(c -> quote(c) + " = ?").toList());
-        boolean postgres = connection.config.dialect(store) == Dialect.POSTGRESQL;
-        Metadata.KeyTexts texts = postgres ? keyTexts(physical) : null;
+        Dialect dialect = connection.config.dialect(store);
+        Metadata.KeyTexts texts = dialect == Dialect.POSTGRESQL || dialect == Dialect.MYSQL ? keyTexts(physical) : null;
+        List<String> conditions = new ArrayList<>(keyColumns.size());
+        for (int i = 0; i < keyColumns.size(); i++) {
+            String column = quote(keyColumns.get(i));
+            conditions.add(canonical && texts != null && texts.zoned(i)
+                    ? "(" + column + " BETWEEN CAST(? AS DATETIME(6)) - INTERVAL 1 DAY AND CAST(? AS DATETIME(6))"
+                            + " + INTERVAL 1 DAY AND ROUND(UNIX_TIMESTAMP(" + column + ") * 1000000)"
+                            + " = TIMESTAMPDIFF(MICROSECOND, " + EPOCH + ", CAST(? AS DATETIME(6))))"
+                    : column + " = ?");
+        }
+        String sql = "SELECT " + keyList(physical, keyColumns) + " FROM " + mapping.table(store) + " WHERE "
+                + String.join(" AND ", conditions);
+        boolean postgres = dialect == Dialect.POSTGRESQL;
         return guarded(physical, () -> selectKeys(physical, sql, statement -> {
+            int index = 1;
             for (int i = 0; i < key.size(); i++) {
-                if (texts != null && (key.get(i) instanceof String || (texts.numeric(i) && texts.formed(i)))) {
+                if (postgres && (key.get(i) instanceof String || (texts.numeric(i) && texts.formed(i)))) {
                     // as a literal of unknown type, as the statement wrote it: PostgreSQL has no operator comparing
                     // a timestamp or a number with a varchar, and compares 16777217 with a real as a double
-                    statement.setObject(i + 1, String.valueOf(key.get(i)), java.sql.Types.OTHER);
+                    statement.setObject(index++, String.valueOf(key.get(i)), java.sql.Types.OTHER);
+                } else if (canonical && texts != null && texts.zoned(i)) {
+                    String utc = String.valueOf(key.get(i));
+                    statement.setString(index++, utc);
+                    statement.setString(index++, utc);
+                    statement.setString(index++, utc);
                 } else {
-                    statement.setObject(i + 1, key.get(i));
+                    statement.setObject(index++, key.get(i));
                 }
             }
         }));
@@ -568,7 +597,7 @@ final class WriteExecution {
     /** Whether any of {@code keys} names no row (read in the caller's transaction). */
     private boolean missing(Connection physical, List<List<Object>> keys) throws SQLException {
         for (List<Object> key : keys) {
-            if (readKey(physical, key).isEmpty()) {
+            if (readKey(physical, key, true).isEmpty()) {
                 return true;
             }
         }

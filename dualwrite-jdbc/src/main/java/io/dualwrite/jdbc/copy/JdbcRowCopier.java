@@ -407,7 +407,6 @@ final class JdbcRowCopier implements RowCopier {
                 }
             }
         }
-        int otherwiseSpelt = sourceRows.size() - copied.size(); // rows the source matched to keys spelt otherwise
         if (copied.size() < sourceRows.size()) {
             Map<String, @Nullable MigrationContext> contexts = foldedContexts(side.batches);
             for (Map.Entry<String, Map<String, @Nullable Object>> row : sourceRows.entrySet()) {
@@ -429,37 +428,22 @@ final class JdbcRowCopier implements RowCopier {
         if (dialect == CopyDialect.MYSQL && !upserts.isEmpty()) {
             respell(target, dialect, limits, side.target, mapping, to, dialects.get(from) == CopyDialect.MYSQL, upserts);
         }
-        return new SyncResult(upserts.size(), deletable.size(), skipped, vanished(unfound, sourceRows, otherwiseSpelt));
+        return new SyncResult(upserts.size(), deletable.size(), skipped, vanished(unfound));
     }
 
     /**
-     * The expected keys the source returned no row for: none when the rows it returned spelt otherwise than any
-     * key asked for (a collation that calls {@code 'b'} and {@code 'B'} equal, a timestamp's text in another form)
-     * are at least as many as such keys, since the database matched each of those rows to a key asked for and
-     * which one is unknown; else all of them, per batch, with the batch's context.
+     * The expected keys the source returned no row for under their own key, per batch, with the batch's context.
+     * A row the database matched to such a key in another spelling ({@code 'ABC'} for {@code 'abc'} under a
+     * case-insensitive collation) does not count: it may be an older row, and the row the write made may be
+     * elsewhere ({@code 'abc'} stored as {@code 'abc-1'} beside an older {@code 'ABC'}).
      */
-    private static List<TableKeys> vanished(Map<TableKeys, Map<String, String>> unfound,
-                                            Map<String, Map<String, @Nullable Object>> sourceRows, int otherwiseSpelt) {
+    private static List<TableKeys> vanished(Map<TableKeys, Map<String, String>> unfound) {
         if (unfound.isEmpty()) {
             return List.of();
         }
-        Set<String> returned = new HashSet<>();
-        sourceRows.keySet().forEach(key -> returned.add(CopyDialect.looseKey(key)));
-        Map<TableKeys, List<String>> gone = new java.util.IdentityHashMap<>();
-        int count = 0;
-        for (Map.Entry<TableKeys, Map<String, String>> batch : unfound.entrySet()) {
-            for (Map.Entry<String, String> key : batch.getValue().entrySet()) {
-                if (!returned.contains(CopyDialect.looseKey(key.getValue()))) {
-                    gone.computeIfAbsent(batch.getKey(), b -> new ArrayList<>()).add(key.getKey());
-                    count++;
-                }
-            }
-        }
-        if (count <= otherwiseSpelt) {
-            return List.of();
-        }
-        List<TableKeys> vanished = new ArrayList<>(gone.size());
-        gone.forEach((batch, keys) -> vanished.add(new TableKeys(batch.mapping(), keys, batch.context(), Set.copyOf(keys))));
+        List<TableKeys> vanished = new ArrayList<>(unfound.size());
+        unfound.forEach((batch, keys) -> vanished.add(new TableKeys(batch.mapping(), List.copyOf(keys.keySet()),
+                batch.context(), keys.keySet())));
         return vanished;
     }
 
@@ -879,15 +863,25 @@ final class JdbcRowCopier implements RowCopier {
     private static String canonicalKey(String key, List<TableColumns.Column> keyColumns, TableMapping mapping,
                                        Store side) throws SQLException {
         List<Object> values = keyValues(key, keyColumns, mapping, side);
-        return values.stream().map(Values::keyText).collect(Collectors.joining("\u0000"));
+        return values.stream().map(JdbcRowCopier::comparable).map(Values::keyText).collect(Collectors.joining("\u0000"));
     }
 
     private static String canonicalKey(Map<String, @Nullable Object> row, List<TableColumns.Column> keyColumns) {
         List<String> parts = new ArrayList<>();
         for (TableColumns.Column column : keyColumns) {
-            parts.add(Values.keyText(row.get(column.name())));
+            parts.add(Values.keyText(comparable(row.get(column.name()))));
         }
         return String.join("\u0000", parts);
+    }
+
+    /**
+     * A key value as the key texts of zoned columns name it: an instant with an offset as its UTC date-time, so
+     * that a key given without an offset (a column the catalog does not report as zoned, such as a PostgreSQL
+     * domain over {@code timestamptz}) and the row read with one compare equal.
+     */
+    private static @Nullable Object comparable(@Nullable Object value) {
+        return value instanceof java.time.OffsetDateTime instant
+                ? instant.withOffsetSameInstant(java.time.ZoneOffset.UTC).toLocalDateTime() : value;
     }
 
     private static List<TableColumns.Column> keyColumns(TableColumns columns, TableMapping mapping, Store side)
