@@ -108,7 +108,7 @@ final class BatchExecution {
         } catch (BatchUpdateException e) {
             if (wrapped) {
                 ConnectionHandler.undoWriteTransaction(physical, e); // undoes every entry
-                connection.buffer().clear();
+                connection.buffer().rollback();
             } else if (anyMirrors) {
                 // entries before the failure may be applied (now in auto-commit, or with the transaction later)
                 collect(entries, preselected, counts(e), physical, unselectable);
@@ -125,7 +125,7 @@ final class BatchExecution {
             settleRemovals(entries, false);
             if (wrapped) {
                 ConnectionHandler.undoWriteTransaction(physical, e);
-                connection.buffer().clear();
+                connection.buffer().rollback();
             }
             throw e;
         }

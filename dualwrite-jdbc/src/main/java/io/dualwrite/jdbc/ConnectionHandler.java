@@ -368,6 +368,7 @@ final class ConnectionHandler implements InvocationHandler {
                 dispatcher.dispatch(store.other(), committed ? snapshot : snapshot.withoutExpectations(), ids);
             }
         } else if (connection.getAutoCommit() && !sqlTransaction) {
+            buffer.removalsCommitted();
             handOver(null);
         }
     }
@@ -416,7 +417,7 @@ final class ConnectionHandler implements InvocationHandler {
             case ROLLBACK, ROLLBACK_AND_CHAIN -> {
                 Object result = execution.call();
                 sqlTransaction = control.chains() && sqlTransaction;
-                buffer.clear();
+                buffer.rollback();
                 return result;
             }
             case ROLLBACK_TO_SAVEPOINT -> {
@@ -539,7 +540,7 @@ final class ConnectionHandler implements InvocationHandler {
                 return null;
             case "abort":
                 closed = true;
-                buffer.clear(); // an aborted connection never commits: nothing to mirror
+                buffer.rollback(); // an aborted connection never commits: nothing to mirror
                 return physical == null ? null : call(physical, method, args);
             case "isClosed":
                 return closed || (physical != null && physical.isClosed());
@@ -639,7 +640,7 @@ final class ConnectionHandler implements InvocationHandler {
         }
         if (savepoint == null) {
             physical.rollback();
-            buffer.clear();
+            buffer.rollback();
             return;
         }
         physical.rollback(savepoint); // keys written since stay: a sync of an unchanged row changes nothing
@@ -658,7 +659,7 @@ final class ConnectionHandler implements InvocationHandler {
         if (!buffer.isEmpty()) {
             log.debug("connection closed without commit: the keys of {} rows discarded", buffer.size());
         }
-        buffer.clear();
+        buffer.rollback();
         if (physical == null) {
             return;
         }

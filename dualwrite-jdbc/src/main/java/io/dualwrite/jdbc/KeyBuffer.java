@@ -60,6 +60,8 @@ final class KeyBuffer {
     private final Map<TableKey, Touched> keys = new LinkedHashMap<>();
     private final Map<TableMapping, Resync> resyncs = new LinkedHashMap<>();
     private final Set<TableMapping> overflowed = new HashSet<>();
+    /** The removals this transaction's writes noted ({@link Removals}), forgotten should it roll back. */
+    private final List<Runnable> removals = new ArrayList<>();
     /** When the latest write that left a row under a key began; see {@link Snapshot}. */
     private long writesBegan = System.nanoTime();
 
@@ -109,6 +111,28 @@ final class KeyBuffer {
      */
     void forgetExpectations() {
         keys.replaceAll((key, touched) -> touched.withoutExpectation());
+        forgetRemovals(); // some of them may be undone: none may explain a missing row
+    }
+
+    /** Holds how to forget a removal this transaction noted, should it roll back ({@link #rollback}). */
+    void removal(Runnable forget) {
+        removals.add(forget);
+    }
+
+    private void forgetRemovals() {
+        removals.forEach(Runnable::run);
+        removals.clear();
+    }
+
+    /** After a commit in auto-commit that handed nothing over: the removals noted stand. */
+    void removalsCommitted() {
+        removals.clear();
+    }
+
+    /** After a rollback: nothing is held, and the removals noted are forgotten (they removed nothing). */
+    void rollback() {
+        forgetRemovals();
+        clear();
     }
 
     boolean isEmpty() {
@@ -123,6 +147,7 @@ final class KeyBuffer {
         keys.clear();
         resyncs.clear();
         overflowed.clear();
+        removals.clear();
     }
 
     /** What is held, and an empty buffer. */

@@ -197,9 +197,9 @@ final class MirrorDispatcher {
             }
             MigrationContext context = keys.context() != null ? keys.context()
                     : MigrationContext.forMigration(config.migration()).build();
-            String merchant = keys.mapping().merchantIdColumn().isPresent()
-                    ? context.merchantId().orElse(null) : null;
-            recordResync(new KeyBuffer.Resync(keys.mapping(), merchant, "row-not-under-written-key", context), target,
+            // the whole table: the row may have gone under another merchant too (a trigger that rewrote that
+            // column, a context naming another merchant than the row's)
+            recordResync(new KeyBuffer.Resync(keys.mapping(), null, "row-not-under-written-key", context), target,
                     "left rows under " + keys.keys().size() + " key(s) the store holds no row under (kept under other"
                     + " keys, or deleted by another process)");
         }

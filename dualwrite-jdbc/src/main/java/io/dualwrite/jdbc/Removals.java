@@ -58,11 +58,20 @@ final class Removals {
         return removal;
     }
 
-    /** Notes that a removal of {@code key} has run (or committed): now, or begun and done now if none was open. */
-    static void done(String migration, TableMapping mapping, String key) {
+    /**
+     * Notes that a removal of {@code key} has run: now, or begun and done now if none was open; the removal, to
+     * forget should its transaction roll back.
+     */
+    static Removal done(String migration, TableMapping mapping, String key) {
         long now = System.nanoTime();
         Removal removal = RECENT.get(new Key(migration, mapping, key), any -> new Removal(now));
         removal.done = now;
+        return removal;
+    }
+
+    /** Forgets {@code removal} of {@code key}, whose transaction rolled back: it removed nothing. */
+    static void forget(String migration, TableMapping mapping, String key, Removal removal) {
+        RECENT.asMap().remove(new Key(migration, mapping, key), removal);
     }
 
     /**
@@ -76,7 +85,7 @@ final class Removals {
         if (ran) {
             removal.done = System.nanoTime();
         } else {
-            RECENT.asMap().remove(new Key(migration, mapping, key), removal);
+            forget(migration, mapping, key, removal);
         }
     }
 

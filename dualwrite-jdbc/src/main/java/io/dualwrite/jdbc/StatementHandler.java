@@ -346,7 +346,7 @@ final class StatementHandler implements InvocationHandler {
             }
             if (wrapped) {
                 ConnectionHandler.undoWriteTransaction(physicalConnection, e);
-                connection.buffer().clear();
+                connection.buffer().rollback();
             }
             throw e;
         }

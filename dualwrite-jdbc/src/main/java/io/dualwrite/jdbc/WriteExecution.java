@@ -816,18 +816,37 @@ final class WriteExecution {
             }
         }
         String encoded = KeyCodec.encode(key);
-        if (!expectsRow && analysis.kind() != SqlKind.INSERT) {
-            Removals.done(connection.config.migration(), analysis.mapping(), encoded); // deleted, moved or replaced
+        if (!expectsRow && analysis.kind() != SqlKind.INSERT) { // deleted, moved or replaced
+            String removed = removalKey(key);
+            Removals.Removal removal = Removals.done(connection.config.migration(), analysis.mapping(), removed);
+            connection.buffer().removal(() -> Removals.forget(connection.config.migration(), analysis.mapping(),
+                    removed, removal));
         }
         connection.buffer().add(analysis.mapping(), encoded, operation(), context, phase, expectsRow, began);
     }
 
+    /**
+     * A removed key as an inserted one is named: a whole decimal as an integer ({@code DELETE … WHERE id = 7.0}
+     * removes the row inserted as {@code 7}).
+     */
+    private static String removalKey(List<Object> key) {
+        List<Object> parts = new ArrayList<>(key.size());
+        for (Object part : key) {
+            parts.add(part instanceof java.math.BigDecimal decimal && decimal.stripTrailingZeros().scale() <= 0
+                    ? decimal.toBigIntegerExact() : part);
+        }
+        return KeyCodec.encode(parts);
+    }
+
     private void beginRemoving(List<Object> key) {
-        String encoded = KeyCodec.encode(key);
+        String encoded = removalKey(key);
         if (removing.isEmpty()) {
             removing = new LinkedHashMap<>();
         }
-        removing.put(encoded, Removals.begin(connection.config.migration(), analysis.mapping(), encoded));
+        Removals.Removal removal = Removals.begin(connection.config.migration(), analysis.mapping(), encoded);
+        removing.put(encoded, removal);
+        connection.buffer().removal(() -> Removals.forget(connection.config.migration(), analysis.mapping(), encoded,
+                removal));
     }
 
     /**
