@@ -398,6 +398,12 @@ final class WriteExecution {
                     return;
                 }
                 conflicting.forEach(this::expect);
+                if (updateCount > 0 && conflicting.size() < analysis.insertRows().size()) {
+                    // a row it wrote holds none of its own unique values: the store keeps it under another key (a
+                    // trigger that rewrote it), or two of its rows met one row; which rows is unknown
+                    resync(bound, "upsert-keys-unknown");
+                    return;
+                }
                 if (preselected != null) {
                     // the rows it conflicted with, read before it ran: a REPLACE deleted them, an update clause
                     // may have given them another key. A count beyond one per row plus one per row read means
