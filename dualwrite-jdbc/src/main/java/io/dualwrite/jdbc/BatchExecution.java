@@ -102,7 +102,7 @@ final class BatchExecution {
             if (anyMirrors) {
                 collect(entries, preselected, counts(result), physical, unselectable);
             }
-            settleRemovals(entries, true);
+            settleRemovals(entries);
             connection.afterWrite(wrapped);
             return result;
         } catch (BatchUpdateException e) {
@@ -113,7 +113,7 @@ final class BatchExecution {
                 // entries before the failure may be applied (now in auto-commit, or with the transaction later)
                 collect(entries, preselected, counts(e), physical, unselectable);
                 // a removal that changed rows was done when its keys were collected; the others are forgotten
-                settleRemovals(entries, false);
+                settleRemovals(entries);
                 try {
                     connection.afterWrite(false);
                 } catch (SQLException | RuntimeException suppressed) {
@@ -122,7 +122,7 @@ final class BatchExecution {
             }
             throw e;
         } catch (Throwable e) {
-            settleRemovals(entries, false);
+            settleRemovals(entries);
             if (wrapped) {
                 ConnectionHandler.undoWriteTransaction(physical, e);
                 connection.buffer().rollback();
@@ -131,10 +131,10 @@ final class BatchExecution {
         }
     }
 
-    private static void settleRemovals(List<@Nullable Entry> entries, boolean ran) {
+    private static void settleRemovals(List<@Nullable Entry> entries) {
         for (Entry entry : entries) {
             if (entry != null && entry.write != null) {
-                entry.write.settleRemovals(ran);
+                entry.write.settleRemovals();
             }
         }
     }

@@ -332,7 +332,7 @@ final class StatementHandler implements InvocationHandler {
             if (mirrors) {
                 collect(statementAnalysis, write, bound, result, preselected, context, physicalConnection);
                 if (write != null) {
-                    write.settleRemovals(true);
+                    write.settleRemovals();
                 }
                 connection.cascade(statementAnalysis, () -> context);
             } else if (byGeneratedKey) {
@@ -342,7 +342,7 @@ final class StatementHandler implements InvocationHandler {
             return result instanceof ResultSet results ? Wrappers.resultSet(results, self) : result;
         } catch (Throwable e) {
             if (write != null) {
-                write.settleRemovals(false);
+                write.settleRemovals();
             }
             if (wrapped) {
                 ConnectionHandler.undoWriteTransaction(physicalConnection, e);

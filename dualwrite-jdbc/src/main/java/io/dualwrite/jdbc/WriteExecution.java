@@ -63,6 +63,8 @@ final class WriteExecution {
     private final long began = System.nanoTime();
     /** The removals {@link #beforeRemoving} began, by key, until the statement ran or failed. */
     private Map<String, Removals.Removal> removing = Map.of();
+    /** The key an update assigns as its bound values name it ({@link #removalKey}), when known: no removal. */
+    private @Nullable String assigned;
 
     WriteExecution(ConnectionHandler connection, StatementAnalysis analysis, MigrationContext context,
                    MigrationPhase phase) {
@@ -417,6 +419,7 @@ final class WriteExecution {
             default -> {
                 // an update that names no new key leaves its rows under the keys it found them by
                 boolean keeps = analysis.kind() == SqlKind.UPDATE && analysis.setKey() == null;
+                assigned(bound);
                 if (analysis.whereKey() != null && preselected == null) {
                     if (preselectFailed) { // the key as written may name a row spelt otherwise
                         resync(bound, "preselect-failed");
@@ -822,8 +825,9 @@ final class WriteExecution {
             }
         }
         String encoded = KeyCodec.encode(key);
-        if (!expectsRow && analysis.kind() != SqlKind.INSERT) { // deleted, moved or replaced
-            String removed = removalKey(key);
+        boolean removes = analysis.kind() == SqlKind.DELETE || (analysis.kind() == SqlKind.UPDATE && analysis.setKey() != null);
+        String removed = !expectsRow && removes ? removalKey(key) : null;
+        if (removed != null && !removed.equals(assigned)) { // deleted, or moved to another key
             Removals.Removal removal = Removals.done(connection.config.migration(), analysis.mapping(), removed);
             connection.buffer().removal(() -> Removals.forget(connection.config.migration(), analysis.mapping(),
                     removed, removal));
@@ -844,8 +848,19 @@ final class WriteExecution {
         return KeyCodec.encode(parts);
     }
 
+    /** Notes the key the update assigns ({@link #assigned}): a row it finds under that key stays there. */
+    private void assigned(ParameterRecorder.Bound bound) {
+        if (analysis.kind() == SqlKind.UPDATE && analysis.setKey() != null && assigned == null) {
+            List<Object> key = resolve(analysis.setKey(), bound.values());
+            assigned = key.contains(null) ? null : removalKey(key);
+        }
+    }
+
     private void beginRemoving(List<Object> key) {
         String encoded = removalKey(key);
+        if (encoded.equals(assigned)) {
+            return;
+        }
         if (removing.isEmpty()) {
             removing = new LinkedHashMap<>();
         }
@@ -856,12 +871,12 @@ final class WriteExecution {
     }
 
     /**
-     * After the statement ran ({@code ran}) or failed: settles the removals {@link #beforeRemoving} began that its
-     * keys did not settle — done now (a delete that found no row), or forgotten (it removed nothing).
+     * After the statement ran or failed: the removals {@link #beforeRemoving} began that its keys did not mark done
+     * removed nothing (it found no row under them, or failed), and are forgotten.
      */
-    void settleRemovals(boolean ran) {
+    void settleRemovals() {
         removing.forEach((key, removal) -> Removals.settle(connection.config.migration(), analysis.mapping(), key,
-                removal, ran));
+                removal));
         removing = Map.of();
     }
 
@@ -878,6 +893,7 @@ final class WriteExecution {
             return;
         }
         try {
+            assigned(bound);
             if (preselected != null) {
                 preselected.forEach(this::beginRemoving);
             } else if (analysis.whereKey() != null) {
