@@ -143,7 +143,9 @@ final class BatchExecution {
     private void collect(List<@Nullable Entry> entries, List<@Nullable List<List<Object>>> preselected, long[] counts,
                          Connection physical, java.util.Set<Integer> unselectable) {
         boolean warned = WriteExecution.warned(connection, physical); // one count for the whole batch
-        List<List<Object>> generated = expandPerEntry(generatedKeys(), entries, counts);
+        List<List<Object>> reported = generatedKeys();
+        List<List<Object>> generated = expandPerEntry(reported, entries, counts);
+        boolean derived = generated.size() > reported.size(); // widened from one key per entry
         boolean generatedUsed = false;
         for (int i = 0; i < entries.size(); i++) {
             Entry entry = entries.get(i);
@@ -177,6 +179,9 @@ final class BatchExecution {
                 if (entry.analysis.kind() == SqlKind.UPSERT) {
                     entry.write.collect(physical, entry.bound, count, first ? generated : List.of(), preselected.get(i));
                 } else if (first) {
+                    if (derived) {
+                        entry.write.keysDerived();
+                    }
                     entry.write.collect(physical, entry.bound, -1, generated, preselected.get(i));
                 }
             } else {

@@ -391,6 +391,9 @@ final class StatementHandler implements InvocationHandler {
                         : keys.read(physical, statementAnalysis, connection.store());
                 if (statementAnalysis.kind() == SqlKind.INSERT && generated.size() == 1 && count > 1) {
                     generated = connection.consecutiveKeys(generated.get(0), count);
+                    if (generated.size() > 1) {
+                        write.keysDerived();
+                    }
                 }
             }
         } catch (SQLException | RuntimeException e) {

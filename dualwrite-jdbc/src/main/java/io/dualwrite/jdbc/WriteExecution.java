@@ -63,6 +63,8 @@ final class WriteExecution {
     private final long began = System.nanoTime();
     /** The removals {@link #beforeRemoving} began, by key, until the statement ran or failed. */
     private Map<String, Removals.Removal> removing = Map.of();
+    /** Whether the generated keys were derived from the first one ({@link ConnectionHandler#consecutiveKeys}). */
+    private boolean keysDerived;
     /** The key an update assigns as its bound values name it ({@link #removalKey}), when known: no removal. */
     private @Nullable String assigned;
 
@@ -319,6 +321,15 @@ final class WriteExecution {
         }
     }
 
+    /**
+     * Marks this execution's generated keys as derived from the first one the driver reported ({@link
+     * ConnectionHandler#consecutiveKeys}): a guess the sync checks (a trigger that set the keys, interleaved
+     * auto-increment).
+     */
+    void keysDerived() {
+        keysDerived = true;
+    }
+
     /** Marks this execution's write as one that raised warnings ({@link #warned}). */
     void storeWarned(boolean warned) {
         storeWarned = warned;
@@ -382,7 +393,8 @@ final class WriteExecution {
                     resync(bound, "keys-not-returned");
                     return;
                 }
-                keys.forEach(analysis.keysGenerated() ? this::add : this::expect);
+                // keys the driver reported are the rows'; keys derived from the first one are checked by the sync
+                keys.forEach(analysis.keysGenerated() && !keysDerived ? this::add : this::expect);
             }
             case UPSERT -> {
                 generated.forEach(this::add);
