@@ -170,10 +170,8 @@ final class JdbcRowCopier implements RowCopier {
             Limits limits = singleRows ? Limits.SINGLE_ROWS : limits(to, target, mysql);
             Exception failure = null;
             boolean autoCommit = target.getAutoCommit();
-            boolean utc = false;
-            if (mysql) {
-                utc = inUtc(target, sides.stream().map(side -> side.target).toList());
-            }
+            CopierSession session = mysql
+                    ? CopierSession.enterMySql(target, zoned(sides.stream().map(side -> side.target).toList())) : null;
             int isolation = KeyLocks.begin(target, mysql);
             try {
                 List<Long> locked = lockIds(sides);
@@ -214,8 +212,8 @@ final class JdbcRowCopier implements RowCopier {
                 try {
                     targetDialect.unlock(target);
                     KeyLocks.restore(target, isolation, autoCommit);
-                    if (utc) {
-                        restoreZone(target);
+                    if (session != null) {
+                        session.restore();
                     }
                 } catch (SQLException | RuntimeException restoring) {
                     // a connection the failure broke cannot be restored: the failure is what the caller must see
@@ -293,18 +291,16 @@ final class JdbcRowCopier implements RowCopier {
             for (Side side : sides) {
                 sourceColumns.put(side.mapping, table(from, source, dialect, side.mapping.table(from)));
             }
-            boolean utc = false;
-            if (dialect == CopyDialect.MYSQL) {
-                utc = inUtc(source, sourceColumns.values());
-            }
+            CopierSession session = dialect == CopyDialect.MYSQL
+                    ? CopierSession.enterMySql(source, zoned(sourceColumns.values())) : null;
             try {
                 for (Side side : sides) {
                     all.put(side.mapping, readRows(source, dialect, sourceColumns.get(side.mapping), side.mapping,
                             side.keys(), from));
                 }
             } finally {
-                if (utc) {
-                    restoreZone(source);
+                if (session != null) {
+                    session.restore();
                 }
             }
         }
@@ -312,36 +308,25 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     /**
-     * Puts a MySQL/MariaDB session in UTC when one of the tables has a {@code TIMESTAMP} column, and says whether
-     * it did ({@link #restoreZone} then puts the session's zone back). Such a column holds an instant that the
-     * session shows in its own zone: read and written in the pool's zone, a copy between pools (or into
-     * PostgreSQL) in other zones moved the instant, while the verification compares it in UTC. Also when such a
-     * column is part of the key: key texts of such columns are UTC wherever they come from (the write path reads
-     * them back converted to UTC, the backfill's key walk and the verification read them in UTC), so whatever
-     * zone a pooled session was left in, they name the same instant.
+     * Whether one of the tables has a MySQL/MariaDB {@code TIMESTAMP} column, so that the session is put in UTC
+     * ({@link CopierSession}). Such a column holds an instant that the session shows in its own zone: read and
+     * written in the pool's zone, a copy between pools (or into PostgreSQL) in other zones moved the instant,
+     * while the verification compares it in UTC. Also when such a column is part of the key: key texts of such
+     * columns are UTC wherever they come from (the write path reads them back as UTC date-times, the backfill's key
+     * walk and the verification read them in UTC), so whatever zone a pooled session was left in, they name the
+     * same instant.
      *
      * @param tables each table's columns
      */
-    static boolean inUtc(Connection connection, java.util.Collection<TableColumns> tables) throws SQLException {
-        boolean zoned = false;
+    static boolean zoned(java.util.Collection<TableColumns> tables) {
         for (TableColumns table : tables) {
             for (TableColumns.Column column : table.all()) {
-                zoned |= column.typeNamed("timestamp");
+                if (column.typeNamed("timestamp")) {
+                    return true;
+                }
             }
         }
-        if (!zoned) {
-            return false;
-        }
-        try (java.sql.Statement statement = connection.createStatement()) {
-            statement.execute("SET @dualwrite_time_zone = @@session.time_zone, time_zone = '+00:00'");
-        }
-        return true;
-    }
-
-    static void restoreZone(Connection connection) throws SQLException {
-        try (java.sql.Statement statement = connection.createStatement()) {
-            statement.execute("SET time_zone = @dualwrite_time_zone");
-        }
+        return false;
     }
 
     private Map<String, Map<String, @Nullable Object>> readRows(Connection connection, CopyDialect dialect,

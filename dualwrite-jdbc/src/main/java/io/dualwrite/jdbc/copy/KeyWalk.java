@@ -78,7 +78,8 @@ public final class KeyWalk {
     /**
      * The keys after {@code after} (exclusive; {@code null}: from the first) up to {@code upTo} (inclusive;
      * {@code null}: to the last), in key order, at most {@code limit} of them. A MySQL/MariaDB {@code TIMESTAMP}
-     * key part is read and bound as a UTC date-time, the session put in UTC for the call and its zone restored.
+     * key part is read and bound as a UTC date-time: the session is put in UTC (and {@code utf8mb4}) for the call,
+     * and restored.
      *
      * @param merchantId only rows whose merchant column equals it; {@code null}: every row
      * @throws SQLException          when the store fails or a bound does not fit its columns
@@ -110,9 +111,9 @@ public final class KeyWalk {
         sql.append(" ORDER BY ").append(keyColumns.stream().map(this::qualified).collect(Collectors.joining(", ")));
         sql.append(" LIMIT ").append(limit);
         List<String> keys = new ArrayList<>(Math.min(limit, 10_000));
-        // a MySQL TIMESTAMP key's text is UTC wherever it comes from (JdbcRowCopier.inUtc): read and bound in UTC
-        boolean utc = dialect == CopyDialect.MYSQL && keyColumns.stream().anyMatch(c -> c.typeNamed("timestamp"))
-                && JdbcRowCopier.inUtc(connection, List.of(columns));
+        // a MySQL TIMESTAMP key's text is UTC wherever it comes from (JdbcRowCopier.zoned): read and bound in UTC
+        CopierSession session = dialect == CopyDialect.MYSQL ? CopierSession.enterMySql(connection,
+                keyColumns.stream().anyMatch(c -> c.typeNamed("timestamp"))) : null;
         try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
             for (int i = 0; i < parameters.size(); i++) {
                 Values.bind(statement, i + 1, parameters.get(i), parameterColumns.get(i), dialect);
@@ -129,8 +130,8 @@ public final class KeyWalk {
                 }
             }
         } finally {
-            if (utc) {
-                JdbcRowCopier.restoreZone(connection);
+            if (session != null) {
+                session.restore();
             }
         }
         return keys;

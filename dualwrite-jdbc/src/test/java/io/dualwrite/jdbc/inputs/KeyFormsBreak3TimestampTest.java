@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Round 3 on MySQL/MariaDB {@code TIMESTAMP} keys named in UTC everywhere (WriteExecution.keyList reads them back
- * as {@code CONVERT_TZ(key, @@session.time_zone, '+00:00')}; JdbcRowCopier.inUtc and KeyWalk put the copier's
+ * as {@code CONVERT_TZ(key, @@session.time_zone, '+00:00')}; CopierSession (JdbcRowCopier, KeyWalk) puts the copier's
  * sessions in UTC). A zone with daylight saving time shows two instants of the autumn's repeated hour as one
  * text, and converting that text back to UTC can give only one of them. The zone {@code Break3/Fold} is a small
  * Central-European-like zone (CET/CEST, 2024 transitions) the tests load into the server's time zone tables as
@@ -218,7 +218,7 @@ class KeyFormsBreak3TimestampTest {
         }
     }
 
-    // passes: the backfill walks and copies TIMESTAMP keys in UTC (KeyWalk.keys, JdbcRowCopier.inUtc) even when both
+    // passes: the backfill walks and copies TIMESTAMP keys in UTC (KeyWalk.keys, CopierSession) even when both
     // pools put their sessions in the daylight-saving zone; the repeated hour's two instants stay two rows.
     @Test
     void backfillOfTheRepeatedHourThroughPoolsInADaylightSavingZoneKeepsBothInstants() throws Exception {
@@ -248,7 +248,7 @@ class KeyFormsBreak3TimestampTest {
     // ---------------------------------------------------------------------------------------------------------
 
     // passes: a TIMESTAMP key written in a session left at +05:00 while the new store is down is recorded in UTC
-    // (WriteExecution.keyList) and the reconciler's copier binds it in UTC (JdbcRowCopier.inUtc).
+    // (WriteExecution.keyList) and the reconciler's copier binds it in UTC (CopierSession).
     @Test
     void mariadbTimestampKeyRecordedWhileTheNewStoreWasDownIsRepairedByTheReconcilerAtTheSameInstant()
             throws SQLException {

@@ -117,12 +117,20 @@ final class LooseKeyStores {
 
     /** A data source whose every connection is put in the time {@code zone}, as a pool's init SQL would. */
     static javax.sql.DataSource zoned(javax.sql.DataSource real, String zone) {
+        return sessionSet(real, "SET time_zone = '" + zone + "'");
+    }
+
+    /**
+     * A data source whose every connection runs {@code sql} (a session setting) when handed out, as a pool's init
+     * SQL, or an earlier borrower that left it so, would.
+     */
+    static javax.sql.DataSource sessionSet(javax.sql.DataSource real, String sql) {
         return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(LooseKeyStores.class.getClassLoader(),
                 new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
                     try {
                         Object result = method.invoke(real, args);
                         if (method.getName().equals("getConnection")) {
-                            session((Connection) result, "SET time_zone = '" + zone + "'");
+                            session((Connection) result, sql);
                         }
                         return result;
                     } catch (java.lang.reflect.InvocationTargetException e) {

@@ -98,6 +98,27 @@ class UnseenKeyChangesTest {
         }
     }
 
+    // Failed before its fix: the copier read through a pooled session an earlier borrower left at SET NAMES latin1,
+    // so the server converted every text it read and wrote ('café' arrived as 'caf\uFFFD')
+    @Test
+    void copierOnSessionsLeftInLatin1CopiesTextKeysAndValuesExactly() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB)) {
+            fixture.onOld("CREATE TABLE orders (id VARCHAR(20) CHARACTER SET utf8mb4 PRIMARY KEY,"
+                    + " note VARCHAR(40) CHARACTER SET utf8mb4)", "INSERT INTO orders VALUES ('café', 'crème brûlée')");
+            fixture.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) CHARACTER SET utf8mb4 PRIMARY KEY,"
+                    + " note VARCHAR(40) CHARACTER SET utf8mb4)");
+            DataSource latin1Old = LooseKeyStores.sessionSet(fixture.oldDb.dataSource(), "SET NAMES latin1");
+            DataSource latin1New = LooseKeyStores.sessionSet(fixture.newDb.dataSource(), "SET NAMES latin1");
+            io.dualwrite.jdbc.copy.RowCopier.builder().oldDataSource(latin1Old).newDataSource(latin1New).build()
+                    .sync(io.dualwrite.Store.OLD, java.util.List.of(new io.dualwrite.jdbc.copy.RowCopier.TableKeys(
+                            TableMapping.builder("orders").newTable("orders_v2").build(),
+                            java.util.List.of(io.dualwrite.jdbc.KeyCodec.encode(java.util.List.of("café"))), null)));
+            String hex = "SELECT HEX(id) AS id, HEX(note) AS qty FROM ";
+            assertThat(LooseKeyStores.rows(fixture.newDb, hex + "orders_v2"))
+                    .isEqualTo(LooseKeyStores.rows(fixture.oldDb, hex + "orders")).hasSize(1);
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // A sync that finds no row under a key the write left a row under
     // ---------------------------------------------------------------------------------------------------------
