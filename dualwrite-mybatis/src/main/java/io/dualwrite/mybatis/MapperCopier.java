@@ -4,6 +4,7 @@ import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.jdbc.KeyCodec;
+import io.dualwrite.jdbc.copy.CopierSession;
 import io.dualwrite.jdbc.copy.KeyLocks;
 import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.mapping.TableMapping;
@@ -50,7 +51,10 @@ import org.jspecify.annotations.Nullable;
  * row is in a phase where the target is authoritative (read with the target's read statement).
  *
  * <p>Keys have one column; its text is converted to the read statement's parameter type ({@code long}, {@code int},
- * {@code BigDecimal}, {@code String}…). Statements run on the copier's own connections, without plugins.
+ * {@code BigDecimal}, {@code String}…). Statements run on the copier's own connections, without plugins; on
+ * MySQL/MariaDB in {@code utf8mb4} and UTC ({@link CopierSession}), as the built-in copier's. A key a write left a
+ * row under ({@link TableKeys#expectRows()}) whose read returns no row, or a row whose {@link Builder#keyProperty
+ * key property} holds another key, is reported in {@link SyncResult#vanished()}.
  * A statement that fails makes the sync fail with an {@link SQLException} (the caller records its keys).
  */
 public final class MapperCopier implements RowCopier {
@@ -66,6 +70,7 @@ public final class MapperCopier implements RowCopier {
     private final @Nullable PhaseResolver resolver;
     private final @Nullable ContextExtractor extractor;
     private final Duration lockTimeout;
+    private final String keyProperty;
 
     private MapperCopier(Builder builder) {
         this.configuration = builder.configuration;
@@ -81,6 +86,7 @@ public final class MapperCopier implements RowCopier {
         this.extractor = builder.rules == null ? null
                 : new ContextExtractor(builder.rules, configuration.getTypeHandlerRegistry());
         this.lockTimeout = builder.lockTimeout;
+        this.keyProperty = builder.keyProperty != null ? builder.keyProperty : mapping.primaryKey().get(0);
     }
 
     /** Starts a builder for the table of {@code mapping} (its old name and one-column primary key). */
@@ -129,6 +135,8 @@ public final class MapperCopier implements RowCopier {
             throws SQLException {
         try (Connection targetConnection = dataSources.get(to).getConnection()) {
             boolean autoCommit = targetConnection.getAutoCommit();
+            // MySQL/MariaDB: utf8mb4 and UTC, as the built-in copier, whatever a pooled session was left in
+            CopierSession targetState = CopierSession.enter(targetConnection, true);
             int isolation = KeyLocks.begin(targetConnection);
             try (SqlSession targetSession = session(targetConnection)) {
                 KeyLocks.lock(targetConnection, mapping.oldTable(), List.copyOf(keys.keySet()), 1, lockTimeout);
@@ -139,7 +147,7 @@ public final class MapperCopier implements RowCopier {
                 List<TableKeys> vanished = new ArrayList<>(); // expected rows the source's read did not find
                 for (Map.Entry<String, @Nullable MigrationContext> key : keys.entrySet()) {
                     Object row = rows.get(key.getKey());
-                    if (row == null && expected.contains(key.getKey())) {
+                    if (expected.contains(key.getKey()) && (row == null || !underOwnKey(row, key.getKey()))) {
                         vanished.add(new TableKeys(mapping, List.of(key.getKey()), key.getValue(), java.util.Set.of(key.getKey())));
                     }
                     if (row != null) {
@@ -177,6 +185,9 @@ public final class MapperCopier implements RowCopier {
             } finally {
                 KeyLocks.unlock(targetConnection);
                 KeyLocks.restore(targetConnection, isolation, autoCommit);
+                if (targetState != null) {
+                    targetState.restore();
+                }
             }
         }
     }
@@ -185,6 +196,7 @@ public final class MapperCopier implements RowCopier {
         Map<String, @Nullable Object> rows = new LinkedHashMap<>();
         try (Connection connection = dataSources.get(from).getConnection()) {
             connection.setAutoCommit(true);
+            CopierSession copierSession = CopierSession.enter(connection, true);
             try (SqlSession session = session(connection)) {
                 for (String key : keys) {
                     rows.put(key, session.selectOne(source.read(), keyParameter(source.read(), key)));
@@ -192,6 +204,10 @@ public final class MapperCopier implements RowCopier {
             } catch (PersistenceException e) {
                 throw new SQLException("the read statement " + source.read() + " of table " + mapping.oldTable()
                         + " failed on the " + from + " store: " + e.getMessage(), e);
+            } finally {
+                if (copierSession != null) {
+                    copierSession.restore();
+                }
             }
         }
         return rows;
@@ -221,6 +237,33 @@ public final class MapperCopier implements RowCopier {
                 .merchantId(ids.merchantId() != null ? ids.merchantId()
                         : context == null ? null : context.merchantId().orElse(null));
         return resolver.resolveRead(builder.build()).phase();
+    }
+
+    /**
+     * Whether the row the read returned for {@code key} holds that key itself (its key property, the mapping's key
+     * column by default, read as a text or a whole number): a read that compares loosely ({@code 'ABC'} for
+     * {@code 'abc'} under a case-insensitive collation, row {@code '07'} for the number 7) may return an older row
+     * while the row a write made is under another key. A row whose key property cannot be read, or is of
+     * another type, counts as its own.
+     */
+    private boolean underOwnKey(Object row, String key) {
+        Object value;
+        try {
+            if (row instanceof Map<?, ?> map) {
+                value = map.entrySet().stream().filter(e -> e.getKey() instanceof String name
+                        && name.equalsIgnoreCase(keyProperty)).map(Map.Entry::getValue).findFirst().orElse(null);
+            } else {
+                org.apache.ibatis.reflection.MetaObject meta = ContextExtractor.meta(row);
+                value = meta.hasGetter(keyProperty) ? meta.getValue(keyProperty) : null;
+            }
+        } catch (RuntimeException unreadable) {
+            return true;
+        }
+        if (value instanceof String || value instanceof Long || value instanceof Integer || value instanceof Short
+                || value instanceof BigInteger) {
+            return KeyCodec.encode(List.of(value)).equals(key);
+        }
+        return true;
     }
 
     /** The key text as the statement's parameter type asks. */
@@ -265,6 +308,7 @@ public final class MapperCopier implements RowCopier {
         private @Nullable PhaseResolver resolver;
         private @Nullable ContextRules rules;
         private Duration lockTimeout = RowCopier.DEFAULT_LOCK_TIMEOUT;
+        private @Nullable String keyProperty;
 
         private Builder(Configuration configuration, TableMapping mapping) {
             this.configuration = Objects.requireNonNull(configuration, "configuration");
@@ -310,6 +354,19 @@ public final class MapperCopier implements RowCopier {
             this.migration = migration;
             this.resolver = Objects.requireNonNull(resolver, "resolver");
             this.rules = Objects.requireNonNull(rules, "rules");
+            return this;
+        }
+
+        /**
+         * The property of the old side's row object that holds its key (default: the mapping's key column name,
+         * e.g. {@code id}): a sync checks that the row its read returned is the key's own.
+         */
+        public Builder keyProperty(String property) {
+            if (property == null || property.isBlank()) {
+                throw new IllegalArgumentException("keyProperty must be a non-blank property name, but was '"
+                        + property + "'");
+            }
+            this.keyProperty = property;
             return this;
         }
 
