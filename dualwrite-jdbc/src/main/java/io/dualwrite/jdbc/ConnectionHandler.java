@@ -87,6 +87,8 @@ final class ConnectionHandler implements InvocationHandler {
 
     /** See {@link #sessionCharsetChanged()}. */
     private boolean sessionCharsetChanged;
+    /** Whether the session's character sets were read from the server on this connection. */
+    private boolean sessionCharsetChecked;
     /** {@code SET NAMES latin1}, {@code SET CHARACTER SET …}, {@code SET character_set_client = …}: the charset. */
     private static final java.util.regex.Pattern SETS_CHARSET = java.util.regex.Pattern.compile(
             "(?is)^(?:\\s|/\\*.*?\\*/|--[^\\n]*\\n|#[^\\n]*\\n)*set\\b.*?\\b(?:names|character\\s+set|charset"
@@ -107,12 +109,34 @@ final class ConnectionHandler implements InvocationHandler {
     }
 
     /**
-     * Whether the application set its MySQL or MariaDB session's character set to another than UTF-8 ({@code SET
-     * NAMES latin1}) while the driver sends UTF-8: the server then stores text other than the text written, and
-     * the copier's sessions read it as yet another; text keys written on this connection are unknown.
+     * Whether the MySQL or MariaDB session's character set is another than UTF-8 ({@code SET NAMES latin1}) while
+     * the driver sends UTF-8: the server then stores text other than the text written; text keys written on this
+     * connection are unknown. Set by such a statement through this connection, or read from the server the first
+     * time it is asked on a connection (one round trip per borrowed connection that writes a table with a text
+     * key): an earlier borrower may have left it on the pooled session.
      */
     boolean sessionCharsetChanged() {
+        if (!sessionCharsetChecked && !sessionCharsetChanged && physical != null
+                && config.dialect(store) == Dialect.MYSQL) {
+            // once per borrowed connection: an earlier borrower may have left SET NAMES latin1 on the pooled
+            // session, which no statement of this one shows
+            sessionCharsetChecked = true;
+            try (java.sql.Statement statement = physical.createStatement();
+                 java.sql.ResultSet names = statement.executeQuery(
+                         "SELECT @@session.character_set_client, @@session.character_set_connection")) {
+                if (names.next()) {
+                    sessionCharsetChanged = !utf8(names.getString(1)) || !utf8(names.getString(2));
+                }
+            } catch (SQLException e) {
+                log.debug("could not read the session's character sets: {}", e.toString());
+                sessionCharsetChanged = true; // unknown: the text keys written are unknown too
+            }
+        }
         return sessionCharsetChanged;
+    }
+
+    private static boolean utf8(@Nullable String charset) {
+        return charset != null && charset.toLowerCase(java.util.Locale.ROOT).startsWith("utf8");
     }
 
     /**

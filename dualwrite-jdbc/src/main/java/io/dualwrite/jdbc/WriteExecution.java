@@ -357,7 +357,7 @@ final class WriteExecution {
 
     private void collectKeys(Connection physical, ParameterRecorder.Bound bound, long updateCount,
                              List<List<Object>> generated, @Nullable List<List<Object>> preselected) throws SQLException {
-        if (connection.sessionCharsetChanged() && keyTexts(physical).text()) {
+        if (keyTexts(physical).text() && connection.sessionCharsetChanged()) {
             generated.forEach(this::add);
             resync(bound, "session-charset"); // the server converted the text keys from another charset
             return;
