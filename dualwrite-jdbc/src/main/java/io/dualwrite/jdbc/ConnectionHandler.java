@@ -412,7 +412,7 @@ final class ConnectionHandler implements InvocationHandler {
      * meaning runs: the outbox goes in before a commit, the keys are handed over after it (also when it
      * throws: its outcome is unknown), a rollback discards them.
      */
-    Object transactionControl(TxControl control, SqlCall execution) throws Throwable {
+    Object transactionControl(TxControl control, String sql, SqlCall execution) throws Throwable {
         Connection connection = physical();
         switch (control) {
             case BEGIN, AUTOCOMMIT_OFF -> {
@@ -446,7 +446,17 @@ final class ConnectionHandler implements InvocationHandler {
             }
             case ROLLBACK_TO_SAVEPOINT -> {
                 Object result = execution.call(); // the keys written since stay: synced, harmlessly
-                buffer.forgetExpectations();
+                buffer.rollbackTo(TxControl.savepointName(sql));
+                return result;
+            }
+            case SAVEPOINT -> {
+                Object result = execution.call();
+                buffer.savepoint(TxControl.savepointName(sql));
+                return result;
+            }
+            case RELEASE_SAVEPOINT -> {
+                Object result = execution.call();
+                buffer.release(TxControl.savepointName(sql));
                 return result;
             }
             default -> {
@@ -589,6 +599,15 @@ final class ConnectionHandler implements InvocationHandler {
             case "rollback":
                 rollback(args == null || args.length == 0 ? null : (Savepoint) args[0]);
                 return null;
+            case "setSavepoint": {
+                Savepoint savepoint = (Savepoint) call(physical(), method, args);
+                buffer.savepoint(savepoint);
+                return savepoint;
+            }
+            case "releaseSavepoint":
+                call(physical(), method, args);
+                buffer.release(args[0]);
+                return null;
 
             case "createStatement":
             case "prepareStatement":
@@ -629,7 +648,7 @@ final class ConnectionHandler implements InvocationHandler {
         if (connection.getAutoCommit()) {
             if (sqlTransaction) { // a transaction opened by SQL text: commit it the same way
                 try (java.sql.Statement statement = connection.createStatement()) {
-                    transactionControl(TxControl.COMMIT, () -> statement.execute("COMMIT"));
+                    transactionControl(TxControl.COMMIT, "COMMIT", () -> statement.execute("COMMIT"));
                 } catch (SQLException | RuntimeException e) {
                     throw e;
                 } catch (Throwable e) {
@@ -668,7 +687,7 @@ final class ConnectionHandler implements InvocationHandler {
             return;
         }
         physical.rollback(savepoint); // keys written since stay: a sync of an unchanged row changes nothing
-        buffer.forgetExpectations();
+        buffer.rollbackTo(savepoint);
     }
 
     /**

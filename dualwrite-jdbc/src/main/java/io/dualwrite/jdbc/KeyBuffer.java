@@ -62,6 +62,25 @@ final class KeyBuffer {
     private final Set<TableMapping> overflowed = new HashSet<>();
     /** The removals this transaction's writes noted ({@link Removals}), forgotten should it roll back. */
     private final List<Runnable> removals = new ArrayList<>();
+    /** The savepoints of the transaction, oldest first, each with what it must restore ({@link Mark}). */
+    private final List<Mark> marks = new ArrayList<>();
+
+    /**
+     * A savepoint: its identity (a JDBC {@code Savepoint}, or the lower-case name of one set by SQL), whether each
+     * key touched since expected a row when the savepoint was set ({@code false} when it was not touched), and how
+     * many removals were noted before it.
+     */
+    private static final class Mark {
+        final Object id;
+        final Map<TableKey, Boolean> before = new LinkedHashMap<>();
+        int removals;
+
+        Mark(Object id, int removals) {
+            this.id = id;
+            this.removals = removals;
+        }
+    }
+
     /** When the latest write that left a row under a key began; see {@link Snapshot}. */
     private long writesBegan = System.nanoTime();
 
@@ -92,7 +111,10 @@ final class KeyBuffer {
             resync(mapping, null, "buffer-full", context);
             return;
         }
-        keys.put(tableKey, new Touched(mapping, key, operation, context, phase, expectsRow));
+        Touched before = keys.put(tableKey, new Touched(mapping, key, operation, context, phase, expectsRow));
+        if (!marks.isEmpty()) {
+            marks.get(marks.size() - 1).before.putIfAbsent(tableKey, before != null && before.expectsRow());
+        }
     }
 
     /** Records that a scope must be resynced; two different merchants of one table widen it to the table. */
@@ -106,12 +128,69 @@ final class KeyBuffer {
     }
 
     /**
-     * After a rollback to a savepoint: the writes since it are undone but their keys stay (a sync of an unchanged
-     * row changes nothing), so no key held may expect a row any more.
+     * After a rollback to a savepoint this buffer does not know: the writes since it are undone but their keys stay
+     * (a sync of an unchanged row changes nothing), and which of them is unknown, so no key held may expect a row
+     * any more, nor any removal noted explain a missing row.
      */
     void forgetExpectations() {
         keys.replaceAll((key, touched) -> touched.withoutExpectation());
-        forgetRemovals(); // some of them may be undone: none may explain a missing row
+        forgetRemovals();
+        marks.clear();
+    }
+
+    /** A savepoint was set: {@code id} is the JDBC {@code Savepoint}, or the lower-case name of one set by SQL. */
+    void savepoint(Object id) {
+        marks.removeIf(mark -> mark.id.equals(id)); // SQL: a savepoint of the same name replaces the older one
+        marks.add(new Mark(id, removals.size()));
+    }
+
+    /**
+     * After a rollback to savepoint {@code id}: the keys touched since it stay (their sync changes nothing), each
+     * expecting a row only as it did when the savepoint was set; the removals noted since are forgotten. The
+     * savepoint stays; those set after it are gone. An unknown savepoint forgets every expectation.
+     */
+    void rollbackTo(Object id) {
+        int index = indexOf(id);
+        if (index < 0) {
+            forgetExpectations();
+            return;
+        }
+        for (int i = marks.size() - 1; i >= index; i--) {
+            Mark mark = marks.get(i);
+            mark.before.forEach((tableKey, expected) -> keys.computeIfPresent(tableKey, (k, now) ->
+                    now.expectsRow() == expected ? now : new Touched(now.mapping(), now.key(), now.operation(),
+                            now.context(), now.phase(), expected)));
+        }
+        Mark mark = marks.get(index);
+        for (int i = removals.size() - 1; i >= mark.removals; i--) {
+            removals.remove(i).run();
+        }
+        marks.subList(index + 1, marks.size()).clear();
+        mark.before.clear();
+    }
+
+    /** After savepoint {@code id} was released: it and those set after it are gone, their changes kept. */
+    void release(Object id) {
+        int index = indexOf(id);
+        if (index < 0) {
+            return;
+        }
+        Mark below = index > 0 ? marks.get(index - 1) : null;
+        if (below != null) {
+            for (int i = index; i < marks.size(); i++) {
+                marks.get(i).before.forEach(below.before::putIfAbsent);
+            }
+        }
+        marks.subList(index, marks.size()).clear();
+    }
+
+    private int indexOf(Object id) {
+        for (int i = marks.size() - 1; i >= 0; i--) {
+            if (marks.get(i).id.equals(id)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Holds how to forget a removal this transaction noted, should it roll back ({@link #rollback}). */
@@ -148,6 +227,7 @@ final class KeyBuffer {
         resyncs.clear();
         overflowed.clear();
         removals.clear();
+        marks.clear();
     }
 
     /** What is held, and an empty buffer. */

@@ -273,7 +273,7 @@ final class StatementHandler implements InvocationHandler {
         if (statementAnalysis.txControl() != TxControl.NONE) {
             Object[] callArgs = physicalArgs;
             Method callMethod = method;
-            return connection.transactionControl(statementAnalysis.txControl(),
+            return connection.transactionControl(statementAnalysis.txControl(), statementAnalysis.sql(),
                     () -> ConnectionHandler.call(physical, callMethod, callArgs));
         }
         if (!statementAnalysis.mayWriteMapped()) {

@@ -39,6 +39,27 @@ public enum TxControl {
             + "|set\\s+(?:session\\s+|@@session\\.|@@)?autocommit\\s*=\\s*(0|1|on|off|true|false))"
             + "(?:\\s*[;(]|\\s+\\S|\\s*$)(?s).*");
 
+    /**
+     * The savepoint a {@code SAVEPOINT}, {@code ROLLBACK TO} or {@code RELEASE} statement names: its last word,
+     * unquoted, in lower case unless it was quoted.
+     */
+    public static String savepointName(String sql) {
+        String text = sql.strip();
+        while (text.endsWith(";")) {
+            text = text.substring(0, text.length() - 1).strip();
+        }
+        int start = text.length();
+        char last = text.isEmpty() ? ' ' : text.charAt(text.length() - 1);
+        if (last == '"' || last == '`') {
+            int open = text.lastIndexOf(last, text.length() - 2);
+            return open < 0 ? text : text.substring(open + 1, text.length() - 1);
+        }
+        while (start > 0 && !Character.isWhitespace(text.charAt(start - 1))) {
+            start--;
+        }
+        return text.substring(start).toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** What {@code sql} does to the transaction, if anything; leading comments are skipped. */
     public static TxControl of(String sql) {
         String text = withoutLeadingComments(sql);
