@@ -9,6 +9,7 @@ import io.dualwrite.annotation.DualWrite;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.Operation;
 import io.dualwrite.changelog.RowRef;
+import io.dualwrite.jdbc.copy.CopierSession;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -583,28 +584,57 @@ public final class DualWriteMappers {
 
         @Override
         public Optional<Object> read(String key) {
-            try (SqlSession session = factories.get(store).openSession()) {
-                return Optional.ofNullable(session.selectOne(statements.read(), parameter(statements.read(), key)));
-            }
+            return inSession(session -> Optional.ofNullable(session.selectOne(statements.read(),
+                    parameter(statements.read(), key))));
         }
 
         @Override
         public void upsert(String key, Object value) {
-            try (SqlSession session = factories.get(store).openSession()) {
+            inSession(session -> {
                 for (String upsert : statements.upserts()) {
                     session.update(upsert, value);
                 }
                 session.commit();
-            }
+                return null;
+            });
         }
 
         @Override
         public void delete(String key) {
-            try (SqlSession session = factories.get(store).openSession()) {
+            inSession(session -> {
                 for (String delete : statements.deletes()) {
                     session.update(delete, parameter(delete, key));
                 }
                 session.commit();
+                return null;
+            });
+        }
+
+        /**
+         * Runs {@code work} in a session of the store; on MySQL/MariaDB in {@code utf8mb4} and UTC ({@link
+         * CopierSession}), as the copiers read and write, whatever a pooled connection was left in (a {@code SET
+         * NAMES latin1} would convert every text, a zone would move every {@code TIMESTAMP} between the stores).
+         */
+        private <T> T inSession(java.util.function.Function<SqlSession, T> work) {
+            try (SqlSession session = factories.get(store).openSession()) {
+                CopierSession state;
+                try {
+                    state = CopierSession.enter(session.getConnection(), true);
+                } catch (java.sql.SQLException e) {
+                    throw new org.apache.ibatis.exceptions.PersistenceException(
+                            "could not prepare the " + store + " store's session: " + e.getMessage(), e);
+                }
+                try {
+                    return work.apply(session);
+                } finally {
+                    if (state != null) {
+                        try {
+                            state.restore();
+                        } catch (java.sql.SQLException e) {
+                            log.debug("could not restore the {} store's session: {}", store, e.toString());
+                        }
+                    }
+                }
             }
         }
 
