@@ -63,6 +63,9 @@ public final class DualWriteDataSource implements DataSource {
     /** The default number of distinct keys one transaction buffers before its tables are resynced instead: 10,000. */
     public static final int DEFAULT_MAX_BUFFERED_KEYS = 10_000;
 
+    /** How long what the catalog says of a mapped table is trusted by default ({@link Builder#catalogRefresh}). */
+    public static final java.time.Duration DEFAULT_CATALOG_REFRESH = java.time.Duration.ofMinutes(1);
+
     /** How often a WARN that can fire per call is let through per kind (and table): every 10 seconds. */
     static final java.time.Duration WARN_INTERVAL = java.time.Duration.ofSeconds(10);
 
@@ -193,6 +196,7 @@ public final class DualWriteDataSource implements DataSource {
         private int maxBufferedKeys = DEFAULT_MAX_BUFFERED_KEYS;
         private Store changeLogStore = Store.OLD;
         private java.time.Duration lockTimeout = RowCopier.DEFAULT_LOCK_TIMEOUT;
+        private java.time.Duration catalogRefresh = DEFAULT_CATALOG_REFRESH;
 
         private Builder() {
         }
@@ -340,6 +344,24 @@ public final class DualWriteDataSource implements DataSource {
         }
 
         /**
+         * How long what the database's catalog says of a mapped table — its key columns' types, triggers and rules
+         * that may store another key than a write names, foreign keys that cascade into it — is trusted before the
+         * next write reads it again (default 1 minute; zero: every write reads it, a few catalog queries each).
+         * When a read finds it changed (a trigger created while the application runs), the table gets a scoped
+         * resync: the writes since the last read were keyed by what the catalog said then.
+         *
+         * @throws IllegalArgumentException when {@code refresh} is null or negative
+         */
+        public Builder catalogRefresh(java.time.Duration refresh) {
+            if (refresh == null || refresh.isNegative()) {
+                throw new IllegalArgumentException("catalogRefresh must be zero or positive, but was " + refresh
+                        + "; the default is " + DEFAULT_CATALOG_REFRESH);
+            }
+            this.catalogRefresh = refresh;
+            return this;
+        }
+
+        /**
          * In {@link ChangeLogMode#ALWAYS}, how long after the commit an outbox entry waits before the
          * reconciler may act on it (default 1 minute). The sync normally completes it well before; the wait
          * only spares the reconciler copying rows whose sync is still on the way (harmless, since both copy
@@ -463,7 +485,7 @@ public final class DualWriteDataSource implements DataSource {
             DataSourceConfig config = new DataSourceConfig(oldDataSource, newDataSource, migration, resolver, executorsFn, changeLog,
                     mode, outboxWriter, noContextPhase, streamBufferLimit, maxBufferedKeys, analyzer,
                     new ConcurrentHashMap<>(), new LogThrottle(WARN_INTERVAL), outboxGrace, changeLogStore, copier,
-                    new java.util.concurrent.atomic.LongAdder(), new Metadata());
+                    new java.util.concurrent.atomic.LongAdder(), new Metadata(catalogRefresh.toNanos()));
             return new DualWriteDataSource(config, List.copyOf(this.mappings.values()));
         }
 

@@ -30,9 +30,21 @@ final class Metadata {
     /**
      * How long what the catalog said of a table ({@link KeyTexts}, cascading foreign keys) is trusted before it
      * is read again (on the next write): a trigger created while the application runs is seen within this time.
-     * A few catalog queries per table and minute.
+     * A few catalog queries per table and refresh.
      */
-    private static final long CATALOG_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+    private final long refreshNanos;
+    /** The mapped tables (per store) whose {@link KeyTexts} a refresh found changed, until a write takes them. */
+    private final java.util.Set<Object> changed = ConcurrentHashMap.newKeySet();
+
+    /** @param refreshNanos how long a catalog read is trusted ({@code DualWriteDataSource.Builder#catalogRefresh}) */
+    Metadata(long refreshNanos) {
+        this.refreshNanos = refreshNanos;
+    }
+
+    /** Metadata trusted for the default refresh. */
+    Metadata() {
+        this(DualWriteDataSource.DEFAULT_CATALOG_REFRESH.toNanos());
+    }
 
     /** Per store: the mapped tables a delete ({@code d:} keys) or update ({@code u:}) of a table changes by cascade. */
     private final Map<String, Read<List<TableMapping>>> oldCascades = new ConcurrentHashMap<>();
@@ -91,7 +103,7 @@ final class Metadata {
     @Nullable List<TableMapping> knownCascadesFrom(Store store, String table, boolean deletes) {
         Read<List<TableMapping>> known = (store == Store.OLD ? oldCascades : newCascades)
                 .get((deletes ? "d:" : "u:") + table.replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT));
-        return known != null && known.fresh() ? known.value() : null;
+        return known != null && known.fresh(refreshNanos) ? known.value() : null;
     }
 
     private static String bare(String table) {
@@ -130,8 +142,8 @@ final class Metadata {
 
     /** Something read from the catalog and when ({@link System#nanoTime()}), trusted for a minute. */
     private record Read<T>(T value, long at) {
-        boolean fresh() {
-            return System.nanoTime() - at < CATALOG_NANOS;
+        boolean fresh(long refreshNanos) {
+            return System.nanoTime() - at < refreshNanos;
         }
     }
     private final Map<TableMapping, Boolean> oldLockable = new ConcurrentHashMap<>();
@@ -187,7 +199,7 @@ final class Metadata {
     record KeyTexts(long textColumns, boolean loose, long enumColumns, long formedColumns, long zonedColumns,
                     long numericColumns, long autoIncrementColumns, boolean insertTriggers, boolean updateTriggers,
                     boolean selfWriting, @Nullable Limit[] limits) {
-        // zoned stays empty: a key column read through CONVERT_TZ must be known to be a TIMESTAMP
+        // zoned stays empty: a key column read as the UTC date-time of its epoch must be known to be a TIMESTAMP
         static final KeyTexts UNKNOWN = new KeyTexts(-1L, true, -1L, -1L, 0L, -1L, 0L, true, true, false, new Limit[0]);
 
         /**
@@ -195,6 +207,15 @@ final class Metadata {
          * instant in the session's {@code time_zone}, so {@code '2024-01-01 10:00:00'} written in a session at
          * {@code +05:00} is another row for the copier's session.
          */
+        /** Whether {@code other} says the same of the key (its limits compared by value). */
+        boolean sameAs(KeyTexts other) {
+            return textColumns == other.textColumns && loose == other.loose && enumColumns == other.enumColumns
+                    && formedColumns == other.formedColumns && zonedColumns == other.zonedColumns
+                    && numericColumns == other.numericColumns && autoIncrementColumns == other.autoIncrementColumns
+                    && insertTriggers == other.insertTriggers && updateTriggers == other.updateTriggers
+                    && selfWriting == other.selfWriting && java.util.Arrays.equals(limits, other.limits);
+        }
+
         boolean zoned(int position) {
             return position < 64 && (zonedColumns & (1L << position)) != 0;
         }
@@ -294,9 +315,22 @@ final class Metadata {
         if (known == null) {
             known = readKeyTexts(connection, dialect, mapping.table(store),
                     store == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey());
-            (store == Store.OLD ? oldKeyTexts : newKeyTexts).put(mapping, new Read<>(known, System.nanoTime()));
+            Read<KeyTexts> before = (store == Store.OLD ? oldKeyTexts : newKeyTexts)
+                    .put(mapping, new Read<>(known, System.nanoTime()));
+            if (before != null && before.value() != KeyTexts.UNKNOWN && known != KeyTexts.UNKNOWN
+                    && !before.value().sameAs(known)) {
+                changed.add(List.of(store, mapping));
+            }
         }
         return known;
+    }
+
+    /**
+     * Whether a refresh of {@link #keyTexts} found the table's key facts changed since the read before (a trigger
+     * created, a key column's type altered); answers {@code true} once per change.
+     */
+    boolean takeChanged(Store store, TableMapping mapping) {
+        return !changed.isEmpty() && changed.remove(List.of(store, mapping));
     }
 
     /**
@@ -305,7 +339,7 @@ final class Metadata {
      */
     @Nullable KeyTexts knownKeyTexts(Store store, TableMapping mapping) {
         Read<KeyTexts> read = (store == Store.OLD ? oldKeyTexts : newKeyTexts).get(mapping);
-        return read != null && read.fresh() ? read.value() : null;
+        return read != null && read.fresh(refreshNanos) ? read.value() : null;
     }
 
     /**

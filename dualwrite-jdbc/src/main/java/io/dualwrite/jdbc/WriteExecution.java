@@ -357,7 +357,13 @@ final class WriteExecution {
 
     private void collectKeys(Connection physical, ParameterRecorder.Bound bound, long updateCount,
                              List<List<Object>> generated, @Nullable List<List<Object>> preselected) throws SQLException {
-        if (keyTexts(physical).text() && connection.sessionCharsetChanged()) {
+        boolean textKey = keyTexts(physical).text(); // read again once the catalog's facts are a refresh old
+        if (connection.config.metadata().takeChanged(connection.store(), analysis.mapping())) {
+            // the catalog changed since it was last read (a trigger created while the application runs): the
+            // writes keyed by what it said before may have stored other keys
+            connection.buffer().resync(analysis.mapping(), null, "catalog-changed", context);
+        }
+        if (textKey && connection.sessionCharsetChanged()) {
             generated.forEach(this::add);
             resync(bound, "session-charset"); // the server converted the text keys from another charset
             return;

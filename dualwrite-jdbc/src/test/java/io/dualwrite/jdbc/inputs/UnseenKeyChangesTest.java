@@ -237,6 +237,42 @@ class UnseenKeyChangesTest {
     }
 
     // ---------------------------------------------------------------------------------------------------------
+    // The catalog read again: a change found resyncs the table
+    // ---------------------------------------------------------------------------------------------------------
+
+    // a trigger created after the catalog was read stores the insert of 'b' as 'b-x' while 'b' holds an older row:
+    // the sync finds that row and cannot tell; the next catalog read finds the trigger and resyncs the table
+    @Test
+    void postgresTriggerCreatedWhileTheCatalogWasTrustedIsFoundAtItsNextReadAndTheTableResynced() throws Exception {
+        try (Fixture fixture = Fixture.builder(Kind.POSTGRES, Kind.POSTGRES)
+                .customize(builder -> builder.catalogRefresh(java.time.Duration.ofSeconds(2))).build()) {
+            fixture.onOld(LooseKeyStores.POSTGRES_OLD_ORDERS);
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS);
+            LooseKeyStores.insert(fixture, "a", "b");
+            assertThat(LooseKeyStores.execute(fixture, "UPDATE orders SET qty = 5 WHERE id = ?", "a")).isEqualTo(1);
+            fixture.onOld("CREATE FUNCTION suffix() RETURNS trigger LANGUAGE plpgsql AS $$"
+                            + " BEGIN NEW.id := NEW.id || '-x'; RETURN NEW; END $$",
+                    "CREATE TRIGGER suffix BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION suffix()");
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", "b", 6)).isEqualTo(1);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                    .pollInterval(java.time.Duration.ofMillis(200)).until(() -> {
+                        LooseKeyStores.execute(fixture, "UPDATE orders SET qty = qty WHERE id = ?", "a");
+                        return fixture.scopedResyncs().stream().anyMatch(r -> r.reason().equals("catalog-changed"));
+                    });
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS))
+                    .containsOnly(Map.entry("a", "5"), Map.entry("b", "2"), Map.entry("b-x", "6"));
+        }
+    }
+
+    @Test
+    void aNegativeCatalogRefreshIsRefusedNamingTheSettingAndTheDefault() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.dualwrite.jdbc.DualWriteDataSource.builder()
+                        .catalogRefresh(java.time.Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("catalogRefresh").hasMessageContaining("-1").hasMessageContaining("PT1M");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
 
     private static Fixture timestamps(Kind kind) {
         Fixture fixture = Fixture.of(kind, kind);
