@@ -33,7 +33,7 @@ class KeyFormsBreak3CostTest {
     private static final String OLD_ROWS = "SELECT id, qty FROM orders";
     private static final String NEW_ROWS = "SELECT id, quantity AS qty FROM orders_v2";
 
-    // FAILS today (COST). Defeats WriteExecution.movedByTrigger → readKey: the table has a BEFORE UPDATE trigger that
+    // Failed before its fix (COST). Defeats WriteExecution.movedByTrigger → readKey: the table has a BEFORE UPDATE trigger that
     // only checks the key (so Metadata counts it as one that may move keys and each updated key is looked up again).
     // The key it looks up is the pre-selected one, now in UTC (keyList's CONVERT_TZ), but readKey binds it in the
     // caller's session zone (+05:00): it names another instant, finds no row and records "key-trigger" for an
@@ -58,7 +58,7 @@ class KeyFormsBreak3CostTest {
         }
     }
 
-    // FAILS today (COST). Defeats Removals' match by KeyCodec text: an insert of order 7 (bound as a long) is handed
+    // Failed before its fix (COST). Defeats Removals' match by KeyCodec text: an insert of order 7 (bound as a long) is handed
     // over; before its sync reads, the application deletes it by a whole BigDecimal (7.0, as an ORM holding a
     // NUMERIC id binds it). WriteExecution notes the removal as "7.0", the insert's expected key is "7": the
     // removal does not explain the missing row, and a resync of the table is recorded for an ordinary delete.

@@ -47,7 +47,7 @@ class KeyFormsBreak3TimestampTest {
     // The repeated hour: two rows, one key text
     // ---------------------------------------------------------------------------------------------------------
 
-    // FAILS today. Defeats WriteExecution.keyList (CONVERT_TZ(key, @@session.time_zone, '+00:00')): in a session at a
+    // Failed before its fix. Defeats WriteExecution.keyList (CONVERT_TZ(key, @@session.time_zone, '+00:00')): in a session at a
     // DST zone both rows of the repeated hour read as '2024-10-27 02:30:00' and convert back to ONE instant. The
     // pre-select of an update of both returns that key twice, the count matches (2 = 2), KeyBuffer holds it once;
     // the sync finds a row under it (no backstop), and the other row's new quantity never reaches the new store.
@@ -65,7 +65,7 @@ class KeyFormsBreak3TimestampTest {
         }
     }
 
-    // FAILS today. The same into PostgreSQL timestamptz, each row by an unambiguous condition (UNIX_TIMESTAMP(id) =
+    // Failed before its fix. The same into PostgreSQL timestamptz, each row by an unambiguous condition (UNIX_TIMESTAMP(id) =
     // ?), one statement each: one pre-select reads its row back under the other row's key, whose row exists; that
     // update is lost.
     @Test
@@ -92,7 +92,7 @@ class KeyFormsBreak3TimestampTest {
         }
     }
 
-    // FAILS today. A delete by another column of each row of the repeated hour, one statement per row: one of the
+    // Failed before its fix. A delete by another column of each row of the repeated hour, one statement per row: one of the
     // two pre-selects reads its row back under the other row's key; that key is synced while the other row still
     // exists (a delete expects nothing), so the deleted row stays in the new store.
     @Test
@@ -114,7 +114,7 @@ class KeyFormsBreak3TimestampTest {
         }
     }
 
-    // FAILS today. A composite key (shop, at TIMESTAMP) into PostgreSQL timestamptz: an update by the key's first
+    // Failed before its fix. A composite key (shop, at TIMESTAMP) into PostgreSQL timestamptz: an update by the key's first
     // part pre-selects both rows of the repeated hour as one key (WriteExecution.keyList converts each part).
     @Test
     void mariadbCompositeKeyWithATimestampPartUpdatedInADaylightSavingZoneReachesPostgres() throws SQLException {
@@ -142,7 +142,7 @@ class KeyFormsBreak3TimestampTest {
         }
     }
 
-    // FAILS today. NEW_PRIMARY with a MariaDB new store: the write runs on orders_v2 in the zoned session, the same
+    // Failed before its fix. NEW_PRIMARY with a MariaDB new store: the write runs on orders_v2 in the zoned session, the same
     // read-back collapses the two instants, and the old store (PostgreSQL timestamptz) keeps the old quantity.
     @Test
     void newPrimaryMariadbUpdateOfTheRepeatedHourReachesTheOldPostgresStore() throws SQLException {

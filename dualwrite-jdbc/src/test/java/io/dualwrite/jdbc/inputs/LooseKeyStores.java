@@ -47,12 +47,47 @@ final class LooseKeyStores {
         return fixture;
     }
 
+    /** How long the catalog is trusted by the fixtures of inputs about triggers created while writes go on. */
+    static final java.time.Duration SHORT_REFRESH = java.time.Duration.ofSeconds(2);
+
+    /** {@link #postgres}, with the catalog trusted for {@link #SHORT_REFRESH} only. */
+    static Fixture postgresRefreshing(String... ids) {
+        Fixture fixture = Fixture.builder(Kind.POSTGRES, Kind.POSTGRES)
+                .customize(builder -> builder.catalogRefresh(SHORT_REFRESH)).build();
+        fixture.onOld(POSTGRES_OLD_ORDERS);
+        fixture.onNew(POSTGRES_ORDERS);
+        insert(fixture, ids);
+        return fixture;
+    }
+
+    /**
+     * Writes {@code sql} (a write that changes nothing, such as a delete of a key no row has) through the data
+     * source again and again until a write reads the catalog anew and finds it changed: the table's scoped resync
+     * ({@code catalog-changed}) is then recorded.
+     */
+    static void awaitCatalogChange(Fixture fixture, String sql, Object... parameters) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .pollInterval(java.time.Duration.ofMillis(200)).until(() -> {
+                    execute(fixture, sql, parameters);
+                    return fixture.scopedResyncs().stream().anyMatch(r -> r.reason().equals("catalog-changed"));
+                });
+    }
+
     /**
      * An old store of {@code kind} set up by {@code oldSetup} (its {@code orders} table and whatever it needs)
      * into PostgreSQL's {@code orders_v2}, both then given the rows {@code values} ({@code "('a', 1), ('b', 2)"}).
      */
     static Fixture into(Kind kind, String values, String... oldSetup) {
-        Fixture fixture = Fixture.of(kind, Kind.POSTGRES);
+        return into(Fixture.of(kind, Kind.POSTGRES), values, oldSetup);
+    }
+
+    /** {@link #into}, with the catalog trusted for {@link #SHORT_REFRESH} only. */
+    static Fixture intoRefreshing(Kind kind, String values, String... oldSetup) {
+        return into(Fixture.builder(kind, Kind.POSTGRES).customize(builder -> builder.catalogRefresh(SHORT_REFRESH))
+                .build(), values, oldSetup);
+    }
+
+    private static Fixture into(Fixture fixture, String values, String... oldSetup) {
         fixture.onOld(oldSetup);
         fixture.onOld("INSERT INTO orders VALUES " + values);
         fixture.onNew(POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES " + values);
