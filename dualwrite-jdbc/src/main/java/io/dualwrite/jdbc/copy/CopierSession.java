@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * One statement before, one after, restoring what the session had. Other databases keep no such session state
  * that changes values, and pay nothing.
  *
- * <p>Used by the built-in copier, the backfill's key walk and the {@code MapperCopier} of the MyBatis module.
+ * <p>Used by the built-in copier, the backfill's key walk, and the MyBatis module's {@code MapperCopier} and
+ * two-factory sync.
  */
 public final class CopierSession {
 
