@@ -89,31 +89,34 @@ final class ConnectionHandler implements InvocationHandler {
     private boolean sessionCharsetChanged;
     /** Whether the session's character sets were read from the server on this connection. */
     private boolean sessionCharsetChecked;
-    /** {@code SET NAMES latin1}, {@code SET CHARACTER SET …}, {@code SET character_set_client = …}: the charset. */
+    /**
+     * A statement that may set the session's character sets, anywhere in its text (also in a version comment,
+     * {@code /*!40101 SET NAMES latin1 *}{@code /}, or from a variable, {@code SET character_set_client := @cs}):
+     * the sets are read from the server again before the next text key is taken as written.
+     */
     private static final java.util.regex.Pattern SETS_CHARSET = java.util.regex.Pattern.compile(
-            "(?is)^(?:\\s|/\\*.*?\\*/|--[^\\n]*\\n|#[^\\n]*\\n)*set\\b.*?\\b(?:names|character\\s+set|charset"
-                    + "|character_set_(?:client|connection)|collation_connection)\\s*(?:=\\s*)?'?([\\w]+)");
+            "(?is)\\bset\\b.{0,200}?\\b(?:names|character\\s+set|charset|character_set_\\w+|collation_connection)\\b");
 
     /**
-     * Notes, before {@code sql} runs, whether it sets the MySQL or MariaDB session's character set to another
-     * than UTF-8 ({@link #sessionCharsetChanged}).
+     * Notes, before {@code sql} runs, whether it may set the MySQL or MariaDB session's character sets: they are
+     * then read from the server again ({@link #sessionCharsetChanged}).
      */
     void beforeSessionChange(String sql) {
         if (physical == null || config.dialect(store) != Dialect.MYSQL) {
             return;
         }
-        java.util.regex.Matcher charset = SETS_CHARSET.matcher(sql);
-        if (charset.find() && !charset.group(1).toLowerCase(java.util.Locale.ROOT).startsWith("utf8")) {
-            sessionCharsetChanged = true;
+        // a session setting is short: a long statement is not scanned (a 1 MB update must not cost a search)
+        if (!sessionCharsetChanged && sql.length() <= 4096 && SETS_CHARSET.matcher(sql).find()) {
+            sessionCharsetChecked = false; // read again from the server when a text key is next written
         }
     }
 
     /**
      * Whether the MySQL or MariaDB session's character set is another than UTF-8 ({@code SET NAMES latin1}) while
      * the driver sends UTF-8: the server then stores text other than the text written; text keys written on this
-     * connection are unknown. Set by such a statement through this connection, or read from the server the first
-     * time it is asked on a connection (one round trip per borrowed connection that writes a table with a text
-     * key): an earlier borrower may have left it on the pooled session.
+     * connection are unknown. Read from the server the first time it is asked on a connection (one round trip
+     * per borrowed connection that writes a table with a text key: an earlier borrower may have left it on the
+     * pooled session), and again after a statement that may have set it.
      */
     boolean sessionCharsetChanged() {
         if (!sessionCharsetChecked && !sessionCharsetChanged && physical != null

@@ -140,7 +140,8 @@ final class KeyBuffer {
 
     /** A savepoint was set: {@code id} is the JDBC {@code Savepoint}, or the lower-case name of one set by SQL. */
     void savepoint(Object id) {
-        marks.removeIf(mark -> mark.id.equals(id)); // SQL: a savepoint of the same name replaces the older one
+        // a name used again: MySQL drops the older savepoint, PostgreSQL keeps it under the newer one; both roll
+        // back to and release the newest of that name, which is what is looked up
         marks.add(new Mark(id, removals.size()));
     }
 

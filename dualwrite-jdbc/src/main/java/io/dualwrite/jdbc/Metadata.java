@@ -140,6 +140,47 @@ final class Metadata {
         return children;
     }
 
+    /**
+     * The table's own foreign keys through which a write on another table changes its rows ({@code ON DELETE} or
+     * {@code ON UPDATE} {@code CASCADE}, {@code SET NULL}, {@code SET DEFAULT}), as sorted texts (constraint,
+     * referenced table, rules): one added while the application runs is a change of the table's catalog ({@link
+     * #takeChanged}) even when the referenced table is not written again. Empty when they cannot be read.
+     */
+    private static List<String> cascadesInto(Connection connection, @Nullable Dialect dialect, String name, String table) {
+        if (dialect == null) {
+            return List.of();
+        }
+        String sql = switch (dialect) {
+            case POSTGRESQL -> "SELECT conname::text || ' ' || confrelid::regclass::text || ' ' || confdeltype::text"
+                    + " || confupdtype::text"
+                    + " FROM pg_constraint WHERE contype = 'f' AND conrelid = to_regclass(?)"
+                    + " AND (confdeltype IN ('c', 'n', 'd') OR confupdtype IN ('c', 'n', 'd'))";
+            case MYSQL -> "SELECT CONCAT(CONSTRAINT_NAME, ' ', REFERENCED_TABLE_NAME, ' ', DELETE_RULE, ' ', UPDATE_RULE)"
+                    + " FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE TABLE_NAME = ?"
+                    + " AND CONSTRAINT_SCHEMA = DATABASE() AND (DELETE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT')"
+                    + " OR UPDATE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT'))";
+            case H2 -> "SELECT rc.CONSTRAINT_NAME || ' ' || rc.DELETE_RULE || ' ' || rc.UPDATE_RULE"
+                    + " FROM INFORMATION_SCHEMA.REFERENTIAL_CONSTRAINTS rc"
+                    + " JOIN INFORMATION_SCHEMA.TABLE_CONSTRAINTS tc ON tc.CONSTRAINT_NAME = rc.CONSTRAINT_NAME"
+                    + " AND tc.CONSTRAINT_SCHEMA = rc.CONSTRAINT_SCHEMA WHERE UPPER(tc.TABLE_NAME) = UPPER(?)"
+                    + " AND (rc.DELETE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT')"
+                    + " OR rc.UPDATE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT'))";
+        };
+        List<String> found = new ArrayList<>();
+        try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, dialect == Dialect.POSTGRESQL ? table : name);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    found.add(rows.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            return List.of();
+        }
+        java.util.Collections.sort(found);
+        return List.copyOf(found);
+    }
+
     /** Something read from the catalog and when ({@link System#nanoTime()}), trusted for a minute. */
     private record Read<T>(T value, long at) {
         boolean fresh(long refreshNanos) {
@@ -198,9 +239,10 @@ final class Metadata {
      */
     record KeyTexts(long textColumns, boolean loose, long enumColumns, long formedColumns, long zonedColumns,
                     long numericColumns, long autoIncrementColumns, boolean insertTriggers, boolean updateTriggers,
-                    boolean selfWriting, @Nullable Limit[] limits) {
+                    boolean selfWriting, @Nullable Limit[] limits, List<String> cascadesIn) {
         // zoned stays empty: a key column read as the UTC date-time of its epoch must be known to be a TIMESTAMP
-        static final KeyTexts UNKNOWN = new KeyTexts(-1L, true, -1L, -1L, 0L, -1L, 0L, true, true, false, new Limit[0]);
+        static final KeyTexts UNKNOWN = new KeyTexts(-1L, true, -1L, -1L, 0L, -1L, 0L, true, true, false, new Limit[0],
+                List.of());
 
         /**
          * Whether the key column at {@code position} is a MySQL or MariaDB {@code TIMESTAMP}: its text names an
@@ -213,7 +255,8 @@ final class Metadata {
                     && formedColumns == other.formedColumns && zonedColumns == other.zonedColumns
                     && numericColumns == other.numericColumns && autoIncrementColumns == other.autoIncrementColumns
                     && insertTriggers == other.insertTriggers && updateTriggers == other.updateTriggers
-                    && selfWriting == other.selfWriting && java.util.Arrays.equals(limits, other.limits);
+                    && selfWriting == other.selfWriting && java.util.Arrays.equals(limits, other.limits)
+                    && cascadesIn.equals(other.cascadesIn);
         }
 
         boolean zoned(int position) {
@@ -484,7 +527,7 @@ final class Metadata {
             int triggers = readKeyTriggers(connection, dialect, name, schema, table, keyColumns);
             return new KeyTexts(text, loose, enumerated, formed, zoned, numeric, autoIncrement,
                     computedOnInsert || (triggers & INSERT) != 0, computedOnUpdate || (triggers & UPDATE) != 0,
-                    (triggers & SELF) != 0, limits);
+                    (triggers & SELF) != 0, limits, cascadesInto(connection, dialect, name, table));
         } catch (SQLException e) {
             return KeyTexts.UNKNOWN;
         }

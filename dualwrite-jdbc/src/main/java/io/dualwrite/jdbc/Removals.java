@@ -4,7 +4,10 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.dualwrite.mapping.TableMapping;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The keys that writes through any data source of this JVM recently removed from a mapped table — deleted, or
@@ -27,7 +30,7 @@ final class Removals {
     /** A removal under way. */
     private static final long OPEN = Long.MAX_VALUE;
 
-    private static final Cache<Key, Removal> RECENT = Caffeine.newBuilder()
+    private static final Cache<Key, KeyRemovals> RECENT = Caffeine.newBuilder()
             .expireAfterWrite(KEPT).maximumSize(200_000).build();
 
     private record Key(String migration, String table, String key) {
@@ -36,7 +39,15 @@ final class Removals {
         }
     }
 
-    /** One removal: when it was last seen done ({@link #OPEN} until then, {@link #NONE} once forgotten). */
+    /**
+     * The removals of one key: several writers may remove it at once, and one that removed nothing must not
+     * hide one that did. Guarded by itself.
+     */
+    private static final class KeyRemovals {
+        final List<Removal> removals = new ArrayList<>(2);
+    }
+
+    /** One removal: when it was done ({@link #OPEN} until then, {@link #NONE} once forgotten). */
     static final class Removal {
         private volatile long done = OPEN;
         private final java.util.concurrent.CountDownLatch settled = new java.util.concurrent.CountDownLatch(1);
@@ -53,8 +64,11 @@ final class Removals {
     /** A removal forgotten: its statement removed nothing. */
     private static final long NONE = Long.MIN_VALUE;
 
-    /** How long a sync waits for a removal under way to settle before judging without it. */
-    private static final long SETTLE_MILLIS = 1_000;
+    /** How long a sync waits for removals under way to settle before judging without them. */
+    private static final long SETTLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
+    /** How many removals of one key are kept: the oldest settled ones go first. */
+    private static final int PER_KEY = 16;
 
     private Removals() {
     }
@@ -65,24 +79,37 @@ final class Removals {
      */
     static Removal begin(String migration, TableMapping mapping, String key) {
         Removal removal = new Removal();
-        RECENT.put(new Key(migration, mapping, key), removal);
+        Key noted = new Key(migration, mapping, key);
+        KeyRemovals removals = RECENT.get(noted, any -> new KeyRemovals());
+        synchronized (removals) {
+            if (removals.removals.size() >= PER_KEY) {
+                removals.removals.stream().filter(r -> r.done != OPEN).findFirst().ifPresent(removals.removals::remove);
+            }
+            removals.removals.add(removal);
+        }
+        RECENT.put(noted, removals); // kept for KEPT after its latest removal
         return removal;
     }
 
     /**
-     * Notes that a removal of {@code key} has run: now, or begun and done now if none was open; the removal, to
-     * forget should its transaction roll back.
+     * Notes that a write removed {@code key}: {@code begun} (its removal noted before it ran), or a new one, done
+     * now; the removal, to forget should its transaction roll back.
      */
-    static Removal done(String migration, TableMapping mapping, String key) {
-        Removal removal = RECENT.get(new Key(migration, mapping, key), any -> new Removal());
+    static Removal done(String migration, TableMapping mapping, String key, @Nullable Removal begun) {
+        Removal removal = begun != null ? begun : begin(migration, mapping, key);
         removal.settle(System.nanoTime());
         return removal;
     }
 
-    /** Forgets {@code removal} of {@code key}, whose transaction rolled back: it removed nothing. */
+    /** Forgets {@code removal} of {@code key}: it removed nothing (its statement failed, or it rolled back). */
     static void forget(String migration, TableMapping mapping, String key, Removal removal) {
-        RECENT.asMap().remove(new Key(migration, mapping, key), removal);
         removal.settle(NONE);
+        KeyRemovals removals = RECENT.getIfPresent(new Key(migration, mapping, key));
+        if (removals != null) {
+            synchronized (removals) {
+                removals.removals.remove(removal);
+            }
+        }
     }
 
     /**
@@ -97,23 +124,35 @@ final class Removals {
 
     /**
      * Whether a removal of {@code key} explains that the store holds no row under it for a write begun at
-     * {@code writeBegan} ({@link System#nanoTime()}): one that removed the row after the write began. A removal
-     * still under way is waited for (at most a second; it then explains nothing): it may find no row.
+     * {@code writeBegan} ({@link System#nanoTime()}): one that removed the row after the write began. Removals
+     * still under way are waited for (a second at most in all; then they explain nothing): they may find no row.
      */
     static boolean explains(String migration, TableMapping mapping, String key, long writeBegan) {
-        Removal removal = RECENT.getIfPresent(new Key(migration, mapping, key));
-        if (removal == null) {
+        KeyRemovals removals = RECENT.getIfPresent(new Key(migration, mapping, key));
+        if (removals == null) {
             return false;
         }
-        try {
-            if (!removal.settled.await(SETTLE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        List<Removal> noted;
+        synchronized (removals) {
+            noted = List.copyOf(removals.removals);
+        }
+        long deadline = System.nanoTime() + SETTLE_NANOS;
+        for (Removal removal : noted) {
+            try {
+                long left = deadline - System.nanoTime();
+                if (removal.done == OPEN && (left <= 0
+                        || !removal.settled.await(left, java.util.concurrent.TimeUnit.NANOSECONDS))) {
+                    continue;
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
                 return false;
             }
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            return false;
+            long done = removal.done;
+            if (done != NONE && done != OPEN && done - writeBegan > 0) {
+                return true;
+            }
         }
-        long done = removal.done;
-        return done != NONE && done - writeBegan > 0;
+        return false;
     }
 }

@@ -285,7 +285,7 @@ final class StatementHandler implements InvocationHandler {
             }
             lastQuery = statementAnalysis;
             Object result = ConnectionHandler.call(physical, method, physicalArgs);
-            if (statementAnalysis.writtenTable() != null
+            if (statementAnalysis.writtenTable() != null && !changedNothing(statementAnalysis, result)
                     && connection.cascade(statementAnalysis, () -> connection.contextFor(statementAnalysis, List.of()))) {
                 connection.afterWrite(false); // in auto-commit, the resync is handed over now
             }
@@ -334,7 +334,9 @@ final class StatementHandler implements InvocationHandler {
                 if (write != null) {
                     write.settleRemovals();
                 }
-                connection.cascade(statementAnalysis, () -> context);
+                if (!changedNothing(statementAnalysis, result)) {
+                    connection.cascade(statementAnalysis, () -> context);
+                }
             } else if (byGeneratedKey) {
                 collectByGeneratedKey(statementAnalysis, context);
             }
@@ -406,6 +408,21 @@ final class StatementHandler implements InvocationHandler {
 
     private boolean readsNewForm(StatementAnalysis statementAnalysis) {
         return statementAnalysis.mapped() && statementAnalysis.kind() == SqlKind.SELECT && connection.store() == Store.NEW;
+    }
+
+    /**
+     * Whether a delete or update reported that it changed no row: nothing cascades from it. Not a {@code TRUNCATE}
+     * or an upsert, whose counts say nothing of the rows they removed.
+     */
+    private boolean changedNothing(StatementAnalysis statementAnalysis, Object result) {
+        if (statementAnalysis.kind() != SqlKind.DELETE && statementAnalysis.kind() != SqlKind.UPDATE) {
+            return false;
+        }
+        try {
+            return updateCount(result) == 0;
+        } catch (SQLException | RuntimeException unknown) {
+            return false;
+        }
     }
 
     private long updateCount(Object result) throws SQLException {

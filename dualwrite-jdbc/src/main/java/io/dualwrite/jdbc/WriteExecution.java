@@ -846,7 +846,8 @@ final class WriteExecution {
         boolean removes = analysis.kind() == SqlKind.DELETE || (analysis.kind() == SqlKind.UPDATE && analysis.setKey() != null);
         String removed = !expectsRow && removes ? removalKey(key) : null;
         if (removed != null && !removed.equals(assigned)) { // deleted, or moved to another key
-            Removals.Removal removal = Removals.done(connection.config.migration(), analysis.mapping(), removed);
+            Removals.Removal removal = Removals.done(connection.config.migration(), analysis.mapping(), removed,
+                    removing.get(removed));
             connection.buffer().removal(() -> Removals.forget(connection.config.migration(), analysis.mapping(),
                     removed, removal));
         }

@@ -9,8 +9,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The session a copier reads and writes a MySQL/MariaDB store in, whatever an earlier borrower of the pooled
  * connection left on it: {@code utf8mb4} names (a {@code SET NAMES latin1} left behind would make the server
- * convert every text the copier reads and writes), and, for tables with {@code TIMESTAMP} columns, UTC (such a
- * column holds an instant that a session shows in its own zone; key texts of such columns are UTC everywhere).
+ * convert every text the copier reads and writes), a strict {@link #SQL_MODE}, and, for tables with {@code
+ * TIMESTAMP} columns, UTC (such a column holds an instant that a session shows in its own zone; key texts of such
+ * columns are UTC everywhere).
  * One statement before, one after, restoring what the session had. Other databases keep no such session state
  * that changes values, and pay nothing.
  *
@@ -18,6 +19,14 @@ import org.jspecify.annotations.Nullable;
  * two-factory sync.
  */
 public final class CopierSession {
+
+    /**
+     * The copier's {@code sql_mode}: strict (a value the target cannot hold fails the sync, which is recorded,
+     * instead of being cut or clamped with a warning), a copied {@code 0} stays {@code 0} in an {@code
+     * AUTO_INCREMENT} key, {@code CHAR} values read without their padding — whatever modes a pooled session was
+     * left with ({@code sql_mode = ''}, {@code PAD_CHAR_TO_FULL_LENGTH}).
+     */
+    static final String SQL_MODE = "STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION";
 
     private final Connection connection;
 
@@ -48,7 +57,8 @@ public final class CopierSession {
             statement.execute("SET @dualwrite_client = @@session.character_set_client,"
                     + " @dualwrite_results = @@session.character_set_results,"
                     + " @dualwrite_collation = @@session.collation_connection,"
-                    + " @dualwrite_time_zone = @@session.time_zone, NAMES utf8mb4"
+                    + " @dualwrite_time_zone = @@session.time_zone, @dualwrite_sql_mode = @@session.sql_mode,"
+                    + " NAMES utf8mb4, sql_mode = '" + SQL_MODE + "'"
                     + (utc ? ", time_zone = '+00:00'" : ""));
         }
         return new CopierSession(connection);
@@ -63,7 +73,7 @@ public final class CopierSession {
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET character_set_client = @dualwrite_client,"
                     + " character_set_results = @dualwrite_results, collation_connection = @dualwrite_collation,"
-                    + " time_zone = @dualwrite_time_zone");
+                    + " time_zone = @dualwrite_time_zone, sql_mode = @dualwrite_sql_mode");
         }
     }
 }

@@ -40,8 +40,9 @@ public enum TxControl {
             + "(?:\\s*[;(]|\\s+\\S|\\s*$)(?s).*");
 
     /**
-     * The savepoint a {@code SAVEPOINT}, {@code ROLLBACK TO} or {@code RELEASE} statement names: its last word,
-     * unquoted, in lower case unless it was quoted.
+     * The savepoint a {@code SAVEPOINT}, {@code ROLLBACK TO} or {@code RELEASE} statement names: its last word, in
+     * lower case (MySQL and MariaDB compare savepoint names without case, quoted in backquotes or not; PostgreSQL
+     * folds unquoted names), except a name in double quotes, which PostgreSQL keeps as written.
      */
     public static String savepointName(String sql) {
         String text = sql.strip();
@@ -52,7 +53,8 @@ public enum TxControl {
         char last = text.isEmpty() ? ' ' : text.charAt(text.length() - 1);
         if (last == '"' || last == '`') {
             int open = text.lastIndexOf(last, text.length() - 2);
-            return open < 0 ? text : text.substring(open + 1, text.length() - 1);
+            String name = open < 0 ? text : text.substring(open + 1, text.length() - 1);
+            return last == '"' ? name : name.toLowerCase(java.util.Locale.ROOT);
         }
         while (start > 0 && !Character.isWhitespace(text.charAt(start - 1))) {
             start--;
