@@ -73,7 +73,7 @@ final class KeyBuffer {
     private static final class Mark {
         final Object id;
         final Map<TableKey, Boolean> before = new LinkedHashMap<>();
-        int removals;
+        final int removals;
 
         Mark(Object id, int removals) {
             this.id = id;

@@ -181,11 +181,10 @@ final class MirrorDispatcher {
      * kept its key) but the authoritative store holds none. Either the store keeps that row under another key
      * than the write named — a trigger or a rule that rewrote it, a session whose time zone or character set
      * changed the value, a conversion no statement shows — or a later transaction deleted it; the two cannot be
-     * told apart from the key, and only the first leaves the stores different. A removal of the key noted after
-     * the write began, or still under way ({@link Removals}: a delete, or an update moving the key, through a data
-     * source of this JVM) explains it; otherwise a scoped resync of the write's merchant's rows (the table's when the
-     * mapping names no merchant column or the write no merchant) is recorded, which verification and repair
-     * resolve.
+     * told apart from the key, and only the first leaves the stores different. A removal of the key done after
+     * the write began ({@link Removals}: a delete, or an update moving the key, through a data source of this JVM)
+     * explains it; otherwise a scoped resync of the whole table is recorded (the row may be under another
+     * merchant too), which verification and repair resolve.
      *
      * @param writesBegan when the latest of the writes began ({@link System#nanoTime()})
      */
