@@ -34,6 +34,23 @@ final class ContextExtractor {
                 SystemMetaObject.DEFAULT_OBJECT_WRAPPER_FACTORY, REFLECTORS);
     }
 
+    /**
+     * A row's property, also from a map row whose keys the database gave in another case ({@code ID}).
+     *
+     * @throws RuntimeException when a bean row has no such property (MyBatis' {@code ReflectionException})
+     */
+    static @Nullable Object property(Object row, String property) {
+        if (row instanceof java.util.Map<?, ?> map && !map.containsKey(property)) {
+            for (java.util.Map.Entry<?, ?> entry : map.entrySet()) {
+                if (entry.getKey() instanceof String name && name.equalsIgnoreCase(property)) {
+                    return entry.getValue();
+                }
+            }
+            return null;
+        }
+        return meta(row).getValue(property);
+    }
+
 
     /** The ids found; either may be null. */
     record Ids(@Nullable String orderId, @Nullable String merchantId) {

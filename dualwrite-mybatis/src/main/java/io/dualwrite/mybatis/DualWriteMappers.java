@@ -334,7 +334,7 @@ public final class DualWriteMappers {
                     break;
                 }
             }
-            Object value = row == null ? null : propertyOf(row, property);
+            Object value = row == null ? null : ContextExtractor.property(row, property);
             if (value != null) {
                 return keyText(value);
             }
@@ -346,19 +346,6 @@ public final class DualWriteMappers {
         log.warn("dualwrite: {} wrote table {} under a key other than {} (a trigger, or a value the store cut);"
                 + " recorded a scoped resync of the table", statementId, write.table(), key);
         return null;
-    }
-
-    /** A row's property, also from a map row whose keys the database gave in another case ({@code ID}). */
-    private static @Nullable Object propertyOf(Object row, String property) {
-        if (row instanceof Map<?, ?> map && !map.containsKey(property)) {
-            for (Map.Entry<?, ?> entry : map.entrySet()) {
-                if (entry.getKey() instanceof String name && name.equalsIgnoreCase(property)) {
-                    return entry.getValue();
-                }
-            }
-            return null;
-        }
-        return ContextExtractor.meta(row).getValue(property);
     }
 
     /**
@@ -403,7 +390,7 @@ public final class DualWriteMappers {
                 // the read statement's parameter type refused the value (a number for a text key)
                 return storedKey(store, read, bound, property);
             }
-            Object value = row == null ? null : propertyOf(row, property);
+            Object value = row == null ? null : ContextExtractor.property(row, property);
             return value == null ? null : keyText(value);
         } catch (RuntimeException | java.sql.SQLException unreadable) { // no such property, or the read failed
             return null;

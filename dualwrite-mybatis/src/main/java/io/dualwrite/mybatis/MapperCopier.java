@@ -249,13 +249,7 @@ public final class MapperCopier implements RowCopier {
     private boolean underOwnKey(Object row, String key) {
         Object value;
         try {
-            if (row instanceof Map<?, ?> map) {
-                value = map.entrySet().stream().filter(e -> e.getKey() instanceof String name
-                        && name.equalsIgnoreCase(keyProperty)).map(Map.Entry::getValue).findFirst().orElse(null);
-            } else {
-                org.apache.ibatis.reflection.MetaObject meta = ContextExtractor.meta(row);
-                value = meta.hasGetter(keyProperty) ? meta.getValue(keyProperty) : null;
-            }
+            value = ContextExtractor.property(row, keyProperty);
         } catch (RuntimeException unreadable) {
             return true;
         }

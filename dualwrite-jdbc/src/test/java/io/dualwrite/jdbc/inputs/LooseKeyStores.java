@@ -40,7 +40,10 @@ final class LooseKeyStores {
 
     /** PostgreSQL into PostgreSQL, both keys exact, seeded with {@code ids}. */
     static Fixture postgres(String... ids) {
-        Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES);
+        return postgres(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), ids);
+    }
+
+    private static Fixture postgres(Fixture fixture, String... ids) {
         fixture.onOld(POSTGRES_OLD_ORDERS);
         fixture.onNew(POSTGRES_ORDERS);
         insert(fixture, ids);
@@ -52,12 +55,8 @@ final class LooseKeyStores {
 
     /** {@link #postgres}, with the catalog trusted for {@link #SHORT_REFRESH} only. */
     static Fixture postgresRefreshing(String... ids) {
-        Fixture fixture = Fixture.builder(Kind.POSTGRES, Kind.POSTGRES)
-                .customize(builder -> builder.catalogRefresh(SHORT_REFRESH)).build();
-        fixture.onOld(POSTGRES_OLD_ORDERS);
-        fixture.onNew(POSTGRES_ORDERS);
-        insert(fixture, ids);
-        return fixture;
+        return postgres(Fixture.builder(Kind.POSTGRES, Kind.POSTGRES)
+                .customize(builder -> builder.catalogRefresh(SHORT_REFRESH)).build(), ids);
     }
 
     /**
