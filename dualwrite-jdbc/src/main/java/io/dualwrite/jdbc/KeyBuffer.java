@@ -21,13 +21,18 @@ import org.jspecify.annotations.Nullable;
 final class KeyBuffer {
 
     /**
-     * One touched row: its table, key (KeyCodec form, old-store values), the last operation and context, and
-     * whether that last write left a row under the key ({@link io.dualwrite.jdbc.copy.RowCopier.TableKeys#expectRows}).
+     * One touched row: its table, key (KeyCodec form, old-store values), the last operation and context,
+     * whether that last write left a row under the key ({@link io.dualwrite.jdbc.copy.RowCopier.TableKeys#expectRows})
+     * and when it began ({@link System#nanoTime()}: a removal of the key done after it explains a missing row).
      */
     record Touched(TableMapping mapping, String key, Operation operation, MigrationContext context,
-                   MigrationPhase phase, boolean expectsRow) {
+                   MigrationPhase phase, boolean expectsRow, long began) {
         Touched withoutExpectation() {
-            return expectsRow ? new Touched(mapping, key, operation, context, phase, false) : this;
+            return expectsRow ? new Touched(mapping, key, operation, context, phase, false, began) : this;
+        }
+
+        Touched expecting(boolean expected) {
+            return expectsRow == expected ? this : new Touched(mapping, key, operation, context, phase, expected, began);
         }
     }
 
@@ -35,11 +40,8 @@ final class KeyBuffer {
     record Resync(TableMapping mapping, @Nullable String merchantId, String reason, MigrationContext context) {
     }
 
-    /**
-     * What a transaction leaves to sync and to record, and when the latest of its writes that left a row under
-     * a key began ({@link System#nanoTime()}).
-     */
-    record Snapshot(List<Touched> keys, List<Resync> resyncs, long writesBegan) {
+    /** What a transaction leaves to sync and to record. */
+    record Snapshot(List<Touched> keys, List<Resync> resyncs) {
         boolean isEmpty() {
             return keys.isEmpty() && resyncs.isEmpty();
         }
@@ -52,7 +54,7 @@ final class KeyBuffer {
             if (keys.stream().noneMatch(Touched::expectsRow)) {
                 return this;
             }
-            return new Snapshot(keys.stream().map(Touched::withoutExpectation).toList(), resyncs, writesBegan);
+            return new Snapshot(keys.stream().map(Touched::withoutExpectation).toList(), resyncs);
         }
     }
 
@@ -81,9 +83,6 @@ final class KeyBuffer {
         }
     }
 
-    /** When the latest write that left a row under a key began; see {@link Snapshot}. */
-    private long writesBegan = System.nanoTime();
-
     KeyBuffer(int maxKeys) {
         this.maxKeys = maxKeys;
     }
@@ -99,9 +98,6 @@ final class KeyBuffer {
      */
     void add(TableMapping mapping, String key, Operation operation, MigrationContext context, MigrationPhase phase,
              boolean expectsRow, long began) {
-        if (expectsRow && began - writesBegan > 0) {
-            writesBegan = began;
-        }
         if (overflowed.contains(mapping)) {
             return;
         }
@@ -111,7 +107,7 @@ final class KeyBuffer {
             resync(mapping, null, "buffer-full", context);
             return;
         }
-        Touched before = keys.put(tableKey, new Touched(mapping, key, operation, context, phase, expectsRow));
+        Touched before = keys.put(tableKey, new Touched(mapping, key, operation, context, phase, expectsRow, began));
         if (!marks.isEmpty()) {
             marks.get(marks.size() - 1).before.putIfAbsent(tableKey, before != null && before.expectsRow());
         }
@@ -158,9 +154,7 @@ final class KeyBuffer {
         }
         for (int i = marks.size() - 1; i >= index; i--) {
             Mark mark = marks.get(i);
-            mark.before.forEach((tableKey, expected) -> keys.computeIfPresent(tableKey, (k, now) ->
-                    now.expectsRow() == expected ? now : new Touched(now.mapping(), now.key(), now.operation(),
-                            now.context(), now.phase(), expected)));
+            mark.before.forEach((tableKey, expected) -> keys.computeIfPresent(tableKey, (k, now) -> now.expecting(expected)));
         }
         Mark mark = marks.get(index);
         for (int i = removals.size() - 1; i >= mark.removals; i--) {
@@ -233,7 +227,7 @@ final class KeyBuffer {
 
     /** What is held, and an empty buffer. */
     Snapshot take() {
-        Snapshot snapshot = new Snapshot(new ArrayList<>(keys.values()), new ArrayList<>(resyncs.values()), writesBegan);
+        Snapshot snapshot = new Snapshot(new ArrayList<>(keys.values()), new ArrayList<>(resyncs.values()));
         clear();
         return snapshot;
     }

@@ -127,7 +127,7 @@ final class MirrorDispatcher {
             task = task(target, first, List.of(new RowCopier.TableKeys(first.mapping(), List.of(first.key()),
                     first.context(), first.expectsRow() ? Set.of(first.key()) : Set.of())),
                     List.of(new RowRef(first.mapping().oldTable(), first.key(), first.operation())), outbox,
-                    snapshot.writesBegan());
+                    first.expectsRow() ? Map.of(SyncWork.began(first.mapping(), first.key()), first.began()) : Map.of());
         } else {
             // keys written under different contexts stay apart: a row without id columns is scoped by the
             // context of the statement that wrote it, and a failure records it with that context's ids
@@ -141,6 +141,7 @@ final class MirrorDispatcher {
             for (List<Integer> group : byContext.values()) {
                 Map<TableMapping, List<String>> byTable = new LinkedHashMap<>();
                 Map<TableMapping, Set<String>> expected = new HashMap<>();
+                Map<List<Object>, Long> began = new HashMap<>();
                 List<RowRef> rows = new ArrayList<>(group.size());
                 List<Long> ids = new ArrayList<>();
                 for (int i : group) {
@@ -148,6 +149,7 @@ final class MirrorDispatcher {
                     byTable.computeIfAbsent(one.mapping(), mapping -> new ArrayList<>()).add(one.key());
                     if (one.expectsRow()) {
                         expected.computeIfAbsent(one.mapping(), mapping -> new HashSet<>()).add(one.key());
+                        began.put(SyncWork.began(one.mapping(), one.key()), one.began());
                     }
                     rows.add(new RowRef(one.mapping().oldTable(), one.key(), one.operation()));
                     if (outboxPerKey) {
@@ -159,7 +161,7 @@ final class MirrorDispatcher {
                 byTable.forEach((mapping, keys) -> work.add(new RowCopier.TableKeys(mapping, keys, head.context(),
                         expected.getOrDefault(mapping, Set.of()))));
                 parts.add(task(target, head, work, rows, outboxPerKey ? ids : parts.isEmpty() ? outbox : List.of(),
-                        snapshot.writesBegan()));
+                        began));
             }
             // still one sync, one transaction on the other store
             task = parts.size() == 1 ? parts.get(0) : MirrorTask.merged(parts);
@@ -169,10 +171,10 @@ final class MirrorDispatcher {
 
     /** A sync task of one context's keys; a sync is order-free (any lane runs it), so its ordering key is a label. */
     private MirrorTask task(Store target, KeyBuffer.Touched first, List<RowCopier.TableKeys> work, List<RowRef> rows,
-                            List<Long> outboxIds, long writesBegan) {
+                            List<Long> outboxIds, Map<List<Object>, Long> began) {
         return new MirrorTask(config.migration(), first.phase(), target, first.context(), rows, config.migration(),
-                new SyncWork(config.copier(), target.other(), work, writesBegan,
-                        (vanished, began) -> recordVanished(vanished, target, began)),
+                new SyncWork(config.copier(), target.other(), work, began,
+                        (vanished, writesBegan) -> recordVanished(vanished, target, writesBegan)),
                 outboxIds);
     }
 
@@ -186,12 +188,15 @@ final class MirrorDispatcher {
      * explains it; otherwise a scoped resync of the whole table is recorded (the row may be under another
      * merchant too), which verification and repair resolve.
      *
-     * @param writesBegan when the latest of the writes began ({@link System#nanoTime()})
+     * @param writesBegan when the write that expected each key began ({@link SyncWork#began(TableMapping, String)},
+     *                    {@link System#nanoTime()})
      */
-    private void recordVanished(List<RowCopier.TableKeys> vanished, Store target, long writesBegan) {
+    private void recordVanished(List<RowCopier.TableKeys> vanished, Store target, Map<List<Object>, Long> writesBegan) {
         for (RowCopier.TableKeys keys : vanished) {
-            if (keys.keys().stream().allMatch(key -> Removals.explains(config.migration(), keys.mapping(), key,
-                    writesBegan))) {
+            if (keys.keys().stream().allMatch(key -> {
+                Long began = writesBegan.get(SyncWork.began(keys.mapping(), key));
+                return began != null && Removals.explains(config.migration(), keys.mapping(), key, began);
+            })) {
                 continue;
             }
             MigrationContext context = keys.context() != null ? keys.context()

@@ -6,6 +6,7 @@ import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.mirror.MirrorWork;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,20 +18,26 @@ import org.jspecify.annotations.Nullable;
 /**
  * The mirror work of one committed transaction: sync its keys from {@code from} through the copier, and hand
  * the keys whose expected rows the source did not hold ({@link RowCopier.SyncResult#vanished()}) to
- * {@code vanished}, with when the latest of its writes began ({@code writesBegan}). Works of several transactions queued behind each other merge into one sync (one read per
+ * {@code vanished}, with when the write that expected each of them began ({@code writesBegan}). Works of several transactions queued behind each other merge into one sync (one read per
  * table, one batched write, one commit), keys written twice are synced once, with the expectation of the
  * later write.
  */
-record SyncWork(RowCopier copier, Store from, List<RowCopier.TableKeys> tables, long writesBegan,
+record SyncWork(RowCopier copier, Store from, List<RowCopier.TableKeys> tables, Map<List<Object>, Long> writesBegan,
                 Vanished vanished) implements MirrorWork.Batchable {
 
     /** What to do with the keys whose expected rows the source did not hold. */
     interface Vanished {
         /**
          * @param keys        the keys, per table and context
-         * @param writesBegan when the latest of the writes that expected them began ({@link System#nanoTime()})
+         * @param writesBegan when the write that expected each key began, by {@link #began(TableMapping, String)}
+         *                    ({@link System#nanoTime()})
          */
-        void accept(List<RowCopier.TableKeys> keys, long writesBegan);
+        void accept(List<RowCopier.TableKeys> keys, Map<List<Object>, Long> writesBegan);
+    }
+
+    /** The entry of {@code key} of {@code mapping}'s table in {@link #writesBegan}. */
+    static List<Object> began(TableMapping mapping, String key) {
+        return List.of(mapping, key);
     }
 
     @Override
@@ -76,12 +83,12 @@ record SyncWork(RowCopier copier, Store from, List<RowCopier.TableKeys> tables, 
             });
             merged.add(new RowCopier.TableKeys(group.mapping, List.copyOf(groupKeys.keySet()), group.context, expected));
         });
-        // vanished keys are judged by the latest write's start, which errs towards a resync
-        long latest = writesBegan;
+        // each vanished key is judged by the start of the latest write that expected it
+        Map<List<Object>, Long> began = new HashMap<>(writesBegan);
         for (MirrorWork work : later) {
-            latest = ((SyncWork) work).writesBegan - latest > 0 ? ((SyncWork) work).writesBegan : latest;
+            began.putAll(((SyncWork) work).writesBegan);
         }
-        return new SyncWork(copier, from, merged, latest, vanished);
+        return new SyncWork(copier, from, merged, began, vanished);
     }
 
     private static void add(Map<Group, Map<String, Boolean>> keys, List<RowCopier.TableKeys> tables) {
