@@ -72,6 +72,8 @@ public final class DualWriteDataSource implements DataSource {
     /** How long an outbox entry waits for its mirror before the reconciler may act on it, by default. */
     public static final java.time.Duration DEFAULT_OUTBOX_GRACE = java.time.Duration.ofMinutes(1);
 
+    private static final org.slf4j.Logger RECHECK_LOG = org.slf4j.LoggerFactory.getLogger(DualWriteDataSource.class);
+
     private final DataSourceConfig config;
     private final List<TableMapping> mappings;
     /** Stateless beyond the configuration: one for every connection. */
@@ -81,6 +83,24 @@ public final class DualWriteDataSource implements DataSource {
         this.config = config;
         this.mappings = List.copyOf(mappings);
         this.dispatcher = new MirrorDispatcher(config);
+        config.metadata().onTrustEnded(this::recheck);
+    }
+
+    /**
+     * Reads again, on a connection of its own, a catalog read that writes relied on, once it is no longer trusted
+     * ({@link Builder#catalogRefresh}); a change found records a scoped resync of each table it may have written.
+     */
+    private void recheck(Metadata.Relied relied) {
+        Store store = relied.store();
+        try (Connection connection = config.dataSource(store).getConnection()) {
+            List<TableMapping> changed = config.metadata().recheck(relied, connection, config.dialect(store, connection),
+                    config.analyzer().mappings());
+            changed.forEach(mapping -> dispatcher.recordCatalogChanged(mapping, store));
+        } catch (SQLException | RuntimeException e) {
+            config.warn(RECHECK_LOG, "recheck/" + config.migration(), "could not read the {} store's catalog again for"
+                    + " migration {} (a change made while it was trusted may go unrecorded until a write reads it): {}",
+                    store, config.migration(), e.toString());
+        }
     }
 
     /** Starts a builder. */
@@ -485,8 +505,16 @@ public final class DualWriteDataSource implements DataSource {
             DataSourceConfig config = new DataSourceConfig(oldDataSource, newDataSource, migration, resolver, executorsFn, changeLog,
                     mode, outboxWriter, noContextPhase, streamBufferLimit, maxBufferedKeys, analyzer,
                     new ConcurrentHashMap<>(), new LogThrottle(WARN_INTERVAL), outboxGrace, changeLogStore, copier,
-                    new java.util.concurrent.atomic.LongAdder(), new Metadata(catalogRefresh.toNanos()));
+                    new java.util.concurrent.atomic.LongAdder(), new Metadata(saturatedNanos(catalogRefresh)));
             return new DualWriteDataSource(config, List.copyOf(this.mappings.values()));
+        }
+
+        private static long saturatedNanos(java.time.Duration duration) {
+            try {
+                return duration.toNanos();
+            } catch (ArithmeticException tooLong) {
+                return Long.MAX_VALUE;
+            }
         }
 
         /** The executor of each target: the DualWriter's, the function given, or the two given one by one. */

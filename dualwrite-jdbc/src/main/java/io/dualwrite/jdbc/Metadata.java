@@ -14,6 +14,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Scheduler;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,7 +65,8 @@ final class Metadata {
      */
     List<TableMapping> cascadesFrom(Store store, Connection connection, @Nullable Dialect dialect, String table,
                                     boolean deletes, java.util.Collection<TableMapping> mappings) {
-        List<TableMapping> known = knownCascadesFrom(store, table, deletes);
+        Read<List<TableMapping>> trusted = trustedCascades(store, cascadeKey(table, deletes));
+        List<TableMapping> known = trusted == null ? null : trusted.value();
         if (known != null) {
             return known;
         }
@@ -101,9 +107,22 @@ final class Metadata {
 
     /** What {@link #cascadesFrom} found for the table within the last minute, or {@code null}: no catalog read. */
     @Nullable List<TableMapping> knownCascadesFrom(Store store, String table, boolean deletes) {
-        Read<List<TableMapping>> known = (store == Store.OLD ? oldCascades : newCascades)
-                .get((deletes ? "d:" : "u:") + table.replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT));
-        return known != null && known.fresh(refreshNanos) ? known.value() : null;
+        String key = cascadeKey(table, deletes);
+        Read<List<TableMapping>> known = trustedCascades(store, key);
+        if (known == null) {
+            return null;
+        }
+        rely(known, store, null, key);
+        return known.value();
+    }
+
+    private static String cascadeKey(String table, boolean deletes) {
+        return (deletes ? "d:" : "u:") + table.replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT);
+    }
+
+    private @Nullable Read<List<TableMapping>> trustedCascades(Store store, String key) {
+        Read<List<TableMapping>> known = (store == Store.OLD ? oldCascades : newCascades).get(key);
+        return known != null && known.fresh(refreshNanos) ? known : null;
     }
 
     private static String bare(String table) {
@@ -181,11 +200,105 @@ final class Metadata {
         return List.copyOf(found);
     }
 
-    /** Something read from the catalog and when ({@link System#nanoTime()}), trusted for a minute. */
-    private record Read<T>(T value, long at) {
+    /**
+     * Something read from the catalog and when ({@link System#nanoTime()}), trusted for a refresh; whether a write
+     * relied on it while it was trusted (then it is {@linkplain #recheck read again} when the trust ends).
+     */
+    private static final class Read<T> {
+        private final T value;
+        private final long at;
+        private volatile boolean relied;
+
+        Read(T value, long at) {
+            this.value = value;
+            this.at = at;
+        }
+
+        T value() {
+            return value;
+        }
+
         boolean fresh(long refreshNanos) {
             return System.nanoTime() - at < refreshNanos;
         }
+    }
+
+    /**
+     * A trusted catalog read a write relied on: the key facts of a mapped table ({@code cascadeKey} null), or the
+     * cascades from a table ({@code cascadeKey} {@code d:}/{@code u:} and its lower-case name).
+     */
+    record Relied(Store store, @Nullable TableMapping mapping, @Nullable String cascadeKey) { }
+
+    /**
+     * The reads writes relied on, each until its trust ends; then {@link #onTrustEnded} is told (on {@link
+     * #RECHECKS}), so that a change made while a read was trusted (a trigger created, a cascading foreign key
+     * added) is found even when the table is never written again. Caffeine's system scheduler ends entries on
+     * time without a thread of this data source, and its clean-up holds caches weakly, so a data source that is
+     * dropped leaves nothing running.
+     */
+    private final Cache<Relied, Long> relied = Caffeine.newBuilder()
+            .expireAfter(Expiry.<Relied, Long>writing((key, deadline) ->
+                    java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))))
+            .scheduler(Scheduler.systemScheduler())
+            .removalListener((Relied key, Long deadline, RemovalCause cause) -> {
+                java.util.function.Consumer<Relied> handler = this.onTrustEnded;
+                if (cause == RemovalCause.EXPIRED && key != null && handler != null) {
+                    RECHECKS.execute(() -> handler.accept(key));
+                }
+            })
+            .build();
+    private volatile java.util.function.@Nullable Consumer<Relied> onTrustEnded;
+
+    /**
+     * Where rechecks run: one daemon thread for the JVM, started on demand and gone after ten idle seconds. A
+     * recheck borrows a connection, which may wait for the pool; it must not hold a thread of the common pool.
+     */
+    private static final java.util.concurrent.ThreadPoolExecutor RECHECKS = new java.util.concurrent.ThreadPoolExecutor(
+            0, 1, 10, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
+            runnable -> {
+                Thread thread = new Thread(runnable, "dualwrite-catalog-recheck");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    /**
+     * What to do when the trust of a read a write relied on ends ({@link #recheck} it): set once by the data
+     * source that owns this metadata.
+     */
+    void onTrustEnded(java.util.function.Consumer<Relied> handler) {
+        this.onTrustEnded = handler;
+    }
+
+    private <T> void rely(Read<T> read, Store store, @Nullable TableMapping mapping, @Nullable String cascadeKey) {
+        // a refresh of over a century is "never": no recheck (and no overflow of the deadline)
+        if (!read.relied && refreshNanos > 0 && refreshNanos < Long.MAX_VALUE / 4) {
+            read.relied = true;
+            relied.put(new Relied(store, mapping, cascadeKey), read.at + refreshNanos);
+        }
+    }
+
+    /**
+     * Reads again what a write relied on once its trust has ended, on {@code connection} (of {@code relied}'s
+     * store): the mapped tables a change found since then may have changed without a record (their key facts
+     * changed; a cascade from the table now reaches them); empty when nothing changed, when a write read it again
+     * meanwhile (that write took the change), or when the catalog cannot be read.
+     */
+    List<TableMapping> recheck(Relied relied, Connection connection, @Nullable Dialect dialect,
+                               java.util.Collection<TableMapping> mappings) {
+        Store store = relied.store();
+        TableMapping mapping = relied.mapping();
+        if (mapping != null) {
+            keyTexts(store, connection, dialect, mapping); // read again unless a write did
+            return takeChanged(store, mapping) ? List.of(mapping) : List.of();
+        }
+        String key = java.util.Objects.requireNonNull(relied.cascadeKey());
+        Read<List<TableMapping>> before = (store == Store.OLD ? oldCascades : newCascades).get(key);
+        if (before == null || before.fresh(refreshNanos)) {
+            return List.of();
+        }
+        List<TableMapping> now = cascadesFrom(store, connection, dialect, key.substring(2), key.startsWith("d:"),
+                mappings);
+        return now.stream().filter(child -> !before.value().contains(child)).toList();
     }
     private final Map<TableMapping, Boolean> oldLockable = new ConcurrentHashMap<>();
     private final Map<TableMapping, Boolean> newLockable = new ConcurrentHashMap<>();
@@ -354,7 +467,8 @@ final class Metadata {
      * be read, {@link KeyTexts#UNKNOWN}.
      */
     KeyTexts keyTexts(Store store, Connection connection, @Nullable Dialect dialect, TableMapping mapping) {
-        KeyTexts known = knownKeyTexts(store, mapping);
+        Read<KeyTexts> trusted = trustedKeyTexts(store, mapping);
+        KeyTexts known = trusted == null ? null : trusted.value();
         if (known == null) {
             known = readKeyTexts(connection, dialect, mapping.table(store),
                     store == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey());
@@ -381,8 +495,17 @@ final class Metadata {
      * minute: a lookup by the mapping's identity, since it runs for every write by key.
      */
     @Nullable KeyTexts knownKeyTexts(Store store, TableMapping mapping) {
+        Read<KeyTexts> read = trustedKeyTexts(store, mapping);
+        if (read == null) {
+            return null;
+        }
+        rely(read, store, mapping, null);
+        return read.value();
+    }
+
+    private @Nullable Read<KeyTexts> trustedKeyTexts(Store store, TableMapping mapping) {
         Read<KeyTexts> read = (store == Store.OLD ? oldKeyTexts : newKeyTexts).get(mapping);
-        return read != null && read.fresh(refreshNanos) ? read.value() : null;
+        return read != null && read.fresh(refreshNanos) ? read : null;
     }
 
     /**

@@ -209,6 +209,18 @@ final class MirrorDispatcher {
         }
     }
 
+    /**
+     * A catalog read that writes on {@code mapping}'s table in {@code store} relied on was found out of date when
+     * read again after its trust ended ({@link Metadata#recheck}): those writes were keyed by what it said, so the
+     * whole table gets a scoped resync, recorded from the recheck (no write of the table may follow to carry it).
+     */
+    void recordCatalogChanged(TableMapping mapping, Store store) {
+        recordResync(new KeyBuffer.Resync(mapping, null, "catalog-changed",
+                MigrationContext.forMigration(config.migration()).build()), store.other(),
+                "relied on a catalog read that a change (a trigger, a key column's type, a cascading foreign key) made"
+                + " out of date");
+    }
+
     /** Records a scoped resync and says why at WARN (rate-limited per table and reason): {@code what} the write did. */
     private void recordResync(KeyBuffer.Resync resync, Store target, String what) {
         String table = resync.mapping().oldTable();
