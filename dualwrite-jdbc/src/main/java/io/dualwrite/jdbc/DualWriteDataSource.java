@@ -368,7 +368,9 @@ public final class DualWriteDataSource implements DataSource {
          * that may store another key than a write names, foreign keys that cascade into it — is trusted before the
          * next write reads it again (default 1 minute; zero: every write reads it, a few catalog queries each).
          * When a read finds it changed (a trigger created while the application runs), the table gets a scoped
-         * resync: the writes since the last read were keyed by what the catalog said then.
+         * resync: the writes since the last read were keyed by what the catalog said then. A read that writes
+         * relied on is read again when its trust ends, on a connection of its own, even if the table is not written
+         * again; a refresh too long to count in nanoseconds (about 292 years) means never.
          *
          * @throws IllegalArgumentException when {@code refresh} is null or negative
          */
