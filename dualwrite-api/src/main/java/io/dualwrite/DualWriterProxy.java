@@ -4,7 +4,6 @@ import io.dualwrite.annotation.DualRead;
 import io.dualwrite.annotation.DualWrite;
 import io.dualwrite.changelog.RowRef;
 import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
@@ -120,11 +119,7 @@ final class DualWriterProxy implements InvocationHandler {
 
     private static @Nullable Object call(Object target, Method method, @Nullable Object @Nullable [] args)
             throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException thrown) {
-            throw thrown.getCause() == null ? thrown : thrown.getCause();
-        }
+        return io.dualwrite.internal.Reflect.invoke(target, method, args);
     }
 
     /** How one method is routed: a write with its annotation, or a read ({@code write} null). */

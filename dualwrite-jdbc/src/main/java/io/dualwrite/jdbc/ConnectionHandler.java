@@ -10,7 +10,6 @@ import io.dualwrite.jdbc.statement.TxControl;
 import io.dualwrite.jdbc.statement.ValueRef;
 import io.dualwrite.mapping.TableMapping;
 import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -728,10 +727,6 @@ final class ConnectionHandler implements InvocationHandler {
     }
 
     static Object call(Object target, Method method, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
+        return io.dualwrite.internal.Reflect.invoke(target, method, args);
     }
 }

@@ -569,7 +569,8 @@ public final class DualWriteDataSource implements DataSource {
             Object sample = Proxy.newProxyInstance(DualWriteDataSource.class.getClassLoader(), new Class<?>[] {type},
                     (proxy, method, args) -> null);
             try {
-                return sample.getClass().getConstructor(java.lang.reflect.InvocationHandler.class);
+                return io.dualwrite.internal.Reflect.accessible(
+                        sample.getClass().getConstructor(java.lang.reflect.InvocationHandler.class));
             } catch (NoSuchMethodException e) {
                 throw new IllegalStateException("the proxy class of " + type.getName() + " has no handler constructor", e);
             }

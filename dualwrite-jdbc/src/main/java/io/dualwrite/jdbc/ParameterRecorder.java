@@ -288,7 +288,7 @@ final class ParameterRecorder {
 
     static void invoke(Method method, Object target, @Nullable Object[] args) throws SQLException {
         try {
-            method.invoke(target, args);
+            io.dualwrite.internal.Reflect.accessible(method).invoke(target, args);
         } catch (java.lang.reflect.InvocationTargetException e) {
             if (e.getCause() instanceof SQLException sql) {
                 throw sql;

@@ -45,7 +45,7 @@ final class ExecutorPlugin implements InvocationHandler {
                     Executor.class.getMethod("close", boolean.class));
             Object sample = Proxy.newProxyInstance(Executor.class.getClassLoader(), new Class<?>[] {Executor.class},
                     (proxy, method, args) -> null);
-            PROXY = sample.getClass().getConstructor(InvocationHandler.class);
+            PROXY = io.dualwrite.internal.Reflect.accessible(sample.getClass().getConstructor(InvocationHandler.class));
         } catch (NoSuchMethodException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -86,7 +86,7 @@ final class ExecutorPlugin implements InvocationHandler {
             if (INTERCEPTED.contains(method)) {
                 return interceptor.intercept(new Invocation(target, method, args), batching);
             }
-            return method.invoke(target, args);
+            return io.dualwrite.internal.Reflect.accessible(method).invoke(target, args);
         } catch (Exception e) {
             throw ExceptionUtil.unwrapThrowable(e); // as MyBatis' own plugins do
         }
