@@ -55,6 +55,7 @@ final class DataSourceWrapper {
                 .streamBufferLimit(jdbc.getStreamBufferLimit())
                 .statementCacheSize(jdbc.getStatementCacheSize())
                 .outboxGrace(jdbc.getOutboxGrace())
+                .catalogRefresh(jdbc.getCatalogRefresh())
                 .validateMappings(jdbc.isValidateMappings());
         if (dualWriter.changeLog() instanceof JdbcChangeLog changeLog) {
             builder.outboxWriter(changeLog::record);

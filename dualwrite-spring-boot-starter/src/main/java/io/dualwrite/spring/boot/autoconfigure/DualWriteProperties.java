@@ -383,6 +383,9 @@ public class DualWriteProperties {
         /** Distinct SQL strings whose analysis is kept. */
         private int statementCacheSize = 10_000;
 
+        /** How long what the catalog says of a mapped table (key types, triggers, cascading foreign keys) is trusted before it is read again; zero reads it on every write. */
+        private Duration catalogRefresh = Duration.ofMinutes(1);
+
         /** In change-log mode ALWAYS, how long after the commit an outbox entry waits before the reconciler may act on it. */
         private Duration outboxGrace = Duration.ofMinutes(1);
 
@@ -456,6 +459,14 @@ public class DualWriteProperties {
 
         public void setStatementCacheSize(int statementCacheSize) {
             this.statementCacheSize = statementCacheSize;
+        }
+
+        public Duration getCatalogRefresh() {
+            return catalogRefresh;
+        }
+
+        public void setCatalogRefresh(Duration catalogRefresh) {
+            this.catalogRefresh = catalogRefresh;
         }
 
         public Duration getOutboxGrace() {

@@ -239,6 +239,7 @@ final class DualWriteSettings {
         intInRange("dualwrite.jdbc.stream-buffer-limit", jdbc.getStreamBufferLimit(), 0, Integer.MAX_VALUE);
         intInRange("dualwrite.jdbc.statement-cache-size", jdbc.getStatementCacheSize(), 1, Integer.MAX_VALUE);
         durationInRange("dualwrite.jdbc.outbox-grace", jdbc.getOutboxGrace(), Duration.ZERO, Duration.ofDays(1));
+        durationInRange("dualwrite.jdbc.catalog-refresh", jdbc.getCatalogRefresh(), Duration.ZERO, Duration.ofDays(1));
         if (properties.getMirror().getChangeLogMode() == ChangeLogMode.ALWAYS
                 && properties.getStores().getChangeLog() != DualWriteProperties.StoreKind.JDBC) {
             throw new InvalidDualWritePropertyException("dualwrite.mirror.change-log-mode", ChangeLogMode.ALWAYS,

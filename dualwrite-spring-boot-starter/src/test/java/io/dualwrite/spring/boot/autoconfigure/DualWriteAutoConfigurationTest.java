@@ -259,6 +259,7 @@ class DualWriteAutoConfigurationTest {
         assertThat(jdbc.getMaxBufferedKeys()).isEqualTo(DualWriteDataSource.DEFAULT_MAX_BUFFERED_KEYS);
         assertThat(jdbc.getStreamBufferLimit()).isEqualTo(DualWriteDataSource.DEFAULT_STREAM_BUFFER_LIMIT);
         assertThat(jdbc.getOutboxGrace()).isEqualTo(DualWriteDataSource.DEFAULT_OUTBOX_GRACE);
+        assertThat(jdbc.getCatalogRefresh()).isEqualTo(DualWriteDataSource.DEFAULT_CATALOG_REFRESH);
         assertThat(jdbc.getLockTimeout()).isEqualTo(io.dualwrite.jdbc.copy.RowCopier.DEFAULT_LOCK_TIMEOUT);
         assertThat(jdbc.getStatementCacheSize()).isEqualTo(io.dualwrite.jdbc.statement.StatementAnalyzer.DEFAULT_CACHE_SIZE);
         DualWriteProperties.Reconciler reconciler = new DualWriteProperties().getReconciler();

@@ -155,6 +155,14 @@ class DualWriteStartupFailureTest {
     }
 
     @Test
+    void negativeCatalogRefreshNamesThePropertyTheValueAndTheRange() {
+        runner.withPropertyValues("dualwrite.jdbc.catalog-refresh=-5s").run(context -> {
+            FailureAnalysis analysis = analysis(context);
+            assertThat(analysis.getDescription()).contains("Property: dualwrite.jdbc.catalog-refresh", "PT-5S");
+        });
+    }
+
+    @Test
     void outboxModeNeedsTheJdbcChangeLog() {
         runner.withPropertyValues("dualwrite.mirror.change-log-mode=always").run(context -> {
             FailureAnalysis analysis = analysis(context);
