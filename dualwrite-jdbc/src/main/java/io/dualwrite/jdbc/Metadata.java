@@ -201,6 +201,31 @@ final class Metadata {
     }
 
     /**
+     * What the catalog keeps of the table besides its key facts, compared by {@link KeyTexts#sameAs}: its own
+     * cascading foreign keys ({@link #cascadesInto}) and, on PostgreSQL, whether it has or ever had triggers or
+     * rules ({@code pg_class.relhastriggers}, {@code relhasrules}: PostgreSQL sets them when one is created and
+     * leaves them set when it is dropped), so that a trigger created and dropped again between two reads, which
+     * may have stored rows under other keys meanwhile, still shows as a change.
+     */
+    private static List<String> traces(Connection connection, @Nullable Dialect dialect, String name, String table) {
+        List<String> traces = new ArrayList<>(cascadesInto(connection, dialect, name, table));
+        if (dialect == Dialect.POSTGRESQL) {
+            try (java.sql.PreparedStatement statement = connection.prepareStatement(
+                    "SELECT relhastriggers, relhasrules FROM pg_class WHERE oid = to_regclass(?)")) {
+                statement.setString(1, table);
+                try (ResultSet rows = statement.executeQuery()) {
+                    if (rows.next()) {
+                        traces.add("triggers " + rows.getBoolean(1) + ", rules " + rows.getBoolean(2));
+                    }
+                }
+            } catch (SQLException e) {
+                traces.add("unread");
+            }
+        }
+        return List.copyOf(traces);
+    }
+
+    /**
      * Something read from the catalog and when ({@link System#nanoTime()}), trusted for a refresh; whether a write
      * relied on it while it was trusted (then it is {@linkplain #recheck read again} when the trust ends).
      */
@@ -352,7 +377,7 @@ final class Metadata {
      */
     record KeyTexts(long textColumns, boolean loose, long enumColumns, long formedColumns, long zonedColumns,
                     long numericColumns, long autoIncrementColumns, boolean insertTriggers, boolean updateTriggers,
-                    boolean selfWriting, @Nullable Limit[] limits, List<String> cascadesIn) {
+                    boolean selfWriting, @Nullable Limit[] limits, List<String> traces) {
         // zoned stays empty: a key column read as the UTC date-time of its epoch must be known to be a TIMESTAMP
         static final KeyTexts UNKNOWN = new KeyTexts(-1L, true, -1L, -1L, 0L, -1L, 0L, true, true, false, new Limit[0],
                 List.of());
@@ -369,7 +394,7 @@ final class Metadata {
                     && numericColumns == other.numericColumns && autoIncrementColumns == other.autoIncrementColumns
                     && insertTriggers == other.insertTriggers && updateTriggers == other.updateTriggers
                     && selfWriting == other.selfWriting && java.util.Arrays.equals(limits, other.limits)
-                    && cascadesIn.equals(other.cascadesIn);
+                    && traces.equals(other.traces);
         }
 
         boolean zoned(int position) {
@@ -650,7 +675,7 @@ final class Metadata {
             int triggers = readKeyTriggers(connection, dialect, name, schema, table, keyColumns);
             return new KeyTexts(text, loose, enumerated, formed, zoned, numeric, autoIncrement,
                     computedOnInsert || (triggers & INSERT) != 0, computedOnUpdate || (triggers & UPDATE) != 0,
-                    (triggers & SELF) != 0, limits, cascadesInto(connection, dialect, name, table));
+                    (triggers & SELF) != 0, limits, traces(connection, dialect, name, table));
         } catch (SQLException e) {
             return KeyTexts.UNKNOWN;
         }

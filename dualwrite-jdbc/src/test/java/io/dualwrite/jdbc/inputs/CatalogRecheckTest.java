@@ -56,6 +56,29 @@ class CatalogRecheckTest {
         }
     }
 
+    // Failed before its fix: the trigger is created, stores 'b' as 'b-x', and is dropped again, all while the catalog
+    // read of the table is trusted; the next read finds no trigger. PostgreSQL keeps the trace (relhastriggers stays
+    // set when a trigger is dropped), which the read compares
+    @Test
+    void postgresTriggerCreatedAndDroppedWhileTrustedIsFound() throws Exception {
+        try (Fixture fixture = refreshing(Kind.POSTGRES)) {
+            fixture.onOld(LooseKeyStores.POSTGRES_OLD_ORDERS);
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS);
+            LooseKeyStores.insert(fixture, "a", "b");
+            assertThat(LooseKeyStores.execute(fixture, "UPDATE orders SET qty = 5 WHERE id = ?", "a")).isEqualTo(1);
+            fixture.onOld("CREATE FUNCTION suffix() RETURNS trigger LANGUAGE plpgsql AS $$"
+                            + " BEGIN NEW.id := NEW.id || '-x'; RETURN NEW; END $$",
+                    "CREATE TRIGGER suffix BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION suffix()");
+            assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", "b", 6)).isEqualTo(1);
+            fixture.onOld("DROP TRIGGER suffix ON orders", "DROP FUNCTION suffix()");
+
+            awaitRecheckResync(fixture);
+
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS))
+                    .containsOnly(Map.entry("a", "5"), Map.entry("b", "2"), Map.entry("b-x", "6"));
+        }
+    }
+
     // Failed before its fix: the same on MariaDB, whose trigger sets the key in a SET statement
     @Test
     void mariaDbTriggerCreatedWhileTrustedIsFoundWhenTheTableIsNeverWrittenAgain() throws Exception {
