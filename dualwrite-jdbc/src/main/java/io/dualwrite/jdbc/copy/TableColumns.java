@@ -68,12 +68,32 @@ final class TableColumns {
                     columns.put(name.toLowerCase(Locale.ROOT), Column.of(name, meta.getColumnType(i),
                             meta.getColumnTypeName(i)));
                 }
-                return new TableColumns(table, quoted, columns);
+                return new TableColumns(table, dialect == CopyDialect.POSTGRESQL && !table.contains(".")
+                        ? inItsSchema(connection, dialect, quoted) : quoted, columns);
             } catch (SQLException e) {
                 first = first == null ? e : first;
             }
         }
         throw first;
+    }
+
+    /**
+     * {@code quoted} (a PostgreSQL table name without a schema) with the schema it names in this session: the
+     * copier reuses the name on every pooled connection, and one that an earlier borrower left on another {@code
+     * search_path} would resolve the bare name to another schema's table of that name, copying into or from it
+     * while the mapped table stays as it was, with nothing recorded. The same name when the schema cannot be read.
+     */
+    private static String inItsSchema(Connection connection, CopyDialect dialect, String quoted) {
+        try (java.sql.PreparedStatement statement = connection.prepareStatement("SELECT n.nspname FROM pg_class c"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(?)")) {
+            statement.setString(1, quoted);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() && !rows.getString(1).startsWith("pg_temp")
+                        ? dialect.quote(rows.getString(1)) + "." + quoted : quoted;
+            }
+        } catch (SQLException unread) {
+            return quoted;
+        }
     }
 
     private static String qualified(CopyDialect dialect, String table, boolean folded) {
