@@ -1,0 +1,227 @@
+package io.dualwrite.jdbc.inputs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+
+/** Review 19 A: transaction control the library misreads (kind 1, transaction edges). */
+class Review19ATxControlTest {
+
+    // Input (MariaDB): setAutoCommit(false); INSERT id 5; START TRANSACTION sent as SQL; INSERT id 6; rollback().
+    // Plain JDBC: MariaDB's START TRANSACTION inside an open transaction commits it implicitly, so id 5 stays on
+    // the old store and only id 6 is rolled back.
+    // Library: rollback() discards the keys of id 5 too: the new store never gets id 5, nothing is recorded.
+    // FAILS today: BEGIN/START TRANSACTION inside an open MariaDB transaction is not treated as the commit it is.
+    // Kind: transaction edges (transaction control as SQL text inside a JDBC transaction).
+    @Test
+    void mariadbStartTransactionInsideAJdbcTransactionCommitsTheEarlierWritesAndTheyAreMirrored() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.MARIADB, Kind.MARIADB), Mirrored.MARIA)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                statement.execute("START TRANSACTION");
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (6, 'f', 6)");
+                connection.rollback();
+            }
+            assertThat(Mirrored.exactOrResynced(fixture, "start transaction inside a transaction"))
+                    .extracting(r -> r.get("id")).containsExactly("1", "2", "3", "5");
+        }
+    }
+
+    // Input (MariaDB): setAutoCommit(false); INSERT id 5; CREATE TABLE of an unmapped table; INSERT id 6; rollback().
+    // Plain JDBC: DDL commits the open transaction implicitly on MariaDB/MySQL: id 5 stays, id 6 is rolled back.
+    // Library: rollback() discards the keys of id 5 and of the update: new store lacks id 5 and has qty 1 for id 1,
+    // nothing recorded (H2 commits before DDL as well).
+    // FAILS today: a statement that commits implicitly (DDL, LOCK TABLES, ...) does not hand the keys over.
+    // Kind: transaction edges (a statement that commits although no COMMIT was sent).
+    @Test
+    void mariadbDdlInsideAJdbcTransactionCommitsTheEarlierWritesAndTheyAreMirrored() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.MARIADB, Kind.MARIADB), Mirrored.MARIA)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                statement.execute("CREATE TABLE audit_note (x INT)");
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (6, 'f', 6)");
+                connection.rollback();
+            }
+            assertThat(Mirrored.exactOrResynced(fixture, "ddl inside a transaction"))
+                    .extracting(r -> r.get("id")).containsExactly("1", "2", "3", "5");
+        }
+    }
+
+    // Input (PostgreSQL): setAutoCommit(false); INSERT id 5; SAVEPOINT s1; INSERT id 6;
+    // "ROLLBACK /* undo */ TO SAVEPOINT s1"; commit().
+    // Plain JDBC: only id 6 is rolled back; id 5 is committed.
+    // Library: TxControl reads it as a full ROLLBACK and discards id 5's key: new store lacks id 5, nothing recorded.
+    // FAILS today: "ROLLBACK /*c*/ TO SAVEPOINT s" is taken for a full ROLLBACK.
+    // Kind: transaction edges (ROLLBACK TO in an odd spelling: a comment between its words).
+    @Test
+    void postgresRollbackToSavepointWithACommentBetweenItsWordsKeepsTheEarlierWrites() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                statement.execute("SAVEPOINT s1");
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (6, 'f', 6)");
+                statement.execute("ROLLBACK /* undo the line */ TO SAVEPOINT s1");
+                connection.commit();
+            }
+            assertThat(Mirrored.exactOrResynced(fixture, "rollback /**/ to savepoint"))
+                    .extracting(r -> r.get("id")).containsExactly("1", "2", "3", "5");
+        }
+    }
+
+    // Input (PostgreSQL, setAutoCommit(false)): INSERT id 5; "COMMIT/*done*/" (comment right after the word); close().
+    // Plain JDBC: the transaction is committed by the SQL text.
+    // Library: "COMMIT/*done*/" is not recognised as COMMIT (the pattern wants white space after the word), the keys
+    // stay in the buffer and close() discards them: new store lacks id 5, nothing recorded.
+    // FAILS today: COMMIT directly followed by a comment is not transaction control for the library.
+    // Kind: transaction edges (COMMIT in an odd spelling).
+    @Test
+    void postgresCommitFollowedDirectlyByACommentMirrorsTheTransaction() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                statement.execute("COMMIT/*done*/");
+            }
+            assertThat(Mirrored.exactOrResynced(fixture, "commit/**/"))
+                    .extracting(r -> r.get("id")).containsExactly("1", "2", "3", "5");
+        }
+    }
+
+    // Input (PostgreSQL, auto-commit): BEGIN; INSERT id 5; "COMMIT /* c */ AND CHAIN"; UPDATE id 1 qty 10; COMMIT.
+    // Plain JDBC: both transactions commit; the update lands after the second COMMIT.
+    // Library: read as a plain COMMIT, so the chained transaction is taken for auto-commit: the UPDATE's key is
+    // synced at once, before its commit, reading qty 1; the final COMMIT has nothing to hand over: new qty 1, old 10.
+    // FAILS today: "COMMIT /*c*/ AND CHAIN" is taken for COMMIT without chain.
+    // Kind: transaction edges (COMMIT AND CHAIN with a comment between its words).
+    @Test
+    void postgresCommitAndChainWithACommentBetweenItsWordsMirrorsTheChainedTransaction() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("BEGIN");
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                statement.execute("COMMIT /* first part */ AND CHAIN");
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                statement.execute("COMMIT");
+            }
+            assertThat(Mirrored.exactOrResynced(fixture, "commit /**/ and chain"))
+                    .extracting(r -> r.get("qty")).containsExactly("10", "2", "3", "5");
+        }
+    }
+
+    // Input (MariaDB, auto-commit): an anonymous compound statement "BEGIN NOT ATOMIC UPDATE orders ...; END", then
+    // an auto-committed INSERT id 5; close().
+    // Plain JDBC: the block runs and commits its update; the insert commits on its own.
+    // Library: the block is taken for BEGIN: its update is neither synced nor recorded, and the connection is then
+    // believed to be in an SQL transaction, so the later auto-committed INSERT is buffered and discarded at close:
+    // new store lacks both.
+    // FAILS today: "BEGIN NOT ATOMIC ... END" is read as transaction control BEGIN.
+    // Kind: transaction edges (a statement starting with BEGIN that is not transaction control).
+    @Test
+    void mariadbAnonymousBlockIsNotTakenForBegin() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.MARIADB, Kind.MARIADB), Mirrored.MARIA)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("BEGIN NOT ATOMIC UPDATE orders SET qty = 10 WHERE id = 1; END");
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+            }
+            assertThat(Mirrored.exactOrResynced(fixture, "begin not atomic"))
+                    .extracting(r -> r.get("qty")).containsExactly("10", "2", "3", "5");
+        }
+    }
+
+    // Input (PostgreSQL): BEGIN as SQL in auto-commit; INSERT id 5; setAutoCommit(false); commit(); setAutoCommit(true);
+    // INSERT id 6 (auto-committed); close().
+    // Plain JDBC: id 5 commits with commit(), id 6 commits on its own.
+    // Library: the SQL-transaction flag is never cleared by the JDBC commit(), so the later auto-committed INSERT of
+    // id 6 is buffered as if in a transaction and discarded at close: new store lacks id 6, nothing recorded.
+    // FAILS today: commit()/rollback() with auto-commit off leave the BEGIN-as-SQL flag set.
+    // Kind: transaction edges (a transaction opened by SQL text ended through the JDBC methods).
+    @Test
+    void postgresSqlBegunTransactionCommittedThroughJdbcLeavesLaterAutoCommitWritesMirrored() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("BEGIN");
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                connection.setAutoCommit(false);
+                connection.commit();
+                connection.setAutoCommit(true);
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (6, 'f', 6)");
+            }
+            assertThat(Mirrored.exactOrResynced(fixture, "sql begin, jdbc commit"))
+                    .extracting(r -> r.get("id")).containsExactly("1", "2", "3", "5", "6");
+        }
+    }
+
+    // Input (H2): setAutoCommit(false); INSERT id 5; UPDATE id 1; "SET AUTOCOMMIT TRUE" (H2's own spelling, no '=');
+    // close().
+    // Plain JDBC: switching auto-commit on commits the open transaction: id 5 and the update stay.
+    // Library: the pattern wants "autocommit =", so H2's "SET AUTOCOMMIT TRUE" is not seen; the keys stay buffered
+    // and close() discards them: new store lacks id 5 and the update, nothing recorded.
+    // FAILS today: H2's SET AUTOCOMMIT TRUE/ON (no '=') commits without a hand-over.
+    // Kind: transaction edges (auto-commit switched on by SQL text mid-transaction).
+    @Test
+    void h2SetAutocommitTrueAsSqlMidTransactionMirrorsTheTransaction() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.H2, Kind.H2), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                statement.execute("SET AUTOCOMMIT TRUE");
+            }
+            assertThat(Mirrored.exactOrResynced(fixture, "h2 set autocommit true"))
+                    .extracting(r -> r.get("qty")).containsExactly("10", "2", "3", "5");
+        }
+    }
+
+    // Input (MariaDB): setAutoCommit(false); INSERT id 5; UPDATE id 1; "SET autocommit = 1, sql_mode = 'STRICT_ALL_TABLES'"
+    // (several session variables in one SET, as connection initialisers send them); close().
+    // Plain JDBC: autocommit = 1 commits the open transaction.
+    // Library: the pattern wants the value to end the statement or be followed by white space, so ", sql_mode" makes
+    // it no control; the keys are discarded at close: new store lacks id 5 and the update, nothing recorded.
+    // FAILS today: SET autocommit = 1 followed by ", other = ..." commits without a hand-over.
+    // Kind: transaction edges (auto-commit switched on by SQL text mid-transaction).
+    @Test
+    void mariadbSetAutocommitOneAmongOtherVariablesMirrorsTheTransaction() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.MARIADB, Kind.MARIADB), Mirrored.MARIA)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                statement.execute("SET autocommit = 1, sql_mode = 'STRICT_ALL_TABLES'");
+            }
+            assertThat(Mirrored.exactOrResynced(fixture, "set autocommit = 1, ..."))
+                    .extracting(r -> r.get("qty")).containsExactly("10", "2", "3", "5");
+        }
+    }
+
+    // Input (PostgreSQL): setAutoCommit(false); Statement.addBatch(INSERT id 5), addBatch("COMMIT"),
+    // addBatch(INSERT id 6); executeBatch(); rollback().
+    // Plain JDBC (pgjdbc): the COMMIT in the batch commits id 5, and id 6 then runs outside the transaction pgjdbc
+    // opened before the batch, so the rollback undoes nothing: the old store holds ids 5 and 6.
+    // Library: neither id reaches the new store and nothing is recorded (the batch's COMMIT is not seen as one, and
+    // the rollback() discards the keys).
+    // FAILS today: transaction control inside Statement.addBatch is not treated as transaction control.
+    // Kind: transaction edges (transaction control sent as SQL text inside a batch).
+    @Test
+    void postgresCommitInsideAStatementBatchKeepsTheEarlierWritesMirrored() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.addBatch("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                statement.addBatch("COMMIT");
+                statement.addBatch("INSERT INTO orders (id, code, qty) VALUES (6, 'f', 6)");
+                statement.executeBatch();
+                connection.rollback();
+            }
+            assertThat(Mirrored.exactOrResynced(fixture, "commit inside a batch"))
+                    .extracting(r -> r.get("id")).containsExactly("1", "2", "3", "5", "6");
+        }
+    }
+}
