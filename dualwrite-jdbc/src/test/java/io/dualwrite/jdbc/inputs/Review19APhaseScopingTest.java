@@ -1,0 +1,120 @@
+package io.dualwrite.jdbc.inputs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import io.dualwrite.mapping.TableMapping;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Review 19 A: rows that change merchant between a mirrored merchant and one that is not (kind 3, phase scoping). */
+class Review19APhaseScopingTest {
+
+    private static final TableMapping BY_MERCHANT = TableMapping.builder("orders").newTable("orders_v2")
+            .rename("qty", "quantity").merchantIdColumn("merchant_id").build();
+
+    /** System OLD_ONLY, merchant 1 DUAL_WRITE; order 10 of merchant 2, order 11 of merchant 1 (already mirrored). */
+    private static Fixture merchantOneDualWrite(Kind kind) {
+        Fixture fixture = Fixture.builder(kind, kind).phase(MigrationPhase.OLD_ONLY).mappings(BY_MERCHANT).build();
+        fixture.switches.setMerchantPhase(Fixture.MIGRATION, "1", MigrationPhase.DUAL_WRITE);
+        fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), qty INT)",
+                "INSERT INTO orders (id, merchant_id, qty) VALUES (10, '2', 1)",
+                "INSERT INTO orders (id, merchant_id, qty) VALUES (11, '1', 1)");
+        fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), quantity INT)",
+                "INSERT INTO orders_v2 (id, merchant_id, quantity) VALUES (11, '1', 1)");
+        return fixture;
+    }
+
+    /**
+     * The new store must hold exactly the old store's rows of the mirrored merchant 1, row by row; when it does
+     * not, the difference must at least be recorded in the change log.
+     */
+    private static void assertNewHoldsExactlyMerchantOne(Fixture fixture) {
+        List<Map<String, String>> oldRows = Rows.of(fixture.oldDb,
+                "SELECT id, merchant_id, qty FROM orders WHERE merchant_id = '1' ORDER BY id");
+        List<Map<String, String>> newRows = Rows.of(fixture.newDb,
+                "SELECT id, merchant_id, quantity AS qty FROM orders_v2 ORDER BY id");
+        if (!newRows.equals(oldRows)) {
+            assertThat(fixture.records())
+                    .as("new store %s differs from the old store's merchant-1 rows %s, and nothing is recorded", newRows, oldRows)
+                    .isNotEmpty();
+        }
+    }
+
+    // Input (H2, SYNC): system OLD_ONLY, merchant 1 DUAL_WRITE; order 11 of merchant 1 is in both stores; the
+    // application moves it to merchant 2 (OLD_ONLY): UPDATE orders SET merchant_id = '2', qty = 7 WHERE id = 11;
+    // then one reconciler run.
+    // Plain JDBC: the old store's order 11 belongs to merchant 2 now; merchant 1 has no order left. The new store,
+    // written only for merchant 1, should no longer show order 11 as merchant 1's (deleted, or a record left).
+    // Library: the sync reads order 11 under merchant 2 (OLD_ONLY) and skips it; the key is not deleted either, so
+    // the new store keeps order 11 as merchant 1's with qty 1, and nothing is recorded: once merchant 1 reads from
+    // the new store (NEW_PRIMARY) it sees an order it no longer has.
+    // FAILS today: a row moving out of a mirrored merchant into an OLD_ONLY one leaves its stale copy in the new store.
+    // Kind: phase scoping (a row that moves merchant from DUAL_WRITE to OLD_ONLY).
+    @Test
+    void h2RowMovedFromADualWriteMerchantToAnOldOnlyOneLeavesNoStaleCopyInTheNewStore() throws SQLException {
+        try (Fixture fixture = merchantOneDualWrite(Kind.H2)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("UPDATE orders SET merchant_id = '2', qty = 7 WHERE id = 11");
+            }
+            fixture.reconciler().runOnce();
+            assertNewHoldsExactlyMerchantOne(fixture);
+        }
+    }
+
+    // Input (H2, SYNC): as above, but the row moves the other way: order 10 of merchant 2 (OLD_ONLY) is moved to
+    // merchant 1 (DUAL_WRITE): UPDATE orders SET merchant_id = '1', qty = 8 WHERE id = 10.
+    // Plain JDBC: order 10 now belongs to merchant 1, which is mirrored.
+    // Library: copies it (passes today; kept: no other test moves a row between merchants of different phases).
+    // Kind: phase scoping (a row that moves merchant from OLD_ONLY to DUAL_WRITE).
+    @Test
+    void h2RowMovedFromAnOldOnlyMerchantToADualWriteOneIsCopied() throws SQLException {
+        try (Fixture fixture = merchantOneDualWrite(Kind.H2)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("UPDATE orders SET merchant_id = '1', qty = 8 WHERE id = 10");
+            }
+            fixture.reconciler().runOnce();
+            assertNewHoldsExactlyMerchantOne(fixture);
+        }
+    }
+
+    // Input (H2, SYNC): system DUAL_WRITE, merchant 1 NEW_PRIMARY; order 11 of merchant 1 is in both stores; under a
+    // MigrationContext of merchant 1 the application moves it to merchant 2 (DUAL_WRITE, old store authoritative):
+    // UPDATE orders SET merchant_id = '2', qty = 7 WHERE id = 11 (runs on the new store); then one reconciler run.
+    // Plain JDBC: the authoritative copy of order 11 now says merchant 2, qty 7. Merchant 2 reads and writes the old
+    // store, so the old store should hold that row (copied, or a record left for a repair).
+    // Library: the new-to-old sync reads order 11 under merchant 2, whose authoritative store is the old one, and
+    // skips it; nothing is recorded: the old store keeps order 11 as merchant 1's with qty 1, so merchant 2 never
+    // sees its order and the stores differ silently.
+    // FAILS today: a row moving out of a NEW_PRIMARY merchant into a DUAL_WRITE one never reaches the old store.
+    // Kind: phase scoping (a row that moves merchant from NEW_PRIMARY to DUAL_WRITE).
+    @Test
+    void h2RowMovedFromANewPrimaryMerchantToADualWriteOneReachesTheOldStore() throws SQLException {
+        try (Fixture fixture = Fixture.builder(Kind.H2, Kind.H2).phase(MigrationPhase.DUAL_WRITE).mappings(BY_MERCHANT).build()) {
+            fixture.switches.setMerchantPhase(Fixture.MIGRATION, "1", MigrationPhase.NEW_PRIMARY);
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), qty INT)",
+                    "INSERT INTO orders (id, merchant_id, qty) VALUES (11, '1', 1)");
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), quantity INT)",
+                    "INSERT INTO orders_v2 (id, merchant_id, quantity) VALUES (11, '1', 1)");
+            try (io.dualwrite.MigrationContext.Scope scope = io.dualwrite.MigrationContext.forMigration(Fixture.MIGRATION)
+                    .merchantId("1").open();
+                 Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("UPDATE orders SET merchant_id = '2', qty = 7 WHERE id = 11");
+            }
+            fixture.reconciler().runOnce();
+            List<Map<String, String>> oldRows = Rows.of(fixture.oldDb, "SELECT id, merchant_id, qty FROM orders ORDER BY id");
+            List<Map<String, String>> newRows = Rows.of(fixture.newDb,
+                    "SELECT id, merchant_id, quantity AS qty FROM orders_v2 ORDER BY id");
+            if (!newRows.equals(oldRows)) {
+                assertThat(fixture.records())
+                        .as("old store %s differs from the new store %s, and nothing is recorded", oldRows, newRows)
+                        .isNotEmpty();
+            }
+        }
+    }
+}
