@@ -224,4 +224,67 @@ class Review19ATxControlTest {
                     .extracting(r -> r.get("id")).containsExactly("1", "2", "3", "5", "6");
         }
     }
+
+    // Input (PostgreSQL, auto-commit): one Statement.execute of
+    // "BEGIN; UPDATE orders SET qty = 10 WHERE id = 1; INSERT ... id 5; COMMIT"; then an auto-committed INSERT id 6;
+    // close().
+    // Plain JDBC: everything commits.
+    // Library: the whole string is taken for BEGIN (the pattern accepts anything after "BEGIN;"): its writes are
+    // never analysed, and the connection is then believed to be in an SQL transaction, so the later INSERT of id 6 is
+    // buffered and discarded at close: the new store lacks the update, id 5 and id 6; nothing recorded.
+    // FAILS today: a string that starts with transaction control is treated as that control alone.
+    // Kind: transaction edges (transaction control and writes in one string).
+    @Test
+    void postgresBeginWritesAndCommitSentAsOneStringAreMirrored() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("BEGIN; UPDATE orders SET qty = 10 WHERE id = 1;"
+                        + " INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5); COMMIT");
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (6, 'f', 6)");
+            }
+            assertThat(Mirrored.exactOrResynced(fixture, "begin; writes; commit in one string"))
+                    .extracting(r -> r.get("qty")).containsExactly("10", "2", "3", "5", "6");
+        }
+    }
+
+    // Input (PostgreSQL, setAutoCommit(false)): one Statement.execute of
+    // "INSERT ... id 5; UPDATE orders SET qty = 10 WHERE id = 1; COMMIT"; close().
+    // Plain JDBC: the COMMIT at the end of the string commits both writes.
+    // Library: the COMMIT inside the string is not seen; the keys wait in the buffer and close() discards them: the
+    // new store lacks id 5 and the update; nothing recorded.
+    // FAILS today: a COMMIT that ends a string of several statements does not hand the keys over.
+    // Kind: transaction edges (transaction control and writes in one string).
+    @Test
+    void postgresWritesAndCommitSentAsOneStringAreMirrored() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.execute("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5);"
+                        + " UPDATE orders SET qty = 10 WHERE id = 1; COMMIT");
+            }
+            assertThat(Mirrored.exactOrResynced(fixture, "writes; commit in one string"))
+                    .extracting(r -> r.get("qty")).containsExactly("10", "2", "3", "5");
+        }
+    }
+
+    // Input (PostgreSQL, setAutoCommit(false)): INSERT id 5; then one Statement.execute of
+    // "COMMIT; INSERT ... id 6"; commit().
+    // Plain JDBC: both commit (id 5 by the text COMMIT, id 6 by commit()).
+    // Library: the string is taken for COMMIT alone: id 5 is handed over, but the INSERT of id 6 after it is never
+    // analysed, so id 6 never reaches the new store; nothing recorded.
+    // FAILS today: writes after transaction control in the same string are not collected.
+    // Kind: transaction edges (transaction control and writes in one string).
+    @Test
+    void postgresWriteAfterACommitInTheSameStringIsMirrored() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                statement.execute("COMMIT; INSERT INTO orders (id, code, qty) VALUES (6, 'f', 6)");
+                connection.commit();
+            }
+            assertThat(Mirrored.exactOrResynced(fixture, "commit; write in one string"))
+                    .extracting(r -> r.get("id")).containsExactly("1", "2", "3", "5", "6");
+        }
+    }
 }
