@@ -287,4 +287,69 @@ class Review19ATxControlTest {
                     .extracting(r -> r.get("id")).containsExactly("1", "2", "3", "5", "6");
         }
     }
+
+    // Input (MariaDB, auto-commit): START TRANSACTION as SQL; INSERT id 5; Connection.rollback() (MariaDB's driver
+    // rolls an open transaction back whatever the auto-commit mode); then an auto-committed INSERT id 6; close().
+    // Plain JDBC: id 5 is rolled back; id 6 commits on its own.
+    // Library: rollback() discards the buffer but leaves the "transaction opened by SQL" flag set, so the INSERT of
+    // id 6 is buffered as if in a transaction and discarded at close: new store lacks id 6; nothing recorded.
+    // FAILS today: a JDBC rollback() of a transaction opened by SQL text leaves the connection in SQL-transaction mode.
+    // Kind: transaction edges (a transaction opened by SQL text ended through the JDBC methods).
+    @Test
+    void mariadbSqlBegunTransactionRolledBackThroughJdbcLeavesLaterAutoCommitWritesMirrored() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.MARIADB, Kind.MARIADB), Mirrored.MARIA)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("START TRANSACTION");
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                connection.rollback();
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (6, 'f', 6)");
+            }
+            assertThat(Mirrored.exactOrResynced(fixture, "sql start transaction, jdbc rollback"))
+                    .extracting(r -> r.get("id")).containsExactly("1", "2", "3", "6");
+        }
+    }
+
+    // Input (MariaDB): a stored procedure that only does COMMIT (CREATE PROCEDURE checkpoint_work() COMMIT);
+    // setAutoCommit(false); INSERT id 5; UPDATE id 1; CALL checkpoint_work(); INSERT id 6; rollback().
+    // Plain JDBC: the procedure's COMMIT commits id 5 and the update; the rollback undoes only id 6.
+    // Library: the CALL records a procedure-call resync in the transaction's buffer, and rollback() discards it with
+    // the keys of id 5 and the update: new store lacks id 5 and has qty 1 for id 1; nothing recorded.
+    // FAILS today: a commit inside a procedure called in a transaction is lost with a later rollback().
+    // Kind: transaction edges (a commit the SQL text does not show).
+    @Test
+    void mariadbProcedureThatCommitsKeepsTheEarlierWritesMirroredAfterARollback() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.MARIADB, Kind.MARIADB), Mirrored.MARIA)) {
+            fixture.onOld("CREATE PROCEDURE checkpoint_work() COMMIT");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                statement.execute("CALL checkpoint_work()");
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (6, 'f', 6)");
+                connection.rollback();
+            }
+            assertThat(Mirrored.exactOrResynced(fixture, "procedure that commits"))
+                    .extracting(r -> r.get("qty")).containsExactly("10", "2", "3", "5");
+        }
+    }
+
+    // Input (PostgreSQL, setAutoCommit(false)): INSERT id 5; "/* outer /* nested */ still a comment */ COMMIT"
+    // (PostgreSQL nests block comments); close().
+    // Plain JDBC: the text is a COMMIT.
+    // Library: the leading comment is taken to end at the first "*/", so the text is no control; the keys are
+    // discarded at close: new store lacks id 5; nothing recorded.
+    // FAILS today: a COMMIT after a nested block comment is not transaction control for the library.
+    // Kind: transaction edges (COMMIT in an odd spelling: a nested comment before it).
+    @Test
+    void postgresCommitAfterANestedBlockCommentMirrorsTheTransaction() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                statement.execute("/* outer /* nested */ still a comment */ COMMIT");
+            }
+            assertThat(Mirrored.exactOrResynced(fixture, "nested comment, commit"))
+                    .extracting(r -> r.get("id")).containsExactly("1", "2", "3", "5");
+        }
+    }
 }
