@@ -117,4 +117,105 @@ class Review19APhaseScopingTest {
             }
         }
     }
+
+    private static final TableMapping BY_ORDER_AND_MERCHANT = TableMapping.builder("orders").newTable("orders_v2")
+            .rename("qty", "quantity").orderIdColumn("id").merchantIdColumn("merchant_id").build();
+
+    /** System OLD_ONLY, orders from id 1000 DUAL_WRITE; orders 600 (not mirrored) and 1700 (mirrored). */
+    private static Fixture idThreshold(Kind kind) {
+        Fixture fixture = Fixture.builder(kind, kind).phase(MigrationPhase.OLD_ONLY).mappings(BY_ORDER_AND_MERCHANT).build();
+        fixture.switches.setRules(Fixture.MIGRATION,
+                List.of(io.dualwrite.switches.SwitchRule.idThreshold(1000, MigrationPhase.DUAL_WRITE)));
+        fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), qty INT)",
+                "INSERT INTO orders (id, merchant_id, qty) VALUES (600, 'm1', 1)",
+                "INSERT INTO orders (id, merchant_id, qty) VALUES (1700, 'm1', 1)");
+        fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), quantity INT)",
+                "INSERT INTO orders_v2 (id, merchant_id, quantity) VALUES (1700, 'm1', 1)");
+        return fixture;
+    }
+
+    private static void assertNewHoldsExactlyTheOldRowsFromTheThreshold(Fixture fixture) {
+        List<Map<String, String>> oldRows = Rows.of(fixture.oldDb,
+                "SELECT id, merchant_id, qty FROM orders WHERE id >= 1000 ORDER BY id");
+        List<Map<String, String>> newRows = Rows.of(fixture.newDb,
+                "SELECT id, merchant_id, quantity AS qty FROM orders_v2 ORDER BY id");
+        if (!newRows.equals(oldRows)) {
+            assertThat(fixture.records())
+                    .as("new store %s differs from the old store's rows from the threshold %s, and nothing is recorded",
+                            newRows, oldRows)
+                    .isNotEmpty();
+        }
+    }
+
+    // Input (H2, SYNC): system OLD_ONLY, rule idThreshold(1000 -> DUAL_WRITE); UPDATE orders SET id = 1600 WHERE id = 600
+    // (the order's key moves from below the threshold to above it); then one reconciler run.
+    // Plain JDBC: order 1600 exists now, and its id says DUAL_WRITE: it belongs in the new store.
+    // Library: the write's phase is decided by the id in the WHERE (600: OLD_ONLY) and, with no MigrationContext open,
+    // no key is collected (the "any switch mirrors" fallback applies only under an open context): order 1600 never
+    // reaches the new store; nothing recorded.
+    // FAILS today: a key moved into a mirrored id range by UPDATE ... SET id is not mirrored.
+    // Kind: phase scoping (a phase decided with the id the row really gets).
+    @Test
+    void h2UpdateMovingAnIdAcrossTheThresholdUpwardsMirrorsTheRow() throws SQLException {
+        try (Fixture fixture = idThreshold(Kind.H2)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("UPDATE orders SET id = 1600 WHERE id = 600");
+            }
+            fixture.reconciler().runOnce();
+            assertNewHoldsExactlyTheOldRowsFromTheThreshold(fixture);
+        }
+    }
+
+    // Input (H2, SYNC): as above; UPDATE orders SET id = 700 WHERE id = 1700 (a mirrored order moves below the
+    // threshold); then one reconciler run.
+    // Plain JDBC: order 1700 is gone; order 700 is OLD_ONLY.
+    // Library: removes 1700 from the new store (passes today; kept: no other test moves a key across an id rule).
+    // Kind: phase scoping (a phase decided with the id the row really gets).
+    @Test
+    void h2UpdateMovingAnIdAcrossTheThresholdDownwardsRemovesTheMirroredRow() throws SQLException {
+        try (Fixture fixture = idThreshold(Kind.H2)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("UPDATE orders SET id = 700 WHERE id = 1700");
+            }
+            fixture.reconciler().runOnce();
+            assertNewHoldsExactlyTheOldRowsFromTheThreshold(fixture);
+        }
+    }
+
+    // Input (H2, SYNC): as above; UPDATE orders SET id = id + 1000 WHERE merchant_id = 'm1' (keys not in the WHERE:
+    // both orders move, 600 -> 1600 and 1700 -> 2700); then one reconciler run.
+    // Plain JDBC: orders 1600 and 2700 exist, both DUAL_WRITE by their ids.
+    // Library: the write's context is merchant m1 from the WHERE, which resolves to OLD_ONLY (the id rule needs an
+    // id), so no key is collected: the new store keeps the stale order 1700 and lacks 1600 and 2700; nothing recorded.
+    // FAILS today: an UPDATE moving keys into (and within) a mirrored id range is not mirrored when its WHERE names
+    // a merchant but no id.
+    // Kind: phase scoping (a phase decided with the id the row really gets).
+    @Test
+    void h2UpdateShiftingIdsWithoutKeyInTheWhereMirrorsTheRowsByTheirNewIds() throws SQLException {
+        try (Fixture fixture = idThreshold(Kind.H2)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("UPDATE orders SET id = id + 1000 WHERE merchant_id = 'm1'");
+            }
+            fixture.reconciler().runOnce();
+            assertNewHoldsExactlyTheOldRowsFromTheThreshold(fixture);
+        }
+    }
+
+    // Input (H2, SYNC): system OLD_ONLY, merchant 1 DUAL_WRITE; merchant 2 (OLD_ONLY) hands all its orders to
+    // merchant 1: UPDATE orders SET merchant_id = '1' WHERE merchant_id = '2' (order 10 moves); then one reconciler run.
+    // Plain JDBC: order 10 belongs to merchant 1 now, which is mirrored.
+    // Library: the write's context is merchant 2 from the WHERE (OLD_ONLY), and with no MigrationContext open no key
+    // is collected: order 10, now merchant 1's, never reaches the new store; nothing recorded.
+    // FAILS today: rows moved into a mirrored merchant by an UPDATE whose WHERE names the unmirrored one are lost.
+    // Kind: phase scoping (a row that moves merchant from OLD_ONLY to DUAL_WRITE, the merchant named in the WHERE).
+    @Test
+    void h2RowsMovedByAWhereOnTheOldOnlyMerchantToADualWriteOneAreCopied() throws SQLException {
+        try (Fixture fixture = merchantOneDualWrite(Kind.H2)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("UPDATE orders SET merchant_id = '1', qty = 8 WHERE merchant_id = '2'");
+            }
+            fixture.reconciler().runOnce();
+            assertNewHoldsExactlyMerchantOne(fixture);
+        }
+    }
 }
