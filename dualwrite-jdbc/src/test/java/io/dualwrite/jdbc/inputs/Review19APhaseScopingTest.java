@@ -218,4 +218,24 @@ class Review19APhaseScopingTest {
             assertNewHoldsExactlyMerchantOne(fixture);
         }
     }
+
+    // Input (PostgreSQL, SYNC): system OLD_ONLY, merchant 1 DUAL_WRITE; order 11 is merchant 1's, in both stores; an
+    // import job upserts it with the values of merchant 2 (OLD_ONLY) but keeps the owner on conflict:
+    // INSERT INTO orders (id, merchant_id, qty) VALUES (11, '2', 9) ON CONFLICT (id) DO UPDATE SET qty = EXCLUDED.qty.
+    // Plain JDBC: order 11 stays merchant 1's, with qty 9.
+    // Library: the write's context is merchant 2 from the VALUES (OLD_ONLY), so no key is collected: merchant 1's
+    // order keeps qty 1 in the new store; nothing recorded.
+    // FAILS today: an upsert whose values name an unmirrored merchant but which updates a mirrored merchant's row.
+    // Kind: phase scoping (a phase decided by the statement's values, not by the row it really writes).
+    @Test
+    void postgresUpsertNamingAnOldOnlyMerchantThatUpdatesADualWriteMerchantsRowIsMirrored() throws SQLException {
+        try (Fixture fixture = merchantOneDualWrite(Kind.POSTGRES)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO orders (id, merchant_id, qty) VALUES (11, '2', 9)"
+                        + " ON CONFLICT (id) DO UPDATE SET qty = EXCLUDED.qty");
+            }
+            fixture.reconciler().runOnce();
+            assertNewHoldsExactlyMerchantOne(fixture);
+        }
+    }
 }
