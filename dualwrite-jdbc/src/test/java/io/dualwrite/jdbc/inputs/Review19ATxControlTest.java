@@ -35,7 +35,7 @@ class Review19ATxControlTest {
     // Input (MariaDB): setAutoCommit(false); INSERT id 5; CREATE TABLE of an unmapped table; INSERT id 6; rollback().
     // Plain JDBC: DDL commits the open transaction implicitly on MariaDB/MySQL: id 5 stays, id 6 is rolled back.
     // Library: rollback() discards the keys of id 5 and of the update: new store lacks id 5 and has qty 1 for id 1,
-    // nothing recorded (H2 commits before DDL as well).
+    // nothing recorded.
     // FAILS today: a statement that commits implicitly (DDL, LOCK TABLES, ...) does not hand the keys over.
     // Kind: transaction edges (a statement that commits although no COMMIT was sent).
     @Test
