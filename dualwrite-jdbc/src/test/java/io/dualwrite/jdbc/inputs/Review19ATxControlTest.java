@@ -352,4 +352,36 @@ class Review19ATxControlTest {
                     .extracting(r -> r.get("id")).containsExactly("1", "2", "3", "5");
         }
     }
+
+    /** BEGIN as SQL in auto-commit, an UPDATE that fails, the failure, then ROLLBACK as SQL. */
+    private static SQLException failingUpdateInSqlTransaction(javax.sql.DataSource dataSource) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("BEGIN");
+            SQLException failure = org.assertj.core.api.Assertions.catchThrowableOfType(SQLException.class,
+                    () -> statement.executeUpdate("UPDATE orders SET qty = 9 WHERE no_such_column = 1"));
+            statement.execute("ROLLBACK");
+            return failure;
+        }
+    }
+
+    // Input (PostgreSQL, auto-commit): BEGIN as SQL; UPDATE orders SET qty = 9 WHERE no_such_column = 1 (no key in the
+    // WHERE: the library pre-selects keys on the caller's connection); ROLLBACK.
+    // Plain JDBC: the UPDATE fails with its own error, SQLState 42703 (undefined column).
+    // Library: its key pre-select fails first and, with no savepoint guard (JDBC auto-commit is on), aborts the SQL
+    // transaction: the caller gets SQLState 25P02 "current transaction is aborted" instead of its own error (the
+    // same input inside a JDBC transaction gives 42703: PostgresTransactionTest).
+    // FAILS today: the library's statements on the caller's connection are unguarded inside an SQL-text transaction.
+    // Kind: transaction edges (a transaction opened by SQL text: the library's own statements on the caller's
+    // connection are guarded by a savepoint only when JDBC auto-commit is off).
+    @Test
+    void postgresFailingUpdateInASqlBegunTransactionReportsItsOwnError() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), Mirrored.PG)) {
+            SQLException direct = failingUpdateInSqlTransaction(fixture.oldDb.dataSource());
+            SQLException throughDualWrite = failingUpdateInSqlTransaction(fixture.dataSource);
+            assertThat(direct.getSQLState()).isEqualTo("42703");
+            assertThat(throughDualWrite.getSQLState()).isEqualTo(direct.getSQLState());
+            assertThat(throughDualWrite.getMessage()).isEqualTo(direct.getMessage());
+            Rows.assertOrdersSame(fixture, "id, code, qty");
+        }
+    }
 }
