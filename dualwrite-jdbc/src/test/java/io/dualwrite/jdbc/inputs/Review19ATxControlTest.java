@@ -384,4 +384,31 @@ class Review19ATxControlTest {
             Rows.assertOrdersSame(fixture, "id, code, qty");
         }
     }
+
+    /** A trailing comment as sqlcommenter / OpenTelemetry append it to statements: longer than 200 characters. */
+    private static final String TRACE_COMMENT = " /*application='checkout-service',controller='OrderController',action='placeOrder',"
+            + "db_driver='org.postgresql',framework='spring-boot%3A3.2.0',route='%2Fapi%2Forders%2F%7Bid%7D',"
+            + "traceparent='00-5bd66ef5095369c7b0d1f8f4bd33716a-c532cb4098ac3dd2-01'*/";
+
+    // Input (PostgreSQL, setAutoCommit(false)): INSERT id 5; UPDATE id 1; then COMMIT as SQL followed by a trace
+    // comment of about 300 characters; close().
+    // Plain JDBC: the COMMIT commits both writes.
+    // Library: TxControl gives up on any text longer than 200 characters once leading comments are skipped, so this
+    // COMMIT is no control; the keys stay buffered and close() discards them: new store lacks id 5 and the update;
+    // nothing recorded.
+    // FAILS today: a COMMIT with a trailing comment making it longer than 200 characters is not seen.
+    // Kind: transaction edges (COMMIT with a long trailing comment).
+    @Test
+    void postgresCommitWithALongTrailingTraceCommentInAJdbcTransactionMirrorsIt() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                statement.execute("COMMIT" + TRACE_COMMENT);
+            }
+            assertThat(Mirrored.exactOrResynced(fixture, "commit with a long trace comment"))
+                    .extracting(r -> r.get("qty")).containsExactly("10", "2", "3", "5");
+        }
+    }
 }
