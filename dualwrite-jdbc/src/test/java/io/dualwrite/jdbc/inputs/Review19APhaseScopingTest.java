@@ -238,4 +238,40 @@ class Review19APhaseScopingTest {
             assertNewHoldsExactlyMerchantOne(fixture);
         }
     }
+
+    // Input (H2, SYNC): system DUAL_WRITE, merchant 1 NEW_PRIMARY; order 10 (merchant 2) and order 11 (merchant 1) in
+    // both stores, equal; with no MigrationContext open, an id-less UPDATE orders SET qty = 5 WHERE qty = 1 (runs on
+    // the old store, the system's authoritative one, and changes both rows there); then one reconciler run.
+    // Plain JDBC: both rows have qty 5 on the store the statement ran on.
+    // Expected: the stores agree row by row (merchant 1's change reaches its authoritative new store, or the write is
+    // refused), or the difference is recorded.
+    // Library: the old-to-new sync skips order 11 (its phase NEW_PRIMARY makes the new store authoritative) and records
+    // nothing: the old store has qty 5, the new (authoritative for merchant 1) keeps qty 1, so merchant 1's reads never
+    // see the update and the stores differ silently.
+    // FAILS today: an unattributed write that changes a NEW_PRIMARY merchant's row on the old store is silently dropped.
+    // Kind: phase scoping (an id-less write that touches a NEW_PRIMARY merchant's row on the old store).
+    @Test
+    void h2IdLessUpdateOnTheOldStoreThatChangesANewPrimaryMerchantsRowIsNotSilentlyLost() throws SQLException {
+        try (Fixture fixture = Fixture.builder(Kind.H2, Kind.H2).phase(MigrationPhase.DUAL_WRITE).mappings(BY_MERCHANT).build()) {
+            fixture.switches.setMerchantPhase(Fixture.MIGRATION, "1", MigrationPhase.NEW_PRIMARY);
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), qty INT)",
+                    "INSERT INTO orders (id, merchant_id, qty) VALUES (10, '2', 1)",
+                    "INSERT INTO orders (id, merchant_id, qty) VALUES (11, '1', 1)");
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), quantity INT)",
+                    "INSERT INTO orders_v2 (id, merchant_id, quantity) VALUES (10, '2', 1)",
+                    "INSERT INTO orders_v2 (id, merchant_id, quantity) VALUES (11, '1', 1)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("UPDATE orders SET qty = 5 WHERE qty = 1");
+            }
+            fixture.reconciler().runOnce();
+            List<Map<String, String>> oldRows = Rows.of(fixture.oldDb, "SELECT id, merchant_id, qty FROM orders ORDER BY id");
+            List<Map<String, String>> newRows = Rows.of(fixture.newDb,
+                    "SELECT id, merchant_id, quantity AS qty FROM orders_v2 ORDER BY id");
+            if (!newRows.equals(oldRows)) {
+                assertThat(fixture.records())
+                        .as("old store %s differs from the new store %s, and nothing is recorded", oldRows, newRows)
+                        .isNotEmpty();
+            }
+        }
+    }
 }
