@@ -4,6 +4,7 @@ import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.jdbc.statement.SqlKind;
 import io.dualwrite.jdbc.statement.StatementAnalysis;
+import io.dualwrite.jdbc.statement.TxControl;
 import java.lang.reflect.Method;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
@@ -51,6 +52,11 @@ final class BatchExecution {
         }
         statement.batch().clear();
         statement.batchSql().clear();
+        if (statement.analysis() == null && analyses.stream().anyMatch(a -> a.txControl() != TxControl.NONE)) {
+            // COMMIT, ROLLBACK or BEGIN among the entries: the writes around them commit or not by their order
+            return connection.mixedControl(StatementAnalysis.mixedBatch(analyses),
+                    () -> ConnectionHandler.call(statement.physical(), method, null));
+        }
         for (StatementAnalysis analysis : analyses) {
             connection.checkReadRoute(analysis);
         }

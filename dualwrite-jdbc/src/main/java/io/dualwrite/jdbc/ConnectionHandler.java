@@ -51,6 +51,8 @@ final class ConnectionHandler implements InvocationHandler {
     private boolean closed;
     /** A transaction opened by SQL text ({@code BEGIN}) while JDBC auto-commit is on. */
     private boolean sqlTransaction;
+    /** A procedure called in the open transaction may have committed it: its keys are handed over even on rollback. */
+    private boolean mayHaveCommitted;
     private long autoIncrementStep;
     private Connection self;
     /** Sent by a {@link ReadStoreOverride} to the store its phase does not name: it runs reads only. */
@@ -167,7 +169,7 @@ final class ConnectionHandler implements InvocationHandler {
             Dialect dialect = config.dialect(store, physical);
             Connection connection = physical;
             java.util.Collection<TableMapping> mappings = config.analyzer().mappings();
-            java.util.Set<TableMapping> children = WriteExecution.guarded(connection, dialect, () -> {
+            java.util.Set<TableMapping> children = WriteExecution.guarded(connection, dialect, sqlTransaction, () -> {
                 java.util.Set<TableMapping> found = new java.util.LinkedHashSet<>();
                 if (deletes) {
                     found.addAll(metadata.cascadesFrom(store, connection, dialect, table, true, mappings));
@@ -384,7 +386,7 @@ final class ConnectionHandler implements InvocationHandler {
         Connection connection = physical();
         if (wrapped) {
             KeyBuffer.Snapshot snapshot = buffer.take();
-            @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot);
+            @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot, sqlTransaction);
             boolean committed = false;
             try {
                 connection.commit();
@@ -418,7 +420,11 @@ final class ConnectionHandler implements InvocationHandler {
         Connection connection = physical();
         switch (control) {
             case BEGIN, AUTOCOMMIT_OFF -> {
+                boolean open = !connection.getAutoCommit() || sqlTransaction;
                 Object result = execution.call();
+                if (control == TxControl.BEGIN && open && isMySql()) {
+                    handOver(null); // MySQL's BEGIN and START TRANSACTION commit the transaction open before them
+                }
                 if (connection.getAutoCommit()) {
                     sqlTransaction = true;
                 }
@@ -426,7 +432,7 @@ final class ConnectionHandler implements InvocationHandler {
             }
             case COMMIT, COMMIT_AND_CHAIN, AUTOCOMMIT_ON -> {
                 KeyBuffer.Snapshot snapshot = buffer.take();
-                @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot);
+                @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot, sqlTransaction);
                 boolean committed = false;
                 try {
                     Object result = execution.call();
@@ -443,7 +449,7 @@ final class ConnectionHandler implements InvocationHandler {
             case ROLLBACK, ROLLBACK_AND_CHAIN -> {
                 Object result = execution.call();
                 sqlTransaction = control.chains() && sqlTransaction;
-                buffer.rollback();
+                rollbackBuffer();
                 return result;
             }
             case ROLLBACK_TO_SAVEPOINT -> {
@@ -465,6 +471,101 @@ final class ConnectionHandler implements InvocationHandler {
                 return execution.call();
             }
         }
+    }
+
+    /**
+     * Runs several statements sent as one text, some of them transaction control ({@code BEGIN; UPDATE …; COMMIT}),
+     * then replays their effect on the buffer in their order: each other statement's mapped tables get a scoped
+     * resync (their keys are not collected one by one), buffered like a write of that point (handed over at once
+     * when no transaction is open there), and each control does to the buffer what it does as a statement of its
+     * own. When the text fails, how far it ran is unknown: the resyncs are recorded as of a committed write, and
+     * the keys already buffered are handed over unless a transaction is still open, as they would be at its end.
+     */
+    Object mixedControl(StatementAnalysis analysis, SqlCall execution) throws Throwable {
+        Connection connection = physical();
+        Throwable failure = null;
+        Object result = null;
+        try {
+            result = execution.call();
+        } catch (Throwable t) {
+            failure = t;
+        }
+        boolean jdbcAutoCommit = connection.getAutoCommit();
+        MigrationContext context = contextFor(analysis, List.of());
+        boolean mirrors = phaseForWrite(context).writes(store.other());
+        for (StatementAnalysis part : analysis.parts()) {
+            TxControl control = part.txControl();
+            switch (control) {
+                case NONE -> {
+                    if (mirrors) {
+                        part.resyncTables().forEach(mapping -> buffer.resync(mapping, null, "several-statements",
+                                context));
+                    }
+                    if (jdbcAutoCommit && !sqlTransaction) {
+                        handOver(null);
+                    }
+                }
+                case BEGIN, AUTOCOMMIT_OFF -> {
+                    if (isMySql() && (!jdbcAutoCommit || sqlTransaction)) {
+                        handOver(null); // MySQL's BEGIN commits the transaction open before it
+                    }
+                    sqlTransaction = jdbcAutoCommit || sqlTransaction;
+                }
+                case COMMIT, COMMIT_AND_CHAIN, AUTOCOMMIT_ON -> {
+                    handOver(null);
+                    sqlTransaction = control.chains() && sqlTransaction;
+                }
+                case ROLLBACK, ROLLBACK_AND_CHAIN -> {
+                    buffer.rollback();
+                    sqlTransaction = control.chains() && sqlTransaction;
+                }
+                case ROLLBACK_TO_SAVEPOINT -> buffer.rollbackTo(TxControl.savepointName(part.sql()));
+                case SAVEPOINT -> buffer.savepoint(TxControl.savepointName(part.sql()));
+                case RELEASE_SAVEPOINT -> buffer.release(TxControl.savepointName(part.sql()));
+                default -> { }
+            }
+        }
+        if (failure != null) {
+            if (!sqlTransaction && connection.getAutoCommit()) {
+                handOver(null);
+            }
+            throw failure;
+        }
+        return result;
+    }
+
+    /**
+     * Before a statement that is not transaction control: on MySQL and MariaDB, one that commits the open
+     * transaction implicitly (DDL, {@code LOCK TABLES}, {@code GRANT}…; {@link TxControl#commitsImplicitly}) hands
+     * the transaction's keys over, as its commit; a procedure call in a transaction may commit inside, so the
+     * transaction's keys are then handed over even if it is rolled back (a sync of an unchanged row changes
+     * nothing).
+     */
+    void beforeOtherStatement(String sql, boolean procedureCall) throws SQLException {
+        if (physical == null || (physical.getAutoCommit() && !sqlTransaction)) {
+            return;
+        }
+        if (procedureCall) {
+            mayHaveCommitted = true;
+        } else if (isMySql() && TxControl.commitsImplicitly(sql)) {
+            handOver(null);
+            sqlTransaction = false; // the transaction opened by SQL text ended; JDBC's auto-commit rules again
+        }
+    }
+
+    /** After a rollback: the keys are forgotten, unless a procedure may have committed them first. */
+    private void rollbackBuffer() {
+        if (mayHaveCommitted) {
+            mayHaveCommitted = false;
+            KeyBuffer.Snapshot snapshot = buffer.take();
+            dispatch(snapshot.withoutExpectations(), null);
+        } else {
+            buffer.rollback();
+        }
+    }
+
+    private boolean isMySql() {
+        return physical != null && config.dialect(store, physical) == Dialect.MYSQL;
     }
 
     /** A call of the physical driver. */
@@ -553,6 +654,11 @@ final class ConnectionHandler implements InvocationHandler {
      * Whether a mirrored write in auto-commit must run in a transaction opened for it: for the outbox
      * ({@code ALWAYS}), or to hold the locks of its key pre-select until the write is done.
      */
+    /** Whether a transaction the application opened by SQL text ({@code BEGIN}) is open while JDBC is in auto-commit. */
+    boolean inSqlTransaction() {
+        return sqlTransaction;
+    }
+
     boolean opensWriteTransaction(boolean mirrors, boolean preselects) throws SQLException {
         return mirrors && (config.changeLogMode() == ChangeLogMode.ALWAYS || preselects)
                 && physical().getAutoCommit() && !sqlTransaction;
@@ -632,12 +738,13 @@ final class ConnectionHandler implements InvocationHandler {
         if (autoCommit && !was) {
             // switching auto-commit on commits the open transaction: its outbox goes in first, as on commit()
             KeyBuffer.Snapshot snapshot = buffer.take();
-            @Nullable List<Long> ids = dispatcher.writeOutbox(physical, store, snapshot);
+            @Nullable List<Long> ids = dispatcher.writeOutbox(physical, store, snapshot, sqlTransaction);
             boolean committed = false;
             try {
                 physical.setAutoCommit(true);
                 committed = true;
             } finally {
+                sqlTransaction = false;
                 dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
             }
         } else {
@@ -662,12 +769,14 @@ final class ConnectionHandler implements InvocationHandler {
             return;
         }
         KeyBuffer.Snapshot snapshot = buffer.take();
-        @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot);
+        @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot, sqlTransaction);
         boolean committed = false;
         try {
             connection.commit();
             committed = true;
         } finally {
+            // a COMMIT ends a transaction opened by SQL text too (BEGIN, then setAutoCommit(false), then commit())
+            sqlTransaction = false;
             // also when the commit threw: its outcome is unknown, and a sync copies whatever the store holds
             dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
         }
@@ -684,8 +793,17 @@ final class ConnectionHandler implements InvocationHandler {
             return;
         }
         if (savepoint == null) {
-            physical.rollback();
-            buffer.rollback();
+            if (physical.getAutoCommit() && sqlTransaction && config.dialect(store, physical) == Dialect.POSTGRESQL) {
+                // PostgreSQL's driver refuses rollback() in auto-commit: end the transaction opened by SQL text the
+                // same way it was opened
+                try (java.sql.Statement statement = physical.createStatement()) {
+                    statement.execute("ROLLBACK");
+                }
+            } else {
+                physical.rollback();
+            }
+            sqlTransaction = false; // a ROLLBACK ends a transaction opened by SQL text too
+            rollbackBuffer();
             return;
         }
         physical.rollback(savepoint); // keys written since stay: a sync of an unchanged row changes nothing

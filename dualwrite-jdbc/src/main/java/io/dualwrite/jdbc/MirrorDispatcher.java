@@ -51,8 +51,8 @@ final class MirrorDispatcher {
      * their own: durable before the commit, and harmless if the transaction then rolls back (a sync of an
      * unchanged row changes nothing).
      */
-    @Nullable List<Long> writeOutbox(Connection authoritative, Store store, KeyBuffer.Snapshot snapshot)
-            throws SQLException {
+    @Nullable List<Long> writeOutbox(Connection authoritative, Store store, KeyBuffer.Snapshot snapshot,
+                                     boolean sqlTransaction) throws SQLException {
         if (config.changeLogMode() != ChangeLogMode.ALWAYS || snapshot.isEmpty()) {
             return null;
         }
@@ -65,13 +65,15 @@ final class MirrorDispatcher {
                 return null;
             }
         }
-        java.sql.Savepoint savepoint = authoritative.setSavepoint();
+        // in a transaction opened by SQL text JDBC is in auto-commit and refuses a savepoint: the guard sets it by SQL
+        WriteExecution.Guard savepoint = java.util.Objects.requireNonNull(
+                WriteExecution.Guard.set(authoritative, sqlTransaction || authoritative.getAutoCommit()));
         try {
             List<Long> ids = recordOutbox(authoritative, target, snapshot);
-            authoritative.releaseSavepoint(savepoint);
+            savepoint.release();
             return ids;
         } catch (SQLException | RuntimeException refused) {
-            authoritative.rollback(savepoint);
+            savepoint.rollback();
             warnRefused(refused);
             return null;
         }

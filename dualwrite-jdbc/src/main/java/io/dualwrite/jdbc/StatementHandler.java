@@ -273,8 +273,16 @@ final class StatementHandler implements InvocationHandler {
         if (statementAnalysis.txControl() != TxControl.NONE) {
             Object[] callArgs = physicalArgs;
             Method callMethod = method;
+            if (statementAnalysis.txControl() == TxControl.MIXED) {
+                return connection.mixedControl(statementAnalysis,
+                        () -> ConnectionHandler.call(physical, callMethod, callArgs));
+            }
             return connection.transactionControl(statementAnalysis.txControl(), statementAnalysis.sql(),
                     () -> ConnectionHandler.call(physical, callMethod, callArgs));
+        }
+        if (statementAnalysis.kind() == SqlKind.OTHER && !statementAnalysis.resyncTables().isEmpty()
+                && io.dualwrite.jdbc.statement.SqlText.isProcedureCall(statementAnalysis.sql())) {
+            connection.beforeOtherStatement(statementAnalysis.sql(), true);
         }
         if (!statementAnalysis.mayWriteMapped()) {
             if (!plain && !identityPlan) {
@@ -282,6 +290,9 @@ final class StatementHandler implements InvocationHandler {
             }
             if (plain && statementAnalysis.kind() != SqlKind.SELECT) {
                 connection.beforeSessionChange((String) args[0]);
+            }
+            if (statementAnalysis.kind() != SqlKind.SELECT) {
+                connection.beforeOtherStatement(statementAnalysis.sql(), false);
             }
             lastQuery = statementAnalysis;
             Object result = ConnectionHandler.call(physical, method, physicalArgs);

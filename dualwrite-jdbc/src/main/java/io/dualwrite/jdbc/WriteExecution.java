@@ -171,7 +171,7 @@ final class WriteExecution {
     private <T> T readOnce(Connection physical, T fallback, CatalogRead<T> read) {
         Dialect dialect = connection.config.dialect(connection.store(), physical);
         try {
-            return guarded(physical, dialect, () -> read.read(dialect));
+            return guarded(physical, dialect, connection.inSqlTransaction(), () -> read.read(dialect));
         } catch (SQLException | RuntimeException e) {
             return fallback;
         }
@@ -765,7 +765,8 @@ final class WriteExecution {
     }
 
     private List<List<Object>> guarded(Connection physical, SqlWork<List<List<Object>>> select) throws SQLException {
-        return guarded(physical, connection.config.dialect(connection.store(), physical), select);
+        return guarded(physical, connection.config.dialect(connection.store(), physical), connection.inSqlTransaction(),
+                select);
     }
 
     /**
@@ -773,23 +774,70 @@ final class WriteExecution {
      * transaction, and the application's next statement would fail with "transaction is aborted" instead of its
      * own error: inside a transaction a savepoint keeps our failure to itself.
      */
-    static <T> T guarded(Connection physical, @Nullable Dialect dialect, SqlWork<T> work) throws SQLException {
-        Savepoint guard = dialect == Dialect.POSTGRESQL && !physical.getAutoCommit() ? physical.setSavepoint() : null;
+    static <T> T guarded(Connection physical, @Nullable Dialect dialect, boolean sqlTransaction, SqlWork<T> work)
+            throws SQLException {
+        if (dialect != Dialect.POSTGRESQL) {
+            return work.run();
+        }
+        Guard guard = Guard.set(physical, sqlTransaction);
         try {
             T result = work.run();
             if (guard != null) {
-                physical.releaseSavepoint(guard);
+                guard.release();
             }
             return result;
         } catch (SQLException | RuntimeException e) {
             if (guard != null) {
                 try {
-                    physical.rollback(guard);
+                    guard.rollback();
                 } catch (SQLException rollbackFailure) {
                     e.addSuppressed(rollbackFailure);
                 }
             }
             throw e;
+        }
+    }
+
+    /**
+     * A savepoint around our own statements in the caller's transaction: set through JDBC, or, in a transaction
+     * the application opened by SQL text while JDBC is in auto-commit (where JDBC refuses savepoints), by SQL
+     * text too ({@code SAVEPOINT dualwrite_guard}, a name of our own).
+     */
+    record Guard(Connection connection, @Nullable Savepoint savepoint) {
+        private static final String NAME = "dualwrite_guard";
+
+        /** The guard, or {@code null} outside a transaction (nothing to protect). */
+        static @Nullable Guard set(Connection connection, boolean sqlTransaction) throws SQLException {
+            if (!connection.getAutoCommit()) {
+                return new Guard(connection, connection.setSavepoint());
+            }
+            if (!sqlTransaction) {
+                return null;
+            }
+            sql(connection, "SAVEPOINT " + NAME);
+            return new Guard(connection, null);
+        }
+
+        void release() throws SQLException {
+            if (savepoint != null) {
+                connection.releaseSavepoint(savepoint);
+            } else {
+                sql(connection, "RELEASE SAVEPOINT " + NAME);
+            }
+        }
+
+        void rollback() throws SQLException {
+            if (savepoint != null) {
+                connection.rollback(savepoint);
+            } else {
+                sql(connection, "ROLLBACK TO SAVEPOINT " + NAME);
+            }
+        }
+
+        private static void sql(Connection connection, String sql) throws SQLException {
+            try (java.sql.Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+            }
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * every parameter keeps its identity through parsing and rewriting, turning the numbered placeholders
  * of a rewritten statement back into {@code ?} with a plan, and spotting non-deterministic functions.
  */
-final class SqlText {
+public final class SqlText {
 
     /** Placeholder numbers at or above this one stand for values the rewrite adds (constants, keys). */
     static final int EXTRA_BASE = 100_000;
@@ -124,7 +124,8 @@ final class SqlText {
     }
 
     /** Whether the SQL calls a stored procedure ({@code CALL}, {@code EXEC}, the JDBC escape {@code {call …}}). */
-    static boolean isProcedureCall(String sql) {
+    /** Whether {@code sql} calls a stored procedure ({@code CALL}, JDBC's {@code {call …}}, {@code EXEC}). */
+    public static boolean isProcedureCall(String sql) {
         return PROCEDURE_CALL.matcher(sql).lookingAt();
     }
 

@@ -111,6 +111,44 @@ public record StatementAnalysis(
                 List.of(), List.copyOf(resyncTables), writtenTable);
     }
 
+    /**
+     * Several statements in one text, some of them transaction control ({@link TxControl#MIXED}): {@code parts}
+     * in order, each control with its {@link #txControl()}, each other statement with the mapped tables it may
+     * write as {@link #resyncTables()}.
+     */
+    static StatementAnalysis mixed(String sql, List<StatementAnalysis> parts) {
+        int count = SqlText.countParameters(sql);
+        return new StatementAnalysis(sql, SqlKind.OTHER, null, null, false, List.of(), null, null, null,
+                identity(sql, count), null, null, null, null, null, List.of(), null, false, false, TxControl.MIXED,
+                List.copyOf(parts), List.of(), null);
+    }
+
+    /**
+     * A batch of SQL texts ({@code Statement.addBatch(String)}) of which some are transaction control, as one
+     * {@link TxControl#MIXED} text: each other entry stands for a scoped resync of the mapped tables it may write.
+     */
+    public static StatementAnalysis mixedBatch(List<StatementAnalysis> entries) {
+        List<StatementAnalysis> parts = new java.util.ArrayList<>();
+        for (StatementAnalysis entry : entries) {
+            if (entry.txControl() != TxControl.NONE) {
+                parts.add(entry);
+                continue;
+            }
+            java.util.Set<TableMapping> written = new java.util.LinkedHashSet<>(entry.resyncTables());
+            if (entry.mapping() != null && entry.mayWriteMapped()) {
+                written.add(entry.mapping());
+            }
+            entry.parts().forEach(part -> {
+                written.addAll(part.resyncTables());
+                if (part.mapping() != null && part.mayWriteMapped()) {
+                    written.add(part.mapping());
+                }
+            });
+            parts.add(passThrough(entry.sql(), SqlKind.UNKNOWN, TxControl.NONE, List.copyOf(written)));
+        }
+        return mixed(String.join(";\n", entries.stream().map(StatementAnalysis::sql).toList()), parts);
+    }
+
     static StatementAnalysis multiple(String sql, List<StatementAnalysis> parts) {
         int count = SqlText.countParameters(sql);
         return new StatementAnalysis(sql, SqlKind.MULTIPLE, null, null, false, List.of(), null, null, null,

@@ -249,6 +249,16 @@ public final class StatementAnalyzer {
             return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN, TxControl.NONE, writtenTables(sql));
         }
         TxControl control = TxControl.of(sql);
+        if (control == TxControl.MIXED) {
+            List<StatementAnalysis> parts = new ArrayList<>();
+            for (String part : TxControl.statements(sql)) {
+                TxControl partControl = TxControl.of(part);
+                parts.add(partControl != TxControl.NONE
+                        ? StatementAnalysis.passThrough(part, SqlKind.OTHER, partControl, List.of())
+                        : StatementAnalysis.passThrough(part, SqlKind.UNKNOWN, TxControl.NONE, writtenTables(part)));
+            }
+            return StatementAnalysis.mixed(sql, parts);
+        }
         if (control != TxControl.NONE) {
             return StatementAnalysis.passThrough(sql, SqlKind.OTHER, control, List.of());
         }

@@ -1,7 +1,11 @@
 package io.dualwrite.jdbc.statement;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Transaction control sent as SQL text rather than through the JDBC methods; the connection proxy treats
@@ -29,15 +33,24 @@ public enum TxControl {
     /** MySQL's {@code SET autocommit = 0}. */
     AUTOCOMMIT_OFF,
     /** MySQL's {@code SET autocommit = 1}: commits an open transaction. */
-    AUTOCOMMIT_ON;
+    AUTOCOMMIT_ON,
+    /**
+     * Several statements in one text, at least one of them transaction control ({@code BEGIN; UPDATE …; COMMIT}):
+     * {@link #statements} gives them in order.
+     */
+    MIXED;
+
+    /** The start of a statement whose body may hold several statements: routines, triggers, blocks. */
+    private static final Pattern COMPOUND = Pattern.compile(
+            "(?i)(create|alter|do|declare|delimiter|begin\\s+not\\s+atomic|[\\w`\"]+\\s*:\\s*begin)\\b");
 
     private static final Pattern CONTROL = Pattern.compile(
-            "(?is)\\s*(?:(start\\s+transaction|begin(?:\\s+(?:work|transaction))?)"
+            "(?is)\\s*(?:(start\\s+transaction|begin(?!\\s+not\\s+atomic\\b)(?:\\s+(?:work|transaction))?)"
             + "|(commit|end)(?:\\s+(?:work|transaction))?(\\s+and\\s+(?:no\\s+)?chain)?"
             + "|(rollback|abort)(?:\\s+(?:work|transaction))?(\\s+to\\b|\\s+and\\s+(?:no\\s+)?chain)?"
             + "|(savepoint)\\b|(release)\\b"
-            + "|set\\s+(?:session\\s+|@@session\\.|@@)?autocommit\\s*=\\s*(0|1|on|off|true|false))"
-            + "(?:\\s*[;(]|\\s+\\S|\\s*$)(?s).*");
+            + "|set\\s+(?:session\\s+|@@session\\.|@@)?autocommit(?:\\s*=\\s*|\\s+)(0|1|on|off|true|false)\\b)"
+            + "(?:\\s*[;(,]|\\s+\\S|\\s*$)(?s).*");
 
     /**
      * The savepoint a {@code SAVEPOINT}, {@code ROLLBACK TO} or {@code RELEASE} statement names: its last word, in
@@ -45,7 +58,7 @@ public enum TxControl {
      * folds unquoted names), except a name in double quotes, which PostgreSQL keeps as written.
      */
     public static String savepointName(String sql) {
-        String text = sql.strip();
+        String text = normalized(sql).strip();
         while (text.endsWith(";")) {
             text = text.substring(0, text.length() - 1).strip();
         }
@@ -64,7 +77,54 @@ public enum TxControl {
 
     /** What {@code sql} does to the transaction, if anything; leading comments are skipped. */
     public static TxControl of(String sql) {
-        String text = withoutLeadingComments(sql);
+        List<String> statements = statements(sql);
+        if (statements.size() > 1) {
+            // a routine's or block's body holds semicolons and BEGIN … END of its own: it is one statement
+            return !COMPOUND.matcher(statements.get(0)).lookingAt()
+                    && statements.stream().anyMatch(part -> one(part) != NONE) ? MIXED : NONE;
+        }
+        return statements.isEmpty() ? NONE : one(statements.get(0));
+    }
+
+    /**
+     * The statements of {@code sql}, each without comments and with its white space collapsed, split at the
+     * semicolons outside quotes and comments; empty when the text is too long to be transaction control (over
+     * {@link #SCANNED} characters) or has an unterminated quote or comment.
+     */
+    public static List<String> statements(String sql) {
+        String text = normalized(sql);
+        if (text.isEmpty() && !sql.isBlank()) {
+            return List.of();
+        }
+        List<String> parts = new ArrayList<>();
+        int start = 0;
+        char quote = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            int dollar = quote == 0 ? dollarQuoteEnd(text, i) : -1;
+            if (dollar > 0) {
+                i = dollar - 1;
+            } else if (quote != 0) {
+                quote = c == quote ? 0 : quote;
+            } else if (c == '\'' || c == '"' || c == '`') {
+                quote = c;
+            } else if (c == ';') {
+                addPart(parts, text.substring(start, i));
+                start = i + 1;
+            }
+        }
+        addPart(parts, text.substring(start));
+        return parts;
+    }
+
+    private static void addPart(List<String> parts, String part) {
+        String stripped = part.strip();
+        if (!stripped.isEmpty()) {
+            parts.add(stripped);
+        }
+    }
+
+    private static TxControl one(String text) {
         if (text.length() > 200) {
             return NONE;
         }
@@ -95,6 +155,22 @@ public enum TxControl {
         return value.equals("0") || value.equals("off") || value.equals("false") ? AUTOCOMMIT_OFF : AUTOCOMMIT_ON;
     }
 
+    /** Statements after which MySQL and MariaDB have committed the open transaction (a temporary table's aside). */
+    private static final Pattern IMPLICIT_COMMIT = Pattern.compile("(?i)(?:(?:create|drop)\\s+(?!temporary\\b)"
+            + "|alter\\s|rename\\s|truncate\\s|grant\\s|revoke\\s|lock\\s+tables?\\b|unlock\\s+tables?\\b"
+            + "|load\\s+(?:data|xml)\\b|analyze\\s|optimize\\s|repair\\s|flush\\s|cache\\s+index\\b"
+            + "|install\\s|uninstall\\s|set\\s+password\\b)");
+
+    /**
+     * Whether {@code sql} is a statement that commits the open transaction implicitly on MySQL and MariaDB: DDL
+     * (but on temporary tables), {@code LOCK}/{@code UNLOCK TABLES}, account statements, {@code LOAD DATA}, table
+     * maintenance. Their documentation lists them; other databases keep DDL in the transaction.
+     */
+    public static boolean commitsImplicitly(String sql) {
+        List<String> parts = statements(sql);
+        return !parts.isEmpty() && IMPLICIT_COMMIT.matcher(parts.get(0)).lookingAt();
+    }
+
     /** Whether this control leaves a transaction open afterwards ({@code AND CHAIN}). */
     public boolean chains() {
         return this == COMMIT_AND_CHAIN || this == ROLLBACK_AND_CHAIN;
@@ -104,30 +180,112 @@ public enum TxControl {
         return clause != null && !clause.toLowerCase(java.util.Locale.ROOT).contains("no");
     }
 
-    /** The SQL after any leading whitespace and comments ({@code /* … *}{@code /}, {@code --}, MySQL's {@code #}). */
-    private static String withoutLeadingComments(String sql) {
+    /** How much of a statement is read to tell transaction control: a longer text is not control. */
+    static final int SCANNED = 4_096;
+
+    /**
+     * {@code sql} without its comments ({@code /* … *}{@code /}, nested as PostgreSQL nests them unless that leaves
+     * one open; {@code --} and MySQL's {@code #} to the end of the line; a MySQL version comment {@code /*!40101 …
+     * *}{@code /} keeps its text, which runs), each comment and run of white space outside quotes made one space;
+     * empty when it is longer than {@link #SCANNED} or a quote or comment does not end.
+     */
+    static String normalized(String sql) {
+        String text = normalized(sql, true);
+        return text == null ? Objects.requireNonNullElse(normalized(sql, false), "") : text;
+    }
+
+    private static @Nullable String normalized(String sql, boolean nested) {
+        if (sql.length() > SCANNED) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(sql.length());
+        boolean executable = false; // inside /*! … */
         int i = 0;
-        int limit = Math.min(sql.length(), 4_096);
-        while (i < limit) {
+        int n = sql.length();
+        while (i < n) {
             char c = sql.charAt(i);
-            if (Character.isWhitespace(c)) {
-                i++;
-            } else if (c == '/' && i + 1 < sql.length() && sql.charAt(i + 1) == '*') {
-                int end = sql.indexOf("*/", i + 2);
-                if (end < 0) {
-                    return sql;
+            char next = i + 1 < n ? sql.charAt(i + 1) : 0;
+            if (c == '/' && next == '*' && i + 2 < n && sql.charAt(i + 2) == '!' && !executable) {
+                executable = true;
+                i += 3;
+                while (i < n && Character.isDigit(sql.charAt(i))) {
+                    i++;
                 }
-                i = end + 2;
-            } else if ((c == '-' && i + 1 < sql.length() && sql.charAt(i + 1) == '-') || c == '#') {
+                space(out);
+            } else if (c == '*' && next == '/' && executable) {
+                executable = false;
+                i += 2;
+                space(out);
+            } else if (c == '/' && next == '*') {
+                int depth = 1;
+                i += 2;
+                while (i < n && depth > 0) {
+                    if (nested && sql.startsWith("/*", i)) {
+                        depth++;
+                        i += 2;
+                    } else if (sql.startsWith("*/", i)) {
+                        depth--;
+                        i += 2;
+                    } else {
+                        i++;
+                    }
+                }
+                if (depth > 0) {
+                    return null;
+                }
+                space(out);
+            } else if ((c == '-' && next == '-') || c == '#') {
                 int end = sql.indexOf('\n', i);
-                if (end < 0) {
-                    return "";
+                i = end < 0 ? n : end + 1;
+                space(out);
+            } else if (c == '$' && dollarQuoteEnd(sql, i) > 0) {
+                int end = dollarQuoteEnd(sql, i);
+                out.append(sql, i, end);
+                i = end;
+            } else if (c == '\'' || c == '"' || c == '`') {
+                int end = i + 1;
+                while (end < n && sql.charAt(end) != c) {
+                    end++;
                 }
+                if (end >= n) {
+                    return null;
+                }
+                out.append(sql, i, end + 1); // a doubled quote is two quoted runs side by side
                 i = end + 1;
+            } else if (Character.isWhitespace(c)) {
+                space(out);
+                i++;
             } else {
-                break;
+                out.append(c);
+                i++;
             }
         }
-        return i == 0 ? sql : sql.substring(i);
+        return out.toString().strip();
+    }
+
+    /**
+     * Where a PostgreSQL dollar-quoted string that opens at {@code i} ({@code $$ … $$}, {@code $body$ … $body$})
+     * ends (the index after its closing tag); -1 when none opens there or it does not end.
+     */
+    private static int dollarQuoteEnd(String text, int i) {
+        if (text.charAt(i) != '$' || (i > 0 && (Character.isLetterOrDigit(text.charAt(i - 1)) || text.charAt(i - 1) == '_'))) {
+            return -1;
+        }
+        int tagEnd = i + 1;
+        while (tagEnd < text.length() && (Character.isLetter(text.charAt(tagEnd)) || text.charAt(tagEnd) == '_')) {
+            tagEnd++;
+        }
+        if (tagEnd >= text.length() || text.charAt(tagEnd) != '$') {
+            return -1;
+        }
+        String tag = text.substring(i, tagEnd + 1);
+        int close = text.indexOf(tag, tagEnd + 1);
+        return close < 0 ? -1 : close + tag.length();
+    }
+
+    private static void space(StringBuilder out) {
+        if (out.length() > 0 && out.charAt(out.length() - 1) != ' ') {
+            out.append(' ');
+        }
     }
 }

@@ -1,0 +1,70 @@
+package io.dualwrite.jdbc.statement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Transaction control is told apart however it is spelt: comments anywhere (nested as PostgreSQL nests them, MySQL
+ * version comments whose text runs), white space or none after the word, assignments next to {@code autocommit},
+ * and several statements in one text; and bodies of routines and blocks, whose {@code BEGIN … END} and semicolons
+ * are their own, are not taken for control.
+ */
+class TxControlSpellingsTest {
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "COMMIT/*done*/|COMMIT",
+            "commit -- trailing|COMMIT",
+            "/* a /* b */ c */ COMMIT|COMMIT",
+            "/*!40101 COMMIT */|COMMIT",
+            "ROLLBACK /* c */ TO SAVEPOINT s1|ROLLBACK_TO_SAVEPOINT",
+            "COMMIT /* c */ AND CHAIN|COMMIT_AND_CHAIN",
+            "ROLLBACK AND NO CHAIN|ROLLBACK",
+            "END TRANSACTION|COMMIT",
+            "ABORT|ROLLBACK",
+            "BEGIN ISOLATION LEVEL SERIALIZABLE|BEGIN",
+            "START TRANSACTION READ ONLY|BEGIN",
+            "SET AUTOCOMMIT TRUE|AUTOCOMMIT_ON",
+            "SET AUTOCOMMIT FALSE|AUTOCOMMIT_OFF",
+            "SET autocommit = 1, sql_mode = 'STRICT_ALL_TABLES'|AUTOCOMMIT_ON",
+            "set @@session.autocommit=0|AUTOCOMMIT_OFF",
+            "BEGIN NOT ATOMIC UPDATE orders SET qty = 1 WHERE id = 1; END|NONE",
+            "BEGIN; UPDATE orders SET qty = 1 WHERE id = 1; COMMIT|MIXED",
+            "INSERT INTO orders VALUES (5); COMMIT|MIXED",
+            "UPDATE orders SET qty = 1; DELETE FROM orders WHERE id = 2|NONE",
+            "DO $$ BEGIN UPDATE orders SET qty = 1; END $$|NONE",
+            "CREATE PROCEDURE p() BEGIN UPDATE orders SET qty = 1; COMMIT; END|NONE",
+            "SELECT 'COMMIT; ROLLBACK'|NONE",
+            "UPDATE orders SET note = 'BEGIN' WHERE id = 1|NONE",
+            "COMMITTED|NONE",
+            "ending|NONE",
+    })
+    void transactionControlIsToldApartHoweverItIsSpelt(String sql, TxControl expected) {
+        assertThat(TxControl.of(sql)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "ROLLBACK TO SAVEPOINT s1 /* trace */|s1",
+            "SAVEPOINT \"Mixed\" -- note|Mixed",
+            "RELEASE SAVEPOINT S2;|s2",
+    })
+    void savepointNamesIgnoreComments(String sql, String name) {
+        assertThat(TxControl.savepointName(sql)).isEqualTo(name);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "CREATE TABLE t (id INT)|true",
+            "/* x */ alter table orders add column y int|true",
+            "CREATE TEMPORARY TABLE t (id INT)|false",
+            "LOCK TABLES orders WRITE|true",
+            "UPDATE orders SET qty = 1|false",
+            "SELECT 1|false",
+    })
+    void mysqlImplicitCommitsAreKnown(String sql, boolean commits) {
+        assertThat(TxControl.commitsImplicitly(sql)).isEqualTo(commits);
+    }
+}
