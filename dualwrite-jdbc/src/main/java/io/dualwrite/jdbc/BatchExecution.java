@@ -69,7 +69,7 @@ final class BatchExecution {
             Entry entry = null;
             if (analysis.mayWriteMapped()) {
                 MigrationContext context = connection.contextFor(analysis, bounds.get(i).values());
-                MigrationPhase phase = connection.phaseForWrite(context);
+                MigrationPhase phase = connection.phaseForWrite(context, analysis);
                 if (phase.writes(connection.store().other())) {
                     entry = new Entry(analysis, bounds.get(i), context, analysis.mappedWrite()
                             ? new WriteExecution(connection, analysis, context, phase) : null);

@@ -281,6 +281,21 @@ final class ConnectionHandler implements InvocationHandler {
      *                      would never bring it over; so the write is refused, before it runs
      */
     MigrationPhase phaseForWrite(MigrationContext context) throws SQLException {
+        return phaseForWrite(context, false);
+    }
+
+    /**
+     * {@link #phaseForWrite(MigrationContext)} of a statement whose rows may not be in the phase its ids name
+     * ({@code rowsMayLeave}): an upsert (the row it meets may be another merchant's), an update assigning a key,
+     * order-id or merchant-id column (the row moves). Then, as under an open context, while any switch mirrors
+     * the keys are collected and the copier decides each row by its own ids.
+     */
+    MigrationPhase phaseForWrite(MigrationContext context, StatementAnalysis analysis) throws SQLException {
+        return phaseForWrite(context, analysis.kind() == SqlKind.UPSERT
+                || (analysis.kind() == SqlKind.UPDATE && analysis.movesRows()));
+    }
+
+    private MigrationPhase phaseForWrite(MigrationContext context, boolean rowsMayLeave) throws SQLException {
         if (context.orderId().isEmpty() && context.merchantId().isEmpty() && MigrationContext.current().isEmpty()) {
             MigrationPhase phase = unattributedPhase();
             log.debug("write without context or id in migration {}: resolved to {}", config.migration(), phase);
@@ -297,7 +312,7 @@ final class ConnectionHandler implements InvocationHandler {
                     + " @Transactional method), or write this merchant's rows in a transaction of their own",
                     "25000");
         }
-        if (!phase.writes(store.other()) && MigrationContext.current().isPresent()) {
+        if (!phase.writes(store.other()) && (MigrationContext.current().isPresent() || rowsMayLeave)) {
             // The open context does not mirror, but the rows the statement writes may belong to a merchant or
             // order that does (the row's own ids decide its copy): while any switch mirrors, the keys are
             // collected all the same and the copier skips each row whose own phase does not mirror.

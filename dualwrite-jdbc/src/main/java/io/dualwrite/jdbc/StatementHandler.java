@@ -308,7 +308,7 @@ final class StatementHandler implements InvocationHandler {
         }
         ParameterRecorder.Bound bound = plain ? ParameterRecorder.Bound.NONE : recorder.view();
         MigrationContext context = connection.contextFor(statementAnalysis, bound.values());
-        MigrationPhase phase = connection.phaseForWrite(context);
+        MigrationPhase phase = connection.phaseForWrite(context, statementAnalysis);
         boolean mirrors = phase.writes(connection.store().other());
         // an id rule is decided with the id the row really gets: an insert whose order id is its generated key
         // may mirror once the key is known, although its phase without the id does not

@@ -363,6 +363,8 @@ final class JdbcRowCopier implements RowCopier {
         List<TableColumns.Column> sourceKey = keyColumns(sourceColumns.get(mapping), mapping, from);
         List<Map<String, @Nullable Object>> upserts = new ArrayList<>();
         Map<String, @Nullable MigrationContext> deletes = new LinkedHashMap<>();
+        // rows whose own phase is not copied from the source: the target may hold a copy made under other ids
+        Map<String, @Nullable MigrationContext> skippedKeys = new LinkedHashMap<>();
         int skipped = 0;
         Set<String> requested = new HashSet<>();
         Set<String> copied = new HashSet<>();
@@ -387,8 +389,9 @@ final class JdbcRowCopier implements RowCopier {
                         }
                         unfound.computeIfAbsent(batch, b -> new LinkedHashMap<>()).put(key, canonical);
                     }
-                } else if (copied.add(canonical)) {
-                    skipped += collect(row, mapping, from, batch.context(), upserts);
+                } else if (copied.add(canonical) && collect(row, mapping, from, batch.context(), upserts) > 0) {
+                    skipped++;
+                    skippedKeys.put(key, batch.context());
                 }
             }
         }
@@ -398,7 +401,10 @@ final class JdbcRowCopier implements RowCopier {
                 if (copied.add(row.getKey())) {
                     MigrationContext context = contexts.getOrDefault(CopyDialect.looseKey(row.getKey()),
                             side.batches.get(0).context());
-                    skipped += collect(row.getValue(), mapping, from, context, upserts);
+                    if (collect(row.getValue(), mapping, from, context, upserts) > 0) {
+                        skipped++;
+                        skippedKeys.put(row.getKey(), context);
+                    }
                 }
             }
         }
@@ -406,6 +412,9 @@ final class JdbcRowCopier implements RowCopier {
         if (!deletes.isEmpty() && resolver != null) {
             deletable = deletable(target, dialect, side, to, deletes);
             skipped += deletes.size() - deletable.size();
+        }
+        if (!skippedKeys.isEmpty() && resolver != null) {
+            deletable.addAll(staleCopies(target, dialect, side, from, to, skippedKeys));
         }
         // deletes first: a key that moved (1 → 101) frees its unique values before the new row takes them
         delete(target, dialect, side.target, mapping, to, deletable);
@@ -545,7 +554,8 @@ final class JdbcRowCopier implements RowCopier {
     /** Adds the row, mapped for the target, when its phase has it written there; returns 1 when it is skipped. */
     private int collect(Map<String, @Nullable Object> row, TableMapping mapping, Store from,
                         @Nullable MigrationContext context, List<Map<String, @Nullable Object>> upserts) {
-        if (!writes(phaseOf(row, mapping, from, context), from)) {
+        MigrationPhase phase = phaseOf(row, mapping, from, context);
+        if (!writes(phase, from) && !(phase != null && phase.writes(from.other()) && writtenUnder(context, from))) {
             return 1;
         }
         upserts.add(from == Store.OLD ? mapping.toNewRow(row) : mapping.toOldRow(row));
@@ -588,6 +598,43 @@ final class JdbcRowCopier implements RowCopier {
             }
         }
         return deletable;
+    }
+
+    /**
+     * Of keys whose source row was not copied (its own phase does not copy it from the source), those the target
+     * holds as a copy of a phase that does — the row was copied under other ids, then an update moved it to
+     * another merchant or order whose phase leaves the target alone: that copy is stale, and is deleted.
+     */
+    private List<String> staleCopies(Connection target, CopyDialect dialect, Side side, Store from, Store to,
+                                     Map<String, @Nullable MigrationContext> keys) throws SQLException {
+        TableMapping mapping = side.mapping;
+        Map<String, Map<String, @Nullable Object>> present = readRows(target, dialect, side.target, mapping,
+                List.copyOf(keys.keySet()), to);
+        List<TableColumns.Column> targetKey = keyColumns(side.target, mapping, to);
+        List<String> stale = new ArrayList<>();
+        for (Map.Entry<String, @Nullable MigrationContext> key : keys.entrySet()) {
+            Map<String, @Nullable Object> row = present.get(canonicalKey(key.getKey(), targetKey, mapping, to));
+            if (row != null && writes(phaseOf(row, mapping, to, key.getValue()), from)) {
+                stale.add(key.getKey());
+            }
+        }
+        return stale;
+    }
+
+    /**
+     * Whether the write that named the row was made in {@code from} by the authority of its own context (the
+     * context's ids alone, not the row's): a row it moved to a merchant or order whose authoritative store is the
+     * other one, or that it changed in the store not authoritative for the row, is then copied where the row's
+     * phase writes, so the write reaches the store the row now answers to. Without a context (a repair, a
+     * reconciler entry without one), only the row's own phase decides.
+     */
+    private boolean writtenUnder(@Nullable MigrationContext context, Store from) {
+        if (context == null || resolver == null || migration == null) {
+            return false;
+        }
+        MigrationPhase phase = resolver.resolveRead(MigrationContext.forMigration(migration)
+                .orderId(context.orderId().orElse(null)).merchantId(context.merchantId().orElse(null)).build()).phase();
+        return phase.authoritative() == from && phase.writes(from.other());
     }
 
     /** Whether a row in {@code phase} is written from {@code from} into the other store. */

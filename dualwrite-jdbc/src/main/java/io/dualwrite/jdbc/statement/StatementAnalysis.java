@@ -34,7 +34,8 @@ import org.jspecify.annotations.Nullable;
  * @param returning       whether the statement has a {@code RETURNING} clause
  * @param movesRows       for an upsert: whether rows it conflicts with may leave their key — a {@code REPLACE}
  *                        deletes them, an update clause that assigns a key column moves or respells them — so
- *                        their keys must be read before it runs
+ *                        their keys must be read before it runs; for an update: whether it assigns a key, order-id
+ *                        or merchant-id column, so that its rows may leave the phase its WHERE names
  * @param txControl       transaction control sent as SQL text
  * @param parts           for several statements in one string: each one's analysis (this one is then of kind
  *                        {@link SqlKind#MULTIPLE})

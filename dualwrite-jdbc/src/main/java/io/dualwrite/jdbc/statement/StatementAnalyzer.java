@@ -376,6 +376,7 @@ public final class StatementAnalyzer {
         List<String> insertColumns = null;
         List<List<ValueRef>> insertRows = new ArrayList<>();
         List<ValueRef> setKey = null;
+        boolean movesIds = false;
         boolean returning = false;
         Map<Integer, String> parameterColumns = new HashMap<>();
         List<List<ValueRef>> insertKeys = new ArrayList<>();
@@ -445,6 +446,7 @@ public final class StatementAnalyzer {
                     notReplayable = notReplayable == null ? "limit" : notReplayable;
                 }
                 returning = update.getReturningClause() != null;
+                movesIds = assignsIds(update, mapping);
                 setKey = assignedKey(update, mapping);
                 if (setKey != null && setKey.isEmpty()) {
                     notReplayable = notReplayable == null ? "key-assigned-by-expression" : notReplayable;
@@ -507,7 +509,7 @@ public final class StatementAnalyzer {
         return new StatementAnalysis(sql, kind, mapping, notReplayable, keysGenerated, List.copyOf(insertKeys),
                 whereKey, orderId, merchantId, onOld, onNew, keySelectOld, keySelectNew,
                 problem, insertColumns, java.util.Collections.unmodifiableList(insertRows), setKey, returning,
-                shape != null && movesRows(statement, shape, mapping), TxControl.NONE, List.of(), List.of(),
+                shape != null ? movesRows(statement, shape, mapping) : movesIds, TxControl.NONE, List.of(), List.of(),
                 mapping.oldTable());
     }
 
@@ -521,6 +523,25 @@ public final class StatementAnalyzer {
      * {@code UPSERT} forms) deletes it, and an update clause that assigns a primary-key column moves it to
      * another key or, under a collation that ignores case or accents, respells it.
      */
+    /**
+     * Whether an update assigns a column that decides a row's phase — a primary-key column, the order-id or the
+     * merchant-id column — so that its rows may leave the phase its WHERE names.
+     */
+    private static boolean assignsIds(Update update, TableMapping mapping) {
+        List<String> ids = new ArrayList<>(mapping.primaryKey());
+        mapping.orderIdColumn().ifPresent(ids::add);
+        mapping.merchantIdColumn().ifPresent(ids::add);
+        for (UpdateSet set : update.getUpdateSets()) {
+            for (Column column : set.getColumns()) {
+                String name = SqlText.unquote(column.getColumnName());
+                if (ids.stream().anyMatch(name::equalsIgnoreCase)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private static boolean movesRows(Statement statement, InsertShape shape, TableMapping mapping) {
         if (statement instanceof Upsert) {
             return true;
