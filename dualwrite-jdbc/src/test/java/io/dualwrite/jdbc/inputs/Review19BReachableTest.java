@@ -1,0 +1,50 @@
+package io.dualwrite.jdbc.inputs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import java.lang.reflect.Proxy;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+
+/** Review 19 (B), kind 3: every JDBC object reachable from a proxy is a proxy, and writes through it are mirrored. */
+class Review19BReachableTest {
+
+    // FAILS today: Connection.createArrayOf returns the driver's array, whose result set leads to a raw statement
+    // Input (PostgreSQL): connection.createArrayOf("int4", {1, 2}).getResultSet().getStatement().getConnection()
+    //   .createStatement().executeUpdate("UPDATE orders SET qty = 99 WHERE id = 1")
+    // Plain JDBC (pgjdbc): the array's result set answers a PgStatement of the connection that made it.
+    // Library: createArrayOf is passed through unwrapped (ResultSet.getArray is wrapped, this is not): getStatement()
+    // answers a raw PgStatement, its getConnection() the raw PgConnection, and the UPDATE run through it is never
+    // mirrored: old qty 99, new qty 1, nothing recorded.
+    // Kind 3 (the caller's view: reachable objects are proxies, writes through them mirrored).
+    @Test
+    void postgresArrayMadeByTheConnectionLeadsBackToTheProxiesAndWritesThroughItAreMirrored() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), Mirrored.PG)) {
+            Statement owner;
+            Connection ownerConnection = null;
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                Array array = connection.createArrayOf("int4", new Object[] {1, 2});
+                try (ResultSet elements = array.getResultSet()) {
+                    owner = elements.getStatement();
+                    if (owner != null) {
+                        ownerConnection = owner.getConnection();
+                        try (Statement write = ownerConnection.createStatement()) {
+                            assertThat(write.executeUpdate("UPDATE orders SET qty = 99 WHERE id = 1")).isEqualTo(1);
+                        }
+                    }
+                }
+                array.free();
+            }
+            Mirrored.exactOrResynced(fixture, "postgres createArrayOf back reference");
+            assertThat(owner == null || Proxy.isProxyClass(owner.getClass()))
+                    .as("the array's result set leads to the library's statement or none, but was %s", owner).isTrue();
+            assertThat(ownerConnection == null || Proxy.isProxyClass(ownerConnection.getClass()))
+                    .as("and to the library's connection or none, but was %s", ownerConnection).isTrue();
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.dualwrite.jdbc.inputs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Review 19 (B), kind 1: statement shapes whose touched keys the library must know exactly or record a scoped
+ * resync. Every test ends with {@link Mirrored#exactOrResynced}: the new store equals the old one row by row, or a
+ * change-log entry was recorded and resolving it makes them equal.
+ */
+class Review19BStatementShapesTest {
+
+    // FAILS today: a multi-row upsert whose key select finds as many rows as it has rows, but not the row it moved
+    // Input (MariaDB -> MariaDB, orders 1 'a', 2 'b', 3 'c', code UNIQUE):
+    //   INSERT INTO orders (id, code, qty) VALUES (2, 'c', 20), (7, 'a', 70)
+    //     ON DUPLICATE KEY UPDATE qty = VALUES(qty), code = IF(code = 'a', 'moved', code)
+    // Plain JDBC: count 4; row 2 (met on its id) gets qty 20, row 1 (met on code 'a') becomes (1, 'moved', 70).
+    // Library: the key select (id = 2 OR code = 'c' OR id = 7 OR code = 'a') finds rows 2 and 3 -- row 3 only holds
+    // 'c', it was not written -- which is as many rows as the statement has, so "a row it wrote holds none of its
+    // unique values" is not noticed: row 1 stays (1, 'a', 1) in the new store and nothing is recorded.
+    // Kind 1 (upserts, multi-row ON DUPLICATE KEY UPDATE with VALUES()).
+    @Test
+    void mariadbMultiRowUpsertMovingTheUniqueValueOfARowItMetIsMirroredOrResynced() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.MARIADB, Kind.MARIADB), Mirrored.MARIA)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (2, 'c', 20), (7, 'a', 70)"
+                        + " ON DUPLICATE KEY UPDATE qty = VALUES(qty), code = IF(code = 'a', 'moved', code)")).isEqualTo(4);
+            }
+            Mirrored.exactOrResynced(fixture, "mariadb multi-row upsert moving a unique value");
+        }
+    }
+
+    // FAILS today: the same on PostgreSQL's ON CONFLICT
+    // Input (PostgreSQL -> PostgreSQL, orders 1 'a', 2 'b', 3 'c', code UNIQUE):
+    //   INSERT INTO orders (id, code, qty) VALUES (2, 'c', 20), (7, 'a', 70) ON CONFLICT (code) DO UPDATE
+    //     SET qty = EXCLUDED.qty, code = CASE WHEN orders.code = 'a' THEN 'moved' ELSE orders.code END
+    // Plain JDBC: count 2; row 3 (met on 'c') gets qty 20, row 1 (met on 'a') becomes (1, 'moved', 70).
+    // Library: the key select finds rows 2 (id = 2, untouched) and 3, two rows for two rows inserted: row 1 is never
+    // synced, the new store keeps (1, 'a', 1), no change-log entry.
+    // Kind 1 (upserts, ON CONFLICT DO UPDATE).
+    @Test
+    void postgresMultiRowOnConflictMovingTheUniqueValueOfARowItMetIsMirroredOrResynced() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (2, 'c', 20), (7, 'a', 70)"
+                        + " ON CONFLICT (code) DO UPDATE SET qty = EXCLUDED.qty,"
+                        + " code = CASE WHEN orders.code = 'a' THEN 'moved' ELSE orders.code END")).isEqualTo(2);
+            }
+            Mirrored.exactOrResynced(fixture, "postgres multi-row on conflict moving a unique value");
+        }
+    }
+
+    // FAILS today: a DO block whose body is an ordinary string literal is neither mirrored nor resynced
+    // Input (PostgreSQL): DO 'BEGIN UPDATE orders SET qty = 5 WHERE id = 1; END'
+    // Plain JDBC: runs, row 1 gets qty 5. (The $$-quoted body is resynced as `unparsable`, this one is not.)
+    // Library: the write-word check strips quoted text, so the quoted body's UPDATE is not seen: no keys, no scoped
+    // resync; the new store keeps qty 1.
+    // Kind 1 (statements through DO blocks).
+    @Test
+    void postgresDoBlockWithAQuotedBodyIsMirroredOrResynced() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.execute("DO 'BEGIN UPDATE orders SET qty = 5 WHERE id = 1; END'")).isFalse();
+            }
+            assertThat(Rows.of(fixture.oldDb, "SELECT qty FROM orders WHERE id = 1")).containsExactly(Rows.expected("qty", 5));
+            Mirrored.exactOrResynced(fixture, "postgres DO with a quoted body");
+        }
+    }
+
+    // FAILS today: COPY ... FROM inserts rows that are neither mirrored nor resynced
+    // Input (PostgreSQL, as the embedded superuser): COPY orders (id, code, qty) FROM PROGRAM 'echo 9,z,9' WITH (FORMAT csv)
+    // Plain JDBC: update count 1, row (9, 'z', 9) in orders.
+    // Library: COPY is no write word and does not parse: passed through, no keys, no scoped resync; the new store
+    // never gets row 9.
+    // Kind 1 (statement shapes that write a mapped table).
+    @Test
+    void postgresCopyIntoAMappedTableIsMirroredOrResynced() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("COPY orders (id, code, qty) FROM PROGRAM 'echo 9,z,9' WITH (FORMAT csv)"))
+                        .isEqualTo(1);
+            }
+            Mirrored.exactOrResynced(fixture, "postgres COPY FROM");
+        }
+    }
+
+    // FAILS today: a numeric key named by a text MariaDB converts leniently is buffered as written
+    // Input (MariaDB, BIGINT key): DELETE FROM orders WHERE id = '1abc'
+    // Plain JDBC: count 1 (MariaDB compares '1abc' as the number 1, with a warning): row 1 is deleted.
+    // Library: the key '1abc' is buffered as written (no pre-select, no read back); its sync fails to parse it and
+    // records orders/1abc/DELETE, an entry no repair can resolve: the reconciler runs it again and again, and row 1
+    // stays in the new store. (A text against a text key is pre-selected; a text against a numeric key is not.)
+    // Kind 1 (key of a DELETE known exactly, or a scoped resync).
+    @Test
+    void mariadbDeleteByANumericKeyWrittenAsLenientTextReachesTheNewStore() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.MARIADB, Kind.MARIADB), Mirrored.MARIA)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = '1abc'")).isEqualTo(1);
+            }
+            Mirrored.exactOrResynced(fixture, "mariadb delete by '1abc'");
+        }
+    }
+}
