@@ -47,4 +47,44 @@ class Review19BReachableTest {
                     .as("and to the library's connection or none, but was %s", ownerConnection).isTrue();
         }
     }
+
+    // FAILS today: a CallableStatement's array (and refcursor) out parameters are the driver's objects
+    // Input (PostgreSQL): CREATE FUNCTION ids() RETURNS int[]; prepareCall("{? = call ids()}") with an ARRAY out
+    //   parameter, execute (auto-commit), getArray(1).getResultSet().getStatement().getConnection(); the call's
+    //   procedure-call scoped resync is then resolved (as verification does); later the application writes
+    //   UPDATE orders SET qty = 99 WHERE id = 1 through that connection.
+    // Plain JDBC (pgjdbc): the array's result set answers a PgStatement of the connection that made it.
+    // Library: CallableStatement getters are passed through unwrapped (getObject(1) of a refcursor likewise answers a
+    // raw PgResultSet whose getStatement() is raw): the UPDATE through the raw connection is not mirrored and not
+    // recorded: old qty 99, new qty 1.
+    // Kind 3 (the caller's view: reachable objects are proxies, writes through them mirrored).
+    @Test
+    void postgresCallableArrayOutParameterLeadsBackToTheProxiesAndWritesThroughItAreMirrored() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), Mirrored.PG)) {
+            fixture.onOld("CREATE FUNCTION ids() RETURNS int[] AS $$ SELECT ARRAY[1, 2] $$ LANGUAGE sql");
+            Statement owner;
+            Connection ownerConnection = null;
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                try (java.sql.CallableStatement call = connection.prepareCall("{? = call ids()}")) {
+                    call.registerOutParameter(1, java.sql.Types.ARRAY);
+                    call.execute();
+                    Array array = call.getArray(1);
+                    ResultSet elements = array.getResultSet();
+                    owner = elements.getStatement();
+                    ownerConnection = owner == null ? null : owner.getConnection();
+                }
+                // the call's own scoped resync (procedure-call) is resolved by verification before the next write
+                fixture.resolveScopedResyncs(Fixture.ORDERS);
+                assertThat(fixture.records()).isEmpty();
+                if (ownerConnection != null) {
+                    try (Statement write = ownerConnection.createStatement()) {
+                        assertThat(write.executeUpdate("UPDATE orders SET qty = 99 WHERE id = 1")).isEqualTo(1);
+                    }
+                }
+            }
+            Mirrored.exactOrResynced(fixture, "postgres callable array back reference");
+            assertThat(owner == null || Proxy.isProxyClass(owner.getClass()))
+                    .as("the out array's result set leads to the library's statement or none, but was %s", owner).isTrue();
+        }
+    }
 }
