@@ -32,4 +32,25 @@ class Review19BExactValuesTest {
                     .containsExactly(Rows.expected("id", 1, "qty", 1, "doc", "{\"a\":1}"));
         }
     }
+
+    // FAILS today: a PostgreSQL array with its own lower bound arrives with the default bound
+    // Input (PostgreSQL -> PostgreSQL, a INT[] on both): INSERT INTO orders (id, qty, a) VALUES (1, 1, '[0:1]={1,2}')
+    // Plain JDBC: old getString(a) is [0:1]={1,2} (a[0] = 1, a[1] = 2).
+    // Library: the copier reads Array.getArray() (the elements only) and binds them as a new array: the new row holds
+    // {1,2} (a[1] = 1, a[2] = 2, a[0] NULL) -- another value -- and the sync reports success: nothing recorded.
+    // Kind 2 (exact values through the copier, same-product pair).
+    @Test
+    void postgresArrayWithItsOwnLowerBoundReachesPostgresWithThatBound() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT, a INT[])");
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, quantity INT, a INT[])");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("INSERT INTO orders (id, qty, a) VALUES (1, 1, '[0:1]={1,2}')")).isEqualTo(1);
+            }
+            assertThat(fixture.records()).as("the sync is recorded only if it failed").isEmpty();
+            assertThat(Rows.assertSame(fixture.oldDb, "SELECT id, qty, a::text AS a, a[0] AS first FROM orders ORDER BY id",
+                    fixture.newDb, "SELECT id, quantity AS qty, a::text AS a, a[0] AS first FROM orders_v2 ORDER BY id"))
+                    .containsExactly(Rows.expected("id", 1, "qty", 1, "a", "[0:1]={1,2}", "first", 1));
+        }
+    }
 }
