@@ -156,4 +156,45 @@ class Review19BStatementShapesTest {
             Mirrored.exactOrResynced(fixture, "postgres update through a view");
         }
     }
+
+    // FAILS today: REPLACE with the LOW_PRIORITY modifier is neither mirrored nor resynced
+    // Input (MariaDB, orders 1 'a', 2 'b', 3 'c'): REPLACE LOW_PRIORITY INTO orders (id, code, qty) VALUES (3, 'c', 33)
+    //   (also REPLACE LOW_PRIORITY INTO orders SET id = 9, code = 'i', qty = 9)
+    // Plain JDBC: count 2 (row 3 deleted and inserted again): row 3 has qty 33.
+    // Library: no keys, no scoped resync: the new store keeps (3, 'c', 3). Plain REPLACE, INSERT LOW_PRIORITY and
+    // INSERT HIGH_PRIORITY IGNORE are mirrored; only the REPLACE with a modifier is lost.
+    // Kind 1 (REPLACE).
+    @Test
+    void mariadbReplaceLowPriorityIsMirroredOrResynced() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.MARIADB, Kind.MARIADB), Mirrored.MARIA)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("REPLACE LOW_PRIORITY INTO orders (id, code, qty) VALUES (3, 'c', 33)"))
+                        .isEqualTo(2);
+            }
+            Mirrored.exactOrResynced(fixture, "mariadb REPLACE LOW_PRIORITY");
+        }
+    }
+
+    // FAILS today: a write naming a partition of a mapped partitioned table is neither mirrored nor resynced
+    // Input (PostgreSQL): orders PARTITION BY RANGE (id), orders_p1 PARTITION OF orders FOR VALUES FROM (0) TO (100)
+    //   (the mapping names orders); UPDATE orders_p1 SET qty = 6 WHERE id = 2 and
+    //   INSERT INTO orders_p1 (id, code, qty) VALUES (5, 'e', 5)
+    // Plain JDBC: count 1 each; orders (which reads its partitions) shows (2, 'b', 6) and (5, 'e', 5).
+    // Library: orders_p1 is no mapped table: both writes pass through, no keys, no scoped resync; the new store keeps
+    // (2, 'b', 2) and never gets row 5. (Partitions' triggers already count as the table's; their writes do not.)
+    // Kind 1 (statement shapes whose touched keys must be known or resynced).
+    @Test
+    void postgresWritesNamingAPartitionOfAMappedTableAreMirroredOrResynced() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, code VARCHAR(20), qty INT) PARTITION BY RANGE (id)",
+                    "CREATE TABLE orders_p1 PARTITION OF orders FOR VALUES FROM (0) TO (100)",
+                    "INSERT INTO orders (id, code, qty) VALUES (1, 'a', 1), (2, 'b', 2), (3, 'c', 3)");
+            fixture.onNew(Mirrored.NEW, "INSERT INTO orders_v2 (id, code, quantity) VALUES (1, 'a', 1), (2, 'b', 2), (3, 'c', 3)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("UPDATE orders_p1 SET qty = 6 WHERE id = 2")).isEqualTo(1);
+                assertThat(statement.executeUpdate("INSERT INTO orders_p1 (id, code, qty) VALUES (5, 'e', 5)")).isEqualTo(1);
+            }
+            Mirrored.exactOrResynced(fixture, "postgres writes naming a partition");
+        }
+    }
 }
