@@ -53,4 +53,33 @@ class Review19BExactValuesTest {
                     .containsExactly(Rows.expected("id", 1, "qty", 1, "a", "[0:1]={1,2}", "first", 1));
         }
     }
+
+    // FAILS today: a timestamp inside a PostgreSQL array goes through the JVM's zone and moves out of a DST gap
+    // Input (PostgreSQL -> PostgreSQL, ts TIMESTAMP[] on both, JVM default zone Europe/Berlin):
+    //   INSERT INTO orders (id, qty, ts) VALUES (1, 1, ARRAY['2024-03-31 02:30:00'::timestamp, '2024-01-01 10:00:00.123456'])
+    // Plain JDBC: old ts::text is {"2024-03-31 02:30:00","2024-01-01 10:00:00.123456"}.
+    // Library: scalar timestamps are read as LocalDateTime, but an array is read with Array.getArray(), whose elements
+    // are java.sql.Timestamp built in the JVM's zone: 02:30 on the spring-forward night does not exist in Berlin and
+    // becomes 03:30. The new row holds {"2024-03-31 03:30:00",...} and nothing is recorded.
+    // Kind 2 (exact values through the copier: dates at the edges, same-product pair).
+    @Test
+    void postgresTimestampArrayInADaylightSavingGapReachesPostgresUnchanged() throws SQLException {
+        java.util.TimeZone saved = java.util.TimeZone.getDefault();
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Europe/Berlin"));
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT, ts TIMESTAMP[])");
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, quantity INT, ts TIMESTAMP[])");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("INSERT INTO orders (id, qty, ts) VALUES (1, 1,"
+                        + " ARRAY['2024-03-31 02:30:00'::timestamp, '2024-01-01 10:00:00.123456'])")).isEqualTo(1);
+            }
+            assertThat(fixture.records()).as("the sync is recorded only if it failed").isEmpty();
+            assertThat(Rows.assertSame(fixture.oldDb, "SELECT id, qty, ts::text AS ts FROM orders ORDER BY id",
+                    fixture.newDb, "SELECT id, quantity AS qty, ts::text AS ts FROM orders_v2 ORDER BY id"))
+                    .containsExactly(Rows.expected("id", 1, "qty", 1,
+                            "ts", "{\"2024-03-31 02:30:00\",\"2024-01-01 10:00:00.123456\"}"));
+        } finally {
+            java.util.TimeZone.setDefault(saved);
+        }
+    }
 }
