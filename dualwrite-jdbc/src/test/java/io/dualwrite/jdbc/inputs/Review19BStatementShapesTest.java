@@ -277,4 +277,37 @@ class Review19BStatementShapesTest {
             Mirrored.exactOrResynced(fixture, "postgres TRUNCATE referenced table CASCADE");
         }
     }
+
+    // FAILS today: MariaDB runs the SQL inside an executable comment; the analysis takes it for a comment
+    // Input (MariaDB, orders 1, 2, 3): DELETE FROM orders WHERE id = 1 /*! OR id = 2 */
+    //   (likewise UPDATE orders SET qty = 60 WHERE id = 1 /*M!100000 OR id = 3 */)
+    // Plain JDBC: count 2, rows 1 and 2 deleted (MariaDB executes the /*! ... */ text).
+    // Library: the parser drops the comment and sees WHERE id = 1: only key 1 is synced, and a key WHERE gets no
+    //   count check, so the count of 2 goes unnoticed: row 2 stays in the new store, nothing recorded.
+    // Kind 1 (statement shapes whose touched keys must be known exactly or resynced).
+    @Test
+    void mariadbExecutableCommentWideningAKeyWhereIsMirroredOrResynced() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.MARIADB, Kind.MARIADB), Mirrored.MARIA)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = 1 /*! OR id = 2 */")).isEqualTo(2);
+            }
+            Mirrored.exactOrResynced(fixture, "mariadb executable comment in a WHERE");
+        }
+    }
+
+    // FAILS today: a whole write inside a MariaDB executable comment is neither mirrored nor resynced
+    // Input (MariaDB): /*!50000 UPDATE orders SET qty = 50 WHERE id = 3 */ (as mysqldump and some tools write)
+    // Plain JDBC: count 1, row 3 has qty 50.
+    // Library: to the parser the text is only a comment (no statement): passed through, nothing synced or recorded;
+    //   the new store keeps qty 3.
+    // Kind 1 (statement shapes that write a mapped table).
+    @Test
+    void mariadbWriteInsideAnExecutableCommentIsMirroredOrResynced() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.MARIADB, Kind.MARIADB), Mirrored.MARIA)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("/*!50000 UPDATE orders SET qty = 50 WHERE id = 3 */")).isEqualTo(1);
+            }
+            Mirrored.exactOrResynced(fixture, "mariadb write inside an executable comment");
+        }
+    }
 }
