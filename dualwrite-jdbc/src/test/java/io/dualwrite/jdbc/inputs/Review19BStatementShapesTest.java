@@ -310,4 +310,41 @@ class Review19BStatementShapesTest {
             Mirrored.exactOrResynced(fixture, "mariadb write inside an executable comment");
         }
     }
+
+    // FAILS today: on MariaDB "--" followed by no space is no comment; the analysis reads it as one
+    // Input (MariaDB, orders 1, 2, 3): UPDATE orders SET qty = 70 WHERE id = 1 --1
+    // Plain JDBC: count 1; MariaDB reads WHERE id = 1 - (-1), i.e. id = 2: row 2 has qty 70, row 1 unchanged.
+    // Library: the parser takes "--1" for a line comment and sees WHERE id = 1: key 1 is synced (unchanged), row 2
+    //   stays qty 2 in the new store, nothing recorded.
+    // Kind 1 (statement shapes whose touched keys must be known exactly).
+    @Test
+    void mariadbDoubleDashWithoutASpaceIsNoCommentAndItsRowIsMirrored() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.MARIADB, Kind.MARIADB), Mirrored.MARIA)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("UPDATE orders SET qty = 70 WHERE id = 1 --1")).isEqualTo(1);
+            }
+            assertThat(Rows.of(fixture.oldDb, "SELECT qty FROM orders WHERE id = 2")).containsExactly(Rows.expected("qty", 70));
+            Mirrored.exactOrResynced(fixture, "mariadb --1");
+        }
+    }
+
+    // FAILS today: a backslash-escaped quote whose standard (no-escape) reading is valid SQL too is read the standard way
+    // Input (MariaDB, default sql_mode: backslash escapes on), a literal as MySQL-style escaping produces it:
+    //   UPDATE orders SET code = 'a\' WHERE id = 2 -- ' WHERE id = 1
+    // Plain JDBC: count 1; MariaDB reads code = "a' WHERE id = 2 -- " and WHERE id = 1: row 1 changes.
+    // Library: the standard grammar is tried first and succeeds ('a\' ends the string, then WHERE id = 2 and a
+    //   comment), so the backslash-escape fallback is never tried: key 2 is synced (unchanged), row 1 keeps code 'a' in
+    //   the new store, nothing recorded. Escaped user text can thus steer which row is mirrored.
+    // Kind 1 (statement shapes whose touched keys must be known exactly; backslashes and escapes).
+    @Test
+    void mariadbBackslashEscapedQuoteThatAlsoParsesWithoutEscapesIsMirroredByTheRowMariadbWrote() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.MARIADB, Kind.MARIADB), Mirrored.MARIA)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("UPDATE orders SET code = 'a\\' WHERE id = 2 -- ' WHERE id = 1")).isEqualTo(1);
+            }
+            assertThat(Rows.of(fixture.oldDb, "SELECT code FROM orders WHERE id = 1"))
+                    .containsExactly(Rows.expected("code", "a' WHERE id = 2 -- "));
+            Mirrored.exactOrResynced(fixture, "mariadb backslash quote read two ways");
+        }
+    }
 }
