@@ -347,4 +347,22 @@ class Review19BStatementShapesTest {
             Mirrored.exactOrResynced(fixture, "mariadb backslash quote read two ways");
         }
     }
+
+    // FAILS today: the same on PostgreSQL with an E'' string, whose backslashes are escapes
+    // Input (PostgreSQL): UPDATE orders SET code = E'a\' WHERE id = 2 -- ' WHERE id = 1
+    // Plain JDBC: count 1; PostgreSQL reads code = "a' WHERE id = 2 -- " and WHERE id = 1: row 1 changes.
+    // Library: the standard grammar reads E'a\' as a string ending at the backslash, then WHERE id = 2: key 2 is
+    //   synced (unchanged), row 1 keeps code 'a' in the new store, nothing recorded.
+    // Kind 1 (statement shapes whose touched keys must be known exactly; backslashes and escapes).
+    @Test
+    void postgresEscapeStringThatAlsoParsesWithoutEscapesIsMirroredByTheRowPostgresWrote() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("UPDATE orders SET code = E'a\\' WHERE id = 2 -- ' WHERE id = 1")).isEqualTo(1);
+            }
+            assertThat(Rows.of(fixture.oldDb, "SELECT code FROM orders WHERE id = 1"))
+                    .containsExactly(Rows.expected("code", "a' WHERE id = 2 -- "));
+            Mirrored.exactOrResynced(fixture, "postgres E-string read two ways");
+        }
+    }
 }
