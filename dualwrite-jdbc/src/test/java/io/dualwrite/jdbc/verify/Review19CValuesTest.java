@@ -1,0 +1,173 @@
+package io.dualwrite.jdbc.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.jdbc.backfill.BackfillJob;
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import io.dualwrite.mapping.TableMapping;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Review 19 (C): values the verification renders wrongly — real differences reported as equal (false negatives)
+ * and differences of type alone reported as drift (false positives). Every test compares both stores row by row
+ * with plain JDBC and holds the verifier's report against what that comparison shows.
+ */
+class Review19CValuesTest {
+
+    private static Verifier verifier(TestDatabase old, TestDatabase fresh) {
+        return Verifier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                .recheckDelay(Duration.ZERO).recheckRounds(1).build();
+    }
+
+    /** Each row of a query as a list of its values' texts (plain JDBC getString), in the query's order. */
+    private static List<List<String>> rows(TestDatabase db, String sql) {
+        List<List<String>> rows = new ArrayList<>();
+        for (Map<String, Object> row : db.query(sql)) {
+            List<String> values = new ArrayList<>();
+            row.values().forEach(value -> values.add(String.valueOf(value)));
+            rows.add(values);
+        }
+        return rows;
+    }
+
+    // Input: MariaDB -> MariaDB, table with a FLOAT column; old row 1 holds 1234567, new row 1 holds 1234568 (a
+    // real difference: plain JDBC reading CAST(v AS DOUBLE) gives 1234567.0 and 1234568.0).
+    // Library: the FLOAT column is compared in Java from getFloat of the driver's text, which MariaDB renders
+    // with six digits ("1.23457e6") on both sides, so the report is clean. (The copier knows this and selects
+    // FLOAT as DOUBLE; the verifier does not.)
+    // KIND 1: verification false negative (same-product pair).
+    // FAILS today: a FLOAT differing in its seventh significant digit is reported equal on MariaDB
+    @Test
+    void mariaDbFloatDifferingInTheSeventhDigitIsReported() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.MARIADB)) {
+            old.execute("CREATE TABLE gauges (id INT PRIMARY KEY, v FLOAT)", "INSERT INTO gauges VALUES (1, 1234567), (2, 5)");
+            fresh.execute("CREATE TABLE gauges (id INT PRIMARY KEY, v FLOAT)", "INSERT INTO gauges VALUES (1, 1234568), (2, 5)");
+
+            String sql = "SELECT id, CAST(v AS DOUBLE) AS v FROM gauges ORDER BY id";
+            assertThat(rows(old, sql)).as("plain JDBC sees the difference").isNotEqualTo(rows(fresh, sql));
+
+            TableReport report = verifier(old, fresh).verify(VerificationJob.builder("gauges")
+                    .table(TableMapping.identity("gauges")).build()).tables().get(0);
+            assertThat(report.differences()).as(report.toText())
+                    .containsExactly(new RowDifference(RowDifference.Kind.DIFFERENT, "1", List.of("v")));
+        }
+    }
+
+    // Input: MariaDB FLOAT -> PostgreSQL `real` and `double precision` (a widening), rows copied by the library's
+    // own BackfillJob. Plain JDBC: old CAST(v AS DOUBLE) equals new v::float8 for every row (the copy is exact).
+    // Library: the verifier reads the old FLOAT with getFloat of MariaDB's six-digit text (1234570 for 1234567,
+    // 0.1 for the float nearest 0.1) and the new double with all its digits, so it reports drift on rows the
+    // backfill copied exactly.
+    // KIND 2: verification false positive (type-only difference), old MariaDB -> new PostgreSQL.
+    // FAILS today: rows copied exactly from a MariaDB FLOAT are reported different on PostgreSQL
+    @Test
+    void mariaDbFloatCopiedExactlyIntoPostgresIsNotReported() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE gauges (id INT PRIMARY KEY, r FLOAT, d FLOAT)",
+                    "INSERT INTO gauges VALUES (1, 1234567, 1234567), (2, 0.1, 0.1), (3, 5, 5)");
+            fresh.execute("CREATE TABLE gauges (id INT PRIMARY KEY, r REAL, d DOUBLE PRECISION)");
+            BackfillJob.builder().migration("gauges").oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                    .mapping(TableMapping.identity("gauges")).build().run();
+
+            assertThat(rows(fresh, "SELECT id, r::float8 AS r, d FROM gauges ORDER BY id"))
+                    .as("plain JDBC: the copy is exact")
+                    .isEqualTo(rows(old, "SELECT id, CAST(r AS DOUBLE) AS r, CAST(d AS DOUBLE) AS d FROM gauges ORDER BY id"));
+
+            TableReport report = verifier(old, fresh).verify(VerificationJob.builder("gauges")
+                    .table(TableMapping.identity("gauges")).build()).tables().get(0);
+            assertThat(report.differences()).as(report.toText()).isEmpty();
+        }
+    }
+
+    // Input: MariaDB -> MariaDB, a TINYINT(1) status column (a small code, as old schemas use it: 0, 1, 2); old
+    // row 1 holds 2, new row 1 holds 1. Plain JDBC (CAST(status AS SIGNED)) sees 2 against 1.
+    // Library: TINYINT(1) is rendered as a boolean, CASE WHEN status <> 0 THEN '1', so 2 and 1 both render '1'
+    // and the report is clean. (The copier keeps 5 as 5, decisions.md; the verifier does not.)
+    // KIND 1: verification false negative (same-product pair; also MariaDB TINYINT(1) -> PostgreSQL SMALLINT).
+    // FAILS today: TINYINT(1) 2 against 1 is reported equal
+    @Test
+    void tinyInt1HoldingTwoAgainstOneIsReported() throws Exception {
+        for (Kind newKind : List.of(Kind.MARIADB, Kind.POSTGRES)) {
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+                 TestDatabase fresh = TestDatabases.create(newKind)) {
+                old.execute("CREATE TABLE tickets (id INT PRIMARY KEY, status TINYINT(1))",
+                        "INSERT INTO tickets VALUES (1, 2), (2, 0), (3, 1)");
+                fresh.execute("CREATE TABLE tickets (id INT PRIMARY KEY, status "
+                        + (newKind == Kind.MARIADB ? "TINYINT(1)" : "SMALLINT") + ")",
+                        "INSERT INTO tickets VALUES (1, 1), (2, 0), (3, 1)");
+
+                assertThat(rows(old, "SELECT id, CAST(status AS SIGNED) AS s FROM tickets ORDER BY id"))
+                        .as("plain JDBC sees 2 against 1")
+                        .isNotEqualTo(rows(fresh, "SELECT id, CAST(status AS " + (newKind == Kind.MARIADB ? "SIGNED" : "INT")
+                                + ") AS s FROM tickets ORDER BY id"));
+
+                TableReport report = verifier(old, fresh).verify(VerificationJob.builder("tickets")
+                        .table(TableMapping.identity("tickets")).build()).tables().get(0);
+                assertThat(report.differences()).as("MariaDB -> " + newKind + ": " + report.toText())
+                        .containsExactly(new RowDifference(RowDifference.Kind.DIFFERENT, "1", List.of("status")));
+            }
+        }
+    }
+
+    // Input: PostgreSQL -> PostgreSQL, old column `due DATE`, new column `due TIMESTAMP` (a widening the
+    // verifier pairs as date-times: TablePlan.pairKind DATE + TIMESTAMP); every value midnight of the same day.
+    // Plain JDBC: old due::timestamp equals new due on every row.
+    // Library: the date side renders due::text ('2026-03-01'), the timestamp side '2026-03-01 00:00:00', so
+    // every row is reported different.
+    // KIND 2: verification false positive (type-only difference), same product; also PostgreSQL DATE ->
+    // MariaDB DATETIME.
+    // FAILS today: every row of a DATE -> TIMESTAMP column is reported different
+    @Test
+    void postgresDateAgainstTimestampAtMidnightIsNotReported() throws Exception {
+        for (Kind newKind : List.of(Kind.POSTGRES, Kind.MARIADB)) {
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
+                 TestDatabase fresh = TestDatabases.create(newKind)) {
+                old.execute("CREATE TABLE invoices (id INT PRIMARY KEY, due DATE)",
+                        "INSERT INTO invoices VALUES (1, DATE '2026-03-01'), (2, DATE '2026-12-31')");
+                fresh.execute("CREATE TABLE invoices (id INT PRIMARY KEY, due "
+                        + (newKind == Kind.MARIADB ? "DATETIME" : "TIMESTAMP") + ")");
+                BackfillJob.builder().migration("invoices").oldDataSource(old.dataSource())
+                        .newDataSource(fresh.dataSource()).mapping(TableMapping.identity("invoices")).build().run();
+
+                assertThat(rows(fresh, "SELECT id, due FROM invoices ORDER BY id")).as("plain JDBC")
+                        .isEqualTo(rows(old, "SELECT id, due::timestamp AS due FROM invoices ORDER BY id"));
+
+                TableReport report = verifier(old, fresh).verify(VerificationJob.builder("invoices")
+                        .table(TableMapping.identity("invoices")).build()).tables().get(0);
+                assertThat(report.differences()).as("PostgreSQL -> " + newKind + ": " + report.toText()).isEmpty();
+            }
+        }
+    }
+
+    // Input: H2 -> H2, TIMESTAMP(9) column (both stores keep nanoseconds); new row 1 is one nanosecond later.
+    // Plain JDBC sees 10:00:00.123456789 against 10:00:00.123456790.
+    // Library: FORMATDATETIME(..., 'SSSSSS') cuts both to microseconds, so the report is clean.
+    // KIND 1: verification false negative (one sub-microsecond unit where both sides keep it, same product).
+    // FAILS today: a nanosecond difference in an H2 TIMESTAMP(9) is reported equal
+    @Test
+    void h2NanosecondDifferenceIsReported() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.H2);
+             TestDatabase fresh = TestDatabases.create(Kind.H2)) {
+            old.execute("CREATE TABLE pings (id INT PRIMARY KEY, at TIMESTAMP(9))",
+                    "INSERT INTO pings VALUES (1, TIMESTAMP '2026-03-01 10:00:00.123456789')");
+            fresh.execute("CREATE TABLE pings (id INT PRIMARY KEY, at TIMESTAMP(9))",
+                    "INSERT INTO pings VALUES (1, TIMESTAMP '2026-03-01 10:00:00.123456790')");
+
+            String sql = "SELECT id, at FROM pings ORDER BY id";
+            assertThat(rows(old, sql)).as("plain JDBC sees the nanosecond").isNotEqualTo(rows(fresh, sql));
+
+            TableReport report = verifier(old, fresh).verify(VerificationJob.builder("pings")
+                    .table(TableMapping.identity("pings")).build()).tables().get(0);
+            assertThat(report.differences()).as(report.toText())
+                    .containsExactly(new RowDifference(RowDifference.Kind.DIFFERENT, "1", List.of("at")));
+        }
+    }
+}
