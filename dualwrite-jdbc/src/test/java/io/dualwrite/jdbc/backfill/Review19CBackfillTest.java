@@ -1,0 +1,106 @@
+package io.dualwrite.jdbc.backfill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import io.dualwrite.mapping.TableMapping;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Review 19 (C): backfill inputs. Each test compares both stores row by row with plain JDBC after the job ran
+ * (or checks that the job was refused before any row was touched, naming the problem).
+ */
+class Review19CBackfillTest {
+
+    private static List<List<String>> rows(TestDatabase db, String sql) {
+        List<List<String>> rows = new ArrayList<>();
+        for (Map<String, Object> row : db.query(sql)) {
+            List<String> values = new ArrayList<>();
+            row.values().forEach(value -> values.add(String.valueOf(value)));
+            rows.add(values);
+        }
+        return rows;
+    }
+
+    // Input: MariaDB -> MariaDB; the new table has no primary key (nor unique key) on the mapping's key `id` (the
+    // old one has). The job is run, then run again after resetCheckpoints() (decisions.md: a chunk copied twice
+    // is harmless, "a sync by key is idempotent").
+    // Expected: the start refused before any row is touched, naming the new table's missing key (the old table's
+    // missing key is refused so), or else the new table equal to the old one row by row.
+    // Library: the preflight checks only the old table's key; the copier's INSERT … ON DUPLICATE KEY UPDATE has no
+    // key to conflict on, so the second run inserts every row again: plain JDBC sees each id twice in the new table.
+    // KIND 3: backfill bad input not refused before any row is touched (table without primary key, new side),
+    // leading to rows copied twice.
+    // FAILS today: the new table ends with every row twice
+    @Test
+    void newTableWithoutAPrimaryKeyIsRefusedOrCopiedOnce() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.MARIADB)) {
+            old.execute("CREATE TABLE events (id BIGINT PRIMARY KEY, note VARCHAR(20))",
+                    "INSERT INTO events VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+            fresh.execute("CREATE TABLE events (id BIGINT NOT NULL, note VARCHAR(20))");
+            BackfillJob job = BackfillJob.builder().migration("events").oldDataSource(old.dataSource())
+                    .newDataSource(fresh.dataSource()).mapping(TableMapping.identity("events")).build();
+            boolean refused = false;
+            try {
+                job.run();
+                job.resetCheckpoints();
+                job.run();
+            } catch (IllegalStateException e) {
+                refused = true;
+                assertThat(e.getMessage()).contains("new table").contains("events").contains("primary key");
+            }
+            String sql = "SELECT id, note FROM events ORDER BY id";
+            if (refused) {
+                assertThat(fresh.count("SELECT COUNT(*) FROM events")).as("no row touched").isZero();
+            } else {
+                assertThat(rows(fresh, sql)).as("plain JDBC, row by row").isEqualTo(rows(old, sql));
+            }
+        }
+    }
+
+    // Input: MariaDB -> MariaDB; the new table's primary key is (merchant_id, id) while the mapping (and the old
+    // table) key rows by id alone. Row 1 is backfilled under merchant m-1, then moved to merchant m-2 in the old
+    // store (a write of the old application, before double writes), and the job is run again after
+    // resetCheckpoints().
+    // Expected: refused before any row is touched (the new table's key is not the mapping's), or the new table
+    // equal to the old one row by row.
+    // Library: the upsert conflicts on (merchant_id, id) only, so the second copy inserts (m-2, 1) beside the
+    // stale (m-1, 1): plain JDBC sees id 1 twice in the new table.
+    // KIND 3: backfill bad input not refused (new key not the mapping's), a row moved to another key copied twice.
+    // FAILS today: the new table holds id 1 under both merchants
+    @Test
+    void newTableKeyedOtherwiseThanTheMappingIsRefusedOrCopiedOnce() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.MARIADB)) {
+            old.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20) NOT NULL, note VARCHAR(20))",
+                    "INSERT INTO orders VALUES (1, 'm-1', 'a'), (2, 'm-1', 'b')");
+            fresh.execute("CREATE TABLE orders (id BIGINT NOT NULL, merchant_id VARCHAR(20) NOT NULL, note VARCHAR(20),"
+                    + " PRIMARY KEY (merchant_id, id))");
+            BackfillJob job = BackfillJob.builder().migration("orders").oldDataSource(old.dataSource())
+                    .newDataSource(fresh.dataSource()).mapping(TableMapping.builder("orders")
+                            .merchantIdColumn("merchant_id").build()).build();
+            boolean refused = false;
+            try {
+                job.run();
+                old.execute("UPDATE orders SET merchant_id = 'm-2' WHERE id = 1");
+                job.resetCheckpoints();
+                job.run();
+            } catch (IllegalStateException e) {
+                refused = true;
+                assertThat(e.getMessage()).contains("new table").contains("primary key");
+            }
+            String sql = "SELECT id, merchant_id, note FROM orders ORDER BY id, merchant_id";
+            if (refused) {
+                assertThat(fresh.count("SELECT COUNT(*) FROM orders")).as("no row touched").isZero();
+            } else {
+                assertThat(rows(fresh, sql)).as("plain JDBC, row by row").isEqualTo(rows(old, sql));
+            }
+        }
+    }
+}
