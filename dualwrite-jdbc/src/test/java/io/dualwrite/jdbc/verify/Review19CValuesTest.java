@@ -170,4 +170,54 @@ class Review19CValuesTest {
                     .containsExactly(new RowDifference(RowDifference.Kind.DIFFERENT, "1", List.of("at")));
         }
     }
+
+    // Input: MariaDB -> MariaDB, a YEAR column (the same type on both stores, equal values 2024 and 1999). Plain
+    // JDBC reads both tables alike.
+    // Library: expected a clean report; YEAR is compared in Java ("no text rendered alike"), and it is read as a
+    // MySQL date (the driver reports YEAR as DATE) by parsing "2024" as a LocalDate.
+    // Actual: verify() throws java.time.format.DateTimeParseException "Text '2024' could not be parsed at index 4"
+    // (JavaValues.read -> mysqlTemporal), a raw exception for a table plain JDBC reads without trouble.
+    // KIND 2: verification failure on a type-only pairing (same type, same values, same product).
+    // FAILS today: verifying a MariaDB YEAR column throws DateTimeParseException
+    @Test
+    void mariaDbYearColumnsHoldingTheSameYearsVerifyClean() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.MARIADB)) {
+            for (TestDatabase db : List.of(old, fresh)) {
+                db.execute("CREATE TABLE vintages (id INT PRIMARY KEY, y YEAR)", "INSERT INTO vintages VALUES (1, 2024), (2, 1999)");
+            }
+            String sql = "SELECT id, CAST(y AS CHAR) AS y FROM vintages ORDER BY id";
+            assertThat(rows(old, sql)).as("plain JDBC").isEqualTo(rows(fresh, sql));
+
+            TableReport report = verifier(old, fresh).verify(VerificationJob.builder("vintages")
+                    .table(TableMapping.identity("vintages")).build()).tables().get(0);
+            assertThat(report.differences()).as(report.toText()).isEmpty();
+        }
+    }
+
+    // Input: MariaDB BIT(8) -> PostgreSQL bit(8), rows copied by the library's own BackfillJob. Plain JDBC: old
+    // BIN(b) equals new b::text for every row (LPAD to 8 digits).
+    // Expected: the backfill copies the bits, and the report is clean ("bit strings ... are compared in Java",
+    // architecture.md).
+    // Actual: the backfill fails: BackfillException ... PSQLException: ERROR: "[" is not a valid binary digit (the
+    // MariaDB BIT(8) value is read as byte[] and bound as its toString "[B@..." into the bit column).
+    // KIND 3 (backfill of a type-only pairing fails), then KIND 2 for the verification that cannot run.
+    // FAILS today: backfilling MariaDB BIT(8) into PostgreSQL bit(8) fails on the first chunk
+    @Test
+    void mariaDbBitStringBackfillsIntoPostgresBitAndVerifiesClean() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE masks (id INT PRIMARY KEY, b BIT(8))",
+                    "INSERT INTO masks VALUES (1, b'01010101'), (2, b'00000001'), (3, b'10000000')");
+            fresh.execute("CREATE TABLE masks (id INT PRIMARY KEY, b BIT(8))");
+            BackfillJob.builder().migration("masks").oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                    .mapping(TableMapping.identity("masks")).build().run();
+            assertThat(rows(fresh, "SELECT id, b::text AS b FROM masks ORDER BY id")).as("plain JDBC")
+                    .isEqualTo(rows(old, "SELECT id, LPAD(BIN(b), 8, '0') AS b FROM masks ORDER BY id"));
+
+            TableReport report = verifier(old, fresh).verify(VerificationJob.builder("masks")
+                    .table(TableMapping.identity("masks")).build()).tables().get(0);
+            assertThat(report.differences()).as(report.toText()).isEmpty();
+        }
+    }
 }
