@@ -103,4 +103,30 @@ class Review19CBackfillTest {
             }
         }
     }
+
+    // Input: PostgreSQL -> PostgreSQL; the old merchant column uses a nondeterministic (case-insensitive ICU)
+    // collation, rows (1, 'm-1'), (2, 'M-1'), (3, 'm-2'); a merchant-scoped backfill of merchant 'm-1'.
+    // Expected (decisions.md "The merchant filter compares exactly"; to the switches 'M-1' is another merchant):
+    // only row 1 copied. Plain JDBC: the new table holds exactly the old rows whose merchant_id is 'm-1'.
+    // Library: the walk's merchant filter is `merchant_id = ?` on PostgreSQL, which this collation answers
+    // case-insensitively, so merchant M-1's row 2 is copied too.
+    // KIND 3: merchant-scoped backfill copying another merchant's row.
+    // FAILS today: merchant M-1's row is copied by merchant m-1's backfill
+    @Test
+    void merchantScopedBackfillOnACaseInsensitivePostgresColumnCopiesOnlyThatMerchant() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE COLLATION r19c_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false)",
+                    "CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20) COLLATE r19c_ci, note VARCHAR(20))",
+                    "INSERT INTO orders VALUES (1, 'm-1', 'a'), (2, 'M-1', 'b'), (3, 'm-2', 'c')");
+            fresh.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), note VARCHAR(20))");
+            BackfillJob.builder().migration("orders").oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                    .mapping(TableMapping.builder("orders").merchantIdColumn("merchant_id").build())
+                    .scope(BackfillScope.merchant("m-1")).build().run();
+
+            assertThat(rows(fresh, "SELECT id, merchant_id, note FROM orders ORDER BY id")).as("plain JDBC, row by row")
+                    .isEqualTo(rows(old, "SELECT id, merchant_id, note FROM orders WHERE merchant_id COLLATE \"C\" = 'm-1'"
+                            + " ORDER BY id"));
+        }
+    }
 }
