@@ -129,4 +129,30 @@ class Review19CBackfillTest {
                             + " ORDER BY id"));
         }
     }
+
+    // Input: old MariaDB table in a latin1 charset (as old schemas are) -> new PostgreSQL; merchant 'Zoë' (a
+    // non-ASCII id) has rows 1 and 2, merchant 'm-2' row 3; a merchant-scoped backfill of merchant 'Zoë'.
+    // Expected: rows 1 and 2 copied. Plain JDBC: the new table holds the old rows whose merchant_id = 'Zoë'.
+    // Library: the walk's exact filter CAST(merchant_id AS BINARY) = CAST(? AS BINARY) compares the column's
+    // latin1 bytes (5A 6F EB) with the parameter's utf8mb4 bytes (5A 6F C3 AB): no row matches, the job reports
+    // success and copies nothing.
+    // KIND 3: merchant-scoped backfill skipping its merchant's rows (old MariaDB with a non-UTF-8 charset).
+    // FAILS today: nothing is copied for a merchant id with a non-ASCII letter on a latin1 table
+    @Test
+    void merchantScopedBackfillOfALatin1MariaDbTableCopiesANonAsciiMerchantsRows() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), note VARCHAR(20))"
+                            + " DEFAULT CHARSET = latin1",
+                    "INSERT INTO orders VALUES (1, 'Zoë', 'a'), (2, 'Zoë', 'b'), (3, 'm-2', 'c')");
+            fresh.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), note VARCHAR(20))");
+            BackfillJob.builder().migration("orders").oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                    .mapping(TableMapping.builder("orders").merchantIdColumn("merchant_id").build())
+                    .scope(BackfillScope.merchant("Zoë")).build().run();
+
+            assertThat(rows(fresh, "SELECT id, merchant_id, note FROM orders ORDER BY id")).as("plain JDBC, row by row")
+                    .isEqualTo(rows(old, "SELECT id, merchant_id, note FROM orders WHERE merchant_id = 'Zoë' ORDER BY id"))
+                    .hasSize(2);
+        }
+    }
 }

@@ -82,4 +82,34 @@ class Review19CKeysTest {
             assertThat(report.extraInNew()).as(report.toText()).isEqualTo(1);
         }
     }
+
+    // Input: old MariaDB table in a latin1 charset (as old schemas are) -> new PostgreSQL; merchant 'Zoë' has rows
+    // 1 and 2 in the old store, but the new store lacks row 2 (a real difference). A verification scoped to
+    // merchant 'Zoë'. Plain JDBC: old ids [1, 2] of merchant Zoë, new ids [1].
+    // Library: the old side's exact scope (merchant_id = ? AND BINARY merchant_id = ?) compares the column's latin1
+    // bytes (5A 6F EB) with the parameter's utf8mb4 bytes (5A 6F C3 AB) and selects no row ("rows compared: 0
+    // old, 1 new"); row 1 is re-read by key and found equal, row 2 is never looked at: the report is clean.
+    // KIND 1: verification false negative (a row missing in new), old MariaDB -> new PostgreSQL, merchant scope.
+    // FAILS today: merchant Zoë's missing row is not reported; the old store's rows of the scope are not compared
+    @Test
+    void merchantScopedVerificationOfALatin1MariaDbTableReportsTheMissingRow() throws Exception {
+        TableMapping orders = TableMapping.builder("orders").merchantIdColumn("merchant_id").build();
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), qty INT)"
+                            + " DEFAULT CHARSET = latin1",
+                    "INSERT INTO orders VALUES (1, 'Zoë', 1), (2, 'Zoë', 2), (3, 'm-2', 3)");
+            fresh.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), qty INT)",
+                    "INSERT INTO orders VALUES (1, 'Zoë', 1), (3, 'm-2', 3)");
+            assertThat(keys(old, "SELECT id FROM orders WHERE merchant_id = 'Zoë' ORDER BY id")).as("plain JDBC: old")
+                    .containsExactly("'1'", "'2'");
+            assertThat(keys(fresh, "SELECT id FROM orders WHERE merchant_id = 'Zoë' ORDER BY id")).as("plain JDBC: new")
+                    .containsExactly("'1'");
+
+            TableReport report = verifier(old, fresh).verify(VerificationJob.builder("orders").table(orders)
+                    .merchant("Zoë").build()).tables().get(0);
+            assertThat(report.differences()).as(report.toText())
+                    .containsExactly(new RowDifference(RowDifference.Kind.MISSING_IN_NEW, "2", List.of()));
+        }
+    }
 }
