@@ -129,6 +129,76 @@ public final class SqlText {
         return PROCEDURE_CALL.matcher(sql).lookingAt();
     }
 
+    private static final Pattern BLOCK = Pattern.compile("(?i)do\\s*(?:'|\\$|language\\b|e')");
+    private static final Pattern INNER_STATEMENT = Pattern.compile(
+            "(?i)(?:explain\\b.*\\banalyze\\b|copy\\s.*\\bfrom\\b)");
+
+    /** Whether {@code sql} (without comments) is an anonymous block: PostgreSQL's {@code DO '…'} or {@code DO $$…$$}. */
+    public static boolean isBlock(String sql) {
+        return BLOCK.matcher(sql).lookingAt();
+    }
+
+    /**
+     * Whether {@code sql} (without comments) runs a statement the parser reads as something else: {@code EXPLAIN
+     * ANALYZE} runs the statement it explains, {@code COPY … FROM} loads rows into a table.
+     */
+    static boolean runsInnerStatement(String sql) {
+        return INNER_STATEMENT.matcher(sql).lookingAt();
+    }
+
+    /**
+     * Whether the parser may read {@code sql} otherwise than MySQL or MariaDB run it: a version comment ({@code
+     * /*!50000 …*}{@code /}, {@code /*M!…*}{@code /}) whose text runs there, or {@code --} followed by no white
+     * space, which is no comment there ({@code id = 1 --1} is {@code id = 1 - -1}). Outside quotes.
+     */
+    static boolean parserMayMisread(String sql) {
+        char quote = 0;
+        for (int i = 0; i + 1 < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (quote != 0) {
+                quote = c == quote ? 0 : quote;
+            } else if (c == '\'' || c == '"' || c == '`') {
+                quote = c;
+            } else if (c == '/' && sql.charAt(i + 1) == '*' && i + 2 < sql.length()
+                    && (sql.charAt(i + 2) == '!' || sql.startsWith("M!", i + 2))) {
+                return true;
+            } else if (c == '/' && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                if (end < 0) {
+                    return false;
+                }
+                i = end + 1;
+            } else if (c == '-' && sql.charAt(i + 1) == '-') {
+                if (i + 2 < sql.length() && !Character.isWhitespace(sql.charAt(i + 2))) {
+                    return true;
+                }
+                int end = sql.indexOf('\n', i);
+                if (end < 0) {
+                    return false;
+                }
+                i = end;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a backslash stands inside a single-quoted string of {@code sql} (read without backslash escapes). */
+    static boolean backslashInQuotes(String sql) {
+        if (sql.indexOf('\\') < 0) {
+            return false;
+        }
+        boolean quoted = false;
+        for (int i = 0; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (c == '\'') {
+                quoted = !quoted;
+            } else if (c == '\\' && quoted) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether SQL (that could not be parsed) contains a data-changing keyword outside quotes. */
     static boolean looksLikeWrite(String sql) {
         return WRITE_WORD.matcher(stripQuoted(sql)).find();

@@ -262,9 +262,17 @@ public final class StatementAnalyzer {
         if (control != TxControl.NONE) {
             return StatementAnalysis.passThrough(sql, SqlKind.OTHER, control, List.of());
         }
-        if (SqlText.isProcedureCall(sql)) {
-            // a procedure may write any table: every mapped table is resynced
+        List<String> texts = TxControl.statements(sql); // without comments; empty when too long to scan
+        if (SqlText.isProcedureCall(sql) || texts.stream().anyMatch(SqlText::isProcedureCall)
+                || texts.stream().anyMatch(SqlText::isBlock)) {
+            // a procedure or an anonymous block (DO '…', with its body quoted) may write any table: every mapped
+            // table is resynced
             return StatementAnalysis.passThrough(sql, SqlKind.OTHER, TxControl.NONE, List.copyOf(mappings.values()));
+        }
+        if (texts.stream().anyMatch(SqlText::runsInnerStatement) || SqlText.parserMayMisread(sql)) {
+            // EXPLAIN ANALYZE runs the write it explains; COPY … FROM loads rows; a MySQL version comment
+            // (/*! … */) runs its text, '--1' is no comment there: the parser would not read what the database runs
+            return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN, TxControl.NONE, mentionedTables(sql));
         }
         String numbered = SqlText.numberParameters(sql);
         List<Statement> statements;
@@ -283,7 +291,13 @@ public final class StatementAnalyzer {
         if (statements.isEmpty()) {
             return StatementAnalysis.passThrough(sql, SqlKind.OTHER);
         }
-        return analyzeStatement(sql, numbered, statements.get(0));
+        StatementAnalysis analysis = analyzeStatement(sql, numbered, statements.get(0));
+        if (SqlText.backslashInQuotes(sql) && analysis.mapped() && !escapesAgree(sql, numbered)) {
+            // 'a\' WHERE id = 2 -- ' WHERE id = 1: with backslash escapes (MySQL, PostgreSQL E'') the string runs
+            // on and the row is 1, without them it is 2; which one the database reads is its setting's, not ours
+            return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN, TxControl.NONE, mentionedTables(sql));
+        }
+        return analysis;
     }
 
     private StatementAnalysis analyzeStatement(String sql, String numbered, Statement statement) {
@@ -349,6 +363,42 @@ public final class StatementAnalyzer {
             return StatementAnalysis.passThrough(sql, SqlKind.OTHER, TxControl.NONE, List.of(), written);
         }
         return StatementAnalysis.passThrough(sql, SqlKind.BULK_WRITE, TxControl.NONE, List.of(mapping), written);
+    }
+
+    /**
+     * Whether reading the statement's strings with backslash escapes and without gives the same rows: the same
+     * kind, table and key, order and merchant values. Either reading failing to parse counts as agreeing.
+     */
+    private boolean escapesAgree(String sql, String numbered) {
+        try {
+            CCJSqlParser standard = new CCJSqlParser(numbered);
+            Statement plain = standard.Statement();
+            CCJSqlParser escaped = new CCJSqlParser(numbered).withBackslashEscapeCharacter(true);
+            Statement withEscapes = escaped.Statement();
+            StatementAnalysis first = analyzeStatement(sql, numbered, plain);
+            StatementAnalysis second = analyzeStatement(sql, numbered, withEscapes);
+            return java.util.Objects.equals(first.kind(), second.kind())
+                    && java.util.Objects.equals(first.mapping(), second.mapping())
+                    && java.util.Objects.equals(first.whereKey(), second.whereKey())
+                    && java.util.Objects.equals(first.insertKeys(), second.insertKeys())
+                    && java.util.Objects.equals(first.setKey(), second.setKey())
+                    && java.util.Objects.equals(first.orderId(), second.orderId())
+                    && java.util.Objects.equals(first.merchantId(), second.merchantId())
+                    && java.util.Objects.equals(first.keysUnknown(), second.keysUnknown());
+        } catch (Exception | Error oneReadingFails) {
+            return true;
+        }
+    }
+
+    /** The mapped tables {@code sql} names anywhere (outside quotes too), whatever it does with them. */
+    private List<TableMapping> mentionedTables(String sql) {
+        List<TableMapping> named = new ArrayList<>();
+        tableWords.forEach((table, word) -> {
+            if (word.matcher(sql).find()) {
+                named.add(mappings.get(table));
+            }
+        });
+        return named;
     }
 
     /** The mapped tables an unparsable statement mentions, when it looks like a write. */
