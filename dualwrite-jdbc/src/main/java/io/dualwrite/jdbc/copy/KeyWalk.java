@@ -209,10 +209,12 @@ public final class KeyWalk {
         parameterColumns.add(column);
         if (dialect == CopyDialect.MYSQL && isText(column)) {
             // the column's collation may ignore case and trailing spaces: the first comparison can use an
-            // index, the second makes it exact
+            // index, the second makes it exact, comparing utf8mb4 bytes (the set the parameter is sent in) so
+            // that a latin1 column's 'Zoë' matches too
             parameters.add(value);
             parameterColumns.add(column);
-            return "(" + quoted + " = ? AND CAST(" + quoted + " AS BINARY) = CAST(? AS BINARY))";
+            return "(" + quoted + " = ? AND CAST(CONVERT(" + quoted + " USING utf8mb4) AS BINARY)"
+                    + " = CAST(? AS BINARY))";
         }
         return quoted + " = ?";
     }

@@ -7,8 +7,10 @@ import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.mapping.TableMapping;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -119,28 +121,54 @@ public final class ScopedResyncResolver {
             if (!scope.isWholeTable() && mapping.merchantIdColumn().isEmpty()) {
                 scope = VerificationScope.WHOLE_TABLE;
             }
-            VerificationJob job = jobSettings.apply(VerificationJob.builder(record.migration()).table(mapping)
-                    .scope(scope)).build();
-            VerificationResult first = verifier.verify(job);
-            if (first.clean()) {
-                log.info("scoped resync {} ({} {}): the scope is equal in both stores", entry.id(), record.table(),
-                        record.key());
-                return null;
+            List<VerificationScope> scopes = new ArrayList<>();
+            if (scope.isWholeTable()) {
+                scopes.add(scope);
+            } else {
+                // the write pinned the merchant with the store's own '=', which may ignore case, accents or
+                // trailing spaces; a verification scope compares exactly, so each spelling is verified
+                for (String spelling : verifier.merchantSpellings(mapping, scope.merchantId())) {
+                    scopes.add(VerificationScope.merchant(spelling));
+                }
             }
-            Store authoritative = record.target().other();
-            Repairer.RepairResult repaired = repairer.repair(job, first, authoritative);
-            VerificationResult second = verifier.verify(job);
-            if (second.clean()) {
-                log.info("scoped resync {} ({} {}): repaired {} rows from the {} store; the scope is equal now",
-                        entry.id(), record.table(), record.key(),
-                        repaired.tables().stream().mapToInt(t -> t.keys().size()).sum(), authoritative);
-                return null;
+            List<String> unresolved = new ArrayList<>();
+            for (VerificationScope each : scopes) {
+                String problem = resolve(entry, mapping, each);
+                if (problem != null) {
+                    unresolved.add(problem);
+                }
             }
-            return second.tables().stream().mapToLong(TableReport::differenceCount).sum()
-                    + " rows still differ after the repair: " + second;
+            return unresolved.isEmpty() ? null : String.join("; ", unresolved);
         } catch (Exception e) {
             return e.getClass().getSimpleName() + ": " + e.getMessage();
         }
+    }
+
+    /** Verifies (and repairs) one exact scope of an entry; null when it is clean now, else why not. */
+    private @Nullable String resolve(ChangeEntry entry, TableMapping mapping, VerificationScope scope)
+            throws java.sql.SQLException {
+        ChangeRecord record = entry.record();
+        // the settings may pace and chunk the job, never narrow it: an entry is completed only when every row of
+        // its scope was compared, so a sample is widened to the whole scope and the table and scope are its own
+        VerificationJob job = jobSettings.apply(VerificationJob.builder(record.migration()).table(mapping)
+                .scope(scope)).full().scope(scope).build().withTables(List.of(mapping));
+        VerificationResult first = verifier.verify(job);
+        if (first.clean()) {
+            log.info("scoped resync {} ({} {}): the scope is equal in both stores", entry.id(), record.table(),
+                    scope.key());
+            return null;
+        }
+        Store authoritative = record.target().other();
+        Repairer.RepairResult repaired = repairer.repair(job, first, authoritative);
+        VerificationResult second = verifier.verify(job);
+        if (second.clean()) {
+            log.info("scoped resync {} ({} {}): repaired {} rows from the {} store; the scope is equal now",
+                    entry.id(), record.table(), scope.key(),
+                    repaired.tables().stream().mapToInt(t -> t.keys().size()).sum(), authoritative);
+            return null;
+        }
+        return second.tables().stream().mapToLong(TableReport::differenceCount).sum()
+                + " rows still differ after the repair: " + second;
     }
 
     @Override
@@ -234,7 +262,11 @@ public final class ScopedResyncResolver {
             return this;
         }
 
-        /** Settings for every verification job (rate, chunk size), applied to a builder holding table and scope. */
+        /**
+         * Settings for every verification job (rate, chunk size), applied to a builder holding table and scope. A
+         * sample, another table or another scope set here is overridden: an entry is completed only once every row
+         * of its own scope was compared.
+         */
         public Builder jobSettings(UnaryOperator<VerificationJob.Builder> settings) {
             this.jobSettings = required("jobSettings", settings);
             return this;

@@ -124,6 +124,57 @@ public final class Verifier {
     }
 
     /**
+     * The spellings of a merchant id that each store's own comparison takes as equal to {@code merchantId} (the
+     * id itself, and on a case- or accent-insensitive or PAD SPACE column also {@code M-1}, {@code m-1 }, …), as
+     * old-store values: the rows a write pinned to that merchant may have touched. A verification scope compares
+     * exactly, so a scope taken from a write is verified once per spelling.
+     *
+     * @throws SQLException when a store fails
+     */
+    java.util.Set<String> merchantSpellings(TableMapping mapping, String merchantId) throws SQLException {
+        java.util.Set<String> spellings = new java.util.LinkedHashSet<>();
+        spellings.add(merchantId);
+        String oldColumn = mapping.merchantIdColumn().orElseThrow();
+        for (boolean old : new boolean[] {true, false}) {
+            String column = old ? oldColumn : mapping.newColumn(oldColumn).orElse(null);
+            if (column == null) {
+                continue;
+            }
+            try (Connection connection = (old ? oldDataSource : newDataSource).getConnection()) {
+                VerifyDialect dialect = VerifyDialect.of(Dialect.detect(connection));
+                var shape = TableShape.read(connection, dialect, old ? mapping.oldTable() : mapping.newTable());
+                var info = shape.flatMap(found -> found.column(column));
+                if (info.isEmpty()) {
+                    continue; // the verification names what is missing
+                }
+                Object value;
+                try {
+                    Object oldValue = JavaValues.parseKey(merchantId, shape.get().column(column).orElseThrow(),
+                            dialect);
+                    value = old ? oldValue : mapping.toNewValue(oldColumn, oldValue);
+                } catch (IllegalArgumentException doesNotFit) {
+                    continue;
+                }
+                String quoted = dialect.quote(info.get().name());
+                try (var select = connection.prepareStatement("SELECT DISTINCT " + quoted + " FROM "
+                        + shape.get().quotedTable() + " WHERE " + quoted + " = ?")) {
+                    select.setObject(1, value);
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            Object found = rows.getObject(1);
+                            Object asOld = old ? found : mapping.toOldValue(oldColumn, found);
+                            if (asOld != null) {
+                                spellings.add(asOld.toString());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return spellings;
+    }
+
+    /**
      * Checks the job (throwing at once, as {@link #verify} does) and runs it on a thread of its own; the returned
      * run tells its progress and gives its result.
      *

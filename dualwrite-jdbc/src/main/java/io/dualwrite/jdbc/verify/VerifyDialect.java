@@ -268,7 +268,13 @@ enum VerifyDialect {
 
         @Override
         String exactEquals(String column, ColumnInfo info) {
-            return exact(info) ? column + " = ?" : "(" + column + " = ? AND BINARY " + column + " = ?)";
+            if (exact(info)) {
+                return column + " = ?";
+            }
+            // the column is compared as utf8mb4 bytes, the set the parameter is sent in: BINARY alone would compare
+            // a latin1 'Zoë' (5A 6F EB) with its utf8mb4 bytes (5A 6F C3 AB) and never match
+            return "(" + column + " = ? AND CAST(CONVERT(" + column + " USING utf8mb4) AS BINARY)"
+                    + " = CAST(? AS BINARY))";
         }
 
         private boolean exact(ColumnInfo info) {
