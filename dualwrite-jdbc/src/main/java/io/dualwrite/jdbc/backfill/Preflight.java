@@ -18,8 +18,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The checks a job passes before it touches a row: the checkpoint table, every mapping against both schemas
- * ({@link MappingValidator}), a primary key on every old table that is the mapping's, and the merchant id of a
- * merchant scope fitting its column. Every problem is named at once.
+ * ({@link MappingValidator}), a primary key on every old table that is the mapping's and not floating-point, a
+ * primary or unique key on every new table that is the mapping's (unless a row writer of the user's writes it),
+ * and the merchant id of a merchant scope fitting its column. Every problem is named at once.
  */
 final class Preflight {
 
@@ -72,7 +73,27 @@ final class Preflight {
                         continue;
                     }
                 }
+                if (walk.floatingPointKey()) {
+                    problems.add("old table '" + mapping.oldTable() + "' is keyed by a floating-point column "
+                            + walk.keyColumnNames() + ": a FLOAT key read back as text may not find its row again"
+                            + " (0.1 is stored as 0.100000001…), so such a table cannot be walked by key; key it by"
+                            + " an exact column (an integer, DECIMAL or text) and give that to"
+                            + " TableMapping.Builder.primaryKey");
+                    continue;
+                }
                 tables.add(new Table(mapping, job.jobId(mapping), walk));
+            }
+        }
+        try (Connection fresh = job.newDataSource().getConnection()) {
+            for (TableMapping mapping : job.mappings()) {
+                if (job.copiedByRowWriter(mapping) || problems.stream().anyMatch(p -> p.contains(
+                        "new table '" + mapping.newTable() + "'") || p.contains("new table " + mapping.newTable()))) {
+                    continue; // a row writer of the user's writes the new table as it likes; missing tables are named
+                }
+                String keyProblem = newKeyProblem(fresh, mapping);
+                if (keyProblem != null) {
+                    problems.add(keyProblem);
+                }
             }
         }
         if (!problems.isEmpty()) {
@@ -100,6 +121,69 @@ final class Preflight {
                     + mapping.primaryKey() + "; give the table's key columns to TableMapping.Builder.primaryKey";
         }
         return null;
+    }
+
+    /**
+     * Why the new table cannot take upserts by the mapping's key: neither its primary key nor a unique key is
+     * exactly the mapping's key columns (in their new names). The copier writes with {@code INSERT … ON DUPLICATE
+     * KEY UPDATE} (MySQL, MariaDB) or {@code ON CONFLICT (key)}: without such a key, a row copied twice (a chunk
+     * run again, a row moved between merchants) would be inserted twice. Null when it can.
+     */
+    private static @Nullable String newKeyProblem(Connection connection, TableMapping mapping) throws SQLException {
+        List<String> declared = mapping.newPrimaryKey().stream().map(c -> c.toLowerCase(Locale.ROOT)).sorted()
+                .toList();
+        List<String> primary = primaryKey(connection, mapping.newTable());
+        if (primary.stream().map(c -> c.toLowerCase(Locale.ROOT)).sorted().toList().equals(declared)) {
+            return null;
+        }
+        for (List<String> unique : uniqueKeys(connection, mapping.newTable())) {
+            if (unique.stream().map(c -> c.toLowerCase(Locale.ROOT)).sorted().toList().equals(declared)) {
+                return null;
+            }
+        }
+        return "new table '" + mapping.newTable() + "' has " + (primary.isEmpty() ? "no primary key"
+                : "primary key " + primary) + " and no unique key on the mapping's key " + mapping.newPrimaryKey()
+                + "; rows are upserted by that key, so without it a row copied twice is inserted twice: add one"
+                + " (ALTER TABLE " + mapping.newTable() + " ADD " + (primary.isEmpty() ? "PRIMARY KEY" : "UNIQUE")
+                + " (" + String.join(", ", mapping.newPrimaryKey()) + "))";
+    }
+
+    /** The column lists of a table's unique indexes; empty when it has none (or the table is not found). */
+    private static List<List<String>> uniqueKeys(Connection connection, String table) throws SQLException {
+        DatabaseMetaData metaData = connection.getMetaData();
+        String[] place = place(connection, metaData, table);
+        String name = table.substring(table.indexOf('.') + 1);
+        String schema = place[1];
+        for (String[] candidate : new String[][] {{schema, name},
+                {upper(schema), name.toUpperCase(Locale.ROOT)}, {lower(schema), name.toLowerCase(Locale.ROOT)}}) {
+            Map<String, Map<Short, String>> indexes = new TreeMap<>();
+            try (ResultSet rows = metaData.getIndexInfo(place[0], candidate[0], candidate[1], true, false)) {
+                while (rows.next()) {
+                    String index = rows.getString("INDEX_NAME");
+                    String column = rows.getString("COLUMN_NAME");
+                    if (index != null && column != null && !rows.getBoolean("NON_UNIQUE")) {
+                        indexes.computeIfAbsent(index, k -> new TreeMap<>()).put(rows.getShort("ORDINAL_POSITION"),
+                                column);
+                    }
+                }
+            }
+            if (!indexes.isEmpty()) {
+                return indexes.values().stream().map(columns -> List.copyOf(columns.values())).toList();
+            }
+        }
+        return List.of();
+    }
+
+    /** The catalog and schema that hold {@code table} (a qualified name's own, else the connection's). */
+    private static String[] place(Connection connection, DatabaseMetaData metaData, String table) throws SQLException {
+        boolean mysql = io.dualwrite.jdbc.Dialect.detect(metaData) == io.dualwrite.jdbc.Dialect.MYSQL;
+        int dot = table.indexOf('.');
+        if (dot < 0) {
+            return new String[] {connection.getCatalog(), connection.getSchema()};
+        }
+        // MySQL and MariaDB call a schema a database, which JDBC reports as the catalog
+        return mysql ? new String[] {table.substring(0, dot), null}
+                : new String[] {connection.getCatalog(), table.substring(0, dot)};
     }
 
     /** The primary-key columns of a table in key order; empty when it has none (or the table is not found). */

@@ -157,6 +157,12 @@ public final class KeyWalk {
         return columns.quotedTable();
     }
 
+    /** Whether a key column is floating-point ({@code FLOAT}, {@code REAL}, {@code DOUBLE}): inexact as text. */
+    public boolean floatingPointKey() {
+        return keyColumns.stream().anyMatch(c -> c.sqlType() == java.sql.Types.FLOAT || c.sqlType() == java.sql.Types.REAL
+                || c.sqlType() == java.sql.Types.DOUBLE);
+    }
+
     /** The key columns, as the database spells them. */
     public List<String> keyColumnNames() {
         return keyColumns.stream().map(TableColumns.Column::name).toList();
@@ -215,6 +221,13 @@ public final class KeyWalk {
             parameterColumns.add(column);
             return "(" + quoted + " = ? AND CAST(CONVERT(" + quoted + " USING utf8mb4) AS BINARY)"
                     + " = CAST(? AS BINARY))";
+        }
+        if (dialect == CopyDialect.POSTGRESQL && isText(column)) {
+            // a nondeterministic collation (ICU, case-insensitive) takes 'M-1' as 'm-1': the first comparison
+            // can use an index, the second, in the byte order of "C", makes it exact
+            parameters.add(value);
+            parameterColumns.add(column);
+            return "(" + quoted + " = ? AND CAST(" + quoted + " AS text) COLLATE \"C\" = CAST(? AS text))";
         }
         return quoted + " = ?";
     }

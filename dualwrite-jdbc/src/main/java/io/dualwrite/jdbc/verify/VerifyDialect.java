@@ -187,7 +187,14 @@ enum VerifyDialect {
 
         @Override
         String exactEquals(String column, ColumnInfo info) {
-            return column + " = ?"; // deterministic collations compare exactly
+            String collation = info.collation();
+            if (info.kind(this) != ColumnInfo.Kind.STRING || collation == null || collation.equals("C")
+                    || collation.equals("POSIX") || collation.equals("default") || collation.equals("ucs_basic")) {
+                return column + " = ?";
+            }
+            // a nondeterministic (ICU) collation may take 'M-1' as 'm-1': the first comparison can use an index,
+            // the second, in the byte order of "C", makes it exact
+            return "(" + column + " = ? AND CAST(" + column + " AS text) COLLATE \"C\" = CAST(? AS text))";
         }
     },
 
