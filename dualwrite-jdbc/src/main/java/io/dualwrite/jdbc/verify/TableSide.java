@@ -73,8 +73,11 @@ final class TableSide {
     private final String javaColumns;
     private final LongConsumer fetched;
 
+    /**
+     * @param salt hex digits put before every row's text before it is hashed; the same on both sides of one run
+     */
     TableSide(TablePlan plan, boolean old, VerifyDialect dialect, int majorVersion, @Nullable Object merchantValue,
-              LongConsumer fetched) {
+              String salt, LongConsumer fetched) {
         this.plan = plan;
         this.old = old;
         this.dialect = dialect;
@@ -85,7 +88,10 @@ final class TableSide {
                 ? dialect.binaryOrder(dialect.quote(info.name()), info) : dialect.quote(info.name())).toList();
         this.keyColumns = keyInfos.stream().map(info -> dialect.quote(info.name())).collect(Collectors.joining(", "));
         List<String> rendered = plan.sqlColumns().stream().map(pair -> TablePlan.render(pair, old, dialect)).toList();
-        this.hash = dialect.hash(dialect.concat(rendered), majorVersion);
+        List<String> salted = new ArrayList<>(rendered.size() + 1);
+        salted.add("'" + salt.replaceAll("[^0-9a-f]", "") + "'");
+        salted.addAll(rendered);
+        this.hash = dialect.hash(dialect.concat(salted), majorVersion);
         this.renderedKeys = String.join(", ", rendered.subList(0, plan.keys().size()));
         this.renderedAll = String.join(", ", rendered);
         this.javaColumns = plan.javaColumns().stream().map(pair -> dialect.quote(pair.info(old).name()))

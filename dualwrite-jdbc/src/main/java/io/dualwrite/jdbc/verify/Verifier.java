@@ -380,12 +380,23 @@ public final class Verifier {
                                            VerificationRun.Tracker tracker, AtomicLong fetched) {
         TableVerification.Context context = new TableVerification.Context(job.migration(), executor, changeLog,
                 dualWriter, recheckDelay, settleTimeout, recheckRounds, maxDifferences, clock);
+        // a secret salt per table and run, the same on both sides: a sum of unkeyed 60-bit hashes lets whoever
+        // chooses values (user text) find differing rows whose hash differences cancel; keyed, they cannot
+        String salt = java.util.HexFormat.of().formatHex(salt());
         TableSide oldSide = new TableSide(table.plan(), true, table.oldDialect(), table.oldVersion(), table.merchant(),
-                fetched::addAndGet);
+                salt, fetched::addAndGet);
         TableSide newSide = new TableSide(table.plan(), false, table.newDialect(), table.newVersion(),
-                table.merchant(), fetched::addAndGet);
+                table.merchant(), salt, fetched::addAndGet);
         return new TableVerification(context, table.plan(), oldSide, newSide, sessions.old, sessions.fresh, tracker,
                 limiter(job), fetched);
+    }
+
+    private static final java.security.SecureRandom SALTS = new java.security.SecureRandom();
+
+    private static byte[] salt() {
+        byte[] salt = new byte[8];
+        SALTS.nextBytes(salt);
+        return salt;
     }
 
     private static @Nullable RateLimiter limiter(VerificationJob job) {
