@@ -24,10 +24,16 @@ final class TableColumns {
      * One column: its name as the database spells it, its {@link java.sql.Types} code and type name, and what
      * {@link Values} asks of its type on every value (decided once, when the table is read).
      */
-    record Column(String name, int sqlType, String typeName, boolean timeZone, boolean integer, boolean bool) {
+    record Column(String name, int sqlType, String typeName, boolean timeZone, boolean integer, boolean bool,
+                  int precision) {
         static Column of(String name, int sqlType, String typeName) {
+            return of(name, sqlType, typeName, 0);
+        }
+
+        /** @param precision the length the database reports (digits of a {@code bit(n)}; 0 when unknown) */
+        static Column of(String name, int sqlType, String typeName, int precision) {
             return new Column(name, sqlType, typeName, Values.hasTimeZone(sqlType, typeName),
-                    Values.isInteger(sqlType, typeName), Values.isBoolean(sqlType, typeName));
+                    Values.isInteger(sqlType, typeName), Values.isBoolean(sqlType, typeName), precision);
         }
 
         boolean typeNamed(String name) {
@@ -66,7 +72,7 @@ final class TableColumns {
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
                     String name = meta.getColumnName(i);
                     columns.put(name.toLowerCase(Locale.ROOT), Column.of(name, meta.getColumnType(i),
-                            meta.getColumnTypeName(i)));
+                            meta.getColumnTypeName(i), meta.getPrecision(i)));
                 }
                 return new TableColumns(table, dialect == CopyDialect.POSTGRESQL && !table.contains(".")
                         ? inItsSchema(connection, dialect, quoted) : quoted, columns);

@@ -313,8 +313,14 @@ final class Values {
         int type = column.sqlType();
         Object adjusted = value;
         if (target == CopyDialect.POSTGRESQL && (column.typeNamed("bit") || column.typeNamed("varbit"))) {
-            Object digits = value instanceof Boolean flag ? (flag ? "1" : "0")
-                    : value instanceof Number number ? Long.toBinaryString(number.longValue()) : value.toString();
+            String digits = value instanceof Boolean flag ? (flag ? "1" : "0")
+                    : value instanceof Number number ? Long.toBinaryString(number.longValue())
+                    : value instanceof byte[] bytes ? new BigInteger(1, bytes).toString(2) // MySQL/MariaDB BIT(n)
+                    : value.toString();
+            if (column.typeNamed("bit") && column.precision() > digits.length()) {
+                // bit(n) takes exactly n digits; a number's digits are right-aligned, as a cast of it would be
+                digits = "0".repeat(column.precision() - digits.length()) + digits;
+            }
             statement.setObject(index, digits, Types.OTHER);
             return;
         }
@@ -346,6 +352,10 @@ final class Values {
             return;
         } else if (value instanceof OffsetDateTime offset && type == Types.TIMESTAMP && !column.timeZone()) {
             adjusted = offset.toLocalDateTime();
+        } else if (value instanceof LocalDateTime local && column.timeZone() && target != CopyDialect.MYSQL) {
+            // a date-time without zone is taken as UTC (the rule verification compares by), never as a time of
+            // the session's zone, which a pool may set to anything
+            adjusted = local.atOffset(java.time.ZoneOffset.UTC);
         }
         statement.setObject(index, adjusted);
     }

@@ -11,9 +11,10 @@ import org.jspecify.annotations.Nullable;
  * @param sqlType   the {@link Types} code
  * @param typeName  the database's type name
  * @param precision the precision (length for text, digits for decimals, 1 for a single bit)
+ * @param scale     the scale (digits after the point; for date-times, of the seconds)
  * @param collation the collation, where it matters and is known (MySQL/MariaDB and PostgreSQL text)
  */
-record ColumnInfo(String name, int sqlType, String typeName, int precision, @Nullable String collation) {
+record ColumnInfo(String name, int sqlType, String typeName, int precision, int scale, @Nullable String collation) {
 
     /** What a column holds, as far as rendering it to canonical text goes. */
     enum Kind {
@@ -21,7 +22,7 @@ record ColumnInfo(String name, int sqlType, String typeName, int precision, @Nul
     }
 
     ColumnInfo withCollation(@Nullable String other) {
-        return new ColumnInfo(name, sqlType, typeName, precision, other);
+        return new ColumnInfo(name, sqlType, typeName, precision, scale, other);
     }
 
     String type() {
@@ -44,6 +45,10 @@ record ColumnInfo(String name, int sqlType, String typeName, int precision, @Nul
                 || type.equals("varbit") || type.equals("inet") || type.startsWith("geometry")) {
             return Kind.OTHER;
         }
+        if (dialect == VerifyDialect.MYSQL && type.equals("boolean")) {
+            // MariaDB's BOOLEAN is TINYINT(1), as its driver names it: it holds 2 as well as 1
+            return Kind.INTEGER;
+        }
         if (type.equals("bool") || type.equals("boolean")) {
             return Kind.BOOLEAN;
         }
@@ -56,8 +61,10 @@ record ColumnInfo(String name, int sqlType, String typeName, int precision, @Nul
         return switch (sqlType) {
             case Types.BOOLEAN -> Kind.BOOLEAN;
             // MySQL/MariaDB BIT(1) and TINYINT(1); PostgreSQL bit strings are "bit"
-            case Types.BIT -> dialect == VerifyDialect.MYSQL && precision <= 1 ? Kind.BOOLEAN
-                    : dialect == VerifyDialect.MYSQL && type.contains("int") ? Kind.INTEGER : Kind.OTHER;
+            // (TINYINT(1) holds any small number, 2 as well as 1: it is an integer, compared with a boolean only
+            // where the other side is one)
+            case Types.BIT -> dialect == VerifyDialect.MYSQL && type.contains("int") ? Kind.INTEGER
+                    : dialect == VerifyDialect.MYSQL && precision <= 1 ? Kind.BOOLEAN : Kind.OTHER;
             case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> Kind.INTEGER;
             case Types.DECIMAL, Types.NUMERIC -> Kind.DECIMAL;
             case Types.CHAR, Types.NCHAR, Types.VARCHAR, Types.NVARCHAR, Types.LONGVARCHAR, Types.LONGNVARCHAR,

@@ -39,7 +39,21 @@ final class JavaValues {
             throws SQLException {
         ColumnInfo.Kind kind = column.kind(dialect);
         Object value;
-        if (dialect == VerifyDialect.MYSQL && (column.sqlType() == Types.TIMESTAMP || column.sqlType() == Types.DATE
+        if (column.type().equals("bit") && column.sqlType() == Types.BIT && column.precision() > 1) {
+            // a bit string as its digits, n of them: MySQL/MariaDB BIT(n) comes as bytes, PostgreSQL bit(n) as text
+            if (dialect == VerifyDialect.MYSQL) {
+                byte[] bytes = rows.getBytes(index);
+                String digits = bytes == null ? null : new BigInteger(1, bytes).toString(2);
+                value = digits == null ? null
+                        : "0".repeat(Math.max(0, column.precision() - digits.length())) + digits;
+            } else {
+                value = rows.getString(index);
+            }
+        } else if (dialect == VerifyDialect.MYSQL && column.type().equals("year")) {
+            // the drivers report YEAR as a DATE, but its text is the year's number
+            String text = rows.getString(index);
+            value = text == null ? null : text.chars().allMatch(Character::isDigit) ? (Object) Long.parseLong(text) : text;
+        } else if (dialect == VerifyDialect.MYSQL && (column.sqlType() == Types.TIMESTAMP || column.sqlType() == Types.DATE
                 || column.sqlType() == Types.TIME)) {
             String text = rows.getString(index);
             value = text == null ? null : mysqlTemporal(text, column.sqlType());
@@ -132,9 +146,10 @@ final class JavaValues {
         if (value instanceof BigDecimal decimal) {
             text = plain(decimal);
         } else if (value instanceof Float number) {
-            text = number.isNaN() || number.isInfinite() ? number.toString() : plain(new BigDecimal(number.toString()));
+            // the exact binary value: a real widened to double precision is the same number
+            text = number.isNaN() || number.isInfinite() ? number.toString() : plain(new BigDecimal(number.doubleValue()));
         } else if (value instanceof Double number) {
-            text = number.isNaN() || number.isInfinite() ? number.toString() : plain(new BigDecimal(number.toString()));
+            text = number.isNaN() || number.isInfinite() ? number.toString() : plain(new BigDecimal(number));
         } else if (value instanceof Number number) {
             text = plain(new BigDecimal(number.toString()));
         } else if (value instanceof Boolean flag) {

@@ -199,7 +199,15 @@ final class TablePlan {
             case INTEGER -> dialect.integer(column);
             case DECIMAL -> own == ColumnInfo.Kind.INTEGER ? dialect.integer(column) : dialect.decimal(column);
             case BOOLEAN -> dialect.trueFalse(column, own != ColumnInfo.Kind.BOOLEAN);
-            case TIMESTAMP, TIMESTAMP_TZ -> dialect.timestamp(own == ColumnInfo.Kind.TIMESTAMP_TZ ? dialect.utc(column) : column);
+            case TIMESTAMP, TIMESTAMP_TZ -> {
+                // fractions beyond microseconds count only where both sides keep them (H2 TIMESTAMP(9)); else
+                // both are rounded to microseconds, as a copy into a microsecond column rounds them
+                boolean nanos = pair.info(old).scale() > 6 && pair.info(!old).scale() > 6;
+                boolean zoned = own == ColumnInfo.Kind.TIMESTAMP_TZ;
+                String exact = nanos || own == ColumnInfo.Kind.DATE ? column : dialect.microseconds(column, zoned);
+                String value = zoned ? dialect.utc(exact) : own == ColumnInfo.Kind.DATE ? dialect.midnight(exact) : exact;
+                yield dialect.timestamp(value, nanos);
+            }
             case DATE -> dialect.date(column);
             case BINARY -> dialect.hex(column);
             case OTHER -> throw new IllegalStateException("column " + info.name() + " is compared in Java");

@@ -42,7 +42,7 @@ record TableShape(String table, String quotedTable, List<ColumnInfo> columns, Li
                 ResultSetMetaData meta = empty.getMetaData();
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
                     columns.add(new ColumnInfo(meta.getColumnName(i), meta.getColumnType(i), meta.getColumnTypeName(i),
-                            meta.getPrecision(i), null));
+                            meta.getPrecision(i), meta.getScale(i), null));
                 }
             } catch (SQLException missing) {
                 if (dialect == VerifyDialect.POSTGRESQL && !connection.getAutoCommit()) {

@@ -94,7 +94,7 @@ final class TableSide {
         this.hash = dialect.hash(dialect.concat(salted), majorVersion);
         this.renderedKeys = String.join(", ", rendered.subList(0, plan.keys().size()));
         this.renderedAll = String.join(", ", rendered);
-        this.javaColumns = plan.javaColumns().stream().map(pair -> dialect.quote(pair.info(old).name()))
+        this.javaColumns = plan.javaColumns().stream().map(pair -> javaColumn(pair.info(old), dialect))
                 .collect(Collectors.joining(", "));
         if (merchantValue == null) {
             scopeCondition = null;
@@ -109,6 +109,16 @@ final class TableSide {
             scopeValues = Collections.nCopies(dialect.exactEqualsMarkers(info), value);
             scopeInfo = info;
         }
+    }
+
+    /**
+     * A column compared in Java as selected: a MySQL/MariaDB {@code FLOAT} as {@code DOUBLE}, since the drivers'
+     * text of a {@code FLOAT} has six digits (1234567 and 1234568 both read "1.23457e6").
+     */
+    private static String javaColumn(ColumnInfo info, VerifyDialect dialect) {
+        String quoted = dialect.quote(info.name());
+        return dialect == VerifyDialect.MYSQL && (info.sqlType() == java.sql.Types.REAL
+                || info.type().startsWith("float")) ? "CAST(" + quoted + " AS DOUBLE)" : quoted;
     }
 
     /** The range's row count and checksum. */

@@ -56,8 +56,20 @@ enum VerifyDialect {
          */
         @Override
         String timestamp(String column) {
-            return "RTRIM(RTRIM(FORMATDATETIME(" + column + ", 'yyyy-MM-dd HH:mm:ss.SSSSSS'), '0'), '.')"
-                    + " || CASE WHEN EXTRACT(YEAR FROM " + column + ") < 1 THEN ' BC' ELSE '' END";
+            return timestamp(column, false);
+        }
+
+        /** Nine digits of the second where both sides keep them, else six. */
+        @Override
+        String timestamp(String column, boolean nanos) {
+            return "RTRIM(RTRIM(FORMATDATETIME(" + column + ", 'yyyy-MM-dd HH:mm:ss." + (nanos ? "SSSSSSSSS" : "SSSSSS")
+                    + "'), '0'), '.') || CASE WHEN EXTRACT(YEAR FROM " + column + ") < 1 THEN ' BC' ELSE '' END";
+        }
+
+        /** H2 casts round to the nearest microsecond, as a copy into a microsecond column does. */
+        @Override
+        String microseconds(String column, boolean zoned) {
+            return "CAST(" + column + " AS TIMESTAMP(6)" + (zoned ? " WITH TIME ZONE)" : ")");
         }
 
         @Override
@@ -243,6 +255,11 @@ enum VerifyDialect {
         }
 
         @Override
+        String midnight(String column) {
+            return "CAST(" + column + " AS DATETIME)";
+        }
+
+        @Override
         String date(String column) {
             return "DATE_FORMAT(" + column + ", '%Y-%m-%d')";
         }
@@ -322,6 +339,24 @@ enum VerifyDialect {
      * zeros when it is not zero (PostgreSQL's ISO text output).
      */
     abstract String timestamp(String column);
+
+    /**
+     * A date-time as text; {@code nanos} when both sides keep fractions beyond microseconds (only H2 can, so
+     * only H2 renders them), else to microseconds.
+     */
+    String timestamp(String column, boolean nanos) {
+        return timestamp(column);
+    }
+
+    /** A date-time rounded to microseconds where the store keeps more (only H2 does). */
+    String microseconds(String column, boolean zoned) {
+        return column;
+    }
+
+    /** A date as the date-time at its midnight, to compare with a date-time column. */
+    String midnight(String column) {
+        return "CAST(" + column + " AS TIMESTAMP)";
+    }
 
     /** A zoned date-time moved to UTC (without zone). */
     abstract String utc(String column);
