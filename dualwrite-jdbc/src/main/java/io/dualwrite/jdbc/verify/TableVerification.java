@@ -314,11 +314,17 @@ final class TableVerification {
      * @return whether any row's hash differed
      */
     private boolean listed(TableSide.Range range, Two<List<TableSide.KeyHash>> hashes) throws SQLException {
-        Map<String, TableSide.KeyHash> newRows = new LinkedHashMap<>();
-        hashes.fresh().forEach(row -> newRows.put(row.keyText(), row));
+        List<TableSide.KeyHash> collisions = new ArrayList<>();
+        Map<String, TableSide.KeyHash> newRows = pairable(hashes.fresh(), TableSide.KeyHash::keyText,
+                TableSide.KeyHash::key, row -> collision(row.keyText(), row.key(), RowDifference.Kind.EXTRA_IN_NEW),
+                collisions);
+        Map<String, TableSide.KeyHash> oldRows = pairable(hashes.old(), TableSide.KeyHash::keyText,
+                TableSide.KeyHash::key, row -> collision(row.keyText(), row.key(), RowDifference.Kind.MISSING_IN_NEW),
+                collisions);
+        boolean collided = !collisions.isEmpty();
         List<List<Object>> oldKeys = new ArrayList<>();
         List<List<Object>> newKeys = new ArrayList<>();
-        for (TableSide.KeyHash row : hashes.old()) {
+        for (TableSide.KeyHash row : oldRows.values()) {
             TableSide.KeyHash other = newRows.remove(row.keyText());
             if (other == null || other.hash() != row.hash()) {
                 oldKeys.add(row.key());
@@ -329,7 +335,7 @@ final class TableVerification {
         }
         newRows.values().forEach(row -> newKeys.add(row.key())); // the new store's rows the old one lacks
         if (oldKeys.isEmpty() && newKeys.isEmpty()) {
-            return false;
+            return collided;
         }
         long rows = Math.max(hashes.old().size(), hashes.fresh().size());
         if (Math.max(oldKeys.size(), newKeys.size()) > DENSE_SHARE * rows) {
@@ -347,9 +353,15 @@ final class TableVerification {
 
     /** Notes every row of the two stores' fetched rows that differs. */
     private void compare(Two<List<TableSide.FetchedRow>> rows) {
-        Map<String, TableSide.FetchedRow> newRows = byKeyText(rows.fresh());
+        List<TableSide.FetchedRow> collisions = new ArrayList<>();
+        Map<String, TableSide.FetchedRow> newRows = pairable(rows.fresh(), TableSide.FetchedRow::keyText,
+                TableSide.FetchedRow::key, row -> collision(row.keyText(), row.key(), RowDifference.Kind.EXTRA_IN_NEW),
+                collisions);
+        Map<String, TableSide.FetchedRow> oldRows = pairable(rows.old(), TableSide.FetchedRow::keyText,
+                TableSide.FetchedRow::key, row -> collision(row.keyText(), row.key(),
+                        RowDifference.Kind.MISSING_IN_NEW), collisions);
         Set<String> oldTexts = new java.util.HashSet<>();
-        for (TableSide.FetchedRow row : rows.old()) {
+        for (TableSide.FetchedRow row : oldRows.values()) {
             oldTexts.add(row.keyText());
             TableSide.FetchedRow other = newRows.get(row.keyText());
             if (other == null) {
@@ -361,7 +373,7 @@ final class TableVerification {
                 }
             }
         }
-        for (TableSide.FetchedRow row : rows.fresh()) {
+        for (TableSide.FetchedRow row : newRows.values()) {
             if (!oldTexts.contains(row.keyText())) {
                 suspect(row.keyText(), RowDifference.Kind.EXTRA_IN_NEW, row.key(), List.of());
             }
@@ -402,6 +414,46 @@ final class TableVerification {
         return columns;
     }
 
+    /**
+     * One store's rows by key text, in their order. Where several share a text (see {@link #collision}), the one
+     * whose own key is shortest is kept to pair with the other store; each other one is handed to {@code
+     * collided} and added to {@code collisions}.
+     */
+    private static <T> Map<String, T> pairable(List<T> rows, java.util.function.Function<T, String> text,
+                                               java.util.function.Function<T, List<Object>> key,
+                                               java.util.function.Consumer<T> collided, List<? super T> collisions) {
+        Map<String, T> kept = new LinkedHashMap<>();
+        for (T row : rows) {
+            T before = kept.putIfAbsent(text.apply(row), row);
+            if (before != null) {
+                T loser = row;
+                if (keyOf(key.apply(row)).length() < keyOf(key.apply(before)).length()) {
+                    kept.put(text.apply(row), row);
+                    loser = before;
+                }
+                collided.accept(loser);
+                collisions.add(loser);
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * Notes a row whose key text another row of the same store has too: a padded pair trims {@code CHAR}
+     * padding, so a {@code VARCHAR} side's {@code 'a'} and {@code 'a '} render alike while the {@code CHAR}
+     * side can hold only one of them. The second is a row the other store lacks; it is kept apart from the
+     * first under its own key.
+     *
+     * @return true
+     */
+    private boolean collision(String keyText, List<Object> key, RowDifference.Kind kind) {
+        suspect(keyText + COLLIDED + keyOf(key), kind, key, List.of());
+        return true;
+    }
+
+    /** Separates a colliding row's own key from the shared key text in {@link #suspects}. */
+    private static final char COLLIDED = '\u0000';
+
     private void suspect(String keyText, RowDifference.Kind kind, List<Object> key, List<String> columns) {
         Suspect known = suspects.get(keyText);
         if (known == null) {
@@ -431,10 +483,21 @@ final class TableVerification {
             if (tracker.stopRequested()) {
                 throw new VerificationStoppedException(plan.mapping().oldTable(), chunksDone, checkpoint);
             }
-            Two<Map<String, TableSide.FetchedRow>> rows = both(side -> byKeyText(side.side.rowsByKey(side.connection,
-                    keyValues())));
+            Two<List<TableSide.FetchedRow>> fetched = both(side -> side.side.rowsByKey(side.connection, keyValues()));
+            Two<Map<String, TableSide.FetchedRow>> rows = new Two<>(byKeyText(fetched.old()),
+                    byKeyText(fetched.fresh()));
             Map<String, Suspect> still = new LinkedHashMap<>();
             for (Suspect suspect : suspects.values()) {
+                if (suspect.keyText.indexOf(COLLIDED) >= 0) {
+                    // a colliding row differs for as long as it is there: the other store cannot hold it apart
+                    String own = keyOf(suspect.key);
+                    List<TableSide.FetchedRow> side = suspect.kind == RowDifference.Kind.MISSING_IN_NEW
+                            ? fetched.old() : fetched.fresh();
+                    if (side.stream().anyMatch(row -> keyOf(row.key()).equals(own))) {
+                        still.put(suspect.keyText, suspect);
+                    }
+                    continue;
+                }
                 TableSide.FetchedRow old = rows.old().get(suspect.keyText);
                 TableSide.FetchedRow fresh = rows.fresh().get(suspect.keyText);
                 if (old == null && fresh == null) {
@@ -490,9 +553,14 @@ final class TableVerification {
         return suspects.values().stream().map(suspect -> suspect.key).toList();
     }
 
+    /**
+     * The rows by key text; where two rows share one (a padded pair's {@code 'a'} and {@code 'a '}), the one whose
+     * own key is shortest, the one a {@code CHAR} side's trimmed value pairs with.
+     */
     private static Map<String, TableSide.FetchedRow> byKeyText(List<TableSide.FetchedRow> rows) {
         Map<String, TableSide.FetchedRow> map = new HashMap<>();
-        rows.forEach(row -> map.put(row.keyText(), row));
+        rows.forEach(row -> map.merge(row.keyText(), row,
+                (kept, other) -> keyOf(other.key()).length() < keyOf(kept.key()).length() ? other : kept));
         return map;
     }
 
