@@ -154,8 +154,12 @@ final class ConnectionHandler implements InvocationHandler {
     boolean cascade(StatementAnalysis analysis, java.util.function.Supplier<MigrationContext> contexts) {
         String table = analysis.writtenTable();
         SqlKind kind = analysis.kind();
-        if (table == null || kind == SqlKind.INSERT || physical == null) {
+        if (table == null || physical == null) {
             return false;
+        }
+        boolean throughBase = analysis.mapping() == null && viewOrPartitionOfMapped(table, contexts);
+        if (kind == SqlKind.INSERT) {
+            return throughBase;
         }
         boolean deletes = kind != SqlKind.UPDATE; // DELETE, REPLACE, MERGE, TRUNCATE
         boolean updates = kind != SqlKind.DELETE;
@@ -163,7 +167,7 @@ final class ConnectionHandler implements InvocationHandler {
         List<TableMapping> knownDeletes = deletes ? metadata.knownCascadesFrom(store, table, true) : List.of();
         List<TableMapping> knownUpdates = updates ? metadata.knownCascadesFrom(store, table, false) : List.of();
         if (knownDeletes != null && knownUpdates != null && knownDeletes.isEmpty() && knownUpdates.isEmpty()) {
-            return false; // the common case: read within the last minute, nothing cascades (no savepoint, no query)
+            return throughBase; // the common case: read within the last minute, nothing cascades (no savepoint, no query)
         }
         try {
             Dialect dialect = config.dialect(store, physical);
@@ -180,17 +184,52 @@ final class ConnectionHandler implements InvocationHandler {
                 return found;
             });
             if (children.isEmpty()) {
-                return false;
+                return throughBase;
             }
             MigrationContext context = contexts.get(); // only now: most writes cascade nowhere
             if (!phaseForWrite(context).writes(store.other())) {
-                return false;
+                return throughBase;
             }
             children.forEach(child -> buffer.resync(child, null, "cascade", context));
             return true;
         } catch (SQLException | RuntimeException e) {
             config.warn(log, "cascade/" + table, "could not read the foreign keys cascading from {}: {}", table,
                     e.toString());
+            return throughBase;
+        }
+    }
+
+    /**
+     * After a write on {@code table}, which no mapping names: records a scoped resync of every mapped table it is
+     * a view over or a partition of ({@link Metadata#basesOf}), when the write's phase mirrors: the database
+     * wrote the mapped table's rows. Never throws; the catalog is read under a savepoint.
+     *
+     * @return whether a resync was recorded
+     */
+    private boolean viewOrPartitionOfMapped(String table, java.util.function.Supplier<MigrationContext> contexts) {
+        Metadata metadata = config.metadata();
+        List<TableMapping> known = metadata.knownBasesOf(store, table);
+        if (known != null && known.isEmpty()) {
+            return false;
+        }
+        try {
+            Dialect dialect = config.dialect(store, physical);
+            Connection connection = physical;
+            java.util.Collection<TableMapping> mappings = config.analyzer().mappings();
+            List<TableMapping> bases = known != null ? known : WriteExecution.guarded(connection, dialect,
+                    sqlTransaction, () -> metadata.basesOf(store, connection, dialect, table, mappings));
+            if (bases.isEmpty()) {
+                return false;
+            }
+            MigrationContext context = contexts.get();
+            if (!phaseForWrite(context).writes(store.other())) {
+                return false;
+            }
+            bases.forEach(base -> buffer.resync(base, null, "view-or-partition", context));
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            config.warn(log, "bases/" + table, "could not read whether {} is a view or partition of a mapped table: {}",
+                    table, e.toString());
             return false;
         }
     }

@@ -65,14 +65,52 @@ final class Metadata {
      */
     List<TableMapping> cascadesFrom(Store store, Connection connection, @Nullable Dialect dialect, String table,
                                     boolean deletes, java.util.Collection<TableMapping> mappings) {
-        Read<List<TableMapping>> trusted = trustedCascades(store, cascadeKey(table, deletes));
+        return follow(store, connection, dialect, table, cascadeKey(table, deletes),
+                parent -> readCascades(connection, dialect, parent, deletes), mappings);
+    }
+
+    /**
+     * The mapped tables whose rows a write on {@code table} — a table no mapping names — changes because {@code
+     * table} is a view over them or a partition (an inheriting child) of them: the database writes the mapped
+     * table while the statement names another. Followed through views of views, four levels deep; read and
+     * cached as {@link #cascadesFrom} is.
+     */
+    List<TableMapping> basesOf(Store store, Connection connection, @Nullable Dialect dialect, String table,
+                               java.util.Collection<TableMapping> mappings) {
+        return follow(store, connection, dialect, table, baseKey(table), parent -> readBases(connection, dialect, parent),
+                mappings);
+    }
+
+    /** What {@link #basesOf} found for the table within the last minute, or {@code null}: no catalog read. */
+    @Nullable List<TableMapping> knownBasesOf(Store store, String table) {
+        String key = baseKey(table);
+        Read<List<TableMapping>> known = trustedCascades(store, key);
+        if (known == null) {
+            return null;
+        }
+        rely(known, store, null, key);
+        return known.value();
+    }
+
+    private static String baseKey(String table) {
+        return "b:" + table.replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT);
+    }
+
+    /** Reads the tables one catalog step from a table (children it cascades into, or bases it writes through). */
+    @FunctionalInterface
+    private interface CatalogStep {
+        List<String> from(String table) throws SQLException;
+    }
+
+    private List<TableMapping> follow(Store store, Connection connection, @Nullable Dialect dialect, String table,
+                                      String key, CatalogStep step, java.util.Collection<TableMapping> mappings) {
+        Read<List<TableMapping>> trusted = trustedCascades(store, key);
         List<TableMapping> known = trusted == null ? null : trusted.value();
         if (known != null) {
             return known;
         }
         String name = table.replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT);
         Map<String, Read<List<TableMapping>>> cache = store == Store.OLD ? oldCascades : newCascades;
-        String key = (deletes ? "d:" : "u:") + name;
         List<TableMapping> found = new ArrayList<>();
         if (dialect != null && !mappings.isEmpty()) {
             java.util.Set<String> seen = new java.util.HashSet<>(List.of(bare(name)));
@@ -81,7 +119,7 @@ final class Metadata {
                 for (int depth = 0; depth < 4 && !level.isEmpty(); depth++) {
                     List<String> next = new ArrayList<>();
                     for (String parent : level) {
-                        for (String child : readCascades(connection, dialect, parent, deletes)) {
+                        for (String child : step.from(parent)) {
                             if (!seen.add(bare(child))) {
                                 continue;
                             }
@@ -157,6 +195,53 @@ final class Metadata {
             }
         }
         return children;
+    }
+
+    /**
+     * The tables (lower case) a write on {@code table} writes in truth: for a view, the tables its query reads
+     * (PostgreSQL's rewrite rule dependencies; MySQL/MariaDB's view definition, every quoted name in it, of which
+     * the mapped ones count and the rest are followed as possible views); for a PostgreSQL partition or inheriting
+     * child, its parent. H2 has no updatable views: none.
+     */
+    private static List<String> readBases(Connection connection, @Nullable Dialect dialect, String table)
+            throws SQLException {
+        if (dialect == null || dialect == Dialect.H2) {
+            return List.of();
+        }
+        List<String> bases = new ArrayList<>();
+        if (dialect == Dialect.POSTGRESQL) {
+            String sql = "SELECT inhparent::regclass::text FROM pg_inherits WHERE inhrelid = to_regclass(?)"
+                    + " UNION SELECT d.refobjid::regclass::text FROM pg_rewrite r JOIN pg_depend d ON d.objid = r.oid"
+                    + " AND d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass"
+                    + " WHERE r.ev_class = to_regclass(?) AND d.refobjid <> r.ev_class";
+            try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setString(1, table);
+                statement.setString(2, table);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        bases.add(rows.getString(1).replace("\"", "").toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+            return bases;
+        }
+        try (java.sql.PreparedStatement statement = connection.prepareStatement("SELECT VIEW_DEFINITION FROM"
+                + " information_schema.VIEWS WHERE TABLE_NAME = ? AND TABLE_SCHEMA = DATABASE()")) {
+            statement.setString(1, bare(table));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    java.util.regex.Matcher quoted = java.util.regex.Pattern.compile("`((?:[^`]|``)+)`")
+                            .matcher(String.valueOf(rows.getString(1)));
+                    while (quoted.find()) {
+                        String name = quoted.group(1).replace("``", "`").toLowerCase(Locale.ROOT);
+                        if (!bases.contains(name)) {
+                            bases.add(name);
+                        }
+                    }
+                }
+            }
+        }
+        return bases;
     }
 
     /**
@@ -321,8 +406,8 @@ final class Metadata {
         if (before == null || before.fresh(refreshNanos)) {
             return List.of();
         }
-        List<TableMapping> now = cascadesFrom(store, connection, dialect, key.substring(2), key.startsWith("d:"),
-                mappings);
+        List<TableMapping> now = key.startsWith("b:") ? basesOf(store, connection, dialect, key.substring(2), mappings)
+                : cascadesFrom(store, connection, dialect, key.substring(2), key.startsWith("d:"), mappings);
         return now.stream().filter(child -> !before.value().contains(child)).toList();
     }
     private final Map<TableMapping, Boolean> oldLockable = new ConcurrentHashMap<>();

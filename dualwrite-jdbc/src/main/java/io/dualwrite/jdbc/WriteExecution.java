@@ -116,6 +116,7 @@ final class WriteExecution {
         boolean text = false;
         long texts = 0; // positions bound to text
         long numbers = 0; // positions bound to a number
+        long loose = 0; // positions bound to a text that is no integer as a number key column would spell it
         List<ValueRef> whereKey = analysis.whereKey();
         for (int position = 0; position < whereKey.size(); position++) {
             ValueRef ref = whereKey.get(position);
@@ -130,6 +131,9 @@ final class WriteExecution {
                 }
                 text = true;
                 texts |= position < 64 ? 1L << position : Long.MIN_VALUE;
+                if (!CANONICAL_INTEGER.matcher((String) value).matches()) {
+                    loose |= position < 64 ? 1L << position : Long.MIN_VALUE;
+                }
             } else if (isWholeNumber(value)) {
                 numbers |= position < 64 ? 1L << position : Long.MIN_VALUE;
             } else if (value instanceof java.math.BigDecimal decimal) {
@@ -147,9 +151,14 @@ final class WriteExecution {
         Metadata.KeyTexts keys = keyTexts(physical);
         // a text or a number names a date, a binary or an ENUM key in a form of its own: '2024-01-01 10:00' names row
         // 2024-01-01 10:00:00, and on MySQL a TIMESTAMP by the session's time zone
+        // a text against a column that is not text is converted by the database: MySQL and MariaDB read '1abc',
+        // ' 1' and '01' as row 1
         return (text && keys.loose()) || (numbers & keys.textColumns()) != 0
-                || ((texts | numbers) & keys.formedColumns()) != 0;
+                || ((texts | numbers) & keys.formedColumns()) != 0 || (loose & ~keys.textColumns()) != 0;
     }
+
+    /** An integer as a number column spells it: no sign but a minus, no leading zero, nothing else. */
+    private static final java.util.regex.Pattern CANONICAL_INTEGER = java.util.regex.Pattern.compile("-?(?:0|[1-9][0-9]*)");
 
     private Metadata.KeyTexts keyTexts(Connection physical) {
         Store store = connection.store();

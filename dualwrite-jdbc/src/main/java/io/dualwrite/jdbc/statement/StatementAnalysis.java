@@ -32,9 +32,10 @@ import org.jspecify.annotations.Nullable;
  *                        value is an expression rather than a parameter or literal
  * @param setKey          for an update that assigns the primary key: the new key values, when known
  * @param returning       whether the statement has a {@code RETURNING} clause
- * @param movesRows       for an upsert: whether rows it conflicts with may leave their key — a {@code REPLACE}
- *                        deletes them, an update clause that assigns a key column moves or respells them — so
- *                        their keys must be read before it runs; for an update: whether it assigns a key, order-id
+ * @param movesRows       for an upsert: whether rows it conflicts with may leave their key or the unique value
+ *                        they were met on — a {@code REPLACE} deletes them, an update clause that assigns a key
+ *                        column moves or respells them, one that assigns any column other than its inserted value
+ *                        may change a unique value — so their keys must be read before it runs; for an update: whether it assigns a key, order-id
  *                        or merchant-id column, so that its rows may leave the phase its WHERE names
  * @param txControl       transaction control sent as SQL text
  * @param parts           for several statements in one string: each one's analysis (this one is then of kind

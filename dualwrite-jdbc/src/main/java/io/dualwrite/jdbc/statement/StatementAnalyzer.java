@@ -325,9 +325,28 @@ public final class StatementAnalyzer {
             table = delete.getTable();
             kind = SqlKind.DELETE;
         } else if (statement instanceof net.sf.jsqlparser.statement.truncate.Truncate truncate) {
-            return bulkWrite(sql, truncate.getTable(), "truncate");
+            if (truncate.getCascade()) {
+                // PostgreSQL's TRUNCATE … CASCADE empties every table with a foreign key onto the ones named,
+                // whatever its ON DELETE action, and theirs in turn: every mapped table is resynced
+                return StatementAnalysis.passThrough(sql, SqlKind.BULK_WRITE, TxControl.NONE,
+                        List.copyOf(mappings.values()));
+            }
+            List<Table> tables = truncate.getTables() == null || truncate.getTables().isEmpty()
+                    ? java.util.Collections.singletonList(truncate.getTable()) : truncate.getTables();
+            if (tables.size() > 1) {
+                // TRUNCATE a, b empties each of them
+                List<TableMapping> named = tables.stream().map(this::mappingOf).filter(java.util.Objects::nonNull)
+                        .distinct().toList();
+                return StatementAnalysis.passThrough(sql, named.isEmpty() ? SqlKind.OTHER : SqlKind.BULK_WRITE,
+                        TxControl.NONE, named);
+            }
+            return bulkWrite(sql, tables.get(0), "truncate");
         } else if (statement instanceof net.sf.jsqlparser.statement.merge.Merge merge) {
             return bulkWrite(sql, merge.getTable(), "merge");
+        } else if (statement instanceof net.sf.jsqlparser.statement.UnsupportedStatement) {
+            // the parser kept the text without reading it (REPLACE LOW_PRIORITY …): as unparsable SQL, a write to
+            // the mapped tables it names is resynced
+            return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN, TxControl.NONE, writtenTables(sql));
         } else {
             return StatementAnalysis.passThrough(sql, SqlKind.OTHER);
         }
@@ -598,9 +617,16 @@ public final class StatementAnalyzer {
         }
         for (List<UpdateSet> sets : shape.updateSets()) {
             for (UpdateSet set : sets) {
-                for (Column column : set.getColumns()) {
-                    String name = SqlText.unquote(column.getColumnName());
+                for (int i = 0; i < set.getColumns().size(); i++) {
+                    String name = SqlText.unquote(set.getColumns().get(i).getColumnName());
                     if (mapping.primaryKey().stream().anyMatch(name::equalsIgnoreCase)) {
+                        return true;
+                    }
+                    // any other column may be part of a unique key the row was met on: given anything but its
+                    // inserted value (code = IF(code = 'a', 'moved', code)), the row no longer holds a value of the
+                    // statement, so the select after it would not find it again
+                    Expression value = i < set.getValues().size() ? set.getValues().get(i) : null;
+                    if (!insertedValueOf(value, name)) {
                         return true;
                     }
                 }
