@@ -83,7 +83,7 @@ final class StatementHandler implements InvocationHandler {
             throw new SQLException("statement cannot run on the new store (" + analysis.rewriteProblem() + "): " + sql);
         }
         refuseUnanalysedOnNew(analysis, store);
-        Object[] physicalArgs = args.clone();
+        Object[] physicalArgs = inStoreNames(args.clone(), analysis, store);
         physicalArgs[0] = plan == null ? sql : plan.sql();
         boolean appAskedKeys = asksForKeys(args);
         Statement statement;
@@ -114,6 +114,22 @@ final class StatementHandler implements InvocationHandler {
             return args[1] instanceof Integer flag && flag == Statement.NO_GENERATED_KEYS;
         }
         return args.length >= 3 && !RETURNING.matcher(sql).find();
+    }
+
+    /**
+     * The arguments with the column names of a {@code (sql, String[] columnNames)} call in the store's own names:
+     * on the new store a renamed column is asked for by its new name ({@code qty} is {@code quantity} there).
+     */
+    private static Object[] inStoreNames(Object[] args, StatementAnalysis analysis, Store store) {
+        if (store == Store.NEW && args.length == 2 && args[1] instanceof String[] names && analysis.mapping() != null) {
+            String[] renamed = new String[names.length];
+            for (int i = 0; i < names.length; i++) {
+                String name = names[i];
+                renamed[i] = name == null ? null : analysis.mapping().newColumn(name).orElse(name);
+            }
+            args[1] = renamed;
+        }
+        return args;
     }
 
     private static boolean asksForKeys(Object[] args) {
@@ -266,7 +282,7 @@ final class StatementHandler implements InvocationHandler {
         connection.checkReadRoute(statementAnalysis);
         Object[] physicalArgs = args;
         if (plain) {
-            physicalArgs = args.clone();
+            physicalArgs = inStoreNames(args.clone(), statementAnalysis, connection.store());
             physicalArgs[0] = sqlFor(statementAnalysis);
             keys.appAsked(asksForKeys(args));
         }

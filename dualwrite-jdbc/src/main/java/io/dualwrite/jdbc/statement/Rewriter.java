@@ -16,6 +16,7 @@ import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.insert.Insert;
 import net.sf.jsqlparser.statement.insert.InsertConflictTarget;
 import net.sf.jsqlparser.statement.update.Update;
 import net.sf.jsqlparser.statement.update.UpdateSet;
@@ -45,8 +46,11 @@ final class Rewriter {
     private final TableMapping mapping;
     private final Map<Integer, String> transformColumns = new HashMap<>();
 
-    Rewriter(TableMapping mapping, Map<Integer, String> parameterColumns) {
+    private final StatementAnalyzer.NewTableColumns newColumns;
+
+    Rewriter(TableMapping mapping, Map<Integer, String> parameterColumns, StatementAnalyzer.NewTableColumns newColumns) {
         this.mapping = mapping;
+        this.newColumns = newColumns;
         parameterColumns.forEach((index, column) -> {
             if (mapping.transforms(column)) {
                 transformColumns.put(index, column);
@@ -90,6 +94,14 @@ final class Rewriter {
 
     private void toNew(Statement statement, List<ParamSource> extras) {
         InsertShape shape = InsertShape.of(statement);
+        net.sf.jsqlparser.statement.ReturningClause returning = statement instanceof Insert insert
+                ? insert.getReturningClause() : statement instanceof Update update ? update.getReturningClause()
+                : statement instanceof Delete delete ? delete.getReturningClause() : null;
+        if (returning != null) {
+            Table table = statement instanceof Insert insert ? insert.getTable()
+                    : statement instanceof Update update ? update.getTable() : ((Delete) statement).getTable();
+            returningToNew(returning, renamer(table));
+        }
         if (shape != null) {
             insertToNew(shape, extras);
         } else if (statement instanceof Update update) {
@@ -166,6 +178,48 @@ final class Rewriter {
                     && shape.insert().getConflictAction().getWhereExpression() != null) {
                 shape.insert().getConflictAction().getWhereExpression().accept(renamer, null);
             }
+        }
+    }
+
+    /**
+     * Renames the columns a {@code RETURNING} list names, each answered under the name the application wrote
+     * ({@code RETURNING id, qty} becomes {@code RETURNING id, quantity AS qty}); {@code *} stays, its result set
+     * answers in the old names. A dropped column cannot be returned.
+     */
+    private void returningToNew(net.sf.jsqlparser.statement.ReturningClause returning, ColumnRenamer renamer) {
+        for (int i = 0; i < returning.size(); i++) {
+            net.sf.jsqlparser.statement.select.SelectItem<?> item = returning.get(i);
+            Expression expression = item.getExpression();
+            if (expression instanceof net.sf.jsqlparser.statement.select.AllColumns
+                    && !(expression instanceof net.sf.jsqlparser.statement.select.AllTableColumns)) {
+                // RETURNING * answers the new table's columns: each is returned under its old name, and an added
+                // column the application does not know is left out, as SELECT * is answered
+                List<net.sf.jsqlparser.statement.select.SelectItem<?>> expanded = new ArrayList<>();
+                try {
+                    for (String newColumn : newColumns.of(mapping.newTable())) {
+                        var oldColumn = mapping.oldColumn(newColumn);
+                        if (oldColumn.isPresent()) {
+                            expanded.add(net.sf.jsqlparser.statement.select.SelectItem.from(new Column(newColumn),
+                                    oldColumn.get().equalsIgnoreCase(newColumn) ? null
+                                            : new net.sf.jsqlparser.expression.Alias(oldColumn.get(), true)));
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new NotRewritableRuntime("the new table's columns cannot be read to answer RETURNING *: " + e);
+                }
+                returning.remove(i);
+                returning.addAll(i, expanded);
+                i += expanded.size() - 1;
+                continue;
+            }
+            if (expression instanceof Column column && item.getAlias() == null) {
+                String name = SqlText.unquote(column.getColumnName());
+                if (mapping.newColumn(name).isPresent() && !mapping.newColumn(name).get().equalsIgnoreCase(name)) {
+                    returning.set(i, net.sf.jsqlparser.statement.select.SelectItem.from(column,
+                            new net.sf.jsqlparser.expression.Alias(column.getColumnName(), true)));
+                }
+            }
+            expression.accept(renamer, null);
         }
     }
 

@@ -52,6 +52,7 @@ public final class StatementAnalyzer {
     private final Map<String, TableMapping> mappings;
     private final Cache<String, StatementAnalysis> cache;
     private final SelectRewriter selectRewriter;
+    private final NewTableColumns newColumns;
     private final Map<String, Pattern> tableWords;
 
     /**
@@ -78,6 +79,7 @@ public final class StatementAnalyzer {
                 .weigher((String sql, StatementAnalysis analysis) -> Math.max(ENTRY_WEIGHT, sql.length() * 8))
                 .build();
         this.selectRewriter = new SelectRewriter(this.mappings, Objects.requireNonNull(newColumns, "newColumns"));
+        this.newColumns = newColumns;
     }
 
     /** The columns of a new-store table, in table order. */
@@ -548,7 +550,7 @@ public final class StatementAnalyzer {
             orderId = mapping.orderIdColumn().map(c -> equalities.get(c.toLowerCase(Locale.ROOT))).orElse(null);
             merchantId = mapping.merchantIdColumn().map(c -> equalities.get(c.toLowerCase(Locale.ROOT))).orElse(null);
         }
-        Rewriter rewriter = new Rewriter(mapping, parameterColumns);
+        Rewriter rewriter = new Rewriter(mapping, parameterColumns, newColumns);
         RenderedSql onOld = StatementAnalysis.identity(sql, SqlText.countParameters(sql));
         RenderedSql onNew = null;
         RenderedSql keySelectOld = null;
