@@ -418,6 +418,11 @@ final class Values {
             }
             return;
         }
+        if (target == CopyDialect.H2 && column.typeNamed("json") && value instanceof String json) {
+            // H2 takes a character string for a JSON column as a JSON string ("{\"a\":1}"), and bytes as JSON text
+            statement.setBytes(index, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return;
+        }
         if (value instanceof BitString bits) {
             adjusted = column.bool() || target == CopyDialect.MYSQL && bits.digits().length() == 1
                     ? (Object) (bits.digits().indexOf('1') >= 0) : bits.digits();
