@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * Reads values from a source row and binds them to a target column so that they arrive exactly:
  * date-times as local values (never through the JVM's zone), integers by their number (a MySQL
  * {@code TINYINT(1)} holding 5 stays 5, not {@code true}), unsigned integers beyond {@code long} as
- * decimals, decimals with their scale, large objects as bytes or text. Also turns key texts into typed values.
+ * decimals, decimals with their scale, large objects as bytes or text, PostgreSQL arrays as the server's text (bounds
+ * and elements as stored), JSON into H2 as JSON text. Also turns key texts into typed values.
  */
 final class Values {
 
