@@ -777,6 +777,8 @@ final class JdbcRowCopier implements RowCopier {
         for (Object value : row.values()) {
             if (value instanceof CharSequence text) {
                 bytes += 3L * text.length();
+            } else if (value instanceof Values.PgArray array) {
+                bytes += 3L * array.text().length(); // sent as its text
             } else if (value instanceof byte[] data) {
                 bytes += 2L * data.length; // hex-escaped in a text protocol
             } else {

@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * Reads values from a source row and binds them to a target column so that they arrive exactly:
  * date-times as local values (never through the JVM's zone), integers by their number (a MySQL
  * {@code TINYINT(1)} holding 5 stays 5, not {@code true}), unsigned integers beyond {@code long} as
- * decimals, decimals with their scale, large objects as bytes or text. Also turns key texts into typed values.
+ * decimals, decimals with their scale, large objects as bytes or text, PostgreSQL arrays as the server's text (bounds
+ * and elements as stored), JSON into H2 as JSON text. Also turns key texts into typed values.
  */
 final class Values {
 
@@ -43,6 +44,12 @@ final class Values {
             // the bytes of the value: as text a float is rounded to 15 (6) digits in a session whose
             // extra_float_digits an earlier borrower left below 1, until the driver reads the statement in binary
             return column.typeName().toLowerCase(Locale.ROOT) + "send(" + quoted + ") AS " + quoted;
+        }
+        if (dialect == CopyDialect.POSTGRESQL && column.sqlType() == Types.ARRAY) {
+            // the server's own text of the array ("[0:1]={1,2}"): its bounds and every element as stored. The
+            // driver's elements lose the bounds, and build date-times through the JVM's zone; once a statement is
+            // read in binary, even the driver's text of an int[] or text[] is rebuilt from the elements
+            return quoted + "::text AS " + quoted;
         }
         return dialect == CopyDialect.MYSQL && isMySqlDateTime(column) ? "CAST(" + quoted + " AS CHAR) AS " + quoted : quoted;
     }
@@ -76,6 +83,9 @@ final class Values {
             value = floatFromBytes(rows.getBytes(index)); // selected by its send function (selectExpression)
         } else if (source == CopyDialect.POSTGRESQL && (column.typeNamed("bit") || column.typeNamed("varbit"))) {
             value = rows.getString(index) == null ? null : new BitString(rows.getString(index));
+        } else if (source == CopyDialect.POSTGRESQL && type == Types.ARRAY) {
+            String text = rows.getString(index); // selected as its text (selectExpression)
+            value = text == null ? null : new PgArray(text);
         } else if (source == CopyDialect.MYSQL && column.integer()) {
             // the drivers turn TINYINT(1) into a boolean by default, losing every value but 0 and 1
             BigDecimal number = rows.getBigDecimal(index);
@@ -125,6 +135,82 @@ final class Values {
         @Override
         public String toString() {
             return digits;
+        }
+    }
+
+    /**
+     * A PostgreSQL array as the server writes it ({@code [0:1]={1,2}}, {@code {"2024-03-31 02:30:00"}}): a
+     * PostgreSQL column reads the text back as the same array, with its bounds and every element exact, whatever
+     * the element type and whatever the JVM's zone.
+     */
+    record PgArray(String text) {
+        @Override
+        public String toString() {
+            return text;
+        }
+
+        /**
+         * The elements, nested per dimension, each as its text (null for {@code NULL}), for a database that takes
+         * an array as elements and converts each to its column's element type (H2 reads {@code "2024-03-31
+         * 02:30:00"} as that date-time, without a zone).
+         *
+         * @throws SQLException when a lower bound is not 1: such an array has no form elsewhere, and shifted to 1
+         *                      it would be another value
+         */
+        Object[] elements() throws SQLException {
+            int start = 0;
+            if (text.startsWith("[")) {
+                int equals = text.indexOf('=');
+                for (String bounds : text.substring(1, equals - 1).split("]\\[")) {
+                    if (!bounds.startsWith("1:")) {
+                        throw new SQLException("the PostgreSQL array " + text + " has a lower bound other than 1, which"
+                                + " only a PostgreSQL array column can hold");
+                    }
+                }
+                start = equals + 1;
+            }
+            int[] at = {start};
+            return parseArray(text, at);
+        }
+
+        /** The array (or sub-array) whose '{' is at {@code at[0]}; leaves {@code at[0]} after its '}'. */
+        private static Object[] parseArray(String text, int[] at) throws SQLException {
+            java.util.List<@Nullable Object> items = new java.util.ArrayList<>();
+            int i = at[0] + 1; // past '{'
+            while (i < text.length() && text.charAt(i) != '}') {
+                char c = text.charAt(i);
+                if (c == ',') {
+                    i++;
+                } else if (c == '{') {
+                    at[0] = i;
+                    items.add(parseArray(text, at));
+                    i = at[0];
+                } else {
+                    StringBuilder item = new StringBuilder();
+                    boolean quoted = c == '"';
+                    if (quoted) {
+                        i++;
+                    }
+                    while (i < text.length() && (quoted ? text.charAt(i) != '"' : text.charAt(i) != ','
+                            && text.charAt(i) != '}')) {
+                        if (text.charAt(i) == '\\' && i + 1 < text.length()) {
+                            i++;
+                        }
+                        item.append(text.charAt(i++));
+                    }
+                    if (quoted) {
+                        i++; // past the closing '"'
+                    }
+                    String element = item.toString();
+                    items.add(!quoted && element.equalsIgnoreCase("NULL") ? null : element);
+                }
+            }
+            if (i >= text.length()) {
+                throw new SQLException("unreadable PostgreSQL array text: " + text);
+            }
+            at[0] = i + 1;
+            return items.stream().anyMatch(Object[].class::isInstance) ? items.toArray(Object[][]::new)
+                    : items.toArray(String[]::new);
         }
     }
 
@@ -322,6 +408,20 @@ final class Values {
                 digits = "0".repeat(column.precision() - digits.length()) + digits;
             }
             statement.setObject(index, digits, Types.OTHER);
+            return;
+        }
+        if (value instanceof PgArray array) {
+            if (target == CopyDialect.POSTGRESQL) {
+                // a parameter of no stated type, which the server reads as the column's type: the array as it was
+                statement.setObject(index, array.text(), Types.OTHER);
+            } else {
+                statement.setObject(index, type == Types.ARRAY ? array.elements() : array.text());
+            }
+            return;
+        }
+        if (target == CopyDialect.H2 && column.typeNamed("json") && value instanceof String json) {
+            // H2 takes a character string for a JSON column as a JSON string ("{\"a\":1}"), and bytes as JSON text
+            statement.setBytes(index, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return;
         }
         if (value instanceof BitString bits) {
