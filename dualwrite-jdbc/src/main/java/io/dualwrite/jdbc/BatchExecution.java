@@ -109,6 +109,7 @@ final class BatchExecution {
                 collect(entries, preselected, counts(result), physical, unselectable);
             }
             settleRemovals(entries);
+            cascade(analyses, bounds, counts(result));
             connection.afterWrite(wrapped);
             return result;
         } catch (BatchUpdateException e) {
@@ -120,6 +121,7 @@ final class BatchExecution {
                 collect(entries, preselected, counts(e), physical, unselectable);
                 // a removal that changed rows was done when its keys were collected; the others are forgotten
                 settleRemovals(entries);
+                cascade(analyses, bounds, counts(e));
                 try {
                     connection.afterWrite(false);
                 } catch (SQLException | RuntimeException suppressed) {
@@ -134,6 +136,25 @@ final class BatchExecution {
                 connection.buffer().rollback();
             }
             throw e;
+        }
+    }
+
+    /**
+     * As a single statement does ({@link ConnectionHandler#cascade}): for each statement of the batch that may
+     * have changed rows, the mapped tables its written table cascades into, or is a view or partition of, get a
+     * scoped resync. Once per distinct statement; never throws.
+     */
+    private void cascade(List<StatementAnalysis> analyses, List<ParameterRecorder.Bound> bounds, long[] counts) {
+        java.util.Set<StatementAnalysis> done = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int i = 0; i < analyses.size() && i < counts.length; i++) {
+            StatementAnalysis analysis = analyses.get(i);
+            if (analysis.writtenTable() == null || counts[i] == 0 || counts[i] == Statement.EXECUTE_FAILED
+                    || done.contains(analysis)) {
+                continue;
+            }
+            done.add(analysis);
+            ParameterRecorder.Bound bound = bounds.get(i);
+            connection.cascade(analysis, () -> connection.contextFor(analysis, bound.values()));
         }
     }
 

@@ -64,4 +64,26 @@ class ForeignKeyCascadeTest {
                     .containsExactly(Map.entry("10", "3"));
         }
     }
+
+    @Test
+    void mariadbBatchedDeletesOfParentsCascadingToOrdersAreNotLeftBehind() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB)) {
+            fixture.onOld("CREATE TABLE customers (id INT PRIMARY KEY)", "INSERT INTO customers VALUES (1), (2), (3)",
+                    "CREATE TABLE orders (id INT PRIMARY KEY, qty INT, customer INT,"
+                            + " FOREIGN KEY (customer) REFERENCES customers (id) ON DELETE CASCADE)",
+                    "INSERT INTO orders VALUES (10, 1, 1), (20, 2, 2), (30, 3, 3)");
+            fixture.onNew("CREATE TABLE orders_v2 (id INT PRIMARY KEY, quantity INT, customer INT)",
+                    "INSERT INTO orders_v2 VALUES (10, 1, 1), (20, 2, 2), (30, 3, 3)");
+            try (java.sql.Connection connection = fixture.dataSource.getConnection();
+                 java.sql.PreparedStatement delete = connection.prepareStatement("DELETE FROM customers WHERE id = ?")) {
+                for (int id : new int[] {1, 3}) {
+                    delete.setInt(1, id);
+                    delete.addBatch();
+                }
+                assertThat(delete.executeBatch()).containsExactly(1, 1);
+            }
+            assertThat(fixture.scopedResyncs()).as("the cascade of the batch is recorded").isNotEmpty();
+            assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS)).containsExactly(Map.entry("20", "2"));
+        }
+    }
 }

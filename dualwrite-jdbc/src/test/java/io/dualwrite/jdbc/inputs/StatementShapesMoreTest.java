@@ -126,4 +126,21 @@ class StatementShapesMoreTest {
             Mirrored.exactOrResynced(fixture, "postgres TRUNCATE of two tables");
         }
     }
+
+    @Test
+    void postgresBatchedUpdatesThroughAViewAreMirroredOrResynced() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), Mirrored.PG)) {
+            fixture.onOld("CREATE VIEW orders_view AS SELECT id, code, qty FROM orders");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement update = connection.prepareStatement("UPDATE orders_view SET qty = ? WHERE id = ?")) {
+                for (long id = 1; id <= 3; id++) {
+                    update.setInt(1, (int) (100 + id));
+                    update.setLong(2, id);
+                    update.addBatch();
+                }
+                assertThat(update.executeBatch()).containsExactly(1, 1, 1);
+            }
+            Mirrored.exactOrResynced(fixture, "postgres batched updates through a view");
+        }
+    }
 }
