@@ -36,7 +36,7 @@ class Review19CBackfillTest {
     // key to conflict on, so the second run inserts every row again: plain JDBC sees each id twice in the new table.
     // KIND 3: backfill bad input not refused before any row is touched (table without primary key, new side),
     // leading to rows copied twice.
-    // FAILS today: the new table ends with every row twice
+    // Failed before its fix: the new table ends with every row twice
     @Test
     void newTableWithoutAPrimaryKeyIsRefusedOrCopiedOnce() throws Exception {
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
@@ -73,7 +73,7 @@ class Review19CBackfillTest {
     // Library: the upsert conflicts on (merchant_id, id) only, so the second copy inserts (m-2, 1) beside the
     // stale (m-1, 1): plain JDBC sees id 1 twice in the new table.
     // KIND 3: backfill bad input not refused (new key not the mapping's), a row moved to another key copied twice.
-    // FAILS today: the new table holds id 1 under both merchants
+    // Failed before its fix: the new table holds id 1 under both merchants
     @Test
     void newTableKeyedOtherwiseThanTheMappingIsRefusedOrCopiedOnce() throws Exception {
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
@@ -111,7 +111,7 @@ class Review19CBackfillTest {
     // Library: the walk's merchant filter is `merchant_id = ?` on PostgreSQL, which this collation answers
     // case-insensitively, so merchant M-1's row 2 is copied too.
     // KIND 3: merchant-scoped backfill copying another merchant's row.
-    // FAILS today: merchant M-1's row is copied by merchant m-1's backfill
+    // Failed before its fix: merchant M-1's row is copied by merchant m-1's backfill
     @Test
     void merchantScopedBackfillOnACaseInsensitivePostgresColumnCopiesOnlyThatMerchant() throws Exception {
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
@@ -137,7 +137,7 @@ class Review19CBackfillTest {
     // latin1 bytes (5A 6F EB) with the parameter's utf8mb4 bytes (5A 6F C3 AB): no row matches, the job reports
     // success and copies nothing.
     // KIND 3: merchant-scoped backfill skipping its merchant's rows (old MariaDB with a non-UTF-8 charset).
-    // FAILS today: nothing is copied for a merchant id with a non-ASCII letter on a latin1 table
+    // Failed before its fix: nothing is copied for a merchant id with a non-ASCII letter on a latin1 table
     @Test
     void merchantScopedBackfillOfALatin1MariaDbTableCopiesANonAsciiMerchantsRows() throws Exception {
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
@@ -163,7 +163,7 @@ class Review19CBackfillTest {
     // Actual: the job runs to its end without error and the row keyed 0.1 (a FLOAT that is not exactly 0.1) is not
     // in the new table; 0.5 and 2.75 (exact binary fractions) are: the walk's key text does not find its row again.
     // KIND 3: backfill of a key shape: rows skipped silently, and the input is not refused before the start.
-    // FAILS today: the FLOAT key 0.1 is skipped silently
+    // Failed before its fix: the FLOAT key 0.1 is skipped silently
     @Test
     void floatKeyedTableIsCopiedWholeOrRefused() throws Exception {
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);

@@ -42,7 +42,7 @@ class Review19AOutboxTxControlTest {
     // Library: before running the COMMIT it writes the outbox under a JDBC savepoint, which pgjdbc refuses in
     // auto-commit mode: the caller's COMMIT throws PSQLException "Cannot establish a savepoint in auto-commit mode",
     // the COMMIT never runs, and closing the connection rolls the writes back on the old store.
-    // FAILS today: an SQL-text COMMIT of a transaction opened by SQL text throws on PostgreSQL with the outbox.
+    // Failed before its fix: an SQL-text COMMIT of a transaction opened by SQL text throws on PostgreSQL with the outbox.
     // Kind: transaction edges (transaction control as SQL text, with the outbox).
     @Test
     void postgresSqlBeginAndCommitWithTheOutboxCommitAndMirror() throws SQLException {

@@ -54,7 +54,7 @@ class Review19APhaseScopingTest {
     // Library: the sync reads order 11 under merchant 2 (OLD_ONLY) and skips it; the key is not deleted either, so
     // the new store keeps order 11 as merchant 1's with qty 1, and nothing is recorded: once merchant 1 reads from
     // the new store (NEW_PRIMARY) it sees an order it no longer has.
-    // FAILS today: a row moving out of a mirrored merchant into an OLD_ONLY one leaves its stale copy in the new store.
+    // Failed before its fix: a row moving out of a mirrored merchant into an OLD_ONLY one leaves its stale copy in the new store.
     // Kind: phase scoping (a row that moves merchant from DUAL_WRITE to OLD_ONLY).
     @Test
     void h2RowMovedFromADualWriteMerchantToAnOldOnlyOneLeavesNoStaleCopyInTheNewStore() throws SQLException {
@@ -91,7 +91,7 @@ class Review19APhaseScopingTest {
     // Library: the new-to-old sync reads order 11 under merchant 2, whose authoritative store is the old one, and
     // skips it; nothing is recorded: the old store keeps order 11 as merchant 1's with qty 1, so merchant 2 never
     // sees its order and the stores differ silently.
-    // FAILS today: a row moving out of a NEW_PRIMARY merchant into a DUAL_WRITE one never reaches the old store.
+    // Failed before its fix: a row moving out of a NEW_PRIMARY merchant into a DUAL_WRITE one never reaches the old store.
     // Kind: phase scoping (a row that moves merchant from NEW_PRIMARY to DUAL_WRITE).
     @Test
     void h2RowMovedFromANewPrimaryMerchantToADualWriteOneReachesTheOldStore() throws SQLException {
@@ -153,7 +153,7 @@ class Review19APhaseScopingTest {
     // Library: the write's phase is decided by the id in the WHERE (600: OLD_ONLY) and, with no MigrationContext open,
     // no key is collected (the "any switch mirrors" fallback applies only under an open context): order 1600 never
     // reaches the new store; nothing recorded.
-    // FAILS today: a key moved into a mirrored id range by UPDATE ... SET id is not mirrored.
+    // Failed before its fix: a key moved into a mirrored id range by UPDATE ... SET id is not mirrored.
     // Kind: phase scoping (a phase decided with the id the row really gets).
     @Test
     void h2UpdateMovingAnIdAcrossTheThresholdUpwardsMirrorsTheRow() throws SQLException {
@@ -187,7 +187,7 @@ class Review19APhaseScopingTest {
     // Plain JDBC: orders 1600 and 2700 exist, both DUAL_WRITE by their ids.
     // Library: the write's context is merchant m1 from the WHERE, which resolves to OLD_ONLY (the id rule needs an
     // id), so no key is collected: the new store keeps the stale order 1700 and lacks 1600 and 2700; nothing recorded.
-    // FAILS today: an UPDATE moving keys into (and within) a mirrored id range is not mirrored when its WHERE names
+    // Failed before its fix: an UPDATE moving keys into (and within) a mirrored id range is not mirrored when its WHERE names
     // a merchant but no id.
     // Kind: phase scoping (a phase decided with the id the row really gets).
     @Test
@@ -206,7 +206,7 @@ class Review19APhaseScopingTest {
     // Plain JDBC: order 10 belongs to merchant 1 now, which is mirrored.
     // Library: the write's context is merchant 2 from the WHERE (OLD_ONLY), and with no MigrationContext open no key
     // is collected: order 10, now merchant 1's, never reaches the new store; nothing recorded.
-    // FAILS today: rows moved into a mirrored merchant by an UPDATE whose WHERE names the unmirrored one are lost.
+    // Failed before its fix: rows moved into a mirrored merchant by an UPDATE whose WHERE names the unmirrored one are lost.
     // Kind: phase scoping (a row that moves merchant from OLD_ONLY to DUAL_WRITE, the merchant named in the WHERE).
     @Test
     void h2RowsMovedByAWhereOnTheOldOnlyMerchantToADualWriteOneAreCopied() throws SQLException {
@@ -225,7 +225,7 @@ class Review19APhaseScopingTest {
     // Plain JDBC: order 11 stays merchant 1's, with qty 9.
     // Library: the write's context is merchant 2 from the VALUES (OLD_ONLY), so no key is collected: merchant 1's
     // order keeps qty 1 in the new store; nothing recorded.
-    // FAILS today: an upsert whose values name an unmirrored merchant but which updates a mirrored merchant's row.
+    // Failed before its fix: an upsert whose values name an unmirrored merchant but which updates a mirrored merchant's row.
     // Kind: phase scoping (a phase decided by the statement's values, not by the row it really writes).
     @Test
     void postgresUpsertNamingAnOldOnlyMerchantThatUpdatesADualWriteMerchantsRowIsMirrored() throws SQLException {
@@ -248,7 +248,7 @@ class Review19APhaseScopingTest {
     // Library: the old-to-new sync skips order 11 (its phase NEW_PRIMARY makes the new store authoritative) and records
     // nothing: the old store has qty 5, the new (authoritative for merchant 1) keeps qty 1, so merchant 1's reads never
     // see the update and the stores differ silently.
-    // FAILS today: an unattributed write that changes a NEW_PRIMARY merchant's row on the old store is silently dropped.
+    // Failed before its fix: an unattributed write that changes a NEW_PRIMARY merchant's row on the old store is silently dropped.
     // Kind: phase scoping (an id-less write that touches a NEW_PRIMARY merchant's row on the old store).
     @Test
     void h2IdLessUpdateOnTheOldStoreThatChangesANewPrimaryMerchantsRowIsNotSilentlyLost() throws SQLException {

@@ -15,7 +15,7 @@ class Review19ATxControlTest {
     // Plain JDBC: MariaDB's START TRANSACTION inside an open transaction commits it implicitly, so id 5 stays on
     // the old store and only id 6 is rolled back.
     // Library: rollback() discards the keys of id 5 too: the new store never gets id 5, nothing is recorded.
-    // FAILS today: BEGIN/START TRANSACTION inside an open MariaDB transaction is not treated as the commit it is.
+    // Failed before its fix: BEGIN/START TRANSACTION inside an open MariaDB transaction is not treated as the commit it is.
     // Kind: transaction edges (transaction control as SQL text inside a JDBC transaction).
     @Test
     void mariadbStartTransactionInsideAJdbcTransactionCommitsTheEarlierWritesAndTheyAreMirrored() throws SQLException {
@@ -36,7 +36,7 @@ class Review19ATxControlTest {
     // Plain JDBC: DDL commits the open transaction implicitly on MariaDB/MySQL: id 5 stays, id 6 is rolled back.
     // Library: rollback() discards the keys of id 5 and of the update: new store lacks id 5 and has qty 1 for id 1,
     // nothing recorded.
-    // FAILS today: a statement that commits implicitly (DDL, LOCK TABLES, ...) does not hand the keys over.
+    // Failed before its fix: a statement that commits implicitly (DDL, LOCK TABLES, ...) does not hand the keys over.
     // Kind: transaction edges (a statement that commits although no COMMIT was sent).
     @Test
     void mariadbDdlInsideAJdbcTransactionCommitsTheEarlierWritesAndTheyAreMirrored() throws SQLException {
@@ -58,7 +58,7 @@ class Review19ATxControlTest {
     // "ROLLBACK /* undo */ TO SAVEPOINT s1"; commit().
     // Plain JDBC: only id 6 is rolled back; id 5 is committed.
     // Library: TxControl reads it as a full ROLLBACK and discards id 5's key: new store lacks id 5, nothing recorded.
-    // FAILS today: "ROLLBACK /*c*/ TO SAVEPOINT s" is taken for a full ROLLBACK.
+    // Failed before its fix: "ROLLBACK /*c*/ TO SAVEPOINT s" is taken for a full ROLLBACK.
     // Kind: transaction edges (ROLLBACK TO in an odd spelling: a comment between its words).
     @Test
     void postgresRollbackToSavepointWithACommentBetweenItsWordsKeepsTheEarlierWrites() throws SQLException {
@@ -80,7 +80,7 @@ class Review19ATxControlTest {
     // Plain JDBC: the transaction is committed by the SQL text.
     // Library: "COMMIT/*done*/" is not recognised as COMMIT (the pattern wants white space after the word), the keys
     // stay in the buffer and close() discards them: new store lacks id 5, nothing recorded.
-    // FAILS today: COMMIT directly followed by a comment is not transaction control for the library.
+    // Failed before its fix: COMMIT directly followed by a comment is not transaction control for the library.
     // Kind: transaction edges (COMMIT in an odd spelling).
     @Test
     void postgresCommitFollowedDirectlyByACommentMirrorsTheTransaction() throws SQLException {
@@ -99,7 +99,7 @@ class Review19ATxControlTest {
     // Plain JDBC: both transactions commit; the update lands after the second COMMIT.
     // Library: read as a plain COMMIT, so the chained transaction is taken for auto-commit: the UPDATE's key is
     // synced at once, before its commit, reading qty 1; the final COMMIT has nothing to hand over: new qty 1, old 10.
-    // FAILS today: "COMMIT /*c*/ AND CHAIN" is taken for COMMIT without chain.
+    // Failed before its fix: "COMMIT /*c*/ AND CHAIN" is taken for COMMIT without chain.
     // Kind: transaction edges (COMMIT AND CHAIN with a comment between its words).
     @Test
     void postgresCommitAndChainWithACommentBetweenItsWordsMirrorsTheChainedTransaction() throws SQLException {
@@ -122,7 +122,7 @@ class Review19ATxControlTest {
     // Library: the block is taken for BEGIN: its update is neither synced nor recorded, and the connection is then
     // believed to be in an SQL transaction, so the later auto-committed INSERT is buffered and discarded at close:
     // new store lacks both.
-    // FAILS today: "BEGIN NOT ATOMIC ... END" is read as transaction control BEGIN.
+    // Failed before its fix: "BEGIN NOT ATOMIC ... END" is read as transaction control BEGIN.
     // Kind: transaction edges (a statement starting with BEGIN that is not transaction control).
     @Test
     void mariadbAnonymousBlockIsNotTakenForBegin() throws SQLException {
@@ -141,7 +141,7 @@ class Review19ATxControlTest {
     // Plain JDBC: id 5 commits with commit(), id 6 commits on its own.
     // Library: the SQL-transaction flag is never cleared by the JDBC commit(), so the later auto-committed INSERT of
     // id 6 is buffered as if in a transaction and discarded at close: new store lacks id 6, nothing recorded.
-    // FAILS today: commit()/rollback() with auto-commit off leave the BEGIN-as-SQL flag set.
+    // Failed before its fix: commit()/rollback() with auto-commit off leave the BEGIN-as-SQL flag set.
     // Kind: transaction edges (a transaction opened by SQL text ended through the JDBC methods).
     @Test
     void postgresSqlBegunTransactionCommittedThroughJdbcLeavesLaterAutoCommitWritesMirrored() throws SQLException {
@@ -164,7 +164,7 @@ class Review19ATxControlTest {
     // Plain JDBC: switching auto-commit on commits the open transaction: id 5 and the update stay.
     // Library: the pattern wants "autocommit =", so H2's "SET AUTOCOMMIT TRUE" is not seen; the keys stay buffered
     // and close() discards them: new store lacks id 5 and the update, nothing recorded.
-    // FAILS today: H2's SET AUTOCOMMIT TRUE/ON (no '=') commits without a hand-over.
+    // Failed before its fix: H2's SET AUTOCOMMIT TRUE/ON (no '=') commits without a hand-over.
     // Kind: transaction edges (auto-commit switched on by SQL text mid-transaction).
     @Test
     void h2SetAutocommitTrueAsSqlMidTransactionMirrorsTheTransaction() throws SQLException {
@@ -185,7 +185,7 @@ class Review19ATxControlTest {
     // Plain JDBC: autocommit = 1 commits the open transaction.
     // Library: the pattern wants the value to end the statement or be followed by white space, so ", sql_mode" makes
     // it no control; the keys are discarded at close: new store lacks id 5 and the update, nothing recorded.
-    // FAILS today: SET autocommit = 1 followed by ", other = ..." commits without a hand-over.
+    // Failed before its fix: SET autocommit = 1 followed by ", other = ..." commits without a hand-over.
     // Kind: transaction edges (auto-commit switched on by SQL text mid-transaction).
     @Test
     void mariadbSetAutocommitOneAmongOtherVariablesMirrorsTheTransaction() throws SQLException {
@@ -207,7 +207,7 @@ class Review19ATxControlTest {
     // opened before the batch, so the rollback undoes nothing: the old store holds ids 5 and 6.
     // Library: neither id reaches the new store and nothing is recorded (the batch's COMMIT is not seen as one, and
     // the rollback() discards the keys).
-    // FAILS today: transaction control inside Statement.addBatch is not treated as transaction control.
+    // Failed before its fix: transaction control inside Statement.addBatch is not treated as transaction control.
     // Kind: transaction edges (transaction control sent as SQL text inside a batch).
     @Test
     void postgresCommitInsideAStatementBatchKeepsTheEarlierWritesMirrored() throws SQLException {
@@ -232,7 +232,7 @@ class Review19ATxControlTest {
     // Library: the whole string is taken for BEGIN (the pattern accepts anything after "BEGIN;"): its writes are
     // never analysed, and the connection is then believed to be in an SQL transaction, so the later INSERT of id 6 is
     // buffered and discarded at close: the new store lacks the update, id 5 and id 6; nothing recorded.
-    // FAILS today: a string that starts with transaction control is treated as that control alone.
+    // Failed before its fix: a string that starts with transaction control is treated as that control alone.
     // Kind: transaction edges (transaction control and writes in one string).
     @Test
     void postgresBeginWritesAndCommitSentAsOneStringAreMirrored() throws SQLException {
@@ -252,7 +252,7 @@ class Review19ATxControlTest {
     // Plain JDBC: the COMMIT at the end of the string commits both writes.
     // Library: the COMMIT inside the string is not seen; the keys wait in the buffer and close() discards them: the
     // new store lacks id 5 and the update; nothing recorded.
-    // FAILS today: a COMMIT that ends a string of several statements does not hand the keys over.
+    // Failed before its fix: a COMMIT that ends a string of several statements does not hand the keys over.
     // Kind: transaction edges (transaction control and writes in one string).
     @Test
     void postgresWritesAndCommitSentAsOneStringAreMirrored() throws SQLException {
@@ -272,7 +272,7 @@ class Review19ATxControlTest {
     // Plain JDBC: both commit (id 5 by the text COMMIT, id 6 by commit()).
     // Library: the string is taken for COMMIT alone: id 5 is handed over, but the INSERT of id 6 after it is never
     // analysed, so id 6 never reaches the new store; nothing recorded.
-    // FAILS today: writes after transaction control in the same string are not collected.
+    // Failed before its fix: writes after transaction control in the same string are not collected.
     // Kind: transaction edges (transaction control and writes in one string).
     @Test
     void postgresWriteAfterACommitInTheSameStringIsMirrored() throws SQLException {
@@ -293,7 +293,7 @@ class Review19ATxControlTest {
     // Plain JDBC: id 5 is rolled back; id 6 commits on its own.
     // Library: rollback() discards the buffer but leaves the "transaction opened by SQL" flag set, so the INSERT of
     // id 6 is buffered as if in a transaction and discarded at close: new store lacks id 6; nothing recorded.
-    // FAILS today: a JDBC rollback() of a transaction opened by SQL text leaves the connection in SQL-transaction mode.
+    // Failed before its fix: a JDBC rollback() of a transaction opened by SQL text leaves the connection in SQL-transaction mode.
     // Kind: transaction edges (a transaction opened by SQL text ended through the JDBC methods).
     @Test
     void mariadbSqlBegunTransactionRolledBackThroughJdbcLeavesLaterAutoCommitWritesMirrored() throws SQLException {
@@ -314,7 +314,7 @@ class Review19ATxControlTest {
     // Plain JDBC: the procedure's COMMIT commits id 5 and the update; the rollback undoes only id 6.
     // Library: the CALL records a procedure-call resync in the transaction's buffer, and rollback() discards it with
     // the keys of id 5 and the update: new store lacks id 5 and has qty 1 for id 1; nothing recorded.
-    // FAILS today: a commit inside a procedure called in a transaction is lost with a later rollback().
+    // Failed before its fix: a commit inside a procedure called in a transaction is lost with a later rollback().
     // Kind: transaction edges (a commit the SQL text does not show).
     @Test
     void mariadbProcedureThatCommitsKeepsTheEarlierWritesMirroredAfterARollback() throws SQLException {
@@ -338,7 +338,7 @@ class Review19ATxControlTest {
     // Plain JDBC: the text is a COMMIT.
     // Library: the leading comment is taken to end at the first "*/", so the text is no control; the keys are
     // discarded at close: new store lacks id 5; nothing recorded.
-    // FAILS today: a COMMIT after a nested block comment is not transaction control for the library.
+    // Failed before its fix: a COMMIT after a nested block comment is not transaction control for the library.
     // Kind: transaction edges (COMMIT in an odd spelling: a nested comment before it).
     @Test
     void postgresCommitAfterANestedBlockCommentMirrorsTheTransaction() throws SQLException {
@@ -370,7 +370,7 @@ class Review19ATxControlTest {
     // Library: its key pre-select fails first and, with no savepoint guard (JDBC auto-commit is on), aborts the SQL
     // transaction: the caller gets SQLState 25P02 "current transaction is aborted" instead of its own error (the
     // same input inside a JDBC transaction gives 42703: PostgresTransactionTest).
-    // FAILS today: the library's statements on the caller's connection are unguarded inside an SQL-text transaction.
+    // Failed before its fix: the library's statements on the caller's connection are unguarded inside an SQL-text transaction.
     // Kind: transaction edges (a transaction opened by SQL text: the library's own statements on the caller's
     // connection are guarded by a savepoint only when JDBC auto-commit is off).
     @Test
@@ -396,7 +396,7 @@ class Review19ATxControlTest {
     // Library: TxControl gives up on any text longer than 200 characters once leading comments are skipped, so this
     // COMMIT is no control; the keys stay buffered and close() discards them: new store lacks id 5 and the update;
     // nothing recorded.
-    // FAILS today: a COMMIT with a trailing comment making it longer than 200 characters is not seen.
+    // Failed before its fix: a COMMIT with a trailing comment making it longer than 200 characters is not seen.
     // Kind: transaction edges (COMMIT with a long trailing comment).
     @Test
     void postgresCommitWithALongTrailingTraceCommentInAJdbcTransactionMirrorsIt() throws SQLException {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** Review 19 (B), kind 2: exact values through the copier. */
 class Review19BExactValuesTest {
 
-    // FAILS today: an H2 JSON object arrives in the H2 target as a JSON string holding its text
+    // Failed before its fix: an H2 JSON object arrives in the H2 target as a JSON string holding its text
     // Input (H2 -> H2, doc JSON on both): INSERT INTO orders (id, qty, doc) VALUES (1, 1, JSON '{"a":1}')
     // Plain JDBC: old getString(doc) is {"a":1}.
     // Library: the copier reads the JSON (Types.OTHER) as its text and binds it with setObject(text, Types.OTHER);
@@ -33,7 +33,7 @@ class Review19BExactValuesTest {
         }
     }
 
-    // FAILS today: a PostgreSQL array with its own lower bound arrives with the default bound
+    // Failed before its fix: a PostgreSQL array with its own lower bound arrives with the default bound
     // Input (PostgreSQL -> PostgreSQL, a INT[] on both): INSERT INTO orders (id, qty, a) VALUES (1, 1, '[0:1]={1,2}')
     // Plain JDBC: old getString(a) is [0:1]={1,2} (a[0] = 1, a[1] = 2).
     // Library: the copier reads Array.getArray() (the elements only) and binds them as a new array: the new row holds
@@ -54,7 +54,7 @@ class Review19BExactValuesTest {
         }
     }
 
-    // FAILS today: a timestamp inside a PostgreSQL array goes through the JVM's zone and moves out of a DST gap
+    // Failed before its fix: a timestamp inside a PostgreSQL array goes through the JVM's zone and moves out of a DST gap
     // Input (PostgreSQL -> PostgreSQL, ts TIMESTAMP[] on both, JVM default zone Europe/Berlin):
     //   INSERT INTO orders (id, qty, ts) VALUES (1, 1, ARRAY['2024-03-31 02:30:00'::timestamp, '2024-01-01 10:00:00.123456'])
     // Plain JDBC: old ts::text is {"2024-03-31 02:30:00","2024-01-01 10:00:00.123456"}.

@@ -33,7 +33,7 @@ class Review19BNewPrimaryCallerViewTest {
         return labels;
     }
 
-    // FAILS today: UPDATE ... RETURNING * answers the new store's column names
+    // Failed before its fix: UPDATE ... RETURNING * answers the new store's column names
     // Input (PostgreSQL, NEW_PRIMARY, mapping qty -> quantity): executeQuery("UPDATE orders SET qty = 50 WHERE id = 1
     //   RETURNING *")
     // Plain JDBC (the application's schema): columns id, code, qty; getInt("qty") is 50.
@@ -53,7 +53,7 @@ class Review19BNewPrimaryCallerViewTest {
         }
     }
 
-    // FAILS today: INSERT ... RETURNING a renamed column fails on the new store
+    // Failed before its fix: INSERT ... RETURNING a renamed column fails on the new store
     // Input (PostgreSQL, NEW_PRIMARY, mapping qty -> quantity): executeQuery("INSERT INTO orders (id, code, qty) VALUES
     //   (9, 'z', 9) RETURNING id, qty")
     // Plain JDBC (the application's schema): one row, id 9, qty 9.
@@ -73,7 +73,7 @@ class Review19BNewPrimaryCallerViewTest {
         }
     }
 
-    // FAILS today: generated keys requested by a renamed column name fail on the new store
+    // Failed before its fix: generated keys requested by a renamed column name fail on the new store
     // Input (H2, NEW_PRIMARY, mapping qty -> quantity): executeUpdate("INSERT INTO orders (id, code, qty) VALUES
     //   (10, 'y', 10)", new String[] {"qty"}), then getGeneratedKeys()
     // Plain JDBC (the application's schema): count 1, the keys result set holds one row with QTY = 10.

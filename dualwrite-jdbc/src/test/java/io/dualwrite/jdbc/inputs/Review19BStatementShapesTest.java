@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class Review19BStatementShapesTest {
 
-    // FAILS today: a multi-row upsert whose key select finds as many rows as it has rows, but not the row it moved
+    // Failed before its fix: a multi-row upsert whose key select finds as many rows as it has rows, but not the row it moved
     // Input (MariaDB -> MariaDB, orders 1 'a', 2 'b', 3 'c', code UNIQUE):
     //   INSERT INTO orders (id, code, qty) VALUES (2, 'c', 20), (7, 'a', 70)
     //     ON DUPLICATE KEY UPDATE qty = VALUES(qty), code = IF(code = 'a', 'moved', code)
@@ -35,7 +35,7 @@ class Review19BStatementShapesTest {
         }
     }
 
-    // FAILS today: the same on PostgreSQL's ON CONFLICT
+    // Failed before its fix: the same on PostgreSQL's ON CONFLICT
     // Input (PostgreSQL -> PostgreSQL, orders 1 'a', 2 'b', 3 'c', code UNIQUE):
     //   INSERT INTO orders (id, code, qty) VALUES (2, 'c', 20), (7, 'a', 70) ON CONFLICT (code) DO UPDATE
     //     SET qty = EXCLUDED.qty, code = CASE WHEN orders.code = 'a' THEN 'moved' ELSE orders.code END
@@ -55,7 +55,7 @@ class Review19BStatementShapesTest {
         }
     }
 
-    // FAILS today: a DO block whose body is an ordinary string literal is neither mirrored nor resynced
+    // Failed before its fix: a DO block whose body is an ordinary string literal is neither mirrored nor resynced
     // Input (PostgreSQL): DO 'BEGIN UPDATE orders SET qty = 5 WHERE id = 1; END'
     // Plain JDBC: runs, row 1 gets qty 5. (The $$-quoted body is resynced as `unparsable`, this one is not.)
     // Library: the write-word check strips quoted text, so the quoted body's UPDATE is not seen: no keys, no scoped
@@ -72,7 +72,7 @@ class Review19BStatementShapesTest {
         }
     }
 
-    // FAILS today: COPY ... FROM inserts rows that are neither mirrored nor resynced
+    // Failed before its fix: COPY ... FROM inserts rows that are neither mirrored nor resynced
     // Input (PostgreSQL, as the embedded superuser): COPY orders (id, code, qty) FROM PROGRAM 'echo 9,z,9' WITH (FORMAT csv)
     // Plain JDBC: update count 1, row (9, 'z', 9) in orders.
     // Library: COPY is no write word and does not parse: passed through, no keys, no scoped resync; the new store
@@ -89,7 +89,7 @@ class Review19BStatementShapesTest {
         }
     }
 
-    // FAILS today: a numeric key named by a text MariaDB converts leniently is buffered as written
+    // Failed before its fix: a numeric key named by a text MariaDB converts leniently is buffered as written
     // Input (MariaDB, BIGINT key): DELETE FROM orders WHERE id = '1abc'
     // Plain JDBC: count 1 (MariaDB compares '1abc' as the number 1, with a warning): row 1 is deleted.
     // Library: the key '1abc' is buffered as written (no pre-select, no read back); its sync fails to parse it and
@@ -106,7 +106,7 @@ class Review19BStatementShapesTest {
         }
     }
 
-    // FAILS today: EXPLAIN ANALYZE runs the write it explains, and nothing of it is mirrored
+    // Failed before its fix: EXPLAIN ANALYZE runs the write it explains, and nothing of it is mirrored
     // Input (PostgreSQL): EXPLAIN ANALYZE UPDATE orders SET qty = 5 WHERE id = 1
     // Plain JDBC: execute() answers true (the plan as a result set) and the UPDATE really runs: row 1 has qty 5.
     // Library: the statement parses as an EXPLAIN, classified as "other" and passed through: no keys, no scoped
@@ -123,7 +123,7 @@ class Review19BStatementShapesTest {
         }
     }
 
-    // FAILS today: the same on H2, with a DELETE
+    // Failed before its fix: the same on H2, with a DELETE
     // Input (H2): EXPLAIN ANALYZE DELETE FROM orders WHERE id = 1
     // Plain JDBC: execute() answers true and row 1 is deleted.
     // Library: passed through as "other": the new store keeps row 1, nothing recorded.
@@ -138,7 +138,7 @@ class Review19BStatementShapesTest {
         }
     }
 
-    // FAILS today: an update through an (automatically updatable) view of a mapped table is neither mirrored nor
+    // Failed before its fix: an update through an (automatically updatable) view of a mapped table is neither mirrored nor
     // resynced
     // Input (PostgreSQL): CREATE VIEW orders_view AS SELECT id, code, qty FROM orders (old store only; the view is
     //   not mapped), then UPDATE orders_view SET qty = 6 WHERE id = 2
@@ -157,7 +157,7 @@ class Review19BStatementShapesTest {
         }
     }
 
-    // FAILS today: REPLACE with the LOW_PRIORITY modifier is neither mirrored nor resynced
+    // Failed before its fix: REPLACE with the LOW_PRIORITY modifier is neither mirrored nor resynced
     // Input (MariaDB, orders 1 'a', 2 'b', 3 'c'): REPLACE LOW_PRIORITY INTO orders (id, code, qty) VALUES (3, 'c', 33)
     //   (also REPLACE LOW_PRIORITY INTO orders SET id = 9, code = 'i', qty = 9)
     // Plain JDBC: count 2 (row 3 deleted and inserted again): row 3 has qty 33.
@@ -175,7 +175,7 @@ class Review19BStatementShapesTest {
         }
     }
 
-    // FAILS today: a write naming a partition of a mapped partitioned table is neither mirrored nor resynced
+    // Failed before its fix: a write naming a partition of a mapped partitioned table is neither mirrored nor resynced
     // Input (PostgreSQL): orders PARTITION BY RANGE (id), orders_p1 PARTITION OF orders FOR VALUES FROM (0) TO (100)
     //   (the mapping names orders); UPDATE orders_p1 SET qty = 6 WHERE id = 2 and
     //   INSERT INTO orders_p1 (id, code, qty) VALUES (5, 'e', 5)
@@ -201,7 +201,7 @@ class Review19BStatementShapesTest {
     private static final String PG_BUMP =
             "CREATE PROCEDURE bump(n BIGINT) LANGUAGE sql AS $$ UPDATE orders SET qty = qty + 10 WHERE id = n $$";
 
-    // FAILS today: a CALL preceded by a comment is not taken for a procedure call
+    // Failed before its fix: a CALL preceded by a comment is not taken for a procedure call
     // Input (PostgreSQL): CREATE PROCEDURE bump(n) ... UPDATE orders SET qty = qty + 10 WHERE id = n;
     //   then statement.execute("/* app */ CALL bump(1)") (a leading comment, as SQL commenters and tracers add)
     // Plain JDBC: row 1 has qty 11.
@@ -221,7 +221,7 @@ class Review19BStatementShapesTest {
         }
     }
 
-    // FAILS today: the same on MariaDB
+    // Failed before its fix: the same on MariaDB
     // Input (MariaDB): CREATE PROCEDURE bump(n BIGINT) UPDATE orders SET qty = qty + 10 WHERE id = n;
     //   then statement.execute("/* app */ CALL bump(1)")
     // Plain JDBC: update count 1, row 1 has qty 11. Library: nothing mirrored or recorded; new keeps qty 1.
@@ -237,7 +237,7 @@ class Review19BStatementShapesTest {
         }
     }
 
-    // FAILS today: a CALL that is not the first of several statements in one execute is not resynced
+    // Failed before its fix: a CALL that is not the first of several statements in one execute is not resynced
     // Input (PostgreSQL, procedure bump as above): statement.execute("SELECT 1; CALL bump(2)")
     // Plain JDBC: execute() answers true (the SELECT's rows) and row 2 has qty 12.
     // Library: the string does not start with CALL, so no procedure-call resync; its parts are not analysed as a
@@ -255,7 +255,7 @@ class Review19BStatementShapesTest {
         }
     }
 
-    // FAILS today: TRUNCATE ... CASCADE of an unmapped table empties a mapped table that references it, unseen
+    // Failed before its fix: TRUNCATE ... CASCADE of an unmapped table empties a mapped table that references it, unseen
     // Input (PostgreSQL): merchants (mid PK) unmapped; orders (..., mid BIGINT REFERENCES merchants (mid)) -- a plain
     //   foreign key, no ON DELETE action -- holding rows 1 (mid 1) and 2 (mid NULL); then TRUNCATE merchants CASCADE
     // Plain JDBC: PostgreSQL truncates every table referencing merchants, whatever the foreign key's action: orders is
@@ -278,7 +278,7 @@ class Review19BStatementShapesTest {
         }
     }
 
-    // FAILS today: MariaDB runs the SQL inside an executable comment; the analysis takes it for a comment
+    // Failed before its fix: MariaDB runs the SQL inside an executable comment; the analysis takes it for a comment
     // Input (MariaDB, orders 1, 2, 3): DELETE FROM orders WHERE id = 1 /*! OR id = 2 */
     //   (likewise UPDATE orders SET qty = 60 WHERE id = 1 /*M!100000 OR id = 3 */)
     // Plain JDBC: count 2, rows 1 and 2 deleted (MariaDB executes the /*! ... */ text).
@@ -295,7 +295,7 @@ class Review19BStatementShapesTest {
         }
     }
 
-    // FAILS today: a whole write inside a MariaDB executable comment is neither mirrored nor resynced
+    // Failed before its fix: a whole write inside a MariaDB executable comment is neither mirrored nor resynced
     // Input (MariaDB): /*!50000 UPDATE orders SET qty = 50 WHERE id = 3 */ (as mysqldump and some tools write)
     // Plain JDBC: count 1, row 3 has qty 50.
     // Library: to the parser the text is only a comment (no statement): passed through, nothing synced or recorded;
@@ -311,7 +311,7 @@ class Review19BStatementShapesTest {
         }
     }
 
-    // FAILS today: on MariaDB "--" followed by no space is no comment; the analysis reads it as one
+    // Failed before its fix: on MariaDB "--" followed by no space is no comment; the analysis reads it as one
     // Input (MariaDB, orders 1, 2, 3): UPDATE orders SET qty = 70 WHERE id = 1 --1
     // Plain JDBC: count 1; MariaDB reads WHERE id = 1 - (-1), i.e. id = 2: row 2 has qty 70, row 1 unchanged.
     // Library: the parser takes "--1" for a line comment and sees WHERE id = 1: key 1 is synced (unchanged), row 2
@@ -328,7 +328,7 @@ class Review19BStatementShapesTest {
         }
     }
 
-    // FAILS today: a backslash-escaped quote whose standard (no-escape) reading is valid SQL too is read the standard way
+    // Failed before its fix: a backslash-escaped quote whose standard (no-escape) reading is valid SQL too is read the standard way
     // Input (MariaDB, default sql_mode: backslash escapes on), a literal as MySQL-style escaping produces it:
     //   UPDATE orders SET code = 'a\' WHERE id = 2 -- ' WHERE id = 1
     // Plain JDBC: count 1; MariaDB reads code = "a' WHERE id = 2 -- " and WHERE id = 1: row 1 changes.
@@ -348,7 +348,7 @@ class Review19BStatementShapesTest {
         }
     }
 
-    // FAILS today: the same on PostgreSQL with an E'' string, whose backslashes are escapes
+    // Failed before its fix: the same on PostgreSQL with an E'' string, whose backslashes are escapes
     // Input (PostgreSQL): UPDATE orders SET code = E'a\' WHERE id = 2 -- ' WHERE id = 1
     // Plain JDBC: count 1; PostgreSQL reads code = "a' WHERE id = 2 -- " and WHERE id = 1: row 1 changes.
     // Library: the standard grammar reads E'a\' as a string ending at the backslash, then WHERE id = 2: key 2 is

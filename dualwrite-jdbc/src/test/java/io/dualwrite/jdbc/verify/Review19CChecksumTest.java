@@ -46,7 +46,7 @@ class Review19CChecksumTest {
     // as equal.
     // KIND 1: verification false negative (differing rows whose differences cancel in the sum checksum), old
     // MariaDB -> new PostgreSQL with a renamed column, and same-product pairs.
-    // FAILS today: four differing rows are reported equal
+    // Failed before its fix: four differing rows are reported equal
     @ParameterizedTest(name = "{0} -> {1}")
     @MethodSource("stores")
     void fourRowsWhoseHashDifferencesCancelInTheSumAreReported(Kind oldKind, Kind newKind) throws Exception {

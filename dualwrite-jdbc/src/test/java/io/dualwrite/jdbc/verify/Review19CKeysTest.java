@@ -37,7 +37,7 @@ class Review19CKeysTest {
     // Library: both old keys render the key text 'a' (RTRIM because one side is CHAR), so the new store's one
     // row answers for both, and the report is clean: a row missing in new goes unreported.
     // KIND 1: verification false negative (trailing space in a VARCHAR key, same product).
-    // FAILS today: a row missing in the new store is reported equal
+    // Failed before its fix: a row missing in the new store is reported equal
     @Test
     void postgresVarcharKeyWithATrailingSpaceMissingFromACharKeyedNewTableIsReported() throws Exception {
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
@@ -62,7 +62,7 @@ class Review19CKeysTest {
     // Library: 'a' and 'a ' render the same key text 'a' in the new store, the listing keeps one of them, and the
     // report is clean (rowsCompared 2 against newRowsCompared 3, but no difference).
     // KIND 1: verification false negative (a row extra in new, old MariaDB -> new PostgreSQL).
-    // FAILS today: a row extra in the new store is reported equal
+    // Failed before its fix: a row extra in the new store is reported equal
     @Test
     void mariaDbCharKeyAgainstPostgresVarcharKeyReportsTheExtraRowWithATrailingSpace() throws Exception {
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
@@ -90,7 +90,7 @@ class Review19CKeysTest {
     // bytes (5A 6F EB) with the parameter's utf8mb4 bytes (5A 6F C3 AB) and selects no row ("rows compared: 0
     // old, 1 new"); row 1 is re-read by key and found equal, row 2 is never looked at: the report is clean.
     // KIND 1: verification false negative (a row missing in new), old MariaDB -> new PostgreSQL, merchant scope.
-    // FAILS today: merchant Zoë's missing row is not reported; the old store's rows of the scope are not compared
+    // Failed before its fix: merchant Zoë's missing row is not reported; the old store's rows of the scope are not compared
     @Test
     void merchantScopedVerificationOfALatin1MariaDbTableReportsTheMissingRow() throws Exception {
         TableMapping orders = TableMapping.builder("orders").merchantIdColumn("merchant_id").build();

@@ -75,7 +75,7 @@ class Review19CRepairTest {
     // PostgreSQL), finds no row in either store, calls the scope clean and completes the entry; the four rows
     // stay stale in the new store and nothing is left in the change log.
     // KIND 4: scoped resync entry completed without the scope (the rows the write touched) being converged.
-    // FAILS today: the entry is completed while m-1's rows differ
+    // Failed before its fix: the entry is completed while m-1's rows differ
     @Test
     void mariaDbMerchantResyncSpeltInAnotherCaseIsNotCompletedBeforeTheRowsConverge() throws Exception {
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
@@ -162,7 +162,7 @@ class Review19CRepairTest {
     // Library: the resolver verifies the table, which renders TINYINT(1) as a boolean (2 and 1 both '1'),
     // calls it clean and completes the entry; the difference stays forever with no entry left.
     // KIND 4 (through the KIND 1 rendering of Review19CValuesTest): scoped resync completed unconverged.
-    // FAILS today: the entry is completed while row 1 differs
+    // Failed before its fix: the entry is completed while row 1 differs
     @Test
     void wholeTableResyncIsNotCompletedWhileATinyInt1ValueDiffers() throws Exception {
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
@@ -200,7 +200,7 @@ class Review19CRepairTest {
     // Library: the resolver verifies a 10 % sample, finds the sampled chunks clean (or repairs the few rows it saw),
     // calls the scope clean and completes the entry; the unsampled drift stays with nothing left in the change log.
     // KIND 4: scoped resync entry completed without the scope being converged.
-    // FAILS today: the entry is completed after a sampled verification while rows still differ
+    // Failed before its fix: the entry is completed after a sampled verification while rows still differ
     @Test
     void wholeTableResyncIsNotCompletedOnASampledVerification() throws Exception {
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.H2);

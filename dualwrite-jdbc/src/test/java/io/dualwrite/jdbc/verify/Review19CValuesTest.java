@@ -42,7 +42,7 @@ class Review19CValuesTest {
     // with six digits ("1.23457e6") on both sides, so the report is clean. (The copier knows this and selects
     // FLOAT as DOUBLE; the verifier does not.)
     // KIND 1: verification false negative (same-product pair).
-    // FAILS today: a FLOAT differing in its seventh significant digit is reported equal on MariaDB
+    // Failed before its fix: a FLOAT differing in its seventh significant digit is reported equal on MariaDB
     @Test
     void mariaDbFloatDifferingInTheSeventhDigitIsReported() throws Exception {
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
@@ -66,7 +66,7 @@ class Review19CValuesTest {
     // 0.1 for the float nearest 0.1) and the new double with all its digits, so it reports drift on rows the
     // backfill copied exactly.
     // KIND 2: verification false positive (type-only difference), old MariaDB -> new PostgreSQL.
-    // FAILS today: rows copied exactly from a MariaDB FLOAT are reported different on PostgreSQL
+    // Failed before its fix: rows copied exactly from a MariaDB FLOAT are reported different on PostgreSQL
     @Test
     void mariaDbFloatCopiedExactlyIntoPostgresIsNotReported() throws Exception {
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
@@ -92,7 +92,7 @@ class Review19CValuesTest {
     // Library: TINYINT(1) is rendered as a boolean, CASE WHEN status <> 0 THEN '1', so 2 and 1 both render '1'
     // and the report is clean. (The copier keeps 5 as 5, decisions.md; the verifier does not.)
     // KIND 1: verification false negative (same-product pair; also MariaDB TINYINT(1) -> PostgreSQL SMALLINT).
-    // FAILS today: TINYINT(1) 2 against 1 is reported equal
+    // Failed before its fix: TINYINT(1) 2 against 1 is reported equal
     @Test
     void tinyInt1HoldingTwoAgainstOneIsReported() throws Exception {
         for (Kind newKind : List.of(Kind.MARIADB, Kind.POSTGRES)) {
@@ -124,7 +124,7 @@ class Review19CValuesTest {
     // every row is reported different.
     // KIND 2: verification false positive (type-only difference), same product; also PostgreSQL DATE ->
     // MariaDB DATETIME.
-    // FAILS today: every row of a DATE -> TIMESTAMP column is reported different
+    // Failed before its fix: every row of a DATE -> TIMESTAMP column is reported different
     @Test
     void postgresDateAgainstTimestampAtMidnightIsNotReported() throws Exception {
         for (Kind newKind : List.of(Kind.POSTGRES, Kind.MARIADB)) {
@@ -151,7 +151,7 @@ class Review19CValuesTest {
     // Plain JDBC sees 10:00:00.123456789 against 10:00:00.123456790.
     // Library: FORMATDATETIME(..., 'SSSSSS') cuts both to microseconds, so the report is clean.
     // KIND 1: verification false negative (one sub-microsecond unit where both sides keep it, same product).
-    // FAILS today: a nanosecond difference in an H2 TIMESTAMP(9) is reported equal
+    // Failed before its fix: a nanosecond difference in an H2 TIMESTAMP(9) is reported equal
     @Test
     void h2NanosecondDifferenceIsReported() throws Exception {
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.H2);
@@ -178,7 +178,7 @@ class Review19CValuesTest {
     // Actual: verify() throws java.time.format.DateTimeParseException "Text '2024' could not be parsed at index 4"
     // (JavaValues.read -> mysqlTemporal), a raw exception for a table plain JDBC reads without trouble.
     // KIND 2: verification failure on a type-only pairing (same type, same values, same product).
-    // FAILS today: verifying a MariaDB YEAR column throws DateTimeParseException
+    // Failed before its fix: verifying a MariaDB YEAR column throws DateTimeParseException
     @Test
     void mariaDbYearColumnsHoldingTheSameYearsVerifyClean() throws Exception {
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
@@ -202,7 +202,7 @@ class Review19CValuesTest {
     // Actual: the backfill fails: BackfillException ... PSQLException: ERROR: "[" is not a valid binary digit (the
     // MariaDB BIT(8) value is read as byte[] and bound as its toString "[B@..." into the bit column).
     // KIND 3 (backfill of a type-only pairing fails), then KIND 2 for the verification that cannot run.
-    // FAILS today: backfilling MariaDB BIT(8) into PostgreSQL bit(8) fails on the first chunk
+    // Failed before its fix: backfilling MariaDB BIT(8) into PostgreSQL bit(8) fails on the first chunk
     @Test
     void mariaDbBitStringBackfillsIntoPostgresBitAndVerifiesClean() throws Exception {
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
@@ -232,7 +232,7 @@ class Review19CValuesTest {
     // copy and its own verification disagree (whichever is meant, one of them is wrong).
     // KIND 2: verification false positive after the library's own copy (or KIND 3: backfill moves the instant by
     // the pool's zone), old MariaDB -> new PostgreSQL.
-    // FAILS today: rows backfilled into TIMESTAMPTZ through a non-UTC PostgreSQL pool are all reported different
+    // Failed before its fix: rows backfilled into TIMESTAMPTZ through a non-UTC PostgreSQL pool are all reported different
     @Test
     void mariaDbDateTimeCopiedIntoTimestamptzThroughAZonedPostgresPoolVerifiesClean() throws Exception {
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
@@ -273,7 +273,7 @@ class Review19CValuesTest {
     // ("0.10000000149011612"), so the same value at two precisions is reported as drift. (Not the MariaDB six-digit
     // text of mariaDbFloatCopiedExactlyIntoPostgresIsNotReported: here both drivers return every digit.)
     // KIND 2: verification false positive (the same value at different precision), same product.
-    // FAILS today: rows copied exactly from real into double precision are reported different
+    // Failed before its fix: rows copied exactly from real into double precision are reported different
     @Test
     void postgresRealWidenedToDoublePrecisionIsNotReported() throws Exception {
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
@@ -299,7 +299,7 @@ class Review19CValuesTest {
     // PostgreSQL side as stored (.123457): the row the library itself copied is reported different. (The docs:
     // "DATETIME(3) against timestamp(6) of the same value count as equal".)
     // KIND 2: verification false positive (the same instant at different precision).
-    // FAILS today: the row whose nanoseconds the copy rounded up is reported different
+    // Failed before its fix: the row whose nanoseconds the copy rounded up is reported different
     @Test
     void h2NanosecondTimestampCopiedIntoPostgresMicrosecondsIsNotReported() throws Exception {
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.H2);
