@@ -142,7 +142,7 @@ final class Wrappers {
      */
     private static Object[] reachableElements(Object[] values) {
         Class<?> component = values.getClass().getComponentType();
-        if (!component.isInterface() && Modifier.isFinal(component.getModifiers())) {
+        if (!component.isArray() && !component.isInterface() && Modifier.isFinal(component.getModifiers())) {
             return values; // Integer[], String[], …: no element can be a JDBC object (no scan of a large array)
         }
         Object[] copy = null;
