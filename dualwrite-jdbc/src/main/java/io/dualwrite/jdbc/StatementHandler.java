@@ -104,8 +104,8 @@ final class StatementHandler implements InvocationHandler {
         }
         boolean identity = plan == null || plan.isIdentityPlan();
         StatementHandler handler = new StatementHandler(connection, statement,
-                name.equals("prepareCall") ? "CallableStatement" : "PreparedStatement", analysis, identity, appAskedKeys,
-                updatable(name, args));
+                name.equals("prepareCall") ? "CallableStatement" : "PreparedStatement", analysis, identity,
+                appAskedKeys, updatable(name, args));
         if (requestKeys) {
             handler.keys.markRequestedByUs();
         }

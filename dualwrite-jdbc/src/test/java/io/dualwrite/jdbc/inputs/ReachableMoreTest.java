@@ -210,7 +210,8 @@ class ReachableMoreTest {
                 try (Statement write = fromStatement.createStatement()) {
                     assertThat(write.executeUpdate("UPDATE orders SET qty = 12 WHERE id = 1")).isEqualTo(1);
                 }
-                try (PreparedStatement write = fromMetaData.prepareStatement("UPDATE orders SET qty = ? WHERE id = ?")) {
+                try (PreparedStatement write =
+                             fromMetaData.prepareStatement("UPDATE orders SET qty = ? WHERE id = ?")) {
                     write.setInt(1, 13);
                     write.setLong(2, 2);
                     assertThat(write.executeUpdate()).isEqualTo(1);
