@@ -607,6 +607,31 @@ final class ConnectionHandler implements InvocationHandler {
         }
     }
 
+    /**
+     * Runs {@code driverWrite}, a row written by an updatable result set of {@code query} ({@code updateRow},
+     * {@code insertRow}, {@code deleteRow}): the driver writes the table itself, by keys no statement named (and
+     * {@code updateRow} may change any column, the key and ids too), so every mapped table the query's text names
+     * gets a scoped resync, as other writes whose rows cannot be known: handed over at once in auto-commit, else
+     * with the transaction (a rollback discards it with the row). The phase is resolved before the write runs, so
+     * that a write this store may not take is refused before it does.
+     *
+     * @param values the query's parameters, for the ids that resolve its phase
+     */
+    Object rowWrite(StatementAnalysis query, List<@Nullable Object> values, SqlCall driverWrite) throws Throwable {
+        List<TableMapping> tables = config.analyzer().mentionedTables(query.sql());
+        if (tables.isEmpty()) {
+            return driverWrite.call();
+        }
+        MigrationContext context = contextFor(query, values);
+        boolean mirrors = phaseForWrite(context, true).writes(store.other());
+        Object result = driverWrite.call();
+        if (mirrors) {
+            tables.forEach(mapping -> buffer.resync(mapping, null, "updatable-result-set", context));
+            afterWrite(false);
+        }
+        return result;
+    }
+
     /** After a rollback: the keys are forgotten, unless a procedure may have committed them first. */
     private void rollbackBuffer() {
         if (mayHaveCommitted) {
@@ -780,7 +805,8 @@ final class ConnectionHandler implements InvocationHandler {
             default:
                 break;
         }
-        return call(physical(), method, args);
+        // createArrayOf, createStruct: the driver's objects lead back to a raw statement (an array's result set)
+        return Wrappers.reachable(call(physical(), method, args));
     }
 
     private void setAutoCommit(boolean autoCommit) throws SQLException {

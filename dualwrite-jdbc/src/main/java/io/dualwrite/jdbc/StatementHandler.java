@@ -47,12 +47,18 @@ final class StatementHandler implements InvocationHandler {
     private final KeyTracker keys;
     private boolean closed;
     private @Nullable StatementAnalysis lastQuery;
+    /** Whether the application asked for updatable result sets ({@code CONCUR_UPDATABLE}). */
+    private final boolean updatable;
+    /** What the result set of the last execution does around the rows it writes itself (updatable result sets). */
+    private Wrappers.@Nullable RowWrites lastRowWrites;
     /** The proxy the application holds: what result sets answer to {@code getStatement()}. */
     private Statement self;
 
     private StatementHandler(ConnectionHandler connection, Statement physical, String kindName,
-                             @Nullable StatementAnalysis analysis, boolean identityPlan, boolean appAskedKeys) {
+                             @Nullable StatementAnalysis analysis, boolean identityPlan, boolean appAskedKeys,
+                             boolean updatable) {
         this.connection = connection;
+        this.updatable = updatable;
         this.physical = physical;
         this.kindName = kindName;
         this.analysis = analysis;
@@ -71,7 +77,8 @@ final class StatementHandler implements InvocationHandler {
         String name = method.getName();
         if (name.equals("createStatement")) {
             Statement statement = (Statement) ConnectionHandler.call(physicalConnection, method, args);
-            return proxy(new StatementHandler(connection, statement, "Statement", null, true, false), Statement.class);
+            return proxy(new StatementHandler(connection, statement, "Statement", null, true, false,
+                    updatable(name, args)), Statement.class);
         }
         String sql = (String) args[0];
         StatementAnalysis analysis = connection.config.analyzer().analyze(sql);
@@ -97,7 +104,8 @@ final class StatementHandler implements InvocationHandler {
         }
         boolean identity = plan == null || plan.isIdentityPlan();
         StatementHandler handler = new StatementHandler(connection, statement,
-                name.equals("prepareCall") ? "CallableStatement" : "PreparedStatement", analysis, identity, appAskedKeys);
+                name.equals("prepareCall") ? "CallableStatement" : "PreparedStatement", analysis, identity,
+                appAskedKeys, updatable(name, args));
         if (requestKeys) {
             handler.keys.markRequestedByUs();
         }
@@ -130,6 +138,27 @@ final class StatementHandler implements InvocationHandler {
             args[1] = renamed;
         }
         return args;
+    }
+
+    /**
+     * Whether a statement is created for updatable result sets: the concurrency argument of
+     * {@code createStatement(type, concurrency[, holdability])} or {@code prepareStatement/prepareCall(sql, type,
+     * concurrency[, holdability])}.
+     */
+    private static boolean updatable(String name, @Nullable Object[] args) {
+        int at = name.equals("createStatement") ? 1 : 2;
+        return args != null && args.length > at && args[at] instanceof Integer concurrency
+                && concurrency == ResultSet.CONCUR_UPDATABLE;
+    }
+
+    /**
+     * What the result set of {@code query} does around a row it writes itself: {@link ConnectionHandler#rowWrite}.
+     * The query's parameters are copied only for a statement created for updatable result sets (a driver refuses
+     * row writes through any other); without them the write's phase is that of work without ids.
+     */
+    private Wrappers.RowWrites rowWrites(StatementAnalysis query, List<@Nullable Object> values) {
+        List<@Nullable Object> ids = updatable ? new ArrayList<>(values) : List.of();
+        return driverWrite -> connection.rowWrite(query, ids, driverWrite);
     }
 
     private static boolean asksForKeys(Object[] args) {
@@ -176,7 +205,8 @@ final class StatementHandler implements InvocationHandler {
                 Object results = ConnectionHandler.call(physical, method, args);
                 StatementAnalysis query = lastQuery;
                 return Wrappers.resultSet(results instanceof ResultSet set && query != null && readsNewForm(query)
-                        ? OldFormResultSet.wrap(set, query.mapping()) : (ResultSet) results, (Statement) proxy);
+                        ? OldFormResultSet.wrap(set, query.mapping()) : (ResultSet) results, (Statement) proxy,
+                        lastRowWrites);
             }
             case "getGeneratedKeys":
                 return Wrappers.resultSet(keys.forApplication(physical, connection.config.dialect(connection.store())),
@@ -214,7 +244,9 @@ final class StatementHandler implements InvocationHandler {
             recorder.record(method, args, parameterCount);
             return null;
         }
-        return ConnectionHandler.call(physical, method, args);
+        // a CallableStatement's out parameters (getArray, getObject of an ARRAY or a refcursor, getRef) lead back
+        // to the driver's statement: wrapped like the values of a row
+        return Wrappers.reachable(ConnectionHandler.call(physical, method, args));
     }
 
     private Object addBatch(Method method, @Nullable Object[] args) throws Throwable {
@@ -277,7 +309,7 @@ final class StatementHandler implements InvocationHandler {
         boolean plain = args != null && args.length > 0;
         StatementAnalysis statementAnalysis = plain ? connection.config.analyzer().analyze((String) args[0]) : analysis;
         if (statementAnalysis == null) {
-            return ConnectionHandler.call(physical, method, args);
+            return Wrappers.reachable(ConnectionHandler.call(physical, method, args));
         }
         connection.checkReadRoute(statementAnalysis);
         Object[] physicalArgs = args;
@@ -311,6 +343,7 @@ final class StatementHandler implements InvocationHandler {
                 connection.beforeOtherStatement(statementAnalysis.sql(), false);
             }
             lastQuery = statementAnalysis;
+            lastRowWrites = rowWrites(statementAnalysis, plain ? List.of() : recorder.view().values());
             Object result = ConnectionHandler.call(physical, method, physicalArgs);
             if (statementAnalysis.writtenTable() != null && !changedNothing(statementAnalysis, result)
                     && connection.cascade(statementAnalysis, () -> connection.contextFor(statementAnalysis, List.of()))) {
@@ -318,7 +351,7 @@ final class StatementHandler implements InvocationHandler {
             }
             if (result instanceof ResultSet results) {
                 return Wrappers.resultSet(readsNewForm(statementAnalysis)
-                        ? OldFormResultSet.wrap(results, statementAnalysis.mapping()) : results, self);
+                        ? OldFormResultSet.wrap(results, statementAnalysis.mapping()) : results, self, lastRowWrites);
             }
             return result;
         }
@@ -355,6 +388,7 @@ final class StatementHandler implements InvocationHandler {
                 bindPhysical(bound);
             }
             keys.reset();
+            lastRowWrites = rowWrites(statementAnalysis, bound.values());
             Object result = ConnectionHandler.call(physical, method, physicalArgs);
             if (mirrors) {
                 collect(statementAnalysis, write, bound, result, preselected, context, physicalConnection);
@@ -368,7 +402,7 @@ final class StatementHandler implements InvocationHandler {
                 collectByGeneratedKey(statementAnalysis, context);
             }
             connection.afterWrite(wrapped);
-            return result instanceof ResultSet results ? Wrappers.resultSet(results, self) : result;
+            return result instanceof ResultSet results ? Wrappers.resultSet(results, self, lastRowWrites) : result;
         } catch (Throwable e) {
             if (write != null) {
                 write.settleRemovals();

@@ -1,9 +1,13 @@
 package io.dualwrite.jdbc;
 
+import java.lang.reflect.Modifier;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.Ref;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.sql.Struct;
 import org.jspecify.annotations.Nullable;
 
 import java.sql.SQLException;
@@ -13,6 +17,15 @@ import java.sql.Wrapper;
 final class Wrappers {
 
     private Wrappers() {
+    }
+
+    /**
+     * What a result set does around a row it writes itself ({@code updateRow}, {@code insertRow},
+     * {@code deleteRow}): the driver writes the table by keys no statement of the application named.
+     */
+    @FunctionalInterface
+    interface RowWrites {
+        Object write(ConnectionHandler.SqlCall driverWrite) throws Throwable;
     }
 
     static Object unwrap(Object proxy, Wrapper delegate, Class<?> type, String name) throws SQLException {
@@ -38,6 +51,16 @@ final class Wrappers {
      * sets, as JDBC allows), so that no raw driver object is reachable from a proxy.
      */
     static @Nullable ResultSet resultSet(@Nullable ResultSet results, @Nullable Statement owner) {
+        return resultSet(results, owner, null);
+    }
+
+    /**
+     * {@link #resultSet(ResultSet, Statement)} of a statement's query: the rows an updatable result set writes
+     * itself ({@code updateRow}, {@code insertRow}, {@code deleteRow}) go through {@code rowWrites}, so that
+     * they are mirrored like any other write ({@code null}: a result set that reads no mapped table).
+     */
+    static @Nullable ResultSet resultSet(@Nullable ResultSet results, @Nullable Statement owner,
+                                         @Nullable RowWrites rowWrites) {
         if (results == null) {
             return null;
         }
@@ -55,6 +78,13 @@ final class Wrappers {
                     return System.identityHashCode(proxy);
                 case "equals":
                     return proxy == args[0];
+                case "updateRow":
+                case "insertRow":
+                case "deleteRow":
+                    if (rowWrites != null) {
+                        return rowWrites.write(() -> ConnectionHandler.call(results, method, args));
+                    }
+                    return ConnectionHandler.call(results, method, args);
                 default:
                     return reachable(ConnectionHandler.call(results, method, args));
             }
@@ -62,22 +92,72 @@ final class Wrappers {
     }
 
     /**
-     * A value read from a row that leads to further JDBC objects (an array's result set, a cursor) as the
-     * application sees it: their result sets answer {@code null} to {@code getStatement()}, never a raw one.
+     * A value a proxy answers, as the application sees it: one that leads to further JDBC objects and from them
+     * back to a statement or connection (a result set, an {@code Array} and its result set, a {@code Struct}'s
+     * attributes, a {@code Ref}'s object, a Java array of any of them) is wrapped, so that its result sets answer
+     * {@code null} to {@code getStatement()}, never a raw statement (a write through it would bypass the
+     * mirror). Every other value is answered as it is.
      */
     static @Nullable Object reachable(@Nullable Object value) {
         if (value instanceof ResultSet nested) {
             return resultSet(nested, null);
         }
-        if (value instanceof java.sql.Array array) {
-            return DualWriteDataSource.newProxy(java.sql.Array.class, (proxy, method, args) -> {
-                if (method.getName().equals("toString")) {
-                    return "DualWriteArray wrapping " + array;
-                }
-                return reachable(ConnectionHandler.call(array, method, args));
-            });
+        if (value instanceof Array array) {
+            return jdbcValue(Array.class, array, "DualWriteArray");
+        }
+        if (value instanceof Struct struct) {
+            return jdbcValue(Struct.class, struct, "DualWriteStruct");
+        }
+        if (value instanceof Ref ref) {
+            return jdbcValue(Ref.class, ref, "DualWriteRef");
+        }
+        if (value instanceof Object[] values) {
+            return reachableElements(values);
         }
         return value;
+    }
+
+    /**
+     * A JDBC value object ({@code Array}, {@code Struct}, {@code Ref}; none of them a {@link Wrapper}) as the
+     * application sees it: every call goes to {@code delegate}, and what it answers is {@link #reachable} in turn.
+     */
+    private static Object jdbcValue(Class<?> type, Object delegate, String name) {
+        return DualWriteDataSource.newProxy(type, (proxy, method, args) -> {
+            switch (method.getName()) {
+                case "toString":
+                    return name + " wrapping " + delegate;
+                case "hashCode":
+                    return System.identityHashCode(proxy);
+                case "equals":
+                    return proxy == args[0];
+                default:
+                    return reachable(ConnectionHandler.call(delegate, method, args));
+            }
+        });
+    }
+
+    /**
+     * A Java array (an {@code Array}'s elements, a {@code Struct}'s attributes) whose elements are
+     * {@link #reachable}: a copy when some element had to be wrapped, else the array itself.
+     */
+    private static Object[] reachableElements(Object[] values) {
+        Class<?> component = values.getClass().getComponentType();
+        if (!component.isArray() && !component.isInterface() && Modifier.isFinal(component.getModifiers())) {
+            return values; // Integer[], String[], …: no element can be a JDBC object (no scan of a large array)
+        }
+        Object[] copy = null;
+        for (int i = 0; i < values.length; i++) {
+            Object element = values[i];
+            Object wrapped = reachable(element);
+            // an element the array's own type cannot hold wrapped (a PgArray[]) is left: no driver answers one
+            if (wrapped != element && component.isInstance(wrapped)) {
+                if (copy == null) {
+                    copy = values.clone();
+                }
+                copy[i] = wrapped;
+            }
+        }
+        return copy == null ? values : copy;
     }
 
     /**
@@ -101,8 +181,7 @@ final class Wrappers {
                         case "equals":
                             return proxy == args[0];
                         default:
-                            Object result = ConnectionHandler.call(metaData, method, args);
-                            return result instanceof ResultSet results ? resultSet(results, null) : result;
+                            return reachable(ConnectionHandler.call(metaData, method, args));
                     }
                 });
     }

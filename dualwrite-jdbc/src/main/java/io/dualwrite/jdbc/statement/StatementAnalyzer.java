@@ -411,8 +411,11 @@ public final class StatementAnalyzer {
         }
     }
 
-    /** The mapped tables {@code sql} names anywhere (outside quotes too), whatever it does with them. */
-    private List<TableMapping> mentionedTables(String sql) {
+    /**
+     * The mapped tables {@code sql} names anywhere (outside quotes too), whatever it does with them: for a
+     * statement whose writes cannot be named (unparsable, or a query whose updatable result set writes rows).
+     */
+    public List<TableMapping> mentionedTables(String sql) {
         List<TableMapping> named = new ArrayList<>();
         tableWords.forEach((table, word) -> {
             if (word.matcher(sql).find()) {
