@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Review 19 (B), kind 3: every JDBC object reachable from a proxy is a proxy, and writes through it are mirrored. */
 class Review19BReachableTest {
 
-    // FAILS today: Connection.createArrayOf returns the driver's array, whose result set leads to a raw statement
+    // Failed before its fix: Connection.createArrayOf returns the driver's array, whose result set leads to a raw statement
     // Input (PostgreSQL): connection.createArrayOf("int4", {1, 2}).getResultSet().getStatement().getConnection()
     //   .createStatement().executeUpdate("UPDATE orders SET qty = 99 WHERE id = 1")
     // Plain JDBC (pgjdbc): the array's result set answers a PgStatement of the connection that made it.
@@ -48,7 +48,7 @@ class Review19BReachableTest {
         }
     }
 
-    // FAILS today: a CallableStatement's array (and refcursor) out parameters are the driver's objects
+    // Failed before its fix: a CallableStatement's array (and refcursor) out parameters are the driver's objects
     // Input (PostgreSQL): CREATE FUNCTION ids() RETURNS int[]; prepareCall("{? = call ids()}") with an ARRAY out
     //   parameter, execute (auto-commit), getArray(1).getResultSet().getStatement().getConnection(); the call's
     //   procedure-call scoped resync is then resolved (as verification does); later the application writes
@@ -88,7 +88,7 @@ class Review19BReachableTest {
         }
     }
 
-    // FAILS today: writes through an updatable result set (updateRow, insertRow, deleteRow) are neither mirrored nor
+    // Failed before its fix: writes through an updatable result set (updateRow, insertRow, deleteRow) are neither mirrored nor
     // resynced
     // Input (H2, PostgreSQL and MariaDB alike): createStatement(TYPE_SCROLL_INSENSITIVE, CONCUR_UPDATABLE),
     //   executeQuery("SELECT id, code, qty FROM orders WHERE id = 1"); next(); updateInt("qty", 77); updateRow();
@@ -103,13 +103,13 @@ class Review19BReachableTest {
         updatableResultSet(Kind.H2);
     }
 
-    // FAILS today: the same on PostgreSQL (see above)
+    // Failed before its fix: the same on PostgreSQL (see above)
     @Test
     void postgresWritesThroughAnUpdatableResultSetAreMirroredOrResynced() throws SQLException {
         updatableResultSet(Kind.POSTGRES);
     }
 
-    // FAILS today: the same on MariaDB (see above)
+    // Failed before its fix: the same on MariaDB (see above)
     @Test
     void mariadbWritesThroughAnUpdatableResultSetAreMirroredOrResynced() throws SQLException {
         updatableResultSet(Kind.MARIADB);
