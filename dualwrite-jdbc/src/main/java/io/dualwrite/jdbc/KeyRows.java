@@ -65,6 +65,21 @@ final class KeyRows {
                 List.of());
     }
 
+    /**
+     * These rows with each label that is a renamed column of {@code mapping}'s new table given the old name the
+     * application knows ({@code QUANTITY} answers as {@code qty}).
+     */
+    KeyRows inOldNames(io.dualwrite.mapping.TableMapping mapping) {
+        String[] renamed = labels.clone();
+        for (int c = 0; c < renamed.length; c++) {
+            String old = mapping.oldColumn(renamed[c]).orElse(null);
+            if (old != null && !old.equalsIgnoreCase(renamed[c])) {
+                renamed[c] = old;
+            }
+        }
+        return new KeyRows(renamed, types, typeNames, rows);
+    }
+
     int columnCount() {
         return labels.length;
     }

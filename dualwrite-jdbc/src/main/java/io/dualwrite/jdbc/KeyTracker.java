@@ -105,6 +105,24 @@ final class KeyTracker {
 
 
     /** What {@code getGeneratedKeys()} returns to the application; {@code dialect} is the statement's store's. */
+    ResultSet forApplication(Statement physical, @Nullable Dialect dialect,
+                             io.dualwrite.mapping.@Nullable TableMapping newStoreMapping) throws SQLException {
+        if (newStoreMapping != null && !(requestedByUs && !appAsked)) {
+            // on the new store the keys come in the new table's names: the application asked in the old ones
+            KeyRows rows = cached != null ? cached : readAll(physical);
+            cached = rows;
+            return rows.inOldNames(newStoreMapping).resultSet();
+        }
+        return forApplication(physical, dialect);
+    }
+
+    private static KeyRows readAll(Statement physical) throws SQLException {
+        try (ResultSet keys = physical.getGeneratedKeys()) {
+            return KeyRows.read(keys);
+        }
+    }
+
+    /** What {@code getGeneratedKeys()} returns to the application on the old store. */
     ResultSet forApplication(Statement physical, @Nullable Dialect dialect) throws SQLException {
         if (requestedByUs && !appAsked) {
             if (dialect == Dialect.MYSQL) {

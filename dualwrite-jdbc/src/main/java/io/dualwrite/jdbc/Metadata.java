@@ -66,7 +66,7 @@ final class Metadata {
     List<TableMapping> cascadesFrom(Store store, Connection connection, @Nullable Dialect dialect, String table,
                                     boolean deletes, java.util.Collection<TableMapping> mappings) {
         return follow(store, connection, dialect, table, cascadeKey(table, deletes),
-                parent -> readCascades(connection, dialect, parent, deletes), mappings);
+                parent -> readCascades(connection, dialect, parent, deletes), mappings, false);
     }
 
     /**
@@ -78,7 +78,7 @@ final class Metadata {
     List<TableMapping> basesOf(Store store, Connection connection, @Nullable Dialect dialect, String table,
                                java.util.Collection<TableMapping> mappings) {
         return follow(store, connection, dialect, table, baseKey(table), parent -> readBases(connection, dialect, parent),
-                mappings);
+                mappings, true);
     }
 
     /** What {@link #basesOf} found for the table within the last minute, or {@code null}: no catalog read. */
@@ -102,8 +102,10 @@ final class Metadata {
         List<String> from(String table) throws SQLException;
     }
 
+    /** @param asWritten whether the first step gets the table's name as the statement wrote it (quoted, mixed case) */
     private List<TableMapping> follow(Store store, Connection connection, @Nullable Dialect dialect, String table,
-                                      String key, CatalogStep step, java.util.Collection<TableMapping> mappings) {
+                                      String key, CatalogStep step, java.util.Collection<TableMapping> mappings,
+                                      boolean asWritten) {
         Read<List<TableMapping>> trusted = trustedCascades(store, key);
         List<TableMapping> known = trusted == null ? null : trusted.value();
         if (known != null) {
@@ -114,17 +116,18 @@ final class Metadata {
         List<TableMapping> found = new ArrayList<>();
         if (dialect != null && !mappings.isEmpty()) {
             java.util.Set<String> seen = new java.util.HashSet<>(List.of(bare(name)));
-            List<String> level = List.of(name);
+            List<String> level = List.of(asWritten && dialect == Dialect.POSTGRESQL ? table : name);
             try {
                 for (int depth = 0; depth < 4 && !level.isEmpty(); depth++) {
                     List<String> next = new ArrayList<>();
                     for (String parent : level) {
                         for (String child : step.from(parent)) {
-                            if (!seen.add(bare(child))) {
+                            String plain = bare(child.replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT));
+                            if (!seen.add(plain)) {
                                 continue;
                             }
                             TableMapping mapping = mappings.stream()
-                                    .filter(m -> bare(m.table(store).toLowerCase(Locale.ROOT)).equals(bare(child)))
+                                    .filter(m -> bare(m.table(store).toLowerCase(Locale.ROOT)).equals(plain))
                                     .findFirst().orElse(null);
                             if (mapping != null) {
                                 found.add(mapping);
@@ -210,16 +213,20 @@ final class Metadata {
         }
         List<String> bases = new ArrayList<>();
         if (dialect == Dialect.POSTGRESQL) {
+            // a partition's or inheriting child's parent, the children of a parent (a write on it reaches theirs
+            // rows), and a view's tables; names as regclass spells them, quoted where they must be
             String sql = "SELECT inhparent::regclass::text FROM pg_inherits WHERE inhrelid = to_regclass(?)"
+                    + " UNION SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = to_regclass(?)"
                     + " UNION SELECT d.refobjid::regclass::text FROM pg_rewrite r JOIN pg_depend d ON d.objid = r.oid"
                     + " AND d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass"
                     + " WHERE r.ev_class = to_regclass(?) AND d.refobjid <> r.ev_class";
             try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
                 statement.setString(1, table);
                 statement.setString(2, table);
+                statement.setString(3, table);
                 try (ResultSet rows = statement.executeQuery()) {
                     while (rows.next()) {
-                        bases.add(rows.getString(1).replace("\"", "").toLowerCase(Locale.ROOT));
+                        bases.add(rows.getString(1));
                     }
                 }
             }

@@ -47,6 +47,8 @@ final class StatementHandler implements InvocationHandler {
     private final KeyTracker keys;
     private boolean closed;
     private @Nullable StatementAnalysis lastQuery;
+    /** The statement last executed, whose generated keys getGeneratedKeys answers. */
+    private @Nullable StatementAnalysis lastWrite;
     /** Whether the application asked for updatable result sets ({@code CONCUR_UPDATABLE}). */
     private final boolean updatable;
     /** What the result set of the last execution does around the rows it writes itself (updatable result sets). */
@@ -209,7 +211,8 @@ final class StatementHandler implements InvocationHandler {
                         lastRowWrites);
             }
             case "getGeneratedKeys":
-                return Wrappers.resultSet(keys.forApplication(physical, connection.config.dialect(connection.store())),
+                return Wrappers.resultSet(keys.forApplication(physical, connection.config.dialect(connection.store()),
+                        connection.store() == Store.NEW && lastWrite != null ? lastWrite.mapping() : null),
                         (Statement) proxy);
             case "clearParameters":
                 recorder.clear();
@@ -308,6 +311,7 @@ final class StatementHandler implements InvocationHandler {
     private Object execute(Method method, @Nullable Object[] args) throws Throwable {
         boolean plain = args != null && args.length > 0;
         StatementAnalysis statementAnalysis = plain ? connection.config.analyzer().analyze((String) args[0]) : analysis;
+        lastWrite = statementAnalysis;
         if (statementAnalysis == null) {
             return Wrappers.reachable(ConnectionHandler.call(physical, method, args));
         }

@@ -93,6 +93,17 @@ final class Preflight {
                 String keyProblem = newKeyProblem(fresh, mapping);
                 if (keyProblem != null) {
                     problems.add(keyProblem);
+                    continue;
+                }
+                try {
+                    if (KeyWalk.open(fresh, mapping, Store.NEW).floatingPointKey()) {
+                        problems.add("new table '" + mapping.newTable() + "' is keyed by a floating-point column "
+                                + mapping.newPrimaryKey() + ": distinct keys of the old table may round to one"
+                                + " (0.1 and 0.10000000000000000001), so rows would be lost; key it by an exact"
+                                + " column (an integer, DECIMAL or text)");
+                    }
+                } catch (SQLException e) {
+                    // a missing new column is named by the mapping validator
                 }
             }
         }
@@ -157,21 +168,49 @@ final class Preflight {
         for (String[] candidate : new String[][] {{schema, name},
                 {upper(schema), name.toUpperCase(Locale.ROOT)}, {lower(schema), name.toLowerCase(Locale.ROOT)}}) {
             Map<String, Map<Short, String>> indexes = new TreeMap<>();
+            java.util.Set<String> partial = prefixIndexes(connection, metaData, candidate[1]);
             try (ResultSet rows = metaData.getIndexInfo(place[0], candidate[0], candidate[1], true, false)) {
                 while (rows.next()) {
                     String index = rows.getString("INDEX_NAME");
                     String column = rows.getString("COLUMN_NAME");
+                    if (index != null && rows.getString("FILTER_CONDITION") != null) {
+                        partial.add(index); // a partial index (WHERE …) is no key for every row
+                    }
                     if (index != null && column != null && !rows.getBoolean("NON_UNIQUE")) {
                         indexes.computeIfAbsent(index, k -> new TreeMap<>()).put(rows.getShort("ORDINAL_POSITION"),
                                 column);
                     }
                 }
             }
+            indexes.keySet().removeAll(partial);
             if (!indexes.isEmpty()) {
                 return indexes.values().stream().map(columns -> List.copyOf(columns.values())).toList();
             }
         }
         return List.of();
+    }
+
+    /**
+     * The MySQL/MariaDB indexes of a table that cover only a prefix of a column ({@code UNIQUE (code(3))}): two
+     * keys sharing the prefix conflict there, so such an index is no key for the copier. Empty elsewhere.
+     */
+    private static java.util.Set<String> prefixIndexes(Connection connection, DatabaseMetaData metaData, String table)
+            throws SQLException {
+        java.util.Set<String> prefixed = new java.util.HashSet<>();
+        if (io.dualwrite.jdbc.Dialect.detect(metaData) != io.dualwrite.jdbc.Dialect.MYSQL || table == null) {
+            return prefixed;
+        }
+        try (java.sql.PreparedStatement select = connection.prepareStatement("SELECT INDEX_NAME FROM"
+                + " information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?"
+                + " AND SUB_PART IS NOT NULL")) {
+            select.setString(1, table);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    prefixed.add(rows.getString(1));
+                }
+            }
+        }
+        return prefixed;
     }
 
     /** The catalog and schema that hold {@code table} (a qualified name's own, else the connection's). */

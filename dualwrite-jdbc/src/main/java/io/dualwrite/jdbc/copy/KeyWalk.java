@@ -222,6 +222,12 @@ public final class KeyWalk {
             return "(" + quoted + " = ? AND CAST(CONVERT(" + quoted + " USING utf8mb4) AS BINARY)"
                     + " = CAST(? AS BINARY))";
         }
+        if (dialect == CopyDialect.H2 && isText(column)) {
+            // VARCHAR_IGNORECASE takes 'M-1' as 'm-1'; cast to VARCHAR it compares exactly
+            parameters.add(value);
+            parameterColumns.add(column);
+            return "(" + quoted + " = ? AND CAST(" + quoted + " AS VARCHAR) = CAST(? AS VARCHAR))";
+        }
         if (dialect == CopyDialect.POSTGRESQL && isText(column)) {
             // a nondeterministic collation (ICU, case-insensitive) takes 'M-1' as 'm-1': the first comparison
             // can use an index, the second, in the byte order of "C", makes it exact
@@ -284,6 +290,9 @@ public final class KeyWalk {
     }
 
     private static boolean isText(TableColumns.Column column) {
+        if (column.typeNamed("citext") || column.typeName().toLowerCase(java.util.Locale.ROOT).contains("ignorecase")) {
+            return true; // PostgreSQL's citext and H2's VARCHAR_IGNORECASE: text that compares ignoring case
+        }
         return switch (column.sqlType()) {
             case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR, Types.LONGNVARCHAR,
                  Types.CLOB -> true;

@@ -190,8 +190,8 @@ final class Rewriter {
         for (int i = 0; i < returning.size(); i++) {
             net.sf.jsqlparser.statement.select.SelectItem<?> item = returning.get(i);
             Expression expression = item.getExpression();
-            if (expression instanceof net.sf.jsqlparser.statement.select.AllColumns
-                    && !(expression instanceof net.sf.jsqlparser.statement.select.AllTableColumns)) {
+            if (expression instanceof net.sf.jsqlparser.statement.select.AllColumns) {
+                // RETURNING o.* names the statement's own table (no other table can be returned from)
                 // RETURNING * answers the new table's columns: each is returned under its old name, and an added
                 // column the application does not know is left out, as SELECT * is answered
                 List<net.sf.jsqlparser.statement.select.SelectItem<?>> expanded = new ArrayList<>();
@@ -199,7 +199,11 @@ final class Rewriter {
                     for (String newColumn : newColumns.of(mapping.newTable())) {
                         var oldColumn = mapping.oldColumn(newColumn);
                         if (oldColumn.isPresent()) {
-                            expanded.add(net.sf.jsqlparser.statement.select.SelectItem.from(new Column(newColumn),
+                            Column column = expression instanceof net.sf.jsqlparser.statement.select.AllTableColumns all
+                                    ? new Column(SqlText.unquote(all.getTable().getName()).equalsIgnoreCase(
+                                            mapping.oldTable()) ? new Table(mapping.newTable()) : all.getTable(),
+                                            newColumn) : new Column(newColumn);
+                            expanded.add(net.sf.jsqlparser.statement.select.SelectItem.from(column,
                                     oldColumn.get().equalsIgnoreCase(newColumn) ? null
                                             : new net.sf.jsqlparser.expression.Alias(oldColumn.get(), true)));
                         }

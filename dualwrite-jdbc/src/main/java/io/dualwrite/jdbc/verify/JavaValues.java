@@ -27,6 +27,16 @@ final class JavaValues {
 
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS");
+    private static final DateTimeFormatter NANO_TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSSSSS");
+
+    /** A time of day rounded half up to the microsecond (23:59:59.9999995 stays on its day, as 23:59:59.999999). */
+    private static LocalTime microseconds(LocalTime time) {
+        LocalTime truncated = time.truncatedTo(ChronoUnit.MICROS);
+        if (time.getNano() % 1000 >= 500 && truncated.isBefore(LocalTime.of(23, 59, 59, 999_999_000))) {
+            return truncated.plusNanos(1000);
+        }
+        return truncated;
+    }
 
     private JavaValues() {
     }
@@ -139,6 +149,15 @@ final class JavaValues {
 
     /** The canonical text of a value compared in Java; {@code padded} trims trailing spaces of text. */
     static String canonical(@Nullable Object value, boolean padded) {
+        return canonical(value, padded, false);
+    }
+
+    /**
+     * @param nanos whether both sides keep fractions beyond microseconds (H2 {@code TIME(9)}): a time of day is
+     *              then compared to the nanosecond, else rounded to microseconds as a copy into a microsecond
+     *              column rounds it
+     */
+    static String canonical(@Nullable Object value, boolean padded, boolean nanos) {
         if (value == null) {
             return VerifyDialect.NULL_TEXT;
         }
@@ -163,7 +182,7 @@ final class JavaValues {
         } else if (value instanceof LocalDate date) {
             text = date.toString();
         } else if (value instanceof LocalTime time) {
-            text = TIME.format(time.truncatedTo(ChronoUnit.MICROS));
+            text = nanos ? NANO_TIME.format(time) : TIME.format(microseconds(time));
         } else if (value instanceof byte[] bytes) {
             text = HexFormat.of().formatHex(bytes);
         } else if (value instanceof UUID uuid) {

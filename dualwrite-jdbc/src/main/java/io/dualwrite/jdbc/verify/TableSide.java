@@ -310,7 +310,8 @@ final class TableSide {
                     if (old && plan.mapping().transforms(pair.oldName())) {
                         value = plan.mapping().toNewValue(pair.oldName(), value);
                     }
-                    javaTexts.add(JavaValues.canonical(value, pair.padded()));
+                    javaTexts.add(JavaValues.canonical(value, pair.padded(),
+                            pair.info(old).scale() > 6 && pair.info(!old).scale() > 6));
                 }
                 rows.add(new FetchedRow(key, String.join("|", rendered.subList(0, keys)), rendered, javaTexts));
             }

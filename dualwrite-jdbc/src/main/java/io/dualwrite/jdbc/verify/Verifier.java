@@ -156,8 +156,12 @@ public final class Verifier {
                     continue;
                 }
                 String quoted = dialect.quote(info.get().name());
+                // on PostgreSQL the value is cast to the column's type, so that its own '=' decides (citext
+                // against a varchar parameter would compare as text, exactly)
+                String marker = dialect == VerifyDialect.POSTGRESQL && info.get().type().matches("[a-z_0-9]+")
+                        ? "CAST(? AS " + info.get().type() + ")" : "?";
                 try (var select = connection.prepareStatement("SELECT DISTINCT " + quoted + " FROM "
-                        + shape.get().quotedTable() + " WHERE " + quoted + " = ?")) {
+                        + shape.get().quotedTable() + " WHERE " + quoted + " = " + marker)) {
                     select.setObject(1, value);
                     try (ResultSet rows = select.executeQuery()) {
                         while (rows.next()) {

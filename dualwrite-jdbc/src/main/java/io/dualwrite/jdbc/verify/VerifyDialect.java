@@ -79,7 +79,8 @@ enum VerifyDialect {
 
         @Override
         String date(String column) {
-            return "FORMATDATETIME(" + column + ", 'yyyy-MM-dd')";
+            return "FORMATDATETIME(" + column + ", 'yyyy-MM-dd') || CASE WHEN EXTRACT(YEAR FROM " + column
+                    + ") < 1 THEN ' BC' ELSE '' END";
         }
 
         @Override
@@ -109,7 +110,9 @@ enum VerifyDialect {
 
         @Override
         String exactEquals(String column, ColumnInfo info) {
-            return column + " = ?";
+            // VARCHAR_IGNORECASE takes 'M-1' as 'm-1'; cast to VARCHAR it compares exactly
+            return info.type().contains("ignorecase")
+                    ? "(" + column + " = ? AND CAST(" + column + " AS VARCHAR) = CAST(? AS VARCHAR))" : column + " = ?";
         }
     },
 
@@ -161,7 +164,9 @@ enum VerifyDialect {
 
         @Override
         String date(String column) {
-            return "to_char(" + column + ", 'YYYY-MM-DD')";
+            // to_char drops the era: 0001-01-01 BC would read as 0001-01-01
+            return "to_char(" + column + ", 'YYYY-MM-DD') || CASE WHEN " + column + " < DATE '0001-01-01'"
+                    + " THEN ' BC' ELSE '' END";
         }
 
         @Override
@@ -200,8 +205,9 @@ enum VerifyDialect {
         @Override
         String exactEquals(String column, ColumnInfo info) {
             String collation = info.collation();
-            if (info.kind(this) != ColumnInfo.Kind.STRING || collation == null || collation.equals("C")
-                    || collation.equals("POSIX") || collation.equals("default") || collation.equals("ucs_basic")) {
+            boolean citext = info.type().equals("citext"); // compares case-insensitively whatever its collation
+            if (!citext && (info.kind(this) != ColumnInfo.Kind.STRING || collation == null || collation.equals("C")
+                    || collation.equals("POSIX") || collation.equals("default") || collation.equals("ucs_basic"))) {
                 return column + " = ?";
             }
             // a nondeterministic (ICU) collation may take 'M-1' as 'm-1': the first comparison can use an index,
