@@ -234,6 +234,29 @@ final class ConnectionHandler implements InvocationHandler {
         }
     }
 
+    /**
+     * Reads, when due (once per catalog refresh and store), the other names under which statements write the
+     * mapped tables ({@link Metadata#readOtherNames}) and tells the analyzer. Only on a connection in auto-commit,
+     * as the pool handed it out: the read then joins no transaction of the application's. Never throws.
+     */
+    private void learnOtherNames(Store on, Connection connection) {
+        Metadata metadata = config.metadata();
+        if (!metadata.otherNamesDue(on)) {
+            return;
+        }
+        try {
+            if (!connection.getAutoCommit()) {
+                return;
+            }
+            Dialect dialect = config.dialect(on, connection);
+            config.analyzer().otherNames(metadata.readOtherNames(on, connection, dialect,
+                    config.analyzer().mappings()));
+        } catch (SQLException | RuntimeException e) {
+            config.warn(log, "other-names/" + on, "could not read the views and partitions of the mapped tables"
+                    + " on the {} store: {}", on, e.toString());
+        }
+    }
+
     /** The physical connection, acquired from the authoritative store on first need. */
     Connection physical() throws SQLException {
         if (physical == null) {
@@ -255,6 +278,7 @@ final class ConnectionHandler implements InvocationHandler {
             DataSource dataSource = config.dataSource(store);
             Connection connection = user == null ? dataSource.getConnection() : dataSource.getConnection(user, password);
             try {
+                learnOtherNames(store, connection);
                 if (pendingAutoCommit != null) {
                     connection.setAutoCommit(pendingAutoCommit);
                 }

@@ -146,6 +146,110 @@ final class Metadata {
         return result;
     }
 
+    private final Map<Store, Read<Map<String, java.util.Set<TableMapping>>>> otherNames = new ConcurrentHashMap<>();
+
+    /**
+     * Whether the other names of the mapped tables on {@code store} ({@link #readOtherNames}) are due to be read:
+     * never read, or read longer ago than the catalog is trusted.
+     */
+    boolean otherNamesDue(Store store) {
+        Read<Map<String, java.util.Set<TableMapping>>> known = otherNames.get(store);
+        return known == null || !known.fresh(refreshNanos);
+    }
+
+    /**
+     * Reads the other names under which statements write the mapped tables on {@code store}: views over them
+     * (and views of those), and on PostgreSQL the partitions, inheriting children and parents of them, each
+     * with the mapped tables a write on it reaches. Kept per store until the catalog is due again; the union of
+     * both stores is returned. A failed read keeps what was known.
+     */
+    Map<String, java.util.Set<TableMapping>> readOtherNames(Store store, Connection connection, @Nullable Dialect dialect,
+                                                            java.util.Collection<TableMapping> mappings) {
+        Map<String, java.util.Set<TableMapping>> found = new java.util.HashMap<>();
+        try {
+            if (dialect == Dialect.POSTGRESQL) {
+                for (TableMapping mapping : mappings) {
+                    java.util.Set<String> seen = new java.util.HashSet<>();
+                    List<String> level = List.of(mapping.table(store));
+                    for (int depth = 0; depth < 4 && !level.isEmpty(); depth++) {
+                        List<String> next = new ArrayList<>();
+                        for (String table : level) {
+                            for (String other : readDependents(connection, table)) {
+                                String plain = plainName(other);
+                                if (plain.equals(plainName(mapping.table(store))) || !seen.add(plain)) {
+                                    continue;
+                                }
+                                found.computeIfAbsent(plain, k -> new java.util.LinkedHashSet<>()).add(mapping);
+                                next.add(other);
+                            }
+                        }
+                        level = next;
+                    }
+                }
+            } else if (dialect == Dialect.MYSQL) {
+                Map<String, String> views = new java.util.HashMap<>();
+                try (java.sql.Statement statement = connection.createStatement();
+                     ResultSet rows = statement.executeQuery("SELECT TABLE_NAME, VIEW_DEFINITION FROM"
+                             + " information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()")) {
+                    while (rows.next()) {
+                        views.put(rows.getString(1).toLowerCase(Locale.ROOT),
+                                String.valueOf(rows.getString(2)).toLowerCase(Locale.ROOT));
+                    }
+                }
+                // a view reaches a mapped table its definition names, or a view that reaches one
+                for (TableMapping mapping : mappings) {
+                    java.util.Set<String> reaching = new java.util.HashSet<>(List.of(plainName(mapping.table(store))));
+                    boolean grew = true;
+                    for (int round = 0; round < 4 && grew; round++) {
+                        grew = false;
+                        for (Map.Entry<String, String> view : views.entrySet()) {
+                            if (!reaching.contains(view.getKey()) && reaching.stream()
+                                    .anyMatch(name -> view.getValue().contains("`" + name + "`"))) {
+                                reaching.add(view.getKey());
+                                found.computeIfAbsent(view.getKey(), k -> new java.util.LinkedHashSet<>()).add(mapping);
+                                grew = true;
+                            }
+                        }
+                    }
+                }
+            }
+            otherNames.put(store, new Read<>(Map.copyOf(found), System.nanoTime()));
+        } catch (SQLException | RuntimeException e) {
+            otherNames.put(store, new Read<>(otherNames.getOrDefault(store, new Read<>(Map.of(), 0)).value(),
+                    System.nanoTime()));
+        }
+        Map<String, java.util.Set<TableMapping>> union = new java.util.HashMap<>();
+        otherNames.values().forEach(read -> read.value().forEach((name, tables) ->
+                union.computeIfAbsent(name, k -> new java.util.LinkedHashSet<>()).addAll(tables)));
+        return union;
+    }
+
+    /** A table name without schema and quotes, lower case: how other names are matched in statements. */
+    private static String plainName(String table) {
+        return bare(table.replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT));
+    }
+
+    /** The views over a PostgreSQL table, and its inheriting children and parents, as regclass spells them. */
+    private static List<String> readDependents(Connection connection, String table) throws SQLException {
+        String sql = "SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = to_regclass(?)"
+                + " UNION SELECT inhparent::regclass::text FROM pg_inherits WHERE inhrelid = to_regclass(?)"
+                + " UNION SELECT r.ev_class::regclass::text FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid"
+                + " WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass"
+                + " AND d.refobjid = to_regclass(?) AND r.ev_class <> d.refobjid";
+        List<String> names = new ArrayList<>();
+        try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, table);
+            statement.setString(2, table);
+            statement.setString(3, table);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    names.add(rows.getString(1));
+                }
+            }
+        }
+        return names;
+    }
+
     /** What {@link #cascadesFrom} found for the table within the last minute, or {@code null}: no catalog read. */
     @Nullable List<TableMapping> knownCascadesFrom(Store store, String table, boolean deletes) {
         String key = cascadeKey(table, deletes);

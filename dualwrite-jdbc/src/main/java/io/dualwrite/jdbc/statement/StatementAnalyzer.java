@@ -337,8 +337,12 @@ public final class StatementAnalyzer {
                     ? java.util.Collections.singletonList(truncate.getTable()) : truncate.getTables();
             if (tables.size() > 1) {
                 // TRUNCATE a, b empties each of them
-                List<TableMapping> named = tables.stream().map(this::mappingOf).filter(java.util.Objects::nonNull)
-                        .distinct().toList();
+                List<TableMapping> named = new ArrayList<>();
+                for (Table each : tables) {
+                    TableMapping mapping = mappingOf(each);
+                    named.addAll(mapping != null ? List.of(mapping) : reachedThrough(each));
+                }
+                named = named.stream().distinct().toList();
                 return StatementAnalysis.passThrough(sql, named.isEmpty() ? SqlKind.OTHER : SqlKind.BULK_WRITE,
                         TxControl.NONE, named);
             }
@@ -422,7 +426,61 @@ public final class StatementAnalyzer {
                 named.add(mappings.get(table));
             }
         });
-        return named;
+        return withOtherNames(sql, named);
+    }
+
+    /** A name under which statements write mapped tables without naming them, and those tables. */
+    private record OtherName(Pattern word, List<TableMapping> tables) {
+    }
+
+    private volatile Map<String, OtherName> otherNames = Map.of();
+
+    /**
+     * Tells the analyzer the other names under which statements write mapped tables — views over them,
+     * partitions, inheriting children and parents — each with the tables a write on it reaches, as read from
+     * the stores' catalogs. Text that cannot be analysed as a write of a named table (unparsable SQL, {@code
+     * EXPLAIN ANALYZE}, {@code COPY}, a data-modifying {@code WITH}, executable comments) and names one of them
+     * gets a scoped resync of those tables. A change empties the cache of analyses.
+     *
+     * @param names lower-case names without schema or quotes, each with the mapped tables it reaches
+     */
+    public void otherNames(Map<String, ? extends java.util.Collection<TableMapping>> names) {
+        Map<String, OtherName> built = new HashMap<>();
+        names.forEach((name, tables) -> {
+            if (!mappings.containsKey(name) && !tables.isEmpty()) {
+                built.put(name, new OtherName(Pattern.compile("(?<![\\w$])" + Pattern.quote(name) + "(?![\\w$])",
+                        Pattern.CASE_INSENSITIVE), List.copyOf(tables)));
+            }
+        });
+        Map<String, OtherName> before = otherNames;
+        boolean same = before.keySet().equals(built.keySet()) && built.entrySet().stream()
+                .allMatch(e -> before.get(e.getKey()).tables().equals(e.getValue().tables()));
+        if (!same) {
+            otherNames = Map.copyOf(built);
+            cache.invalidateAll();
+        }
+    }
+
+    /** {@code named} with the mapped tables reached through the other names {@code sql} mentions. */
+    private List<TableMapping> withOtherNames(String sql, List<TableMapping> named) {
+        Map<String, OtherName> others = otherNames;
+        if (others.isEmpty()) {
+            return named;
+        }
+        java.util.LinkedHashSet<TableMapping> all = new java.util.LinkedHashSet<>(named);
+        others.values().forEach(other -> {
+            if (other.word().matcher(sql).find()) {
+                all.addAll(other.tables());
+            }
+        });
+        return List.copyOf(all);
+    }
+
+    /** The mapped tables a write on {@code table} (not mapped itself) reaches under another name. */
+    private List<TableMapping> reachedThrough(Table table) {
+        String name = SqlText.unquote(table.getName()).toLowerCase(Locale.ROOT);
+        OtherName other = otherNames.get(name);
+        return other == null ? List.of() : other.tables();
     }
 
     /** The mapped tables an unparsable statement mentions, when it looks like a write. */
@@ -436,7 +494,7 @@ public final class StatementAnalyzer {
                 written.add(mappings.get(table));
             }
         });
-        return written;
+        return withOtherNames(sql, written);
     }
 
     /** Parses every statement of {@code sql}, with the same fallback to backslash escapes as {@link #parse}. */

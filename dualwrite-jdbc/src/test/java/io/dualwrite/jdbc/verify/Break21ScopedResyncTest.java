@@ -1,0 +1,89 @@
+package io.dualwrite.jdbc.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.Store;
+import io.dualwrite.changelog.ChangeLogs;
+import io.dualwrite.changelog.ChangeRecord;
+import io.dualwrite.changelog.InMemoryChangeLog;
+import io.dualwrite.jdbc.copy.RowCopier;
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import io.dualwrite.mapping.TableMapping;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Break 21, kind 4: a merchant-scoped resync completed before its scope converged.
+ */
+class Break21ScopedResyncTest {
+
+    private static final String MIGRATION = "orders";
+    private static final TableMapping ORDERS = TableMapping.builder("orders").newTable("orders_v2")
+            .rename("note", "remark").merchantIdColumn("merchant_id").build();
+
+    private static List<List<String>> rows(TestDatabase db, String sql) {
+        List<List<String>> rows = new ArrayList<>();
+        for (Map<String, Object> row : db.query(sql)) {
+            List<String> values = new ArrayList<>();
+            row.values().forEach(value -> values.add(String.valueOf(value)));
+            rows.add(values);
+        }
+        return rows;
+    }
+
+    private static List<List<String>> oldRows(TestDatabase old) {
+        return rows(old, "SELECT id, CAST(merchant_id AS VARCHAR(20)) AS m, note FROM orders ORDER BY id");
+    }
+
+    private static List<List<String>> newRows(TestDatabase fresh) {
+        return rows(fresh, "SELECT id, CAST(merchant_id AS VARCHAR(20)) AS m, remark FROM orders_v2 ORDER BY id");
+    }
+
+    /** Both tables with merchant m-1's rows 1, 4, 7 drifted in the old store, entry merchant=M-1 pending. */
+    private static void resolveMerchantEntry(TestDatabase old, TestDatabase fresh, String oldMerchantType, String merchant)
+            throws Exception {
+        old.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id " + oldMerchantType + ", note VARCHAR(40))");
+        fresh.execute("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), remark VARCHAR(40))");
+        for (int id = 1; id <= 9; id++) {
+            String m = "m-" + id % 3;
+            old.execute("INSERT INTO orders VALUES (" + id + ", '" + m + "', 'note " + id + "')");
+            fresh.execute("INSERT INTO orders_v2 VALUES (" + id + ", '" + m + "', 'note " + id + "')");
+        }
+        // the write the application made through a path that records a merchant-scoped resync, spelling the
+        // merchant as it did; the database applied it to m-1's rows
+        old.execute("UPDATE orders SET note = 'bulk' WHERE merchant_id = '" + merchant + "'");
+        InMemoryChangeLog changeLog = ChangeLogs.inMemory();
+        changeLog.record(ChangeRecord.scopedResync(MIGRATION, "orders", merchant, "limit", Store.NEW, null));
+        Verifier verifier = Verifier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                .changeLog(changeLog).recheckDelay(Duration.ZERO).recheckRounds(1).build();
+        RowCopier copier = RowCopier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource()).build();
+        ScopedResyncResolver.builder().migration(MIGRATION).changeLog(changeLog).verifier(verifier)
+                .repairer(Repairer.of(copier, verifier)).mapping(ORDERS).build().resolveOnce();
+        assertThat(old.count("SELECT COUNT(*) FROM orders WHERE note = 'bulk'")).as("the write reached m-1's rows").isEqualTo(3);
+        if (changeLog.pendingCount(MIGRATION) == 0) {
+            assertThat(newRows(fresh)).as("entry completed, so the stores must be equal row by row").isEqualTo(oldRows(old));
+        }
+    }
+
+    // Failed before its fix: a merchant-scoped resync on a citext merchant column is completed before the rows converge
+    // Input: PostgreSQL -> PostgreSQL; old orders.merchant_id is citext (new: varchar), rows 1..9 of merchants m-0/m-1/m-2;
+    //   the old store ran UPDATE orders SET note = 'bulk' WHERE merchant_id = 'M-1' (citext: rows 1, 4, 7 of m-1), and
+    //   the write path's entry merchant=M-1 (the spelling the application used) is pending; resolveOnce().
+    // Expected: the entry stays pending until m-1's rows are equal, so with it gone plain JDBC shows equal stores.
+    // Before its fix: the entry is completed and the new store keeps note 1/4/7 while the old has 'bulk' (the exact merchant
+    //   comparison finds no 'M-1' row; citext, like the ICU case fixed today, applied the write to m-1).
+    //   Kind 4 (scoped resync completed unconverged).
+    @Test
+    void postgresCitextMerchantResyncSpeltInAnotherCaseIsNotCompletedBeforeTheRowsConverge() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE EXTENSION IF NOT EXISTS citext");
+            resolveMerchantEntry(old, fresh, "citext", "M-1");
+        }
+    }
+}
