@@ -43,6 +43,8 @@ final class Preflight {
         problems.addAll(MappingValidator.problems(job.oldDataSource(), job.newDataSource(),
                 job.mappings().stream().filter(mapping -> !job.copiedByRowWriter(mapping)).toList()));
         List<Table> tables = new ArrayList<>();
+        Map<TableMapping, java.util.Set<String>> looseOldKeys = new java.util.HashMap<>();
+        Map<TableMapping, java.util.Set<String>> textOldKeys = new java.util.HashMap<>();
         try (Connection old = job.oldDataSource().getConnection()) {
             for (TableMapping mapping : job.mappings()) {
                 if (problems.stream().anyMatch(p -> p.startsWith("old table '" + mapping.oldTable() + "' ")
@@ -81,6 +83,8 @@ final class Preflight {
                             + " TableMapping.Builder.primaryKey");
                     continue;
                 }
+                looseOldKeys.put(mapping, looseColumns(old, mapping.oldTable()));
+                textOldKeys.put(mapping, walk.textKeyColumns());
                 tables.add(new Table(mapping, job.jobId(mapping), walk));
             }
         }
@@ -94,6 +98,20 @@ final class Preflight {
                 if (keyProblem != null) {
                     problems.add(keyProblem);
                     continue;
+                }
+                java.util.Set<String> looseNew = looseColumns(fresh, mapping.newTable());
+                java.util.Set<String> looseOld = looseOldKeys.getOrDefault(mapping, java.util.Set.of());
+                for (String oldKey : mapping.primaryKey()) {
+                    String newKey = mapping.newColumn(oldKey).orElse(oldKey);
+                    if (looseNew.contains(newKey.toLowerCase(Locale.ROOT))
+                            && textOldKeys.getOrDefault(mapping, java.util.Set.of()).contains(oldKey.toLowerCase(Locale.ROOT))
+                            && !looseOld.contains(oldKey.toLowerCase(Locale.ROOT))) {
+                        problems.add("new table '" + mapping.newTable() + "': key column " + newKey + " compares"
+                                + " text ignoring case, accents or trailing spaces while the old key column " + oldKey
+                                + " compares it exactly, so old keys 'a' and 'A' would be one row there; give "
+                                + newKey + " an exact collation (utf8mb4_bin on MySQL/MariaDB; on PostgreSQL a"
+                                + " deterministic collation and text rather than citext)");
+                    }
                 }
                 try {
                     if (KeyWalk.open(fresh, mapping, Store.NEW).floatingPointKey()) {
@@ -188,6 +206,40 @@ final class Preflight {
             }
         }
         return List.of();
+    }
+
+    /**
+     * The text columns of a table (lower case) that compare loosely — ignoring case, accents or, on MySQL and
+     * MariaDB, trailing spaces: a MySQL/MariaDB collation other than a binary one, PostgreSQL's {@code citext}
+     * or a nondeterministic collation, H2's {@code VARCHAR_IGNORECASE}. Empty when they cannot be read.
+     */
+    private static java.util.Set<String> looseColumns(Connection connection, String table) {
+        java.util.Set<String> loose = new java.util.HashSet<>();
+        String name = table.substring(table.indexOf('.') + 1);
+        try {
+            io.dualwrite.jdbc.Dialect dialect = io.dualwrite.jdbc.Dialect.detect(connection.getMetaData());
+            String sql = switch (dialect) {
+                case MYSQL -> "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()"
+                        + " AND TABLE_NAME = ? AND COLLATION_NAME IS NOT NULL AND COLLATION_NAME NOT LIKE '%\\_bin'"
+                        + " AND COLLATION_NAME <> 'binary'";
+                case POSTGRESQL -> "SELECT a.attname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+                        + " LEFT JOIN pg_collation co ON co.oid = a.attcollation WHERE a.attrelid = to_regclass(?)"
+                        + " AND a.attnum > 0 AND (t.typname = 'citext' OR co.collisdeterministic = false)";
+                case H2 -> "SELECT COLUMN_NAME FROM INFORMATION_SCHEMA.COLUMNS WHERE UPPER(TABLE_NAME) = UPPER(?)"
+                        + " AND UPPER(DATA_TYPE) LIKE '%IGNORECASE%'";
+            };
+            try (java.sql.PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setString(1, dialect == io.dualwrite.jdbc.Dialect.POSTGRESQL ? table : name);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        loose.add(rows.getString(1).toLowerCase(Locale.ROOT));
+                    }
+                }
+            }
+        } catch (SQLException | RuntimeException unreadable) {
+            loose.clear(); // the preflight does not refuse on what it cannot read
+        }
+        return loose;
     }
 
     /**

@@ -157,6 +157,13 @@ public final class KeyWalk {
         return columns.quotedTable();
     }
 
+    /** The key columns holding text (lower case). */
+    public java.util.Set<String> textKeyColumns() {
+        java.util.Set<String> text = new java.util.HashSet<>();
+        keyColumns.stream().filter(KeyWalk::isText).forEach(c -> text.add(c.name().toLowerCase(java.util.Locale.ROOT)));
+        return text;
+    }
+
     /** Whether a key column is floating-point ({@code FLOAT}, {@code REAL}, {@code DOUBLE}): inexact as text. */
     public boolean floatingPointKey() {
         return keyColumns.stream().anyMatch(c -> c.sqlType() == java.sql.Types.FLOAT || c.sqlType() == java.sql.Types.REAL

@@ -66,6 +66,24 @@ class Break21BackfillTest {
         }
     }
 
+    // Failed before its fix: a new key column with a case-insensitive collation under a binary old key is accepted
+    // Input: MariaDB -> MariaDB; old items.code utf8mb4_bin PRIMARY KEY with 'a', 'A', 'b'; new items.code
+    //   utf8mb4_general_ci PRIMARY KEY.
+    // Expected: refused before any row is copied (the new key does not tell the old keys apart), or equal row by row.
+    // Before its fix: the job runs; 'A' lands on 'a''s row: the new table has 2 rows for 3 (one key's row lost).
+    //   Kind 5 (backfill preflight: new key equal to the mapping's).
+    @Test
+    void mariadbNewKeyCaseInsensitiveWhereTheOldIsBinaryIsRefusedOrCopiedWhole() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.MARIADB)) {
+            old.execute("CREATE TABLE items (code VARCHAR(20) COLLATE utf8mb4_bin PRIMARY KEY, note VARCHAR(20))",
+                    "INSERT INTO items VALUES ('a', 'lower'), ('A', 'upper'), ('b', 'other')");
+            fresh.execute("CREATE TABLE items (code VARCHAR(20) COLLATE utf8mb4_general_ci PRIMARY KEY, note VARCHAR(20))");
+            String sql = "SELECT HEX(code) AS code, note FROM items ORDER BY HEX(code)";
+            refusedOrCopied(old, fresh, TableMapping.builder("items").primaryKey("code").build(), sql, sql, "items");
+        }
+    }
+
     // Failed before its fix: a new table whose only unique index on the key is partial passes the preflight
     // Input: PostgreSQL -> PostgreSQL, mapping key id; new items has no primary key, only CREATE UNIQUE INDEX ... ON
     //   items (id) WHERE note IS NOT NULL.

@@ -99,4 +99,36 @@ class NewTableKeyPreflightTest {
             assertThat(fresh.count("SELECT COUNT(*) FROM readings")).as("no row touched").isZero();
         }
     }
+
+    @Test
+    void postgresTextKeyIntoAMariaDbKeyThatIgnoresCaseIsRefusedNamingTheFix() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
+             TestDatabase fresh = TestDatabases.create(Kind.MARIADB)) {
+            old.execute("CREATE TABLE codes (code VARCHAR(20) PRIMARY KEY, note VARCHAR(20))",
+                    "INSERT INTO codes VALUES ('x', 'lower'), ('X', 'upper')");
+            fresh.execute("CREATE TABLE codes (code VARCHAR(20) COLLATE utf8mb4_unicode_ci PRIMARY KEY, note VARCHAR(20))");
+
+            assertThatThrownBy(() -> BackfillJob.builder().migration("codes").oldDataSource(old.dataSource())
+                    .newDataSource(fresh.dataSource()).mapping(TableMapping.builder("codes").primaryKey("code").build())
+                    .build().run()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("key column code compares text ignoring case")
+                    .hasMessageContaining("utf8mb4_bin");
+            assertThat(fresh.count("SELECT COUNT(*) FROM codes")).as("no row touched").isZero();
+        }
+    }
+
+    @Test
+    void mariaDbKeysThatIgnoreCaseOnBothSidesAreCopiedRowByRow() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.MARIADB)) {
+            old.execute("CREATE TABLE codes (code VARCHAR(20) COLLATE utf8mb4_general_ci PRIMARY KEY, note VARCHAR(20))",
+                    "INSERT INTO codes VALUES ('x', 'lower'), ('Y', 'upper')");
+            fresh.execute("CREATE TABLE codes (code VARCHAR(20) COLLATE utf8mb4_general_ci PRIMARY KEY, note VARCHAR(20))");
+            BackfillJob.builder().migration("codes").oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                    .mapping(TableMapping.builder("codes").primaryKey("code").build()).build().run();
+
+            String sql = "SELECT HEX(code) AS code, note FROM codes ORDER BY HEX(code)";
+            assertThat(rows(fresh, sql)).as("plain JDBC, row by row").isEqualTo(rows(old, sql)).hasSize(2);
+        }
+    }
 }
