@@ -77,7 +77,9 @@ final class Metadata {
      */
     List<TableMapping> basesOf(Store store, Connection connection, @Nullable Dialect dialect, String table,
                                java.util.Collection<TableMapping> mappings) {
-        return follow(store, connection, dialect, table, baseKey(table), parent -> readBases(connection, dialect, parent),
+        List<String> mapped = mappings.stream().map(m -> m.table(store)).toList();
+        return follow(store, connection, dialect, table, baseKey(table),
+                parent -> readBases(connection, dialect, parent, mapped),
                 mappings, true);
     }
 
@@ -308,10 +310,11 @@ final class Metadata {
      * The tables (lower case) a write on {@code table} writes in truth: for a view, the tables its query reads
      * (PostgreSQL's rewrite rule dependencies; MySQL/MariaDB's view definition, every quoted name in it, of which
      * the mapped ones count and the rest are followed as possible views); for a PostgreSQL partition or inheriting
-     * child, its parent. H2 has no updatable views: none.
+     * child, its parent; and the mapped tables the table's triggers name (an {@code INSTEAD OF} trigger on a
+     * view, an {@code AFTER INSERT} trigger on an audit table that updates a mapped one). H2: none.
      */
-    private static List<String> readBases(Connection connection, @Nullable Dialect dialect, String table)
-            throws SQLException {
+    private static List<String> readBases(Connection connection, @Nullable Dialect dialect, String table,
+                                          List<String> mapped) throws SQLException {
         if (dialect == null || dialect == Dialect.H2) {
             return List.of();
         }
@@ -334,8 +337,13 @@ final class Metadata {
                     }
                 }
             }
+            // the tables the table's triggers may write: the mapped ones their functions' text names
+            bases.addAll(namedIn(triggerTexts(connection, "SELECT p.prosrc FROM pg_trigger t JOIN pg_proc p"
+                    + " ON p.oid = t.tgfoid WHERE t.tgrelid = to_regclass(?) AND NOT t.tgisinternal", table), mapped));
             return bases;
         }
+        bases.addAll(namedIn(triggerTexts(connection, "SELECT ACTION_STATEMENT FROM information_schema.TRIGGERS"
+                + " WHERE EVENT_OBJECT_TABLE = ? AND TRIGGER_SCHEMA = DATABASE()", bare(table)), mapped));
         try (java.sql.PreparedStatement statement = connection.prepareStatement("SELECT VIEW_DEFINITION FROM"
                 + " information_schema.VIEWS WHERE TABLE_NAME = ? AND TABLE_SCHEMA = DATABASE()")) {
             statement.setString(1, bare(table));
@@ -353,6 +361,38 @@ final class Metadata {
             }
         }
         return bases;
+    }
+
+    /** The texts a one-parameter catalog query returns (trigger bodies). */
+    private static List<String> triggerTexts(Connection connection, String sql, String table) throws SQLException {
+        List<String> texts = new ArrayList<>();
+        try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, table);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    texts.add(String.valueOf(rows.getString(1)));
+                }
+            }
+        }
+        return texts;
+    }
+
+    /**
+     * The mapped tables that any of {@code texts} names as a word: a trigger's body is code the catalog does not
+     * resolve, so the names in it are all there is to go by (a name it only reads counts too: a resync too many
+     * costs a verification, one too few loses rows).
+     */
+    private static List<String> namedIn(List<String> texts, List<String> mapped) {
+        List<String> named = new ArrayList<>();
+        for (String table : mapped) {
+            java.util.regex.Pattern word = java.util.regex.Pattern.compile("(?<![\\w$])"
+                    + java.util.regex.Pattern.quote(bare(table.toLowerCase(Locale.ROOT))) + "(?![\\w$])",
+                    java.util.regex.Pattern.CASE_INSENSITIVE);
+            if (texts.stream().anyMatch(text -> word.matcher(text).find())) {
+                named.add(table);
+            }
+        }
+        return named;
     }
 
     /**

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Break 21, kind 1: writes reaching a mapped table under another name (views, partitions, inheritance
- * parents, quoted view names) through statement paths that only match mapped names. Each
+ * parents, INSTEAD OF triggers, quoted view names) through statement paths that only match mapped names. Each
  * ends with {@link Mirrored#exactOrResynced}.
  */
 class Break21ShapesTest {
@@ -184,6 +184,27 @@ class Break21ShapesTest {
         }
     }
 
+    // Failed before its fix: an INSTEAD OF trigger on a view that writes the mapped table is not followed
+    // Input (PostgreSQL): view order_entry (reads no table) with an INSTEAD OF INSERT trigger that inserts NEW into
+    //   orders; INSERT INTO order_entry (id, code, qty) VALUES (6, 'f', 6)
+    // Expected: row 6 mirrored to orders_v2, or a scoped resync of orders recorded.
+    // Before its fix: the view's bases come from its query (none) and its triggers' bodies are not read for writes to mapped
+    //   tables: nothing recorded, the new store never gets row 6. Kind 1 (INSTEAD OF trigger on a view).
+    @Test
+    void postgresInsertIntoAViewWhoseInsteadOfTriggerWritesTheMappedTableIsMirroredOrResynced() throws SQLException {
+        try (Fixture fixture = pg()) {
+            fixture.onOld("CREATE VIEW order_entry AS SELECT 0::bigint AS id, ''::varchar(20) AS code, 0 AS qty WHERE false",
+                    "CREATE FUNCTION order_entry_ins() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                            + " INSERT INTO orders (id, code, qty) VALUES (NEW.id, NEW.code, NEW.qty); RETURN NEW; END $$",
+                    "CREATE TRIGGER order_entry_ins INSTEAD OF INSERT ON order_entry FOR EACH ROW EXECUTE FUNCTION order_entry_ins()");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("INSERT INTO order_entry (id, code, qty) VALUES (6, 'f', 6)")).isEqualTo(1);
+            }
+            assertThat(Rows.of(fixture.oldDb, "SELECT id FROM orders WHERE id = 6")).hasSize(1);
+            Mirrored.exactOrResynced(fixture, "pg instead-of trigger view");
+        }
+    }
+
     // Failed before its fix: a write through a schema-qualified, quoted, mixed-case view name is lost
     // Input (PostgreSQL): CREATE SCHEMA app; CREATE VIEW app."Orders View" AS SELECT id, code, qty FROM public.orders;
     //   UPDATE app."Orders View" SET qty = 9 WHERE id = 1
@@ -246,6 +267,24 @@ class Break21ShapesTest {
                 assertThat(statement.executeUpdate("/*!50000 UPDATE orders_view SET qty = 50 WHERE id = 3 */")).isEqualTo(1);
             }
             Mirrored.exactOrResynced(fixture, "maria exec comment view");
+        }
+    }
+
+    // Failed before its fix (borderline: a trigger on an unmapped table; PostgreSQL's rule on an unmapped table IS resynced)
+    // Input (MariaDB): audit (unmapped) with AFTER INSERT trigger UPDATE orders SET qty = qty + 100 WHERE id = NEW.n;
+    //   INSERT INTO audit (n) VALUES (1)
+    // Expected: row 1 (qty 101) mirrored, or a scoped resync of orders recorded.
+    // Before its fix: nothing recorded; the new store keeps qty 1. Kind 1 (writes reaching a mapped table under another name).
+    @Test
+    void mariadbInsertIntoUnmappedTableWhoseTriggerUpdatesTheMappedTableIsMirroredOrResynced() throws SQLException {
+        try (Fixture fixture = maria()) {
+            fixture.onOld("CREATE TABLE audit (n BIGINT)",
+                    "CREATE TRIGGER audit_bump AFTER INSERT ON audit FOR EACH ROW UPDATE orders SET qty = qty + 100 WHERE id = NEW.n");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO audit (n) VALUES (1)");
+            }
+            assertThat(Rows.of(fixture.oldDb, "SELECT qty FROM orders WHERE id = 1")).containsExactly(Rows.expected("qty", 101));
+            Mirrored.exactOrResynced(fixture, "maria trigger on unmapped table");
         }
     }
 }

@@ -143,4 +143,20 @@ class StatementShapesMoreTest {
             Mirrored.exactOrResynced(fixture, "postgres batched updates through a view");
         }
     }
+
+    @Test
+    void postgresDeleteFromAnUnmappedTableWhoseTriggerDeletesMappedRowsIsMirroredOrResynced() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), Mirrored.PG)) {
+            fixture.onOld("CREATE TABLE holds (order_id BIGINT PRIMARY KEY)", "INSERT INTO holds VALUES (2), (3)",
+                    "CREATE FUNCTION release_hold() RETURNS trigger LANGUAGE plpgsql AS"
+                            + " $$ BEGIN DELETE FROM orders WHERE id = OLD.order_id; RETURN OLD; END $$",
+                    "CREATE TRIGGER holds_release AFTER DELETE ON holds FOR EACH ROW EXECUTE FUNCTION release_hold()");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM holds WHERE order_id = ?")) {
+                delete.setLong(1, 3);
+                assertThat(delete.executeUpdate()).isEqualTo(1);
+            }
+            Mirrored.exactOrResynced(fixture, "postgres trigger on an unmapped table deleting mapped rows");
+        }
+    }
 }
