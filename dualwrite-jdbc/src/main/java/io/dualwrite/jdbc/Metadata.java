@@ -238,18 +238,7 @@ final class Metadata {
                 + " UNION SELECT r.ev_class::regclass::text FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid"
                 + " WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass"
                 + " AND d.refobjid = to_regclass(?) AND r.ev_class <> d.refobjid";
-        List<String> names = new ArrayList<>();
-        try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, table);
-            statement.setString(2, table);
-            statement.setString(3, table);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    names.add(rows.getString(1));
-                }
-            }
-        }
-        return names;
+        return texts(connection, sql, table, table, table);
     }
 
     /** What {@link #cascadesFrom} found for the table within the last minute, or {@code null}: no catalog read. */
@@ -327,22 +316,13 @@ final class Metadata {
                     + " UNION SELECT d.refobjid::regclass::text FROM pg_rewrite r JOIN pg_depend d ON d.objid = r.oid"
                     + " AND d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass"
                     + " WHERE r.ev_class = to_regclass(?) AND d.refobjid <> r.ev_class";
-            try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
-                statement.setString(1, table);
-                statement.setString(2, table);
-                statement.setString(3, table);
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        bases.add(rows.getString(1));
-                    }
-                }
-            }
+            bases.addAll(texts(connection, sql, table, table, table));
             // the tables the table's triggers may write: the mapped ones their functions' text names
-            bases.addAll(namedIn(triggerTexts(connection, "SELECT p.prosrc FROM pg_trigger t JOIN pg_proc p"
+            bases.addAll(namedIn(texts(connection, "SELECT p.prosrc FROM pg_trigger t JOIN pg_proc p"
                     + " ON p.oid = t.tgfoid WHERE t.tgrelid = to_regclass(?) AND NOT t.tgisinternal", table), mapped));
             return bases;
         }
-        bases.addAll(namedIn(triggerTexts(connection, "SELECT ACTION_STATEMENT FROM information_schema.TRIGGERS"
+        bases.addAll(namedIn(texts(connection, "SELECT ACTION_STATEMENT FROM information_schema.TRIGGERS"
                 + " WHERE EVENT_OBJECT_TABLE = ? AND TRIGGER_SCHEMA = DATABASE()", bare(table)), mapped));
         try (java.sql.PreparedStatement statement = connection.prepareStatement("SELECT VIEW_DEFINITION FROM"
                 + " information_schema.VIEWS WHERE TABLE_NAME = ? AND TABLE_SCHEMA = DATABASE()")) {
@@ -363,11 +343,13 @@ final class Metadata {
         return bases;
     }
 
-    /** The texts a one-parameter catalog query returns (trigger bodies). */
-    private static List<String> triggerTexts(Connection connection, String sql, String table) throws SQLException {
+    /** The first column of every row a catalog query returns, its parameters bound as text. */
+    private static List<String> texts(Connection connection, String sql, String... parameters) throws SQLException {
         List<String> texts = new ArrayList<>();
         try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, table);
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setString(i + 1, parameters[i]);
+            }
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     texts.add(String.valueOf(rows.getString(1)));
