@@ -52,6 +52,7 @@ final class BatchExecution {
         }
         statement.batch().clear();
         statement.batchSql().clear();
+        statement.batchRan(statement.analysis()); // whose generated keys getGeneratedKeys answers next
         if (statement.analysis() == null && analyses.stream().anyMatch(a -> a.txControl() != TxControl.NONE)) {
             // COMMIT, ROLLBACK or BEGIN among the entries: the writes around them commit or not by their order
             return connection.mixedControl(StatementAnalysis.mixedBatch(analyses),

@@ -509,6 +509,11 @@ final class StatementHandler implements InvocationHandler {
         return analysis;
     }
 
+    /** Notes the statement a batch runs (a prepared one; {@code null} for a plain batch of several texts). */
+    void batchRan(@Nullable StatementAnalysis ran) {
+        lastWrite = ran;
+    }
+
     List<ParameterRecorder.Bound> batch() {
         return batch;
     }

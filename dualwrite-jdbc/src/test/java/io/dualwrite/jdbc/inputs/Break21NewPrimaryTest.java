@@ -116,4 +116,32 @@ class Break21NewPrimaryTest {
             assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).hasSize(4);
         }
     }
+
+    // More of kind 6: a batch after a single insert of another table on the same statement
+    // Input (H2, NEW_PRIMARY, mapping qty -> quantity): prepareStatement(insert, new String[] {"id", "qty"}), two rows
+    //   batched; getGeneratedKeys().getInt("qty")
+    // Expected: both rows' qty in the application's name, as a single execution answers it.
+    @Test
+    void h2NewPrimaryBatchedInsertAnswersGeneratedKeysInTheApplicationsNames() throws SQLException {
+        try (Fixture fixture = newPrimary(Kind.H2)) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement insert = connection.prepareStatement(
+                         "INSERT INTO orders (id, code, qty) VALUES (?, ?, ?)", new String[] {"id", "qty"})) {
+                for (int id = 20; id <= 21; id++) {
+                    insert.setLong(1, id);
+                    insert.setString(2, "b" + id);
+                    insert.setInt(3, id);
+                    insert.addBatch();
+                }
+                assertThat(insert.executeBatch()).containsExactly(1, 1);
+                try (ResultSet keys = insert.getGeneratedKeys()) {
+                    assertThat(keys.next()).isTrue();
+                    assertThat(keys.getInt("qty")).isEqualTo(20);
+                    assertThat(keys.next()).isTrue();
+                    assertThat(keys.getInt("qty")).isEqualTo(21);
+                }
+            }
+            assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).hasSize(5);
+        }
+    }
 }
