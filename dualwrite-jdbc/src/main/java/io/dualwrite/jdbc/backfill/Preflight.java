@@ -280,21 +280,10 @@ final class Preflight {
     /** The primary-key columns of a table in key order; empty when it has none (or the table is not found). */
     private static List<String> primaryKey(Connection connection, String table) throws SQLException {
         DatabaseMetaData metaData = connection.getMetaData();
-        boolean mysql = io.dualwrite.jdbc.Dialect.detect(metaData) == io.dualwrite.jdbc.Dialect.MYSQL;
-        String catalog = connection.getCatalog();
-        String schema = connection.getSchema();
-        String name = table;
-        int dot = table.indexOf('.');
-        if (dot > 0) {
-            // MySQL and MariaDB call a schema a database, which JDBC reports as the catalog
-            if (mysql) {
-                catalog = table.substring(0, dot);
-                schema = null;
-            } else {
-                schema = table.substring(0, dot);
-            }
-            name = table.substring(dot + 1);
-        }
+        String[] place = place(connection, metaData, table);
+        String catalog = place[0];
+        String schema = place[1];
+        String name = table.substring(table.indexOf('.') + 1);
         // Identifiers are stored upper-case (H2), lower-case (PostgreSQL) or as written (MySQL).
         for (String[] candidate : new String[][] {{schema, name},
                 {upper(schema), name.toUpperCase(Locale.ROOT)}, {lower(schema), name.toLowerCase(Locale.ROOT)}}) {

@@ -485,16 +485,7 @@ public final class StatementAnalyzer {
 
     /** The mapped tables an unparsable statement mentions, when it looks like a write. */
     private List<TableMapping> writtenTables(String sql) {
-        if (!SqlText.looksLikeWrite(sql)) {
-            return List.of();
-        }
-        List<TableMapping> written = new ArrayList<>();
-        tableWords.forEach((table, word) -> {
-            if (word.matcher(sql).find()) {
-                written.add(mappings.get(table));
-            }
-        });
-        return withOtherNames(sql, written);
+        return SqlText.looksLikeWrite(sql) ? mentionedTables(sql) : List.of();
     }
 
     /** Parses every statement of {@code sql}, with the same fallback to backslash escapes as {@link #parse}. */
