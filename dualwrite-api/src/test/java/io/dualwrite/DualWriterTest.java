@@ -146,6 +146,7 @@ class DualWriterTest {
 
         assertThat(writer.write(CONTEXT, ROW, () -> result, () -> "new")).isSameAs(result);
 
+        await().atMost(Duration.ofSeconds(10)).until(() -> changeLog.entries().size() == 1); // recorded off this thread
         assertThat(events).extracting(MirrorEvent::outcome).containsExactly(MirrorOutcome.REJECTED);
         assertThat(changeLog.entries()).singleElement()
                 .satisfies(entry -> assertThat(entry.record().reason()).isEqualTo("rejected"));

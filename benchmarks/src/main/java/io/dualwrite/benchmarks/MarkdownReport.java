@@ -123,7 +123,7 @@ final class MarkdownReport {
         line("log instead). Backlog: mirrors still queued or running when the callers stopped, as a share of the");
         line("iteration's writes (the async queue holds " + String.format(Locale.ROOT, "%,d",
                 io.dualwrite.mirror.MirrorConfig.DEFAULT_QUEUE_CAPACITY) + "; when it is full, a write's mirror is"
-                + " rejected and recorded on the caller's thread).");
+                + " rejected and recorded in the change log, in batches, by a thread of the library).");
         line();
         for (String store : distinct(Measurement::store)) {
             for (String operation : distinct(Measurement::operation)) {

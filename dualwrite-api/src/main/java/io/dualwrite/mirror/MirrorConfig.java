@@ -172,7 +172,11 @@ public final class MirrorConfig {
         return maxConcurrentCalls;
     }
 
-    /** Async tasks waiting to run, across all lanes; one more is rejected. */
+    /**
+     * Async tasks waiting to run, across all lanes; one more is rejected ({@link MirrorOutcome#REJECTED}). Also how
+     * many rejected tasks may wait for a thread of the executor's own to record them in the change log, in batches;
+     * past that, a rejected task is recorded on the caller's thread.
+     */
     public int queueCapacity() {
         return queueCapacity;
     }

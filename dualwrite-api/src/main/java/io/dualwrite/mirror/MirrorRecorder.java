@@ -77,10 +77,55 @@ final class MirrorRecorder {
         }
     }
 
+    /**
+     * Records how each of {@code tasks} ended, all with one {@code outcome} and no error: one write to the change
+     * log for all of their rows, one WARN line, and one observer event per task. {@code submittedNanos[i]} is when
+     * {@code tasks.get(i)} was handed over.
+     */
+    void finishAll(List<MirrorTask> tasks, long[] submittedNanos, MirrorOutcome outcome) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        MirrorTask first = tasks.get(0);
+        try {
+            List<MirrorTask> parts = new ArrayList<>();
+            for (MirrorTask task : tasks) {
+                parts.addAll(partsOf(task));
+            }
+            recordParts(first, parts, outcome, null);
+            warn(first, outcome, null);
+        } catch (Throwable unexpected) {
+            rethrowIfFatal(unexpected);
+            logThrottled("recorder|" + first.migration(), () -> log.error(
+                    "Mirror executor {} could not record the outcome {} of {} mirror(s) for migration {}",
+                    name, outcome, tasks.size(), first.migration(), unexpected));
+        }
+        long now = ticker.getAsLong();
+        for (int i = 0; i < tasks.size(); i++) {
+            MirrorTask task = tasks.get(i);
+            try {
+                observer.onMirror(new MirrorEvent(task, outcome, Duration.ofNanos(Math.max(0, now - submittedNanos[i])),
+                        null));
+            } catch (Throwable broken) {
+                rethrowIfFatal(broken);
+                logThrottled("observer|" + task.migration(), () -> log.warn(
+                        "Mirror observer threw for migration {}; ignored", task.migration(), broken));
+            }
+        }
+    }
+
+    /** A merged run's tasks, each with its own order and merchant ids; any other task alone. */
+    private static List<MirrorTask> partsOf(MirrorTask task) {
+        return task.work() instanceof MergedWork merged ? merged.parts() : List.of(task);
+    }
+
     private void recordFailure(MirrorTask task, MirrorOutcome outcome, @Nullable Throwable error) {
-        // a merged run is recorded task by task: each with its own order and merchant ids, and a task whose
-        // rows are covered by outbox entries has them rescheduled while the others' rows are recorded
-        List<MirrorTask> parts = task.work() instanceof MergedWork merged ? merged.parts() : List.of(task);
+        recordParts(task, partsOf(task), outcome, error);
+    }
+
+    private void recordParts(MirrorTask task, List<MirrorTask> parts, MirrorOutcome outcome, @Nullable Throwable error) {
+        // recorded task by task: each with its own order and merchant ids, and a task whose rows are covered by
+        // outbox entries has them rescheduled while the others' rows are recorded
         String detail = error == null ? outcome.reason() : outcome.reason() + ": " + Credentials.mask(error.toString());
         List<ChangeRecord> records = new ArrayList<>();
         for (MirrorTask part : parts) {

@@ -48,6 +48,8 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
     private final ThreadPoolExecutor pool;
     private final MirrorRecorder recorder;
     private final @Nullable MirrorLanes lanes;
+    /** Async mode: where the tasks a full queue turns away wait to be recorded, off the caller's thread. */
+    private final @Nullable RejectionSpill spill;
     private final LongSupplier ticker;
     /** Sync mode: calls inside {@link #submit}; async mode leaves it at zero. */
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -92,6 +94,9 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
                 ? new MirrorLanes(name, config.lanes(), config.queueCapacity(), config.maxBatchRows(),
                         config.batchLinger(), this::runNow, this::shutDown)
                 : null;
+        this.spill = config.mode() == MirrorMode.ASYNC
+                ? new RejectionSpill(name, config.queueCapacity(), config.maxBatchRows(), recorder)
+                : null;
     }
 
     @Override
@@ -108,7 +113,9 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
                 shutDown(task, submitted);
             } else if (lanes == null) {
                 runNow(task, submitted);
-            } else if (!lanes.offer(task, submitted)) {
+            } else if (!lanes.offer(task, submitted)
+                    && (spill == null || !spill.offer(task, submitted))) {
+                // the queue and the spill are both full: recorded here, the last resort that loses no row
                 recorder.finish(task, MirrorOutcome.REJECTED, null, submitted);
             }
         } catch (Throwable unexpected) {
@@ -148,7 +155,7 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
     }
 
     private boolean isIdle() {
-        return lanes == null ? inFlight.get() == 0 : lanes.isIdle();
+        return lanes == null ? inFlight.get() == 0 : lanes.isIdle() && (spill == null || spill.isIdle());
     }
 
     private static long saturatedNanos(Duration duration) {
@@ -166,6 +173,9 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
         }
         if (lanes != null) {
             lanes.close(config.timeLimit().plusSeconds(1));
+        }
+        if (spill != null) {
+            spill.close(config.timeLimit());
         }
         // Work still running (abandoned or waited for by a sync caller) may end; nothing new starts.
         pool.shutdown();

@@ -97,6 +97,8 @@ class AsyncMirrorExecutorTest extends MirrorExecutorFixture {
         long elapsed = System.nanoTime() - start;
 
         assertThat(elapsed).as("submits with every lane hanging").isLessThan(limit.toNanos() / 3);
+        // recorded off the caller's thread, by the executor's recording thread
+        await().atMost(Duration.ofSeconds(10)).until(() -> changeLog.entries().size() == 5);
         assertThat(observer.outcomes()).containsExactly(MirrorOutcome.REJECTED, MirrorOutcome.REJECTED,
                 MirrorOutcome.REJECTED, MirrorOutcome.REJECTED, MirrorOutcome.REJECTED);
         assertThat(changeLog.entries()).hasSize(5)
