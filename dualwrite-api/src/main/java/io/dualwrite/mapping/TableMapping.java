@@ -202,7 +202,8 @@ public final class TableMapping {
      * The iteration order of the result follows {@code oldRow}, then the added columns.
      */
     public Map<String, @Nullable Object> toNewRow(Map<String, ?> oldRow) {
-        Map<String, @Nullable Object> row = new LinkedHashMap<>();
+        // sized to hold every column without growing: a copy maps every row it writes
+        Map<String, @Nullable Object> row = new LinkedHashMap<>((int) ((oldRow.size() + added.size()) / 0.75f) + 1);
         oldRow.forEach((column, value) -> newColumn(column)
                 .ifPresent(newName -> row.put(newName, toNewValue(column, value))));
         added.forEach(row::putIfAbsent);
@@ -211,7 +212,7 @@ public final class TableMapping {
 
     /** A new row as the old table holds it; added columns are left out, dropped ones are absent. */
     public Map<String, @Nullable Object> toOldRow(Map<String, ?> newRow) {
-        Map<String, @Nullable Object> row = new LinkedHashMap<>();
+        Map<String, @Nullable Object> row = new LinkedHashMap<>((int) (newRow.size() / 0.75f) + 1);
         newRow.forEach((column, value) -> oldColumn(column)
                 .ifPresent(oldName -> row.put(oldName, toOldValue(oldName, value))));
         return row;

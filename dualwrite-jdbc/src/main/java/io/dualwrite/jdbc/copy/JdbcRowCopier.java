@@ -275,10 +275,18 @@ final class JdbcRowCopier implements RowCopier {
             }
             TableMapping mapping = side.mapping;
             Set<String> asked = side.keys();
+            // the key columns as the rows spell them ('ID' on H2 for a mapping's 'id'), found once per table
+            List<String> keyNames = null;
             for (Map.Entry<String, Map<String, @Nullable Object>> row : rows.entrySet()) {
                 Map<String, @Nullable Object> oldRow = from == Store.OLD ? row.getValue() : mapping.toOldRow(row.getValue());
-                List<Object> values = new ArrayList<>();
-                for (String column : mapping.primaryKey()) {
+                if (keyNames == null) {
+                    keyNames = new ArrayList<>();
+                    for (String column : mapping.primaryKey()) {
+                        keyNames.add(spelling(oldRow, column));
+                    }
+                }
+                List<Object> values = new ArrayList<>(keyNames.size());
+                for (String column : keyNames) {
                     values.add(valueOf(oldRow, column));
                 }
                 String key = KeyCodec.encode(values);
@@ -356,7 +364,7 @@ final class JdbcRowCopier implements RowCopier {
                 bindKeys(statement, 1, chunk, keyColumns, mapping, side, dialect);
                 try (ResultSet result = statement.executeQuery()) {
                     while (result.next()) {
-                        Map<String, @Nullable Object> row = new LinkedHashMap<>();
+                        Map<String, @Nullable Object> row = new LinkedHashMap<>(capacity(all.size()));
                         for (int i = 0; i < all.size(); i++) {
                             row.put(all.get(i).name(), Values.read(result, i + 1, all.get(i), dialect));
                         }
@@ -550,6 +558,19 @@ final class JdbcRowCopier implements RowCopier {
     private static String padless(String text, TableColumns.Column column) {
         return column.sqlType() == java.sql.Types.CHAR || column.sqlType() == java.sql.Types.NCHAR
                 ? text.stripTrailing() : text;
+    }
+
+    /** {@code column} as {@code row} spells it (the first key that equals it ignoring case), else {@code column}. */
+    private static String spelling(Map<String, @Nullable Object> row, String column) {
+        if (row.containsKey(column)) {
+            return column;
+        }
+        for (String name : row.keySet()) {
+            if (name.equalsIgnoreCase(column)) {
+                return name;
+            }
+        }
+        return column;
     }
 
     private static @Nullable Object valueOf(Map<String, @Nullable Object> row, String column) {
@@ -857,6 +878,11 @@ final class JdbcRowCopier implements RowCopier {
             }
             statement.executeBatch();
         }
+    }
+
+    /** A hash map's initial capacity that holds {@code entries} without growing. */
+    private static int capacity(int entries) {
+        return (int) (entries / 0.75f) + 1;
     }
 
     /** {@code keys} with its last key repeated up to the next of {@link #READ_SIZES}. */

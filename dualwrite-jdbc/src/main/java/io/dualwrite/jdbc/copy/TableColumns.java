@@ -25,7 +25,7 @@ final class TableColumns {
      * {@link Values} asks of its type on every value (decided once, when the table is read).
      */
     record Column(String name, int sqlType, String typeName, boolean timeZone, boolean integer, boolean bool,
-                  int precision) {
+                  int precision, String lowerTypeName) {
         static Column of(String name, int sqlType, String typeName) {
             return of(name, sqlType, typeName, 0);
         }
@@ -33,11 +33,16 @@ final class TableColumns {
         /** @param precision the length the database reports (digits of a {@code bit(n)}; 0 when unknown) */
         static Column of(String name, int sqlType, String typeName, int precision) {
             return new Column(name, sqlType, typeName, Values.hasTimeZone(sqlType, typeName),
-                    Values.isInteger(sqlType, typeName), Values.isBoolean(sqlType, typeName), precision);
+                    Values.isInteger(sqlType, typeName), Values.isBoolean(sqlType, typeName), precision,
+                    typeName.toLowerCase(Locale.ROOT));
         }
 
-        boolean typeNamed(String name) {
-            return typeName.equalsIgnoreCase(name);
+        /**
+         * Whether the type is called {@code lowerCaseName}, in any case. Asked several times of every value copied,
+         * so compared with the name lower-cased once.
+         */
+        boolean typeNamed(String lowerCaseName) {
+            return lowerTypeName.equals(lowerCaseName);
         }
     }
 
