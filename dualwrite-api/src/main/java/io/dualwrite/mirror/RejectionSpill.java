@@ -51,7 +51,13 @@ final class RejectionSpill {
             unrecorded.decrementAndGet();
             return false;
         }
-        queue.offer(new Pending(task, submittedNanos));
+        Pending pending = new Pending(task, submittedNanos);
+        queue.offer(pending);
+        if (closed && queue.remove(pending)) {
+            // close() may have drained the queue before this enqueue: the caller records it instead
+            unrecorded.decrementAndGet();
+            return false;
+        }
         if (parked) {
             LockSupport.unpark(thread);
         }
@@ -72,7 +78,11 @@ final class RejectionSpill {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
         }
-        recordQueued(); // an offer racing the close, or a thread that did not end in time
+        // what the thread left: it did not end in time, or tasks were offered while it was ending
+        int recorded;
+        do {
+            recorded = recordQueued();
+        } while (recorded > 0);
     }
 
     private void run() {

@@ -34,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * really ends, not until the waiting side gives up: an abandoned call that hangs keeps its permit, so
  * hanging calls can never pile up beyond {@link MirrorConfig#maxConcurrentCalls()}, and the pool (sized
  * to the same number) stays bounded.
+ *
+ * <p>In async mode a task the full queue turns away is recorded by a {@link RejectionSpill}, off the caller's
+ * thread; only when that backlog is full too does the caller record it.
  */
 final class ResilientMirrorExecutor implements MirrorExecutor {
 
