@@ -154,9 +154,20 @@ final class MirrorRecorder {
             changeLog.recordAll(records); // a merged batch: one write to the change log, not one per row
         } catch (Throwable batchFailed) {
             rethrowIfFatal(batchFailed);
-            // some may be written; one by one is safe: a row recorded twice is synced twice, harmlessly
-            for (ChangeRecord record : records) {
-                safely(task, "record " + record.table() + "/" + record.key(), () -> changeLog.record(record));
+            // some may be written; one by one is safe: a row recorded twice is synced twice, harmlessly. The
+            // interrupt flag is cleared meanwhile and raised again after: an interrupt (a stray one reaching the
+            // rejected-mirror thread, or the caller's own) is what fails a pool's connection, and a pool such as
+            // HikariCP raises the flag again, so left up it would fail every row's own write too and lose the
+            // whole batch (up to maxBatchRows tasks' rows on the backlog's thread)
+            boolean interrupted = Thread.interrupted();
+            try {
+                for (ChangeRecord record : records) {
+                    safely(task, "record " + record.table() + "/" + record.key(), () -> changeLog.record(record));
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }
