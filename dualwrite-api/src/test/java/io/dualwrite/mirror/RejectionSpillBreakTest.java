@@ -174,7 +174,7 @@ class RejectionSpillBreakTest {
         assertThat(observer.count(MirrorOutcome.SHUT_DOWN)).as("callers after the close").isPositive();
     }
 
-    @RepeatedTest(20)
+    @RepeatedTest(6)
     void offersRacingTheSpillsCloseAreRecordedEitherByTheSpillOrByTheirCallerExactlyOnce() throws Exception {
         InMemoryChangeLog log = ChangeLogs.inMemory();
         RecordingObserver events = new RecordingObserver();
