@@ -549,8 +549,7 @@ class RejectionSpillBreakTest {
      * An in-memory change log that notes who wrote, counts reschedules, and can hold writes, fail its batch write,
      * or fail every call made with the interrupt flag up.
      */
-    private static final class CountingChangeLog implements ChangeLog {
-        final InMemoryChangeLog delegate = ChangeLogs.inMemory();
+    private static final class CountingChangeLog extends ForwardingChangeLog {
         final List<String> writerNames = new CopyOnWriteArrayList<>();
         final List<Long> rescheduled = new CopyOnWriteArrayList<>();
         final AtomicInteger recordAllCalls = new AtomicInteger();
@@ -617,24 +616,9 @@ class RejectionSpillBreakTest {
         }
 
         @Override
-        public List<ChangeEntry> claim(int limit, Instant now, Duration lease) {
-            return delegate.claim(limit, now, lease);
-        }
-
-        @Override
-        public void complete(long id) {
-            delegate.complete(id);
-        }
-
-        @Override
         public void retryLater(long id, Instant dueAt, String error) {
             rescheduled.add(id);
-            delegate.retryLater(id, dueAt, error);
-        }
-
-        @Override
-        public long pendingCount(String migration) {
-            return delegate.pendingCount(migration);
+            super.retryLater(id, dueAt, error);
         }
     }
 }

@@ -4,14 +4,9 @@ import static io.dualwrite.mirror.Tasks.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.dualwrite.changelog.ChangeEntry;
-import io.dualwrite.changelog.ChangeLog;
-import io.dualwrite.changelog.ChangeLogs;
 import io.dualwrite.changelog.ChangeRecord;
-import io.dualwrite.changelog.InMemoryChangeLog;
 import io.dualwrite.testing.Latches;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -113,8 +108,7 @@ class RejectionSpillTest {
     }
 
     /** An in-memory change log that notes which thread wrote how many rows, and can hold its first write. */
-    private final class ThreadRecordingChangeLog implements ChangeLog {
-        final InMemoryChangeLog delegate = ChangeLogs.inMemory();
+    private final class ThreadRecordingChangeLog extends ForwardingChangeLog {
         final List<String> writers = new CopyOnWriteArrayList<>();
         final List<Integer> writeSizes = new CopyOnWriteArrayList<>();
         volatile boolean holdFirstWrite;
@@ -122,13 +116,13 @@ class RejectionSpillTest {
         @Override
         public long record(ChangeRecord record) {
             written(1);
-            return delegate.record(record);
+            return super.record(record);
         }
 
         @Override
         public void recordAll(List<ChangeRecord> records) {
             written(records.size());
-            records.forEach(delegate::record);
+            super.recordAll(records);
         }
 
         private void written(int rows) {
@@ -138,26 +132,6 @@ class RejectionSpillTest {
                 changeLogEntered.countDown();
                 Latches.awaitIgnoringInterrupts(releaseChangeLog);
             }
-        }
-
-        @Override
-        public List<ChangeEntry> claim(int limit, Instant now, Duration lease) {
-            return delegate.claim(limit, now, lease);
-        }
-
-        @Override
-        public void complete(long id) {
-            delegate.complete(id);
-        }
-
-        @Override
-        public void retryLater(long id, Instant dueAt, String error) {
-            delegate.retryLater(id, dueAt, error);
-        }
-
-        @Override
-        public long pendingCount(String migration) {
-            return delegate.pendingCount(migration);
         }
     }
 }
