@@ -111,7 +111,34 @@ enum CopyDialect {
          */
         @Override
         void lock(Connection target, List<Long> sortedLockIds, long timeoutMillis) throws SQLException {
-            try (PreparedStatement lock = target.prepareStatement("SET LOCAL lock_timeout = " + Math.max(1, timeoutMillis)
+            lock(target, "", sortedLockIds, timeoutMillis);
+        }
+
+        /**
+         * PostgreSQL's driver sends the {@code BEGIN} of a JDBC transaction as a write of its own ahead of the first
+         * statement, and {@code commit()} as a round trip of its own. A sync is three round trips (lock, read,
+         * write) with both riding along: on a loopback or virtualised network each write to the socket costs
+         * about as much as the server's work for a single-row statement.
+         */
+        @Override
+        boolean textTransaction() {
+            return true;
+        }
+
+        @Override
+        void beginAndLock(Connection target, List<Long> sortedLockIds, long timeoutMillis) throws SQLException {
+            lock(target, "BEGIN; ", sortedLockIds, timeoutMillis);
+        }
+
+        @Override
+        String committing(String statement) {
+            return statement + "; COMMIT";
+        }
+
+        private void lock(Connection target, String begin, List<Long> sortedLockIds, long timeoutMillis)
+                throws SQLException {
+            try (PreparedStatement lock = target.prepareStatement(begin + "SET LOCAL lock_timeout = "
+                    + Math.max(1, timeoutMillis)
                     + "; SELECT pg_advisory_xact_lock(k) FROM unnest(?::bigint[]) WITH ORDINALITY AS t(k, n) ORDER BY n")) {
                 lock.setArray(1, target.createArrayOf("bigint", sortedLockIds.toArray(Long[]::new)));
                 lock.execute(); // fails with the lock timeout's error when a lock is not granted in time
@@ -233,6 +260,36 @@ enum CopyDialect {
 
     /** Releases what {@link #lock} took and a commit or rollback does not release. Never throws. */
     abstract void unlock(Connection target);
+
+    /**
+     * Whether a sync on this database runs its transaction on a connection in auto-commit mode, with
+     * {@code BEGIN} sent as text together with the locks ({@link #beginAndLock}) and {@code COMMIT} together with
+     * its last upsert ({@link #committing}) or alone, instead of the JDBC transaction methods: fewer writes to the
+     * socket and one round trip less. A failed sync then ends with {@code ROLLBACK} sent as text.
+     */
+    boolean textTransaction() {
+        return false;
+    }
+
+    /**
+     * Begins a transaction and takes the locks of {@link #lock} in one round trip, on a connection in auto-commit
+     * mode; only where {@link #textTransaction()}.
+     *
+     * @throws UnsupportedOperationException on a database without {@link #textTransaction()}
+     */
+    void beginAndLock(Connection target, List<Long> sortedLockIds, long timeoutMillis) throws SQLException {
+        throw new UnsupportedOperationException(this + " does not send transaction control as text");
+    }
+
+    /**
+     * {@code statement} followed by the {@code COMMIT} of the transaction {@link #beginAndLock} began, to be sent
+     * as one statement; only where {@link #textTransaction()}.
+     *
+     * @throws UnsupportedOperationException on a database without {@link #textTransaction()}
+     */
+    String committing(String statement) {
+        throw new UnsupportedOperationException(this + " does not send transaction control as text");
+    }
 
     /**
      * The lock id of one key of one table: a 64-bit digest, stable across JVMs. Keys that a database may

@@ -172,10 +172,17 @@ final class JdbcRowCopier implements RowCopier {
             boolean autoCommit = target.getAutoCommit();
             CopierSession session = mysql
                     ? CopierSession.enterMySql(target, zoned(sides.stream().map(side -> side.target).toList())) : null;
-            int isolation = KeyLocks.begin(target, mysql);
+            // BEGIN and COMMIT as text where that saves writes to the socket (CopyDialect#textTransaction); only on a
+            // connection handed out in auto-commit mode, whose JDBC transaction state it leaves as it was
+            boolean textTransaction = targetDialect.textTransaction() && autoCommit;
+            int isolation = textTransaction ? Connection.TRANSACTION_NONE : KeyLocks.begin(target, mysql);
             try {
                 List<Long> locked = lockIds(sides);
-                targetDialect.lock(target, locked, lockTimeoutMillis);
+                if (textTransaction) {
+                    targetDialect.beginAndLock(target, locked, lockTimeoutMillis);
+                } else {
+                    targetDialect.lock(target, locked, lockTimeoutMillis);
+                }
                 Map<TableMapping, TableColumns> sourceColumns = new HashMap<>();
                 Map<TableMapping, Map<String, Map<String, @Nullable Object>>> sourceRows = readSource(from, sides, sourceColumns);
                 Set<Long> held = new HashSet<>(locked);
@@ -197,16 +204,36 @@ final class JdbcRowCopier implements RowCopier {
                     sourceRows = readSource(from, sides, sourceColumns);
                 }
                 SyncResult result = new SyncResult(0, 0, 0);
-                for (Side side : sides) {
-                    result = result.plus(apply(from, to, target, targetDialect, limits, side, sourceRows.get(side.mapping),
-                            sourceColumns));
+                boolean committed = false;
+                for (int i = 0; i < sides.size(); i++) {
+                    Side side = sides.get(i);
+                    boolean last = i == sides.size() - 1;
+                    SyncResult applied = apply(from, to, target, targetDialect, limits, side,
+                            sourceRows.get(side.mapping), sourceColumns, textTransaction && last);
+                    // the last side's upsert, when it wrote rows, carried the COMMIT (apply's commitWithUpsert)
+                    committed = textTransaction && last && applied.copied() > 0;
+                    result = result.plus(applied);
                 }
-                target.commit();
+                if (!textTransaction) {
+                    target.commit();
+                } else if (!committed) {
+                    execute(target, "COMMIT");
+                }
                 return result;
             } catch (SQLException | RuntimeException e) {
                 failure = e;
-                rollbackQuietly(target, e);
+                if (textTransaction) {
+                    rollbackTextQuietly(target, e);
+                } else {
+                    rollbackQuietly(target, e);
+                }
                 forgetTables();
+                throw e;
+            } catch (Error e) {
+                // a JDBC transaction is rolled back by the pool that gets the connection back; one begun as text is not
+                if (textTransaction) {
+                    rollbackTextQuietly(target, e);
+                }
                 throw e;
             } finally {
                 try {
@@ -377,9 +404,15 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     /** Writes one table into the target; the source rows are keyed by canonical key text. */
+    /**
+     * Writes one table's rows to the target. With {@code commitWithUpsert}, the last upsert statement carries the
+     * transaction's {@code COMMIT} ({@link CopyDialect#committing}) when the table has rows to upsert (the result's
+     * {@link SyncResult#copied()} is then above 0); the transaction stays open otherwise.
+     */
     private SyncResult apply(Store from, Store to, Connection target, CopyDialect dialect, Limits limits, Side side,
                              Map<String, Map<String, @Nullable Object>> sourceRows,
-                             Map<TableMapping, TableColumns> sourceColumns) throws SQLException {
+                             Map<TableMapping, TableColumns> sourceColumns, boolean commitWithUpsert)
+            throws SQLException {
         TableMapping mapping = side.mapping;
         List<TableColumns.Column> sourceKey = keyColumns(sourceColumns.get(mapping), mapping, from);
         List<Map<String, @Nullable Object>> upserts = new ArrayList<>();
@@ -439,7 +472,8 @@ final class JdbcRowCopier implements RowCopier {
         }
         // deletes first: a key that moved (1 → 101) frees its unique values before the new row takes them
         delete(target, dialect, side.target, mapping, to, deletable);
-        upsert(target, dialect, limits, side.target, mapping.table(to), keyColumnNames(mapping, to), upserts);
+        upsert(target, dialect, limits, side.target, mapping.table(to), keyColumnNames(mapping, to), upserts,
+                commitWithUpsert);
         if (dialect == CopyDialect.MYSQL && !upserts.isEmpty()) {
             respell(target, dialect, limits, side.target, mapping, to, dialects.get(from) == CopyDialect.MYSQL, upserts);
         }
@@ -535,7 +569,7 @@ final class JdbcRowCopier implements RowCopier {
             }
             delete.executeBatch();
         }
-        upsert(target, dialect, limits, columns, mapping.table(to), keyColumnNames(mapping, to), stale);
+        upsert(target, dialect, limits, columns, mapping.table(to), keyColumnNames(mapping, to), stale, false);
     }
 
     private static boolean isText(TableColumns.Column column) {
@@ -711,8 +745,13 @@ final class JdbcRowCopier implements RowCopier {
         return null;
     }
 
+    /**
+     * Upserts {@code rows}: on H2 a batch of single-row statements, elsewhere multi-row statements within the limits.
+     * With {@code commit} (only where {@link CopyDialect#textTransaction()}), the last statement also commits.
+     */
     private void upsert(Connection target, CopyDialect dialect, Limits limits, TableColumns columns, String table,
-                        List<String> keyNames, List<Map<String, @Nullable Object>> rows) throws SQLException {
+                        List<String> keyNames, List<Map<String, @Nullable Object>> rows, boolean commit)
+            throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
@@ -758,11 +797,13 @@ final class JdbcRowCopier implements RowCopier {
             while (start < rows.size()) {
                 int end = groupEnd(rows, start, maxRows, limits.bytes(), keyNamesInRow);
                 int count = end - start;
-                PreparedStatement statement = statements.get(count);
+                // the committing statement is the last one, so its key (minus the row count) never meets another
+                int statementKey = commit && end == rows.size() ? -count : count;
+                PreparedStatement statement = statements.get(statementKey);
                 if (statement == null) {
-                    statement = target.prepareStatement(dialect.upsert(columns.quotedTable(), quoted, quotedKeys, updated,
-                            count));
-                    statements.put(count, statement);
+                    String text = dialect.upsert(columns.quotedTable(), quoted, quotedKeys, updated, count);
+                    statement = target.prepareStatement(statementKey < 0 ? dialect.committing(text) : text);
+                    statements.put(statementKey, statement);
                 }
                 int index = 1;
                 for (Map<String, @Nullable Object> row : rows.subList(start, end)) {
@@ -1042,6 +1083,32 @@ final class JdbcRowCopier implements RowCopier {
 
     private static String cacheKey(Store store, String table) {
         return store + "#" + table.toLowerCase(Locale.ROOT);
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (java.sql.Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    /**
+     * Ends a transaction begun as text ({@link CopyDialect#beginAndLock}) after a failure. Should {@code ROLLBACK}
+     * fail, the JDBC method is asked too (PostgreSQL's driver sends it while the server reports a transaction
+     * open), so that the connection never goes back to its pool inside a transaction.
+     */
+    private static void rollbackTextQuietly(Connection connection, Throwable failure) {
+        try {
+            execute(connection, "ROLLBACK");
+        } catch (SQLException textFailed) {
+            failure.addSuppressed(textFailed);
+            try {
+                connection.setAutoCommit(false);
+                connection.rollback();
+                connection.setAutoCommit(true);
+            } catch (SQLException e) {
+                failure.addSuppressed(e);
+            }
+        }
     }
 
     private static void rollbackQuietly(Connection connection, Throwable failure) {
