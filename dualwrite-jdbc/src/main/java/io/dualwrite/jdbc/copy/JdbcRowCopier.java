@@ -381,13 +381,14 @@ final class JdbcRowCopier implements RowCopier {
             TableColumns columns, TableMapping mapping, List<String> keys, Store side) throws SQLException {
         List<TableColumns.Column> keyColumns = keyColumns(columns, mapping, side);
         List<TableColumns.Column> all = columns.all();
-        String select = "SELECT " + all.stream().map(c -> Values.selectExpression(dialect, c))
-                .collect(Collectors.joining(", ")) + " FROM " + columns.quotedTable() + " WHERE ";
         Map<String, Map<String, @Nullable Object>> rows = new HashMap<>();
         int chunkSize = dialect.readChunk(CHUNK);
         for (int start = 0; start < keys.size(); start += chunkSize) {
             List<String> chunk = padded(keys.subList(start, Math.min(keys.size(), start + chunkSize)));
-            try (PreparedStatement statement = connection.prepareStatement(select + keyCondition(dialect, keyColumns, chunk.size()))) {
+            String text = columns.statement(new ReadShape(keyColumns, chunk.size()), chunk.size(), () -> "SELECT "
+                    + all.stream().map(c -> Values.selectExpression(dialect, c)).collect(Collectors.joining(", "))
+                    + " FROM " + columns.quotedTable() + " WHERE " + keyCondition(dialect, keyColumns, chunk.size()));
+            try (PreparedStatement statement = connection.prepareStatement(text)) {
                 bindKeys(statement, 1, chunk, keyColumns, mapping, side, dialect);
                 try (ResultSet result = statement.executeQuery()) {
                     while (result.next()) {
@@ -767,9 +768,6 @@ final class JdbcRowCopier implements RowCopier {
             }
             keys.add(columns.get(key));
         }
-        List<String> quoted = typed.stream().map(c -> dialect.quote(c.name())).toList();
-        List<String> quotedKeys = keys.stream().map(c -> dialect.quote(c.name())).toList();
-        List<String> updated = quoted.stream().filter(name -> !quotedKeys.contains(name)).toList();
         List<String> keyNamesInRow = new ArrayList<>();
         for (TableColumns.Column key : keys) {
             keyNamesInRow.add(names.stream().filter(key.name()::equalsIgnoreCase).findFirst().orElseThrow());
@@ -778,8 +776,9 @@ final class JdbcRowCopier implements RowCopier {
             // in-process: no round trips to save, while H2 parses a multi-row statement anew for every sync (a
             // tenth of a sync's time at 500 rows); one single-row statement, batched, is parsed once. A key
             // repeated in the batch is merged twice, the later row last, as in a batch of single-row upserts.
-            try (PreparedStatement statement = target.prepareStatement(dialect.upsert(columns.quotedTable(), quoted,
-                    quotedKeys, updated, 1))) {
+            try (PreparedStatement statement = target.prepareStatement(columns.statement(
+                    new UpsertShape(names, keyNames, 1, false), 1,
+                    () -> upsertText(dialect, columns, typed, keys, 1, false)))) {
                 for (Map<String, @Nullable Object> row : rows) {
                     for (int i = 0; i < names.size(); i++) {
                         Values.bind(statement, i + 1, row.get(names.get(i)), typed.get(i), dialect);
@@ -801,8 +800,10 @@ final class JdbcRowCopier implements RowCopier {
                 int statementKey = commit && end == rows.size() ? -count : count;
                 PreparedStatement statement = statements.get(statementKey);
                 if (statement == null) {
-                    String text = dialect.upsert(columns.quotedTable(), quoted, quotedKeys, updated, count);
-                    statement = target.prepareStatement(statementKey < 0 ? dialect.committing(text) : text);
+                    boolean committing = statementKey < 0;
+                    String text = columns.statement(new UpsertShape(names, keyNames, count, committing), count,
+                            () -> upsertText(dialect, columns, typed, keys, count, committing));
+                    statement = target.prepareStatement(text);
                     statements.put(statementKey, statement);
                 }
                 int index = 1;
@@ -827,6 +828,23 @@ final class JdbcRowCopier implements RowCopier {
                 throw failure;
             }
         }
+    }
+
+    private static String upsertText(CopyDialect dialect, TableColumns columns, List<TableColumns.Column> typed,
+                                     List<TableColumns.Column> keys, int rows, boolean committing) {
+        List<String> quoted = typed.stream().map(c -> dialect.quote(c.name())).toList();
+        List<String> quotedKeys = keys.stream().map(c -> dialect.quote(c.name())).toList();
+        List<String> updated = quoted.stream().filter(name -> !quotedKeys.contains(name)).toList();
+        String upsert = dialect.upsert(columns.quotedTable(), quoted, quotedKeys, updated, rows);
+        return committing ? dialect.committing(upsert) : upsert;
+    }
+
+    /** What an upsert's text depends on besides its table: the row's columns and the key columns, as named. */
+    private record UpsertShape(List<String> columns, List<String> keys, int rows, boolean committing) {
+    }
+
+    /** What a read's text depends on besides its table: the key columns and the number of keys. */
+    private record ReadShape(List<TableColumns.Column> keys, int count) {
     }
 
     /**
