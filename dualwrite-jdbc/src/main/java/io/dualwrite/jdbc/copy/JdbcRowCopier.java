@@ -168,13 +168,15 @@ final class JdbcRowCopier implements RowCopier {
             }
             boolean mysql = targetDialect == CopyDialect.MYSQL;
             Limits limits = singleRows ? Limits.SINGLE_ROWS : limits(to, target, mysql);
-            Exception failure = null;
+            Throwable failure = null;
             boolean autoCommit = target.getAutoCommit();
             CopierSession session = mysql
                     ? CopierSession.enterMySql(target, zoned(sides.stream().map(side -> side.target).toList())) : null;
             // BEGIN and COMMIT as text where that saves writes to the socket (CopyDialect#textTransaction); only on a
-            // connection handed out in auto-commit mode, whose JDBC transaction state it leaves as it was
-            boolean textTransaction = targetDialect.textTransaction() && autoCommit;
+            // connection handed out in auto-commit mode, whose JDBC transaction state it leaves as it was, and not
+            // read-only: the driver begins a JDBC transaction of such a connection read-only, which refuses the
+            // sync's writes, and a BEGIN sent as text would not
+            boolean textTransaction = targetDialect.textTransaction() && autoCommit && !target.isReadOnly();
             int isolation = textTransaction ? Connection.TRANSACTION_NONE : KeyLocks.begin(target, mysql);
             try {
                 List<Long> locked = lockIds(sides);
@@ -230,6 +232,7 @@ final class JdbcRowCopier implements RowCopier {
                 forgetTables();
                 throw e;
             } catch (Error e) {
+                failure = e;
                 // a JDBC transaction is rolled back by the pool that gets the connection back; one begun as text is not
                 if (textTransaction) {
                     rollbackTextQuietly(target, e);

@@ -152,6 +152,17 @@ class TextTransactionTest {
     }
 
     @Test
+    void aReadOnlyTargetConnectionStillRefusesTheSyncsWrites() throws Exception {
+        old.execute("INSERT INTO counters VALUES (1, 10, 'a')");
+        try (HikariDataSource readOnly = onePooledConnection(fresh, true, true)) {
+            assertThatThrownBy(() -> copier(readOnly).sync(Store.OLD, List.of(keys(COUNTERS, "1"))))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("read-only");
+
+            assertThat(counters(fresh)).isEmpty();
+        }
+    }
+
+    @Test
     void aConnectionHandedOutOutsideAutoCommitSyncsInItsJdbcTransaction() throws Exception {
         old.execute("INSERT INTO counters VALUES (1, 10, 'a'), (2, 20, 'b')");
         try (HikariDataSource manual = onePooledConnection(fresh, false)) {
@@ -205,7 +216,12 @@ class TextTransactionTest {
     }
 
     private static HikariDataSource onePooledConnection(TestDatabase db, boolean autoCommit) {
+        return onePooledConnection(db, autoCommit, false);
+    }
+
+    private static HikariDataSource onePooledConnection(TestDatabase db, boolean autoCommit, boolean readOnly) {
         HikariConfig config = new HikariConfig();
+        config.setReadOnly(readOnly);
         config.setJdbcUrl(db.pool().getJdbcUrl());
         config.setUsername(db.pool().getUsername());
         config.setPassword(db.pool().getPassword());
