@@ -43,7 +43,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * Options (all optional): {@code --suite all|writes|tools} (default all), {@code --out docs/BENCHMARKS.md},
  * {@code --stores h2,postgres,mariadb,mariadb-postgres} (the write suite runs on H2 and PostgreSQL only); for the
- * write suite {@code --warmup 30}, {@code --iterations 5}, {@code --ops insert,update}, {@code --threads 1,4},
+ * write suite {@code --warmup 40}, {@code --iterations 5}, {@code --ops insert,update}, {@code --threads 1,4},
  * {@code --variants raw,serialDouble,…}; {@code --quiet 0.25 --max-wait 120 --retries 1}: before each
  * benchmark, wait (at most 120 s) until other processes use less than 0.25 cores, and run a benchmark
  * again (once) when they used more during it, keeping the less disturbed run. JMH's own command line stays available:
@@ -285,8 +285,9 @@ public final class BenchmarkReport {
             // 10 one-second warm-ups: after 5, the JIT still compiled during the measurement (its CPU was 41 µs of
             // the 81 µs of JVM CPU per write of async DUAL_WRITE, PostgreSQL, 1 caller; 13 of 54 after 12)
             // the JIT needs 20-35 s on 2 cores to compile the library's longer paths (PostgreSQL, async insert: 228 µs of
-            // JVM CPU per write 15 s in, 49 µs from 35 s on, most of the difference in compiler threads)
-            int warmup = 30;
+            // JVM CPU per write 15 s in, 49 µs from 35 s on, most of the difference in compiler threads); with 4
+            // callers the compiler gets less of the two cores and still used 0.3-1.1 s of CPU per 3 s at 30-33 s
+            int warmup = 40;
             int iterations = 5;
             List<String> stores = WRITE_STORES;
             List<String> toolStores = java.util.Arrays.stream(Databases.Kind.values()).map(Databases.Kind::id).toList();

@@ -267,7 +267,8 @@ final class MarkdownReport {
         line("  server, where a commit's flush dominates a single-row write. The warm-up is long because on 2 cores the");
         line("  JIT takes 20-35 s to compile the library's longer paths (with 10 s, the compiler threads still used");
         line("  most of the JVM's CPU while PostgreSQL async inserts were measured: 228 µs per write at 15 s, 49 µs");
-        line("  from 35 s on); the JIT column of the CPU table shows the compilation left in the measurement.");
+        line("  from 35 s on; with 4 callers the compiler gets less of the cores and was still busy at 33 s); the JIT");
+        line("  column of the CPU table shows the compilation left in the measurement.");
         line("  Short runs (" + settings.measurementIterations() + " s measured per benchmark) leave the confidence"
                 + " intervals wide; p99 on a");
         line("  2-core machine is noisy.");

@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
-@Warmup(iterations = 30, time = 1)
+@Warmup(iterations = 40, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class WriteBenchmark {
 
