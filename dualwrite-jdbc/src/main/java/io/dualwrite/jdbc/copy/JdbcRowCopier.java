@@ -407,9 +407,8 @@ final class JdbcRowCopier implements RowCopier {
         return rows;
     }
 
-    /** Writes one table into the target; the source rows are keyed by canonical key text. */
     /**
-     * Writes one table's rows to the target. With {@code commitWithUpsert}, the last upsert statement carries the
+     * Writes one table's rows to the target; the source rows are keyed by canonical key text. With {@code commitWithUpsert}, the last upsert statement carries the
      * transaction's {@code COMMIT} ({@link CopyDialect#committing}) when the table has rows to upsert (the result's
      * {@link SyncResult#copied()} is then above 0); the transaction stays open otherwise.
      */
