@@ -45,7 +45,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
-@Warmup(iterations = 8, time = 1)
+@Warmup(iterations = 40, time = 1)
 @Measurement(iterations = 3, time = 1)
 public class MyBatisBenchmark {
 

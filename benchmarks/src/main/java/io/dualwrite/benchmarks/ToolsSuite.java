@@ -26,8 +26,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * The migration tools' suite of {@link BenchmarkReport} ({@code --suite tools}): {@link BackfillBenchmark} and
  * {@link VerifyBenchmark} on every store pair, {@link MyBatisBenchmark} on H2 and PostgreSQL, and the heap of a
  * backfill and a verification of 100,000 and 1,000,000 rows ({@link HeapProbe}, a JVM of its own each). One
- * PostgreSQL and one MariaDB server serve the whole run; each fork gets their ports. Settings are kept short so
- * that the suite takes about 12 minutes on 2 cores.
+ * PostgreSQL and one MariaDB server serve the whole run; each fork gets their ports. Settings are kept short, but
+ * for the MyBatis writes' warm-up, so that the suite takes about 20 minutes on 2 cores.
  */
 final class ToolsSuite {
 
@@ -37,7 +37,8 @@ final class ToolsSuite {
     static final int BACKFILL_MEASURED = 3;
     static final int VERIFY_WARMUP = 2;
     static final int VERIFY_MEASURED = 3;
-    static final int MYBATIS_WARMUP = 8;
+    /** As long as the write benchmarks' warm-up: the MyBatis writes run the same write path through the JIT. */
+    static final int MYBATIS_WARMUP = 40;
     static final int MYBATIS_MEASURED = 3;
     /** The heap probes' JVM heap. */
     static final String HEAP_PROBE_XMX = "-Xmx1g";
