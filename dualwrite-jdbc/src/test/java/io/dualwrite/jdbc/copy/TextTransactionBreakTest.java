@@ -6,25 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.dualwrite.Store;
-import io.dualwrite.jdbc.testing.TestDatabase;
-import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.mapping.TableMapping;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.postgresql.core.BaseConnection;
-import org.postgresql.core.TransactionState;
 
 /**
  * Inputs that try to break the PostgreSQL text transaction of a sync ({@link TextTransactionTest}): a failure at
@@ -32,33 +24,7 @@ import org.postgresql.core.TransactionState;
  * modes. After each sync the pool's one target connection must be outside any transaction, hold no advisory lock
  * and have the default lock timeout; rows are compared with plain queries.
  */
-class TextTransactionBreakTest {
-
-    private static final TableMapping COUNTERS = TableMapping.builder("counters").newTable("counters_v2")
-            .rename("n", "total").build();
-    private static final TableMapping NOTES = TableMapping.identity("notes");
-
-    private TestDatabase old;
-    private TestDatabase fresh;
-    private HikariDataSource target;
-
-    @BeforeEach
-    void stores() {
-        old = TestDatabases.create(TestDatabases.Kind.POSTGRES);
-        fresh = TestDatabases.create(TestDatabases.Kind.POSTGRES);
-        old.execute("CREATE TABLE counters (id INT PRIMARY KEY, n INT NOT NULL, note VARCHAR(40))",
-                "CREATE TABLE notes (id INT PRIMARY KEY, body TEXT)");
-        fresh.execute("CREATE TABLE counters_v2 (id INT PRIMARY KEY, total INT NOT NULL CHECK (total >= 0),"
-                + " note VARCHAR(40))", "CREATE TABLE notes (id INT PRIMARY KEY, body TEXT CHECK (body <> 'bad'))");
-        target = onePooledConnection(fresh.pool().getJdbcUrl(), true);
-    }
-
-    @AfterEach
-    void close() {
-        target.close();
-        fresh.close();
-        old.close();
-    }
+class TextTransactionBreakTest extends TextTransactionStores {
 
     // ---- failures at each step ----
 
@@ -428,67 +394,5 @@ class TextTransactionBreakTest {
         }
         assertClean(target);
         assertThat(counters(fresh)).containsExactly(List.of(1L, 10L, "a"), List.of(2L, 2L, "to delete"));
-    }
-
-    // ---- helpers ----
-
-    private RowCopier copier(javax.sql.DataSource newStore) {
-        return RowCopier.builder().oldDataSource(old.dataSource()).newDataSource(newStore).build();
-    }
-
-    private static RowCopier.TableKeys keys(TableMapping mapping, String... keys) {
-        return new RowCopier.TableKeys(mapping, List.of(keys), null);
-    }
-
-    private List<List<Object>> oldCounters() {
-        return table(old, "SELECT id, n, note FROM counters ORDER BY id");
-    }
-
-    private static List<List<Object>> counters(TestDatabase db) {
-        return table(db, "SELECT id, total, note FROM counters_v2 ORDER BY id");
-    }
-
-    private static List<List<Object>> notes(TestDatabase db) {
-        return table(db, "SELECT id, body FROM notes ORDER BY id");
-    }
-
-    static List<List<Object>> table(TestDatabase db, String sql) {
-        List<List<Object>> rows = new ArrayList<>();
-        for (Map<String, Object> row : db.query(sql)) {
-            List<Object> values = new ArrayList<>();
-            row.values().forEach(value -> values.add(value instanceof Number number ? number.longValue() : value));
-            rows.add(values);
-        }
-        return rows;
-    }
-
-    /**
-     * The pool's next borrower gets a connection outside any transaction (as the driver and the server see it),
-     * holding no advisory lock, with the default lock timeout.
-     */
-    static void assertClean(HikariDataSource pool) throws SQLException {
-        try (Connection connection = pool.getConnection()) {
-            assertThat(connection.getAutoCommit()).isTrue();
-            assertThat(connection.unwrap(BaseConnection.class).getTransactionState())
-                    .as("the driver's view of the server's transaction state").isEqualTo(TransactionState.IDLE);
-            try (Statement statement = connection.createStatement();
-                 ResultSet result = statement.executeQuery("SELECT pg_current_xact_id_if_assigned(),"
-                         + " current_setting('lock_timeout'), (SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory'"
-                         + " AND pid = pg_backend_pid())")) {
-                assertThat(result.next()).isTrue();
-                assertThat(result.getObject(1)).as("transaction id of the connection's current transaction").isNull();
-                assertThat(result.getString(2)).as("lock_timeout").isEqualTo("0");
-                assertThat(result.getLong(3)).as("advisory locks held").isZero();
-            }
-        }
-    }
-
-    static HikariDataSource onePooledConnection(String url, boolean autoCommit) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
-        config.setUsername("postgres");
-        config.setMaximumPoolSize(1);
-        config.setAutoCommit(autoCommit);
-        return new HikariDataSource(config);
     }
 }
