@@ -68,27 +68,18 @@ class RejectionSpillBreakTest {
         MirrorExecutor executor = executor(MirrorConfig.custom().lanes(2).queueCapacity(2), changeLog, observer);
         int threads = 8;
         int perThread = 3_000;
-        CyclicBarrier start = new CyclicBarrier(threads);
-        List<Future<?>> done = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int thread = t;
-            done.add(callers.submit(() -> {
-                start.await();
-                for (int i = 0; i < perThread; i++) {
-                    // every fifth one fails on the new store: recorded by a lane, not the backlog
-                    boolean fails = i % 5 == 0;
-                    executor.submit(task("k-" + thread + "-" + i, () -> {
-                        if (fails) {
-                            throw new IllegalStateException("new store down");
-                        }
-                    }));
-                }
-                return null;
-            }));
-        }
-        for (Future<?> future : done) {
-            future.get(60, TimeUnit.SECONDS);
-        }
+        List<Future<?>> done = startCallers(threads, new CyclicBarrier(threads), thread -> {
+            for (int i = 0; i < perThread; i++) {
+                // every fifth one fails on the new store: recorded by a lane, not the backlog
+                boolean fails = i % 5 == 0;
+                executor.submit(task("k-" + thread + "-" + i, () -> {
+                    if (fails) {
+                        throw new IllegalStateException("new store down");
+                    }
+                }));
+            }
+        });
+        join(done);
 
         assertThat(executor.awaitIdle(PATIENCE)).isTrue();
         // idle means recorded: counted right away, with no waiting
@@ -146,28 +137,20 @@ class RejectionSpillBreakTest {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger submitted = new AtomicInteger();
         CyclicBarrier start = new CyclicBarrier(threads + 1);
-        List<Future<?>> done = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int thread = t;
-            done.add(callers.submit(() -> {
-                start.await();
-                for (int i = 0; !stop.get() || i < 2_000; i++) {
-                    executor.submit(task("c-" + thread + "-" + i, () -> { }));
-                    submitted.incrementAndGet();
-                    if (i > 200_000) {
-                        break;
-                    }
+        List<Future<?>> done = startCallers(threads, start, thread -> {
+            for (int i = 0; !stop.get() || i < 2_000; i++) {
+                executor.submit(task("c-" + thread + "-" + i, () -> { }));
+                submitted.incrementAndGet();
+                if (i > 200_000) {
+                    break;
                 }
-                return null;
-            }));
-        }
+            }
+        });
         start.await();
         await().atMost(PATIENCE).until(() -> observer.count(MirrorOutcome.REJECTED) > 100);
         executor.close(); // while every caller is still submitting
         stop.set(true);
-        for (Future<?> future : done) {
-            future.get(60, TimeUnit.SECONDS);
-        }
+        join(done);
 
         await().atMost(PATIENCE).until(() -> observer.size() >= submitted.get());
         assertEveryTaskEndedOnceAndEveryFailureRecordedOnce(submitted.get());
@@ -183,26 +166,18 @@ class RejectionSpillBreakTest {
         int threads = 4;
         int perThread = 5_000;
         CyclicBarrier start = new CyclicBarrier(threads + 1);
-        List<Future<?>> done = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int thread = t;
-            done.add(callers.submit(() -> {
-                start.await();
-                for (int i = 0; i < perThread; i++) {
-                    MirrorTask task = task("s-" + thread + "-" + i, () -> { });
-                    if (!spill.offer(task, System.nanoTime())) {
-                        recorder.finish(task, MirrorOutcome.REJECTED, null, System.nanoTime()); // as the executor does
-                    }
+        List<Future<?>> done = startCallers(threads, start, thread -> {
+            for (int i = 0; i < perThread; i++) {
+                MirrorTask task = task("s-" + thread + "-" + i, () -> { });
+                if (!spill.offer(task, System.nanoTime())) {
+                    recorder.finish(task, MirrorOutcome.REJECTED, null, System.nanoTime()); // as the executor does
                 }
-                return null;
-            }));
-        }
+            }
+        });
         start.await();
         Thread.onSpinWait();
         spill.close(Duration.ofSeconds(5));
-        for (Future<?> future : done) {
-            future.get(60, TimeUnit.SECONDS);
-        }
+        join(done);
 
         assertThat(spill.isIdle()).as("nothing left unrecorded once the offers have returned").isTrue();
         assertThat(events.size()).isEqualTo(threads * perThread);
@@ -619,6 +594,30 @@ class RejectionSpillBreakTest {
         public void retryLater(long id, Instant dueAt, String error) {
             rescheduled.add(id);
             super.retryLater(id, dueAt, error);
+        }
+    }
+
+    /**
+     * Starts {@code threads} callers on {@link #callers}; each waits at {@code start} (whose other parties, if any,
+     * the test supplies), then runs {@code caller} with its number.
+     */
+    private List<Future<?>> startCallers(int threads, CyclicBarrier start, java.util.function.IntConsumer caller) {
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            done.add(callers.submit(() -> {
+                start.await();
+                caller.accept(thread);
+                return null;
+            }));
+        }
+        return done;
+    }
+
+    /** Waits for every caller to end, failing with the first one's failure. */
+    private static void join(List<Future<?>> done) throws Exception {
+        for (Future<?> future : done) {
+            future.get(60, TimeUnit.SECONDS);
         }
     }
 }
