@@ -52,8 +52,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
-@Warmup(iterations = 1)
-@Measurement(iterations = 3)
+@Warmup(iterations = 8)
+@Measurement(iterations = 5)
 public class BackfillBenchmark {
 
     /** Rows copied by one operation. */

@@ -26,17 +26,23 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * The migration tools' suite of {@link BenchmarkReport} ({@code --suite tools}): {@link BackfillBenchmark} and
  * {@link VerifyBenchmark} on every store pair, {@link MyBatisBenchmark} on H2 and PostgreSQL, and the heap of a
  * backfill and a verification of 100,000 and 1,000,000 rows ({@link HeapProbe}, a JVM of its own each). One
- * PostgreSQL and one MariaDB server serve the whole run; each fork gets their ports. Settings are kept short, but
- * for the MyBatis writes' warm-up, so that the suite takes about 20 minutes on 2 cores.
+ * PostgreSQL and one MariaDB server serve the whole run; each fork gets their ports. Every benchmark warms up
+ * until its times settle (the write path, the backfill and the verification run through the JIT for many
+ * seconds), so that the suite takes about 27 minutes on 2 cores.
  */
 final class ToolsSuite {
 
     /** Rows of the backfill and verification benchmarks. */
     static final int ROWS = 100_000;
-    static final int BACKFILL_WARMUP = 1;
-    static final int BACKFILL_MEASURED = 3;
-    static final int VERIFY_WARMUP = 2;
-    static final int VERIFY_MEASURED = 3;
+    /**
+     * Copies before the measured ones: with one, the JIT was still compiling the backfill (and H2's plain copy)
+     * through the measurement, and the spread was larger than the mean; from about the sixth copy on, times settle.
+     */
+    static final int BACKFILL_WARMUP = 8;
+    static final int BACKFILL_MEASURED = 5;
+    /** Seconds of verifications before the measured ones: the times settle from about the eighth verification. */
+    static final int VERIFY_WARMUP = 12;
+    static final int VERIFY_MEASURED = 5;
     /** As long as the write benchmarks' warm-up: the MyBatis writes run the same write path through the JIT. */
     static final int MYBATIS_WARMUP = 40;
     static final int MYBATIS_MEASURED = 3;
@@ -46,7 +52,7 @@ final class ToolsSuite {
 
     /** The settings, as the report states them. */
     static final String JMH_SETTINGS = "1 fork per benchmark, JVM options `" + String.join(" ", BenchmarkReport.JVM_ARGS)
-            + "`. Backfill: `SingleShotTime`, " + BACKFILL_WARMUP + " warm-up copy, " + BACKFILL_MEASURED
+            + "`. Backfill: `SingleShotTime`, " + BACKFILL_WARMUP + " warm-up copies, " + BACKFILL_MEASURED
             + " measured copies of " + String.format(Locale.ROOT, "%,d", ROWS) + " rows. Verification: `AverageTime`, "
             + VERIFY_WARMUP + " × 1 s warm-up, " + VERIFY_MEASURED + " × 1 s measurement, tables of "
             + String.format(Locale.ROOT, "%,d", ROWS) + " rows. MyBatis: `SampleTime`, " + MYBATIS_WARMUP

@@ -41,8 +41,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
+@Warmup(iterations = 12, time = 1)
+@Measurement(iterations = 5, time = 1)
 public class VerifyBenchmark {
 
     private static final TableMapping ORDERS = TableMapping.builder("orders").newTable("orders_v2")
