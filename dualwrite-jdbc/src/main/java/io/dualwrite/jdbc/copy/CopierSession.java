@@ -28,10 +28,24 @@ public final class CopierSession {
      */
     static final String SQL_MODE = "STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION";
 
-    private final Connection connection;
+    /** Saves what {@link #restore()} puts back, in session user variables: the first part of a {@code SET}. */
+    private static final String SAVE = "SET @dualwrite_client = @@session.character_set_client,"
+            + " @dualwrite_results = @@session.character_set_results,"
+            + " @dualwrite_collation = @@session.collation_connection,"
+            + " @dualwrite_time_zone = @@session.time_zone, @dualwrite_sql_mode = @@session.sql_mode";
 
-    private CopierSession(Connection connection) {
+    /** What {@link #restore()} puts back: the first part of a {@code SET}. */
+    private static final String RESTORE = "SET character_set_client = @dualwrite_client,"
+            + " character_set_results = @dualwrite_results, collation_connection = @dualwrite_collation,"
+            + " time_zone = @dualwrite_time_zone, sql_mode = @dualwrite_sql_mode";
+
+    private final Connection connection;
+    /** The isolation variable {@link #enterMySqlTransaction} saved and changed; null when it began no transaction. */
+    private final @Nullable String isolation;
+
+    private CopierSession(Connection connection, @Nullable String isolation) {
         this.connection = connection;
+        this.isolation = isolation;
     }
 
     /**
@@ -54,14 +68,38 @@ public final class CopierSession {
     /** {@link #enter} on a session known to be MySQL's or MariaDB's. */
     static CopierSession enterMySql(Connection connection, boolean utc) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            statement.execute("SET @dualwrite_client = @@session.character_set_client,"
-                    + " @dualwrite_results = @@session.character_set_results,"
-                    + " @dualwrite_collation = @@session.collation_connection,"
-                    + " @dualwrite_time_zone = @@session.time_zone, @dualwrite_sql_mode = @@session.sql_mode,"
-                    + " NAMES utf8mb4, sql_mode = '" + SQL_MODE + "'"
+            statement.execute(SAVE + ", NAMES utf8mb4, sql_mode = '" + SQL_MODE + "'"
                     + (utc ? ", time_zone = '+00:00'" : ""));
         }
-        return new CopierSession(connection);
+        return new CopierSession(connection, null);
+    }
+
+    /**
+     * {@link #enterMySql} that also begins the copier's transaction, in the same statement: read committed (see
+     * {@link KeyLocks#begin}) and {@code autocommit = 0}, on a session in auto-commit mode. The driver learns of
+     * both from the server's status, as it does of a transaction begun by SQL text. The sync then takes its locks,
+     * writes, sends {@code COMMIT} or {@code ROLLBACK} as text and ends with {@link #restoreAfterTransaction()}:
+     * three statements fewer than the JDBC transaction methods, an isolation read and the locks' release take.
+     */
+    static CopierSession enterMySqlTransaction(Connection connection, boolean utc) throws SQLException {
+        String isolation = isolationVariable(connection);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(SAVE + ", @dualwrite_isolation = @@session." + isolation + ", NAMES utf8mb4, sql_mode = '"
+                    + SQL_MODE + "'" + (utc ? ", time_zone = '+00:00'" : "") + ", " + isolation
+                    + " = 'READ-COMMITTED', autocommit = 0");
+        }
+        return new CopierSession(connection, isolation);
+    }
+
+    /**
+     * The session variable of the isolation level: {@code tx_isolation} on MariaDB (which has {@code
+     * transaction_isolation} only from 11.1), {@code transaction_isolation} on MySQL (which dropped {@code
+     * tx_isolation} in 8.0). The server's version, which names MariaDB, comes with the connection: no round trip.
+     */
+    static String isolationVariable(Connection connection) throws SQLException {
+        String version = connection.getMetaData().getDatabaseProductVersion();
+        return version != null && version.toLowerCase(java.util.Locale.ROOT).contains("mariadb")
+                ? "tx_isolation" : "transaction_isolation";
     }
 
     /**
@@ -71,9 +109,25 @@ public final class CopierSession {
      */
     public void restore() throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            statement.execute("SET character_set_client = @dualwrite_client,"
-                    + " character_set_results = @dualwrite_results, collation_connection = @dualwrite_collation,"
-                    + " time_zone = @dualwrite_time_zone, sql_mode = @dualwrite_sql_mode");
+            statement.execute(RESTORE);
+        }
+    }
+
+    /**
+     * Ends what {@link #enterMySqlTransaction} began, once the transaction was committed or rolled back: puts back
+     * the session's settings and isolation level and {@code autocommit = 1}, and releases the copier's named locks
+     * ({@code RELEASE_ALL_LOCKS()}, which the server evaluates before it makes any assignment: the transaction
+     * must have ended before this runs), in one statement.
+     *
+     * @throws SQLException when the connection is broken
+     */
+    void restoreAfterTransaction() throws SQLException {
+        if (isolation == null) {
+            throw new IllegalStateException("this session began no transaction");
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(RESTORE + ", " + isolation + " = @dualwrite_isolation, autocommit = 1,"
+                    + " @dualwrite_released = RELEASE_ALL_LOCKS()");
         }
     }
 }

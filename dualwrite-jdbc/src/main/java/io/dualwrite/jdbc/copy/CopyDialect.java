@@ -135,6 +135,11 @@ enum CopyDialect {
             return statement + "; COMMIT";
         }
 
+        @Override
+        boolean commitsWithStatement() {
+            return true;
+        }
+
         private void lock(Connection target, String begin, List<Long> sortedLockIds, long timeoutMillis)
                 throws SQLException {
             try (PreparedStatement lock = target.prepareStatement(begin + "SET LOCAL lock_timeout = "
@@ -204,6 +209,25 @@ enum CopyDialect {
             }
         }
 
+        /**
+         * MySQL's and MariaDB's drivers send each JDBC transaction method as a statement of its own: a sync took
+         * eleven round trips and more besides its reads and writes (isolation read and set, auto-commit off and on,
+         * commit, the locks' release). Here the session statement the copier sends anyway begins the transaction
+         * ({@link CopierSession#enterMySqlTransaction}), {@code COMMIT} goes as text, and the statement that restores
+         * the session also releases the locks: five round trips on the target (the server takes no several
+         * statements in one text unless the pool's URL allows it, so {@code COMMIT} cannot ride with the upsert).
+         */
+        @Override
+        boolean textTransaction() {
+            return true;
+        }
+
+        /** The locks alone: {@link CopierSession#enterMySqlTransaction} began the transaction. */
+        @Override
+        void beginAndLock(Connection target, List<Long> sortedLockIds, long timeoutMillis) throws SQLException {
+            lock(target, sortedLockIds, timeoutMillis);
+        }
+
         @Override
         void unlock(Connection target) {
             try (Statement release = target.createStatement()) {
@@ -214,8 +238,11 @@ enum CopyDialect {
         }
     };
 
-    /** Named locks a MySQL/MariaDB sync takes in one query. */
-    static final int LOCKS_PER_QUERY = 100;
+    /**
+     * Named locks a MySQL/MariaDB sync takes in one query: as many as the keys of one sync's chunk, so that a
+     * backfill's sync of 500 keys takes them in one round trip (100 a query cost it four more).
+     */
+    static final int LOCKS_PER_QUERY = 500;
 
     private static final ReentrantLock[] STRIPES = new ReentrantLock[1024];
 
@@ -262,10 +289,11 @@ enum CopyDialect {
     abstract void unlock(Connection target);
 
     /**
-     * Whether a sync on this database runs its transaction on a connection in auto-commit mode, with
-     * {@code BEGIN} sent as text together with the locks ({@link #beginAndLock}) and {@code COMMIT} together with
-     * its last upsert ({@link #committing}) or alone, instead of the JDBC transaction methods: fewer writes to the
-     * socket and one round trip less. A failed sync then ends with {@code ROLLBACK} sent as text.
+     * Whether a sync on this database runs its transaction on a connection in auto-commit mode, begun by text
+     * sent together with the locks ({@link #beginAndLock}) or, on MySQL/MariaDB, with the copier's session
+     * statement, and with {@code COMMIT} sent as text together with its last upsert ({@link #committing}, where
+     * {@link #commitsWithStatement()}) or alone, instead of the JDBC transaction methods: fewer writes to the
+     * socket and fewer round trips. A failed sync then ends with {@code ROLLBACK} sent as text.
      */
     boolean textTransaction() {
         return false;
@@ -273,7 +301,8 @@ enum CopyDialect {
 
     /**
      * Begins a transaction and takes the locks of {@link #lock} in one round trip, on a connection in auto-commit
-     * mode; only where {@link #textTransaction()}.
+     * mode (on MySQL/MariaDB, where the session statement has begun it, takes the locks); only where {@link
+     * #textTransaction()}.
      *
      * @throws UnsupportedOperationException on a database without {@link #textTransaction()}
      */
@@ -288,7 +317,12 @@ enum CopyDialect {
      * @throws UnsupportedOperationException on a database without {@link #textTransaction()}
      */
     String committing(String statement) {
-        throw new UnsupportedOperationException(this + " does not send transaction control as text");
+        throw new UnsupportedOperationException(this + " does not send COMMIT with another statement");
+    }
+
+    /** Whether {@link #committing} can send {@code COMMIT} in one text with the last upsert (only PostgreSQL). */
+    boolean commitsWithStatement() {
+        return false;
     }
 
     /**

@@ -170,13 +170,14 @@ final class JdbcRowCopier implements RowCopier {
             Limits limits = singleRows ? Limits.SINGLE_ROWS : limits(to, target, mysql);
             Throwable failure = null;
             boolean autoCommit = target.getAutoCommit();
-            CopierSession session = mysql
-                    ? CopierSession.enterMySql(target, zoned(sides.stream().map(side -> side.target).toList())) : null;
             // BEGIN and COMMIT as text where that saves writes to the socket (CopyDialect#textTransaction); only on a
             // connection handed out in auto-commit mode, whose JDBC transaction state it leaves as it was, and not
             // read-only: the driver begins a JDBC transaction of such a connection read-only, which refuses the
             // sync's writes, and a BEGIN sent as text would not
             boolean textTransaction = targetDialect.textTransaction() && autoCommit && !target.isReadOnly();
+            boolean utc = mysql && zoned(sides.stream().map(side -> side.target).toList());
+            CopierSession session = !mysql ? null : textTransaction ? CopierSession.enterMySqlTransaction(target, utc)
+                    : CopierSession.enterMySql(target, utc);
             int isolation = textTransaction ? Connection.TRANSACTION_NONE : KeyLocks.begin(target, mysql);
             try {
                 List<Long> locked = lockIds(sides);
@@ -207,13 +208,14 @@ final class JdbcRowCopier implements RowCopier {
                 }
                 SyncResult result = new SyncResult(0, 0, 0);
                 boolean committed = false;
+                boolean commitWithUpsert = textTransaction && targetDialect.commitsWithStatement();
                 for (int i = 0; i < sides.size(); i++) {
                     Side side = sides.get(i);
                     boolean last = i == sides.size() - 1;
                     SyncResult applied = apply(from, to, target, targetDialect, limits, side,
-                            sourceRows.get(side.mapping), sourceColumns, textTransaction && last);
+                            sourceRows.get(side.mapping), sourceColumns, commitWithUpsert && last);
                     // the last side's upsert, when it wrote rows, carried the COMMIT (apply's commitWithUpsert)
-                    committed = textTransaction && last && applied.copied() > 0;
+                    committed = commitWithUpsert && last && applied.copied() > 0;
                     result = result.plus(applied);
                 }
                 if (!textTransaction) {
@@ -240,10 +242,14 @@ final class JdbcRowCopier implements RowCopier {
                 throw e;
             } finally {
                 try {
-                    targetDialect.unlock(target);
-                    KeyLocks.restore(target, isolation, autoCommit);
-                    if (session != null) {
-                        session.restore();
+                    if (textTransaction && session != null) {
+                        restoreAfterTransaction(target, targetDialect, session);
+                    } else {
+                        targetDialect.unlock(target);
+                        KeyLocks.restore(target, isolation, autoCommit);
+                        if (session != null) {
+                            session.restore();
+                        }
                     }
                 } catch (SQLException | RuntimeException restoring) {
                     // a connection the failure broke cannot be restored: the failure is what the caller must see
@@ -253,6 +259,26 @@ final class JdbcRowCopier implements RowCopier {
                     failure.addSuppressed(restoring);
                 }
             }
+        }
+    }
+
+    /**
+     * Ends a MySQL/MariaDB text transaction's session ({@link CopierSession#restoreAfterTransaction}); when that
+     * fails, still releases the locks and puts auto-commit back where the connection lets it, before the failure
+     * is thrown.
+     */
+    private static void restoreAfterTransaction(Connection target, CopyDialect dialect, CopierSession session)
+            throws SQLException {
+        try {
+            session.restoreAfterTransaction();
+        } catch (SQLException | RuntimeException e) {
+            dialect.unlock(target);
+            try {
+                target.setAutoCommit(true);
+            } catch (SQLException broken) {
+                e.addSuppressed(broken);
+            }
+            throw e;
         }
     }
 
