@@ -134,6 +134,55 @@ final class TableSide {
         }
     }
 
+    /**
+     * The least and the greatest key of the range, for a table keyed by one integer column, in one query that
+     * reads two index entries; null when the range is empty or a key is beyond a {@code long} (an unsigned
+     * {@code BIGINT}).
+     */
+    long @Nullable [] keySpan(Connection connection, Range range) throws SQLException {
+        String key = dialect.quote(keyInfos.get(0).name());
+        String sql = "SELECT MIN(" + key + "), MAX(" + key + ") FROM " + table + where(range);
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            bindWhere(select, range);
+            try (ResultSet rows = select.executeQuery()) {
+                if (!rows.next()) {
+                    return null;
+                }
+                BigDecimal least = rows.getBigDecimal(1);
+                BigDecimal greatest = rows.getBigDecimal(2);
+                if (least == null || greatest == null || greatest.toBigInteger().bitLength() >= 64
+                        || least.toBigInteger().bitLength() >= 64) {
+                    return null;
+                }
+                return new long[] {least.longValueExact(), greatest.longValueExact()};
+            }
+        }
+    }
+
+    /**
+     * The count and checksum of every bucket of the range, for a table keyed by one integer column, in one pass
+     * over it: a row with key {@code k} is in bucket {@code k / width} (the fraction dropped) when {@code k >= 0},
+     * in bucket {@code -1} when {@code k < 0}. Both stores compute the same bucket of a key, so buckets are
+     * compared one to one; buckets without rows are absent.
+     */
+    java.util.Map<Long, Checksum> bucketChecksums(Connection connection, Range range, long width) throws SQLException {
+        String key = dialect.quote(keyInfos.get(0).name());
+        String sql = "SELECT dw_bucket, COUNT(*), SUM(dw_hash) FROM (SELECT CASE WHEN " + key + " < 0 THEN -1 ELSE "
+                + dialect.quotient(key, width) + " END AS dw_bucket, " + hash + " AS dw_hash FROM " + table
+                + where(range) + ") dw_buckets GROUP BY dw_bucket";
+        java.util.Map<Long, Checksum> buckets = new java.util.HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            bindWhere(select, range);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    BigDecimal sum = rows.getBigDecimal(3);
+                    buckets.put(rows.getLong(1), new Checksum(rows.getLong(2), sum == null ? BigDecimal.ZERO : sum));
+                }
+            }
+        }
+        return buckets;
+    }
+
     /** The key of the row at {@code offset} (from 0) of the range in binary key order, or null past its end. */
     @Nullable List<Object> keyAt(Connection connection, Range range, long offset) throws SQLException {
         String sql = "SELECT " + keyColumns + " FROM " + table + where(range) + " ORDER BY "
@@ -248,6 +297,33 @@ final class TableSide {
         try (PreparedStatement select = connection.prepareStatement(sql)) {
             bindWhere(select, range);
             return read(select, sqlColumns);
+        }
+    }
+
+    /**
+     * Every row of the chunk within any of {@code parts} (ranges of its one integer key, bounds that are
+     * {@code long} values or null), with all compared columns, in one query: the small differing buckets of a
+     * chunk fetched together ({@link TableVerification}'s bucket search).
+     */
+    List<FetchedRow> rowsInParts(Connection connection, Range chunk, List<Range> parts) throws SQLException {
+        String key = dialect.quote(keyInfos.get(0).name());
+        List<String> conditions = new ArrayList<>(parts.size());
+        for (Range part : parts) {
+            List<String> terms = new ArrayList<>(2);
+            if (part.lower() != null) {
+                terms.add(key + " >= " + ((Number) part.lower().get(0)).longValue());
+            }
+            if (part.upper() != null) {
+                terms.add(key + " < " + ((Number) part.upper().get(0)).longValue());
+            }
+            conditions.add(terms.isEmpty() ? "1 = 1" : "(" + String.join(" AND ", terms) + ")");
+        }
+        String where = where(chunk);
+        String sql = select(true) + (where.isEmpty() ? " WHERE " : where + " AND ") + "("
+                + String.join(" OR ", conditions) + ")";
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            bindWhere(select, chunk);
+            return read(select, true);
         }
     }
 

@@ -307,6 +307,12 @@ enum VerifyDialect {
                     + " = CAST(? AS BINARY))";
         }
 
+        /** {@code /} would give a decimal: {@code DIV} is the integer quotient. */
+        @Override
+        String quotient(String column, long divisor) {
+            return "(" + column + " DIV " + divisor + ")";
+        }
+
         private boolean exact(ColumnInfo info) {
             String collation = info.collation();
             return collation == null || collation.equalsIgnoreCase("binary")
@@ -333,6 +339,14 @@ enum VerifyDialect {
     abstract String text(String column, ColumnInfo info);
 
     abstract String integer(String column);
+
+    /**
+     * An integer column divided by a positive {@code divisor}, the quotient's fraction dropped (towards zero on
+     * every database): what {@link TableSide#bucketChecksums} groups rows by.
+     */
+    String quotient(String column, long divisor) {
+        return "(" + column + " / " + divisor + ")";
+    }
 
     /** A decimal by value: no trailing zeros after the point, no point without decimals. */
     abstract String decimal(String column);
