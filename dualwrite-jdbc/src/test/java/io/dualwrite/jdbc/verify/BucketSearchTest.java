@@ -8,9 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -22,13 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BucketSearchTest {
 
-    static Stream<Arguments> stores() {
-        return Stream.of(Arguments.of(Kind.H2, Kind.H2), Arguments.of(Kind.POSTGRES, Kind.POSTGRES),
-                Arguments.of(Kind.MARIADB, Kind.MARIADB), Arguments.of(Kind.MARIADB, Kind.POSTGRES));
-    }
-
     @ParameterizedTest(name = "{0} -> {1}")
-    @MethodSource("stores")
+    @MethodSource(Pair.STORE_PAIRS)
     void differencesSpreadOverEveryChunkAreFoundExactly(Kind oldKind, Kind newKind) throws Exception {
         try (Pair pair = Pair.of(oldKind, newKind)) {
             pair.fill(1, 6_000); // chunks of 1,000 old rows, every one with differences
@@ -53,7 +46,7 @@ class BucketSearchTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @MethodSource("stores")
+    @MethodSource(Pair.STORE_PAIRS)
     void keysAtTheEndsOfALongAndFarApartAreSearchedExactly(Kind oldKind, Kind newKind) throws Exception {
         try (Pair pair = Pair.of(oldKind, newKind)) {
             pair.fill(1, 1_500);
@@ -82,7 +75,7 @@ class BucketSearchTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @MethodSource("stores")
+    @MethodSource(Pair.STORE_PAIRS)
     void equalTablesAfterADifferingChunkReportNothingMore(Kind oldKind, Kind newKind) throws Exception {
         try (Pair pair = Pair.of(oldKind, newKind)) {
             pair.fill(1, 3_000);

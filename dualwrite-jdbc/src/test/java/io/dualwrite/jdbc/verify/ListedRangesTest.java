@@ -32,13 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ListedRangesTest {
 
-    static Stream<Arguments> stores() {
-        return Stream.of(Arguments.of(Kind.H2, Kind.H2), Arguments.of(Kind.POSTGRES, Kind.POSTGRES),
-                Arguments.of(Kind.MARIADB, Kind.MARIADB), Arguments.of(Kind.MARIADB, Kind.POSTGRES));
-    }
-
     @ParameterizedTest(name = "{0} -> {1}")
-    @MethodSource("stores")
+    @MethodSource(Pair.STORE_PAIRS)
     void aChunkWhoseRowsMostlyDifferAndTheChunksAfterItReportExactlyTheirDifferences(Kind oldKind, Kind newKind)
             throws Exception {
         try (Pair pair = Pair.of(oldKind, newKind)) {
@@ -90,7 +85,7 @@ class ListedRangesTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @MethodSource("stores")
+    @MethodSource(Pair.STORE_PAIRS)
     void differencesAtTheFirstAndLastKeyOfChunksAreFound(Kind oldKind, Kind newKind) throws Exception {
         try (Pair pair = Pair.of(oldKind, newKind)) {
             pair.fill(1, 2_000); // chunks [1, 501), [501, 1001), [1001, 1501), [1501, +inf)
@@ -118,7 +113,7 @@ class ListedRangesTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @MethodSource("stores")
+    @MethodSource(Pair.STORE_PAIRS)
     void thePlantedDifferencesAreFoundFetchingFewRowsAndNoneOfTheTypeOnlyOnes(Kind oldKind, Kind newKind)
             throws Exception {
         try (Pair pair = Pair.of(oldKind, newKind)) {
@@ -139,7 +134,7 @@ class ListedRangesTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @MethodSource("stores")
+    @MethodSource(Pair.STORE_PAIRS)
     void aChunkTooLargeToListIsCutIntoPartsEachListed(Kind oldKind, Kind newKind) throws Exception {
         try (Pair pair = Pair.of(oldKind, newKind)) {
             int rows = TableVerification.LIST_ROWS + 5_000;

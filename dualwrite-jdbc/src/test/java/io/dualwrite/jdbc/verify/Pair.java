@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * An old and a new store holding table {@code orders} (old) and {@code orders_v2} (new, {@code amount} renamed to
@@ -27,6 +29,14 @@ final class Pair implements AutoCloseable {
     static final TableMapping ORDERS = TableMapping.builder("orders").newTable("orders_v2")
             .rename("amount", "amount_total").merchantIdColumn("merchant_id").build();
     static final LocalDateTime T0 = LocalDateTime.parse("2026-03-01T08:30:15.123");
+    /** The {@code @MethodSource} of {@link #storePairs()}. */
+    static final String STORE_PAIRS = "io.dualwrite.jdbc.verify.Pair#storePairs";
+
+    /** The store pairs most verification tests run on: each product with itself, and MariaDB to PostgreSQL. */
+    static Stream<Arguments> storePairs() {
+        return Stream.of(Arguments.of(Kind.H2, Kind.H2), Arguments.of(Kind.POSTGRES, Kind.POSTGRES),
+                Arguments.of(Kind.MARIADB, Kind.MARIADB), Arguments.of(Kind.MARIADB, Kind.POSTGRES));
+    }
 
     final TestDatabase oldDb;
     final TestDatabase newDb;

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -19,13 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PlantedDifferencesTest {
 
-    static Stream<Arguments> stores() {
-        return Stream.of(Arguments.of(Kind.H2, Kind.H2), Arguments.of(Kind.POSTGRES, Kind.POSTGRES),
-                Arguments.of(Kind.MARIADB, Kind.MARIADB), Arguments.of(Kind.MARIADB, Kind.POSTGRES));
-    }
-
     @ParameterizedTest(name = "{0} -> {1}")
-    @MethodSource("stores")
+    @MethodSource(Pair.STORE_PAIRS)
     void findsExactlyThePlantedDifferencesAndNoneOfTheTypeOnlyOnes(Kind oldKind, Kind newKind) throws Exception {
         try (Pair pair = Pair.of(oldKind, newKind)) {
             pair.fill(1, 300);
