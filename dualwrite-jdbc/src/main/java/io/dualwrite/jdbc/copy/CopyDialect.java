@@ -167,12 +167,33 @@ enum CopyDialect {
             return identifier;
         }
 
+        /**
+         * {@code ON DUPLICATE KEY UPDATE} fires on a conflict with <em>any</em> unique key: a row meeting another
+         * row of the target on a secondary unique key would update that other row and never be written, and the
+         * sync would report success. So the first assignment keeps the primary key when the conflicting row has
+         * the row's primary key and sets it to {@code NULL} otherwise, which the copier's strict {@code sql_mode}
+         * refuses (error 1048 naming the key's first column): the statement fails, and {@link #upsertFailure}
+         * says why.
+         */
         @Override
         String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated, int rows) {
-            List<String> set = updated.isEmpty() ? List.of(keyColumns.get(0)) : updated;
+            String first = keyColumns.get(0);
+            String guard = first + " = IF(" + keyColumns.stream().map(c -> c + " <=> VALUES(" + c + ")")
+                    .collect(Collectors.joining(" AND ")) + ", " + first + ", NULL)";
             return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES " + tuples(columns.size(), rows)
-                    + " ON DUPLICATE KEY UPDATE " + set.stream().map(c -> c + " = VALUES(" + c + ")")
-                    .collect(Collectors.joining(", "));
+                    + " ON DUPLICATE KEY UPDATE " + guard + updated.stream().map(c -> ", " + c + " = VALUES(" + c + ")")
+                    .collect(Collectors.joining());
+        }
+
+        @Override
+        SQLException upsertFailure(String table, String firstKeyColumn, SQLException failure) {
+            String message = failure.getMessage();
+            if (failure.getErrorCode() != 1048 || message == null || !message.contains("'" + firstKeyColumn + "'")) {
+                return failure;
+            }
+            return new SQLException("a row synced into " + table + " has the values of another row of that table on"
+                    + " a unique key other than the primary key; that row was left as it was and the sync failed",
+                    "23000", 1062, failure);
         }
 
         /**
@@ -281,6 +302,16 @@ enum CopyDialect {
      * update one row twice in one statement.
      */
     abstract String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated, int rows);
+
+    /**
+     * The failure of an upsert statement as the copier reports it: the database's own, or one that says what a
+     * refusal the upsert provokes on purpose means (MySQL/MariaDB, {@link #upsert}).
+     *
+     * @param firstKeyColumn the unquoted name of the table's first primary-key column
+     */
+    SQLException upsertFailure(String table, String firstKeyColumn, SQLException failure) {
+        return failure;
+    }
 
     /** Takes the per-key locks, in the given (ascending) order, on the target connection's open transaction. */
     abstract void lock(Connection target, List<Long> sortedLockIds, long timeoutMillis) throws SQLException;

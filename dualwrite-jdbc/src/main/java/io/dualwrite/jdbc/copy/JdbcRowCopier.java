@@ -233,9 +233,11 @@ final class JdbcRowCopier implements RowCopier {
                 }
                 forgetTables();
                 throw e;
-            } catch (Error e) {
+            } catch (Throwable e) {
+                // an Error, or a checked exception thrown where none is declared (a transformer written in another
+                // JVM language): a JDBC transaction is rolled back by the pool that gets the connection back; one
+                // begun as text is not, and on MySQL/MariaDB the session's restore (autocommit = 1) would commit it
                 failure = e;
-                // a JDBC transaction is rolled back by the pool that gets the connection back; one begun as text is not
                 if (textTransaction) {
                     rollbackTextQuietly(target, e);
                 }
@@ -840,7 +842,11 @@ final class JdbcRowCopier implements RowCopier {
                         Values.bind(statement, index++, row.get(names.get(i)), typed.get(i), dialect);
                     }
                 }
-                statement.executeUpdate();
+                try {
+                    statement.executeUpdate();
+                } catch (SQLException e) {
+                    throw dialect.upsertFailure(table, keys.get(0).name(), e);
+                }
                 start = end;
             }
         } finally {
