@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RepairTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @MethodSource("io.dualwrite.jdbc.verify.PlantedDifferencesTest#stores")
+    @MethodSource(Pair.STORE_PAIRS)
     void repairOfEveryPlantedDifferenceLeavesNoDifference(Kind oldKind, Kind newKind) throws Exception {
         try (Pair pair = Pair.of(oldKind, newKind)) {
             pair.fill(1, 300);
