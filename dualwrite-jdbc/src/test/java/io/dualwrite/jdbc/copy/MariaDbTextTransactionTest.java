@@ -3,23 +3,15 @@ package io.dualwrite.jdbc.copy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.dualwrite.Store;
-import io.dualwrite.jdbc.testing.TestDatabase;
-import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.mapping.ValueTransformer;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,39 +22,7 @@ import org.junit.jupiter.api.Test;
  * {@code latin1} client, a zone of +05:00, an empty {@code sql_mode}): the same session, outside any transaction,
  * holding no lock. Rows are compared with plain queries on the stores.
  */
-class MariaDbTextTransactionTest {
-
-    private static final TableMapping COUNTERS = TableMapping.builder("counters").newTable("counters_v2")
-            .rename("n", "total").build();
-    private static final TableMapping NOTES = TableMapping.identity("notes");
-    /** What the session of the target's one connection is set to before each sync, and must be after it. */
-    private static final String SESSION = "SET SESSION tx_isolation = 'REPEATABLE-READ', NAMES latin1,"
-            + " time_zone = '+05:00', sql_mode = ''";
-
-    private TestDatabase old;
-    private TestDatabase fresh;
-    private HikariDataSource target;
-
-    @BeforeEach
-    void stores() throws SQLException {
-        old = TestDatabases.create(TestDatabases.Kind.MARIADB);
-        fresh = TestDatabases.create(TestDatabases.Kind.MARIADB);
-        old.execute("CREATE TABLE counters (id INT PRIMARY KEY, n INT NOT NULL, note VARCHAR(40),"
-                        + " seen TIMESTAMP(6) NULL)",
-                "CREATE TABLE notes (id INT PRIMARY KEY, body TEXT)");
-        fresh.execute("CREATE TABLE counters_v2 (id INT PRIMARY KEY, total INT NOT NULL CHECK (total >= 0),"
-                        + " note VARCHAR(40), seen TIMESTAMP(6) NULL)",
-                "CREATE TABLE notes (id INT PRIMARY KEY, body TEXT CHECK (body <> 'bad'))");
-        target = onePooledConnection(fresh.pool().getJdbcUrl(), true, false);
-        setSession(target);
-    }
-
-    @AfterEach
-    void closeStores() {
-        target.close();
-        fresh.close();
-        old.close();
-    }
+class MariaDbTextTransactionTest extends MariaDbTextTransactionStores {
 
     @Test
     void aSyncCommitsItsUpsertsAndLeavesTheSessionAsItFoundIt() throws Exception {
@@ -219,92 +179,5 @@ class MariaDbTextTransactionTest {
                 assertThat(connection.getAutoCommit()).isTrue();
             }
         }
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-
-    private RowCopier copier(javax.sql.DataSource newStore) {
-        return RowCopier.builder().oldDataSource(old.dataSource()).newDataSource(newStore).build();
-    }
-
-    private static RowCopier.TableKeys keys(TableMapping mapping, String... keys) {
-        return new RowCopier.TableKeys(mapping, List.of(keys), null);
-    }
-
-    private List<List<Object>> oldCounters() {
-        return table(old, "SELECT id, n, note, CAST(seen AS CHAR) FROM counters ORDER BY id");
-    }
-
-    private static List<List<Object>> counters(TestDatabase db) {
-        return table(db, "SELECT id, total, note, CAST(seen AS CHAR) FROM counters_v2 ORDER BY id");
-    }
-
-    /** The rows of {@code sql}, numbers as longs, nulls as {@code "NULL"}. */
-    private static List<List<Object>> table(TestDatabase db, String sql) {
-        List<List<Object>> rows = new ArrayList<>();
-        for (Map<String, Object> row : db.query(sql)) {
-            List<Object> values = new ArrayList<>();
-            row.values().forEach(value -> values.add(value == null ? "NULL"
-                    : value instanceof Number number ? number.longValue() : value));
-            rows.add(values);
-        }
-        return rows;
-    }
-
-    private static void setSession(HikariDataSource pool) throws SQLException {
-        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute(SESSION);
-        }
-    }
-
-    /**
-     * The pool's next borrower gets the session the sync found: auto-commit as the driver and the server see it,
-     * no transaction open, the isolation level, character sets, zone and {@code sql_mode} it was left with.
-     */
-    private static void assertClean(HikariDataSource pool) throws SQLException {
-        try (Connection connection = pool.getConnection()) {
-            assertThat(connection.getAutoCommit()).isTrue();
-            try (Statement statement = connection.createStatement();
-                 ResultSet result = statement.executeQuery("SELECT @@in_transaction, @@autocommit,"
-                         + " @@session.tx_isolation, @@session.character_set_client, @@session.time_zone,"
-                         + " @@session.sql_mode")) {
-                assertThat(result.next()).isTrue();
-                assertThat(result.getInt(1)).as("in a transaction").isZero();
-                assertThat(result.getInt(2)).as("autocommit").isEqualTo(1);
-                assertThat(result.getString(3)).as("isolation").isEqualTo("REPEATABLE-READ");
-                assertThat(result.getString(4)).as("character_set_client").isEqualTo("latin1");
-                assertThat(result.getString(5)).as("time_zone").isEqualTo("+05:00");
-                assertThat(result.getString(6)).as("sql_mode").isEmpty();
-            }
-        }
-    }
-
-    /** Every key's named lock can be taken at once by another session. */
-    private void assertLocksFree(TableMapping mapping, List<String> keys) throws SQLException {
-        for (String key : keys) {
-            assertThat(lockFree(mapping, key)).as("lock of key %s is free", key).isTrue();
-        }
-    }
-
-    /** Whether another session is free to take the key's named lock (asked with {@code IS_FREE_LOCK}). */
-    private boolean lockFree(TableMapping mapping, String key) throws SQLException {
-        try (Connection connection = fresh.pool().getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT IS_FREE_LOCK('dualwrite:" + Long.toHexString(
-                     CopyDialect.lockId(fresh.name(), Long.toString(KeyLocks.lockId(mapping.oldTable(), key,
-                             mapping.primaryKey().size())))) + "')")) {
-            assertThat(result.next()).isTrue();
-            return result.getInt(1) == 1;
-        }
-    }
-
-    private static HikariDataSource onePooledConnection(String url, boolean autoCommit, boolean readOnly) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
-        config.setUsername("root");
-        config.setMaximumPoolSize(1);
-        config.setAutoCommit(autoCommit);
-        config.setReadOnly(readOnly);
-        return new HikariDataSource(config);
     }
 }

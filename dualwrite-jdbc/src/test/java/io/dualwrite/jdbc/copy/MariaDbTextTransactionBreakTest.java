@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.dualwrite.Store;
-import io.dualwrite.jdbc.testing.TestDatabase;
-import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.mapping.ValueTransformer;
 import java.sql.Connection;
@@ -17,50 +15,19 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Break tests of the MariaDB text transaction: every way out of a sync must leave the target pool's one
  * connection as it was handed out (see {@link MariaDbTextTransactionTest}), and write all or nothing.
  */
-class Break20MariaDbTextTransactionTest {
-
-    private static final TableMapping COUNTERS = TableMapping.builder("counters").newTable("counters_v2")
-            .rename("n", "total").build();
-    private static final String SESSION = "SET SESSION tx_isolation = 'REPEATABLE-READ', NAMES latin1,"
-            + " time_zone = '+05:00', sql_mode = ''";
-
-    private TestDatabase old;
-    private TestDatabase fresh;
-    private HikariDataSource target;
-
-    @BeforeEach
-    void stores() throws SQLException {
-        old = TestDatabases.create(TestDatabases.Kind.MARIADB);
-        fresh = TestDatabases.create(TestDatabases.Kind.MARIADB);
-        old.execute("CREATE TABLE counters (id INT PRIMARY KEY, n INT NOT NULL, note VARCHAR(40),"
-                + " seen TIMESTAMP(6) NULL)");
-        fresh.execute("CREATE TABLE counters_v2 (id INT PRIMARY KEY, total INT NOT NULL CHECK (total >= 0),"
-                + " note VARCHAR(40), seen TIMESTAMP(6) NULL)");
-        target = onePooledConnection(fresh.pool().getJdbcUrl());
-        setSession(target, SESSION);
-    }
-
-    @AfterEach
-    void closeStores() {
-        target.close();
-        fresh.close();
-        old.close();
-    }
+class MariaDbTextTransactionBreakTest extends MariaDbTextTransactionStores {
 
     @Test
     void aKeyLockHeldByAnotherSessionTimesOutAndLeavesTheSessionClean() throws Exception {
@@ -240,7 +207,7 @@ class Break20MariaDbTextTransactionTest {
         fresh.execute("INSERT INTO counters_v2 VALUES (3, 3, 'to delete', NULL)");
         TableMapping failing = TableMapping.builder("counters").newTable("counters_v2").rename("n", "total")
                 .transform("note", ValueTransformer.of(value -> {
-                    throw Break20MariaDbTextTransactionTest.<RuntimeException>sneaky(
+                    throw MariaDbTextTransactionBreakTest.<RuntimeException>sneaky(
                             new java.io.IOException("checked, undeclared"));
                 }, value -> value)).build();
 
@@ -379,87 +346,8 @@ class Break20MariaDbTextTransactionTest {
         }
     }
 
-    // ---------------------------------------------------------------------------------------------------------
-
     @SuppressWarnings("unchecked")
     static <T extends Throwable> T sneaky(Throwable t) throws T {
         throw (T) t;
-    }
-
-    private RowCopier copier(javax.sql.DataSource newStore) {
-        return RowCopier.builder().oldDataSource(old.dataSource()).newDataSource(newStore).build();
-    }
-
-    private static RowCopier.TableKeys keys(TableMapping mapping, String... keys) {
-        return new RowCopier.TableKeys(mapping, List.of(keys), null);
-    }
-
-    private List<List<Object>> oldCounters() {
-        return table(old, "SELECT id, n, note, CAST(seen AS CHAR) FROM counters ORDER BY id");
-    }
-
-    private static List<List<Object>> counters(TestDatabase db) {
-        return table(db, "SELECT id, total, note, CAST(seen AS CHAR) FROM counters_v2 ORDER BY id");
-    }
-
-    private static List<List<Object>> table(TestDatabase db, String sql) {
-        List<List<Object>> rows = new ArrayList<>();
-        for (Map<String, Object> row : db.query(sql)) {
-            List<Object> values = new ArrayList<>();
-            row.values().forEach(value -> values.add(value == null ? "NULL"
-                    : value instanceof Number number ? number.longValue() : value));
-            rows.add(values);
-        }
-        return rows;
-    }
-
-    private static void setSession(HikariDataSource pool, String sql) throws SQLException {
-        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    private static void assertClean(HikariDataSource pool, String sqlMode) throws SQLException {
-        try (Connection connection = pool.getConnection()) {
-            assertSessionClean(connection, sqlMode);
-        }
-    }
-
-    private static void assertSessionClean(Connection connection, String sqlMode) throws SQLException {
-        assertThat(connection.getAutoCommit()).isTrue();
-        try (Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT @@in_transaction, @@autocommit,"
-                     + " @@session.tx_isolation, @@session.character_set_client, @@session.time_zone,"
-                     + " @@session.sql_mode, IS_USED_LOCK('x')")) {
-            assertThat(result.next()).isTrue();
-            assertThat(result.getInt(1)).as("in a transaction").isZero();
-            assertThat(result.getInt(2)).as("autocommit").isEqualTo(1);
-            assertThat(result.getString(3)).as("isolation").isEqualTo("REPEATABLE-READ");
-            assertThat(result.getString(4)).as("character_set_client").isEqualTo("latin1");
-            assertThat(result.getString(5)).as("time_zone").isEqualTo("+05:00");
-            assertThat(result.getString(6)).as("sql_mode").isEqualTo(sqlMode);
-        }
-    }
-
-    private String lockName(TableMapping mapping, String key) {
-        return "dualwrite:" + Long.toHexString(CopyDialect.lockId(fresh.name(),
-                Long.toString(KeyLocks.lockId(mapping.oldTable(), key, mapping.primaryKey().size()))));
-    }
-
-    private boolean lockFree(TableMapping mapping, String key) throws SQLException {
-        try (Connection connection = fresh.pool().getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT IS_FREE_LOCK('" + lockName(mapping, key) + "')")) {
-            assertThat(result.next()).isTrue();
-            return result.getInt(1) == 1;
-        }
-    }
-
-    private static HikariDataSource onePooledConnection(String url) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
-        config.setUsername("root");
-        config.setMaximumPoolSize(1);
-        return new HikariDataSource(config);
     }
 }
