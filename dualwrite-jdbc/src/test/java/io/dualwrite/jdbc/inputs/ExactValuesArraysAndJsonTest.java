@@ -10,7 +10,7 @@ import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
 
 /**
- * More members of Review 19 (B), kind 2 (exact values through the copier): PostgreSQL arrays keep their bounds and
+ * More exact values through the copier: PostgreSQL arrays keep their bounds and
  * elements whatever the element type and the JVM's zone, and JSON reaches an H2 JSON column as the same JSON value.
  */
 class ExactValuesArraysAndJsonTest {

@@ -16,7 +16,7 @@ import java.sql.Types;
 import org.junit.jupiter.api.Test;
 
 /**
- * More of Review 19 (B), kind 3: JDBC objects reachable from a proxy by other paths (a refcursor out parameter,
+ * More JDBC objects reachable from a proxy by other paths (a refcursor out parameter,
  * an array nested in an out parameter, a statement's or the metadata's connection) lead back to the proxies only,
  * and rows written through an updatable result set reached otherwise (a prepared query, {@code getResultSet()},
  * a transaction) are mirrored or resynced.

@@ -10,7 +10,7 @@ import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
 /**
- * More members of the kinds of {@link Review19BStatementShapesTest}: writes that reach a mapped table through
+ * More members of the kinds of {@link UnusualStatementShapesTest}: writes that reach a mapped table through
  * another name (a view, a partition), statements the parser keeps unread, upserts whose update clause changes the
  * unique value a row was met on, text keys a number column converts, and truncations beyond the named table. Each
  * ends with {@link Mirrored#exactOrResynced}: equal row by row, or an entry whose resolution makes them equal.

@@ -11,8 +11,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
-/** Review 19 (B), kind 3: every JDBC object reachable from a proxy is a proxy, and writes through it are mirrored. */
-class Review19BReachableTest {
+/** Every JDBC object reachable from a proxy is a proxy, and writes through it are mirrored. */
+class ReachableArraysAndResultSetsTest {
 
     // Failed before its fix: Connection.createArrayOf returns the driver's array, whose result set leads to a raw statement
     // Input (PostgreSQL): connection.createArrayOf("int4", {1, 2}).getResultSet().getStatement().getConnection()

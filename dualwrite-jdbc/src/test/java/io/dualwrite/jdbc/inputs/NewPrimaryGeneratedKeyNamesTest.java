@@ -12,10 +12,10 @@ import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
 /**
- * Break 21, kind 6: in NEW_PRIMARY the caller must see the application's column names in generated keys and
+ * In NEW_PRIMARY the caller must see the application's column names in generated keys and
  * RETURNING results.
  */
-class Break21NewPrimaryTest {
+class NewPrimaryGeneratedKeyNamesTest {
 
     private static Fixture pg() {
         return Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), Mirrored.PG);

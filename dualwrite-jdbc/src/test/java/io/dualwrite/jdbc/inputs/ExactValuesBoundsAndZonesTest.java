@@ -8,8 +8,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
-/** Review 19 (B), kind 2: exact values through the copier. */
-class Review19BExactValuesTest {
+/** Exact values through the copier. */
+class ExactValuesBoundsAndZonesTest {
 
     // Failed before its fix: an H2 JSON object arrives in the H2 target as a JSON string holding its text
     // Input (H2 -> H2, doc JSON on both): INSERT INTO orders (id, qty, doc) VALUES (1, 1, JSON '{"a":1}')

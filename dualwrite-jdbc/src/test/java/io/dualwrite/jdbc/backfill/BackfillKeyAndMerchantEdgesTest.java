@@ -12,10 +12,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review 19 (C): backfill inputs. Each test compares both stores row by row with plain JDBC after the job ran
+ * Backfill inputs. Each test compares both stores row by row with plain JDBC after the job ran
  * (or checks that the job was refused before any row was touched, naming the problem).
  */
-class Review19CBackfillTest {
+class BackfillKeyAndMerchantEdgesTest {
 
     private static List<List<String>> rows(TestDatabase db, String sql) {
         List<List<String>> rows = new ArrayList<>();

@@ -9,11 +9,11 @@ import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review 19 (B), kind 1: statement shapes whose touched keys the library must know exactly or record a scoped
+ * Statement shapes whose touched keys the library must know exactly or record a scoped
  * resync. Every test ends with {@link Mirrored#exactOrResynced}: the new store equals the old one row by row, or a
  * change-log entry was recorded and resolving it makes them equal.
  */
-class Review19BStatementShapesTest {
+class UnusualStatementShapesTest {
 
     // Failed before its fix: a multi-row upsert whose key select finds as many rows as it has rows, but not the row it moved
     // Input (MariaDB -> MariaDB, orders 1 'a', 2 'b', 3 'c', code UNIQUE):

@@ -8,8 +8,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
-/** Review 19 A: transaction control the library misreads (kind 1, transaction edges). */
-class Review19ATxControlTest {
+/** Transaction control the library misreads (kind 1, transaction edges). */
+class TransactionControlTextTest {
 
     // Input (MariaDB): setAutoCommit(false); INSERT id 5; START TRANSACTION sent as SQL; INSERT id 6; rollback().
     // Plain JDBC: MariaDB's START TRANSACTION inside an open transaction commits it implicitly, so id 5 stays on

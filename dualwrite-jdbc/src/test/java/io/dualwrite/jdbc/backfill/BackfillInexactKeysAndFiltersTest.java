@@ -12,10 +12,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Break 21, kind 5: backfill preflight accepting new tables whose key does not tell the mapping's keys apart,
+ * Backfill preflight accepting new tables whose key does not tell the mapping's keys apart,
  * and merchant filters that are not exact.
  */
-class Break21BackfillTest {
+class BackfillInexactKeysAndFiltersTest {
 
     private static List<List<String>> rows(TestDatabase db, String sql) {
         List<List<String>> rows = new ArrayList<>();

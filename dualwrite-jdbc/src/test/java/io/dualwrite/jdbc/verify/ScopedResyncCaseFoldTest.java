@@ -18,9 +18,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Break 21, kind 4: a merchant-scoped resync completed before its scope converged.
+ * A merchant-scoped resync completed before its scope converged.
  */
-class Break21ScopedResyncTest {
+class ScopedResyncCaseFoldTest {
 
     private static final String MIGRATION = "orders";
     private static final TableMapping ORDERS = TableMapping.builder("orders").newTable("orders_v2")

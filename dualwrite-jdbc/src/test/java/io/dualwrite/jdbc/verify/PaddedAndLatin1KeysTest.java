@@ -13,10 +13,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review 19 (C): keys whose canonical texts coincide on one store hide a row that the other store lacks. Each
+ * Keys whose canonical texts coincide on one store hide a row that the other store lacks. Each
  * test compares both stores row by row with plain JDBC and holds the verifier's report against it.
  */
-class Review19CKeysTest {
+class PaddedAndLatin1KeysTest {
 
     private static Verifier verifier(TestDatabase old, TestDatabase fresh) {
         return Verifier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())

@@ -16,9 +16,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Review 19 (C): differences that cancel in the range checksum (the sum of the rows' 60-bit MD5 prefixes).
+ * Differences that cancel in the range checksum (the sum of the rows' 60-bit MD5 prefixes).
  */
-class Review19CChecksumTest {
+class CancellingHashesTest {
 
     static Stream<Arguments> stores() {
         return Stream.of(Arguments.of(Kind.MARIADB, Kind.POSTGRES), Arguments.of(Kind.POSTGRES, Kind.POSTGRES),

@@ -10,11 +10,11 @@ import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
 /**
- * Break 21, kind 1: writes reaching a mapped table under another name (views, partitions, inheritance
+ * Writes reaching a mapped table under another name (views, partitions, inheritance
  * parents, INSTEAD OF triggers, quoted view names) through statement paths that only match mapped names. Each
  * ends with {@link Mirrored#exactOrResynced}.
  */
-class Break21ShapesTest {
+class WritesThroughOtherNamesTest {
 
     private static Fixture pg() {
         return Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), Mirrored.PG);

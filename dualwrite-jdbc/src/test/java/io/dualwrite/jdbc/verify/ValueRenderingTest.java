@@ -14,11 +14,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review 19 (C): values the verification renders wrongly — real differences reported as equal (false negatives)
+ * Values the verification renders wrongly — real differences reported as equal (false negatives)
  * and differences of type alone reported as drift (false positives). Every test compares both stores row by row
  * with plain JDBC and holds the verifier's report against what that comparison shows.
  */
-class Review19CValuesTest {
+class ValueRenderingTest {
 
     private static Verifier verifier(TestDatabase old, TestDatabase fresh) {
         return Verifier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())

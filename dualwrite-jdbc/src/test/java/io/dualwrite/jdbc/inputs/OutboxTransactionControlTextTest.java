@@ -9,8 +9,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 
-/** Review 19 A: transaction control as SQL text with the crash-safe outbox ({@link ChangeLogMode#ALWAYS}) (kind 1). */
-class Review19AOutboxTxControlTest {
+/** Transaction control as SQL text with the crash-safe outbox ({@link ChangeLogMode#ALWAYS}) (kind 1). */
+class OutboxTransactionControlTextTest {
 
     /** The outbox in a table of the old store, written on the application's connection. */
     private static long writeOutbox(Connection connection, io.dualwrite.changelog.ChangeRecord record) throws SQLException {
@@ -28,7 +28,7 @@ class Review19AOutboxTxControlTest {
 
     private static Fixture always(Kind kind) {
         Fixture fixture = Mirrored.seed(Fixture.builder(kind, kind)
-                .customize(b -> b.changeLogMode(ChangeLogMode.ALWAYS).outboxWriter(Review19AOutboxTxControlTest::writeOutbox))
+                .customize(b -> b.changeLogMode(ChangeLogMode.ALWAYS).outboxWriter(OutboxTransactionControlTextTest::writeOutbox))
                 .build(), Mirrored.PG);
         fixture.onOld(kind == Kind.POSTGRES
                 ? "CREATE TABLE outbox (id BIGSERIAL PRIMARY KEY, row_key VARCHAR(20), operation VARCHAR(10))"

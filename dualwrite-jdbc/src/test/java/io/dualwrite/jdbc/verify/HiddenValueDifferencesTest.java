@@ -14,9 +14,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Break 21, kind 3: value renderings that hide real differences from the verifier.
+ * Value renderings that hide real differences from the verifier.
  */
-class Break21ValuesTest {
+class HiddenValueDifferencesTest {
 
     private static List<List<String>> rows(TestDatabase db, String sql) {
         List<List<String>> rows = new ArrayList<>();

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Review 19 A: rows that change merchant between a mirrored merchant and one that is not (kind 3, phase scoping). */
-class Review19APhaseScopingTest {
+/** Rows that change merchant between a mirrored merchant and one that is not (kind 3, phase scoping). */
+class RowsChangingPhaseTest {
 
     private static final TableMapping BY_MERCHANT = TableMapping.builder("orders").newTable("orders_v2")
             .rename("qty", "quantity").merchantIdColumn("merchant_id").build();

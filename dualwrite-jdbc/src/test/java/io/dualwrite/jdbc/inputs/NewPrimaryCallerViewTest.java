@@ -15,10 +15,10 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review 19 (B), kinds 1 and 3: in NEW_PRIMARY the statement runs on the new store, rewritten through the mapping
+ * In NEW_PRIMARY the statement runs on the new store, rewritten through the mapping
  * (orders.qty is orders_v2.quantity); the caller must still see what plain JDBC on the old schema returns.
  */
-class Review19BNewPrimaryCallerViewTest {
+class NewPrimaryCallerViewTest {
 
     private static Fixture newPrimary(Kind kind) {
         return Mirrored.seed(Fixture.builder(kind, kind).phase(MigrationPhase.NEW_PRIMARY).build(), Mirrored.PG);

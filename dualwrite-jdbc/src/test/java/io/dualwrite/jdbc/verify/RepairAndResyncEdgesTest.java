@@ -30,10 +30,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Review 19 (C): repair and scoped resync resolution. Each test ends comparing both stores row by row with plain
+ * Repair and scoped resync resolution. Each test ends comparing both stores row by row with plain
  * JDBC, or checking that the change log still holds the entry while the stores differ.
  */
-class Review19CRepairTest {
+class RepairAndResyncEdgesTest {
 
     private static final String MIGRATION = "orders";
     private static final TableMapping ORDERS = TableMapping.builder("orders").newTable("orders_v2")
@@ -161,7 +161,7 @@ class Review19CRepairTest {
     // row 1's status from 1 to 2 and the new store kept 1. Plain JDBC: status 2 against 1.
     // Library: the resolver verifies the table, which renders TINYINT(1) as a boolean (2 and 1 both '1'),
     // calls it clean and completes the entry; the difference stays forever with no entry left.
-    // KIND 4 (through the KIND 1 rendering of Review19CValuesTest): scoped resync completed unconverged.
+    // KIND 4 (through the KIND 1 rendering of ValueRenderingTest): scoped resync completed unconverged.
     // Failed before its fix: the entry is completed while row 1 differs
     @Test
     void wholeTableResyncIsNotCompletedWhileATinyInt1ValueDiffers() throws Exception {
