@@ -29,15 +29,21 @@ public final class CopierSession {
     static final String SQL_MODE = "STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION";
 
     /** Saves what {@link #restore()} puts back, in session user variables: the first part of a {@code SET}. */
-    private static final String SAVE = "SET @dualwrite_client = @@session.character_set_client,"
-            + " @dualwrite_results = @@session.character_set_results,"
-            + " @dualwrite_collation = @@session.collation_connection,"
-            + " @dualwrite_time_zone = @@session.time_zone, @dualwrite_sql_mode = @@session.sql_mode";
+    private static final String SAVE = "SET @__dualwrite_client = @@session.character_set_client,"
+            + " @__dualwrite_results = @@session.character_set_results,"
+            + " @__dualwrite_collation = @@session.collation_connection,"
+            + " @__dualwrite_time_zone = @@session.time_zone, @__dualwrite_sql_mode = @@session.sql_mode";
 
-    /** What {@link #restore()} puts back: the first part of a {@code SET}. */
-    private static final String RESTORE = "SET character_set_client = @dualwrite_client,"
-            + " character_set_results = @dualwrite_results, collation_connection = @dualwrite_collation,"
-            + " time_zone = @dualwrite_time_zone, sql_mode = @dualwrite_sql_mode";
+    /**
+     * What {@link #restore()} puts back, and the saved values cleared so that the session carries none of them: the
+     * first part of a {@code SET}. The user variables named {@code @__dualwrite_…} are the library's; an
+     * application's own variables of those names do not survive a sync on its pool's connections.
+     */
+    private static final String RESTORE = "SET character_set_client = @__dualwrite_client,"
+            + " character_set_results = @__dualwrite_results, collation_connection = @__dualwrite_collation,"
+            + " time_zone = @__dualwrite_time_zone, sql_mode = @__dualwrite_sql_mode, @__dualwrite_client = NULL,"
+            + " @__dualwrite_results = NULL, @__dualwrite_collation = NULL, @__dualwrite_time_zone = NULL,"
+            + " @__dualwrite_sql_mode = NULL";
 
     private final Connection connection;
     /** The isolation variable {@link #enterMySqlTransaction} saved and changed; null when it began no transaction. */
@@ -84,7 +90,7 @@ public final class CopierSession {
     static CopierSession enterMySqlTransaction(Connection connection, boolean utc) throws SQLException {
         String isolation = isolationVariable(connection);
         try (Statement statement = connection.createStatement()) {
-            statement.execute(SAVE + ", @dualwrite_isolation = @@session." + isolation + ", NAMES utf8mb4, sql_mode = '"
+            statement.execute(SAVE + ", @__dualwrite_isolation = @@session." + isolation + ", NAMES utf8mb4, sql_mode = '"
                     + SQL_MODE + "'" + (utc ? ", time_zone = '+00:00'" : "") + ", " + isolation
                     + " = 'READ-COMMITTED', autocommit = 0");
         }
@@ -126,8 +132,9 @@ public final class CopierSession {
             throw new IllegalStateException("this session began no transaction");
         }
         try (Statement statement = connection.createStatement()) {
-            statement.execute(RESTORE + ", " + isolation + " = @dualwrite_isolation, autocommit = 1,"
-                    + " @dualwrite_released = RELEASE_ALL_LOCKS()");
+            statement.execute(RESTORE + ", " + isolation + " = @__dualwrite_isolation, autocommit = 1,"
+                    + " @__dualwrite_isolation = NULL, @__dualwrite_released = RELEASE_ALL_LOCKS(),"
+                    + " @__dualwrite_released = NULL");
         }
     }
 }

@@ -170,26 +170,27 @@ enum CopyDialect {
         /**
          * {@code ON DUPLICATE KEY UPDATE} fires on a conflict with <em>any</em> unique key: a row meeting another
          * row of the target on a secondary unique key would update that other row and never be written, and the
-         * sync would report success. So the first assignment keeps the primary key when the conflicting row has
-         * the row's primary key and sets it to {@code NULL} otherwise, which the copier's strict {@code sql_mode}
-         * refuses (error 1048 naming the key's first column): the statement fails, and {@link #upsertFailure}
-         * says why.
+         * sync would report success. So the first assignment keeps the key when the conflicting row has the row's
+         * key and otherwise evaluates a scalar subquery of two rows, which fails the statement whatever the column
+         * (error 1242; {@link #upsertFailure} says why). Setting the key to {@code NULL} instead is not refused
+         * by every column: a nullable unique column stores it, an {@code AUTO_INCREMENT} column turns it into 0 or
+         * the next value, a {@code TIMESTAMP} column into the current time. The subquery's {@code NULL}s keep the
+         * {@code IF}'s type the column's own, and the server evaluates it only for a row that takes that branch.
          */
         @Override
         String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated, int rows) {
             String first = keyColumns.get(0);
             String guard = first + " = IF(" + keyColumns.stream().map(c -> c + " <=> VALUES(" + c + ")")
-                    .collect(Collectors.joining(" AND ")) + ", " + first + ", NULL)";
+                    .collect(Collectors.joining(" AND ")) + ", " + first + ", " + OTHER_ROW_MET + ")";
             return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES " + tuples(columns.size(), rows)
                     + " ON DUPLICATE KEY UPDATE " + guard + updated.stream().map(c -> ", " + c + " = VALUES(" + c + ")")
                     .collect(Collectors.joining());
         }
 
         @Override
-        SQLException upsertFailure(String table, String firstKeyColumn, SQLException failure) {
-            String message = failure.getMessage();
-            if (failure.getErrorCode() != 1048 || message == null || !message.contains("'" + firstKeyColumn + "'")) {
-                return failure;
+        SQLException upsertFailure(String table, SQLException failure) {
+            if (failure.getErrorCode() != SUBQUERY_ROWS) {
+                return failure; // the upsert has no other subquery: 1242 can only be the guard's
             }
             return new SQLException("a row synced into " + table + " has the values of another row of that table on"
                     + " a unique key other than the primary key; that row was left as it was and the sync failed",
@@ -264,6 +265,10 @@ enum CopyDialect {
      * backfill's sync of 500 keys takes them in one round trip (100 a query cost it four more).
      */
     static final int LOCKS_PER_QUERY = 500;
+    /** What a MySQL/MariaDB upsert evaluates for a row meeting another row on a secondary unique key: it fails. */
+    static final String OTHER_ROW_MET = "(SELECT NULL UNION ALL SELECT NULL)";
+    /** MySQL/MariaDB's "Subquery returns more than 1 row" (ER_SUBQUERY_NO_1_ROW). */
+    static final int SUBQUERY_ROWS = 1242;
 
     private static final ReentrantLock[] STRIPES = new ReentrantLock[1024];
 
@@ -306,10 +311,8 @@ enum CopyDialect {
     /**
      * The failure of an upsert statement as the copier reports it: the database's own, or one that says what a
      * refusal the upsert provokes on purpose means (MySQL/MariaDB, {@link #upsert}).
-     *
-     * @param firstKeyColumn the unquoted name of the table's first primary-key column
      */
-    SQLException upsertFailure(String table, String firstKeyColumn, SQLException failure) {
+    SQLException upsertFailure(String table, SQLException failure) {
         return failure;
     }
 

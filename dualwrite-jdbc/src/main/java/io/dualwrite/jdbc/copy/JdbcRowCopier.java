@@ -506,7 +506,7 @@ final class JdbcRowCopier implements RowCopier {
         upsert(target, dialect, limits, side.target, mapping.table(to), keyColumnNames(mapping, to), upserts,
                 commitWithUpsert);
         if (dialect == CopyDialect.MYSQL && !upserts.isEmpty()) {
-            respell(target, dialect, limits, side.target, mapping, to, dialects.get(from) == CopyDialect.MYSQL, upserts);
+            respell(target, dialect, limits, side.target, mapping, from, to, sourceColumns.get(mapping), upserts);
         }
         return new SyncResult(upserts.size(), deletable.size(), skipped, vanished(unfound));
     }
@@ -530,14 +530,17 @@ final class JdbcRowCopier implements RowCopier {
     /**
      * On a MySQL/MariaDB target whose key holds text: its collation matched each upserted key to whatever row
      * of the target it calls equal, and an upsert keeps that row's own spelling ({@code 'abc'} stays when
-     * {@code 'ABC'} is copied). Reads the copied keys back and makes each row the source's spelling. When the
-     * source compares text keys loosely too, another spelling in the target is a stale one: it is deleted and
-     * the row written again. When the source compares them exactly, it may hold both spellings as two rows the
-     * target cannot tell apart: the sync fails, so that its keys are recorded, never silently merged.
+     * {@code 'ABC'} is copied). Reads the copied keys back and makes each row the source's spelling. Another
+     * spelling the target holds is a stale one when the source holds no row under exactly that spelling (a
+     * source comparing loosely cannot hold both; one comparing exactly may have deleted it): it is deleted and the
+     * row written again. When the source does hold a row under exactly that spelling (a binary or no-pad collation
+     * telling {@code 'a'} from {@code 'A'} or {@code 'a '}), the target cannot hold both rows apart: the sync
+     * fails, so that its keys are recorded, never silently merged. Which of the two a source does is asked of the
+     * source itself, not inferred from its product: collations differ per column.
      */
     private void respell(Connection target, CopyDialect dialect, Limits limits, TableColumns columns,
-                         TableMapping mapping, Store to, boolean looseSource, List<Map<String, @Nullable Object>> rows)
-            throws SQLException {
+                         TableMapping mapping, Store from, Store to, TableColumns sourceColumns,
+                         List<Map<String, @Nullable Object>> rows) throws SQLException {
         List<TableColumns.Column> keyColumns = keyColumns(columns, mapping, to);
         if (keyColumns.stream().noneMatch(JdbcRowCopier::isText)) {
             return;
@@ -565,14 +568,16 @@ final class JdbcRowCopier implements RowCopier {
                 try (ResultSet result = statement.executeQuery()) {
                     while (result.next()) {
                         List<String> parts = new ArrayList<>();
+                        List<@Nullable Object> values = new ArrayList<>();
                         for (int i = 0; i < keyColumns.size(); i++) {
-                            parts.add(padless(Values.keyText(Values.read(result, i + 1, keyColumns.get(i), dialect)),
-                                    keyColumns.get(i)));
+                            Object value = Values.read(result, i + 1, keyColumns.get(i), dialect);
+                            values.add(value);
+                            parts.add(padless(Values.keyText(value), keyColumns.get(i)));
                         }
                         String held = String.join("\u0000", parts);
                         Map<String, @Nullable Object> copied = byFold.get(CopyDialect.looseKey(held));
                         if (copied != null && !keyText(copied, keyColumns).equals(held)) {
-                            if (!looseSource) {
+                            if (sourceHoldsExactly(from, to, mapping, sourceColumns, parts, values)) {
                                 throw new SQLException("the " + to + " store's key of " + columns.quotedTable()
                                         + " calls '" + held.replace('\u0000', '|') + "' and '"
                                         + keyText(copied, keyColumns).replace('\u0000', '|') + "' one key, but the"
@@ -601,6 +606,50 @@ final class JdbcRowCopier implements RowCopier {
             delete.executeBatch();
         }
         upsert(target, dialect, limits, columns, mapping.table(to), keyColumnNames(mapping, to), stale, false);
+    }
+
+    /**
+     * Whether the source holds a row under exactly the key the target holds as {@code heldTexts} (its key columns'
+     * texts, {@code heldValues} their values): read by that key on the source, whose collation may return rows
+     * spelt otherwise, each compared exactly. A key column with a value transformer is taken as held (the sync
+     * fails and is recorded rather than guess the source's spelling).
+     */
+    private boolean sourceHoldsExactly(Store from, Store to, TableMapping mapping, TableColumns sourceColumns,
+                                       List<String> heldTexts, List<@Nullable Object> heldValues) throws SQLException {
+        if (mapping.primaryKey().stream().anyMatch(mapping::transforms)) {
+            return true;
+        }
+        List<TableColumns.Column> sourceKey = keyColumns(sourceColumns, mapping, from);
+        try (Connection source = dataSource(from).getConnection()) {
+            source.setAutoCommit(true);
+            CopyDialect dialect = dialect(from, source);
+            CopierSession session = dialect == CopyDialect.MYSQL
+                    ? CopierSession.enterMySql(source, zoned(List.of(sourceColumns))) : null;
+            try (PreparedStatement read = source.prepareStatement("SELECT " + sourceKey.stream()
+                    .map(c -> dialect.quote(c.name())).collect(Collectors.joining(", ")) + " FROM "
+                    + sourceColumns.quotedTable() + " WHERE " + keyCondition(dialect, sourceKey, 1))) {
+                for (int i = 0; i < sourceKey.size(); i++) {
+                    Values.bind(read, i + 1, heldValues.get(i), sourceKey.get(i), dialect);
+                }
+                try (ResultSet result = read.executeQuery()) {
+                    while (result.next()) {
+                        boolean same = true;
+                        for (int i = 0; i < sourceKey.size() && same; i++) {
+                            same = padless(Values.keyText(Values.read(result, i + 1, sourceKey.get(i), dialect)),
+                                    sourceKey.get(i)).equals(heldTexts.get(i));
+                        }
+                        if (same) {
+                            return true;
+                        }
+                    }
+                }
+            } finally {
+                if (session != null) {
+                    session.restore();
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean isText(TableColumns.Column column) {
@@ -845,7 +894,7 @@ final class JdbcRowCopier implements RowCopier {
                 try {
                     statement.executeUpdate();
                 } catch (SQLException e) {
-                    throw dialect.upsertFailure(table, keys.get(0).name(), e);
+                    throw dialect.upsertFailure(table, e);
                 }
                 start = end;
             }

@@ -33,13 +33,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Break review 22 of the copier: InnoDB row-lock deadlocks and lock wait timeouts between syncs, the text
+ * The copier at its edges: InnoDB row-lock deadlocks and lock wait timeouts between syncs, the text
  * transactions across PostgreSQL and MariaDB, the MySQL/MariaDB secondary-unique-key guard on keys of every
  * shape, and unusual MariaDB sessions. Every test ends by comparing the stores with plain SQL: the right outcome
  * is the old rows in the new store, or a failed sync that wrote nothing; never a different new store reported as
  * success.
  */
-class CopierBreak22Test extends MariaDbTextTransactionStores {
+class CopierEdgesTest extends MariaDbTextTransactionStores {
 
     // ------------------------------------------------------------------------------------------------------------
     // 1. Deadlocks and lock wait timeouts on InnoDB row locks (not named locks)
@@ -412,7 +412,7 @@ class CopierBreak22Test extends MariaDbTextTransactionStores {
 
     /** A data source whose every connection is {@code connection} itself (its close ignored). */
     private static DataSource single(Connection connection) {
-        Connection kept = (Connection) Proxy.newProxyInstance(CopierBreak22Test.class.getClassLoader(),
+        Connection kept = (Connection) Proxy.newProxyInstance(CopierEdgesTest.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     if (method.getName().equals("close")) {
                         return null;
@@ -423,7 +423,7 @@ class CopierBreak22Test extends MariaDbTextTransactionStores {
                         throw e.getCause();
                     }
                 });
-        return (DataSource) Proxy.newProxyInstance(CopierBreak22Test.class.getClassLoader(),
+        return (DataSource) Proxy.newProxyInstance(CopierEdgesTest.class.getClassLoader(),
                 new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getConnection")) {
                         return kept;
@@ -573,6 +573,9 @@ class CopierBreak22Test extends MariaDbTextTransactionStores {
             assertThat(sessionOf(connection, "@dualwrite_isolation", "@dualwrite_sql_mode", "@dualwrite_time_zone",
                     "@dualwrite_released"))
                     .as("the application's user variables").containsExactly("SERIALIZABLE", "ANSI", "mine", "42");
+            assertThat(sessionOf(connection, "@__dualwrite_client", "@__dualwrite_results", "@__dualwrite_collation",
+                    "@__dualwrite_time_zone", "@__dualwrite_sql_mode", "@__dualwrite_isolation", "@__dualwrite_released"))
+                    .as("the copier's own user variables, cleared").containsOnlyNulls();
         }
     }
 
