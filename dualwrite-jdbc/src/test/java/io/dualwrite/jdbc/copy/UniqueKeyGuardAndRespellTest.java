@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * respelling of text keys after the upsert. The right outcome is always: the new store holds exactly the old
  * store's rows, or the sync throws and the new store is unchanged.
  */
-class CopierFixesBreakTest extends MariaDbTextTransactionStores {
+class UniqueKeyGuardAndRespellTest extends MariaDbTextTransactionStores {
 
     private static final TableMapping CODES = TableMapping.builder("codes").primaryKey("code").build();
     private static final String HEX_CODES = "SELECT HEX(code), qty FROM codes ORDER BY HEX(code)";
