@@ -501,6 +501,10 @@ final class JdbcRowCopier implements RowCopier {
         if (!skippedKeys.isEmpty() && resolver != null) {
             deletable.addAll(staleCopies(target, dialect, side, from, to, skippedKeys));
         }
+        if (dialect == CopyDialect.MYSQL && !deletable.isEmpty()) {
+            deletable = withoutOtherSpellings(target, dialect, side.target, mapping, from, to,
+                    sourceColumns.get(mapping), deletable);
+        }
         // deletes first: a key that moved (1 → 101) frees its unique values before the new row takes them
         delete(target, dialect, side.target, mapping, to, deletable);
         upsert(target, dialect, limits, side.target, mapping.table(to), keyColumnNames(mapping, to), upserts,
@@ -606,6 +610,61 @@ final class JdbcRowCopier implements RowCopier {
             delete.executeBatch();
         }
         upsert(target, dialect, limits, columns, mapping.table(to), keyColumnNames(mapping, to), stale, false);
+    }
+
+    /**
+     * The keys to delete on a MySQL/MariaDB target, without those whose row there is another spelling the source
+     * still holds: the target's collation matches a delete by {@code 'A'} to the copy of the source's {@code 'a'}
+     * (or {@code 'ß'} to {@code 's'} under {@code general_ci}) that a binary source keeps as a row of its own. Asked
+     * as in {@link #respell}: one numbered branch per key, the target's collation deciding, the source asked
+     * whether it holds the spelling found.
+     */
+    private List<String> withoutOtherSpellings(Connection target, CopyDialect dialect, TableColumns columns,
+                                               TableMapping mapping, Store from, Store to, TableColumns sourceColumns,
+                                               List<String> keys) throws SQLException {
+        List<TableColumns.Column> keyColumns = keyColumns(columns, mapping, to);
+        if (keyColumns.stream().noneMatch(JdbcRowCopier::isText)) {
+            return keys;
+        }
+        String keyList = keyColumns.stream().map(c -> dialect.quote(c.name())).collect(Collectors.joining(", "));
+        String condition = keyColumns.stream().map(c -> dialect.quote(c.name()) + " = ?")
+                .collect(Collectors.joining(" AND "));
+        Set<String> kept = new HashSet<>();
+        for (int start = 0; start < keys.size(); start += CHUNK) {
+            List<String> chunk = keys.subList(start, Math.min(keys.size(), start + CHUNK));
+            StringBuilder select = new StringBuilder();
+            for (int i = 0; i < chunk.size(); i++) {
+                select.append(i == 0 ? "" : " UNION ALL ").append("SELECT ").append(i).append(", ").append(keyList)
+                        .append(" FROM ").append(columns.quotedTable()).append(" WHERE ").append(condition);
+            }
+            try (PreparedStatement statement = target.prepareStatement(select.toString())) {
+                bindKeys(statement, 1, chunk, keyColumns, mapping, to, dialect);
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        String key = chunk.get(result.getInt(1));
+                        List<Object> asked = keyValues(key, keyColumns, mapping, to);
+                        List<String> parts = new ArrayList<>();
+                        List<@Nullable Object> values = new ArrayList<>();
+                        boolean same = true;
+                        for (int i = 0; i < keyColumns.size(); i++) {
+                            Object value = Values.read(result, i + 2, keyColumns.get(i), dialect);
+                            values.add(value);
+                            parts.add(padless(Values.keyText(value), keyColumns.get(i)));
+                            same &= parts.get(i).equals(padless(Values.keyText(asked.get(i)), keyColumns.get(i)));
+                        }
+                        if (!same && sourceHoldsExactly(from, to, mapping, sourceColumns, parts, values)) {
+                            kept.add(key);
+                        }
+                    }
+                }
+            }
+        }
+        if (kept.isEmpty()) {
+            return keys;
+        }
+        List<String> rest = new ArrayList<>(keys);
+        rest.removeAll(kept);
+        return rest;
     }
 
     /**
