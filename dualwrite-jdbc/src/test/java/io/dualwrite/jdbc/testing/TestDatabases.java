@@ -31,6 +31,7 @@ public final class TestDatabases {
     private static DB mariadb;
     private static int mariadbPort;
     private static java.nio.file.Path mariadbDirectory;
+    private static java.nio.file.Path postgresDirectory;
 
     private TestDatabases() {
     }
@@ -91,7 +92,11 @@ public final class TestDatabases {
     private static synchronized EmbeddedPostgres postgresServer() {
         if (postgres == null) {
             try {
-                postgres = EmbeddedPostgres.builder().start();
+                // a data directory of this JVM's own, deleted by a process of its own when the JVM exits: hundreds
+                // of test databases take the JVM longer to delete than surefire waits for its fork to exit (30 s)
+                postgresDirectory = java.nio.file.Files.createTempDirectory("dualwrite-postgres-");
+                postgres = EmbeddedPostgres.builder().setDataDirectory(postgresDirectory).setCleanDataDirectory(false)
+                        .start();
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start embedded PostgreSQL", e);
             }
@@ -111,7 +116,7 @@ public final class TestDatabases {
                         .setBaseDir(base.resolve("base").toFile())
                         .setDataDir(base.resolve("data").toFile())
                         .setTmpDir(base.resolve("tmp").toString())
-                        .setDeletingTemporaryBaseAndDataDirsOnShutdown(true)
+                        .setDeletingTemporaryBaseAndDataDirsOnShutdown(false) // deleteAfterExit does it
                         .setPort(0)
                         .addArg("--skip-ssl")
                         .addArg("--bind-address=127.0.0.1")
@@ -148,6 +153,24 @@ public final class TestDatabases {
         } catch (IOException ignored) {
             // the JVM is exiting; the server's directory is temporary
         }
+        deleteAfterExit(postgresDirectory);
+    }
+
+    /**
+     * Deletes a server's temporary directory in a process that outlives this JVM ({@code rm -rf}), or here where
+     * there is no {@code rm}: its thousands of files would keep the exiting JVM past surefire's 30 s wait.
+     */
+    private static void deleteAfterExit(java.nio.file.Path directory) {
+        try {
+            new ProcessBuilder("rm", "-rf", directory.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException noRm) {
+            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(directory)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (IOException | RuntimeException ignored) {
+                // the JVM is exiting; what is left is in the temporary directory
+            }
+        }
     }
 
     private static void stopMariadb() {
@@ -160,12 +183,10 @@ public final class TestDatabases {
         }
         try {
             mariadb.stop();
-            try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(mariadbDirectory)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
         } catch (Exception ignored) {
             // the JVM is exiting; what is left is in the temporary directory
         }
+        deleteAfterExit(mariadbDirectory);
     }
 
     private static HikariDataSource pooled(DataSource dataSource, String name) {
