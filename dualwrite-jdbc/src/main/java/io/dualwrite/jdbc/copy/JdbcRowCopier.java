@@ -550,20 +550,12 @@ final class JdbcRowCopier implements RowCopier {
             return;
         }
         List<Map<String, @Nullable Object>> stale = new ArrayList<>();
-        String keyList = keyColumns.stream().map(c -> dialect.quote(c.name())).collect(Collectors.joining(", "));
         String condition = keyColumns.stream().map(c -> dialect.quote(c.name()) + " = ?")
                 .collect(Collectors.joining(" AND "));
         for (int start = 0; start < rows.size(); start += CHUNK) {
             List<Map<String, @Nullable Object>> chunk = rows.subList(start, Math.min(rows.size(), start + CHUNK));
-            // one branch per copied row, numbered: the target's own collation says which row it holds for which
-            // copied key (a fold in Java would miss what it merges, emoji or 'ß' and 's' under general_ci, and
-            // merge what it keeps apart, 'a' and 'A' under a binary collation)
-            StringBuilder select = new StringBuilder();
-            for (int i = 0; i < chunk.size(); i++) {
-                select.append(i == 0 ? "" : " UNION ALL ").append("SELECT ").append(i).append(", ").append(keyList)
-                        .append(" FROM ").append(columns.quotedTable()).append(" WHERE ").append(condition);
-            }
-            try (PreparedStatement statement = target.prepareStatement(select.toString())) {
+            try (PreparedStatement statement = target.prepareStatement(
+                    numberedKeyRead(dialect, columns, keyColumns, chunk.size()))) {
                 int index = 1;
                 for (Map<String, @Nullable Object> row : chunk) {
                     for (TableColumns.Column column : keyColumns) {
@@ -573,13 +565,8 @@ final class JdbcRowCopier implements RowCopier {
                 try (ResultSet result = statement.executeQuery()) {
                     while (result.next()) {
                         Map<String, @Nullable Object> copied = chunk.get(result.getInt(1));
-                        List<String> parts = new ArrayList<>();
-                        List<@Nullable Object> values = new ArrayList<>();
-                        for (int i = 0; i < keyColumns.size(); i++) {
-                            Object value = Values.read(result, i + 2, keyColumns.get(i), dialect);
-                            values.add(value);
-                            parts.add(padless(Values.keyText(value), keyColumns.get(i)));
-                        }
+                        List<@Nullable Object> values = heldKey(result, keyColumns, dialect);
+                        List<String> parts = keyTexts(values, keyColumns);
                         String held = String.join("\u0000", parts);
                         if (!keyText(copied, keyColumns).equals(held)) {
                             if (sourceHoldsExactly(from, to, mapping, sourceColumns, parts, values)) {
@@ -626,32 +613,19 @@ final class JdbcRowCopier implements RowCopier {
         if (keyColumns.stream().noneMatch(JdbcRowCopier::isText)) {
             return keys;
         }
-        String keyList = keyColumns.stream().map(c -> dialect.quote(c.name())).collect(Collectors.joining(", "));
-        String condition = keyColumns.stream().map(c -> dialect.quote(c.name()) + " = ?")
-                .collect(Collectors.joining(" AND "));
         Set<String> kept = new HashSet<>();
         for (int start = 0; start < keys.size(); start += CHUNK) {
             List<String> chunk = keys.subList(start, Math.min(keys.size(), start + CHUNK));
-            StringBuilder select = new StringBuilder();
-            for (int i = 0; i < chunk.size(); i++) {
-                select.append(i == 0 ? "" : " UNION ALL ").append("SELECT ").append(i).append(", ").append(keyList)
-                        .append(" FROM ").append(columns.quotedTable()).append(" WHERE ").append(condition);
-            }
-            try (PreparedStatement statement = target.prepareStatement(select.toString())) {
+            try (PreparedStatement statement = target.prepareStatement(
+                    numberedKeyRead(dialect, columns, keyColumns, chunk.size()))) {
                 bindKeys(statement, 1, chunk, keyColumns, mapping, to, dialect);
                 try (ResultSet result = statement.executeQuery()) {
                     while (result.next()) {
                         String key = chunk.get(result.getInt(1));
-                        List<Object> asked = keyValues(key, keyColumns, mapping, to);
-                        List<String> parts = new ArrayList<>();
-                        List<@Nullable Object> values = new ArrayList<>();
-                        boolean same = true;
-                        for (int i = 0; i < keyColumns.size(); i++) {
-                            Object value = Values.read(result, i + 2, keyColumns.get(i), dialect);
-                            values.add(value);
-                            parts.add(padless(Values.keyText(value), keyColumns.get(i)));
-                            same &= parts.get(i).equals(padless(Values.keyText(asked.get(i)), keyColumns.get(i)));
-                        }
+                        List<@Nullable Object> values = heldKey(result, keyColumns, dialect);
+                        List<String> parts = keyTexts(values, keyColumns);
+                        boolean same = parts.equals(keyTexts(new ArrayList<>(keyValues(key, keyColumns, mapping, to)),
+                                keyColumns));
                         if (!same && sourceHoldsExactly(from, to, mapping, sourceColumns, parts, values)) {
                             kept.add(key);
                         }
@@ -665,6 +639,44 @@ final class JdbcRowCopier implements RowCopier {
         List<String> rest = new ArrayList<>(keys);
         rest.removeAll(kept);
         return rest;
+    }
+
+    /**
+     * A read of the target's rows for {@code keys} keys, one {@code UNION ALL} branch per key numbered from 0 in
+     * the first column, the key columns after it: the target's own collation says which row it holds for which
+     * key (a fold in Java would miss what it merges, emoji or {@code 'ß'} and {@code 's'} under {@code
+     * general_ci}, and merge what it keeps apart, {@code 'a'} and {@code 'A'} under a binary collation).
+     */
+    private static String numberedKeyRead(CopyDialect dialect, TableColumns columns,
+                                          List<TableColumns.Column> keyColumns, int keys) {
+        String keyList = keyColumns.stream().map(c -> dialect.quote(c.name())).collect(Collectors.joining(", "));
+        String condition = keyColumns.stream().map(c -> dialect.quote(c.name()) + " = ?")
+                .collect(Collectors.joining(" AND "));
+        StringBuilder select = new StringBuilder();
+        for (int i = 0; i < keys; i++) {
+            select.append(i == 0 ? "" : " UNION ALL ").append("SELECT ").append(i).append(", ").append(keyList)
+                    .append(" FROM ").append(columns.quotedTable()).append(" WHERE ").append(condition);
+        }
+        return select.toString();
+    }
+
+    /** The key values of a row of {@link #numberedKeyRead} (from its second column). */
+    private static List<@Nullable Object> heldKey(ResultSet result, List<TableColumns.Column> keyColumns,
+                                                  CopyDialect dialect) throws SQLException {
+        List<@Nullable Object> values = new ArrayList<>(keyColumns.size());
+        for (int i = 0; i < keyColumns.size(); i++) {
+            values.add(Values.read(result, i + 2, keyColumns.get(i), dialect));
+        }
+        return values;
+    }
+
+    /** Key values as texts compared exactly ({@code CHAR} padding aside). */
+    private static List<String> keyTexts(List<@Nullable Object> values, List<TableColumns.Column> keyColumns) {
+        List<String> texts = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            texts.add(padless(Values.keyText(values.get(i)), keyColumns.get(i)));
+        }
+        return texts;
     }
 
     /**
