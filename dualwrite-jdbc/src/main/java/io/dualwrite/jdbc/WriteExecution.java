@@ -253,8 +253,17 @@ final class WriteExecution {
             return null;
         }
         try {
-            return guarded(physical, () -> selectKeys(physical, sql + " FOR UPDATE", statement ->
+            List<List<Object>> keys = guarded(physical, () -> selectKeys(physical, sql + " FOR UPDATE", statement ->
                     ParameterRecorder.bind(statement, select, bound, store == Store.NEW ? analysis.mapping() : null)));
+            for (List<Object> key : keys) {
+                if (key.contains(null)) {
+                    // a key column is never null: the driver could not give the value (MariaDB's zero date
+                    // '0000-00-00' reads as null), so the key is unknown and its scope is resynced
+                    preselectFailed = true;
+                    return null;
+                }
+            }
+            return keys;
         } catch (SQLException | RuntimeException e) {
             connection.config.warn(log, "preselect/" + analysis.mapping().oldTable(),
                     "could not select the keys a {} on {} touches: {}",

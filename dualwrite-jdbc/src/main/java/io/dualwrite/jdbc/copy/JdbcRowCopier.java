@@ -212,10 +212,14 @@ final class JdbcRowCopier implements RowCopier {
                 for (int i = 0; i < sides.size(); i++) {
                     Side side = sides.get(i);
                     boolean last = i == sides.size() - 1;
+                    // not with a text key: the upsert is followed by the check of its spellings (respell), which
+                    // may fail the sync or rewrite rows, inside the transaction
+                    boolean rides = commitWithUpsert && last && keyColumns(side.target, side.mapping, to).stream()
+                            .noneMatch(JdbcRowCopier::isText);
                     SyncResult applied = apply(from, to, target, targetDialect, limits, side,
-                            sourceRows.get(side.mapping), sourceColumns, commitWithUpsert && last);
+                            sourceRows.get(side.mapping), sourceColumns, rides);
                     // the last side's upsert, when it wrote rows, carried the COMMIT (apply's commitWithUpsert)
-                    committed = commitWithUpsert && last && applied.copied() > 0;
+                    committed = rides && applied.copied() > 0;
                     result = result.plus(applied);
                 }
                 if (!textTransaction) {
@@ -501,7 +505,7 @@ final class JdbcRowCopier implements RowCopier {
         if (!skippedKeys.isEmpty() && resolver != null) {
             deletable.addAll(staleCopies(target, dialect, side, from, to, skippedKeys));
         }
-        if (dialect == CopyDialect.MYSQL && !deletable.isEmpty()) {
+        if (!deletable.isEmpty()) {
             deletable = withoutOtherSpellings(target, dialect, side.target, mapping, from, to,
                     sourceColumns.get(mapping), deletable);
         }
@@ -509,7 +513,7 @@ final class JdbcRowCopier implements RowCopier {
         delete(target, dialect, side.target, mapping, to, deletable);
         upsert(target, dialect, limits, side.target, mapping.table(to), keyColumnNames(mapping, to), upserts,
                 commitWithUpsert);
-        if (dialect == CopyDialect.MYSQL && !upserts.isEmpty()) {
+        if (!upserts.isEmpty()) {
             respell(target, dialect, limits, side.target, mapping, from, to, sourceColumns.get(mapping), upserts);
         }
         return new SyncResult(upserts.size(), deletable.size(), skipped, vanished(unfound));
@@ -532,8 +536,9 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     /**
-     * On a MySQL/MariaDB target whose key holds text: its collation matched each upserted key to whatever row
-     * of the target it calls equal, and an upsert keeps that row's own spelling ({@code 'abc'} stays when
+     * On a target whose key holds text (a MySQL/MariaDB collation, PostgreSQL's {@code char(n)}, {@code citext}
+     * or a nondeterministic collation, H2's {@code VARCHAR_IGNORECASE}): its comparison matched each upserted key
+     * to whatever row of the target it calls equal, and an upsert keeps that row's own spelling ({@code 'abc'} stays when
      * {@code 'ABC'} is copied). Reads the copied keys back and makes each row the source's spelling. Another
      * spelling the target holds is a stale one when the source holds no row under exactly that spelling (a
      * source comparing loosely cannot hold both; one comparing exactly may have deleted it): it is deleted and the
@@ -549,6 +554,7 @@ final class JdbcRowCopier implements RowCopier {
         if (keyColumns.stream().noneMatch(JdbcRowCopier::isText)) {
             return;
         }
+        List<TableColumns.Column> sourceKey = keyColumns(sourceColumns, mapping, from);
         List<Map<String, @Nullable Object>> stale = new ArrayList<>();
         String condition = keyColumns.stream().map(c -> dialect.quote(c.name()) + " = ?")
                 .collect(Collectors.joining(" AND "));
@@ -568,7 +574,10 @@ final class JdbcRowCopier implements RowCopier {
                         List<@Nullable Object> values = heldKey(result, keyColumns, dialect);
                         List<String> parts = keyTexts(values, keyColumns);
                         String held = String.join("\u0000", parts);
-                        if (!keyText(copied, keyColumns).equals(held)) {
+                        List<@Nullable Object> copiedKey = new ArrayList<>(keyColumns.size());
+                        keyColumns.forEach(column -> copiedKey.add(valueOf(copied, column.name())));
+                        if (!spelling(copiedKey, sourceKey, keyColumns, false)
+                                .equals(spelling(values, sourceKey, keyColumns, true))) {
                             if (sourceHoldsExactly(from, to, mapping, sourceColumns, parts, values)) {
                                 throw new SQLException("the " + to + " store's key of " + columns.quotedTable()
                                         + " calls '" + held.replace('\u0000', '|') + "' and '"
@@ -600,8 +609,8 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     /**
-     * The keys to delete on a MySQL/MariaDB target, without those whose row there is another spelling the source
-     * still holds: the target's collation matches a delete by {@code 'A'} to the copy of the source's {@code 'a'}
+     * The keys to delete, without those whose row in the target is another spelling the source still holds: the
+     * target's collation matches a delete by {@code 'A'} to the copy of the source's {@code 'a'}
      * (or {@code 'ß'} to {@code 's'} under {@code general_ci}) that a binary source keeps as a row of its own. Asked
      * as in {@link #respell}: one numbered branch per key, the target's collation deciding, the source asked
      * whether it holds the spelling found.
@@ -613,6 +622,7 @@ final class JdbcRowCopier implements RowCopier {
         if (keyColumns.stream().noneMatch(JdbcRowCopier::isText)) {
             return keys;
         }
+        List<TableColumns.Column> sourceKey = keyColumns(sourceColumns, mapping, from);
         Set<String> kept = new HashSet<>();
         for (int start = 0; start < keys.size(); start += CHUNK) {
             List<String> chunk = keys.subList(start, Math.min(keys.size(), start + CHUNK));
@@ -624,8 +634,8 @@ final class JdbcRowCopier implements RowCopier {
                         String key = chunk.get(result.getInt(1));
                         List<@Nullable Object> values = heldKey(result, keyColumns, dialect);
                         List<String> parts = keyTexts(values, keyColumns);
-                        boolean same = parts.equals(keyTexts(new ArrayList<>(keyValues(key, keyColumns, mapping, to)),
-                                keyColumns));
+                        boolean same = spelling(new ArrayList<>(keyValues(key, keyColumns, mapping, to)), sourceKey,
+                                keyColumns, false).equals(spelling(values, sourceKey, keyColumns, true));
                         if (!same && sourceHoldsExactly(from, to, mapping, sourceColumns, parts, values)) {
                             kept.add(key);
                         }
@@ -670,6 +680,27 @@ final class JdbcRowCopier implements RowCopier {
         return values;
     }
 
+    /**
+     * A key's texts as the source tells spellings apart: trailing spaces count unless a {@code CHAR} column pads
+     * them away, the source's for a key the source gave ({@code held} false), the source's or the target's for a
+     * key the target gave ({@code held} true: a {@code CHAR} target reads {@code 'a '} back as {@code 'a'}, which
+     * the source may hold as another row).
+     */
+    private static List<String> spelling(List<@Nullable Object> values, List<TableColumns.Column> sourceKey,
+                                         List<TableColumns.Column> targetKey, boolean held) {
+        List<String> texts = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            String text = Values.keyText(values.get(i));
+            boolean padded = isChar(sourceKey.get(i)) || (held && isChar(targetKey.get(i)));
+            texts.add(padded ? text.stripTrailing() : text);
+        }
+        return texts;
+    }
+
+    private static boolean isChar(TableColumns.Column column) {
+        return column.sqlType() == java.sql.Types.CHAR || column.sqlType() == java.sql.Types.NCHAR;
+    }
+
     /** Key values as texts compared exactly ({@code CHAR} padding aside). */
     private static List<String> keyTexts(List<@Nullable Object> values, List<TableColumns.Column> keyColumns) {
         List<String> texts = new ArrayList<>(values.size());
@@ -700,7 +731,10 @@ final class JdbcRowCopier implements RowCopier {
                     .map(c -> dialect.quote(c.name())).collect(Collectors.joining(", ")) + " FROM "
                     + sourceColumns.quotedTable() + " WHERE " + keyCondition(dialect, sourceKey, 1))) {
                 for (int i = 0; i < sourceKey.size(); i++) {
-                    Values.bind(read, i + 1, heldValues.get(i), sourceKey.get(i), dialect);
+                    // text as compared: a CHAR target reads its padding back ('a    '), which the source never held
+                    Object value = heldValues.get(i);
+                    Values.bind(read, i + 1, value instanceof String ? heldTexts.get(i) : value, sourceKey.get(i),
+                            dialect);
                 }
                 try (ResultSet result = read.executeQuery()) {
                     while (result.next()) {
