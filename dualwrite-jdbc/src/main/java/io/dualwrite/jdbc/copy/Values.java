@@ -398,6 +398,12 @@ final class Values {
         }
         int type = column.sqlType();
         Object adjusted = value;
+        if (target == CopyDialect.MYSQL && type == Types.REAL && value instanceof Float single) {
+            // bound as a FLOAT, 0.1f matches no FLOAT row (a delete by that key deleted nothing); as the double it
+            // widens to exactly, it matches the stored value and is stored as the same float
+            statement.setDouble(index, single.doubleValue());
+            return;
+        }
         if (target == CopyDialect.POSTGRESQL && (column.typeNamed("bit") || column.typeNamed("varbit"))) {
             String digits = value instanceof Boolean flag ? (flag ? "1" : "0")
                     : value instanceof Number number ? Long.toBinaryString(number.longValue())
