@@ -775,8 +775,7 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     private static String padless(String text, TableColumns.Column column) {
-        return column.sqlType() == java.sql.Types.CHAR || column.sqlType() == java.sql.Types.NCHAR
-                ? text.stripTrailing() : text;
+        return isChar(column) ? text.stripTrailing() : text;
     }
 
     /** {@code column} as {@code row} spells it (the first key that equals it ignoring case), else {@code column}. */
