@@ -594,27 +594,29 @@ final class Metadata {
      * {@code null} where any value is held or refused.
      */
     record KeyTexts(long textColumns, boolean loose, long enumColumns, long formedColumns, long zonedColumns,
-                    long numericColumns, long autoIncrementColumns, boolean insertTriggers, boolean updateTriggers,
-                    boolean selfWriting, @Nullable Limit[] limits, List<String> traces) {
-        // zoned stays empty: a key column read as the UTC date-time of its epoch must be known to be a TIMESTAMP
-        static final KeyTexts UNKNOWN = new KeyTexts(-1L, true, -1L, -1L, 0L, -1L, 0L, true, true, false, new Limit[0],
-                List.of());
+                    long numericColumns, long autoIncrementColumns, long numberedColumns, long durationColumns,
+                    boolean insertTriggers, boolean updateTriggers, boolean selfWriting, @Nullable Limit[] limits,
+                    List<String> traces) {
+        // zoned, numbered and duration stay empty: a key column read in another form must be known to be of its type
+        static final KeyTexts UNKNOWN = new KeyTexts(-1L, true, -1L, -1L, 0L, -1L, 0L, 0L, 0L, true, true, false,
+                new Limit[0], List.of());
+
+        /** Whether {@code other} says the same of the key (its limits compared by value). */
+        boolean sameAs(KeyTexts other) {
+            return textColumns == other.textColumns && loose == other.loose && enumColumns == other.enumColumns
+                    && formedColumns == other.formedColumns && zonedColumns == other.zonedColumns
+                    && numericColumns == other.numericColumns && autoIncrementColumns == other.autoIncrementColumns
+                    && numberedColumns == other.numberedColumns && durationColumns == other.durationColumns
+                    && insertTriggers == other.insertTriggers && updateTriggers == other.updateTriggers
+                    && selfWriting == other.selfWriting && java.util.Arrays.equals(limits, other.limits)
+                    && traces.equals(other.traces);
+        }
 
         /**
          * Whether the key column at {@code position} is a MySQL or MariaDB {@code TIMESTAMP}: its text names an
          * instant in the session's {@code time_zone}, so {@code '2024-01-01 10:00:00'} written in a session at
          * {@code +05:00} is another row for the copier's session.
          */
-        /** Whether {@code other} says the same of the key (its limits compared by value). */
-        boolean sameAs(KeyTexts other) {
-            return textColumns == other.textColumns && loose == other.loose && enumColumns == other.enumColumns
-                    && formedColumns == other.formedColumns && zonedColumns == other.zonedColumns
-                    && numericColumns == other.numericColumns && autoIncrementColumns == other.autoIncrementColumns
-                    && insertTriggers == other.insertTriggers && updateTriggers == other.updateTriggers
-                    && selfWriting == other.selfWriting && java.util.Arrays.equals(limits, other.limits)
-                    && traces.equals(other.traces);
-        }
-
         boolean zoned(int position) {
             return position < 64 && (zonedColumns & (1L << position)) != 0;
         }
@@ -636,6 +638,23 @@ final class Metadata {
         /** Whether the key column at {@code position} holds numbers. */
         boolean numeric(int position) {
             return position >= 64 || (numericColumns & (1L << position)) != 0;
+        }
+
+        /**
+         * Whether the key column at {@code position} is a MySQL or MariaDB {@code BIT(n)} or {@code YEAR}: the
+         * drivers give bytes and a date, while the column holds a number ({@code column + 0} reads it).
+         */
+        boolean numbered(int position) {
+            return position < 64 && (numberedColumns & (1L << position)) != 0;
+        }
+
+        /**
+         * Whether the key column at {@code position} is a MySQL or MariaDB {@code TIME}: a duration from -838:59:59
+         * to 838:59:59, which the drivers' time of day wraps into one day ({@code 25:00:00} as {@code 01:00:00});
+         * its text is exact.
+         */
+        boolean duration(int position) {
+            return position < 64 && (durationColumns & (1L << position)) != 0;
         }
 
         /** Whether the key column at {@code position} is a MySQL {@code AUTO_INCREMENT} column. */
@@ -822,6 +841,8 @@ final class Metadata {
         long zoned = 0;
         long numeric = 0;
         long autoIncrement = 0;
+        long numbered = 0;
+        long duration = 0;
         boolean computedOnInsert = false;
         boolean computedOnUpdate = false;
         Limit[] limits = new Limit[keyColumns.size()];
@@ -865,10 +886,16 @@ final class Metadata {
                     }
                     if (type.equals("enum") || type.equals("set") || type.contains("date") || type.contains("time")
                             || type.contains("binary") || type.contains("blob") || type.equals("bytea")
-                            || type.equals("year") || approximate) {
-                        formed |= bit;
+                            || type.equals("year") || type.equals("bit") || approximate) {
+                        formed |= bit; // MySQL's BIT stores b'101' or 'A' as a number
                     }
                     if (dialect == Dialect.MYSQL) {
+                        if (type.equals("bit") || type.equals("year")) {
+                            numbered |= bit;
+                        }
+                        if (type.equals("time")) {
+                            duration |= bit;
+                        }
                         if (type.equals("timestamp")) {
                             zoned |= bit;
                         }
@@ -891,7 +918,7 @@ final class Metadata {
                 return KeyTexts.UNKNOWN;
             }
             int triggers = readKeyTriggers(connection, dialect, name, schema, table, keyColumns);
-            return new KeyTexts(text, loose, enumerated, formed, zoned, numeric, autoIncrement,
+            return new KeyTexts(text, loose, enumerated, formed, zoned, numeric, autoIncrement, numbered, duration,
                     computedOnInsert || (triggers & INSERT) != 0, computedOnUpdate || (triggers & UPDATE) != 0,
                     (triggers & SELF) != 0, limits, traces(connection, dialect, name, table));
         } catch (SQLException e) {

@@ -310,6 +310,10 @@ final class WriteExecution {
                 // the stored instant as a UTC date-time, by arithmetic on its epoch: CONVERT_TZ from the session's
                 // zone would give both instants of a repeated daylight-saving hour one text
                 column = "TIMESTAMPADD(MICROSECOND, ROUND(UNIX_TIMESTAMP(" + column + ") * 1000000), " + EPOCH + ")";
+            } else if (texts != null && texts.numbered(position)) {
+                column = "(" + column + " + 0)"; // BIT and YEAR: the number held, not bytes or a date
+            } else if (texts != null && texts.duration(position)) {
+                column = "CAST(" + column + " AS CHAR)"; // TIME: beyond a day, no time of day holds it
             } else if (texts != null && texts.numeric(position) && texts.formed(position)) {
                 // a MySQL FLOAT's text has six digits, a PostgreSQL real's as few under extra_float_digits = 0:
                 // as a double, every digit the value has

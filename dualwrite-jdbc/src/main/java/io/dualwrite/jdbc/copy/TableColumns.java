@@ -25,16 +25,18 @@ final class TableColumns {
      * {@link Values} asks of its type on every value (decided once, when the table is read).
      */
     record Column(String name, int sqlType, String typeName, boolean timeZone, boolean integer, boolean bool,
-                  int precision, String lowerTypeName) {
-        static Column of(String name, int sqlType, String typeName) {
-            return of(name, sqlType, typeName, 0);
-        }
-
-        /** @param precision the length the database reports (digits of a {@code bit(n)}; 0 when unknown) */
-        static Column of(String name, int sqlType, String typeName, int precision) {
+                  int precision, String lowerTypeName, boolean bitNumber, boolean duration) {
+        /**
+         * @param precision the length the database reports (digits of a {@code bit(n)}; 0 when unknown)
+         * @param dialect   the store's dialect: a MySQL/MariaDB {@code BIT(n)} of more than one bit holds an
+         *                  unsigned number ({@link #bitNumber}), its {@code TIME} a duration ({@link #duration})
+         */
+        static Column of(String name, int sqlType, String typeName, int precision, CopyDialect dialect) {
+            boolean mysql = dialect == CopyDialect.MYSQL;
+            boolean bitNumber = mysql && sqlType == java.sql.Types.BIT && typeName.equalsIgnoreCase("bit") && precision > 1;
             return new Column(name, sqlType, typeName, Values.hasTimeZone(sqlType, typeName),
-                    Values.isInteger(sqlType, typeName), Values.isBoolean(sqlType, typeName), precision,
-                    typeName.toLowerCase(Locale.ROOT));
+                    Values.isInteger(sqlType, typeName), Values.isBoolean(sqlType, typeName) && !bitNumber, precision,
+                    typeName.toLowerCase(Locale.ROOT), bitNumber, mysql && sqlType == java.sql.Types.TIME);
         }
 
         /**
@@ -86,7 +88,7 @@ final class TableColumns {
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
                     String name = meta.getColumnName(i);
                     columns.put(name.toLowerCase(Locale.ROOT), Column.of(name, meta.getColumnType(i),
-                            meta.getColumnTypeName(i), meta.getPrecision(i)));
+                            meta.getColumnTypeName(i), meta.getPrecision(i), dialect));
                 }
                 return new TableColumns(table, dialect == CopyDialect.POSTGRESQL && !table.contains(".")
                         ? inItsSchema(connection, dialect, quoted) : quoted, columns);

@@ -75,6 +75,11 @@ final class Values {
             // reported as a DATE, held as a year number: 2024, which a YEAR or an integer column takes as it is
             String year = rows.getString(index);
             value = year == null ? null : Integer.valueOf(year.strip());
+        } else if (column.bitNumber()) {
+            // MySQL/MariaDB BIT(n): the drivers give its bytes; as the unsigned number it holds, a key's text is the
+            // one the write path reads (column + 0), and binds as a number that the column compares with
+            byte[] bytes = rows.getBytes(index);
+            value = bytes == null ? null : integral(new BigDecimal(new BigInteger(1, bytes)));
         } else if (source == CopyDialect.MYSQL && isMySqlDateTime(column)) {
             // the MySQL/MariaDB drivers build date-times through the JVM's zone: a DATETIME in its daylight-saving
             // gap (02:30 on a spring-forward night) would come back an hour off, so the text is parsed instead
@@ -236,11 +241,27 @@ final class Values {
             try {
                 return LocalTime.parse(text);
             } catch (java.time.format.DateTimeParseException beyondADay) {
-                return text; // no time of day: copied as its text, which MySQL/MariaDB read back as it was
+                return duration(text); // no time of day: copied as its text, which MySQL/MariaDB read back as it was
             }
         }
         LocalDateTime plain = plainDateTime(text);
         return plain != null ? plain : LocalDateTime.parse(text.replace(' ', 'T'));
+    }
+
+    /** {@code [-]h:mm:ss[.f]}: a MySQL/MariaDB {@code TIME} as the server writes it, any fraction. */
+    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("-?\\d+:\\d{2}:\\d{2}(\\.\\d+)?");
+
+    /**
+     * A MySQL/MariaDB {@code TIME} that is no time of day (beyond a day, or negative) in one text per value: the
+     * server's own text without the fraction's trailing zeros ({@code 25:00:00.500000} and {@code 25:00:00.5} are
+     * one key). Any other text is returned as it is.
+     */
+    static String duration(String text) {
+        String stripped = text.strip();
+        if (!DURATION.matcher(stripped).matches()) {
+            return text;
+        }
+        return stripped.indexOf('.') < 0 ? stripped : stripped.replaceAll("\\.?0+$", "");
     }
 
     /**
@@ -351,9 +372,12 @@ final class Values {
                 // a single-precision key compared with a double is another number (0.1f is 0.100000001…)
                 case Types.REAL -> Float.valueOf(text.strip());
                 case Types.FLOAT, Types.DOUBLE -> Double.valueOf(text.strip());
-                case Types.BOOLEAN, Types.BIT -> parseBoolean(text.strip());
+                case Types.BOOLEAN, Types.BIT -> column.bitNumber() ? integral(new BigDecimal(text.strip()))
+                        : !column.bool() && (column.typeNamed("bit") || column.typeNamed("varbit"))
+                        ? new BitString(text.strip()) // a PostgreSQL bit string, as its digits
+                        : parseBoolean(text.strip());
                 case Types.DATE -> LocalDate.parse(text.strip());
-                case Types.TIME -> LocalTime.parse(text.strip());
+                case Types.TIME -> time(text, column);
                 case Types.TIMESTAMP -> LocalDateTime.parse(text.strip().replace(' ', 'T'));
                 case Types.TIMESTAMP_WITH_TIMEZONE -> OffsetDateTime.parse(text.strip().replace(' ', 'T'));
                 case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY -> HexFormat.of().parseHex(text.strip());
@@ -362,6 +386,18 @@ final class Values {
         } catch (RuntimeException e) {
             throw new SQLException("key part '" + text + "' does not fit column " + column.name() + " of type "
                     + column.typeName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A time-of-day key part; on MySQL/MariaDB a duration beyond a day is kept as its canonical text. */
+    private static Object time(String text, TableColumns.Column column) {
+        try {
+            return LocalTime.parse(text.strip());
+        } catch (java.time.format.DateTimeParseException beyondADay) {
+            if (column.duration() && DURATION.matcher(text.strip()).matches()) {
+                return duration(text);
+            }
+            throw beyondADay;
         }
     }
 
@@ -406,6 +442,7 @@ final class Values {
         }
         if (target == CopyDialect.POSTGRESQL && (column.typeNamed("bit") || column.typeNamed("varbit"))) {
             String digits = value instanceof Boolean flag ? (flag ? "1" : "0")
+                    : value instanceof BigDecimal big ? big.toBigIntegerExact().toString(2)
                     : value instanceof Number number ? Long.toBinaryString(number.longValue())
                     : value instanceof byte[] bytes ? new BigInteger(1, bytes).toString(2) // MySQL/MariaDB BIT(n)
                     : value.toString();

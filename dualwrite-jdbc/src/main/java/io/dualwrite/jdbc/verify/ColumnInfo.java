@@ -18,7 +18,12 @@ record ColumnInfo(String name, int sqlType, String typeName, int precision, int 
 
     /** What a column holds, as far as rendering it to canonical text goes. */
     enum Kind {
-        STRING, INTEGER, DECIMAL, BOOLEAN, TIMESTAMP, TIMESTAMP_TZ, DATE, BINARY, UUID, OTHER
+        STRING, INTEGER, DECIMAL, BOOLEAN, TIMESTAMP, TIMESTAMP_TZ, DATE, BINARY, UUID,
+        /** A MySQL/MariaDB {@code TIME}: a duration from -838:59:59 to 838:59:59, not a time of day. */
+        DURATION,
+        /** A time of day without zone (PostgreSQL {@code time}, H2 {@code TIME}). */
+        TIME,
+        OTHER
     }
 
     ColumnInfo withCollation(@Nullable String other) {
@@ -36,10 +41,45 @@ record ColumnInfo(String name, int sqlType, String typeName, int precision, int 
                 || type.equals("char");
     }
 
+    /**
+     * Whether this MySQL/MariaDB column holds a number its drivers give in another form: a {@code BIT(n)} of more
+     * than one bit as bytes, a {@code YEAR} as a date. {@code column + 0} is the number, in SQL and to read.
+     */
+    boolean numbered(VerifyDialect dialect) {
+        String type = type();
+        return dialect == VerifyDialect.MYSQL && (type.equals("year") || type.equals("bit") && precision > 1);
+    }
+
+    /** How this column is selected to be read as a key: a {@link #numbered} column as its number. */
+    String keySelect(VerifyDialect dialect) {
+        String quoted = dialect.quote(name);
+        return numbered(dialect) ? "(" + quoted + " + 0) AS " + quoted : quoted;
+    }
+
+    /** The column as it is read by {@link #keySelect}: a {@link #numbered} column as an unsigned integer. */
+    ColumnInfo asKeyRead(VerifyDialect dialect) {
+        return numbered(dialect) ? new ColumnInfo(name, Types.BIGINT, "bigint unsigned", 20, 0, null) : this;
+    }
+
+    /** The column in an expression of its value: a {@link #numbered} column as its number. */
+    String value(VerifyDialect dialect) {
+        String quoted = dialect.quote(name);
+        return numbered(dialect) ? "(" + quoted + " + 0)" : quoted;
+    }
+
     Kind kind(VerifyDialect dialect) {
         String type = type();
         if (type.equals("uuid")) {
             return Kind.UUID;
+        }
+        if (numbered(dialect)) {
+            return Kind.INTEGER;
+        }
+        if (sqlType == Types.TIME && dialect == VerifyDialect.MYSQL) {
+            return Kind.DURATION;
+        }
+        if (sqlType == Types.TIME && type.equals("time")) {
+            return Kind.TIME; // not PostgreSQL's timetz, also reported as TIME
         }
         if (type.contains("json") || type.equals("year") || type.equals("interval") || type.equals("xml")
                 || type.equals("varbit") || type.equals("inet") || type.startsWith("geometry")) {

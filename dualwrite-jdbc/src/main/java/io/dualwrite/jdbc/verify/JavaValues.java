@@ -251,6 +251,12 @@ final class JavaValues {
             } catch (NumberFormatException notANumber) {
                 adjusted = text;
             }
+        } else if (value instanceof String text && kind == ColumnInfo.Kind.TIME) {
+            try {
+                adjusted = LocalTime.parse(text.strip()); // a MySQL/MariaDB TIME's text: PostgreSQL has no time = text
+            } catch (java.time.format.DateTimeParseException notATimeOfDay) {
+                adjusted = text; // beyond a day: no such row here, and the store says so
+            }
         } else if (value instanceof Boolean flag && kind != ColumnInfo.Kind.BOOLEAN) {
             adjusted = flag ? 1 : 0;
         } else if (value instanceof Number number && kind == ColumnInfo.Kind.BOOLEAN && dialect != VerifyDialect.MYSQL) {

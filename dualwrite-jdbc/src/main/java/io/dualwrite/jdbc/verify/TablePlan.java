@@ -178,6 +178,9 @@ final class TablePlan {
                 || both.equals(Set.of(ColumnInfo.Kind.DATE, ColumnInfo.Kind.TIMESTAMP_TZ))) {
             return ColumnInfo.Kind.TIMESTAMP;
         }
+        if (both.equals(Set.of(ColumnInfo.Kind.DURATION, ColumnInfo.Kind.TIME))) {
+            return ColumnInfo.Kind.TIME; // alike while the duration is a time of day; else a difference
+        }
         if (both.equals(Set.of(ColumnInfo.Kind.UUID, ColumnInfo.Kind.STRING))) {
             return ColumnInfo.Kind.UUID;
         }
@@ -187,7 +190,7 @@ final class TablePlan {
     /** The SQL that renders one compared column of one side to its canonical text. */
     static String render(Pair pair, boolean old, VerifyDialect dialect) {
         ColumnInfo info = pair.info(old);
-        String column = dialect.quote(info.name());
+        String column = info.value(dialect);
         ColumnInfo.Kind own = info.kind(dialect);
         String rendered = switch (pair.kind()) {
             case STRING -> {
@@ -208,6 +211,10 @@ final class TablePlan {
                 String value = zoned ? dialect.utc(exact) : own == ColumnInfo.Kind.DATE ? dialect.midnight(exact) : exact;
                 yield dialect.timestamp(value, nanos);
             }
+            // as the number hhmmss.ffffff that the server gives it in arithmetic: one text whatever the fraction's
+            // digits (TIME(0) and TIME(6)), in the order of the durations
+            case DURATION -> dialect.decimal("(" + column + " + 0)");
+            case TIME -> dialect.timeOfDay(column, pair.info(old).scale() > 6 && pair.info(!old).scale() > 6);
             case DATE -> dialect.date(column);
             case BINARY -> dialect.hex(column);
             case OTHER -> throw new IllegalStateException("column " + info.name() + " is compared in Java");

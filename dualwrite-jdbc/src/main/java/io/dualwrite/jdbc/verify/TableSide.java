@@ -62,6 +62,8 @@ final class TableSide {
     private final VerifyDialect dialect;
     private final String table;
     private final List<ColumnInfo> keyInfos;
+    /** The key columns as {@link #keyColumns} selects them to be read ({@link ColumnInfo#asKeyRead}). */
+    private final List<ColumnInfo> keyReads;
     private final List<String> keyOrder;
     private final @Nullable String scopeCondition;
     private final List<Object> scopeValues;
@@ -84,9 +86,13 @@ final class TableSide {
         this.table = plan.shape(old).quotedTable();
         this.fetched = fetched;
         this.keyInfos = plan.keys().stream().map(pair -> pair.info(old)).toList();
+        // a numbered column (MySQL BIT, YEAR) is ordered and bounded by its number: a YEAR compared with 0 or 99
+        // takes it as 2000 or 1999 (so the bounds read missed rows); without the key's index, which such keys
+        // (at most 256 years) seldom need
         this.keyOrder = keyInfos.stream().map(info -> info.kind(dialect) == ColumnInfo.Kind.STRING
-                ? dialect.binaryOrder(dialect.quote(info.name()), info) : dialect.quote(info.name())).toList();
-        this.keyColumns = keyInfos.stream().map(info -> dialect.quote(info.name())).collect(Collectors.joining(", "));
+                ? dialect.binaryOrder(dialect.quote(info.name()), info) : info.value(dialect)).toList();
+        this.keyReads = keyInfos.stream().map(info -> info.asKeyRead(dialect)).toList();
+        this.keyColumns = keyInfos.stream().map(info -> info.keySelect(dialect)).collect(Collectors.joining(", "));
         List<String> rendered = plan.sqlColumns().stream().map(pair -> TablePlan.render(pair, old, dialect)).toList();
         List<String> salted = new ArrayList<>(rendered.size() + 1);
         salted.add("'" + salt.replaceAll("[^0-9a-f]", "") + "'");
@@ -140,7 +146,7 @@ final class TableSide {
      * {@code BIGINT}).
      */
     long @Nullable [] keySpan(Connection connection, Range range) throws SQLException {
-        String key = dialect.quote(keyInfos.get(0).name());
+        String key = keyInfos.get(0).value(dialect);
         String sql = "SELECT MIN(" + key + "), MAX(" + key + ") FROM " + table + where(range);
         try (PreparedStatement select = connection.prepareStatement(sql)) {
             bindWhere(select, range);
@@ -166,7 +172,7 @@ final class TableSide {
      * compared one to one; buckets without rows are absent.
      */
     java.util.Map<Long, Checksum> bucketChecksums(Connection connection, Range range, long width) throws SQLException {
-        String key = dialect.quote(keyInfos.get(0).name());
+        String key = keyInfos.get(0).value(dialect);
         String sql = "SELECT dw_bucket, COUNT(*), SUM(dw_hash) FROM (SELECT CASE WHEN " + key + " < 0 THEN -1 ELSE "
                 + dialect.quotient(key, width) + " END AS dw_bucket, " + hash + " AS dw_hash FROM " + table
                 + where(range) + ") dw_buckets GROUP BY dw_bucket";
@@ -195,7 +201,7 @@ final class TableSide {
                 }
                 List<Object> key = new ArrayList<>(keyInfos.size());
                 for (int i = 0; i < keyInfos.size(); i++) {
-                    key.add(JavaValues.read(rows, i + 1, keyInfos.get(i), dialect));
+                    key.add(JavaValues.read(rows, i + 1, keyReads.get(i), dialect));
                 }
                 return key;
             }
@@ -217,7 +223,7 @@ final class TableSide {
                 while (rows.next()) {
                     List<Object> key = new ArrayList<>(keyInfos.size());
                     for (int i = 0; i < keyInfos.size(); i++) {
-                        key.add(JavaValues.read(rows, i + 1, keyInfos.get(i), dialect));
+                        key.add(JavaValues.read(rows, i + 1, keyReads.get(i), dialect));
                     }
                     keys.add(key);
                 }
@@ -278,7 +284,7 @@ final class TableSide {
                 while (rows.next()) {
                     List<Object> key = new ArrayList<>(keys);
                     for (int i = 0; i < keys; i++) {
-                        key.add(JavaValues.read(rows, i + 1, keyInfos.get(i), dialect));
+                        key.add(JavaValues.read(rows, i + 1, keyReads.get(i), dialect));
                     }
                     text.setLength(0);
                     for (int i = 0; i < keys; i++) {
@@ -306,7 +312,7 @@ final class TableSide {
      * chunk fetched together ({@link TableVerification}'s bucket search).
      */
     List<FetchedRow> rowsInParts(Connection connection, Range chunk, List<Range> parts) throws SQLException {
-        String key = dialect.quote(keyInfos.get(0).name());
+        String key = keyInfos.get(0).value(dialect);
         List<String> conditions = new ArrayList<>(parts.size());
         for (Range part : parts) {
             List<String> terms = new ArrayList<>(2);
@@ -335,10 +341,10 @@ final class TableSide {
             List<List<Object>> part = keys.subList(start, Math.min(keys.size(), start + chunk));
             String condition;
             if (keyInfos.size() == 1) {
-                condition = dialect.quote(keyInfos.get(0).name()) + " IN ("
+                condition = keyInfos.get(0).value(dialect) + " IN ("
                         + String.join(", ", Collections.nCopies(part.size(), "?")) + ")";
             } else {
-                String one = "(" + keyInfos.stream().map(info -> dialect.quote(info.name()) + " = ?")
+                String one = "(" + keyInfos.stream().map(info -> info.value(dialect) + " = ?")
                         .collect(Collectors.joining(" AND ")) + ")";
                 condition = String.join(" OR ", Collections.nCopies(part.size(), one));
             }
@@ -373,7 +379,7 @@ final class TableSide {
             while (result.next()) {
                 List<Object> key = new ArrayList<>(keys);
                 for (int i = 0; i < keys; i++) {
-                    key.add(JavaValues.read(result, i + 1, keyInfos.get(i), dialect));
+                    key.add(JavaValues.read(result, i + 1, keyReads.get(i), dialect));
                 }
                 List<String> rendered = new ArrayList<>(texts);
                 for (int i = 0; i < texts; i++) {

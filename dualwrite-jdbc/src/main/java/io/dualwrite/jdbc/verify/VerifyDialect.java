@@ -66,6 +66,19 @@ enum VerifyDialect {
                     + "'), '0'), '.') || CASE WHEN EXTRACT(YEAR FROM " + column + ") < 1 THEN ' BC' ELSE '' END";
         }
 
+        /** Nine digits where both sides keep them, else rounded to microseconds (as a copy into such a column). */
+        @Override
+        String timeOfDay(String column, boolean nanos) {
+            String value = nanos ? column : "CAST(" + column + " AS TIME(6))";
+            return "RTRIM(RTRIM(FORMATDATETIME(" + value + ", 'HH:mm:ss." + (nanos ? "SSSSSSSSS" : "SSSSSS")
+                    + "'), '0'), '.')";
+        }
+
+        @Override
+        String timeOfDay(String column) {
+            return timeOfDay(column, false);
+        }
+
         /** H2 casts round to the nearest microsecond, as a copy into a microsecond column does. */
         @Override
         String microseconds(String column, boolean zoned) {
@@ -154,6 +167,12 @@ enum VerifyDialect {
          */
         @Override
         String timestamp(String column) {
+            return column + "::text";
+        }
+
+        /** The ISO text output of a {@code time}: trailing zeros of the fraction already cut. */
+        @Override
+        String timeOfDay(String column) {
             return column + "::text";
         }
 
@@ -258,6 +277,14 @@ enum VerifyDialect {
         @Override
         String utc(String column) {
             return column; // TIMESTAMP columns are shown in the session's zone, set to UTC for the verification
+        }
+
+        /** A {@code TIME} as the server writes it, without the fraction's trailing zeros (a duration beyond a day too). */
+        @Override
+        String timeOfDay(String column) {
+            String text = "CAST(" + column + " AS CHAR)";
+            return "CASE WHEN LOCATE('.', " + text + ") > 0 THEN TRIM(TRAILING '.' FROM TRIM(TRAILING '0' FROM " + text
+                    + ")) ELSE " + text + " END";
         }
 
         @Override
@@ -382,6 +409,17 @@ enum VerifyDialect {
     abstract String utc(String column);
 
     abstract String date(String column);
+
+    /**
+     * A time of day as {@code HH:mm:ss}, then {@code .} and the fraction of a second without trailing zeros when it
+     * is not zero (PostgreSQL's ISO text output); a MySQL/MariaDB {@code TIME} beyond a day as the server writes it.
+     */
+    abstract String timeOfDay(String column);
+
+    /** A time of day as text; {@code nanos} when both sides keep fractions beyond microseconds (only H2 can). */
+    String timeOfDay(String column, boolean nanos) {
+        return timeOfDay(column);
+    }
 
     /** Bytes as lower-case hex. */
     abstract String hex(String column);
