@@ -641,8 +641,9 @@ final class Metadata {
         }
 
         /**
-         * Whether the key column at {@code position} is a MySQL or MariaDB {@code BIT(n)} or {@code YEAR}: the
-         * drivers give bytes and a date, while the column holds a number ({@code column + 0} reads it).
+         * Whether the key column at {@code position} is a MySQL or MariaDB {@code BIT(n)}, {@code YEAR} or
+         * {@code TINYINT}: the drivers give bytes, a date and (for {@code TINYINT(1)}) a boolean, while the column
+         * holds a number ({@code column + 0} reads it).
          */
         boolean numbered(int position) {
             return position < 64 && (numberedColumns & (1L << position)) != 0;
@@ -890,7 +891,7 @@ final class Metadata {
                         formed |= bit; // MySQL's BIT stores b'101' or 'A' as a number
                     }
                     if (dialect == Dialect.MYSQL) {
-                        if (type.equals("bit") || type.equals("year")) {
+                        if (type.equals("bit") || type.equals("year") || type.equals("tinyint")) {
                             numbered |= bit;
                         }
                         if (type.equals("time")) {

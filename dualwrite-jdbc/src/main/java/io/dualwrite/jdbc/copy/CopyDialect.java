@@ -96,6 +96,16 @@ enum CopyDialect {
             return identifier.toLowerCase(Locale.ROOT);
         }
 
+        /**
+         * {@code numeric} holds 1.5 and 1.50 as one key but writes each as given; {@code interval} holds
+         * {@code '1 day'} and {@code '24 hours'} as one; a float holds -0 and 0 as one.
+         */
+        @Override
+        boolean keyFormsDiffer(TableColumns.Column column) {
+            return column.typeNamed("numeric") || column.typeNamed("interval") || column.typeNamed("float8")
+                    || column.typeNamed("float4");
+        }
+
         @Override
         String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated, int rows) {
             return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES " + tuples(columns.size(), rows)
@@ -302,8 +312,17 @@ enum CopyDialect {
     abstract String fold(String identifier);
 
     /**
+     * Whether the key column stores values its equality calls one key in several forms: the upsert then writes
+     * the key too ({@link #upsert}'s {@code updated}), so that the target's row holds the source's form.
+     */
+    boolean keyFormsDiffer(TableColumns.Column column) {
+        return false;
+    }
+
+    /**
      * The upsert of {@code rows} rows in one statement (their parameters one row after another); {@code updated}
-     * are the non-key columns (all lists already quoted). The rows must not share a key: PostgreSQL refuses to
+     * are the columns a row met by its key gets: the non-key columns, and the key columns whose forms differ
+     * ({@link #keyFormsDiffer}; all lists already quoted). The rows must not share a key: PostgreSQL refuses to
      * update one row twice in one statement.
      */
     abstract String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated, int rows);

@@ -1021,7 +1021,8 @@ final class JdbcRowCopier implements RowCopier {
                                      List<TableColumns.Column> keys, int rows, boolean committing) {
         List<String> quoted = typed.stream().map(c -> dialect.quote(c.name())).toList();
         List<String> quotedKeys = keys.stream().map(c -> dialect.quote(c.name())).toList();
-        List<String> updated = quoted.stream().filter(name -> !quotedKeys.contains(name)).toList();
+        List<String> formed = keys.stream().filter(dialect::keyFormsDiffer).map(c -> dialect.quote(c.name())).toList();
+        List<String> updated = quoted.stream().filter(name -> !quotedKeys.contains(name) || formed.contains(name)).toList();
         String upsert = dialect.upsert(columns.quotedTable(), quoted, quotedKeys, updated, rows);
         return committing ? dialect.committing(upsert) : upsert;
     }

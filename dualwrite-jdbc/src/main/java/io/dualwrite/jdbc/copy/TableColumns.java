@@ -34,8 +34,10 @@ final class TableColumns {
         static Column of(String name, int sqlType, String typeName, int precision, CopyDialect dialect) {
             boolean mysql = dialect == CopyDialect.MYSQL;
             boolean bitNumber = mysql && sqlType == java.sql.Types.BIT && typeName.equalsIgnoreCase("bit") && precision > 1;
-            return new Column(name, sqlType, typeName, Values.hasTimeZone(sqlType, typeName),
-                    Values.isInteger(sqlType, typeName), Values.isBoolean(sqlType, typeName) && !bitNumber, precision,
+            boolean integer = Values.isInteger(sqlType, typeName);
+            // MySQL/MariaDB TINYINT(1), which the drivers report as a boolean, holds -128 to 127
+            boolean bool = Values.isBoolean(sqlType, typeName) && !bitNumber && !(mysql && integer);
+            return new Column(name, sqlType, typeName, Values.hasTimeZone(sqlType, typeName), integer, bool, precision,
                     typeName.toLowerCase(Locale.ROOT), bitNumber, mysql && sqlType == java.sql.Types.TIME);
         }
 

@@ -356,7 +356,7 @@ final class Values {
     static Object parseKey(String text, TableColumns.Column column) throws SQLException {
         try {
             if (column.typeNamed("uuid")) {
-                return UUID.fromString(text.strip()); // whatever type code the driver reports (H2: BINARY)
+                return uuid(text); // whatever type code the driver reports (H2: BINARY)
             }
             if (column.typeNamed("year")) {
                 String year = text.strip(); // MySQL's YEAR, reported as a DATE: 2024, or a date in 2024
@@ -372,9 +372,14 @@ final class Values {
                 // a single-precision key compared with a double is another number (0.1f is 0.100000001…)
                 case Types.REAL -> Float.valueOf(text.strip());
                 case Types.FLOAT, Types.DOUBLE -> Double.valueOf(text.strip());
-                case Types.BOOLEAN, Types.BIT -> column.bitNumber() ? integral(new BigDecimal(text.strip()))
-                        : !column.bool() && (column.typeNamed("bit") || column.typeNamed("varbit"))
-                        ? new BitString(text.strip()) // a PostgreSQL bit string, as its digits
+                // a MySQL/MariaDB BIT(n) or TINYINT(1) holds a number (older key texts of TINYINT(1) say true/false)
+                case Types.BOOLEAN, Types.BIT -> column.bitNumber() || column.integer() && !column.bool()
+                        ? integral(new BigDecimal(switch (text.strip()) {
+                            case "true" -> "1";
+                            case "false" -> "0";
+                            default -> text.strip();
+                        }))
+                        : !column.bool() ? new BitString(text.strip()) // a PostgreSQL bit string, as its digits
                         : parseBoolean(text.strip());
                 case Types.DATE -> LocalDate.parse(text.strip());
                 case Types.TIME -> time(text, column);
@@ -387,6 +392,24 @@ final class Values {
             throw new SQLException("key part '" + text + "' does not fit column " + column.name() + " of type "
                     + column.typeName() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A UUID in any spelling the databases take for one: upper or lower case, with or without hyphens (PostgreSQL
+     * also between any groups of four digits), in braces (PostgreSQL).
+     *
+     * @throws IllegalArgumentException when the text holds no UUID
+     */
+    static UUID uuid(String text) {
+        String digits = text.strip();
+        if (digits.startsWith("{") && digits.endsWith("}")) {
+            digits = digits.substring(1, digits.length() - 1);
+        }
+        digits = digits.replace("-", "");
+        if (digits.length() != 32) {
+            return UUID.fromString(text.strip()); // names what is wrong with it
+        }
+        return new UUID(Long.parseUnsignedLong(digits.substring(0, 16), 16), Long.parseUnsignedLong(digits.substring(16), 16));
     }
 
     /** A time-of-day key part; on MySQL/MariaDB a duration beyond a day is kept as its canonical text. */
@@ -487,7 +510,7 @@ final class Values {
         } else if (value instanceof BigInteger big) {
             adjusted = new BigDecimal(big);
         } else if (column.typeNamed("uuid") && value instanceof String text) {
-            adjusted = UUID.fromString(text.strip());
+            adjusted = uuid(text);
         } else if (value instanceof UUID uuid && !column.typeNamed("uuid")) {
             adjusted = uuid.toString();
         } else if (type == Types.OTHER && value instanceof String) {
@@ -500,7 +523,21 @@ final class Values {
             // the session's zone, which a pool may set to anything
             adjusted = local.atOffset(java.time.ZoneOffset.UTC);
         }
+        if (target == CopyDialect.POSTGRESQL && adjusted instanceof String text && !pgText(column)) {
+            // a text for a column of another type (an enum, an array, money, a key read as text): a literal of
+            // unknown type, which the server reads as the column's type; as a varchar it would have no operator
+            statement.setObject(index, text, Types.OTHER);
+            return;
+        }
         statement.setObject(index, adjusted);
+    }
+
+    /** Whether a PostgreSQL column holds text, which takes a string parameter as it is. */
+    static boolean pgText(TableColumns.Column column) {
+        return switch (column.lowerTypeName()) {
+            case "text", "varchar", "bpchar", "char", "name", "character varying", "character" -> true;
+            default -> false;
+        };
     }
 
     static boolean isBoolean(int sqlType, String typeName) {

@@ -545,7 +545,9 @@ public final class StatementAnalyzer {
                     for (List<Expression> row : shape.rows()) {
                         List<ValueRef> key = new ArrayList<>();
                         positions.forEach(p -> key.add(valueOf(row.get(p))));
-                        insertKeys.add(List.copyOf(key));
+                        if (!key.contains(null)) { // a value known only to the database: found by the write path
+                            insertKeys.add(List.copyOf(key));
+                        }
                     }
                 }
                 List<Expression> first = shape.rows().get(0);
@@ -813,6 +815,19 @@ public final class StatementAnalyzer {
                 return null;
             }
             return new ValueRef(0, raw.replace("''", "'"));
+        }
+        if (expression instanceof net.sf.jsqlparser.expression.SignedExpression signed
+                && (signed.getExpression() instanceof net.sf.jsqlparser.expression.LongValue
+                || signed.getExpression() instanceof net.sf.jsqlparser.expression.DoubleValue)) {
+            // -1 (a number literal under a sign): the number
+            ValueRef number = valueOf(signed.getExpression());
+            if (number == null || signed.getSign() == '+') {
+                return number;
+            }
+            Object value = number.literal();
+            return value instanceof Long whole ? new ValueRef(0, -whole)
+                    : value instanceof java.math.BigInteger big ? new ValueRef(0, big.negate())
+                    : value instanceof java.math.BigDecimal decimal ? new ValueRef(0, decimal.negate()) : null;
         }
         if (expression instanceof net.sf.jsqlparser.expression.DoubleValue value) {
             // 7.6 or 1e1: a decimal by value (what a text or integer column stores is decided by the write path)

@@ -23,6 +23,11 @@ record ColumnInfo(String name, int sqlType, String typeName, int precision, int 
         DURATION,
         /** A time of day without zone (PostgreSQL {@code time}, H2 {@code TIME}). */
         TIME,
+        /**
+         * A PostgreSQL key of a type with no rendering shared with other products ({@code inet}, {@code interval},
+         * {@code citext}, arrays, ranges…), of the same type on both sides: its text output, in the type's own order.
+         */
+        NATIVE,
         OTHER
     }
 
@@ -50,15 +55,30 @@ record ColumnInfo(String name, int sqlType, String typeName, int precision, int 
         return dialect == VerifyDialect.MYSQL && (type.equals("year") || type.equals("bit") && precision > 1);
     }
 
+    /** Whether this PostgreSQL column holds text (a string parameter compares with it as it is). */
+    boolean pgText() {
+        return switch (type()) {
+            case "text", "varchar", "bpchar", "char", "name", "character varying", "character", "citext" -> true;
+            default -> false;
+        };
+    }
+
     /** How this column is selected to be read as a key: a {@link #numbered} column as its number. */
     String keySelect(VerifyDialect dialect) {
         String quoted = dialect.quote(name);
         return numbered(dialect) ? "(" + quoted + " + 0) AS " + quoted : quoted;
     }
 
-    /** The column as it is read by {@link #keySelect}: a {@link #numbered} column as an unsigned integer. */
+    /**
+     * The column as it is read by {@link #keySelect}: a {@link #numbered} column as an unsigned integer, a PostgreSQL
+     * array as its text (the form a key part takes).
+     */
     ColumnInfo asKeyRead(VerifyDialect dialect) {
-        return numbered(dialect) ? new ColumnInfo(name, Types.BIGINT, "bigint unsigned", 20, 0, null) : this;
+        if (numbered(dialect)) {
+            return new ColumnInfo(name, Types.BIGINT, "bigint unsigned", 20, 0, null);
+        }
+        return dialect == VerifyDialect.POSTGRESQL && sqlType == Types.ARRAY
+                ? new ColumnInfo(name, Types.OTHER, typeName, precision, scale, collation) : this;
     }
 
     /** The column in an expression of its value: a {@link #numbered} column as its number. */

@@ -67,6 +67,11 @@ final class JavaValues {
                 || column.sqlType() == Types.TIME)) {
             String text = rows.getString(index);
             value = text == null ? null : mysqlTemporal(text, column.sqlType());
+        } else if (kind == ColumnInfo.Kind.INTEGER && (column.sqlType() == Types.BIT || column.sqlType() == Types.BOOLEAN)) {
+            // MySQL/MariaDB TINYINT(1), reported as a boolean: as one, 2 and 3 both read true
+            value = integral(rows.getBigDecimal(index));
+        } else if (dialect == VerifyDialect.POSTGRESQL && column.sqlType() == Types.OTHER && kind != ColumnInfo.Kind.UUID) {
+            value = rows.getString(index); // inet, interval, an array read as a key…: the server's text
         } else if (kind == ColumnInfo.Kind.TIMESTAMP_TZ) {
             OffsetDateTime zoned = rows.getObject(index, OffsetDateTime.class);
             value = zoned == null ? null : zoned.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
@@ -268,6 +273,11 @@ final class JavaValues {
             adjusted = dateTime.toString().replace('T', ' '); // as text: never through the JVM's zone
         } else if (value instanceof LocalDate date && dialect == VerifyDialect.MYSQL) {
             adjusted = date.toString();
+        }
+        if (dialect == VerifyDialect.POSTGRESQL && adjusted instanceof String text && !column.pgText()) {
+            // an enum label, an inet, an array's text…: a literal the server reads as the column's type
+            statement.setObject(index, text, Types.OTHER);
+            return;
         }
         statement.setObject(index, adjusted);
     }

@@ -90,7 +90,7 @@ final class TablePlan {
                     problems.add("table '" + mapping.oldTable() + "': primary-key column '" + keyName + "' ("
                             + pair.oldInfo().typeName() + " / " + pair.newInfo().typeName() + ") cannot be compared"
                             + " in SQL (" + pair.javaReason() + "); verification needs keys of integer, decimal, text,"
-                            + " UUID, date, date-time or binary types");
+                            + " UUID, date, date-time, time or binary types, or one type of one product on both stores");
                 }
                 keys.add(pair);
             });
@@ -142,6 +142,10 @@ final class TablePlan {
                     "a value transformer maps it, so the old value is transformed in Java", key);
         }
         ColumnInfo.Kind kind = pairKind(oldKind, newKind);
+        if (kind == ColumnInfo.Kind.OTHER && key && oldDialect == newDialect && oldColumn.type().equals(newColumn.type())
+                && !UNORDERED.contains(oldColumn.type()) && !oldColumn.type().startsWith("geometry")) {
+            kind = ColumnInfo.Kind.NATIVE; // one product, one type: one order and one text on both sides
+        }
         String reason = null;
         if (kind == ColumnInfo.Kind.OTHER) {
             reason = oldKind == newKind || oldKind == ColumnInfo.Kind.OTHER
@@ -157,6 +161,10 @@ final class TablePlan {
     private static String readable(String name) {
         return name.equals(name.toUpperCase(Locale.ROOT)) ? name.toLowerCase(Locale.ROOT) : name;
     }
+
+    /** PostgreSQL types without a default ordering or equality (no btree operator class): never a key here. */
+    private static final Set<String> UNORDERED = Set.of("json", "xml", "point", "line", "lseg", "box", "path",
+            "polygon", "circle", "linestring", "multipoint", "multilinestring", "multipolygon", "geometrycollection");
 
     private static ColumnInfo.Kind pairKind(ColumnInfo.Kind a, ColumnInfo.Kind b) {
         if (a == ColumnInfo.Kind.OTHER || b == ColumnInfo.Kind.OTHER) {
@@ -214,6 +222,7 @@ final class TablePlan {
             // as the number hhmmss.ffffff that the server gives it in arithmetic: one text whatever the fraction's
             // digits (TIME(0) and TIME(6)), in the order of the durations
             case DURATION -> dialect.decimal("(" + column + " + 0)");
+            case NATIVE -> dialect.escape(dialect.nativeText(column, info));
             case TIME -> dialect.timeOfDay(column, pair.info(old).scale() > 6 && pair.info(!old).scale() > 6);
             case DATE -> dialect.date(column);
             case BINARY -> dialect.hex(column);

@@ -79,6 +79,11 @@ enum VerifyDialect {
             return timeOfDay(column, false);
         }
 
+        @Override
+        String nativeText(String column, ColumnInfo info) {
+            return "CAST(" + column + " AS VARCHAR)";
+        }
+
         /** H2 casts round to the nearest microsecond, as a copy into a microsecond column does. */
         @Override
         String microseconds(String column, boolean zoned) {
@@ -176,6 +181,16 @@ enum VerifyDialect {
             return column + "::text";
         }
 
+        /**
+         * The text output; a float as the bytes its send function gives (its text has fewer digits in a session
+         * whose {@code extra_float_digits} is below 1).
+         */
+        @Override
+        String nativeText(String column, ColumnInfo info) {
+            return info.type().equals("float8") || info.type().equals("float4")
+                    ? "encode(" + info.type() + "send(" + column + "), 'hex')" : column + "::text";
+        }
+
         @Override
         String utc(String column) {
             return "(" + column + " AT TIME ZONE 'UTC')";
@@ -214,9 +229,13 @@ enum VerifyDialect {
             return majorVersion >= 16 ? "('0x' || substr(md5(" + rowText + "), 2, 15))::int8" : hash(rowText);
         }
 
+        /** An enum (text to JDBC, but of no collatable type) by its label's bytes, without its index. */
         @Override
         String binaryOrder(String column, ColumnInfo info) {
             String collation = info.collation();
+            if (!info.pgText()) {
+                return "(" + column + "::text) COLLATE \"C\"";
+            }
             return collation != null && (collation.equals("C") || collation.equals("POSIX") || collation.equals("ucs_basic"))
                     ? column : column + " COLLATE \"C\"";
         }
@@ -277,6 +296,13 @@ enum VerifyDialect {
         @Override
         String utc(String column) {
             return column; // TIMESTAMP columns are shown in the session's zone, set to UTC for the verification
+        }
+
+        /** A {@code FLOAT}'s text has six digits: as a {@code DOUBLE}, every digit. */
+        @Override
+        String nativeText(String column, ColumnInfo info) {
+            return info.sqlType() == java.sql.Types.REAL || info.type().startsWith("float")
+                    ? "CAST(CAST(" + column + " AS DOUBLE) AS CHAR)" : "CAST(" + column + " AS CHAR)";
         }
 
         /** A {@code TIME} as the server writes it, without the fraction's trailing zeros (a duration beyond a day too). */
@@ -415,6 +441,12 @@ enum VerifyDialect {
      * is not zero (PostgreSQL's ISO text output); a MySQL/MariaDB {@code TIME} beyond a day as the server writes it.
      */
     abstract String timeOfDay(String column);
+
+    /**
+     * A value of a type compared with the same type of the same product ({@link ColumnInfo.Kind#NATIVE}): the
+     * product's own text of it, every digit of an approximate number.
+     */
+    abstract String nativeText(String column, ColumnInfo info);
 
     /** A time of day as text; {@code nanos} when both sides keep fractions beyond microseconds (only H2 can). */
     String timeOfDay(String column, boolean nanos) {

@@ -13,8 +13,9 @@
  * lists each row's key and hash on both stores (a range too large to list is first cut into 16 parts, each
  * compared by its checksum); only the rows whose hashes differ are fetched (as their canonical texts) and
  * compared column by column. After a chunk that differed, the next chunk is listed at once. Columns that cannot be rendered alike in SQL
- * (floating point, times of day, JSON, bit strings, transformed values) are fetched and compared in Java, and the
- * report names them.
+ * (floating point, JSON, bit strings, transformed values) are fetched and compared in Java, and the report names
+ * them. A key column must be rendered in SQL: of a type with a common rendering, or of the same type of the same
+ * product on both stores (its own text output).
  *
  * <p><b>Key ranges</b> select the same rows on both stores: string key columns compare by their bytes (binary
  * order) on both sides ({@code COLLATE "C"} on PostgreSQL, {@code BINARY} on MySQL/MariaDB unless the column's

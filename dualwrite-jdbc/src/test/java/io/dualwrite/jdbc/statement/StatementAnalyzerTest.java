@@ -114,4 +114,18 @@ class StatementAnalyzerTest {
         StatementAnalysis analysis = analyzer.analyze("UPDATE orders SET merchant_id = '?' WHERE id = ?");
         assertThat(analysis.whereKey()).containsExactly(new ValueRef(1, null));
     }
+
+    @Test
+    void signedNumberLiteralsAreKeysAndAKeyOnlyTheDatabaseKnowsLeavesTheOtherRowsKnown() {
+        StatementAnalysis analysis = analyzer.analyze(
+                "INSERT INTO orders (id, merchant_id) VALUES (2, 'm'), (-1, 'm'), (+3, 'm'), (-9223372036854775808, 'm'),"
+                        + " (-2.50, 'm'), (-?, 'm')");
+
+        assertThat(analysis.keysUnknown()).isNull();
+        assertThat(analysis.insertRows()).hasSize(6);
+        assertThat(analysis.insertRows().stream().map(row -> row.get(0)).toList()).containsExactly(
+                new ValueRef(0, 2L), new ValueRef(0, -1L), new ValueRef(0, 3L),
+                new ValueRef(0, java.math.BigInteger.valueOf(Long.MIN_VALUE)),
+                new ValueRef(0, new java.math.BigDecimal("-2.50")), null);
+    }
 }
