@@ -215,7 +215,7 @@ final class JdbcRowCopier implements RowCopier {
                     // not with a text key: the upsert is followed by the check of its spellings (respell), which
                     // may fail the sync or rewrite rows, inside the transaction
                     boolean rides = commitWithUpsert && last && keyColumns(side.target, side.mapping, to).stream()
-                            .noneMatch(JdbcRowCopier::isText);
+                            .noneMatch(JdbcRowCopier::looseText);
                     SyncResult applied = apply(from, to, target, targetDialect, limits, side,
                             sourceRows.get(side.mapping), sourceColumns, rides);
                     // the last side's upsert, when it wrote rows, carried the COMMIT (apply's commitWithUpsert)
@@ -551,7 +551,7 @@ final class JdbcRowCopier implements RowCopier {
                          TableMapping mapping, Store from, Store to, TableColumns sourceColumns,
                          List<Map<String, @Nullable Object>> rows) throws SQLException {
         List<TableColumns.Column> keyColumns = keyColumns(columns, mapping, to);
-        if (keyColumns.stream().noneMatch(JdbcRowCopier::isText)) {
+        if (keyColumns.stream().noneMatch(JdbcRowCopier::looseText)) {
             return;
         }
         List<TableColumns.Column> sourceKey = keyColumns(sourceColumns, mapping, from);
@@ -619,7 +619,7 @@ final class JdbcRowCopier implements RowCopier {
                                                TableMapping mapping, Store from, Store to, TableColumns sourceColumns,
                                                List<String> keys) throws SQLException {
         List<TableColumns.Column> keyColumns = keyColumns(columns, mapping, to);
-        if (keyColumns.stream().noneMatch(JdbcRowCopier::isText)) {
+        if (keyColumns.stream().noneMatch(JdbcRowCopier::looseText)) {
             return keys;
         }
         List<TableColumns.Column> sourceKey = keyColumns(sourceColumns, mapping, from);
@@ -755,6 +755,16 @@ final class JdbcRowCopier implements RowCopier {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a target key column holds text it may match in another spelling (a MySQL/MariaDB collation,
+     * PostgreSQL's {@code char(n)}, {@code citext} or a nondeterministic collation, H2's {@code VARCHAR_IGNORECASE}
+     * or {@code CHAR}): the spelling checks ({@link #respell}) are needed. Not for text compared by its characters
+     * alone ({@link TableColumns.Column#exactText}), where they would cost a read per sync for nothing.
+     */
+    private static boolean looseText(TableColumns.Column column) {
+        return isText(column) && !column.exactText();
     }
 
     private static boolean isText(TableColumns.Column column) {

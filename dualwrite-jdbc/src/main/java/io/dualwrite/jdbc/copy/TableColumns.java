@@ -25,20 +25,24 @@ final class TableColumns {
      * {@link Values} asks of its type on every value (decided once, when the table is read).
      */
     record Column(String name, int sqlType, String typeName, boolean timeZone, boolean integer, boolean bool,
-                  int precision, String lowerTypeName, boolean bitNumber, boolean duration) {
+                  int precision, String lowerTypeName, boolean bitNumber, boolean duration, boolean exactText) {
         /**
          * @param precision the length the database reports (digits of a {@code bit(n)}; 0 when unknown)
          * @param dialect   the store's dialect: a MySQL/MariaDB {@code BIT(n)} of more than one bit holds an
          *                  unsigned number ({@link #bitNumber}), its {@code TIME} a duration ({@link #duration})
+         * @param exactText whether the column holds text that it compares by its characters alone (PostgreSQL
+         *                  {@code text}/{@code varchar} under a deterministic collation, H2 {@code VARCHAR}): a
+         *                  key of it matches no other spelling, so the copier's spelling checks are not needed
          */
-        static Column of(String name, int sqlType, String typeName, int precision, CopyDialect dialect) {
+        static Column of(String name, int sqlType, String typeName, int precision, CopyDialect dialect,
+                         boolean exactText) {
             boolean mysql = dialect == CopyDialect.MYSQL;
             boolean bitNumber = mysql && sqlType == java.sql.Types.BIT && typeName.equalsIgnoreCase("bit") && precision > 1;
             boolean integer = Values.isInteger(sqlType, typeName);
             // MySQL/MariaDB TINYINT(1), which the drivers report as a boolean, holds -128 to 127
             boolean bool = Values.isBoolean(sqlType, typeName) && !bitNumber && !(mysql && integer);
             return new Column(name, sqlType, typeName, Values.hasTimeZone(sqlType, typeName), integer, bool, precision,
-                    typeName.toLowerCase(Locale.ROOT), bitNumber, mysql && sqlType == java.sql.Types.TIME);
+                    typeName.toLowerCase(Locale.ROOT), bitNumber, mysql && sqlType == java.sql.Types.TIME, exactText);
         }
 
         /**
@@ -87,10 +91,15 @@ final class TableColumns {
             try (Statement statement = connection.createStatement();
                  ResultSet empty = statement.executeQuery("SELECT * FROM " + quoted + " WHERE 1 = 0")) {
                 ResultSetMetaData meta = empty.getMetaData();
+                Set<String> exact = dialect == CopyDialect.POSTGRESQL ? exactTextColumns(connection, quoted) : Set.of();
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
                     String name = meta.getColumnName(i);
-                    columns.put(name.toLowerCase(Locale.ROOT), Column.of(name, meta.getColumnType(i),
-                            meta.getColumnTypeName(i), meta.getPrecision(i), dialect));
+                    String type = meta.getColumnTypeName(i);
+                    boolean exactText = dialect == CopyDialect.POSTGRESQL ? exact.contains(name)
+                            : dialect == CopyDialect.H2 && (type.equalsIgnoreCase("CHARACTER VARYING")
+                            || type.equalsIgnoreCase("VARCHAR") || type.equalsIgnoreCase("CHARACTER LARGE OBJECT"));
+                    columns.put(name.toLowerCase(Locale.ROOT), Column.of(name, meta.getColumnType(i), type,
+                            meta.getPrecision(i), dialect, exactText));
                 }
                 return new TableColumns(table, dialect == CopyDialect.POSTGRESQL && !table.contains(".")
                         ? inItsSchema(connection, dialect, quoted) : quoted, columns);
@@ -99,6 +108,30 @@ final class TableColumns {
             }
         }
         throw first;
+    }
+
+    /**
+     * The PostgreSQL table's {@code text} and {@code varchar} columns under a deterministic collation: they compare
+     * by their characters alone ({@code bpchar} ignores trailing spaces, {@code citext} case, a nondeterministic
+     * collation whatever it was made to). None when the catalog cannot be read (every text key is then checked).
+     * Run outside a transaction, as {@link #read}.
+     */
+    private static Set<String> exactTextColumns(Connection connection, String quoted) {
+        Set<String> exact = new java.util.HashSet<>();
+        try (java.sql.PreparedStatement statement = connection.prepareStatement("SELECT a.attname FROM pg_attribute a"
+                + " JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_collation c ON c.oid = a.attcollation"
+                + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped"
+                + " AND t.typname IN ('text', 'varchar') AND coalesce(c.collisdeterministic, true)")) {
+            statement.setString(1, quoted);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    exact.add(rows.getString(1));
+                }
+            }
+        } catch (SQLException unread) {
+            return Set.of();
+        }
+        return exact;
     }
 
     /**
