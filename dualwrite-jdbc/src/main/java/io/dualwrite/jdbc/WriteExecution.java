@@ -630,7 +630,10 @@ final class WriteExecution {
                 if (postgres && (key.get(i) instanceof String || (texts.numeric(i) && texts.formed(i)))) {
                     // as a literal of unknown type, as the statement wrote it: PostgreSQL has no operator comparing
                     // a timestamp or a number with a varchar, and compares 16777217 with a real as a double
-                    statement.setObject(index++, String.valueOf(key.get(i)), java.sql.Types.OTHER);
+                    // a float as the double it widens to: the driver sends 0.1f as a real, which a double
+                    // precision column holds as 0.10000000149011612, not as 0.1
+                    Object value = key.get(i) instanceof Float single ? (Object) (double) single : key.get(i);
+                    statement.setObject(index++, String.valueOf(value), java.sql.Types.OTHER);
                 } else if (canonical && texts != null && texts.zoned(i)) {
                     String utc = String.valueOf(key.get(i));
                     statement.setString(index++, utc);
@@ -689,6 +692,10 @@ final class WriteExecution {
                 }
             } else if (value instanceof Boolean) {
                 asWritten = false; // stored as 1 or 0 (and a 0 into an AUTO_INCREMENT key as its next value)
+            } else if (converted(value) && keyTexts(physical).numeric(position) && keyTexts(physical).formed(position)) {
+                // a fraction into a floating-point key: the driver sends the number itself, which the column at
+                // most rounds to its precision; a formed column's key is read back (exactKey) as the store holds it
+                asWritten = true;
             } else {
                 // a UUID, a timestamp, bytes…: as written into a column of its own kind; a text column stores its
                 // own rendering (7.0 as '7', true as '1', a timestamp without .0), a fractional number is rounded

@@ -659,7 +659,10 @@ final class JdbcRowCopier implements RowCopier {
      */
     private static String numberedKeyRead(CopyDialect dialect, TableColumns columns,
                                           List<TableColumns.Column> keyColumns, int keys) {
-        String keyList = keyColumns.stream().map(c -> dialect.quote(c.name())).collect(Collectors.joining(", "));
+        // selected as every read of the copier selects them: Values.read, which heldKey reads them with, expects
+        // a float's bytes or a date-time's text where selectExpression gives them
+        String keyList = keyColumns.stream().map(c -> Values.selectExpression(dialect, c))
+                .collect(Collectors.joining(", "));
         String condition = keyColumns.stream().map(c -> dialect.quote(c.name()) + " = ?")
                 .collect(Collectors.joining(" AND "));
         StringBuilder select = new StringBuilder();

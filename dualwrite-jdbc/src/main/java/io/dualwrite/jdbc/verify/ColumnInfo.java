@@ -63,19 +63,34 @@ record ColumnInfo(String name, int sqlType, String typeName, int precision, int 
         };
     }
 
-    /** How this column is selected to be read as a key: a {@link #numbered} column as its number. */
+    /**
+     * How this column is selected to be read as a key: a {@link #numbered} column as its number, a MySQL/MariaDB
+     * {@code FLOAT} as the {@code DOUBLE} it widens to (its text has six digits: 16777216 reads back as 16777200, a
+     * key that names no row).
+     */
     String keySelect(VerifyDialect dialect) {
         String quoted = dialect.quote(name);
+        if (mysqlFloat(dialect)) {
+            return "CAST(" + quoted + " AS DOUBLE) AS " + quoted;
+        }
         return numbered(dialect) ? "(" + quoted + " + 0) AS " + quoted : quoted;
     }
 
+    /** Whether this is a MySQL/MariaDB {@code FLOAT}. */
+    boolean mysqlFloat(VerifyDialect dialect) {
+        return dialect == VerifyDialect.MYSQL && sqlType == Types.REAL;
+    }
+
     /**
-     * The column as it is read by {@link #keySelect}: a {@link #numbered} column as an unsigned integer, a PostgreSQL
-     * array as its text (the form a key part takes).
+     * The column as it is read by {@link #keySelect}: a {@link #numbered} column as an unsigned integer, a MySQL
+     * {@code FLOAT} as a {@code DOUBLE}, a PostgreSQL array as its text (the form a key part takes).
      */
     ColumnInfo asKeyRead(VerifyDialect dialect) {
         if (numbered(dialect)) {
             return new ColumnInfo(name, Types.BIGINT, "bigint unsigned", 20, 0, null);
+        }
+        if (mysqlFloat(dialect)) {
+            return new ColumnInfo(name, Types.DOUBLE, "double", 22, 0, null);
         }
         return dialect == VerifyDialect.POSTGRESQL && sqlType == Types.ARRAY
                 ? new ColumnInfo(name, Types.OTHER, typeName, precision, scale, collation) : this;

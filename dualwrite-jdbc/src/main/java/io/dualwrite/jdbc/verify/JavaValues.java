@@ -262,6 +262,8 @@ final class JavaValues {
             } catch (java.time.format.DateTimeParseException notATimeOfDay) {
                 adjusted = text; // beyond a day: no such row here, and the store says so
             }
+        } else if (value instanceof Float single && dialect == VerifyDialect.MYSQL) {
+            adjusted = (double) single; // as the double it widens to: bound as a float, key 0.1 matches no row
         } else if (value instanceof Boolean flag && kind != ColumnInfo.Kind.BOOLEAN) {
             adjusted = flag ? 1 : 0;
         } else if (value instanceof Number number && kind == ColumnInfo.Kind.BOOLEAN && dialect != VerifyDialect.MYSQL) {

@@ -16,7 +16,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -417,16 +419,27 @@ public final class Verifier {
     }
 
     /**
+     * The PostgreSQL session settings that the canonical texts of verification depend on, with the values they are
+     * written for: dates in ISO form, intervals in the default style, instants in UTC (key texts of
+     * {@code timestamptz[]} and {@code tstzrange} are written in the session's zone) and floats in their shortest
+     * exact form (below 1, {@code extra_float_digits} rounds them, so two different {@code float8[]} keys would
+     * read alike). A session of the pool may carry other values; they are put back afterwards.
+     */
+    private static final Map<String, String> POSTGRESQL_SETTINGS = Map.of(
+            "DateStyle", "ISO, MDY", "IntervalStyle", "postgres", "TimeZone", "UTC", "extra_float_digits", "3");
+
+    /**
      * One connection per store for a table's verification, in auto-commit (each query sees the latest commits),
-     * MySQL/MariaDB sessions in UTC; restored and closed afterwards.
+     * MySQL/MariaDB sessions in UTC and PostgreSQL sessions in {@link #POSTGRESQL_SETTINGS}; restored and closed
+     * afterwards.
      */
     private final class Sessions implements AutoCloseable {
         final Connection old;
         final Connection fresh;
         private final boolean oldAutoCommit;
         private final boolean newAutoCommit;
-        private final @Nullable String oldZone;
-        private final @Nullable String newZone;
+        private final Map<String, String> oldSettings;
+        private final Map<String, String> newSettings;
 
         private final Prepared table;
 
@@ -448,8 +461,8 @@ public final class Verifier {
             fresh = second;
             Boolean oldWas = null;
             Boolean newWas = null;
-            String oldSetting = null;
-            String newSetting;
+            Map<String, String> oldSetting = Map.of();
+            Map<String, String> newSetting;
             try {
                 oldWas = old.getAutoCommit();
                 old.setAutoCommit(true);
@@ -464,15 +477,15 @@ public final class Verifier {
                     restore(old, table.oldDialect(), oldSetting, oldWas);
                 }
                 if (newWas != null) {
-                    restore(fresh, table.newDialect(), null, newWas);
+                    restore(fresh, table.newDialect(), Map.of(), newWas);
                 }
                 closeBoth(e);
                 throw e;
             }
             oldAutoCommit = oldWas;
             newAutoCommit = newWas;
-            oldZone = oldSetting;
-            newZone = newSetting;
+            oldSettings = oldSetting;
+            newSettings = newSetting;
         }
 
         /** Closes both connections after a failed set-up; a failure to close is added to {@code failure}. */
@@ -486,23 +499,35 @@ public final class Verifier {
             }
         }
 
-        /** MySQL sessions in UTC, PostgreSQL sessions in the ISO date style; returns the setting to restore. */
-        private static @Nullable String setUp(Connection connection, VerifyDialect dialect) throws SQLException {
+        /**
+         * MySQL sessions in UTC; PostgreSQL sessions with the settings the canonical texts are written for
+         * ({@link #POSTGRESQL_SETTINGS}); returns the settings to restore, by name.
+         */
+        private static Map<String, String> setUp(Connection connection, VerifyDialect dialect) throws SQLException {
             if (dialect == VerifyDialect.MYSQL) {
-                return utc(connection);
+                return Map.of("time_zone", utc(connection));
             }
-            if (dialect == VerifyDialect.POSTGRESQL) {
-                try (Statement statement = connection.createStatement()) {
-                    String style;
-                    try (ResultSet rows = statement.executeQuery("SHOW DateStyle")) {
+            if (dialect != VerifyDialect.POSTGRESQL) {
+                return Map.of();
+            }
+            Map<String, String> was = new LinkedHashMap<>();
+            try (Statement statement = connection.createStatement()) {
+                for (Map.Entry<String, String> setting : POSTGRESQL_SETTINGS.entrySet()) {
+                    try (ResultSet rows = statement.executeQuery(
+                            "SELECT current_setting('" + setting.getKey() + "')")) {
                         rows.next();
-                        style = rows.getString(1);
+                        was.put(setting.getKey(), rows.getString(1));
                     }
-                    statement.execute("SET DateStyle = 'ISO, MDY'");
-                    return style;
                 }
             }
-            return null;
+            try (java.sql.PreparedStatement set = connection.prepareStatement("SELECT set_config(?, ?, false)")) {
+                for (Map.Entry<String, String> setting : POSTGRESQL_SETTINGS.entrySet()) {
+                    set.setString(1, setting.getKey());
+                    set.setString(2, setting.getValue());
+                    set.execute();
+                }
+            }
+            return was;
         }
 
         private static String utc(Connection connection) throws SQLException {
@@ -517,19 +542,22 @@ public final class Verifier {
             }
         }
 
-        private static void restore(Connection connection, VerifyDialect dialect, @Nullable String setting,
+        private static void restore(Connection connection, VerifyDialect dialect, Map<String, String> settings,
                                     boolean autoCommit) {
             try {
-                if (setting != null && dialect == VerifyDialect.MYSQL) {
+                if (dialect == VerifyDialect.MYSQL && settings.containsKey("time_zone")) {
                     try (java.sql.PreparedStatement set = connection.prepareStatement("SET time_zone = ?")) {
-                        set.setString(1, setting);
+                        set.setString(1, settings.get("time_zone"));
                         set.execute();
                     }
-                } else if (setting != null) {
+                } else if (!settings.isEmpty()) {
                     try (java.sql.PreparedStatement set = connection.prepareStatement(
-                            "SELECT set_config('DateStyle', ?, false)")) {
-                        set.setString(1, setting);
-                        set.execute();
+                            "SELECT set_config(?, ?, false)")) {
+                        for (Map.Entry<String, String> setting : settings.entrySet()) {
+                            set.setString(1, setting.getKey());
+                            set.setString(2, setting.getValue());
+                            set.execute();
+                        }
                     }
                 }
                 connection.setAutoCommit(autoCommit);
@@ -541,8 +569,8 @@ public final class Verifier {
         @Override
         public void close() throws SQLException {
             try {
-                restore(old, table.oldDialect(), oldZone, oldAutoCommit);
-                restore(fresh, table.newDialect(), newZone, newAutoCommit);
+                restore(old, table.oldDialect(), oldSettings, oldAutoCommit);
+                restore(fresh, table.newDialect(), newSettings, newAutoCommit);
             } finally {
                 try {
                     old.close();
