@@ -190,11 +190,21 @@ enum CopyDialect {
         @Override
         String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated, int rows) {
             String first = keyColumns.get(0);
+            // a key column written too (keyFormsDiffer) takes the row's value where the guard keeps the key: one
+            // assignment per column
+            String kept = updated.contains(first) ? "VALUES(" + first + ")" : first;
             String guard = first + " = IF(" + keyColumns.stream().map(c -> c + " <=> VALUES(" + c + ")")
-                    .collect(Collectors.joining(" AND ")) + ", " + first + ", " + OTHER_ROW_MET + ")";
+                    .collect(Collectors.joining(" AND ")) + ", " + kept + ", " + OTHER_ROW_MET + ")";
             return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES " + tuples(columns.size(), rows)
-                    + " ON DUPLICATE KEY UPDATE " + guard + updated.stream().map(c -> ", " + c + " = VALUES(" + c + ")")
-                    .collect(Collectors.joining());
+                    + " ON DUPLICATE KEY UPDATE " + guard + updated.stream().filter(c -> !c.equals(first))
+                    .map(c -> ", " + c + " = VALUES(" + c + ")").collect(Collectors.joining());
+        }
+
+        /** A float holds -0 and 0 as one key (they compare equal), and stores each as given. */
+        @Override
+        boolean keyFormsDiffer(TableColumns.Column column) {
+            return column.sqlType() == java.sql.Types.REAL || column.sqlType() == java.sql.Types.DOUBLE
+                    || column.sqlType() == java.sql.Types.FLOAT;
         }
 
         @Override

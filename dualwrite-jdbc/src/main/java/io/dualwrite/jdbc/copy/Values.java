@@ -457,6 +457,14 @@ final class Values {
         }
         int type = column.sqlType();
         Object adjusted = value;
+        if (target == CopyDialect.MYSQL && (type == Types.REAL || type == Types.DOUBLE || type == Types.FLOAT)
+                && value instanceof Number number && (value instanceof Double || value instanceof Float)
+                && Double.doubleToRawLongBits(number.doubleValue()) == Long.MIN_VALUE) {
+            // -0: the drivers send a double as its text, "-0.0", which the server reads as a decimal, whose zero
+            // has no sign; as a float's text the server reads the negative zero
+            statement.setString(index, "-0e0");
+            return;
+        }
         if (target == CopyDialect.MYSQL && type == Types.REAL && value instanceof Float single) {
             // bound as a FLOAT, 0.1f matches no FLOAT row (a delete by that key deleted nothing); as the double it
             // widens to exactly, it matches the stored value and is stored as the same float
