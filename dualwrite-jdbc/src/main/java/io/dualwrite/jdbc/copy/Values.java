@@ -2,6 +2,7 @@ package io.dualwrite.jdbc.copy;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -385,7 +386,9 @@ final class Values {
                 case Types.TIME -> time(text, column);
                 case Types.TIMESTAMP -> LocalDateTime.parse(text.strip().replace(' ', 'T'));
                 case Types.TIMESTAMP_WITH_TIMEZONE -> OffsetDateTime.parse(text.strip().replace(' ', 'T'));
-                case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY -> HexFormat.of().parseHex(text.strip());
+                // a UUID's text names its 16 bytes (a PostgreSQL uuid key into a MySQL BINARY(16))
+                case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY -> text.indexOf('-') >= 0
+                        ? uuidBytes(uuid(text)) : HexFormat.of().parseHex(text.strip());
                 default -> text;
             };
         } catch (RuntimeException e) {
@@ -410,6 +413,17 @@ final class Values {
             return UUID.fromString(text.strip()); // names what is wrong with it
         }
         return new UUID(Long.parseUnsignedLong(digits.substring(0, 16), 16), Long.parseUnsignedLong(digits.substring(16), 16));
+    }
+
+    /** A UUID's 16 bytes, most significant first. */
+    static byte[] uuidBytes(UUID uuid) {
+        return ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits())
+                .array();
+    }
+
+    private static boolean isBinary(int sqlType) {
+        return sqlType == Types.BINARY || sqlType == Types.VARBINARY || sqlType == Types.LONGVARBINARY
+                || sqlType == Types.BLOB;
     }
 
     /** A time-of-day key part; on MySQL/MariaDB a duration beyond a day is kept as its canonical text. */
@@ -519,6 +533,12 @@ final class Values {
             adjusted = new BigDecimal(big);
         } else if (column.typeNamed("uuid") && value instanceof String text) {
             adjusted = uuid(text);
+        } else if (column.typeNamed("uuid") && value instanceof byte[] bytes && bytes.length == 16) {
+            // a MySQL BINARY(16) holding a UUID's bytes in order (UUID_TO_BIN without swapping)
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            adjusted = new UUID(buffer.getLong(), buffer.getLong());
+        } else if (value instanceof UUID uuid && isBinary(type) && !column.typeNamed("uuid")) {
+            adjusted = uuidBytes(uuid);
         } else if (value instanceof UUID uuid && !column.typeNamed("uuid")) {
             adjusted = uuid.toString();
         } else if (type == Types.OTHER && value instanceof String) {

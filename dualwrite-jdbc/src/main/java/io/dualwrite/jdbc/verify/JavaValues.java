@@ -228,7 +228,7 @@ final class JavaValues {
                 case DATE -> LocalDate.parse(stripped);
                 case TIMESTAMP, TIMESTAMP_TZ -> LocalDateTime.parse(stripped.replace(' ', 'T'));
                 case BINARY -> HexFormat.of().parseHex(stripped);
-                case UUID -> column.type().equals("uuid") ? UUID.fromString(stripped) : text;
+                case UUID -> column.type().equals("uuid") ? uuid(stripped) : text;
                 default -> text;
             };
         } catch (RuntimeException e) {
@@ -237,19 +237,35 @@ final class JavaValues {
         }
     }
 
+    /** A UUID in any spelling of one: braces, hyphens or none, either case. */
+    private static UUID uuid(String text) {
+        String digits = text.replace("{", "").replace("}", "").replace("-", "");
+        if (digits.length() != 32) {
+            return UUID.fromString(text); // names what is wrong with it
+        }
+        return new UUID(Long.parseUnsignedLong(digits.substring(0, 16), 16),
+                Long.parseUnsignedLong(digits.substring(16), 16));
+    }
+
     /** Binds a value (read from either store) for a column of this store, converting where drivers would refuse. */
     static void bind(PreparedStatement statement, int index, Object value, ColumnInfo column, VerifyDialect dialect)
             throws SQLException {
         ColumnInfo.Kind kind = column.kind(dialect);
         Object adjusted = value;
-        if (value instanceof UUID uuid && !column.type().equals("uuid")) {
+        if (value instanceof UUID uuid && !column.type().equals("uuid") && kind != ColumnInfo.Kind.BINARY) {
             adjusted = uuid.toString();
         } else if (value instanceof String text && column.type().equals("uuid")) {
             try {
-                adjusted = UUID.fromString(text.strip());
+                adjusted = uuid(text.strip());
             } catch (IllegalArgumentException notAUuid) {
                 adjusted = text;
             }
+        } else if (value instanceof byte[] bytes && bytes.length == 16 && column.type().equals("uuid")) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes); // a BINARY(16) key against a uuid
+            adjusted = new UUID(buffer.getLong(), buffer.getLong());
+        } else if (value instanceof UUID uuid && kind == ColumnInfo.Kind.BINARY) {
+            adjusted = java.nio.ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
+                    .putLong(uuid.getLeastSignificantBits()).array();
         } else if (value instanceof String text && (kind == ColumnInfo.Kind.INTEGER || kind == ColumnInfo.Kind.DECIMAL)) {
             try {
                 adjusted = new BigDecimal(text.strip());

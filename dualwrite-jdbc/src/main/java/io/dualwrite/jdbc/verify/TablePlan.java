@@ -192,6 +192,9 @@ final class TablePlan {
         if (both.equals(Set.of(ColumnInfo.Kind.UUID, ColumnInfo.Kind.STRING))) {
             return ColumnInfo.Kind.UUID;
         }
+        if (both.equals(Set.of(ColumnInfo.Kind.UUID, ColumnInfo.Kind.BINARY))) {
+            return ColumnInfo.Kind.BINARY; // a MySQL BINARY(16) holding a UUID's bytes in order
+        }
         return ColumnInfo.Kind.OTHER;
     }
 
@@ -205,8 +208,11 @@ final class TablePlan {
                 String text = dialect.text(column, info);
                 yield dialect.escape(pair.padded() ? "RTRIM(" + text + ")" : text);
             }
-            case UUID -> own == ColumnInfo.Kind.UUID ? dialect.uuid(column)
-                    : dialect.escape("LOWER(RTRIM(" + dialect.text(column, info) + "))");
+            // against a text, a UUID as its 32 digits: the text's braces, hyphens and case are spellings of one
+            // UUID (the copier reads each of them as that UUID)
+            case UUID -> own != ColumnInfo.Kind.UUID ? dialect.escape(dialect.uuidDigits(dialect.text(column, info)))
+                    : pair.info(!old).type().equals("uuid") ? dialect.uuid(column)
+                    : dialect.uuidDigits(dialect.uuid(column));
             case INTEGER -> dialect.integer(column);
             case DECIMAL -> own == ColumnInfo.Kind.INTEGER ? dialect.integer(column) : dialect.decimal(column);
             case BOOLEAN -> dialect.trueFalse(column, own != ColumnInfo.Kind.BOOLEAN);
@@ -225,7 +231,7 @@ final class TablePlan {
             case NATIVE -> dialect.escape(dialect.nativeText(column, info));
             case TIME -> dialect.timeOfDay(column, pair.info(old).scale() > 6 && pair.info(!old).scale() > 6);
             case DATE -> dialect.date(column);
-            case BINARY -> dialect.hex(column);
+            case BINARY -> own == ColumnInfo.Kind.UUID ? dialect.uuidDigits(dialect.uuid(column)) : dialect.hex(column);
             case OTHER -> throw new IllegalStateException("column " + info.name() + " is compared in Java");
         };
         return dialect.orNull(column, rendered);

@@ -459,6 +459,15 @@ enum VerifyDialect {
     /** A UUID as lower-case text. */
     abstract String uuid(String column);
 
+    /**
+     * A text holding a UUID as its 32 lower-case digits: without braces and hyphens (a MySQL {@code CHAR(38)} of
+     * {@code {A0EE…}}, a {@code CHAR(32)} without hyphens), trailing spaces cut. The three functions are alike on
+     * H2, PostgreSQL and MySQL/MariaDB.
+     */
+    String uuidDigits(String text) {
+        return "LOWER(REPLACE(REPLACE(REPLACE(RTRIM(" + text + "), '-', ''), '{', ''), '}', ''))";
+    }
+
     /** The row text: the parts joined by {@code |}. */
     abstract String concat(List<String> parts);
 

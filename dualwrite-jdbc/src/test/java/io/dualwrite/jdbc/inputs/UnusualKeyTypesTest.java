@@ -929,4 +929,50 @@ class UnusualKeyTypesTest {
         }
     }
 
+    // MySQL schemas keep UUIDs as BINARY(16) (UUID_TO_BIN without swapping) or as text in any spelling; the new store
+    // holds them as a uuid. The bytes are the UUID's 16 bytes in order; a text's braces, case and hyphens are
+    // spellings of one UUID.
+    @Test
+    void mariaBinary16ToPgUuid() throws SQLException {
+        try (Fixture fixture = mariaToPg("BINARY(16)", "UUID")) {
+            run(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)",
+                    hex("6ccd780cbaba102695645b8c656024db"), 1);
+            run(fixture, "INSERT INTO orders (id, qty) VALUES (X'a0eebc999c0b4ef8bb6d6bb9bd380a11', 2),"
+                    + " (UNHEX(REPLACE('00000000-0000-0000-0000-0000000000ff', '-', '')), 3)");
+            run(fixture, "UPDATE orders SET qty = 10 WHERE id = X'a0eebc999c0b4ef8bb6d6bb9bd380a11'");
+            run(fixture, "DELETE FROM orders WHERE id = ?", (Object) hex("000000000000000000000000000000ff"));
+            mariaScoped(fixture);
+            converge(fixture, "SELECT LOWER(HEX(id)) AS k, qty FROM orders ORDER BY 1",
+                    "SELECT replace(id::text, '-', '') AS k, quantity FROM orders_v2 ORDER BY 1");
+        }
+    }
+
+    @Test
+    void mariaBracedUuidTextToPgUuid() throws SQLException {
+        try (Fixture fixture = mariaToPg("CHAR(38)", "UUID")) {
+            run(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", "{6CCD780C-BABA-1026-9564-5B8C656024DB}", 1);
+            run(fixture, "INSERT INTO orders (id, qty) VALUES ('{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}', 2),"
+                    + " ('{00000000-0000-0000-0000-0000000000FF}', 3)");
+            run(fixture, "UPDATE orders SET qty = 10 WHERE id = '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}'");
+            mariaScoped(fixture);
+            converge(fixture, "SELECT LOWER(REPLACE(REPLACE(REPLACE(id, '-', ''), '{', ''), '}', '')) AS k, qty"
+                    + " FROM orders ORDER BY 1", "SELECT replace(id::text, '-', '') AS k, quantity FROM orders_v2 ORDER BY 1");
+        }
+    }
+
+    @Test
+    void pgUuidToMariaBinary16() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.MARIADB)) {
+            fixture.onOld("CREATE TABLE orders (id uuid NOT NULL PRIMARY KEY, qty int)",
+                    "CREATE TABLE gate (g int)", "INSERT INTO gate VALUES (1)");
+            fixture.onNew("CREATE TABLE orders_v2 (id BINARY(16) NOT NULL PRIMARY KEY, quantity INT)");
+            run(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)",
+                    java.util.UUID.fromString("6ccd780c-baba-1026-9564-5b8c656024db"), 1);
+            run(fixture, "INSERT INTO orders (id, qty) VALUES ('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 2)");
+            run(fixture, "UPDATE orders SET qty = 10 WHERE id = 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'");
+            pgScoped(fixture);
+            converge(fixture, "SELECT replace(id::text, '-', '') AS k, qty FROM orders ORDER BY 1",
+                    "SELECT LOWER(HEX(id)) AS k, quantity FROM orders_v2 ORDER BY 1");
+        }
+    }
 }
