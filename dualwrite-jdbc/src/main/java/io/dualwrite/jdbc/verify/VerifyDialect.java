@@ -460,6 +460,18 @@ enum VerifyDialect {
     abstract String uuid(String column);
 
     /**
+     * A PostgreSQL {@code interval} as the number a MySQL {@code TIME} gives in arithmetic, {@code hhmmss.ffffff}
+     * (hours beyond 99 in front, the sign in front of all): its length in seconds, a day 24 hours and a month 30
+     * days, as PostgreSQL compares intervals. Only PostgreSQL has the type.
+     */
+    String durationNumber(String column) {
+        String seconds = "EXTRACT(EPOCH FROM " + column + ")";
+        String length = "abs(" + seconds + ")";
+        return "(sign(" + seconds + ") * (floor(" + length + " / 3600) * 10000 + floor(mod(" + length
+                + ", 3600) / 60) * 100 + mod(" + length + ", 60)))";
+    }
+
+    /**
      * A text holding a UUID as its 32 lower-case digits: without braces and hyphens (a MySQL {@code CHAR(38)} of
      * {@code {A0EE…}}, a {@code CHAR(32)} without hyphens), trailing spaces cut. The three functions are alike on
      * H2, PostgreSQL and MySQL/MariaDB.

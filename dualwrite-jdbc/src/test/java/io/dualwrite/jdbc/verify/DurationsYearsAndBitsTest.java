@@ -134,4 +134,46 @@ class DurationsYearsAndBitsTest {
             assertThat(report.differences()).as(report.toText()).hasSize(1);
         }
     }
+
+    @Test
+    void mariaDbTimeAgainstPostgresIntervalReportsOnlyRealDifferences() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE spans (id INT PRIMARY KEY, d TIME(6))",
+                    "INSERT INTO spans VALUES (1, '10:00:00'), (2, '25:00:00'), (3, '-01:30:00'), (4, '838:59:59'),"
+                            + " (5, '00:00:00.5'), (6, NULL), (7, '-00:00:00.000001'), (8, '12:00:00'), (9, '01:00:00')");
+            fresh.execute("CREATE TABLE spans (id int PRIMARY KEY, d interval)",
+                    "INSERT INTO spans VALUES (1, '10:00:00'), (2, '1 day 01:00:00'), (3, '-01:30:00'),"
+                            + " (4, '34 days 22:59:59'), (5, '0.5 seconds'), (6, NULL), (7, '-00:00:00.000001'),"
+                            + " (8, '12:00:01'), (9, '-01:00:00')");
+            TableReport report = verifier(old, fresh).verify(VerificationJob.builder("spans")
+                    .table(TableMapping.identity("spans")).build()).tables().get(0);
+            // 12:00:00 against 12:00:01 and 01:00:00 against -01:00:00; a day is 24 hours
+            assertThat(report.keys(RowDifference.Kind.DIFFERENT)).as(report.toText()).containsExactlyInAnyOrder("8", "9");
+            assertThat(report.differenceCount()).as(report.toText()).isEqualTo(2);
+            assertThat(report.toText()).as("compared in SQL, not in Java").doesNotContain("in Java");
+        }
+    }
+
+    @Test
+    void mariaDbTimeCopiedIntoAPostgresIntervalKeepsItsLengthAndVerifiesClean() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE spans (id INT PRIMARY KEY, d TIME(6))",
+                    "INSERT INTO spans VALUES (1, '10:00:00'), (2, '25:00:00'), (3, '-01:30:00.25'), (4, '838:59:59'),"
+                            + " (5, '00:00:00.000001'), (6, NULL), (7, '-838:59:59.999999')");
+            fresh.execute("CREATE TABLE spans (id int PRIMARY KEY, d interval)");
+            List<String> keys = List.of("1", "2", "3", "4", "5", "6", "7");
+            io.dualwrite.jdbc.copy.RowCopier.builder().oldDataSource(old.dataSource())
+                    .newDataSource(fresh.dataSource()).build().sync(io.dualwrite.Store.OLD,
+                            List.of(new io.dualwrite.jdbc.copy.RowCopier.TableKeys(TableMapping.identity("spans"), keys,
+                                    null)));
+
+            Map<String, String> seconds = rows(old, "SELECT id, CAST(TIME_TO_SEC(d) AS DECIMAL(20, 6)) FROM spans");
+            Map<String, String> copied = rows(fresh, "SELECT id, CAST(EXTRACT(EPOCH FROM d) AS numeric(20, 6)) FROM spans");
+            assertThat(copied).isEqualTo(seconds).hasSize(7);
+            assertThat(verifier(old, fresh).verify(VerificationJob.builder("spans")
+                    .table(TableMapping.identity("spans")).build()).clean()).isTrue();
+        }
+    }
 }
