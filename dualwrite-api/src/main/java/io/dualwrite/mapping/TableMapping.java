@@ -332,15 +332,32 @@ public final class TableMapping {
         /**
          * The mapping.
          *
-         * @throws IllegalArgumentException when a primary-key column is dropped, or when two columns of the new
-         *     table would get one name: two renames to the same column, a rename or an added column named like a
-         *     known column (primary key, order or merchant id) that keeps its name, or a rename to an added column
+         * @throws IllegalArgumentException when a primary-key column is dropped or named twice, a dropped column
+         *     is also renamed or transformed, or two columns of the new table would get one name: two renames to
+         *     the same column, a rename or an added column named like a known column (primary key, order or
+         *     merchant id) that keeps its name, or a rename to an added column
          */
         public TableMapping build() {
             List<String> keyColumns = primaryKey.isEmpty() ? List.of("id") : primaryKey;
+            java.util.Set<String> seen = new java.util.HashSet<>();
             for (String column : keyColumns) {
                 if (dropped.contains(lower(column))) {
                     throw new IllegalArgumentException("primaryKey column '" + column + "' cannot be dropped");
+                }
+                if (!seen.add(lower(column))) {
+                    // column names compare without case, as the databases compare unquoted names
+                    throw new IllegalArgumentException("primaryKey " + keyColumns + " names column '" + column
+                            + "' twice; name each key column once");
+                }
+            }
+            for (String column : dropped) {
+                String what = renames.containsKey(column) ? "renamed to '" + renames.get(column) + "'"
+                        : transformers.containsKey(column) ? "given a value transformer" : null;
+                if (what != null) {
+                    // one of the two would be ignored: a rename of a dropped column never reaches the new table
+                    throw new IllegalArgumentException("column '" + originalNames.getOrDefault(column, column)
+                            + "' is both dropped and " + what + "; a dropped column is not copied, so remove one"
+                            + " of the two");
                 }
             }
             checkNewNamesAreDistinct(keyColumns);

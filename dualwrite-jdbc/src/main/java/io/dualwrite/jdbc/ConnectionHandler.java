@@ -51,6 +51,10 @@ final class ConnectionHandler implements InvocationHandler {
     private boolean closed;
     /** A transaction opened by SQL text ({@code BEGIN}) while JDBC auto-commit is on. */
     private boolean sqlTransaction;
+    /** The keys of an XA transaction ended ({@code XA END}) and not yet committed or rolled back here. */
+    private KeyBuffer.@Nullable Snapshot xaSnapshot;
+    /** The outbox entries written into that XA transaction; null when none could be. */
+    private @Nullable List<Long> xaIds;
     /** A procedure called in the open transaction may have committed it: its keys are handed over even on rollback. */
     private boolean mayHaveCommitted;
     private long autoIncrementStep;
@@ -530,6 +534,46 @@ final class ConnectionHandler implements InvocationHandler {
                 rollbackBuffer();
                 return result;
             }
+            case XA_START -> {
+                Object result = execution.call();
+                sqlTransaction = connection.getAutoCommit() || sqlTransaction;
+                return result;
+            }
+            case XA_END -> {
+                // the XA transaction's last point for statements: its keys go into it as outbox entries, so that
+                // they commit (and are synced by the reconciler) whichever session commits it
+                KeyBuffer.Snapshot snapshot = buffer.take();
+                if (!snapshot.isEmpty()) {
+                    xaIds = dispatcher.writeXaOutbox(connection, store, snapshot);
+                    xaSnapshot = snapshot;
+                }
+                return execution.call();
+            }
+            case XA_COMMIT -> {
+                KeyBuffer.Snapshot snapshot = xaSnapshot;
+                List<Long> ids = xaIds;
+                xaSnapshot = null;
+                xaIds = null;
+                boolean committed = false;
+                try {
+                    Object result = execution.call();
+                    committed = true;
+                    return result;
+                } finally {
+                    sqlTransaction = false;
+                    if (snapshot != null) {
+                        dispatcher.dispatch(store.other(), committed ? snapshot : snapshot.withoutExpectations(), ids);
+                    }
+                }
+            }
+            case XA_ROLLBACK -> {
+                Object result = execution.call();
+                xaSnapshot = null; // its outbox entries went with it
+                xaIds = null;
+                sqlTransaction = false;
+                rollbackBuffer();
+                return result;
+            }
             case ROLLBACK_TO_SAVEPOINT -> {
                 Object result = execution.call(); // the keys written since stay: synced, harmlessly
                 buffer.rollbackTo(TxControl.savepointName(sql));
@@ -596,6 +640,15 @@ final class ConnectionHandler implements InvocationHandler {
                 case ROLLBACK, ROLLBACK_AND_CHAIN -> {
                     buffer.rollback();
                     sqlTransaction = control.chains() && sqlTransaction;
+                }
+                case XA_START -> sqlTransaction = jdbcAutoCommit || sqlTransaction;
+                case XA_COMMIT -> {
+                    handOver(null);
+                    sqlTransaction = false;
+                }
+                case XA_ROLLBACK -> {
+                    buffer.rollback();
+                    sqlTransaction = false;
                 }
                 case ROLLBACK_TO_SAVEPOINT -> buffer.rollbackTo(TxControl.savepointName(part.sql()));
                 case SAVEPOINT -> buffer.savepoint(TxControl.savepointName(part.sql()));

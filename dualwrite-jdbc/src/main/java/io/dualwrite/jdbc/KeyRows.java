@@ -60,9 +60,9 @@ final class KeyRows {
     }
 
     /** No rows, one BIGINT column {@code GENERATED_KEY}. */
+    /** No keys, and no columns: what the drivers return for keys that were not requested. */
     static KeyRows empty() {
-        return new KeyRows(new String[] {"GENERATED_KEY"}, new int[] {java.sql.Types.BIGINT}, new String[] {"BIGINT"},
-                List.of());
+        return new KeyRows(new String[0], new int[0], new String[0], List.of());
     }
 
     /**

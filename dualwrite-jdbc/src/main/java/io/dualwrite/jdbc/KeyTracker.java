@@ -20,6 +20,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class KeyTracker {
 
+    /**
+     * The names MySQL's and MariaDB's drivers give the generated key, whatever columns were asked for: the key by
+     * its position.
+     */
+    private static final java.util.Set<String> UNNAMED = java.util.Set.of("generated_key", "insert_id");
+
     private boolean appAsked;
     private boolean requestedByUs;
     private @Nullable KeyRows cached;
@@ -83,12 +89,19 @@ final class KeyTracker {
         }
         List<String> keyColumns = store == Store.NEW ? analysis.mapping().newPrimaryKey() : analysis.mapping().primaryKey();
         int[] positions = new int[keyColumns.size()];
+        boolean unnamed = rows.columnCount() == keyColumns.size() && rows.columnCount() > 0
+                && UNNAMED.contains(rows.label(0).toLowerCase(java.util.Locale.ROOT));
         for (int k = 0; k < keyColumns.size(); k++) {
-            positions[k] = rows.columnCount() == keyColumns.size() ? k : 0;
+            positions[k] = unnamed ? k : -1;
             for (int c = 0; c < rows.columnCount(); c++) {
                 if (rows.label(c).equalsIgnoreCase(keyColumns.get(k))) {
                     positions[k] = c;
                 }
+            }
+            if (positions[k] < 0) {
+                // the application asked for other columns (prepareStatement(sql, new String[] {"qty"})): their
+                // values are no key, and the rows' keys are unknown
+                return List.of();
             }
         }
         List<List<Object>> keys = new ArrayList<>(rows.rows().size());
@@ -127,8 +140,14 @@ final class KeyTracker {
         if (requestedByUs && !appAsked) {
             if (dialect == Dialect.MYSQL) {
                 // what the MySQL and MariaDB drivers do for keys not asked for: the app sees its driver's answer
-                throw new SQLException("Generated keys were not requested: prepare or execute the statement"
-                        + " with Statement.RETURN_GENERATED_KEYS", "HY000");
+                if (physical.getConnection().getMetaData().getDriverName().toLowerCase(java.util.Locale.ROOT)
+                        .contains("mariadb")) {
+                    throw new SQLException("Cannot return generated keys: query was not set with"
+                            + " Statement.RETURN_GENERATED_KEYS");
+                }
+                throw new SQLException("Generated keys not requested. You need to specify"
+                        + " Statement.RETURN_GENERATED_KEYS to Statement.executeUpdate(), Statement.executeLargeUpdate()"
+                        + " or Connection.prepareStatement().", "S1009");
             }
             return empty();
         }

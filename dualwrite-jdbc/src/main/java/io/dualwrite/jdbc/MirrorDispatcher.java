@@ -56,10 +56,45 @@ final class MirrorDispatcher {
         if (config.changeLogMode() != ChangeLogMode.ALWAYS || snapshot.isEmpty()) {
             return null;
         }
+        return writeOutboxNow(authoritative, store, snapshot, sqlTransaction);
+    }
+
+    /**
+     * The outbox entries of an XA transaction, whatever the change-log mode, written before {@code XA END}: a
+     * prepared XA transaction may be committed by another session (its transaction manager's), which has none
+     * of its keys. Where the change log lives on the transaction's store, the entries go into the transaction:
+     * they commit with it, wherever it commits, and its rollback takes them away. Elsewhere they are recorded at
+     * once, due after {@code outboxGrace} (by then a transaction manager has committed it; a rollback leaves
+     * entries whose syncs copy what is there). Null when they could not be written.
+     */
+    @Nullable List<Long> writeXaOutbox(Connection authoritative, Store store, KeyBuffer.Snapshot snapshot)
+            throws SQLException {
+        if (snapshot.isEmpty()) {
+            return null;
+        }
+        if (store != config.changeLogStore() || inTransactionWriter() == null) {
+            try {
+                return recordOutbox(null, store.other(), snapshot, config.outboxGrace());
+            } catch (SQLException | RuntimeException refused) {
+                warnRefused(refused);
+                return null;
+            }
+        }
+        // due at once: no session sees them before the XA transaction commits, and none syncs before then
+        return writeOutboxNow(authoritative, store, snapshot, true, java.time.Duration.ZERO);
+    }
+
+    private @Nullable List<Long> writeOutboxNow(Connection authoritative, Store store, KeyBuffer.Snapshot snapshot,
+                                                boolean sqlTransaction) throws SQLException {
+        return writeOutboxNow(authoritative, store, snapshot, sqlTransaction, config.outboxGrace());
+    }
+
+    private @Nullable List<Long> writeOutboxNow(Connection authoritative, Store store, KeyBuffer.Snapshot snapshot,
+                                                boolean sqlTransaction, java.time.Duration grace) throws SQLException {
         Store target = store.other();
         if (store != config.changeLogStore()) {
             try {
-                return recordOutbox(null, target, snapshot);
+                return recordOutbox(null, target, snapshot, grace);
             } catch (SQLException | RuntimeException refused) {
                 warnRefused(refused);
                 return null;
@@ -69,7 +104,7 @@ final class MirrorDispatcher {
         WriteExecution.Guard savepoint = java.util.Objects.requireNonNull(
                 WriteExecution.Guard.set(authoritative, sqlTransaction || authoritative.getAutoCommit()));
         try {
-            List<Long> ids = recordOutbox(authoritative, target, snapshot);
+            List<Long> ids = recordOutbox(authoritative, target, snapshot, grace);
             savepoint.release();
             return ids;
         } catch (SQLException | RuntimeException refused) {
@@ -85,14 +120,14 @@ final class MirrorDispatcher {
                 config.migration(), refused.toString());
     }
 
-    private List<Long> recordOutbox(@Nullable Connection authoritative, Store target, KeyBuffer.Snapshot snapshot)
-            throws SQLException {
+    private List<Long> recordOutbox(@Nullable Connection authoritative, Store target, KeyBuffer.Snapshot snapshot,
+                                    java.time.Duration grace) throws SQLException {
         List<Long> ids = new ArrayList<>();
         for (KeyBuffer.Resync resync : snapshot.resyncs()) {
             record(authoritative, resyncRecord(resync, target));
             config.resyncCounter().increment();
         }
-        java.time.Instant due = java.time.Instant.now().plus(config.outboxGrace());
+        java.time.Instant due = java.time.Instant.now().plus(grace);
         for (KeyBuffer.Touched touched : snapshot.keys()) {
             ids.add(record(authoritative, ChangeRecord.of(config.migration(),
                     new RowRef(touched.mapping().oldTable(), touched.key(), touched.operation()), "outbox", target,
@@ -102,7 +137,19 @@ final class MirrorDispatcher {
     }
 
     private long record(@Nullable Connection authoritative, ChangeRecord record) throws SQLException {
-        return authoritative == null ? config.changeLog().record(record) : config.outbox().record(authoritative, record);
+        return authoritative == null ? config.changeLog().record(record)
+                : java.util.Objects.requireNonNull(inTransactionWriter(), "outboxWriter").record(authoritative, record);
+    }
+
+    /**
+     * What writes change-log entries in the authoritative transaction: the configured outbox writer, else the
+     * library's own change log, which writes them on any connection to its store.
+     */
+    private @Nullable OutboxWriter inTransactionWriter() {
+        if (config.outboxWriter() != null) {
+            return config.outboxWriter();
+        }
+        return config.changeLog() instanceof io.dualwrite.jdbc.changelog.JdbcChangeLog jdbc ? jdbc::record : null;
     }
 
     private ChangeRecord resyncRecord(KeyBuffer.Resync resync, Store target) {

@@ -283,11 +283,13 @@ final class StatementHandler implements InvocationHandler {
             return statementAnalysis.sql();
         }
         RenderedSql plan = statementAnalysis.on(Store.NEW);
-        if (plan == null || plan.withConstantsInlined().isEmpty()) {
+        java.util.Optional<String> inlined = plan == null ? java.util.Optional.empty()
+                : plan.withConstantsInlined(connection.config.dialect(Store.NEW));
+        if (inlined.isEmpty()) {
             throw new SQLException("statement cannot run on the new store as a plain Statement ("
                     + (plan == null ? statementAnalysis.rewriteProblem() : "the rewrite needs parameters") + ")");
         }
-        return plan.withConstantsInlined().get();
+        return inlined.get();
     }
 
     /**

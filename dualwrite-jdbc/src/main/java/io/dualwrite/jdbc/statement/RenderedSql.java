@@ -13,12 +13,20 @@ public record RenderedSql(String sql, List<ParamSource> parameters) {
      * bind any; empty when some parameter is not a constant.
      */
     public java.util.Optional<String> withConstantsInlined() {
+        return withConstantsInlined(null);
+    }
+
+    /**
+     * {@link #withConstantsInlined()} for a store of {@code dialect}: its texts written as that database reads
+     * them whatever the session's settings.
+     */
+    public java.util.Optional<String> withConstantsInlined(io.dualwrite.jdbc.@org.jspecify.annotations.Nullable Dialect dialect) {
         List<String> literals = new java.util.ArrayList<>();
         for (ParamSource source : parameters) {
             if (source.kind() != ParamSource.Kind.CONSTANT) {
                 return java.util.Optional.empty();
             }
-            literals.add(SqlText.literal(source.constant()));
+            literals.add(SqlText.literal(source.constant(), dialect));
         }
         return java.util.Optional.of(SqlText.replaceParameters(sql, literals));
     }

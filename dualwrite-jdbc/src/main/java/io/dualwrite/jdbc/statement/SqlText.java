@@ -22,7 +22,7 @@ public final class SqlText {
             "\\s*(?:\\{\\s*(?:\\?\\s*=\\s*)?)?(?:call|exec|execute)\\b", Pattern.CASE_INSENSITIVE);
 
     private static final Pattern WRITE_WORD = Pattern.compile(
-            "\\b(?:insert|update|delete|replace|merge|upsert|truncate)\\b", Pattern.CASE_INSENSITIVE);
+            "\\b(?:insert|update|delete|replace|merge|upsert|truncate|alter|load)\\b", Pattern.CASE_INSENSITIVE);
 
     private SqlText() {
     }
@@ -61,13 +61,34 @@ public final class SqlText {
 
     /** A value as an SQL literal. */
     static String literal(@org.jspecify.annotations.Nullable Object value) {
+        return literal(value, null);
+    }
+
+    /**
+     * A value as an SQL literal of {@code dialect} (null: the standard's). A text holding a backslash is written
+     * so that no session setting changes it: MySQL and MariaDB read a backslash in quotes as an escape unless
+     * {@code NO_BACKSLASH_ESCAPES} is set (so {@code 'C:\'} would run on past its closing quote), so there it is
+     * the text's UTF-8 bytes ({@code _utf8mb4 X'…'}); PostgreSQL reads it so when {@code
+     * standard_conforming_strings} is off, so there it is an escape string with the backslashes doubled
+     * ({@code E'C:\\'}), which every setting reads alike.
+     */
+    static String literal(@org.jspecify.annotations.Nullable Object value,
+                          io.dualwrite.jdbc.@org.jspecify.annotations.Nullable Dialect dialect) {
         if (value == null) {
             return "NULL";
         }
         if (value instanceof Number || value instanceof Boolean) {
             return value.toString().toUpperCase(Locale.ROOT);
         }
-        return "'" + value.toString().replace("'", "''") + "'";
+        String text = value.toString();
+        if (text.indexOf('\\') >= 0 && dialect == io.dualwrite.jdbc.Dialect.MYSQL) {
+            return "_utf8mb4 X'" + java.util.HexFormat.of().formatHex(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    + "'";
+        }
+        if (text.indexOf('\\') >= 0 && dialect == io.dualwrite.jdbc.Dialect.POSTGRESQL) {
+            return "E'" + text.replace("\\", "\\\\").replace("'", "''") + "'";
+        }
+        return "'" + text.replace("'", "''") + "'";
     }
 
     /** The number of {@code ?} placeholders outside quotes and comments. */
@@ -193,6 +214,70 @@ public final class SqlText {
             if (c == '\'') {
                 quoted = !quoted;
             } else if (c == '\\' && quoted) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A name followed by an opening parenthesis: a call, or a keyword before a parenthesised list. */
+    private static final Pattern CALL = Pattern.compile("(\"[^\"]+\"|`[^`]+`|[A-Za-z_][\\w$]*)\\s*\\(");
+
+    /** Words that stand before a parenthesis without calling anything. */
+    private static final java.util.Set<String> NOT_CALLS = java.util.Set.of("in", "exists", "any", "all", "some",
+            "and", "or", "not", "xor", "select", "from", "where", "values", "row", "as", "on", "when", "then", "else",
+            "case", "between", "like", "ilike", "is", "array", "distinct", "over", "filter", "within", "group", "by",
+            "using", "join", "union", "except", "intersect", "limit", "offset", "lateral", "with", "escape", "similar",
+            "to", "interval", "regexp", "rlike", "match", "against", "set", "returning", "order", "having");
+
+    /**
+     * Built-in functions whose value two evaluations in one transaction agree on, and that write nothing: a
+     * condition calling only these names the same rows when it runs again (now() and its kind are the
+     * statement's or the transaction's time, which moves only forward; a row that leaves or joins the set
+     * between the two runs changes the count, which is checked). Written by hand: no library lists which
+     * functions of the three databases are deterministic.
+     */
+    private static final java.util.Set<String> STABLE = java.util.Set.of("abs", "acos", "ascii", "asin", "atan",
+            "atan2", "avg", "bin", "bit_length", "btrim", "cast", "ceil", "ceiling", "char", "char_length",
+            "character_length", "chr", "coalesce", "concat", "concat_ws", "conv", "convert", "cos", "cot", "count",
+            "crc32", "curdate", "current_date", "current_time", "current_timestamp", "curtime", "date", "date_add",
+            "date_format", "date_part", "date_sub", "date_trunc", "datediff", "day", "dayname", "dayofmonth",
+            "dayofweek", "dayofyear", "decode", "degrees", "elt", "encode", "exp", "extract", "field", "find_in_set",
+            "floor", "format", "from_base64", "from_days", "from_unixtime", "greatest", "hex", "hour", "if", "ifnull",
+            "iif", "initcap", "inet_aton", "inet6_aton", "inet_ntoa", "inet6_ntoa", "instr", "isnull",
+            "json_contains", "json_extract", "json_unquote", "json_value", "last_day", "lcase", "least", "left",
+            "length", "ln", "localtime", "localtimestamp", "locate", "log", "log10", "log2", "lower", "lpad", "ltrim",
+            "make_date", "max", "md5", "microsecond", "mid", "min", "minute", "mod", "month", "monthname", "now",
+            "nullif", "nvl", "oct", "octet_length", "ord", "position", "pow", "power", "quarter", "radians",
+            "regexp_like", "regexp_replace", "regexp_substr", "repeat", "replace", "reverse", "right", "round",
+            "rpad", "rtrim", "sec_to_time", "second", "sha1", "sha2", "sign", "sin", "space", "split_part", "sqrt",
+            "str_to_date", "strcmp", "strpos", "substr", "substring", "substring_index", "sum", "tan", "time",
+            "time_format", "time_to_sec", "timediff", "timestamp", "timestampadd", "timestampdiff", "to_base64",
+            "to_char", "to_date", "to_days", "to_number", "to_seconds", "to_timestamp", "translate", "trim", "trunc",
+            "truncate", "ucase", "unhex", "unix_timestamp", "upper", "utc_date", "utc_time", "utc_timestamp",
+            "uuid_to_bin", "bin_to_uuid", "week", "weekday", "weekofyear", "year", "yearweek", "array_length",
+            "cardinality");
+
+    /**
+     * Whether {@code sql} (an expression, quoted strings aside) may name other rows, or do something more, when
+     * it runs a second time: it calls a function outside {@link #STABLE} (a sequence's {@code nextval}, {@code
+     * random()}, a user's function that writes), also qualified by a schema, or assigns a MySQL user variable
+     * ({@code @n := @n + 1}).
+     */
+    static boolean callsVolatile(String sql) {
+        String text = stripQuoted(sql);
+        if (text.contains(":=")) {
+            return true;
+        }
+        java.util.regex.Matcher call = CALL.matcher(text);
+        while (call.find()) {
+            String name = call.group(1);
+            boolean qualified = call.start(1) > 0 && text.charAt(call.start(1) - 1) == '.';
+            if (name.startsWith("\"") || name.startsWith("`") || qualified) {
+                return true; // a quoted or qualified name is the user's, or a schema's
+            }
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            if (!NOT_CALLS.contains(lower) && !STABLE.contains(lower)) {
                 return true;
             }
         }

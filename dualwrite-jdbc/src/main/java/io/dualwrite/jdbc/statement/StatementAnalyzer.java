@@ -349,6 +349,9 @@ public final class StatementAnalyzer {
             return bulkWrite(sql, tables.get(0), "truncate");
         } else if (statement instanceof net.sf.jsqlparser.statement.merge.Merge merge) {
             return bulkWrite(sql, merge.getTable(), "merge");
+        } else if (statement instanceof net.sf.jsqlparser.statement.alter.Alter alter) {
+            // ALTER COLUMN … TYPE … USING, MODIFY COLUMN: a change of a column's type rewrites its values
+            return bulkWrite(sql, alter.getTable(), "alter");
         } else if (statement instanceof net.sf.jsqlparser.statement.UnsupportedStatement) {
             // the parser kept the text without reading it (REPLACE LOW_PRIORITY …): as unparsable SQL, a write to
             // the mapped tables it names is resynced
@@ -589,7 +592,16 @@ public final class StatementAnalyzer {
                 }
                 returning = delete.getReturningClause() != null;
             }
+            if (where != null && SqlText.callsVolatile(where.toString())) {
+                // the key pre-select runs the condition once more: nextval() or @n := @n + 1 would name other rows
+                // (and change what the statement does), a function that writes would write twice
+                notReplayable = notReplayable == null ? "volatile-condition" : notReplayable;
+            }
             Map<String, ValueRef> equalities = new HashMap<>();
+            if (where != null && where.toString().contains("||")) {
+                // MySQL and MariaDB read || as OR, the parser as concatenation: "id = 1 || id = 3" pins no key
+                where = null;
+            }
             collectEqualities(where, equalities, parameterColumns);
             List<ValueRef> key = new ArrayList<>();
             for (String column : mapping.primaryKey()) {

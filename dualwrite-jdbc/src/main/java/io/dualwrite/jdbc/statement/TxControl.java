@@ -34,6 +34,16 @@ public enum TxControl {
     AUTOCOMMIT_OFF,
     /** MySQL's {@code SET autocommit = 1}: commits an open transaction. */
     AUTOCOMMIT_ON,
+    /** MySQL's {@code XA START 'xid'} (or {@code XA BEGIN}): an XA transaction opens. */
+    XA_START,
+    /** MySQL's {@code XA END 'xid'}: the last point at which the XA transaction takes statements. */
+    XA_END,
+    /** MySQL's {@code XA PREPARE 'xid'}: the XA transaction is prepared, to be committed by this or another session. */
+    XA_PREPARE,
+    /** MySQL's {@code XA COMMIT 'xid' [ONE PHASE]}. */
+    XA_COMMIT,
+    /** MySQL's {@code XA ROLLBACK 'xid'}. */
+    XA_ROLLBACK,
     /**
      * Several statements in one text, at least one of them transaction control ({@code BEGIN; UPDATE …; COMMIT}):
      * {@link #statements} gives them in order.
@@ -124,9 +134,21 @@ public enum TxControl {
         }
     }
 
+    private static final Pattern XA = Pattern.compile("(?is)\\s*xa\\s+(start|begin|end|prepare|commit|rollback)\\b.*");
+
     private static TxControl one(String text) {
         if (text.length() > 200) {
             return NONE;
+        }
+        Matcher xa = XA.matcher(text);
+        if (xa.matches()) {
+            return switch (xa.group(1).toLowerCase(java.util.Locale.ROOT)) {
+                case "start", "begin" -> XA_START;
+                case "end" -> XA_END;
+                case "prepare" -> XA_PREPARE;
+                case "commit" -> XA_COMMIT;
+                default -> XA_ROLLBACK;
+            };
         }
         Matcher matcher = CONTROL.matcher(text);
         if (!matcher.matches()) {
