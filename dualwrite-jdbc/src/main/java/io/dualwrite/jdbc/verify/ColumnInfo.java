@@ -58,7 +58,8 @@ record ColumnInfo(String name, int sqlType, String typeName, int precision, int 
     /** Whether this PostgreSQL column holds text (a string parameter compares with it as it is). */
     boolean pgText() {
         return switch (type()) {
-            case "text", "varchar", "bpchar", "char", "name", "character varying", "character", "citext" -> true;
+            // not "char", PostgreSQL's one-byte internal type, which takes no collation
+            case "text", "varchar", "bpchar", "name", "character varying", "character", "citext" -> true;
             default -> false;
         };
     }
@@ -127,8 +128,11 @@ record ColumnInfo(String name, int sqlType, String typeName, int precision, int 
         if (type.equals("bool") || type.equals("boolean")) {
             return Kind.BOOLEAN;
         }
-        if (type.equals("timestamptz") || type.contains("with time zone")) {
+        if (type.equals("timestamptz") || type.startsWith("timestamp") && type.contains("with time zone")) {
             return Kind.TIMESTAMP_TZ;
+        }
+        if (type.equals("timetz") || type.startsWith("time with time zone")) {
+            return Kind.OTHER; // a time of day with an offset: no instant, and rendered alike by no two products
         }
         if (type.equals("bytea")) {
             return Kind.BINARY;

@@ -72,6 +72,12 @@ final class JavaValues {
             value = integral(rows.getBigDecimal(index));
         } else if (dialect == VerifyDialect.POSTGRESQL && column.sqlType() == Types.OTHER && kind != ColumnInfo.Kind.UUID) {
             value = rows.getString(index); // inet, interval, an array read as a key…: the server's text
+        } else if (kind == ColumnInfo.Kind.OTHER && (column.sqlType() == Types.TIME
+                || column.sqlType() == Types.TIME_WITH_TIMEZONE || column.type().equals("bit")
+                || column.type().equals("varbit"))) {
+            // a time with its offset (no LocalTime holds it), a PostgreSQL bit string (bit(1) reads as a boolean,
+            // which binds as no bit string): the server's text, bound back as a literal of the column's type
+            value = rows.getString(index);
         } else if (kind == ColumnInfo.Kind.TIMESTAMP_TZ) {
             OffsetDateTime zoned = rows.getObject(index, OffsetDateTime.class);
             value = zoned == null ? null : zoned.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
@@ -80,7 +86,7 @@ final class JavaValues {
                 case Types.TIMESTAMP -> rows.getObject(index, LocalDateTime.class);
                 case Types.DATE -> rows.getObject(index, LocalDate.class);
                 case Types.TIME -> rows.getObject(index, LocalTime.class);
-                case Types.DECIMAL, Types.NUMERIC -> rows.getBigDecimal(index);
+                case Types.DECIMAL, Types.NUMERIC -> decimal(rows, index);
                 case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> integral(rows.getBigDecimal(index));
                 case Types.REAL -> floating(rows.getFloat(index), rows.wasNull());
                 case Types.FLOAT, Types.DOUBLE -> floating(rows.getDouble(index), rows.wasNull());
@@ -114,6 +120,15 @@ final class JavaValues {
         return value;
     }
 
+    /** A decimal; an H2 {@code DECFLOAT}'s {@code NaN} or {@code Infinity}, which no BigDecimal holds, as its text. */
+    private static @Nullable Object decimal(ResultSet rows, int index) throws SQLException {
+        try {
+            return rows.getBigDecimal(index);
+        } catch (SQLException notANumber) {
+            return rows.getString(index);
+        }
+    }
+
     private static @Nullable Object floating(double value, boolean wasNull) {
         return wasNull ? null : value;
     }
@@ -126,11 +141,15 @@ final class JavaValues {
         if (text.startsWith("0000-00-00")) {
             return text; // MySQL's zero date has no Java value
         }
-        return switch (sqlType) {
-            case Types.DATE -> LocalDate.parse(text.length() > 10 ? text.substring(0, 10) : text);
-            case Types.TIME -> mysqlTime(text);
-            default -> LocalDateTime.parse(text.replace(' ', 'T'));
-        };
+        try {
+            return switch (sqlType) {
+                case Types.DATE -> LocalDate.parse(text.length() > 10 ? text.substring(0, 10) : text);
+                case Types.TIME -> mysqlTime(text);
+                default -> LocalDateTime.parse(text.replace(' ', 'T'));
+            };
+        } catch (java.time.format.DateTimeParseException zeroInDate) {
+            return text; // a zero month or day ('2024-00-15', which the default sql_mode takes): its text
+        }
     }
 
     /**
@@ -276,7 +295,10 @@ final class JavaValues {
             try {
                 adjusted = LocalTime.parse(text.strip()); // a MySQL/MariaDB TIME's text: PostgreSQL has no time = text
             } catch (java.time.format.DateTimeParseException notATimeOfDay) {
-                adjusted = text; // beyond a day: no such row here, and the store says so
+                // beyond a day or negative: no time of day names it, so no row here has it (NULL equals nothing;
+                // as text, PostgreSQL refuses it as a time)
+                statement.setNull(index, Types.TIME);
+                return;
             }
         } else if (value instanceof Float single && dialect == VerifyDialect.MYSQL) {
             adjusted = (double) single; // as the double it widens to: bound as a float, key 0.1 matches no row

@@ -149,7 +149,9 @@ final class TablePlan {
             kind = ColumnInfo.Kind.DURATION;
         }
         if (kind == ColumnInfo.Kind.OTHER && key && oldDialect == newDialect && oldColumn.type().equals(newColumn.type())
-                && !UNORDERED.contains(oldColumn.type()) && !oldColumn.type().startsWith("geometry")) {
+                && !UNORDERED.contains(oldColumn.type()) && !oldColumn.type().startsWith("geometry")
+                && !NO_TEXT_ORDER.contains(oldColumn.type())
+                && !(oldDialect == VerifyDialect.H2 && oldColumn.sqlType() == java.sql.Types.ARRAY)) {
             kind = ColumnInfo.Kind.NATIVE; // one product, one type: one order and one text on both sides
         }
         String reason = null;
@@ -171,6 +173,13 @@ final class TablePlan {
     /** PostgreSQL types without a default ordering or equality (no btree operator class): never a key here. */
     private static final Set<String> UNORDERED = Set.of("json", "xml", "point", "line", "lseg", "box", "path",
             "polygon", "circle", "linestring", "multipoint", "multilinestring", "multipolygon", "geometrycollection");
+
+    /**
+     * Types whose key, read as the server's text and bound back as a range bound, does not name the same place
+     * in the type's order (a PostgreSQL {@code timetz} orders by its time in UTC, then by its offset): never a
+     * key here. H2 arrays are refused as keys too: the driver gives no text that binds back as the array.
+     */
+    private static final Set<String> NO_TEXT_ORDER = Set.of("timetz");
 
     private static ColumnInfo.Kind pairKind(ColumnInfo.Kind a, ColumnInfo.Kind b) {
         if (a == ColumnInfo.Kind.OTHER || b == ColumnInfo.Kind.OTHER) {

@@ -421,12 +421,12 @@ public final class Verifier {
     /**
      * The PostgreSQL session settings that the canonical texts of verification depend on, with the values they are
      * written for: dates in ISO form, intervals in the default style, instants in UTC (key texts of
-     * {@code timestamptz[]} and {@code tstzrange} are written in the session's zone) and floats in their shortest
+     * {@code timestamptz[]} and {@code tstzrange} are written in the session's zone), floats in their shortest
      * exact form (below 1, {@code extra_float_digits} rounds them, so two different {@code float8[]} keys would
-     * read alike). A session of the pool may carry other values; they are put back afterwards.
+     * read alike) and bytes in hex (a {@code bytea[]} key's text). A session of the pool may carry other values; they are put back afterwards.
      */
-    private static final Map<String, String> POSTGRESQL_SETTINGS = Map.of(
-            "DateStyle", "ISO, MDY", "IntervalStyle", "postgres", "TimeZone", "UTC", "extra_float_digits", "3");
+    private static final Map<String, String> POSTGRESQL_SETTINGS = Map.of("DateStyle", "ISO, MDY", "IntervalStyle",
+            "postgres", "TimeZone", "UTC", "extra_float_digits", "3", "bytea_output", "hex");
 
     /**
      * One connection per store for a table's verification, in auto-commit (each query sees the latest commits),
@@ -505,7 +505,7 @@ public final class Verifier {
          */
         private static Map<String, String> setUp(Connection connection, VerifyDialect dialect) throws SQLException {
             if (dialect == VerifyDialect.MYSQL) {
-                return Map.of("time_zone", utc(connection));
+                return mysql(connection);
             }
             if (dialect != VerifyDialect.POSTGRESQL) {
                 return Map.of();
@@ -530,25 +530,41 @@ public final class Verifier {
             return was;
         }
 
-        private static String utc(Connection connection) throws SQLException {
+        /**
+         * A MySQL/MariaDB session in UTC, in {@code utf8mb4} (a session left in {@code latin1} reads an emoji key
+         * as {@code ?}, which names no row) and in a {@code sql_mode} without the modes that change what a read
+         * returns ({@code EMPTY_STRING_IS_NULL} binds a key {@code ''} as NULL, {@code PAD_CHAR_TO_FULL_LENGTH}
+         * pads {@code CHAR}s); returns what to restore.
+         */
+        private static Map<String, String> mysql(Connection connection) throws SQLException {
+            Map<String, String> was = new LinkedHashMap<>();
             try (Statement statement = connection.createStatement()) {
-                String zone;
-                try (ResultSet rows = statement.executeQuery("SELECT @@session.time_zone")) {
+                try (ResultSet rows = statement.executeQuery("SELECT @@session.time_zone, @@session.sql_mode,"
+                        + " @@session.character_set_client, @@session.character_set_results,"
+                        + " @@session.collation_connection")) {
                     rows.next();
-                    zone = rows.getString(1);
+                    was.put("time_zone", rows.getString(1));
+                    was.put("sql_mode", rows.getString(2));
+                    was.put("character_set_client", rows.getString(3));
+                    was.put("character_set_results", rows.getString(4));
+                    was.put("collation_connection", rows.getString(5));
                 }
-                statement.execute("SET time_zone = '+00:00'");
-                return zone;
+                statement.execute("SET NAMES utf8mb4, time_zone = '+00:00', sql_mode = 'NO_ENGINE_SUBSTITUTION'");
             }
+            return was;
         }
 
         private static void restore(Connection connection, VerifyDialect dialect, Map<String, String> settings,
                                     boolean autoCommit) {
             try {
-                if (dialect == VerifyDialect.MYSQL && settings.containsKey("time_zone")) {
-                    try (java.sql.PreparedStatement set = connection.prepareStatement("SET time_zone = ?")) {
-                        set.setString(1, settings.get("time_zone"));
-                        set.execute();
+                if (dialect == VerifyDialect.MYSQL && !settings.isEmpty()) {
+                    // the character sets first: collation_connection follows character_set_client's setting
+                    for (String name : List.of("character_set_client", "character_set_results", "collation_connection",
+                            "time_zone", "sql_mode")) {
+                        try (java.sql.PreparedStatement set = connection.prepareStatement("SET " + name + " = ?")) {
+                            set.setString(1, settings.get(name));
+                            set.execute();
+                        }
                     }
                 } else if (!settings.isEmpty()) {
                     try (java.sql.PreparedStatement set = connection.prepareStatement(

@@ -40,9 +40,10 @@ enum VerifyDialect {
 
         @Override
         String decimal(String column) {
+            // a DECFLOAT's text may have an exponent (1.5E+10): its zeros are no fraction's
             String text = "CAST(" + column + " AS VARCHAR)";
-            return "CASE WHEN LOCATE('.', " + text + ") > 0 THEN RTRIM(RTRIM(" + text + ", '0'), '.') ELSE " + text
-                    + " END";
+            return "CASE WHEN LOCATE('.', " + text + ") > 0 AND LOCATE('E', " + text + ") = 0 THEN RTRIM(RTRIM("
+                    + text + ", '0'), '.') ELSE " + text + " END";
         }
 
         @Override
@@ -197,10 +198,13 @@ enum VerifyDialect {
         }
 
         @Override
+        /**
+         * The ISO text output (the session's date style is ISO): {@code 2024-01-31}, {@code 0044-03-15 BC}, years
+         * beyond 9999 in full. Not {@code to_char}, which goes through a timestamp: NULL for {@code infinity} (the
+         * whole row's text NULL, and the row left out of the sum) and an error beyond 294276 AD.
+         */
         String date(String column) {
-            // to_char drops the era: 0001-01-01 BC would read as 0001-01-01
-            return "to_char(" + column + ", 'YYYY-MM-DD') || CASE WHEN " + column + " < DATE '0001-01-01'"
-                    + " THEN ' BC' ELSE '' END";
+            return column + "::text";
         }
 
         @Override
