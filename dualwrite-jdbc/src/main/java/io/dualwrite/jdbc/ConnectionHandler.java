@@ -515,18 +515,8 @@ final class ConnectionHandler implements InvocationHandler {
             case COMMIT, COMMIT_AND_CHAIN, AUTOCOMMIT_ON -> {
                 KeyBuffer.Snapshot snapshot = buffer.take();
                 @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot, sqlTransaction);
-                boolean committed = false;
-                try {
-                    Object result = execution.call();
-                    committed = true;
-                    return result;
-                } finally {
-                    // AND CHAIN opens the next transaction at once: its writes wait for the next commit
-                    sqlTransaction = control.chains() && sqlTransaction;
-                    if (!snapshot.isEmpty()) {
-                        dispatcher.dispatch(store.other(), committed ? snapshot : snapshot.withoutExpectations(), ids);
-                    }
-                }
+                // AND CHAIN opens the next transaction at once: its writes wait for the next commit
+                return commitThenDispatch(execution, snapshot, ids, control.chains() && sqlTransaction);
             }
             case ROLLBACK, ROLLBACK_AND_CHAIN -> {
                 Object result = execution.call();
@@ -554,17 +544,7 @@ final class ConnectionHandler implements InvocationHandler {
                 List<Long> ids = xaIds;
                 xaSnapshot = null;
                 xaIds = null;
-                boolean committed = false;
-                try {
-                    Object result = execution.call();
-                    committed = true;
-                    return result;
-                } finally {
-                    sqlTransaction = false;
-                    if (snapshot != null) {
-                        dispatcher.dispatch(store.other(), committed ? snapshot : snapshot.withoutExpectations(), ids);
-                    }
-                }
+                return commitThenDispatch(execution, snapshot, ids, false);
             }
             case XA_ROLLBACK -> {
                 Object result = execution.call();
@@ -591,6 +571,26 @@ final class ConnectionHandler implements InvocationHandler {
             }
             default -> {
                 return execution.call();
+            }
+        }
+    }
+
+    /**
+     * Runs a commit sent as text, then hands {@code snapshot} over, also when the commit throws (its outcome is
+     * unknown: the sync copies whatever the store holds, with no expectations); {@code stillOpen} says whether a
+     * transaction opened by text stays open after it (AND CHAIN).
+     */
+    private Object commitThenDispatch(SqlCall execution, KeyBuffer.@Nullable Snapshot snapshot,
+                                      @Nullable List<Long> ids, boolean stillOpen) throws Throwable {
+        boolean committed = false;
+        try {
+            Object result = execution.call();
+            committed = true;
+            return result;
+        } finally {
+            sqlTransaction = stillOpen;
+            if (snapshot != null && !snapshot.isEmpty()) {
+                dispatcher.dispatch(store.other(), committed ? snapshot : snapshot.withoutExpectations(), ids);
             }
         }
     }

@@ -67,20 +67,7 @@ class DeletesAcrossSpellingsAndOddKeysTest {
      * of the scope (as {@link LooseKeyStores#converged}), key records by the reconciler.
      */
     private static void resolve(Fixture fixture) throws SQLException {
-        if (!fixture.scopedResyncs().isEmpty()) {
-            io.dualwrite.jdbc.schema.DualWriteSchema.create(fixture.oldDb.dataSource());
-            var verifier = io.dualwrite.jdbc.verify.Verifier.builder().oldDataSource(fixture.oldDb.dataSource())
-                    .newDataSource(fixture.newDb.dataSource()).changeLog(fixture.changeLog).build();
-            var copier = io.dualwrite.jdbc.copy.RowCopier.builder().oldDataSource(fixture.oldDb.dataSource())
-                    .newDataSource(fixture.newDb.dataSource()).build();
-            System.out.println("BREAK24 resolver " + io.dualwrite.jdbc.verify.ScopedResyncResolver.builder()
-                    .migration(Fixture.MIGRATION).changeLog(fixture.changeLog).verifier(verifier)
-                    .repairer(io.dualwrite.jdbc.verify.Repairer.of(copier, verifier)).mapping(fixture.mappings.get(0))
-                    .build().resolveOnce());
-        }
-        if (!fixture.records().isEmpty()) {
-            System.out.println("BREAK24 reconciler " + fixture.reconciler().runOnce());
-        }
+        System.out.println("BREAK24 " + fixture.resolveRecords());
     }
 
     private static int run(Fixture fixture, String sql, Object... parameters) throws SQLException {

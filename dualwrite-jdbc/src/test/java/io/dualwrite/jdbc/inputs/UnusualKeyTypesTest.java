@@ -57,21 +57,7 @@ class UnusualKeyTypesTest {
 
     /** As DeletesAcrossSpellingsAndOddKeysTest: scoped resyncs by verification + repair, key records by the reconciler. */
     private static void resolve(Fixture fixture) throws SQLException {
-        System.out.println("KEYTYPES before resolve records=" + fixture.recordKeys());
-        if (!fixture.scopedResyncs().isEmpty()) {
-            io.dualwrite.jdbc.schema.DualWriteSchema.create(fixture.oldDb.dataSource());
-            var verifier = io.dualwrite.jdbc.verify.Verifier.builder().oldDataSource(fixture.oldDb.dataSource())
-                    .newDataSource(fixture.newDb.dataSource()).changeLog(fixture.changeLog).build();
-            var copier = io.dualwrite.jdbc.copy.RowCopier.builder().oldDataSource(fixture.oldDb.dataSource())
-                    .newDataSource(fixture.newDb.dataSource()).build();
-            System.out.println("KEYTYPES resolver " + io.dualwrite.jdbc.verify.ScopedResyncResolver.builder()
-                    .migration(Fixture.MIGRATION).changeLog(fixture.changeLog).verifier(verifier)
-                    .repairer(io.dualwrite.jdbc.verify.Repairer.of(copier, verifier)).mapping(fixture.mappings.get(0))
-                    .build().resolveOnce());
-        }
-        if (!fixture.records().isEmpty()) {
-            System.out.println("KEYTYPES reconciler " + fixture.reconciler().runOnce());
-        }
+        System.out.println("KEYTYPES " + fixture.resolveRecords());
     }
 
     /** Resolves, then: both stores hold the same rows (keys as exact text) and nothing remains recorded. */

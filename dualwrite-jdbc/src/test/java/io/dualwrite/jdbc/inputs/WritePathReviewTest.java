@@ -50,20 +50,7 @@ class WritePathReviewTest {
     }
 
     private static void resolve(Fixture fixture) throws SQLException {
-        if (!fixture.scopedResyncs().isEmpty()) {
-            io.dualwrite.jdbc.schema.DualWriteSchema.create(fixture.oldDb.dataSource());
-            var verifier = io.dualwrite.jdbc.verify.Verifier.builder().oldDataSource(fixture.oldDb.dataSource())
-                    .newDataSource(fixture.newDb.dataSource()).changeLog(fixture.changeLog).build();
-            var copier = io.dualwrite.jdbc.copy.RowCopier.builder().oldDataSource(fixture.oldDb.dataSource())
-                    .newDataSource(fixture.newDb.dataSource()).build();
-            System.out.println("REVIEW resolver " + io.dualwrite.jdbc.verify.ScopedResyncResolver.builder()
-                    .migration(Fixture.MIGRATION).changeLog(fixture.changeLog).verifier(verifier)
-                    .repairer(io.dualwrite.jdbc.verify.Repairer.of(copier, verifier)).mapping(fixture.mappings.get(0))
-                    .build().resolveOnce());
-        }
-        if (!fixture.records().isEmpty()) {
-            System.out.println("REVIEW reconciler " + fixture.reconciler().runOnce());
-        }
+        System.out.println("REVIEW " + fixture.resolveRecords());
     }
 
     /** Both stores hold the same orders rows after resolving, or something remains recorded. */
