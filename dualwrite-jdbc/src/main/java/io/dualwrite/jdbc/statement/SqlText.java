@@ -256,7 +256,11 @@ public final class SqlText {
             "to_char", "to_date", "to_days", "to_number", "to_seconds", "to_timestamp", "translate", "trim", "trunc",
             "truncate", "ucase", "unhex", "unix_timestamp", "upper", "utc_date", "utc_time", "utc_timestamp",
             "uuid_to_bin", "bin_to_uuid", "week", "weekday", "weekofyear", "year", "yearweek", "array_length",
-            "cardinality");
+            "cardinality", "current_setting", "current_user", "session_user", "current_schema", "database", "schema",
+            "user", "unnest", "to_tsvector", "to_tsquery", "plainto_tsquery", "websearch_to_tsquery", "jsonb_typeof",
+            "jsonb_array_length", "json_length", "json_array_length", "array_position", "array_to_string",
+            "string_to_array", "starts_with", "regexp_match", "age", "make_interval", "make_timestamp", "date_bin",
+            "isfinite", "num_nonnulls", "num_nulls", "bool_and", "bool_or", "string_agg", "group_concat");
 
     /**
      * Whether {@code sql} (an expression, quoted strings aside) may name other rows, or do something more, when
