@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
  * convert every text the copier reads and writes), a strict {@link #SQL_MODE}, and, for tables with {@code
  * TIMESTAMP} columns, UTC (such a column holds an instant that a session shows in its own zone; key texts of such
  * columns are UTC everywhere).
- * One statement before, one after, restoring what the session had. Other databases keep no such session state
- * that changes values, and pay nothing.
+ * One statement before, one after, restoring what the session had. On PostgreSQL only a read of a table with an
+ * array of floats depends on the session ({@link #exactFloats}); other reads and other databases pay nothing.
  *
  * <p>Used by the built-in copier, the backfill's key walk, and the MyBatis module's {@code MapperCopier} and
  * two-factory sync.
@@ -106,6 +106,35 @@ public final class CopierSession {
         String version = connection.getMetaData().getDatabaseProductVersion();
         return version != null && version.toLowerCase(java.util.Locale.ROOT).contains("mariadb")
                 ? "tx_isolation" : "transaction_isolation";
+    }
+
+    /**
+     * Puts a PostgreSQL session whose {@code extra_float_digits} is below 1 (a pool's earlier borrower may leave
+     * it so) at 3, where floats are written in their shortest exact text: an array of floats is read as its text.
+     *
+     * @return the setting to put back with {@link #restoreFloats}, or null when it needed no change
+     * @throws SQLException when the session refuses it
+     */
+    static @Nullable String exactFloats(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             java.sql.ResultSet rows = statement.executeQuery("SELECT current_setting('extra_float_digits')")) {
+            rows.next();
+            String was = rows.getString(1);
+            if (Integer.parseInt(was.strip()) >= 1) {
+                return null;
+            }
+            statement.execute("SET extra_float_digits = 3");
+            return was;
+        }
+    }
+
+    /** Puts back the {@code extra_float_digits} that {@link #exactFloats} changed. */
+    static void restoreFloats(Connection connection, String was) throws SQLException {
+        try (java.sql.PreparedStatement set = connection.prepareStatement(
+                "SELECT set_config('extra_float_digits', ?, false)")) {
+            set.setString(1, was);
+            set.execute();
+        }
     }
 
     /**

@@ -376,6 +376,8 @@ final class JdbcRowCopier implements RowCopier {
             }
             CopierSession session = dialect == CopyDialect.MYSQL
                     ? CopierSession.enterMySql(source, zoned(sourceColumns.values())) : null;
+            String floatDigits = dialect == CopyDialect.POSTGRESQL && floatArrays(sourceColumns.values())
+                    ? CopierSession.exactFloats(source) : null;
             try {
                 for (Side side : sides) {
                     all.put(side.mapping, readRows(source, dialect, sourceColumns.get(side.mapping), side.mapping,
@@ -385,9 +387,28 @@ final class JdbcRowCopier implements RowCopier {
                 if (session != null) {
                     session.restore();
                 }
+                if (floatDigits != null) {
+                    CopierSession.restoreFloats(source, floatDigits);
+                }
             }
         }
         return all;
+    }
+
+    /**
+     * Whether one of the tables has a PostgreSQL array of floats, which the copier reads as the server's text
+     * ({@link Values#selectExpression}): a text that {@code extra_float_digits} below 1 rounds.
+     */
+    private static boolean floatArrays(java.util.Collection<TableColumns> tables) {
+        for (TableColumns table : tables) {
+            for (TableColumns.Column column : table.all()) {
+                if (column.sqlType() == java.sql.Types.ARRAY
+                        && (column.typeNamed("_float8") || column.typeNamed("_float4"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

@@ -151,4 +151,24 @@ class PostgresSessionSettingsTest {
             assertThat(settings(zoned)).containsExactly("0", "sql_standard", "Asia/Kolkata", "ISO, DMY");
         }
     }
+
+    @Test
+    void floatArraysCopiedFromASessionThatRoundsFloatsArriveExactly() throws Exception {
+        try (TestDatabase old = TestDatabases.create(Kind.POSTGRES); TestDatabase fresh = TestDatabases.create(Kind.POSTGRES);
+             HikariDataSource rounding = leftOver(old)) {
+            for (TestDatabase db : List.of(old, fresh)) {
+                db.execute("CREATE TABLE samples (id int PRIMARY KEY, d float8[], r real[])");
+            }
+            old.execute("INSERT INTO samples VALUES (1, '{0.30000000000000004,1e-300}', '{1.0000001}'),"
+                    + " (2, '[0:1]={0.1,NaN}', NULL)");
+
+            io.dualwrite.jdbc.copy.RowCopier.builder().oldDataSource(rounding).newDataSource(fresh.dataSource()).build()
+                    .sync(io.dualwrite.Store.OLD, List.of(new io.dualwrite.jdbc.copy.RowCopier.TableKeys(
+                            TableMapping.identity("samples"), List.of("1", "2"), null)));
+
+            String exact = "SELECT concat_ws('|', id, d::text, r::text) FROM samples ORDER BY id";
+            assertThat(texts(fresh.dataSource(), exact)).isEqualTo(texts(old.dataSource(), exact)).hasSize(2);
+            assertThat(settings(rounding)).as("the pool's session, put back").startsWith("0");
+        }
+    }
 }
