@@ -11,7 +11,6 @@ import io.dualwrite.switches.PhaseResolver;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -31,10 +30,6 @@ record DataSourceConfig(DataSource oldDataSource, DataSource newDataSource, Stri
 
     MirrorExecutor executor(Store target) {
         return executors.apply(target);
-    }
-
-    OutboxWriter outbox() {
-        return Objects.requireNonNull(outboxWriter, "outboxWriter");
     }
 
     /** The dialect of a store, once a connection to it was seen; {@code null} before, or for a database without one. */

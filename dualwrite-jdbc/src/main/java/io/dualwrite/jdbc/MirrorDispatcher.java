@@ -56,7 +56,7 @@ final class MirrorDispatcher {
         if (config.changeLogMode() != ChangeLogMode.ALWAYS || snapshot.isEmpty()) {
             return null;
         }
-        return writeOutboxNow(authoritative, store, snapshot, sqlTransaction);
+        return writeOutboxNow(authoritative, store, snapshot, sqlTransaction, config.outboxGrace());
     }
 
     /**
@@ -82,11 +82,6 @@ final class MirrorDispatcher {
         }
         // due at once: no session sees them before the XA transaction commits, and none syncs before then
         return writeOutboxNow(authoritative, store, snapshot, true, java.time.Duration.ZERO);
-    }
-
-    private @Nullable List<Long> writeOutboxNow(Connection authoritative, Store store, KeyBuffer.Snapshot snapshot,
-                                                boolean sqlTransaction) throws SQLException {
-        return writeOutboxNow(authoritative, store, snapshot, sqlTransaction, config.outboxGrace());
     }
 
     private @Nullable List<Long> writeOutboxNow(Connection authoritative, Store store, KeyBuffer.Snapshot snapshot,

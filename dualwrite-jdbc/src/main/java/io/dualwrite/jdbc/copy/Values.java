@@ -2,7 +2,6 @@ package io.dualwrite.jdbc.copy;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -357,7 +356,7 @@ final class Values {
     static Object parseKey(String text, TableColumns.Column column) throws SQLException {
         try {
             if (column.typeNamed("uuid")) {
-                return uuid(text); // whatever type code the driver reports (H2: BINARY)
+                return Uuids.parse(text); // whatever type code the driver reports (H2: BINARY)
             }
             if (column.typeNamed("year")) {
                 String year = text.strip(); // MySQL's YEAR, reported as a DATE: 2024, or a date in 2024
@@ -388,37 +387,13 @@ final class Values {
                 case Types.TIMESTAMP_WITH_TIMEZONE -> OffsetDateTime.parse(text.strip().replace(' ', 'T'));
                 // a UUID's text names its 16 bytes (a PostgreSQL uuid key into a MySQL BINARY(16))
                 case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY -> text.indexOf('-') >= 0
-                        ? uuidBytes(uuid(text)) : HexFormat.of().parseHex(text.strip());
+                        ? Uuids.toBytes(Uuids.parse(text)) : HexFormat.of().parseHex(text.strip());
                 default -> text;
             };
         } catch (RuntimeException e) {
             throw new SQLException("key part '" + text + "' does not fit column " + column.name() + " of type "
                     + column.typeName() + ": " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * A UUID in any spelling the databases take for one: upper or lower case, with or without hyphens (PostgreSQL
-     * also between any groups of four digits), in braces (PostgreSQL).
-     *
-     * @throws IllegalArgumentException when the text holds no UUID
-     */
-    static UUID uuid(String text) {
-        String digits = text.strip();
-        if (digits.startsWith("{") && digits.endsWith("}")) {
-            digits = digits.substring(1, digits.length() - 1);
-        }
-        digits = digits.replace("-", "");
-        if (digits.length() != 32) {
-            return UUID.fromString(text.strip()); // names what is wrong with it
-        }
-        return new UUID(Long.parseUnsignedLong(digits.substring(0, 16), 16), Long.parseUnsignedLong(digits.substring(16), 16));
-    }
-
-    /** A UUID's 16 bytes, most significant first. */
-    static byte[] uuidBytes(UUID uuid) {
-        return ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits())
-                .array();
     }
 
     private static boolean isBinary(int sqlType) {
@@ -472,8 +447,8 @@ final class Values {
         int type = column.sqlType();
         Object adjusted = value;
         if (target == CopyDialect.MYSQL && (type == Types.REAL || type == Types.DOUBLE || type == Types.FLOAT)
-                && value instanceof Number number && (value instanceof Double || value instanceof Float)
-                && Double.doubleToRawLongBits(number.doubleValue()) == Long.MIN_VALUE) {
+                && (value instanceof Double || value instanceof Float)
+                && Double.doubleToRawLongBits(((Number) value).doubleValue()) == Long.MIN_VALUE) {
             // -0: the drivers send a double as its text, "-0.0", which the server reads as a decimal, whose zero
             // has no sign; as a float's text the server reads the negative zero
             statement.setString(index, "-0e0");
@@ -532,13 +507,11 @@ final class Values {
         } else if (value instanceof BigInteger big) {
             adjusted = new BigDecimal(big);
         } else if (column.typeNamed("uuid") && value instanceof String text) {
-            adjusted = uuid(text);
+            adjusted = Uuids.parse(text);
         } else if (column.typeNamed("uuid") && value instanceof byte[] bytes && bytes.length == 16) {
-            // a MySQL BINARY(16) holding a UUID's bytes in order (UUID_TO_BIN without swapping)
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            adjusted = new UUID(buffer.getLong(), buffer.getLong());
+            adjusted = Uuids.fromBytes(bytes); // a MySQL BINARY(16) holding a UUID's bytes
         } else if (value instanceof UUID uuid && isBinary(type) && !column.typeNamed("uuid")) {
-            adjusted = uuidBytes(uuid);
+            adjusted = Uuids.toBytes(uuid);
         } else if (value instanceof UUID uuid && !column.typeNamed("uuid")) {
             adjusted = uuid.toString();
         } else if (type == Types.OTHER && value instanceof String) {

@@ -10,15 +10,8 @@ public record RenderedSql(String sql, List<ParamSource> parameters) {
 
     /**
      * This SQL with its constant parameters written as literals, for a plain {@code Statement} that cannot
-     * bind any; empty when some parameter is not a constant.
-     */
-    public java.util.Optional<String> withConstantsInlined() {
-        return withConstantsInlined(null);
-    }
-
-    /**
-     * {@link #withConstantsInlined()} for a store of {@code dialect}: its texts written as that database reads
-     * them whatever the session's settings.
+     * bind any, each text written as a store of {@code dialect} reads it whatever the session's settings (null:
+     * the standard's spelling); empty when some parameter is not a constant.
      */
     public java.util.Optional<String> withConstantsInlined(io.dualwrite.jdbc.@org.jspecify.annotations.Nullable Dialect dialect) {
         List<String> literals = new java.util.ArrayList<>();

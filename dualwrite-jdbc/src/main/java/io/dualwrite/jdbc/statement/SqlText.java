@@ -59,11 +59,6 @@ public final class SqlText {
         return out.toString();
     }
 
-    /** A value as an SQL literal. */
-    static String literal(@org.jspecify.annotations.Nullable Object value) {
-        return literal(value, null);
-    }
-
     /**
      * A value as an SQL literal of {@code dialect} (null: the standard's). A text holding a backslash is written
      * so that no session setting changes it: MySQL and MariaDB read a backslash in quotes as an escape unless

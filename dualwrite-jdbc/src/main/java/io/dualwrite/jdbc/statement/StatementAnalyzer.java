@@ -592,13 +592,14 @@ public final class StatementAnalyzer {
                 }
                 returning = delete.getReturningClause() != null;
             }
-            if (where != null && SqlText.callsVolatile(where.toString())) {
+            String condition = where == null ? "" : where.toString();
+            if (SqlText.callsVolatile(condition)) {
                 // the key pre-select runs the condition once more: nextval() or @n := @n + 1 would name other rows
                 // (and change what the statement does), a function that writes would write twice
                 notReplayable = notReplayable == null ? "volatile-condition" : notReplayable;
             }
             Map<String, ValueRef> equalities = new HashMap<>();
-            if (where != null && where.toString().contains("||")) {
+            if (condition.contains("||")) {
                 // MySQL and MariaDB read || as OR, the parser as concatenation: "id = 1 || id = 3" pins no key
                 where = null;
             }

@@ -77,9 +77,12 @@ record ColumnInfo(String name, int sqlType, String typeName, int precision, int 
         return numbered(dialect) ? "(" + quoted + " + 0) AS " + quoted : quoted;
     }
 
-    /** Whether this is a MySQL/MariaDB {@code FLOAT}. */
+    /**
+     * Whether this is a MySQL/MariaDB {@code FLOAT}: its text has six digits, so it is read as the {@code DOUBLE}
+     * it widens to, which holds every digit.
+     */
     boolean mysqlFloat(VerifyDialect dialect) {
-        return dialect == VerifyDialect.MYSQL && sqlType == Types.REAL;
+        return dialect == VerifyDialect.MYSQL && (sqlType == Types.REAL || type().startsWith("float"));
     }
 
     /**

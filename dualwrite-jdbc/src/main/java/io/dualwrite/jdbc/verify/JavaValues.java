@@ -1,5 +1,6 @@
 package io.dualwrite.jdbc.verify;
 
+import io.dualwrite.jdbc.copy.Uuids;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.PreparedStatement;
@@ -247,23 +248,13 @@ final class JavaValues {
                 case DATE -> LocalDate.parse(stripped);
                 case TIMESTAMP, TIMESTAMP_TZ -> LocalDateTime.parse(stripped.replace(' ', 'T'));
                 case BINARY -> HexFormat.of().parseHex(stripped);
-                case UUID -> column.type().equals("uuid") ? uuid(stripped) : text;
+                case UUID -> column.type().equals("uuid") ? Uuids.parse(stripped) : text;
                 default -> text;
             };
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("key part '" + text + "' does not fit column " + column.name()
                     + " of type " + column.typeName() + ": " + e.getMessage(), e);
         }
-    }
-
-    /** A UUID in any spelling of one: braces, hyphens or none, either case. */
-    private static UUID uuid(String text) {
-        String digits = text.replace("{", "").replace("}", "").replace("-", "");
-        if (digits.length() != 32) {
-            return UUID.fromString(text); // names what is wrong with it
-        }
-        return new UUID(Long.parseUnsignedLong(digits.substring(0, 16), 16),
-                Long.parseUnsignedLong(digits.substring(16), 16));
     }
 
     /** Binds a value (read from either store) for a column of this store, converting where drivers would refuse. */
@@ -275,16 +266,14 @@ final class JavaValues {
             adjusted = uuid.toString();
         } else if (value instanceof String text && column.type().equals("uuid")) {
             try {
-                adjusted = uuid(text.strip());
+                adjusted = Uuids.parse(text);
             } catch (IllegalArgumentException notAUuid) {
                 adjusted = text;
             }
         } else if (value instanceof byte[] bytes && bytes.length == 16 && column.type().equals("uuid")) {
-            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes); // a BINARY(16) key against a uuid
-            adjusted = new UUID(buffer.getLong(), buffer.getLong());
+            adjusted = Uuids.fromBytes(bytes); // a BINARY(16) key against a uuid
         } else if (value instanceof UUID uuid && kind == ColumnInfo.Kind.BINARY) {
-            adjusted = java.nio.ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
-                    .putLong(uuid.getLeastSignificantBits()).array();
+            adjusted = Uuids.toBytes(uuid);
         } else if (value instanceof String text && (kind == ColumnInfo.Kind.INTEGER || kind == ColumnInfo.Kind.DECIMAL)) {
             try {
                 adjusted = new BigDecimal(text.strip());

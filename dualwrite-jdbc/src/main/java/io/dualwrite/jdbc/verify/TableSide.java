@@ -123,8 +123,7 @@ final class TableSide {
      */
     private static String javaColumn(ColumnInfo info, VerifyDialect dialect) {
         String quoted = dialect.quote(info.name());
-        return dialect == VerifyDialect.MYSQL && (info.sqlType() == java.sql.Types.REAL
-                || info.type().startsWith("float")) ? "CAST(" + quoted + " AS DOUBLE)" : quoted;
+        return info.mysqlFloat(dialect) ? "CAST(" + quoted + " AS DOUBLE)" : quoted;
     }
 
     /** The range's row count and checksum. */

@@ -3,6 +3,7 @@ package io.dualwrite.jdbc.verify;
 import io.dualwrite.DualWriter;
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.jdbc.Dialect;
+import io.dualwrite.jdbc.copy.CopierSession;
 import io.dualwrite.jdbc.mapping.MappingValidator;
 import io.dualwrite.mapping.TableMapping;
 import io.github.resilience4j.ratelimiter.RateLimiter;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -423,23 +423,24 @@ public final class Verifier {
      * written for: dates in ISO form, intervals in the default style, instants in UTC (key texts of
      * {@code timestamptz[]} and {@code tstzrange} are written in the session's zone), floats in their shortest
      * exact form (below 1, {@code extra_float_digits} rounds them, so two different {@code float8[]} keys would
-     * read alike) and bytes in hex (a {@code bytea[]} key's text). A session of the pool may carry other values; they are put back afterwards.
+     * read alike) and bytes in hex (a {@code bytea[]} key's text). A session of the pool may carry other values;
+     * they are put back afterwards.
      */
     private static final Map<String, String> POSTGRESQL_SETTINGS = Map.of("DateStyle", "ISO, MDY", "IntervalStyle",
             "postgres", "TimeZone", "UTC", "extra_float_digits", "3", "bytea_output", "hex");
 
     /**
      * One connection per store for a table's verification, in auto-commit (each query sees the latest commits),
-     * MySQL/MariaDB sessions in UTC and PostgreSQL sessions in {@link #POSTGRESQL_SETTINGS}; restored and closed
-     * afterwards.
+     * MySQL/MariaDB sessions as the copier's and PostgreSQL sessions in {@link #POSTGRESQL_SETTINGS}; restored
+     * and closed afterwards.
      */
     private final class Sessions implements AutoCloseable {
         final Connection old;
         final Connection fresh;
         private final boolean oldAutoCommit;
         private final boolean newAutoCommit;
-        private final Map<String, String> oldSettings;
-        private final Map<String, String> newSettings;
+        private final @Nullable Restore oldSettings;
+        private final @Nullable Restore newSettings;
 
         private final Prepared table;
 
@@ -461,8 +462,8 @@ public final class Verifier {
             fresh = second;
             Boolean oldWas = null;
             Boolean newWas = null;
-            Map<String, String> oldSetting = Map.of();
-            Map<String, String> newSetting;
+            Restore oldSetting = null;
+            Restore newSetting;
             try {
                 oldWas = old.getAutoCommit();
                 old.setAutoCommit(true);
@@ -474,10 +475,10 @@ public final class Verifier {
                 // the pools' connections go back as they came (only what was read can be put back): a session left
                 // in UTC, in another date style or in auto-commit would change what the application does on it next
                 if (oldWas != null) {
-                    restore(old, table.oldDialect(), oldSetting, oldWas);
+                    restore(old, oldSetting, oldWas);
                 }
                 if (newWas != null) {
-                    restore(fresh, table.newDialect(), Map.of(), newWas);
+                    restore(fresh, null, newWas);
                 }
                 closeBoth(e);
                 throw e;
@@ -499,82 +500,61 @@ public final class Verifier {
             }
         }
 
+        /** Puts back what {@link #setUp} changed on a session. */
+        @FunctionalInterface
+        private interface Restore {
+            void run() throws SQLException;
+        }
+
         /**
-         * MySQL sessions in UTC; PostgreSQL sessions with the settings the canonical texts are written for
-         * ({@link #POSTGRESQL_SETTINGS}); returns the settings to restore, by name.
+         * MySQL/MariaDB sessions as the copier's ({@link CopierSession}: UTC, {@code utf8mb4}, a {@code sql_mode}
+         * without the modes that change what a read returns; a session left in {@code latin1} reads an emoji key as
+         * {@code ?}, which names no row, and {@code EMPTY_STRING_IS_NULL} binds a key {@code ''} as NULL);
+         * PostgreSQL sessions with the settings the canonical texts are written for ({@link #POSTGRESQL_SETTINGS}).
+         * One statement to set, one to restore (PostgreSQL: one more to read what was set).
+         *
+         * @return what puts the session back; null when nothing was changed
          */
-        private static Map<String, String> setUp(Connection connection, VerifyDialect dialect) throws SQLException {
+        private static @Nullable Restore setUp(Connection connection, VerifyDialect dialect) throws SQLException {
             if (dialect == VerifyDialect.MYSQL) {
-                return mysql(connection);
+                CopierSession session = java.util.Objects.requireNonNull(CopierSession.enter(connection, true));
+                return session::restore;
             }
             if (dialect != VerifyDialect.POSTGRESQL) {
-                return Map.of();
+                return null;
             }
-            Map<String, String> was = new LinkedHashMap<>();
-            try (Statement statement = connection.createStatement()) {
-                for (Map.Entry<String, String> setting : POSTGRESQL_SETTINGS.entrySet()) {
-                    try (ResultSet rows = statement.executeQuery(
-                            "SELECT current_setting('" + setting.getKey() + "')")) {
-                        rows.next();
-                        was.put(setting.getKey(), rows.getString(1));
-                    }
+            List<String> names = List.copyOf(POSTGRESQL_SETTINGS.keySet());
+            List<String> was = new ArrayList<>(names.size());
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT " + names.stream()
+                         .map(name -> "current_setting('" + name + "')").collect(java.util.stream.Collectors.joining(", ")))) {
+                rows.next();
+                for (int i = 1; i <= names.size(); i++) {
+                    was.add(rows.getString(i));
                 }
             }
-            try (java.sql.PreparedStatement set = connection.prepareStatement("SELECT set_config(?, ?, false)")) {
-                for (Map.Entry<String, String> setting : POSTGRESQL_SETTINGS.entrySet()) {
-                    set.setString(1, setting.getKey());
-                    set.setString(2, setting.getValue());
-                    set.execute();
-                }
-            }
-            return was;
+            List<String> wanted = names.stream().map(POSTGRESQL_SETTINGS::get).toList();
+            setConfig(connection, names, wanted);
+            return () -> setConfig(connection, names, was);
         }
 
-        /**
-         * A MySQL/MariaDB session in UTC, in {@code utf8mb4} (a session left in {@code latin1} reads an emoji key
-         * as {@code ?}, which names no row) and in a {@code sql_mode} without the modes that change what a read
-         * returns ({@code EMPTY_STRING_IS_NULL} binds a key {@code ''} as NULL, {@code PAD_CHAR_TO_FULL_LENGTH}
-         * pads {@code CHAR}s); returns what to restore.
-         */
-        private static Map<String, String> mysql(Connection connection) throws SQLException {
-            Map<String, String> was = new LinkedHashMap<>();
-            try (Statement statement = connection.createStatement()) {
-                try (ResultSet rows = statement.executeQuery("SELECT @@session.time_zone, @@session.sql_mode,"
-                        + " @@session.character_set_client, @@session.character_set_results,"
-                        + " @@session.collation_connection")) {
-                    rows.next();
-                    was.put("time_zone", rows.getString(1));
-                    was.put("sql_mode", rows.getString(2));
-                    was.put("character_set_client", rows.getString(3));
-                    was.put("character_set_results", rows.getString(4));
-                    was.put("collation_connection", rows.getString(5));
+        /** Sets PostgreSQL's {@code names} to {@code values} for the session, in one statement. */
+        private static void setConfig(Connection connection, List<String> names, List<String> values)
+                throws SQLException {
+            try (java.sql.PreparedStatement set = connection.prepareStatement("SELECT " + String.join(", ",
+                    java.util.Collections.nCopies(names.size(), "set_config(?, ?, false)")))) {
+                for (int i = 0; i < names.size(); i++) {
+                    set.setString(2 * i + 1, names.get(i));
+                    set.setString(2 * i + 2, values.get(i));
                 }
-                statement.execute("SET NAMES utf8mb4, time_zone = '+00:00', sql_mode = 'NO_ENGINE_SUBSTITUTION'");
+                set.execute();
             }
-            return was;
         }
 
-        private static void restore(Connection connection, VerifyDialect dialect, Map<String, String> settings,
-                                    boolean autoCommit) {
+        private static void restore(Connection connection, @Nullable Restore settings, boolean autoCommit) {
             try {
-                if (dialect == VerifyDialect.MYSQL && !settings.isEmpty()) {
-                    // the character sets first: collation_connection follows character_set_client's setting
-                    for (String name : List.of("character_set_client", "character_set_results", "collation_connection",
-                            "time_zone", "sql_mode")) {
-                        try (java.sql.PreparedStatement set = connection.prepareStatement("SET " + name + " = ?")) {
-                            set.setString(1, settings.get(name));
-                            set.execute();
-                        }
-                    }
-                } else if (!settings.isEmpty()) {
-                    try (java.sql.PreparedStatement set = connection.prepareStatement(
-                            "SELECT set_config(?, ?, false)")) {
-                        for (Map.Entry<String, String> setting : settings.entrySet()) {
-                            set.setString(1, setting.getKey());
-                            set.setString(2, setting.getValue());
-                            set.execute();
-                        }
-                    }
+                if (settings != null) {
+                    settings.run();
                 }
                 connection.setAutoCommit(autoCommit);
             } catch (SQLException e) {
@@ -585,8 +565,8 @@ public final class Verifier {
         @Override
         public void close() throws SQLException {
             try {
-                restore(old, table.oldDialect(), oldSettings, oldAutoCommit);
-                restore(fresh, table.newDialect(), newSettings, newAutoCommit);
+                restore(old, oldSettings, oldAutoCommit);
+                restore(fresh, newSettings, newAutoCommit);
             } finally {
                 try {
                     old.close();

@@ -305,8 +305,7 @@ enum VerifyDialect {
         /** A {@code FLOAT}'s text has six digits: as a {@code DOUBLE}, every digit. */
         @Override
         String nativeText(String column, ColumnInfo info) {
-            return info.sqlType() == java.sql.Types.REAL || info.type().startsWith("float")
-                    ? "CAST(CAST(" + column + " AS DOUBLE) AS CHAR)" : "CAST(" + column + " AS CHAR)";
+            return info.mysqlFloat(this) ? "CAST(CAST(" + column + " AS DOUBLE) AS CHAR)" : "CAST(" + column + " AS CHAR)";
         }
 
         /** A {@code TIME} as the server writes it, without the fraction's trailing zeros (a duration beyond a day too). */
