@@ -117,16 +117,19 @@ final class BatchExecution {
             if (wrapped) {
                 ConnectionHandler.undoWriteTransaction(physical, e); // undoes every entry
                 connection.buffer().rollback();
-            } else if (anyMirrors) {
+            } else {
                 // entries before the failure may be applied (now in auto-commit, or with the transaction later)
-                collect(entries, preselected, counts(e), physical, unselectable);
+                if (anyMirrors) {
+                    collect(entries, preselected, counts(e), physical, unselectable);
+                }
                 // a removal that changed rows was done when its keys were collected; the others are forgotten
                 settleRemovals(entries);
-                cascade(analyses, bounds, counts(e));
-                try {
-                    connection.afterWrite(false);
-                } catch (SQLException | RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
+                if (cascade(analyses, bounds, counts(e)) || anyMirrors) {
+                    try {
+                        connection.afterWrite(false);
+                    } catch (SQLException | RuntimeException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
                 }
             }
             throw e;
@@ -141,22 +144,34 @@ final class BatchExecution {
     }
 
     /**
-     * As a single statement does ({@link ConnectionHandler#cascade}): for each statement of the batch that may
-     * have changed rows, the mapped tables its written table cascades into, or is a view or partition of, get a
-     * scoped resync. Once per distinct statement; never throws.
+     * As a single statement does ({@link ConnectionHandler#cascade}, {@link ConnectionHandler#routineTables}): for
+     * each statement of the batch that may have changed rows, the mapped tables its written table cascades into,
+     * or is a view or partition of, and those the functions it calls may write, get a scoped resync. Once per
+     * distinct statement; never throws.
+     *
+     * @return whether a resync was recorded
      */
-    private void cascade(List<StatementAnalysis> analyses, List<ParameterRecorder.Bound> bounds, long[] counts) {
+    private boolean cascade(List<StatementAnalysis> analyses, List<ParameterRecorder.Bound> bounds, long[] counts) {
         java.util.Set<StatementAnalysis> done = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.Set<StatementAnalysis> called = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        boolean recorded = false;
         for (int i = 0; i < analyses.size() && i < counts.length; i++) {
             StatementAnalysis analysis = analyses.get(i);
-            if (analysis.writtenTable() == null || counts[i] == 0 || counts[i] == Statement.EXECUTE_FAILED
-                    || done.contains(analysis)) {
+            if (counts[i] == Statement.EXECUTE_FAILED) {
                 continue;
             }
-            done.add(analysis);
             ParameterRecorder.Bound bound = bounds.get(i);
-            connection.cascade(analysis, () -> connection.contextFor(analysis, bound.values()));
+            java.util.function.Supplier<MigrationContext> context = () -> connection.contextFor(analysis, bound.values());
+            // a function called by an entry may write whatever count the entry reports
+            if (!analysis.calls().isEmpty() && called.add(analysis)) {
+                recorded |= connection.resyncRoutineTables(connection.routineTables(analysis), context);
+            }
+            if (analysis.writtenTable() == null || counts[i] == 0 || !done.add(analysis)) {
+                continue;
+            }
+            recorded |= connection.cascade(analysis, context);
         }
+        return recorded;
     }
 
     private static void settleRemovals(List<@Nullable Entry> entries) {

@@ -204,6 +204,76 @@ final class ConnectionHandler implements InvocationHandler {
     }
 
     /**
+     * The mapped tables that the functions {@code analysis} calls ({@link StatementAnalysis#calls()}) may write on
+     * this connection's store ({@link Metadata#routineWrites}): {@code SELECT bump(1)}, or an update whose value
+     * comes from a function that writes other rows. Read before the statement runs, so that no result set of it
+     * is open; the catalog is read under a savepoint, at most once per refresh. Never throws: a catalog that
+     * cannot be read is logged and counts as no writes, as for {@link #cascade}.
+     */
+    List<TableMapping> routineTables(StatementAnalysis analysis) {
+        List<String> calls = analysis.calls();
+        if (calls.isEmpty() || physical == null) {
+            return List.of();
+        }
+        Metadata metadata = config.metadata();
+        java.util.Set<TableMapping> tables = null;
+        boolean unknown = false;
+        for (String name : calls) {
+            List<TableMapping> known = metadata.knownRoutineWrites(store, name);
+            if (known == null) {
+                unknown = true;
+            } else if (!known.isEmpty()) {
+                tables = tables == null ? new java.util.LinkedHashSet<>() : tables;
+                tables.addAll(known);
+            }
+        }
+        if (!unknown) {
+            return tables == null ? List.of() : List.copyOf(tables);
+        }
+        try {
+            Dialect dialect = config.dialect(store, physical);
+            Connection connection = physical;
+            java.util.Collection<TableMapping> mappings = config.analyzer().mappings();
+            return WriteExecution.guarded(connection, dialect, sqlTransaction, () -> {
+                java.util.Set<TableMapping> found = new java.util.LinkedHashSet<>();
+                for (String name : calls) {
+                    found.addAll(metadata.routineWrites(store, connection, dialect, name, mappings));
+                }
+                return List.copyOf(found);
+            });
+        } catch (SQLException | RuntimeException e) {
+            config.warn(log, "routines/" + config.migration(), "could not read the {} store's functions (a function"
+                    + " that writes a mapped table may go unrecorded): {}", store, e.toString());
+            return List.of();
+        }
+    }
+
+    /**
+     * After a statement that called functions which may write {@code tables}: records a scoped resync of each,
+     * when the statement's phase mirrors (rows of any merchant may be written, so while any switch mirrors).
+     * Never throws.
+     *
+     * @return whether a resync was recorded
+     */
+    boolean resyncRoutineTables(List<TableMapping> tables, java.util.function.Supplier<MigrationContext> contexts) {
+        if (tables.isEmpty()) {
+            return false;
+        }
+        try {
+            MigrationContext context = contexts.get();
+            if (!phaseForWrite(context, true).writes(store.other())) {
+                return false;
+            }
+            tables.forEach(table -> buffer.resync(table, null, "function-call", context));
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            config.warn(log, "routines/" + config.migration(), "could not record the writes of a function call: {}",
+                    e.toString());
+            return false;
+        }
+    }
+
+    /**
      * After a write on {@code table}, which no mapping names: records a scoped resync of every mapped table it is
      * a view over or a partition of ({@link Metadata#basesOf}), when the write's phase mirrors: the database
      * wrote the mapped table's rows. Never throws; the catalog is read under a savepoint.
@@ -623,6 +693,7 @@ final class ConnectionHandler implements InvocationHandler {
                         part.resyncTables().forEach(mapping -> buffer.resync(mapping, null, "several-statements",
                                 context));
                     }
+                    resyncRoutineTables(routineTables(part), () -> context);
                     if (jdbcAutoCommit && !sqlTransaction) {
                         handOver(null);
                     }

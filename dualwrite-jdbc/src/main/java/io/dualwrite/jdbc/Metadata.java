@@ -78,8 +78,15 @@ final class Metadata {
     List<TableMapping> basesOf(Store store, Connection connection, @Nullable Dialect dialect, String table,
                                java.util.Collection<TableMapping> mappings) {
         List<String> mapped = mappings.stream().map(m -> m.table(store)).toList();
+        List<Map<String, java.util.Set<TableMapping>>> routines = new ArrayList<>(1); // read on a trigger's first need
+        TriggerCalls calls = texts -> {
+            if (routines.isEmpty()) {
+                routines.add(readRoutineWrites(store, connection, dialect, mappings));
+            }
+            return calledIn(texts, store, routines.get(0));
+        };
         return follow(store, connection, dialect, table, baseKey(table),
-                parent -> readBases(connection, dialect, parent, mapped),
+                parent -> readBases(connection, dialect, parent, mapped, calls),
                 mappings, true);
     }
 
@@ -252,6 +259,186 @@ final class Metadata {
         return known.value();
     }
 
+    /**
+     * The mapped tables a call of the function {@code name} (lower case, without schema) may write on {@code store}:
+     * those its body names, those of the routines it calls (followed to the end), and every mapped table when it
+     * runs SQL built at run time or its body cannot be read. Empty for a name that is no routine of the store's (a
+     * built-in). Read from the catalog for all of the store's routines at once, trusted and read again as {@link
+     * #cascadesFrom} is; empty when the catalog cannot be read (the caller logs it).
+     *
+     * <p>Which routines count: PostgreSQL's volatile functions and procedures outside the system schemas and
+     * extensions, in any language but C and {@code internal} (PostgreSQL refuses writes in a stable or immutable
+     * function); MySQL/MariaDB's stored functions and procedures outside the system schemas; H2's aliases.
+     *
+     * @throws SQLException when the catalog cannot be read
+     */
+    List<TableMapping> routineWrites(Store store, Connection connection, @Nullable Dialect dialect, String name,
+                                     java.util.Collection<TableMapping> mappings) throws SQLException {
+        String key = routineKey(name);
+        Read<List<TableMapping>> trusted = trustedCascades(store, key);
+        if (trusted != null) {
+            return trusted.value();
+        }
+        Map<String, java.util.Set<TableMapping>> all = readRoutineWrites(store, connection, dialect, mappings);
+        Map<String, Read<List<TableMapping>>> cache = store == Store.OLD ? oldCascades : newCascades;
+        long at = System.nanoTime();
+        all.forEach((routine, tables) -> cache.put(routineKey(routine), new Read<>(List.copyOf(tables), at)));
+        List<TableMapping> found = List.copyOf(all.getOrDefault(name, java.util.Set.of()));
+        cache.put(key, new Read<>(found, at));
+        return found;
+    }
+
+    /** What {@link #routineWrites} found for the name within the trusted time, or {@code null}: no catalog read. */
+    @Nullable List<TableMapping> knownRoutineWrites(Store store, String name) {
+        String key = routineKey(name);
+        Read<List<TableMapping>> known = trustedCascades(store, key);
+        if (known == null) {
+            return null;
+        }
+        rely(known, store, null, key);
+        return known.value();
+    }
+
+    private static String routineKey(String name) {
+        return "r:" + name;
+    }
+
+    /**
+     * Every routine of the store (lower-case name, overloads together) with the mapped tables a call may write.
+     * A routine's body is code the catalog does not resolve, so a mapped table's name in it counts as a write (a
+     * name it only reads costs a resync too many, one too few would lose rows); so does the name of another
+     * routine followed by a parenthesis or after {@code CALL} or {@code PERFORM}, whose tables it takes, and the
+     * name of a table with triggers, whose triggers' writes it takes (on PostgreSQL and MySQL/MariaDB).
+     */
+    private static Map<String, java.util.Set<TableMapping>> readRoutineWrites(Store store, Connection connection,
+            @Nullable Dialect dialect, java.util.Collection<TableMapping> mappings) throws SQLException {
+        if (dialect == null || mappings.isEmpty()) {
+            return Map.of();
+        }
+        String sql = switch (dialect) {
+            // name, body (null: unreadable)
+            case POSTGRESQL -> "SELECT lower(p.proname), p.prosrc FROM pg_proc p"
+                    + " JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang"
+                    + " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'"
+                    + " AND p.prokind IN ('f', 'p') AND p.provolatile = 'v' AND l.lanname NOT IN ('c', 'internal')"
+                    + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass"
+                    + " AND d.objid = p.oid AND d.deptype = 'e')";
+            case MYSQL -> "SELECT LOWER(ROUTINE_NAME), ROUTINE_DEFINITION FROM information_schema.ROUTINES"
+                    + " WHERE ROUTINE_SCHEMA NOT IN ('mysql', 'sys', 'information_schema', 'performance_schema')";
+            case H2 -> "SELECT LOWER(ROUTINE_NAME), ROUTINE_DEFINITION FROM INFORMATION_SCHEMA.ROUTINES"
+                    + " WHERE ROUTINE_SCHEMA <> 'INFORMATION_SCHEMA'";
+        };
+        // the triggers of each table (lower-case bare name): a routine that writes the table runs them
+        String triggers = switch (dialect) {
+            case POSTGRESQL -> "SELECT lower(c.relname), p.prosrc FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                    + " JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal";
+            case MYSQL -> "SELECT LOWER(EVENT_OBJECT_TABLE), ACTION_STATEMENT FROM information_schema.TRIGGERS"
+                    + " WHERE TRIGGER_SCHEMA NOT IN ('mysql', 'sys', 'information_schema', 'performance_schema')";
+            case H2 -> null; // H2's triggers are Java classes, not in the catalog's text
+        };
+        Map<String, String> bodies = new java.util.HashMap<>(); // overloads' bodies joined; triggers under TRIGGERS_OF
+        java.util.Set<String> anything = new java.util.HashSet<>();
+        Map<String, java.util.regex.Pattern> links = new java.util.HashMap<>();
+        readBodies(connection, sql, "", bodies, anything);
+        bodies.keySet().forEach(name -> links.put(name, callOf(name)));
+        if (triggers != null) {
+            readBodies(connection, triggers, TRIGGERS_OF, bodies, anything);
+            bodies.keySet().stream().filter(name -> name.startsWith(TRIGGERS_OF)).forEach(name -> links.put(name,
+                    word(name.substring(TRIGGERS_OF.length()))));
+        }
+        List<String> mapped = mappings.stream().map(m -> m.table(store)).toList();
+        Map<String, java.util.Set<TableMapping>> writes = new java.util.HashMap<>();
+        for (Map.Entry<String, String> routine : bodies.entrySet()) {
+            java.util.Set<TableMapping> tables = new java.util.LinkedHashSet<>();
+            if (anything.contains(routine.getKey())) {
+                tables.addAll(mappings);
+            } else {
+                for (String table : namedIn(List.of(routine.getValue()), mapped)) {
+                    mappings.stream().filter(m -> m.table(store).equals(table)).forEach(tables::add);
+                }
+            }
+            writes.put(routine.getKey(), tables);
+        }
+        // a routine writes what the routines it calls and the triggers of the tables it names write: followed
+        // until nothing grows
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (Map.Entry<String, String> routine : bodies.entrySet()) {
+                java.util.Set<TableMapping> tables = writes.get(routine.getKey());
+                if (tables.size() == mappings.size()) {
+                    continue;
+                }
+                for (Map.Entry<String, java.util.regex.Pattern> callee : links.entrySet()) {
+                    if (!callee.getKey().equals(routine.getKey()) && callee.getValue().matcher(routine.getValue()).find()
+                            && tables.addAll(writes.get(callee.getKey()))) {
+                        grew = true;
+                    }
+                }
+            }
+        }
+        writes.keySet().removeIf(name -> name.startsWith(TRIGGERS_OF));
+        return writes;
+    }
+
+    /** The prefix of the entries for a table's triggers among the routines' bodies (no routine name holds a NUL). */
+    private static final String TRIGGERS_OF = "\u0000triggers of ";
+
+    /** Reads name and body pairs into {@code bodies} (joined per name), noting in {@code anything} what runs any SQL. */
+    private static void readBodies(Connection connection, String sql, String prefix, Map<String, String> bodies,
+                                   java.util.Set<String> anything) throws SQLException {
+        try (java.sql.Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                String name = prefix + rows.getString(1);
+                String body = rows.getString(2);
+                if (body == null || DYNAMIC_SQL.matcher(body).find()) {
+                    anything.add(name); // a body the catalog does not show, or SQL the body builds: any table
+                }
+                bodies.merge(name, String.valueOf(body), (a, b) -> a + "\n" + b);
+            }
+        }
+    }
+
+    /** A call of the routine {@code name} in a body: {@code name(}, or after {@code CALL} or {@code PERFORM}. */
+    private static java.util.regex.Pattern callOf(String name) {
+        return java.util.regex.Pattern.compile("(?<![\\w$])" + java.util.regex.Pattern.quote(name)
+                + "(?![\\w$])[\"`]?\\s*\\(|\\b(?:call|perform)\\s+(?:[\\w$]+\\.)?[\"`]?"
+                + java.util.regex.Pattern.quote(name) + "(?![\\w$])", java.util.regex.Pattern.CASE_INSENSITIVE);
+    }
+
+    private static java.util.regex.Pattern word(String name) {
+        return java.util.regex.Pattern.compile("(?<![\\w$])" + java.util.regex.Pattern.quote(name) + "(?![\\w$])",
+                java.util.regex.Pattern.CASE_INSENSITIVE);
+    }
+
+    /**
+     * The mapped tables that the routines called in {@code texts} may write ({@link #readRoutineWrites}): for a
+     * trigger body that calls a routine ({@code CALL wipe(NEW.id)}, {@code PERFORM bump(NEW.id)}).
+     */
+    private static List<String> calledIn(List<String> texts, Store store,
+                                         Map<String, java.util.Set<TableMapping>> routines) {
+        List<String> tables = new ArrayList<>();
+        for (Map.Entry<String, java.util.Set<TableMapping>> routine : routines.entrySet()) {
+            if (routine.getValue().isEmpty()) {
+                continue;
+            }
+            java.util.regex.Pattern call = callOf(routine.getKey());
+            if (texts.stream().anyMatch(text -> call.matcher(text).find())) {
+                routine.getValue().forEach(mapping -> tables.add(mapping.table(store)));
+            }
+        }
+        return tables;
+    }
+
+    /**
+     * A routine body running SQL it builds at run time: PL/pgSQL's {@code EXECUTE} (not {@code EXECUTE
+     * PROCEDURE}/{@code FUNCTION}), MySQL's {@code PREPARE}, and an H2 alias whose Java source runs a statement.
+     */
+    private static final java.util.regex.Pattern DYNAMIC_SQL = java.util.regex.Pattern.compile(
+            "\\bexecute\\b(?!\\s+(?:procedure|function)\\b)|\\bprepare\\b|\\.(?:execute|executeUpdate|prepareStatement"
+                    + "|createStatement|prepareCall)\\s*\\(|\\bplpy\\.|\\bspi_",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
+
     private static String cascadeKey(String table, boolean deletes) {
         return (deletes ? "d:" : "u:") + table.replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT);
     }
@@ -303,7 +490,7 @@ final class Metadata {
      * view, an {@code AFTER INSERT} trigger on an audit table that updates a mapped one). H2: none.
      */
     private static List<String> readBases(Connection connection, @Nullable Dialect dialect, String table,
-                                          List<String> mapped) throws SQLException {
+                                          List<String> mapped, TriggerCalls calls) throws SQLException {
         if (dialect == null || dialect == Dialect.H2) {
             return List.of();
         }
@@ -318,12 +505,18 @@ final class Metadata {
                     + " WHERE r.ev_class = to_regclass(?) AND d.refobjid <> r.ev_class";
             bases.addAll(texts(connection, sql, table, table, table));
             // the tables the table's triggers may write: the mapped ones their functions' text names
-            bases.addAll(namedIn(texts(connection, "SELECT p.prosrc FROM pg_trigger t JOIN pg_proc p"
-                    + " ON p.oid = t.tgfoid WHERE t.tgrelid = to_regclass(?) AND NOT t.tgisinternal", table), mapped));
+            // the tables the table's triggers may write: the mapped ones their functions' text names, and those of
+            // the routines they call
+            List<String> bodies = texts(connection, "SELECT p.prosrc FROM pg_trigger t JOIN pg_proc p"
+                    + " ON p.oid = t.tgfoid WHERE t.tgrelid = to_regclass(?) AND NOT t.tgisinternal", table);
+            bases.addAll(namedIn(bodies, mapped));
+            bases.addAll(bodies.isEmpty() ? List.of() : calls.tablesOf(bodies));
             return bases;
         }
-        bases.addAll(namedIn(texts(connection, "SELECT ACTION_STATEMENT FROM information_schema.TRIGGERS"
-                + " WHERE EVENT_OBJECT_TABLE = ? AND TRIGGER_SCHEMA = DATABASE()", bare(table)), mapped));
+        List<String> bodies = texts(connection, "SELECT ACTION_STATEMENT FROM information_schema.TRIGGERS"
+                + " WHERE EVENT_OBJECT_TABLE = ? AND TRIGGER_SCHEMA = DATABASE()", bare(table));
+        bases.addAll(namedIn(bodies, mapped));
+        bases.addAll(bodies.isEmpty() ? List.of() : calls.tablesOf(bodies));
         try (java.sql.PreparedStatement statement = connection.prepareStatement("SELECT VIEW_DEFINITION FROM"
                 + " information_schema.VIEWS WHERE TABLE_NAME = ? AND TABLE_SCHEMA = DATABASE()")) {
             statement.setString(1, bare(table));
@@ -341,6 +534,12 @@ final class Metadata {
             }
         }
         return bases;
+    }
+
+    /** The tables (as {@code mapped} spells them) that the routines called in trigger bodies may write. */
+    @FunctionalInterface
+    private interface TriggerCalls {
+        List<String> tablesOf(List<String> triggerBodies) throws SQLException;
     }
 
     /** The first column of every row a catalog query returns, its parameters bound as text. */
@@ -539,7 +738,17 @@ final class Metadata {
         if (before == null || before.fresh(refreshNanos)) {
             return List.of();
         }
-        List<TableMapping> now = key.startsWith("b:") ? basesOf(store, connection, dialect, key.substring(2), mappings)
+        List<TableMapping> now;
+        if (key.startsWith("r:")) {
+            try {
+                // all routines are read again at once; the name's own entry is the one compared
+                now = routineWrites(store, connection, dialect, key.substring(2), mappings);
+            } catch (SQLException e) {
+                return List.of();
+            }
+            return now.stream().filter(table -> !before.value().contains(table)).toList();
+        }
+        now = key.startsWith("b:") ? basesOf(store, connection, dialect, key.substring(2), mappings)
                 : cascadesFrom(store, connection, dialect, key.substring(2), key.startsWith("d:"), mappings);
         return now.stream().filter(child -> !before.value().contains(child)).toList();
     }

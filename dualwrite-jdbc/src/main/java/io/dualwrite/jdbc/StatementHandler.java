@@ -338,6 +338,8 @@ final class StatementHandler implements InvocationHandler {
                 && io.dualwrite.jdbc.statement.SqlText.isProcedureCall(statementAnalysis.sql())) {
             connection.beforeOtherStatement(statementAnalysis.sql(), true);
         }
+        // the mapped tables that functions the statement calls may write (SELECT bump(1)): read before it runs
+        List<io.dualwrite.mapping.TableMapping> routineTables = connection.routineTables(statementAnalysis);
         if (!statementAnalysis.mayWriteMapped()) {
             if (!plain && !identityPlan) {
                 bindPhysical(recorder.view());
@@ -351,8 +353,11 @@ final class StatementHandler implements InvocationHandler {
             lastQuery = statementAnalysis;
             lastRowWrites = rowWrites(statementAnalysis, plain ? List.of() : recorder.view().values());
             Object result = ConnectionHandler.call(physical, method, physicalArgs);
-            if (statementAnalysis.writtenTable() != null && !changedNothing(statementAnalysis, result)
-                    && connection.cascade(statementAnalysis, () -> connection.contextFor(statementAnalysis, List.of()))) {
+            boolean cascaded = statementAnalysis.writtenTable() != null && !changedNothing(statementAnalysis, result)
+                    && connection.cascade(statementAnalysis, () -> connection.contextFor(statementAnalysis, List.of()));
+            if (connection.resyncRoutineTables(routineTables,
+                    () -> connection.contextFor(statementAnalysis, plain ? List.of() : recorder.view().values()))
+                    || cascaded) {
                 connection.afterWrite(false); // in auto-commit, the resync is handed over now
             }
             if (result instanceof ResultSet results) {
@@ -407,6 +412,7 @@ final class StatementHandler implements InvocationHandler {
             } else if (byGeneratedKey) {
                 collectByGeneratedKey(statementAnalysis, context);
             }
+            connection.resyncRoutineTables(routineTables, () -> context);
             connection.afterWrite(wrapped);
             return result instanceof ResultSet results ? Wrappers.resultSet(results, self, lastRowWrites) : result;
         } catch (Throwable e) {

@@ -283,6 +283,47 @@ public final class SqlText {
         return false;
     }
 
+    /**
+     * The names of the functions {@code sql} calls (quoted strings and comments aside), lower case, without schema
+     * or quotes, in order of first call: every name before a parenthesis except the words that stand there
+     * without calling anything, the built-ins of {@link #STABLE}, a few type names ({@code VARCHAR(20)}) and a
+     * table's name after {@code INTO} or {@code TABLE}. A name too many costs a lookup in the store's routines;
+     * a name too few would hide a function's writes.
+     */
+    public static List<String> calledNames(String sql) {
+        if (sql.indexOf('(') < 0) {
+            return List.of();
+        }
+        String text = stripQuoted(sql);
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        java.util.regex.Matcher call = CALL.matcher(text);
+        while (call.find()) {
+            String name = call.group(1);
+            boolean quoted = name.startsWith("\"") || name.startsWith("`");
+            String lower = (quoted ? unquote(name) : name).toLowerCase(java.util.Locale.ROOT);
+            if (!quoted && (NOT_CALLS.contains(lower) || STABLE.contains(lower) || TYPE_NAMES.contains(lower))) {
+                continue;
+            }
+            java.util.regex.Matcher before = WORD_BEFORE.matcher(text.substring(Math.max(0, call.start(1) - 24),
+                    call.start(1)));
+            if (before.find() && TABLE_INTRODUCERS.contains(before.group(1).toLowerCase(java.util.Locale.ROOT))) {
+                continue; // INSERT INTO orders (id, …), CREATE TABLE t (…)
+            }
+            names.add(lower);
+        }
+        return names.isEmpty() ? List.of() : List.copyOf(names);
+    }
+
+    private static final Pattern WORD_BEFORE = Pattern.compile("([A-Za-z_]+)\\s+$");
+
+    private static final java.util.Set<String> TABLE_INTRODUCERS = java.util.Set.of("into", "table", "references",
+            "update", "join");
+
+    private static final java.util.Set<String> TYPE_NAMES = java.util.Set.of("varchar", "nvarchar", "decimal",
+            "numeric", "float", "double", "timestamp", "time", "datetime", "bit", "binary", "varbinary", "character",
+            "varying", "int", "integer", "bigint", "smallint", "tinyint", "mediumint", "real", "text", "blob",
+            "signed", "unsigned", "bool", "boolean", "number", "timestamptz", "uuid", "bytea");
+
     /** Whether SQL (that could not be parsed) contains a data-changing keyword outside quotes. */
     static boolean looksLikeWrite(String sql) {
         return WRITE_WORD.matcher(stripQuoted(sql)).find();

@@ -44,6 +44,9 @@ import org.jspecify.annotations.Nullable;
  *                        writes, as the statement names it (for the foreign keys that cascade from it), or {@code null}
  * @param resyncTables    mapped tables this statement may write without naming their rows (a procedure call,
  *                        unparsable SQL): each gets a scoped resync
+ * @param calls           the names (lower case, without schema or quotes) of the functions the text calls, other
+ *                        than built-ins known to write nothing: a function of the store's may write mapped tables
+ *                        that the statement does not name ({@code SELECT bump(1)}); empty for most statements
  */
 public record StatementAnalysis(
         String sql,
@@ -68,7 +71,8 @@ public record StatementAnalysis(
         TxControl txControl,
         List<StatementAnalysis> parts,
         List<TableMapping> resyncTables,
-        @Nullable String writtenTable) {
+        @Nullable String writtenTable,
+        List<String> calls) {
 
     /** Whether the statement touches a table of the migration. */
     public boolean mapped() {
@@ -110,7 +114,7 @@ public record StatementAnalysis(
         int count = SqlText.countParameters(sql);
         return new StatementAnalysis(sql, kind, null, null, false, List.of(), null, null, null,
                 identity(sql, count), null, null, null, null, null, List.of(), null, false, false, txControl,
-                List.of(), List.copyOf(resyncTables), writtenTable);
+                List.of(), List.copyOf(resyncTables), writtenTable, List.of());
     }
 
     /**
@@ -122,7 +126,7 @@ public record StatementAnalysis(
         int count = SqlText.countParameters(sql);
         return new StatementAnalysis(sql, SqlKind.OTHER, null, null, false, List.of(), null, null, null,
                 identity(sql, count), null, null, null, null, null, List.of(), null, false, false, TxControl.MIXED,
-                List.copyOf(parts), List.of(), null);
+                List.copyOf(parts), List.of(), null, List.of());
     }
 
     /**
@@ -146,7 +150,8 @@ public record StatementAnalysis(
                     written.add(part.mapping());
                 }
             });
-            parts.add(passThrough(entry.sql(), SqlKind.UNKNOWN, TxControl.NONE, List.copyOf(written)));
+            parts.add(passThrough(entry.sql(), SqlKind.UNKNOWN, TxControl.NONE, List.copyOf(written))
+                    .withCalls(entry.calls()));
         }
         return mixed(String.join(";\n", entries.stream().map(StatementAnalysis::sql).toList()), parts);
     }
@@ -155,7 +160,14 @@ public record StatementAnalysis(
         int count = SqlText.countParameters(sql);
         return new StatementAnalysis(sql, SqlKind.MULTIPLE, null, null, false, List.of(), null, null, null,
                 identity(sql, count), null, null, null, null, null, List.of(), null, false, false, TxControl.NONE,
-                List.copyOf(parts), List.of(), null);
+                List.copyOf(parts), List.of(), null, List.of());
+    }
+
+    /** This analysis with the functions its text calls ({@link #calls()}). */
+    StatementAnalysis withCalls(List<String> called) {
+        return new StatementAnalysis(sql, kind, mapping, keysUnknown, keysGenerated, insertKeys, whereKey, orderId,
+                merchantId, onOld, onNew, keySelectOld, keySelectNew, rewriteProblem, insertColumns, insertRows, setKey,
+                returning, movesRows, txControl, parts, resyncTables, writtenTable, List.copyOf(called));
     }
 
     static RenderedSql identity(String sql, int parameterCount) {

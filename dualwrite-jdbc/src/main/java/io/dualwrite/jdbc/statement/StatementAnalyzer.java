@@ -90,7 +90,11 @@ public final class StatementAnalyzer {
 
     /** The analysis of {@code sql}, from the cache when it was seen before. */
     public StatementAnalysis analyze(String sql) {
-        return cache.get(sql, this::analyzeNow);
+        return cache.get(sql, text -> {
+            StatementAnalysis analysis = analyzeNow(text);
+            List<String> calls = SqlText.calledNames(text);
+            return calls.isEmpty() ? analysis : analysis.withCalls(calls);
+        });
     }
 
     /** The mapping of an old table, if it is in the migration. */
@@ -257,7 +261,8 @@ public final class StatementAnalyzer {
                 TxControl partControl = TxControl.of(part);
                 parts.add(partControl != TxControl.NONE
                         ? StatementAnalysis.passThrough(part, SqlKind.OTHER, partControl, List.of())
-                        : StatementAnalysis.passThrough(part, SqlKind.UNKNOWN, TxControl.NONE, writtenTables(part)));
+                        : StatementAnalysis.passThrough(part, SqlKind.UNKNOWN, TxControl.NONE, writtenTables(part))
+                                .withCalls(SqlText.calledNames(part)));
             }
             return StatementAnalysis.mixed(sql, parts);
         }
@@ -648,7 +653,7 @@ public final class StatementAnalyzer {
                 whereKey, orderId, merchantId, onOld, onNew, keySelectOld, keySelectNew,
                 problem, insertColumns, java.util.Collections.unmodifiableList(insertRows), setKey, returning,
                 shape != null ? movesRows(statement, shape, mapping) : movesIds, TxControl.NONE, List.of(), List.of(),
-                mapping.oldTable());
+                mapping.oldTable(), List.of());
     }
 
     /**
