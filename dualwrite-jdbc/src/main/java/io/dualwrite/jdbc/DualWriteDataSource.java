@@ -365,7 +365,8 @@ public final class DualWriteDataSource implements DataSource {
 
         /**
          * How long what the database's catalog says of a mapped table — its key columns' types, triggers and rules
-         * that may store another key than a write names, foreign keys that cascade into it — is trusted before the
+         * that may store another key than a write names, foreign keys that cascade into it, functions that write
+         * it — is trusted before the
          * next write reads it again (default 1 minute; zero: every write reads it, a few catalog queries each).
          * When a read finds it changed (a trigger created while the application runs), the table gets a scoped
          * resync: the writes since the last read were keyed by what the catalog said then. A read that writes

@@ -261,8 +261,8 @@ final class MirrorDispatcher {
     void recordCatalogChanged(TableMapping mapping, Store store) {
         recordResync(new KeyBuffer.Resync(mapping, null, "catalog-changed",
                 MigrationContext.forMigration(config.migration()).build()), store.other(),
-                "relied on a catalog read that a change (a trigger, a key column's type, a cascading foreign key) made"
-                + " out of date");
+                "relied on a catalog read that a change (a trigger, a key column's type, a cascading foreign key, a"
+                + " function's body) made out of date");
     }
 
     /** Records a scoped resync and says why at WARN (rate-limited per table and reason): {@code what} the write did. */

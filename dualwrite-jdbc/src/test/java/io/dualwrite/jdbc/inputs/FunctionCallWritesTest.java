@@ -243,6 +243,21 @@ class FunctionCallWritesTest {
         }
     }
 
+    @Test
+    void postgresFunctionReplacedWhileTheCatalogIsTrustedIsResyncedWhenTheTrustEnds() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.POSTGRES, Kind.POSTGRES)
+                .customize(builder -> builder.catalogRefresh(java.time.Duration.ofSeconds(2))).build(), Mirrored.PG)) {
+            fixture.onOld("CREATE FUNCTION later(i BIGINT) RETURNS BIGINT LANGUAGE sql AS $$ SELECT i $$");
+            run(fixture, "SELECT later(1)");
+            fixture.onOld("CREATE OR REPLACE FUNCTION later(i BIGINT) RETURNS BIGINT LANGUAGE sql AS $$"
+                    + " UPDATE orders SET qty = 99 WHERE id = i RETURNING id $$");
+            run(fixture, "SELECT later(2)"); // still trusted: the body read before says it writes nothing
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> resynced(fixture).contains("orders"));
+            assertThat(converged(fixture)).contains(Rows.expected("id", 2, "code", "b", "qty", 99));
+        }
+    }
+
     // ---------------------------------------------------------------- MariaDB
 
     @Test
