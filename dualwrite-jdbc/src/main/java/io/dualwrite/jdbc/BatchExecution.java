@@ -61,6 +61,7 @@ final class BatchExecution {
         for (StatementAnalysis analysis : analyses) {
             connection.checkReadRoute(analysis);
         }
+        connection.beforeBatch(analyses);
         List<@Nullable Entry> entries = new ArrayList<>();
         boolean anyMirrors = false;
         boolean anyPreselect = false;

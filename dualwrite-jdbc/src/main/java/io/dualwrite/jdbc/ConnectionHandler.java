@@ -554,6 +554,7 @@ final class ConnectionHandler implements InvocationHandler {
     }
 
     private void handOver(@Nullable List<Long> outboxIds) {
+        mayHaveCommitted = false; // no key is left to be committed or not
         if (buffer.isEmpty()) {
             return; // a write that mirrors nothing (OLD_ONLY) allocates nothing here
         }
@@ -737,21 +738,64 @@ final class ConnectionHandler implements InvocationHandler {
     }
 
     /**
-     * Before a statement that is not transaction control: on MySQL and MariaDB, one that commits the open
-     * transaction implicitly (DDL, {@code LOCK TABLES}, {@code GRANT}…; {@link TxControl#commitsImplicitly}) hands
-     * the transaction's keys over, as its commit; a procedure call in a transaction may commit inside, so the
-     * transaction's keys are then handed over even if it is rolled back (a sync of an unchanged row changes
-     * nothing).
+     * Before a statement that is not transaction control, in a transaction: on MySQL, MariaDB and H2 one that
+     * commits the open transaction implicitly (DDL, {@code LOCK TABLES}, {@code GRANT}…; {@link
+     * TxControl#implicitCommit}), or may, and a procedure call anywhere (it may commit inside), make the
+     * transaction's keys be handed over however it ends, even if it is rolled back (a sync of an unchanged row
+     * changes nothing).
+     *
+     * @return whether the statement commits for certain: then {@link #afterImplicitCommit} is due once it ran
      */
-    void beforeOtherStatement(String sql, boolean procedureCall) throws SQLException {
+    boolean beforeOtherStatement(String sql, boolean procedureCall) throws SQLException {
+        if (physical == null || (physical.getAutoCommit() && !sqlTransaction)) {
+            return false;
+        }
+        Dialect dialect = config.dialect(store, physical);
+        if (procedureCall) {
+            mayHaveCommitted = true;
+            return false;
+        }
+        if (dialect != Dialect.MYSQL && dialect != Dialect.H2) {
+            return false;
+        }
+        TxControl.ImplicitCommit commit = TxControl.implicitCommit(sql, dialect == Dialect.MYSQL);
+        // the keys so far are synced however the transaction ends (also when the statement fails after its commit):
+        // a sync of a row that did not change changes nothing, a key dropped at a rollback after a commit loses its row
+        mayHaveCommitted |= commit != TxControl.ImplicitCommit.NONE;
+        return commit == TxControl.ImplicitCommit.CERTAIN;
+    }
+
+    /**
+     * After a statement that committed the open transaction implicitly ({@link #beforeOtherStatement} said so):
+     * its keys are handed over as at a commit, now that the commit is done (handed over before it, a sync would
+     * read the rows as they were before the transaction).
+     */
+    void afterImplicitCommit() {
+        handOver(null);
+        sqlTransaction = false; // the transaction opened by SQL text ended; JDBC's auto-commit rules again
+    }
+
+    /**
+     * Before a batch of SQL texts ({@code addBatch(String)}) runs in a transaction: an entry that commits or may
+     * commit the transaction ({@link #beforeOtherStatement}, a procedure call) commits the entries before it,
+     * whose keys are collected only after the batch; so every key of the transaction is synced however it ends.
+     */
+    void beforeBatch(List<StatementAnalysis> entries) throws SQLException {
         if (physical == null || (physical.getAutoCommit() && !sqlTransaction)) {
             return;
         }
-        if (procedureCall) {
-            mayHaveCommitted = true;
-        } else if (isMySql() && TxControl.commitsImplicitly(sql)) {
-            handOver(null);
-            sqlTransaction = false; // the transaction opened by SQL text ended; JDBC's auto-commit rules again
+        Dialect dialect = config.dialect(store, physical);
+        if (dialect != Dialect.MYSQL && dialect != Dialect.H2) {
+            return;
+        }
+        for (StatementAnalysis entry : entries) {
+            if (entry.txControl() == TxControl.NONE && !entry.mappedWrite()
+                    && entry.kind() != io.dualwrite.jdbc.statement.SqlKind.SELECT
+                    && TxControl.implicitCommit(entry.sql(), dialect == Dialect.MYSQL)
+                    != TxControl.ImplicitCommit.NONE) {
+                mayHaveCommitted = true;
+                return;
+            }
         }
     }
 
@@ -909,7 +953,7 @@ final class ConnectionHandler implements InvocationHandler {
                 return null;
             case "abort":
                 closed = true;
-                buffer.rollback(); // an aborted connection never commits: nothing to mirror
+                rollbackBuffer(); // never commits now, but a procedure or an implicit commit may have done so
                 return physical == null ? null : call(physical, method, args);
             case "isClosed":
                 return closed || (physical != null && physical.isClosed());
@@ -1050,7 +1094,7 @@ final class ConnectionHandler implements InvocationHandler {
         if (!buffer.isEmpty()) {
             log.debug("connection closed without commit: the keys of {} rows discarded", buffer.size());
         }
-        buffer.rollback();
+        rollbackBuffer(); // a procedure or an implicit commit may have committed some of them
         if (physical == null) {
             return;
         }

@@ -56,6 +56,11 @@ final class KeyTracker {
         requestedByUs = true;
     }
 
+    /** Whether the keys of the statement's next execution are requested by the library, not the application. */
+    boolean requestedByUsOnly() {
+        return requestedByUs && !appAsked;
+    }
+
     /** The plain-Statement call that also returns keys: {@code (sql, RETURN_GENERATED_KEYS)} or {@code (sql, columns)}. */
     Object[] keyedArgs(Object[] args, StatementAnalysis analysis, Store store, @Nullable Dialect dialect) {
         requestedByUs = true;

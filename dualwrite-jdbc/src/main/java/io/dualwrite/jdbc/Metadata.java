@@ -268,7 +268,7 @@ final class Metadata {
      *
      * <p>Which routines count: PostgreSQL's volatile functions and procedures outside the system schemas and
      * extensions, in any language but C and {@code internal} (PostgreSQL refuses writes in a stable or immutable
-     * function); MySQL/MariaDB's stored functions and procedures outside the system schemas; H2's aliases.
+     * function); MySQL/MariaDB's stored functions and procedures of the session's database; H2's aliases.
      *
      * @throws SQLException when the catalog cannot be read
      */
@@ -323,8 +323,10 @@ final class Metadata {
                     + " AND p.prokind IN ('f', 'p') AND p.provolatile = 'v' AND l.lanname NOT IN ('c', 'internal')"
                     + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass"
                     + " AND d.objid = p.oid AND d.deptype = 'e')";
+            // the session's database: an unqualified call names its routine there (one of another database with
+            // the same name is another routine)
             case MYSQL -> "SELECT LOWER(ROUTINE_NAME), ROUTINE_DEFINITION FROM information_schema.ROUTINES"
-                    + " WHERE ROUTINE_SCHEMA NOT IN ('mysql', 'sys', 'information_schema', 'performance_schema')";
+                    + " WHERE ROUTINE_SCHEMA = DATABASE()";
             case H2 -> "SELECT LOWER(ROUTINE_NAME), ROUTINE_DEFINITION FROM INFORMATION_SCHEMA.ROUTINES"
                     + " WHERE ROUTINE_SCHEMA <> 'INFORMATION_SCHEMA'";
         };
@@ -333,7 +335,7 @@ final class Metadata {
             case POSTGRESQL -> "SELECT lower(c.relname), p.prosrc FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
                     + " JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal";
             case MYSQL -> "SELECT LOWER(EVENT_OBJECT_TABLE), ACTION_STATEMENT FROM information_schema.TRIGGERS"
-                    + " WHERE TRIGGER_SCHEMA NOT IN ('mysql', 'sys', 'information_schema', 'performance_schema')";
+                    + " WHERE TRIGGER_SCHEMA = DATABASE()";
             case H2 -> null; // H2's triggers are Java classes, not in the catalog's text
         };
         Map<String, String> bodies = new java.util.HashMap<>(); // overloads' bodies joined; triggers under TRIGGERS_OF

@@ -347,12 +347,14 @@ final class StatementHandler implements InvocationHandler {
             if (plain && statementAnalysis.kind() != SqlKind.SELECT) {
                 connection.beforeSessionChange((String) args[0]);
             }
-            if (statementAnalysis.kind() != SqlKind.SELECT) {
-                connection.beforeOtherStatement(statementAnalysis.sql(), false);
-            }
+            boolean commits = statementAnalysis.kind() != SqlKind.SELECT
+                    && connection.beforeOtherStatement(statementAnalysis.sql(), false);
             lastQuery = statementAnalysis;
             lastRowWrites = rowWrites(statementAnalysis, plain ? List.of() : recorder.view().values());
             Object result = ConnectionHandler.call(physical, method, physicalArgs);
+            if (commits) {
+                connection.afterImplicitCommit();
+            }
             boolean cascaded = statementAnalysis.writtenTable() != null && !changedNothing(statementAnalysis, result)
                     && connection.cascade(statementAnalysis, () -> connection.contextFor(statementAnalysis, List.of()));
             if (connection.resyncRoutineTables(routineTables,
@@ -382,6 +384,9 @@ final class StatementHandler implements InvocationHandler {
                     connection.config.dialect(connection.store()));
             method = KeyTracker.keyedMethod(method, physicalArgs[1]);
         }
+        // keys the application did not ask for come back as rows on PostgreSQL (RETURNING): a maxRows of the
+        // application's would cut them, and the update count with them
+        int maxRows = generatedKeys && keys.requestedByUsOnly() ? physical.getMaxRows() : 0;
         Connection physicalConnection = connection.physical();
         WriteExecution write = mirrors && statementAnalysis.mappedWrite()
                 ? new WriteExecution(connection, statementAnalysis, context, phase) : null;
@@ -400,7 +405,17 @@ final class StatementHandler implements InvocationHandler {
             }
             keys.reset();
             lastRowWrites = rowWrites(statementAnalysis, bound.values());
-            Object result = ConnectionHandler.call(physical, method, physicalArgs);
+            Object result;
+            if (maxRows == 0) {
+                result = ConnectionHandler.call(physical, method, physicalArgs);
+            } else {
+                physical.setMaxRows(0);
+                try {
+                    result = ConnectionHandler.call(physical, method, physicalArgs);
+                } finally {
+                    physical.setMaxRows(maxRows);
+                }
+            }
             if (mirrors) {
                 collect(statementAnalysis, write, bound, result, preselected, context, physicalConnection);
                 if (write != null) {

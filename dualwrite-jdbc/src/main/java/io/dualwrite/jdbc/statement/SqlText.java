@@ -301,7 +301,8 @@ public final class SqlText {
             String name = call.group(1);
             boolean quoted = name.startsWith("\"") || name.startsWith("`");
             String lower = (quoted ? unquote(name) : name).toLowerCase(java.util.Locale.ROOT);
-            if (!quoted && (NOT_CALLS.contains(lower) || STABLE.contains(lower) || TYPE_NAMES.contains(lower))) {
+            if (!quoted && (NOT_CALLS.contains(lower) || STABLE.contains(lower) || TYPE_NAMES.contains(lower)
+                    || SESSION_BUILTINS.contains(lower))) {
                 continue;
             }
             java.util.regex.Matcher before = WORD_BEFORE.matcher(text.substring(Math.max(0, call.start(1) - 24),
@@ -313,6 +314,20 @@ public final class SqlText {
         }
         return names.isEmpty() ? List.of() : List.copyOf(names);
     }
+
+    /**
+     * Built-ins that write no table and are never looked up among the store's routines: those that read what the
+     * session's last statement did, whose answer a catalog read on the caller's connection just before them would
+     * change ({@code SELECT ROW_COUNT()} after an update), and common ones outside {@link #STABLE}.
+     */
+    private static final java.util.Set<String> SESSION_BUILTINS = java.util.Set.of("row_count", "found_rows",
+            "last_insert_id", "lastval", "currval", "nextval", "setval", "scope_identity", "identity", "connection_id",
+            "database", "schema", "user", "current_user", "session_user", "system_user", "version",
+            "pg_backend_pid", "txid_current", "pg_current_xact_id", "random", "rand", "uuid", "gen_random_uuid",
+            "sleep", "pg_sleep", "sum", "min", "max", "string_agg", "group_concat", "array_agg", "json_agg",
+            "row_number", "rank", "dense_rank", "lag", "lead", "first_value", "last_value", "to_char", "to_date",
+            "to_timestamp", "to_number", "length", "octet_length", "position", "strpos", "split_part", "lpad",
+            "rpad", "ltrim", "rtrim", "trim", "replace", "regexp_replace", "json_build_object", "jsonb_build_object");
 
     private static final Pattern WORD_BEFORE = Pattern.compile("([A-Za-z_]+)\\s+$");
 

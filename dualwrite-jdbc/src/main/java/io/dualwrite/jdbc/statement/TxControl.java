@@ -59,7 +59,8 @@ public enum TxControl {
             + "|(commit|end)(?:\\s+(?:work|transaction))?(\\s+and\\s+(?:no\\s+)?chain)?"
             + "|(rollback|abort)(?:\\s+(?:work|transaction))?(\\s+to\\b|\\s+and\\s+(?:no\\s+)?chain)?"
             + "|(savepoint)\\b|(release)\\b"
-            + "|set\\s+(?:session\\s+|@@session\\.|@@)?autocommit(?:\\s*=\\s*|\\s+)(0|1|on|off|true|false)\\b)"
+            + "|set\\s+(?:session\\s+|local\\s+|@@session\\.|@@local\\.|@@)?autocommit(?:\\s*:?=\\s*|\\s+)"
+            + "(0|1|on|off|true|false|default|'(?:0|1|on|off)')(?![\\w']))"
             + "(?:\\s*[;(,]|\\s+\\S|\\s*$)(?s).*");
 
     /**
@@ -173,24 +174,63 @@ public enum TxControl {
         if (matcher.group(7) != null) {
             return RELEASE_SAVEPOINT;
         }
-        String value = matcher.group(8).toLowerCase(java.util.Locale.ROOT);
+        // DEFAULT is the server's default, on unless the server is set otherwise
+        String value = matcher.group(8).toLowerCase(java.util.Locale.ROOT).replace("'", "");
         return value.equals("0") || value.equals("off") || value.equals("false") ? AUTOCOMMIT_OFF : AUTOCOMMIT_ON;
     }
 
-    /** Statements after which MySQL and MariaDB have committed the open transaction (a temporary table's aside). */
-    private static final Pattern IMPLICIT_COMMIT = Pattern.compile("(?i)(?:(?:create|drop)\\s+(?!temporary\\b)"
-            + "|alter\\s|rename\\s|truncate\\s|grant\\s|revoke\\s|lock\\s+tables?\\b|unlock\\s+tables?\\b"
-            + "|load\\s+(?:data|xml)\\b|analyze\\s|optimize\\s|repair\\s|flush\\s|cache\\s+index\\b"
-            + "|install\\s|uninstall\\s|set\\s+password\\b)");
+    /** Whether a statement ends the open transaction without saying so ({@link #implicitCommit}). */
+    public enum ImplicitCommit {
+        /** It does not: queries, {@code SET}, {@code SHOW}, temporary tables. */
+        NONE,
+        /** It commits the transaction before (or after) it runs: DDL, table maintenance, account statements. */
+        CERTAIN,
+        /**
+         * It may: a statement outside both lists ({@code UNLOCK TABLES} commits only while tables are locked,
+         * {@code EXECUTE} runs whatever was prepared, a statement this list does not know). Its keys are synced
+         * whatever the transaction's end.
+         */
+        POSSIBLE
+    }
 
     /**
-     * Whether {@code sql} is a statement that commits the open transaction implicitly on MySQL and MariaDB: DDL
-     * (but on temporary tables), {@code LOCK}/{@code UNLOCK TABLES}, account statements, {@code LOAD DATA}, table
-     * maintenance. Their documentation lists them; other databases keep DDL in the transaction.
+     * Statements after which MySQL and MariaDB have committed the open transaction, as their documentation lists
+     * them: DDL but on temporary tables, {@code LOCK TABLES}, account statements, table maintenance ({@code
+     * ANALYZE}, {@code CHECK}, {@code OPTIMIZE}, {@code REPAIR TABLE}), {@code FLUSH}, {@code RESET}, replication
+     * control. ({@code LOAD DATA} commits only on NDB tables.)
      */
-    public static boolean commitsImplicitly(String sql) {
+    private static final Pattern MYSQL_COMMITS = Pattern.compile("(?i)(?:create\\s+(?!(?:or\\s+replace\\s+)?temporary\\b)"
+            + "|drop\\s+(?!temporary\\b)|alter\\s|rename\\s|truncate\\s|grant\\s|revoke\\s|lock\\s+tables?\\b"
+            + "|(?:analyze|check|optimize|repair)\\s+(?:(?:no_write_to_binlog|local)\\s+)?tables?\\b|flush\\s"
+            + "|cache\\s+index\\b|load\\s+index\\b|reset\\s+(?!persist\\b)|install\\s|uninstall\\s|set\\s+password\\b"
+            + "|(?:start|stop|reset)\\s+(?:slave|replica|all\\s+slaves)\\b|change\\s+(?:master|replication)\\b)");
+
+    /** H2 commits the open transaction before DDL, except on a temporary table created {@code TRANSACTIONAL}. */
+    private static final Pattern H2_COMMITS = Pattern.compile("(?i)(?:create|alter|drop|truncate|grant|revoke"
+            + "|comment\\s+on|analyze)\\b(?!.*\\btransactional\\b)");
+
+    /** Statements that never end a transaction on MySQL, MariaDB or H2. */
+    private static final Pattern KEEPS_TRANSACTION = Pattern.compile("(?is)(?:(?:select|with|values|table|show"
+            + "|insert|update|delete|replace|merge|load\\s+(?:data|xml)"
+            + "|desc|describe|explain(?!\\s+analyze\\b)|help|do|handler|use|signal|resignal|get\\s+diagnostics"
+            + "|checksum\\s+table|create\\s+(?:or\\s+replace\\s+)?(?:local\\s+|global\\s+)?temporary\\s+table"
+            + "|drop\\s+temporary\\s+table)\\b|set\\s+(?!.*\\bautocommit\\b)(?!password\\b)).*");
+
+    /**
+     * Whether {@code sql} commits the open transaction on MySQL/MariaDB ({@code mysql}) or H2 without being
+     * transaction control; PostgreSQL keeps DDL in the transaction and has no such statements.
+     */
+    public static ImplicitCommit implicitCommit(String sql, boolean mysql) {
         List<String> parts = statements(sql);
-        return !parts.isEmpty() && IMPLICIT_COMMIT.matcher(parts.get(0)).lookingAt();
+        if (parts.isEmpty()) {
+            return ImplicitCommit.POSSIBLE;
+        }
+        String first = parts.get(0);
+        if ((mysql ? MYSQL_COMMITS : H2_COMMITS).matcher(first).lookingAt()) {
+            return ImplicitCommit.CERTAIN;
+        }
+        return parts.size() == 1 && KEEPS_TRANSACTION.matcher(first).matches() ? ImplicitCommit.NONE
+                : ImplicitCommit.POSSIBLE;
     }
 
     /** Whether this control leaves a transaction open afterwards ({@code AND CHAIN}). */

@@ -35,7 +35,9 @@ class CalledNamesTest {
             "SELECT COUNT(*), MAX(qty), LOWER(code), COALESCE(note, 'f(x)') FROM orders WHERE created < NOW()",
             "CREATE TABLE t (id BIGINT, code VARCHAR(20), amount DECIMAL(10, 2), at TIMESTAMP(3))",
             "SELECT CAST(qty AS NUMERIC(10, 2)) FROM orders -- bump(1)",
-            "SELECT 'bump(1)' FROM orders /* tick(2) */"})
+            "SELECT 'bump(1)' FROM orders /* tick(2) */",
+            "SELECT ROW_COUNT(), FOUND_ROWS(), LAST_INSERT_ID()",
+            "SELECT lastval(), currval('orders_id_seq')"})
     void keywordsTypesBuiltInsTablesQuotesAndCommentsAreNoCalls(String sql) {
         assertThat(SqlText.calledNames(sql)).as(sql).isEmpty();
     }

@@ -57,14 +57,55 @@ class TxControlSpellingsTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', value = {
-            "CREATE TABLE t (id INT)|true",
-            "/* x */ alter table orders add column y int|true",
-            "CREATE TEMPORARY TABLE t (id INT)|false",
-            "LOCK TABLES orders WRITE|true",
-            "UPDATE orders SET qty = 1|false",
-            "SELECT 1|false",
+            "CREATE TABLE t (id INT)|CERTAIN",
+            "/* x */ alter table orders add column y int|CERTAIN",
+            "CREATE TEMPORARY TABLE t (id INT)|NONE",
+            "CREATE OR REPLACE TEMPORARY TABLE tmp_t (x INT)|NONE",
+            "DROP TEMPORARY TABLE t|NONE",
+            "LOCK TABLES orders WRITE|CERTAIN",
+            "UNLOCK TABLES|POSSIBLE",
+            "CHECK TABLE orders|CERTAIN",
+            "ANALYZE NO_WRITE_TO_BINLOG TABLE orders|CERTAIN",
+            "ANALYZE SELECT * FROM other_t|POSSIBLE",
+            "OPTIMIZE TABLE orders|CERTAIN",
+            "RESET QUERY CACHE|CERTAIN",
+            "EXECUTE stmt|POSSIBLE",
+            "SET NAMES utf8mb4|NONE",
+            "SET @a = 1|NONE",
+            "SET @@autocommit := 'ON'|POSSIBLE",
+            "LOAD DATA LOCAL INFILE 'f' INTO TABLE audit|NONE",
+            "UPDATE orders SET qty = 1|NONE",
+            "SELECT 1|NONE",
     })
-    void mysqlImplicitCommitsAreKnown(String sql, boolean commits) {
-        assertThat(TxControl.commitsImplicitly(sql)).isEqualTo(commits);
+    void mysqlImplicitCommitsAreKnown(String sql, TxControl.ImplicitCommit commits) {
+        assertThat(TxControl.implicitCommit(sql, true)).isEqualTo(commits);
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "CREATE TABLE other_t (x INT)|CERTAIN",
+            "CREATE INDEX orders_qty ON orders (qty)|CERTAIN",
+            "TRUNCATE TABLE audit|CERTAIN",
+            "CREATE LOCAL TEMPORARY TABLE t (x INT) TRANSACTIONAL|NONE",
+            "CREATE LOCAL TEMPORARY TABLE t (x INT)|CERTAIN",
+            "INSERT INTO audit VALUES (1)|NONE",
+            "SET SCHEMA PUBLIC|NONE",
+    })
+    void h2DdlCommits(String sql, TxControl.ImplicitCommit commits) {
+        assertThat(TxControl.implicitCommit(sql, false)).isEqualTo(commits);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "SET LOCAL autocommit = 1|AUTOCOMMIT_ON",
+            "SET autocommit := 1|AUTOCOMMIT_ON",
+            "SET @@local.autocommit = 1|AUTOCOMMIT_ON",
+            "SET autocommit = DEFAULT|AUTOCOMMIT_ON",
+            "SET autocommit = 'ON'|AUTOCOMMIT_ON",
+            "SET SESSION autocommit = 'off'|AUTOCOMMIT_OFF",
+            "SET @@autocommit:=0|AUTOCOMMIT_OFF",
+    })
+    void autocommitSpellingsAreControl(String sql, TxControl control) {
+        assertThat(TxControl.of(sql)).isEqualTo(control);
     }
 }
