@@ -164,7 +164,7 @@ final class BatchExecution {
             ParameterRecorder.Bound bound = bounds.get(i);
             java.util.function.Supplier<MigrationContext> context = () -> connection.contextFor(analysis, bound.values());
             // a function called by an entry may write whatever count the entry reports
-            if (!analysis.calls().isEmpty() && called.add(analysis)) {
+            if (!analysis.names().isEmpty() && called.add(analysis)) {
                 recorded |= connection.resyncRoutineTables(connection.routineTables(analysis), context);
             }
             if (analysis.writtenTable() == null || counts[i] == 0 || !done.add(analysis)) {

@@ -204,47 +204,81 @@ final class ConnectionHandler implements InvocationHandler {
     }
 
     /**
-     * The mapped tables that the functions {@code analysis} calls ({@link StatementAnalysis#calls()}) may write on
-     * this connection's store ({@link Metadata#routineWrites}): {@code SELECT bump(1)}, or an update whose value
-     * comes from a function that writes other rows. Read before the statement runs, so that no result set of it
-     * is open; the catalog is read under a savepoint, at most once per refresh. Never throws: a catalog that
-     * cannot be read is logged and counts as no writes, as for {@link #cascade}.
+     * The mapped tables that the database may write on this connection's store because of a name {@code analysis}
+     * mentions ({@link StatementAnalysis#names()}, {@link Metadata#readWriters}): a function that writes ({@code
+     * SELECT bump(1)}, an update whose value comes from one), a view or a type calling one, a table whose default,
+     * check or trigger calls one. Empty at once when no name of the store writes (most stores). The catalog is
+     * read on this connection the first time (before the statement runs, so that no result set of it is open,
+     * under a savepoint), then again in the background; a change found records a scoped resync of what it may have
+     * written. Never throws: a catalog that cannot be read is logged and counts as no writes, as for {@link
+     * #cascade}.
      */
     List<TableMapping> routineTables(StatementAnalysis analysis) {
-        List<String> calls = analysis.calls();
-        if (calls.isEmpty() || physical == null) {
+        List<String> names = analysis.names();
+        if (names.isEmpty() || physical == null) {
             return List.of();
         }
         Metadata metadata = config.metadata();
-        java.util.Set<TableMapping> tables = null;
-        boolean unknown = false;
-        for (String name : calls) {
-            List<TableMapping> known = metadata.knownRoutineWrites(store, name);
-            if (known == null) {
-                unknown = true;
-            } else if (!known.isEmpty()) {
-                tables = tables == null ? new java.util.LinkedHashSet<>() : tables;
-                tables.addAll(known);
+        Map<String, java.util.Set<TableMapping>> writers = metadata.knownWriters(store);
+        if (writers == null) {
+            try {
+                Dialect dialect = config.dialect(store, physical);
+                Connection connection = physical;
+                java.util.Collection<TableMapping> mappings = config.analyzer().mappings();
+                List<TableMapping> changed = WriteExecution.guarded(connection, dialect, sqlTransaction,
+                        () -> metadata.readWriters(store, connection, dialect, mappings));
+                changed.forEach(mapping -> dispatcher.recordCatalogChanged(mapping, store));
+                writers = metadata.knownWriters(store);
+            } catch (SQLException | RuntimeException e) {
+                config.warn(log, "routines/" + config.migration(), "could not read the {} store's functions (a function"
+                        + " that writes a mapped table may go unrecorded): {}", store, e.toString());
+            }
+            if (writers == null) {
+                return List.of();
             }
         }
-        if (!unknown) {
-            return tables == null ? List.of() : List.copyOf(tables);
-        }
-        try {
-            Dialect dialect = config.dialect(store, physical);
-            Connection connection = physical;
-            java.util.Collection<TableMapping> mappings = config.analyzer().mappings();
-            return WriteExecution.guarded(connection, dialect, sqlTransaction, () -> {
-                java.util.Set<TableMapping> found = new java.util.LinkedHashSet<>();
-                for (String name : calls) {
-                    found.addAll(metadata.routineWrites(store, connection, dialect, name, mappings));
-                }
-                return List.copyOf(found);
-            });
-        } catch (SQLException | RuntimeException e) {
-            config.warn(log, "routines/" + config.migration(), "could not read the {} store's functions (a function"
-                    + " that writes a mapped table may go unrecorded): {}", store, e.toString());
+        if (writers.isEmpty()) {
             return List.of();
+        }
+        java.util.Set<TableMapping> tables = null;
+        if (names.size() == 1 && names.get(0).equals(io.dualwrite.jdbc.statement.SqlText.MANY_NAMES)) {
+            String text = analysis.sql().toLowerCase(java.util.Locale.ROOT);
+            for (Map.Entry<String, java.util.Set<TableMapping>> writer : writers.entrySet()) {
+                String name = writer.getKey().startsWith(Writers.ON_WRITE)
+                        ? writer.getKey().substring(Writers.ON_WRITE.length()) : writer.getKey();
+                if (text.contains(name)) {
+                    tables = tables == null ? new java.util.LinkedHashSet<>() : tables;
+                    tables.addAll(writer.getValue());
+                }
+            }
+        } else {
+            // a table whose default, check or trigger calls a writing routine writes when a statement writes it
+            boolean writes = analysis.kind() != io.dualwrite.jdbc.statement.SqlKind.SELECT;
+            for (String name : names) {
+                java.util.Set<TableMapping> written = writers.get(name);
+                if (written == null && writes) {
+                    written = writers.get(Writers.ON_WRITE + name);
+                }
+                if (written != null) {
+                    tables = tables == null ? new java.util.LinkedHashSet<>() : tables;
+                    tables.addAll(written);
+                }
+            }
+        }
+        return tables == null ? List.of() : List.copyOf(tables);
+    }
+
+    private static final java.util.regex.Pattern CATALOG_CHANGE = java.util.regex.Pattern.compile(
+            "(?is)\\s*(?:create|alter|drop|comment|grant|revoke|rename)\\b.*");
+
+    /**
+     * After a statement that is not a write of a mapped table: one that may change the catalog (DDL) makes the
+     * next statement read again which names write mapped tables ({@link Metadata#forgetWriters}).
+     */
+    void afterOtherStatement(StatementAnalysis analysis) {
+        if (analysis.kind() != io.dualwrite.jdbc.statement.SqlKind.SELECT && TxControl.statements(analysis.sql())
+                .stream().anyMatch(part -> CATALOG_CHANGE.matcher(part).lookingAt())) {
+            config.metadata().forgetWriters(store);
         }
     }
 

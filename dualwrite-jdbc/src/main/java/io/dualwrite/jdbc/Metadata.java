@@ -78,12 +78,22 @@ final class Metadata {
     List<TableMapping> basesOf(Store store, Connection connection, @Nullable Dialect dialect, String table,
                                java.util.Collection<TableMapping> mappings) {
         List<String> mapped = mappings.stream().map(m -> m.table(store)).toList();
-        List<Map<String, java.util.Set<TableMapping>>> routines = new ArrayList<>(1); // read on a trigger's first need
         TriggerCalls calls = texts -> {
-            if (routines.isEmpty()) {
-                routines.add(readRoutineWrites(store, connection, dialect, mappings));
+            if (texts.stream().anyMatch(text -> Writers.DYNAMIC_SQL.matcher(text).find())) {
+                return List.copyOf(mapped); // a trigger running SQL it builds may write any mapped table
             }
-            return calledIn(texts, store, routines.get(0));
+            Map<String, java.util.Set<TableMapping>> known = knownWriters(store);
+            if (known == null) {
+                readWriters(store, connection, dialect, mappings);
+                known = java.util.Objects.requireNonNull(knownWriters(store));
+            }
+            List<String> tables = new ArrayList<>();
+            for (String text : texts) {
+                for (String name : Writers.words(text)) {
+                    known.getOrDefault(name, java.util.Set.of()).forEach(mapping -> tables.add(mapping.table(store)));
+                }
+            }
+            return tables;
         };
         return follow(store, connection, dialect, table, baseKey(table),
                 parent -> readBases(connection, dialect, parent, mapped, calls),
@@ -259,187 +269,92 @@ final class Metadata {
         return known.value();
     }
 
-    /**
-     * The mapped tables a call of the function {@code name} (lower case, without schema) may write on {@code store}:
-     * those its body names, those of the routines it calls (followed to the end), and every mapped table when it
-     * runs SQL built at run time or its body cannot be read. Empty for a name that is no routine of the store's (a
-     * built-in). Read from the catalog for all of the store's routines at once, trusted and read again as {@link
-     * #cascadesFrom} is; empty when the catalog cannot be read (the caller logs it).
-     *
-     * <p>Which routines count: PostgreSQL's volatile functions and procedures outside the system schemas and
-     * extensions, in any language but C and {@code internal} (PostgreSQL refuses writes in a stable or immutable
-     * function); MySQL/MariaDB's stored functions and procedures of the session's database; H2's aliases.
-     *
-     * @throws SQLException when the catalog cannot be read
-     */
-    List<TableMapping> routineWrites(Store store, Connection connection, @Nullable Dialect dialect, String name,
-                                     java.util.Collection<TableMapping> mappings) throws SQLException {
-        String key = routineKey(name);
-        Read<List<TableMapping>> trusted = trustedCascades(store, key);
-        if (trusted != null) {
-            return trusted.value();
-        }
-        Map<String, java.util.Set<TableMapping>> all = readRoutineWrites(store, connection, dialect, mappings);
-        Map<String, Read<List<TableMapping>>> cache = store == Store.OLD ? oldCascades : newCascades;
-        long at = System.nanoTime();
-        all.forEach((routine, tables) -> cache.put(routineKey(routine), new Read<>(List.copyOf(tables), at)));
-        List<TableMapping> found = List.copyOf(all.getOrDefault(name, java.util.Set.of()));
-        cache.put(key, new Read<>(found, at));
-        return found;
-    }
+    /** The key under which a write relies on {@link #knownWriters} ({@link #recheck}). */
+    private static final String WRITERS_KEY = "w:";
 
-    /** What {@link #routineWrites} found for the name within the trusted time, or {@code null}: no catalog read. */
-    @Nullable List<TableMapping> knownRoutineWrites(Store store, String name) {
-        String key = routineKey(name);
-        Read<List<TableMapping>> known = trustedCascades(store, key);
-        if (known == null) {
-            return null;
+    /** Per store: the names a statement may mention that make the database write mapped tables ({@link #readWriters}). */
+    private final Map<Store, Read<Map<String, java.util.Set<TableMapping>>>> writers = new ConcurrentHashMap<>();
+    /** The stores whose {@link #writers} are being read again in the background. */
+    private final java.util.Set<Store> writersRefreshing = ConcurrentHashMap.newKeySet();
+
+    /**
+     * What {@link #readWriters} found on {@code store}, or {@code null} when it was never read. While trusted, a
+     * write relies on it (it is read again when the trust ends, and what changed is resynced); once no longer
+     * trusted it is still returned, and read again in the background on a connection of the data source's own
+     * ({@link #onTrustEnded}), which resyncs what changed meanwhile.
+     */
+    @Nullable Map<String, java.util.Set<TableMapping>> knownWriters(Store store) {
+        Read<Map<String, java.util.Set<TableMapping>>> known = writers.get(store);
+        if (known == null || refreshNanos == 0) {
+            return null; // never read, or a refresh of zero: every statement reads it
         }
-        rely(known, store, null, key);
+        if (known.fresh(refreshNanos)) {
+            rely(known, store, null, WRITERS_KEY);
+        } else {
+            java.util.function.Consumer<Relied> handler = onTrustEnded;
+            if (handler != null && writersRefreshing.add(store)) {
+                try {
+                    RECHECKS.execute(() -> {
+                        try {
+                            handler.accept(new Relied(store, null, WRITERS_KEY));
+                        } finally {
+                            writersRefreshing.remove(store);
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    writersRefreshing.remove(store);
+                }
+            }
+        }
         return known.value();
     }
 
-    private static String routineKey(String name) {
-        return "r:" + name;
+    /**
+     * Forgets what {@link #readWriters} found on {@code store}: a statement of the application changed the catalog
+     * ({@code CREATE FUNCTION}, {@code CREATE TRIGGER}, {@code ALTER TABLE … SET DEFAULT}), so the next statement
+     * reads it again first.
+     */
+    void forgetWriters(Store store) {
+        writers.remove(store);
     }
 
     /**
-     * Every routine of the store (lower-case name, overloads together) with the mapped tables a call may write.
-     * A routine's body is code the catalog does not resolve, so a mapped table's name in it counts as a write (a
-     * name it only reads costs a resync too many, one too few would lose rows); so does the name of another
-     * routine followed by a parenthesis or after {@code CALL} or {@code PERFORM}, whose tables it takes, and the
-     * name of a table with triggers, whose triggers' writes it takes (on PostgreSQL and MySQL/MariaDB).
+     * Reads from {@code store}'s catalog the names (lower case, without schema or quotes) that a statement may
+     * mention and that make the database write mapped tables no statement names, each with those tables:
+     * <ul>
+     * <li>routines ({@code SELECT bump(1)}): PostgreSQL's functions, procedures and aggregates outside the system
+     * schemas and extensions and not in C; MySQL/MariaDB's of the session's database; H2's aliases;</li>
+     * <li>on PostgreSQL, every object that depends on such a routine: a view or materialized view, a table whose
+     * default, generated column, check constraint, index expression, policy or trigger (its function or its
+     * {@code WHEN}) calls it, a type whose cast or domain check calls it, an operator; on MySQL/MariaDB, a view
+     * that calls it and a table whose triggers call it or name a mapped table.</li>
+     * </ul>
+     * A routine may write what its body names as words (a body is code the catalog does not resolve: a table it
+     * only reads costs a resync too many, one too few would lose rows): a mapped table, a view or partition of
+     * one, a table whose triggers, rules or cascading foreign keys write one; and what the routines it names
+     * write, followed to the end. A body running SQL built at run time (PL/pgSQL {@code EXECUTE}, {@code
+     * PREPARE}, an H2 alias running a statement) or that the catalog does not show may write every mapped table.
+     * A PostgreSQL function declared stable or immutable writes only through the routines it calls (PostgreSQL
+     * refuses its own writes). Names that write nothing are left out, so the map is empty for most stores.
+     *
+     * @return the mapped tables that a name now writes and did not in the read before (empty the first time):
+     *         writes made while the read before was trusted may have written them unrecorded
+     * @throws SQLException when the catalog cannot be read
      */
-    private static Map<String, java.util.Set<TableMapping>> readRoutineWrites(Store store, Connection connection,
-            @Nullable Dialect dialect, java.util.Collection<TableMapping> mappings) throws SQLException {
-        if (dialect == null || mappings.isEmpty()) {
-            return Map.of();
+    List<TableMapping> readWriters(Store store, Connection connection, @Nullable Dialect dialect,
+                                   java.util.Collection<TableMapping> mappings) throws SQLException {
+        Map<String, java.util.Set<TableMapping>> found = dialect == null || mappings.isEmpty() ? Map.of()
+                : Writers.read(store, connection, dialect, mappings, readOtherNames(store, connection, dialect, mappings));
+        Read<Map<String, java.util.Set<TableMapping>>> before = writers.put(store, new Read<>(found, System.nanoTime()));
+        if (before == null) {
+            return List.of();
         }
-        String sql = switch (dialect) {
-            // name, body (null: unreadable)
-            case POSTGRESQL -> "SELECT lower(p.proname), p.prosrc FROM pg_proc p"
-                    + " JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang"
-                    + " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'"
-                    + " AND p.prokind IN ('f', 'p') AND p.provolatile = 'v' AND l.lanname NOT IN ('c', 'internal')"
-                    + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass"
-                    + " AND d.objid = p.oid AND d.deptype = 'e')";
-            // the session's database: an unqualified call names its routine there (one of another database with
-            // the same name is another routine)
-            case MYSQL -> "SELECT LOWER(ROUTINE_NAME), ROUTINE_DEFINITION FROM information_schema.ROUTINES"
-                    + " WHERE ROUTINE_SCHEMA = DATABASE()";
-            case H2 -> "SELECT LOWER(ROUTINE_NAME), ROUTINE_DEFINITION FROM INFORMATION_SCHEMA.ROUTINES"
-                    + " WHERE ROUTINE_SCHEMA <> 'INFORMATION_SCHEMA'";
-        };
-        // the triggers of each table (lower-case bare name): a routine that writes the table runs them
-        String triggers = switch (dialect) {
-            case POSTGRESQL -> "SELECT lower(c.relname), p.prosrc FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
-                    + " JOIN pg_proc p ON p.oid = t.tgfoid WHERE NOT t.tgisinternal";
-            case MYSQL -> "SELECT LOWER(EVENT_OBJECT_TABLE), ACTION_STATEMENT FROM information_schema.TRIGGERS"
-                    + " WHERE TRIGGER_SCHEMA = DATABASE()";
-            case H2 -> null; // H2's triggers are Java classes, not in the catalog's text
-        };
-        Map<String, String> bodies = new java.util.HashMap<>(); // overloads' bodies joined; triggers under TRIGGERS_OF
-        java.util.Set<String> anything = new java.util.HashSet<>();
-        Map<String, java.util.regex.Pattern> links = new java.util.HashMap<>();
-        readBodies(connection, sql, "", bodies, anything);
-        bodies.keySet().forEach(name -> links.put(name, callOf(name)));
-        if (triggers != null) {
-            readBodies(connection, triggers, TRIGGERS_OF, bodies, anything);
-            bodies.keySet().stream().filter(name -> name.startsWith(TRIGGERS_OF)).forEach(name -> links.put(name,
-                    word(name.substring(TRIGGERS_OF.length()))));
-        }
-        List<String> mapped = mappings.stream().map(m -> m.table(store)).toList();
-        Map<String, java.util.Set<TableMapping>> writes = new java.util.HashMap<>();
-        for (Map.Entry<String, String> routine : bodies.entrySet()) {
-            java.util.Set<TableMapping> tables = new java.util.LinkedHashSet<>();
-            if (anything.contains(routine.getKey())) {
-                tables.addAll(mappings);
-            } else {
-                for (String table : namedIn(List.of(routine.getValue()), mapped)) {
-                    mappings.stream().filter(m -> m.table(store).equals(table)).forEach(tables::add);
-                }
-            }
-            writes.put(routine.getKey(), tables);
-        }
-        // a routine writes what the routines it calls and the triggers of the tables it names write: followed
-        // until nothing grows
-        boolean grew = true;
-        while (grew) {
-            grew = false;
-            for (Map.Entry<String, String> routine : bodies.entrySet()) {
-                java.util.Set<TableMapping> tables = writes.get(routine.getKey());
-                if (tables.size() == mappings.size()) {
-                    continue;
-                }
-                for (Map.Entry<String, java.util.regex.Pattern> callee : links.entrySet()) {
-                    if (!callee.getKey().equals(routine.getKey()) && callee.getValue().matcher(routine.getValue()).find()
-                            && tables.addAll(writes.get(callee.getKey()))) {
-                        grew = true;
-                    }
-                }
-            }
-        }
-        writes.keySet().removeIf(name -> name.startsWith(TRIGGERS_OF));
-        return writes;
+        java.util.Set<TableMapping> grown = new java.util.LinkedHashSet<>();
+        found.forEach((name, tables) -> tables.stream()
+                .filter(table -> !before.value().getOrDefault(name, java.util.Set.of()).contains(table))
+                .forEach(grown::add));
+        return List.copyOf(grown);
     }
-
-    /** The prefix of the entries for a table's triggers among the routines' bodies (no routine name holds a NUL). */
-    private static final String TRIGGERS_OF = "\u0000triggers of ";
-
-    /** Reads name and body pairs into {@code bodies} (joined per name), noting in {@code anything} what runs any SQL. */
-    private static void readBodies(Connection connection, String sql, String prefix, Map<String, String> bodies,
-                                   java.util.Set<String> anything) throws SQLException {
-        try (java.sql.Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            while (rows.next()) {
-                String name = prefix + rows.getString(1);
-                String body = rows.getString(2);
-                if (body == null || DYNAMIC_SQL.matcher(body).find()) {
-                    anything.add(name); // a body the catalog does not show, or SQL the body builds: any table
-                }
-                bodies.merge(name, String.valueOf(body), (a, b) -> a + "\n" + b);
-            }
-        }
-    }
-
-    /** A call of the routine {@code name} in a body: {@code name(}, or after {@code CALL} or {@code PERFORM}. */
-    private static java.util.regex.Pattern callOf(String name) {
-        return java.util.regex.Pattern.compile("(?<![\\w$])" + java.util.regex.Pattern.quote(name)
-                + "(?![\\w$])[\"`]?\\s*\\(|\\b(?:call|perform)\\s+(?:[\\w$]+\\.)?[\"`]?"
-                + java.util.regex.Pattern.quote(name) + "(?![\\w$])", java.util.regex.Pattern.CASE_INSENSITIVE);
-    }
-
-    private static java.util.regex.Pattern word(String name) {
-        return java.util.regex.Pattern.compile("(?<![\\w$])" + java.util.regex.Pattern.quote(name) + "(?![\\w$])",
-                java.util.regex.Pattern.CASE_INSENSITIVE);
-    }
-
-    /**
-     * The mapped tables that the routines called in {@code texts} may write ({@link #readRoutineWrites}): for a
-     * trigger body that calls a routine ({@code CALL wipe(NEW.id)}, {@code PERFORM bump(NEW.id)}).
-     */
-    private static List<String> calledIn(List<String> texts, Store store,
-                                         Map<String, java.util.Set<TableMapping>> routines) {
-        List<String> tables = new ArrayList<>();
-        for (Map.Entry<String, java.util.Set<TableMapping>> routine : routines.entrySet()) {
-            if (routine.getValue().isEmpty()) {
-                continue;
-            }
-            java.util.regex.Pattern call = callOf(routine.getKey());
-            if (texts.stream().anyMatch(text -> call.matcher(text).find())) {
-                routine.getValue().forEach(mapping -> tables.add(mapping.table(store)));
-            }
-        }
-        return tables;
-    }
-
-    /**
-     * A routine body running SQL it builds at run time: PL/pgSQL's {@code EXECUTE} (not {@code EXECUTE
-     * PROCEDURE}/{@code FUNCTION}), MySQL's {@code PREPARE}, and an H2 alias whose Java source runs a statement.
-     */
-    private static final java.util.regex.Pattern DYNAMIC_SQL = java.util.regex.Pattern.compile(
-            "\\bexecute\\b(?!\\s+(?:procedure|function)\\b)|\\bprepare\\b|\\.(?:execute|executeUpdate|prepareStatement"
-                    + "|createStatement|prepareCall)\\s*\\(|\\bplpy\\.|\\bspi_",
-            java.util.regex.Pattern.CASE_INSENSITIVE);
 
     private static String cascadeKey(String table, boolean deletes) {
         return (deletes ? "d:" : "u:") + table.replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT);
@@ -736,20 +651,22 @@ final class Metadata {
             return takeChanged(store, mapping) ? List.of(mapping) : List.of();
         }
         String key = java.util.Objects.requireNonNull(relied.cascadeKey());
+        if (key.equals(WRITERS_KEY)) {
+            Read<Map<String, java.util.Set<TableMapping>>> known = writers.get(store);
+            if (known != null && known.fresh(refreshNanos)) {
+                return List.of(); // read again meanwhile, by a write that took the change
+            }
+            try {
+                return readWriters(store, connection, dialect, mappings);
+            } catch (SQLException e) {
+                return List.of();
+            }
+        }
         Read<List<TableMapping>> before = (store == Store.OLD ? oldCascades : newCascades).get(key);
         if (before == null || before.fresh(refreshNanos)) {
             return List.of();
         }
         List<TableMapping> now;
-        if (key.startsWith("r:")) {
-            try {
-                // all routines are read again at once; the name's own entry is the one compared
-                now = routineWrites(store, connection, dialect, key.substring(2), mappings);
-            } catch (SQLException e) {
-                return List.of();
-            }
-            return now.stream().filter(table -> !before.value().contains(table)).toList();
-        }
         now = key.startsWith("b:") ? basesOf(store, connection, dialect, key.substring(2), mappings)
                 : cascadesFrom(store, connection, dialect, key.substring(2), key.startsWith("d:"), mappings);
         return now.stream().filter(child -> !before.value().contains(child)).toList();

@@ -355,6 +355,7 @@ final class StatementHandler implements InvocationHandler {
             if (commits) {
                 connection.afterImplicitCommit();
             }
+            connection.afterOtherStatement(statementAnalysis);
             boolean cascaded = statementAnalysis.writtenTable() != null && !changedNothing(statementAnalysis, result)
                     && connection.cascade(statementAnalysis, () -> connection.contextFor(statementAnalysis, List.of()));
             if (connection.resyncRoutineTables(routineTables,

@@ -283,61 +283,35 @@ public final class SqlText {
         return false;
     }
 
+    /** What {@link #names} gives for a text with more than {@link #MAX_NAMES} distinct names: look in the text. */
+    public static final String MANY_NAMES = "\u0000many";
+
+    private static final int MAX_NAMES = 256;
+
+    private static final Pattern NAME = Pattern.compile(
+            "\"((?:[^\"]|\"\")+)\"|`((?:[^`]|``)+)`|([A-Za-z_][\\w$]*)|([-+*/<>=~!@#%^&|?]+)");
+
     /**
-     * The names of the functions {@code sql} calls (quoted strings and comments aside), lower case, without schema
-     * or quotes, in order of first call: every name before a parenthesis except the words that stand there
-     * without calling anything, the built-ins of {@link #STABLE}, a few type names ({@code VARCHAR(20)}) and a
-     * table's name after {@code INTO} or {@code TABLE}. A name too many costs a lookup in the store's routines;
-     * a name too few would hide a function's writes.
+     * The names {@code sql} mentions, lower case and without quotes, in order of first mention: every identifier
+     * and operator anywhere in the text, also in strings and comments (MySQL runs {@code /*! … *}{@code /}, and
+     * quoting rules differ between databases and settings). They are looked up among the names of the store's
+     * catalog that make the database write mapped tables (a function, a view calling one, a table whose default
+     * calls one): a name too many costs a lookup, a name too few would hide a write. Over {@value #MAX_NAMES}
+     * distinct names, {@link #MANY_NAMES} alone.
      */
-    public static List<String> calledNames(String sql) {
-        if (sql.indexOf('(') < 0) {
-            return List.of();
-        }
-        String text = stripQuoted(sql);
+    public static List<String> names(String sql) {
         java.util.Set<String> names = new java.util.LinkedHashSet<>();
-        java.util.regex.Matcher call = CALL.matcher(text);
-        while (call.find()) {
-            String name = call.group(1);
-            boolean quoted = name.startsWith("\"") || name.startsWith("`");
-            String lower = (quoted ? unquote(name) : name).toLowerCase(java.util.Locale.ROOT);
-            if (!quoted && (NOT_CALLS.contains(lower) || STABLE.contains(lower) || TYPE_NAMES.contains(lower)
-                    || SESSION_BUILTINS.contains(lower))) {
-                continue;
+        java.util.regex.Matcher name = NAME.matcher(sql);
+        while (name.find()) {
+            String value = name.group(1) != null ? name.group(1) : name.group(2) != null ? name.group(2)
+                    : name.group(3) != null ? name.group(3) : name.group(4);
+            names.add(value.toLowerCase(java.util.Locale.ROOT));
+            if (names.size() > MAX_NAMES) {
+                return List.of(MANY_NAMES);
             }
-            java.util.regex.Matcher before = WORD_BEFORE.matcher(text.substring(Math.max(0, call.start(1) - 24),
-                    call.start(1)));
-            if (before.find() && TABLE_INTRODUCERS.contains(before.group(1).toLowerCase(java.util.Locale.ROOT))) {
-                continue; // INSERT INTO orders (id, …), CREATE TABLE t (…)
-            }
-            names.add(lower);
         }
         return names.isEmpty() ? List.of() : List.copyOf(names);
     }
-
-    /**
-     * Built-ins that write no table and are never looked up among the store's routines: those that read what the
-     * session's last statement did, whose answer a catalog read on the caller's connection just before them would
-     * change ({@code SELECT ROW_COUNT()} after an update), and common ones outside {@link #STABLE}.
-     */
-    private static final java.util.Set<String> SESSION_BUILTINS = java.util.Set.of("row_count", "found_rows",
-            "last_insert_id", "lastval", "currval", "nextval", "setval", "scope_identity", "identity", "connection_id",
-            "database", "schema", "user", "current_user", "session_user", "system_user", "version",
-            "pg_backend_pid", "txid_current", "pg_current_xact_id", "random", "rand", "uuid", "gen_random_uuid",
-            "sleep", "pg_sleep", "sum", "min", "max", "string_agg", "group_concat", "array_agg", "json_agg",
-            "row_number", "rank", "dense_rank", "lag", "lead", "first_value", "last_value", "to_char", "to_date",
-            "to_timestamp", "to_number", "length", "octet_length", "position", "strpos", "split_part", "lpad",
-            "rpad", "ltrim", "rtrim", "trim", "replace", "regexp_replace", "json_build_object", "jsonb_build_object");
-
-    private static final Pattern WORD_BEFORE = Pattern.compile("([A-Za-z_]+)\\s+$");
-
-    private static final java.util.Set<String> TABLE_INTRODUCERS = java.util.Set.of("into", "table", "references",
-            "update", "join");
-
-    private static final java.util.Set<String> TYPE_NAMES = java.util.Set.of("varchar", "nvarchar", "decimal",
-            "numeric", "float", "double", "timestamp", "time", "datetime", "bit", "binary", "varbinary", "character",
-            "varying", "int", "integer", "bigint", "smallint", "tinyint", "mediumint", "real", "text", "blob",
-            "signed", "unsigned", "bool", "boolean", "number", "timestamptz", "uuid", "bytea");
 
     /** Whether SQL (that could not be parsed) contains a data-changing keyword outside quotes. */
     static boolean looksLikeWrite(String sql) {

@@ -44,9 +44,9 @@ import org.jspecify.annotations.Nullable;
  *                        writes, as the statement names it (for the foreign keys that cascade from it), or {@code null}
  * @param resyncTables    mapped tables this statement may write without naming their rows (a procedure call,
  *                        unparsable SQL): each gets a scoped resync
- * @param calls           the names (lower case, without schema or quotes) of the functions the text calls, other
- *                        than built-ins known to write nothing: a function of the store's may write mapped tables
- *                        that the statement does not name ({@code SELECT bump(1)}); empty for most statements
+ * @param names           the names the text mentions ({@link SqlText#names}): a function of the store's, or an
+ *                        object calling one, may write mapped tables the statement does not name ({@code SELECT
+ *                        bump(1)})
  */
 public record StatementAnalysis(
         String sql,
@@ -72,7 +72,7 @@ public record StatementAnalysis(
         List<StatementAnalysis> parts,
         List<TableMapping> resyncTables,
         @Nullable String writtenTable,
-        List<String> calls) {
+        List<String> names) {
 
     /** Whether the statement touches a table of the migration. */
     public boolean mapped() {
@@ -151,7 +151,7 @@ public record StatementAnalysis(
                 }
             });
             parts.add(passThrough(entry.sql(), SqlKind.UNKNOWN, TxControl.NONE, List.copyOf(written))
-                    .withCalls(entry.calls()));
+                    .withNames(entry.names()));
         }
         return mixed(String.join(";\n", entries.stream().map(StatementAnalysis::sql).toList()), parts);
     }
@@ -163,11 +163,11 @@ public record StatementAnalysis(
                 List.copyOf(parts), List.of(), null, List.of());
     }
 
-    /** This analysis with the functions its text calls ({@link #calls()}). */
-    StatementAnalysis withCalls(List<String> called) {
+    /** This analysis with the names its text mentions ({@link #names()}). */
+    StatementAnalysis withNames(List<String> mentioned) {
         return new StatementAnalysis(sql, kind, mapping, keysUnknown, keysGenerated, insertKeys, whereKey, orderId,
                 merchantId, onOld, onNew, keySelectOld, keySelectNew, rewriteProblem, insertColumns, insertRows, setKey,
-                returning, movesRows, txControl, parts, resyncTables, writtenTable, List.copyOf(called));
+                returning, movesRows, txControl, parts, resyncTables, writtenTable, List.copyOf(mentioned));
     }
 
     static RenderedSql identity(String sql, int parameterCount) {

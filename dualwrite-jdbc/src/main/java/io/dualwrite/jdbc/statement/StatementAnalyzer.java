@@ -92,8 +92,8 @@ public final class StatementAnalyzer {
     public StatementAnalysis analyze(String sql) {
         return cache.get(sql, text -> {
             StatementAnalysis analysis = analyzeNow(text);
-            List<String> calls = SqlText.calledNames(text);
-            return calls.isEmpty() ? analysis : analysis.withCalls(calls);
+            List<String> names = SqlText.names(text);
+            return names.isEmpty() ? analysis : analysis.withNames(names);
         });
     }
 
@@ -262,7 +262,7 @@ public final class StatementAnalyzer {
                 parts.add(partControl != TxControl.NONE
                         ? StatementAnalysis.passThrough(part, SqlKind.OTHER, partControl, List.of())
                         : StatementAnalysis.passThrough(part, SqlKind.UNKNOWN, TxControl.NONE, writtenTables(part))
-                                .withCalls(SqlText.calledNames(part)));
+                                .withNames(SqlText.names(part)));
             }
             return StatementAnalysis.mixed(sql, parts);
         }
