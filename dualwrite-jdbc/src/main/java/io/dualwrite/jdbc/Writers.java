@@ -59,6 +59,8 @@ final class Writers {
          * trigger calls a routine): then it goes into the result as {@link #ON_WRITE} and its name.
          */
         boolean onWrite;
+        /** What its own bodies write (not what it reaches, nor a mapped table's own name). */
+        final Set<TableMapping> bodyWrites = new LinkedHashSet<>();
     }
 
     /** The distinct words of {@code text}, lower case: identifiers, quoted ones without their quotes. */
@@ -122,6 +124,7 @@ final class Writers {
                 boolean writes = "w".equals(body[1]) && body[0] != null && WRITE_WORD.matcher(body[0]).find();
                 if (body[0] == null || ("w".equals(body[1]) && DYNAMIC_SQL.matcher(body[0]).find())) {
                     node.writes.addAll(mappings); // a body the catalog does not show, or SQL built at run time
+                    node.bodyWrites.addAll(mappings);
                     continue;
                 }
                 for (String word : words(body[0])) {
@@ -152,8 +155,15 @@ final class Writers {
         }
         Map<String, Set<TableMapping>> result = new HashMap<>();
         nodes.forEach((name, node) -> {
-            if (!node.writes.isEmpty() && (node.mentionable || node.onWrite)) {
-                result.put(node.mentionable ? name : ON_WRITE + name, Set.copyOf(node.writes));
+            if (!node.mentionable && !node.onWrite) {
+                return;
+            }
+            // what the name makes the database write: through what it reaches, not a mapped table's own rows that
+            // a statement naming it writes anyway (a trigger setting NEW.updated_at is the write path's)
+            Set<TableMapping> writes = new LinkedHashSet<>(node.bodyWrites);
+            node.reaches.forEach(reached -> writes.addAll(nodes.get(reached).writes));
+            if (!writes.isEmpty()) {
+                result.put(node.mentionable ? name : ON_WRITE + name, Set.copyOf(writes));
             }
         });
         return Map.copyOf(result);
