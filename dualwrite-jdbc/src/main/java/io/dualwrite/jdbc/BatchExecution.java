@@ -37,6 +37,8 @@ final class BatchExecution {
     }
 
     Object run(Method method) throws Throwable {
+        connection.statementStarts();
+        statement.resultsReplaced();
         List<StatementAnalysis> analyses = new ArrayList<>();
         List<ParameterRecorder.Bound> bounds = new ArrayList<>();
         if (statement.analysis() == null) {
@@ -83,7 +85,7 @@ final class BatchExecution {
         }
         boolean wrapped = connection.opensWriteTransaction(anyMirrors, anyPreselect);
         if (wrapped) {
-            physical.setAutoCommit(false);
+            connection.beginWriteTransaction(physical);
         }
         List<@Nullable List<List<Object>>> preselected = new ArrayList<>();
         java.util.Set<Integer> unselectable = new java.util.HashSet<>();
@@ -116,7 +118,7 @@ final class BatchExecution {
             return result;
         } catch (BatchUpdateException e) {
             if (wrapped) {
-                ConnectionHandler.undoWriteTransaction(physical, e); // undoes every entry
+                connection.undoWriteTransaction(physical, e); // undoes every entry
                 connection.buffer().rollback();
             } else {
                 // entries before the failure may be applied (now in auto-commit, or with the transaction later)
@@ -137,7 +139,7 @@ final class BatchExecution {
         } catch (Throwable e) {
             settleRemovals(entries);
             if (wrapped) {
-                ConnectionHandler.undoWriteTransaction(physical, e);
+                connection.undoWriteTransaction(physical, e);
                 connection.buffer().rollback();
             }
             throw e;

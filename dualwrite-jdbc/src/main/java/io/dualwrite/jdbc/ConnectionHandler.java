@@ -13,6 +13,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -61,6 +62,21 @@ final class ConnectionHandler implements InvocationHandler {
     private Connection self;
     /** Sent by a {@link ReadStoreOverride} to the store its phase does not name: it runs reads only. */
     private boolean readsOnly;
+    /**
+     * The MySQL/MariaDB session holds table locks ({@code LOCK TABLES}): another session's read of a table it
+     * write-locked waits until they are released, so keys are handed over only then ({@link #held}).
+     */
+    private boolean tablesLocked;
+    /** Committed keys waiting for the session's table locks to be released, each with its outbox ids. */
+    private final List<Map.Entry<KeyBuffer.Snapshot, @Nullable List<Long>>> held = new ArrayList<>(0);
+    /**
+     * The warnings of the application's last write on MySQL/MariaDB, read before the library's own statements
+     * after it (a key read-back, the commit of a transaction opened for the write) reset the session's; answered
+     * by {@code getWarnings()} until the application's next statement. {@code null}: ask the driver.
+     */
+    private @Nullable SQLWarning heldWarnings;
+    /** Read-only was lifted for a transaction opened for one write ({@link #beginWriteTransaction}). */
+    private boolean readOnlyLifted;
 
     private ConnectionHandler(DataSourceConfig config, MirrorDispatcher dispatcher, @Nullable String user,
                               @Nullable String password) {
@@ -276,9 +292,18 @@ final class ConnectionHandler implements InvocationHandler {
      * next statement read again which names write mapped tables ({@link Metadata#forgetWriters}).
      */
     void afterOtherStatement(StatementAnalysis analysis) {
-        if (analysis.kind() != io.dualwrite.jdbc.statement.SqlKind.SELECT && TxControl.statements(analysis.sql())
-                .stream().anyMatch(part -> CATALOG_CHANGE.matcher(part).lookingAt())) {
+        if (analysis.kind() == SqlKind.SELECT) {
+            return;
+        }
+        if (TxControl.statements(analysis.sql()).stream().anyMatch(part -> CATALOG_CHANGE.matcher(part).lookingAt())) {
             config.metadata().forgetWriters(store);
+        }
+        if (isMySql()) {
+            switch (TxControl.tableLocks(analysis.sql())) {
+                case LOCKED -> tablesLocked = true;
+                case UNLOCKED -> tablesUnlocked();
+                default -> { }
+            }
         }
     }
 
@@ -579,7 +604,8 @@ final class ConnectionHandler implements InvocationHandler {
                 committed = true;
             } finally {
                 connection.setAutoCommit(true);
-                dispatcher.dispatch(store.other(), committed ? snapshot : snapshot.withoutExpectations(), ids);
+                restoreReadOnly(connection);
+                dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
             }
         } else if (connection.getAutoCommit() && !sqlTransaction) {
             buffer.removalsCommitted();
@@ -592,10 +618,7 @@ final class ConnectionHandler implements InvocationHandler {
         if (buffer.isEmpty()) {
             return; // a write that mirrors nothing (OLD_ONLY) allocates nothing here
         }
-        KeyBuffer.Snapshot snapshot = buffer.take();
-        if (!snapshot.isEmpty()) {
-            dispatcher.dispatch(store.other(), snapshot, outboxIds);
-        }
+        dispatch(buffer.take(), outboxIds);
     }
 
     /**
@@ -609,8 +632,17 @@ final class ConnectionHandler implements InvocationHandler {
             case BEGIN, AUTOCOMMIT_OFF -> {
                 boolean open = !connection.getAutoCommit() || sqlTransaction;
                 Object result = execution.call();
-                if (control == TxControl.BEGIN && open && isMySql()) {
-                    handOver(null); // MySQL's BEGIN and START TRANSACTION commit the transaction open before them
+                if (control == TxControl.BEGIN && isMySql()) {
+                    // MySQL's BEGIN and START TRANSACTION commit the transaction open before them and release the
+                    // session's table locks
+                    boolean locked = tablesLocked;
+                    tablesLocked = false;
+                    if (open) {
+                        handOver(null);
+                    }
+                    if (locked) {
+                        tablesUnlocked();
+                    }
                 }
                 if (connection.getAutoCommit()) {
                     sqlTransaction = true;
@@ -694,8 +726,8 @@ final class ConnectionHandler implements InvocationHandler {
             return result;
         } finally {
             sqlTransaction = stillOpen;
-            if (snapshot != null && !snapshot.isEmpty()) {
-                dispatcher.dispatch(store.other(), committed ? snapshot : snapshot.withoutExpectations(), ids);
+            if (snapshot != null) {
+                dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
             }
         }
     }
@@ -946,24 +978,52 @@ final class ConnectionHandler implements InvocationHandler {
      * Undoes a transaction opened for one write ({@link #opensWriteTransaction}) after {@code failure} and
      * restores auto-commit; a failure to do so is added to {@code failure}, which the caller still sees.
      */
-    static void undoWriteTransaction(Connection physical, Throwable failure) {
+    void undoWriteTransaction(Connection physical, Throwable failure) {
         try {
             physical.rollback();
             physical.setAutoCommit(true);
+            restoreReadOnly(physical);
         } catch (SQLException suppressed) {
             failure.addSuppressed(suppressed);
         }
     }
 
     /**
-     * Whether a mirrored write in auto-commit must run in a transaction opened for it: for the outbox
-     * ({@code ALWAYS}), or to hold the locks of its key pre-select until the write is done.
+     * Opens the transaction of one write in auto-commit ({@link #opensWriteTransaction}). A PostgreSQL connection
+     * set read-only begins its transactions read-only while its auto-commit statements may write (pgjdbc's
+     * default {@code readOnlyMode=transaction}): asked whether an auto-commit statement of this session is
+     * read-only, and when not, read-only is lifted for the transaction, so that the write runs as it would have
+     * without it. One round trip, on read-only connections only.
      */
+    void beginWriteTransaction(Connection physical) throws SQLException {
+        if (config.dialect(store, physical) == Dialect.POSTGRESQL && physical.isReadOnly()) {
+            try (java.sql.Statement statement = physical.createStatement();
+                 java.sql.ResultSet answer = statement.executeQuery("SHOW transaction_read_only")) {
+                readOnlyLifted = answer.next() && "off".equalsIgnoreCase(answer.getString(1));
+            }
+            if (readOnlyLifted) {
+                physical.setReadOnly(false);
+            }
+        }
+        physical.setAutoCommit(false);
+    }
+
+    private void restoreReadOnly(Connection physical) throws SQLException {
+        if (readOnlyLifted) {
+            readOnlyLifted = false;
+            physical.setReadOnly(true);
+        }
+    }
+
     /** Whether a transaction the application opened by SQL text ({@code BEGIN}) is open while JDBC is in auto-commit. */
     boolean inSqlTransaction() {
         return sqlTransaction;
     }
 
+    /**
+     * Whether a mirrored write in auto-commit must run in a transaction opened for it: for the outbox
+     * ({@code ALWAYS}), or to hold the locks of its key pre-select until the write is done.
+     */
     boolean opensWriteTransaction(boolean mirrors, boolean preselects) throws SQLException {
         return mirrors && (config.changeLogMode() == ChangeLogMode.ALWAYS || preselects)
                 && physical().getAutoCommit() && !sqlTransaction;
@@ -971,7 +1031,12 @@ final class ConnectionHandler implements InvocationHandler {
 
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        if (heldWarnings != null && sendsStatement(method.getName())) {
+            heldWarnings = null; // commit(), setAutoCommit(…): the session's warnings are now those of this
+        }
         switch (method.getName()) {
+            case "getWarnings":
+                return warnings(physical());
             case "toString":
                 return "DualWriteConnection wrapping " + (physical == null ? "(not yet acquired)" : physical);
             case "hashCode":
@@ -1035,6 +1100,13 @@ final class ConnectionHandler implements InvocationHandler {
         return Wrappers.reachable(call(physical(), method, args));
     }
 
+    /** Whether a {@code Connection} method may send a statement to the server (not a getter, not a factory). */
+    private static boolean sendsStatement(String name) {
+        return !(name.startsWith("get") || name.startsWith("is") || name.startsWith("create")
+                || name.startsWith("prepare") || name.equals("unwrap") || name.equals("toString")
+                || name.equals("hashCode") || name.equals("equals"));
+    }
+
     private void setAutoCommit(boolean autoCommit) throws SQLException {
         if (physical == null) {
             pendingAutoCommit = autoCommit;
@@ -1088,9 +1160,64 @@ final class ConnectionHandler implements InvocationHandler {
         }
     }
 
+    /**
+     * Hands committed keys to the dispatcher, or, while the session holds table locks, keeps them until the locks
+     * are released: a sync reads the rows on another session, which would wait for them (a {@code SYNC} caller the
+     * whole time limit).
+     */
     private void dispatch(KeyBuffer.Snapshot snapshot, @Nullable List<Long> outboxIds) {
-        if (!snapshot.isEmpty()) {
-            dispatcher.dispatch(store.other(), snapshot, outboxIds);
+        if (snapshot.isEmpty()) {
+            return;
+        }
+        if (tablesLocked) {
+            held.add(new java.util.AbstractMap.SimpleImmutableEntry<>(snapshot, outboxIds));
+            return;
+        }
+        dispatcher.dispatch(store.other(), snapshot, outboxIds);
+    }
+
+    /**
+     * After the application's write on MySQL/MariaDB, before any statement of the library's on its session: keeps
+     * the write's warnings (one round trip, only when the driver counted some), which {@code getWarnings()} of the
+     * connection or one of its statements answers once ({@link #warnings}) until {@link #statementStarts}.
+     *
+     * @return whether the write raised warnings (also when they could not be read)
+     */
+    boolean holdWarnings(Connection physical) {
+        heldWarnings = null;
+        try {
+            heldWarnings = physical.getWarnings();
+            return heldWarnings != null;
+        } catch (SQLException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /** The application runs a statement of its own: the warnings held for its last one are no longer its last. */
+    void statementStarts() {
+        heldWarnings = null;
+    }
+
+    /**
+     * What {@code getWarnings()} answers: the held warnings, once (MariaDB's driver reads them with {@code SHOW
+     * WARNINGS}, which leaves the session none: a second call answers {@code null}), else the driver's.
+     */
+    @Nullable SQLWarning warnings(java.sql.Wrapper physicalObject) throws SQLException {
+        SQLWarning held = heldWarnings;
+        if (held != null) {
+            heldWarnings = null;
+            return held;
+        }
+        return physicalObject instanceof java.sql.Statement statement ? statement.getWarnings()
+                : ((Connection) physicalObject).getWarnings();
+    }
+
+    /** The session's table locks are released: the keys held for them are handed over. */
+    private void tablesUnlocked() {
+        tablesLocked = false;
+        while (!held.isEmpty()) {
+            Map.Entry<KeyBuffer.Snapshot, @Nullable List<Long>> next = held.remove(0);
+            dispatcher.dispatch(store.other(), next.getKey(), next.getValue());
         }
     }
 
@@ -1146,7 +1273,13 @@ final class ConnectionHandler implements InvocationHandler {
             log.debug("rollback before close failed: {}", e.toString());
         } finally {
             sqlTransaction = false;
-            physical.close();
+            try {
+                physical.close();
+            } finally {
+                if (!held.isEmpty()) {
+                    tablesUnlocked(); // closing the session released its locks (a pool may keep them: the sync then waits)
+                }
+            }
         }
     }
 

@@ -46,6 +46,14 @@ final class StatementHandler implements InvocationHandler {
     private final List<String> batchSql = new ArrayList<>();
     private final KeyTracker keys;
     private boolean closed;
+    /**
+     * {@code closeOnCompletion()} was called: kept here, not passed to the driver, which would close the statement
+     * when the library closes result sets of its own (generated keys it asked for), where the application opened
+     * none. The statement closes when the result sets the application received from it are closed.
+     */
+    private boolean closeOnCompletion;
+    /** The result sets of the current execution handed to the application and not closed by it. */
+    private int openResults;
     private @Nullable StatementAnalysis lastQuery;
     /** The statement last executed, whose generated keys getGeneratedKeys answers. */
     private @Nullable StatementAnalysis lastWrite;
@@ -203,6 +211,22 @@ final class StatementHandler implements InvocationHandler {
                 return null;
             case "getConnection":
                 return connection.self();
+            case "closeOnCompletion":
+                if (physical.isClosed()) {
+                    return ConnectionHandler.call(physical, method, args); // the driver's error for a closed statement
+                }
+                closeOnCompletion = true;
+                return null;
+            case "isCloseOnCompletion":
+                physical.isCloseOnCompletion(); // the driver's error for a closed statement
+                return closeOnCompletion;
+            case "getWarnings":
+                // MySQL/MariaDB: the session's warnings, kept for the application's last write (the library's
+                // own statements after it reset them)
+                return connection.warnings(physical);
+            case "clearWarnings":
+                connection.statementStarts();
+                return ConnectionHandler.call(physical, method, args);
             case "getResultSet": {
                 Object results = ConnectionHandler.call(physical, method, args);
                 StatementAnalysis query = lastQuery;
@@ -210,10 +234,12 @@ final class StatementHandler implements InvocationHandler {
                         ? OldFormResultSet.wrap(set, query.mapping()) : (ResultSet) results, (Statement) proxy,
                         lastRowWrites);
             }
-            case "getGeneratedKeys":
-                return Wrappers.resultSet(keys.forApplication(physical, connection.config.dialect(connection.store()),
+            case "getGeneratedKeys": {
+                Dialect dialect = connection.config.dialect(connection.store());
+                return Wrappers.resultSet(keys.forApplication(physical, dialect,
                         connection.store() == Store.NEW && lastWrite != null ? lastWrite.mapping() : null),
-                        (Statement) proxy);
+                        (Statement) proxy, null, dialect != Dialect.MYSQL);
+            }
             case "clearParameters":
                 recorder.clear();
                 return ConnectionHandler.call(physical, method, args);
@@ -311,6 +337,8 @@ final class StatementHandler implements InvocationHandler {
     }
 
     private Object execute(Method method, @Nullable Object[] args) throws Throwable {
+        connection.statementStarts();
+        resultsReplaced();
         boolean plain = args != null && args.length > 0;
         StatementAnalysis statementAnalysis = plain ? connection.config.analyzer().analyze((String) args[0]) : analysis;
         lastWrite = statementAnalysis;
@@ -352,10 +380,10 @@ final class StatementHandler implements InvocationHandler {
             lastQuery = statementAnalysis;
             lastRowWrites = rowWrites(statementAnalysis, plain ? List.of() : recorder.view().values());
             Object result = ConnectionHandler.call(physical, method, physicalArgs);
+            connection.afterOtherStatement(statementAnalysis); // first: LOCK TABLES holds what its commit hands over
             if (commits) {
                 connection.afterImplicitCommit();
             }
-            connection.afterOtherStatement(statementAnalysis);
             boolean cascaded = statementAnalysis.writtenTable() != null && !changedNothing(statementAnalysis, result)
                     && connection.cascade(statementAnalysis, () -> connection.contextFor(statementAnalysis, List.of()));
             if (connection.resyncRoutineTables(routineTables,
@@ -394,7 +422,7 @@ final class StatementHandler implements InvocationHandler {
         boolean preselects = write != null && write.preselects(physicalConnection, bound);
         boolean wrapped = connection.opensWriteTransaction(mirrors, preselects);
         if (wrapped) {
-            physicalConnection.setAutoCommit(false);
+            connection.beginWriteTransaction(physicalConnection);
         }
         try {
             List<List<Object>> preselected = preselects ? write.preselect(physicalConnection, bound) : null;
@@ -429,6 +457,9 @@ final class StatementHandler implements InvocationHandler {
                 collectByGeneratedKey(statementAnalysis, context);
             }
             connection.resyncRoutineTables(routineTables, () -> context);
+            if (statementAnalysis.kind() == SqlKind.MULTIPLE) {
+                connection.afterOtherStatement(statementAnalysis); // its other statements: DDL, LOCK TABLES
+            }
             connection.afterWrite(wrapped);
             return result instanceof ResultSet results ? Wrappers.resultSet(results, self, lastRowWrites) : result;
         } catch (Throwable e) {
@@ -436,7 +467,7 @@ final class StatementHandler implements InvocationHandler {
                 write.settleRemovals();
             }
             if (wrapped) {
-                ConnectionHandler.undoWriteTransaction(physicalConnection, e);
+                connection.undoWriteTransaction(physicalConnection, e);
                 connection.buffer().rollback();
             }
             throw e;
@@ -522,6 +553,25 @@ final class StatementHandler implements InvocationHandler {
             return isResultSet ? -1 : physical.getUpdateCount();
         }
         return -1; // a result set (RETURNING): count unknown, keep every key
+    }
+
+    /** An execution starts: the driver closes the result sets of the previous one. */
+    void resultsReplaced() {
+        openResults = 0;
+    }
+
+    /** A result set of this statement was handed to the application ({@link Wrappers#resultSet}). */
+    void resultOpened() {
+        openResults++;
+    }
+
+    /** The application closed a result set of this statement: with {@code closeOnCompletion}, maybe the statement. */
+    void resultClosed() throws SQLException {
+        openResults--;
+        if (closeOnCompletion && openResults <= 0 && !closed) {
+            closed = true;
+            physical.close();
+        }
     }
 
     // accessors for BatchExecution

@@ -51,7 +51,7 @@ final class Wrappers {
      * sets, as JDBC allows), so that no raw driver object is reachable from a proxy.
      */
     static @Nullable ResultSet resultSet(@Nullable ResultSet results, @Nullable Statement owner) {
-        return resultSet(results, owner, null);
+        return resultSet(results, owner, null, false);
     }
 
     /**
@@ -61,13 +61,36 @@ final class Wrappers {
      */
     static @Nullable ResultSet resultSet(@Nullable ResultSet results, @Nullable Statement owner,
                                          @Nullable RowWrites rowWrites) {
+        return resultSet(results, owner, rowWrites, true);
+    }
+
+    /**
+     * {@code dependent}: a result set whose close may complete the statement ({@code closeOnCompletion}), as the
+     * driver counts them: those of its execution; its generated keys too on PostgreSQL and H2 (not on MariaDB,
+     * whose driver builds them from the write's answer).
+     */
+    static @Nullable ResultSet resultSet(@Nullable ResultSet results, @Nullable Statement owner,
+                                                 @Nullable RowWrites rowWrites, boolean dependent) {
         if (results == null) {
             return null;
         }
+        StatementHandler ownerHandler = dependent && owner != null && java.lang.reflect.Proxy.isProxyClass(owner.getClass())
+                && java.lang.reflect.Proxy.getInvocationHandler(owner) instanceof StatementHandler handler ? handler : null;
+        if (ownerHandler != null) {
+            ownerHandler.resultOpened();
+        }
+        boolean[] closed = new boolean[1];
         return (ResultSet) DualWriteDataSource.newProxy(ResultSet.class, (proxy, method, args) -> {
             switch (method.getName()) {
                 case "getStatement":
                     return owner;
+                case "close":
+                    ConnectionHandler.call(results, method, args);
+                    if (!closed[0] && ownerHandler != null) {
+                        closed[0] = true;
+                        ownerHandler.resultClosed(); // closeOnCompletion
+                    }
+                    return null;
                 case "unwrap":
                     return unwrap(proxy, results, (Class<?>) args[0], "DualWriteResultSet");
                 case "isWrapperFor":

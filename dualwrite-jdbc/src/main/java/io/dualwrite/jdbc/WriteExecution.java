@@ -330,17 +330,14 @@ final class WriteExecution {
      * row {@code 'abc'}, {@code 300} into a {@code TINYINT} key row {@code 127}), so the written keys of such a
      * write are read back ({@link #exactKey}). Ask before any select of ours, which resets the count; the driver
      * keeps the count of the last statement, so no round trip is made unless there are warnings. Elsewhere
-     * (PostgreSQL and H2 refuse such values) {@code false} without asking.
+     * (PostgreSQL and H2 refuse such values) {@code false} without asking. The warnings read are kept for the
+     * application ({@link ConnectionHandler#holdWarnings}).
      */
     static boolean warned(ConnectionHandler connection, Connection physical) {
         if (connection.config.dialect(connection.store(), physical) != Dialect.MYSQL) {
             return false;
         }
-        try {
-            return physical.getWarnings() != null;
-        } catch (SQLException | RuntimeException e) {
-            return true;
-        }
+        return connection.holdWarnings(physical);
     }
 
     /**

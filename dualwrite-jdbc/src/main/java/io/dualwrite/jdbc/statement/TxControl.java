@@ -233,6 +233,34 @@ public enum TxControl {
                 : ImplicitCommit.POSSIBLE;
     }
 
+    /** What a MySQL or MariaDB statement does to the session's table locks ({@link #tableLocks}). */
+    public enum TableLocks {
+        /** Nothing: no {@code LOCK TABLES} or {@code UNLOCK TABLES} among its statements. */
+        UNCHANGED,
+        /** The session holds table locks after it ({@code LOCK TABLES t WRITE}). */
+        LOCKED,
+        /** The session holds no table locks after it ({@code UNLOCK TABLES}). */
+        UNLOCKED
+    }
+
+    private static final Pattern LOCK_TABLES = Pattern.compile("(?i)(un)?lock\\s+tables?\\b");
+
+    /**
+     * What {@code sql} leaves of the session's table locks on MySQL and MariaDB: the last {@code LOCK TABLES} or
+     * {@code UNLOCK TABLES} among its statements decides. (A {@code BEGIN} or {@code START TRANSACTION} releases
+     * them too; that is transaction control, told by {@link #of}.)
+     */
+    public static TableLocks tableLocks(String sql) {
+        TableLocks locks = TableLocks.UNCHANGED;
+        for (String part : statements(sql)) {
+            Matcher matcher = LOCK_TABLES.matcher(part);
+            if (matcher.lookingAt()) {
+                locks = matcher.group(1) == null ? TableLocks.LOCKED : TableLocks.UNLOCKED;
+            }
+        }
+        return locks;
+    }
+
     /** Whether this control leaves a transaction open afterwards ({@code AND CHAIN}). */
     public boolean chains() {
         return this == COMMIT_AND_CHAIN || this == ROLLBACK_AND_CHAIN;

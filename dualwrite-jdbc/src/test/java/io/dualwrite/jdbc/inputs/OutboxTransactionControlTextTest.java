@@ -26,7 +26,8 @@ class OutboxTransactionControlTextTest {
         }
     }
 
-    private static Fixture always(Kind kind) {
+    /** Both stores of {@code kind}, seeded, with the outbox ({@link ChangeLogMode#ALWAYS}) in a table of the old one. */
+    static Fixture always(Kind kind) {
         Fixture fixture = Mirrored.seed(Fixture.builder(kind, kind)
                 .customize(b -> b.changeLogMode(ChangeLogMode.ALWAYS).outboxWriter(OutboxTransactionControlTextTest::writeOutbox))
                 .build(), Mirrored.PG);

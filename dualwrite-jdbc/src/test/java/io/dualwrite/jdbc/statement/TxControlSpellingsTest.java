@@ -108,4 +108,22 @@ class TxControlSpellingsTest {
     void autocommitSpellingsAreControl(String sql, TxControl control) {
         assertThat(TxControl.of(sql)).isEqualTo(control);
     }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "LOCK TABLES orders WRITE|LOCKED",
+            "lock table orders read, customers write|LOCKED",
+            "/* c */ LOCK TABLES orders AS o WRITE|LOCKED",
+            "UNLOCK TABLES|UNLOCKED",
+            "unlock table|UNLOCKED",
+            "LOCK TABLES orders WRITE; UNLOCK TABLES|UNLOCKED",
+            "UNLOCK TABLES; LOCK TABLES orders WRITE|LOCKED",
+            "LOCK TABLES orders WRITE; UPDATE orders SET qty = 1 WHERE id = 1|LOCKED",
+            "SELECT 'LOCK TABLES orders WRITE'|UNCHANGED",
+            "SELECT * FROM orders LOCK IN SHARE MODE|UNCHANGED",
+            "UPDATE orders SET note = 'unlock tables' WHERE id = 1|UNCHANGED",
+    })
+    void tableLocksAreToldBySpelling(String sql, TxControl.TableLocks locks) {
+        assertThat(TxControl.tableLocks(sql)).isEqualTo(locks);
+    }
 }
