@@ -83,6 +83,12 @@ final class BatchExecution {
             }
             entries.add(entry);
         }
+        List<WriteExecution> permanent = new ArrayList<>(0);
+        for (Entry entry : entries) {
+            if (entry != null && entry.write != null && entry.write.permanent(physical)) {
+                permanent.add(entry.write);
+            }
+        }
         boolean wrapped = connection.opensWriteTransaction(anyMirrors, anyPreselect);
         if (wrapped) {
             connection.beginWriteTransaction(physical);
@@ -114,12 +120,14 @@ final class BatchExecution {
             }
             settleRemovals(entries);
             cascade(analyses, bounds, counts(result));
+            permanent.forEach(write -> connection.writesStay(write.mapping(), false, write.context()));
             connection.afterWrite(wrapped);
             return result;
         } catch (BatchUpdateException e) {
             if (wrapped) {
                 connection.undoWriteTransaction(physical, e); // undoes every entry
                 connection.buffer().rollback();
+                permanent.forEach(write -> connection.writesStay(write.mapping(), true, write.context()));
             } else {
                 // entries before the failure may be applied (now in auto-commit, or with the transaction later)
                 if (anyMirrors) {
@@ -127,6 +135,7 @@ final class BatchExecution {
                 }
                 // a removal that changed rows was done when its keys were collected; the others are forgotten
                 settleRemovals(entries);
+                permanent.forEach(write -> connection.writesStay(write.mapping(), true, write.context()));
                 if (cascade(analyses, bounds, counts(e)) || anyMirrors) {
                     try {
                         connection.afterWrite(false);
@@ -142,6 +151,7 @@ final class BatchExecution {
                 connection.undoWriteTransaction(physical, e);
                 connection.buffer().rollback();
             }
+            permanent.forEach(write -> connection.writesStay(write.mapping(), true, write.context()));
             throw e;
         }
     }

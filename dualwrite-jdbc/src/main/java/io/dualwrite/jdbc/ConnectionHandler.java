@@ -890,6 +890,29 @@ final class ConnectionHandler implements InvocationHandler {
         return result;
     }
 
+    /**
+     * After a write on a table whose rows stay written whatever the statement's or the transaction's end
+     * ({@link WriteExecution#permanent}: MyISAM). Its keys are handed over however the transaction ends, as after
+     * a procedure that may have committed (a sync of a row the rollback did restore changes nothing). When the
+     * statement {@code failed}, the rows it wrote before failing are unknown: its table gets a scoped resync
+     * ({@code non-transactional-failed}), handed over at once in auto-commit. Never throws.
+     */
+    void writesStay(TableMapping mapping, boolean failed, MigrationContext context) {
+        mayHaveCommitted = true;
+        if (!failed) {
+            return;
+        }
+        buffer.resync(mapping, null, "non-transactional-failed", context);
+        try {
+            if (physical != null && physical.getAutoCommit() && !sqlTransaction) {
+                handOver(null);
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.debug("auto-commit unknown after a failed write: the resync waits for the transaction's end: {}",
+                    e.toString());
+        }
+    }
+
     /** After a rollback: the keys are forgotten, unless a procedure may have committed them first. */
     private void rollbackBuffer() {
         if (mayHaveCommitted) {

@@ -673,6 +673,8 @@ final class Metadata {
     }
     private final Map<TableMapping, Boolean> oldLockable = new ConcurrentHashMap<>();
     private final Map<TableMapping, Boolean> newLockable = new ConcurrentHashMap<>();
+    private final Map<TableMapping, Boolean> oldTransactional = new ConcurrentHashMap<>();
+    private final Map<TableMapping, Boolean> newTransactional = new ConcurrentHashMap<>();
 
     /** The table's columns in table order, read with an empty query on {@code connection}. */
     List<String> columnOrder(Store store, Connection connection, String table) throws SQLException {
@@ -913,6 +915,40 @@ final class Metadata {
             cache.put(mapping, known);
         }
         return known;
+    }
+
+    /**
+     * Whether the table's writes end with their transaction: on MySQL and MariaDB, whether its storage engine
+     * has transactions ({@code information_schema.ENGINES}; MyISAM, Aria, MEMORY and CSV have none, so their rows
+     * stay written when the statement fails midway or the transaction rolls back); elsewhere, and for a table the
+     * catalog does not show (a view), yes. Read once per store and table, on {@code connection}.
+     */
+    boolean transactional(Store store, Connection connection, @Nullable Dialect dialect, TableMapping mapping) {
+        Map<TableMapping, Boolean> cache = store == Store.OLD ? oldTransactional : newTransactional;
+        Boolean known = cache.get(mapping);
+        if (known == null) {
+            known = dialect != Dialect.MYSQL || readTransactional(connection, mapping.table(store));
+            cache.put(mapping, known);
+        }
+        return known;
+    }
+
+    private static boolean readTransactional(Connection connection, String table) {
+        int dot = table.indexOf('.');
+        try (java.sql.PreparedStatement statement = connection.prepareStatement("SELECT e.TRANSACTIONS"
+                + " FROM information_schema.TABLES t JOIN information_schema.ENGINES e ON e.ENGINE = t.ENGINE"
+                + " WHERE t.TABLE_SCHEMA = " + (dot < 0 ? "DATABASE()" : "?") + " AND t.TABLE_NAME = ?")) {
+            int index = 1;
+            if (dot >= 0) {
+                statement.setString(index++, table.substring(0, dot).replace("`", ""));
+            }
+            statement.setString(index, table.substring(dot + 1).replace("`", ""));
+            try (ResultSet rows = statement.executeQuery()) {
+                return !rows.next() || !"NO".equalsIgnoreCase(rows.getString(1));
+            }
+        } catch (SQLException e) {
+            return true;
+        }
     }
 
     /** What {@link #lockable} found for the table, or {@code null} before it was read. */

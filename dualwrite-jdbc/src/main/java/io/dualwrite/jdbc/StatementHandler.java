@@ -420,6 +420,7 @@ final class StatementHandler implements InvocationHandler {
         WriteExecution write = mirrors && statementAnalysis.mappedWrite()
                 ? new WriteExecution(connection, statementAnalysis, context, phase) : null;
         boolean preselects = write != null && write.preselects(physicalConnection, bound);
+        boolean permanent = write != null && write.permanent(physicalConnection);
         boolean wrapped = connection.opensWriteTransaction(mirrors, preselects);
         if (wrapped) {
             connection.beginWriteTransaction(physicalConnection);
@@ -457,6 +458,9 @@ final class StatementHandler implements InvocationHandler {
                 collectByGeneratedKey(statementAnalysis, context);
             }
             connection.resyncRoutineTables(routineTables, () -> context);
+            if (permanent) {
+                connection.writesStay(write.mapping(), false, context);
+            }
             if (statementAnalysis.kind() == SqlKind.MULTIPLE) {
                 connection.afterOtherStatement(statementAnalysis); // its other statements: DDL, LOCK TABLES
             }
@@ -469,6 +473,9 @@ final class StatementHandler implements InvocationHandler {
             if (wrapped) {
                 connection.undoWriteTransaction(physicalConnection, e);
                 connection.buffer().rollback();
+            }
+            if (permanent) {
+                connection.writesStay(write.mapping(), true, context); // rows before the failure stay written
             }
             throw e;
         }

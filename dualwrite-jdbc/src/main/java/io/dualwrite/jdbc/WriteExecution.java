@@ -273,6 +273,27 @@ final class WriteExecution {
         }
     }
 
+    /**
+     * Whether the rows this write changes stay changed whatever its end ({@link Metadata#transactional}: a MyISAM
+     * table of MySQL or MariaDB), read before the statement runs, once per table; {@code false} elsewhere without
+     * asking.
+     */
+    boolean permanent(Connection physical) {
+        if (connection.config.dialect(connection.store(), physical) != Dialect.MYSQL) {
+            return false;
+        }
+        return !connection.config.metadata().transactional(connection.store(), physical, Dialect.MYSQL,
+                analysis.mapping());
+    }
+
+    TableMapping mapping() {
+        return analysis.mapping();
+    }
+
+    MigrationContext context() {
+        return context;
+    }
+
     /** Whether the table is selected {@code FOR UPDATE} ({@link Metadata#lockable}), read under a savepoint once. */
     private boolean lockable(Connection physical) {
         Store store = connection.store();
