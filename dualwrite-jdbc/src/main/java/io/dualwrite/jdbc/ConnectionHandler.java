@@ -1076,7 +1076,13 @@ final class ConnectionHandler implements InvocationHandler {
             case "abort":
                 closed = true;
                 rollbackBuffer(); // never commits now, but a procedure or an implicit commit may have done so
-                return physical == null ? null : call(physical, method, args);
+                try {
+                    return physical == null ? null : call(physical, method, args);
+                } finally {
+                    if (!held.isEmpty()) {
+                        tablesUnlocked(); // the aborted session's locks go with it
+                    }
+                }
             case "isClosed":
                 return closed || (physical != null && physical.isClosed());
             case "setAutoCommit":

@@ -54,6 +54,11 @@ final class StatementHandler implements InvocationHandler {
     private boolean closeOnCompletion;
     /** The result sets of the current execution handed to the application and not closed by it. */
     private int openResults;
+    /**
+     * What runs when the application is done with a streamed result ({@link #finishResults}): the function-call
+     * resync again, since the functions of a streamed query write as its rows are read.
+     */
+    private @Nullable Runnable afterResults;
     private @Nullable StatementAnalysis lastQuery;
     /** The statement last executed, whose generated keys getGeneratedKeys answers. */
     private @Nullable StatementAnalysis lastWrite;
@@ -206,7 +211,11 @@ final class StatementHandler implements InvocationHandler {
             case "close":
                 if (!closed) {
                     closed = true;
-                    physical.close();
+                    try {
+                        physical.close();
+                    } finally {
+                        finishResults();
+                    }
                 }
                 return null;
             case "getConnection":
@@ -392,6 +401,22 @@ final class StatementHandler implements InvocationHandler {
                 connection.afterWrite(false); // in auto-commit, the resync is handed over now
             }
             if (result instanceof ResultSet results) {
+                if (!routineTables.isEmpty() && streamed()) {
+                    // MySQL/MariaDB run a streamed query's functions as its rows are read, and an auto-commit
+                    // statement commits when the last row is: the resync handed over now may be resolved before
+                    // the last writes, so it is recorded once more when the application is done with the rows
+                    List<Object> values = plain ? List.of() : List.copyOf(recorder.view().values());
+                    afterResults = () -> {
+                        if (connection.resyncRoutineTables(routineTables,
+                                () -> connection.contextFor(statementAnalysis, values))) {
+                            try {
+                                connection.afterWrite(false);
+                            } catch (SQLException | RuntimeException e) {
+                                log.debug("a function-call resync waits for the transaction's end: {}", e.toString());
+                            }
+                        }
+                    };
+                }
                 return Wrappers.resultSet(readsNewForm(statementAnalysis)
                         ? OldFormResultSet.wrap(results, statementAnalysis.mapping()) : results, self, lastRowWrites);
             }
@@ -564,7 +589,22 @@ final class StatementHandler implements InvocationHandler {
 
     /** An execution starts: the driver closes the result sets of the previous one. */
     void resultsReplaced() {
+        finishResults();
         openResults = 0;
+    }
+
+    /** Whether the driver streams this statement's rows from the server as they are read (MariaDB, fetch size set). */
+    private boolean streamed() throws SQLException {
+        return connection.config.dialect(connection.store()) == Dialect.MYSQL && physical.getFetchSize() > 0;
+    }
+
+    /** The application is done with the current execution's rows (closed them, the statement, or ran another). */
+    private void finishResults() {
+        Runnable after = afterResults;
+        if (after != null) {
+            afterResults = null;
+            after.run();
+        }
     }
 
     /** A result set of this statement was handed to the application ({@link Wrappers#resultSet}). */
@@ -575,6 +615,9 @@ final class StatementHandler implements InvocationHandler {
     /** The application closed a result set of this statement: with {@code closeOnCompletion}, maybe the statement. */
     void resultClosed() throws SQLException {
         openResults--;
+        if (openResults <= 0) {
+            finishResults();
+        }
         if (closeOnCompletion && openResults <= 0 && !closed) {
             closed = true;
             physical.close();
