@@ -52,6 +52,7 @@ final class BatchExecution {
                 bounds.add(bound);
             }
         }
+        List<String> texts = List.copyOf(statement.batchSql());
         statement.batch().clear();
         statement.batchSql().clear();
         statement.batchRan(statement.analysis()); // whose generated keys getGeneratedKeys answers next
@@ -115,12 +116,14 @@ final class BatchExecution {
             }
             statement.keys().reset();
             Object result = ConnectionHandler.call(statement.physical(), method, null);
+            connection.holdWarnings(); // MySQL/MariaDB: before any statement of the library's
             if (anyMirrors) {
                 collect(entries, preselected, counts(result), physical, unselectable);
             }
             settleRemovals(entries);
             cascade(analyses, bounds, counts(result));
             permanent.forEach(write -> connection.writesStay(write.mapping(), false, write.context()));
+            tableLocks(texts, null);
             connection.afterWrite(wrapped);
             return result;
         } catch (BatchUpdateException e) {
@@ -136,6 +139,7 @@ final class BatchExecution {
                 // a removal that changed rows was done when its keys were collected; the others are forgotten
                 settleRemovals(entries);
                 permanent.forEach(write -> connection.writesStay(write.mapping(), true, write.context()));
+                tableLocks(texts, counts(e));
                 if (cascade(analyses, bounds, counts(e)) || anyMirrors) {
                     try {
                         connection.afterWrite(false);
@@ -153,6 +157,18 @@ final class BatchExecution {
             }
             permanent.forEach(write -> connection.writesStay(write.mapping(), true, write.context()));
             throw e;
+        }
+    }
+
+    /**
+     * What the {@code LOCK TABLES} and {@code UNLOCK TABLES} entries of a batch of SQL texts left of the session's
+     * table locks ({@link ConnectionHandler#tableLocksAfter}), before its keys are handed over; {@code counts}: of
+     * a batch that failed ({@code null}: all ran), whose entry at the first missing count failed.
+     */
+    private void tableLocks(List<String> texts, long @Nullable [] counts) {
+        for (int i = 0; i < texts.size() && (counts == null || i <= counts.length); i++) {
+            boolean ran = counts == null || (i < counts.length && counts[i] != Statement.EXECUTE_FAILED);
+            connection.tableLocksAfter(texts.get(i), ran);
         }
     }
 

@@ -75,6 +75,9 @@ final class ConnectionHandler implements InvocationHandler {
      * by {@code getWarnings()} until the application's next statement. {@code null}: ask the driver.
      */
     private @Nullable SQLWarning heldWarnings;
+    /** The warnings of the application's last statement were read ({@link #holdWarnings}); {@link #warned}: any. */
+    private boolean warningsRead;
+    private boolean warned;
     /** Read-only was lifted for a transaction opened for one write ({@link #beginWriteTransaction}). */
     private boolean readOnlyLifted;
 
@@ -211,6 +214,7 @@ final class ConnectionHandler implements InvocationHandler {
                 return throughBase;
             }
             children.forEach(child -> buffer.resync(child, null, "cascade", context));
+            children.forEach(this::noteWritten);
             return true;
         } catch (SQLException | RuntimeException e) {
             config.warn(log, "cascade/" + table, "could not read the foreign keys cascading from {}: {}", table,
@@ -298,12 +302,23 @@ final class ConnectionHandler implements InvocationHandler {
         if (TxControl.statements(analysis.sql()).stream().anyMatch(part -> CATALOG_CHANGE.matcher(part).lookingAt())) {
             config.metadata().forgetWriters(store);
         }
-        if (isMySql()) {
-            switch (TxControl.tableLocks(analysis.sql())) {
-                case LOCKED -> tablesLocked = true;
-                case UNLOCKED -> tablesUnlocked();
-                default -> { }
-            }
+        tableLocksAfter(analysis.sql(), true);
+    }
+
+    /**
+     * After {@code sql} ran ({@code succeeded}) or failed on MySQL/MariaDB: what its {@code LOCK TABLES} or {@code
+     * UNLOCK TABLES} left of the session's table locks. A {@code LOCK TABLES} that failed released the locks held
+     * before it, as it does before it takes new ones.
+     */
+    void tableLocksAfter(String sql, boolean succeeded) {
+        if (!isMySql()) {
+            return;
+        }
+        TxControl.TableLocks locks = TxControl.tableLocks(sql);
+        if (locks == TxControl.TableLocks.LOCKED && succeeded) {
+            tablesLocked = true;
+        } else if (locks != TxControl.TableLocks.UNCHANGED) {
+            tablesUnlocked();
         }
     }
 
@@ -324,6 +339,7 @@ final class ConnectionHandler implements InvocationHandler {
                 return false;
             }
             tables.forEach(table -> buffer.resync(table, null, "function-call", context));
+            tables.forEach(this::noteWritten);
             return true;
         } catch (SQLException | RuntimeException e) {
             config.warn(log, "routines/" + config.migration(), "could not record the writes of a function call: {}",
@@ -359,6 +375,7 @@ final class ConnectionHandler implements InvocationHandler {
                 return false;
             }
             bases.forEach(base -> buffer.resync(base, null, "view-or-partition", context));
+            bases.forEach(this::noteWritten);
             return true;
         } catch (SQLException | RuntimeException e) {
             config.warn(log, "bases/" + table, "could not read whether {} is a view or partition of a mapped table: {}",
@@ -756,9 +773,11 @@ final class ConnectionHandler implements InvocationHandler {
             TxControl control = part.txControl();
             switch (control) {
                 case NONE -> {
+                    tableLocksAfter(part.sql(), failure == null);
                     if (mirrors) {
                         part.resyncTables().forEach(mapping -> buffer.resync(mapping, null, "several-statements",
                                 context));
+                        part.resyncTables().forEach(this::noteWritten);
                     }
                     resyncRoutineTables(routineTables(part), () -> context);
                     if (jdbcAutoCommit && !sqlTransaction) {
@@ -769,6 +788,9 @@ final class ConnectionHandler implements InvocationHandler {
                     if (isMySql() && (!jdbcAutoCommit || sqlTransaction)) {
                         handOver(null); // MySQL's BEGIN commits the transaction open before it
                     }
+                    if (control == TxControl.BEGIN && isMySql()) {
+                        tablesUnlocked(); // and releases the session's table locks
+                    }
                     sqlTransaction = jdbcAutoCommit || sqlTransaction;
                 }
                 case COMMIT, COMMIT_AND_CHAIN, AUTOCOMMIT_ON -> {
@@ -776,7 +798,7 @@ final class ConnectionHandler implements InvocationHandler {
                     sqlTransaction = control.chains() && sqlTransaction;
                 }
                 case ROLLBACK, ROLLBACK_AND_CHAIN -> {
-                    buffer.rollback();
+                    rollbackBuffer();
                     sqlTransaction = control.chains() && sqlTransaction;
                 }
                 case XA_START -> sqlTransaction = jdbcAutoCommit || sqlTransaction;
@@ -785,7 +807,7 @@ final class ConnectionHandler implements InvocationHandler {
                     sqlTransaction = false;
                 }
                 case XA_ROLLBACK -> {
-                    buffer.rollback();
+                    rollbackBuffer();
                     sqlTransaction = false;
                 }
                 case ROLLBACK_TO_SAVEPOINT -> buffer.rollbackTo(TxControl.savepointName(part.sql()));
@@ -915,12 +937,65 @@ final class ConnectionHandler implements InvocationHandler {
 
     /** After a rollback: the keys are forgotten, unless a procedure may have committed them first. */
     private void rollbackBuffer() {
-        if (mayHaveCommitted) {
+        if (mayHaveCommitted || rollbackLeftWrites()) {
             mayHaveCommitted = false;
             KeyBuffer.Snapshot snapshot = buffer.take();
             dispatch(snapshot.withoutExpectations(), null);
         } else {
             buffer.rollback();
+        }
+    }
+
+    /**
+     * After a rollback on MySQL/MariaDB whose buffer holds keys: whether some of them are of a table without
+     * transactions, whose writes the rollback left, which the engine check of {@link #noteWritten} may not have
+     * known (another session changed the engine since it was read): the server's warning that changes could not be
+     * rolled back ({@code ER_WARNING_NOT_COMPLETE_ROLLBACK}, 1196; the driver sends no {@code ROLLBACK} when the
+     * server reports no transaction, as after writes on such tables only), else the engines read again. The
+     * warnings are kept for the application ({@link #holdWarnings}). One catalog read per table, on rollbacks
+     * that discard keys only.
+     */
+    private boolean rollbackLeftWrites() {
+        if (physical == null || buffer.isEmpty() || !isMySql()) {
+            return false;
+        }
+        if (holdWarnings(physical)) {
+            if (heldWarnings == null) {
+                return true; // they could not be read: sync, harmlessly, rather than lose rows
+            }
+            for (SQLWarning warning = heldWarnings; warning != null; warning = warning.getNextWarning()) {
+                if (warning.getErrorCode() == 1196) {
+                    return true;
+                }
+            }
+        }
+        try {
+            for (TableMapping table : buffer.tables()) {
+                if (!config.metadata().transactionalNow(store, physical, table)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    /**
+     * A mapped table was written (its keys or a scoped resync are in the buffer): when MySQL/MariaDB keeps it
+     * without transactions ({@link Metadata#transactional}), its writes stay whatever the transaction's end, so
+     * the buffer is handed over even on rollback. Never throws.
+     */
+    void noteWritten(TableMapping mapping) {
+        if (mayHaveCommitted || !isMySql()) {
+            return;
+        }
+        try {
+            if (!config.metadata().transactional(store, physical, Dialect.MYSQL, mapping)) {
+                mayHaveCommitted = true;
+            }
+        } catch (RuntimeException e) {
+            mayHaveCommitted = true;
         }
     }
 
@@ -1054,8 +1129,8 @@ final class ConnectionHandler implements InvocationHandler {
 
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-        if (heldWarnings != null && sendsStatement(method.getName())) {
-            heldWarnings = null; // commit(), setAutoCommit(…): the session's warnings are now those of this
+        if (warningsRead && sendsStatement(method.getName())) {
+            statementStarts(); // commit(), setAutoCommit(…): the session's warnings are now those of this
         }
         switch (method.getName()) {
             case "getWarnings":
@@ -1213,18 +1288,31 @@ final class ConnectionHandler implements InvocationHandler {
      * @return whether the write raised warnings (also when they could not be read)
      */
     boolean holdWarnings(Connection physical) {
+        if (warningsRead) {
+            return warned;
+        }
+        warningsRead = true;
         heldWarnings = null;
         try {
             heldWarnings = physical.getWarnings();
-            return heldWarnings != null;
+            warned = heldWarnings != null;
         } catch (SQLException | RuntimeException e) {
-            return true;
+            warned = true;
+        }
+        return warned;
+    }
+
+    /** {@link #holdWarnings(Connection)} on MySQL/MariaDB after a statement that is not a mapped write. */
+    void holdWarnings() {
+        if (isMySql()) {
+            holdWarnings(physical);
         }
     }
 
     /** The application runs a statement of its own: the warnings held for its last one are no longer its last. */
     void statementStarts() {
         heldWarnings = null;
+        warningsRead = false;
     }
 
     /**
@@ -1284,8 +1372,8 @@ final class ConnectionHandler implements InvocationHandler {
         if (!buffer.isEmpty()) {
             log.debug("connection closed without commit: the keys of {} rows discarded", buffer.size());
         }
-        rollbackBuffer(); // a procedure or an implicit commit may have committed some of them
         if (physical == null) {
+            rollbackBuffer();
             return;
         }
         try {
@@ -1302,6 +1390,9 @@ final class ConnectionHandler implements InvocationHandler {
             log.debug("rollback before close failed: {}", e.toString());
         } finally {
             sqlTransaction = false;
+            // after the rollback, whose warnings say whether tables without transactions kept writes; a procedure
+            // or an implicit commit may have committed some of the keys too
+            rollbackBuffer();
             try {
                 physical.close();
             } finally {

@@ -209,6 +209,13 @@ final class KeyBuffer {
         clear();
     }
 
+    /** The mapped tables with keys or a scoped resync in the buffer. */
+    Set<TableMapping> tables() {
+        Set<TableMapping> tables = new java.util.LinkedHashSet<>(resyncs.keySet());
+        keys.keySet().forEach(key -> tables.add(key.mapping()));
+        return tables;
+    }
+
     boolean isEmpty() {
         return keys.isEmpty() && resyncs.isEmpty();
     }

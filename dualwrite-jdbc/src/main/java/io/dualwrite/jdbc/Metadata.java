@@ -673,8 +673,8 @@ final class Metadata {
     }
     private final Map<TableMapping, Boolean> oldLockable = new ConcurrentHashMap<>();
     private final Map<TableMapping, Boolean> newLockable = new ConcurrentHashMap<>();
-    private final Map<TableMapping, Boolean> oldTransactional = new ConcurrentHashMap<>();
-    private final Map<TableMapping, Boolean> newTransactional = new ConcurrentHashMap<>();
+    private final Map<TableMapping, Read<Boolean>> oldTransactional = new ConcurrentHashMap<>();
+    private final Map<TableMapping, Read<Boolean>> newTransactional = new ConcurrentHashMap<>();
 
     /** The table's columns in table order, read with an empty query on {@code connection}. */
     List<String> columnOrder(Store store, Connection connection, String table) throws SQLException {
@@ -921,16 +921,26 @@ final class Metadata {
      * Whether the table's writes end with their transaction: on MySQL and MariaDB, whether its storage engine
      * has transactions ({@code information_schema.ENGINES}; MyISAM, Aria, MEMORY and CSV have none, so their rows
      * stay written when the statement fails midway or the transaction rolls back); elsewhere, and for a table the
-     * catalog does not show (a view), yes. Read once per store and table, on {@code connection}.
+     * catalog does not show (a view), yes. Read on {@code connection} once per store and table, and again when
+     * the read is older than the catalog's trust ({@code catalogRefresh}): another session may change the engine.
      */
     boolean transactional(Store store, Connection connection, @Nullable Dialect dialect, TableMapping mapping) {
-        Map<TableMapping, Boolean> cache = store == Store.OLD ? oldTransactional : newTransactional;
-        Boolean known = cache.get(mapping);
-        if (known == null) {
-            known = dialect != Dialect.MYSQL || readTransactional(connection, mapping.table(store));
+        if (dialect != Dialect.MYSQL) {
+            return true;
+        }
+        Map<TableMapping, Read<Boolean>> cache = store == Store.OLD ? oldTransactional : newTransactional;
+        Read<Boolean> known = cache.get(mapping);
+        if (known == null || !known.fresh(refreshNanos)) {
+            known = new Read<>(readTransactional(connection, mapping.table(store)), System.nanoTime());
             cache.put(mapping, known);
         }
-        return known;
+        return known.value();
+    }
+
+    /** {@link #transactional}, read now (a rollback is about to forget keys on its word). */
+    boolean transactionalNow(Store store, Connection connection, TableMapping mapping) {
+        (store == Store.OLD ? oldTransactional : newTransactional).remove(mapping);
+        return transactional(store, connection, Dialect.MYSQL, mapping);
     }
 
     private static boolean readTransactional(Connection connection, String table) {

@@ -52,8 +52,8 @@ final class StatementHandler implements InvocationHandler {
      * none. The statement closes when the result sets the application received from it are closed.
      */
     private boolean closeOnCompletion;
-    /** The result sets of the current execution handed to the application and not closed by it. */
-    private int openResults;
+    /** The driver's result sets of the current execution handed to the application and not closed by it. */
+    private final java.util.Set<ResultSet> openResults = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>(2));
     /**
      * What runs when the application is done with a streamed result ({@link #finishResults}): the function-call
      * resync again, since the functions of a streamed query write as its rows are read.
@@ -258,6 +258,8 @@ final class StatementHandler implements InvocationHandler {
                 batch.clear();
                 batchSql.clear();
                 return ConnectionHandler.call(physical, method, args);
+            case "getMoreResults":
+                return moreResults(method, args);
             case "executeBatch":
             case "executeLargeBatch":
                 return new BatchExecution(this, connection).run(method);
@@ -388,7 +390,16 @@ final class StatementHandler implements InvocationHandler {
                     && connection.beforeOtherStatement(statementAnalysis.sql(), false);
             lastQuery = statementAnalysis;
             lastRowWrites = rowWrites(statementAnalysis, plain ? List.of() : recorder.view().values());
-            Object result = ConnectionHandler.call(physical, method, physicalArgs);
+            Object result;
+            try {
+                result = ConnectionHandler.call(physical, method, physicalArgs);
+            } catch (Throwable e) {
+                connection.tableLocksAfter(statementAnalysis.sql(), false); // a failed LOCK TABLES released the locks
+                throw e;
+            }
+            if (statementAnalysis.kind() != SqlKind.SELECT) {
+                connection.holdWarnings(); // before the catalog reads of cascades and views below
+            }
             connection.afterOtherStatement(statementAnalysis); // first: LOCK TABLES holds what its commit hands over
             if (commits) {
                 connection.afterImplicitCommit();
@@ -471,6 +482,7 @@ final class StatementHandler implements InvocationHandler {
                     physical.setMaxRows(maxRows);
                 }
             }
+            connection.holdWarnings(); // MySQL/MariaDB: before any statement of the library's
             if (mirrors) {
                 collect(statementAnalysis, write, bound, result, preselected, context, physicalConnection);
                 if (write != null) {
@@ -587,10 +599,41 @@ final class StatementHandler implements InvocationHandler {
         return -1; // a result set (RETURNING): count unknown, keep every key
     }
 
-    /** An execution starts: the driver closes the result sets of the previous one. */
-    void resultsReplaced() {
+    /**
+     * An execution starts: the driver closes the result sets of the previous one (not MariaDB's, which stay
+     * readable). PostgreSQL's driver counts that close for {@code closeOnCompletion}: the statement is closed, and
+     * the execution fails as it does there.
+     */
+    void resultsReplaced() throws SQLException {
         finishResults();
-        openResults = 0;
+        Dialect dialect = connection.config.dialect(connection.store());
+        if (closeOnCompletion && !openResults.isEmpty() && dialect == Dialect.POSTGRESQL) {
+            closed = true;
+            physical.close();
+        }
+        if (dialect != Dialect.MYSQL) {
+            openResults.clear(); // MariaDB's driver keeps them open and readable (it read them whole)
+        }
+    }
+
+    /**
+     * {@code getMoreResults}: the driver closes the current result set (unless asked to keep it), which MariaDB's
+     * counts for {@code closeOnCompletion}: the statement is then closed as there.
+     */
+    private Object moreResults(Method method, @Nullable Object[] args) throws Throwable {
+        boolean keeps = args != null && args.length == 1 && Integer.valueOf(Statement.KEEP_CURRENT_RESULT).equals(args[0]);
+        boolean hadResults = !openResults.isEmpty();
+        Object more = ConnectionHandler.call(physical, method, args);
+        if (!keeps) {
+            finishResults();
+            openResults.clear();
+            if (hadResults && closeOnCompletion && !closed
+                    && connection.config.dialect(connection.store()) == Dialect.MYSQL) {
+                closed = true;
+                physical.close();
+            }
+        }
+        return more;
     }
 
     /** Whether the driver streams this statement's rows from the server as they are read (MariaDB, fetch size set). */
@@ -608,17 +651,24 @@ final class StatementHandler implements InvocationHandler {
     }
 
     /** A result set of this statement was handed to the application ({@link Wrappers#resultSet}). */
-    void resultOpened() {
-        openResults++;
+    void resultOpened(ResultSet results) {
+        openResults.add(results);
     }
 
-    /** The application closed a result set of this statement: with {@code closeOnCompletion}, maybe the statement. */
-    void resultClosed() throws SQLException {
-        openResults--;
-        if (openResults <= 0) {
+    /**
+     * The application closed a result set of this statement: with {@code closeOnCompletion}, maybe the statement.
+     * One of an earlier execution, already closed by the driver, changes nothing.
+     */
+    void resultClosed(ResultSet results) throws SQLException {
+        if (!openResults.remove(results)) {
+            return;
+        }
+        if (openResults.isEmpty()) {
             finishResults();
         }
-        if (closeOnCompletion && openResults <= 0 && !closed) {
+        // MariaDB's driver completes the statement when any of its result sets closes
+        if (closeOnCompletion && !closed && (openResults.isEmpty()
+                || connection.config.dialect(connection.store()) == Dialect.MYSQL)) {
             closed = true;
             physical.close();
         }

@@ -77,7 +77,7 @@ final class Wrappers {
         StatementHandler ownerHandler = dependent && owner != null && java.lang.reflect.Proxy.isProxyClass(owner.getClass())
                 && java.lang.reflect.Proxy.getInvocationHandler(owner) instanceof StatementHandler handler ? handler : null;
         if (ownerHandler != null) {
-            ownerHandler.resultOpened();
+            ownerHandler.resultOpened(results);
         }
         boolean[] closed = new boolean[1];
         return (ResultSet) DualWriteDataSource.newProxy(ResultSet.class, (proxy, method, args) -> {
@@ -88,7 +88,7 @@ final class Wrappers {
                     ConnectionHandler.call(results, method, args);
                     if (!closed[0] && ownerHandler != null) {
                         closed[0] = true;
-                        ownerHandler.resultClosed(); // closeOnCompletion
+                        ownerHandler.resultClosed(results); // closeOnCompletion
                     }
                     return null;
                 case "unwrap":

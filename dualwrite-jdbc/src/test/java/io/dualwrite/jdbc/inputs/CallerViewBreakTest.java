@@ -1,5 +1,11 @@
 package io.dualwrite.jdbc.inputs;
 
+import static io.dualwrite.jdbc.inputs.PlainJdbc.NOTHING;
+import static io.dualwrite.jdbc.inputs.PlainJdbc.describe;
+import static io.dualwrite.jdbc.inputs.PlainJdbc.plainAndProxy;
+import static io.dualwrite.jdbc.inputs.PlainJdbc.run;
+import static io.dualwrite.jdbc.inputs.PlainJdbc.warnings;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
@@ -24,53 +30,11 @@ import org.junit.jupiter.api.Test;
  */
 class CallerViewBreakTest {
 
+
     // ---------------------------------------------------------------- helpers
 
     private static Fixture seeded(Kind kind) {
         return Mirrored.seed(Fixture.of(kind, kind), Mirrored.PG);
-    }
-
-    /** What one script does on a connection, as text: results, counts, warnings and exceptions. */
-    @FunctionalInterface
-    interface Script {
-        void run(Connection connection, List<String> out) throws SQLException;
-    }
-
-    /** Runs {@code script} with plain JDBC on a second seeded database and through the data source, returns both. */
-    private static List<String> plainAndProxy(Kind kind, Script script, Fixture fixture) throws SQLException {
-        List<String> plain = new ArrayList<>();
-        try (Fixture other = seeded(kind)) {
-            run(other.oldDb.dataSource(), script, plain);
-        }
-        List<String> proxied = new ArrayList<>();
-        run(fixture.dataSource, script, proxied);
-        System.out.println("BREAKIT plain   " + plain);
-        System.out.println("BREAKIT proxied " + proxied);
-        return List.of(String.join(" | ", plain), String.join(" | ", proxied));
-    }
-
-    private static void run(DataSource dataSource, Script script, List<String> out) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            try {
-                script.run(connection, out);
-            } catch (SQLException e) {
-                out.add(describe(e));
-            }
-        }
-    }
-
-    private static String describe(SQLException e) {
-        // MariaDB names the session in its messages: "(conn=71)" differs between any two sessions
-        return "threw " + e.getClass().getSimpleName() + " state=" + e.getSQLState() + " code=" + e.getErrorCode()
-                + " msg=" + String.valueOf(e.getMessage()).replaceAll("\\(conn=\\d+\\) ", "");
-    }
-
-    private static String warnings(SQLWarning warning) {
-        StringBuilder text = new StringBuilder("[");
-        for (SQLWarning w = warning; w != null; w = w.getNextWarning()) {
-            text.append(w.getSQLState()).append('/').append(w.getErrorCode()).append(':').append(w.getMessage()).append(';');
-        }
-        return text.append(']').toString();
     }
 
     // ---------------------------------------------------------------- commits the library does not see
@@ -284,7 +248,7 @@ class CallerViewBreakTest {
     @Test
     void mariadbNonStrictInsertWarningsAreThoseOfPlainJdbc() throws SQLException {
         try (Fixture fixture = seeded(Kind.MARIADB)) {
-            List<String> both = plainAndProxy(Kind.MARIADB, (connection, out) -> {
+            List<String> both = plainAndProxy(Kind.MARIADB, NOTHING, (connection, out) -> {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("SET SESSION sql_mode = ''");
                     out.add("count " + statement.executeUpdate(
@@ -304,7 +268,7 @@ class CallerViewBreakTest {
     @Test
     void mariadbNonStrictPreselectedUpdateWarningsAreThoseOfPlainJdbc() throws SQLException {
         try (Fixture fixture = seeded(Kind.MARIADB)) {
-            List<String> both = plainAndProxy(Kind.MARIADB, (connection, out) -> {
+            List<String> both = plainAndProxy(Kind.MARIADB, NOTHING, (connection, out) -> {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("SET SESSION sql_mode = ''");
                     out.add("count " + statement.executeUpdate(
@@ -322,7 +286,7 @@ class CallerViewBreakTest {
     @Test
     void mariadbInsertIgnoreDuplicateWarningsAreThoseOfPlainJdbc() throws SQLException {
         try (Fixture fixture = seeded(Kind.MARIADB)) {
-            List<String> both = plainAndProxy(Kind.MARIADB, (connection, out) -> {
+            List<String> both = plainAndProxy(Kind.MARIADB, NOTHING, (connection, out) -> {
                 try (Statement statement = connection.createStatement()) {
                     out.add("count " + statement.executeUpdate("INSERT IGNORE INTO orders (id, code, qty) VALUES (1, 'z', 9)"));
                     out.add("statement warnings " + warnings(statement.getWarnings()));
@@ -339,7 +303,7 @@ class CallerViewBreakTest {
     @Test
     void postgresReadOnlyAutoCommitUpdateNeedingAPreselect() throws SQLException {
         try (Fixture fixture = seeded(Kind.POSTGRES)) {
-            List<String> both = plainAndProxy(Kind.POSTGRES, (connection, out) -> {
+            List<String> both = plainAndProxy(Kind.POSTGRES, NOTHING, (connection, out) -> {
                 connection.setReadOnly(true);
                 try (Statement statement = connection.createStatement()) {
                     out.add("count " + statement.executeUpdate("UPDATE orders SET qty = 7 WHERE code = 'a'"));
@@ -374,7 +338,7 @@ class CallerViewBreakTest {
 
     private static void closeOnCompletion(Kind kind, String ddl) throws SQLException {
         try (Fixture fixture = Mirrored.seed(Fixture.of(kind, kind), ddl)) {
-            Script script = (connection, out) -> {
+            PlainJdbc.Script script = (connection, out) -> {
                 try (Statement statement = connection.createStatement()) {
                     statement.closeOnCompletion();
                     out.add("count " + statement.executeUpdate("INSERT INTO orders (code, qty) VALUES ('x', 1)"));
@@ -428,7 +392,7 @@ class CallerViewBreakTest {
 
     private static void resultSequence(Kind kind, String ddl) throws SQLException {
         try (Fixture fixture = Mirrored.seed(Fixture.of(kind, kind), ddl)) {
-            Script script = (connection, out) -> {
+            PlainJdbc.Script script = (connection, out) -> {
                 try (Statement statement = connection.createStatement()) {
                     statement.setMaxRows(1);
                     out.add("execute " + statement.execute("INSERT INTO orders (code, qty) VALUES ('x', 1), ('y', 2)"));
@@ -481,7 +445,7 @@ class CallerViewBreakTest {
 
     private static void exceptions(Kind kind) throws SQLException {
         try (Fixture fixture = seeded(kind)) {
-            List<String> both = plainAndProxy(kind, (connection, out) -> {
+            List<String> both = plainAndProxy(kind, NOTHING, (connection, out) -> {
                 String[] writes = {"INSERT INTO orders (id, code, qty) VALUES (1, 'zz', 1)",
                         "UPDATE orders SET code = 'b' WHERE qty = 1",
                         "DELETE FROM orders WHERE qty / (qty - 2) > 0"};
@@ -515,7 +479,7 @@ class CallerViewBreakTest {
         String ddl = "CREATE TABLE orders (id BIGINT GENERATED BY DEFAULT AS IDENTITY (START WITH 10)"
                 + " PRIMARY KEY, code VARCHAR(20) UNIQUE, qty INT)";
         try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), ddl)) {
-            Script script = (connection, out) -> {
+            PlainJdbc.Script script = (connection, out) -> {
                 try (PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (code, qty) VALUES (?, ?)")) {
                     insert.setString(1, "x");
                     insert.setInt(2, 1);
@@ -568,7 +532,7 @@ class CallerViewBreakTest {
     @Test
     void mariadbReadOnlyAutoCommitUpdateNeedingAPreselect() throws SQLException {
         try (Fixture fixture = seeded(Kind.MARIADB)) {
-            List<String> both = plainAndProxy(Kind.MARIADB, (connection, out) -> {
+            List<String> both = plainAndProxy(Kind.MARIADB, NOTHING, (connection, out) -> {
                 connection.setReadOnly(true);
                 try (Statement statement = connection.createStatement()) {
                     out.add("count " + statement.executeUpdate("UPDATE orders SET qty = 7 WHERE code = 'a'"));
@@ -587,7 +551,7 @@ class CallerViewBreakTest {
         String ddl = "CREATE TABLE orders (id BIGINT GENERATED BY DEFAULT AS IDENTITY (START WITH 10)"
                 + " PRIMARY KEY, code VARCHAR(20) UNIQUE, qty INT)";
         try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), ddl)) {
-            Script script = (connection, out) -> {
+            PlainJdbc.Script script = (connection, out) -> {
                 int n = 0;
                 for (int maxRows : new int[] {0, 1}) {
                     try (Statement statement = connection.createStatement()) {
@@ -628,7 +592,7 @@ class CallerViewBreakTest {
     @Test
     void mariadbBatchWarningsAreThoseOfPlainJdbc() throws SQLException {
         try (Fixture fixture = seeded(Kind.MARIADB)) {
-            List<String> both = plainAndProxy(Kind.MARIADB, (connection, out) -> {
+            List<String> both = plainAndProxy(Kind.MARIADB, NOTHING, (connection, out) -> {
                 try (PreparedStatement insert = connection.prepareStatement(
                         "INSERT IGNORE INTO orders (id, code, qty) VALUES (?, ?, ?)")) {
                     for (int id : new int[] {2, 7}) {
@@ -650,7 +614,7 @@ class CallerViewBreakTest {
     @Test
     void mariadbWarningsInATransactionAreThoseOfPlainJdbcBeforeAndAfterCommit() throws SQLException {
         try (Fixture fixture = seeded(Kind.MARIADB)) {
-            List<String> both = plainAndProxy(Kind.MARIADB, (connection, out) -> {
+            List<String> both = plainAndProxy(Kind.MARIADB, NOTHING, (connection, out) -> {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("SET SESSION sql_mode = ''");
                     connection.setAutoCommit(false);
@@ -671,7 +635,7 @@ class CallerViewBreakTest {
     @Test
     void mariadbWarningsOfALaterStatementAreItsOwn() throws SQLException {
         try (Fixture fixture = seeded(Kind.MARIADB)) {
-            List<String> both = plainAndProxy(Kind.MARIADB, (connection, out) -> {
+            List<String> both = plainAndProxy(Kind.MARIADB, NOTHING, (connection, out) -> {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("SET SESSION sql_mode = ''");
                     statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (6, 'abcdefghijklmnopqrstuvwxyz', 6)");
@@ -692,7 +656,7 @@ class CallerViewBreakTest {
     @Test
     void mariadbWarningsWithTheOutboxAreThoseOfPlainJdbc() throws SQLException {
         try (Fixture fixture = OutboxTransactionControlTextTest.always(Kind.MARIADB)) {
-            List<String> both = plainAndProxy(Kind.MARIADB, (connection, out) -> {
+            List<String> both = plainAndProxy(Kind.MARIADB, NOTHING, (connection, out) -> {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("SET SESSION sql_mode = ''");
                     out.add("count " + statement.executeUpdate(
@@ -710,7 +674,7 @@ class CallerViewBreakTest {
     @Test
     void postgresReadOnlyAutoCommitInsertWithTheOutbox() throws SQLException {
         try (Fixture fixture = OutboxTransactionControlTextTest.always(Kind.POSTGRES)) {
-            List<String> both = plainAndProxy(Kind.POSTGRES, (connection, out) -> {
+            List<String> both = plainAndProxy(Kind.POSTGRES, NOTHING, (connection, out) -> {
                 connection.setReadOnly(true);
                 try (Statement statement = connection.createStatement()) {
                     out.add("count " + statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)"));
@@ -731,7 +695,7 @@ class CallerViewBreakTest {
     @Test
     void postgresReadOnlyTransactionRefusesAPreselectedUpdateAsPlainJdbcDoes() throws SQLException {
         try (Fixture fixture = seeded(Kind.POSTGRES)) {
-            List<String> both = plainAndProxy(Kind.POSTGRES, (connection, out) -> {
+            List<String> both = plainAndProxy(Kind.POSTGRES, NOTHING, (connection, out) -> {
                 connection.setReadOnly(true);
                 connection.setAutoCommit(false);
                 try (Statement statement = connection.createStatement()) {
@@ -747,7 +711,7 @@ class CallerViewBreakTest {
     @Test
     void postgresReadOnlyAutoCommitBatchNeedingAPreselect() throws SQLException {
         try (Fixture fixture = seeded(Kind.POSTGRES)) {
-            List<String> both = plainAndProxy(Kind.POSTGRES, (connection, out) -> {
+            List<String> both = plainAndProxy(Kind.POSTGRES, NOTHING, (connection, out) -> {
                 connection.setReadOnly(true);
                 try (PreparedStatement update = connection.prepareStatement("UPDATE orders SET qty = ? WHERE code = ?")) {
                     update.setInt(1, 40);
@@ -771,7 +735,7 @@ class CallerViewBreakTest {
         java.util.function.UnaryOperator<javax.sql.DataSource> always = CallerViewBreakTest::readOnlyModeAlways;
         try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.POSTGRES, Kind.POSTGRES).wrapOld(always).build(),
                 Mirrored.PG)) {
-            Script script = (connection, out) -> {
+            PlainJdbc.Script script = (connection, out) -> {
                 connection.setReadOnly(true);
                 try (Statement statement = connection.createStatement()) {
                     out.add("count " + statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)"));
@@ -807,7 +771,7 @@ class CallerViewBreakTest {
     void closeOnCompletionClosesAfterTheApplicationsResultSetsAsPlainJdbcDoes() throws SQLException {
         for (Kind kind : new Kind[] {Kind.H2, Kind.POSTGRES, Kind.MARIADB}) {
             try (Fixture fixture = seeded(kind)) {
-                List<String> both = plainAndProxy(kind, (connection, out) -> {
+                List<String> both = plainAndProxy(kind, NOTHING, (connection, out) -> {
                     out.add(kind.name());
                     Statement query = connection.createStatement();
                     query.closeOnCompletion();
