@@ -351,6 +351,9 @@ final class StatementHandler implements InvocationHandler {
                     && connection.beforeOtherStatement(statementAnalysis.sql(), false);
             lastQuery = statementAnalysis;
             lastRowWrites = rowWrites(statementAnalysis, plain ? List.of() : recorder.view().values());
+            if (statementAnalysis.writtenTable() != null) {
+                connection.beforeWrite(statementAnalysis);
+            }
             Object result = ConnectionHandler.call(physical, method, physicalArgs);
             if (commits) {
                 connection.afterImplicitCommit();
@@ -406,6 +409,12 @@ final class StatementHandler implements InvocationHandler {
             }
             keys.reset();
             lastRowWrites = rowWrites(statementAnalysis, bound.values());
+            if (write != null) {
+                write.beforeRun(physicalConnection);
+            }
+            if (mirrors) {
+                connection.beforeWrite(statementAnalysis);
+            }
             Object result;
             if (maxRows == 0) {
                 result = ConnectionHandler.call(physical, method, physicalArgs);
