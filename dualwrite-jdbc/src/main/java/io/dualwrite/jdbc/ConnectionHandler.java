@@ -224,6 +224,43 @@ final class ConnectionHandler implements InvocationHandler {
     }
 
     /**
+     * On MySQL/MariaDB, before a write runs: reads now the catalog facts and session values that the library would
+     * otherwise read on this session right after it, the first time ({@link #cascade}'s foreign keys and views,
+     * {@link #consecutiveKeys}'s step). {@code ROW_COUNT()} (and the warnings) answer the session's last statement,
+     * which must then be the application's write, not a read of the library's. Never throws: what cannot be read
+     * now is read after the write, as before.
+     */
+    void beforeWrite(StatementAnalysis analysis) {
+        if (physical == null || !isMySql()) {
+            return;
+        }
+        try {
+            String table = analysis.writtenTable();
+            SqlKind kind = analysis.kind();
+            if (table != null) {
+                Metadata metadata = config.metadata();
+                Dialect dialect = config.dialect(store, physical);
+                java.util.Collection<TableMapping> mappings = config.analyzer().mappings();
+                if (analysis.mapping() == null && metadata.knownBasesOf(store, table) == null) {
+                    metadata.basesOf(store, physical, dialect, table, mappings);
+                }
+                if (kind != SqlKind.INSERT && kind != SqlKind.UPDATE && metadata.knownCascadesFrom(store, table, true) == null) {
+                    metadata.cascadesFrom(store, physical, dialect, table, true, mappings);
+                }
+                if (kind != SqlKind.INSERT && kind != SqlKind.DELETE && metadata.knownCascadesFrom(store, table, false) == null) {
+                    metadata.cascadesFrom(store, physical, dialect, table, false, mappings);
+                }
+            }
+            if (autoIncrementStep == 0 && kind == SqlKind.INSERT && analysis.mappedWrite() && analysis.keysGenerated()
+                    && analysis.insertRows().size() != 1) {
+                autoIncrementStep = readAutoIncrementStep();
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.debug("could not read the catalog before a write: {}", e.toString());
+        }
+    }
+
+    /**
      * The mapped tables that the database may write on this connection's store because of a name {@code analysis}
      * mentions ({@link StatementAnalysis#names()}, {@link Metadata#readWriters}): a function that writes ({@code
      * SELECT bump(1)}, an update whose value comes from one), a view or a type calling one, a table whose default,
@@ -1020,16 +1057,20 @@ final class ConnectionHandler implements InvocationHandler {
             return List.of(first);
         }
         if (autoIncrementStep == 0) {
-            try (java.sql.Statement statement = physical().createStatement();
-                 java.sql.ResultSet result = statement.executeQuery("SELECT @@auto_increment_increment")) {
-                autoIncrementStep = result.next() ? result.getLong(1) : 1;
-            }
+            autoIncrementStep = readAutoIncrementStep();
         }
         List<List<Object>> keys = new ArrayList<>();
         for (long i = 0; i < rows; i++) {
             keys.add(List.of(start.longValue() + i * autoIncrementStep));
         }
         return keys;
+    }
+
+    private long readAutoIncrementStep() throws SQLException {
+        try (java.sql.Statement statement = physical().createStatement();
+             java.sql.ResultSet result = statement.executeQuery("SELECT @@auto_increment_increment")) {
+            return result.next() ? result.getLong(1) : 1;
+        }
     }
 
     /**

@@ -305,7 +305,11 @@ public final class DualWriteDataSource implements DataSource {
             return this;
         }
 
-        /** Writes change-log entries inside the authoritative transaction (for {@link ChangeLogMode#ALWAYS}). */
+        /**
+         * Writes change-log entries inside the authoritative transaction (for {@link ChangeLogMode#ALWAYS}): the
+         * {@link io.dualwrite.jdbc.changelog.JdbcChangeLog} itself, whose entries leave the session's last
+         * generated key alone, or a writer of the application's ({@link OutboxWriter} says what that costs).
+         */
         public Builder outboxWriter(OutboxWriter outboxWriter) {
             this.outboxWriter = Objects.requireNonNull(outboxWriter, "outboxWriter");
             return this;

@@ -98,11 +98,16 @@ final class MirrorDispatcher {
         // in a transaction opened by SQL text JDBC is in auto-commit and refuses a savepoint: the guard sets it by SQL
         WriteExecution.Guard savepoint = java.util.Objects.requireNonNull(
                 WriteExecution.Guard.set(authoritative, sqlTransaction || authoritative.getAutoCommit()));
+        // the entries' inserts must not become the application's last generated key (LAST_INSERT_ID(), lastval())
+        SessionIdentity identity = SessionIdentity.keep(authoritative, config.dialect(store, authoritative),
+                inTransactionWriter() instanceof io.dualwrite.jdbc.changelog.JdbcChangeLog);
         try {
             List<Long> ids = recordOutbox(authoritative, target, snapshot, grace);
+            identity.restore();
             savepoint.release();
             return ids;
         } catch (SQLException | RuntimeException refused) {
+            identity.restore();
             savepoint.rollback();
             warnRefused(refused);
             return null;
@@ -144,7 +149,7 @@ final class MirrorDispatcher {
         if (config.outboxWriter() != null) {
             return config.outboxWriter();
         }
-        return config.changeLog() instanceof io.dualwrite.jdbc.changelog.JdbcChangeLog jdbc ? jdbc::record : null;
+        return config.changeLog() instanceof io.dualwrite.jdbc.changelog.JdbcChangeLog jdbc ? jdbc : null;
     }
 
     private ChangeRecord resyncRecord(KeyBuffer.Resync resync, Store target) {

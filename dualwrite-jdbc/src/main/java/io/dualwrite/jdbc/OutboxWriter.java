@@ -11,6 +11,13 @@ import java.sql.SQLException;
  *
  * <p>Called on the application's thread, before the authoritative commit; it may block on the database.
  * An exception fails the application's commit (the entry belongs to the authoritative write).
+ *
+ * <p>The application may read the session's last generated key after its insert ({@code LAST_INSERT_ID()},
+ * {@code lastval()}); a writer whose insert takes a generated id would change it. The library's
+ * {@link io.dualwrite.jdbc.changelog.JdbcChangeLog}, passed itself (not as a method reference), names its ids
+ * and leaves the key alone. Around any other writer the data source reads the key before and sets it back after
+ * on MySQL/MariaDB (two round trips per commit) and on H2; on PostgreSQL {@code lastval()} cannot be set back, so
+ * a writer there should not take {@code nextval} (see docs/decisions.md).
  */
 @FunctionalInterface
 public interface OutboxWriter {

@@ -390,6 +390,9 @@ final class StatementHandler implements InvocationHandler {
                     && connection.beforeOtherStatement(statementAnalysis.sql(), false);
             lastQuery = statementAnalysis;
             lastRowWrites = rowWrites(statementAnalysis, plain ? List.of() : recorder.view().values());
+            if (statementAnalysis.writtenTable() != null) {
+                connection.beforeWrite(statementAnalysis);
+            }
             Object result;
             try {
                 result = ConnectionHandler.call(physical, method, physicalArgs);
@@ -471,6 +474,12 @@ final class StatementHandler implements InvocationHandler {
             }
             keys.reset();
             lastRowWrites = rowWrites(statementAnalysis, bound.values());
+            if (write != null) {
+                write.beforeRun(physicalConnection);
+            }
+            if (mirrors) {
+                connection.beforeWrite(statementAnalysis);
+            }
             Object result;
             if (maxRows == 0) {
                 result = ConnectionHandler.call(physical, method, physicalArgs);

@@ -168,6 +168,18 @@ final class WriteExecution {
                 dialect -> metadata.keyTexts(store, physical, dialect, analysis.mapping()));
     }
 
+    /**
+     * On MySQL/MariaDB, before the write runs: reads now what {@link #collect} reads on the caller's session after
+     * it the first time (the key columns' facts, for a text key the session's character sets), so that the
+     * application's write stays the session's last statement ({@code ROW_COUNT()} answers that one). The
+     * read-backs that need the write's outcome (a trigger, an upsert, warnings) still follow it.
+     */
+    void beforeRun(Connection physical) {
+        if (connection.config.dialect(connection.store(), physical) == Dialect.MYSQL && keyTexts(physical).text()) {
+            connection.sessionCharsetChanged();
+        }
+    }
+
     /** A catalog read of the first write on a table, on the caller's connection. */
     private interface CatalogRead<T> {
         T read(@Nullable Dialect dialect) throws SQLException;

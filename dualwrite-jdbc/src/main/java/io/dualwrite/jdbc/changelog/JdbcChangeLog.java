@@ -6,6 +6,7 @@ import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.Operation;
 import io.dualwrite.jdbc.Dialect;
+import io.dualwrite.jdbc.OutboxWriter;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.schema.SchemaScript;
 import java.sql.Connection;
@@ -47,13 +48,20 @@ import org.jspecify.annotations.Nullable;
  * does nothing when the claim this instance made has since passed to another claimer.
  *
  * <p><b>Outbox.</b> {@link #record(Connection, ChangeRecord)} writes on the caller's connection, in the
- * caller's open transaction, so the entry commits or rolls back with the authoritative write.
+ * caller's open transaction, so the entry commits or rolls back with the authoritative write. Such an entry
+ * names its own id, a random negative number (an identity or {@code AUTO_INCREMENT} column counts up from 1, so
+ * the two never meet; a clash with another entry's is retried with another number): an id taken from the table's
+ * generator would become the session's last generated key, which the application reads as its own insert's
+ * ({@code LAST_INSERT_ID()}, {@code @@identity}, {@code lastval()}). Pass the change log itself as the data
+ * source's outbox writer ({@code outboxWriter(changeLog)}): the data source then knows that its entries leave
+ * the session's last generated key alone. Entries written on a connection of the change log's own take the
+ * next generated id.
  *
  * <p><b>Errors.</b> A failed statement throws {@link IllegalStateException} ("could not …" with the driver's
  * message); when the table is missing (SQLState {@code 42P01}, {@code 42S02}…) the message says how to create
  * it, naming the script for the database. Thread-safe.
  */
-public final class JdbcChangeLog implements ChangeLog {
+public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
 
     /** The longest error text kept per entry; longer ones are cut. */
     public static final int MAX_ERROR_LENGTH = 1000;
@@ -63,6 +71,12 @@ public final class JdbcChangeLog implements ChangeLog {
     private static final String INSERT = "INSERT INTO dualwrite_change_log (migration, table_name, row_key, operation,"
             + " reason, target_store, order_id, merchant_id, status, attempts, due_at, created_at, updated_at)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)";
+    /** The insert of an entry written in the caller's transaction: its id named, not generated. */
+    private static final String INSERT_NAMED = "INSERT INTO dualwrite_change_log (id, migration, table_name, row_key,"
+            + " operation, reason, target_store, order_id, merchant_id, status, attempts, due_at, created_at, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)";
+    /** How many random ids an entry tries before its insert fails (a clash is already one in 2^63 per entry held). */
+    private static final int ID_ATTEMPTS = 3;
     private static final String ENTRY_COLUMNS = "id, migration, table_name, row_key, operation, reason, target_store,"
             + " order_id, merchant_id, attempts, due_at, created_at, last_error";
 
@@ -131,17 +145,21 @@ public final class JdbcChangeLog implements ChangeLog {
 
     /**
      * Records an entry on the caller's connection, inside whatever transaction is open on it: the entry
-     * commits or rolls back with the caller's work. Neither commits nor closes the connection.
+     * commits or rolls back with the caller's work. Neither commits nor closes the connection. The entry's id is
+     * a random negative number named by the insert, so that the session's last generated key
+     * ({@code LAST_INSERT_ID()}, {@code lastval()}) stays what the caller's own statements left (H2 takes any
+     * value inserted into an identity column as the session's; the data source restores it there).
      *
      * @return the new entry's id
      * @throws SQLException when the insert fails (the caller decides what that means for its transaction);
      *                      when the change-log table is missing, with the driver's SQLState and a message that
      *                      says how to create it
      */
+    @Override
     public long record(Connection connection, ChangeRecord record) throws SQLException {
         Objects.requireNonNull(record, "record");
         try {
-            return insert(connection, record);
+            return insertNamed(connection, record);
         } catch (SQLException e) {
             if (!DualWriteSchema.isMissingTable(e)) {
                 throw e;
@@ -158,18 +176,61 @@ public final class JdbcChangeLog implements ChangeLog {
     }
 
     private static void bind(PreparedStatement insert, ChangeRecord record, LocalDateTime now) throws SQLException {
-        insert.setString(1, record.migration());
-        insert.setString(2, record.table());
-        insert.setString(3, record.key());
-        insert.setString(4, record.operation().name());
-        insert.setString(5, truncate(record.reason(), MAX_REASON_LENGTH));
-        insert.setString(6, record.target().name());
-        insert.setString(7, record.orderId());
-        insert.setString(8, record.merchantId());
-        insert.setString(9, PENDING);
-        insert.setObject(10, utc(record.dueAt()));
-        insert.setObject(11, now);
-        insert.setObject(12, now);
+        bind(insert, 0, record, now);
+    }
+
+    /** Binds the entry's columns after {@code before} parameters of the insert's own. */
+    private static void bind(PreparedStatement insert, int before, ChangeRecord record, LocalDateTime now)
+            throws SQLException {
+        insert.setString(before + 1, record.migration());
+        insert.setString(before + 2, record.table());
+        insert.setString(before + 3, record.key());
+        insert.setString(before + 4, record.operation().name());
+        insert.setString(before + 5, truncate(record.reason(), MAX_REASON_LENGTH));
+        insert.setString(before + 6, record.target().name());
+        insert.setString(before + 7, record.orderId());
+        insert.setString(before + 8, record.merchantId());
+        insert.setString(before + 9, PENDING);
+        insert.setObject(before + 10, utc(record.dueAt()));
+        insert.setObject(before + 11, now);
+        insert.setObject(before + 12, now);
+    }
+
+    /**
+     * Inserts an entry under a random negative id of its own, drawn again when another entry holds it: on
+     * PostgreSQL the insert does nothing then ({@code ON CONFLICT (id) DO NOTHING}: a failed statement would abort
+     * the caller's transaction), elsewhere the duplicate key fails the statement alone.
+     */
+    private long insertNamed(Connection connection, ChangeRecord record) throws SQLException {
+        Dialect dialect = Dialect.detect(connection); // the caller's store, maybe not ours
+        String sql = dialect == Dialect.POSTGRESQL ? INSERT_NAMED + " ON CONFLICT (id) DO NOTHING" : INSERT_NAMED;
+        LocalDateTime now = utc(clock.instant());
+        try (PreparedStatement insert = connection.prepareStatement(sql)) {
+            for (int attempt = 1; ; attempt++) {
+                long id = java.util.concurrent.ThreadLocalRandom.current().nextLong(Long.MIN_VALUE, 0);
+                insert.setLong(1, id);
+                bind(insert, 1, record, now);
+                try {
+                    if (insert.executeUpdate() == 1) {
+                        return id;
+                    }
+                } catch (SQLException e) {
+                    if (!duplicateKey(e) || attempt >= ID_ATTEMPTS) {
+                        throw e;
+                    }
+                    continue;
+                }
+                if (attempt >= ID_ATTEMPTS) {
+                    throw new SQLException("could not find a free id for a change-log entry in " + ID_ATTEMPTS
+                            + " random draws", "23505");
+                }
+            }
+        }
+    }
+
+    /** A duplicate key: MySQL/MariaDB's error 1062, SQLState 23505 elsewhere. */
+    private static boolean duplicateKey(SQLException e) {
+        return e.getErrorCode() == 1062 || "23505".equals(e.getSQLState());
     }
 
     private long insert(Connection connection, ChangeRecord record) throws SQLException {

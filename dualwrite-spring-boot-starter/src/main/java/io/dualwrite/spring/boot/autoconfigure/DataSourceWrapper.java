@@ -58,7 +58,7 @@ final class DataSourceWrapper {
                 .catalogRefresh(jdbc.getCatalogRefresh())
                 .validateMappings(jdbc.isValidateMappings());
         if (dualWriter.changeLog() instanceof JdbcChangeLog changeLog) {
-            builder.outboxWriter(changeLog::record);
+            builder.outboxWriter(changeLog); // itself: its entries leave the session's last generated key alone
         }
         try {
             return builder.build();
