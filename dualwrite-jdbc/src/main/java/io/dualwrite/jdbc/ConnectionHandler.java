@@ -121,17 +121,28 @@ final class ConnectionHandler implements InvocationHandler {
     private static final java.util.regex.Pattern SETS_CHARSET = java.util.regex.Pattern.compile(
             "(?is)\\bset\\b.{0,200}?\\b(?:names|character\\s+set|charset|character_set_\\w+|collation_connection)\\b");
 
+    /** A statement that may set the session's {@code auto_increment_increment} (or its offset). */
+    private static final java.util.regex.Pattern SETS_STEP = java.util.regex.Pattern.compile(
+            "(?is)\\bset\\b.{0,200}?\\bauto_increment_(?:increment|offset)\\b");
+
     /**
-     * Notes, before {@code sql} runs, whether it may set the MySQL or MariaDB session's character sets: they are
-     * then read from the server again ({@link #sessionCharsetChanged}).
+     * Notes, before {@code sql} runs, whether it may set the MySQL or MariaDB session's character sets or its
+     * auto-increment step: they are then read from the server again ({@link #sessionCharsetChanged}, {@link
+     * #consecutiveKeys}).
      */
     void beforeSessionChange(String sql) {
         if (physical == null || config.dialect(store) != Dialect.MYSQL) {
             return;
         }
         // a session setting is short: a long statement is not scanned (a 1 MB update must not cost a search)
-        if (!sessionCharsetChanged && sql.length() <= 4096 && SETS_CHARSET.matcher(sql).find()) {
+        if (sql.length() > 4096) {
+            return;
+        }
+        if (!sessionCharsetChanged && SETS_CHARSET.matcher(sql).find()) {
             sessionCharsetChecked = false; // read again from the server when a text key is next written
+        }
+        if (autoIncrementStep != 0 && SETS_STEP.matcher(sql).find()) {
+            autoIncrementStep = 0; // read again before the next multi-row insert's keys are derived
         }
     }
 

@@ -383,8 +383,8 @@ final class StatementHandler implements InvocationHandler {
             if (!plain && !identityPlan) {
                 bindPhysical(recorder.view());
             }
-            if (plain && statementAnalysis.kind() != SqlKind.SELECT) {
-                connection.beforeSessionChange((String) args[0]);
+            if (statementAnalysis.kind() != SqlKind.SELECT) {
+                connection.beforeSessionChange(statementAnalysis.sql());
             }
             boolean commits = statementAnalysis.kind() != SqlKind.SELECT
                     && connection.beforeOtherStatement(statementAnalysis.sql(), false);
