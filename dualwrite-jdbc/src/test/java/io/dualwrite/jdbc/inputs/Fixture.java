@@ -72,9 +72,13 @@ final class Fixture implements AutoCloseable {
     /** How the mirrors run: SYNC leaves nothing in flight once a statement has returned. */
     final MirrorMode mode;
 
+    /** Whether the databases were created for this fixture (and are closed with it), not handed in by {@link Builder#on}. */
+    private final boolean ownDatabases;
+
     private Fixture(Builder builder) {
-        oldDb = TestDatabases.create(builder.oldKind);
-        newDb = TestDatabases.create(builder.newKind);
+        ownDatabases = builder.oldDb == null;
+        oldDb = ownDatabases ? TestDatabases.create(builder.oldKind) : builder.oldDb;
+        newDb = ownDatabases ? TestDatabases.create(builder.newKind) : builder.newDb;
         switches.setSystemPhase(MIGRATION, builder.phase);
         mode = builder.mode;
         MirrorConfig config = MirrorConfig.custom().mode(builder.mode).timeLimit(builder.timeLimit).build();
@@ -112,6 +116,8 @@ final class Fixture implements AutoCloseable {
         private UnaryOperator<DataSource> oldWrapper = UnaryOperator.identity();
         private UnaryOperator<DataSource> newWrapper = UnaryOperator.identity();
         private Consumer<DualWriteDataSource.Builder> customizer = any -> { };
+        private TestDatabase oldDb;
+        private TestDatabase newDb;
 
         private Builder(TestDatabases.Kind oldKind, TestDatabases.Kind newKind) {
             this.oldKind = oldKind;
@@ -150,6 +156,20 @@ final class Fixture implements AutoCloseable {
 
         Builder customize(Consumer<DualWriteDataSource.Builder> customizer) {
             this.customizer = customizer;
+            return this;
+        }
+
+        /**
+         * Builds the fixture on these databases, of the builder's kinds, instead of fresh ones; they stay open when
+         * the fixture closes. The caller hands them in empty ({@link TestDatabase#reset}).
+         */
+        Builder on(TestDatabase oldDb, TestDatabase newDb) {
+            if (oldDb.kind() != oldKind || newDb.kind() != newKind) {
+                throw new IllegalArgumentException("databases " + oldDb + " and " + newDb + " are not of the kinds "
+                        + oldKind + " and " + newKind);
+            }
+            this.oldDb = oldDb;
+            this.newDb = newDb;
             return this;
         }
 
@@ -281,7 +301,9 @@ final class Fixture implements AutoCloseable {
     public void close() {
         toNew.close();
         toOld.close();
-        oldDb.close();
-        newDb.close();
+        if (ownDatabases) {
+            oldDb.close();
+            newDb.close();
+        }
     }
 }

@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,8 +25,16 @@ import org.junit.jupiter.api.Test;
  */
 class FunctionCallWritesTest {
 
+    /** The PostgreSQL databases the tests of the default settings share, emptied before each. */
+    private static final FunctionWrites.SharedPostgres POSTGRES = new FunctionWrites.SharedPostgres();
+
+    @AfterAll
+    static void closeDatabases() {
+        POSTGRES.close();
+    }
+
     private static Fixture pg() {
-        return FunctionWrites.pg(Fixture.of(Kind.POSTGRES, Kind.POSTGRES),
+        return POSTGRES.fixture(
                 "CREATE FUNCTION drop_inner(i BIGINT) RETURNS VOID LANGUAGE plpgsql AS $$"
                         + " BEGIN DELETE FROM Orders WHERE id = i; END $$",
                 "CREATE FUNCTION drop_outer(i BIGINT) RETURNS BIGINT LANGUAGE plpgsql AS $$"

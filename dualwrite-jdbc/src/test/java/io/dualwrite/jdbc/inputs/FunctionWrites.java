@@ -2,6 +2,8 @@ package io.dualwrite.jdbc.inputs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -109,5 +111,37 @@ final class FunctionWrites {
         assertThat(now).as("%s: the new store after resolving (recorded before resolving: %s)", label, recorded)
                 .isEqualTo(old);
         return old;
+    }
+
+    /**
+     * Two PostgreSQL databases the tests of one class share, for fixtures of the default settings: creating two
+     * databases per test took longer than most tests. Each {@link #fixture()} empties them first ({@link
+     * TestDatabase#reset}: no table, routine, type or session of an earlier test is left), so tests see each other
+     * no more than with fresh databases. A fixture with other settings (a mode, a phase, a short catalog refresh,
+     * whose background work may outlive its test) takes databases of its own. Closed by the class after all tests.
+     */
+    static final class SharedPostgres implements AutoCloseable {
+        private TestDatabase old;
+        private TestDatabase fresh;
+
+        /** A fixture of the default settings on the two databases, emptied, seeded as {@link #pg} does. */
+        synchronized Fixture fixture(String... more) {
+            if (old == null) {
+                old = TestDatabases.create(Kind.POSTGRES);
+                fresh = TestDatabases.create(Kind.POSTGRES);
+            } else {
+                old.reset();
+                fresh.reset();
+            }
+            return pg(Fixture.builder(Kind.POSTGRES, Kind.POSTGRES).on(old, fresh).build(), more);
+        }
+
+        @Override
+        public synchronized void close() {
+            if (old != null) {
+                old.close();
+                fresh.close();
+            }
+        }
     }
 }

@@ -23,6 +23,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,8 +36,16 @@ import org.junit.jupiter.api.Test;
  */
 class HiddenFunctionWritesTest {
 
+    /** The PostgreSQL databases the tests of the default settings share, emptied before each. */
+    private static final FunctionWrites.SharedPostgres POSTGRES = new FunctionWrites.SharedPostgres();
+
+    @AfterAll
+    static void closeDatabases() {
+        POSTGRES.close();
+    }
+
     private static Fixture pg() {
-        return FunctionWrites.pg(Fixture.of(Kind.POSTGRES, Kind.POSTGRES));
+        return POSTGRES.fixture();
     }
 
     private static Map<String, String> row(long id, String code, long qty) {
