@@ -141,6 +141,21 @@ class HiddenFunctionWritesTest {
         }
     }
 
+    // Failed before Writers read routine bodies with SqlText's names: a function whose body uses an operator backed by the
+    // writing function (PERFORM ### i): the body's words left operators out, so obump reached nothing; nothing is
+    // recorded
+    @Test
+    void postgresFunctionWhoseBodyUsesAnOperatorBackedByAWritingFunction() throws SQLException {
+        try (Fixture fixture = pg()) {
+            fixture.onOld("CREATE OPERATOR ### (RIGHTARG = BIGINT, FUNCTION = bump)",
+                    "CREATE FUNCTION obump(i BIGINT) RETURNS BIGINT LANGUAGE plpgsql AS $$"
+                            + " BEGIN PERFORM ### i; RETURN i; END $$");
+            run(fixture, "SELECT obump(3)");
+            assertThat(oldRows(fixture)).contains(row(3, "c", 13));
+            converges(fixture, "pg operator in a function body");
+        }
+    }
+
     // Failed before its fix: a cast WITH FUNCTION that writes: CAST(...) is in SqlText's STABLE list and the cast's function is never
     // named in the text; nothing is recorded
     @Test
