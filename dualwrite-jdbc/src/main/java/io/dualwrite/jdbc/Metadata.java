@@ -89,7 +89,7 @@ final class Metadata {
             }
             List<String> tables = new ArrayList<>();
             for (String text : texts) {
-                for (String name : Writers.words(text)) {
+                for (String name : io.dualwrite.jdbc.statement.SqlText.allNames(text)) {
                     known.getOrDefault(name, java.util.Set.of()).forEach(mapping -> tables.add(mapping.table(store)));
                 }
             }

@@ -1,6 +1,7 @@
 package io.dualwrite.jdbc;
 
 import io.dualwrite.Store;
+import io.dualwrite.jdbc.statement.SqlText;
 import io.dualwrite.mapping.TableMapping;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -32,8 +32,6 @@ final class Writers {
             "\\bexecute\\b(?!\\s+(?:procedure|function)\\b)|\\bprepare\\b|\\.(?:execute|executeUpdate|executeQuery"
                     + "|prepareStatement|createStatement|prepareCall)\\s*\\(|\\bplpy\\.|\\bspi_",
             Pattern.CASE_INSENSITIVE);
-
-    private static final Pattern WORD = Pattern.compile("\"((?:[^\"]|\"\")+)\"|`((?:[^`]|``)+)`|([A-Za-z_][\\w$]*)");
 
     private static final String SYSTEM = "('pg_catalog', 'information_schema')";
 
@@ -61,17 +59,6 @@ final class Writers {
         boolean onWrite;
         /** What its own bodies write (not what it reaches, nor a mapped table's own name). */
         final Set<TableMapping> bodyWrites = new LinkedHashSet<>();
-    }
-
-    /** The distinct words of {@code text}, lower case: identifiers, quoted ones without their quotes. */
-    static Set<String> words(String text) {
-        Set<String> words = new HashSet<>();
-        Matcher word = WORD.matcher(text);
-        while (word.find()) {
-            String value = word.group(1) != null ? word.group(1) : word.group(2) != null ? word.group(2) : word.group(3);
-            words.add(value.toLowerCase(Locale.ROOT));
-        }
-        return words;
     }
 
     /** @param otherNames the views and partitions of mapped tables on the store ({@link Metadata#readOtherNames}) */
@@ -116,7 +103,8 @@ final class Writers {
         } else if (dialect == Dialect.MYSQL) {
             readMySqlLinks(connection, nodes, bodies);
         }
-        // what each body names
+        // what each body names, read as a statement's names are (identifiers and operators, quoted or not), so that a
+        // name a statement would be looked up by is followed from a body too
         Set<String> universe = new HashSet<>(nodes.keySet());
         for (Map.Entry<String, List<String[]>> entry : bodies.entrySet()) {
             Node node = node(nodes, entry.getKey());
@@ -127,7 +115,7 @@ final class Writers {
                     node.bodyWrites.addAll(mappings);
                     continue;
                 }
-                for (String word : words(body[0])) {
+                for (String word : SqlText.allNames(body[0])) {
                     if (!word.equals(entry.getKey()) && universe.contains(word)) {
                         Node named = nodes.get(word);
                         // a stable or immutable function cannot write a table itself: only the routines it calls can

@@ -283,7 +283,10 @@ public final class SqlText {
         return false;
     }
 
-    /** What {@link #names} gives for a text with more than {@link #MAX_NAMES} distinct names: look in the text. */
+    /**
+     * What {@link #names(String)} gives for a text with more than {@link #MAX_NAMES} distinct names: look in the
+     * text.
+     */
     public static final String MANY_NAMES = "\u0000many";
 
     private static final int MAX_NAMES = 256;
@@ -300,17 +303,32 @@ public final class SqlText {
      * distinct names, {@link #MANY_NAMES} alone.
      */
     public static List<String> names(String sql) {
+        java.util.Set<String> names = names(sql, MAX_NAMES + 1);
+        if (names.size() > MAX_NAMES) {
+            return List.of(MANY_NAMES);
+        }
+        return names.isEmpty() ? List.of() : List.copyOf(names);
+    }
+
+    /**
+     * Every name {@code text} mentions, read as {@link #names(String)} reads a statement's but without its bound:
+     * for the texts the catalog holds (a routine's body, a trigger's, a view's query), whose names are followed to
+     * the same catalog names as a statement's (a routine, a view, a type, an operator).
+     */
+    public static java.util.Set<String> allNames(String text) {
+        return names(text, Integer.MAX_VALUE);
+    }
+
+    /** The distinct names of {@code text} in order of first mention, at most {@code limit} of them. */
+    private static java.util.Set<String> names(String text, int limit) {
         java.util.Set<String> names = new java.util.LinkedHashSet<>();
-        java.util.regex.Matcher name = NAME.matcher(sql);
-        while (name.find()) {
+        java.util.regex.Matcher name = NAME.matcher(text);
+        while (names.size() < limit && name.find()) {
             String value = name.group(1) != null ? name.group(1) : name.group(2) != null ? name.group(2)
                     : name.group(3) != null ? name.group(3) : name.group(4);
             names.add(value.toLowerCase(java.util.Locale.ROOT));
-            if (names.size() > MAX_NAMES) {
-                return List.of(MANY_NAMES);
-            }
         }
-        return names.isEmpty() ? List.of() : List.copyOf(names);
+        return names;
     }
 
     /** Whether SQL (that could not be parsed) contains a data-changing keyword outside quotes. */

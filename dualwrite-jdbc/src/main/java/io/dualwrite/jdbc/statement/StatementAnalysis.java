@@ -44,7 +44,7 @@ import org.jspecify.annotations.Nullable;
  *                        writes, as the statement names it (for the foreign keys that cascade from it), or {@code null}
  * @param resyncTables    mapped tables this statement may write without naming their rows (a procedure call,
  *                        unparsable SQL): each gets a scoped resync
- * @param names           the names the text mentions ({@link SqlText#names}): a function of the store's, or an
+ * @param names           the names the text mentions ({@link SqlText#names(String)}): a function of the store's, or an
  *                        object calling one, may write mapped tables the statement does not name ({@code SELECT
  *                        bump(1)})
  */

@@ -49,8 +49,7 @@ class BitTimeAndYearKeysTest {
         }
         if (!fixture.scopedResyncs().isEmpty()) {
             DualWriteSchema.create(fixture.oldDb.dataSource());
-            Verifier verifier = Verifier.builder().oldDataSource(fixture.oldDb.dataSource())
-                    .newDataSource(fixture.newDb.dataSource()).changeLog(fixture.changeLog).build();
+            Verifier verifier = fixture.verifier();
             RowCopier copier = RowCopier.builder().oldDataSource(fixture.oldDb.dataSource())
                     .newDataSource(fixture.newDb.dataSource()).build();
             ScopedResyncResolver.builder().migration(Fixture.MIGRATION).changeLog(fixture.changeLog)

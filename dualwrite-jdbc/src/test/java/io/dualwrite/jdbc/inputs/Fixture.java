@@ -15,6 +15,7 @@ import io.dualwrite.jdbc.reconcile.Reconciler;
 import io.dualwrite.jdbc.testing.SwitchableDataSource;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.jdbc.verify.Verifier;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.mirror.MirrorConfig;
 import io.dualwrite.mirror.MirrorEvent;
@@ -68,11 +69,18 @@ final class Fixture implements AutoCloseable {
     final DataSource newStoreUp;
     final List<TableMapping> mappings;
     final DualWriteDataSource dataSource;
+    /** How the mirrors run: SYNC leaves nothing in flight once a statement has returned. */
+    final MirrorMode mode;
+
+    /** Whether the databases were created for this fixture (and are closed with it), not handed in by {@link Builder#on}. */
+    private final boolean ownDatabases;
 
     private Fixture(Builder builder) {
-        oldDb = TestDatabases.create(builder.oldKind);
-        newDb = TestDatabases.create(builder.newKind);
+        ownDatabases = builder.oldDb == null;
+        oldDb = ownDatabases ? TestDatabases.create(builder.oldKind) : builder.oldDb;
+        newDb = ownDatabases ? TestDatabases.create(builder.newKind) : builder.newDb;
         switches.setSystemPhase(MIGRATION, builder.phase);
+        mode = builder.mode;
         MirrorConfig config = MirrorConfig.custom().mode(builder.mode).timeLimit(builder.timeLimit).build();
         toNew = MirrorExecutors.create("inputs-to-new", config, changeLog, events::add);
         toOld = MirrorExecutors.create("inputs-to-old", config, changeLog, events::add);
@@ -108,6 +116,8 @@ final class Fixture implements AutoCloseable {
         private UnaryOperator<DataSource> oldWrapper = UnaryOperator.identity();
         private UnaryOperator<DataSource> newWrapper = UnaryOperator.identity();
         private Consumer<DualWriteDataSource.Builder> customizer = any -> { };
+        private TestDatabase oldDb;
+        private TestDatabase newDb;
 
         private Builder(TestDatabases.Kind oldKind, TestDatabases.Kind newKind) {
             this.oldKind = oldKind;
@@ -146,6 +156,20 @@ final class Fixture implements AutoCloseable {
 
         Builder customize(Consumer<DualWriteDataSource.Builder> customizer) {
             this.customizer = customizer;
+            return this;
+        }
+
+        /**
+         * Builds the fixture on these databases, of the builder's kinds, instead of fresh ones; they stay open when
+         * the fixture closes. The caller hands them in empty ({@link TestDatabase#reset}).
+         */
+        Builder on(TestDatabase oldDb, TestDatabase newDb) {
+            if (oldDb.kind() != oldKind || newDb.kind() != newKind) {
+                throw new IllegalArgumentException("databases " + oldDb + " and " + newDb + " are not of the kinds "
+                        + oldKind + " and " + newKind);
+            }
+            this.oldDb = oldDb;
+            this.newDb = newDb;
             return this;
         }
 
@@ -220,7 +244,22 @@ final class Fixture implements AutoCloseable {
                 .forEach(entry -> changeLog.complete(entry.id()));
     }
 
-    /** The pending records as "table/key/operation" strings. */
+    /** {@link #verifierOf} the raw stores. */
+    Verifier verifier() {
+        return verifierOf(oldDb.dataSource(), newDb.dataSource());
+    }
+
+    /**
+     * A verifier of {@code old} and {@code fresh} as the resolving tools build it, with this fixture's change log.
+     * Under SYNC mirrors no write is in flight once the test's statements have returned, so a row found different
+     * is read again at once instead of after the delay meant for live traffic (three re-reads 200 ms apart, in the
+     * verification and again in the repair's re-verification: over a second of waiting per resolve).
+     */
+    Verifier verifierOf(DataSource old, DataSource fresh) {
+        return Verifier.builder().oldDataSource(old).newDataSource(fresh).changeLog(changeLog)
+                .recheckDelay(mode == MirrorMode.SYNC ? Duration.ZERO : Verifier.Builder.DEFAULT_RECHECK_DELAY).build();
+    }
+
     /**
      * Resolves what the writes recorded with the library's own tools: scoped resyncs by verification and repair of
      * the scope (the first mapping's), key records by one reconciler run.
@@ -231,8 +270,7 @@ final class Fixture implements AutoCloseable {
         StringBuilder done = new StringBuilder();
         if (!scopedResyncs().isEmpty()) {
             io.dualwrite.jdbc.schema.DualWriteSchema.create(oldDb.dataSource());
-            var verifier = io.dualwrite.jdbc.verify.Verifier.builder().oldDataSource(oldDb.dataSource())
-                    .newDataSource(newDb.dataSource()).changeLog(changeLog).build();
+            var verifier = verifier();
             var copier = io.dualwrite.jdbc.copy.RowCopier.builder().oldDataSource(oldDb.dataSource())
                     .newDataSource(newDb.dataSource()).build();
             done.append("resolver ").append(io.dualwrite.jdbc.verify.ScopedResyncResolver.builder()
@@ -246,6 +284,7 @@ final class Fixture implements AutoCloseable {
         return done.toString();
     }
 
+    /** The pending records as "table/key/operation" strings. */
     List<String> recordKeys() {
         return records().stream().map(r -> r.table() + "/" + r.key() + "/" + r.operation()).toList();
     }
@@ -262,7 +301,9 @@ final class Fixture implements AutoCloseable {
     public void close() {
         toNew.close();
         toOld.close();
-        oldDb.close();
-        newDb.close();
+        if (ownDatabases) {
+            oldDb.close();
+            newDb.close();
+        }
     }
 }

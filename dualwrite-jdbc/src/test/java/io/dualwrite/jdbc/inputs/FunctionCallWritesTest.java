@@ -1,16 +1,18 @@
 package io.dualwrite.jdbc.inputs;
 
+import static io.dualwrite.jdbc.inputs.FunctionWrites.NEW_ROWS;
+import static io.dualwrite.jdbc.inputs.FunctionWrites.OLD_ROWS;
+import static io.dualwrite.jdbc.inputs.FunctionWrites.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,53 +25,28 @@ import org.junit.jupiter.api.Test;
  */
 class FunctionCallWritesTest {
 
-    private static final String OLD_ROWS = "SELECT id, code, qty FROM orders ORDER BY id";
-    private static final String NEW_ROWS = "SELECT id, code, quantity AS qty FROM orders_v2 ORDER BY id";
+    /** The PostgreSQL databases the tests of the default settings share, emptied before each. */
+    private static final FunctionWrites.SharedPostgres POSTGRES = new FunctionWrites.SharedPostgres();
+
+    @AfterAll
+    static void closeDatabases() {
+        POSTGRES.close();
+    }
 
     private static Fixture pg() {
-        Fixture fixture = Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), Mirrored.PG);
-        fixture.onOld("CREATE TABLE audit (v BIGINT)",
-                "CREATE FUNCTION bump(i BIGINT) RETURNS BIGINT LANGUAGE plpgsql AS $$"
-                        + " BEGIN UPDATE orders SET qty = qty + 10 WHERE id = i; RETURN i; END $$",
-                "CREATE FUNCTION add_order(i BIGINT) RETURNS BIGINT LANGUAGE sql AS $$"
-                        + " INSERT INTO orders (id, code, qty) VALUES (i, 'f' || i, 7) RETURNING id $$",
+        return POSTGRES.fixture(
                 "CREATE FUNCTION drop_inner(i BIGINT) RETURNS VOID LANGUAGE plpgsql AS $$"
                         + " BEGIN DELETE FROM Orders WHERE id = i; END $$",
                 "CREATE FUNCTION drop_outer(i BIGINT) RETURNS BIGINT LANGUAGE plpgsql AS $$"
                         + " BEGIN PERFORM drop_inner(i); RETURN i; END $$",
                 "CREATE FUNCTION dyn(t TEXT, i BIGINT) RETURNS BIGINT LANGUAGE plpgsql AS $$"
                         + " BEGIN EXECUTE format('UPDATE %I SET qty = 0 WHERE id = $1', t) USING i; RETURN i; END $$",
-                "CREATE FUNCTION note(i BIGINT) RETURNS BIGINT LANGUAGE plpgsql AS $$"
-                        + " BEGIN INSERT INTO audit VALUES (i); RETURN i; END $$",
                 "CREATE FUNCTION \"Bump\"(i BIGINT) RETURNS BIGINT LANGUAGE sql AS $$"
                         + " UPDATE public.orders SET code = 'q' WHERE id = i RETURNING id $$");
-        return fixture;
     }
 
     private static Fixture maria() {
-        Fixture fixture = Mirrored.seed(Fixture.of(Kind.MARIADB, Kind.MARIADB), Mirrored.MARIA);
-        fixture.onOld("CREATE TABLE audit (v BIGINT)",
-                "CREATE FUNCTION bump(i BIGINT) RETURNS BIGINT MODIFIES SQL DATA BEGIN"
-                        + " UPDATE orders SET qty = qty + 10 WHERE id = i; RETURN i; END",
-                "CREATE PROCEDURE wipe(IN i BIGINT) BEGIN DELETE FROM `orders` WHERE id = i; END",
-                "CREATE FUNCTION note(i BIGINT) RETURNS BIGINT MODIFIES SQL DATA BEGIN"
-                        + " INSERT INTO audit VALUES (i); RETURN i; END");
-        return fixture;
-    }
-
-    /** Runs {@code sql} through the data source with plain statements, in auto-commit. */
-    private static void run(Fixture fixture, String... sql) throws SQLException {
-        try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            for (String each : sql) {
-                if (statement.execute(each)) {
-                    try (ResultSet rows = statement.getResultSet()) {
-                        while (rows.next()) {
-                            rows.getObject(1);
-                        }
-                    }
-                }
-            }
-        }
+        return FunctionWrites.maria("CREATE PROCEDURE wipe(IN i BIGINT) BEGIN DELETE FROM `orders` WHERE id = i; END");
     }
 
     /** The orders tables of the pending scoped resyncs. */
@@ -77,11 +54,12 @@ class FunctionCallWritesTest {
         return fixture.scopedResyncs().stream().map(ChangeRecord::table).map(String::toLowerCase).distinct().toList();
     }
 
-    /** Resolves what was recorded with the library's tools; then both stores hold the same rows, compared here. */
+    /**
+     * Resolves what was recorded with the library's tools; then both stores hold the same rows, compared here, and
+     * nothing is left recorded.
+     */
     private static List<Map<String, String>> converged(Fixture fixture) throws SQLException {
-        fixture.resolveRecords();
-        List<Map<String, String>> old = Rows.of(fixture.oldDb, OLD_ROWS);
-        assertThat(Rows.of(fixture.newDb, NEW_ROWS)).isEqualTo(old);
+        List<Map<String, String>> old = FunctionWrites.converges(fixture, "function call");
         assertThat(fixture.records()).isEmpty();
         return old;
     }
@@ -313,10 +291,7 @@ class FunctionCallWritesTest {
 
     @Test
     void h2JavaAliasThatRunsSqlResyncsEveryMappedTable() throws SQLException {
-        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.H2, Kind.H2), Mirrored.PG)) {
-            fixture.onOld("CREATE ALIAS BUMP AS $$ long bump(java.sql.Connection c, long id) throws java.sql.SQLException {"
-                    + " try (java.sql.Statement s = c.createStatement()) {"
-                    + " s.executeUpdate(\"UPDATE orders SET qty = qty + 10 WHERE id = \" + id); } return id; } $$");
+        try (Fixture fixture = FunctionWrites.h2()) {
             run(fixture, "SELECT bump(1)");
             assertThat(resynced(fixture)).containsExactly("orders");
             assertThat(converged(fixture)).contains(Rows.expected("id", 1, "code", "a", "qty", 11));

@@ -288,8 +288,7 @@ class KeyFormsBreak3TimestampTest {
             DataSource oldZoned = zoned(fixture.oldDb.dataSource(), "+05:00");
             DataSource newZoned = zoned(fixture.newDb.dataSource(), "-03:00");
             DualWriteSchema.create(fixture.oldDb.dataSource());
-            Verifier verifier = Verifier.builder().oldDataSource(oldZoned).newDataSource(newZoned)
-                    .changeLog(fixture.changeLog).build();
+            Verifier verifier = fixture.verifierOf(oldZoned, newZoned);
             RowCopier copier = RowCopier.builder().oldDataSource(oldZoned).newDataSource(newZoned).build();
             assertThat(ScopedResyncResolver.builder().migration(Fixture.MIGRATION).changeLog(fixture.changeLog)
                     .verifier(verifier).repairer(Repairer.of(copier, verifier)).mapping(Fixture.ORDERS).build()

@@ -214,8 +214,7 @@ final class LooseKeyStores {
     static Map<String, String> converged(Fixture fixture, String oldSql, String newSql) throws SQLException {
         if (!fixture.scopedResyncs().isEmpty()) {
             DualWriteSchema.create(fixture.oldDb.dataSource());
-            Verifier verifier = Verifier.builder().oldDataSource(fixture.oldDb.dataSource())
-                    .newDataSource(fixture.newDb.dataSource()).changeLog(fixture.changeLog).build();
+            Verifier verifier = fixture.verifier();
             RowCopier copier = RowCopier.builder().oldDataSource(fixture.oldDb.dataSource())
                     .newDataSource(fixture.newDb.dataSource()).build();
             assertThat(ScopedResyncResolver.builder().migration(Fixture.MIGRATION).changeLog(fixture.changeLog)

@@ -136,8 +136,7 @@ class LooseKeysTest {
             assertThat(oldRows).containsOnlyKeys("e", "z").containsEntry("e", "8");
             if (!fixture.scopedResyncs().isEmpty()) { // recorded: the repair of the scope makes the stores agree
                 DualWriteSchema.create(fixture.oldDb.dataSource());
-                Verifier verifier = Verifier.builder().oldDataSource(fixture.oldDb.dataSource())
-                        .newDataSource(fixture.newDb.dataSource()).changeLog(fixture.changeLog).build();
+                Verifier verifier = fixture.verifier();
                 RowCopier copier = RowCopier.builder().oldDataSource(fixture.oldDb.dataSource())
                         .newDataSource(fixture.newDb.dataSource()).build();
                 assertThat(ScopedResyncResolver.builder().migration(Fixture.MIGRATION).changeLog(fixture.changeLog)

@@ -3,6 +3,7 @@ package io.dualwrite.jdbc.inputs;
 import static io.dualwrite.jdbc.inputs.Rows.expected;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dualwrite.jdbc.testing.QuietLogs;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -130,20 +131,22 @@ class TxEdgesTest {
     void h2TransactionWithAHundredThousandDistinctKeysStaysBoundedAndResyncsOnce() throws SQLException {
         try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.H2, Kind.H2), Mirrored.PG)) {
             long start = System.nanoTime();
-            try (Connection connection = fixture.dataSource.getConnection();
-                 PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, code, qty) VALUES (?, ?, ?)")) {
-                connection.setAutoCommit(false);
-                for (int i = 0; i < 100_000; i++) {
-                    insert.setLong(1, 1000 + i);
-                    insert.setString(2, "k" + i);
-                    insert.setInt(3, i);
-                    insert.addBatch();
-                    if (i % 5000 == 4999) {
-                        insert.executeBatch();
+            QuietLogs.run(() -> {
+                try (Connection connection = fixture.dataSource.getConnection();
+                     PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, code, qty) VALUES (?, ?, ?)")) {
+                    connection.setAutoCommit(false);
+                    for (int i = 0; i < 100_000; i++) {
+                        insert.setLong(1, 1000 + i);
+                        insert.setString(2, "k" + i);
+                        insert.setInt(3, i);
+                        insert.addBatch();
+                        if (i % 5000 == 4999) {
+                            insert.executeBatch();
+                        }
                     }
+                    connection.commit();
                 }
-                connection.commit();
-            }
+            });
             System.out.println("BREAKIT 100k keys took " + (System.nanoTime() - start) / 1_000_000 + " ms; records " + fixture.recordKeys());
             assertThat(fixture.recordKeys()).containsExactly("orders/*/RESYNC");
             fixture.resolveScopedResyncs(Fixture.ORDERS);

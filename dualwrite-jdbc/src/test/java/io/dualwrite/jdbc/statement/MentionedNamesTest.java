@@ -44,6 +44,13 @@ class MentionedNamesTest {
     }
 
     @Test
+    void aCatalogTextKeepsEveryNameItMentionsOperatorsToo() {
+        String many = IntStream.range(0, 300).mapToObj(i -> "v" + i).collect(Collectors.joining(" + "));
+        assertThat(SqlText.allNames("BEGIN PERFORM ### i; RETURN " + many + "; END"))
+                .contains("###", "perform", "i", "v0", "v299", "+").hasSize(307);
+    }
+
+    @Test
     void theAnalysisCarriesTheNamesOfEveryPart() {
         StatementAnalyzer analyzer = new StatementAnalyzer(Map.of("orders", TableMapping.builder("orders").build()),
                 100, table -> List.of());

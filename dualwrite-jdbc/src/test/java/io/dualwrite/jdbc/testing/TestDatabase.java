@@ -89,6 +89,34 @@ public final class TestDatabase implements AutoCloseable {
         return ((Number) value).longValue();
     }
 
+    /**
+     * Empties a PostgreSQL database for the next test that shares it: drops every schema of its own with all it
+     * holds (tables, views, routines, types, and the casts, operators and domains over them), creates {@code public}
+     * again, and closes the pool's connections, so that no session state (a {@code search_path}, a prepared
+     * statement, a temporary function) reaches the next test. What is left is what a fresh database holds; the
+     * next connections are new sessions, as a fresh pool's would be. Creating a database instead takes two to ten
+     * times as long.
+     */
+    public void reset() {
+        if (kind != TestDatabases.Kind.POSTGRES) {
+            throw new UnsupportedOperationException("reset() empties PostgreSQL databases only, not " + this);
+        }
+        List<String> drops = new ArrayList<>();
+        for (Map<String, Object> schema : query("SELECT quote_ident(nspname) AS name FROM pg_namespace"
+                + " WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'")) {
+            drops.add("DROP SCHEMA " + schema.get("name") + " CASCADE");
+        }
+        drops.add("CREATE SCHEMA public");
+        execute(drops.toArray(String[]::new));
+        dataSource.getHikariPoolMXBean().softEvictConnections();
+        // the pool closes evicted connections in the background: once their sessions have ended, their temporary
+        // objects and locks are gone too
+        org.awaitility.Awaitility.await("the sessions of " + this + " before its reset end")
+                .atMost(java.time.Duration.ofSeconds(10)).pollInterval(java.time.Duration.ofMillis(10))
+                .until(() -> count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        + " AND backend_type = 'client backend' AND pid <> pg_backend_pid()") == 0);
+    }
+
     @Override
     public void close() {
         dataSource.close();

@@ -69,8 +69,12 @@ public final class TestDatabases {
     /** A fresh database on the shared embedded PostgreSQL server. */
     public static TestDatabase postgres() {
         EmbeddedPostgres server = postgresServer();
-        String name = "pg_" + SEQUENCE.incrementAndGet();
-        execute(server.getPostgresDatabase(), "CREATE DATABASE " + name);
+        String name = READY.poll();
+        if (name == null) {
+            name = "pg_" + SEQUENCE.incrementAndGet();
+            execute(server.getPostgresDatabase(), "CREATE DATABASE " + name);
+        }
+        createAhead(server);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(server.getJdbcUrl("postgres", name));
         config.setUsername("postgres");
@@ -87,6 +91,44 @@ public final class TestDatabases {
         config.setJdbcUrl(base + name + "?sslMode=disable");
         config.setUsername("root");
         return new TestDatabase(Kind.MARIADB, name, pool(config, name));
+    }
+
+    /**
+     * Empty PostgreSQL databases created ahead, for the next calls of {@link #postgres()}: {@code CREATE DATABASE}
+     * copies a template of several megabytes, which took a test about as long as the rest of its set-up, and most
+     * tests take two databases. A thread of its own keeps {@value #AHEAD} of them ready while the tests run; a
+     * call that finds none ready creates its own, as before. Databases left over at the end go with the server.
+     */
+    private static final java.util.concurrent.BlockingQueue<String> READY =
+            new java.util.concurrent.LinkedBlockingQueue<>();
+    private static final int AHEAD = 2;
+    private static int creating;
+    private static java.util.concurrent.ExecutorService creator;
+
+    private static synchronized void createAhead(EmbeddedPostgres server) {
+        if (creator == null) {
+            creator = java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+                Thread thread = new Thread(task, "create-test-databases");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        while (READY.size() + creating < AHEAD) {
+            creating++;
+            String name = "pg_" + SEQUENCE.incrementAndGet();
+            creator.execute(() -> {
+                try {
+                    execute(server.getPostgresDatabase(), "CREATE DATABASE " + name);
+                    READY.add(name);
+                } catch (RuntimeException e) {
+                    // the server stops (the JVM exits) or refused: the next call creates a database of its own
+                } finally {
+                    synchronized (TestDatabases.class) {
+                        creating--;
+                    }
+                }
+            });
+        }
     }
 
     private static synchronized EmbeddedPostgres postgresServer() {
