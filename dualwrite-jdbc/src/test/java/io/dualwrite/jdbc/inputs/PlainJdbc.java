@@ -2,8 +2,11 @@ package io.dualwrite.jdbc.inputs;
 
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -69,5 +72,25 @@ final class PlainJdbc {
             text.append(w.getSQLState()).append('/').append(w.getErrorCode()).append(':').append(w.getMessage()).append(';');
         }
         return text.append(']').toString();
+    }
+
+    /** The first row of a result, its columns joined by commas; {@code "no row"} when there is none. */
+    static String firstRow(ResultSet rows) throws SQLException {
+        if (!rows.next()) {
+            return "no row";
+        }
+        ResultSetMetaData meta = rows.getMetaData();
+        List<String> values = new ArrayList<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            values.add(String.valueOf(rows.getObject(i)));
+        }
+        return String.join(",", values);
+    }
+
+    /** Runs {@code sql} on a statement of its own; its update count. */
+    static int update(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            return statement.executeUpdate(sql);
+        }
     }
 }

@@ -1,5 +1,8 @@
 package io.dualwrite.jdbc.inputs;
 
+import static io.dualwrite.jdbc.inputs.PlainJdbc.firstRow;
+import static io.dualwrite.jdbc.inputs.PlainJdbc.update;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.changelog.ChangeLogMode;
@@ -12,7 +15,6 @@ import io.dualwrite.mirror.MirrorMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -177,23 +179,6 @@ class SessionFunctionsTest {
         }
     }
 
-    private static String firstRow(ResultSet rows) throws SQLException {
-        if (!rows.next()) {
-            return "no row";
-        }
-        ResultSetMetaData meta = rows.getMetaData();
-        List<String> values = new ArrayList<>();
-        for (int i = 1; i <= meta.getColumnCount(); i++) {
-            values.add(String.valueOf(rows.getObject(i)));
-        }
-        return String.join(",", values);
-    }
-
-    private static int update(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            return statement.executeUpdate(sql);
-        }
-    }
 
     /**
      * Waits until the asynchronous syncs brought rows {@code ids} to the new store (they may run as one sync or

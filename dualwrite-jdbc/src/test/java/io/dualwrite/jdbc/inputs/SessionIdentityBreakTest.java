@@ -1,5 +1,8 @@
 package io.dualwrite.jdbc.inputs;
 
+import static io.dualwrite.jdbc.inputs.PlainJdbc.firstRow;
+import static io.dualwrite.jdbc.inputs.PlainJdbc.update;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.MigrationPhase;
@@ -24,7 +27,6 @@ import io.dualwrite.mirror.MirrorMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -173,23 +175,6 @@ class SessionIdentityBreakTest {
         }
     }
 
-    private static String firstRow(ResultSet rows) throws SQLException {
-        if (!rows.next()) {
-            return "no row";
-        }
-        ResultSetMetaData meta = rows.getMetaData();
-        List<String> values = new ArrayList<>();
-        for (int i = 1; i <= meta.getColumnCount(); i++) {
-            values.add(String.valueOf(rows.getObject(i)));
-        }
-        return String.join(",", values);
-    }
-
-    private static int update(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            return statement.executeUpdate(sql);
-        }
-    }
 
     private static List<String> outboxKeys(TestDatabase db) {
         return Rows.of(db, "SELECT row_key FROM dualwrite_change_log ORDER BY row_key").stream()
