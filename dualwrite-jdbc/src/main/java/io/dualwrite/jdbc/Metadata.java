@@ -329,8 +329,9 @@ final class Metadata {
      * {@code WHEN}) calls it, a type whose cast or domain check calls it, an operator; on MySQL/MariaDB, a view
      * that calls it and a table whose triggers call it or name a mapped table.</li>
      * </ul>
-     * A routine may write what its body names as words (a body is code the catalog does not resolve: a table it
-     * only reads costs a resync too many, one too few would lose rows): a mapped table, a view or partition of
+     * A routine may write what its body names, read as a statement's names are ({@link
+     * io.dualwrite.jdbc.statement.SqlText#allNames}; a body is code the catalog does not resolve: a table it only
+     * reads costs a resync too many, one too few would lose rows): a mapped table, a view or partition of
      * one, a table whose triggers, rules or cascading foreign keys write one; and what the routines it names
      * write, followed to the end. A body running SQL built at run time (PL/pgSQL {@code EXECUTE}, {@code
      * PREPARE}, an H2 alias running a statement) or that the catalog does not show may write every mapped table.
