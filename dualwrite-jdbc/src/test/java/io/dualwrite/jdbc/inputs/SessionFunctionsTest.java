@@ -40,7 +40,7 @@ class SessionFunctionsTest {
     // ---------------------------------------------------------------- set-up
 
     /** The old store's orders, with a generated key starting at 100 (the seed rows 1 to 3 are explicit). */
-    private static String[] ordersDdl(Kind kind) {
+    static String[] ordersDdl(Kind kind) {
         return switch (kind) {
             case MARIADB -> new String[] {"CREATE TABLE orders (id BIGINT AUTO_INCREMENT PRIMARY KEY,"
                     + " code VARCHAR(20) UNIQUE, qty INT) AUTO_INCREMENT = 100"};
@@ -51,7 +51,7 @@ class SessionFunctionsTest {
         };
     }
 
-    private static final String[] SEED = {"INSERT INTO orders (id, code, qty) VALUES (1, 'a', 1)",
+    static final String[] SEED = {"INSERT INTO orders (id, code, qty) VALUES (1, 'a', 1)",
             "INSERT INTO orders (id, code, qty) VALUES (2, 'b', 2)", "INSERT INTO orders (id, code, qty) VALUES (3, 'c', 3)"};
 
     /**
