@@ -700,6 +700,12 @@ class SessionIdentityBreakTest {
      * Several threads commit transactions at once through the data source in ALWAYS mode, each writing random keys
      * of 1..20 (seeded); a reconciler runs in a loop meanwhile (outboxGrace 0: every entry is due at once, so it
      * races the live syncs for them). In the end every entry is completed, none left, and the stores are equal.
+     *
+     * <p>On H2 a key is inserted only by the thread it falls to ({@code id % threads}); updates and deletes still
+     * overlap on every key. H2 (2.3.232, 2.4.240 and 2.5.252 alike) loses rows from its primary-key index when two
+     * transactions insert one key at once and the loser rolls back: the row stays in scans and in its unique
+     * {@code code} index while a lookup by {@code id} finds nothing, in plain JDBC as through the data source (about
+     * one run in a hundred of this workload, none once inserts do not collide). The stores can then not be compared.
      */
     private static void concurrentCommits(Kind kind, MirrorMode mirrorMode, long seed) throws Exception {
         try (Fixture fixture = seeded(kind); Logged logged = logged(fixture, ChangeLogMode.ALWAYS, mirrorMode, Duration.ZERO)) {
@@ -719,6 +725,7 @@ class SessionIdentityBreakTest {
                 List<Future<List<String>>> writers = new ArrayList<>();
                 for (int t = 0; t < threads; t++) {
                     Random random = new Random(seed * 31 + t);
+                    int writer = t;
                     writers.add(pool.submit(() -> {
                         List<String> failures = new ArrayList<>();
                         try (Connection connection = logged.dataSource().getConnection()) {
@@ -730,7 +737,8 @@ class SessionIdentityBreakTest {
                                         int qty = random.nextInt(1000);
                                         if (random.nextInt(5) == 0) {
                                             update(connection, "DELETE FROM orders WHERE id = " + id);
-                                        } else if (update(connection, "UPDATE orders SET qty = " + qty + " WHERE id = " + id) == 0) {
+                                        } else if (update(connection, "UPDATE orders SET qty = " + qty + " WHERE id = " + id) == 0
+                                                && (kind != Kind.H2 || id % threads == writer)) {
                                             update(connection, "INSERT INTO orders (id, code, qty) VALUES (" + id
                                                     + ", 'k" + id + "', " + qty + ")");
                                         }
