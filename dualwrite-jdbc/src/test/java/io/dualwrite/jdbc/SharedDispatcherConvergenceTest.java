@@ -58,8 +58,15 @@ class SharedDispatcherConvergenceTest {
         return fixture;
     }
 
-    /** One thread's work: transactions of 1–3 writes on random keys; returns how many committed. */
-    private static int work(DualWriteFixture fixture, long seed, CountDownLatch start) throws Exception {
+    /**
+     * One thread's work: transactions of 1–3 writes on random keys; returns how many committed. {@code inserts}
+     * says which keys it may insert: on H2 only its own share ({@code key % THREADS_PER_SOURCE}), while its updates
+     * and deletes still meet every other thread's keys. H2 itself (2.3 to 2.5) loses a row from its primary-key
+     * index when two transactions insert one key at once and the loser rolls back (the row stays in scans and
+     * other indexes), in plain JDBC as well, which would leave the old store unable to say which rows it holds.
+     */
+    private static int work(DualWriteFixture fixture, long seed, CountDownLatch start,
+                            java.util.function.IntPredicate inserts) throws Exception {
         Random random = new Random(seed);
         int committed = 0;
         start.await();
@@ -75,6 +82,9 @@ class SharedDispatcherConvergenceTest {
                                     + "', version = version + 1 WHERE id = " + key);
                             case 1 -> statement.executeUpdate("DELETE FROM orders WHERE id = " + key);
                             default -> {
+                                if (!inserts.test(key)) {
+                                    continue;
+                                }
                                 // a plain INSERT (INSERT ... SELECT would be a scoped resync, left to the resolver)
                                 try (PreparedStatement insert = connection.prepareStatement(
                                         "INSERT INTO orders (id, note, version) VALUES (?, ?, 0)")) {
@@ -114,7 +124,10 @@ class SharedDispatcherConvergenceTest {
                 for (int i = 0; i < 2 * THREADS_PER_SOURCE; i++) {
                     DualWriteFixture fixture = fixtures.get(i % 2);
                     long seed = SEED + i;
-                    results.add(threads.submit(() -> work(fixture, seed, start)));
+                    int share = i / 2;
+                    java.util.function.IntPredicate inserts = fixture == h2
+                            ? key -> key % THREADS_PER_SOURCE == share : key -> true;
+                    results.add(threads.submit(() -> work(fixture, seed, start, inserts)));
                 }
                 start.countDown();
                 int committed = 0;
