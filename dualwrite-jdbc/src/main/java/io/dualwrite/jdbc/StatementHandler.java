@@ -555,7 +555,8 @@ final class StatementHandler implements InvocationHandler {
         if (write == null) {
             return;
         }
-        write.storeWarned(WriteExecution.warned(connection, physicalConnection));
+        boolean warned = WriteExecution.warned(connection, physicalConnection);
+        write.storeWarned(warned);
         List<List<Object>> generated = List.of();
         long count = -1;
         try {
@@ -565,9 +566,15 @@ final class StatementHandler implements InvocationHandler {
                         ? connection.lastGeneratedKey(statementAnalysis, count)
                         : keys.read(physical, statementAnalysis, connection.store());
                 if (statementAnalysis.kind() == SqlKind.INSERT && generated.size() == 1 && count > 1) {
-                    generated = connection.consecutiveKeys(generated.get(0), count);
-                    if (generated.size() > 1) {
-                        write.keysDerived();
+                    List<List<Object>> derived = connection.consecutiveKeys(statementAnalysis, generated.get(0), count,
+                            warned, true);
+                    if (derived == null) {
+                        write.keysNotDerivable(); // found by the rows' values, or resynced
+                    } else {
+                        generated = derived;
+                        if (generated.size() > 1) {
+                            write.keysDerived();
+                        }
                     }
                 }
             }
