@@ -575,6 +575,65 @@ class MultiRowGeneratedKeysTest {
         }
     }
 
+    // Input: the old store on a server with innodb_autoinc_lock_mode = 2 (interleaved, MySQL 8's default): two
+    // sessions run INSERT … SELECT of 20 rows while two insert single rows and three-row VALUES lists, 15 rounds
+    // each. A bulk insert's rows need not get one run of keys, so keys derived from its first would name other
+    // sessions' rows; each bulk insert resyncs its table instead, and the VALUES lists (one reservation each) keep
+    // their derived keys.
+    @Test
+    void concurrentBulkInsertsUnderInterleavedLockModeResyncInsteadOfDerivingKeys() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.mariadbInterleaved(); TestDatabase newDb = TestDatabases.create(Kind.MARIADB);
+             Fixture fixture = Fixture.builder(Kind.MARIADB, Kind.MARIADB).on(oldDb, newDb).build()) {
+            assertThat(oldDb.query("SELECT @@innodb_autoinc_lock_mode AS mode").get(0).get("mode").toString()).isEqualTo("2");
+            fixture.onOld(DDL);
+            fixture.onOld(SEED);
+            fixture.onOld("CREATE TABLE src (n INT PRIMARY KEY)");
+            StringBuilder values = new StringBuilder();
+            for (int n = 1; n <= 20; n++) {
+                values.append(n == 1 ? "" : ", ").append('(').append(n).append(')');
+            }
+            fixture.onOld("INSERT INTO src VALUES " + values);
+            fixture.onNew(Mirrored.NEW, "INSERT INTO orders_v2 (id, code, quantity) VALUES (1, 'a', 1)",
+                    "INSERT INTO orders_v2 (id, code, quantity) VALUES (2, 'b', 2)",
+                    "INSERT INTO orders_v2 (id, code, quantity) VALUES (3, 'c', 3)");
+            int rounds = 15;
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int worker = 0; worker < 4; worker++) {
+                    int w = worker;
+                    done.add(pool.submit(() -> {
+                        for (int round = 0; round < rounds; round++) {
+                            try (Connection connection = fixture.dataSource.getConnection();
+                                 Statement statement = connection.createStatement()) {
+                                String tag = w + "-" + round;
+                                if (w < 2) {
+                                    statement.executeUpdate("INSERT INTO orders (code, qty) SELECT CONCAT('s" + tag
+                                            + "-', n), n FROM src");
+                                } else if (round % 2 == 0) {
+                                    statement.executeUpdate("INSERT INTO orders (code, qty) VALUES ('v" + tag
+                                            + "-1', 1), ('v" + tag + "-2', 2), ('v" + tag + "-3', 3)");
+                                } else {
+                                    statement.executeUpdate("INSERT INTO orders (code, qty) VALUES ('o" + tag + "', 1)");
+                                }
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> future : done) {
+                    future.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+            assertThat(oldDb.count("SELECT COUNT(*) FROM orders")).isEqualTo(3 + 2L * rounds * 20 + 2L * (8 * 3 + 7));
+            assertMirroredOrRecorded(fixture, "interleaved bulk inserts");
+            assertThat(fixture.dataSource.scopedResyncCount()).as("one scoped resync per bulk insert")
+                    .isEqualTo(2L * rounds);
+        }
+    }
+
     /**
      * Where the driver returns keys (not a plain {@code Statement} batch, which never does), the keys are known: the
      * stores are equal and nothing was resynced.
