@@ -847,10 +847,13 @@ final class WriteExecution {
     /**
      * Whether a MySQL/MariaDB driver's generated key is this table's key: the driver reports the value the statement
      * gave the table's {@code AUTO_INCREMENT} column, whichever column that is; a key filled by a sequence, a default
-     * or a trigger while another column counts is not what it reports.
+     * or a trigger while another column counts is not what it reports. A catalog that could not be read says
+     * nothing: the driver's key is taken, as before the catalog was consulted (its triggers are checked apart).
      */
     private boolean generatedIsKey(Connection physical) {
-        return analysis.mapping().primaryKey().size() == 1 && keyTexts(physical).autoIncrement(0);
+        Metadata.KeyTexts texts = keyTexts(physical);
+        return texts == Metadata.KeyTexts.UNKNOWN
+                || (analysis.mapping().primaryKey().size() == 1 && texts.autoIncrement(0));
     }
 
     /**
