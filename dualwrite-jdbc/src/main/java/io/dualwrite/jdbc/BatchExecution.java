@@ -216,7 +216,10 @@ final class BatchExecution {
                          Connection physical, java.util.Set<Integer> unselectable) {
         boolean warned = WriteExecution.warned(connection, physical); // one count for the whole batch
         List<List<Object>> reported = generatedKeys();
-        List<List<Object>> generated = expandPerEntry(reported, entries, counts);
+        List<List<Object>> expanded = expandPerEntry(reported, entries, counts, warned);
+        // null: the rows of an entry need not follow its first key; each entry finds its own by its values
+        boolean perEntry = expanded == null;
+        List<List<Object>> generated = perEntry ? List.of() : expanded;
         boolean derived = generated.size() > reported.size(); // widened from one key per entry
         boolean generatedUsed = false;
         for (int i = 0; i < entries.size(); i++) {
@@ -244,7 +247,10 @@ final class BatchExecution {
                 }
                 continue;
             }
-            if (entry.analysis.keysGenerated()) {
+            if (perEntry && entry.analysis.keysGenerated() && entry.analysis.kind() == SqlKind.INSERT) {
+                entry.write.keysNotDerivable();
+                entry.write.collect(physical, entry.bound, count, List.of(), preselected.get(i));
+            } else if (entry.analysis.keysGenerated()) {
                 // generated keys name the batch's rows, not the entries': all of them go with the first such entry
                 boolean first = !generatedUsed;
                 generatedUsed = true;
@@ -267,7 +273,7 @@ final class BatchExecution {
                 inserted += counts[i];
             }
         }
-        if (inserted > generated.size() && !generated.isEmpty()) {
+        if (!perEntry && inserted > generated.size() && !generated.isEmpty()) {
             Entry first = entries.stream().filter(e -> e != null && e.write != null && e.analysis.keysGenerated())
                     .findFirst().orElse(null);
             if (first != null) {
@@ -278,18 +284,21 @@ final class BatchExecution {
 
     /**
      * MySQL and MariaDB drivers return one key per batch entry, the first of the rows it inserted: when there
-     * is exactly one key per inserting entry, each is widened to its entry's rows (see
-     * {@link ConnectionHandler#consecutiveKeys}). Otherwise the keys are kept as returned (and a shortfall is
+     * is exactly one key per inserting entry, each is widened to its entry's rows where they provably follow it
+     * ({@link ConnectionHandler#consecutiveKeys}; the step is read once, after the batch). {@code null} when an
+     * entry's rows may not follow its first key. Otherwise the keys are kept as returned (and a shortfall is
      * resynced).
      */
-    private List<List<Object>> expandPerEntry(List<List<Object>> generated, List<@Nullable Entry> entries,
-                                              long[] counts) {
+    private @Nullable List<List<Object>> expandPerEntry(List<List<Object>> generated, List<@Nullable Entry> entries,
+                                                        long[] counts, boolean warned) {
         List<Long> inserting = new ArrayList<>();
+        List<StatementAnalysis> analyses = new ArrayList<>();
         for (int i = 0; i < entries.size() && i < counts.length; i++) {
             Entry entry = entries.get(i);
             if (entry != null && entry.analysis.keysGenerated() && entry.analysis.kind() == SqlKind.INSERT
                     && counts[i] > 0) {
                 inserting.add(counts[i]);
+                analyses.add(entry.analysis);
             }
         }
         long rows = inserting.stream().mapToLong(Long::longValue).sum();
@@ -297,12 +306,13 @@ final class BatchExecution {
             return generated;
         }
         List<List<Object>> expanded = new ArrayList<>();
-        try {
-            for (int k = 0; k < generated.size(); k++) {
-                expanded.addAll(connection.consecutiveKeys(generated.get(k), inserting.get(k)));
+        for (int k = 0; k < generated.size(); k++) {
+            List<List<Object>> keys = connection.consecutiveKeys(analyses.get(k), generated.get(k), inserting.get(k),
+                    warned, k > 0 && analyses.get(k) == analyses.get(k - 1));
+            if (keys == null) {
+                return null;
             }
-        } catch (SQLException | RuntimeException e) {
-            return generated;
+            expanded.addAll(keys);
         }
         return expanded;
     }

@@ -58,7 +58,17 @@ final class ConnectionHandler implements InvocationHandler {
     private @Nullable List<Long> xaIds;
     /** A procedure called in the open transaction may have committed it: its keys are handed over even on rollback. */
     private boolean mayHaveCommitted;
+    /**
+     * The session's {@code auto_increment_increment} as read just before the insert {@link #stepReadFor} ran (0: not
+     * read). Read again for every insert whose keys may be derived: a procedure, a function ({@code SELECT
+     * set_step()}) or a pooled session's earlier borrower can change it without any text of the application's
+     * showing it, and a step read once would derive keys of other rows.
+     */
     private long autoIncrementStep;
+    /** The insert {@link #autoIncrementStep} and {@link #autoIncrementLockMode} were read for. */
+    private @Nullable StatementAnalysis stepReadFor;
+    /** The server's {@code innodb_autoinc_lock_mode} (-1: unknown); 2 interleaves the keys of bulk inserts. */
+    private int autoIncrementLockMode = -1;
     private Connection self;
     /** Sent by a {@link ReadStoreOverride} to the store its phase does not name: it runs reads only. */
     private boolean readsOnly;
@@ -121,14 +131,10 @@ final class ConnectionHandler implements InvocationHandler {
     private static final java.util.regex.Pattern SETS_CHARSET = java.util.regex.Pattern.compile(
             "(?is)\\bset\\b.{0,200}?\\b(?:names|character\\s+set|charset|character_set_\\w+|collation_connection)\\b");
 
-    /** A statement that may set the session's {@code auto_increment_increment} (or its offset). */
-    private static final java.util.regex.Pattern SETS_STEP = java.util.regex.Pattern.compile(
-            "(?is)\\bset\\b.{0,200}?\\bauto_increment_(?:increment|offset)\\b");
-
     /**
-     * Notes, before {@code sql} runs, whether it may set the MySQL or MariaDB session's character sets or its
-     * auto-increment step: they are then read from the server again ({@link #sessionCharsetChanged}, {@link
-     * #consecutiveKeys}).
+     * Notes, before {@code sql} runs, whether it may set the MySQL or MariaDB session's character sets: they are
+     * then read from the server again ({@link #sessionCharsetChanged}). The auto-increment step is read before every
+     * insert whose keys may be derived from it ({@link #autoIncrementStep}).
      */
     void beforeSessionChange(String sql) {
         if (physical == null || config.dialect(store) != Dialect.MYSQL) {
@@ -140,9 +146,6 @@ final class ConnectionHandler implements InvocationHandler {
         }
         if (!sessionCharsetChanged && SETS_CHARSET.matcher(sql).find()) {
             sessionCharsetChecked = false; // read again from the server when a text key is next written
-        }
-        if (autoIncrementStep != 0 && SETS_STEP.matcher(sql).find()) {
-            autoIncrementStep = 0; // read again before the next multi-row insert's keys are derived
         }
     }
 
@@ -242,6 +245,7 @@ final class ConnectionHandler implements InvocationHandler {
      * now is read after the write, as before.
      */
     void beforeWrite(StatementAnalysis analysis) {
+        stepReadFor = null; // whatever was read for an earlier execution is not this one's
         if (physical == null || !isMySql()) {
             return;
         }
@@ -262,11 +266,11 @@ final class ConnectionHandler implements InvocationHandler {
                     metadata.cascadesFrom(store, physical, dialect, table, false, mappings);
                 }
             }
-            if (autoIncrementStep == 0 && kind == SqlKind.INSERT && analysis.mappedWrite() && analysis.keysGenerated()
+            if (kind == SqlKind.INSERT && analysis.mappedWrite() && analysis.keysGenerated()
                     && analysis.insertRows().size() != 1) {
-                autoIncrementStep = readAutoIncrementStep();
+                readAutoIncrement(analysis);
             }
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             log.debug("could not read the catalog before a write: {}", e.toString());
         }
     }
@@ -1057,18 +1061,46 @@ final class ConnectionHandler implements InvocationHandler {
         Object call() throws Throwable;
     }
 
+    /** {@code INSERT IGNORE} (with any priority before it): a row that meets a unique value is skipped, not an error. */
+    private static final java.util.regex.Pattern INSERT_IGNORE = java.util.regex.Pattern.compile(
+            "(?is)^\\s*insert\\s+(?:(?:low_priority|delayed|high_priority)\\s+)*ignore\\b");
+
     /**
-     * MySQL and MariaDB drivers return only the first key of a multi-row insert; the others follow it by
-     * {@code @@auto_increment_increment} (consecutive under {@code innodb_autoinc_lock_mode} 0 and 1, MariaDB's
-     * default; mode 2 can interleave: a key computed wrongly only syncs a row that needs no sync, and the row
-     * whose key was missed is left to a verification of the table).
+     * The keys of a MySQL/MariaDB insert of {@code rows} rows whose driver reported only the first key, when the
+     * others provably follow it by the session's {@code auto_increment_increment}; {@code null} when they may not,
+     * and the caller must find them otherwise. Elsewhere the first key alone (a shortfall the caller resyncs).
+     *
+     * <p>Provably: the step was read on this session just before the insert ran ({@link #autoIncrementStep}: no
+     * function or procedure changed it since), and the server reserved one run of keys for the statement. It does
+     * for a {@code VALUES} list whose every row was inserted (a simple insert gets its keys in one reservation under
+     * every {@code innodb_autoinc_lock_mode}); not when rows were skipped ({@code INSERT IGNORE}: MySQL may leave the
+     * skipped row's key unused, and which row was skipped is unknown). An {@code INSERT … SELECT} takes its keys as it
+     * goes: one run only while it holds the table's auto-increment lock (lock modes 0 and 1), and only when no row
+     * was skipped ({@code IGNORE} without warnings).
+     *
+     * @param warned     whether the insert raised warnings (an {@code INSERT IGNORE} that skipped a row did)
+     * @param readBefore whether the step read before the write ({@link #beforeWrite}), or for an earlier entry of the
+     *                   same batch, is this execution's; a batch's first entry reads it now, after the batch, before
+     *                   any other statement of the session
      */
-    List<List<Object>> consecutiveKeys(List<Object> first, long rows) throws SQLException {
+    @Nullable List<List<Object>> consecutiveKeys(StatementAnalysis analysis, List<Object> first, long rows,
+                                                 boolean warned, boolean readBefore) {
         if (config.dialect(store) != Dialect.MYSQL || first.size() != 1 || !(first.get(0) instanceof Number start)) {
             return List.of(first);
         }
-        if (autoIncrementStep == 0) {
-            autoIncrementStep = readAutoIncrementStep();
+        if (!readBefore || stepReadFor != analysis) {
+            readAutoIncrement(analysis);
+        }
+        if (autoIncrementStep <= 0) {
+            return null;
+        }
+        if (!analysis.insertRows().isEmpty()) {
+            if (rows != analysis.insertRows().size()) {
+                return null;
+            }
+        } else if (autoIncrementLockMode < 0 || autoIncrementLockMode > 1
+                || (warned && INSERT_IGNORE.matcher(analysis.sql()).find())) {
+            return null;
         }
         List<List<Object>> keys = new ArrayList<>();
         for (long i = 0; i < rows; i++) {
@@ -1077,10 +1109,22 @@ final class ConnectionHandler implements InvocationHandler {
         return keys;
     }
 
-    private long readAutoIncrementStep() throws SQLException {
+    /** Reads the session's auto-increment step and the server's lock mode for {@code analysis}; never throws. */
+    private void readAutoIncrement(StatementAnalysis analysis) {
+        autoIncrementStep = 0;
+        stepReadFor = analysis;
         try (java.sql.Statement statement = physical().createStatement();
-             java.sql.ResultSet result = statement.executeQuery("SELECT @@auto_increment_increment")) {
-            return result.next() ? result.getLong(1) : 1;
+             java.sql.ResultSet result = statement.executeQuery(autoIncrementLockMode < 0
+                     ? "SELECT @@auto_increment_increment, @@innodb_autoinc_lock_mode"
+                     : "SELECT @@auto_increment_increment")) {
+            if (result.next()) {
+                autoIncrementStep = result.getLong(1);
+                if (autoIncrementLockMode < 0) {
+                    autoIncrementLockMode = result.getInt(2); // a server setting, fixed while it runs
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.debug("could not read the auto-increment step: {}", e.toString());
         }
     }
 

@@ -477,7 +477,7 @@ final class StatementHandler implements InvocationHandler {
             if (write != null) {
                 write.beforeRun(physicalConnection);
             }
-            if (mirrors) {
+            if (mirrors || byGeneratedKey) {
                 connection.beforeWrite(statementAnalysis);
             }
             Object result;
@@ -501,7 +501,7 @@ final class StatementHandler implements InvocationHandler {
                     connection.cascade(statementAnalysis, () -> context);
                 }
             } else if (byGeneratedKey) {
-                collectByGeneratedKey(statementAnalysis, context);
+                collectByGeneratedKey(statementAnalysis, context, result, physicalConnection);
             }
             connection.resyncRoutineTables(routineTables, () -> context);
             if (permanent) {
@@ -527,10 +527,27 @@ final class StatementHandler implements InvocationHandler {
         }
     }
 
-    /** For an insert that did not mirror by its context: the generated keys whose own phase mirrors. */
-    private void collectByGeneratedKey(StatementAnalysis statementAnalysis, MigrationContext context) {
+    /**
+     * For an insert that did not mirror by its context: the generated keys whose own phase mirrors. A MySQL/MariaDB
+     * driver reports a multi-row insert's first key only: the others are derived where that is exact ({@link
+     * ConnectionHandler#consecutiveKeys}); otherwise, or with fewer keys than rows, any of the rows may be one whose
+     * order mirrors, and the table is resynced.
+     */
+    private void collectByGeneratedKey(StatementAnalysis statementAnalysis, MigrationContext context, Object result,
+                                       Connection physicalConnection) {
         try {
-            for (List<Object> key : keys.read(physical, statementAnalysis, connection.store())) {
+            List<List<Object>> generated = keys.read(physical, statementAnalysis, connection.store());
+            long count = updateCount(result);
+            if (generated.size() == 1 && count > 1) {
+                List<List<Object>> derived = connection.consecutiveKeys(statementAnalysis, generated.get(0), count,
+                        WriteExecution.warned(connection, physicalConnection), true);
+                generated = derived == null ? generated : derived;
+            }
+            if (count > generated.size()) {
+                connection.buffer().resync(statementAnalysis.mapping(), null,
+                        generated.size() == 1 ? "keys-not-consecutive" : "keys-not-returned", context);
+            }
+            for (List<Object> key : generated) {
                 connection.bufferIfKeyMirrors(statementAnalysis.mapping(), key, context);
             }
         } catch (SQLException | RuntimeException e) {
@@ -555,7 +572,8 @@ final class StatementHandler implements InvocationHandler {
         if (write == null) {
             return;
         }
-        write.storeWarned(WriteExecution.warned(connection, physicalConnection));
+        boolean warned = WriteExecution.warned(connection, physicalConnection);
+        write.storeWarned(warned);
         List<List<Object>> generated = List.of();
         long count = -1;
         try {
@@ -565,9 +583,15 @@ final class StatementHandler implements InvocationHandler {
                         ? connection.lastGeneratedKey(statementAnalysis, count)
                         : keys.read(physical, statementAnalysis, connection.store());
                 if (statementAnalysis.kind() == SqlKind.INSERT && generated.size() == 1 && count > 1) {
-                    generated = connection.consecutiveKeys(generated.get(0), count);
-                    if (generated.size() > 1) {
-                        write.keysDerived();
+                    List<List<Object>> derived = connection.consecutiveKeys(statementAnalysis, generated.get(0), count,
+                            warned, true);
+                    if (derived == null) {
+                        write.keysNotDerivable(); // found by the rows' values, or resynced
+                    } else {
+                        generated = derived;
+                        if (generated.size() > 1) {
+                            write.keysDerived();
+                        }
                     }
                 }
             }

@@ -65,6 +65,11 @@ final class WriteExecution {
     private Map<String, Removals.Removal> removing = Map.of();
     /** Whether the generated keys were derived from the first one ({@link ConnectionHandler#consecutiveKeys}). */
     private boolean keysDerived;
+    /**
+     * Set when the driver reported the first generated key of several rows whose other keys need not follow it
+     * ({@link ConnectionHandler#consecutiveKeys} answered {@code null}): they are read by the rows' values.
+     */
+    private boolean keysNotDerivable;
     /** The key an update assigns as its bound values name it ({@link #removalKey}), when known: no removal. */
     private @Nullable String assigned;
 
@@ -382,6 +387,15 @@ final class WriteExecution {
         keysDerived = true;
     }
 
+    /**
+     * Marks this execution's generated keys as not derivable from the first one the driver reported ({@link
+     * ConnectionHandler#consecutiveKeys}): the keys are read by the inserted rows' unique values ({@link
+     * #insertedByUniqueValues}), or the table is resynced.
+     */
+    void keysNotDerivable() {
+        keysNotDerivable = true;
+    }
+
     /** Marks this execution's write as one that raised warnings ({@link #warned}). */
     void storeWarned(boolean warned) {
         storeWarned = warned;
@@ -438,7 +452,28 @@ final class WriteExecution {
         List<Object> values = bound.values();
         switch (analysis.kind()) {
             case INSERT -> {
+                boolean mysql = connection.config.dialect(connection.store()) == Dialect.MYSQL;
+                if (analysis.keysGenerated() && mysql && (keysNotDerivable || !generatedIsKey(physical))) {
+                    // the driver's keys do not name every row: the first of rows that may not follow it, or the value
+                    // of an AUTO_INCREMENT column outside the key (the key from a sequence or a default)
+                    List<List<Object>> found = insertedByUniqueValues(physical, values);
+                    if (found == null) {
+                        resync(bound, keysNotDerivable ? "keys-not-consecutive" : "keys-not-returned");
+                        return;
+                    }
+                    found.forEach(this::expect);
+                    return;
+                }
                 List<List<Object>> keys = analysis.keysGenerated() ? generated : insertKeys(physical, bound);
+                if (keys == null && mysql && !analysis.keysGenerated()) {
+                    // key values the database fills in (NULL, 0 or DEFAULT into an AUTO_INCREMENT key, among explicit
+                    // ones) or stores in another form: the rows are found by their values of another unique key
+                    List<List<Object>> found = insertedByUniqueValues(physical, values);
+                    if (found != null) {
+                        found.forEach(this::expect);
+                        return;
+                    }
+                }
                 if (analysis.keysGenerated() && keyTexts(physical).insertTriggers()
                         && connection.config.dialect(connection.store()) != Dialect.POSTGRESQL && missing(physical, keys)) {
                     // the driver reports the generated value, not what a trigger made of it (PostgreSQL's RETURNING
@@ -807,6 +842,86 @@ final class WriteExecution {
                 statement.setObject(i + 1, parameters.get(i));
             }
         }));
+    }
+
+    /**
+     * Whether a MySQL/MariaDB driver's generated key is this table's key: the driver reports the value the statement
+     * gave the table's {@code AUTO_INCREMENT} column, whichever column that is; a key filled by a sequence, a default
+     * or a trigger while another column counts is not what it reports. A catalog that could not be read says
+     * nothing: the driver's key is taken, as before the catalog was consulted (its triggers are checked apart).
+     */
+    private boolean generatedIsKey(Connection physical) {
+        Metadata.KeyTexts texts = keyTexts(physical);
+        return texts == Metadata.KeyTexts.UNKNOWN
+                || (analysis.mapping().primaryKey().size() == 1 && texts.autoIncrement(0));
+    }
+
+    /**
+     * The keys of the rows an insert wrote, read in the caller's transaction by each row's values of a unique key
+     * whose values it names (bound or literal; a key column's 0 is left out, since the column may have generated a
+     * value for it): one condition per row, so the rows found must be as many as the statement's rows, each found
+     * once (a row an {@code INSERT IGNORE} skipped finds the row it met, a harmless sync). {@code null} when a row
+     * names no unique key's values, when fewer rows are found (a value stored in another form than written), or when
+     * an insert trigger may have changed the values.
+     */
+    private @Nullable List<List<Object>> insertedByUniqueValues(Connection physical, List<@Nullable Object> values)
+            throws SQLException {
+        if (analysis.insertRows().isEmpty() || keyTexts(physical).insertTriggers()) {
+            return null;
+        }
+        Store store = connection.store();
+        TableMapping mapping = analysis.mapping();
+        String table = mapping.table(store);
+        List<String> keyColumns = store == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey();
+        List<List<String>> uniques = connection.config.metadata().uniqueKeys(store, physical, table);
+        List<String> conditions = new ArrayList<>();
+        List<Object> parameters = new ArrayList<>();
+        for (List<@Nullable ValueRef> row : analysis.insertRows()) {
+            boolean named = false;
+            for (int u = 0; u < uniques.size() && !named; u++) {
+                List<String> unique = uniques.get(u);
+                List<String> oldNames = store == Store.OLD ? unique
+                        : unique.stream().map(c -> mapping.oldColumn(c).orElse(c)).toList();
+                List<Integer> positions = positions(physical, oldNames);
+                if (positions == null) {
+                    continue;
+                }
+                List<Object> rowValues = new ArrayList<>();
+                for (int c = 0; c < positions.size() && rowValues != null; c++) {
+                    int position = positions.get(c);
+                    ValueRef ref = position < row.size() ? row.get(position) : null;
+                    Object value = ref == null ? null : ref.resolve(values);
+                    String column = unique.get(c);
+                    boolean keyZero = value != null && keyColumns.stream().anyMatch(column::equalsIgnoreCase)
+                            && ZERO.matcher(String.valueOf(value).strip()).matches();
+                    if (value == null || keyZero) {
+                        rowValues = null;
+                    } else {
+                        rowValues.add(value);
+                    }
+                }
+                if (rowValues != null) {
+                    conditions.add("(" + String.join(" AND ", unique.stream().map(c -> quote(c) + " = ?").toList()) + ")");
+                    parameters.addAll(rowValues);
+                    named = true;
+                }
+            }
+            if (!named) {
+                return null;
+            }
+        }
+        String sql = "SELECT " + keyList(physical, keyColumns) + " FROM " + table + " WHERE "
+                + String.join(" OR ", conditions);
+        List<List<Object>> found = guarded(physical, () -> selectKeys(physical, sql, statement -> {
+            for (int i = 0; i < parameters.size(); i++) {
+                statement.setObject(i + 1, parameters.get(i));
+            }
+        }));
+        java.util.Set<List<Object>> distinct = new java.util.LinkedHashSet<>(found);
+        if (distinct.size() != analysis.insertRows().size() || distinct.stream().anyMatch(key -> key.contains(null))) {
+            return null;
+        }
+        return new ArrayList<>(distinct);
     }
 
     private String quote(String column) {

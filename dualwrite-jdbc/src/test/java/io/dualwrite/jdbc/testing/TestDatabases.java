@@ -93,6 +93,63 @@ public final class TestDatabases {
         return new TestDatabase(Kind.MARIADB, name, pool(config, name));
     }
 
+    private static DB interleaved;
+    private static int interleavedPort;
+    private static java.nio.file.Path interleavedDirectory;
+
+    /**
+     * A fresh database on a second embedded MariaDB server, started on the first call, whose
+     * {@code innodb_autoinc_lock_mode} is 2 ("interleaved", MySQL 8's default): the keys that concurrent
+     * {@code INSERT … SELECT}s take interleave, where the shared server (mode 1) gives each statement one run. The
+     * server is read-only in that setting, so it cannot be the shared one.
+     */
+    public static synchronized TestDatabase mariadbInterleaved() {
+        if (interleaved == null) {
+            try {
+                interleavedDirectory = java.nio.file.Files.createTempDirectory("dualwrite-mariadb-interleaved-");
+                interleaved = DB.newEmbeddedDB(serverConfig(interleavedDirectory)
+                        .addArg("--innodb-autoinc-lock-mode=2").build());
+                interleaved.start();
+                interleavedPort = interleaved.getConfiguration().getPort();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not start the interleaved embedded MariaDB", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    execute(admin(interleavedPort), "SET GLOBAL innodb_fast_shutdown = 2");
+                    interleaved.stop();
+                } catch (Exception ignored) {
+                    // the JVM is exiting; what is left is in the temporary directory
+                }
+                deleteAfterExit(interleavedDirectory);
+            }, "stop-interleaved-mariadb"));
+        }
+        String name = "maria_i_" + SEQUENCE.incrementAndGet();
+        execute(admin(interleavedPort), "CREATE DATABASE " + name);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl("jdbc:mariadb://127.0.0.1:" + interleavedPort + "/" + name + "?sslMode=disable");
+        config.setUsername("root");
+        return new TestDatabase(Kind.MARIADB, name, pool(config, name));
+    }
+
+    /** An embedded MariaDB server's configuration in a directory of this JVM's own (see {@link #mariadbServer}). */
+    private static DBConfigurationBuilder serverConfig(java.nio.file.Path base) {
+        DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
+                .setBaseDir(base.resolve("base").toFile())
+                .setDataDir(base.resolve("data").toFile())
+                .setTmpDir(base.resolve("tmp").toString())
+                .setDeletingTemporaryBaseAndDataDirsOnShutdown(false) // deleteAfterExit does it
+                .setPort(0)
+                .addArg("--skip-ssl")
+                .addArg("--bind-address=127.0.0.1")
+                .addArg("--skip-name-resolve")
+                .addArg("--max-connections=500");
+        if ("root".equals(System.getProperty("user.name"))) {
+            config.addArg("--user=root"); // the server refuses to run as root without it
+        }
+        return config;
+    }
+
     /**
      * Empty PostgreSQL databases created ahead, for the next calls of {@link #postgres()}: {@code CREATE DATABASE}
      * copies a template of several megabytes, which took a test about as long as the rest of its set-up, and most
@@ -180,9 +237,13 @@ public final class TestDatabases {
 
     /** A connection source for the MariaDB server itself, outside any test database (no pool: one use each). */
     private static DataSource admin() {
+        return admin(mariadbPort);
+    }
+
+    private static DataSource admin(int port) {
         org.mariadb.jdbc.MariaDbDataSource admin = new org.mariadb.jdbc.MariaDbDataSource();
         try {
-            admin.setUrl("jdbc:mariadb://127.0.0.1:" + mariadbPort + "/?sslMode=disable&user=root");
+            admin.setUrl("jdbc:mariadb://127.0.0.1:" + port + "/?sslMode=disable&user=root");
         } catch (SQLException e) {
             throw new IllegalStateException("bad MariaDB admin URL", e);
         }
