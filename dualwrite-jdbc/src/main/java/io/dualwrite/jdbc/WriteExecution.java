@@ -65,6 +65,11 @@ final class WriteExecution {
     private Map<String, Removals.Removal> removing = Map.of();
     /** Whether the generated keys were derived from the first one ({@link ConnectionHandler#consecutiveKeys}). */
     private boolean keysDerived;
+    /**
+     * Whether the keys handed to {@link #collect} are the database's answer to a request for the key columns of an
+     * insert or upsert that names its keys ({@link StatementHandler#readsStoredKeys}): the rows as stored.
+     */
+    private boolean keysReported;
     /** The key an update assigns as its bound values name it ({@link #removalKey}), when known: no removal. */
     private @Nullable String assigned;
 
@@ -382,6 +387,14 @@ final class WriteExecution {
         keysDerived = true;
     }
 
+    /**
+     * Notes that the database reported these keys for the rows this execution stored (PostgreSQL's {@code RETURNING}
+     * of the key columns, H2's generated keys by column name), although the statement named keys of its own.
+     */
+    void keysReported(List<List<Object>> reported) {
+        keysReported = !reported.isEmpty();
+    }
+
     /** Marks this execution's write as one that raised warnings ({@link #warned}). */
     void storeWarned(boolean warned) {
         storeWarned = warned;
@@ -428,6 +441,13 @@ final class WriteExecution {
             return;
         }
         if (updateCount == 0) {
+            return;
+        }
+        if (keysReported && analysis.kind() == SqlKind.INSERT && updateCount == generated.size()
+                && storedAsReported(physical, generated)) {
+            // one key per row it inserted, as the database stored it: whatever the text said about them (a DEFAULT,
+            // OVERRIDING USER VALUE, a value a cast or trigger changed, no key at all) names no other row
+            generated.forEach(this::add);
             return;
         }
         if (analysis.keysUnknown() != null) {
@@ -677,6 +697,16 @@ final class WriteExecution {
     }
 
     /** Whether any of {@code keys} names no row (read in the caller's transaction). */
+    /**
+     * Whether keys the driver reported are the rows' keys as stored: PostgreSQL's {@code RETURNING} reads the row
+     * after its {@code BEFORE} triggers; H2's generated keys are the values before them, so on a table with insert
+     * triggers each is looked up (one read per key, only on such tables).
+     */
+    private boolean storedAsReported(Connection physical, List<List<Object>> keys) throws SQLException {
+        return connection.config.dialect(connection.store()) == Dialect.POSTGRESQL || !keyTexts(physical).insertTriggers()
+                || !missing(physical, keys);
+    }
+
     private boolean missing(Connection physical, List<List<Object>> keys) throws SQLException {
         for (List<Object> key : keys) {
             if (readKey(physical, key, true).isEmpty()) {
