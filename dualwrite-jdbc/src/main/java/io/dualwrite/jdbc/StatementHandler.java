@@ -111,7 +111,8 @@ final class StatementHandler implements InvocationHandler {
         Statement statement;
         boolean requestKeys = name.equals("prepareStatement") && analysis.mappedWrite()
                 && (analysis.keysGenerated() || readsStoredKeys(analysis, connection.config.dialect(store)))
-                && !analysis.returning() && !appAskedKeys && (args.length == 1 || keysObtainable(args, sql));
+                && !analysis.returning() && !appAskedKeys && (args.length == 1 || keysObtainable(args, sql))
+                && insertReturns(connection, physicalConnection, analysis);
         if (requestKeys) {
             statement = KeyTracker.prepareWithKeys(physicalConnection, (String) physicalArgs[0], analysis, store,
                     connection.config.dialect(store));
@@ -186,6 +187,31 @@ final class StatementHandler implements InvocationHandler {
      */
     static boolean readsStoredKeys(StatementAnalysis analysis, @Nullable Dialect dialect) {
         return (dialect == Dialect.POSTGRESQL || dialect == Dialect.H2) && analysis.keysReportable();
+    }
+
+    /**
+     * Whether the driver may be asked for the keys of an insert into the statement's table ({@link
+     * Metadata#insertReturns}: not on a PostgreSQL table with an {@code INSTEAD} rule on insert, which refuses the
+     * {@code RETURNING} the request adds). Read once per table under a savepoint; a read that fails answers no, and
+     * the keys are then found as without a request.
+     */
+    static boolean insertReturns(ConnectionHandler connection, Connection physical, StatementAnalysis analysis) {
+        Store store = connection.store();
+        Metadata metadata = connection.config.metadata();
+        Boolean known = metadata.knownInsertReturns(store, analysis.mapping());
+        if (known != null) {
+            return known;
+        }
+        Dialect dialect = connection.config.dialect(store, physical);
+        if (dialect != Dialect.POSTGRESQL) {
+            return true;
+        }
+        try {
+            return WriteExecution.guarded(physical, dialect, connection.inSqlTransaction(),
+                    () -> metadata.insertReturns(store, physical, dialect, analysis.mapping()));
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static boolean asksForKeys(Object[] args) {
@@ -460,7 +486,8 @@ final class StatementHandler implements InvocationHandler {
                 && (statementAnalysis.keysGenerated() || storedKeys) && !statementAnalysis.returning();
         if (plain && generatedKeys && (args.length == 1
                 || Integer.valueOf(Statement.NO_GENERATED_KEYS).equals(args[1]))
-                && !method.getName().equals("executeQuery")) {
+                && !method.getName().equals("executeQuery")
+                && insertReturns(connection, connection.physical(), statementAnalysis)) {
             physicalArgs = keys.keyedArgs(physicalArgs, statementAnalysis, connection.store(),
                     connection.config.dialect(connection.store()));
             method = KeyTracker.keyedMethod(method, physicalArgs[1]);

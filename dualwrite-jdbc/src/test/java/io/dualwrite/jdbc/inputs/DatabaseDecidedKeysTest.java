@@ -133,6 +133,18 @@ class DatabaseDecidedKeysTest {
                 old("CREATE TABLE orders (id NUMERIC(5,0) PRIMARY KEY, code VARCHAR(20) UNIQUE, qty INT)"),
                 fresh("CREATE TABLE orders_v2 (id NUMERIC(5,0) PRIMARY KEY, code VARCHAR(20) UNIQUE, quantity INT)"),
                 "INSERT INTO orders (id, code, qty) VALUES (4.4, 'd', 4)"));
+        inputs.add(new Input("pg insert rule that also writes an audit table", Kind.POSTGRES,
+                old(PG_BY_DEFAULT, "CREATE TABLE audit (order_id BIGINT)",
+                        "CREATE RULE audit_insert AS ON INSERT TO orders DO ALSO INSERT INTO audit VALUES (NEW.id)"),
+                fresh(NEW_ORDERS), "INSERT INTO orders (id, code, qty) VALUES (7, 'd', 4)"));
+        inputs.add(new Input("pg conditional instead rule on insert", Kind.POSTGRES,
+                old(PG_BY_DEFAULT, "CREATE TABLE audit (order_id BIGINT)",
+                        "CREATE RULE skip_z AS ON INSERT TO orders WHERE NEW.code = 'z' DO INSTEAD INSERT INTO audit VALUES (NEW.id)"),
+                fresh(NEW_ORDERS), "INSERT INTO orders (id, code, qty) VALUES (7, 'd', 4)"));
+        inputs.add(new Input("pg insert rule, generated key", Kind.POSTGRES,
+                old(PG_BY_DEFAULT, "CREATE TABLE audit (order_id BIGINT)",
+                        "CREATE RULE audit_insert AS ON INSERT TO orders DO ALSO INSERT INTO audit VALUES (NEW.id)"),
+                fresh(NEW_ORDERS), "INSERT INTO orders (code, qty) VALUES ('d', 4)"));
         inputs.add(new Input("pg key from a sequence shared by two tables", Kind.POSTGRES,
                 old("CREATE SEQUENCE shared_seq START WITH 100",
                         "CREATE TABLE orders (id BIGINT PRIMARY KEY DEFAULT nextval('shared_seq'), code VARCHAR(20) UNIQUE, qty INT)",
@@ -198,6 +210,12 @@ class DatabaseDecidedKeysTest {
                 "INSERT INTO orders (id, code, qty) OVERRIDING USER VALUE VALUES (1, 'd', 4)"));
         inputs.add(new Input("h2 merge key on code moves the key onto a free one", Kind.H2, old(H2_BY_DEFAULT), fresh(NEW_ORDERS),
                 "MERGE INTO orders (id, code, qty) KEY (code) VALUES (5, 'c', 9), (6, 'f', 6)"));
+        inputs.add(new Input("h2 before insert trigger moves the key off one that exists", Kind.H2,
+                old(H2_BY_DEFAULT, "CREATE TRIGGER bump BEFORE INSERT ON orders FOR EACH ROW CALL \"" + BumpKeyOfD.class.getName() + "\""),
+                fresh(NEW_ORDERS), "INSERT INTO orders (id, code, qty) VALUES (1, 'd', 4)"));
+        inputs.add(new Input("h2 before insert trigger moves a generated key", Kind.H2,
+                old(H2_BY_DEFAULT, "CREATE TRIGGER bump BEFORE INSERT ON orders FOR EACH ROW CALL \"" + BumpKeyOfD.class.getName() + "\""),
+                fresh(NEW_ORDERS), "INSERT INTO orders (code, qty) VALUES ('d', 4)"));
         inputs.add(new Input("h2 OVERRIDING SYSTEM VALUE on ALWAYS", Kind.H2,
                 List.of(H2_ALWAYS, "INSERT INTO orders (id, code, qty) OVERRIDING SYSTEM VALUE VALUES (1, 'a', 1), (2, 'b', 2), (3, 'c', 3)"),
                 fresh(NEW_ORDERS), "INSERT INTO orders (id, code, qty) OVERRIDING SYSTEM VALUE VALUES (7, 'd', 4)"));
@@ -379,7 +397,12 @@ class DatabaseDecidedKeysTest {
             } catch (SQLException e) {
                 out.add(PlainJdbc.describe(e));
                 if (transaction) {
-                    connection.rollback();
+                    try {
+                        connection.rollback();
+                    } catch (SQLException closed) {
+                        // a pool closes a connection whose statement failed with SQLState 0A000
+                        out.add("rollback " + PlainJdbc.describe(closed));
+                    }
                 }
             }
         }
@@ -395,6 +418,16 @@ class DatabaseDecidedKeysTest {
                     return;
                 }
                 out.add("count " + count);
+            }
+        }
+    }
+
+    /** An H2 trigger that moves the row of code {@code 'd'} being inserted to its key plus 1000. */
+    public static final class BumpKeyOfD implements org.h2.api.Trigger {
+        @Override
+        public void fire(Connection connection, Object[] oldRow, Object[] newRow) {
+            if ("d".equals(newRow[1])) {
+                newRow[0] = ((Number) newRow[0]).longValue() + 1000;
             }
         }
     }
