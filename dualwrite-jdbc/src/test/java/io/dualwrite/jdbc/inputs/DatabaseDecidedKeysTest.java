@@ -41,9 +41,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link Statement} or a {@link PreparedStatement}, with or without asking for generated keys, and as a batch of
  * either kind. Every run sends the statement once with plain JDBC to a database of its own set up alike and once
  * through the data source, and what the caller saw (results, counts, generated keys, exceptions) must be the same.
- * Then the new store is compared with the old one row by row with this test's own SQL: equal, or where it differs,
- * a change-log record (the row's key, or a scoped resync of the table) must cover every differing row, and
- * resolving the records must make the stores equal. A run prints each case's outcome ({@code OUTCOME … EXACT} or
+ * Then the new store is compared with the old one row by row with this test's own SQL. Where the database can
+ * report the keys it stored ({@link #RESYNC_ALLOWED} lists the inputs where it cannot), they must be equal with
+ * nothing recorded. Elsewhere: equal, or where they differ, a change-log record (the row's key, or a scoped resync
+ * of the table) must cover every differing row, and resolving the records must make the stores equal. A run prints each case's outcome ({@code OUTCOME … EXACT} or
  * {@code DIFFERS} with what was recorded); {@code -Ddecided.only=h2} runs only the inputs whose name contains it.
  */
 class DatabaseDecidedKeysTest {
@@ -236,6 +237,25 @@ class DatabaseDecidedKeysTest {
         return inputs;
     }
 
+    /**
+     * The inputs whose keys the database cannot report, so that a scoped resync is the right answer: the old key of a
+     * row an upsert or merge moved (the rows it met are not read first when the new key is computed), an insert with
+     * a {@code RETURNING} of the application's (no key request can be added), a table whose {@code INSTEAD} rule
+     * refuses the request, a trigger on H2 (its keys are reported from before the trigger), rules or triggers that may
+     * write other rows, and H2's data-change delta tables (a query whose writes are not analysed). Every other input
+     * must end with the stores equal and nothing recorded, sent any way but a plain {@link Statement} batch (which
+     * never returns keys).
+     */
+    private static final Set<String> RESYNC_ALLOWED = Set.of("pg insert select returning",
+            "pg shared sequence insert returning", "pg on conflict update that moves the key",
+            "pg on conflict update that moves the key by the old row", "pg conditional instead rule on insert",
+            "pg insert rule that also writes an audit table", "pg insert rule, generated key",
+            "h2 merge key on code moves the key", "h2 merge key on code, no column list",
+            "h2 merge key on code moves the key onto a free one", "h2 before insert trigger moves the key off one that exists",
+            "h2 before insert trigger moves a generated key", "h2 select from final table of an insert",
+            "h2 select from new table of an insert with keys", "h2 select from old table of a delete",
+            "h2 select from final table of an update", "h2 select from final table of a merge");
+
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
         String only = System.getProperty("decided.only", "");
@@ -284,7 +304,7 @@ class DatabaseDecidedKeysTest {
 
     @ParameterizedTest(name = "{0}, {1}, transaction {2}")
     @MethodSource("cases")
-    void theNewStoreEndsEqualToTheOldOrACoveringRecordIsKept(Input input, Way way, boolean transaction) throws SQLException {
+    void theNewStoreEndsEqualToTheOldByTheReportedKeysOrACoveringRecordIsKept(Input input, Way way, boolean transaction) throws SQLException {
         TestDatabase plain;
         Fixture fixture;
         if (input.kind() == Kind.POSTGRES) {
@@ -307,7 +327,18 @@ class DatabaseDecidedKeysTest {
                     .isEqualTo(String.join(" | ", expected));
             assertThat(Rows.of(fixture.oldDb, OLD_ROWS)).as("the old store holds what plain JDBC wrote")
                     .isEqualTo(Rows.of(plain, OLD_ROWS));
-            equalOrCovered(fixture, input + ", " + way + ", transaction " + transaction);
+            String label = input + ", " + way + ", transaction " + transaction;
+            if (!RESYNC_ALLOWED.contains(input.name()) && way != Way.STATEMENT_BATCH) {
+                await(label).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> !fixture.records().isEmpty()
+                                || Rows.of(fixture.newDb, NEW_ROWS).equals(Rows.of(fixture.oldDb, OLD_ROWS)));
+                System.out.println("OUTCOME " + label + ": " + fixture.recordKeys());
+                assertThat(fixture.recordKeys()).as("%s: the database reported the keys it stored", label).isEmpty();
+                assertThat(Rows.of(fixture.newDb, NEW_ROWS)).as("%s: the new store", label)
+                        .isEqualTo(Rows.of(fixture.oldDb, OLD_ROWS));
+            } else {
+                equalOrCovered(fixture, label);
+            }
         } finally {
             if (input.kind() == Kind.H2) {
                 plain.close();
