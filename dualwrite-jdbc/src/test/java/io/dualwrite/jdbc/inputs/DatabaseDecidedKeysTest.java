@@ -142,6 +142,10 @@ class DatabaseDecidedKeysTest {
                 old(PG_BY_DEFAULT, "CREATE TABLE audit (order_id BIGINT)",
                         "CREATE RULE skip_z AS ON INSERT TO orders WHERE NEW.code = 'z' DO INSTEAD INSERT INTO audit VALUES (NEW.id)"),
                 fresh(NEW_ORDERS), "INSERT INTO orders (id, code, qty) VALUES (7, 'd', 4)"));
+        inputs.add(new Input("pg conditional instead rule on insert, generated key", Kind.POSTGRES,
+                old(PG_BY_DEFAULT, "CREATE TABLE audit (order_id BIGINT)",
+                        "CREATE RULE skip_z AS ON INSERT TO orders WHERE NEW.code = 'z' DO INSTEAD INSERT INTO audit VALUES (NEW.id)"),
+                fresh(NEW_ORDERS), "INSERT INTO orders (code, qty) VALUES ('d', 4)"));
         inputs.add(new Input("pg insert rule, generated key", Kind.POSTGRES,
                 old(PG_BY_DEFAULT, "CREATE TABLE audit (order_id BIGINT)",
                         "CREATE RULE audit_insert AS ON INSERT TO orders DO ALSO INSERT INTO audit VALUES (NEW.id)"),
@@ -249,6 +253,7 @@ class DatabaseDecidedKeysTest {
     private static final Set<String> RESYNC_ALLOWED = Set.of("pg insert select returning",
             "pg shared sequence insert returning", "pg on conflict update that moves the key",
             "pg on conflict update that moves the key by the old row", "pg conditional instead rule on insert",
+            "pg conditional instead rule on insert, generated key",
             "pg insert rule that also writes an audit table", "pg insert rule, generated key",
             "h2 merge key on code moves the key", "h2 merge key on code, no column list",
             "h2 merge key on code moves the key onto a free one", "h2 before insert trigger moves the key off one that exists",
