@@ -701,10 +701,19 @@ final class WriteExecution {
      * Whether keys the driver reported are the rows' keys as stored: PostgreSQL's {@code RETURNING} reads the row
      * after its {@code BEFORE} triggers. H2 reports the values before its triggers, and one that a trigger moved may
      * still name another row (found, so no read tells it apart): on a table with insert triggers its keys are
-     * taken as the statement names them instead, with the checks that go with those.
+     * taken as the statement names them instead, with the checks that go with those; so are keys of a type stored in
+     * a form of its own ({@link Metadata.KeyTexts#formed}).
      */
     private boolean storedAsReported(Connection physical) {
-        return connection.config.dialect(connection.store()) == Dialect.POSTGRESQL || !keyTexts(physical).insertTriggers();
+        Metadata.KeyTexts texts = keyTexts(physical);
+        for (int position = 0; position < analysis.mapping().primaryKey().size(); position++) {
+            if (texts.formed(position)) {
+                // a real, a timestamp or bytes come back as the session spells them (extra_float_digits, its zone),
+                // not always as stored: read back in a form of the library's own by the checks that follow
+                return false;
+            }
+        }
+        return connection.config.dialect(connection.store()) == Dialect.POSTGRESQL || !texts.insertTriggers();
     }
 
     private boolean missing(Connection physical, List<List<Object>> keys) throws SQLException {
