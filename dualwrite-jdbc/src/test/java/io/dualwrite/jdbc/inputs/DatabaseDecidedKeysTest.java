@@ -50,11 +50,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class DatabaseDecidedKeysTest {
 
-    /** How the application sends the input's statement. */
+    /**
+     * How the application sends the input's statement: plain or prepared, asking for generated keys or not (and then
+     * maybe reading {@code getGeneratedKeys()} all the same), alone or as a batch.
+     */
     enum Way {
         STATEMENT(false, false, false), STATEMENT_KEYS(false, true, false), PREPARED(true, false, false),
         PREPARED_KEYS(true, true, false), STATEMENT_BATCH(false, false, true), PREPARED_BATCH(true, false, true),
-        PREPARED_BATCH_KEYS(true, true, true);
+        PREPARED_BATCH_KEYS(true, true, true), STATEMENT_UNASKED_KEYS(false, false, false),
+        PREPARED_UNASKED_KEYS(true, false, false);
 
         final boolean prepared;
         final boolean keys;
@@ -64,6 +68,11 @@ class DatabaseDecidedKeysTest {
             this.prepared = prepared;
             this.keys = keys;
             this.batch = batch;
+        }
+
+        /** Whether the application reads {@code getGeneratedKeys()} after the execution. */
+        boolean readsKeys() {
+            return keys || this == STATEMENT_UNASKED_KEYS || this == PREPARED_UNASKED_KEYS;
         }
     }
 
@@ -483,7 +492,7 @@ class DatabaseDecidedKeysTest {
                         } else {
                             results(statement, statement.execute(), out);
                         }
-                        if (way.keys) {
+                        if (way.readsKeys()) {
                             out.add("keys " + rows(statement.getGeneratedKeys()));
                         }
                     }
@@ -495,7 +504,7 @@ class DatabaseDecidedKeysTest {
                         } else {
                             boolean query = way.keys ? statement.execute(sql, Statement.RETURN_GENERATED_KEYS) : statement.execute(sql);
                             results(statement, query, out);
-                            if (way.keys) {
+                            if (way.readsKeys()) {
                                 out.add("keys " + rows(statement.getGeneratedKeys()));
                             }
                         }
@@ -546,6 +555,7 @@ class DatabaseDecidedKeysTest {
         try (rows) {
             ResultSetMetaData meta = rows.getMetaData();
             List<String> all = new ArrayList<>();
+            all.add("columns " + meta.getColumnCount());
             while (rows.next()) {
                 List<String> values = new ArrayList<>();
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
