@@ -206,7 +206,31 @@ class DatabaseDecidedKeysTest {
                 "INSERT INTO orders (id, code, qty) VALUES (9, 'a', 9) ON CONFLICT (code) DO UPDATE SET id = EXCLUDED.id + 1000"));
         inputs.add(new Input("pg on conflict update that moves the key by the old row", Kind.POSTGRES, old(PG_PLAIN), fresh(NEW_ORDERS),
                 "INSERT INTO orders (id, code, qty) VALUES (9, 'b', 9), (10, 'e', 10) ON CONFLICT (code) DO UPDATE SET id = orders.id + 500"));
+        inputs.add(new Input("pg stored generated key column", Kind.POSTGRES,
+                List.of("CREATE TABLE orders (n BIGINT, id BIGINT GENERATED ALWAYS AS (n * 10 + 1) STORED PRIMARY KEY,"
+                        + " code VARCHAR(20) UNIQUE, qty INT)", "INSERT INTO orders (n, code, qty) VALUES (0, 'a', 1)"),
+                List.of("CREATE TABLE orders_v2 (n BIGINT, id BIGINT PRIMARY KEY, code VARCHAR(20) UNIQUE, quantity INT)",
+                        "INSERT INTO orders_v2 (n, id, code, quantity) VALUES (0, 1, 'a', 1)"),
+                "INSERT INTO orders (n, code, qty) VALUES (7, 'd', 4), (8, 'e', 5)"));
+        inputs.add(new Input("pg varchar(2) key given trailing spaces", Kind.POSTGRES,
+                old("CREATE TABLE orders (id VARCHAR(2) PRIMARY KEY, code VARCHAR(20) UNIQUE, qty INT)"),
+                fresh("CREATE TABLE orders_v2 (id VARCHAR(2) PRIMARY KEY, code VARCHAR(20) UNIQUE, quantity INT)"),
+                "INSERT INTO orders (id, code, qty) VALUES ('x    ', 'd', 4), ('yz  ', 'e', 5)"));
+        inputs.add(new Input("pg insert select with computed keys", Kind.POSTGRES, old(PG_PLAIN), fresh(NEW_ORDERS),
+                "INSERT INTO orders (id, code, qty) SELECT id + 10, code || 'x', qty FROM orders WHERE id < 3"));
+        inputs.add(new Input("pg insert select without column list", Kind.POSTGRES, old(PG_PLAIN), fresh(NEW_ORDERS),
+                "INSERT INTO orders SELECT g, 'g' || g, g FROM generate_series(20, 22) g"));
+        inputs.add(new Input("pg insert after a with clause", Kind.POSTGRES, old(PG_BY_DEFAULT), fresh(NEW_ORDERS),
+                "WITH src AS (SELECT 'w' || code AS code, qty FROM orders WHERE id = 1) INSERT INTO orders (code, qty) SELECT code, qty FROM src"));
+        inputs.add(new Input("pg aliased insert with on conflict do nothing", Kind.POSTGRES, old(PG_BY_DEFAULT), fresh(NEW_ORDERS),
+                "INSERT INTO orders AS o (id, code, qty) VALUES (DEFAULT, 'a', 9), (DEFAULT, 'f', 6) ON CONFLICT (code) DO NOTHING"));
         // ---- H2
+        inputs.add(new Input("h2 insert select with computed keys", Kind.H2, old(H2_BY_DEFAULT), fresh(NEW_ORDERS),
+                "INSERT INTO orders (id, code, qty) SELECT id + 10, code || 'x', qty FROM orders WHERE id < 3"));
+        inputs.add(new Input("h2 varchar(2) key given trailing spaces", Kind.H2,
+                old("CREATE TABLE orders (id VARCHAR(2) PRIMARY KEY, code VARCHAR(20) UNIQUE, qty INT)"),
+                fresh("CREATE TABLE orders_v2 (id VARCHAR(2) PRIMARY KEY, code VARCHAR(20) UNIQUE, quantity INT)"),
+                "INSERT INTO orders (id, code, qty) VALUES ('x', 'd', 4)"));
         inputs.add(new Input("h2 merge key on code moves the key", Kind.H2, old(H2_BY_DEFAULT), fresh(NEW_ORDERS),
                 "MERGE INTO orders (id, code, qty) KEY (code) VALUES (9, 'a', 9)"));
         inputs.add(new Input("h2 merge key on code, no column list", Kind.H2, old(H2_BY_DEFAULT), fresh(NEW_ORDERS),
