@@ -222,18 +222,13 @@ final class BatchExecution {
         if (storedKeysCover(entries, reported, counts)) {
             // a prepared batch of inserts naming their keys, and the database reported one key per row it stored:
             // those keys are the batch's rows, whatever its entries' values said
-            for (int i = 0; i < entries.size(); i++) {
-                Entry entry = entries.get(i);
-                if (entry != null) {
-                    WriteExecution.resyncTables(connection, entry.analysis, entry.context);
-                }
+            for (Entry entry : entries) {
+                WriteExecution.resyncTables(connection, entry.analysis, entry.context); // none is null: see there
             }
-            Entry first = entries.stream().filter(e -> e != null && e.write != null).findFirst().orElse(null);
-            if (first != null) {
-                first.write.storeWarned(warned);
-                first.write.keysReported(reported);
-                first.write.collect(physical, first.bound, reported.size(), reported, preselected.get(entries.indexOf(first)));
-            }
+            Entry first = entries.get(0); // as generated keys, all go with the first entry
+            first.write.storeWarned(warned);
+            first.write.keysReported(reported);
+            first.write.collect(physical, first.bound, reported.size(), reported, preselected.get(0));
             return;
         }
         for (int i = 0; i < entries.size(); i++) {
