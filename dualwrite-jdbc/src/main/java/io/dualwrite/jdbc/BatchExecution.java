@@ -222,6 +222,18 @@ final class BatchExecution {
         List<List<Object>> generated = perEntry ? List.of() : expanded;
         boolean derived = generated.size() > reported.size(); // widened from one key per entry
         boolean generatedUsed = false;
+        if (storedKeysCover(entries, reported, counts)) {
+            // a prepared batch of inserts naming their keys, and the database reported one key per row it stored:
+            // those keys are the batch's rows, whatever its entries' values said
+            for (Entry entry : entries) {
+                WriteExecution.resyncTables(connection, entry.analysis, entry.context); // none is null: see there
+            }
+            Entry first = entries.get(0); // as generated keys, all go with the first entry
+            first.write.storeWarned(warned);
+            first.write.keysReported(reported);
+            first.write.collect(physical, first.bound, reported.size(), reported, preselected.get(0));
+            return;
+        }
         for (int i = 0; i < entries.size(); i++) {
             Entry entry = entries.get(i);
             if (entry == null) {
@@ -283,6 +295,29 @@ final class BatchExecution {
     }
 
     /**
+     * Whether the keys the driver reported for a prepared batch of inserts that name their keys are the keys of every
+     * row it stored ({@link StatementHandler#readsStoredKeys}): every entry ran with a count, each is an insert of
+     * the batch's one statement and mirrors, and the counts add up to the keys reported. Otherwise each entry's own
+     * values are used, as for a plain batch.
+     */
+    private boolean storedKeysCover(List<@Nullable Entry> entries, List<List<Object>> reported, long[] counts) {
+        StatementAnalysis prepared = statement.analysis();
+        if (reported.isEmpty() || prepared == null || prepared.keysGenerated() || prepared.kind() != SqlKind.INSERT
+                || counts.length != entries.size()) {
+            return false;
+        }
+        long rows = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            Entry entry = entries.get(i);
+            if (entry == null || entry.write == null || entry.analysis != prepared || counts[i] < 0) {
+                return false;
+            }
+            rows += counts[i];
+        }
+        return rows == reported.size();
+    }
+
+    /**
      * MySQL and MariaDB drivers return one key per batch entry, the first of the rows it inserted: when there
      * is exactly one key per inserting entry, each is widened to its entry's rows where they provably follow it
      * ({@link ConnectionHandler#consecutiveKeys}; the step is read once, after the batch). {@code null} when an
@@ -320,7 +355,8 @@ final class BatchExecution {
     /** The generated keys of the whole batch, when its statement asked for them. */
     private List<List<Object>> generatedKeys() {
         StatementAnalysis prepared = statement.analysis();
-        if (prepared == null || !prepared.keysGenerated() || prepared.returning()) {
+        if (prepared == null || prepared.returning() || !(prepared.keysGenerated()
+                || StatementHandler.readsStoredKeys(prepared, connection.config.dialect(connection.store())))) {
             return List.of();
         }
         try {

@@ -674,6 +674,8 @@ final class Metadata {
     }
     private final Map<TableMapping, Boolean> oldLockable = new ConcurrentHashMap<>();
     private final Map<TableMapping, Boolean> newLockable = new ConcurrentHashMap<>();
+    private final Map<TableMapping, Read<Boolean>> oldReturning = new ConcurrentHashMap<>();
+    private final Map<TableMapping, Read<Boolean>> newReturning = new ConcurrentHashMap<>();
     private final Map<TableMapping, Read<Boolean>> oldTransactional = new ConcurrentHashMap<>();
     private final Map<TableMapping, Read<Boolean>> newTransactional = new ConcurrentHashMap<>();
 
@@ -936,6 +938,44 @@ final class Metadata {
             cache.put(mapping, known);
         }
         return known.value();
+    }
+
+    /**
+     * Whether an insert into the table may be asked for its keys: on PostgreSQL, unless the table has an
+     * {@code INSTEAD} rule on {@code INSERT}. pgjdbc asks by appending {@code RETURNING}, which PostgreSQL refuses
+     * on such a table (SQLState 0A000, which pools take for a broken connection), where the application's own
+     * insert without it runs; elsewhere, yes. Read on {@code connection} once per store and table, and again when
+     * the read is older than the catalog's trust ({@code catalogRefresh}); a read that fails answers no.
+     */
+    boolean insertReturns(Store store, Connection connection, @Nullable Dialect dialect, TableMapping mapping)
+            throws SQLException {
+        if (dialect != Dialect.POSTGRESQL) {
+            return true;
+        }
+        Map<TableMapping, Read<Boolean>> cache = store == Store.OLD ? oldReturning : newReturning;
+        Read<Boolean> known = cache.get(mapping);
+        if (known == null || !known.fresh(refreshNanos)) {
+            known = new Read<>(readInsertReturns(connection, mapping.table(store)), System.nanoTime());
+            cache.put(mapping, known);
+        }
+        return known.value();
+    }
+
+    /** What {@link #insertReturns} found for the table while the catalog is trusted, or {@code null}. */
+    @Nullable Boolean knownInsertReturns(Store store, TableMapping mapping) {
+        Read<Boolean> known = (store == Store.OLD ? oldReturning : newReturning).get(mapping);
+        return known != null && known.fresh(refreshNanos) ? known.value() : null;
+    }
+
+    private static boolean readInsertReturns(Connection connection, String table) throws SQLException {
+        // to_regclass answers null for a missing table instead of failing; ev_type '3' is INSERT
+        try (java.sql.PreparedStatement statement = connection.prepareStatement("SELECT NOT EXISTS (SELECT 1"
+                + " FROM pg_rewrite WHERE ev_class = to_regclass(?) AND ev_type = '3' AND is_instead)")) {
+            statement.setString(1, table);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() && rows.getBoolean(1);
+            }
+        }
     }
 
     /** {@link #transactional}, read now (a rollback is about to forget keys on its word). */

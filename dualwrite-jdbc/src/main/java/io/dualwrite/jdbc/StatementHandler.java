@@ -109,8 +109,10 @@ final class StatementHandler implements InvocationHandler {
         physicalArgs[0] = plan == null ? sql : plan.sql();
         boolean appAskedKeys = asksForKeys(args);
         Statement statement;
-        boolean requestKeys = name.equals("prepareStatement") && analysis.mappedWrite() && analysis.keysGenerated()
-                && !analysis.returning() && !appAskedKeys && (args.length == 1 || keysObtainable(args, sql));
+        boolean requestKeys = name.equals("prepareStatement") && analysis.mappedWrite()
+                && (analysis.keysGenerated() || readsStoredKeys(analysis, connection.config.dialect(store)))
+                && !analysis.returning() && !appAskedKeys && (args.length == 1 || keysObtainable(args, sql))
+                && insertReturns(connection, physicalConnection, analysis);
         if (requestKeys) {
             statement = KeyTracker.prepareWithKeys(physicalConnection, (String) physicalArgs[0], analysis, store,
                     connection.config.dialect(store));
@@ -174,6 +176,42 @@ final class StatementHandler implements InvocationHandler {
     private Wrappers.RowWrites rowWrites(StatementAnalysis query, List<@Nullable Object> values) {
         List<@Nullable Object> ids = updatable ? new ArrayList<>(values) : List.of();
         return driverWrite -> connection.rowWrite(query, ids, driverWrite);
+    }
+
+    /**
+     * Whether an insert or upsert is run asking the database for the keys it stored, although the statement names
+     * them: on PostgreSQL and H2 the driver answers with the rows as stored, so a key the database decided otherwise
+     * than the text (a {@code DEFAULT} among written keys, {@code OVERRIDING USER VALUE}, a trigger, a cast that
+     * rounds) is still synced by key instead of costing a scoped resync, or a row left behind when the written key
+     * happens to name another row. MySQL and MariaDB report only an auto-increment value: they keep the text's keys.
+     */
+    static boolean readsStoredKeys(StatementAnalysis analysis, @Nullable Dialect dialect) {
+        return (dialect == Dialect.POSTGRESQL || dialect == Dialect.H2) && analysis.keysReportable();
+    }
+
+    /**
+     * Whether the driver may be asked for the keys of an insert into the statement's table ({@link
+     * Metadata#insertReturns}: not on a PostgreSQL table with an {@code INSTEAD} rule on insert, which refuses the
+     * {@code RETURNING} the request adds). Read once per table under a savepoint; a read that fails answers no, and
+     * the keys are then found as without a request.
+     */
+    static boolean insertReturns(ConnectionHandler connection, Connection physical, StatementAnalysis analysis) {
+        Store store = connection.store();
+        Metadata metadata = connection.config.metadata();
+        Boolean known = metadata.knownInsertReturns(store, analysis.mapping());
+        if (known != null) {
+            return known;
+        }
+        Dialect dialect = connection.config.dialect(store, physical);
+        if (dialect != Dialect.POSTGRESQL) {
+            return true;
+        }
+        try {
+            return WriteExecution.guarded(physical, dialect, connection.inSqlTransaction(),
+                    () -> metadata.insertReturns(store, physical, dialect, analysis.mapping()));
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static boolean asksForKeys(Object[] args) {
@@ -443,11 +481,13 @@ final class StatementHandler implements InvocationHandler {
         // an id rule is decided with the id the row really gets: an insert whose order id is its generated key
         // may mirror once the key is known, although its phase without the id does not
         boolean byGeneratedKey = !mirrors && connection.mayMirrorByGeneratedKey(statementAnalysis);
+        boolean storedKeys = readsStoredKeys(statementAnalysis, connection.config.dialect(connection.store()));
         boolean generatedKeys = (mirrors || byGeneratedKey) && statementAnalysis.mappedWrite()
-                && statementAnalysis.keysGenerated() && !statementAnalysis.returning();
+                && (statementAnalysis.keysGenerated() || storedKeys) && !statementAnalysis.returning();
         if (plain && generatedKeys && (args.length == 1
                 || Integer.valueOf(Statement.NO_GENERATED_KEYS).equals(args[1]))
-                && !method.getName().equals("executeQuery")) {
+                && !method.getName().equals("executeQuery")
+                && insertReturns(connection, connection.physical(), statementAnalysis)) {
             physicalArgs = keys.keyedArgs(physicalArgs, statementAnalysis, connection.store(),
                     connection.config.dialect(connection.store()));
             method = KeyTracker.keyedMethod(method, physicalArgs[1]);
@@ -578,7 +618,12 @@ final class StatementHandler implements InvocationHandler {
         long count = -1;
         try {
             count = updateCount(result);
-            if (statementAnalysis.keysGenerated()) {
+            if (!statementAnalysis.keysGenerated()
+                    && readsStoredKeys(statementAnalysis, connection.config.dialect(connection.store()))) {
+                // the keys as stored, when the driver was asked for them (by the library or the application)
+                generated = keys.read(physical, statementAnalysis, connection.store());
+                write.keysReported(generated);
+            } else if (statementAnalysis.keysGenerated()) {
                 generated = statementAnalysis.returning()
                         ? connection.lastGeneratedKey(statementAnalysis, count)
                         : keys.read(physical, statementAnalysis, connection.store());
@@ -660,6 +705,11 @@ final class StatementHandler implements InvocationHandler {
         if (!keeps) {
             finishResults();
             openResults.clear();
+            if (connection.config.dialect(connection.store()) != Dialect.MYSQL) {
+                // pgjdbc closes the generated keys with the current result, and H2 forgets them: the application's
+                // getGeneratedKeys() now answers what its driver does, not the copy the library read for the mirror
+                keys.reset();
+            }
             if (hadResults && closeOnCompletion && !closed
                     && connection.config.dialect(connection.store()) == Dialect.MYSQL) {
                 closed = true;

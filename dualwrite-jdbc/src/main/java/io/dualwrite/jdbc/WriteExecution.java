@@ -70,6 +70,11 @@ final class WriteExecution {
      * ({@link ConnectionHandler#consecutiveKeys} answered {@code null}): they are read by the rows' values.
      */
     private boolean keysNotDerivable;
+    /**
+     * Whether the keys handed to {@link #collect} are the database's answer to a request for the key columns of an
+     * insert or upsert that names its keys ({@link StatementHandler#readsStoredKeys}): the rows as stored.
+     */
+    private boolean keysReported;
     /** The key an update assigns as its bound values name it ({@link #removalKey}), when known: no removal. */
     private @Nullable String assigned;
 
@@ -396,6 +401,14 @@ final class WriteExecution {
         keysNotDerivable = true;
     }
 
+    /**
+     * Notes that the database reported these keys for the rows this execution stored (PostgreSQL's {@code RETURNING}
+     * of the key columns, H2's generated keys by column name), although the statement named keys of its own.
+     */
+    void keysReported(List<List<Object>> reported) {
+        keysReported = !reported.isEmpty();
+    }
+
     /** Marks this execution's write as one that raised warnings ({@link #warned}). */
     void storeWarned(boolean warned) {
         storeWarned = warned;
@@ -442,6 +455,13 @@ final class WriteExecution {
             return;
         }
         if (updateCount == 0) {
+            return;
+        }
+        if (keysReported && analysis.kind() == SqlKind.INSERT && updateCount == generated.size()
+                && storedAsReported(physical)) {
+            // one key per row it inserted, as the database stored it: whatever the text said about them (a DEFAULT,
+            // OVERRIDING USER VALUE, a value a cast or trigger changed, no key at all) names no other row
+            generated.forEach(this::add);
             return;
         }
         if (analysis.keysUnknown() != null) {
@@ -712,6 +732,25 @@ final class WriteExecution {
     }
 
     /** Whether any of {@code keys} names no row (read in the caller's transaction). */
+    /**
+     * Whether keys the driver reported are the rows' keys as stored: PostgreSQL's {@code RETURNING} reads the row
+     * after its {@code BEFORE} triggers. H2 reports the values before its triggers, and one that a trigger moved may
+     * still name another row (found, so no read tells it apart): on a table with insert triggers its keys are
+     * taken as the statement names them instead, with the checks that go with those; so are keys of a type stored in
+     * a form of its own ({@link Metadata.KeyTexts#formed}).
+     */
+    private boolean storedAsReported(Connection physical) {
+        Metadata.KeyTexts texts = keyTexts(physical);
+        for (int position = 0; position < analysis.mapping().primaryKey().size(); position++) {
+            if (texts.formed(position)) {
+                // a real, a timestamp or bytes come back as the session spells them (extra_float_digits, its zone),
+                // not always as stored: read back in a form of the library's own by the checks that follow
+                return false;
+            }
+        }
+        return connection.config.dialect(connection.store()) == Dialect.POSTGRESQL || !texts.insertTriggers();
+    }
+
     private boolean missing(Connection physical, List<List<Object>> keys) throws SQLException {
         for (List<Object> key : keys) {
             if (readKey(physical, key, true).isEmpty()) {

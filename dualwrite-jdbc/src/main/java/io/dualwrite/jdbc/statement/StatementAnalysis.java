@@ -84,6 +84,17 @@ public record StatementAnalysis(
         return mapping != null && kind.isWrite();
     }
 
+    /**
+     * Whether the database can be asked which keys this write left its rows under: a single-table insert or upsert
+     * of a mapped table without a {@code RETURNING} of the application's. On PostgreSQL and H2 the driver answers a
+     * request for the key columns with the rows as stored, whatever the text said: a {@code DEFAULT} among written
+     * keys, {@code OVERRIDING USER VALUE}, a trigger or an assignment cast ({@code 7.6} into an integer key) that
+     * changed the key, the row an upsert updated. Those answers name the rows better than the values written.
+     */
+    public boolean keysReportable() {
+        return mapping != null && (kind == SqlKind.INSERT || kind == SqlKind.UPSERT) && !returning;
+    }
+
     /** The statement for a store: the application's SQL for the old one, its rewrite for the new one. */
     public @Nullable RenderedSql on(Store store) {
         return store == Store.OLD ? onOld : onNew;

@@ -159,7 +159,8 @@ class UnseenKeyChangesTest {
                     "CREATE TRIGGER shout BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION shout()");
             assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", "b")).isEqualTo(1);
             assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", "b", 8)).isEqualTo(1);
-            assertThat(fixture.scopedResyncs()).hasSize(1);
+            // PostgreSQL answers the insert's request for its key columns with 'B', the key as stored: synced by it
+            assertThat(fixture.scopedResyncs()).isEmpty();
             assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS))
                     .containsOnly(Map.entry("a", "5"), Map.entry("B", "8"));
         }
@@ -187,7 +188,7 @@ class UnseenKeyChangesTest {
                 }
                 connection.commit();
             }
-            assertThat(fixture.scopedResyncs()).hasSize(1);
+            assertThat(fixture.scopedResyncs()).as("'c' is reported as stored, 'C'").isEmpty();
             assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS))
                     .containsOnly(Map.entry("a", "5"), Map.entry("C", "3"));
         }
@@ -208,7 +209,7 @@ class UnseenKeyChangesTest {
                     () -> LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", "e"))
                     .isInstanceOf(SQLException.class).hasMessageContaining("deletes are closed");
             assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", "e", 4)).isEqualTo(1);
-            assertThat(fixture.scopedResyncs()).as("'e' is stored as 'e-x'").hasSize(1);
+            assertThat(fixture.scopedResyncs()).as("'e' is reported as stored, 'e-x'").isEmpty();
             assertThat(LooseKeyStores.converged(fixture, OLD_ROWS, NEW_ROWS))
                     .containsOnly(Map.entry("a", "5"), Map.entry("e-x", "4"));
         }
