@@ -222,7 +222,7 @@ final class BatchExecution {
         List<List<Object>> generated = perEntry ? List.of() : expanded;
         boolean derived = generated.size() > reported.size(); // widened from one key per entry
         boolean generatedUsed = false;
-        if (storedKeysCover(entries, reported, counts)) {
+        if (storedKeysCover(entries, reported, counts, physical)) {
             // a prepared batch of inserts naming their keys, and the database reported one key per row it stored:
             // those keys are the batch's rows, whatever its entries' values said
             for (Entry entry : entries) {
@@ -297,10 +297,13 @@ final class BatchExecution {
     /**
      * Whether the keys the driver reported for a prepared batch of inserts that name their keys are the keys of every
      * row it stored ({@link StatementHandler#readsStoredKeys}): every entry ran with a count, each is an insert of
-     * the batch's one statement and mirrors, and the counts add up to the keys reported. Otherwise each entry's own
-     * values are used, as for a plain batch.
+     * the batch's one statement and mirrors, the counts add up to the keys reported, and the key's types come back
+     * as stored ({@link WriteExecution#storedAsReported}: not a real, a timestamp or bytes, which the session
+     * spells its own way; not on an H2 table with insert triggers). Otherwise each entry's own values are used,
+     * as for a plain batch: the reported keys go with the first entry, which would otherwise sync its own row only.
      */
-    private boolean storedKeysCover(List<@Nullable Entry> entries, List<List<Object>> reported, long[] counts) {
+    private boolean storedKeysCover(List<@Nullable Entry> entries, List<List<Object>> reported, long[] counts,
+                                    Connection physical) {
         StatementAnalysis prepared = statement.analysis();
         if (reported.isEmpty() || prepared == null || prepared.keysGenerated() || prepared.kind() != SqlKind.INSERT
                 || counts.length != entries.size()) {
@@ -314,7 +317,7 @@ final class BatchExecution {
             }
             rows += counts[i];
         }
-        return rows == reported.size();
+        return rows == reported.size() && entries.get(0).write.storedAsReported(physical);
     }
 
     /**

@@ -739,7 +739,7 @@ final class WriteExecution {
      * taken as the statement names them instead, with the checks that go with those; so are keys of a type stored in
      * a form of its own ({@link Metadata.KeyTexts#formed}).
      */
-    private boolean storedAsReported(Connection physical) {
+    boolean storedAsReported(Connection physical) {
         Metadata.KeyTexts texts = keyTexts(physical);
         for (int position = 0; position < analysis.mapping().primaryKey().size(); position++) {
             if (texts.formed(position)) {

@@ -210,20 +210,7 @@ public final class TestDatabases {
                 // A base directory of this JVM's own: the default one under /tmp is shared, so two test
                 // JVMs starting MariaDB at once (two modules, two checkouts) would unpack over each other.
                 mariadbDirectory = java.nio.file.Files.createTempDirectory("dualwrite-mariadb-");
-                java.nio.file.Path base = mariadbDirectory;
-                DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
-                        .setBaseDir(base.resolve("base").toFile())
-                        .setDataDir(base.resolve("data").toFile())
-                        .setTmpDir(base.resolve("tmp").toString())
-                        .setDeletingTemporaryBaseAndDataDirsOnShutdown(false) // deleteAfterExit does it
-                        .setPort(0)
-                        .addArg("--skip-ssl")
-                        .addArg("--bind-address=127.0.0.1")
-                        .addArg("--skip-name-resolve")
-                        .addArg("--max-connections=500");
-                if ("root".equals(System.getProperty("user.name"))) {
-                    config.addArg("--user=root"); // the server refuses to run as root without it
-                }
+                DBConfigurationBuilder config = serverConfig(mariadbDirectory);
                 mariadb = DB.newEmbeddedDB(config.build());
                 mariadb.start();
                 mariadbPort = mariadb.getConfiguration().getPort();
