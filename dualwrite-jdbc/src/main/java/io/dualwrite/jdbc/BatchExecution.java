@@ -66,6 +66,10 @@ final class BatchExecution {
         }
         connection.beforeBatch(analyses);
         List<@Nullable Entry> entries = new ArrayList<>();
+        // the contexts of the prepared batch's inserts that do not mirror by their context, for their generated keys
+        List<MigrationContext> byGeneratedKey = new ArrayList<>(0);
+        StatementAnalysis prepared = statement.analysis();
+        boolean mayMirrorByKey = prepared != null && connection.mayMirrorByGeneratedKey(prepared);
         boolean anyMirrors = false;
         boolean anyPreselect = false;
         Connection physical = connection.physical();
@@ -80,6 +84,8 @@ final class BatchExecution {
                             ? new WriteExecution(connection, analysis, context, phase) : null);
                     anyMirrors = true;
                     anyPreselect |= entry.write != null && entry.write.preselects(physical, bounds.get(i));
+                } else if (mayMirrorByKey && analysis == prepared) {
+                    byGeneratedKey.add(context);
                 }
             }
             entries.add(entry);
@@ -119,6 +125,8 @@ final class BatchExecution {
             connection.holdWarnings(); // MySQL/MariaDB: before any statement of the library's
             if (anyMirrors) {
                 collect(entries, preselected, counts(result), physical, unselectable);
+            } else if (!byGeneratedKey.isEmpty()) {
+                collectByGeneratedKey(prepared, byGeneratedKey, counts(result), physical);
             }
             settleRemovals(entries);
             cascade(analyses, bounds, counts(result));
@@ -353,6 +361,62 @@ final class BatchExecution {
             expanded.addAll(keys);
         }
         return expanded;
+    }
+
+    /**
+     * For a prepared batch of inserts none of which mirrors by its context, whose table's order id is its generated
+     * key ({@link ConnectionHandler#mayMirrorByGeneratedKey}): each generated key is buffered when the phase of its
+     * own id mirrors ({@link ConnectionHandler#bufferIfKeyMirrors}), as a single such insert's are. A key goes with
+     * its entry's context when every entry inserted one row and the driver reported one key each; otherwise with the
+     * first entry's. MySQL/MariaDB report an entry's first key only: its other rows' keys are derived where that is
+     * exact ({@link ConnectionHandler#consecutiveKeys}), else the table is resynced. Never throws.
+     */
+    private void collectByGeneratedKey(StatementAnalysis prepared, List<MigrationContext> contexts, long[] counts,
+                                       Connection physical) {
+        MigrationContext first = contexts.get(0);
+        try {
+            List<List<Object>> reported = generatedKeys();
+            long rows = 0;
+            List<Long> inserting = new ArrayList<>();
+            for (long count : counts) {
+                if (count > 0) {
+                    rows += count;
+                    inserting.add(count);
+                }
+            }
+            if (rows == reported.size()) {
+                boolean paired = reported.size() == contexts.size() && inserting.size() == contexts.size();
+                for (int k = 0; k < reported.size(); k++) {
+                    connection.bufferIfKeyMirrors(prepared.mapping(), reported.get(k), paired ? contexts.get(k) : first);
+                }
+                return;
+            }
+            if (reported.size() == inserting.size()) {
+                boolean warned = WriteExecution.warned(connection, physical);
+                for (int k = 0; k < reported.size(); k++) {
+                    List<List<Object>> keys = connection.consecutiveKeys(prepared, reported.get(k), inserting.get(k),
+                            warned, k > 0);
+                    if (keys == null) {
+                        connection.buffer().resync(prepared.mapping(), null, "keys-not-consecutive", first);
+                        keys = List.of(reported.get(k));
+                    }
+                    for (List<Object> key : keys) {
+                        connection.bufferIfKeyMirrors(prepared.mapping(), key, first);
+                    }
+                }
+                return;
+            }
+            for (List<Object> key : reported) {
+                connection.bufferIfKeyMirrors(prepared.mapping(), key, first);
+            }
+            if (rows > reported.size()) {
+                connection.buffer().resync(prepared.mapping(), null, "keys-not-returned", first);
+            }
+        } catch (RuntimeException e) {
+            connection.config.warn(log, "keys/" + prepared.mapping().oldTable(),
+                    "could not read the generated keys of a batch on {}: {}", prepared.mapping().oldTable(), e.toString());
+            connection.buffer().resync(prepared.mapping(), null, "keys-not-returned", first);
+        }
     }
 
     /** The generated keys of the whole batch, when its statement asked for them. */
