@@ -931,13 +931,25 @@ final class Metadata {
         if (dialect != Dialect.MYSQL) {
             return true;
         }
-        Map<TableMapping, Read<Boolean>> cache = store == Store.OLD ? oldTransactional : newTransactional;
+        return cachedFlag(store == Store.OLD ? oldTransactional : newTransactional, mapping,
+                () -> readTransactional(connection, mapping.table(store)));
+    }
+
+    /** A per-table answer of the catalog: the cached one while it is trusted ({@code catalogRefresh}), else read anew. */
+    private <E extends Exception> boolean cachedFlag(Map<TableMapping, Read<Boolean>> cache, TableMapping mapping,
+                                                     FlagRead<E> read) throws E {
         Read<Boolean> known = cache.get(mapping);
         if (known == null || !known.fresh(refreshNanos)) {
-            known = new Read<>(readTransactional(connection, mapping.table(store)), System.nanoTime());
+            known = new Read<>(read.read(), System.nanoTime());
             cache.put(mapping, known);
         }
         return known.value();
+    }
+
+    /** Reads one per-table answer of the catalog. */
+    @FunctionalInterface
+    private interface FlagRead<E extends Exception> {
+        boolean read() throws E;
     }
 
     /**
@@ -952,13 +964,8 @@ final class Metadata {
         if (dialect != Dialect.POSTGRESQL) {
             return true;
         }
-        Map<TableMapping, Read<Boolean>> cache = store == Store.OLD ? oldReturning : newReturning;
-        Read<Boolean> known = cache.get(mapping);
-        if (known == null || !known.fresh(refreshNanos)) {
-            known = new Read<>(readInsertReturns(connection, mapping.table(store)), System.nanoTime());
-            cache.put(mapping, known);
-        }
-        return known.value();
+        return cachedFlag(store == Store.OLD ? oldReturning : newReturning, mapping,
+                () -> readInsertReturns(connection, mapping.table(store)));
     }
 
     /** What {@link #insertReturns} found for the table while the catalog is trusted, or {@code null}. */
