@@ -146,6 +146,11 @@ public final class Databases {
     /** Closes a pool made by {@link #create} and drops its database (H2's goes with the JVM). */
     public static void drop(Kind kind, HikariDataSource pool) {
         pool.close();
+        if (kind == Kind.POSTGRES && ownServerStopped()) {
+            // at exit the server's stop hook may have run first: its databases went with it, and asking
+            // postgres() for the server would start a new one that nothing stops
+            return;
+        }
         if (kind == Kind.POSTGRES) {
             execute(postgresAdmin(), "DROP DATABASE IF EXISTS " + pool.getPoolName() + " WITH (FORCE)");
         } else if (kind == Kind.MARIADB) {
@@ -204,6 +209,11 @@ public final class Databases {
             }
             return postgres();
         }
+    }
+
+    /** Whether this JVM started its own embedded PostgreSQL server (no server given by port) and it is stopped. */
+    private static synchronized boolean ownServerStopped() {
+        return System.getProperty(POSTGRES_PORT_PROPERTY) == null && postgres == null && stopHookAdded;
     }
 
     /** Stops the embedded PostgreSQL server of this JVM, if it runs. */
