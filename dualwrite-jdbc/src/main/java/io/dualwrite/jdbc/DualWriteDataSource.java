@@ -556,27 +556,33 @@ public final class DualWriteDataSource implements DataSource {
     /** A proxy of the one interface {@code type} whose calls go to {@code handler}. */
     static Object newProxy(Class<?> type, java.lang.reflect.InvocationHandler handler) {
         try {
-            return PROXY_CONSTRUCTORS.get(type).newInstance(handler);
-        } catch (ReflectiveOperationException e) {
+            return (Object) PROXY_CONSTRUCTORS.get(type).invokeExact(handler);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
             throw new IllegalStateException("cannot create a proxy of " + type.getName(), e);
         }
     }
 
     /**
-     * The proxy class's constructor per JDBC interface. {@code Proxy.newProxyInstance} looks the class up and
-     * checks permissions on every call; the write path creates several proxies per statement (connection,
-     * statement, result sets), so the constructor is looked up once (the documented equivalent of
-     * {@code newProxyInstance}).
+     * The proxy class's constructor per JDBC interface, as a method handle of type {@code (InvocationHandler)Object}.
+     * {@code Proxy.newProxyInstance} looks the class up and checks permissions on every call, and
+     * {@code Constructor.newInstance} copies its arguments into an array and goes through an accessor; the write
+     * path creates several proxies per statement (connection, statement, result sets), so the class is looked up
+     * once and its constructor called through a handle (the documented equivalent of {@code newProxyInstance}).
      */
-    private static final ClassValue<java.lang.reflect.Constructor<?>> PROXY_CONSTRUCTORS = new ClassValue<>() {
+    private static final ClassValue<java.lang.invoke.MethodHandle> PROXY_CONSTRUCTORS = new ClassValue<>() {
         @Override
-        protected java.lang.reflect.Constructor<?> computeValue(Class<?> type) {
+        protected java.lang.invoke.MethodHandle computeValue(Class<?> type) {
             Object sample = Proxy.newProxyInstance(DualWriteDataSource.class.getClassLoader(), new Class<?>[] {type},
                     (proxy, method, args) -> null);
             try {
-                return io.dualwrite.internal.Reflect.accessible(
-                        sample.getClass().getConstructor(java.lang.reflect.InvocationHandler.class));
-            } catch (NoSuchMethodException e) {
+                return java.lang.invoke.MethodHandles.publicLookup()
+                        .findConstructor(sample.getClass(), java.lang.invoke.MethodType.methodType(void.class,
+                                java.lang.reflect.InvocationHandler.class))
+                        .asType(java.lang.invoke.MethodType.methodType(Object.class,
+                                java.lang.reflect.InvocationHandler.class));
+            } catch (NoSuchMethodException | IllegalAccessException e) {
                 throw new IllegalStateException("the proxy class of " + type.getName() + " has no handler constructor", e);
             }
         }
