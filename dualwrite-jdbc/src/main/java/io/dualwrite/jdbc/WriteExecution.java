@@ -818,20 +818,7 @@ final class WriteExecution {
         List<String> columns = analysis.insertColumns() != null ? analysis.insertColumns()
                 : connection.config.metadata().columnOrder(connection.store(), physical,
                         analysis.mapping().table(connection.store()));
-        List<Integer> positions = new ArrayList<>();
-        for (String column : wanted) {
-            int found = -1;
-            for (int c = 0; c < columns.size(); c++) {
-                if (columns.get(c).equalsIgnoreCase(column)) {
-                    found = c;
-                }
-            }
-            if (found < 0) {
-                return null;
-            }
-            positions.add(found);
-        }
-        return positions;
+        return io.dualwrite.jdbc.statement.StatementAnalyzer.indexesOf(columns, wanted);
     }
 
     /**

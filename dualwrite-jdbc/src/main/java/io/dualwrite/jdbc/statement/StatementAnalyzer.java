@@ -868,7 +868,12 @@ public final class StatementAnalyzer {
         return null;
     }
 
-    private static @Nullable List<Integer> indexesOf(List<String> columns, List<String> wanted) {
+    /**
+     * The position of each of {@code wanted} in {@code columns}, compared case-insensitively (the last one where a
+     * name stands twice); {@code null} when one of them is missing. Used for a statement's column list and for a
+     * table's columns in catalog order.
+     */
+    public static @Nullable List<Integer> indexesOf(List<String> columns, List<String> wanted) {
         List<Integer> positions = new ArrayList<>();
         for (String column : wanted) {
             int found = -1;
