@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * interceptor remembers the contexts of the updates queued on a batching executor and opens that context around
  * the flush when they all agree; when they differ, the flush runs without a context and each entry follows the
  * ids in its own SQL (the mapping's {@code merchantIdColumn} / {@code orderIdColumn}) or the unattributed rule.
+ * A query on such an executor first sends the queued entries that way, then runs under its own ids.
+ *
+ * <p>Reads are intercepted at {@code query} and {@code queryCursor} (mapper methods returning a {@code Cursor}).
  *
  * <p>Install it with {@link #install(Configuration, ContextRules)}, after every mapper has been added to the
  * configuration: the rules are checked against the mappers then.
@@ -50,6 +53,8 @@ import org.slf4j.LoggerFactory;
         @Signature(type = Executor.class, method = "query",
                 args = {MappedStatement.class, Object.class, RowBounds.class, ResultHandler.class, CacheKey.class,
                         BoundSql.class}),
+        @Signature(type = Executor.class, method = "queryCursor",
+                args = {MappedStatement.class, Object.class, RowBounds.class}),
         @Signature(type = Executor.class, method = "flushStatements", args = {}),
         @Signature(type = Executor.class, method = "commit", args = {boolean.class}),
         @Signature(type = Executor.class, method = "rollback", args = {boolean.class}),
@@ -135,8 +140,14 @@ public final class MigrationContextInterceptor implements Interceptor {
             case "update":
                 return call(invocation, executor, true, batching);
             case "query":
-                return pending.isEmpty() || !pending.containsKey(executor)
-                        ? call(invocation, executor, false, batching) : flushing(invocation, executor);
+            case "queryCursor":
+                if (!pending.isEmpty() && pending.containsKey(executor)) {
+                    if (mayAnswerFromCache(invocation)) {
+                        return flushing(invocation, executor); // MyBatis may not flush: keep the batch's context
+                    }
+                    flushQueued((Executor) executor);
+                }
+                return call(invocation, executor, false, batching);
             case "flushStatements":
             case "commit":
                 return flushing(invocation, executor);
@@ -208,6 +219,33 @@ public final class MigrationContextInterceptor implements Interceptor {
             args[4] = ((Executor) invocation.getTarget()).createCacheKey(replacement, parameter, (RowBounds) args[2], bound);
         }
         log.debug("mapper statement {} runs as {} on the new store", statement.getId(), counterpart);
+    }
+
+    /**
+     * Sends the entries queued on a batching executor under the context they share, before a query: MyBatis' batch
+     * executor flushes first thing in every query that reaches the database, and the query itself must then run
+     * (and be routed) under its own ids, not the entries'. The batch results are dropped, as MyBatis drops them.
+     */
+    private void flushQueued(Executor executor) throws java.sql.SQLException {
+        Object queued = pending.remove(executor);
+        if (queued instanceof MigrationContext context && MigrationContext.current().isEmpty()) {
+            try (MigrationContext.Scope scope = context.open()) {
+                executor.flushStatements();
+            }
+            return;
+        }
+        executor.flushStatements();
+    }
+
+    /**
+     * Whether a query may be answered from MyBatis' second-level cache without reaching the batch executor (and so
+     * without flushing it): a cached statement read without a result handler.
+     */
+    private boolean mayAnswerFromCache(Invocation invocation) {
+        Object[] args = invocation.getArgs();
+        MappedStatement statement = (MappedStatement) args[0];
+        return args.length > 3 && args[3] == null && configuration.isCacheEnabled() && statement.getCache() != null
+                && statement.isUseCache();
     }
 
     /** Runs a call that sends queued batch entries under the context they share, if any. */
