@@ -89,8 +89,8 @@ final class ContextExtractor {
             return new Ids(null, null);
         }
         ContextRules.StatementPaths own = rules.statements().get(statementId);
-        String orderId = own == null ? null : read(parameter, own.orderIdPath());
-        String merchantId = own == null ? null : read(parameter, own.merchantIdPath());
+        String orderId = own == null ? null : readOwn(parameter, own.orderIdPath());
+        String merchantId = own == null ? null : readOwn(parameter, own.merchantIdPath());
         for (int i = 0; orderId == null && i < rules.orderIdPaths().size(); i++) {
             orderId = read(parameter, rules.orderIdPaths().get(i));
         }
@@ -107,6 +107,18 @@ final class ContextExtractor {
             }
         }
         return new Ids(orderId, merchantId);
+    }
+
+    /**
+     * {@link #read} for a statement's own path, which also names a lone parameter of a simple type (a mapper method
+     * {@code deleteOf(String merchantNo)}): MyBatis passes that value itself, bound by any name.
+     */
+    private @Nullable String readOwn(Object parameter, @Nullable String path) {
+        if (path != null && path.indexOf('.') < 0 && !(parameter instanceof Map<?, ?>)
+                && simpleTypes.hasTypeHandler(parameter.getClass())) {
+            return idText(parameter);
+        }
+        return read(parameter, path);
     }
 
     /** The one value a path reads (through collections: the value all elements share), else null. */

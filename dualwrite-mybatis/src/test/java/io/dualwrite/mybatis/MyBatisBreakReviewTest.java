@@ -8,8 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.ibatis.cursor.Cursor;
+import org.apache.ibatis.mapping.Environment;
+import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.apache.ibatis.session.SqlSessionFactoryBuilder;
+import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
 import org.apache.ibatis.session.ExecutorType;
 import org.apache.ibatis.session.SqlSession;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -94,6 +100,72 @@ class MyBatisBreakReviewTest {
                 session.commit();
             }
             assertThat(split.newRows().get(first.getId())).endsWith("QUEUED 10");
+        }
+    }
+
+    private static final String REVIEW = "io.dualwrite.mybatis.BreakReviewMapper.";
+
+    /** MyBatisStores' factory plus {@link BreakReviewMapper}, with statement paths on its parameter shapes. */
+    private static SqlSessionFactory positionalSessions(MyBatisStores stores) {
+        Configuration configuration = new Configuration(new Environment("test", new JdbcTransactionFactory(),
+                stores.dataSource));
+        configuration.addMapper(OrderMapper.class);
+        configuration.addMapper(BreakReviewMapper.class);
+        MigrationContextInterceptor.install(configuration, ContextRules.builder(MyBatisStores.MIGRATION)
+                .statement(REVIEW + "deleteOfMerchant", null, "merchantNo")
+                .statement(REVIEW + "closeOfMerchant", null, "value")
+                .statement(REVIEW + "updateStatusPositional", "param1", "param2")
+                .statement(REVIEW + "updateStatusOfMerchants", null, "param1")
+                .build());
+        return new SqlSessionFactoryBuilder().build(configuration);
+    }
+
+    /**
+     * A statement path may name a lone simple parameter (bound by any name) or MyBatis' generic {@code param1}
+     * names; both were refused at start-up ("long has no readable property", "no parameter named 'param2'"),
+     * leaving no way to attribute such statements by path. Here they open the right merchant's context.
+     */
+    @Test
+    void statementPathsNamingALoneSimpleParameterOrParamNNamesAttributeTheCallToItsMerchant() throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(TestDatabases.Kind.H2)) {
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            SqlSessionFactory sessions = positionalSessions(stores);
+            List<Order> orders = new ArrayList<>();
+            try (SqlSession session = sessions.openSession(true)) {
+                for (String merchant : List.of("m-1", "m-1", "m-2", "m-2", "m-3")) {
+                    Order order = new Order(merchant, "NEW", "1.00");
+                    session.getMapper(OrderMapper.class).insert(order);
+                    orders.add(order);
+                }
+                BreakReviewMapper review = session.getMapper(BreakReviewMapper.class);
+                assertThat(review.updateStatusPositional(orders.get(0).getId(), "m-1", "PAID")).isEqualTo(1);
+                assertThat(review.updateStatusPositional(orders.get(2).getId(), "m-2", "PAID")).isEqualTo(1);
+                assertThat(review.closeOfMerchant("m-1")).isEqualTo(2);
+                assertThat(review.updateStatusOfMerchants(List.of("m-1"), "SHIPPED")).isEqualTo(2);
+                assertThat(review.updateStatusOfMerchants(List.of("m-2", "m-3"), "SHIPPED")).isEqualTo(3);
+                assertThat(review.deleteOfMerchant("m-2")).isEqualTo(2);
+            }
+            assertThat(stores.oldRowsOf("m-1")).hasSize(2).allSatisfy((id, row) -> assertThat(row).contains("SHIPPED"));
+            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1"));
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
+
+    @Test
+    void aParamNPathBeyondTheMethodsParametersIsRefusedAtStartUpNamingTheAllowedNames() throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(TestDatabases.Kind.H2)) {
+            Configuration configuration = new Configuration(new Environment("test", new JdbcTransactionFactory(),
+                    stores.dataSource));
+            configuration.addMapper(BreakReviewMapper.class);
+            ContextRules rules = ContextRules.builder(MyBatisStores.MIGRATION)
+                    .statement(REVIEW + "updateStatusPositional", null, "param4").build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> MigrationContextInterceptor.install(configuration, rules))
+                    .hasMessageContaining("property path 'param4' of statement '" + REVIEW + "updateStatusPositional'")
+                    .hasMessageContaining("[id, merchantNo, status]")
+                    .hasMessageContaining("param1..param3");
+            ContextRules global = ContextRules.builder(MyBatisStores.MIGRATION).merchantIdPath("value").build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> MigrationContextInterceptor.install(configuration, global))
+                    .as("a global path never reads a lone simple parameter").hasMessageContaining("global property path 'value'");
         }
     }
 }
