@@ -163,8 +163,25 @@ final class ContextExtractor {
         if (id == null || !canBeId(id)) {
             return null;
         }
-        String text = id.toString();
+        String text = text(id);
         return text.isBlank() ? null : text;
+    }
+
+    /**
+     * An id's text as the column written from it holds it: text and numbers as they are, other types (enums, value
+     * objects with a handler of their own) as their MyBatis type handler binds them, else their {@code toString()}.
+     */
+    private String text(Object id) {
+        if (id instanceof CharSequence || id instanceof Number || id instanceof Character || id instanceof java.util.UUID) {
+            return id.toString();
+        }
+        org.apache.ibatis.type.TypeHandler<?> handler = simpleTypes.getTypeHandler(id.getClass());
+        Object bound = handler == null ? null : BoundValue.of(handler, id);
+        if (bound instanceof CharSequence || bound instanceof Number || bound instanceof Character
+                || bound instanceof java.util.UUID) {
+            return bound.toString();
+        }
+        return id instanceof Enum<?> constant ? constant.name() : id.toString();
     }
 
     private boolean canBeId(Object value) {
@@ -241,8 +258,11 @@ final class ContextExtractor {
             for (Field field : order ? known.orderIds() : known.merchantIds()) {
                 try {
                     Object value = field.get(bean);
-                    if (value != null && !value.toString().isBlank()) {
-                        texts.add(value.toString());
+                    Object id = value instanceof java.util.Optional<?> optional ? optional.orElse(null) : value;
+                    // as a path reads it (an Optional's value, an enum as bound); a marked value object by its text
+                    String text = id == null ? null : canBeId(id) ? text(id) : id.toString();
+                    if (text != null && !text.isBlank()) {
+                        texts.add(text);
                     }
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException("cannot read the field " + field + " marked as an id: " + e.getMessage(), e);

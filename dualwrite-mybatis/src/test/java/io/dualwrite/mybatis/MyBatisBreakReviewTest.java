@@ -116,6 +116,7 @@ class MyBatisBreakReviewTest {
                 .statement(REVIEW + "closeOfMerchant", null, "value")
                 .statement(REVIEW + "updateStatusPositional", "param1", "param2")
                 .statement(REVIEW + "updateStatusOfMerchants", null, "param1")
+                .statement(REVIEW + "updateShopStatus", null, "merchantNo")
                 .build());
         return new SqlSessionFactoryBuilder().build(configuration);
     }
@@ -166,6 +167,56 @@ class MyBatisBreakReviewTest {
             ContextRules global = ContextRules.builder(MyBatisStores.MIGRATION).merchantIdPath("value").build();
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> MigrationContextInterceptor.install(configuration, global))
                     .as("a global path never reads a lone simple parameter").hasMessageContaining("global property path 'value'");
+        }
+    }
+
+    /**
+     * An enum merchant id is the text MyBatis binds for it ({@code name()}, or what its type handler binds), read by
+     * a path or from a marked field: its {@code toString()} ("shop m1") named a merchant no switch knows, so the
+     * dual-writing merchant's rows were never mirrored, with nothing recorded.
+     */
+    @Test
+    void anEnumMerchantIdIsTheValueMyBatisBindsNotItsToString() throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(TestDatabases.Kind.H2)) {
+            stores.merchantPhase("M1", MigrationPhase.DUAL_WRITE);
+            stores.merchantPhase("shop m2", MigrationPhase.DUAL_WRITE); // M2's toString: must not mirror M2
+            SqlSessionFactory sessions = positionalSessions(stores);
+            try (SqlSession session = sessions.openSession()) {
+                BreakReviewMapper review = session.getMapper(BreakReviewMapper.class);
+                for (BreakReviewMapper.Shop shop : BreakReviewMapper.Shop.values()) {
+                    review.insertShopOrder(new BreakReviewMapper.ShopOrder(shop, "NEW")); // by the marked field
+                    review.insertShopOrder(new BreakReviewMapper.ShopOrder(shop, "NEW"));
+                }
+                assertThat(review.updateShopStatus(new BreakReviewMapper.ShopOrder(BreakReviewMapper.Shop.M1, "PAID")))
+                        .isEqualTo(2); // by the statement's path
+                session.commit();
+            }
+            assertThat(stores.oldRowsOf("M1")).hasSize(2).allSatisfy((id, row) -> assertThat(row).contains("PAID"));
+            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("M1"));
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
+
+    @Test
+    void aMarkedIdIsReadAsAPathReadsIt() {
+        org.apache.ibatis.type.TypeHandlerRegistry handlers = new org.apache.ibatis.type.TypeHandlerRegistry();
+        handlers.register(BreakReviewMapper.Shop.class, new org.apache.ibatis.type.EnumOrdinalTypeHandler<>(
+                BreakReviewMapper.Shop.class));
+        ContextExtractor extractor = new ContextExtractor(ContextRules.builder("orders").build(), handlers);
+        assertThat(extractor.idsOf("x.M.a", new BreakReviewMapper.ShopOrder(BreakReviewMapper.Shop.M2, "NEW"))
+                .merchantId()).as("the ordinal its handler binds").isEqualTo("1");
+        assertThat(extractor.idsOf("x.M.b", new OptionalMerchant(java.util.Optional.of("m-7"))).merchantId())
+                .isEqualTo("m-7");
+        assertThat(extractor.idsOf("x.M.c", new OptionalMerchant(java.util.Optional.empty())).merchantId()).isNull();
+    }
+
+    /** A marked merchant id held in an Optional. */
+    static final class OptionalMerchant {
+        @MerchantId
+        private final java.util.Optional<String> merchant;
+
+        OptionalMerchant(java.util.Optional<String> merchant) {
+            this.merchant = merchant;
         }
     }
 }
