@@ -219,4 +219,76 @@ class MyBatisBreakReviewTest {
             this.merchant = merchant;
         }
     }
+
+    private static final String TWO = "io.dualwrite.mybatis.TwoStoreOrderMapper.";
+
+    private static SqlSessionFactory twoStoreFactory(javax.sql.DataSource dataSource) {
+        Configuration configuration = new Configuration(new Environment("s", new JdbcTransactionFactory(), dataSource));
+        configuration.addMapper(TwoStoreOrderMapper.class);
+        configuration.addMapper(DefaultBodyOrderMapper.class);
+        return new SqlSessionFactoryBuilder().build(configuration);
+    }
+
+    /**
+     * Two session factories: a {@code default} mapper method whose body calls marked writes ran the body on MyBatis'
+     * own mapper, so those writes never reached the new store and nothing was recorded. Merchant m-2 stays OLD_ONLY.
+     */
+    @Test
+    void defaultMapperMethodsCallingMarkedWritesSyncEachOfThem() throws Exception {
+        try (io.dualwrite.jdbc.testing.TestDatabase oldDb = TestDatabases.create(TestDatabases.Kind.H2);
+             io.dualwrite.jdbc.testing.TestDatabase newDb = TestDatabases.create(TestDatabases.Kind.H2)) {
+            oldDb.execute("CREATE TABLE orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL,"
+                    + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
+            newDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL,"
+                    + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
+            io.dualwrite.jdbc.schema.DualWriteSchema.create(oldDb.dataSource());
+            io.dualwrite.switches.Switchboard switchboard = io.dualwrite.switches.Switchboard.builder()
+                    .switchStore(io.dualwrite.switches.SwitchStores.inMemory())
+                    .migration(io.dualwrite.switches.MigrationSwitchConfig.of("orders")).build();
+            switchboard.switchStore().setMerchantPhase("orders", "m-1", MigrationPhase.DUAL_WRITE);
+            io.dualwrite.jdbc.changelog.JdbcChangeLog changeLog =
+                    io.dualwrite.jdbc.changelog.JdbcChangeLog.create(oldDb.dataSource());
+            try (io.dualwrite.DualWriter writer = io.dualwrite.DualWriter.builder().resolver(switchboard)
+                    .changeLog(changeLog).mirrorConfig(io.dualwrite.mirror.MirrorConfig.custom()
+                            .mode(io.dualwrite.mirror.MirrorMode.SYNC).build()).build()) {
+                List<String> upsert = List.of(TWO + "deleteById", TWO + "insertWithId");
+                DualWriteMappers mappers = DualWriteMappers.builder(writer, "orders")
+                        .sessions(io.dualwrite.Store.OLD, twoStoreFactory(oldDb.dataSource()))
+                        .sessions(io.dualwrite.Store.NEW, twoStoreFactory(newDb.dataSource()))
+                        .rules(ContextRules.builder("orders").merchantIdPath("merchantNo").build())
+                        .table("orders", io.dualwrite.Store.OLD, TWO + "selectById", upsert, List.of(TWO + "deleteById"))
+                        .table("orders", io.dualwrite.Store.NEW, TWO + "selectById", upsert, List.of(TWO + "deleteById"))
+                        .build();
+                DefaultBodyOrderMapper orders = mappers.mapper(DefaultBodyOrderMapper.class);
+                List<Long> ids = new ArrayList<>();
+                for (String merchant : List.of("m-1", "m-1", "m-2")) {
+                    Order order = new Order(merchant, "NEW", "5.00");
+                    assertThat(orders.insertPaid(order)).isEqualTo(1);
+                    ids.add(order.getId());
+                }
+                Order marked = new Order("m-1", "NEW", "6.00");
+                assertThat(orders.insertMarked(marked)).isEqualTo(1);
+                assertThat(marked.getId()).isNotNull();
+                assertThat(orders.closeAll(ids.subList(0, 2), "m-1")).isEqualTo(2);
+                assertThat(orders.closeAll(ids.subList(2, 3), "m-2")).isEqualTo(1);
+
+                Map<Long, String> oldRows = rowsOf(oldDb);
+                assertThat(oldRows).hasSize(4);
+                oldRows.values().removeIf(row -> !row.contains(" m-1 "));
+                assertThat(oldRows).hasSize(3);
+                assertThat(rowsOf(newDb)).isEqualTo(oldRows);
+                assertThat(changeLog.pendingCount("orders")).isZero();
+            }
+        }
+    }
+
+    private static Map<Long, String> rowsOf(io.dualwrite.jdbc.testing.TestDatabase db) {
+        Map<Long, String> rows = new java.util.TreeMap<>();
+        for (Map<String, Object> row : db.query("SELECT id, merchant_no, status, amount FROM orders")) {
+            List<Object> values = new ArrayList<>(row.values()); // id, merchant_no, status, amount
+            rows.put(((Number) values.get(0)).longValue(), values.get(0) + " " + values.get(1) + " " + values.get(2)
+                    + " " + ((java.math.BigDecimal) values.get(3)).stripTrailingZeros().toPlainString());
+        }
+        return rows;
+    }
 }
