@@ -7,7 +7,6 @@ import io.dualwrite.changelog.ChangeLogMode;
 import io.dualwrite.jdbc.statement.SqlKind;
 import io.dualwrite.jdbc.statement.StatementAnalysis;
 import io.dualwrite.jdbc.statement.TxControl;
-import io.dualwrite.jdbc.statement.ValueRef;
 import io.dualwrite.mapping.TableMapping;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
@@ -533,7 +532,7 @@ final class ConnectionHandler implements InvocationHandler {
         if (current != null) {
             return withOurMigration(current, null, null);
         }
-        return withOurMigration(null, text(analysis.orderId(), values), text(analysis.merchantId(), values));
+        return withOurMigration(null, text(analysis.agreedId(true, values)), text(analysis.agreedId(false, values)));
     }
 
     /**
@@ -649,11 +648,7 @@ final class ConnectionHandler implements InvocationHandler {
         return builder.build();
     }
 
-    private static @Nullable String text(@Nullable ValueRef ref, List<@Nullable Object> values) {
-        if (ref == null) {
-            return null;
-        }
-        Object value = ref.resolve(values);
+    private static @Nullable String text(@Nullable Object value) {
         return value == null || value.toString().isBlank() ? null : value.toString();
     }
 

@@ -162,6 +162,39 @@ class MyBatisBreakReviewTest {
         }
     }
 
+    /**
+     * A {@code <foreach>} insert of several merchants' orders with no context (the elements disagree, so the
+     * interceptor opens none), on a mapping that names the merchant column: the data source took the first row's
+     * merchant for the whole statement, so when it was an OLD_ONLY merchant the DUAL_WRITE merchant's rows never
+     * reached the new store, and nothing was recorded. Each row must go by its own merchant.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"H2, m-2 m-1", "H2, m-1 m-2 m-1", "H2, m-2 m-2 m-1",
+            "POSTGRES, m-2 m-1 m-3"})
+    void aForeachInsertOfSeveralMerchantsMirrorsEachRowByItsOwnMerchant(TestDatabases.Kind kind, String merchants)
+            throws Exception {
+        io.dualwrite.mapping.TableMapping withColumn = io.dualwrite.mapping.TableMapping.builder("orders")
+                .newTable("orders_v2").rename("amount", "amount_total").merchantIdColumn("merchant_no").build();
+        try (MyBatisStores stores = new MyBatisStores(kind, withColumn)) {
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            stores.merchantPhase("m-3", MigrationPhase.DUAL_WRITE);
+            List<Order> orders = new ArrayList<>();
+            for (String merchant : merchants.split(" ")) {
+                orders.add(new Order(merchant, "NEW", "3.00"));
+            }
+            try (SqlSession session = stores.sessions().openSession()) {
+                assertThat(session.getMapper(OrderXmlMapper.class).insertAll(orders)).isEqualTo(orders.size());
+                session.commit();
+            }
+            Map<Long, String> mirrored = new java.util.TreeMap<>(stores.oldRowsOf("m-1"));
+            mirrored.putAll(stores.oldRowsOf("m-3"));
+            assertThat(mirrored).isNotEmpty();
+            assertThat(stores.newRows()).isEqualTo(mirrored);
+            assertThat(stores.oldRows()).hasSize(orders.size());
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
+
     private static final String REVIEW = "io.dualwrite.mybatis.BreakReviewMapper.";
 
     /** MyBatisStores' factory plus {@link BreakReviewMapper}, with statement paths on its parameter shapes. */
