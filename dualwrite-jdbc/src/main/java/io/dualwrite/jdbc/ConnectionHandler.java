@@ -114,6 +114,11 @@ final class ConnectionHandler implements InvocationHandler {
         return store;
     }
 
+    /** The store this connection runs on once its physical connection is acquired; null before. */
+    @Nullable Store acquiredStore() {
+        return physical == null ? null : store;
+    }
+
     KeyBuffer buffer() {
         return buffer;
     }

@@ -207,7 +207,9 @@ public final class MigrationContextInterceptor implements Interceptor {
         MigrationContext ours = MigrationContext.forMigration(rules.migration())
                 .orderId(context.orderId().orElse(null)).merchantId(context.merchantId().orElse(null))
                 .userId(context.userId().orElse(null)).build();
-        if (readResolver.resolveRead(ours).phase().authoritative() != Store.NEW) {
+        Store store = connectionStore((Executor) invocation.getTarget())
+                .orElseGet(() -> readResolver.resolveRead(ours).phase().authoritative());
+        if (store != Store.NEW) {
             return;
         }
         MappedStatement replacement = configuration.getMappedStatement(counterpart);
@@ -247,6 +249,47 @@ public final class MigrationContextInterceptor implements Interceptor {
         return args.length > 3 && args[3] == null && configuration.isCacheEnabled() && statement.getCache() != null
                 && statement.isUseCache();
     }
+
+    /**
+     * The store the session's connection already runs on: a {@code DualWriteDataSource} connection stays on the
+     * store its first statement chose, so a later read of another merchant runs there whatever its own phase, and
+     * must run as the statement for that store. Empty when the connection is not used yet (it will be acquired
+     * under the read's own context) or is not one of a {@code DualWriteDataSource}.
+     */
+    private static java.util.Optional<Store> connectionStore(Executor executor) {
+        try {
+            org.apache.ibatis.transaction.Transaction transaction = executor.getTransaction();
+            java.lang.reflect.Field field = transaction == null ? null : CONNECTION_FIELDS.get(transaction.getClass());
+            // the field, not getConnection(): that opens the connection, here before the read's context is open
+            Object connection = field == null ? null : field.get(transaction);
+            return connection instanceof java.sql.Connection opened
+                    ? io.dualwrite.jdbc.DualWriteDataSource.storeOf(opened) : java.util.Optional.empty();
+        } catch (ReflectiveOperationException | RuntimeException unknown) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * The field holding the connection a MyBatis {@code Transaction} opened ({@code JdbcTransaction},
+     * {@code ManagedTransaction}, mybatis-spring's {@code SpringManagedTransaction}: {@code connection}), or null.
+     */
+    private static final ClassValue<java.lang.reflect.@Nullable Field> CONNECTION_FIELDS = new ClassValue<>() {
+        @Override
+        protected java.lang.reflect.@Nullable Field computeValue(Class<?> type) {
+            for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+                try {
+                    java.lang.reflect.Field field = c.getDeclaredField("connection");
+                    if (java.sql.Connection.class.isAssignableFrom(field.getType())) {
+                        field.setAccessible(true);
+                        return field;
+                    }
+                } catch (NoSuchFieldException | RuntimeException absent) {
+                    // a superclass may hold it; an inaccessible one leaves routing by phase
+                }
+            }
+            return null;
+        }
+    };
 
     /** Runs a call that sends queued batch entries under the context they share, if any. */
     private Object flushing(Invocation invocation, Object executor) throws Throwable {

@@ -195,6 +195,33 @@ class MyBatisBreakReviewTest {
         }
     }
 
+    /**
+     * A session's connection stays on the store its first statement chose. A read of another merchant afterwards
+     * runs on that store, so it must run as written on the old store and as its counterpart on the new one,
+     * whatever its own phase: routed by its phase alone, it ran the new-store query on the old store (or the old
+     * one on the new store) and failed where plain MyBatis returns the row.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"m-2, m-1, NEW", "m-1, m-2, NEW", "m-1, m-1, ON-NEW"})
+    void aReadRunsAsTheStoreItsSessionsConnectionIsOnReads(String firstMerchant, String thenMerchant, String status)
+            throws Exception {
+        try (SplitTableTest.Split split = new SplitTableTest.Split(TestDatabases.Kind.H2)) {
+            Order[] orders = twoOrders(split, MigrationPhase.NEW_PRIMARY); // m-1 NEW_PRIMARY, m-2 DUAL_WRITE
+            Map<String, Order> byMerchant = Map.of("m-1", orders[0], "m-2", orders[1]);
+            try (SqlSession session = split.sessions.openSession(true)) {
+                OrderMapper mapper = session.getMapper(OrderMapper.class);
+                assertThat(mapper.selectByMerchant(byMerchant.get(firstMerchant).getId(), firstMerchant)).isNotNull();
+                Order read = mapper.selectByMerchant(byMerchant.get(thenMerchant).getId(), thenMerchant);
+                // on the old store m-1's row says NEW; the new store says ON-NEW for m-1 and NEW for m-2
+                String expected = thenMerchant.equals("m-2") ? "NEW"
+                        : firstMerchant.equals("m-2") ? "NEW" : "ON-NEW";
+                assertThat(read.getStatus()).isEqualTo(expected).isEqualTo(status);
+                assertThat(read.getAmount()).isEqualByComparingTo(thenMerchant.equals("m-1") ? "10" : "20");
+            }
+            assertStoresAgreeBesidesTheNewStoreMark(split, orders[0]);
+        }
+    }
+
     private static final String REVIEW = "io.dualwrite.mybatis.BreakReviewMapper.";
 
     /** MyBatisStores' factory plus {@link BreakReviewMapper}, with statement paths on its parameter shapes. */
