@@ -49,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * flipped in between changes only which direction that one sync takes. An update or a delete reads its row
  * first and also syncs the key as the store holds it (a case- or accent-insensitive collation deletes row
  * {@code 'c0'} for key {@code 'C0'}; MariaDB's {@code WHERE id = 7} updates row {@code '007'}).
+ *
+ * <p>A {@code default} method's body runs on the proxy: each mapper method it calls is a call of its own, as
+ * above (its own session, its own sync when marked).
  */
 public final class DualWriteMappers {
 
