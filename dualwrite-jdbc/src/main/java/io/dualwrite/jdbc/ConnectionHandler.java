@@ -7,7 +7,6 @@ import io.dualwrite.changelog.ChangeLogMode;
 import io.dualwrite.jdbc.statement.SqlKind;
 import io.dualwrite.jdbc.statement.StatementAnalysis;
 import io.dualwrite.jdbc.statement.TxControl;
-import io.dualwrite.jdbc.statement.ValueRef;
 import io.dualwrite.mapping.TableMapping;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
@@ -113,6 +112,11 @@ final class ConnectionHandler implements InvocationHandler {
 
     Store store() {
         return store;
+    }
+
+    /** The store this connection runs on once its physical connection is acquired; null before. */
+    @Nullable Store acquiredStore() {
+        return physical == null ? null : store;
     }
 
     KeyBuffer buffer() {
@@ -533,7 +537,7 @@ final class ConnectionHandler implements InvocationHandler {
         if (current != null) {
             return withOurMigration(current, null, null);
         }
-        return withOurMigration(null, text(analysis.orderId(), values), text(analysis.merchantId(), values));
+        return withOurMigration(null, text(analysis.agreedId(true, values)), text(analysis.agreedId(false, values)));
     }
 
     /**
@@ -649,11 +653,7 @@ final class ConnectionHandler implements InvocationHandler {
         return builder.build();
     }
 
-    private static @Nullable String text(@Nullable ValueRef ref, List<@Nullable Object> values) {
-        if (ref == null) {
-            return null;
-        }
-        Object value = ref.resolve(values);
+    private static @Nullable String text(@Nullable Object value) {
         return value == null || value.toString().isBlank() ? null : value.toString();
     }
 

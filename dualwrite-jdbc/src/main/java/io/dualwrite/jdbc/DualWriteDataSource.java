@@ -128,6 +128,19 @@ public final class DualWriteDataSource implements DataSource {
         return config.resyncCounter().sum();
     }
 
+    /**
+     * The store a connection of a {@code DualWriteDataSource} runs on, once its first statement (or other call that
+     * needs the database) acquired it there; it stays on that store until closed. Empty for a connection not used
+     * yet (its store is chosen then, by the context current at that moment) and for any other connection.
+     */
+    public static java.util.Optional<Store> storeOf(Connection connection) {
+        if (connection != null && Proxy.isProxyClass(connection.getClass())
+                && Proxy.getInvocationHandler(connection) instanceof ConnectionHandler handler) {
+            return java.util.Optional.ofNullable(handler.acquiredStore());
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The data source of one store (the application's pool, unwrapped). */
     public DataSource dataSource(Store store) {
         return config.dataSource(store);

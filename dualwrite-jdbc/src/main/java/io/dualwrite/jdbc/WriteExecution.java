@@ -1177,7 +1177,7 @@ final class WriteExecution {
 
     /** Records a scoped resync of this execution's table (its merchant's rows when the statement pins one). */
     void resync(ParameterRecorder.Bound bound, String reason) {
-        Object merchant = analysis.merchantId() == null ? null : analysis.merchantId().resolve(bound.values());
+        Object merchant = analysis.agreedId(false, bound.values()); // a merchant all rows share, else the table
         String merchantId = merchant == null || merchant.toString().isBlank() ? null : merchant.toString();
         connection.buffer().resync(analysis.mapping(), merchantId, reason, context);
     }

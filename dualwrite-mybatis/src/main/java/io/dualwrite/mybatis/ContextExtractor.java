@@ -89,8 +89,8 @@ final class ContextExtractor {
             return new Ids(null, null);
         }
         ContextRules.StatementPaths own = rules.statements().get(statementId);
-        String orderId = own == null ? null : read(parameter, own.orderIdPath());
-        String merchantId = own == null ? null : read(parameter, own.merchantIdPath());
+        String orderId = own == null ? null : readOwn(parameter, own.orderIdPath());
+        String merchantId = own == null ? null : readOwn(parameter, own.merchantIdPath());
         for (int i = 0; orderId == null && i < rules.orderIdPaths().size(); i++) {
             orderId = read(parameter, rules.orderIdPaths().get(i));
         }
@@ -107,6 +107,18 @@ final class ContextExtractor {
             }
         }
         return new Ids(orderId, merchantId);
+    }
+
+    /**
+     * {@link #read} for a statement's own path, which also names a lone parameter of a simple type (a mapper method
+     * {@code deleteOf(String merchantNo)}): MyBatis passes that value itself, bound by any name.
+     */
+    private @Nullable String readOwn(Object parameter, @Nullable String path) {
+        if (path != null && path.indexOf('.') < 0 && !(parameter instanceof Map<?, ?>)
+                && simpleTypes.hasTypeHandler(parameter.getClass())) {
+            return idText(parameter);
+        }
+        return read(parameter, path);
     }
 
     /** The one value a path reads (through collections: the value all elements share), else null. */
@@ -151,8 +163,25 @@ final class ContextExtractor {
         if (id == null || !canBeId(id)) {
             return null;
         }
-        String text = id.toString();
+        String text = text(id);
         return text.isBlank() ? null : text;
+    }
+
+    /**
+     * An id's text as the column written from it holds it: text and numbers as they are, other types (enums, value
+     * objects with a handler of their own) as their MyBatis type handler binds them, else their {@code toString()}.
+     */
+    private String text(Object id) {
+        if (id instanceof CharSequence || id instanceof Number || id instanceof Character || id instanceof java.util.UUID) {
+            return id.toString();
+        }
+        org.apache.ibatis.type.TypeHandler<?> handler = simpleTypes.getTypeHandler(id.getClass());
+        Object bound = handler == null ? null : BoundValue.of(handler, id);
+        if (bound instanceof CharSequence || bound instanceof Number || bound instanceof Character
+                || bound instanceof java.util.UUID) {
+            return bound.toString();
+        }
+        return id instanceof Enum<?> constant ? constant.name() : id.toString();
     }
 
     private boolean canBeId(Object value) {
@@ -229,8 +258,11 @@ final class ContextExtractor {
             for (Field field : order ? known.orderIds() : known.merchantIds()) {
                 try {
                     Object value = field.get(bean);
-                    if (value != null && !value.toString().isBlank()) {
-                        texts.add(value.toString());
+                    Object id = value instanceof java.util.Optional<?> optional ? optional.orElse(null) : value;
+                    // as a path reads it (an Optional's value, an enum as bound); a marked value object by its text
+                    String text = id == null ? null : canBeId(id) ? text(id) : id.toString();
+                    if (text != null && !text.isBlank()) {
+                        texts.add(text);
                     }
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException("cannot read the field " + field + " marked as an id: " + e.getMessage(), e);

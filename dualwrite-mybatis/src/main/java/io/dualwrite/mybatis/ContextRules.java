@@ -16,7 +16,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A property path is dot-separated property names, read with MyBatis' own reflection (getters, else
  * fields; map keys): {@code merchantNo}, {@code order.id}. Its first name may be a {@code @Param} name of the
- * mapper method, since MyBatis passes such parameters as a map by those names. Through a collection or an
+ * mapper method, since MyBatis passes such parameters as a map by those names (also its generic names
+ * {@code param1}, {@code param2} …). A statement's own path of one name may name a lone parameter of a simple
+ * type ({@code deleteOf(String merchantNo)}), which MyBatis binds by any name; a global path never reads one,
+ * or it would take every such value for an id. Through a collection or an
  * array the path reads every element: the id is taken only when all elements agree (a {@code <foreach>}
  * insert of one merchant's orders), otherwise the call has no id of that kind.
  *

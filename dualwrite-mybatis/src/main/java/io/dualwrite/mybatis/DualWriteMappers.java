@@ -49,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * flipped in between changes only which direction that one sync takes. An update or a delete reads its row
  * first and also syncs the key as the store holds it (a case- or accent-insensitive collation deletes row
  * {@code 'c0'} for key {@code 'C0'}; MariaDB's {@code WHERE id = 7} updates row {@code '007'}).
+ *
+ * <p>A {@code default} method's body runs on the proxy: each mapper method it calls is a call of its own, as
+ * above (its own session, its own sync when marked).
  */
 public final class DualWriteMappers {
 
@@ -132,7 +135,8 @@ public final class DualWriteMappers {
         MigrationContext context = contextOf(statementId, method, arguments);
         Write write = writeOf(mapperType, method);
         if (write == null) {
-            return call(writer.readPhaseOf(context).authoritative(), mapperType, method, arguments);
+            return method.isDefault() ? callDefault(proxy, method, arguments)
+                    : call(writer.readPhaseOf(context).authoritative(), mapperType, method, arguments);
         }
         Store authoritative = writer.phaseOf(context).authoritative();
         String stored = storedSpelling(statementId, write, arguments, authoritative, context);
@@ -140,7 +144,8 @@ public final class DualWriteMappers {
                 && keyTakenBefore(statementId, method, write, arguments, context, authoritative);
         Object result;
         try {
-            result = call(authoritative, mapperType, method, arguments);
+            result = method.isDefault() ? callDefault(proxy, method, arguments)
+                    : call(authoritative, mapperType, method, arguments);
         } catch (Throwable failure) {
             syncAfterFailure(statementId, method, write, arguments, context, authoritative, failure);
             throw failure;
@@ -314,8 +319,10 @@ public final class DualWriteMappers {
         if (!writer.phaseOf(context).writes(store.other()) || tables.get(write.table()) == null) {
             return null;
         }
-        MappedStatement statement = factories.get(store).getConfiguration().getMappedStatement(statementId);
-        boolean generated = statement.getKeyGenerator() != null
+        Configuration configuration = factories.get(store).getConfiguration();
+        MappedStatement statement = configuration.hasStatement(statementId, false)
+                ? configuration.getMappedStatement(statementId) : null; // none for a marked default method
+        boolean generated = statement != null && statement.getKeyGenerator() != null
                 && !(statement.getKeyGenerator() instanceof org.apache.ibatis.executor.keygen.NoKeyGenerator);
         boolean wholeNumber = key.matches("-?[0-9]+");
         if (wholeNumber && (generated || (write.operation() == Operation.UPDATE && isNumeric(factories.get(store)
@@ -444,9 +451,12 @@ public final class DualWriteMappers {
         }
     }
 
+    /** The statement's first {@code keyProperty}, else {@code id} (also for a marked {@code default} method). */
     private String keyProperty(String statementId, Store store) {
-        MappedStatement statement = factories.get(store).getConfiguration().getMappedStatement(statementId);
-        return statement.getKeyProperties() != null && statement.getKeyProperties().length > 0
+        Configuration configuration = factories.get(store).getConfiguration();
+        MappedStatement statement = configuration.hasStatement(statementId, false)
+                ? configuration.getMappedStatement(statementId) : null;
+        return statement != null && statement.getKeyProperties() != null && statement.getKeyProperties().length > 0
                 ? statement.getKeyProperties()[0] : "id";
     }
 
@@ -461,6 +471,19 @@ public final class DualWriteMappers {
                 .getNamedParams(arguments);
         MigrationContext found = extractor.contextFor(statementId, parameter);
         return found != null ? found : MigrationContext.forMigration(migration).build();
+    }
+
+    /**
+     * A {@code default} mapper method's body, run on this proxy: the mapper methods it calls are then this proxy's
+     * calls, each on its authoritative store and each marked one synced. Run on MyBatis' own mapper, as before,
+     * they were plain MyBatis calls and their writes never reached the other store.
+     */
+    private static @Nullable Object callDefault(Object proxy, Method method, Object[] arguments) throws Throwable {
+        try {
+            return InvocationHandler.invokeDefault(proxy, method, arguments);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 
     private @Nullable Object call(Store store, Class<?> mapperType, Method method, Object[] arguments) throws Throwable {

@@ -39,6 +39,7 @@ final class ExecutorPlugin implements InvocationHandler {
                             ResultHandler.class),
                     Executor.class.getMethod("query", MappedStatement.class, Object.class, RowBounds.class,
                             ResultHandler.class, CacheKey.class, BoundSql.class),
+                    Executor.class.getMethod("queryCursor", MappedStatement.class, Object.class, RowBounds.class),
                     Executor.class.getMethod("flushStatements"),
                     Executor.class.getMethod("commit", boolean.class),
                     Executor.class.getMethod("rollback", boolean.class),

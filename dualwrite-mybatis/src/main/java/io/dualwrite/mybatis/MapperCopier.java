@@ -99,7 +99,8 @@ public final class MapperCopier implements RowCopier {
         Store to = from.other();
         Side source = sides.get(from);
         Side target = sides.get(to);
-        if (source.read() == null || target.upserts().isEmpty() || target.deletes().isEmpty()) {
+        if ((source.read() == null || target.upserts().isEmpty() || target.deletes().isEmpty())
+                && !noneCopiedTo(from, to, tables)) {
             throw new SQLException("MapperCopier of table " + mapping.oldTable() + " cannot sync from the " + from
                     + " store: it needs a read statement on the " + from + " side and upsert and delete statements on"
                     + " the " + to + " side");
@@ -224,6 +225,28 @@ public final class MapperCopier implements RowCopier {
         }
         MigrationPhase phase = phaseOf(target.read(), present, context);
         return phase == null || phase.authoritative() != to;
+    }
+
+    /**
+     * Whether no key of {@code tables} is copied from {@code from} to {@code to} by the phase of its write context:
+     * the data source hands every write's keys to its copier, and a copier without statements for that direction
+     * (the minimal one: old read, new upsert and delete) has nothing to do for a {@code NEW_ONLY} write. It failed,
+     * and the change log kept an entry for the old store that no run could complete.
+     */
+    private boolean noneCopiedTo(Store from, Store to, List<TableKeys> tables) {
+        if (resolver == null || migration == null) {
+            return false;
+        }
+        for (TableKeys table : tables) {
+            MigrationContext context = table.context();
+            MigrationPhase phase = resolver.resolveRead(MigrationContext.forMigration(migration)
+                    .orderId(context == null ? null : context.orderId().orElse(null))
+                    .merchantId(context == null ? null : context.merchantId().orElse(null)).build()).phase();
+            if (phase.authoritative() == from && phase.writes(to)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private @Nullable MigrationPhase phaseOf(String statementId, Object row, @Nullable MigrationContext context) {

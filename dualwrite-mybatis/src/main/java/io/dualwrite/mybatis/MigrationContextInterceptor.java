@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * interceptor remembers the contexts of the updates queued on a batching executor and opens that context around
  * the flush when they all agree; when they differ, the flush runs without a context and each entry follows the
  * ids in its own SQL (the mapping's {@code merchantIdColumn} / {@code orderIdColumn}) or the unattributed rule.
+ * A query on such an executor first sends the queued entries that way, then runs under its own ids.
+ *
+ * <p>Reads are intercepted at {@code query} and {@code queryCursor} (mapper methods returning a {@code Cursor}).
  *
  * <p>Install it with {@link #install(Configuration, ContextRules)}, after every mapper has been added to the
  * configuration: the rules are checked against the mappers then.
@@ -50,6 +53,8 @@ import org.slf4j.LoggerFactory;
         @Signature(type = Executor.class, method = "query",
                 args = {MappedStatement.class, Object.class, RowBounds.class, ResultHandler.class, CacheKey.class,
                         BoundSql.class}),
+        @Signature(type = Executor.class, method = "queryCursor",
+                args = {MappedStatement.class, Object.class, RowBounds.class}),
         @Signature(type = Executor.class, method = "flushStatements", args = {}),
         @Signature(type = Executor.class, method = "commit", args = {boolean.class}),
         @Signature(type = Executor.class, method = "rollback", args = {boolean.class}),
@@ -135,8 +140,14 @@ public final class MigrationContextInterceptor implements Interceptor {
             case "update":
                 return call(invocation, executor, true, batching);
             case "query":
-                return pending.isEmpty() || !pending.containsKey(executor)
-                        ? call(invocation, executor, false, batching) : flushing(invocation, executor);
+            case "queryCursor":
+                if (!pending.isEmpty() && pending.containsKey(executor)) {
+                    if (mayAnswerFromCache(invocation)) {
+                        return flushing(invocation, executor); // MyBatis may not flush: keep the batch's context
+                    }
+                    flushQueued((Executor) executor);
+                }
+                return call(invocation, executor, false, batching);
             case "flushStatements":
             case "commit":
                 return flushing(invocation, executor);
@@ -196,7 +207,9 @@ public final class MigrationContextInterceptor implements Interceptor {
         MigrationContext ours = MigrationContext.forMigration(rules.migration())
                 .orderId(context.orderId().orElse(null)).merchantId(context.merchantId().orElse(null))
                 .userId(context.userId().orElse(null)).build();
-        if (readResolver.resolveRead(ours).phase().authoritative() != Store.NEW) {
+        Store store = connectionStore((Executor) invocation.getTarget())
+                .orElseGet(() -> readResolver.resolveRead(ours).phase().authoritative());
+        if (store != Store.NEW) {
             return;
         }
         MappedStatement replacement = configuration.getMappedStatement(counterpart);
@@ -209,6 +222,74 @@ public final class MigrationContextInterceptor implements Interceptor {
         }
         log.debug("mapper statement {} runs as {} on the new store", statement.getId(), counterpart);
     }
+
+    /**
+     * Sends the entries queued on a batching executor under the context they share, before a query: MyBatis' batch
+     * executor flushes first thing in every query that reaches the database, and the query itself must then run
+     * (and be routed) under its own ids, not the entries'. The batch results are dropped, as MyBatis drops them.
+     */
+    private void flushQueued(Executor executor) throws java.sql.SQLException {
+        Object queued = pending.remove(executor);
+        if (queued instanceof MigrationContext context && MigrationContext.current().isEmpty()) {
+            try (MigrationContext.Scope scope = context.open()) {
+                executor.flushStatements();
+            }
+            return;
+        }
+        executor.flushStatements();
+    }
+
+    /**
+     * Whether a query may be answered from MyBatis' second-level cache without reaching the batch executor (and so
+     * without flushing it): a cached statement read without a result handler.
+     */
+    private boolean mayAnswerFromCache(Invocation invocation) {
+        Object[] args = invocation.getArgs();
+        MappedStatement statement = (MappedStatement) args[0];
+        return args.length > 3 && args[3] == null && configuration.isCacheEnabled() && statement.getCache() != null
+                && statement.isUseCache();
+    }
+
+    /**
+     * The store the session's connection already runs on: a {@code DualWriteDataSource} connection stays on the
+     * store its first statement chose, so a later read of another merchant runs there whatever its own phase, and
+     * must run as the statement for that store. Empty when the connection is not used yet (it will be acquired
+     * under the read's own context) or is not one of a {@code DualWriteDataSource}.
+     */
+    private static java.util.Optional<Store> connectionStore(Executor executor) {
+        try {
+            org.apache.ibatis.transaction.Transaction transaction = executor.getTransaction();
+            java.lang.reflect.Field field = transaction == null ? null : CONNECTION_FIELDS.get(transaction.getClass());
+            // the field, not getConnection(): that opens the connection, here before the read's context is open
+            Object connection = field == null ? null : field.get(transaction);
+            return connection instanceof java.sql.Connection opened
+                    ? io.dualwrite.jdbc.DualWriteDataSource.storeOf(opened) : java.util.Optional.empty();
+        } catch (ReflectiveOperationException | RuntimeException unknown) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
+     * The field holding the connection a MyBatis {@code Transaction} opened ({@code JdbcTransaction},
+     * {@code ManagedTransaction}, mybatis-spring's {@code SpringManagedTransaction}: {@code connection}), or null.
+     */
+    private static final ClassValue<java.lang.reflect.@Nullable Field> CONNECTION_FIELDS = new ClassValue<>() {
+        @Override
+        protected java.lang.reflect.@Nullable Field computeValue(Class<?> type) {
+            for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+                try {
+                    java.lang.reflect.Field field = c.getDeclaredField("connection");
+                    if (java.sql.Connection.class.isAssignableFrom(field.getType())) {
+                        field.setAccessible(true);
+                        return field;
+                    }
+                } catch (NoSuchFieldException | RuntimeException absent) {
+                    // a superclass may hold it; an inaccessible one leaves routing by phase
+                }
+            }
+            return null;
+        }
+    };
 
     /** Runs a call that sends queued batch entries under the context they share, if any. */
     private Object flushing(Invocation invocation, Object executor) throws Throwable {

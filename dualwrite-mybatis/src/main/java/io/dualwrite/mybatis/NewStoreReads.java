@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * convention: every statement of one mapper with a statement of the same name in another.
  *
  * <p>The phase is the read phase of the call's context (the open one, else the one {@link ContextRules} find in
- * the parameter); a call without a context runs as written. Checked at install: both statements exist, the old one
+ * the parameter); a call without a context runs as written. Once the session's {@code DualWriteDataSource}
+ * connection has been acquired, the store it runs on decides instead: the read runs there whatever its phase. Checked at install: both statements exist, the old one
  * is a {@code SELECT}, and both return the same type.
  */
 public final class NewStoreReads {

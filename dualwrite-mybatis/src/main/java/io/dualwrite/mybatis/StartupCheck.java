@@ -47,7 +47,7 @@ final class StartupCheck {
             MappedStatement statement = configuration.getMappedStatement(id, false);
             for (String path : new String[] {entry.getValue().orderIdPath(), entry.getValue().merchantIdPath()}) {
                 if (path != null) {
-                    String why = misfit(statement, path);
+                    String why = misfit(statement, path, true);
                     if (why != null) {
                         problems.add("property path '" + path + "' of statement '" + id + "' (mapper " + mapper
                                 + ") does not exist: " + why + "; fix the path in ContextRules.statement(...)");
@@ -60,7 +60,7 @@ final class StartupCheck {
         for (String path : globals) {
             boolean fits = false;
             for (Object each : configuration.getMappedStatements()) {
-                if (each instanceof MappedStatement statement && misfit(statement, path) == null) {
+                if (each instanceof MappedStatement statement && misfit(statement, path, false) == null) {
                     fits = true;
                     break;
                 }
@@ -127,8 +127,12 @@ final class StartupCheck {
         return statement.getResultMaps().isEmpty() ? void.class : statement.getResultMaps().get(0).getType();
     }
 
-    /** Why {@code path} cannot be read from the statement's parameter, or null when it can (or cannot be known). */
-    @Nullable String misfit(MappedStatement statement, String path) {
+    /**
+     * Why {@code path} cannot be read from the statement's parameter, or null when it can (or cannot be known).
+     * {@code own}: the statement's own path, which may name a lone parameter of a simple type (MyBatis binds it by
+     * any name; a global path does not, or it would read every such parameter as an id).
+     */
+    @Nullable String misfit(MappedStatement statement, String path, boolean own) {
         String[] names = path.split("\\.");
         Method method = mapperMethod(statement.getId());
         Type root;
@@ -142,6 +146,11 @@ final class StartupCheck {
             }
             if (params.length == 1 && !wrapped) {
                 root = method.getGenericParameterTypes()[paramIndex(method)];
+                Class<?> lone = rawClass(root);
+                if (own && names.length == 1 && lone != null && !Map.class.isAssignableFrom(lone)
+                        && configuration.getTypeHandlerRegistry().hasTypeHandler(lone)) {
+                    return null; // the value itself, as #{anyName} binds it
+                }
                 if (isCollection(root)) {
                     // MyBatis wraps a lone collection as 'collection'/'list'/'array' and the paths may start there
                     if (names[0].equals("collection") || names[0].equals("list") || names[0].equals("array")) {
@@ -150,9 +159,14 @@ final class StartupCheck {
                 }
             } else {
                 int index = Arrays.asList(params).indexOf(names[0]);
+                if (index < 0 && names[0].matches("param[1-9][0-9]{0,3}")
+                        && Integer.parseInt(names[0].substring(5)) <= params.length) {
+                    index = Integer.parseInt(names[0].substring(5)) - 1; // MyBatis' generic names param1, param2 …
+                }
                 if (index < 0) {
                     return "the mapper method " + method.getName() + " has no parameter named '" + names[0]
-                            + "' (its @Param names: " + Arrays.toString(params) + ")";
+                            + "' (its @Param names: " + Arrays.toString(params) + "; also param1.." + "param"
+                            + params.length + ")";
                 }
                 root = method.getGenericParameterTypes()[paramIndex(method, index)];
                 first = 1;
@@ -165,6 +179,10 @@ final class StartupCheck {
             Class<?> raw = elementClass(type);
             if (raw == null || raw == Object.class || Map.class.isAssignableFrom(raw)) {
                 return null; // a map or an unknown type: any name may be there
+            }
+            if (configuration.getTypeHandlerRegistry().hasTypeHandler(raw)) {
+                // MetaClass sees a String's private fields ('value', 'hash'); the extractor reads no property of it
+                return raw.getSimpleName() + " is a single value with no property '" + names[i] + "'";
             }
             MetaClass meta = MetaClass.forClass(raw, reflectors);
             if (!meta.hasGetter(names[i])) {

@@ -55,6 +55,11 @@ final class MyBatisStores implements AutoCloseable {
     final DualWriteDataSource dataSource;
 
     MyBatisStores(TestDatabases.Kind kind) throws SQLException {
+        this(kind, MAPPING);
+    }
+
+    /** As {@link #MyBatisStores(TestDatabases.Kind)} with another mapping of the same two tables. */
+    MyBatisStores(TestDatabases.Kind kind, TableMapping mapping) throws SQLException {
         oldDb = TestDatabases.create(kind);
         newDb = TestDatabases.create(kind);
         String key = kind == TestDatabases.Kind.POSTGRES ? "id BIGSERIAL PRIMARY KEY" : "id BIGINT AUTO_INCREMENT PRIMARY KEY";
@@ -70,7 +75,7 @@ final class MyBatisStores implements AutoCloseable {
                 .mirrorConfig(MirrorConfig.custom().mode(MirrorMode.SYNC).build()).build();
         dataSource = DualWriteDataSource.builder()
                 .oldDataSource(oldDb.dataSource()).newDataSource(newDb.dataSource())
-                .migration(MIGRATION).dualWriter(writer).mapping(MAPPING).validateMappings(true)
+                .migration(MIGRATION).dualWriter(writer).mapping(mapping).validateMappings(true)
                 .build();
     }
 

@@ -41,7 +41,7 @@ class SplitTableTest {
 
     private static final TableMapping ORDERS = TableMapping.builder("orders").newTable("order_heads").build();
 
-    private static final class Split implements AutoCloseable {
+    static final class Split implements AutoCloseable {
         final TestDatabase oldDb;
         final TestDatabase newDb;
         final Switchboard switchboard;

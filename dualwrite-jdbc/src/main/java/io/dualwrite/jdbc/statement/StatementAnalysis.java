@@ -79,6 +79,43 @@ public record StatementAnalysis(
         return mapping != null;
     }
 
+    /**
+     * The order id ({@code order} true) or merchant id the statement carries for these bound {@code values}: the
+     * value of {@link #orderId()} / {@link #merchantId()}, but null when the rows of a multi-row {@code INSERT}
+     * disagree on that column. Taken from the first row alone, a row of another merchant was written under the
+     * first row's phase: one of a merchant that does not mirror hid a mirroring merchant's rows, with nothing
+     * recorded. Without an agreed id the write is unattributed and the copier decides each row by its own column.
+     */
+    public @Nullable Object agreedId(boolean order, List<@Nullable Object> values) {
+        ValueRef ref = order ? orderId : merchantId;
+        if (ref == null) {
+            return null;
+        }
+        Object first = ref.resolve(values);
+        if (insertRows.size() < 2 || insertColumns == null || mapping == null) {
+            return first;
+        }
+        String column = (order ? mapping.orderIdColumn() : mapping.merchantIdColumn()).orElse(null);
+        int index = -1;
+        for (int c = 0; column != null && c < insertColumns.size(); c++) {
+            if (insertColumns.get(c).equalsIgnoreCase(column)) {
+                index = c;
+            }
+        }
+        if (index < 0) {
+            return first;
+        }
+        String text = first == null ? null : first.toString();
+        for (List<@Nullable ValueRef> row : insertRows) {
+            ValueRef each = index < row.size() ? row.get(index) : null;
+            Object value = each == null ? null : each.resolve(values);
+            if (!java.util.Objects.equals(text, value == null ? null : value.toString())) {
+                return null;
+            }
+        }
+        return first;
+    }
+
     /** Whether the statement is a write to a table of the migration. */
     public boolean mappedWrite() {
         return mapping != null && kind.isWrite();
