@@ -172,6 +172,20 @@ final class JavaValues {
         return number.scale() <= 0 && number.toBigInteger().bitLength() < 64 ? (Object) number.longValueExact() : number;
     }
 
+    /**
+     * A JSON document (its text, or its UTF-8 bytes as H2 gives a {@code JSON}) as its canonical form by value
+     * ({@link JsonValues}); a value that is no JSON text as it is.
+     */
+    static @Nullable Object jsonValue(@Nullable Object value) {
+        String text = value instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                : value instanceof String string ? string : null;
+        if (text == null) {
+            return value;
+        }
+        String canonical = JsonValues.canonical(text);
+        return canonical == null ? value : canonical;
+    }
+
     /** The canonical text of a value compared in Java; {@code padded} trims trailing spaces of text. */
     static String canonical(@Nullable Object value, boolean padded) {
         return canonical(value, padded, false);

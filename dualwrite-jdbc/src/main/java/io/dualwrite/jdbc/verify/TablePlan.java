@@ -27,6 +27,15 @@ final class TablePlan {
         ColumnInfo info(boolean old) {
             return old ? oldInfo : newInfo;
         }
+
+        /**
+         * Whether the column is compared by its JSON value rather than its text: where either side is a PostgreSQL
+         * {@code jsonb}, which keeps no text (equal documents written with other key orders, spacing, escapes or
+         * number spellings read alike from it, and alike from no text column).
+         */
+        boolean jsonByValue() {
+            return oldInfo.type().equals("jsonb") || newInfo.type().equals("jsonb");
+        }
     }
 
     private final TableMapping mapping;

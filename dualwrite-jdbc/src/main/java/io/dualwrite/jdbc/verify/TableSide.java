@@ -391,6 +391,9 @@ final class TableSide {
                     if (old && plan.mapping().transforms(pair.oldName())) {
                         value = plan.mapping().toNewValue(pair.oldName(), value);
                     }
+                    if (pair.jsonByValue()) {
+                        value = JavaValues.jsonValue(value);
+                    }
                     javaTexts.add(JavaValues.canonical(value, pair.padded(),
                             pair.info(old).scale() > 6 && pair.info(!old).scale() > 6));
                 }

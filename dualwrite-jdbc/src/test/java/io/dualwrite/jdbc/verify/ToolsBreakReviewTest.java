@@ -1,0 +1,146 @@
+package io.dualwrite.jdbc.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.jdbc.backfill.BackfillJob;
+import io.dualwrite.jdbc.copy.RowCopier;
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import io.dualwrite.mapping.TableMapping;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Break review of the migration tools (issue 7): inputs that made verification report drift where there is none,
+ * or miss a real one, with the right result asserted.
+ */
+class ToolsBreakReviewTest {
+
+    private static Verifier verifier(TestDatabase old, TestDatabase fresh) {
+        return Verifier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                .recheckDelay(Duration.ZERO).recheckRounds(1).build();
+    }
+
+    private static VerificationJob job() {
+        return VerificationJob.builder("t").table(TableMapping.identity("t")).build();
+    }
+
+    private static TableReport verify(TestDatabase old, TestDatabase fresh) throws Exception {
+        return verifier(old, fresh).verify(job()).tables().get(0);
+    }
+
+    private static void backfill(TestDatabase old, TestDatabase fresh) throws Exception {
+        BackfillJob.builder().migration("t").oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                .mapping(TableMapping.identity("t")).build().run();
+    }
+
+    /**
+     * The test's own check that a PostgreSQL {@code jsonb} row holds the document of the old store's row: each old
+     * text cast to {@code jsonb} by PostgreSQL equals the new value, and both stores have the same ids.
+     */
+    private static void assertSameJsonRows(TestDatabase old, TestDatabase fresh) {
+        List<Map<String, Object>> oldRows = old.query("SELECT id, v FROM t ORDER BY id");
+        List<Map<String, Object>> newRows = fresh.query("SELECT id FROM t ORDER BY id");
+        assertThat(newRows).hasSameSizeAs(oldRows);
+        for (int i = 0; i < oldRows.size(); i++) {
+            Object id = oldRows.get(i).get("id");
+            Object text = oldRows.get(i).get("v");
+            assertThat(String.valueOf(newRows.get(i).get("id"))).isEqualTo(String.valueOf(id));
+            String condition = text == null ? "v IS NULL"
+                    : "v = CAST('" + String.valueOf(text).replace("'", "''") + "' AS jsonb)";
+            assertThat(fresh.query("SELECT COUNT(*) AS n FROM t WHERE id = " + id + " AND " + condition))
+                    .as("row %s holds %s", id, text).extracting(row -> String.valueOf(row.get("n"))).containsExactly("1");
+        }
+    }
+
+    // Failed before its fix: a MariaDB JSON copied into a PostgreSQL jsonb is reported different on every row
+    // whose text jsonb does not keep, and repair never makes it clean.
+    // Input: MariaDB JSON -> PostgreSQL jsonb, backfilled by the library: '{"b":1,"a":[1,2]}' (key order),
+    //   '{ "a" : 1 }' (spacing), '{"a":1,"a":2}' (duplicate key), '{"a":"\u00e9"}' (escape), '[1e2, 1.50]' (number
+    //   spellings), '"x"' and 'null' scalars, SQL NULL. PostgreSQL casts each old text to the new value.
+    // Expected: CLEAN. Before its fix: DIFFERENT in v on every such row ("type JSON has no text rendered alike";
+    //   compared by text, jsonb writes '{"a": [1, 2], "b": 1}').
+    @Test
+    void mariadbJsonCopiedIntoJsonbVerifiesCleanWhateverItsSpelling() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v JSON) CHARACTER SET utf8mb4",
+                    "INSERT INTO t VALUES (1, '{\"b\":1,\"a\":[1,2]}'), (2, '{ \"a\" :\t1 }'), (3, '{\"a\":1,\"a\":2}'),"
+                            + " (4, '{\"a\":\"\\\\u00e9\\\\n\"}'), (5, '[1e2, 1.50, -0, 0.0]'), (6, '\"x\"'), (7, 'null'),"
+                            + " (8, NULL), (9, '{\"z\":{\"y\":[],\"x\":{}},\"\":\"😀\"}')");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v jsonb)");
+            backfill(old, fresh);
+            assertSameJsonRows(old, fresh);
+            TableReport report = verify(old, fresh);
+            assertThat(report.differences()).as(report.toText()).isEmpty();
+        }
+    }
+
+    // Failed before its fix (same mechanism): H2 JSON and PostgreSQL json copied into a jsonb.
+    @Test
+    void h2AndPostgresJsonCopiedIntoJsonbVerifyClean() throws Exception {
+        String values = "(1, '{\"b\":1,\"a\":[1,2]}'), (2, '{\"a\":1.0}'), (3, NULL)";
+        for (Kind kind : List.of(Kind.H2, Kind.POSTGRES)) {
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(kind);
+                 TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+                old.execute(kind == Kind.H2 ? "CREATE TABLE t (id INT PRIMARY KEY, v JSON)"
+                                : "CREATE TABLE t (id INT PRIMARY KEY, v json)",
+                        "INSERT INTO t VALUES " + (kind == Kind.H2 ? values.replace("')", "' FORMAT JSON)") : values));
+                fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v jsonb)");
+                backfill(old, fresh);
+                TableReport report = verify(old, fresh);
+                assertThat(report.differences()).as(kind + ": " + report.toText()).isEmpty();
+            }
+        }
+    }
+
+    // Compared by value, a real difference of the document is still found: a changed number, a number against the
+    // same digits as a string, array order, a missing member, true against "true", a nested value.
+    @Test
+    void aJsonbDocumentDifferingFromTheOldJsonIsReported() throws Exception {
+        List<List<String>> cases = List.of(
+                List.of("{\"a\":1}", "{\"a\":2}"),
+                List.of("{\"a\":1}", "{\"a\":\"1\"}"),
+                List.of("[1,2]", "[2,1]"),
+                List.of("{\"a\":1,\"b\":2}", "{\"a\":1}"),
+                List.of("{\"a\":true}", "{\"a\":\"true\"}"),
+                List.of("{\"a\":{\"b\":[0.01]}}", "{\"a\":{\"b\":[0.1]}}"),
+                List.of("{\"a\":\"x \"}", "{\"a\":\"x\"}"));
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v JSON)");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v jsonb)");
+            for (int i = 0; i < cases.size(); i++) {
+                old.execute("INSERT INTO t VALUES (" + i + ", '" + cases.get(i).get(0) + "')");
+                fresh.execute("INSERT INTO t VALUES (" + i + ", '" + cases.get(i).get(1) + "')");
+            }
+            TableReport report = verify(old, fresh);
+            assertThat(report.differences()).as(report.toText()).hasSize(cases.size())
+                    .allSatisfy(difference -> assertThat(difference.columns()).containsExactly("v"));
+        }
+    }
+
+    // Failed before its fix: repair of a jsonb that differs copied the row, re-verified it as still different, and
+    // never came out clean. Input: MariaDB JSON -> PostgreSQL jsonb, new row 1 changed, new row 2 missing, extra 3.
+    // Expected: repaired clean; the test's SQL finds each old document in the new store.
+    @Test
+    void repairOfAJsonbColumnComesOutClean() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v JSON)",
+                    "INSERT INTO t VALUES (1, '{\"b\":1, \"a\":2}'), (2, '[3, 1]')");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v jsonb)",
+                    "INSERT INTO t VALUES (1, '{\"b\":1,\"a\":3}'), (3, '{}')");
+            Verifier verifier = verifier(old, fresh);
+            VerificationResult found = verifier.verify(job());
+            assertThat(found.tables().get(0).differenceCount()).isEqualTo(3);
+            RowCopier copier = RowCopier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource()).build();
+            Repairer.RepairResult repaired = Repairer.of(copier, verifier).repair(job(), found);
+            assertThat(repaired.clean()).as(repaired.toString()).isTrue();
+            assertSameJsonRows(old, fresh);
+        }
+    }
+}
