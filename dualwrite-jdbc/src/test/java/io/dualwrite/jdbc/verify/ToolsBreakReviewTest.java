@@ -8,6 +8,7 @@ import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -141,6 +142,86 @@ class ToolsBreakReviewTest {
             Repairer.RepairResult repaired = Repairer.of(copier, verifier).repair(job(), found);
             assertThat(repaired.clean()).as(repaired.toString()).isTrue();
             assertSameJsonRows(old, fresh);
+        }
+    }
+
+    /** Both stores' values of column {@code v} by id, as numbers (the test's own reading: equal by value). */
+    private static void assertSameNumbers(TestDatabase old, TestDatabase fresh) {
+        List<Map<String, Object>> oldRows = old.query("SELECT id, v FROM t ORDER BY id");
+        List<Map<String, Object>> newRows = fresh.query("SELECT id, v FROM t ORDER BY id");
+        assertThat(newRows).hasSameSizeAs(oldRows);
+        for (int i = 0; i < oldRows.size(); i++) {
+            assertThat(String.valueOf(newRows.get(i).get("id"))).isEqualTo(String.valueOf(oldRows.get(i).get("id")));
+            assertThat(new BigDecimal(String.valueOf(newRows.get(i).get("v"))))
+                    .isEqualByComparingTo(new BigDecimal(String.valueOf(oldRows.get(i).get("v"))));
+        }
+    }
+
+    // Failed before its fix: an H2 DECFLOAT copied into a decimal of another product is reported different
+    // wherever H2 writes it with an exponent.
+    // Input: H2 DECFLOAT -> MariaDB DECIMAL(40,10) and -> PostgreSQL numeric, backfilled: 1E+2, 1.5E+3, 1.5E-7,
+    //   -1.25E+20, -0.5, 0, 123.45. The test reads both stores and finds each value equal.
+    // Expected: CLEAN. Before its fix: DIFFERENT in v for 1E+2, 1.5E+3, 1.5E-7, -1.25E+20 ('1E+2' against '100').
+    @Test
+    void h2DecfloatCopiedIntoAnotherProductsDecimalVerifiesClean() throws Exception {
+        for (Kind kind : List.of(Kind.MARIADB, Kind.POSTGRES)) {
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.H2);
+                 TestDatabase fresh = TestDatabases.create(kind)) {
+                old.execute("CREATE TABLE t (id INT PRIMARY KEY, v DECFLOAT)", "INSERT INTO t VALUES (1, 1E+2), (2, 1.5E+3),"
+                        + " (3, 1.5E-7), (4, -1.25E+20), (5, -0.5), (6, 0), (7, 123.45), (8, NULL)");
+                fresh.execute(kind == Kind.MARIADB ? "CREATE TABLE t (id INT PRIMARY KEY, v DECIMAL(40,10))"
+                        : "CREATE TABLE t (id INT PRIMARY KEY, v numeric)");
+                backfill(old, fresh);
+                old.execute("DELETE FROM t WHERE v IS NULL");
+                fresh.execute("DELETE FROM t WHERE v IS NULL");
+                assertSameNumbers(old, fresh);
+                TableReport report = verify(old, fresh);
+                assertThat(report.differences()).as(kind + ": " + report.toText()).isEmpty();
+            }
+        }
+    }
+
+    // Compared by value, a real difference against a DECFLOAT is still found: one cent, a tenth of a millionth,
+    // a factor of ten in the exponent, a sign.
+    @Test
+    void aDecimalDifferingFromAnH2DecfloatIsReported() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.H2);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v DECFLOAT)",
+                    "INSERT INTO t VALUES (1, 1E+2), (2, 1.5E-7), (3, 1E+3), (4, -0.5), (5, 7)");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v numeric)",
+                    "INSERT INTO t VALUES (1, 100.01), (2, 0.00000016), (3, 10000), (4, 0.5), (5, 7.000)");
+            TableReport report = verify(old, fresh);
+            assertThat(report.differences()).as(report.toText()).extracting(RowDifference::key)
+                    .containsExactlyInAnyOrder("1", "2", "3", "4");
+        }
+    }
+
+    // Failed before its fix: an H2 date or date-time beyond year 9999 is reported different from the same value
+    // in PostgreSQL (H2's formatter writes '+12345-06-01', PostgreSQL '12345-06-01').
+    // Input: H2 TIMESTAMP and DATE -> PostgreSQL timestamp and date, backfilled: year 12345, year 10000, 9999.
+    // Expected: CLEAN; and a one-second and a one-day difference at year 12345 are still found.
+    @Test
+    void h2DatesBeyondYear9999VerifyCleanAgainstPostgresAndTheirDifferencesAreFound() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.H2);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v TIMESTAMP, w DATE)",
+                    "INSERT INTO t VALUES (1, TIMESTAMP '12345-01-01 10:00:00.5', DATE '12345-06-01'),"
+                            + " (2, TIMESTAMP '10000-01-01 00:00:00', DATE '10000-01-01'),"
+                            + " (3, TIMESTAMP '9999-12-31 23:59:59.999999', DATE '9999-12-31')");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v timestamp, w date)");
+            backfill(old, fresh);
+            String oldText = "SELECT id, CAST(v AS VARCHAR) AS v, CAST(w AS VARCHAR) AS w FROM t ORDER BY id";
+            assertThat(fresh.query("SELECT id, v::text AS v, w::text AS w FROM t ORDER BY id"))
+                    .as("the test's own reading: the copy is exact").isEqualTo(old.query(oldText));
+            TableReport report = verify(old, fresh);
+            assertThat(report.differences()).as(report.toText()).isEmpty();
+
+            fresh.execute("UPDATE t SET v = v + INTERVAL '1 second' WHERE id = 1", "UPDATE t SET w = w + 1 WHERE id = 2");
+            report = verify(old, fresh);
+            assertThat(report.differences()).as(report.toText()).containsExactly(
+                    new RowDifference(RowDifference.Kind.DIFFERENT, "1", List.of("v")),
+                    new RowDifference(RowDifference.Kind.DIFFERENT, "2", List.of("w")));
         }
     }
 }
