@@ -394,6 +394,10 @@ final class TableSide {
                     if (pair.jsonByValue()) {
                         value = JavaValues.jsonValue(value);
                     }
+                    ColumnInfo other = pair.info(!old);
+                    if (other.floating() && !pair.info(old).floating()) {
+                        value = JavaValues.asFloating(value, other.singlePrecision());
+                    }
                     javaTexts.add(JavaValues.canonical(value, pair.padded(),
                             pair.info(old).scale() > 6 && pair.info(!old).scale() > 6));
                 }

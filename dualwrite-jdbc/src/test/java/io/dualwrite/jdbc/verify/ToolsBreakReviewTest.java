@@ -224,4 +224,95 @@ class ToolsBreakReviewTest {
                     new RowDifference(RowDifference.Kind.DIFFERENT, "2", List.of("w")));
         }
     }
+
+    /**
+     * The test's own reading of column {@code v} in both stores: for each id, the two values as doubles (or floats
+     * when {@code single}) are the same number, the form the floating-point column can hold.
+     */
+    private static void assertSameFloats(TestDatabase old, TestDatabase fresh, String column, boolean single) {
+        List<Map<String, Object>> oldRows = old.query("SELECT id, " + column + " AS v FROM t ORDER BY id");
+        List<Map<String, Object>> newRows = fresh.query("SELECT id, " + column + " AS v FROM t ORDER BY id");
+        assertThat(newRows).hasSameSizeAs(oldRows);
+        for (int i = 0; i < oldRows.size(); i++) {
+            String oldValue = String.valueOf(oldRows.get(i).get("v"));
+            String newValue = String.valueOf(newRows.get(i).get("v"));
+            if (single) {
+                assertThat(Float.parseFloat(newValue)).as("%s against %s", oldValue, newValue)
+                        .isEqualTo(Float.parseFloat(oldValue));
+            } else {
+                assertThat(Double.parseDouble(newValue)).as("%s against %s", oldValue, newValue)
+                        .isEqualTo(Double.parseDouble(oldValue));
+            }
+        }
+    }
+
+    // Failed before its fix: a floating-point column copied into a decimal, or a decimal into a floating-point
+    // column, is reported different on nearly every row (the float compared by its exact binary value,
+    // 0.1000000000000000055511151231257827…, against the decimal 0.1 that every product writes for it), and repair,
+    // copying the same value again, never comes out clean.
+    // Inputs: MariaDB DOUBLE and FLOAT -> PostgreSQL numeric; MariaDB DECIMAL(10,2) -> PostgreSQL float8 and real;
+    //   PostgreSQL numeric and float8 -> MariaDB DOUBLE and DECIMAL(30,20); H2 DECIMAL -> H2 REAL; all backfilled.
+    // Expected: CLEAN. Before its fix: DIFFERENT in every such column on rows 0.1, 1e-7, 123.456, 12.34, 3e10….
+    @Test
+    void floatsCopiedIntoDecimalsAndDecimalsIntoFloatsVerifyClean() throws Exception {
+        List<List<Object>> cases = List.of(
+                List.of(Kind.MARIADB, "DOUBLE", Kind.POSTGRES, "numeric", false),
+                List.of(Kind.MARIADB, "FLOAT", Kind.POSTGRES, "numeric", true),
+                List.of(Kind.MARIADB, "DECIMAL(30,10)", Kind.POSTGRES, "float8", false),
+                List.of(Kind.MARIADB, "DECIMAL(30,10)", Kind.POSTGRES, "real", true),
+                List.of(Kind.POSTGRES, "numeric", Kind.MARIADB, "DOUBLE", false),
+                List.of(Kind.POSTGRES, "float8", Kind.MARIADB, "DECIMAL(40,20)", false),
+                List.of(Kind.H2, "DECIMAL(30,10)", Kind.H2, "REAL", true));
+        for (List<Object> each : cases) {
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema((Kind) each.get(0));
+                 TestDatabase fresh = TestDatabases.create((Kind) each.get(2))) {
+                old.execute("CREATE TABLE t (id INT PRIMARY KEY, v " + each.get(1) + ")",
+                        "INSERT INTO t VALUES (1, 0.1), (2, 0.0000001), (3, 123.456), (4, 12.34), (5, 30000000000),"
+                                + " (6, -2.5), (7, 0), (8, 1)");
+                fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v " + each.get(3) + ")");
+                backfill(old, fresh);
+                assertSameFloats(old, fresh, "v", (Boolean) each.get(4));
+                TableReport report = verify(old, fresh);
+                assertThat(report.differences()).as(each + ": " + report.toText()).isEmpty();
+            }
+        }
+    }
+
+    // Compared as the float's precision, a difference the float column can hold is still found: one cent, a
+    // millionth, a sign, and (single precision) 1.0000001 against 1.
+    @Test
+    void aFloatDifferingFromItsDecimalIsReported() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v DECIMAL(20,10), w DECIMAL(20,10))",
+                    "INSERT INTO t VALUES (1, 12.34, 1), (2, 0.000001, 1), (3, -2.5, 1), (4, 7, 1.0000001), (5, 7, 1)");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v float8, w real)",
+                    "INSERT INTO t VALUES (1, 12.35, 1), (2, 0.000002, 1), (3, 2.5, 1), (4, 7, 1), (5, 7, 1)");
+            TableReport report = verify(old, fresh);
+            assertThat(report.differences()).as(report.toText()).containsExactly(
+                    new RowDifference(RowDifference.Kind.DIFFERENT, "1", List.of("v")),
+                    new RowDifference(RowDifference.Kind.DIFFERENT, "2", List.of("v")),
+                    new RowDifference(RowDifference.Kind.DIFFERENT, "3", List.of("v")),
+                    new RowDifference(RowDifference.Kind.DIFFERENT, "4", List.of("w")));
+        }
+    }
+
+    // Failed before its fix: repair of a MariaDB DOUBLE copied into a PostgreSQL numeric reported the repaired
+    // rows still different. Input: new row 1 changed, row 2 missing, row 3 extra. Expected: clean, and the test's
+    // reading finds the same numbers.
+    @Test
+    void repairOfADoubleCopiedIntoANumericComesOutClean() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v DOUBLE)", "INSERT INTO t VALUES (1, 0.1), (2, 0.7)");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v numeric)", "INSERT INTO t VALUES (1, 0.2), (3, 1)");
+            Verifier verifier = verifier(old, fresh);
+            VerificationResult found = verifier.verify(job());
+            assertThat(found.tables().get(0).differenceCount()).isEqualTo(3);
+            RowCopier copier = RowCopier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource()).build();
+            Repairer.RepairResult repaired = Repairer.of(copier, verifier).repair(job(), found);
+            assertThat(repaired.clean()).as(repaired.toString()).isTrue();
+            assertSameFloats(old, fresh, "v", false);
+        }
+    }
 }
