@@ -17,24 +17,22 @@ import org.jspecify.annotations.Nullable;
  */
 final class TablePlan {
 
-    /** One compared column: its names and types on both sides, and how it is compared. */
+    /**
+     * One compared column: its names and types on both sides, and how it is compared.
+     *
+     * @param jsonByValue whether the column is compared by its JSON value rather than its text: where either side
+     *                    keeps no text of the document (a PostgreSQL {@code jsonb}; an H2 {@code JSON}, which drops
+     *                    spacing), so that equal documents written with other key orders, spacing, escapes or
+     *                    number spellings read alike from no text column
+     */
     record Pair(String oldName, String newName, ColumnInfo oldInfo, ColumnInfo newInfo, ColumnInfo.Kind kind,
-                boolean padded, @Nullable String javaReason, boolean key) {
+                boolean padded, @Nullable String javaReason, boolean key, boolean jsonByValue) {
         boolean inSql() {
             return javaReason == null;
         }
 
         ColumnInfo info(boolean old) {
             return old ? oldInfo : newInfo;
-        }
-
-        /**
-         * Whether the column is compared by its JSON value rather than its text: where either side is a PostgreSQL
-         * {@code jsonb}, which keeps no text (equal documents written with other key orders, spacing, escapes or
-         * number spellings read alike from it, and alike from no text column).
-         */
-        boolean jsonByValue() {
-            return oldInfo.type().equals("jsonb") || newInfo.type().equals("jsonb");
         }
     }
 
@@ -146,9 +144,10 @@ final class TablePlan {
         boolean padded = oldColumn.padded() || newColumn.padded();
         String oldName = readable(oldColumn.name());
         String newName = readable(newColumn.name());
+        boolean jsonByValue = normalizedJson(oldColumn, oldDialect) || normalizedJson(newColumn, newDialect);
         if (mapping.transforms(oldColumn.name())) {
             return new Pair(oldName, newName, oldColumn, newColumn, oldKind, padded,
-                    "a value transformer maps it, so the old value is transformed in Java", key);
+                    "a value transformer maps it, so the old value is transformed in Java", key, jsonByValue);
         }
         ColumnInfo.Kind kind = pairKind(oldKind, newKind);
         if (!key && (oldKind == ColumnInfo.Kind.DURATION || newKind == ColumnInfo.Kind.DURATION)
@@ -175,7 +174,12 @@ final class TablePlan {
                     : "types " + oldColumn.typeName() + " and " + newColumn.typeName()
                     + " have no text rendered alike in SQL on both stores";
         }
-        return new Pair(oldName, newName, oldColumn, newColumn, kind, padded, reason, key);
+        return new Pair(oldName, newName, oldColumn, newColumn, kind, padded, reason, key, jsonByValue);
+    }
+
+    /** A JSON column that keeps the document's value, not its text: a PostgreSQL {@code jsonb}, an H2 {@code JSON}. */
+    private static boolean normalizedJson(ColumnInfo column, VerifyDialect dialect) {
+        return column.type().equals("jsonb") || dialect == VerifyDialect.H2 && column.type().equals("json");
     }
 
     private static boolean h2Decfloat(ColumnInfo column, VerifyDialect dialect) {
