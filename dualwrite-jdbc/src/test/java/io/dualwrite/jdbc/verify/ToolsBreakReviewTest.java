@@ -391,4 +391,24 @@ class ToolsBreakReviewTest {
             }
         }
     }
+
+    // Failed before its fix: an H2 DECFLOAT key against another product's decimal key was accepted, though rows are
+    // paired by their keys' texts, and H2 writes key 100 as '1E+2' where PostgreSQL writes '100'.
+    // Input: H2 (k DECFLOAT key) -> PostgreSQL (k numeric key). Expected: refused before any row is read, naming the
+    // column, the types and the reason; nothing recorded. Before its fix: no error.
+    @Test
+    void anH2DecfloatKeyAgainstAnotherProductsDecimalKeyIsRefusedUpFront() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.H2);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (k DECFLOAT PRIMARY KEY, v INT)", "INSERT INTO t VALUES (1E+2, 1), (7, 2)");
+            fresh.execute("CREATE TABLE t (k numeric PRIMARY KEY, v int)", "INSERT INTO t VALUES (100, 1), (7, 2)");
+            VerificationJob job = VerificationJob.builder("t").table(TableMapping.builder("t").primaryKey("k").build()).build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> verifier(old, fresh).verify(job))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("primary-key column 'k' (DECFLOAT / numeric)")
+                    .hasMessageContaining("an H2 DECFLOAT's text has an exponent");
+            assertThat(old.query("SELECT COUNT(*) AS n FROM dualwrite_verification")).extracting(row -> String.valueOf(row.get("n")))
+                    .containsExactly("0");
+        }
+    }
 }
