@@ -190,10 +190,14 @@ final class JavaValues {
      * A number of a column compared with a floating-point column, as the nearest number of that column's precision
      * (single when {@code single}): what the floating-point column holds for it. A decimal copied into a float (or
      * a float into a decimal, which every product writes as the shortest decimal naming the float) differs from it
-     * by a rounding, not by a value the float could hold; a difference the float can hold is still one. A value
-     * that is no number (a {@code NaN} read as text) is returned as it is.
+     * by a rounding, not by a value the float could hold; a difference the float can hold is still one. A double
+     * compared with a single-precision column likewise, as the nearest float. A value that is no number (a
+     * {@code NaN} read as text) is returned as it is.
      */
     static @Nullable Object asFloating(@Nullable Object value, boolean single) {
+        if (value instanceof Double number) {
+            return single ? (Object) number.floatValue() : number;
+        }
         BigDecimal number = value instanceof BigDecimal decimal ? decimal
                 : value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte
                 ? BigDecimal.valueOf(((Number) value).longValue()) : null;

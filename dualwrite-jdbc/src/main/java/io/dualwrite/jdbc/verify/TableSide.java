@@ -409,7 +409,8 @@ final class TableSide {
                         value = JavaValues.jsonValue(value);
                     }
                     ColumnInfo other = pair.info(!old);
-                    if (other.floating() && !pair.info(old).floating()) {
+                    if (other.floating() && (!pair.info(old).floating()
+                            || other.singlePrecision() && !pair.info(old).singlePrecision())) {
                         value = JavaValues.asFloating(value, other.singlePrecision());
                     }
                     javaTexts.add(JavaValues.canonical(value, pair.padded(),

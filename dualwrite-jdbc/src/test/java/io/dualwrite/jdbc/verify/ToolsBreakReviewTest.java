@@ -251,7 +251,8 @@ class ToolsBreakReviewTest {
     // 0.1000000000000000055511151231257827…, against the decimal 0.1 that every product writes for it), and repair,
     // copying the same value again, never comes out clean.
     // Inputs: MariaDB DOUBLE and FLOAT -> PostgreSQL numeric; MariaDB DECIMAL(10,2) -> PostgreSQL float8 and real;
-    //   PostgreSQL numeric and float8 -> MariaDB DOUBLE and DECIMAL(30,20); H2 DECIMAL -> H2 REAL; all backfilled.
+    //   PostgreSQL numeric and float8 -> MariaDB DOUBLE and DECIMAL(30,20); H2 DECIMAL -> H2 REAL; MariaDB DOUBLE ->
+    //   PostgreSQL real and PostgreSQL float8 -> MariaDB FLOAT (double into single precision); all backfilled.
     // Expected: CLEAN. Before its fix: DIFFERENT in every such column on rows 0.1, 1e-7, 123.456, 12.34, 3e10….
     @Test
     void floatsCopiedIntoDecimalsAndDecimalsIntoFloatsVerifyClean() throws Exception {
@@ -262,7 +263,10 @@ class ToolsBreakReviewTest {
                 List.of(Kind.MARIADB, "DECIMAL(30,10)", Kind.POSTGRES, "real", true),
                 List.of(Kind.POSTGRES, "numeric", Kind.MARIADB, "DOUBLE", false),
                 List.of(Kind.POSTGRES, "float8", Kind.MARIADB, "DECIMAL(40,20)", false),
-                List.of(Kind.H2, "DECIMAL(30,10)", Kind.H2, "REAL", true));
+                List.of(Kind.H2, "DECIMAL(30,10)", Kind.H2, "REAL", true),
+                // a double into a single-precision column: the same kind (compared at the coarser precision)
+                List.of(Kind.MARIADB, "DOUBLE", Kind.POSTGRES, "real", true),
+                List.of(Kind.POSTGRES, "float8", Kind.MARIADB, "FLOAT", true));
         for (List<Object> each : cases) {
             try (TestDatabase old = TestDatabases.createWithDualWriteSchema((Kind) each.get(0));
                  TestDatabase fresh = TestDatabases.create((Kind) each.get(2))) {
@@ -279,7 +283,7 @@ class ToolsBreakReviewTest {
     }
 
     // Compared as the float's precision, a difference the float column can hold is still found: one cent, a
-    // millionth, a sign, and (single precision) 1.0000001 against 1.
+    // millionth, a sign, (single precision) 1.0000001 against 1, and a double against a real one step apart.
     @Test
     void aFloatDifferingFromItsDecimalIsReported() throws Exception {
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
@@ -294,6 +298,14 @@ class ToolsBreakReviewTest {
                     new RowDifference(RowDifference.Kind.DIFFERENT, "2", List.of("v")),
                     new RowDifference(RowDifference.Kind.DIFFERENT, "3", List.of("v")),
                     new RowDifference(RowDifference.Kind.DIFFERENT, "4", List.of("w")));
+        }
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v DOUBLE)", "INSERT INTO t VALUES (1, 1.0000001), (2, 0.1)");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v real)", "INSERT INTO t VALUES (1, 1), (2, 0.1)");
+            TableReport report = verify(old, fresh);
+            assertThat(report.differences()).as(report.toText())
+                    .containsExactly(new RowDifference(RowDifference.Kind.DIFFERENT, "1", List.of("v")));
         }
     }
 
