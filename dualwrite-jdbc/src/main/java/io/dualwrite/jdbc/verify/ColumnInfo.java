@@ -55,6 +55,19 @@ record ColumnInfo(String name, int sqlType, String typeName, int precision, int 
         return dialect == VerifyDialect.MYSQL && (type.equals("year") || type.equals("bit") && precision > 1);
     }
 
+    /** Whether this column holds a binary floating-point number ({@code REAL}, {@code FLOAT}, {@code DOUBLE}). */
+    boolean floating() {
+        return sqlType == Types.REAL || sqlType == Types.FLOAT || sqlType == Types.DOUBLE;
+    }
+
+    /**
+     * Whether this floating-point column holds single precision: a {@code REAL}/{@code float4}, a MySQL/MariaDB
+     * {@code FLOAT} (read as the {@code DOUBLE} it widens to, which is the same number).
+     */
+    boolean singlePrecision() {
+        return sqlType == Types.REAL || type().equals("float") && sqlType != Types.DOUBLE && sqlType != Types.FLOAT;
+    }
+
     /** Whether this PostgreSQL column holds text (a string parameter compares with it as it is). */
     boolean pgText() {
         return switch (type()) {

@@ -172,6 +172,41 @@ final class JavaValues {
         return number.scale() <= 0 && number.toBigInteger().bitLength() < 64 ? (Object) number.longValueExact() : number;
     }
 
+    /**
+     * A JSON document (its text, or its UTF-8 bytes as H2 gives a {@code JSON}) as its canonical form by value
+     * ({@link JsonValues}); a value that is no JSON text as it is.
+     */
+    static @Nullable Object jsonValue(@Nullable Object value) {
+        String text = value instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                : value instanceof String string ? string : null;
+        if (text == null) {
+            return value;
+        }
+        String canonical = JsonValues.canonical(text);
+        return canonical == null ? value : canonical;
+    }
+
+    /**
+     * A number of a column compared with a floating-point column, as the nearest number of that column's precision
+     * (single when {@code single}): what the floating-point column holds for it. A decimal copied into a float (or
+     * a float into a decimal, which every product writes as the shortest decimal naming the float) differs from it
+     * by a rounding, not by a value the float could hold; a difference the float can hold is still one. A double
+     * compared with a single-precision column likewise, as the nearest float. A value that is no number (a
+     * {@code NaN} read as text) is returned as it is.
+     */
+    static @Nullable Object asFloating(@Nullable Object value, boolean single) {
+        if (value instanceof Double number) {
+            return single ? (Object) number.floatValue() : number;
+        }
+        BigDecimal number = value instanceof BigDecimal decimal ? decimal
+                : value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte
+                ? BigDecimal.valueOf(((Number) value).longValue()) : null;
+        if (number == null) {
+            return value;
+        }
+        return single ? (Object) number.floatValue() : (Object) number.doubleValue();
+    }
+
     /** The canonical text of a value compared in Java; {@code padded} trims trailing spaces of text. */
     static String canonical(@Nullable Object value, boolean padded) {
         return canonical(value, padded, false);

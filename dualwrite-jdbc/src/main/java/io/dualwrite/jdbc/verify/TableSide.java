@@ -111,7 +111,8 @@ final class TableSide {
             String name = old ? oldName : plan.mapping().newColumn(oldName).orElseThrow();
             ColumnInfo info = plan.shape(old).column(name).orElseThrow();
             scopeCondition = dialect.exactEquals(dialect.quote(info.name()), info);
-            Object value = old ? merchantValue : plan.mapping().toNewValue(oldName, merchantValue);
+            Object value = old ? merchantValue : plan.mapping().transforms(oldName)
+                    ? plan.mapping().toNewValue(oldName, merchantValue) : asValueOf(merchantValue, info, dialect);
             scopeValues = Collections.nCopies(dialect.exactEqualsMarkers(info), value);
             scopeInfo = info;
         }
@@ -121,6 +122,19 @@ final class TableSide {
      * A column compared in Java as selected: a MySQL/MariaDB {@code FLOAT} as {@code DOUBLE}, since the drivers'
      * text of a {@code FLOAT} has six digits (1234567 and 1234568 both read "1.23457e6").
      */
+    /**
+     * The merchant id read for the old column as a value of the new one, where their types differ (an
+     * {@code INT} merchant column that is a {@code text} in the new store: a number bound against a PostgreSQL text
+     * fails, "operator does not exist: text = bigint"); as it is where it fits no value of the new column.
+     */
+    private static Object asValueOf(Object value, ColumnInfo column, VerifyDialect dialect) {
+        try {
+            return JavaValues.parseKey(String.valueOf(JavaValues.keyPart(value)), column, dialect);
+        } catch (IllegalArgumentException noSuchValue) {
+            return value;
+        }
+    }
+
     private static String javaColumn(ColumnInfo info, VerifyDialect dialect) {
         String quoted = dialect.quote(info.name());
         return info.mysqlFloat(dialect) ? "CAST(" + quoted + " AS DOUBLE)" : quoted;
@@ -390,6 +404,14 @@ final class TableSide {
                     Object value = JavaValues.read(result, keys + texts + i + 1, pair.info(old), dialect);
                     if (old && plan.mapping().transforms(pair.oldName())) {
                         value = plan.mapping().toNewValue(pair.oldName(), value);
+                    }
+                    if (pair.jsonByValue()) {
+                        value = JavaValues.jsonValue(value);
+                    }
+                    ColumnInfo other = pair.info(!old);
+                    if (other.floating() && (!pair.info(old).floating()
+                            || other.singlePrecision() && !pair.info(old).singlePrecision())) {
+                        value = JavaValues.asFloating(value, other.singlePrecision());
                     }
                     javaTexts.add(JavaValues.canonical(value, pair.padded(),
                             pair.info(old).scale() > 6 && pair.info(!old).scale() > 6));

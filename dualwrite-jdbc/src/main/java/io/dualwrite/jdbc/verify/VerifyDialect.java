@@ -53,7 +53,9 @@ enum VerifyDialect {
 
         /**
          * {@code yyyy} is the year of the era, so a year before Christ is marked as PostgreSQL's text marks it
-         * ({@code 0044-03-15 10:00:00 BC}): without the mark 44 BC and AD 44 rendered alike.
+         * ({@code 0044-03-15 10:00:00 BC}): without the mark 44 BC and AD 44 rendered alike. A year beyond 9999
+         * loses the {@code +} Java's formatter puts in front of it ({@code +12345-01-01}; PostgreSQL writes
+         * {@code 12345-01-01}).
          */
         @Override
         String timestamp(String column) {
@@ -63,8 +65,8 @@ enum VerifyDialect {
         /** Nine digits of the second where both sides keep them, else six. */
         @Override
         String timestamp(String column, boolean nanos) {
-            return "RTRIM(RTRIM(FORMATDATETIME(" + column + ", 'yyyy-MM-dd HH:mm:ss." + (nanos ? "SSSSSSSSS" : "SSSSSS")
-                    + "'), '0'), '.') || CASE WHEN EXTRACT(YEAR FROM " + column + ") < 1 THEN ' BC' ELSE '' END";
+            return "LTRIM(RTRIM(RTRIM(FORMATDATETIME(" + column + ", 'yyyy-MM-dd HH:mm:ss." + (nanos ? "SSSSSSSSS" : "SSSSSS")
+                    + "'), '0'), '.'), '+') || CASE WHEN EXTRACT(YEAR FROM " + column + ") < 1 THEN ' BC' ELSE '' END";
         }
 
         /** Nine digits where both sides keep them, else rounded to microseconds (as a copy into such a column). */
@@ -98,7 +100,7 @@ enum VerifyDialect {
 
         @Override
         String date(String column) {
-            return "FORMATDATETIME(" + column + ", 'yyyy-MM-dd') || CASE WHEN EXTRACT(YEAR FROM " + column
+            return "LTRIM(FORMATDATETIME(" + column + ", 'yyyy-MM-dd'), '+') || CASE WHEN EXTRACT(YEAR FROM " + column
                     + ") < 1 THEN ' BC' ELSE '' END";
         }
 
