@@ -30,4 +30,26 @@ public interface PhaseResolver {
     default Resolution resolveUnattributed(String migration) {
         return resolveWrite(MigrationContext.forMigration(migration).build());
     }
+
+    /**
+     * Whether the phase of a write of {@code migration} may depend on its merchant id: some merchant switch or
+     * merchant rule names a phase other than the system's. The JDBC write path asks it of a write whose rows it
+     * cannot attribute to a merchant (the table's mapping names no merchant column and no context gives one):
+     * the copier decides each row's copy by the row's own ids, so while this answers {@code true} such a write
+     * gets a scoped resync of its table instead of a copy the copier would decide blind.
+     *
+     * <p>The default answers {@code true}, the safe answer for a resolver that cannot tell.
+     */
+    default boolean mayVaryByMerchant(String migration) {
+        return true;
+    }
+
+    /**
+     * Whether the phase of a write of {@code migration} may depend on its order id: some order switch, order pin
+     * or id rule names a phase other than the system's; see {@link #mayVaryByMerchant}. The default answers
+     * {@code true}.
+     */
+    default boolean mayVaryByOrder(String migration) {
+        return true;
+    }
 }

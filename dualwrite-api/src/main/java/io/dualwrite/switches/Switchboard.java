@@ -139,6 +139,40 @@ public final class Switchboard implements PhaseResolver {
     private record OtherPhases(SwitchSettings settings, MigrationPhase system, boolean any) {
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: a merchant switch, or a merchant-percentage rule, whose phase is not the system's.
+     */
+    @Override
+    public boolean mayVaryByMerchant(String migration) {
+        MigrationSwitchConfig config = config(migration);
+        SwitchSettings settings = switchStore.load(migration);
+        MigrationPhase system = ScopeResolver.systemOf(settings, config).phase();
+        return settings.merchantPhases().values().stream().anyMatch(phase -> phase != system)
+                || settings.rules().stream().anyMatch(rule -> rule instanceof SwitchRule.MerchantPercentage
+                && rule.phase() != system);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: an order switch or an id-threshold rule whose phase is not the system's, or pinning on (a pin keeps
+     * an order in the phase it was first written under).
+     */
+    @Override
+    public boolean mayVaryByOrder(String migration) {
+        MigrationSwitchConfig config = config(migration);
+        if (config.pinning() && pinStore != null) {
+            return true;
+        }
+        SwitchSettings settings = switchStore.load(migration);
+        MigrationPhase system = ScopeResolver.systemOf(settings, config).phase();
+        return settings.orderPhases().values().stream().anyMatch(phase -> phase != system)
+                || settings.rules().stream().anyMatch(rule -> rule instanceof SwitchRule.IdThreshold
+                && rule.phase() != system);
+    }
+
     private volatile @Nullable OtherPhases otherPhases;
 
     /**

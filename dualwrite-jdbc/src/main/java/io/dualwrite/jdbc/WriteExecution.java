@@ -48,6 +48,8 @@ final class WriteExecution {
     private final StatementAnalysis analysis;
     private final MigrationContext context;
     private final MigrationPhase phase;
+    /** {@link #rowsUnattributable()}: 0 not asked yet, 1 attributable, -1 not. */
+    private int attributable;
     /** Set when a pre-select this execution needed could not run: its keys are then unknown. */
     private boolean preselectFailed;
     /** Set when an inserted key is stored in another form than its value as written ({@link #storedKey}). */
@@ -1090,6 +1092,10 @@ final class WriteExecution {
                 return;
             }
         }
+        if (rowsUnattributable()) {
+            connection.buffer().resync(analysis.mapping(), null, "rows-not-attributable", context);
+            return;
+        }
         String encoded = KeyCodec.encode(key);
         boolean removes = analysis.kind() == SqlKind.DELETE || (analysis.kind() == SqlKind.UPDATE && analysis.setKey() != null);
         String removed = !expectsRow && removes ? removalKey(key) : null;
@@ -1176,6 +1182,38 @@ final class WriteExecution {
     }
 
     /** Records a scoped resync of this execution's table (its merchant's rows when the statement pins one). */
+    /**
+     * Whether the rows of this write cannot be attributed to the merchant or order their phase depends on: the
+     * copier decides each row's copy by the row's own order and merchant columns, filling in a column the mapping
+     * lacks from the write's context. When the mapping names no merchant (order) column, the context has no
+     * merchant (order) id, switches of the migration differ by merchant (order), and the context alone resolves to
+     * a phase that does not write the other store, the copier would skip every row, also the rows of a merchant
+     * (order) that mirrors (a {@code <foreach>} insert of several merchants, an id-less update): the table gets a
+     * scoped resync instead of keys. Asked once per execution, when its first key is buffered.
+     */
+    private boolean rowsUnattributable() {
+        if (attributable == 0) {
+            attributable = rowsAttributable() ? 1 : -1;
+        }
+        return attributable < 0;
+    }
+
+    private boolean rowsAttributable() {
+        TableMapping mapping = analysis.mapping();
+        boolean merchantUnknown = mapping.merchantIdColumn().isEmpty() && context.merchantId().isEmpty();
+        boolean orderUnknown = mapping.orderIdColumn().isEmpty() && context.orderId().isEmpty();
+        if (!merchantUnknown && !orderUnknown) {
+            return true;
+        }
+        io.dualwrite.switches.PhaseResolver resolver = connection.config.resolver();
+        String migration = connection.config.migration();
+        if (!(merchantUnknown && resolver.mayVaryByMerchant(migration))
+                && !(orderUnknown && resolver.mayVaryByOrder(migration))) {
+            return true;
+        }
+        return resolver.resolveWrite(context).phase().writes(connection.store().other());
+    }
+
     void resync(ParameterRecorder.Bound bound, String reason) {
         Object merchant = analysis.agreedId(false, bound.values()); // a merchant all rows share, else the table
         String merchantId = merchant == null || merchant.toString().isBlank() ? null : merchant.toString();
