@@ -133,6 +133,12 @@ final class Values {
                 default -> rows.getObject(index);
             };
         }
+        if (source == CopyDialect.POSTGRESQL && isInfinity(value)) {
+            // PostgreSQL's infinity and -infinity, which the driver gives as the largest and smallest Java values:
+            // bound as such they reached H2 as the years 999999999 and -999999999. As the text "infinity" a
+            // PostgreSQL column reads them back and any other refuses them (the sync is recorded)
+            return rows.getString(index);
+        }
         if (value instanceof java.sql.Blob blob) {
             return blob.getBytes(1, (int) blob.length());
         }
@@ -177,6 +183,13 @@ final class Values {
 
     private static final java.util.regex.Pattern SPECIAL_NUMBER =
             java.util.regex.Pattern.compile("(?i)NaN|[+-]?Infinity");
+
+    /** Whether a value is the PostgreSQL driver's form of {@code infinity} or {@code -infinity}. */
+    private static boolean isInfinity(@Nullable Object value) {
+        return value instanceof LocalDateTime && (value.equals(LocalDateTime.MAX) || value.equals(LocalDateTime.MIN))
+                || value instanceof OffsetDateTime && (value.equals(OffsetDateTime.MAX) || value.equals(OffsetDateTime.MIN))
+                || value instanceof LocalDate && (value.equals(LocalDate.MAX) || value.equals(LocalDate.MIN));
+    }
 
     /** A PostgreSQL {@code bit}/{@code varbit} value, as its digits ("0101"). */
     record BitString(String digits) {

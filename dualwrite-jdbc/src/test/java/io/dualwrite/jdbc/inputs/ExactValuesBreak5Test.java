@@ -206,6 +206,31 @@ class ExactValuesBreak5Test {
         }
     }
 
+    // PostgreSQL infinity and -infinity: the driver's largest and smallest Java values, which H2 stored as the years
+    // 999999999 and -999999999 with nothing recorded.
+    @Test
+    void postgresInfinitiesStayInfiniteOrAreRecorded() throws SQLException {
+        String create = "CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT, ts TIMESTAMP, tz TIMESTAMPTZ, d DATE)";
+        String text = "ts::text AS ts, tz::text AS tz, d::text AS d";
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld(create);
+            fixture.onNew(create.replace("orders", "orders_v2").replace("qty", "quantity"));
+            liveThenRepaired(fixture, "INSERT INTO orders VALUES (1, 1, 'infinity', 'infinity', 'infinity')",
+                    "INSERT INTO orders VALUES (2, 1, '-infinity', '-infinity', '-infinity')",
+                    "INSERT INTO orders VALUES (3, 1, '294276-12-31 23:59:59.999999', '4713-01-01 00:00:00+00 BC', '5874897-12-31')");
+            assertThat(assertSame(fixture, text, text)).extracting(row -> row.get("tz"))
+                    .containsExactly("infinity", "-infinity", "4713-01-01 00:00:00+00 BC");
+        }
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.H2)) {
+            fixture.onOld(create);
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, quantity INT, ts TIMESTAMP(9), tz TIMESTAMP(9) WITH TIME ZONE, d DATE)");
+            write(fixture, "INSERT INTO orders VALUES (1, 1, 'infinity', NULL, NULL)", "INSERT INTO orders VALUES (2, 1, NULL, '-infinity', NULL)",
+                    "INSERT INTO orders VALUES (3, 1, NULL, NULL, 'infinity')", "INSERT INTO orders VALUES (4, 1, '2024-01-01 10:00', NULL, NULL)");
+            assertThat(fixture.recordKeys()).containsExactly("orders/1/INSERT", "orders/2/INSERT", "orders/3/INSERT");
+            assertThat(fixture.newDb.query("SELECT id FROM orders_v2")).containsExactly(Fixture.row("id", 4L));
+        }
+    }
+
     // PostgreSQL xml: read as the driver's SQLXML, a document lost its XML declaration with nothing recorded.
     @Test
     void postgresXmlKeepsItsDeclarationAndSpacing() throws SQLException {
