@@ -41,7 +41,8 @@ enum CopyDialect {
         }
 
         @Override
-        String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated, int rows) {
+        String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated, int rows,
+                      boolean overriding) {
             return "MERGE INTO " + table + " (" + String.join(", ", columns) + ") KEY (" + String.join(", ", keyColumns)
                     + ") VALUES " + tuples(columns.size(), rows);
         }
@@ -107,8 +108,10 @@ enum CopyDialect {
         }
 
         @Override
-        String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated, int rows) {
-            return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES " + tuples(columns.size(), rows)
+        String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated, int rows,
+                      boolean overriding) {
+            return "INSERT INTO " + table + " (" + String.join(", ", columns) + ")"
+                    + (overriding ? " OVERRIDING SYSTEM VALUE" : "") + " VALUES " + tuples(columns.size(), rows)
                     + " ON CONFLICT (" + String.join(", ", keyColumns) + ") " + (updated.isEmpty() ? "DO NOTHING"
                     : "DO UPDATE SET " + updated.stream().map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", ")));
         }
@@ -188,7 +191,8 @@ enum CopyDialect {
          * {@code IF}'s type the column's own, and the server evaluates it only for a row that takes that branch.
          */
         @Override
-        String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated, int rows) {
+        String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated, int rows,
+                      boolean overriding) {
             String first = keyColumns.get(0);
             // a key column written too (keyFormsDiffer) takes the row's value where the guard keeps the key: one
             // assignment per column
@@ -333,9 +337,12 @@ enum CopyDialect {
      * The upsert of {@code rows} rows in one statement (their parameters one row after another); {@code updated}
      * are the columns a row met by its key gets: the non-key columns, and the key columns whose forms differ
      * ({@link #keyFormsDiffer}; all lists already quoted). The rows must not share a key: PostgreSQL refuses to
-     * update one row twice in one statement.
+     * update one row twice in one statement. With {@code overriding}, the insert takes the given values for
+     * identity columns {@code GENERATED ALWAYS} (PostgreSQL's {@code OVERRIDING SYSTEM VALUE}; only PostgreSQL
+     * reports such columns, see {@link TableColumns#identityAlways}).
      */
-    abstract String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated, int rows);
+    abstract String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated, int rows,
+                           boolean overriding);
 
     /**
      * The failure of an upsert statement as the copier reports it: the database's own, or one that says what a

@@ -974,6 +974,9 @@ final class JdbcRowCopier implements RowCopier {
             return;
         }
         List<String> names = new ArrayList<>(rows.get(0).keySet());
+        // a generated column is the target's to compute: given a value, the database refuses the row (a key column
+        // is kept, so that a key the target computes fails the sync, recorded, rather than being lost)
+        names.removeIf(name -> columns.computed(name) && keyNames.stream().noneMatch(name::equalsIgnoreCase));
         List<TableColumns.Column> typed = new ArrayList<>();
         for (String name : names) {
             typed.add(columns.get(name));
@@ -1056,8 +1059,13 @@ final class JdbcRowCopier implements RowCopier {
         List<String> quoted = typed.stream().map(c -> dialect.quote(c.name())).toList();
         List<String> quotedKeys = keys.stream().map(c -> dialect.quote(c.name())).toList();
         List<String> formed = keys.stream().filter(dialect::keyFormsDiffer).map(c -> dialect.quote(c.name())).toList();
-        List<String> updated = quoted.stream().filter(name -> !quotedKeys.contains(name) || formed.contains(name)).toList();
-        String upsert = dialect.upsert(columns.quotedTable(), quoted, quotedKeys, updated, rows);
+        // a PostgreSQL identity column GENERATED ALWAYS takes the row's value on insert only when the insert says
+        // OVERRIDING SYSTEM VALUE, and can be updated to nothing but DEFAULT: it is inserted, never updated
+        List<String> always = typed.stream().filter(c -> columns.identityAlways(c.name())).map(c -> dialect.quote(c.name()))
+                .toList();
+        List<String> updated = quoted.stream().filter(name -> !quotedKeys.contains(name) || formed.contains(name))
+                .filter(name -> !always.contains(name)).toList();
+        String upsert = dialect.upsert(columns.quotedTable(), quoted, quotedKeys, updated, rows, !always.isEmpty());
         return committing ? dialect.committing(upsert) : upsert;
     }
 

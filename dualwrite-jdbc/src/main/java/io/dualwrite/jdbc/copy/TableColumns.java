@@ -67,10 +67,18 @@ final class TableColumns {
      */
     private final Map<Object, String> statements = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private TableColumns(String table, String quotedTable, Map<String, Column> byLowerName) {
+    /** The columns the database computes from the others (generated columns), by lower-cased name. */
+    private final Set<String> computed;
+    /** The PostgreSQL identity columns {@code GENERATED ALWAYS}, by lower-cased name. */
+    private final Set<String> identityAlways;
+
+    private TableColumns(String table, String quotedTable, Map<String, Column> byLowerName, Set<String> computed,
+                         Set<String> identityAlways) {
         this.table = table;
         this.quotedTable = quotedTable;
         this.byLowerName = byLowerName;
+        this.computed = computed;
+        this.identityAlways = identityAlways;
     }
 
     /**
@@ -87,27 +95,48 @@ final class TableColumns {
         candidates.add(qualified(dialect, table, false));
         SQLException first = null;
         for (String quoted : candidates) {
-            Map<String, Column> columns = new LinkedHashMap<>();
             try (Statement statement = connection.createStatement();
                  ResultSet empty = statement.executeQuery("SELECT * FROM " + quoted + " WHERE 1 = 0")) {
                 ResultSetMetaData meta = empty.getMetaData();
+                Set<String> computed = new java.util.HashSet<>();
+                Set<String> identityAlways = new java.util.HashSet<>();
+                List<String> every = new ArrayList<>();
+                generatedColumns(connection, dialect, quoted, meta, computed, identityAlways, every);
                 Set<String> exact = dialect == CopyDialect.POSTGRESQL ? exactTextColumns(connection, quoted) : Set.of();
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    String name = meta.getColumnName(i);
-                    String type = meta.getColumnTypeName(i);
-                    boolean exactText = dialect == CopyDialect.POSTGRESQL ? exact.contains(name)
-                            : dialect == CopyDialect.H2 && (type.equalsIgnoreCase("CHARACTER VARYING")
-                            || type.equalsIgnoreCase("VARCHAR") || type.equalsIgnoreCase("CHARACTER LARGE OBJECT"));
-                    columns.put(name.toLowerCase(Locale.ROOT), Column.of(name, meta.getColumnType(i), type,
-                            meta.getPrecision(i), dialect, exactText));
+                Map<String, Column> columns;
+                if (every.size() > meta.getColumnCount()) {
+                    // INVISIBLE columns (MariaDB, H2), which SELECT * leaves out: never read, they were never copied
+                    try (Statement named = connection.createStatement();
+                         ResultSet all = named.executeQuery("SELECT " + every.stream().map(dialect::quote)
+                                 .collect(java.util.stream.Collectors.joining(", ")) + " FROM " + quoted + " WHERE 1 = 0")) {
+                        columns = columnsOf(all.getMetaData(), dialect, exact);
+                    }
+                } else {
+                    columns = columnsOf(meta, dialect, exact);
                 }
                 return new TableColumns(table, dialect == CopyDialect.POSTGRESQL && !table.contains(".")
-                        ? inItsSchema(connection, dialect, quoted) : quoted, columns);
+                        ? inItsSchema(connection, dialect, quoted) : quoted, columns, Set.copyOf(computed),
+                        Set.copyOf(identityAlways));
             } catch (SQLException e) {
                 first = first == null ? e : first;
             }
         }
         throw first;
+    }
+
+    private static Map<String, Column> columnsOf(ResultSetMetaData meta, CopyDialect dialect, Set<String> exact)
+            throws SQLException {
+        Map<String, Column> columns = new LinkedHashMap<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            String name = meta.getColumnName(i);
+            String type = meta.getColumnTypeName(i);
+            boolean exactText = dialect == CopyDialect.POSTGRESQL ? exact.contains(name)
+                    : dialect == CopyDialect.H2 && (type.equalsIgnoreCase("CHARACTER VARYING")
+                    || type.equalsIgnoreCase("VARCHAR") || type.equalsIgnoreCase("CHARACTER LARGE OBJECT"));
+            columns.put(name.toLowerCase(Locale.ROOT), Column.of(name, meta.getColumnType(i), type,
+                    meta.getPrecision(i), dialect, exactText));
+        }
+        return columns;
     }
 
     /**
@@ -132,6 +161,88 @@ final class TableColumns {
             return Set.of();
         }
         return exact;
+    }
+
+    /**
+     * Adds to {@code computed} the table's generated columns ({@code GENERATED ALWAYS AS (…) STORED} on PostgreSQL,
+     * {@code AS (…) VIRTUAL/PERSISTENT/STORED} on MySQL/MariaDB, {@code GENERATED ALWAYS AS (…)} on H2), whose
+     * value the database computes and refuses to be given (a sync writing one failed every time), and to {@code
+     * identityAlways} PostgreSQL's identity columns {@code GENERATED ALWAYS}, which take a value only with {@code
+     * OVERRIDING SYSTEM VALUE}, all by lower-cased name; and to {@code every}, on MySQL/MariaDB and H2, every column's
+     * name in the table's order, invisible ones included. Nothing is added when the catalog cannot be read (the
+     * columns are then written, as before). Run outside a transaction, as {@link #read}.
+     */
+    private static void generatedColumns(Connection connection, CopyDialect dialect, String quoted,
+                                         ResultSetMetaData meta, Set<String> computed, Set<String> identityAlways,
+                                         List<String> every) {
+        try {
+            switch (dialect) {
+                case POSTGRESQL -> {
+                    try (java.sql.PreparedStatement statement = connection.prepareStatement("SELECT a.attname,"
+                            + " a.attgenerated <> '', a.attidentity = 'a' FROM pg_attribute a WHERE a.attrelid ="
+                            + " to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped"
+                            + " AND (a.attgenerated <> '' OR a.attidentity = 'a')")) {
+                        statement.setString(1, quoted);
+                        try (ResultSet rows = statement.executeQuery()) {
+                            while (rows.next()) {
+                                (rows.getBoolean(2) ? computed : identityAlways)
+                                        .add(rows.getString(1).toLowerCase(Locale.ROOT));
+                            }
+                        }
+                    }
+                }
+                case MYSQL -> {
+                    try (Statement statement = connection.createStatement();
+                         ResultSet rows = statement.executeQuery("SHOW COLUMNS FROM " + quoted)) {
+                        while (rows.next()) {
+                            every.add(rows.getString("Field"));
+                            String extra = rows.getString("Extra");
+                            // "VIRTUAL GENERATED", "STORED GENERATED"; not MySQL's "DEFAULT_GENERATED" (a default)
+                            if (extra != null && MYSQL_GENERATED.matcher(extra).find()) {
+                                computed.add(rows.getString("Field").toLowerCase(Locale.ROOT));
+                            }
+                        }
+                    }
+                }
+                case H2 -> {
+                    if (meta.getColumnCount() == 0) {
+                        return;
+                    }
+                    try (java.sql.PreparedStatement statement = connection.prepareStatement("SELECT COLUMN_NAME,"
+                            + " IS_GENERATED = 'ALWAYS' FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = ?"
+                            + " AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
+                        statement.setString(1, meta.getSchemaName(1));
+                        statement.setString(2, meta.getTableName(1));
+                        try (ResultSet rows = statement.executeQuery()) {
+                            while (rows.next()) {
+                                every.add(rows.getString(1));
+                                if (rows.getBoolean(2)) {
+                                    computed.add(rows.getString(1).toLowerCase(Locale.ROOT));
+                                }
+                            }
+                        }
+                    }
+                }
+                default -> throw new IllegalStateException("unknown dialect " + dialect);
+            }
+        } catch (SQLException unread) {
+            computed.clear();
+            identityAlways.clear();
+            every.clear();
+        }
+    }
+
+    private static final java.util.regex.Pattern MYSQL_GENERATED =
+            java.util.regex.Pattern.compile("(?i)\\b(VIRTUAL|STORED|PERSISTENT) GENERATED\\b");
+
+    /** Whether the database computes the column's value from the others (a generated column). */
+    boolean computed(String column) {
+        return computed.contains(column.toLowerCase(Locale.ROOT));
+    }
+
+    /** Whether the column is a PostgreSQL identity column {@code GENERATED ALWAYS}. */
+    boolean identityAlways(String column) {
+        return identityAlways.contains(column.toLowerCase(Locale.ROOT));
     }
 
     /**

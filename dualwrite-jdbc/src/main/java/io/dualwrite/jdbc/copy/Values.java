@@ -45,6 +45,16 @@ final class Values {
             // extra_float_digits an earlier borrower left below 1, until the driver reads the statement in binary
             return column.typeName().toLowerCase(Locale.ROOT) + "send(" + quoted + ") AS " + quoted;
         }
+        if (dialect == CopyDialect.POSTGRESQL && column.typeNamed("money")) {
+            // the amount as a number: the driver reads money as a double, which fails on its text's group
+            // separators ("92,233,720,368,547,758.07") and holds no more than 15 digits; the text itself follows
+            // the session's lc_monetary
+            return quoted + "::numeric AS " + quoted;
+        }
+        if (dialect == CopyDialect.POSTGRESQL && column.typeNamed("xml")) {
+            // the server's text of the document: the driver's SQLXML lost its XML declaration
+            return quoted + "::text AS " + quoted;
+        }
         if (dialect == CopyDialect.POSTGRESQL && column.sqlType() == Types.ARRAY) {
             // the server's own text of the array ("[0:1]={1,2}"): its bounds and every element as stored. The
             // driver's elements lose the bounds, and build date-times through the JVM's zone; once a statement is
@@ -95,6 +105,18 @@ final class Values {
             // the drivers turn TINYINT(1) into a boolean by default, losing every value but 0 and 1
             BigDecimal number = rows.getBigDecimal(index);
             value = number == null ? null : integral(number);
+        } else if (source == CopyDialect.POSTGRESQL && column.typeNamed("timetz")) {
+            // its text, offset and all: the driver has no local time for it, and a time without its offset would
+            // be read in the target session's zone
+            value = rows.getString(index);
+        } else if (source == CopyDialect.POSTGRESQL && type == Types.TIME) {
+            value = rows.getObject(index, LocalTime.class);
+            if (LocalTime.MAX.equals(value)) {
+                // the driver's LocalTime for 24:00:00, which PostgreSQL and MySQL/MariaDB hold: as its text it
+                // stays 24:00:00 (bound as a LocalTime it became 23:59:59 on MariaDB); a target that cannot hold
+                // it refuses it and the sync is recorded
+                value = rows.getString(index);
+            }
         } else if (column.typeNamed("uuid")) {
             value = rows.getObject(index); // a UUID, not its bytes (H2 reports the type as BINARY)
         } else if (column.timeZone()) {
@@ -105,11 +127,17 @@ final class Values {
                 case Types.DATE -> rows.getObject(index, LocalDate.class);
                 case Types.TIME -> rows.getObject(index, LocalTime.class);
                 case Types.TIMESTAMP_WITH_TIMEZONE -> rows.getObject(index, OffsetDateTime.class);
-                case Types.DECIMAL, Types.NUMERIC -> rows.getBigDecimal(index);
+                case Types.DECIMAL, Types.NUMERIC -> decimal(rows, index);
                 case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> rows.getBytes(index);
                 case Types.CLOB, Types.NCLOB -> rows.getString(index);
                 default -> rows.getObject(index);
             };
+        }
+        if (source == CopyDialect.POSTGRESQL && isInfinity(value)) {
+            // PostgreSQL's infinity and -infinity, which the driver gives as the largest and smallest Java values:
+            // bound as such they reached H2 as the years 999999999 and -999999999. As the text "infinity" a
+            // PostgreSQL column reads them back and any other refuses them (the sync is recorded)
+            return rows.getString(index);
         }
         if (value instanceof java.sql.Blob blob) {
             return blob.getBytes(1, (int) blob.length());
@@ -133,6 +161,34 @@ final class Values {
             return rows.getString(index); // json, jsonb, enums, inet…: their text is exact
         }
         return value;
+    }
+
+    /**
+     * A decimal, or the text of a value that is not a number: PostgreSQL's {@code numeric} and H2's {@code DECFLOAT}
+     * hold {@code NaN}, {@code Infinity} and {@code -Infinity}, which no {@link BigDecimal} holds (the sync failed
+     * every time). Copied as that text, which a column of such a type reads as the same value and any other
+     * refuses (the sync is then recorded).
+     */
+    private static @Nullable Object decimal(ResultSet rows, int index) throws SQLException {
+        try {
+            return rows.getBigDecimal(index);
+        } catch (SQLException notANumber) {
+            String text = rows.getString(index);
+            if (text != null && SPECIAL_NUMBER.matcher(text.strip()).matches()) {
+                return text.strip();
+            }
+            throw notANumber;
+        }
+    }
+
+    private static final java.util.regex.Pattern SPECIAL_NUMBER =
+            java.util.regex.Pattern.compile("(?i)NaN|[+-]?Infinity");
+
+    /** Whether a value is the PostgreSQL driver's form of {@code infinity} or {@code -infinity}. */
+    private static boolean isInfinity(@Nullable Object value) {
+        return value instanceof LocalDateTime && (value.equals(LocalDateTime.MAX) || value.equals(LocalDateTime.MIN))
+                || value instanceof OffsetDateTime && (value.equals(OffsetDateTime.MAX) || value.equals(OffsetDateTime.MIN))
+                || value instanceof LocalDate && (value.equals(LocalDate.MAX) || value.equals(LocalDate.MIN));
     }
 
     /** A PostgreSQL {@code bit}/{@code varbit} value, as its digits ("0101"). */
@@ -234,6 +290,17 @@ final class Values {
         if (text.startsWith("0000-00-00")) {
             return text; // MySQL's zero date has no Java value: copied as its text, as the drivers allow
         }
+        try {
+            return mySqlDateTime(text, column);
+        } catch (java.time.DateTimeException noJavaValue) {
+            // a date with a zero month or day ('2024-00-00', '2024-02-00'), which a server without NO_ZERO_IN_DATE
+            // stores, or an invalid day under ALLOW_INVALID_DATES ('2024-02-30'): no Java value, so its text, as
+            // the zero date; a target that cannot hold it refuses it and the sync is recorded
+            return text;
+        }
+    }
+
+    private static @Nullable Object mySqlDateTime(String text, TableColumns.Column column) {
         if (column.sqlType() == Types.DATE) {
             return LocalDate.parse(text.length() > 10 ? text.substring(0, 10) : text);
         }
@@ -321,10 +388,19 @@ final class Values {
         String name = typeName.toUpperCase(Locale.ROOT);
         return switch (sqlType) {
             case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> true;
-            case Types.BIT, Types.BOOLEAN -> name.contains("INT") || name.equals("BOOLEAN") || name.equals("BOOL");
-            default -> name.contains("INT");
+            case Types.BIT, Types.BOOLEAN -> INTEGER_NAME.matcher(name).matches() || name.equals("BOOLEAN")
+                    || name.equals("BOOL");
+            default -> INTEGER_NAME.matcher(name).matches();
         };
     }
+
+    /**
+     * An integer type's name as the drivers report it ({@code TINYINT}, {@code BIGINT UNSIGNED}, {@code int8}):
+     * the whole name, since a name that merely contains "INT" may be another type ({@code POINT}, {@code
+     * MULTIPOINT}, {@code INTERVAL}), whose value read as a number fails the sync every time.
+     */
+    private static final java.util.regex.Pattern INTEGER_NAME = java.util.regex.Pattern.compile(
+            "(TINY|SMALL|MEDIUM|BIG)?INT(EGER|[1248])?( UNSIGNED| SIGNED)?( ZEROFILL)?");
 
     private static Object integral(BigDecimal number) {
         return number.scale() <= 0 && number.toBigInteger().bitLength() < 64 ? (Object) number.longValueExact() : number;
@@ -454,6 +530,15 @@ final class Values {
             statement.setString(index, "-0e0");
             return;
         }
+        if (target == CopyDialect.MYSQL && (value instanceof LocalDateTime && ((LocalDateTime) value).getYear() < 1
+                || value instanceof LocalDate && ((LocalDate) value).getYear() < 1)) {
+            // the year 0000, which MySQL/MariaDB hold: the drivers write a date-time before the year 1 as one of
+            // the year 0001 (through a calendar without a year 0). As text it is the value; a year before 0000 is
+            // refused and the sync recorded
+            String text = value.toString();
+            statement.setString(index, value instanceof LocalDateTime ? text.replace('T', ' ') : text);
+            return;
+        }
         if (target == CopyDialect.MYSQL && type == Types.REAL && value instanceof Float single) {
             // bound as a FLOAT, 0.1f matches no FLOAT row (a delete by that key deleted nothing); as the double it
             // widens to exactly, it matches the stored value and is stored as the same float
@@ -471,6 +556,12 @@ final class Values {
                 digits = "0".repeat(column.precision() - digits.length()) + digits;
             }
             statement.setObject(index, digits, Types.OTHER);
+            return;
+        }
+        if (target == CopyDialect.POSTGRESQL && column.typeNamed("money") && value instanceof Number amount) {
+            // a literal the column reads as its amount: a numeric parameter has no implicit cast to money
+            statement.setObject(index, amount instanceof BigDecimal decimal ? decimal.toPlainString() : amount.toString(),
+                    Types.OTHER);
             return;
         }
         if (value instanceof PgArray array) {
