@@ -163,7 +163,12 @@ final class MirrorDispatcher {
      */
     void dispatch(Store target, KeyBuffer.Snapshot snapshot, @Nullable List<Long> outboxIds) {
         if (outboxIds == null) {
-            snapshot.resyncs().forEach(resync -> recordResync(resync, target, "touched rows whose keys cannot be known"));
+            snapshot.resyncs().forEach(resync -> recordResync(resync, target,
+                    resync.reason().equals("rows-not-attributable")
+                            ? "touched rows that neither the context nor a mapped column attributes to the merchant or"
+                            + " order their phase depends on (name merchantIdColumn/orderIdColumn in the mapping, or"
+                            + " open a MigrationContext)"
+                            : "touched rows whose keys cannot be known"));
         }
         if (snapshot.keys().isEmpty()) {
             return;
