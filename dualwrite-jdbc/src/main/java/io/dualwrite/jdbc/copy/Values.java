@@ -157,8 +157,10 @@ final class Values {
         if (value instanceof Timestamp timestamp) {
             return timestamp.toLocalDateTime();
         }
-        if (type == Types.OTHER && value != null && !(value instanceof UUID)) {
-            return rows.getString(index); // json, jsonb, enums, inet…: their text is exact
+        if (type == Types.OTHER && value != null && !(value instanceof UUID) && !(value instanceof BitString)) {
+            // json, jsonb, enums, inet…: their text is exact (a varbit, reported as OTHER, keeps its BitString:
+            // as plain text a MySQL/MariaDB BIT(n) stored the digits' characters as its bytes)
+            return rows.getString(index);
         }
         return value;
     }
@@ -576,6 +578,21 @@ final class Values {
         if (target == CopyDialect.H2 && column.typeNamed("json") && value instanceof String json) {
             // H2 takes a character string for a JSON column as a JSON string ("{\"a\":1}"), and bytes as JSON text
             statement.setBytes(index, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return;
+        }
+        if (value instanceof BitString bits && column.bitNumber()) {
+            // a PostgreSQL bit string into a MySQL/MariaDB BIT(n), which holds the unsigned number its digits write:
+            // bound as the number a BIT(n) read from MySQL is (its text would be stored as the text's bytes)
+            BigInteger number = new BigInteger(bits.digits().isEmpty() ? "0" : bits.digits(), 2);
+            if (number.bitLength() < 64) {
+                statement.setLong(index, number.longValue());
+            } else {
+                // beyond a BIGINT the drivers send a decimal literal, which a BIT(64) refuses; a binary string is
+                // stored byte for byte, so its 8 bytes without BigInteger's sign byte
+                byte[] signed = number.toByteArray();
+                statement.setBytes(index, java.util.Arrays.copyOfRange(signed, signed.length - (number.bitLength() + 7) / 8,
+                        signed.length));
+            }
             return;
         }
         if (value instanceof BitString bits) {

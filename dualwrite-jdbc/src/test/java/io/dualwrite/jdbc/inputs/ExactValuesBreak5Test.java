@@ -170,6 +170,35 @@ class ExactValuesBreak5Test {
         }
     }
 
+    // PostgreSQL bit strings into MariaDB BIT(n): B'101' was stored as the bytes of the text "101" (0x313031) with
+    // nothing recorded, and B'10000000' into BIT(8) failed ("Data too long"). The digits are the column's number.
+    @Test
+    void postgresBitStringsLandInMariadbBitColumnsAsTheirNumbers() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.MARIADB)) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT, b VARBIT(64), f BIT(8))");
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, quantity INT, b BIT(64), f BIT(8))");
+            liveThenRepaired(fixture, "INSERT INTO orders VALUES (1, 1, B'101', B'10000000')",
+                    "INSERT INTO orders VALUES (2, 1, B'1', B'00000001')",
+                    "INSERT INTO orders VALUES (3, 1, B'" + "1".repeat(64) + "', B'11111111')",
+                    "INSERT INTO orders VALUES (4, 1, B'0000000000000000100000000', NULL)",
+                    "INSERT INTO orders VALUES (5, 1, NULL, B'01010101')");
+            // both as binary digits without leading zeros (PostgreSQL's text of the bits, MariaDB's BIN of the number)
+            String digits = "CASE WHEN %1$s IS NULL THEN 'null' ELSE COALESCE(NULLIF(ltrim(%1$s::text, '0'), ''), '0') END AS %1$s";
+            assertThat(assertSame(fixture, digits.formatted("b") + ", " + digits.formatted("f"),
+                    "COALESCE(BIN(b + 0), 'null') AS b, COALESCE(BIN(f + 0), 'null') AS f"))
+                    .extracting(row -> row.get("b") + "/" + row.get("f"))
+                    .containsExactly("101/10000000", "1/1", "1".repeat(64) + "/11111111", "100000000/null", "null/1010101");
+        }
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) { // and between PostgreSQL stores, as they are
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT, b VARBIT(64), f BIT(8))");
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, quantity INT, b VARBIT(64), f BIT(8))");
+            liveThenRepaired(fixture, "INSERT INTO orders VALUES (1, 1, B'00101', B'10000000')",
+                    "INSERT INTO orders VALUES (2, 1, B'', NULL)");
+            assertThat(assertSame(fixture, "b::text AS b, f::text AS f", "b::text AS b, f::text AS f"))
+                    .extracting(row -> row.get("b") + "/" + row.get("f")).containsExactly("00101/10000000", "/<null>");
+        }
+    }
+
     // PostgreSQL money: the driver read it as a double, failing on the text's group separators and keeping 15 digits.
     @Test
     void postgresMoneyCopiesEveryDigit() throws SQLException {
