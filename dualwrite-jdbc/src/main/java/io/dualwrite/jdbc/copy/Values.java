@@ -193,6 +193,9 @@ final class Values {
                 || value instanceof LocalDate && (value.equals(LocalDate.MAX) || value.equals(LocalDate.MIN));
     }
 
+    /** The last microsecond of a day, the latest time PostgreSQL holds short of {@code 24:00:00}. */
+    private static final LocalTime LAST_POSTGRES_MICROSECOND = LocalTime.of(23, 59, 59, 999_999_000);
+
     /** A PostgreSQL {@code bit}/{@code varbit} value, as its digits ("0101"). */
     record BitString(String digits) {
         @Override
@@ -578,6 +581,13 @@ final class Values {
         if (target == CopyDialect.H2 && column.typeNamed("json") && value instanceof String json) {
             // H2 takes a character string for a JSON column as a JSON string ("{\"a\":1}"), and bytes as JSON text
             statement.setBytes(index, json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return;
+        }
+        if (target == CopyDialect.POSTGRESQL && value instanceof LocalTime time
+                && time.isAfter(LAST_POSTGRES_MICROSECOND) && time.getNano() % 1_000 != 0) {
+            // PostgreSQL keeps microseconds and rounds the rest: an H2 TIME(9) of 23:59:59.9999997 became 24:00:00,
+            // another day's end; the last microsecond of the day is the nearest value within it
+            statement.setObject(index, LAST_POSTGRES_MICROSECOND);
             return;
         }
         if (value instanceof BitString bits && column.bitNumber()) {

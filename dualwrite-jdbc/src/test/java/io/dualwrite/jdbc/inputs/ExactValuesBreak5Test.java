@@ -199,6 +199,22 @@ class ExactValuesBreak5Test {
         }
     }
 
+    // An H2 TIME(9) within the day's last microsecond into a PostgreSQL time: PostgreSQL rounded 23:59:59.9999997 to
+    // 24:00:00, the end of the day, which the old value is not (the verifier reported it for ever). The nearest
+    // time PostgreSQL holds within the day is 23:59:59.999999; earlier times round as PostgreSQL rounds them.
+    @Test
+    void anH2TimeInTheDaysLastMicrosecondStaysWithinTheDayOnPostgres() throws SQLException {
+        try (Fixture fixture = Fixture.of(Kind.H2, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT, t TIME(9))");
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, quantity INT, t TIME)");
+            liveThenRepaired(fixture, "INSERT INTO orders VALUES (1, 1, TIME '23:59:59.9999997')",
+                    "INSERT INTO orders VALUES (2, 1, TIME '23:59:59.999999')",
+                    "INSERT INTO orders VALUES (3, 1, TIME '12:00:00.0000004')");
+            assertThat(fixture.newDb.query("SELECT id, t::text AS t FROM orders_v2 ORDER BY id"))
+                    .extracting(row -> row.get("t")).containsExactly("23:59:59.999999", "23:59:59.999999", "12:00:00");
+        }
+    }
+
     // PostgreSQL money: the driver read it as a double, failing on the text's group separators and keeping 15 digits.
     @Test
     void postgresMoneyCopiesEveryDigit() throws SQLException {
