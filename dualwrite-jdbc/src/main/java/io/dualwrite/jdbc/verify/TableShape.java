@@ -40,9 +40,16 @@ record TableShape(String table, String quotedTable, List<ColumnInfo> columns, Li
             try (Statement statement = connection.createStatement();
                  ResultSet empty = statement.executeQuery("SELECT * FROM " + quoted + " WHERE 1 = 0")) {
                 ResultSetMetaData meta = empty.getMetaData();
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    columns.add(new ColumnInfo(meta.getColumnName(i), meta.getColumnType(i), meta.getColumnTypeName(i),
-                            meta.getPrecision(i), meta.getScale(i), null));
+                List<String> every = everyColumn(connection, dialect, quoted, meta);
+                if (every.size() > meta.getColumnCount()) {
+                    // INVISIBLE columns (MariaDB, H2), which SELECT * leaves out: a difference in one was never found
+                    try (Statement named = connection.createStatement();
+                         ResultSet all = named.executeQuery("SELECT " + every.stream().map(dialect::quote)
+                                 .collect(java.util.stream.Collectors.joining(", ")) + " FROM " + quoted + " WHERE 1 = 0")) {
+                        addColumns(all.getMetaData(), columns);
+                    }
+                } else {
+                    addColumns(meta, columns);
                 }
             } catch (SQLException missing) {
                 if (dialect == VerifyDialect.POSTGRESQL && !connection.getAutoCommit()) {
@@ -54,6 +61,47 @@ record TableShape(String table, String quotedTable, List<ColumnInfo> columns, Li
             return Optional.of(new TableShape(table, quoted, List.copyOf(columns), primaryKey(connection, table)));
         }
         return Optional.empty();
+    }
+
+    private static void addColumns(ResultSetMetaData meta, List<ColumnInfo> columns) throws SQLException {
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            columns.add(new ColumnInfo(meta.getColumnName(i), meta.getColumnType(i), meta.getColumnTypeName(i),
+                    meta.getPrecision(i), meta.getScale(i), null));
+        }
+    }
+
+    /**
+     * Every column's name in table order from the catalog, invisible ones included (MySQL/MariaDB, H2); empty where
+     * the catalog says nothing more than {@code SELECT *} does (PostgreSQL has no invisible columns) or cannot be
+     * read.
+     */
+    private static List<String> everyColumn(Connection connection, VerifyDialect dialect, String quoted,
+                                            ResultSetMetaData meta) {
+        List<String> every = new ArrayList<>();
+        try {
+            if (dialect == VerifyDialect.MYSQL) {
+                try (Statement statement = connection.createStatement();
+                     ResultSet rows = statement.executeQuery("SHOW COLUMNS FROM " + quoted)) {
+                    while (rows.next()) {
+                        every.add(rows.getString("Field"));
+                    }
+                }
+            } else if (dialect == VerifyDialect.H2 && meta.getColumnCount() > 0) {
+                try (PreparedStatement statement = connection.prepareStatement("SELECT COLUMN_NAME FROM"
+                        + " INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
+                    statement.setString(1, meta.getSchemaName(1));
+                    statement.setString(2, meta.getTableName(1));
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            every.add(rows.getString(1));
+                        }
+                    }
+                }
+            }
+        } catch (SQLException unread) {
+            return List.of();
+        }
+        return every;
     }
 
     /** A column by name, case-insensitively. */
