@@ -45,8 +45,8 @@ public interface PhaseResolver {
     }
 
     /**
-     * Whether the phase of a write of {@code migration} may depend on its order id: some order switch, order pin
-     * or id rule names a phase other than the system's; see {@link #mayVaryByMerchant}. The default answers
+     * Whether the phase of a write of {@code migration} may depend on its order id: some order switch or id rule
+     * names a phase other than the system's; see {@link #mayVaryByMerchant}. The default answers
      * {@code true}.
      */
     default boolean mayVaryByOrder(String migration) {

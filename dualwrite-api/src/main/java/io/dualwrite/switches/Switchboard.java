@@ -157,15 +157,12 @@ public final class Switchboard implements PhaseResolver {
     /**
      * {@inheritDoc}
      *
-     * <p>Here: an order switch or an id-threshold rule whose phase is not the system's, or pinning on (a pin keeps
-     * an order in the phase it was first written under).
+     * <p>Here: an order switch or an id-threshold rule whose phase is not the system's. Order pins do not count: a
+     * pin is found only by an order id, which neither the write nor the copier has for such rows.
      */
     @Override
     public boolean mayVaryByOrder(String migration) {
         MigrationSwitchConfig config = config(migration);
-        if (config.pinning() && pinStore != null) {
-            return true;
-        }
         SwitchSettings settings = switchStore.load(migration);
         MigrationPhase system = ScopeResolver.systemOf(settings, config).phase();
         return settings.orderPhases().values().stream().anyMatch(phase -> phase != system)

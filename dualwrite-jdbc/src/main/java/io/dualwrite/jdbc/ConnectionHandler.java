@@ -540,6 +540,9 @@ final class ConnectionHandler implements InvocationHandler {
         return withOurMigration(null, text(analysis.agreedId(true, values)), text(analysis.agreedId(false, values)));
     }
 
+    /** {@link #phaseUpgraded()} of the last {@link #phaseForWrite} (a connection serves one thread at a time). */
+    private boolean phaseUpgraded;
+
     /**
      * The phase of a write under {@code context}; see docs/jdbc-routing.md for statements without any id.
      *
@@ -565,9 +568,13 @@ final class ConnectionHandler implements InvocationHandler {
     }
 
     private MigrationPhase phaseForWrite(MigrationContext context, boolean rowsMayLeave) throws SQLException {
+        phaseUpgraded = false;
         if (context.orderId().isEmpty() && context.merchantId().isEmpty() && MigrationContext.current().isEmpty()) {
             MigrationPhase phase = unattributedPhase();
             log.debug("write without context or id in migration {}: resolved to {}", config.migration(), phase);
+            // mirrored by the unattributed rule although a context without ids (the system phase) does not mirror
+            phaseUpgraded = phase.writes(store.other())
+                    && !config.resolver().resolveWrite(context).phase().writes(store.other());
             return phase;
         }
         MigrationPhase phase = config.resolver().resolveWrite(context).phase();
@@ -587,10 +594,20 @@ final class ConnectionHandler implements InvocationHandler {
             // collected all the same and the copier skips each row whose own phase does not mirror.
             MigrationPhase any = unattributedPhase();
             if (any.writes(store.other())) {
+                phaseUpgraded = true;
                 return any;
             }
         }
         return phase;
+    }
+
+    /**
+     * Whether the phase the last {@link #phaseForWrite} returned mirrors only by the unattributed rule: the write's
+     * context alone (its ids, else none: the system phase) resolved then to a phase that does not write the other
+     * store. The copier decides such a write's rows by their own ids ({@link WriteExecution}).
+     */
+    boolean phaseUpgraded() {
+        return phaseUpgraded;
     }
 
     /**

@@ -48,6 +48,8 @@ final class WriteExecution {
     private final StatementAnalysis analysis;
     private final MigrationContext context;
     private final MigrationPhase phase;
+    /** Whether {@link #phase} mirrors only by the unattributed rule ({@link ConnectionHandler#phaseUpgraded()}). */
+    private final boolean upgraded;
     /** {@link #rowsUnattributable()}: 0 not asked yet, 1 attributable, -1 not. */
     private int attributable;
     /** Set when a pre-select this execution needed could not run: its keys are then unknown. */
@@ -86,6 +88,7 @@ final class WriteExecution {
         this.analysis = analysis;
         this.context = context;
         this.phase = phase;
+        this.upgraded = connection.phaseUpgraded();
     }
 
     /** Whether the keys must be selected before the statement runs (an update or delete without a key WHERE). */
@@ -1189,7 +1192,9 @@ final class WriteExecution {
      * merchant (order) id, switches of the migration differ by merchant (order), and the context alone resolves to
      * a phase that does not write the other store, the copier would skip every row, also the rows of a merchant
      * (order) that mirrors (a {@code <foreach>} insert of several merchants, an id-less update): the table gets a
-     * scoped resync instead of keys. Asked once per execution, when its first key is buffered.
+     * scoped resync instead of keys. The context's phase is the one resolved with the write's own
+     * ({@link ConnectionHandler#phaseUpgraded()}), so a switch flipped while the statement ran changes nothing here.
+     * Asked once per execution, when its first key is buffered.
      */
     private boolean rowsUnattributable() {
         if (attributable == 0) {
@@ -1199,6 +1204,9 @@ final class WriteExecution {
     }
 
     private boolean rowsAttributable() {
+        if (!upgraded) {
+            return true; // the context alone mirrors: the copier decides its rows by it (and their own ids)
+        }
         TableMapping mapping = analysis.mapping();
         boolean merchantUnknown = mapping.merchantIdColumn().isEmpty() && context.merchantId().isEmpty();
         boolean orderUnknown = mapping.orderIdColumn().isEmpty() && context.orderId().isEmpty();
@@ -1207,11 +1215,8 @@ final class WriteExecution {
         }
         io.dualwrite.switches.PhaseResolver resolver = connection.config.resolver();
         String migration = connection.config.migration();
-        if (!(merchantUnknown && resolver.mayVaryByMerchant(migration))
-                && !(orderUnknown && resolver.mayVaryByOrder(migration))) {
-            return true;
-        }
-        return resolver.resolveWrite(context).phase().writes(connection.store().other());
+        return !(merchantUnknown && resolver.mayVaryByMerchant(migration))
+                && !(orderUnknown && resolver.mayVaryByOrder(migration));
     }
 
     void resync(ParameterRecorder.Bound bound, String reason) {
