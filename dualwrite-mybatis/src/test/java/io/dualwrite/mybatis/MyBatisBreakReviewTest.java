@@ -267,7 +267,9 @@ class MyBatisBreakReviewTest {
             }
             assertThat(stores.oldRowsOf("m-1")).hasSize(2).allSatisfy((id, row) -> assertThat(row).contains("SHIPPED"));
             assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1"));
-            assertThat(stores.changeLogCounts()).isEmpty();
+            // the update of m-2's and m-3's rows names no single merchant, and the mapping no merchant column: its
+            // rows cannot be told from m-1's, so the table gets a scoped resync (rows-not-attributable), not a guess
+            assertThat(stores.changeLogCounts()).containsExactly(Map.entry("*", 1L));
         }
     }
 
