@@ -137,6 +137,9 @@ public final class Verifier {
         java.util.Set<String> spellings = new java.util.LinkedHashSet<>();
         spellings.add(merchantId);
         String oldColumn = mapping.merchantIdColumn().orElseThrow();
+        // the id as the old column's value: parsed by the old column's type, and turned into the new column's
+        // value by the mapping's transformer (a new column of another type is never parsed from the id's text)
+        Object oldValue = null;
         for (boolean old : new boolean[] {true, false}) {
             String column = old ? oldColumn : mapping.newColumn(oldColumn).orElse(null);
             if (column == null) {
@@ -151,10 +154,16 @@ public final class Verifier {
                 }
                 Object value;
                 try {
-                    Object oldValue = JavaValues.parseKey(merchantId, shape.get().column(column).orElseThrow(),
-                            dialect);
-                    value = old ? oldValue : mapping.toNewValue(oldColumn, oldValue);
-                } catch (IllegalArgumentException doesNotFit) {
+                    if (old) {
+                        oldValue = JavaValues.parseKey(merchantId, info.get(), dialect);
+                        value = oldValue;
+                    } else if (oldValue == null) {
+                        continue; // the old column does not hold the id: no row of the merchant to find
+                    } else {
+                        value = mapping.toNewValue(oldColumn, oldValue);
+                    }
+                } catch (RuntimeException doesNotFit) {
+                    // the id does not fit the column's type, or the transformer refuses it: no row holds it
                     continue;
                 }
                 String quoted = dialect.quote(info.get().name());

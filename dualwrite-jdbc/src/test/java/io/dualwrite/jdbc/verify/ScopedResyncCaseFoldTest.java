@@ -86,4 +86,40 @@ class ScopedResyncCaseFoldTest {
             resolveMerchantEntry(old, fresh, "citext", "M-1");
         }
     }
+
+    // A merchant column whose new counterpart has another type, reached through a transformer (old INT 7, new
+    // VARCHAR 'M-7'): the spellings of the scope's merchant on the new store were found by parsing the id with the
+    // new column's type and handing that text to the transformer, which expects the old column's value. The
+    // transformer failed with a ClassCastException, and the resolution of the scope with it.
+    @Test
+    void merchantScopeThroughATransformerOfAnotherTypeIsResolvedAndConverges() throws Exception {
+        TableMapping mapping = TableMapping.builder("orders").newTable("orders_v2").rename("merchant_id", "merchant_code")
+                .transform("merchant_id", io.dualwrite.mapping.ValueTransformer.of(
+                        old -> old == null ? null : "M-" + ((Number) old).intValue(),
+                        code -> code == null ? null : Integer.valueOf(((String) code).substring(2))))
+                .merchantIdColumn("merchant_id").build();
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.H2);
+             TestDatabase fresh = TestDatabases.create(Kind.H2)) {
+            old.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id INT, note VARCHAR(40))");
+            fresh.execute("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, merchant_code VARCHAR(20), note VARCHAR(40))");
+            for (int id = 1; id <= 9; id++) {
+                old.execute("INSERT INTO orders VALUES (" + id + ", " + (7 + id % 2) + ", 'note " + id + "')");
+                fresh.execute("INSERT INTO orders_v2 VALUES (" + id + ", 'M-" + (7 + id % 2) + "', 'note " + id + "')");
+            }
+            old.execute("UPDATE orders SET note = 'bulk' WHERE merchant_id = 7");
+            InMemoryChangeLog changeLog = ChangeLogs.inMemory();
+            changeLog.record(ChangeRecord.scopedResync(MIGRATION, "orders", "7", "limit", Store.NEW, null));
+            Verifier verifier = Verifier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                    .changeLog(changeLog).recheckDelay(Duration.ZERO).recheckRounds(1).build();
+            RowCopier copier = RowCopier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource()).build();
+            ScopedResyncResolver.builder().migration(MIGRATION).changeLog(changeLog).verifier(verifier)
+                    .repairer(Repairer.of(copier, verifier)).mapping(mapping).build().resolveOnce();
+
+            assertThat(changeLog.pendingCount(MIGRATION)).as("the scope was verified and repaired").isZero();
+            assertThat(rows(fresh, "SELECT id, merchant_code, note FROM orders_v2 ORDER BY id"))
+                    .as("the new store, row by row")
+                    .isEqualTo(rows(old, "SELECT id, 'M-' || merchant_id AS m, note FROM orders ORDER BY id"));
+            assertThat(fresh.count("SELECT COUNT(*) FROM orders_v2 WHERE note = 'bulk'")).isEqualTo(4);
+        }
+    }
 }
