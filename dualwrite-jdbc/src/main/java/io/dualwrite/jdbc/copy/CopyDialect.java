@@ -40,11 +40,32 @@ enum CopyDialect {
             return Math.min(chunk, 64);
         }
 
+        /**
+         * {@code MERGE … KEY} where it can; with {@code overriding} (an identity column {@code GENERATED ALWAYS},
+         * which {@code MERGE … KEY} refuses to assign) the standard {@code MERGE … USING}, whose insert branch takes
+         * {@code OVERRIDING SYSTEM VALUE} and whose update branch leaves that column alone.
+         */
         @Override
         String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated, int rows,
                       boolean overriding) {
-            return "MERGE INTO " + table + " (" + String.join(", ", columns) + ") KEY (" + String.join(", ", keyColumns)
-                    + ") VALUES " + tuples(columns.size(), rows);
+            if (!overriding) {
+                return "MERGE INTO " + table + " (" + String.join(", ", columns) + ") KEY ("
+                        + String.join(", ", keyColumns) + ") VALUES " + tuples(columns.size(), rows);
+            }
+            List<String> source = new java.util.ArrayList<>();
+            for (int i = 0; i < columns.size(); i++) {
+                source.add("C" + i);
+            }
+            java.util.function.IntFunction<String> from = i -> "S.C" + i;
+            String on = keyColumns.stream().map(k -> "T." + k + " = " + from.apply(columns.indexOf(k)))
+                    .collect(Collectors.joining(" AND "));
+            String update = updated.isEmpty() ? "" : " WHEN MATCHED THEN UPDATE SET " + updated.stream()
+                    .map(c -> c + " = " + from.apply(columns.indexOf(c))).collect(Collectors.joining(", "));
+            return "MERGE INTO " + table + " T USING (VALUES " + tuples(columns.size(), rows) + ") S ("
+                    + String.join(", ", source) + ") ON " + on + update + " WHEN NOT MATCHED THEN INSERT ("
+                    + String.join(", ", columns) + ") OVERRIDING SYSTEM VALUE VALUES ("
+                    + java.util.stream.IntStream.range(0, columns.size()).mapToObj(from).collect(Collectors.joining(", "))
+                    + ")";
         }
 
         /**
@@ -338,8 +359,8 @@ enum CopyDialect {
      * are the columns a row met by its key gets: the non-key columns, and the key columns whose forms differ
      * ({@link #keyFormsDiffer}; all lists already quoted). The rows must not share a key: PostgreSQL refuses to
      * update one row twice in one statement. With {@code overriding}, the insert takes the given values for
-     * identity columns {@code GENERATED ALWAYS} (PostgreSQL's {@code OVERRIDING SYSTEM VALUE}; only PostgreSQL
-     * reports such columns, see {@link TableColumns#identityAlways}).
+     * identity columns {@code GENERATED ALWAYS} ({@code OVERRIDING SYSTEM VALUE}; PostgreSQL and H2 report such
+     * columns, see {@link TableColumns#identityAlways}).
      */
     abstract String upsert(String table, List<String> columns, List<String> keyColumns, List<String> updated, int rows,
                            boolean overriding);

@@ -69,7 +69,7 @@ final class TableColumns {
 
     /** The columns the database computes from the others (generated columns), by lower-cased name. */
     private final Set<String> computed;
-    /** The PostgreSQL identity columns {@code GENERATED ALWAYS}, by lower-cased name. */
+    /** The PostgreSQL and H2 identity columns {@code GENERATED ALWAYS}, by lower-cased name. */
     private final Set<String> identityAlways;
 
     private TableColumns(String table, String quotedTable, Map<String, Column> byLowerName, Set<String> computed,
@@ -167,8 +167,8 @@ final class TableColumns {
      * Adds to {@code computed} the table's generated columns ({@code GENERATED ALWAYS AS (…) STORED} on PostgreSQL,
      * {@code AS (…) VIRTUAL/PERSISTENT/STORED} on MySQL/MariaDB, {@code GENERATED ALWAYS AS (…)} on H2), whose
      * value the database computes and refuses to be given (a sync writing one failed every time), and to {@code
-     * identityAlways} PostgreSQL's identity columns {@code GENERATED ALWAYS}, which take a value only with {@code
-     * OVERRIDING SYSTEM VALUE}, all by lower-cased name; and to {@code every}, on MySQL/MariaDB and H2, every column's
+     * identityAlways} PostgreSQL's and H2's identity columns {@code GENERATED ALWAYS}, which take a value only with
+     * {@code OVERRIDING SYSTEM VALUE}, all by lower-cased name; and to {@code every}, on MySQL/MariaDB and H2, every column's
      * name in the table's order, invisible ones included. Nothing is added when the catalog cannot be read (the
      * columns are then written, as before). Run outside a transaction, as {@link #read}.
      */
@@ -209,7 +209,8 @@ final class TableColumns {
                         return;
                     }
                     try (java.sql.PreparedStatement statement = connection.prepareStatement("SELECT COLUMN_NAME,"
-                            + " IS_GENERATED = 'ALWAYS' FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = ?"
+                            + " IS_GENERATED = 'ALWAYS', IS_IDENTITY = 'YES' AND IDENTITY_GENERATION = 'ALWAYS'"
+                            + " FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = ?"
                             + " AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
                         statement.setString(1, meta.getSchemaName(1));
                         statement.setString(2, meta.getTableName(1));
@@ -218,6 +219,8 @@ final class TableColumns {
                                 every.add(rows.getString(1));
                                 if (rows.getBoolean(2)) {
                                     computed.add(rows.getString(1).toLowerCase(Locale.ROOT));
+                                } else if (rows.getBoolean(3)) {
+                                    identityAlways.add(rows.getString(1).toLowerCase(Locale.ROOT));
                                 }
                             }
                         }
@@ -240,7 +243,7 @@ final class TableColumns {
         return computed.contains(column.toLowerCase(Locale.ROOT));
     }
 
-    /** Whether the column is a PostgreSQL identity column {@code GENERATED ALWAYS}. */
+    /** Whether the column is a PostgreSQL or H2 identity column {@code GENERATED ALWAYS}. */
     boolean identityAlways(String column) {
         return identityAlways.contains(column.toLowerCase(Locale.ROOT));
     }
