@@ -1,5 +1,6 @@
 package io.dualwrite.mybatis;
 
+import io.dualwrite.internal.Checks;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -158,7 +159,7 @@ public final class ContextRules {
         }
 
         private static String requirePath(String property, @Nullable String path) {
-            Objects.requireNonNull(path, property);
+            Checks.requireNonNull(property, path);
             if (!PATH.matcher(path).matches()) {
                 throw new IllegalArgumentException(property + " must be dot-separated property names such as"
                         + " 'order.merchantNo', but was '" + path + "'");

@@ -9,6 +9,7 @@ import io.dualwrite.annotation.DualWrite;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.Operation;
 import io.dualwrite.changelog.RowRef;
+import io.dualwrite.internal.Checks;
 import io.dualwrite.jdbc.copy.CopierSession;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -675,22 +676,20 @@ public final class DualWriteMappers {
         private final Map<String, Map<Store, TableStatements>> tables = new LinkedHashMap<>();
 
         private Builder(DualWriter writer, String migration) {
-            this.writer = Objects.requireNonNull(writer, "writer");
-            if (migration == null || migration.isBlank()) {
-                throw new IllegalArgumentException("migration must be a non-blank name, but was '" + migration + "'");
-            }
-            this.migration = migration;
+            this.writer = Checks.requireNonNull("writer", writer);
+            this.migration = writer.resolver().requireKnownMigration("migration", migration);
             this.rules = ContextRules.builder(migration).build();
         }
 
         /** The factory of one store, over that store's own pool. */
         public Builder sessions(Store store, SqlSessionFactory factory) {
-            factories.put(Objects.requireNonNull(store, "store"), Objects.requireNonNull(factory, "factory"));
+            factories.put(Checks.requireNonNull("store", store), Checks.requireNonNull("factory", factory));
             return this;
         }
 
         /** Where the ids are found in a call's parameters (default: the annotated fields only). */
         public Builder rules(ContextRules rules) {
+            Checks.requireNonNull("rules", rules);
             if (!rules.migration().equals(migration)) {
                 throw new IllegalArgumentException("rules are for migration '" + rules.migration()
                         + "', but these mappers are for '" + migration + "'");
@@ -701,8 +700,8 @@ public final class DualWriteMappers {
 
         /** Marks a statement as a write of one key, as {@link DualWrite} on its method would. */
         public Builder statement(String statementId, String table, int keyArgument, Operation operation) {
-            writes.put(Objects.requireNonNull(statementId, "statementId"),
-                    new Write(Objects.requireNonNull(table, "table"), keyArgument, Objects.requireNonNull(operation, "operation")));
+            writes.put(Checks.requireNonNull("statementId", statementId),
+                    new Write(Checks.requireNonNull("table", table), keyArgument, Checks.requireNonNull("operation", operation)));
             return this;
         }
 
@@ -711,6 +710,11 @@ public final class DualWriteMappers {
          * order with that object (together they must insert or replace), deletes run in order with the key.
          */
         public Builder table(String table, Store store, String read, List<String> upserts, List<String> deletes) {
+            Checks.requireText("table", table);
+            Checks.requireNonNull("store", store);
+            Checks.requireText("read", read);
+            Checks.requireNonNull("upserts", upserts);
+            Checks.requireNonNull("deletes", deletes);
             if (upserts.isEmpty() || deletes.isEmpty()) {
                 throw new IllegalArgumentException("table " + table + " on the " + store
                         + " store needs at least one upsert and one delete statement");

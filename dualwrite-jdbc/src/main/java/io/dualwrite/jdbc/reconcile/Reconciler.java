@@ -4,6 +4,7 @@ import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeEntry;
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeRecord;
+import io.dualwrite.internal.Checks;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.MigrationContext;
 import io.dualwrite.jdbc.copy.RowCopier;
@@ -360,8 +361,8 @@ public final class Reconciler implements AutoCloseable {
          * row is copied.
          */
         public Builder resolver(String migration, PhaseResolver resolver) {
-            this.migration = required("migration", migration);
             this.resolver = required("resolver", resolver);
+            this.migration = resolver.requireKnownMigration("migration", migration);
             return this;
         }
 
@@ -371,7 +372,7 @@ public final class Reconciler implements AutoCloseable {
          * migration's entries are claimed, and an entry of a table this reconciler does not map fails and waits.
          */
         public Builder migration(String migration) {
-            this.migration = required("migration", migration);
+            this.migration = Checks.requireId("migration", migration);
             return this;
         }
 
@@ -420,7 +421,8 @@ public final class Reconciler implements AutoCloseable {
         /**
          * The reconciler.
          *
-         * @throws IllegalArgumentException when a required property is missing or the backoffs contradict
+         * @throws IllegalArgumentException when a required property is missing, the backoffs contradict, or the
+         *                                  resolver does not know the migration
          */
         public Reconciler build() {
             if (changeLog == null || oldDataSource == null || newDataSource == null) {
@@ -430,6 +432,9 @@ public final class Reconciler implements AutoCloseable {
             }
             if (mappings.isEmpty()) {
                 throw new IllegalArgumentException("mappings must name at least one table, but was empty");
+            }
+            if (resolver != null && migration != null) {
+                resolver.requireKnownMigration("migration", migration);
             }
             if (maxBackoff.compareTo(initialBackoff) < 0) {
                 throw new IllegalArgumentException("maxBackoff must not be below initialBackoff (" + initialBackoff

@@ -41,6 +41,11 @@ public final class JdbcOrderPinStore implements OrderPinStore {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** The database whose {@code dualwrite_order_pin} table this store reads and writes (for start-up checks). */
+    public DataSource dataSource() {
+        return sql.dataSource();
+    }
+
     /** A store on the {@code dualwrite_order_pin} table of {@code dataSource}. */
     public static JdbcOrderPinStore create(DataSource dataSource) {
         return new JdbcOrderPinStore(dataSource, Clock.systemUTC());

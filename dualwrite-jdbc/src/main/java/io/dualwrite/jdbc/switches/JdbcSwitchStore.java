@@ -65,6 +65,11 @@ public final class JdbcSwitchStore implements SwitchStore {
         this.badRowWarnings = new LogThrottle(badRowWarningInterval, () -> clock.millis() * 1_000_000L);
     }
 
+    /** The database whose {@code dualwrite_switch} table this store reads and writes (for start-up checks). */
+    public DataSource dataSource() {
+        return sql.dataSource();
+    }
+
     /** A store on the {@code dualwrite_switch} table of {@code dataSource}. */
     public static JdbcSwitchStore create(DataSource dataSource) {
         return create(dataSource, Clock.systemUTC());

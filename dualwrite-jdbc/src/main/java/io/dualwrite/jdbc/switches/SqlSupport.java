@@ -24,6 +24,10 @@ final class SqlSupport {
     private volatile @Nullable Dialect dialect;
     private volatile @Nullable SchemaScript script;
 
+    DataSource dataSource() {
+        return dataSource;
+    }
+
     SqlSupport(DataSource dataSource) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
     }
