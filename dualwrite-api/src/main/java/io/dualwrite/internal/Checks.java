@@ -39,7 +39,8 @@ public final class Checks {
      */
     public static String requireColumnName(String property, @Nullable String value) {
         if (value == null || !COLUMN_NAME.matcher(value).matches()) {
-            throw new IllegalArgumentException(property + " must be " + IDENTIFIER_RULE + ", but was " + quoted(value));
+            throw new IllegalArgumentException(property + " must be " + IDENTIFIER_RULE + ", but was " + quoted(value)
+                    + "; " + identifierFix(value));
         }
         return value;
     }
@@ -54,7 +55,8 @@ public final class Checks {
     public static String requireTableName(String property, @Nullable String value) {
         if (value == null || !TABLE_NAME.matcher(value).matches()) {
             throw new IllegalArgumentException(property + " must be " + IDENTIFIER_RULE
-                    + ", optionally qualified by one schema as schema.table, but was " + quoted(value));
+                    + ", optionally qualified by one schema as schema.table, but was " + quoted(value) + "; "
+                    + identifierFix(value));
         }
         return value;
     }
@@ -130,6 +132,28 @@ public final class Checks {
             throw new IllegalArgumentException(property + " must be positive, but was " + value);
         }
         return value;
+    }
+
+    /** How to get from a refused identifier to one that is accepted. */
+    private static String identifierFix(@Nullable String value) {
+        if (value == null || value.isBlank()) {
+            return "give the name of the table or column as the database knows it";
+        }
+        String stripped = value.strip();
+        if (stripped.matches("[\"`\\[].*|.*[\"`\\]]")) {
+            return "give the bare name, without quotes, backticks or brackets: the library quotes every identifier it"
+                    + " generates, so mixed case and reserved words need none";
+        }
+        if (stripped.length() > MAX_IDENTIFIER_LENGTH) {
+            return "a longer name is cut or refused by some databases, so it would not address the same object on"
+                    + " both stores: rename it in the database first";
+        }
+        if (!stripped.equals(value)) {
+            return "remove the spaces around the name";
+        }
+        return "give the bare name of the table or column (SQL, comments or separators are never part of it); a"
+                + " name outside this form (spaces, non-ASCII letters, a leading digit) cannot be configured: rename"
+                + " it in the database first";
     }
 
     private static String quoted(@Nullable String value) {
