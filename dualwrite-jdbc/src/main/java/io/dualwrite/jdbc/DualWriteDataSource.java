@@ -7,6 +7,7 @@ import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeLogMode;
 import io.dualwrite.internal.Checks;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.internal.LogThrottle;
 import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.statement.StatementAnalyzer;
@@ -100,7 +101,7 @@ public final class DualWriteDataSource implements DataSource {
         } catch (SQLException | RuntimeException e) {
             config.warn(RECHECK_LOG, "recheck/" + config.migration(), "could not read the {} store's catalog again for"
                     + " migration {} (a change made while it was trusted may go unrecorded until a write reads it): {}",
-                    store, config.migration(), e.toString());
+                    store, config.migration(), Credentials.mask(e.toString()));
         }
     }
 
@@ -502,7 +503,8 @@ public final class DualWriteDataSource implements DataSource {
                     io.dualwrite.jdbc.mapping.MappingValidator.validate(oldDataSource, newDataSource, mappings.values().stream()
                             .filter(m -> !tableCopiers.containsKey(m.oldTable().toLowerCase(java.util.Locale.ROOT))).toList());
                 } catch (SQLException e) {
-                    throw new IllegalStateException("could not read the schemas to validate the mappings: " + e.getMessage(), e);
+                    throw new IllegalStateException("could not read the schemas to validate the mappings: "
+                            + Credentials.mask(e.getMessage()), Credentials.masked(e));
                 }
             }
             StatementAnalyzer analyzer = new StatementAnalyzer(mappings, statementCacheSize,

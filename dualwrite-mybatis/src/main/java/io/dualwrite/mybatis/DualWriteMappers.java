@@ -10,6 +10,7 @@ import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.Operation;
 import io.dualwrite.changelog.RowRef;
 import io.dualwrite.internal.Checks;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.copy.CopierSession;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -633,7 +634,7 @@ public final class DualWriteMappers {
                     state = CopierSession.enter(session.getConnection(), true);
                 } catch (java.sql.SQLException e) {
                     throw new org.apache.ibatis.exceptions.PersistenceException(
-                            "could not prepare the " + store + " store's session: " + e.getMessage(), e);
+                            "could not prepare the " + store + " store's session: " + Credentials.mask(e.getMessage()), e);
                 }
                 try {
                     return work.apply(session);
@@ -642,7 +643,7 @@ public final class DualWriteMappers {
                         try {
                             state.restore();
                         } catch (java.sql.SQLException e) {
-                            log.debug("could not restore the {} store's session: {}", store, e.toString());
+                            log.debug("could not restore the {} store's session: {}", store, Credentials.mask(e.toString()));
                         }
                     }
                 }

@@ -4,6 +4,7 @@ import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.internal.Checks;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.KeyCodec;
 import io.dualwrite.jdbc.copy.CopierSession;
 import io.dualwrite.jdbc.copy.KeyLocks;
@@ -181,7 +182,7 @@ public final class MapperCopier implements RowCopier {
                 }
                 if (e instanceof PersistenceException failed) {
                     throw new SQLException("a mapper statement of table " + mapping.oldTable() + " failed on the " + to
-                            + " store: " + failed.getMessage(), failed);
+                            + " store: " + Credentials.mask(failed.getMessage()), failed);
                 }
                 throw e;
             } finally {
@@ -205,7 +206,7 @@ public final class MapperCopier implements RowCopier {
                 }
             } catch (PersistenceException e) {
                 throw new SQLException("the read statement " + source.read() + " of table " + mapping.oldTable()
-                        + " failed on the " + from + " store: " + e.getMessage(), e);
+                        + " failed on the " + from + " store: " + Credentials.mask(e.getMessage()), e);
             } finally {
                 if (copierSession != null) {
                     copierSession.restore();

@@ -5,6 +5,7 @@ import io.dualwrite.changelog.ChangeEntry;
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.Operation;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.OutboxWriter;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
@@ -171,7 +172,7 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
                 // name every script
             }
             throw new SQLException(withFix("could not record a change-log entry for " + record.table() + " key "
-                    + record.key() + ": " + e.getMessage(), e, callersStore), e.getSQLState(), e.getErrorCode(), e);
+                    + record.key() + ": " + Credentials.mask(e.getMessage()), e, callersStore), e.getSQLState(), e.getErrorCode(), e);
         }
     }
 
@@ -546,7 +547,7 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
     }
 
     private IllegalStateException failure(String what, SQLException e) {
-        return new IllegalStateException(withFix("could not " + what + ": " + e.getMessage(), e, script), e);
+        return new IllegalStateException(withFix("could not " + what + ": " + Credentials.mask(e.getMessage()), e, script), e);
     }
 
     /** {@code message}, followed by how to create dualwrite's tables when {@code e} says that one is missing. */

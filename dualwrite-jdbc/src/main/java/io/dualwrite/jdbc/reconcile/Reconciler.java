@@ -5,6 +5,7 @@ import io.dualwrite.changelog.ChangeEntry;
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.internal.Checks;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.MigrationContext;
 import io.dualwrite.jdbc.copy.RowCopier;
@@ -183,7 +184,8 @@ public final class Reconciler implements AutoCloseable {
             Instant now = Instant.now();
             if (Duration.between(lastSchedulerError, now).compareTo(SCHEDULER_ERROR_LOG_INTERVAL) >= 0) {
                 lastSchedulerError = now;
-                log.warn("reconciler run failed (repeats within a minute are not logged): {}", e.toString(), e);
+                log.warn("reconciler run failed (repeats within a minute are not logged): {}", Credentials.mask(e.toString()),
+                        Credentials.masked(e));
             }
         }
     }
@@ -207,7 +209,7 @@ public final class Reconciler implements AutoCloseable {
                 RowCopier.SyncResult outcome = copy(mapping, record);
                 log.debug("change-log entry {} repaired: {} in the {} store", entry.id(), outcome, record.target());
             } catch (SQLException | RuntimeException e) {
-                String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+                String error = e.getClass().getSimpleName() + ": " + Credentials.mask(e.getMessage());
                 reschedule(entry, error, detailed);
                 return error;
             }
@@ -215,7 +217,7 @@ public final class Reconciler implements AutoCloseable {
                 config.changeLog().complete(entry.id());
             } catch (RuntimeException e) {
                 // the row is repaired; the entry comes back when its lease ends and the copy is idempotent
-                log.warn("change-log entry {} was repaired but could not be completed: {}", entry.id(), e.toString());
+                log.warn("change-log entry {} was repaired but could not be completed: {}", entry.id(), Credentials.mask(e.toString()));
             }
             return null;
         } finally {
@@ -255,7 +257,7 @@ public final class Reconciler implements AutoCloseable {
             config.changeLog().retryLater(entry.id(), dueAt, error);
         } catch (RuntimeException e) {
             log.warn("change-log entry {} could not be rescheduled; it is due again when its lease ends: {}",
-                    entry.id(), e.toString());
+                    entry.id(), Credentials.mask(e.toString()));
         }
     }
 

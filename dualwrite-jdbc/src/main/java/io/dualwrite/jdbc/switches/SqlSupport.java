@@ -1,6 +1,7 @@
 package io.dualwrite.jdbc.switches;
 
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.schema.SchemaScript;
@@ -49,7 +50,7 @@ final class SqlSupport {
      * and when the cause is a missing table, how to create dualwrite's tables on this database.
      */
     IllegalStateException failure(String what, SQLException e) {
-        return new IllegalStateException(failureMessage("could not " + what + ": " + e.getMessage(), e, script), e);
+        return new IllegalStateException(failureMessage("could not " + what + ": " + Credentials.mask(e.getMessage()), e, script), e);
     }
 
     /** {@code message}, followed by the fix when {@code e} says that a table is missing. */

@@ -1,6 +1,7 @@
 package io.dualwrite.jdbc.verify;
 
 import io.dualwrite.changelog.ChangeRecord;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.switches.VerificationProbe;
 import io.dualwrite.switches.VerificationStatus;
@@ -102,7 +103,7 @@ public final class JdbcVerificationProbe implements VerificationProbe {
             return VerificationStore.rows(dataSource, migration);
         } catch (SQLException e) {
             throw new IllegalStateException("could not read the verifications of '" + migration + "': "
-                    + e.getMessage(), e);
+                    + Credentials.mask(e.getMessage()), Credentials.masked(e));
         }
     }
 

@@ -2,6 +2,7 @@ package io.dualwrite.jdbc.verify;
 
 import io.dualwrite.DualWriter;
 import io.dualwrite.changelog.ChangeLog;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.copy.CopierSession;
 import io.dualwrite.jdbc.mapping.MappingValidator;
@@ -567,7 +568,7 @@ public final class Verifier {
                 }
                 connection.setAutoCommit(autoCommit);
             } catch (SQLException e) {
-                log.debug("could not restore a verification session: {}", e.toString());
+                log.debug("could not restore a verification session: {}", Credentials.mask(e.toString()));
             }
         }
 

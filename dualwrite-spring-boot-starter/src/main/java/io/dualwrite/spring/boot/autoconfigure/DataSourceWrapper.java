@@ -1,6 +1,7 @@
 package io.dualwrite.spring.boot.autoconfigure;
 
 import io.dualwrite.DualWriter;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.DualWriteDataSource;
 import io.dualwrite.jdbc.changelog.JdbcChangeLog;
 import io.dualwrite.mapping.TableMapping;
@@ -40,7 +41,8 @@ final class DataSourceWrapper {
             stores.ensureSchema();
         } catch (SQLException e) {
             throw new IllegalStateException("could not create dualwrite's tables in the "
-                    + properties.getStores().getLocation() + " store: " + e.getMessage(), e);
+                    + properties.getStores().getLocation() + " store: " + Credentials.mask(e.getMessage()),
+                    Credentials.masked(e));
         }
         DualWriteDataSource.Builder builder = DualWriteDataSource.builder()
                 .oldDataSource(applicationPool)
@@ -66,7 +68,7 @@ final class DataSourceWrapper {
             // the schema checks of validate-mappings: a mapping naming what a store does not have, or a missing table
             throw new InvalidDualWritePropertyException("dualwrite.migrations." + migration + ".tables",
                     mappings.stream().map(TableMapping::oldTable).toList(),
-                    "mappings that match both stores' schemas (" + mismatch.getMessage() + ")",
+                    "mappings that match both stores' schemas (" + Credentials.mask(mismatch.getMessage()) + ")",
                     "Fix the mapping or the schema named above; while the new tables do not exist yet, set"
                             + " dualwrite.jdbc.validate-mappings=false; for a missing dualwrite table, set"
                             + " dualwrite.stores.create-schema=true.", mismatch);
