@@ -1,5 +1,6 @@
 package io.dualwrite.spring.boot.autoconfigure;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.dualwrite.DualWriter;
 import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.DualWriteDataSource;
@@ -8,6 +9,7 @@ import io.dualwrite.mapping.TableMapping;
 import java.sql.SQLException;
 import java.util.List;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
@@ -37,6 +39,7 @@ final class DataSourceWrapper {
         DualWriteSettings.checkJdbc(properties);
         List<TableMapping> mappings = JdbcWrapperConfiguration.mappings(migration, properties, userMappings);
         DualWriteProperties.Jdbc jdbc = properties.getJdbc();
+        checkTwoDatabases(applicationPool, stores.newStore(), migration, mappings);
         try {
             stores.ensureSchema();
         } catch (SQLException e) {
@@ -72,6 +75,39 @@ final class DataSourceWrapper {
                     "Fix the mapping or the schema named above; while the new tables do not exist yet, set"
                             + " dualwrite.jdbc.validate-mappings=false; for a missing dualwrite table, set"
                             + " dualwrite.stores.create-schema=true.", mismatch);
+        }
+    }
+
+    /**
+     * Refuses one database as both stores when a table keeps its name: every sync would copy the table's rows onto
+     * themselves, and the new store would never be a second copy. Told apart by the pools' JDBC URLs (Hikari's);
+     * a pool whose URL cannot be read is not checked.
+     */
+    private void checkTwoDatabases(DataSource applicationPool, DataSource newStore, String migration,
+                                   List<TableMapping> mappings) {
+        String oldUrl = jdbcUrl(applicationPool);
+        String newUrl = jdbcUrl(newStore);
+        if (oldUrl == null || newUrl == null || !oldUrl.strip().equals(newUrl.strip())) {
+            return;
+        }
+        List<String> sameTables = mappings.stream().filter(m -> m.oldTable().equalsIgnoreCase(m.newTable()))
+                .map(TableMapping::oldTable).toList();
+        if (!sameTables.isEmpty()) {
+            throw new InvalidDualWritePropertyException("dualwrite.new-datasource.url", Credentials.mask(newUrl),
+                    "a database other than the application DataSource's, or new tables whose names differ from the"
+                            + " old ones",
+                    "The application DataSource has the same URL, so both stores are one database and the tables "
+                            + sameTables + " would be copied onto themselves. Point dualwrite.new-datasource.url at the"
+                            + " new database, or give each table a new name with dualwrite.migrations." + migration
+                            + ".tables." + sameTables.get(0) + ".new-table.");
+        }
+    }
+
+    private static @Nullable String jdbcUrl(DataSource pool) {
+        try {
+            return pool.isWrapperFor(HikariDataSource.class) ? pool.unwrap(HikariDataSource.class).getJdbcUrl() : null;
+        } catch (SQLException | RuntimeException unreadable) {
+            return null;
         }
     }
 }
