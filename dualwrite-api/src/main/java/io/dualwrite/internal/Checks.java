@@ -99,6 +99,58 @@ public final class Checks {
     }
 
     /**
+     * {@code value} when it is a name the library stores in a table of its own (a checkpoint or job name): not
+     * blank, at most {@code maxLength} characters (code points, as the databases count them), and free of control
+     * characters and unpaired surrogates, which some databases cannot store (PostgreSQL refuses NUL in text) or
+     * store as another character (so two names would be one).
+     *
+     * @throws IllegalArgumentException naming the property, the value (control characters escaped) and the fix
+     */
+    public static String requireStoredName(String property, @Nullable String value, int maxLength) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(property + " must be a non-blank name of at most " + maxLength
+                    + " characters, but was " + quoted(value));
+        }
+        int length = value.codePointCount(0, value.length());
+        if (length > maxLength) {
+            throw new IllegalArgumentException(property + " must be a non-blank name of at most " + maxLength
+                    + " characters, but was " + length + " characters long: " + quoted(escaped(value)));
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1));
+            if (paired) {
+                i++;
+            } else if (Character.isISOControl(c) || Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(property + " must not hold control characters or unpaired"
+                        + " surrogates (PostgreSQL cannot store NUL, and a driver may store such a character as"
+                        + " another), but was " + quoted(escaped(value)) + " with U+"
+                        + String.format("%04X", (int) c) + " at index " + i + "; remove it");
+            }
+        }
+        return value;
+    }
+
+    /** {@code value} with control characters and surrogates written as Java escapes (backslash, u, hex), safe in a message. */
+    private static String escaped(String value) {
+        StringBuilder text = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1));
+            if (paired) {
+                text.append(c).append(value.charAt(++i));
+            } else if (Character.isISOControl(c) || Character.isSurrogate(c)) {
+                text.append(String.format("\\u%04X", (int) c));
+            } else {
+                text.append(c);
+            }
+        }
+        return text.toString();
+    }
+
+    /**
      * {@code value} when it is not null.
      *
      * @throws IllegalArgumentException when it is null

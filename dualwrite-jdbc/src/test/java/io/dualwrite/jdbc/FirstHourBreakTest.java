@@ -110,6 +110,22 @@ class FirstHourBreakTest {
     }
 
     @Test
+    void theJdbcStoresAndSchemaHelpersRefuseANullDataSourceNamingIt() {
+        for (Runnable factory : new Runnable[] {
+                () -> io.dualwrite.jdbc.changelog.JdbcChangeLog.create(null),
+                () -> JdbcSwitchStore.create(null),
+                () -> JdbcOrderPinStore.create(null),
+                () -> io.dualwrite.jdbc.verify.JdbcVerificationProbe.create(null)}) {
+            assertThatThrownBy(factory::run)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("dataSource must not be null");
+        }
+        assertThatThrownBy(() -> DualWriteSchema.create((javax.sql.DataSource) null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("dataSource must not be null");
+        assertThatThrownBy(() -> DualWriteSchema.verify((javax.sql.DataSource) null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("dataSource must not be null");
+    }
+
+    @Test
     void mappingValidationNamesMissingSwitchAndPinTablesInTheDatabaseBehindTheSwitchboardWithTheFix()
             throws SQLException {
         try (TestDatabase oldDb = TestDatabases.h2(); TestDatabase newDb = TestDatabases.h2();

@@ -469,7 +469,7 @@ public final class BackfillJob {
          * migration and the scope (see {@link BackfillJob#jobId}).
          */
         public Builder name(String name) {
-            this.name = Checks.requireId("name", name);
+            this.name = Checks.requireStoredName("name", name, MAX_JOB_ID_LENGTH);
             return this;
         }
 
@@ -536,9 +536,17 @@ public final class BackfillJob {
             BackfillJob job = new BackfillJob(this);
             for (TableMapping mapping : mappings) {
                 String id = job.jobId(mapping);
-                if (id.length() > MAX_JOB_ID_LENGTH) {
-                    throw new IllegalArgumentException("the job id '" + id + "' is " + id.length() + " characters long;"
+                int length = id.codePointCount(0, id.length());
+                if (length > MAX_JOB_ID_LENGTH) {
+                    throw new IllegalArgumentException("the job id '" + id + "' is " + length + " characters long;"
                             + " the checkpoint table holds at most " + MAX_JOB_ID_LENGTH + ": give a shorter name()");
+                }
+                try {
+                    // the migration and a merchant scope's id are part of it: each must be storable as text
+                    Checks.requireStoredName("the job id", id, MAX_JOB_ID_LENGTH);
+                } catch (IllegalArgumentException unstorable) {
+                    throw new IllegalArgumentException(unstorable.getMessage() + ", or give a name() of its own",
+                            unstorable);
                 }
             }
             return job;

@@ -5,6 +5,7 @@ import io.dualwrite.changelog.ChangeEntry;
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.Operation;
+import io.dualwrite.internal.Checks;
 import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.OutboxWriter;
@@ -92,8 +93,8 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
     private volatile @Nullable SchemaScript script;
 
     private JdbcChangeLog(DataSource dataSource, Clock clock) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.dataSource = Checks.requireNonNull("dataSource", dataSource);
+        this.clock = Checks.requireNonNull("clock", clock);
     }
 
     /** A change log on the {@code dualwrite_change_log} table of the authoritative {@code dataSource}. */

@@ -1,5 +1,6 @@
 package io.dualwrite.jdbc.schema;
 
+import io.dualwrite.internal.Checks;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -83,7 +84,7 @@ public final class DualWriteSchema {
      * @throws SQLException when the database cannot be reached or a statement fails twice
      */
     public static void create(DataSource dataSource) throws SQLException {
-        Objects.requireNonNull(dataSource, "dataSource");
+        Checks.requireNonNull("dataSource", dataSource);
         try (Connection connection = dataSource.getConnection()) {
             create(connection);
         }
@@ -166,7 +167,7 @@ public final class DualWriteSchema {
      * @throws SQLException             when the database cannot be reached or its metadata read
      */
     public static void verify(DataSource dataSource, List<String> tables) throws SQLException {
-        Objects.requireNonNull(dataSource, "dataSource");
+        Checks.requireNonNull("dataSource", dataSource);
         if (tables.isEmpty() || !TABLES.containsAll(tables)) {
             throw new IllegalArgumentException("tables must name some of " + TABLES + ", but was " + tables);
         }

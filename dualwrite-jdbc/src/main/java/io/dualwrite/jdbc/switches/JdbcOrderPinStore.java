@@ -38,7 +38,7 @@ public final class JdbcOrderPinStore implements OrderPinStore {
 
     private JdbcOrderPinStore(DataSource dataSource, Clock clock) {
         this.sql = new SqlSupport(dataSource);
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.clock = Checks.requireNonNull("clock", clock);
     }
 
     /** The database whose {@code dualwrite_order_pin} table this store reads and writes (for start-up checks). */

@@ -56,7 +56,7 @@ public final class JdbcSwitchStore implements SwitchStore {
 
     private JdbcSwitchStore(DataSource dataSource, Clock clock, Duration badRowWarningInterval) {
         this.sql = new SqlSupport(dataSource);
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.clock = Checks.requireNonNull("clock", clock);
         if (badRowWarningInterval == null || badRowWarningInterval.isNegative()) {
             throw new IllegalArgumentException("badRowWarningInterval must be zero or positive, but was "
                     + badRowWarningInterval);

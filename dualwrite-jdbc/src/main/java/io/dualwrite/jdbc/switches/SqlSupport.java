@@ -1,6 +1,7 @@
 package io.dualwrite.jdbc.switches;
 
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.internal.Checks;
 import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
@@ -30,7 +31,7 @@ final class SqlSupport {
     }
 
     SqlSupport(DataSource dataSource) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.dataSource = Checks.requireNonNull("dataSource", dataSource);
     }
 
     Connection connection() throws SQLException {

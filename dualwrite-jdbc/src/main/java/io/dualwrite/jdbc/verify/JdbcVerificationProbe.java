@@ -1,6 +1,7 @@
 package io.dualwrite.jdbc.verify;
 
 import io.dualwrite.changelog.ChangeRecord;
+import io.dualwrite.internal.Checks;
 import io.dualwrite.internal.Credentials;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.switches.VerificationProbe;
@@ -44,7 +45,7 @@ public final class JdbcVerificationProbe implements VerificationProbe {
     private final List<String> requiredTables;
 
     private JdbcVerificationProbe(DataSource dataSource, List<String> requiredTables) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.dataSource = Checks.requireNonNull("dataSource", dataSource);
         this.requiredTables = List.copyOf(requiredTables);
     }
 

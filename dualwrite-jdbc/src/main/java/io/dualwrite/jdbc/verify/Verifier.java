@@ -249,10 +249,7 @@ public final class Verifier {
      * @throws SQLException when the checkpoint table cannot be used (the message says how to create it)
      */
     public int resetCheckpoint(String name) throws SQLException {
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("checkpoint name must be non-blank, but was "
-                    + (name == null ? "null" : "'" + name + "'"));
-        }
+        io.dualwrite.internal.Checks.requireStoredName("checkpoint", name, VerificationJob.MAX_CHECKPOINT_NAME);
         Runnable release = checkpoints.claim(name);
         try {
             return checkpoints.delete(name);
