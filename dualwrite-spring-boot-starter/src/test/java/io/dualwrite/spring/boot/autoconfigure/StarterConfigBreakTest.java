@@ -102,6 +102,37 @@ class StarterConfigBreakTest {
                 .run(context -> assertThat(context).hasNotFailed());
     }
 
+    @Test
+    void aMisspeltHikariSettingOfTheNewStoreIsNamedInsteadOfIgnored() {
+        runner.withPropertyValues("dualwrite.new-datasource.hikari.maximum-pool-size=4",
+                "dualwrite.new-datasource.hikari.maximun-pool-size=8").run(context -> {
+                    InvalidDualWritePropertyException failure = failure(context);
+                    assertThat(failure.getMessage()).contains("dualwrite.new-datasource.hikari.maximun-pool-size",
+                            "'8'", "a setting of the new store's HikariDataSource");
+                });
+    }
+
+    @Test
+    void aMisspeltHikariPasswordSettingIsNamedWithoutItsValue() {
+        runner.withPropertyValues("dualwrite.new-datasource.hikari.pasword=Pw-4711").run(context ->
+                assertThat(failure(context).getMessage()).contains("dualwrite.new-datasource.hikari.pasword")
+                        .doesNotContain("Pw-4711"));
+    }
+
+    @Test
+    void validHikariSettingsStillBind() {
+        runner.withPropertyValues("dualwrite.new-datasource.hikari.maximum-pool-size=3",
+                "dualwrite.new-datasource.hikari.pool-name=new-pool",
+                "dualwrite.new-datasource.hikari.data-source-properties.cachePrepStmts=true").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    com.zaxxer.hikari.HikariDataSource pool = (com.zaxxer.hikari.HikariDataSource)
+                            context.getBean(StoreDataSources.NEW_DATA_SOURCE);
+                    assertThat(pool.getMaximumPoolSize()).isEqualTo(3);
+                    assertThat(pool.getPoolName()).isEqualTo("new-pool");
+                    assertThat(pool.getDataSourceProperties()).containsEntry("cachePrepStmts", "true");
+                });
+    }
+
     private static InvalidDualWritePropertyException failure(AssertableApplicationContext context) {
         assertThat(context).hasFailed();
         for (Throwable cause = context.getStartupFailure(); cause != null; cause = cause.getCause()) {
