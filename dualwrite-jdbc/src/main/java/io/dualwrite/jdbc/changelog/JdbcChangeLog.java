@@ -259,7 +259,7 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
     /** Claims the due entries of {@code migration} only, as {@link #claim(int, Instant, Duration)} claims them all. */
     @Override
     public List<ChangeEntry> claim(String migration, int limit, Instant now, Duration lease) {
-        return claim(limit, now, lease, false, java.util.Objects.requireNonNull(migration, "migration"));
+        return claim(limit, now, lease, false, Checks.requireId("migration", migration));
     }
 
     /** Claims due scoped resyncs ({@link Operation#RESYNC}) only, as {@link #claim} claims the other entries. */
@@ -271,7 +271,7 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
     /** Claims due scoped resyncs of {@code migration} only. */
     @Override
     public List<ChangeEntry> claimScoped(String migration, int limit, Instant now, Duration lease) {
-        return claim(limit, now, lease, true, java.util.Objects.requireNonNull(migration, "migration"));
+        return claim(limit, now, lease, true, Checks.requireId("migration", migration));
     }
 
     /**
@@ -280,6 +280,9 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
      */
     @Override
     public Set<String> pendingKeys(String migration, String table, Collection<String> keys) {
+        Checks.requireId("migration", migration);
+        Checks.requireText("table", table);
+        Checks.requireNonNull("keys", keys);
         Set<String> pending = new HashSet<>();
         List<String> all = List.copyOf(new java.util.LinkedHashSet<>(keys));
         try (Connection connection = connection()) {
@@ -371,6 +374,7 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
 
     @Override
     public long pendingCount(String migration) {
+        Checks.requireId("migration", migration);
         try (Connection connection = connection();
              PreparedStatement count = connection.prepareStatement(
                      "SELECT COUNT(*) FROM dualwrite_change_log WHERE migration = ?")) {
@@ -387,6 +391,7 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
     /** One {@code GROUP BY reason} query on the change-log table. */
     @Override
     public Map<String, Long> pendingCountByReason(String migration) {
+        Checks.requireId("migration", migration);
         Map<String, Long> counts = new java.util.TreeMap<>();
         try (Connection connection = connection();
              PreparedStatement count = connection.prepareStatement(

@@ -61,12 +61,12 @@ public final class JdbcVerificationProbe implements VerificationProbe {
 
     @Override
     public VerificationStatus lastVerification(String migration) {
-        return status(migration, null);
+        return status(Checks.requireId("migration", migration), null);
     }
 
     @Override
     public VerificationStatus lastVerification(String migration, String merchantId) {
-        return status(migration, Objects.requireNonNull(merchantId, "merchantId"));
+        return status(Checks.requireId("migration", migration), Checks.requireId("merchantId", merchantId));
     }
 
     /**
@@ -77,7 +77,7 @@ public final class JdbcVerificationProbe implements VerificationProbe {
      */
     public List<LatestRun> latestRuns(String migration) {
         Map<String, LatestRun> latest = new java.util.TreeMap<>();
-        for (VerificationStore.Row row : rows(Objects.requireNonNull(migration, "migration"))) {
+        for (VerificationStore.Row row : rows(Checks.requireId("migration", migration))) {
             if (!row.sampled() || row.status() == VerificationStatus.DIRTY) {
                 latest.put(row.table().toLowerCase(Locale.ROOT) + "\n" + row.scopeKey(),
                         new LatestRun(row.table(), row.scopeKey(), row.status(), row.sampled(), row.finishedAt()));
