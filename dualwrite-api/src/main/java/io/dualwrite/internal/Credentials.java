@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>a parameter or property: {@code ;PASSWORD=…}, {@code ?password=…}, {@code sslpassword=…},
+ *       SQL Server's braced {@code password={…;…}},
  *       {@code {user=sa, password=…}}, {@code pwd: …}, {@code secret=…}, {@code api-key=…};</li>
  *   <li>a JSON or YAML key: {@code "password":"…"}, {@code 'password': '…'};</li>
  *   <li>URL user information: {@code //user:secret@host} (a password may itself hold an {@code @});</li>
@@ -29,9 +30,10 @@ public final class Credentials {
     // the key may carry a prefix (sslpassword, trustStorePassword, db.password) and be quoted (JSON)
     private static final Pattern KEY_VALUE = Pattern.compile(
             "(?i)(\\b[\\w.-]*?(?:password|passwd|passphrase|pwd|secret|token|credentials?|api[-_]?key)[\"']?)"
-                    + "(\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|[^;&,\\s\"')\\]}]+)");
-    // the password ends at the last '@' before the host: a password may itself hold an '@'
-    private static final Pattern URL_USER_INFO = Pattern.compile("(?i)(\\b[a-z][a-z0-9+.-]*://)([^/@\\s:]+:)[^/\\s]*@");
+                    + "(\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|\\{[^}]*}|[^;&,\\s\"')\\]}]+)");
+    // the password ends at the last '@' before a blank: a password may itself hold an '@' or a '/' (an '@' later in
+    // the URL hides the host too, which is safe)
+    private static final Pattern URL_USER_INFO = Pattern.compile("(?i)(\\b[a-z][a-z0-9+.-]*://)([^/@\\s:]+:)\\S*@");
     // user/password@host, as Oracle's thin URLs and connect strings write it (jdbc:oracle:thin:scott/tiger@db:1521/x);
     // the password ends at the last '@'
     private static final Pattern SLASHED_USER = Pattern.compile(

@@ -26,6 +26,16 @@ class CredentialsBreakTest {
     }
 
     @Test
+    void bracedAndSlashedPasswordsAreMaskedWhole() {
+        assertThat(Credentials.mask("jdbc:sqlserver://db:1433;user=sa;password={Pw;4711};encrypt=true"))
+                .isEqualTo("jdbc:sqlserver://db:1433;user=sa;password=******;encrypt=true");
+        assertThat(Credentials.mask("jdbc:postgresql://shop:Pw/4711@db:5432/shop refused"))
+                .isEqualTo("jdbc:postgresql://shop:******@db:5432/shop refused");
+        assertThat(Credentials.mask("jdbc:postgresql://shop:Pw/47@11@db:5432/shop refused"))
+                .doesNotContain("Pw").doesNotContain("47").doesNotContain("11@");
+    }
+
+    @Test
     void oracleStyleUserSlashPasswordAtHostIsMasked() {
         assertThat(Credentials.mask("jdbc:oracle:thin:scott/tiger@db.example:1521/ORCL"))
                 .isEqualTo("jdbc:oracle:thin:scott/******@db.example:1521/ORCL");
