@@ -79,6 +79,35 @@ class FirstHourBreakTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("timeLimit");
     }
 
+    @Test
+    void factoriesAndCopiesRefuseNullNamingTheArgument() {
+        assertThatThrownBy(() -> io.dualwrite.switches.SwitchRule.merchantPercentage(5, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("phase must not be null");
+        assertThatThrownBy(() -> io.dualwrite.switches.SwitchRule.idThreshold(1_000, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("phase must not be null");
+        assertThatThrownBy(() -> MigrationSwitchConfig.from(null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("base must not be null");
+        assertThatThrownBy(() -> MirrorConfig.from(null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("base must not be null");
+        assertThatThrownBy(() -> io.dualwrite.mirror.MirrorExecutors.create("to-new", null, ChangeLogs.inMemory(),
+                io.dualwrite.mirror.MirrorObserver.NOOP))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("config must not be null");
+        assertThatThrownBy(() -> io.dualwrite.mirror.MirrorExecutors.create("to-new", MirrorConfig.ofDefaults(), null,
+                io.dualwrite.mirror.MirrorObserver.NOOP))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("changeLog must not be null");
+    }
+
+    @Test
+    void aContextCopyRefusesANullOrBlankOrderIdLikeTheBuilder() {
+        MigrationContext context = MigrationContext.forMigration("orders").merchantId("m-1").build();
+
+        assertThatThrownBy(() -> context.withOrderId(null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("orderId must be a non-blank id, but was null");
+        assertThatThrownBy(() -> context.withOrderId(" "))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("orderId must be a non-blank id, but was ' '");
+        assertThat(context.withOrderId("o-1").orderId()).contains("o-1");
+    }
+
     private static void assertRefusesNull(String argument, Consumer<DualWriter.Builder> setter) {
         assertThatThrownBy(() -> setter.accept(DualWriter.builder()))
                 .as(argument)

@@ -105,7 +105,7 @@ public final class MirrorConfig {
 
     /** A builder starting from {@code base}'s values. */
     public static Builder from(MirrorConfig base) {
-        return new Builder(base);
+        return new Builder(Checks.requireNonNull("base", base));
     }
 
     /** Sync or async. */

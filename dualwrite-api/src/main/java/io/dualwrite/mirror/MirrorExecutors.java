@@ -49,7 +49,7 @@ public final class MirrorExecutors {
      */
     public static MirrorExecutor create(String name, MirrorConfig config, ChangeLog changeLog,
                                         MirrorObserver observer) {
-        return new ResilientMirrorExecutor(Checks.requireText("name", name), Objects.requireNonNull(config, "config"),
-                Objects.requireNonNull(changeLog, "changeLog"), Objects.requireNonNull(observer, "observer"));
+        return new ResilientMirrorExecutor(Checks.requireText("name", name), Checks.requireNonNull("config", config),
+                Checks.requireNonNull("changeLog", changeLog), Checks.requireNonNull("observer", observer));
     }
 }
