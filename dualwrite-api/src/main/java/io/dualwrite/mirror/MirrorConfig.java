@@ -3,7 +3,6 @@ package io.dualwrite.mirror;
 import io.dualwrite.changelog.ChangeLogMode;
 import io.dualwrite.internal.Checks;
 import java.time.Duration;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -2,7 +2,6 @@ package io.dualwrite.mirror;
 
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.internal.Checks;
-import java.util.Objects;
 
 /** Creates {@link MirrorExecutor}s. */
 public final class MirrorExecutors {

@@ -6,7 +6,6 @@ import io.dualwrite.Store;
 import io.dualwrite.switches.PhaseResolver;
 import java.util.Collections;
 import java.util.Map;
-import java.util.Objects;
 import java.util.WeakHashMap;
 import org.apache.ibatis.cache.CacheKey;
 import org.apache.ibatis.executor.BatchExecutor;

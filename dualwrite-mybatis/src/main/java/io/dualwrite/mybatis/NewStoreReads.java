@@ -4,7 +4,6 @@ import io.dualwrite.internal.Checks;
 import io.dualwrite.switches.PhaseResolver;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
