@@ -80,14 +80,14 @@ final class DataSourceWrapper {
 
     /**
      * Refuses one database as both stores when a table keeps its name: every sync would copy the table's rows onto
-     * themselves, and the new store would never be a second copy. Told apart by the pools' JDBC URLs (Hikari's);
-     * a pool whose URL cannot be read is not checked.
+     * themselves, and the new store would never be a second copy. Told apart by the pools' JDBC URLs (Hikari's)
+     * without their parameters; a pool whose URL cannot be read is not checked.
      */
     private void checkTwoDatabases(DataSource applicationPool, DataSource newStore, String migration,
                                    List<TableMapping> mappings) {
         String oldUrl = jdbcUrl(applicationPool);
         String newUrl = jdbcUrl(newStore);
-        if (oldUrl == null || newUrl == null || !oldUrl.strip().equals(newUrl.strip())) {
+        if (oldUrl == null || newUrl == null || !database(oldUrl).equals(database(newUrl))) {
             return;
         }
         List<String> sameTables = mappings.stream().filter(m -> m.oldTable().equalsIgnoreCase(m.newTable()))
@@ -101,6 +101,19 @@ final class DataSourceWrapper {
                             + " new database, or give each table a new name with dualwrite.migrations." + migration
                             + ".tables." + sameTables.get(0) + ".new-table.");
         }
+    }
+
+    /** The part of a JDBC URL that names the database: without its parameters ({@code ?ssl=true}, {@code ;MODE=…}). */
+    private static String database(String url) {
+        String trimmed = url.strip();
+        int end = trimmed.length();
+        for (char separator : new char[] {'?', ';'}) {
+            int at = trimmed.indexOf(separator);
+            if (at > 0 && at < end) {
+                end = at;
+            }
+        }
+        return trimmed.substring(0, end);
     }
 
     private static @Nullable String jdbcUrl(DataSource pool) {

@@ -55,6 +55,15 @@ class StarterConfigBreakTest {
     }
 
     @Test
+    void theSameDatabaseWithOtherUrlParametersIsRecognised() {
+        runner.withPropertyValues("spring.datasource.url=jdbc:h2:mem:starter_break_params;DB_CLOSE_DELAY=-1",
+                "dualwrite.new-datasource.url=jdbc:h2:mem:starter_break_params;MODE=PostgreSQL",
+                "dualwrite.migrations.orders.tables.orders.new-table=orders").run(context ->
+                assertThat(failure(context).getMessage()).contains("dualwrite.new-datasource.url",
+                        "copied onto themselves"));
+    }
+
+    @Test
     void theSameUrlServesATableRedesignIntoANewTable() {
         runner.withPropertyValues("dualwrite.new-datasource.url=jdbc:h2:mem:starter_break_old").run(context -> {
             assertThat(context).hasNotFailed();
