@@ -352,38 +352,40 @@ public final class DualWriter implements AutoCloseable {
 
         /** Decides the phase of each call (for example the switches module's switchboard). Required. */
         public Builder resolver(PhaseResolver resolver) {
-            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            this.resolver = Checks.requireNonNull("resolver", resolver);
             return this;
         }
 
         /** Where failed and skipped mirrors (and, in {@link ChangeLogMode#ALWAYS}, every mirror) are recorded. Required. */
         public Builder changeLog(ChangeLog changeLog) {
-            this.changeLog = Objects.requireNonNull(changeLog, "changeLog");
+            this.changeLog = Checks.requireNonNull("changeLog", changeLog);
             return this;
         }
 
         /** Told of every mirror outcome; default none. */
         public Builder observer(MirrorObserver observer) {
-            this.observer = Objects.requireNonNull(observer, "observer");
+            this.observer = Checks.requireNonNull("observer", observer);
             return this;
         }
 
         /** The mirror configuration of every migration without its own; default {@link MirrorConfig#ofDefaults()}. */
         public Builder mirrorConfig(MirrorConfig config) {
-            this.defaultConfig = Objects.requireNonNull(config, "config");
+            this.defaultConfig = Checks.requireNonNull("mirrorConfig", config);
             return this;
         }
 
         /** The mirror configuration of one migration. */
         public Builder mirrorConfig(String migration, MirrorConfig config) {
-            configs.put(Checks.requireId("migration", migration), Objects.requireNonNull(config, "config"));
+            configs.put(Checks.requireId("migration", migration), Checks.requireNonNull("mirrorConfig", config));
             return this;
         }
 
         /**
          * The writer.
          *
-         * @throws IllegalStateException when the resolver or the change log is missing
+         * @throws IllegalStateException    when the resolver or the change log is missing
+         * @throws IllegalArgumentException when a {@link #mirrorConfig(String, MirrorConfig)} names a migration the
+         *                                  resolver does not know ({@link PhaseResolver#requireKnownMigration})
          */
         public DualWriter build() {
             if (resolver == null) {
@@ -391,6 +393,9 @@ public final class DualWriter implements AutoCloseable {
             }
             if (changeLog == null) {
                 throw new IllegalStateException("changeLog must be set: DualWriter.builder().changeLog(...)");
+            }
+            for (String migration : configs.keySet()) {
+                resolver.requireKnownMigration("mirrorConfig(migration, config)", migration);
             }
             return new DualWriter(this);
         }

@@ -105,9 +105,13 @@ public final class MigrationContext {
         return Optional.ofNullable(userId);
     }
 
-    /** A copy of this context with another order id. */
+    /**
+     * A copy of this context with another order id.
+     *
+     * @throws IllegalArgumentException when {@code orderId} is null or blank
+     */
     public MigrationContext withOrderId(String orderId) {
-        return toBuilder().orderId(orderId).build();
+        return toBuilder().orderId(Checks.requireId("orderId", orderId)).build();
     }
 
     /** A builder starting from this context's values. */

@@ -1,5 +1,6 @@
 package io.dualwrite.changelog;
 
+import io.dualwrite.internal.Checks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,7 +49,7 @@ public final class InMemoryChangeLog implements ChangeLog {
     /** Claims the due entries of {@code migration} only; see {@link ChangeLog#claim(String, int, Instant, Duration)}. */
     @Override
     public synchronized List<ChangeEntry> claim(String migration, int limit, Instant now, Duration lease) {
-        return claim(limit, now, lease, false, java.util.Objects.requireNonNull(migration, "migration"));
+        return claim(limit, now, lease, false, Checks.requireId("migration", migration));
     }
 
     /** Claims due scoped resyncs ({@link Operation#RESYNC}) only; see {@link ChangeLog#claimScoped}. */
@@ -60,7 +61,7 @@ public final class InMemoryChangeLog implements ChangeLog {
     /** Claims due scoped resyncs of {@code migration} only; see {@link ChangeLog#claimScoped(String, int, Instant, Duration)}. */
     @Override
     public synchronized List<ChangeEntry> claimScoped(String migration, int limit, Instant now, Duration lease) {
-        return claim(limit, now, lease, true, java.util.Objects.requireNonNull(migration, "migration"));
+        return claim(limit, now, lease, true, Checks.requireId("migration", migration));
     }
 
     private List<ChangeEntry> claim(int limit, Instant now, Duration lease, boolean scoped,
@@ -92,6 +93,9 @@ public final class InMemoryChangeLog implements ChangeLog {
     /** The keys of {@code table} (compared case-insensitively) with an entry other than a scoped resync. */
     @Override
     public synchronized Set<String> pendingKeys(String migration, String table, Collection<String> keys) {
+        Checks.requireId("migration", migration);
+        Checks.requireText("table", table);
+        Checks.requireNonNull("keys", keys);
         Set<String> wanted = new HashSet<>(keys);
         Set<String> pending = new HashSet<>();
         String lowerTable = table.toLowerCase(Locale.ROOT);
@@ -126,11 +130,13 @@ public final class InMemoryChangeLog implements ChangeLog {
 
     @Override
     public synchronized long pendingCount(String migration) {
+        Checks.requireId("migration", migration);
         return entries.values().stream().filter(slot -> slot.record.migration().equals(migration)).count();
     }
 
     @Override
     public synchronized Map<String, Long> pendingCountByReason(String migration) {
+        Checks.requireId("migration", migration);
         Map<String, Long> counts = new TreeMap<>();
         for (Slot slot : entries.values()) {
             if (slot.record.migration().equals(migration)) {

@@ -39,7 +39,8 @@ public final class Checks {
      */
     public static String requireColumnName(String property, @Nullable String value) {
         if (value == null || !COLUMN_NAME.matcher(value).matches()) {
-            throw new IllegalArgumentException(property + " must be " + IDENTIFIER_RULE + ", but was " + quoted(value));
+            throw new IllegalArgumentException(property + " must be " + IDENTIFIER_RULE + ", but was " + quoted(value)
+                    + "; " + identifierFix(value));
         }
         return value;
     }
@@ -54,7 +55,8 @@ public final class Checks {
     public static String requireTableName(String property, @Nullable String value) {
         if (value == null || !TABLE_NAME.matcher(value).matches()) {
             throw new IllegalArgumentException(property + " must be " + IDENTIFIER_RULE
-                    + ", optionally qualified by one schema as schema.table, but was " + quoted(value));
+                    + ", optionally qualified by one schema as schema.table, but was " + quoted(value) + "; "
+                    + identifierFix(value));
         }
         return value;
     }
@@ -97,6 +99,58 @@ public final class Checks {
     }
 
     /**
+     * {@code value} when it is a name the library stores in a table of its own (a checkpoint or job name): not
+     * blank, at most {@code maxLength} characters (code points, as the databases count them), and free of control
+     * characters and unpaired surrogates, which some databases cannot store (PostgreSQL refuses NUL in text) or
+     * store as another character (so two names would be one).
+     *
+     * @throws IllegalArgumentException naming the property, the value (control characters escaped) and the fix
+     */
+    public static String requireStoredName(String property, @Nullable String value, int maxLength) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(property + " must be a non-blank name of at most " + maxLength
+                    + " characters, but was " + quoted(value));
+        }
+        int length = value.codePointCount(0, value.length());
+        if (length > maxLength) {
+            throw new IllegalArgumentException(property + " must be a non-blank name of at most " + maxLength
+                    + " characters, but was " + length + " characters long: " + quoted(escaped(value)));
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1));
+            if (paired) {
+                i++;
+            } else if (Character.isISOControl(c) || Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(property + " must not hold control characters or unpaired"
+                        + " surrogates (PostgreSQL cannot store NUL, and a driver may store such a character as"
+                        + " another), but was " + quoted(escaped(value)) + " with U+"
+                        + String.format("%04X", (int) c) + " at index " + i + "; remove it");
+            }
+        }
+        return value;
+    }
+
+    /** {@code value} with control characters and surrogates written as Java escapes (backslash, u, hex), safe in a message. */
+    private static String escaped(String value) {
+        StringBuilder text = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1));
+            if (paired) {
+                text.append(c).append(value.charAt(++i));
+            } else if (Character.isISOControl(c) || Character.isSurrogate(c)) {
+                text.append(String.format("\\u%04X", (int) c));
+            } else {
+                text.append(c);
+            }
+        }
+        return text.toString();
+    }
+
+    /**
      * {@code value} when it is not null.
      *
      * @throws IllegalArgumentException when it is null
@@ -130,6 +184,28 @@ public final class Checks {
             throw new IllegalArgumentException(property + " must be positive, but was " + value);
         }
         return value;
+    }
+
+    /** How to get from a refused identifier to one that is accepted. */
+    private static String identifierFix(@Nullable String value) {
+        if (value == null || value.isBlank()) {
+            return "give the name of the table or column as the database knows it";
+        }
+        String stripped = value.strip();
+        if (stripped.matches("[\"`\\[].*|.*[\"`\\]]")) {
+            return "give the bare name, without quotes, backticks or brackets: the library quotes every identifier it"
+                    + " generates, so mixed case and reserved words need none";
+        }
+        if (stripped.length() > MAX_IDENTIFIER_LENGTH) {
+            return "a longer name is cut or refused by some databases, so it would not address the same object on"
+                    + " both stores: rename it in the database first";
+        }
+        if (!stripped.equals(value)) {
+            return "remove the spaces around the name";
+        }
+        return "give the bare name of the table or column (SQL, comments or separators are never part of it); a"
+                + " name outside this form (spaces, non-ASCII letters, a leading digit) cannot be configured: rename"
+                + " it in the database first";
     }
 
     private static String quoted(@Nullable String value) {

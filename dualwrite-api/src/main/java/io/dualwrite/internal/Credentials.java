@@ -1,39 +1,137 @@
 package io.dualwrite.internal;
 
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Cuts credentials out of a text before it is logged or stored: drivers and pools quote JDBC URLs in their
- * error messages (Hikari's "Failed to get driver instance for jdbcUrl=…"), and a URL may carry a password as a
- * parameter ({@code ;PASSWORD=…}, {@code ?password=…}) or as user information ({@code //user:secret@host}).
+ * error messages (Hikari's "Failed to get driver instance for jdbcUrl=…"), and a URL or a connection string may
+ * carry a password in several shapes, each masked here:
+ *
+ * <ul>
+ *   <li>a parameter or property: {@code ;PASSWORD=…}, {@code ?password=…}, {@code sslpassword=…},
+ *       SQL Server's braced {@code password={…;…}},
+ *       {@code {user=sa, password=…}}, {@code pwd: …}, {@code secret=…}, {@code api-key=…};</li>
+ *   <li>a JSON or YAML key: {@code "password":"…"}, {@code 'password': '…'};</li>
+ *   <li>URL user information: {@code //user:secret@host} (a password may itself hold an {@code @});</li>
+ *   <li>an Oracle-style connect string: {@code scott/tiger@host:1521/service}.</li>
+ * </ul>
+ *
+ * <p>{@link #masked(Throwable)} does the same for an exception and every cause chained to it.
  */
 public final class Credentials {
 
     /** What a cut-out credential is replaced with. */
     public static final String MASK = "******";
 
+    private static final int MAX_CAUSES = 8;
+
+    // the key may carry a prefix (sslpassword, trustStorePassword, db.password) and be quoted (JSON)
     private static final Pattern KEY_VALUE = Pattern.compile(
-            "(?i)\\b(password|passwd|pwd|secret|token|credentials?|api[-_]?key)(\\s*[=:]\\s*)"
-                    + "(\"[^\"]*\"|'[^']*'|[^;&,\\s\"')\\]}]+)");
-    // the password ends at the last '@' before the host: a password may itself hold an '@'
-    private static final Pattern URL_USER_INFO = Pattern.compile("(?i)(\\b[a-z][a-z0-9+.-]*://)([^/@\\s:]+:)[^/\\s]*@");
+            "(?i)(\\b[\\w.-]*?(?:password|passwd|passphrase|pwd|secret|token|credentials?|api[-_]?key)[\"']?)"
+                    + "(\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|\\{[^}]*}|[^;&,\\s\"')\\]}]+)");
+    // the password ends at the last '@' before a blank: a password may itself hold an '@' or a '/' (an '@' later in
+    // the URL hides the host too, which is safe)
+    private static final Pattern URL_USER_INFO = Pattern.compile("(?i)(\\b[a-z][a-z0-9+.-]*://)([^/@\\s:]+:)\\S*@");
+    // user/password@host, as Oracle's thin URLs and connect strings write it (jdbc:oracle:thin:scott/tiger@db:1521/x);
+    // the password ends at the last '@'
+    private static final Pattern SLASHED_USER = Pattern.compile(
+            "(^|[\\s:=;,(\"'])([A-Za-z][\\w$#]*/)[^\\s/\"']+@(?=[\\w.\\[(/-])");
 
     private Credentials() {
     }
 
-    /** {@code text} with every password parameter and URL password replaced by {@link #MASK}. */
-    public static String mask(String text) {
+    /**
+     * {@code text} with every credential replaced by {@link #MASK}; {@code "null"} for {@code null}, as string
+     * concatenation would show it.
+     */
+    public static String mask(@Nullable String text) {
         return mask(text, MASK, false);
     }
 
     /**
-     * {@code text} with every password parameter and URL password replaced by {@code replacement}; with
-     * {@code hideUser}, a URL's user name goes too ({@code scheme://replacement@host}), else it stays
-     * ({@code scheme://user:replacement@host}).
+     * {@code text} with every credential replaced by {@code replacement}; with {@code hideUser}, a URL's user name
+     * goes too ({@code scheme://replacement@host}), else it stays ({@code scheme://user:replacement@host}). A quoted
+     * value stays quoted ({@code "password":"******"}).
      */
-    public static String mask(String text, String replacement, boolean hideUser) {
-        String literal = java.util.regex.Matcher.quoteReplacement(replacement);
-        String cut = KEY_VALUE.matcher(text).replaceAll("$1$2" + literal);
-        return URL_USER_INFO.matcher(cut).replaceAll((hideUser ? "$1" : "$1$2") + literal + "@");
+    public static String mask(@Nullable String text, String replacement, boolean hideUser) {
+        if (text == null) {
+            return "null";
+        }
+        String literal = Matcher.quoteReplacement(replacement);
+        String cut = KEY_VALUE.matcher(text).replaceAll(match -> {
+            String value = match.group(3);
+            String quote = value.startsWith("\"") ? "\"" : value.startsWith("'") ? "'" : "";
+            boolean json = match.group(1).endsWith("\"") || match.group(1).endsWith("'");
+            return Matcher.quoteReplacement(match.group(1) + match.group(2)) + (json ? quote : "") + literal
+                    + (json ? quote : "");
+        });
+        cut = URL_USER_INFO.matcher(cut).replaceAll((hideUser ? "$1" : "$1$2") + literal + "@");
+        return SLASHED_USER.matcher(cut).replaceAll((hideUser ? "$1" : "$1$2") + literal + "@");
+    }
+
+    /**
+     * {@code error} itself when neither its text nor that of any cause holds a credential (its type, SQLState and
+     * cause chain are kept for callers that look at them); else a copy whose messages are masked, each naming the
+     * original type, with the stack traces kept: for an exception that is thrown on or logged with its causes.
+     */
+    public static Throwable masked(Throwable error) {
+        Checks.requireNonNull("error", error);
+        int depth = 0;
+        for (@Nullable Throwable cause = error; cause != null && depth <= MAX_CAUSES; cause = cause.getCause()) {
+            String message = cause.getMessage();
+            if (message != null && !mask(message).equals(message)) {
+                return copy(error, 0);
+            }
+            depth++;
+        }
+        return error;
+    }
+
+    /**
+     * One line for a log or a stored error: {@code Type: message; caused by Type: message …}, every message
+     * masked.
+     */
+    public static String describe(Throwable error) {
+        StringBuilder text = new StringBuilder();
+        int depth = 0;
+        for (@Nullable Throwable cause = error; cause != null && depth <= MAX_CAUSES; cause = cause.getCause()) {
+            if (depth > 0) {
+                if (cause == error) {
+                    break;
+                }
+                text.append("; caused by ");
+            }
+            text.append(cause.getClass().getSimpleName());
+            if (cause.getMessage() != null) {
+                text.append(": ").append(mask(cause.getMessage()));
+            }
+            depth++;
+        }
+        return text.toString();
+    }
+
+    private static Throwable copy(Throwable error, int depth) {
+        String message = error.getMessage();
+        Throwable cause = error.getCause();
+        Throwable copy = new MaskedFailure(error.getClass().getName() + (message == null ? "" : ": " + mask(message)),
+                cause == null || cause == error || depth >= MAX_CAUSES ? null : copy(cause, depth + 1));
+        copy.setStackTrace(error.getStackTrace());
+        return copy;
+    }
+
+    /** A failure shown with its message masked; {@link #toString()} is the original's, masked. */
+    private static final class MaskedFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MaskedFailure(String text, @Nullable Throwable cause) {
+            super(text, cause, false, true);
+        }
+
+        @Override
+        public String toString() {
+            return String.valueOf(getMessage());
+        }
     }
 }

@@ -288,7 +288,8 @@ public final class TableMapping {
         public Builder rename(String oldColumn, String newColumn) {
             String key = lower(Checks.requireColumnName("rename.oldColumn", oldColumn));
             if (renames.containsKey(key)) {
-                throw new IllegalArgumentException("rename of column '" + oldColumn + "' is set twice");
+                throw new IllegalArgumentException("rename of column '" + oldColumn + "' is set twice (to '"
+                        + renames.get(key) + "' and to '" + newColumn + "'); rename each column once");
             }
             renames.put(key, Checks.requireColumnName("rename.newColumn", newColumn));
             originalNames.put(key, oldColumn);
@@ -303,7 +304,15 @@ public final class TableMapping {
 
         /** A new column the old table does not have, with the value every mirrored or copied row gets. */
         public Builder add(String newColumn, @Nullable Object value) {
-            added.put(Checks.requireColumnName("add", newColumn), value);
+            Checks.requireColumnName("add", newColumn);
+            for (String column : added.keySet()) {
+                if (column.equalsIgnoreCase(newColumn)) {
+                    // the second value would silently replace the first
+                    throw new IllegalArgumentException("add of column '" + newColumn + "' is set twice (first as '"
+                            + column + "'); give each added column once, with its one value");
+                }
+            }
+            added.put(newColumn, value);
             return this;
         }
 
@@ -312,6 +321,11 @@ public final class TableMapping {
             String key = lower(Checks.requireColumnName("transform", oldColumn));
             if (transformer == null) {
                 throw new IllegalArgumentException("transform for column '" + oldColumn + "' must not be null");
+            }
+            if (transformers.containsKey(key)) {
+                // the second transformer would silently replace the first
+                throw new IllegalArgumentException("transform of column '" + oldColumn + "' is set twice; compose the"
+                        + " two into one ValueTransformer");
             }
             transformers.put(key, transformer);
             return this;

@@ -1,8 +1,8 @@
 package io.dualwrite.mirror;
 
 import io.dualwrite.changelog.ChangeLogMode;
+import io.dualwrite.internal.Checks;
 import java.time.Duration;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -104,7 +104,7 @@ public final class MirrorConfig {
 
     /** A builder starting from {@code base}'s values. */
     public static Builder from(MirrorConfig base) {
-        return new Builder(base);
+        return new Builder(Checks.requireNonNull("base", base));
     }
 
     /** Sync or async. */
@@ -265,7 +265,7 @@ public final class MirrorConfig {
 
         /** Sync or async; default {@link #DEFAULT_MODE}. */
         public Builder mode(MirrorMode mode) {
-            this.mode = Objects.requireNonNull(mode, "mode");
+            this.mode = Checks.requireNonNull("mode", mode);
             return this;
         }
 
@@ -364,13 +364,13 @@ public final class MirrorConfig {
 
         /** When the change log gets an entry; default {@link ChangeLogMode#ON_FAILURE}. */
         public Builder changeLogMode(ChangeLogMode changeLogMode) {
-            this.changeLogMode = Objects.requireNonNull(changeLogMode, "changeLogMode");
+            this.changeLogMode = Checks.requireNonNull("changeLogMode", changeLogMode);
             return this;
         }
 
         /** At most one WARN line per migration and outcome per interval; zero or positive; default 10 s. */
         public Builder warnInterval(Duration interval) {
-            Objects.requireNonNull(interval, "warnInterval");
+            Checks.requireNonNull("warnInterval", interval);
             if (interval.isNegative()) {
                 throw new IllegalArgumentException(
                         "warnInterval must be zero or positive, but was " + interval);
@@ -407,7 +407,7 @@ public final class MirrorConfig {
         }
 
         private static Duration positive(String property, @Nullable Duration value, Duration max) {
-            Objects.requireNonNull(value, property);
+            Checks.requireNonNull(property, value);
             if (value.isNegative() || value.isZero() || value.compareTo(max) > 0) {
                 throw new IllegalArgumentException(property + " must be positive and at most " + max
                         + ", but was " + value);

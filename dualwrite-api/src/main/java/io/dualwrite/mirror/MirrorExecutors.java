@@ -2,7 +2,6 @@ package io.dualwrite.mirror;
 
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.internal.Checks;
-import java.util.Objects;
 
 /** Creates {@link MirrorExecutor}s. */
 public final class MirrorExecutors {
@@ -49,7 +48,7 @@ public final class MirrorExecutors {
      */
     public static MirrorExecutor create(String name, MirrorConfig config, ChangeLog changeLog,
                                         MirrorObserver observer) {
-        return new ResilientMirrorExecutor(Checks.requireText("name", name), Objects.requireNonNull(config, "config"),
-                Objects.requireNonNull(changeLog, "changeLog"), Objects.requireNonNull(observer, "observer"));
+        return new ResilientMirrorExecutor(Checks.requireText("name", name), Checks.requireNonNull("config", config),
+                Checks.requireNonNull("changeLog", changeLog), Checks.requireNonNull("observer", observer));
     }
 }

@@ -213,42 +213,10 @@ final class MirrorRecorder {
             if (error != null && log.isDebugEnabled()) {
                 // The stack trace is for debugging the other store; at WARN it would flood the log per failure.
                 // Its messages are masked like the line above: a stack trace quotes them too.
-                log.debug("Mirror failure of migration {} in detail", task.migration(), masked(error));
+                log.debug("Mirror failure of migration {} in detail", task.migration(), Credentials.masked(error));
             }
         } finally {
             previous.forEach(MirrorRecorder::put);
-        }
-    }
-
-    /**
-     * A copy of {@code error} and its causes, each message masked by {@link Credentials#mask}, with the original
-     * types named and stack traces kept, for a log line that shows a stack trace.
-     */
-    static Throwable masked(Throwable error) {
-        return masked(error, 0);
-    }
-
-    private static Throwable masked(Throwable error, int depth) {
-        String message = error.getMessage();
-        Throwable cause = error.getCause();
-        Throwable copy = new MaskedFailure(error.getClass().getName()
-                + (message == null ? "" : ": " + Credentials.mask(message)),
-                cause == null || cause == error || depth >= 8 ? null : masked(cause, depth + 1));
-        copy.setStackTrace(error.getStackTrace());
-        return copy;
-    }
-
-    /** A failure shown in a log line with its message masked; {@link #toString()} is the original's, masked. */
-    private static final class MaskedFailure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        MaskedFailure(String text, @Nullable Throwable cause) {
-            super(text, cause, false, true);
-        }
-
-        @Override
-        public String toString() {
-            return String.valueOf(getMessage());
         }
     }
 

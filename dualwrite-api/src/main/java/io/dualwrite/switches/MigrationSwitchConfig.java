@@ -51,6 +51,7 @@ public final class MigrationSwitchConfig {
 
     /** A builder starting from {@code base}'s values. */
     public static Builder from(MigrationSwitchConfig base) {
+        Checks.requireNonNull("base", base);
         Builder builder = new Builder(base.migration);
         builder.defaultPhase = base.defaultPhase;
         builder.pinning = base.pinning;

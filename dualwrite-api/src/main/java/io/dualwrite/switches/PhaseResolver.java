@@ -1,6 +1,7 @@
 package io.dualwrite.switches;
 
 import io.dualwrite.MigrationContext;
+import io.dualwrite.internal.Checks;
 
 /**
  * Decides the phase of a call from its context, applying the scopes in precedence order: order switch,
@@ -51,5 +52,23 @@ public interface PhaseResolver {
      */
     default boolean mayVaryByOrder(String migration) {
         return true;
+    }
+
+    /**
+     * Checks, at start-up, that this resolver can resolve calls of {@code migration}. Every builder that is given
+     * a migration name together with a resolver (the mirror configuration of a {@code DualWriter}, the JDBC data
+     * source, the reconciler, the copier, the backfill) calls it, so that a misspelt name fails when the
+     * application starts, with one message wherever it was given, instead of on the first write.
+     *
+     * <p>The default accepts any non-blank name: a resolver that does not list its migrations cannot tell.
+     *
+     * @param property the setting the name was given as, named in the message ({@code migration})
+     * @return {@code migration}
+     * @throws IllegalArgumentException when {@code migration} is null or blank, or this resolver does not know it;
+     *                                  the message names the property, the value, the known migrations and the
+     *                                  fix
+     */
+    default String requireKnownMigration(String property, String migration) {
+        return Checks.requireId(property, migration);
     }
 }

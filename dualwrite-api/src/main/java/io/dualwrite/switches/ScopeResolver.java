@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -61,10 +62,20 @@ final class ScopeResolver {
     MigrationSwitchConfig config(String migration) {
         MigrationSwitchConfig config = migrations.get(migration);
         if (config == null) {
-            throw new IllegalArgumentException("migration '" + migration
-                    + "' is not configured; configured migrations are " + new TreeSet<>(migrations.keySet()));
+            throw unknownMigration("migration", migration, migrations.keySet());
         }
         return config;
+    }
+
+    /**
+     * The one message of a migration name that no switchboard configuration has: the setting it came from, the
+     * name, the configured names and the fix.
+     */
+    static IllegalArgumentException unknownMigration(String property, String migration, Set<String> known) {
+        return new IllegalArgumentException((property.equals("migration") ? "" : property + ": ") + "migration '"
+                + migration + "' is not configured; configured migrations are " + new TreeSet<>(known)
+                + "; fix the name, or add it to the switchboard with Switchboard.builder().migration("
+                + "MigrationSwitchConfig.of(\"" + migration + "\"))");
     }
 
     /** The phase of a call; a write without a pin pins its order (when the migration pins orders). */

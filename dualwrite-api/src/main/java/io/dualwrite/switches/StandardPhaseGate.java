@@ -1,6 +1,7 @@
 package io.dualwrite.switches;
 
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.internal.Checks;
 import org.jspecify.annotations.Nullable;
 
 /** See {@link PhaseGate#standard}. */
@@ -21,6 +22,10 @@ final class StandardPhaseGate implements PhaseGate {
 
     @Override
     public GateVerdict check(String migration, @Nullable String merchantId, MigrationPhase from, MigrationPhase to) {
+        Checks.requireId("migration", migration);
+        Checks.optionalId("merchantId", merchantId);
+        Checks.requireNonNull("from", from);
+        Checks.requireNonNull("to", to);
         if (!from.isGatedMoveTo(to)) {
             return GateVerdict.allow("moving '" + migration + "' from " + from + " to " + to
                     + " is not gated (a rollback, or not past DUAL_WRITE)");

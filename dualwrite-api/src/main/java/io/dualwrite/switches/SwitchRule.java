@@ -2,8 +2,8 @@ package io.dualwrite.switches;
 
 import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.internal.Checks;
 import java.nio.charset.StandardCharsets;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.zip.CRC32;
 
@@ -46,7 +46,7 @@ public sealed interface SwitchRule permits SwitchRule.MerchantPercentage, Switch
                 throw new IllegalArgumentException(
                         "rule percent must be between 0 and 100 (inclusive), but was " + percent);
             }
-            Objects.requireNonNull(phase, "phase");
+            Checks.requireNonNull("phase", phase);
         }
 
         @Override
@@ -60,7 +60,7 @@ public sealed interface SwitchRule permits SwitchRule.MerchantPercentage, Switch
     /** See {@link SwitchRule#idThreshold(long, MigrationPhase)}. */
     record IdThreshold(long threshold, MigrationPhase phase) implements SwitchRule {
         public IdThreshold {
-            Objects.requireNonNull(phase, "phase");
+            Checks.requireNonNull("phase", phase);
         }
 
         @Override

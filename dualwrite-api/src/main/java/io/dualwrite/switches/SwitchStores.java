@@ -51,6 +51,15 @@ public final class SwitchStores {
         return new CachingSwitchStore(store, refreshInterval, ticker, null);
     }
 
+    /**
+     * The store a cache made by {@link #cached} reads from, or {@code store} itself when it is no such cache: for
+     * start-up checks of the store behind a switchboard ({@link Switchboard#switchStore()}).
+     */
+    public static SwitchStore backing(SwitchStore store) {
+        Checks.requireNonNull("store", store);
+        return store instanceof CachingSwitchStore cached ? cached.backing() : store;
+    }
+
     /** Whether {@code store} was made by {@link #cached}: its reads already come from memory. */
     public static boolean isCached(SwitchStore store) {
         return store instanceof CachingSwitchStore;

@@ -181,6 +181,20 @@ public final class Switchboard implements PhaseResolver {
         return resolver.config(Checks.requireId("migration", migration));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: {@code migration} must have been added with {@link Builder#migration}.
+     */
+    @Override
+    public String requireKnownMigration(String property, String migration) {
+        Checks.requireId(property, migration);
+        if (!migrations.containsKey(migration)) {
+            throw ScopeResolver.unknownMigration(property, migration, migrations.keySet());
+        }
+        return migration;
+    }
+
     /** The system phase of a migration: the stored one, else the configured default (from the cache). */
     public MigrationPhase systemPhase(String migration) {
         MigrationSwitchConfig config = config(migration);

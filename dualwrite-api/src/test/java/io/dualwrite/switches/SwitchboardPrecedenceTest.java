@@ -171,7 +171,7 @@ class SwitchboardPrecedenceTest {
     void unconfiguredMigrationIsRejectedNamingTheConfiguredOnes() {
         assertThatThrownBy(() -> read(MigrationContext.forMigration("invoices").build()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("migration 'invoices' is not configured; configured migrations are [orders, payments]");
+                .hasMessageStartingWith("migration 'invoices' is not configured; configured migrations are [orders, payments]");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.dualwrite.jdbc;
 
 import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.statement.SqlKind;
 import io.dualwrite.jdbc.statement.StatementAnalysis;
 import io.dualwrite.jdbc.statement.TxControl;
@@ -414,7 +415,7 @@ final class BatchExecution {
             }
         } catch (RuntimeException e) {
             connection.config.warn(log, "keys/" + prepared.mapping().oldTable(),
-                    "could not read the generated keys of a batch on {}: {}", prepared.mapping().oldTable(), e.toString());
+                    "could not read the generated keys of a batch on {}: {}", prepared.mapping().oldTable(), Credentials.mask(e.toString()));
             connection.buffer().resync(prepared.mapping(), null, "keys-not-returned", first);
         }
     }
@@ -429,7 +430,7 @@ final class BatchExecution {
         try {
             return statement.keys().read(statement.physical(), prepared, connection.store());
         } catch (SQLException | RuntimeException e) {
-            connection.config.warn(log, "keys/batch", "could not read the generated keys of a batch: {}", e.toString());
+            connection.config.warn(log, "keys/batch", "could not read the generated keys of a batch: {}", Credentials.mask(e.toString()));
             return List.of();
         }
     }

@@ -4,6 +4,7 @@ import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeLogMode;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.statement.SqlKind;
 import io.dualwrite.jdbc.statement.StatementAnalysis;
 import io.dualwrite.jdbc.statement.TxControl;
@@ -173,7 +174,7 @@ final class ConnectionHandler implements InvocationHandler {
                     sessionCharsetChanged = !utf8(names.getString(1)) || !utf8(names.getString(2));
                 }
             } catch (SQLException e) {
-                log.debug("could not read the session's character sets: {}", e.toString());
+                log.debug("could not read the session's character sets: {}", Credentials.mask(e.toString()));
                 sessionCharsetChanged = true; // unknown: the text keys written are unknown too
             }
         }
@@ -236,7 +237,7 @@ final class ConnectionHandler implements InvocationHandler {
             return true;
         } catch (SQLException | RuntimeException e) {
             config.warn(log, "cascade/" + table, "could not read the foreign keys cascading from {}: {}", table,
-                    e.toString());
+                    Credentials.mask(e.toString()));
             return throughBase;
         }
     }
@@ -275,7 +276,7 @@ final class ConnectionHandler implements InvocationHandler {
                 readAutoIncrement(analysis);
             }
         } catch (RuntimeException e) {
-            log.debug("could not read the catalog before a write: {}", e.toString());
+            log.debug("could not read the catalog before a write: {}", Credentials.mask(e.toString()));
         }
     }
 
@@ -307,7 +308,7 @@ final class ConnectionHandler implements InvocationHandler {
                 writers = metadata.knownWriters(store);
             } catch (SQLException | RuntimeException e) {
                 config.warn(log, "routines/" + config.migration(), "could not read the {} store's functions (a function"
-                        + " that writes a mapped table may go unrecorded): {}", store, e.toString());
+                        + " that writes a mapped table may go unrecorded): {}", store, Credentials.mask(e.toString()));
             }
             if (writers == null) {
                 return List.of();
@@ -399,7 +400,7 @@ final class ConnectionHandler implements InvocationHandler {
             return true;
         } catch (SQLException | RuntimeException e) {
             config.warn(log, "routines/" + config.migration(), "could not record the writes of a function call: {}",
-                    e.toString());
+                    Credentials.mask(e.toString()));
             return false;
         }
     }
@@ -435,7 +436,7 @@ final class ConnectionHandler implements InvocationHandler {
             return true;
         } catch (SQLException | RuntimeException e) {
             config.warn(log, "bases/" + table, "could not read whether {} is a view or partition of a mapped table: {}",
-                    table, e.toString());
+                    table, Credentials.mask(e.toString()));
             return false;
         }
     }
@@ -459,7 +460,7 @@ final class ConnectionHandler implements InvocationHandler {
                     config.analyzer().mappings()));
         } catch (SQLException | RuntimeException e) {
             config.warn(log, "other-names/" + on, "could not read the views and partitions of the mapped tables"
-                    + " on the {} store: {}", on, e.toString());
+                    + " on the {} store: {}", on, Credentials.mask(e.toString()));
         }
     }
 
@@ -1000,7 +1001,7 @@ final class ConnectionHandler implements InvocationHandler {
             }
         } catch (SQLException | RuntimeException e) {
             log.debug("auto-commit unknown after a failed write: the resync waits for the transaction's end: {}",
-                    e.toString());
+                    Credentials.mask(e.toString()));
         }
     }
 
@@ -1141,7 +1142,7 @@ final class ConnectionHandler implements InvocationHandler {
                 }
             }
         } catch (SQLException | RuntimeException e) {
-            log.debug("could not read the auto-increment step: {}", e.toString());
+            log.debug("could not read the auto-increment step: {}", Credentials.mask(e.toString()));
         }
     }
 
@@ -1249,7 +1250,7 @@ final class ConnectionHandler implements InvocationHandler {
             case "getWarnings":
                 return warnings(physical());
             case "toString":
-                return "DualWriteConnection wrapping " + (physical == null ? "(not yet acquired)" : physical);
+                return "DualWriteConnection wrapping " + (physical == null ? "(not yet acquired)" : Credentials.mask(String.valueOf(physical)));
             case "hashCode":
                 return System.identityHashCode(proxy);
             case "equals":
@@ -1500,7 +1501,7 @@ final class ConnectionHandler implements InvocationHandler {
                 }
             }
         } catch (SQLException e) {
-            log.debug("rollback before close failed: {}", e.toString());
+            log.debug("rollback before close failed: {}", Credentials.mask(e.toString()));
         } finally {
             sqlTransaction = false;
             // after the rollback, whose warnings say whether tables without transactions kept writes; a procedure

@@ -6,6 +6,8 @@ import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeLogMode;
+import io.dualwrite.internal.Checks;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.internal.LogThrottle;
 import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.statement.StatementAnalyzer;
@@ -22,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.logging.Logger;
@@ -99,7 +100,7 @@ public final class DualWriteDataSource implements DataSource {
         } catch (SQLException | RuntimeException e) {
             config.warn(RECHECK_LOG, "recheck/" + config.migration(), "could not read the {} store's catalog again for"
                     + " migration {} (a change made while it was trusted may go unrecorded until a write reads it): {}",
-                    store, config.migration(), e.toString());
+                    store, config.migration(), Credentials.mask(e.toString()));
         }
     }
 
@@ -236,13 +237,13 @@ public final class DualWriteDataSource implements DataSource {
 
         /** The old store's data source (the application's pool). */
         public Builder oldDataSource(DataSource dataSource) {
-            this.oldDataSource = Objects.requireNonNull(dataSource, "oldDataSource");
+            this.oldDataSource = Checks.requireNonNull("oldDataSource", dataSource);
             return this;
         }
 
         /** The new store's data source. */
         public Builder newDataSource(DataSource dataSource) {
-            this.newDataSource = Objects.requireNonNull(dataSource, "newDataSource");
+            this.newDataSource = Checks.requireNonNull("newDataSource", dataSource);
             return this;
         }
 
@@ -257,7 +258,7 @@ public final class DualWriteDataSource implements DataSource {
 
         /** Decides the phase of each statement (the same name as {@code DualWriter.Builder#resolver}). */
         public Builder resolver(PhaseResolver resolver) {
-            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            this.resolver = Checks.requireNonNull("resolver", resolver);
             return this;
         }
 
@@ -268,7 +269,7 @@ public final class DualWriteDataSource implements DataSource {
          * commit.
          */
         public Builder changeLogStore(Store store) {
-            this.changeLogStore = Objects.requireNonNull(store, "changeLogStore");
+            this.changeLogStore = Checks.requireNonNull("changeLogStore", store);
             return this;
         }
 
@@ -283,13 +284,13 @@ public final class DualWriteDataSource implements DataSource {
 
         /** The executor that runs mirrors to {@code target}. */
         public Builder mirrorExecutor(Store target, MirrorExecutor executor) {
-            executors.put(Objects.requireNonNull(target, "target"), Objects.requireNonNull(executor, "mirrorExecutor"));
+            executors.put(Checks.requireNonNull("target", target), Checks.requireNonNull("mirrorExecutor", executor));
             return this;
         }
 
         /** The executor for each target store, as a function (instead of {@link #mirrorExecutor(Store, MirrorExecutor)}). */
         public Builder mirrorExecutors(Function<Store, MirrorExecutor> executors) {
-            this.executorFunction = Objects.requireNonNull(executors, "mirrorExecutors");
+            this.executorFunction = Checks.requireNonNull("mirrorExecutors", executors);
             return this;
         }
 
@@ -301,19 +302,19 @@ public final class DualWriteDataSource implements DataSource {
          * {@link #mirrorExecutors}.
          */
         public Builder dualWriter(DualWriter writer) {
-            this.dualWriter = Objects.requireNonNull(writer, "dualWriter");
+            this.dualWriter = Checks.requireNonNull("dualWriter", writer);
             return this;
         }
 
         /** Where rows that could not be mirrored, or must be copied by key, are recorded. */
         public Builder changeLog(ChangeLog changeLog) {
-            this.changeLog = Objects.requireNonNull(changeLog, "changeLog");
+            this.changeLog = Checks.requireNonNull("changeLog", changeLog);
             return this;
         }
 
         /** When the change log gets entries; {@link ChangeLogMode#ALWAYS} needs {@link #outboxWriter}. */
         public Builder changeLogMode(ChangeLogMode mode) {
-            this.changeLogMode = Objects.requireNonNull(mode, "changeLogMode");
+            this.changeLogMode = Checks.requireNonNull("changeLogMode", mode);
             this.changeLogModeSet = true;
             return this;
         }
@@ -324,12 +325,13 @@ public final class DualWriteDataSource implements DataSource {
          * generated key alone, or a writer of the application's ({@link OutboxWriter} says what that costs).
          */
         public Builder outboxWriter(OutboxWriter outboxWriter) {
-            this.outboxWriter = Objects.requireNonNull(outboxWriter, "outboxWriter");
+            this.outboxWriter = Checks.requireNonNull("outboxWriter", outboxWriter);
             return this;
         }
 
         /** A table of the migration; tables without a mapping are outside it and never mirrored. */
         public Builder mapping(TableMapping mapping) {
+            Checks.requireNonNull("mapping", mapping);
             String key = mapping.oldTable().toLowerCase(Locale.ROOT);
             if (mappings.containsKey(key)) {
                 throw new IllegalArgumentException("mapping for table '" + mapping.oldTable() + "' is set twice");
@@ -340,7 +342,7 @@ public final class DualWriteDataSource implements DataSource {
 
         /** Several tables of the migration. */
         public Builder mappings(List<TableMapping> mappings) {
-            mappings.forEach(this::mapping);
+            Checks.requireNonNull("mappings", mappings).forEach(this::mapping);
             return this;
         }
 
@@ -418,9 +420,11 @@ public final class DualWriteDataSource implements DataSource {
 
         /**
          * Whether {@link #build()} checks every mapping against both stores' schemas
-         * ({@link io.dualwrite.jdbc.mapping.MappingValidator}) and, for a JDBC change log, that its table exists
-         * in the {@link #changeLogStore} ({@link io.dualwrite.jdbc.schema.DualWriteSchema#verify}), and fails
-         * naming every problem and its fix. Off by default:
+         * ({@link io.dualwrite.jdbc.mapping.MappingValidator}) and that the library's own tables exist where they are
+         * read ({@link io.dualwrite.jdbc.schema.DualWriteSchema#verify}): a JDBC change log's in the
+         * {@link #changeLogStore}, and, for a {@link io.dualwrite.switches.Switchboard} on JDBC stores, the switch
+         * and order-pin tables in the database behind them; it fails naming every problem and its fix
+         * ({@code DualWriteSchema.create} or the script of the database). Off by default:
          * while a migration is still {@code OLD_ONLY} the new tables may not exist yet; turn it on once they do.
          */
         public Builder validateMappings(boolean validate) {
@@ -443,7 +447,7 @@ public final class DualWriteDataSource implements DataSource {
                 throw new IllegalArgumentException("tableCopier's oldTable must be a mapped table name, but was '"
                         + oldTable + "'");
             }
-            tableCopiers.put(oldTable.toLowerCase(java.util.Locale.ROOT), java.util.Objects.requireNonNull(copier, "copier"));
+            tableCopiers.put(oldTable.toLowerCase(java.util.Locale.ROOT), Checks.requireNonNull("copier", copier));
             return this;
         }
 
@@ -489,23 +493,17 @@ public final class DualWriteDataSource implements DataSource {
             if (mappings.isEmpty()) {
                 throw new IllegalArgumentException("mappings must name at least one table, but was empty");
             }
-            if (resolver instanceof io.dualwrite.switches.Switchboard switchboard
-                    && !switchboard.migrations().containsKey(migration)) {
-                throw new IllegalArgumentException("migration '" + migration + "' is not configured in the switchboard,"
-                        + " which knows " + switchboard.migrations().keySet() + "; add MigrationSwitchConfig.of(\""
-                        + migration + "\") to it or fix the name");
-            }
+            resolver.requireKnownMigration("migration", migration);
             if (validateMappings) {
                 try {
-                    if (changeLog instanceof io.dualwrite.jdbc.changelog.JdbcChangeLog) {
-                        io.dualwrite.jdbc.schema.DualWriteSchema.verify(
-                                changeLogStore == Store.OLD ? oldDataSource : newDataSource,
-                                List.of(io.dualwrite.jdbc.schema.DualWriteSchema.CHANGE_LOG_TABLE));
+                    for (Map.Entry<DataSource, List<String>> tables : libraryTables().entrySet()) {
+                        io.dualwrite.jdbc.schema.DualWriteSchema.verify(tables.getKey(), tables.getValue());
                     }
                     io.dualwrite.jdbc.mapping.MappingValidator.validate(oldDataSource, newDataSource, mappings.values().stream()
                             .filter(m -> !tableCopiers.containsKey(m.oldTable().toLowerCase(java.util.Locale.ROOT))).toList());
                 } catch (SQLException e) {
-                    throw new IllegalStateException("could not read the schemas to validate the mappings: " + e.getMessage(), e);
+                    throw new IllegalStateException("could not read the schemas to validate the mappings: "
+                            + Credentials.mask(e.getMessage()), Credentials.masked(e));
                 }
             }
             StatementAnalyzer analyzer = new StatementAnalyzer(mappings, statementCacheSize,
@@ -527,6 +525,31 @@ public final class DualWriteDataSource implements DataSource {
                     new ConcurrentHashMap<>(), new LogThrottle(WARN_INTERVAL), outboxGrace, changeLogStore, copier,
                     new java.util.concurrent.atomic.LongAdder(), new Metadata(saturatedNanos(catalogRefresh)));
             return new DualWriteDataSource(config, List.copyOf(this.mappings.values()));
+        }
+
+        /**
+         * The library's own tables this data source relies on, by the database that must hold them: the change
+         * log's (a {@link io.dualwrite.jdbc.changelog.JdbcChangeLog}) in the {@link #changeLogStore}, the switch and
+         * pin tables in the database behind a switchboard's JDBC stores (which may be neither of the two stores).
+         */
+        private Map<DataSource, List<String>> libraryTables() {
+            Map<DataSource, List<String>> tables = new java.util.IdentityHashMap<>();
+            if (changeLog instanceof io.dualwrite.jdbc.changelog.JdbcChangeLog) {
+                tables.computeIfAbsent(changeLogStore == Store.OLD ? oldDataSource : newDataSource,
+                        d -> new java.util.ArrayList<>()).add(io.dualwrite.jdbc.schema.DualWriteSchema.CHANGE_LOG_TABLE);
+            }
+            if (resolver instanceof io.dualwrite.switches.Switchboard switchboard) {
+                if (io.dualwrite.switches.SwitchStores.backing(switchboard.switchStore())
+                        instanceof io.dualwrite.jdbc.switches.JdbcSwitchStore switches) {
+                    tables.computeIfAbsent(switches.dataSource(), d -> new java.util.ArrayList<>())
+                            .add(io.dualwrite.jdbc.schema.DualWriteSchema.SWITCH_TABLE);
+                }
+                if (switchboard.orderPinStore().orElse(null) instanceof io.dualwrite.jdbc.switches.JdbcOrderPinStore pins) {
+                    tables.computeIfAbsent(pins.dataSource(), d -> new java.util.ArrayList<>())
+                            .add(io.dualwrite.jdbc.schema.DualWriteSchema.ORDER_PIN_TABLE);
+                }
+            }
+            return tables;
         }
 
         private static long saturatedNanos(java.time.Duration duration) {

@@ -5,6 +5,7 @@ import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeLogMode;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.RowRef;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.mirror.MirrorTask;
@@ -289,7 +290,7 @@ final class MirrorDispatcher {
                 config.resyncCounter().increment();
             } catch (RuntimeException e) {
                 config.warn(log, "change-log/" + table, "could not record a scoped resync of {}: {}", table,
-                        e.toString());
+                        Credentials.mask(e.toString()));
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.dualwrite.jdbc;
 
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.mapping.TableMapping;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
@@ -67,7 +68,7 @@ final class OldFormResultSet implements InvocationHandler {
             return Wrappers.isWrapperFor(proxy, delegate, (Class<?>) args[0]);
         }
         if (name.equals("toString")) {
-            return "DualWriteResultSet wrapping " + delegate;
+            return "DualWriteResultSet wrapping " + Credentials.mask(String.valueOf(delegate));
         }
         if (name.startsWith("get") && args != null && args.length >= 1 && !name.equals("getMetaData")) {
             String label = args[0] instanceof Integer index && index > 0 && index < labels.length ? labels[index]

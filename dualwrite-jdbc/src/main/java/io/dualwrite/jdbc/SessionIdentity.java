@@ -1,5 +1,6 @@
 package io.dualwrite.jdbc;
 
+import io.dualwrite.internal.Credentials;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -86,7 +87,7 @@ final class SessionIdentity {
                         ? new SessionIdentity(connection, Kind.H2_TABLE, number.longValue()) : NOTHING;
             }
         } catch (SQLException | RuntimeException e) {
-            log.debug("could not read the session's last generated key: {}", e.toString());
+            log.debug("could not read the session's last generated key: {}", Credentials.mask(e.toString()));
         }
         return NOTHING;
     }
@@ -128,7 +129,7 @@ final class SessionIdentity {
                 }
             }
         } catch (SQLException | RuntimeException e) {
-            log.debug("could not restore the session's last generated key: {}", e.toString());
+            log.debug("could not restore the session's last generated key: {}", Credentials.mask(e.toString()));
         }
     }
 

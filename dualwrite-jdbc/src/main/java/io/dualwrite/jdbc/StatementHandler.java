@@ -3,6 +3,7 @@ package io.dualwrite.jdbc;
 import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.statement.RenderedSql;
 import io.dualwrite.jdbc.statement.SqlKind;
 import io.dualwrite.jdbc.statement.StatementAnalysis;
@@ -237,7 +238,7 @@ final class StatementHandler implements InvocationHandler {
         String name = method.getName();
         switch (name) {
             case "toString":
-                return "DualWrite" + kindName + " wrapping " + physical;
+                return "DualWrite" + kindName + " wrapping " + Credentials.mask(String.valueOf(physical));
             case "hashCode":
                 return System.identityHashCode(proxy);
             case "equals":
@@ -464,7 +465,7 @@ final class StatementHandler implements InvocationHandler {
                             try {
                                 connection.afterWrite(false);
                             } catch (SQLException | RuntimeException e) {
-                                log.debug("a function-call resync waits for the transaction's end: {}", e.toString());
+                                log.debug("a function-call resync waits for the transaction's end: {}", Credentials.mask(e.toString()));
                             }
                         }
                     };
@@ -593,7 +594,7 @@ final class StatementHandler implements InvocationHandler {
         } catch (SQLException | RuntimeException e) {
             connection.config.warn(log, "keys/" + statementAnalysis.mapping().oldTable(),
                     "could not read the generated keys of an insert on {}: {}", statementAnalysis.mapping().oldTable(),
-                    e.toString());
+                    Credentials.mask(e.toString()));
             connection.buffer().resync(statementAnalysis.mapping(), null, "keys-not-returned", context);
         }
     }
@@ -643,7 +644,7 @@ final class StatementHandler implements InvocationHandler {
         } catch (SQLException | RuntimeException e) {
             connection.config.warn(log, "keys/" + statementAnalysis.mapping().oldTable(),
                     "could not read the generated keys of a {} on {}: {}",
-                    statementAnalysis.kind(), statementAnalysis.mapping().oldTable(), e.toString());
+                    statementAnalysis.kind(), statementAnalysis.mapping().oldTable(), Credentials.mask(e.toString()));
         }
         write.collect(physicalConnection, bound, count, generated, preselected);
     }

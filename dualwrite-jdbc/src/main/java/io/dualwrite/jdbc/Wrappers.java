@@ -1,5 +1,6 @@
 package io.dualwrite.jdbc;
 
+import io.dualwrite.internal.Credentials;
 import java.lang.reflect.Modifier;
 import java.sql.Array;
 import java.sql.Connection;
@@ -96,7 +97,7 @@ final class Wrappers {
                 case "isWrapperFor":
                     return isWrapperFor(proxy, results, (Class<?>) args[0]);
                 case "toString":
-                    return "DualWriteResultSet wrapping " + results;
+                    return "DualWriteResultSet wrapping " + Credentials.mask(String.valueOf(results));
                 case "hashCode":
                     return System.identityHashCode(proxy);
                 case "equals":
@@ -148,7 +149,7 @@ final class Wrappers {
         return DualWriteDataSource.newProxy(type, (proxy, method, args) -> {
             switch (method.getName()) {
                 case "toString":
-                    return name + " wrapping " + delegate;
+                    return name + " wrapping " + Credentials.mask(String.valueOf(delegate));
                 case "hashCode":
                     return System.identityHashCode(proxy);
                 case "equals":
@@ -198,7 +199,7 @@ final class Wrappers {
                         case "isWrapperFor":
                             return isWrapperFor(proxy, metaData, (Class<?>) args[0]);
                         case "toString":
-                            return "DualWriteDatabaseMetaData wrapping " + metaData;
+                            return "DualWriteDatabaseMetaData wrapping " + Credentials.mask(String.valueOf(metaData));
                         case "hashCode":
                             return System.identityHashCode(proxy);
                         case "equals":

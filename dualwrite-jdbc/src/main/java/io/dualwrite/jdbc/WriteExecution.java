@@ -4,6 +4,7 @@ import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.Operation;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.statement.RenderedSql;
 import io.dualwrite.jdbc.statement.SqlKind;
 import io.dualwrite.jdbc.statement.StatementAnalysis;
@@ -261,7 +262,7 @@ final class WriteExecution {
             } catch (SQLException | RuntimeException e) {
                 connection.config.warn(log, "preselect/" + analysis.mapping().oldTable(),
                         "could not select the rows an upsert on {} may move: {}", analysis.mapping().oldTable(),
-                        e.toString());
+                        Credentials.mask(e.toString()));
                 return null;
             }
         }
@@ -294,7 +295,7 @@ final class WriteExecution {
         } catch (SQLException | RuntimeException e) {
             connection.config.warn(log, "preselect/" + analysis.mapping().oldTable(),
                     "could not select the keys a {} on {} touches: {}",
-                    analysis.kind(), analysis.mapping().oldTable(), e.toString());
+                    analysis.kind(), analysis.mapping().oldTable(), Credentials.mask(e.toString()));
             preselectFailed = true;
             return null;
         }
@@ -433,7 +434,7 @@ final class WriteExecution {
         } catch (SQLException | RuntimeException e) {
             connection.config.warn(log, "keys/" + analysis.mapping().oldTable(),
                     "could not find the keys a {} on {} touched: {}", analysis.kind(), analysis.mapping().oldTable(),
-                    e.toString());
+                    Credentials.mask(e.toString()));
             generated.forEach(key -> add(key));
             resync(bound, "keys-failed");
         }
@@ -1180,7 +1181,7 @@ final class WriteExecution {
             }
         } catch (RuntimeException e) {
             // only an earlier note is lost, which costs a resync that was not needed
-            log.debug("could not note the keys a {} removes: {}", analysis.kind(), e.toString());
+            log.debug("could not note the keys a {} removes: {}", analysis.kind(), Credentials.mask(e.toString()));
         }
     }
 

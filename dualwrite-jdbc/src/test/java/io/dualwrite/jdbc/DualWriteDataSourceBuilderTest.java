@@ -86,7 +86,7 @@ class DualWriteDataSourceBuilderTest {
     void aMigrationTheSwitchboardDoesNotKnowIsRefusedAtBuild() {
         assertThatThrownBy(() -> complete().migration("ordrs").build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("migration 'ordrs' is not configured in the switchboard")
+                .hasMessageContaining("migration 'ordrs' is not configured")
                 .hasMessageContaining("[orders]");
     }
 

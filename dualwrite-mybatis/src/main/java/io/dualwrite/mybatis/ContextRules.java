@@ -1,10 +1,10 @@
 package io.dualwrite.mybatis;
 
+import io.dualwrite.internal.Checks;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -158,7 +158,7 @@ public final class ContextRules {
         }
 
         private static String requirePath(String property, @Nullable String path) {
-            Objects.requireNonNull(path, property);
+            Checks.requireNonNull(property, path);
             if (!PATH.matcher(path).matches()) {
                 throw new IllegalArgumentException(property + " must be dot-separated property names such as"
                         + " 'order.merchantNo', but was '" + path + "'");

@@ -9,6 +9,8 @@ import io.dualwrite.annotation.DualWrite;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.Operation;
 import io.dualwrite.changelog.RowRef;
+import io.dualwrite.internal.Checks;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.copy.CopierSession;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -20,7 +22,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.apache.ibatis.mapping.MappedStatement;
 import org.apache.ibatis.reflection.ParamNameResolver;
@@ -632,7 +633,7 @@ public final class DualWriteMappers {
                     state = CopierSession.enter(session.getConnection(), true);
                 } catch (java.sql.SQLException e) {
                     throw new org.apache.ibatis.exceptions.PersistenceException(
-                            "could not prepare the " + store + " store's session: " + e.getMessage(), e);
+                            "could not prepare the " + store + " store's session: " + Credentials.mask(e.getMessage()), e);
                 }
                 try {
                     return work.apply(session);
@@ -641,7 +642,7 @@ public final class DualWriteMappers {
                         try {
                             state.restore();
                         } catch (java.sql.SQLException e) {
-                            log.debug("could not restore the {} store's session: {}", store, e.toString());
+                            log.debug("could not restore the {} store's session: {}", store, Credentials.mask(e.toString()));
                         }
                     }
                 }
@@ -675,22 +676,20 @@ public final class DualWriteMappers {
         private final Map<String, Map<Store, TableStatements>> tables = new LinkedHashMap<>();
 
         private Builder(DualWriter writer, String migration) {
-            this.writer = Objects.requireNonNull(writer, "writer");
-            if (migration == null || migration.isBlank()) {
-                throw new IllegalArgumentException("migration must be a non-blank name, but was '" + migration + "'");
-            }
-            this.migration = migration;
+            this.writer = Checks.requireNonNull("writer", writer);
+            this.migration = writer.resolver().requireKnownMigration("migration", migration);
             this.rules = ContextRules.builder(migration).build();
         }
 
         /** The factory of one store, over that store's own pool. */
         public Builder sessions(Store store, SqlSessionFactory factory) {
-            factories.put(Objects.requireNonNull(store, "store"), Objects.requireNonNull(factory, "factory"));
+            factories.put(Checks.requireNonNull("store", store), Checks.requireNonNull("factory", factory));
             return this;
         }
 
         /** Where the ids are found in a call's parameters (default: the annotated fields only). */
         public Builder rules(ContextRules rules) {
+            Checks.requireNonNull("rules", rules);
             if (!rules.migration().equals(migration)) {
                 throw new IllegalArgumentException("rules are for migration '" + rules.migration()
                         + "', but these mappers are for '" + migration + "'");
@@ -701,8 +700,8 @@ public final class DualWriteMappers {
 
         /** Marks a statement as a write of one key, as {@link DualWrite} on its method would. */
         public Builder statement(String statementId, String table, int keyArgument, Operation operation) {
-            writes.put(Objects.requireNonNull(statementId, "statementId"),
-                    new Write(Objects.requireNonNull(table, "table"), keyArgument, Objects.requireNonNull(operation, "operation")));
+            writes.put(Checks.requireNonNull("statementId", statementId),
+                    new Write(Checks.requireNonNull("table", table), keyArgument, Checks.requireNonNull("operation", operation)));
             return this;
         }
 
@@ -711,6 +710,11 @@ public final class DualWriteMappers {
          * order with that object (together they must insert or replace), deletes run in order with the key.
          */
         public Builder table(String table, Store store, String read, List<String> upserts, List<String> deletes) {
+            Checks.requireText("table", table);
+            Checks.requireNonNull("store", store);
+            Checks.requireText("read", read);
+            Checks.requireNonNull("upserts", upserts);
+            Checks.requireNonNull("deletes", deletes);
             if (upserts.isEmpty() || deletes.isEmpty()) {
                 throw new IllegalArgumentException("table " + table + " on the " + store
                         + " store needs at least one upsert and one delete statement");

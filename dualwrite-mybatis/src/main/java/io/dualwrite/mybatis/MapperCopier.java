@@ -3,6 +3,8 @@ package io.dualwrite.mybatis;
 import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
+import io.dualwrite.internal.Checks;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.KeyCodec;
 import io.dualwrite.jdbc.copy.CopierSession;
 import io.dualwrite.jdbc.copy.KeyLocks;
@@ -19,7 +21,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.apache.ibatis.exceptions.PersistenceException;
@@ -180,7 +181,7 @@ public final class MapperCopier implements RowCopier {
                 }
                 if (e instanceof PersistenceException failed) {
                     throw new SQLException("a mapper statement of table " + mapping.oldTable() + " failed on the " + to
-                            + " store: " + failed.getMessage(), failed);
+                            + " store: " + Credentials.mask(failed.getMessage()), failed);
                 }
                 throw e;
             } finally {
@@ -204,7 +205,7 @@ public final class MapperCopier implements RowCopier {
                 }
             } catch (PersistenceException e) {
                 throw new SQLException("the read statement " + source.read() + " of table " + mapping.oldTable()
-                        + " failed on the " + from + " store: " + e.getMessage(), e);
+                        + " failed on the " + from + " store: " + Credentials.mask(e.getMessage()), e);
             } finally {
                 if (copierSession != null) {
                     copierSession.restore();
@@ -328,8 +329,8 @@ public final class MapperCopier implements RowCopier {
         private @Nullable String keyProperty;
 
         private Builder(Configuration configuration, TableMapping mapping) {
-            this.configuration = Objects.requireNonNull(configuration, "configuration");
-            this.mapping = Objects.requireNonNull(mapping, "mapping");
+            this.configuration = Checks.requireNonNull("configuration", configuration);
+            this.mapping = Checks.requireNonNull("mapping", mapping);
             if (mapping.primaryKey().size() != 1) {
                 throw new IllegalArgumentException("MapperCopier needs a one-column primary key, but table "
                         + mapping.oldTable() + " has " + mapping.primaryKey());
@@ -338,25 +339,25 @@ public final class MapperCopier implements RowCopier {
 
         /** The store's own pool (never the DualWriteDataSource). */
         public Builder dataSource(Store store, DataSource dataSource) {
-            dataSources.put(Objects.requireNonNull(store, "store"), Objects.requireNonNull(dataSource, "dataSource"));
+            dataSources.put(Checks.requireNonNull("store", store), Checks.requireNonNull("dataSource", dataSource));
             return this;
         }
 
         /** The statement that reads one row of {@code store} by key, returning the row object or null. */
         public Builder read(Store store, String statementId) {
-            reads.put(Objects.requireNonNull(store, "store"), Objects.requireNonNull(statementId, "statementId"));
+            reads.put(Checks.requireNonNull("store", store), Checks.requireNonNull("statementId", statementId));
             return this;
         }
 
         /** The statements that write a row object into {@code store}, run in order; together they must upsert. */
         public Builder upsert(Store store, String... statementIds) {
-            upserts.put(Objects.requireNonNull(store, "store"), List.of(statementIds));
+            upserts.put(Checks.requireNonNull("store", store), List.of(statementIds));
             return this;
         }
 
         /** The statements that delete one key from {@code store}, run in order with the key. */
         public Builder delete(Store store, String... statementIds) {
-            deletes.put(Objects.requireNonNull(store, "store"), List.of(statementIds));
+            deletes.put(Checks.requireNonNull("store", store), List.of(statementIds));
             return this;
         }
 
@@ -365,12 +366,9 @@ public final class MapperCopier implements RowCopier {
          * object by {@code rules} (property paths, {@link OrderId} / {@link MerchantId} fields).
          */
         public Builder resolver(String migration, PhaseResolver resolver, ContextRules rules) {
-            if (migration == null || migration.isBlank()) {
-                throw new IllegalArgumentException("migration must be a non-blank name, but was '" + migration + "'");
-            }
-            this.migration = migration;
-            this.resolver = Objects.requireNonNull(resolver, "resolver");
-            this.rules = Objects.requireNonNull(rules, "rules");
+            this.resolver = Checks.requireNonNull("resolver", resolver);
+            this.migration = resolver.requireKnownMigration("migration", migration);
+            this.rules = Checks.requireNonNull("rules", rules);
             return this;
         }
 

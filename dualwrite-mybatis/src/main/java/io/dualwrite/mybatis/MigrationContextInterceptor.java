@@ -1,11 +1,11 @@
 package io.dualwrite.mybatis;
 
 import io.dualwrite.MigrationContext;
+import io.dualwrite.internal.Checks;
 import io.dualwrite.Store;
 import io.dualwrite.switches.PhaseResolver;
 import java.util.Collections;
 import java.util.Map;
-import java.util.Objects;
 import java.util.WeakHashMap;
 import org.apache.ibatis.cache.CacheKey;
 import org.apache.ibatis.executor.BatchExecutor;
@@ -94,8 +94,8 @@ public final class MigrationContextInterceptor implements Interceptor {
      *                               its parameter; the message names the statement or path, its mapper and the fix
      */
     public static MigrationContextInterceptor install(Configuration configuration, ContextRules rules) {
-        Objects.requireNonNull(configuration, "configuration");
-        Objects.requireNonNull(rules, "rules");
+        Checks.requireNonNull("configuration", configuration);
+        Checks.requireNonNull("rules", rules);
         new StartupCheck(configuration).check(rules);
         MigrationContextInterceptor interceptor = new MigrationContextInterceptor(rules, configuration, null, Map.of());
         configuration.addInterceptor(interceptor);
@@ -106,14 +106,18 @@ public final class MigrationContextInterceptor implements Interceptor {
      * As {@link #install(Configuration, ContextRules)}, and read statements run as their new-store counterparts
      * ({@code reads}) when the call's context resolves to a phase whose authoritative store is the new one.
      *
-     * @throws IllegalStateException also when a counterpart does not exist, the old statement is not a
-     *                               {@code SELECT}, or the two return different types
+     * @throws IllegalStateException    also when a counterpart does not exist, the old statement is not a
+     *                                  {@code SELECT}, or the two return different types
+     * @throws IllegalArgumentException when the resolver of {@code reads} does not know the migration of
+     *                                  {@code rules} ({@link io.dualwrite.switches.PhaseResolver#requireKnownMigration})
      */
     public static MigrationContextInterceptor install(Configuration configuration, ContextRules rules,
                                                       NewStoreReads reads) {
-        Objects.requireNonNull(configuration, "configuration");
-        Objects.requireNonNull(rules, "rules");
-        Objects.requireNonNull(reads, "reads");
+        Checks.requireNonNull("configuration", configuration);
+        Checks.requireNonNull("rules", rules);
+        Checks.requireNonNull("reads", reads);
+        // the reads resolve phases of the rules' migration: a resolver that does not know it fails every read
+        reads.resolver().requireKnownMigration("ContextRules.migration", rules.migration());
         StartupCheck check = new StartupCheck(configuration);
         check.check(rules);
         Map<String, String> routes = check.check(reads);

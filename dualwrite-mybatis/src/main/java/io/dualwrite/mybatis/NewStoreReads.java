@@ -1,9 +1,9 @@
 package io.dualwrite.mybatis;
 
+import io.dualwrite.internal.Checks;
 import io.dualwrite.switches.PhaseResolver;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,7 +32,7 @@ public final class NewStoreReads {
 
     /** Starts the routes; {@code resolver} gives the read phase (the data source's resolver, e.g. the switchboard). */
     public static Builder builder(PhaseResolver resolver) {
-        return new Builder(Objects.requireNonNull(resolver, "resolver"));
+        return new Builder(Checks.requireNonNull("resolver", resolver));
     }
 
     /** The resolver of read phases. */
@@ -88,6 +88,8 @@ public final class NewStoreReads {
          * written).
          */
         public Builder mapper(Class<?> oldMapper, Class<?> newMapper) {
+            Checks.requireNonNull("oldMapper", oldMapper);
+            Checks.requireNonNull("newMapper", newMapper);
             mappers.put(oldMapper.getName(), newMapper.getName());
             return this;
         }

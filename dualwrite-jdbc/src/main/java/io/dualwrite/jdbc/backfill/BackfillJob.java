@@ -305,13 +305,13 @@ public final class BackfillJob {
 
         /** The old store: the rows are read from it. Required. */
         public Builder oldDataSource(DataSource dataSource) {
-            this.oldDataSource = Objects.requireNonNull(dataSource, "oldDataSource must not be null");
+            this.oldDataSource = Checks.requireNonNull("oldDataSource", dataSource);
             return this;
         }
 
         /** The new store: the rows are written into it. Required. */
         public Builder newDataSource(DataSource dataSource) {
-            this.newDataSource = Objects.requireNonNull(dataSource, "newDataSource must not be null");
+            this.newDataSource = Checks.requireNonNull("newDataSource", dataSource);
             return this;
         }
 
@@ -320,13 +320,13 @@ public final class BackfillJob {
          * running the job must use the same one.
          */
         public Builder checkpointDataSource(DataSource dataSource) {
-            this.checkpointDataSource = Objects.requireNonNull(dataSource, "checkpointDataSource must not be null");
+            this.checkpointDataSource = Checks.requireNonNull("checkpointDataSource", dataSource);
             return this;
         }
 
         /** A table to backfill, added after those already given. At least one is required. */
         public Builder mapping(TableMapping mapping) {
-            Objects.requireNonNull(mapping, "mapping must not be null");
+            Checks.requireNonNull("mapping", mapping);
             if (mappings.stream().anyMatch(m -> m.oldTable().equalsIgnoreCase(mapping.oldTable()))) {
                 throw new IllegalArgumentException("mapping of table '" + mapping.oldTable() + "' is given twice");
             }
@@ -336,13 +336,13 @@ public final class BackfillJob {
 
         /** Tables to backfill, in order, added after those already given. */
         public Builder mappings(List<TableMapping> mappings) {
-            mappings.forEach(this::mapping);
+            Checks.requireNonNull("mappings", mappings).forEach(this::mapping);
             return this;
         }
 
         /** The rows: {@link BackfillScope#wholeTable()} (the default) or {@link BackfillScope#merchant}. */
         public Builder scope(BackfillScope scope) {
-            this.scope = Objects.requireNonNull(scope, "scope must not be null");
+            this.scope = Checks.requireNonNull("scope", scope);
             return this;
         }
 
@@ -434,7 +434,7 @@ public final class BackfillJob {
          * timeout apply. Without it the job builds one for its two stores (see {@link #resolver}).
          */
         public Builder rowCopier(RowCopier copier) {
-            this.rowCopier = Objects.requireNonNull(copier, "rowCopier must not be null");
+            this.rowCopier = Checks.requireNonNull("rowCopier", copier);
             return this;
         }
 
@@ -443,7 +443,7 @@ public final class BackfillJob {
          * order columns) makes the old store authoritative and writes the new one. Not used with {@link #rowCopier}.
          */
         public Builder resolver(PhaseResolver resolver) {
-            this.resolver = Objects.requireNonNull(resolver, "resolver must not be null");
+            this.resolver = Checks.requireNonNull("resolver", resolver);
             return this;
         }
 
@@ -469,7 +469,7 @@ public final class BackfillJob {
          * migration and the scope (see {@link BackfillJob#jobId}).
          */
         public Builder name(String name) {
-            this.name = Checks.requireId("name", name);
+            this.name = Checks.requireStoredName("name", name, MAX_JOB_ID_LENGTH);
             return this;
         }
 
@@ -484,7 +484,7 @@ public final class BackfillJob {
 
         /** The clock of the checkpoint rows' times (tests). */
         public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock must not be null");
+            this.clock = Checks.requireNonNull("clock", clock);
             return this;
         }
 
@@ -521,6 +521,9 @@ public final class BackfillJob {
                 throw new IllegalArgumentException("give either rowCopier or resolver, not both: a given copier"
                         + " brings its own phase scoping");
             }
+            if (resolver != null) {
+                resolver.requireKnownMigration("migration", migration);
+            }
             if (scope.merchantId().isPresent()) {
                 for (TableMapping mapping : mappings) {
                     if (mapping.merchantIdColumn().isEmpty()) {
@@ -533,9 +536,17 @@ public final class BackfillJob {
             BackfillJob job = new BackfillJob(this);
             for (TableMapping mapping : mappings) {
                 String id = job.jobId(mapping);
-                if (id.length() > MAX_JOB_ID_LENGTH) {
-                    throw new IllegalArgumentException("the job id '" + id + "' is " + id.length() + " characters long;"
+                int length = id.codePointCount(0, id.length());
+                if (length > MAX_JOB_ID_LENGTH) {
+                    throw new IllegalArgumentException("the job id '" + id + "' is " + length + " characters long;"
                             + " the checkpoint table holds at most " + MAX_JOB_ID_LENGTH + ": give a shorter name()");
+                }
+                try {
+                    // the migration and a merchant scope's id are part of it: each must be storable as text
+                    Checks.requireStoredName("the job id", id, MAX_JOB_ID_LENGTH);
+                } catch (IllegalArgumentException unstorable) {
+                    throw new IllegalArgumentException(unstorable.getMessage() + ", or give a name() of its own",
+                            unstorable);
                 }
             }
             return job;

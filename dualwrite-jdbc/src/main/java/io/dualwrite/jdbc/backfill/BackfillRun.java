@@ -2,6 +2,7 @@ package io.dualwrite.jdbc.backfill;
 
 import io.dualwrite.MigrationContext;
 import io.dualwrite.Store;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.copy.RowCopier;
 import io.github.resilience4j.ratelimiter.RateLimiter;
@@ -248,7 +249,7 @@ public final class BackfillRun {
             long statistics = statistics(connection, table);
             return statistics >= 100_000 ? statistics : table.walk().count(connection, null);
         } catch (SQLException e) {
-            log.debug("backfill {}: could not estimate the rows of {}: {}", runId, table.mapping().oldTable(), e.toString());
+            log.debug("backfill {}: could not estimate the rows of {}: {}", runId, table.mapping().oldTable(), Credentials.mask(e.toString()));
             return 0;
         }
     }
@@ -404,7 +405,7 @@ public final class BackfillRun {
                         throw e;
                     }
                     log.warn("backfill {}: {} failed on {} (attempt {} of {}), retrying: {}", runId, worker, jobId,
-                            failures, job.maxAttempts(), e.toString());
+                            failures, job.maxAttempts(), Credentials.mask(e.toString()));
                     Thread.sleep(200L * failures);
                 }
             }

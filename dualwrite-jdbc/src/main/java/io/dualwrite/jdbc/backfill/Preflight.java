@@ -1,6 +1,7 @@
 package io.dualwrite.jdbc.backfill;
 
 import io.dualwrite.Store;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.copy.KeyWalk;
 import io.dualwrite.jdbc.mapping.MappingValidator;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
@@ -56,7 +57,7 @@ final class Preflight {
                     walk = KeyWalk.open(old, mapping, Store.OLD);
                 } catch (SQLException e) {
                     problems.add("old table '" + mapping.oldTable() + "' cannot be read in the old store: "
-                            + e.getMessage());
+                            + Credentials.mask(e.getMessage()));
                     continue;
                 }
                 String keyProblem = primaryKeyProblem(old, mapping);
@@ -71,7 +72,7 @@ final class Preflight {
                     } catch (SQLException | IllegalStateException e) {
                         problems.add("old table '" + mapping.oldTable() + "': the merchant id '" + merchant
                                 + "' of the scope does not fit merchant column '" + mapping.merchantIdColumn().orElse("?")
-                                + "': " + e.getMessage());
+                                + "': " + Credentials.mask(e.getMessage()));
                         continue;
                     }
                 }

@@ -5,6 +5,8 @@ import io.dualwrite.changelog.ChangeEntry;
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.Operation;
+import io.dualwrite.internal.Checks;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.OutboxWriter;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
@@ -91,8 +93,8 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
     private volatile @Nullable SchemaScript script;
 
     private JdbcChangeLog(DataSource dataSource, Clock clock) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.dataSource = Checks.requireNonNull("dataSource", dataSource);
+        this.clock = Checks.requireNonNull("clock", clock);
     }
 
     /** A change log on the {@code dualwrite_change_log} table of the authoritative {@code dataSource}. */
@@ -171,7 +173,7 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
                 // name every script
             }
             throw new SQLException(withFix("could not record a change-log entry for " + record.table() + " key "
-                    + record.key() + ": " + e.getMessage(), e, callersStore), e.getSQLState(), e.getErrorCode(), e);
+                    + record.key() + ": " + Credentials.mask(e.getMessage()), e, callersStore), e.getSQLState(), e.getErrorCode(), e);
         }
     }
 
@@ -257,7 +259,7 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
     /** Claims the due entries of {@code migration} only, as {@link #claim(int, Instant, Duration)} claims them all. */
     @Override
     public List<ChangeEntry> claim(String migration, int limit, Instant now, Duration lease) {
-        return claim(limit, now, lease, false, java.util.Objects.requireNonNull(migration, "migration"));
+        return claim(limit, now, lease, false, Checks.requireId("migration", migration));
     }
 
     /** Claims due scoped resyncs ({@link Operation#RESYNC}) only, as {@link #claim} claims the other entries. */
@@ -269,7 +271,7 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
     /** Claims due scoped resyncs of {@code migration} only. */
     @Override
     public List<ChangeEntry> claimScoped(String migration, int limit, Instant now, Duration lease) {
-        return claim(limit, now, lease, true, java.util.Objects.requireNonNull(migration, "migration"));
+        return claim(limit, now, lease, true, Checks.requireId("migration", migration));
     }
 
     /**
@@ -278,6 +280,9 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
      */
     @Override
     public Set<String> pendingKeys(String migration, String table, Collection<String> keys) {
+        Checks.requireId("migration", migration);
+        Checks.requireText("table", table);
+        Checks.requireNonNull("keys", keys);
         Set<String> pending = new HashSet<>();
         List<String> all = List.copyOf(new java.util.LinkedHashSet<>(keys));
         try (Connection connection = connection()) {
@@ -369,6 +374,7 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
 
     @Override
     public long pendingCount(String migration) {
+        Checks.requireId("migration", migration);
         try (Connection connection = connection();
              PreparedStatement count = connection.prepareStatement(
                      "SELECT COUNT(*) FROM dualwrite_change_log WHERE migration = ?")) {
@@ -385,6 +391,7 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
     /** One {@code GROUP BY reason} query on the change-log table. */
     @Override
     public Map<String, Long> pendingCountByReason(String migration) {
+        Checks.requireId("migration", migration);
         Map<String, Long> counts = new java.util.TreeMap<>();
         try (Connection connection = connection();
              PreparedStatement count = connection.prepareStatement(
@@ -546,7 +553,7 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
     }
 
     private IllegalStateException failure(String what, SQLException e) {
-        return new IllegalStateException(withFix("could not " + what + ": " + e.getMessage(), e, script), e);
+        return new IllegalStateException(withFix("could not " + what + ": " + Credentials.mask(e.getMessage()), e, script), e);
     }
 
     /** {@code message}, followed by how to create dualwrite's tables when {@code e} says that one is missing. */

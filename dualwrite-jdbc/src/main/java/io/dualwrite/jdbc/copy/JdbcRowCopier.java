@@ -3,6 +3,7 @@ package io.dualwrite.jdbc.copy;
 import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.KeyCodec;
 import io.dualwrite.mapping.TableMapping;
@@ -98,7 +99,7 @@ final class JdbcRowCopier implements RowCopier {
                     // PostgreSQL collation folds what the grouping cannot know): write them one statement each,
                     // as the later of them lands last
                     log.debug("a multi-row upsert touched one target row twice, running the sync row by row: {}",
-                            e.getMessage());
+                            Credentials.mask(e.getMessage()));
                     singleRows = true;
                     attempt--;
                     continue;
@@ -108,7 +109,7 @@ final class JdbcRowCopier implements RowCopier {
                 }
                 // the database rolled the whole transaction back; nothing of it stays, so it is run again
                 log.debug("sync of {} keys chosen as a deadlock victim (attempt {}), running it again: {}",
-                        byTable.size(), attempt, e.getMessage());
+                        byTable.size(), attempt, Credentials.mask(e.getMessage()));
                 pauseAfterDeadlock(attempt, e);
             }
         }

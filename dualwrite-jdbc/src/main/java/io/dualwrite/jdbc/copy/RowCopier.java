@@ -2,6 +2,7 @@ package io.dualwrite.jdbc.copy;
 
 import io.dualwrite.MigrationContext;
 import io.dualwrite.Store;
+import io.dualwrite.internal.Checks;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.switches.PhaseResolver;
 import java.sql.SQLException;
@@ -131,26 +132,29 @@ public interface RowCopier {
 
         /** The old store. */
         public Builder oldDataSource(DataSource dataSource) {
-            this.oldDataSource = Objects.requireNonNull(dataSource, "oldDataSource");
+            this.oldDataSource = Checks.requireNonNull("oldDataSource", dataSource);
             return this;
         }
 
         /** The new store. */
         public Builder newDataSource(DataSource dataSource) {
-            this.newDataSource = Objects.requireNonNull(dataSource, "newDataSource");
+            this.newDataSource = Checks.requireNonNull("newDataSource", dataSource);
             return this;
         }
 
         /**
          * Scopes every copy to the rows whose phase writes the target (see the class documentation);
          * without it, every key given is copied.
+         *
+         * @throws IllegalArgumentException when {@code migration} is blank or the resolver does not know it
+         *                                  ({@link PhaseResolver#requireKnownMigration})
          */
         public Builder resolver(String migration, PhaseResolver resolver) {
             if (migration == null || migration.isBlank()) {
                 throw new IllegalArgumentException("migration must be a non-blank name, but was '" + migration + "'");
             }
-            this.migration = migration;
-            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            this.resolver = Checks.requireNonNull("resolver", resolver);
+            this.migration = resolver.requireKnownMigration("migration", migration);
             return this;
         }
 

@@ -4,6 +4,8 @@ import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeEntry;
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeRecord;
+import io.dualwrite.internal.Checks;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.MigrationContext;
 import io.dualwrite.jdbc.copy.RowCopier;
@@ -182,7 +184,8 @@ public final class Reconciler implements AutoCloseable {
             Instant now = Instant.now();
             if (Duration.between(lastSchedulerError, now).compareTo(SCHEDULER_ERROR_LOG_INTERVAL) >= 0) {
                 lastSchedulerError = now;
-                log.warn("reconciler run failed (repeats within a minute are not logged): {}", e.toString(), e);
+                log.warn("reconciler run failed (repeats within a minute are not logged): {}", Credentials.mask(e.toString()),
+                        Credentials.masked(e));
             }
         }
     }
@@ -206,7 +209,7 @@ public final class Reconciler implements AutoCloseable {
                 RowCopier.SyncResult outcome = copy(mapping, record);
                 log.debug("change-log entry {} repaired: {} in the {} store", entry.id(), outcome, record.target());
             } catch (SQLException | RuntimeException e) {
-                String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+                String error = e.getClass().getSimpleName() + ": " + Credentials.mask(e.getMessage());
                 reschedule(entry, error, detailed);
                 return error;
             }
@@ -214,7 +217,7 @@ public final class Reconciler implements AutoCloseable {
                 config.changeLog().complete(entry.id());
             } catch (RuntimeException e) {
                 // the row is repaired; the entry comes back when its lease ends and the copy is idempotent
-                log.warn("change-log entry {} was repaired but could not be completed: {}", entry.id(), e.toString());
+                log.warn("change-log entry {} was repaired but could not be completed: {}", entry.id(), Credentials.mask(e.toString()));
             }
             return null;
         } finally {
@@ -254,7 +257,7 @@ public final class Reconciler implements AutoCloseable {
             config.changeLog().retryLater(entry.id(), dueAt, error);
         } catch (RuntimeException e) {
             log.warn("change-log entry {} could not be rescheduled; it is due again when its lease ends: {}",
-                    entry.id(), e.toString());
+                    entry.id(), Credentials.mask(e.toString()));
         }
     }
 
@@ -360,8 +363,8 @@ public final class Reconciler implements AutoCloseable {
          * row is copied.
          */
         public Builder resolver(String migration, PhaseResolver resolver) {
-            this.migration = required("migration", migration);
             this.resolver = required("resolver", resolver);
+            this.migration = resolver.requireKnownMigration("migration", migration);
             return this;
         }
 
@@ -371,7 +374,7 @@ public final class Reconciler implements AutoCloseable {
          * migration's entries are claimed, and an entry of a table this reconciler does not map fails and waits.
          */
         public Builder migration(String migration) {
-            this.migration = required("migration", migration);
+            this.migration = Checks.requireId("migration", migration);
             return this;
         }
 
@@ -420,7 +423,8 @@ public final class Reconciler implements AutoCloseable {
         /**
          * The reconciler.
          *
-         * @throws IllegalArgumentException when a required property is missing or the backoffs contradict
+         * @throws IllegalArgumentException when a required property is missing, the backoffs contradict, or the
+         *                                  resolver does not know the migration
          */
         public Reconciler build() {
             if (changeLog == null || oldDataSource == null || newDataSource == null) {
@@ -430,6 +434,9 @@ public final class Reconciler implements AutoCloseable {
             }
             if (mappings.isEmpty()) {
                 throw new IllegalArgumentException("mappings must name at least one table, but was empty");
+            }
+            if (resolver != null && migration != null) {
+                resolver.requireKnownMigration("migration", migration);
             }
             if (maxBackoff.compareTo(initialBackoff) < 0) {
                 throw new IllegalArgumentException("maxBackoff must not be below initialBackoff (" + initialBackoff

@@ -1,5 +1,6 @@
 package io.dualwrite.jdbc.schema;
 
+import io.dualwrite.internal.Checks;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -83,7 +83,7 @@ public final class DualWriteSchema {
      * @throws SQLException when the database cannot be reached or a statement fails twice
      */
     public static void create(DataSource dataSource) throws SQLException {
-        Objects.requireNonNull(dataSource, "dataSource");
+        Checks.requireNonNull("dataSource", dataSource);
         try (Connection connection = dataSource.getConnection()) {
             create(connection);
         }
@@ -93,6 +93,11 @@ public final class DualWriteSchema {
      * Creates the missing tables and indexes on a connection, in auto-commit. The connection's auto-commit
      * setting is restored afterwards; the connection is not closed.
      *
+     * <p>On an H2 database opened with {@code IGNORECASE=TRUE}, which would make every new {@code VARCHAR} column
+     * {@code VARCHAR_IGNORECASE}, the setting is turned off while the tables are created and on again afterwards,
+     * so that ids that differ only in case stay distinct. The setting belongs to the database: a table another
+     * session creates in the same instant is created case-sensitive too.
+     *
      * @throws SQLException when a statement fails twice, or the database is of an unsupported kind
      */
     public static void create(Connection connection) throws SQLException {
@@ -100,19 +105,40 @@ public final class DualWriteSchema {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(true);
         try (Statement statement = connection.createStatement()) {
-            for (String sql : script.statements()) {
-                try {
-                    statement.execute(sql);
-                } catch (SQLException raced) {
-                    // another instance may have created the object between our check and our create
-                    log.debug("schema statement failed once, retrying: {}", raced.getMessage());
-                    statement.execute(sql);
+            boolean ignoringCase = script == SchemaScript.H2 && h2IgnoresCase(statement);
+            if (ignoringCase) {
+                // the setting turns every VARCHAR of a new table into VARCHAR_IGNORECASE: ids that differ in
+                // case would be one merchant, one order, one pin; the tables are created case-sensitive
+                statement.execute("SET IGNORECASE FALSE");
+            }
+            try {
+                for (String sql : script.statements()) {
+                    try {
+                        statement.execute(sql);
+                    } catch (SQLException raced) {
+                        // another instance may have created the object between our check and our create
+                        log.debug("schema statement failed once, retrying: {}", raced.getMessage());
+                        statement.execute(sql);
+                    }
+                }
+            } finally {
+                if (ignoringCase) {
+                    statement.execute("SET IGNORECASE TRUE");
                 }
             }
         } finally {
             connection.setAutoCommit(autoCommit);
         }
         log.debug("dualwrite tables present ({})", script);
+    }
+
+    /** Whether an H2 database runs with {@code IGNORECASE=TRUE} (new VARCHAR columns then ignore case). */
+    private static boolean h2IgnoresCase(Statement statement) throws SQLException {
+        try (ResultSet rows = statement.executeQuery(
+                "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'IGNORECASE'")) {
+            // H2 2.x reports it as 1 or 0
+            return rows.next() && ("1".equals(rows.getString(1)) || "TRUE".equalsIgnoreCase(rows.getString(1)));
+        }
     }
 
     /**
@@ -140,7 +166,7 @@ public final class DualWriteSchema {
      * @throws SQLException             when the database cannot be reached or its metadata read
      */
     public static void verify(DataSource dataSource, List<String> tables) throws SQLException {
-        Objects.requireNonNull(dataSource, "dataSource");
+        Checks.requireNonNull("dataSource", dataSource);
         if (tables.isEmpty() || !TABLES.containsAll(tables)) {
             throw new IllegalArgumentException("tables must name some of " + TABLES + ", but was " + tables);
         }

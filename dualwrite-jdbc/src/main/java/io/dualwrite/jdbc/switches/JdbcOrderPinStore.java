@@ -38,7 +38,12 @@ public final class JdbcOrderPinStore implements OrderPinStore {
 
     private JdbcOrderPinStore(DataSource dataSource, Clock clock) {
         this.sql = new SqlSupport(dataSource);
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.clock = Checks.requireNonNull("clock", clock);
+    }
+
+    /** The database whose {@code dualwrite_order_pin} table this store reads and writes (for start-up checks). */
+    public DataSource dataSource() {
+        return sql.dataSource();
     }
 
     /** A store on the {@code dualwrite_order_pin} table of {@code dataSource}. */

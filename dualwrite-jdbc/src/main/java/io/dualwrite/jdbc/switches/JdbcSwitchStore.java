@@ -56,13 +56,18 @@ public final class JdbcSwitchStore implements SwitchStore {
 
     private JdbcSwitchStore(DataSource dataSource, Clock clock, Duration badRowWarningInterval) {
         this.sql = new SqlSupport(dataSource);
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.clock = Checks.requireNonNull("clock", clock);
         if (badRowWarningInterval == null || badRowWarningInterval.isNegative()) {
             throw new IllegalArgumentException("badRowWarningInterval must be zero or positive, but was "
                     + badRowWarningInterval);
         }
         this.badRowWarningInterval = badRowWarningInterval;
         this.badRowWarnings = new LogThrottle(badRowWarningInterval, () -> clock.millis() * 1_000_000L);
+    }
+
+    /** The database whose {@code dualwrite_switch} table this store reads and writes (for start-up checks). */
+    public DataSource dataSource() {
+        return sql.dataSource();
     }
 
     /** A store on the {@code dualwrite_switch} table of {@code dataSource}. */

@@ -1,6 +1,8 @@
 package io.dualwrite.jdbc.switches;
 
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.internal.Checks;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.schema.SchemaScript;
@@ -10,7 +12,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.Objects;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -24,8 +25,12 @@ final class SqlSupport {
     private volatile @Nullable Dialect dialect;
     private volatile @Nullable SchemaScript script;
 
+    DataSource dataSource() {
+        return dataSource;
+    }
+
     SqlSupport(DataSource dataSource) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.dataSource = Checks.requireNonNull("dataSource", dataSource);
     }
 
     Connection connection() throws SQLException {
@@ -45,7 +50,7 @@ final class SqlSupport {
      * and when the cause is a missing table, how to create dualwrite's tables on this database.
      */
     IllegalStateException failure(String what, SQLException e) {
-        return new IllegalStateException(failureMessage("could not " + what + ": " + e.getMessage(), e, script), e);
+        return new IllegalStateException(failureMessage("could not " + what + ": " + Credentials.mask(e.getMessage()), e, script), e);
     }
 
     /** {@code message}, followed by the fix when {@code e} says that a table is missing. */

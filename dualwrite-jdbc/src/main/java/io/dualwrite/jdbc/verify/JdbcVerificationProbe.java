@@ -1,6 +1,8 @@
 package io.dualwrite.jdbc.verify;
 
 import io.dualwrite.changelog.ChangeRecord;
+import io.dualwrite.internal.Checks;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.switches.VerificationProbe;
 import io.dualwrite.switches.VerificationStatus;
@@ -12,7 +14,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -43,7 +44,7 @@ public final class JdbcVerificationProbe implements VerificationProbe {
     private final List<String> requiredTables;
 
     private JdbcVerificationProbe(DataSource dataSource, List<String> requiredTables) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.dataSource = Checks.requireNonNull("dataSource", dataSource);
         this.requiredTables = List.copyOf(requiredTables);
     }
 
@@ -59,12 +60,12 @@ public final class JdbcVerificationProbe implements VerificationProbe {
 
     @Override
     public VerificationStatus lastVerification(String migration) {
-        return status(migration, null);
+        return status(Checks.requireId("migration", migration), null);
     }
 
     @Override
     public VerificationStatus lastVerification(String migration, String merchantId) {
-        return status(migration, Objects.requireNonNull(merchantId, "merchantId"));
+        return status(Checks.requireId("migration", migration), Checks.requireId("merchantId", merchantId));
     }
 
     /**
@@ -75,7 +76,7 @@ public final class JdbcVerificationProbe implements VerificationProbe {
      */
     public List<LatestRun> latestRuns(String migration) {
         Map<String, LatestRun> latest = new java.util.TreeMap<>();
-        for (VerificationStore.Row row : rows(Objects.requireNonNull(migration, "migration"))) {
+        for (VerificationStore.Row row : rows(Checks.requireId("migration", migration))) {
             if (!row.sampled() || row.status() == VerificationStatus.DIRTY) {
                 latest.put(row.table().toLowerCase(Locale.ROOT) + "\n" + row.scopeKey(),
                         new LatestRun(row.table(), row.scopeKey(), row.status(), row.sampled(), row.finishedAt()));
@@ -102,7 +103,7 @@ public final class JdbcVerificationProbe implements VerificationProbe {
             return VerificationStore.rows(dataSource, migration);
         } catch (SQLException e) {
             throw new IllegalStateException("could not read the verifications of '" + migration + "': "
-                    + e.getMessage(), e);
+                    + Credentials.mask(e.getMessage()), Credentials.masked(e));
         }
     }
 

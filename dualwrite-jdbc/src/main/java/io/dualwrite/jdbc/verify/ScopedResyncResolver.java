@@ -4,6 +4,7 @@ import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeEntry;
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeRecord;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.mapping.TableMapping;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,7 +93,7 @@ public final class ScopedResyncResolver {
                 try {
                     changeLog.complete(entry.id());
                 } catch (RuntimeException e) {
-                    log.warn("scoped resync {} was resolved but could not be completed: {}", entry.id(), e.toString());
+                    log.warn("scoped resync {} was resolved but could not be completed: {}", entry.id(), Credentials.mask(e.toString()));
                 }
             } else {
                 failed++;
@@ -102,7 +103,7 @@ public final class ScopedResyncResolver {
                     changeLog.retryLater(entry.id(), clock.instant().plus(retryDelay), error);
                 } catch (RuntimeException e) {
                     log.warn("scoped resync {} could not be rescheduled; it is due again when its lease ends: {}",
-                            entry.id(), e.toString());
+                            entry.id(), Credentials.mask(e.toString()));
                 }
             }
         }
@@ -140,7 +141,7 @@ public final class ScopedResyncResolver {
             }
             return unresolved.isEmpty() ? null : String.join("; ", unresolved);
         } catch (Exception e) {
-            return e.getClass().getSimpleName() + ": " + e.getMessage();
+            return e.getClass().getSimpleName() + ": " + Credentials.mask(e.getMessage());
         }
     }
 

@@ -309,14 +309,10 @@ public final class VerificationJob {
          * deleted before the checkpoint's key while a run is stopped are not compared again by the run that
          * resumes it (only the rows it had found different are read again).
          *
-         * @param name 1 to 128 characters, not blank
+         * @param name 1 to 128 characters, not blank, without control characters
          */
         public Builder checkpoint(String name) {
-            if (name == null || name.isBlank() || name.length() > MAX_CHECKPOINT_NAME) {
-                throw new IllegalArgumentException("checkpoint must be a non-blank name of at most "
-                        + MAX_CHECKPOINT_NAME + " characters, but was " + (name == null ? "null" : "'" + name + "'"));
-            }
-            this.checkpoint = name;
+            this.checkpoint = io.dualwrite.internal.Checks.requireStoredName("checkpoint", name, MAX_CHECKPOINT_NAME);
             return this;
         }
 

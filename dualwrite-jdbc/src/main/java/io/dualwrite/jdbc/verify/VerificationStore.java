@@ -1,5 +1,6 @@
 package io.dualwrite.jdbc.verify;
 
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.schema.SchemaScript;
 import io.dualwrite.switches.VerificationStatus;
@@ -112,7 +113,7 @@ final class VerificationStore {
         } catch (SQLException unknown) {
             // name every script
         }
-        return new SQLException("could not use " + table + ": " + e.getMessage()
+        return new SQLException("could not use " + table + ": " + Credentials.mask(e.getMessage())
                 + " (dualwrite's table is missing; to fix, "
                 + (script == null ? SchemaScript.fixForUnknownDatabase() : script.fix()) + ")", e.getSQLState(), e);
     }

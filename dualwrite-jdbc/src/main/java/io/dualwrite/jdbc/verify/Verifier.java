@@ -2,6 +2,7 @@ package io.dualwrite.jdbc.verify;
 
 import io.dualwrite.DualWriter;
 import io.dualwrite.changelog.ChangeLog;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.copy.CopierSession;
 import io.dualwrite.jdbc.mapping.MappingValidator;
@@ -248,10 +249,7 @@ public final class Verifier {
      * @throws SQLException when the checkpoint table cannot be used (the message says how to create it)
      */
     public int resetCheckpoint(String name) throws SQLException {
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("checkpoint name must be non-blank, but was "
-                    + (name == null ? "null" : "'" + name + "'"));
-        }
+        io.dualwrite.internal.Checks.requireStoredName("checkpoint", name, VerificationJob.MAX_CHECKPOINT_NAME);
         Runnable release = checkpoints.claim(name);
         try {
             return checkpoints.delete(name);
@@ -567,7 +565,7 @@ public final class Verifier {
                 }
                 connection.setAutoCommit(autoCommit);
             } catch (SQLException e) {
-                log.debug("could not restore a verification session: {}", e.toString());
+                log.debug("could not restore a verification session: {}", Credentials.mask(e.toString()));
             }
         }
 

@@ -1,7 +1,8 @@
 -- dualwrite's own tables for H2 (2.x). Every statement is idempotent; statements end with ';' at line end.
 -- Times are UTC (TIMESTAMP without zone, written by the library from java.time.Instant).
--- H2 compares VARCHAR exactly (unless the database runs with IGNORECASE=TRUE),
--- so ids that differ in case, accents or trailing spaces stay distinct.
+-- H2 compares VARCHAR exactly, so ids that differ in case, accents or trailing spaces stay distinct.
+-- A database opened with IGNORECASE=TRUE makes new VARCHAR columns VARCHAR_IGNORECASE: run
+-- SET IGNORECASE FALSE before this script and SET IGNORECASE TRUE after it (DualWriteSchema.create does so).
 
 -- Switches: one row per system phase (subject_id ''), merchant, order or rule (subject_id = position).
 CREATE TABLE IF NOT EXISTS dualwrite_switch (

@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
@@ -141,11 +143,44 @@ class DualWriteSchemaTest {
     void verifyNamesH2ColumnsThatIgnoreCase() throws SQLException {
         JdbcDataSource ignoringCase = new JdbcDataSource();
         ignoringCase.setURL("jdbc:h2:mem:ignorecase_" + System.nanoTime() + ";IGNORECASE=TRUE;DB_CLOSE_DELAY=-1");
-        DualWriteSchema.create(ignoringCase);
+        try (Connection connection = ignoringCase.getConnection(); Statement statement = connection.createStatement()) {
+            for (String sql : SchemaScript.H2.statements()) {
+                statement.execute(sql);   // the script run by hand, without turning the setting off
+            }
+        }
 
         assertThatThrownBy(() -> DualWriteSchema.verify(ignoringCase))
                 .hasMessageContaining("dualwrite_switch.migration is VARCHAR_IGNORECASE")
                 .hasMessageContaining("IGNORECASE=FALSE");
+    }
+
+    @Test
+    void createOnAnH2DatabaseThatIgnoresCaseMakesCaseSensitiveIdColumnsAndKeepsTheSetting() throws SQLException {
+        JdbcDataSource ignoringCase = new JdbcDataSource();
+        ignoringCase.setURL("jdbc:h2:mem:ignorecase_" + System.nanoTime() + ";IGNORECASE=TRUE;DB_CLOSE_DELAY=-1");
+        DualWriteSchema.create(ignoringCase);
+
+        DualWriteSchema.verify(ignoringCase);
+        try (Connection connection = ignoringCase.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO dualwrite_order_pin (migration, order_id, phase, pinned_at)"
+                    + " VALUES ('orders', 'M-1', 'DUAL_WRITE', CURRENT_TIMESTAMP)");
+            statement.execute("INSERT INTO dualwrite_order_pin (migration, order_id, phase, pinned_at)"
+                    + " VALUES ('orders', 'm-1', 'OLD_ONLY', CURRENT_TIMESTAMP)");
+            try (ResultSet rows = statement.executeQuery(
+                    "SELECT order_id FROM dualwrite_order_pin ORDER BY order_id")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString(1)).isEqualTo("M-1");
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString(1)).isEqualTo("m-1");
+                assertThat(rows.next()).isFalse();
+            }
+            statement.execute("CREATE TABLE application_table (name VARCHAR(10))");
+            try (ResultSet rows = statement.executeQuery("SELECT DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS"
+                    + " WHERE TABLE_NAME = 'APPLICATION_TABLE' AND COLUMN_NAME = 'NAME'")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString(1)).as("the database's own setting is back on").contains("IGNORECASE");
+            }
+        }
     }
 
     @Test

@@ -3,12 +3,12 @@ package io.dualwrite.spring.aop;
 import io.dualwrite.MigrationContext;
 import io.dualwrite.Store;
 import io.dualwrite.annotation.ShadowReadComparator;
+import io.dualwrite.internal.Checks;
 import io.dualwrite.internal.LogThrottle;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -231,7 +231,7 @@ public final class ShadowReads implements AutoCloseable {
 
         /** The rate per migration; default none (no call is shadow-read). */
         public Builder sampling(ShadowReadSampling sampling) {
-            this.sampling = Objects.requireNonNull(sampling, "sampling");
+            this.sampling = Checks.requireNonNull("sampling", sampling);
             return this;
         }
 

@@ -1,12 +1,15 @@
 package io.dualwrite.spring.boot.autoconfigure;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.dualwrite.DualWriter;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.DualWriteDataSource;
 import io.dualwrite.jdbc.changelog.JdbcChangeLog;
 import io.dualwrite.mapping.TableMapping;
 import java.sql.SQLException;
 import java.util.List;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
@@ -36,11 +39,13 @@ final class DataSourceWrapper {
         DualWriteSettings.checkJdbc(properties);
         List<TableMapping> mappings = JdbcWrapperConfiguration.mappings(migration, properties, userMappings);
         DualWriteProperties.Jdbc jdbc = properties.getJdbc();
+        checkTwoDatabases(applicationPool, stores.newStore(), migration, mappings);
         try {
             stores.ensureSchema();
         } catch (SQLException e) {
             throw new IllegalStateException("could not create dualwrite's tables in the "
-                    + properties.getStores().getLocation() + " store: " + e.getMessage(), e);
+                    + properties.getStores().getLocation() + " store: " + Credentials.mask(e.getMessage()),
+                    Credentials.masked(e));
         }
         DualWriteDataSource.Builder builder = DualWriteDataSource.builder()
                 .oldDataSource(applicationPool)
@@ -66,10 +71,56 @@ final class DataSourceWrapper {
             // the schema checks of validate-mappings: a mapping naming what a store does not have, or a missing table
             throw new InvalidDualWritePropertyException("dualwrite.migrations." + migration + ".tables",
                     mappings.stream().map(TableMapping::oldTable).toList(),
-                    "mappings that match both stores' schemas (" + mismatch.getMessage() + ")",
+                    "mappings that match both stores' schemas (" + Credentials.mask(mismatch.getMessage()) + ")",
                     "Fix the mapping or the schema named above; while the new tables do not exist yet, set"
                             + " dualwrite.jdbc.validate-mappings=false; for a missing dualwrite table, set"
                             + " dualwrite.stores.create-schema=true.", mismatch);
+        }
+    }
+
+    /**
+     * Refuses one database as both stores when a table keeps its name: every sync would copy the table's rows onto
+     * themselves, and the new store would never be a second copy. Told apart by the pools' JDBC URLs (Hikari's)
+     * without their parameters; a pool whose URL cannot be read is not checked.
+     */
+    private void checkTwoDatabases(DataSource applicationPool, DataSource newStore, String migration,
+                                   List<TableMapping> mappings) {
+        String oldUrl = jdbcUrl(applicationPool);
+        String newUrl = jdbcUrl(newStore);
+        if (oldUrl == null || newUrl == null || !database(oldUrl).equals(database(newUrl))) {
+            return;
+        }
+        List<String> sameTables = mappings.stream().filter(m -> m.oldTable().equalsIgnoreCase(m.newTable()))
+                .map(TableMapping::oldTable).toList();
+        if (!sameTables.isEmpty()) {
+            throw new InvalidDualWritePropertyException("dualwrite.new-datasource.url", Credentials.mask(newUrl),
+                    "a database other than the application DataSource's, or new tables whose names differ from the"
+                            + " old ones",
+                    "The application DataSource has the same URL, so both stores are one database and the tables "
+                            + sameTables + " would be copied onto themselves. Point dualwrite.new-datasource.url at the"
+                            + " new database, or give each table a new name with dualwrite.migrations." + migration
+                            + ".tables." + sameTables.get(0) + ".new-table.");
+        }
+    }
+
+    /** The part of a JDBC URL that names the database: without its parameters ({@code ?ssl=true}, {@code ;MODE=…}). */
+    private static String database(String url) {
+        String trimmed = url.strip();
+        int end = trimmed.length();
+        for (char separator : new char[] {'?', ';'}) {
+            int at = trimmed.indexOf(separator);
+            if (at > 0 && at < end) {
+                end = at;
+            }
+        }
+        return trimmed.substring(0, end);
+    }
+
+    private static @Nullable String jdbcUrl(DataSource pool) {
+        try {
+            return pool.isWrapperFor(HikariDataSource.class) ? pool.unwrap(HikariDataSource.class).getJdbcUrl() : null;
+        } catch (SQLException | RuntimeException unreadable) {
+            return null;
         }
     }
 }

@@ -127,10 +127,26 @@ final class DualWriteSettings {
             String property = "dualwrite.migrations." + name;
             requireName(property, name);
             checkRate(property + ".shadow-reads.rate", migration.getShadowReads().getRate());
+            requireSwitchIds(property + ".merchants", "merchant", migration.getMerchants().keySet());
+            requireSwitchIds(property + ".orders", "order", migration.getOrders().keySet());
             configs.add(MigrationSwitchConfig.builder(name).defaultPhase(migration.getSystemPhase())
                     .pinning(migration.isPinning()).build());
         });
         return configs;
+    }
+
+    /**
+     * Refuses a blank merchant or order id as a switch key ({@code merchants[ ]=DUAL_WRITE}): the switch store would
+     * refuse it only once every bean exists, naming an argument instead of the property.
+     */
+    private static void requireSwitchIds(String property, String kind, java.util.Set<String> ids) {
+        for (String id : ids) {
+            if (id == null || id.isBlank()) {
+                throw new InvalidDualWritePropertyException(property + "[" + id + "]", id,
+                        "a non-blank " + kind + " id as the key",
+                        "Name the " + kind + " in the key, e.g. " + property + ".m-1=DUAL_WRITE, or remove the entry.");
+            }
+        }
     }
 
     /** The rules of one migration, in order. */

@@ -2,7 +2,9 @@ package io.dualwrite.spring.boot.autoconfigure;
 
 import io.dualwrite.mybatis.ContextRules;
 import io.dualwrite.mybatis.MigrationContextInterceptor;
+import java.util.List;
 import org.apache.ibatis.session.SqlSessionFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -26,21 +28,44 @@ class MyBatisConfiguration {
         DualWriteProperties.MyBatis mybatis = properties.getMybatis();
         String migration = mybatis.getMigration() == null ? DualWriteSettings.servedMigration(properties)
                 : DualWriteSettings.knownMigration("dualwrite.mybatis.migration", mybatis.getMigration(), properties);
-        String property = "dualwrite.mybatis";
-        try {
-            ContextRules.Builder rules = ContextRules.builder(migration).annotations(mybatis.isAnnotations());
-            mybatis.getOrderIdPaths().forEach(rules::orderIdPath);
-            mybatis.getMerchantIdPaths().forEach(rules::merchantIdPath);
-            for (int i = 0; i < mybatis.getStatements().size(); i++) {
-                DualWriteProperties.Statement statement = mybatis.getStatements().get(i);
-                property = "dualwrite.mybatis.statements[" + i + "]";
-                rules.statement(statement.getId(), statement.getOrderIdPath(), statement.getMerchantIdPath());
+        ContextRules.Builder rules = ContextRules.builder(migration).annotations(mybatis.isAnnotations());
+        List<String> orderPaths = mybatis.getOrderIdPaths();
+        for (int i = 0; i < orderPaths.size(); i++) {
+            String path = orderPaths.get(i);
+            applied("dualwrite.mybatis.order-id-paths[" + i + "]", path, () -> rules.orderIdPath(path));
+        }
+        List<String> merchantPaths = mybatis.getMerchantIdPaths();
+        for (int i = 0; i < merchantPaths.size(); i++) {
+            String path = merchantPaths.get(i);
+            applied("dualwrite.mybatis.merchant-id-paths[" + i + "]", path, () -> rules.merchantIdPath(path));
+        }
+        for (int i = 0; i < mybatis.getStatements().size(); i++) {
+            DualWriteProperties.Statement statement = mybatis.getStatements().get(i);
+            String property = "dualwrite.mybatis.statements[" + i + "]";
+            // each path is checked on its own first, so that a bad one is named by its own property
+            if (statement.getOrderIdPath() != null) {
+                applied(property + ".order-id-path", statement.getOrderIdPath(),
+                        () -> ContextRules.builder(migration).orderIdPath(statement.getOrderIdPath()));
             }
-            return rules.build();
-        } catch (IllegalArgumentException | NullPointerException refused) {
-            throw new InvalidDualWritePropertyException(property, refused.getMessage(),
-                    "statement ids and dot-separated property paths (e.g. order.merchantNo)",
-                    "Fix the path or statement id under " + property + ".", refused);
+            if (statement.getMerchantIdPath() != null) {
+                applied(property + ".merchant-id-path", statement.getMerchantIdPath(),
+                        () -> ContextRules.builder(migration).merchantIdPath(statement.getMerchantIdPath()));
+            }
+            applied(property + ".id", statement.getId(), () -> rules.statement(statement.getId(),
+                    statement.getOrderIdPath(), statement.getMerchantIdPath()));
+        }
+        return rules.build();
+    }
+
+    /** Runs one setting of the rules; a refusal names the property and its value. */
+    private static void applied(String property, @Nullable String value, Runnable setting) {
+        try {
+            setting.run();
+        } catch (IllegalArgumentException refused) {
+            throw new InvalidDualWritePropertyException(property, value,
+                    "a mapper statement id such as com.example.OrderMapper.insert, or a dot-separated property path"
+                            + " such as order.merchantNo (" + refused.getMessage() + ")",
+                    "Fix " + property + ".", refused);
         }
     }
 

@@ -1,11 +1,17 @@
 package io.dualwrite.spring.boot.autoconfigure;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.dualwrite.internal.Credentials;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -47,8 +53,28 @@ class NewDataSourceConfiguration {
             pool.setDriverClassName(settings.getDriverClassName());
         }
         pool.setPoolName("dualwrite-new");
-        // the same binding as spring.datasource.hikari.*: every HikariDataSource setter, relaxed names
-        Binder.get(environment).bind("dualwrite.new-datasource.hikari", Bindable.ofInstance(pool));
+        // the same binding as spring.datasource.hikari.*: every HikariDataSource setter, relaxed names; a name that
+        // is no setting (a misspelt maximum-pool-size) is refused instead of leaving the pool at its default
+        try {
+            Binder.get(environment).bind("dualwrite.new-datasource.hikari", Bindable.ofInstance(pool),
+                    new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
+        } catch (BindException failed) {
+            if (failed.getCause() instanceof UnboundConfigurationPropertiesException unbound
+                    && !unbound.getUnboundProperties().isEmpty()) {
+                ConfigurationProperty first = unbound.getUnboundProperties().iterator().next();
+                pool.close();
+                String name = first.getName().toString();
+                // a misspelt password setting (hikari.pasword) must not show its value
+                boolean secret = name.toLowerCase(java.util.Locale.ROOT).matches(".*(pas|pwd|secret|token|credential|key).*");
+                Object shown = secret ? Credentials.MASK : first.getValue();
+                throw new InvalidDualWritePropertyException(name, shown,
+                        "a setting of the new store's HikariDataSource (e.g. maximum-pool-size, connection-timeout,"
+                                + " pool-name)",
+                        "Fix the name of " + first.getName() + ", or remove it.", failed);
+            }
+            pool.close();
+            throw failed;
+        }
         return pool;
     }
 

@@ -1,0 +1,80 @@
+package io.dualwrite.mybatis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dualwrite.switches.MigrationSwitchConfig;
+import io.dualwrite.switches.SwitchStores;
+import io.dualwrite.switches.Switchboard;
+import org.apache.ibatis.mapping.Environment;
+import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Installing the MyBatis layer as a new user would: a read route over a switchboard of another migration, and
+ * nulls given to the builders, each refused at install or at the setter naming what is wrong.
+ */
+class MyBatisStartupBreakTest {
+
+    private static Configuration configuration() {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:mybatis_startup_break;DB_CLOSE_DELAY=-1");
+        Configuration configuration = new Configuration(new Environment("test", new JdbcTransactionFactory(), h2));
+        configuration.addMapper(OrderMapper.class);
+        configuration.addMapper(OrderXmlMapper.class);
+        configuration.addMapper(SplitOrderMapper.class);
+        return configuration;
+    }
+
+    private static NewStoreReads readsOver(String migration) {
+        Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
+                .migration(MigrationSwitchConfig.of(migration)).build();
+        return NewStoreReads.builder(switchboard).mapper(OrderMapper.class, SplitOrderMapper.class).build();
+    }
+
+    @Test
+    void readRoutesOverASwitchboardOfAnotherMigrationAreRefusedAtInstall() {
+        Configuration configuration = configuration();
+
+        assertThatThrownBy(() -> MigrationContextInterceptor.install(configuration, MyBatisStores.RULES,
+                readsOver("payments")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ContextRules.migration: migration 'orders' is not configured")
+                .hasMessageContaining("configured migrations are [payments]")
+                .hasMessageContaining("MigrationSwitchConfig.of(\"orders\")");
+        assertThat(configuration.getInterceptors()).isEmpty();
+    }
+
+    @Test
+    void readRoutesOverTheRulesMigrationInstall() {
+        Configuration configuration = configuration();
+
+        MigrationContextInterceptor interceptor = MigrationContextInterceptor.install(configuration,
+                MyBatisStores.RULES, readsOver("orders"));
+
+        assertThat(configuration.getInterceptors()).containsExactly(interceptor);
+    }
+
+    @Test
+    void nullPathsAndArgumentsAreRefusedAtTheSetterNamingThem() {
+        assertThatThrownBy(() -> ContextRules.builder("orders").orderIdPath(null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("orderIdPath must not be null");
+        assertThatThrownBy(() -> ContextRules.builder("orders").merchantIdPath(null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("merchantIdPath must not be null");
+        assertThatThrownBy(() -> NewStoreReads.builder(null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("resolver must not be null");
+        assertThatThrownBy(() -> readsBuilder().mapper(null, SplitOrderMapper.class))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("oldMapper must not be null");
+        assertThatThrownBy(() -> MigrationContextInterceptor.install(configuration(), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("rules must not be null");
+        assertThatThrownBy(() -> MigrationContextInterceptor.install(configuration(), MyBatisStores.RULES, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("reads must not be null");
+    }
+
+    private static NewStoreReads.Builder readsBuilder() {
+        return NewStoreReads.builder(Switchboard.builder().switchStore(SwitchStores.inMemory())
+                .migration(MigrationSwitchConfig.of("orders")).build());
+    }
+}
