@@ -1,6 +1,7 @@
 package io.dualwrite.jdbc.backfill;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.jdbc.testing.TestDatabase;
@@ -14,6 +15,7 @@ import io.dualwrite.switches.Switchboard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -116,6 +118,29 @@ class BackfillBreak3Test {
             assertThat(rows(fresh, "SELECT id, merchant_id, remark FROM orders_v2 WHERE merchant_id <> 'm-1' ORDER BY id"))
                     .as("the other merchants' rows, copied")
                     .isEqualTo(rows(old, "SELECT id, merchant_id, note FROM orders WHERE merchant_id <> 'm-1' ORDER BY id"));
+        }
+    }
+
+    // Input: a job for migration 'ordres' (misspelt) with a phase-scoped copier whose switchboard configures only
+    // 'orders'. Expected: start() refuses it naming the migration and the configured ones, before any row or
+    // checkpoint is written.
+    @Test
+    void aMigrationTheResolverDoesNotKnowIsRefusedBeforeAnyRowIsTouched() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.H2);
+             TestDatabase fresh = TestDatabases.create(Kind.H2)) {
+            tables(old, fresh, "VARCHAR(20)", "VARCHAR(20)");
+            Switchboard switchboard = Switchboard.builder().cachedSwitchStore(SwitchStores.inMemory())
+                    .migration(MigrationSwitchConfig.of(MIGRATION)).build();
+            BackfillJob job = BackfillJob.builder().migration("ordres").oldDataSource(old.dataSource())
+                    .newDataSource(fresh.dataSource()).mapping(ORDERS).resolver(switchboard).build();
+
+            assertThatThrownBy(job::run).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("ordres").hasMessageContaining("[orders]")
+                    .hasMessageContaining("no row was copied");
+
+            assertThat(old.count("SELECT COUNT(*) FROM dualwrite_backfill_checkpoint")).isZero();
+            assertThat(rows(fresh, "SELECT id, merchant_id, remark FROM orders_v2 ORDER BY id")).isEmpty();
+            assertThat(rows(old, "SELECT id FROM orders ORDER BY id")).hasSize(12);
         }
     }
 }
