@@ -425,9 +425,13 @@ public final class Verifier {
         // 100 ms with k rounded up let 10 rows/s through for any rate below 10, and 20 for 15
         double rate = job.maxRowsPerSecond();
         int permits = (int) Math.max(1, Math.ceil(rate / 10));
+        Duration period = Duration.ofNanos(Math.max(1, Math.round(Math.min(1e9 * permits / rate, 1e18))));
+        // a wait longer than the timeout is refused at once, not waited: the timeout outlasts two periods, so that
+        // a very slow rate waits rather than asks again and again
+        Duration timeout = period.multipliedBy(2).compareTo(Duration.ofMinutes(10)) > 0 ? period.multipliedBy(2)
+                : Duration.ofMinutes(10);
         return RateLimiter.of("dualwrite-verify-" + job.migration(), RateLimiterConfig.custom()
-                .limitForPeriod(permits).limitRefreshPeriod(Duration.ofNanos(Math.max(1, Math.round(1e9 * permits / rate))))
-                .timeoutDuration(Duration.ofMinutes(10)).build());
+                .limitForPeriod(permits).limitRefreshPeriod(period).timeoutDuration(timeout).build());
     }
 
     /**
