@@ -72,7 +72,8 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Bad input</b> fails before any row is touched: values when the job is built
  * ({@link IllegalArgumentException}); the schemas when it starts ({@link IllegalStateException} listing every
  * problem: an unknown table, a mapped column that does not exist, a table without a primary key or whose key
- * is not the mapping's, a merchant id that does not fit its column, a missing checkpoint table).
+ * is not the mapping's, a merchant id that does not fit its column, a missing checkpoint table, a migration
+ * the {@link Builder#resolver} does not know).
  */
 public final class BackfillJob {
 
@@ -239,6 +240,11 @@ public final class BackfillJob {
 
     Clock clock() {
         return clock;
+    }
+
+    /** The resolver the job's own copier is scoped by; null when none (or a copier was given). */
+    @Nullable PhaseResolver resolver() {
+        return resolver;
     }
 
     int maxAttempts() {

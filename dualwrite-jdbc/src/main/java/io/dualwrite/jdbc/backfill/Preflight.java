@@ -1,5 +1,6 @@
 package io.dualwrite.jdbc.backfill;
 
+import io.dualwrite.MigrationContext;
 import io.dualwrite.Store;
 import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.copy.KeyWalk;
@@ -39,6 +40,16 @@ final class Preflight {
         } catch (IllegalStateException e) {
             problems.add("the checkpoint store is not ready: " + e.getMessage().replace(":\n  - ", ": ")
                     .replace("\n  - ", "; "));
+        }
+        if (job.resolver() != null) {
+            try {
+                job.resolver().resolveRead(MigrationContext.forMigration(job.migration()).build());
+            } catch (RuntimeException unknown) {
+                // else every row's phase fails to resolve, in the first chunk, after checkpoints were written
+                problems.add("the resolver cannot decide the phase of migration '" + job.migration() + "': "
+                        + unknown.getMessage() + "; give BackfillJob.Builder.migration the name the switchboard"
+                        + " configures");
+            }
         }
         // a table copied by a row writer of the user's is checked on the old side only (its key, below)
         problems.addAll(MappingValidator.problems(job.oldDataSource(), job.newDataSource(),

@@ -500,7 +500,7 @@ final class JdbcRowCopier implements RowCopier {
                         }
                         unfound.computeIfAbsent(batch, b -> new LinkedHashMap<>()).put(key, canonical);
                     }
-                } else if (copied.add(canonical) && collect(row, mapping, from, batch.context(), upserts) > 0) {
+                } else if (copied.add(canonical) && collect(row, mapping, from, sourceColumns.get(mapping), batch.context(), upserts) > 0) {
                     skipped++;
                     skippedKeys.put(key, batch.context());
                 }
@@ -512,7 +512,7 @@ final class JdbcRowCopier implements RowCopier {
                 if (copied.add(row.getKey())) {
                     MigrationContext context = contexts.getOrDefault(CopyDialect.looseKey(row.getKey()),
                             side.batches.get(0).context());
-                    if (collect(row.getValue(), mapping, from, context, upserts) > 0) {
+                    if (collect(row.getValue(), mapping, from, sourceColumns.get(mapping), context, upserts) > 0) {
                         skipped++;
                         skippedKeys.put(row.getKey(), context);
                     }
@@ -839,9 +839,9 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     /** Adds the row, mapped for the target, when its phase has it written there; returns 1 when it is skipped. */
-    private int collect(Map<String, @Nullable Object> row, TableMapping mapping, Store from,
+    private int collect(Map<String, @Nullable Object> row, TableMapping mapping, Store from, TableColumns columns,
                         @Nullable MigrationContext context, List<Map<String, @Nullable Object>> upserts) {
-        MigrationPhase phase = phaseOf(row, mapping, from, context);
+        MigrationPhase phase = phaseOf(row, mapping, from, columns, context);
         if (!writes(phase, from) && !(phase != null && phase.writes(from.other()) && writtenUnder(context, from))) {
             return 1;
         }
@@ -880,7 +880,7 @@ final class JdbcRowCopier implements RowCopier {
             if (row == null) {
                 row = presentFolded.get(CopyDialect.looseKey(canonical));
             }
-            if (row == null || phaseOf(row, mapping, to, key.getValue()).authoritative() != to) {
+            if (row == null || phaseOf(row, mapping, to, side.target, key.getValue()).authoritative() != to) {
                 deletable.add(key.getKey());
             }
         }
@@ -901,7 +901,7 @@ final class JdbcRowCopier implements RowCopier {
         List<String> stale = new ArrayList<>();
         for (Map.Entry<String, @Nullable MigrationContext> key : keys.entrySet()) {
             Map<String, @Nullable Object> row = present.get(canonicalKey(key.getKey(), targetKey, mapping, to));
-            if (row != null && writes(phaseOf(row, mapping, to, key.getValue()), from)) {
+            if (row != null && writes(phaseOf(row, mapping, to, side.target, key.getValue()), from)) {
                 stale.add(key.getKey());
             }
         }
@@ -929,14 +929,18 @@ final class JdbcRowCopier implements RowCopier {
         return phase == null || (phase.authoritative() == from && phase.writes(from.other()));
     }
 
-    /** The phase of a row, from its own order and merchant ids (else the write's); null without a resolver. */
+    /**
+     * The phase of a row, from its own order and merchant ids (else the write's); null without a resolver.
+     *
+     * @param columns the columns of the table the row was read from (of {@code side})
+     */
     private @Nullable MigrationPhase phaseOf(Map<String, @Nullable Object> row, TableMapping mapping, Store side,
-                                             @Nullable MigrationContext context) {
+                                             TableColumns columns, @Nullable MigrationContext context) {
         if (resolver == null || migration == null) {
             return null;
         }
-        String orderId = idOf(row, mapping, side, mapping.orderIdColumn().orElse(null));
-        String merchantId = idOf(row, mapping, side, mapping.merchantIdColumn().orElse(null));
+        String orderId = idOf(row, mapping, side, columns, mapping.orderIdColumn().orElse(null));
+        String merchantId = idOf(row, mapping, side, columns, mapping.merchantIdColumn().orElse(null));
         MigrationContext.Builder builder = MigrationContext.forMigration(migration)
                 .orderId(orderId != null ? orderId : context == null ? null : context.orderId().orElse(null))
                 .merchantId(merchantId != null ? merchantId : context == null ? null : context.merchantId().orElse(null));
@@ -946,8 +950,14 @@ final class JdbcRowCopier implements RowCopier {
         return resolver.resolveRead(builder.build()).phase();
     }
 
+    /**
+     * The id a row holds in a mapped id column, as the switches name it. A fixed-length text column
+     * ({@code CHAR(n)}) pads its value with spaces that are no part of it (PostgreSQL and H2 return them): they
+     * are dropped, so that a merchant {@code 'm-1'} kept in a {@code CHAR(10)} is merchant {@code m-1}, not an
+     * unknown merchant of the system phase.
+     */
     private static @Nullable String idOf(Map<String, @Nullable Object> row, TableMapping mapping, Store side,
-                                         @Nullable String oldColumn) {
+                                         TableColumns columns, @Nullable String oldColumn) {
         if (oldColumn == null) {
             return null;
         }
@@ -957,11 +967,22 @@ final class JdbcRowCopier implements RowCopier {
         }
         for (Map.Entry<String, @Nullable Object> entry : row.entrySet()) {
             if (entry.getKey().equalsIgnoreCase(column)) {
-                Object value = side == Store.NEW ? mapping.toOldValue(oldColumn, entry.getValue()) : entry.getValue();
+                Object stored = entry.getValue();
+                if (stored instanceof String text && columns.find(entry.getKey()).map(JdbcRowCopier::padded)
+                        .orElse(false)) {
+                    stored = text.stripTrailing();
+                }
+                Object value = side == Store.NEW ? mapping.toOldValue(oldColumn, stored) : stored;
                 return value == null || value.toString().isBlank() ? null : Values.keyText(value);
             }
         }
         return null;
+    }
+
+    /** Whether a column holds fixed-length text, padded with spaces to its length. */
+    private static boolean padded(TableColumns.Column column) {
+        return column.sqlType() == java.sql.Types.CHAR || column.sqlType() == java.sql.Types.NCHAR
+                || column.typeNamed("bpchar") || column.typeNamed("character") || column.typeNamed("char");
     }
 
     /**

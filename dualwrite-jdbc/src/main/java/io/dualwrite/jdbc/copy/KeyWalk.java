@@ -229,7 +229,7 @@ public final class KeyWalk {
             return "(" + quoted + " = ? AND CAST(CONVERT(" + quoted + " USING utf8mb4) AS BINARY)"
                     + " = CAST(? AS BINARY))";
         }
-        if (dialect == CopyDialect.H2 && isText(column)) {
+        if (dialect == CopyDialect.H2 && column.typeName().toLowerCase(java.util.Locale.ROOT).contains("ignorecase")) {
             // VARCHAR_IGNORECASE takes 'M-1' as 'm-1'; cast to VARCHAR it compares exactly
             parameters.add(value);
             parameterColumns.add(column);

@@ -419,10 +419,17 @@ public final class Verifier {
         if (job.maxRowsPerSecond() <= 0) {
             return null;
         }
-        int perTenth = (int) Math.max(1, Math.ceil(job.maxRowsPerSecond() / 10));
+        // k permits every k / rate seconds, k those of about a tenth of a second (at least 1): a period of a fixed
+        // 100 ms with k rounded up let 10 rows/s through for any rate below 10, and 20 for 15
+        double rate = job.maxRowsPerSecond();
+        int permits = (int) Math.max(1, Math.ceil(rate / 10));
+        Duration period = Duration.ofNanos(Math.max(1, Math.round(Math.min(1e9 * permits / rate, 1e18))));
+        // a wait longer than the timeout is refused at once, not waited: the timeout outlasts two periods, so that
+        // a very slow rate waits rather than asks again and again
+        Duration timeout = period.multipliedBy(2).compareTo(Duration.ofMinutes(10)) > 0 ? period.multipliedBy(2)
+                : Duration.ofMinutes(10);
         return RateLimiter.of("dualwrite-verify-" + job.migration(), RateLimiterConfig.custom()
-                .limitForPeriod(perTenth).limitRefreshPeriod(Duration.ofMillis(100))
-                .timeoutDuration(Duration.ofMinutes(10)).build());
+                .limitForPeriod(permits).limitRefreshPeriod(period).timeoutDuration(timeout).build());
     }
 
     /**
