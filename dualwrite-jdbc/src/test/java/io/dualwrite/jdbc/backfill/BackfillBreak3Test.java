@@ -3,12 +3,15 @@ package io.dualwrite.jdbc.backfill;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.switches.MigrationSwitchConfig;
+import io.dualwrite.switches.PhaseResolver;
+import io.dualwrite.switches.Resolution;
 import io.dualwrite.switches.SwitchStore;
 import io.dualwrite.switches.SwitchStores;
 import io.dualwrite.switches.Switchboard;
@@ -122,8 +125,9 @@ class BackfillBreak3Test {
     }
 
     // Input: a job for migration 'ordres' (misspelt) with a phase-scoped copier whose switchboard configures only
-    // 'orders'. Expected: start() refuses it naming the migration and the configured ones, before any row or
-    // checkpoint is written.
+    // 'orders'. Expected: build() refuses it naming the migration and the configured ones; with a resolver of the
+    // application's own that cannot resolve the migration, start() refuses it; in both, before any row or checkpoint
+    // is written.
     @Test
     void aMigrationTheResolverDoesNotKnowIsRefusedBeforeAnyRowIsTouched() throws Exception {
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.H2);
@@ -131,9 +135,25 @@ class BackfillBreak3Test {
             tables(old, fresh, "VARCHAR(20)", "VARCHAR(20)");
             Switchboard switchboard = Switchboard.builder().cachedSwitchStore(SwitchStores.inMemory())
                     .migration(MigrationSwitchConfig.of(MIGRATION)).build();
-            BackfillJob job = BackfillJob.builder().migration("ordres").oldDataSource(old.dataSource())
-                    .newDataSource(fresh.dataSource()).mapping(ORDERS).resolver(switchboard).build();
 
+            assertThatThrownBy(() -> BackfillJob.builder().migration("ordres").oldDataSource(old.dataSource())
+                    .newDataSource(fresh.dataSource()).mapping(ORDERS).resolver(switchboard).build())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'ordres'").hasMessageContaining("[orders]");
+
+            PhaseResolver ownResolver = new PhaseResolver() {
+                @Override
+                public Resolution resolveRead(MigrationContext context) {
+                    return switchboard.resolveRead(context);
+                }
+
+                @Override
+                public Resolution resolveWrite(MigrationContext context) {
+                    return switchboard.resolveWrite(context);
+                }
+            };
+            BackfillJob job = BackfillJob.builder().migration("ordres").oldDataSource(old.dataSource())
+                    .newDataSource(fresh.dataSource()).mapping(ORDERS).resolver(ownResolver).build();
             assertThatThrownBy(job::run).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("ordres").hasMessageContaining("[orders]")
                     .hasMessageContaining("no row was copied");
