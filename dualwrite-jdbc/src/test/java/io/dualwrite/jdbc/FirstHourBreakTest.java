@@ -150,6 +150,39 @@ class FirstHourBreakTest {
     }
 
     @Test
+    void twoPoolsOfOneDatabaseAreRefusedByMappingValidationWhileATableKeepsItsName() throws SQLException {
+        try (TestDatabase db = TestDatabases.h2()) {
+            db.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT)");
+            db.execute("CREATE TABLE items (id BIGINT PRIMARY KEY)");
+            db.execute("CREATE TABLE items_v2 (id BIGINT PRIMARY KEY)");
+            String url;
+            try (java.sql.Connection connection = db.dataSource().getConnection()) {
+                url = connection.getMetaData().getURL();
+            }
+            JdbcDataSource second = new JdbcDataSource();
+            second.setURL(url + ";MODE=REGULAR");   // another pool, other parameters, the same database
+            second.setUser("sa");
+
+            assertThatThrownBy(() -> dataSource().oldDataSource(db.dataSource()).newDataSource(second)
+                    .mapping(TableMapping.builder("items").newTable("items_v2").build())
+                    .validateMappings(true).build())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("old table 'orders' and new table 'orders' are one table")
+                    .hasMessageContaining("both stores reach the same database")
+                    .hasMessageContaining("map the table to a new name")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("'items'"));
+
+            DualWriteDataSource redesign = DualWriteDataSource.builder().oldDataSource(db.dataSource())
+                    .newDataSource(second).migration("orders").resolver(switchboard).changeLog(changeLog)
+                    .mirrorExecutor(Store.NEW, DualWriteFixture.syncExecutor("to-new", changeLog))
+                    .mirrorExecutor(Store.OLD, DualWriteFixture.syncExecutor("to-old", changeLog))
+                    .mapping(TableMapping.builder("items").newTable("items_v2").build())
+                    .validateMappings(true).build();
+            assertThat(redesign.mappings()).hasSize(1);
+        }
+    }
+
+    @Test
     void theSwitchTablesAreNotAskedForWhenTheSwitchboardIsNotOnJdbcStores() {
         try (TestDatabase oldDb = TestDatabases.h2(); TestDatabase newDb = TestDatabases.h2()) {
             oldDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY)");
