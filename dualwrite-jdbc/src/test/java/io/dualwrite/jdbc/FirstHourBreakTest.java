@@ -75,6 +75,42 @@ class FirstHourBreakTest {
     }
 
     @Test
+    void aCopierScopedByAnotherMigrationIsRefusedByTheToolsGivenIt() {
+        Switchboard two = Switchboard.builder().switchStore(SwitchStores.inMemory())
+                .migration(MigrationSwitchConfig.of("orders")).migration(MigrationSwitchConfig.of("payments")).build();
+        RowCopier paymentsCopier = RowCopier.builder().oldDataSource(oldStore).newDataSource(newStore)
+                .resolver("payments", two).build();
+
+        assertThatThrownBy(() -> BackfillJob.builder().migration("orders").oldDataSource(oldStore)
+                .newDataSource(newStore).mapping(TableMapping.identity("orders")).rowCopier(paymentsCopier).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("BackfillJob of migration 'orders' was given a rowCopier scoped by migration"
+                        + " 'payments'")
+                .hasMessageContaining("DualWriteDataSource.rowCopier()");
+        assertThatThrownBy(() -> Reconciler.builder().changeLog(changeLog).oldDataSource(oldStore)
+                .newDataSource(newStore).mapping(TableMapping.identity("orders")).migration("orders")
+                .rowCopier(paymentsCopier).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Reconciler of migration 'orders' was given a rowCopier scoped by migration"
+                        + " 'payments'");
+        assertThatThrownBy(() -> DualWriteDataSource.builder().oldDataSource(oldStore).newDataSource(newStore)
+                .migration("orders").resolver(two).changeLog(changeLog)
+                .mirrorExecutor(Store.NEW, DualWriteFixture.syncExecutor("to-new", changeLog))
+                .mirrorExecutor(Store.OLD, DualWriteFixture.syncExecutor("to-old", changeLog))
+                .mapping(TableMapping.identity("orders")).tableCopier("orders", paymentsCopier).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("DualWriteDataSource (tableCopier of 'orders') of migration 'orders'");
+
+        RowCopier ordersCopier = RowCopier.builder().oldDataSource(oldStore).newDataSource(newStore)
+                .resolver("orders", two).build();
+        assertThat(BackfillJob.builder().migration("orders").oldDataSource(oldStore).newDataSource(newStore)
+                .mapping(TableMapping.identity("orders")).rowCopier(ordersCopier).build()).isNotNull();
+        RowCopier unscoped = RowCopier.builder().oldDataSource(oldStore).newDataSource(newStore).build();
+        assertThat(Reconciler.builder().changeLog(changeLog).oldDataSource(oldStore).newDataSource(newStore)
+                .mapping(TableMapping.identity("orders")).migration("orders").rowCopier(unscoped).build()).isNotNull();
+    }
+
+    @Test
     void dataSourceBuilderSettersRefuseNullAtOnceNamingTheArgument() {
         assertRefusesNull("oldDataSource", DualWriteDataSource.builder(), b -> b.oldDataSource(null));
         assertRefusesNull("newDataSource", DualWriteDataSource.builder(), b -> b.newDataSource(null));

@@ -96,6 +96,11 @@ public final class MapperCopier implements RowCopier {
     }
 
     @Override
+    public java.util.Optional<String> migration() {
+        return java.util.Optional.ofNullable(migration);
+    }
+
+    @Override
     public SyncResult sync(Store from, List<TableKeys> tables) throws SQLException {
         Store to = from.other();
         Side source = sides.get(from);
