@@ -116,6 +116,32 @@ class MyBatisStartupBreakTest {
         }
     }
 
+    @Test
+    void rulesOfAnotherMigrationThanTheDataSourceServesAreRefusedAtInstall() throws Exception {
+        MyBatisStores stores = new MyBatisStores(io.dualwrite.jdbc.testing.TestDatabases.Kind.H2);
+        try {
+            Configuration configuration = new Configuration(new Environment("test", new JdbcTransactionFactory(),
+                    stores.dataSource));
+            configuration.addMapper(OrderMapper.class);
+            ContextRules misspelt = ContextRules.builder("ordres").merchantIdPath("merchantNo").build();
+
+            assertThatThrownBy(() -> MigrationContextInterceptor.install(configuration, misspelt))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("ContextRules are for migration 'ordres', but the session factory's"
+                            + " DualWriteDataSource serves migration 'orders', which ignores contexts of another"
+                            + " migration; build the rules with ContextRules.builder(\"orders\") or fix the name");
+            assertThat(configuration.getInterceptors()).isEmpty();
+
+            MigrationContextInterceptor.install(configuration, ContextRules.builder("orders")
+                    .merchantIdPath("merchantNo").build());
+            assertThat(configuration.getInterceptors()).hasSize(1);
+        } finally {
+            stores.writer.close();
+            stores.oldDb.close();
+            stores.newDb.close();
+        }
+    }
+
     private static NewStoreReads.Builder readsBuilder() {
         return NewStoreReads.builder(Switchboard.builder().switchStore(SwitchStores.inMemory())
                 .migration(MigrationSwitchConfig.of("orders")).build());
