@@ -139,6 +139,18 @@ class CredentialsBreakTest {
     }
 
     @Test
+    void aSuppressedExceptionIsMaskedToo() {
+        IllegalStateException top = new IllegalStateException("close failed");
+        top.addSuppressed(new SQLException("rollback on jdbc:mariadb://shop:Pw-4711@db/shop failed"));
+
+        Throwable masked = Credentials.masked(top);
+
+        assertThat(masked).isNotSameAs(top);
+        assertThat(masked.getSuppressed()).singleElement().satisfies(suppressed ->
+                assertThat(suppressed.getMessage()).contains("//shop:******@db/shop").doesNotContain("Pw-4711"));
+    }
+
+    @Test
     void aCauseChainThatLoopsEndsTheDescription() {
         RuntimeException first = new RuntimeException("password=Pw-1");
         RuntimeException second = new RuntimeException("second", first);
