@@ -1,6 +1,7 @@
 package io.dualwrite;
 
 import io.dualwrite.internal.Checks;
+import io.dualwrite.internal.Credentials;
 
 /**
  * Both stores of a migration seen by key: how {@link DualWriter#writeState} and {@link DualWriter#syncKey}
@@ -30,7 +31,8 @@ public interface StateSync<V> {
 
             @Override
             public String toString() {
-                return "StateSync[old=" + oldStore + ", new=" + newStore + "]";
+                return "StateSync[old=" + Credentials.mask(String.valueOf(oldStore)) + ", new="
+                        + Credentials.mask(String.valueOf(newStore)) + "]";
             }
         };
     }

@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>an Oracle-style connect string: {@code scott/tiger@host:1521/service}.</li>
  * </ul>
  *
- * <p>{@link #masked(Throwable)} does the same for an exception and every cause chained to it.
+ * <p>{@link #masked(Throwable)} does the same for an exception, every cause chained to it and every exception
+ * suppressed by one of them.
  */
 public final class Credentials {
 
@@ -78,15 +79,24 @@ public final class Credentials {
      */
     public static Throwable masked(Throwable error) {
         Checks.requireNonNull("error", error);
-        int depth = 0;
-        for (@Nullable Throwable cause = error; cause != null && depth <= MAX_CAUSES; cause = cause.getCause()) {
-            String message = cause.getMessage();
-            if (message != null && !mask(message).equals(message)) {
-                return copy(error, 0);
-            }
-            depth++;
+        return holdsCredential(error, 0) ? copy(error, 0) : error;
+    }
+
+    /** Whether the message of {@code error}, of a cause or of a suppressed exception holds a credential. */
+    private static boolean holdsCredential(@Nullable Throwable error, int depth) {
+        if (error == null || depth > MAX_CAUSES) {
+            return false;
         }
-        return error;
+        String message = error.getMessage();
+        if (message != null && !mask(message).equals(message)) {
+            return true;
+        }
+        for (Throwable suppressed : error.getSuppressed()) {
+            if (holdsCredential(suppressed, depth + 1)) {
+                return true;
+            }
+        }
+        return error.getCause() != error && holdsCredential(error.getCause(), depth + 1);
     }
 
     /**
@@ -118,6 +128,11 @@ public final class Credentials {
         Throwable copy = new MaskedFailure(error.getClass().getName() + (message == null ? "" : ": " + mask(message)),
                 cause == null || cause == error || depth >= MAX_CAUSES ? null : copy(cause, depth + 1));
         copy.setStackTrace(error.getStackTrace());
+        if (depth < MAX_CAUSES) {
+            for (Throwable suppressed : error.getSuppressed()) {
+                copy.addSuppressed(copy(suppressed, depth + 1));
+            }
+        }
         return copy;
     }
 
@@ -126,7 +141,7 @@ public final class Credentials {
         private static final long serialVersionUID = 1L;
 
         MaskedFailure(String text, @Nullable Throwable cause) {
-            super(text, cause, false, true);
+            super(text, cause, true, true);
         }
 
         @Override

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.internal.Checks;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.internal.LogThrottle;
 import java.time.Duration;
 import java.util.List;
@@ -104,7 +105,9 @@ final class CachingSwitchStore implements SwitchStore {
 
     @Override
     public String toString() {
-        return "CachingSwitchStore[refreshInterval=" + refreshInterval + "] wrapping " + backing;
+        // the wrapped store is the user's: its toString() may quote a URL, credentials and all
+        return "CachingSwitchStore[refreshInterval=" + refreshInterval + "] wrapping "
+                + Credentials.mask(String.valueOf(backing));
     }
 
     private SwitchSettings read(String migration, @Nullable SwitchSettings fallback) {

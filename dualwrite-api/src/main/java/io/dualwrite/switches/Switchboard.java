@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.internal.Checks;
+import io.dualwrite.internal.Credentials;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -258,8 +259,9 @@ public final class Switchboard implements PhaseResolver {
 
     @Override
     public String toString() {
-        return "Switchboard[migrations=" + new TreeSet<>(migrations.keySet()) + ", switchStore=" + switchStore
-                + ", pinStore=" + pinStore + "]";
+        return "Switchboard[migrations=" + new TreeSet<>(migrations.keySet()) + ", switchStore="
+                + Credentials.mask(String.valueOf(switchStore)) + ", pinStore=" + Credentials.mask(String.valueOf(pinStore))
+                + "]";
     }
 
     /**

@@ -76,6 +76,81 @@ class CredentialsBreakTest {
     }
 
     @Test
+    void theToStringOfWhatWrapsAUsersStoreMasksWhatTheStoreQuotes() {
+        io.dualwrite.switches.SwitchStore talkative = new io.dualwrite.switches.SwitchStore() {
+            private final io.dualwrite.switches.SwitchStore real = io.dualwrite.switches.SwitchStores.inMemory();
+
+            @Override
+            public io.dualwrite.switches.SwitchSettings load(String migration) {
+                return real.load(migration);
+            }
+
+            @Override
+            public void setSystemPhase(String migration, io.dualwrite.MigrationPhase phase) {
+                real.setSystemPhase(migration, phase);
+            }
+
+            @Override
+            public void setMerchantPhase(String migration, String merchantId, io.dualwrite.MigrationPhase phase) {
+                real.setMerchantPhase(migration, merchantId, phase);
+            }
+
+            @Override
+            public void setOrderPhase(String migration, String orderId, io.dualwrite.MigrationPhase phase) {
+                real.setOrderPhase(migration, orderId, phase);
+            }
+
+            @Override
+            public void setRules(String migration, java.util.List<io.dualwrite.switches.SwitchRule> rules) {
+                real.setRules(migration, rules);
+            }
+
+            @Override
+            public String toString() {
+                return "RedisSwitches[redis://ops:Pw-4711@cache:6379/0]";
+            }
+        };
+        io.dualwrite.switches.Switchboard switchboard = io.dualwrite.switches.Switchboard.builder()
+                .switchStore(talkative).migration(io.dualwrite.switches.MigrationSwitchConfig.of("orders")).build();
+
+        assertThat(switchboard.toString()).contains("redis://ops:******@cache:6379/0").doesNotContain("Pw-4711");
+
+        io.dualwrite.KeyedStore<String> store = new io.dualwrite.KeyedStore<>() {
+            @Override
+            public java.util.Optional<String> read(String key) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public void upsert(String key, String value) {
+            }
+
+            @Override
+            public void delete(String key) {
+            }
+
+            @Override
+            public String toString() {
+                return "Profiles[https://api:Pw-4712@profiles.example/v1]";
+            }
+        };
+        assertThat(io.dualwrite.StateSync.of(store, store).toString()).doesNotContain("Pw-4712")
+                .contains("https://api:******@profiles.example/v1");
+    }
+
+    @Test
+    void aSuppressedExceptionIsMaskedToo() {
+        IllegalStateException top = new IllegalStateException("close failed");
+        top.addSuppressed(new SQLException("rollback on jdbc:mariadb://shop:Pw-4711@db/shop failed"));
+
+        Throwable masked = Credentials.masked(top);
+
+        assertThat(masked).isNotSameAs(top);
+        assertThat(masked.getSuppressed()).singleElement().satisfies(suppressed ->
+                assertThat(suppressed.getMessage()).contains("//shop:******@db/shop").doesNotContain("Pw-4711"));
+    }
+
+    @Test
     void aCauseChainThatLoopsEndsTheDescription() {
         RuntimeException first = new RuntimeException("password=Pw-1");
         RuntimeException second = new RuntimeException("second", first);

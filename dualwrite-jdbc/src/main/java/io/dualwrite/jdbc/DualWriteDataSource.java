@@ -516,6 +516,8 @@ public final class DualWriteDataSource implements DataSource {
                             + " (mapped: " + mappings.keySet() + "); add mapping(TableMapping.builder(\"" + table
                             + "\")...) so that the write path finds its keys");
                 }
+                RowCopier.requireSameMigration("DualWriteDataSource (tableCopier of '" + table + "')",
+                        tableCopiers.get(table), migration);
             }
             if (!tableCopiers.isEmpty()) {
                 copier = new io.dualwrite.jdbc.copy.TableRoutedCopier(copier, tableCopiers);

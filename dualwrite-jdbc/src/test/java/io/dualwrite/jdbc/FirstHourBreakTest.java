@@ -75,6 +75,42 @@ class FirstHourBreakTest {
     }
 
     @Test
+    void aCopierScopedByAnotherMigrationIsRefusedByTheToolsGivenIt() {
+        Switchboard two = Switchboard.builder().switchStore(SwitchStores.inMemory())
+                .migration(MigrationSwitchConfig.of("orders")).migration(MigrationSwitchConfig.of("payments")).build();
+        RowCopier paymentsCopier = RowCopier.builder().oldDataSource(oldStore).newDataSource(newStore)
+                .resolver("payments", two).build();
+
+        assertThatThrownBy(() -> BackfillJob.builder().migration("orders").oldDataSource(oldStore)
+                .newDataSource(newStore).mapping(TableMapping.identity("orders")).rowCopier(paymentsCopier).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("BackfillJob of migration 'orders' was given a rowCopier scoped by migration"
+                        + " 'payments'")
+                .hasMessageContaining("DualWriteDataSource.rowCopier()");
+        assertThatThrownBy(() -> Reconciler.builder().changeLog(changeLog).oldDataSource(oldStore)
+                .newDataSource(newStore).mapping(TableMapping.identity("orders")).migration("orders")
+                .rowCopier(paymentsCopier).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Reconciler of migration 'orders' was given a rowCopier scoped by migration"
+                        + " 'payments'");
+        assertThatThrownBy(() -> DualWriteDataSource.builder().oldDataSource(oldStore).newDataSource(newStore)
+                .migration("orders").resolver(two).changeLog(changeLog)
+                .mirrorExecutor(Store.NEW, DualWriteFixture.syncExecutor("to-new", changeLog))
+                .mirrorExecutor(Store.OLD, DualWriteFixture.syncExecutor("to-old", changeLog))
+                .mapping(TableMapping.identity("orders")).tableCopier("orders", paymentsCopier).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("DualWriteDataSource (tableCopier of 'orders') of migration 'orders'");
+
+        RowCopier ordersCopier = RowCopier.builder().oldDataSource(oldStore).newDataSource(newStore)
+                .resolver("orders", two).build();
+        assertThat(BackfillJob.builder().migration("orders").oldDataSource(oldStore).newDataSource(newStore)
+                .mapping(TableMapping.identity("orders")).rowCopier(ordersCopier).build()).isNotNull();
+        RowCopier unscoped = RowCopier.builder().oldDataSource(oldStore).newDataSource(newStore).build();
+        assertThat(Reconciler.builder().changeLog(changeLog).oldDataSource(oldStore).newDataSource(newStore)
+                .mapping(TableMapping.identity("orders")).migration("orders").rowCopier(unscoped).build()).isNotNull();
+    }
+
+    @Test
     void dataSourceBuilderSettersRefuseNullAtOnceNamingTheArgument() {
         assertRefusesNull("oldDataSource", DualWriteDataSource.builder(), b -> b.oldDataSource(null));
         assertRefusesNull("newDataSource", DualWriteDataSource.builder(), b -> b.newDataSource(null));
@@ -146,6 +182,39 @@ class FirstHourBreakTest {
 
             DualWriteSchema.create(switchDb.dataSource());
             assertThat(builder.build().migration()).isEqualTo("orders");
+        }
+    }
+
+    @Test
+    void twoPoolsOfOneDatabaseAreRefusedByMappingValidationWhileATableKeepsItsName() throws SQLException {
+        try (TestDatabase db = TestDatabases.h2()) {
+            db.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT)");
+            db.execute("CREATE TABLE items (id BIGINT PRIMARY KEY)");
+            db.execute("CREATE TABLE items_v2 (id BIGINT PRIMARY KEY)");
+            String url;
+            try (java.sql.Connection connection = db.dataSource().getConnection()) {
+                url = connection.getMetaData().getURL();
+            }
+            JdbcDataSource second = new JdbcDataSource();
+            second.setURL(url + ";MODE=REGULAR");   // another pool, other parameters, the same database
+            second.setUser("sa");
+
+            assertThatThrownBy(() -> dataSource().oldDataSource(db.dataSource()).newDataSource(second)
+                    .mapping(TableMapping.builder("items").newTable("items_v2").build())
+                    .validateMappings(true).build())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("old table 'orders' and new table 'orders' are one table")
+                    .hasMessageContaining("both stores reach the same database")
+                    .hasMessageContaining("map the table to a new name")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("'items'"));
+
+            DualWriteDataSource redesign = DualWriteDataSource.builder().oldDataSource(db.dataSource())
+                    .newDataSource(second).migration("orders").resolver(switchboard).changeLog(changeLog)
+                    .mirrorExecutor(Store.NEW, DualWriteFixture.syncExecutor("to-new", changeLog))
+                    .mirrorExecutor(Store.OLD, DualWriteFixture.syncExecutor("to-old", changeLog))
+                    .mapping(TableMapping.builder("items").newTable("items_v2").build())
+                    .validateMappings(true).build();
+            assertThat(redesign.mappings()).hasSize(1);
         }
     }
 

@@ -700,8 +700,13 @@ public final class DualWriteMappers {
 
         /** Marks a statement as a write of one key, as {@link DualWrite} on its method would. */
         public Builder statement(String statementId, String table, int keyArgument, Operation operation) {
-            writes.put(Checks.requireNonNull("statementId", statementId),
-                    new Write(Checks.requireNonNull("table", table), keyArgument, Checks.requireNonNull("operation", operation)));
+            if (keyArgument < 0 && keyArgument != DualWrite.ORDER_ID) {
+                throw new IllegalArgumentException("keyArgument of statement " + statementId
+                        + " must be the index of the mapper method's key argument (0 or more) or DualWrite.ORDER_ID"
+                        + " (the context's order id), but was " + keyArgument);
+            }
+            writes.put(Checks.requireText("statementId", statementId),
+                    new Write(Checks.requireText("table", table), keyArgument, Checks.requireNonNull("operation", operation)));
             return this;
         }
 

@@ -96,6 +96,11 @@ public final class MapperCopier implements RowCopier {
     }
 
     @Override
+    public java.util.Optional<String> migration() {
+        return java.util.Optional.ofNullable(migration);
+    }
+
+    @Override
     public SyncResult sync(Store from, List<TableKeys> tables) throws SQLException {
         Store to = from.other();
         Side source = sides.get(from);
@@ -345,20 +350,31 @@ public final class MapperCopier implements RowCopier {
 
         /** The statement that reads one row of {@code store} by key, returning the row object or null. */
         public Builder read(Store store, String statementId) {
-            reads.put(Checks.requireNonNull("store", store), Checks.requireNonNull("statementId", statementId));
+            reads.put(Checks.requireNonNull("store", store), Checks.requireText("statementId", statementId));
             return this;
         }
 
         /** The statements that write a row object into {@code store}, run in order; together they must upsert. */
         public Builder upsert(Store store, String... statementIds) {
-            upserts.put(Checks.requireNonNull("store", store), List.of(statementIds));
+            upserts.put(Checks.requireNonNull("store", store), statementIds("upsert", statementIds));
             return this;
         }
 
         /** The statements that delete one key from {@code store}, run in order with the key. */
         public Builder delete(Store store, String... statementIds) {
-            deletes.put(Checks.requireNonNull("store", store), List.of(statementIds));
+            deletes.put(Checks.requireNonNull("store", store), statementIds("delete", statementIds));
             return this;
+        }
+
+        /** The ids given, each a non-blank statement id, at least one. */
+        private static List<String> statementIds(String property, String @Nullable [] ids) {
+            if (ids == null || ids.length == 0) {
+                throw new IllegalArgumentException(property + " must name at least one statement id, but named none");
+            }
+            for (String id : ids) {
+                Checks.requireText(property + " statement id", id);
+            }
+            return List.of(ids);
         }
 
         /**

@@ -90,12 +90,16 @@ public final class MigrationContextInterceptor implements Interceptor {
      * Checks {@code rules} against the mappers of {@code configuration} and adds the interceptor to it.
      *
      * @return the interceptor added
-     * @throws IllegalStateException when a configured statement does not exist or a path names no property of
-     *                               its parameter; the message names the statement or path, its mapper and the fix
+     * @throws IllegalStateException    when a configured statement does not exist or a path names no property of
+     *                                  its parameter; the message names the statement or path, its mapper and the
+     *                                  fix
+     * @throws IllegalArgumentException when the session factory's {@code DualWriteDataSource} serves another
+     *                                  migration than {@code rules}
      */
     public static MigrationContextInterceptor install(Configuration configuration, ContextRules rules) {
         Checks.requireNonNull("configuration", configuration);
         Checks.requireNonNull("rules", rules);
+        requireServedMigration(configuration, rules);
         new StartupCheck(configuration).check(rules);
         MigrationContextInterceptor interceptor = new MigrationContextInterceptor(rules, configuration, null, Map.of());
         configuration.addInterceptor(interceptor);
@@ -116,6 +120,7 @@ public final class MigrationContextInterceptor implements Interceptor {
         Checks.requireNonNull("configuration", configuration);
         Checks.requireNonNull("rules", rules);
         Checks.requireNonNull("reads", reads);
+        requireServedMigration(configuration, rules);
         // the reads resolve phases of the rules' migration: a resolver that does not know it fails every read
         reads.resolver().requireKnownMigration("ContextRules.migration", rules.migration());
         StartupCheck check = new StartupCheck(configuration);
@@ -124,6 +129,34 @@ public final class MigrationContextInterceptor implements Interceptor {
         MigrationContextInterceptor interceptor = new MigrationContextInterceptor(rules, configuration, reads, routes);
         configuration.addInterceptor(interceptor);
         return interceptor;
+    }
+
+    /**
+     * Refuses rules of another migration than the one the session factory's {@code DualWriteDataSource} serves: the
+     * data source ignores a context of another migration, so every context the interceptor opened would be dropped
+     * and each write would follow the unattributed rule, silently.
+     */
+    private static void requireServedMigration(Configuration configuration, ContextRules rules) {
+        javax.sql.DataSource dataSource = configuration.getEnvironment() == null ? null
+                : configuration.getEnvironment().getDataSource();
+        if (dataSource == null) {
+            return;
+        }
+        io.dualwrite.jdbc.DualWriteDataSource served;
+        try {
+            if (!dataSource.isWrapperFor(io.dualwrite.jdbc.DualWriteDataSource.class)) {
+                return;
+            }
+            served = dataSource.unwrap(io.dualwrite.jdbc.DualWriteDataSource.class);
+        } catch (java.sql.SQLException | RuntimeException unknown) {
+            return;   // a pool that cannot tell what it wraps is not checked
+        }
+        if (!served.migration().equals(rules.migration())) {
+            throw new IllegalArgumentException("ContextRules are for migration '" + rules.migration() + "', but the"
+                    + " session factory's DualWriteDataSource serves migration '" + served.migration() + "', which"
+                    + " ignores contexts of another migration; build the rules with ContextRules.builder(\""
+                    + served.migration() + "\") or fix the name");
+        }
     }
 
     /** The rules this interceptor applies. */

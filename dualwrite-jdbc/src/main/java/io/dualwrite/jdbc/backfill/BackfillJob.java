@@ -530,6 +530,9 @@ public final class BackfillJob {
             if (resolver != null) {
                 resolver.requireKnownMigration("migration", migration);
             }
+            if (rowCopier != null) {
+                RowCopier.requireSameMigration("BackfillJob", rowCopier, migration);
+            }
             if (scope.merchantId().isPresent()) {
                 for (TableMapping mapping : mappings) {
                     if (mapping.merchantIdColumn().isEmpty()) {

@@ -77,6 +77,11 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     @Override
+    public java.util.Optional<String> migration() {
+        return java.util.Optional.ofNullable(migration);
+    }
+
+    @Override
     public SyncResult sync(Store from, List<TableKeys> batches) throws SQLException {
         Store to = from.other();
         // one read and one write per table, however many transactions' keys were merged into this sync

@@ -114,6 +114,30 @@ public interface RowCopier {
      */
     SyncResult sync(Store from, List<TableKeys> tables) throws SQLException;
 
+    /**
+     * The migration whose switches scope this copier's copies ({@link Builder#resolver}), if any: the tools that
+     * take a copier check it against their own migration at start-up, since a copier scoped by another migration
+     * would copy or skip rows by that migration's switches. The default: none known.
+     */
+    default java.util.Optional<String> migration() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Refuses a copier scoped by another migration than {@code migration}, naming both and the fix.
+     *
+     * @param tool the tool the copier was given to, named in the message ({@code BackfillJob})
+     * @throws IllegalArgumentException when the copier is scoped by another migration
+     */
+    static void requireSameMigration(String tool, RowCopier copier, String migration) {
+        copier.migration().filter(scoped -> !scoped.equals(migration)).ifPresent(scoped -> {
+            throw new IllegalArgumentException(tool + " of migration '" + migration + "' was given a rowCopier scoped"
+                    + " by migration '" + scoped + "', which would copy or skip rows by that migration's switches;"
+                    + " give the copier of this migration's data source (DualWriteDataSource.rowCopier() of a data"
+                    + " source built with migration(\"" + migration + "\")), or fix the name");
+        });
+    }
+
     /** Starts a builder. */
     static Builder builder() {
         return new Builder();

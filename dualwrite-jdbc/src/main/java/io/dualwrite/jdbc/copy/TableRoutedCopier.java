@@ -33,6 +33,11 @@ public final class TableRoutedCopier implements RowCopier {
     }
 
     @Override
+    public java.util.Optional<String> migration() {
+        return fallback.migration();
+    }
+
+    @Override
     public SyncResult sync(Store from, List<TableKeys> tables) throws SQLException {
         Map<RowCopier, List<TableKeys>> split = new LinkedHashMap<>();
         for (TableKeys table : tables) {

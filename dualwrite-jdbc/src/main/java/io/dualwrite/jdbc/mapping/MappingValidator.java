@@ -1,5 +1,6 @@
 package io.dualwrite.jdbc.mapping;
 
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.mapping.TableMapping;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -54,7 +56,14 @@ public final class MappingValidator {
             throws SQLException {
         List<String> problems = new ArrayList<>();
         try (Connection oldConnection = oldStore.getConnection(); Connection newConnection = newStore.getConnection()) {
+            String oneDatabase = sameDatabase(oldConnection, newConnection);
             for (TableMapping mapping : mappings) {
+                if (oneDatabase != null && mapping.oldTable().equalsIgnoreCase(mapping.newTable())) {
+                    problems.add("old table '" + mapping.oldTable() + "' and new table '" + mapping.newTable()
+                            + "' are one table: both stores reach the same database (" + oneDatabase + "), so every"
+                            + " sync would copy its rows onto themselves; point the new store at its own database, or"
+                            + " map the table to a new name (TableMapping.Builder.newTable)");
+                }
                 Optional<Map<String, Column>> oldColumns = columns(oldConnection, mapping.oldTable());
                 Optional<Map<String, Column>> newColumns = columns(newConnection, mapping.newTable());
                 if (oldColumns.isEmpty()) {
@@ -70,6 +79,34 @@ public final class MappingValidator {
             }
         }
         return problems;
+    }
+
+    /**
+     * The database both connections reach, described without credentials, when they reach the same one: the same
+     * JDBC URL without its parameters, catalog and schema; else {@code null}.
+     */
+    private static @Nullable String sameDatabase(Connection oldConnection, Connection newConnection)
+            throws SQLException {
+        String oldUrl = oldConnection.getMetaData().getURL();
+        String newUrl = newConnection.getMetaData().getURL();
+        if (oldUrl == null || newUrl == null || !withoutParameters(oldUrl).equals(withoutParameters(newUrl))
+                || !Objects.equals(oldConnection.getCatalog(), newConnection.getCatalog())
+                || !Objects.equals(oldConnection.getSchema(), newConnection.getSchema())) {
+            return null;
+        }
+        return Credentials.mask(withoutParameters(oldUrl));
+    }
+
+    private static String withoutParameters(String url) {
+        String trimmed = url.strip();
+        int end = trimmed.length();
+        for (char separator : new char[] {'?', ';'}) {
+            int at = trimmed.indexOf(separator);
+            if (at > 0 && at < end) {
+                end = at;
+            }
+        }
+        return trimmed.substring(0, end);
     }
 
     private static void checkOldNames(TableMapping mapping, Table old) {

@@ -438,6 +438,9 @@ public final class Reconciler implements AutoCloseable {
             if (resolver != null && migration != null) {
                 resolver.requireKnownMigration("migration", migration);
             }
+            if (rowCopier != null && migration != null) {
+                RowCopier.requireSameMigration("Reconciler", rowCopier, migration);
+            }
             if (maxBackoff.compareTo(initialBackoff) < 0) {
                 throw new IllegalArgumentException("maxBackoff must not be below initialBackoff (" + initialBackoff
                         + "), but was " + maxBackoff);

@@ -1,6 +1,7 @@
 package io.dualwrite.jdbc.schema;
 
 import io.dualwrite.internal.Checks;
+import io.dualwrite.internal.Credentials;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -105,12 +106,8 @@ public final class DualWriteSchema {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(true);
         try (Statement statement = connection.createStatement()) {
-            boolean ignoringCase = script == SchemaScript.H2 && h2IgnoresCase(statement);
-            if (ignoringCase) {
-                // the setting turns every VARCHAR of a new table into VARCHAR_IGNORECASE: ids that differ in
-                // case would be one merchant, one order, one pin; the tables are created case-sensitive
-                statement.execute("SET IGNORECASE FALSE");
-            }
+            boolean ignoringCase = script == SchemaScript.H2 && h2IgnoresCase(statement)
+                    && caseSensitiveWhileCreating(statement);
             try {
                 for (String sql : script.statements()) {
                     try {
@@ -130,6 +127,24 @@ public final class DualWriteSchema {
             connection.setAutoCommit(autoCommit);
         }
         log.debug("dualwrite tables present ({})", script);
+    }
+
+    /**
+     * Turns H2's {@code IGNORECASE} off for the tables about to be created: it turns every VARCHAR of a new table into
+     * VARCHAR_IGNORECASE, so ids that differ in case would be one merchant, one order, one pin. A user without the
+     * admin right cannot change it: the tables are then created as the database makes them, and
+     * {@link #verify(DataSource)} names their columns with the fix.
+     */
+    private static boolean caseSensitiveWhileCreating(Statement statement) {
+        try {
+            statement.execute("SET IGNORECASE FALSE");
+            return true;
+        } catch (SQLException refused) {
+            log.warn("dualwrite's tables are created under H2's IGNORECASE=TRUE, so their id columns ignore case: the"
+                    + " setting could not be turned off ({}); create them as an admin, or from {} after SET IGNORECASE"
+                    + " FALSE", Credentials.mask(refused.getMessage()), SchemaScript.H2.resourcePath());
+            return false;
+        }
     }
 
     /** Whether an H2 database runs with {@code IGNORECASE=TRUE} (new VARCHAR columns then ignore case). */

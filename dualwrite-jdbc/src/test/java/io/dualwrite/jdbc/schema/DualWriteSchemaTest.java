@@ -184,6 +184,34 @@ class DualWriteSchemaTest {
     }
 
     @Test
+    void createByAnH2UserWithoutAdminRightsStillCreatesTheTablesAndVerifyNamesTheColumnsThatIgnoreCase()
+            throws SQLException {
+        String name = "jdbc:h2:mem:ignorecase_user_" + System.nanoTime();
+        JdbcDataSource admin = new JdbcDataSource();
+        admin.setURL(name + ";IGNORECASE=TRUE;DB_CLOSE_DELAY=-1");
+        admin.setUser("sa");
+        try (Connection connection = admin.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE USER app PASSWORD 'app-pw'");
+            statement.execute("GRANT ALTER ANY SCHEMA TO app");
+        }
+        JdbcDataSource app = new JdbcDataSource();
+        app.setURL(name);   // settings in the URL would need admin rights too
+        app.setUser("app");
+        app.setPassword("app-pw");
+
+        try (io.dualwrite.testing.LogCapture log = io.dualwrite.testing.LogCapture.of(DualWriteSchema.class)) {
+            DualWriteSchema.create(app);
+
+            assertThat(log.messages(ch.qos.logback.classic.Level.WARN)).singleElement().satisfies(line ->
+                    assertThat(line).contains("IGNORECASE=TRUE").contains("SET IGNORECASE FALSE")
+                            .contains("io/dualwrite/jdbc/schema/h2.sql"));
+        }
+        assertThatThrownBy(() -> DualWriteSchema.verify(app))
+                .hasMessageContaining("dualwrite_switch.migration is VARCHAR_IGNORECASE");
+        DualWriteSchema.create(admin);   // idempotent: the tables exist, nothing is recreated
+    }
+
+    @Test
     void aMissingTableIsRecognisedByItsSqlStateOnEveryDatabase() {
         for (TestDatabases.Kind kind : TestDatabases.Kind.values()) {
             try (TestDatabase db = TestDatabases.create(kind)) {
