@@ -356,7 +356,20 @@ public final class StatementAnalyzer {
             return bulkWrite(sql, merge.getTable(), "merge");
         } else if (statement instanceof net.sf.jsqlparser.statement.alter.Alter alter) {
             // ALTER COLUMN … TYPE … USING, MODIFY COLUMN: a change of a column's type rewrites its values
+            if (alter.getTable() != null && mappingOf(alter.getTable()) == null) {
+                List<TableMapping> replaced = replacedByAlter(alter);
+                if (!replaced.isEmpty()) {
+                    return StatementAnalysis.passThrough(sql, SqlKind.BULK_WRITE, TxControl.NONE, replaced);
+                }
+            }
             return bulkWrite(sql, alter.getTable(), "alter");
+        } else if (statement instanceof net.sf.jsqlparser.statement.drop.Drop
+                || statement instanceof net.sf.jsqlparser.statement.alter.RenameTableStatement
+                || statement instanceof net.sf.jsqlparser.statement.create.table.CreateTable) {
+            // DDL that removes a mapped table's rows or puts other rows under its name: the mapped table is resynced
+            List<TableMapping> replaced = replacedByDdl(statement);
+            return StatementAnalysis.passThrough(sql, replaced.isEmpty() ? SqlKind.OTHER : SqlKind.BULK_WRITE,
+                    TxControl.NONE, replaced);
         } else if (statement instanceof net.sf.jsqlparser.statement.UnsupportedStatement) {
             // the parser kept the text without reading it (REPLACE LOW_PRIORITY …): as unparsable SQL, a write to
             // the mapped tables it names is resynced
@@ -370,6 +383,72 @@ public final class StatementAnalyzer {
                     table == null ? null : table.getFullyQualifiedName());
         }
         return analyzeWrite(sql, numbered, statement, kind, mapping);
+    }
+
+    /**
+     * The mapped tables whose rows a {@code DROP}, {@code RENAME TABLE} or {@code CREATE TABLE} removes or replaces:
+     * {@code DROP TABLE orders} (and a view, sequence or index drop naming no table: none), a rename from or onto a
+     * mapped name ({@code RENAME TABLE orders_new TO orders}, the swap of an online schema change, puts rows the
+     * library never saw under the mapped name), {@code CREATE OR REPLACE TABLE orders} and {@code CREATE TABLE orders
+     * AS SELECT …}. {@code DROP SCHEMA} and {@code DROP DATABASE} may take any mapped table with them.
+     */
+    private List<TableMapping> replacedByDdl(Statement statement) {
+        java.util.LinkedHashSet<TableMapping> replaced = new java.util.LinkedHashSet<>();
+        if (statement instanceof net.sf.jsqlparser.statement.drop.Drop drop) {
+            String type = drop.getType() == null ? "" : drop.getType().toUpperCase(Locale.ROOT);
+            if (type.equals("SCHEMA") || type.equals("DATABASE") || type.equals("OWNED")) {
+                return List.copyOf(mappings.values());
+            }
+            if (type.equals("TABLE")) {
+                List<Table> names = drop.getNames() != null && !drop.getNames().isEmpty() ? drop.getNames()
+                        : java.util.Collections.singletonList(drop.getName());
+                names.forEach(name -> replaced.addAll(mappedOrReached(name)));
+            }
+        } else if (statement instanceof net.sf.jsqlparser.statement.alter.RenameTableStatement rename) {
+            rename.getTableNames().forEach(pair -> {
+                replaced.addAll(mappedOrReached(pair.getKey()));
+                replaced.addAll(mappedOrReached(pair.getValue()));
+            });
+        } else if (statement instanceof net.sf.jsqlparser.statement.create.table.CreateTable create) {
+            if (create.isOrReplace() || create.getSelect() != null) {
+                replaced.addAll(mappedOrReached(create.getTable()));
+            }
+        }
+        return List.copyOf(replaced);
+    }
+
+    /**
+     * For an {@code ALTER TABLE} of a table no mapping names: the mapped tables it renames another table onto
+     * ({@code ALTER TABLE orders_new RENAME TO orders}) or swaps rows with ({@code EXCHANGE PARTITION p WITH TABLE
+     * orders}).
+     */
+    private List<TableMapping> replacedByAlter(net.sf.jsqlparser.statement.alter.Alter alter) {
+        java.util.LinkedHashSet<TableMapping> replaced = new java.util.LinkedHashSet<>();
+        if (alter.getAlterExpressions() == null) {
+            return List.of();
+        }
+        for (net.sf.jsqlparser.statement.alter.AlterExpression expression : alter.getAlterExpressions()) {
+            if (expression.getNewTableName() != null) {
+                replaced.addAll(mappedOrReached(new Table(expression.getNewTableName())));
+            } else if (expression.getOperation() == net.sf.jsqlparser.statement.alter.AlterOperation.EXCHANGE_PARTITION) {
+                replaced.addAll(mentionedTables(expression.toString()));
+            }
+        }
+        return List.copyOf(replaced);
+    }
+
+    /** The mapping of {@code table}, or the mapped tables reached through it under another name. */
+    private List<TableMapping> mappedOrReached(@Nullable Table table) {
+        if (table == null) {
+            return List.of();
+        }
+        if (table.getSchemaName() == null && table.getName() != null && table.getName().contains(".")) {
+            // a name kept whole by the parser (RENAME TO other.orders)
+            int dot = table.getName().lastIndexOf('.');
+            table = new Table(table.getName().substring(0, dot), table.getName().substring(dot + 1));
+        }
+        TableMapping mapping = mappingOf(table);
+        return mapping != null ? List.of(mapping) : reachedThrough(table);
     }
 
     /** The mapped tables that the WITH items of a statement write (data-modifying common table expressions). */
