@@ -282,6 +282,15 @@ public final class StatementAnalyzer {
             return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN, TxControl.NONE, mentionedTables(sql));
         }
         String numbered = SqlText.numberParameters(sql);
+        java.util.regex.Matcher only = texts.size() == 1 ? ONLY_TABLE.matcher(numbered) : null;
+        boolean onlyTable = only != null && only.lookingAt();
+        if (onlyTable) {
+            // PostgreSQL's UPDATE ONLY t / DELETE FROM ONLY t (not its inheriting children), which the parser does not
+            // read: analysed without the word, so its keys are found as for the table's own rows (the key pre-select,
+            // which reads the children too, at worst finds more rows than the count and resyncs); the new store's
+            // statement gets the word back
+            numbered = only.group(1) + numbered.substring(only.end());
+        }
         List<Statement> statements;
         try {
             statements = parseAll(numbered);
@@ -299,6 +308,9 @@ public final class StatementAnalyzer {
             return StatementAnalysis.passThrough(sql, SqlKind.OTHER);
         }
         StatementAnalysis analysis = analyzeStatement(sql, numbered, statements.get(0));
+        if (onlyTable) {
+            analysis = analysis.withOnlyOnNew();
+        }
         if (SqlText.backslashInQuotes(sql) && analysis.mapped() && !escapesAgree(sql, numbered)) {
             // 'a\' WHERE id = 2 -- ' WHERE id = 1: with backslash escapes (MySQL, PostgreSQL E'') the string runs
             // on and the row is 1, without them it is 2; which one the database reads is its setting's, not ours
@@ -306,6 +318,10 @@ public final class StatementAnalyzer {
         }
         return analysis;
     }
+
+    /** {@code UPDATE ONLY t} or {@code DELETE FROM ONLY t} at the start of a statement; group 1 is all before ONLY. */
+    private static final Pattern ONLY_TABLE = Pattern.compile(
+            "(?i)(\\s*(?:update|delete\\s+from)\\s+)only\\s+(?!(?:set|where|as)\\b)(?=[\\p{L}_\"`])");
 
     private StatementAnalysis analyzeStatement(String sql, String numbered, Statement statement) {
         List<TableMapping> writtenByWith = writtenByWithItems(statement);

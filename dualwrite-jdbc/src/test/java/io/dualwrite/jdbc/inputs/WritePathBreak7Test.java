@@ -168,6 +168,37 @@ class WritePathBreak7Test {
         }
     }
 
+    // PostgreSQL's UPDATE ONLY / DELETE FROM ONLY (no inheriting children): synced by key, not a whole-table resync
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "DUAL_WRITE  | UPDATE ONLY orders SET qty = 5 WHERE id = 1",
+        "DUAL_WRITE  | update only orders SET qty = qty + 5 WHERE code = 'a'",
+        "DUAL_WRITE  | DELETE FROM ONLY orders WHERE qty < 2",
+        "NEW_PRIMARY | UPDATE ONLY orders SET qty = 5 WHERE id = 1",
+        "NEW_PRIMARY | DELETE FROM ONLY orders WHERE code = 'a'"})
+    void postgresUpdateAndDeleteOnlyAreSyncedByKey(MigrationPhase phase, String sql) throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.POSTGRES, Kind.POSTGRES).phase(phase).build(),
+                Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate(sql)).isEqualTo(1);
+            }
+            try (Connection connection = fixture.dataSource.getConnection();
+                 java.sql.PreparedStatement statement = connection.prepareStatement(
+                         sql.replace("id = 1", "id = ?").replace("'a'", "?").replace("< 2", "< ?"))) {
+                if (sql.contains("'a'")) {
+                    statement.setString(1, "a");
+                } else {
+                    statement.setInt(1, sql.contains("< 2") ? 2 : 1);
+                }
+                statement.executeUpdate();
+            }
+            assertThat(fixture.records()).isEmpty();
+            List<java.util.Map<String, String>> rows = Rows.assertOrdersSame(fixture, "id, code, qty");
+            assertThat(rows).hasSize(sql.contains("DELETE") ? 2 : 3);
+        }
+    }
+
     /** One pending scoped resync of the whole orders table for the new store, and a WARN naming it. */
     private static void assertWholeTableResync(Fixture fixture, LogCapture log) {
         List<ChangeRecord> resyncs = fixture.scopedResyncs();
