@@ -788,6 +788,9 @@ public final class StatementAnalyzer {
             for (UpdateSet set : sets) {
                 for (int i = 0; i < set.getColumns().size(); i++) {
                     String name = SqlText.unquote(set.getColumns().get(i).getColumnName());
+                    if (keepsOwnValue(i < set.getValues().size() ? set.getValues().get(i) : null, name)) {
+                        continue; // id = LAST_INSERT_ID(id): the row stays where it was met
+                    }
                     if (mapping.primaryKey().stream().anyMatch(name::equalsIgnoreCase)) {
                         return true;
                     }
@@ -818,13 +821,29 @@ public final class StatementAnalyzer {
                         continue;
                     }
                     Expression value = i < set.getValues().size() ? set.getValues().get(i) : null;
-                    if (!insertedValueOf(value, name)) {
+                    if (!insertedValueOf(value, name) && !keepsOwnValue(value, name)) {
                         return true;
                     }
                 }
             }
         }
         return false;
+    }
+
+    /**
+     * Whether an upsert's update clause gives {@code column} the value the row already holds: the column itself
+     * ({@code id = id}) or MySQL's {@code LAST_INSERT_ID(id)}, which returns its argument (the idiom that makes the
+     * driver report the id of the row updated instead of inserted).
+     */
+    private static boolean keepsOwnValue(@Nullable Expression value, String column) {
+        if (value instanceof net.sf.jsqlparser.expression.Function function
+                && "LAST_INSERT_ID".equalsIgnoreCase(function.getName()) && function.getParameters() != null
+                && function.getParameters().size() == 1) {
+            return keepsOwnValue(function.getParameters().get(0), column);
+        }
+        return value instanceof Column reference && (reference.getTable() == null
+                || reference.getTable().getName() == null)
+                && SqlText.unquote(reference.getColumnName()).equalsIgnoreCase(column);
     }
 
     private static boolean insertedValueOf(@Nullable Expression value, String column) {

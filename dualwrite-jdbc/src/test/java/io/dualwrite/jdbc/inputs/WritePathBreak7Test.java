@@ -199,6 +199,35 @@ class WritePathBreak7Test {
         }
     }
 
+    // MariaDB's upsert idiom id = LAST_INSERT_ID(id) keeps the row's key: synced by key, not a whole-table resync
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "INSERT INTO orders (code, qty) VALUES (?, ?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), qty = VALUES(qty)",
+        "INSERT INTO orders (code, qty) VALUES (?, ?) ON DUPLICATE KEY UPDATE qty = qty + VALUES(qty), id = last_insert_id(`id`)",
+        "INSERT INTO orders (code, qty) VALUES (?, ?) ON DUPLICATE KEY UPDATE id = id, qty = VALUES(qty)"})
+    void mariadbUpsertWithLastInsertIdOfItsOwnKeyIsSyncedByKey(String sql) throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.MARIADB, Kind.MARIADB),
+                "CREATE TABLE orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, code VARCHAR(20) UNIQUE, qty INT)")) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 java.sql.PreparedStatement upsert = connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+                upsert.setString(1, "a");
+                upsert.setInt(2, 9);
+                upsert.executeUpdate();
+                try (java.sql.ResultSet keys = upsert.getGeneratedKeys()) {
+                    if (sql.contains("LAST_INSERT_ID") || sql.contains("last_insert_id")) {
+                        assertThat(keys.next()).isTrue();
+                        assertThat(keys.getLong(1)).isEqualTo(1); // the caller sees the row it met, as without the library
+                    }
+                }
+                upsert.setString(1, "z");
+                upsert.setInt(2, 4);
+                upsert.executeUpdate();
+            }
+            assertThat(fixture.records()).isEmpty();
+            assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).hasSize(4);
+        }
+    }
+
     /** One pending scoped resync of the whole orders table for the new store, and a WARN naming it. */
     private static void assertWholeTableResync(Fixture fixture, LogCapture log) {
         List<ChangeRecord> resyncs = fixture.scopedResyncs();
