@@ -52,6 +52,36 @@ class WritePathBreak7Test {
         }
     }
 
+    // the same DDL as an entry of a Statement batch, or among transaction control in one text
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "H2       | batch | DROP TABLE orders",
+        "POSTGRES | batch | DROP TABLE orders",
+        "MARIADB  | batch | DROP TABLE orders",
+        "POSTGRES | text  | BEGIN; DROP TABLE orders; COMMIT",
+        "POSTGRES | text  | BEGIN; ALTER TABLE orders RENAME TO orders_old; COMMIT"})
+    void ddlInABatchOrBesideTransactionControlRecordsAScopedResync(Kind kind, String how, String ddl) throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(kind, kind), Mirrored.PG);
+             LogCapture log = LogCapture.of("io.dualwrite")) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                if (how.equals("batch")) {
+                    statement.addBatch(ddl);
+                    statement.addBatch("CREATE TABLE orders (id BIGINT PRIMARY KEY, code VARCHAR(20) UNIQUE, qty INT)");
+                    statement.executeBatch();
+                } else {
+                    statement.execute(ddl);
+                    statement.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, code VARCHAR(20) UNIQUE, qty INT)");
+                }
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (7, 'g', 7)");
+            }
+            assertWholeTableResync(fixture, log);
+            fixture.resolveScopedResyncs(Fixture.ORDERS);
+            assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).containsExactly(
+                    Rows.expected("id", 7, "code", "g", "qty", 7));
+        }
+    }
+
     // another table renamed onto the mapped name (the swap of an online schema change): its rows replace orders'
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
