@@ -106,6 +106,17 @@ final class StatementHandler implements InvocationHandler {
             throw new SQLException("statement cannot run on the new store (" + analysis.rewriteProblem() + "): " + sql);
         }
         refuseUnanalysedOnNew(analysis, store);
+        if (store == Store.NEW && analysis.kind() == SqlKind.MULTIPLE) {
+            for (StatementAnalysis part : analysis.parts()) {
+                if (part.mapped() && !part.mapping().isIdentity()) {
+                    throw new SQLException("statement refused on the new store, which is authoritative for this"
+                            + " write: a prepared string of several statements writes mapped table "
+                            + part.mapping().oldTable() + ", which the new store holds as " + part.mapping().newTable()
+                            + ", and is not rewritten statement by statement; prepare each statement on its own",
+                            "0A000");
+                }
+            }
+        }
         Object[] physicalArgs = inStoreNames(args.clone(), analysis, store);
         physicalArgs[0] = plan == null ? sql : plan.sql();
         boolean appAskedKeys = asksForKeys(args);
@@ -355,6 +366,15 @@ final class StatementHandler implements InvocationHandler {
     /** The SQL a plain Statement runs on the connection's store. */
     private String sqlFor(StatementAnalysis statementAnalysis) throws SQLException {
         refuseUnanalysedOnNew(statementAnalysis, connection.store());
+        if (connection.store() == Store.NEW && statementAnalysis.kind() == SqlKind.MULTIPLE
+                && statementAnalysis.parts().stream().anyMatch(StatementAnalysis::mapped)) {
+            // several statements in one string, some on mapped tables: each one rewritten for the new store's names
+            List<String> rewritten = new java.util.ArrayList<>();
+            for (StatementAnalysis part : statementAnalysis.parts()) {
+                rewritten.add(sqlFor(part));
+            }
+            return String.join(";\n", rewritten);
+        }
         if (!statementAnalysis.mapped() || connection.store() == Store.OLD) {
             return statementAnalysis.sql();
         }
@@ -369,21 +389,41 @@ final class StatementHandler implements InvocationHandler {
     }
 
     /**
-     * A statement that names a mapped table but could not be analysed (unparsable, or too long to parse) cannot
-     * be rewritten for the new store's table and column names: sent unchanged, it would fail there or, worse,
-     * write a same-named table. Refused, unless every such table keeps its name and columns on the new store.
+     * On the new store (authoritative for this write), a statement the library cannot rewrite for the new store's
+     * table and column names is refused, naming the statement, the table and what to do: sent unchanged it would
+     * fail there or, worse, write a same-named table (the old one, when both live in one database). That is a
+     * statement that could not be analysed (unparsable, or too long to parse), one whose rows cannot be named
+     * ({@code TRUNCATE}, {@code MERGE}, a data-modifying {@code WITH}, {@code DROP}, {@code RENAME} or {@code ALTER}
+     * of the table), and each such statement inside a string of several. Unless every such table keeps its name
+     * and columns on the new store.
      */
     private static void refuseUnanalysedOnNew(StatementAnalysis analysis, Store store) throws SQLException {
-        if (store != Store.NEW || analysis.kind() != SqlKind.UNKNOWN) {
+        if (store != Store.NEW) {
             return;
         }
-        for (io.dualwrite.mapping.TableMapping mapping : analysis.resyncTables()) {
-            if (!mapping.isIdentity()) {
-                throw new SQLException("statement cannot run on the new store (not analysed: unparsable, or longer than "
-                        + io.dualwrite.jdbc.statement.StatementAnalyzer.MAX_ANALYZED_LENGTH
-                        + " chars) and it names mapped table " + mapping.oldTable() + ", which the new store renames");
+        if (analysis.kind() == SqlKind.UNKNOWN || analysis.kind() == SqlKind.BULK_WRITE) {
+            for (io.dualwrite.mapping.TableMapping mapping : analysis.resyncTables()) {
+                if (!mapping.isIdentity()) {
+                    throw refusedOnNew(analysis, mapping);
+                }
             }
         }
+        for (StatementAnalysis part : analysis.parts()) {
+            refuseUnanalysedOnNew(part, store);
+        }
+    }
+
+    private static SQLException refusedOnNew(StatementAnalysis analysis, io.dualwrite.mapping.TableMapping mapping) {
+        String what = io.dualwrite.jdbc.statement.SqlText.statementWords(analysis.sql())
+                + (analysis.kind() == SqlKind.UNKNOWN ? " (not analysed: unparsable, or longer than "
+                        + io.dualwrite.jdbc.statement.StatementAnalyzer.MAX_ANALYZED_LENGTH + " chars)" : "");
+        return new SQLException("statement refused on the new store, which is authoritative for this write: " + what
+                + " on mapped table " + mapping.oldTable() + " cannot be rewritten for the new store, where the table is "
+                + mapping.newTable() + (mapping.newTable().equalsIgnoreCase(mapping.oldTable()) ? " with other columns" : "")
+                + ", nor mirrored by key. Run it on the new store's " + mapping.newTable() + " directly (and on the old"
+                + " store's " + mapping.oldTable() + " if it must change too) and record a scoped resync of "
+                + mapping.oldTable() + ", or send it while the old store is authoritative for it (DUAL_WRITE or an"
+                + " earlier phase)", "0A000");
     }
 
     private Object execute(Method method, @Nullable Object[] args) throws Throwable {
@@ -505,6 +545,11 @@ final class StatementHandler implements InvocationHandler {
         if (wrapped) {
             connection.beginWriteTransaction(physicalConnection);
         }
+        // TRUNCATE, DROP, RENAME or ALTER of a mapped table, or DDL among several statements: on MySQL, MariaDB and
+        // H2 it commits the open transaction, whose keys must then be synced even if the application rolls back
+        boolean commits = !statementAnalysis.mappedWrite()
+                && !io.dualwrite.jdbc.statement.SqlText.isProcedureCall(statementAnalysis.sql())
+                && connection.beforeOtherStatement(statementAnalysis.sql(), false);
         try {
             List<List<Object>> preselected = preselects ? write.preselect(physicalConnection, bound) : null;
             if (write != null) {
@@ -548,8 +593,11 @@ final class StatementHandler implements InvocationHandler {
             if (permanent) {
                 connection.writesStay(write.mapping(), false, context);
             }
-            if (statementAnalysis.kind() == SqlKind.MULTIPLE) {
-                connection.afterOtherStatement(statementAnalysis); // its other statements: DDL, LOCK TABLES
+            if (statementAnalysis.kind() == SqlKind.MULTIPLE || !statementAnalysis.mappedWrite()) {
+                connection.afterOtherStatement(statementAnalysis); // DDL (also among other statements), LOCK TABLES
+            }
+            if (commits) {
+                connection.afterImplicitCommit(); // the statement's own resync and the keys before it
             }
             connection.afterWrite(wrapped);
             return result instanceof ResultSet results ? Wrappers.resultSet(results, self, lastRowWrites) : result;

@@ -22,7 +22,7 @@ public final class SqlText {
             "\\s*(?:\\{\\s*(?:\\?\\s*=\\s*)?)?(?:call|exec|execute)\\b", Pattern.CASE_INSENSITIVE);
 
     private static final Pattern WRITE_WORD = Pattern.compile(
-            "\\b(?:insert|update|delete|replace|merge|upsert|truncate|alter|load)\\b", Pattern.CASE_INSENSITIVE);
+            "\\b(?:insert|update|delete|replace|merge|upsert|truncate|alter|load|drop|rename)\\b", Pattern.CASE_INSENSITIVE);
 
     private SqlText() {
     }
@@ -329,6 +329,28 @@ public final class SqlText {
             names.add(value.toLowerCase(java.util.Locale.ROOT));
         }
         return names;
+    }
+
+    private static final Pattern STATEMENT_WORDS = Pattern.compile(
+            "(?i)(with)\\b|((?:create\\s+or\\s+replace|create|drop|rename|alter|truncate|merge|insert|update|delete"
+            + "|replace|upsert)(?:\\s+(?:table|schema|database|into|from))?)\\b|(\\w+)");
+
+    /**
+     * The words that say what a statement does, upper case, for messages: {@code TRUNCATE TABLE}, {@code MERGE
+     * INTO}, {@code DROP TABLE}, {@code data-modifying WITH}; comments and leading spaces left out.
+     */
+    public static String statementWords(String sql) {
+        List<String> parts = TxControl.statements(sql);
+        String first = (parts.isEmpty() ? sql : parts.get(0)).strip();
+        Matcher matcher = STATEMENT_WORDS.matcher(first);
+        if (!matcher.lookingAt()) {
+            return "the statement";
+        }
+        if (matcher.group(1) != null) {
+            return "a data-modifying WITH";
+        }
+        String words = matcher.group(2) != null ? matcher.group(2) : matcher.group(3);
+        return words.replaceAll("\\s+", " ").toUpperCase(java.util.Locale.ROOT);
     }
 
     /** Whether SQL (that could not be parsed) contains a data-changing keyword outside quotes. */

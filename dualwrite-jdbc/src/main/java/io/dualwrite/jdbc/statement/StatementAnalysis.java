@@ -218,6 +218,21 @@ public record StatementAnalysis(
                 returning, movesRows, txControl, parts, resyncTables, writtenTable, List.copyOf(mentioned));
     }
 
+    /**
+     * This analysis of an {@code UPDATE ONLY} or {@code DELETE FROM ONLY} statement, analysed without the word: the
+     * new store's statement gets it back (the old store runs the application's text).
+     */
+    StatementAnalysis withOnlyOnNew() {
+        RenderedSql only = onNew == null ? null : new RenderedSql(ONLY_PLACE.matcher(onNew.sql()).replaceFirst("$1ONLY "),
+                onNew.parameters());
+        return new StatementAnalysis(sql, kind, mapping, keysUnknown, keysGenerated, insertKeys, whereKey, orderId,
+                merchantId, onOld, only, keySelectOld, keySelectNew, rewriteProblem, insertColumns, insertRows, setKey,
+                returning, movesRows, txControl, parts, resyncTables, writtenTable, names);
+    }
+
+    private static final java.util.regex.Pattern ONLY_PLACE = java.util.regex.Pattern.compile(
+            "(?i)^(\\s*(?:update|delete\\s+from)\\s+)");
+
     static RenderedSql identity(String sql, int parameterCount) {
         List<ParamSource> plan = new java.util.ArrayList<>(parameterCount);
         for (int i = 1; i <= parameterCount; i++) {

@@ -282,6 +282,15 @@ public final class StatementAnalyzer {
             return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN, TxControl.NONE, mentionedTables(sql));
         }
         String numbered = SqlText.numberParameters(sql);
+        java.util.regex.Matcher only = texts.size() == 1 ? ONLY_TABLE.matcher(numbered) : null;
+        boolean onlyTable = only != null && only.lookingAt();
+        if (onlyTable) {
+            // PostgreSQL's UPDATE ONLY t / DELETE FROM ONLY t (not its inheriting children), which the parser does not
+            // read: analysed without the word, so its keys are found as for the table's own rows (the key pre-select,
+            // which reads the children too, at worst finds more rows than the count and resyncs); the new store's
+            // statement gets the word back
+            numbered = only.group(1) + numbered.substring(only.end());
+        }
         List<Statement> statements;
         try {
             statements = parseAll(numbered);
@@ -299,6 +308,9 @@ public final class StatementAnalyzer {
             return StatementAnalysis.passThrough(sql, SqlKind.OTHER);
         }
         StatementAnalysis analysis = analyzeStatement(sql, numbered, statements.get(0));
+        if (onlyTable) {
+            analysis = analysis.withOnlyOnNew();
+        }
         if (SqlText.backslashInQuotes(sql) && analysis.mapped() && !escapesAgree(sql, numbered)) {
             // 'a\' WHERE id = 2 -- ' WHERE id = 1: with backslash escapes (MySQL, PostgreSQL E'') the string runs
             // on and the row is 1, without them it is 2; which one the database reads is its setting's, not ours
@@ -306,6 +318,10 @@ public final class StatementAnalyzer {
         }
         return analysis;
     }
+
+    /** {@code UPDATE ONLY t} or {@code DELETE FROM ONLY t} at the start of a statement; group 1 is all before ONLY. */
+    private static final Pattern ONLY_TABLE = Pattern.compile(
+            "(?i)(\\s*(?:update|delete\\s+from)\\s+)only\\s+(?!(?:set|where|as)\\b)(?=[\\p{L}_\"`])");
 
     private StatementAnalysis analyzeStatement(String sql, String numbered, Statement statement) {
         List<TableMapping> writtenByWith = writtenByWithItems(statement);
@@ -356,7 +372,20 @@ public final class StatementAnalyzer {
             return bulkWrite(sql, merge.getTable(), "merge");
         } else if (statement instanceof net.sf.jsqlparser.statement.alter.Alter alter) {
             // ALTER COLUMN … TYPE … USING, MODIFY COLUMN: a change of a column's type rewrites its values
+            if (alter.getTable() != null && mappingOf(alter.getTable()) == null) {
+                List<TableMapping> replaced = replacedByAlter(alter);
+                if (!replaced.isEmpty()) {
+                    return StatementAnalysis.passThrough(sql, SqlKind.BULK_WRITE, TxControl.NONE, replaced);
+                }
+            }
             return bulkWrite(sql, alter.getTable(), "alter");
+        } else if (statement instanceof net.sf.jsqlparser.statement.drop.Drop
+                || statement instanceof net.sf.jsqlparser.statement.alter.RenameTableStatement
+                || statement instanceof net.sf.jsqlparser.statement.create.table.CreateTable) {
+            // DDL that removes a mapped table's rows or puts other rows under its name: the mapped table is resynced
+            List<TableMapping> replaced = replacedByDdl(statement);
+            return StatementAnalysis.passThrough(sql, replaced.isEmpty() ? SqlKind.OTHER : SqlKind.BULK_WRITE,
+                    TxControl.NONE, replaced);
         } else if (statement instanceof net.sf.jsqlparser.statement.UnsupportedStatement) {
             // the parser kept the text without reading it (REPLACE LOW_PRIORITY …): as unparsable SQL, a write to
             // the mapped tables it names is resynced
@@ -370,6 +399,72 @@ public final class StatementAnalyzer {
                     table == null ? null : table.getFullyQualifiedName());
         }
         return analyzeWrite(sql, numbered, statement, kind, mapping);
+    }
+
+    /**
+     * The mapped tables whose rows a {@code DROP}, {@code RENAME TABLE} or {@code CREATE TABLE} removes or replaces:
+     * {@code DROP TABLE orders} (and a view, sequence or index drop naming no table: none), a rename from or onto a
+     * mapped name ({@code RENAME TABLE orders_new TO orders}, the swap of an online schema change, puts rows the
+     * library never saw under the mapped name), {@code CREATE OR REPLACE TABLE orders} and {@code CREATE TABLE orders
+     * AS SELECT …}. {@code DROP SCHEMA} and {@code DROP DATABASE} may take any mapped table with them.
+     */
+    private List<TableMapping> replacedByDdl(Statement statement) {
+        java.util.LinkedHashSet<TableMapping> replaced = new java.util.LinkedHashSet<>();
+        if (statement instanceof net.sf.jsqlparser.statement.drop.Drop drop) {
+            String type = drop.getType() == null ? "" : drop.getType().toUpperCase(Locale.ROOT);
+            if (type.equals("SCHEMA") || type.equals("DATABASE") || type.equals("OWNED")) {
+                return List.copyOf(mappings.values());
+            }
+            if (type.equals("TABLE")) {
+                List<Table> names = drop.getNames() != null && !drop.getNames().isEmpty() ? drop.getNames()
+                        : java.util.Collections.singletonList(drop.getName());
+                names.forEach(name -> replaced.addAll(mappedOrReached(name)));
+            }
+        } else if (statement instanceof net.sf.jsqlparser.statement.alter.RenameTableStatement rename) {
+            rename.getTableNames().forEach(pair -> {
+                replaced.addAll(mappedOrReached(pair.getKey()));
+                replaced.addAll(mappedOrReached(pair.getValue()));
+            });
+        } else if (statement instanceof net.sf.jsqlparser.statement.create.table.CreateTable create) {
+            if (create.isOrReplace() || create.getSelect() != null) {
+                replaced.addAll(mappedOrReached(create.getTable()));
+            }
+        }
+        return List.copyOf(replaced);
+    }
+
+    /**
+     * For an {@code ALTER TABLE} of a table no mapping names: the mapped tables it renames another table onto
+     * ({@code ALTER TABLE orders_new RENAME TO orders}) or swaps rows with ({@code EXCHANGE PARTITION p WITH TABLE
+     * orders}).
+     */
+    private List<TableMapping> replacedByAlter(net.sf.jsqlparser.statement.alter.Alter alter) {
+        java.util.LinkedHashSet<TableMapping> replaced = new java.util.LinkedHashSet<>();
+        if (alter.getAlterExpressions() == null) {
+            return List.of();
+        }
+        for (net.sf.jsqlparser.statement.alter.AlterExpression expression : alter.getAlterExpressions()) {
+            if (expression.getNewTableName() != null) {
+                replaced.addAll(mappedOrReached(new Table(expression.getNewTableName())));
+            } else if (expression.getOperation() == net.sf.jsqlparser.statement.alter.AlterOperation.EXCHANGE_PARTITION) {
+                replaced.addAll(mentionedTables(expression.toString()));
+            }
+        }
+        return List.copyOf(replaced);
+    }
+
+    /** The mapping of {@code table}, or the mapped tables reached through it under another name. */
+    private List<TableMapping> mappedOrReached(@Nullable Table table) {
+        if (table == null) {
+            return List.of();
+        }
+        if (table.getSchemaName() == null && table.getName() != null && table.getName().contains(".")) {
+            // a name kept whole by the parser (RENAME TO other.orders)
+            int dot = table.getName().lastIndexOf('.');
+            table = new Table(table.getName().substring(0, dot), table.getName().substring(dot + 1));
+        }
+        TableMapping mapping = mappingOf(table);
+        return mapping != null ? List.of(mapping) : reachedThrough(table);
     }
 
     /** The mapped tables that the WITH items of a statement write (data-modifying common table expressions). */
@@ -693,6 +788,9 @@ public final class StatementAnalyzer {
             for (UpdateSet set : sets) {
                 for (int i = 0; i < set.getColumns().size(); i++) {
                     String name = SqlText.unquote(set.getColumns().get(i).getColumnName());
+                    if (keepsOwnValue(i < set.getValues().size() ? set.getValues().get(i) : null, name)) {
+                        continue; // id = LAST_INSERT_ID(id): the row stays where it was met
+                    }
                     if (mapping.primaryKey().stream().anyMatch(name::equalsIgnoreCase)) {
                         return true;
                     }
@@ -723,13 +821,29 @@ public final class StatementAnalyzer {
                         continue;
                     }
                     Expression value = i < set.getValues().size() ? set.getValues().get(i) : null;
-                    if (!insertedValueOf(value, name)) {
+                    if (!insertedValueOf(value, name) && !keepsOwnValue(value, name)) {
                         return true;
                     }
                 }
             }
         }
         return false;
+    }
+
+    /**
+     * Whether an upsert's update clause gives {@code column} the value the row already holds: the column itself
+     * ({@code id = id}) or MySQL's {@code LAST_INSERT_ID(id)}, which returns its argument (the idiom that makes the
+     * driver report the id of the row updated instead of inserted).
+     */
+    private static boolean keepsOwnValue(@Nullable Expression value, String column) {
+        if (value instanceof net.sf.jsqlparser.expression.Function function
+                && "LAST_INSERT_ID".equalsIgnoreCase(function.getName()) && function.getParameters() != null
+                && function.getParameters().size() == 1) {
+            return keepsOwnValue(function.getParameters().get(0), column);
+        }
+        return value instanceof Column reference && (reference.getTable() == null
+                || reference.getTable().getName() == null)
+                && SqlText.unquote(reference.getColumnName()).equalsIgnoreCase(column);
     }
 
     private static boolean insertedValueOf(@Nullable Expression value, String column) {
