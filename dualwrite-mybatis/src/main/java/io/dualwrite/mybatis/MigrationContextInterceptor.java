@@ -74,6 +74,8 @@ public final class MigrationContextInterceptor implements Interceptor {
     private final @Nullable PhaseResolver readResolver;
     /** Read statement id → its new-store counterpart, as checked at install. */
     private final Map<String, String> readRoutes;
+    /** Read statement id → its counterpart as it runs in its place ({@link NewStoreReads#inPlaceOf}). */
+    private final Map<String, MappedStatement> replacements = new java.util.concurrent.ConcurrentHashMap<>();
     /** Per batching executor: the context its queued updates share, or {@link #MIXED}; absent when none is queued. */
     private final Map<Object, Object> pending = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -212,7 +214,8 @@ public final class MigrationContextInterceptor implements Interceptor {
         if (store != Store.NEW) {
             return;
         }
-        MappedStatement replacement = configuration.getMappedStatement(counterpart);
+        MappedStatement replacement = replacements.computeIfAbsent(statement.getId(),
+                id -> NewStoreReads.inPlaceOf(statement, configuration.getMappedStatement(counterpart)));
         Object[] args = invocation.getArgs();
         args[0] = replacement;
         if (args.length == 6) {
