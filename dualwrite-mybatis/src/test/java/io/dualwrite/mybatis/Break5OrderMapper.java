@@ -1,5 +1,7 @@
 package io.dualwrite.mybatis;
 
+import org.apache.ibatis.annotations.Delete;
+import org.apache.ibatis.annotations.Insert;
 import org.apache.ibatis.annotations.Param;
 import org.apache.ibatis.annotations.Select;
 import org.apache.ibatis.annotations.Update;
@@ -12,4 +14,10 @@ public interface Break5OrderMapper {
 
     @Update("UPDATE orders SET status = #{status} WHERE id = #{id} AND merchant_no = #{merchantNo}")
     int updateStatus(@Param("id") long id, @Param("merchantNo") String merchantNo, @Param("status") String status);
+
+    @Delete("DELETE FROM orders WHERE id = #{id}")
+    int deleteById(long id);
+
+    @Insert("INSERT INTO orders (id, merchant_no, status, amount) VALUES (#{id}, #{merchantNo}, #{status}, #{amount})")
+    int insertWithId(Order order);
 }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.mapping.TableMapping;
+import org.apache.ibatis.session.ExecutorType;
+import java.util.List;
 import org.apache.ibatis.mapping.Environment;
 import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.session.SqlSession;
@@ -107,6 +110,84 @@ class MyBatisBreak5Test {
             } else {
                 assertThat(stores.newRows().get(order.getId())).isEqualTo(order.getId() + " m-1 QUEUED 10");
             }
+        }
+    }
+
+    /**
+     * One BATCH session queues inserts, updates and a delete of a DUAL_WRITE merchant and of an OLD_ONLY one; the
+     * flush runs without a context (the entries' contexts differ) and each entry follows the merchant column the
+     * mapping names. Only the dual-writing merchant's rows reach the new store, nothing is recorded.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void aBatchOfTwoMerchantsInDifferentPhasesMirrorsTheDualWritingOnesRowsOnly(TestDatabases.Kind kind)
+            throws Exception {
+        TableMapping mapping = TableMapping.builder("orders").newTable("orders_v2").rename("amount", "amount_total")
+                .merchantIdColumn("merchant_no").build();
+        try (MyBatisStores stores = new MyBatisStores(kind, mapping)) {
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            stores.merchantPhase("m-2", MigrationPhase.OLD_ONLY);
+            List<Order> orders = List.of(new Order("m-1", "NEW", "1.00"), new Order("m-2", "NEW", "2.00"),
+                    new Order("m-1", "NEW", "3.00"), new Order("m-2", "NEW", "4.00"));
+            try (SqlSession session = stores.sessions().openSession(ExecutorType.BATCH)) {
+                OrderMapper mapper = session.getMapper(OrderMapper.class);
+                orders.forEach(mapper::insert);
+                session.flushStatements();
+                for (Order order : orders) {
+                    mapper.updateStatus(order.getId(), order.getMerchantNo(), "PAID");
+                }
+                mapper.delete(orders.get(2).getId(), "m-1");
+                mapper.delete(orders.get(3).getId(), "m-2");
+                session.commit();
+            }
+            assertThat(stores.oldRows()).hasSize(2);
+            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1")).hasSize(1);
+            assertThat(stores.oldDb.count("SELECT COUNT(*) FROM dualwrite_change_log")).isZero();
+        }
+    }
+
+    /**
+     * A MapperCopier with statements for one direction only (old read, new upsert and delete) cannot copy a
+     * NEW_PRIMARY write back to the old store: start-up says so at WARN, naming the table, what is missing and the
+     * phase it concerns. One with both directions says nothing.
+     */
+    @org.junit.jupiter.api.Test
+    void aOneWayMapperCopierWarnsAtBuildThatNewPrimaryWritesCannotBeCopiedBack() throws Exception {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(MapperCopier.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try (MyBatisStores stores = new MyBatisStores(TestDatabases.Kind.H2)) {
+            Configuration configuration = new Configuration();
+            configuration.addMapper(Break5OrderMapper.class);
+            configuration.addMapper(SplitOrderMapper.class);
+            configuration.addMapper(OrderMapper.class);
+            String old = Break5OrderMapper.class.getName() + ".";
+            String split = SplitOrderMapper.class.getName() + ".";
+            MapperCopier.Builder oneWay = MapperCopier.builder(configuration, stores.dataSource.mappings().get(0))
+                    .dataSource(io.dualwrite.Store.OLD, stores.oldDb.dataSource())
+                    .dataSource(io.dualwrite.Store.NEW, stores.newDb.dataSource())
+                    .read(io.dualwrite.Store.OLD, OrderMapper.class.getName() + ".selectById")
+                    .upsert(io.dualwrite.Store.NEW, split + "deleteAmount", split + "deleteHead", split + "insertHead",
+                            split + "insertAmount")
+                    .delete(io.dualwrite.Store.NEW, split + "deleteAmount", split + "deleteHead");
+            oneWay.build();
+            assertThat(appender.list).singleElement().satisfies(event -> {
+                assertThat(event.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+                assertThat(event.getFormattedMessage()).contains("MapperCopier of table orders")
+                        .contains("copies only from the old store to the new one")
+                        .contains("read(NEW, …), upsert(OLD, …), delete(OLD, …)").contains("NEW_PRIMARY");
+            });
+            appender.list.clear();
+            oneWay.read(io.dualwrite.Store.NEW, split + "selectById")
+                    .upsert(io.dualwrite.Store.OLD, old + "deleteById", old + "insertWithId")
+                    .delete(io.dualwrite.Store.OLD, old + "deleteById").build();
+            assertThat(appender.list).isEmpty();
+            assertThat(stores.newRows()).isEqualTo(stores.oldRows()).isEmpty();
+        } finally {
+            logger.detachAppender(appender);
         }
     }
 }
