@@ -190,4 +190,114 @@ class MyBatisBreak5Test {
             logger.detachAppender(appender);
         }
     }
+
+    /**
+     * Keys read by {@code <selectKey>}, before the insert (the key is then bound in it) and after it (read from the
+     * session's sequence or LAST_INSERT_ID), with the SIMPLE, REUSE and BATCH executors, on PostgreSQL and MariaDB:
+     * the key MyBatis sets on the parameter is the old store's, and the new store has the same rows.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"POSTGRES, SIMPLE", "POSTGRES, REUSE", "POSTGRES, BATCH",
+            "MARIADB, SIMPLE", "MARIADB, REUSE", "MARIADB, BATCH"})
+    void selectKeyInsertsBeforeAndAfterLeaveTheSameRowsUnderTheKeysMyBatisSet(TestDatabases.Kind kind,
+                                                                             ExecutorType executor) throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(kind)) {
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            stores.merchantPhase("m-2", MigrationPhase.OLD_ONLY);
+            Configuration configuration = new Configuration(
+                    new Environment("break5", new JdbcTransactionFactory(), stores.dataSource));
+            Class<?> type = kind == TestDatabases.Kind.POSTGRES ? Break5PgSelectKeyMapper.class
+                    : Break5MariaSelectKeyMapper.class;
+            configuration.addMapper(type);
+            MigrationContextInterceptor.install(configuration, RULES);
+            SqlSessionFactory sessions = new SqlSessionFactoryBuilder().build(configuration);
+            List<Order> orders = List.of(new Order("m-1", "NEW", "1.00"), new Order("m-2", "NEW", "2.00"),
+                    new Order("m-1", "NEW", "3.00"), new Order("m-1", "NEW", "4.00"));
+            try (SqlSession session = sessions.openSession(executor)) {
+                for (int i = 0; i < orders.size(); i++) {
+                    session.insert(type.getName() + (i % 2 == 0 ? ".insertKeyBefore" : ".insertKeyAfter"), orders.get(i));
+                    session.flushStatements(); // one merchant per flush: the batch entries share a context
+                }
+                session.commit();
+            }
+            assertThat(orders).extracting(Order::getId).doesNotContainNull().doesNotHaveDuplicates();
+            assertThat(stores.oldRows().keySet()).containsExactlyInAnyOrderElementsOf(
+                    orders.stream().map(Order::getId).toList());
+            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1")).hasSize(3);
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
+
+    /**
+     * MyBatis answers to a statement's name without its namespace when one mapper alone has it, so a rule keyed
+     * by {@code updateStatus} passed the start-up check, while calls carry the full id and the rule never applied.
+     * A short name, unique or shared by several mappers, is refused at install, naming the full id.
+     */
+    @org.junit.jupiter.api.Test
+    void aContextRuleNamingAStatementWithoutItsNamespaceIsRefusedAtInstallNamingTheFullId() throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(TestDatabases.Kind.H2)) {
+            Configuration configuration = new Configuration(
+                    new Environment("break5", new JdbcTransactionFactory(), stores.dataSource));
+            configuration.addMapper(Break5OrderMapper.class);
+            configuration.addMapper(Break5CachedOrderMapper.class);
+            configuration.addMapper(TwoStoreOrderMapper.class);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> MigrationContextInterceptor.install(configuration,
+                            ContextRules.builder("orders").statement("selectById", null, "merchantNo").build()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("statement 'selectById' is not a full statement id")
+                    .hasMessageContaining("'" + TwoStoreOrderMapper.class.getName() + ".selectById'");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> MigrationContextInterceptor.install(configuration,
+                            ContextRules.builder("orders").statement("updateStatus", null, "merchantNo").build()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("statement 'updateStatus' is not a full statement id")
+                    .hasMessageContaining("several mappers").hasMessageContaining("'" + TwoStoreOrderMapper.class.getName()
+                            + ".updateStatus'").hasMessageContaining("'" + Break5OrderMapper.class.getName() + ".updateStatus'");
+            assertThat(configuration.getInterceptors()).isEmpty();
+            // the full id is accepted and attributes the call: only the dual-writing merchant's row is mirrored
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            MigrationContextInterceptor.install(configuration, ContextRules.builder("orders")
+                    .statement(Break5OrderMapper.class.getName() + ".insertWithId", null, "merchantNo").build());
+            SqlSessionFactory sessions = new SqlSessionFactoryBuilder().build(configuration);
+            try (SqlSession session = sessions.openSession(true)) {
+                Order mirrored = new Order("m-1", "NEW", "1.00");
+                mirrored.setId(7L);
+                Order kept = new Order("m-2", "NEW", "2.00");
+                kept.setId(8L);
+                session.getMapper(Break5OrderMapper.class).insertWithId(mirrored);
+                session.getMapper(Break5OrderMapper.class).insertWithId(kept);
+            }
+            assertThat(stores.oldRows()).hasSize(2);
+            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1")).containsOnlyKeys(7L);
+        }
+    }
+
+    /**
+     * A write named to {@link DualWriteMappers} by its short name ({@code delete}) passed the build, while the proxy
+     * looks writes up by the full id: the call ran on the old store and its row was never synced, nothing recorded.
+     */
+    @org.junit.jupiter.api.Test
+    void aDualWriteMappersWriteNamedWithoutItsNamespaceIsRefusedAtBuild() throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(TestDatabases.Kind.H2)) {
+            Configuration old = new Configuration(new Environment("old", new JdbcTransactionFactory(), stores.oldDb.dataSource()));
+            old.addMapper(TwoStoreOrderMapper.class);
+            Configuration now = new Configuration(new Environment("new", new JdbcTransactionFactory(), stores.newDb.dataSource()));
+            now.addMapper(TwoStoreOrderMapper.class);
+            String m = TwoStoreOrderMapper.class.getName() + ".";
+            DualWriteMappers.Builder builder = DualWriteMappers.builder(stores.writer, "orders")
+                    .sessions(io.dualwrite.Store.OLD, new SqlSessionFactoryBuilder().build(old))
+                    .sessions(io.dualwrite.Store.NEW, new SqlSessionFactoryBuilder().build(now))
+                    .rules(RULES)
+                    .table("orders", io.dualwrite.Store.OLD, m + "selectById", List.of(m + "deleteById", m + "insertWithId"),
+                            List.of(m + "deleteById"))
+                    .table("orders", io.dualwrite.Store.NEW, m + "selectById", List.of(m + "deleteById", m + "insertWithId"),
+                            List.of(m + "deleteById"))
+                    .statement("delete", "orders", 0, io.dualwrite.changelog.Operation.DELETE);
+            org.assertj.core.api.Assertions.assertThatThrownBy(builder::build)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("statement 'delete' is not a full statement id")
+                    .hasMessageContaining("'" + m + "delete'")
+                    .hasMessageContaining("never synced");
+            assertThat(stores.newRows()).isEqualTo(stores.oldRows()).isEmpty();
+        }
+    }
 }
