@@ -300,4 +300,56 @@ class MyBatisBreak5Test {
             assertThat(stores.newRows()).isEqualTo(stores.oldRows()).isEmpty();
         }
     }
+
+    /**
+     * In a Spring transaction whose connection a plain JDBC statement of one merchant already put on its store, a
+     * mapper read of a merchant in the other phase runs on that connection: it must run as the statement for that
+     * store (MyBatis' SpringManagedTransaction has not fetched the connection yet; Spring holds it). It ran as the
+     * statement of its own phase, and failed on the other store's tables. (The reverse, a NEW_PRIMARY write first,
+     * needs the context open before the transaction begins, which then wins over the read's own ids.)
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"m-2, m-1", "m-2, m-2"})
+    void aRoutedReadInASpringTransactionFollowsTheStoreItsBoundConnectionIsOn(String written, String read)
+            throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(TestDatabases.Kind.H2)) {
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            stores.merchantPhase("m-2", MigrationPhase.DUAL_WRITE);
+            Order first = new Order("m-1", "NEW", "1.00");
+            Order other = new Order("m-2", "NEW", "2.00");
+            try (SqlSession session = stores.sessions().openSession(true)) {
+                session.getMapper(OrderMapper.class).insert(first);
+                session.getMapper(OrderMapper.class).insert(other);
+            }
+            stores.merchantPhase("m-1", MigrationPhase.NEW_PRIMARY);
+            Configuration configuration = new Configuration(new Environment("spring",
+                    new org.mybatis.spring.transaction.SpringManagedTransactionFactory(), stores.dataSource));
+            configuration.addMapper(Break5OrderMapper.class);
+            configuration.addMapper(Break5NewOrderMapper.class);
+            MigrationContextInterceptor.install(configuration, RULES, NewStoreReads.builder(stores.switchboard)
+                    .mapper(Break5OrderMapper.class, Break5NewOrderMapper.class).build());
+            org.mybatis.spring.SqlSessionTemplate template =
+                    new org.mybatis.spring.SqlSessionTemplate(new SqlSessionFactoryBuilder().build(configuration));
+            org.springframework.transaction.support.TransactionTemplate transactions =
+                    new org.springframework.transaction.support.TransactionTemplate(
+                            new org.springframework.jdbc.datasource.DataSourceTransactionManager(stores.dataSource));
+            Order readOrder = read.equals("m-1") ? first : other;
+            Order writtenOrder = written.equals("m-1") ? first : other;
+            List<String> statuses = new java.util.ArrayList<>();
+            transactions.executeWithoutResult(status -> {
+                try (io.dualwrite.MigrationContext.Scope scope = io.dualwrite.MigrationContext
+                        .forMigration(MyBatisStores.MIGRATION).merchantId(written).open()) {
+                    new org.springframework.jdbc.core.JdbcTemplate(stores.dataSource)
+                            .update("UPDATE orders SET status = 'PAID' WHERE id = ?", writtenOrder.getId());
+                }
+                Order found = template.getMapper(Break5OrderMapper.class).selectByMerchant(readOrder.getId(), read);
+                statuses.add(found.getStatus() + " " + found.getAmount().stripTrailingZeros().toPlainString());
+            });
+            // the transaction's own write is seen by its read
+            assertThat(statuses).containsExactly((read.equals(written) ? "PAID " : "NEW ") + (read.equals("m-1") ? "1" : "2"));
+            assertThat(stores.newRows()).isEqualTo(stores.oldRows()).hasSize(2);
+            assertThat(stores.oldRows().get(writtenOrder.getId())).contains(" PAID ");
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
 }
