@@ -123,7 +123,8 @@ public final class ContextRules {
 
         /**
          * The paths of one statement, by its full id ({@code com.example.OrderMapper.insert}); either path may be
-         * null. At install the statement must exist and each path must name a readable property of its parameter.
+         * null. At install the statement must exist under that full id (a name without its namespace is refused,
+         * though MyBatis itself accepts one) and each path must name a readable property of its parameter.
          *
          * @throws IllegalArgumentException when the id is blank, both paths are null, a path is malformed, or the
          *                                  statement is configured twice

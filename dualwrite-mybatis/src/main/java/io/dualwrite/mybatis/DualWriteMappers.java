@@ -761,8 +761,12 @@ public final class DualWriteMappers {
                 }
             });
             for (String id : writes.keySet()) {
-                if (!factories.get(Store.OLD).getConfiguration().hasStatement(id, true)) {
+                Configuration old = factories.get(Store.OLD).getConfiguration();
+                if (!old.hasStatement(id, true)) {
                     missing.add(id + " (a write statement)");
+                } else if (StartupCheck.notFullId(old, id) != null) {
+                    throw new IllegalStateException("DualWriteMappers of migration " + migration + ", Builder.statement:"
+                            + " " + StartupCheck.notFullId(old, id) + " (a write named by a short id is never synced)");
                 }
             }
             if (!missing.isEmpty()) {

@@ -60,6 +60,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MapperCopier implements RowCopier {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MapperCopier.class);
+
     private record Side(@Nullable String read, List<String> upserts, List<String> deletes) {
     }
 
@@ -319,7 +321,11 @@ public final class MapperCopier implements RowCopier {
         return "MapperCopier[" + mapping.oldTable() + ": old " + sides.get(Store.OLD) + ", new " + sides.get(Store.NEW) + "]";
     }
 
-    /** Builds a {@link MapperCopier}; both data sources, the old read and the new upsert and delete are required. */
+    /**
+     * Builds a {@link MapperCopier}; both data sources, the old read and the new upsert and delete are required. Without
+     * the new read and the old upsert and delete it copies one way only, which {@link #build()} says in a WARN: the
+     * writes of {@code NEW_PRIMARY} cannot be copied back, and each is recorded in the change log instead.
+     */
     public static final class Builder {
         private final Configuration configuration;
         private final TableMapping mapping;
@@ -443,6 +449,23 @@ public final class MapperCopier implements RowCopier {
                 throw new IllegalStateException("MapperCopier of table " + mapping.oldTable() + ": the statements "
                         + new TreeSet<>(missing) + " do not exist in the MyBatis configuration; add their mappers to it"
                         + " before building the copier, or fix the ids");
+            }
+            if (!reads.containsKey(Store.NEW) || upserts.getOrDefault(Store.OLD, List.of()).isEmpty()
+                    || deletes.getOrDefault(Store.OLD, List.of()).isEmpty()) {
+                List<String> absent = new ArrayList<>();
+                if (!reads.containsKey(Store.NEW)) {
+                    absent.add("read(NEW, …)");
+                }
+                if (upserts.getOrDefault(Store.OLD, List.of()).isEmpty()) {
+                    absent.add("upsert(OLD, …)");
+                }
+                if (deletes.getOrDefault(Store.OLD, List.of()).isEmpty()) {
+                    absent.add("delete(OLD, …)");
+                }
+                log.warn("dualwrite: MapperCopier of table {} copies only from the old store to the new one (it has no {}):"
+                        + " in NEW_PRIMARY every write the new store takes fails to be copied back to the old store and"
+                        + " stays in the change log until these statements are given; OLD_ONLY, DUAL_WRITE, SHADOW_READ"
+                        + " and NEW_ONLY need none of them", mapping.oldTable(), String.join(", ", absent));
             }
             return new MapperCopier(this);
         }

@@ -74,6 +74,8 @@ public final class MigrationContextInterceptor implements Interceptor {
     private final @Nullable PhaseResolver readResolver;
     /** Read statement id → its new-store counterpart, as checked at install. */
     private final Map<String, String> readRoutes;
+    /** Read statement id → its counterpart as it runs in its place ({@link NewStoreReads#inPlaceOf}). */
+    private final Map<String, MappedStatement> replacements = new java.util.concurrent.ConcurrentHashMap<>();
     /** Per batching executor: the context its queued updates share, or {@link #MIXED}; absent when none is queued. */
     private final Map<Object, Object> pending = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -249,7 +251,8 @@ public final class MigrationContextInterceptor implements Interceptor {
         if (store != Store.NEW) {
             return;
         }
-        MappedStatement replacement = configuration.getMappedStatement(counterpart);
+        MappedStatement replacement = replacements.computeIfAbsent(statement.getId(),
+                id -> NewStoreReads.inPlaceOf(statement, configuration.getMappedStatement(counterpart)));
         Object[] args = invocation.getArgs();
         args[0] = replacement;
         if (args.length == 6) {
@@ -299,6 +302,9 @@ public final class MigrationContextInterceptor implements Interceptor {
             java.lang.reflect.Field field = transaction == null ? null : CONNECTION_FIELDS.get(transaction.getClass());
             // the field, not getConnection(): that opens the connection, here before the read's context is open
             Object connection = field == null ? null : field.get(transaction);
+            if (connection == null && transaction != null) {
+                connection = SpringBound.connection(transaction);
+            }
             return connection instanceof java.sql.Connection opened
                     ? io.dualwrite.jdbc.DualWriteDataSource.storeOf(opened) : java.util.Optional.empty();
         } catch (ReflectiveOperationException | RuntimeException unknown) {
@@ -325,6 +331,48 @@ public final class MigrationContextInterceptor implements Interceptor {
                 }
             }
             return null;
+        }
+    };
+
+    /**
+     * The connection Spring holds for the data source of mybatis-spring's {@code SpringManagedTransaction} before
+     * that transaction fetched it: in a Spring transaction a plain JDBC statement may have put the bound
+     * connection on its store already, and the mapper read then runs there. Read by reflection (Spring is optional):
+     * {@code TransactionSynchronizationManager.getResource(dataSource)}, a {@code ConnectionHolder}'s connection.
+     */
+    private static final class SpringBound {
+        private static final String MANAGER = "org.springframework.transaction.support.TransactionSynchronizationManager";
+
+        static @Nullable Object connection(Object transaction) {
+            try {
+                java.lang.reflect.Field field = DATA_SOURCE_FIELDS.get(transaction.getClass());
+                Object dataSource = field == null ? null : field.get(transaction);
+                if (dataSource == null) {
+                    return null;
+                }
+                Class<?> manager = Class.forName(MANAGER, false, transaction.getClass().getClassLoader());
+                Object holder = manager.getMethod("getResource", Object.class).invoke(null, dataSource);
+                return holder == null ? null : holder.getClass().getMethod("getConnection").invoke(holder);
+            } catch (ReflectiveOperationException | LinkageError | RuntimeException none) {
+                return null; // no Spring, no bound connection, or a holder without one: routing by phase
+            }
+        }
+    }
+
+    /** The {@code dataSource} field of a MyBatis {@code Transaction} (mybatis-spring's), or null. */
+    private static final ClassValue<java.lang.reflect.@Nullable Field> DATA_SOURCE_FIELDS = new ClassValue<>() {
+        @Override
+        protected java.lang.reflect.@Nullable Field computeValue(Class<?> type) {
+            if (!type.getName().startsWith("org.mybatis.spring.")) {
+                return null;
+            }
+            try {
+                java.lang.reflect.Field field = type.getDeclaredField("dataSource");
+                field.setAccessible(true);
+                return javax.sql.DataSource.class.isAssignableFrom(field.getType()) ? field : null;
+            } catch (NoSuchFieldException | RuntimeException absent) {
+                return null;
+            }
         }
     };
 

@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * <p>The phase is the read phase of the call's context (the open one, else the one {@link ContextRules} find in
  * the parameter); a call without a context runs as written. Once the session's {@code DualWriteDataSource}
  * connection has been acquired, the store it runs on decides instead: the read runs there whatever its phase. Checked at install: both statements exist, the old one
- * is a {@code SELECT}, and both return the same type.
+ * is a {@code SELECT}, and both return the same type. A counterpart runs with the second-level cache of the statement
+ * it replaces (none when that has none), which the application's writes through its own mapper flush.
  */
 public final class NewStoreReads {
 
@@ -64,6 +65,40 @@ public final class NewStoreReads {
             }
         }
         return null;
+    }
+
+    /**
+     * The counterpart as it runs in place of {@code old}: its SQL and result maps, with the second-level cache (and
+     * the cache settings) of {@code old}. The application's writes go through its own mappers and flush their
+     * namespaces' caches, never the counterpart's: a counterpart answered from its own cache kept returning the row
+     * as it was before such a write. Cache keys hold the counterpart's id, so its entries never answer the old read.
+     */
+    static org.apache.ibatis.mapping.MappedStatement inPlaceOf(org.apache.ibatis.mapping.MappedStatement old,
+                                                             org.apache.ibatis.mapping.MappedStatement counterpart) {
+        if (old.getCache() == counterpart.getCache() && old.isUseCache() == counterpart.isUseCache()
+                && old.isFlushCacheRequired() == counterpart.isFlushCacheRequired()) {
+            return counterpart;
+        }
+        org.apache.ibatis.mapping.MappedStatement.Builder builder = new org.apache.ibatis.mapping.MappedStatement.Builder(
+                counterpart.getConfiguration(), counterpart.getId(), counterpart.getSqlSource(),
+                counterpart.getSqlCommandType())
+                .resource(counterpart.getResource()).fetchSize(counterpart.getFetchSize())
+                .timeout(counterpart.getTimeout()).statementType(counterpart.getStatementType())
+                .resultSetType(counterpart.getResultSetType()).parameterMap(counterpart.getParameterMap())
+                .resultMaps(counterpart.getResultMaps()).resultOrdered(counterpart.isResultOrdered())
+                .keyGenerator(counterpart.getKeyGenerator()).databaseId(counterpart.getDatabaseId())
+                .lang(counterpart.getLang()).dirtySelect(counterpart.isDirtySelect())
+                .cache(old.getCache()).useCache(old.isUseCache()).flushCacheRequired(old.isFlushCacheRequired());
+        if (counterpart.getKeyProperties() != null) {
+            builder.keyProperty(String.join(",", counterpart.getKeyProperties()));
+        }
+        if (counterpart.getKeyColumns() != null) {
+            builder.keyColumn(String.join(",", counterpart.getKeyColumns()));
+        }
+        if (counterpart.getResultSets() != null) {
+            builder.resultSets(String.join(",", counterpart.getResultSets()));
+        }
+        return builder.build();
     }
 
     /** Builds {@link NewStoreReads}. */
