@@ -572,7 +572,16 @@ final class WriteExecution {
                     }
                 } else if (preselected != null) {
                     preselected.forEach(key -> add(key, keeps));
-                    if (updateCount >= 0 && updateCount != preselected.size()) {
+                    if (analysis.kind() == SqlKind.UPDATE && updateCount > 0
+                            && connection.config.dialect(connection.store(), physical) == Dialect.MYSQL
+                            && AffectedRows.counted(physical)) {
+                        // the count names the rows the update changed, not those it matched: equal to the keys
+                        // selected, it may still hide a row inserted after the pre-select and one left as it was
+                        if (updateCount > preselected.size() || !AffectedRows.phantomsLocked(physical)) {
+                            resync(bound, "count-unproven");
+                            return;
+                        }
+                    } else if (updateCount >= 0 && updateCount != preselected.size()) {
                         resync(bound, "count-mismatch");
                         return;
                     }
