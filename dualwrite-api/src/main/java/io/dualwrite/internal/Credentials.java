@@ -44,6 +44,23 @@ public final class Credentials {
     }
 
     /**
+     * The part of a JDBC URL that names the database: the URL without its parameters ({@code ?ssl=true},
+     * {@code ;MODE=…}), which may also hold credentials; two URLs that differ only in their parameters reach the
+     * same database. Whitespace around the URL is dropped.
+     */
+    public static String withoutParameters(String jdbcUrl) {
+        String trimmed = jdbcUrl.strip();
+        int end = trimmed.length();
+        for (char separator : new char[] {'?', ';'}) {
+            int at = trimmed.indexOf(separator);
+            if (at > 0 && at < end) {
+                end = at;
+            }
+        }
+        return trimmed.substring(0, end);
+    }
+
+    /**
      * {@code text} with every credential replaced by {@link #MASK}; {@code "null"} for {@code null}, as string
      * concatenation would show it.
      */

@@ -89,24 +89,13 @@ public final class MappingValidator {
             throws SQLException {
         String oldUrl = oldConnection.getMetaData().getURL();
         String newUrl = newConnection.getMetaData().getURL();
-        if (oldUrl == null || newUrl == null || !withoutParameters(oldUrl).equals(withoutParameters(newUrl))
+        if (oldUrl == null || newUrl == null
+                || !Credentials.withoutParameters(oldUrl).equals(Credentials.withoutParameters(newUrl))
                 || !Objects.equals(oldConnection.getCatalog(), newConnection.getCatalog())
                 || !Objects.equals(oldConnection.getSchema(), newConnection.getSchema())) {
             return null;
         }
-        return Credentials.mask(withoutParameters(oldUrl));
-    }
-
-    private static String withoutParameters(String url) {
-        String trimmed = url.strip();
-        int end = trimmed.length();
-        for (char separator : new char[] {'?', ';'}) {
-            int at = trimmed.indexOf(separator);
-            if (at > 0 && at < end) {
-                end = at;
-            }
-        }
-        return trimmed.substring(0, end);
+        return Credentials.mask(Credentials.withoutParameters(oldUrl));
     }
 
     private static void checkOldNames(TableMapping mapping, Table old) {

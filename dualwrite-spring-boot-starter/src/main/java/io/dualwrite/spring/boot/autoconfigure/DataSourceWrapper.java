@@ -87,7 +87,8 @@ final class DataSourceWrapper {
                                    List<TableMapping> mappings) {
         String oldUrl = jdbcUrl(applicationPool);
         String newUrl = jdbcUrl(newStore);
-        if (oldUrl == null || newUrl == null || !database(oldUrl).equals(database(newUrl))) {
+        if (oldUrl == null || newUrl == null
+                || !Credentials.withoutParameters(oldUrl).equals(Credentials.withoutParameters(newUrl))) {
             return;
         }
         List<String> sameTables = mappings.stream().filter(m -> m.oldTable().equalsIgnoreCase(m.newTable()))
@@ -101,19 +102,6 @@ final class DataSourceWrapper {
                             + " new database, or give each table a new name with dualwrite.migrations." + migration
                             + ".tables." + sameTables.get(0) + ".new-table.");
         }
-    }
-
-    /** The part of a JDBC URL that names the database: without its parameters ({@code ?ssl=true}, {@code ;MODE=…}). */
-    private static String database(String url) {
-        String trimmed = url.strip();
-        int end = trimmed.length();
-        for (char separator : new char[] {'?', ';'}) {
-            int at = trimmed.indexOf(separator);
-            if (at > 0 && at < end) {
-                end = at;
-            }
-        }
-        return trimmed.substring(0, end);
     }
 
     private static @Nullable String jdbcUrl(DataSource pool) {
