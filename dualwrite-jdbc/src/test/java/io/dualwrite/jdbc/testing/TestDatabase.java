@@ -111,10 +111,18 @@ public final class TestDatabase implements AutoCloseable {
         dataSource.getHikariPoolMXBean().softEvictConnections();
         // the pool closes evicted connections in the background: once their sessions have ended, their temporary
         // objects and locks are gone too
-        org.awaitility.Awaitility.await("the sessions of " + this + " before its reset end")
-                .atMost(java.time.Duration.ofSeconds(10)).pollInterval(java.time.Duration.ofMillis(10))
-                .until(() -> count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                        + " AND backend_type = 'client backend' AND pid <> pg_backend_pid()") == 0);
+        String others = " FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND backend_type = 'client backend' AND pid <> pg_backend_pid()";
+        try {
+            org.awaitility.Awaitility.await("the sessions of " + this + " before its reset end")
+                    .atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(10))
+                    .until(() -> count("SELECT count(*)" + others) == 0);
+        } catch (org.awaitility.core.ConditionTimeoutException lingering) {
+            // name the sessions still open (a connection some code never returned), so that the leak can be found
+            throw new AssertionError("sessions of " + this + " still open 30 s after its reset: "
+                    + query("SELECT pid, application_name, state, xact_start, state_change, left(query, 200) AS query"
+                    + others), lingering);
+        }
     }
 
     @Override
