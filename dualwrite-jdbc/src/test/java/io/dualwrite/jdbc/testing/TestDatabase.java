@@ -61,8 +61,16 @@ public final class TestDatabase implements AutoCloseable {
 
     /** Every row of a query, as maps from lower-case column label to value, in result order. */
     public List<Map<String, Object>> query(String sql, Object... parameters) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = dataSource.getConnection()) {
+            return queryOn(connection, sql, parameters);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not query " + kind + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Map<String, Object>> queryOn(Connection connection, String sql, Object... parameters)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
             }
@@ -78,8 +86,6 @@ public final class TestDatabase implements AutoCloseable {
                 }
                 return result;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not query " + kind + ": " + e.getMessage(), e);
         }
     }
 
@@ -109,19 +115,31 @@ public final class TestDatabase implements AutoCloseable {
         drops.add("CREATE SCHEMA public");
         execute(drops.toArray(String[]::new));
         dataSource.getHikariPoolMXBean().softEvictConnections();
-        // the pool closes evicted connections in the background: once their sessions have ended, their temporary
-        // objects and locks are gone too
+        // The pool closes evicted connections in the background: once their sessions have ended, their temporary
+        // objects and locks are gone too. The wait asks on a connection of its own, outside the pool, and evicts
+        // again on every poll: a connection the pool opened meanwhile for a waiter it had already served sits idle
+        // and is not a leak (one such connection failed a CI run when the wait asked through the pool).
         String others = " FROM pg_stat_activity WHERE datname = current_database()"
                 + " AND backend_type = 'client backend' AND pid <> pg_backend_pid()";
-        try {
-            org.awaitility.Awaitility.await("the sessions of " + this + " before its reset end")
-                    .atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(10))
-                    .until(() -> count("SELECT count(*)" + others) == 0);
-        } catch (org.awaitility.core.ConditionTimeoutException lingering) {
-            // name the sessions still open (a connection some code never returned), so that the leak can be found
-            throw new AssertionError("sessions of " + this + " still open 30 s after its reset: "
-                    + query("SELECT pid, application_name, state, xact_start, state_change, left(query, 200) AS query"
-                    + others), lingering);
+        try (Connection own = java.sql.DriverManager.getConnection(
+                dataSource.getJdbcUrl(), dataSource.getUsername(), dataSource.getPassword())) {
+            try {
+                org.awaitility.Awaitility.await("the sessions of " + this + " before its reset end")
+                        .atMost(java.time.Duration.ofSeconds(30)).pollInterval(java.time.Duration.ofMillis(10))
+                        .pollInSameThread()
+                        .until(() -> {
+                            dataSource.getHikariPoolMXBean().softEvictConnections();
+                            return ((Number) queryOn(own, "SELECT count(*) AS n" + others).get(0).get("n"))
+                                    .longValue() == 0;
+                        });
+            } catch (org.awaitility.core.ConditionTimeoutException lingering) {
+                // name the sessions still open (a connection some code never returned), so that the leak can be found
+                throw new AssertionError("sessions of " + this + " still open 30 s after its reset: "
+                        + queryOn(own, "SELECT pid, application_name, state, xact_start, state_change,"
+                        + " left(query, 200) AS query" + others), lingering);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not watch the sessions of " + this + " end: " + e.getMessage(), e);
         }
     }
 
