@@ -58,6 +58,8 @@ final class ConnectionHandler implements InvocationHandler {
     private @Nullable List<Long> xaIds;
     /** A procedure called in the open transaction may have committed it: its keys are handed over even on rollback. */
     private boolean mayHaveCommitted;
+    /** {@link AffectedRows#counted} of the physical connection, read on first need (a driver setting of its URL). */
+    private @Nullable Boolean countsChangedRows;
     /**
      * The session's {@code auto_increment_increment} as read just before the insert {@link #stepReadFor} ran (0: not
      * read). Read again for every insert whose keys may be derived: a procedure, a function ({@code SELECT
@@ -462,6 +464,17 @@ final class ConnectionHandler implements InvocationHandler {
             config.warn(log, "other-names/" + on, "could not read the views and partitions of the mapped tables"
                     + " on the {} store: {}", on, Credentials.mask(e.toString()));
         }
+    }
+
+    /**
+     * Whether the physical connection (MySQL or MariaDB) reports an UPDATE's changed rather than matched rows
+     * ({@link AffectedRows#counted}): a setting of the connection, read by reflection once per connection.
+     */
+    boolean countsChangedRows() throws SQLException {
+        if (countsChangedRows == null) {
+            countsChangedRows = AffectedRows.counted(physical());
+        }
+        return countsChangedRows;
     }
 
     /** The physical connection, acquired from the authoritative store on first need. */

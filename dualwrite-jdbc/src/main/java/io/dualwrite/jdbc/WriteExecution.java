@@ -574,7 +574,7 @@ final class WriteExecution {
                     preselected.forEach(key -> add(key, keeps));
                     if (analysis.kind() == SqlKind.UPDATE && updateCount > 0
                             && connection.config.dialect(connection.store(), physical) == Dialect.MYSQL
-                            && AffectedRows.counted(physical)) {
+                            && connection.countsChangedRows()) {
                         // the count names the rows the update changed, not those it matched: equal to the keys
                         // selected, it may still hide a row inserted after the pre-select and one left as it was
                         if (updateCount > preselected.size() || !AffectedRows.phantomsLocked(physical)) {
