@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param orderId    the order the write concerned, if known
  * @param merchantId the merchant the write concerned, if known
  * @param dueAt      the earliest time the reconciler should act on it
+ * @throws IllegalArgumentException when {@code migration} or {@code table} is null or blank: an entry nobody could ever
+ *                                  claim for its migration or repair in its table
  */
 public record ChangeRecord(
         String migration,
@@ -33,8 +35,8 @@ public record ChangeRecord(
         Instant dueAt) {
 
     public ChangeRecord {
-        Objects.requireNonNull(migration, "migration");
-        Objects.requireNonNull(table, "table");
+        io.dualwrite.internal.Checks.requireId("migration", migration);
+        io.dualwrite.internal.Checks.requireText("table", table);
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(reason, "reason");

@@ -7,11 +7,15 @@ import java.util.Objects;
  * form, and what was done to it.
  *
  * <p>Keys of one column are the column value as text; composite keys are produced and parsed by the
- * module that knows the columns (see {@code dualwrite-jdbc}).
+ * module that knows the columns (see {@code dualwrite-jdbc}). A key may be any string, also an empty one (a
+ * {@code VARCHAR} key can be {@code ''}); the table is a name and cannot be blank.
+ *
+ * @throws IllegalArgumentException when {@code table} is null or blank
+ * @throws NullPointerException when {@code key} or {@code operation} is null
  */
 public record RowRef(String table, String key, Operation operation) {
     public RowRef {
-        Objects.requireNonNull(table, "table");
+        io.dualwrite.internal.Checks.requireText("table", table);
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(operation, "operation");
     }
