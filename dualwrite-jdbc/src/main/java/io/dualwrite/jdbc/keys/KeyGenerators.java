@@ -15,7 +15,8 @@ import java.util.OptionalLong;
 /**
  * Reads and moves the key generator behind a table's key column, per dialect: a PostgreSQL sequence
  * (serial or identity, or one the column's default draws from), an H2 identity or a sequence the column's default
- * draws from ({@code DEFAULT NEXT VALUE FOR order_ids}), a MySQL/MariaDB {@code AUTO_INCREMENT} (whose step and offset are
+ * draws from ({@code DEFAULT NEXT VALUE FOR order_ids}), a MariaDB sequence a column's default draws from, a
+ * MySQL/MariaDB {@code AUTO_INCREMENT} (whose step and offset are
  * the server's {@code auto_increment_increment} and {@code auto_increment_offset}, as the connection's
  * session sees them).
  */
@@ -102,7 +103,11 @@ final class KeyGenerators {
                 execute(connection, sequence.isPresent() ? "ALTER SEQUENCE " + sequence.get() + " RESTART WITH " + next
                         : "ALTER TABLE " + table + " ALTER COLUMN " + column + " RESTART WITH " + next);
             }
-            case MYSQL -> execute(connection, "ALTER TABLE " + table + " AUTO_INCREMENT = " + next);
+            case MYSQL -> {
+                Optional<String> sequence = mariadbSequence(connection, table, column);
+                execute(connection, sequence.isPresent() ? "ALTER SEQUENCE " + sequence.get() + " RESTART WITH " + next
+                        : "ALTER TABLE " + table + " AUTO_INCREMENT = " + next);
+            }
         }
     }
 
@@ -126,8 +131,14 @@ final class KeyGenerators {
                         : "ALTER TABLE " + table + " ALTER COLUMN " + column + " RESTART WITH " + next
                                 + " SET INCREMENT BY " + step);
             }
-            case MYSQL -> throw new SQLException("the step of a MySQL/MariaDB AUTO_INCREMENT is the server variable"
-                    + " auto_increment_increment, which no statement on the table changes");
+            case MYSQL -> {
+                Optional<String> sequence = mariadbSequence(connection, table, column);
+                if (sequence.isEmpty()) {
+                    throw new SQLException("the step of a MySQL/MariaDB AUTO_INCREMENT is the server variable"
+                            + " auto_increment_increment, which no statement on the table changes");
+                }
+                execute(connection, "ALTER SEQUENCE " + sequence.get() + " RESTART WITH " + next + " INCREMENT BY " + step);
+            }
         }
     }
 
@@ -257,7 +268,7 @@ final class KeyGenerators {
             read.setString(2, column.toLowerCase(Locale.ROOT));
             OptionalLong found = single(read);
             if (found.isEmpty()) {
-                return Optional.empty();
+                return mariadbSequenceGenerator(connection, table, column);
             }
             counter = found.getAsLong();
         }
@@ -274,6 +285,53 @@ final class KeyGenerators {
         long base = offset > step || offset < 1 ? 1 : offset;
         long next = counter <= base ? base : base + ceilDiv(counter - base, step) * step;
         return Optional.of(new Generator("AUTO_INCREMENT", next, step, offset, true));
+    }
+
+    /** {@code nextval(`db`.`s`)} in a MariaDB column default, as {@code information_schema} spells it back. */
+    private static final java.util.regex.Pattern MARIADB_NEXTVAL = java.util.regex.Pattern.compile(
+            "(?i)nextval\\((`[^`]+`(?:\\.`[^`]+`)?)\\)");
+
+    /**
+     * The MariaDB sequence a column's default draws from ({@code DEFAULT NEXT VALUE FOR order_ids}), quoted; empty
+     * when its default draws from none (MySQL has no sequences).
+     */
+    private static Optional<String> mariadbSequence(Connection connection, String table, String column)
+            throws SQLException {
+        try (PreparedStatement read = connection.prepareStatement("SELECT COLUMN_DEFAULT FROM information_schema.COLUMNS"
+                + " WHERE TABLE_SCHEMA = DATABASE() AND LOWER(TABLE_NAME) = ? AND LOWER(COLUMN_NAME) = ?")) {
+            read.setString(1, table.toLowerCase(Locale.ROOT));
+            read.setString(2, column.toLowerCase(Locale.ROOT));
+            try (ResultSet result = read.executeQuery()) {
+                String definition = result.next() ? result.getString(1) : null;
+                if (definition == null) {
+                    return Optional.empty();
+                }
+                java.util.regex.Matcher matcher = MARIADB_NEXTVAL.matcher(definition);
+                return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * A MariaDB sequence behind a column's default as a generator: its next value not yet handed to a session's cache
+     * (values a session cached before are below it), its step its own. Explicit keys do not move it.
+     */
+    private static Optional<Generator> mariadbSequenceGenerator(Connection connection, String table, String column)
+            throws SQLException {
+        Optional<String> sequence = mariadbSequence(connection, table, column);
+        if (sequence.isEmpty()) {
+            return Optional.empty();
+        }
+        // the name comes from the catalog's own text of the default, quoted by MariaDB
+        try (Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT next_not_cached_value, increment FROM "
+                     + sequence.get())) {
+            if (!result.next()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Generator("MariaDB sequence " + sequence.get(), result.getLong(1),
+                    Math.max(1, result.getLong(2)), 0, false));
+        }
     }
 
     /**
