@@ -302,6 +302,34 @@ class PhaseScopeBreak8Test {
         }
     }
 
+    // Input (PostgreSQL, SYNC): as above, but as a prepared batch of two inserts (ids 500 and 600, both renumbered to
+    // 1500 and 1600 by the trigger), in auto-commit, no context open.
+    // Plain JDBC: orders 1500 and 1600 exist, DUAL_WRITE by their ids.
+    // Expected: the new store holds both (or a record says it does not).
+    // Kind 21: a batch's id rule decided with the ids in the statement, not the ones the trigger gave the rows.
+    @Test
+    void batchOfInsertsWhoseIdsATriggerMovesAcrossTheThresholdIsMirrored() throws SQLException {
+        try (Fixture fixture = idThreshold(Kind.POSTGRES)) {
+            fixture.onOld(OLD_ORDERS, "CREATE FUNCTION renumber() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                    + " IF NEW.id < 1000 THEN NEW.id := NEW.id + 1000; END IF; RETURN NEW; END $$",
+                    "CREATE TRIGGER renumber BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION renumber()");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 java.sql.PreparedStatement insert = connection.prepareStatement(
+                         "INSERT INTO orders (id, merchant_id, qty) VALUES (?, ?, ?)")) {
+                for (long id : new long[] {500, 600}) {
+                    insert.setLong(1, id);
+                    insert.setString(2, "m1");
+                    insert.setInt(3, 3);
+                    insert.addBatch();
+                }
+                assertThat(insert.executeBatch()).containsExactly(1, 1);
+            }
+            assertThat(Rows.of(fixture.oldDb, "SELECT id FROM orders ORDER BY id"))
+                    .containsExactly(Rows.expected("id", 1500), Rows.expected("id", 1600));
+            assertNewHoldsTheOldRowsFromTheThreshold(fixture);
+        }
+    }
+
     // Input (MariaDB, SYNC): system OLD_ONLY, rule idThreshold(1000 -> DUAL_WRITE); the old store holds orders 10 and
     // 20 (below the threshold, not mirrored). An archive job copies them forward with new ids, no context open:
     // INSERT INTO orders (id, merchant_id, qty) SELECT id + 1000, merchant_id, qty FROM orders WHERE id < 1000.
