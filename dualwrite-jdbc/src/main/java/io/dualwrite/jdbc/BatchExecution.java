@@ -80,6 +80,10 @@ final class BatchExecution {
             if (analysis.mayWriteMapped()) {
                 MigrationContext context = connection.contextFor(analysis, bounds.get(i).values());
                 MigrationPhase phase = connection.phaseForWrite(context, analysis);
+                if (!phase.writes(connection.store().other()) && connection.mayMirrorByStoredKey(analysis)
+                        && new WriteExecution(connection, analysis, context, phase).insertTriggers(physical)) {
+                    phase = connection.upgradeForStoredKey(); // a trigger may store the row under another order id
+                }
                 if (phase.writes(connection.store().other())) {
                     entry = new Entry(analysis, bounds.get(i), context, analysis.mappedWrite()
                             ? new WriteExecution(connection, analysis, context, phase) : null);

@@ -625,6 +625,31 @@ final class ConnectionHandler implements InvocationHandler {
     }
 
     /**
+     * Whether an insert with the key in its text, which does not mirror by its context, may still mirror by the key
+     * its row is stored under: its table's order id is its primary key, and some switch or rule of the migration
+     * mirrors something. The caller asks the catalog whether a trigger may move the key
+     * ({@link WriteExecution#insertTriggers}) only then.
+     */
+    boolean mayMirrorByStoredKey(StatementAnalysis analysis) {
+        if (analysis.kind() != io.dualwrite.jdbc.statement.SqlKind.INSERT || analysis.keysGenerated()
+                || !analysis.mappedWrite() || analysis.mapping().primaryKey().size() != 1) {
+            return false;
+        }
+        String orderColumn = analysis.mapping().orderIdColumn().orElse(null);
+        return orderColumn != null && orderColumn.equalsIgnoreCase(analysis.mapping().primaryKey().get(0))
+                && unattributedPhase().writes(store.other());
+    }
+
+    /**
+     * The phase of an insert that {@link #mayMirrorByStoredKey} and whose table may store it under another key: the
+     * unattributed one (it mirrors), marked as upgraded, so that the copier decides each row by its own ids.
+     */
+    MigrationPhase upgradeForStoredKey() {
+        phaseUpgraded = true;
+        return unattributedPhase();
+    }
+
+    /**
      * Whether an insert that does not mirror by its context may mirror by the key it generates: its table's
      * order id is its generated primary key, and some switch or rule of the migration mirrors something.
      */

@@ -519,6 +519,13 @@ final class StatementHandler implements InvocationHandler {
         MigrationContext context = connection.contextFor(statementAnalysis, bound.values());
         MigrationPhase phase = connection.phaseForWrite(context, statementAnalysis);
         boolean mirrors = phase.writes(connection.store().other());
+        if (!mirrors && connection.mayMirrorByStoredKey(statementAnalysis)
+                && new WriteExecution(connection, statementAnalysis, context, phase).insertTriggers(connection.physical())) {
+            // a trigger may give the row another order id than the statement's (the key it names): decided, like a
+            // generated key, by the key the row is stored under, which the copier reads with the row
+            phase = connection.upgradeForStoredKey();
+            mirrors = true;
+        }
         // an id rule is decided with the id the row really gets: an insert whose order id is its generated key
         // may mirror once the key is known, although its phase without the id does not
         boolean byGeneratedKey = !mirrors && connection.mayMirrorByGeneratedKey(statementAnalysis);

@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The mirror work of one committed transaction: sync its keys from {@code from} through the copier, and hand
  * the keys whose expected rows the source did not hold ({@link RowCopier.SyncResult#vanished()}) to
- * {@code vanished}, with when the write that expected each of them began ({@code writesBegan}). Works of several transactions queued behind each other merge into one sync (one read per
+ * {@code vanished}, with when the write that expected each of them began ({@code writesBegan}); a sync that met
+ * conflicting rows ({@link RowCopier.SyncResult#conflicts()}) fails, so that its keys are recorded. Works of several transactions queued behind each other merge into one sync (one read per
  * table, one batched write, one commit), keys written twice are synced once, with the expectation of the
  * later write.
  */
@@ -46,6 +47,21 @@ record SyncWork(RowCopier copier, Store from, List<RowCopier.TableKeys> tables, 
         if (!result.vanished().isEmpty()) {
             vanished.accept(result.vanished(), writesBegan);
         }
+        if (!result.conflicts().isEmpty()) {
+            // the other rows are copied; failing the work records every key of it, so the conflicting ones stay
+            // in the change log (the reconciler copies the rest again, harmlessly)
+            throw new java.sql.SQLException("keys held in both stores by rows of different orders or merchants, each"
+                    + " authoritative in its own store, were not copied over each other: " + conflictKeys(result));
+        }
+    }
+
+    private static String conflictKeys(RowCopier.SyncResult result) {
+        StringBuilder keys = new StringBuilder();
+        for (RowCopier.TableKeys table : result.conflicts()) {
+            keys.append(keys.length() == 0 ? "" : "; ").append(table.mapping().oldTable()).append(' ')
+                    .append(table.keys());
+        }
+        return keys.toString();
     }
 
     @Override

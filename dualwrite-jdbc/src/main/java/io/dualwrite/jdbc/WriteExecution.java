@@ -120,6 +120,11 @@ final class WriteExecution {
         return analysis.whereKey() != null && inexactWhereKey(physical, bound);
     }
 
+    /** Whether a trigger or the key column's own definition may give an inserted row another key (catalog, cached). */
+    boolean insertTriggers(Connection physical) {
+        return keyTexts(physical).insertTriggers();
+    }
+
     /**
      * Whether the key WHERE may name a row by a value other than its key: a text that the table's key compares
      * loosely ({@code 'é'} names row {@code 'e'}), any value that is not text against a text key (MySQL, MariaDB

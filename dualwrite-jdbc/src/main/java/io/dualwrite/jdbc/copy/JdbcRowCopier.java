@@ -21,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -478,6 +479,10 @@ final class JdbcRowCopier implements RowCopier {
         TableMapping mapping = side.mapping;
         List<TableColumns.Column> sourceKey = keyColumns(sourceColumns.get(mapping), mapping, from);
         List<Map<String, @Nullable Object>> upserts = new ArrayList<>();
+        // per upsert, the key it was asked by and the source row's phase: what a conflict check needs
+        List<Origin> origins = new ArrayList<>();
+        // rows not copied because their own phase makes the target authoritative
+        List<Origin> refused = new ArrayList<>();
         Map<String, @Nullable MigrationContext> deletes = new LinkedHashMap<>();
         // rows whose own phase is not copied from the source: the target may hold a copy made under other ids
         Map<String, @Nullable MigrationContext> skippedKeys = new LinkedHashMap<>();
@@ -505,7 +510,8 @@ final class JdbcRowCopier implements RowCopier {
                         }
                         unfound.computeIfAbsent(batch, b -> new LinkedHashMap<>()).put(key, canonical);
                     }
-                } else if (copied.add(canonical) && collect(row, mapping, from, sourceColumns.get(mapping), batch.context(), upserts) > 0) {
+                } else if (copied.add(canonical) && collect(key, row, mapping, from, sourceColumns.get(mapping),
+                        batch.context(), upserts, origins, refused) > 0) {
                     skipped++;
                     skippedKeys.put(key, batch.context());
                 }
@@ -517,13 +523,21 @@ final class JdbcRowCopier implements RowCopier {
                 if (copied.add(row.getKey())) {
                     MigrationContext context = contexts.getOrDefault(CopyDialect.looseKey(row.getKey()),
                             side.batches.get(0).context());
-                    if (collect(row.getValue(), mapping, from, sourceColumns.get(mapping), context, upserts) > 0) {
+                    if (collect(row.getKey(), row.getValue(), mapping, from, sourceColumns.get(mapping), context,
+                            upserts, origins, refused) > 0) {
                         skipped++;
                         skippedKeys.put(row.getKey(), context);
                     }
                 }
             }
         }
+        List<Origin> conflicting = new ArrayList<>(refused);
+        if (!upserts.isEmpty() && mayConflict(mapping)) {
+            List<Origin> taken = conflicts(target, dialect, side, from, to, upserts, origins);
+            skipped += taken.size();
+            conflicting.addAll(taken);
+        }
+        List<TableKeys> conflicts = byContext(mapping, conflicting);
         List<String> deletable = new ArrayList<>(deletes.keySet());
         if (!deletes.isEmpty() && resolver != null) {
             deletable = deletable(target, dialect, side, to, deletes);
@@ -543,7 +557,88 @@ final class JdbcRowCopier implements RowCopier {
         if (!upserts.isEmpty()) {
             respell(target, dialect, limits, side.target, mapping, from, to, sourceColumns.get(mapping), upserts);
         }
-        return new SyncResult(upserts.size(), deletable.size(), skipped, vanished(unfound));
+        return new SyncResult(upserts.size(), deletable.size(), skipped, vanished(unfound), conflicts);
+    }
+
+    /** The key an upsert was asked by, with the context of its write and the phase of the source row. */
+    private record Origin(String key, @Nullable MigrationContext context, @Nullable MigrationPhase phase) {
+    }
+
+    /**
+     * Whether a source row copied by its own phase may meet, under its key in the target, a row of another order or
+     * merchant whose phase makes the target authoritative: only when the mapping names an order or merchant column
+     * and some switch gives some order or merchant another phase than the system's.
+     */
+    private boolean mayConflict(TableMapping mapping) {
+        if (resolver == null || migration == null) {
+            return false;
+        }
+        return mapping.merchantIdColumn().isPresent() && resolver.mayVaryByMerchant(migration)
+                || mapping.orderIdColumn().isPresent() && resolver.mayVaryByOrder(migration);
+    }
+
+    /**
+     * Takes out of {@code upserts} each row that would replace, in the target, a row of a phase that makes the target
+     * authoritative while the source row's own phase does not: two rows of different orders or merchants under one
+     * key, each authoritative in its own store (two key generators that handed out the same key under split
+     * authority). Neither may overwrite the other; the keys are returned, with their write's context, for the caller
+     * to record. A row of the same phase family (an unattributed write on the old store that changed a
+     * {@code NEW_PRIMARY} merchant's row, copied by the write's own authority) is not a conflict.
+     */
+    private List<Origin> conflicts(Connection target, CopyDialect dialect, Side side, Store from, Store to,
+                                   List<Map<String, @Nullable Object>> upserts, List<Origin> origins)
+            throws SQLException {
+        TableMapping mapping = side.mapping;
+        List<String> keys = new ArrayList<>(origins.size());
+        for (Origin origin : origins) {
+            if (origin.phase() == null || origin.phase().authoritative() != to) {
+                keys.add(origin.key());
+            }
+        }
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Map<String, @Nullable Object>> present = readRows(target, dialect, side.target, mapping, keys, to);
+        if (present.isEmpty()) {
+            return List.of();
+        }
+        List<TableColumns.Column> targetKey = keyColumns(side.target, mapping, to);
+        List<Origin> found = new ArrayList<>();
+        for (int i = origins.size() - 1; i >= 0; i--) {
+            Origin origin = origins.get(i);
+            if (origin.phase() != null && origin.phase().authoritative() == to) {
+                continue;
+            }
+            Map<String, @Nullable Object> held = present.get(canonicalKey(origin.key(), targetKey, mapping, to));
+            if (held == null) {
+                continue;
+            }
+            MigrationPhase phase = phaseOf(held, mapping, to, side.target, origin.context());
+            if (phase != null && phase.authoritative() == to) {
+                upserts.remove(i);
+                log.warn("'{}' {} key {}: the {} store's row belongs to a {} order or merchant, the {} store's to a {}"
+                                + " one; each store is authoritative for its own row, so neither is copied over the other"
+                                + " (keys handed out by both stores under split authority: see docs/key-generators.md);"
+                                + " recorded until one of them is moved to another key", migration, mapping.oldTable(),
+                        origin.key(), to, phase, from, origin.phase());
+                found.add(0, origin);
+            }
+        }
+        return found;
+    }
+
+    /** The keys of {@code origins} as table keys, one per context of their writes. */
+    private static List<TableKeys> byContext(TableMapping mapping, List<Origin> origins) {
+        if (origins.isEmpty()) {
+            return List.of();
+        }
+        Map<Optional<MigrationContext>, List<String>> keys = new LinkedHashMap<>();
+        for (Origin origin : origins) {
+            keys.computeIfAbsent(Optional.ofNullable(origin.context()), c -> new ArrayList<>()).add(origin.key());
+        }
+        List<TableKeys> tables = new ArrayList<>(keys.size());
+        keys.forEach((context, list) -> tables.add(new TableKeys(mapping, list, context.orElse(null))));
+        return tables;
     }
 
     /**
@@ -843,14 +938,25 @@ final class JdbcRowCopier implements RowCopier {
         return value;
     }
 
-    /** Adds the row, mapped for the target, when its phase has it written there; returns 1 when it is skipped. */
-    private int collect(Map<String, @Nullable Object> row, TableMapping mapping, Store from, TableColumns columns,
-                        @Nullable MigrationContext context, List<Map<String, @Nullable Object>> upserts) {
+    /**
+     * Adds the row, mapped for the target, when its phase has it written there, and where it came from to
+     * {@code origins}; returns 1 when it is skipped. A row skipped because its own phase makes the target
+     * authoritative goes to {@code refused}: a write on the source named it (the reason it is synced), but the
+     * target is its authority, so the sync cannot settle which store is right (the phase moved since the write, or
+     * the write was made without the row's authority).
+     */
+    private int collect(String key, Map<String, @Nullable Object> row, TableMapping mapping, Store from,
+                        TableColumns columns, @Nullable MigrationContext context,
+                        List<Map<String, @Nullable Object>> upserts, List<Origin> origins, List<Origin> refused) {
         MigrationPhase phase = phaseOf(row, mapping, from, columns, context);
         if (!writes(phase, from) && !(phase != null && phase.writes(from.other()) && writtenUnder(context, from))) {
+            if (phase != null && phase.authoritative() == from.other()) {
+                refused.add(new Origin(key, context, phase));
+            }
             return 1;
         }
         upserts.add(from == Store.OLD ? mapping.toNewRow(row) : mapping.toOldRow(row));
+        origins.add(new Origin(key, context, phase));
         return 0;
     }
 
@@ -935,7 +1041,11 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     /**
-     * The phase of a row, from its own order and merchant ids (else the write's); null without a resolver.
+     * The phase of a row, from its own order and merchant ids; the write's context fills an id only where the row
+     * has no column for it (the mapping names none, or the side's table lacks it). A column the row has but that holds
+     * {@code NULL} is a row of no order or merchant, whatever context wrote it: filled from the context, the row was
+     * copied as that merchant's by its insert and skipped by a later write without that context, leaving its copy
+     * stale. Null without a resolver.
      *
      * @param columns the columns of the table the row was read from (of {@code side})
      */
@@ -944,11 +1054,15 @@ final class JdbcRowCopier implements RowCopier {
         if (resolver == null || migration == null) {
             return null;
         }
-        String orderId = idOf(row, mapping, side, columns, mapping.orderIdColumn().orElse(null));
-        String merchantId = idOf(row, mapping, side, columns, mapping.merchantIdColumn().orElse(null));
+        String orderColumn = mapping.orderIdColumn().orElse(null);
+        String merchantColumn = mapping.merchantIdColumn().orElse(null);
+        String orderId = idOf(row, mapping, side, columns, orderColumn);
+        String merchantId = idOf(row, mapping, side, columns, merchantColumn);
+        boolean fillOrder = orderId == null && context != null && !holds(row, mapping, side, orderColumn);
+        boolean fillMerchant = merchantId == null && context != null && !holds(row, mapping, side, merchantColumn);
         MigrationContext.Builder builder = MigrationContext.forMigration(migration)
-                .orderId(orderId != null ? orderId : context == null ? null : context.orderId().orElse(null))
-                .merchantId(merchantId != null ? merchantId : context == null ? null : context.merchantId().orElse(null));
+                .orderId(fillOrder ? context.orderId().orElse(null) : orderId)
+                .merchantId(fillMerchant ? context.merchantId().orElse(null) : merchantId);
         if (context != null) {
             builder.userId(context.userId().orElse(null));
         }
@@ -982,6 +1096,24 @@ final class JdbcRowCopier implements RowCopier {
             }
         }
         return null;
+    }
+
+    /** Whether the row has the column that {@code oldColumn} (an id column of the mapping, or null) is on its side. */
+    private static boolean holds(Map<String, @Nullable Object> row, TableMapping mapping, Store side,
+                                 @Nullable String oldColumn) {
+        if (oldColumn == null) {
+            return false;
+        }
+        String column = side == Store.OLD ? oldColumn : mapping.newColumn(oldColumn).orElse(null);
+        if (column == null) {
+            return false;
+        }
+        for (String name : row.keySet()) {
+            if (name.equalsIgnoreCase(column)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a column holds fixed-length text, padded with spaces to its length. */

@@ -28,7 +28,9 @@ import org.jspecify.annotations.Nullable;
  * row's own phase (resolved from its order and merchant columns, when the mapping names them, else from the
  * write's context) makes the source authoritative and writes the target; other rows are skipped. A key
  * absent from the source is deleted from the target unless the target's row belongs to a phase in which the
- * target is authoritative.
+ * target is authoritative; nor is a target row of such a phase replaced by a source row of another order or
+ * merchant whose phase makes the source authoritative (a key both stores handed out): that key is left alone and
+ * reported in {@link SyncResult#conflicts()}.
  *
  * <p>Keys are in the change log's string form ({@link io.dualwrite.jdbc.KeyCodec}) with the OLD store's
  * values, whatever the direction; each part is converted to its column's type before it is bound (a MySQL/MariaDB
@@ -78,30 +80,49 @@ public interface RowCopier {
     /**
      * What one sync did, counted in keys.
      *
-     * @param copied   rows upserted into the target
-     * @param deleted  keys absent from the source and deleted from the target (whether or not it had them)
-     * @param skipped  keys left alone because the row's phase does not write the target from this source
-     * @param vanished keys of {@link TableKeys#expectRows} the source held no row for (nor one its key collation
-     *                 calls equal), with their table and context; empty when none
+     * @param copied    rows upserted into the target
+     * @param deleted   keys absent from the source and deleted from the target (whether or not it had them)
+     * @param skipped   keys left alone because the row's phase does not write the target from this source (the
+     *                  {@code conflicts} among them)
+     * @param vanished  keys of {@link TableKeys#expectRows} the source held no row for (nor one its key collation
+     *                  calls equal), with their table and context; empty when none
+     * @param conflicts keys whose source row was not copied because the target holds, under the same key, a row of
+     *                  another order or merchant whose own phase makes the target authoritative (two stores that
+     *                  each hand out the key to a row of their own, under split authority): neither row may replace
+     *                  the other, so the key stays different until someone moves one of them; empty when none
      */
-    record SyncResult(int copied, int deleted, int skipped, List<TableKeys> vanished) {
+    record SyncResult(int copied, int deleted, int skipped, List<TableKeys> vanished, List<TableKeys> conflicts) {
         public SyncResult {
             vanished = List.copyOf(vanished);
+            conflicts = List.copyOf(conflicts);
         }
 
-        /** A result without vanished keys. */
+        /** A result without conflicts. */
+        public SyncResult(int copied, int deleted, int skipped, List<TableKeys> vanished) {
+            this(copied, deleted, skipped, vanished, List.of());
+        }
+
+        /** A result without vanished keys nor conflicts. */
         public SyncResult(int copied, int deleted, int skipped) {
-            this(copied, deleted, skipped, List.of());
+            this(copied, deleted, skipped, List.of(), List.of());
         }
 
         /** Both results added. */
         public SyncResult plus(SyncResult other) {
-            List<TableKeys> both = vanished;
-            if (!other.vanished.isEmpty()) {
-                both = new java.util.ArrayList<>(vanished);
-                both.addAll(other.vanished);
+            return new SyncResult(copied + other.copied, deleted + other.deleted, skipped + other.skipped,
+                    joined(vanished, other.vanished), joined(conflicts, other.conflicts));
+        }
+
+        private static List<TableKeys> joined(List<TableKeys> first, List<TableKeys> second) {
+            if (second.isEmpty()) {
+                return first;
             }
-            return new SyncResult(copied + other.copied, deleted + other.deleted, skipped + other.skipped, both);
+            if (first.isEmpty()) {
+                return second;
+            }
+            List<TableKeys> both = new java.util.ArrayList<>(first);
+            both.addAll(second);
+            return both;
         }
     }
 

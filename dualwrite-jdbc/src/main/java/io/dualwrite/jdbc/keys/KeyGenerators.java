@@ -14,7 +14,9 @@ import java.util.OptionalLong;
 
 /**
  * Reads and moves the key generator behind a table's key column, per dialect: a PostgreSQL sequence
- * (serial or identity), an H2 identity, a MySQL/MariaDB {@code AUTO_INCREMENT} (whose step and offset are
+ * (serial or identity, or one the column's default draws from), an H2 identity or a sequence the column's default
+ * draws from ({@code DEFAULT NEXT VALUE FOR order_ids}), a MariaDB sequence a column's default draws from, a
+ * MySQL/MariaDB {@code AUTO_INCREMENT} (whose step and offset are
  * the server's {@code auto_increment_increment} and {@code auto_increment_offset}, as the connection's
  * session sees them).
  */
@@ -88,16 +90,24 @@ final class KeyGenerators {
     static void restartAt(Connection connection, String table, String column, long next) throws SQLException {
         switch (Dialect.detect(connection)) {
             case POSTGRESQL -> {
-                try (PreparedStatement setval = connection.prepareStatement(
-                        "SELECT setval(pg_get_serial_sequence(?, ?), ?, false)")) {
-                    setval.setString(1, table);
-                    setval.setString(2, column);
-                    setval.setLong(3, next);
+                String sequence = postgresSequence(connection, table, column)
+                        .orElseThrow(() -> new SQLException(table + "." + column + " has no sequence"));
+                try (PreparedStatement setval = connection.prepareStatement("SELECT setval(?::regclass, ?, false)")) {
+                    setval.setString(1, sequence);
+                    setval.setLong(2, next);
                     setval.execute();
                 }
             }
-            case H2 -> execute(connection, "ALTER TABLE " + table + " ALTER COLUMN " + column + " RESTART WITH " + next);
-            case MYSQL -> execute(connection, "ALTER TABLE " + table + " AUTO_INCREMENT = " + next);
+            case H2 -> {
+                Optional<String> sequence = h2Sequence(connection, table, column);
+                execute(connection, sequence.isPresent() ? "ALTER SEQUENCE " + sequence.get() + " RESTART WITH " + next
+                        : "ALTER TABLE " + table + " ALTER COLUMN " + column + " RESTART WITH " + next);
+            }
+            case MYSQL -> {
+                Optional<String> sequence = mariadbSequence(connection, table, column);
+                execute(connection, sequence.isPresent() ? "ALTER SEQUENCE " + sequence.get() + " RESTART WITH " + next
+                        : "ALTER TABLE " + table + " AUTO_INCREMENT = " + next);
+            }
         }
     }
 
@@ -111,13 +121,24 @@ final class KeyGenerators {
             case POSTGRESQL -> {
                 String sequence = postgresSequence(connection, table, column)
                         .orElseThrow(() -> new SQLException(table + "." + column + " has no sequence"));
-                // the name comes from pg_get_serial_sequence, already quoted by PostgreSQL
+                // the name comes from postgresSequence, already quoted by PostgreSQL
                 execute(connection, "ALTER SEQUENCE " + sequence + " INCREMENT BY " + step + " RESTART WITH " + next);
             }
-            case H2 -> execute(connection, "ALTER TABLE " + table + " ALTER COLUMN " + column + " RESTART WITH " + next
-                    + " SET INCREMENT BY " + step);
-            case MYSQL -> throw new SQLException("the step of a MySQL/MariaDB AUTO_INCREMENT is the server variable"
-                    + " auto_increment_increment, which no statement on the table changes");
+            case H2 -> {
+                Optional<String> sequence = h2Sequence(connection, table, column);
+                execute(connection, sequence.isPresent()
+                        ? "ALTER SEQUENCE " + sequence.get() + " RESTART WITH " + next + " INCREMENT BY " + step
+                        : "ALTER TABLE " + table + " ALTER COLUMN " + column + " RESTART WITH " + next
+                                + " SET INCREMENT BY " + step);
+            }
+            case MYSQL -> {
+                Optional<String> sequence = mariadbSequence(connection, table, column);
+                if (sequence.isEmpty()) {
+                    throw new SQLException("the step of a MySQL/MariaDB AUTO_INCREMENT is the server variable"
+                            + " auto_increment_increment, which no statement on the table changes");
+                }
+                execute(connection, "ALTER SEQUENCE " + sequence.get() + " RESTART WITH " + next + " INCREMENT BY " + step);
+            }
         }
     }
 
@@ -137,7 +158,7 @@ final class KeyGenerators {
             step = found.getAsLong();
         }
         // pg_sequences shows no last value after setval(..., false); the relation itself tells is_called.
-        // The name comes from pg_get_serial_sequence, already quoted by PostgreSQL.
+        // The name comes from postgresSequence, already quoted by PostgreSQL.
         try (Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT last_value, is_called FROM " + sequence.get())) {
             result.next();
@@ -147,6 +168,12 @@ final class KeyGenerators {
         }
     }
 
+    /**
+     * The sequence that hands out the column's values, schema-qualified and quoted: the one a {@code serial} or
+     * identity column owns, else one the column's default draws from ({@code DEFAULT nextval('order_ids')} of a
+     * sequence created apart and not {@code OWNED BY} the column, which {@code pg_get_serial_sequence} does not
+     * know): the default's dependency on the sequence, recorded by PostgreSQL, names it.
+     */
     private static Optional<String> postgresSequence(Connection connection, String table, String column)
             throws SQLException {
         try (PreparedStatement find = connection.prepareStatement("SELECT pg_get_serial_sequence(?, ?)")) {
@@ -154,7 +181,25 @@ final class KeyGenerators {
             find.setString(2, column);
             try (ResultSet result = find.executeQuery()) {
                 result.next();
-                return Optional.ofNullable(result.getString(1));
+                String owned = result.getString(1);
+                if (owned != null) {
+                    return Optional.of(owned);
+                }
+            }
+        }
+        try (PreparedStatement find = connection.prepareStatement("SELECT quote_ident(n.nspname) || '.'"
+                + " || quote_ident(s.relname) FROM pg_attribute a"
+                + " JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+                + " JOIN pg_depend dep ON dep.classid = 'pg_attrdef'::regclass AND dep.objid = d.oid"
+                + " AND dep.refclassid = 'pg_class'::regclass"
+                + " JOIN pg_class s ON s.oid = dep.refobjid AND s.relkind = 'S'"
+                + " JOIN pg_namespace n ON n.oid = s.relnamespace"
+                + " WHERE a.attrelid = to_regclass(?) AND lower(a.attname) = lower(?) AND NOT a.attisdropped"
+                + " ORDER BY 1")) {
+            find.setString(1, table);
+            find.setString(2, column);
+            try (ResultSet result = find.executeQuery()) {
+                return result.next() ? Optional.ofNullable(result.getString(1)) : Optional.empty();
             }
         }
     }
@@ -166,10 +211,48 @@ final class KeyGenerators {
             read.setString(1, table.toUpperCase(Locale.ROOT));
             read.setString(2, column.toUpperCase(Locale.ROOT));
             try (ResultSet result = read.executeQuery()) {
+                if (result.next()) {
+                    return Optional.of(new Generator("H2 identity", result.getLong(1), result.getLong(2), 0, false));
+                }
+            }
+        }
+        Optional<String> sequence = h2Sequence(connection, table, column);
+        if (sequence.isEmpty()) {
+            return Optional.empty();
+        }
+        try (PreparedStatement read = connection.prepareStatement("SELECT BASE_VALUE, INCREMENT"
+                + " FROM INFORMATION_SCHEMA.SEQUENCES WHERE '\"' || SEQUENCE_SCHEMA || '\".\"' || SEQUENCE_NAME || '\"' = ?")) {
+            read.setString(1, sequence.get());
+            try (ResultSet result = read.executeQuery()) {
                 if (!result.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Generator("H2 identity", result.getLong(1), result.getLong(2), 0, false));
+                return Optional.of(new Generator("H2 sequence " + sequence.get(), result.getLong(1), result.getLong(2),
+                        0, false));
+            }
+        }
+    }
+
+    /** {@code NEXT VALUE FOR "SCHEMA"."NAME"} in a column default, as H2 spells it back. */
+    private static final java.util.regex.Pattern H2_NEXT_VALUE = java.util.regex.Pattern.compile(
+            "(?i)NEXT\\s+VALUE\\s+FOR\\s+(\"[^\"]+\"\\.\"[^\"]+\")");
+
+    /**
+     * The sequence an H2 column's default draws from ({@code DEFAULT NEXT VALUE FOR order_ids}), quoted and
+     * schema-qualified; empty when its default draws from none.
+     */
+    private static Optional<String> h2Sequence(Connection connection, String table, String column) throws SQLException {
+        try (PreparedStatement read = connection.prepareStatement("SELECT COLUMN_DEFAULT FROM INFORMATION_SCHEMA.COLUMNS"
+                + " WHERE TABLE_SCHEMA = SCHEMA() AND UPPER(TABLE_NAME) = ? AND UPPER(COLUMN_NAME) = ?")) {
+            read.setString(1, table.toUpperCase(Locale.ROOT));
+            read.setString(2, column.toUpperCase(Locale.ROOT));
+            try (ResultSet result = read.executeQuery()) {
+                String definition = result.next() ? result.getString(1) : null;
+                if (definition == null) {
+                    return Optional.empty();
+                }
+                java.util.regex.Matcher matcher = H2_NEXT_VALUE.matcher(definition);
+                return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
             }
         }
     }
@@ -185,7 +268,7 @@ final class KeyGenerators {
             read.setString(2, column.toLowerCase(Locale.ROOT));
             OptionalLong found = single(read);
             if (found.isEmpty()) {
-                return Optional.empty();
+                return mariadbSequenceGenerator(connection, table, column);
             }
             counter = found.getAsLong();
         }
@@ -202,6 +285,53 @@ final class KeyGenerators {
         long base = offset > step || offset < 1 ? 1 : offset;
         long next = counter <= base ? base : base + ceilDiv(counter - base, step) * step;
         return Optional.of(new Generator("AUTO_INCREMENT", next, step, offset, true));
+    }
+
+    /** {@code nextval(`db`.`s`)} in a MariaDB column default, as {@code information_schema} spells it back. */
+    private static final java.util.regex.Pattern MARIADB_NEXTVAL = java.util.regex.Pattern.compile(
+            "(?i)nextval\\((`[^`]+`(?:\\.`[^`]+`)?)\\)");
+
+    /**
+     * The MariaDB sequence a column's default draws from ({@code DEFAULT NEXT VALUE FOR order_ids}), quoted; empty
+     * when its default draws from none (MySQL has no sequences).
+     */
+    private static Optional<String> mariadbSequence(Connection connection, String table, String column)
+            throws SQLException {
+        try (PreparedStatement read = connection.prepareStatement("SELECT COLUMN_DEFAULT FROM information_schema.COLUMNS"
+                + " WHERE TABLE_SCHEMA = DATABASE() AND LOWER(TABLE_NAME) = ? AND LOWER(COLUMN_NAME) = ?")) {
+            read.setString(1, table.toLowerCase(Locale.ROOT));
+            read.setString(2, column.toLowerCase(Locale.ROOT));
+            try (ResultSet result = read.executeQuery()) {
+                String definition = result.next() ? result.getString(1) : null;
+                if (definition == null) {
+                    return Optional.empty();
+                }
+                java.util.regex.Matcher matcher = MARIADB_NEXTVAL.matcher(definition);
+                return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * A MariaDB sequence behind a column's default as a generator: its next value not yet handed to a session's cache
+     * (values a session cached before are below it), its step its own. Explicit keys do not move it.
+     */
+    private static Optional<Generator> mariadbSequenceGenerator(Connection connection, String table, String column)
+            throws SQLException {
+        Optional<String> sequence = mariadbSequence(connection, table, column);
+        if (sequence.isEmpty()) {
+            return Optional.empty();
+        }
+        // the name comes from the catalog's own text of the default, quoted by MariaDB
+        try (Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT next_not_cached_value, increment FROM "
+                     + sequence.get())) {
+            if (!result.next()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Generator("MariaDB sequence " + sequence.get(), result.getLong(1),
+                    Math.max(1, result.getLong(2)), 0, false));
+        }
     }
 
     /**

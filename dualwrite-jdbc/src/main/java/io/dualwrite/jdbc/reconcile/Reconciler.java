@@ -207,6 +207,14 @@ public final class Reconciler implements AutoCloseable {
             }
             try {
                 RowCopier.SyncResult outcome = copy(mapping, record);
+                if (!outcome.conflicts().isEmpty()) {
+                    // both stores hold the key for rows of their own: the entry stays until one of them moves
+                    String error = "the " + record.target() + " store holds key " + record.key() + " for a row of an"
+                            + " order or merchant it is authoritative for, the " + record.target().other()
+                            + " store for another one: not copied over it";
+                    reschedule(entry, error, detailed);
+                    return error;
+                }
                 log.debug("change-log entry {} repaired: {} in the {} store", entry.id(), outcome, record.target());
             } catch (SQLException | RuntimeException e) {
                 String error = e.getClass().getSimpleName() + ": " + Credentials.mask(e.getMessage());

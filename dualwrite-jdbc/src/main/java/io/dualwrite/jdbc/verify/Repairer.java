@@ -114,7 +114,9 @@ public final class Repairer {
                     .findFirst().orElseThrow(() -> new IllegalArgumentException("table '" + report.table()
                             + "' of the result is not a table of the job " + job));
             List<String> keys = report.differences().stream().map(RowDifference::key).distinct().toList();
-            MigrationContext context = contextOf(result);
+            // no write's context: a repair has no authority of its own, each row is copied by its own phase (a
+            // merchant scope's phase would override an order switch of one of its orders)
+            @Nullable MigrationContext context = null;
             RowCopier.SyncResult synced = new RowCopier.SyncResult(0, 0, 0);
             for (int start = 0; start < keys.size(); start += KEYS_PER_SYNC) {
                 List<String> chunk = keys.subList(start, Math.min(keys.size(), start + KEYS_PER_SYNC));
@@ -129,11 +131,6 @@ public final class Repairer {
                     remaining));
         }
         return new RepairResult(repairs, complete);
-    }
-
-    private static @Nullable MigrationContext contextOf(VerificationResult result) {
-        String merchant = result.scope().merchantId();
-        return merchant == null ? null : MigrationContext.forMigration(result.migration()).merchantId(merchant).build();
     }
 
     @Override
