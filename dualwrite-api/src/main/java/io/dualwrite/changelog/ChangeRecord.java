@@ -20,8 +20,6 @@ import org.jspecify.annotations.Nullable;
  * @param orderId    the order the write concerned, if known
  * @param merchantId the merchant the write concerned, if known
  * @param dueAt      the earliest time the reconciler should act on it
- * @throws IllegalArgumentException when {@code migration} or {@code table} is null or blank: an entry nobody could ever
- *                                  claim for its migration or repair in its table
  */
 public record ChangeRecord(
         String migration,
@@ -34,6 +32,13 @@ public record ChangeRecord(
         @Nullable String merchantId,
         Instant dueAt) {
 
+    /**
+     * Checks the parts.
+     *
+     * @throws IllegalArgumentException when {@code migration} or {@code table} is null or blank: an entry nobody
+     *                                  could ever claim for its migration or repair in its table
+     * @throws NullPointerException when another part but {@code orderId} or {@code merchantId} is null
+     */
     public ChangeRecord {
         io.dualwrite.internal.Checks.requireId("migration", migration);
         io.dualwrite.internal.Checks.requireText("table", table);

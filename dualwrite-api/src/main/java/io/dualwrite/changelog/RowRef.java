@@ -9,11 +9,14 @@ import java.util.Objects;
  * <p>Keys of one column are the column value as text; composite keys are produced and parsed by the
  * module that knows the columns (see {@code dualwrite-jdbc}). A key may be any string, also an empty one (a
  * {@code VARCHAR} key can be {@code ''}); the table is a name and cannot be blank.
- *
- * @throws IllegalArgumentException when {@code table} is null or blank
- * @throws NullPointerException when {@code key} or {@code operation} is null
  */
 public record RowRef(String table, String key, Operation operation) {
+    /**
+     * Checks the parts.
+     *
+     * @throws IllegalArgumentException when {@code table} is null or blank
+     * @throws NullPointerException when {@code key} or {@code operation} is null
+     */
     public RowRef {
         io.dualwrite.internal.Checks.requireText("table", table);
         Objects.requireNonNull(key, "key");

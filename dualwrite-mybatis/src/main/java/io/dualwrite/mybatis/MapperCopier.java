@@ -154,6 +154,8 @@ public final class MapperCopier implements RowCopier {
                 int deleted = 0;
                 int skipped = 0;
                 List<TableKeys> vanished = new ArrayList<>(); // expected rows the source's read did not find
+                List<TableKeys> conflicts = new ArrayList<>(); // keys whose rows neither store may copy over
+                boolean mayConflict = mayConflict(target);
                 for (Map.Entry<String, @Nullable MigrationContext> key : keys.entrySet()) {
                     Object row = rows.get(key.getKey());
                     if (expected.contains(key.getKey()) && (row == null || !underOwnKey(row, key.getKey()))) {
@@ -162,11 +164,22 @@ public final class MapperCopier implements RowCopier {
                     if (row != null) {
                         MigrationPhase phase = phaseOf(source.read(), row, key.getValue());
                         if (phase == null || phase.authoritative() == from && phase.writes(to)) {
+                            if (mayConflict && heldWithAuthority(targetSession, target, to, key.getKey(),
+                                    key.getValue())) {
+                                conflicts.add(new TableKeys(mapping, List.of(key.getKey()), key.getValue()));
+                                skipped++;
+                                continue;
+                            }
                             for (String upsert : target.upserts()) {
                                 targetSession.update(upsert, row);
                             }
                             copied++;
                         } else {
+                            if (phase.authoritative() == to) {
+                                // the target is this row's authority now (its merchant or order moved since the
+                                // write): which store is right cannot be settled by a copy, so the key stays recorded
+                                conflicts.add(new TableKeys(mapping, List.of(key.getKey()), key.getValue()));
+                            }
                             skipped++;
                         }
                     } else if (deletable(targetSession, target, to, key.getKey(), key.getValue())) {
@@ -179,7 +192,7 @@ public final class MapperCopier implements RowCopier {
                     }
                 }
                 targetConnection.commit();
-                return new SyncResult(copied, deleted, skipped, vanished);
+                return new SyncResult(copied, deleted, skipped, vanished, conflicts);
             } catch (SQLException | RuntimeException e) {
                 try {
                     targetConnection.rollback();
@@ -220,6 +233,38 @@ public final class MapperCopier implements RowCopier {
             }
         }
         return rows;
+    }
+
+    /**
+     * Whether a row copied by its own phase may meet, under its key in the target, a row of another order or merchant
+     * whose phase makes the target authoritative (two key generators that handed out one key under split
+     * authority): only with the target's read statement, a resolver, and some switch that gives an order or merchant
+     * another phase than the system's.
+     */
+    private boolean mayConflict(Side target) {
+        return resolver != null && migration != null && target.read() != null
+                && (resolver.mayVaryByMerchant(migration) || resolver.mayVaryByOrder(migration));
+    }
+
+    /**
+     * Whether the target holds {@code key} for a row whose own phase makes the target authoritative: a row the
+     * target answers for, which a copy from the other store must not replace (neither store's row is a copy of the
+     * other's).
+     */
+    private boolean heldWithAuthority(SqlSession targetSession, Side target, Store to, String key,
+                                      @Nullable MigrationContext context) {
+        Object present = targetSession.selectOne(target.read(), keyParameter(target.read(), key));
+        if (present == null) {
+            return false;
+        }
+        MigrationPhase phase = phaseOf(target.read(), present, context);
+        if (phase != null && phase.authoritative() == to) {
+            log.warn("'{}' {} key {}: the {} store's row belongs to an order or merchant it is authoritative for ({}),"
+                    + " the {} store's to another; neither is copied over the other, the key stays recorded until one"
+                    + " of them moves to another key", migration, mapping.oldTable(), key, to, phase, to.other());
+            return true;
+        }
+        return false;
     }
 
     private boolean deletable(SqlSession targetSession, Side target, Store to, String key,
