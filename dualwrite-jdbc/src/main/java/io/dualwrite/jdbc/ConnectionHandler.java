@@ -59,6 +59,11 @@ final class ConnectionHandler implements InvocationHandler {
     /** A procedure called in the open transaction may have committed it: its keys are handed over even on rollback. */
     private boolean mayHaveCommitted;
     /**
+     * An XA transaction is open on the session ({@code XA START} ran, no {@code XA COMMIT} or {@code XA ROLLBACK} yet):
+     * MySQL and MariaDB refuse {@code COMMIT}, {@code ROLLBACK} and auto-commit in it, and it goes on.
+     */
+    private boolean xaOpen;
+    /**
      * The session's {@code auto_increment_increment} as read just before the insert {@link #stepReadFor} ran (0: not
      * read). Read again for every insert whose keys may be derived: a procedure, a function ({@code SELECT
      * set_step()}) or a pooled session's earlier borrower can change it without any text of the application's
@@ -740,7 +745,7 @@ final class ConnectionHandler implements InvocationHandler {
                 KeyBuffer.Snapshot snapshot = buffer.take();
                 @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot, sqlTransaction);
                 // AND CHAIN opens the next transaction at once: its writes wait for the next commit
-                return commitThenDispatch(execution, snapshot, ids, control.chains() && sqlTransaction);
+                return commitThenDispatch(execution, snapshot, ids, control.chains() && sqlTransaction, true);
             }
             case ROLLBACK, ROLLBACK_AND_CHAIN -> {
                 Object result = execution.call();
@@ -751,6 +756,7 @@ final class ConnectionHandler implements InvocationHandler {
             case XA_START -> {
                 Object result = execution.call();
                 sqlTransaction = connection.getAutoCommit() || sqlTransaction;
+                xaOpen = true;
                 return result;
             }
             case XA_END -> {
@@ -768,13 +774,15 @@ final class ConnectionHandler implements InvocationHandler {
                 List<Long> ids = xaIds;
                 xaSnapshot = null;
                 xaIds = null;
-                return commitThenDispatch(execution, snapshot, ids, false);
+                // a failed XA COMMIT leaves the XA transaction's outbox entries in it, which the reconciler syncs
+                return commitThenDispatch(execution, snapshot, ids, false, false);
             }
             case XA_ROLLBACK -> {
                 Object result = execution.call();
                 xaSnapshot = null; // its outbox entries went with it
                 xaIds = null;
                 sqlTransaction = false;
+                xaOpen = false;
                 rollbackBuffer();
                 return result;
             }
@@ -801,22 +809,41 @@ final class ConnectionHandler implements InvocationHandler {
 
     /**
      * Runs a commit sent as text, then hands {@code snapshot} over, also when the commit throws (its outcome is
-     * unknown: the sync copies whatever the store holds, with no expectations); {@code stillOpen} says whether a
+     * unknown: the sync copies whatever the store holds, with no expectations, and with {@code keepOnFailure} the
+     * keys stay for the transaction's end as well: {@link #afterFailedCommit}); {@code stillOpen} says whether a
      * transaction opened by text stays open after it (AND CHAIN).
      */
     private Object commitThenDispatch(SqlCall execution, KeyBuffer.@Nullable Snapshot snapshot,
-                                      @Nullable List<Long> ids, boolean stillOpen) throws Throwable {
+                                      @Nullable List<Long> ids, boolean stillOpen, boolean keepOnFailure) throws Throwable {
         boolean committed = false;
         try {
             Object result = execution.call();
             committed = true;
+            xaOpen = false; // a COMMIT the server took ends an XA transaction (XA COMMIT), or there was none
             return result;
         } finally {
-            sqlTransaction = stillOpen;
+            if (committed || !xaOpen) {
+                sqlTransaction = stillOpen;
+            }
             if (snapshot != null) {
                 dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
+                if (!committed && keepOnFailure) {
+                    afterFailedCommit(snapshot);
+                }
             }
         }
+    }
+
+    /**
+     * After a commit that threw, whose keys were handed over all the same: the transaction may not have ended
+     * (MySQL and MariaDB refuse {@code COMMIT} and auto-commit inside an open XA transaction, which goes on; a pool's
+     * or proxy's {@code commit()} may fail before it reached the server), and then a later commit commits these
+     * writes after their sync read the rows. So the keys are kept too, expecting nothing, and synced again when the
+     * session's transaction ends, however it ends (a rollback included: a sync of an unchanged row changes nothing).
+     */
+    private void afterFailedCommit(KeyBuffer.Snapshot snapshot) {
+        buffer.restore(snapshot.withoutExpectations());
+        mayHaveCommitted = true;
     }
 
     /**
@@ -871,14 +898,19 @@ final class ConnectionHandler implements InvocationHandler {
                     rollbackBuffer();
                     sqlTransaction = control.chains() && sqlTransaction;
                 }
-                case XA_START -> sqlTransaction = jdbcAutoCommit || sqlTransaction;
+                case XA_START -> {
+                    sqlTransaction = jdbcAutoCommit || sqlTransaction;
+                    xaOpen = true;
+                }
                 case XA_COMMIT -> {
                     handOver(null);
                     sqlTransaction = false;
+                    xaOpen = false;
                 }
                 case XA_ROLLBACK -> {
                     rollbackBuffer();
                     sqlTransaction = false;
+                    xaOpen = false;
                 }
                 case ROLLBACK_TO_SAVEPOINT -> buffer.rollbackTo(TxControl.savepointName(part.sql()));
                 case SAVEPOINT -> buffer.savepoint(TxControl.savepointName(part.sql()));
@@ -1340,8 +1372,13 @@ final class ConnectionHandler implements InvocationHandler {
                 physical.setAutoCommit(true);
                 committed = true;
             } finally {
-                sqlTransaction = false;
+                if (committed || !xaOpen) {
+                    sqlTransaction = false;
+                }
                 dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
+                if (!committed) {
+                    afterFailedCommit(snapshot);
+                }
             }
         } else {
             physical.setAutoCommit(autoCommit);
@@ -1372,9 +1409,14 @@ final class ConnectionHandler implements InvocationHandler {
             committed = true;
         } finally {
             // a COMMIT ends a transaction opened by SQL text too (BEGIN, then setAutoCommit(false), then commit())
-            sqlTransaction = false;
+            if (committed || !xaOpen) {
+                sqlTransaction = false;
+            }
             // also when the commit threw: its outcome is unknown, and a sync copies whatever the store holds
             dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
+            if (!committed) {
+                afterFailedCommit(snapshot);
+            }
         }
     }
 
