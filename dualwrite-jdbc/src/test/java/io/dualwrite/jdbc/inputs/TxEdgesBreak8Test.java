@@ -3,11 +3,31 @@ package io.dualwrite.jdbc.inputs;
 import static io.dualwrite.jdbc.inputs.Rows.expected;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.dualwrite.Store;
+import io.dualwrite.changelog.ChangeRecord;
+import io.dualwrite.changelog.Operation;
+import io.dualwrite.changelog.RowRef;
+import io.dualwrite.jdbc.reconcile.Reconciler;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import io.dualwrite.mirror.MirrorMode;
+import io.dualwrite.mirror.MirrorOutcome;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -147,6 +167,197 @@ class TxEdgesBreak8Test {
             assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).extracting(r -> r.get("id") + "/" + r.get("qty"))
                     .containsExactly("1/10", "2/2", "3/3", "5/5");
             assertThat(fixture.records()).isEmpty();
+        }
+    }
+
+    /** A pool whose connections' {@code commit()} fails once, when armed, before it reaches the server. */
+    private static DataSource commitFailsOnce(DataSource pool, AtomicBoolean armed) {
+        return (DataSource) Proxy.newProxyInstance(TxEdgesBreak8Test.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    Object result = invoke(pool, method, args);
+                    if (!(result instanceof Connection real)) {
+                        return result;
+                    }
+                    return Proxy.newProxyInstance(TxEdgesBreak8Test.class.getClassLoader(), new Class<?>[] {Connection.class},
+                            (connection, call, callArgs) -> {
+                                if (call.getName().equals("commit") && armed.compareAndSet(true, false)) {
+                                    throw new SQLException("connection validation failed before the commit", "08003");
+                                }
+                                return invoke(real, call, callArgs);
+                            });
+                });
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    // the transaction a failed commit() left open is committed by the next commit(), writes before the failure too
+    @Test
+    void h2CommitThatFailsBeforeReachingTheServerKeepsItsKeysForTheCommitThatFollows() throws SQLException {
+        AtomicBoolean armed = new AtomicBoolean();
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.H2, Kind.H2)
+                .wrapOld(pool -> commitFailsOnce(pool, armed)).build(), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                armed.set(true);
+                assertThatThrownBy(connection::commit).isInstanceOf(SQLException.class);
+                statement.executeUpdate("UPDATE orders SET qty = 20 WHERE id = 2");
+                connection.commit();
+            }
+            assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).extracting(r -> r.get("id") + "/" + r.get("qty"))
+                    .containsExactly("1/10", "2/20", "3/3", "5/5");
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
+    @Test
+    void h2NestedJdbcSavepointsReleasedThenRolledBackToTheOuterKeepOnlyCommittedRows() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.H2, Kind.H2), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.executeUpdate("UPDATE orders SET qty = 11 WHERE id = 1");
+                Savepoint outer = connection.setSavepoint();
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                Savepoint inner = connection.setSavepoint("inner");
+                statement.executeUpdate("UPDATE orders SET qty = 22 WHERE id = 2");
+                statement.executeUpdate("DELETE FROM orders WHERE id = 3");
+                connection.releaseSavepoint(inner);
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (6, 'f', 6)");
+                connection.rollback(outer);
+                statement.executeUpdate("UPDATE orders SET qty = 33 WHERE id = 2");
+                connection.commit();
+            }
+            assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).extracting(r -> r.get("id") + "/" + r.get("qty"))
+                    .containsExactly("1/11", "2/33", "3/3");
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
+    // PostgreSQL answers COMMIT of a transaction an error aborted with a rollback (no error): nothing was committed
+    @Test
+    void postgresSqlCommitOfATransactionAbortedByAnErrorLeavesBothStoresUnchangedAndNothingRecorded() throws SQLException {
+        try (Fixture fixture = pg()) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("BEGIN");
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                assertThatThrownBy(() -> statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (1, 'z', 0)"))
+                        .isInstanceOf(SQLException.class);
+                statement.execute("COMMIT");
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (6, 'f', 6)");
+            }
+            assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).extracting(r -> r.get("id") + "/" + r.get("qty"))
+                    .containsExactly("1/1", "2/2", "3/3", "6/6");
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
+    private static Fixture statusTable(Fixture fixture) {
+        fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT, status VARCHAR(20))",
+                "INSERT INTO orders (id, qty, status) VALUES (1, 1, 'init')", "INSERT INTO orders (id, qty, status) VALUES (2, 2, 'init')");
+        fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, quantity INT, status VARCHAR(20))",
+                "INSERT INTO orders_v2 (id, quantity, status) VALUES (1, 1, 'init')",
+                "INSERT INTO orders_v2 (id, quantity, status) VALUES (2, 2, 'init')");
+        return fixture;
+    }
+
+    /** Holds a row lock on {@code orders_v2} row {@code id} in the new store until {@code release} counts down. */
+    private static Future<?> holdNewRow(ExecutorService threads, Fixture fixture, long id, CountDownLatch locked,
+                                        CountDownLatch release) {
+        return threads.submit(() -> {
+            try (Connection connection = fixture.newDb.dataSource().getConnection();
+                 Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.executeQuery("SELECT * FROM orders_v2 WHERE id = " + id + " FOR UPDATE").close();
+                locked.countDown();
+                release.await(30, TimeUnit.SECONDS);
+                connection.commit();
+            }
+            return null;
+        });
+    }
+
+    private static void autoCommitted(Fixture fixture, String sql) throws SQLException {
+        try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.executeUpdate(sql);
+        }
+    }
+
+    // two data sources on the same stores: the later transactions' syncs, run by the other instance (whose lanes may
+    // take them into one run), wait for the key lock the earlier held sync holds
+    @Test
+    void mariadbLaterTransactionsOfAnotherInstanceAreNotOverwrittenByAnEarlierHeldSync() throws Exception {
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try (Fixture first = statusTable(Fixture.builder(Kind.MARIADB, Kind.MARIADB).mode(MirrorMode.ASYNC).build());
+             Fixture second = Fixture.builder(Kind.MARIADB, Kind.MARIADB).mode(MirrorMode.ASYNC)
+                     .on(first.oldDb, first.newDb).build()) {
+            CountDownLatch locked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<?> holder = holdNewRow(threads, first, 1, locked, release);
+            assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+            try (Connection connection = first.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.executeUpdate("UPDATE orders SET status = 'T1' WHERE id = 1");
+                statement.executeUpdate("UPDATE orders SET status = 'T1', qty = 10 WHERE id = 2");
+                connection.commit();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> Waiters.count(first.newDb) >= 1);
+            autoCommitted(second, "UPDATE orders SET status = 'T2' WHERE id = 2");
+            await().atMost(Duration.ofSeconds(10)).until(() -> Waiters.count(first.newDb) >= 2);
+            autoCommitted(second, "UPDATE orders SET status = 'T3', qty = qty + 1 WHERE id = 2");
+            autoCommitted(second, "UPDATE orders SET status = 'T4' WHERE id = 2");
+            release.countDown();
+            holder.get(20, TimeUnit.SECONDS);
+            assertThat(first.awaitMirrors(1)).containsOnly(MirrorOutcome.SUCCEEDED);
+            assertThat(second.awaitMirrors(3)).containsOnly(MirrorOutcome.SUCCEEDED);
+            assertThat(Rows.assertOrdersSame(first, "id, qty, status")).containsExactly(
+                    expected("id", 1, "qty", 1, "status", "T1"), expected("id", 2, "qty", 11, "status", "T4"));
+            assertThat(first.records()).isEmpty();
+            assertThat(second.records()).isEmpty();
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    // a SYNC caller's sync abandoned at its time limit still holds its key lock: the reconciler's repair of that key
+    // waits for it, and a later write's sync waits for the repair; once one more run has taken what the time limits
+    // recorded, the stores are equal and nothing is left
+    @Test
+    void postgresRepairRacingAnAbandonedSyncAndALaterWriteConvergesAndLeavesNothingRecorded() throws Exception {
+        ExecutorService threads = Executors.newCachedThreadPool();
+        try (Fixture fixture = Fixture.builder(Kind.POSTGRES, Kind.POSTGRES).mode(MirrorMode.SYNC)
+                .timeLimit(Duration.ofMillis(300)).build()) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT, n INT)", "INSERT INTO orders (id, qty, n) VALUES (1, 1, 5)");
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, quantity INT, n INT)",
+                    "INSERT INTO orders_v2 (id, quantity, n) VALUES (1, 1, 3)");
+            fixture.changeLog.record(ChangeRecord.of(Fixture.MIGRATION, new RowRef("orders", "1", Operation.UPDATE), "failed",
+                    Store.NEW, null));
+            CountDownLatch locked = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<?> holder = holdNewRow(threads, fixture, 1, locked, release);
+            assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+            autoCommitted(fixture, "UPDATE orders SET n = n + 1 WHERE id = 1"); // n = 6; its sync is abandoned, held
+            assertThat(fixture.awaitMirrors(1)).containsExactly(MirrorOutcome.TIMED_OUT);
+            CompletableFuture<Reconciler.Result> repair = CompletableFuture.supplyAsync(() -> fixture.reconciler().runOnce(), threads);
+            await().atMost(Duration.ofSeconds(10)).until(() -> Waiters.count(fixture.newDb) >= 2);
+            autoCommitted(fixture, "UPDATE orders SET n = n + 1 WHERE id = 1"); // n = 7
+            release.countDown();
+            holder.get(20, TimeUnit.SECONDS);
+            repair.get(20, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                fixture.reconciler().runOnce();
+                return fixture.records().isEmpty();
+            });
+            assertThat(Rows.assertOrdersSame(fixture, "id, qty, n")).containsExactly(expected("id", 1, "qty", 1, "n", 7));
+        } finally {
+            threads.shutdownNow();
         }
     }
 }
