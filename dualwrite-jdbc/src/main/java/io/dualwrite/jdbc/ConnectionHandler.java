@@ -745,7 +745,7 @@ final class ConnectionHandler implements InvocationHandler {
                 KeyBuffer.Snapshot snapshot = buffer.take();
                 @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot, sqlTransaction);
                 // AND CHAIN opens the next transaction at once: its writes wait for the next commit
-                return commitThenDispatch(execution, snapshot, ids, control.chains() && sqlTransaction, true);
+                return commitThenDispatch(execution, snapshot, ids, control.chains() && sqlTransaction);
             }
             case ROLLBACK, ROLLBACK_AND_CHAIN -> {
                 Object result = execution.call();
@@ -771,11 +771,29 @@ final class ConnectionHandler implements InvocationHandler {
             }
             case XA_COMMIT -> {
                 KeyBuffer.Snapshot snapshot = xaSnapshot;
-                List<Long> ids = xaIds;
-                xaSnapshot = null;
-                xaIds = null;
-                // a failed XA COMMIT leaves the XA transaction's outbox entries in it, which the reconciler syncs
-                return commitThenDispatch(execution, snapshot, ids, false, false);
+                boolean committed = false;
+                try {
+                    Object result = execution.call();
+                    committed = true;
+                    return result;
+                } finally {
+                    if (committed) {
+                        List<Long> ids = xaIds;
+                        xaSnapshot = null;
+                        xaIds = null;
+                        xaOpen = false;
+                        sqlTransaction = false;
+                        if (snapshot != null) {
+                            dispatch(snapshot, ids);
+                        }
+                    } else if (snapshot != null) {
+                        // refused (another xid, ONE PHASE missing or not allowed) or of unknown outcome: the XA
+                        // transaction may still wait to be committed, here or by another session. Its keys and outbox
+                        // entries stay for that commit; a sync now copies whatever the store holds and completes no
+                        // entry, since it may have read the rows before the commit
+                        dispatch(snapshot.withoutExpectations(), null);
+                    }
+                }
             }
             case XA_ROLLBACK -> {
                 Object result = execution.call();
@@ -809,17 +827,17 @@ final class ConnectionHandler implements InvocationHandler {
 
     /**
      * Runs a commit sent as text, then hands {@code snapshot} over, also when the commit throws (its outcome is
-     * unknown: the sync copies whatever the store holds, with no expectations, and with {@code keepOnFailure} the
-     * keys stay for the transaction's end as well: {@link #afterFailedCommit}); {@code stillOpen} says whether a
+     * unknown: the sync copies whatever the store holds, with no expectations, and the keys stay for the
+     * transaction's end as well: {@link #afterFailedCommit}); {@code stillOpen} says whether a
      * transaction opened by text stays open after it (AND CHAIN).
      */
     private Object commitThenDispatch(SqlCall execution, KeyBuffer.@Nullable Snapshot snapshot,
-                                      @Nullable List<Long> ids, boolean stillOpen, boolean keepOnFailure) throws Throwable {
+                                      @Nullable List<Long> ids, boolean stillOpen) throws Throwable {
         boolean committed = false;
         try {
             Object result = execution.call();
             committed = true;
-            xaOpen = false; // a COMMIT the server took ends an XA transaction (XA COMMIT), or there was none
+            xaOpen = false; // a COMMIT the server took: no XA transaction was open
             return result;
         } finally {
             if (committed || !xaOpen) {
@@ -827,7 +845,7 @@ final class ConnectionHandler implements InvocationHandler {
             }
             if (snapshot != null) {
                 dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
-                if (!committed && keepOnFailure) {
+                if (!committed) {
                     afterFailedCommit(snapshot);
                 }
             }

@@ -360,4 +360,41 @@ class TxEdgesBreak8Test {
             threads.shutdownNow();
         }
     }
+
+    // XA COMMIT without ONE PHASE of an XA transaction that was ended but not prepared is refused, and the XA
+    // transaction waits, still to be committed: its outbox entries must outlive the refused commit
+    @Test
+    void mariadbXaCommitRefusedForWantOfOnePhaseKeepsTheKeysForTheXaCommitThatFollows() throws SQLException {
+        try (Fixture fixture = maria()) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("XA START 'b8d'");
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                statement.execute("XA END 'b8d'");
+                assertThatThrownBy(() -> statement.execute("XA COMMIT 'b8d'")).isInstanceOf(SQLException.class);
+                statement.execute("XA COMMIT 'b8d' ONE PHASE");
+            }
+            assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).extracting(r -> r.get("id") + "/" + r.get("qty"))
+                    .containsExactly("1/10", "2/2", "3/3", "5/5");
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
+    @Test
+    void mariadbXaCommitOfAnotherXidRefusedKeepsThePreparedTransactionsKeysForItsCommit() throws SQLException {
+        try (Fixture fixture = maria()) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("XA START 'b8e'");
+                statement.executeUpdate("DELETE FROM orders WHERE id = 2");
+                statement.executeUpdate("UPDATE orders SET qty = 30 WHERE id = 3");
+                statement.execute("XA END 'b8e'");
+                statement.execute("XA PREPARE 'b8e'");
+                assertThatThrownBy(() -> statement.execute("XA COMMIT 'b8-typo'")).isInstanceOf(SQLException.class);
+                statement.execute("XA COMMIT 'b8e'");
+            }
+            assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).extracting(r -> r.get("id") + "/" + r.get("qty"))
+                    .containsExactly("1/1", "3/30");
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
 }
