@@ -56,6 +56,8 @@ final class ConnectionHandler implements InvocationHandler {
     private KeyBuffer.@Nullable Snapshot xaSnapshot;
     /** The outbox entries written into that XA transaction; null when none could be. */
     private @Nullable List<Long> xaIds;
+    /** The id of the PostgreSQL prepared transaction {@link #xaSnapshot} belongs to; null for a MySQL XA transaction. */
+    private @Nullable String xaGid;
     /** A procedure called in the open transaction may have committed it: its keys are handed over even on rollback. */
     private boolean mayHaveCommitted;
     /**
@@ -766,10 +768,14 @@ final class ConnectionHandler implements InvocationHandler {
                 if (!snapshot.isEmpty()) {
                     xaIds = dispatcher.writeXaOutbox(connection, store, snapshot);
                     xaSnapshot = snapshot;
+                    xaGid = null;
                 }
                 return execution.call();
             }
             case XA_COMMIT -> {
+                if (!preparedHere(sql)) {
+                    return execution.call(); // another session's prepared transaction: its keys went into it
+                }
                 KeyBuffer.Snapshot snapshot = xaSnapshot;
                 boolean committed = false;
                 try {
@@ -781,6 +787,7 @@ final class ConnectionHandler implements InvocationHandler {
                         List<Long> ids = xaIds;
                         xaSnapshot = null;
                         xaIds = null;
+                        xaGid = null;
                         xaOpen = false;
                         sqlTransaction = false;
                         if (snapshot != null) {
@@ -796,13 +803,44 @@ final class ConnectionHandler implements InvocationHandler {
                 }
             }
             case XA_ROLLBACK -> {
+                if (!preparedHere(sql)) {
+                    return execution.call();
+                }
                 Object result = execution.call();
                 xaSnapshot = null; // its outbox entries went with it
                 xaIds = null;
+                xaGid = null;
                 sqlTransaction = false;
                 xaOpen = false;
                 rollbackBuffer();
                 return result;
+            }
+            case PREPARE_TRANSACTION -> {
+                // PostgreSQL's two-phase commit: the transaction leaves the session prepared. Its keys go into it as
+                // outbox entries, as at XA END, so that they commit (and are synced by the reconciler) whichever
+                // session runs COMMIT PREPARED; here, that commit hands them over
+                KeyBuffer.Snapshot snapshot = buffer.take();
+                @Nullable List<Long> ids = snapshot.isEmpty() ? null : dispatcher.writeXaOutbox(connection, store, snapshot);
+                boolean prepared = false;
+                try {
+                    Object result = execution.call();
+                    prepared = true;
+                    return result;
+                } finally {
+                    sqlTransaction = false; // the session is in no transaction afterwards, whatever the outcome
+                    if (prepared) {
+                        mayHaveCommitted = false;
+                        if (!snapshot.isEmpty()) {
+                            xaSnapshot = snapshot;
+                            xaIds = ids;
+                            xaGid = TxControl.preparedTransactionId(sql);
+                        }
+                    } else {
+                        // a PREPARE TRANSACTION that fails rolls the transaction back
+                        buffer.restore(snapshot);
+                        rollbackBuffer();
+                    }
+                }
             }
             case ROLLBACK_TO_SAVEPOINT -> {
                 Object result = execution.call(); // the keys written since stay: synced, harmlessly
@@ -850,6 +888,16 @@ final class ConnectionHandler implements InvocationHandler {
                 }
             }
         }
+    }
+
+    /**
+     * Whether a {@code COMMIT PREPARED} or {@code ROLLBACK PREPARED} ({@code sql}; or an {@code XA COMMIT}, {@code XA
+     * ROLLBACK}) ends the prepared transaction whose keys this session holds ({@link #xaSnapshot}), or one whose keys
+     * it never held: another session's, committed here by a transaction manager.
+     */
+    private boolean preparedHere(String sql) {
+        String gid = TxControl.preparedTransactionId(sql);
+        return gid == null || xaGid == null || gid.equals(xaGid);
     }
 
     /**

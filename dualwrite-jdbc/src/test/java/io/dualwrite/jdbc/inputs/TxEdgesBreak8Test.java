@@ -397,4 +397,79 @@ class TxEdgesBreak8Test {
             assertThat(fixture.records()).isEmpty();
         }
     }
+
+    // PostgreSQL's two-phase commit: PREPARE TRANSACTION takes the transaction off the session (which is then in none),
+    // and COMMIT PREPARED commits it later, outside any transaction
+    @Test
+    void postgresPreparedTransactionIsMirroredWhenCommitPreparedCommitsIt() throws SQLException {
+        try (Fixture fixture = pg()) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                statement.execute("PREPARE TRANSACTION 'b8p'");
+                connection.setAutoCommit(true);
+                statement.execute("COMMIT PREPARED 'b8p'");
+                statement.executeUpdate("UPDATE orders SET qty = 20 WHERE id = 2");
+            }
+            assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).extracting(r -> r.get("id") + "/" + r.get("qty"))
+                    .containsExactly("1/10", "2/20", "3/3", "5/5");
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
+    // the transaction manager commits the prepared transaction from another session; the first session goes on in
+    // auto-commit: its writes are its own, mirrored at once
+    @Test
+    void postgresPreparedTransactionCommittedByAnotherSessionLeavesTheFirstSessionInAutoCommit() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.POSTGRES, Kind.POSTGRES)
+                .customize(builder -> builder.outboxGrace(Duration.ZERO)).build(), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("BEGIN");
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                statement.executeUpdate("DELETE FROM orders WHERE id = 3");
+                statement.execute("PREPARE TRANSACTION 'b8q'");
+                try (Connection manager = fixture.dataSource.getConnection(); Statement commit = manager.createStatement()) {
+                    commit.execute("COMMIT PREPARED 'b8q'");
+                }
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (6, 'f', 6)");
+                assertThat(Rows.of(fixture.newDb, "SELECT id FROM orders_v2 WHERE id = 6")).containsExactly(expected("id", 6));
+            }
+            System.out.println("BREAKIT prepared elsewhere: " + fixture.resolveRecords());
+            assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).extracting(r -> r.get("id") + "/" + r.get("qty"))
+                    .containsExactly("1/10", "2/2", "6/6");
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
+    // a session that prepared its own transaction commits another one first: only its own COMMIT PREPARED hands its
+    // keys over
+    @Test
+    void postgresCommitPreparedOfAnotherTransactionLeavesTheSessionsOwnPreparedKeysForItsCommit() throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.POSTGRES, Kind.POSTGRES)
+                .customize(builder -> builder.outboxGrace(Duration.ofHours(1))).build(), Mirrored.PG)) {
+            try (Connection other = fixture.dataSource.getConnection(); Statement statement = other.createStatement()) {
+                statement.execute("BEGIN");
+                statement.executeUpdate("UPDATE orders SET qty = 30 WHERE id = 3");
+                statement.execute("PREPARE TRANSACTION 'b8-other'");
+            }
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("BEGIN");
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                statement.execute("PREPARE TRANSACTION 'b8-own'");
+                statement.execute("COMMIT PREPARED 'b8-other'");
+                statement.execute("COMMIT PREPARED 'b8-own'");
+            }
+            assertThat(Rows.of(fixture.newDb, "SELECT id, quantity FROM orders_v2 WHERE id IN (1, 5) ORDER BY id"))
+                    .containsExactly(expected("id", 1, "quantity", 10), expected("id", 5, "quantity", 5));
+            // the other transaction's keys went into it as outbox entries, due in an hour: the reconciler syncs them
+            assertThat(fixture.recordKeys()).containsExactly("orders/3/UPDATE");
+            fixture.changeLog.entries().forEach(entry -> fixture.changeLog.retryLater(entry.id(), java.time.Instant.now(), "due"));
+            fixture.reconciler().runOnce();
+            assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).extracting(r -> r.get("id") + "/" + r.get("qty"))
+                    .containsExactly("1/10", "2/2", "3/30", "5/5");
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
 }
