@@ -65,6 +65,9 @@ final class ConnectionHandler implements InvocationHandler {
      * MySQL and MariaDB refuse {@code COMMIT}, {@code ROLLBACK} and auto-commit in it, and it goes on.
      */
     private boolean xaOpen;
+    /** The xid of the open XA transaction as its {@code XA START} named it, and whether it has been prepared. */
+    private @Nullable String xaXid;
+    private boolean xaPrepared;
     /**
      * The session's {@code auto_increment_increment} as read just before the insert {@link #stepReadFor} ran (0: not
      * read). Read again for every insert whose keys may be derived: a procedure, a function ({@code SELECT
@@ -759,6 +762,13 @@ final class ConnectionHandler implements InvocationHandler {
                 Object result = execution.call();
                 sqlTransaction = connection.getAutoCommit() || sqlTransaction;
                 xaOpen = true;
+                xaXid = TxControl.xaId(sql);
+                xaPrepared = false;
+                return result;
+            }
+            case XA_PREPARE -> {
+                Object result = execution.call();
+                xaPrepared = true;
                 return result;
             }
             case XA_END -> {
@@ -887,6 +897,30 @@ final class ConnectionHandler implements InvocationHandler {
                     afterFailedCommit(snapshot);
                 }
             }
+        }
+    }
+
+    /**
+     * Before close: an XA transaction still open and not prepared is rolled back the way XA ends one ({@code XA END},
+     * then {@code XA ROLLBACK}): a {@code ROLLBACK} is refused in it, and a pool would hand the session on with the
+     * transaction open, to be committed by whatever its next user commits, after its keys were discarded here. A
+     * prepared one is left to its transaction manager (it outlives the session). Never throws.
+     */
+    private void rollBackXa(Connection physical) {
+        if (!xaOpen || xaPrepared || xaXid == null) {
+            return;
+        }
+        try (java.sql.Statement statement = physical.createStatement()) {
+            try {
+                statement.execute("XA END " + xaXid);
+            } catch (SQLException alreadyEnded) {
+                log.debug("XA END before close: {}", Credentials.mask(alreadyEnded.toString()));
+            }
+            statement.execute("XA ROLLBACK " + xaXid);
+            xaOpen = false;
+            sqlTransaction = false;
+        } catch (SQLException e) {
+            log.debug("XA ROLLBACK before close failed: {}", Credentials.mask(e.toString()));
         }
     }
 
@@ -1600,6 +1634,7 @@ final class ConnectionHandler implements InvocationHandler {
         }
         try {
             if (!physical.isClosed()) {
+                rollBackXa(physical);
                 if (!physical.getAutoCommit()) {
                     physical.rollback();
                 } else if (sqlTransaction) {

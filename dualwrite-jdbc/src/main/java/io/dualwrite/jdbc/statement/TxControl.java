@@ -142,6 +142,20 @@ public enum TxControl {
 
     private static final Pattern XA = Pattern.compile("(?is)\\s*xa\\s+(start|begin|end|prepare|commit|rollback)\\b.*");
 
+    /** An XA statement's xid: what follows the verb, without MySQL's trailing options. */
+    private static final Pattern XA_ID = Pattern.compile("(?is)\\s*xa\\s+(?:start|begin|end|prepare|commit|rollback)\\s+(.+?)"
+            + "(?:\\s+(?:join|resume|suspend(?:\\s+for\\s+migrate)?|one\\s+phase))?\\s*");
+
+    /** The xid an {@code XA} statement names, as written ({@code 'b1'}, {@code 'g','b',1}); null for any other statement. */
+    public static @Nullable String xaId(String sql) {
+        List<String> parts = statements(sql);
+        if (parts.size() != 1) {
+            return null;
+        }
+        Matcher matcher = XA_ID.matcher(parts.get(0));
+        return matcher.matches() ? matcher.group(1).strip() : null;
+    }
+
     /** PostgreSQL's two-phase commit; its transaction id is a string literal. */
     private static final Pattern TWO_PHASE = Pattern.compile(
             "(?is)\\s*(prepare\\s+transaction|commit\\s+prepared|rollback\\s+prepared)\\s*('.*)");

@@ -472,4 +472,21 @@ class TxEdgesBreak8Test {
             assertThat(fixture.records()).isEmpty();
         }
     }
+
+    // the session ends inside the XA transaction whose COMMIT was refused: the server rolls it back
+    @Test
+    void mariadbConnectionClosedInsideAnXaTransactionAfterARefusedCommitLeavesBothStoresUnchanged() throws SQLException {
+        try (Fixture fixture = maria()) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("XA START 'b8f'");
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                assertThatThrownBy(() -> statement.execute("COMMIT")).isInstanceOf(SQLException.class);
+                statement.executeUpdate("DELETE FROM orders WHERE id = 2");
+            }
+            assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).extracting(r -> r.get("id") + "/" + r.get("qty"))
+                    .containsExactly("1/1", "2/2", "3/3");
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
 }
