@@ -1012,6 +1012,18 @@ final class ConnectionHandler implements InvocationHandler {
                     sqlTransaction = false;
                     xaOpen = false;
                 }
+                case PREPARE_TRANSACTION -> {
+                    // the transaction left the session prepared (its text ran already: no outbox can go into it);
+                    // what it buffered waits for COMMIT PREPARED of its gid on this session
+                    KeyBuffer.Snapshot prepared = buffer.take();
+                    if (!prepared.isEmpty()) {
+                        xaSnapshot = prepared;
+                        xaIds = null;
+                        xaGid = TxControl.preparedTransactionId(part.sql());
+                    }
+                    sqlTransaction = false;
+                    mayHaveCommitted = false;
+                }
                 case ROLLBACK_TO_SAVEPOINT -> buffer.rollbackTo(TxControl.savepointName(part.sql()));
                 case SAVEPOINT -> buffer.savepoint(TxControl.savepointName(part.sql()));
                 case RELEASE_SAVEPOINT -> buffer.release(TxControl.savepointName(part.sql()));

@@ -489,4 +489,17 @@ class TxEdgesBreak8Test {
             assertThat(fixture.records()).isEmpty();
         }
     }
+
+    // the whole two-phase transaction in one text, committed by the statement that follows
+    @Test
+    void postgresPreparedTransactionSentAsOneTextIsMirroredWhenCommitPreparedCommitsIt() throws SQLException {
+        try (Fixture fixture = pg()) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("BEGIN; UPDATE orders SET qty = 10 WHERE id = 1; PREPARE TRANSACTION 'b8m'");
+                statement.execute("COMMIT PREPARED 'b8m'");
+            }
+            assertThat(Mirrored.exactOrResynced(fixture, "prepared as one text")).extracting(r -> r.get("id") + "/" + r.get("qty"))
+                    .containsExactly("1/10", "2/2", "3/3");
+        }
+    }
 }
