@@ -56,10 +56,20 @@ final class ConnectionHandler implements InvocationHandler {
     private KeyBuffer.@Nullable Snapshot xaSnapshot;
     /** The outbox entries written into that XA transaction; null when none could be. */
     private @Nullable List<Long> xaIds;
+    /** The id of the PostgreSQL prepared transaction {@link #xaSnapshot} belongs to; null for a MySQL XA transaction. */
+    private @Nullable String xaGid;
     /** A procedure called in the open transaction may have committed it: its keys are handed over even on rollback. */
     private boolean mayHaveCommitted;
     /** {@link AffectedRows#counted} of the physical connection, read on first need (a driver setting of its URL). */
     private @Nullable Boolean countsChangedRows;
+    /**
+     * An XA transaction is open on the session ({@code XA START} ran, no {@code XA COMMIT} or {@code XA ROLLBACK} yet):
+     * MySQL and MariaDB refuse {@code COMMIT}, {@code ROLLBACK} and auto-commit in it, and it goes on.
+     */
+    private boolean xaOpen;
+    /** The xid of the open XA transaction as its {@code XA START} named it, and whether it has been prepared. */
+    private @Nullable String xaXid;
+    private boolean xaPrepared;
     /**
      * The session's {@code auto_increment_increment} as read just before the insert {@link #stepReadFor} ran (0: not
      * read). Read again for every insert whose keys may be derived: a procedure, a function ({@code SELECT
@@ -789,6 +799,14 @@ final class ConnectionHandler implements InvocationHandler {
             case XA_START -> {
                 Object result = execution.call();
                 sqlTransaction = connection.getAutoCommit() || sqlTransaction;
+                xaOpen = true;
+                xaXid = TxControl.xaId(sql);
+                xaPrepared = false;
+                return result;
+            }
+            case XA_PREPARE -> {
+                Object result = execution.call();
+                xaPrepared = true;
                 return result;
             }
             case XA_END -> {
@@ -798,23 +816,79 @@ final class ConnectionHandler implements InvocationHandler {
                 if (!snapshot.isEmpty()) {
                     xaIds = dispatcher.writeXaOutbox(connection, store, snapshot);
                     xaSnapshot = snapshot;
+                    xaGid = null;
                 }
                 return execution.call();
             }
             case XA_COMMIT -> {
+                if (!preparedHere(sql)) {
+                    return execution.call(); // another session's prepared transaction: its keys went into it
+                }
                 KeyBuffer.Snapshot snapshot = xaSnapshot;
-                List<Long> ids = xaIds;
-                xaSnapshot = null;
-                xaIds = null;
-                return commitThenDispatch(execution, snapshot, ids, false);
+                boolean committed = false;
+                try {
+                    Object result = execution.call();
+                    committed = true;
+                    return result;
+                } finally {
+                    if (committed) {
+                        List<Long> ids = xaIds;
+                        xaSnapshot = null;
+                        xaIds = null;
+                        xaGid = null;
+                        xaOpen = false;
+                        sqlTransaction = false;
+                        if (snapshot != null) {
+                            dispatch(snapshot, ids);
+                        }
+                    } else if (snapshot != null) {
+                        // refused (another xid, ONE PHASE missing or not allowed) or of unknown outcome: the XA
+                        // transaction may still wait to be committed, here or by another session. Its keys and outbox
+                        // entries stay for that commit; a sync now copies whatever the store holds and completes no
+                        // entry, since it may have read the rows before the commit
+                        dispatch(snapshot.withoutExpectations(), null);
+                    }
+                }
             }
             case XA_ROLLBACK -> {
+                if (!preparedHere(sql)) {
+                    return execution.call();
+                }
                 Object result = execution.call();
                 xaSnapshot = null; // its outbox entries went with it
                 xaIds = null;
+                xaGid = null;
                 sqlTransaction = false;
+                xaOpen = false;
                 rollbackBuffer();
                 return result;
+            }
+            case PREPARE_TRANSACTION -> {
+                // PostgreSQL's two-phase commit: the transaction leaves the session prepared. Its keys go into it as
+                // outbox entries, as at XA END, so that they commit (and are synced by the reconciler) whichever
+                // session runs COMMIT PREPARED; here, that commit hands them over
+                KeyBuffer.Snapshot snapshot = buffer.take();
+                @Nullable List<Long> ids = snapshot.isEmpty() ? null : dispatcher.writeXaOutbox(connection, store, snapshot);
+                boolean prepared = false;
+                try {
+                    Object result = execution.call();
+                    prepared = true;
+                    return result;
+                } finally {
+                    sqlTransaction = false; // the session is in no transaction afterwards, whatever the outcome
+                    if (prepared) {
+                        mayHaveCommitted = false;
+                        if (!snapshot.isEmpty()) {
+                            xaSnapshot = snapshot;
+                            xaIds = ids;
+                            xaGid = TxControl.preparedTransactionId(sql);
+                        }
+                    } else {
+                        // a PREPARE TRANSACTION that fails rolls the transaction back
+                        buffer.restore(snapshot);
+                        rollbackBuffer();
+                    }
+                }
             }
             case ROLLBACK_TO_SAVEPOINT -> {
                 Object result = execution.call(); // the keys written since stay: synced, harmlessly
@@ -839,7 +913,8 @@ final class ConnectionHandler implements InvocationHandler {
 
     /**
      * Runs a commit sent as text, then hands {@code snapshot} over, also when the commit throws (its outcome is
-     * unknown: the sync copies whatever the store holds, with no expectations); {@code stillOpen} says whether a
+     * unknown: the sync copies whatever the store holds, with no expectations, and the keys stay for the
+     * transaction's end as well: {@link #afterFailedCommit}); {@code stillOpen} says whether a
      * transaction opened by text stays open after it (AND CHAIN).
      */
     private Object commitThenDispatch(SqlCall execution, KeyBuffer.@Nullable Snapshot snapshot,
@@ -848,13 +923,65 @@ final class ConnectionHandler implements InvocationHandler {
         try {
             Object result = execution.call();
             committed = true;
+            xaOpen = false; // a COMMIT the server took: no XA transaction was open
             return result;
         } finally {
-            sqlTransaction = stillOpen;
+            if (committed || !xaOpen) {
+                sqlTransaction = stillOpen;
+            }
             if (snapshot != null) {
                 dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
+                if (!committed) {
+                    afterFailedCommit(snapshot);
+                }
             }
         }
+    }
+
+    /**
+     * Before close: an XA transaction still open and not prepared is rolled back the way XA ends one ({@code XA END},
+     * then {@code XA ROLLBACK}): a {@code ROLLBACK} is refused in it, and a pool would hand the session on with the
+     * transaction open, to be committed by whatever its next user commits, after its keys were discarded here. A
+     * prepared one is left to its transaction manager (it outlives the session). Never throws.
+     */
+    private void rollBackXa(Connection physical) {
+        if (!xaOpen || xaPrepared || xaXid == null) {
+            return;
+        }
+        try (java.sql.Statement statement = physical.createStatement()) {
+            try {
+                statement.execute("XA END " + xaXid);
+            } catch (SQLException alreadyEnded) {
+                log.debug("XA END before close: {}", Credentials.mask(alreadyEnded.toString()));
+            }
+            statement.execute("XA ROLLBACK " + xaXid);
+            xaOpen = false;
+            sqlTransaction = false;
+        } catch (SQLException e) {
+            log.debug("XA ROLLBACK before close failed: {}", Credentials.mask(e.toString()));
+        }
+    }
+
+    /**
+     * Whether a {@code COMMIT PREPARED} or {@code ROLLBACK PREPARED} ({@code sql}; or an {@code XA COMMIT}, {@code XA
+     * ROLLBACK}) ends the prepared transaction whose keys this session holds ({@link #xaSnapshot}), or one whose keys
+     * it never held: another session's, committed here by a transaction manager.
+     */
+    private boolean preparedHere(String sql) {
+        String gid = TxControl.preparedTransactionId(sql);
+        return gid == null || xaGid == null || gid.equals(xaGid);
+    }
+
+    /**
+     * After a commit that threw, whose keys were handed over all the same: the transaction may not have ended
+     * (MySQL and MariaDB refuse {@code COMMIT} and auto-commit inside an open XA transaction, which goes on; a pool's
+     * or proxy's {@code commit()} may fail before it reached the server), and then a later commit commits these
+     * writes after their sync read the rows. So the keys are kept too, expecting nothing, and synced again when the
+     * session's transaction ends, however it ends (a rollback included: a sync of an unchanged row changes nothing).
+     */
+    private void afterFailedCommit(KeyBuffer.Snapshot snapshot) {
+        buffer.restore(snapshot.withoutExpectations());
+        mayHaveCommitted = true;
     }
 
     /**
@@ -909,14 +1036,31 @@ final class ConnectionHandler implements InvocationHandler {
                     rollbackBuffer();
                     sqlTransaction = control.chains() && sqlTransaction;
                 }
-                case XA_START -> sqlTransaction = jdbcAutoCommit || sqlTransaction;
+                case XA_START -> {
+                    sqlTransaction = jdbcAutoCommit || sqlTransaction;
+                    xaOpen = true;
+                }
                 case XA_COMMIT -> {
                     handOver(null);
                     sqlTransaction = false;
+                    xaOpen = false;
                 }
                 case XA_ROLLBACK -> {
                     rollbackBuffer();
                     sqlTransaction = false;
+                    xaOpen = false;
+                }
+                case PREPARE_TRANSACTION -> {
+                    // the transaction left the session prepared (its text ran already: no outbox can go into it);
+                    // what it buffered waits for COMMIT PREPARED of its gid on this session
+                    KeyBuffer.Snapshot prepared = buffer.take();
+                    if (!prepared.isEmpty()) {
+                        xaSnapshot = prepared;
+                        xaIds = null;
+                        xaGid = TxControl.preparedTransactionId(part.sql());
+                    }
+                    sqlTransaction = false;
+                    mayHaveCommitted = false;
                 }
                 case ROLLBACK_TO_SAVEPOINT -> buffer.rollbackTo(TxControl.savepointName(part.sql()));
                 case SAVEPOINT -> buffer.savepoint(TxControl.savepointName(part.sql()));
@@ -1378,8 +1522,13 @@ final class ConnectionHandler implements InvocationHandler {
                 physical.setAutoCommit(true);
                 committed = true;
             } finally {
-                sqlTransaction = false;
+                if (committed || !xaOpen) {
+                    sqlTransaction = false;
+                }
                 dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
+                if (!committed) {
+                    afterFailedCommit(snapshot);
+                }
             }
         } else {
             physical.setAutoCommit(autoCommit);
@@ -1410,9 +1559,14 @@ final class ConnectionHandler implements InvocationHandler {
             committed = true;
         } finally {
             // a COMMIT ends a transaction opened by SQL text too (BEGIN, then setAutoCommit(false), then commit())
-            sqlTransaction = false;
+            if (committed || !xaOpen) {
+                sqlTransaction = false;
+            }
             // also when the commit threw: its outcome is unknown, and a sync copies whatever the store holds
             dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
+            if (!committed) {
+                afterFailedCommit(snapshot);
+            }
         }
     }
 
@@ -1530,6 +1684,7 @@ final class ConnectionHandler implements InvocationHandler {
         }
         try {
             if (!physical.isClosed()) {
+                rollBackXa(physical);
                 if (!physical.getAutoCommit()) {
                     physical.rollback();
                 } else if (sqlTransaction) {

@@ -232,6 +232,19 @@ final class KeyBuffer {
         marks.clear();
     }
 
+    /**
+     * Holds again what {@code snapshot} took (after a commit that threw, whose transaction may go on): each key as it
+     * was, unless this buffer holds a later touch of it, and each scoped resync.
+     */
+    void restore(Snapshot snapshot) {
+        for (Touched touched : snapshot.keys()) {
+            keys.putIfAbsent(new TableKey(touched.mapping(), touched.key()), touched);
+        }
+        for (Resync resync : snapshot.resyncs()) {
+            resync(resync.mapping(), resync.merchantId(), resync.reason(), resync.context());
+        }
+    }
+
     /** What is held, and an empty buffer. */
     Snapshot take() {
         Snapshot snapshot = new Snapshot(new ArrayList<>(keys.values()), new ArrayList<>(resyncs.values()));

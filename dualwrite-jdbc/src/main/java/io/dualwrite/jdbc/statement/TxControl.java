@@ -40,10 +40,15 @@ public enum TxControl {
     XA_END,
     /** MySQL's {@code XA PREPARE 'xid'}: the XA transaction is prepared, to be committed by this or another session. */
     XA_PREPARE,
-    /** MySQL's {@code XA COMMIT 'xid' [ONE PHASE]}. */
+    /** MySQL's {@code XA COMMIT 'xid' [ONE PHASE]}, PostgreSQL's {@code COMMIT PREPARED 'gid'}. */
     XA_COMMIT,
-    /** MySQL's {@code XA ROLLBACK 'xid'}. */
+    /** MySQL's {@code XA ROLLBACK 'xid'}, PostgreSQL's {@code ROLLBACK PREPARED 'gid'}. */
     XA_ROLLBACK,
+    /**
+     * PostgreSQL's {@code PREPARE TRANSACTION 'gid'}: the open transaction leaves the session prepared, to be committed
+     * by {@code COMMIT PREPARED 'gid'} in this or another session; the session is in no transaction afterwards.
+     */
+    PREPARE_TRANSACTION,
     /**
      * Several statements in one text, at least one of them transaction control ({@code BEGIN; UPDATE …; COMMIT}):
      * {@link #statements} gives them in order.
@@ -137,9 +142,45 @@ public enum TxControl {
 
     private static final Pattern XA = Pattern.compile("(?is)\\s*xa\\s+(start|begin|end|prepare|commit|rollback)\\b.*");
 
+    /** An XA statement's xid: what follows the verb, without MySQL's trailing options. */
+    private static final Pattern XA_ID = Pattern.compile("(?is)\\s*xa\\s+(?:start|begin|end|prepare|commit|rollback)\\s+(.+?)"
+            + "(?:\\s+(?:join|resume|suspend(?:\\s+for\\s+migrate)?|one\\s+phase))?\\s*");
+
+    /** The xid an {@code XA} statement names, as written ({@code 'b1'}, {@code 'g','b',1}); null for any other statement. */
+    public static @Nullable String xaId(String sql) {
+        List<String> parts = statements(sql);
+        if (parts.size() != 1) {
+            return null;
+        }
+        Matcher matcher = XA_ID.matcher(parts.get(0));
+        return matcher.matches() ? matcher.group(1).strip() : null;
+    }
+
+    /** PostgreSQL's two-phase commit; its transaction id is a string literal. */
+    private static final Pattern TWO_PHASE = Pattern.compile(
+            "(?is)\\s*(prepare\\s+transaction|commit\\s+prepared|rollback\\s+prepared)\\s*('.*)");
+
+    /**
+     * The transaction id that {@code PREPARE TRANSACTION}, {@code COMMIT PREPARED} or {@code ROLLBACK PREPARED} names,
+     * as written (its literal, without a trailing semicolon); null for any other statement.
+     */
+    public static @Nullable String preparedTransactionId(String sql) {
+        List<String> parts = statements(sql);
+        if (parts.size() != 1) {
+            return null;
+        }
+        Matcher matcher = TWO_PHASE.matcher(parts.get(0));
+        return matcher.matches() ? matcher.group(2).strip() : null;
+    }
+
     private static TxControl one(String text) {
         if (text.length() > 200) {
             return NONE;
+        }
+        Matcher twoPhase = TWO_PHASE.matcher(text);
+        if (twoPhase.matches()) {
+            String verb = twoPhase.group(1).toLowerCase(java.util.Locale.ROOT);
+            return verb.startsWith("prepare") ? PREPARE_TRANSACTION : verb.startsWith("commit") ? XA_COMMIT : XA_ROLLBACK;
         }
         Matcher xa = XA.matcher(text);
         if (xa.matches()) {

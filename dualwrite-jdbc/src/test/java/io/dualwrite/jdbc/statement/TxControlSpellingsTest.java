@@ -40,6 +40,10 @@ class TxControlSpellingsTest {
             "UPDATE orders SET note = 'BEGIN' WHERE id = 1|NONE",
             "COMMITTED|NONE",
             "ending|NONE",
+            "PREPARE TRANSACTION 'tx-1'|PREPARE_TRANSACTION",
+            "commit /* tm */ prepared 'tx-1'|XA_COMMIT",
+            "ROLLBACK PREPARED 'tx-1';|XA_ROLLBACK",
+            "PREPARE transaction FROM 'SELECT 1'|NONE",
     })
     void transactionControlIsToldApartHoweverItIsSpelt(String sql, TxControl expected) {
         assertThat(TxControl.of(sql)).isEqualTo(expected);

@@ -195,6 +195,7 @@ public final class TestDatabases {
                 // of test databases take the JVM longer to delete than surefire waits for its fork to exit (30 s)
                 postgresDirectory = java.nio.file.Files.createTempDirectory("dualwrite-postgres-");
                 postgres = EmbeddedPostgres.builder().setDataDirectory(postgresDirectory).setCleanDataDirectory(false)
+                        .setServerConfig("max_prepared_transactions", "10") // PREPARE TRANSACTION
                         .start();
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start embedded PostgreSQL", e);
