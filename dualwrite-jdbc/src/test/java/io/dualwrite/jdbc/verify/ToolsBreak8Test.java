@@ -1,0 +1,113 @@
+package io.dualwrite.jdbc.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.jdbc.backfill.BackfillJob;
+import io.dualwrite.jdbc.copy.RowCopier;
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import io.dualwrite.mapping.TableMapping;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Eighth break review of the migration tools (issue 7): inputs that made verification report drift where there is
+ * none or miss a real one, backfill copy too much or too little, or repair fail to converge. Each test ends with
+ * the stores compared row by row by its own SQL.
+ */
+class ToolsBreak8Test {
+
+    private static final TableMapping T = TableMapping.identity("t");
+
+    private static Verifier verifier(TestDatabase old, TestDatabase fresh) {
+        return Verifier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                .recheckDelay(Duration.ZERO).recheckRounds(1).build();
+    }
+
+    private static VerificationJob job() {
+        return VerificationJob.builder("t").table(T).build();
+    }
+
+    private static VerificationResult verify(TestDatabase old, TestDatabase fresh) throws Exception {
+        return verifier(old, fresh).verify(job());
+    }
+
+    private static void backfill(TestDatabase old, TestDatabase fresh) throws Exception {
+        BackfillJob.builder().migration("t").oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                .mapping(T).build().run();
+    }
+
+    private static void repair(TestDatabase old, TestDatabase fresh, VerificationResult result) throws Exception {
+        RowCopier copier = RowCopier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource()).build();
+        Repairer.RepairResult repaired = Repairer.of(copier, verifier(old, fresh)).repair(job(), result);
+        assertThat(repaired.clean()).as(repaired.toString()).isTrue();
+    }
+
+    /** Rows of {@code sql} (id first) as "id value…" texts, in id order: the test's own comparison. */
+    private static List<String> rows(TestDatabase db, String sql) {
+        List<String> rows = new ArrayList<>();
+        for (Map<String, Object> row : db.query(sql)) {
+            List<String> values = new ArrayList<>();
+            row.values().forEach(value -> values.add(String.valueOf(value)));
+            rows.add(String.join(" ", values));
+        }
+        return rows;
+    }
+
+    // Input: PostgreSQL money, old -> new of the same type or from a MariaDB DECIMAL(19,2); amounts of a thousand
+    //   and more (their text has group separators), and 900000000000000.01 against .02 (one cent beyond a double).
+    // Expected: backfilled stores verify clean; the planted one-cent difference is reported, and repaired.
+    @ParameterizedTest
+    @CsvSource({"POSTGRES, MONEY", "MARIADB, 'DECIMAL(19,2)'"})
+    void moneyVerifiesCleanAfterABackfillAndAOneCentDifferenceIsFound(Kind oldKind, String oldType) throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(oldKind);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, m " + oldType + ")",
+                    "INSERT INTO t VALUES (1, 1234.56), (2, 900000000000000.01), (3, -5.00), (4, NULL), (5, 0.01),"
+                            + " (6, 92233720368547758.07)");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, m MONEY)");
+            backfill(old, fresh);
+            VerificationResult clean = verify(old, fresh);
+            assertThat(clean.tables().get(0).differences()).as(clean.tables().get(0).toText()).isEmpty();
+
+            fresh.execute("UPDATE t SET m = '900000000000000.02' WHERE id = 2");
+            VerificationResult result = verify(old, fresh);
+            assertThat(result.tables().get(0).differences()).as(result.tables().get(0).toText())
+                    .extracting(RowDifference::key, RowDifference::columns)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("2", List.of("m")));
+            repair(old, fresh, result);
+            String amount = oldKind == Kind.POSTGRES ? "m::numeric" : "m";
+            assertThat(rows(fresh, "SELECT id, m::numeric AS m FROM t ORDER BY id"))
+                    .isEqualTo(rows(old, "SELECT id, " + amount + " AS m FROM t ORDER BY id"));
+        }
+    }
+    // Input: MariaDB ZEROFILL columns (an INT(6) ZEROFILL key, an INT(6) ZEROFILL and a DECIMAL(8,2) ZEROFILL value)
+    //   backfilled into PostgreSQL integer and numeric columns; then the new value of row 2 one cent off.
+    // Expected: clean after the backfill (MariaDB shows 000012, PostgreSQL 12: the same number); the cent is found.
+    @org.junit.jupiter.api.Test
+    void mariadbZerofillNumbersVerifyCleanAgainstPlainNumbersAndACentIsFound() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT(6) ZEROFILL PRIMARY KEY, n INT(6) ZEROFILL, d DECIMAL(8,2) ZEROFILL)",
+                    "INSERT INTO t VALUES (1, 12, 3.50), (2, 0, 12.00), (3, 123456, 0.01), (40, NULL, NULL)");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, n INT, d NUMERIC(8,2))");
+            backfill(old, fresh);
+            VerificationResult clean = verify(old, fresh);
+            assertThat(clean.tables().get(0).differences()).as(clean.tables().get(0).toText()).isEmpty();
+
+            fresh.execute("UPDATE t SET d = 12.01 WHERE id = 2");
+            VerificationResult result = verify(old, fresh);
+            assertThat(result.tables().get(0).differences()).as(result.tables().get(0).toText())
+                    .extracting(RowDifference::key, RowDifference::columns)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("2", List.of("d")));
+            repair(old, fresh, result);
+            assertThat(rows(fresh, "SELECT id, n, d FROM t ORDER BY id"))
+                    .isEqualTo(rows(old, "SELECT id + 0 AS id, n + 0 AS n, d + 0 AS d FROM t ORDER BY id"));
+        }
+    }
+}
