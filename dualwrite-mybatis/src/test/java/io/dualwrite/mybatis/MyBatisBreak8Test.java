@@ -191,4 +191,58 @@ class MyBatisBreak8Test {
             assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1")).hasSize(1);
         }
     }
+    /**
+     * The query path of the same mechanism: a BATCH session queues a write of m-1, then reads inside a scope opened
+     * for m-2; the read sends the queued entry first. It went under the read's scope (m-2, OLD_ONLY), so the row
+     * never reached the new store.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2"})
+    void aBatchEntrySentByAReadInsideAnotherMerchantsScopeIsMirroredByItsOwnMerchant(TestDatabases.Kind kind)
+            throws Exception {
+        try (MyBatisStores stores = stores(kind)) {
+            SqlSessionFactory sessions = sessions(stores);
+            Order order = new Order("m-1", "NEW", "8.00");
+            try (SqlSession session = sessions.openSession(ExecutorType.BATCH)) {
+                OrderMapper orders = session.getMapper(OrderMapper.class);
+                orders.insert(order);
+                try (MigrationContext.Scope scope = MigrationContext.forMigration(MyBatisStores.MIGRATION)
+                        .merchantId("m-2").open()) {
+                    assertThat(orders.selectByMerchant(1, "m-2")).isNull();
+                }
+                session.commit();
+            }
+            assertThat(stores.oldRows()).hasSize(1);
+            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1")).hasSize(1);
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
+
+    /**
+     * With the merchant column named in the mapping, a BATCH of m-1 and m-2 writes (contexts differ) runs without a
+     * context and each entry follows its own merchant column; committed inside a scope opened for m-2, the m-1 row
+     * must still reach the new store and the m-2 row must not.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2"})
+    void aMixedBatchCommittedInsideAScopeFollowsEachEntrysMerchantColumn(TestDatabases.Kind kind) throws Exception {
+        io.dualwrite.mapping.TableMapping byColumn = io.dualwrite.mapping.TableMapping.builder("orders")
+                .newTable("orders_v2").rename("amount", "amount_total").merchantIdColumn("merchant_no").build();
+        try (MyBatisStores stores = new MyBatisStores(kind, byColumn)) {
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            stores.merchantPhase("m-2", MigrationPhase.OLD_ONLY);
+            SqlSessionFactory sessions = sessions(stores);
+            try (SqlSession session = sessions.openSession(ExecutorType.BATCH)) {
+                OrderMapper orders = session.getMapper(OrderMapper.class);
+                orders.insert(new Order("m-1", "NEW", "1.00"));
+                orders.insert(new Order("m-2", "NEW", "2.00"));
+                try (MigrationContext.Scope scope = MigrationContext.forMigration(MyBatisStores.MIGRATION)
+                        .merchantId("m-2").open()) {
+                    session.commit();
+                }
+            }
+            assertThat(stores.oldRows()).hasSize(2);
+            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1")).hasSize(1);
+        }
+    }
 }

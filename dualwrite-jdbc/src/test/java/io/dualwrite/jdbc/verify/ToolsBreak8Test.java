@@ -110,4 +110,33 @@ class ToolsBreak8Test {
                     .isEqualTo(rows(old, "SELECT id + 0 AS id, n + 0 AS n, d + 0 AS d FROM t ORDER BY id"));
         }
     }
+    // Input: MariaDB DECIMAL(12,2), VARCHAR and DATETIME(6) columns backfilled into PostgreSQL columns of domain
+    //   types over numeric(12,2), varchar(20) and timestamp(6); then the new amount of row 2 one cent off.
+    // Expected: clean after the backfill (a domain holds its base type's values); the cent is found, and repaired.
+    @org.junit.jupiter.api.Test
+    void postgresDomainColumnsVerifyLikeTheirBaseTypes() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, amount DECIMAL(12,2), code VARCHAR(20), at DATETIME(6))",
+                    "INSERT INTO t VALUES (1, 12.50, 'ab', '2024-01-31 10:00:00.500000'), (2, 1234.00, 'ab ', NULL),"
+                            + " (3, NULL, NULL, '2024-02-29 23:59:59')");
+            fresh.execute("CREATE DOMAIN amount_d AS numeric(12,2)", "CREATE DOMAIN code_d AS varchar(20)",
+                    "CREATE DOMAIN at_d AS timestamp(6)",
+                    "CREATE TABLE t (id INT PRIMARY KEY, amount amount_d, code code_d, at at_d)");
+            backfill(old, fresh);
+            VerificationResult clean = verify(old, fresh);
+            assertThat(clean.tables().get(0).differences()).as(clean.tables().get(0).toText()).isEmpty();
+
+            fresh.execute("UPDATE t SET amount = 1234.01 WHERE id = 2");
+            VerificationResult result = verify(old, fresh);
+            assertThat(result.tables().get(0).differences()).as(result.tables().get(0).toText())
+                    .extracting(RowDifference::key, RowDifference::columns)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("2", List.of("amount")));
+            repair(old, fresh, result);
+            assertThat(rows(fresh, "SELECT id, amount::text AS a, '[' || code || ']' AS c, at::text AS at FROM t"
+                    + " ORDER BY id")).isEqualTo(rows(old, "SELECT id, CAST(amount AS CHAR) AS a,"
+                    + " CONCAT('[', code, ']') AS c, TRIM(TRAILING '.' FROM TRIM(TRAILING '0' FROM"
+                    + " CAST(at AS CHAR))) AS at FROM t ORDER BY id"));
+        }
+    }
 }
