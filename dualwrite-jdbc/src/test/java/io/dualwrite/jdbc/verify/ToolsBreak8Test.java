@@ -139,4 +139,59 @@ class ToolsBreak8Test {
                     + " CAST(at AS CHAR))) AS at FROM t ORDER BY id"));
         }
     }
+    // Input: MariaDB -> PostgreSQL, a utf8mb4_unicode_ci VARCHAR (which calls 'Abc' and 'abc', 'é' and 'e\u0301',
+    //   'x' and 'x ' equal) and a DECIMAL(65,30); new rows planted with a case difference, the decomposed 'é',
+    //   a trailing space, NULL for '', and a decimal 1E-30 off at 35 integer digits.
+    // Expected: exactly those five rows differ, in those columns; equal rows (emoji, tab, the full decimal) do not;
+    //   repair makes the stores equal byte for byte.
+    @org.junit.jupiter.api.Test
+    void differencesACaseInsensitiveCollationCallsEqualAndALastDecimalDigitAreFound() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            String big = "12345678901234567890123456789012345.123456789012345678901234567890";
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, s VARCHAR(20) CHARACTER SET utf8mb4"
+                            + " COLLATE utf8mb4_unicode_ci, d DECIMAL(65,30))",
+                    "INSERT INTO t VALUES (1, 'Abc', 1), (2, '\u00e9', 1), (3, 'x', 1), (4, '', 1), (5, 'ok', " + big + "),"
+                            + " (6, '\ud83d\ude00\t', " + big + "), (7, NULL, NULL)");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, s VARCHAR(20), d NUMERIC(65,30))");
+            backfill(old, fresh);
+            VerificationResult clean = verify(old, fresh);
+            assertThat(clean.tables().get(0).differences()).as(clean.tables().get(0).toText()).isEmpty();
+
+            fresh.execute("UPDATE t SET s = 'abc' WHERE id = 1", "UPDATE t SET s = 'e\u0301' WHERE id = 2",
+                    "UPDATE t SET s = 'x ' WHERE id = 3", "UPDATE t SET s = NULL WHERE id = 4",
+                    "UPDATE t SET d = d + 1E-30 WHERE id = 5");
+            VerificationResult result = verify(old, fresh);
+            assertThat(result.tables().get(0).differences()).as(result.tables().get(0).toText())
+                    .extracting(RowDifference::key, RowDifference::columns)
+                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("1", List.of("s")),
+                            org.assertj.core.groups.Tuple.tuple("2", List.of("s")),
+                            org.assertj.core.groups.Tuple.tuple("3", List.of("s")),
+                            org.assertj.core.groups.Tuple.tuple("4", List.of("s")),
+                            org.assertj.core.groups.Tuple.tuple("5", List.of("d")));
+            repair(old, fresh, result);
+            assertThat(rows(fresh, "SELECT id, encode(convert_to(s, 'UTF8'), 'hex') AS s, d::text AS d FROM t ORDER BY id"))
+                    .isEqualTo(rows(old, "SELECT id, LOWER(HEX(CONVERT(s USING utf8mb4))) AS s, CAST(d AS CHAR) AS d"
+                            + " FROM t ORDER BY id"));
+        }
+    }
+    // Input: MariaDB -> MariaDB, a utf8mb4_general_ci VARCHAR key: the old row 'Abc' is 'abc' in the new store (one
+    //   row to the collation, another spelling to the application), and a decomposed 'e\u0301' key held as 'é'.
+    // Expected: both reported; repair converges (the new store then holds the old spellings, no row lost or doubled).
+    @org.junit.jupiter.api.Test
+    void aKeySpeltOtherwiseUnderACaseInsensitiveCollationIsReportedAndRepaired() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.MARIADB)) {
+            String table = "CREATE TABLE t (id VARCHAR(10) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci PRIMARY KEY, v INT)";
+            old.execute(table, "INSERT INTO t VALUES ('Abc', 1), ('b', 2), ('e\u0301', 3)");
+            fresh.execute(table, "INSERT INTO t VALUES ('abc', 1), ('b', 2), ('\u00e9', 3)");
+            VerificationResult result = verify(old, fresh);
+            assertThat(result.tables().get(0).differenceCount()).as(result.tables().get(0).toText()).isPositive();
+            assertThat(result.tables().get(0).differences()).extracting(RowDifference::key)
+                    .contains("Abc", "e\u0301").doesNotContain("b");
+            repair(old, fresh, result);
+            String hex = "SELECT LOWER(HEX(id)) AS k, v FROM t ORDER BY HEX(id)";
+            assertThat(rows(fresh, hex)).isEqualTo(rows(old, hex)).hasSize(3);
+        }
+    }
 }
