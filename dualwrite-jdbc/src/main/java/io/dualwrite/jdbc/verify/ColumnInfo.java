@@ -147,21 +147,30 @@ record ColumnInfo(String name, int sqlType, String typeName, int precision, int 
                 ? new ColumnInfo(name, Types.OTHER, typeName, precision, scale, collation) : this;
     }
 
-    /**
-     * The column in an expression of its value: a {@link #numbered} column as its number, a {@link #money} as
-     * numeric, a {@link #zerofill} number without its padding.
-     */
+    /** The column in an expression of its value: a {@link #numbered} column as its number, a {@link #money} as numeric. */
     String value(VerifyDialect dialect) {
         String quoted = dialect.quote(name);
         if (money()) {
             return "(" + quoted + "::numeric)";
         }
-        if (dialect == VerifyDialect.MYSQL && zerofill() && (sqlType == Types.DECIMAL || sqlType == Types.NUMERIC)) {
+        return numbered(dialect) ? "(" + quoted + " + 0)" : quoted;
+    }
+
+    /**
+     * The expression a column's canonical text is rendered from: its {@link #value}, a {@link #zerofill} number
+     * without its padding. Only for rendering: ranges and order keep the column itself (and its index), whose
+     * comparisons the padding does not touch.
+     */
+    String rendered(VerifyDialect dialect) {
+        if (dialect != VerifyDialect.MYSQL || !zerofill() || floating()) {
+            return value(dialect);
+        }
+        String quoted = dialect.quote(name);
+        if (sqlType == Types.DECIMAL || sqlType == Types.NUMERIC) {
             // a cast to the column's own type: exact, and without the padding (+ 0 could widen past 65 digits)
             return "CAST(" + quoted + " AS DECIMAL(" + Math.min(65, Math.max(precision, scale)) + ", " + scale + "))";
         }
-        return numbered(dialect) || dialect == VerifyDialect.MYSQL && zerofill() && !floating()
-                ? "(" + quoted + " + 0)" : quoted;
+        return "(" + quoted + " + 0)";
     }
 
     Kind kind(VerifyDialect dialect) {
