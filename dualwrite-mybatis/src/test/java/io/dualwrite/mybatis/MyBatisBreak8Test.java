@@ -57,6 +57,9 @@ class MyBatisBreak8Test {
 
         @Update("UPDATE orders SET status = #{req.status} WHERE id = #{id}")
         int updateByRequest(@Param("id") long id, @Param("req") Request request);
+
+        @Update("UPDATE orders SET status = #{req.status} WHERE id = #{id}")
+        int updateByMap(@Param("id") long id, @Param("req") Map<String, Object> request);
     }
 
     private static final String UPDATE_BY_REQUEST = Break8Mapper.class.getName() + ".updateByRequest";
@@ -244,5 +247,39 @@ class MyBatisBreak8Test {
             assertThat(stores.oldRows()).hasSize(2);
             assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1")).hasSize(1);
         }
+    }
+    /**
+     * A statement path that names a bean ({@code req.order}, an {@link Order}) exists but can never give an id: the
+     * interceptor takes no bean for an id, so every call of the statement would silently follow the unattributed
+     * rule. It is refused at install, naming the path, the mapper and the bean's properties; a path through a
+     * {@code Map} {@code @Param} (any key may be there) is accepted, and a wrong nested name is refused.
+     */
+    @org.junit.jupiter.api.Test
+    void aStatementPathEndingAtABeanIsRefusedAtInstallNamingItsProperties() {
+        ContextRules beanPath = ContextRules.builder(MyBatisStores.MIGRATION)
+                .statement(UPDATE_BY_REQUEST, null, "req.order").build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MigrationContextInterceptor.install(mappers(), beanPath))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("property path 'req.order' of statement '" + UPDATE_BY_REQUEST + "'")
+                .hasMessageContaining("(mapper " + Break8Mapper.class.getName() + ")")
+                .hasMessageContaining("merchantNo")
+                .hasMessageContaining("fix the path");
+        ContextRules typo = ContextRules.builder(MyBatisStores.MIGRATION)
+                .statement(UPDATE_BY_REQUEST, null, "req.order.merchantNumber").build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MigrationContextInterceptor.install(mappers(), typo))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("property path 'req.order.merchantNumber'")
+                .hasMessageContaining("Order has no readable property 'merchantNumber'");
+        Configuration configuration = mappers();
+        MigrationContextInterceptor.install(configuration, ContextRules.builder(MyBatisStores.MIGRATION)
+                .statement(Break8Mapper.class.getName() + ".updateByMap", null, "req.merchantNo").build());
+        assertThat(configuration.getInterceptors()).hasSize(1);
+    }
+
+    private static Configuration mappers() {
+        Configuration configuration = new Configuration();
+        configuration.addMapper(OrderMapper.class);
+        configuration.addMapper(Break8Mapper.class);
+        return configuration;
     }
 }
