@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>BATCH executor.</b> MyBatis sends a batch to the driver at {@code flushStatements}, {@code commit} or the
  * next query, not at {@code update}, and the data source resolves each batch entry's context then. So the
  * interceptor remembers the contexts of the updates queued on a batching executor and opens that context around
- * the flush when they all agree; when they differ, the flush runs without a context and each entry follows the
+ * the flush when they all agree (also inside a scope opened after the updates); when they differ, the flush runs without a context and each entry follows the
  * ids in its own SQL (the mapping's {@code merchantIdColumn} / {@code orderIdColumn}) or the unattributed rule.
  * A query on such an executor first sends the queued entries that way, then runs under its own ids.
  *
@@ -270,7 +270,7 @@ public final class MigrationContextInterceptor implements Interceptor {
      */
     private void flushQueued(Executor executor) throws java.sql.SQLException {
         Object queued = pending.remove(executor);
-        if (queued instanceof MigrationContext context && MigrationContext.current().isEmpty()) {
+        if (queued instanceof MigrationContext context) {
             try (MigrationContext.Scope scope = context.open()) {
                 executor.flushStatements();
             }
@@ -379,7 +379,9 @@ public final class MigrationContextInterceptor implements Interceptor {
     /** Runs a call that sends queued batch entries under the context they share, if any. */
     private Object flushing(Invocation invocation, Object executor) throws Throwable {
         Object queued = pending.isEmpty() ? null : pending.remove(executor);
-        if (queued instanceof MigrationContext context && MigrationContext.current().isEmpty()) {
+        // the entries' own context, also inside a scope opened since (a scope of another merchant that ends the unit
+        // of work): it is the context each update ran under, an open one included, so an open context still wins
+        if (queued instanceof MigrationContext context) {
             try (MigrationContext.Scope scope = context.open()) {
                 return invocation.proceed();
             }

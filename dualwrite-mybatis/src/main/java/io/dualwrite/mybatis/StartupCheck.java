@@ -196,7 +196,26 @@ final class StartupCheck {
             }
             type = getterType(raw, names[i], meta);
         }
+        Class<?> end = elementClass(type);
+        if (end != null && !mayBeId(end)) {
+            // the interceptor takes no bean for an id: every call would follow the unattributed rule, silently
+            return end.getSimpleName() + " is a bean, not an id; the path must go on to one of its properties "
+                    + new TreeSet<>(Arrays.asList(MetaClass.forClass(end, reflectors).getGetterNames()));
+        }
         return null;
+    }
+
+    /**
+     * Whether a value of {@code type} may be an id as {@link ContextExtractor} reads one (text, a number, a UUID, an
+     * enum, an {@code Optional}, a type MyBatis binds as one column), or may hold one unknown here (an interface, an
+     * abstract class, {@code Object}, a {@code Map}).
+     */
+    private boolean mayBeId(Class<?> type) {
+        return type.isPrimitive() || type.isInterface() || java.lang.reflect.Modifier.isAbstract(type.getModifiers())
+                || type == Object.class || CharSequence.class.isAssignableFrom(type)
+                || Number.class.isAssignableFrom(type) || type == Character.class || type == java.util.UUID.class
+                || type.isEnum() || type == java.util.Optional.class || Map.class.isAssignableFrom(type)
+                || configuration.getTypeHandlerRegistry().hasTypeHandler(type);
     }
 
     private static int paramIndex(Method method) {

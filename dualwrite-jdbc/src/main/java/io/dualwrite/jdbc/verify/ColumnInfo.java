@@ -35,6 +35,22 @@ record ColumnInfo(String name, int sqlType, String typeName, int precision, int 
         return new ColumnInfo(name, sqlType, typeName, precision, scale, other);
     }
 
+    /**
+     * This MySQL/MariaDB number marked {@link #zerofill} in its type name, where the driver's name leaves the
+     * attribute out (the catalog's {@code COLUMN_TYPE} has it).
+     */
+    ColumnInfo asZerofill() {
+        return zerofill() ? this : new ColumnInfo(name, sqlType, typeName + " ZEROFILL", precision, scale, collation);
+    }
+
+    /**
+     * Whether this is a MySQL/MariaDB {@code ZEROFILL} number, whose text is padded with zeros to its display width
+     * ({@code 000012}, {@code 00003.50}): its value is rendered from an expression without the padding.
+     */
+    boolean zerofill() {
+        return type().contains("zerofill");
+    }
+
     String type() {
         return typeName.toLowerCase(Locale.ROOT);
     }
@@ -55,9 +71,21 @@ record ColumnInfo(String name, int sqlType, String typeName, int precision, int 
         return dialect == VerifyDialect.MYSQL && (type.equals("year") || type.equals("bit") && precision > 1);
     }
 
-    /** Whether this column holds a binary floating-point number ({@code REAL}, {@code FLOAT}, {@code DOUBLE}). */
+    /**
+     * Whether this column holds a binary floating-point number ({@code REAL}, {@code FLOAT}, {@code DOUBLE}); not a
+     * PostgreSQL {@code money}, which its driver reports as a double but which holds an exact amount.
+     */
     boolean floating() {
-        return sqlType == Types.REAL || sqlType == Types.FLOAT || sqlType == Types.DOUBLE;
+        return (sqlType == Types.REAL || sqlType == Types.FLOAT || sqlType == Types.DOUBLE) && !money();
+    }
+
+    /**
+     * Whether this is a PostgreSQL {@code money}: an exact amount that the driver reports and reads as a double
+     * (15 digits, and failing on the group separators of its text, {@code 1,234.56}), so it is read as the
+     * {@code numeric} it casts to. No other product has the type.
+     */
+    boolean money() {
+        return type().equals("money");
     }
 
     /**
@@ -87,6 +115,9 @@ record ColumnInfo(String name, int sqlType, String typeName, int precision, int 
         if (mysqlFloat(dialect)) {
             return "CAST(" + quoted + " AS DOUBLE) AS " + quoted;
         }
+        if (money()) {
+            return quoted + "::numeric AS " + quoted;
+        }
         return numbered(dialect) ? "(" + quoted + " + 0) AS " + quoted : quoted;
     }
 
@@ -109,14 +140,37 @@ record ColumnInfo(String name, int sqlType, String typeName, int precision, int 
         if (mysqlFloat(dialect)) {
             return new ColumnInfo(name, Types.DOUBLE, "double", 22, 0, null);
         }
+        if (money()) {
+            return new ColumnInfo(name, Types.NUMERIC, "numeric", precision, scale, null);
+        }
         return dialect == VerifyDialect.POSTGRESQL && sqlType == Types.ARRAY
                 ? new ColumnInfo(name, Types.OTHER, typeName, precision, scale, collation) : this;
     }
 
-    /** The column in an expression of its value: a {@link #numbered} column as its number. */
+    /** The column in an expression of its value: a {@link #numbered} column as its number, a {@link #money} as numeric. */
     String value(VerifyDialect dialect) {
         String quoted = dialect.quote(name);
+        if (money()) {
+            return "(" + quoted + "::numeric)";
+        }
         return numbered(dialect) ? "(" + quoted + " + 0)" : quoted;
+    }
+
+    /**
+     * The expression a column's canonical text is rendered from: its {@link #value}, a {@link #zerofill} number
+     * without its padding. Only for rendering: ranges and order keep the column itself (and its index), whose
+     * comparisons the padding does not touch.
+     */
+    String rendered(VerifyDialect dialect) {
+        if (dialect != VerifyDialect.MYSQL || !zerofill() || floating()) {
+            return value(dialect);
+        }
+        String quoted = dialect.quote(name);
+        if (sqlType == Types.DECIMAL || sqlType == Types.NUMERIC) {
+            // a cast to the column's own type: exact, and without the padding (+ 0 could widen past 65 digits)
+            return "CAST(" + quoted + " AS DECIMAL(" + Math.min(65, Math.max(precision, scale)) + ", " + scale + "))";
+        }
+        return "(" + quoted + " + 0)";
     }
 
     Kind kind(VerifyDialect dialect) {
@@ -126,6 +180,9 @@ record ColumnInfo(String name, int sqlType, String typeName, int precision, int 
         }
         if (numbered(dialect)) {
             return Kind.INTEGER;
+        }
+        if (money()) {
+            return Kind.DECIMAL; // rendered and read as the numeric it casts to (value, keySelect)
         }
         if (sqlType == Types.TIME && dialect == VerifyDialect.MYSQL) {
             return Kind.DURATION;

@@ -68,6 +68,8 @@ final class JavaValues {
                 || column.sqlType() == Types.TIME)) {
             String text = rows.getString(index);
             value = text == null ? null : mysqlTemporal(text, column.sqlType());
+        } else if (column.money()) {
+            value = rows.getBigDecimal(index); // selected as numeric (TableSide, ColumnInfo.keySelect)
         } else if (kind == ColumnInfo.Kind.INTEGER && (column.sqlType() == Types.BIT || column.sqlType() == Types.BOOLEAN)) {
             // MySQL/MariaDB TINYINT(1), reported as a boolean: as one, 2 and 3 both read true
             value = integral(rows.getBigDecimal(index));

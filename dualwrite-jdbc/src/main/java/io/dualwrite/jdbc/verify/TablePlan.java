@@ -238,7 +238,7 @@ final class TablePlan {
     /** The SQL that renders one compared column of one side to its canonical text. */
     static String render(Pair pair, boolean old, VerifyDialect dialect) {
         ColumnInfo info = pair.info(old);
-        String column = info.value(dialect);
+        String column = info.rendered(dialect);
         ColumnInfo.Kind own = info.kind(dialect);
         String rendered = switch (pair.kind()) {
             case STRING -> {

@@ -120,9 +120,10 @@ record TableShape(String table, String quotedTable, List<ColumnInfo> columns, Li
     private static List<ColumnInfo> withCollations(Connection connection, VerifyDialect dialect, String table,
                                                    String quoted, List<ColumnInfo> columns) throws SQLException {
         Map<String, String> collations = new HashMap<>();
+        java.util.Set<String> zerofill = new java.util.HashSet<>();
         if (dialect == VerifyDialect.MYSQL) {
             String[] parts = table.split("\\.", -1);
-            String sql = "SELECT COLUMN_NAME, COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
+            String sql = "SELECT COLUMN_NAME, COLLATION_NAME, COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = "
                     + (parts.length == 2 ? "?" : "DATABASE()") + " AND TABLE_NAME = ?";
             try (PreparedStatement select = connection.prepareStatement(sql)) {
                 int index = 1;
@@ -134,6 +135,10 @@ record TableShape(String table, String quotedTable, List<ColumnInfo> columns, Li
                     while (rows.next()) {
                         if (rows.getString(2) != null) {
                             collations.put(rows.getString(1).toLowerCase(Locale.ROOT), rows.getString(2));
+                        }
+                        String type = rows.getString(3);
+                        if (type != null && type.toLowerCase(Locale.ROOT).contains("zerofill")) {
+                            zerofill.add(rows.getString(1).toLowerCase(Locale.ROOT));
                         }
                     }
                 }
@@ -154,12 +159,14 @@ record TableShape(String table, String quotedTable, List<ColumnInfo> columns, Li
                 }
             }
         }
-        if (collations.isEmpty()) {
+        if (collations.isEmpty() && zerofill.isEmpty()) {
             return columns;
         }
         List<ColumnInfo> with = new ArrayList<>(columns.size());
         for (ColumnInfo column : columns) {
-            with.add(column.withCollation(collations.get(column.name().toLowerCase(Locale.ROOT))));
+            String name = column.name().toLowerCase(Locale.ROOT);
+            ColumnInfo collated = column.withCollation(collations.get(name));
+            with.add(zerofill.contains(name) ? collated.asZerofill() : collated);
         }
         return with;
     }

@@ -137,6 +137,9 @@ final class TableSide {
 
     private static String javaColumn(ColumnInfo info, VerifyDialect dialect) {
         String quoted = dialect.quote(info.name());
+        if (info.money()) {
+            return info.value(dialect); // as numeric: the driver reads money as a double
+        }
         return info.mysqlFloat(dialect) ? "CAST(" + quoted + " AS DOUBLE)" : quoted;
     }
 
