@@ -54,8 +54,10 @@ final class BatchExecution {
             }
         }
         List<String> texts = List.copyOf(statement.batchSql());
+        List<@Nullable MigrationContext> added = new ArrayList<>(statement.batchContexts());
         statement.batch().clear();
         statement.batchSql().clear();
+        statement.batchContexts().clear();
         statement.batchRan(statement.analysis()); // whose generated keys getGeneratedKeys answers next
         if (statement.analysis() == null && analyses.stream().anyMatch(a -> a.txControl() != TxControl.NONE)) {
             // COMMIT, ROLLBACK or BEGIN among the entries: the writes around them commit or not by their order
@@ -78,7 +80,7 @@ final class BatchExecution {
             StatementAnalysis analysis = analyses.get(i);
             Entry entry = null;
             if (analysis.mayWriteMapped()) {
-                MigrationContext context = connection.contextFor(analysis, bounds.get(i).values());
+                MigrationContext context = connection.contextFor(analysis, bounds.get(i).values(), addedIn(added, i));
                 MigrationPhase phase = connection.phaseForWrite(context, analysis);
                 if (!phase.writes(connection.store().other()) && connection.mayMirrorByStoredKey(analysis)
                         && new WriteExecution(connection, analysis, context, phase).insertTriggers(physical)) {
@@ -134,7 +136,7 @@ final class BatchExecution {
                 collectByGeneratedKey(prepared, byGeneratedKey, counts(result), physical);
             }
             settleRemovals(entries);
-            cascade(analyses, bounds, counts(result));
+            cascade(analyses, bounds, added, counts(result));
             permanent.forEach(write -> connection.writesStay(write.mapping(), false, write.context()));
             tableLocks(texts, null);
             connection.afterWrite(wrapped);
@@ -153,7 +155,7 @@ final class BatchExecution {
                 settleRemovals(entries);
                 permanent.forEach(write -> connection.writesStay(write.mapping(), true, write.context()));
                 tableLocks(texts, counts(e));
-                if (cascade(analyses, bounds, counts(e)) || anyMirrors) {
+                if (cascade(analyses, bounds, added, counts(e)) || anyMirrors) {
                     try {
                         connection.afterWrite(false);
                     } catch (SQLException | RuntimeException suppressed) {
@@ -193,7 +195,8 @@ final class BatchExecution {
      *
      * @return whether a resync was recorded
      */
-    private boolean cascade(List<StatementAnalysis> analyses, List<ParameterRecorder.Bound> bounds, long[] counts) {
+    private boolean cascade(List<StatementAnalysis> analyses, List<ParameterRecorder.Bound> bounds,
+                            List<@Nullable MigrationContext> added, long[] counts) {
         java.util.Set<StatementAnalysis> done = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         java.util.Set<StatementAnalysis> called = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         boolean recorded = false;
@@ -203,7 +206,9 @@ final class BatchExecution {
                 continue;
             }
             ParameterRecorder.Bound bound = bounds.get(i);
-            java.util.function.Supplier<MigrationContext> context = () -> connection.contextFor(analysis, bound.values());
+            MigrationContext addedIn = addedIn(added, i);
+            java.util.function.Supplier<MigrationContext> context =
+                    () -> connection.contextFor(analysis, bound.values(), addedIn);
             // a function called by an entry may write whatever count the entry reports
             if (!analysis.names().isEmpty() && called.add(analysis)) {
                 recorded |= connection.resyncRoutineTables(connection.routineTables(analysis), context);
@@ -214,6 +219,11 @@ final class BatchExecution {
             recorded |= connection.cascade(analysis, context);
         }
         return recorded;
+    }
+
+    /** The context entry {@code i} was added in, null where none was open (or the batch was not kept by position). */
+    private static @Nullable MigrationContext addedIn(List<@Nullable MigrationContext> added, int i) {
+        return i < added.size() ? added.get(i) : null;
     }
 
     private static void settleRemovals(List<@Nullable Entry> entries) {
@@ -259,8 +269,9 @@ final class BatchExecution {
             count = count == Statement.SUCCESS_NO_INFO || count == Statement.EXECUTE_FAILED ? -1 : count;
             WriteExecution.resyncTables(connection, entry.analysis, entry.context);
             if (entry.analysis.kind() == SqlKind.MULTIPLE) {
+                MigrationContext addedIn = entry.context;
                 WriteExecution.collectParts(connection, entry.analysis, entry.bound,
-                        part -> connection.contextFor(part, entry.bound.values()), physical, warned);
+                        part -> connection.contextFor(part, entry.bound.values(), addedIn), physical, warned);
             }
             if (entry.write == null) {
                 continue;

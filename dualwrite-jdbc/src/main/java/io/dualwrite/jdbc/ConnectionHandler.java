@@ -557,7 +557,17 @@ final class ConnectionHandler implements InvocationHandler {
 
     /** The context of a write: the open one, else ids read from the statement, else one without ids. */
     MigrationContext contextFor(StatementAnalysis analysis, List<@Nullable Object> values) {
-        MigrationContext current = MigrationContext.current().orElse(null);
+        return contextFor(analysis, values, null);
+    }
+
+    /**
+     * {@link #contextFor(StatementAnalysis, List)} of a batch entry added while {@code added} was open (null: none
+     * was): the context it was added in is its write's, whatever scope is open when the batch is sent (the entries
+     * of one merchant sent later inside another merchant's scope, or outside any, stay that merchant's writes).
+     */
+    MigrationContext contextFor(StatementAnalysis analysis, List<@Nullable Object> values,
+                                @Nullable MigrationContext added) {
+        MigrationContext current = added != null ? added : MigrationContext.current().orElse(null);
         if (current != null) {
             return withOurMigration(current, null, null);
         }

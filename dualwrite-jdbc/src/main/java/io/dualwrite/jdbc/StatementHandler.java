@@ -45,6 +45,11 @@ final class StatementHandler implements InvocationHandler {
     private final ParameterRecorder recorder;
     private final List<ParameterRecorder.Bound> batch = new ArrayList<>();
     private final List<String> batchSql = new ArrayList<>();
+    /**
+     * The context open when each batch entry was added (null where none was), by position: an entry is written under
+     * the context it was added in, also when the batch is sent inside another scope or outside any.
+     */
+    private final List<@Nullable MigrationContext> batchContexts = new ArrayList<>();
     private final KeyTracker keys;
     private boolean closed;
     /**
@@ -307,6 +312,7 @@ final class StatementHandler implements InvocationHandler {
             case "clearBatch":
                 batch.clear();
                 batchSql.clear();
+                batchContexts.clear();
                 return ConnectionHandler.call(physical, method, args);
             case "getMoreResults":
                 return moreResults(method, args);
@@ -340,6 +346,7 @@ final class StatementHandler implements InvocationHandler {
     }
 
     private Object addBatch(Method method, @Nullable Object[] args) throws Throwable {
+        batchContexts.add(MigrationContext.current().orElse(null));
         if (args == null || args.length == 0) {
             ParameterRecorder.Bound bound = recorder.copy();
             batch.add(bound);
@@ -833,6 +840,10 @@ final class StatementHandler implements InvocationHandler {
 
     List<String> batchSql() {
         return batchSql;
+    }
+
+    List<@Nullable MigrationContext> batchContexts() {
+        return batchContexts;
     }
 
     KeyTracker keys() {
