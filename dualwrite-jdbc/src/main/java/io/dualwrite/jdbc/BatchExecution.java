@@ -83,7 +83,7 @@ final class BatchExecution {
                 MigrationContext context = connection.contextFor(analysis, bounds.get(i).values(), addedIn(added, i));
                 MigrationPhase phase = connection.phaseForWrite(context, analysis);
                 if (!phase.writes(connection.store().other()) && connection.mayMirrorByStoredKey(analysis)
-                        && new WriteExecution(connection, analysis, context, phase).insertTriggers(physical)) {
+                        && new WriteExecution(connection, analysis, context, phase).rowIdsMayMove(physical)) {
                     phase = connection.upgradeForStoredKey(); // a trigger may store the row under another order id
                 }
                 if (phase.writes(connection.store().other())) {

@@ -645,19 +645,25 @@ final class ConnectionHandler implements InvocationHandler {
     }
 
     /**
-     * Whether an insert with the key in its text, which does not mirror by its context, may still mirror by the key
-     * its row is stored under: its table's order id is its primary key, and some switch or rule of the migration
-     * mirrors something. The caller asks the catalog whether a trigger may move the key
-     * ({@link WriteExecution#insertTriggers}) only then.
+     * Whether a write that does not mirror by its context may still mirror by the ids its row is stored under, while
+     * some switch or rule of the migration mirrors something: an insert with the key in its text whose table's order
+     * id is its primary key (a trigger may move the key), or an insert or update of a table whose mapping names an
+     * order or merchant id column (a trigger may set another id: {@code SET NEW.merchant_id = …}). The caller asks
+     * the catalog whether such a trigger exists ({@link WriteExecution#rowIdsMayMove}) only then.
      */
     boolean mayMirrorByStoredKey(StatementAnalysis analysis) {
-        if (analysis.kind() != io.dualwrite.jdbc.statement.SqlKind.INSERT || analysis.keysGenerated()
-                || !analysis.mappedWrite() || analysis.mapping().primaryKey().size() != 1) {
+        io.dualwrite.jdbc.statement.SqlKind kind = analysis.kind();
+        if (!analysis.mappedWrite() || (kind != io.dualwrite.jdbc.statement.SqlKind.INSERT
+                && kind != io.dualwrite.jdbc.statement.SqlKind.UPDATE)) {
             return false;
         }
-        String orderColumn = analysis.mapping().orderIdColumn().orElse(null);
-        return orderColumn != null && orderColumn.equalsIgnoreCase(analysis.mapping().primaryKey().get(0))
-                && unattributedPhase().writes(store.other());
+        TableMapping mapping = analysis.mapping();
+        String orderColumn = mapping.orderIdColumn().orElse(null);
+        boolean keyIsOrder = kind == io.dualwrite.jdbc.statement.SqlKind.INSERT && !analysis.keysGenerated()
+                && mapping.primaryKey().size() == 1 && orderColumn != null
+                && orderColumn.equalsIgnoreCase(mapping.primaryKey().get(0));
+        boolean namesIds = orderColumn != null || mapping.merchantIdColumn().isPresent();
+        return (keyIsOrder || namesIds) && unattributedPhase().writes(store.other());
     }
 
     /**

@@ -729,10 +729,19 @@ final class Metadata {
     record KeyTexts(long textColumns, boolean loose, long enumColumns, long formedColumns, long zonedColumns,
                     long numericColumns, long autoIncrementColumns, long numberedColumns, long durationColumns,
                     boolean insertTriggers, boolean updateTriggers, boolean selfWriting, @Nullable Limit[] limits,
-                    List<String> traces) {
+                    List<String> traces, int idTriggers) {
         // zoned, numbered and duration stay empty: a key column read in another form must be known to be of its type
         static final KeyTexts UNKNOWN = new KeyTexts(-1L, true, -1L, -1L, 0L, -1L, 0L, 0L, 0L, true, true, false,
-                new Limit[0], List.of());
+                new Limit[0], List.of(), INSERT | UPDATE);
+
+        /**
+         * Whether a row trigger may give a row being inserted ({@code insert}) or updated another order or merchant
+         * id than the statement wrote ({@code SET NEW.merchant_id = …}): read as {@link #insertTriggers} is, for
+         * the mapping's order and merchant id columns instead of its key.
+         */
+        boolean idTriggers(boolean insert) {
+            return (idTriggers & (insert ? INSERT : UPDATE)) != 0;
+        }
 
         /** Whether {@code other} says the same of the key (its limits compared by value). */
         boolean sameAs(KeyTexts other) {
@@ -742,7 +751,7 @@ final class Metadata {
                     && numberedColumns == other.numberedColumns && durationColumns == other.durationColumns
                     && insertTriggers == other.insertTriggers && updateTriggers == other.updateTriggers
                     && selfWriting == other.selfWriting && java.util.Arrays.equals(limits, other.limits)
-                    && traces.equals(other.traces);
+                    && traces.equals(other.traces) && idTriggers == other.idTriggers;
         }
 
         /**
@@ -867,7 +876,7 @@ final class Metadata {
         KeyTexts known = trusted == null ? null : trusted.value();
         if (known == null) {
             known = readKeyTexts(connection, dialect, mapping.table(store),
-                    store == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey());
+                    store == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey(), idColumns(store, mapping));
             Read<KeyTexts> before = (store == Store.OLD ? oldKeyTexts : newKeyTexts)
                     .put(mapping, new Read<>(known, System.nanoTime()));
             if (before != null && before.value() != KeyTexts.UNKNOWN && known != KeyTexts.UNKNOWN
@@ -1026,8 +1035,18 @@ final class Metadata {
         }
     }
 
+    /** The mapping's order and merchant id columns as {@code store}'s table names them (none that it lacks). */
+    private static List<String> idColumns(Store store, TableMapping mapping) {
+        List<String> columns = new ArrayList<>(2);
+        for (java.util.Optional<String> column : List.of(mapping.orderIdColumn(), mapping.merchantIdColumn())) {
+            column.flatMap(name -> store == Store.OLD ? java.util.Optional.of(name) : mapping.newColumn(name))
+                    .ifPresent(columns::add);
+        }
+        return columns;
+    }
+
     private static KeyTexts readKeyTexts(Connection connection, @Nullable Dialect dialect, String table,
-                                         List<String> keyColumns) {
+                                         List<String> keyColumns, List<String> idColumns) {
         if (dialect == null) {
             return KeyTexts.UNKNOWN;
         }
@@ -1141,9 +1160,11 @@ final class Metadata {
                 return KeyTexts.UNKNOWN;
             }
             int triggers = readKeyTriggers(connection, dialect, name, schema, table, keyColumns);
+            int idTriggers = idColumns.isEmpty() ? 0
+                    : readKeyTriggers(connection, dialect, name, schema, table, idColumns) & (INSERT | UPDATE);
             return new KeyTexts(text, loose, enumerated, formed, zoned, numeric, autoIncrement, numbered, duration,
                     computedOnInsert || (triggers & INSERT) != 0, computedOnUpdate || (triggers & UPDATE) != 0,
-                    (triggers & SELF) != 0, limits, traces(connection, dialect, name, table));
+                    (triggers & SELF) != 0, limits, traces(connection, dialect, name, table), idTriggers);
         } catch (SQLException e) {
             return KeyTexts.UNKNOWN;
         }

@@ -527,7 +527,7 @@ final class StatementHandler implements InvocationHandler {
         MigrationPhase phase = connection.phaseForWrite(context, statementAnalysis);
         boolean mirrors = phase.writes(connection.store().other());
         if (!mirrors && connection.mayMirrorByStoredKey(statementAnalysis)
-                && new WriteExecution(connection, statementAnalysis, context, phase).insertTriggers(connection.physical())) {
+                && new WriteExecution(connection, statementAnalysis, context, phase).rowIdsMayMove(connection.physical())) {
             // a trigger may give the row another order id than the statement's (the key it names): decided, like a
             // generated key, by the key the row is stored under, which the copier reads with the row
             phase = connection.upgradeForStoredKey();

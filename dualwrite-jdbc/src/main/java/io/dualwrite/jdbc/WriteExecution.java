@@ -120,9 +120,22 @@ final class WriteExecution {
         return analysis.whereKey() != null && inexactWhereKey(physical, bound);
     }
 
-    /** Whether a trigger or the key column's own definition may give an inserted row another key (catalog, cached). */
-    boolean insertTriggers(Connection physical) {
-        return keyTexts(physical).insertTriggers();
+    /**
+     * For a write that {@link ConnectionHandler#mayMirrorByStoredKey}: whether the store may keep its row under other
+     * ids than the statement wrote (catalog, cached): for an insert whose table's order id is its key, a trigger or
+     * the key column's own definition that may give the row another key; for an insert or an update, a row trigger
+     * that may set another order or merchant id.
+     */
+    boolean rowIdsMayMove(Connection physical) {
+        Metadata.KeyTexts texts = keyTexts(physical);
+        boolean insert = analysis.kind() == SqlKind.INSERT;
+        if (texts.idTriggers(insert)) {
+            return true;
+        }
+        String orderColumn = analysis.mapping().orderIdColumn().orElse(null);
+        return insert && !analysis.keysGenerated() && analysis.mapping().primaryKey().size() == 1
+                && orderColumn != null && orderColumn.equalsIgnoreCase(analysis.mapping().primaryKey().get(0))
+                && texts.insertTriggers();
     }
 
     /**
