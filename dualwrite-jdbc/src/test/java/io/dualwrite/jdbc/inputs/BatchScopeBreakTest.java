@@ -26,10 +26,7 @@ class BatchScopeBreakTest {
     @ParameterizedTest(name = "sent {0}")
     @ValueSource(strings = {"inside another merchant's scope", "outside any scope"})
     void aPreparedBatchAddedInADualWritingMerchantsScopeIsMirroredWhereverItIsSent(String sent) throws SQLException {
-        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.H2, Kind.H2).phase(MigrationPhase.OLD_ONLY).build(),
-                Mirrored.PG)) {
-            fixture.switches.setMerchantPhase(Fixture.MIGRATION, "m-1", MigrationPhase.DUAL_WRITE);
-            fixture.switches.setMerchantPhase(Fixture.MIGRATION, "m-2", MigrationPhase.OLD_ONLY);
+        try (Fixture fixture = twoMerchants(MigrationPhase.DUAL_WRITE, MigrationPhase.OLD_ONLY)) {
             try (Connection connection = fixture.dataSource.getConnection();
                  PreparedStatement insert = connection.prepareStatement(
                          "INSERT INTO orders (id, code, qty) VALUES (?, ?, ?)")) {
@@ -43,18 +40,14 @@ class BatchScopeBreakTest {
                 }
                 send(sent, insert::executeBatch);
             }
-            fixture.awaitMirrors(1);
-            assertThat(Rows.of(fixture.newDb, ROWS_NEW)).isEqualTo(Rows.of(fixture.oldDb, ROWS_OLD));
+            assertStoresEqual(fixture);
         }
     }
 
     @ParameterizedTest(name = "sent {0}")
     @ValueSource(strings = {"inside another merchant's scope", "outside any scope"})
     void aStatementBatchAddedInADualWritingMerchantsScopeIsMirroredWhereverItIsSent(String sent) throws SQLException {
-        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.H2, Kind.H2).phase(MigrationPhase.OLD_ONLY).build(),
-                Mirrored.PG)) {
-            fixture.switches.setMerchantPhase(Fixture.MIGRATION, "m-1", MigrationPhase.DUAL_WRITE);
-            fixture.switches.setMerchantPhase(Fixture.MIGRATION, "m-2", MigrationPhase.OLD_ONLY);
+        try (Fixture fixture = twoMerchants(MigrationPhase.DUAL_WRITE, MigrationPhase.OLD_ONLY)) {
             try (Connection connection = fixture.dataSource.getConnection();
                  Statement statement = connection.createStatement()) {
                 try (MigrationContext.Scope scope = scope("m-1")) {
@@ -63,18 +56,14 @@ class BatchScopeBreakTest {
                 }
                 send(sent, statement::executeBatch);
             }
-            fixture.awaitMirrors(1);
-            assertThat(Rows.of(fixture.newDb, ROWS_NEW)).isEqualTo(Rows.of(fixture.oldDb, ROWS_OLD));
+            assertStoresEqual(fixture);
         }
     }
 
     @ParameterizedTest(name = "sent {0}")
     @ValueSource(strings = {"inside another merchant's scope", "outside any scope"})
     void aBatchAddedInAnOldOnlyMerchantsScopeIsNotMirroredWhereverItIsSent(String sent) throws SQLException {
-        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.H2, Kind.H2).phase(MigrationPhase.DUAL_WRITE).build(),
-                Mirrored.PG)) {
-            fixture.switches.setMerchantPhase(Fixture.MIGRATION, "m-1", MigrationPhase.OLD_ONLY);
-            fixture.switches.setMerchantPhase(Fixture.MIGRATION, "m-2", MigrationPhase.DUAL_WRITE);
+        try (Fixture fixture = twoMerchants(MigrationPhase.OLD_ONLY, MigrationPhase.DUAL_WRITE)) {
             var newBefore = Rows.of(fixture.newDb, ROWS_NEW);
             try (Connection connection = fixture.dataSource.getConnection();
                  PreparedStatement update = connection.prepareStatement("UPDATE orders SET qty = ? WHERE id = ?")) {
@@ -90,6 +79,19 @@ class BatchScopeBreakTest {
                     .containsExactly(Rows.expected("qty", 90));
             assertThat(Rows.of(fixture.newDb, ROWS_NEW)).as("m-1 is OLD_ONLY").isEqualTo(newBefore);
         }
+    }
+
+    /** Seeded orders 1-3 in both stores; merchant m-1 in {@code first}, m-2 in {@code second}, the system in the other. */
+    private static Fixture twoMerchants(MigrationPhase first, MigrationPhase second) {
+        Fixture fixture = Mirrored.seed(Fixture.builder(Kind.H2, Kind.H2).phase(second).build(), Mirrored.PG);
+        fixture.switches.setMerchantPhase(Fixture.MIGRATION, "m-1", first);
+        fixture.switches.setMerchantPhase(Fixture.MIGRATION, "m-2", second);
+        return fixture;
+    }
+
+    private static void assertStoresEqual(Fixture fixture) {
+        fixture.awaitMirrors(1);
+        assertThat(Rows.of(fixture.newDb, ROWS_NEW)).isEqualTo(Rows.of(fixture.oldDb, ROWS_OLD));
     }
 
     private interface Send {
