@@ -657,13 +657,10 @@ final class ConnectionHandler implements InvocationHandler {
                 && kind != io.dualwrite.jdbc.statement.SqlKind.UPDATE)) {
             return false;
         }
+        // a key that is the order id is an id column too; which trigger may move what is rowIdsMayMove's to tell
         TableMapping mapping = analysis.mapping();
-        String orderColumn = mapping.orderIdColumn().orElse(null);
-        boolean keyIsOrder = kind == io.dualwrite.jdbc.statement.SqlKind.INSERT && !analysis.keysGenerated()
-                && mapping.primaryKey().size() == 1 && orderColumn != null
-                && orderColumn.equalsIgnoreCase(mapping.primaryKey().get(0));
-        boolean namesIds = orderColumn != null || mapping.merchantIdColumn().isPresent();
-        return (keyIsOrder || namesIds) && unattributedPhase().writes(store.other());
+        return (mapping.orderIdColumn().isPresent() || mapping.merchantIdColumn().isPresent())
+                && unattributedPhase().writes(store.other());
     }
 
     /**

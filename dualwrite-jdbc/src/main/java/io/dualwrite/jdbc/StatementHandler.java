@@ -528,8 +528,8 @@ final class StatementHandler implements InvocationHandler {
         boolean mirrors = phase.writes(connection.store().other());
         if (!mirrors && connection.mayMirrorByStoredKey(statementAnalysis)
                 && new WriteExecution(connection, statementAnalysis, context, phase).rowIdsMayMove(connection.physical())) {
-            // a trigger may give the row another order id than the statement's (the key it names): decided, like a
-            // generated key, by the key the row is stored under, which the copier reads with the row
+            // a trigger may give the row another key or order or merchant id than the statement's: decided, like a
+            // generated key, by the ids the row is stored under, which the copier reads with the row
             phase = connection.upgradeForStoredKey();
             mirrors = true;
         }
