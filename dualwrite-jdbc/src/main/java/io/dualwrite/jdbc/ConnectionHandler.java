@@ -52,12 +52,14 @@ final class ConnectionHandler implements InvocationHandler {
     private boolean closed;
     /** A transaction opened by SQL text ({@code BEGIN}) while JDBC auto-commit is on. */
     private boolean sqlTransaction;
-    /** The keys of an XA transaction ended ({@code XA END}) and not yet committed or rolled back here. */
-    private KeyBuffer.@Nullable Snapshot xaSnapshot;
-    /** The outbox entries written into that XA transaction; null when none could be. */
-    private @Nullable List<Long> xaIds;
-    /** The id of the PostgreSQL prepared transaction {@link #xaSnapshot} belongs to; null for a MySQL XA transaction. */
-    private @Nullable String xaGid;
+    /**
+     * The keys of transactions that left the session ended or prepared and were not committed or rolled back here
+     * yet, by transaction: a PostgreSQL prepared transaction by its gid as written (a session may prepare several
+     * before it commits them), the session's MySQL/MariaDB XA transaction by {@link #XA_KEY}.
+     */
+    private final Map<String, Ended> ended = new java.util.HashMap<>(0);
+    /** The key of {@link #ended} for the session's XA transaction (MySQL, MariaDB: one at a time per session). */
+    private static final String XA_KEY = "";
     /** A procedure called in the open transaction may have committed it: its keys are handed over even on rollback. */
     private boolean mayHaveCommitted;
     /** {@link AffectedRows#counted} of the physical connection, read on first need (a driver setting of its URL). */
@@ -812,9 +814,7 @@ final class ConnectionHandler implements InvocationHandler {
             case XA_START -> {
                 Object result = execution.call();
                 sqlTransaction = connection.getAutoCommit() || sqlTransaction;
-                xaOpen = true;
-                xaXid = TxControl.xaId(sql);
-                xaPrepared = false;
+                xaStarted(sql);
                 return result;
             }
             case XA_PREPARE -> {
@@ -827,17 +827,13 @@ final class ConnectionHandler implements InvocationHandler {
                 // they commit (and are synced by the reconciler) whichever session commits it
                 KeyBuffer.Snapshot snapshot = buffer.take();
                 if (!snapshot.isEmpty()) {
-                    xaIds = dispatcher.writeXaOutbox(connection, store, snapshot);
-                    xaSnapshot = snapshot;
-                    xaGid = null;
+                    ended.put(XA_KEY, new Ended(snapshot, dispatcher.writeXaOutbox(connection, store, snapshot)));
                 }
                 return execution.call();
             }
             case XA_COMMIT -> {
-                if (!preparedHere(sql)) {
-                    return execution.call(); // another session's prepared transaction: its keys went into it
-                }
-                KeyBuffer.Snapshot snapshot = xaSnapshot;
+                String key = endedKey(sql);
+                Ended held = ended.get(key);
                 boolean committed = false;
                 try {
                     Object result = execution.call();
@@ -845,41 +841,30 @@ final class ConnectionHandler implements InvocationHandler {
                     return result;
                 } finally {
                     if (committed) {
-                        List<Long> ids = xaIds;
-                        xaSnapshot = null;
-                        xaIds = null;
-                        xaGid = null;
+                        ended.remove(key);
                         xaOpen = false;
                         sqlTransaction = false;
-                        if (snapshot != null) {
-                            dispatch(snapshot, ids);
+                        if (held != null) {
+                            dispatch(held.snapshot(), held.ids());
                         }
-                    } else if (snapshot != null) {
+                    } else if (held != null) {
                         // refused (another xid, ONE PHASE missing or not allowed) or of unknown outcome: the XA
                         // transaction may still wait to be committed, here or by another session. Its keys and outbox
                         // entries stay for that commit; a sync now copies whatever the store holds and completes no
                         // entry, since it may have read the rows before the commit
-                        dispatch(snapshot.withoutExpectations(), null);
+                        dispatch(held.snapshot().withoutExpectations(), null);
                     }
                 }
             }
             case XA_ROLLBACK -> {
-                if (!preparedHere(sql)) {
-                    return execution.call();
-                }
                 Object result = execution.call();
-                xaSnapshot = null; // its outbox entries went with it
-                xaIds = null;
-                xaGid = null;
-                sqlTransaction = false;
-                xaOpen = false;
-                rollbackBuffer();
+                xaRolledBack(sql); // its outbox entries went with it
                 return result;
             }
             case PREPARE_TRANSACTION -> {
                 // PostgreSQL's two-phase commit: the transaction leaves the session prepared. Its keys go into it as
                 // outbox entries, as at XA END, so that they commit (and are synced by the reconciler) whichever
-                // session runs COMMIT PREPARED; here, that commit hands them over
+                // session runs COMMIT PREPARED; here, the COMMIT PREPARED of its gid hands them over
                 KeyBuffer.Snapshot snapshot = buffer.take();
                 @Nullable List<Long> ids = snapshot.isEmpty() ? null : dispatcher.writeXaOutbox(connection, store, snapshot);
                 boolean prepared = false;
@@ -892,9 +877,7 @@ final class ConnectionHandler implements InvocationHandler {
                     if (prepared) {
                         mayHaveCommitted = false;
                         if (!snapshot.isEmpty()) {
-                            xaSnapshot = snapshot;
-                            xaIds = ids;
-                            xaGid = TxControl.preparedTransactionId(sql);
+                            ended.put(endedKey(sql), new Ended(snapshot, ids));
                         }
                     } else {
                         // a PREPARE TRANSACTION that fails rolls the transaction back
@@ -976,13 +959,38 @@ final class ConnectionHandler implements InvocationHandler {
     }
 
     /**
-     * Whether a {@code COMMIT PREPARED} or {@code ROLLBACK PREPARED} ({@code sql}; or an {@code XA COMMIT}, {@code XA
-     * ROLLBACK}) ends the prepared transaction whose keys this session holds ({@link #xaSnapshot}), or one whose keys
-     * it never held: another session's, committed here by a transaction manager.
+     * The key of {@link #ended} that a two-phase statement ({@code sql}: {@code PREPARE TRANSACTION}, {@code COMMIT
+     * PREPARED}, {@code ROLLBACK PREPARED}, or an XA statement) is about: a PostgreSQL gid as written, else the
+     * session's XA transaction.
      */
-    private boolean preparedHere(String sql) {
-        String gid = TxControl.preparedTransactionId(sql);
-        return gid == null || xaGid == null || gid.equals(xaGid);
+    private static String endedKey(String sql) {
+        return java.util.Objects.requireNonNullElse(TxControl.preparedTransactionId(sql), XA_KEY);
+    }
+
+    /** {@code XA START} ({@code sql}) ran: the session's XA transaction is open until its commit or rollback. */
+    private void xaStarted(String sql) {
+        xaOpen = true;
+        xaXid = TxControl.xaId(sql);
+        xaPrepared = false;
+    }
+
+    /**
+     * An {@code XA ROLLBACK} or {@code ROLLBACK PREPARED} ({@code sql}) ran: the keys of the transaction it ended are
+     * discarded (its outbox entries went with it). A PostgreSQL {@code ROLLBACK PREPARED} runs outside any
+     * transaction and leaves the session's buffer alone.
+     */
+    private void xaRolledBack(String sql) {
+        String key = endedKey(sql);
+        ended.remove(key);
+        sqlTransaction = false;
+        xaOpen = false;
+        if (XA_KEY.equals(key)) {
+            rollbackBuffer();
+        }
+    }
+
+    /** The keys of a transaction ended or prepared on the session, and its outbox entries (null: none written). */
+    private record Ended(KeyBuffer.Snapshot snapshot, @Nullable List<Long> ids) {
     }
 
     /**
@@ -1051,30 +1059,36 @@ final class ConnectionHandler implements InvocationHandler {
                 }
                 case XA_START -> {
                     sqlTransaction = jdbcAutoCommit || sqlTransaction;
-                    xaOpen = true;
+                    xaStarted(part.sql());
                 }
+                case XA_END, PREPARE_TRANSACTION -> {
+                    // the transaction left the session ended or prepared, and its text ran already: no outbox can go
+                    // into it. Its keys are recorded at once, due after the outbox grace (by then a transaction
+                    // manager has committed it, here or on another session); a commit here hands them over
+                    KeyBuffer.Snapshot snapshot = buffer.take();
+                    if (!snapshot.isEmpty()) {
+                        ended.put(endedKey(part.sql()), new Ended(snapshot, dispatcher.recordOutboxLater(store, snapshot)));
+                    }
+                    if (control == TxControl.PREPARE_TRANSACTION) {
+                        sqlTransaction = false;
+                        mayHaveCommitted = false;
+                    }
+                }
+                case XA_PREPARE -> xaPrepared = true;
                 case XA_COMMIT -> {
                     handOver(null);
-                    sqlTransaction = false;
-                    xaOpen = false;
-                }
-                case XA_ROLLBACK -> {
-                    rollbackBuffer();
-                    sqlTransaction = false;
-                    xaOpen = false;
-                }
-                case PREPARE_TRANSACTION -> {
-                    // the transaction left the session prepared (its text ran already: no outbox can go into it);
-                    // what it buffered waits for COMMIT PREPARED of its gid on this session
-                    KeyBuffer.Snapshot prepared = buffer.take();
-                    if (!prepared.isEmpty()) {
-                        xaSnapshot = prepared;
-                        xaIds = null;
-                        xaGid = TxControl.preparedTransactionId(part.sql());
+                    String key = endedKey(part.sql());
+                    Ended held = ended.get(key);
+                    if (held != null && failure == null) {
+                        ended.remove(key);
+                        dispatch(held.snapshot(), held.ids());
+                    } else if (held != null) {
+                        dispatch(held.snapshot().withoutExpectations(), null); // ran or not: kept for its commit
                     }
                     sqlTransaction = false;
-                    mayHaveCommitted = false;
+                    xaOpen = false;
                 }
+                case XA_ROLLBACK -> xaRolledBack(part.sql());
                 case ROLLBACK_TO_SAVEPOINT -> buffer.rollbackTo(TxControl.savepointName(part.sql()));
                 case SAVEPOINT -> buffer.savepoint(TxControl.savepointName(part.sql()));
                 case RELEASE_SAVEPOINT -> buffer.release(TxControl.savepointName(part.sql()));

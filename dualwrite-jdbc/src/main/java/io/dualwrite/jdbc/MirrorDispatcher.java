@@ -74,15 +74,24 @@ final class MirrorDispatcher {
             return null;
         }
         if (store != config.changeLogStore() || inTransactionWriter() == null) {
-            try {
-                return recordOutbox(null, store.other(), snapshot, config.outboxGrace());
-            } catch (SQLException | RuntimeException refused) {
-                warnRefused(refused);
-                return null;
-            }
+            return recordOutboxLater(store, snapshot);
         }
         // due at once: no session sees them before the XA transaction commits, and none syncs before then
         return writeOutboxNow(authoritative, store, snapshot, true, java.time.Duration.ZERO);
+    }
+
+    /**
+     * The outbox entries of a transaction that already left the session ended or prepared (its text ran in one call
+     * with the statements before it, so none can go into it): recorded at once, outside it, due after {@code
+     * outboxGrace}, whatever the change-log mode. Null when they could not be written (a WARN says so).
+     */
+    @Nullable List<Long> recordOutboxLater(Store store, KeyBuffer.Snapshot snapshot) {
+        try {
+            return recordOutbox(null, store.other(), snapshot, config.outboxGrace());
+        } catch (SQLException | RuntimeException refused) {
+            warnRefused(refused);
+            return null;
+        }
     }
 
     private @Nullable List<Long> writeOutboxNow(Connection authoritative, Store store, KeyBuffer.Snapshot snapshot,
