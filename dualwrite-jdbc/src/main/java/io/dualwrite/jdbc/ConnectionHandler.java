@@ -926,7 +926,10 @@ final class ConnectionHandler implements InvocationHandler {
                 sqlTransaction = stillOpen;
             }
             if (snapshot != null) {
-                dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
+                // a refused commit's outbox entries are not completed by its sync: they may sit uncommitted in a
+                // transaction that goes on (MySQL's open XA transaction), locked by it, and a completion would wait
+                // on the caller's own session; they stay for the reconciler, or for the commit that succeeds
+                dispatch(committed ? snapshot : snapshot.withoutExpectations(), committed ? ids : null);
                 if (!committed) {
                     afterFailedCommit(snapshot);
                 }
@@ -1589,8 +1592,9 @@ final class ConnectionHandler implements InvocationHandler {
             if (committed || !xaOpen) {
                 sqlTransaction = false;
             }
-            // also when the commit threw: its outcome is unknown, and a sync copies whatever the store holds
-            dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
+            // also when the commit threw: its outcome is unknown, and a sync copies whatever the store holds (and
+            // completes no outbox entry: they may be locked by a transaction that goes on, see commitThenDispatch)
+            dispatch(committed ? snapshot : snapshot.withoutExpectations(), committed ? ids : null);
             if (!committed) {
                 afterFailedCommit(snapshot);
             }

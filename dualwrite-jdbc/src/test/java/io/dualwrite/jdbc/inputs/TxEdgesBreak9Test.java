@@ -11,6 +11,26 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.Store;
+import io.dualwrite.changelog.ChangeLogMode;
+import io.dualwrite.jdbc.DualWriteDataSource;
+import io.dualwrite.jdbc.changelog.JdbcChangeLog;
+import io.dualwrite.jdbc.reconcile.Reconciler;
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.mirror.MirrorConfig;
+import io.dualwrite.mirror.MirrorEvent;
+import io.dualwrite.mirror.MirrorExecutor;
+import io.dualwrite.mirror.MirrorExecutors;
+import io.dualwrite.mirror.MirrorMode;
+import io.dualwrite.mirror.MirrorOutcome;
+import io.dualwrite.switches.MigrationSwitchConfig;
+import io.dualwrite.switches.SwitchStore;
+import io.dualwrite.switches.SwitchStores;
+import io.dualwrite.switches.Switchboard;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -167,6 +187,63 @@ class TxEdgesBreak9Test {
             }
             assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).extracting(TxEdgesBreak9Test::idQty)
                     .containsExactly("1/1", "2/2", "3/3", "7/7");
+        }
+    }
+
+    // the crash-safe outbox (ALWAYS) with the change log in the old store: a COMMIT that MariaDB refuses inside an
+    // open XA transaction has written its outbox entries into that transaction, which goes on. The sync sent at the
+    // refusal must not try to complete them: their rows are locked by the caller's own open transaction, so the
+    // completion waited on it and held the SYNC caller for its whole time limit
+    @Test
+    void mariadbOutboxCommitRefusedInsideAnXaTransactionDoesNotWaitOnTheCallersOwnOutboxEntries() throws SQLException {
+        String migration = "b9-outbox";
+        TestDatabase oldDb = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+        TestDatabase newDb = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+        List<MirrorEvent> events = new CopyOnWriteArrayList<>();
+        SwitchStore switches = SwitchStores.inMemory();
+        switches.setSystemPhase(migration, MigrationPhase.DUAL_WRITE);
+        JdbcChangeLog changeLog = JdbcChangeLog.create(oldDb.dataSource());
+        MirrorConfig config = MirrorConfig.custom().mode(MirrorMode.SYNC).timeLimit(Duration.ofSeconds(20)).build();
+        MirrorExecutor toNew = MirrorExecutors.create("b9-to-new", config, changeLog, events::add);
+        MirrorExecutor toOld = MirrorExecutors.create("b9-to-old", config, changeLog, events::add);
+        try {
+            oldDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, code VARCHAR(20), qty INT)");
+            newDb.execute("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, code VARCHAR(20), quantity INT)");
+            oldDb.execute("INSERT INTO orders VALUES (1, 'a', 1), (2, 'b', 2)");
+            newDb.execute("INSERT INTO orders_v2 VALUES (1, 'a', 1), (2, 'b', 2)");
+            DualWriteDataSource dataSource = DualWriteDataSource.builder().oldDataSource(oldDb.dataSource())
+                    .newDataSource(newDb.dataSource()).migration(migration)
+                    .resolver(Switchboard.builder().cachedSwitchStore(switches).migration(MigrationSwitchConfig.of(migration)).build())
+                    .mirrorExecutor(Store.NEW, toNew).mirrorExecutor(Store.OLD, toOld).changeLog(changeLog)
+                    .changeLogMode(ChangeLogMode.ALWAYS).outboxWriter(changeLog::record).outboxGrace(Duration.ZERO)
+                    .mapping(Fixture.ORDERS).build();
+            try (LogCapture executorLog = LogCapture.of("io.dualwrite.mirror.MirrorExecutor");
+                 Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("XA START 'b9o'");
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> statement.execute("COMMIT"))
+                        .isInstanceOf(SQLException.class);
+                assertThat(events).as("the sync sent at the refused commit").isNotEmpty()
+                        .allSatisfy(event -> assertThat(event.outcome()).isEqualTo(MirrorOutcome.SUCCEEDED));
+                assertThat(executorLog.messages(ch.qos.logback.classic.Level.ERROR))
+                        .as("no completion of entries that the caller's own open transaction holds").isEmpty();
+                statement.executeUpdate("INSERT INTO orders VALUES (3, 'c', 3)");
+                statement.execute("XA END 'b9o'");
+                statement.execute("XA COMMIT 'b9o' ONE PHASE");
+            }
+            Reconciler.builder().changeLog(changeLog).oldDataSource(oldDb.dataSource()).newDataSource(newDb.dataSource())
+                    .mapping(Fixture.ORDERS).resolver(migration,
+                            Switchboard.builder().cachedSwitchStore(switches).migration(MigrationSwitchConfig.of(migration)).build())
+                    .build().runOnce();
+            assertThat(Rows.assertSame(oldDb, "SELECT id, code, qty FROM orders ORDER BY id",
+                    newDb, "SELECT id, code, quantity AS qty FROM orders_v2 ORDER BY id"))
+                    .extracting(TxEdgesBreak9Test::idQty).containsExactly("1/10", "2/2", "3/3");
+            assertThat(changeLog.pendingCount(migration)).isZero();
+        } finally {
+            toNew.close();
+            toOld.close();
+            oldDb.close();
+            newDb.close();
         }
     }
 }
