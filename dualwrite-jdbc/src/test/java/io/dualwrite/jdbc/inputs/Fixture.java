@@ -97,6 +97,22 @@ final class Fixture implements AutoCloseable {
         dataSource = dataSourceBuilder.build();
     }
 
+    /**
+     * A wrapper of the old MariaDB pool ({@link Builder#wrapOld}): a pool of two sessions on the same database that
+     * take several statements in one text ({@code allowMultiQueries}). {@code opened} receives it; the test closes it.
+     */
+    static java.util.function.UnaryOperator<DataSource> multiQueries(
+            java.util.concurrent.atomic.AtomicReference<com.zaxxer.hikari.HikariDataSource> opened) {
+        return pool -> {
+            com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+            config.setJdbcUrl(((com.zaxxer.hikari.HikariDataSource) pool).getJdbcUrl() + "&allowMultiQueries=true");
+            config.setUsername("root");
+            config.setMaximumPoolSize(2);
+            opened.set(new com.zaxxer.hikari.HikariDataSource(config));
+            return opened.get();
+        };
+    }
+
     static Builder builder(TestDatabases.Kind oldKind, TestDatabases.Kind newKind) {
         return new Builder(oldKind, newKind);
     }

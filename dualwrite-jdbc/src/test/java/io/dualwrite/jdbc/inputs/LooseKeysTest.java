@@ -2,7 +2,6 @@ package io.dualwrite.jdbc.inputs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
@@ -120,14 +119,7 @@ class LooseKeysTest {
     @Test
     void mariadbSeveralStatementsWithKeysSpeltOtherwiseAreSyncedOrResynced() throws SQLException {
         AtomicReference<HikariDataSource> multi = new AtomicReference<>();
-        try (Fixture fixture = Fixture.builder(Kind.MARIADB, Kind.POSTGRES).wrapOld(pool -> {
-            HikariConfig config = new HikariConfig();
-            config.setJdbcUrl(((HikariDataSource) pool).getJdbcUrl() + "&allowMultiQueries=true");
-            config.setUsername("root");
-            config.setMaximumPoolSize(2);
-            multi.set(new HikariDataSource(config));
-            return multi.get();
-        }).build()) {
+        try (Fixture fixture = Fixture.builder(Kind.MARIADB, Kind.POSTGRES).wrapOld(Fixture.multiQueries(multi)).build()) {
             LooseKeyStores.seed(fixture, "e", "c0", "z");
             try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
                 statement.execute("UPDATE orders SET qty = 8 WHERE id = 'É'; DELETE FROM orders WHERE id = 'C0'");

@@ -3,7 +3,6 @@ package io.dualwrite.jdbc.inputs;
 import static io.dualwrite.jdbc.inputs.Rows.expected;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
@@ -49,14 +48,7 @@ class SeveralStatementsTest {
     @Test
     void mariadbUpdateAndDeleteInOneExecuteBothReachTheNewStore() throws SQLException {
         AtomicReference<HikariDataSource> multi = new AtomicReference<>();
-        try (Fixture fixture = Fixture.builder(Kind.MARIADB, Kind.MARIADB).wrapOld(pool -> {
-            HikariConfig config = new HikariConfig();
-            config.setJdbcUrl(((HikariDataSource) pool).getJdbcUrl() + "&allowMultiQueries=true");
-            config.setUsername("root");
-            config.setMaximumPoolSize(4);
-            multi.set(new HikariDataSource(config));
-            return multi.get();
-        }).build()) {
+        try (Fixture fixture = Fixture.builder(Kind.MARIADB, Kind.MARIADB).wrapOld(Fixture.multiQueries(multi)).build()) {
             updateAndDelete(fixture);
         } finally {
             multi.get().close();

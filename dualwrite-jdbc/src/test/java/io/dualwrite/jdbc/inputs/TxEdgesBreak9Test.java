@@ -3,7 +3,6 @@ package io.dualwrite.jdbc.inputs;
 import static io.dualwrite.jdbc.inputs.Rows.expected;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import java.sql.Connection;
@@ -41,16 +40,10 @@ import org.junit.jupiter.api.Test;
  */
 class TxEdgesBreak9Test {
 
-    /** MariaDB stores with the old pool sending several statements in one text, outbox entries due at once. */
-    private static Fixture multiMaria(AtomicReference<HikariDataSource> multi) throws SQLException {
-        return Mirrored.seed(Fixture.builder(Kind.MARIADB, Kind.MARIADB).wrapOld(pool -> {
-            HikariConfig config = new HikariConfig();
-            config.setJdbcUrl(((HikariDataSource) pool).getJdbcUrl() + "&allowMultiQueries=true");
-            config.setUsername("root");
-            config.setMaximumPoolSize(2);
-            multi.set(new HikariDataSource(config));
-            return multi.get();
-        }).customize(builder -> builder.outboxGrace(Duration.ZERO)).build(), Mirrored.MARIA);
+    /** MariaDB stores with the old pool sending several statements in one text, outbox entries due after {@code grace}. */
+    private static Fixture multiMaria(AtomicReference<HikariDataSource> multi, Duration grace) throws SQLException {
+        return Mirrored.seed(Fixture.builder(Kind.MARIADB, Kind.MARIADB).wrapOld(Fixture.multiQueries(multi))
+                .customize(builder -> builder.outboxGrace(grace)).build(), Mirrored.MARIA);
     }
 
     private static String idQty(java.util.Map<String, String> row) {
@@ -81,7 +74,7 @@ class TxEdgesBreak9Test {
     @Test
     void mariadbXaPreparedInOneTextAndCommittedByAnotherSessionIsRecordedAndConverges() throws SQLException {
         AtomicReference<HikariDataSource> multi = new AtomicReference<>();
-        try (Fixture fixture = multiMaria(multi)) {
+        try (Fixture fixture = multiMaria(multi, Duration.ZERO)) {
             try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
                 statement.execute("XA START 'b9b'; UPDATE orders SET qty = 10 WHERE id = 1; "
                         + "INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5); XA END 'b9b'; XA PREPARE 'b9b'");
@@ -103,7 +96,7 @@ class TxEdgesBreak9Test {
     @Test
     void mariadbXaStartedInOneTextAndLeftOpenAtCloseIsRolledBackBeforeThePoolHandsTheSessionOn() throws SQLException {
         AtomicReference<HikariDataSource> multi = new AtomicReference<>();
-        try (Fixture fixture = multiMaria(multi)) {
+        try (Fixture fixture = multiMaria(multi, Duration.ZERO)) {
             try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
                 statement.execute("XA START 'b9c'; UPDATE orders SET qty = 10 WHERE id = 1");
             }
@@ -125,14 +118,7 @@ class TxEdgesBreak9Test {
     @Test
     void mariadbXaCommittedInsideATextOfSeveralStatementsHandsTheEndedTransactionsKeysOver() throws SQLException {
         AtomicReference<HikariDataSource> multi = new AtomicReference<>();
-        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.MARIADB, Kind.MARIADB).wrapOld(pool -> {
-            HikariConfig config = new HikariConfig();
-            config.setJdbcUrl(((HikariDataSource) pool).getJdbcUrl() + "&allowMultiQueries=true");
-            config.setUsername("root");
-            config.setMaximumPoolSize(2);
-            multi.set(new HikariDataSource(config));
-            return multi.get();
-        }).customize(builder -> builder.outboxGrace(Duration.ofHours(1))).build(), Mirrored.MARIA)) {
+        try (Fixture fixture = multiMaria(multi, Duration.ofHours(1))) {
             try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
                 statement.execute("XA START 'b9d'");
                 statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
