@@ -39,7 +39,6 @@ class BackfillInexactKeysAndFiltersTest {
             job.run();
         } catch (IllegalStateException e) {
             refused = true;
-            System.out.println("BREAKIT refused: " + e.getMessage());
         }
         if (refused) {
             assertThat(fresh.count("SELECT COUNT(*) FROM " + newTable)).as("no row touched").isZero();

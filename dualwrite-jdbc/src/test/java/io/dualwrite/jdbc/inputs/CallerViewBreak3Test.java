@@ -316,8 +316,6 @@ class CallerViewBreak3Test {
             }
             List<String> proxied = new ArrayList<>();
             run(fixture.dataSource, script, proxied);
-            System.out.println("BREAK3 plain   " + plain);
-            System.out.println("BREAK3 proxied " + proxied);
             assertThat(proxied).isEqualTo(plain);
             Mirrored.exactOrResynced(fixture, "deferred constraint");
         }
@@ -533,9 +531,7 @@ class CallerViewBreak3Test {
                 statement.addBatch("LOCK TABLES orders WRITE");
                 statement.addBatch("UPDATE orders SET qty = 9 WHERE id = 1");
                 statement.executeBatch();
-                System.out.println("BREAK3 batch LOCK records after the batch " + fixture.recordKeys() + " events " + fixture.events.size());
                 statement.execute("UNLOCK TABLES");
-                System.out.println("BREAK3 batch LOCK new store after UNLOCK " + Rows.of(fixture.newDb, "SELECT id, quantity FROM orders_v2 ORDER BY id"));
                 Rows.assertOrdersSame(fixture, "id, code, qty");
             }
             assertThat(fixture.records()).as("nothing waited out its time limit").isEmpty();

@@ -156,7 +156,6 @@ class CallerViewBreakTest {
                 statement.execute(sql);
                 connection.rollback();
             }
-            System.out.println("BREAKIT " + kind + " " + sql + " old " + Rows.of(fixture.oldDb, "SELECT id, qty FROM orders ORDER BY id"));
             Mirrored.exactOrResynced(fixture, kind + " " + sql);
         }
     }
@@ -184,7 +183,6 @@ class CallerViewBreakTest {
                 statement.executeBatch();
                 connection.rollback();
             }
-            System.out.println("BREAKIT batch " + kind + " old " + Rows.of(fixture.oldDb, "SELECT id, qty FROM orders ORDER BY id"));
             Mirrored.exactOrResynced(fixture, kind + " batch with DDL");
         }
     }
@@ -362,8 +360,6 @@ class CallerViewBreakTest {
             }
             List<String> proxied = new ArrayList<>();
             run(fixture.dataSource, script, proxied);
-            System.out.println("BREAKIT closeOnCompletion " + kind + " plain   " + plain);
-            System.out.println("BREAKIT closeOnCompletion " + kind + " proxied " + proxied);
             assertThat(proxied).isEqualTo(plain);
             Mirrored.exactOrResynced(fixture, "closeOnCompletion " + kind);
         }
@@ -419,8 +415,6 @@ class CallerViewBreakTest {
             }
             List<String> proxied = new ArrayList<>();
             run(fixture.dataSource, script, proxied);
-            System.out.println("BREAKIT sequence " + kind + " plain   " + plain);
-            System.out.println("BREAKIT sequence " + kind + " proxied " + proxied);
             assertThat(proxied).isEqualTo(plain);
             Mirrored.exactOrResynced(fixture, "result sequence " + kind);
         }
@@ -500,8 +494,6 @@ class CallerViewBreakTest {
             }
             List<String> proxied = new ArrayList<>();
             run(fixture.dataSource, script, proxied);
-            System.out.println("BREAKIT pg execute plain   " + plain);
-            System.out.println("BREAKIT pg execute proxied " + proxied);
             assertThat(proxied).isEqualTo(plain);
             Mirrored.exactOrResynced(fixture, "pg execute");
         }
@@ -579,8 +571,6 @@ class CallerViewBreakTest {
             }
             List<String> proxied = new ArrayList<>();
             run(fixture.dataSource, script, proxied);
-            System.out.println("BREAKIT pg two-row plain   " + plain);
-            System.out.println("BREAKIT pg two-row proxied " + proxied);
             Mirrored.exactOrResynced(fixture, "pg two-row insert");
             assertThat(proxied).isEqualTo(plain);
         }

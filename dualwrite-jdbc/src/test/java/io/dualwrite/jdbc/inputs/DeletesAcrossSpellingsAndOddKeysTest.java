@@ -45,7 +45,6 @@ class DeletesAcrossSpellingsAndOddKeysTest {
     private static void exactly(Fixture fixture, String oldSql, String newSql, String... rows) {
         List<String> old = table(fixture.oldDb, oldSql);
         List<String> now = table(fixture.newDb, newSql);
-        System.out.println("BREAK24 old=" + old + " new=" + now + " records=" + fixture.recordKeys());
         assertThat(old).as("old store").containsExactly(rows);
         assertThat(now).as("new store (records %s)", fixture.recordKeys()).isEqualTo(old);
     }
@@ -54,7 +53,6 @@ class DeletesAcrossSpellingsAndOddKeysTest {
     private static List<String> sameOrRecorded(Fixture fixture, String oldSql, String newSql) {
         List<String> old = table(fixture.oldDb, oldSql);
         List<String> now = table(fixture.newDb, newSql);
-        System.out.println("BREAK24 old=" + old + " new=" + now + " records=" + fixture.recordKeys());
         if (!now.equals(old)) {
             assertThat(fixture.recordKeys()).as("stores differ (old %s, new %s) and nothing is recorded", old, now)
                     .isNotEmpty();
@@ -67,7 +65,7 @@ class DeletesAcrossSpellingsAndOddKeysTest {
      * of the scope (as {@link LooseKeyStores#converged}), key records by the reconciler.
      */
     private static void resolve(Fixture fixture) throws SQLException {
-        System.out.println("BREAK24 " + fixture.resolveRecords());
+        fixture.resolveRecords();
     }
 
     private static int run(Fixture fixture, String sql, Object... parameters) throws SQLException {
@@ -292,7 +290,6 @@ class DeletesAcrossSpellingsAndOddKeysTest {
             assertThat(run(fixture, "UPDATE orders SET qty = 7 WHERE id = ?", "a ")).isEqualTo(1);
             // the new store cannot hold 'a ' beside 'a': its copy of 'a' must stay 'a'|1, and 'a ' be recorded
             List<String> now = table(fixture.newDb, "SELECT HEX(id), quantity FROM orders_v2 ORDER BY 1");
-            System.out.println("BREAK24 new=" + now + " records=" + fixture.recordKeys());
             assertThat(now).as("copy of 'a' (records %s)", fixture.recordKeys()).containsExactly("61|1");
             assertThat(fixture.recordKeys()).as("the row 'a ' the new store cannot hold").isNotEmpty();
         }
@@ -323,7 +320,7 @@ class DeletesAcrossSpellingsAndOddKeysTest {
             assertThat(run(fixture, "DELETE FROM orders WHERE id = ?", "A")).isEqualTo(1);
             fixture.newStoreBack();
             assertThat(fixture.recordKeys()).as("the delete while the new store was down").isNotEmpty();
-            System.out.println("BREAK24 reconciler " + fixture.reconciler().runOnce());
+            fixture.reconciler().runOnce();
             assertThat(fixture.records()).isEmpty();
             exactly(fixture, MARIA_HEX_OLD, MARIA_HEX_NEW, "61|1");
         }
@@ -337,10 +334,9 @@ class DeletesAcrossSpellingsAndOddKeysTest {
             fixture.onOld("INSERT INTO orders VALUES ('a ', 1)");
             fixture.onNew("INSERT INTO orders_v2 VALUES ('a ', 1)");
             assertThat(run(fixture, "INSERT INTO orders VALUES (?, ?)", "a", 2)).isEqualTo(1);
-            System.out.println("BREAK24 after insert records=" + fixture.recordKeys());
             assertThat(run(fixture, "DELETE FROM orders WHERE id = ?", "a ")).isEqualTo(1);
             sameOrRecorded(fixture, MARIA_HEX_OLD, MARIA_HEX_NEW);
-            System.out.println("BREAK24 reconciler " + fixture.reconciler().runOnce());
+            fixture.reconciler().runOnce();
             exactly(fixture, MARIA_HEX_OLD, MARIA_HEX_NEW, "61|2");
         }
     }

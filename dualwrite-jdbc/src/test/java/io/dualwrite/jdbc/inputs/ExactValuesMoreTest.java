@@ -82,13 +82,6 @@ class ExactValuesMoreTest {
                     : "CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, quantity INT, at TIMESTAMP(6))");
             write(fixture, "INSERT INTO orders (id, qty, at) VALUES (1, 1, '2026-03-29 02:30:00.123456')",
                     "INSERT INTO orders (id, qty, at) VALUES (2, 2, '2026-10-25 02:30:00')");
-            try (Connection raw = fixture.oldDb.dataSource().getConnection(); Statement statement = raw.createStatement();
-                 java.sql.ResultSet result = statement.executeQuery("SELECT at FROM orders WHERE id = 1")) {
-                result.next();
-                System.out.println("BREAKIT mariadb driver in Berlin: getObject(LocalDateTime)=" + result.getObject(1, java.time.LocalDateTime.class)
-                        + " getObject()=" + result.getObject(1) + " type=" + result.getMetaData().getColumnType(1)
-                        + " driver=" + raw.getMetaData().getDriverVersion());
-            }
             var rows = Rows.assertSame(fixture.oldDb, "SELECT id, qty, " + format(Kind.MARIADB, "at") + " AS at FROM orders ORDER BY id",
                     fixture.newDb, "SELECT id, quantity AS qty, " + format(target, "at") + " AS at FROM orders_v2 ORDER BY id");
             assertThat(rows.get(0).get("at")).isEqualTo("2026-03-29 02:30:00.123456");

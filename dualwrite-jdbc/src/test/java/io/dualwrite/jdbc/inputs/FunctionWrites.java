@@ -103,11 +103,9 @@ final class FunctionWrites {
      */
     static List<Map<String, String>> converges(Fixture fixture, String label) throws SQLException {
         List<String> recorded = fixture.recordKeys();
-        String done = fixture.resolveRecords();
+        fixture.resolveRecords();
         List<Map<String, String>> old = oldRows(fixture);
         List<Map<String, String>> now = Rows.of(fixture.newDb, NEW_ROWS);
-        System.out.println("BREAK " + label + ": recorded " + recorded + " " + done
-                + (old.equals(now) ? " EQUAL" : " DIFFER old " + old + " new " + now));
         assertThat(now).as("%s: the new store after resolving (recorded before resolving: %s)", label, recorded)
                 .isEqualTo(old);
         return old;

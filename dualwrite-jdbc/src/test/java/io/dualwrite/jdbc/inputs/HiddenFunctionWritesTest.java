@@ -595,7 +595,6 @@ class HiddenFunctionWritesTest {
             List<String> recorded = fixture.recordKeys();
             fixture.resolveRecords();
             List<Map<String, String>> now = Rows.of(fixture.newDb, NEW_ROWS);
-            System.out.println("BREAK pg NEW_PRIMARY: recorded " + recorded + " new " + now + " old " + oldRows(fixture));
             // the write was made on the authoritative store (new): it must be kept, and the old store must follow
             assertThat(now).contains(row(1, "a", 11));
             assertThat(oldRows(fixture)).isEqualTo(now);
@@ -801,9 +800,7 @@ class HiddenFunctionWritesTest {
             try {
                 statement.executeBatch();
             } catch (java.sql.BatchUpdateException expected) {
-                System.out.println("BREAK maria batch counts " + java.util.Arrays.toString(expected.getUpdateCounts()));
             }
-            System.out.println("BREAK maria batch old " + oldRows(fixture));
             converges(fixture, "maria failing batch");
         }
     }

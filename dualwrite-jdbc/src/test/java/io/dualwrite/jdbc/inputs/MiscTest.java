@@ -52,19 +52,16 @@ class MiscTest {
         }
     }
 
-    // statement analysis bounded in time: short statements (well under the 64 KiB cap) that are costly to parse
+    // short statements (well under the 64 KiB cap) that are costly to parse: their analysis is bounded in time, and
+    // they are mirrored or resynced all the same (how long they take is a benchmark's business)
     @Test
-    void h2DeeplyNestedParenthesesAreAnalysedQuickly() throws SQLException {
+    void h2DeeplyNestedParenthesesAreMirroredOrResynced() throws SQLException {
         try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.H2, Kind.H2), Mirrored.PG)) {
             String nested = "(".repeat(40) + "2" + ")".repeat(40);
             String sql = "UPDATE orders SET qty = " + nested + " + 5 WHERE id = " + nested;
-            long start = System.nanoTime();
             try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
                 assertThat(statement.executeUpdate(sql)).isEqualTo(1);
             }
-            long millis = (System.nanoTime() - start) / 1_000_000;
-            System.out.println("BREAKIT nested parentheses (" + sql.length() + " chars) took " + millis + " ms");
-            assertThat(millis).isLessThan(2_000);
             Mirrored.exactOrResynced(fixture, "h2 nested parentheses");
         }
     }
@@ -78,13 +75,6 @@ class MiscTest {
             }
             try (Connection raw = fixture.oldDb.dataSource().getConnection(); Statement statement = raw.createStatement()) {
                 assertThat(statement.executeUpdate(sql.toString().replace("qty = 9", "qty = 1"))).as("the driver alone").isEqualTo(1);
-            }
-            try {
-                new io.dualwrite.jdbc.statement.StatementAnalyzer(java.util.Map.of("orders", Fixture.ORDERS), 10, t -> java.util.List.of())
-                        .analyze(sql.toString());
-                System.out.println("BREAKIT OR chain: analyzer alone ok");
-            } catch (StackOverflowError e) {
-                System.out.println("BREAKIT OR chain: analyzer alone throws StackOverflowError");
             }
             // the statement runs and converges (exact keys, or a scoped resync if its parse passed the time
             // limit); how long it takes is a benchmark's business, not a test's
@@ -128,7 +118,6 @@ class MiscTest {
                 }
             }
         }
-        System.out.println("BREAKIT toStrings: " + all);
         assertThat(all.toString()).doesNotContain("s3cr3t");
     }
 }

@@ -58,7 +58,6 @@ class NewPrimaryAndHangTest {
                 statement.executeUpdate("UPDATE orders SET qty = 50 WHERE id = 2");
             }
             long millis = (System.nanoTime() - start) / 1_000_000;
-            System.out.println("BREAKIT sync write with hung new store returned after " + millis + " ms; records " + fixture.recordKeys());
             assertThat(millis).isLessThan(3_000);
             assertThat(fixture.recordKeys()).containsExactly("orders/2/UPDATE");
             hold.release();

@@ -147,7 +147,6 @@ class TxEdgesTest {
                     connection.commit();
                 }
             });
-            System.out.println("BREAKIT 100k keys took " + (System.nanoTime() - start) / 1_000_000 + " ms; records " + fixture.recordKeys());
             assertThat(fixture.recordKeys()).containsExactly("orders/*/RESYNC");
             fixture.resolveScopedResyncs(Fixture.ORDERS);
             assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).hasSize(100_003);
