@@ -32,8 +32,7 @@ final class Mirrored {
     static List<Map<String, String>> exactOrResynced(Fixture fixture, String label) throws SQLException {
         var oldRows = Rows.of(fixture.oldDb, "SELECT id, code, qty FROM orders ORDER BY id");
         var newRows = Rows.of(fixture.newDb, "SELECT id, code, quantity AS qty FROM orders_v2 ORDER BY id");
-        if (newRows.equals(oldRows)) {
-        } else {
+        if (!newRows.equals(oldRows)) {
             assertThat(fixture.records())
                     .as("%s: new %s differs from old %s, so a key or a scoped resync must be recorded",
                             label, newRows, oldRows)
