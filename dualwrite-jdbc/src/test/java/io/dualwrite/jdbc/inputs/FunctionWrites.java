@@ -97,7 +97,7 @@ final class FunctionWrites {
 
     /**
      * Resolves what was recorded with the library's tools and asserts that both stores then hold the same rows
-     * (compared with plain JDBC); prints what was recorded and what resolving did.
+     * (compared with plain JDBC).
      *
      * @return the old store's rows
      */

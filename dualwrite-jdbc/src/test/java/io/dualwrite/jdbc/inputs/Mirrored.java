@@ -27,7 +27,7 @@ final class Mirrored {
 
     /**
      * Asserts the new store equals the old one row by row; when it does not, a scoped resync must have been
-     * recorded (never silence), and resolving it must make them equal. Prints which of the two happened.
+     * recorded (never silence), and resolving it must make them equal.
      */
     static List<Map<String, String>> exactOrResynced(Fixture fixture, String label) throws SQLException {
         var oldRows = Rows.of(fixture.oldDb, "SELECT id, code, qty FROM orders ORDER BY id");
