@@ -109,7 +109,7 @@ final class JavaValues {
             return xml.getString();
         }
         if (value instanceof java.sql.Array array) {
-            return java.util.Arrays.deepToString((Object[]) array.getArray());
+            return arrayText((Object[]) array.getArray());
         }
         if (value instanceof BigInteger big) {
             return new BigDecimal(big);
@@ -121,6 +121,35 @@ final class JavaValues {
             return rows.getString(index); // json, jsonb, enums, inet…: their text
         }
         return value;
+    }
+
+    /**
+     * An array's elements as one text that tells every two arrays apart that differ in an element, a {@code NULL}
+     * or their nesting: a text element in quotes (its {@code "} and {@code \} escaped), a {@code NULL} element as
+     * {@link VerifyDialect#NULL_TEXT}, a nested array in brackets, any other element as its Java text (a number
+     * by its shortest spelling, so that a float copied as that spelling into a wider float compares alike).
+     * {@code Arrays.deepToString} printed {@code {"a, b"}} as {@code {a,b}} and {@code {"null"}} as {@code {NULL}}.
+     */
+    static String arrayText(Object[] elements) {
+        StringBuilder text = new StringBuilder("[");
+        for (int i = 0; i < elements.length; i++) {
+            if (i > 0) {
+                text.append(',');
+            }
+            Object element = elements[i];
+            if (element == null) {
+                text.append(VerifyDialect.NULL_TEXT);
+            } else if (element instanceof Object[] nested) {
+                text.append(arrayText(nested));
+            } else if (element instanceof String string) {
+                text.append('"').append(string.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            } else if (element instanceof byte[] bytes) {
+                text.append(HexFormat.of().formatHex(bytes));
+            } else {
+                text.append(element);
+            }
+        }
+        return text.append(']').toString();
     }
 
     /** A decimal; an H2 {@code DECFLOAT}'s {@code NaN} or {@code Infinity}, which no BigDecimal holds, as its text. */
