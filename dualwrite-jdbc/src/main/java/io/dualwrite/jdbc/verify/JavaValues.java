@@ -281,7 +281,12 @@ final class JavaValues {
         } else {
             text = value.toString();
             if (padded) {
-                text = text.stripTrailing();
+                // only spaces, as CHAR pads and RTRIM cuts in SQL: a trailing tab or U+3000 is the value's own
+                int end = text.length();
+                while (end > 0 && text.charAt(end - 1) == ' ') {
+                    end--;
+                }
+                text = text.substring(0, end);
             }
         }
         return VerifyDialect.escapeText(text);

@@ -327,4 +327,37 @@ class ToolsBreak9Test {
                     .isEqualTo(rows(old, "SELECT id, a::text AS a, n::text AS n, r::text AS r FROM t ORDER BY id"));
         }
     }
+
+    // Input: MariaDB -> PostgreSQL, a CHAR(6) column renamed (code -> label) and transformed (upper case), so
+    //   compared in Java; values ending in a tab and an ideographic space (U+3000); then the new values without them.
+    // Expected: clean after the backfill; the lost tab and U+3000 are differences (only CHAR padding, spaces, is
+    //   trimmed), and repair restores them.
+    @Test
+    void aTransformedCharColumnLosingATrailingTabOrIdeographicSpaceIsReported() throws Exception {
+        TableMapping mapping = TableMapping.builder("t").primaryKey("id").rename("code", "label")
+                .transform("code", io.dualwrite.mapping.ValueTransformer.of(
+                        value -> value == null ? null : value.toString().toUpperCase(java.util.Locale.ROOT),
+                        value -> value == null ? null : value.toString().toLowerCase(java.util.Locale.ROOT)))
+                .build();
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, code CHAR(6) CHARACTER SET utf8mb4)",
+                    "INSERT INTO t VALUES (1, 'a\t'), (2, 'b\u3000'), (3, 'c'), (4, NULL)");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, label CHAR(6))");
+            backfill(old, fresh, mapping);
+            assertThat(rows(fresh, "SELECT id, '[' || label || ']' AS label FROM t ORDER BY id"))
+                    .containsExactly("1 [A\t]", "2 [B\u3000]", "3 [C]", "4 null");
+            assertClean(verify(old, fresh, mapping));
+
+            fresh.execute("UPDATE t SET label = 'A' WHERE id = 1", "UPDATE t SET label = 'B' WHERE id = 2",
+                    "UPDATE t SET label = 'C  ' WHERE id = 3");
+            TableReport report = verify(old, fresh, mapping);
+            assertThat(report.differences()).as(report.toText())
+                    .extracting(RowDifference::key, RowDifference::columns)
+                    .containsExactlyInAnyOrder(tuple("1", List.of("code")), tuple("2", List.of("code")));
+            repair(old, fresh, mapping);
+            assertThat(rows(fresh, "SELECT id, '[' || label || ']' AS label FROM t ORDER BY id"))
+                    .containsExactly("1 [A\t]", "2 [B\u3000]", "3 [C]", "4 null");
+        }
+    }
 }
