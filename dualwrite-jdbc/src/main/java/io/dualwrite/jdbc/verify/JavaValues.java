@@ -218,6 +218,46 @@ final class JavaValues {
     }
 
     /**
+     * A transformer's value as a column of {@code kind} holds it once the copier has written it: the transformer
+     * may return another Java type than the column reads as (the text {@code "12.50"} or a {@code double} for a
+     * {@code numeric}, a {@code LocalDate} or an ISO text for a {@code timestamp}, {@code "true"} for a
+     * {@code boolean}, a {@code BigDecimal} for a text), and the database converts it on the way in. Compared as
+     * the Java value, each such row differed on every verification, and repair, writing the same value again,
+     * never came out clean. A value that does not convert is returned as it is (and differs).
+     */
+    static @Nullable Object asValueOf(@Nullable Object value, ColumnInfo.Kind kind) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return switch (kind) {
+                case INTEGER, DECIMAL -> value instanceof String text ? new BigDecimal(text.strip())
+                        : value instanceof Double number && Double.isFinite(number) ? new BigDecimal(number.toString())
+                        : value instanceof Float number && Float.isFinite(number) ? new BigDecimal(number.toString())
+                        : value;
+                case BOOLEAN -> value instanceof String text ? switch (text.strip().toLowerCase(Locale.ROOT)) {
+                    case "1", "t", "true", "y", "yes", "on" -> Boolean.TRUE;
+                    case "0", "f", "false", "n", "no", "off" -> Boolean.FALSE;
+                    default -> value;
+                } : value;
+                case DATE -> value instanceof String text ? LocalDate.parse(text.strip())
+                        : value instanceof java.sql.Date date ? date.toLocalDate()
+                        : value instanceof LocalDateTime dateTime ? dateTime.toLocalDate() : value;
+                case TIMESTAMP -> value instanceof String text ? (text.strip().length() == 10
+                        ? LocalDate.parse(text.strip()).atStartOfDay() : LocalDateTime.parse(text.strip().replace(' ', 'T')))
+                        : value instanceof LocalDate date ? date.atStartOfDay()
+                        : value instanceof java.sql.Timestamp timestamp ? timestamp.toLocalDateTime() : value;
+                case TIME -> value instanceof String text ? LocalTime.parse(text.strip()) : value;
+                case UUID -> value instanceof String text ? Uuids.parse(text) : value;
+                case STRING -> value instanceof BigDecimal number ? number.toPlainString() : value;
+                default -> value;
+            };
+        } catch (RuntimeException notOfTheColumnsType) {
+            return value;
+        }
+    }
+
+    /**
      * A number of a column compared with a floating-point column, as the nearest number of that column's precision
      * (single when {@code single}): what the floating-point column holds for it. A decimal copied into a float (or
      * a float into a decimal, which every product writes as the shortest decimal naming the float) differs from it

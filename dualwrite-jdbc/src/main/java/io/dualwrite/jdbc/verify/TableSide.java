@@ -406,7 +406,7 @@ final class TableSide {
                     TablePlan.Pair pair = java.get(i);
                     Object value = JavaValues.read(result, keys + texts + i + 1, pair.info(old), dialect);
                     if (old && plan.mapping().transforms(pair.oldName())) {
-                        value = plan.mapping().toNewValue(pair.oldName(), value);
+                        value = JavaValues.asValueOf(plan.mapping().toNewValue(pair.oldName(), value), pair.kind());
                     }
                     if (pair.jsonByValue()) {
                         value = JavaValues.jsonValue(value);

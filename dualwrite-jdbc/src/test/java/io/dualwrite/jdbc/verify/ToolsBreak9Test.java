@@ -29,8 +29,9 @@ class ToolsBreak9Test {
                 .recheckDelay(Duration.ZERO).recheckRounds(1).build();
     }
 
+    /** Chunks of two rows and leaves of one: every key is a range bound somewhere, on both stores. */
     private static VerificationJob job(TableMapping mapping) {
-        return VerificationJob.builder("t").table(mapping).build();
+        return VerificationJob.builder("t").table(mapping).chunkRows(2).leafRows(1).build();
     }
 
     private static TableReport verify(TestDatabase old, TestDatabase fresh, TableMapping mapping) throws Exception {
@@ -358,6 +359,115 @@ class ToolsBreak9Test {
             repair(old, fresh, mapping);
             assertThat(rows(fresh, "SELECT id, '[' || label || ']' AS label FROM t ORDER BY id"))
                     .containsExactly("1 [A\t]", "2 [B\u3000]", "3 [C]", "4 null");
+        }
+    }
+
+    // Input: MariaDB -> PostgreSQL, merchant column `merchant` (utf8mb4_general_ci, PAD SPACE) renamed to
+    //   `merchant_ref`; merchants 'o''b ' (a quote and a trailing space), 'o''b' and 'O''B', which the old
+    //   collation calls one. A backfill, verification and repair of merchant 'o''b '.
+    // Expected: only that merchant's row is copied; its verification is clean while the others are missing;
+    //   a planted difference in its row is found and repaired, the other merchants' rows untouched.
+    @Test
+    void aMerchantIdWithAQuoteAndATrailingSpaceScopesOnlyItsOwnRows() throws Exception {
+        TableMapping mapping = TableMapping.builder("t").primaryKey("id").merchantIdColumn("merchant")
+                .rename("merchant", "merchant_ref").build();
+        String merchant = "o'b ";
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, merchant VARCHAR(10) CHARACTER SET utf8mb4"
+                            + " COLLATE utf8mb4_general_ci, v INT)",
+                    "INSERT INTO t VALUES (1, 'o''b ', 1), (2, 'o''b', 2), (3, 'O''B', 3), (4, 'o''b ', 4)");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, merchant_ref VARCHAR(10), v INT)");
+            BackfillJob.builder().migration("t").oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                    .mapping(mapping).scope(io.dualwrite.jdbc.backfill.BackfillScope.merchant(merchant)).build().run();
+            assertThat(rows(fresh, "SELECT id, '[' || merchant_ref || ']' AS m, v FROM t ORDER BY id"))
+                    .containsExactly("1 [o'b ] 1", "4 [o'b ] 4");
+
+            VerificationJob scoped = VerificationJob.builder("t").table(mapping).merchant(merchant).build();
+            TableReport clean = verifier(old, fresh).verify(scoped).tables().get(0);
+            assertClean(clean);
+            assertThat(clean.rowsCompared()).isEqualTo(2);
+            TableReport whole = verify(old, fresh, mapping);
+            assertThat(whole.differences()).as(whole.toText()).extracting(RowDifference::kind, RowDifference::key)
+                    .containsExactlyInAnyOrder(tuple(RowDifference.Kind.MISSING_IN_NEW, "2"),
+                            tuple(RowDifference.Kind.MISSING_IN_NEW, "3"));
+
+            fresh.execute("UPDATE t SET v = 40 WHERE id = 4", "INSERT INTO t VALUES (3, 'O''B', 30)");
+            VerificationResult result = verifier(old, fresh).verify(scoped);
+            assertThat(result.tables().get(0).differences()).as(result.tables().get(0).toText())
+                    .extracting(RowDifference::kind, RowDifference::key)
+                    .containsExactly(tuple(RowDifference.Kind.DIFFERENT, "4"));
+            RowCopier copier = RowCopier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource()).build();
+            assertThat(Repairer.of(copier, verifier(old, fresh)).repair(scoped, result).clean()).isTrue();
+            assertThat(rows(fresh, "SELECT id, '[' || merchant_ref || ']' AS m, v FROM t ORDER BY id"))
+                    .containsExactly("1 [o'b ] 1", "3 [O'B] 30", "4 [o'b ] 4");
+        }
+    }
+
+    // Input: MariaDB -> PostgreSQL, a MariaDB UUID key (which MariaDB orders time-based UUIDs by their time
+    //   fields, not their bytes) into a uuid key: version-1 and version-4 UUIDs whose orders differ; small chunks.
+    // Expected: clean after the backfill; one missing and one differing row reported exactly, and repaired.
+    @Test
+    void mariaDbUuidKeysOrderedOtherwiseThanPostgresUuidsVerifyExactly() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id UUID PRIMARY KEY, v INT)",
+                    "INSERT INTO t VALUES ('00000001-0000-1000-8000-000000000009', 1), ('00000002-0000-1000-8000-000000000008', 2),"
+                            + " ('ffffffff-0001-1000-8000-000000000007', 3), ('10000000-0000-1001-8000-000000000006', 4),"
+                            + " ('00000001-0000-4000-8000-000000000005', 5), ('f0000000-0000-4000-8000-000000000004', 6),"
+                            + " ('00000000-ffff-1000-8000-000000000003', 7), ('00000000-0000-1fff-8000-000000000002', 8)");
+            fresh.execute("CREATE TABLE t (id uuid PRIMARY KEY, v INT)");
+            backfill(old, fresh, T);
+            assertThat(rows(fresh, "SELECT id::text AS id, v FROM t ORDER BY v"))
+                    .isEqualTo(rows(old, "SELECT CAST(id AS CHAR) AS id, v FROM t ORDER BY v"));
+            assertClean(verify(old, fresh, T));
+            fresh.execute("DELETE FROM t WHERE v = 3", "UPDATE t SET v = 70 WHERE v = 7");
+            TableReport report = verify(old, fresh, T);
+            assertThat(report.differences()).as(report.toText())
+                    .extracting(RowDifference::kind, RowDifference::key)
+                    .containsExactlyInAnyOrder(tuple(RowDifference.Kind.MISSING_IN_NEW, "ffffffff-0001-1000-8000-000000000007"),
+                            tuple(RowDifference.Kind.DIFFERENT, "00000000-ffff-1000-8000-000000000003"));
+            repair(old, fresh, T);
+            assertThat(rows(fresh, "SELECT id::text AS id, v FROM t ORDER BY v"))
+                    .isEqualTo(rows(old, "SELECT CAST(id AS CHAR) AS id, v FROM t ORDER BY v"));
+        }
+    }
+
+    // Input: MariaDB -> PostgreSQL with renamed columns whose transformers return another Java type than the new
+    //   column reads as: cents (INT) -> amount numeric(10,2) as the String "12.50", day (DATE) -> at timestamp as
+    //   a LocalDate, n (INT) -> big bigint as an Integer.
+    // Expected: clean after the backfill (the new store holds what the transformer meant); a cent and a second
+    //   off are found, and repaired.
+    @Test
+    void transformersReturningAnotherJavaTypeThanTheNewColumnVerifyCleanAndDifferencesAreFound() throws Exception {
+        TableMapping mapping = TableMapping.builder("t").primaryKey("id")
+                .rename("cents", "amount").transform("cents", io.dualwrite.mapping.ValueTransformer.of(
+                        value -> value == null ? null : java.math.BigDecimal.valueOf(((Number) value).longValue(), 2).toPlainString(),
+                        value -> value == null ? null : new java.math.BigDecimal(value.toString()).movePointRight(2).intValueExact()))
+                .rename("day", "at").transform("day", io.dualwrite.mapping.ValueTransformer.of(
+                        value -> value == null ? null : value instanceof java.sql.Date date ? date.toLocalDate() : value,
+                        value -> value))
+                .rename("n", "big").transform("n", io.dualwrite.mapping.ValueTransformer.of(
+                        value -> value == null ? null : ((Number) value).intValue() * 10, value -> value))
+                .build();
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, cents INT, day DATE, n INT)",
+                    "INSERT INTO t VALUES (1, 1250, '2024-01-31', 7), (2, -5, '1999-12-31', -1), (3, NULL, NULL, NULL)");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, amount numeric(10,2), at timestamp, big bigint)");
+            backfill(old, fresh, mapping);
+            assertThat(rows(fresh, "SELECT id, amount::text AS a, at::text AS at, big FROM t ORDER BY id"))
+                    .containsExactly("1 12.50 2024-01-31 00:00:00 70", "2 -0.05 1999-12-31 00:00:00 -10", "3 null null null");
+            assertClean(verify(old, fresh, mapping));
+
+            fresh.execute("UPDATE t SET amount = 12.51 WHERE id = 1", "UPDATE t SET at = at + interval '1 second' WHERE id = 2");
+            TableReport report = verify(old, fresh, mapping);
+            assertThat(report.differences()).as(report.toText())
+                    .extracting(RowDifference::key, RowDifference::columns)
+                    .containsExactlyInAnyOrder(tuple("1", List.of("cents")), tuple("2", List.of("day")));
+            repair(old, fresh, mapping);
+            assertThat(rows(fresh, "SELECT id, amount::text AS a, at::text AS at, big FROM t ORDER BY id"))
+                    .containsExactly("1 12.50 2024-01-31 00:00:00 70", "2 -0.05 1999-12-31 00:00:00 -10", "3 null null null");
         }
     }
 }
