@@ -470,4 +470,26 @@ class ToolsBreak9Test {
                     .containsExactly("1 12.50 2024-01-31 00:00:00 70", "2 -0.05 1999-12-31 00:00:00 -10", "3 null null null");
         }
     }
+
+    // Input: MariaDB JSON -> PostgreSQL jsonb (compared by value), an old document holding a number with a huge
+    //   exponent (1e999999999, valid JSON that jsonb cannot hold) beside documents that differ from the new ones
+    //   only in key order, spacing and number spelling, and one that differs in a value.
+    // Expected: the verification completes and reports exactly rows 1 (the exponent) and 4 (the value).
+    @Test
+    void aJsonNumberWithAHugeExponentIsReportedWithoutWritingItOut() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, doc JSON)",
+                    "INSERT INTO t VALUES (1, '{\"a\": 1e999999999}'), (2, '{\"b\":1, \"a\":[1.50, 2e2]}'),"
+                            + " (3, '{\"x\": -1E-999999999}'), (4, '{\"a\": \"\u00e9\"}')");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, doc jsonb)",
+                    "INSERT INTO t VALUES (1, '{\"a\": 1}'), (2, '{\"a\": [1.5, 200], \"b\": 1}'), (3, '{\"x\": 0}'),"
+                            + " (4, '{\"a\": \"e\u0301\"}')");
+            TableReport report = verify(old, fresh, T);
+            assertThat(report.differences()).as(report.toText())
+                    .extracting(RowDifference::key, RowDifference::columns)
+                    .containsExactlyInAnyOrder(tuple("1", List.of("doc")), tuple("3", List.of("doc")),
+                            tuple("4", List.of("doc")));
+        }
+    }
 }
