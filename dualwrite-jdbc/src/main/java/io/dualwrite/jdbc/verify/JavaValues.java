@@ -332,8 +332,17 @@ final class JavaValues {
         return VerifyDialect.escapeText(text);
     }
 
+    /**
+     * A decimal by value: plain digits, without trailing zeros; in scientific notation where the exponent is large
+     * (an H2 {@code DECFLOAT} holds {@code 1E+99999999}, whose plain digits are a hundred million characters). Equal
+     * values strip to the same digits and scale, so they take the same form either way.
+     */
     private static String plain(BigDecimal decimal) {
-        return decimal.signum() == 0 ? "0" : decimal.stripTrailingZeros().toPlainString();
+        if (decimal.signum() == 0) {
+            return "0";
+        }
+        BigDecimal stripped = decimal.stripTrailingZeros();
+        return Math.abs((long) stripped.scale()) > 10_000 ? stripped.toString() : stripped.toPlainString();
     }
 
     /** A key value's text for {@link io.dualwrite.jdbc.KeyCodec}: numbers plain, date-times ISO, bytes as hex. */

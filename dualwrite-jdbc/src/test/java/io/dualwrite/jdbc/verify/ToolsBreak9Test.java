@@ -492,4 +492,22 @@ class ToolsBreak9Test {
                             tuple("4", List.of("doc")));
         }
     }
+
+    // Input: H2 DECFLOAT -> PostgreSQL numeric (compared in Java: the DECFLOAT's text has an exponent), an old
+    //   value of 1E+99999999 and one of -1E-99999999 against 1 and 0 in the new store, beside equal values.
+    // Expected: the verification completes at once and reports rows 1 and 2.
+    @Test
+    void aDecimalWithAHugeExponentIsReportedWithoutWritingItOut() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.H2);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, d DECFLOAT)",
+                    "INSERT INTO t VALUES (1, 1E+99999999), (2, -1E-99999999), (3, 1.50E+3), (4, NULL)");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, d numeric)",
+                    "INSERT INTO t VALUES (1, 1), (2, 0), (3, 1500), (4, NULL)");
+            TableReport report = verify(old, fresh, T);
+            assertThat(report.differences()).as(report.toText())
+                    .extracting(RowDifference::key, RowDifference::columns)
+                    .containsExactlyInAnyOrder(tuple("1", List.of("d")), tuple("2", List.of("d")));
+        }
+    }
 }
