@@ -218,8 +218,9 @@ final class JavaValues {
     }
 
     /**
-     * A transformer's value as a column of {@code kind} holds it once the copier has written it: the transformer
-     * may return another Java type than the column reads as (the text {@code "12.50"} or a {@code double} for a
+     * An old value (or a transformer's value) as a column of {@code kind} holds it once the copier has written it:
+     * a column may change type ({@code '007'} into an integer) and a transformer may return another Java type than
+     * the column reads as (the text {@code "12.50"} or a {@code double} for a
      * {@code numeric}, a {@code LocalDate} or an ISO text for a {@code timestamp}, {@code "true"} for a
      * {@code boolean}, a {@code BigDecimal} for a text), and the database converts it on the way in. Compared as
      * the Java value, each such row differed on every verification, and repair, writing the same value again,

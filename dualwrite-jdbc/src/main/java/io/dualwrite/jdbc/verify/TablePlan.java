@@ -20,7 +20,8 @@ final class TablePlan {
     /**
      * One compared column: its names and types on both sides, and how it is compared.
      *
-     * @param kind        how both sides are rendered; for a column a transformer maps, the new column's own kind
+     * @param kind        how both sides are rendered; for a column compared in Java, the new column's own kind,
+     *                    which the old value is converted to before it is compared
      * @param jsonByValue whether the column is compared by its JSON value rather than its text: where either side
      *                    keeps no text of the document (a PostgreSQL {@code jsonb}; an H2 {@code JSON}, which drops
      *                    spacing), so that equal documents written with other key orders, spacing, escapes or
@@ -177,7 +178,9 @@ final class TablePlan {
                     : "types " + oldColumn.typeName() + " and " + newColumn.typeName()
                     + " have no text rendered alike in SQL on both stores";
         }
-        return new Pair(oldName, newName, oldColumn, newColumn, kind, padded, reason, key, jsonByValue);
+        // compared in Java, the old value is read as the new column's kind (JavaValues.asValueOf)
+        return new Pair(oldName, newName, oldColumn, newColumn, reason == null ? kind : newKind, padded, reason, key,
+                jsonByValue);
     }
 
     /** A JSON column that keeps the document's value, not its text: a PostgreSQL {@code jsonb}, an H2 {@code JSON}. */

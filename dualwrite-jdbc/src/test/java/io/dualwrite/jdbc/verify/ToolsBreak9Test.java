@@ -510,4 +510,30 @@ class ToolsBreak9Test {
                     .containsExactlyInAnyOrder(tuple("1", List.of("d")), tuple("2", List.of("d")));
         }
     }
+
+    // Input: MariaDB -> PostgreSQL, columns whose type changes without a transformer: a VARCHAR of numbers
+    //   ('007', '1.50', ' 3') into integer and numeric columns, a VARCHAR of ISO date-times into a timestamp,
+    //   an INT and a DECIMAL(10,2) into text columns.
+    // Expected: the backfill stores the values the types convert to, and the verification is clean; a value
+    //   off by one is found.
+    @Test
+    void columnsWhoseTypeChangesWithoutATransformerVerifyCleanAfterTheBackfill() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, i VARCHAR(10), d VARCHAR(10), at VARCHAR(30), s INT,"
+                            + " m DECIMAL(10,2))",
+                    "INSERT INTO t VALUES (1, '007', '1.50', '2024-01-31 10:00:00', 12, 1.50),"
+                            + " (2, '-3', '0.0', '1999-12-31 23:59:59.5', -1, -0.05), (3, NULL, NULL, NULL, NULL, NULL)");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, i int, d numeric(10,2), at timestamp, s text, m text)");
+            backfill(old, fresh, T);
+            assertThat(rows(fresh, "SELECT id, i, d::text AS d, at::text AS at, s, m FROM t ORDER BY id")).containsExactly(
+                    "1 7 1.50 2024-01-31 10:00:00 12 1.50", "2 -3 0.00 1999-12-31 23:59:59.5 -1 -0.05",
+                    "3 null null null null null");
+            assertClean(verify(old, fresh, T));
+            fresh.execute("UPDATE t SET i = 8 WHERE id = 1");
+            TableReport report = verify(old, fresh, T);
+            assertThat(report.differences()).as(report.toText())
+                    .extracting(RowDifference::key, RowDifference::columns).containsExactly(tuple("1", List.of("i")));
+        }
+    }
 }
