@@ -109,7 +109,7 @@ final class JavaValues {
             return xml.getString();
         }
         if (value instanceof java.sql.Array array) {
-            return java.util.Arrays.deepToString((Object[]) array.getArray());
+            return arrayText((Object[]) array.getArray());
         }
         if (value instanceof BigInteger big) {
             return new BigDecimal(big);
@@ -121,6 +121,35 @@ final class JavaValues {
             return rows.getString(index); // json, jsonb, enums, inet…: their text
         }
         return value;
+    }
+
+    /**
+     * An array's elements as one text that tells every two arrays apart that differ in an element, a {@code NULL}
+     * or their nesting: a text element in quotes (its {@code "} and {@code \} escaped), a {@code NULL} element as
+     * {@link VerifyDialect#NULL_TEXT}, a nested array in brackets, any other element as its Java text (a number
+     * by its shortest spelling, so that a float copied as that spelling into a wider float compares alike).
+     * {@code Arrays.deepToString} printed {@code {"a, b"}} as {@code {a,b}} and {@code {"null"}} as {@code {NULL}}.
+     */
+    static String arrayText(Object[] elements) {
+        StringBuilder text = new StringBuilder("[");
+        for (int i = 0; i < elements.length; i++) {
+            if (i > 0) {
+                text.append(',');
+            }
+            Object element = elements[i];
+            if (element == null) {
+                text.append(VerifyDialect.NULL_TEXT);
+            } else if (element instanceof Object[] nested) {
+                text.append(arrayText(nested));
+            } else if (element instanceof String string) {
+                text.append('"').append(string.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            } else if (element instanceof byte[] bytes) {
+                text.append(HexFormat.of().formatHex(bytes));
+            } else {
+                text.append(element);
+            }
+        }
+        return text.append(']').toString();
     }
 
     /** A decimal; an H2 {@code DECFLOAT}'s {@code NaN} or {@code Infinity}, which no BigDecimal holds, as its text. */
@@ -189,6 +218,47 @@ final class JavaValues {
     }
 
     /**
+     * An old value (or a transformer's value) as a column of {@code kind} holds it once the copier has written it:
+     * a column may change type ({@code '007'} into an integer) and a transformer may return another Java type than
+     * the column reads as (the text {@code "12.50"} or a {@code double} for a
+     * {@code numeric}, a {@code LocalDate} or an ISO text for a {@code timestamp}, {@code "true"} for a
+     * {@code boolean}, a {@code BigDecimal} for a text), and the database converts it on the way in. Compared as
+     * the Java value, each such row differed on every verification, and repair, writing the same value again,
+     * never came out clean. A value that does not convert is returned as it is (and differs).
+     */
+    static @Nullable Object asValueOf(@Nullable Object value, ColumnInfo.Kind kind) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return switch (kind) {
+                case INTEGER, DECIMAL -> value instanceof String text ? new BigDecimal(text.strip())
+                        : value instanceof Double number && Double.isFinite(number) ? new BigDecimal(number.toString())
+                        : value instanceof Float number && Float.isFinite(number) ? new BigDecimal(number.toString())
+                        : value;
+                case BOOLEAN -> value instanceof String text ? switch (text.strip().toLowerCase(Locale.ROOT)) {
+                    case "1", "t", "true", "y", "yes", "on" -> Boolean.TRUE;
+                    case "0", "f", "false", "n", "no", "off" -> Boolean.FALSE;
+                    default -> value;
+                } : value;
+                case DATE -> value instanceof String text ? LocalDate.parse(text.strip())
+                        : value instanceof java.sql.Date date ? date.toLocalDate()
+                        : value instanceof LocalDateTime dateTime ? dateTime.toLocalDate() : value;
+                case TIMESTAMP -> value instanceof String text ? (text.strip().length() == 10
+                        ? LocalDate.parse(text.strip()).atStartOfDay() : LocalDateTime.parse(text.strip().replace(' ', 'T')))
+                        : value instanceof LocalDate date ? date.atStartOfDay()
+                        : value instanceof java.sql.Timestamp timestamp ? timestamp.toLocalDateTime() : value;
+                case TIME -> value instanceof String text ? LocalTime.parse(text.strip()) : value;
+                case UUID -> value instanceof String text ? Uuids.parse(text) : value;
+                case STRING -> value instanceof BigDecimal number ? number.toPlainString() : value;
+                default -> value;
+            };
+        } catch (RuntimeException notOfTheColumnsType) {
+            return value;
+        }
+    }
+
+    /**
      * A number of a column compared with a floating-point column, as the nearest number of that column's precision
      * (single when {@code single}): what the floating-point column holds for it. A decimal copied into a float (or
      * a float into a decimal, which every product writes as the shortest decimal naming the float) differs from it
@@ -252,14 +322,28 @@ final class JavaValues {
         } else {
             text = value.toString();
             if (padded) {
-                text = text.stripTrailing();
+                // only spaces, as CHAR pads and RTRIM cuts in SQL: a trailing tab or U+3000 is the value's own
+                int end = text.length();
+                while (end > 0 && text.charAt(end - 1) == ' ') {
+                    end--;
+                }
+                text = text.substring(0, end);
             }
         }
         return VerifyDialect.escapeText(text);
     }
 
+    /**
+     * A decimal by value: plain digits, without trailing zeros; in scientific notation where the exponent is large
+     * (an H2 {@code DECFLOAT} holds {@code 1E+99999999}, whose plain digits are a hundred million characters). Equal
+     * values strip to the same digits and scale, so they take the same form either way.
+     */
     private static String plain(BigDecimal decimal) {
-        return decimal.signum() == 0 ? "0" : decimal.stripTrailingZeros().toPlainString();
+        if (decimal.signum() == 0) {
+            return "0";
+        }
+        BigDecimal stripped = decimal.stripTrailingZeros();
+        return Math.abs((long) stripped.scale()) > 10_000 ? stripped.toString() : stripped.toPlainString();
     }
 
     /** A key value's text for {@link io.dualwrite.jdbc.KeyCodec}: numbers plain, date-times ISO, bytes as hex. */

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * object's keys, keeps the last of duplicate keys, drops whitespace, decodes backslash-u escapes and writes a
  * number by its numeric value, {@code 1e2} as {@code 100}) with a JSON text of another store. The canonical form:
  * no whitespace, an object's keys in code-point order with the last of each duplicate kept, strings with only
- * {@code "} and {@code \} and control characters escaped, numbers by value without trailing zeros.
+ * {@code "} and {@code \} and control characters escaped, numbers by value without trailing zeros (as
+ * {@link java.math.BigDecimal#toString}: {@code 100} is {@code 1E+2}, never spelt out in plain digits).
  */
 final class JsonValues {
 
@@ -186,7 +187,9 @@ final class JsonValues {
             at++;
         }
         BigDecimal number = new BigDecimal(text.substring(start, at)); // NumberFormatException: not JSON
-        out.append(number.signum() == 0 ? "0" : number.stripTrailingZeros().toPlainString());
+        // one spelling per value, in scientific notation where the exponent is large: the plain digits of
+        // 1e999999999 are a billion characters (a verification of such a row ran for minutes, gigabytes of heap)
+        out.append(number.signum() == 0 ? "0" : number.stripTrailingZeros().toString());
     }
 
     private static int byCodePoint(String a, String b) {

@@ -20,6 +20,8 @@ final class TablePlan {
     /**
      * One compared column: its names and types on both sides, and how it is compared.
      *
+     * @param kind        how both sides are rendered; for a column compared in Java, the new column's own kind,
+     *                    which the old value is converted to before it is compared
      * @param jsonByValue whether the column is compared by its JSON value rather than its text: where either side
      *                    keeps no text of the document (a PostgreSQL {@code jsonb}; an H2 {@code JSON}, which drops
      *                    spacing), so that equal documents written with other key orders, spacing, escapes or
@@ -146,7 +148,8 @@ final class TablePlan {
         String newName = readable(newColumn.name());
         boolean jsonByValue = normalizedJson(oldColumn, oldDialect) || normalizedJson(newColumn, newDialect);
         if (mapping.transforms(oldColumn.name())) {
-            return new Pair(oldName, newName, oldColumn, newColumn, oldKind, padded,
+            // the kind of the new column, which the transformed value is read as (JavaValues.asValueOf)
+            return new Pair(oldName, newName, oldColumn, newColumn, newKind, padded,
                     "a value transformer maps it, so the old value is transformed in Java", key, jsonByValue);
         }
         ColumnInfo.Kind kind = pairKind(oldKind, newKind);
@@ -175,7 +178,9 @@ final class TablePlan {
                     : "types " + oldColumn.typeName() + " and " + newColumn.typeName()
                     + " have no text rendered alike in SQL on both stores";
         }
-        return new Pair(oldName, newName, oldColumn, newColumn, kind, padded, reason, key, jsonByValue);
+        // compared in Java, the old value is read as the new column's kind (JavaValues.asValueOf)
+        return new Pair(oldName, newName, oldColumn, newColumn, reason == null ? kind : newKind, padded, reason, key,
+                jsonByValue);
     }
 
     /** A JSON column that keeps the document's value, not its text: a PostgreSQL {@code jsonb}, an H2 {@code JSON}. */
