@@ -801,11 +801,11 @@ final class ConnectionHandler implements InvocationHandler {
                 KeyBuffer.Snapshot snapshot = buffer.take();
                 @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot, sqlTransaction);
                 // AND CHAIN opens the next transaction at once: its writes wait for the next commit
-                return commitThenDispatch(execution, snapshot, ids, control.chains() && sqlTransaction);
+                return commitThenDispatch(connection, execution, snapshot, ids, control.chains() && sqlTransaction);
             }
             case ROLLBACK, ROLLBACK_AND_CHAIN -> {
                 Object result = execution.call();
-                sqlTransaction = control.chains() && sqlTransaction;
+                sqlTransaction = openAfterEnd(connection, control.chains() && sqlTransaction);
                 rollbackBuffer();
                 return result;
             }
@@ -930,7 +930,7 @@ final class ConnectionHandler implements InvocationHandler {
      * transaction's end as well: {@link #afterFailedCommit}); {@code stillOpen} says whether a
      * transaction opened by text stays open after it (AND CHAIN).
      */
-    private Object commitThenDispatch(SqlCall execution, KeyBuffer.@Nullable Snapshot snapshot,
+    private Object commitThenDispatch(Connection connection, SqlCall execution, KeyBuffer.@Nullable Snapshot snapshot,
                                       @Nullable List<Long> ids, boolean stillOpen) throws Throwable {
         boolean committed = false;
         try {
@@ -939,7 +939,9 @@ final class ConnectionHandler implements InvocationHandler {
             xaOpen = false; // a COMMIT the server took: no XA transaction was open
             return result;
         } finally {
-            if (committed || !xaOpen) {
+            if (committed) {
+                sqlTransaction = openAfterEnd(connection, stillOpen);
+            } else if (!xaOpen) {
                 sqlTransaction = stillOpen;
             }
             if (snapshot != null) {
@@ -949,6 +951,22 @@ final class ConnectionHandler implements InvocationHandler {
                 }
             }
         }
+    }
+
+    /**
+     * Whether a transaction is open after a {@code COMMIT} or {@code ROLLBACK} the session took in auto-commit;
+     * {@code said} is what its text said ({@code AND CHAIN} after a transaction opened by text). MySQL and MariaDB
+     * chain a plain one too while {@code completion_type} is {@code CHAIN} (set by the application, or by the
+     * server's configuration, where no statement shows it): the server's status says so where the driver keeps
+     * it (MariaDB's), and then the writes after it wait for the next commit as in any transaction. Elsewhere, or
+     * unknown, what the text said. A {@code COMMIT} with JDBC auto-commit off opens no transaction of text.
+     */
+    private boolean openAfterEnd(Connection connection, boolean said) throws SQLException {
+        if (!isMySql() || connection.isClosed() || !connection.getAutoCommit()) {
+            return said;
+        }
+        Boolean open = ServerTransaction.open(connection);
+        return open == null ? said : open;
     }
 
     /**
@@ -1017,6 +1035,9 @@ final class ConnectionHandler implements InvocationHandler {
         boolean jdbcAutoCommit = connection.getAutoCommit();
         MigrationContext context = contextFor(analysis, List.of());
         boolean mirrors = phaseForWrite(context).writes(store.other());
+        // a transaction open after a text whose last control is a plain COMMIT or ROLLBACK: the session chains them
+        // (completion_type CHAIN), each one of the text
+        boolean plainEndsChain = jdbcAutoCommit && endsWithPlainEnd(analysis) && openAfterEnd(connection, false);
         for (StatementAnalysis part : analysis.parts()) {
             TxControl control = part.txControl();
             switch (control) {
@@ -1043,11 +1064,13 @@ final class ConnectionHandler implements InvocationHandler {
                 }
                 case COMMIT, COMMIT_AND_CHAIN, AUTOCOMMIT_ON -> {
                     handOver(null);
-                    sqlTransaction = control.chains() && sqlTransaction;
+                    sqlTransaction = control.chains() && sqlTransaction
+                            || plainEndsChain && control != TxControl.AUTOCOMMIT_ON && !TxControl.saysChaining(part.sql());
                 }
                 case ROLLBACK, ROLLBACK_AND_CHAIN -> {
                     rollbackBuffer();
-                    sqlTransaction = control.chains() && sqlTransaction;
+                    sqlTransaction = control.chains() && sqlTransaction
+                            || plainEndsChain && !TxControl.saysChaining(part.sql());
                 }
                 case XA_START -> {
                     sqlTransaction = jdbcAutoCommit || sqlTransaction;
@@ -1088,6 +1111,19 @@ final class ConnectionHandler implements InvocationHandler {
             throw failure;
         }
         return result;
+    }
+
+    /** Whether the last transaction control among {@code analysis}'s statements is a plain COMMIT or ROLLBACK. */
+    private static boolean endsWithPlainEnd(StatementAnalysis analysis) {
+        TxControl last = TxControl.NONE;
+        String lastSql = "";
+        for (StatementAnalysis part : analysis.parts()) {
+            if (part.txControl() != TxControl.NONE) {
+                last = part.txControl();
+                lastSql = part.sql();
+            }
+        }
+        return (last == TxControl.COMMIT || last == TxControl.ROLLBACK) && !TxControl.saysChaining(lastSql);
     }
 
     /**
@@ -1671,7 +1707,8 @@ final class ConnectionHandler implements InvocationHandler {
             } else {
                 physical.rollback();
             }
-            sqlTransaction = false; // a ROLLBACK ends a transaction opened by SQL text too
+            // a ROLLBACK ends a transaction opened by SQL text too, unless the session chains the next one
+            sqlTransaction = sqlTransaction && openAfterEnd(physical, false);
             rollbackBuffer();
             return;
         }
