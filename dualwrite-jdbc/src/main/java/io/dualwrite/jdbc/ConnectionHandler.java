@@ -167,11 +167,13 @@ final class ConnectionHandler implements InvocationHandler {
     }
 
     /**
-     * Whether the MySQL or MariaDB session's character set is another than UTF-8 ({@code SET NAMES latin1}) while
-     * the driver sends UTF-8: the server then stores text other than the text written; text keys written on this
-     * connection are unknown. Read from the server the first time it is asked on a connection (one round trip
-     * per borrowed connection that writes a table with a text key: an earlier borrower may have left it on the
-     * pooled session), and again after a statement that may have set it.
+     * Whether the MySQL or MariaDB session's character sets are others than UTF-8 while the driver speaks UTF-8:
+     * the client's or the connection's ({@code SET NAMES latin1}: the server then stores text other than the text
+     * written), or the results' ({@code SET character_set_results = latin1}, {@code NULL} or {@code binary}: the
+     * keys the library reads back on the session, a pre-select's, come back as other text); text keys written on
+     * this connection are unknown either way. Read from the server the first time it is asked on a connection
+     * (one round trip per borrowed connection that writes a table with a text key: an earlier borrower may have
+     * left it on the pooled session), and again after a statement that may have set it.
      */
     boolean sessionCharsetChanged() {
         if (!sessionCharsetChecked && !sessionCharsetChanged && physical != null
@@ -180,10 +182,11 @@ final class ConnectionHandler implements InvocationHandler {
             // session, which no statement of this one shows
             sessionCharsetChecked = true;
             try (java.sql.Statement statement = physical.createStatement();
-                 java.sql.ResultSet names = statement.executeQuery(
-                         "SELECT @@session.character_set_client, @@session.character_set_connection")) {
+                 java.sql.ResultSet names = statement.executeQuery("SELECT @@session.character_set_client,"
+                         + " @@session.character_set_connection, @@session.character_set_results")) {
                 if (names.next()) {
-                    sessionCharsetChanged = !utf8(names.getString(1)) || !utf8(names.getString(2));
+                    sessionCharsetChanged = !utf8(names.getString(1)) || !utf8(names.getString(2))
+                            || !utf8(names.getString(3));
                 }
             } catch (SQLException e) {
                 log.debug("could not read the session's character sets: {}", Credentials.mask(e.toString()));
