@@ -169,11 +169,13 @@ final class ConnectionHandler implements InvocationHandler {
     }
 
     /**
-     * Whether the MySQL or MariaDB session's character set is another than UTF-8 ({@code SET NAMES latin1}) while
-     * the driver sends UTF-8: the server then stores text other than the text written; text keys written on this
-     * connection are unknown. Read from the server the first time it is asked on a connection (one round trip
-     * per borrowed connection that writes a table with a text key: an earlier borrower may have left it on the
-     * pooled session), and again after a statement that may have set it.
+     * Whether the MySQL or MariaDB session's character sets are others than UTF-8 while the driver speaks UTF-8:
+     * the client's or the connection's ({@code SET NAMES latin1}: the server then stores text other than the text
+     * written), or the results' ({@code SET character_set_results = latin1}, {@code NULL} or {@code binary}: the
+     * keys the library reads back on the session, a pre-select's, come back as other text); text keys written on
+     * this connection are unknown either way. Read from the server the first time it is asked on a connection
+     * (one round trip per borrowed connection that writes a table with a text key: an earlier borrower may have
+     * left it on the pooled session), and again after a statement that may have set it.
      */
     boolean sessionCharsetChanged() {
         if (!sessionCharsetChecked && !sessionCharsetChanged && physical != null
@@ -182,10 +184,11 @@ final class ConnectionHandler implements InvocationHandler {
             // session, which no statement of this one shows
             sessionCharsetChecked = true;
             try (java.sql.Statement statement = physical.createStatement();
-                 java.sql.ResultSet names = statement.executeQuery(
-                         "SELECT @@session.character_set_client, @@session.character_set_connection")) {
+                 java.sql.ResultSet names = statement.executeQuery("SELECT @@session.character_set_client,"
+                         + " @@session.character_set_connection, @@session.character_set_results")) {
                 if (names.next()) {
-                    sessionCharsetChanged = !utf8(names.getString(1)) || !utf8(names.getString(2));
+                    sessionCharsetChanged = !utf8(names.getString(1)) || !utf8(names.getString(2))
+                            || !utf8(names.getString(3));
                 }
             } catch (SQLException e) {
                 log.debug("could not read the session's character sets: {}", Credentials.mask(e.toString()));
@@ -803,11 +806,11 @@ final class ConnectionHandler implements InvocationHandler {
                 KeyBuffer.Snapshot snapshot = buffer.take();
                 @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot, sqlTransaction);
                 // AND CHAIN opens the next transaction at once: its writes wait for the next commit
-                return commitThenDispatch(execution, snapshot, ids, control.chains() && sqlTransaction);
+                return commitThenDispatch(connection, execution, snapshot, ids, control.chains() && sqlTransaction);
             }
             case ROLLBACK, ROLLBACK_AND_CHAIN -> {
                 Object result = execution.call();
-                sqlTransaction = control.chains() && sqlTransaction;
+                sqlTransaction = openAfterEnd(connection, control.chains() && sqlTransaction);
                 rollbackBuffer();
                 return result;
             }
@@ -913,7 +916,7 @@ final class ConnectionHandler implements InvocationHandler {
      * transaction's end as well: {@link #afterFailedCommit}); {@code stillOpen} says whether a
      * transaction opened by text stays open after it (AND CHAIN).
      */
-    private Object commitThenDispatch(SqlCall execution, KeyBuffer.@Nullable Snapshot snapshot,
+    private Object commitThenDispatch(Connection connection, SqlCall execution, KeyBuffer.@Nullable Snapshot snapshot,
                                       @Nullable List<Long> ids, boolean stillOpen) throws Throwable {
         boolean committed = false;
         try {
@@ -922,7 +925,9 @@ final class ConnectionHandler implements InvocationHandler {
             xaOpen = false; // a COMMIT the server took: no XA transaction was open
             return result;
         } finally {
-            if (committed || !xaOpen) {
+            if (committed) {
+                sqlTransaction = openAfterEnd(connection, stillOpen);
+            } else if (!xaOpen) {
                 sqlTransaction = stillOpen;
             }
             if (snapshot != null) {
@@ -935,6 +940,22 @@ final class ConnectionHandler implements InvocationHandler {
                 }
             }
         }
+    }
+
+    /**
+     * Whether a transaction is open after a {@code COMMIT} or {@code ROLLBACK} the session took in auto-commit;
+     * {@code said} is what its text said ({@code AND CHAIN} after a transaction opened by text). MySQL and MariaDB
+     * chain a plain one too while {@code completion_type} is {@code CHAIN} (set by the application, or by the
+     * server's configuration, where no statement shows it): the server's status says so where the driver keeps
+     * it (MariaDB's), and then the writes after it wait for the next commit as in any transaction. Elsewhere, or
+     * unknown, what the text said. A {@code COMMIT} with JDBC auto-commit off opens no transaction of text.
+     */
+    private boolean openAfterEnd(Connection connection, boolean said) throws SQLException {
+        if (!isMySql() || connection.isClosed() || !connection.getAutoCommit()) {
+            return said;
+        }
+        Boolean open = ServerTransaction.open(connection);
+        return open == null ? said : open;
     }
 
     /**
@@ -1028,6 +1049,9 @@ final class ConnectionHandler implements InvocationHandler {
         boolean jdbcAutoCommit = connection.getAutoCommit();
         MigrationContext context = contextFor(analysis, List.of());
         boolean mirrors = phaseForWrite(context).writes(store.other());
+        // a transaction open after a text whose last control is a plain COMMIT or ROLLBACK: the session chains them
+        // (completion_type CHAIN), each one of the text
+        boolean plainEndsChain = jdbcAutoCommit && endsWithPlainEnd(analysis) && openAfterEnd(connection, false);
         for (StatementAnalysis part : analysis.parts()) {
             TxControl control = part.txControl();
             switch (control) {
@@ -1054,11 +1078,13 @@ final class ConnectionHandler implements InvocationHandler {
                 }
                 case COMMIT, COMMIT_AND_CHAIN, AUTOCOMMIT_ON -> {
                     handOver(null);
-                    sqlTransaction = control.chains() && sqlTransaction;
+                    sqlTransaction = control.chains() && sqlTransaction
+                            || plainEndsChain && control != TxControl.AUTOCOMMIT_ON && !TxControl.saysChaining(part.sql());
                 }
                 case ROLLBACK, ROLLBACK_AND_CHAIN -> {
                     rollbackBuffer();
-                    sqlTransaction = control.chains() && sqlTransaction;
+                    sqlTransaction = control.chains() && sqlTransaction
+                            || plainEndsChain && !TxControl.saysChaining(part.sql());
                 }
                 case XA_START -> {
                     sqlTransaction = jdbcAutoCommit || sqlTransaction;
@@ -1105,6 +1131,19 @@ final class ConnectionHandler implements InvocationHandler {
             throw failure;
         }
         return result;
+    }
+
+    /** Whether the last transaction control among {@code analysis}'s statements is a plain COMMIT or ROLLBACK. */
+    private static boolean endsWithPlainEnd(StatementAnalysis analysis) {
+        TxControl last = TxControl.NONE;
+        String lastSql = "";
+        for (StatementAnalysis part : analysis.parts()) {
+            if (part.txControl() != TxControl.NONE) {
+                last = part.txControl();
+                lastSql = part.sql();
+            }
+        }
+        return (last == TxControl.COMMIT || last == TxControl.ROLLBACK) && !TxControl.saysChaining(lastSql);
     }
 
     /**
@@ -1689,7 +1728,8 @@ final class ConnectionHandler implements InvocationHandler {
             } else {
                 physical.rollback();
             }
-            sqlTransaction = false; // a ROLLBACK ends a transaction opened by SQL text too
+            // a ROLLBACK ends a transaction opened by SQL text too, unless the session chains the next one
+            sqlTransaction = sqlTransaction && openAfterEnd(physical, false);
             rollbackBuffer();
             return;
         }

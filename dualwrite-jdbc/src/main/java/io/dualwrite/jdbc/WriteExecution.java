@@ -1074,22 +1074,44 @@ final class WriteExecution {
         }
     }
 
-    private static List<List<Object>> selectKeys(Connection physical, String sql, Binder binder) throws SQLException {
+    /**
+     * The keys a select on the application's session returns. That session's {@code sql_mode} may hold {@code
+     * PAD_CHAR_TO_FULL_LENGTH}, which pads the {@code CHAR} values it reads to the column's length: a MySQL or
+     * MariaDB {@code CHAR} keeps no trailing spaces, so they are taken off again, and the key is the row's as every
+     * other session reads it (a target of exact text, PostgreSQL's {@code VARCHAR}, holds it without them).
+     */
+    private List<List<Object>> selectKeys(Connection physical, String sql, Binder binder) throws SQLException {
         List<List<Object>> keys = new ArrayList<>();
+        boolean mysql = connection.config.dialect(connection.store(), physical) == Dialect.MYSQL;
         try (PreparedStatement statement = physical.prepareStatement(sql)) {
             binder.bind(statement);
             try (ResultSet rows = statement.executeQuery()) {
-                int columns = rows.getMetaData().getColumnCount();
+                java.sql.ResultSetMetaData meta = rows.getMetaData();
+                int columns = meta.getColumnCount();
+                boolean[] padded = new boolean[columns + 1];
+                for (int c = 1; c <= columns; c++) {
+                    padded[c] = mysql && meta.getColumnType(c) == java.sql.Types.CHAR;
+                }
                 while (rows.next()) {
                     List<Object> key = new ArrayList<>(columns);
                     for (int c = 1; c <= columns; c++) {
-                        key.add(rows.getObject(c));
+                        Object value = rows.getObject(c);
+                        key.add(padded[c] && value instanceof String text ? withoutPadding(text) : value);
                     }
                     keys.add(key);
                 }
             }
         }
         return keys;
+    }
+
+    /** {@code text} without the spaces {@code PAD_CHAR_TO_FULL_LENGTH} appended. */
+    private static String withoutPadding(String text) {
+        int end = text.length();
+        while (end > 0 && text.charAt(end - 1) == ' ') {
+            end--;
+        }
+        return text.substring(0, end);
     }
 
     private static List<Object> resolve(List<ValueRef> key, List<@Nullable Object> values) {

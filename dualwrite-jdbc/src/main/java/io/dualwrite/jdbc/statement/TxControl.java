@@ -307,6 +307,16 @@ public enum TxControl {
         return this == COMMIT_AND_CHAIN || this == ROLLBACK_AND_CHAIN;
     }
 
+    private static final Pattern SAYS_CHAINING = Pattern.compile("(?i)\\band\\s+(?:no\\s+)?chain\\b");
+
+    /**
+     * Whether a {@code COMMIT} or {@code ROLLBACK} says whether it chains ({@code AND CHAIN}, {@code AND NO CHAIN}):
+     * one that does not follows the session's {@code completion_type} on MySQL and MariaDB.
+     */
+    public static boolean saysChaining(String sql) {
+        return SAYS_CHAINING.matcher(normalized(sql)).find();
+    }
+
     private static boolean chains(String clause) {
         return clause != null && !clause.toLowerCase(java.util.Locale.ROOT).contains("no");
     }

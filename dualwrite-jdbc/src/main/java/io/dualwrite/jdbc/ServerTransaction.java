@@ -1,0 +1,44 @@
+package io.dualwrite.jdbc;
+
+import java.lang.reflect.Method;
+import java.sql.Connection;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Whether a MariaDB session is in a transaction, as the server last said in its status flags
+ * ({@code SERVER_STATUS_IN_TRANS}), which the driver keeps from every reply. A plain {@code COMMIT} or {@code
+ * ROLLBACK} chains the next transaction while the session's {@code completion_type} is {@code CHAIN}, a setting
+ * that may come from the server's configuration and that no statement in sight shows; the status tells without a
+ * statement of its own (one would change what {@code FOUND_ROWS()} or {@code SHOW WARNINGS} answer the caller).
+ *
+ * <p>The driver does not say this through JDBC and is no dependency of this module: it is read by reflection, as
+ * {@link AffectedRows} reads the driver's settings; {@code null} when it cannot be read (another driver).
+ */
+final class ServerTransaction {
+
+    private static final int IN_TRANSACTION = 1;
+
+    private ServerTransaction() {
+    }
+
+    /** Whether the server said {@code physical}'s session is in a transaction; null when unknown. */
+    static @Nullable Boolean open(Connection physical) {
+        try {
+            Class<?> driverConnection = Class.forName("org.mariadb.jdbc.Connection", false,
+                    physical.getClass().getClassLoader());
+            if (!physical.isWrapperFor(driverConnection)) {
+                return null;
+            }
+            Method getContext = driverConnection.getMethod("getContext");
+            Object context = getContext.invoke(physical.unwrap(driverConnection));
+            if (context == null) {
+                return null;
+            }
+            // looked up on the public interface the getter declares (the implementation class may not be public)
+            Object status = getContext.getReturnType().getMethod("getServerStatus").invoke(context);
+            return status instanceof Integer flags ? (flags & IN_TRANSACTION) != 0 : null;
+        } catch (ReflectiveOperationException | java.sql.SQLException | RuntimeException | LinkageError unknown) {
+            return null;
+        }
+    }
+}
