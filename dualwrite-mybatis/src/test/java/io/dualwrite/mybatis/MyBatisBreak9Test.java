@@ -1,0 +1,223 @@
+package io.dualwrite.mybatis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.DualWriter;
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.Store;
+import io.dualwrite.jdbc.changelog.JdbcChangeLog;
+import io.dualwrite.jdbc.schema.DualWriteSchema;
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.mirror.MirrorConfig;
+import io.dualwrite.mirror.MirrorMode;
+import io.dualwrite.switches.MigrationSwitchConfig;
+import io.dualwrite.switches.OrderPinStore;
+import io.dualwrite.switches.OrderPinStores;
+import io.dualwrite.switches.SwitchStores;
+import io.dualwrite.switches.Switchboard;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+import org.apache.ibatis.annotations.Insert;
+import org.apache.ibatis.annotations.Options;
+import org.apache.ibatis.cursor.Cursor;
+import org.apache.ibatis.mapping.Environment;
+import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.session.ExecutorType;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.apache.ibatis.session.SqlSessionFactoryBuilder;
+import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Ninth break review of the MyBatis module. Most tests run on {@link MyBatisStores}' fixture (orders renamed to
+ * orders_v2 with amount → amount_total on the new store, no merchant column in the mapping: only the context tells
+ * a row's merchant); m-1 double-writes, m-2 does not. Every test ends comparing both stores row by row with plain
+ * JDBC, and the change log where nothing should be recorded.
+ */
+class MyBatisBreak9Test {
+
+    /** Inserts an order whose marked key is a primitive {@code long}. */
+    public interface Break9PlacedMapper {
+        @Insert("INSERT INTO orders (merchant_no, status, amount) VALUES (#{merchantNo}, #{status}, #{amount})")
+        @Options(useGeneratedKeys = true, keyProperty = "id", keyColumn = "id")
+        int insert(Break9PlacedOrder order);
+    }
+
+    private static SqlSessionFactory sessions(MyBatisStores stores, ContextRules rules) {
+        Configuration configuration = new Configuration(
+                new Environment("break9", new JdbcTransactionFactory(), stores.dataSource));
+        configuration.addMapper(OrderMapper.class);
+        configuration.addMapper(Break9PlacedMapper.class);
+        MigrationContextInterceptor.install(configuration, rules);
+        return new SqlSessionFactoryBuilder().build(configuration);
+    }
+
+    private static MyBatisStores stores(TestDatabases.Kind kind, OrderPinStore pins) throws Exception {
+        MyBatisStores stores = new MyBatisStores(kind, MyBatisStores.MAPPING, pins);
+        stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+        stores.merchantPhase("m-2", MigrationPhase.OLD_ONLY);
+        return stores;
+    }
+
+    /**
+     * A primitive {@code long} marked {@link OrderId} holds 0 until MyBatis sets the generated key: 0 is no order
+     * yet. Read as order "0", every insert carried one order id, and with order pinning on the first insert pinned
+     * order "0" to its merchant's phase, which every later insert of any merchant then took: m-1's insert decided
+     * by m-2's OLD_ONLY pin (its row reached the new store only through its key), and, the other way round, m-2's
+     * row copied to the new store under m-1's DUAL_WRITE pin.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
+    void aPrimitiveOrderIdOfZeroBeforeItsKeyIsGeneratedIsNoOrderAndPinsNothing(TestDatabases.Kind kind)
+            throws Exception {
+        OrderPinStore pins = OrderPinStores.inMemory();
+        try (MyBatisStores stores = stores(kind, pins)) {
+            SqlSessionFactory sessions = sessions(stores, ContextRules.builder(MyBatisStores.MIGRATION).build());
+            Break9PlacedOrder first = new Break9PlacedOrder("m-1", "NEW", "1.00");
+            Break9PlacedOrder second = new Break9PlacedOrder("m-2", "NEW", "2.00");
+            try (SqlSession session = sessions.openSession(true)) {
+                Break9PlacedMapper mapper = session.getMapper(Break9PlacedMapper.class);
+                mapper.insert(first);
+                mapper.insert(second);
+            }
+            assertThat(first.getId()).isPositive();
+            assertThat(second.getId()).isPositive();
+            assertThat(stores.oldRows()).hasSize(2);
+            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1")).containsOnlyKeys(first.getId());
+            assertThat(stores.changeLogCounts()).isEmpty();
+            assertThat(pins.find(MyBatisStores.MIGRATION, "0")).isEmpty();
+        }
+    }
+
+    /**
+     * A subclass proxy (Hibernate, CGLIB) of a bean with a marked field: the proxy's own copy of the field is null
+     * and its getter gives the target's value, which is what MyBatis binds. The marked id is read as MyBatis reads
+     * the property, so each merchant's row follows its own phase.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2"})
+    void aMarkedFieldOfASubclassProxyIsReadThroughItsGetterAsMyBatisBindsIt(TestDatabases.Kind kind)
+            throws Exception {
+        try (MyBatisStores stores = stores(kind, null)) {
+            SqlSessionFactory sessions = sessions(stores, ContextRules.builder(MyBatisStores.MIGRATION).build());
+            Order first = new Order("m-1", "NEW", "1.00");
+            Order second = new Order("m-2", "NEW", "2.00");
+            try (SqlSession session = sessions.openSession(true)) {
+                OrderMapper mapper = session.getMapper(OrderMapper.class);
+                mapper.insert(new Break9LazyOrder(first));
+                mapper.insert(new Break9LazyOrder(second));
+            }
+            assertThat(stores.oldRows()).hasSize(2);
+            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1")).containsOnlyKeys(first.getId());
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
+
+    /**
+     * A BATCH session updates two orders of m-1 and one of m-2, with a global order id path: the entries' contexts
+     * differ by order, so the flush runs without one, and each entry must still follow the merchant it was queued
+     * for.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
+    void batchEntriesOfDifferentOrdersEachFollowTheirOwnMerchant(TestDatabases.Kind kind) throws Exception {
+        try (MyBatisStores stores = stores(kind, null)) {
+            SqlSessionFactory sessions = sessions(stores, ContextRules.builder(MyBatisStores.MIGRATION)
+                    .orderIdPath("id").merchantIdPath("merchantNo").build());
+            Order a = new Order("m-1", "NEW", "1.00");
+            Order b = new Order("m-1", "NEW", "2.00");
+            Order c = new Order("m-2", "NEW", "3.00");
+            try (SqlSession session = sessions.openSession(true)) {
+                OrderMapper orders = session.getMapper(OrderMapper.class);
+                orders.insert(a);
+                orders.insert(b);
+                orders.insert(c);
+            }
+            try (SqlSession session = sessions.openSession(ExecutorType.BATCH)) {
+                OrderMapper orders = session.getMapper(OrderMapper.class);
+                orders.updateStatus(a.getId(), "m-1", "PAID");
+                orders.updateStatus(c.getId(), "m-2", "PAID");
+                orders.updateStatus(b.getId(), "m-1", "PAID");
+                session.commit();
+            }
+            assertThat(stores.oldRows()).hasSize(3);
+            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1")).hasSize(2)
+                    .allSatisfy((id, row) -> assertThat(row).contains(" PAID "));
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
+
+    /**
+     * Two session factories: a mapper method returning a {@code Cursor} ran in a session the proxy closed before it
+     * returned, so the caller got a closed cursor. The cursor stays readable until the caller closes it.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
+    void aCursorReadThroughTwoSessionFactoriesStaysOpenUntilTheCallerClosesIt(TestDatabases.Kind kind)
+            throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
+            String key = kind == TestDatabases.Kind.POSTGRES ? "id BIGSERIAL PRIMARY KEY" : "id BIGINT AUTO_INCREMENT PRIMARY KEY";
+            oldDb.execute("CREATE TABLE orders (" + key + ", merchant_no VARCHAR(20) NOT NULL,"
+                    + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
+            newDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL,"
+                    + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
+            DualWriteSchema.create(oldDb.dataSource());
+            Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
+                    .migration(MigrationSwitchConfig.of("orders")).build();
+            switchboard.switchStore().setMerchantPhase("orders", "m-1", MigrationPhase.DUAL_WRITE);
+            JdbcChangeLog changeLog = JdbcChangeLog.create(oldDb.dataSource());
+            String mapper = Break9TwoStoreMapper.class.getName();
+            try (DualWriter writer = DualWriter.builder().resolver(switchboard).changeLog(changeLog)
+                    .mirrorConfig(MirrorConfig.custom().mode(MirrorMode.SYNC).build()).build()) {
+                DualWriteMappers mappers = DualWriteMappers.builder(writer, "orders")
+                        .sessions(Store.OLD, twoStoreFactory(oldDb.dataSource()))
+                        .sessions(Store.NEW, twoStoreFactory(newDb.dataSource()))
+                        .rules(ContextRules.builder("orders").merchantIdPath("merchantNo")
+                                .statement(mapper + ".cursorOf", null, "merchantNo").build())
+                        .table("orders", Store.OLD, mapper + ".selectById",
+                                List.of(mapper + ".deleteById", mapper + ".insertWithId"), List.of(mapper + ".deleteById"))
+                        .table("orders", Store.NEW, mapper + ".selectById",
+                                List.of(mapper + ".deleteById", mapper + ".insertWithId"), List.of(mapper + ".deleteById"))
+                        .build();
+                Break9TwoStoreMapper orders = mappers.mapper(Break9TwoStoreMapper.class);
+                orders.insert(new Order("m-1", "NEW", "1.00"));
+                orders.insert(new Order("m-1", "NEW", "2.00"));
+                orders.insert(new Order("m-2", "NEW", "3.00"));
+                List<String> read = new ArrayList<>();
+                try (Cursor<Order> cursor = orders.cursorOf("m-1")) {
+                    cursor.forEach(order -> read.add(order.getMerchantNo() + " " + order.getAmount().stripTrailingZeros().toPlainString()));
+                    assertThat(cursor.isConsumed()).isTrue();
+                }
+                assertThat(read).containsExactly("m-1 1", "m-1 2");
+                Map<Long, String> m1 = new TreeMap<>(rows(oldDb));
+                m1.values().removeIf(row -> !row.contains(" m-1 "));
+                assertThat(rows(oldDb)).hasSize(3);
+                assertThat(rows(newDb)).isEqualTo(m1).hasSize(2);
+                assertThat(changeLog.pendingCount("orders")).isZero();
+            }
+        }
+    }
+
+    private static SqlSessionFactory twoStoreFactory(DataSource dataSource) {
+        Configuration configuration = new Configuration(new Environment("s", new JdbcTransactionFactory(), dataSource));
+        configuration.addMapper(Break9TwoStoreMapper.class);
+        return new SqlSessionFactoryBuilder().build(configuration);
+    }
+
+    private static Map<Long, String> rows(TestDatabase db) {
+        Map<Long, String> rows = new TreeMap<>();
+        for (Map<String, Object> row : db.query("SELECT id, merchant_no, status, amount FROM orders")) {
+            List<String> values = new ArrayList<>();
+            row.values().forEach(v -> values.add(v instanceof BigDecimal n ? n.stripTrailingZeros().toPlainString() : String.valueOf(v)));
+            rows.put(((Number) row.get("id")).longValue(), String.join(" ", values));
+        }
+        return rows;
+    }
+}
