@@ -739,14 +739,9 @@ public final class DualWriteMappers {
         }
 
         private Object parameter(String statementId, String key) {
-            Class<?> type = factories.get(store).getConfiguration().getMappedStatement(statementId).getParameterMap().getType();
-            if (type == long.class || type == Long.class) {
-                return Long.valueOf(key.strip());
-            }
-            if (type == int.class || type == Integer.class) {
-                return Integer.valueOf(key.strip());
-            }
-            return key;
+            // as the mapper copier converts it: a UUID key passed as text failed every sync of its table
+            return MapperCopier.keyAs(factories.get(store).getConfiguration().getMappedStatement(statementId)
+                    .getParameterMap().getType(), key);
         }
 
         @Override

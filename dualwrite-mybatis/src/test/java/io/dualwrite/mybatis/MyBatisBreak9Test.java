@@ -50,6 +50,155 @@ class MyBatisBreak9Test {
         int insert(Break9PlacedOrder order);
     }
 
+    /** The old store's tickets, keyed by a UUID. */
+    public interface Break9TicketMapper {
+        @Insert("INSERT INTO tickets (id, merchant_no, note) VALUES (#{id}, #{merchantNo}, #{note})")
+        int insert(Break9Ticket ticket);
+
+        @org.apache.ibatis.annotations.Update("UPDATE tickets SET note = #{note} WHERE id = #{id}")
+        int updateNote(@org.apache.ibatis.annotations.Param("id") java.util.UUID id,
+                       @org.apache.ibatis.annotations.Param("merchantNo") String merchantNo,
+                       @org.apache.ibatis.annotations.Param("note") String note);
+
+        @org.apache.ibatis.annotations.Select("SELECT id, merchant_no AS merchantNo, note FROM tickets WHERE id = #{id}")
+        Break9Ticket selectById(java.util.UUID id);
+
+        @org.apache.ibatis.annotations.Delete("DELETE FROM tickets WHERE id = #{id}")
+        int deleteById(java.util.UUID id);
+    }
+
+    /** The new store's tickets_v2: the copier's new side, read and written by the UUID key. */
+    public interface Break9NewTicketMapper {
+        @org.apache.ibatis.annotations.Select("SELECT id, merchant_no AS merchantNo, note FROM tickets_v2 WHERE id = #{id}")
+        Break9Ticket selectById(java.util.UUID id);
+
+        @Insert("INSERT INTO tickets_v2 (id, merchant_no, note) VALUES (#{id}, #{merchantNo}, #{note})")
+        int insert(Break9Ticket ticket);
+
+        @org.apache.ibatis.annotations.Delete("DELETE FROM tickets_v2 WHERE id = #{id}")
+        int deleteById(java.util.UUID id);
+    }
+
+    /**
+     * A {@link MapperCopier} whose read and delete statements take the table's {@code UUID} key (PostgreSQL
+     * {@code uuid}): the copier passed the key's text, which MyBatis binds as a {@code varchar} ({@code uuid =
+     * character varying} fails), so every sync of the table failed and stayed recorded. The key is passed as the
+     * statement's parameter type, and m-1's rows reach the new store, m-2's do not.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"POSTGRES", "H2"})
+    void aMapperCopierPassesAUuidKeyAsTheUuidItsStatementsTake(TestDatabases.Kind kind) throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
+            oldDb.execute("CREATE TABLE tickets (id UUID PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL, note VARCHAR(40))");
+            newDb.execute("CREATE TABLE tickets_v2 (id UUID PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL, note VARCHAR(40))");
+            DualWriteSchema.create(oldDb.dataSource());
+            Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
+                    .migration(MigrationSwitchConfig.of("tickets")).build();
+            switchboard.switchStore().setMerchantPhase("tickets", "m-1", MigrationPhase.DUAL_WRITE);
+            switchboard.switchStore().setMerchantPhase("tickets", "m-2", MigrationPhase.OLD_ONLY);
+            JdbcChangeLog changeLog = JdbcChangeLog.create(oldDb.dataSource());
+            io.dualwrite.mapping.TableMapping mapping = io.dualwrite.mapping.TableMapping.builder("tickets")
+                    .newTable("tickets_v2").build();
+            String oldMapper = Break9TicketMapper.class.getName();
+            String newMapper = Break9NewTicketMapper.class.getName();
+            ContextRules rules = ContextRules.builder("tickets").merchantIdPath("merchantNo").build();
+            try (DualWriter writer = DualWriter.builder().resolver(switchboard).changeLog(changeLog)
+                    .mirrorConfig(MirrorConfig.custom().mode(MirrorMode.SYNC).build()).build()) {
+                Configuration configuration = new Configuration();
+                configuration.getTypeHandlerRegistry().register(java.util.UUID.class, new Break9UuidTypeHandler());
+                configuration.addMapper(Break9TicketMapper.class);
+                configuration.addMapper(Break9NewTicketMapper.class);
+                MapperCopier copier = MapperCopier.builder(configuration, mapping)
+                        .dataSource(Store.OLD, oldDb.dataSource()).dataSource(Store.NEW, newDb.dataSource())
+                        .read(Store.OLD, oldMapper + ".selectById").read(Store.NEW, newMapper + ".selectById")
+                        .upsert(Store.NEW, newMapper + ".deleteById", newMapper + ".insert")
+                        .delete(Store.NEW, newMapper + ".deleteById")
+                        .resolver("tickets", switchboard, rules).build();
+                io.dualwrite.jdbc.DualWriteDataSource dataSource = io.dualwrite.jdbc.DualWriteDataSource.builder()
+                        .oldDataSource(oldDb.dataSource()).newDataSource(newDb.dataSource()).migration("tickets")
+                        .dualWriter(writer).mapping(mapping).tableCopier("tickets", copier).build();
+                configuration.setEnvironment(new Environment("tickets", new JdbcTransactionFactory(), dataSource));
+                MigrationContextInterceptor.install(configuration, rules);
+                SqlSessionFactory sessions = new SqlSessionFactoryBuilder().build(configuration);
+                java.util.UUID first = java.util.UUID.fromString("00000000-0000-0000-0000-00000000000a");
+                java.util.UUID second = java.util.UUID.fromString("00000000-0000-0000-0000-00000000000b");
+                java.util.UUID gone = java.util.UUID.fromString("00000000-0000-0000-0000-00000000000c");
+                try (SqlSession session = sessions.openSession(true)) {
+                    Break9TicketMapper tickets = session.getMapper(Break9TicketMapper.class);
+                    tickets.insert(new Break9Ticket(first, "m-1", "new"));
+                    tickets.insert(new Break9Ticket(second, "m-2", "new"));
+                    tickets.insert(new Break9Ticket(gone, "m-1", "new"));
+                    tickets.updateNote(first, "m-1", "paid");
+                    try (io.dualwrite.MigrationContext.Scope scope = io.dualwrite.MigrationContext
+                            .forMigration("tickets").merchantId("m-1").open()) {
+                        tickets.deleteById(gone);
+                    }
+                }
+                String rows = "SELECT id, merchant_no, note FROM %s ORDER BY id";
+                assertThat(oldDb.query(rows.formatted("tickets"))).hasSize(2);
+                List<Map<String, Object>> m1 = new ArrayList<>(oldDb.query(rows.formatted("tickets")));
+                m1.removeIf(row -> !"m-1".equals(row.get("merchant_no")));
+                assertThat(m1).hasSize(1);
+                assertThat(newDb.query(rows.formatted("tickets_v2")).toString()).isEqualTo(m1.toString());
+                assertThat(changeLog.pendingCount("tickets")).isZero();
+            }
+        }
+    }
+
+    /**
+     * Two session factories syncing a UUID-keyed table: the sync's read and delete by key got the key's text, which
+     * the statement's {@code UUID} type handler cannot bind, so every sync failed and was recorded. The key is
+     * passed as the statement's parameter type.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"POSTGRES", "H2"})
+    void twoSessionFactoriesPassAUuidKeyAsTheUuidTheirStatementsTake(TestDatabases.Kind kind) throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
+            for (TestDatabase db : List.of(oldDb, newDb)) {
+                db.execute("CREATE TABLE tickets (id UUID PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL, note VARCHAR(40))");
+            }
+            DualWriteSchema.create(oldDb.dataSource());
+            Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
+                    .migration(MigrationSwitchConfig.of("tickets")).build();
+            switchboard.switchStore().setMerchantPhase("tickets", "m-1", MigrationPhase.DUAL_WRITE);
+            JdbcChangeLog changeLog = JdbcChangeLog.create(oldDb.dataSource());
+            String mapper = Break9TicketMapper.class.getName();
+            try (DualWriter writer = DualWriter.builder().resolver(switchboard).changeLog(changeLog)
+                    .mirrorConfig(MirrorConfig.custom().mode(MirrorMode.SYNC).build()).build()) {
+                DualWriteMappers mappers = DualWriteMappers.builder(writer, "tickets")
+                        .sessions(Store.OLD, ticketFactory(oldDb.dataSource()))
+                        .sessions(Store.NEW, ticketFactory(newDb.dataSource()))
+                        .rules(ContextRules.builder("tickets").merchantIdPath("merchantNo").build())
+                        .table("tickets", Store.OLD, mapper + ".selectById",
+                                List.of(mapper + ".deleteById", mapper + ".insert"), List.of(mapper + ".deleteById"))
+                        .table("tickets", Store.NEW, mapper + ".selectById",
+                                List.of(mapper + ".deleteById", mapper + ".insert"), List.of(mapper + ".deleteById"))
+                        .statement(mapper + ".insert", "tickets", 0, io.dualwrite.changelog.Operation.INSERT)
+                        .statement(mapper + ".updateNote", "tickets", 0, io.dualwrite.changelog.Operation.UPDATE)
+                        .build();
+                Break9TicketMapper tickets = mappers.mapper(Break9TicketMapper.class);
+                java.util.UUID first = java.util.UUID.fromString("00000000-0000-0000-0000-00000000000a");
+                java.util.UUID second = java.util.UUID.fromString("00000000-0000-0000-0000-00000000000b");
+                tickets.insert(new Break9Ticket(first, "m-1", "new"));
+                tickets.insert(new Break9Ticket(second, "m-2", "new"));
+                tickets.updateNote(first, "m-1", "paid");
+                String rows = "SELECT id, merchant_no, note FROM tickets ORDER BY id";
+                assertThat(oldDb.query(rows)).hasSize(2);
+                List<Map<String, Object>> m1 = new ArrayList<>(oldDb.query(rows));
+                m1.removeIf(row -> !"m-1".equals(row.get("merchant_no")));
+                assertThat(newDb.query(rows).toString()).isEqualTo(m1.toString()).contains("paid");
+                assertThat(changeLog.pendingCount("tickets")).isZero();
+            }
+        }
+    }
+
+    private static SqlSessionFactory ticketFactory(DataSource dataSource) {
+        Configuration configuration = new Configuration(new Environment("s", new JdbcTransactionFactory(), dataSource));
+        configuration.getTypeHandlerRegistry().register(java.util.UUID.class, new Break9UuidTypeHandler());
+        configuration.addMapper(Break9TicketMapper.class);
+        return new SqlSessionFactoryBuilder().build(configuration);
+    }
+
     private static SqlSessionFactory sessions(MyBatisStores stores, ContextRules rules) {
         Configuration configuration = new Configuration(
                 new Environment("break9", new JdbcTransactionFactory(), stores.dataSource));
