@@ -304,6 +304,72 @@ class MyBatisBreak9Test {
     }
 
     /**
+     * A BATCH session sends m-1's first insert with {@code flushStatements()}, queues a second, and is rolled back
+     * with {@code rollback(true)}: the flushed row was inside the transaction, so neither store keeps a row and
+     * nothing is recorded (held).
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "MARIADB"})
+    void aBatchRolledBackAfterAFlushLeavesNoRowInEitherStore(TestDatabases.Kind kind) throws Exception {
+        try (MyBatisStores stores = stores(kind, null)) {
+            SqlSessionFactory sessions = stores.sessions();
+            try (SqlSession session = sessions.openSession(ExecutorType.BATCH)) {
+                OrderMapper orders = session.getMapper(OrderMapper.class);
+                orders.insert(new Order("m-1", "NEW", "1.00"));
+                session.flushStatements();
+                orders.insert(new Order("m-1", "NEW", "2.00"));
+                session.rollback(true);
+            }
+            try (SqlSession session = sessions.openSession(ExecutorType.BATCH)) {
+                session.getMapper(OrderMapper.class).insert(new Order("m-1", "NEW", "3.00"));
+                session.flushStatements();
+            } // closed without commit
+            assertThat(stores.oldRows()).isEmpty();
+            assertThat(stores.newRows()).isEmpty();
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
+
+    /**
+     * An open context wins over the parameter's merchant, also when it names another merchant (held): m-1's order
+     * written inside m-2's scope follows m-2 (OLD_ONLY), m-2's order inside m-1's scope follows m-1. A session opened
+     * inside another session's unit of work keeps its own calls apart from the outer BATCH's queued entry.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2"})
+    void anOpenContextOfAnotherMerchantWinsAndNestedSessionsKeepTheirOwnContexts(TestDatabases.Kind kind)
+            throws Exception {
+        try (MyBatisStores stores = stores(kind, null)) {
+            SqlSessionFactory sessions = stores.sessions();
+            Order underM2 = new Order("m-1", "NEW", "1.00");
+            Order underM1 = new Order("m-2", "NEW", "2.00");
+            Order queued = new Order("m-1", "NEW", "3.00");
+            Order inner = new Order("m-2", "NEW", "4.00");
+            try (SqlSession outer = sessions.openSession(ExecutorType.BATCH)) {
+                outer.getMapper(OrderMapper.class).insert(queued);
+                try (SqlSession nested = sessions.openSession(true)) {
+                    OrderMapper orders = nested.getMapper(OrderMapper.class);
+                    orders.insert(inner);
+                    try (io.dualwrite.MigrationContext.Scope scope = io.dualwrite.MigrationContext
+                            .forMigration(MyBatisStores.MIGRATION).merchantId("m-2").open()) {
+                        orders.insert(underM2);
+                    }
+                    try (io.dualwrite.MigrationContext.Scope scope = io.dualwrite.MigrationContext
+                            .forMigration(MyBatisStores.MIGRATION).merchantId("m-1").open()) {
+                        orders.insert(underM1);
+                    }
+                }
+                outer.commit();
+            }
+            assertThat(stores.oldRows()).hasSize(4);
+            Map<Long, String> expected = new TreeMap<>(stores.oldRows());
+            expected.keySet().retainAll(List.of(queued.getId(), underM1.getId()));
+            assertThat(stores.newRows()).isEqualTo(expected).hasSize(2);
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
+
+    /**
      * Two session factories: a mapper method returning a {@code Cursor} ran in a session the proxy closed before it
      * returned, so the caller got a closed cursor. The cursor stays readable until the caller closes it.
      */
