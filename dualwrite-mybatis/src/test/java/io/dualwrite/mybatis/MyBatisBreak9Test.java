@@ -370,6 +370,79 @@ class MyBatisBreak9Test {
     }
 
     /**
+     * Provider statements whose SQL text differs per call (a literal status or a bound one), under the SIMPLE and
+     * BATCH executors (a BATCH of two texts is two JDBC statements), for m-1 and m-2 interleaved; and on PostgreSQL
+     * an insert that names {@code RETURNING id} itself with {@code useGeneratedKeys}. Each row follows its own
+     * merchant and the key MyBatis sets is the row's in both stores (held).
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"H2, SIMPLE", "H2, BATCH", "POSTGRES, BATCH", "POSTGRES, SIMPLE"})
+    void providerStatementsOfSeveralSqlTextsAndAnExplicitReturningFollowEachRowsMerchant(TestDatabases.Kind kind,
+                                                                                       ExecutorType executor)
+            throws Exception {
+        try (MyBatisStores stores = stores(kind, null)) {
+            Configuration configuration = new Configuration(
+                    new Environment("break9", new JdbcTransactionFactory(), stores.dataSource));
+            configuration.addMapper(Break9ProviderMapper.class);
+            MigrationContextInterceptor.install(configuration, MyBatisStores.RULES_WITHOUT_XML);
+            SqlSessionFactory sessions = new SqlSessionFactoryBuilder().build(configuration);
+            List<Order> orders = List.of(new Order("m-1", null, "1.00"), new Order("m-2", "HELD", "2.00"),
+                    new Order("m-1", "HELD", "3.00"), new Order("m-2", null, "4.00"));
+            try (SqlSession session = sessions.openSession(executor)) {
+                Break9ProviderMapper mapper = session.getMapper(Break9ProviderMapper.class);
+                for (Order order : orders) {
+                    mapper.insert(order);
+                }
+                session.flushStatements();
+                mapper.updateStatus(orders.get(0).getId(), "m-1", null);
+                mapper.updateStatus(orders.get(1).getId(), "m-2", "PAID");
+                mapper.updateStatus(orders.get(2).getId(), "m-1", "PAID");
+                if (kind == TestDatabases.Kind.POSTGRES && executor == ExecutorType.SIMPLE) {
+                    Order returning = new Order("m-1", "NEW", "5.00");
+                    mapper.insertReturning(returning);
+                    assertThat(returning.getId()).isNotNull();
+                    Order other = new Order("m-2", "NEW", "6.00");
+                    mapper.insertReturning(other);
+                    assertThat(other.getId()).isNotNull();
+                }
+                session.commit();
+            }
+            assertThat(orders).extracting(Order::getId).doesNotContainNull().doesNotHaveDuplicates();
+            assertThat(stores.oldRows()).hasSize(kind == TestDatabases.Kind.POSTGRES && executor == ExecutorType.SIMPLE ? 6 : 4);
+            assertThat(stores.oldRows().get(orders.get(0).getId())).contains(" NONE ");
+            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1"));
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
+
+    /**
+     * The BATCH executor with generated keys, m-1 (DUAL_WRITE) and m-2 (OLD_ONLY) interleaved in one JDBC batch, with
+     * a mapping naming no merchant column. Each entry is added under its own merchant's context, but the data source
+     * handed every key the driver reported to the first mirroring entry, so m-2's rows were copied to the new store
+     * under m-1's context, nothing recorded. One key per entry and one row per entry: each entry syncs its own.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES", "MARIADB"})
+    void aBatchOfGeneratedKeyInsertsOfTwoMerchantsCopiesOnlyTheDualWritingMerchantsRows(TestDatabases.Kind kind)
+            throws Exception {
+        try (MyBatisStores stores = stores(kind, null)) {
+            List<Order> orders = List.of(new Order("m-2", "NEW", "1.00"), new Order("m-1", "NEW", "2.00"),
+                    new Order("m-2", "NEW", "3.00"), new Order("m-1", "NEW", "4.00"));
+            try (SqlSession session = stores.sessions().openSession(ExecutorType.BATCH)) {
+                OrderMapper mapper = session.getMapper(OrderMapper.class);
+                for (Order order : orders) {
+                    mapper.insert(order);
+                }
+                session.commit();
+            }
+            assertThat(orders).extracting(Order::getId).doesNotContainNull().doesNotHaveDuplicates();
+            assertThat(stores.oldRows()).hasSize(4);
+            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1")).hasSize(2);
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
+
+    /**
      * Two session factories: a mapper method returning a {@code Cursor} ran in a session the proxy closed before it
      * returned, so the caller got a closed cursor. The cursor stays readable until the caller closes it.
      */

@@ -47,6 +47,9 @@ final class MyBatisStores implements AutoCloseable {
             .statement("io.dualwrite.mybatis.OrderXmlMapper.deleteByStatus", null, "shop")
             .build();
 
+    /** {@link #RULES} without the statements of {@code OrderXmlMapper}, for configurations without that mapper. */
+    static final ContextRules RULES_WITHOUT_XML = ContextRules.builder(MIGRATION).merchantIdPath("merchantNo").build();
+
     final TestDatabase oldDb;
     final TestDatabase newDb;
     final Switchboard switchboard;
