@@ -443,6 +443,39 @@ class MyBatisBreak9Test {
     }
 
     /**
+     * Start-up checks on provider statements and on a nested path through a {@code @Param} bean (held): a statement
+     * id, a statement path and a nested path with a typo each fail the install naming the path or id and the mapper.
+     */
+    @org.junit.jupiter.api.Test
+    void typosInProviderStatementIdsAndNestedPathsFailTheInstallNamingThem() {
+        String mapper = Break9ProviderMapper.class.getName();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MigrationContextInterceptor.install(providerMappers(),
+                        ContextRules.builder(MyBatisStores.MIGRATION).statement(mapper + ".insrt", null, "merchantNo").build()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("statement '" + mapper + ".insrt' does not exist in mapper " + mapper)
+                .hasMessageContaining("insertReturning");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MigrationContextInterceptor.install(providerMappers(),
+                        ContextRules.builder(MyBatisStores.MIGRATION).statement(mapper + ".insert", null, "merchantNum").build()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("property path 'merchantNum' of statement '" + mapper + ".insert' (mapper " + mapper + ")");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MigrationContextInterceptor.install(providerMappers(),
+                        ContextRules.builder(MyBatisStores.MIGRATION)
+                                .statement(mapper + ".updateStatus", "id.value", "merchantNo").build()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("property path 'id.value' of statement '" + mapper + ".updateStatus'");
+        Configuration configuration = providerMappers();
+        MigrationContextInterceptor.install(configuration, ContextRules.builder(MyBatisStores.MIGRATION)
+                .statement(mapper + ".insert", null, "merchantNo").build());
+        assertThat(configuration.getInterceptors()).hasSize(1);
+    }
+
+    private static Configuration providerMappers() {
+        Configuration configuration = new Configuration();
+        configuration.addMapper(Break9ProviderMapper.class);
+        return configuration;
+    }
+
+    /**
      * Two session factories: a mapper method returning a {@code Cursor} ran in a session the proxy closed before it
      * returned, so the caller got a closed cursor. The cursor stays readable until the caller closes it.
      */
