@@ -257,6 +257,22 @@ final class BatchExecution {
             first.write.collect(physical, first.bound, reported.size(), reported, preselected.get(0));
             return;
         }
+        if (keysPairWithEntries(entries, reported, counts)) {
+            // one row per entry, one key per row: entry i stored reported key i. Each mirroring entry syncs its own
+            // key under its own context; the keys of entries that do not mirror (another merchant's, in a phase that
+            // does not write the other store) are left out. All keys went with the first mirroring entry, so with
+            // a mapping naming no merchant column an OLD_ONLY merchant's row was copied under a DUAL_WRITE one's
+            for (int i = 0; i < entries.size(); i++) {
+                Entry entry = entries.get(i);
+                if (entry == null) {
+                    continue;
+                }
+                WriteExecution.resyncTables(connection, entry.analysis, entry.context);
+                entry.write.storeWarned(warned);
+                entry.write.collect(physical, entry.bound, counts[i], List.of(reported.get(i)), preselected.get(i));
+            }
+            return;
+        }
         for (int i = 0; i < entries.size(); i++) {
             Entry entry = entries.get(i);
             if (entry == null) {
@@ -316,6 +332,26 @@ final class BatchExecution {
                 first.write.collect(physical, first.bound, 1, List.of(), null); // fewer keys than rows: a resync
             }
         }
+    }
+
+    /**
+     * Whether a prepared batch of generated-key inserts, some of whose entries do not mirror, stored exactly one row
+     * per entry and the driver reported one key per entry: then key {@code i} is entry {@code i}'s row, as the
+     * drivers report a batch's keys in entry order.
+     */
+    private boolean keysPairWithEntries(List<@Nullable Entry> entries, List<List<Object>> reported, long[] counts) {
+        StatementAnalysis prepared = statement.analysis();
+        if (prepared == null || prepared.kind() != SqlKind.INSERT || !prepared.keysGenerated()
+                || counts.length != entries.size() || reported.size() != entries.size() || !entries.contains(null)) {
+            return false;
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            Entry entry = entries.get(i);
+            if (counts[i] != 1 || entry != null && (entry.write == null || entry.analysis != prepared)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

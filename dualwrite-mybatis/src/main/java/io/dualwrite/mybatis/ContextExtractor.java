@@ -130,6 +130,7 @@ final class ContextExtractor {
         // Most parameters are one bean (or MyBatis' parameter map) without collections on the path: walk it
         // without the lists of the general case, which ran for every mapper statement.
         Object value = parameter;
+        boolean primitive = false;
         for (String name : names) {
             if (value instanceof Collection<?> || isArray(value)) {
                 return readThroughCollections(parameter, names);
@@ -141,12 +142,23 @@ final class ContextExtractor {
             if (!meta.hasGetter(name)) {
                 return null; // the path does not fit this parameter: another path or rule may
             }
+            primitive = meta.getGetterType(name).isPrimitive();
             value = meta.getValue(name);
         }
         if (value instanceof Collection<?> || isArray(value)) {
             return readThroughCollections(parameter, names);
         }
-        return idText(value);
+        return primitive && isZero(value) ? null : idText(value);
+    }
+
+    /**
+     * Whether a value read from a primitive property is that type's default (0, {@code '\0'}): the value of a key
+     * not set yet (a {@code long id} before MyBatis sets the generated key), never an order or merchant. Read as
+     * order "0", every insert named one order, which order pinning then pinned to the first merchant's phase.
+     */
+    private static boolean isZero(@Nullable Object value) {
+        return value instanceof Number number && number.doubleValue() == 0
+                || value instanceof Character character && character == '\0';
     }
 
     private static boolean isArray(@Nullable Object value) {
@@ -202,7 +214,9 @@ final class ContextExtractor {
                 }
                 MetaObject meta = meta(value);
                 if (meta.hasGetter(name)) {
-                    next.add(meta.getValue(name));
+                    Object read = meta.getValue(name);
+                    // an unset primitive key is no id, as a null one (see isZero)
+                    next.add(meta.getGetterType(name).isPrimitive() && isZero(read) ? null : read);
                 } else {
                     return null; // the path does not fit this parameter: another path or rule may
                 }
@@ -257,7 +271,10 @@ final class ContextExtractor {
             AnnotatedFields known = fields.computeIfAbsent(bean.getClass(), ContextExtractor::scan);
             for (Field field : order ? known.orderIds() : known.merchantIds()) {
                 try {
-                    Object value = field.get(bean);
+                    Object value = value(bean, field);
+                    if (field.getType().isPrimitive() && isZero(value)) {
+                        continue; // an unset primitive key (see isZero)
+                    }
                     Object id = value instanceof java.util.Optional<?> optional ? optional.orElse(null) : value;
                     // as a path reads it (an Optional's value, an enum as bound); a marked value object by its text
                     String text = id == null ? null : canBeId(id) ? text(id) : id.toString();
@@ -270,6 +287,16 @@ final class ContextExtractor {
             }
         }
         return texts;
+    }
+
+    /**
+     * A marked field's value as MyBatis binds it: through the property's getter when the bean has one (a subclass
+     * proxy made by Hibernate, Spring or ByteBuddy keeps its own copy of the field null and answers the getter from
+     * its target, and a getter may normalise what the field holds), else the field itself.
+     */
+    private static @Nullable Object value(Object bean, Field field) throws IllegalAccessException {
+        MetaObject meta = meta(bean);
+        return meta.hasGetter(field.getName()) ? meta.getValue(field.getName()) : field.get(bean);
     }
 
     private static @Nullable String single(Set<String> texts) {

@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * type ({@code deleteOf(String merchantNo)}), which MyBatis binds by any name; a global path never reads one,
  * or it would take every such value for an id. Through a collection or an
  * array the path reads every element: the id is taken only when all elements agree (a {@code <foreach>}
- * insert of one merchant's orders), otherwise the call has no id of that kind.
+ * insert of one merchant's orders), otherwise the call has no id of that kind. A primitive property holding 0
+ * (a {@code long id} before MyBatis sets the generated key) gives no id.
  *
  * <p>Order of precedence for each id: the statement's path, then the global paths in the order given, then
  * the annotated fields. An open {@code MigrationContext} always wins over all of them.

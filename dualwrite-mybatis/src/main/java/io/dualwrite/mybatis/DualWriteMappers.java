@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * The mapper-level entry for applications whose old and new stores have separate {@link SqlSessionFactory}s (no
  * {@code DualWriteDataSource} underneath). {@link #mapper(Class)} returns a proxy of a mapper interface: each call
  * runs on the session factory of the store the phase makes authoritative, in its own session, committed before
- * the call returns. A write method — marked {@link DualWrite} on the interface, or named by {@link Builder#statement}
+ * the call returns (a read returning a {@code Cursor} keeps its session until the cursor is closed or read to its
+ * end). A write method — marked {@link DualWrite} on the interface, or named by {@link Builder#statement}
  * — then has its key synced to the other store through {@link DualWriter#writeState}: the row is read back by key
  * from the authoritative store and upserted into the other one (or deleted there), by the statements of
  * {@link Builder#table}. That is a transfer of state, never a replay of the method; a sync that fails is recorded
@@ -488,12 +489,100 @@ public final class DualWriteMappers {
     }
 
     private @Nullable Object call(Store store, Class<?> mapperType, Method method, Object[] arguments) throws Throwable {
+        if (org.apache.ibatis.cursor.Cursor.class.isAssignableFrom(method.getReturnType())) {
+            return cursor(store, mapperType, method, arguments);
+        }
         try (SqlSession session = factories.get(store).openSession()) {
             Object result = method.invoke(session.getMapper(mapperType), arguments);
             session.commit();
             return result;
         } catch (InvocationTargetException e) {
             throw e.getCause();
+        }
+    }
+
+    /**
+     * A {@code Cursor} read: its session stays open until the caller closes the cursor or reads it to its end. The
+     * session closed when the call returned, as for other reads, handed the caller a closed cursor.
+     */
+    private @Nullable Object cursor(Store store, Class<?> mapperType, Method method, Object[] arguments)
+            throws Throwable {
+        SqlSession session = factories.get(store).openSession();
+        try {
+            Object cursor = method.invoke(session.getMapper(mapperType), arguments);
+            if (cursor == null) {
+                session.close();
+                return null;
+            }
+            return new SessionCursor<>((org.apache.ibatis.cursor.Cursor<?>) cursor, session);
+        } catch (InvocationTargetException e) {
+            session.close();
+            throw e.getCause();
+        } catch (Throwable e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    /** A MyBatis cursor that closes its session when it is closed or read to its end. */
+    private static final class SessionCursor<T> implements org.apache.ibatis.cursor.Cursor<T> {
+        private final org.apache.ibatis.cursor.Cursor<T> cursor;
+        private final SqlSession session;
+        private boolean closed;
+
+        SessionCursor(org.apache.ibatis.cursor.Cursor<T> cursor, SqlSession session) {
+            this.cursor = cursor;
+            this.session = session;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return cursor.isOpen();
+        }
+
+        @Override
+        public boolean isConsumed() {
+            return cursor.isConsumed();
+        }
+
+        @Override
+        public int getCurrentIndex() {
+            return cursor.getCurrentIndex();
+        }
+
+        @Override
+        public java.util.Iterator<T> iterator() {
+            java.util.Iterator<T> rows = cursor.iterator();
+            return new java.util.Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    boolean more = rows.hasNext();
+                    if (!more) {
+                        close();
+                    }
+                    return more;
+                }
+
+                @Override
+                public T next() {
+                    return rows.next();
+                }
+            };
+        }
+
+        @Override
+        public synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                cursor.close();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } finally {
+                session.close();
+            }
         }
     }
 
@@ -650,14 +739,9 @@ public final class DualWriteMappers {
         }
 
         private Object parameter(String statementId, String key) {
-            Class<?> type = factories.get(store).getConfiguration().getMappedStatement(statementId).getParameterMap().getType();
-            if (type == long.class || type == Long.class) {
-                return Long.valueOf(key.strip());
-            }
-            if (type == int.class || type == Integer.class) {
-                return Integer.valueOf(key.strip());
-            }
-            return key;
+            // as the mapper copier converts it: a UUID key passed as text failed every sync of its table
+            return MapperCopier.keyAs(factories.get(store).getConfiguration().getMappedStatement(statementId)
+                    .getParameterMap().getType(), key);
         }
 
         @Override

@@ -52,7 +52,7 @@ import org.jspecify.annotations.Nullable;
  * row is in a phase where the target is authoritative (read with the target's read statement).
  *
  * <p>Keys have one column; its text is converted to the read statement's parameter type ({@code long}, {@code int},
- * {@code BigDecimal}, {@code String}…). Statements run on the copier's own connections, without plugins; on
+ * {@code BigDecimal}, {@code UUID}, an enum, {@code String}…). Statements run on the copier's own connections, without plugins; on
  * MySQL/MariaDB in {@code utf8mb4} and UTC ({@link CopierSession}), as the built-in copier's. A key a write left a
  * row under ({@link TableKeys#expectRows()}) whose read returns no row, or a row whose {@link Builder#keyProperty
  * key property} holds another key, is reported in {@link SyncResult#vanished()}.
@@ -336,21 +336,44 @@ public final class MapperCopier implements RowCopier {
         return true;
     }
 
-    /** The key text as the statement's parameter type asks. */
+    /** The key text as the statement's parameter type asks ({@link #keyAs}). */
     private Object keyParameter(String statementId, String key) {
-        String text = KeyCodec.decode(key, 1).get(0);
-        Class<?> type = configuration.getMappedStatement(statementId).getParameterMap().getType();
+        return keyAs(configuration.getMappedStatement(statementId).getParameterMap().getType(),
+                KeyCodec.decode(key, 1).get(0));
+    }
+
+    /**
+     * A key's text as a by-key statement's parameter type {@code type} asks: a whole or decimal number, a
+     * {@code UUID}, an enum constant by name; any other type gets the text. A {@code UUID} passed as text was bound
+     * by the type handler of the statement's {@code UUID} parameter (a cast failure) or as a {@code varchar}
+     * ({@code uuid = character varying} on PostgreSQL), so every sync of a UUID-keyed table failed and stayed
+     * recorded.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Object keyAs(@Nullable Class<?> type, String text) {
         if (type == long.class || type == Long.class) {
             return Long.valueOf(text.strip());
         }
         if (type == int.class || type == Integer.class) {
             return Integer.valueOf(text.strip());
         }
+        if (type == short.class || type == Short.class) {
+            return Short.valueOf(text.strip());
+        }
+        if (type == byte.class || type == Byte.class) {
+            return Byte.valueOf(text.strip());
+        }
         if (type == BigDecimal.class) {
             return new BigDecimal(text.strip());
         }
         if (type == BigInteger.class) {
             return new BigInteger(text.strip());
+        }
+        if (type == java.util.UUID.class) {
+            return java.util.UUID.fromString(text.strip());
+        }
+        if (type != null && type.isEnum()) {
+            return Enum.valueOf((Class) type, text);
         }
         return text;
     }

@@ -47,6 +47,9 @@ final class MyBatisStores implements AutoCloseable {
             .statement("io.dualwrite.mybatis.OrderXmlMapper.deleteByStatus", null, "shop")
             .build();
 
+    /** {@link #RULES} without the statements of {@code OrderXmlMapper}, for configurations without that mapper. */
+    static final ContextRules RULES_WITHOUT_XML = ContextRules.builder(MIGRATION).merchantIdPath("merchantNo").build();
+
     final TestDatabase oldDb;
     final TestDatabase newDb;
     final Switchboard switchboard;
@@ -60,6 +63,12 @@ final class MyBatisStores implements AutoCloseable {
 
     /** As {@link #MyBatisStores(TestDatabases.Kind)} with another mapping of the same two tables. */
     MyBatisStores(TestDatabases.Kind kind, TableMapping mapping) throws SQLException {
+        this(kind, mapping, null);
+    }
+
+    /** As {@link #MyBatisStores(TestDatabases.Kind, TableMapping)}, with order pinning on {@code pins} when given. */
+    MyBatisStores(TestDatabases.Kind kind, TableMapping mapping, io.dualwrite.switches.@org.jspecify.annotations.Nullable OrderPinStore pins)
+            throws SQLException {
         oldDb = TestDatabases.create(kind);
         newDb = TestDatabases.create(kind);
         String key = kind == TestDatabases.Kind.POSTGRES ? "id BIGSERIAL PRIMARY KEY" : "id BIGINT AUTO_INCREMENT PRIMARY KEY";
@@ -68,8 +77,9 @@ final class MyBatisStores implements AutoCloseable {
         newDb.execute("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL,"
                 + " status VARCHAR(20) NOT NULL, amount_total DECIMAL(12,2) NOT NULL)");
         DualWriteSchema.create(oldDb.dataSource());
-        switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
-                .migration(MigrationSwitchConfig.of(MIGRATION)).build();
+        Switchboard.Builder switches = Switchboard.builder().switchStore(SwitchStores.inMemory())
+                .migration(MigrationSwitchConfig.builder(MIGRATION).pinning(pins != null).build());
+        switchboard = (pins == null ? switches : switches.orderPinStore(pins)).build();
         changeLog = JdbcChangeLog.create(oldDb.dataSource());
         writer = DualWriter.builder().resolver(switchboard).changeLog(changeLog)
                 .mirrorConfig(MirrorConfig.custom().mode(MirrorMode.SYNC).build()).build();
