@@ -292,11 +292,19 @@ final class ContextExtractor {
     /**
      * A marked field's value as MyBatis binds it: through the property's getter when the bean has one (a subclass
      * proxy made by Hibernate, Spring or ByteBuddy keeps its own copy of the field null and answers the getter from
-     * its target, and a getter may normalise what the field holds), else the field itself.
+     * its target, and a getter may normalise what the field holds), else the field itself, also when the getter
+     * throws: reading an id must not fail a call whose SQL may never use that property.
      */
     private static @Nullable Object value(Object bean, Field field) throws IllegalAccessException {
         MetaObject meta = meta(bean);
-        return meta.hasGetter(field.getName()) ? meta.getValue(field.getName()) : field.get(bean);
+        if (meta.hasGetter(field.getName())) {
+            try {
+                return meta.getValue(field.getName());
+            } catch (RuntimeException getterFailed) {
+                return field.get(bean);
+            }
+        }
+        return field.get(bean);
     }
 
     private static @Nullable String single(Set<String> texts) {

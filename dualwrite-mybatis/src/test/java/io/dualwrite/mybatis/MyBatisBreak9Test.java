@@ -269,6 +269,35 @@ class MyBatisBreak9Test {
         }
     }
 
+    /** An order whose merchant getter fails (a lazy proxy whose session is gone) while its marked field is set. */
+    public static class Break9FailingGetterOrder extends Order {
+        Break9FailingGetterOrder(String merchantNo) {
+            super(merchantNo, "NEW", "1.00");
+        }
+
+        @Override
+        public String getMerchantNo() {
+            throw new IllegalStateException("could not initialize proxy - no Session");
+        }
+    }
+
+    /**
+     * A marked field whose getter throws is read directly: finding the call's ids never fails it (the statement may
+     * not bind that property), and the id is still found. Record components and subclass proxies read by getter.
+     */
+    @org.junit.jupiter.api.Test
+    void aMarkedFieldWhoseGetterThrowsIsReadDirectlyAndNeverFailsTheCall() {
+        ContextExtractor extractor = new ContextExtractor(ContextRules.builder(MyBatisStores.MIGRATION).build(),
+                new org.apache.ibatis.type.TypeHandlerRegistry());
+        assertThat(extractor.idsOf("any", new Break9FailingGetterOrder("m-1")).merchantId()).isEqualTo("m-1");
+        assertThat(extractor.idsOf("any", new Break9LazyOrder(new Order("m-2", "NEW", "1.00"))).merchantId())
+                .isEqualTo("m-2");
+        Break9PlacedOrder placed = new Break9PlacedOrder("m-3", "NEW", "1.00");
+        assertThat(extractor.idsOf("any", placed).orderId()).isNull();
+        placed.setId(42);
+        assertThat(extractor.idsOf("any", placed).orderId()).isEqualTo("42");
+    }
+
     /**
      * A BATCH session updates two orders of m-1 and one of m-2, with a global order id path: the entries' contexts
      * differ by order, so the flush runs without one, and each entry must still follow the merchant it was queued
