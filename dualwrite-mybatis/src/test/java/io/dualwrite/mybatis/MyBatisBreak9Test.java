@@ -399,6 +399,36 @@ class MyBatisBreak9Test {
     }
 
     /**
+     * As above on PostgreSQL with {@code ON CONFLICT DO NOTHING} skipping one entry (count 0, no key reported for
+     * it): the keys still belong to the entries that stored a row, in order, so only m-1's rows reach the new store.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"POSTGRES"})
+    void aBatchOfGeneratedKeyInsertsSkippingARowCopiesOnlyTheDualWritingMerchantsRows(TestDatabases.Kind kind)
+            throws Exception {
+        try (MyBatisStores stores = stores(kind, null)) {
+            stores.oldDb.execute("CREATE UNIQUE INDEX orders_amount ON orders (amount)");
+            Configuration configuration = new Configuration(
+                    new Environment("break9", new JdbcTransactionFactory(), stores.dataSource));
+            configuration.addMapper(Break9ProviderMapper.class);
+            MigrationContextInterceptor.install(configuration, MyBatisStores.RULES_WITHOUT_XML);
+            SqlSessionFactory sessions = new SqlSessionFactoryBuilder().build(configuration);
+            List<Order> orders = List.of(new Order("m-2", "NEW", "1.00"), new Order("m-1", "NEW", "2.00"),
+                    new Order("m-2", "NEW", "1.00"), new Order("m-2", "NEW", "3.00"), new Order("m-1", "NEW", "4.00"));
+            try (SqlSession session = sessions.openSession(ExecutorType.BATCH)) {
+                Break9ProviderMapper mapper = session.getMapper(Break9ProviderMapper.class);
+                for (Order order : orders) {
+                    mapper.insertUnlessTaken(order);
+                }
+                session.commit();
+            }
+            assertThat(stores.oldRows()).hasSize(4);
+            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1")).hasSize(2);
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
+
+    /**
      * Provider statements whose SQL text differs per call (a literal status or a bound one), under the SIMPLE and
      * BATCH executors (a BATCH of two texts is two JDBC statements), for m-1 and m-2 interleaved; and on PostgreSQL
      * an insert that names {@code RETURNING id} itself with {@code useGeneratedKeys}. Each row follows its own
