@@ -121,7 +121,11 @@ final class ContextExtractor {
         return read(parameter, path);
     }
 
-    /** The one value a path reads (through collections: the value all elements share), else null. */
+    /**
+     * The one value a path reads (through collections: the value all elements share), else null; also null when a
+     * getter on the path throws (a lazy proxy whose session is gone): finding ids must not fail a call whose SQL may
+     * never bind that property, which MyBatis alone would have run.
+     */
     private @Nullable String read(Object parameter, @Nullable String path) {
         if (path == null) {
             return null;
@@ -143,7 +147,11 @@ final class ContextExtractor {
                 return null; // the path does not fit this parameter: another path or rule may
             }
             primitive = meta.getGetterType(name).isPrimitive();
-            value = meta.getValue(name);
+            try {
+                value = meta.getValue(name);
+            } catch (RuntimeException getterFailed) {
+                return null; // a getter that throws gives no id, never a failed call
+            }
         }
         if (value instanceof Collection<?> || isArray(value)) {
             return readThroughCollections(parameter, names);
@@ -214,7 +222,12 @@ final class ContextExtractor {
                 }
                 MetaObject meta = meta(value);
                 if (meta.hasGetter(name)) {
-                    Object read = meta.getValue(name);
+                    Object read;
+                    try {
+                        read = meta.getValue(name);
+                    } catch (RuntimeException getterFailed) {
+                        return null; // a getter that throws gives no id (see read), never a failed call
+                    }
                     // an unset primitive key is no id, as a null one (see isZero)
                     next.add(meta.getGetterType(name).isPrimitive() && isZero(read) ? null : read);
                 } else {
