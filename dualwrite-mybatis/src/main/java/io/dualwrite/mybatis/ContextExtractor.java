@@ -121,7 +121,11 @@ final class ContextExtractor {
         return read(parameter, path);
     }
 
-    /** The one value a path reads (through collections: the value all elements share), else null. */
+    /**
+     * The one value a path reads (through collections: the value all elements share), else null; also null when a
+     * getter on the path throws (a lazy proxy whose session is gone): finding ids must not fail a call whose SQL may
+     * never bind that property, which MyBatis alone would have run.
+     */
     private @Nullable String read(Object parameter, @Nullable String path) {
         if (path == null) {
             return null;
@@ -143,7 +147,11 @@ final class ContextExtractor {
                 return null; // the path does not fit this parameter: another path or rule may
             }
             primitive = meta.getGetterType(name).isPrimitive();
-            value = meta.getValue(name);
+            try {
+                value = meta.getValue(name);
+            } catch (RuntimeException getterFailed) {
+                return null; // a getter that throws gives no id, never a failed call
+            }
         }
         if (value instanceof Collection<?> || isArray(value)) {
             return readThroughCollections(parameter, names);
@@ -214,7 +222,12 @@ final class ContextExtractor {
                 }
                 MetaObject meta = meta(value);
                 if (meta.hasGetter(name)) {
-                    Object read = meta.getValue(name);
+                    Object read;
+                    try {
+                        read = meta.getValue(name);
+                    } catch (RuntimeException getterFailed) {
+                        return null; // a getter that throws gives no id (see read), never a failed call
+                    }
                     // an unset primitive key is no id, as a null one (see isZero)
                     next.add(meta.getGetterType(name).isPrimitive() && isZero(read) ? null : read);
                 } else {
@@ -292,11 +305,19 @@ final class ContextExtractor {
     /**
      * A marked field's value as MyBatis binds it: through the property's getter when the bean has one (a subclass
      * proxy made by Hibernate, Spring or ByteBuddy keeps its own copy of the field null and answers the getter from
-     * its target, and a getter may normalise what the field holds), else the field itself.
+     * its target, and a getter may normalise what the field holds), else the field itself, also when the getter
+     * throws: reading an id must not fail a call whose SQL may never use that property.
      */
     private static @Nullable Object value(Object bean, Field field) throws IllegalAccessException {
         MetaObject meta = meta(bean);
-        return meta.hasGetter(field.getName()) ? meta.getValue(field.getName()) : field.get(bean);
+        if (meta.hasGetter(field.getName())) {
+            try {
+                return meta.getValue(field.getName());
+            } catch (RuntimeException getterFailed) {
+                return field.get(bean);
+            }
+        }
+        return field.get(bean);
     }
 
     private static @Nullable String single(Set<String> texts) {

@@ -31,6 +31,12 @@ public interface Break9ProviderMapper {
     @UpdateProvider(type = Sql.class, method = "updateStatus")
     int updateStatus(@Param("id") long id, @Param("merchantNo") String merchantNo, @Param("status") String status);
 
+    /** PostgreSQL: an insert that skips a row whose unique amount is taken (reports no key for it). */
+    @Insert("INSERT INTO orders (merchant_no, status, amount) VALUES (#{merchantNo}, #{status}, #{amount})"
+            + " ON CONFLICT DO NOTHING")
+    @Options(useGeneratedKeys = true, keyProperty = "id", keyColumn = "id")
+    int insertUnlessTaken(Order order);
+
     @Insert("INSERT INTO orders (merchant_no, status, amount) VALUES (#{merchantNo}, #{status}, #{amount}) RETURNING id")
     @Options(useGeneratedKeys = true, keyProperty = "id", keyColumn = "id")
     int insertReturning(Order order);

@@ -48,6 +48,9 @@ class MyBatisBreak9Test {
         @Insert("INSERT INTO orders (merchant_no, status, amount) VALUES (#{merchantNo}, #{status}, #{amount})")
         @Options(useGeneratedKeys = true, keyProperty = "id", keyColumn = "id")
         int insert(Break9PlacedOrder order);
+
+        @org.apache.ibatis.annotations.Update("UPDATE orders SET status = #{status} WHERE id = #{id}")
+        int updateStatusOf(Order order);
     }
 
     /** The old store's tickets, keyed by a UUID. */
@@ -269,6 +272,59 @@ class MyBatisBreak9Test {
         }
     }
 
+    /** An order whose merchant getter fails (a lazy proxy whose session is gone) while its marked field is set. */
+    public static class Break9FailingGetterOrder extends Order {
+        Break9FailingGetterOrder(String merchantNo) {
+            super(merchantNo, "NEW", "1.00");
+        }
+
+        @Override
+        public String getMerchantNo() {
+            throw new IllegalStateException("could not initialize proxy - no Session");
+        }
+    }
+
+    /**
+     * A marked field whose getter throws is read directly: finding the call's ids never fails it (the statement may
+     * not bind that property), and the id is still found. Record components and subclass proxies read by getter.
+     */
+    @org.junit.jupiter.api.Test
+    void aMarkedFieldWhoseGetterThrowsIsReadDirectlyAndNeverFailsTheCall() {
+        ContextExtractor extractor = new ContextExtractor(ContextRules.builder(MyBatisStores.MIGRATION).build(),
+                new org.apache.ibatis.type.TypeHandlerRegistry());
+        assertThat(extractor.idsOf("any", new Break9FailingGetterOrder("m-1")).merchantId()).isEqualTo("m-1");
+        assertThat(extractor.idsOf("any", new Break9LazyOrder(new Order("m-2", "NEW", "1.00"))).merchantId())
+                .isEqualTo("m-2");
+        Break9PlacedOrder placed = new Break9PlacedOrder("m-3", "NEW", "1.00");
+        assertThat(extractor.idsOf("any", placed).orderId()).isNull();
+        placed.setId(42);
+        assertThat(extractor.idsOf("any", placed).orderId()).isEqualTo("42");
+    }
+
+    /**
+     * A global path whose getter throws (a lazy proxy whose session is gone) on a statement that never binds that
+     * property: MyBatis alone runs it, so finding ids must not fail it. The path gives no id, the marked field gives
+     * the merchant, and m-1's update reaches the new store. The interceptor threw the getter's exception before.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2"})
+    void aPathWhoseGetterThrowsGivesNoIdAndNeverFailsTheCall(TestDatabases.Kind kind) throws Exception {
+        try (MyBatisStores stores = stores(kind, null)) {
+            SqlSessionFactory sessions = sessions(stores, MyBatisStores.RULES_WITHOUT_XML);
+            Order order = new Order("m-1", "NEW", "1.00");
+            try (SqlSession session = sessions.openSession(true)) {
+                session.getMapper(OrderMapper.class).insert(order);
+                Break9FailingGetterOrder update = new Break9FailingGetterOrder("m-1");
+                update.setId(order.getId());
+                update.setStatus("PAID");
+                assertThat(session.getMapper(Break9PlacedMapper.class).updateStatusOf(update)).isEqualTo(1);
+            }
+            assertThat(stores.oldRows().get(order.getId())).contains(" PAID ");
+            assertThat(stores.newRows()).isEqualTo(stores.oldRows()).hasSize(1);
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
+
     /**
      * A BATCH session updates two orders of m-1 and one of m-2, with a global order id path: the entries' contexts
      * differ by order, so the flush runs without one, and each entry must still follow the merchant it was queued
@@ -365,6 +421,36 @@ class MyBatisBreak9Test {
             Map<Long, String> expected = new TreeMap<>(stores.oldRows());
             expected.keySet().retainAll(List.of(queued.getId(), underM1.getId()));
             assertThat(stores.newRows()).isEqualTo(expected).hasSize(2);
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
+
+    /**
+     * As above on PostgreSQL with {@code ON CONFLICT DO NOTHING} skipping one entry (count 0, no key reported for
+     * it): the keys still belong to the entries that stored a row, in order, so only m-1's rows reach the new store.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"POSTGRES"})
+    void aBatchOfGeneratedKeyInsertsSkippingARowCopiesOnlyTheDualWritingMerchantsRows(TestDatabases.Kind kind)
+            throws Exception {
+        try (MyBatisStores stores = stores(kind, null)) {
+            stores.oldDb.execute("CREATE UNIQUE INDEX orders_amount ON orders (amount)");
+            Configuration configuration = new Configuration(
+                    new Environment("break9", new JdbcTransactionFactory(), stores.dataSource));
+            configuration.addMapper(Break9ProviderMapper.class);
+            MigrationContextInterceptor.install(configuration, MyBatisStores.RULES_WITHOUT_XML);
+            SqlSessionFactory sessions = new SqlSessionFactoryBuilder().build(configuration);
+            List<Order> orders = List.of(new Order("m-2", "NEW", "1.00"), new Order("m-1", "NEW", "2.00"),
+                    new Order("m-2", "NEW", "1.00"), new Order("m-2", "NEW", "3.00"), new Order("m-1", "NEW", "4.00"));
+            try (SqlSession session = sessions.openSession(ExecutorType.BATCH)) {
+                Break9ProviderMapper mapper = session.getMapper(Break9ProviderMapper.class);
+                for (Order order : orders) {
+                    mapper.insertUnlessTaken(order);
+                }
+                session.commit();
+            }
+            assertThat(stores.oldRows()).hasSize(4);
+            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1")).hasSize(2);
             assertThat(stores.changeLogCounts()).isEmpty();
         }
     }
