@@ -914,7 +914,8 @@ final class ConnectionHandler implements InvocationHandler {
      * Runs a commit sent as text, then hands {@code snapshot} over, also when the commit throws (its outcome is
      * unknown: the sync copies whatever the store holds, with no expectations, and the keys stay for the
      * transaction's end as well: {@link #afterFailedCommit}); {@code stillOpen} says whether a
-     * transaction opened by text stays open after it (AND CHAIN).
+     * transaction opened by text stays open after it (AND CHAIN), unless the server says otherwise ({@link
+     * #openAfterEnd}: a plain COMMIT that MySQL or MariaDB chains).
      */
     private Object commitThenDispatch(Connection connection, SqlCall execution, KeyBuffer.@Nullable Snapshot snapshot,
                                       @Nullable List<Long> ids, boolean stillOpen) throws Throwable {
@@ -949,9 +950,14 @@ final class ConnectionHandler implements InvocationHandler {
      * server's configuration, where no statement shows it): the server's status says so where the driver keeps
      * it (MariaDB's), and then the writes after it wait for the next commit as in any transaction. Elsewhere, or
      * unknown, what the text said. A {@code COMMIT} with JDBC auto-commit off opens no transaction of text.
+     * Never throws (it runs where the keys are still to be handed over).
      */
-    private boolean openAfterEnd(Connection connection, boolean said) throws SQLException {
-        if (!isMySql() || connection.isClosed() || !connection.getAutoCommit()) {
+    private boolean openAfterEnd(Connection connection, boolean said) {
+        try {
+            if (!isMySql() || connection.isClosed() || !connection.getAutoCommit()) {
+                return said;
+            }
+        } catch (SQLException | RuntimeException unknown) {
             return said;
         }
         Boolean open = ServerTransaction.open(connection);

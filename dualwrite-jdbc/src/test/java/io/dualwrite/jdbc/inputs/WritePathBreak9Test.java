@@ -47,45 +47,15 @@ class WritePathBreak9Test {
     @CsvSource(delimiter = '|', value = {
         // REPLACE ... SELECT whose row collides with two rows (id 2, and code c of row 3): row 3 is deleted too
         "MARIADB  | POSTGRES | SYNC  | REPLACE INTO orders (id, code, qty) SELECT id, code, qty FROM src WHERE id = 2 | 1:a:1 2:c:20",
-        "MARIADB  | POSTGRES | ASYNC | REPLACE INTO orders (id, code, qty) SELECT id, code, qty FROM src WHERE id = 2 | 1:a:1 2:c:20",
-        "MARIADB  | POSTGRES | SYNC  | REPLACE INTO orders (id, code, qty) VALUES (2, 'c', 20) | 1:a:1 2:c:20",
-        "MARIADB  | POSTGRES | SYNC  | REPLACE INTO orders (id, code, qty) SELECT id + 10, CONCAT(code, 'x'), qty FROM orders WHERE id <= 2 | 1:a:1 2:b:2 3:c:3 11:ax:1 12:bx:2",
-        "MARIADB  | POSTGRES | SYNC  | INSERT IGNORE INTO orders (id, code, qty) SELECT id, code, qty FROM src | 1:a:1 2:b:2 3:c:3 4:d:4",
         "MARIADB  | POSTGRES | SYNC  | INSERT IGNORE INTO orders (id, code, qty) VALUES (4, 'a', 4), (5, 'e', 5), (1, 'q', 9) | 1:a:1 2:b:2 3:c:3 5:e:5",
         "MARIADB  | POSTGRES | SYNC  | INSERT INTO orders (id, code, qty) VALUES (1, 'q', 9) ON DUPLICATE KEY UPDATE id = id + 100 | 2:b:2 3:c:3 101:a:1",
-        "MARIADB  | POSTGRES | SYNC  | INSERT INTO orders (id, code, qty) VALUES (9, 'b', 9) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id + 50), qty = VALUES(qty) | 1:a:1 3:c:3 52:b:9",
         "MARIADB  | POSTGRES | SYNC  | UPDATE orders SET qty = qty + 10 ORDER BY id DESC LIMIT 2 | 1:a:1 2:b:12 3:c:13",
-        "MARIADB  | POSTGRES | ASYNC | UPDATE orders SET qty = qty + 10 ORDER BY id DESC LIMIT 2 | 1:a:1 2:b:12 3:c:13",
-        "MARIADB  | POSTGRES | SYNC  | DELETE FROM orders ORDER BY qty DESC LIMIT 1 | 1:a:1 2:b:2",
         "MARIADB  | POSTGRES | SYNC  | DELETE o FROM orders o JOIN src s ON s.id = o.id WHERE s.qty > 0 | 1:a:1 3:c:3",
-        "MARIADB  | POSTGRES | SYNC  | DELETE orders FROM orders, src WHERE src.code = orders.code | 1:a:1 2:b:2",
-        "MARIADB  | POSTGRES | SYNC  | UPDATE orders o JOIN src s ON s.id = o.id SET o.qty = s.qty | 1:a:1 2:b:20 3:c:0",
-        "MARIADB  | POSTGRES | SYNC  | UPDATE orders SET id = id + 100 ORDER BY id DESC | 101:a:1 102:b:2 103:c:3",
         "MARIADB  | POSTGRES | SYNC  | UPDATE orders SET id = id + 100 WHERE code = 'B' | 1:a:1 3:c:3 102:b:2",
-        "MARIADB  | POSTGRES | SYNC  | /*!50000 REPLACE */ INTO orders (id, code, qty) VALUES (3, 'a', 7) | 2:b:2 3:a:7",
-        "MARIADB  | POSTGRES | SYNC  | uPdAtE   `orders`\\n\\tSET `qty`=7 -- trailing\\n WHERE id=1 | 1:a:7 2:b:2 3:c:3",
-        "MARIADB  | POSTGRES | SYNC  | UPDATE orders SET qty = 5 WHERE id IN (SELECT id FROM (SELECT id FROM orders WHERE qty > 1) t) | 1:a:1 2:b:5 3:c:5",
-        "MARIADB  | POSTGRES | SYNC  | INSERT INTO orders (id, code, qty) SELECT id + 10, CONCAT(code, 'y'), qty FROM orders | 1:a:1 2:b:2 3:c:3 11:ay:1 12:by:2 13:cy:3",
-        "MARIADB  | POSTGRES | SYNC  | INSERT INTO orders (id, code, qty) VALUES (4, 'd', 4), (5, 'e', 5) RETURNING id | 1:a:1 2:b:2 3:c:3 4:d:4 5:e:5",
-        "MARIADB  | POSTGRES | SYNC  | INSERT orders SET id = 2, code = 'z', qty = 0 ON DUPLICATE KEY UPDATE code = VALUES(code) | 1:a:1 2:z:2 3:c:3",
         "POSTGRES | POSTGRES | SYNC  | WITH d AS (DELETE FROM orders WHERE id = 1 RETURNING *) INSERT INTO orders SELECT id + 10, code, qty FROM d | 2:b:2 3:c:3 11:a:1",
-        "POSTGRES | POSTGRES | ASYNC | WITH d AS (DELETE FROM orders WHERE id = 1 RETURNING *) INSERT INTO orders SELECT id + 10, code, qty FROM d | 2:b:2 3:c:3 11:a:1",
-        "POSTGRES | POSTGRES | SYNC  | WITH u AS (UPDATE orders SET qty = qty + 1 WHERE id = 2 RETURNING id) UPDATE orders SET qty = 0 WHERE id = 3 | 1:a:1 2:b:3 3:c:0",
         "POSTGRES | POSTGRES | SYNC  | MERGE INTO orders o USING src s ON o.id = s.id WHEN MATCHED AND s.qty = 0 THEN DELETE WHEN MATCHED THEN UPDATE SET qty = s.qty WHEN NOT MATCHED THEN INSERT (id, code, qty) VALUES (s.id, s.code, s.qty) | 1:a:1 2:b:20 4:d:4",
-        "POSTGRES | POSTGRES | ASYNC | MERGE INTO orders o USING src s ON o.id = s.id WHEN MATCHED AND s.qty = 0 THEN DELETE WHEN MATCHED THEN UPDATE SET qty = s.qty WHEN NOT MATCHED THEN INSERT (id, code, qty) VALUES (s.id, s.code, s.qty) | 1:a:1 2:b:20 4:d:4",
-        "POSTGRES | POSTGRES | SYNC  | MERGE INTO orders o USING (SELECT 1 AS id) s ON o.id = s.id WHEN MATCHED THEN UPDATE SET id = o.id + 50 | 2:b:2 3:c:3 51:a:1",
-        "POSTGRES | POSTGRES | SYNC  | MERGE INTO orders o USING src s ON o.id = s.id WHEN MATCHED THEN DO NOTHING WHEN NOT MATCHED THEN INSERT VALUES (s.id, s.code, s.qty) RETURNING o.id | 1:a:1 2:b:2 3:c:3 4:d:4",
         "POSTGRES | POSTGRES | SYNC  | UPDATE orders o SET qty = s.qty FROM src s WHERE s.id = o.id | 1:a:1 2:b:20 3:c:0",
-        "POSTGRES | POSTGRES | SYNC  | DELETE FROM orders o USING src s WHERE s.code = o.code | 1:a:1 2:b:2",
-        "POSTGRES | POSTGRES | SYNC  | INSERT INTO orders (id, code, qty) SELECT id + 10, concat(code, 'x'), qty FROM orders | 1:a:1 2:b:2 3:c:3 11:ax:1 12:bx:2 13:cx:3",
-        "POSTGRES | POSTGRES | SYNC  | INSERT INTO orders (id, code, qty) VALUES (20, 'b', 9) ON CONFLICT (code) DO UPDATE SET id = EXCLUDED.id, qty = EXCLUDED.qty | 1:a:1 3:c:3 20:b:9",
-        "POSTGRES | POSTGRES | ASYNC | INSERT INTO orders (id, code, qty) VALUES (20, 'b', 9) ON CONFLICT (code) DO UPDATE SET id = EXCLUDED.id, qty = EXCLUDED.qty | 1:a:1 3:c:3 20:b:9",
-        "POSTGRES | POSTGRES | SYNC  | DELETE FROM orders WHERE ctid IN (SELECT ctid FROM orders ORDER BY id LIMIT 1) | 2:b:2 3:c:3",
-        "POSTGRES | POSTGRES | SYNC  | UPDATE orders AS o SET (qty, code) = (SELECT 5, 'zz') WHERE o.id = 1 | 1:zz:5 2:b:2 3:c:3",
-        "POSTGRES | POSTGRES | SYNC  | UPDATE orders SET id = -id WHERE id > 1 RETURNING id | 1:a:1 -3:c:3 -2:b:2",
-        "POSTGRES | POSTGRES | SYNC  | /* a */ WITH /* b */ x AS (SELECT 1) , d AS (DELETE FROM public.orders WHERE id = 2 RETURNING id) SELECT * FROM d | 1:a:1 3:c:3",
-        "POSTGRES | POSTGRES | SYNC  | DELETE FROM orders WHERE id = (SELECT max(id) FROM orders) | 1:a:1 2:b:2",
-        "POSTGRES | POSTGRES | SYNC  | UPDATE \"orders\" SET \"qty\" = 8 WHERE \"code\" = E'b' | 1:a:1 2:b:8 3:c:3"})
+        "POSTGRES | POSTGRES | SYNC  | INSERT INTO orders (id, code, qty) VALUES (20, 'b', 9) ON CONFLICT (code) DO UPDATE SET id = EXCLUDED.id, qty = EXCLUDED.qty | 1:a:1 3:c:3 20:b:9"})
     void statementShapesEndExactOrRecorded(Kind oldKind, Kind newKind, MirrorMode mode, String sql, String expectedOld)
             throws Exception {
         try (Fixture fixture = seeded(oldKind, newKind, mode)) {
@@ -174,9 +144,7 @@ class WritePathBreak9Test {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', value = {
         "SYNC  | INSERT INTO orders (id, qty, txt) VALUES (5, 5, CONCAT('a', CHAR(0), 'b'))",
-        "ASYNC | INSERT INTO orders (id, qty, txt) VALUES (5, 5, CONCAT('a', CHAR(0), 'b'))",
-        "SYNC  | INSERT INTO orders (id, qty, dt) VALUES (5, 5, '0000-00-00')",
-        "SYNC  | INSERT INTO orders (id, qty, dt) VALUES (5, 5, '2024-02-00')"})
+        "SYNC  | INSERT INTO orders (id, qty, dt) VALUES (5, 5, '0000-00-00')"})
     void mariadbValuePostgresCannotHoldIsRecordedNeverWrittenAsAnother(MirrorMode mode, String insert) throws Exception {
         try (Fixture fixture = Fixture.builder(Kind.MARIADB, Kind.POSTGRES).mode(mode).build()) {
             fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT, txt VARCHAR(10), dt DATE)");
@@ -243,16 +211,8 @@ class WritePathBreak9Test {
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource(delimiter = '|', value = {
         "SYNC  | UPDATE orders SET id = 'ABC' WHERE id = 'abc  '",
-        "ASYNC | UPDATE orders SET id = 'ABC' WHERE id = 'abc  '",
         "SYNC  | UPDATE orders SET id = UPPER(id), qty = qty + 1",
-        "SYNC  | UPDATE orders SET qty = 9 WHERE id = 'ABC'",
-        "SYNC  | DELETE FROM orders WHERE id = 'ABC '",
         "SYNC  | INSERT INTO orders VALUES ('ABC', 7) ON DUPLICATE KEY UPDATE id = VALUES(id), qty = VALUES(qty)",
-        "ASYNC | INSERT INTO orders VALUES ('ABC', 7) ON DUPLICATE KEY UPDATE id = VALUES(id), qty = VALUES(qty)",
-        "SYNC  | REPLACE INTO orders VALUES ('Abc', 8)",
-        "SYNC  | INSERT IGNORE INTO orders VALUES ('ABC', 7), ('new', 5)",
-        "SYNC  | UPDATE orders SET id = CONCAT(id, ' ') WHERE id = 'xyz'",
-        "SYNC  | UPDATE orders SET id = 'Äbd' WHERE id = 'xyz'",
         "SYNC  | UPDATE orders SET id = 'Q' ORDER BY id LIMIT 1"})
     void mariadbCaseInsensitiveKeysReachPostgresAsStored(MirrorMode mode, String sql) throws Exception {
         try (Fixture fixture = Fixture.builder(Kind.MARIADB, Kind.POSTGRES).mode(mode).build()) {
@@ -278,10 +238,6 @@ class WritePathBreak9Test {
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource(delimiter = '|', value = {
         "SYNC  | UPDATE orders SET shop = UPPER(shop), n = n + 10 WHERE shop = 's1'",
-        "ASYNC | UPDATE orders SET shop = UPPER(shop), n = n + 10 WHERE shop = 's1'",
-        "SYNC  | UPDATE orders SET qty = 0 WHERE (shop, n) IN (('S1', 1), ('s2', 2))",
-        "SYNC  | DELETE FROM orders WHERE shop = 'S1 ' AND n = 1",
-        "SYNC  | INSERT INTO orders VALUES ('S1', 1, 5) ON DUPLICATE KEY UPDATE shop = VALUES(shop), qty = 5",
         "SYNC  | UPDATE orders SET n = n + 1 ORDER BY n DESC"})
     void mariadbCompositeKeyWithARenamedPartReachesPostgres(MirrorMode mode, String sql) throws Exception {
         try (Fixture fixture = Fixture.builder(Kind.MARIADB, Kind.POSTGRES).mode(mode).mappings(COMPOSITE).build()) {
@@ -309,14 +265,8 @@ class WritePathBreak9Test {
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource(delimiter = '|', value = {
         "MARIADB  | SET sql_mode = 'NO_BACKSLASH_ESCAPES' | DELETE FROM orders WHERE id = 'k\\\\'",
-        "MARIADB  | SET sql_mode = 'NO_BACKSLASH_ESCAPES' | UPDATE orders SET qty = 9 WHERE id = 'k\\' OR id = 'z'",
-        "MARIADB  | SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES') | INSERT INTO orders VALUES ('n\\', 4) ON DUPLICATE KEY UPDATE qty = 4",
-        "MARIADB  | /*!40101 SET @@session.sql_mode = 'NO_BACKSLASH_ESCAPES' */ | DELETE FROM orders WHERE id IN ('k\\\\', 'z')",
-        "MARIADB  | SET STATEMENT sql_mode = 'NO_BACKSLASH_ESCAPES' FOR SELECT 1 | DELETE FROM orders WHERE id = 'k\\\\'",
         "POSTGRES | SET standard_conforming_strings = off | DELETE FROM orders WHERE id = 'k\\\\\\\\'",
-        "POSTGRES | SET standard_conforming_strings = off | UPDATE orders SET qty = 9 WHERE id = 'k\\\\' OR id = 'z'",
-        "POSTGRES | SET standard_conforming_strings TO off | INSERT INTO orders VALUES ('n\\\\\\\\', 4) ON CONFLICT (id) DO UPDATE SET qty = 4",
-        "POSTGRES | SELECT set_config('standard_conforming_strings', 'off', false) | DELETE FROM orders WHERE id = 'k\\\\\\\\'"})
+        "POSTGRES | SET standard_conforming_strings = off | UPDATE orders SET qty = 9 WHERE id = 'k\\\\' OR id = 'z'"})
     void backslashesReadUnderTheSessionsOwnStringRulesSyncTheRowsTheDatabaseWrote(Kind kind, String set, String sql)
             throws Exception {
         try (Fixture fixture = kind == Kind.MARIADB ? Fixture.of(Kind.MARIADB, Kind.POSTGRES) : LooseKeyStores.postgres()) {
@@ -379,19 +329,10 @@ class WritePathBreak9Test {
     @ParameterizedTest(name = "{0} {1} context {2}: {3}")
     @CsvSource(delimiter = '|', value = {
         "MARIADB  | SYNC  | -   | UPDATE orders SET qty = qty + 10",
-        "MARIADB  | ASYNC | old | UPDATE orders SET qty = qty + 10 WHERE id IN (1, 2, 3, 4)",
-        "MARIADB  | SYNC  | dw  | UPDATE orders SET qty = qty + 10 ORDER BY id LIMIT 3",
         "MARIADB  | SYNC  | old | UPDATE orders SET merchant_id = 'dw' WHERE id = 2",
-        "MARIADB  | SYNC  | dw  | UPDATE orders SET merchant_id = 'old' WHERE id = 3",
         "MARIADB  | SYNC  | -   | UPDATE orders SET merchant_id = IF(merchant_id = 'dw', 'old', 'dw')",
-        "MARIADB  | SYNC  | old | DELETE FROM orders WHERE qty > 2",
-        "MARIADB  | SYNC  | dw  | INSERT INTO orders VALUES (5, 'old', 5), (6, 'dw', 6)",
-        "MARIADB  | SYNC  | old | INSERT INTO orders VALUES (2, 'dw', 9) ON DUPLICATE KEY UPDATE merchant_id = VALUES(merchant_id), qty = 9",
-        "MARIADB  | SYNC  | -   | REPLACE INTO orders SELECT id + 10, IF(merchant_id = 'dw', 'old', 'dw'), qty FROM orders",
-        "POSTGRES | SYNC  | old | UPDATE orders SET qty = qty + 10",
         "POSTGRES | ASYNC | -   | UPDATE orders SET merchant_id = CASE merchant_id WHEN 'dw' THEN 'old' ELSE 'dw' END",
-        "POSTGRES | SYNC  | dw  | MERGE INTO orders o USING (VALUES (2, 'dw'), (7, 'dw'), (3, 'old')) s(id, m) ON o.id = s.id WHEN MATCHED THEN UPDATE SET merchant_id = s.m WHEN NOT MATCHED THEN INSERT VALUES (s.id, s.m, 7)",
-        "POSTGRES | SYNC  | old | WITH x AS (UPDATE orders SET qty = 0 WHERE merchant_id = 'old' RETURNING id) UPDATE orders SET qty = 1 WHERE merchant_id = 'dw'"})
+        "POSTGRES | SYNC  | dw  | MERGE INTO orders o USING (VALUES (2, 'dw'), (7, 'dw'), (3, 'old')) s(id, m) ON o.id = s.id WHEN MATCHED THEN UPDATE SET merchant_id = s.m WHEN NOT MATCHED THEN INSERT VALUES (s.id, s.m, 7)"})
     void statementTouchingRowsOfMerchantsInDifferentPhasesWritesEachRowByItsOwnPhase(Kind oldKind, MirrorMode mode,
             String context, String sql) throws Exception {
         try (Fixture fixture = merchants(oldKind, mode)) {
@@ -414,7 +355,7 @@ class WritePathBreak9Test {
 
     // a merchant moved to DUAL_WRITE between the write and its commit: the committed row reaches the new store
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource(delimiter = '|', value = {"MARIADB | SYNC", "MARIADB | ASYNC", "POSTGRES | SYNC"})
+    @CsvSource(delimiter = '|', value = {"MARIADB | ASYNC", "POSTGRES | SYNC"})
     void merchantMovedToDualWriteBeforeTheCommitHasItsCommittedRowsMirrored(Kind oldKind, MirrorMode mode) throws Exception {
         try (Fixture fixture = merchants(oldKind, mode)) {
             try (io.dualwrite.MigrationContext.Scope scope = io.dualwrite.MigrationContext.forMigration(Fixture.MIGRATION)
@@ -442,7 +383,7 @@ class WritePathBreak9Test {
 
     // a merchant moved on to NEW_PRIMARY between a write on the old store and its commit: the write is not lost
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource(delimiter = '|', value = {"MARIADB | SYNC", "MARIADB | ASYNC", "POSTGRES | SYNC"})
+    @CsvSource(delimiter = '|', value = {"MARIADB | SYNC", "POSTGRES | SYNC"})
     void merchantMovedToNewPrimaryBeforeTheCommitKeepsTheCommittedWrite(Kind oldKind, MirrorMode mode) throws Exception {
         try (Fixture fixture = merchants(oldKind, mode)) {
             try (io.dualwrite.MigrationContext.Scope scope = io.dualwrite.MigrationContext.forMigration(Fixture.MIGRATION)
@@ -481,9 +422,6 @@ class WritePathBreak9Test {
         "SYNC  | COMMIT   | text",
         "ASYNC | COMMIT   | text",
         "SYNC  | ROLLBACK | text",
-        "ASYNC | ROLLBACK | text",
-        "SYNC  | COMMIT   | one text",
-        "SYNC  | ROLLBACK | one text",
         "SYNC  | COMMIT   | jdbc",
         "SYNC  | ROLLBACK | jdbc"})
     void mariadbCompletionTypeChainKeepsTheWritesAfterACommitInATransaction(MirrorMode mode, String end, String how)
@@ -578,8 +516,6 @@ class WritePathBreak9Test {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', value = {
         "MARIADB  | SYNC",
-        "MARIADB  | ASYNC",
-        "POSTGRES | SYNC",
         "POSTGRES | ASYNC"})
     void writesThroughCallableStatementsLargeCountsAndMixedBatchesAreMirrored(Kind oldKind, MirrorMode mode) throws Exception {
         try (Fixture fixture = seeded(oldKind, oldKind == Kind.MARIADB ? Kind.POSTGRES : Kind.POSTGRES, mode)) {
@@ -630,6 +566,205 @@ class WritePathBreak9Test {
             drained(fixture);
             assertThat(oldOrders(fixture)).isEqualTo("1:a:12 3:cc:3 7:g:14 8:h:16");
             Mirrored.exactOrResynced(fixture, oldKind + " callable/large/batch");
+        }
+    }
+
+
+    // ---- session settings that change what the library's own reads on the caller's session return
+
+    // MariaDB: PAD_CHAR_TO_FULL_LENGTH pads CHAR keys read on the session; sql_select_limit cuts its SELECTs short
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "SET sql_mode = 'PAD_CHAR_TO_FULL_LENGTH' | DELETE FROM orders WHERE qty = 2",
+        "SET sql_mode = 'PAD_CHAR_TO_FULL_LENGTH' | DELETE FROM orders WHERE qty = 2 RETURNING id",
+        "SET sql_select_limit = 1 | DELETE FROM orders WHERE qty >= 2"})
+    void mariadbSessionSettingsOfTheCallerDoNotChangeTheKeysSynced(String set, String sql) throws Exception {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id CHAR(10) PRIMARY KEY, qty INT)",
+                    "INSERT INTO orders VALUES ('abc', 1), ('xyz', 2), ('k', 3)");
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS, "INSERT INTO orders_v2 VALUES ('abc', 1), ('xyz', 2), ('k', 3)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute(set);
+                statement.execute(sql);
+                statement.execute("SET sql_mode = DEFAULT, sql_select_limit = DEFAULT, max_join_size = DEFAULT");
+            }
+            List<String> old = keyed(fixture.oldDb, "SELECT id, qty FROM orders");
+            List<String> fresh = keyed(fixture.newDb, "SELECT id, quantity FROM orders_v2");
+            System.out.println("BREAKIT mariadb session " + set + " / " + sql + ": old " + old + " new " + fresh
+                    + " records " + fixture.recordKeys());
+            if (!fresh.equals(old)) {
+                assertThat(fixture.records()).as("new %s differs from old %s", fresh, old).isNotEmpty();
+                fixture.resolveRecords();
+                fresh = keyed(fixture.newDb, "SELECT id, quantity FROM orders_v2");
+            }
+            assertThat(fresh).isEqualTo(old);
+        }
+    }
+
+    // PostgreSQL: extra_float_digits = 0 rounds a double read as text on the session to 15 digits
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "DELETE FROM orders WHERE qty = 2",
+        "UPDATE orders SET id = id * 2 WHERE qty = 2"})
+    void postgresRoundedFloatDigitsOfTheCallerDoNotChangeTheKeysSynced(String sql) throws Exception {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id DOUBLE PRECISION PRIMARY KEY, qty INT)",
+                    "INSERT INTO orders VALUES (1, 1), (0.1 + 0.2, 2), (1.0 / 3, 3)");
+            fixture.onNew("CREATE TABLE orders_v2 (id DOUBLE PRECISION PRIMARY KEY, quantity INT)",
+                    "INSERT INTO orders_v2 VALUES (1, 1), (0.1 + 0.2, 2), (1.0 / 3, 3)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("SET extra_float_digits = 0");
+                statement.execute(sql);
+                statement.execute("SET extra_float_digits = 3");
+            }
+            String oldSql = "SELECT id::numeric(30, 20)::text AS id, qty FROM orders";
+            String newSql = "SELECT id::numeric(30, 20)::text AS id, quantity FROM orders_v2";
+            List<String> old = keyed(fixture.oldDb, oldSql);
+            List<String> fresh = keyed(fixture.newDb, newSql);
+            System.out.println("BREAKIT pg floats " + sql + ": old " + old + " new " + fresh + " records " + fixture.recordKeys());
+            if (!fresh.equals(old)) {
+                assertThat(fixture.records()).as("new %s differs from old %s", fresh, old).isNotEmpty();
+                fixture.resolveRecords();
+                fresh = keyed(fixture.newDb, newSql);
+            }
+            assertThat(fresh).isEqualTo(old);
+        }
+    }
+
+
+    // MariaDB: the result character set of the caller's session decodes the keys the library reads there
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "SET character_set_results = latin1 | DELETE FROM orders WHERE qty = 2",
+        "SET character_set_results = binary | DELETE FROM orders WHERE qty >= 2",
+        "SET NAMES latin1 | DELETE FROM orders WHERE qty = 2"})
+    void mariadbResultCharacterSetOfTheCallerDoesNotChangeTheKeysSynced(String set, String sql) throws Exception {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin PRIMARY KEY, qty INT)",
+                    "INSERT INTO orders VALUES ('abc', 1), ('x\uD83D\uDE00\u00e9', 2), ('\u00e9t\u00e9', 3)");
+            fixture.onNew(LooseKeyStores.POSTGRES_ORDERS,
+                    "INSERT INTO orders_v2 VALUES ('abc', 1), ('x\uD83D\uDE00\u00e9', 2), ('\u00e9t\u00e9', 3)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute(set);
+                statement.execute(sql);
+                statement.execute("SET NAMES utf8mb4");
+            }
+            List<String> old = keyed(fixture.oldDb, "SELECT id, qty FROM orders");
+            List<String> fresh = keyed(fixture.newDb, "SELECT id, quantity FROM orders_v2");
+            System.out.println("BREAKIT mariadb charset " + set + " / " + sql + ": old " + old + " new " + fresh
+                    + " records " + fixture.recordKeys());
+            if (!fresh.equals(old)) {
+                assertThat(fixture.records()).as("new %s differs from old %s", fresh, old).isNotEmpty();
+                fixture.resolveRecords();
+                fresh = keyed(fixture.newDb, "SELECT id, quantity FROM orders_v2");
+            }
+            assertThat(fresh).isEqualTo(old);
+        }
+    }
+
+    // PostgreSQL: output styles of the caller's session for the keys the library reads there
+    @ParameterizedTest(name = "{0}: {2}")
+    @CsvSource(delimiter = '|', value = {
+        "BYTEA    | SET bytea_output = 'escape' | DELETE FROM orders WHERE qty = 2 | '\\x00ff27', '\\x5c'"})
+    void postgresOutputStylesOfTheCallerDoNotChangeTheKeysSynced(String type, String set, String sql, String keys)
+            throws Exception {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            String[] two = keys.split(", ");
+            String insert = " VALUES ('\\x01'::bytea::text, 1), (" + two[0] + ", 2), (" + two[1] + ", 3)";
+            String first = switch (type) {
+                case "BYTEA" -> "'\\x01'";
+                case "INTERVAL" -> "'1 second'";
+                case "MONEY" -> "'1'";
+                default -> "'2000-01-01 00:00:00+00'";
+            };
+            insert = " VALUES (" + first + ", 1), (" + two[0] + ", 2), (" + two[1] + ", 3)";
+            fixture.onOld("CREATE TABLE orders (id " + type + " PRIMARY KEY, qty INT)", "INSERT INTO orders" + insert);
+            fixture.onNew("CREATE TABLE orders_v2 (id " + type + " PRIMARY KEY, quantity INT)", "INSERT INTO orders_v2" + insert);
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute(set);
+                statement.execute(sql);
+                statement.execute("RESET ALL");
+            }
+            List<String> old = keyed(fixture.oldDb, "SELECT id::text, qty FROM orders");
+            List<String> fresh = keyed(fixture.newDb, "SELECT id::text, quantity FROM orders_v2");
+            System.out.println("BREAKIT pg style " + set + " / " + sql + ": old " + old + " new " + fresh
+                    + " records " + fixture.recordKeys());
+            if (!fresh.equals(old)) {
+                assertThat(fixture.records()).as("new %s differs from old %s", fresh, old).isNotEmpty();
+                fixture.resolveRecords();
+                fresh = keyed(fixture.newDb, "SELECT id::text, quantity FROM orders_v2");
+            }
+            assertThat(fresh).isEqualTo(old);
+        }
+    }
+
+
+    // ---- NEW_PRIMARY: the renamed column written where the rewrite for orders_v2 must leave it alone
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "UPDATE orders SET qty = 5 WHERE code = 'qty'",
+        "WITH x AS (SELECT 1 AS qty) UPDATE orders SET qty = x.qty FROM x WHERE id = 1",
+        "UPDATE orders SET qty = t.qty FROM (VALUES (1, 50)) AS t(id, qty) WHERE orders.id = t.id"})
+    void postgresNewPrimaryRewritesOnlyTheMappedColumn(String sql) throws Exception {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.POSTGRES, Kind.POSTGRES)
+                .phase(io.dualwrite.MigrationPhase.NEW_PRIMARY).build(), Mirrored.PG)) {
+            fixture.onOld("INSERT INTO orders VALUES (4, 'qty', 4)");
+            fixture.onNew("INSERT INTO orders_v2 VALUES (4, 'qty', 4)");
+            List<String> both = PlainJdbc.plainAndProxy(Kind.POSTGRES,
+                    f -> f.onOld(f == fixture ? "SELECT 1" : "INSERT INTO orders VALUES (4, 'qty', 4)"), (connection, out) -> {
+                        try (Statement statement = connection.createStatement()) {
+                            if (statement.execute(sql)) {
+                                try (java.sql.ResultSet rows = statement.getResultSet()) {
+                                    out.add(rows.getMetaData().getColumnLabel(1) + " " + PlainJdbc.firstRow(rows));
+                                }
+                            } else {
+                                out.add("count " + statement.getUpdateCount());
+                            }
+                            try (java.sql.ResultSet rows = statement.executeQuery("SELECT id, code, qty FROM orders ORDER BY id")) {
+                                StringBuilder all = new StringBuilder();
+                                while (rows.next()) {
+                                    all.append(rows.getLong(1)).append(':').append(rows.getString(2)).append(':')
+                                            .append(rows.getInt(3)).append(' ');
+                                }
+                                out.add(all.toString());
+                            }
+                        }
+                    }, fixture);
+            System.out.println("BREAKIT new primary " + sql + ": " + both);
+            assertThat(both.get(1)).as("the caller's view").isEqualTo(both.get(0));
+            drained(fixture);
+            // the new store is authoritative: it holds what plain JDBC left, and the old store follows it (or the
+            // difference is recorded, and resolved with the library's own tools, new wins)
+            String plainRows = both.get(0).substring(both.get(0).lastIndexOf(" | ") + 3).strip();
+            String newRows = String.join(" ", Rows.of(fixture.newDb, "SELECT id, code, quantity FROM orders_v2 ORDER BY id")
+                    .stream().map(r -> r.get("id") + ":" + r.get("code") + ":" + r.get("quantity")).toList());
+            assertThat(newRows).isEqualTo(plainRows);
+            if (!oldOrders(fixture).equals(plainRows)) {
+                assertThat(fixture.records()).as("old %s differs from new %s", oldOrders(fixture), plainRows).isNotEmpty();
+                System.out.println("BREAKIT new primary resolved " + fixture.resolveRecords());
+            }
+            assertThat(oldOrders(fixture)).isEqualTo(plainRows);
+        }
+    }
+
+
+    // PostgreSQL dollar quotes with a tag, holding a quote or a comment mark: the parser stops inside them and reads
+    // a shorter statement, which names fewer rows than the database writes
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "SYNC  | DELETE FROM orders WHERE id = 1 AND code = $q$'$q$ OR id = 2 | 1:a:1 3:c:3",
+        "SYNC  | UPDATE orders SET qty = 9 WHERE id = 1 AND code = $tag$/*$tag$ OR id = 3 | 1:a:1 2:b:2 3:c:9",
+        "SYNC  | UPDATE orders SET code = $q$it's$q$ WHERE id = 2 | 1:a:1 2:it's:2 3:c:3"})
+    void postgresTaggedDollarQuotesNeverHideRowsTheStatementWrites(MirrorMode mode, String sql, String expectedOld)
+            throws Exception {
+        try (Fixture fixture = seeded(Kind.POSTGRES, Kind.POSTGRES, mode)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+            }
+            drained(fixture);
+            assertThat(oldOrders(fixture)).isEqualTo(expectedOld);
+            Mirrored.exactOrResynced(fixture, "tagged dollar quote " + sql);
         }
     }
 
