@@ -94,4 +94,26 @@ class NewPrimaryCallerViewTest {
             assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).hasSize(4);
         }
     }
+
+    // Failed before its fix: a subquery of the mapped table kept the old table's name and columns
+    // Input (PostgreSQL and H2, NEW_PRIMARY, mapping qty -> quantity): "UPDATE orders SET qty = (SELECT max(qty) FROM
+    //   orders) WHERE id = 1", then "DELETE FROM orders WHERE qty = (SELECT min(qty) FROM orders)"
+    // Plain JDBC (the application's schema): both run; row 1 gets qty 3, then row 2 (qty 2) is deleted.
+    // Library: only the statement's own table was renamed: "relation orders does not exist" reached the caller.
+    // Kind: the caller's view is untouched (NEW_PRIMARY statements rewritten for the new store).
+    @Test
+    void newPrimaryWritesWithSubqueriesOfTheirOwnTableRunAsOnTheApplicationsSchema() throws SQLException {
+        for (Kind kind : List.of(Kind.POSTGRES, Kind.H2)) {
+            try (Fixture fixture = newPrimary(kind)) {
+                try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                    assertThat(statement.executeUpdate("UPDATE orders SET qty = (SELECT max(qty) FROM orders) WHERE id = 1"))
+                            .isEqualTo(1);
+                    assertThat(statement.executeUpdate("DELETE FROM orders WHERE qty = (SELECT min(o.qty) FROM orders o)"))
+                            .isEqualTo(1);
+                }
+                assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).as(kind.name())
+                        .extracting(row -> row.get("id") + "/" + row.get("qty")).containsExactly("1/3", "3/3");
+            }
+        }
+    }
 }
