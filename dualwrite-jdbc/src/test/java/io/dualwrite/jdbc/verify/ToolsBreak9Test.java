@@ -563,4 +563,26 @@ class ToolsBreak9Test {
             assertThat(fresh.count("SELECT COUNT(*) FROM t_1")).isZero();
         }
     }
+
+    // Input: H2 -> PostgreSQL, a VARCHAR ARRAY and an INTEGER ARRAY into text[] and int[] (compared in Java):
+    //   elements with a comma, a quote, a backslash and NULL; then the new text array of row 1 split at its comma.
+    // Expected: clean after the backfill; the split array is reported.
+    @Test
+    void h2ArraysCopiedIntoPostgresArraysVerifyCleanAndASplitElementIsFound() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.H2);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, a VARCHAR(20) ARRAY, n INTEGER ARRAY)",
+                    "INSERT INTO t VALUES (1, ARRAY['a, b', 'c'], ARRAY[1, NULL]), (2, ARRAY['q\"', 'b\\', NULL], ARRAY[]),"
+                            + " (3, NULL, NULL)");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, a text[], n int[])");
+            backfill(old, fresh, T);
+            assertThat(rows(fresh, "SELECT id, a::text AS a, n::text AS n FROM t ORDER BY id")).containsExactly(
+                    "1 {\"a, b\",c} {1,NULL}", "2 {\"q\\\"\",\"b\\\\\",NULL} {}", "3 null null");
+            assertClean(verify(old, fresh, T));
+            fresh.execute("UPDATE t SET a = '{a,\" b\",c}' WHERE id = 1");
+            TableReport report = verify(old, fresh, T);
+            assertThat(report.differences()).as(report.toText())
+                    .extracting(RowDifference::key, RowDifference::columns).containsExactly(tuple("1", List.of("a")));
+        }
+    }
 }
