@@ -33,7 +33,10 @@ final class NewStoreColumns implements StatementAnalyzer.NewTableColumns {
         try (Connection connection = newStore.getConnection()) {
             List<String> columns = new ArrayList<>();
             for (String name : new String[] {table, table.toLowerCase(Locale.ROOT), table.toUpperCase(Locale.ROOT)}) {
-                try (ResultSet rows = connection.getMetaData().getColumns(connection.getCatalog(), connection.getSchema(), name, null)) {
+                var metaData = connection.getMetaData();
+                try (ResultSet rows = metaData.getColumns(connection.getCatalog(),
+                        namePattern(metaData, connection.getSchema()),
+                        namePattern(metaData, name), null)) {
                     while (rows.next()) {
                         columns.add(rows.getString("COLUMN_NAME"));
                     }
@@ -46,5 +49,15 @@ final class NewStoreColumns implements StatementAnalyzer.NewTableColumns {
         } catch (SQLException e) {
             throw new IllegalStateException("could not read the columns of " + table + " in the new store", e);
         }
+    }
+
+    /** A name as a catalog pattern that matches only itself ({@code _} and {@code %} are wildcards there). */
+    private static @org.jspecify.annotations.Nullable String namePattern(java.sql.DatabaseMetaData metaData,
+            @org.jspecify.annotations.Nullable String name) throws SQLException {
+        String escape = metaData.getSearchStringEscape();
+        if (name == null || escape == null || escape.isEmpty()) {
+            return name;
+        }
+        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
     }
 }

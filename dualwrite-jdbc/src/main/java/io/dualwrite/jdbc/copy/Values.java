@@ -642,6 +642,13 @@ final class Values {
             // the session's zone, which a pool may set to anything
             adjusted = local.atOffset(java.time.ZoneOffset.UTC);
         }
+        if (target == CopyDialect.POSTGRESQL && type == Types.ARRAY && adjusted instanceof Object[] elements) {
+            // another product's array (H2's Object[]): the driver binds no Object[], but an array of the column's
+            // element type (its type name is the element's with a leading underscore)
+            String element = column.typeName().startsWith("_") ? column.typeName().substring(1) : column.typeName();
+            statement.setArray(index, statement.getConnection().createArrayOf(element, elements));
+            return;
+        }
         if (target == CopyDialect.POSTGRESQL && adjusted instanceof String text && !pgText(column)) {
             // a text for a column of another type (an enum, an array, money, a key read as text): a literal of
             // unknown type, which the server reads as the column's type; as a varchar it would have no operator

@@ -536,4 +536,53 @@ class ToolsBreak9Test {
                     .extracting(RowDifference::key, RowDifference::columns).containsExactly(tuple("1", List.of("i")));
         }
     }
+
+    // Input: MariaDB -> PostgreSQL, table t_1, and in the new store beside it a table tx1 (which the catalog
+    //   pattern 't_1' also matches: '_' is a wildcard there) with a NOT NULL column without default and a column
+    //   label. First an identity mapping; then one renaming v to label, which t_1 does not have.
+    // Expected: the first backfills and verifies clean (tx1's columns are no concern of t_1); the second is refused
+    //   before any row is copied, naming label.
+    @Test
+    void anotherTableMatchingTheNameAsAPatternNeitherBlocksNorPassesTheMapping() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t_1 (id INT PRIMARY KEY, v INT)", "INSERT INTO t_1 VALUES (1, 10), (2, 20)");
+            fresh.execute("CREATE TABLE t_1 (id INT PRIMARY KEY, v INT)",
+                    "CREATE TABLE tx1 (id INT PRIMARY KEY, label INT, extra INT NOT NULL)");
+            TableMapping identity = TableMapping.identity("t_1");
+            backfill(old, fresh, identity);
+            assertThat(rows(fresh, "SELECT id, v FROM t_1 ORDER BY id")).isEqualTo(rows(old, "SELECT id, v FROM t_1 ORDER BY id"));
+            assertClean(verify(old, fresh, identity));
+
+            fresh.execute("DELETE FROM t_1");
+            TableMapping renamed = TableMapping.builder("t_1").primaryKey("id").rename("v", "label").build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> backfill(old, fresh, renamed))
+                    .hasMessageContaining("label");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> verify(old, fresh, renamed))
+                    .hasMessageContaining("label");
+            assertThat(fresh.count("SELECT COUNT(*) FROM t_1")).isZero();
+        }
+    }
+
+    // Input: H2 -> PostgreSQL, a VARCHAR ARRAY and an INTEGER ARRAY into text[] and int[] (compared in Java):
+    //   elements with a comma, a quote, a backslash and NULL; then the new text array of row 1 split at its comma.
+    // Expected: clean after the backfill; the split array is reported.
+    @Test
+    void h2ArraysCopiedIntoPostgresArraysVerifyCleanAndASplitElementIsFound() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.H2);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, a VARCHAR(20) ARRAY, n INTEGER ARRAY)",
+                    "INSERT INTO t VALUES (1, ARRAY['a, b', 'c'], ARRAY[1, NULL]), (2, ARRAY['q\"', 'b\\', NULL], ARRAY[]),"
+                            + " (3, NULL, NULL)");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, a text[], n int[])");
+            backfill(old, fresh, T);
+            assertThat(rows(fresh, "SELECT id, a::text AS a, n::text AS n FROM t ORDER BY id")).containsExactly(
+                    "1 {\"a, b\",c} {1,NULL}", "2 {\"q\\\"\",\"b\\\\\",NULL} {}", "3 null null");
+            assertClean(verify(old, fresh, T));
+            fresh.execute("UPDATE t SET a = '{a,\" b\",c}' WHERE id = 1");
+            TableReport report = verify(old, fresh, T);
+            assertThat(report.differences()).as(report.toText())
+                    .extracting(RowDifference::key, RowDifference::columns).containsExactly(tuple("1", List.of("a")));
+        }
+    }
 }
