@@ -208,6 +208,21 @@ class WritePathBreak9Test {
         return Rows.of(db, sql).stream().map(r -> String.join("/", r.values())).sorted().toList();
     }
 
+    /**
+     * Asserts the new store's rows ({@code newSql}) equal the old store's ({@code oldSql}), or that a difference is
+     * recorded and resolving the records makes them equal.
+     */
+    private static void sameOrResolved(Fixture fixture, String oldSql, String newSql) throws java.sql.SQLException {
+        List<String> old = keyed(fixture.oldDb, oldSql);
+        List<String> fresh = keyed(fixture.newDb, newSql);
+        if (!fresh.equals(old)) {
+            assertThat(fixture.records()).as("new %s differs from old %s", fresh, old).isNotEmpty();
+            fixture.resolveRecords();
+            fresh = keyed(fixture.newDb, newSql);
+        }
+        assertThat(fresh).isEqualTo(old);
+    }
+
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource(delimiter = '|', value = {
         "SYNC  | UPDATE orders SET id = 'ABC' WHERE id = 'abc  '",
@@ -221,14 +236,7 @@ class WritePathBreak9Test {
                 statement.execute(sql);
             }
             drained(fixture);
-            List<String> old = keyed(fixture.oldDb, "SELECT id, qty FROM orders");
-            List<String> fresh = keyed(fixture.newDb, "SELECT id, quantity FROM orders_v2");
-            if (!fresh.equals(old)) {
-                assertThat(fixture.records()).as("new %s differs from old %s", fresh, old).isNotEmpty();
-                fixture.resolveRecords();
-                fresh = keyed(fixture.newDb, "SELECT id, quantity FROM orders_v2");
-            }
-            assertThat(fresh).isEqualTo(old);
+            sameOrResolved(fixture, "SELECT id, qty FROM orders", "SELECT id, quantity FROM orders_v2");
         }
     }
 
@@ -249,14 +257,7 @@ class WritePathBreak9Test {
                 statement.execute(sql);
             }
             drained(fixture);
-            List<String> old = keyed(fixture.oldDb, "SELECT shop, n, qty FROM orders");
-            List<String> fresh = keyed(fixture.newDb, "SELECT shop_code, n, quantity FROM orders_v2");
-            if (!fresh.equals(old)) {
-                assertThat(fixture.records()).as("new %s differs from old %s", fresh, old).isNotEmpty();
-                fixture.resolveRecords();
-                fresh = keyed(fixture.newDb, "SELECT shop_code, n, quantity FROM orders_v2");
-            }
-            assertThat(fresh).isEqualTo(old);
+            sameOrResolved(fixture, "SELECT shop, n, qty FROM orders", "SELECT shop_code, n, quantity FROM orders_v2");
         }
     }
 
@@ -280,15 +281,7 @@ class WritePathBreak9Test {
                 statement.execute(set);
                 statement.execute(sql);
             }
-            List<String> old = keyed(fixture.oldDb, "SELECT id, qty FROM orders");
-            System.out.println("BREAKIT session " + set + " / " + sql + " -> " + old);
-            List<String> fresh = keyed(fixture.newDb, "SELECT id, quantity FROM orders_v2");
-            if (!fresh.equals(old)) {
-                assertThat(fixture.records()).as("new %s differs from old %s", fresh, old).isNotEmpty();
-                fixture.resolveRecords();
-                fresh = keyed(fixture.newDb, "SELECT id, quantity FROM orders_v2");
-            }
-            assertThat(fresh).isEqualTo(old);
+            sameOrResolved(fixture, "SELECT id, qty FROM orders", "SELECT id, quantity FROM orders_v2");
         }
     }
 
@@ -398,8 +391,6 @@ class WritePathBreak9Test {
             drained(fixture);
             String oldSql = "SELECT id, merchant_id, qty FROM orders WHERE merchant_id = 'dw' ORDER BY id";
             String newSql = "SELECT id, merchant_id, quantity AS qty FROM orders_v2 ORDER BY id";
-            System.out.println("BREAKIT flip to NEW_PRIMARY " + oldKind + " " + mode + ": old " + Rows.of(fixture.oldDb, oldSql)
-                    + " new " + Rows.of(fixture.newDb, newSql) + " records " + fixture.recordKeys());
             List<Map<String, String>> committed = List.of(Rows.expected("id", 1, "merchant_id", "dw", "qty", 1),
                     Rows.expected("id", 3, "merchant_id", "dw", "qty", 30), Rows.expected("id", 6, "merchant_id", "dw", "qty", 6));
             assertThat(Rows.of(fixture.oldDb, oldSql)).as("the committed write is kept").isEqualTo(committed);
@@ -505,7 +496,6 @@ class WritePathBreak9Test {
                     o.add("n=" + statement.executeUpdate("UPDATE orders SET qty = 20 WHERE id = 2"));
                 }
             }, out);
-            System.out.println("BREAKIT release " + out);
             drained(fixture);
             assertThat(Rows.of(fixture.oldDb, "SELECT qty FROM orders WHERE id = 1")).containsExactly(Rows.expected("qty", 10));
             Mirrored.exactOrResynced(fixture, "completion_type RELEASE");
@@ -588,16 +578,7 @@ class WritePathBreak9Test {
                 statement.execute(sql);
                 statement.execute("SET sql_mode = DEFAULT, sql_select_limit = DEFAULT, max_join_size = DEFAULT");
             }
-            List<String> old = keyed(fixture.oldDb, "SELECT id, qty FROM orders");
-            List<String> fresh = keyed(fixture.newDb, "SELECT id, quantity FROM orders_v2");
-            System.out.println("BREAKIT mariadb session " + set + " / " + sql + ": old " + old + " new " + fresh
-                    + " records " + fixture.recordKeys());
-            if (!fresh.equals(old)) {
-                assertThat(fixture.records()).as("new %s differs from old %s", fresh, old).isNotEmpty();
-                fixture.resolveRecords();
-                fresh = keyed(fixture.newDb, "SELECT id, quantity FROM orders_v2");
-            }
-            assertThat(fresh).isEqualTo(old);
+            sameOrResolved(fixture, "SELECT id, qty FROM orders", "SELECT id, quantity FROM orders_v2");
         }
     }
 
@@ -619,15 +600,7 @@ class WritePathBreak9Test {
             }
             String oldSql = "SELECT id::numeric(30, 20)::text AS id, qty FROM orders";
             String newSql = "SELECT id::numeric(30, 20)::text AS id, quantity FROM orders_v2";
-            List<String> old = keyed(fixture.oldDb, oldSql);
-            List<String> fresh = keyed(fixture.newDb, newSql);
-            System.out.println("BREAKIT pg floats " + sql + ": old " + old + " new " + fresh + " records " + fixture.recordKeys());
-            if (!fresh.equals(old)) {
-                assertThat(fixture.records()).as("new %s differs from old %s", fresh, old).isNotEmpty();
-                fixture.resolveRecords();
-                fresh = keyed(fixture.newDb, newSql);
-            }
-            assertThat(fresh).isEqualTo(old);
+            sameOrResolved(fixture, oldSql, newSql);
         }
     }
 
@@ -649,16 +622,7 @@ class WritePathBreak9Test {
                 statement.execute(sql);
                 statement.execute("SET NAMES utf8mb4");
             }
-            List<String> old = keyed(fixture.oldDb, "SELECT id, qty FROM orders");
-            List<String> fresh = keyed(fixture.newDb, "SELECT id, quantity FROM orders_v2");
-            System.out.println("BREAKIT mariadb charset " + set + " / " + sql + ": old " + old + " new " + fresh
-                    + " records " + fixture.recordKeys());
-            if (!fresh.equals(old)) {
-                assertThat(fixture.records()).as("new %s differs from old %s", fresh, old).isNotEmpty();
-                fixture.resolveRecords();
-                fresh = keyed(fixture.newDb, "SELECT id, quantity FROM orders_v2");
-            }
-            assertThat(fresh).isEqualTo(old);
+            sameOrResolved(fixture, "SELECT id, qty FROM orders", "SELECT id, quantity FROM orders_v2");
         }
     }
 
@@ -685,16 +649,7 @@ class WritePathBreak9Test {
                 statement.execute(sql);
                 statement.execute("RESET ALL");
             }
-            List<String> old = keyed(fixture.oldDb, "SELECT id::text, qty FROM orders");
-            List<String> fresh = keyed(fixture.newDb, "SELECT id::text, quantity FROM orders_v2");
-            System.out.println("BREAKIT pg style " + set + " / " + sql + ": old " + old + " new " + fresh
-                    + " records " + fixture.recordKeys());
-            if (!fresh.equals(old)) {
-                assertThat(fixture.records()).as("new %s differs from old %s", fresh, old).isNotEmpty();
-                fixture.resolveRecords();
-                fresh = keyed(fixture.newDb, "SELECT id::text, quantity FROM orders_v2");
-            }
-            assertThat(fresh).isEqualTo(old);
+            sameOrResolved(fixture, "SELECT id::text, qty FROM orders", "SELECT id::text, quantity FROM orders_v2");
         }
     }
 
@@ -731,7 +686,6 @@ class WritePathBreak9Test {
                             }
                         }
                     }, fixture);
-            System.out.println("BREAKIT new primary " + sql + ": " + both);
             assertThat(both.get(1)).as("the caller's view").isEqualTo(both.get(0));
             drained(fixture);
             // the new store is authoritative: it holds what plain JDBC left, and the old store follows it (or the
@@ -742,7 +696,7 @@ class WritePathBreak9Test {
             assertThat(newRows).isEqualTo(plainRows);
             if (!oldOrders(fixture).equals(plainRows)) {
                 assertThat(fixture.records()).as("old %s differs from new %s", oldOrders(fixture), plainRows).isNotEmpty();
-                System.out.println("BREAKIT new primary resolved " + fixture.resolveRecords());
+                fixture.resolveRecords();
             }
             assertThat(oldOrders(fixture)).isEqualTo(plainRows);
         }

@@ -1,17 +1,15 @@
 package io.dualwrite.jdbc.verify;
 
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.repairClean;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.rows;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.verifier;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dualwrite.jdbc.backfill.BackfillJob;
-import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,11 +22,6 @@ class ToolsBreak8Test {
 
     private static final TableMapping T = TableMapping.identity("t");
 
-    private static Verifier verifier(TestDatabase old, TestDatabase fresh) {
-        return Verifier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
-                .recheckDelay(Duration.ZERO).recheckRounds(1).build();
-    }
-
     private static VerificationJob job() {
         return VerificationJob.builder("t").table(T).build();
     }
@@ -38,25 +31,11 @@ class ToolsBreak8Test {
     }
 
     private static void backfill(TestDatabase old, TestDatabase fresh) throws Exception {
-        BackfillJob.builder().migration("t").oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
-                .mapping(T).build().run();
+        ToolsBreakSupport.backfill(old, fresh, T);
     }
 
     private static void repair(TestDatabase old, TestDatabase fresh, VerificationResult result) throws Exception {
-        RowCopier copier = RowCopier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource()).build();
-        Repairer.RepairResult repaired = Repairer.of(copier, verifier(old, fresh)).repair(job(), result);
-        assertThat(repaired.clean()).as(repaired.toString()).isTrue();
-    }
-
-    /** Rows of {@code sql} (id first) as "id value…" texts, in id order: the test's own comparison. */
-    private static List<String> rows(TestDatabase db, String sql) {
-        List<String> rows = new ArrayList<>();
-        for (Map<String, Object> row : db.query(sql)) {
-            List<String> values = new ArrayList<>();
-            row.values().forEach(value -> values.add(String.valueOf(value)));
-            rows.add(String.join(" ", values));
-        }
-        return rows;
+        repairClean(old, fresh, job(), result);
     }
 
     // Input: PostgreSQL money, old -> new of the same type or from a MariaDB DECIMAL(19,2); amounts of a thousand

@@ -1,6 +1,10 @@
 package io.dualwrite.jdbc.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.backfill;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.repairClean;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.rows;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.verifier;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.dualwrite.jdbc.backfill.BackfillJob;
@@ -9,7 +13,6 @@ import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +27,6 @@ class ToolsBreak9Test {
 
     private static final TableMapping T = TableMapping.identity("t");
 
-    private static Verifier verifier(TestDatabase old, TestDatabase fresh) {
-        return Verifier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
-                .recheckDelay(Duration.ZERO).recheckRounds(1).build();
-    }
-
     /** Chunks of two rows and leaves of one: every key is a range bound somewhere, on both stores. */
     private static VerificationJob job(TableMapping mapping) {
         return VerificationJob.builder("t").table(mapping).chunkRows(2).leafRows(1).build();
@@ -38,27 +36,8 @@ class ToolsBreak9Test {
         return verifier(old, fresh).verify(job(mapping)).tables().get(0);
     }
 
-    private static void backfill(TestDatabase old, TestDatabase fresh, TableMapping mapping) throws Exception {
-        BackfillJob.builder().migration("t").oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
-                .mapping(mapping).build().run();
-    }
-
     private static void repair(TestDatabase old, TestDatabase fresh, TableMapping mapping) throws Exception {
-        VerificationResult result = verifier(old, fresh).verify(job(mapping));
-        RowCopier copier = RowCopier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource()).build();
-        Repairer.RepairResult repaired = Repairer.of(copier, verifier(old, fresh)).repair(job(mapping), result);
-        assertThat(repaired.clean()).as(repaired.toString()).isTrue();
-    }
-
-    /** Rows of {@code sql} as "value value…" texts, in the query's order: the test's own comparison. */
-    private static List<String> rows(TestDatabase db, String sql) {
-        List<String> rows = new ArrayList<>();
-        for (Map<String, Object> row : db.query(sql)) {
-            List<String> values = new ArrayList<>();
-            row.values().forEach(value -> values.add(String.valueOf(value)));
-            rows.add(String.join(" ", values));
-        }
-        return rows;
+        repairClean(old, fresh, job(mapping), verifier(old, fresh).verify(job(mapping)));
     }
 
     /** Each row's columns read as doubles, exactly. */

@@ -1,0 +1,50 @@
+package io.dualwrite.jdbc.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.jdbc.backfill.BackfillJob;
+import io.dualwrite.jdbc.copy.RowCopier;
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.mapping.TableMapping;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** What the tools' break reviews share: the tools as a team runs them, and the tests' own row-by-row reading. */
+final class ToolsBreakSupport {
+
+    private ToolsBreakSupport() {
+    }
+
+    /** A verifier of {@code old} against {@code fresh} that re-reads a differing row once, at once. */
+    static Verifier verifier(TestDatabase old, TestDatabase fresh) {
+        return Verifier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                .recheckDelay(Duration.ZERO).recheckRounds(1).build();
+    }
+
+    /** A backfill of {@code mapping}'s table of migration "t". */
+    static void backfill(TestDatabase old, TestDatabase fresh, TableMapping mapping) throws Exception {
+        BackfillJob.builder().migration("t").oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                .mapping(mapping).build().run();
+    }
+
+    /** Repairs what {@code result} of {@code job} reported and asserts the repair's own re-verification is clean. */
+    static void repairClean(TestDatabase old, TestDatabase fresh, VerificationJob job, VerificationResult result)
+            throws java.sql.SQLException {
+        RowCopier copier = RowCopier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource()).build();
+        Repairer.RepairResult repaired = Repairer.of(copier, verifier(old, fresh)).repair(job, result);
+        assertThat(repaired.clean()).as(repaired.toString()).isTrue();
+    }
+
+    /** Rows of {@code sql} as "value value…" texts, in the query's order: the test's own comparison. */
+    static List<String> rows(TestDatabase db, String sql) {
+        List<String> rows = new ArrayList<>();
+        for (Map<String, Object> row : db.query(sql)) {
+            List<String> values = new ArrayList<>();
+            row.values().forEach(value -> values.add(String.valueOf(value)));
+            rows.add(String.join(" ", values));
+        }
+        return rows;
+    }
+}
