@@ -60,7 +60,7 @@ final class Metadata {
      * The mapped tables whose rows a delete ({@code deletes}) or an update of {@code table} may change through
      * foreign keys with {@code ON DELETE}/{@code ON UPDATE} {@code CASCADE}, {@code SET NULL} or {@code SET
      * DEFAULT} — the database writes them without any statement naming them — followed through tables that are
-     * not mapped (a cascade onto a cascade), four levels deep. Read from the catalog per store and table, again
+     * not mapped (a cascade onto a cascade), to the end of the chain. Read from the catalog per store and table, again
      * after a minute; empty when it cannot be read (a failed read is logged by the caller's statement, not here).
      */
     List<TableMapping> cascadesFrom(Store store, Connection connection, @Nullable Dialect dialect, String table,
@@ -72,7 +72,7 @@ final class Metadata {
     /**
      * The mapped tables whose rows a write on {@code table} — a table no mapping names — changes because {@code
      * table} is a view over them or a partition (an inheriting child) of them: the database writes the mapped
-     * table while the statement names another. Followed through views of views, four levels deep; read and
+     * table while the statement names another. Followed through views of views to the end of the chain; read and
      * cached as {@link #cascadesFrom} is.
      */
     List<TableMapping> basesOf(Store store, Connection connection, @Nullable Dialect dialect, String table,
@@ -137,7 +137,7 @@ final class Metadata {
             java.util.Set<String> seen = new java.util.HashSet<>(List.of(bare(name)));
             List<String> level = List.of(asWritten && dialect == Dialect.POSTGRESQL ? table : name);
             try {
-                for (int depth = 0; depth < 4 && !level.isEmpty(); depth++) {
+                while (!level.isEmpty()) { // to the end of the chain: seen names are not followed again
                     List<String> next = new ArrayList<>();
                     for (String parent : level) {
                         for (String child : step.from(parent)) {
@@ -190,7 +190,7 @@ final class Metadata {
                 for (TableMapping mapping : mappings) {
                     java.util.Set<String> seen = new java.util.HashSet<>();
                     List<String> level = List.of(mapping.table(store));
-                    for (int depth = 0; depth < 4 && !level.isEmpty(); depth++) {
+                    while (!level.isEmpty()) { // to the end of the chain: seen names are not followed again
                         List<String> next = new ArrayList<>();
                         for (String table : level) {
                             for (String other : readDependents(connection, table)) {
@@ -219,7 +219,7 @@ final class Metadata {
                 for (TableMapping mapping : mappings) {
                     java.util.Set<String> reaching = new java.util.HashSet<>(List.of(plainName(mapping.table(store))));
                     boolean grew = true;
-                    for (int round = 0; round < 4 && grew; round++) {
+                    while (grew) { // until a pass adds no view: a chain of any length
                         grew = false;
                         for (Map.Entry<String, String> view : views.entrySet()) {
                             if (!reaching.contains(view.getKey()) && reaching.stream()
