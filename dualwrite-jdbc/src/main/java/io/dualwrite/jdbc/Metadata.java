@@ -60,7 +60,8 @@ final class Metadata {
      * The mapped tables whose rows a delete ({@code deletes}) or an update of {@code table} may change through
      * foreign keys with {@code ON DELETE}/{@code ON UPDATE} {@code CASCADE}, {@code SET NULL} or {@code SET
      * DEFAULT} — the database writes them without any statement naming them — followed through tables that are
-     * not mapped (a cascade onto a cascade), to the end of the chain. Read from the catalog per store and table, again
+     * not mapped (a cascade onto a cascade), to the end of the chain, and back into {@code table} itself (a
+     * foreign key of a mapped table onto its own key). Read from the catalog per store and table, again
      * after a minute; empty when it cannot be read (a failed read is logged by the caller's statement, not here).
      */
     List<TableMapping> cascadesFrom(Store store, Connection connection, @Nullable Dialect dialect, String table,
@@ -142,16 +143,17 @@ final class Metadata {
                     for (String parent : level) {
                         for (String child : step.from(parent)) {
                             String plain = bare(child.replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT));
-                            if (!seen.add(plain)) {
-                                continue;
-                            }
+                            // a step back to a table already seen, the start included, is a cascade all the same (a
+                            // mapped table whose foreign key refers to itself); only its children are not read again
                             TableMapping mapping = mappings.stream()
                                     .filter(m -> bare(m.table(store).toLowerCase(Locale.ROOT)).equals(plain))
                                     .findFirst().orElse(null);
-                            if (mapping != null) {
+                            if (mapping != null && !found.contains(mapping)) {
                                 found.add(mapping);
                             }
-                            next.add(child); // a cascade onto its own children goes on, mapped or not
+                            if (seen.add(plain)) {
+                                next.add(child); // a cascade onto its own children goes on, mapped or not
+                            }
                         }
                     }
                     level = next;

@@ -88,4 +88,48 @@ class WritePathBreak10Test {
             Mirrored.exactOrResynced(fixture, "cascade through " + CHAIN + " tables");
         }
     }
+
+    // Failed before its fix: Metadata.follow never looked at a step back to the table it started from, so a mapped
+    // table whose foreign key cascades into itself (orders.p references orders.id ON DELETE CASCADE) lost rows 2
+    // and 3 with row 1 in the old store, and only key 1 was synced.
+    @Test
+    void h2DeleteCascadingIntoItsOwnMappedTableIsResynced() throws Exception {
+        try (Fixture fixture = Fixture.builder(Kind.H2, Kind.H2).mode(MirrorMode.SYNC).build()) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, code VARCHAR(20), qty INT,"
+                    + " p BIGINT REFERENCES orders (id) ON DELETE CASCADE)",
+                    "INSERT INTO orders (id, code, qty, p) VALUES (1, 'a', 1, NULL), (2, 'b', 2, 1), (3, 'c', 3, 2),"
+                    + " (4, 'd', 4, NULL)");
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, code VARCHAR(20), quantity INT, p BIGINT)",
+                    "INSERT INTO orders_v2 (id, code, quantity, p) VALUES (1, 'a', 1, NULL), (2, 'b', 2, 1), (3, 'c', 3, 2),"
+                    + " (4, 'd', 4, NULL)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = 1")).isOne();
+            }
+            WritePathBreak9Test.drained(fixture);
+            assertThat(Rows.of(fixture.oldDb, "SELECT id FROM orders")).hasSize(1);
+            Mirrored.exactOrResynced(fixture, "self cascade");
+        }
+    }
+
+    // Failed before its fix: the same through an unmapped table, on PostgreSQL: orders.p references x.id and x.o
+    // references orders.id, both ON DELETE CASCADE; deleting order 1 deletes x 10, which deletes orders 2 and 3.
+    @Test
+    void postgresDeleteCascadingBackIntoItsMappedTableThroughAnotherIsResynced() throws Exception {
+        try (Fixture fixture = Fixture.builder(Kind.POSTGRES, Kind.POSTGRES).mode(MirrorMode.SYNC).build()) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, code VARCHAR(20), qty INT, p BIGINT)",
+                    "CREATE TABLE x (id BIGINT PRIMARY KEY, o BIGINT REFERENCES orders (id) ON DELETE CASCADE)",
+                    "ALTER TABLE orders ADD FOREIGN KEY (p) REFERENCES x (id) ON DELETE CASCADE",
+                    "INSERT INTO orders (id, code, qty) VALUES (1, 'a', 1), (2, 'b', 2), (3, 'c', 3), (4, 'd', 4)",
+                    "INSERT INTO x (id, o) VALUES (10, 1)", "UPDATE orders SET p = 10 WHERE id IN (2, 3)");
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, code VARCHAR(20), quantity INT, p BIGINT)",
+                    "INSERT INTO orders_v2 (id, code, quantity, p) VALUES (1, 'a', 1, NULL), (2, 'b', 2, 10), (3, 'c', 3, 10),"
+                    + " (4, 'd', 4, NULL)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = 1")).isOne();
+            }
+            WritePathBreak9Test.drained(fixture);
+            assertThat(Rows.of(fixture.oldDb, "SELECT id FROM orders")).hasSize(1);
+            Mirrored.exactOrResynced(fixture, "cascade back through x");
+        }
+    }
 }
