@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A tenth review of the write path: chains in the catalog longer than the library used to follow. A statement may
  * name a table that is not mapped and still write a mapped one, through views of views or foreign keys cascading
- * through unmapped tables; the write must end exact in the new store or be recorded, however long the chain.
+ * through unmapped tables, and a mapped table may lose rows to a foreign key back onto itself; the write must end
+ * exact in the new store or be recorded, however long the chain.
  * Each test compares the stores row by row, or resolves the recorded scoped resync and compares then.
  */
 class WritePathBreak10Test {
