@@ -1,5 +1,6 @@
 package io.dualwrite.jdbc.verify;
 
+import io.dualwrite.jdbc.copy.DateTimeText;
 import io.dualwrite.jdbc.copy.Uuids;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -250,7 +251,9 @@ final class JavaValues {
                         : value instanceof java.sql.Timestamp timestamp ? timestamp.toLocalDateTime() : value;
                 case TIME -> value instanceof String text ? LocalTime.parse(text.strip()) : value;
                 case UUID -> value instanceof String text ? Uuids.parse(text) : value;
-                case STRING -> value instanceof BigDecimal number ? number.toPlainString() : value;
+                case STRING -> value instanceof BigDecimal number ? number.toPlainString()
+                        // a date-time into text: as the copier spells it there
+                        : DateTimeText.of(value) != null ? DateTimeText.of(value) : value;
                 default -> value;
             };
         } catch (RuntimeException notOfTheColumnsType) {
