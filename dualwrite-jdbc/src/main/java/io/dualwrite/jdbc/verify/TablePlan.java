@@ -165,6 +165,13 @@ final class TablePlan {
                 && !(oldDialect == VerifyDialect.H2 && oldColumn.sqlType() == java.sql.Types.ARRAY)) {
             kind = ColumnInfo.Kind.NATIVE; // one product, one type: one order and one text on both sides
         }
+        if (kind == ColumnInfo.Kind.OTHER && oldDialect == VerifyDialect.POSTGRESQL && newDialect == VerifyDialect.POSTGRESQL
+                && oldColumn.sqlType() == java.sql.Types.ARRAY && newColumn.sqlType() == java.sql.Types.ARRAY
+                && oldColumn.type().equals(newColumn.type())) {
+            // a PostgreSQL array against one of its own type: by its text, which holds its bounds ('[0:1]={1,2}');
+            // the driver's elements drop them, and '{1,2}' read alike
+            kind = ColumnInfo.Kind.NATIVE;
+        }
         String reason = null;
         if (kind == ColumnInfo.Kind.DECIMAL && h2Decfloat(oldColumn, oldDialect) != h2Decfloat(newColumn, newDialect)) {
             // H2 writes a DECFLOAT with an exponent (1E+2), every other decimal in plain digits (100): by value in

@@ -1,0 +1,121 @@
+package io.dualwrite.jdbc.verify;
+
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.backfill;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.repairClean;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.rows;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.verifier;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import io.dualwrite.mapping.TableMapping;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tenth break review of the migration tools: date-times copied into text columns, PostgreSQL array bounds, and
+ * other values whose difference verification missed or whose sameness it reported. Tests of backfill and repair
+ * end with the stores compared row by row by the test's own SQL.
+ */
+class ToolsBreak10Test {
+
+    private static final TableMapping T = TableMapping.identity("t");
+
+    private static VerificationJob job(TableMapping mapping) {
+        return VerificationJob.builder("t").table(mapping).chunkRows(2).leafRows(1).build();
+    }
+
+    private static TableReport verify(TestDatabase old, TestDatabase fresh, TableMapping mapping) throws Exception {
+        return verifier(old, fresh).verify(job(mapping)).tables().get(0);
+    }
+
+    private static void repair(TestDatabase old, TestDatabase fresh, TableMapping mapping) throws Exception {
+        repairClean(old, fresh, job(mapping), verifier(old, fresh).verify(job(mapping)));
+    }
+
+    private static void assertClean(TableReport report) {
+        assertThat(report.differences()).as(report.toText()).isEmpty();
+        assertThat(report.clean()).as(report.toText()).isTrue();
+    }
+
+    // Input: on H2, PostgreSQL and MariaDB, an old TIMESTAMP(6), DATE and TIME(6) whose new columns are VARCHAR: the
+    //   copy's spelling and the verification's must agree, and a one-second change of the text is still found.
+    @Test
+    void dateTimesCopiedIntoTextColumnsAreSpeltCanonicallyAndVerifyClean() throws Exception {
+        for (Kind kind : List.of(Kind.H2, Kind.POSTGRES, Kind.MARIADB)) {
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(kind);
+                 TestDatabase fresh = TestDatabases.create(kind)) {
+                String ts = kind == Kind.POSTGRES ? "timestamp(6)" : kind == Kind.MARIADB ? "DATETIME(6)" : "TIMESTAMP(6)";
+                old.execute("CREATE TABLE t (id INT PRIMARY KEY, ts " + ts + ", d DATE, tm TIME(6))",
+                        "INSERT INTO t VALUES (1, '2024-01-02 03:04:05.5', '2024-01-02', '03:04:05.25'),"
+                                + " (2, '2024-01-02 03:04:05', '1999-12-31', '00:00:00'), (3, NULL, NULL, NULL),"
+                                + " (4, '2024-02-29 23:59:59.999999', '2024-02-29', '23:59:59.000001')");
+                fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, ts VARCHAR(40), d VARCHAR(20), tm VARCHAR(20))");
+                backfill(old, fresh, T);
+                assertThat(rows(fresh, "SELECT id, ts, d, tm FROM t ORDER BY id")).as(kind.toString()).containsExactly(
+                        "1 2024-01-02 03:04:05.5 2024-01-02 03:04:05.25", "2 2024-01-02 03:04:05 1999-12-31 00:00:00",
+                        "3 null null null", "4 2024-02-29 23:59:59.999999 2024-02-29 23:59:59.000001");
+                assertClean(verify(old, fresh, T));
+
+                fresh.execute("UPDATE t SET ts = '2024-01-02 03:04:06' WHERE id = 2",
+                        "UPDATE t SET d = '2024-01-02 ' WHERE id = 1");
+                TableReport report = verify(old, fresh, T);
+                assertThat(report.differences()).as(report.toText())
+                        .extracting(RowDifference::key, RowDifference::columns)
+                        .containsExactlyInAnyOrder(tuple("1", List.of("d")), tuple("2", List.of("ts")));
+                repair(old, fresh, T);
+                assertThat(rows(fresh, "SELECT id, ts, d FROM t ORDER BY id")).as(kind.toString()).containsExactly(
+                        "1 2024-01-02 03:04:05.5 2024-01-02", "2 2024-01-02 03:04:05 1999-12-31",
+                        "3 null null", "4 2024-02-29 23:59:59.999999 2024-02-29");
+            }
+        }
+    }
+
+    // Input: PostgreSQL timestamptz into text (UTC, no offset), and the reverse: text into a PostgreSQL timestamp.
+    @Test
+    void zonedDateTimesIntoTextAreSpeltInUtcAndTextIntoDateTimesVerifyClean() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("SET TIME ZONE 'Asia/Kolkata'", "CREATE TABLE t (id INT PRIMARY KEY, z timestamptz, s VARCHAR(40))",
+                    "INSERT INTO t VALUES (1, '2024-01-02 03:04:05.5+05:30', '2024-01-02 03:04:05.5'),"
+                            + " (2, '2024-01-01 00:00:00+00', '2024-01-01 00:00:00')");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, z VARCHAR(40), s timestamp(6))");
+            backfill(old, fresh, T);
+            assertThat(rows(fresh, "SELECT id, z, s::text AS s FROM t ORDER BY id")).containsExactly(
+                    "1 2024-01-01 21:34:05.5 2024-01-02 03:04:05.5", "2 2024-01-01 00:00:00 2024-01-01 00:00:00");
+            assertClean(verify(old, fresh, T));
+            fresh.execute("UPDATE t SET z = '2024-01-01 21:34:05.6' WHERE id = 1");
+            TableReport report = verify(old, fresh, T);
+            assertThat(report.differences()).as(report.toText())
+                    .extracting(RowDifference::key, RowDifference::columns).containsExactly(tuple("1", List.of("z")));
+        }
+    }
+
+    // Input: PostgreSQL int[] and text[] with a lower bound other than 1 ('[0:1]={1,2}' against '{1,2}'): the same
+    //   elements, another array. Copied with its bounds, and a bound changed on the new side is found.
+    @Test
+    void postgresArrayLowerBoundsAreCopiedAndCompared() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, a int[], b text[])",
+                    "INSERT INTO t VALUES (1, '[0:1]={1,2}', '{x,y}'), (2, '{1,2}', '[-2:-1]={x,y}'), (3, '{}', NULL),"
+                            + " (4, '[2:3][1:1]={{1},{2}}', '{a}')");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, a int[], b text[])");
+            backfill(old, fresh, T);
+            assertThat(rows(fresh, "SELECT id, a::text AS a, b::text AS b FROM t ORDER BY id"))
+                    .isEqualTo(rows(old, "SELECT id, a::text AS a, b::text AS b FROM t ORDER BY id"));
+            assertClean(verify(old, fresh, T));
+            fresh.execute("UPDATE t SET a = '{1,2}' WHERE id = 1", "UPDATE t SET b = '{x,y}' WHERE id = 2",
+                    "UPDATE t SET a = '[1:2][1:1]={{1},{2}}' WHERE id = 4");
+            TableReport report = verify(old, fresh, T);
+            assertThat(report.differences()).as(report.toText())
+                    .extracting(RowDifference::key, RowDifference::columns)
+                    .containsExactlyInAnyOrder(tuple("1", List.of("a")), tuple("2", List.of("b")), tuple("4", List.of("a")));
+            repair(old, fresh, T);
+            assertThat(rows(fresh, "SELECT id, a::text AS a, b::text AS b FROM t ORDER BY id"))
+                    .isEqualTo(rows(old, "SELECT id, a::text AS a, b::text AS b FROM t ORDER BY id"));
+        }
+    }
+}
