@@ -118,4 +118,40 @@ class ToolsBreak10Test {
                     .isEqualTo(rows(old, "SELECT id, a::text AS a, b::text AS b FROM t ORDER BY id"));
         }
     }
+
+    // Input: H2 and PostgreSQL, columns the mapping adds (a text, an integer, a boolean, a jsonb) whose new rows
+    //   hold another value than the mapping's (a schema default, a changed row): they were not compared at all.
+    @Test
+    void columnsTheMappingAddsAreComparedWithTheMappingsValue() throws Exception {
+        for (Kind kind : List.of(Kind.H2, Kind.POSTGRES)) {
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(kind);
+                 TestDatabase fresh = TestDatabases.create(kind)) {
+                boolean pg = kind == Kind.POSTGRES;
+                TableMapping mapping = TableMapping.builder("t").primaryKey("id").add("src", "legacy").add("n", 7)
+                        .add("flag", true).add("doc", "{\"b\": 1, \"a\": [1, 2]}").build();
+                old.execute("CREATE TABLE t (id INT PRIMARY KEY, v INT)", "INSERT INTO t VALUES (1, 10), (2, 20), (3, 30)");
+                fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v INT, src VARCHAR(10) DEFAULT 'x', n INT,"
+                        + " flag BOOLEAN, doc " + (pg ? "jsonb" : "JSON") + ")");
+                backfill(old, fresh, mapping);
+                TableReport clean = verify(old, fresh, mapping);
+                assertClean(clean);
+                assertThat(clean.javaColumns()).as(clean.toText()).containsKeys("src", "n", "flag", "doc");
+
+                fresh.execute("UPDATE t SET src = 'x' WHERE id = 1", "UPDATE t SET n = NULL, flag = false WHERE id = 2",
+                        pg ? "UPDATE t SET doc = '{\"a\": [2, 1], \"b\": 1}' WHERE id = 3"
+                                : "UPDATE t SET doc = JSON '{\"a\": [2, 1], \"b\": 1}' WHERE id = 3",
+                        "INSERT INTO t (id, v) VALUES (4, 40)");
+                TableReport report = verify(old, fresh, mapping);
+                assertThat(report.differences()).as(report.toText())
+                        .extracting(RowDifference::kind, RowDifference::key, RowDifference::columns)
+                        .containsExactlyInAnyOrder(tuple(RowDifference.Kind.DIFFERENT, "1", List.of("src")),
+                                tuple(RowDifference.Kind.DIFFERENT, "2", List.of("n", "flag")),
+                                tuple(RowDifference.Kind.DIFFERENT, "3", List.of("doc")),
+                                tuple(RowDifference.Kind.EXTRA_IN_NEW, "4", List.of()));
+                repair(old, fresh, mapping);
+                assertThat(rows(fresh, "SELECT id, v, src, n, flag FROM t ORDER BY id")).as(kind.toString())
+                        .containsExactly("1 10 legacy 7 true", "2 20 legacy 7 true", "3 30 legacy 7 true");
+            }
+        }
+    }
 }
