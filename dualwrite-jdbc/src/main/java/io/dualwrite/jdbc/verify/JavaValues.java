@@ -301,9 +301,12 @@ final class JavaValues {
             text = plain(decimal);
         } else if (value instanceof Float number) {
             // the exact binary value: a real widened to double precision is the same number
-            text = number.isNaN() || number.isInfinite() ? number.toString() : plain(new BigDecimal(number.doubleValue()));
+            text = number.isNaN() || number.isInfinite() ? number.toString() : negativeZero(number.doubleValue()) ? "-0"
+                    : plain(new BigDecimal(number.doubleValue()));
         } else if (value instanceof Double number) {
-            text = number.isNaN() || number.isInfinite() ? number.toString() : plain(new BigDecimal(number));
+            // -0 is a value of its own (the copier keeps it): as a decimal it had no sign, and 0 against -0 passed
+            text = number.isNaN() || number.isInfinite() ? number.toString() : negativeZero(number) ? "-0"
+                    : plain(new BigDecimal(number));
         } else if (value instanceof Number number) {
             text = plain(new BigDecimal(number.toString()));
         } else if (value instanceof Boolean flag) {
@@ -334,6 +337,10 @@ final class JavaValues {
             }
         }
         return VerifyDialect.escapeText(text);
+    }
+
+    private static boolean negativeZero(double number) {
+        return Double.doubleToRawLongBits(number) == Long.MIN_VALUE;
     }
 
     /**

@@ -154,4 +154,33 @@ class ToolsBreak10Test {
             }
         }
     }
+
+    // Input: PostgreSQL and MariaDB DOUBLE holding -0 (and NaN, ±Infinity on PostgreSQL): a new row holding 0 where
+    //   the old holds -0 went unreported (as a decimal, -0 has no sign), although the copier keeps the sign.
+    @Test
+    void negativeZeroAgainstZeroIsADifferenceAndIsRepaired() throws Exception {
+        for (Kind kind : List.of(Kind.POSTGRES, Kind.MARIADB)) {
+            boolean pg = kind == Kind.POSTGRES;
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(kind);
+                 TestDatabase fresh = TestDatabases.create(kind)) {
+                old.execute("CREATE TABLE t (id INT PRIMARY KEY, f DOUBLE PRECISION)",
+                        pg ? "INSERT INTO t VALUES (1, '-0'), (2, 'NaN'), (3, '-Infinity'), (4, 0), (5, '5e-324')"
+                                : "INSERT INTO t VALUES (1, -0e0), (2, 1e308), (3, -1e308), (4, 0), (5, 5e-324)");
+                fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, f DOUBLE PRECISION)");
+                backfill(old, fresh, T);
+                assertClean(verify(old, fresh, T));
+
+                fresh.execute("UPDATE t SET f = 0 WHERE id = 1", pg ? "UPDATE t SET f = '-0' WHERE id = 4"
+                        : "UPDATE t SET f = -0e0 WHERE id = 4");
+                TableReport report = verify(old, fresh, T);
+                assertThat(report.differences()).as(kind + report.toText())
+                        .extracting(RowDifference::key, RowDifference::columns)
+                        .containsExactlyInAnyOrder(tuple("1", List.of("f")), tuple("4", List.of("f")));
+                repair(old, fresh, T);
+                String sql = pg ? "SELECT id, f::text AS f FROM t ORDER BY id" : "SELECT id, CAST(f AS CHAR) AS f FROM t ORDER BY id";
+                assertThat(rows(fresh, sql)).as(kind.toString()).isEqualTo(rows(old, sql));
+                assertThat(rows(fresh, sql).get(0)).as(kind.toString()).isEqualTo("1 -0");
+            }
+        }
+    }
 }
