@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -416,6 +417,11 @@ final class TableSide {
                         }
                     } else if (old && plan.mapping().transforms(pair.oldName())) {
                         value = JavaValues.asValueOf(plan.mapping().toNewValue(pair.oldName(), value), pair.kind());
+                    } else if (old && dialect == VerifyDialect.POSTGRESQL && LocalTime.MAX.equals(value)
+                            && pair.kind() == ColumnInfo.Kind.STRING) {
+                        // PostgreSQL's 24:00:00, which its driver reads as the last nanosecond of the day (PostgreSQL
+                        // holds no nanoseconds) and the copier writes into text as it is
+                        value = "24:00:00";
                     } else if (old && !pair.info(old).floating()) {
                         // a column whose type changes ('007' into an integer): as the copier stores it. Not a float,
                         // which is compared as the nearest number of the float column's precision (below)

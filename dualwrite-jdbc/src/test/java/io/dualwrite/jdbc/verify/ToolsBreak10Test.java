@@ -183,4 +183,35 @@ class ToolsBreak10Test {
             }
         }
     }
+
+    // Input: PostgreSQL time '24:00:00' into text (the driver reads it as 23:59:59.999999999, the copier writes
+    //   its text), and H2 TIMESTAMP(9), a date before the common era and a zoned date-time into VARCHAR/CLOB.
+    @Test
+    void endOfDayNanosecondsAndEraIntoTextVerifyClean() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, tm time)",
+                    "INSERT INTO t VALUES (1, '24:00:00'), (2, '23:59:59.999999'), (3, '00:00:00')");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, tm text)");
+            backfill(old, fresh, T);
+            assertThat(rows(fresh, "SELECT id, tm FROM t ORDER BY id"))
+                    .containsExactly("1 24:00:00", "2 23:59:59.999999", "3 00:00:00");
+            assertClean(verify(old, fresh, T));
+            fresh.execute("UPDATE t SET tm = '24:00:01' WHERE id = 1");
+            assertThat(verify(old, fresh, T).differences()).extracting(RowDifference::key).containsExactly("1");
+        }
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.H2);
+             TestDatabase fresh = TestDatabases.create(Kind.H2)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, p TIMESTAMP(9), z TIMESTAMP(6) WITH TIME ZONE)",
+                    "INSERT INTO t VALUES (1, '2024-01-02 03:04:05.123456789', '2024-01-02 03:04:05+05:30'),"
+                            + " (2, '-0043-03-15 10:00:00', '2024-01-02 03:04:05.5-01:00')");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, p VARCHAR(40), z VARCHAR(40))");
+            backfill(old, fresh, T);
+            assertThat(rows(fresh, "SELECT id, p, z FROM t ORDER BY id")).containsExactly(
+                    "1 2024-01-02 03:04:05.123456789 2024-01-01 21:34:05", "2 0044-03-15 10:00:00 BC 2024-01-02 04:04:05.5");
+            assertClean(verify(old, fresh, T));
+            fresh.execute("UPDATE t SET p = '0044-03-15 10:00:00' WHERE id = 2");
+            assertThat(verify(old, fresh, T).differences()).extracting(RowDifference::key).containsExactly("2");
+        }
+    }
 }
