@@ -527,6 +527,15 @@ final class Values {
         }
         int type = column.sqlType();
         Object adjusted = value;
+        if (isText(type)) {
+            String dateTime = DateTimeText.of(value);
+            if (dateTime != null) {
+                // a date-time into text: the one spelling verification expects, not the driver's (2024-01-02
+                // 03:04:05.0, …+00, the session's zone)
+                statement.setString(index, dateTime);
+                return;
+            }
+        }
         if (target == CopyDialect.MYSQL && (type == Types.REAL || type == Types.DOUBLE || type == Types.FLOAT)
                 && (value instanceof Double || value instanceof Float)
                 && Double.doubleToRawLongBits(((Number) value).doubleValue()) == Long.MIN_VALUE) {
@@ -656,6 +665,15 @@ final class Values {
             return;
         }
         statement.setObject(index, adjusted);
+    }
+
+    /** Whether a column of this type holds character text. */
+    private static boolean isText(int type) {
+        return switch (type) {
+            case Types.CHAR, Types.NCHAR, Types.VARCHAR, Types.NVARCHAR, Types.LONGVARCHAR, Types.LONGNVARCHAR,
+                 Types.CLOB, Types.NCLOB -> true;
+            default -> false;
+        };
     }
 
     /** Whether a PostgreSQL column holds text, which takes a string parameter as it is. */

@@ -1,5 +1,6 @@
 package io.dualwrite.jdbc.verify;
 
+import io.dualwrite.jdbc.copy.DateTimeText;
 import io.dualwrite.jdbc.copy.Uuids;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -250,7 +251,9 @@ final class JavaValues {
                         : value instanceof java.sql.Timestamp timestamp ? timestamp.toLocalDateTime() : value;
                 case TIME -> value instanceof String text ? LocalTime.parse(text.strip()) : value;
                 case UUID -> value instanceof String text ? Uuids.parse(text) : value;
-                case STRING -> value instanceof BigDecimal number ? number.toPlainString() : value;
+                case STRING -> value instanceof BigDecimal number ? number.toPlainString()
+                        // a date-time into text: as the copier spells it there
+                        : DateTimeText.of(value) != null ? DateTimeText.of(value) : value;
                 default -> value;
             };
         } catch (RuntimeException notOfTheColumnsType) {
@@ -298,9 +301,12 @@ final class JavaValues {
             text = plain(decimal);
         } else if (value instanceof Float number) {
             // the exact binary value: a real widened to double precision is the same number
-            text = number.isNaN() || number.isInfinite() ? number.toString() : plain(new BigDecimal(number.doubleValue()));
+            text = number.isNaN() || number.isInfinite() ? number.toString() : negativeZero(number.doubleValue()) ? "-0"
+                    : plain(new BigDecimal(number.doubleValue()));
         } else if (value instanceof Double number) {
-            text = number.isNaN() || number.isInfinite() ? number.toString() : plain(new BigDecimal(number));
+            // -0 is a value of its own (the copier keeps it): as a decimal it had no sign, and 0 against -0 passed
+            text = number.isNaN() || number.isInfinite() ? number.toString() : negativeZero(number) ? "-0"
+                    : plain(new BigDecimal(number));
         } else if (value instanceof Number number) {
             text = plain(new BigDecimal(number.toString()));
         } else if (value instanceof Boolean flag) {
@@ -331,6 +337,10 @@ final class JavaValues {
             }
         }
         return VerifyDialect.escapeText(text);
+    }
+
+    private static boolean negativeZero(double number) {
+        return Double.doubleToRawLongBits(number) == Long.MIN_VALUE;
     }
 
     /**

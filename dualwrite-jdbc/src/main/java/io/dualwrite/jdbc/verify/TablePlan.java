@@ -26,9 +26,18 @@ final class TablePlan {
      *                    keeps no text of the document (a PostgreSQL {@code jsonb}; an H2 {@code JSON}, which drops
      *                    spacing), so that equal documents written with other key orders, spacing, escapes or
      *                    number spellings read alike from no text column
+     * @param added       whether the mapping adds this column ({@code TableMapping.Builder.add}): the old table has
+     *                    none, and each new row is compared with the value the mapping gives every copied row
+     *                    ({@code oldInfo} is the new column's)
      */
     record Pair(String oldName, String newName, ColumnInfo oldInfo, ColumnInfo newInfo, ColumnInfo.Kind kind,
-                boolean padded, @Nullable String javaReason, boolean key, boolean jsonByValue) {
+                boolean padded, @Nullable String javaReason, boolean key, boolean jsonByValue, boolean added) {
+
+        Pair(String oldName, String newName, ColumnInfo oldInfo, ColumnInfo newInfo, ColumnInfo.Kind kind,
+             boolean padded, @Nullable String javaReason, boolean key, boolean jsonByValue) {
+            this(oldName, newName, oldInfo, newInfo, kind, padded, javaReason, key, jsonByValue, false);
+        }
+
         boolean inSql() {
             return javaReason == null;
         }
@@ -111,6 +120,20 @@ final class TablePlan {
             }
             (pair.inSql() ? sqlColumns : javaColumns).add(pair);
         }
+        for (Map.Entry<String, @Nullable Object> added : mapping.addedColumns().entrySet()) {
+            ColumnInfo newColumn = newColumns.get(added.getKey().toLowerCase(Locale.ROOT));
+            if (newColumn == null) {
+                problems.add("table '" + mapping.oldTable() + "': the mapping adds column '" + added.getKey()
+                        + "', which new table '" + mapping.newTable() + "' does not have");
+                continue;
+            }
+            // the copier writes the mapping's value into every row it copies: a row holding another value (a
+            // default the schema gives, a column a migration script filled) differs, as a careful user expects
+            String name = readable(newColumn.name());
+            javaColumns.add(new Pair(name, name, newColumn, newColumn, newColumn.kind(newDialect), newColumn.padded(),
+                    "added by the mapping: each new row is compared, in Java, with the value the mapping gives it",
+                    false, normalizedJson(newColumn, newDialect), true));
+        }
         if (problems.size() > before) {
             return Optional.empty();
         }
@@ -164,6 +187,13 @@ final class TablePlan {
                 && !NO_TEXT_ORDER.contains(oldColumn.type())
                 && !(oldDialect == VerifyDialect.H2 && oldColumn.sqlType() == java.sql.Types.ARRAY)) {
             kind = ColumnInfo.Kind.NATIVE; // one product, one type: one order and one text on both sides
+        }
+        if (kind == ColumnInfo.Kind.OTHER && oldDialect == VerifyDialect.POSTGRESQL && newDialect == VerifyDialect.POSTGRESQL
+                && oldColumn.sqlType() == java.sql.Types.ARRAY && newColumn.sqlType() == java.sql.Types.ARRAY
+                && oldColumn.type().equals(newColumn.type())) {
+            // a PostgreSQL array against one of its own type: by its text, which holds its bounds ('[0:1]={1,2}');
+            // the driver's elements drop them, and '{1,2}' read alike
+            kind = ColumnInfo.Kind.NATIVE;
         }
         String reason = null;
         if (kind == ColumnInfo.Kind.DECIMAL && h2Decfloat(oldColumn, oldDialect) != h2Decfloat(newColumn, newDialect)) {

@@ -5,9 +5,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
@@ -100,7 +102,8 @@ final class TableSide {
         this.hash = dialect.hash(dialect.concat(salted), majorVersion);
         this.renderedKeys = String.join(", ", rendered.subList(0, plan.keys().size()));
         this.renderedAll = String.join(", ", rendered);
-        this.javaColumns = plan.javaColumns().stream().map(pair -> javaColumn(pair.info(old), dialect))
+        this.javaColumns = plan.javaColumns().stream()
+                .map(pair -> old && pair.added() ? "NULL" : javaColumn(pair.info(old), dialect))
                 .collect(Collectors.joining(", "));
         if (merchantValue == null) {
             scopeCondition = null;
@@ -404,9 +407,21 @@ final class TableSide {
                 List<String> javaTexts = new ArrayList<>(java.size());
                 for (int i = 0; i < java.size(); i++) {
                     TablePlan.Pair pair = java.get(i);
-                    Object value = JavaValues.read(result, keys + texts + i + 1, pair.info(old), dialect);
-                    if (old && plan.mapping().transforms(pair.oldName())) {
+                    Object value = old && pair.added() ? null
+                            : JavaValues.read(result, keys + texts + i + 1, pair.info(old), dialect);
+                    if (old && pair.added()) {
+                        // the value the mapping gives every copied row, as the new column holds it
+                        value = JavaValues.asValueOf(addedValue(pair.newName()), pair.kind());
+                        if (pair.info(old).floating()) {
+                            value = JavaValues.asFloating(value, pair.info(old).singlePrecision());
+                        }
+                    } else if (old && plan.mapping().transforms(pair.oldName())) {
                         value = JavaValues.asValueOf(plan.mapping().toNewValue(pair.oldName(), value), pair.kind());
+                    } else if (old && dialect == VerifyDialect.POSTGRESQL && LocalTime.MAX.equals(value)
+                            && pair.kind() == ColumnInfo.Kind.STRING) {
+                        // PostgreSQL's 24:00:00, which its driver reads as the last nanosecond of the day (PostgreSQL
+                        // holds no nanoseconds) and the copier writes into text as it is
+                        value = "24:00:00";
                     } else if (old && !pair.info(old).floating()) {
                         // a column whose type changes ('007' into an integer): as the copier stores it. Not a float,
                         // which is compared as the nearest number of the float column's precision (below)
@@ -428,6 +443,15 @@ final class TableSide {
         }
         fetched.accept(rows.size());
         return rows;
+    }
+
+    private @Nullable Object addedValue(String newName) {
+        for (Map.Entry<String, @Nullable Object> added : plan.mapping().addedColumns().entrySet()) {
+            if (added.getKey().equalsIgnoreCase(newName)) {
+                return added.getValue();
+            }
+        }
+        return null;
     }
 
     private String where(Range range) {
