@@ -6,6 +6,7 @@ import io.dualwrite.MigrationPhase;
 import io.dualwrite.jdbc.DualWriteDataSource;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.switches.OrderPinStore;
+import io.dualwrite.switches.OrderPinStores;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -15,9 +16,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import javax.sql.DataSource;
+import org.apache.ibatis.annotations.Delete;
 import org.apache.ibatis.annotations.Insert;
 import org.apache.ibatis.annotations.Options;
 import org.apache.ibatis.annotations.Param;
+import org.apache.ibatis.annotations.Update;
 import org.apache.ibatis.mapping.Environment;
 import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.session.ExecutorType;
@@ -54,6 +57,16 @@ class MyBatisBreak10Test {
         int insertAll(@Param("orders") List<Order> orders);
     }
 
+    /** Primitive arguments of 0, the way callers pass "none". */
+    public interface Break10PrimitiveMapper {
+        @Delete("DELETE FROM orders WHERE id = #{id}")
+        int deleteById(long id);
+
+        /** id 0: every order of the merchant. */
+        @Update("UPDATE orders SET status = #{status} WHERE merchant_no = #{merchantNo} AND (#{id} = 0 OR id = #{id})")
+        int updateStatus(@Param("id") long id, @Param("merchantNo") String merchantNo, @Param("status") String status);
+    }
+
     /** The global merchant path, and the {@code <foreach>} inserts' merchant through their list. */
     private static final ContextRules RULES = ContextRules.builder(MyBatisStores.MIGRATION).merchantIdPath("merchantNo")
             .statement(Break10BatchMapper.class.getName() + ".insertAll", null, "orders.merchantNo")
@@ -72,6 +85,7 @@ class MyBatisBreak10Test {
         configuration.addMapper(OrderMapper.class);
         configuration.addMapper(OrderXmlMapper.class);
         configuration.addMapper(Break10BatchMapper.class);
+        configuration.addMapper(Break10PrimitiveMapper.class);
         MigrationContextInterceptor.install(configuration, rules);
         return new SqlSessionFactoryBuilder().build(configuration);
     }
@@ -156,6 +170,62 @@ class MyBatisBreak10Test {
             assertThat(stores.newRows().keySet()).doesNotContainAnyElementsOf(stores.oldRowsOf("m-2").keySet());
             assertThat(stores.oldDb.query("SELECT COUNT(*) AS n FROM dualwrite_change_log WHERE table_name = 'orders'"))
                     .extracting(row -> ((Number) row.get("n")).longValue()).containsExactly(1L);
+        }
+    }
+
+    /**
+     * A lone primitive argument of 0 named as the statement's order id ({@code deleteById(long id)}, path to the
+     * argument itself) was order "0": with order pinning, the call pinned order "0" to the phase it ran in, which every
+     * later call carrying a primitive 0 then took. Like a primitive property of 0, it is no id.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2"})
+    void aLonePrimitiveArgumentOfZeroIsNoOrderId(TestDatabases.Kind kind) throws Exception {
+        OrderPinStore pins = OrderPinStores.inMemory();
+        try (MyBatisStores stores = stores(kind, pins)) {
+            String mapper = Break10PrimitiveMapper.class.getName();
+            SqlSessionFactory sessions = sessions(stores.dataSource, ContextRules.builder(MyBatisStores.MIGRATION)
+                    .merchantIdPath("merchantNo").statement(mapper + ".deleteById", "id", null)
+                    .statement("io.dualwrite.mybatis.OrderXmlMapper.insertAll", null, "orders.merchantNo")
+                    .statement("io.dualwrite.mybatis.OrderXmlMapper.deleteByStatus", null, "shop").build());
+            Order order = new Order("m-1", "NEW", "1.00");
+            try (SqlSession session = sessions.openSession(true)) {
+                session.getMapper(OrderMapper.class).insert(order);
+                assertThat(session.getMapper(Break10PrimitiveMapper.class).deleteById(0L)).isZero();
+            }
+            assertThat(pins.find(MyBatisStores.MIGRATION, "0")).isEmpty();
+            assertThat(stores.newRows()).isEqualTo(stores.oldRows()).containsOnlyKeys(order.getId());
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
+
+    /**
+     * A primitive {@code @Param("id") long id} of 0 (meaning every order of the merchant) read by a global order id
+     * path was order "0": m-2's call pinned it to OLD_ONLY, so m-1's same call after it was decided OLD_ONLY and its
+     * update never reached the new store. It is no id, as a primitive property of 0 is.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "MARIADB"})
+    void aPrimitiveParamArgumentOfZeroIsNoOrderIdAndPinsNothing(TestDatabases.Kind kind) throws Exception {
+        OrderPinStore pins = OrderPinStores.inMemory();
+        try (MyBatisStores stores = stores(kind, pins)) {
+            SqlSessionFactory sessions = sessions(stores.dataSource, ContextRules.builder(MyBatisStores.MIGRATION)
+                    .orderIdPath("id").merchantIdPath("merchantNo")
+                    .statement("io.dualwrite.mybatis.OrderXmlMapper.insertAll", null, "orders.merchantNo")
+                    .statement("io.dualwrite.mybatis.OrderXmlMapper.deleteByStatus", null, "shop").build());
+            Order first = new Order("m-1", "NEW", "1.00");
+            Order second = new Order("m-2", "NEW", "2.00");
+            try (SqlSession session = sessions.openSession(true)) {
+                session.getMapper(OrderXmlMapper.class).insertAll(List.of(first));
+                session.getMapper(OrderXmlMapper.class).insertAll(List.of(second));
+                Break10PrimitiveMapper mapper = session.getMapper(Break10PrimitiveMapper.class);
+                assertThat(mapper.updateStatus(0, "m-2", "PAID")).isEqualTo(1);
+                assertThat(mapper.updateStatus(0, "m-1", "PAID")).isEqualTo(1);
+            }
+            assertThat(stores.oldRows().get(first.getId())).contains(" PAID ");
+            assertThat(pins.find(MyBatisStores.MIGRATION, "0")).isEmpty();
+            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1")).containsOnlyKeys(first.getId());
+            assertThat(stores.changeLogCounts()).isEmpty();
         }
     }
 
