@@ -257,20 +257,7 @@ final class BatchExecution {
             first.write.collect(physical, first.bound, reported.size(), reported, preselected.get(0));
             return;
         }
-        if (keysPairWithEntries(entries, reported, counts)) {
-            // one row per entry, one key per row: entry i stored reported key i. Each mirroring entry syncs its own
-            // key under its own context; the keys of entries that do not mirror (another merchant's, in a phase that
-            // does not write the other store) are left out. All keys went with the first mirroring entry, so with
-            // a mapping naming no merchant column an OLD_ONLY merchant's row was copied under a DUAL_WRITE one's
-            for (int i = 0; i < entries.size(); i++) {
-                Entry entry = entries.get(i);
-                if (entry == null) {
-                    continue;
-                }
-                WriteExecution.resyncTables(connection, entry.analysis, entry.context);
-                entry.write.storeWarned(warned);
-                entry.write.collect(physical, entry.bound, counts[i], List.of(reported.get(i)), preselected.get(i));
-            }
+        if (pairedByCounts(entries, reported, counts, preselected, physical, warned)) {
             return;
         }
         for (int i = 0; i < entries.size(); i++) {
@@ -335,21 +322,85 @@ final class BatchExecution {
     }
 
     /**
-     * Whether a prepared batch of generated-key inserts, some of whose entries do not mirror, stored exactly one row
-     * per entry and the driver reported one key per entry: then key {@code i} is entry {@code i}'s row, as the
-     * drivers report a batch's keys in entry order.
+     * A prepared batch of generated-key inserts some of whose entries do not mirror (another merchant's, in a phase
+     * that does not write the other store): each mirroring entry syncs the keys of its own rows under its own
+     * context, found by the entries' update counts, as the drivers report a batch's keys in entry order. With one
+     * key per row, entry {@code i}'s keys are the {@code counts[i]} after the earlier entries'; with one key per
+     * inserting entry (MySQL/MariaDB: its first row's), its other rows' keys are derived where that is exact
+     * ({@link ConnectionHandler#consecutiveKeys}). Where the counts are not exact ({@code SUCCESS_NO_INFO}) or the
+     * keys do not add up, each mirroring entry records a resync scoped as its own rows instead of a guess: handing
+     * every key to the first mirroring entry copied the rows of an {@code OLD_ONLY} merchant, or missed rows of a
+     * {@code DUAL_WRITE} one. {@code false} (nothing done) when the batch is not of that kind.
      */
-    private boolean keysPairWithEntries(List<@Nullable Entry> entries, List<List<Object>> reported, long[] counts) {
+    private boolean pairedByCounts(List<@Nullable Entry> entries, List<List<Object>> reported, long[] counts,
+                                   List<@Nullable List<List<Object>>> preselected, Connection physical,
+                                   boolean warned) {
         StatementAnalysis prepared = statement.analysis();
         if (prepared == null || prepared.kind() != SqlKind.INSERT || !prepared.keysGenerated()
-                || counts.length != entries.size() || reported.size() != entries.size() || !entries.contains(null)) {
+                || counts.length != entries.size() || !entries.contains(null)) {
             return false;
+        }
+        for (Entry entry : entries) {
+            if (entry != null && (entry.write == null || entry.analysis != prepared)) {
+                return false;
+            }
+        }
+        boolean exact = true;
+        long rows = 0;
+        int inserting = 0;
+        for (long count : counts) {
+            if (count < 0) {
+                exact = false;
+            } else {
+                rows += count;
+                inserting += count > 0 ? 1 : 0;
+            }
+        }
+        List<@Nullable List<List<Object>>> keys = new ArrayList<>(java.util.Collections.nCopies(entries.size(), null));
+        boolean[] derived = new boolean[entries.size()];
+        if (exact && rows == reported.size()) {
+            int next = 0;
+            for (int i = 0; i < entries.size(); i++) {
+                keys.set(i, reported.subList(next, next + (int) counts[i]));
+                next += (int) counts[i];
+            }
+        } else if (exact && reported.size() == inserting) {
+            int next = 0;
+            boolean stepRead = false;
+            for (int i = 0; i < entries.size(); i++) {
+                if (counts[i] == 0) {
+                    keys.set(i, List.of());
+                    continue;
+                }
+                List<Object> first = reported.get(next++);
+                if (entries.get(i) == null) {
+                    continue;
+                }
+                List<List<Object>> own = counts[i] == 1 ? List.of(first)
+                        : connection.consecutiveKeys(prepared, first, counts[i], warned, stepRead);
+                stepRead |= counts[i] > 1;
+                derived[i] = counts[i] > 1;
+                keys.set(i, own == null || own.size() != counts[i] ? null : own);
+            }
         }
         for (int i = 0; i < entries.size(); i++) {
             Entry entry = entries.get(i);
-            if (counts[i] != 1 || entry != null && (entry.write == null || entry.analysis != prepared)) {
-                return false;
+            if (entry == null) {
+                continue;
             }
+            WriteExecution.resyncTables(connection, entry.analysis, entry.context);
+            entry.write.storeWarned(warned);
+            List<List<Object>> own = keys.get(i);
+            if (own == null) {
+                if (counts[i] != 0) {
+                    entry.write.resync(entry.bound, "batch-keys-unpaired");
+                }
+                continue;
+            }
+            if (derived[i]) {
+                entry.write.keysDerived();
+            }
+            entry.write.collect(physical, entry.bound, counts[i], own, preselected.get(i));
         }
         return true;
     }

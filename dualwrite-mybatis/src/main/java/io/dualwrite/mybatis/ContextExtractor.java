@@ -89,13 +89,13 @@ final class ContextExtractor {
             return new Ids(null, null);
         }
         ContextRules.StatementPaths own = rules.statements().get(statementId);
-        String orderId = own == null ? null : readOwn(parameter, own.orderIdPath());
-        String merchantId = own == null ? null : readOwn(parameter, own.merchantIdPath());
+        String orderId = own == null ? null : readOwn(statementId, parameter, own.orderIdPath());
+        String merchantId = own == null ? null : readOwn(statementId, parameter, own.merchantIdPath());
         for (int i = 0; orderId == null && i < rules.orderIdPaths().size(); i++) {
-            orderId = read(parameter, rules.orderIdPaths().get(i));
+            orderId = readArgument(statementId, parameter, rules.orderIdPaths().get(i));
         }
         for (int i = 0; merchantId == null && i < rules.merchantIdPaths().size(); i++) {
-            merchantId = read(parameter, rules.merchantIdPaths().get(i));
+            merchantId = readArgument(statementId, parameter, rules.merchantIdPaths().get(i));
         }
         if (rules.annotations() && (orderId == null || merchantId == null) && mayHoldAnnotatedIds(parameter)) {
             List<Object> beans = beans(parameter);
@@ -113,12 +113,93 @@ final class ContextExtractor {
      * {@link #read} for a statement's own path, which also names a lone parameter of a simple type (a mapper method
      * {@code deleteOf(String merchantNo)}): MyBatis passes that value itself, bound by any name.
      */
-    private @Nullable String readOwn(Object parameter, @Nullable String path) {
+    private @Nullable String readOwn(String statementId, Object parameter, @Nullable String path) {
         if (path != null && path.indexOf('.') < 0 && !(parameter instanceof Map<?, ?>)
                 && simpleTypes.hasTypeHandler(parameter.getClass())) {
-            return idText(parameter);
+            // a primitive argument of 0 is no id, as a primitive property of 0 is (see isZero)
+            return isZero(parameter) && primitiveArguments(statementId).lone() ? null : idText(parameter);
         }
-        return read(parameter, path);
+        return readArgument(statementId, parameter, path);
+    }
+
+    /**
+     * {@link #read}, except that a path of one name reading a primitive argument of the mapper method from MyBatis'
+     * parameter map ({@code @Param("id") long id}, or its {@code param1}) gives no id when it holds 0, as a primitive
+     * property of 0 does: MyBatis boxes the argument, which cannot tell "none" from 0 itself.
+     */
+    private @Nullable String readArgument(String statementId, Object parameter, @Nullable String path) {
+        String id = read(parameter, path);
+        if (id != null && parameter instanceof Map<?, ?> arguments && path != null && path.indexOf('.') < 0
+                && isZero(arguments.get(path)) && primitiveArguments(statementId).names().contains(path)) {
+            return null;
+        }
+        return id;
+    }
+
+    /** The primitive arguments of a statement's mapper method: the names MyBatis binds them by, or the lone one. */
+    private record PrimitiveArguments(boolean lone, Set<String> names) {
+        static final PrimitiveArguments NONE = new PrimitiveArguments(false, Set.of());
+    }
+
+    private final Map<String, PrimitiveArguments> primitiveArguments = new ConcurrentHashMap<>();
+
+    private PrimitiveArguments primitiveArguments(String statementId) {
+        return primitiveArguments.computeIfAbsent(statementId, ContextExtractor::primitiveArgumentsOf);
+    }
+
+    /**
+     * Reads the mapper method of a statement id ({@code namespace.method}, MyBatis' own naming): its primitive
+     * arguments by {@code @Param} name, actual or positional name and generic {@code paramN} name, and whether it
+     * takes one primitive argument only (passed as the parameter itself). None for a statement of no mapper method
+     * (XML only) or a method name declared more than once.
+     */
+    private static PrimitiveArguments primitiveArgumentsOf(String statementId) {
+        int dot = statementId.lastIndexOf('.');
+        if (dot <= 0) {
+            return PrimitiveArguments.NONE;
+        }
+        java.lang.reflect.Method method = null;
+        try {
+            Class<?> type = org.apache.ibatis.io.Resources.classForName(statementId.substring(0, dot));
+            for (java.lang.reflect.Method candidate : type.getMethods()) {
+                if (candidate.getName().equals(statementId.substring(dot + 1)) && !candidate.isBridge()) {
+                    if (method != null) {
+                        return PrimitiveArguments.NONE;
+                    }
+                    method = candidate;
+                }
+            }
+        } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+            return PrimitiveArguments.NONE;
+        }
+        if (method == null) {
+            return PrimitiveArguments.NONE;
+        }
+        Set<String> names = new java.util.HashSet<>();
+        int position = 0;
+        boolean loneCandidate = false;
+        for (java.lang.reflect.Parameter argument : method.getParameters()) {
+            Class<?> type = argument.getType();
+            if (org.apache.ibatis.session.RowBounds.class.isAssignableFrom(type)
+                    || org.apache.ibatis.session.ResultHandler.class.isAssignableFrom(type)) {
+                continue;
+            }
+            org.apache.ibatis.annotations.Param named = argument.getAnnotation(org.apache.ibatis.annotations.Param.class);
+            if (position == 0) {
+                loneCandidate = type.isPrimitive() && named == null;
+            }
+            if (type.isPrimitive()) {
+                if (named != null) {
+                    names.add(named.value());
+                } else {
+                    names.add(argument.getName());
+                    names.add(String.valueOf(position));
+                }
+                names.add("param" + (position + 1));
+            }
+            position++;
+        }
+        return new PrimitiveArguments(loneCandidate && position == 1, Set.copyOf(names));
     }
 
     /**

@@ -22,7 +22,9 @@ import org.jspecify.annotations.Nullable;
  * or it would take every such value for an id. Through a collection or an
  * array the path reads every element: the id is taken only when all elements agree (a {@code <foreach>}
  * insert of one merchant's orders), otherwise the call has no id of that kind. A primitive property holding 0
- * (a {@code long id} before MyBatis sets the generated key) gives no id.
+ * (a {@code long id} before MyBatis sets the generated key) gives no id, and so does a primitive argument of the
+ * mapper method holding 0 ({@code deleteById(long id)}, {@code @Param("id") long id}): MyBatis boxes it, and
+ * a primitive has no "absent" but 0. A boxed {@code Long} of 0 is an id.
  *
  * <p>Order of precedence for each id: the statement's path, then the global paths in the order given, then
  * the annotated fields. An open {@code MigrationContext} always wins over all of them.
