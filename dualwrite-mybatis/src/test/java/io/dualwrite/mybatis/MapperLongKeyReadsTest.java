@@ -15,7 +15,6 @@ import io.dualwrite.switches.MigrationSwitchConfig;
 import io.dualwrite.switches.SwitchStore;
 import io.dualwrite.switches.SwitchStores;
 import io.dualwrite.switches.Switchboard;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.time.Duration;
@@ -87,7 +86,7 @@ class MapperLongKeyReadsTest {
     private static DataSource counting(DataSource real, AtomicInteger reads) {
         return (DataSource) Proxy.newProxyInstance(MapperLongKeyReadsTest.class.getClassLoader(), new Class<?>[] {DataSource.class},
                 (proxy, method, args) -> {
-                    Object result = invoke(real, method, args);
+                    Object result = KeyFormsStores.invoke(real, method, args);
                     if (result instanceof Connection connection) {
                         return Proxy.newProxyInstance(MapperLongKeyReadsTest.class.getClassLoader(), new Class<?>[] {Connection.class},
                                 (p, m, a) -> {
@@ -97,18 +96,10 @@ class MapperLongKeyReadsTest {
                                             reads.incrementAndGet();
                                         }
                                     }
-                                    return invoke(connection, m, a);
+                                    return KeyFormsStores.invoke(connection, m, a);
                                 });
                     }
                     return result;
                 });
-    }
-
-    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
     }
 }

@@ -7,7 +7,6 @@ import io.dualwrite.jdbc.DualWriteDataSource;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.switches.OrderPinStore;
 import io.dualwrite.switches.OrderPinStores;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -233,7 +232,7 @@ class MyBatisBreak10Test {
     private static DataSource withoutCounts(DataSource target) {
         return (DataSource) Proxy.newProxyInstance(MyBatisBreak10Test.class.getClassLoader(),
                 new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-                    Object result = invoke(target, method, args);
+                    Object result = KeyFormsStores.invoke(target, method, args);
                     return result instanceof Connection connection ? wrap(connection, Connection.class) : result;
                 });
     }
@@ -242,9 +241,9 @@ class MyBatisBreak10Test {
         return type.cast(Proxy.newProxyInstance(MyBatisBreak10Test.class.getClassLoader(), new Class<?>[] {type},
                 (proxy, method, args) -> {
                     if (method.getName().equals("unwrap") || method.getName().equals("isWrapperFor")) {
-                        return invoke(target, method, args);
+                        return KeyFormsStores.invoke(target, method, args);
                     }
-                    Object result = invoke(target, method, args);
+                    Object result = KeyFormsStores.invoke(target, method, args);
                     if (result instanceof PreparedStatement statement) {
                         return wrap(statement, PreparedStatement.class);
                     }
@@ -255,13 +254,5 @@ class MyBatisBreak10Test {
                     }
                     return result;
                 }));
-    }
-
-    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
     }
 }
