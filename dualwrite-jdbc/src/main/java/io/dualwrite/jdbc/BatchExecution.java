@@ -18,8 +18,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@code executeBatch} of a statement proxy: resolves each entry's phase, selects the keys of entries that
  * need it, runs the authoritative batch, and hands every touched key to the connection's buffer. The
- * generated keys of an insert batch belong to the batch as a whole (an entry may insert several rows, or
- * none), so they are all synced, never matched to entries by position.
+ * generated keys of an insert batch are paired with its entries by their update counts where those are exact
+ * (an entry may insert several rows, or none), so that each key is decided under the context of the entry that
+ * stored it; where they are not, no key is guessed to be an entry's.
  */
 final class BatchExecution {
 
@@ -469,44 +470,65 @@ final class BatchExecution {
     /**
      * For a prepared batch of inserts none of which mirrors by its context, whose table's order id is its generated
      * key ({@link ConnectionHandler#mayMirrorByGeneratedKey}): each generated key is buffered when the phase of its
-     * own id mirrors ({@link ConnectionHandler#bufferIfKeyMirrors}), as a single such insert's are. A key goes with
-     * its entry's context when every entry inserted one row and the driver reported one key each; otherwise with the
-     * first entry's. MySQL/MariaDB report an entry's first key only: its other rows' keys are derived where that is
-     * exact ({@link ConnectionHandler#consecutiveKeys}), else the table is resynced. Never throws.
+     * own id mirrors ({@link ConnectionHandler#bufferIfKeyMirrors}), as a single such insert's are, under the context
+     * of the entry that stored it. Keys are paired with entries by their update counts, as {@link #pairedByCounts}
+     * does: with one key per row, entry {@code i}'s are the {@code counts[i]} after the earlier entries'; with one key
+     * per inserting entry (MySQL/MariaDB: its first row's), its other rows' keys are derived where that is exact
+     * ({@link ConnectionHandler#consecutiveKeys}), else the table is resynced. Deciding every key of a batch of
+     * multi-row entries under the first entry's context missed the rows of a merchant that mirrors by order id, or
+     * copied those of one its merchant switch keeps on the old store. Where the counts are not exact or the keys do
+     * not add up, the keys go with the entries' context when they share one, else the table is resynced. Never throws.
      */
     private void collectByGeneratedKey(StatementAnalysis prepared, List<MigrationContext> contexts, long[] counts,
                                        Connection physical) {
         MigrationContext first = contexts.get(0);
         try {
             List<List<Object>> reported = generatedKeys();
+            boolean exact = counts.length == contexts.size();
             long rows = 0;
-            List<Long> inserting = new ArrayList<>();
+            int inserting = 0;
             for (long count : counts) {
-                if (count > 0) {
+                if (count < 0) {
+                    exact = false;
+                } else {
                     rows += count;
-                    inserting.add(count);
+                    inserting += count > 0 ? 1 : 0;
                 }
             }
-            if (rows == reported.size()) {
-                boolean paired = reported.size() == contexts.size() && inserting.size() == contexts.size();
-                for (int k = 0; k < reported.size(); k++) {
-                    connection.bufferIfKeyMirrors(prepared.mapping(), reported.get(k), paired ? contexts.get(k) : first);
+            if (exact && rows == reported.size()) {
+                int next = 0;
+                for (int i = 0; i < counts.length; i++) {
+                    for (long row = 0; row < counts[i]; row++) {
+                        connection.bufferIfKeyMirrors(prepared.mapping(), reported.get(next++), contexts.get(i));
+                    }
                 }
                 return;
             }
-            if (reported.size() == inserting.size()) {
+            if (exact && reported.size() == inserting) {
                 boolean warned = WriteExecution.warned(connection, physical);
-                for (int k = 0; k < reported.size(); k++) {
-                    List<List<Object>> keys = connection.consecutiveKeys(prepared, reported.get(k), inserting.get(k),
-                            warned, k > 0);
+                int next = 0;
+                boolean stepRead = false;
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] == 0) {
+                        continue;
+                    }
+                    List<Object> own = reported.get(next++);
+                    List<List<Object>> keys = counts[i] == 1 ? List.of(own)
+                            : connection.consecutiveKeys(prepared, own, counts[i], warned, stepRead);
+                    stepRead |= counts[i] > 1;
                     if (keys == null) {
-                        connection.buffer().resync(prepared.mapping(), null, "keys-not-consecutive", first);
-                        keys = List.of(reported.get(k));
+                        connection.buffer().resync(prepared.mapping(), null, "keys-not-consecutive", contexts.get(i));
+                        keys = List.of(own);
                     }
                     for (List<Object> key : keys) {
-                        connection.bufferIfKeyMirrors(prepared.mapping(), key, first);
+                        connection.bufferIfKeyMirrors(prepared.mapping(), key, contexts.get(i));
                     }
                 }
+                return;
+            }
+            if (contexts.stream().anyMatch(context -> !context.equals(first))) {
+                // whose key is which cannot be told, and the entries' merchants may decide them differently
+                connection.buffer().resync(prepared.mapping(), null, "batch-keys-unpaired", first);
                 return;
             }
             for (List<Object> key : reported) {

@@ -229,7 +229,7 @@ class MyBatisBreak10Test {
     }
 
     /** The old store as a driver that reports {@code SUCCESS_NO_INFO} for every entry of a batch. */
-    private static DataSource withoutCounts(DataSource target) {
+    static DataSource withoutCounts(DataSource target) {
         return (DataSource) Proxy.newProxyInstance(MyBatisBreak10Test.class.getClassLoader(),
                 new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
                     Object result = KeyFormsStores.invoke(target, method, args);

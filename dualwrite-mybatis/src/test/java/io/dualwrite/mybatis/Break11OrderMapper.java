@@ -1,0 +1,19 @@
+package io.dualwrite.mybatis;
+
+import java.util.List;
+import org.apache.ibatis.annotations.Insert;
+import org.apache.ibatis.annotations.Options;
+import org.apache.ibatis.annotations.Param;
+
+/** The eleventh break review's annotated statements on {@code orders}, written as for the old store alone. */
+public interface Break11OrderMapper {
+
+    /**
+     * A {@code <foreach>} insert of several orders asking for generated keys; the merchant is read through the list
+     * by the statement's path. No key property: MyBatis cannot set a BATCH run's keys on a list's elements.
+     */
+    @Insert("<script>INSERT INTO orders (merchant_no, status, amount) VALUES <foreach collection='orders' item='o'"
+            + " separator=','>(#{o.merchantNo}, #{o.status}, #{o.amount})</foreach></script>")
+    @Options(useGeneratedKeys = true)
+    int insertAll(@Param("orders") List<Order> orders);
+}

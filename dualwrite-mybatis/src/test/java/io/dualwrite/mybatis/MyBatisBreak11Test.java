@@ -1,0 +1,135 @@
+package io.dualwrite.mybatis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.jdbc.DualWriteDataSource;
+import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.switches.SwitchRule;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.apache.ibatis.mapping.Environment;
+import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.session.ExecutorType;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.apache.ibatis.session.SqlSessionFactoryBuilder;
+import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Eleventh break review of the MyBatis module, on {@link MyBatisStores}' fixture (orders renamed to orders_v2, no
+ * merchant column in the mapping). Tries generated keys that decide a row's phase by themselves (the order id is the
+ * generated key, and a rule mirrors orders by id while a merchant switch keeps one merchant on the old store) in
+ * BATCH runs of multi-row inserts. Every test ends comparing both stores row by row with plain JDBC.
+ */
+class MyBatisBreak11Test {
+
+    /** The fixture's mapping with the order id named: it is the table's generated key. */
+    private static final TableMapping BY_ORDER_KEY = TableMapping.builder("orders").newTable("orders_v2")
+            .rename("amount", "amount_total").orderIdColumn("id").build();
+
+    private static final ContextRules RULES = ContextRules.builder(MyBatisStores.MIGRATION).merchantIdPath("merchantNo")
+            .statement(Break11OrderMapper.class.getName() + ".insertAll", null, "orders.merchantNo").build();
+
+    /**
+     * System OLD_ONLY, every order id from 1 on DUAL_WRITE by rule, m-2 kept OLD_ONLY by its merchant switch: m-1's
+     * orders double-write by their generated id alone, m-2's never.
+     */
+    private static MyBatisStores byOrderKey(TestDatabases.Kind kind) throws Exception {
+        MyBatisStores stores = new MyBatisStores(kind, BY_ORDER_KEY, null);
+        stores.merchantPhase("m-2", MigrationPhase.OLD_ONLY);
+        stores.switchboard.switchStore().setRules(MyBatisStores.MIGRATION,
+                List.of(SwitchRule.idThreshold(1, MigrationPhase.DUAL_WRITE)));
+        return stores;
+    }
+
+    private static SqlSessionFactory sessions(DataSource dataSource) {
+        Configuration configuration = new Configuration(new Environment("break11", new JdbcTransactionFactory(), dataSource));
+        configuration.addMapper(OrderMapper.class);
+        configuration.addMapper(Break11OrderMapper.class);
+        MigrationContextInterceptor.install(configuration, RULES);
+        return new SqlSessionFactoryBuilder().build(configuration);
+    }
+
+    private static List<Order> two(String merchant, String first, String second) {
+        return new ArrayList<>(List.of(new Order(merchant, "NEW", first), new Order(merchant, "NEW", second)));
+    }
+
+    /**
+     * A BATCH run of two-row {@code <foreach>} inserts of m-2 and m-1 alternating, whose order id is the generated
+     * key: no entry mirrors by its context (no order id yet), so each key is decided by its own id under its entry's
+     * merchant. Every key of a batch of multi-row entries was decided under the first entry's context (m-2's merchant
+     * switch): m-1's rows never reached the new store and nothing was recorded.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void aBatchOfMultiRowInsertsDecidesEachGeneratedOrderIdUnderItsOwnEntrysMerchant(TestDatabases.Kind kind)
+            throws Exception {
+        try (MyBatisStores stores = byOrderKey(kind)) {
+            try (SqlSession session = sessions(stores.dataSource).openSession(ExecutorType.BATCH)) {
+                Break11OrderMapper mapper = session.getMapper(Break11OrderMapper.class);
+                mapper.insertAll(two("m-2", "1.00", "2.00"));
+                mapper.insertAll(two("m-1", "3.00", "4.00"));
+                mapper.insertAll(two("m-2", "5.00", "6.00"));
+                mapper.insertAll(two("m-1", "7.00", "8.00"));
+                session.commit();
+            }
+            assertThat(stores.oldRows()).hasSize(8);
+            assertThat(stores.oldRowsOf("m-1")).hasSize(4);
+            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1"));
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
+
+    /** The same batch with m-1 first: every key went under m-1's context, so m-2's rows reached the new store. */
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void aBatchOfMultiRowInsertsLeavesTheOldOnlyMerchantsGeneratedOrderIdsOut(TestDatabases.Kind kind)
+            throws Exception {
+        try (MyBatisStores stores = byOrderKey(kind)) {
+            try (SqlSession session = sessions(stores.dataSource).openSession(ExecutorType.BATCH)) {
+                Break11OrderMapper mapper = session.getMapper(Break11OrderMapper.class);
+                mapper.insertAll(two("m-1", "1.00", "2.00"));
+                mapper.insertAll(two("m-2", "3.00", "4.00"));
+                mapper.insertAll(List.of(new Order("m-2", "NEW", "5.00")));
+                mapper.insertAll(two("m-1", "7.00", "8.00"));
+                session.commit();
+            }
+            assertThat(stores.oldRows()).hasSize(7);
+            assertThat(stores.oldRowsOf("m-1")).hasSize(4);
+            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1"));
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
+
+    /**
+     * The same batch answered with {@code SUCCESS_NO_INFO} for every entry ({@link MyBatisBreak10Test#withoutCounts}):
+     * which key is whose cannot be told. Every key was decided under the first entry's context (m-2, OLD_ONLY), so
+     * m-1's rows were missed and nothing was recorded; now the table's resync is recorded and no m-2 row is copied.
+     */
+    @org.junit.jupiter.api.Test
+    void aBatchOfMultiRowInsertsAnsweredWithoutCountsRecordsAResyncInsteadOfDecidingUnderOneMerchant()
+            throws Exception {
+        try (MyBatisStores stores = byOrderKey(TestDatabases.Kind.H2)) {
+            DualWriteDataSource noInfo = DualWriteDataSource.builder()
+                    .oldDataSource(MyBatisBreak10Test.withoutCounts(stores.oldDb.dataSource()))
+                    .newDataSource(stores.newDb.dataSource()).migration(MyBatisStores.MIGRATION)
+                    .dualWriter(stores.writer).mapping(BY_ORDER_KEY).build();
+            try (SqlSession session = sessions(noInfo).openSession(ExecutorType.BATCH)) {
+                Break11OrderMapper mapper = session.getMapper(Break11OrderMapper.class);
+                mapper.insertAll(two("m-2", "1.00", "2.00"));
+                mapper.insertAll(two("m-1", "3.00", "4.00"));
+                session.commit();
+            }
+            assertThat(stores.oldRows()).hasSize(4);
+            assertThat(stores.newRows().keySet()).doesNotContainAnyElementsOf(stores.oldRowsOf("m-2").keySet());
+            assertThat(stores.oldDb.query("SELECT COUNT(*) AS n FROM dualwrite_change_log WHERE table_name = 'orders'"
+                    + " AND operation = 'RESYNC'"))
+                    .extracting(row -> ((Number) row.get("n")).longValue()).containsExactly(1L);
+        }
+    }
+}
