@@ -72,6 +72,8 @@ final class BatchExecution {
         List<@Nullable Entry> entries = new ArrayList<>();
         // the contexts of the prepared batch's inserts that do not mirror by their context, for their generated keys
         List<MigrationContext> byGeneratedKey = new ArrayList<>(0);
+        // the same by entry (null for the others), for a batch some of whose other entries mirror by their context
+        List<@Nullable MigrationContext> keyContexts = new ArrayList<>(analyses.size());
         StatementAnalysis prepared = statement.analysis();
         boolean mayMirrorByKey = prepared != null && connection.mayMirrorByGeneratedKey(prepared);
         boolean anyMirrors = false;
@@ -94,7 +96,11 @@ final class BatchExecution {
                     anyPreselect |= entry.write != null && entry.write.preselects(physical, bounds.get(i));
                 } else if (mayMirrorByKey && analysis == prepared) {
                     byGeneratedKey.add(context);
+                    keyContexts.add(context);
                 }
+            }
+            if (keyContexts.size() == i) {
+                keyContexts.add(null);
             }
             entries.add(entry);
         }
@@ -132,7 +138,7 @@ final class BatchExecution {
             Object result = ConnectionHandler.call(statement.physical(), method, null);
             connection.holdWarnings(); // MySQL/MariaDB: before any statement of the library's
             if (anyMirrors) {
-                collect(entries, preselected, counts(result), physical, unselectable);
+                collect(entries, preselected, counts(result), physical, unselectable, keyContexts);
             } else if (!byGeneratedKey.isEmpty()) {
                 collectByGeneratedKey(prepared, byGeneratedKey, counts(result), physical);
             }
@@ -150,7 +156,7 @@ final class BatchExecution {
             } else {
                 // entries before the failure may be applied (now in auto-commit, or with the transaction later)
                 if (anyMirrors) {
-                    collect(entries, preselected, counts(e), physical, unselectable);
+                    collect(entries, preselected, counts(e), physical, unselectable, keyContexts);
                 }
                 // a removal that changed rows was done when its keys were collected; the others are forgotten
                 settleRemovals(entries);
@@ -235,9 +241,13 @@ final class BatchExecution {
         }
     }
 
-    /** Hands the keys of every entry that may have changed rows to the buffer; never throws. */
+    /**
+     * Hands the keys of every entry that may have changed rows to the buffer; never throws. {@code keyContexts}: by
+     * entry, the context of an insert that does not mirror by it but may by its generated order id, else null.
+     */
     private void collect(List<@Nullable Entry> entries, List<@Nullable List<List<Object>>> preselected, long[] counts,
-                         Connection physical, java.util.Set<Integer> unselectable) {
+                         Connection physical, java.util.Set<Integer> unselectable,
+                         List<@Nullable MigrationContext> keyContexts) {
         boolean warned = WriteExecution.warned(connection, physical); // one count for the whole batch
         List<List<Object>> reported = generatedKeys();
         List<List<Object>> expanded = expandPerEntry(reported, entries, counts, warned);
@@ -258,7 +268,7 @@ final class BatchExecution {
             first.write.collect(physical, first.bound, reported.size(), reported, preselected.get(0));
             return;
         }
-        if (pairedByCounts(entries, reported, counts, preselected, physical, warned)) {
+        if (pairedByCounts(entries, reported, counts, preselected, physical, warned, keyContexts)) {
             return;
         }
         for (int i = 0; i < entries.size(); i++) {
@@ -331,11 +341,14 @@ final class BatchExecution {
      * ({@link ConnectionHandler#consecutiveKeys}). Where the counts are not exact ({@code SUCCESS_NO_INFO}) or the
      * keys do not add up, each mirroring entry records a resync scoped as its own rows instead of a guess: handing
      * every key to the first mirroring entry copied the rows of an {@code OLD_ONLY} merchant, or missed rows of a
-     * {@code DUAL_WRITE} one. {@code false} (nothing done) when the batch is not of that kind.
+     * {@code DUAL_WRITE} one. An entry that does not mirror by its context but may by its generated order id
+     * ({@code keyContexts}, see {@link #collectByGeneratedKey}) has each of its own keys decided by that id under its
+     * context; they were left out with the others', so a merchant mirrored by order id lost its rows, unrecorded.
+     * {@code false} (nothing done) when the batch is not of that kind.
      */
     private boolean pairedByCounts(List<@Nullable Entry> entries, List<List<Object>> reported, long[] counts,
                                    List<@Nullable List<List<Object>>> preselected, Connection physical,
-                                   boolean warned) {
+                                   boolean warned, List<@Nullable MigrationContext> keyContexts) {
         StatementAnalysis prepared = statement.analysis();
         if (prepared == null || prepared.kind() != SqlKind.INSERT || !prepared.keysGenerated()
                 || counts.length != entries.size() || !entries.contains(null)) {
@@ -374,7 +387,7 @@ final class BatchExecution {
                     continue;
                 }
                 List<Object> first = reported.get(next++);
-                if (entries.get(i) == null) {
+                if (entries.get(i) == null && keyContexts.get(i) == null) {
                     continue;
                 }
                 List<List<Object>> own = counts[i] == 1 ? List.of(first)
@@ -386,6 +399,15 @@ final class BatchExecution {
         }
         for (int i = 0; i < entries.size(); i++) {
             Entry entry = entries.get(i);
+            MigrationContext byKey = keyContexts.get(i);
+            if (entry == null && byKey != null && counts[i] != 0) {
+                List<List<Object>> own = keys.get(i);
+                if (own == null) {
+                    connection.buffer().resync(prepared.mapping(), null, "batch-keys-unpaired", byKey);
+                } else {
+                    own.forEach(key -> connection.bufferIfKeyMirrors(prepared.mapping(), key, byKey));
+                }
+            }
             if (entry == null) {
                 continue;
             }

@@ -132,4 +132,32 @@ class MyBatisBreak11Test {
                     .extracting(row -> ((Number) row.get("n")).longValue()).containsExactly(1L);
         }
     }
+
+    /**
+     * One BATCH run of m-1 (DUAL_WRITE by its merchant switch), m-3 (no switch: its orders DUAL_WRITE by the id rule)
+     * and m-2 (OLD_ONLY) two-row inserts: m-1's entries mirror by their context, m-3's only by their generated ids.
+     * Only the entries mirroring by context were given keys; m-3's keys were left out with m-2's, so its rows never
+     * reached the new store and nothing was recorded.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void aBatchMixingEntriesMirroredByContextAndByGeneratedOrderIdSyncsBoth(TestDatabases.Kind kind) throws Exception {
+        try (MyBatisStores stores = byOrderKey(kind)) {
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            try (SqlSession session = sessions(stores.dataSource).openSession(ExecutorType.BATCH)) {
+                Break11OrderMapper mapper = session.getMapper(Break11OrderMapper.class);
+                mapper.insertAll(two("m-1", "1.00", "2.00"));
+                mapper.insertAll(two("m-3", "3.00", "4.00"));
+                mapper.insertAll(two("m-2", "5.00", "6.00"));
+                mapper.insertAll(List.of(new Order("m-3", "NEW", "7.00")));
+                session.commit();
+            }
+            assertThat(stores.oldRows()).hasSize(7);
+            java.util.Map<Long, String> expected = new java.util.TreeMap<>(stores.oldRowsOf("m-1"));
+            expected.putAll(stores.oldRowsOf("m-3"));
+            assertThat(expected).hasSize(5);
+            assertThat(stores.newRows()).isEqualTo(expected);
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
 }
