@@ -143,32 +143,42 @@ public final class Switchboard implements PhaseResolver {
     /**
      * {@inheritDoc}
      *
-     * <p>Here: a merchant switch, or a merchant-percentage rule, whose phase is not the system's.
+     * <p>Here: a merchant switch, or a merchant-percentage rule, whose phase is not the system's or not that of
+     * every rule. A merchant switch overrides the rules, so one that names the system's phase still varies by
+     * merchant while a rule gives other merchants' orders another phase (an id threshold mirroring orders, a merchant
+     * kept {@code OLD_ONLY}); so does a merchant-percentage rule of the system's phase ahead of another rule.
      */
     @Override
     public boolean mayVaryByMerchant(String migration) {
         MigrationSwitchConfig config = config(migration);
         SwitchSettings settings = switchStore.load(migration);
         MigrationPhase system = ScopeResolver.systemOf(settings, config).phase();
-        return settings.merchantPhases().values().stream().anyMatch(phase -> phase != system)
+        java.util.function.Predicate<MigrationPhase> other = phase -> phase != system
+                || settings.rules().stream().anyMatch(rule -> rule.phase() != phase);
+        return settings.merchantPhases().values().stream().anyMatch(other)
                 || settings.rules().stream().anyMatch(rule -> rule instanceof SwitchRule.MerchantPercentage
-                && rule.phase() != system);
+                && other.test(rule.phase()));
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>Here: an order switch or an id-threshold rule whose phase is not the system's. Order pins do not count: a
-     * pin is found only by an order id, which neither the write nor the copier has for such rows.
+     * <p>Here: an order switch whose phase is not the system's or not that of every merchant switch and rule (it
+     * overrides them), or an id-threshold rule whose phase is not the system's or not that of every rule. Order pins
+     * do not count: a pin is found only by an order id, which neither the write nor the copier has for such rows.
      */
     @Override
     public boolean mayVaryByOrder(String migration) {
         MigrationSwitchConfig config = config(migration);
         SwitchSettings settings = switchStore.load(migration);
         MigrationPhase system = ScopeResolver.systemOf(settings, config).phase();
-        return settings.orderPhases().values().stream().anyMatch(phase -> phase != system)
+        java.util.function.Predicate<MigrationPhase> otherRule = phase -> phase != system
+                || settings.rules().stream().anyMatch(rule -> rule.phase() != phase);
+        // an order switch overrides merchant switches and rules too
+        return settings.orderPhases().values().stream().anyMatch(phase -> otherRule.test(phase)
+                || settings.merchantPhases().values().stream().anyMatch(merchant -> merchant != phase))
                 || settings.rules().stream().anyMatch(rule -> rule instanceof SwitchRule.IdThreshold
-                && rule.phase() != system);
+                && otherRule.test(rule.phase()));
     }
 
     private volatile @Nullable OtherPhases otherPhases;

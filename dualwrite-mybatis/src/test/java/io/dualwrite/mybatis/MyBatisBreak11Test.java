@@ -160,4 +160,56 @@ class MyBatisBreak11Test {
             assertThat(stores.changeLogCounts()).isEmpty();
         }
     }
+
+    /**
+     * One {@code <foreach>} insert of m-1 and m-2 orders: the merchant path gives no id (the elements disagree), the
+     * generated order ids mirror by the id rule, and the mapping names no merchant column. m-2's merchant switch names
+     * the system's phase (OLD_ONLY), so the switches were taken not to vary by merchant and the copier copied each row
+     * by its order id: m-2's row reached the new store, unrecorded. A merchant switch overrides the rules, so it varies
+     * by merchant: the rows cannot be attributed and the table's resync is recorded instead of copying m-2's row.
+     */
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    void aForeachInsertOfTwoMerchantsNeverCopiesTheRowOfAMerchantKeptOldOnlyAgainstAnIdRule(TestDatabases.Kind kind)
+            throws Exception {
+        try (MyBatisStores stores = byOrderKey(kind)) {
+            try (SqlSession session = sessions(stores.dataSource).openSession(true)) {
+                session.getMapper(Break11OrderMapper.class).insertAll(new ArrayList<>(List.of(new Order("m-1", "NEW", "1.00"),
+                        new Order("m-2", "NEW", "2.00"), new Order("m-1", "NEW", "3.00"))));
+            }
+            assertThat(stores.oldRows()).hasSize(3);
+            assertThat(stores.oldRowsOf("m-1")).containsAllEntriesOf(stores.newRows());
+            assertThat(stores.newRows().keySet()).doesNotContainAnyElementsOf(stores.oldRowsOf("m-2").keySet());
+            assertThat(stores.oldDb.query("SELECT COUNT(*) AS n FROM dualwrite_change_log WHERE table_name = 'orders'"
+                    + " AND operation = 'RESYNC'")).extracting(row -> ((Number) row.get("n")).longValue()).containsExactly(1L);
+        }
+    }
+
+    /**
+     * The same kind for orders: the mapping names the merchant column but no order column, m-1 double-writes, and
+     * order 1 is switched OLD_ONLY, the system's phase. A mapper update carrying no id mirrors by the unattributed
+     * rule; the switches were taken not to vary by order, so the copier copied order 1's row by its merchant. An
+     * order switch overrides the merchant's, so the table's resync is recorded instead.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
+    void anUpdateWithoutIdsNeverCopiesAnOrderSwitchedOldOnlyInsideAMirroredMerchant(TestDatabases.Kind kind)
+            throws Exception {
+        TableMapping byMerchant = TableMapping.builder("orders").newTable("orders_v2")
+                .rename("amount", "amount_total").merchantIdColumn("merchant_no").build();
+        try (MyBatisStores stores = new MyBatisStores(kind, byMerchant, null)) {
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            stores.switchboard.switchStore().setOrderPhase(MyBatisStores.MIGRATION, "1", MigrationPhase.OLD_ONLY);
+            stores.oldDb.execute("INSERT INTO orders (merchant_no, status, amount) VALUES ('m-1', 'NEW', 1.00),"
+                    + " ('m-1', 'NEW', 2.00), ('m-2', 'NEW', 3.00)");
+            stores.newDb.execute("INSERT INTO orders_v2 (id, merchant_no, status, amount_total) VALUES (2, 'm-1', 'NEW', 2.00)");
+            try (SqlSession session = sessions(stores.dataSource).openSession(true)) {
+                assertThat(session.getMapper(Break11OrderMapper.class).moveStatus("NEW", "PAID")).isEqualTo(3);
+            }
+            assertThat(stores.oldRows().values()).allMatch(row -> row.contains(" PAID "));
+            assertThat(stores.newRows()).doesNotContainKeys(1L, 3L);
+            assertThat(stores.oldDb.query("SELECT COUNT(*) AS n FROM dualwrite_change_log WHERE table_name = 'orders'"
+                    + " AND operation = 'RESYNC'")).extracting(row -> ((Number) row.get("n")).longValue()).containsExactly(1L);
+        }
+    }
 }
