@@ -141,6 +141,7 @@ public final class DualWriteMappers {
                     : call(writer.readPhaseOf(context).authoritative(), mapperType, method, arguments);
         }
         Store authoritative = writer.phaseOf(context).authoritative();
+        List<MigrationContext> elementContexts = elementContexts(statementId, method, write, arguments, context);
         String stored = storedSpelling(statementId, write, arguments, authoritative, context);
         boolean takenBefore = write.operation() == Operation.INSERT
                 && keyTakenBefore(statementId, method, write, arguments, context, authoritative);
@@ -168,28 +169,93 @@ public final class DualWriteMappers {
         }
         boolean written = !(result instanceof Number count) || count.longValue() > 0;
         Object returned = result;
-        for (String key : keys) {
-            String kept = write.operation() == Operation.DELETE ? null
-                    : keptKey(statementId, write, key, stored, authoritative, context);
-            returned = writer.writeState(context, new RowRef(write.table(), key, write.operation()),
-                    store -> result, expecting(statementId, write, context, authoritative,
-                            written && write.operation() != Operation.DELETE && stored == null && kept == null));
-            // the row's key as the store held it before (an update or delete by another spelling) and as it holds
-            // it now (a trigger or the column changed what was written): synced too
-            java.util.Set<String> others = new java.util.LinkedHashSet<>();
-            if (stored != null) {
-                others.add(stored);
+        for (int k = 0; k < keys.size(); k++) {
+            String key = keys.get(k);
+            MigrationContext own = elementContexts.size() == keys.size() ? elementContexts.get(k) : context;
+            if (own != context && writer.phaseOf(own).authoritative() != authoritative) {
+                // the element's phase reads another store than the one the call wrote: a sync would remove its row
+                resync(statementId, write, own, authoritative, "element-store", "an element of another store's phase");
+                continue;
             }
-            if (kept != null) {
-                others.add(kept);
-            }
-            others.remove(key);
-            for (String other : others) {
-                writer.writeState(context, new RowRef(write.table(), other, write.operation()), store -> result,
-                        stateSync(write.table()));
-            }
+            returned = syncKey(statementId, write, key, stored, authoritative, own, written, result);
         }
         return returned;
+    }
+
+    /**
+     * Syncs one key a marked call wrote, and the key as the store held it before ({@code stored}) or holds it now,
+     * under {@code context}: the call's, or that of the list element the key is of.
+     */
+    private @Nullable Object syncKey(String statementId, Write write, String key, @Nullable String stored,
+                                     Store authoritative, MigrationContext context, boolean written,
+                                     @Nullable Object result) {
+        String kept = write.operation() == Operation.DELETE ? null
+                : keptKey(statementId, write, key, stored, authoritative, context);
+        Object returned = writer.writeState(context, new RowRef(write.table(), key, write.operation()),
+                store -> result, expecting(statementId, write, context, authoritative,
+                        written && write.operation() != Operation.DELETE && stored == null && kept == null));
+        // the row's key as the store held it before (an update or delete by another spelling) and as it holds
+        // it now (a trigger or the column changed what was written): synced too
+        java.util.Set<String> others = new java.util.LinkedHashSet<>();
+        if (stored != null) {
+            others.add(stored);
+        }
+        if (kept != null) {
+            others.add(kept);
+        }
+        others.remove(key);
+        for (String other : others) {
+            writer.writeState(context, new RowRef(write.table(), other, write.operation()), store -> result,
+                    stateSync(write.table()));
+        }
+        return returned;
+    }
+
+    /**
+     * The contexts of the elements of a list or array key argument, in order, when no context is open: each read
+     * by the statement's rules from the arguments with that element alone in the list, else the call's context. A
+     * {@code <foreach>} insert of several merchants' orders gives the call no merchant (the elements disagree), so
+     * its keys were all synced under a context without ids, resolved to the system's phase: the rows of a merchant
+     * that double-writes never reached the other store, unrecorded. Empty when the keys go with the call's context.
+     */
+    private List<MigrationContext> elementContexts(String statementId, Method method, Write write, Object[] arguments,
+                                                   MigrationContext context) {
+        if (MigrationContext.current().isPresent() || write.keyArgument() < 0 || write.keyArgument() >= arguments.length) {
+            return List.of();
+        }
+        Object argument = arguments[write.keyArgument()];
+        List<?> elements = argument instanceof Iterable<?> iterable ? listOf(iterable)
+                : argument != null && argument.getClass().isArray() && !argument.getClass().getComponentType().isPrimitive()
+                ? java.util.Arrays.asList((Object[]) argument) : null;
+        if (elements == null || elements.size() < 2) {
+            return List.of();
+        }
+        ParamNameResolver names = new ParamNameResolver(factories.get(Store.OLD).getConfiguration(), method);
+        List<MigrationContext> contexts = new ArrayList<>(elements.size());
+        for (Object element : elements) {
+            Object[] alone = arguments.clone();
+            if (argument.getClass().isArray()) {
+                Object[] one = (Object[]) java.lang.reflect.Array.newInstance(argument.getClass().getComponentType(), 1);
+                one[0] = element;
+                alone[write.keyArgument()] = one;
+            } else {
+                alone[write.keyArgument()] = java.util.Collections.singletonList(element);
+            }
+            MigrationContext found;
+            try {
+                found = extractor.contextFor(statementId, names.getNamedParams(alone));
+            } catch (RuntimeException unreadable) {
+                found = null;
+            }
+            contexts.add(found == null || found.equals(context) ? context : found);
+        }
+        return contexts;
+    }
+
+    private static List<?> listOf(Iterable<?> iterable) {
+        List<Object> list = new ArrayList<>();
+        iterable.forEach(list::add);
+        return list;
     }
 
     /**

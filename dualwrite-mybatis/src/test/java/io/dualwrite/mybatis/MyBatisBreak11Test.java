@@ -2,11 +2,21 @@ package io.dualwrite.mybatis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dualwrite.DualWriter;
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.Store;
 import io.dualwrite.jdbc.DualWriteDataSource;
+import io.dualwrite.jdbc.changelog.JdbcChangeLog;
+import io.dualwrite.jdbc.schema.DualWriteSchema;
+import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.mirror.MirrorConfig;
+import io.dualwrite.mirror.MirrorMode;
+import io.dualwrite.switches.MigrationSwitchConfig;
 import io.dualwrite.switches.SwitchRule;
+import io.dualwrite.switches.SwitchStores;
+import io.dualwrite.switches.Switchboard;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -211,5 +221,63 @@ class MyBatisBreak11Test {
             assertThat(stores.oldDb.query("SELECT COUNT(*) AS n FROM dualwrite_change_log WHERE table_name = 'orders'"
                     + " AND operation = 'RESYNC'")).extracting(row -> ((Number) row.get("n")).longValue()).containsExactly(1L);
         }
+    }
+
+    private static final String TWO_STORE = Break11TwoStoreMapper.class.getName() + ".";
+
+    /**
+     * A marked {@code <foreach>} insert through two session factories (no data source in between) of one m-1
+     * (DUAL_WRITE) and one m-2 (OLD_ONLY) order, and of m-1 and m-3 (NEW_PRIMARY): the merchant path gives the call
+     * no merchant, so every key was synced under a context without ids, the system's OLD_ONLY: m-1's row never
+     * reached the new store, and m-3's row, written to the old store though its phase reads the new one, was not
+     * recorded either. Each element's key now syncs under the element's own ids, and an element of another store's
+     * phase than the one the call wrote records the table's resync instead of a sync that would remove its row.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
+    void aMarkedForeachInsertOfSeveralMerchantsSyncsEachElementsKeyUnderItsOwnMerchant(TestDatabases.Kind kind)
+            throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
+            String key = kind == TestDatabases.Kind.POSTGRES ? "id BIGSERIAL PRIMARY KEY" : "id BIGINT AUTO_INCREMENT PRIMARY KEY";
+            oldDb.execute("CREATE TABLE orders (" + key + ", merchant_no VARCHAR(20) NOT NULL,"
+                    + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
+            newDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL,"
+                    + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
+            DualWriteSchema.create(oldDb.dataSource());
+            Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
+                    .migration(MigrationSwitchConfig.of("orders")).build();
+            switchboard.switchStore().setMerchantPhase("orders", "m-1", MigrationPhase.DUAL_WRITE);
+            switchboard.switchStore().setMerchantPhase("orders", "m-3", MigrationPhase.NEW_PRIMARY);
+            JdbcChangeLog changeLog = JdbcChangeLog.create(oldDb.dataSource());
+            try (DualWriter writer = DualWriter.builder().resolver(switchboard).changeLog(changeLog)
+                    .mirrorConfig(MirrorConfig.custom().mode(MirrorMode.SYNC).build()).build()) {
+                List<String> upsert = List.of(TWO_STORE + "deleteById", TWO_STORE + "insertWithId");
+                DualWriteMappers mappers = DualWriteMappers.builder(writer, "orders")
+                        .sessions(Store.OLD, twoStoreFactory(oldDb.dataSource()))
+                        .sessions(Store.NEW, twoStoreFactory(newDb.dataSource()))
+                        .rules(ContextRules.builder("orders").statement(TWO_STORE + "insertAll", null, "orders.merchantNo").build())
+                        .table("orders", Store.OLD, TWO_STORE + "selectById", upsert, List.of(TWO_STORE + "deleteById"))
+                        .table("orders", Store.NEW, TWO_STORE + "selectById", upsert, List.of(TWO_STORE + "deleteById"))
+                        .build();
+                Break11TwoStoreMapper orders = mappers.mapper(Break11TwoStoreMapper.class);
+
+                orders.insertAll(new ArrayList<>(List.of(new Order("m-1", "NEW", "1.00"), new Order("m-2", "NEW", "2.00"))));
+                orders.insertAll(new ArrayList<>(List.of(new Order("m-1", "NEW", "3.00"), new Order("m-3", "NEW", "4.00"))));
+
+                String columns = "SELECT id, merchant_no, status, amount FROM orders";
+                assertThat(oldDb.query(columns + " ORDER BY id")).hasSize(4);
+                assertThat(newDb.query(columns + " ORDER BY id"))
+                        .isEqualTo(oldDb.query(columns + " WHERE merchant_no = 'm-1' ORDER BY id")).hasSize(2);
+                assertThat(oldDb.query("SELECT operation || ' ' || target_store || ' ' || merchant_id AS entry"
+                        + " FROM dualwrite_change_log")).extracting(row -> String.valueOf(row.values().iterator().next()))
+                        .containsExactly("RESYNC NEW m-3");
+            }
+        }
+    }
+
+    private static SqlSessionFactory twoStoreFactory(DataSource dataSource) {
+        Configuration configuration = new Configuration(new Environment("s", new JdbcTransactionFactory(), dataSource));
+        configuration.addMapper(Break11TwoStoreMapper.class);
+        return new SqlSessionFactoryBuilder().build(configuration);
     }
 }

@@ -1,0 +1,30 @@
+package io.dualwrite.mybatis;
+
+import io.dualwrite.annotation.DualWrite;
+import io.dualwrite.changelog.Operation;
+import java.util.List;
+import org.apache.ibatis.annotations.Delete;
+import org.apache.ibatis.annotations.Insert;
+import org.apache.ibatis.annotations.Options;
+import org.apache.ibatis.annotations.Param;
+import org.apache.ibatis.annotations.Select;
+
+/** A mapper known to two session factories (old and new store, same table), its multi-row insert marked. */
+public interface Break11TwoStoreMapper {
+
+    /** A {@code <foreach>} insert of several orders, of one merchant or several; each element gets its key. */
+    @DualWrite(table = "orders", key = 0, operation = Operation.INSERT)
+    @Insert("<script>INSERT INTO orders (merchant_no, status, amount) VALUES <foreach collection='orders' item='o'"
+            + " separator=','>(#{o.merchantNo}, #{o.status}, #{o.amount})</foreach></script>")
+    @Options(useGeneratedKeys = true, keyProperty = "id", keyColumn = "id")
+    int insertAll(@Param("orders") List<Order> orders);
+
+    @Select("SELECT id, merchant_no AS merchantNo, status, amount FROM orders WHERE id = #{id}")
+    Order selectById(long id);
+
+    @Insert("INSERT INTO orders (id, merchant_no, status, amount) VALUES (#{id}, #{merchantNo}, #{status}, #{amount})")
+    int insertWithId(Order order);
+
+    @Delete("DELETE FROM orders WHERE id = #{id}")
+    int deleteById(long id);
+}
