@@ -21,4 +21,10 @@ public interface Break11OrderMapper {
     /** Moves every order of one status to another, of whichever merchant: the call carries no id. */
     @Update("UPDATE orders SET status = #{status} WHERE status = #{from}")
     int moveStatus(@Param("from") String from, @Param("status") String status);
+
+    /** Copies a source merchant's orders of one status as the merchant's own: 0, 1 or more rows per call. */
+    @Insert("INSERT INTO orders (merchant_no, status, amount) SELECT #{merchantNo}, status, amount FROM orders"
+            + " WHERE merchant_no = #{from} AND status = #{status}")
+    @Options(useGeneratedKeys = true)
+    int copyOrders(@Param("merchantNo") String merchantNo, @Param("from") String from, @Param("status") String status);
 }

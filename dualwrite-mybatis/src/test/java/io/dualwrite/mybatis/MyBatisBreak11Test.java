@@ -95,6 +95,32 @@ class MyBatisBreak11Test {
         }
     }
 
+    /**
+     * A BATCH run of one {@code INSERT … SELECT} whose entries store 2, 1, 0 and 2 rows for m-2, m-1, m-2 and m-1, the
+     * order id being the generated key: the keys are paired with the entries by their counts, so only m-1's copies
+     * reach the new store (all were decided under m-2's merchant switch before).
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
+    void aBatchOfInsertSelectsDecidesEachGeneratedOrderIdByItsEntrysCount(TestDatabases.Kind kind) throws Exception {
+        try (MyBatisStores stores = byOrderKey(kind)) {
+            stores.oldDb.execute("INSERT INTO orders (merchant_no, status, amount) VALUES ('m-0', 'A', 1.00),"
+                    + " ('m-0', 'A', 2.00), ('m-0', 'B', 3.00)");
+            try (SqlSession session = sessions(stores.dataSource).openSession(ExecutorType.BATCH)) {
+                Break11OrderMapper mapper = session.getMapper(Break11OrderMapper.class);
+                mapper.copyOrders("m-2", "m-0", "A");
+                mapper.copyOrders("m-1", "m-0", "B");
+                mapper.copyOrders("m-2", "m-0", "C");
+                mapper.copyOrders("m-1", "m-0", "A");
+                session.commit();
+            }
+            assertThat(stores.oldRows()).hasSize(8);
+            assertThat(stores.oldRowsOf("m-1")).hasSize(3);
+            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1"));
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
+
     /** The same batch with m-1 first: every key went under m-1's context, so m-2's rows reached the new store. */
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
