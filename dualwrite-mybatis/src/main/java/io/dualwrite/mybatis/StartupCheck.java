@@ -101,13 +101,31 @@ final class StartupCheck {
             }
         }
         for (Map.Entry<String, String> mapper : reads.mappers().entrySet()) {
+            // a mapper left out of the Configuration, or a pair without a read of the same name, routes nothing:
+            // every read then runs as written on the new store, silently, once it is authoritative
+            boolean missing = false;
+            for (String namespace : List.of(mapper.getKey(), mapper.getValue())) {
+                if (statementsOf(namespace).isEmpty()) {
+                    missing = true;
+                    problems.add("mapper " + namespace + " of NewStoreReads.mapper(" + simpleName(mapper.getKey())
+                            + ".class, " + simpleName(mapper.getValue()) + ".class) has no statement in the"
+                            + " Configuration; add the mapper before installing the interceptor");
+                }
+            }
+            boolean any = false;
             for (String name : statementsOf(mapper.getKey())) {
                 String oldId = mapper.getKey() + "." + name;
                 String newId = mapper.getValue() + "." + name;
-                if (configuration.hasStatement(newId, true) && !routes.containsKey(oldId) && configuration
-                        .getMappedStatement(oldId).getSqlCommandType() == org.apache.ibatis.mapping.SqlCommandType.SELECT) {
-                    routes.put(oldId, newId);
+                if (configuration.hasStatement(newId, true) && configuration.getMappedStatement(oldId)
+                        .getSqlCommandType() == org.apache.ibatis.mapping.SqlCommandType.SELECT) {
+                    any = true;
+                    routes.putIfAbsent(oldId, newId);
                 }
+            }
+            if (!missing && !any) {
+                problems.add("no read of mapper " + mapper.getKey() + " has a statement of the same name in mapper "
+                        + mapper.getValue() + " (its statements: " + statementsOf(mapper.getValue()) + "); name the"
+                        + " counterparts one by one with NewStoreReads.statement(...)");
             }
         }
         for (Map.Entry<String, String> route : routes.entrySet()) {
@@ -326,6 +344,10 @@ final class StartupCheck {
         }
         return full.equals(id) ? null : "statement '" + id + "' is not a full statement id: calls of it carry the id '"
                 + full + "'; give that id";
+    }
+
+    private static String simpleName(String namespace) {
+        return namespace.substring(namespace.lastIndexOf('.') + 1).replace('$', '.');
     }
 
     private static String mapperOf(String statementId) {

@@ -306,4 +306,42 @@ class MyBatisBreak11Test {
         configuration.addMapper(Break11TwoStoreMapper.class);
         return new SqlSessionFactoryBuilder().build(configuration);
     }
+
+    /**
+     * {@code NewStoreReads.mapper(OrderMapper.class, SplitOrderMapper.class)} with the new-store mapper left out of the
+     * Configuration, or paired with a mapper that has no read of the same name, routed nothing and installed: once
+     * the new store was authoritative every read ran as written there, and nothing said so. Both are refused at
+     * install, naming the mappers.
+     */
+    @org.junit.jupiter.api.Test
+    void readRoutesByMapperThatRouteNothingAreRefusedAtInstall() {
+        Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
+                .migration(MigrationSwitchConfig.of(MyBatisStores.MIGRATION)).build();
+        Configuration withoutNewMapper = startupConfiguration();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MigrationContextInterceptor.install(withoutNewMapper,
+                        MyBatisStores.RULES, NewStoreReads.builder(switchboard).mapper(OrderMapper.class, SplitOrderMapper.class).build()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("mapper io.dualwrite.mybatis.SplitOrderMapper of NewStoreReads.mapper(OrderMapper.class,"
+                        + " SplitOrderMapper.class) has no statement in the Configuration")
+                .hasMessageContaining("add the mapper");
+        assertThat(withoutNewMapper.getInterceptors()).isEmpty();
+
+        Configuration noSameName = startupConfiguration();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MigrationContextInterceptor.install(noSameName,
+                        MyBatisStores.RULES, NewStoreReads.builder(switchboard).mapper(OrderMapper.class, OrderXmlMapper.class).build()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no read of mapper io.dualwrite.mybatis.OrderMapper has a statement of the same name"
+                        + " in mapper io.dualwrite.mybatis.OrderXmlMapper")
+                .hasMessageContaining("NewStoreReads.statement(...)");
+        assertThat(noSameName.getInterceptors()).isEmpty();
+    }
+
+    private static Configuration startupConfiguration() {
+        org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:mybatis_break11_startup;DB_CLOSE_DELAY=-1");
+        Configuration configuration = new Configuration(new Environment("startup", new JdbcTransactionFactory(), h2));
+        configuration.addMapper(OrderMapper.class);
+        configuration.addMapper(OrderXmlMapper.class);
+        return configuration;
+    }
 }
