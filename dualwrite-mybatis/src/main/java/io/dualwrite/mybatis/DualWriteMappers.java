@@ -93,7 +93,8 @@ public final class DualWriteMappers {
     /**
      * A proxy of {@code mapperType}; both session factories must know the mapper.
      *
-     * @throws IllegalArgumentException when a factory lacks the mapper, or a write names a table with no statements
+     * @throws IllegalArgumentException when a factory lacks the mapper, or a write names a table with no statements or
+     *                                  a key argument the method does not have
      */
     @SuppressWarnings("unchecked")
     public <M> M mapper(Class<M> mapperType) {
@@ -109,6 +110,13 @@ public final class DualWriteMappers {
                 throw new IllegalArgumentException(mapperType.getName() + "." + method.getName() + " writes table '"
                         + write.table() + "', which has no read/upsert/delete statements; add Builder.table(\""
                         + write.table() + "\", …) for both stores");
+            }
+            if (write != null && write.keyArgument() >= method.getParameterCount()) {
+                // every call would find no key and leave a scoped resync of the whole table instead of a sync
+                throw new IllegalArgumentException(mapperType.getName() + "." + method.getName() + " names argument "
+                        + write.keyArgument() + " as its key, but takes " + method.getParameterCount() + " argument"
+                        + (method.getParameterCount() == 1 ? "" : "s") + " (counted from 0); fix the key of its"
+                        + " @DualWrite or Builder.statement(…)");
             }
         }
         InvocationHandler handler = (proxy, method, args) -> invoke(proxy, mapperType, method, args);

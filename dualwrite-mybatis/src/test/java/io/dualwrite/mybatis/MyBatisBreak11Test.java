@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dualwrite.DualWriter;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
+import io.dualwrite.changelog.Operation;
 import io.dualwrite.jdbc.DualWriteDataSource;
 import io.dualwrite.jdbc.changelog.JdbcChangeLog;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
@@ -343,5 +344,34 @@ class MyBatisBreak11Test {
         configuration.addMapper(OrderMapper.class);
         configuration.addMapper(OrderXmlMapper.class);
         return configuration;
+    }
+
+    /**
+     * A marked write whose key argument is past the method's arguments ({@code 2} for {@code delete(id, merchantNo)}) was
+     * accepted when the mapper was made, and every call then found no key and left a scoped resync of the whole table
+     * instead of a sync. It is refused when the mapper is made, naming the method and the fix.
+     */
+    @org.junit.jupiter.api.Test
+    void aMarkedWriteNamingAKeyArgumentTheMethodDoesNotHaveIsRefusedWhenItsMapperIsMade() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.h2(); TestDatabase newDb = TestDatabases.h2();
+             DualWriter writer = DualWriter.builder().resolver(Switchboard.builder().switchStore(SwitchStores.inMemory())
+                     .migration(MigrationSwitchConfig.of("orders")).build())
+                     .changeLog(io.dualwrite.changelog.ChangeLogs.inMemory()).build()) {
+            List<String> upsert = List.of(TWO_STORE + "deleteById", TWO_STORE + "insertWithId");
+            SqlSessionFactory oldSessions = twoStoreFactory(oldDb.dataSource());
+            SqlSessionFactory newSessions = twoStoreFactory(newDb.dataSource());
+            oldSessions.getConfiguration().addMapper(TwoStoreOrderMapper.class);
+            newSessions.getConfiguration().addMapper(TwoStoreOrderMapper.class);
+            DualWriteMappers mappers = DualWriteMappers.builder(writer, "orders")
+                    .sessions(Store.OLD, oldSessions).sessions(Store.NEW, newSessions)
+                    .table("orders", Store.OLD, TWO_STORE + "selectById", upsert, List.of(TWO_STORE + "deleteById"))
+                    .table("orders", Store.NEW, TWO_STORE + "selectById", upsert, List.of(TWO_STORE + "deleteById"))
+                    .statement("io.dualwrite.mybatis.TwoStoreOrderMapper.delete", "orders", 2, Operation.DELETE)
+                    .build();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> mappers.mapper(TwoStoreOrderMapper.class))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("io.dualwrite.mybatis.TwoStoreOrderMapper.delete names argument 2 as its key, but"
+                            + " takes 2 arguments (counted from 0); fix the key of its @DualWrite or Builder.statement(…)");
+        }
     }
 }
