@@ -19,6 +19,12 @@ public interface Break11TwoStoreMapper {
     @Options(useGeneratedKeys = true, keyProperty = "id", keyColumn = "id")
     int insertAll(@Param("orders") List<Order> orders);
 
+    /** Deletes several orders by id; each id is an order of its own phase. */
+    @DualWrite(table = "orders", key = 0, operation = Operation.DELETE)
+    @Delete("<script>DELETE FROM orders WHERE id IN <foreach collection='ids' item='id' open='(' separator=','"
+            + " close=')'>#{id}</foreach></script>")
+    int deleteAll(@Param("ids") List<Long> ids);
+
     @Select("SELECT id, merchant_no AS merchantNo, status, amount FROM orders WHERE id = #{id}")
     Order selectById(long id);
 

@@ -302,6 +302,50 @@ class MyBatisBreak11Test {
         }
     }
 
+    /**
+     * The same kind for order ids: a marked delete of orders 1 (switched DUAL_WRITE) and 2 (OLD_ONLY, the system's)
+     * by a list of ids, the statement's order path on the list. The ids disagree, so the call has no order id and its
+     * keys were synced under the system's OLD_ONLY: order 1 stayed in the new store, unrecorded. Each id now syncs
+     * under its own order.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "MARIADB"})
+    void aMarkedDeleteOfSeveralOrdersSyncsEachIdUnderItsOwnOrder(TestDatabases.Kind kind) throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
+            for (TestDatabase db : List.of(oldDb, newDb)) {
+                db.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL,"
+                                + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)",
+                        "INSERT INTO orders VALUES (1, 'm-1', 'NEW', 1.00), (2, 'm-1', 'NEW', 2.00), (3, 'm-1', 'NEW', 3.00)");
+            }
+            DualWriteSchema.create(oldDb.dataSource());
+            Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
+                    .migration(MigrationSwitchConfig.of("orders")).build();
+            switchboard.switchStore().setOrderPhase("orders", "1", MigrationPhase.DUAL_WRITE);
+            JdbcChangeLog changeLog = JdbcChangeLog.create(oldDb.dataSource());
+            try (DualWriter writer = DualWriter.builder().resolver(switchboard).changeLog(changeLog)
+                    .mirrorConfig(MirrorConfig.custom().mode(MirrorMode.SYNC).build()).build()) {
+                List<String> upsert = List.of(TWO_STORE + "deleteById", TWO_STORE + "insertWithId");
+                DualWriteMappers mappers = DualWriteMappers.builder(writer, "orders")
+                        .sessions(Store.OLD, twoStoreFactory(oldDb.dataSource()))
+                        .sessions(Store.NEW, twoStoreFactory(newDb.dataSource()))
+                        .rules(ContextRules.builder("orders").statement(TWO_STORE + "deleteAll", "ids", null).build())
+                        .table("orders", Store.OLD, TWO_STORE + "selectById", upsert, List.of(TWO_STORE + "deleteById"))
+                        .table("orders", Store.NEW, TWO_STORE + "selectById", upsert, List.of(TWO_STORE + "deleteById"))
+                        .build();
+
+                assertThat(mappers.mapper(Break11TwoStoreMapper.class).deleteAll(new ArrayList<>(List.of(1L, 2L))))
+                        .isEqualTo(2);
+
+                assertThat(oldDb.query("SELECT id FROM orders")).hasSize(1);
+                assertThat(newDb.query("SELECT id FROM orders ORDER BY id")).as("order 2 (OLD_ONLY) is not synced")
+                        .extracting(row -> ((Number) row.values().iterator().next()).longValue()).containsExactly(2L, 3L);
+                assertThat(oldDb.query("SELECT id, merchant_no, status, amount FROM orders"))
+                        .isEqualTo(newDb.query("SELECT id, merchant_no, status, amount FROM orders WHERE id = 3"));
+                assertThat(changeLog.pendingCount("orders")).isZero();
+            }
+        }
+    }
+
     private static SqlSessionFactory twoStoreFactory(DataSource dataSource) {
         Configuration configuration = new Configuration(new Environment("s", new JdbcTransactionFactory(), dataSource));
         configuration.addMapper(Break11TwoStoreMapper.class);
