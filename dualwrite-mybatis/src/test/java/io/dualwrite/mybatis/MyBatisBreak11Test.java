@@ -32,10 +32,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Eleventh break review of the MyBatis module, on {@link MyBatisStores}' fixture (orders renamed to orders_v2, no
- * merchant column in the mapping). Tries generated keys that decide a row's phase by themselves (the order id is the
- * generated key, and a rule mirrors orders by id while a merchant switch keeps one merchant on the old store) in
- * BATCH runs of multi-row inserts. Every test ends comparing both stores row by row with plain JDBC.
+ * Eleventh break review of the MyBatis module, mostly on {@link MyBatisStores}' fixture (orders renamed to orders_v2,
+ * no merchant column in the mapping). Tries generated keys that decide a row's phase by themselves (the order id is
+ * the generated key, a rule mirrors orders by id while a merchant switch keeps one merchant on the old store) in BATCH
+ * runs of multi-row {@code <foreach>} inserts and {@code INSERT … SELECT}s, alone and beside entries that mirror by
+ * their context; {@code <foreach>} inserts and id-less updates whose rows only a switch of the system's phase keeps
+ * on the old store; marked list arguments of several merchants or orders through two session factories; and start-up
+ * checks of read routes by mapper and of marked writes' key arguments. Every test of mirroring ends comparing both
+ * stores row by row with plain JDBC, and the change log where the claim is "recorded".
  */
 class MyBatisBreak11Test {
 
