@@ -464,8 +464,11 @@ final class Values {
                         : parseBoolean(text.strip());
                 case Types.DATE -> LocalDate.parse(text.strip());
                 case Types.TIME -> time(text, column);
-                case Types.TIMESTAMP -> LocalDateTime.parse(text.strip().replace(' ', 'T'));
-                case Types.TIMESTAMP_WITH_TIMEZONE -> OffsetDateTime.parse(text.strip().replace(' ', 'T'));
+                // a key text with an offset (a PostgreSQL timestamptz, which reports itself as a TIMESTAMP, in a
+                // checkpoint of an earlier run) names its UTC date-time
+                case Types.TIMESTAMP -> column.timeZone() ? zonedKey(text.strip().replace(' ', 'T'))
+                        : LocalDateTime.parse(text.strip().replace(' ', 'T'));
+                case Types.TIMESTAMP_WITH_TIMEZONE -> zonedKey(text.strip().replace(' ', 'T'));
                 // a UUID's text names its 16 bytes (a PostgreSQL uuid key into a MySQL BINARY(16))
                 case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY -> text.indexOf('-') >= 0
                         ? Uuids.toBytes(Uuids.parse(text)) : HexFormat.of().parseHex(text.strip());
@@ -474,6 +477,19 @@ final class Values {
         } catch (RuntimeException e) {
             throw new SQLException("key part '" + text + "' does not fit column " + column.name() + " of type "
                     + column.typeName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A zoned key part: with its offset, or without one as the UTC date-time that key texts of zoned columns hold
+     * (verification's keys, the copier's own): an H2 {@code TIMESTAMP WITH TIME ZONE} key's text had no offset to
+     * parse, so its row could not be repaired.
+     */
+    private static OffsetDateTime zonedKey(String text) {
+        try {
+            return OffsetDateTime.parse(text);
+        } catch (java.time.format.DateTimeParseException withoutOffset) {
+            return LocalDateTime.parse(text).atOffset(java.time.ZoneOffset.UTC);
         }
     }
 
@@ -498,6 +514,15 @@ final class Values {
      * The canonical text of a key value, so that a key given as text and the same key read back from a row
      * compare equal (numbers without trailing zeros, bytes as hex).
      */
+    /**
+     * A key value as key texts name a zoned column's values: an instant with an offset as its UTC date-time, other
+     * values as they are.
+     */
+    static @Nullable Object utcKey(@Nullable Object value) {
+        return value instanceof OffsetDateTime instant
+                ? instant.withOffsetSameInstant(java.time.ZoneOffset.UTC).toLocalDateTime() : value;
+    }
+
     static String keyText(@Nullable Object value) {
         if (value instanceof BigDecimal decimal) {
             return decimal.signum() == 0 ? "0" : decimal.stripTrailingZeros().toPlainString();
@@ -524,6 +549,13 @@ final class Values {
         if (value == null) {
             statement.setNull(index, column.sqlType(), column.typeName());
             return;
+        }
+        if (value instanceof java.time.ZonedDateTime zoned) {
+            // a transformer's or mapping's value: no driver binds a ZonedDateTime (PostgreSQL's refuses it); its
+            // instant with its offset is what every one takes
+            value = zoned.toOffsetDateTime();
+        } else if (value instanceof java.time.Instant instant) {
+            value = instant.atOffset(java.time.ZoneOffset.UTC);
         }
         int type = column.sqlType();
         Object adjusted = value;
@@ -645,7 +677,9 @@ final class Values {
             statement.setObject(index, value, Types.OTHER); // json, enums and the like on PostgreSQL
             return;
         } else if (value instanceof OffsetDateTime offset && type == Types.TIMESTAMP && !column.timeZone()) {
-            adjusted = offset.toLocalDateTime();
+            // an instant into a date-time without zone: its UTC date-time (the rule verification compares by), not
+            // the local time at its offset (an H2 TIMESTAMP WITH TIME ZONE of +05:30 landed 5 h 30 min off)
+            adjusted = offset.withOffsetSameInstant(java.time.ZoneOffset.UTC).toLocalDateTime();
         } else if (value instanceof LocalDateTime local && column.timeZone() && target != CopyDialect.MYSQL) {
             // a date-time without zone is taken as UTC (the rule verification compares by), never as a time of
             // the session's zone, which a pool may set to anything

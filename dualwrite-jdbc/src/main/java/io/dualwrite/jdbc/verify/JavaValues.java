@@ -315,6 +315,9 @@ final class JavaValues {
             text = TIMESTAMP.format(dateTime.truncatedTo(ChronoUnit.MICROS));
         } else if (value instanceof OffsetDateTime zoned) {
             text = TIMESTAMP.format(zoned.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime().truncatedTo(ChronoUnit.MICROS));
+        } else if (value instanceof java.time.ZonedDateTime zoned) {
+            // a transformer's value: its instant in UTC, as the copier writes it
+            text = TIMESTAMP.format(zoned.withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime().truncatedTo(ChronoUnit.MICROS));
         } else if (value instanceof java.time.Instant instant) {
             text = TIMESTAMP.format(LocalDateTime.ofInstant(instant, ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS));
         } else if (value instanceof LocalDate date) {
