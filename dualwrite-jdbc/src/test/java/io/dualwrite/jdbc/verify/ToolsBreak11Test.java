@@ -185,4 +185,37 @@ class ToolsBreak11Test {
             }
         }
     }
+
+    // Input: PostgreSQL -> PostgreSQL and PostgreSQL -> MariaDB (DATETIME(6) key), a table keyed by timestamptz, chunks of
+    //   two rows. The key walk wrote its bound as the driver's OffsetDateTime text (…Z), which the
+    //   column (reported as a TIMESTAMP) could not parse back: the backfill failed at its second chunk.
+    @Test
+    void aTableKeyedByTimestamptzIsBackfilledVerifiedAndRepaired() throws Exception {
+        TableMapping mapping = TableMapping.builder("t").primaryKey("k").build();
+        for (Kind target : List.of(Kind.POSTGRES, Kind.MARIADB)) {
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
+                 TestDatabase fresh = TestDatabases.create(target)) {
+                old.execute("CREATE TABLE t (k timestamptz PRIMARY KEY, v INT)",
+                        "INSERT INTO t SELECT timestamptz '2024-01-02 03:04:05.5+05:30' + n * interval '1 hour', n"
+                                + " FROM generate_series(1, 12) n");
+                fresh.execute("CREATE TABLE t (k " + (target == Kind.POSTGRES ? "timestamptz" : "DATETIME(6)")
+                        + " PRIMARY KEY, v INT)");
+                io.dualwrite.jdbc.backfill.BackfillJob.builder().migration("t").oldDataSource(old.dataSource())
+                        .newDataSource(fresh.dataSource()).mapping(mapping).chunkRows(2, 2).build().run();
+                String oldSql = "SELECT to_char(k AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS k, v FROM t ORDER BY v";
+                String newSql = target == Kind.POSTGRES ? oldSql
+                        : "SELECT DATE_FORMAT(k, '%Y-%m-%d %H:%i:%s.%f') AS k, v FROM t ORDER BY v";
+                assertThat(rows(fresh, newSql)).as(target.toString()).hasSize(12).isEqualTo(rows(old, oldSql));
+                assertClean(verify(old, fresh, mapping));
+                fresh.execute("UPDATE t SET v = 0 WHERE v = 5", "DELETE FROM t WHERE v = 8");
+                TableReport report = verify(old, fresh, mapping);
+                assertThat(report.differences()).as(report.toText())
+                        .extracting(RowDifference::kind, RowDifference::key)
+                        .containsExactlyInAnyOrder(tuple(RowDifference.Kind.DIFFERENT, "2024-01-02T02:34:05.500"),
+                                tuple(RowDifference.Kind.MISSING_IN_NEW, "2024-01-02T05:34:05.500"));
+                repair(old, fresh, mapping);
+                assertThat(rows(fresh, newSql)).as(target.toString()).isEqualTo(rows(old, oldSql));
+            }
+        }
+    }
 }
