@@ -1433,8 +1433,7 @@ final class JdbcRowCopier implements RowCopier {
      * domain over {@code timestamptz}) and the row read with one compare equal.
      */
     private static @Nullable Object comparable(@Nullable Object value) {
-        return value instanceof java.time.OffsetDateTime instant
-                ? instant.withOffsetSameInstant(java.time.ZoneOffset.UTC).toLocalDateTime() : value;
+        return Values.utcKey(value);
     }
 
     private static List<TableColumns.Column> keyColumns(TableColumns columns, TableMapping mapping, Store side)

@@ -124,7 +124,9 @@ public final class KeyWalk {
                 while (rows.next()) {
                     parts.clear();
                     for (int i = 0; i < keyColumns.size(); i++) {
-                        parts.add(Values.keyText(Values.read(rows, i + 1, keyColumns.get(i), dialect)));
+                        // a zoned key as its UTC date-time, the form key texts of zoned columns take (and the one
+                        // a PostgreSQL timestamptz key, reported as a TIMESTAMP, parses back as)
+                        parts.add(Values.keyText(Values.utcKey(Values.read(rows, i + 1, keyColumns.get(i), dialect))));
                     }
                     keys.add(KeyCodec.encode(parts));
                 }

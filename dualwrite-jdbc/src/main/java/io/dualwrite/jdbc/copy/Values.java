@@ -386,7 +386,9 @@ final class Values {
 
     static boolean hasTimeZone(int sqlType, String typeName) {
         String name = typeName.toLowerCase(Locale.ROOT);
-        return sqlType == Types.TIMESTAMP_WITH_TIMEZONE || name.equals("timestamptz") || name.contains("with time zone");
+        // not a time of day with zone (H2's TIME WITH TIME ZONE), which is no instant: read as one it took today's date
+        return sqlType == Types.TIMESTAMP_WITH_TIMEZONE || name.equals("timestamptz")
+                || name.contains("with time zone") && sqlType != Types.TIME_WITH_TIMEZONE && !name.startsWith("time ");
     }
 
     static boolean isInteger(int sqlType, String typeName) {
@@ -449,7 +451,8 @@ final class Values {
             return switch (column.sqlType()) {
                 case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> plainInteger(text)
                         ? (Object) Long.parseLong(text) : integral(new BigDecimal(text.strip()));
-                case Types.DECIMAL, Types.NUMERIC -> new BigDecimal(text.strip());
+                case Types.DECIMAL, Types.NUMERIC -> SPECIAL_NUMBERS.contains(text.strip()) ? text.strip()
+                        : new BigDecimal(text.strip());
                 // a single-precision key compared with a double is another number (0.1f is 0.100000001…)
                 case Types.REAL -> Float.valueOf(text.strip());
                 case Types.FLOAT, Types.DOUBLE -> Double.valueOf(text.strip());
@@ -462,10 +465,16 @@ final class Values {
                         }))
                         : !column.bool() ? new BitString(text.strip()) // a PostgreSQL bit string, as its digits
                         : parseBoolean(text.strip());
-                case Types.DATE -> LocalDate.parse(text.strip());
+                case Types.DATE -> storeText(text) != null ? storeText(text) : LocalDate.parse(text.strip());
                 case Types.TIME -> time(text, column);
-                case Types.TIMESTAMP -> LocalDateTime.parse(text.strip().replace(' ', 'T'));
-                case Types.TIMESTAMP_WITH_TIMEZONE -> OffsetDateTime.parse(text.strip().replace(' ', 'T'));
+                // H2's TIME WITH TIME ZONE: Java's text without seconds (10:00+05:30) is no literal H2 reads, and
+                // H2's own (00:00:00+14) none Java parses
+                case Types.TIME_WITH_TIMEZONE -> offsetTime(text.strip());
+                // a key text with an offset (a PostgreSQL timestamptz, which reports itself as a TIMESTAMP, in a
+                // checkpoint of an earlier run) names its UTC date-time
+                case Types.TIMESTAMP -> storeText(text) != null ? storeText(text) : column.timeZone()
+                        ? zonedKey(text.strip().replace(' ', 'T')) : LocalDateTime.parse(text.strip().replace(' ', 'T'));
+                case Types.TIMESTAMP_WITH_TIMEZONE -> zonedKey(text.strip().replace(' ', 'T'));
                 // a UUID's text names its 16 bytes (a PostgreSQL uuid key into a MySQL BINARY(16))
                 case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY -> text.indexOf('-') >= 0
                         ? Uuids.toBytes(Uuids.parse(text)) : HexFormat.of().parseHex(text.strip());
@@ -474,6 +483,19 @@ final class Values {
         } catch (RuntimeException e) {
             throw new SQLException("key part '" + text + "' does not fit column " + column.name() + " of type "
                     + column.typeName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A zoned key part: with its offset, or without one as the UTC date-time that key texts of zoned columns hold
+     * (verification's keys, the copier's own): an H2 {@code TIMESTAMP WITH TIME ZONE} key's text had no offset to
+     * parse, so its row could not be repaired.
+     */
+    private static OffsetDateTime zonedKey(String text) {
+        try {
+            return OffsetDateTime.parse(text);
+        } catch (java.time.format.DateTimeParseException withoutOffset) {
+            return LocalDateTime.parse(text).atOffset(java.time.ZoneOffset.UTC);
         }
     }
 
@@ -490,8 +512,58 @@ final class Values {
             if (column.duration() && DURATION.matcher(text.strip()).matches()) {
                 return duration(text);
             }
+            if (ZONED_OR_END_OF_DAY.matcher(text.strip()).matches()) {
+                // a PostgreSQL timetz (10:00:00+05:30) or the end of the day (24:00:00), which no LocalTime holds:
+                // as its text, which the column reads as the value it was read from
+                return text.strip();
+            }
             throw beyondADay;
         }
+    }
+
+    private static Object offsetTime(String text) {
+        try {
+            return java.time.OffsetTime.parse(text);
+        } catch (java.time.format.DateTimeParseException storeText) {
+            return text;
+        }
+    }
+
+    /** A time of day with an offset, or PostgreSQL's 24:00:00. */
+    private static final java.util.regex.Pattern ZONED_OR_END_OF_DAY =
+            java.util.regex.Pattern.compile("(\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?([+-]\\d{2}(:?\\d{2}){0,2}|Z))|24:00(:00(\\.0+)?)?");
+
+    /** PostgreSQL numerics that are no BigDecimal: kept as their text, which only a PostgreSQL numeric reads. */
+    private static final java.util.Set<String> SPECIAL_NUMBERS = java.util.Set.of("NaN", "Infinity", "-Infinity");
+
+    /** A date or date-time of a key text that Java has no value for: PostgreSQL's infinities, MySQL's zero parts. */
+    private static final java.util.regex.Pattern UNPARSED_DATE =
+            java.util.regex.Pattern.compile("-?infinity|\\d{4}-\\d{2}-\\d{2}([ T].*)?");
+
+    /**
+     * The text of a date or date-time key that no Java date holds — PostgreSQL's {@code infinity} and
+     * {@code -infinity}, a MySQL/MariaDB date with a zero month or day ({@code 2024-02-00}) — bound as it is, as
+     * the store wrote it; null for any other text, which is parsed.
+     */
+    private static @Nullable String storeText(String text) {
+        String stripped = text.strip();
+        if (!UNPARSED_DATE.matcher(stripped).matches()) {
+            return null;
+        }
+        if (stripped.endsWith("infinity")) {
+            return stripped;
+        }
+        boolean zeroPart = stripped.startsWith("0000") || stripped.startsWith("00", 5) || stripped.startsWith("00", 8);
+        return zeroPart ? stripped.replace('T', ' ') : null;
+    }
+
+    /**
+     * A key value as key texts name a zoned column's values: an instant with an offset as its UTC date-time, other
+     * values as they are.
+     */
+    static @Nullable Object utcKey(@Nullable Object value) {
+        return value instanceof OffsetDateTime instant
+                ? instant.withOffsetSameInstant(java.time.ZoneOffset.UTC).toLocalDateTime() : value;
     }
 
     /**
@@ -525,7 +597,21 @@ final class Values {
             statement.setNull(index, column.sqlType(), column.typeName());
             return;
         }
+        if (value instanceof java.time.ZonedDateTime zoned) {
+            // a transformer's or mapping's value: no driver binds a ZonedDateTime (PostgreSQL's refuses it); its
+            // instant with its offset is what every one takes
+            value = zoned.toOffsetDateTime();
+        } else if (value instanceof java.time.Instant instant) {
+            value = instant.atOffset(java.time.ZoneOffset.UTC);
+        }
         int type = column.sqlType();
+        if (target == CopyDialect.MYSQL && value instanceof String special && (isNumeric(type) && SPECIAL_NUMBERS.contains(special)
+                || (type == Types.DATE || type == Types.TIMESTAMP) && special.endsWith("infinity"))) {
+            // PostgreSQL's NaN or infinity, which MySQL/MariaDB would compare as 0 or no date: refused, not matched
+            // with another row (a sync of key 'NaN' must not delete key 0)
+            throw new SQLException("'" + special + "' has no value in " + column.typeName() + " column "
+                    + column.name() + " of MySQL/MariaDB");
+        }
         Object adjusted = value;
         if (isText(type)) {
             String dateTime = DateTimeText.of(value);
@@ -645,7 +731,9 @@ final class Values {
             statement.setObject(index, value, Types.OTHER); // json, enums and the like on PostgreSQL
             return;
         } else if (value instanceof OffsetDateTime offset && type == Types.TIMESTAMP && !column.timeZone()) {
-            adjusted = offset.toLocalDateTime();
+            // an instant into a date-time without zone: its UTC date-time (the rule verification compares by), not
+            // the local time at its offset (an H2 TIMESTAMP WITH TIME ZONE of +05:30 landed 5 h 30 min off)
+            adjusted = offset.withOffsetSameInstant(java.time.ZoneOffset.UTC).toLocalDateTime();
         } else if (value instanceof LocalDateTime local && column.timeZone() && target != CopyDialect.MYSQL) {
             // a date-time without zone is taken as UTC (the rule verification compares by), never as a time of
             // the session's zone, which a pool may set to anything

@@ -315,6 +315,9 @@ final class JavaValues {
             text = TIMESTAMP.format(dateTime.truncatedTo(ChronoUnit.MICROS));
         } else if (value instanceof OffsetDateTime zoned) {
             text = TIMESTAMP.format(zoned.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime().truncatedTo(ChronoUnit.MICROS));
+        } else if (value instanceof java.time.ZonedDateTime zoned) {
+            // a transformer's value: its instant in UTC, as the copier writes it
+            text = TIMESTAMP.format(zoned.withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime().truncatedTo(ChronoUnit.MICROS));
         } else if (value instanceof java.time.Instant instant) {
             text = TIMESTAMP.format(LocalDateTime.ofInstant(instant, ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS));
         } else if (value instanceof LocalDate date) {
@@ -370,14 +373,17 @@ final class JavaValues {
         try {
             return switch (column.kind(dialect)) {
                 case INTEGER -> integral(new BigDecimal(stripped));
-                case DECIMAL -> new BigDecimal(stripped);
+                // PostgreSQL's NaN and infinities, and dates no Java date holds (PostgreSQL's infinity, a MySQL/MariaDB
+                // zero month or day): as the store's text, which the column reads back (the copier keeps them so)
+                case DECIMAL -> STORE_NUMBERS.contains(stripped) ? stripped : new BigDecimal(stripped);
                 case BOOLEAN -> switch (stripped.toLowerCase(Locale.ROOT)) {
                     case "1", "true", "t" -> Boolean.TRUE;
                     case "0", "false", "f" -> Boolean.FALSE;
                     default -> throw new IllegalArgumentException("'" + text + "' is not a boolean");
                 };
-                case DATE -> LocalDate.parse(stripped);
-                case TIMESTAMP, TIMESTAMP_TZ -> LocalDateTime.parse(stripped.replace(' ', 'T'));
+                case DATE -> storeDate(stripped) ? stripped : LocalDate.parse(stripped);
+                case TIMESTAMP, TIMESTAMP_TZ -> storeDate(stripped) ? stripped.replace('T', ' ')
+                        : LocalDateTime.parse(stripped.replace(' ', 'T'));
                 case BINARY -> HexFormat.of().parseHex(stripped);
                 case UUID -> column.type().equals("uuid") ? Uuids.parse(stripped) : text;
                 default -> text;
@@ -386,6 +392,18 @@ final class JavaValues {
             throw new IllegalArgumentException("key part '" + text + "' does not fit column " + column.name()
                     + " of type " + column.typeName() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** PostgreSQL numerics that are no BigDecimal. */
+    private static final java.util.Set<String> STORE_NUMBERS = java.util.Set.of("NaN", "Infinity", "-Infinity");
+
+    /** Whether a date or date-time key text names no Java date: an infinity, or a zero year, month or day. */
+    private static boolean storeDate(String text) {
+        if (text.equals("infinity") || text.equals("-infinity")) {
+            return true;
+        }
+        return text.length() >= 10 && text.charAt(4) == '-' && text.charAt(7) == '-'
+                && (text.startsWith("0000") || text.startsWith("00", 5) || text.startsWith("00", 8));
     }
 
     /** Binds a value (read from either store) for a column of this store, converting where drivers would refuse. */
@@ -409,6 +427,12 @@ final class JavaValues {
             try {
                 adjusted = new BigDecimal(text.strip());
             } catch (NumberFormatException notANumber) {
+                if (dialect == VerifyDialect.MYSQL) {
+                    // NaN or an infinity (PostgreSQL's numeric, H2's DECFLOAT): no MySQL/MariaDB number holds it, and
+                    // the text would compare as 0
+                    statement.setNull(index, Types.DECIMAL);
+                    return;
+                }
                 adjusted = text;
             }
         } else if (value instanceof String text && kind == ColumnInfo.Kind.TIME) {

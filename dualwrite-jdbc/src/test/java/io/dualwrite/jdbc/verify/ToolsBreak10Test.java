@@ -1,9 +1,11 @@
 package io.dualwrite.jdbc.verify;
 
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.assertClean;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.backfill;
-import static io.dualwrite.jdbc.verify.ToolsBreakSupport.repairClean;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.backfillVerifiesClean;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.repair;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.rows;
-import static io.dualwrite.jdbc.verify.ToolsBreakSupport.verifier;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
@@ -22,23 +24,6 @@ import org.junit.jupiter.api.Test;
 class ToolsBreak10Test {
 
     private static final TableMapping T = TableMapping.identity("t");
-
-    private static VerificationJob job(TableMapping mapping) {
-        return VerificationJob.builder("t").table(mapping).chunkRows(2).leafRows(1).build();
-    }
-
-    private static TableReport verify(TestDatabase old, TestDatabase fresh, TableMapping mapping) throws Exception {
-        return verifier(old, fresh).verify(job(mapping)).tables().get(0);
-    }
-
-    private static void repair(TestDatabase old, TestDatabase fresh, TableMapping mapping) throws Exception {
-        repairClean(old, fresh, job(mapping), verifier(old, fresh).verify(job(mapping)));
-    }
-
-    private static void assertClean(TableReport report) {
-        assertThat(report.differences()).as(report.toText()).isEmpty();
-        assertThat(report.clean()).as(report.toText()).isTrue();
-    }
 
     // Input: on H2, PostgreSQL and MariaDB, an old TIMESTAMP(6), DATE and TIME(6) whose new columns are VARCHAR: the
     //   copy's spelling and the verification's must agree, and a one-second change of the text is still found.
@@ -167,8 +152,7 @@ class ToolsBreak10Test {
                         pg ? "INSERT INTO t VALUES (1, '-0'), (2, 'NaN'), (3, '-Infinity'), (4, 0), (5, '5e-324')"
                                 : "INSERT INTO t VALUES (1, -0e0), (2, 1e308), (3, -1e308), (4, 0), (5, 5e-324)");
                 fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, f DOUBLE PRECISION)");
-                backfill(old, fresh, T);
-                assertClean(verify(old, fresh, T));
+                backfillVerifiesClean(old, fresh, T);
 
                 fresh.execute("UPDATE t SET f = 0 WHERE id = 1", pg ? "UPDATE t SET f = '-0' WHERE id = 4"
                         : "UPDATE t SET f = -0e0 WHERE id = 4");

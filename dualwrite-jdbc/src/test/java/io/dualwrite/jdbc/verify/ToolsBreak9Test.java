@@ -1,10 +1,13 @@
 package io.dualwrite.jdbc.verify;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.assertClean;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.backfill;
-import static io.dualwrite.jdbc.verify.ToolsBreakSupport.repairClean;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.backfillVerifiesClean;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.repair;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.rows;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.verifier;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.verify;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.dualwrite.jdbc.backfill.BackfillJob;
@@ -27,19 +30,6 @@ class ToolsBreak9Test {
 
     private static final TableMapping T = TableMapping.identity("t");
 
-    /** Chunks of two rows and leaves of one: every key is a range bound somewhere, on both stores. */
-    private static VerificationJob job(TableMapping mapping) {
-        return VerificationJob.builder("t").table(mapping).chunkRows(2).leafRows(1).build();
-    }
-
-    private static TableReport verify(TestDatabase old, TestDatabase fresh, TableMapping mapping) throws Exception {
-        return verifier(old, fresh).verify(job(mapping)).tables().get(0);
-    }
-
-    private static void repair(TestDatabase old, TestDatabase fresh, TableMapping mapping) throws Exception {
-        repairClean(old, fresh, job(mapping), verifier(old, fresh).verify(job(mapping)));
-    }
-
     /** Each row's columns read as doubles, exactly. */
     private static List<List<Double>> doubles(TestDatabase db, String sql) {
         List<List<Double>> rows = new ArrayList<>();
@@ -49,11 +39,6 @@ class ToolsBreak9Test {
             rows.add(values);
         }
         return rows;
-    }
-
-    private static void assertClean(TableReport report) {
-        assertThat(report.differences()).as(report.toText()).isEmpty();
-        assertThat(report.clean()).as(report.toText()).isTrue();
     }
 
     // Input: MariaDB -> PostgreSQL, a CHAR(36) key holding UUID texts in mixed case ('B…' sorts before 'a…' by
@@ -268,8 +253,7 @@ class ToolsBreak9Test {
                     "INSERT INTO t VALUES (1, 1E+2, 1E+2), (2, 1.50E+3, 1.50E+3), (3, 0E-5, 0E-5), (4, -0.000, 1E-20),"
                             + " (5, 12345678901234567890.0123456789, 1E+30)");
             fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, a NUMERIC(30,10), b NUMERIC)");
-            backfill(old, fresh, T);
-            assertClean(verify(old, fresh, T));
+            backfillVerifiesClean(old, fresh, T);
             fresh.execute("UPDATE t SET b = b + 1E-10 WHERE id = 5");
             TableReport report = verify(old, fresh, T);
             assertThat(report.differences()).as(report.toText())

@@ -23,6 +23,33 @@ final class ToolsBreakSupport {
                 .recheckDelay(Duration.ZERO).recheckRounds(1).build();
     }
 
+    /** A verification of table "t" through {@code mapping} in chunks of two rows and leaves of one: every key is a range bound somewhere, on both stores. */
+    static VerificationJob job(TableMapping mapping) {
+        return VerificationJob.builder("t").table(mapping).chunkRows(2).leafRows(1).build();
+    }
+
+    /** The report of {@link #job} on {@code old} against {@code fresh}. */
+    static TableReport verify(TestDatabase old, TestDatabase fresh, TableMapping mapping) throws Exception {
+        return verifier(old, fresh).verify(job(mapping)).tables().get(0);
+    }
+
+    /** Verifies {@link #job}, repairs what it reported and asserts the repair's re-verification is clean. */
+    static void repair(TestDatabase old, TestDatabase fresh, TableMapping mapping) throws Exception {
+        repairClean(old, fresh, job(mapping), verifier(old, fresh).verify(job(mapping)));
+    }
+
+    /** Asserts {@code report} lists no difference and says it is clean. */
+    static void assertClean(TableReport report) {
+        assertThat(report.differences()).as(report.toText()).isEmpty();
+        assertThat(report.clean()).as(report.toText()).isTrue();
+    }
+
+    /** Backfills {@code mapping}'s table and asserts {@link #job} then finds it clean. */
+    static void backfillVerifiesClean(TestDatabase old, TestDatabase fresh, TableMapping mapping) throws Exception {
+        backfill(old, fresh, mapping);
+        assertClean(verify(old, fresh, mapping));
+    }
+
     /** A backfill of {@code mapping}'s table of migration "t". */
     static void backfill(TestDatabase old, TestDatabase fresh, TableMapping mapping) throws Exception {
         BackfillJob.builder().migration("t").oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
