@@ -2,11 +2,15 @@ package io.dualwrite.jdbc.inputs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.mirror.MirrorMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -76,6 +80,57 @@ class WritePathBreak11Test {
             WritePathBreak9Test.drained(fixture);
             assertThat(oldOrders(fixture)).isEqualTo("1:1 2:7 3:9");
             Mirrored.exactOrResynced(fixture, "MariaDB " + way);
+        }
+    }
+
+    private static final TableMapping ITEMS = TableMapping.identity("items");
+
+    // Failed before its fix (the catalog was read for a statement's own table only, and a text of several statements
+    // has none): a write through a view of the mapped items, or a delete whose foreign key cascades into items, as
+    // one of several statements in one text changed items in the old store only, with nothing recorded. Alone, each
+    // such statement records a scoped resync of items.
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "MARIADB  | UPDATE orders SET qty = 5 WHERE id = 1; UPDATE v SET val = 'w' WHERE id = 1 | 1:w 2:b",
+        "MARIADB  | SELECT id FROM orders; DELETE FROM v WHERE id = 2                           | 1:a",
+        "MARIADB  | UPDATE parents SET n = 1 WHERE id = 2; UPDATE v SET val = 'w' WHERE id = 2  | 1:a 2:w",
+        "MARIADB  | UPDATE orders SET qty = 5 WHERE id = 1; DELETE FROM parents WHERE id = 1    | 2:b",
+        "MARIADB  | UPDATE parents SET n = 1 WHERE id = 2; DELETE FROM parents WHERE id = 1     | 2:b",
+        "POSTGRES | UPDATE orders SET qty = 5 WHERE id = 1; UPDATE v SET val = 'w' WHERE id = 1 | 1:w 2:b",
+        "POSTGRES | UPDATE parents SET n = 1 WHERE id = 2; DELETE FROM v WHERE id = 2           | 1:a",
+        "POSTGRES | UPDATE orders SET qty = 5 WHERE id = 1; DELETE FROM parents WHERE id = 1    | 2:b"})
+    void viewsAndCascadesAmongSeveralStatementsAreResynced(Kind kind, String sql, String expectedItems) throws Exception {
+        AtomicReference<HikariDataSource> pool = new AtomicReference<>();
+        Fixture.Builder builder = Fixture.builder(kind, Kind.POSTGRES).mode(MirrorMode.SYNC).mappings(Fixture.ORDERS, ITEMS);
+        try (Fixture fixture = Mirrored.seed((kind == Kind.MARIADB ? builder.wrapOld(Fixture.multiQueries(pool)) : builder)
+                .build(), Mirrored.MARIA)) {
+            fixture.onOld("CREATE TABLE parents (id BIGINT PRIMARY KEY, n INT)", "INSERT INTO parents VALUES (1, 0), (2, 0)",
+                    "CREATE TABLE items (id BIGINT PRIMARY KEY, val VARCHAR(20),"
+                    + " p BIGINT REFERENCES parents (id) ON DELETE CASCADE)",
+                    "INSERT INTO items VALUES (1, 'a', 1), (2, 'b', 2)", "CREATE VIEW v AS SELECT id, val FROM items");
+            fixture.onNew("CREATE TABLE items (id BIGINT PRIMARY KEY, val VARCHAR(20), p BIGINT)",
+                    "INSERT INTO items VALUES (1, 'a', 1), (2, 'b', 2)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+                while (statement.getMoreResults() || statement.getUpdateCount() != -1) {
+                    // every result read, as the caller would
+                }
+            } finally {
+                WritePathBreak9Test.drained(fixture);
+                if (pool.get() != null) {
+                    pool.get().close();
+                }
+            }
+            String items = "SELECT id, val FROM items ORDER BY id";
+            assertThat(Rows.of(fixture.oldDb, items).stream().map(r -> r.get("id") + ":" + r.get("val"))
+                    .collect(Collectors.joining(" "))).isEqualTo(expectedItems);
+            if (!Rows.of(fixture.newDb, items).equals(Rows.of(fixture.oldDb, items))) {
+                assertThat(fixture.scopedResyncs()).as("items differ, so a scoped resync of items must be recorded")
+                        .extracting(ChangeRecord::table).contains("items");
+                fixture.resolveScopedResyncs(ITEMS);
+            }
+            Rows.assertSame(fixture.oldDb, items, fixture.newDb, items);
+            Mirrored.exactOrResynced(fixture, kind + " " + sql);
         }
     }
 }
