@@ -220,7 +220,7 @@ final class BatchExecution {
             if (!analysis.names().isEmpty() && called.add(analysis)) {
                 recorded |= connection.resyncRoutineTables(connection.routineTables(analysis), context);
             }
-            if (analysis.writtenTable() == null || counts[i] == 0 || !done.add(analysis)) {
+            if (!analysis.writesNamedTable() || counts[i] == 0 || !done.add(analysis)) {
                 continue;
             }
             recorded |= connection.cascade(analysis, context);

@@ -211,6 +211,15 @@ final class ConnectionHandler implements InvocationHandler {
      * @return whether a resync was recorded
      */
     boolean cascade(StatementAnalysis analysis, java.util.function.Supplier<MigrationContext> contexts) {
+        if (analysis.kind() == SqlKind.MULTIPLE) {
+            // several statements in one text: each one's table may be a view or partition of a mapped table, or
+            // cascade into one, as it would alone
+            boolean recorded = false;
+            for (StatementAnalysis part : analysis.parts()) {
+                recorded |= cascade(part, contexts);
+            }
+            return recorded;
+        }
         String table = analysis.writtenTable();
         SqlKind kind = analysis.kind();
         if (table == null || physical == null) {
@@ -269,6 +278,12 @@ final class ConnectionHandler implements InvocationHandler {
     void beforeWrite(StatementAnalysis analysis) {
         stepReadFor = null; // whatever was read for an earlier execution is not this one's
         if (physical == null || !isMySql()) {
+            return;
+        }
+        if (analysis.kind() == SqlKind.MULTIPLE) {
+            // and for each of several statements in one text: read after it, the catalog would be read while the
+            // text's later results are still pending
+            analysis.parts().stream().filter(StatementAnalysis::writesNamedTable).forEach(this::beforeWrite);
             return;
         }
         try {

@@ -476,7 +476,7 @@ final class StatementHandler implements InvocationHandler {
                     && connection.beforeOtherStatement(statementAnalysis.sql(), false);
             lastQuery = statementAnalysis;
             lastRowWrites = rowWrites(statementAnalysis, plain ? List.of() : recorder.view().values());
-            if (statementAnalysis.writtenTable() != null) {
+            if (statementAnalysis.writesNamedTable()) {
                 connection.beforeWrite(statementAnalysis);
             }
             Object result;
@@ -493,7 +493,7 @@ final class StatementHandler implements InvocationHandler {
             if (commits) {
                 connection.afterImplicitCommit();
             }
-            boolean cascaded = statementAnalysis.writtenTable() != null && !changedNothing(statementAnalysis, result)
+            boolean cascaded = statementAnalysis.writesNamedTable() && !changedNothing(statementAnalysis, result)
                     && connection.cascade(statementAnalysis, () -> connection.contextFor(statementAnalysis, List.of()));
             if (connection.resyncRoutineTables(routineTables,
                     () -> connection.contextFor(statementAnalysis, plain ? List.of() : recorder.view().values()))

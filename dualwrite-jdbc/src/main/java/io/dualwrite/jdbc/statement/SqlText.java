@@ -165,14 +165,29 @@ public final class SqlText {
     /**
      * Whether the parser may read {@code sql} otherwise than MySQL or MariaDB run it: a version comment ({@code
      * /*!50000 …*}{@code /}, {@code /*M!…*}{@code /}) whose text runs there, or {@code --} followed by no white
-     * space, which is no comment there ({@code id = 1 --1} is {@code id = 1 - -1}). Outside quotes.
+     * space, which is no comment there ({@code id = 1 --1} is {@code id = 1 - -1}). Outside quotes and comments, as
+     * either lexer reads them: the standard one, and MySQL's, whose strings take backslash escapes ({@code 'x\''}
+     * is one string) and whose {@code #} starts a comment (one holding {@code don't} opens no string). Read one way
+     * only, a quote the other way does not see hid such a marker.
      */
     static boolean parserMayMisread(String sql) {
+        return markerOutsideQuotes(sql, false) || markerOutsideQuotes(sql, true);
+    }
+
+    /** {@link #parserMayMisread} as one lexer reads {@code sql}: MySQL's ({@code mysql}) or the standard one. */
+    private static boolean markerOutsideQuotes(String sql, boolean mysql) {
+        if (mysql && sql.indexOf('\\') < 0 && sql.indexOf('#') < 0) {
+            return false; // both lexers read it alike
+        }
         char quote = 0;
         for (int i = 0; i + 1 < sql.length(); i++) {
             char c = sql.charAt(i);
             if (quote != 0) {
-                quote = c == quote ? 0 : quote;
+                if (mysql && c == '\\' && quote != '`') {
+                    i++; // the escaped character, a quote included, stays in the string
+                } else {
+                    quote = c == quote ? 0 : quote;
+                }
             } else if (c == '\'' || c == '"' || c == '`') {
                 quote = c;
             } else if (c == '/' && sql.charAt(i + 1) == '*' && i + 2 < sql.length()
@@ -184,8 +199,8 @@ public final class SqlText {
                     return false;
                 }
                 i = end + 1;
-            } else if (c == '-' && sql.charAt(i + 1) == '-') {
-                if (i + 2 < sql.length() && !Character.isWhitespace(sql.charAt(i + 2))) {
+            } else if (c == '-' && sql.charAt(i + 1) == '-' || mysql && c == '#') {
+                if (c == '-' && i + 2 < sql.length() && !Character.isWhitespace(sql.charAt(i + 2))) {
                     return true;
                 }
                 int end = sql.indexOf('\n', i);
@@ -198,21 +213,14 @@ public final class SqlText {
         return false;
     }
 
-    /** Whether a backslash stands inside a single-quoted string of {@code sql} (read without backslash escapes). */
+    /**
+     * Whether a backslash may stand inside a string of {@code sql}, where MySQL (and PostgreSQL's {@code E''}) read
+     * it as an escape: any backslash. Which quotes open strings depends on the lexer too (a comment holding {@code
+     * don't} opens one for a lexer that does not see the comment, or not), so a scan that counted quotes missed
+     * backslashes the database reads in a string; both readings are then compared, once per text.
+     */
     static boolean backslashInQuotes(String sql) {
-        if (sql.indexOf('\\') < 0) {
-            return false;
-        }
-        boolean quoted = false;
-        for (int i = 0; i < sql.length(); i++) {
-            char c = sql.charAt(i);
-            if (c == '\'') {
-                quoted = !quoted;
-            } else if (c == '\\' && quoted) {
-                return true;
-            }
-        }
-        return false;
+        return sql.indexOf('\\') >= 0;
     }
 
     /** A name followed by an opening parenthesis: a call, or a keyword before a parenthesised list. */

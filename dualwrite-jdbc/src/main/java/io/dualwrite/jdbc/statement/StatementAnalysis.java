@@ -142,6 +142,14 @@ public record StatementAnalysis(
         return store == Store.OLD ? keySelectOld : keySelectNew;
     }
 
+    /**
+     * Whether the statement, or one of several in its text, writes a table it names ({@link #writtenTable()}): the
+     * table whose views, partitions and cascading foreign keys may reach mapped tables.
+     */
+    public boolean writesNamedTable() {
+        return writtenTable != null || parts.stream().anyMatch(StatementAnalysis::writesNamedTable);
+    }
+
     /** Whether running this statement may change rows of a mapped table. */
     public boolean mayWriteMapped() {
         return mappedWrite() || !resyncTables.isEmpty()
