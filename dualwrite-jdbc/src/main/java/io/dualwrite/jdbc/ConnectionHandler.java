@@ -774,6 +774,56 @@ final class ConnectionHandler implements InvocationHandler {
         dispatch(buffer.take(), outboxIds);
     }
 
+    /** The MySQL or MariaDB server's version as {@link TxControl#asRun} reads it; -1 for another product; null: not read. */
+    private @Nullable Long serverVersion;
+    private boolean mariadb;
+
+    private static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)");
+
+    /**
+     * The statement {@code analysis} as this session's server runs it, for what it does to the transaction: the
+     * analysis itself unless its text holds an executable comment ({@code /*!99999 COMMIT *}{@code /}) that the
+     * server runs otherwise than the analysis, which is shared by every server, read it. MySQL and MariaDB skip a
+     * comment of a later version (and MySQL MariaDB's {@code /*M! … *}{@code /}); PostgreSQL and H2 run none of them.
+     * Then the analysis of the text as run: transaction control the server does run, or no control at all.
+     */
+    StatementAnalysis controlAsRun(StatementAnalysis analysis) {
+        String sql = analysis.sql();
+        if (physical == null || !TxControl.hasExecutableComment(sql)) {
+            return analysis;
+        }
+        String asRun = TxControl.asRun(sql, serverVersion(), mariadb);
+        StatementAnalysis resolved = config.analyzer().analyze(asRun);
+        return resolved.txControl() == TxControl.NONE && analysis.txControl() == TxControl.NONE ? analysis : resolved;
+    }
+
+    private long serverVersion() {
+        Long known = serverVersion;
+        if (known != null) {
+            return known;
+        }
+        long version = -1;
+        if (isMySql()) {
+            try {
+                String product = physical.getMetaData().getDatabaseProductVersion();
+                mariadb = product.toLowerCase(java.util.Locale.ROOT).contains("mariadb");
+                // MariaDB behind MySQL's protocol says 5.5.5-10.11.6-MariaDB: its own version is the last one
+                java.util.regex.Matcher matcher = VERSION.matcher(product);
+                while (matcher.find()) {
+                    version = Long.parseLong(matcher.group(1)) * 10_000 + Long.parseLong(matcher.group(2)) * 100
+                            + Long.parseLong(matcher.group(3));
+                }
+            } catch (SQLException | RuntimeException e) {
+                version = -1;
+            }
+            if (version < 0) {
+                version = Long.MAX_VALUE; // unknown: every comment runs, as the shared analysis reads them
+            }
+        }
+        serverVersion = version;
+        return version;
+    }
+
     /**
      * Runs transaction control sent as SQL text ({@code execution}) the way the JDBC method of the same
      * meaning runs: the outbox goes in before a commit, the keys are handed over after it (also when it

@@ -449,14 +449,14 @@ final class StatementHandler implements InvocationHandler {
             physicalArgs[0] = sqlFor(statementAnalysis);
             keys.appAsked(asksForKeys(args));
         }
-        if (statementAnalysis.txControl() != TxControl.NONE) {
+        StatementAnalysis control = connection.controlAsRun(statementAnalysis);
+        if (control.txControl() != TxControl.NONE) {
             Object[] callArgs = physicalArgs;
             Method callMethod = method;
-            if (statementAnalysis.txControl() == TxControl.MIXED) {
-                return connection.mixedControl(statementAnalysis,
-                        () -> ConnectionHandler.call(physical, callMethod, callArgs));
+            if (control.txControl() == TxControl.MIXED) {
+                return connection.mixedControl(control, () -> ConnectionHandler.call(physical, callMethod, callArgs));
             }
-            return connection.transactionControl(statementAnalysis.txControl(), statementAnalysis.sql(),
+            return connection.transactionControl(control.txControl(), control.sql(),
                     () -> ConnectionHandler.call(physical, callMethod, callArgs));
         }
         if (statementAnalysis.kind() == SqlKind.OTHER && !statementAnalysis.resyncTables().isEmpty()

@@ -1,0 +1,125 @@
+package io.dualwrite.jdbc.inputs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Transaction edges, eleventh break: transaction control inside executable comments, which the server runs or not by
+ * its product and version. MySQL and MariaDB skip {@code /*!NNNNN … *}{@code /} of a later version than theirs;
+ * PostgreSQL and H2 take every such comment for a plain one. The analysis, shared by every server, read the text of
+ * each as run: a skipped {@code ROLLBACK} discarded the keys of a transaction that then committed, a skipped
+ * {@code COMMIT} handed them over before the commit, and a skipped {@code BEGIN} kept the keys of auto-committed
+ * writes until the connection's close discarded them. Tried as single statements and as batch entries.
+ */
+class TxEdgesBreak11Test {
+
+    private static Fixture maria() {
+        return Mirrored.seed(Fixture.of(Kind.MARIADB, Kind.MARIADB), Mirrored.MARIA);
+    }
+
+    private static Fixture pg() {
+        return Mirrored.seed(Fixture.of(Kind.POSTGRES, Kind.POSTGRES), Mirrored.PG);
+    }
+
+    private static Fixture h2() {
+        return Mirrored.seed(Fixture.of(Kind.H2, Kind.H2), Mirrored.PG);
+    }
+
+    /** Row 5 inserted and row 1 updated to 10 are committed on the old store: the new one holds the same, nothing recorded. */
+    private static void assertCommittedAndMirrored(Fixture fixture) {
+        assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).extracting(r -> r.get("id") + "=" + r.get("qty"))
+                .containsExactly("1=10", "2=2", "3=3", "5=5");
+        assertThat(fixture.records()).isEmpty();
+    }
+
+    private static void writeInTransaction(Fixture fixture, String control) throws SQLException {
+        try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+            statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+            statement.execute(control);
+            connection.commit();
+        }
+    }
+
+    // MariaDB 11.4 skips a comment of version 99.99.99: the ROLLBACK never runs, commit() commits both writes
+    @Test
+    void mariadbRollbackInAVersionCommentTheServerSkipsLeavesTheCommittedWritesMirrored() throws SQLException {
+        try (Fixture fixture = maria()) {
+            writeInTransaction(fixture, "/*!999999 ROLLBACK */");
+            assertCommittedAndMirrored(fixture);
+        }
+    }
+
+    // the skipped COMMIT commits nothing: the writes are synced once commit() committed them, not before
+    @Test
+    void mariadbCommitInAVersionCommentTheServerSkipsHandsTheKeysOverAtTheRealCommit() throws SQLException {
+        try (Fixture fixture = maria()) {
+            writeInTransaction(fixture, "/*!999999 COMMIT */");
+            assertCommittedAndMirrored(fixture);
+        }
+    }
+
+    // MySQL's executable comment is a plain comment on PostgreSQL: the statement is empty
+    @Test
+    void postgresRollbackInAMysqlExecutableCommentIsNoRollback() throws SQLException {
+        try (Fixture fixture = pg()) {
+            writeInTransaction(fixture, "/*!40101 ROLLBACK */");
+            assertCommittedAndMirrored(fixture);
+        }
+    }
+
+    @Test
+    void h2RollbackInAMysqlExecutableCommentIsNoRollback() throws SQLException {
+        try (Fixture fixture = h2()) {
+            writeInTransaction(fixture, "/*!40101 ROLLBACK */ SELECT 1");
+            assertCommittedAndMirrored(fixture);
+        }
+    }
+
+    // no transaction opens: each write is auto-committed, and the close rolls nothing back
+    @Test
+    void postgresBeginInAMysqlExecutableCommentLeavesTheWritesAutoCommittedAndMirrored() throws SQLException {
+        try (Fixture fixture = pg()) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("/*!40101 BEGIN */");
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+            }
+            assertCommittedAndMirrored(fixture);
+        }
+    }
+
+    @Test
+    void mariadbStartTransactionInAVersionCommentTheServerSkipsLeavesTheWritesAutoCommittedAndMirrored() throws SQLException {
+        try (Fixture fixture = maria()) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("/*!999999 START TRANSACTION */");
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+            }
+            assertCommittedAndMirrored(fixture);
+        }
+    }
+
+    // a batch of texts: the entries' control is read as the server runs it too
+    @Test
+    void mariadbBatchEntryRollingBackInAVersionCommentTheServerSkipsLeavesTheCommittedWritesMirrored() throws SQLException {
+        try (Fixture fixture = maria()) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.addBatch("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                statement.addBatch("UPDATE orders SET qty = 10 WHERE id = 1");
+                statement.addBatch("/*!999999 ROLLBACK */");
+                statement.executeBatch();
+                connection.commit();
+            }
+            assertCommittedAndMirrored(fixture);
+        }
+    }
+}
