@@ -388,7 +388,7 @@ final class ConnectionHandler implements InvocationHandler {
         if (!isMySql()) {
             return;
         }
-        TxControl.TableLocks locks = TxControl.tableLocks(sql);
+        TxControl.TableLocks locks = TxControl.tableLocks(asRun(sql));
         if (locks == TxControl.TableLocks.LOCKED && succeeded) {
             tablesLocked = true;
         } else if (locks != TxControl.TableLocks.UNCHANGED) {
@@ -792,9 +792,14 @@ final class ConnectionHandler implements InvocationHandler {
         if (physical == null || !TxControl.hasExecutableComment(sql)) {
             return analysis;
         }
-        String asRun = TxControl.asRun(sql, serverVersion(), mariadb);
-        StatementAnalysis resolved = config.analyzer().analyze(asRun);
+        StatementAnalysis resolved = config.analyzer().analyze(asRun(sql));
         return resolved.txControl() == TxControl.NONE && analysis.txControl() == TxControl.NONE ? analysis : resolved;
+    }
+
+    /** {@code sql} as this session's server runs its executable comments ({@link TxControl#asRun}). */
+    private String asRun(String sql) {
+        return physical == null || !TxControl.hasExecutableComment(sql) ? sql
+                : TxControl.asRun(sql, serverVersion(), mariadb);
     }
 
     private long serverVersion() {
@@ -1223,7 +1228,7 @@ final class ConnectionHandler implements InvocationHandler {
         if (dialect != Dialect.MYSQL && dialect != Dialect.H2) {
             return false;
         }
-        TxControl.ImplicitCommit commit = TxControl.implicitCommit(sql, dialect == Dialect.MYSQL);
+        TxControl.ImplicitCommit commit = TxControl.implicitCommit(asRun(sql), dialect == Dialect.MYSQL);
         // the keys so far are synced however the transaction ends (also when the statement fails after its commit):
         // a sync of a row that did not change changes nothing, a key dropped at a rollback after a commit loses its row
         mayHaveCommitted |= commit != TxControl.ImplicitCommit.NONE;
@@ -1256,7 +1261,7 @@ final class ConnectionHandler implements InvocationHandler {
         for (StatementAnalysis entry : entries) {
             if (entry.txControl() == TxControl.NONE && !entry.mappedWrite()
                     && entry.kind() != io.dualwrite.jdbc.statement.SqlKind.SELECT
-                    && TxControl.implicitCommit(entry.sql(), dialect == Dialect.MYSQL)
+                    && TxControl.implicitCommit(asRun(entry.sql()), dialect == Dialect.MYSQL)
                     != TxControl.ImplicitCommit.NONE) {
                 mayHaveCommitted = true;
                 return;

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * PostgreSQL and H2 take every such comment for a plain one. The analysis, shared by every server, read the text of
  * each as run: a skipped {@code ROLLBACK} discarded the keys of a transaction that then committed, a skipped
  * {@code COMMIT} handed them over before the commit, and a skipped {@code BEGIN} kept the keys of auto-committed
- * writes until the connection's close discarded them. Tried as single statements and as batch entries.
+ * writes until the connection's close discarded them; skipped DDL was taken for an implicit commit and handed the
+ * keys over before the commit. Tried as single statements and as batch entries.
  */
 class TxEdgesBreak11Test {
 
@@ -119,6 +120,24 @@ class TxEdgesBreak11Test {
                 statement.executeBatch();
                 connection.commit();
             }
+            assertCommittedAndMirrored(fixture);
+        }
+    }
+
+    // DDL commits implicitly on MariaDB, but not when the server skips it: the writes wait for commit()
+    @Test
+    void mariadbDdlInAVersionCommentTheServerSkipsCommitsNothingAndTheWritesAreSyncedAtCommit() throws SQLException {
+        try (Fixture fixture = maria()) {
+            writeInTransaction(fixture, "/*!999999 CREATE TABLE audit_x (x INT) */");
+            assertCommittedAndMirrored(fixture);
+        }
+    }
+
+    // H2 commits before DDL, but the comment is a plain one there
+    @Test
+    void h2DdlInAMysqlExecutableCommentCommitsNothingAndTheWritesAreSyncedAtCommit() throws SQLException {
+        try (Fixture fixture = h2()) {
+            writeInTransaction(fixture, "/*!40101 CREATE TABLE audit_x (x INT) */ SELECT 1");
             assertCommittedAndMirrored(fixture);
         }
     }
