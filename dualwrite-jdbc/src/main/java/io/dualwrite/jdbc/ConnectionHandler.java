@@ -785,7 +785,9 @@ final class ConnectionHandler implements InvocationHandler {
      * analysis itself unless its text holds an executable comment ({@code /*!99999 COMMIT *}{@code /}) that the
      * server runs otherwise than the analysis, which is shared by every server, read it. MySQL and MariaDB skip a
      * comment of a later version (and MySQL MariaDB's {@code /*M! … *}{@code /}); PostgreSQL and H2 run none of them.
-     * Then the analysis of the text as run: transaction control the server does run, or no control at all.
+     * Then the analysis of the text as run, when either reads transaction control in it: the control the server does
+     * run, or the statements it runs without the control that it skips ({@code UPDATE …; /*!40101 ROLLBACK *}{@code /}
+     * on PostgreSQL is an update).
      */
     StatementAnalysis controlAsRun(StatementAnalysis analysis) {
         String sql = analysis.sql();

@@ -437,26 +437,30 @@ final class StatementHandler implements InvocationHandler {
         connection.statementStarts();
         resultsReplaced();
         boolean plain = args != null && args.length > 0;
-        StatementAnalysis statementAnalysis = plain ? connection.config.analyzer().analyze((String) args[0]) : analysis;
-        lastWrite = statementAnalysis;
-        if (statementAnalysis == null) {
+        StatementAnalysis sent = plain ? connection.config.analyzer().analyze((String) args[0]) : analysis;
+        if (sent == null) {
+            lastWrite = null;
             return Wrappers.reachable(ConnectionHandler.call(physical, method, args));
         }
+        // what the statement does is read from the text as the server runs its executable comments (/*!99999 … */),
+        // which the analysis shared by every server cannot know; the text sent is the application's
+        StatementAnalysis statementAnalysis = connection.controlAsRun(sent);
+        lastWrite = statementAnalysis;
         connection.checkReadRoute(statementAnalysis);
         Object[] physicalArgs = args;
         if (plain) {
-            physicalArgs = inStoreNames(args.clone(), statementAnalysis, connection.store());
-            physicalArgs[0] = sqlFor(statementAnalysis);
+            physicalArgs = inStoreNames(args.clone(), sent, connection.store());
+            physicalArgs[0] = sqlFor(sent);
             keys.appAsked(asksForKeys(args));
         }
-        StatementAnalysis control = connection.controlAsRun(statementAnalysis);
-        if (control.txControl() != TxControl.NONE) {
+        if (statementAnalysis.txControl() != TxControl.NONE) {
             Object[] callArgs = physicalArgs;
             Method callMethod = method;
-            if (control.txControl() == TxControl.MIXED) {
-                return connection.mixedControl(control, () -> ConnectionHandler.call(physical, callMethod, callArgs));
+            if (statementAnalysis.txControl() == TxControl.MIXED) {
+                return connection.mixedControl(statementAnalysis,
+                        () -> ConnectionHandler.call(physical, callMethod, callArgs));
             }
-            return connection.transactionControl(control.txControl(), control.sql(),
+            return connection.transactionControl(statementAnalysis.txControl(), statementAnalysis.sql(),
                     () -> ConnectionHandler.call(physical, callMethod, callArgs));
         }
         if (statementAnalysis.kind() == SqlKind.OTHER && !statementAnalysis.resyncTables().isEmpty()

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * each as run: a skipped {@code ROLLBACK} discarded the keys of a transaction that then committed, a skipped
  * {@code COMMIT} handed them over before the commit, and a skipped {@code BEGIN} kept the keys of auto-committed
  * writes until the connection's close discarded them; skipped DDL was taken for an implicit commit and handed the
- * keys over before the commit. Tried as single statements and as batch entries.
+ * keys over before the commit; and a write followed in one text by a skipped {@code ROLLBACK} was taken for a write and a
+ * rollback. Tried as single statements and as batch entries.
  */
 class TxEdgesBreak11Test {
 
@@ -138,6 +139,34 @@ class TxEdgesBreak11Test {
     void h2DdlInAMysqlExecutableCommentCommitsNothingAndTheWritesAreSyncedAtCommit() throws SQLException {
         try (Fixture fixture = h2()) {
             writeInTransaction(fixture, "/*!40101 CREATE TABLE audit_x (x INT) */ SELECT 1");
+            assertCommittedAndMirrored(fixture);
+        }
+    }
+
+    // one text of a write and a comment the server skips: the write is a write of the transaction, not followed by a
+    // rollback (before, the rollback read in the text discarded the keys, those of the earlier insert too)
+    @Test
+    void postgresWriteFollowedByARollbackInAMysqlExecutableCommentIsMirroredAtCommit() throws SQLException {
+        try (Fixture fixture = pg()) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                statement.execute("UPDATE orders SET qty = 10 WHERE id = 1; /*!40101 ROLLBACK */");
+                connection.commit();
+            }
+            assertCommittedAndMirrored(fixture);
+        }
+    }
+
+    @Test
+    void h2WriteFollowedByARollbackInAMysqlExecutableCommentIsMirroredAtCommit() throws SQLException {
+        try (Fixture fixture = h2()) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                statement.execute("UPDATE orders SET qty = 10 WHERE id = 1; /*!40101 ROLLBACK */");
+                connection.commit();
+            }
             assertCommittedAndMirrored(fixture);
         }
     }
