@@ -173,7 +173,25 @@ public enum TxControl {
         return matcher.matches() ? matcher.group(2).strip() : null;
     }
 
-    private static TxControl one(String text) {
+    /**
+     * MariaDB's {@code SET STATEMENT var = value [, …] FOR statement}: the statement runs with the variables set for
+     * its duration, {@code COMMIT}, {@code START TRANSACTION} and DDL included. The first {@code FOR} outside quotes
+     * ends the assignments.
+     */
+    private static final Pattern SET_STATEMENT = Pattern.compile(
+            "(?is)\\s*set\\s+statement\\s+(?:'[^']*'|\"[^\"]*\"|`[^`]*`|[^'\"`])*?\\bfor\\s+(.*)");
+
+    /** {@code part} without MariaDB's {@code SET STATEMENT … FOR} before it: the statement that runs. */
+    private static String statementRun(String part) {
+        String text = part;
+        for (Matcher matcher = SET_STATEMENT.matcher(text); matcher.matches(); matcher = SET_STATEMENT.matcher(text)) {
+            text = matcher.group(1);
+        }
+        return text;
+    }
+
+    private static TxControl one(String statement) {
+        String text = statementRun(statement);
         if (text.length() > 200) {
             return NONE;
         }
@@ -266,7 +284,7 @@ public enum TxControl {
         if (parts.isEmpty()) {
             return ImplicitCommit.POSSIBLE;
         }
-        String first = parts.get(0);
+        String first = mysql ? statementRun(parts.get(0)) : parts.get(0);
         if ((mysql ? MYSQL_COMMITS : H2_COMMITS).matcher(first).lookingAt()) {
             return ImplicitCommit.CERTAIN;
         }
@@ -294,7 +312,7 @@ public enum TxControl {
     public static TableLocks tableLocks(String sql) {
         TableLocks locks = TableLocks.UNCHANGED;
         for (String part : statements(sql)) {
-            Matcher matcher = LOCK_TABLES.matcher(part);
+            Matcher matcher = LOCK_TABLES.matcher(statementRun(part));
             if (matcher.lookingAt()) {
                 locks = matcher.group(1) == null ? TableLocks.LOCKED : TableLocks.UNLOCKED;
             }

@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
  * each as run: a skipped {@code ROLLBACK} discarded the keys of a transaction that then committed, a skipped
  * {@code COMMIT} handed them over before the commit, and a skipped {@code BEGIN} kept the keys of auto-committed
  * writes until the connection's close discarded them; skipped DDL was taken for an implicit commit and handed the
- * keys over before the commit; and a write followed in one text by a skipped {@code ROLLBACK} was taken for a write and a
- * rollback. Tried as single statements and as batch entries.
+ * keys over before the commit; and a write followed in one text by a skipped {@code ROLLBACK} was taken for a write
+ * and a rollback. Tried as single statements and as batch entries. Also MariaDB's {@code SET STATEMENT var = value FOR
+ * statement}, which runs transaction control and DDL under a variable: it was taken for a plain {@code SET}, which
+ * never ends a transaction.
  */
 class TxEdgesBreak11Test {
 
@@ -167,6 +169,44 @@ class TxEdgesBreak11Test {
                 statement.execute("UPDATE orders SET qty = 10 WHERE id = 1; /*!40101 ROLLBACK */");
                 connection.commit();
             }
+            assertCommittedAndMirrored(fixture);
+        }
+    }
+
+    /** Row 5 inserted and row 1 updated to 10, then {@code control}, then rollback(): {@code control} committed them. */
+    private static void committedByControlThenRolledBack(Fixture fixture, String control) throws SQLException {
+        try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+            statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+            statement.execute(control);
+            statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (6, 'f', 6)");
+            connection.rollback();
+        }
+    }
+
+    @Test
+    void mariadbCommitUnderSetStatementIsACommit() throws SQLException {
+        try (Fixture fixture = maria()) {
+            committedByControlThenRolledBack(fixture, "SET STATEMENT max_statement_time = 10 FOR COMMIT");
+            assertCommittedAndMirrored(fixture);
+        }
+    }
+
+    // START TRANSACTION inside a transaction commits it on MariaDB, under SET STATEMENT too
+    @Test
+    void mariadbStartTransactionUnderSetStatementCommitsTheOpenTransaction() throws SQLException {
+        try (Fixture fixture = maria()) {
+            committedByControlThenRolledBack(fixture, "SET STATEMENT max_statement_time = 10 FOR START TRANSACTION");
+            assertCommittedAndMirrored(fixture);
+        }
+    }
+
+    @Test
+    void mariadbDdlUnderSetStatementCommitsTheOpenTransaction() throws SQLException {
+        try (Fixture fixture = maria()) {
+            committedByControlThenRolledBack(fixture,
+                    "SET STATEMENT lock_wait_timeout = 5, sql_mode = 'NO_ENGINE_SUBSTITUTION' FOR CREATE TABLE audit_y (x INT)");
             assertCommittedAndMirrored(fixture);
         }
     }
