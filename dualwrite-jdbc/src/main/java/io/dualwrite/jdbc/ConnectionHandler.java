@@ -834,9 +834,35 @@ final class ConnectionHandler implements InvocationHandler {
     /**
      * Runs transaction control sent as SQL text ({@code execution}) the way the JDBC method of the same
      * meaning runs: the outbox goes in before a commit, the keys are handed over after it (also when it
-     * throws: its outcome is unknown), a rollback discards them.
+     * throws: its outcome is unknown), a rollback discards them. Control sent with {@code executeQuery}, which
+     * PostgreSQL's driver runs and then refuses for want of rows, counts as run; the caller still gets the refusal.
      */
     Object transactionControl(TxControl control, String sql, SqlCall execution) throws Throwable {
+        SQLException[] noRows = new SQLException[1];
+        Object result = runControl(control, sql, () -> {
+            try {
+                return execution.call();
+            } catch (SQLException e) {
+                if (!NO_ROWS.equals(e.getSQLState())) {
+                    throw e;
+                }
+                noRows[0] = e; // it ran: only the caller's executeQuery wanted rows of it
+                return null;
+            }
+        });
+        if (noRows[0] != null) {
+            throw noRows[0];
+        }
+        return result;
+    }
+
+    /**
+     * The SQLState of PostgreSQL's driver when {@code executeQuery} ran a statement that returns no rows ("No results
+     * were returned by the query"): the statement ran, and then the driver threw.
+     */
+    private static final String NO_ROWS = "02000";
+
+    private Object runControl(TxControl control, String sql, SqlCall execution) throws Throwable {
         Connection connection = physical();
         switch (control) {
             case BEGIN, AUTOCOMMIT_OFF -> {

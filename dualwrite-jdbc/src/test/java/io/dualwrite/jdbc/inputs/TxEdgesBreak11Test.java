@@ -1,6 +1,7 @@
 package io.dualwrite.jdbc.inputs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import java.sql.Connection;
@@ -18,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * keys over before the commit; and a write followed in one text by a skipped {@code ROLLBACK} was taken for a write
  * and a rollback. Tried as single statements and as batch entries. Also MariaDB's {@code SET STATEMENT var = value FOR
  * statement}, which runs transaction control and DDL under a variable: it was taken for a plain {@code SET}, which
- * never ends a transaction.
+ * never ends a transaction. And control sent with {@code executeQuery}, which PostgreSQL's driver runs and then
+ * refuses for want of rows: it was taken for control that did not run.
  */
 class TxEdgesBreak11Test {
 
@@ -207,6 +209,22 @@ class TxEdgesBreak11Test {
         try (Fixture fixture = maria()) {
             committedByControlThenRolledBack(fixture,
                     "SET STATEMENT lock_wait_timeout = 5, sql_mode = 'NO_ENGINE_SUBSTITUTION' FOR CREATE TABLE audit_y (x INT)");
+            assertCommittedAndMirrored(fixture);
+        }
+    }
+
+    // the driver sends BEGIN and then throws "No results were returned by the query": the transaction is open, and the
+    // writes are synced at its COMMIT, not before it
+    @Test
+    void postgresBeginSentWithExecuteQueryOpensTheTransactionItsDriverThenRefuses() throws SQLException {
+        try (Fixture fixture = pg()) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThatThrownBy(() -> statement.executeQuery("START TRANSACTION")).isInstanceOf(SQLException.class)
+                        .hasMessageContaining("No results");
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                statement.execute("COMMIT");
+            }
             assertCommittedAndMirrored(fixture);
         }
     }
