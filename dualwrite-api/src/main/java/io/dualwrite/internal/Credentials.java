@@ -11,11 +11,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>a parameter or property: {@code ;PASSWORD=…}, {@code ?password=…}, {@code sslpassword=…},
+ *       a secret or private key under any name that starts with the word ({@code SecretAccessKey=…},
+ *       {@code SecretKey=…}, {@code private_key_base64=…}),
  *       SQL Server's braced {@code password={…;…}},
  *       {@code {user=sa, password=…}}, {@code pwd: …}, {@code secret=…}, {@code api-key=…};</li>
  *   <li>a JSON or YAML key: {@code "password":"…"}, {@code 'password': '…'};</li>
  *   <li>URL user information: {@code //user:secret@host} (a password may itself hold an {@code @});</li>
- *   <li>an Oracle-style connect string: {@code scott/tiger@host:1521/service}.</li>
+ *   <li>an Oracle-style connect string: {@code scott/tiger@host:1521/service}, also with the password quoted
+ *       ({@code scott/"p@ss word"@host}).</li>
  * </ul>
  *
  * <p>{@link #masked(Throwable)} does the same for an exception, every cause chained to it and every exception
@@ -30,7 +33,8 @@ public final class Credentials {
 
     // the key may carry a prefix (sslpassword, trustStorePassword, db.password) and be quoted (JSON)
     private static final Pattern KEY_VALUE = Pattern.compile(
-            "(?i)(\\b[\\w.-]*?(?:password|passwd|passphrase|pwd|secret|token|credentials?|api[-_]?key)[\"']?)"
+            "(?i)(\\b[\\w.-]*?(?:password|passwd|passphrase|pwd|secret[\\w-]*|token|credentials?|api[-_]?key"
+                    + "|private[-_]?key[\\w-]*)[\"']?)"
                     + "(\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|\\{[^}]*}|[^;&,\\s\"')\\]}]+)");
     // the password ends at the last '@' before a blank: a password may itself hold an '@' or a '/' (an '@' later in
     // the URL hides the host too, which is safe)
@@ -38,7 +42,7 @@ public final class Credentials {
     // user/password@host, as Oracle's thin URLs and connect strings write it (jdbc:oracle:thin:scott/tiger@db:1521/x);
     // the password ends at the last '@'
     private static final Pattern SLASHED_USER = Pattern.compile(
-            "(^|[\\s:=;,(\"'])([A-Za-z][\\w$#]*/)[^\\s/\"']+@(?=[\\w.\\[(/-])");
+            "(^|[\\s:=;,(\"'])([A-Za-z][\\w$#]*/)(?:[^\\s/\"']+|\"[^\"]*\")@(?=[\\w.\\[(/-])");
 
     private Credentials() {
     }

@@ -60,6 +60,9 @@ final class BatchExecution {
         statement.batchSql().clear();
         statement.batchContexts().clear();
         statement.batchRan(statement.analysis()); // whose generated keys getGeneratedKeys answers next
+        if (statement.analysis() == null) {
+            analyses.replaceAll(connection::controlAsRun); // as the server runs their executable comments
+        }
         if (statement.analysis() == null && analyses.stream().anyMatch(a -> a.txControl() != TxControl.NONE)) {
             // COMMIT, ROLLBACK or BEGIN among the entries: the writes around them commit or not by their order
             return connection.mixedControl(StatementAnalysis.mixedBatch(analyses),

@@ -403,7 +403,7 @@ final class ConnectionHandler implements InvocationHandler {
         if (!isMySql()) {
             return;
         }
-        TxControl.TableLocks locks = TxControl.tableLocks(sql);
+        TxControl.TableLocks locks = TxControl.tableLocks(asRun(sql));
         if (locks == TxControl.TableLocks.LOCKED && succeeded) {
             tablesLocked = true;
         } else if (locks != TxControl.TableLocks.UNCHANGED) {
@@ -789,12 +789,95 @@ final class ConnectionHandler implements InvocationHandler {
         dispatch(buffer.take(), outboxIds);
     }
 
+    /** The MySQL or MariaDB server's version as {@link TxControl#asRun} reads it; -1 for another product; null: not read. */
+    private @Nullable Long serverVersion;
+    private boolean mariadb;
+
+    private static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)");
+
+    /**
+     * The statement {@code analysis} as this session's server runs it, for what it does to the transaction: the
+     * analysis itself unless its text holds an executable comment ({@code /*!99999 COMMIT *}{@code /}) that the
+     * server runs otherwise than the analysis, which is shared by every server, read it. MySQL and MariaDB skip a
+     * comment of a later version (and MySQL MariaDB's {@code /*M! … *}{@code /}); PostgreSQL and H2 run none of them.
+     * Then the analysis of the text as run, when either reads transaction control in it: the control the server does
+     * run, or the statements it runs without the control that it skips ({@code UPDATE …; /*!40101 ROLLBACK *}{@code /}
+     * on PostgreSQL is an update).
+     */
+    StatementAnalysis controlAsRun(StatementAnalysis analysis) {
+        String sql = analysis.sql();
+        if (physical == null || !TxControl.hasExecutableComment(sql)) {
+            return analysis;
+        }
+        StatementAnalysis resolved = config.analyzer().analyze(asRun(sql));
+        return resolved.txControl() == TxControl.NONE && analysis.txControl() == TxControl.NONE ? analysis : resolved;
+    }
+
+    /** {@code sql} as this session's server runs its executable comments ({@link TxControl#asRun}). */
+    private String asRun(String sql) {
+        return physical == null || !TxControl.hasExecutableComment(sql) ? sql
+                : TxControl.asRun(sql, serverVersion(), mariadb);
+    }
+
+    private long serverVersion() {
+        Long known = serverVersion;
+        if (known != null) {
+            return known;
+        }
+        long version = -1;
+        if (isMySql()) {
+            try {
+                String product = physical.getMetaData().getDatabaseProductVersion();
+                mariadb = product.toLowerCase(java.util.Locale.ROOT).contains("mariadb");
+                // MariaDB behind MySQL's protocol says 5.5.5-10.11.6-MariaDB: its own version is the last one
+                java.util.regex.Matcher matcher = VERSION.matcher(product);
+                while (matcher.find()) {
+                    version = Long.parseLong(matcher.group(1)) * 10_000 + Long.parseLong(matcher.group(2)) * 100
+                            + Long.parseLong(matcher.group(3));
+                }
+            } catch (SQLException | RuntimeException e) {
+                version = -1;
+            }
+            if (version < 0) {
+                version = Long.MAX_VALUE; // unknown: every comment runs, as the shared analysis reads them
+            }
+        }
+        serverVersion = version;
+        return version;
+    }
+
     /**
      * Runs transaction control sent as SQL text ({@code execution}) the way the JDBC method of the same
      * meaning runs: the outbox goes in before a commit, the keys are handed over after it (also when it
-     * throws: its outcome is unknown), a rollback discards them.
+     * throws: its outcome is unknown), a rollback discards them. Control sent with {@code executeQuery}, which
+     * PostgreSQL's driver runs and then refuses for want of rows, counts as run; the caller still gets the refusal.
      */
     Object transactionControl(TxControl control, String sql, SqlCall execution) throws Throwable {
+        SQLException[] noRows = new SQLException[1];
+        Object result = runControl(control, sql, () -> {
+            try {
+                return execution.call();
+            } catch (SQLException e) {
+                if (!NO_ROWS.equals(e.getSQLState())) {
+                    throw e;
+                }
+                noRows[0] = e; // it ran: only the caller's executeQuery wanted rows of it
+                return null;
+            }
+        });
+        if (noRows[0] != null) {
+            throw noRows[0];
+        }
+        return result;
+    }
+
+    /**
+     * The SQLState of PostgreSQL's driver when {@code executeQuery} ran a statement that returns no rows ("No results
+     * were returned by the query"): the statement ran, and then the driver threw.
+     */
+    private static final String NO_ROWS = "02000";
+
+    private Object runControl(TxControl control, String sql, SqlCall execution) throws Throwable {
         Connection connection = physical();
         switch (control) {
             case BEGIN, AUTOCOMMIT_OFF -> {
@@ -1188,7 +1271,7 @@ final class ConnectionHandler implements InvocationHandler {
         if (dialect != Dialect.MYSQL && dialect != Dialect.H2) {
             return false;
         }
-        TxControl.ImplicitCommit commit = TxControl.implicitCommit(sql, dialect == Dialect.MYSQL);
+        TxControl.ImplicitCommit commit = TxControl.implicitCommit(asRun(sql), dialect == Dialect.MYSQL);
         // the keys so far are synced however the transaction ends (also when the statement fails after its commit):
         // a sync of a row that did not change changes nothing, a key dropped at a rollback after a commit loses its row
         mayHaveCommitted |= commit != TxControl.ImplicitCommit.NONE;
@@ -1221,7 +1304,7 @@ final class ConnectionHandler implements InvocationHandler {
         for (StatementAnalysis entry : entries) {
             if (entry.txControl() == TxControl.NONE && !entry.mappedWrite()
                     && entry.kind() != io.dualwrite.jdbc.statement.SqlKind.SELECT
-                    && TxControl.implicitCommit(entry.sql(), dialect == Dialect.MYSQL)
+                    && TxControl.implicitCommit(asRun(entry.sql()), dialect == Dialect.MYSQL)
                     != TxControl.ImplicitCommit.NONE) {
                 mayHaveCommitted = true;
                 return;

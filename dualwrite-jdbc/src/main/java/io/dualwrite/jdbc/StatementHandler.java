@@ -437,16 +437,20 @@ final class StatementHandler implements InvocationHandler {
         connection.statementStarts();
         resultsReplaced();
         boolean plain = args != null && args.length > 0;
-        StatementAnalysis statementAnalysis = plain ? connection.config.analyzer().analyze((String) args[0]) : analysis;
-        lastWrite = statementAnalysis;
-        if (statementAnalysis == null) {
+        StatementAnalysis sent = plain ? connection.config.analyzer().analyze((String) args[0]) : analysis;
+        if (sent == null) {
+            lastWrite = null;
             return Wrappers.reachable(ConnectionHandler.call(physical, method, args));
         }
+        // what the statement does is read from the text as the server runs its executable comments (/*!99999 … */),
+        // which the analysis shared by every server cannot know; the text sent is the application's
+        StatementAnalysis statementAnalysis = connection.controlAsRun(sent);
+        lastWrite = statementAnalysis;
         connection.checkReadRoute(statementAnalysis);
         Object[] physicalArgs = args;
         if (plain) {
-            physicalArgs = inStoreNames(args.clone(), statementAnalysis, connection.store());
-            physicalArgs[0] = sqlFor(statementAnalysis);
+            physicalArgs = inStoreNames(args.clone(), sent, connection.store());
+            physicalArgs[0] = sqlFor(sent);
             keys.appAsked(asksForKeys(args));
         }
         if (statementAnalysis.txControl() != TxControl.NONE) {

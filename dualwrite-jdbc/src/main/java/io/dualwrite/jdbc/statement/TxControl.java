@@ -173,7 +173,25 @@ public enum TxControl {
         return matcher.matches() ? matcher.group(2).strip() : null;
     }
 
-    private static TxControl one(String text) {
+    /**
+     * MariaDB's {@code SET STATEMENT var = value [, …] FOR statement}: the statement runs with the variables set for
+     * its duration, {@code COMMIT}, {@code START TRANSACTION} and DDL included. The first {@code FOR} outside quotes
+     * ends the assignments.
+     */
+    private static final Pattern SET_STATEMENT = Pattern.compile(
+            "(?is)\\s*set\\s+statement\\s+(?:'[^']*'|\"[^\"]*\"|`[^`]*`|[^'\"`])*?\\bfor\\s+(.*)");
+
+    /** {@code part} without MariaDB's {@code SET STATEMENT … FOR} before it: the statement that runs. */
+    private static String statementRun(String part) {
+        String text = part;
+        for (Matcher matcher = SET_STATEMENT.matcher(text); matcher.matches(); matcher = SET_STATEMENT.matcher(text)) {
+            text = matcher.group(1);
+        }
+        return text;
+    }
+
+    private static TxControl one(String statement) {
+        String text = statementRun(statement);
         if (text.length() > 200) {
             return NONE;
         }
@@ -266,7 +284,7 @@ public enum TxControl {
         if (parts.isEmpty()) {
             return ImplicitCommit.POSSIBLE;
         }
-        String first = parts.get(0);
+        String first = mysql ? statementRun(parts.get(0)) : parts.get(0);
         if ((mysql ? MYSQL_COMMITS : H2_COMMITS).matcher(first).lookingAt()) {
             return ImplicitCommit.CERTAIN;
         }
@@ -294,7 +312,7 @@ public enum TxControl {
     public static TableLocks tableLocks(String sql) {
         TableLocks locks = TableLocks.UNCHANGED;
         for (String part : statements(sql)) {
-            Matcher matcher = LOCK_TABLES.matcher(part);
+            Matcher matcher = LOCK_TABLES.matcher(statementRun(part));
             if (matcher.lookingAt()) {
                 locks = matcher.group(1) == null ? TableLocks.LOCKED : TableLocks.UNLOCKED;
             }
@@ -319,6 +337,90 @@ public enum TxControl {
 
     private static boolean chains(String clause) {
         return clause != null && !clause.toLowerCase(java.util.Locale.ROOT).contains("no");
+    }
+
+    /** The opening of an executable comment: MySQL's and MariaDB's {@code /*!}, MariaDB's own {@code /*M!}. */
+    private static final Pattern EXECUTABLE_COMMENT = Pattern.compile("/\\*[mM]?!");
+
+    /**
+     * Whether {@code sql} holds an executable comment ({@code /*!40101 … *}{@code /}, {@code /*M!100500 … *}{@code /}),
+     * whose text runs or not depending on the server: see {@link #asRun}.
+     */
+    public static boolean hasExecutableComment(String sql) {
+        return sql.indexOf('!') >= 0 && EXECUTABLE_COMMENT.matcher(sql).find();
+    }
+
+    /**
+     * {@code sql} as a given server runs it: each executable comment whose text the server runs is replaced by that
+     * text, each other one by a space; every other character is kept. MySQL and MariaDB run {@code /*! … *}{@code /},
+     * and {@code /*!NNNNN … *}{@code /} when their version ({@code major * 10000 + minor * 100 + patch}) is at least
+     * {@code NNNNN} (five or six digits); MariaDB also runs {@code /*M! … *}{@code /} and {@code /*M!NNNNNN … *}{@code /},
+     * which MySQL takes for a plain comment. Every other product (PostgreSQL, H2) takes them all for plain comments.
+     * The text is returned unchanged when a quote or comment does not end in it, or when it is longer than {@link
+     * #SCANNED}.
+     *
+     * @param mysqlVersion the MySQL or MariaDB server's version as above; negative for another product
+     * @param mariadb whether the server is MariaDB
+     */
+    public static String asRun(String sql, long mysqlVersion, boolean mariadb) {
+        if (sql.length() > SCANNED || !hasExecutableComment(sql)) {
+            return sql;
+        }
+        StringBuilder out = new StringBuilder(sql.length());
+        int i = 0;
+        int n = sql.length();
+        while (i < n) {
+            char c = sql.charAt(i);
+            char next = i + 1 < n ? sql.charAt(i + 1) : 0;
+            if (c == '/' && next == '*') {
+                int body = i + 2;
+                boolean mariadbOnly = body < n && (sql.charAt(body) == 'M' || sql.charAt(body) == 'm')
+                        && body + 1 < n && sql.charAt(body + 1) == '!';
+                boolean executable = mariadbOnly || (body < n && sql.charAt(body) == '!');
+                int end = sql.indexOf("*/", body);
+                if (end < 0) {
+                    return sql;
+                }
+                if (!executable) {
+                    out.append(sql, i, end + 2); // a plain comment, kept as written
+                } else {
+                    int text = body + (mariadbOnly ? 2 : 1);
+                    int digits = text;
+                    while (digits < n && digits - text < 6 && Character.isDigit(sql.charAt(digits))) {
+                        digits++;
+                    }
+                    if (digits - text == 6 && !mariadb) {
+                        digits--; // MySQL reads five digits: a sixth is the text's
+                    }
+                    long version = digits - text >= 5 ? Long.parseLong(sql.substring(text, digits)) : 0;
+                    boolean runs = mysqlVersion >= 0 && (!mariadbOnly || mariadb) && version <= mysqlVersion;
+                    out.append(' ');
+                    if (runs) {
+                        out.append(sql, digits - text >= 5 ? digits : text, end).append(' ');
+                    }
+                }
+                i = end + 2;
+            } else if (c == '\'' || c == '"' || c == '`') {
+                int end = i + 1;
+                while (end < n && sql.charAt(end) != c) {
+                    end++;
+                }
+                if (end >= n) {
+                    return sql;
+                }
+                out.append(sql, i, end + 1);
+                i = end + 1;
+            } else if (c == '-' && next == '-') {
+                int end = sql.indexOf('\n', i);
+                end = end < 0 ? n : end + 1;
+                out.append(sql, i, end);
+                i = end;
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
     }
 
     /** How much of a statement is read to tell transaction control: a longer text is not control. */
