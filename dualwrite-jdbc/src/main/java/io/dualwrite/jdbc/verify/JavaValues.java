@@ -44,6 +44,19 @@ final class JavaValues {
     }
 
     /**
+     * Key column {@code index} of the current row, as {@link #read} gives it, except PostgreSQL's {@code 24:00:00}:
+     * its driver reads it as the last nanosecond of the day, a time PostgreSQL does not hold, so the key named that
+     * way was bound as {@code 23:59:59.999999} and matched the row before it (repair then synced that row, not this
+     * one). It is the text {@code 24:00:00}, as a MySQL/MariaDB {@code TIME} of that value already reads, and binds
+     * back as a literal ({@link #bind}).
+     */
+    static @Nullable Object readKey(ResultSet rows, int index, ColumnInfo column, VerifyDialect dialect)
+            throws SQLException {
+        Object value = read(rows, index, column, dialect);
+        return dialect == VerifyDialect.POSTGRESQL && LocalTime.MAX.equals(value) ? "24:00:00" : value;
+    }
+
+    /**
      * Column {@code index} of the current row. MySQL/MariaDB date-times are parsed from their text (the drivers
      * would move them through the JVM's zone); integers come back as {@code Long} or {@code BigDecimal}.
      */
@@ -394,6 +407,9 @@ final class JavaValues {
         }
     }
 
+    /** The end of the day as a time of day's text: {@code 24:00}, {@code 24:00:00}, {@code 24:00:00.000}. */
+    private static final java.util.regex.Pattern END_OF_DAY = java.util.regex.Pattern.compile("24:00(:00(\\.0+)?)?");
+
     /** PostgreSQL numerics that are no BigDecimal. */
     private static final java.util.Set<String> STORE_NUMBERS = java.util.Set.of("NaN", "Infinity", "-Infinity");
 
@@ -439,10 +455,16 @@ final class JavaValues {
             try {
                 adjusted = LocalTime.parse(text.strip()); // a MySQL/MariaDB TIME's text: PostgreSQL has no time = text
             } catch (java.time.format.DateTimeParseException notATimeOfDay) {
-                // beyond a day or negative: no time of day names it, so no row here has it (NULL equals nothing;
-                // as text, PostgreSQL refuses it as a time)
-                statement.setNull(index, Types.TIME);
-                return;
+                if (dialect == VerifyDialect.MYSQL || END_OF_DAY.matcher(text.strip()).matches()) {
+                    // a MySQL/MariaDB TIME beyond a day, read by its own server; the end of the day, which PostgreSQL
+                    // and MySQL/MariaDB hold (bound below as a literal of the column's type on PostgreSQL)
+                    adjusted = text.strip();
+                } else {
+                    // beyond a day or negative: no time of day names it, so no row here has it (NULL equals nothing;
+                    // as text, PostgreSQL refuses it as a time)
+                    statement.setNull(index, Types.TIME);
+                    return;
+                }
             }
         } else if (value instanceof Float single && dialect == VerifyDialect.MYSQL) {
             adjusted = (double) single; // as the double it widens to: bound as a float, key 0.1 matches no row

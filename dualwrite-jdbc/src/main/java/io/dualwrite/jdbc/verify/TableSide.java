@@ -220,7 +220,7 @@ final class TableSide {
                 }
                 List<Object> key = new ArrayList<>(keyInfos.size());
                 for (int i = 0; i < keyInfos.size(); i++) {
-                    key.add(JavaValues.read(rows, i + 1, keyReads.get(i), dialect));
+                    key.add(JavaValues.readKey(rows, i + 1, keyReads.get(i), dialect));
                 }
                 return key;
             }
@@ -242,7 +242,7 @@ final class TableSide {
                 while (rows.next()) {
                     List<Object> key = new ArrayList<>(keyInfos.size());
                     for (int i = 0; i < keyInfos.size(); i++) {
-                        key.add(JavaValues.read(rows, i + 1, keyReads.get(i), dialect));
+                        key.add(JavaValues.readKey(rows, i + 1, keyReads.get(i), dialect));
                     }
                     keys.add(key);
                 }
@@ -303,7 +303,7 @@ final class TableSide {
                 while (rows.next()) {
                     List<Object> key = new ArrayList<>(keys);
                     for (int i = 0; i < keys; i++) {
-                        key.add(JavaValues.read(rows, i + 1, keyReads.get(i), dialect));
+                        key.add(JavaValues.readKey(rows, i + 1, keyReads.get(i), dialect));
                     }
                     text.setLength(0);
                     for (int i = 0; i < keys; i++) {
@@ -398,7 +398,7 @@ final class TableSide {
             while (result.next()) {
                 List<Object> key = new ArrayList<>(keys);
                 for (int i = 0; i < keys; i++) {
-                    key.add(JavaValues.read(result, i + 1, keyReads.get(i), dialect));
+                    key.add(JavaValues.readKey(result, i + 1, keyReads.get(i), dialect));
                 }
                 List<String> rendered = new ArrayList<>(texts);
                 for (int i = 0; i < texts; i++) {

@@ -306,4 +306,49 @@ class ToolsBreak11Test {
             }
         }
     }
+
+    // Input: PostgreSQL -> PostgreSQL, a time key of 24:00:00 beside 23:59:59.999999, the last microsecond before it.
+    //   Its driver reads 24:00:00 as the day's last nanosecond; verification named the key so, the copier bound it as
+    //   23:59:59.999999, and repair synced the neighbouring row instead, so the 24:00:00 row never came out equal.
+    @Test
+    void theEndOfTheDayAsATimeKeyIsRepairedBesideItsLastMicrosecond() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (k time PRIMARY KEY, v INT)", "INSERT INTO t VALUES ('24:00:00', 1),"
+                    + " ('23:59:59.999999', 2), ('00:00:00', 3), ('12:00:00.5', 4)");
+            fresh.execute("CREATE TABLE t (k time PRIMARY KEY, v INT)");
+            String sql = "SELECT k::text AS k, v FROM t ORDER BY k";
+            backfillInPairs(old, fresh, sql);
+            assertClean(verify(old, fresh, KEYED));
+            plantVerifyAndRepair(old, fresh, sql, 4);
+        }
+    }
+
+    // Input: MariaDB -> MariaDB and PostgreSQL -> MariaDB, TIME keys beyond a day, negative, and 24:00:00 (a duration
+    //   type on MariaDB): verification bound such a key as NULL, which matches no row, so repair could not find the
+    //   row it named.
+    @Test
+    void timeKeysBeyondADayAreRepairedOnMariaDb() throws Exception {
+        for (Kind from : List.of(Kind.MARIADB, Kind.POSTGRES)) {
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(from);
+                 TestDatabase fresh = TestDatabases.create(Kind.MARIADB)) {
+                String values = from == Kind.MARIADB ? "('24:00:00', 1), ('30:00:00', 2), ('-01:00:00.5', 3), ('12:00:00', 4)"
+                        : "('24:00:00', 1), ('23:59:59.999999', 2), ('00:00:00', 3), ('12:00:00', 4)";
+                old.execute("CREATE TABLE t (k " + (from == Kind.MARIADB ? "TIME(6)" : "time") + " PRIMARY KEY, v INT)",
+                        "INSERT INTO t VALUES " + values);
+                fresh.execute("CREATE TABLE t (k TIME(6) PRIMARY KEY, v INT)");
+                String newSql = "SELECT TIME_FORMAT(k, '%H:%i:%s.%f') AS k, v FROM t ORDER BY v";
+                String oldSql = from == Kind.MARIADB ? newSql
+                        : "SELECT to_char(k, 'HH24:MI:SS.US') AS k, v FROM t ORDER BY v";
+                backfill(old, fresh, KEYED);
+                assertThat(rows(fresh, newSql)).isEqualTo(rows(old, oldSql));
+                assertClean(verify(old, fresh, KEYED));
+                fresh.execute("UPDATE t SET v = 100 + v", "DELETE FROM t WHERE v = 101");
+                TableReport report = verify(old, fresh, KEYED);
+                assertThat(report.differences()).as(report.toText()).hasSize(4);
+                repair(old, fresh, KEYED);
+                assertThat(rows(fresh, newSql)).isEqualTo(rows(old, oldSql));
+            }
+        }
+    }
 }
