@@ -92,11 +92,7 @@ class TxEdgesBreak11Test {
     @Test
     void postgresBeginInAMysqlExecutableCommentLeavesTheWritesAutoCommittedAndMirrored() throws SQLException {
         try (Fixture fixture = pg()) {
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                statement.execute("/*!40101 BEGIN */");
-                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
-                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
-            }
+            writeAfterInAutoCommit(fixture, "/*!40101 BEGIN */");
             assertCommittedAndMirrored(fixture);
         }
     }
@@ -104,11 +100,7 @@ class TxEdgesBreak11Test {
     @Test
     void mariadbStartTransactionInAVersionCommentTheServerSkipsLeavesTheWritesAutoCommittedAndMirrored() throws SQLException {
         try (Fixture fixture = maria()) {
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                statement.execute("/*!999999 START TRANSACTION */");
-                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
-                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
-            }
+            writeAfterInAutoCommit(fixture, "/*!999999 START TRANSACTION */");
             assertCommittedAndMirrored(fixture);
         }
     }
@@ -152,12 +144,7 @@ class TxEdgesBreak11Test {
     @Test
     void postgresWriteFollowedByARollbackInAMysqlExecutableCommentIsMirroredAtCommit() throws SQLException {
         try (Fixture fixture = pg()) {
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                connection.setAutoCommit(false);
-                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
-                statement.execute("UPDATE orders SET qty = 10 WHERE id = 1; /*!40101 ROLLBACK */");
-                connection.commit();
-            }
+            updateFollowedBySkippedRollbackInOneText(fixture);
             assertCommittedAndMirrored(fixture);
         }
     }
@@ -165,13 +152,27 @@ class TxEdgesBreak11Test {
     @Test
     void h2WriteFollowedByARollbackInAMysqlExecutableCommentIsMirroredAtCommit() throws SQLException {
         try (Fixture fixture = h2()) {
-            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                connection.setAutoCommit(false);
-                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
-                statement.execute("UPDATE orders SET qty = 10 WHERE id = 1; /*!40101 ROLLBACK */");
-                connection.commit();
-            }
+            updateFollowedBySkippedRollbackInOneText(fixture);
             assertCommittedAndMirrored(fixture);
+        }
+    }
+
+    /** {@code control} in auto-commit, then row 5 inserted and row 1 updated to 10, and the connection closed. */
+    private static void writeAfterInAutoCommit(Fixture fixture, String control) throws SQLException {
+        try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(control);
+            statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+            statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+        }
+    }
+
+    /** In a JDBC transaction: row 5 inserted, then one text updating row 1 and a ROLLBACK in a MySQL comment; commit(). */
+    private static void updateFollowedBySkippedRollbackInOneText(Fixture fixture) throws SQLException {
+        try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+            statement.execute("UPDATE orders SET qty = 10 WHERE id = 1; /*!40101 ROLLBACK */");
+            connection.commit();
         }
     }
 
