@@ -3,6 +3,9 @@ package io.dualwrite.jdbc.inputs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -162,15 +165,17 @@ class WritesThroughOtherNamesTest {
     }
 
     // Failed before its fix: COPY ... FROM into a partition of a mapped table is not resynced
-    // Input (PostgreSQL, orders partitioned, partition orders_p1): execute("COPY orders_p1 FROM '/tmp/...csv' (FORMAT csv)")
+    // Input (PostgreSQL, orders partitioned, partition orders_p1): execute("COPY orders_p1 FROM '<a temporary file>' (FORMAT csv)")
     //   loading row (5, 'e', 5)
     // Expected: a scoped resync of orders (COPY FROM loads rows, which the library resyncs for a mapped table).
     // Before its fix: the COPY path resyncs the mapped tables it names literally; orders_p1 is not followed to its parent:
     //   nothing recorded, the new store never gets row 5. Kind 1 (COPY into a partition).
     @Test
-    void postgresCopyFromAFileIntoAPartitionIsResynced() throws SQLException {
+    void postgresCopyFromAFileIntoAPartitionIsResynced() throws SQLException, IOException {
+        // the server writes and reads the file; it runs as this JVM's user on this machine, and the file is removed
+        Path csv = Files.createTempFile("copy-into-partition", ".csv");
         try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
-            String file = "/tmp/break21-copy-" + System.nanoTime() + ".csv";
+            String file = csv.toAbsolutePath().toString();
             fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, code VARCHAR(20), qty INT) PARTITION BY RANGE (id)",
                     "CREATE TABLE orders_p1 PARTITION OF orders FOR VALUES FROM (0) TO (100)",
                     "INSERT INTO orders (id, code, qty) VALUES (1, 'a', 1), (2, 'b', 2), (3, 'c', 3)",
@@ -181,6 +186,8 @@ class WritesThroughOtherNamesTest {
             }
             assertThat(Rows.of(fixture.oldDb, "SELECT id FROM orders WHERE id = 5")).hasSize(1);
             Mirrored.exactOrResynced(fixture, "pg copy into partition");
+        } finally {
+            Files.deleteIfExists(csv);
         }
     }
 
