@@ -211,8 +211,9 @@ public final class DualWriter implements AutoCloseable {
 
     /**
      * Reads from the store the phase reads from ({@link MigrationPhase#readsFrom()}), returning its result
-     * or exception unchanged. Nothing is mirrored. Shadow reads (comparing a sample with the other store in
-     * {@link MigrationPhase#SHADOW_READ} and {@link MigrationPhase#NEW_PRIMARY}) are not done here yet.
+     * or exception unchanged. Nothing is mirrored, and nothing is shadow-read: this method runs one call. The
+     * shadow reads of {@link MigrationPhase#SHADOW_READ} and {@link MigrationPhase#NEW_PRIMARY} (a sample of calls
+     * run on the other store too and compared) are done by the Spring Boot starter's {@code @DualRead} advice.
      */
     public <T extends @Nullable Object, X extends Throwable> T read(MigrationContext context,
             StoreCall<T, X> oldCall, StoreCall<T, ? extends Throwable> newCall) throws X {
