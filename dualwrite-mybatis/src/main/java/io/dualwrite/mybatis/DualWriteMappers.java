@@ -93,8 +93,9 @@ public final class DualWriteMappers {
     /**
      * A proxy of {@code mapperType}; both session factories must know the mapper.
      *
-     * @throws IllegalArgumentException when a factory lacks the mapper, or a write names a table with no statements or
-     *                                  a key argument the method does not have
+     * @throws IllegalArgumentException when a factory lacks the mapper, or a write names a table with no statements, a
+     *                                  key argument the method does not have, or several key properties none of
+     *                                  which is the table's key
      */
     @SuppressWarnings("unchecked")
     public <M> M mapper(Class<M> mapperType) {
@@ -117,6 +118,11 @@ public final class DualWriteMappers {
                         + write.keyArgument() + " as its key, but takes " + method.getParameterCount() + " argument"
                         + (method.getParameterCount() == 1 ? "" : "s") + " (counted from 0); fix the key of its"
                         + " @DualWrite or Builder.statement(…)");
+            }
+            if (write != null) {
+                for (Store store : Store.values()) {
+                    keyProperty(mapperType.getName() + "." + method.getName(), write, store); // refuses an unknown key
+                }
             }
         }
         InvocationHandler handler = (proxy, method, args) -> invoke(proxy, mapperType, method, args);
@@ -408,7 +414,7 @@ public final class DualWriteMappers {
             // exactly, and the sync reads that row anyway (a trigger moving such a key is not looked for)
             return null;
         }
-        String property = keyProperty(statementId, store);
+        String property = keyProperty(statementId, write, store);
         try {
             Object row = null;
             for (String candidate : stored == null ? new String[] {key} : new String[] {key, stored}) {
@@ -452,7 +458,7 @@ public final class DualWriteMappers {
             return null;
         }
         Object argument = orderId ? context.orderId().get() : arguments[write.keyArgument()];
-        String property = keyProperty(statementId, store);
+        String property = keyProperty(statementId, write, store);
         try {
             Object bound = factories.get(store).getConfiguration().getTypeHandlerRegistry().hasTypeHandler(argument.getClass())
                     ? argument : ContextExtractor.meta(argument).getValue(property);
@@ -527,13 +533,54 @@ public final class DualWriteMappers {
         }
     }
 
-    /** The statement's first {@code keyProperty}, else {@code id} (also for a marked {@code default} method). */
-    private String keyProperty(String statementId, Store store) {
+    /**
+     * The statement's key property: its one {@code keyProperty}, else {@code id} (also for a marked {@code default}
+     * method). Of several ({@code keyProperty="merchantNo,id"}: every generated column taken back) it is the one the
+     * table's read statement takes as the key ({@code #{id}}), else the one its result map marks {@code <id>}, else
+     * one named {@code id}: the first was taken, the sync read by a value that is no key, and the row was never
+     * synced.
+     *
+     * @throws IllegalArgumentException when several are named and none of them is the table's key
+     */
+    private String keyProperty(String statementId, Write write, Store store) {
         Configuration configuration = factories.get(store).getConfiguration();
         MappedStatement statement = configuration.hasStatement(statementId, false)
                 ? configuration.getMappedStatement(statementId) : null;
-        return statement != null && statement.getKeyProperties() != null && statement.getKeyProperties().length > 0
-                ? statement.getKeyProperties()[0] : "id";
+        String[] properties = statement == null ? null : statement.getKeyProperties();
+        if (properties == null || properties.length == 0) {
+            return "id";
+        }
+        if (properties.length == 1) {
+            return properties[0];
+        }
+        List<String> names = new ArrayList<>();
+        Map<Store, TableStatements> sides = tables.get(write.table());
+        if (sides != null && configuration.hasStatement(sides.get(store).read(), false)) {
+            MappedStatement read = configuration.getMappedStatement(sides.get(store).read());
+            try {
+                List<org.apache.ibatis.mapping.ParameterMapping> parameters = read.getBoundSql(null).getParameterMappings();
+                if (parameters.size() == 1) {
+                    names.add(parameters.get(0).getProperty());
+                }
+            } catch (RuntimeException dynamic) {
+                // a read whose SQL needs its parameter to render: its result map may still name the key
+            }
+            read.getResultMaps().forEach(map -> map.getResultMappings().stream()
+                    .filter(mapping -> mapping.getFlags().contains(org.apache.ibatis.mapping.ResultFlag.ID))
+                    .forEach(mapping -> names.add(mapping.getProperty())));
+        }
+        names.add("id");
+        for (String name : names) {
+            for (String property : properties) {
+                if (property.substring(property.lastIndexOf('.') + 1).equals(name)) {
+                    return property;
+                }
+            }
+        }
+        throw new IllegalArgumentException(statementId + " takes back several keys (keyProperty \""
+                + String.join(",", properties) + "\") and none of them is the key of table '" + write.table()
+                + "' (the property its read statement takes, one its result map marks <id>, or one named id);"
+                + " name the table's key in keyProperty");
     }
 
     private MigrationContext contextOf(String statementId, Method method, Object[] arguments) {
@@ -688,14 +735,14 @@ public final class DualWriteMappers {
             Iterable<?> elements = argument instanceof Iterable<?> iterable ? iterable
                     : java.util.Arrays.asList((Object[]) argument);
             for (Object element : elements) {
-                keys.add(keyOfElement(statementId, element, configuration, store));
+                keys.add(keyOfElement(statementId, write, element, configuration, store));
             }
             return keys;
         }
         if (configuration.getTypeHandlerRegistry().hasTypeHandler(argument.getClass())) {
             return List.of(keyText(argument));
         }
-        String property = keyProperty(statementId, store);
+        String property = keyProperty(statementId, write, store);
         Object value;
         try {
             value = ContextExtractor.meta(argument).getValue(property);
@@ -711,14 +758,15 @@ public final class DualWriteMappers {
         return List.of(keyText(value));
     }
 
-    private String keyOfElement(String statementId, @Nullable Object element, Configuration configuration, Store store) {
+    private String keyOfElement(String statementId, Write write, @Nullable Object element, Configuration configuration,
+                                Store store) {
         if (element == null) {
             throw new IllegalStateException(statementId + ": an element of its key argument is null");
         }
         if (configuration.getTypeHandlerRegistry().hasTypeHandler(element.getClass())) {
             return keyText(element);
         }
-        String property = keyProperty(statementId, store);
+        String property = keyProperty(statementId, write, store);
         Object value = ContextExtractor.meta(element).getValue(property.substring(property.lastIndexOf('.') + 1));
         if (value == null) {
             throw new IllegalStateException(statementId + ": the key property '" + property
