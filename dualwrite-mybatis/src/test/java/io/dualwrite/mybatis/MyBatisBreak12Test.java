@@ -11,13 +11,17 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.ibatis.annotations.Insert;
 import org.apache.ibatis.annotations.Options;
+import org.apache.ibatis.mapping.Environment;
+import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Twelfth break review of the MyBatis module. Tries generated keys that come back as several columns
- * ({@code keyProperty="merchantNo,id"}) through two session factories.
+ * ({@code keyProperty="merchantNo,id"}) through two session factories, and start-up checks of property paths that go
+ * through type variables (a generic base mapper, a method's own type variable, a generic holder of the row).
  * Every test of mirroring ends comparing both stores row by row with plain JDBC, and the change log.
  */
 class MyBatisBreak12Test {
@@ -80,6 +84,86 @@ class MyBatisBreak12Test {
                             + " (keyProperty \"merchantNo,status\") and none of them is the key of table 'orders'");
             assertThat(MyBatisBreakSupport.rows(stores.oldDb)).isEmpty();
             assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEmpty();
+        }
+    }
+
+    private static Configuration genericMappers() {
+        org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:mybatis_break12_startup;DB_CLOSE_DELAY=-1");
+        Configuration configuration = new Configuration(new Environment("startup", new JdbcTransactionFactory(), h2));
+        configuration.addMapper(Break12GenericMappers.OrderBaseMapper.class);
+        configuration.addMapper(Break12GenericMappers.GenericMethodMapper.class);
+        return configuration;
+    }
+
+    private static final String GENERIC = Break12GenericMappers.GenericMethodMapper.class.getName() + ".";
+
+    /**
+     * Misspelt property paths through a type variable whose type is known: the parameter of a base mapper's method
+     * ({@code BaseMapper<E>.insert(E)} as {@code OrderBaseMapper extends BaseMapper<Order>}), a method's own type
+     * variable ({@code <T extends Order>}) and a field of a generic holder ({@code Envelope<Order>.payload}) were
+     * accepted unchecked, and every call then followed the unattributed rule. Each is refused at install, naming the
+     * path, the statement and the mapper; the right spellings install.
+     */
+    @Test
+    void misspeltPathsThroughTypeVariablesOfKnownTypeAreRefusedAtInstall() {
+        String base = Break12GenericMappers.OrderBaseMapper.class.getName();
+        Configuration misspelt = genericMappers();
+        assertThatThrownBy(() -> MigrationContextInterceptor.install(misspelt, ContextRules.builder("orders")
+                .statement(base + ".insert", null, "merchantNoo")
+                .statement(GENERIC + "insertAny", null, "merchantNoo")
+                .statement(GENERIC + "insertEnvelope", null, "e.payload.merchantNoo").build()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("property path 'merchantNoo' of statement '" + base + ".insert' (mapper " + base
+                        + ") does not exist: Order has no readable property 'merchantNoo'")
+                .hasMessageContaining("property path 'merchantNoo' of statement '" + GENERIC + "insertAny' (mapper "
+                        + GENERIC.substring(0, GENERIC.length() - 1) + ") does not exist: Order has no readable property")
+                .hasMessageContaining("property path 'e.payload.merchantNoo' of statement '" + GENERIC + "insertEnvelope'"
+                        + " (mapper " + GENERIC.substring(0, GENERIC.length() - 1) + ") does not exist: Order has no"
+                        + " readable property 'merchantNoo'");
+        assertThat(misspelt.getInterceptors()).isEmpty();
+
+        Configuration right = genericMappers();
+        MigrationContextInterceptor.install(right, ContextRules.builder("orders")
+                .statement(base + ".insert", null, "merchantNo")
+                .statement(GENERIC + "insertAny", null, "merchantNo")
+                .statement(GENERIC + "insertEnvelope", null, "e.payload.merchantNo").build());
+        assertThat(right.getInterceptors()).hasSize(1);
+    }
+
+    /**
+     * A path through a type variable or wildcard bound by nothing but {@code Object} ({@code Envelope<?>}, the generic
+     * base mapper's own {@code insert(E)}) cannot be checked: it installed silently, so a misspelling there went
+     * unnoticed. It still installs, and says at WARN that it cannot be checked, naming the path, statement and mapper.
+     */
+    @Test
+    void pathsThroughUnboundTypeVariablesSayAtStartUpThatTheyCannotBeChecked() {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(StartupCheck.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.read.ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            Configuration configuration = genericMappers();
+            configuration.addMapper(Break12GenericMappers.BaseMapper.class);
+            String base = Break12GenericMappers.BaseMapper.class.getName();
+            MigrationContextInterceptor.install(configuration, ContextRules.builder("orders")
+                    .statement(GENERIC + "insertAnyEnvelope", null, "e.payload.merchantNo")
+                    .statement(base + ".insert", null, "merchantNo")
+                    .statement(GENERIC + "insertEnvelope", null, "e.payload.merchantNo").build());
+            assertThat(configuration.getInterceptors()).hasSize(1);
+            assertThat(appender.list).filteredOn(event -> event.getLevel() == ch.qos.logback.classic.Level.WARN)
+                    .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .hasSize(2)
+                    .anySatisfy(line -> assertThat(line).contains("property path 'e.payload.merchantNo' of statement '"
+                            + GENERIC + "insertAnyEnvelope' (mapper " + GENERIC.substring(0, GENERIC.length() - 1)
+                            + ") cannot be checked at start-up: it goes through a wildcard (?)"))
+                    .anySatisfy(line -> assertThat(line).contains("property path 'merchantNo' of statement '" + base
+                            + ".insert' (mapper " + base + ") cannot be checked at start-up: it goes through type"
+                            + " variable E of interface " + base + ", bound by nothing but Object"));
+        } finally {
+            logger.detachAppender(appender);
         }
     }
 }
