@@ -152,12 +152,43 @@ final class StartupCheck {
                 problems.add("statement '" + route.getValue() + "' (mapper " + mapperOf(route.getValue()) + ") returns "
                         + resultType(now).getName() + " but '" + route.getKey() + "' returns " + resultType(old).getName()
                         + "; a counterpart must return the caller's type");
+            } else {
+                String unbound = unboundParameter(old, now);
+                if (unbound != null) {
+                    problems.add("statement '" + route.getValue() + "' (mapper " + mapperOf(route.getValue())
+                            + ") binds " + unbound + " in place of '" + route.getKey() + "'; a counterpart runs with"
+                            + " the parameter of the read it replaces: name its parameters as that read does");
+                }
             }
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("MyBatis new-store reads: " + String.join("; ", problems));
         }
         return routes;
+    }
+
+    /**
+     * Which parameter of the counterpart {@code now}'s SQL the parameter of {@code old} cannot give, and why; null
+     * when all can (or when its SQL is dynamic, known per call only). A counterpart that binds {@code #{merchant}}
+     * for a read passing {@code @Param("merchantNo")} installed, and failed every call once the new store was read.
+     */
+    private @Nullable String unboundParameter(MappedStatement old, MappedStatement now) {
+        if (!(now.getSqlSource() instanceof org.apache.ibatis.scripting.defaults.RawSqlSource)
+                && !(now.getSqlSource() instanceof org.apache.ibatis.builder.StaticSqlSource)) {
+            return null;
+        }
+        for (org.apache.ibatis.mapping.ParameterMapping mapping : now.getBoundSql(null).getParameterMappings()) {
+            String property = mapping.getProperty();
+            if (property == null || property.startsWith("_parameter") || property.startsWith("_databaseId")
+                    || mapping.getMode() == org.apache.ibatis.mapping.ParameterMode.OUT) {
+                continue;
+            }
+            String why = misfit(old, property, true, false);
+            if (why != null) {
+                return "#{" + property + "}, which the parameter of '" + old.getId() + "' does not have: " + why;
+            }
+        }
+        return null;
     }
 
     private static Class<?> resultType(MappedStatement statement) {
@@ -170,6 +201,11 @@ final class StartupCheck {
      * any name; a global path does not, or it would read every such parameter as an id).
      */
     @Nullable String misfit(MappedStatement statement, String path, boolean own) {
+        return misfit(statement, path, own, true);
+    }
+
+    /** {@link #misfit(MappedStatement, String, boolean)}; {@code id}: whether the path must end at an id. */
+    private @Nullable String misfit(MappedStatement statement, String path, boolean own, boolean id) {
         unchecked = null;
         String[] names = path.split("\\.");
         Method method = mapperMethod(statement.getId());
@@ -234,7 +270,7 @@ final class StartupCheck {
             type = known(getterType(raw, type, names[i], meta), path);
         }
         Class<?> end = elementClass(type);
-        if (end != null && !mayBeId(end)) {
+        if (id && end != null && !mayBeId(end)) {
             // the interceptor takes no bean for an id: every call would follow the unattributed rule, silently
             return end.getSimpleName() + " is a bean, not an id; the path must go on to one of its properties "
                     + new TreeSet<>(Arrays.asList(MetaClass.forClass(end, reflectors).getGetterNames()));

@@ -3,6 +3,7 @@ package io.dualwrite.mybatis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.annotation.DualWrite;
 import io.dualwrite.changelog.Operation;
@@ -13,6 +14,8 @@ import org.apache.ibatis.annotations.Insert;
 import org.apache.ibatis.annotations.Options;
 import org.apache.ibatis.mapping.Environment;
 import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
 import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +24,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Twelfth break review of the MyBatis module. Tries generated keys that come back as several columns
  * ({@code keyProperty="merchantNo,id"}) through two session factories, and start-up checks of property paths that go
- * through type variables (a generic base mapper, a method's own type variable, a generic holder of the row).
+ * through type variables (a generic base mapper, a method's own type variable, a generic holder of the row) and of
+ * read routes whose new-store counterpart binds parameters the replaced read does not pass.
  * Every test of mirroring ends comparing both stores row by row with plain JDBC, and the change log.
  */
 class MyBatisBreak12Test {
@@ -164,6 +168,32 @@ class MyBatisBreak12Test {
                             + " variable E of interface " + base + ", bound by nothing but Object"));
         } finally {
             logger.detachAppender(appender);
+        }
+    }
+
+    /**
+     * A read route whose counterpart binds a parameter the replaced read does not pass
+     * ({@code #{merchant}} for {@code @Param("merchantNo")}): installed, and every read of it failed with MyBatis'
+     * binding error once the merchant's phase read the new store. Refused at install, naming both statements.
+     */
+    @Test
+    void aReadRouteWhoseCounterpartBindsAParameterTheReadDoesNotPassIsRefusedAtInstall() throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(TestDatabases.Kind.H2)) {
+            Configuration configuration = new Configuration(new Environment("break12", new JdbcTransactionFactory(),
+                    stores.dataSource));
+            configuration.addMapper(OrderMapper.class);
+            configuration.addMapper(Break12NewOrderMapper.class);
+            NewStoreReads reads = NewStoreReads.builder(stores.switchboard)
+                    .mapper(OrderMapper.class, Break12NewOrderMapper.class).build();
+            assertThatThrownBy(() -> MigrationContextInterceptor.install(configuration, MyBatisStores.RULES_WITHOUT_XML,
+                    reads))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("statement '" + Break12NewOrderMapper.class.getName() + ".selectByMerchant' (mapper "
+                            + Break12NewOrderMapper.class.getName() + ") binds #{merchant}, which the parameter of '"
+                            + OrderMapper.class.getName() + ".selectByMerchant' does not have: the mapper method"
+                            + " selectByMerchant has no parameter named 'merchant'")
+                    .hasMessageContaining("name its parameters as that read does");
+            assertThat(configuration.getInterceptors()).isEmpty();
         }
     }
 }
