@@ -76,6 +76,11 @@ public final class MigrationContextInterceptor implements Interceptor {
     private final Map<String, String> readRoutes;
     /** Read statement id → its counterpart as it runs in its place ({@link NewStoreReads#inPlaceOf}). */
     private final Map<String, MappedStatement> replacements = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Statement id → the statement without its {@code selectKey} BEFORE, which the interceptor runs itself so that
+     * the key it sets is read with the ids ({@link #keyedBefore}).
+     */
+    private final Map<String, MappedStatement> withoutKeyBefore = new java.util.concurrent.ConcurrentHashMap<>();
     /** Per batching executor: the context its queued updates share, or {@link #MIXED}; absent when none is queued. */
     private final Map<Object, Object> pending = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -210,6 +215,9 @@ public final class MigrationContextInterceptor implements Interceptor {
             }
             return invocation.proceed();
         }
+        if (update && parameter != null && keyBefore(statement)) {
+            keyedBefore(invocation, statement, parameter);
+        }
         MigrationContext context = extractor.contextFor(statement.getId(), parameter);
         if (!update && context != null && !readRoutes.isEmpty()) {
             route(invocation, statement, parameter, context);
@@ -229,6 +237,55 @@ public final class MigrationContextInterceptor implements Interceptor {
         try (MigrationContext.Scope scope = context.open()) {
             return invocation.proceed();
         }
+    }
+
+    /**
+     * Runs the {@code selectKey} BEFORE of {@code statement} on the call's executor, as MyBatis would have run it
+     * when preparing the statement, and lets the statement proceed without it: the key it sets on the parameter (an
+     * order id from a sequence) is then there when the ids are read. Read before it, the order id was missing, and a
+     * row of an order switched apart from its merchant was left to a scoped resync of the whole table.
+     */
+    private void keyedBefore(Invocation invocation, MappedStatement statement, Object parameter) throws java.sql.SQLException {
+        statement.getKeyGenerator().processBefore((Executor) invocation.getTarget(), statement, null, parameter);
+        invocation.getArgs()[0] = withoutKeyBefore.computeIfAbsent(statement.getId(), id -> withoutKeyGenerator(statement));
+    }
+
+    /** Whether {@code statement} has a {@code selectKey} run before it ({@code order="BEFORE"}, {@code before = true}). */
+    private static boolean keyBefore(MappedStatement statement) {
+        if (!(statement.getKeyGenerator() instanceof org.apache.ibatis.executor.keygen.SelectKeyGenerator generator)) {
+            return false;
+        }
+        try {
+            java.lang.reflect.Field before = org.apache.ibatis.executor.keygen.SelectKeyGenerator.class
+                    .getDeclaredField("executeBefore");
+            before.setAccessible(true);
+            return before.getBoolean(generator);
+        } catch (ReflectiveOperationException | RuntimeException unknown) {
+            return false; // another MyBatis: its key is read after the call, as before
+        }
+    }
+
+    /** A copy of {@code statement} that generates no key: the interceptor has run its {@code selectKey} already. */
+    private static MappedStatement withoutKeyGenerator(MappedStatement statement) {
+        MappedStatement.Builder builder = new MappedStatement.Builder(statement.getConfiguration(), statement.getId(),
+                statement.getSqlSource(), statement.getSqlCommandType())
+                .resource(statement.getResource()).fetchSize(statement.getFetchSize()).timeout(statement.getTimeout())
+                .statementType(statement.getStatementType()).resultSetType(statement.getResultSetType())
+                .parameterMap(statement.getParameterMap()).resultMaps(statement.getResultMaps())
+                .resultOrdered(statement.isResultOrdered()).databaseId(statement.getDatabaseId())
+                .lang(statement.getLang()).dirtySelect(statement.isDirtySelect()).cache(statement.getCache())
+                .useCache(statement.isUseCache()).flushCacheRequired(statement.isFlushCacheRequired())
+                .keyGenerator(org.apache.ibatis.executor.keygen.NoKeyGenerator.INSTANCE);
+        if (statement.getKeyProperties() != null) {
+            builder.keyProperty(String.join(",", statement.getKeyProperties()));
+        }
+        if (statement.getKeyColumns() != null) {
+            builder.keyColumn(String.join(",", statement.getKeyColumns()));
+        }
+        if (statement.getResultSets() != null) {
+            builder.resultSets(String.join(",", statement.getResultSets()));
+        }
+        return builder.build();
     }
 
     /** Remembers the context of an update queued on a batching executor ({@code null}: none). */

@@ -10,6 +10,7 @@ import io.dualwrite.changelog.Operation;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.ibatis.annotations.Insert;
 import org.apache.ibatis.annotations.Options;
 import org.apache.ibatis.mapping.Environment;
@@ -195,5 +196,50 @@ class MyBatisBreak12Test {
                     .hasMessageContaining("name its parameters as that read does");
             assertThat(configuration.getInterceptors()).isEmpty();
         }
+    }
+
+    /**
+     * Inserts whose order id a {@code selectKey} BEFORE takes from a sequence (PostgreSQL {@code nextval}, H2
+     * {@code MAX(id) + 100}), of merchant m-2 (no switch), the first order switched DUAL_WRITE by id, and the mapping
+     * without an order column: the ids were read before MyBatis ran the {@code selectKey}, so the call carried no order
+     * id, the row could not be attributed and a scoped resync of the whole table was recorded instead of a sync. The
+     * interceptor now runs the {@code selectKey} first: the switched order's row is synced, the other stays out,
+     * nothing is recorded, under the SIMPLE, REUSE and BATCH executors.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("kindsAndExecutors")
+    void anOrderIdASelectKeyBeforeSetsDecidesTheInsertsPhase(TestDatabases.Kind kind,
+                                                            org.apache.ibatis.session.ExecutorType executor)
+            throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(kind)) {
+            Class<?> type = kind == TestDatabases.Kind.POSTGRES ? Break5PgSelectKeyMapper.class : Break5MariaSelectKeyMapper.class;
+            String first = kind == TestDatabases.Kind.POSTGRES ? "1" : "100";
+            stores.switchboard.switchStore().setOrderPhase(MyBatisStores.MIGRATION, first, MigrationPhase.DUAL_WRITE);
+            ContextRules rules = ContextRules.builder(MyBatisStores.MIGRATION).orderIdPath("id")
+                    .merchantIdPath("merchantNo").build();
+            SqlSessionFactory sessions = MyBatisBreakSupport.sessions(stores.dataSource, rules, type);
+            Order switched = new Order("m-2", "NEW", "1.00");
+            Order other = new Order("m-2", "NEW", "2.00");
+            try (SqlSession session = sessions.openSession(executor)) {
+                session.insert(type.getName() + ".insertKeyBefore", switched);
+                if (executor == org.apache.ibatis.session.ExecutorType.BATCH) {
+                    session.flushStatements(); // the next MAX(id) + 100 must see the first row
+                }
+                session.insert(type.getName() + ".insertKeyBefore", other);
+                session.commit();
+            }
+            assertThat(String.valueOf(switched.getId())).isEqualTo(first);
+            assertThat(stores.oldRows()).hasSize(2).containsKeys(switched.getId(), other.getId());
+            Map<Long, String> expected = new java.util.TreeMap<>(stores.oldRows());
+            expected.keySet().retainAll(List.of(switched.getId()));
+            assertThat(stores.newRows()).isEqualTo(expected).hasSize(1);
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> kindsAndExecutors() {
+        return java.util.stream.Stream.of(TestDatabases.Kind.H2, TestDatabases.Kind.POSTGRES).flatMap(kind ->
+                java.util.stream.Stream.of(org.apache.ibatis.session.ExecutorType.values())
+                        .map(executor -> org.junit.jupiter.params.provider.Arguments.of(kind, executor)));
     }
 }
