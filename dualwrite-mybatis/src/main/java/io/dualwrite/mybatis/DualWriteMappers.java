@@ -182,13 +182,22 @@ public final class DualWriteMappers {
             resync(statementId, write, context, authoritative, "moves-rows", "REPLACE or MERGE");
         }
         boolean written = !(result instanceof Number count) || count.longValue() > 0;
+        MigrationContext after = context;
+        List<MigrationContext> afterElements = elementContexts;
+        if (MigrationContext.current().isEmpty()) {
+            // the ids again, with what MyBatis set during the call: an order id the database generated, read
+            // before the call, was missing, and the row of an order switched apart from its merchant was synced
+            // under the merchant's phase (or not at all), unrecorded
+            after = contextOf(statementId, method, arguments);
+            afterElements = elementContexts(statementId, method, write, arguments, after);
+        }
         Object returned = result;
         for (int k = 0; k < keys.size(); k++) {
             String key = keys.get(k);
-            MigrationContext own = elementContexts.size() == keys.size() ? elementContexts.get(k) : context;
-            if (own != context && writer.phaseOf(own).authoritative() != authoritative) {
-                // the element's phase reads another store than the one the call wrote: a sync would remove its row
-                resync(statementId, write, own, authoritative, "element-store", "an element of another store's phase");
+            MigrationContext own = afterElements.size() == keys.size() ? afterElements.get(k) : after;
+            if (!own.equals(context) && writer.phaseOf(own).authoritative() != authoritative) {
+                // the row's phase reads another store than the one the call wrote: a sync would remove its row
+                resync(statementId, write, own, authoritative, "element-store", "a row of another store's phase");
                 continue;
             }
             returned = syncKey(statementId, write, key, stored, authoritative, own, written, result);

@@ -242,4 +242,40 @@ class MyBatisBreak12Test {
                 java.util.stream.Stream.of(org.apache.ibatis.session.ExecutorType.values())
                         .map(executor -> org.junit.jupiter.params.provider.Arguments.of(kind, executor)));
     }
+
+    /**
+     * Marked inserts through two session factories whose order id is the generated key, orders switched apart from
+     * their merchants (m-1 DUAL_WRITE, m-2 the system's OLD_ONLY): the context was read before the call, without the
+     * order id, so order 1 (DUAL_WRITE) of m-2 and order 4 of a two-row {@code <foreach>} never reached the new store,
+     * order 2 (OLD_ONLY) of m-1 was copied, and order 5 (NEW_PRIMARY), written to the old store, went unrecorded.
+     * The ids are read again after the call: 1 and 4 are synced, 2 is not, 5 records the table's resync.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
+    void aMarkedInsertsGeneratedOrderIdDecidesItsSyncThroughTwoSessionFactories(TestDatabases.Kind kind)
+            throws Exception {
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(kind)) {
+            stores.switchboard.switchStore().setOrderPhase("orders", "1", MigrationPhase.DUAL_WRITE);
+            stores.switchboard.switchStore().setOrderPhase("orders", "2", MigrationPhase.OLD_ONLY);
+            stores.switchboard.switchStore().setOrderPhase("orders", "4", MigrationPhase.DUAL_WRITE);
+            stores.switchboard.switchStore().setOrderPhase("orders", "5", MigrationPhase.NEW_PRIMARY);
+            String mapper = Break12TwoStoreMapper.class.getName();
+            Break12TwoStoreMapper orders = stores.mappers(Break12TwoStoreMapper.class)
+                    .rules(ContextRules.builder("orders").orderIdPath("id").merchantIdPath("merchantNo")
+                            .statement(mapper + ".insertAll", "orders.id", "orders.merchantNo").build())
+                    .build().mapper(Break12TwoStoreMapper.class);
+            orders.insert(new Order("m-2", "NEW", "1.00"));
+            orders.insert(new Order("m-1", "NEW", "2.00"));
+            orders.insertAll(MyBatisBreakSupport.two("m-2", "3.00", "4.00"));
+            orders.insert(new Order("m-2", "NEW", "5.00"));
+
+            Map<Long, String> expected = MyBatisBreakSupport.rows(stores.oldDb);
+            assertThat(expected).hasSize(5);
+            expected.keySet().retainAll(List.of(1L, 4L));
+            assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(expected).hasSize(2);
+            assertThat(stores.oldDb.query("SELECT operation || ' ' || target_store || ' ' || order_id AS entry"
+                    + " FROM dualwrite_change_log")).extracting(row -> String.valueOf(row.values().iterator().next()))
+                    .containsExactly("RESYNC NEW 5");
+        }
+    }
 }
