@@ -256,12 +256,23 @@ public final class MigrationContextInterceptor implements Interceptor {
             return false;
         }
         try {
-            java.lang.reflect.Field before = org.apache.ibatis.executor.keygen.SelectKeyGenerator.class
-                    .getDeclaredField("executeBefore");
-            before.setAccessible(true);
-            return before.getBoolean(generator);
+            return EXECUTE_BEFORE != null && EXECUTE_BEFORE.getBoolean(generator);
         } catch (ReflectiveOperationException | RuntimeException unknown) {
             return false; // another MyBatis: its key is read after the call, as before
+        }
+    }
+
+    /** MyBatis' flag of a {@code selectKey} run before its statement, which it does not expose; null if not found. */
+    private static final java.lang.reflect.@Nullable Field EXECUTE_BEFORE = executeBefore();
+
+    private static java.lang.reflect.@Nullable Field executeBefore() {
+        try {
+            java.lang.reflect.Field field = org.apache.ibatis.executor.keygen.SelectKeyGenerator.class
+                    .getDeclaredField("executeBefore");
+            field.setAccessible(true);
+            return field;
+        } catch (ReflectiveOperationException | RuntimeException unknown) {
+            return null;
         }
     }
 
