@@ -34,6 +34,45 @@ final class Break12GenericMappers {
         }
     }
 
+    /** A merchant as a value of its own. */
+    public static class Merchant {
+        private String no;
+
+        public String getNo() {
+            return no;
+        }
+
+        public void setNo(String no) {
+            this.no = no;
+        }
+    }
+
+    /** A base class of rows owned by a merchant of any type. */
+    public static class Owned<M> {
+        private M merchant;
+
+        public M getMerchant() {
+            return merchant;
+        }
+
+        public void setMerchant(M merchant) {
+            this.merchant = merchant;
+        }
+    }
+
+    /** A row whose merchant its base class holds as a type variable. */
+    public static class Payment extends Owned<Merchant> {
+        private java.math.BigDecimal amount;
+
+        public java.math.BigDecimal getAmount() {
+            return amount;
+        }
+
+        public void setAmount(java.math.BigDecimal amount) {
+            this.amount = amount;
+        }
+    }
+
     /** A base mapper written once for every row type. */
     public interface BaseMapper<E> {
         @Insert("INSERT INTO orders (merchant_no, status, amount) VALUES (#{merchantNo}, #{status}, #{amount})")
@@ -56,5 +95,8 @@ final class Break12GenericMappers {
         @Insert("INSERT INTO orders (merchant_no, status, amount) VALUES (#{e.payload.merchantNo},"
                 + " #{e.payload.status}, #{e.payload.amount})")
         int insertAnyEnvelope(@Param("e") Envelope<?> envelope);
+
+        @Insert("INSERT INTO orders (merchant_no, status, amount) VALUES (#{merchant.no}, 'NEW', #{amount})")
+        int insertPayment(Payment payment);
     }
 }

@@ -106,7 +106,8 @@ class MyBatisBreak12Test {
     /**
      * Misspelt property paths through a type variable whose type is known: the parameter of a base mapper's method
      * ({@code BaseMapper<E>.insert(E)} as {@code OrderBaseMapper extends BaseMapper<Order>}), a method's own type
-     * variable ({@code <T extends Order>}) and a field of a generic holder ({@code Envelope<Order>.payload}) were
+     * variable ({@code <T extends Order>}), a field of a generic holder ({@code Envelope<Order>.payload}) and a field
+     * of a generic base class ({@code Payment extends Owned<Merchant>}, {@code M merchant}) were
      * accepted unchecked, and every call then followed the unattributed rule. Each is refused at install, naming the
      * path, the statement and the mapper; the right spellings install.
      */
@@ -117,7 +118,8 @@ class MyBatisBreak12Test {
         assertThatThrownBy(() -> MigrationContextInterceptor.install(misspelt, ContextRules.builder("orders")
                 .statement(base + ".insert", null, "merchantNoo")
                 .statement(GENERIC + "insertAny", null, "merchantNoo")
-                .statement(GENERIC + "insertEnvelope", null, "e.payload.merchantNoo").build()))
+                .statement(GENERIC + "insertEnvelope", null, "e.payload.merchantNoo")
+                .statement(GENERIC + "insertPayment", null, "merchant.noo").build()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("property path 'merchantNoo' of statement '" + base + ".insert' (mapper " + base
                         + ") does not exist: Order has no readable property 'merchantNoo'")
@@ -125,14 +127,18 @@ class MyBatisBreak12Test {
                         + GENERIC.substring(0, GENERIC.length() - 1) + ") does not exist: Order has no readable property")
                 .hasMessageContaining("property path 'e.payload.merchantNoo' of statement '" + GENERIC + "insertEnvelope'"
                         + " (mapper " + GENERIC.substring(0, GENERIC.length() - 1) + ") does not exist: Order has no"
-                        + " readable property 'merchantNoo'");
+                        + " readable property 'merchantNoo'")
+                .hasMessageContaining("property path 'merchant.noo' of statement '" + GENERIC + "insertPayment'"
+                        + " (mapper " + GENERIC.substring(0, GENERIC.length() - 1) + ") does not exist: Merchant has no"
+                        + " readable property 'noo'");
         assertThat(misspelt.getInterceptors()).isEmpty();
 
         Configuration right = genericMappers();
         MigrationContextInterceptor.install(right, ContextRules.builder("orders")
                 .statement(base + ".insert", null, "merchantNo")
                 .statement(GENERIC + "insertAny", null, "merchantNo")
-                .statement(GENERIC + "insertEnvelope", null, "e.payload.merchantNo").build());
+                .statement(GENERIC + "insertEnvelope", null, "e.payload.merchantNo")
+                .statement(GENERIC + "insertPayment", null, "merchant.no").build());
         assertThat(right.getInterceptors()).hasSize(1);
     }
 
