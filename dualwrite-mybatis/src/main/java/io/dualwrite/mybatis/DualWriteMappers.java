@@ -988,6 +988,20 @@ public final class DualWriteMappers {
                 throw new IllegalStateException("DualWriteMappers of migration " + migration + ": the statements "
                         + missing + " do not exist in their store's SqlSessionFactory; add their mappers or fix the ids");
             }
+            List<String> unbound = new ArrayList<>();
+            tables.forEach((table, sides) -> {
+                for (Store store : Store.values()) {
+                    // each store's upserts run with the row the other store's read returned
+                    unbound.addAll(StartupCheck.unboundRowProperties(factories.get(store.other()).getConfiguration(),
+                            sides.get(store.other()).read(), factories.get(store).getConfiguration(),
+                            sides.get(store).upserts()));
+                }
+            });
+            if (!unbound.isEmpty()) {
+                throw new IllegalStateException("DualWriteMappers of migration " + migration + ": " + String.join("; ",
+                        unbound) + "; an upsert takes the row the other store's read returns: name its parameters as"
+                        + " that row's properties");
+            }
             new StartupCheck(factories.get(Store.OLD).getConfiguration()).check(rules);
             return new DualWriteMappers(this);
         }

@@ -518,6 +518,19 @@ public final class MapperCopier implements RowCopier {
                         + new TreeSet<>(missing) + " do not exist in the MyBatis configuration; add their mappers to it"
                         + " before building the copier, or fix the ids");
             }
+            List<String> unbound = new ArrayList<>();
+            for (Store store : Store.values()) {
+                // each store's upserts run with the row the other store's read returned
+                if (reads.containsKey(store.other())) {
+                    unbound.addAll(StartupCheck.unboundRowProperties(configuration, reads.get(store.other()),
+                            configuration, upserts.getOrDefault(store, List.of())));
+                }
+            }
+            if (!unbound.isEmpty()) {
+                throw new IllegalStateException("MapperCopier of table " + mapping.oldTable() + ": "
+                        + String.join("; ", unbound) + "; an upsert takes the row the other store's read returns:"
+                        + " name its parameters as that row's properties");
+            }
             if (!reads.containsKey(Store.NEW) || upserts.getOrDefault(Store.OLD, List.of()).isEmpty()
                     || deletes.getOrDefault(Store.OLD, List.of()).isEmpty()) {
                 List<String> absent = new ArrayList<>();

@@ -42,4 +42,8 @@ public interface Break12TwoStoreMapper {
 
     @Delete("DELETE FROM orders WHERE id = #{id}")
     int deleteById(long id);
+
+    /** An upsert written against another row type: {@link Order} has no {@code merchant}. */
+    @Insert("INSERT INTO orders (id, merchant_no, status, amount) VALUES (#{id}, #{merchant}, #{status}, #{amount})")
+    int insertWithMerchant(Order order);
 }

@@ -284,4 +284,44 @@ class MyBatisBreak12Test {
                     .containsExactly("RESYNC NEW 5");
         }
     }
+
+    /**
+     * Upserts that bind a property the row they are given does not have: the new store's {@code insertWithId} of a
+     * {@link MapperCopier} binding {@code #{amountTotal}} (the new column's name) for the {@link Order} the old read
+     * returns, and through two session factories an upsert binding {@code #{merchant}}. Both were built, and every
+     * sync then failed on the missing property and stayed in the change log; no repair could converge. Refused when
+     * built, naming the statement, the property and the read whose row it takes.
+     */
+    @Test
+    void upsertsBindingAPropertyTheReadRowDoesNotHaveAreRefusedWhenBuilt() throws Exception {
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(TestDatabases.Kind.H2)) {
+            Configuration configuration = new Configuration();
+            configuration.addMapper(OrderMapper.class);
+            configuration.addMapper(Break12NewOrderMapper.class);
+            String newMapper = Break12NewOrderMapper.class.getName();
+            assertThatThrownBy(() -> MapperCopier.builder(configuration, MyBatisStores.MAPPING)
+                    .dataSource(Store.OLD, stores.oldDb.dataSource()).dataSource(Store.NEW, stores.newDb.dataSource())
+                    .read(Store.OLD, OrderMapper.class.getName() + ".selectById")
+                    .upsert(Store.NEW, newMapper + ".deleteById", newMapper + ".insertWithId")
+                    .delete(Store.NEW, newMapper + ".deleteById").build())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("statement '" + newMapper + ".insertWithId' (mapper " + newMapper + ") binds"
+                            + " #{amountTotal}, which the row '" + OrderMapper.class.getName() + ".selectById' returns"
+                            + " does not have: Order has no readable property 'amountTotal'");
+
+            String mapper = Break12TwoStoreMapper.class.getName();
+            assertThatThrownBy(() -> DualWriteMappers.builder(stores.writer, "orders")
+                    .sessions(Store.OLD, MyBatisBreakSupport.twoStoreFactory(stores.oldDb.dataSource(), Break12TwoStoreMapper.class))
+                    .sessions(Store.NEW, MyBatisBreakSupport.twoStoreFactory(stores.newDb.dataSource(), Break12TwoStoreMapper.class))
+                    .table("orders", Store.OLD, mapper + ".selectById", List.of(mapper + ".deleteById",
+                            mapper + ".insertWithId"), List.of(mapper + ".deleteById"))
+                    .table("orders", Store.NEW, mapper + ".selectById", List.of(mapper + ".deleteById",
+                            mapper + ".insertWithMerchant"), List.of(mapper + ".deleteById")).build())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("statement '" + mapper + ".insertWithMerchant' (mapper " + mapper + ") binds"
+                            + " #{merchant}, which the row '" + mapper + ".selectById' returns does not have: Order has"
+                            + " no readable property 'merchant'");
+            assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(MyBatisBreakSupport.rows(stores.oldDb)).isEmpty();
+        }
+    }
 }
