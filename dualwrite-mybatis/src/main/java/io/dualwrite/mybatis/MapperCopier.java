@@ -518,6 +518,15 @@ public final class MapperCopier implements RowCopier {
                         + new TreeSet<>(missing) + " do not exist in the MyBatis configuration; add their mappers to it"
                         + " before building the copier, or fix the ids");
             }
+            String key = keyProperty != null ? keyProperty : mapping.primaryKey().get(0);
+            String unreadable = StartupCheck.unreadableRowProperty(configuration, reads.get(Store.OLD), key);
+            if (unreadable != null) {
+                // the check that a read's row is the key's own would count every row as its own, silently
+                throw new IllegalStateException("MapperCopier of table " + mapping.oldTable() + ": key property '" + key
+                        + "' of the row '" + reads.get(Store.OLD) + "' returns does not exist: " + unreadable + "; "
+                        + (keyProperty != null ? "fix Builder.keyProperty(…)"
+                        : "name the row's key property with Builder.keyProperty(…)"));
+            }
             List<String> unbound = new ArrayList<>();
             for (Store store : Store.values()) {
                 // each store's upserts run with the row the other store's read returned

@@ -231,6 +231,21 @@ final class StartupCheck {
         return problems;
     }
 
+    /**
+     * Why property {@code path} cannot be read from the row {@code read} returns, or null when it can (or the row is a
+     * map, a single value, or of a type unknown here).
+     */
+    static @Nullable String unreadableRowProperty(Configuration configuration, String read, String path) {
+        if (!configuration.hasStatement(read, false)) {
+            return null;
+        }
+        Class<?> row = resultType(configuration.getMappedStatement(read));
+        if (configuration.getTypeHandlerRegistry().hasTypeHandler(row)) {
+            return null;
+        }
+        return new StartupCheck(configuration).walk(row, path.split("\\."), 0, false, path);
+    }
+
     private static Class<?> resultType(MappedStatement statement) {
         return statement.getResultMaps().isEmpty() ? void.class : statement.getResultMaps().get(0).getType();
     }

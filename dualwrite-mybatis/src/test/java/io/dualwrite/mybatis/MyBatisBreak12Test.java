@@ -8,6 +8,7 @@ import io.dualwrite.Store;
 import io.dualwrite.annotation.DualWrite;
 import io.dualwrite.changelog.Operation;
 import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.mapping.TableMapping;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -322,6 +323,42 @@ class MyBatisBreak12Test {
                             + " #{merchant}, which the row '" + mapper + ".selectById' returns does not have: Order has"
                             + " no readable property 'merchant'");
             assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(MyBatisBreakSupport.rows(stores.oldDb)).isEmpty();
+        }
+    }
+
+    /**
+     * A {@link MapperCopier} whose key property names nothing on the old read's row ({@code keyProperty("orderId")} for
+     * an {@link Order}, or by default a key column {@code order_no} that is no property of it): built, and the check
+     * that the row a read returned is the key's own (a loose match under another key) counted every row as its own,
+     * silently. Refused when built, naming the property and the read.
+     */
+    @Test
+    void aMapperCopierWhoseKeyPropertyTheReadRowDoesNotHaveIsRefusedWhenBuilt() throws Exception {
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(TestDatabases.Kind.H2)) {
+            Configuration configuration = new Configuration();
+            configuration.addMapper(OrderMapper.class);
+            configuration.addMapper(SplitOrderMapper.class);
+            String split = SplitOrderMapper.class.getName();
+            java.util.function.Function<TableMapping, MapperCopier.Builder> copier = mapping -> MapperCopier
+                    .builder(configuration, mapping)
+                    .dataSource(Store.OLD, stores.oldDb.dataSource()).dataSource(Store.NEW, stores.newDb.dataSource())
+                    .read(Store.OLD, OrderMapper.class.getName() + ".selectById")
+                    .upsert(Store.NEW, split + ".deleteAmount", split + ".deleteHead", split + ".insertHead",
+                            split + ".insertAmount")
+                    .delete(Store.NEW, split + ".deleteAmount", split + ".deleteHead");
+            TableMapping byId = TableMapping.builder("orders").newTable("order_heads").build();
+            assertThatThrownBy(() -> copier.apply(byId).keyProperty("orderId").build())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("MapperCopier of table orders: key property 'orderId' of the row '"
+                            + OrderMapper.class.getName() + ".selectById' returns does not exist: Order has no readable"
+                            + " property 'orderId' (its properties: [amount, id, merchantNo, status]); fix"
+                            + " Builder.keyProperty(…)");
+            TableMapping byOrderNo = TableMapping.builder("orders").newTable("order_heads").primaryKey("order_no").build();
+            assertThatThrownBy(() -> copier.apply(byOrderNo).build())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("key property 'order_no' of the row")
+                    .hasMessageEndingWith("name the row's key property with Builder.keyProperty(…)");
+            assertThat(copier.apply(byId).build()).isNotNull();
         }
     }
 }
