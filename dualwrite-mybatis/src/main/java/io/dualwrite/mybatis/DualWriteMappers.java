@@ -167,9 +167,18 @@ public final class DualWriteMappers {
             syncAfterFailure(statementId, method, write, arguments, context, authoritative, failure);
             throw failure;
         }
+        MigrationContext after = context;
+        List<MigrationContext> afterElements = elementContexts;
+        if (MigrationContext.current().isEmpty()) {
+            // the ids again, with what MyBatis set during the call: an order id the database generated, read
+            // before the call, was missing, and the row of an order switched apart from its merchant was synced
+            // under the merchant's phase (or not at all), unrecorded; a key of DualWrite.ORDER_ID was not found
+            after = contextOf(statementId, method, arguments);
+            afterElements = elementContexts(statementId, method, write, arguments, after);
+        }
         List<String> keys;
         try {
-            keys = keysOf(statementId, method, write, arguments, context, authoritative);
+            keys = keysOf(statementId, method, write, arguments, after, authoritative);
         } catch (RuntimeException unknown) { // no key after the call: a default the database filled, a list…
             resync(statementId, write, context, authoritative, "key-unknown", unknown.toString());
             return result;
@@ -182,15 +191,6 @@ public final class DualWriteMappers {
             resync(statementId, write, context, authoritative, "moves-rows", "REPLACE or MERGE");
         }
         boolean written = !(result instanceof Number count) || count.longValue() > 0;
-        MigrationContext after = context;
-        List<MigrationContext> afterElements = elementContexts;
-        if (MigrationContext.current().isEmpty()) {
-            // the ids again, with what MyBatis set during the call: an order id the database generated, read
-            // before the call, was missing, and the row of an order switched apart from its merchant was synced
-            // under the merchant's phase (or not at all), unrecorded
-            after = contextOf(statementId, method, arguments);
-            afterElements = elementContexts(statementId, method, write, arguments, after);
-        }
         Object returned = result;
         for (int k = 0; k < keys.size(); k++) {
             String key = keys.get(k);

@@ -34,6 +34,12 @@ public interface Break12TwoStoreMapper {
     @Options(useGeneratedKeys = true, keyProperty = "orders.merchantNo,orders.id", keyColumn = "merchant_no,id")
     int insertAll(@Param("orders") List<Order> orders);
 
+    /** Synced by the context's order id: here the key the database generates. */
+    @DualWrite(table = "orders", key = DualWrite.ORDER_ID, operation = Operation.INSERT)
+    @Insert("INSERT INTO orders (merchant_no, status, amount) VALUES (#{merchantNo}, #{status}, #{amount})")
+    @Options(useGeneratedKeys = true, keyProperty = "id", keyColumn = "id")
+    int insertByOrderId(Order order);
+
     @Select("SELECT id, merchant_no AS merchantNo, status, amount FROM orders WHERE id = #{id}")
     Order selectById(long id);
 

@@ -361,4 +361,30 @@ class MyBatisBreak12Test {
             assertThat(copier.apply(byId).build()).isNotNull();
         }
     }
+
+    /**
+     * A marked insert synced by the context's order id ({@code key = DualWrite.ORDER_ID}) whose order id is the key
+     * the database generates: the context read before the call had no order id, so the key was unknown and a scoped
+     * resync of the whole table was recorded instead of a sync, for m-1 (DUAL_WRITE) and for order 2 of m-2 (switched
+     * DUAL_WRITE). The order id read after the call is synced; m-2's order 3 (OLD_ONLY) stays out.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
+    void aMarkedInsertSyncedByTheContextsOrderIdSyncsTheGeneratedOrderId(TestDatabases.Kind kind) throws Exception {
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(kind)) {
+            stores.switchboard.switchStore().setOrderPhase("orders", "2", MigrationPhase.DUAL_WRITE);
+            Break12TwoStoreMapper orders = stores.mappers(Break12TwoStoreMapper.class)
+                    .rules(ContextRules.builder("orders").orderIdPath("id").merchantIdPath("merchantNo").build())
+                    .build().mapper(Break12TwoStoreMapper.class);
+            orders.insertByOrderId(new Order("m-1", "NEW", "1.00"));
+            orders.insertByOrderId(new Order("m-2", "NEW", "2.00"));
+            orders.insertByOrderId(new Order("m-2", "NEW", "3.00"));
+
+            Map<Long, String> expected = MyBatisBreakSupport.rows(stores.oldDb);
+            assertThat(expected).hasSize(3);
+            expected.keySet().retainAll(List.of(1L, 2L));
+            assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(expected).hasSize(2);
+            assertThat(stores.changeLog.pendingCount("orders")).isZero();
+        }
+    }
 }
