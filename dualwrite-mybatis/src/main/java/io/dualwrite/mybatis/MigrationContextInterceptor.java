@@ -278,25 +278,8 @@ public final class MigrationContextInterceptor implements Interceptor {
 
     /** A copy of {@code statement} that generates no key: the interceptor has run its {@code selectKey} already. */
     private static MappedStatement withoutKeyGenerator(MappedStatement statement) {
-        MappedStatement.Builder builder = new MappedStatement.Builder(statement.getConfiguration(), statement.getId(),
-                statement.getSqlSource(), statement.getSqlCommandType())
-                .resource(statement.getResource()).fetchSize(statement.getFetchSize()).timeout(statement.getTimeout())
-                .statementType(statement.getStatementType()).resultSetType(statement.getResultSetType())
-                .parameterMap(statement.getParameterMap()).resultMaps(statement.getResultMaps())
-                .resultOrdered(statement.isResultOrdered()).databaseId(statement.getDatabaseId())
-                .lang(statement.getLang()).dirtySelect(statement.isDirtySelect()).cache(statement.getCache())
-                .useCache(statement.isUseCache()).flushCacheRequired(statement.isFlushCacheRequired())
-                .keyGenerator(org.apache.ibatis.executor.keygen.NoKeyGenerator.INSTANCE);
-        if (statement.getKeyProperties() != null) {
-            builder.keyProperty(String.join(",", statement.getKeyProperties()));
-        }
-        if (statement.getKeyColumns() != null) {
-            builder.keyColumn(String.join(",", statement.getKeyColumns()));
-        }
-        if (statement.getResultSets() != null) {
-            builder.resultSets(String.join(",", statement.getResultSets()));
-        }
-        return builder.build();
+        return NewStoreReads.copy(statement, builder -> builder.keyGenerator(
+                org.apache.ibatis.executor.keygen.NoKeyGenerator.INSTANCE));
     }
 
     /** Remembers the context of an update queued on a batching executor ({@code null}: none). */

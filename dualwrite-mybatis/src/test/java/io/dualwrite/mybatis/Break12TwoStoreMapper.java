@@ -3,17 +3,15 @@ package io.dualwrite.mybatis;
 import io.dualwrite.annotation.DualWrite;
 import io.dualwrite.changelog.Operation;
 import java.util.List;
-import org.apache.ibatis.annotations.Delete;
 import org.apache.ibatis.annotations.Insert;
 import org.apache.ibatis.annotations.Options;
 import org.apache.ibatis.annotations.Param;
-import org.apache.ibatis.annotations.Select;
 
 /**
  * The twelfth break review's mapper of two session factories (same table on both stores): inserts that take back
  * several generated columns, the table's key not the first of them.
  */
-public interface Break12TwoStoreMapper {
+public interface Break12TwoStoreMapper extends TwoStoreRowStatements {
 
     /** Takes back the merchant as the store holds it and the generated id, in that order. */
     @DualWrite(table = "orders", key = 0, operation = Operation.INSERT)
@@ -40,14 +38,6 @@ public interface Break12TwoStoreMapper {
     @Options(useGeneratedKeys = true, keyProperty = "id", keyColumn = "id")
     int insertByOrderId(Order order);
 
-    @Select("SELECT id, merchant_no AS merchantNo, status, amount FROM orders WHERE id = #{id}")
-    Order selectById(long id);
-
-    @Insert("INSERT INTO orders (id, merchant_no, status, amount) VALUES (#{id}, #{merchantNo}, #{status}, #{amount})")
-    int insertWithId(Order order);
-
-    @Delete("DELETE FROM orders WHERE id = #{id}")
-    int deleteById(long id);
 
     /** An upsert written against another row type: {@link Order} has no {@code merchant}. */
     @Insert("INSERT INTO orders (id, merchant_no, status, amount) VALUES (#{id}, #{merchant}, #{status}, #{amount})")
