@@ -387,4 +387,32 @@ class MyBatisBreak12Test {
             assertThat(stores.changeLog.pendingCount("orders")).isZero();
         }
     }
+
+    /**
+     * The same kind through {@code @Param} names: the {@code selectKey} BEFORE sets {@code order.id}, which the
+     * statement's order path reads. m-2's order 100 is switched DUAL_WRITE, its order 200 is not: before, neither
+     * call carried its order id and a scoped resync of the table was recorded; now only order 100 is synced.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "MARIADB"})
+    void anOrderIdASelectKeyBeforeSetsThroughAParamNameDecidesTheInsertsPhase(TestDatabases.Kind kind)
+            throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(kind)) {
+            stores.switchboard.switchStore().setOrderPhase(MyBatisStores.MIGRATION, "100", MigrationPhase.DUAL_WRITE);
+            String insert = Break12SelectKeyMapper.class.getName() + ".insertNamed";
+            SqlSessionFactory sessions = MyBatisBreakSupport.sessions(stores.dataSource, ContextRules
+                    .builder(MyBatisStores.MIGRATION).statement(insert, "order.id", "order.merchantNo").build(),
+                    Break12SelectKeyMapper.class);
+            try (SqlSession session = sessions.openSession(true)) {
+                Break12SelectKeyMapper mapper = session.getMapper(Break12SelectKeyMapper.class);
+                mapper.insertNamed(new Order("m-2", "NEW", "1.00"), "web");
+                mapper.insertNamed(new Order("m-2", "NEW", "2.00"), "web");
+            }
+            assertThat(stores.oldRows()).containsOnlyKeys(100L, 200L);
+            Map<Long, String> expected = new java.util.TreeMap<>(stores.oldRows());
+            expected.keySet().retainAll(List.of(100L));
+            assertThat(stores.newRows()).isEqualTo(expected).hasSize(1);
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
 }
