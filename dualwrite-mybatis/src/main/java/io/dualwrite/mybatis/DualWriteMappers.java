@@ -120,8 +120,20 @@ public final class DualWriteMappers {
                         + " @DualWrite or Builder.statement(…)");
             }
             if (write != null) {
+                String statementId = mapperType.getName() + "." + method.getName();
                 for (Store store : Store.values()) {
-                    keyProperty(mapperType.getName() + "." + method.getName(), write, store); // refuses an unknown key
+                    keyProperty(statementId, write, store); // refuses several key properties none of them the key
+                }
+                if (write.keyArgument() >= 0) {
+                    // every call would find no key and leave a scoped resync of the whole table instead of a sync
+                    String property = keyProperty(statementId, write, Store.OLD);
+                    String why = StartupCheck.unreadableKey(factories.get(Store.OLD).getConfiguration(), mapperType,
+                            method, write.keyArgument(), property);
+                    if (why != null) {
+                        throw new IllegalArgumentException(statementId + " names argument " + write.keyArgument()
+                                + " as its key, whose key property '" + property + "' cannot be read: " + why
+                                + "; name the property with the statement's keyProperty, or pass the key itself");
+                    }
                 }
             }
         }

@@ -232,6 +232,33 @@ final class StartupCheck {
     }
 
     /**
+     * Why the key property {@code property} of a marked write cannot be read from its key argument {@code index} of
+     * {@code method} of {@code mapper}, or null when it can or the argument's type is not known here:
+     * from the argument itself, else as MyBatis names it ({@code row.id}); of a list or array, from each element by
+     * the property's last name. A key argument of a type MyBatis binds as one value is its own key.
+     */
+    static @Nullable String unreadableKey(Configuration configuration, Class<?> mapper, Method method, int index,
+                                          String property) {
+        String statementId = mapper.getName() + "." + method.getName();
+        StartupCheck check = new StartupCheck(configuration);
+        Type type = check.known(TypeParameterResolver.resolveParamTypes(method, mapper)[index], property);
+        Class<?> element = elementClass(type);
+        if (element == null || configuration.getTypeHandlerRegistry().hasTypeHandler(element)) {
+            return null;
+        }
+        if (isCollection(type)) {
+            String last = property.substring(property.lastIndexOf('.') + 1);
+            return check.walk(element, new String[] {last}, 0, false, last);
+        }
+        String why = check.walk(type, property.split("\\."), 0, false, property);
+        if (why != null && configuration.hasStatement(statementId, false)
+                && check.misfit(configuration.getMappedStatement(statementId), property, true, false) == null) {
+            return null; // named through MyBatis' parameter map, as the sync reads it then
+        }
+        return why;
+    }
+
+    /**
      * Why property {@code path} cannot be read from the row {@code read} returns, or null when it can (or the row is a
      * map, a single value, or of a type unknown here).
      */

@@ -3,6 +3,7 @@ package io.dualwrite.mybatis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.annotation.DualWrite;
@@ -413,6 +414,52 @@ class MyBatisBreak12Test {
             expected.keySet().retainAll(List.of(100L));
             assertThat(stores.newRows()).isEqualTo(expected).hasSize(1);
             assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
+
+    /** A status change by a bean whose key property is {@code orderId}, which no {@code keyProperty} names. */
+    public interface Break12BeanKeyMapper extends TwoStoreRowStatements {
+        @DualWrite(table = "orders", key = 0, operation = Operation.UPDATE)
+        @org.apache.ibatis.annotations.Update("UPDATE orders SET status = #{status} WHERE id = #{orderId}")
+        int changeStatus(OrderChange change);
+    }
+
+    /** The same change with its key property named. */
+    public interface Break12NamedBeanKeyMapper extends TwoStoreRowStatements {
+        @DualWrite(table = "orders", key = 0, operation = Operation.UPDATE)
+        @org.apache.ibatis.annotations.Update("UPDATE orders SET status = #{status} WHERE id = #{orderId}")
+        @Options(keyProperty = "orderId")
+        int changeStatus(OrderChange change);
+    }
+
+    /**
+     * A marked write whose key argument is a bean without the key property it is read by ({@code id} by default, an
+     * {@link OrderChange} has {@code orderId}): the mapper was made, and every call found no key and recorded a
+     * scoped resync of the whole table instead of a sync. Refused when the mapper is made, naming the property and
+     * the fix; with {@code keyProperty = "orderId"} the change is synced.
+     */
+    @Test
+    void aMarkedWriteWhoseKeyArgumentLacksItsKeyPropertyIsRefusedWhenItsMapperIsMade() throws Exception {
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(TestDatabases.Kind.H2)) {
+            for (var db : List.of(stores.oldDb, stores.newDb)) {
+                db.execute("INSERT INTO orders (id, merchant_no, status, amount) VALUES (1, 'm-1', 'NEW', 1.00)");
+            }
+            ContextRules rules = ContextRules.builder("orders").build();
+            DualWriteMappers unnamed = stores.mappers(Break12BeanKeyMapper.class).rules(rules).build();
+            assertThatThrownBy(() -> unnamed.mapper(Break12BeanKeyMapper.class))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith(Break12BeanKeyMapper.class.getName() + ".changeStatus names argument 0 as its"
+                            + " key, whose key property 'id' cannot be read: OrderChange has no readable property 'id'")
+                    .hasMessageEndingWith("name the property with the statement's keyProperty, or pass the key itself");
+
+            Break12NamedBeanKeyMapper named = stores.mappers(Break12NamedBeanKeyMapper.class).rules(rules).build()
+                    .mapper(Break12NamedBeanKeyMapper.class);
+            try (MigrationContext.Scope scope = MigrationContext.forMigration("orders").merchantId("m-1").open()) {
+                assertThat(named.changeStatus(new OrderChange(1L, "m-1", "PAID"))).isEqualTo(1);
+            }
+            assertThat(MyBatisBreakSupport.rows(stores.oldDb).get(1L)).isEqualTo("1 m-1 PAID 1");
+            assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(MyBatisBreakSupport.rows(stores.oldDb));
+            assertThat(stores.changeLog.pendingCount("orders")).isZero();
         }
     }
 }
