@@ -25,11 +25,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Twelfth break review of the MyBatis module. Tries generated keys that come back as several columns
- * ({@code keyProperty="merchantNo,id"}) through two session factories, and start-up checks of property paths that go
- * through type variables (a generic base mapper, a method's own type variable, a generic holder of the row) and of
- * read routes whose new-store counterpart binds parameters the replaced read does not pass.
- * Every test of mirroring ends comparing both stores row by row with plain JDBC, and the change log.
+ * Twelfth break review of the MyBatis module. Tries keys MyBatis sets during the call: generated keys that come back
+ * as several columns ({@code keyProperty="merchantNo,id"}), order ids a {@code selectKey} BEFORE or the database
+ * generates (over the data source under every executor, and through two session factories, also as the
+ * {@code DualWrite.ORDER_ID} key), with orders switched apart from their merchants; and start-up checks: property
+ * paths through type variables (a generic base mapper, a method's own type variable, a generic holder or base class),
+ * read routes whose counterpart binds parameters the replaced read does not pass, upserts and key properties the read
+ * row does not have, and marked writes whose key argument lacks its key property. Every test of mirroring ends
+ * comparing both stores row by row with plain JDBC, and the change log.
  */
 class MyBatisBreak12Test {
 
