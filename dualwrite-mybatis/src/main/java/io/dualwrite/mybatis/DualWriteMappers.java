@@ -93,8 +93,9 @@ public final class DualWriteMappers {
     /**
      * A proxy of {@code mapperType}; both session factories must know the mapper.
      *
-     * @throws IllegalArgumentException when a factory lacks the mapper, or a write names a table with no statements or
-     *                                  a key argument the method does not have
+     * @throws IllegalArgumentException when a factory lacks the mapper, or a write names a table with no statements, a
+     *                                  key argument the method does not have, or several key properties none of
+     *                                  which is the table's key
      */
     @SuppressWarnings("unchecked")
     public <M> M mapper(Class<M> mapperType) {
@@ -117,6 +118,23 @@ public final class DualWriteMappers {
                         + write.keyArgument() + " as its key, but takes " + method.getParameterCount() + " argument"
                         + (method.getParameterCount() == 1 ? "" : "s") + " (counted from 0); fix the key of its"
                         + " @DualWrite or Builder.statement(…)");
+            }
+            if (write != null) {
+                String statementId = mapperType.getName() + "." + method.getName();
+                for (Store store : Store.values()) {
+                    keyProperty(statementId, write, store); // refuses several key properties none of them the key
+                }
+                if (write.keyArgument() >= 0) {
+                    // every call would find no key and leave a scoped resync of the whole table instead of a sync
+                    String property = keyProperty(statementId, write, Store.OLD);
+                    String why = StartupCheck.unreadableKey(factories.get(Store.OLD).getConfiguration(), mapperType,
+                            method, write.keyArgument(), property);
+                    if (why != null) {
+                        throw new IllegalArgumentException(statementId + " names argument " + write.keyArgument()
+                                + " as its key, whose key property '" + property + "' cannot be read: " + why
+                                + "; name the property with the statement's keyProperty, or pass the key itself");
+                    }
+                }
             }
         }
         InvocationHandler handler = (proxy, method, args) -> invoke(proxy, mapperType, method, args);
@@ -161,9 +179,18 @@ public final class DualWriteMappers {
             syncAfterFailure(statementId, method, write, arguments, context, authoritative, failure);
             throw failure;
         }
+        MigrationContext after = context;
+        List<MigrationContext> afterElements = elementContexts;
+        if (MigrationContext.current().isEmpty()) {
+            // the ids again, with what MyBatis set during the call: an order id the database generated, read
+            // before the call, was missing, and the row of an order switched apart from its merchant was synced
+            // under the merchant's phase (or not at all), unrecorded; a key of DualWrite.ORDER_ID was not found
+            after = contextOf(statementId, method, arguments);
+            afterElements = elementContexts(statementId, method, write, arguments, after);
+        }
         List<String> keys;
         try {
-            keys = keysOf(statementId, method, write, arguments, context, authoritative);
+            keys = keysOf(statementId, method, write, arguments, after, authoritative);
         } catch (RuntimeException unknown) { // no key after the call: a default the database filled, a list…
             resync(statementId, write, context, authoritative, "key-unknown", unknown.toString());
             return result;
@@ -179,10 +206,10 @@ public final class DualWriteMappers {
         Object returned = result;
         for (int k = 0; k < keys.size(); k++) {
             String key = keys.get(k);
-            MigrationContext own = elementContexts.size() == keys.size() ? elementContexts.get(k) : context;
-            if (own != context && writer.phaseOf(own).authoritative() != authoritative) {
-                // the element's phase reads another store than the one the call wrote: a sync would remove its row
-                resync(statementId, write, own, authoritative, "element-store", "an element of another store's phase");
+            MigrationContext own = afterElements.size() == keys.size() ? afterElements.get(k) : after;
+            if (!own.equals(context) && writer.phaseOf(own).authoritative() != authoritative) {
+                // the row's phase reads another store than the one the call wrote: a sync would remove its row
+                resync(statementId, write, own, authoritative, "element-store", "a row of another store's phase");
                 continue;
             }
             returned = syncKey(statementId, write, key, stored, authoritative, own, written, result);
@@ -408,7 +435,7 @@ public final class DualWriteMappers {
             // exactly, and the sync reads that row anyway (a trigger moving such a key is not looked for)
             return null;
         }
-        String property = keyProperty(statementId, store);
+        String property = keyProperty(statementId, write, store);
         try {
             Object row = null;
             for (String candidate : stored == null ? new String[] {key} : new String[] {key, stored}) {
@@ -452,7 +479,7 @@ public final class DualWriteMappers {
             return null;
         }
         Object argument = orderId ? context.orderId().get() : arguments[write.keyArgument()];
-        String property = keyProperty(statementId, store);
+        String property = keyProperty(statementId, write, store);
         try {
             Object bound = factories.get(store).getConfiguration().getTypeHandlerRegistry().hasTypeHandler(argument.getClass())
                     ? argument : ContextExtractor.meta(argument).getValue(property);
@@ -527,13 +554,54 @@ public final class DualWriteMappers {
         }
     }
 
-    /** The statement's first {@code keyProperty}, else {@code id} (also for a marked {@code default} method). */
-    private String keyProperty(String statementId, Store store) {
+    /**
+     * The statement's key property: its one {@code keyProperty}, else {@code id} (also for a marked {@code default}
+     * method). Of several ({@code keyProperty="merchantNo,id"}: every generated column taken back) it is the one the
+     * table's read statement takes as the key ({@code #{id}}), else the one its result map marks {@code <id>}, else
+     * one named {@code id}: the first was taken, the sync read by a value that is no key, and the row was never
+     * synced.
+     *
+     * @throws IllegalArgumentException when several are named and none of them is the table's key
+     */
+    private String keyProperty(String statementId, Write write, Store store) {
         Configuration configuration = factories.get(store).getConfiguration();
         MappedStatement statement = configuration.hasStatement(statementId, false)
                 ? configuration.getMappedStatement(statementId) : null;
-        return statement != null && statement.getKeyProperties() != null && statement.getKeyProperties().length > 0
-                ? statement.getKeyProperties()[0] : "id";
+        String[] properties = statement == null ? null : statement.getKeyProperties();
+        if (properties == null || properties.length == 0) {
+            return "id";
+        }
+        if (properties.length == 1) {
+            return properties[0];
+        }
+        List<String> names = new ArrayList<>();
+        Map<Store, TableStatements> sides = tables.get(write.table());
+        if (sides != null && configuration.hasStatement(sides.get(store).read(), false)) {
+            MappedStatement read = configuration.getMappedStatement(sides.get(store).read());
+            try {
+                List<org.apache.ibatis.mapping.ParameterMapping> parameters = read.getBoundSql(null).getParameterMappings();
+                if (parameters.size() == 1) {
+                    names.add(parameters.get(0).getProperty());
+                }
+            } catch (RuntimeException dynamic) {
+                // a read whose SQL needs its parameter to render: its result map may still name the key
+            }
+            read.getResultMaps().forEach(map -> map.getResultMappings().stream()
+                    .filter(mapping -> mapping.getFlags().contains(org.apache.ibatis.mapping.ResultFlag.ID))
+                    .forEach(mapping -> names.add(mapping.getProperty())));
+        }
+        names.add("id");
+        for (String name : names) {
+            for (String property : properties) {
+                if (property.substring(property.lastIndexOf('.') + 1).equals(name)) {
+                    return property;
+                }
+            }
+        }
+        throw new IllegalArgumentException(statementId + " takes back several keys (keyProperty \""
+                + String.join(",", properties) + "\") and none of them is the key of table '" + write.table()
+                + "' (the property its read statement takes, one its result map marks <id>, or one named id);"
+                + " name the table's key in keyProperty");
     }
 
     private MigrationContext contextOf(String statementId, Method method, Object[] arguments) {
@@ -688,14 +756,14 @@ public final class DualWriteMappers {
             Iterable<?> elements = argument instanceof Iterable<?> iterable ? iterable
                     : java.util.Arrays.asList((Object[]) argument);
             for (Object element : elements) {
-                keys.add(keyOfElement(statementId, element, configuration, store));
+                keys.add(keyOfElement(statementId, write, element, configuration, store));
             }
             return keys;
         }
         if (configuration.getTypeHandlerRegistry().hasTypeHandler(argument.getClass())) {
             return List.of(keyText(argument));
         }
-        String property = keyProperty(statementId, store);
+        String property = keyProperty(statementId, write, store);
         Object value;
         try {
             value = ContextExtractor.meta(argument).getValue(property);
@@ -711,14 +779,15 @@ public final class DualWriteMappers {
         return List.of(keyText(value));
     }
 
-    private String keyOfElement(String statementId, @Nullable Object element, Configuration configuration, Store store) {
+    private String keyOfElement(String statementId, Write write, @Nullable Object element, Configuration configuration,
+                                Store store) {
         if (element == null) {
             throw new IllegalStateException(statementId + ": an element of its key argument is null");
         }
         if (configuration.getTypeHandlerRegistry().hasTypeHandler(element.getClass())) {
             return keyText(element);
         }
-        String property = keyProperty(statementId, store);
+        String property = keyProperty(statementId, write, store);
         Object value = ContextExtractor.meta(element).getValue(property.substring(property.lastIndexOf('.') + 1));
         if (value == null) {
             throw new IllegalStateException(statementId + ": the key property '" + property
@@ -930,6 +999,20 @@ public final class DualWriteMappers {
             if (!missing.isEmpty()) {
                 throw new IllegalStateException("DualWriteMappers of migration " + migration + ": the statements "
                         + missing + " do not exist in their store's SqlSessionFactory; add their mappers or fix the ids");
+            }
+            List<String> unbound = new ArrayList<>();
+            tables.forEach((table, sides) -> {
+                for (Store store : Store.values()) {
+                    // each store's upserts run with the row the other store's read returned
+                    unbound.addAll(StartupCheck.unboundRowProperties(factories.get(store.other()).getConfiguration(),
+                            sides.get(store.other()).read(), factories.get(store).getConfiguration(),
+                            sides.get(store).upserts()));
+                }
+            });
+            if (!unbound.isEmpty()) {
+                throw new IllegalStateException("DualWriteMappers of migration " + migration + ": " + String.join("; ",
+                        unbound) + "; an upsert takes the row the other store's read returns: name its parameters as"
+                        + " that row's properties");
             }
             new StartupCheck(factories.get(Store.OLD).getConfiguration()).check(rules);
             return new DualWriteMappers(this);

@@ -518,6 +518,28 @@ public final class MapperCopier implements RowCopier {
                         + new TreeSet<>(missing) + " do not exist in the MyBatis configuration; add their mappers to it"
                         + " before building the copier, or fix the ids");
             }
+            String key = keyProperty != null ? keyProperty : mapping.primaryKey().get(0);
+            String unreadable = StartupCheck.unreadableRowProperty(configuration, reads.get(Store.OLD), key);
+            if (unreadable != null) {
+                // the check that a read's row is the key's own would count every row as its own, silently
+                throw new IllegalStateException("MapperCopier of table " + mapping.oldTable() + ": key property '" + key
+                        + "' of the row '" + reads.get(Store.OLD) + "' returns does not exist: " + unreadable + "; "
+                        + (keyProperty != null ? "fix Builder.keyProperty(…)"
+                        : "name the row's key property with Builder.keyProperty(…)"));
+            }
+            List<String> unbound = new ArrayList<>();
+            for (Store store : Store.values()) {
+                // each store's upserts run with the row the other store's read returned
+                if (reads.containsKey(store.other())) {
+                    unbound.addAll(StartupCheck.unboundRowProperties(configuration, reads.get(store.other()),
+                            configuration, upserts.getOrDefault(store, List.of())));
+                }
+            }
+            if (!unbound.isEmpty()) {
+                throw new IllegalStateException("MapperCopier of table " + mapping.oldTable() + ": "
+                        + String.join("; ", unbound) + "; an upsert takes the row the other store's read returns:"
+                        + " name its parameters as that row's properties");
+            }
             if (!reads.containsKey(Store.NEW) || upserts.getOrDefault(Store.OLD, List.of()).isEmpty()
                     || deletes.getOrDefault(Store.OLD, List.of()).isEmpty()) {
                 List<String> absent = new ArrayList<>();

@@ -76,6 +76,11 @@ public final class MigrationContextInterceptor implements Interceptor {
     private final Map<String, String> readRoutes;
     /** Read statement id → its counterpart as it runs in its place ({@link NewStoreReads#inPlaceOf}). */
     private final Map<String, MappedStatement> replacements = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Statement id → the statement without its {@code selectKey} BEFORE, which the interceptor runs itself so that
+     * the key it sets is read with the ids ({@link #keyedBefore}).
+     */
+    private final Map<String, MappedStatement> withoutKeyBefore = new java.util.concurrent.ConcurrentHashMap<>();
     /** Per batching executor: the context its queued updates share, or {@link #MIXED}; absent when none is queued. */
     private final Map<Object, Object> pending = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -210,6 +215,9 @@ public final class MigrationContextInterceptor implements Interceptor {
             }
             return invocation.proceed();
         }
+        if (update && parameter != null && keyBefore(statement)) {
+            keyedBefore(invocation, statement, parameter);
+        }
         MigrationContext context = extractor.contextFor(statement.getId(), parameter);
         if (!update && context != null && !readRoutes.isEmpty()) {
             route(invocation, statement, parameter, context);
@@ -229,6 +237,49 @@ public final class MigrationContextInterceptor implements Interceptor {
         try (MigrationContext.Scope scope = context.open()) {
             return invocation.proceed();
         }
+    }
+
+    /**
+     * Runs the {@code selectKey} BEFORE of {@code statement} on the call's executor, as MyBatis would have run it
+     * when preparing the statement, and lets the statement proceed without it: the key it sets on the parameter (an
+     * order id from a sequence) is then there when the ids are read. Read before it, the order id was missing, and a
+     * row of an order switched apart from its merchant was left to a scoped resync of the whole table.
+     */
+    private void keyedBefore(Invocation invocation, MappedStatement statement, Object parameter) throws java.sql.SQLException {
+        statement.getKeyGenerator().processBefore((Executor) invocation.getTarget(), statement, null, parameter);
+        invocation.getArgs()[0] = withoutKeyBefore.computeIfAbsent(statement.getId(), id -> withoutKeyGenerator(statement));
+    }
+
+    /** Whether {@code statement} has a {@code selectKey} run before it ({@code order="BEFORE"}, {@code before = true}). */
+    private static boolean keyBefore(MappedStatement statement) {
+        if (!(statement.getKeyGenerator() instanceof org.apache.ibatis.executor.keygen.SelectKeyGenerator generator)) {
+            return false;
+        }
+        try {
+            return EXECUTE_BEFORE != null && EXECUTE_BEFORE.getBoolean(generator);
+        } catch (ReflectiveOperationException | RuntimeException unknown) {
+            return false; // another MyBatis: its key is read after the call, as before
+        }
+    }
+
+    /** MyBatis' flag of a {@code selectKey} run before its statement, which it does not expose; null if not found. */
+    private static final java.lang.reflect.@Nullable Field EXECUTE_BEFORE = executeBefore();
+
+    private static java.lang.reflect.@Nullable Field executeBefore() {
+        try {
+            java.lang.reflect.Field field = org.apache.ibatis.executor.keygen.SelectKeyGenerator.class
+                    .getDeclaredField("executeBefore");
+            field.setAccessible(true);
+            return field;
+        } catch (ReflectiveOperationException | RuntimeException unknown) {
+            return null;
+        }
+    }
+
+    /** A copy of {@code statement} that generates no key: the interceptor has run its {@code selectKey} already. */
+    private static MappedStatement withoutKeyGenerator(MappedStatement statement) {
+        return NewStoreReads.copy(statement, builder -> builder.keyGenerator(
+                org.apache.ibatis.executor.keygen.NoKeyGenerator.INSTANCE));
     }
 
     /** Remembers the context of an update queued on a batching executor ({@code null}: none). */

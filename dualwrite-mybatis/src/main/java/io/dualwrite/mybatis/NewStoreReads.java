@@ -79,26 +79,37 @@ public final class NewStoreReads {
                 && old.isFlushCacheRequired() == counterpart.isFlushCacheRequired()) {
             return counterpart;
         }
+        return copy(counterpart, builder -> builder.cache(old.getCache()).useCache(old.isUseCache())
+                .flushCacheRequired(old.isFlushCacheRequired()));
+    }
+
+    /**
+     * A copy of {@code statement} (same id, SQL, maps, key generation and cache) with what {@code change} sets on
+     * its builder.
+     */
+    static org.apache.ibatis.mapping.MappedStatement copy(org.apache.ibatis.mapping.MappedStatement statement,
+            java.util.function.UnaryOperator<org.apache.ibatis.mapping.MappedStatement.Builder> change) {
         org.apache.ibatis.mapping.MappedStatement.Builder builder = new org.apache.ibatis.mapping.MappedStatement.Builder(
-                counterpart.getConfiguration(), counterpart.getId(), counterpart.getSqlSource(),
-                counterpart.getSqlCommandType())
-                .resource(counterpart.getResource()).fetchSize(counterpart.getFetchSize())
-                .timeout(counterpart.getTimeout()).statementType(counterpart.getStatementType())
-                .resultSetType(counterpart.getResultSetType()).parameterMap(counterpart.getParameterMap())
-                .resultMaps(counterpart.getResultMaps()).resultOrdered(counterpart.isResultOrdered())
-                .keyGenerator(counterpart.getKeyGenerator()).databaseId(counterpart.getDatabaseId())
-                .lang(counterpart.getLang()).dirtySelect(counterpart.isDirtySelect())
-                .cache(old.getCache()).useCache(old.isUseCache()).flushCacheRequired(old.isFlushCacheRequired());
-        if (counterpart.getKeyProperties() != null) {
-            builder.keyProperty(String.join(",", counterpart.getKeyProperties()));
+                statement.getConfiguration(), statement.getId(), statement.getSqlSource(),
+                statement.getSqlCommandType())
+                .resource(statement.getResource()).fetchSize(statement.getFetchSize())
+                .timeout(statement.getTimeout()).statementType(statement.getStatementType())
+                .resultSetType(statement.getResultSetType()).parameterMap(statement.getParameterMap())
+                .resultMaps(statement.getResultMaps()).resultOrdered(statement.isResultOrdered())
+                .keyGenerator(statement.getKeyGenerator()).databaseId(statement.getDatabaseId())
+                .lang(statement.getLang()).dirtySelect(statement.isDirtySelect())
+                .cache(statement.getCache()).useCache(statement.isUseCache())
+                .flushCacheRequired(statement.isFlushCacheRequired());
+        if (statement.getKeyProperties() != null) {
+            builder.keyProperty(String.join(",", statement.getKeyProperties()));
         }
-        if (counterpart.getKeyColumns() != null) {
-            builder.keyColumn(String.join(",", counterpart.getKeyColumns()));
+        if (statement.getKeyColumns() != null) {
+            builder.keyColumn(String.join(",", statement.getKeyColumns()));
         }
-        if (counterpart.getResultSets() != null) {
-            builder.resultSets(String.join(",", counterpart.getResultSets()));
+        if (statement.getResultSets() != null) {
+            builder.resultSets(String.join(",", statement.getResultSets()));
         }
-        return builder.build();
+        return change.apply(builder).build();
     }
 
     /** Builds {@link NewStoreReads}. */

@@ -3,6 +3,8 @@ package io.dualwrite.mybatis;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
+import java.lang.reflect.WildcardType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -14,19 +16,27 @@ import org.apache.ibatis.reflection.DefaultReflectorFactory;
 import org.apache.ibatis.reflection.MetaClass;
 import org.apache.ibatis.reflection.ParamNameResolver;
 import org.apache.ibatis.reflection.ReflectorFactory;
+import org.apache.ibatis.reflection.TypeParameterResolver;
 import org.apache.ibatis.session.Configuration;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks {@link ContextRules} against a MyBatis {@link Configuration} once, at install: every configured
  * statement exists, and every path of a statement names readable properties of its parameter (as far as its
- * types are known: a {@code Map} or {@code Object} parameter accepts any path). A global path must fit at
- * least one statement.
+ * types are known: a {@code Map} or {@code Object} parameter accepts any path). A type variable is read as the type
+ * it stands for where that is known (a base mapper's {@code E} as its sub-mapper binds it, a field {@code T} of a
+ * {@code Envelope<Order>}), else as its bound; a path that goes through a type variable or wildcard bound by nothing
+ * but {@code Object} cannot be checked, and says so at WARN. A global path must fit at least one statement.
  */
 final class StartupCheck {
 
+    private static final Logger log = LoggerFactory.getLogger(StartupCheck.class);
     private final Configuration configuration;
     private final ReflectorFactory reflectors = new DefaultReflectorFactory();
+    /** Set by {@link #misfit}: why the path it accepted could not be checked to its end, or null. */
+    private @Nullable String unchecked;
 
     StartupCheck(Configuration configuration) {
         this.configuration = configuration;
@@ -56,6 +66,10 @@ final class StartupCheck {
                     if (why != null) {
                         problems.add("property path '" + path + "' of statement '" + id + "' (mapper " + mapper
                                 + ") does not exist: " + why + "; fix the path in ContextRules.statement(...)");
+                    } else if (unchecked != null) {
+                        log.warn("dualwrite: property path '{}' of statement '{}' (mapper {}) cannot be checked at"
+                                + " start-up: {}; a misspelt path would leave every call unattributed", path, id,
+                                mapper, unchecked);
                     }
                 }
             }
@@ -138,12 +152,125 @@ final class StartupCheck {
                 problems.add("statement '" + route.getValue() + "' (mapper " + mapperOf(route.getValue()) + ") returns "
                         + resultType(now).getName() + " but '" + route.getKey() + "' returns " + resultType(old).getName()
                         + "; a counterpart must return the caller's type");
+            } else {
+                String unbound = unboundParameter(old, now);
+                if (unbound != null) {
+                    problems.add("statement '" + route.getValue() + "' (mapper " + mapperOf(route.getValue())
+                            + ") binds " + unbound + " in place of '" + route.getKey() + "'; a counterpart runs with"
+                            + " the parameter of the read it replaces: name its parameters as that read does");
+                }
             }
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("MyBatis new-store reads: " + String.join("; ", problems));
         }
         return routes;
+    }
+
+    /**
+     * Which parameter of the counterpart {@code now}'s SQL the parameter of {@code old} cannot give, and why; null
+     * when all can (or when its SQL is dynamic, known per call only). A counterpart that binds {@code #{merchant}}
+     * for a read passing {@code @Param("merchantNo")} installed, and failed every call once the new store was read.
+     */
+    private @Nullable String unboundParameter(MappedStatement old, MappedStatement now) {
+        if (!(now.getSqlSource() instanceof org.apache.ibatis.scripting.defaults.RawSqlSource)
+                && !(now.getSqlSource() instanceof org.apache.ibatis.builder.StaticSqlSource)) {
+            return null;
+        }
+        for (org.apache.ibatis.mapping.ParameterMapping mapping : now.getBoundSql(null).getParameterMappings()) {
+            String property = mapping.getProperty();
+            if (property == null || property.startsWith("_parameter") || property.startsWith("_databaseId")
+                    || mapping.getMode() == org.apache.ibatis.mapping.ParameterMode.OUT) {
+                continue;
+            }
+            String why = misfit(old, property, true, false);
+            if (why != null) {
+                return "#{" + property + "}, which the parameter of '" + old.getId() + "' does not have: " + why;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * For the statements that write a row into a store ({@code upserts}, of {@code target}) with the row object the
+     * other store's {@code read} returned (of {@code source}): each parameter of their SQL the row does not have, as
+     * "statement … binds #{…}, which …". A sync with such a statement failed for every key, left in the change log
+     * for good; the ids were checked only for existing. Dynamic SQL is not checked (known per call only).
+     */
+    static List<String> unboundRowProperties(Configuration source, String read, Configuration target,
+                                             List<String> upserts) {
+        List<String> problems = new ArrayList<>();
+        if (!source.hasStatement(read, false)) {
+            return problems;
+        }
+        Class<?> row = resultType(source.getMappedStatement(read));
+        StartupCheck check = new StartupCheck(target);
+        for (String upsert : upserts) {
+            if (!target.hasStatement(upsert, false)) {
+                continue;
+            }
+            MappedStatement statement = target.getMappedStatement(upsert);
+            if (!(statement.getSqlSource() instanceof org.apache.ibatis.scripting.defaults.RawSqlSource)
+                    && !(statement.getSqlSource() instanceof org.apache.ibatis.builder.StaticSqlSource)) {
+                continue;
+            }
+            for (org.apache.ibatis.mapping.ParameterMapping mapping : statement.getBoundSql(null).getParameterMappings()) {
+                String property = mapping.getProperty();
+                if (property == null || property.startsWith("_parameter") || property.startsWith("_databaseId")) {
+                    continue;
+                }
+                String why = check.configuration.getTypeHandlerRegistry().hasTypeHandler(row) ? null
+                        : check.walk(row, property.split("\\."), 0, false, property);
+                if (why != null) {
+                    problems.add("statement '" + upsert + "' (mapper " + mapperOf(upsert) + ") binds #{" + property
+                            + "}, which the row '" + read + "' returns does not have: " + why);
+                    break;
+                }
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Why the key property {@code property} of a marked write cannot be read from its key argument {@code index} of
+     * {@code method} of {@code mapper}, or null when it can or the argument's type is not known here:
+     * from the argument itself, else as MyBatis names it ({@code row.id}); of a list or array, from each element by
+     * the property's last name. A key argument of a type MyBatis binds as one value is its own key.
+     */
+    static @Nullable String unreadableKey(Configuration configuration, Class<?> mapper, Method method, int index,
+                                          String property) {
+        String statementId = mapper.getName() + "." + method.getName();
+        StartupCheck check = new StartupCheck(configuration);
+        Type type = check.known(TypeParameterResolver.resolveParamTypes(method, mapper)[index], property);
+        Class<?> element = elementClass(type);
+        if (element == null || configuration.getTypeHandlerRegistry().hasTypeHandler(element)) {
+            return null;
+        }
+        if (isCollection(type)) {
+            String last = property.substring(property.lastIndexOf('.') + 1);
+            return check.walk(element, new String[] {last}, 0, false, last);
+        }
+        String why = check.walk(type, property.split("\\."), 0, false, property);
+        if (why != null && configuration.hasStatement(statementId, false)
+                && check.misfit(configuration.getMappedStatement(statementId), property, true, false) == null) {
+            return null; // named through MyBatis' parameter map, as the sync reads it then
+        }
+        return why;
+    }
+
+    /**
+     * Why property {@code path} cannot be read from the row {@code read} returns, or null when it can (or the row is a
+     * map, a single value, or of a type unknown here).
+     */
+    static @Nullable String unreadableRowProperty(Configuration configuration, String read, String path) {
+        if (!configuration.hasStatement(read, false)) {
+            return null;
+        }
+        Class<?> row = resultType(configuration.getMappedStatement(read));
+        if (configuration.getTypeHandlerRegistry().hasTypeHandler(row)) {
+            return null;
+        }
+        return new StartupCheck(configuration).walk(row, path.split("\\."), 0, false, path);
     }
 
     private static Class<?> resultType(MappedStatement statement) {
@@ -156,11 +283,19 @@ final class StartupCheck {
      * any name; a global path does not, or it would read every such parameter as an id).
      */
     @Nullable String misfit(MappedStatement statement, String path, boolean own) {
+        return misfit(statement, path, own, true);
+    }
+
+    /** {@link #misfit(MappedStatement, String, boolean)}; {@code id}: whether the path must end at an id. */
+    private @Nullable String misfit(MappedStatement statement, String path, boolean own, boolean id) {
+        unchecked = null;
         String[] names = path.split("\\.");
         Method method = mapperMethod(statement.getId());
         Type root;
         int first = 0;
         if (method != null) {
+            // a base mapper's parameter E, as the statement's own mapper binds it
+            Type[] parameterTypes = TypeParameterResolver.resolveParamTypes(method, mapperClass(statement.getId()));
             String[] params = new ParamNameResolver(configuration, method).getNames();
             boolean wrapped = params.length > 1 || method.getParameters().length == 1 && method.getParameters()[0]
                     .isAnnotationPresent(org.apache.ibatis.annotations.Param.class);
@@ -168,7 +303,8 @@ final class StartupCheck {
                 return "the mapper method " + method.getName() + " takes no parameter";
             }
             if (params.length == 1 && !wrapped) {
-                root = method.getGenericParameterTypes()[paramIndex(method)];
+                root = known(unlessObject(method.getGenericParameterTypes()[paramIndex(method)],
+                        parameterTypes[paramIndex(method)]), path);
                 Class<?> lone = rawClass(root);
                 if (own && names.length == 1 && lone != null && !Map.class.isAssignableFrom(lone)
                         && configuration.getTypeHandlerRegistry().hasTypeHandler(lone)) {
@@ -191,12 +327,18 @@ final class StartupCheck {
                             + "' (its @Param names: " + Arrays.toString(params) + "; also param1.." + "param"
                             + params.length + ")";
                 }
-                root = method.getGenericParameterTypes()[paramIndex(method, index)];
+                root = known(unlessObject(method.getGenericParameterTypes()[paramIndex(method, index)],
+                        parameterTypes[paramIndex(method, index)]), path);
                 first = 1;
             }
         } else {
             root = statement.getParameterMap().getType();
         }
+        return walk(root, names, first, id, path);
+    }
+
+    /** Why {@code names} from {@code first} on cannot be read from a value of {@code root}, or null (see misfit). */
+    private @Nullable String walk(Type root, String[] names, int first, boolean id, String path) {
         Type type = root;
         for (int i = first; i < names.length; i++) {
             Class<?> raw = elementClass(type);
@@ -212,10 +354,10 @@ final class StartupCheck {
                 return raw.getSimpleName() + " has no readable property '" + names[i] + "' (its properties: "
                         + new TreeSet<>(Arrays.asList(meta.getGetterNames())) + ")";
             }
-            type = getterType(raw, names[i], meta);
+            type = known(getterType(raw, type, names[i], meta), path);
         }
         Class<?> end = elementClass(type);
-        if (end != null && !mayBeId(end)) {
+        if (id && end != null && !mayBeId(end)) {
             // the interceptor takes no bean for an id: every call would follow the unattributed rule, silently
             return end.getSimpleName() + " is a bean, not an id; the path must go on to one of its properties "
                     + new TreeSet<>(Arrays.asList(MetaClass.forClass(end, reflectors).getGetterNames()));
@@ -260,15 +402,80 @@ final class StartupCheck {
         return 0;
     }
 
-    private static Type getterType(Class<?> owner, String name, MetaClass meta) {
+    /**
+     * The type of property {@code name} of a value of {@code type} (of class {@code owner}): its field's type, else its
+     * getter's, with the type variables {@code type} binds resolved ({@code T payload} of an {@code Envelope<Order>}).
+     */
+    private static Type getterType(Class<?> owner, Type type, String name, MetaClass meta) {
         for (Class<?> c = owner; c != null && c != Object.class; c = c.getSuperclass()) {
             try {
-                return c.getDeclaredField(name).getGenericType();
+                java.lang.reflect.Field field = c.getDeclaredField(name);
+                Type bound = boundBy(field.getGenericType(), type);
+                return bound != null ? bound
+                        : unlessObject(field.getGenericType(), TypeParameterResolver.resolveFieldType(field, type));
             } catch (NoSuchFieldException absent) {
                 // a getter without a field of that name, or a superclass field
             }
         }
+        String suffix = Character.toUpperCase(name.charAt(0)) + name.substring(1);
+        for (String getter : List.of("get" + suffix, "is" + suffix)) {
+            try {
+                Method method = owner.getMethod(getter);
+                Type bound = boundBy(method.getGenericReturnType(), type);
+                return bound != null ? bound
+                        : unlessObject(method.getGenericReturnType(), TypeParameterResolver.resolveReturnType(method, type));
+            } catch (NoSuchMethodException absent) {
+                // a record's accessor, or the other prefix
+            }
+        }
         return meta.getGetterType(name);
+    }
+
+    /**
+     * {@code resolved}, unless MyBatis' resolver answered a type variable with its bound {@code Object}: then the
+     * variable, so that {@link #known} notes that the path cannot be checked from there.
+     */
+    private static Type unlessObject(Type declared, Type resolved) {
+        return resolved == Object.class && declared instanceof TypeVariable<?> ? declared : resolved;
+    }
+
+    /**
+     * The type argument {@code owner} gives a type variable of its own class ({@code T} of {@code Envelope<Order>}:
+     * {@code Order}), or null. MyBatis' resolver answers such a variable with its bound.
+     */
+    private static @Nullable Type boundBy(Type declared, Type owner) {
+        if (declared instanceof TypeVariable<?> variable && owner instanceof ParameterizedType parameterized
+                && variable.getGenericDeclaration() == parameterized.getRawType()) {
+            TypeVariable<?>[] variables = ((Class<?>) parameterized.getRawType()).getTypeParameters();
+            for (int i = 0; i < variables.length; i++) {
+                if (variables[i].getName().equals(variable.getName())) {
+                    return parameterized.getActualTypeArguments()[i];
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@code type} as far as it is known: a type variable or wildcard left after resolution ({@code <T extends Order>}
+     * of the method itself, {@code Envelope<?>}) stands for its bound; one bound by nothing but {@code Object} is noted
+     * in {@link #unchecked}, and the path accepted from there.
+     */
+    private Type known(Type type, String path) {
+        Type known = type;
+        while (known instanceof TypeVariable<?> || known instanceof WildcardType) {
+            Type variable = known;
+            known = known instanceof TypeVariable<?> v ? v.getBounds()[0] : ((WildcardType) known).getUpperBounds()[0];
+            if (known == Object.class && unchecked == null) {
+                unchecked = "it goes through " + (variable instanceof TypeVariable<?> v ? "type variable " + v.getName()
+                        + " of " + v.getGenericDeclaration() : "a wildcard (?)") + ", bound by nothing but Object";
+            }
+        }
+        if (known instanceof ParameterizedType parameterized && parameterized.getActualTypeArguments().length == 1
+                && rawClass(parameterized) != null && Collection.class.isAssignableFrom(rawClass(parameterized))) {
+            known(parameterized.getActualTypeArguments()[0], path); // a List<T>: notes an element type unknown
+        }
+        return known;
     }
 
     private static boolean isCollection(Type type) {
@@ -287,7 +494,12 @@ final class StartupCheck {
         }
         if (Collection.class.isAssignableFrom(raw)) {
             if (type instanceof ParameterizedType parameterized && parameterized.getActualTypeArguments().length == 1) {
-                return rawClass(parameterized.getActualTypeArguments()[0]);
+                Type element = parameterized.getActualTypeArguments()[0];
+                while (element instanceof TypeVariable<?> || element instanceof WildcardType) {
+                    element = element instanceof TypeVariable<?> v ? v.getBounds()[0]
+                            : ((WildcardType) element).getUpperBounds()[0];
+                }
+                return rawClass(element);
             }
             return null;
         }
@@ -304,16 +516,21 @@ final class StartupCheck {
         return null;
     }
 
-    private @Nullable Method mapperMethod(String statementId) {
+    private @Nullable Class<?> mapperClass(String statementId) {
         int dot = statementId.lastIndexOf('.');
         if (dot < 0) {
             return null;
         }
-        Class<?> mapper = configuration.getMapperRegistry().getMappers().stream()
+        return configuration.getMapperRegistry().getMappers().stream()
                 .filter(type -> type.getName().equals(statementId.substring(0, dot))).findFirst().orElse(null);
+    }
+
+    private @Nullable Method mapperMethod(String statementId) {
+        Class<?> mapper = mapperClass(statementId);
         if (mapper == null) {
             return null;
         }
+        int dot = statementId.lastIndexOf('.');
         String name = statementId.substring(dot + 1);
         for (Method method : mapper.getMethods()) {
             if (method.getName().equals(name) && !method.isBridge() && !method.isDefault()) {

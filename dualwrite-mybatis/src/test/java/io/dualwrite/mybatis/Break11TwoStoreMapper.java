@@ -7,10 +7,9 @@ import org.apache.ibatis.annotations.Delete;
 import org.apache.ibatis.annotations.Insert;
 import org.apache.ibatis.annotations.Options;
 import org.apache.ibatis.annotations.Param;
-import org.apache.ibatis.annotations.Select;
 
 /** A mapper known to two session factories (old and new store, same table), its multi-row insert marked. */
-public interface Break11TwoStoreMapper {
+public interface Break11TwoStoreMapper extends TwoStoreRowStatements {
 
     /** A {@code <foreach>} insert of several orders, of one merchant or several; each element gets its key. */
     @DualWrite(table = "orders", key = 0, operation = Operation.INSERT)
@@ -24,13 +23,4 @@ public interface Break11TwoStoreMapper {
     @Delete("<script>DELETE FROM orders WHERE id IN <foreach collection='ids' item='id' open='(' separator=','"
             + " close=')'>#{id}</foreach></script>")
     int deleteAll(@Param("ids") List<Long> ids);
-
-    @Select("SELECT id, merchant_no AS merchantNo, status, amount FROM orders WHERE id = #{id}")
-    Order selectById(long id);
-
-    @Insert("INSERT INTO orders (id, merchant_no, status, amount) VALUES (#{id}, #{merchantNo}, #{status}, #{amount})")
-    int insertWithId(Order order);
-
-    @Delete("DELETE FROM orders WHERE id = #{id}")
-    int deleteById(long id);
 }

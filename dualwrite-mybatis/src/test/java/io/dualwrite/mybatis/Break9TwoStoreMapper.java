@@ -2,14 +2,13 @@ package io.dualwrite.mybatis;
 
 import io.dualwrite.annotation.DualWrite;
 import io.dualwrite.changelog.Operation;
-import org.apache.ibatis.annotations.Delete;
 import org.apache.ibatis.annotations.Insert;
 import org.apache.ibatis.annotations.Options;
 import org.apache.ibatis.annotations.Select;
 import org.apache.ibatis.cursor.Cursor;
 
 /** A mapper of two session factories (same table on both stores) with a {@code Cursor} read. */
-public interface Break9TwoStoreMapper {
+public interface Break9TwoStoreMapper extends TwoStoreRowStatements {
 
     @DualWrite(table = "orders", key = 0, operation = Operation.INSERT)
     @Insert("INSERT INTO orders (merchant_no, status, amount) VALUES (#{merchantNo}, #{status}, #{amount})")
@@ -18,13 +17,4 @@ public interface Break9TwoStoreMapper {
 
     @Select("SELECT id, merchant_no AS merchantNo, status, amount FROM orders WHERE merchant_no = #{merchantNo} ORDER BY id")
     Cursor<Order> cursorOf(String merchantNo);
-
-    @Select("SELECT id, merchant_no AS merchantNo, status, amount FROM orders WHERE id = #{id}")
-    Order selectById(long id);
-
-    @Insert("INSERT INTO orders (id, merchant_no, status, amount) VALUES (#{id}, #{merchantNo}, #{status}, #{amount})")
-    int insertWithId(Order order);
-
-    @Delete("DELETE FROM orders WHERE id = #{id}")
-    int deleteById(long id);
 }

@@ -1,5 +1,8 @@
 package io.dualwrite.mybatis;
 
+import static io.dualwrite.mybatis.MyBatisBreakSupport.assertOnlyTheMerchantMirrored;
+import static io.dualwrite.mybatis.MyBatisBreakSupport.inBatch;
+import static io.dualwrite.mybatis.MyBatisBreakSupport.two;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.MigrationPhase;
@@ -11,7 +14,6 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import javax.sql.DataSource;
@@ -20,13 +22,8 @@ import org.apache.ibatis.annotations.Insert;
 import org.apache.ibatis.annotations.Options;
 import org.apache.ibatis.annotations.Param;
 import org.apache.ibatis.annotations.Update;
-import org.apache.ibatis.mapping.Environment;
-import org.apache.ibatis.session.Configuration;
-import org.apache.ibatis.session.ExecutorType;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
-import org.apache.ibatis.session.SqlSessionFactoryBuilder;
-import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -80,17 +77,8 @@ class MyBatisBreak10Test {
     }
 
     private static SqlSessionFactory sessions(DataSource dataSource, ContextRules rules) {
-        Configuration configuration = new Configuration(new Environment("break10", new JdbcTransactionFactory(), dataSource));
-        configuration.addMapper(OrderMapper.class);
-        configuration.addMapper(OrderXmlMapper.class);
-        configuration.addMapper(Break10BatchMapper.class);
-        configuration.addMapper(Break10PrimitiveMapper.class);
-        MigrationContextInterceptor.install(configuration, rules);
-        return new SqlSessionFactoryBuilder().build(configuration);
-    }
-
-    private static List<Order> two(String merchant, String first, String second) {
-        return new ArrayList<>(List.of(new Order(merchant, "NEW", first), new Order(merchant, "NEW", second)));
+        return MyBatisBreakSupport.sessions(dataSource, rules, OrderMapper.class, OrderXmlMapper.class,
+                Break10BatchMapper.class, Break10PrimitiveMapper.class);
     }
 
     /**
@@ -104,18 +92,13 @@ class MyBatisBreak10Test {
     @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "MARIADB"})
     void aBatchOfMultiRowInsertsOfTwoMerchantsPairsKeysByEachEntrysCount(TestDatabases.Kind kind) throws Exception {
         try (MyBatisStores stores = stores(kind, null)) {
-            try (SqlSession session = sessions(stores.dataSource, RULES).openSession(ExecutorType.BATCH)) {
-                Break10BatchMapper mapper = session.getMapper(Break10BatchMapper.class);
+            inBatch(sessions(stores.dataSource, RULES), Break10BatchMapper.class, mapper -> {
                 mapper.insertAll(two("m-2", "1.00", "2.00"));
                 mapper.insertAll(two("m-1", "3.00", "4.00"));
                 mapper.insertAll(two("m-2", "5.00", "6.00"));
                 mapper.insertAll(two("m-1", "7.00", "8.00"));
-                session.commit();
-            }
-            assertThat(stores.oldRows()).hasSize(8);
-            assertThat(stores.oldRowsOf("m-1")).hasSize(4);
-            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1"));
-            assertThat(stores.changeLogCounts()).isEmpty();
+            });
+            assertOnlyTheMerchantMirrored(stores, "m-1", 8, 4);
         }
     }
 
@@ -131,18 +114,13 @@ class MyBatisBreak10Test {
         try (MyBatisStores stores = stores(kind, null)) {
             stores.oldDb.execute("INSERT INTO orders (merchant_no, status, amount) VALUES ('m-0', 'A', 1.00),"
                     + " ('m-0', 'A', 2.00), ('m-0', 'B', 3.00)");
-            try (SqlSession session = sessions(stores.dataSource, RULES).openSession(ExecutorType.BATCH)) {
-                Break10BatchMapper mapper = session.getMapper(Break10BatchMapper.class);
+            inBatch(sessions(stores.dataSource, RULES), Break10BatchMapper.class, mapper -> {
                 mapper.copyOrders("m-2", "m-0", "A");
                 mapper.copyOrders("m-1", "m-0", "B");
                 mapper.copyOrders("m-2", "m-0", "C");
                 mapper.copyOrders("m-1", "m-0", "A");
-                session.commit();
-            }
-            assertThat(stores.oldRows()).hasSize(8);
-            assertThat(stores.oldRowsOf("m-1")).hasSize(3);
-            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1"));
-            assertThat(stores.changeLogCounts()).isEmpty();
+            });
+            assertOnlyTheMerchantMirrored(stores, "m-1", 8, 3);
         }
     }
 
@@ -157,13 +135,11 @@ class MyBatisBreak10Test {
             DualWriteDataSource noInfo = DualWriteDataSource.builder()
                     .oldDataSource(withoutCounts(stores.oldDb.dataSource())).newDataSource(stores.newDb.dataSource())
                     .migration(MyBatisStores.MIGRATION).dualWriter(stores.writer).mapping(MyBatisStores.MAPPING).build();
-            try (SqlSession session = sessions(noInfo, RULES).openSession(ExecutorType.BATCH)) {
-                Break10BatchMapper mapper = session.getMapper(Break10BatchMapper.class);
+            inBatch(sessions(noInfo, RULES), Break10BatchMapper.class, mapper -> {
                 mapper.insertAll(two("m-2", "1.00", "2.00"));
                 mapper.insertAll(two("m-1", "3.00", "4.00"));
                 mapper.insertAll(two("m-2", "5.00", "6.00"));
-                session.commit();
-            }
+            });
             assertThat(stores.oldRows()).hasSize(6);
             assertThat(stores.oldRowsOf("m-1")).containsAllEntriesOf(stores.newRows());
             assertThat(stores.newRows().keySet()).doesNotContainAnyElementsOf(stores.oldRowsOf("m-2").keySet());

@@ -1,5 +1,8 @@
 package io.dualwrite.mybatis;
 
+import static io.dualwrite.mybatis.MyBatisBreakSupport.assertOnlyTheMerchantMirrored;
+import static io.dualwrite.mybatis.MyBatisBreakSupport.inBatch;
+import static io.dualwrite.mybatis.MyBatisBreakSupport.two;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.DualWriter;
@@ -7,26 +10,21 @@ import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.Operation;
 import io.dualwrite.jdbc.DualWriteDataSource;
-import io.dualwrite.jdbc.changelog.JdbcChangeLog;
-import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.mapping.TableMapping;
-import io.dualwrite.mirror.MirrorConfig;
-import io.dualwrite.mirror.MirrorMode;
 import io.dualwrite.switches.MigrationSwitchConfig;
 import io.dualwrite.switches.SwitchRule;
 import io.dualwrite.switches.SwitchStores;
 import io.dualwrite.switches.Switchboard;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.ibatis.mapping.Environment;
 import org.apache.ibatis.session.Configuration;
-import org.apache.ibatis.session.ExecutorType;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
-import org.apache.ibatis.session.SqlSessionFactoryBuilder;
 import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -63,15 +61,7 @@ class MyBatisBreak11Test {
     }
 
     private static SqlSessionFactory sessions(DataSource dataSource) {
-        Configuration configuration = new Configuration(new Environment("break11", new JdbcTransactionFactory(), dataSource));
-        configuration.addMapper(OrderMapper.class);
-        configuration.addMapper(Break11OrderMapper.class);
-        MigrationContextInterceptor.install(configuration, RULES);
-        return new SqlSessionFactoryBuilder().build(configuration);
-    }
-
-    private static List<Order> two(String merchant, String first, String second) {
-        return new ArrayList<>(List.of(new Order(merchant, "NEW", first), new Order(merchant, "NEW", second)));
+        return MyBatisBreakSupport.sessions(dataSource, RULES, OrderMapper.class, Break11OrderMapper.class);
     }
 
     /**
@@ -85,18 +75,13 @@ class MyBatisBreak11Test {
     void aBatchOfMultiRowInsertsDecidesEachGeneratedOrderIdUnderItsOwnEntrysMerchant(TestDatabases.Kind kind)
             throws Exception {
         try (MyBatisStores stores = byOrderKey(kind)) {
-            try (SqlSession session = sessions(stores.dataSource).openSession(ExecutorType.BATCH)) {
-                Break11OrderMapper mapper = session.getMapper(Break11OrderMapper.class);
+            inBatch(sessions(stores.dataSource), Break11OrderMapper.class, mapper -> {
                 mapper.insertAll(two("m-2", "1.00", "2.00"));
                 mapper.insertAll(two("m-1", "3.00", "4.00"));
                 mapper.insertAll(two("m-2", "5.00", "6.00"));
                 mapper.insertAll(two("m-1", "7.00", "8.00"));
-                session.commit();
-            }
-            assertThat(stores.oldRows()).hasSize(8);
-            assertThat(stores.oldRowsOf("m-1")).hasSize(4);
-            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1"));
-            assertThat(stores.changeLogCounts()).isEmpty();
+            });
+            assertOnlyTheMerchantMirrored(stores, "m-1", 8, 4);
         }
     }
 
@@ -111,18 +96,13 @@ class MyBatisBreak11Test {
         try (MyBatisStores stores = byOrderKey(kind)) {
             stores.oldDb.execute("INSERT INTO orders (merchant_no, status, amount) VALUES ('m-0', 'A', 1.00),"
                     + " ('m-0', 'A', 2.00), ('m-0', 'B', 3.00)");
-            try (SqlSession session = sessions(stores.dataSource).openSession(ExecutorType.BATCH)) {
-                Break11OrderMapper mapper = session.getMapper(Break11OrderMapper.class);
+            inBatch(sessions(stores.dataSource), Break11OrderMapper.class, mapper -> {
                 mapper.copyOrders("m-2", "m-0", "A");
                 mapper.copyOrders("m-1", "m-0", "B");
                 mapper.copyOrders("m-2", "m-0", "C");
                 mapper.copyOrders("m-1", "m-0", "A");
-                session.commit();
-            }
-            assertThat(stores.oldRows()).hasSize(8);
-            assertThat(stores.oldRowsOf("m-1")).hasSize(3);
-            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1"));
-            assertThat(stores.changeLogCounts()).isEmpty();
+            });
+            assertOnlyTheMerchantMirrored(stores, "m-1", 8, 3);
         }
     }
 
@@ -132,18 +112,13 @@ class MyBatisBreak11Test {
     void aBatchOfMultiRowInsertsLeavesTheOldOnlyMerchantsGeneratedOrderIdsOut(TestDatabases.Kind kind)
             throws Exception {
         try (MyBatisStores stores = byOrderKey(kind)) {
-            try (SqlSession session = sessions(stores.dataSource).openSession(ExecutorType.BATCH)) {
-                Break11OrderMapper mapper = session.getMapper(Break11OrderMapper.class);
+            inBatch(sessions(stores.dataSource), Break11OrderMapper.class, mapper -> {
                 mapper.insertAll(two("m-1", "1.00", "2.00"));
                 mapper.insertAll(two("m-2", "3.00", "4.00"));
                 mapper.insertAll(List.of(new Order("m-2", "NEW", "5.00")));
                 mapper.insertAll(two("m-1", "7.00", "8.00"));
-                session.commit();
-            }
-            assertThat(stores.oldRows()).hasSize(7);
-            assertThat(stores.oldRowsOf("m-1")).hasSize(4);
-            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1"));
-            assertThat(stores.changeLogCounts()).isEmpty();
+            });
+            assertOnlyTheMerchantMirrored(stores, "m-1", 7, 4);
         }
     }
 
@@ -160,12 +135,10 @@ class MyBatisBreak11Test {
                     .oldDataSource(MyBatisBreak10Test.withoutCounts(stores.oldDb.dataSource()))
                     .newDataSource(stores.newDb.dataSource()).migration(MyBatisStores.MIGRATION)
                     .dualWriter(stores.writer).mapping(BY_ORDER_KEY).build();
-            try (SqlSession session = sessions(noInfo).openSession(ExecutorType.BATCH)) {
-                Break11OrderMapper mapper = session.getMapper(Break11OrderMapper.class);
+            inBatch(sessions(noInfo), Break11OrderMapper.class, mapper -> {
                 mapper.insertAll(two("m-2", "1.00", "2.00"));
                 mapper.insertAll(two("m-1", "3.00", "4.00"));
-                session.commit();
-            }
+            });
             assertThat(stores.oldRows()).hasSize(4);
             assertThat(stores.newRows().keySet()).doesNotContainAnyElementsOf(stores.oldRowsOf("m-2").keySet());
             assertThat(stores.oldDb.query("SELECT COUNT(*) AS n FROM dualwrite_change_log WHERE table_name = 'orders'"
@@ -185,14 +158,12 @@ class MyBatisBreak11Test {
     void aBatchMixingEntriesMirroredByContextAndByGeneratedOrderIdSyncsBoth(TestDatabases.Kind kind) throws Exception {
         try (MyBatisStores stores = byOrderKey(kind)) {
             stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
-            try (SqlSession session = sessions(stores.dataSource).openSession(ExecutorType.BATCH)) {
-                Break11OrderMapper mapper = session.getMapper(Break11OrderMapper.class);
+            inBatch(sessions(stores.dataSource), Break11OrderMapper.class, mapper -> {
                 mapper.insertAll(two("m-1", "1.00", "2.00"));
                 mapper.insertAll(two("m-3", "3.00", "4.00"));
                 mapper.insertAll(two("m-2", "5.00", "6.00"));
                 mapper.insertAll(List.of(new Order("m-3", "NEW", "7.00")));
-                session.commit();
-            }
+            });
             assertThat(stores.oldRows()).hasSize(7);
             java.util.Map<Long, String> expected = new java.util.TreeMap<>(stores.oldRowsOf("m-1"));
             expected.putAll(stores.oldRowsOf("m-3"));
@@ -268,41 +239,22 @@ class MyBatisBreak11Test {
     @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
     void aMarkedForeachInsertOfSeveralMerchantsSyncsEachElementsKeyUnderItsOwnMerchant(TestDatabases.Kind kind)
             throws Exception {
-        try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
-            String key = kind == TestDatabases.Kind.POSTGRES ? "id BIGSERIAL PRIMARY KEY" : "id BIGINT AUTO_INCREMENT PRIMARY KEY";
-            oldDb.execute("CREATE TABLE orders (" + key + ", merchant_no VARCHAR(20) NOT NULL,"
-                    + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
-            newDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL,"
-                    + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
-            DualWriteSchema.create(oldDb.dataSource());
-            Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
-                    .migration(MigrationSwitchConfig.of("orders")).build();
-            switchboard.switchStore().setMerchantPhase("orders", "m-1", MigrationPhase.DUAL_WRITE);
-            switchboard.switchStore().setMerchantPhase("orders", "m-3", MigrationPhase.NEW_PRIMARY);
-            JdbcChangeLog changeLog = JdbcChangeLog.create(oldDb.dataSource());
-            try (DualWriter writer = DualWriter.builder().resolver(switchboard).changeLog(changeLog)
-                    .mirrorConfig(MirrorConfig.custom().mode(MirrorMode.SYNC).build()).build()) {
-                List<String> upsert = List.of(TWO_STORE + "deleteById", TWO_STORE + "insertWithId");
-                DualWriteMappers mappers = DualWriteMappers.builder(writer, "orders")
-                        .sessions(Store.OLD, twoStoreFactory(oldDb.dataSource()))
-                        .sessions(Store.NEW, twoStoreFactory(newDb.dataSource()))
-                        .rules(ContextRules.builder("orders").statement(TWO_STORE + "insertAll", null, "orders.merchantNo").build())
-                        .table("orders", Store.OLD, TWO_STORE + "selectById", upsert, List.of(TWO_STORE + "deleteById"))
-                        .table("orders", Store.NEW, TWO_STORE + "selectById", upsert, List.of(TWO_STORE + "deleteById"))
-                        .build();
-                Break11TwoStoreMapper orders = mappers.mapper(Break11TwoStoreMapper.class);
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(kind)) {
+            stores.switchboard.switchStore().setMerchantPhase("orders", "m-3", MigrationPhase.NEW_PRIMARY);
+            DualWriteMappers mappers = stores.mappers(Break11TwoStoreMapper.class)
+                    .rules(ContextRules.builder("orders").statement(TWO_STORE + "insertAll", null, "orders.merchantNo").build())
+                    .build();
+            Break11TwoStoreMapper orders = mappers.mapper(Break11TwoStoreMapper.class);
 
-                orders.insertAll(new ArrayList<>(List.of(new Order("m-1", "NEW", "1.00"), new Order("m-2", "NEW", "2.00"))));
-                orders.insertAll(new ArrayList<>(List.of(new Order("m-1", "NEW", "3.00"), new Order("m-3", "NEW", "4.00"))));
+            orders.insertAll(new ArrayList<>(List.of(new Order("m-1", "NEW", "1.00"), new Order("m-2", "NEW", "2.00"))));
+            orders.insertAll(new ArrayList<>(List.of(new Order("m-1", "NEW", "3.00"), new Order("m-3", "NEW", "4.00"))));
 
-                String columns = "SELECT id, merchant_no, status, amount FROM orders";
-                assertThat(oldDb.query(columns + " ORDER BY id")).hasSize(4);
-                assertThat(newDb.query(columns + " ORDER BY id"))
-                        .isEqualTo(oldDb.query(columns + " WHERE merchant_no = 'm-1' ORDER BY id")).hasSize(2);
-                assertThat(oldDb.query("SELECT operation || ' ' || target_store || ' ' || merchant_id AS entry"
-                        + " FROM dualwrite_change_log")).extracting(row -> String.valueOf(row.values().iterator().next()))
-                        .containsExactly("RESYNC NEW m-3");
-            }
+            assertThat(MyBatisBreakSupport.rows(stores.oldDb)).hasSize(4);
+            assertThat(MyBatisBreakSupport.rows(stores.newDb))
+                    .isEqualTo(MyBatisBreakSupport.rowsOf(stores.oldDb, "m-1")).hasSize(2);
+            assertThat(stores.oldDb.query("SELECT operation || ' ' || target_store || ' ' || merchant_id AS entry"
+                    + " FROM dualwrite_change_log")).extracting(row -> String.valueOf(row.values().iterator().next()))
+                    .containsExactly("RESYNC NEW m-3");
         }
     }
 
@@ -315,45 +267,28 @@ class MyBatisBreak11Test {
     @ParameterizedTest
     @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "MARIADB"})
     void aMarkedDeleteOfSeveralOrdersSyncsEachIdUnderItsOwnOrder(TestDatabases.Kind kind) throws Exception {
-        try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
-            for (TestDatabase db : List.of(oldDb, newDb)) {
-                db.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL,"
-                                + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)",
-                        "INSERT INTO orders VALUES (1, 'm-1', 'NEW', 1.00), (2, 'm-1', 'NEW', 2.00), (3, 'm-1', 'NEW', 3.00)");
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(kind)) {
+            stores.switchboard.switchStore().setMerchantPhase("orders", "m-1", null);
+            for (TestDatabase db : List.of(stores.oldDb, stores.newDb)) {
+                db.execute("INSERT INTO orders (id, merchant_no, status, amount) VALUES (1, 'm-1', 'NEW', 1.00),"
+                        + " (2, 'm-1', 'NEW', 2.00), (3, 'm-1', 'NEW', 3.00)");
             }
-            DualWriteSchema.create(oldDb.dataSource());
-            Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
-                    .migration(MigrationSwitchConfig.of("orders")).build();
-            switchboard.switchStore().setOrderPhase("orders", "1", MigrationPhase.DUAL_WRITE);
-            JdbcChangeLog changeLog = JdbcChangeLog.create(oldDb.dataSource());
-            try (DualWriter writer = DualWriter.builder().resolver(switchboard).changeLog(changeLog)
-                    .mirrorConfig(MirrorConfig.custom().mode(MirrorMode.SYNC).build()).build()) {
-                List<String> upsert = List.of(TWO_STORE + "deleteById", TWO_STORE + "insertWithId");
-                DualWriteMappers mappers = DualWriteMappers.builder(writer, "orders")
-                        .sessions(Store.OLD, twoStoreFactory(oldDb.dataSource()))
-                        .sessions(Store.NEW, twoStoreFactory(newDb.dataSource()))
-                        .rules(ContextRules.builder("orders").statement(TWO_STORE + "deleteAll", "ids", null).build())
-                        .table("orders", Store.OLD, TWO_STORE + "selectById", upsert, List.of(TWO_STORE + "deleteById"))
-                        .table("orders", Store.NEW, TWO_STORE + "selectById", upsert, List.of(TWO_STORE + "deleteById"))
-                        .build();
+            stores.switchboard.switchStore().setOrderPhase("orders", "1", MigrationPhase.DUAL_WRITE);
+            DualWriteMappers mappers = stores.mappers(Break11TwoStoreMapper.class)
+                    .rules(ContextRules.builder("orders").statement(TWO_STORE + "deleteAll", "ids", null).build())
+                    .build();
 
-                assertThat(mappers.mapper(Break11TwoStoreMapper.class).deleteAll(new ArrayList<>(List.of(1L, 2L))))
-                        .isEqualTo(2);
+            assertThat(mappers.mapper(Break11TwoStoreMapper.class).deleteAll(new ArrayList<>(List.of(1L, 2L))))
+                    .isEqualTo(2);
 
-                assertThat(oldDb.query("SELECT id FROM orders")).hasSize(1);
-                assertThat(newDb.query("SELECT id FROM orders ORDER BY id")).as("order 2 (OLD_ONLY) is not synced")
-                        .extracting(row -> ((Number) row.values().iterator().next()).longValue()).containsExactly(2L, 3L);
-                assertThat(oldDb.query("SELECT id, merchant_no, status, amount FROM orders"))
-                        .isEqualTo(newDb.query("SELECT id, merchant_no, status, amount FROM orders WHERE id = 3"));
-                assertThat(changeLog.pendingCount("orders")).isZero();
-            }
+            assertThat(MyBatisBreakSupport.rows(stores.oldDb)).hasSize(1);
+            assertThat(MyBatisBreakSupport.rows(stores.newDb).keySet()).as("order 2 (OLD_ONLY) is not synced")
+                    .containsExactly(2L, 3L);
+            Map<Long, String> third = MyBatisBreakSupport.rows(stores.newDb);
+            third.keySet().retainAll(List.of(3L));
+            assertThat(MyBatisBreakSupport.rows(stores.oldDb)).isEqualTo(third);
+            assertThat(stores.changeLog.pendingCount("orders")).isZero();
         }
-    }
-
-    private static SqlSessionFactory twoStoreFactory(DataSource dataSource) {
-        Configuration configuration = new Configuration(new Environment("s", new JdbcTransactionFactory(), dataSource));
-        configuration.addMapper(Break11TwoStoreMapper.class);
-        return new SqlSessionFactoryBuilder().build(configuration);
     }
 
     /**
@@ -406,10 +341,10 @@ class MyBatisBreak11Test {
                      .migration(MigrationSwitchConfig.of("orders")).build())
                      .changeLog(io.dualwrite.changelog.ChangeLogs.inMemory()).build()) {
             List<String> upsert = List.of(TWO_STORE + "deleteById", TWO_STORE + "insertWithId");
-            SqlSessionFactory oldSessions = twoStoreFactory(oldDb.dataSource());
-            SqlSessionFactory newSessions = twoStoreFactory(newDb.dataSource());
-            oldSessions.getConfiguration().addMapper(TwoStoreOrderMapper.class);
-            newSessions.getConfiguration().addMapper(TwoStoreOrderMapper.class);
+            SqlSessionFactory oldSessions = MyBatisBreakSupport.twoStoreFactory(oldDb.dataSource(),
+                    Break11TwoStoreMapper.class, TwoStoreOrderMapper.class);
+            SqlSessionFactory newSessions = MyBatisBreakSupport.twoStoreFactory(newDb.dataSource(),
+                    Break11TwoStoreMapper.class, TwoStoreOrderMapper.class);
             DualWriteMappers mappers = DualWriteMappers.builder(writer, "orders")
                     .sessions(Store.OLD, oldSessions).sessions(Store.NEW, newSessions)
                     .table("orders", Store.OLD, TWO_STORE + "selectById", upsert, List.of(TWO_STORE + "deleteById"))

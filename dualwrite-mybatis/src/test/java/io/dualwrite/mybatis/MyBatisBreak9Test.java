@@ -16,7 +16,6 @@ import io.dualwrite.switches.OrderPinStore;
 import io.dualwrite.switches.OrderPinStores;
 import io.dualwrite.switches.SwitchStores;
 import io.dualwrite.switches.Switchboard;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -569,62 +568,26 @@ class MyBatisBreak9Test {
     @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
     void aCursorReadThroughTwoSessionFactoriesStaysOpenUntilTheCallerClosesIt(TestDatabases.Kind kind)
             throws Exception {
-        try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
-            String key = kind == TestDatabases.Kind.POSTGRES ? "id BIGSERIAL PRIMARY KEY" : "id BIGINT AUTO_INCREMENT PRIMARY KEY";
-            oldDb.execute("CREATE TABLE orders (" + key + ", merchant_no VARCHAR(20) NOT NULL,"
-                    + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
-            newDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL,"
-                    + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
-            DualWriteSchema.create(oldDb.dataSource());
-            Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
-                    .migration(MigrationSwitchConfig.of("orders")).build();
-            switchboard.switchStore().setMerchantPhase("orders", "m-1", MigrationPhase.DUAL_WRITE);
-            JdbcChangeLog changeLog = JdbcChangeLog.create(oldDb.dataSource());
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(kind)) {
             String mapper = Break9TwoStoreMapper.class.getName();
-            try (DualWriter writer = DualWriter.builder().resolver(switchboard).changeLog(changeLog)
-                    .mirrorConfig(MirrorConfig.custom().mode(MirrorMode.SYNC).build()).build()) {
-                DualWriteMappers mappers = DualWriteMappers.builder(writer, "orders")
-                        .sessions(Store.OLD, twoStoreFactory(oldDb.dataSource()))
-                        .sessions(Store.NEW, twoStoreFactory(newDb.dataSource()))
-                        .rules(ContextRules.builder("orders").merchantIdPath("merchantNo")
-                                .statement(mapper + ".cursorOf", null, "merchantNo").build())
-                        .table("orders", Store.OLD, mapper + ".selectById",
-                                List.of(mapper + ".deleteById", mapper + ".insertWithId"), List.of(mapper + ".deleteById"))
-                        .table("orders", Store.NEW, mapper + ".selectById",
-                                List.of(mapper + ".deleteById", mapper + ".insertWithId"), List.of(mapper + ".deleteById"))
-                        .build();
-                Break9TwoStoreMapper orders = mappers.mapper(Break9TwoStoreMapper.class);
-                orders.insert(new Order("m-1", "NEW", "1.00"));
-                orders.insert(new Order("m-1", "NEW", "2.00"));
-                orders.insert(new Order("m-2", "NEW", "3.00"));
-                List<String> read = new ArrayList<>();
-                try (Cursor<Order> cursor = orders.cursorOf("m-1")) {
-                    cursor.forEach(order -> read.add(order.getMerchantNo() + " " + order.getAmount().stripTrailingZeros().toPlainString()));
-                    assertThat(cursor.isConsumed()).isTrue();
-                }
-                assertThat(read).containsExactly("m-1 1", "m-1 2");
-                Map<Long, String> m1 = new TreeMap<>(rows(oldDb));
-                m1.values().removeIf(row -> !row.contains(" m-1 "));
-                assertThat(rows(oldDb)).hasSize(3);
-                assertThat(rows(newDb)).isEqualTo(m1).hasSize(2);
-                assertThat(changeLog.pendingCount("orders")).isZero();
+            DualWriteMappers mappers = stores.mappers(Break9TwoStoreMapper.class)
+                    .rules(ContextRules.builder("orders").merchantIdPath("merchantNo")
+                            .statement(mapper + ".cursorOf", null, "merchantNo").build())
+                    .build();
+            Break9TwoStoreMapper orders = mappers.mapper(Break9TwoStoreMapper.class);
+            orders.insert(new Order("m-1", "NEW", "1.00"));
+            orders.insert(new Order("m-1", "NEW", "2.00"));
+            orders.insert(new Order("m-2", "NEW", "3.00"));
+            List<String> read = new ArrayList<>();
+            try (Cursor<Order> cursor = orders.cursorOf("m-1")) {
+                cursor.forEach(order -> read.add(order.getMerchantNo() + " " + order.getAmount().stripTrailingZeros().toPlainString()));
+                assertThat(cursor.isConsumed()).isTrue();
             }
+            assertThat(read).containsExactly("m-1 1", "m-1 2");
+            assertThat(MyBatisBreakSupport.rows(stores.oldDb)).hasSize(3);
+            assertThat(MyBatisBreakSupport.rows(stores.newDb))
+                    .isEqualTo(MyBatisBreakSupport.rowsOf(stores.oldDb, "m-1")).hasSize(2);
+            assertThat(stores.changeLog.pendingCount("orders")).isZero();
         }
-    }
-
-    private static SqlSessionFactory twoStoreFactory(DataSource dataSource) {
-        Configuration configuration = new Configuration(new Environment("s", new JdbcTransactionFactory(), dataSource));
-        configuration.addMapper(Break9TwoStoreMapper.class);
-        return new SqlSessionFactoryBuilder().build(configuration);
-    }
-
-    private static Map<Long, String> rows(TestDatabase db) {
-        Map<Long, String> rows = new TreeMap<>();
-        for (Map<String, Object> row : db.query("SELECT id, merchant_no, status, amount FROM orders")) {
-            List<String> values = new ArrayList<>();
-            row.values().forEach(v -> values.add(v instanceof BigDecimal n ? n.stripTrailingZeros().toPlainString() : String.valueOf(v)));
-            rows.put(((Number) row.get("id")).longValue(), String.join(" ", values));
-        }
-        return rows;
     }
 }

@@ -5,7 +5,6 @@ import io.dualwrite.MigrationPhase;
 import io.dualwrite.jdbc.DualWriteDataSource;
 import io.dualwrite.jdbc.changelog.JdbcChangeLog;
 import io.dualwrite.jdbc.reconcile.Reconciler;
-import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.mapping.TableMapping;
@@ -71,12 +70,7 @@ final class MyBatisStores implements AutoCloseable {
             throws SQLException {
         oldDb = TestDatabases.create(kind);
         newDb = TestDatabases.create(kind);
-        String key = kind == TestDatabases.Kind.POSTGRES ? "id BIGSERIAL PRIMARY KEY" : "id BIGINT AUTO_INCREMENT PRIMARY KEY";
-        oldDb.execute("CREATE TABLE orders (" + key + ", merchant_no VARCHAR(20) NOT NULL,"
-                + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
-        newDb.execute("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL,"
-                + " status VARCHAR(20) NOT NULL, amount_total DECIMAL(12,2) NOT NULL)");
-        DualWriteSchema.create(oldDb.dataSource());
+        MyBatisBreakSupport.createOrders(kind, oldDb, newDb, "orders_v2", "amount_total");
         Switchboard.Builder switches = Switchboard.builder().switchStore(SwitchStores.inMemory())
                 .migration(MigrationSwitchConfig.builder(MIGRATION).pinning(pins != null).build());
         switchboard = (pins == null ? switches : switches.orderPinStore(pins)).build();

@@ -4,33 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualwrite.DualWriter;
-import io.dualwrite.MigrationPhase;
 import io.dualwrite.StateSync;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeEntry;
 import io.dualwrite.changelog.Operation;
 import io.dualwrite.jdbc.changelog.JdbcChangeLog;
-import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
-import io.dualwrite.mirror.MirrorConfig;
-import io.dualwrite.mirror.MirrorMode;
 import io.dualwrite.switches.MigrationSwitchConfig;
 import io.dualwrite.switches.SwitchStores;
 import io.dualwrite.switches.Switchboard;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.sql.DataSource;
-import org.apache.ibatis.mapping.Environment;
-import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.session.SqlSessionFactory;
-import org.apache.ibatis.session.SqlSessionFactoryBuilder;
-import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -47,79 +37,58 @@ class TwoSessionFactoriesTest {
     private static final List<String> DELETE = List.of("io.dualwrite.mybatis.TwoStoreOrderMapper.deleteById");
 
     private static SqlSessionFactory factory(DataSource dataSource) {
-        Configuration configuration = new Configuration(new Environment("s", new JdbcTransactionFactory(), dataSource));
-        configuration.addMapper(TwoStoreOrderMapper.class);
-        return new SqlSessionFactoryBuilder().build(configuration);
+        return MyBatisBreakSupport.twoStoreFactory(dataSource, TwoStoreOrderMapper.class);
     }
 
     private static Map<Long, String> rows(TestDatabase db) {
-        Map<Long, String> rows = new TreeMap<>();
-        for (Map<String, Object> row : db.query("SELECT id, merchant_no, status, amount FROM orders")) {
-            List<String> values = new ArrayList<>();
-            row.values().forEach(v -> values.add(v instanceof BigDecimal n ? n.stripTrailingZeros().toPlainString() : String.valueOf(v)));
-            rows.put(((Number) row.get("id")).longValue(), String.join(" ", values));
-        }
-        return rows;
+        return MyBatisBreakSupport.rows(db);
     }
 
     @ParameterizedTest
     @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
     void markedWritesSyncTheirKeysByStateAndAFailedSyncIsRecordedThenRepaired(TestDatabases.Kind kind) throws Exception {
-        try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
-            String key = kind == TestDatabases.Kind.POSTGRES ? "id BIGSERIAL PRIMARY KEY" : "id BIGINT AUTO_INCREMENT PRIMARY KEY";
-            oldDb.execute("CREATE TABLE orders (" + key + ", merchant_no VARCHAR(20) NOT NULL,"
-                    + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
-            newDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL,"
-                    + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
-            DualWriteSchema.create(oldDb.dataSource());
-            Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
-                    .migration(MigrationSwitchConfig.of("orders")).build();
-            switchboard.switchStore().setMerchantPhase("orders", "m-1", MigrationPhase.DUAL_WRITE);
-            JdbcChangeLog changeLog = JdbcChangeLog.create(oldDb.dataSource());
-            try (DualWriter writer = DualWriter.builder().resolver(switchboard).changeLog(changeLog)
-                    .mirrorConfig(MirrorConfig.custom().mode(MirrorMode.SYNC).timeLimit(Duration.ofSeconds(5)).build())
-                    .build()) {
-                DualWriteMappers mappers = DualWriteMappers.builder(writer, "orders")
-                        .sessions(Store.OLD, factory(oldDb.dataSource())).sessions(Store.NEW, factory(newDb.dataSource()))
-                        .rules(ContextRules.builder("orders").merchantIdPath("merchantNo").build())
-                        .table("orders", Store.OLD, SYNC_READ, UPSERT, DELETE)
-                        .table("orders", Store.NEW, SYNC_READ, UPSERT, DELETE)
-                        .statement("io.dualwrite.mybatis.TwoStoreOrderMapper.delete", "orders", 0, Operation.DELETE)
-                        .build();
-                TwoStoreOrderMapper orders = mappers.mapper(TwoStoreOrderMapper.class);
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(kind)) {
+            TestDatabase oldDb = stores.oldDb;
+            TestDatabase newDb = stores.newDb;
+            JdbcChangeLog changeLog = stores.changeLog;
+            DualWriter writer = stores.writer;
+            DualWriteMappers mappers = stores.mappers(TwoStoreOrderMapper.class)
+                    .rules(ContextRules.builder("orders").merchantIdPath("merchantNo").build())
+                    .statement("io.dualwrite.mybatis.TwoStoreOrderMapper.delete", "orders", 0, Operation.DELETE)
+                    .build();
+            TwoStoreOrderMapper orders = mappers.mapper(TwoStoreOrderMapper.class);
 
-                Order first = new Order("m-1", "NEW", "10.00");
-                Order second = new Order("m-1", "NEW", "20.00");
-                Order other = new Order("m-2", "NEW", "30.00");
-                assertThat(orders.insert(first)).isEqualTo(1);
-                orders.insert(second);
-                orders.insert(other);
-                assertThat(orders.updateStatus(first.getId(), "m-1", "PAID")).isEqualTo(1);
-                assertThat(orders.delete(second.getId(), "m-1")).isEqualTo(1);
-                assertThat(orders.selectById(first.getId()).getStatus()).isEqualTo("PAID");
-                Map<Long, String> m1 = new TreeMap<>(rows(oldDb));
-                m1.remove(other.getId());
-                assertThat(m1).hasSize(1);
-                assertThat(rows(newDb)).isEqualTo(m1);
+            Order first = new Order("m-1", "NEW", "10.00");
+            Order second = new Order("m-1", "NEW", "20.00");
+            Order other = new Order("m-2", "NEW", "30.00");
+            assertThat(orders.insert(first)).isEqualTo(1);
+            orders.insert(second);
+            orders.insert(other);
+            assertThat(orders.updateStatus(first.getId(), "m-1", "PAID")).isEqualTo(1);
+            assertThat(orders.delete(second.getId(), "m-1")).isEqualTo(1);
+            assertThat(orders.selectById(first.getId()).getStatus()).isEqualTo("PAID");
+            Map<Long, String> m1 = new TreeMap<>(rows(oldDb));
+            m1.remove(other.getId());
+            assertThat(m1).hasSize(1);
+            assertThat(rows(newDb)).isEqualTo(m1);
 
-                newDb.execute("ALTER TABLE orders RENAME TO orders_away");
-                Order lost = new Order("m-1", "NEW", "40.00");
-                assertThat(orders.insert(lost)).isEqualTo(1); // the failed sync never reaches the caller
-                assertThat(orders.updateStatus(first.getId(), "m-1", "SHIPPED")).isEqualTo(1);
-                assertThat(changeLog.pendingCount("orders")).isEqualTo(2);
-                newDb.execute("ALTER TABLE orders_away RENAME TO orders");
+            newDb.execute("ALTER TABLE orders RENAME TO orders_away");
+            Order lost = new Order("m-1", "NEW", "40.00");
+            assertThat(orders.insert(lost)).isEqualTo(1); // the failed sync never reaches the caller
+            assertThat(orders.updateStatus(first.getId(), "m-1", "SHIPPED")).isEqualTo(1);
+            assertThat(changeLog.pendingCount("orders")).isEqualTo(2);
+            newDb.execute("ALTER TABLE orders_away RENAME TO orders");
 
-                StateSync<?> sync = mappersSync(mappers);
-                for (ChangeEntry entry : changeLog.claim(100, Instant.now().plusSeconds(3600), Duration.ofMinutes(1))) {
-                    writer.syncKey(entry.record().migration(), entry.record().row(), entry.record().target(), sync);
-                    changeLog.complete(entry.id());
-                }
-                assertThat(changeLog.pendingCount("orders")).isZero();
-                m1 = new TreeMap<>(rows(oldDb));
-                m1.remove(other.getId());
-                assertThat(m1).hasSize(2);
-                assertThat(rows(newDb)).isEqualTo(m1);
+            StateSync<?> sync = mappersSync(mappers);
+            for (ChangeEntry entry : changeLog.claim(100, Instant.now().plusSeconds(3600), Duration.ofMinutes(1))) {
+                writer.syncKey(entry.record().migration(), entry.record().row(), entry.record().target(), sync);
+                changeLog.complete(entry.id());
             }
+            assertThat(changeLog.pendingCount("orders")).isZero();
+            m1 = new TreeMap<>(rows(oldDb));
+            m1.remove(other.getId());
+            assertThat(m1).hasSize(2);
+            assertThat(rows(newDb)).isEqualTo(m1);
         }
     }
 

@@ -6,11 +6,10 @@ import org.apache.ibatis.annotations.Delete;
 import org.apache.ibatis.annotations.Insert;
 import org.apache.ibatis.annotations.Options;
 import org.apache.ibatis.annotations.Param;
-import org.apache.ibatis.annotations.Select;
 import org.apache.ibatis.annotations.Update;
 
 /** A mapper known to two session factories (old and new store, same table): its writes are marked. */
-public interface TwoStoreOrderMapper {
+public interface TwoStoreOrderMapper extends TwoStoreRowStatements {
 
     @DualWrite(table = "orders", key = 0, operation = Operation.INSERT)
     @Insert("INSERT INTO orders (merchant_no, status, amount) VALUES (#{merchantNo}, #{status}, #{amount})")
@@ -24,13 +23,4 @@ public interface TwoStoreOrderMapper {
     /** Not annotated: marked by statement id in the test. */
     @Delete("DELETE FROM orders WHERE id = #{id}")
     int delete(@Param("id") long id, @Param("merchantNo") String merchantNo);
-
-    @Select("SELECT id, merchant_no AS merchantNo, status, amount FROM orders WHERE id = #{id}")
-    Order selectById(long id);
-
-    @Insert("INSERT INTO orders (id, merchant_no, status, amount) VALUES (#{id}, #{merchantNo}, #{status}, #{amount})")
-    int insertWithId(Order order);
-
-    @Delete("DELETE FROM orders WHERE id = #{id}")
-    int deleteById(long id);
 }
