@@ -52,9 +52,10 @@ public final class DualWriter implements AutoCloseable {
     private final PhaseResolver resolver;
     private final ChangeLog changeLog;
     private final MirrorHandOff mirrors;
-    private final StateCopier states = new StateCopier();
+    private final StateCopier states;
 
     private DualWriter(Builder builder) {
+        this.states = new StateCopier(builder.sharedKeyLock);
         this.resolver = Objects.requireNonNull(builder.resolver, "resolver must be set");
         this.changeLog = Objects.requireNonNull(builder.changeLog, "changeLog must be set");
         this.mirrors = new MirrorHandOff(changeLog, builder.observer, builder.defaultConfig, builder.configs);
@@ -124,7 +125,8 @@ public final class DualWriter implements AutoCloseable {
      * <p>Why state, not a second write: a sync is idempotent and needs no knowledge of what the write did, so
      * it converges whatever happened before (a relative update, a lost or repeated mirror, a repair running
      * meanwhile): the last sync of a key leaves the other store equal to the authoritative one. Syncs of one
-     * key never overlap within this writer (a per-key lock held from the read to the write), so the sync
+     * key never overlap within this writer (a per-key lock held from the read to the write), nor across
+     * processes when the writer has a {@link Builder#sharedKeyLock}, so the sync
      * that runs last reads the latest value, in {@link io.dualwrite.mirror.MirrorMode#SYNC} as in
      * {@link io.dualwrite.mirror.MirrorMode#ASYNC}. Async syncs of one key also share a lane, in order.
      *
@@ -152,7 +154,8 @@ public final class DualWriter implements AutoCloseable {
             return callUnchanged(call);
         }
         return mirrors.callAndMirror(context, row, phase, call,
-                states.mirror(context.migration(), row, authoritative, sync), true);
+                states.mirror(context.migration(), row, authoritative, sync,
+                        mirrors.configFor(context.migration()).timeLimit()), true);
     }
 
     /**
@@ -347,8 +350,20 @@ public final class DualWriter implements AutoCloseable {
         private MirrorObserver observer = MirrorObserver.NOOP;
         private MirrorConfig defaultConfig = MirrorConfig.ofDefaults();
         private final Map<String, MirrorConfig> configs = new HashMap<>();
+        private @Nullable SharedKeyLock sharedKeyLock;
 
         private Builder() {
+        }
+
+        /**
+         * A lock that the state form's syncs of one key take across processes ({@link SharedKeyLock}: needed when
+         * several application instances, or a repair job elsewhere, sync the same keys); default none, so that
+         * syncs of one key are kept apart within this writer only. Each sync waits for it at most the migration's
+         * time limit.
+         */
+        public Builder sharedKeyLock(SharedKeyLock lock) {
+            this.sharedKeyLock = Checks.requireNonNull("sharedKeyLock", lock);
+            return this;
         }
 
         /** Decides the phase of each call (for example the switches module's switchboard). Required. */

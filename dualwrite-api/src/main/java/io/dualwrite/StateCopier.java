@@ -23,9 +23,10 @@ import org.jspecify.annotations.Nullable;
  * copy holds the key's lock from before it reads until after it wrote. Every authoritative write of a key
  * is followed by a copy that starts after it, so the copy that runs last reads the latest value, whatever
  * order the copies were handed off in, whether a sync caller raced another, an abandoned copy was still
- * running, or a repair ran meanwhile. The lock covers one {@link DualWriter}: copies of one key from
- * several processes (application instances, a repair job elsewhere) are not covered; they need a lock both
- * sides honour, which {@link KeyedStore} does not provide.
+ * running, or a repair ran meanwhile. The in-process lock covers one {@link DualWriter}; copies of one key from
+ * several processes (application instances, a repair job elsewhere) are covered when the writer has a
+ * {@link SharedKeyLock}, which each copy takes after the in-process lock (so one process waits for a key with
+ * one thread only) and before it reads, and releases after it wrote.
  *
  * <p>A lock exists only while a copy holds or waits for it, so memory follows the keys being copied, not
  * every key ever written.
@@ -33,24 +34,31 @@ import org.jspecify.annotations.Nullable;
 final class StateCopier {
 
     private final ConcurrentMap<LockKey, KeyLock> locks = new ConcurrentHashMap<>();
+    private final @Nullable SharedKeyLock shared;
+
+    /** A copier whose copies also take {@code shared}, when there is one. */
+    StateCopier(@Nullable SharedKeyLock shared) {
+        this.shared = shared;
+    }
 
     /**
      * The mirror work that copies {@code row}'s key from {@code from} into the other store. It waits for
-     * the key's lock until it gets it or is interrupted (the executor interrupts it at the time limit).
+     * the key's in-process lock until it gets it or is interrupted (the executor interrupts it at the time
+     * limit), and for the shared lock at most {@code timeLimit}.
      */
-    MirrorWork mirror(String migration, RowRef row, Store from, StateSync<?> sync) {
-        return () -> copy(migration, row, from, sync, null);
+    MirrorWork mirror(String migration, RowRef row, Store from, StateSync<?> sync, Duration timeLimit) {
+        return () -> copy(migration, row, from, sync, null, timeLimit);
     }
 
     /**
      * Copies {@code row}'s key from {@code from} into the other store on this thread, waiting at most
      * {@code lockWait} for a copy of the same key that is still running.
      *
-     * @throws TimeoutException when the key stayed locked for {@code lockWait}
-     * @throws Exception        whatever the stores throw
+     * @throws TimeoutException when the key stayed locked in this process for {@code lockWait}
+     * @throws Exception        whatever the stores and the {@link SharedKeyLock} throw
      */
     void copyNow(String migration, RowRef row, Store from, StateSync<?> sync, Duration lockWait) throws Exception {
-        copy(migration, row, from, sync, lockWait);
+        copy(migration, row, from, sync, lockWait, lockWait);
     }
 
     /** The number of keys whose lock is held or waited for (tests check that none are left behind). */
@@ -58,8 +66,8 @@ final class StateCopier {
         return locks.size();
     }
 
-    private <V> void copy(String migration, RowRef row, Store from, StateSync<V> sync, @Nullable Duration lockWait)
-            throws Exception {
+    private <V> void copy(String migration, RowRef row, Store from, StateSync<V> sync, @Nullable Duration lockWait,
+            Duration sharedWait) throws Exception {
         // folded: a store whose collation ignores case or accents holds 'É' and 'e' as one row
         LockKey key = new LockKey(migration, row.table(), KeyFold.loose(row.key()));
         KeyLock lock = locks.compute(key, (k, existing) -> {
@@ -78,7 +86,18 @@ final class StateCopier {
                 throw new TimeoutException("key " + row.key() + " of table " + row.table() + " (migration "
                         + migration + ") was still being synced after " + lockWait);
             }
-            transfer(row.key(), store(sync, from), store(sync, from.other()));
+            if (shared == null) {
+                transfer(row.key(), store(sync, from), store(sync, from.other()));
+            } else {
+                SharedKeyLock.Hold hold = shared.acquire(migration, row.table(), row.key(), sharedWait);
+                if (hold == null) {
+                    throw new IllegalStateException(shared + " returned null from acquire(); a SharedKeyLock returns"
+                            + " a Hold or throws");
+                }
+                try (hold) {
+                    transfer(row.key(), store(sync, from), store(sync, from.other()));
+                }
+            }
         } finally {
             if (locked) {
                 lock.lock.unlock();
