@@ -1,6 +1,7 @@
 package io.dualwrite.spring.boot.autoconfigure;
 
 import io.dualwrite.DualWriter;
+import io.dualwrite.SharedKeyLock;
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeLogs;
 import io.dualwrite.changelog.InMemoryChangeLog;
@@ -142,11 +143,13 @@ class StoreConfiguration {
     @Bean
     @ConditionalOnMissingBean
     DualWriter dualWriter(DualWriteProperties properties, Switchboard switchboard, ChangeLog changeLog,
-                          ObjectProvider<MirrorObserver> observers) {
+                          ObjectProvider<MirrorObserver> observers, ObjectProvider<SharedKeyLock> sharedKeyLock) {
         DualWriter.Builder builder = DualWriter.builder()
                 .resolver(switchboard)
                 .changeLog(changeLog)
                 .mirrorConfig(DualWriteSettings.mirrorConfig(properties));
+        // the state form's lock across instances: a bean of the application's (JdbcSharedKeyLock.on(…)), if any
+        sharedKeyLock.ifUnique(builder::sharedKeyLock);
         List<MirrorObserver> all = observers.orderedStream().toList();
         if (!all.isEmpty()) {
             builder.observer(all.size() == 1 ? all.get(0) : MirrorObserver.composite(all));

@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.dualwrite.DualWriter;
+import io.dualwrite.KeyedStore;
+import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.SharedKeyLock;
+import io.dualwrite.StateSync;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeLogs;
 import io.dualwrite.changelog.InMemoryChangeLog;
+import io.dualwrite.changelog.Operation;
+import io.dualwrite.changelog.RowRef;
 import io.dualwrite.jdbc.DualWriteDataSource;
 import io.dualwrite.jdbc.changelog.JdbcChangeLog;
 import io.dualwrite.jdbc.reconcile.Reconciler;
@@ -36,6 +42,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.apache.ibatis.session.SqlSessionFactory;
@@ -249,6 +259,46 @@ class DualWriteAutoConfigurationTest {
                     assertThat(config.breakerSlowCallDurationThreshold()).hasMillis(100);
                     assertThat(config.lanes()).isEqualTo(2);
                 });
+    }
+
+    @Test
+    void aSharedKeyLockBeanIsTakenByTheWritersStateSyncs() {
+        List<String> locked = new CopyOnWriteArrayList<>();
+        runner.withPropertyValues("dualwrite.mirror.mode=sync", "dualwrite.migrations.orders.system-phase=DUAL_WRITE")
+                .withBean(SharedKeyLock.class, () -> (migration, table, key, wait) -> {
+                    locked.add(migration + "/" + table + "/" + key);
+                    return () -> { };
+                })
+                .run(context -> {
+                    Map<String, Integer> oldValues = new ConcurrentHashMap<>();
+                    Map<String, Integer> newValues = new ConcurrentHashMap<>();
+                    StateSync<Integer> sync = StateSync.of(new MapKeys(oldValues),
+                            new MapKeys(newValues));
+                    context.getBean(DualWriter.class).writeState(
+                            MigrationContext.forMigration("orders").orderId("o-1").build(),
+                            new RowRef("orders", "o-1", Operation.UPSERT),
+                            store -> oldValues.put("o-1", 7), sync);
+                    assertThat(locked).containsExactly("orders/orders/o-1");
+                    assertThat(newValues).isEqualTo(oldValues);
+                });
+    }
+
+    /** A store of a map, by key. */
+    private record MapKeys(Map<String, Integer> values) implements KeyedStore<Integer> {
+        @Override
+        public Optional<Integer> read(String key) {
+            return Optional.ofNullable(values.get(key));
+        }
+
+        @Override
+        public void upsert(String key, Integer value) {
+            values.put(key, value);
+        }
+
+        @Override
+        public void delete(String key) {
+            values.remove(key);
+        }
     }
 
     @Test
