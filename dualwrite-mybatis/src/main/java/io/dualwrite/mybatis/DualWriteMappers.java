@@ -925,7 +925,10 @@ public final class DualWriteMappers {
             return this;
         }
 
-        /** Marks a statement as a write of one key, as {@link DualWrite} on its method would. */
+        /**
+         * Marks a statement as a write of one key, as {@link DualWrite} on its method would: {@code statementId} is a
+         * mapped statement's full id, or the mapper's name and the name of one of its {@code default} methods.
+         */
         public Builder statement(String statementId, String table, int keyArgument, Operation operation) {
             if (keyArgument < 0 && keyArgument != DualWrite.ORDER_ID) {
                 throw new IllegalArgumentException("keyArgument of statement " + statementId
@@ -954,6 +957,29 @@ public final class DualWriteMappers {
             tables.computeIfAbsent(table, t -> new EnumMap<>(Store.class))
                     .put(store, new TableStatements(read, List.copyOf(upserts), List.copyOf(deletes)));
             return this;
+        }
+
+        /**
+         * Whether {@code id} names a {@code default} method of a mapper {@code configuration} knows: it has no mapped
+         * statement of its own (its body runs), yet it may be a write as a {@link DualWrite} on it makes it.
+         */
+        private static boolean defaultMethod(Configuration configuration, String id) {
+            int dot = id.lastIndexOf('.');
+            if (dot <= 0) {
+                return false;
+            }
+            String type = id.substring(0, dot);
+            String name = id.substring(dot + 1);
+            for (Class<?> mapper : configuration.getMapperRegistry().getMappers()) {
+                if (mapper.getName().equals(type)) {
+                    for (Method method : mapper.getMethods()) {
+                        if (method.isDefault() && method.getName().equals(name)) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
         }
 
         /**
@@ -990,7 +1016,9 @@ public final class DualWriteMappers {
             for (String id : writes.keySet()) {
                 Configuration old = factories.get(Store.OLD).getConfiguration();
                 if (!old.hasStatement(id, true)) {
-                    missing.add(id + " (a write statement)");
+                    if (!defaultMethod(old, id)) {
+                        missing.add(id + " (a write statement)");
+                    }
                 } else if (StartupCheck.notFullId(old, id) != null) {
                     throw new IllegalStateException("DualWriteMappers of migration " + migration + ", Builder.statement:"
                             + " " + StartupCheck.notFullId(old, id) + " (a write named by a short id is never synced)");

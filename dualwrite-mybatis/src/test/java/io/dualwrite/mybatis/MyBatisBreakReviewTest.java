@@ -403,6 +403,54 @@ class MyBatisBreakReviewTest {
         }
     }
 
+    /**
+     * A {@code default} method listed with {@code Builder.statement} (instead of marked with {@code @DualWrite}) was
+     * refused as a statement that does not exist: it has none of its own, its body runs. Now it is a write like a
+     * marked one; a misspelt name is still refused.
+     */
+    @Test
+    void aDefaultMethodListedAsAWriteIsSyncedLikeAMarkedOne() throws Exception {
+        try (io.dualwrite.jdbc.testing.TestDatabase oldDb = TestDatabases.create(TestDatabases.Kind.H2);
+             io.dualwrite.jdbc.testing.TestDatabase newDb = TestDatabases.create(TestDatabases.Kind.H2)) {
+            oldDb.execute("CREATE TABLE orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL,"
+                    + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
+            newDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL,"
+                    + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
+            io.dualwrite.jdbc.schema.DualWriteSchema.create(oldDb.dataSource());
+            io.dualwrite.switches.Switchboard switchboard = io.dualwrite.switches.Switchboard.builder()
+                    .switchStore(io.dualwrite.switches.SwitchStores.inMemory())
+                    .migration(io.dualwrite.switches.MigrationSwitchConfig.of("orders")).build();
+            switchboard.switchStore().setSystemPhase("orders", MigrationPhase.DUAL_WRITE);
+            io.dualwrite.jdbc.changelog.JdbcChangeLog changeLog =
+                    io.dualwrite.jdbc.changelog.JdbcChangeLog.create(oldDb.dataSource());
+            String defaults = DefaultBodyOrderMapper.class.getName() + ".";
+            try (io.dualwrite.DualWriter writer = io.dualwrite.DualWriter.builder().resolver(switchboard)
+                    .changeLog(changeLog).mirrorConfig(io.dualwrite.mirror.MirrorConfig.custom()
+                            .mode(io.dualwrite.mirror.MirrorMode.SYNC).build()).build()) {
+                List<String> upsert = List.of(TWO + "deleteById", TWO + "insertWithId");
+                java.util.function.Function<String, DualWriteMappers.Builder> builder = listed ->
+                        DualWriteMappers.builder(writer, "orders")
+                        .sessions(io.dualwrite.Store.OLD, twoStoreFactory(oldDb.dataSource()))
+                        .sessions(io.dualwrite.Store.NEW, twoStoreFactory(newDb.dataSource()))
+                        .rules(ContextRules.builder("orders").merchantIdPath("merchantNo").build())
+                        .table("orders", io.dualwrite.Store.OLD, TWO + "selectById", upsert, List.of(TWO + "deleteById"))
+                        .table("orders", io.dualwrite.Store.NEW, TWO + "selectById", upsert, List.of(TWO + "deleteById"))
+                        .statement(listed, "orders", 0, io.dualwrite.changelog.Operation.INSERT);
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> builder.apply(defaults + "insertPayd").build())
+                        .isInstanceOf(IllegalStateException.class).hasMessageContaining(defaults + "insertPayd");
+
+                DefaultBodyOrderMapper orders = builder.apply(defaults + "insertPaid").build()
+                        .mapper(DefaultBodyOrderMapper.class);
+                Order order = new Order("m-1", "NEW", "5.00");
+                assertThat(orders.insertPaid(order)).isEqualTo(1);
+
+                assertThat(rowsOf(oldDb)).hasSize(1).containsKey(order.getId());
+                assertThat(rowsOf(newDb)).isEqualTo(rowsOf(oldDb));
+                assertThat(changeLog.pendingCount("orders")).isZero();
+            }
+        }
+    }
+
     private static Map<Long, String> rowsOf(io.dualwrite.jdbc.testing.TestDatabase db) {
         Map<Long, String> rows = new java.util.TreeMap<>();
         for (Map<String, Object> row : db.query("SELECT id, merchant_no, status, amount FROM orders")) {
