@@ -296,6 +296,30 @@ class WritePathBreak12Test {
         }
     }
 
+    // Failed before its fix: a batch of texts, each entry analysed on its own: a multi-table delete whose first
+    // target is unmapped, and an unparsable delete of parents cascading into items. orders and items changed in the
+    // old store only, nothing recorded.
+    @Test
+    void mariadbBatchEntriesWritingOrdersBehindAnotherTargetOrCascadingUnparsedAreRecorded() throws Exception {
+        AtomicReference<HikariDataSource> pool = new AtomicReference<>();
+        try (Fixture fixture = cascading(Kind.MARIADB, pool, plainCascades("CASCADE", "CASCADE"))) {
+            fixture.onOld("CREATE TABLE customers (id BIGINT PRIMARY KEY, flag INT)",
+                    "INSERT INTO customers VALUES (1, 0), (2, 0), (3, 0)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.addBatch("UPDATE customers SET flag = 1 WHERE id = 1");
+                statement.addBatch("DELETE c, o FROM customers c JOIN orders o ON o.id = c.id WHERE c.id = 2");
+                statement.addBatch("DELETE LOW_PRIORITY QUICK IGNORE FROM parents WHERE id = 2 ORDER BY id LIMIT 1");
+                assertThat(statement.executeBatch()).containsExactly(1, 2, 1);
+            } finally {
+                WritePathBreak9Test.drained(fixture);
+                closing(pool);
+            }
+            assertThat(oldOrders(fixture)).isEqualTo("1:1 3:3");
+            assertThat(oldItems(fixture)).isEqualTo("1:a:1:<null>");
+            itemsExactOrResynced(fixture, "batch of texts");
+        }
+    }
+
     // ---- 4. texts that end the transaction after a write that cascades --------------------------------------------
 
     // Failed before its fix: the statements before the COMMIT of one text were resynced by the tables they name,
