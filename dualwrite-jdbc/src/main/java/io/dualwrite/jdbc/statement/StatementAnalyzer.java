@@ -475,7 +475,7 @@ public final class StatementAnalyzer {
         } else if (statement instanceof net.sf.jsqlparser.statement.UnsupportedStatement) {
             // the parser kept the text without reading it (REPLACE LOW_PRIORITY …): as unparsable SQL, a write to
             // the mapped tables it names is resynced
-            return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN, TxControl.NONE, writtenTables(sql));
+            return unanalysed(sql, writtenTables(sql));
         } else {
             return StatementAnalysis.passThrough(sql, SqlKind.OTHER);
         }
