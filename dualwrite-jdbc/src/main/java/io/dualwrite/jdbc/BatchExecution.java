@@ -223,7 +223,8 @@ final class BatchExecution {
             if (!analysis.names().isEmpty() && called.add(analysis)) {
                 recorded |= connection.resyncRoutineTables(connection.routineTables(analysis), context);
             }
-            if (!analysis.writesNamedTable() || counts[i] == 0 || !done.add(analysis)) {
+            if (!analysis.writesNamedTable() || counts[i] == 0 && analysis.otherWritten().isEmpty()
+                    || !done.add(analysis)) {
                 continue;
             }
             recorded |= connection.cascade(analysis, context);

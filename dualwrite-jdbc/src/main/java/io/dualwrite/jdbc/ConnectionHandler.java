@@ -203,10 +203,13 @@ final class ConnectionHandler implements InvocationHandler {
     }
 
     /**
-     * After a write on {@code analysis}'s table: records a scoped resync of every mapped table the database may
-     * have changed through foreign keys that cascade from it ({@link Metadata#cascadesFrom}: an {@code ON DELETE
-     * CASCADE} child loses rows that no statement named), when the write's phase mirrors. Never throws; the
-     * catalog is read under a savepoint (a failed read must not abort the caller's PostgreSQL transaction).
+     * After a write on {@code analysis}'s tables ({@link StatementAnalysis#writtenTables()}: the one it names, the
+     * other targets of a multi-table write, its {@code WITH} items' targets, a token scan's of a text not parsed):
+     * records a scoped resync of every mapped table the database may have changed under other names — a view or
+     * partition of it was written, or a foreign key cascades into it from a written table or a view's base table
+     * ({@link Metadata#cascadesFrom}: an {@code ON DELETE CASCADE} child loses rows that no statement named) — when
+     * the write's phase mirrors. Never throws; the catalog is read under a savepoint (a failed read must not abort
+     * the caller's PostgreSQL transaction).
      *
      * @return whether a resync was recorded
      */
@@ -220,51 +223,140 @@ final class ConnectionHandler implements InvocationHandler {
             }
             return recorded;
         }
-        String table = analysis.writtenTable();
-        SqlKind kind = analysis.kind();
-        if (table == null || physical == null) {
+        Reached reached = reached(analysis);
+        if (reached.isEmpty()) {
             return false;
         }
-        boolean throughBase = analysis.mapping() == null && viewOrPartitionOfMapped(table, contexts);
-        if (kind == SqlKind.INSERT) {
-            return throughBase;
+        try {
+            MigrationContext context = contexts.get(); // only now: most writes reach nothing
+            if (!phaseForWrite(context).writes(store.other())) {
+                return false;
+            }
+            reached.record(buffer, context);
+            reached.all().forEach(this::noteWritten);
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            config.warn(log, "cascade/" + analysis.writtenTables(), "could not record what a write on {} reached: {}",
+                    analysis.writtenTables(), Credentials.mask(e.toString()));
+            return false;
         }
-        boolean deletes = kind != SqlKind.UPDATE; // DELETE, REPLACE, MERGE, TRUNCATE
-        boolean updates = kind != SqlKind.DELETE;
+    }
+
+    /** The mapped tables a write reaches under other names: as bases (views, partitions), and by cascades. */
+    record Reached(java.util.Set<TableMapping> bases, java.util.Set<TableMapping> cascades) {
+
+        static Reached none() {
+            return new Reached(java.util.Set.of(), java.util.Set.of());
+        }
+
+        boolean isEmpty() {
+            return bases.isEmpty() && cascades.isEmpty();
+        }
+
+        java.util.Set<TableMapping> all() {
+            java.util.Set<TableMapping> all = new java.util.LinkedHashSet<>(bases);
+            all.addAll(cascades);
+            return all;
+        }
+
+        void record(KeyBuffer buffer, MigrationContext context) {
+            bases.forEach(base -> buffer.resync(base, null, "view-or-partition", context));
+            cascades.stream().filter(child -> !bases.contains(child))
+                    .forEach(child -> buffer.resync(child, null, "cascade", context));
+        }
+    }
+
+    /**
+     * Reads (or finds cached) what a write of {@code analysis} (not several statements) reaches, without recording
+     * anything: for each table it writes, the mapped tables it is a view or partition of, and those that foreign keys
+     * cascade into from it or from the tables under the view. A delete (and a {@code REPLACE}, {@code MERGE}, {@code
+     * TRUNCATE}, a text not parsed) follows {@code ON DELETE} rules; an update and an upsert follow {@code ON
+     * UPDATE} rules unless they assign no column such a foreign key refers to ({@link
+     * Metadata#updateCascadeColumns}); an upsert that only inserts or updates deletes nothing. Never throws: a
+     * catalog that cannot be read is logged and reaches nothing, as before.
+     */
+    Reached reached(StatementAnalysis analysis) {
+        List<String> tables = analysis.writtenTables();
+        SqlKind kind = analysis.kind();
+        if (tables.isEmpty() || physical == null || kind == SqlKind.SELECT && analysis.otherWritten().isEmpty()) {
+            return Reached.none();
+        }
+        java.util.Set<TableMapping> bases = new java.util.LinkedHashSet<>();
+        java.util.Set<TableMapping> cascades = new java.util.LinkedHashSet<>();
+        List<String> assigned = analysis.assignedColumns();
+        boolean upsertOnly = kind == SqlKind.UPSERT && assigned != null; // ON DUPLICATE KEY UPDATE, ON CONFLICT
+        boolean deletes = kind != SqlKind.UPDATE && kind != SqlKind.INSERT && !upsertOnly;
+        boolean updates = kind != SqlKind.DELETE && kind != SqlKind.INSERT;
+        for (String table : tables) {
+            boolean named = config.analyzer().mapping(table) != null;
+            List<String> under = List.of();
+            if (!named) {
+                bases.addAll(basesOf(table));
+                List<String> names = config.metadata().knownBaseNames(store, table);
+                under = names == null ? List.of() : names;
+            }
+            // the assigned columns are the table's own: through a view they may have other names
+            cascades.addAll(cascadesOf(table, deletes, updates, assigned));
+            for (String base : under) {
+                cascades.addAll(cascadesOf(base, deletes, updates, null));
+            }
+        }
+        return new Reached(bases, cascades);
+    }
+
+    /** The mapped tables a write on {@code table} (not mapped itself) reaches as a view or partition of them. */
+    private List<TableMapping> basesOf(String table) {
         Metadata metadata = config.metadata();
-        List<TableMapping> knownDeletes = deletes ? metadata.knownCascadesFrom(store, table, true) : List.of();
-        List<TableMapping> knownUpdates = updates ? metadata.knownCascadesFrom(store, table, false) : List.of();
-        if (knownDeletes != null && knownUpdates != null && knownDeletes.isEmpty() && knownUpdates.isEmpty()) {
-            return throughBase; // the common case: read within the last minute, nothing cascades (no savepoint, no query)
+        List<TableMapping> known = metadata.knownBasesOf(store, table);
+        if (known != null && metadata.knownBaseNames(store, table) != null) {
+            return known;
         }
         try {
             Dialect dialect = config.dialect(store, physical);
             Connection connection = physical;
             java.util.Collection<TableMapping> mappings = config.analyzer().mappings();
-            java.util.Set<TableMapping> children = WriteExecution.guarded(connection, dialect, sqlTransaction, () -> {
+            return WriteExecution.guarded(connection, dialect, sqlTransaction,
+                    () -> metadata.basesOf(store, connection, dialect, table, mappings));
+        } catch (SQLException | RuntimeException e) {
+            config.warn(log, "bases/" + table, "could not read whether {} is a view or partition of a mapped table: {}",
+                    table, Credentials.mask(e.toString()));
+            return List.of();
+        }
+    }
+
+    /** The mapped tables foreign keys cascade into from {@code table}, for a write that deletes and/or updates. */
+    private java.util.Set<TableMapping> cascadesOf(String table, boolean deletes, boolean updates,
+                                                   @Nullable List<String> assigned) {
+        Metadata metadata = config.metadata();
+        List<TableMapping> knownDeletes = deletes ? metadata.knownCascadesFrom(store, table, true) : List.of();
+        List<TableMapping> knownUpdates = updates ? metadata.knownCascadesFrom(store, table, false) : List.of();
+        if (knownDeletes != null && knownUpdates != null && knownDeletes.isEmpty() && knownUpdates.isEmpty()) {
+            return java.util.Set.of(); // the common case: read within the last minute, nothing cascades (no query)
+        }
+        try {
+            Dialect dialect = config.dialect(store, physical);
+            Connection connection = physical;
+            java.util.Collection<TableMapping> mappings = config.analyzer().mappings();
+            return WriteExecution.guarded(connection, dialect, sqlTransaction, () -> {
                 java.util.Set<TableMapping> found = new java.util.LinkedHashSet<>();
                 if (deletes) {
                     found.addAll(metadata.cascadesFrom(store, connection, dialect, table, true, mappings));
                 }
                 if (updates) {
-                    found.addAll(metadata.cascadesFrom(store, connection, dialect, table, false, mappings));
+                    List<TableMapping> children = metadata.cascadesFrom(store, connection, dialect, table, false, mappings);
+                    List<String> referenced = children.isEmpty() || assigned == null ? null
+                            : metadata.updateCascadeColumns(store, connection, dialect, table);
+                    // an update that assigns no column a cascading foreign key refers to cascades nowhere
+                    if (referenced == null || assigned.stream().anyMatch(referenced::contains)) {
+                        found.addAll(children);
+                    }
                 }
                 return found;
             });
-            if (children.isEmpty()) {
-                return throughBase;
-            }
-            MigrationContext context = contexts.get(); // only now: most writes cascade nowhere
-            if (!phaseForWrite(context).writes(store.other())) {
-                return throughBase;
-            }
-            children.forEach(child -> buffer.resync(child, null, "cascade", context));
-            children.forEach(this::noteWritten);
-            return true;
         } catch (SQLException | RuntimeException e) {
             config.warn(log, "cascade/" + table, "could not read the foreign keys cascading from {}: {}", table,
                     Credentials.mask(e.toString()));
-            return throughBase;
+            return java.util.Set.of();
         }
     }
 
@@ -287,22 +379,8 @@ final class ConnectionHandler implements InvocationHandler {
             return;
         }
         try {
-            String table = analysis.writtenTable();
             SqlKind kind = analysis.kind();
-            if (table != null) {
-                Metadata metadata = config.metadata();
-                Dialect dialect = config.dialect(store, physical);
-                java.util.Collection<TableMapping> mappings = config.analyzer().mappings();
-                if (analysis.mapping() == null && metadata.knownBasesOf(store, table) == null) {
-                    metadata.basesOf(store, physical, dialect, table, mappings);
-                }
-                if (kind != SqlKind.INSERT && kind != SqlKind.UPDATE && metadata.knownCascadesFrom(store, table, true) == null) {
-                    metadata.cascadesFrom(store, physical, dialect, table, true, mappings);
-                }
-                if (kind != SqlKind.INSERT && kind != SqlKind.DELETE && metadata.knownCascadesFrom(store, table, false) == null) {
-                    metadata.cascadesFrom(store, physical, dialect, table, false, mappings);
-                }
-            }
+            reached(analysis); // read now, cached for the look-up after the write
             if (kind == SqlKind.INSERT && analysis.mappedWrite() && analysis.keysGenerated()
                     && analysis.insertRows().size() != 1) {
                 readAutoIncrement(analysis);
@@ -433,42 +511,6 @@ final class ConnectionHandler implements InvocationHandler {
         } catch (SQLException | RuntimeException e) {
             config.warn(log, "routines/" + config.migration(), "could not record the writes of a function call: {}",
                     Credentials.mask(e.toString()));
-            return false;
-        }
-    }
-
-    /**
-     * After a write on {@code table}, which no mapping names: records a scoped resync of every mapped table it is
-     * a view over or a partition of ({@link Metadata#basesOf}), when the write's phase mirrors: the database
-     * wrote the mapped table's rows. Never throws; the catalog is read under a savepoint.
-     *
-     * @return whether a resync was recorded
-     */
-    private boolean viewOrPartitionOfMapped(String table, java.util.function.Supplier<MigrationContext> contexts) {
-        Metadata metadata = config.metadata();
-        List<TableMapping> known = metadata.knownBasesOf(store, table);
-        if (known != null && known.isEmpty()) {
-            return false;
-        }
-        try {
-            Dialect dialect = config.dialect(store, physical);
-            Connection connection = physical;
-            java.util.Collection<TableMapping> mappings = config.analyzer().mappings();
-            List<TableMapping> bases = known != null ? known : WriteExecution.guarded(connection, dialect,
-                    sqlTransaction, () -> metadata.basesOf(store, connection, dialect, table, mappings));
-            if (bases.isEmpty()) {
-                return false;
-            }
-            MigrationContext context = contexts.get();
-            if (!phaseForWrite(context).writes(store.other())) {
-                return false;
-            }
-            bases.forEach(base -> buffer.resync(base, null, "view-or-partition", context));
-            bases.forEach(this::noteWritten);
-            return true;
-        } catch (SQLException | RuntimeException e) {
-            config.warn(log, "bases/" + table, "could not read whether {} is a view or partition of a mapped table: {}",
-                    table, Credentials.mask(e.toString()));
             return false;
         }
     }
@@ -1140,9 +1182,19 @@ final class ConnectionHandler implements InvocationHandler {
      * when no transaction is open there), and each control does to the buffer what it does as a statement of its
      * own. When the text fails, how far it ran is unknown: the resyncs are recorded as of a committed write, and
      * the keys already buffered are handed over unless a transaction is still open, as they would be at its end.
+     * What each statement's tables reach under other names (views, cascading foreign keys: {@link #reached}) is
+     * read before the text runs, so that it joins that statement's resyncs before a later {@code COMMIT} of the
+     * text hands them over (read after the text, the catalog would be read outside the transaction it ended, and on
+     * MySQL/MariaDB while its later results are pending).
      */
     Object mixedControl(StatementAnalysis analysis, SqlCall execution) throws Throwable {
         Connection connection = physical();
+        Map<StatementAnalysis, Reached> reachedBefore = new java.util.IdentityHashMap<>();
+        for (StatementAnalysis part : analysis.parts()) {
+            if (part.txControl() == TxControl.NONE && part.writesNamedTable()) {
+                reachedBefore.put(part, reached(part));
+            }
+        }
         Throwable failure = null;
         Object result = null;
         try {
@@ -1165,6 +1217,9 @@ final class ConnectionHandler implements InvocationHandler {
                         part.resyncTables().forEach(mapping -> buffer.resync(mapping, null, "several-statements",
                                 context));
                         part.resyncTables().forEach(this::noteWritten);
+                        Reached reached = reachedBefore.getOrDefault(part, Reached.none());
+                        reached.record(buffer, context);
+                        reached.all().forEach(this::noteWritten);
                     }
                     resyncRoutineTables(routineTables(part), () -> context);
                     if (jdbcAutoCommit && !sqlTransaction) {

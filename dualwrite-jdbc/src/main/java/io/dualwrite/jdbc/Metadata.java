@@ -66,9 +66,82 @@ final class Metadata {
      */
     List<TableMapping> cascadesFrom(Store store, Connection connection, @Nullable Dialect dialect, String table,
                                     boolean deletes, java.util.Collection<TableMapping> mappings) {
+        // by the name as written: PostgreSQL's to_regclass finds "Parents" or "Shop"."Parents" only so
         return follow(store, connection, dialect, table, cascadeKey(table, deletes),
-                parent -> readCascades(connection, dialect, parent, deletes), mappings, false);
+                parent -> readCascades(connection, dialect, parent, deletes), mappings, true);
     }
+
+    /** Per store and table ({@code c:} keys): the columns of it that foreign keys with an active update rule refer to. */
+    private final Map<String, Read<List<String>>> oldUpdateColumns = new ConcurrentHashMap<>();
+    private final Map<String, Read<List<String>>> newUpdateColumns = new ConcurrentHashMap<>();
+
+    /**
+     * The columns of {@code table} (lower case) that foreign keys with {@code ON UPDATE CASCADE}, {@code SET NULL} or
+     * {@code SET DEFAULT} refer to: an update that assigns none of them cannot cascade {@code ON UPDATE}, whatever
+     * the keys reach. Read from the catalog per store and table and cached as {@link #cascadesFrom} is; {@code null}
+     * when it cannot be read (then any update may cascade).
+     */
+    @Nullable List<String> updateCascadeColumns(Store store, Connection connection, @Nullable Dialect dialect,
+                                                String table) {
+        Map<String, Read<List<String>>> cache = store == Store.OLD ? oldUpdateColumns : newUpdateColumns;
+        String key = "c:" + catalogKey(table);
+        Read<List<String>> known = cache.get(key);
+        if (known != null && known.fresh(refreshNanos)) {
+            return known.value();
+        }
+        if (dialect == null) {
+            return null;
+        }
+        String sql = switch (dialect) {
+            case POSTGRESQL -> "SELECT a.attname::text FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.confrelid"
+                    + " AND a.attnum = ANY (c.confkey) WHERE c.contype = 'f' AND c.confrelid = to_regclass(?)"
+                    + " AND c.confupdtype IN ('c', 'n', 'd')";
+            case MYSQL -> "SELECT k.REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE k"
+                    + " JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA"
+                    + " AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME"
+                    + " WHERE k.REFERENCED_TABLE_NAME = ? AND k.REFERENCED_TABLE_SCHEMA = DATABASE()"
+                    + " AND r.UPDATE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT')";
+            case H2 -> "SELECT k.COLUMN_NAME FROM INFORMATION_SCHEMA.REFERENTIAL_CONSTRAINTS rc"
+                    + " JOIN INFORMATION_SCHEMA.KEY_COLUMN_USAGE k ON k.CONSTRAINT_NAME = rc.UNIQUE_CONSTRAINT_NAME"
+                    + " AND k.CONSTRAINT_SCHEMA = rc.UNIQUE_CONSTRAINT_SCHEMA"
+                    + " WHERE UPPER(k.TABLE_NAME) = UPPER(?) AND rc.UPDATE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT')";
+        };
+        List<String> columns = new ArrayList<>();
+        try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, dialect == Dialect.POSTGRESQL ? table
+                    : bare(table.replace("\"", "").replace("`", "")));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    columns.add(rows.getString(1).toLowerCase(Locale.ROOT));
+                }
+            }
+        } catch (SQLException e) {
+            return null;
+        }
+        List<String> result = List.copyOf(columns);
+        cache.put(key, new Read<>(result, System.nanoTime()));
+        return result;
+    }
+
+    /** What {@link #updateCascadeColumns} found for the table within the last minute, or {@code null}. */
+    @Nullable List<String> knownUpdateCascadeColumns(Store store, String table) {
+        Read<List<String>> known = (store == Store.OLD ? oldUpdateColumns : newUpdateColumns).get("c:" + catalogKey(table));
+        return known != null && known.fresh(refreshNanos) ? known.value() : null;
+    }
+
+    /**
+     * The tables (as the catalog names them) a write on {@code table} writes in truth when it is a view or a
+     * partition — every name {@link #basesOf} reached, mapped or not — as read by its last call within the last
+     * minute, or {@code null}. Their own cascading foreign keys reach further ({@code DELETE FROM v} of a view over
+     * an unmapped parent whose children are mapped).
+     */
+    @Nullable List<String> knownBaseNames(Store store, String table) {
+        Read<List<String>> known = (store == Store.OLD ? oldBaseNames : newBaseNames).get(baseKey(table));
+        return known != null && known.fresh(refreshNanos) ? known.value() : null;
+    }
+
+    private final Map<String, Read<List<String>>> oldBaseNames = new ConcurrentHashMap<>();
+    private final Map<String, Read<List<String>>> newBaseNames = new ConcurrentHashMap<>();
 
     /**
      * The mapped tables whose rows a write on {@code table} — a table no mapping names — changes because {@code
@@ -113,7 +186,15 @@ final class Metadata {
     }
 
     private static String baseKey(String table) {
-        return "b:" + table.replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT);
+        return "b:" + catalogKey(table);
+    }
+
+    /**
+     * A table's name as a cache key: lower case without quotes, but as written when it holds a double-quoted part
+     * (PostgreSQL's {@code "Parents"} is another table than {@code parents}).
+     */
+    private static String catalogKey(String table) {
+        return table.indexOf('"') >= 0 ? table.strip() : table.replace("`", "").toLowerCase(Locale.ROOT);
     }
 
     /** Reads the tables one catalog step from a table (children it cascades into, or bases it writes through). */
@@ -134,6 +215,7 @@ final class Metadata {
         String name = table.replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT);
         Map<String, Read<List<TableMapping>>> cache = store == Store.OLD ? oldCascades : newCascades;
         List<TableMapping> found = new ArrayList<>();
+        List<String> reached = new ArrayList<>();
         if (dialect != null && !mappings.isEmpty()) {
             java.util.Set<String> seen = new java.util.HashSet<>(List.of(bare(name)));
             List<String> level = List.of(asWritten && dialect == Dialect.POSTGRESQL ? table : name);
@@ -153,6 +235,7 @@ final class Metadata {
                             }
                             if (seen.add(plain)) {
                                 next.add(child); // a cascade onto its own children goes on, mapped or not
+                                reached.add(child);
                             }
                         }
                     }
@@ -160,10 +243,15 @@ final class Metadata {
                 }
             } catch (SQLException e) {
                 found.clear();
+                reached.clear();
             }
         }
         List<TableMapping> result = List.copyOf(found);
-        cache.put(key, new Read<>(result, System.nanoTime()));
+        long now = System.nanoTime();
+        cache.put(key, new Read<>(result, now));
+        if (key.startsWith("b:")) {
+            (store == Store.OLD ? oldBaseNames : newBaseNames).put(key, new Read<>(List.copyOf(reached), now));
+        }
         return result;
     }
 
@@ -360,7 +448,7 @@ final class Metadata {
     }
 
     private static String cascadeKey(String table, boolean deletes) {
-        return (deletes ? "d:" : "u:") + table.replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT);
+        return (deletes ? "d:" : "u:") + catalogKey(table);
     }
 
     private @Nullable Read<List<TableMapping>> trustedCascades(Store store, String key) {
@@ -395,7 +483,9 @@ final class Metadata {
             statement.setString(1, dialect == Dialect.POSTGRESQL ? parent : bare(parent));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    children.add(rows.getString(1).replace("\"", "").toLowerCase(Locale.ROOT));
+                    // PostgreSQL's as regclass spells it (quoted where it must be), to be found again by to_regclass
+                    String child = rows.getString(1);
+                    children.add(dialect == Dialect.POSTGRESQL ? child : child.replace("\"", "").toLowerCase(Locale.ROOT));
                 }
             }
         }

@@ -721,11 +721,13 @@ final class StatementHandler implements InvocationHandler {
 
     /**
      * Whether a delete or update reported that it changed no row: nothing cascades from it. Not a {@code TRUNCATE}
-     * or an upsert, whose counts say nothing of the rows they removed.
+     * or an upsert, whose counts say nothing of the rows they removed, nor a statement that writes other tables too
+     * (a multi-table write, a data-modifying {@code WITH} item), whose count does not tell theirs.
      */
     private boolean changedNothing(StatementAnalysis statementAnalysis, Object result) {
-        if (statementAnalysis.kind() != SqlKind.DELETE && statementAnalysis.kind() != SqlKind.UPDATE) {
-            return false;
+        if (statementAnalysis.kind() != SqlKind.DELETE && statementAnalysis.kind() != SqlKind.UPDATE
+                || !statementAnalysis.otherWritten().isEmpty()) {
+            return false; // the count is the first target's: other targets and WITH items may have changed rows
         }
         try {
             return updateCount(result) == 0;

@@ -361,6 +361,63 @@ public final class SqlText {
         return words.replaceAll("\\s+", " ").toUpperCase(java.util.Locale.ROOT);
     }
 
+    /** A name, quoted or not; a qualified name is several joined by dots. */
+    private static final String NAME_PART = "(?:\"(?:[^\"]|\"\")+\"|`(?:[^`]|``)+`|[\\p{L}_][\\w$]*)";
+
+    private static final String QUALIFIED = NAME_PART + "(?:\\s*\\.\\s*" + NAME_PART + ")*";
+
+    /** The words after which a write's target stands, with the modifiers MySQL, MariaDB and PostgreSQL allow there. */
+    private static final Pattern TARGET = Pattern.compile("(?i)(?<![\\w$.])(?:"
+            + "insert(?:\\s+(?:low_priority|delayed|high_priority|ignore))*\\s+(?:into\\s+)?"
+            + "|replace(?:\\s+(?:low_priority|delayed))*\\s+(?:into\\s+)?"
+            + "|(?<!(?:key|do|for|on)\\s)update(?:\\s+(?:low_priority|ignore))*\\s+(?:only\\s+)?"
+            + "|delete(?:\\s+(?:low_priority|quick|ignore))*\\s+from\\s+(?:only\\s+)?"
+            + "|merge\\s+into\\s+|upsert\\s+into\\s+"
+            + "|truncate\\s+(?:table\\s+)?(?:only\\s+)?)(" + QUALIFIED + ")");
+
+    /** After a target: an alias, then a comma and the next target ({@code UPDATE a x, b y}, {@code TRUNCATE a, b}). */
+    private static final Pattern NEXT_TARGET = Pattern.compile("(?i)(?:\\s+(?:as\\s+)?(" + NAME_PART + "))?\\s*,\\s*("
+            + QUALIFIED + ")");
+
+    /** Words that end a target list rather than naming an alias. */
+    private static final java.util.Set<String> NOT_ALIASES = java.util.Set.of("set", "where", "using", "from", "join",
+            "inner", "left", "right", "cross", "natural", "straight_join", "on", "values", "value", "select", "default",
+            "partition", "order", "limit", "returning", "with", "use", "force", "ignore", "table", "only", "cascade",
+            "restart", "continue", "when", "output", "by");
+
+    /**
+     * The tables a text writes as a token scan finds them, for a text the parser did not read (or read otherwise
+     * than the database may): each name after {@code INSERT INTO}, {@code REPLACE INTO}, {@code UPDATE}, {@code
+     * DELETE FROM}, {@code MERGE INTO} and {@code TRUNCATE}, and the further names of a list there ({@code UPDATE a,
+     * b}, {@code DELETE FROM a, b USING …}, {@code TRUNCATE a, b}), outside strings and comments, as written (quoted,
+     * schema-qualified). A target written as an alias is found as that alias; a name too many costs a catalog
+     * lookup.
+     */
+    public static List<String> targets(String sql) {
+        String text = stripQuoted(sql);
+        java.util.Set<String> found = new java.util.LinkedHashSet<>();
+        Matcher target = TARGET.matcher(text);
+        while (target.find()) {
+            found.add(spaceless(target.group(1)));
+            int at = target.end();
+            Matcher next = NEXT_TARGET.matcher(text);
+            while (next.region(at, text.length()).lookingAt()) {
+                if (next.group(1) != null && NOT_ALIASES.contains(next.group(1).toLowerCase(java.util.Locale.ROOT))) {
+                    break;
+                }
+                found.add(spaceless(next.group(2)));
+                at = next.end();
+            }
+        }
+        found.removeIf(name -> NOT_ALIASES.contains(name.toLowerCase(java.util.Locale.ROOT)));
+        return List.copyOf(found);
+    }
+
+    /** A qualified name without the spaces around its dots (outside its quotes). */
+    private static String spaceless(String qualified) {
+        return qualified.replaceAll("\\s*\\.\\s*(?=(?:[^\"`]|\"[^\"]*\"|`[^`]*`)*$)", ".");
+    }
+
     /** Whether SQL (that could not be parsed) contains a data-changing keyword outside quotes. */
     static boolean looksLikeWrite(String sql) {
         return WRITE_WORD.matcher(stripQuoted(sql)).find();

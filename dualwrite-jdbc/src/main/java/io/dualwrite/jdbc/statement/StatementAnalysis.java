@@ -47,6 +47,15 @@ import org.jspecify.annotations.Nullable;
  * @param names           the names the text mentions ({@link SqlText#names(String)}): a function of the store's, or an
  *                        object calling one, may write mapped tables the statement does not name ({@code SELECT
  *                        bump(1)})
+ * @param otherWritten    the tables the statement writes besides {@link #writtenTable()}, as it names them: the other
+ *                        targets of a multi-table {@code UPDATE} or {@code DELETE}, the tables its data-modifying
+ *                        {@code WITH} items write, the targets a token scan finds in a text that was not parsed
+ *                        ({@link SqlText#targets}); their views, partitions and cascading foreign keys are followed too
+ * @param assignedColumns for an {@code UPDATE}, or an upsert that updates the row it meets ({@code ON DUPLICATE KEY
+ *                        UPDATE}, {@code ON CONFLICT}): the columns it assigns, lower case and unqualified, so that a
+ *                        write assigning no column a foreign key refers to is known not to cascade {@code ON UPDATE};
+ *                        {@code null} when any column may change or rows may be deleted ({@code REPLACE}, anything
+ *                        else)
  */
 public record StatementAnalysis(
         String sql,
@@ -72,7 +81,9 @@ public record StatementAnalysis(
         List<StatementAnalysis> parts,
         List<TableMapping> resyncTables,
         @Nullable String writtenTable,
-        List<String> names) {
+        List<String> names,
+        List<String> otherWritten,
+        @Nullable List<String> assignedColumns) {
 
     /** Whether the statement touches a table of the migration. */
     public boolean mapped() {
@@ -147,7 +158,19 @@ public record StatementAnalysis(
      * table whose views, partitions and cascading foreign keys may reach mapped tables.
      */
     public boolean writesNamedTable() {
-        return writtenTable != null || parts.stream().anyMatch(StatementAnalysis::writesNamedTable);
+        return writtenTable != null || !otherWritten.isEmpty()
+                || parts.stream().anyMatch(StatementAnalysis::writesNamedTable);
+    }
+
+    /** The tables the statement itself writes, as it names them: {@link #writtenTable()}, then {@link #otherWritten()}. */
+    public List<String> writtenTables() {
+        if (writtenTable == null) {
+            return otherWritten;
+        }
+        List<String> all = new java.util.ArrayList<>(otherWritten.size() + 1);
+        all.add(writtenTable);
+        otherWritten.stream().filter(name -> !name.equalsIgnoreCase(writtenTable)).forEach(all::add);
+        return all;
     }
 
     /** Whether running this statement may change rows of a mapped table. */
@@ -170,7 +193,7 @@ public record StatementAnalysis(
         int count = SqlText.countParameters(sql);
         return new StatementAnalysis(sql, kind, null, null, false, List.of(), null, null, null,
                 identity(sql, count), null, null, null, null, null, List.of(), null, false, false, txControl,
-                List.of(), List.copyOf(resyncTables), writtenTable, List.of());
+                List.of(), List.copyOf(resyncTables), writtenTable, List.of(), List.of(), null);
     }
 
     /**
@@ -182,7 +205,7 @@ public record StatementAnalysis(
         int count = SqlText.countParameters(sql);
         return new StatementAnalysis(sql, SqlKind.OTHER, null, null, false, List.of(), null, null, null,
                 identity(sql, count), null, null, null, null, null, List.of(), null, false, false, TxControl.MIXED,
-                List.copyOf(parts), List.of(), null, List.of());
+                List.copyOf(parts), List.of(), null, List.of(), List.of(), null);
     }
 
     /**
@@ -206,8 +229,11 @@ public record StatementAnalysis(
                     written.add(part.mapping());
                 }
             });
+            // and the tables it writes by name, whose views and cascading foreign keys are followed as its own
+            java.util.Set<String> named = new java.util.LinkedHashSet<>(entry.writtenTables());
+            entry.parts().forEach(part -> named.addAll(part.writtenTables()));
             parts.add(passThrough(entry.sql(), SqlKind.UNKNOWN, TxControl.NONE, List.copyOf(written))
-                    .withNames(entry.names()));
+                    .withNames(entry.names()).withWritten(List.copyOf(named), null));
         }
         return mixed(String.join(";\n", entries.stream().map(StatementAnalysis::sql).toList()), parts);
     }
@@ -216,14 +242,26 @@ public record StatementAnalysis(
         int count = SqlText.countParameters(sql);
         return new StatementAnalysis(sql, SqlKind.MULTIPLE, null, null, false, List.of(), null, null, null,
                 identity(sql, count), null, null, null, null, null, List.of(), null, false, false, TxControl.NONE,
-                List.copyOf(parts), List.of(), null, List.of());
+                List.copyOf(parts), List.of(), null, List.of(), List.of(), null);
     }
 
     /** This analysis with the names its text mentions ({@link #names()}). */
     StatementAnalysis withNames(List<String> mentioned) {
         return new StatementAnalysis(sql, kind, mapping, keysUnknown, keysGenerated, insertKeys, whereKey, orderId,
                 merchantId, onOld, onNew, keySelectOld, keySelectNew, rewriteProblem, insertColumns, insertRows, setKey,
-                returning, movesRows, txControl, parts, resyncTables, writtenTable, List.copyOf(mentioned));
+                returning, movesRows, txControl, parts, resyncTables, writtenTable, List.copyOf(mentioned),
+                otherWritten, assignedColumns);
+    }
+
+    /**
+     * This analysis with the tables it writes besides {@link #writtenTable()} and the columns it assigns ({@link
+     * #otherWritten()}, {@link #assignedColumns()}).
+     */
+    StatementAnalysis withWritten(List<String> others, @Nullable List<String> assigned) {
+        return new StatementAnalysis(sql, kind, mapping, keysUnknown, keysGenerated, insertKeys, whereKey, orderId,
+                merchantId, onOld, onNew, keySelectOld, keySelectNew, rewriteProblem, insertColumns, insertRows, setKey,
+                returning, movesRows, txControl, parts, resyncTables, writtenTable, names, List.copyOf(others),
+                assigned == null ? null : List.copyOf(assigned));
     }
 
     /**
@@ -235,7 +273,7 @@ public record StatementAnalysis(
                 onNew.parameters());
         return new StatementAnalysis(sql, kind, mapping, keysUnknown, keysGenerated, insertKeys, whereKey, orderId,
                 merchantId, onOld, only, keySelectOld, keySelectNew, rewriteProblem, insertColumns, insertRows, setKey,
-                returning, movesRows, txControl, parts, resyncTables, writtenTable, names);
+                returning, movesRows, txControl, parts, resyncTables, writtenTable, names, otherWritten, assignedColumns);
     }
 
     private static final java.util.regex.Pattern ONLY_PLACE = java.util.regex.Pattern.compile(

@@ -259,13 +259,39 @@ public final class StatementAnalyzer {
             // a statement shape the analysis does not know must never fail the application's call
             log.warn("statement analysis failed, running the statement on the authoritative store only: {}",
                     unexpected.toString());
-            return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN, TxControl.NONE, writtenTables(sql));
+            return unanalysed(sql, writtenTables(sql));
         }
+    }
+
+    /**
+     * A text that is not analysed as statements (unparsable, too long, or read otherwise by the database than by the
+     * parser): a scoped resync of {@code resync}, and the tables a token scan finds it writes ({@link
+     * SqlText#targets}), whose views and cascading foreign keys are followed as a parsed statement's are.
+     */
+    private StatementAnalysis unanalysed(String sql, List<TableMapping> resync) {
+        List<String> targets = SqlText.targets(sql);
+        java.util.LinkedHashSet<TableMapping> all = new java.util.LinkedHashSet<>(resync);
+        if (SqlText.looksLikeWrite(sql)) {
+            targets.forEach(target -> all.addAll(mappedOrReached(tableNamed(target))));
+        }
+        return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN, TxControl.NONE, List.copyOf(all))
+                .withWritten(targets, null);
+    }
+
+    /** A table reference for a name as a text writes it: {@code "Shop".orders} is schema {@code "Shop"}, table orders. */
+    private static Table tableNamed(String qualified) {
+        List<String> parts = new ArrayList<>();
+        java.util.regex.Matcher part = Pattern.compile("\"(?:[^\"]|\"\")+\"|`(?:[^`]|``)+`|[^.]+").matcher(qualified);
+        while (part.find()) {
+            parts.add(part.group());
+        }
+        return parts.size() < 2 ? new Table(qualified)
+                : new Table(parts.get(parts.size() - 2), parts.get(parts.size() - 1));
     }
 
     private StatementAnalysis analyzeParsed(String sql) {
         if (sql.length() > MAX_ANALYZED_LENGTH) {
-            return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN, TxControl.NONE, writtenTables(sql));
+            return unanalysed(sql, writtenTables(sql));
         }
         TxControl control = TxControl.of(sql);
         if (control == TxControl.MIXED) {
@@ -274,8 +300,7 @@ public final class StatementAnalyzer {
                 TxControl partControl = TxControl.of(part);
                 parts.add(partControl != TxControl.NONE
                         ? StatementAnalysis.passThrough(part, SqlKind.OTHER, partControl, List.of())
-                        : StatementAnalysis.passThrough(part, SqlKind.UNKNOWN, TxControl.NONE, writtenTables(part))
-                                .withNames(SqlText.names(part)));
+                        : unanalysed(part, writtenTables(part)).withNames(SqlText.names(part)));
             }
             return StatementAnalysis.mixed(sql, parts);
         }
@@ -292,7 +317,7 @@ public final class StatementAnalyzer {
         if (texts.stream().anyMatch(SqlText::runsInnerStatement) || SqlText.parserMayMisread(sql)) {
             // EXPLAIN ANALYZE runs the write it explains; COPY … FROM loads rows; a MySQL version comment
             // (/*! … */) runs its text, '--1' is no comment there: the parser would not read what the database runs
-            return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN, TxControl.NONE, mentionedTables(sql));
+            return unanalysed(sql, mentionedTables(sql));
         }
         String numbered = SqlText.numberParameters(sql);
         java.util.regex.Matcher only = texts.size() == 1 ? ONLY_TABLE.matcher(numbered) : null;
@@ -308,7 +333,8 @@ public final class StatementAnalyzer {
         try {
             statements = parseAll(numbered);
         } catch (Exception unparsable) {
-            return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN, TxControl.NONE, writtenTables(sql));
+            StatementAnalysis reread = usingAsFrom(sql, numbered);
+            return reread != null ? reread : unanalysed(sql, writtenTables(sql));
         }
         if (statements.size() > 1) {
             List<StatementAnalysis> parts = new ArrayList<>();
@@ -327,20 +353,67 @@ public final class StatementAnalyzer {
         if (SqlText.backslashInQuotes(sql) && analysis.mapped() && !escapesAgree(sql, numbered)) {
             // 'a\' WHERE id = 2 -- ' WHERE id = 1: with backslash escapes (MySQL, PostgreSQL E'') the string runs
             // on and the row is 1, without them it is 2; which one the database reads is its setting's, not ours
-            return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN, TxControl.NONE, mentionedTables(sql));
+            return unanalysed(sql, mentionedTables(sql));
         }
         return analysis;
+    }
+
+    /** MySQL's {@code DELETE FROM a, b USING …}: the same statement as {@code DELETE a, b FROM …}. */
+    private static final Pattern DELETE_USING = Pattern.compile(
+            "(?is)(\\s*delete\\s+(?:(?:low_priority|quick|ignore)\\s+)*)from\\s+(.+?)\\s+using\\s+");
+
+    /**
+     * The analysis of MySQL's {@code DELETE FROM a, b USING t1 a JOIN t2 b …}, which the parser does not read, as of
+     * the same delete in its other spelling {@code DELETE a, b FROM t1 a JOIN t2 b …}: the tables it deletes from are
+     * then known, not only the tables it mentions. {@code null} when the text is not of that shape or still not read.
+     */
+    private @Nullable StatementAnalysis usingAsFrom(String sql, String numbered) {
+        java.util.regex.Matcher using = DELETE_USING.matcher(numbered);
+        if (!using.lookingAt() || using.group(2).contains("(")) {
+            return null;
+        }
+        String reread = using.group(1) + using.group(2) + " FROM " + numbered.substring(using.end());
+        try {
+            List<Statement> statements = parseAll(reread);
+            if (statements.size() != 1 || !(statements.get(0) instanceof Delete delete)
+                    || delete.getTables() == null || delete.getTables().isEmpty()) {
+                return null;
+            }
+            StatementAnalysis analysis = analyzeStatement(sql, reread, delete);
+            // the rewrite for the new store, if any, was rendered from the other spelling: never sent, as the rows of
+            // a multi-table delete are resynced, not replayed
+            return analysis.keysUnknown() != null || !analysis.mappedWrite() ? analysis : null;
+        } catch (Exception stillUnread) {
+            return null;
+        }
     }
 
     /** {@code UPDATE ONLY t} or {@code DELETE FROM ONLY t} at the start of a statement; group 1 is all before ONLY. */
     private static final Pattern ONLY_TABLE = Pattern.compile(
             "(?i)(\\s*(?:update|delete\\s+from)\\s+)only\\s+(?!(?:set|where|as)\\b)(?=[\\p{L}_\"`])");
 
+    /**
+     * The analysis of one parsed statement, with the tables it writes besides its own ({@link
+     * StatementAnalysis#otherWritten()}: its data-modifying {@code WITH} items' targets, the other targets of a
+     * multi-table write) and the columns it assigns.
+     */
     private StatementAnalysis analyzeStatement(String sql, String numbered, Statement statement) {
+        StatementAnalysis analysis = analyzeOne(sql, numbered, statement);
+        Written written = alsoWritten(statement);
+        java.util.LinkedHashSet<String> others = new java.util.LinkedHashSet<>(analysis.otherWritten());
+        others.addAll(withItemTargets(statement));
+        return others.isEmpty() && written.assigned() == null ? analysis
+                : analysis.withWritten(List.copyOf(others), written.assigned());
+    }
+
+    private StatementAnalysis analyzeOne(String sql, String numbered, Statement statement) {
         List<TableMapping> writtenByWith = writtenByWithItems(statement);
         if (!writtenByWith.isEmpty()) {
-            // a data-modifying WITH (WITH d AS (DELETE … RETURNING *) INSERT …): its rows cannot be named here
-            return StatementAnalysis.passThrough(sql, SqlKind.BULK_WRITE, TxControl.NONE, writtenByWith);
+            // a data-modifying WITH (WITH d AS (DELETE … RETURNING *) INSERT …): its rows cannot be named here; the
+            // main statement's own table is followed through the catalog as any other write's
+            Table main = mainTable(statement);
+            return StatementAnalysis.passThrough(sql, SqlKind.BULK_WRITE, TxControl.NONE, writtenByWith,
+                    main == null ? null : main.getFullyQualifiedName());
         }
         if (statement instanceof Select) {
             return selectRewriter.analyze(sql, numbered, statement);
@@ -402,16 +475,142 @@ public final class StatementAnalyzer {
         } else if (statement instanceof net.sf.jsqlparser.statement.UnsupportedStatement) {
             // the parser kept the text without reading it (REPLACE LOW_PRIORITY …): as unparsable SQL, a write to
             // the mapped tables it names is resynced
-            return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN, TxControl.NONE, writtenTables(sql));
+            return unanalysed(sql, writtenTables(sql));
         } else {
             return StatementAnalysis.passThrough(sql, SqlKind.OTHER);
         }
         TableMapping mapping = table == null ? null : mappingOf(table);
+        List<Table> targets = alsoWritten(statement).tables();
+        if (table != null && (targets.size() > 1 || (targets.size() == 1 && targets.get(0) != table))) {
+            // MySQL's multi-table UPDATE a JOIN b SET b.x = … or DELETE a, b FROM …: the tables written are those the
+            // SET assigns or the DELETE lists, which need not be the first one named
+            List<TableMapping> mapped = targets.stream().map(this::mappingOf).filter(Objects::nonNull).distinct().toList();
+            List<String> names = targets.stream().map(Table::getFullyQualifiedName).toList();
+            if (mapping != null && mapped.equals(List.of(mapping)) && targets.contains(table)) {
+                // the named table among them, the only mapped one: its rows are resynced ("multi-table") as before
+                return analyzeWrite(sql, numbered, statement, kind, mapping).withWritten(names, null);
+            }
+            return StatementAnalysis.passThrough(sql, mapped.isEmpty() ? kind : SqlKind.BULK_WRITE, TxControl.NONE,
+                    mapped, names.get(0)).withWritten(names.subList(1, names.size()), null);
+        }
         if (mapping == null) {
             return StatementAnalysis.passThrough(sql, kind, TxControl.NONE, List.of(),
                     table == null ? null : table.getFullyQualifiedName());
         }
         return analyzeWrite(sql, numbered, statement, kind, mapping);
+    }
+
+    /** The tables a statement writes, as it names them, and the columns it assigns ({@code null}: any, or deletes). */
+    record Written(List<Table> tables, @Nullable List<String> assigned) {
+    }
+
+    /**
+     * What an {@code INSERT}, {@code UPDATE} or {@code DELETE} writes. A single-table statement writes its table. A
+     * MySQL multi-table {@code UPDATE a JOIN b …} ({@code UPDATE a, b …}) writes the tables whose columns its {@code
+     * SET} assigns (an unqualified column: any of them); a multi-table {@code DELETE a, b FROM …} the tables it
+     * lists, by alias or name. PostgreSQL's {@code UPDATE … FROM} and {@code DELETE … USING} write their target only.
+     * The columns assigned are those of an update's {@code SET}, or of an upsert's update clause (none for {@code ON
+     * CONFLICT DO NOTHING}); {@code null} for a {@code REPLACE} (which deletes) and anything else.
+     */
+    static Written alsoWritten(Statement statement) {
+        if (statement instanceof Update update) {
+            List<String> assigned = new ArrayList<>();
+            java.util.LinkedHashSet<Table> written = new java.util.LinkedHashSet<>();
+            Map<String, Table> refs = new java.util.LinkedHashMap<>();
+            addRef(refs, update.getTable());
+            boolean multi = update.getStartJoins() != null && !update.getStartJoins().isEmpty();
+            if (multi) {
+                update.getStartJoins().forEach(join -> addRef(refs, join.getFromItem()));
+            }
+            for (UpdateSet set : update.getUpdateSets()) {
+                for (Column column : set.getColumns()) {
+                    assigned.add(SqlText.unquote(column.getColumnName()).toLowerCase(Locale.ROOT));
+                    if (!multi) {
+                        continue;
+                    }
+                    Table qualifier = column.getTable();
+                    String name = qualifier == null || qualifier.getName() == null ? null
+                            : SqlText.unquote(qualifier.getName()).toLowerCase(Locale.ROOT);
+                    if (name == null) {
+                        written.addAll(refs.values()); // an unqualified column may be any of the tables'
+                    } else {
+                        written.add(refs.getOrDefault(name, qualifier));
+                    }
+                }
+            }
+            List<Table> tables = multi ? List.copyOf(written)
+                    : update.getTable() == null ? List.of() : List.of(update.getTable());
+            return new Written(tables, List.copyOf(assigned));
+        }
+        if (statement instanceof Delete delete) {
+            if (delete.getTables() == null || delete.getTables().isEmpty()) {
+                return new Written(delete.getTable() == null ? List.of() : List.of(delete.getTable()), null);
+            }
+            Map<String, Table> refs = new java.util.LinkedHashMap<>();
+            addRef(refs, delete.getTable());
+            if (delete.getJoins() != null) {
+                delete.getJoins().forEach(join -> addRef(refs, join.getFromItem()));
+            }
+            if (delete.getUsingList() != null) {
+                delete.getUsingList().forEach(using -> addRef(refs, using));
+            }
+            java.util.LinkedHashSet<Table> written = new java.util.LinkedHashSet<>();
+            for (Table listed : delete.getTables()) {
+                String name = listed.getName() == null ? "" : SqlText.unquote(listed.getName()).toLowerCase(Locale.ROOT);
+                written.add(listed.getSchemaName() == null ? refs.getOrDefault(name, listed) : listed);
+            }
+            return new Written(List.copyOf(written), null);
+        }
+        if (statement instanceof Insert insert) {
+            InsertShape shape = InsertShape.of(statement);
+            boolean upsert = insert.getDuplicateUpdateSets() != null || insert.getDuplicateAction() != null
+                    || insert.getConflictAction() != null;
+            if (!upsert || shape == null) {
+                return new Written(List.of(insert.getTable()), null);
+            }
+            List<String> assigned = new ArrayList<>();
+            shape.updateSets().forEach(sets -> sets.forEach(set -> set.getColumns().forEach(column ->
+                    assigned.add(SqlText.unquote(column.getColumnName()).toLowerCase(Locale.ROOT)))));
+            return new Written(List.of(insert.getTable()), List.copyOf(assigned));
+        }
+        return new Written(List.of(), null);
+    }
+
+    /** Registers a table reference of a multi-table statement under its alias and its name (lower case, unquoted). */
+    private static void addRef(Map<String, Table> refs, net.sf.jsqlparser.statement.select.@Nullable FromItem item) {
+        if (!(item instanceof Table table)) {
+            return;
+        }
+        if (table.getAlias() != null && table.getAlias().getName() != null) {
+            refs.putIfAbsent(SqlText.unquote(table.getAlias().getName().strip()).toLowerCase(Locale.ROOT), table);
+        }
+        if (table.getName() != null) {
+            refs.putIfAbsent(SqlText.unquote(table.getName()).toLowerCase(Locale.ROOT), table);
+        }
+    }
+
+    /** The table an {@code INSERT}, {@code UPDATE} or {@code DELETE} names as its own, or {@code null}. */
+    private static @Nullable Table mainTable(Statement statement) {
+        return statement instanceof Insert insert ? insert.getTable() : statement instanceof Update update
+                ? update.getTable() : statement instanceof Delete delete ? delete.getTable() : null;
+    }
+
+    /** The tables the data-modifying {@code WITH} items of a statement write, as a token scan of each finds them. */
+    private static List<String> withItemTargets(Statement statement) {
+        List<net.sf.jsqlparser.statement.select.WithItem<?>> items = withItems(statement);
+        if (items == null || items.isEmpty()) {
+            return List.of();
+        }
+        java.util.LinkedHashSet<String> targets = new java.util.LinkedHashSet<>();
+        items.forEach(item -> targets.addAll(SqlText.targets(item.toString())));
+        return List.copyOf(targets);
+    }
+
+    private static @Nullable List<net.sf.jsqlparser.statement.select.WithItem<?>> withItems(Statement statement) {
+        return statement instanceof Select select
+                ? select.getWithItemsList() : statement instanceof Insert insert ? insert.getWithItemsList()
+                : statement instanceof Update update ? update.getWithItemsList()
+                : statement instanceof Delete delete ? delete.getWithItemsList() : null;
     }
 
     /**
@@ -482,10 +681,7 @@ public final class StatementAnalyzer {
 
     /** The mapped tables that the WITH items of a statement write (data-modifying common table expressions). */
     private List<TableMapping> writtenByWithItems(Statement statement) {
-        List<net.sf.jsqlparser.statement.select.WithItem<?>> items = statement instanceof Select select
-                ? select.getWithItemsList() : statement instanceof Insert insert ? insert.getWithItemsList()
-                : statement instanceof Update update ? update.getWithItemsList()
-                : statement instanceof Delete delete ? delete.getWithItemsList() : null;
+        List<net.sf.jsqlparser.statement.select.WithItem<?>> items = withItems(statement);
         if (items == null || items.isEmpty()) {
             return List.of();
         }
@@ -761,7 +957,7 @@ public final class StatementAnalyzer {
                 whereKey, orderId, merchantId, onOld, onNew, keySelectOld, keySelectNew,
                 problem, insertColumns, java.util.Collections.unmodifiableList(insertRows), setKey, returning,
                 shape != null ? movesRows(statement, shape, mapping) : movesIds, TxControl.NONE, List.of(), List.of(),
-                mapping.oldTable(), List.of());
+                mapping.oldTable(), List.of(), List.of(), null);
     }
 
     /**
