@@ -827,9 +827,9 @@ final class ConnectionHandler implements InvocationHandler {
      * and {@code EXECUTE s} of {@code PREPARE s FROM 'ROLLBACK'} are the control of their text, run exactly as it;
      * an {@code EXECUTE} of a text that is no control writes the mapped tables that text may write (a scoped resync
      * of each), and one of a text on no mapped table is read as that text (DDL commits); an {@code EXECUTE} whose
-     * text is not known here (a name deallocated, or prepared out of sight: by a procedure, by an earlier borrower of
-     * a pooled session) ({@code PREPARE s FROM @sql}) is {@link TxControl#DYNAMIC}; {@code
-     * PREPARE} and {@code DEALLOCATE PREPARE} run nothing and are kept track of. Anything else is {@code analysis}.
+     * text is not known here ({@code PREPARE s FROM @sql}, a name deallocated, or prepared out of sight: by a
+     * procedure, by an earlier borrower of a pooled session) is {@link TxControl#DYNAMIC}; {@code PREPARE} and
+     * {@code DEALLOCATE PREPARE} run nothing and are kept track of. Anything else is {@code analysis}.
      */
     private StatementAnalysis dynamicAsRun(StatementAnalysis analysis) {
         String sql = analysis.sql();
