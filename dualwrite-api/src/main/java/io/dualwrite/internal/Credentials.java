@@ -10,13 +10,19 @@ import org.jspecify.annotations.Nullable;
  * carry a password in several shapes, each masked here:
  *
  * <ul>
- *   <li>a parameter or property: {@code ;PASSWORD=…}, {@code ?password=…}, {@code sslpassword=…},
+ *   <li>a parameter or property, masked whole to the separator of its form (a password may hold blanks, tabs,
+ *       {@code ,} or {@code ;}): to the next {@code &} in a URL's query ({@code ?password=…}, {@code &pwd=…}), to
+ *       the next {@code ;} in a {@code ;}-separated URL or connection string (H2's {@code ;PASSWORD=…}, SQL Server,
+ *       DB2, ADO.NET), to the next {@code ", "} or {@code }} in a printed map ({@code {user=sa, password=…}});
+ *       under any key that names a password ({@code password}, {@code passwd}, {@code pwd}, {@code passcode},
+ *       {@code passphrase}, {@code sslpassword=…}),
  *       a secret or private key under any name that starts with the word ({@code SecretAccessKey=…},
  *       {@code SecretKey=…}, {@code private_key_base64=…}),
  *       SQL Server's braced {@code password={…;…}},
  *       {@code {user=sa, password=…}}, {@code pwd: …}, {@code secret=…}, {@code api-key=…};</li>
  *   <li>a JSON or YAML key: {@code "password":"…"}, {@code 'password': '…'};</li>
- *   <li>URL user information: {@code //user:secret@host} (a password may itself hold an {@code @});</li>
+ *   <li>URL user information: {@code //user:secret@host} (a password may itself hold an {@code @}, a user name
+ *       may be empty or hold one too: {@code //:secret@host}, {@code //us@er:secret@host});</li>
  *   <li>an Oracle-style connect string: {@code scott/tiger@host:1521/service}, also with the password quoted
  *       ({@code scott/"p@ss word"@host}).</li>
  * </ul>
@@ -31,14 +37,28 @@ public final class Credentials {
 
     private static final int MAX_CAUSES = 8;
 
-    // the key may carry a prefix (sslpassword, trustStorePassword, db.password) and be quoted (JSON)
+    /** A key that names a secret; it may carry a prefix (sslpassword, trustStorePassword, db.password). */
+    private static final String KEY = "[\\w.-]*?(?:password|passwd|passphrase|passcode|pwd|secret[\\w-]*|token"
+            + "|credentials?|api[-_]?key|private[-_]?key[\\w-]*)";
+    // a parameter of a URL's query: the value runs to the next '&' (a password may hold blanks, ',' or ';')
+    private static final Pattern QUERY_PARAMETER = Pattern.compile(
+            "(?i)([?&]" + KEY + ")(\\s*=\\s*)(\"[^\"]*\"(?=\\s*(?:&|$))|[^&\\r\\n]*)");
+    // a property of a ';'-separated URL or connection string (H2, SQL Server, DB2 after its ':', ADO.NET): the value
+    // runs to the next ';', unless SQL Server's braces hold it ({a}}b;c}, where '}}' is a '}')
+    private static final Pattern SEMICOLON_PROPERTY = Pattern.compile(
+            "(?i)((?:;\\s*|(?<=[\\w/]):)" + KEY + ")(\\s*=\\s*)(\\{(?:[^}]|}})*}(?=\\s*(?:;|$))"
+                    + "|\"[^\"]*\"(?=\\s*(?:;|$))|[^;\\r\\n]*)");
+    // an entry of a printed map or Properties ({user=sa, password=a b}): the value runs to the next ", " or '}'
+    private static final Pattern MAP_ENTRY = Pattern.compile(
+            "(?i)((?:\\{|,\\s)" + KEY + ")(=)((?:(?!,\\s)[^}\\r\\n])*)");
+    // anywhere else (free text, JSON, YAML): the value is quoted, braced, or runs to a blank or a punctuation mark;
+    // the key may be quoted (JSON)
     private static final Pattern KEY_VALUE = Pattern.compile(
-            "(?i)(\\b[\\w.-]*?(?:password|passwd|passphrase|pwd|secret[\\w-]*|token|credentials?|api[-_]?key"
-                    + "|private[-_]?key[\\w-]*)[\"']?)"
-                    + "(\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|\\{[^}]*}|[^;&,\\s\"')\\]}]+)");
+            "(?i)(\\b" + KEY + "[\"']?)"
+                    + "(\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|\\{(?:[^}]|}})*}|[^;&,\\s\"')\\]}]+)");
     // the password ends at the last '@' before a blank: a password may itself hold an '@' or a '/' (an '@' later in
-    // the URL hides the host too, which is safe)
-    private static final Pattern URL_USER_INFO = Pattern.compile("(?i)(\\b[a-z][a-z0-9+.-]*://)([^/@\\s:]+:)\\S*@");
+    // the URL hides the host too, which is safe); the user name may be empty or hold an '@' itself
+    private static final Pattern URL_USER_INFO = Pattern.compile("(?i)(\\b[a-z][a-z0-9+.-]*://)([^/\\s:]*:)\\S*@");
     // user/password@host, as Oracle's thin URLs and connect strings write it (jdbc:oracle:thin:scott/tiger@db:1521/x);
     // the password ends at the last '@'
     private static final Pattern SLASHED_USER = Pattern.compile(
@@ -82,13 +102,17 @@ public final class Credentials {
             return "null";
         }
         String literal = Matcher.quoteReplacement(replacement);
-        String cut = KEY_VALUE.matcher(text).replaceAll(match -> {
-            String value = match.group(3);
-            String quote = value.startsWith("\"") ? "\"" : value.startsWith("'") ? "'" : "";
-            boolean json = match.group(1).endsWith("\"") || match.group(1).endsWith("'");
-            return Matcher.quoteReplacement(match.group(1) + match.group(2)) + (json ? quote : "") + literal
-                    + (json ? quote : "");
-        });
+        String cut = text;
+        // each form to its own separator first; what they masked is only the replacement for the next ones
+        for (Pattern form : new Pattern[] {QUERY_PARAMETER, SEMICOLON_PROPERTY, MAP_ENTRY, KEY_VALUE}) {
+            cut = form.matcher(cut).replaceAll(match -> {
+                String value = match.group(3);
+                String quote = value.startsWith("\"") ? "\"" : value.startsWith("'") ? "'" : "";
+                boolean json = match.group(1).endsWith("\"") || match.group(1).endsWith("'");
+                return Matcher.quoteReplacement(match.group(1) + match.group(2)) + (json ? quote : "") + literal
+                        + (json ? quote : "");
+            });
+        }
         cut = URL_USER_INFO.matcher(cut).replaceAll((hideUser ? "$1" : "$1$2") + literal + "@");
         return SLASHED_USER.matcher(cut).replaceAll((hideUser ? "$1" : "$1$2") + literal + "@");
     }

@@ -47,6 +47,41 @@ class CredentialsBreakTest {
     }
 
     @Test
+    void aPasswordIsMaskedWholeToItsDriversSeparatorAndTheParametersAfterItAreKept() {
+        assertThat(Credentials.mask("jdbc:postgresql://db/shop?user=shop&password=two words\there&ssl=true"))
+                .isEqualTo("jdbc:postgresql://db/shop?user=shop&password=******&ssl=true");
+        assertThat(Credentials.mask("jdbc:mysql://db/shop?pwd=a,b;c d&user=shop"))
+                .isEqualTo("jdbc:mysql://db/shop?pwd=******&user=shop");
+        assertThat(Credentials.mask("jdbc:h2:mem:x;USER=sa;PASSWORD=pw with\ttab;MODE=MySQL"))
+                .isEqualTo("jdbc:h2:mem:x;USER=sa;PASSWORD=******;MODE=MySQL");
+        assertThat(Credentials.mask("jdbc:sqlserver://db;user=sa;password={a}}b;c};encrypt=true"))
+                .isEqualTo("jdbc:sqlserver://db;user=sa;password=******;encrypt=true");
+        assertThat(Credentials.mask("Server=db; User Id=sa; Password=a b c; Database=shop"))
+                .isEqualTo("Server=db; User Id=sa; Password=******; Database=shop");
+        assertThat(Credentials.mask("jdbc:db2://db:50000/shop:password=pw x;user=shop;"))
+                .isEqualTo("jdbc:db2://db:50000/shop:password=******;user=shop;");
+        assertThat(Credentials.mask("jdbc:mysql://db/shop?user=shop&passcode=Pc-1&ssl=true"))
+                .isEqualTo("jdbc:mysql://db/shop?user=shop&passcode=******&ssl=true");
+        assertThat(Credentials.mask("{user=shop, password=two words, url=jdbc:h2:mem:x}"))
+                .isEqualTo("{user=shop, password=******, url=jdbc:h2:mem:x}");
+    }
+
+    @Test
+    void userInformationWithAnAtInTheUserOrNoUserIsMasked() {
+        assertThat(Credentials.mask("jdbc:mysql://us@er:pw@db/shop refused"))
+                .isEqualTo("jdbc:mysql://us@er:******@db/shop refused");
+        assertThat(Credentials.mask("jdbc:postgresql://user:p@ss@db refused"))
+                .isEqualTo("jdbc:postgresql://user:******@db refused");
+        assertThat(Credentials.mask("jdbc:mariadb://:secret@db:3306/shop"))
+                .isEqualTo("jdbc:mariadb://:******@db:3306/shop");
+        assertThat(Credentials.mask("jdbc:mysql://us@er:pw@db/shop", "****", true))
+                .isEqualTo("jdbc:mysql://****@db/shop");
+        assertThat(Credentials.mask("jdbc:mariadb://:secret@db:3306/shop", "****", true))
+                .isEqualTo("jdbc:mariadb://****@db:3306/shop");
+        assertThat(Credentials.mask("jdbc:mysql://shop@db:3306/shop")).isEqualTo("jdbc:mysql://shop@db:3306/shop");
+    }
+
+    @Test
     void textThatOnlyLooksLikeACredentialIsKept() {
         for (String text : new String[] {"jdbc:mariadb://db:3306/shop", "orders/o-1 failed: duplicate key",
                 "password authentication failed for user \"shop\"", "tokens left: 5", "a/b/c",

@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -849,10 +850,84 @@ final class ConnectionHandler implements InvocationHandler {
     StatementAnalysis controlAsRun(StatementAnalysis analysis) {
         String sql = analysis.sql();
         if (physical == null || !TxControl.hasExecutableComment(sql)) {
-            return analysis;
+            return dynamicAsRun(analysis);
         }
         StatementAnalysis resolved = config.analyzer().analyze(asRun(sql));
-        return resolved.txControl() == TxControl.NONE && analysis.txControl() == TxControl.NONE ? analysis : resolved;
+        return dynamicAsRun(resolved.txControl() == TxControl.NONE && analysis.txControl() == TxControl.NONE
+                ? analysis : resolved);
+    }
+
+    /** The statements this MySQL or MariaDB session prepared by SQL text, by name ({@link TxControl#trackPrepared}). */
+    private final Map<String, TxControl.Dynamic> preparedTexts = new HashMap<>();
+
+    /** A word every statement of dynamic SQL holds: a cheap look before the text is read. */
+    private static final java.util.regex.Pattern MAY_BE_DYNAMIC = java.util.regex.Pattern.compile(
+            "(?i)\\b(?:execute|prepare)\\b");
+
+    /**
+     * On MySQL and MariaDB, dynamic SQL ({@code analysis}) as the session runs it: {@code EXECUTE IMMEDIATE 'COMMIT'}
+     * and {@code EXECUTE s} of {@code PREPARE s FROM 'ROLLBACK'} are the control of their text, run exactly as it;
+     * an {@code EXECUTE} of a text that is no control writes the mapped tables that text may write (a scoped resync
+     * of each), and one of a text on no mapped table is read as that text (DDL commits); an {@code EXECUTE} whose
+     * text is not known here ({@code PREPARE s FROM @sql}, a name deallocated, or prepared out of sight: by a
+     * procedure, by an earlier borrower of a pooled session) is {@link TxControl#DYNAMIC}; {@code PREPARE} and
+     * {@code DEALLOCATE PREPARE} run nothing and are kept track of. Anything else is {@code analysis}.
+     */
+    private StatementAnalysis dynamicAsRun(StatementAnalysis analysis) {
+        String sql = analysis.sql();
+        if (analysis.txControl() != TxControl.NONE || !MAY_BE_DYNAMIC.matcher(sql).find() || !isMySql()) {
+            return analysis;
+        }
+        TxControl.Dynamic dynamic = TxControl.dynamicText(sql, preparedTexts);
+        if (dynamic == null) {
+            boolean tracked = TxControl.trackPrepared(sql, preparedTexts);
+            return tracked ? StatementAnalysis.dynamic(sql, TxControl.NONE, List.of()) : analysis;
+        }
+        String text = dynamic.text();
+        StatementAnalysis run = text == null ? null : config.analyzer().analyze(text);
+        if (run == null || run.txControl() == TxControl.MIXED) {
+            // any statement may run: it may end or open the transaction, and write any mapped table
+            return StatementAnalysis.dynamic(sql, TxControl.DYNAMIC, List.copyOf(config.analyzer().mappings()));
+        }
+        if (run.txControl() != TxControl.NONE) {
+            return run;
+        }
+        if (run.mayWriteMapped()) {
+            return StatementAnalysis.dynamic(sql, TxControl.NONE, run.writtenMappings());
+        }
+        // a text that writes no mapped table (DDL, SET, a query): read as that text, for its implicit commit
+        return run.mapped() ? StatementAnalysis.dynamic(sql, TxControl.NONE, List.of()) : run;
+    }
+
+    /**
+     * After dynamic SQL whose text is not known here ran ({@link TxControl#DYNAMIC}), or failed: it may have written
+     * any mapped table, so each gets a scoped resync ({@code dynamic-sql}) when the write mirrors; it may have
+     * committed, so what the transaction wrote so far is synced now, expecting nothing; and it may not have, or may
+     * have opened a transaction, so the keys stay for the transaction's end too (a sync of an unchanged row changes
+     * nothing). In auto-commit, whether a transaction is open afterwards is the server's word where the driver keeps
+     * it (MariaDB's), else what it was. Never throws.
+     */
+    private void afterUnknownDynamic(Connection connection, boolean jdbcAutoCommit, MigrationContext context,
+                                     boolean mirrors) {
+        if (mirrors) {
+            for (TableMapping mapping : config.analyzer().mappings()) {
+                buffer.resync(mapping, null, "dynamic-sql", context);
+                noteWritten(mapping);
+            }
+        }
+        if (jdbcAutoCommit) {
+            Boolean open = ServerTransaction.open(connection);
+            sqlTransaction = open == null ? sqlTransaction : open;
+        }
+        boolean open = !jdbcAutoCommit || sqlTransaction;
+        KeyBuffer.Snapshot snapshot = buffer.take();
+        if (!snapshot.isEmpty()) {
+            dispatch(snapshot.withoutExpectations(), null);
+            if (open) {
+                buffer.restore(snapshot.withoutExpectations());
+            }
+        }
+        mayHaveCommitted = open;
     }
 
     /** {@code sql} as this session's server runs its executable comments ({@link TxControl#asRun}). */
@@ -1027,6 +1102,16 @@ final class ConnectionHandler implements InvocationHandler {
                         buffer.restore(snapshot);
                         rollbackBuffer();
                     }
+                }
+            }
+            case DYNAMIC -> {
+                boolean jdbcAutoCommit = connection.getAutoCommit();
+                MigrationContext context = contextFor(config.analyzer().analyze(sql), List.of());
+                boolean mirrors = phaseForWrite(context).writes(store.other());
+                try {
+                    return execution.call();
+                } finally {
+                    afterUnknownDynamic(connection, jdbcAutoCommit, context, mirrors);
                 }
             }
             case ROLLBACK_TO_SAVEPOINT -> {
@@ -1277,6 +1362,7 @@ final class ConnectionHandler implements InvocationHandler {
                     xaOpen = false;
                 }
                 case XA_ROLLBACK -> xaRolledBack(part.sql());
+                case DYNAMIC -> afterUnknownDynamic(connection, jdbcAutoCommit, context, mirrors);
                 case ROLLBACK_TO_SAVEPOINT -> buffer.rollbackTo(TxControl.savepointName(part.sql()));
                 case SAVEPOINT -> buffer.savepoint(TxControl.savepointName(part.sql()));
                 case RELEASE_SAVEPOINT -> buffer.release(TxControl.savepointName(part.sql()));

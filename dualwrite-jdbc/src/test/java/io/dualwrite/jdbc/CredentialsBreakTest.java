@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeLogs;
+import io.dualwrite.jdbc.testing.QuotingPools;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.verify.JdbcVerificationProbe;
@@ -13,17 +14,12 @@ import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.switches.MigrationSwitchConfig;
 import io.dualwrite.switches.SwitchStores;
 import io.dualwrite.switches.Switchboard;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import javax.sql.DataSource;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,7 +46,8 @@ class CredentialsBreakTest {
     void theWrappersToStringMasksWhatTheDriversToStringQuotes() throws SQLException {
         try (TestDatabase oldDb = TestDatabases.h2(); TestDatabase newDb = TestDatabases.h2()) {
             oldDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY)");
-            DualWriteDataSource wrapped = dataSource(talkative(oldDb.dataSource()), newDb.dataSource()).build();
+            DataSource talkative = QuotingPools.talkative(oldDb.dataSource(), "PgConnection", LEAKY_URL);
+            DualWriteDataSource wrapped = dataSource(talkative, newDb.dataSource()).build();
             try (Connection connection = wrapped.getConnection();
                  Statement statement = connection.createStatement();
                  PreparedStatement prepared = connection.prepareStatement("SELECT id FROM orders")) {
@@ -69,11 +66,11 @@ class CredentialsBreakTest {
 
     @Test
     void theVerificationProbesErrorAndItsCausesAreMasked() {
-        JdbcVerificationProbe probe = JdbcVerificationProbe.create(refusing());
+        JdbcVerificationProbe probe = JdbcVerificationProbe.create(QuotingPools.refusing(LEAKY_URL));
 
         assertThatThrownBy(() -> probe.lastVerification("orders"))
                 .isInstanceOf(IllegalStateException.class)
-                .satisfies(failure -> assertThat(stackTrace(failure))
+                .satisfies(failure -> assertThat(QuotingPools.stackTrace(failure))
                         .contains("//shop:******@db:5432").contains("password=******")
                         .doesNotContain("Pw-4711").doesNotContain("Pw-4712"));
     }
@@ -83,50 +80,11 @@ class CredentialsBreakTest {
         try (TestDatabase oldDb = TestDatabases.h2()) {
             oldDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY)");
 
-            assertThatThrownBy(() -> dataSource(oldDb.dataSource(), refusing()).validateMappings(true).build())
-                    .satisfies(failure -> assertThat(stackTrace(failure))
+            DataSource refusing = QuotingPools.refusing(LEAKY_URL);
+            assertThatThrownBy(() -> dataSource(oldDb.dataSource(), refusing).validateMappings(true).build())
+                    .satisfies(failure -> assertThat(QuotingPools.stackTrace(failure))
                             .contains("could not read the schemas").contains("//shop:******@db:5432")
                             .doesNotContain("Pw-4711").doesNotContain("Pw-4712"));
-        }
-    }
-
-    private static String stackTrace(Throwable failure) {
-        StringWriter text = new StringWriter();
-        failure.printStackTrace(new PrintWriter(text));
-        return text.toString();
-    }
-
-    /** A pool that cannot connect and says so the way some pools do: quoting the URL, credentials and all. */
-    private static DataSource refusing() {
-        JdbcDataSource base = new JdbcDataSource();
-        return (DataSource) Proxy.newProxyInstance(CredentialsBreakTest.class.getClassLoader(),
-                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getConnection")) {
-                        throw new SQLException("Failed to get driver instance for jdbcUrl=" + LEAKY_URL, "08001");
-                    }
-                    return invoke(method, base, args);
-                });
-    }
-
-    /** A pool whose connections describe themselves with their URL, as some drivers' toString() do. */
-    private static DataSource talkative(DataSource real) {
-        return (DataSource) Proxy.newProxyInstance(CredentialsBreakTest.class.getClassLoader(),
-                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-                    Object result = invoke(method, real, args);
-                    if (result instanceof Connection connection) {
-                        return Proxy.newProxyInstance(CredentialsBreakTest.class.getClassLoader(),
-                                new Class<?>[] {Connection.class}, (p, m, a) -> m.getName().equals("toString")
-                                        ? "PgConnection[url=" + LEAKY_URL + "]" : invoke(m, connection, a));
-                    }
-                    return result;
-                });
-    }
-
-    private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
         }
     }
 }

@@ -219,23 +219,34 @@ public record StatementAnalysis(
                 parts.add(entry);
                 continue;
             }
-            java.util.Set<TableMapping> written = new java.util.LinkedHashSet<>(entry.resyncTables());
-            if (entry.mapping() != null && entry.mayWriteMapped()) {
-                written.add(entry.mapping());
-            }
-            entry.parts().forEach(part -> {
-                written.addAll(part.resyncTables());
-                if (part.mapping() != null && part.mayWriteMapped()) {
-                    written.add(part.mapping());
-                }
-            });
-            // and the tables it writes by name, whose views and cascading foreign keys are followed as its own
+            // the mapped tables it may write, and the tables it writes by name, whose views and cascading foreign
+            // keys are followed as its own
             java.util.Set<String> named = new java.util.LinkedHashSet<>(entry.writtenTables());
             entry.parts().forEach(part -> named.addAll(part.writtenTables()));
-            parts.add(passThrough(entry.sql(), SqlKind.UNKNOWN, TxControl.NONE, List.copyOf(written))
+            parts.add(passThrough(entry.sql(), SqlKind.UNKNOWN, TxControl.NONE, entry.writtenMappings())
                     .withNames(entry.names()).withWritten(List.copyOf(named), null));
         }
         return mixed(String.join(";\n", entries.stream().map(StatementAnalysis::sql).toList()), parts);
+    }
+
+    /** The mapped tables this statement, or one of several in its text, may write. */
+    public List<TableMapping> writtenMappings() {
+        java.util.Set<TableMapping> written = new java.util.LinkedHashSet<>(resyncTables);
+        if (mapping != null && mayWriteMapped()) {
+            written.add(mapping);
+        }
+        parts.forEach(part -> written.addAll(part.writtenMappings()));
+        return List.copyOf(written);
+    }
+
+    /**
+     * MySQL's or MariaDB's dynamic SQL ({@code PREPARE}, {@code EXECUTE}) as its session runs it: text {@code sql}
+     * that does {@code txControl} to the transaction and may write {@code resyncTables} without naming their rows
+     * (each gets a scoped resync); no write when that list is empty.
+     */
+    public static StatementAnalysis dynamic(String sql, TxControl txControl, List<TableMapping> resyncTables) {
+        SqlKind kind = resyncTables.isEmpty() || txControl != TxControl.NONE ? SqlKind.OTHER : SqlKind.UNKNOWN;
+        return passThrough(sql, kind, txControl, resyncTables);
     }
 
     static StatementAnalysis multiple(String sql, List<StatementAnalysis> parts) {
@@ -274,6 +285,18 @@ public record StatementAnalysis(
         return new StatementAnalysis(sql, kind, mapping, keysUnknown, keysGenerated, insertKeys, whereKey, orderId,
                 merchantId, onOld, only, keySelectOld, keySelectNew, rewriteProblem, insertColumns, insertRows, setKey,
                 returning, movesRows, txControl, parts, resyncTables, writtenTable, names, otherWritten, assignedColumns);
+    }
+
+    /**
+     * This analysis of the statement that MariaDB's {@code SET STATEMENT var = value FOR statement} runs, as the
+     * analysis of {@code fullSql}, the whole text: the old store runs the whole text, prefix and all; the new store's
+     * statement and the key pre-selects go without the prefix (its variables only limit time, locks or memory).
+     */
+    StatementAnalysis withPrefixOnOld(String fullSql) {
+        return new StatementAnalysis(fullSql, kind, mapping, keysUnknown, keysGenerated, insertKeys, whereKey, orderId,
+                merchantId, identity(fullSql, SqlText.countParameters(fullSql)), onNew, keySelectOld, keySelectNew,
+                rewriteProblem, insertColumns, insertRows, setKey, returning, movesRows, txControl, parts, resyncTables,
+                writtenTable, names, otherWritten, assignedColumns);
     }
 
     private static final java.util.regex.Pattern ONLY_PLACE = java.util.regex.Pattern.compile(

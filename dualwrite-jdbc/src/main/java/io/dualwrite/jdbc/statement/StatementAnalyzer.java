@@ -307,6 +307,15 @@ public final class StatementAnalyzer {
         if (control != TxControl.NONE) {
             return StatementAnalysis.passThrough(sql, SqlKind.OTHER, control, List.of());
         }
+        int statementStart = harmlessSetStatementEnd(sql);
+        if (statementStart > 0) {
+            // MariaDB's SET STATEMENT max_statement_time = 10 FOR UPDATE …: the write is analysed as the write, and
+            // the old store runs it with its prefix
+            StatementAnalysis write = analyzeParsed(sql.substring(statementStart));
+            if (write.mappedWrite()) {
+                return write.withPrefixOnOld(sql);
+            }
+        }
         List<String> texts = TxControl.statements(sql); // without comments; empty when too long to scan
         if (SqlText.isProcedureCall(sql) || texts.stream().anyMatch(SqlText::isProcedureCall)
                 || texts.stream().anyMatch(SqlText::isBlock)) {
@@ -386,6 +395,50 @@ public final class StatementAnalyzer {
         } catch (Exception stillUnread) {
             return null;
         }
+    }
+
+    /**
+     * MariaDB's {@code SET STATEMENT var = value [, …] FOR statement}: group 1 holds the assignments, the match ends
+     * where the statement starts. A quoted value or a comment may hold a {@code FOR}.
+     */
+    private static final Pattern SET_STATEMENT = Pattern.compile(
+            "(?is)\\s*set\\s+statement\\s+((?:'[^']*'|\"[^\"]*\"|`[^`]*`|/\\*.*?\\*/|[^'\"`/])*?)\\bfor\\s+");
+
+    private static final Pattern ASSIGNMENT = Pattern.compile(
+            "(?s)\\s*`?([\\w$]+)`?\\s*=\\s*([^'\"?@]*|'[^']*'|\"[^\"]*\")\\s*");
+
+    /**
+     * The session variables under which {@code SET STATEMENT … FOR} a write cannot change which rows it writes nor
+     * the values it stores: limits of time, lock waits and memory, which can only make it fail (a failed statement
+     * writes nothing). Any other variable ({@code sql_mode}, {@code time_zone}, {@code auto_increment_increment},
+     * optimizer settings, character sets) may, and keeps the write a scoped resync.
+     */
+    private static final java.util.Set<String> HARMLESS_STATEMENT_VARIABLES = java.util.Set.of(
+            "max_statement_time", "max_execution_time", "lock_wait_timeout", "innodb_lock_wait_timeout",
+            "max_heap_table_size", "tmp_table_size", "tmp_memory_table_size", "tmp_disk_table_size",
+            "sort_buffer_size", "join_buffer_size", "read_buffer_size", "read_rnd_buffer_size",
+            "net_read_timeout", "net_write_timeout", "long_query_time", "log_slow_query_time");
+
+    /**
+     * Where the statement starts in MariaDB's {@code SET STATEMENT … FOR statement} whose every variable is one of
+     * {@link #HARMLESS_STATEMENT_VARIABLES}, with a plain value (no parameter, no user variable); -1 otherwise.
+     */
+    static int harmlessSetStatementEnd(String sql) {
+        java.util.regex.Matcher matcher = SET_STATEMENT.matcher(sql);
+        if (!matcher.lookingAt()) {
+            return -1;
+        }
+        String assignments = matcher.group(1).replaceAll("(?s)/\\*.*?\\*/", " ");
+        if (assignments.contains("--") || assignments.contains("#")) {
+            return -1;
+        }
+        for (String assignment : assignments.split(",", -1)) {
+            java.util.regex.Matcher one = ASSIGNMENT.matcher(assignment);
+            if (!one.matches() || !HARMLESS_STATEMENT_VARIABLES.contains(one.group(1).toLowerCase(Locale.ROOT))) {
+                return -1;
+            }
+        }
+        return matcher.end();
     }
 
     /** {@code UPDATE ONLY t} or {@code DELETE FROM ONLY t} at the start of a statement; group 1 is all before ONLY. */

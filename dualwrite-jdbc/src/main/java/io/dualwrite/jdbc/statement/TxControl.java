@@ -2,6 +2,7 @@ package io.dualwrite.jdbc.statement;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,6 +50,13 @@ public enum TxControl {
      * by {@code COMMIT PREPARED 'gid'} in this or another session; the session is in no transaction afterwards.
      */
     PREPARE_TRANSACTION,
+    /**
+     * MySQL's and MariaDB's dynamic SQL whose text is not known here ({@code EXECUTE s} of a {@code PREPARE s FROM
+     * @sql}, {@code EXECUTE IMMEDIATE @sql}, a name not prepared in sight): it may be any statement, transaction
+     * control included. Never told by {@link #of}: the connection tells it from its session's prepared statements
+     * ({@link #dynamicText}).
+     */
+    DYNAMIC,
     /**
      * Several statements in one text, at least one of them transaction control ({@code BEGIN; UPDATE …; COMMIT}):
      * {@link #statements} gives them in order.
@@ -259,7 +267,8 @@ public enum TxControl {
      * control. ({@code LOAD DATA} commits only on NDB tables.)
      */
     private static final Pattern MYSQL_COMMITS = Pattern.compile("(?i)(?:create\\s+(?!(?:or\\s+replace\\s+)?temporary\\b)"
-            + "|drop\\s+(?!temporary\\b)|alter\\s|rename\\s|truncate\\s|grant\\s|revoke\\s|lock\\s+tables?\\b"
+            + "|drop\\s+(?!temporary\\b|prepare\\b)|alter\\s|rename\\s|truncate\\s|grant\\s|revoke\\s"
+            + "|lock\\s+tables?\\b"
             + "|(?:analyze|check|optimize|repair)\\s+(?:(?:no_write_to_binlog|local)\\s+)?tables?\\b|flush\\s"
             + "|cache\\s+index\\b|load\\s+index\\b|reset\\s+(?!persist\\b)|install\\s|uninstall\\s|set\\s+password\\b"
             + "|(?:start|stop|reset)\\s+(?:slave|replica|all\\s+slaves)\\b|change\\s+(?:master|replication)\\b)");
@@ -273,7 +282,8 @@ public enum TxControl {
             + "|insert|update|delete|replace|merge|load\\s+(?:data|xml)"
             + "|desc|describe|explain(?!\\s+analyze\\b)|help|do|handler|use|signal|resignal|get\\s+diagnostics"
             + "|checksum\\s+table|create\\s+(?:or\\s+replace\\s+)?(?:local\\s+|global\\s+)?temporary\\s+table"
-            + "|drop\\s+temporary\\s+table)\\b|set\\s+(?!.*\\bautocommit\\b)(?!password\\b)).*");
+            + "|drop\\s+temporary\\s+table|prepare\\s+(?:`[^`]+`|[\\w$]+)\\s+from|(?:deallocate|drop)\\s+prepare)\\b"
+            + "|set\\s+(?!.*\\bautocommit\\b)(?!password\\b)).*");
 
     /**
      * Whether {@code sql} commits the open transaction on MySQL/MariaDB ({@code mysql}) or H2 without being
@@ -290,6 +300,115 @@ public enum TxControl {
         }
         return parts.size() == 1 && KEEPS_TRANSACTION.matcher(first).matches() ? ImplicitCommit.NONE
                 : ImplicitCommit.POSSIBLE;
+    }
+
+    /**
+     * The text that a MySQL or MariaDB statement runs as dynamic SQL ({@link #dynamicText}); {@code text} is null
+     * when it is not known here: a variable or an expression ({@code PREPARE s FROM @sql}, {@code EXECUTE IMMEDIATE
+     * CONCAT(…)}), or a statement name that was not prepared in sight.
+     *
+     * @param text the statement's text, or null when unknown
+     */
+    public record Dynamic(@Nullable String text) {
+        /** Whether the text that runs is known. */
+        public boolean known() {
+            return text != null;
+        }
+    }
+
+    private static final String STATEMENT_NAME = "(`[^`]+`|[\\w$]+)";
+    private static final Pattern EXECUTE_IMMEDIATE = Pattern.compile("(?is)execute\\s+immediate\\s+(.+)");
+    private static final Pattern EXECUTE_PREPARED = Pattern.compile(
+            "(?is)execute\\s+(?!immediate\\b)" + STATEMENT_NAME + "(?:\\s+using\\b.*)?");
+    private static final Pattern PREPARE = Pattern.compile("(?is)prepare\\s+" + STATEMENT_NAME + "\\s+from\\s+(.+)");
+    private static final Pattern DEALLOCATE = Pattern.compile(
+            "(?is)(?:deallocate|drop)\\s+prepare\\s+" + STATEMENT_NAME);
+
+    /**
+     * What MySQL's and MariaDB's dynamic SQL {@code sql} runs: the string of MariaDB's {@code EXECUTE IMMEDIATE
+     * 'text'}, or for {@code EXECUTE name} the text that {@code PREPARE name FROM 'text'} prepared on the session
+     * ({@code prepared}, kept by {@link #trackPrepared}); null when {@code sql} is no such execution. A text that is
+     * not a string literal, or a name not in {@code prepared}, gives an unknown {@link Dynamic}.
+     */
+    public static @Nullable Dynamic dynamicText(String sql, Map<String, Dynamic> prepared) {
+        List<String> parts = statements(sql);
+        if (parts.size() != 1) {
+            return null;
+        }
+        String statement = statementRun(parts.get(0));
+        Matcher immediate = EXECUTE_IMMEDIATE.matcher(statement);
+        if (immediate.matches()) {
+            return new Dynamic(literal(immediate.group(1), true));
+        }
+        Matcher execute = EXECUTE_PREPARED.matcher(statement);
+        if (execute.matches()) {
+            return prepared.getOrDefault(statementName(execute.group(1)), new Dynamic(null));
+        }
+        return null;
+    }
+
+    /**
+     * Keeps {@code prepared}, the statements a MySQL or MariaDB session prepared by SQL text, by name, up to date
+     * with {@code sql}: {@code PREPARE name FROM …} (re)defines one, {@code DEALLOCATE PREPARE name} and {@code DROP
+     * PREPARE name} forget it. Names are compared without case, as the servers do.
+     *
+     * @return whether {@code sql} is such a statement (which runs nothing of its text, and never ends a transaction)
+     */
+    public static boolean trackPrepared(String sql, Map<String, Dynamic> prepared) {
+        List<String> parts = statements(sql);
+        if (parts.size() != 1) {
+            return false;
+        }
+        String statement = statementRun(parts.get(0));
+        Matcher prepare = PREPARE.matcher(statement);
+        if (prepare.matches()) {
+            prepared.put(statementName(prepare.group(1)), new Dynamic(literal(prepare.group(2), false)));
+            return true;
+        }
+        Matcher deallocate = DEALLOCATE.matcher(statement);
+        if (deallocate.matches()) {
+            prepared.remove(statementName(deallocate.group(1)));
+            return true;
+        }
+        return false;
+    }
+
+    private static String statementName(String name) {
+        String bare = name.startsWith("`") ? name.substring(1, name.length() - 1) : name;
+        return bare.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * The value of a string literal that is all of {@code expression} (after {@code EXECUTE IMMEDIATE}, a {@code
+     * USING} clause may follow it), with its doubled quotes and backslash escapes read; null for anything else.
+     */
+    private static @Nullable String literal(String expression, boolean using) {
+        String text = expression.strip();
+        if (text.isEmpty() || (text.charAt(0) != '\'' && text.charAt(0) != '"')) {
+            return null;
+        }
+        char quote = text.charAt(0);
+        StringBuilder value = new StringBuilder();
+        int i = 1;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '\\' && i + 1 < text.length()) {
+                value.append(text.charAt(i + 1));
+                i += 2;
+            } else if (c == quote && i + 1 < text.length() && text.charAt(i + 1) == quote) {
+                value.append(quote);
+                i += 2;
+            } else if (c == quote) {
+                String rest = text.substring(i + 1).strip();
+                boolean alone = rest.isEmpty() || (using && rest.regionMatches(true, 0, "using", 0, 5)
+                        && (rest.length() == 5 || !Character.isLetterOrDigit(rest.charAt(5))));
+                return alone ? value.toString() : null;
+            } else {
+                value.append(c);
+                i++;
+            }
+        }
+        return null;
     }
 
     /** What a MySQL or MariaDB statement does to the session's table locks ({@link #tableLocks}). */

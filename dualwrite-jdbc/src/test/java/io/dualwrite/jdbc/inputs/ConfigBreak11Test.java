@@ -7,6 +7,7 @@ import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.changelog.ChangeLogs;
 import io.dualwrite.jdbc.DualWriteDataSource;
+import io.dualwrite.jdbc.testing.QuotingPools;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.mapping.TableMapping;
@@ -16,10 +17,6 @@ import io.dualwrite.mirror.MirrorMode;
 import io.dualwrite.switches.MigrationSwitchConfig;
 import io.dualwrite.switches.SwitchStores;
 import io.dualwrite.switches.Switchboard;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
@@ -61,7 +58,8 @@ class ConfigBreak11Test {
     void theWrappedConnectionsToStringMasksASecretUnderAnyKeyOrQuoted(String url, String secret) throws SQLException {
         try (TestDatabase oldDb = TestDatabases.h2(); TestDatabase newDb = TestDatabases.h2()) {
             oldDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY)");
-            DualWriteDataSource wrapped = dataSource(talkative(oldDb.dataSource(), url), newDb.dataSource()).build();
+            DataSource talkative = QuotingPools.talkative(oldDb.dataSource(), "JdbcConnection", url);
+            DualWriteDataSource wrapped = dataSource(talkative, newDb.dataSource()).build();
             try (Connection connection = wrapped.getConnection()) {
                 connection.getAutoCommit(); // the physical connection is acquired
                 assertThat(connection.toString()).startsWith("DualWriteConnection wrapping").contains("******")
@@ -75,47 +73,10 @@ class ConfigBreak11Test {
     void theStartUpErrorOfAPoolQuotingItsUrlMasksASecretUnderAnyKeyOrQuoted(String url, String secret) {
         try (TestDatabase oldDb = TestDatabases.h2()) {
             oldDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY)");
-            assertThatThrownBy(() -> dataSource(oldDb.dataSource(), refusing(url)).validateMappings(true).build())
-                    .satisfies(failure -> assertThat(stackTrace(failure)).contains("******").doesNotContain(secret));
-        }
-    }
-
-    private static String stackTrace(Throwable failure) {
-        StringWriter text = new StringWriter();
-        failure.printStackTrace(new PrintWriter(text));
-        return text.toString();
-    }
-
-    /** A pool that cannot connect and quotes its URL in the error, as some pools do. */
-    private static DataSource refusing(String url) {
-        return (DataSource) Proxy.newProxyInstance(ConfigBreak11Test.class.getClassLoader(),
-                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getConnection")) {
-                        throw new SQLException("Failed to get driver instance for jdbcUrl=" + url, "08001");
-                    }
-                    return method.getName().equals("toString") ? "refusing pool" : null;
-                });
-    }
-
-    /** A pool whose connections describe themselves with their URL, as some drivers' toString() do. */
-    private static DataSource talkative(DataSource real, String url) {
-        return (DataSource) Proxy.newProxyInstance(ConfigBreak11Test.class.getClassLoader(),
-                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-                    Object result = invoke(method, real, args);
-                    if (result instanceof Connection connection) {
-                        return Proxy.newProxyInstance(ConfigBreak11Test.class.getClassLoader(),
-                                new Class<?>[] {Connection.class}, (p, m, a) -> m.getName().equals("toString")
-                                        ? "JdbcConnection[url=" + url + "]" : invoke(m, connection, a));
-                    }
-                    return result;
-                });
-    }
-
-    private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
+            DataSource refusing = QuotingPools.refusing(url);
+            assertThatThrownBy(() -> dataSource(oldDb.dataSource(), refusing).validateMappings(true).build())
+                    .satisfies(failure -> assertThat(QuotingPools.stackTrace(failure)).contains("******")
+                            .doesNotContain(secret));
         }
     }
 }
