@@ -455,13 +455,15 @@ final class JavaValues {
             try {
                 adjusted = LocalTime.parse(text.strip()); // a MySQL/MariaDB TIME's text: PostgreSQL has no time = text
             } catch (java.time.format.DateTimeParseException notATimeOfDay) {
-                if (dialect == VerifyDialect.MYSQL || END_OF_DAY.matcher(text.strip()).matches()) {
+                if (dialect == VerifyDialect.MYSQL
+                        || dialect == VerifyDialect.POSTGRESQL && END_OF_DAY.matcher(text.strip()).matches()) {
                     // a MySQL/MariaDB TIME beyond a day, read by its own server; the end of the day, which PostgreSQL
                     // and MySQL/MariaDB hold (bound below as a literal of the column's type on PostgreSQL)
                     adjusted = text.strip();
                 } else {
-                    // beyond a day or negative: no time of day names it, so no row here has it (NULL equals nothing;
-                    // as text, PostgreSQL refuses it as a time)
+                    // beyond a day or negative, or the end of the day on H2 (whose TIME cannot parse 24:00:00): no
+                    // time of day here names it, so no row here has it (NULL equals nothing; as text, PostgreSQL
+                    // refuses it as a time, H2 any such text)
                     statement.setNull(index, Types.TIME);
                     return;
                 }
