@@ -56,7 +56,7 @@ final class Holdable {
     private static @Nullable String refusal(Object value, TableColumns.Column column, CopyDialect target) {
         int type = column.sqlType();
         if (value instanceof Double || value instanceof Float) {
-            return floating(((Number) value).doubleValue(), value instanceof Float, column, target);
+            return floating(((Number) value).doubleValue(), column, target);
         }
         if (value instanceof String text) {
             return text(text, column, target);
@@ -83,8 +83,11 @@ final class Holdable {
         return null;
     }
 
-    private static @Nullable String floating(double number, boolean single, TableColumns.Column column,
-                                              CopyDialect target) {
+    /**
+     * A double or float: NaN and the infinities where the column has none. Into a {@code REAL} a double is narrowed
+     * as a floating-point column declares it may be (verification compares at that precision).
+     */
+    private static @Nullable String floating(double number, TableColumns.Column column, CopyDialect target) {
         int type = column.sqlType();
         boolean special = Double.isNaN(number) || Double.isInfinite(number);
         if (special && (target == CopyDialect.MYSQL || column.integer()
@@ -93,9 +96,6 @@ final class Holdable {
         }
         if (special) {
             return null;
-        }
-        if (type == Types.REAL && !single && (double) (float) number != number) {
-            return "holds single-precision numbers, and this double has more digits";
         }
         if (column.integer() && !column.bool() && !column.bitNumber()) {
             return integer(new BigDecimal(number), column);

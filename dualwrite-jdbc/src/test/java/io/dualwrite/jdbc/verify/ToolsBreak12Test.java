@@ -69,6 +69,19 @@ class ToolsBreak12Test {
         assertThat(rows(fresh, sql)).as(target).containsExactlyElementsOf(copied);
     }
 
+    /**
+     * Writes into the new store, by {@code sql}, the row of {@code key} as the product would have changed its value
+     * when told to hold it, and asserts verification reports that row different, not equal.
+     */
+    private static void changedValueIsReported(TestDatabase old, TestDatabase fresh, String sql, String key)
+            throws Exception {
+        fresh.execute(sql);
+        TableReport report = verify(old, fresh, T);
+        assertThat(report.differences()).as(report.toText())
+                .extracting(RowDifference::kind, RowDifference::key)
+                .contains(tuple(RowDifference.Kind.DIFFERENT, key));
+    }
+
     private static Map<String, String> refused(String... keysAndValues) {
         Map<String, String> refused = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
@@ -179,6 +192,7 @@ class ToolsBreak12Test {
                 fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(4))");
                 refusedByName(old, fresh, refused("2", "abc   ", "3", "abcdef"),
                         "SELECT id, CONCAT('[', v, ']') FROM t ORDER BY id", List.of("1 [abcd]", "4 [ab ]", "5 [äöüß]"));
+                changedValueIsReported(old, fresh, "INSERT INTO t VALUES (2, 'abc ')", "2");
             }
         }
     }
@@ -197,6 +211,7 @@ class ToolsBreak12Test {
                         "SELECT id, CAST(v AS VARCHAR(20)) FROM t ORDER BY id".replace("VARCHAR(20)",
                                 target == Kind.MARIADB ? "CHAR" : "VARCHAR(20)"),
                         List.of("1 1.01", "4 -9999.99"));
+                changedValueIsReported(old, fresh, "INSERT INTO t VALUES (2, 1.01)", "2");
             }
         }
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
@@ -204,6 +219,7 @@ class ToolsBreak12Test {
             old.execute("CREATE TABLE t (id INT PRIMARY KEY, v numeric)", "INSERT INTO t VALUES (1, 7), (2, 1.5)");
             fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v NUMERIC)");
             refusedByName(old, fresh, refused("2", "1.5"), "SELECT id, v FROM t ORDER BY id", List.of("1 7"));
+            changedValueIsReported(old, fresh, "INSERT INTO t VALUES (2, 2)", "2");
         }
     }
 
@@ -225,6 +241,7 @@ class ToolsBreak12Test {
                 refusedByName(old, fresh, refused("2", "2024-01-02 03:04:05.123456700"),
                         "SELECT id, " + text + " FROM t ORDER BY id",
                         List.of("1 2024-01-02 03:04:05.123456", "3 2024-01-02 03:04:05.000000"));
+                changedValueIsReported(old, fresh, "INSERT INTO t VALUES (2, '2024-01-02 03:04:05.123457')", "2");
             }
             try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.H2);
                  TestDatabase fresh = TestDatabases.create(target)) {
@@ -236,6 +253,7 @@ class ToolsBreak12Test {
                         : target == Kind.POSTGRES ? "to_char(v, 'HH24:MI:SS.US')" : "FORMATDATETIME(v, 'HH:mm:ss.SSSSSS')";
                 refusedByName(old, fresh, refused("2", "10:00:00.000000100"), "SELECT id, " + text + " FROM t ORDER BY id",
                         List.of("1 10:00:00.000001"));
+                changedValueIsReported(old, fresh, "INSERT INTO t VALUES (2, '10:00:00')", "2");
             }
         }
     }
@@ -252,6 +270,7 @@ class ToolsBreak12Test {
                 fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v INT)");
                 refusedByName(old, fresh, refused("2", "3000000000", "3", "2.5"), "SELECT id, v FROM t ORDER BY id",
                         List.of("1 2147483647", "4 -2147483648", "5 4"));
+                changedValueIsReported(old, fresh, "INSERT INTO t VALUES (3, 3)", "3");
             }
         }
     }
