@@ -69,7 +69,7 @@ public final class UnholdableValueException extends SQLException {
         return value;
     }
 
-    /** What the target column holds, in words. */
+    /** What the target column holds, in words: its type and its range ("time column holds times of day, …"). */
     public String allowed() {
         return allowed;
     }
@@ -91,7 +91,7 @@ public final class UnholdableValueException extends SQLException {
                                   String allowed) {
         return (table == null ? "" : "table " + table + ", ") + "column " + column
                 + (key == null ? "" : " of the row with key '" + key + "'") + ": the value '" + value
-                + "' cannot be held exactly by the target column, which " + allowed + "; the row is not copied."
+                + "' cannot be held exactly: the target's " + allowed + "; the row is not copied."
                 + " Copying it again will not help: give the mapping a transformer that says what the value"
                 + " becomes, or the target column a type that holds it";
     }
