@@ -5,6 +5,7 @@ import io.dualwrite.Store;
 import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.copy.RowCopier;
+import io.dualwrite.jdbc.copy.UnholdableValueException;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.sql.Connection;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -229,6 +231,13 @@ public final class BackfillRun {
                     progress().describe());
             outcome.completeExceptionally(new BackfillException("backfill run " + runId + " was aborted; run the job"
                     + " again to resume it", result, failure instanceof InterruptedException ? null : failure));
+        } else if (UnholdableValueException.in(failure) != null) {
+            String refusals = refusals(failure);
+            log.error("backfill {} copied every other row, but not {}", runId, refusals);
+            outcome.completeExceptionally(new BackfillException("backfill run " + runId + " copied every other row,"
+                    + " but the new store cannot hold " + refusals + ". Running the job again will not help until"
+                    + " the mapping (a transformer saying what such a value becomes) or the new column's type"
+                    + " changes; then a run copies the chunks of those rows, which stay pending", result, failure));
         } else if (failure != null) {
             log.error("backfill {} failed: {}", runId, failure.toString(), failure);
             outcome.completeExceptionally(new BackfillException("backfill run " + runId + " failed: " + failure
@@ -240,6 +249,32 @@ public final class BackfillRun {
             outcome.complete(result);
         }
     }
+
+    /** The rows {@code failure} and those suppressed by it refused, one clause each (at most ten). */
+    private static String refusals(Throwable failure) {
+        List<UnholdableValueException> all = new ArrayList<>();
+        all.add(UnholdableValueException.in(failure));
+        for (Throwable more : failure.getSuppressed()) {
+            if (more instanceof UnholdableValueException refused) {
+                all.add(refused);
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < Math.min(all.size(), MAX_REFUSALS_NAMED); i++) {
+            UnholdableValueException refused = all.get(i);
+            text.append(i == 0 ? "" : "; ").append("the value '").append(refused.value()).append("' of column ")
+                    .append(refused.column()).append(" of the row with key '").append(refused.key().orElse("?"))
+                    .append("' of table ").append(refused.table().orElse("?")).append(" (the ")
+                    .append(refused.allowed()).append(')');
+        }
+        if (all.size() > MAX_REFUSALS_NAMED) {
+            text.append("; and ").append(all.size() - MAX_REFUSALS_NAMED).append(" more rows (logged at WARN)");
+        }
+        return text.toString();
+    }
+
+    /** Rows refused by the new store that a failed run's message names; the others are logged. */
+    private static final int MAX_REFUSALS_NAMED = 10;
 
     private long estimate(Preflight.Table table) {
         try (Connection connection = job.oldDataSource().getConnection()) {
@@ -316,6 +351,10 @@ public final class BackfillRun {
         private final AtomicLong skipped = new AtomicLong();
         private final AtomicLong chunks = new AtomicLong();
         private volatile @Nullable Throwable failure;
+        /** Rows the new store cannot hold, refused by the copier: their chunks stay pending for a later run. */
+        private final java.util.Queue<UnholdableValueException> refused = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        /** The chunks of those rows, which this run's workers claim no more. */
+        private final Set<Long> passedOver = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private BackfillResult.@Nullable ResumePoint resumedFrom;
         private boolean complete;
 
@@ -365,6 +404,11 @@ public final class BackfillRun {
             if (!aborted) {
                 complete = checkpoints.totals(jobId).complete();
             }
+            if (first == null && !refused.isEmpty()) {
+                UnholdableValueException firstRefused = refused.poll();
+                refused.forEach(firstRefused::addSuppressed);
+                first = firstRefused;
+            }
             if (skipped.get() > 0) {
                 log.warn("backfill {}: {} rows of {} skipped because their phase does not copy old -> new", runId,
                         skipped.get(), table.mapping().oldTable());
@@ -394,7 +438,7 @@ public final class BackfillRun {
                         continue;
                     }
                     // planned to the end and nothing claimable: done, or other workers still hold chunks
-                    if (checkpoints.totals(jobId).chunksPending() == 0) {
+                    if (checkpoints.totals(jobId).chunksPending() <= passedOver.size()) {
                         return;
                     }
                     Thread.sleep(POLL_MILLIS);
@@ -418,15 +462,25 @@ public final class BackfillRun {
         private boolean claimAndCopy(String worker, @Nullable Long chunkNo, @Nullable List<String> plannedKeys)
                 throws SQLException, InterruptedException {
             try (Checkpoints.Tx tx = checkpoints.begin()) {
-                Checkpoints.Chunk chunk = chunkNo == null ? checkpoints.claimNext(tx.connection(), jobId)
+                Checkpoints.Chunk chunk = chunkNo == null ? checkpoints.claimNext(tx.connection(), jobId, passedOver)
                         : checkpoints.claim(tx.connection(), jobId, chunkNo);
                 if (chunk == null) {
                     return false;
                 }
                 currentChunks.put(worker, table.mapping().oldTable() + " " + chunk.describe());
                 try {
+                    int refusedBefore = refused.size();
                     RowCopier.SyncResult synced = copy(chunk, plannedKeys);
                     checkInterrupted(); // aborted: leave the chunk pending
+                    if (refused.size() > refusedBefore) {
+                        // its other rows are copied; the chunk stays pending (the claim rolls back) for a run after
+                        // the mapping or the new column changed
+                        passedOver.add(chunk.number());
+                        copied.addAndGet(synced.copied());
+                        deleted.addAndGet(synced.deleted());
+                        skipped.addAndGet(synced.skipped());
+                        return true;
+                    }
                     checkpoints.done(tx.connection(), jobId, chunk.number(), synced.copied(), worker);
                     tx.commit();
                     copied.addAndGet(synced.copied());
@@ -505,9 +559,39 @@ public final class BackfillRun {
             for (int start = 0; start < keys.size(); start += BackfillJob.SYNC_BATCH) {
                 checkInterrupted();
                 List<String> batch = keys.subList(start, Math.min(keys.size(), start + BackfillJob.SYNC_BATCH));
-                total = total.plus(copier.sync(Store.OLD,
-                        List.of(new RowCopier.TableKeys(table.mapping(), batch, context))));
+                try {
+                    total = total.plus(copier.sync(Store.OLD,
+                            List.of(new RowCopier.TableKeys(table.mapping(), batch, context))));
+                } catch (SQLException e) {
+                    if (UnholdableValueException.in(e) == null) {
+                        throw e;
+                    }
+                    total = total.plus(syncEach(batch)); // the others of the batch still go
+                }
                 keysThisRun.add(batch.size());
+            }
+            return total;
+        }
+
+        /**
+         * Syncs {@code keys} one by one, after a sync of them together met a row the new store cannot hold: every
+         * other row is copied, and each refused one is kept for the run's failure.
+         */
+        private RowCopier.SyncResult syncEach(List<String> keys) throws SQLException, InterruptedException {
+            RowCopier.SyncResult total = new RowCopier.SyncResult(0, 0, 0);
+            for (String key : keys) {
+                checkInterrupted();
+                try {
+                    total = total.plus(copier.sync(Store.OLD,
+                            List.of(new RowCopier.TableKeys(table.mapping(), List.of(key), context))));
+                } catch (SQLException e) {
+                    UnholdableValueException refusal = UnholdableValueException.in(e);
+                    if (refusal == null) {
+                        throw e;
+                    }
+                    log.warn("backfill {}: {}", runId, refusal.getMessage());
+                    refused.add(refusal);
+                }
             }
             return total;
         }

@@ -216,9 +216,19 @@ final class Checkpoints {
      * the claim lasts as long as the connection's transaction.
      */
     @Nullable Chunk claimNext(Connection connection, String jobId) throws SQLException {
+        return claimNext(connection, jobId, java.util.Set.of());
+    }
+
+    /**
+     * Claims the first {@code PENDING} chunk that no other transaction holds, other than those numbered in {@code
+     * passedOver} (chunks this run could not finish and leaves to the next).
+     */
+    @Nullable Chunk claimNext(Connection connection, String jobId, java.util.Set<Long> passedOver) throws SQLException {
+        String others = passedOver.isEmpty() ? "" : " AND chunk_no NOT IN (" + passedOver.stream().sorted()
+                .map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + ")";
         return claim(connection, "SELECT chunk_no, lower_key, upper_key, row_count FROM " + TABLE
-                + " WHERE job_id = ? AND status = ? AND chunk_no > 0 ORDER BY chunk_no LIMIT 1 FOR UPDATE SKIP LOCKED",
-                jobId, null);
+                + " WHERE job_id = ? AND status = ? AND chunk_no > 0" + others
+                + " ORDER BY chunk_no LIMIT 1 FOR UPDATE SKIP LOCKED", jobId, null);
     }
 
     /** Claims one chunk if it is still {@code PENDING} and no other transaction holds it. */

@@ -1123,6 +1123,27 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     /**
+     * Binds one row's values from parameter {@code index} on, each first checked to be held exactly by its column
+     * ({@link Holdable}); a value that is not is refused, naming the table, the row's key and the column. The next
+     * parameter's index.
+     */
+    private static int bindRow(PreparedStatement statement, int index, Map<String, @Nullable Object> row,
+                               List<String> names, List<TableColumns.Column> typed, CopyDialect dialect, String table,
+                               List<TableColumns.Column> keys) throws SQLException {
+        int next = index;
+        for (int i = 0; i < names.size(); i++) {
+            Object value = row.get(names.get(i));
+            try {
+                Holdable.require(value, typed.get(i), dialect);
+                Values.bind(statement, next++, value, typed.get(i), dialect);
+            } catch (UnholdableValueException refused) {
+                throw refused.at(table, keyText(row, keys).replace('\u0000', '|'));
+            }
+        }
+        return next;
+    }
+
+    /**
      * Upserts {@code rows}: on H2 a batch of single-row statements, elsewhere multi-row statements within the limits.
      * With {@code commit} (only where {@link CopyDialect#textTransaction()}), the last statement also commits.
      */
@@ -1159,9 +1180,7 @@ final class JdbcRowCopier implements RowCopier {
                     new UpsertShape(names, keyNames, 1, false), 1,
                     () -> upsertText(dialect, columns, typed, keys, 1, false)))) {
                 for (Map<String, @Nullable Object> row : rows) {
-                    for (int i = 0; i < names.size(); i++) {
-                        Values.bind(statement, i + 1, row.get(names.get(i)), typed.get(i), dialect);
-                    }
+                    bindRow(statement, 1, row, names, typed, dialect, table, keys);
                     statement.addBatch();
                 }
                 statement.executeBatch();
@@ -1187,9 +1206,7 @@ final class JdbcRowCopier implements RowCopier {
                 }
                 int index = 1;
                 for (Map<String, @Nullable Object> row : rows.subList(start, end)) {
-                    for (int i = 0; i < names.size(); i++) {
-                        Values.bind(statement, index++, row.get(names.get(i)), typed.get(i), dialect);
-                    }
+                    index = bindRow(statement, index, row, names, typed, dialect, table, keys);
                 }
                 try {
                     statement.executeUpdate();

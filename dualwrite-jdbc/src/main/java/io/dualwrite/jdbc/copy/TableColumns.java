@@ -25,16 +25,19 @@ final class TableColumns {
      * {@link Values} asks of its type on every value (decided once, when the table is read).
      */
     record Column(String name, int sqlType, String typeName, boolean timeZone, boolean integer, boolean bool,
-                  int precision, String lowerTypeName, boolean bitNumber, boolean duration, boolean exactText) {
+                  int precision, int scale, String lowerTypeName, boolean bitNumber, boolean duration,
+                  boolean exactText) {
         /**
          * @param precision the length the database reports (digits of a {@code bit(n)}; 0 when unknown)
+         * @param scale     the digits after the point the database reports (of a decimal, or of the seconds of a
+         *                  time or date-time); 0 when none or unknown
          * @param dialect   the store's dialect: a MySQL/MariaDB {@code BIT(n)} of more than one bit holds an
          *                  unsigned number ({@link #bitNumber}), its {@code TIME} a duration ({@link #duration})
          * @param exactText whether the column holds text that it compares by its characters alone (PostgreSQL
          *                  {@code text}/{@code varchar} under a deterministic collation, H2 {@code VARCHAR}): a
          *                  key of it matches no other spelling, so the copier's spelling checks are not needed
          */
-        static Column of(String name, int sqlType, String typeName, int precision, CopyDialect dialect,
+        static Column of(String name, int sqlType, String typeName, int precision, int scale, CopyDialect dialect,
                          boolean exactText) {
             boolean mysql = dialect == CopyDialect.MYSQL;
             boolean bitNumber = mysql && sqlType == java.sql.Types.BIT && typeName.equalsIgnoreCase("bit") && precision > 1;
@@ -42,7 +45,7 @@ final class TableColumns {
             // MySQL/MariaDB TINYINT(1), which the drivers report as a boolean, holds -128 to 127
             boolean bool = Values.isBoolean(sqlType, typeName) && !bitNumber && !(mysql && integer);
             return new Column(name, sqlType, typeName, Values.hasTimeZone(sqlType, typeName), integer, bool, precision,
-                    typeName.toLowerCase(Locale.ROOT), bitNumber, mysql && sqlType == java.sql.Types.TIME, exactText);
+                    Math.max(0, scale), typeName.toLowerCase(Locale.ROOT), bitNumber, mysql && sqlType == java.sql.Types.TIME, exactText);
         }
 
         /**
@@ -134,7 +137,7 @@ final class TableColumns {
                     : dialect == CopyDialect.H2 && (type.equalsIgnoreCase("CHARACTER VARYING")
                     || type.equalsIgnoreCase("VARCHAR") || type.equalsIgnoreCase("CHARACTER LARGE OBJECT"));
             columns.put(name.toLowerCase(Locale.ROOT), Column.of(name, meta.getColumnType(i), type,
-                    meta.getPrecision(i), dialect, exactText));
+                    meta.getPrecision(i), meta.getScale(i), dialect, exactText));
         }
         return columns;
     }

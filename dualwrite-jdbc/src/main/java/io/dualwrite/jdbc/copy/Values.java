@@ -321,7 +321,7 @@ final class Values {
     }
 
     /** {@code [-]h:mm:ss[.f]}: a MySQL/MariaDB {@code TIME} as the server writes it, any fraction. */
-    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("-?\\d+:\\d{2}:\\d{2}(\\.\\d+)?");
+    static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("-?\\d+:\\d{2}:\\d{2}(\\.\\d+)?");
 
     /**
      * A MySQL/MariaDB {@code TIME} that is no time of day (beyond a day, or negative) in one text per value: the
@@ -609,8 +609,8 @@ final class Values {
                 || (type == Types.DATE || type == Types.TIMESTAMP) && special.endsWith("infinity"))) {
             // PostgreSQL's NaN or infinity, which MySQL/MariaDB would compare as 0 or no date: refused, not matched
             // with another row (a sync of key 'NaN' must not delete key 0)
-            throw new SQLException("'" + special + "' has no value in " + column.typeName() + " column "
-                    + column.name() + " of MySQL/MariaDB");
+            throw UnholdableValueException.of(column.name(), special, column.typeName() + " column holds no NaN nor"
+                    + " infinity (MySQL/MariaDB hold none)");
         }
         Object adjusted = value;
         if (isText(type)) {

@@ -14,7 +14,6 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.UUID;
@@ -23,22 +22,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * Values read into the JVM: key values (to bind them on either store), and the columns compared in Java, with
  * their canonical text (the same rules as the SQL rendering: numbers by value, booleans 0/1, date-times in UTC
- * at microseconds, bytes as hex).
+ * with every digit of the second, bytes as hex).
  */
 final class JavaValues {
 
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS");
-    private static final DateTimeFormatter NANO_TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSSSSS");
-
-    /** A time of day rounded half up to the microsecond (23:59:59.9999995 stays on its day, as 23:59:59.999999). */
-    private static LocalTime microseconds(LocalTime time) {
-        LocalTime truncated = time.truncatedTo(ChronoUnit.MICROS);
-        if (time.getNano() % 1000 >= 500 && truncated.isBefore(LocalTime.of(23, 59, 59, 999_999_000))) {
-            return truncated.plusNanos(1000);
-        }
-        return truncated;
-    }
+    /** Every digit of the second: a copy never rounds one (the copier refuses what the target cannot hold). */
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSSSS");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSSSSS");
 
     private JavaValues() {
     }
@@ -295,17 +285,11 @@ final class JavaValues {
         return single ? (Object) number.floatValue() : (Object) number.doubleValue();
     }
 
-    /** The canonical text of a value compared in Java; {@code padded} trims trailing spaces of text. */
-    static String canonical(@Nullable Object value, boolean padded) {
-        return canonical(value, padded, false);
-    }
-
     /**
-     * @param nanos whether both sides keep fractions beyond microseconds (H2 {@code TIME(9)}): a time of day is
-     *              then compared to the nanosecond, else rounded to microseconds as a copy into a microsecond
-     *              column rounds it
+     * The canonical text of a value compared in Java; {@code padded} trims trailing spaces of text. Date-times and
+     * times keep every digit of the second: one rounded to another column's digits is another value.
      */
-    static String canonical(@Nullable Object value, boolean padded, boolean nanos) {
+    static String canonical(@Nullable Object value, boolean padded) {
         if (value == null) {
             return VerifyDialect.NULL_TEXT;
         }
@@ -325,18 +309,18 @@ final class JavaValues {
         } else if (value instanceof Boolean flag) {
             text = flag ? "1" : "0";
         } else if (value instanceof LocalDateTime dateTime) {
-            text = TIMESTAMP.format(dateTime.truncatedTo(ChronoUnit.MICROS));
+            text = TIMESTAMP.format(dateTime);
         } else if (value instanceof OffsetDateTime zoned) {
-            text = TIMESTAMP.format(zoned.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime().truncatedTo(ChronoUnit.MICROS));
+            text = TIMESTAMP.format(zoned.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime());
         } else if (value instanceof java.time.ZonedDateTime zoned) {
             // a transformer's value: its instant in UTC, as the copier writes it
-            text = TIMESTAMP.format(zoned.withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime().truncatedTo(ChronoUnit.MICROS));
+            text = TIMESTAMP.format(zoned.withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime());
         } else if (value instanceof java.time.Instant instant) {
-            text = TIMESTAMP.format(LocalDateTime.ofInstant(instant, ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS));
+            text = TIMESTAMP.format(LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
         } else if (value instanceof LocalDate date) {
             text = date.toString();
         } else if (value instanceof LocalTime time) {
-            text = nanos ? NANO_TIME.format(time) : TIME.format(microseconds(time));
+            text = TIME.format(time);
         } else if (value instanceof byte[] bytes) {
             text = HexFormat.of().formatHex(bytes);
         } else if (value instanceof UUID uuid) {
@@ -455,13 +439,15 @@ final class JavaValues {
             try {
                 adjusted = LocalTime.parse(text.strip()); // a MySQL/MariaDB TIME's text: PostgreSQL has no time = text
             } catch (java.time.format.DateTimeParseException notATimeOfDay) {
-                if (dialect == VerifyDialect.MYSQL || END_OF_DAY.matcher(text.strip()).matches()) {
+                if (dialect == VerifyDialect.MYSQL
+                        || dialect == VerifyDialect.POSTGRESQL && END_OF_DAY.matcher(text.strip()).matches()) {
                     // a MySQL/MariaDB TIME beyond a day, read by its own server; the end of the day, which PostgreSQL
                     // and MySQL/MariaDB hold (bound below as a literal of the column's type on PostgreSQL)
                     adjusted = text.strip();
                 } else {
-                    // beyond a day or negative: no time of day names it, so no row here has it (NULL equals nothing;
-                    // as text, PostgreSQL refuses it as a time)
+                    // beyond a day or negative, or the end of the day on H2 (whose TIME cannot parse 24:00:00): no
+                    // time of day here names it, so no row here has it (NULL equals nothing; as text, PostgreSQL
+                    // refuses it as a time, H2 any such text)
                     statement.setNull(index, Types.TIME);
                     return;
                 }

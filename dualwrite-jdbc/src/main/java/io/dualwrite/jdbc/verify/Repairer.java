@@ -3,6 +3,7 @@ package io.dualwrite.jdbc.verify;
 import io.dualwrite.MigrationContext;
 import io.dualwrite.Store;
 import io.dualwrite.jdbc.copy.RowCopier;
+import io.dualwrite.jdbc.copy.UnholdableValueException;
 import io.dualwrite.mapping.TableMapping;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -59,12 +60,22 @@ public final class Repairer {
      * @param deleted   keys deleted there (absent from the authoritative store)
      * @param skipped   keys the copier left alone (their phase does not write the repaired store)
      * @param remaining the rows that still differ when read again after the repair
+     * @param refused   the rows the repaired store cannot hold exactly, each as the copier's refusal (table, column,
+     *                  key, value and what the column holds); they are among {@code remaining} too, and stay so
+     *                  until the mapping or that column changes
      */
     public record TableRepair(String table, List<String> keys, int copied, int deleted, int skipped,
-                              List<RowDifference> remaining) {
+                              List<RowDifference> remaining, List<String> refused) {
         public TableRepair {
             keys = List.copyOf(keys);
             remaining = List.copyOf(remaining);
+            refused = List.copyOf(refused);
+        }
+
+        /** A repair in which no row was refused. */
+        public TableRepair(String table, List<String> keys, int copied, int deleted, int skipped,
+                           List<RowDifference> remaining) {
+            this(table, keys, copied, deleted, skipped, remaining, List.of());
         }
     }
 
@@ -118,9 +129,18 @@ public final class Repairer {
             // merchant scope's phase would override an order switch of one of its orders)
             @Nullable MigrationContext context = null;
             RowCopier.SyncResult synced = new RowCopier.SyncResult(0, 0, 0);
+            List<String> refused = new ArrayList<>();
             for (int start = 0; start < keys.size(); start += KEYS_PER_SYNC) {
                 List<String> chunk = keys.subList(start, Math.min(keys.size(), start + KEYS_PER_SYNC));
-                synced = synced.plus(copier.sync(authoritative, List.of(new RowCopier.TableKeys(mapping, chunk, context))));
+                try {
+                    synced = synced.plus(copier.sync(authoritative, List.of(new RowCopier.TableKeys(mapping, chunk,
+                            context))));
+                } catch (SQLException e) {
+                    if (UnholdableValueException.in(e) == null) {
+                        throw e;
+                    }
+                    synced = synced.plus(syncEach(authoritative, mapping, chunk, refused));
+                }
             }
             List<RowDifference> remaining = verifier.recheck(result.migration(), mapping, keys);
             log.info("Repair of '{}' table {} ({}) from the {} store: {} keys, {} copied, {} deleted, {} skipped; {}",
@@ -128,9 +148,32 @@ public final class Repairer {
                     synced.deleted(), synced.skipped(),
                     remaining.isEmpty() ? "all equal now" : remaining.size() + " still differ: " + remaining);
             repairs.add(new TableRepair(report.table(), keys, synced.copied(), synced.deleted(), synced.skipped(),
-                    remaining));
+                    remaining, refused));
         }
         return new RepairResult(repairs, complete);
+    }
+
+    /**
+     * Syncs {@code keys} one by one, after a sync of them together met a row the other store cannot hold: the
+     * others are repaired, and each refusal is added to {@code refused} (the row is reported among the remaining).
+     */
+    private RowCopier.SyncResult syncEach(Store authoritative, TableMapping mapping, List<String> keys,
+                                          List<String> refused) throws SQLException {
+        RowCopier.SyncResult synced = new RowCopier.SyncResult(0, 0, 0);
+        for (String key : keys) {
+            try {
+                synced = synced.plus(copier.sync(authoritative, List.of(new RowCopier.TableKeys(mapping, List.of(key),
+                        null))));
+            } catch (SQLException e) {
+                UnholdableValueException refusal = UnholdableValueException.in(e);
+                if (refusal == null) {
+                    throw e;
+                }
+                log.warn("Repair of table {}: {}", mapping.oldTable(), refusal.getMessage());
+                refused.add(refusal.getMessage());
+            }
+        }
+        return synced;
     }
 
     @Override

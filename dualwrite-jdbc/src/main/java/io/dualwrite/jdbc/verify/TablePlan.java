@@ -289,12 +289,11 @@ final class TablePlan {
             case DECIMAL -> own == ColumnInfo.Kind.INTEGER ? dialect.integer(column) : dialect.decimal(column);
             case BOOLEAN -> dialect.trueFalse(column, own != ColumnInfo.Kind.BOOLEAN);
             case TIMESTAMP, TIMESTAMP_TZ -> {
-                // fractions beyond microseconds count only where both sides keep them (H2 TIMESTAMP(9)); else
-                // both are rounded to microseconds, as a copy into a microsecond column rounds them
-                boolean nanos = pair.info(old).scale() > 6 && pair.info(!old).scale() > 6;
+                // every digit of the second this side keeps (H2 keeps nine), never rounded: the copier refuses a
+                // fraction the target cannot hold, so one rounded to the target's digits is another value
+                boolean nanos = pair.info(old).scale() > 6;
                 boolean zoned = own == ColumnInfo.Kind.TIMESTAMP_TZ;
-                String exact = nanos || own == ColumnInfo.Kind.DATE ? column : dialect.microseconds(column, zoned);
-                String value = zoned ? dialect.utc(exact) : own == ColumnInfo.Kind.DATE ? dialect.midnight(exact) : exact;
+                String value = zoned ? dialect.utc(column) : own == ColumnInfo.Kind.DATE ? dialect.midnight(column) : column;
                 yield dialect.timestamp(value, nanos);
             }
             // as the number hhmmss.ffffff that the server gives it in arithmetic: one text whatever the fraction's
@@ -302,7 +301,7 @@ final class TablePlan {
             case DURATION -> dialect.decimal(own == ColumnInfo.Kind.DURATION ? "(" + column + " + 0)"
                     : dialect.durationNumber(column));
             case NATIVE -> dialect.escape(dialect.nativeText(column, info));
-            case TIME -> dialect.timeOfDay(column, pair.info(old).scale() > 6 && pair.info(!old).scale() > 6);
+            case TIME -> dialect.timeOfDay(column, pair.info(old).scale() > 6); // every digit this side keeps
             case DATE -> dialect.date(column);
             case BINARY -> own == ColumnInfo.Kind.UUID ? dialect.uuidDigits(dialect.uuid(column)) : dialect.hex(column);
             case OTHER -> throw new IllegalStateException("column " + info.name() + " is compared in Java");

@@ -435,8 +435,7 @@ final class TableSide {
                             || other.singlePrecision() && !pair.info(old).singlePrecision())) {
                         value = JavaValues.asFloating(value, other.singlePrecision());
                     }
-                    javaTexts.add(JavaValues.canonical(value, pair.padded(),
-                            pair.info(old).scale() > 6 && pair.info(!old).scale() > 6));
+                    javaTexts.add(JavaValues.canonical(value, pair.padded()));
                 }
                 rows.add(new FetchedRow(key, String.join("|", rendered.subList(0, keys)), rendered, javaTexts));
             }

@@ -179,6 +179,8 @@ public final class VerificationJob {
         private @Nullable RateLimiter rateLimiter;
         private int chunkRows = DEFAULT_CHUNK_ROWS;
         private int leafRows = DEFAULT_LEAF_ROWS;
+        /** Whether {@link #leafRows(int)} was called: only a default leaf size follows a smaller chunk size. */
+        private boolean leafRowsSet;
         private @Nullable String checkpoint;
 
         private Builder(String migration) {
@@ -286,15 +288,17 @@ public final class VerificationJob {
 
         /**
          * Rows at or below which a range whose checksums differ is fetched whole and diffed instead of compared
-         * row hash by row hash ({@value #DEFAULT_LEAF_ROWS} unless set).
+         * row hash by row hash ({@value #DEFAULT_LEAF_ROWS} unless set; the default is lowered to a smaller
+         * {@link #chunkRows}).
          *
-         * @param rows at least 1
+         * @param rows at least 1, and at most {@link #chunkRows} ({@link #build} checks it)
          */
         public Builder leafRows(int rows) {
             if (rows < 1) {
                 throw new IllegalArgumentException("leafRows must be at least 1, but was " + rows);
             }
             this.leafRows = rows;
+            this.leafRowsSet = true;
             return this;
         }
 
@@ -319,8 +323,9 @@ public final class VerificationJob {
         /**
          * The job.
          *
-         * @throws IllegalArgumentException when no table is given, a table is given twice, or a merchant scope is
-         *                                  asked of a table whose mapping names no merchant column
+         * @throws IllegalArgumentException when no table is given, a table is given twice, a merchant scope is
+         *                                  asked of a table whose mapping names no merchant column, or
+         *                                  {@link #leafRows} was set above {@link #chunkRows}
          */
         public VerificationJob build() {
             if (tables.isEmpty()) {
@@ -337,8 +342,15 @@ public final class VerificationJob {
                             + " (TableMapping.Builder.merchantIdColumn)");
                 }
             }
+            if (leafRows > chunkRows && leafRowsSet) {
+                // a range is never larger than its chunk: such a leaf size would only fetch every differing chunk
+                // whole, which is not what a larger leaf size asks for
+                throw new IllegalArgumentException("leafRows must be at most chunkRows, but leafRows was " + leafRows
+                        + " and chunkRows " + chunkRows + "; lower leafRows to at most " + chunkRows
+                        + " or raise chunkRows to at least " + leafRows);
+            }
             if (leafRows > chunkRows) {
-                leafRows = chunkRows;
+                leafRows = chunkRows; // the default leaf size, within a smaller chunk
             }
             return new VerificationJob(this);
         }

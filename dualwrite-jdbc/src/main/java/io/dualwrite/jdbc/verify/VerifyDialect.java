@@ -62,18 +62,17 @@ enum VerifyDialect {
             return timestamp(column, false);
         }
 
-        /** Nine digits of the second where both sides keep them, else six. */
+        /** Nine digits of the second where this column keeps more than six, else six. */
         @Override
         String timestamp(String column, boolean nanos) {
             return "LTRIM(RTRIM(RTRIM(FORMATDATETIME(" + column + ", 'yyyy-MM-dd HH:mm:ss." + (nanos ? "SSSSSSSSS" : "SSSSSS")
                     + "'), '0'), '.'), '+') || CASE WHEN EXTRACT(YEAR FROM " + column + ") < 1 THEN ' BC' ELSE '' END";
         }
 
-        /** Nine digits where both sides keep them, else rounded to microseconds (as a copy into such a column). */
+        /** Nine digits where this column keeps more than six, else six (no digit beyond them to round). */
         @Override
         String timeOfDay(String column, boolean nanos) {
-            String value = nanos ? column : "CAST(" + column + " AS TIME(6))";
-            return "RTRIM(RTRIM(FORMATDATETIME(" + value + ", 'HH:mm:ss." + (nanos ? "SSSSSSSSS" : "SSSSSS")
+            return "RTRIM(RTRIM(FORMATDATETIME(" + column + ", 'HH:mm:ss." + (nanos ? "SSSSSSSSS" : "SSSSSS")
                     + "'), '0'), '.')";
         }
 
@@ -85,12 +84,6 @@ enum VerifyDialect {
         @Override
         String nativeText(String column, ColumnInfo info) {
             return "CAST(" + column + " AS VARCHAR)";
-        }
-
-        /** H2 casts round to the nearest microsecond, as a copy into a microsecond column does. */
-        @Override
-        String microseconds(String column, boolean zoned) {
-            return "CAST(" + column + " AS TIMESTAMP(6)" + (zoned ? " WITH TIME ZONE)" : ")");
         }
 
         @Override
@@ -419,16 +412,11 @@ enum VerifyDialect {
     abstract String timestamp(String column);
 
     /**
-     * A date-time as text; {@code nanos} when both sides keep fractions beyond microseconds (only H2 can, so
+     * A date-time as text; {@code nanos} when this column keeps fractions beyond microseconds (only H2 can, so
      * only H2 renders them), else to microseconds.
      */
     String timestamp(String column, boolean nanos) {
         return timestamp(column);
-    }
-
-    /** A date-time rounded to microseconds where the store keeps more (only H2 does). */
-    String microseconds(String column, boolean zoned) {
-        return column;
     }
 
     /** A date as the date-time at its midnight, to compare with a date-time column. */
@@ -453,7 +441,7 @@ enum VerifyDialect {
      */
     abstract String nativeText(String column, ColumnInfo info);
 
-    /** A time of day as text; {@code nanos} when both sides keep fractions beyond microseconds (only H2 can). */
+    /** A time of day as text; {@code nanos} when this column keeps fractions beyond microseconds (only H2 can). */
     String timeOfDay(String column, boolean nanos) {
         return timeOfDay(column);
     }

@@ -56,6 +56,33 @@ final class ToolsBreakSupport {
                 .mapping(mapping).build().run();
     }
 
+    /**
+     * A backfill of {@code mapping}'s table of migration "t" in chunks of two keys, which must fail: its failure.
+     * Backfills after it resume it (same migration and table).
+     */
+    static io.dualwrite.jdbc.backfill.BackfillException backfillFailing(TestDatabase old, TestDatabase fresh,
+                                                                         TableMapping mapping) throws Exception {
+        try {
+            inPairs(old, fresh, mapping).run();
+        } catch (io.dualwrite.jdbc.backfill.BackfillException failed) {
+            return failed;
+        }
+        throw new AssertionError("the backfill of " + mapping.oldTable() + " completed");
+    }
+
+    /** A backfill job of {@code mapping}'s table of migration "t" in chunks of two keys. */
+    static BackfillJob inPairs(TestDatabase old, TestDatabase fresh, TableMapping mapping) {
+        return BackfillJob.builder().migration("t").oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                .mapping(mapping).chunkRows(2, 2).build();
+    }
+
+    /** Repairs what {@link #job} reports and returns what the repair did, clean or not. */
+    static Repairer.RepairResult repairResult(TestDatabase old, TestDatabase fresh, TableMapping mapping)
+            throws Exception {
+        RowCopier copier = RowCopier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource()).build();
+        return Repairer.of(copier, verifier(old, fresh)).repair(job(mapping), verifier(old, fresh).verify(job(mapping)));
+    }
+
     /** Repairs what {@code result} of {@code job} reported and asserts the repair's own re-verification is clean. */
     static void repairClean(TestDatabase old, TestDatabase fresh, VerificationJob job, VerificationResult result)
             throws java.sql.SQLException {

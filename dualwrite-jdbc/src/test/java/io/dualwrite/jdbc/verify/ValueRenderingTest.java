@@ -1,6 +1,8 @@
 package io.dualwrite.jdbc.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.dualwrite.jdbc.backfill.BackfillJob;
 import io.dualwrite.jdbc.testing.TestDatabase;
@@ -295,28 +297,33 @@ class ValueRenderingTest {
     // Input: H2 TIMESTAMP(9) -> PostgreSQL TIMESTAMP(6) (the same instant at a lower precision), value
     // 2026-03-01 10:00:00.1234567, rows copied by the library's own BackfillJob. Plain JDBC: the new store holds
     // 10:00:00.123457 (the driver rounds the nanoseconds to the nearest microsecond).
-    // Library: the verifier renders the H2 side with FORMATDATETIME(..., 'SSSSSS'), which cuts to .123456, and the
-    // PostgreSQL side as stored (.123457): the row the library itself copied is reported different. (The docs:
-    // "DATETIME(3) against timestamp(6) of the same value count as equal".)
-    // KIND 2: verification false positive (the same instant at different precision).
-    // Failed before its fix: the row whose nanoseconds the copy rounded up is reported different
+    // Round 12 (tools): a rounded fraction is another value. The copier refuses it by name instead of writing it, and
+    // the verifier compares every digit each side keeps, so a row rounded by an earlier copy is reported, not equal.
+    // The same instant at two declared precisions (.5 in both) still verifies equal.
     @Test
-    void h2NanosecondTimestampCopiedIntoPostgresMicrosecondsIsNotReported() throws Exception {
+    void h2NanosecondTimestampIsRefusedByPostgresMicrosecondsNotRounded() throws Exception {
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.H2);
              TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
             old.execute("CREATE TABLE pings (id INT PRIMARY KEY, at TIMESTAMP(9))",
                     "INSERT INTO pings VALUES (1, TIMESTAMP '2026-03-01 10:00:00.1234567'),"
                             + " (2, TIMESTAMP '2026-03-01 10:00:00.5')");
             fresh.execute("CREATE TABLE pings (id INT PRIMARY KEY, at TIMESTAMP(6))");
-            BackfillJob.builder().migration("pings").oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
-                    .mapping(TableMapping.identity("pings")).build().run();
+            BackfillJob job = BackfillJob.builder().migration("pings").oldDataSource(old.dataSource())
+                    .newDataSource(fresh.dataSource()).mapping(TableMapping.identity("pings")).build();
+            assertThatThrownBy(job::run).isInstanceOf(io.dualwrite.jdbc.backfill.BackfillException.class)
+                    .hasMessageContaining("'2026-03-01 10:00:00.123456700'").hasMessageContaining("column at")
+                    .hasMessageContaining("will not help");
             assertThat(rows(fresh, "SELECT id, to_char(at, 'YYYY-MM-DD HH24:MI:SS.US') AS at FROM pings ORDER BY id"))
-                    .as("plain JDBC").containsExactly(List.of("1", "2026-03-01 10:00:00.123457"),
-                            List.of("2", "2026-03-01 10:00:00.500000"));
+                    .containsExactly(List.of("2", "2026-03-01 10:00:00.500000"));
 
-            TableReport report = verifier(old, fresh).verify(VerificationJob.builder("pings")
-                    .table(TableMapping.identity("pings")).build()).tables().get(0);
-            assertThat(report.differences()).as(report.toText()).isEmpty();
+            VerificationJob verification = VerificationJob.builder("pings").table(TableMapping.identity("pings")).build();
+            TableReport report = verifier(old, fresh).verify(verification).tables().get(0);
+            assertThat(report.differences()).as(report.toText()).extracting(RowDifference::kind, RowDifference::key)
+                    .containsExactly(tuple(RowDifference.Kind.MISSING_IN_NEW, "1"));
+            fresh.execute("INSERT INTO pings VALUES (1, TIMESTAMP '2026-03-01 10:00:00.123457')");
+            report = verifier(old, fresh).verify(verification).tables().get(0);
+            assertThat(report.differences()).as(report.toText()).extracting(RowDifference::kind, RowDifference::key)
+                    .containsExactly(tuple(RowDifference.Kind.DIFFERENT, "1"));
         }
     }
 }

@@ -1,0 +1,259 @@
+package io.dualwrite.jdbc.copy;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Whether a target column holds a value exactly, asked of every value the copier writes, before it is bound. The
+ * products differ in what they do with a value they cannot hold: some refuse it without naming the column
+ * (PostgreSQL's "integer out of range", H2's "Cannot parse TIME constant"), others store another value without
+ * a word: PostgreSQL and MariaDB cut a {@code varchar(n)}'s excess trailing spaces, all three round a decimal to
+ * the column's scale and a time's fraction to the column's digits, and H2's {@code NUMERIC} without a scale keeps
+ * whole numbers only. Either way the copy is refused here, naming the column, the value and what the column holds
+ * ({@link UnholdableValueException}).
+ */
+final class Holdable {
+
+    private Holdable() {
+    }
+
+    /** The longest text of a value that a refusal quotes. */
+    private static final int QUOTED_CHARACTERS = 100;
+
+    /**
+     * Refuses {@code value} when {@code column} of a {@code target} store cannot hold it as it is.
+     *
+     * @throws UnholdableValueException naming the column, the value and what the column holds
+     */
+    static void require(@Nullable Object value, TableColumns.Column column, CopyDialect target)
+            throws UnholdableValueException {
+        if (value == null) {
+            return;
+        }
+        Object held = value instanceof java.time.ZonedDateTime zoned ? zoned.toOffsetDateTime()
+                : value instanceof java.time.Instant instant ? instant.atOffset(java.time.ZoneOffset.UTC) : value;
+        String allowed = refusal(held, column, target);
+        if (allowed != null) {
+            throw UnholdableValueException.of(column.name(), quoted(value), column.typeName() + " column " + allowed);
+        }
+    }
+
+    /** A value's text as a refusal quotes it: at most {@value #QUOTED_CHARACTERS} characters and the length. */
+    static String quoted(Object value) {
+        String text = value instanceof byte[] bytes ? java.util.HexFormat.of().formatHex(bytes)
+                : value instanceof LocalDateTime local ? local.toString().replace('T', ' ') : String.valueOf(value);
+        return text.length() <= QUOTED_CHARACTERS ? text
+                : text.substring(0, QUOTED_CHARACTERS) + "… (" + text.length() + " characters)";
+    }
+
+    /** What the column holds, when it cannot hold {@code value}; null when it can. */
+    private static @Nullable String refusal(Object value, TableColumns.Column column, CopyDialect target) {
+        int type = column.sqlType();
+        if (value instanceof Double || value instanceof Float) {
+            return floating(((Number) value).doubleValue(), column, target);
+        }
+        if (value instanceof String text) {
+            return text(text, column, target);
+        }
+        if (column.integer() && !column.bool() && !column.bitNumber() && value instanceof Number number) {
+            return integer(number, column);
+        }
+        if ((type == Types.DECIMAL || type == Types.NUMERIC) && value instanceof Number number
+                && !column.typeNamed("decfloat")) {
+            return decimal(number instanceof BigDecimal big ? big : new BigDecimal(number.toString()), column);
+        }
+        if (value instanceof LocalTime time && type == Types.TIME) {
+            return fraction(time.getNano(), column);
+        }
+        if (value instanceof LocalDateTime local) {
+            return dateTime(local, column, target);
+        }
+        if (value instanceof OffsetDateTime instant) {
+            return dateTime(instant.withOffsetSameInstant(java.time.ZoneOffset.UTC).toLocalDateTime(), column, target);
+        }
+        if (value instanceof LocalDate date && (type == Types.DATE || type == Types.TIMESTAMP)) {
+            return year(date.getYear(), column, target);
+        }
+        return null;
+    }
+
+    /**
+     * A double or float: NaN and the infinities where the column has none. Into a {@code REAL} a double is narrowed
+     * as a floating-point column declares it may be (verification compares at that precision).
+     */
+    private static @Nullable String floating(double number, TableColumns.Column column, CopyDialect target) {
+        int type = column.sqlType();
+        boolean special = Double.isNaN(number) || Double.isInfinite(number);
+        if (special && (target == CopyDialect.MYSQL || column.integer()
+                || (type == Types.DECIMAL || type == Types.NUMERIC) && target != CopyDialect.POSTGRESQL)) {
+            return "holds no NaN nor infinity" + (target == CopyDialect.MYSQL ? " (MySQL/MariaDB hold none)" : "");
+        }
+        if (special) {
+            return null;
+        }
+        if (column.integer() && !column.bool() && !column.bitNumber()) {
+            return integer(new BigDecimal(number), column);
+        }
+        if ((type == Types.DECIMAL || type == Types.NUMERIC) && !column.typeNamed("decfloat")) {
+            return decimal(BigDecimal.valueOf(number), column);
+        }
+        return null;
+    }
+
+    /** A whole number within the column's range. */
+    private static @Nullable String integer(Number number, TableColumns.Column column) {
+        BigDecimal decimal = number instanceof BigDecimal big ? big : new BigDecimal(number.toString());
+        if (decimal.signum() != 0 && decimal.stripTrailingZeros().scale() > 0) {
+            return "holds whole numbers only";
+        }
+        BigInteger[] range = INTEGER_RANGES.get(integerKind(column));
+        if (range == null) {
+            return null;
+        }
+        BigInteger whole = decimal.toBigInteger();
+        if (whole.compareTo(range[0]) < 0 || whole.compareTo(range[1]) > 0) {
+            return "holds " + range[0] + " to " + range[1];
+        }
+        return null;
+    }
+
+    /** The integer type's kind, as a key of {@link #INTEGER_RANGES}: "smallint", "int unsigned"… */
+    private static String integerKind(TableColumns.Column column) {
+        String name = column.lowerTypeName();
+        boolean unsigned = name.contains("unsigned");
+        String base = name.replace(" unsigned", "").replace(" signed", "").replace(" zerofill", "").strip();
+        base = switch (base) {
+            case "int1" -> "tinyint";
+            case "int2" -> "smallint";
+            case "int", "int4", "integer", "serial", "serial4" -> "int";
+            case "int8", "bigserial", "serial8" -> "bigint";
+            case "int3" -> "mediumint";
+            default -> base;
+        };
+        return unsigned ? base + " unsigned" : base;
+    }
+
+    private static final java.util.Map<String, BigInteger[]> INTEGER_RANGES = java.util.Map.of(
+            "tinyint", range(-128, 127), "tinyint unsigned", range(0, 255),
+            "smallint", range(Short.MIN_VALUE, Short.MAX_VALUE), "smallint unsigned", range(0, 65_535),
+            "mediumint", range(-8_388_608, 8_388_607), "mediumint unsigned", range(0, 16_777_215),
+            "int", range(Integer.MIN_VALUE, Integer.MAX_VALUE), "int unsigned", range(0, 4_294_967_295L),
+            "bigint", range(Long.MIN_VALUE, Long.MAX_VALUE),
+            "bigint unsigned", new BigInteger[] {BigInteger.ZERO, BigInteger.TWO.pow(64).subtract(BigInteger.ONE)});
+
+    private static BigInteger[] range(long min, long max) {
+        return new BigInteger[] {BigInteger.valueOf(min), BigInteger.valueOf(max)};
+    }
+
+    /** A decimal within the column's declared digits (none declared: PostgreSQL's bare {@code numeric}). */
+    private static @Nullable String decimal(BigDecimal number, TableColumns.Column column) {
+        if (column.precision() <= 0 || number.signum() == 0) {
+            return null;
+        }
+        BigDecimal stripped = number.stripTrailingZeros();
+        int after = Math.max(0, stripped.scale());
+        int before = Math.max(0, stripped.precision() - stripped.scale());
+        int scale = column.scale();
+        if (after > scale || before > column.precision() - scale) {
+            return "holds at most " + (column.precision() - scale) + " digits before the point and " + scale
+                    + " after it";
+        }
+        return null;
+    }
+
+    /** A time's or date-time's fraction of a second within the column's digits. */
+    private static @Nullable String fraction(int nanos, TableColumns.Column column) {
+        int digits = Math.min(9, column.scale());
+        int unit = 1;
+        for (int i = digits; i < 9; i++) {
+            unit *= 10;
+        }
+        return nanos % unit == 0 ? null : "holds " + digits + " digits of a second's fraction";
+    }
+
+    private static @Nullable String dateTime(LocalDateTime local, TableColumns.Column column, CopyDialect target) {
+        int type = column.sqlType();
+        if (type == Types.DATE && !local.toLocalTime().equals(LocalTime.MIDNIGHT)) {
+            return "holds dates without a time of day";
+        }
+        if (type != Types.TIMESTAMP && type != Types.TIMESTAMP_WITH_TIMEZONE && type != Types.DATE) {
+            return null;
+        }
+        String year = year(local.getYear(), column, target);
+        return year != null ? year : type == Types.DATE ? null : fraction(local.getNano(), column);
+    }
+
+    /** A year the product holds in such a column. */
+    private static @Nullable String year(int year, TableColumns.Column column, CopyDialect target) {
+        boolean date = column.sqlType() == Types.DATE;
+        // PostgreSQL: 4713 BC (year -4712) to 294276 (5874897 for a date); MySQL/MariaDB: 0000 to 9999
+        int min = target == CopyDialect.POSTGRESQL ? -4712 : target == CopyDialect.MYSQL ? 0 : Integer.MIN_VALUE;
+        int max = target == CopyDialect.POSTGRESQL ? (date ? 5_874_897 : 294_276)
+                : target == CopyDialect.MYSQL ? 9_999 : Integer.MAX_VALUE;
+        if (year < min || year > max) {
+            return "holds the years " + (min == 0 ? "0000" : min + " (" + (1 - min) + " BC)") + " to " + max;
+        }
+        return null;
+    }
+
+    /** A text: its length, and for a time or date column whether the product reads it as the same value. */
+    private static @Nullable String text(String text, TableColumns.Column column, CopyDialect target) {
+        int type = column.sqlType();
+        if (type == Types.VARCHAR || type == Types.NVARCHAR || type == Types.CHAR || type == Types.NCHAR) {
+            int length = column.precision();
+            if (length <= 0 || length >= Integer.MAX_VALUE / 2) {
+                return null;
+            }
+            boolean padded = type == Types.CHAR || type == Types.NCHAR;
+            // a CHAR(n) pads to n, so its trailing spaces are no part of the value; a VARCHAR's are
+            String held = padded ? text.stripTrailing() : text;
+            int characters = held.codePointCount(0, held.length());
+            return characters > length ? "holds at most " + length + " characters, and this text has " + characters
+                    : null;
+        }
+        if (target == CopyDialect.MYSQL) {
+            return null; // the store texts below are MySQL's own, or refused by Values.bind
+        }
+        String stripped = text.strip();
+        if (type == Types.TIME && !column.typeNamed("timetz")) {
+            if (END_OF_DAY.matcher(stripped).matches()) {
+                return target == CopyDialect.POSTGRESQL ? null : "holds 00:00:00 to 23:59:59.999999999, not 24:00:00";
+            }
+            if (Values.DURATION.matcher(stripped).matches() && !parsesAsTime(stripped)) {
+                return target == CopyDialect.POSTGRESQL ? "holds times of day, 00:00:00 to 24:00:00"
+                        : "holds times of day, 00:00:00 to 23:59:59.999999999";
+            }
+        }
+        if (type == Types.DATE || type == Types.TIMESTAMP || type == Types.TIMESTAMP_WITH_TIMEZONE) {
+            if (ZERO_DATE.matcher(stripped).matches()) {
+                return "holds no zero year, month or day (MySQL/MariaDB's zero dates)";
+            }
+            if (target != CopyDialect.POSTGRESQL && stripped.endsWith("infinity")) {
+                return "holds no infinity (PostgreSQL's)";
+            }
+        }
+        return null;
+    }
+
+    private static boolean parsesAsTime(String text) {
+        try {
+            LocalTime.parse(text);
+            return true;
+        } catch (java.time.format.DateTimeParseException beyondADay) {
+            return false;
+        }
+    }
+
+    /** The end of the day as a time of day's text. */
+    private static final java.util.regex.Pattern END_OF_DAY = java.util.regex.Pattern.compile("24:00(:00(\\.0+)?)?");
+
+    /** A MySQL/MariaDB date or date-time with a zero year, month or day: {@code 0000-00-00}, {@code 2024-02-00}. */
+    private static final java.util.regex.Pattern ZERO_DATE =
+            java.util.regex.Pattern.compile("(\\d{4}-00-\\d{2}|\\d{4}-\\d{2}-00)([ T].*)?");
+}

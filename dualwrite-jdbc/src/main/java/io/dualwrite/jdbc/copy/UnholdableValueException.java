@@ -1,0 +1,98 @@
+package io.dualwrite.jdbc.copy;
+
+import java.sql.SQLException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A value the target column cannot hold exactly, refused by the copier before anything is written: storing it would
+ * have rounded, clamped or turned it into another value (a MariaDB {@code TIME} of {@code 30:00:00} into a
+ * PostgreSQL {@code time}, a timestamp's nanoseconds into microseconds, {@code 'abc  '} into {@code varchar(4)},
+ * a double's {@code NaN} into MariaDB), or the database would have refused it without saying which column. The sync
+ * that met it fails, as any failed sync, and is recorded; the backfill and repair name the row and go on with the
+ * others.
+ *
+ * <p>Copying the row again cannot help: only a change of the mapping (a transformer that says what the value
+ * becomes) or of the target column (a type that holds it) can.
+ */
+public final class UnholdableValueException extends SQLException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** SQLSTATE class 22, data exception: the value, not the store, is at fault. */
+    private static final String DATA_EXCEPTION = "22000";
+
+    private final @Nullable String table;
+    private final String column;
+    private final @Nullable String key;
+    private final String value;
+    private final String allowed;
+
+    private UnholdableValueException(@Nullable String table, String column, @Nullable String key, String value,
+                                     String allowed) {
+        super(message(table, column, key, value, allowed), DATA_EXCEPTION);
+        this.table = table;
+        this.column = column;
+        this.key = key;
+        this.value = value;
+        this.allowed = allowed;
+    }
+
+    /** A refusal of {@code value} by {@code column}, which holds what {@code allowed} says; table and key unknown yet. */
+    static UnholdableValueException of(String column, String value, String allowed) {
+        return new UnholdableValueException(null, column, null, value, allowed);
+    }
+
+    /** This refusal, of the row of {@code key} in {@code table}. */
+    UnholdableValueException at(String table, String key) {
+        UnholdableValueException located = new UnholdableValueException(table, column, key, value, allowed);
+        located.setStackTrace(getStackTrace());
+        return located;
+    }
+
+    /** The target table, as the copier names it; empty when not known. */
+    public java.util.Optional<String> table() {
+        return java.util.Optional.ofNullable(table);
+    }
+
+    /** The target column. */
+    public String column() {
+        return column;
+    }
+
+    /** The row's key in the copier's key form ({@code |} between parts); empty when not known. */
+    public java.util.Optional<String> key() {
+        return java.util.Optional.ofNullable(key);
+    }
+
+    /** The value refused, as text. */
+    public String value() {
+        return value;
+    }
+
+    /** What the target column holds, in words: its type and its range ("time column holds times of day, …"). */
+    public String allowed() {
+        return allowed;
+    }
+
+    /** The first refusal in {@code failure}'s chain of causes, or null when it holds none. */
+    public static @Nullable UnholdableValueException in(@Nullable Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof UnholdableValueException refused) {
+                return refused;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    private static String message(@Nullable String table, String column, @Nullable String key, String value,
+                                  String allowed) {
+        return (table == null ? "" : "table " + table + ", ") + "column " + column
+                + (key == null ? "" : " of the row with key '" + key + "'") + ": the value '" + value
+                + "' cannot be held exactly: the target's " + allowed + "; the row is not copied."
+                + " Copying it again will not help: give the mapping a transformer that says what the value"
+                + " becomes, or the target column a type that holds it";
+    }
+}
