@@ -108,6 +108,14 @@ final class Holdable {
 
     /** A whole number within the column's range. */
     private static @Nullable String integer(Number number, TableColumns.Column column) {
+        if (number instanceof Long || number instanceof Integer || number instanceof Short || number instanceof Byte) {
+            // most values of most integer columns: compared as longs, no text and no BigDecimal per value
+            BigInteger[] range = INTEGER_RANGES.get(integerKind(column));
+            long whole = number.longValue();
+            boolean below = range != null && range[0].bitLength() < Long.SIZE && whole < range[0].longValue();
+            boolean above = range != null && range[1].bitLength() < Long.SIZE && whole > range[1].longValue();
+            return below || above ? "holds " + range[0] + " to " + range[1] : null;
+        }
         BigDecimal decimal = number instanceof BigDecimal big ? big : new BigDecimal(number.toString());
         if (decimal.signum() != 0 && decimal.stripTrailingZeros().scale() > 0) {
             return "holds whole numbers only";
@@ -123,9 +131,16 @@ final class Holdable {
         return null;
     }
 
+    /** {@link #integerKind} by type name: read once per type, not once per value. */
+    private static final java.util.concurrent.ConcurrentMap<String, String> INTEGER_KINDS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     /** The integer type's kind, as a key of {@link #INTEGER_RANGES}: "smallint", "int unsigned"… */
     private static String integerKind(TableColumns.Column column) {
-        String name = column.lowerTypeName();
+        return INTEGER_KINDS.computeIfAbsent(column.lowerTypeName(), Holdable::integerKindOf);
+    }
+
+    private static String integerKindOf(String name) {
         boolean unsigned = name.contains("unsigned");
         String base = name.replace(" unsigned", "").replace(" signed", "").replace(" zerofill", "").strip();
         base = switch (base) {
