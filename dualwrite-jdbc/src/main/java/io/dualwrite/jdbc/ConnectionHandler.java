@@ -246,8 +246,10 @@ final class ConnectionHandler implements InvocationHandler {
     /** The mapped tables a write reaches under other names: as bases (views, partitions), and by cascades. */
     record Reached(java.util.Set<TableMapping> bases, java.util.Set<TableMapping> cascades) {
 
+        private static final Reached NONE = new Reached(java.util.Set.of(), java.util.Set.of());
+
         static Reached none() {
-            return new Reached(java.util.Set.of(), java.util.Set.of());
+            return NONE;
         }
 
         boolean isEmpty() {
@@ -282,8 +284,9 @@ final class ConnectionHandler implements InvocationHandler {
         if (tables.isEmpty() || physical == null || kind == SqlKind.SELECT && analysis.otherWritten().isEmpty()) {
             return Reached.none();
         }
-        java.util.Set<TableMapping> bases = new java.util.LinkedHashSet<>();
-        java.util.Set<TableMapping> cascades = new java.util.LinkedHashSet<>();
+        // created only when something is reached: every write on a mapped table comes here, and most reach nothing
+        java.util.Set<TableMapping> bases = null;
+        java.util.Set<TableMapping> cascades = null;
         List<String> assigned = analysis.assignedColumns();
         boolean upsertOnly = kind == SqlKind.UPSERT && assigned != null; // ON DUPLICATE KEY UPDATE, ON CONFLICT
         boolean deletes = kind != SqlKind.UPDATE && kind != SqlKind.INSERT && !upsertOnly;
@@ -292,17 +295,29 @@ final class ConnectionHandler implements InvocationHandler {
             boolean named = config.analyzer().mapping(table) != null;
             List<String> under = List.of();
             if (!named) {
-                bases.addAll(basesOf(table));
+                bases = added(bases, basesOf(table));
                 List<String> names = config.metadata().knownBaseNames(store, table);
                 under = names == null ? List.of() : names;
             }
             // the assigned columns are the table's own: through a view they may have other names
-            cascades.addAll(cascadesOf(table, deletes, updates, assigned));
+            cascades = added(cascades, cascadesOf(table, deletes, updates, assigned));
             for (String base : under) {
-                cascades.addAll(cascadesOf(base, deletes, updates, null));
+                cascades = added(cascades, cascadesOf(base, deletes, updates, null));
             }
         }
-        return new Reached(bases, cascades);
+        return bases == null && cascades == null ? Reached.none()
+                : new Reached(bases == null ? java.util.Set.of() : bases, cascades == null ? java.util.Set.of() : cascades);
+    }
+
+    /** {@code into} with {@code more} added, created when {@code more} is the first to add anything. */
+    private static java.util.@Nullable Set<TableMapping> added(java.util.@Nullable Set<TableMapping> into,
+                                                               java.util.Collection<TableMapping> more) {
+        if (more.isEmpty()) {
+            return into;
+        }
+        java.util.Set<TableMapping> set = into == null ? new java.util.LinkedHashSet<>() : into;
+        set.addAll(more);
+        return set;
     }
 
     /** The mapped tables a write on {@code table} (not mapped itself) reaches as a view or partition of them. */

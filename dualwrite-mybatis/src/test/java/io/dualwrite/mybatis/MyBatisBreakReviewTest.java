@@ -358,14 +358,7 @@ class MyBatisBreakReviewTest {
     void defaultMapperMethodsCallingMarkedWritesSyncEachOfThem() throws Exception {
         try (io.dualwrite.jdbc.testing.TestDatabase oldDb = TestDatabases.create(TestDatabases.Kind.H2);
              io.dualwrite.jdbc.testing.TestDatabase newDb = TestDatabases.create(TestDatabases.Kind.H2)) {
-            oldDb.execute("CREATE TABLE orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL,"
-                    + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
-            newDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL,"
-                    + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
-            io.dualwrite.jdbc.schema.DualWriteSchema.create(oldDb.dataSource());
-            io.dualwrite.switches.Switchboard switchboard = io.dualwrite.switches.Switchboard.builder()
-                    .switchStore(io.dualwrite.switches.SwitchStores.inMemory())
-                    .migration(io.dualwrite.switches.MigrationSwitchConfig.of("orders")).build();
+            io.dualwrite.switches.Switchboard switchboard = ordersInBothStores(oldDb, newDb);
             switchboard.switchStore().setMerchantPhase("orders", "m-1", MigrationPhase.DUAL_WRITE);
             io.dualwrite.jdbc.changelog.JdbcChangeLog changeLog =
                     io.dualwrite.jdbc.changelog.JdbcChangeLog.create(oldDb.dataSource());
@@ -412,14 +405,7 @@ class MyBatisBreakReviewTest {
     void aDefaultMethodListedAsAWriteIsSyncedLikeAMarkedOne() throws Exception {
         try (io.dualwrite.jdbc.testing.TestDatabase oldDb = TestDatabases.create(TestDatabases.Kind.H2);
              io.dualwrite.jdbc.testing.TestDatabase newDb = TestDatabases.create(TestDatabases.Kind.H2)) {
-            oldDb.execute("CREATE TABLE orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL,"
-                    + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
-            newDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL,"
-                    + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
-            io.dualwrite.jdbc.schema.DualWriteSchema.create(oldDb.dataSource());
-            io.dualwrite.switches.Switchboard switchboard = io.dualwrite.switches.Switchboard.builder()
-                    .switchStore(io.dualwrite.switches.SwitchStores.inMemory())
-                    .migration(io.dualwrite.switches.MigrationSwitchConfig.of("orders")).build();
+            io.dualwrite.switches.Switchboard switchboard = ordersInBothStores(oldDb, newDb);
             switchboard.switchStore().setSystemPhase("orders", MigrationPhase.DUAL_WRITE);
             io.dualwrite.jdbc.changelog.JdbcChangeLog changeLog =
                     io.dualwrite.jdbc.changelog.JdbcChangeLog.create(oldDb.dataSource());
@@ -449,6 +435,18 @@ class MyBatisBreakReviewTest {
                 assertThat(changeLog.pendingCount("orders")).isZero();
             }
         }
+    }
+
+    /** {@code orders} in both stores (the old one generating ids), the library's tables on the old, and switches. */
+    private static io.dualwrite.switches.Switchboard ordersInBothStores(io.dualwrite.jdbc.testing.TestDatabase oldDb,
+            io.dualwrite.jdbc.testing.TestDatabase newDb) throws java.sql.SQLException {
+        oldDb.execute("CREATE TABLE orders (id BIGINT AUTO_INCREMENT PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL,"
+                + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
+        newDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_no VARCHAR(20) NOT NULL,"
+                + " status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
+        io.dualwrite.jdbc.schema.DualWriteSchema.create(oldDb.dataSource());
+        return io.dualwrite.switches.Switchboard.builder().switchStore(io.dualwrite.switches.SwitchStores.inMemory())
+                .migration(io.dualwrite.switches.MigrationSwitchConfig.of("orders")).build();
     }
 
     private static Map<Long, String> rowsOf(io.dualwrite.jdbc.testing.TestDatabase db) {

@@ -167,6 +167,9 @@ public record StatementAnalysis(
         if (writtenTable == null) {
             return otherWritten;
         }
+        if (otherWritten.isEmpty()) {
+            return List.of(writtenTable); // most statements: no list to build and filter on every execution
+        }
         List<String> all = new java.util.ArrayList<>(otherWritten.size() + 1);
         all.add(writtenTable);
         otherWritten.stream().filter(name -> !name.equalsIgnoreCase(writtenTable)).forEach(all::add);
