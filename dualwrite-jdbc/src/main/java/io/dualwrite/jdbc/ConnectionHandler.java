@@ -7,6 +7,7 @@ import io.dualwrite.changelog.ChangeLogMode;
 import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.statement.SqlKind;
 import io.dualwrite.jdbc.statement.StatementAnalysis;
+import io.dualwrite.jdbc.statement.SqlText;
 import io.dualwrite.jdbc.statement.TxControl;
 import io.dualwrite.mapping.TableMapping;
 import java.lang.reflect.InvocationHandler;
@@ -444,7 +445,7 @@ final class ConnectionHandler implements InvocationHandler {
             return List.of();
         }
         java.util.Set<TableMapping> tables = null;
-        if (names.size() == 1 && names.get(0).equals(io.dualwrite.jdbc.statement.SqlText.MANY_NAMES)) {
+        if (names.size() == 1 && names.get(0).equals(SqlText.MANY_NAMES)) {
             String text = analysis.sql().toLowerCase(java.util.Locale.ROOT);
             for (Map.Entry<String, java.util.Set<TableMapping>> writer : writers.entrySet()) {
                 String name = writer.getKey().startsWith(Writers.ON_WRITE)
@@ -875,6 +876,19 @@ final class ConnectionHandler implements InvocationHandler {
     /** The statements this MySQL or MariaDB session prepared by SQL text, by name ({@link TxControl#trackPrepared}). */
     private final Map<String, TxControl.Dynamic> preparedTexts = new HashMap<>();
 
+    /**
+     * Whether {@code analysis}'s text holds a word every statement of dynamic SQL holds: looked up among the names
+     * the cached analysis keeps ({@link StatementAnalysis#names()}, every identifier of the text, lower case), so
+     * that an ordinary write does not scan its text again; the text itself when no names were kept.
+     */
+    private static boolean mayBeDynamic(StatementAnalysis analysis) {
+        List<String> names = analysis.names();
+        if (names.isEmpty() || names.contains(SqlText.MANY_NAMES)) {
+            return MAY_BE_DYNAMIC.matcher(analysis.sql()).find();
+        }
+        return names.contains("execute") || names.contains("prepare");
+    }
+
     /** A word every statement of dynamic SQL holds: a cheap look before the text is read. */
     private static final java.util.regex.Pattern MAY_BE_DYNAMIC = java.util.regex.Pattern.compile(
             "(?i)\\b(?:execute|prepare)\\b");
@@ -890,7 +904,7 @@ final class ConnectionHandler implements InvocationHandler {
      */
     private StatementAnalysis dynamicAsRun(StatementAnalysis analysis) {
         String sql = analysis.sql();
-        if (analysis.txControl() != TxControl.NONE || !MAY_BE_DYNAMIC.matcher(sql).find() || !isMySql()) {
+        if (analysis.txControl() != TxControl.NONE || !isMySql() || !mayBeDynamic(analysis)) {
             return analysis;
         }
         TxControl.Dynamic dynamic = TxControl.dynamicText(sql, preparedTexts);
