@@ -444,7 +444,7 @@ final class JdbcRowCopier implements RowCopier {
             TableColumns columns, TableMapping mapping, List<String> keys, Store side) throws SQLException {
         List<TableColumns.Column> keyColumns = keyColumns(columns, mapping, side);
         List<TableColumns.Column> all = columns.all();
-        Map<String, Map<String, @Nullable Object>> rows = new HashMap<>();
+        Map<String, Map<String, @Nullable Object>> rows = new HashMap<>(capacity(keys.size()));
         int chunkSize = dialect.readChunk(CHUNK);
         for (int start = 0; start < keys.size(); start += chunkSize) {
             List<String> chunk = padded(keys.subList(start, Math.min(keys.size(), start + chunkSize)));
