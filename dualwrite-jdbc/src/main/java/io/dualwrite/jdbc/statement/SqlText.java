@@ -394,7 +394,11 @@ public final class SqlText {
      * lookup.
      */
     public static List<String> targets(String sql) {
-        String text = stripQuoted(sql);
+        return targetsIn(stripQuoted(sql));
+    }
+
+    /** {@link #targets(String)} of a text whose strings and comments {@link #stripQuoted} already blanked. */
+    static List<String> targetsIn(String text) {
         java.util.Set<String> found = new java.util.LinkedHashSet<>();
         Matcher target = TARGET.matcher(text);
         while (target.find()) {
@@ -420,7 +424,12 @@ public final class SqlText {
 
     /** Whether SQL (that could not be parsed) contains a data-changing keyword outside quotes. */
     static boolean looksLikeWrite(String sql) {
-        return WRITE_WORD.matcher(stripQuoted(sql)).find();
+        return writeWordIn(stripQuoted(sql));
+    }
+
+    /** {@link #looksLikeWrite(String)} of a text whose strings and comments {@link #stripQuoted} already blanked. */
+    static boolean writeWordIn(String text) {
+        return WRITE_WORD.matcher(text).find();
     }
 
     /** An identifier without its quotes ({@code "x"}, {@code `x`}, {@code [x]}). */
@@ -435,7 +444,11 @@ public final class SqlText {
         return identifier;
     }
 
-    private static String stripQuoted(String sql) {
+    /**
+     * {@code sql} with each string and comment replaced by a blank and quoted identifiers kept, for the token scans
+     * ({@link #targetsIn}, {@link #writeWordIn}); one pass over the text, so a caller needing both strips once.
+     */
+    static String stripQuoted(String sql) {
         StringBuilder out = new StringBuilder(sql.length());
         int i = 0;
         while (i < sql.length()) {

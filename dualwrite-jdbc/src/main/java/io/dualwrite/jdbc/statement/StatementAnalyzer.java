@@ -259,7 +259,7 @@ public final class StatementAnalyzer {
             // a statement shape the analysis does not know must never fail the application's call
             log.warn("statement analysis failed, running the statement on the authoritative store only: {}",
                     unexpected.toString());
-            return unanalysed(sql, writtenTables(sql));
+            return unanalysed(sql);
         }
     }
 
@@ -269,9 +269,24 @@ public final class StatementAnalyzer {
      * SqlText#targets}), whose views and cascading foreign keys are followed as a parsed statement's are.
      */
     private StatementAnalysis unanalysed(String sql, List<TableMapping> resync) {
-        List<String> targets = SqlText.targets(sql);
+        return unanalysed(sql, SqlText.stripQuoted(sql), resync);
+    }
+
+    /**
+     * {@link #unanalysed(String, List)} with a resync of the mapped tables the text mentions when it looks like a
+     * write ({@link #writtenTables}).
+     */
+    private StatementAnalysis unanalysed(String sql) {
+        // the text is stripped of strings and comments once: the write words and the targets are both read from it
+        // (a text that reaches here may be megabytes long, and is not parsed)
+        String stripped = SqlText.stripQuoted(sql);
+        return unanalysed(sql, stripped, SqlText.writeWordIn(stripped) ? mentionedTables(sql) : List.of());
+    }
+
+    private StatementAnalysis unanalysed(String sql, String stripped, List<TableMapping> resync) {
+        List<String> targets = SqlText.targetsIn(stripped);
         java.util.LinkedHashSet<TableMapping> all = new java.util.LinkedHashSet<>(resync);
-        if (SqlText.looksLikeWrite(sql)) {
+        if (SqlText.writeWordIn(stripped)) {
             targets.forEach(target -> all.addAll(mappedOrReached(tableNamed(target))));
         }
         return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN, TxControl.NONE, List.copyOf(all))
@@ -291,7 +306,7 @@ public final class StatementAnalyzer {
 
     private StatementAnalysis analyzeParsed(String sql) {
         if (sql.length() > MAX_ANALYZED_LENGTH) {
-            return unanalysed(sql, writtenTables(sql));
+            return unanalysed(sql);
         }
         TxControl control = TxControl.of(sql);
         if (control == TxControl.MIXED) {
@@ -300,7 +315,7 @@ public final class StatementAnalyzer {
                 TxControl partControl = TxControl.of(part);
                 parts.add(partControl != TxControl.NONE
                         ? StatementAnalysis.passThrough(part, SqlKind.OTHER, partControl, List.of())
-                        : unanalysed(part, writtenTables(part)).withNames(SqlText.names(part)));
+                        : unanalysed(part).withNames(SqlText.names(part)));
             }
             return StatementAnalysis.mixed(sql, parts);
         }
@@ -343,7 +358,7 @@ public final class StatementAnalyzer {
             statements = parseAll(numbered);
         } catch (Exception unparsable) {
             StatementAnalysis reread = usingAsFrom(sql, numbered);
-            return reread != null ? reread : unanalysed(sql, writtenTables(sql));
+            return reread != null ? reread : unanalysed(sql);
         }
         if (statements.size() > 1) {
             List<StatementAnalysis> parts = new ArrayList<>();
@@ -528,7 +543,7 @@ public final class StatementAnalyzer {
         } else if (statement instanceof net.sf.jsqlparser.statement.UnsupportedStatement) {
             // the parser kept the text without reading it (REPLACE LOW_PRIORITY …): as unparsable SQL, a write to
             // the mapped tables it names is resynced
-            return unanalysed(sql, writtenTables(sql));
+            return unanalysed(sql);
         } else {
             return StatementAnalysis.passThrough(sql, SqlKind.OTHER);
         }
