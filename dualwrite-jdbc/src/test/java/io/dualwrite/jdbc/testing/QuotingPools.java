@@ -1,5 +1,19 @@
 package io.dualwrite.jdbc.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.dualwrite.Store;
+import io.dualwrite.changelog.ChangeLog;
+import io.dualwrite.changelog.ChangeLogs;
+import io.dualwrite.jdbc.DualWriteDataSource;
+import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.mirror.MirrorConfig;
+import io.dualwrite.mirror.MirrorExecutors;
+import io.dualwrite.mirror.MirrorMode;
+import io.dualwrite.switches.MigrationSwitchConfig;
+import io.dualwrite.switches.SwitchStores;
+import io.dualwrite.switches.Switchboard;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.InvocationTargetException;
@@ -49,6 +63,50 @@ public final class QuotingPools {
                     }
                     return result;
                 });
+    }
+
+    /**
+     * What {@code toString()} of a connection of the library's data source says when the old store's connections
+     * describe themselves with {@code url} ({@link #talkative}): two H2 stores, an {@code orders} table.
+     */
+    public static String wrappedConnectionText(String url) throws SQLException {
+        try (TestDatabase oldDb = TestDatabases.h2(); TestDatabase newDb = TestDatabases.h2()) {
+            oldDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY)");
+            DataSource talkative = talkative(oldDb.dataSource(), "JdbcConnection", url);
+            DualWriteDataSource wrapped = ordersDataSource(talkative, newDb.dataSource()).build();
+            try (Connection connection = wrapped.getConnection()) {
+                connection.getAutoCommit(); // the physical connection is acquired
+                return connection.toString();
+            }
+        }
+    }
+
+    /**
+     * The stack trace of the start-up error of a data source with mapping validation on whose new store is a pool
+     * that cannot connect and quotes {@code url} ({@link #refusing}); fails the test when {@code build()} does not
+     * throw.
+     */
+    public static String startUpErrorText(String url) {
+        try (TestDatabase oldDb = TestDatabases.h2()) {
+            oldDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY)");
+            Throwable failure = catchThrowable(() -> ordersDataSource(oldDb.dataSource(), refusing(url))
+                    .validateMappings(true).build());
+            assertThat(failure).as("the start-up error").isNotNull();
+            return stackTrace(failure);
+        }
+    }
+
+    /** A builder over the two stores with {@code orders} mapped as it is and both mirror directions in {@code SYNC}. */
+    private static DualWriteDataSource.Builder ordersDataSource(DataSource oldStore, DataSource newStore) {
+        ChangeLog changeLog = ChangeLogs.inMemory();
+        MirrorConfig sync = MirrorConfig.custom().mode(MirrorMode.SYNC).build();
+        return DualWriteDataSource.builder().oldDataSource(oldStore).newDataSource(newStore).migration("orders")
+                .resolver(Switchboard.builder().switchStore(SwitchStores.inMemory())
+                        .migration(MigrationSwitchConfig.of("orders")).build())
+                .changeLog(changeLog)
+                .mirrorExecutor(Store.NEW, MirrorExecutors.create("to-new", sync, changeLog, event -> { }))
+                .mirrorExecutor(Store.OLD, MirrorExecutors.create("to-old", sync, changeLog, event -> { }))
+                .mapping(TableMapping.identity("orders"));
     }
 
     /** The stack trace {@code failure} prints, its causes and suppressed exceptions included. */
