@@ -78,6 +78,19 @@ class TxEdgesBreak12Test {
             PREPARE r FROM 'COMMIT'; PREPARE r FROM 'ROLLBACK'|EXECUTE r
             """;
 
+    /** Steps of a test on one connection of the library's data source and one statement of it. */
+    @FunctionalInterface
+    private interface Steps {
+        void run(Connection connection, Statement statement) throws SQLException;
+    }
+
+    private static void onOneStatement(Fixture fixture, Steps steps) throws SQLException {
+        try (Connection connection = fixture.dataSource.getConnection();
+             Statement statement = connection.createStatement()) {
+            steps.run(connection, statement);
+        }
+    }
+
     private static void runEach(Statement statement, String statements) throws SQLException {
         if (statements != null) {
             for (String sql : statements.split(";")) {
@@ -91,8 +104,7 @@ class TxEdgesBreak12Test {
     void dynamicCommitInAJdbcTransactionHandsTheKeysOverAtOnceAndALaterRollbackKeepsThem(String before, String commit)
             throws SQLException {
         try (Fixture fixture = maria()) {
-            try (Connection connection = fixture.dataSource.getConnection();
-                 Statement statement = connection.createStatement()) {
+            onOneStatement(fixture, (connection, statement) -> {
                 connection.setAutoCommit(false);
                 runEach(statement, before);
                 insertAndUpdate(statement);
@@ -100,7 +112,7 @@ class TxEdgesBreak12Test {
                 assertThat(sameRows(fixture)).as("synced at the commit").containsExactly("1=10", "2=2", "3=3", "5=5");
                 statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (6, 'f', 6)");
                 connection.rollback();
-            }
+            });
             assertThat(sameRows(fixture)).containsExactly("1=10", "2=2", "3=3", "5=5");
             assertThat(fixture.records()).isEmpty();
         }
@@ -111,15 +123,14 @@ class TxEdgesBreak12Test {
     void dynamicRollbackInAJdbcTransactionMirrorsNothingOfTheWritesItRolledBack(String before, String rollback)
             throws SQLException {
         try (Fixture fixture = maria()) {
-            try (Connection connection = fixture.dataSource.getConnection();
-                 Statement statement = connection.createStatement()) {
+            onOneStatement(fixture, (connection, statement) -> {
                 connection.setAutoCommit(false);
                 runEach(statement, before);
                 insertAndUpdate(statement);
                 statement.execute(rollback);
                 statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (6, 'f', 6)");
                 connection.commit();
-            }
+            });
             assertThat(sameRows(fixture)).containsExactly("1=1", "2=2", "3=3", "6=6");
             assertThat(syncedKeys(fixture)).as("only the write after the rollback is synced").containsExactly("6");
             assertThat(fixture.records()).isEmpty();
@@ -132,8 +143,7 @@ class TxEdgesBreak12Test {
     void dynamicCommitInAutoCommitEndsTheTransactionAndTheNextWriteIsSyncedAtOnce(String before, String commit)
             throws SQLException {
         try (Fixture fixture = maria()) {
-            try (Connection connection = fixture.dataSource.getConnection();
-                 Statement statement = connection.createStatement()) {
+            onOneStatement(fixture, (connection, statement) -> {
                 runEach(statement, before);
                 statement.execute("START TRANSACTION");
                 insertAndUpdate(statement);
@@ -142,7 +152,7 @@ class TxEdgesBreak12Test {
                 statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (6, 'f', 6)");
                 assertThat(sameRows(fixture)).as("auto-committed and synced at once")
                         .containsExactly("1=10", "2=2", "3=3", "5=5", "6=6");
-            }
+            });
             assertThat(fixture.records()).isEmpty();
         }
     }
@@ -152,8 +162,7 @@ class TxEdgesBreak12Test {
     void dynamicRollbackInAutoCommitEndsTheTransactionAndTheNextWriteIsSyncedAtOnce(String before, String rollback)
             throws SQLException {
         try (Fixture fixture = maria()) {
-            try (Connection connection = fixture.dataSource.getConnection();
-                 Statement statement = connection.createStatement()) {
+            onOneStatement(fixture, (connection, statement) -> {
                 runEach(statement, before);
                 statement.execute("BEGIN");
                 insertAndUpdate(statement);
@@ -161,7 +170,7 @@ class TxEdgesBreak12Test {
                 statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (6, 'f', 6)");
                 assertThat(sameRows(fixture)).as("auto-committed and synced at once")
                         .containsExactly("1=1", "2=2", "3=3", "6=6");
-            }
+            });
             assertThat(syncedKeys(fixture)).containsExactly("6");
             assertThat(fixture.records()).isEmpty();
         }
@@ -174,12 +183,11 @@ class TxEdgesBreak12Test {
             "PREPARE b FROM 'START TRANSACTION'; EXECUTE b"})
     void transactionOpenedByDynamicSqlInAutoCommitIsSyncedAtItsCommit(String begin) throws SQLException {
         try (Fixture fixture = maria()) {
-            try (Connection connection = fixture.dataSource.getConnection();
-                 Statement statement = connection.createStatement()) {
+            onOneStatement(fixture, (connection, statement) -> {
                 runEach(statement, begin);
                 insertAndUpdate(statement);
                 statement.execute("COMMIT");
-            }
+            });
             assertThat(sameRows(fixture)).containsExactly("1=10", "2=2", "3=3", "5=5");
             assertThat(fixture.records()).isEmpty();
         }
@@ -189,14 +197,13 @@ class TxEdgesBreak12Test {
     @Test
     void statementPreparedAgainUnderTheNameOfARollbackIsNoRollback() throws SQLException {
         try (Fixture fixture = maria()) {
-            try (Connection connection = fixture.dataSource.getConnection();
-                 Statement statement = connection.createStatement()) {
+            onOneStatement(fixture, (connection, statement) -> {
                 connection.setAutoCommit(false);
                 runEach(statement, "PREPARE r FROM 'ROLLBACK'; PREPARE r FROM 'SELECT 1'");
                 insertAndUpdate(statement);
                 statement.execute("EXECUTE r");
                 connection.commit();
-            }
+            });
             assertThat(sameRows(fixture)).containsExactly("1=10", "2=2", "3=3", "5=5");
             assertThat(fixture.records()).isEmpty();
         }
@@ -210,8 +217,7 @@ class TxEdgesBreak12Test {
     @ValueSource(strings = {"COMMIT", "ROLLBACK", "SELECT 1"})
     void dynamicSqlFromAVariableInAJdbcTransactionIsSyncedAtOnceAndAgainAtTheEnd(String text) throws SQLException {
         try (Fixture fixture = maria()) {
-            try (Connection connection = fixture.dataSource.getConnection();
-                 Statement statement = connection.createStatement()) {
+            onOneStatement(fixture, (connection, statement) -> {
                 connection.setAutoCommit(false);
                 runEach(statement, "SET @text = '" + text + "'; PREPARE x FROM @text");
                 insertAndUpdate(statement);
@@ -219,7 +225,7 @@ class TxEdgesBreak12Test {
                 Mirrored.exactOrResynced(fixture, "after EXECUTE of " + text);
                 statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (6, 'f', 6)");
                 connection.commit();
-            }
+            });
             assertThat(sameRows(fixture)).contains("6=6");
         }
     }
@@ -228,13 +234,12 @@ class TxEdgesBreak12Test {
     @ValueSource(strings = {"START TRANSACTION", "BEGIN"})
     void dynamicSqlFromAVariableOpeningATransactionInAutoCommitIsSyncedAtItsCommit(String text) throws SQLException {
         try (Fixture fixture = maria()) {
-            try (Connection connection = fixture.dataSource.getConnection();
-                 Statement statement = connection.createStatement()) {
+            onOneStatement(fixture, (connection, statement) -> {
                 runEach(statement, "SET @text = '" + text + "'");
                 statement.execute("EXECUTE IMMEDIATE @text");
                 insertAndUpdate(statement);
                 statement.execute("COMMIT");
-            }
+            });
             assertThat(Mirrored.exactOrResynced(fixture, "EXECUTE IMMEDIATE @text").stream()
                     .map(r -> r.get("id") + "=" + r.get("qty"))).containsExactly("1=10", "2=2", "3=3", "5=5");
         }
@@ -246,8 +251,7 @@ class TxEdgesBreak12Test {
     @ValueSource(strings = {"DEALLOCATE PREPARE r", "DROP PREPARE r", "deallocate prepare `R`"})
     void deallocatedRollbackIsNoRollbackAndDeallocatingCommitsNothing(String deallocate) throws SQLException {
         try (Fixture fixture = maria()) {
-            try (Connection connection = fixture.dataSource.getConnection();
-                 Statement statement = connection.createStatement()) {
+            onOneStatement(fixture, (connection, statement) -> {
                 connection.setAutoCommit(false);
                 runEach(statement, "PREPARE r FROM 'ROLLBACK'");
                 insertAndUpdate(statement);
@@ -255,7 +259,7 @@ class TxEdgesBreak12Test {
                 assertThat(syncedKeys(fixture)).as("DEALLOCATE commits nothing").isEmpty();
                 assertThatThrownBy(() -> statement.execute("EXECUTE r")).isInstanceOf(SQLException.class);
                 connection.commit();
-            }
+            });
             assertThat(Mirrored.exactOrResynced(fixture, deallocate).stream()
                     .map(r -> r.get("id") + "=" + r.get("qty"))).containsExactly("1=10", "2=2", "3=3", "5=5");
         }
@@ -273,12 +277,11 @@ class TxEdgesBreak12Test {
             "SET STATEMENT /* limit */ max_statement_time = 10, lock_wait_timeout = 5 FOR "})
     void writesUnderHarmlessStatementVariablesAreSyncedByTheirKeys(String prefix) throws SQLException {
         try (Fixture fixture = maria()) {
-            try (Connection connection = fixture.dataSource.getConnection();
-                 Statement statement = connection.createStatement()) {
+            onOneStatement(fixture, (connection, statement) -> {
                 statement.executeUpdate(prefix + "INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
                 statement.executeUpdate(prefix + "UPDATE orders SET qty = 10 WHERE id = 1");
                 statement.executeUpdate(prefix + "DELETE FROM orders WHERE id = 2");
-            }
+            });
             assertThat(sameRows(fixture)).containsExactly("1=10", "3=3", "5=5");
             assertThat(fixture.records()).as("synced by key, no scoped resync").isEmpty();
             assertThat(syncedKeys(fixture)).contains("5", "1", "2");
@@ -315,10 +318,9 @@ class TxEdgesBreak12Test {
             "SET STATEMENT max_statement_time = 10, sql_mode = '' FOR "})
     void writesUnderOtherStatementVariablesStayARecordedScopedResync(String prefix) throws SQLException {
         try (Fixture fixture = maria()) {
-            try (Connection connection = fixture.dataSource.getConnection();
-                 Statement statement = connection.createStatement()) {
+            onOneStatement(fixture, (connection, statement) -> {
                 statement.executeUpdate(prefix + "UPDATE orders SET qty = 10 WHERE id = 1");
-            }
+            });
             assertThat(fixture.scopedResyncs()).as("recorded, not guessed").isNotEmpty();
             assertThat(Mirrored.exactOrResynced(fixture, prefix)).hasSize(3);
             assertThat(sameRows(fixture)).containsExactly("1=10", "2=2", "3=3");

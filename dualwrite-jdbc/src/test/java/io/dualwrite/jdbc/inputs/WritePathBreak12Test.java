@@ -168,6 +168,23 @@ class WritePathBreak12Test {
             "INSERT INTO items VALUES (1, 'a', 1, NULL), (2, 'b', 2, 1), (3, 'c', 2, NULL)"};
     }
 
+    /**
+     * Runs {@code sql} through the library on {@code kind}'s stores made by {@code ddl}, then checks that the old
+     * store's items are {@code expectedItems} and the new store's the same or their resync recorded.
+     */
+    private static void cascadeRecordedOrExact(Kind kind, String sql, String expectedItems, String... ddl) throws Exception {
+        AtomicReference<HikariDataSource> pool = new AtomicReference<>();
+        try (Fixture fixture = cascading(kind, pool, ddl)) {
+            try {
+                run(fixture, sql);
+            } finally {
+                closing(pool);
+            }
+            assertThat(oldItems(fixture)).isEqualTo(expectedItems);
+            itemsExactOrResynced(fixture, kind + " " + sql);
+        }
+    }
+
     private static void closing(AtomicReference<HikariDataSource> pool) {
         if (pool.get() != null) {
             pool.get().close();
@@ -185,16 +202,7 @@ class WritePathBreak12Test {
         "MARIADB  | DELETE LOW_PRIORITY QUICK IGNORE FROM parents WHERE id = 1 ORDER BY id LIMIT 1                   | 3:c:2:<null>",
         "MARIADB  | UPDATE orders SET qty = 5 WHERE id = 1; DELETE LOW_PRIORITY QUICK IGNORE FROM `parents` WHERE id = 2 ORDER BY id LIMIT 1 | 1:a:1:<null>"})
     void cascadesFromTheTargetsOfUnparsableTextsAreRecorded(Kind kind, String sql, String expectedItems) throws Exception {
-        AtomicReference<HikariDataSource> pool = new AtomicReference<>();
-        try (Fixture fixture = cascading(kind, pool, plainCascades("CASCADE", "CASCADE"))) {
-            try {
-                run(fixture, sql);
-            } finally {
-                closing(pool);
-            }
-            assertThat(oldItems(fixture)).isEqualTo(expectedItems);
-            itemsExactOrResynced(fixture, kind + " " + sql);
-        }
+        cascadeRecordedOrExact(kind, sql, expectedItems, plainCascades("CASCADE", "CASCADE"));
     }
 
     // Failed before its fix: a write through a view of parents cascades from parents, but only the view's mapped
@@ -235,16 +243,7 @@ class WritePathBreak12Test {
                 items.replace(" up BIGINT)", " up BIGINT, FOREIGN KEY (p) REFERENCES kids (id)"
                     + " ON DELETE CASCADE ON UPDATE CASCADE)"), rows};
         };
-        AtomicReference<HikariDataSource> pool = new AtomicReference<>();
-        try (Fixture fixture = cascading(kind, pool, ddl)) {
-            try {
-                run(fixture, sql);
-            } finally {
-                closing(pool);
-            }
-            assertThat(oldItems(fixture)).isEqualTo(expectedItems);
-            itemsExactOrResynced(fixture, kind + " " + sql);
-        }
+        cascadeRecordedOrExact(kind, sql, expectedItems, ddl);
     }
 
     // Passed before the fix, and must go on passing: foreign keys with SET NULL or SET DEFAULT, and one of items
@@ -258,16 +257,7 @@ class WritePathBreak12Test {
         "H2       | CASCADE     | CASCADE  | UPDATE items SET id = 10 WHERE id = 1        | 2:b:2:10 3:c:2:<null> 10:a:1:<null>"})
     void setNullSetDefaultAndSelfReferencingCascadesAreRecorded(Kind kind, String onDelete, String onUpdate, String sql,
                                                                String expectedItems) throws Exception {
-        AtomicReference<HikariDataSource> pool = new AtomicReference<>();
-        try (Fixture fixture = cascading(kind, pool, plainCascades(onDelete, onUpdate))) {
-            try {
-                run(fixture, sql);
-            } finally {
-                closing(pool);
-            }
-            assertThat(oldItems(fixture)).isEqualTo(expectedItems);
-            itemsExactOrResynced(fixture, kind + " " + sql);
-        }
+        cascadeRecordedOrExact(kind, sql, expectedItems, plainCascades(onDelete, onUpdate));
     }
 
     // Failed before its fix: every update or upsert of a table with an ON UPDATE CASCADE foreign key onto it
