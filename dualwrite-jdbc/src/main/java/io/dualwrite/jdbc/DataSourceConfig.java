@@ -10,7 +10,6 @@ import io.dualwrite.mirror.MirrorExecutor;
 import io.dualwrite.switches.PhaseResolver;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Map;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -20,7 +19,7 @@ record DataSourceConfig(DataSource oldDataSource, DataSource newDataSource, Stri
                         Function<Store, MirrorExecutor> executors, ChangeLog changeLog, ChangeLogMode changeLogMode,
                         @Nullable OutboxWriter outboxWriter, @Nullable MigrationPhase noContextPhase,
                         int streamBufferLimit, int maxBufferedKeys, StatementAnalyzer analyzer,
-                        Map<Store, Dialect> dialects, LogThrottle warnings, java.time.Duration outboxGrace,
+                        StoreSlots<Dialect> dialects, LogThrottle warnings, java.time.Duration outboxGrace,
                         Store changeLogStore, io.dualwrite.jdbc.copy.RowCopier copier,
                         java.util.concurrent.atomic.LongAdder resyncCounter, Metadata metadata) {
 
@@ -51,8 +50,7 @@ record DataSourceConfig(DataSource oldDataSource, DataSource newDataSource, Stri
         } catch (SQLException unsupported) {
             return null;
         }
-        Dialect previous = dialects.putIfAbsent(store, known);
-        return previous != null ? previous : known;
+        return dialects.putIfAbsent(store, known);
     }
 
     /**

@@ -26,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -526,7 +525,7 @@ public final class DualWriteDataSource implements DataSource {
             }
             DataSourceConfig config = new DataSourceConfig(oldDataSource, newDataSource, migration, resolver, executorsFn, changeLog,
                     mode, outboxWriter, noContextPhase, streamBufferLimit, maxBufferedKeys, analyzer,
-                    new ConcurrentHashMap<>(), new LogThrottle(WARN_INTERVAL), outboxGrace, changeLogStore, copier,
+                    new StoreSlots<>(), new LogThrottle(WARN_INTERVAL), outboxGrace, changeLogStore, copier,
                     new java.util.concurrent.atomic.LongAdder(), new Metadata(saturatedNanos(catalogRefresh)));
             return new DualWriteDataSource(config, List.copyOf(this.mappings.values()));
         }

@@ -255,7 +255,7 @@ final class Metadata {
         return result;
     }
 
-    private final Map<Store, Read<Map<String, java.util.Set<TableMapping>>>> otherNames = new ConcurrentHashMap<>();
+    private final StoreSlots<Read<Map<String, java.util.Set<TableMapping>>>> otherNames = new StoreSlots<>();
 
     /**
      * Whether the other names of the mapped tables on {@code store} ({@link #readOtherNames}) are due to be read:
@@ -324,8 +324,8 @@ final class Metadata {
             }
             otherNames.put(store, new Read<>(Map.copyOf(found), System.nanoTime()));
         } catch (SQLException | RuntimeException e) {
-            otherNames.put(store, new Read<>(otherNames.getOrDefault(store, new Read<>(Map.of(), 0)).value(),
-                    System.nanoTime()));
+            Read<Map<String, java.util.Set<TableMapping>>> before = otherNames.get(store);
+            otherNames.put(store, new Read<>(before == null ? Map.of() : before.value(), System.nanoTime()));
         }
         Map<String, java.util.Set<TableMapping>> union = new java.util.HashMap<>();
         otherNames.values().forEach(read -> read.value().forEach((name, tables) ->
@@ -363,7 +363,7 @@ final class Metadata {
     private static final String WRITERS_KEY = "w:";
 
     /** Per store: the names a statement may mention that make the database write mapped tables ({@link #readWriters}). */
-    private final Map<Store, Read<Map<String, java.util.Set<TableMapping>>>> writers = new ConcurrentHashMap<>();
+    private final StoreSlots<Read<Map<String, java.util.Set<TableMapping>>>> writers = new StoreSlots<>();
     /** The stores whose {@link #writers} are being read again in the background. */
     private final java.util.Set<Store> writersRefreshing = ConcurrentHashMap.newKeySet();
 
