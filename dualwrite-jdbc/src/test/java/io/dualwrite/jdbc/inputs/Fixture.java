@@ -224,7 +224,13 @@ final class Fixture implements AutoCloseable {
 
     /** Waits until {@code count} mirror tasks have ended (any outcome) and returns their outcomes. */
     List<MirrorOutcome> awaitMirrors(int count) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> events.size() >= count);
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> events.size() >= count);
+        } catch (org.awaitility.core.ConditionTimeoutException late) {
+            // what did end, and what was recorded, says which sync is missing when this fails under load
+            throw new AssertionError("expected " + count + " mirror ends within 20 s, saw " + events + "; recorded: "
+                    + records(), late);
+        }
         return events.stream().map(MirrorEvent::outcome).toList();
     }
 
