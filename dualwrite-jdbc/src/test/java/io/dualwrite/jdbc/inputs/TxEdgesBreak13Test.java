@@ -146,8 +146,9 @@ class TxEdgesBreak13Test {
     // procedure or a DO block) and MariaDB (where each statement of a procedure or block commits in auto-commit; the
     // block names orders, and was resynced when it succeeded, not when it failed), and on MariaDB inside a JDBC
     // transaction the application then rolls back (the procedure's COMMIT committed it).
-    // Passed before the fix, and must go on passing (the last): PostgreSQL refuses a COMMIT inside a procedure called
-    // in a transaction, so nothing is committed and the rollback leaves both stores as they were.
+    // Passed before the fix, and must go on passing (the last two): PostgreSQL refuses a COMMIT inside a procedure
+    // called in a transaction, so nothing is committed and the rollback leaves both stores as they were; a batch
+    // entry that failed has its resync collected with the entries that ran.
     @ParameterizedTest(name = "{0} {1}: {2}")
     @CsvSource(delimiter = '|', value = {
         "POSTGRES | AUTO        | CALL bump_then_fail()                                                                     | 1=50 2=2 3=3",
@@ -156,7 +157,8 @@ class TxEdgesBreak13Test {
         "MARIADB  | AUTO        | {call bump_then_fail()}                                                                   | 1=50 2=2 3=3",
         "MARIADB  | TRANSACTION | CALL bump_then_fail()                                                                     | 1=50 2=2 3=3",
         "MARIADB  | AUTO        | BEGIN NOT ATOMIC UPDATE orders SET qty = 70 WHERE id = 3; SIGNAL SQLSTATE '45000'; END    | 1=1 2=2 3=70",
-        "POSTGRES | TRANSACTION | CALL bump_then_fail()                                                                     | 1=1 2=2 3=3"})
+        "POSTGRES | TRANSACTION | CALL bump_then_fail()                                                                     | 1=1 2=2 3=3",
+        "MARIADB  | BATCH       | CALL bump_then_fail()                                                                     | 1=50 2=2 3=3"})
     void routineThatCommitsThenFailsHasItsTablesResynced(Kind kind, String mode, String sql, String expectedOld)
             throws Exception {
         try (Fixture fixture = Mirrored.seed(Fixture.of(kind, Kind.H2), Mirrored.PG)) {
@@ -166,11 +168,14 @@ class TxEdgesBreak13Test {
                     : "CREATE PROCEDURE bump_then_fail() BEGIN UPDATE orders SET qty = 50 WHERE id = 1; COMMIT;"
                         + " SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'boom'; END");
             try (Connection connection = fixture.dataSource.getConnection()) {
-                connection.setAutoCommit(mode.equals("AUTO"));
-                boolean prepared = sql.startsWith("CALL") || sql.startsWith("{call");
+                connection.setAutoCommit(!mode.equals("TRANSACTION"));
+                boolean prepared = !mode.equals("BATCH") && (sql.startsWith("CALL") || sql.startsWith("{call"));
                 try (Statement statement = prepared ? connection.prepareCall(sql) : connection.createStatement()) {
                     assertThatThrownBy(() -> {
-                        if (statement instanceof PreparedStatement call) {
+                        if (mode.equals("BATCH")) {
+                            statement.addBatch(sql);
+                            statement.executeBatch();
+                        } else if (statement instanceof PreparedStatement call) {
                             call.execute();
                         } else {
                             statement.execute(sql);
