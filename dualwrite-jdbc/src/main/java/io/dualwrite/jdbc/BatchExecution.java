@@ -138,7 +138,7 @@ final class BatchExecution {
                 }
             }
             statement.keys().reset();
-            Object result = ConnectionHandler.call(statement.physical(), method, null);
+            Object result = runWithoutMaxRowsOnKeys(method);
             connection.holdWarnings(); // MySQL/MariaDB: before any statement of the library's
             if (anyMirrors) {
                 collect(entries, preselected, counts(result), physical, unselectable, keyContexts);
@@ -601,5 +601,25 @@ final class BatchExecution {
             return failure.getLargeUpdateCounts();
         }
         return counts(failure.getUpdateCounts() == null ? new int[0] : (Object) failure.getUpdateCounts());
+    }
+
+    /**
+     * Runs the batch. Keys the application did not ask for come back as rows on PostgreSQL (the driver adds a {@code
+     * RETURNING} to every entry): a {@code maxRows} of the application's would cut each entry's rows after the first
+     * ones, and the driver then reports no update count for it, so the batch runs without it (restored after), as a
+     * single statement does.
+     */
+    private Object runWithoutMaxRowsOnKeys(Method method) throws Throwable {
+        Statement physical = statement.physical();
+        int maxRows = statement.keys().requestedByUsOnly() ? physical.getMaxRows() : 0;
+        if (maxRows == 0) {
+            return ConnectionHandler.call(physical, method, null);
+        }
+        physical.setMaxRows(0);
+        try {
+            return ConnectionHandler.call(physical, method, null);
+        } finally {
+            physical.setMaxRows(maxRows);
+        }
     }
 }

@@ -1530,6 +1530,27 @@ final class ConnectionHandler implements InvocationHandler {
         }
     }
 
+    /**
+     * After a procedure call or an anonymous block that failed: it may have committed part of its work first, which
+     * its failure does not undo (a {@code COMMIT} inside a PostgreSQL procedure or {@code DO} block run in auto-commit,
+     * inside a MySQL/MariaDB procedure, where in auto-commit each of its statements commits too). The mapped tables it
+     * may write get their scoped resyncs as after a call that succeeded: handed over at once in auto-commit, else kept
+     * for the transaction's end, however it ends (a resync of unchanged rows changes nothing). Never throws: the
+     * caller gets the call's own failure.
+     */
+    void afterFailedRoutine(StatementAnalysis analysis, MigrationContext context) {
+        try {
+            WriteExecution.resyncTables(this, analysis, context);
+            if (physical != null && !(physical.getAutoCommit() && !sqlTransaction)) {
+                mayHaveCommitted = true;
+            }
+            afterWrite(false);
+        } catch (SQLException | RuntimeException e) {
+            log.debug("the resync of a failed procedure call waits for the transaction's end: {}",
+                    Credentials.mask(e.toString()));
+        }
+    }
+
     /** After a rollback: the keys are forgotten, unless a procedure may have committed them first. */
     private void rollbackBuffer() {
         if (mayHaveCommitted || rollbackLeftWrites()) {
@@ -1813,6 +1834,10 @@ final class ConnectionHandler implements InvocationHandler {
                     pendingIsolation = (Integer) args[0];
                     return null;
                 }
+                if (isolationChangeCommits(physical)) {
+                    commitBy(physical, () -> call(physical, method, args));
+                    return null;
+                }
                 break;
             case "commit":
                 commit();
@@ -1894,11 +1919,39 @@ final class ConnectionHandler implements InvocationHandler {
             connection.commit(); // the driver's own answer (most throw)
             return;
         }
+        commitBy(connection, () -> {
+            connection.commit();
+            return null;
+        });
+    }
+
+    /**
+     * Whether setting the isolation level on {@code connection} commits its open transaction: H2's driver commits
+     * it first, whatever the level (the same one too), when a transaction is open, by JDBC or by SQL text ({@code
+     * BEGIN} turns H2's session auto-commit off until its end). PostgreSQL's driver refuses the change inside a
+     * transaction; MySQL's and MariaDB's set the session's next transactions only.
+     */
+    private boolean isolationChangeCommits(Connection connection) throws SQLException {
+        return config.dialect(store, connection) == Dialect.H2 && (sqlTransaction || !connection.getAutoCommit());
+    }
+
+    /**
+     * Commits the open transaction by {@code committing} (the driver's {@code commit()}, or a driver call that commits
+     * as it runs, as H2's {@code setTransactionIsolation}) exactly as {@code commit()} does: the outbox goes in first,
+     * the keys are handed over after it, also when it throws (its outcome is unknown).
+     */
+    private void commitBy(Connection connection, SqlCall committing) throws SQLException {
         KeyBuffer.Snapshot snapshot = buffer.take();
         @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot, sqlTransaction);
         boolean committed = false;
         try {
-            connection.commit();
+            try {
+                committing.call();
+            } catch (SQLException | RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new SQLException(e);
+            }
             committed = true;
         } finally {
             // a COMMIT ends a transaction opened by SQL text too (BEGIN, then setAutoCommit(false), then commit())

@@ -269,8 +269,8 @@ final class Metadata {
     /**
      * Reads the other names under which statements write the mapped tables on {@code store}: views over them
      * (and views of those), and on PostgreSQL the partitions, inheriting children and parents of them, each
-     * with the mapped tables a write on it reaches. Kept per store until the catalog is due again; the union of
-     * both stores is returned. A failed read keeps what was known.
+     * with the mapped tables a write on it reaches; on H2 the synonyms of them. Kept per store until the catalog is
+     * due again; the union of both stores is returned. A failed read keeps what was known.
      */
     Map<String, java.util.Set<TableMapping>> readOtherNames(Store store, Connection connection, @Nullable Dialect dialect,
                                                             java.util.Collection<TableMapping> mappings) {
@@ -317,6 +317,21 @@ final class Metadata {
                                 reaching.add(view.getKey());
                                 found.computeIfAbsent(view.getKey(), k -> new java.util.LinkedHashSet<>()).add(mapping);
                                 grew = true;
+                            }
+                        }
+                    }
+                }
+            } else if (dialect == Dialect.H2) {
+                // a synonym writes the table it stands for (CREATE SYNONYM s FOR orders)
+                try (java.sql.Statement statement = connection.createStatement();
+                     ResultSet rows = statement.executeQuery("SELECT SYNONYM_NAME, SYNONYM_FOR FROM"
+                             + " INFORMATION_SCHEMA.SYNONYMS")) {
+                    while (rows.next()) {
+                        String target = plainName(rows.getString(2));
+                        for (TableMapping mapping : mappings) {
+                            if (plainName(mapping.table(store)).equals(target)) {
+                                found.computeIfAbsent(plainName(rows.getString(1)), k -> new java.util.LinkedHashSet<>())
+                                        .add(mapping);
                             }
                         }
                     }
@@ -497,12 +512,24 @@ final class Metadata {
      * (PostgreSQL's rewrite rule dependencies; MySQL/MariaDB's view definition, every quoted name in it, of which
      * the mapped ones count and the rest are followed as possible views); for a PostgreSQL partition or inheriting
      * child, its parent; and the mapped tables the table's triggers name (an {@code INSTEAD OF} trigger on a
-     * view, an {@code AFTER INSERT} trigger on an audit table that updates a mapped one). H2: none.
+     * view, an {@code AFTER INSERT} trigger on an audit table that updates a mapped one). H2: the table a synonym
+     * stands for ({@code CREATE SYNONYM s FOR orders}: a write on {@code s} writes {@code orders}), and every mapped
+     * table when the table has a trigger, whose Java code (a class, or source compiled by H2) the catalog does not
+     * show: it may write any of them, as an {@code INSTEAD OF} trigger on a view does.
      */
     private static List<String> readBases(Connection connection, @Nullable Dialect dialect, String table,
                                           List<String> mapped, TriggerCalls calls) throws SQLException {
-        if (dialect == null || dialect == Dialect.H2) {
+        if (dialect == null) {
             return List.of();
+        }
+        if (dialect == Dialect.H2) {
+            List<String> bases = new ArrayList<>(texts(connection, "SELECT SYNONYM_FOR FROM INFORMATION_SCHEMA.SYNONYMS"
+                    + " WHERE UPPER(SYNONYM_NAME) = UPPER(?)", bare(table)));
+            if (!texts(connection, "SELECT TRIGGER_NAME FROM INFORMATION_SCHEMA.TRIGGERS"
+                    + " WHERE UPPER(EVENT_OBJECT_TABLE) = UPPER(?)", bare(table)).isEmpty()) {
+                bases.addAll(mapped);
+            }
+            return bases;
         }
         List<String> bases = new ArrayList<>();
         if (dialect == Dialect.POSTGRESQL) {

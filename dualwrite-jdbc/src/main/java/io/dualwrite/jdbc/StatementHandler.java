@@ -74,6 +74,19 @@ final class StatementHandler implements InvocationHandler {
     private Wrappers.@Nullable RowWrites lastRowWrites;
     /** The proxy the application holds: what result sets answer to {@code getStatement()}. */
     private Statement self;
+    /**
+     * How the application prepared a statement that the library prepared asking for keys instead, which the driver
+     * holds otherwise than the application's: PostgreSQL's with a {@code RETURNING} of the key columns, which {@code
+     * getMetaData()} describes where the application's statement returns no rows; every driver's without the
+     * result-set type, concurrency and holdability the application asked for ({@link #asAsked}).
+     */
+    private @Nullable AsPrepared asPrepared;
+    /** The statement as the application prepared it, made at the first {@link #asAsked}; closed with this one. */
+    private @Nullable PreparedStatement preparedAsAsked;
+
+    /** The {@code prepareStatement} call of the application, with the SQL its store runs. */
+    private record AsPrepared(Method method, Object[] args) {
+    }
 
     private StatementHandler(ConnectionHandler connection, Statement physical, String kindName,
                              @Nullable StatementAnalysis analysis, boolean identityPlan, boolean appAskedKeys,
@@ -142,6 +155,7 @@ final class StatementHandler implements InvocationHandler {
                 appAskedKeys, updatable(name, args));
         if (requestKeys) {
             handler.keys.markRequestedByUs();
+            handler.asPrepared = new AsPrepared(method, physicalArgs);
         }
         return proxy(handler, name.equals("prepareCall") ? CallableStatement.class : PreparedStatement.class);
     }
@@ -269,10 +283,24 @@ final class StatementHandler implements InvocationHandler {
                     try {
                         physical.close();
                     } finally {
-                        finishResults();
+                        try {
+                            if (preparedAsAsked != null) {
+                                preparedAsAsked.close();
+                            }
+                        } finally {
+                            finishResults();
+                        }
                     }
                 }
                 return null;
+            case "getMetaData":
+            case "getResultSetType":
+            case "getResultSetConcurrency":
+            case "getResultSetHoldability":
+                if (asPrepared != null && !physical.isClosed()) {
+                    return asAsked(method, args);
+                }
+                break;
             case "getConnection":
                 return connection.self();
             case "closeOnCompletion":
@@ -343,6 +371,23 @@ final class StatementHandler implements InvocationHandler {
         // a CallableStatement's out parameters (getArray, getObject of an ARRAY or a refcursor, getRef) lead back
         // to the driver's statement: wrapped like the values of a row
         return Wrappers.reachable(ConnectionHandler.call(physical, method, args));
+    }
+
+    /**
+     * What {@code method} ({@code getMetaData()}, {@code getResultSetType()}…) answers of the statement as the
+     * application prepared it, where the library prepared it asking for keys: PostgreSQL's driver describes the
+     * statement it holds, whose key request returns the key columns ({@code RETURNING "id"}) where the application's
+     * returns no rows (the driver answers {@code null}), and a key request takes no result-set type, concurrency or
+     * holdability. The application's statement is prepared (never run) on the same connection once, and asked.
+     */
+    private Object asAsked(Method method, @Nullable Object[] args) throws Throwable {
+        AsPrepared asked = java.util.Objects.requireNonNull(asPrepared);
+        PreparedStatement plain = preparedAsAsked;
+        if (plain == null || plain.isClosed()) {
+            plain = (PreparedStatement) ConnectionHandler.call(connection.physical(), asked.method(), asked.args());
+            preparedAsAsked = plain;
+        }
+        return ConnectionHandler.call(plain, method, args);
     }
 
     private Object addBatch(Method method, @Nullable Object[] args) throws Throwable {
@@ -629,6 +674,9 @@ final class StatementHandler implements InvocationHandler {
             }
             if (permanent) {
                 connection.writesStay(write.mapping(), true, context); // rows before the failure stay written
+            }
+            if (mirrors && io.dualwrite.jdbc.statement.SqlText.mayCommitInside(statementAnalysis.sql())) {
+                connection.afterFailedRoutine(statementAnalysis, context);
             }
             throw e;
         }

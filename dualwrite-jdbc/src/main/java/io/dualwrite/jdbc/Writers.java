@@ -102,6 +102,8 @@ final class Writers {
             readPostgresLinks(connection, nodes, store, mappings);
         } else if (dialect == Dialect.MYSQL) {
             readMySqlLinks(connection, nodes, bodies);
+        } else {
+            readH2Links(connection, nodes, bodies);
         }
         // what each body names, read as a statement's names are (identifiers and operators, quoted or not), so that a
         // name a statement would be looked up by is followed from a body too
@@ -244,6 +246,42 @@ final class Writers {
                 + " AND (DELETE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT')"
                 + " OR UPDATE_RULE IN ('CASCADE', 'SET NULL', 'SET DEFAULT'))", 2, edges);
         edges.forEach(edge -> reach(nodes, edge[0], edge[1]));
+    }
+
+    /**
+     * H2: a view reaches the routines (aliases) its query calls, whenever a statement names it; a table whose column
+     * default, generated column, check constraint or column domain's check calls one reaches it when a statement
+     * writes it ({@code INSERT INTO audit (v) …} runs {@code DEFAULT BUMP(1)}). Triggers run Java the catalog does not
+     * show: {@link Metadata#basesOf} counts them for the tables no mapping names.
+     */
+    private static void readH2Links(Connection connection, Map<String, Node> nodes, Map<String, List<String[]>> bodies)
+            throws SQLException {
+        String schemas = " NOT IN ('INFORMATION_SCHEMA')";
+        List<String[]> views = new ArrayList<>();
+        rows(connection, "SELECT LOWER(TABLE_NAME), VIEW_DEFINITION FROM INFORMATION_SCHEMA.VIEWS"
+                + " WHERE TABLE_SCHEMA" + schemas, 2, views);
+        for (String[] view : views) {
+            node(nodes, view[0]).mentionable = true;
+            bodies.computeIfAbsent(view[0], k -> new ArrayList<>()).add(new String[] {view[1], "r"});
+        }
+        List<String[]> expressions = new ArrayList<>();
+        rows(connection, "SELECT LOWER(TABLE_NAME), COLUMN_DEFAULT FROM INFORMATION_SCHEMA.COLUMNS"
+                + " WHERE COLUMN_DEFAULT IS NOT NULL AND TABLE_SCHEMA" + schemas
+                + " UNION ALL SELECT LOWER(TABLE_NAME), GENERATION_EXPRESSION FROM INFORMATION_SCHEMA.COLUMNS"
+                + " WHERE GENERATION_EXPRESSION IS NOT NULL AND TABLE_SCHEMA" + schemas
+                + " UNION ALL SELECT LOWER(t.TABLE_NAME), c.CHECK_CLAUSE FROM INFORMATION_SCHEMA.CHECK_CONSTRAINTS c"
+                + " JOIN INFORMATION_SCHEMA.TABLE_CONSTRAINTS t ON t.CONSTRAINT_SCHEMA = c.CONSTRAINT_SCHEMA"
+                + " AND t.CONSTRAINT_NAME = c.CONSTRAINT_NAME WHERE t.TABLE_SCHEMA" + schemas
+                + " UNION ALL SELECT LOWER(o.TABLE_NAME), c.CHECK_CLAUSE FROM INFORMATION_SCHEMA.COLUMNS o"
+                + " JOIN INFORMATION_SCHEMA.DOMAIN_CONSTRAINTS d ON d.DOMAIN_SCHEMA = o.DOMAIN_SCHEMA"
+                + " AND d.DOMAIN_NAME = o.DOMAIN_NAME JOIN INFORMATION_SCHEMA.CHECK_CONSTRAINTS c"
+                + " ON c.CONSTRAINT_SCHEMA = d.CONSTRAINT_SCHEMA AND c.CONSTRAINT_NAME = d.CONSTRAINT_NAME"
+                + " WHERE o.TABLE_SCHEMA" + schemas, 2, expressions);
+        for (String[] expression : expressions) {
+            node(nodes, expression[0]).onWrite = true;
+            // an expression writes nothing itself: it reaches the routines it calls
+            bodies.computeIfAbsent(expression[0], k -> new ArrayList<>()).add(new String[] {expression[1], "r"});
+        }
     }
 
     private static void reach(Map<String, Node> nodes, String from, String to) {

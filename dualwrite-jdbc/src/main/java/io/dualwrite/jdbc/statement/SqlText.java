@@ -145,11 +145,41 @@ public final class SqlText {
         return PROCEDURE_CALL.matcher(sql).lookingAt();
     }
 
-    private static final Pattern BLOCK = Pattern.compile("(?i)do\\s*(?:'|\\$|language\\b|e')");
+    /**
+     * Whether {@code sql} runs code that may commit part of its work and then fail: a procedure call, an anonymous
+     * block ({@code DO $$ … COMMIT; … $$}) or an H2 script ({@link #isScript}), also among several statements.
+     */
+    public static boolean mayCommitInside(String sql) {
+        if (isProcedureCall(sql)) {
+            return true;
+        }
+        for (String part : TxControl.statements(sql)) {
+            if (isProcedureCall(part) || isBlock(part) || isScript(part)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final Pattern SCRIPT = Pattern.compile("(?i)runscript\\b");
+
+    /**
+     * Whether {@code sql} (without comments) is H2's {@code RUNSCRIPT FROM 'file'}: it runs the statements of a file
+     * (or a class-path resource) the text does not show, which may write any table and commit.
+     */
+    public static boolean isScript(String sql) {
+        return SCRIPT.matcher(sql).lookingAt();
+    }
+
+    private static final Pattern BLOCK = Pattern.compile(
+            "(?i)(?:do\\s*(?:'|\\$|language\\b|e')|(?:[\\w$]+\\s*:\\s*|`[^`]+`\\s*:\\s*)?begin\\s+not\\s+atomic\\b)");
     private static final Pattern INNER_STATEMENT = Pattern.compile(
             "(?i)(?:explain\\b.*\\banalyze\\b|copy\\s.*\\bfrom\\b)");
 
-    /** Whether {@code sql} (without comments) is an anonymous block: PostgreSQL's {@code DO '…'} or {@code DO $$…$$}. */
+    /**
+     * Whether {@code sql} (without comments) is an anonymous block: PostgreSQL's {@code DO '…'} or {@code DO $$…$$},
+     * MariaDB's {@code [label:] BEGIN NOT ATOMIC … END}.
+     */
     public static boolean isBlock(String sql) {
         return BLOCK.matcher(sql).lookingAt();
     }
@@ -366,14 +396,19 @@ public final class SqlText {
 
     private static final String QUALIFIED = NAME_PART + "(?:\\s*\\.\\s*" + NAME_PART + ")*";
 
-    /** The words after which a write's target stands, with the modifiers MySQL, MariaDB and PostgreSQL allow there. */
+    /**
+     * The words after which a write's target stands, with the modifiers MySQL, MariaDB and PostgreSQL allow there;
+     * MySQL's {@code LOAD DATA … [REPLACE | IGNORE] INTO TABLE t} and {@code LOAD XML … INTO TABLE t} too (its file name
+     * is a string, blanked before the scan).
+     */
     private static final Pattern TARGET = Pattern.compile("(?i)(?<![\\w$.])(?:"
             + "insert(?:\\s+(?:low_priority|delayed|high_priority|ignore))*\\s+(?:into\\s+)?"
             + "|replace(?:\\s+(?:low_priority|delayed))*\\s+(?:into\\s+)?"
             + "|(?<!(?:key|do|for|on)\\s)update(?:\\s+(?:low_priority|ignore))*\\s+(?:only\\s+)?"
             + "|delete(?:\\s+(?:low_priority|quick|ignore))*\\s+from\\s+(?:only\\s+)?"
             + "|merge\\s+into\\s+|upsert\\s+into\\s+"
-            + "|truncate\\s+(?:table\\s+)?(?:only\\s+)?)(" + QUALIFIED + ")");
+            + "|truncate\\s+(?:table\\s+)?(?:only\\s+)?"
+            + "|load\\s+(?:data|xml)\\s[\\s\\S]*?\\binto\\s+table\\s+)(" + QUALIFIED + ")");
 
     /** After a target: an alias, then a comma and the next target ({@code UPDATE a x, b y}, {@code TRUNCATE a, b}). */
     private static final Pattern NEXT_TARGET = Pattern.compile("(?i)(?:\\s+(?:as\\s+)?(" + NAME_PART + "))?\\s*,\\s*("

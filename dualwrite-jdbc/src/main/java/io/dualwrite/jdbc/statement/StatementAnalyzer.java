@@ -333,9 +333,9 @@ public final class StatementAnalyzer {
         }
         List<String> texts = TxControl.statements(sql); // without comments; empty when too long to scan
         if (SqlText.isProcedureCall(sql) || texts.stream().anyMatch(SqlText::isProcedureCall)
-                || texts.stream().anyMatch(SqlText::isBlock)) {
-            // a procedure or an anonymous block (DO '…', with its body quoted) may write any table: every mapped
-            // table is resynced
+                || texts.stream().anyMatch(SqlText::isBlock) || texts.stream().anyMatch(SqlText::isScript)) {
+            // a procedure, an anonymous block (DO '…', with its body quoted) or an H2 script run from a file may write
+            // any table: every mapped table is resynced
             return StatementAnalysis.passThrough(sql, SqlKind.OTHER, TxControl.NONE, List.copyOf(mappings.values()));
         }
         if (texts.stream().anyMatch(SqlText::runsInnerStatement) || SqlText.parserMayMisread(sql)) {

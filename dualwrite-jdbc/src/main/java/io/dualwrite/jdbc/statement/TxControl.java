@@ -248,7 +248,7 @@ public enum TxControl {
 
     /** Whether a statement ends the open transaction without saying so ({@link #implicitCommit}). */
     public enum ImplicitCommit {
-        /** It does not: queries, {@code SET}, {@code SHOW}, temporary tables. */
+        /** It does not: queries, {@code SET} (on H2 only those it counts as transactional), {@code SHOW}, temporary tables. */
         NONE,
         /** It commits the transaction before (or after) it runs: DDL, table maintenance, account statements. */
         CERTAIN,
@@ -286,6 +286,19 @@ public enum TxControl {
             + "|set\\s+(?!.*\\bautocommit\\b)(?!password\\b)).*");
 
     /**
+     * H2's {@code SET} commands that stay in the open transaction: a user variable ({@code SET @x = …}), and the
+     * settings H2 counts as transactional (its {@code Set.isTransactional}). H2 commits the open transaction before
+     * every other {@code SET} ({@code SET MODE}, {@code SET REFERENTIAL_INTEGRITY}, {@code SET DEFAULT_LOCK_TIMEOUT},
+     * {@code SET SESSION CHARACTERISTICS AS TRANSACTION …}, {@code SET CACHE_SIZE}…), as it does before DDL.
+     */
+    private static final Pattern H2_TRANSACTIONAL_SET = Pattern.compile("(?is)set\\s+(?:@|(?:query_timeout|lock_timeout"
+            + "|trace_level_system_out|trace_level_file|throttle|schema|schema_search_path|catalog|retention_time"
+            + "|lazy_query_execution|non_keywords|time\\s+zone|variable_binary|truncate_large_length|write_delay"
+            + "|ignore_catalogs)\\b).*");
+
+    private static final Pattern SET = Pattern.compile("(?i)set\\b");
+
+    /**
      * Whether {@code sql} commits the open transaction on MySQL/MariaDB ({@code mysql}) or H2 without being
      * transaction control; PostgreSQL keeps DDL in the transaction and has no such statements.
      */
@@ -297,6 +310,11 @@ public enum TxControl {
         String first = mysql ? statementRun(parts.get(0)) : parts.get(0);
         if ((mysql ? MYSQL_COMMITS : H2_COMMITS).matcher(first).lookingAt()) {
             return ImplicitCommit.CERTAIN;
+        }
+        if (!mysql && SET.matcher(first).lookingAt() && !H2_TRANSACTIONAL_SET.matcher(first).matches()) {
+            // H2 commits before a setting of the database or the session's characteristics; which settings it counts
+            // as transactional changes between versions, so one outside the list may commit, not must
+            return ImplicitCommit.POSSIBLE;
         }
         return parts.size() == 1 && KEEPS_TRANSACTION.matcher(first).matches() ? ImplicitCommit.NONE
                 : ImplicitCommit.POSSIBLE;
