@@ -68,6 +68,8 @@ public final class BackfillRun {
     private final Map<String, String> currentChunks = new ConcurrentHashMap<>();
     private volatile long estimatedRows;
     private volatile long resumedRows;
+    /** Rows the new store refused, all told, of the tables this run has worked on (only the coordinator writes it). */
+    private long refusedTotal;
     private volatile String currentJobId;
     private volatile String currentTable;
     private volatile @Nullable Thread coordinator;
@@ -201,6 +203,7 @@ public final class BackfillRun {
                     failure = work.run();
                 } finally {
                     results.add(work.result());
+                    refusedTotal += work.refusedRows.get();
                 }
                 if (failure != null) {
                     break;
@@ -232,7 +235,7 @@ public final class BackfillRun {
             outcome.completeExceptionally(new BackfillException("backfill run " + runId + " was aborted; run the job"
                     + " again to resume it", result, failure instanceof InterruptedException ? null : failure));
         } else if (UnholdableValueException.in(failure) != null) {
-            String refusals = refusals(failure);
+            String refusals = refusals(failure, refusedTotal);
             log.error("backfill {} copied every other row, but not {}", runId, refusals);
             outcome.completeExceptionally(new BackfillException("backfill run " + runId + " copied every other row,"
                     + " but the new store cannot hold " + refusals + ". Running the job again will not help until"
@@ -250,8 +253,11 @@ public final class BackfillRun {
         }
     }
 
-    /** The rows {@code failure} and those suppressed by it refused, one clause each (at most ten). */
-    private static String refusals(Throwable failure) {
+    /**
+     * The rows {@code failure} and those suppressed by it refused, one clause each (at most ten), and how many more of
+     * the {@code total} rows refused there were.
+     */
+    private static String refusals(Throwable failure, long total) {
         List<UnholdableValueException> all = new ArrayList<>();
         all.add(UnholdableValueException.in(failure));
         for (Throwable more : failure.getSuppressed()) {
@@ -267,14 +273,21 @@ public final class BackfillRun {
                     .append("' of table ").append(refused.table().orElse("?")).append(" (the ")
                     .append(refused.allowed()).append(')');
         }
-        if (all.size() > MAX_REFUSALS_NAMED) {
-            text.append("; and ").append(all.size() - MAX_REFUSALS_NAMED).append(" more rows (logged at WARN)");
+        long named = Math.min(all.size(), MAX_REFUSALS_NAMED);
+        if (Math.max(total, all.size()) > named) {
+            long more = Math.max(total, all.size()) - named;
+            text.append("; and ").append(more).append(" more rows (").append(total <= MAX_REFUSALS_LOGGED
+                    ? "logged at WARN" : "the first " + MAX_REFUSALS_LOGGED + " logged at WARN, the others at DEBUG;"
+                    + " a verification lists them").append(')');
         }
         return text.toString();
     }
 
-    /** Rows refused by the new store that a failed run's message names; the others are logged. */
+    /** Rows refused by the new store that a failed run's message names (and keeps); the others are logged. */
     private static final int MAX_REFUSALS_NAMED = 10;
+
+    /** Rows refused by the new store that are logged at WARN, each; the others at DEBUG, after one WARN saying so. */
+    private static final int MAX_REFUSALS_LOGGED = 100;
 
     private long estimate(Preflight.Table table) {
         try (Connection connection = job.oldDataSource().getConnection()) {
@@ -351,8 +364,14 @@ public final class BackfillRun {
         private final AtomicLong skipped = new AtomicLong();
         private final AtomicLong chunks = new AtomicLong();
         private volatile @Nullable Throwable failure;
-        /** Rows the new store cannot hold, refused by the copier: their chunks stay pending for a later run. */
+        /**
+         * The first ten rows the new store cannot hold, refused by the copier, for the run's
+         * failure: their chunks stay pending for a later run. Only the first ones: a table whose every row is refused
+         * kept an exception (and its stack) per row, memory growing with the table.
+         */
         private final java.util.Queue<UnholdableValueException> refused = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        /** How many rows were refused, all told. */
+        private final AtomicLong refusedRows = new AtomicLong();
         /** The chunks of those rows, which this run's workers claim no more. */
         private final Set<Long> passedOver = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private BackfillResult.@Nullable ResumePoint resumedFrom;
@@ -469,10 +488,10 @@ public final class BackfillRun {
                 }
                 currentChunks.put(worker, table.mapping().oldTable() + " " + chunk.describe());
                 try {
-                    int refusedBefore = refused.size();
+                    long refusedBefore = refusedRows.get();
                     RowCopier.SyncResult synced = copy(chunk, plannedKeys);
                     checkInterrupted(); // aborted: leave the chunk pending
-                    if (refused.size() > refusedBefore) {
+                    if (refusedRows.get() > refusedBefore) {
                         // its other rows are copied; the chunk stays pending (the claim rolls back) for a run after
                         // the mapping or the new column changed
                         passedOver.add(chunk.number());
@@ -589,8 +608,19 @@ public final class BackfillRun {
                     if (refusal == null) {
                         throw e;
                     }
-                    log.warn("backfill {}: {}", runId, refusal.getMessage());
-                    refused.add(refusal);
+                    long number = refusedRows.incrementAndGet();
+                    if (number <= MAX_REFUSALS_NAMED) {
+                        refused.add(refusal);
+                    }
+                    if (number <= MAX_REFUSALS_LOGGED) {
+                        log.warn("backfill {}: {}", runId, refusal.getMessage());
+                    } else {
+                        if (number == MAX_REFUSALS_LOGGED + 1) {
+                            log.warn("backfill {}: more than {} rows of {} refused; the others are logged at DEBUG, and"
+                                    + " verification lists them", runId, MAX_REFUSALS_LOGGED, table.mapping().oldTable());
+                        }
+                        log.debug("backfill {}: {}", runId, refusal.getMessage());
+                    }
                 }
             }
             return total;

@@ -47,7 +47,8 @@ final class Holdable {
     /** A value's text as a refusal quotes it: at most {@value #QUOTED_CHARACTERS} characters and the length. */
     static String quoted(Object value) {
         String text = value instanceof byte[] bytes ? java.util.HexFormat.of().formatHex(bytes)
-                : value instanceof LocalDateTime local ? local.toString().replace('T', ' ') : String.valueOf(value);
+                : value instanceof LocalDateTime local ? local.toString().replace('T', ' ')
+                : String.valueOf(value).replace("\u0000", "\\u0000"); // a NUL shown, not sent to a log or a terminal
         return text.length() <= QUOTED_CHARACTERS ? text
                 : text.substring(0, QUOTED_CHARACTERS) + "… (" + text.length() + " characters)";
     }
@@ -55,6 +56,24 @@ final class Holdable {
     /** What the column holds, when it cannot hold {@code value}; null when it can. */
     private static @Nullable String refusal(Object value, TableColumns.Column column, CopyDialect target) {
         int type = column.sqlType();
+        MySqlColumn catalog = column.declared();
+        if (target == CopyDialect.MYSQL && catalog != null) {
+            String declared = catalog.refusal(value);
+            if (declared != null) {
+                return declared;
+            }
+        }
+        if (value instanceof byte[] bytes) {
+            return binary(bytes, column, target);
+        }
+        if (column.bool() && value instanceof Number number) {
+            // a number other than 0 and 1 (a MySQL TINYINT(1) holding 2) would be stored as true: another value
+            boolean held = number instanceof Double || number instanceof Float
+                    ? number.doubleValue() == 0 || number.doubleValue() == 1
+                    : new BigDecimal(number.toString()).compareTo(BigDecimal.ZERO) == 0
+                    || new BigDecimal(number.toString()).compareTo(BigDecimal.ONE) == 0;
+            return held ? null : "holds true and false only, and of numbers only 0 and 1";
+        }
         if (value instanceof Double || value instanceof Float) {
             return floating(((Number) value).doubleValue(), column, target);
         }
@@ -217,9 +236,44 @@ final class Holdable {
         return null;
     }
 
+    /**
+     * Bytes: at most the column's length, and into a fixed-length {@code BINARY(n)} of MySQL/MariaDB exactly that
+     * many (the server pads a shorter value with zero bytes, which makes it another value).
+     */
+    private static @Nullable String binary(byte[] bytes, TableColumns.Column column, CopyDialect target) {
+        int type = column.sqlType();
+        if (type != Types.BINARY && type != Types.VARBINARY && type != Types.LONGVARBINARY && type != Types.BLOB
+                || column.typeNamed("bytea")) {
+            return null;
+        }
+        int length = column.precision();
+        if (length <= 0 || length >= Integer.MAX_VALUE / 2) {
+            return null;
+        }
+        if (bytes.length > length) {
+            return "holds at most " + length + " bytes, and this value has " + bytes.length;
+        }
+        MySqlColumn catalog = column.declared();
+        if (target == CopyDialect.MYSQL && catalog != null && catalog.type().startsWith("binary(") && bytes.length < length) {
+            return "holds values of exactly " + length + " bytes (a shorter one is padded with zero bytes, another"
+                    + " value), and this value has " + bytes.length;
+        }
+        return null;
+    }
+
     /** A text: its length, and for a time or date column whether the product reads it as the same value. */
     private static @Nullable String text(String text, TableColumns.Column column, CopyDialect target) {
         int type = column.sqlType();
+        if (target == CopyDialect.POSTGRESQL && text.indexOf('\u0000') >= 0) {
+            return "holds no NUL character (U+0000): PostgreSQL stores none in a text";
+        }
+        if (target == CopyDialect.POSTGRESQL && column.typeNamed("jsonb") && escapesNul(text)) {
+            return "holds no \\u0000 in a JSON string: PostgreSQL's jsonb stores none";
+        }
+        if (column.bool() && target != CopyDialect.MYSQL
+                && !BOOLEAN_TEXTS.contains(text.strip().toLowerCase(java.util.Locale.ROOT))) {
+            return "holds true and false only, and this text names neither";
+        }
         if (type == Types.VARCHAR || type == Types.NVARCHAR || type == Types.CHAR || type == Types.NCHAR) {
             int length = column.precision();
             if (length <= 0 || length >= Integer.MAX_VALUE / 2) {
@@ -254,6 +308,21 @@ final class Holdable {
             }
         }
         return null;
+    }
+
+    /** The texts the copier reads as a boolean (and binds as one). */
+    private static final java.util.Set<String> BOOLEAN_TEXTS = java.util.Set.of("1", "true", "t", "yes", "y", "0",
+            "false", "f", "no", "n");
+
+    /** Whether a JSON text holds the escape of U+0000 in a string ({@code \\u0000}, not an escaped backslash before it). */
+    private static boolean escapesNul(String json) {
+        for (int i = json.indexOf('\\'); i >= 0 && i < json.length() - 1; i = json.indexOf('\\', i)) {
+            if (json.startsWith("u0000", i + 1)) {
+                return true;
+            }
+            i += 2; // the escaped character, a backslash too
+        }
+        return false;
     }
 
     private static boolean parsesAsTime(String text) {

@@ -263,7 +263,7 @@ public final class KeyWalk {
         }
         List<Object> values = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
-            values.add(Values.parseKey(texts.get(i), keyColumns.get(i)));
+            values.add(inIndexOrder(Values.parseKey(texts.get(i), keyColumns.get(i)), keyColumns.get(i)));
         }
         String strict = lower ? ">" : "<";
         String last = lower ? ">" : "<=";
@@ -292,6 +292,22 @@ public final class KeyWalk {
             alternatives.add(terms.size() == 1 ? terms.get(0) : "(" + String.join(" AND ", terms) + ")");
         }
         return "(" + String.join(" OR ", alternatives) + ")";
+    }
+
+    /**
+     * A MySQL/MariaDB {@code ENUM} or {@code SET} key part as the number it is ordered by: its index is ordered by its
+     * labels' declared order (a {@code SET} by the sum of its members' bits), but compared with a text it compares as
+     * text, so a bound given as the label ({@code k > 'y'} of {@code ENUM('z','y','x','w')}) found only {@code 'z'}
+     * and the walk ended without {@code 'x'} and {@code 'w'}. Compared with the number, it compares as the index
+     * orders. Any other value as it is.
+     */
+    private Object inIndexOrder(Object value, TableColumns.Column column) {
+        MySqlColumn catalog = column.declared();
+        if (dialect != CopyDialect.MYSQL || catalog == null || !(value instanceof String text)) {
+            return value;
+        }
+        Long number = catalog.number(text);
+        return number == null ? value : number;
     }
 
     private String qualified(TableColumns.Column column) {

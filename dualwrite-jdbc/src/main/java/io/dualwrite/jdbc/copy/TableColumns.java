@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One table as its database reports it: the quoted name that reaches it, and its columns (names as the
@@ -26,7 +27,7 @@ final class TableColumns {
      */
     record Column(String name, int sqlType, String typeName, boolean timeZone, boolean integer, boolean bool,
                   int precision, int scale, String lowerTypeName, boolean bitNumber, boolean duration,
-                  boolean exactText) {
+                  boolean exactText, @Nullable MySqlColumn declared) {
         /**
          * @param precision the length the database reports (digits of a {@code bit(n)}; 0 when unknown)
          * @param scale     the digits after the point the database reports (of a decimal, or of the seconds of a
@@ -45,7 +46,14 @@ final class TableColumns {
             // MySQL/MariaDB TINYINT(1), which the drivers report as a boolean, holds -128 to 127
             boolean bool = Values.isBoolean(sqlType, typeName) && !bitNumber && !(mysql && integer);
             return new Column(name, sqlType, typeName, Values.hasTimeZone(sqlType, typeName), integer, bool, precision,
-                    Math.max(0, scale), typeName.toLowerCase(Locale.ROOT), bitNumber, mysql && sqlType == java.sql.Types.TIME, exactText);
+                    Math.max(0, scale), typeName.toLowerCase(Locale.ROOT), bitNumber, mysql && sqlType == java.sql.Types.TIME, exactText,
+                    null);
+        }
+
+        /** This column with what MySQL/MariaDB's catalog declares of it ({@link MySqlColumn}). */
+        Column withCatalog(@Nullable MySqlColumn catalog) {
+            return new Column(name, sqlType, typeName, timeZone, integer, bool, precision, scale, lowerTypeName, bitNumber,
+                    duration, exactText, catalog);
         }
 
         /**
@@ -104,7 +112,8 @@ final class TableColumns {
                 Set<String> computed = new java.util.HashSet<>();
                 Set<String> identityAlways = new java.util.HashSet<>();
                 List<String> every = new ArrayList<>();
-                generatedColumns(connection, dialect, quoted, meta, computed, identityAlways, every);
+                Map<String, MySqlColumn> declared = new java.util.HashMap<>();
+                generatedColumns(connection, dialect, quoted, meta, computed, identityAlways, every, declared);
                 Set<String> exact = dialect == CopyDialect.POSTGRESQL ? exactTextColumns(connection, quoted) : Set.of();
                 Map<String, Column> columns;
                 if (every.size() > meta.getColumnCount()) {
@@ -112,10 +121,10 @@ final class TableColumns {
                     try (Statement named = connection.createStatement();
                          ResultSet all = named.executeQuery("SELECT " + every.stream().map(dialect::quote)
                                  .collect(java.util.stream.Collectors.joining(", ")) + " FROM " + quoted + " WHERE 1 = 0")) {
-                        columns = columnsOf(all.getMetaData(), dialect, exact);
+                        columns = columnsOf(all.getMetaData(), dialect, exact, declared);
                     }
                 } else {
-                    columns = columnsOf(meta, dialect, exact);
+                    columns = columnsOf(meta, dialect, exact, declared);
                 }
                 return new TableColumns(table, dialect == CopyDialect.POSTGRESQL && !table.contains(".")
                         ? inItsSchema(connection, dialect, quoted) : quoted, columns, Set.copyOf(computed),
@@ -127,8 +136,8 @@ final class TableColumns {
         throw first;
     }
 
-    private static Map<String, Column> columnsOf(ResultSetMetaData meta, CopyDialect dialect, Set<String> exact)
-            throws SQLException {
+    private static Map<String, Column> columnsOf(ResultSetMetaData meta, CopyDialect dialect, Set<String> exact,
+                                                 Map<String, MySqlColumn> declared) throws SQLException {
         Map<String, Column> columns = new LinkedHashMap<>();
         for (int i = 1; i <= meta.getColumnCount(); i++) {
             String name = meta.getColumnName(i);
@@ -137,7 +146,8 @@ final class TableColumns {
                     : dialect == CopyDialect.H2 && (type.equalsIgnoreCase("CHARACTER VARYING")
                     || type.equalsIgnoreCase("VARCHAR") || type.equalsIgnoreCase("CHARACTER LARGE OBJECT"));
             columns.put(name.toLowerCase(Locale.ROOT), Column.of(name, meta.getColumnType(i), type,
-                    meta.getPrecision(i), meta.getScale(i), dialect, exactText));
+                    meta.getPrecision(i), meta.getScale(i), dialect, exactText)
+                    .withCatalog(declared.get(name.toLowerCase(Locale.ROOT))));
         }
         return columns;
     }
@@ -172,12 +182,13 @@ final class TableColumns {
      * value the database computes and refuses to be given (a sync writing one failed every time), and to {@code
      * identityAlways} PostgreSQL's and H2's identity columns {@code GENERATED ALWAYS}, which take a value only with
      * {@code OVERRIDING SYSTEM VALUE}, all by lower-cased name; and to {@code every}, on MySQL/MariaDB and H2, every column's
-     * name in the table's order, invisible ones included. Nothing is added when the catalog cannot be read (the
-     * columns are then written, as before). Run outside a transaction, as {@link #read}.
+     * name in the table's order, invisible ones included, and to {@code declared} what MySQL/MariaDB's catalog declares of
+     * each column ({@link MySqlColumn}: its full type and character set). Nothing is added when the catalog cannot be
+     * read (the columns are then written, as before). Run outside a transaction, as {@link #read}.
      */
     private static void generatedColumns(Connection connection, CopyDialect dialect, String quoted,
                                          ResultSetMetaData meta, Set<String> computed, Set<String> identityAlways,
-                                         List<String> every) {
+                                         List<String> every, Map<String, MySqlColumn> declared) {
         try {
             switch (dialect) {
                 case POSTGRESQL -> {
@@ -195,10 +206,13 @@ final class TableColumns {
                     }
                 }
                 case MYSQL -> {
+                    boolean wideTimestamps = MySqlColumn.wideTimestamps(connection.getMetaData().getDatabaseProductVersion());
                     try (Statement statement = connection.createStatement();
-                         ResultSet rows = statement.executeQuery("SHOW COLUMNS FROM " + quoted)) {
+                         ResultSet rows = statement.executeQuery("SHOW FULL COLUMNS FROM " + quoted)) {
                         while (rows.next()) {
                             every.add(rows.getString("Field"));
+                            declared.put(rows.getString("Field").toLowerCase(Locale.ROOT),
+                                    MySqlColumn.of(rows.getString("Type"), rows.getString("Collation"), wideTimestamps));
                             String extra = rows.getString("Extra");
                             // "VIRTUAL GENERATED", "STORED GENERATED"; not MySQL's "DEFAULT_GENERATED" (a default)
                             if (extra != null && MYSQL_GENERATED.matcher(extra).find()) {
@@ -235,6 +249,7 @@ final class TableColumns {
             computed.clear();
             identityAlways.clear();
             every.clear();
+            declared.clear();
         }
     }
 

@@ -309,14 +309,14 @@ final class JavaValues {
         } else if (value instanceof Boolean flag) {
             text = flag ? "1" : "0";
         } else if (value instanceof LocalDateTime dateTime) {
-            text = TIMESTAMP.format(dateTime);
+            text = dateTime(dateTime);
         } else if (value instanceof OffsetDateTime zoned) {
-            text = TIMESTAMP.format(zoned.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime());
+            text = dateTime(zoned.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime());
         } else if (value instanceof java.time.ZonedDateTime zoned) {
             // a transformer's value: its instant in UTC, as the copier writes it
-            text = TIMESTAMP.format(zoned.withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime());
+            text = dateTime(zoned.withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime());
         } else if (value instanceof java.time.Instant instant) {
-            text = TIMESTAMP.format(LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
+            text = dateTime(LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
         } else if (value instanceof LocalDate date) {
             text = date.toString();
         } else if (value instanceof LocalTime time) {
@@ -337,6 +337,15 @@ final class JavaValues {
             }
         }
         return VerifyDialect.escapeText(text);
+    }
+
+    /**
+     * A date-time with every digit of its second; a year before the common era as its year of the era and {@code BC}
+     * (the pattern's {@code yyyy} is the year of the era: without the mark 44 BC and AD 44 read alike, so a
+     * date-time compared in Java, a transformed or added column, was equal to the same day in the other era).
+     */
+    private static String dateTime(LocalDateTime dateTime) {
+        return dateTime.getYear() < 1 ? TIMESTAMP.format(dateTime) + " BC" : TIMESTAMP.format(dateTime);
     }
 
     private static boolean negativeZero(double number) {

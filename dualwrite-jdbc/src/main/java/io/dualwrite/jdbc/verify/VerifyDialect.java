@@ -48,7 +48,7 @@ enum VerifyDialect {
 
         @Override
         String trueFalse(String column, boolean numeric) {
-            return "CASE WHEN " + column + (numeric ? " <> 0" : "") + " THEN '1' ELSE '0' END";
+            return numeric ? numberAsTrueFalse(column) : "CASE WHEN " + column + " THEN '1' ELSE '0' END";
         }
 
         /**
@@ -158,7 +158,7 @@ enum VerifyDialect {
 
         @Override
         String trueFalse(String column, boolean numeric) {
-            return "CASE WHEN " + column + (numeric ? " <> 0" : "") + " THEN '1' ELSE '0' END";
+            return numeric ? numberAsTrueFalse(column) : "CASE WHEN " + column + " THEN '1' ELSE '0' END";
         }
 
         /**
@@ -183,6 +183,16 @@ enum VerifyDialect {
          */
         @Override
         String nativeText(String column, ColumnInfo info) {
+            if (info.sqlType() == java.sql.Types.ARRAY && info.type().equals("_numeric")) {
+                // each element by value, as a decimal is: a numeric(10,2)[] holds the {1.5} it was given as {1.50}
+                return "regexp_replace(regexp_replace(" + column + "::text, '\\.(\\d*[1-9])?0+(?=[,}])', '.\\1', 'g'),"
+                        + " '\\.(?=[,}])', '', 'g')";
+            }
+            if (info.sqlType() == java.sql.Types.ARRAY && info.type().equals("_bpchar")) {
+                // each element without its padding, as a CHAR is: a char(5)[] holds the {"ab "} of a char(3)[] as
+                // {"ab   "} (a quoted element's spaces before its closing quote; an escaped quote is preceded by \\)
+                return "regexp_replace(" + column + "::text, ' +\"', '\"', 'g')";
+            }
             return info.type().equals("float8") || info.type().equals("float4")
                     ? "encode(" + info.type() + "send(" + column + "), 'hex')" : column + "::text";
         }
@@ -282,14 +292,16 @@ enum VerifyDialect {
                     + ")) ELSE " + text + " END";
         }
 
+        /** A {@code BIT(1)} is 0 or 1; a number (a {@code TINYINT(1)}) is one of them only when it is 0 or 1. */
         @Override
         String trueFalse(String column, boolean numeric) {
-            return "CASE WHEN " + column + " <> 0 THEN '1' ELSE '0' END";
+            return numeric ? numberAsTrueFalse(column) : "CASE WHEN " + column + " <> 0 THEN '1' ELSE '0' END";
         }
 
         @Override
         String timestamp(String column) {
-            return "TRIM(TRAILING '.' FROM TRIM(TRAILING '0' FROM DATE_FORMAT(" + column + ", '%Y-%m-%d %H:%i:%s.%f')))";
+            return yearZeroBc(column, "TRIM(TRAILING '.' FROM TRIM(TRAILING '0' FROM DATE_FORMAT(" + column
+                    + ", '%Y-%m-%d %H:%i:%s.%f')))");
         }
 
         @Override
@@ -318,7 +330,7 @@ enum VerifyDialect {
 
         @Override
         String date(String column) {
-            return "DATE_FORMAT(" + column + ", '%Y-%m-%d')";
+            return yearZeroBc(column, "DATE_FORMAT(" + column + ", '%Y-%m-%d')");
         }
 
         @Override
@@ -371,6 +383,16 @@ enum VerifyDialect {
         }
     };
 
+    /**
+     * A MySQL/MariaDB date or date-time's {@code text} with the year 0000 written as PostgreSQL and H2 write that year,
+     * {@code 0001-… BC} (the proleptic calendar has no year 0: it is 1 BC). As {@code 0000-01-01} it differed from the
+     * copy of the same day in PostgreSQL or H2 on every run, and repair, copying the same day again, never converged.
+     */
+    static String yearZeroBc(String column, String text) {
+        return "CASE WHEN YEAR(" + column + ") = 0 THEN CONCAT('0001', SUBSTRING(" + text + ", 5), ' BC') ELSE " + text
+                + " END";
+    }
+
     static VerifyDialect of(Dialect dialect) {
         return switch (dialect) {
             case H2 -> H2;
@@ -402,8 +424,20 @@ enum VerifyDialect {
     /** A decimal by value: no trailing zeros after the point, no point without decimals. */
     abstract String decimal(String column);
 
-    /** {@code 1} or {@code 0}; {@code numeric} when the column is a number rather than a boolean. */
+    /**
+     * {@code 1} or {@code 0}; {@code numeric} when the column is a number rather than a boolean, compared with a
+     * boolean ({@link #numberAsTrueFalse}).
+     */
     abstract String trueFalse(String column, boolean numeric);
+
+    /**
+     * A number compared with a boolean: {@code 0} and {@code 1} as the boolean they hold, any other number (a MySQL
+     * {@code TINYINT(1)} holding 2, a decimal 0.5) as its decimal text, which no boolean renders to. As
+     * {@code <> 0} a 2 was true, and a boolean column that the copy had turned 2 into true verified equal to it.
+     */
+    String numberAsTrueFalse(String column) {
+        return "CASE WHEN " + column + " = 0 THEN '0' WHEN " + column + " = 1 THEN '1' ELSE " + decimal(column) + " END";
+    }
 
     /**
      * A date-time as {@code yyyy-MM-dd HH:mm:ss}, then {@code .} and the fraction of a second without trailing

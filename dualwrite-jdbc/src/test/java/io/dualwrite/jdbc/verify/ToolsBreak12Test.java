@@ -2,7 +2,8 @@ package io.dualwrite.jdbc.verify;
 
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.backfillFailing;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.inPairs;
-import static io.dualwrite.jdbc.verify.ToolsBreakSupport.repairResult;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.refused;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.refusedByName;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.rows;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.verify;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,14 +11,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.dualwrite.jdbc.backfill.BackfillException;
-import io.dualwrite.jdbc.copy.UnholdableValueException;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,41 +33,6 @@ class ToolsBreak12Test {
     private static final TableMapping T = TableMapping.builder("t").primaryKey("id").build();
 
     /**
-     * Backfills t (id, v) in chunks of two keys and asserts: the failure names each row of {@code refused} (key to
-     * the value's text) by key, column v and value, and says that running again will not help; the new store holds
-     * exactly {@code copied} ({@code sql}'s rows, read by the test); verification reports each refused key missing
-     * in the new store; a repair copies nothing else, names each refused row again and reports it remaining.
-     */
-    private static void refusedByName(TestDatabase old, TestDatabase fresh, Map<String, String> refused, String sql,
-                                      List<String> copied) throws Exception {
-        String target = old.kind() + " -> " + fresh.kind();
-        BackfillException failed = backfillFailing(old, fresh, T);
-        assertThat(failed.getMessage()).as(target).containsIgnoringCase("column v").contains("will not help")
-                .doesNotContain("resume it");
-        refused.forEach((key, value) -> assertThat(failed.getMessage()).as(target)
-                .contains("key '" + key + "'", "'" + value + "'"));
-        assertThat((Throwable) UnholdableValueException.in(failed)).as(target).isNotNull();
-        assertThat(rows(fresh, sql)).as(target).containsExactlyElementsOf(copied);
-
-        TableReport report = verify(old, fresh, T);
-        assertThat(report.differences()).as(report.toText())
-                .extracting(RowDifference::kind, RowDifference::key)
-                .containsExactlyInAnyOrderElementsOf(refused.keySet().stream()
-                        .map(key -> tuple(RowDifference.Kind.MISSING_IN_NEW, key)).toList());
-
-        Repairer.RepairResult repaired = repairResult(old, fresh, T);
-        assertThat(repaired.clean()).as(repaired.toString()).isFalse();
-        Repairer.TableRepair table = repaired.tables().get(0);
-        assertThat(table.refused()).as(target).hasSize(refused.size());
-        refused.forEach((key, value) -> assertThat(table.refused()).as(target)
-                .anySatisfy(text -> assertThat(text).contains("key '" + key + "'", "'" + value + "'")
-                        .containsIgnoringCase("column v")));
-        assertThat(table.remaining()).extracting(RowDifference::key)
-                .containsExactlyInAnyOrderElementsOf(refused.keySet());
-        assertThat(rows(fresh, sql)).as(target).containsExactlyElementsOf(copied);
-    }
-
-    /**
      * Writes into the new store, by {@code sql}, the row of {@code key} as the product would have changed its value
      * when told to hold it, and asserts verification reports that row different, not equal.
      */
@@ -80,14 +43,6 @@ class ToolsBreak12Test {
         assertThat(report.differences()).as(report.toText())
                 .extracting(RowDifference::kind, RowDifference::key)
                 .contains(tuple(RowDifference.Kind.DIFFERENT, key));
-    }
-
-    private static Map<String, String> refused(String... keysAndValues) {
-        Map<String, String> refused = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            refused.put(keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return refused;
     }
 
     // Input: PostgreSQL float8/float4 and H2 DOUBLE/REAL NaN, Infinity and -Infinity into MariaDB DOUBLE: MariaDB has

@@ -1,13 +1,17 @@
 package io.dualwrite.jdbc.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
+import io.dualwrite.jdbc.backfill.BackfillException;
 import io.dualwrite.jdbc.backfill.BackfillJob;
+import io.dualwrite.jdbc.copy.UnholdableValueException;
 import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.mapping.TableMapping;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -100,5 +104,52 @@ final class ToolsBreakSupport {
             rows.add(String.join(" ", values));
         }
         return rows;
+    }
+
+    /** Table t keyed by id, mapped as it is. */
+    private static final TableMapping BY_ID = TableMapping.builder("t").primaryKey("id").build();
+
+    /**
+     * Backfills t (id, v) in chunks of two keys and asserts: the failure names each row of {@code refused} (key to
+     * the value's text) by key, column v and value, and says that running again will not help; the new store holds
+     * exactly {@code copied} ({@code sql}'s rows, read by the test); verification reports each refused key missing
+     * in the new store; a repair copies nothing else, names each refused row again and reports it remaining.
+     */
+    static void refusedByName(TestDatabase old, TestDatabase fresh, Map<String, String> refused, String sql,
+                              List<String> copied) throws Exception {
+        String target = old.kind() + " -> " + fresh.kind();
+        BackfillException failed = backfillFailing(old, fresh, BY_ID);
+        assertThat(failed.getMessage()).as(target).containsIgnoringCase("column v").contains("will not help")
+                .doesNotContain("resume it");
+        refused.forEach((key, value) -> assertThat(failed.getMessage()).as(target)
+                .contains("key '" + key + "'", "'" + value + "'"));
+        assertThat((Throwable) UnholdableValueException.in(failed)).as(target).isNotNull();
+        assertThat(rows(fresh, sql)).as(target).containsExactlyElementsOf(copied);
+
+        TableReport report = verify(old, fresh, BY_ID);
+        assertThat(report.differences()).as(report.toText())
+                .extracting(RowDifference::kind, RowDifference::key)
+                .containsExactlyInAnyOrderElementsOf(refused.keySet().stream()
+                        .map(key -> tuple(RowDifference.Kind.MISSING_IN_NEW, key)).toList());
+
+        Repairer.RepairResult repaired = repairResult(old, fresh, BY_ID);
+        assertThat(repaired.clean()).as(repaired.toString()).isFalse();
+        Repairer.TableRepair table = repaired.tables().get(0);
+        assertThat(table.refused()).as(target).hasSize(refused.size());
+        refused.forEach((key, value) -> assertThat(table.refused()).as(target)
+                .anySatisfy(text -> assertThat(text).contains("key '" + key + "'", "'" + value + "'")
+                        .containsIgnoringCase("column v")));
+        assertThat(table.remaining()).extracting(RowDifference::key)
+                .containsExactlyInAnyOrderElementsOf(refused.keySet());
+        assertThat(rows(fresh, sql)).as(target).containsExactlyElementsOf(copied);
+    }
+
+    /** Keys and the texts of their refused values, in pairs: {@code refused("2", "NaN", "3", "Infinity")}. */
+    static Map<String, String> refused(String... keysAndValues) {
+        Map<String, String> refused = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            refused.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return refused;
     }
 }
