@@ -84,10 +84,11 @@ final class ContextExtractor {
         return MigrationContext.forMigration(rules.migration()).orderId(ids.orderId()).merchantId(ids.merchantId()).build();
     }
 
-    Ids idsOf(String statementId, @Nullable Object parameter) {
+    Ids idsOf(String id, @Nullable Object parameter) {
         if (parameter == null) {
             return new Ids(null, null);
         }
+        String statementId = owner(id);
         ContextRules.StatementPaths own = rules.statements().get(statementId);
         String orderId = own == null ? null : readOwn(statementId, parameter, own.orderIdPath());
         String merchantId = own == null ? null : readOwn(statementId, parameter, own.merchantIdPath());
@@ -107,6 +108,19 @@ final class ContextExtractor {
             }
         }
         return new Ids(orderId, merchantId);
+    }
+
+    /**
+     * The statement a statement MyBatis runs on another's behalf serves: a {@code selectKey} is named
+     * {@code insertId!selectKey} and gets the insert's parameter object, so it reads the ids by the insert's paths
+     * (and its mapper method's primitive arguments). Read by its own name, which no rule names, it found no ids when
+     * only the insert's own path named them, and ran without a context.
+     */
+    static String owner(String statementId) {
+        return statementId.endsWith(org.apache.ibatis.executor.keygen.SelectKeyGenerator.SELECT_KEY_SUFFIX)
+                ? statementId.substring(0, statementId.length()
+                        - org.apache.ibatis.executor.keygen.SelectKeyGenerator.SELECT_KEY_SUFFIX.length())
+                : statementId;
     }
 
     /**
