@@ -73,4 +73,83 @@ class MyBatisBreak13Test {
             assertThat(stores.changeLogCounts()).isEmpty();
         }
     }
+
+    private static final String LONE = Break13LoneCollectionMapper.class.getName();
+
+    private static org.apache.ibatis.session.Configuration loneCollections() {
+        org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:mybatis_break13_startup;DB_CLOSE_DELAY=-1");
+        org.apache.ibatis.session.Configuration configuration = new org.apache.ibatis.session.Configuration(
+                new org.apache.ibatis.mapping.Environment("startup",
+                        new org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory(), h2));
+        configuration.addMapper(Break13LoneCollectionMapper.class);
+        return configuration;
+    }
+
+    /**
+     * Statement paths through a lone collection or array argument by a name MyBatis does not give it: {@code list} for
+     * a set or an array, {@code array} for a list, {@code collection} for an array, or the element's own property
+     * with no name of the argument at all. MyBatis passes such an argument as a map of {@code collection} (any
+     * collection), {@code list} (a list), {@code array} (an array) and the argument's own name; each path was
+     * accepted (read as if the argument's elements were the parameter) and every call then found no id and followed
+     * the unattributed rule. Each is refused at install, naming the path, the statement, the mapper and the names.
+     */
+    @org.junit.jupiter.api.Test
+    void pathsThroughALoneCollectionByANameMyBatisDoesNotGiveItAreRefusedAtInstall() {
+        org.apache.ibatis.session.Configuration configuration = loneCollections();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MigrationContextInterceptor.install(configuration,
+                        ContextRules.builder("orders")
+                                .statement(LONE + ".insertSet", null, "list.merchantNo")
+                                .statement(LONE + ".insertArray", null, "collection.merchantNo")
+                                .statement(LONE + ".insertList", null, "merchantNo").build()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("property path 'list.merchantNo' of statement '" + LONE + ".insertSet' (mapper "
+                        + LONE + ") does not exist: MyBatis passes the lone Set argument as a map of [collection,"
+                        + " orders]")
+                .hasMessageContaining("property path 'collection.merchantNo' of statement '" + LONE + ".insertArray'"
+                        + " (mapper " + LONE + ") does not exist: MyBatis passes the lone Order[] argument as a map of"
+                        + " [array, orders]")
+                .hasMessageContaining("property path 'merchantNo' of statement '" + LONE + ".insertList' (mapper "
+                        + LONE + ") does not exist: MyBatis passes the lone List argument as a map of [collection, list,"
+                        + " orders]");
+        assertThat(configuration.getInterceptors()).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MigrationContextInterceptor.install(loneCollections(),
+                        ContextRules.builder("orders").statement(LONE + ".insertArray", null, "list.merchantNo")
+                                .statement(LONE + ".insertList", null, "array.merchantNo").build()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'list.merchantNo' of statement '" + LONE + ".insertArray'")
+                .hasMessageContaining("'array.merchantNo' of statement '" + LONE + ".insertList'");
+    }
+
+    /**
+     * A lone list argument named by its own name ({@code orders.merchantNo}, as its {@code <foreach collection>} names
+     * it; the build compiles with {@code -parameters}) was refused at install ("Order has no readable property
+     * 'orders'"), though MyBatis passes that name. It installs, with the names MyBatis gives each kind, and a call of
+     * m-1 (DUAL_WRITE) and one of m-2 (OLD_ONLY) through it, annotations off, mirror only m-1's rows.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = TestDatabases.Kind.class, names = {"H2", "MARIADB"})
+    void aLoneListNamedByItsOwnNameInstallsAndAttributesItsCalls(TestDatabases.Kind kind) throws Exception {
+        MigrationContextInterceptor.install(loneCollections(), ContextRules.builder("orders")
+                .statement(LONE + ".insertSet", null, "collection.merchantNo")
+                .statement(LONE + ".insertArray", null, "array.merchantNo")
+                .statement(LONE + ".insertList", null, "list.merchantNo").build());
+        try (MyBatisStores stores = new MyBatisStores(kind)) {
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            SqlSessionFactory sessions = MyBatisBreakSupport.sessions(stores.dataSource, ContextRules
+                    .builder(MyBatisStores.MIGRATION).annotations(false)
+                    .statement(LONE + ".insertList", null, "orders.merchantNo")
+                    .statement(LONE + ".insertSet", null, "orders.merchantNo")
+                    .statement(LONE + ".insertArray", null, "orders.merchantNo").build(),
+                    Break13LoneCollectionMapper.class);
+            try (SqlSession session = sessions.openSession(true)) {
+                Break13LoneCollectionMapper mapper = session.getMapper(Break13LoneCollectionMapper.class);
+                mapper.insertList(MyBatisBreakSupport.two("m-1", "1.00", "2.00"));
+                mapper.insertSet(new java.util.LinkedHashSet<>(MyBatisBreakSupport.two("m-2", "3.00", "4.00")));
+                mapper.insertArray(MyBatisBreakSupport.two("m-1", "5.00", "6.00").toArray(new Order[0]));
+                mapper.insertArray(MyBatisBreakSupport.two("m-2", "7.00", "8.00").toArray(new Order[0]));
+            }
+            MyBatisBreakSupport.assertOnlyTheMerchantMirrored(stores, "m-1", 8, 4);
+        }
+    }
 }
