@@ -91,6 +91,7 @@ public final class MigrationContextInterceptor implements Interceptor {
         this.extractor = new ContextExtractor(rules, configuration.getTypeHandlerRegistry());
         this.readResolver = reads == null ? null : reads.resolver();
         this.readRoutes = Map.copyOf(readRoutes);
+        LazyLoads.install(configuration); // lazy associations load under the context of the read that made them
     }
 
     /**

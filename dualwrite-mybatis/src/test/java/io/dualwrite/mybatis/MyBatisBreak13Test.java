@@ -179,4 +179,38 @@ class MyBatisBreak13Test {
             assertThat(stores.changeLogCounts()).isEqualTo(Map.of("*", 1L));
         }
     }
+
+    /**
+     * A lazily loaded association of m-3's order (NEW_ONLY; the old store holds a stale copy) loaded after the session
+     * closed, as mybatis-spring's template closes it after each call (by its getter, or all at once by a trigger method
+     * such as {@code hashCode}), or on another thread while the session is open: MyBatis loads it by a statement that
+     * takes the id alone, on a new executor and connection, outside any context, so it ran by the unattributed rule on
+     * the old store and the caller got the stale row. It now loads under the context of the read that made it.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"getter", "hashCode", "otherThread"})
+    void aLazyAssociationLoadedOutsideItsReadIsReadUnderThatReadsContext(String load) throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(TestDatabases.Kind.H2)) {
+            stores.merchantPhase("m-3", MigrationPhase.NEW_ONLY);
+            stores.oldDb.execute("INSERT INTO orders (id, merchant_no, status, amount) VALUES (7, 'm-3', 'STALE', 5)");
+            stores.newDb.execute("INSERT INTO orders_v2 (id, merchant_no, status, amount_total) VALUES (7, 'm-3', 'PAID', 5)");
+            SqlSessionFactory sessions = MyBatisBreakSupport.sessions(stores.dataSource, ContextRules
+                    .builder(MyBatisStores.MIGRATION).merchantIdPath("merchantNo").build(), Break13LazyMapper.class);
+            Break13LazyOrder order;
+            try (SqlSession session = sessions.openSession()) {
+                order = session.getMapper(Break13LazyMapper.class).selectLazy(7, "m-3");
+                if (load.equals("otherThread")) {
+                    Break13LazyOrder read = order;
+                    assertThat(java.util.concurrent.CompletableFuture.supplyAsync(() -> read.getAgain().getStatus())
+                            .get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("PAID");
+                }
+            }
+            if (load.equals("hashCode")) {
+                order.hashCode(); // one of MyBatis' lazyLoadTriggerMethods: loads every lazy property
+            }
+            assertThat(order.getStatus()).isEqualTo("PAID");
+            assertThat(order.getAgain().getStatus()).isEqualTo("PAID");
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
 }
