@@ -337,6 +337,16 @@ final class StartupCheck {
             }
         } else {
             root = statement.getParameterMap().getType();
+            if (root != null && isCollection(root)) {
+                // a statement of no mapper method (XML only) is given a collection by SqlSession, which wraps it
+                // as a lone argument without a name of its own
+                List<String> given = loneCollectionNames(rawClass(root), null);
+                if (!given.contains(names[0])) {
+                    return "MyBatis passes the lone " + rawClass(root).getSimpleName() + " argument as a map of "
+                            + given + ", and the path must start with one of them";
+                }
+                first = 1;
+            }
         }
         return walk(root, names, first, id, path);
     }
@@ -346,7 +356,7 @@ final class StartupCheck {
      * ({@code ParamNameResolver.wrapToMapIfCollection}): {@code collection} for any collection, {@code list} for a
      * list, {@code array} for an array, and the argument's own name when {@code useActualParamName} is on.
      */
-    private List<String> loneCollectionNames(Class<?> type, String actualName) {
+    private List<String> loneCollectionNames(Class<?> type, @Nullable String actualName) {
         TreeSet<String> names = new TreeSet<>();
         if (type.isArray()) {
             names.add("array");
@@ -356,7 +366,7 @@ final class StartupCheck {
                 names.add("list");
             }
         }
-        if (configuration.isUseActualParamName()) {
+        if (actualName != null && configuration.isUseActualParamName()) {
             names.add(actualName);
         }
         return List.copyOf(names);

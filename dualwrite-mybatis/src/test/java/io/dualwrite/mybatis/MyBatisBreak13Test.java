@@ -213,4 +213,45 @@ class MyBatisBreak13Test {
             assertThat(stores.changeLogCounts()).isEmpty();
         }
     }
+
+    private static final String XML_ONLY = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE mapper PUBLIC"
+            + " \"-//mybatis.org//DTD Mapper 3.0//EN\" \"https://mybatis.org/dtd/mybatis-3-mapper.dtd\">\n"
+            + "<mapper namespace=\"break13.xmlonly\">\n"
+            + "  <insert id=\"insertAll\" parameterType=\"java.util.List\">INSERT INTO orders (merchant_no, status, amount)"
+            + " VALUES <foreach collection=\"list\" item=\"o\" separator=\",\">(#{o.merchantNo}, #{o.status},"
+            + " #{o.amount})</foreach></insert>\n</mapper>\n";
+
+    private static org.apache.ibatis.session.Configuration xmlOnly() {
+        org.apache.ibatis.session.Configuration configuration = loneCollections();
+        new org.apache.ibatis.builder.xml.XMLMapperBuilder(new java.io.ByteArrayInputStream(
+                XML_ONLY.getBytes(java.nio.charset.StandardCharsets.UTF_8)), configuration, "break13-xmlonly.xml",
+                configuration.getSqlFragments()).parse();
+        return configuration;
+    }
+
+    /**
+     * The same kind for a statement of no mapper method (XML only, {@code parameterType="java.util.List"}), which
+     * {@code SqlSession.insert(id, list)} gives the list wrapped as {@code collection} and {@code list}: a path by the
+     * elements' property ({@code merchantNo}) or by {@code array} was accepted and never matched. Refused at install;
+     * {@code list.merchantNo} installs.
+     */
+    @org.junit.jupiter.api.Test
+    void pathsThroughTheListOfAnXmlOnlyStatementMustStartWithANameMyBatisGivesIt() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MigrationContextInterceptor.install(xmlOnly(),
+                        ContextRules.builder("orders").statement("break13.xmlonly.insertAll", null, "merchantNo")
+                                .build()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("property path 'merchantNo' of statement 'break13.xmlonly.insertAll' (mapper"
+                        + " break13.xmlonly) does not exist: MyBatis passes the lone List argument as a map of"
+                        + " [collection, list]");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MigrationContextInterceptor.install(xmlOnly(),
+                        ContextRules.builder("orders").statement("break13.xmlonly.insertAll", null, "array.merchantNo")
+                                .build()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'array.merchantNo' of statement 'break13.xmlonly.insertAll'");
+        org.apache.ibatis.session.Configuration right = xmlOnly();
+        MigrationContextInterceptor.install(right, ContextRules.builder("orders")
+                .statement("break13.xmlonly.insertAll", null, "list.merchantNo").build());
+        assertThat(right.getInterceptors()).hasSize(1);
+    }
 }
