@@ -53,6 +53,76 @@ final class LazyLoads implements ProxyFactory {
         return delegate.createProxy(target, loads, configuration, objectFactory, constructorArgTypes, constructorArgs);
     }
 
+    /**
+     * {@code cursor} with its rows mapped under {@code context} (unless one is open then): MyBatis maps a cursor's rows
+     * while the caller iterates, after the read's scope closed, so lazy proxies made then carried no context.
+     */
+    static <T> org.apache.ibatis.cursor.Cursor<T> mappedIn(org.apache.ibatis.cursor.Cursor<T> cursor,
+                                                          MigrationContext context) {
+        return new MappedIn<>(cursor, context);
+    }
+
+    /** A cursor whose rows are read under a context; everything else is the cursor's own. */
+    private static final class MappedIn<T> implements org.apache.ibatis.cursor.Cursor<T> {
+        private final org.apache.ibatis.cursor.Cursor<T> cursor;
+        private final MigrationContext context;
+
+        MappedIn(org.apache.ibatis.cursor.Cursor<T> cursor, MigrationContext context) {
+            this.cursor = cursor;
+            this.context = context;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return cursor.isOpen();
+        }
+
+        @Override
+        public boolean isConsumed() {
+            return cursor.isConsumed();
+        }
+
+        @Override
+        public int getCurrentIndex() {
+            return cursor.getCurrentIndex();
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            cursor.close();
+        }
+
+        @Override
+        public java.util.Iterator<T> iterator() {
+            java.util.Iterator<T> rows = cursor.iterator();
+            return new java.util.Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return inContext(rows::hasNext);
+                }
+
+                @Override
+                public T next() {
+                    return inContext(rows::next);
+                }
+            };
+        }
+
+        private <R> R inContext(java.util.function.Supplier<R> read) {
+            if (MigrationContext.current().isPresent()) {
+                return read.get();
+            }
+            try (MigrationContext.Scope scope = context.open()) {
+                return read.get();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return cursor.toString();
+        }
+    }
+
     /** The loaders of one proxy (the same map MyBatis fills), each load run under the read's context. */
     private static final class InContext extends ResultLoaderMap {
         private final MigrationContext context;

@@ -236,7 +236,10 @@ public final class MigrationContextInterceptor implements Interceptor {
             return invocation.proceed();
         }
         try (MigrationContext.Scope scope = context.open()) {
-            return invocation.proceed();
+            Object result = invocation.proceed();
+            // a cursor maps its rows while the caller iterates, after this scope: lazy proxies made then must see it
+            return result instanceof org.apache.ibatis.cursor.Cursor<?> cursor ? LazyLoads.mappedIn(cursor, context)
+                    : result;
         }
     }
 

@@ -11,12 +11,16 @@ import org.apache.ibatis.mapping.FetchType;
 public interface Break13LazyMapper {
 
     @Select("SELECT id, merchant_no, status FROM orders WHERE id = #{id} AND merchant_no = #{merchantNo}")
-    @Results({
+    @Results(id = "lazyOrder", value = {
             @Result(property = "id", column = "id", id = true),
             @Result(property = "merchantNo", column = "merchant_no"),
             @Result(property = "status", column = "status"),
             @Result(property = "again", column = "id", one = @One(select = "selectPlain", fetchType = FetchType.LAZY))})
     Break13LazyOrder selectLazy(@Param("id") long id, @Param("merchantNo") String merchantNo);
+
+    @Select("SELECT id, merchant_no, status FROM orders WHERE merchant_no = #{merchantNo} ORDER BY id")
+    @org.apache.ibatis.annotations.ResultMap("lazyOrder")
+    org.apache.ibatis.cursor.Cursor<Break13LazyOrder> cursorLazy(@Param("merchantNo") String merchantNo);
 
     @Select("SELECT id, merchant_no AS merchantNo, status FROM orders WHERE id = #{id}")
     Order selectPlain(long id);

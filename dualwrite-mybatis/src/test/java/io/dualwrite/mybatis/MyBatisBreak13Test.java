@@ -254,4 +254,29 @@ class MyBatisBreak13Test {
                 .statement("break13.xmlonly.insertAll", null, "list.merchantNo").build());
         assertThat(right.getInterceptors()).hasSize(1);
     }
+
+    /**
+     * The same through a {@code Cursor}: MyBatis maps its rows while the caller iterates, after the read's scope
+     * closed, so the proxies were made outside any context and their association, loaded after the session closed,
+     * came from the stale old store. The cursor's rows are now mapped under the read's context.
+     */
+    @org.junit.jupiter.api.Test
+    void aLazyAssociationOfACursorsRowIsReadUnderTheCursorsContext() throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(TestDatabases.Kind.H2)) {
+            stores.merchantPhase("m-3", MigrationPhase.NEW_ONLY);
+            stores.oldDb.execute("INSERT INTO orders (id, merchant_no, status, amount) VALUES (7, 'm-3', 'STALE', 5)");
+            stores.newDb.execute("INSERT INTO orders_v2 (id, merchant_no, status, amount_total) VALUES (7, 'm-3', 'PAID', 5)");
+            SqlSessionFactory sessions = MyBatisBreakSupport.sessions(stores.dataSource, ContextRules
+                    .builder(MyBatisStores.MIGRATION).merchantIdPath("merchantNo").build(), Break13LazyMapper.class);
+            java.util.List<Break13LazyOrder> orders = new java.util.ArrayList<>();
+            try (SqlSession session = sessions.openSession();
+                 org.apache.ibatis.cursor.Cursor<Break13LazyOrder> cursor = session.getMapper(Break13LazyMapper.class)
+                         .cursorLazy("m-3")) {
+                cursor.forEach(orders::add);
+            }
+            assertThat(orders).hasSize(1);
+            assertThat(orders.get(0).getStatus()).isEqualTo("PAID");
+            assertThat(orders.get(0).getAgain().getStatus()).isEqualTo("PAID");
+        }
+    }
 }
