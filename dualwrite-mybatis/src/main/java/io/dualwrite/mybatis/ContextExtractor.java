@@ -84,10 +84,11 @@ final class ContextExtractor {
         return MigrationContext.forMigration(rules.migration()).orderId(ids.orderId()).merchantId(ids.merchantId()).build();
     }
 
-    Ids idsOf(String statementId, @Nullable Object parameter) {
+    Ids idsOf(String id, @Nullable Object parameter) {
         if (parameter == null) {
             return new Ids(null, null);
         }
+        String statementId = owner(id);
         ContextRules.StatementPaths own = rules.statements().get(statementId);
         String orderId = own == null ? null : readOwn(statementId, parameter, own.orderIdPath());
         String merchantId = own == null ? null : readOwn(statementId, parameter, own.merchantIdPath());
@@ -107,6 +108,19 @@ final class ContextExtractor {
             }
         }
         return new Ids(orderId, merchantId);
+    }
+
+    /**
+     * The statement a statement MyBatis runs on another's behalf serves: a {@code selectKey} is named
+     * {@code insertId!selectKey} and gets the insert's parameter object, so it reads the ids by the insert's paths
+     * (and its mapper method's primitive arguments). Read by its own name, which no rule names, it found no ids when
+     * only the insert's own path named them, and ran without a context.
+     */
+    static String owner(String statementId) {
+        return statementId.endsWith(org.apache.ibatis.executor.keygen.SelectKeyGenerator.SELECT_KEY_SUFFIX)
+                ? statementId.substring(0, statementId.length()
+                        - org.apache.ibatis.executor.keygen.SelectKeyGenerator.SELECT_KEY_SUFFIX.length())
+                : statementId;
     }
 
     /**
@@ -298,7 +312,11 @@ final class ContextExtractor {
         for (String name : names) {
             List<@Nullable Object> next = new ArrayList<>();
             for (Object value : flatten(current)) {
-                if (value == null || simpleTypes.hasTypeHandler(value.getClass())) {
+                if (value == null) {
+                    next.add(null); // an element with nothing on the path has no id: the elements share none
+                    continue;
+                }
+                if (simpleTypes.hasTypeHandler(value.getClass())) {
                     continue;
                 }
                 MetaObject meta = meta(value);
@@ -319,15 +337,10 @@ final class ContextExtractor {
         }
         Set<@Nullable String> texts = new LinkedHashSet<>();
         for (Object value : flatten(current)) {
-            if (value == null) {
-                continue;
-            }
-            String text = idText(value);
-            if (text != null) {
-                texts.add(text);
-            } else if (!canBeId(value)) {
-                texts.add(null); // an element that is no id (a bean) makes the path give none; a blank one is skipped
-            }
+            // an element without an id (null, blank, an unset primitive key) or that is no id (a bean) makes the
+            // path give none: skipped, the other elements' merchant was taken for its row too, and the row of no
+            // merchant was copied as theirs, though inserted alone it follows the unattributed rule
+            texts.add(value == null ? null : idText(value));
         }
         return texts.size() == 1 ? texts.iterator().next() : null;
     }
@@ -359,22 +372,26 @@ final class ContextExtractor {
         return beans;
     }
 
-    private Set<String> annotated(List<Object> beans, boolean order) {
-        Set<String> texts = new LinkedHashSet<>();
+    /**
+     * The texts of the fields marked as order ({@code order}) or merchant ids in {@code beans}; a null among them when a
+     * marked field holds none (null, blank, an unset primitive key), so that such a bean beside others leaves the call
+     * without that id rather than with theirs.
+     */
+    private Set<@Nullable String> annotated(List<Object> beans, boolean order) {
+        Set<@Nullable String> texts = new LinkedHashSet<>();
         for (Object bean : beans) {
             AnnotatedFields known = fields.computeIfAbsent(bean.getClass(), ContextExtractor::scan);
             for (Field field : order ? known.orderIds() : known.merchantIds()) {
                 try {
                     Object value = value(bean, field);
                     if (field.getType().isPrimitive() && isZero(value)) {
-                        continue; // an unset primitive key (see isZero)
+                        texts.add(null); // an unset primitive key (see isZero): no id
+                        continue;
                     }
                     Object id = value instanceof java.util.Optional<?> optional ? optional.orElse(null) : value;
                     // as a path reads it (an Optional's value, an enum as bound); a marked value object by its text
                     String text = id == null ? null : canBeId(id) ? text(id) : id.toString();
-                    if (text != null && !text.isBlank()) {
-                        texts.add(text);
-                    }
+                    texts.add(text == null || text.isBlank() ? null : text);
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException("cannot read the field " + field + " marked as an id: " + e.getMessage(), e);
                 }
@@ -401,7 +418,7 @@ final class ContextExtractor {
         return field.get(bean);
     }
 
-    private static @Nullable String single(Set<String> texts) {
+    private static @Nullable String single(Set<@Nullable String> texts) {
         return texts.size() == 1 ? texts.iterator().next() : null;
     }
 

@@ -91,6 +91,7 @@ public final class MigrationContextInterceptor implements Interceptor {
         this.extractor = new ContextExtractor(rules, configuration.getTypeHandlerRegistry());
         this.readResolver = reads == null ? null : reads.resolver();
         this.readRoutes = Map.copyOf(readRoutes);
+        LazyLoads.install(configuration); // lazy associations load under the context of the read that made them
     }
 
     /**
@@ -235,7 +236,10 @@ public final class MigrationContextInterceptor implements Interceptor {
             return invocation.proceed();
         }
         try (MigrationContext.Scope scope = context.open()) {
-            return invocation.proceed();
+            Object result = invocation.proceed();
+            // a cursor maps its rows while the caller iterates, after this scope: lazy proxies made then must see it
+            return result instanceof org.apache.ibatis.cursor.Cursor<?> cursor ? LazyLoads.mappedIn(cursor, context)
+                    : result;
         }
     }
 
@@ -246,7 +250,18 @@ public final class MigrationContextInterceptor implements Interceptor {
      * row of an order switched apart from its merchant was left to a scoped resync of the whole table.
      */
     private void keyedBefore(Invocation invocation, MappedStatement statement, Object parameter) throws java.sql.SQLException {
-        statement.getKeyGenerator().processBefore((Executor) invocation.getTarget(), statement, null, parameter);
+        // the key's query is the first statement of the call, and may be the first of the session's connection, which
+        // stays on the store chosen then: it runs under the ids known before the key (the insert's own paths), as it
+        // ran inside the insert's context when MyBatis ran it. Without them (MyBatis names it "…!selectKey", which
+        // no statement path names) a merchant of the new store had its insert refused on an old-store connection.
+        MigrationContext known = extractor.contextFor(statement.getId(), parameter);
+        if (known == null) {
+            statement.getKeyGenerator().processBefore((Executor) invocation.getTarget(), statement, null, parameter);
+        } else {
+            try (MigrationContext.Scope scope = known.open()) {
+                statement.getKeyGenerator().processBefore((Executor) invocation.getTarget(), statement, null, parameter);
+            }
+        }
         invocation.getArgs()[0] = withoutKeyBefore.computeIfAbsent(statement.getId(), id -> withoutKeyGenerator(statement));
     }
 

@@ -311,10 +311,14 @@ final class StartupCheck {
                     return null; // the value itself, as #{anyName} binds it
                 }
                 if (isCollection(root)) {
-                    // MyBatis wraps a lone collection as 'collection'/'list'/'array' and the paths may start there
-                    if (names[0].equals("collection") || names[0].equals("list") || names[0].equals("array")) {
-                        first = 1;
+                    // MyBatis passes a lone collection or array as a map of the names below, never itself: a path
+                    // must start with one of them, as a <foreach collection> does
+                    List<String> given = loneCollectionNames(rawClass(root), params[0]);
+                    if (!given.contains(names[0])) {
+                        return "MyBatis passes the lone " + rawClass(root).getSimpleName() + " argument as a map of "
+                                + given + ", and the path must start with one of them";
                     }
+                    first = 1;
                 }
             } else {
                 int index = Arrays.asList(params).indexOf(names[0]);
@@ -333,8 +337,39 @@ final class StartupCheck {
             }
         } else {
             root = statement.getParameterMap().getType();
+            if (root != null && isCollection(root)) {
+                // a statement of no mapper method (XML only) is given a collection by SqlSession, which wraps it
+                // as a lone argument without a name of its own
+                List<String> given = loneCollectionNames(rawClass(root), null);
+                if (!given.contains(names[0])) {
+                    return "MyBatis passes the lone " + rawClass(root).getSimpleName() + " argument as a map of "
+                            + given + ", and the path must start with one of them";
+                }
+                first = 1;
+            }
         }
         return walk(root, names, first, id, path);
+    }
+
+    /**
+     * The names MyBatis gives a lone collection or array argument without {@code @Param} in the map it passes
+     * ({@code ParamNameResolver.wrapToMapIfCollection}): {@code collection} for any collection, {@code list} for a
+     * list, {@code array} for an array, and the argument's own name when {@code useActualParamName} is on.
+     */
+    private List<String> loneCollectionNames(Class<?> type, @Nullable String actualName) {
+        TreeSet<String> names = new TreeSet<>();
+        if (type.isArray()) {
+            names.add("array");
+        } else {
+            names.add("collection");
+            if (List.class.isAssignableFrom(type)) {
+                names.add("list");
+            }
+        }
+        if (actualName != null && configuration.isUseActualParamName()) {
+            names.add(actualName);
+        }
+        return List.copyOf(names);
     }
 
     /** Why {@code names} from {@code first} on cannot be read from a value of {@code root}, or null (see misfit). */

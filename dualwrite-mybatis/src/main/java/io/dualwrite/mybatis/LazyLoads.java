@@ -1,0 +1,178 @@
+package io.dualwrite.mybatis;
+
+import io.dualwrite.MigrationContext;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Properties;
+import org.apache.ibatis.executor.loader.ProxyFactory;
+import org.apache.ibatis.executor.loader.ResultLoaderMap;
+import org.apache.ibatis.reflection.factory.ObjectFactory;
+import org.apache.ibatis.session.Configuration;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MyBatis' {@link ProxyFactory} with lazy loads run under the {@link MigrationContext} of the read that made the
+ * proxy. MyBatis loads a lazy association by its nested statement, which takes a column value (an order id) and no
+ * merchant; after the session closed (mybatis-spring's template closes it after each call) or on another thread it
+ * runs on a new executor and a new connection, outside any context, and so followed the unattributed rule: the
+ * association of a merchant whose new store is authoritative was read from the old store, stale. The context open
+ * while the proxy was made (the one the interceptor opened for the read, or the application's) is opened again around
+ * each load; a read without a context makes proxies as before.
+ */
+final class LazyLoads implements ProxyFactory {
+
+    /** The map of loaders MyBatis keeps private; a copy sharing it sees the loaders added after the proxy is made. */
+    private static final java.lang.reflect.@Nullable Field LOADERS = loaders();
+
+    private final ProxyFactory delegate;
+
+    private LazyLoads(ProxyFactory delegate) {
+        this.delegate = delegate;
+    }
+
+    /** Wraps the proxy factory of {@code configuration}, once. */
+    static void install(Configuration configuration) {
+        ProxyFactory current = configuration.getProxyFactory();
+        if (LOADERS != null && !(current instanceof LazyLoads)) {
+            configuration.setProxyFactory(new LazyLoads(current));
+        }
+    }
+
+    @Override
+    public void setProperties(Properties properties) {
+        delegate.setProperties(properties);
+    }
+
+    @Override
+    public Object createProxy(Object target, ResultLoaderMap lazyLoader, Configuration configuration,
+                              ObjectFactory objectFactory, List<Class<?>> constructorArgTypes,
+                              List<Object> constructorArgs) {
+        MigrationContext context = MigrationContext.current().orElse(null);
+        ResultLoaderMap loads = context == null ? lazyLoader : InContext.of(lazyLoader, context);
+        return delegate.createProxy(target, loads, configuration, objectFactory, constructorArgTypes, constructorArgs);
+    }
+
+    /**
+     * {@code cursor} with its rows mapped under {@code context} (unless one is open then): MyBatis maps a cursor's rows
+     * while the caller iterates, after the read's scope closed, so lazy proxies made then carried no context.
+     */
+    static <T> org.apache.ibatis.cursor.Cursor<T> mappedIn(org.apache.ibatis.cursor.Cursor<T> cursor,
+                                                          MigrationContext context) {
+        return new MappedIn<>(cursor, context);
+    }
+
+    /** A cursor whose rows are read under a context; everything else is the cursor's own. */
+    private static final class MappedIn<T> implements org.apache.ibatis.cursor.Cursor<T> {
+        private final org.apache.ibatis.cursor.Cursor<T> cursor;
+        private final MigrationContext context;
+
+        MappedIn(org.apache.ibatis.cursor.Cursor<T> cursor, MigrationContext context) {
+            this.cursor = cursor;
+            this.context = context;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return cursor.isOpen();
+        }
+
+        @Override
+        public boolean isConsumed() {
+            return cursor.isConsumed();
+        }
+
+        @Override
+        public int getCurrentIndex() {
+            return cursor.getCurrentIndex();
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            cursor.close();
+        }
+
+        @Override
+        public java.util.Iterator<T> iterator() {
+            java.util.Iterator<T> rows = cursor.iterator();
+            return new java.util.Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return inContext(rows::hasNext);
+                }
+
+                @Override
+                public T next() {
+                    return inContext(rows::next);
+                }
+            };
+        }
+
+        private <R> R inContext(java.util.function.Supplier<R> read) {
+            if (MigrationContext.current().isPresent()) {
+                return read.get();
+            }
+            try (MigrationContext.Scope scope = context.open()) {
+                return read.get();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return cursor.toString();
+        }
+    }
+
+    /** The loaders of one proxy (the same map MyBatis fills), each load run under the read's context. */
+    private static final class InContext extends ResultLoaderMap {
+        private final MigrationContext context;
+
+        private InContext(MigrationContext context) {
+            this.context = context;
+        }
+
+        static ResultLoaderMap of(ResultLoaderMap loaders, MigrationContext context) {
+            try {
+                InContext scoped = new InContext(context);
+                LOADERS.set(scoped, LOADERS.get(loaders));
+                return scoped;
+            } catch (ReflectiveOperationException | RuntimeException unknown) {
+                return loaders; // loads as MyBatis alone would
+            }
+        }
+
+        @Override
+        public boolean load(String property) throws SQLException {
+            if (MigrationContext.current().isPresent()) {
+                return super.load(property); // an open context wins, as at the interceptor
+            }
+            try (MigrationContext.Scope scope = context.open()) {
+                return super.load(property);
+            }
+        }
+
+        @Override
+        public void loadAll() throws SQLException {
+            if (MigrationContext.current().isPresent()) {
+                super.loadAll();
+                return;
+            }
+            try (MigrationContext.Scope scope = context.open()) {
+                super.loadAll();
+            }
+        }
+    }
+
+    private static java.lang.reflect.@Nullable Field loaders() {
+        try {
+            java.lang.reflect.Field field = ResultLoaderMap.class.getDeclaredField("loaderMap");
+            field.setAccessible(true);
+            return field;
+        } catch (ReflectiveOperationException | RuntimeException unknown) {
+            LoggerFactory.getLogger(LazyLoads.class).warn("This MyBatis version has no readable"
+                    + " ResultLoaderMap.loaderMap ({}); a lazy association loaded after its session closed runs"
+                    + " without the context of the read that made it", unknown.toString());
+            return null;
+        }
+    }
+}
