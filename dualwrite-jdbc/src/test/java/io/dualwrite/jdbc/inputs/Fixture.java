@@ -222,6 +222,21 @@ final class Fixture implements AutoCloseable {
         return records().stream().filter(ChangeRecord::isScoped).toList();
     }
 
+    /**
+     * Waits until the mirrors that ended (any outcome) carried {@code rows} row writes in all, and returns their
+     * outcomes: a lane may take several syncs into one run, which ends as one event carrying all their rows.
+     */
+    List<MirrorOutcome> awaitMirroredRows(int rows) {
+        try {
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> events.stream().mapToInt(event -> event.task().rows().size()).sum() >= rows);
+        } catch (org.awaitility.core.ConditionTimeoutException late) {
+            throw new AssertionError("expected mirror ends carrying " + rows + " row writes within 20 s, saw "
+                    + events + "; recorded: " + records(), late);
+        }
+        return events.stream().map(MirrorEvent::outcome).toList();
+    }
+
     /** Waits until {@code count} mirror tasks have ended (any outcome) and returns their outcomes. */
     List<MirrorOutcome> awaitMirrors(int count) {
         try {

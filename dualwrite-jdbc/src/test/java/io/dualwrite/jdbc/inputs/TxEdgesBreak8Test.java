@@ -316,7 +316,8 @@ class TxEdgesBreak8Test {
             release.countDown();
             holder.get(20, TimeUnit.SECONDS);
             assertThat(first.awaitMirrors(1)).containsOnly(MirrorOutcome.SUCCEEDED);
-            assertThat(second.awaitMirrors(3)).containsOnly(MirrorOutcome.SUCCEEDED);
+            // three autocommitted updates of key 2; the lane may have run the last two as one sync (one event)
+            assertThat(second.awaitMirroredRows(3)).containsOnly(MirrorOutcome.SUCCEEDED);
             assertThat(Rows.assertOrdersSame(first, "id, qty, status")).containsExactly(
                     expected("id", 1, "qty", 1, "status", "T1"), expected("id", 2, "qty", 11, "status", "T4"));
             assertThat(first.records()).isEmpty();
