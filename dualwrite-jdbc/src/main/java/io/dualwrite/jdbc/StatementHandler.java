@@ -75,18 +75,17 @@ final class StatementHandler implements InvocationHandler {
     /** The proxy the application holds: what result sets answer to {@code getStatement()}. */
     private Statement self;
     /**
-     * How the application prepared a statement that the library prepared asking for keys instead, which the driver
+     * The {@code prepareStatement} method by which the application prepared a statement that the library prepared
+     * asking for keys instead (two fields, not a record, to allocate nothing more per statement), which the driver
      * holds otherwise than the application's: PostgreSQL's with a {@code RETURNING} of the key columns, which {@code
      * getMetaData()} describes where the application's statement returns no rows; every driver's without the
      * result-set type, concurrency and holdability the application asked for ({@link #asAsked}).
      */
-    private @Nullable AsPrepared asPrepared;
+    private @Nullable Method preparedBy;
+    /** The arguments of {@link #preparedBy}, with the SQL its store runs. */
+    private Object @Nullable [] preparedWith;
     /** The statement as the application prepared it, made at the first {@link #asAsked}; closed with this one. */
     private @Nullable PreparedStatement preparedAsAsked;
-
-    /** The {@code prepareStatement} call of the application, with the SQL its store runs. */
-    private record AsPrepared(Method method, Object[] args) {
-    }
 
     private StatementHandler(ConnectionHandler connection, Statement physical, String kindName,
                              @Nullable StatementAnalysis analysis, boolean identityPlan, boolean appAskedKeys,
@@ -155,7 +154,8 @@ final class StatementHandler implements InvocationHandler {
                 appAskedKeys, updatable(name, args));
         if (requestKeys) {
             handler.keys.markRequestedByUs();
-            handler.asPrepared = new AsPrepared(method, physicalArgs);
+            handler.preparedBy = method;
+            handler.preparedWith = physicalArgs;
         }
         return proxy(handler, name.equals("prepareCall") ? CallableStatement.class : PreparedStatement.class);
     }
@@ -297,7 +297,7 @@ final class StatementHandler implements InvocationHandler {
             case "getResultSetType":
             case "getResultSetConcurrency":
             case "getResultSetHoldability":
-                if (asPrepared != null && !physical.isClosed()) {
+                if (preparedBy != null && !physical.isClosed()) {
                     return asAsked(method, args);
                 }
                 break;
@@ -381,10 +381,10 @@ final class StatementHandler implements InvocationHandler {
      * holdability. The application's statement is prepared (never run) on the same connection once, and asked.
      */
     private Object asAsked(Method method, @Nullable Object[] args) throws Throwable {
-        AsPrepared asked = java.util.Objects.requireNonNull(asPrepared);
         PreparedStatement plain = preparedAsAsked;
         if (plain == null || plain.isClosed()) {
-            plain = (PreparedStatement) ConnectionHandler.call(connection.physical(), asked.method(), asked.args());
+            plain = (PreparedStatement) ConnectionHandler.call(connection.physical(),
+                    java.util.Objects.requireNonNull(preparedBy), java.util.Objects.requireNonNull(preparedWith));
             preparedAsAsked = plain;
         }
         return ConnectionHandler.call(plain, method, args);
