@@ -667,49 +667,22 @@ public final class DualWriteMappers {
     }
 
     /** A MyBatis cursor that closes its session when it is closed or read to its end. */
-    private static final class SessionCursor<T> implements org.apache.ibatis.cursor.Cursor<T> {
-        private final org.apache.ibatis.cursor.Cursor<T> cursor;
+    private static final class SessionCursor<T> extends DelegatingCursor<T> {
         private final SqlSession session;
         private boolean closed;
 
         SessionCursor(org.apache.ibatis.cursor.Cursor<T> cursor, SqlSession session) {
-            this.cursor = cursor;
+            super(cursor);
             this.session = session;
         }
 
         @Override
-        public boolean isOpen() {
-            return cursor.isOpen();
-        }
-
-        @Override
-        public boolean isConsumed() {
-            return cursor.isConsumed();
-        }
-
-        @Override
-        public int getCurrentIndex() {
-            return cursor.getCurrentIndex();
-        }
-
-        @Override
-        public java.util.Iterator<T> iterator() {
-            java.util.Iterator<T> rows = cursor.iterator();
-            return new java.util.Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    boolean more = rows.hasNext();
-                    if (!more) {
-                        close();
-                    }
-                    return more;
-                }
-
-                @Override
-                public T next() {
-                    return rows.next();
-                }
-            };
+        boolean hasNext(java.util.Iterator<T> rows) {
+            boolean more = rows.hasNext();
+            if (!more) {
+                close();
+            }
+            return more;
         }
 
         @Override

@@ -63,49 +63,22 @@ final class LazyLoads implements ProxyFactory {
     }
 
     /** A cursor whose rows are read under a context; everything else is the cursor's own. */
-    private static final class MappedIn<T> implements org.apache.ibatis.cursor.Cursor<T> {
-        private final org.apache.ibatis.cursor.Cursor<T> cursor;
+    private static final class MappedIn<T> extends DelegatingCursor<T> {
         private final MigrationContext context;
 
         MappedIn(org.apache.ibatis.cursor.Cursor<T> cursor, MigrationContext context) {
-            this.cursor = cursor;
+            super(cursor);
             this.context = context;
         }
 
         @Override
-        public boolean isOpen() {
-            return cursor.isOpen();
+        boolean hasNext(java.util.Iterator<T> rows) {
+            return inContext(rows::hasNext);
         }
 
         @Override
-        public boolean isConsumed() {
-            return cursor.isConsumed();
-        }
-
-        @Override
-        public int getCurrentIndex() {
-            return cursor.getCurrentIndex();
-        }
-
-        @Override
-        public void close() throws java.io.IOException {
-            cursor.close();
-        }
-
-        @Override
-        public java.util.Iterator<T> iterator() {
-            java.util.Iterator<T> rows = cursor.iterator();
-            return new java.util.Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return inContext(rows::hasNext);
-                }
-
-                @Override
-                public T next() {
-                    return inContext(rows::next);
-                }
-            };
+        T next(java.util.Iterator<T> rows) {
+            return inContext(rows::next);
         }
 
         private <R> R inContext(java.util.function.Supplier<R> read) {
@@ -115,11 +88,6 @@ final class LazyLoads implements ProxyFactory {
             try (MigrationContext.Scope scope = context.open()) {
                 return read.get();
             }
-        }
-
-        @Override
-        public String toString() {
-            return cursor.toString();
         }
     }
 
