@@ -56,6 +56,27 @@ class WritePathBreak13Test {
         WritePathBreak9Test.drained(fixture);
     }
 
+    /** The H2 trigger that adds 100 to an order's quantity for each row inserted into audit ({@link BumpOrder}). */
+    private static final String AUDIT_BUMP =
+            "CREATE TRIGGER audit_bump AFTER INSERT ON audit FOR EACH ROW CALL \"" + BumpOrder.class.getName() + "\"";
+
+    /**
+     * Runs {@code setup} on the old store of {@code fixture} (seeded orders 1, 2, 3), then {@code sql} as {@code way}
+     * says through the data source; asserts the old store's orders are {@code expectedOld} ("id:qty" pairs) and the
+     * new store equals it, or holds a scoped resync whose resolution makes it so.
+     */
+    private static void recordedOrExact(Fixture fixture, String way, String sql, String expectedOld, String... setup)
+            throws Exception {
+        try (fixture) {
+            if (setup.length > 0) {
+                fixture.onOld(setup);
+            }
+            run(fixture, way, sql);
+            assertThat(oldOrders(fixture)).isEqualTo(expectedOld);
+            Mirrored.exactOrResynced(fixture, "H2 " + sql);
+        }
+    }
+
     // ---- 1. H2: synonyms and triggers ------------------------------------------------------------------------------
 
     // Failed before its fix: os is no mapped name, and on H2 no catalog was read for what a write on it reaches:
@@ -68,12 +89,8 @@ class WritePathBreak13Test {
         "TRANSACTION | UPDATE OS SET qty = qty + 1 WHERE code = 'c'          | 1:1 2:2 3:4",
         "STATEMENT   | MERGE INTO os KEY (id) VALUES (3, 'c', 33)            | 1:1 2:2 3:33"})
     void h2WritesThroughASynonymOfAMappedTableAreRecorded(String way, String sql, String expectedOld) throws Exception {
-        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.H2, Kind.H2), Mirrored.PG)) {
-            fixture.onOld("CREATE SYNONYM os FOR orders");
-            run(fixture, way, sql);
-            assertThat(oldOrders(fixture)).isEqualTo(expectedOld);
-            Mirrored.exactOrResynced(fixture, "H2 " + sql);
-        }
+        recordedOrExact(Mirrored.seed(Fixture.of(Kind.H2, Kind.H2), Mirrored.PG), way, sql, expectedOld,
+                "CREATE SYNONYM os FOR orders");
     }
 
     // Failed before its fix: a trigger's Java code may write any table, and on H2 the triggers of a table no mapping
@@ -87,16 +104,10 @@ class WritePathBreak13Test {
         "STATEMENT   | INSERT INTO ov (id, code, qty) VALUES (8, 'h', 8)     | 1:1 2:2 3:3 8:8"})
     void h2TriggersOfUnmappedTablesAndViewsThatWriteAMappedTableAreRecorded(String way, String sql, String expectedOld)
             throws Exception {
-        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.H2, Kind.H2), Mirrored.PG)) {
-            fixture.onOld("CREATE TABLE audit (id BIGINT)",
-                    "CREATE TRIGGER audit_bump AFTER INSERT ON audit FOR EACH ROW CALL \"" + BumpOrder.class.getName() + "\"",
-                    "CREATE VIEW ov AS SELECT id, code, qty FROM orders",
-                    "CREATE TRIGGER ov_write INSTEAD OF INSERT, UPDATE, DELETE ON ov FOR EACH ROW CALL \""
-                            + WriteOrders.class.getName() + "\"");
-            run(fixture, way, sql);
-            assertThat(oldOrders(fixture)).isEqualTo(expectedOld);
-            Mirrored.exactOrResynced(fixture, "H2 " + sql);
-        }
+        recordedOrExact(Mirrored.seed(Fixture.of(Kind.H2, Kind.H2), Mirrored.PG), way, sql, expectedOld,
+                "CREATE TABLE audit (id BIGINT)", AUDIT_BUMP, "CREATE VIEW ov AS SELECT id, code, qty FROM orders",
+                "CREATE TRIGGER ov_write INSTEAD OF INSERT, UPDATE, DELETE ON ov FOR EACH ROW CALL \""
+                        + WriteOrders.class.getName() + "\"");
     }
 
     // Failed before its fix: on H2 an alias (BUMP adds 10 to an order's qty) was looked up only where the statement
@@ -111,12 +122,7 @@ class WritePathBreak13Test {
         "CREATE VIEW bumped AS SELECT BUMP(id) AS b FROM orders WHERE id = 3   | SELECT * FROM bumped                         | 1:1 2:2 3:13",
         "ALTER TABLE orders ALTER COLUMN qty SET DEFAULT BUMP(1)             | INSERT INTO orders (id, code) VALUES (9, 'z') | 1:11 2:2 3:3 9:1"})
     void h2AliasesCalledByTheSchemaAreRecorded(String ddl, String sql, String expectedOld) throws Exception {
-        try (Fixture fixture = FunctionWrites.h2()) {
-            fixture.onOld(ddl.split(";"));
-            run(fixture, "STATEMENT", sql);
-            assertThat(oldOrders(fixture)).isEqualTo(expectedOld);
-            Mirrored.exactOrResynced(fixture, "H2 " + sql);
-        }
+        recordedOrExact(FunctionWrites.h2(), "STATEMENT", sql, expectedOld, ddl.split(";"));
     }
 
     // Failed before its fix: H2's RUNSCRIPT runs the statements of a file the text does not show; the text names no
@@ -142,8 +148,7 @@ class WritePathBreak13Test {
     void h2WritesAndQueriesReachingNoMappedTableRecordNothing() throws Exception {
         try (Fixture fixture = FunctionWrites.h2()) {
             fixture.onOld("CREATE TABLE notes (id BIGINT, noted TIMESTAMP DEFAULT CURRENT_TIMESTAMP CHECK (id > 0))",
-                    "CREATE TABLE audit (id BIGINT)", "CREATE VIEW plain_v AS SELECT id FROM orders",
-                    "CREATE TRIGGER audit_bump AFTER INSERT ON audit FOR EACH ROW CALL \"" + BumpOrder.class.getName() + "\"");
+                    "CREATE TABLE audit (id BIGINT)", "CREATE VIEW plain_v AS SELECT id FROM orders", AUDIT_BUMP);
             run(fixture, "STATEMENT", "INSERT INTO notes (id) VALUES (1)");
             run(fixture, "STATEMENT", "SELECT * FROM plain_v");
             assertThat(fixture.records()).isEmpty();

@@ -1,6 +1,7 @@
 package io.dualwrite.jdbc.verify;
 
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.backfillFailing;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.column;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.inPairs;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.refused;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.refusedByName;
@@ -67,15 +68,10 @@ class ToolsBreak12Test {
     //   H2's "Cannot parse TIME constant" without the column, and verification bound the key's text on H2 and failed.
     @Test
     void theEndOfTheDayIntoH2IsRefusedByNameAndReportedMissing() throws Exception {
-        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
-             TestDatabase fresh = TestDatabases.create(Kind.H2)) {
-            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v time)",
-                    "INSERT INTO t VALUES (1, '10:00'), (2, '24:00:00'), (3, '23:59:59.999999')");
-            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v TIME(6))");
-            refusedByName(old, fresh, refused("2", "24:00:00"),
-                    "SELECT id, FORMATDATETIME(v, 'HH:mm:ss.SSSSSS') FROM t ORDER BY id",
-                    List.of("1 10:00:00.000000", "3 23:59:59.999999"));
-        }
+        refusedByName(column(Kind.POSTGRES, "time"), "(1, '10:00'), (2, '24:00:00'), (3, '23:59:59.999999')",
+                column(Kind.H2, "TIME(6)"), refused("2", "24:00:00"),
+                "SELECT id, FORMATDATETIME(v, 'HH:mm:ss.SSSSSS') FROM t ORDER BY id",
+                List.of("1 10:00:00.000000", "3 23:59:59.999999"));
         TableMapping keyed = TableMapping.builder("t").primaryKey("k").build();
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
              TestDatabase fresh = TestDatabases.create(Kind.H2)) {
@@ -234,22 +230,12 @@ class ToolsBreak12Test {
     //   9999): PostgreSQL's "timestamp out of range" named no column.
     @Test
     void yearsBeyondTheTargetRangeAreRefusedByName() throws Exception {
-        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.H2);
-             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
-            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v TIMESTAMP)",
-                    "INSERT INTO t VALUES (1, '294276-12-31 23:59:59'), (2, '300000-01-01 00:00:00')");
-            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v timestamp)");
-            refusedByName(old, fresh, refused("2", "+300000-01-01 00:00"), "SELECT id, v::text FROM t ORDER BY id",
-                    List.of("1 294276-12-31 23:59:59"));
-        }
-        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.H2);
-             TestDatabase fresh = TestDatabases.create(Kind.MARIADB)) {
-            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v DATE)",
-                    "INSERT INTO t VALUES (1, '9999-12-31'), (2, '10000-01-01')");
-            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v DATE)");
-            refusedByName(old, fresh, refused("2", "+10000-01-01"), "SELECT id, CAST(v AS CHAR) FROM t ORDER BY id",
-                    List.of("1 9999-12-31"));
-        }
+        refusedByName(column(Kind.H2, "TIMESTAMP"), "(1, '294276-12-31 23:59:59'), (2, '300000-01-01 00:00:00')",
+                column(Kind.POSTGRES, "timestamp"), refused("2", "+300000-01-01 00:00"), "SELECT id, v::text FROM t ORDER BY id",
+                List.of("1 294276-12-31 23:59:59"));
+        refusedByName(column(Kind.H2, "DATE"), "(1, '9999-12-31'), (2, '10000-01-01')",
+                column(Kind.MARIADB, "DATE"), refused("2", "+10000-01-01"), "SELECT id, CAST(v AS CHAR) FROM t ORDER BY id",
+                List.of("1 9999-12-31"));
     }
 
     // Input: a backfill in chunks of two keys whose second chunk holds a text longer than the new VARCHAR(4): the run

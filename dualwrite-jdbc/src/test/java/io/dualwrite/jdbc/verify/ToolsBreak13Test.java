@@ -1,6 +1,7 @@
 package io.dualwrite.jdbc.verify;
 
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.backfill;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.column;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.inPairs;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.refused;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.refusedByName;
@@ -56,14 +57,10 @@ class ToolsBreak13Test {
     //   Unicode escape sequence") without the row; beside it '["\\u0000"]' (an escaped backslash), which jsonb holds.
     @Test
     void nulEscapesIntoJsonbAreRefusedByName() throws Exception {
-        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
-             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
-            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v JSON)",
-                    "INSERT INTO t VALUES (1, '{\"a\":\"x\"}'), (2, '{\"a\":\"\\\\u0000\"}'), (3, '[\"\\\\\\\\u0000\"]')");
-            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v jsonb)");
-            refusedByName(old, fresh, refused("2", "{\"a\":\"\\u0000\"}"), "SELECT id, v::text FROM t ORDER BY id",
-                    List.of("1 {\"a\": \"x\"}", "3 [\"\\\\u0000\"]"));
-        }
+        refusedByName(column(Kind.MARIADB, "JSON"),
+                "(1, '{\"a\":\"x\"}'), (2, '{\"a\":\"\\\\u0000\"}'), (3, '[\"\\\\\\\\u0000\"]')",
+                column(Kind.POSTGRES, "jsonb"), refused("2", "{\"a\":\"\\u0000\"}"), "SELECT id, v::text FROM t ORDER BY id",
+                List.of("1 {\"a\": \"x\"}", "3 [\"\\\\u0000\"]"));
     }
 
     // Input: PostgreSQL text into MariaDB VARCHAR(10) columns of the character sets latin1 ('Ω', an emoji), utf8mb3 (an
@@ -96,14 +93,9 @@ class ToolsBreak13Test {
     //   the strict session ("Data too long") without the row. 255 ASCII letters fit and are copied.
     @Test
     void textsLongerThanAMariaDbTinytextsBytesAreRefusedByName() throws Exception {
-        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
-             TestDatabase fresh = TestDatabases.create(Kind.MARIADB)) {
-            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v text)",
-                    "INSERT INTO t VALUES (1, repeat('a', 255)), (2, repeat('é', 200)), (3, 'x')");
-            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v TINYTEXT CHARACTER SET utf8mb4)");
-            refusedByName(old, fresh, refused("2", "é".repeat(100) + "… (200 characters)"),
-                    "SELECT id, LENGTH(v) FROM t ORDER BY id", List.of("1 255", "3 1"));
-        }
+        refusedByName(column(Kind.POSTGRES, "text"), "(1, repeat('a', 255)), (2, repeat('é', 200)), (3, 'x')",
+                column(Kind.MARIADB, "TINYTEXT CHARACTER SET utf8mb4"), refused("2", "é".repeat(100) + "… (200 characters)"),
+                "SELECT id, LENGTH(v) FROM t ORDER BY id", List.of("1 255", "3 1"));
     }
 
     // Input: PostgreSQL bytea into MariaDB BINARY(4) and VARBINARY(4): a shorter value was padded with zero bytes
@@ -130,50 +122,30 @@ class ToolsBreak13Test {
     //   strict session without the row.
     @Test
     void textsAMariaDbEnumOrSetDoesNotListAsTheyAreAreRefusedByName() throws Exception {
-        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
-             TestDatabase fresh = TestDatabases.create(Kind.MARIADB)) {
-            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v text)",
-                    "INSERT INTO t VALUES (1, 'a'), (2, 'A'), (3, 'x'), (4, 'c''d'), (5, 'b '), (6, 'b')");
-            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v ENUM('a', 'b', 'c''d'))");
-            refusedByName(old, fresh, refused("2", "A", "3", "x", "5", "b "), "SELECT id, v FROM t ORDER BY id",
-                    List.of("1 a", "4 c'd", "6 b"));
-        }
-        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
-             TestDatabase fresh = TestDatabases.create(Kind.MARIADB)) {
-            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v text)",
-                    "INSERT INTO t VALUES (1, 'x,y'), (2, 'y,x'), (3, 'x,x'), (4, ''), (5, 'w'), (6, 'z')");
-            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v SET('x', 'y', 'z'))");
-            refusedByName(old, fresh, refused("2", "y,x", "3", "x,x", "5", "w"), "SELECT id, v FROM t ORDER BY id",
-                    List.of("1 x,y", "4 ", "6 z"));
-        }
+        refusedByName(column(Kind.POSTGRES, "text"), "(1, 'a'), (2, 'A'), (3, 'x'), (4, 'c''d'), (5, 'b '), (6, 'b')",
+                column(Kind.MARIADB, "ENUM('a', 'b', 'c''d')"), refused("2", "A", "3", "x", "5", "b "),
+                "SELECT id, v FROM t ORDER BY id", List.of("1 a", "4 c'd", "6 b"));
+        refusedByName(column(Kind.POSTGRES, "text"), "(1, 'x,y'), (2, 'y,x'), (3, 'x,x'), (4, ''), (5, 'w'), (6, 'z')",
+                column(Kind.MARIADB, "SET('x', 'y', 'z')"), refused("2", "y,x", "3", "x,x", "5", "w"),
+                "SELECT id, v FROM t ORDER BY id", List.of("1 x,y", "4 ", "6 z"));
     }
 
     // Input: PostgreSQL integer into a MariaDB YEAR: 5 and 70 were stored as 2005 and 1970 without a word (the backfill
     //   completed; repair never converged), 1900 and 2156 refused by the strict session without the row.
     @Test
     void numbersAMariaDbYearStoresAsAnotherYearAreRefusedByName() throws Exception {
-        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
-             TestDatabase fresh = TestDatabases.create(Kind.MARIADB)) {
-            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v integer)",
-                    "INSERT INTO t VALUES (1, 2024), (2, 5), (3, 70), (4, 1900), (5, 0), (6, 2155), (7, 2156)");
-            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v YEAR)");
-            refusedByName(old, fresh, refused("2", "5", "3", "70", "4", "1900", "7", "2156"),
-                    "SELECT id, v + 0 FROM t ORDER BY id", List.of("1 2024", "5 0", "6 2155"));
-        }
+        refusedByName(column(Kind.POSTGRES, "integer"), "(1, 2024), (2, 5), (3, 70), (4, 1900), (5, 0), (6, 2155), (7, 2156)",
+                column(Kind.MARIADB, "YEAR"), refused("2", "5", "3", "70", "4", "1900", "7", "2156"),
+                "SELECT id, v + 0 FROM t ORDER BY id", List.of("1 2024", "5 0", "6 2155"));
     }
 
     // Input: PostgreSQL numeric -1.5 and -0.01 into a MariaDB DECIMAL(10,2) UNSIGNED: refused by the strict session
     //   ("Out of range value") without the row.
     @Test
     void negativeNumbersIntoAMariaDbUnsignedDecimalAreRefusedByName() throws Exception {
-        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
-             TestDatabase fresh = TestDatabases.create(Kind.MARIADB)) {
-            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v numeric)",
-                    "INSERT INTO t VALUES (1, 1.5), (2, -1.5), (3, 0), (4, -0.01)");
-            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v DECIMAL(10,2) UNSIGNED)");
-            refusedByName(old, fresh, refused("2", "-1.5", "4", "-0.01"), "SELECT id, CAST(v AS CHAR) FROM t ORDER BY id",
-                    List.of("1 1.50", "3 0.00"));
-        }
+        refusedByName(column(Kind.POSTGRES, "numeric"), "(1, 1.5), (2, -1.5), (3, 0), (4, -0.01)",
+                column(Kind.MARIADB, "DECIMAL(10,2) UNSIGNED"), refused("2", "-1.5", "4", "-0.01"),
+                "SELECT id, CAST(v AS CHAR) FROM t ORDER BY id", List.of("1 1.50", "3 0.00"));
     }
 
     // Input: PostgreSQL timestamp 2200-01-01 and 1960-01-01 into a MariaDB TIMESTAMP(6), which holds 1970-01-01
@@ -181,15 +153,10 @@ class ToolsBreak13Test {
     //   without the row. The first second it holds is copied.
     @Test
     void dateTimesOutsideAMariaDbTimestampsRangeAreRefusedByName() throws Exception {
-        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
-             TestDatabase fresh = TestDatabases.create(Kind.MARIADB)) {
-            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v timestamp)",
-                    "INSERT INTO t VALUES (1, '2024-01-02 03:04:05'), (2, '2200-01-01 00:00:00'),"
-                            + " (3, '1960-01-01 00:00:00'), (4, '1970-01-01 00:00:01')");
-            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v TIMESTAMP(6) NULL)");
-            refusedByName(old, fresh, refused("2", "2200-01-01 00:00", "3", "1960-01-01 00:00"),
-                    "SELECT id, UNIX_TIMESTAMP(v) FROM t ORDER BY id", List.of("1 1704164645.000000", "4 1.000000"));
-        }
+        refusedByName(column(Kind.POSTGRES, "timestamp"), "(1, '2024-01-02 03:04:05'), (2, '2200-01-01 00:00:00'),"
+                + " (3, '1960-01-01 00:00:00'), (4, '1970-01-01 00:00:01')",
+                column(Kind.MARIADB, "TIMESTAMP(6) NULL"), refused("2", "2200-01-01 00:00", "3", "1960-01-01 00:00"),
+                "SELECT id, UNIX_TIMESTAMP(v) FROM t ORDER BY id", List.of("1 1704164645.000000", "4 1.000000"));
     }
 
     // Input: H2 -> H2, 600 rows of which 594 hold a text longer than the new VARCHAR(4). The backfill kept every

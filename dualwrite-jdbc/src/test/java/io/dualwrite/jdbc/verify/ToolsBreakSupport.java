@@ -8,6 +8,8 @@ import io.dualwrite.jdbc.backfill.BackfillJob;
 import io.dualwrite.jdbc.copy.UnholdableValueException;
 import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -142,6 +144,30 @@ final class ToolsBreakSupport {
         assertThat(table.remaining()).extracting(RowDifference::key)
                 .containsExactlyInAnyOrderElementsOf(refused.keySet());
         assertThat(rows(fresh, sql)).as(target).containsExactlyElementsOf(copied);
+    }
+
+    /** The column v of table t on a database of {@code kind}: its SQL type there. */
+    record Column(Kind kind, String type) {
+    }
+
+    /** The column v of {@code type} on a database of {@code kind}. */
+    static Column column(Kind kind, String type) {
+        return new Column(kind, type);
+    }
+
+    /**
+     * {@link #refusedByName(TestDatabase, TestDatabase, Map, String, List)} on two new databases: t (id, v) with v as
+     * {@code old} says and the rows of {@code values} (the text after {@code INSERT INTO t VALUES}) on the old one, t
+     * empty with v as {@code fresh} says on the new one.
+     */
+    static void refusedByName(Column old, String values, Column fresh, Map<String, String> refused, String sql,
+                              List<String> copied) throws Exception {
+        try (TestDatabase oldDb = TestDatabases.createWithDualWriteSchema(old.kind());
+             TestDatabase newDb = TestDatabases.create(fresh.kind())) {
+            oldDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v " + old.type() + ")", "INSERT INTO t VALUES " + values);
+            newDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v " + fresh.type() + ")");
+            refusedByName(oldDb, newDb, refused, sql, copied);
+        }
     }
 
     /** Keys and the texts of their refused values, in pairs: {@code refused("2", "NaN", "3", "Infinity")}. */
