@@ -465,6 +465,7 @@ final class WriteExecution {
             // the catalog changed since it was last read (a trigger created while the application runs): the
             // writes keyed by what it said before may have stored other keys
             connection.buffer().resync(analysis.mapping(), null, "catalog-changed", context);
+            connection.config.copier().catalogChanged(analysis.mapping()); // the columns it copies may have changed
         }
         if (textKey && connection.sessionCharsetChanged()) {
             generated.forEach(this::add);
