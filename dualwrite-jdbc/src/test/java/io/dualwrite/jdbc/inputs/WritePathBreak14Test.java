@@ -39,6 +39,65 @@ class WritePathBreak14Test {
         WritePathBreak9Test.drained(fixture);
     }
 
+    // ---- 1. MariaDB: upserts meeting a row by a unique key they do not name ---------------------------------------
+
+    // Failed before its fix: the first row of the statement meets row 1 through a unique key whose values it does
+    // not name (the first letter of its code, kept by a generated column or a prefix index, or a column left to its
+    // default), the second meets row 2 by its key and names row 3 by its code: two rows found for two statement rows,
+    // so row 1 (qty 50 in the old store) was never synced and nothing was recorded.
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "ALTER TABLE orders ADD COLUMN pfx CHAR(1) AS (LEFT(code, 1)) PERSISTENT UNIQUE",
+        "ALTER TABLE orders ADD COLUMN pfx CHAR(1) AS (LEFT(code, 1)) VIRTUAL, ADD UNIQUE (pfx)",
+        "ALTER TABLE orders ADD UNIQUE (code(1))",
+        "ALTER TABLE orders ADD COLUMN tag VARCHAR(5) NOT NULL DEFAULT 't'; UPDATE orders SET tag = CONCAT('t', id) WHERE id > 1; ALTER TABLE orders ADD UNIQUE (tag)"})
+    void mariadbUpsertMeetingARowByAUniqueKeyItDoesNotNameIsRecorded(String ddl) throws Exception {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.MARIADB, Kind.H2), Mirrored.MARIA)) {
+            fixture.onOld(ddl.split("; "));
+            fixture.onNew("ALTER TABLE orders_v2 ADD COLUMN pfx CHAR(1)", "ALTER TABLE orders_v2 ADD COLUMN tag VARCHAR(5)");
+            run(fixture, "INSERT INTO orders (id, code, qty) VALUES (5, 'ax', 50), (2, 'c', 60)"
+                    + " ON DUPLICATE KEY UPDATE qty = VALUES(qty)");
+            assertThat(oldOrders(fixture)).isEqualTo("1:a:50 2:b:60 3:c:3");
+            Mirrored.exactOrResynced(fixture, "MariaDB " + ddl);
+        }
+    }
+
+    // Passed before the fix, and must go on passing: the same rows as entries of a prepared batch, one row each, sent
+    // one by one or in MariaDB's bulk protocol (useBulkStmts): each entry is asked on its own, and one that found no
+    // row records the resync (an entry whose count the driver does not give is now asked as one that wrote rows).
+    @ParameterizedTest(name = "useBulkStmts={0}")
+    @CsvSource({"false", "true"})
+    void mariadbBatchedUpsertsMeetingARowByAUniqueKeyTheyDoNotNameAreRecorded(boolean bulk) throws Exception {
+        java.util.concurrent.atomic.AtomicReference<com.zaxxer.hikari.HikariDataSource> opened =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.MARIADB, Kind.H2)
+                .wrapOld(bulk ? Fixture.withDriverOption("useBulkStmts=true", opened)
+                        : java.util.function.UnaryOperator.identity()).build(),
+                Mirrored.MARIA)) {
+            fixture.onOld("ALTER TABLE orders ADD COLUMN pfx CHAR(1) AS (LEFT(code, 1)) PERSISTENT UNIQUE");
+            fixture.onNew("ALTER TABLE orders_v2 ADD COLUMN pfx CHAR(1)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 java.sql.PreparedStatement upsert = connection.prepareStatement("INSERT INTO orders (id, code, qty)"
+                         + " VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE qty = VALUES(qty)")) {
+                Object[][] rows = {{5, "ax", 50}, {2, "c", 60}, {6, "f", 70}};
+                for (Object[] row : rows) {
+                    for (int c = 0; c < row.length; c++) {
+                        upsert.setObject(c + 1, row[c]);
+                    }
+                    upsert.addBatch();
+                }
+                upsert.executeBatch();
+            }
+            WritePathBreak9Test.drained(fixture);
+            assertThat(oldOrders(fixture)).isEqualTo("1:a:50 2:b:60 3:c:3 6:f:70");
+            Mirrored.exactOrResynced(fixture, "MariaDB batch, bulk " + bulk);
+        } finally {
+            if (opened.get() != null) {
+                opened.get().close();
+            }
+        }
+    }
+
     // ---- 2. What was read of a table's columns, read again ----------------------------------------------------------
 
     /** The catalog is trusted this long by the fixtures of this section (a migration's DDL runs meanwhile). */
