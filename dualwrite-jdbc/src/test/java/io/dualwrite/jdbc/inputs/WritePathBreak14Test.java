@@ -115,13 +115,15 @@ class WritePathBreak14Test {
     // Failed before its fix: the first insert without a column list read the table's columns (legacy, id, qty, code)
     // and the library kept them; a migration on another connection then dropped legacy, made it invisible or moved
     // qty first, and the next insert's key was read from the column now at the key's old place (4, an order that
-    // exists, so the sync found the row it expected): row 5 reached the old store only, and nothing was recorded.
+    // exists, so the sync found the row it expected; for the upsert, the row holding its "unique values"): row 5
+    // reached the old store only, and nothing was recorded.
     // The column order is now read again with the table's key facts, which hold every column, so the change is
     // found, and recorded, within the catalog's trust. (The last passed before the fix, and must go on passing.)
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource(delimiter = '|', value = {
         "MARIADB | ALTER TABLE orders DROP COLUMN legacy                | INSERT INTO orders VALUES (5, 4, 'e')     | 4:d:4 5:e:4",
         "MARIADB | ALTER TABLE orders MODIFY qty INT FIRST               | INSERT INTO orders VALUES (50, 4, 5, 'e') | 4:d:4 5:e:50",
+        "MARIADB | ALTER TABLE orders DROP COLUMN legacy                | INSERT INTO orders VALUES (5, 4, 'e') ON DUPLICATE KEY UPDATE qty = VALUES(qty) | 4:d:4 5:e:4",
         "H2      | ALTER TABLE orders DROP COLUMN legacy                | INSERT INTO orders VALUES (5, 4, 'e')     | 4:d:4 5:e:4",
         "H2      | ALTER TABLE orders ALTER COLUMN legacy SET INVISIBLE | INSERT INTO orders VALUES (5, 4, 'e')     | 4:d:4 5:e:4"})
     void insertsWithoutAColumnListAfterAMigrationMovedTheColumnsAreRecorded(Kind kind, String ddl, String insert,
