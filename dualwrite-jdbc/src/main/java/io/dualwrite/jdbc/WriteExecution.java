@@ -868,7 +868,8 @@ final class WriteExecution {
     /**
      * For an upsert: the keys of the rows that hold, after it, the inserted values of any unique key (the rows
      * it inserted or updated, whichever key it conflicted on); {@code null} when no unique key's values are
-     * all known.
+     * all known. {@code perRow}: also find out whether every row of the statement found a row, setting
+     * {@link #unmatchedRow} when one did not (asked only where the count of rows found cannot tell).
      */
     private @Nullable List<List<Object>> conflictingKeys(Connection physical, List<@Nullable Object> values,
                                                          boolean perRow) throws SQLException {
