@@ -386,7 +386,8 @@ public final class DualWriteDataSource implements DataSource {
         /**
          * How long what the database's catalog says of a mapped table — its key columns' types, triggers and rules
          * that may store another key than a write names, foreign keys that cascade into it, functions that write
-         * it — is trusted before the
+         * it, its columns in order with their types (which the copier reads and writes, and an insert without a
+         * column list is keyed by) — is trusted before the
          * next write reads it again (default 1 minute; zero: every write reads it, a few catalog queries each).
          * When a read finds it changed (a trigger created while the application runs), the table gets a scoped
          * resync: the writes since the last read were keyed by what the catalog said then. A read that writes
@@ -510,7 +511,7 @@ public final class DualWriteDataSource implements DataSource {
             StatementAnalyzer analyzer = new StatementAnalyzer(mappings, statementCacheSize,
                     new NewStoreColumns(newDataSource));
             RowCopier copier = RowCopier.builder().oldDataSource(oldDataSource).newDataSource(newDataSource)
-                    .resolver(migration, resolver).lockTimeout(lockTimeout).build();
+                    .resolver(migration, resolver).lockTimeout(lockTimeout).catalogRefresh(catalogRefresh).build();
             for (String table : tableCopiers.keySet()) {
                 if (mappings.values().stream().noneMatch(m -> m.oldTable().equalsIgnoreCase(table))) {
                     throw new IllegalArgumentException("tableCopier names table '" + table + "', which has no mapping"

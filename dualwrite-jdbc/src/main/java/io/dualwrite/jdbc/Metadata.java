@@ -22,9 +22,10 @@ import com.github.benmanes.caffeine.cache.Scheduler;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the key derivation needs to know about an authoritative table, read once per store and table from
- * the database's metadata: its column order (for an {@code INSERT} without a column list), its unique
- * keys (the columns an upsert can conflict on) and whether its key compares text loosely. Thread-safe.
+ * What the key derivation needs to know about an authoritative table, read per store and table from the
+ * database's metadata and again after the catalog's trust: its column order (for an {@code INSERT} without a
+ * column list), its unique keys (the columns an upsert can conflict on) and whether its key compares text
+ * loosely. Thread-safe.
  */
 final class Metadata {
 
@@ -994,6 +995,11 @@ final class Metadata {
         Read<KeyTexts> trusted = trustedKeyTexts(store, mapping);
         KeyTexts known = trusted == null ? null : trusted.value();
         if (known == null) {
+            // the column order and unique keys are read again after the key facts (whose traces hold the table's
+            // columns), never older than them: a change found between two reads of the facts is recorded
+            String cached = store + "#" + mapping.table(store).toLowerCase(Locale.ROOT);
+            columns.remove(cached);
+            uniqueKeys.remove(cached);
             known = readKeyTexts(connection, dialect, mapping.table(store),
                     store == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey(), idColumns(store, mapping));
             Read<KeyTexts> before = (store == Store.OLD ? oldKeyTexts : newKeyTexts)
@@ -1175,21 +1181,26 @@ final class Metadata {
             // is read as its base type (three levels; a deeper one counts as loose text), with the collation the
             // column ends up with
             case POSTGRESQL -> "SELECT a.attname, coalesce(b3.typname, b2.typname, b1.typname, t.typname),"
-                    + " coalesce(NOT c.collisdeterministic, false) OR coalesce(b3.typtype = 'd', false), 0, '',"
+                    + " coalesce(NOT c.collisdeterministic, false) OR coalesce(b3.typtype = 'd', false), 0,"
+                    + " format_type(a.atttypid, a.atttypmod),"
                     + " CASE WHEN a.attgenerated <> '' THEN 'generated' ELSE '' END"
                     + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
                     + " LEFT JOIN pg_type b1 ON b1.oid = t.typbasetype AND t.typtype = 'd'"
                     + " LEFT JOIN pg_type b2 ON b2.oid = b1.typbasetype AND b1.typtype = 'd'"
                     + " LEFT JOIN pg_type b3 ON b3.oid = b2.typbasetype AND b2.typtype = 'd'"
                     + " LEFT JOIN pg_collation c ON c.oid = a.attcollation"
-                    + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped";
+                    + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
             case MYSQL -> "SELECT COLUMN_NAME, DATA_TYPE, TRUE, coalesce(CHARACTER_MAXIMUM_LENGTH, 0), COLUMN_TYPE, EXTRA"
-                    + " FROM information_schema.COLUMNS WHERE TABLE_NAME = ? AND TABLE_SCHEMA = coalesce(?, DATABASE())";
-            case H2 -> "SELECT COLUMN_NAME, DATA_TYPE, TRUE, 0, '',"
+                    + " FROM information_schema.COLUMNS WHERE TABLE_NAME = ? AND TABLE_SCHEMA = coalesce(?, DATABASE())"
+                    + " ORDER BY ORDINAL_POSITION";
+            case H2 -> "SELECT COLUMN_NAME, DATA_TYPE, TRUE, 0, DATA_TYPE || '(' || coalesce(CHARACTER_MAXIMUM_LENGTH,"
+                    + " NUMERIC_PRECISION, DATETIME_PRECISION, 0) || ',' || coalesce(NUMERIC_SCALE, 0) || ')'"
+                    + " || CASE WHEN IS_VISIBLE THEN '' ELSE ' invisible' END,"
                     + " CASE WHEN IS_GENERATED = 'ALWAYS' THEN 'generated ' ELSE '' END"
                     + " || CASE WHEN COLUMN_ON_UPDATE IS NOT NULL THEN 'on update' ELSE '' END"
                     + " FROM INFORMATION_SCHEMA.COLUMNS"
-                    + " WHERE UPPER(TABLE_NAME) = UPPER(?) AND UPPER(TABLE_SCHEMA) = UPPER(coalesce(?, CURRENT_SCHEMA))";
+                    + " WHERE UPPER(TABLE_NAME) = UPPER(?) AND UPPER(TABLE_SCHEMA) = UPPER(coalesce(?, CURRENT_SCHEMA))"
+                    + " ORDER BY ORDINAL_POSITION";
         };
         int dot = table.lastIndexOf('.');
         String name = dialect != Dialect.POSTGRESQL && dot >= 0 ? table.substring(dot + 1) : table;
@@ -1207,6 +1218,10 @@ final class Metadata {
         boolean computedOnInsert = false;
         boolean computedOnUpdate = false;
         Limit[] limits = new Limit[keyColumns.size()];
+        // every column in the table's order with its full type and how the store computes it: a column added,
+        // dropped, moved or retyped changes where an insert without a column list puts its key and what the copier
+        // must read and write, so it counts as a change of the table's facts (sameAs, through the traces)
+        List<String> shape = new ArrayList<>();
         try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, name);
             if (dialect != Dialect.POSTGRESQL) {
@@ -1215,6 +1230,8 @@ final class Metadata {
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     String column = rows.getString(1);
+                    shape.add("column " + column.toLowerCase(Locale.ROOT) + " " + rows.getString(5) + " "
+                            + rows.getString(6));
                     int position = -1;
                     for (int i = 0; i < keyColumns.size(); i++) {
                         if (keyColumns.get(i).equalsIgnoreCase(column)) {
@@ -1283,10 +1300,16 @@ final class Metadata {
                     : readKeyTriggers(connection, dialect, name, schema, table, idColumns) & (INSERT | UPDATE);
             return new KeyTexts(text, loose, enumerated, formed, zoned, numeric, autoIncrement, numbered, duration,
                     computedOnInsert || (triggers & INSERT) != 0, computedOnUpdate || (triggers & UPDATE) != 0,
-                    (triggers & SELF) != 0, limits, traces(connection, dialect, name, table), idTriggers);
+                    (triggers & SELF) != 0, limits, withShape(traces(connection, dialect, name, table), shape), idTriggers);
         } catch (SQLException e) {
             return KeyTexts.UNKNOWN;
         }
+    }
+
+    private static List<String> withShape(List<String> traces, List<String> shape) {
+        List<String> all = new ArrayList<>(traces);
+        all.addAll(shape);
+        return List.copyOf(all);
     }
 
     private static final int INSERT = 1;

@@ -279,6 +279,7 @@ final class MirrorDispatcher {
      * whole table gets a scoped resync, recorded from the recheck (no write of the table may follow to carry it).
      */
     void recordCatalogChanged(TableMapping mapping, Store store) {
+        config.copier().catalogChanged(mapping); // the columns it copies may be among what changed
         recordResync(new KeyBuffer.Resync(mapping, null, "catalog-changed",
                 MigrationContext.forMigration(config.migration()).build()), store.other(),
                 "relied on a catalog read that a change (a trigger, a key column's type, a cascading foreign key, a"

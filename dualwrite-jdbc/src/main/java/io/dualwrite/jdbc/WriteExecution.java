@@ -80,6 +80,11 @@ final class WriteExecution {
      * insert or upsert that names its keys ({@link StatementHandler#readsStoredKeys}): the rows as stored.
      */
     private boolean keysReported;
+    /**
+     * Set by {@link #conflictingKeys} asked per row: a row of the upsert found no row by its unique values (or the
+     * upsert had too many rows to ask each), so a row it met is not among the keys found.
+     */
+    private boolean unmatchedRow;
     /** The key an update assigns as its bound values name it ({@link #removalKey}), when known: no removal. */
     private @Nullable String assigned;
 
@@ -276,7 +281,7 @@ final class WriteExecution {
         }
         if (analysis.kind() == SqlKind.UPSERT) {
             try { // not locked: a gap lock taken before the insert would deadlock two upserts of one new key
-                return conflictingKeys(physical, bound.values());
+                return conflictingKeys(physical, bound.values(), false);
             } catch (SQLException | RuntimeException e) {
                 connection.config.warn(log, "preselect/" + analysis.mapping().oldTable(),
                         "could not select the rows an upsert on {} may move: {}", analysis.mapping().oldTable(),
@@ -465,6 +470,7 @@ final class WriteExecution {
             // the catalog changed since it was last read (a trigger created while the application runs): the
             // writes keyed by what it said before may have stored other keys
             connection.buffer().resync(analysis.mapping(), null, "catalog-changed", context);
+            connection.config.copier().catalogChanged(analysis.mapping()); // the columns it copies may have changed
         }
         if (textKey && connection.sessionCharsetChanged()) {
             generated.forEach(this::add);
@@ -543,15 +549,20 @@ final class WriteExecution {
                     resync(bound, "upsert-keys-unknown"); // the conflicting rows are looked up by the same values
                     return;
                 }
-                List<List<Object>> conflicting = conflictingKeys(physical, values);
+                unmatchedRow = false;
+                List<List<Object>> conflicting = conflictingKeys(physical, values, true);
                 if (conflicting == null || (analysis.movesRows() && preselected == null)) {
                     resync(bound, "upsert-keys-unknown");
                     return;
                 }
                 conflicting.forEach(this::expect);
-                if (updateCount > 0 && conflicting.size() < analysis.insertRows().size()) {
+                if (updateCount != 0 && (conflicting.size() < analysis.insertRows().size() || unmatchedRow)) {
                     // a row it wrote holds none of its own unique values: the store keeps it under another key (a
-                    // trigger that rewrote it), or two of its rows met one row; which rows is unknown
+                    // trigger that rewrote it), it met a row on a unique key whose values it does not name (an
+                    // expression, a generated or defaulted column, a prefix), or two of its rows met one row; which
+                    // rows is unknown. Counted per row: one row holding the values of two rows' unique keys made up
+                    // the count for a row that met a row no value names. A count the driver did not give (a batch's
+                    // SUCCESS_NO_INFO, -1 here) may have written rows too
                     resync(bound, "upsert-keys-unknown");
                     return;
                 }
@@ -857,16 +868,26 @@ final class WriteExecution {
     /**
      * For an upsert: the keys of the rows that hold, after it, the inserted values of any unique key (the rows
      * it inserted or updated, whichever key it conflicted on); {@code null} when no unique key's values are
-     * all known.
+     * all known. {@code perRow}: also find out whether every row of the statement found a row, setting
+     * {@link #unmatchedRow} when one did not (asked only where the count of rows found cannot tell).
      */
-    private @Nullable List<List<Object>> conflictingKeys(Connection physical, List<@Nullable Object> values)
-            throws SQLException {
+    private @Nullable List<List<Object>> conflictingKeys(Connection physical, List<@Nullable Object> values,
+                                                         boolean perRow) throws SQLException {
         Store store = connection.store();
         TableMapping mapping = analysis.mapping();
         String table = mapping.table(store);
         List<String> keyColumns = store == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey();
         List<String> conditions = new ArrayList<>();
         List<Object> parameters = new ArrayList<>();
+        int rowCount = analysis.insertRows().size();
+        // per statement row, its conditions and their parameters: whether each row found a row is asked apart
+        List<List<String>> rowConditions = new ArrayList<>();
+        List<List<Object>> rowParameters = new ArrayList<>();
+        for (int r = 0; r < rowCount; r++) {
+            rowConditions.add(new ArrayList<>());
+            rowParameters.add(new ArrayList<>());
+        }
+        int uniquesNamed = 0;
         for (List<String> unique : connection.config.metadata().uniqueKeys(store, physical, table)) {
             List<String> oldNames = store == Store.OLD ? unique
                     : unique.stream().map(c -> mapping.oldColumn(c).orElse(c)).toList();
@@ -874,7 +895,9 @@ final class WriteExecution {
             if (positions == null) {
                 continue;
             }
-            for (List<@Nullable ValueRef> row : analysis.insertRows()) {
+            boolean named = false;
+            for (int r = 0; r < rowCount; r++) {
+                List<@Nullable ValueRef> row = analysis.insertRows().get(r);
                 List<Object> rowValues = new ArrayList<>();
                 for (int position : positions) {
                     ValueRef ref = position < row.size() ? row.get(position) : null;
@@ -886,22 +909,63 @@ final class WriteExecution {
                     rowValues.add(value);
                 }
                 if (rowValues != null) {
-                    conditions.add("(" + String.join(" AND ", unique.stream().map(c -> quote(c) + " = ?").toList()) + ")");
+                    String condition = "(" + String.join(" AND ", unique.stream().map(c -> quote(c) + " = ?").toList()) + ")";
+                    conditions.add(condition);
                     parameters.addAll(rowValues);
+                    rowConditions.get(r).add(condition);
+                    rowParameters.get(r).addAll(rowValues);
+                    named = true;
                 }
             }
+            uniquesNamed += named ? 1 : 0;
         }
         if (conditions.isEmpty()) {
             return null;
         }
-        String sql = "SELECT " + keyList(physical, keyColumns) + " FROM " + table + " WHERE "
-                + String.join(" OR ", conditions);
-        return guarded(physical, () -> selectKeys(physical, sql, statement -> {
-            for (int i = 0; i < parameters.size(); i++) {
-                statement.setObject(i + 1, parameters.get(i));
+        // with one unique key named, a row found is found by one row of the statement (the count of rows found
+        // answers for every row); with two, one row of the statement may find two rows, so each statement row is
+        // asked whether it found one, in the same select
+        boolean flags = perRow && rowCount > 1 && uniquesNamed > 1;
+        if (flags && rowCount > MAX_FLAGGED_ROWS) {
+            unmatchedRow = true; // too many rows to ask each: which rows it met is unknown
+            flags = false;
+        }
+        List<Object> all = new ArrayList<>();
+        StringBuilder select = new StringBuilder("SELECT ").append(keyList(physical, keyColumns));
+        if (flags) {
+            for (int r = 0; r < rowCount; r++) {
+                select.append(rowConditions.get(r).isEmpty() ? ", 0"
+                        : ", CASE WHEN " + String.join(" OR ", rowConditions.get(r)) + " THEN 1 ELSE 0 END");
+                all.addAll(rowParameters.get(r));
+            }
+        }
+        all.addAll(parameters);
+        String sql = select + " FROM " + table + " WHERE " + String.join(" OR ", conditions);
+        List<List<Object>> found = guarded(physical, () -> selectKeys(physical, sql, statement -> {
+            for (int i = 0; i < all.size(); i++) {
+                statement.setObject(i + 1, all.get(i));
             }
         }));
+        if (!flags) {
+            return found;
+        }
+        int keySize = keyColumns.size();
+        boolean[] matched = new boolean[rowCount];
+        List<List<Object>> keys = new ArrayList<>(found.size());
+        for (List<Object> row : found) {
+            keys.add(new ArrayList<>(row.subList(0, keySize)));
+            for (int r = 0; r < rowCount; r++) {
+                matched[r] |= row.get(keySize + r) instanceof Number flag && flag.intValue() == 1;
+            }
+        }
+        for (boolean one : matched) {
+            unmatchedRow |= !one;
+        }
+        return keys;
     }
+
+    /** The most rows of one upsert whose rows found are asked row by row ({@link #conflictingKeys}). */
+    static final int MAX_FLAGGED_ROWS = 500;
 
     /**
      * Whether a MySQL/MariaDB driver's generated key is this table's key: the driver reports the value the statement

@@ -64,13 +64,23 @@ final class JdbcRowCopier implements RowCopier {
     private final @Nullable PhaseResolver resolver;
     private final long lockTimeoutMillis;
     private final Map<Store, CopyDialect> dialects = new ConcurrentHashMap<>();
-    private final Map<String, TableColumns> tables = new ConcurrentHashMap<>();
+    /** Each table's columns as read, with when ({@link System#nanoTime()}): re-read after {@link #refreshNanos}. */
+    private final Map<String, ReadColumns> tables = new ConcurrentHashMap<>();
+    /** How long a read of a table's columns is trusted ({@link RowCopier.Builder#catalogRefresh}). */
+    private final long refreshNanos;
     /** MySQL/MariaDB stores' {@code max_allowed_packet}, in bytes, read once. */
     private final Map<Store, Long> packets = new ConcurrentHashMap<>();
 
     JdbcRowCopier(DataSource oldDataSource, DataSource newDataSource, @Nullable String migration,
-                  @Nullable PhaseResolver resolver, Duration lockTimeout) {
+                  @Nullable PhaseResolver resolver, Duration lockTimeout, Duration catalogRefresh) {
         this.oldDataSource = oldDataSource;
+        long refresh;
+        try {
+            refresh = catalogRefresh.toNanos();
+        } catch (ArithmeticException overCenturies) {
+            refresh = Long.MAX_VALUE;
+        }
+        this.refreshNanos = refresh;
         this.newDataSource = newDataSource;
         this.migration = migration;
         this.resolver = resolver;
@@ -1479,10 +1489,19 @@ final class JdbcRowCopier implements RowCopier {
         return known;
     }
 
-    /** A table's metadata, read once per store and table (outside any transaction) and kept until a sync fails. */
+    /** A table's columns as read, and when. */
+    private record ReadColumns(TableColumns columns, long at) {
+    }
+
+    /**
+     * A table's metadata, read per store and table (outside any transaction) and kept until a sync fails or the read
+     * is older than the catalog's trust: a column added to both stores by a migration while the copier runs was
+     * never read, and every sync after it wrote the rows without it, with nothing failing.
+     */
     private TableColumns table(Store store, Connection connection, CopyDialect dialect, String table) throws SQLException {
         String key = cacheKey(store, table);
-        TableColumns known = tables.get(key);
+        ReadColumns read = tables.get(key);
+        TableColumns known = read == null || System.nanoTime() - read.at() >= refreshNanos ? null : read.columns();
         if (known == null) {
             boolean autoCommit = connection.getAutoCommit();
             if (!autoCommit) {
@@ -1495,9 +1514,15 @@ final class JdbcRowCopier implements RowCopier {
                     connection.setAutoCommit(false);
                 }
             }
-            tables.put(key, known);
+            tables.put(key, new ReadColumns(known, System.nanoTime()));
         }
         return known;
+    }
+
+    @Override
+    public void catalogChanged(TableMapping mapping) {
+        tables.remove(cacheKey(Store.OLD, mapping.table(Store.OLD)));
+        tables.remove(cacheKey(Store.NEW, mapping.table(Store.NEW)));
     }
 
     private void forgetTables() {

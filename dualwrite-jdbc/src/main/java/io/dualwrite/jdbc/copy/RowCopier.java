@@ -47,6 +47,12 @@ public interface RowCopier {
     Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
 
     /**
+     * How long a table's columns, as the copier read them, are trusted by default ({@link Builder#catalogRefresh}):
+     * as long as the write path trusts what the catalog says of a mapped table.
+     */
+    Duration DEFAULT_CATALOG_REFRESH = Duration.ofMinutes(1);
+
+    /**
      * The keys of one table to sync.
      *
      * @param mapping    the table's mapping
@@ -145,6 +151,14 @@ public interface RowCopier {
     }
 
     /**
+     * Told that the catalog of {@code mapping}'s tables changed since the copier may have read them (the write path
+     * found a column added, dropped, moved or retyped, or another change of the table's facts): what it kept of
+     * their columns is read again at the next sync. The default keeps nothing.
+     */
+    default void catalogChanged(TableMapping mapping) {
+    }
+
+    /**
      * Refuses a copier scoped by another migration than {@code migration}, naming both and the fix.
      *
      * @param tool the tool the copier was given to, named in the message ({@code BackfillJob})
@@ -171,6 +185,7 @@ public interface RowCopier {
         private @Nullable PhaseResolver resolver;
         private @Nullable String migration;
         private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
+        private Duration catalogRefresh = DEFAULT_CATALOG_REFRESH;
 
         private Builder() {
         }
@@ -213,6 +228,19 @@ public interface RowCopier {
         }
 
         /**
+         * How long the columns the copier read of a table are trusted before a sync reads them again: a column
+         * added to both stores (or dropped, moved or retyped) while the copier runs is copied from the next read on.
+         * Zero reads them on every sync.
+         */
+        public Builder catalogRefresh(Duration refresh) {
+            if (refresh == null || refresh.isNegative()) {
+                throw new IllegalArgumentException("catalogRefresh must be zero or positive, but was " + refresh);
+            }
+            this.catalogRefresh = refresh;
+            return this;
+        }
+
+        /**
          * The copier.
          *
          * @throws IllegalArgumentException when a data source is missing
@@ -222,7 +250,7 @@ public interface RowCopier {
                 throw new IllegalArgumentException((oldDataSource == null ? "oldDataSource" : "newDataSource")
                         + " must be set, but was missing");
             }
-            return new JdbcRowCopier(oldDataSource, newDataSource, migration, resolver, lockTimeout);
+            return new JdbcRowCopier(oldDataSource, newDataSource, migration, resolver, lockTimeout, catalogRefresh);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.dualwrite.jdbc.copy;
 
 import io.dualwrite.Store;
+import io.dualwrite.mapping.TableMapping;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,6 +50,11 @@ public final class TableRoutedCopier implements RowCopier {
             result = result.plus(part.getKey().sync(from, part.getValue()));
         }
         return result;
+    }
+
+    @Override
+    public void catalogChanged(TableMapping mapping) {
+        byTable.getOrDefault(mapping.oldTable().toLowerCase(Locale.ROOT), fallback).catalogChanged(mapping);
     }
 
     @Override

@@ -103,9 +103,19 @@ final class Fixture implements AutoCloseable {
      */
     static java.util.function.UnaryOperator<DataSource> multiQueries(
             java.util.concurrent.atomic.AtomicReference<com.zaxxer.hikari.HikariDataSource> opened) {
+        return withDriverOption("allowMultiQueries=true", opened);
+    }
+
+    /**
+     * A wrapper of the old MariaDB pool ({@link Builder#wrapOld}): a pool of two sessions on the same database whose
+     * driver runs with {@code option} added to its URL ({@code useBulkStmts=true}). {@code opened} receives it; the
+     * test closes it.
+     */
+    static java.util.function.UnaryOperator<DataSource> withDriverOption(String option,
+            java.util.concurrent.atomic.AtomicReference<com.zaxxer.hikari.HikariDataSource> opened) {
         return pool -> {
             com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
-            config.setJdbcUrl(((com.zaxxer.hikari.HikariDataSource) pool).getJdbcUrl() + "&allowMultiQueries=true");
+            config.setJdbcUrl(((com.zaxxer.hikari.HikariDataSource) pool).getJdbcUrl() + "&" + option);
             config.setUsername("root");
             config.setMaximumPoolSize(2);
             opened.set(new com.zaxxer.hikari.HikariDataSource(config));
