@@ -211,4 +211,50 @@ class MyBatisBreak14Test {
                     .containsOnlyKeys(kept.getId());
         }
     }
+
+    private static final String NESTED = Break14NestedMapper.class.getName() + ".";
+
+    /** Groups of orders of one merchant: two lists, of two and one orders. */
+    private static List<List<Order>> groups(String merchant) {
+        return new java.util.ArrayList<>(List.of(MyBatisBreakSupport.two(merchant, "1.00", "2.00"),
+                new java.util.ArrayList<>(List.of(new Order(merchant, "NEW", "3.00")))));
+    }
+
+    /**
+     * Orders given in groups (a list of lists, an array of lists: a nested {@code <foreach>}), the merchant read by the
+     * statement's path {@code groups.merchantNo}, by the same global path, or by the {@code @MerchantId} field alone.
+     * A path through the outer collection met the inner lists, and MyBatis' reflection of a list throws
+     * ({@code UnsupportedOperationException}): the caller's insert failed, which MyBatis alone runs. The marked field
+     * was not read in the inner lists, so the call was unattributed and only a scoped resync of the table recorded.
+     * Collections are now read through at any depth: m-1's (DUAL_WRITE) groups are mirrored, m-2's (OLD_ONLY) are not,
+     * and nothing is recorded.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"statement", "global", "annotation"})
+    void ordersGivenInNestedCollectionsAreAttributedToTheirMerchant(String rule) throws Exception {
+        ContextRules.Builder rules = ContextRules.builder(MyBatisStores.MIGRATION).annotations(rule.equals("annotation"));
+        if (rule.equals("statement")) {
+            rules.statement(NESTED + "insertGroups", null, "groups.merchantNo")
+                    .statement(NESTED + "insertGroupArray", null, "groups.merchantNo");
+        } else if (rule.equals("global")) {
+            rules.merchantIdPath("groups.merchantNo");
+        }
+        try (MyBatisStores stores = new MyBatisStores(TestDatabases.Kind.H2)) {
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            SqlSessionFactory sessions = MyBatisBreakSupport.sessions(stores.dataSource, rules.build(),
+                    Break14NestedMapper.class);
+            try (SqlSession session = sessions.openSession(true)) {
+                Break14NestedMapper mapper = session.getMapper(Break14NestedMapper.class);
+                assertThat(mapper.insertGroups(groups("m-1"))).isEqualTo(3);
+                assertThat(mapper.insertGroups(groups("m-2"))).isEqualTo(3);
+                @SuppressWarnings("unchecked")
+                List<Order>[] m1 = groups("m-1").toArray(new List[0]);
+                @SuppressWarnings("unchecked")
+                List<Order>[] m2 = groups("m-2").toArray(new List[0]);
+                assertThat(mapper.insertGroupArray(m1)).isEqualTo(3);
+                assertThat(mapper.insertGroupArray(m2)).isEqualTo(3);
+            }
+            MyBatisBreakSupport.assertOnlyTheMerchantMirrored(stores, "m-1", 12, 6);
+        }
+    }
 }
