@@ -265,9 +265,7 @@ public final class DualWriteMappers {
             return List.of();
         }
         Object argument = arguments[write.keyArgument()];
-        List<?> elements = argument instanceof Iterable<?> iterable ? listOf(iterable)
-                : argument != null && argument.getClass().isArray() && !argument.getClass().getComponentType().isPrimitive()
-                ? java.util.Arrays.asList((Object[]) argument) : null;
+        List<?> elements = isGroup(argument) ? leaves(argument) : null;
         if (elements == null || elements.size() < 2) {
             return List.of();
         }
@@ -275,17 +273,11 @@ public final class DualWriteMappers {
         List<MigrationContext> contexts = new ArrayList<>(elements.size());
         for (Object element : elements) {
             Object[] alone = arguments.clone();
-            if (argument.getClass().isArray()) {
-                Object[] one = (Object[]) java.lang.reflect.Array.newInstance(argument.getClass().getComponentType(), 1);
-                one[0] = element;
-                alone[write.keyArgument()] = one;
-            } else {
-                alone[write.keyArgument()] = java.util.Collections.singletonList(element);
-            }
             MigrationContext found;
             try {
+                alone[write.keyArgument()] = alone(argument, element);
                 found = extractor.contextFor(statementId, names.getNamedParams(alone));
-            } catch (RuntimeException unreadable) {
+            } catch (RuntimeException unreadable) { // also an element that fits no one-element copy of the shape
                 found = null;
             }
             contexts.add(found == null || found.equals(context) ? context : found);
@@ -293,10 +285,57 @@ public final class DualWriteMappers {
         return contexts;
     }
 
-    private static List<?> listOf(Iterable<?> iterable) {
-        List<Object> list = new ArrayList<>();
-        iterable.forEach(list::add);
-        return list;
+    /** Collections and arrays looked through at most, as {@link ContextExtractor} reads them. */
+    private static final int MAX_NESTING = 16;
+
+    /** Whether {@code value} is a collection or an array of objects, whose elements are the keys' rows. */
+    private static boolean isGroup(@Nullable Object value) {
+        return value instanceof Iterable<?> || value != null && value.getClass().isArray()
+                && !value.getClass().getComponentType().isPrimitive();
+    }
+
+    /**
+     * The elements of a collection or array argument at any depth: a list of lists of orders (a nested
+     * {@code <foreach>}) is its orders. Read one level, the inner lists were taken for rows, their key property could
+     * not be read, and a scoped resync of the table stood in for the rows' syncs.
+     */
+    private static List<@Nullable Object> leaves(Object group) {
+        List<@Nullable Object> leaves = new ArrayList<>();
+        addLeaves(group, leaves, 0);
+        return leaves;
+    }
+
+    private static void addLeaves(@Nullable Object value, List<@Nullable Object> leaves, int depth) {
+        if (depth > 0 && (depth >= MAX_NESTING || !isGroup(value))) {
+            leaves.add(value);
+        } else if (value instanceof Iterable<?> iterable) {
+            iterable.forEach(element -> addLeaves(element, leaves, depth + 1));
+        } else {
+            for (Object element : (Object[]) value) {
+                addLeaves(element, leaves, depth + 1);
+            }
+        }
+    }
+
+    /**
+     * A copy of the shape of {@code group} holding {@code leaf} alone: a one-element list or array at each level, as
+     * the first element of each level is (a list of lists stays a list of one list of one order).
+     */
+    private static Object alone(Object group, @Nullable Object leaf) {
+        Object first = null;
+        if (group instanceof Iterable<?> iterable) {
+            java.util.Iterator<?> elements = iterable.iterator();
+            first = elements.hasNext() ? elements.next() : null;
+        } else if (((Object[]) group).length > 0) {
+            first = ((Object[]) group)[0];
+        }
+        Object inner = isGroup(first) && !isGroup(leaf) ? alone(first, leaf) : leaf;
+        if (group.getClass().isArray()) {
+            Object[] one = (Object[]) java.lang.reflect.Array.newInstance(group.getClass().getComponentType(), 1);
+            one[0] = inner; // an element of another type than the array's fails here, leaving the call's context
+            return one;
+        }
+        return java.util.Collections.singletonList(inner);
     }
 
     /**
@@ -849,11 +888,14 @@ public final class DualWriteMappers {
             throw new IllegalStateException(statementId + ": its key argument " + write.keyArgument() + " is null");
         }
         Configuration configuration = factories.get(store).getConfiguration();
-        if (argument instanceof Iterable<?> || argument.getClass().isArray()) {
+        if (argument.getClass().isArray() && argument.getClass().getComponentType().isPrimitive()) {
+            // a byte[] key or a long[] of keys: no key text is known for it (a scoped resync is recorded instead)
+            throw new IllegalStateException(statementId + ": its key argument " + write.keyArgument() + " is a "
+                    + argument.getClass().getSimpleName());
+        }
+        if (isGroup(argument)) {
             List<String> keys = new ArrayList<>();
-            Iterable<?> elements = argument instanceof Iterable<?> iterable ? iterable
-                    : java.util.Arrays.asList((Object[]) argument);
-            for (Object element : elements) {
+            for (Object element : leaves(argument)) { // at any depth: a list of lists of orders is its orders
                 keys.add(keyOfElement(statementId, write, element, configuration, store));
             }
             return keys;

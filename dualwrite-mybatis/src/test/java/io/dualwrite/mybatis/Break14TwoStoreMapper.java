@@ -8,6 +8,7 @@ import org.apache.ibatis.annotations.Options;
 import org.apache.ibatis.annotations.Param;
 import org.apache.ibatis.annotations.Select;
 import org.apache.ibatis.annotations.Update;
+import java.util.List;
 
 /**
  * A mapper known to two session factories (old and new store, same table): its insert is marked, and it has writes
@@ -41,4 +42,18 @@ public interface Break14TwoStoreMapper extends TwoStoreRowStatements {
     default int forgetTwice(long id, String merchantNo) {
         return forget(id, merchantNo) + forget(id, merchantNo);
     }
+
+    /** Marked: orders given in groups with their ids (a nested foreach), a list of lists. */
+    @DualWrite(table = "orders", key = 0, operation = Operation.INSERT)
+    @Insert("<script>INSERT INTO orders (id, merchant_no, status, amount) VALUES <foreach collection='groups' item='g'"
+            + " separator=','><foreach collection='g' item='o' separator=','>(#{o.id}, #{o.merchantNo}, #{o.status},"
+            + " #{o.amount})</foreach></foreach></script>")
+    int insertGroups(@Param("groups") List<List<Order>> groups);
+
+    /** Marked: the same, an array of lists. */
+    @DualWrite(table = "orders", key = 0, operation = Operation.INSERT)
+    @Insert("<script>INSERT INTO orders (id, merchant_no, status, amount) VALUES <foreach collection='groups' item='g'"
+            + " separator=','><foreach collection='g' item='o' separator=','>(#{o.id}, #{o.merchantNo}, #{o.status},"
+            + " #{o.amount})</foreach></foreach></script>")
+    int insertGroupArray(@Param("groups") List<Order>[] groups);
 }

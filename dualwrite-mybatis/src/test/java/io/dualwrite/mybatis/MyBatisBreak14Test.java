@@ -257,4 +257,44 @@ class MyBatisBreak14Test {
             MyBatisBreakSupport.assertOnlyTheMerchantMirrored(stores, "m-1", 12, 6);
         }
     }
+
+    /** An order of {@code merchant} with its id given. */
+    private static Order withId(long id, String merchant) {
+        Order order = new Order(merchant, "NEW", id + ".00");
+        order.setId(id);
+        return order;
+    }
+
+    /**
+     * The same kind through two session factories: a marked insert of orders given in groups (a list of lists, an
+     * array of lists), of m-1 (DUAL_WRITE) and m-2 (OLD_ONLY) mixed, the merchant by the statement's path. The keys were
+     * read from the inner lists as if they were rows (MyBatis' reflection of a list throws), so no key was known and a
+     * scoped resync of the table stood in for the rows; each order is now a row of its own, synced under its own
+     * merchant: m-1's reach the new store, m-2's do not, and nothing is recorded.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"list", "array"})
+    void aMarkedInsertOfOrdersInGroupsSyncsEachOrderUnderItsOwnMerchant(String shape) throws Exception {
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(TestDatabases.Kind.H2)) {
+            String id = Break14TwoStoreMapper.class.getName() + ".";
+            DualWriteMappers mappers = stores.mappers(Break14TwoStoreMapper.class)
+                    .rules(ContextRules.builder("orders").statement(id + "insertGroups", null, "groups.merchantNo")
+                            .statement(id + "insertGroupArray", null, "groups.merchantNo").build()).build();
+            Break14TwoStoreMapper orders = mappers.mapper(Break14TwoStoreMapper.class);
+            List<List<Order>> groups = new java.util.ArrayList<>(List.of(
+                    new java.util.ArrayList<>(List.of(withId(11, "m-1"), withId(12, "m-2"))),
+                    new java.util.ArrayList<>(List.of(withId(13, "m-1")))));
+            if (shape.equals("list")) {
+                assertThat(orders.insertGroups(groups)).isEqualTo(3);
+            } else {
+                @SuppressWarnings("unchecked")
+                List<Order>[] array = groups.toArray(new List[0]);
+                assertThat(orders.insertGroupArray(array)).isEqualTo(3);
+            }
+            assertThat(MyBatisBreakSupport.rows(stores.oldDb)).containsOnlyKeys(11L, 12L, 13L);
+            assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(MyBatisBreakSupport.rowsOf(stores.oldDb, "m-1"))
+                    .containsOnlyKeys(11L, 13L);
+            assertThat(entries(stores)).isEmpty();
+        }
+    }
 }
