@@ -87,8 +87,7 @@ class MyBatisBreak14Test {
         }
     }
 
-    private static final String XML_COPIER = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE mapper PUBLIC"
-            + " \"-//mybatis.org//DTD Mapper 3.0//EN\" \"https://mybatis.org/dtd/mybatis-3-mapper.dtd\">\n"
+    private static final String XML_COPIER = MyBatisBreakSupport.XML_MAPPER_HEAD
             + "<mapper namespace=\"break14.copier\">\n"
             + "  <select id=\"selectOld\" resultType=\"io.dualwrite.mybatis.Order\">SELECT id, merchant_no AS merchantNo,"
             + " status, amount FROM orders WHERE id = #{id}</select>\n"
@@ -118,9 +117,7 @@ class MyBatisBreak14Test {
             stores.merchantPhase("m-3", MigrationPhase.NEW_PRIMARY);
             Configuration configuration = new Configuration();
             configuration.addMapper(OrderMapper.class);
-            new org.apache.ibatis.builder.xml.XMLMapperBuilder(new java.io.ByteArrayInputStream(
-                    XML_COPIER.getBytes(java.nio.charset.StandardCharsets.UTF_8)), configuration, "break14-copier.xml",
-                    configuration.getSqlFragments()).parse();
+            MyBatisBreakSupport.parseXml(configuration, XML_COPIER, "break14-copier.xml");
             MapperCopier copier = MapperCopier.builder(configuration, MyBatisStores.MAPPING)
                     .dataSource(Store.OLD, stores.oldDb.dataSource()).dataSource(Store.NEW, stores.newDb.dataSource())
                     .read(Store.OLD, "break14.copier.selectOld").read(Store.NEW, "break14.copier.selectNew")
@@ -158,8 +155,7 @@ class MyBatisBreak14Test {
         }
     }
 
-    private static final String XML_ROWS = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE mapper PUBLIC"
-            + " \"-//mybatis.org//DTD Mapper 3.0//EN\" \"https://mybatis.org/dtd/mybatis-3-mapper.dtd\">\n"
+    private static final String XML_ROWS = MyBatisBreakSupport.XML_MAPPER_HEAD
             + "<mapper namespace=\"break14.rows\">\n"
             + "  <select id=\"selectById\" resultType=\"io.dualwrite.mybatis.Order\">SELECT id, merchant_no AS merchantNo,"
             + " status, amount FROM orders WHERE id = #{id}</select>\n"
@@ -170,10 +166,7 @@ class MyBatisBreak14Test {
 
     /** {@code factory} with the XML statements of {@link #XML_ROWS} added to its configuration. */
     private static SqlSessionFactory withXmlRows(SqlSessionFactory factory) {
-        Configuration configuration = factory.getConfiguration();
-        new org.apache.ibatis.builder.xml.XMLMapperBuilder(new java.io.ByteArrayInputStream(
-                XML_ROWS.getBytes(java.nio.charset.StandardCharsets.UTF_8)), configuration, "break14-rows.xml",
-                configuration.getSqlFragments()).parse();
+        MyBatisBreakSupport.parseXml(factory.getConfiguration(), XML_ROWS, "break14-rows.xml");
         return factory;
     }
 
