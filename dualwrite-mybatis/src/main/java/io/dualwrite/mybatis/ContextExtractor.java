@@ -316,8 +316,8 @@ final class ContextExtractor {
                     next.add(null); // an element with nothing on the path has no id: the elements share none
                     continue;
                 }
-                if (simpleTypes.hasTypeHandler(value.getClass())) {
-                    continue;
+                if (simpleTypes.hasTypeHandler(value.getClass()) || value instanceof Collection<?> || isArray(value)) {
+                    continue; // a collection past the nesting followed: MyBatis' reflection of it throws
                 }
                 MetaObject meta = meta(value);
                 if (meta.hasGetter(name)) {
@@ -450,20 +450,33 @@ final class ContextExtractor {
                 : new AnnotatedFields(List.copyOf(orderIds), List.copyOf(merchantIds));
     }
 
-    /** Values with collections and arrays replaced by their elements (one level). */
+    /**
+     * Values with collections and arrays replaced by their elements, at any depth: orders given in groups (a list of
+     * lists, an array of lists: a nested {@code <foreach>}) are each read. Flattened one level, the inner lists were
+     * taken for beans, and MyBatis' reflection of a list throws, so the caller's call failed.
+     */
     private static List<@Nullable Object> flatten(List<@Nullable Object> values) {
         List<@Nullable Object> flat = new ArrayList<>(values.size());
         for (Object value : values) {
-            if (value instanceof Collection<?> collection) {
-                flat.addAll(collection);
-            } else if (isArray(value)) { // of objects or of primitives (boxed by Array.get)
-                for (int i = 0; i < Array.getLength(value); i++) {
-                    flat.add(Array.get(value, i));
-                }
-            } else {
-                flat.add(value);
-            }
+            flattenInto(value, flat, 0);
         }
         return flat;
+    }
+
+    /** Nesting followed at most: deeper, a value is kept as it is (a collection that holds itself ends there). */
+    private static final int MAX_NESTING = 16;
+
+    private static void flattenInto(@Nullable Object value, List<@Nullable Object> flat, int depth) {
+        if (depth < MAX_NESTING && value instanceof Collection<?> collection) {
+            for (Object element : collection) {
+                flattenInto(element, flat, depth + 1);
+            }
+        } else if (depth < MAX_NESTING && isArray(value)) { // of objects or of primitives (boxed by Array.get)
+            for (int i = 0; i < Array.getLength(value); i++) {
+                flattenInto(Array.get(value, i), flat, depth + 1);
+            }
+        } else {
+            flat.add(value);
+        }
     }
 }

@@ -163,8 +163,14 @@ public final class DualWriteMappers {
         MigrationContext context = contextOf(statementId, method, arguments);
         Write write = writeOf(mapperType, method);
         if (write == null) {
-            return method.isDefault() ? callDefault(proxy, method, arguments)
-                    : call(writer.readPhaseOf(context).authoritative(), mapperType, method, arguments);
+            if (method.isDefault()) {
+                return callDefault(proxy, method, arguments);
+            }
+            List<String> written = unmarkedWrites(statementId, method, arguments);
+            if (written.isEmpty()) {
+                return call(writer.readPhaseOf(context).authoritative(), mapperType, method, arguments);
+            }
+            return unmarkedWrite(statementId, mapperType, method, arguments, context, written);
         }
         Store authoritative = writer.phaseOf(context).authoritative();
         List<MigrationContext> elementContexts = elementContexts(statementId, method, write, arguments, context);
@@ -259,9 +265,7 @@ public final class DualWriteMappers {
             return List.of();
         }
         Object argument = arguments[write.keyArgument()];
-        List<?> elements = argument instanceof Iterable<?> iterable ? listOf(iterable)
-                : argument != null && argument.getClass().isArray() && !argument.getClass().getComponentType().isPrimitive()
-                ? java.util.Arrays.asList((Object[]) argument) : null;
+        List<?> elements = isGroup(argument) ? leaves(argument) : null;
         if (elements == null || elements.size() < 2) {
             return List.of();
         }
@@ -269,17 +273,11 @@ public final class DualWriteMappers {
         List<MigrationContext> contexts = new ArrayList<>(elements.size());
         for (Object element : elements) {
             Object[] alone = arguments.clone();
-            if (argument.getClass().isArray()) {
-                Object[] one = (Object[]) java.lang.reflect.Array.newInstance(argument.getClass().getComponentType(), 1);
-                one[0] = element;
-                alone[write.keyArgument()] = one;
-            } else {
-                alone[write.keyArgument()] = java.util.Collections.singletonList(element);
-            }
             MigrationContext found;
             try {
+                alone[write.keyArgument()] = alone(argument, element);
                 found = extractor.contextFor(statementId, names.getNamedParams(alone));
-            } catch (RuntimeException unreadable) {
+            } catch (RuntimeException unreadable) { // also an element that fits no one-element copy of the shape
                 found = null;
             }
             contexts.add(found == null || found.equals(context) ? context : found);
@@ -287,10 +285,57 @@ public final class DualWriteMappers {
         return contexts;
     }
 
-    private static List<?> listOf(Iterable<?> iterable) {
-        List<Object> list = new ArrayList<>();
-        iterable.forEach(list::add);
-        return list;
+    /** Collections and arrays looked through at most, as {@link ContextExtractor} reads them. */
+    private static final int MAX_NESTING = 16;
+
+    /** Whether {@code value} is a collection or an array of objects, whose elements are the keys' rows. */
+    private static boolean isGroup(@Nullable Object value) {
+        return value instanceof Iterable<?> || value != null && value.getClass().isArray()
+                && !value.getClass().getComponentType().isPrimitive();
+    }
+
+    /**
+     * The elements of a collection or array argument at any depth: a list of lists of orders (a nested
+     * {@code <foreach>}) is its orders. Read one level, the inner lists were taken for rows, their key property could
+     * not be read, and a scoped resync of the table stood in for the rows' syncs.
+     */
+    private static List<@Nullable Object> leaves(Object group) {
+        List<@Nullable Object> leaves = new ArrayList<>();
+        addLeaves(group, leaves, 0);
+        return leaves;
+    }
+
+    private static void addLeaves(@Nullable Object value, List<@Nullable Object> leaves, int depth) {
+        if (depth > 0 && (depth >= MAX_NESTING || !isGroup(value))) {
+            leaves.add(value);
+        } else if (value instanceof Iterable<?> iterable) {
+            iterable.forEach(element -> addLeaves(element, leaves, depth + 1));
+        } else {
+            for (Object element : (Object[]) value) {
+                addLeaves(element, leaves, depth + 1);
+            }
+        }
+    }
+
+    /**
+     * A copy of the shape of {@code group} holding {@code leaf} alone: a one-element list or array at each level, as
+     * the first element of each level is (a list of lists stays a list of one list of one order).
+     */
+    private static Object alone(Object group, @Nullable Object leaf) {
+        Object first = null;
+        if (group instanceof Iterable<?> iterable) {
+            java.util.Iterator<?> elements = iterable.iterator();
+            first = elements.hasNext() ? elements.next() : null;
+        } else if (((Object[]) group).length > 0) {
+            first = ((Object[]) group)[0];
+        }
+        Object inner = isGroup(first) && !isGroup(leaf) ? alone(first, leaf) : leaf;
+        if (group.getClass().isArray()) {
+            Object[] one = (Object[]) java.lang.reflect.Array.newInstance(group.getClass().getComponentType(), 1);
+            one[0] = inner; // an element of another type than the array's fails here, leaving the call's context
+            return one;
+        }
+        return java.util.Collections.singletonList(inner);
     }
 
     /**
@@ -306,7 +351,7 @@ public final class DualWriteMappers {
         if (!expectRow || sides == null) {
             return stateSync(write.table());
         }
-        KeyedStore<Object> source = new MapperStore(authoritative, sides.get(authoritative));
+        KeyedStore<Object> source = new MapperStore(authoritative, write.table(), sides.get(authoritative));
         KeyedStore<Object> expected = new KeyedStore<>() {
             @Override
             public Optional<Object> read(String key) throws Exception {
@@ -328,20 +373,112 @@ public final class DualWriteMappers {
                 source.delete(key);
             }
         };
-        KeyedStore<Object> other = new MapperStore(authoritative.other(), sides.get(authoritative.other()));
+        KeyedStore<Object> other = new MapperStore(authoritative.other(), write.table(), sides.get(authoritative.other()));
         return authoritative == Store.OLD ? StateSync.of(expected, other) : StateSync.of(other, expected);
     }
 
     /** Records a scoped resync of the write's table for the store it mirrors to, with a WARN. */
     private void resync(String statementId, Write write, MigrationContext context, Store authoritative, String reason,
                         String detail) {
+        resync(statementId, write.table(), context, authoritative, reason, detail);
+    }
+
+    private void resync(String statementId, String table, MigrationContext context, Store authoritative, String reason,
+                        String detail) {
         if (!writer.phaseOf(context).writes(authoritative.other())) {
             return;
         }
-        writer.changeLog().record(ChangeRecord.scopedResync(migration, write.table(), null, reason,
+        writer.changeLog().record(ChangeRecord.scopedResync(migration, table, null, reason,
                 authoritative.other(), context));
         log.warn("dualwrite: {} on table {}: the rows it wrote are not known by key ({}: {}); recorded a scoped"
-                + " resync of the table", statementId, write.table(), reason, detail);
+                + " resync of the table", statementId, table, reason, detail);
+    }
+
+    /**
+     * A write no {@link DualWrite} or {@link Builder#statement} marks: it runs on the store the phase makes
+     * authoritative for writes, and each table it may write gets a scoped resync for the other store (when the phase
+     * writes it), also when it throws (a write may have happened). Run as an unmarked read, it changed the
+     * authoritative store only and nothing was recorded, so the other store kept the rows as they were.
+     */
+    private @Nullable Object unmarkedWrite(String statementId, Class<?> mapperType, Method method, Object[] arguments,
+                                           MigrationContext context, List<String> tablesWritten) throws Throwable {
+        Store authoritative = writer.phaseOf(context).authoritative();
+        Object result;
+        try {
+            result = call(authoritative, mapperType, method, arguments);
+        } catch (Throwable failure) {
+            for (String table : tablesWritten) {
+                resync(statementId, table, context, authoritative, "unmarked-write", failure.toString());
+            }
+            throw failure;
+        }
+        for (String table : tablesWritten) {
+            resync(statementId, table, context, authoritative, "unmarked-write", "not marked @DualWrite nor named by"
+                    + " DualWriteMappers.Builder.statement; mark it to sync its key instead");
+        }
+        return result;
+    }
+
+    /** The write targets of SQL text: {@code INSERT INTO t}, {@code UPDATE t}, {@code DELETE FROM t}, … */
+    private static final java.util.regex.Pattern WRITE_TARGET = java.util.regex.Pattern.compile(
+            "\\b(?:INSERT\\s+(?:IGNORE\\s+)?INTO|REPLACE(?:\\s+INTO)?|UPDATE(?:\\s+IGNORE)?|DELETE\\s+FROM|MERGE\\s+INTO"
+                    + "|TRUNCATE(?:\\s+TABLE)?|UPSERT\\s+INTO)\\s+((?:[`\"\\[]?\\w+[`\"\\]]?\\s*\\.\\s*)*[`\"\\[]?\\w+[`\"\\]]?)",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /** Store, table and statement → the Java type its key is bound as, where the statement declares none. */
+    private final Map<String, Class<?>> keyTypes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The tables written by statements of static SQL, by statement id (dynamic SQL is read per call). */
+    private final Map<String, List<String>> staticWrites = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The tables of this migration an unmarked call of {@code statementId} may write; empty for a read. A statement
+     * MyBatis runs as an insert, update or delete writes those of the tables its SQL names after {@code INSERT INTO},
+     * {@code UPDATE}, {@code DELETE FROM} … that have statements here, or, when it names no table so at all (a
+     * procedure call, a multi-table form), every table with statements; a select writes the tables with statements
+     * its SQL names so ({@code INSERT … RETURNING}, H2's {@code FINAL TABLE}). The SQL is rendered for these arguments.
+     */
+    private List<String> unmarkedWrites(String statementId, Method method, Object[] arguments) {
+        Configuration configuration = factories.get(Store.OLD).getConfiguration();
+        if (tables.isEmpty() || !configuration.hasStatement(statementId, false)) {
+            return List.of();
+        }
+        List<String> known = staticWrites.get(statementId);
+        if (known != null) {
+            return known;
+        }
+        MappedStatement statement = configuration.getMappedStatement(statementId, false);
+        org.apache.ibatis.mapping.SqlCommandType command = statement.getSqlCommandType();
+        boolean writes = command == org.apache.ibatis.mapping.SqlCommandType.INSERT
+                || command == org.apache.ibatis.mapping.SqlCommandType.UPDATE
+                || command == org.apache.ibatis.mapping.SqlCommandType.DELETE;
+        String sql;
+        try {
+            sql = statement.getBoundSql(new ParamNameResolver(configuration, method).getNamedParams(arguments)).getSql();
+        } catch (RuntimeException unrendered) {
+            return writes ? List.copyOf(tables.keySet()) : List.of();
+        }
+        java.util.Set<String> named = new java.util.LinkedHashSet<>();
+        boolean any = false;
+        java.util.regex.Matcher target = WRITE_TARGET.matcher(sql);
+        while (target.find()) {
+            any = true;
+            String name = target.group(1).replaceAll("[`\"\\[\\]\\s]", "");
+            String bare = name.substring(name.lastIndexOf('.') + 1);
+            for (String table : tables.keySet()) {
+                if (table.equalsIgnoreCase(bare) || table.equalsIgnoreCase(name)) {
+                    named.add(table);
+                }
+            }
+        }
+        // a write naming only other tables writes none of ours; one naming no table at all may write any of them
+        List<String> written = !named.isEmpty() ? List.copyOf(named)
+                : writes && !any ? List.copyOf(tables.keySet()) : List.of();
+        if (statement.getSqlSource() instanceof org.apache.ibatis.scripting.defaults.RawSqlSource
+                || statement.getSqlSource() instanceof org.apache.ibatis.builder.StaticSqlSource) {
+            staticWrites.put(statementId, written);
+        }
+        return written;
     }
 
     /**
@@ -380,7 +517,7 @@ public final class DualWriteMappers {
         }
         try {
             for (String key : keysOf(statementId, method, write, arguments, context, authoritative)) {
-                if (new MapperStore(authoritative, sides.get(authoritative)).read(key).isPresent()) {
+                if (new MapperStore(authoritative, write.table(), sides.get(authoritative)).read(key).isPresent()) {
                     return true;
                 }
             }
@@ -439,7 +576,7 @@ public final class DualWriteMappers {
         try {
             Object row = null;
             for (String candidate : stored == null ? new String[] {key} : new String[] {key, stored}) {
-                row = new MapperStore(store, tables.get(write.table()).get(store)).read(candidate).orElse(null);
+                row = new MapperStore(store, write.table(), tables.get(write.table()).get(store)).read(candidate).orElse(null);
                 if (row != null) {
                     break;
                 }
@@ -724,11 +861,14 @@ public final class DualWriteMappers {
             throw new IllegalStateException(statementId + ": its key argument " + write.keyArgument() + " is null");
         }
         Configuration configuration = factories.get(store).getConfiguration();
-        if (argument instanceof Iterable<?> || argument.getClass().isArray()) {
+        if (argument.getClass().isArray() && argument.getClass().getComponentType().isPrimitive()) {
+            // a byte[] key or a long[] of keys: no key text is known for it (a scoped resync is recorded instead)
+            throw new IllegalStateException(statementId + ": its key argument " + write.keyArgument() + " is a "
+                    + argument.getClass().getSimpleName());
+        }
+        if (isGroup(argument)) {
             List<String> keys = new ArrayList<>();
-            Iterable<?> elements = argument instanceof Iterable<?> iterable ? iterable
-                    : java.util.Arrays.asList((Object[]) argument);
-            for (Object element : elements) {
+            for (Object element : leaves(argument)) { // at any depth: a list of lists of orders is its orders
                 keys.add(keyOfElement(statementId, write, element, configuration, store));
             }
             return keys;
@@ -785,16 +925,19 @@ public final class DualWriteMappers {
         if (sides == null) {
             throw new IllegalArgumentException("table '" + table + "' has no statements; known: " + tables.keySet());
         }
-        return StateSync.of(new MapperStore(Store.OLD, sides.get(Store.OLD)), new MapperStore(Store.NEW, sides.get(Store.NEW)));
+        return StateSync.of(new MapperStore(Store.OLD, table, sides.get(Store.OLD)),
+                new MapperStore(Store.NEW, table, sides.get(Store.NEW)));
     }
 
     /** One store's rows of a table by key, through its statements; each call is one committed session. */
     private final class MapperStore implements KeyedStore<Object> {
         private final Store store;
+        private final String table;
         private final TableStatements statements;
 
-        MapperStore(Store store, TableStatements statements) {
+        MapperStore(Store store, String table, TableStatements statements) {
             this.store = store;
+            this.table = table;
             this.statements = statements;
         }
 
@@ -856,8 +999,31 @@ public final class DualWriteMappers {
 
         private Object parameter(String statementId, String key) {
             // as the mapper copier converts it: a UUID key passed as text failed every sync of its table
-            return MapperCopier.keyAs(factories.get(store).getConfiguration().getMappedStatement(statementId)
-                    .getParameterMap().getType(), key);
+            MappedStatement statement = factories.get(store).getConfiguration().getMappedStatement(statementId);
+            Class<?> type = statement.getParameterMap().getType();
+            if (KeyColumns.undeclared(type)) {
+                // no parameter type declared (XML without parameterType): as the table's key column holds it, since
+                // given as text PostgreSQL refused it against a numeric key and every sync of the table failed
+                type = keyTypes.computeIfAbsent(store + " " + table + " " + statementId, k -> keyColumnType(statement));
+            }
+            return MapperCopier.keyAs(type, key);
+        }
+
+        /** The type of the column the statement's one parameter names ({@code #{id}}) in the table, else text. */
+        private Class<?> keyColumnType(MappedStatement statement) {
+            String column = "id";
+            try {
+                List<org.apache.ibatis.mapping.ParameterMapping> parameters = statement.getBoundSql(null)
+                        .getParameterMappings();
+                if (parameters.size() == 1 && parameters.get(0).getProperty() != null) {
+                    column = parameters.get(0).getProperty();
+                }
+            } catch (RuntimeException dynamic) {
+                // SQL that needs its parameter to render: the key column is taken to be id
+            }
+            Class<?> type = KeyColumns.javaType(factories.get(store).getConfiguration().getEnvironment().getDataSource(),
+                    table, column);
+            return type == null ? String.class : type;
         }
 
         @Override

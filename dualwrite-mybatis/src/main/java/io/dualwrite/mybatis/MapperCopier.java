@@ -184,7 +184,7 @@ public final class MapperCopier implements RowCopier {
                         }
                     } else if (deletable(targetSession, target, to, key.getKey(), key.getValue())) {
                         for (String delete : target.deletes()) {
-                            targetSession.update(delete, keyParameter(delete, key.getKey()));
+                            targetSession.update(delete, keyParameter(to, delete, key.getKey()));
                         }
                         deleted++;
                     } else {
@@ -221,7 +221,7 @@ public final class MapperCopier implements RowCopier {
             CopierSession copierSession = CopierSession.enter(connection, true);
             try (SqlSession session = session(connection)) {
                 for (String key : keys) {
-                    rows.put(key, session.selectOne(source.read(), keyParameter(source.read(), key)));
+                    rows.put(key, session.selectOne(source.read(), keyParameter(from, source.read(), key)));
                 }
             } catch (PersistenceException e) {
                 throw new SQLException("the read statement " + source.read() + " of table " + mapping.oldTable()
@@ -253,7 +253,7 @@ public final class MapperCopier implements RowCopier {
      */
     private boolean heldWithAuthority(SqlSession targetSession, Side target, Store to, String key,
                                       @Nullable MigrationContext context) {
-        Object present = targetSession.selectOne(target.read(), keyParameter(target.read(), key));
+        Object present = targetSession.selectOne(target.read(), keyParameter(to, target.read(), key));
         if (present == null) {
             return false;
         }
@@ -272,7 +272,7 @@ public final class MapperCopier implements RowCopier {
         if (resolver == null || target.read() == null) {
             return true;
         }
-        Object present = targetSession.selectOne(target.read(), keyParameter(target.read(), key));
+        Object present = targetSession.selectOne(target.read(), keyParameter(to, target.read(), key));
         if (present == null) {
             return true;
         }
@@ -336,10 +336,34 @@ public final class MapperCopier implements RowCopier {
         return true;
     }
 
-    /** The key text as the statement's parameter type asks ({@link #keyAs}). */
-    private Object keyParameter(String statementId, String key) {
-        return keyAs(configuration.getMappedStatement(statementId).getParameterMap().getType(),
-                KeyCodec.decode(key, 1).get(0));
+    /**
+     * The key text as the statement's parameter type asks ({@link #keyAs}); for a statement that declares none (an XML
+     * statement without {@code parameterType}, or a map), as the key column of {@code store} holds it
+     * ({@link KeyColumns}). Passed as text, PostgreSQL refused it against a numeric or {@code uuid} key
+     * ({@code bigint = character varying}), and every sync of the table failed and stayed in the change log.
+     */
+    private Object keyParameter(Store store, String statementId, String key) {
+        Class<?> type = configuration.getMappedStatement(statementId).getParameterMap().getType();
+        if (KeyColumns.undeclared(type)) {
+            type = keyTypes.computeIfAbsent(store, this::keyColumnType);
+        }
+        return keyAs(type, KeyCodec.decode(key, 1).get(0));
+    }
+
+    /** The Java type of each store's key column, read from its catalog once (see {@link #keyParameter}). */
+    private final Map<Store, Class<?>> keyTypes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The Java type of the key column of {@code store}'s table; where that store has no such table (a table split in
+     * two whose mapping names another), the old store's.
+     */
+    private Class<?> keyColumnType(Store store) {
+        String column = store == Store.OLD ? mapping.primaryKey().get(0) : mapping.newPrimaryKey().get(0);
+        Class<?> type = KeyColumns.javaType(dataSources.get(store), mapping.table(store), column);
+        if (type == null && store == Store.NEW) {
+            type = KeyColumns.javaType(dataSources.get(Store.OLD), mapping.oldTable(), mapping.primaryKey().get(0));
+        }
+        return type == null ? String.class : type;
     }
 
     /**

@@ -514,31 +514,51 @@ final class StartupCheck {
     }
 
     private static boolean isCollection(Type type) {
+        if (type instanceof java.lang.reflect.GenericArrayType) {
+            return true;
+        }
         Class<?> raw = rawClass(type);
         return raw != null && (Collection.class.isAssignableFrom(raw) || raw.isArray());
     }
 
-    /** The class of a value of {@code type}, or of its elements when it is a collection or an array. */
+    /** Collections and arrays looked through at most, as {@code ContextExtractor} reads them. */
+    private static final int MAX_NESTING = 16;
+
+    /**
+     * The class of a value of {@code type}, or of its elements when it is a collection or an array, at any depth (a
+     * list of lists of orders: a nested {@code <foreach>}, whose elements the extractor reads too); null when unknown
+     * (a collection of no declared element type). Read one level only, a path through such groups was refused at
+     * install ("List has no readable property"), and one through an array of lists was never checked.
+     */
     private static @Nullable Class<?> elementClass(Type type) {
-        Class<?> raw = rawClass(type);
-        if (raw == null) {
-            return null;
-        }
-        if (raw.isArray()) {
-            return raw.getComponentType();
-        }
-        if (Collection.class.isAssignableFrom(raw)) {
-            if (type instanceof ParameterizedType parameterized && parameterized.getActualTypeArguments().length == 1) {
+        Type current = type;
+        for (int depth = 0; depth < MAX_NESTING; depth++) {
+            if (current instanceof java.lang.reflect.GenericArrayType array) {
+                current = array.getGenericComponentType();
+                continue;
+            }
+            Class<?> raw = rawClass(current);
+            if (raw == null) {
+                return null;
+            }
+            if (raw.isArray()) {
+                current = raw.getComponentType();
+            } else if (Collection.class.isAssignableFrom(raw)) {
+                if (!(current instanceof ParameterizedType parameterized)
+                        || parameterized.getActualTypeArguments().length != 1) {
+                    return null;
+                }
                 Type element = parameterized.getActualTypeArguments()[0];
                 while (element instanceof TypeVariable<?> || element instanceof WildcardType) {
                     element = element instanceof TypeVariable<?> v ? v.getBounds()[0]
                             : ((WildcardType) element).getUpperBounds()[0];
                 }
-                return rawClass(element);
+                current = element;
+            } else {
+                return raw;
             }
-            return null;
         }
-        return raw;
+        return rawClass(current);
     }
 
     private static @Nullable Class<?> rawClass(Type type) {

@@ -214,19 +214,14 @@ class MyBatisBreak13Test {
         }
     }
 
-    private static final String XML_ONLY = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE mapper PUBLIC"
-            + " \"-//mybatis.org//DTD Mapper 3.0//EN\" \"https://mybatis.org/dtd/mybatis-3-mapper.dtd\">\n"
+    private static final String XML_ONLY = MyBatisBreakSupport.XML_MAPPER_HEAD
             + "<mapper namespace=\"break13.xmlonly\">\n"
             + "  <insert id=\"insertAll\" parameterType=\"java.util.List\">INSERT INTO orders (merchant_no, status, amount)"
             + " VALUES <foreach collection=\"list\" item=\"o\" separator=\",\">(#{o.merchantNo}, #{o.status},"
             + " #{o.amount})</foreach></insert>\n</mapper>\n";
 
     private static org.apache.ibatis.session.Configuration xmlOnly() {
-        org.apache.ibatis.session.Configuration configuration = loneCollections();
-        new org.apache.ibatis.builder.xml.XMLMapperBuilder(new java.io.ByteArrayInputStream(
-                XML_ONLY.getBytes(java.nio.charset.StandardCharsets.UTF_8)), configuration, "break13-xmlonly.xml",
-                configuration.getSqlFragments()).parse();
-        return configuration;
+        return MyBatisBreakSupport.parseXml(loneCollections(), XML_ONLY, "break13-xmlonly.xml");
     }
 
     /**

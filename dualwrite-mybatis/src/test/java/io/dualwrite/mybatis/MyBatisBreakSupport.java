@@ -54,6 +54,18 @@ final class MyBatisBreakSupport {
         return new SqlSessionFactoryBuilder().build(configuration);
     }
 
+    /** The head of an XML mapper given as text: the declaration and the DTD. */
+    static final String XML_MAPPER_HEAD = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE mapper PUBLIC"
+            + " \"-//mybatis.org//DTD Mapper 3.0//EN\" \"https://mybatis.org/dtd/mybatis-3-mapper.dtd\">\n";
+
+    /** Adds the statements of an XML mapper given as text ({@code resource} names it in MyBatis' messages). */
+    static Configuration parseXml(Configuration configuration, String xml, String resource) {
+        new org.apache.ibatis.builder.xml.XMLMapperBuilder(new java.io.ByteArrayInputStream(
+                xml.getBytes(java.nio.charset.StandardCharsets.UTF_8)), configuration, resource,
+                configuration.getSqlFragments()).parse();
+        return configuration;
+    }
+
     /** Runs {@code calls} on a mapper of one BATCH session and commits it. */
     static <M> void inBatch(SqlSessionFactory sessions, Class<M> type, Consumer<M> calls) {
         try (SqlSession session = sessions.openSession(ExecutorType.BATCH)) {

@@ -72,7 +72,8 @@ class MyBatisConfiguration {
     @Bean
     @ConditionalOnMissingBean
     MyBatisInterceptorInstaller dualwriteMyBatisInterceptorInstaller(ContextRules rules,
-                                                                    ObjectProvider<SqlSessionFactory> factories) {
-        return new MyBatisInterceptorInstaller(rules, factories);
+                                                                    ObjectProvider<SqlSessionFactory> factories,
+                                                                    DualWriteProperties properties) {
+        return new MyBatisInterceptorInstaller(rules, factories, properties.getMybatis());
     }
 }

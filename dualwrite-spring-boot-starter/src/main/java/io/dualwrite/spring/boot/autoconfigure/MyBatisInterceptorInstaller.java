@@ -20,11 +20,15 @@ final class MyBatisInterceptorInstaller implements SmartInitializingSingleton {
 
     private final ContextRules rules;
     private final ObjectProvider<SqlSessionFactory> factories;
+    private final DualWriteProperties.MyBatis properties;
     private final List<MigrationContextInterceptor> installed = new CopyOnWriteArrayList<>();
 
-    MyBatisInterceptorInstaller(ContextRules rules, ObjectProvider<SqlSessionFactory> factories) {
+    /** With the {@code dualwrite.mybatis.*} properties, so that a refusal names the property it comes from. */
+    MyBatisInterceptorInstaller(ContextRules rules, ObjectProvider<SqlSessionFactory> factories,
+                                DualWriteProperties.MyBatis properties) {
         this.rules = rules;
         this.factories = factories;
+        this.properties = properties;
     }
 
     @Override
@@ -35,12 +39,67 @@ final class MyBatisInterceptorInstaller implements SmartInitializingSingleton {
                 try {
                     installed.add(MigrationContextInterceptor.install(configuration, rules));
                 } catch (IllegalStateException mismatch) {
-                    throw new InvalidDualWritePropertyException("dualwrite.mybatis", rules.toString(),
+                    String[] named = propertyOf(mismatch.getMessage());
+                    throw new InvalidDualWritePropertyException(named[0], named[1],
                             "statement ids and property paths that exist in the mappers (" + mismatch.getMessage() + ")",
-                            "Fix the statement ids and paths under dualwrite.mybatis.*.", mismatch);
+                            "Fix " + named[0] + (named[0].equals("dualwrite.mybatis") ? ".*" : "")
+                                    + " (each problem is listed above).", mismatch);
+                } catch (IllegalArgumentException otherMigration) {
+                    // the factory's DualWriteDataSource serves another migration: it ignores the contexts opened
+                    if (rules.migration().equals(properties.getMigration())) {
+                        throw new InvalidDualWritePropertyException("dualwrite.mybatis.migration", rules.migration(),
+                                "the migration of the DualWriteDataSource the SqlSessionFactory runs on ("
+                                        + otherMigration.getMessage() + ")",
+                                "Remove dualwrite.mybatis.migration (the interceptor then serves the migration of the"
+                                        + " wrapped DataSource, dualwrite.jdbc.migration), or set it to that"
+                                        + " migration.", otherMigration);
+                    }
+                    throw new IllegalStateException("dualwrite: the ContextRules bean does not fit a SqlSessionFactory: "
+                            + otherMigration.getMessage(), otherMigration);
                 }
             }
         });
+    }
+
+    /**
+     * The property (and its value) a start-up check's message names first: a statement's id or path under
+     * {@code dualwrite.mybatis.statements[i]}, a global path under {@code order-id-paths[i]} or
+     * {@code merchant-id-paths[i]}; else the group {@code dualwrite.mybatis} and the rules.
+     */
+    private String[] propertyOf(@org.jspecify.annotations.Nullable String message) {
+        String text = message == null ? "" : message;
+        String prefix = "dualwrite.mybatis.";
+        int first = Integer.MAX_VALUE;
+        String[] found = {"dualwrite.mybatis", rules.toString()};
+        List<DualWriteProperties.Statement> statements = properties.getStatements();
+        for (int i = 0; i < statements.size(); i++) {
+            DualWriteProperties.Statement statement = statements.get(i);
+            String of = " of statement '" + statement.getId() + "'";
+            String[][] candidates = {
+                    {"statement '" + statement.getId() + "' ", prefix + "statements[" + i + "].id", statement.getId()},
+                    {"path '" + statement.getOrderIdPath() + "'" + of, prefix + "statements[" + i + "].order-id-path",
+                            statement.getOrderIdPath()},
+                    {"path '" + statement.getMerchantIdPath() + "'" + of,
+                            prefix + "statements[" + i + "].merchant-id-path", statement.getMerchantIdPath()}};
+            for (String[] candidate : candidates) {
+                int at = candidate[2] == null ? -1 : text.indexOf(candidate[0]);
+                if (at >= 0 && at < first) {
+                    first = at;
+                    found = new String[] {candidate[1], candidate[2]};
+                }
+            }
+        }
+        for (String kind : new String[] {"order-id-paths", "merchant-id-paths"}) {
+            List<String> paths = kind.startsWith("order") ? properties.getOrderIdPaths() : properties.getMerchantIdPaths();
+            for (int i = 0; i < paths.size(); i++) {
+                int at = text.indexOf("global property path '" + paths.get(i) + "'");
+                if (at >= 0 && at < first) {
+                    first = at;
+                    found = new String[] {prefix + kind + "[" + i + "]", paths.get(i)};
+                }
+            }
+        }
+        return found;
     }
 
     /** The interceptors this installer added, one per session factory. */
