@@ -398,6 +398,20 @@ final class JavaValues {
         return value;
     }
 
+    /**
+     * An id as the copier reads it from a row's value ({@code copy.Values.keyText}): a number without trailing zeros,
+     * a UUID in lower case, anything else as its text.
+     */
+    static String idText(Object value) {
+        if (value instanceof BigDecimal decimal) {
+            return decimal.signum() == 0 ? "0" : decimal.stripTrailingZeros().toPlainString();
+        }
+        if (value instanceof byte[] bytes) {
+            return HexFormat.of().formatHex(bytes);
+        }
+        return String.valueOf(value);
+    }
+
     /** The value of a key part's text (the change log's form) for a column. */
     static Object parseKey(String text, ColumnInfo column, VerifyDialect dialect) {
         String stripped = text.strip();

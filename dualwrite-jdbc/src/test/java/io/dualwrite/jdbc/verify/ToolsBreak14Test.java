@@ -1,11 +1,14 @@
 package io.dualwrite.jdbc.verify;
 
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.backfill;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.merchantBackfill;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.refused;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.refusedByName;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.rows;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.verify;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.verifyMerchant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import io.dualwrite.jdbc.testing.TestDatabase;
@@ -13,6 +16,7 @@ import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -212,6 +216,48 @@ class ToolsBreak14Test {
             fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v INTEGER ARRAY[2])");
             refusedByName(old, fresh, refused("2", "{1,2,3}"), "SELECT id, CAST(v AS VARCHAR) FROM t ORDER BY id",
                     List.of("1 [1, 2]", "3 []", "4 [7]"));
+        }
+    }
+
+    // Input: a merchant-scoped backfill and verification of merchant '07' on an INT merchant column (H2), of '7.50' on
+    //   a DECIMAL(10,2) one (MariaDB) and of a UUID in capitals on a uuid one (PostgreSQL). The id was parsed as the
+    //   column's value, so the jobs selected the rows of merchant '7', '7.5' and the lower-case UUID, which the
+    //   switches and the copier take for another merchant: the backfill copied them under merchant '07''s job, and
+    //   verification recorded their result as merchant '07''s. Refused before any row is touched, naming the id the
+    //   rows carry; the job of that id copies and verifies exactly that merchant's rows.
+    @Test
+    void aMerchantIdSpeltOtherwiseThanItsColumnWritesItIsRefusedBeforeAnyRowIsTouched() throws Exception {
+        record Case(Kind kind, String type, String merchant, String written, String other) {
+        }
+        String uuid = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11";
+        for (Case each : List.of(new Case(Kind.H2, "INT", "07", "7", "8"),
+                new Case(Kind.MARIADB, "DECIMAL(10,2)", "7.50", "7.5", "8"),
+                new Case(Kind.POSTGRES, "uuid", uuid.toUpperCase(Locale.ROOT), uuid,
+                        "b0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"))) {
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(each.kind());
+                 TestDatabase fresh = TestDatabases.create(each.kind())) {
+                for (TestDatabase db : List.of(old, fresh)) {
+                    db.execute("CREATE TABLE t (id INT PRIMARY KEY, m " + each.type() + ", v INT)");
+                }
+                old.execute("INSERT INTO t VALUES (1, '" + each.written() + "', 10), (2, '" + each.other() + "', 20),"
+                        + " (3, '" + each.written() + "', 30)");
+                TableMapping byMerchant = TableMapping.builder("t").primaryKey("id").merchantIdColumn("m").build();
+                String target = each.kind() + " " + each.type();
+
+                assertThatThrownBy(() -> merchantBackfill(old, fresh, byMerchant, each.merchant()).run())
+                        .as(target).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("'" + each.merchant() + "'").hasMessageContaining("'" + each.written() + "'");
+                assertThat(rows(fresh, "SELECT id FROM t")).as(target).isEmpty();
+                assertThatThrownBy(() -> verifyMerchant(old, fresh, byMerchant, each.merchant()))
+                        .as(target).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("'" + each.merchant() + "'").hasMessageContaining("'" + each.written() + "'");
+
+                merchantBackfill(old, fresh, byMerchant, each.written()).run();
+                assertThat(rows(fresh, "SELECT id, v FROM t ORDER BY id")).as(target).containsExactly("1 10", "3 30");
+                TableReport report = verifyMerchant(old, fresh, byMerchant, each.written());
+                ToolsBreakSupport.assertClean(report);
+                assertThat(report.rowsCompared()).as(report.toText()).isEqualTo(2);
+            }
         }
     }
 
