@@ -27,9 +27,13 @@ import org.junit.jupiter.api.Test;
  * dropped the time of day of a text for a {@code date} and rounded a fraction, and refused a fraction for an
  * integer or a text that is no number without naming the row (the backfill stopped at that chunk). Verification
  * compared such a text with a {@code timestamptz} as text, so a correct copy of {@code …05.50} or of an offset was
- * reported on every run. And H2 counts a {@code VARCHAR}'s length in UTF-16 units, which the copier counted in
- * characters. The copier now binds such a text as the value it writes and checks that value, and verification
- * reads the text as that value. Every test reads the new store row by row with its own SQL.
+ * reported on every run. The copier now binds such a text as the value it writes and checks that value, and
+ * verification reads the text as that value. Of the same kind: elements of PostgreSQL arrays beyond the declared
+ * element type (rounded or refused unnamed), an H2 {@code ARRAY[n]} given more elements, an H2 {@code VARCHAR(n)},
+ * which counts UTF-16 units, given a text of fewer characters but more units. And two tools touched what their
+ * scope did not name: a merchant id spelt otherwise than its number or UUID column writes it ({@code 07}) selected
+ * another merchant's rows, and a verification checkpoint was resumed under a mapping that compares other columns.
+ * Every test reads the new store row by row with its own SQL.
  */
 class ToolsBreak14Test {
 
