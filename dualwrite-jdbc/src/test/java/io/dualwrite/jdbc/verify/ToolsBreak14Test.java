@@ -209,6 +209,32 @@ class ToolsBreak14Test {
         }
     }
 
+    // Input: H2 TIMESTAMP ARRAY, DATE ARRAY and NUMERIC(20,4) ARRAY into PostgreSQL timestamp[], date[] and
+    //   numeric(10,2)[]: arrays compared in Java printed each element's Java text, so the decimal elements, 1.5000
+    //   against the 1.50 copied from them, were reported on every run after a correct copy (the date-time and date
+    //   elements already printed alike). Compared by value they verify clean, and an element a second or a cent off
+    //   is found.
+    @Test
+    void arraysOfDateTimesAndDecimalsFromH2VerifyCleanInPostgresAndAnElementOffIsFound() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.H2);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, at TIMESTAMP ARRAY, d DATE ARRAY, n NUMERIC(20,4) ARRAY)",
+                    "INSERT INTO t VALUES (1, ARRAY[TIMESTAMP '2024-01-02 03:04:05', TIMESTAMP '2024-01-02 03:04:05.5'],"
+                            + " ARRAY[DATE '2024-01-02'], ARRAY[1.5, 2]), (2, ARRAY[CAST(NULL AS TIMESTAMP)], ARRAY[], NULL)");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, at timestamp[], d date[], n numeric(10,2)[])");
+            backfill(old, fresh, BY_ID);
+            assertThat(rows(fresh, "SELECT id, at::text, d::text, n::text FROM t ORDER BY id")).containsExactly(
+                    "1 {\"2024-01-02 03:04:05\",\"2024-01-02 03:04:05.5\"} {2024-01-02} {1.50,2.00}", "2 {NULL} {} null");
+            ToolsBreakSupport.assertClean(verify(old, fresh, BY_ID));
+
+            fresh.execute("UPDATE t SET at = '{\"2024-01-02 03:04:06\",\"2024-01-02 03:04:05.5\"}', n = '{1.51,2}'"
+                    + " WHERE id = 1");
+            TableReport report = verify(old, fresh, BY_ID);
+            assertThat(report.differences()).as(report.toText()).extracting(RowDifference::key, RowDifference::columns)
+                    .containsExactly(tuple("1", List.of("at", "n")));
+        }
+    }
+
     // Input: PostgreSQL integer[] into an H2 INTEGER ARRAY[2]: '{1,2,3}' was refused by H2 with the row ("Value too
     //   long"), unnamed. Refused by name; arrays of two elements and fewer are copied.
     @Test
