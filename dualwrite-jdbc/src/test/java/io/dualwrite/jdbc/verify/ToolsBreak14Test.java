@@ -83,30 +83,40 @@ class ToolsBreak14Test {
         }
     }
 
-    // Input: MariaDB VARCHAR into PostgreSQL timestamp(3) and H2 TIMESTAMP(3): '…05.1234' was rounded to the column's
-    //   milliseconds, '…05+05:30' lost its offset on PostgreSQL (landing 5 h 30 min off the UTC date-time every other
-    //   instant lands as), and '2024-02-30 00:00:00' was refused without the row. Now the offset is converted to the
+    // Input: MariaDB VARCHAR into PostgreSQL timestamp(3) and H2 TIMESTAMP(3), PostgreSQL varchar into MariaDB
+    //   DATETIME(3): '…05.1234' was rounded to the column's milliseconds, '…05+05:30' lost its offset on PostgreSQL
+    //   (landing 5 h 30 min off the UTC date-time every other instant lands as), and '2024-02-30 00:00:00' was
+    //   refused without the row. Now the offset is converted to the
     //   UTC date-time, a date is its midnight, an ISO 'T' and 'Z' are read, and the other two are refused by name.
     @Test
     void textsForADateTimeColumnAreCopiedAsTheInstantsTheyNameOrRefusedByName() throws Exception {
-        for (Kind target : List.of(Kind.POSTGRES, Kind.H2)) {
-            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+        for (Kind target : List.of(Kind.POSTGRES, Kind.H2, Kind.MARIADB)) {
+            Kind source = target == Kind.MARIADB ? Kind.POSTGRES : Kind.MARIADB;
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(source);
                  TestDatabase fresh = TestDatabases.create(target)) {
                 old.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(40))",
                         "INSERT INTO t VALUES (1, '2024-01-02 03:04:05.123'), (2, '2024-01-02 03:04:05.1234'),"
                                 + " (3, '2024-01-02 03:04:05+05:30'), (4, '2024-02-30 00:00:00'), (5, '2024-01-02'),"
                                 + " (6, '2024-01-02T03:04:05.500Z')");
-                fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v " + (target == Kind.POSTGRES ? "timestamp(3)"
-                        : "TIMESTAMP(3)") + ")");
-                String read = target == Kind.POSTGRES
-                        ? "SELECT id, to_char(v, 'YYYY-MM-DD HH24:MI:SS.MS') FROM t ORDER BY id"
-                        : "SELECT id, FORMATDATETIME(v, 'yyyy-MM-dd HH:mm:ss.SSS') FROM t ORDER BY id";
+                fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v " + switch (target) {
+                    case POSTGRES -> "timestamp(3)";
+                    case H2 -> "TIMESTAMP(3)";
+                    case MARIADB -> "DATETIME(3)";
+                } + ")");
+                String read = switch (target) {
+                    case POSTGRES -> "SELECT id, to_char(v, 'YYYY-MM-DD HH24:MI:SS.MS') FROM t ORDER BY id";
+                    case H2 -> "SELECT id, FORMATDATETIME(v, 'yyyy-MM-dd HH:mm:ss.SSS') FROM t ORDER BY id";
+                    case MARIADB -> "SELECT id, LEFT(DATE_FORMAT(v, '%Y-%m-%d %H:%i:%s.%f'), 23) FROM t ORDER BY id";
+                };
                 refusedByName(old, fresh, refused("2", "2024-01-02 03:04:05.1234", "4", "2024-02-30 00:00:00"), read,
                         List.of("1 2024-01-02 03:04:05.123", "3 2024-01-01 21:34:05.000", "5 2024-01-02 00:00:00.000",
                                 "6 2024-01-02 03:04:05.500"));
                 // a second off is still a difference
-                fresh.execute(target == Kind.POSTGRES ? "UPDATE t SET v = v + interval '1 second' WHERE id = 3"
-                        : "UPDATE t SET v = DATEADD(SECOND, 1, v) WHERE id = 3");
+                fresh.execute(switch (target) {
+                    case POSTGRES -> "UPDATE t SET v = v + interval '1 second' WHERE id = 3";
+                    case H2 -> "UPDATE t SET v = DATEADD(SECOND, 1, v) WHERE id = 3";
+                    case MARIADB -> "UPDATE t SET v = v + INTERVAL 1 SECOND WHERE id = 3";
+                });
                 assertThat(verify(old, fresh, BY_ID).differences()).extracting(RowDifference::kind, RowDifference::key)
                         .containsExactlyInAnyOrder(tuple(RowDifference.Kind.MISSING_IN_NEW, "2"),
                                 tuple(RowDifference.Kind.MISSING_IN_NEW, "4"), tuple(RowDifference.Kind.DIFFERENT, "3"));
