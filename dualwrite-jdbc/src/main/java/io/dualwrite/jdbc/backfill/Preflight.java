@@ -79,7 +79,15 @@ final class Preflight {
                 if (job.scope().merchantId().isPresent()) {
                     String merchant = job.scope().merchantId().get();
                     try {
-                        walk.merchantValue(merchant);
+                        String ofRows = walk.merchantIdOfRows(merchant);
+                        if (!ofRows.equals(merchant)) {
+                            // the rows it selects are merchant ofRows's to the switches and the copier: another one
+                            problems.add("old table '" + mapping.oldTable() + "': the merchant id '" + merchant
+                                    + "' of the scope is not how merchant column '" + mapping.merchantIdColumn().orElse("?")
+                                    + "' writes any merchant: its rows of that value are merchant '" + ofRows + "' to the"
+                                    + " switches and the copier; scope the backfill to merchant '" + ofRows + "'");
+                            continue;
+                        }
                     } catch (SQLException | IllegalStateException e) {
                         problems.add("old table '" + mapping.oldTable() + "': the merchant id '" + merchant
                                 + "' of the scope does not fit merchant column '" + mapping.merchantIdColumn().orElse("?")

@@ -55,6 +55,55 @@ public final class DateTimeText {
         return null;
     }
 
+    /**
+     * The date, date-time or instant a text writes in the ISO form the products all read alike ({@code yyyy-MM-dd},
+     * then {@code HH:mm[:ss[.f]]} after a space or a {@code T}, then an offset {@code Z}, {@code ±HH}, {@code ±HHMM} or
+     * {@code ±HH:MM}), surrounding spaces aside: a {@link LocalDate}, a {@link LocalDateTime} or an
+     * {@link OffsetDateTime}; {@code null} for a text of any other form (another product's own spelling, {@code
+     * infinity}, a MySQL zero date, an era mark, more than nine fraction digits), which the copier leaves to the
+     * target. A text bound to a date-time column is otherwise the target's own parse, and the products differ:
+     * PostgreSQL drops an offset given to a {@code timestamp}, reads a zoneless text for a {@code timestamptz} in the
+     * session's zone, and rounds a fraction or a time of day into a {@code date} without a word.
+     *
+     * @throws java.time.DateTimeException when the text has that form but names no such day or time
+     *                                     ({@code 2024-02-30}, {@code 25:00})
+     */
+    public static @Nullable Object parse(String text) {
+        java.util.regex.Matcher written = WRITTEN.matcher(text.strip());
+        if (!written.matches()) {
+            return null;
+        }
+        LocalDate date = LocalDate.of(Integer.parseInt(written.group(1)), Integer.parseInt(written.group(2)),
+                Integer.parseInt(written.group(3)));
+        if (written.group(4) == null) {
+            return date;
+        }
+        String fraction = written.group(7) == null ? "" : written.group(7).replaceFirst("0+$", "");
+        if (fraction.length() > 9) {
+            return null;
+        }
+        LocalDateTime local = date.atTime(LocalTime.of(Integer.parseInt(written.group(4)),
+                Integer.parseInt(written.group(5)), written.group(6) == null ? 0 : Integer.parseInt(written.group(6)),
+                fraction.isEmpty() ? 0 : Integer.parseInt(fraction + "0".repeat(9 - fraction.length()))));
+        String offset = written.group(8);
+        if (offset == null) {
+            return local;
+        }
+        if (offset.equalsIgnoreCase("z")) {
+            return local.atOffset(ZoneOffset.UTC);
+        }
+        String digits = offset.substring(1).replace(":", "");
+        int hours = Integer.parseInt(digits.substring(0, 2));
+        int minutes = digits.length() > 2 ? Integer.parseInt(digits.substring(2)) : 0;
+        int sign = offset.charAt(0) == '-' ? -1 : 1;
+        return local.atOffset(ZoneOffset.ofHoursMinutes(sign * hours, sign * minutes));
+    }
+
+    /** The ISO forms {@link #parse} reads: date, time of day, fraction, offset. */
+    private static final java.util.regex.Pattern WRITTEN = java.util.regex.Pattern.compile(
+            "([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\\.([0-9]+))?)?"
+                    + "(?: ?(Z|z|[+-][0-9]{2}(?::?[0-9]{2})?))?)?");
+
     private static String dateTime(LocalDateTime value) {
         LocalDate date = value.toLocalDate();
         return year(date.getYear()) + monthDay(date) + " " + time(value.toLocalTime()) + era(date.getYear());

@@ -33,6 +33,18 @@ final class Holdable {
      */
     static void require(@Nullable Object value, TableColumns.Column column, CopyDialect target)
             throws UnholdableValueException {
+        require(value, value, column, target);
+    }
+
+    /**
+     * Refuses {@code value}, what the copier writes for the source's {@code original} ({@code
+     * Values.writtenValue}: a text as the date-time or number it writes), when {@code column} cannot hold it as it
+     * is; the refusal quotes {@code original}.
+     *
+     * @throws UnholdableValueException naming the column, the value and what the column holds
+     */
+    static void require(@Nullable Object value, @Nullable Object original, TableColumns.Column column,
+                        CopyDialect target) throws UnholdableValueException {
         if (value == null) {
             return;
         }
@@ -40,7 +52,8 @@ final class Holdable {
                 : value instanceof java.time.Instant instant ? instant.atOffset(java.time.ZoneOffset.UTC) : value;
         String allowed = refusal(held, column, target);
         if (allowed != null) {
-            throw UnholdableValueException.of(column.name(), quoted(value), column.typeName() + " column " + allowed);
+            throw UnholdableValueException.of(column.name(), quoted(original == null ? value : original),
+                    column.typeName() + " column " + allowed);
         }
     }
 
@@ -62,6 +75,16 @@ final class Holdable {
             if (declared != null) {
                 return declared;
             }
+        }
+        if (column.element() != null && (value instanceof Values.PgArray || value instanceof Object[])) {
+            return elements(value, column.element(), target);
+        }
+        if (target == CopyDialect.H2 && type == Types.ARRAY && column.precision() > 0
+                && (value instanceof Values.PgArray || value instanceof Object[])) {
+            // an H2 ARRAY[n] holds at most n elements, and refused a longer array with the row, unnamed
+            int length = cardinality(value);
+            return length > column.precision() ? "holds arrays of at most " + column.precision() + " elements, and this"
+                    + " one has " + length : null;
         }
         if (value instanceof byte[] bytes) {
             return binary(bytes, column, target);
@@ -100,6 +123,47 @@ final class Holdable {
             return year(date.getYear(), column, target);
         }
         return null;
+    }
+
+    /**
+     * An array into a PostgreSQL array column: each element as a value of the element type the column declares
+     * ({@code numeric(10,2)}, {@code varchar(3)}, {@code timestamp(3)}…), which PostgreSQL rounded to its digits
+     * without a word or refused with the whole row, naming neither. The first element it cannot hold is named.
+     */
+    private static @Nullable String elements(Object array, TableColumns.Column element, CopyDialect target) {
+        Object[] nested;
+        try {
+            nested = array instanceof Values.PgArray text ? text.elementsInAnyBounds() : (Object[]) array;
+        } catch (java.sql.SQLException unreadable) {
+            return null; // the target reads the text as it is, or refuses it
+        }
+        java.util.ArrayDeque<Object[]> pending = new java.util.ArrayDeque<>();
+        pending.push(nested);
+        while (!pending.isEmpty()) {
+            for (Object each : pending.pop()) {
+                if (each instanceof Object[] inner) {
+                    pending.push(inner);
+                } else if (each != null) {
+                    String refusal = refusal(Values.writtenValue(each, element), element, target);
+                    if (refusal != null) {
+                        return "holds elements of " + element.typeName() + (element.precision() > 0
+                                ? "(" + element.precision() + (element.sqlType() == Types.NUMERIC ? ", " + element.scale()
+                                : "") + ")" : "") + ", and its element '" + quoted(each) + "' is none: that type "
+                                + refusal;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The number of elements of an array's first dimension; 0 when its text cannot be read. */
+    private static int cardinality(Object array) {
+        try {
+            return array instanceof Values.PgArray text ? text.elementsInAnyBounds().length : ((Object[]) array).length;
+        } catch (java.sql.SQLException unreadable) {
+            return 0;
+        }
     }
 
     /**
@@ -282,14 +346,39 @@ final class Holdable {
             boolean padded = type == Types.CHAR || type == Types.NCHAR;
             // a CHAR(n) pads to n, so its trailing spaces are no part of the value; a VARCHAR's are
             String held = padded ? text.stripTrailing() : text;
-            int characters = held.codePointCount(0, held.length());
-            return characters > length ? "holds at most " + length + " characters, and this text has " + characters
-                    : null;
+            // H2 counts a text's UTF-16 units (a character beyond the basic plane is two), the others its characters
+            int characters = target == CopyDialect.H2 ? held.length() : held.codePointCount(0, held.length());
+            return characters > length ? "holds at most " + length + (target == CopyDialect.H2
+                    ? " UTF-16 units (H2 counts a character beyond the basic plane as two)" : " characters")
+                    + ", and this text has " + characters : null;
+        }
+        String stripped = text.strip();
+        String number = numberText(stripped, column, target);
+        if (number != null) {
+            return number;
+        }
+        if (type == Types.DATE || type == Types.TIMESTAMP || type == Types.TIMESTAMP_WITH_TIMEZONE) {
+            try {
+                DateTimeText.parse(stripped);
+            } catch (java.time.DateTimeException noSuchDay) {
+                // a date-time the copier reads (JdbcRowCopier binds the value it writes) but which names no day or
+                // time: the products refuse it without naming the row, or, MySQL/MariaDB, keep a zero date
+                if (!ZERO_DATE.matcher(stripped).matches()) {
+                    return "holds dates and date-times, and this text names no such day or time ("
+                            + noSuchDay.getMessage() + ")";
+                }
+            }
+        }
+        if (column.typeNamed("uuid")) {
+            try {
+                Uuids.parse(stripped);
+            } catch (IllegalArgumentException notAUuid) {
+                return "holds UUIDs, and this text is none";
+            }
         }
         if (target == CopyDialect.MYSQL) {
             return null; // the store texts below are MySQL's own, or refused by Values.bind
         }
-        String stripped = text.strip();
         if (type == Types.TIME && !column.typeNamed("timetz")) {
             if (END_OF_DAY.matcher(stripped).matches()) {
                 return target == CopyDialect.POSTGRESQL ? null : "holds 00:00:00 to 23:59:59.999999999, not 24:00:00";
@@ -309,6 +398,47 @@ final class Holdable {
         }
         return null;
     }
+
+    /**
+     * A text for a number column: the target reads the number it writes, and rounds it to the column's scale (all
+     * three products; MySQL/MariaDB with a note that a strict session lets pass) or refuses it without naming the
+     * row (a fraction or an exponent for a PostgreSQL or H2 integer, a text that is no number, digits beyond the
+     * precision). So the text is checked as that number, and one the products read in their own ways (an exponent or
+     * a point for an integer, hexadecimal, digit separators, a non-ASCII digit) is refused. Null when the column
+     * holds no number or holds this one; NaN and the infinities as before (PostgreSQL's numeric holds them, MySQL's
+     * are refused where bound).
+     */
+    private static @Nullable String numberText(String stripped, TableColumns.Column column, CopyDialect target) {
+        int type = column.sqlType();
+        boolean year = target == CopyDialect.MYSQL && column.typeNamed("year");
+        boolean integer = column.integer() && !column.bool() && !column.bitNumber();
+        boolean decimal = (type == Types.DECIMAL || type == Types.NUMERIC) && !column.typeNamed("decfloat")
+                && !column.typeNamed("money");
+        if (!integer && !decimal && !year) {
+            return null;
+        }
+        if (SPECIAL_NUMBER.matcher(stripped).matches()) {
+            // PostgreSQL's numeric holds them; MySQL's own spellings are refused where they are bound (Values.bind)
+            return target == CopyDialect.POSTGRESQL && decimal
+                    || target == CopyDialect.MYSQL && Values.specialNumber(stripped) ? null
+                    : "holds no NaN nor infinity";
+        }
+        Object number = Values.writtenValue(stripped, column); // the number the copier binds for it, if any
+        if (!(number instanceof BigDecimal decimalNumber)) {
+            return integer || year ? "holds whole numbers, read from a text of digits alone, and this text is none"
+                    : "holds numbers, read from a text of digits, a point and an exponent, and this text is none";
+        }
+        MySqlColumn catalog = column.declared();
+        String declared = target == CopyDialect.MYSQL && catalog != null ? catalog.refusal(decimalNumber) : null;
+        if (declared != null || year) {
+            return declared;
+        }
+        return integer ? integer(decimalNumber, column) : decimal(decimalNumber, column);
+    }
+
+    /** NaN and the infinities, as the products spell them. */
+    private static final java.util.regex.Pattern SPECIAL_NUMBER =
+            java.util.regex.Pattern.compile("(?i)[+-]?(nan|inf|infinity)");
 
     /** The texts the copier reads as a boolean (and binds as one). */
     private static final java.util.Set<String> BOOLEAN_TEXTS = java.util.Set.of("1", "true", "t", "yes", "y", "0",

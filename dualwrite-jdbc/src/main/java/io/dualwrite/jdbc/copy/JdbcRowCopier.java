@@ -1142,9 +1142,10 @@ final class JdbcRowCopier implements RowCopier {
                                List<TableColumns.Column> keys) throws SQLException {
         int next = index;
         for (int i = 0; i < names.size(); i++) {
-            Object value = row.get(names.get(i));
+            Object original = row.get(names.get(i));
+            Object value = Values.writtenValue(original, typed.get(i));
             try {
-                Holdable.require(value, typed.get(i), dialect);
+                Holdable.require(value, original, typed.get(i), dialect);
                 Values.bind(statement, next++, value, typed.get(i), dialect);
             } catch (UnholdableValueException refused) {
                 throw refused.at(table, keyText(row, keys).replace('\u0000', '|'));

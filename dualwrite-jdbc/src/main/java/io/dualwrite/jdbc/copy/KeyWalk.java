@@ -149,6 +149,21 @@ public final class KeyWalk {
         return Values.parseKey(merchantId, requireMerchantColumn());
     }
 
+    /**
+     * The merchant id as the copier and the write path read it from a row holding {@code merchantId}'s value, where
+     * the column is a number or a UUID: the id the switches and the phase resolver name that row's merchant by. A scope whose id is spelt otherwise
+     * ({@code 07} for an integer column, which holds 7; {@code 7.50} for a decimal; a UUID in capitals) would
+     * select the rows of the merchant of this spelling, another merchant to the switches.
+     *
+     * @throws SQLException          when the id does not fit the merchant column
+     * @throws IllegalStateException when the mapping names no merchant column
+     */
+    public String merchantIdOfRows(String merchantId) throws SQLException {
+        Object value = merchantValue(merchantId);
+        // numbers and UUIDs have spellings of one value; other types keep the id's text
+        return value instanceof Number || value instanceof java.util.UUID ? Values.keyText(value) : merchantId;
+    }
+
     /** The {@code ORDER BY} of the walk, for messages: the key columns, as quoted for this database. */
     public String order() {
         return keyColumns.stream().map(c -> dialect.quote(c.name())).collect(Collectors.joining(", "));

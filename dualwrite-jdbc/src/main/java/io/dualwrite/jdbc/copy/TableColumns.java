@@ -27,7 +27,7 @@ final class TableColumns {
      */
     record Column(String name, int sqlType, String typeName, boolean timeZone, boolean integer, boolean bool,
                   int precision, int scale, String lowerTypeName, boolean bitNumber, boolean duration,
-                  boolean exactText, @Nullable MySqlColumn declared) {
+                  boolean exactText, @Nullable MySqlColumn declared, @Nullable Column element) {
         /**
          * @param precision the length the database reports (digits of a {@code bit(n)}; 0 when unknown)
          * @param scale     the digits after the point the database reports (of a decimal, or of the seconds of a
@@ -47,13 +47,22 @@ final class TableColumns {
             boolean bool = Values.isBoolean(sqlType, typeName) && !bitNumber && !(mysql && integer);
             return new Column(name, sqlType, typeName, Values.hasTimeZone(sqlType, typeName), integer, bool, precision,
                     Math.max(0, scale), typeName.toLowerCase(Locale.ROOT), bitNumber, mysql && sqlType == java.sql.Types.TIME, exactText,
-                    null);
+                    null, null);
         }
 
         /** This column with what MySQL/MariaDB's catalog declares of it ({@link MySqlColumn}). */
         Column withCatalog(@Nullable MySqlColumn catalog) {
             return new Column(name, sqlType, typeName, timeZone, integer, bool, precision, scale, lowerTypeName, bitNumber,
-                    duration, exactText, catalog);
+                    duration, exactText, catalog, element);
+        }
+
+        /**
+         * This PostgreSQL array column with what its catalog declares of its elements (their type, length, digits):
+         * each element of a copied array is checked against it as a value of its own ({@link Holdable}).
+         */
+        Column withElement(@Nullable Column declaredElement) {
+            return new Column(name, sqlType, typeName, timeZone, integer, bool, precision, scale, lowerTypeName, bitNumber,
+                    duration, exactText, declared, declaredElement);
         }
 
         /**
@@ -115,6 +124,8 @@ final class TableColumns {
                 Map<String, MySqlColumn> declared = new java.util.HashMap<>();
                 generatedColumns(connection, dialect, quoted, meta, computed, identityAlways, every, declared);
                 Set<String> exact = dialect == CopyDialect.POSTGRESQL ? exactTextColumns(connection, quoted) : Set.of();
+                Map<String, Column> elements = dialect == CopyDialect.POSTGRESQL ? arrayElements(connection, quoted)
+                        : Map.of();
                 Map<String, Column> columns;
                 if (every.size() > meta.getColumnCount()) {
                     // INVISIBLE columns (MariaDB, H2), which SELECT * leaves out: never read, they were never copied
@@ -125,6 +136,10 @@ final class TableColumns {
                     }
                 } else {
                     columns = columnsOf(meta, dialect, exact, declared);
+                }
+                if (!elements.isEmpty()) {
+                    columns = new LinkedHashMap<>(columns);
+                    columns.replaceAll((lower, column) -> column.withElement(elements.get(lower)));
                 }
                 return new TableColumns(table, dialect == CopyDialect.POSTGRESQL && !table.contains(".")
                         ? inItsSchema(connection, dialect, quoted) : quoted, columns, Set.copyOf(computed),
@@ -150,6 +165,73 @@ final class TableColumns {
                     .withCatalog(declared.get(name.toLowerCase(Locale.ROOT))));
         }
         return columns;
+    }
+
+    /**
+     * The elements of the PostgreSQL table's array columns, as columns of their own, by the array column's
+     * lower-cased name: the element type and what its type modifier declares (a {@code numeric(10,2)[]}'s digits, a
+     * {@code varchar(3)[]}'s length, a {@code timestamp(3)[]}'s fraction digits). PostgreSQL rounds an element to
+     * them without a word, or refuses the whole row without naming it (an element too long, an integer out of range).
+     * Element types the copier has no check for are left out. None when the catalog cannot be read. Run outside a
+     * transaction, as {@link #read}.
+     */
+    private static Map<String, Column> arrayElements(Connection connection, String quoted) {
+        Map<String, Column> elements = new java.util.HashMap<>();
+        try (java.sql.PreparedStatement statement = connection.prepareStatement("SELECT a.attname, e.typname,"
+                + " a.atttypmod FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid JOIN pg_type e ON e.oid = t.typelem"
+                + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped AND t.typcategory = 'A'")) {
+            statement.setString(1, quoted);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    Column element = pgElement(rows.getString(1), rows.getString(2), rows.getInt(3));
+                    if (element != null) {
+                        elements.put(rows.getString(1).toLowerCase(Locale.ROOT), element);
+                    }
+                }
+            }
+        } catch (SQLException unread) {
+            return Map.of();
+        }
+        return elements;
+    }
+
+    /** A PostgreSQL array's element of type {@code type} and type modifier {@code typmod} (-1: none), as a column. */
+    private static @Nullable Column pgElement(String name, String type, int typmod) {
+        int sqlType;
+        int precision = 0;
+        int scale = 0;
+        switch (type) {
+            case "int2" -> sqlType = java.sql.Types.SMALLINT;
+            case "int4" -> sqlType = java.sql.Types.INTEGER;
+            case "int8" -> sqlType = java.sql.Types.BIGINT;
+            case "numeric" -> {
+                sqlType = java.sql.Types.NUMERIC;
+                if (typmod >= 4) {
+                    precision = ((typmod - 4) >> 16) & 0xffff;
+                    scale = (typmod - 4) & 0xffff;
+                }
+            }
+            case "varchar", "bpchar" -> {
+                sqlType = type.equals("varchar") ? java.sql.Types.VARCHAR : java.sql.Types.CHAR;
+                precision = typmod >= 4 ? typmod - 4 : 0;
+            }
+            case "text" -> sqlType = java.sql.Types.VARCHAR;
+            case "date" -> sqlType = java.sql.Types.DATE;
+            case "timestamp", "timestamptz", "time" -> {
+                sqlType = type.equals("timestamp") ? java.sql.Types.TIMESTAMP : type.equals("time")
+                        ? java.sql.Types.TIME : java.sql.Types.TIMESTAMP_WITH_TIMEZONE;
+                scale = typmod >= 0 ? typmod : 6;
+            }
+            case "bool" -> sqlType = java.sql.Types.BIT;
+            case "uuid" -> sqlType = java.sql.Types.OTHER;
+            default -> {
+                return null;
+            }
+        }
+        if (scale > 1000) {
+            return null; // a negative scale (PostgreSQL 15's numeric(2,-3)), which the check does not read
+        }
+        return Column.of(name, sqlType, type, precision, scale, CopyDialect.POSTGRESQL, false);
     }
 
     /**

@@ -239,6 +239,12 @@ final class Values {
             return parseArray(text, at);
         }
 
+        /** The elements, nested per dimension, each as its text (null for {@code NULL}), whatever the bounds. */
+        Object[] elementsInAnyBounds() throws SQLException {
+            int[] at = {text.startsWith("[") ? text.indexOf('=') + 1 : 0};
+            return parseArray(text, at);
+        }
+
         /** The array (or sub-array) whose '{' is at {@code at[0]}; leaves {@code at[0]} after its '}'. */
         private static Object[] parseArray(String text, int[] at) throws SQLException {
             java.util.List<@Nullable Object> items = new java.util.ArrayList<>();
@@ -536,6 +542,11 @@ final class Values {
     /** PostgreSQL numerics that are no BigDecimal: kept as their text, which only a PostgreSQL numeric reads. */
     private static final java.util.Set<String> SPECIAL_NUMBERS = java.util.Set.of("NaN", "Infinity", "-Infinity");
 
+    /** Whether a text is PostgreSQL's text of a numeric NaN or infinity, as the copier reads it. */
+    static boolean specialNumber(String text) {
+        return SPECIAL_NUMBERS.contains(text);
+    }
+
     /** A date or date-time of a key text that Java has no value for: PostgreSQL's infinities, MySQL's zero parts. */
     private static final java.util.regex.Pattern UNPARSED_DATE =
             java.util.regex.Pattern.compile("-?infinity|\\d{4}-\\d{2}-\\d{2}([ T].*)?");
@@ -754,6 +765,62 @@ final class Values {
         }
         statement.setObject(index, adjusted);
     }
+
+    /**
+     * A value as the copier writes it into {@code column}: a text for a date or date-time column as the date,
+     * date-time or instant it writes in ISO form ({@link DateTimeText#parse}), so that the rules of those values
+     * apply to it and {@link Holdable} checks it (an instant lands in a column without zone as its UTC date-time, a
+     * date-time without zone in a zoned column as UTC, a fraction beyond the column's digits or a time of day for a
+     * {@code date} is refused); bound as text, the target read it in its own way (PostgreSQL dropped the offset,
+     * took the session's zone, rounded the fraction, dropped the time of day). A date is its midnight for a
+     * date-time column. A text of digits (a point and an exponent for a decimal) for a number column as that number,
+     * which {@link Holdable} checks against the column's digits and range (the products rounded it to the scale, or
+     * refused it without naming the row). Any other value, and a text of another form, as it is.
+     */
+    static @Nullable Object writtenValue(@Nullable Object value, TableColumns.Column column) {
+        if (!(value instanceof String text)) {
+            return value;
+        }
+        int type = column.sqlType();
+        boolean year = column.typeNamed("year");
+        boolean whole = year || column.integer() && !column.bool() && !column.bitNumber();
+        if (whole || (type == Types.DECIMAL || type == Types.NUMERIC) && !column.typeNamed("decfloat")
+                && !column.typeNamed("money")) {
+            String stripped = text.strip();
+            if ((whole ? WHOLE_NUMBER : DECIMAL_NUMBER).matcher(stripped).matches()) {
+                try {
+                    return new BigDecimal(stripped);
+                } catch (NumberFormatException exponentBeyondAnInt) {
+                    return value; // refused by Holdable, naming it
+                }
+            }
+            return value;
+        }
+        if (year || type != Types.DATE && type != Types.TIMESTAMP && type != Types.TIMESTAMP_WITH_TIMEZONE) {
+            return value;
+        }
+        Object parsed;
+        try {
+            parsed = DateTimeText.parse(text);
+        } catch (java.time.DateTimeException noSuchDay) {
+            return value; // refused by Holdable, naming it
+        }
+        if (parsed instanceof LocalDate date && type != Types.DATE) {
+            return date.atStartOfDay();
+        }
+        if (parsed instanceof LocalDateTime midnight && type == Types.DATE
+                && midnight.toLocalTime().equals(LocalTime.MIDNIGHT)) {
+            return midnight.toLocalDate(); // another time of day is refused by Holdable, naming it
+        }
+        return parsed == null ? value : parsed;
+    }
+
+    /** A whole number as every product reads it from a text: digits alone. */
+    static final java.util.regex.Pattern WHOLE_NUMBER = java.util.regex.Pattern.compile("[+-]?[0-9]+");
+
+    /** A decimal number as every product reads it from a text: digits, a point, an exponent. */
+    static final java.util.regex.Pattern DECIMAL_NUMBER =
+            java.util.regex.Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
 
     /** Whether a column of this type holds character text. */
     private static boolean isText(int type) {

@@ -130,8 +130,9 @@ final class JavaValues {
     /**
      * An array's elements as one text that tells every two arrays apart that differ in an element, a {@code NULL}
      * or their nesting: a text element in quotes (its {@code "} and {@code \} escaped), a {@code NULL} element as
-     * {@link VerifyDialect#NULL_TEXT}, a nested array in brackets, any other element as its Java text (a number
-     * by its shortest spelling, so that a float copied as that spelling into a wider float compares alike).
+     * {@link VerifyDialect#NULL_TEXT}, a nested array in brackets, a decimal by value (without trailing zeros), any
+     * other element as its Java text (a number by its shortest spelling, so that a float copied as that spelling into
+     * a wider float compares alike).
      * {@code Arrays.deepToString} printed {@code {"a, b"}} as {@code {a,b}} and {@code {"null"}} as {@code {NULL}}.
      */
     static String arrayText(Object[] elements) {
@@ -149,6 +150,10 @@ final class JavaValues {
                 text.append('"').append(string.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
             } else if (element instanceof byte[] bytes) {
                 text.append(HexFormat.of().formatHex(bytes));
+            } else if (element instanceof BigDecimal decimal) {
+                // by value, as every decimal is compared: an H2 NUMERIC(20,4) ARRAY gives 1.5000, a PostgreSQL
+                // numeric(10,2)[] the 1.50 copied from it
+                text.append(plain(decimal));
             } else {
                 text.append(element);
             }
@@ -245,13 +250,13 @@ final class JavaValues {
                     case "0", "f", "false", "n", "no", "off" -> Boolean.FALSE;
                     default -> value;
                 } : value;
-                case DATE -> value instanceof String text ? LocalDate.parse(text.strip())
+                case DATE -> value instanceof String text ? writtenDateTime(text, kind)
                         : value instanceof java.sql.Date date ? date.toLocalDate()
                         : value instanceof LocalDateTime dateTime ? dateTime.toLocalDate() : value;
-                case TIMESTAMP -> value instanceof String text ? (text.strip().length() == 10
-                        ? LocalDate.parse(text.strip()).atStartOfDay() : LocalDateTime.parse(text.strip().replace(' ', 'T')))
+                case TIMESTAMP -> value instanceof String text ? writtenDateTime(text, kind)
                         : value instanceof LocalDate date ? date.atStartOfDay()
                         : value instanceof java.sql.Timestamp timestamp ? timestamp.toLocalDateTime() : value;
+                case TIMESTAMP_TZ -> value instanceof String text ? writtenDateTime(text, kind) : value;
                 case TIME -> value instanceof String text ? LocalTime.parse(text.strip()) : value;
                 case UUID -> value instanceof String text ? Uuids.parse(text) : value;
                 case STRING -> value instanceof BigDecimal number ? number.toPlainString()
@@ -262,6 +267,26 @@ final class JavaValues {
         } catch (RuntimeException notOfTheColumnsType) {
             return value;
         }
+    }
+
+    /**
+     * A text compared with a date or date-time column, as the value the copier writes from it
+     * ({@code copy.Values.writtenValue}): an instant as its UTC date-time, a date-time without zone as one in UTC, a
+     * date as its midnight; a date-time of a time of day other than midnight stays one against a date (the copier
+     * refuses it). A text of another form as it is: then it differs from every value.
+     */
+    private static Object writtenDateTime(String text, ColumnInfo.Kind kind) {
+        Object parsed = DateTimeText.parse(text);
+        if (parsed == null) {
+            return text;
+        }
+        LocalDateTime local = parsed instanceof OffsetDateTime instant
+                ? instant.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime()
+                : parsed instanceof LocalDate date ? date.atStartOfDay() : (LocalDateTime) parsed;
+        if (kind == ColumnInfo.Kind.DATE) {
+            return local.toLocalTime().equals(LocalTime.MIDNIGHT) ? local.toLocalDate() : local;
+        }
+        return kind == ColumnInfo.Kind.TIMESTAMP_TZ ? local.atOffset(ZoneOffset.UTC) : local;
     }
 
     /**
@@ -371,6 +396,20 @@ final class JavaValues {
             return decimal.toPlainString();
         }
         return value;
+    }
+
+    /**
+     * An id as the copier reads it from a row's value ({@code copy.Values.keyText}): a number without trailing zeros,
+     * a UUID in lower case, anything else as its text.
+     */
+    static String idText(Object value) {
+        if (value instanceof BigDecimal decimal) {
+            return decimal.signum() == 0 ? "0" : decimal.stripTrailingZeros().toPlainString();
+        }
+        if (value instanceof byte[] bytes) {
+            return HexFormat.of().formatHex(bytes);
+        }
+        return String.valueOf(value);
     }
 
     /** The value of a key part's text (the change log's form) for a column. */

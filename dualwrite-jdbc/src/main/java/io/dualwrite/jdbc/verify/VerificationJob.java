@@ -120,15 +120,30 @@ public final class VerificationJob {
 
     /**
      * The settings a checkpoint belongs to: a run resumes a checkpoint only when they are the same (the
-     * migration, the tables, the scope, the sample and the chunk size).
+     * migration, the tables with what their mappings compare, the scope, the sample and the chunk size). A mapping
+     * that renames, drops, adds or transforms other columns, or adds other values, compares other things: a run
+     * resumed under it would count the chunks compared under the earlier one as its own, and a difference only it
+     * sees, in a chunk compared before, would never be looked for.
      */
     String checkpointSettings() {
-        String settings = migration + " " + tables.stream().map(t -> t.oldTable() + ">" + t.newTable()).toList()
+        String settings = migration + " " + tables.stream().map(t -> t.oldTable() + ">" + t.newTable() + " " + t
+                + addedValues(t)).toList()
                 + " " + scope.key() + (isFull() ? " full" : " sample " + sampleFraction + " seed " + seed)
                 + " chunk " + chunkRows;
         // the column holds 1,000 characters: a longer text keeps its start and a digest of the whole
         return settings.length() <= 1000 ? settings : settings.substring(0, 950) + " #"
                 + java.util.UUID.nameUUIDFromBytes(settings.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The values a mapping adds, as text that is the same in every JVM (bytes as hex, not as an array's identity). */
+    private static String addedValues(TableMapping mapping) {
+        if (mapping.addedColumns().isEmpty()) {
+            return "";
+        }
+        java.util.List<String> values = new java.util.ArrayList<>();
+        mapping.addedColumns().forEach((column, value) -> values.add(column + "=" + (value instanceof byte[] bytes
+                ? java.util.HexFormat.of().formatHex(bytes) : String.valueOf(value))));
+        return " values " + values;
     }
 
     /** This job on another scope, without a checkpoint name. */

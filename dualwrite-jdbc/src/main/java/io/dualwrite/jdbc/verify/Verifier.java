@@ -308,6 +308,17 @@ public final class Verifier {
                                 + "' does not fit merchant column " + column + " of type " + info.get().typeName());
                         continue;
                     }
+                    String ofRows = merchant instanceof Number || merchant instanceof java.util.UUID
+                            ? JavaValues.idText(merchant) : merchantId; // numbers and UUIDs have spellings of one value
+                    if (!ofRows.equals(merchantId)) {
+                        // the rows it selects are merchant ofRows's to the switches and the copier: another one, whose
+                        // verification this run would record as merchant merchantId's
+                        problems.add("table '" + mapping.oldTable() + "': merchant id '" + merchantId + "' is not how"
+                                + " merchant column " + column + " of type " + info.get().typeName() + " writes any"
+                                + " merchant: its rows of that value are merchant '" + ofRows + "' to the switches and"
+                                + " the copier; verify merchant '" + ofRows + "'");
+                        continue;
+                    }
                 }
                 prepared.add(new Prepared(mapping, plan.get(), oldDialect, newDialect, oldVersion, newVersion,
                         merchant));

@@ -82,6 +82,19 @@ final class ToolsBreakSupport {
                 .mapping(mapping).chunkRows(2, 2).build();
     }
 
+    /** A backfill job of {@code mapping}'s table of migration "t", scoped to one merchant. */
+    static BackfillJob merchantBackfill(TestDatabase old, TestDatabase fresh, TableMapping mapping, String merchant) {
+        return BackfillJob.builder().migration("t").oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                .mapping(mapping).scope(io.dualwrite.jdbc.backfill.BackfillScope.merchant(merchant)).build();
+    }
+
+    /** The report of a verification of {@code mapping}'s table of migration "t", scoped to one merchant. */
+    static TableReport verifyMerchant(TestDatabase old, TestDatabase fresh, TableMapping mapping, String merchant)
+            throws Exception {
+        return verifier(old, fresh).verify(VerificationJob.builder("t").table(mapping).merchant(merchant).build())
+                .tables().get(0);
+    }
+
     /** Repairs what {@link #job} reports and returns what the repair did, clean or not. */
     static Repairer.RepairResult repairResult(TestDatabase old, TestDatabase fresh, TableMapping mapping)
             throws Exception {
