@@ -1,6 +1,7 @@
 package io.dualwrite.jdbc.verify;
 
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.backfill;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.column;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.merchantBackfill;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.refused;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.refusedByName;
@@ -72,14 +73,9 @@ class ToolsBreak14Test {
     @Test
     void textsAnIntegerColumnWouldReadOtherwiseOrNotAtAllAreRefusedByName() throws Exception {
         for (Kind target : List.of(Kind.POSTGRES, Kind.H2, Kind.MARIADB)) {
-            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
-                 TestDatabase fresh = TestDatabases.create(target)) {
-                old.execute("CREATE TABLE t (id INT PRIMARY KEY, v text)",
-                        "INSERT INTO t VALUES (1, '7'), (2, '1.5'), (3, '-0'), (4, '1e3'), (5, '99999999999')");
-                fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v INT)");
-                refusedByName(old, fresh, refused("2", "1.5", "4", "1e3", "5", "99999999999"),
-                        "SELECT id, v FROM t ORDER BY id", List.of("1 7", "3 0"));
-            }
+            refusedByName(column(Kind.POSTGRES, "text"), "(1, '7'), (2, '1.5'), (3, '-0'), (4, '1e3'), (5, '99999999999')",
+                    column(target, "INT"), refused("2", "1.5", "4", "1e3", "5", "99999999999"),
+                    "SELECT id, v FROM t ORDER BY id", List.of("1 7", "3 0"));
         }
     }
 
@@ -157,14 +153,10 @@ class ToolsBreak14Test {
     @Test
     void textsWithATimeOfDayForADateColumnAreRefusedByName() throws Exception {
         for (Kind target : List.of(Kind.POSTGRES, Kind.H2)) {
-            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
-                 TestDatabase fresh = TestDatabases.create(target)) {
-                old.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(40))",
-                        "INSERT INTO t VALUES (1, '2024-01-02 00:00:00'), (2, '2024-01-02 10:00:00'), (3, '2024-01-03')");
-                fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v DATE)");
-                refusedByName(old, fresh, refused("2", "2024-01-02 10:00:00"), "SELECT id, v FROM t ORDER BY id",
-                        List.of("1 2024-01-02", "3 2024-01-03"));
-            }
+            refusedByName(column(Kind.MARIADB, "VARCHAR(40)"),
+                    "(1, '2024-01-02 00:00:00'), (2, '2024-01-02 10:00:00'), (3, '2024-01-03')",
+                    column(target, "DATE"), refused("2", "2024-01-02 10:00:00"), "SELECT id, v FROM t ORDER BY id",
+                    List.of("1 2024-01-02", "3 2024-01-03"));
         }
     }
 
@@ -173,15 +165,10 @@ class ToolsBreak14Test {
     //   spellings of it, copied and verified equal.
     @Test
     void textsAUuidColumnCannotReadAreRefusedByName() throws Exception {
-        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
-             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
-            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(40))",
-                    "INSERT INTO t VALUES (1, 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'), (2, 'not-a-uuid'),"
-                            + " (3, '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12}')");
-            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v uuid)");
-            refusedByName(old, fresh, refused("2", "not-a-uuid"), "SELECT id, v::text FROM t ORDER BY id",
-                    List.of("1 a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "3 a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12"));
-        }
+        refusedByName(column(Kind.MARIADB, "VARCHAR(40)"), "(1, 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'), (2, 'not-a-uuid'),"
+                + " (3, '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12}')",
+                column(Kind.POSTGRES, "uuid"), refused("2", "not-a-uuid"), "SELECT id, v::text FROM t ORDER BY id",
+                List.of("1 a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "3 a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12"));
     }
 
     // Input: arrays into PostgreSQL arrays whose element type declares digits or a length: numeric[] (PostgreSQL) and
@@ -249,14 +236,9 @@ class ToolsBreak14Test {
     //   long"), unnamed. Refused by name; arrays of two elements and fewer are copied.
     @Test
     void arraysLongerThanAnH2ArraysCardinalityAreRefusedByName() throws Exception {
-        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
-             TestDatabase fresh = TestDatabases.create(Kind.H2)) {
-            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v integer[])",
-                    "INSERT INTO t VALUES (1, '{1,2}'), (2, '{1,2,3}'), (3, '{}'), (4, '{7}')");
-            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v INTEGER ARRAY[2])");
-            refusedByName(old, fresh, refused("2", "{1,2,3}"), "SELECT id, CAST(v AS VARCHAR) FROM t ORDER BY id",
-                    List.of("1 [1, 2]", "3 []", "4 [7]"));
-        }
+        refusedByName(column(Kind.POSTGRES, "integer[]"), "(1, '{1,2}'), (2, '{1,2,3}'), (3, '{}'), (4, '{7}')",
+                column(Kind.H2, "INTEGER ARRAY[2]"), refused("2", "{1,2,3}"), "SELECT id, CAST(v AS VARCHAR) FROM t ORDER BY id",
+                List.of("1 [1, 2]", "3 []", "4 [7]"));
     }
 
     // Input: a merchant-scoped backfill and verification of merchant '07' on an INT merchant column (H2), of '7.50' on
