@@ -1,18 +1,24 @@
 package io.dualwrite.jdbc.inputs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeRecord;
+import io.dualwrite.jdbc.DualWriteDataSource;
 import io.dualwrite.jdbc.backfill.BackfillJob;
+import io.dualwrite.jdbc.copy.KeyLocks;
+import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.switches.SwitchRule;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -301,6 +307,46 @@ class TxEdgesBreak14Test {
             assertThat(oldRows(fixture)).as("what the old store committed").isEqualTo("1=10 2=2 3=3 5=5");
             assertThat(sameRows(fixture)).isEqualTo("1=10 2=2 3=3 5=5");
             assertThat(fixture.records()).isEmpty();
+        }
+    }
+
+    // Failed before its fix: a lock timeout over PostgreSQL's largest lock_timeout (2,147,483,647 ms, about 24.8 days)
+    // was accepted by the builders and failed every sync on PostgreSQL ("invalid value for parameter"), recorded but
+    // never converging, the error naming a server parameter instead of the library's property; one too long to count in
+    // milliseconds failed the build with "long overflow". The builders now take at most one hour, as the Spring Boot
+    // starter's dualwrite.jdbc.lock-timeout, and say so.
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"PT720H", "PT2562047788015215H30M7S"})
+    void lockTimeoutsTheDatabaseCannotTakeAreRefusedNamingThePropertyTheValueTheBoundAndTheFix(Duration timeout) {
+        for (var builder : List.<Runnable>of(() -> DualWriteDataSource.builder().lockTimeout(timeout),
+                () -> RowCopier.builder().lockTimeout(timeout))) {
+            assertThatThrownBy(builder::run).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("lockTimeout must be a positive duration of at most PT1H (one hour), but was "
+                            + timeout)
+                    .hasMessageContaining("leave the default PT10S");
+        }
+        assertThatCode(() -> DualWriteDataSource.builder().lockTimeout(Duration.ofHours(1))).doesNotThrowAnyException();
+        assertThatCode(() -> RowCopier.builder().lockTimeout(Duration.ofHours(1))).doesNotThrowAnyException();
+    }
+
+    // Failed before its fix (PostgreSQL): a copier of the application's own (a MyBatis MapperCopier takes the locks
+    // through KeyLocks with its own timeout) asking for a longer wait than the server can say failed every lock with
+    // the server's error, or with "long overflow"; it now waits as long as the server can.
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"POSTGRES, PT720H", "POSTGRES, PT2562047788015215H30M7S", "MARIADB, PT2562047788015215H30M7S"})
+    void keyLocksAskedForLongerThanTheServerCanWaitAreTakenWithItsLongestWait(Kind kind, Duration timeout)
+            throws SQLException {
+        try (Fixture fixture = Fixture.of(kind, Kind.H2);
+             Connection target = fixture.oldDb.dataSource().getConnection()) {
+            int isolation = KeyLocks.begin(target);
+            try {
+                assertThatCode(() -> KeyLocks.lock(target, "orders", List.of("1", "2"), 1, timeout))
+                        .doesNotThrowAnyException();
+            } finally {
+                target.rollback();
+                KeyLocks.unlock(target);
+                KeyLocks.restore(target, isolation, true);
+            }
         }
     }
 }
