@@ -94,21 +94,23 @@ class TxEdgesBreak14Test {
     // DUAL_WRITE before the transaction ended, and the commit (by JDBC, by auto-commit on, by COMMIT text after BEGIN,
     // of a statement batch, H2's implicit ones before DDL and at an isolation change) left rows 1 and 5 in the old
     // store only, with nothing recorded.
-    @ParameterizedTest(name = "{0} switch moved mid-transaction, ended by {1}")
+    @ParameterizedTest(name = "{0}: {1} switch moved mid-transaction, ended by {2}")
     @CsvSource({
-        "SYSTEM,   COMMIT",
-        "SYSTEM,   AUTOCOMMIT",
-        "SYSTEM,   TEXT",
-        "SYSTEM,   BATCH",
-        "SYSTEM,   DDL",
-        "SYSTEM,   ISOLATION",
-        "MERCHANT, COMMIT",
-        "MERCHANT, TEXT",
-        "ORDER,    AUTOCOMMIT",
-        "RULE,     COMMIT"})
-    void switchMovedToDualWriteBeforeTheCommitOfAnOldOnlyTransactionRecordsItsTables(String scope, String end)
-            throws Exception {
-        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.H2, Kind.H2).phase(MigrationPhase.OLD_ONLY).build(),
+        "H2,       SYSTEM,   COMMIT",
+        "H2,       SYSTEM,   AUTOCOMMIT",
+        "H2,       SYSTEM,   TEXT",
+        "H2,       SYSTEM,   BATCH",
+        "H2,       SYSTEM,   DDL",
+        "H2,       SYSTEM,   ISOLATION",
+        "H2,       MERCHANT, COMMIT",
+        "H2,       MERCHANT, TEXT",
+        "H2,       ORDER,    AUTOCOMMIT",
+        "H2,       RULE,     COMMIT",
+        "POSTGRES, MERCHANT, TEXT",
+        "MARIADB,  SYSTEM,   DDL"})
+    void switchMovedToDualWriteBeforeTheCommitOfAnOldOnlyTransactionRecordsItsTables(Kind kind, String scope,
+                                                                                   String end) throws Exception {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(kind, Kind.H2).phase(MigrationPhase.OLD_ONLY).build(),
                 Mirrored.PG)) {
             try (MigrationContext.Scope context = contextFor(scope);
                  Connection connection = fixture.dataSource.getConnection();
@@ -142,7 +144,7 @@ class TxEdgesBreak14Test {
             }
             assertThat(oldRows(fixture)).as("what the old store committed").isEqualTo("1=10 2=2 3=3 5=5");
             assertThat(fixture.scopedResyncs()).as("never silent").extracting(ChangeRecord::table).contains("orders");
-            Mirrored.exactOrResynced(fixture, scope + " " + end);
+            Mirrored.exactOrResynced(fixture, kind + " " + scope + " " + end);
             assertThat(sameRows(fixture)).isEqualTo("1=10 2=2 3=3 5=5");
         }
     }
