@@ -491,16 +491,17 @@ public enum TxControl {
      * {@code sql} as a given server runs it: each executable comment whose text the server runs is replaced by that
      * text, each other one by a space; every other character is kept. MySQL and MariaDB run {@code /*! … *}{@code /},
      * and {@code /*!NNNNN … *}{@code /} when their version ({@code major * 10000 + minor * 100 + patch}) is at least
-     * {@code NNNNN} (five or six digits); MariaDB also runs {@code /*M! … *}{@code /} and {@code /*M!NNNNNN … *}{@code /},
+     * {@code NNNNN} (five or six digits), except that MariaDB skips five digits from {@code 50700} up (MySQL 5.7 and
+     * later, which it takes for MySQL's own); MariaDB also runs {@code /*M! … *}{@code /} and {@code /*M!NNNNNN … *}{@code /},
      * which MySQL takes for a plain comment. Every other product (PostgreSQL, H2) takes them all for plain comments.
      * The text is returned unchanged when a quote or comment does not end in it, or when it is longer than {@link
-     * #SCANNED}.
+     * #SCANNED} without its comments (such a text is no control: {@link #normalized}); a long comment is read.
      *
      * @param mysqlVersion the MySQL or MariaDB server's version as above; negative for another product
      * @param mariadb whether the server is MariaDB
      */
     public static String asRun(String sql, long mysqlVersion, boolean mariadb) {
-        if (sql.length() > SCANNED || !hasExecutableComment(sql)) {
+        if (!hasExecutableComment(sql) || (sql.length() > SCANNED && normalized(sql).isEmpty())) {
             return sql;
         }
         StringBuilder out = new StringBuilder(sql.length());
@@ -530,7 +531,10 @@ public enum TxControl {
                         digits--; // MySQL reads five digits: a sixth is the text's
                     }
                     long version = digits - text >= 5 ? Long.parseLong(sql.substring(text, digits)) : 0;
-                    boolean runs = mysqlVersion >= 0 && (!mariadbOnly || mariadb) && version <= mysqlVersion;
+                    // MariaDB takes a five-digit version from 5.7.0 up for MySQL's own (5.7 and later are no MariaDB
+                    // versions) and skips it, however old: /*!50700 … */ and /*!99999 … */ do not run there
+                    boolean mysqlOnly = mariadb && !mariadbOnly && digits - text == 5 && version >= 50_700;
+                    boolean runs = mysqlVersion >= 0 && (!mariadbOnly || mariadb) && version <= mysqlVersion && !mysqlOnly;
                     out.append(' ');
                     if (runs) {
                         out.append(sql, digits - text >= 5 ? digits : text, end).append(' ');
