@@ -688,6 +688,9 @@ final class ConnectionHandler implements InvocationHandler {
             // mirrored by the unattributed rule although a context without ids (the system phase) does not mirror
             phaseUpgraded = phase.writes(store.other())
                     && !config.resolver().resolveWrite(context).phase().writes(store.other());
+            if (!phase.writes(store.other())) {
+                noteUnmirrored(context, true, true);
+            }
             return phase;
         }
         MigrationPhase phase = config.resolver().resolveWrite(context).phase();
@@ -711,7 +714,91 @@ final class ConnectionHandler implements InvocationHandler {
                 return any;
             }
         }
+        if (!phase.writes(store.other())) {
+            noteUnmirrored(context, false, MigrationContext.current().isPresent() || rowsMayLeave);
+        }
         return phase;
+    }
+
+    /**
+     * Notes a write that does not mirror under its phase, when a transaction is open: should a switch move before the
+     * transaction ends, its commit is that of a write that mirrors, whose keys were never collected ({@link
+     * #takeEnded}). In auto-commit the write commits as it runs, under the phase it was resolved to.
+     */
+    private void noteUnmirrored(MigrationContext context, boolean unattributed, boolean mayUpgrade) {
+        boolean inTransaction;
+        try {
+            inTransaction = physical != null && (sqlTransaction || !physical.getAutoCommit());
+        } catch (SQLException | RuntimeException unknown) {
+            inTransaction = true;
+        }
+        if (inTransaction) {
+            buffer.unmirrored(context, unattributed, mayUpgrade);
+        }
+    }
+
+    /**
+     * What the ending transaction leaves to sync ({@link KeyBuffer#take}), after its writes that did not mirror as they
+     * ran are resolved again: one that would mirror now (a switch, a rule or a pin moved while the transaction was
+     * open: {@code OLD_ONLY} to {@code DUAL_WRITE}, {@code NEW_ONLY} to {@code NEW_PRIMARY}) commits rows the other
+     * store must get, whose keys were not collected, so every mapped table gets a scoped resync (the tables such a
+     * write reached through views and cascades were not read either). Resolved as {@link #phaseForWrite} resolves:
+     * a phase that does not move gives the answer it gave then, so nothing is recorded. While no switch of the
+     * migration mirrors anything (the resolver's unattributed phase does not), nothing can: no context is resolved
+     * (no order pin is read) on the commits of {@code OLD_ONLY}.
+     */
+    private KeyBuffer.Snapshot takeEnded() {
+        java.util.Set<KeyBuffer.Unmirrored> writes = buffer.unmirrored();
+        taken = writes.isEmpty() ? List.of() : List.copyOf(writes);
+        if (!writes.isEmpty() && anyMirrors()) {
+            for (KeyBuffer.Unmirrored write : writes) {
+                if (mirrorsNow(write)) {
+                    log.debug("a switch of migration {} moved while a transaction wrote under {}: its tables are resynced",
+                            config.migration(), write.context());
+                    config.analyzer().mappings().forEach(mapping -> buffer.resync(mapping, null, "phase-moved",
+                            write.context()));
+                    break;
+                }
+            }
+        }
+        return buffer.take();
+    }
+
+    /**
+     * The writes that did not mirror which the last {@link #takeEnded} took: noted again when the transaction goes on
+     * after all (a commit that threw, dynamic SQL that may or may not have committed), so that its real end resolves
+     * them again.
+     */
+    private List<KeyBuffer.Unmirrored> taken = List.of();
+
+    /** Notes again the writes that did not mirror which the last {@link #takeEnded} took ({@link #taken}). */
+    private void restoreUnmirrored() {
+        taken.forEach(write -> buffer.unmirrored(write.context(), write.unattributed(), write.mayUpgrade()));
+    }
+
+    /** Whether any write of the migration may mirror now: some switch, rule or the system phase mirrors. */
+    private boolean anyMirrors() {
+        try {
+            return config.resolver().resolveUnattributed(config.migration()).phase().writes(store.other())
+                    || unattributedPhase().writes(store.other());
+        } catch (RuntimeException unknown) {
+            return true;
+        }
+    }
+
+    /** Whether {@code write}, which did not mirror as it ran, would mirror now ({@link #phaseForWrite}'s rule). */
+    private boolean mirrorsNow(KeyBuffer.Unmirrored write) {
+        try {
+            if (write.unattributed()) {
+                return unattributedPhase().writes(store.other());
+            }
+            return config.resolver().resolveWrite(write.context()).phase().writes(store.other())
+                    || (write.mayUpgrade() && unattributedPhase().writes(store.other()));
+        } catch (RuntimeException unknown) {
+            config.warn(log, "phase-moved/" + config.migration(), "could not resolve the phase of a write again at its"
+                    + " commit, its tables are resynced: {}", Credentials.mask(unknown.toString()));
+            return true;
+        }
     }
 
     /**
@@ -823,7 +910,7 @@ final class ConnectionHandler implements InvocationHandler {
     void afterWrite(boolean wrapped) throws SQLException {
         Connection connection = physical();
         if (wrapped) {
-            KeyBuffer.Snapshot snapshot = buffer.take();
+            KeyBuffer.Snapshot snapshot = takeEnded();
             @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot, sqlTransaction);
             boolean committed = false;
             try {
@@ -842,10 +929,10 @@ final class ConnectionHandler implements InvocationHandler {
 
     private void handOver(@Nullable List<Long> outboxIds) {
         mayHaveCommitted = false; // no key is left to be committed or not
-        if (buffer.isEmpty()) {
+        if (buffer.isEmpty() && buffer.unmirrored().isEmpty()) {
             return; // a write that mirrors nothing (OLD_ONLY) allocates nothing here
         }
-        dispatch(buffer.take(), outboxIds);
+        dispatch(takeEnded(), outboxIds);
     }
 
     /** The MySQL or MariaDB server's version as {@link TxControl#asRun} reads it; -1 for another product; null: not read. */
@@ -949,12 +1036,15 @@ final class ConnectionHandler implements InvocationHandler {
             sqlTransaction = open == null ? sqlTransaction : open;
         }
         boolean open = !jdbcAutoCommit || sqlTransaction;
-        KeyBuffer.Snapshot snapshot = buffer.take();
+        KeyBuffer.Snapshot snapshot = takeEnded();
         if (!snapshot.isEmpty()) {
             dispatch(snapshot.withoutExpectations(), null);
             if (open) {
                 buffer.restore(snapshot.withoutExpectations());
             }
+        }
+        if (open) {
+            restoreUnmirrored();
         }
         mayHaveCommitted = open;
     }
@@ -1047,7 +1137,7 @@ final class ConnectionHandler implements InvocationHandler {
                 return result;
             }
             case COMMIT, COMMIT_AND_CHAIN, AUTOCOMMIT_ON -> {
-                KeyBuffer.Snapshot snapshot = buffer.take();
+                KeyBuffer.Snapshot snapshot = takeEnded();
                 @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot, sqlTransaction);
                 // AND CHAIN opens the next transaction at once: its writes wait for the next commit
                 return commitThenDispatch(connection, execution, snapshot, ids, control.chains() && sqlTransaction);
@@ -1072,7 +1162,7 @@ final class ConnectionHandler implements InvocationHandler {
             case XA_END -> {
                 // the XA transaction's last point for statements: its keys go into it as outbox entries, so that
                 // they commit (and are synced by the reconciler) whichever session commits it
-                KeyBuffer.Snapshot snapshot = buffer.take();
+                KeyBuffer.Snapshot snapshot = takeEnded();
                 if (!snapshot.isEmpty()) {
                     ended.put(XA_KEY, new Ended(snapshot, dispatcher.writeXaOutbox(connection, store, snapshot)));
                 }
@@ -1112,7 +1202,7 @@ final class ConnectionHandler implements InvocationHandler {
                 // PostgreSQL's two-phase commit: the transaction leaves the session prepared. Its keys go into it as
                 // outbox entries, as at XA END, so that they commit (and are synced by the reconciler) whichever
                 // session runs COMMIT PREPARED; here, the COMMIT PREPARED of its gid hands them over
-                KeyBuffer.Snapshot snapshot = buffer.take();
+                KeyBuffer.Snapshot snapshot = takeEnded();
                 @Nullable List<Long> ids = snapshot.isEmpty() ? null : dispatcher.writeXaOutbox(connection, store, snapshot);
                 boolean prepared = false;
                 try {
@@ -1286,6 +1376,7 @@ final class ConnectionHandler implements InvocationHandler {
      */
     private void afterFailedCommit(KeyBuffer.Snapshot snapshot) {
         buffer.restore(snapshot.withoutExpectations());
+        restoreUnmirrored();
         mayHaveCommitted = true;
     }
 
@@ -1367,7 +1458,7 @@ final class ConnectionHandler implements InvocationHandler {
                     // the transaction left the session ended or prepared, and its text ran already: no outbox can go
                     // into it. Its keys are recorded at once, due after the outbox grace (by then a transaction
                     // manager has committed it, here or on another session); a commit here hands them over
-                    KeyBuffer.Snapshot snapshot = buffer.take();
+                    KeyBuffer.Snapshot snapshot = takeEnded();
                     if (!snapshot.isEmpty()) {
                         ended.put(endedKey(part.sql()), new Ended(snapshot, dispatcher.recordOutboxLater(store, snapshot)));
                     }
@@ -1555,7 +1646,7 @@ final class ConnectionHandler implements InvocationHandler {
     private void rollbackBuffer() {
         if (mayHaveCommitted || rollbackLeftWrites()) {
             mayHaveCommitted = false;
-            KeyBuffer.Snapshot snapshot = buffer.take();
+            KeyBuffer.Snapshot snapshot = takeEnded();
             dispatch(snapshot.withoutExpectations(), null);
         } else {
             buffer.rollback();
@@ -1883,7 +1974,7 @@ final class ConnectionHandler implements InvocationHandler {
         boolean was = physical.getAutoCommit();
         if (autoCommit && !was) {
             // switching auto-commit on commits the open transaction: its outbox goes in first, as on commit()
-            KeyBuffer.Snapshot snapshot = buffer.take();
+            KeyBuffer.Snapshot snapshot = takeEnded();
             @Nullable List<Long> ids = dispatcher.writeOutbox(physical, store, snapshot, sqlTransaction);
             boolean committed = false;
             try {
@@ -1941,7 +2032,7 @@ final class ConnectionHandler implements InvocationHandler {
      * the keys are handed over after it, also when it throws (its outcome is unknown).
      */
     private void commitBy(Connection connection, SqlCall committing) throws SQLException {
-        KeyBuffer.Snapshot snapshot = buffer.take();
+        KeyBuffer.Snapshot snapshot = takeEnded();
         @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot, sqlTransaction);
         boolean committed = false;
         try {

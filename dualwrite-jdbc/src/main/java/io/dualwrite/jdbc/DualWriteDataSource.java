@@ -274,12 +274,12 @@ public final class DualWriteDataSource implements DataSource {
             return this;
         }
 
-        /** The longest a sync waits for the per-key locks on the other store (default 10 s); then it fails and is recorded. */
+        /**
+         * The longest a sync waits for the per-key locks on the other store (default 10 s, at most one hour); then it
+         * fails and is recorded.
+         */
         public Builder lockTimeout(java.time.Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("lockTimeout must be positive, but was " + timeout);
-            }
-            this.lockTimeout = timeout;
+            this.lockTimeout = RowCopier.requireLockTimeout(timeout);
             return this;
         }
 

@@ -83,6 +83,21 @@ final class KeyBuffer {
         }
     }
 
+    /**
+     * A write of the open transaction that did not mirror under the phase it was resolved to as it ran: its context,
+     * whether that phase was the unattributed one (no ids, no context open), and whether the unattributed phase would
+     * have mirrored it too (an open context, or rows that may leave its ids: see {@code ConnectionHandler#phaseForWrite}).
+     * Should a switch move before the transaction ends, the commit resolves it again ({@code ConnectionHandler#takeEnded}).
+     */
+    record Unmirrored(MigrationContext context, boolean unattributed, boolean mayUpgrade) {
+    }
+
+    /** At most this many distinct {@link Unmirrored} writes are kept per transaction; the rest count as unattributed. */
+    static final int MAX_UNMIRRORED = 256;
+
+    /** The transaction's writes that did not mirror, by distinct context ({@link Unmirrored}). */
+    private final Set<Unmirrored> unmirrored = new java.util.LinkedHashSet<>(0);
+
     KeyBuffer(int maxKeys) {
         this.maxKeys = maxKeys;
     }
@@ -188,6 +203,24 @@ final class KeyBuffer {
         return -1;
     }
 
+    /**
+     * Notes a write that did not mirror under the phase it was resolved to ({@link Unmirrored}); past {@link
+     * #MAX_UNMIRRORED} distinct ones, further ones are noted as unattributed writes (resolved again as a write without
+     * ids is: it mirrors when any switch of the migration mirrors).
+     */
+    void unmirrored(MigrationContext context, boolean unattributed, boolean mayUpgrade) {
+        Unmirrored write = new Unmirrored(context, unattributed, mayUpgrade);
+        if (unmirrored.size() >= MAX_UNMIRRORED && !unmirrored.contains(write)) {
+            write = new Unmirrored(unmirrored.iterator().next().context(), true, true);
+        }
+        unmirrored.add(write);
+    }
+
+    /** The writes of the open transaction that did not mirror ({@link Unmirrored}), oldest first. */
+    Set<Unmirrored> unmirrored() {
+        return unmirrored;
+    }
+
     /** Holds how to forget a removal this transaction noted, should it roll back ({@link #rollback}). */
     void removal(Runnable forget) {
         removals.add(forget);
@@ -230,6 +263,7 @@ final class KeyBuffer {
         overflowed.clear();
         removals.clear();
         marks.clear();
+        unmirrored.clear();
     }
 
     /**

@@ -176,8 +176,10 @@ enum CopyDialect {
 
         private void lock(Connection target, String begin, List<Long> sortedLockIds, long timeoutMillis)
                 throws SQLException {
+            // PostgreSQL takes a lock_timeout of at most 2,147,483,647 ms (about 24.8 days): a longer one would fail
+            // every sync, while that one already waits longer than anything waits for a key lock
             try (PreparedStatement lock = target.prepareStatement(begin + "SET LOCAL lock_timeout = "
-                    + Math.max(1, timeoutMillis)
+                    + Math.min(Integer.MAX_VALUE, Math.max(1, timeoutMillis))
                     + "; SELECT pg_advisory_xact_lock(k) FROM unnest(?::bigint[]) WITH ORDINALITY AS t(k, n) ORDER BY n")) {
                 lock.setArray(1, target.createArrayOf("bigint", sortedLockIds.toArray(Long[]::new)));
                 lock.execute(); // fails with the lock timeout's error when a lock is not granted in time
@@ -252,7 +254,8 @@ enum CopyDialect {
         @Override
         void lock(Connection target, List<Long> sortedLockIds, long timeoutMillis) throws SQLException {
             String database = target.getCatalog() == null ? "" : target.getCatalog();
-            double seconds = Math.max(0.001, timeoutMillis / 1000.0);
+            // at most a year (MariaDB's largest lock_wait_timeout), however long the caller asked
+            double seconds = Math.min(31_536_000.0, Math.max(0.001, timeoutMillis / 1000.0));
             for (int start = 0; start < sortedLockIds.size(); start += LOCKS_PER_QUERY) {
                 List<Long> part = sortedLockIds.subList(start, Math.min(sortedLockIds.size(), start + LOCKS_PER_QUERY));
                 // AND stops at the first lock that times out (0), so the wait stays bounded by one timeout

@@ -36,7 +36,9 @@ public final class KeyLocks {
         for (String key : keys) {
             ids.add(lockId(oldTable, key, keyParts));
         }
-        CopyDialect.of(Dialect.detect(target)).lock(target, List.copyOf(ids), timeout.toMillis());
+        // a duration too long to count in milliseconds waits as long as a long can say
+        long millis = timeout.compareTo(Duration.ofMillis(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : timeout.toMillis();
+        CopyDialect.of(Dialect.detect(target)).lock(target, List.copyOf(ids), millis);
     }
 
     /**

@@ -46,6 +46,28 @@ public interface RowCopier {
     /** The default longest wait for the per-key locks of one sync. */
     Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
 
+    /** The longest lock timeout a builder takes: one hour, as the Spring Boot starter's {@code dualwrite.jdbc.lock-timeout}. */
+    Duration MAX_LOCK_TIMEOUT = Duration.ofHours(1);
+
+    /**
+     * {@code timeout} when it is a lock timeout the builders take: positive and at most {@link #MAX_LOCK_TIMEOUT}.
+     *
+     * @throws IllegalArgumentException naming {@code lockTimeout}, the value, what is allowed and the fix
+     */
+    static Duration requireLockTimeout(@Nullable Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("lockTimeout must be positive, but was " + timeout);
+        }
+        if (timeout.compareTo(MAX_LOCK_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("lockTimeout must be a positive duration of at most " + MAX_LOCK_TIMEOUT
+                    + " (one hour), but was " + timeout + ": it bounds how long a sync waits for its key locks on the"
+                    + " other store before it fails and is recorded, a mirror lane waits as long, and PostgreSQL refuses"
+                    + " a lock_timeout over 24 days (every sync there would fail). Set it to at most one hour, or leave"
+                    + " the default " + DEFAULT_LOCK_TIMEOUT);
+        }
+        return timeout;
+    }
+
     /**
      * How long a table's columns, as the copier read them, are trusted by default ({@link Builder#catalogRefresh}):
      * as long as the write path trusts what the catalog says of a mapped table.
@@ -218,12 +240,12 @@ public interface RowCopier {
             return this;
         }
 
-        /** The longest a sync waits for its per-key locks before it fails (and is recorded). */
+        /**
+         * The longest a sync waits for its per-key locks before it fails (and is recorded): positive, at most {@link
+         * #MAX_LOCK_TIMEOUT}.
+         */
         public Builder lockTimeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("lockTimeout must be positive, but was " + timeout);
-            }
-            this.lockTimeout = timeout;
+            this.lockTimeout = requireLockTimeout(timeout);
             return this;
         }
 

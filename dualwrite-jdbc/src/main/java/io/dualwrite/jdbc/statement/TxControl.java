@@ -199,10 +199,10 @@ public enum TxControl {
     }
 
     private static TxControl one(String statement) {
+        // no bound on the length of the text below that of normalized(): what control names (a savepoint, a gid of up to
+        // 199 characters, an XA xid of two 64-byte parts in hex) is long enough to pass any smaller one, and each pattern
+        // is anchored at the statement's first word, so a long text of another kind fails at once
         String text = statementRun(statement);
-        if (text.length() > 200) {
-            return NONE;
-        }
         Matcher twoPhase = TWO_PHASE.matcher(text);
         if (twoPhase.matches()) {
             String verb = twoPhase.group(1).toLowerCase(java.util.Locale.ROOT);
@@ -491,16 +491,17 @@ public enum TxControl {
      * {@code sql} as a given server runs it: each executable comment whose text the server runs is replaced by that
      * text, each other one by a space; every other character is kept. MySQL and MariaDB run {@code /*! … *}{@code /},
      * and {@code /*!NNNNN … *}{@code /} when their version ({@code major * 10000 + minor * 100 + patch}) is at least
-     * {@code NNNNN} (five or six digits); MariaDB also runs {@code /*M! … *}{@code /} and {@code /*M!NNNNNN … *}{@code /},
+     * {@code NNNNN} (five or six digits), except that MariaDB skips five digits from {@code 50700} up (MySQL 5.7 and
+     * later, which it takes for MySQL's own); MariaDB also runs {@code /*M! … *}{@code /} and {@code /*M!NNNNNN … *}{@code /},
      * which MySQL takes for a plain comment. Every other product (PostgreSQL, H2) takes them all for plain comments.
      * The text is returned unchanged when a quote or comment does not end in it, or when it is longer than {@link
-     * #SCANNED}.
+     * #SCANNED} without its comments (such a text is no control: {@link #normalized}); a long comment is read.
      *
      * @param mysqlVersion the MySQL or MariaDB server's version as above; negative for another product
      * @param mariadb whether the server is MariaDB
      */
     public static String asRun(String sql, long mysqlVersion, boolean mariadb) {
-        if (sql.length() > SCANNED || !hasExecutableComment(sql)) {
+        if (!hasExecutableComment(sql) || (sql.length() > SCANNED && normalized(sql).isEmpty())) {
             return sql;
         }
         StringBuilder out = new StringBuilder(sql.length());
@@ -530,7 +531,10 @@ public enum TxControl {
                         digits--; // MySQL reads five digits: a sixth is the text's
                     }
                     long version = digits - text >= 5 ? Long.parseLong(sql.substring(text, digits)) : 0;
-                    boolean runs = mysqlVersion >= 0 && (!mariadbOnly || mariadb) && version <= mysqlVersion;
+                    // MariaDB takes a five-digit version from 5.7.0 up for MySQL's own (5.7 and later are no MariaDB
+                    // versions) and skips it, however old: /*!50700 … */ and /*!99999 … */ do not run there
+                    boolean mysqlOnly = mariadb && !mariadbOnly && digits - text == 5 && version >= 50_700;
+                    boolean runs = mysqlVersion >= 0 && (!mariadbOnly || mariadb) && version <= mysqlVersion && !mysqlOnly;
                     out.append(' ');
                     if (runs) {
                         out.append(sql, digits - text >= 5 ? digits : text, end).append(' ');
@@ -560,14 +564,19 @@ public enum TxControl {
         return out.toString();
     }
 
-    /** How much of a statement is read to tell transaction control: a longer text is not control. */
+    /**
+     * How much of a statement is read to tell transaction control: a text whose statements (without their comments) are
+     * longer is not control. Comments do not count: a {@code COMMIT} under a long comment (a trace context, a query
+     * tag) is still one.
+     */
     static final int SCANNED = 4_096;
 
     /**
      * {@code sql} without its comments ({@code /* … *}{@code /}, nested as PostgreSQL nests them unless that leaves
      * one open; {@code --} and MySQL's {@code #} to the end of the line; a MySQL version comment {@code /*!40101 …
      * *}{@code /} keeps its text, which runs), each comment and run of white space outside quotes made one space;
-     * empty when it is longer than {@link #SCANNED} or a quote or comment does not end.
+     * empty when what is left is longer than {@link #SCANNED} (the scan stops there) or a quote or comment does not
+     * end.
      */
     static String normalized(String sql) {
         String text = normalized(sql, true);
@@ -575,14 +584,14 @@ public enum TxControl {
     }
 
     private static @Nullable String normalized(String sql, boolean nested) {
-        if (sql.length() > SCANNED) {
-            return null;
-        }
-        StringBuilder out = new StringBuilder(sql.length());
+        StringBuilder out = new StringBuilder(Math.min(sql.length(), SCANNED + 1));
         boolean executable = false; // inside /*! … */
         int i = 0;
         int n = sql.length();
         while (i < n) {
+            if (out.length() > SCANNED) {
+                return null; // a long statement: not control, and not read further
+            }
             char c = sql.charAt(i);
             char next = i + 1 < n ? sql.charAt(i + 1) : 0;
             if (c == '/' && next == '*' && i + 2 < n && sql.charAt(i + 2) == '!' && !executable) {
@@ -624,10 +633,11 @@ public enum TxControl {
                 i = end;
             } else if (c == '\'' || c == '"' || c == '`') {
                 int end = i + 1;
-                while (end < n && sql.charAt(end) != c) {
+                int last = Math.min(n, i + SCANNED + 2); // a longer quoted run makes a text longer than is read
+                while (end < last && sql.charAt(end) != c) {
                     end++;
                 }
-                if (end >= n) {
+                if (end >= last) {
                     return null;
                 }
                 out.append(sql, i, end + 1); // a doubled quote is two quoted runs side by side
@@ -640,7 +650,7 @@ public enum TxControl {
                 i++;
             }
         }
-        return out.toString().strip();
+        return out.length() > SCANNED ? null : out.toString().strip();
     }
 
     /**

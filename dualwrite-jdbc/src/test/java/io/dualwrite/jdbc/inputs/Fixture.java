@@ -276,6 +276,14 @@ final class Fixture implements AutoCloseable {
      * table's scoped resyncs. Keys are read with plain JDBC; the copy goes through the one copier.
      */
     void resolveScopedResyncs(TableMapping mapping) throws SQLException {
+        resolveScopedResyncs(mapping, Store.OLD);
+    }
+
+    /**
+     * {@link #resolveScopedResyncs(TableMapping)} with {@code authoritative} as the source: the new store's rows win
+     * over the old one's ({@code NEW_PRIMARY}) when it is {@link Store#NEW}.
+     */
+    void resolveScopedResyncs(TableMapping mapping, Store authoritative) throws SQLException {
         TreeSet<String> keys = new TreeSet<>();
         oldDb.query("SELECT " + String.join(", ", mapping.primaryKey()) + " FROM " + mapping.oldTable())
                 .forEach(row -> keys.add(io.dualwrite.jdbc.KeyCodec.encode(new ArrayList<>(row.values()))));
@@ -283,7 +291,7 @@ final class Fixture implements AutoCloseable {
                 .forEach(row -> keys.add(io.dualwrite.jdbc.KeyCodec.encode(new ArrayList<>(row.values()))));
         if (!keys.isEmpty()) {
             RowCopier.builder().oldDataSource(oldDb.dataSource()).newDataSource(newDb.dataSource()).build()
-                    .sync(Store.OLD, List.of(new RowCopier.TableKeys(mapping, new ArrayList<>(keys), null)));
+                    .sync(authoritative, List.of(new RowCopier.TableKeys(mapping, new ArrayList<>(keys), null)));
         }
         changeLog.entries().stream()
                 .filter(entry -> entry.record().isScoped()
