@@ -29,6 +29,10 @@ public interface Break15TwoStoreMapper extends TwoStoreRowStatements {
             + " VALUES (#{id}, #{merchantNo}, #{status}, #{amount})")
     int insertCommented(Order order);
 
+    /** Any database: a comment between DELETE and FROM, a string holding an update's words. */
+    @Delete("DELETE /* purge */ FROM orders WHERE id = #{id} AND status <> 'UPDATE x'")
+    int purge(@Param("id") long id, @Param("merchantNo") String merchantNo);
+
     /** PostgreSQL: ONLY before the table. */
     @Update("UPDATE ONLY orders SET status = #{status} WHERE merchant_no = #{merchantNo}")
     int updateOnly(@Param("merchantNo") String merchantNo, @Param("status") String status);
@@ -46,6 +50,11 @@ public interface Break15TwoStoreMapper extends TwoStoreRowStatements {
     @Insert("INSERT LOW_PRIORITY INTO orders (id, merchant_no, status, amount)"
             + " VALUES (#{id}, #{merchantNo}, #{status}, #{amount}) ON DUPLICATE KEY UPDATE status = VALUES(status)")
     int upsertMariaDb(Order order);
+
+    /** MariaDB: a modifier before the table of a REPLACE, whose string holds a delete's words. */
+    @Insert("REPLACE LOW_PRIORITY INTO orders (id, merchant_no, status, amount)"
+            + " VALUES (#{id}, #{merchantNo}, 'DELETE FROM log', #{amount})")
+    int replaceMariaDb(Order order);
 
     /** MariaDB: INSERT without INTO, with the duplicate clause. */
     @Insert("INSERT orders (id, merchant_no, status, amount)"

@@ -50,7 +50,10 @@ class MyBatisBreak15Test {
             counts.add(orders.markLogged("m-1"));
             counts.add(orders.markLogged("m-2")); // OLD_ONLY: nothing to record
             counts.add(orders.insertCommented(withId(1000, "m-1", "NEW")));
-            int recorded = 2;
+            Order purged = new Order("m-1", "NEW", "4.00");
+            orders.insert(purged);
+            counts.add(orders.purge(purged.getId(), "m-1"));
+            int recorded = 3;
             if (kind == TestDatabases.Kind.POSTGRES) {
                 counts.add(orders.updateOnly("m-1", "PAID"));
                 counts.add(orders.forgetOnly(first.getId(), "m-1"));
@@ -60,7 +63,8 @@ class MyBatisBreak15Test {
             } else if (kind == TestDatabases.Kind.MARIADB) {
                 counts.add(orders.upsertMariaDb(withId(1001, "m-1", "NEW")));
                 counts.add(orders.upsertMariaDbWithoutInto(withId(second.getId(), "m-1", "SHIPPED")));
-                recorded += 2;
+                counts.add(orders.replaceMariaDb(withId(1002, "m-1", "NEW")));
+                recorded += 3;
             }
             assertThat(counts).allMatch(count -> count >= 1);
             assertThat(MyBatisBreakSupport.rowsOf(stores.oldDb, "m-1"))
