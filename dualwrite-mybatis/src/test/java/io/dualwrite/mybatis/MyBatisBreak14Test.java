@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
-import io.dualwrite.StateSync;
 import io.dualwrite.changelog.Operation;
-import io.dualwrite.changelog.RowRef;
 import io.dualwrite.jdbc.DualWriteDataSource;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
@@ -27,13 +24,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * stores row by row with plain JDBC, and the change log.
  */
 class MyBatisBreak14Test {
-
-    /** The change-log entries of {@code orders} in {@code stores}' old database: "operation target key" each. */
-    private static List<String> entries(MyBatisBreakSupport.TwoStores stores) {
-        return stores.oldDb.query("SELECT operation, target_store, row_key FROM dualwrite_change_log"
-                + " WHERE table_name = 'orders'").stream()
-                .map(row -> String.join(" ", row.values().stream().map(String::valueOf).toList())).toList();
-    }
 
     /**
      * Writes of a mapper that {@code DualWriteMappers} proxies and no {@code @DualWrite} (nor
@@ -61,7 +51,7 @@ class MyBatisBreak14Test {
             }
             assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(MyBatisBreakSupport.rowsOf(stores.oldDb, "m-1"))
                     .hasSize(3);
-            assertThat(entries(stores)).isEmpty();
+            assertThat(stores.changeLogEntries()).isEmpty();
 
             assertThat(orders.forget(first.getId(), "m-1")).isEqualTo(1);
             assertThat(orders.forgetTwice(second.getId(), "m-1")).isEqualTo(1);
@@ -72,16 +62,10 @@ class MyBatisBreak14Test {
 
             Map<Long, String> oldRows = MyBatisBreakSupport.rows(stores.oldDb);
             assertThat(oldRows).containsOnlyKeys(third.getId(), inserted);
-            assertThat(entries(stores)).isNotEmpty().allMatch(entry -> entry.equals("RESYNC NEW *"));
-            assertThat(entries(stores)).hasSize(5); // forget, twice from forgetTwice, updateAllOf, insertReturningId
+            assertThat(stores.changeLogEntries()).isNotEmpty().allMatch(entry -> entry.equals("RESYNC NEW *"));
+            assertThat(stores.changeLogEntries()).hasSize(5); // forget, twice from forgetTwice, updateAllOf, insertReturningId
 
-            // what resolving the resync does: every key of either store synced by state
-            StateSync<Object> sync = mappers.stateSync("orders");
-            TreeSet<Long> keys = new TreeSet<>(oldRows.keySet());
-            keys.addAll(MyBatisBreakSupport.rows(stores.newDb).keySet());
-            for (Long key : keys) {
-                stores.writer.syncKey("orders", new RowRef("orders", String.valueOf(key), Operation.UPSERT), Store.NEW, sync);
-            }
+            stores.resyncToNew(mappers, "m-1"); // what resolving the resync does
             assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(MyBatisBreakSupport.rowsOf(stores.oldDb, "m-1"))
                     .containsOnlyKeys(third.getId(), inserted);
         }
@@ -199,7 +183,7 @@ class MyBatisBreak14Test {
             orders.insert(gone);
             assertThat(orders.forget(gone.getId(), "m-1")).isEqualTo(1);
 
-            assertThat(entries(stores)).isEmpty();
+            assertThat(stores.changeLogEntries()).isEmpty();
             assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(MyBatisBreakSupport.rows(stores.oldDb))
                     .containsOnlyKeys(kept.getId());
         }
@@ -287,7 +271,7 @@ class MyBatisBreak14Test {
             assertThat(MyBatisBreakSupport.rows(stores.oldDb)).containsOnlyKeys(11L, 12L, 13L);
             assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(MyBatisBreakSupport.rowsOf(stores.oldDb, "m-1"))
                     .containsOnlyKeys(11L, 13L);
-            assertThat(entries(stores)).isEmpty();
+            assertThat(stores.changeLogEntries()).isEmpty();
         }
     }
 }

@@ -167,6 +167,28 @@ final class MyBatisBreakSupport {
                     .table("orders", Store.NEW, name + "selectById", upsert, delete);
         }
 
+        /** The change-log entries of {@code orders} in the old database: "operation target key" each. */
+        List<String> changeLogEntries() {
+            return oldDb.query("SELECT operation, target_store, row_key FROM dualwrite_change_log"
+                    + " WHERE table_name = 'orders'").stream()
+                    .map(row -> String.join(" ", row.values().stream().map(String::valueOf).toList())).toList();
+        }
+
+        /**
+         * What resolving a scoped resync of {@code orders} for the new store does for {@code merchant}, the one merchant
+         * whose phase writes it: every key of its rows in the old store, and of every row in the new one, synced by
+         * state through {@code mappers}' copier.
+         */
+        void resyncToNew(DualWriteMappers mappers, String merchant) throws Exception {
+            io.dualwrite.StateSync<Object> sync = mappers.stateSync("orders");
+            java.util.TreeSet<Long> keys = new java.util.TreeSet<>(rowsOf(oldDb, merchant).keySet());
+            keys.addAll(rows(newDb).keySet());
+            for (Long key : keys) {
+                writer.syncKey("orders", new io.dualwrite.changelog.RowRef("orders", String.valueOf(key),
+                        io.dualwrite.changelog.Operation.UPSERT), Store.NEW, sync);
+            }
+        }
+
         @Override
         public void close() {
             writer.close();
