@@ -419,53 +419,6 @@ public final class DualWriteMappers {
         return result;
     }
 
-    /**
-     * The write targets of SQL text: {@code INSERT [modifiers] [INTO] t}, {@code UPDATE [modifiers] [ONLY] t},
-     * {@code DELETE [modifiers] FROM [ONLY] t}, … The modifiers are MySQL's and MariaDB's ({@code LOW_PRIORITY},
-     * {@code DELAYED}, {@code HIGH_PRIORITY}, {@code QUICK}, {@code IGNORE}) and PostgreSQL's {@code ONLY}: read as
-     * the table, they hid it. Group 1 is the word before the keyword, group 2 the table.
-     */
-    private static final java.util.regex.Pattern WRITE_TARGET = java.util.regex.Pattern.compile(
-            "(?:(\\w+)\\s+)?\\b(?:INSERT(?:\\s+(?:LOW_PRIORITY|DELAYED|HIGH_PRIORITY))?(?:\\s+IGNORE)?(?:\\s+INTO)?"
-                    + "|REPLACE(?:\\s+(?:LOW_PRIORITY|DELAYED))?(?:\\s+INTO)?"
-                    + "|UPDATE(?:\\s+LOW_PRIORITY)?(?:\\s+IGNORE)?(?:\\s+ONLY)?"
-                    + "|DELETE(?:\\s+LOW_PRIORITY)?(?:\\s+QUICK)?(?:\\s+IGNORE)?\\s+FROM(?:\\s+ONLY)?"
-                    + "|MERGE\\s+INTO(?:\\s+ONLY)?|TRUNCATE(?:\\s+TABLE)?(?:\\s+ONLY)?|UPSERT\\s+INTO)"
-                    + "\\s+((?:[`\"\\[]?\\w+[`\"\\]]?\\s*\\.\\s*)*[`\"\\[]?\\w+[`\"\\]]?)",
-            java.util.regex.Pattern.CASE_INSENSITIVE);
-
-    /**
-     * Words before a write keyword that make it a clause of another statement, naming no table: {@code ON DUPLICATE
-     * KEY UPDATE col = …}, {@code ON CONFLICT … DO UPDATE SET}, MERGE's {@code THEN UPDATE SET} / {@code THEN DELETE},
-     * {@code FOR [NO KEY] UPDATE}. Read as targets, a column or {@code SET} was taken for a table of another migration
-     * and the call for a write of none of ours.
-     */
-    private static final java.util.Set<String> CLAUSE_WORDS = java.util.Set.of("KEY", "DO", "THEN", "FOR");
-
-    /** Comments ({@code --}, {@code /* … *}{@code /}) and single-quoted strings, blanked before targets are read. */
-    private static final java.util.regex.Pattern NOT_SQL = java.util.regex.Pattern.compile(
-            "--[^\\n]*|/\\*(?s:.*?)\\*/|'(?:[^'\\\\]|''|\\\\.)*'");
-
-    /**
-     * The tables {@code sql} names as the target of a write, as written (qualified, quoted); a comment or string
-     * holding write keywords names none, and neither does a write keyword that opens a clause.
-     */
-    static List<String> writeTargets(String sql) {
-        String text = NOT_SQL.matcher(sql).replaceAll(" ");
-        List<String> targets = new ArrayList<>();
-        java.util.regex.Matcher target = WRITE_TARGET.matcher(text);
-        while (target.find()) {
-            String before = target.group(1);
-            String name = target.group(2);
-            if (before != null && CLAUSE_WORDS.contains(before.toUpperCase(java.util.Locale.ROOT))
-                    || name.equalsIgnoreCase("SET")) {
-                continue;
-            }
-            targets.add(name);
-        }
-        return targets;
-    }
-
     /** Store, table and statement → the Java type its key is bound as, where the statement declares none. */
     private final Map<String, Class<?>> keyTypes = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -501,7 +454,8 @@ public final class DualWriteMappers {
         }
         java.util.Set<String> named = new java.util.LinkedHashSet<>();
         boolean any = false;
-        for (String written : writeTargets(sql)) {
+        // the JDBC write path's own reading of write targets in a text, with its strings and comments blanked
+        for (String written : io.dualwrite.jdbc.statement.SqlText.targets(sql)) {
             any = true;
             String name = written.replaceAll("[`\"\\[\\]\\s]", "");
             String bare = name.substring(name.lastIndexOf('.') + 1);
