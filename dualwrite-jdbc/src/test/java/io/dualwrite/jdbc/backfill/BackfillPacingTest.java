@@ -48,19 +48,22 @@ class BackfillPacingTest {
     @Test
     void chunksConvergeOnTheTimeTargetInARealRun() throws Exception {
         try (BackfillFixture fixture = BackfillFixture.create(BackfillFixture.Pair.H2_TO_H2)) {
-            fixture.seed(1, 6_000);
-            // each key costs 0.5 ms more (ten times what H2 takes): about 200 keys take the 100 ms target
-            RowCopier slow = new SlowCopier(fixture.plainCopier(), 500_000);
-            BackfillResult result = fixture.job().rowCopier(slow).chunkTimeTarget(Duration.ofMillis(100))
+            fixture.seed(1, 4_000);
+            // each key costs 1 ms more (twenty times what H2 takes): about 200 keys take the 200 ms target
+            RowCopier slow = new SlowCopier(fixture.plainCopier(), 1_000_000);
+            BackfillResult result = fixture.job().rowCopier(slow).chunkTimeTarget(Duration.ofMillis(200))
                     .chunkRows(10, 5_000).build().run();
-            assertThat(result.rowsCopied()).isEqualTo(6_000);
+            assertThat(result.rowsCopied()).isEqualTo(4_000);
             List<Long> sizes = fixture.old.query("SELECT row_count FROM dualwrite_backfill_checkpoint"
                     + " WHERE chunk_no > 0 ORDER BY chunk_no").stream().map(row -> ((Number) row.get("row_count")).longValue())
                     .toList();
             assertThat(sizes.get(0)).as("the first chunk").isEqualTo(1_000);
-            // the last, short chunk aside, the chunks end near 200 keys
+            // the last, short chunk aside, the chunks end near 200 keys: from a fifth of the first chunk to 300 keys.
+            // Below 200 by as much as the copy's own time per key: on a machine whose two cores other processes held
+            // (a load of 19), H2's copy took about 1 ms a key of wall time too and the chunks ended at 100-145 keys.
+            // The sizer's arithmetic is asserted exactly above; this asserts that a real run feeds it.
             assertThat(sizes.subList(sizes.size() - 4, sizes.size() - 1)).allSatisfy(size -> assertThat(size)
-                    .isBetween(120L, 300L));
+                    .isBetween(60L, 300L));
         }
     }
 
