@@ -90,6 +90,24 @@ class WritePathBreak15Test {
         sameOrResynced(sql);
     }
 
+    // Failed before its fix, as the texts above: the portion and the key bound as parameters of a prepared statement.
+    @Test
+    void mariadbPreparedUpdateForAPortionIsRecorded() throws Exception {
+        try (Connection connection = fixture.dataSource.getConnection();
+             java.sql.PreparedStatement update = connection.prepareStatement(
+                     "UPDATE orders FOR PORTION OF p FROM ? TO ? SET qty = ? WHERE id = ?")) {
+            update.setObject(1, java.time.LocalDate.of(2024, 3, 1));
+            update.setObject(2, java.time.LocalDate.of(2024, 4, 1));
+            update.setInt(3, 9);
+            update.setLong(4, 1);
+            update.executeUpdate();
+        }
+        WritePathBreak9Test.drained(fixture);
+        assertThat(oldPeriods())
+                .isEqualTo("1:9:2024-03-01..2024-04-01 2:1:2024-01-01..2024-03-01 3:1:2024-04-01..2025-01-01");
+        sameOrResynced("prepared update for a portion");
+    }
+
     // Passed before the fix, and must go on passing: the same words in a string are no portion, and the update by key
     // is synced exactly, with nothing recorded.
     @Test
