@@ -192,6 +192,19 @@ public final class SqlText {
         return INNER_STATEMENT.matcher(sql).lookingAt();
     }
 
+    private static final Pattern PORTION = Pattern.compile("(?i)\\bfor\\s+portion\\s+of\\b");
+
+    /**
+     * Whether {@code sql} writes a portion of an application-time period ({@code UPDATE t FOR PORTION OF p FROM … TO
+     * …}, {@code DELETE FROM t FOR PORTION OF p …}, SQL:2011, MariaDB): the database splits each row it meets and
+     * inserts the parts outside the portion as new rows, under keys no statement names (an {@code AUTO_INCREMENT}
+     * key's next values). Read outside strings and comments.
+     */
+    static boolean writesPortion(String sql) {
+        // the text is stripped only when it holds the word (comments may stand between the three words)
+        return sql.toLowerCase(Locale.ROOT).contains("portion") && PORTION.matcher(stripQuoted(sql)).find();
+    }
+
     /**
      * Whether the parser may read {@code sql} otherwise than MySQL or MariaDB run it: a version comment ({@code
      * /*!50000 …*}{@code /}, {@code /*M!…*}{@code /}) whose text runs there, or {@code --} followed by no white

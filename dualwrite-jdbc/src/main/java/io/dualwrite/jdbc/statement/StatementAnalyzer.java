@@ -338,9 +338,11 @@ public final class StatementAnalyzer {
             // any table: every mapped table is resynced
             return StatementAnalysis.passThrough(sql, SqlKind.OTHER, TxControl.NONE, List.copyOf(mappings.values()));
         }
-        if (texts.stream().anyMatch(SqlText::runsInnerStatement) || SqlText.parserMayMisread(sql)) {
+        if (texts.stream().anyMatch(SqlText::runsInnerStatement) || SqlText.parserMayMisread(sql)
+                || SqlText.writesPortion(sql)) {
             // EXPLAIN ANALYZE runs the write it explains; COPY … FROM loads rows; a MySQL version comment
             // (/*! … */) runs its text, '--1' is no comment there: the parser would not read what the database runs
+            // (FOR PORTION OF splits the rows it meets and inserts their other parts under keys no text names)
             return unanalysed(sql, mentionedTables(sql));
         }
         String numbered = SqlText.numberParameters(sql);
