@@ -103,7 +103,8 @@ final class Holdable {
         if (value instanceof String text) {
             return text(text, column, target);
         }
-        if (floatingColumn(type) && value instanceof Number number) {
+        if (floatingColumn(type) && !column.typeNamed("money") && value instanceof Number number) {
+            // (PostgreSQL's money reports itself as a DOUBLE, but holds its amount exactly, bound as its text)
             return exactlyFloating(number, type);
         }
         String written = textOfValue(value, target);
