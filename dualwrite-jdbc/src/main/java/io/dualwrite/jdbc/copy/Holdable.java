@@ -103,6 +103,17 @@ final class Holdable {
         if (value instanceof String text) {
             return text(text, column, target);
         }
+        if (floatingColumn(type) && !column.typeNamed("money") && value instanceof Number number) {
+            // (PostgreSQL's money reports itself as a DOUBLE, but holds its amount exactly, bound as its text)
+            return exactlyFloating(number, type);
+        }
+        String written = textOfValue(value, target);
+        if (written != null && (type == Types.VARCHAR || type == Types.NVARCHAR || type == Types.CHAR
+                || type == Types.NCHAR)) {
+            // a number or a boolean into a text column is stored as its text, which the column may not hold: the
+            // products refused the whole batch ("value too long"), naming no row
+            return text(written, column, target);
+        }
         if (column.integer() && !column.bool() && !column.bitNumber() && value instanceof Number number) {
             return integer(number, column);
         }
@@ -185,6 +196,50 @@ final class Holdable {
         }
         if ((type == Types.DECIMAL || type == Types.NUMERIC) && !column.typeNamed("decfloat")) {
             return decimal(BigDecimal.valueOf(number), column);
+        }
+        return null;
+    }
+
+    /** Whether a column holds binary floating-point numbers ({@code REAL}, {@code FLOAT}, {@code DOUBLE}). */
+    private static boolean floatingColumn(int type) {
+        return type == Types.REAL || type == Types.FLOAT || type == Types.DOUBLE;
+    }
+
+    /**
+     * An integer or a decimal into a floating-point column: stored as the nearest float or double, another number
+     * when it has more significant digits than that holds (9007199254740993 became 9007199254740992 in a {@code
+     * double}, 16777217 became 16777216 in a {@code REAL}, without a word, and verification, which compares at the
+     * column's precision, could not see it). Held when the float's or double's shortest text is the number itself.
+     */
+    private static @Nullable String exactlyFloating(Number number, int type) {
+        BigDecimal exact = number instanceof BigDecimal big ? big : new BigDecimal(number.toString());
+        boolean single = type == Types.REAL;
+        double nearest = single ? exact.floatValue() : exact.doubleValue();
+        String what = single ? "single-precision floating-point numbers (about 7 significant digits)"
+                : "double-precision floating-point numbers (about 15 significant digits)";
+        if (Double.isInfinite(nearest)) {
+            return "holds " + what + ", and this number is beyond their range";
+        }
+        String text = single ? Float.toString((float) nearest) : Double.toString(nearest);
+        return new BigDecimal(text).compareTo(exact) == 0 ? null
+                : "holds " + what + ", and would store this number as " + text;
+    }
+
+    /**
+     * The text a text column stores for a number or a boolean bound into it: an integer's digits, a decimal's plain
+     * text with its scale, a boolean as {@code 1}/{@code 0} on MySQL/MariaDB and {@code true}/{@code false} (in some
+     * case) elsewhere. Null for other values (floating-point numbers are spelt in each product's own way).
+     */
+    private static @Nullable String textOfValue(Object value, CopyDialect target) {
+        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte
+                || value instanceof BigInteger) {
+            return value.toString();
+        }
+        if (value instanceof BigDecimal decimal) {
+            return decimal.toPlainString();
+        }
+        if (value instanceof Boolean flag) {
+            return target == CopyDialect.MYSQL ? (flag ? "1" : "0") : flag.toString();
         }
         return null;
     }
@@ -279,6 +334,11 @@ final class Holdable {
         int type = column.sqlType();
         if (type == Types.DATE && !local.toLocalTime().equals(LocalTime.MIDNIGHT)) {
             return "holds dates without a time of day";
+        }
+        if (type == Types.TIME || type == Types.TIME_WITH_TIMEZONE) {
+            // the target kept the time of day and dropped the date without a word: another value, which
+            // verification reported on every run and repair, copying the same way, never fixed
+            return "holds times of day without a date";
         }
         if (type != Types.TIMESTAMP && type != Types.TIMESTAMP_WITH_TIMEZONE && type != Types.DATE) {
             return null;
