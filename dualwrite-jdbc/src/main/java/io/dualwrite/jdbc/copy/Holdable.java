@@ -220,9 +220,27 @@ final class Holdable {
         if (Double.isInfinite(nearest)) {
             return "holds " + what + ", and this number is beyond their range";
         }
-        String text = single ? Float.toString((float) nearest) : Double.toString(nearest);
-        return new BigDecimal(text).compareTo(exact) == 0 ? null
-                : "holds " + what + ", and would store this number as " + text;
+        BigDecimal stored = shortest(nearest, single);
+        return stored.compareTo(exact) == 0 ? null
+                : "holds " + what + ", and would store this number as " + stored.toPlainString();
+    }
+
+    /**
+     * The shortest decimal that reads back as {@code nearest} (as a float when {@code single}), the closest such one:
+     * the number a product shows for what its column stores. Not {@code Float.toString}/{@code Double.toString}:
+     * on Java 17 they are not always the shortest (3e10 as a float prints as 3.0000001E10; fixed in Java 19), and a
+     * decimal the float shows as itself was refused.
+     */
+    static BigDecimal shortest(double nearest, boolean single) {
+        BigDecimal binary = single ? new BigDecimal((float) nearest) : new BigDecimal(nearest);
+        int most = single ? 9 : 17; // digits that always read back as the same float or double
+        for (int digits = 1; digits < most; digits++) {
+            BigDecimal candidate = binary.round(new java.math.MathContext(digits, java.math.RoundingMode.HALF_EVEN));
+            if (single ? candidate.floatValue() == (float) nearest : candidate.doubleValue() == nearest) {
+                return candidate;
+            }
+        }
+        return binary.round(new java.math.MathContext(most, java.math.RoundingMode.HALF_EVEN));
     }
 
     /**
