@@ -1,5 +1,8 @@
 package io.dualwrite.jdbc.inputs;
 
+import static io.dualwrite.jdbc.inputs.TxEdgesSupport.oldRows;
+import static io.dualwrite.jdbc.inputs.TxEdgesSupport.sameRows;
+import static io.dualwrite.jdbc.inputs.TxEdgesSupport.writes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -27,23 +29,6 @@ class TxEdgesBreak13Test {
 
     private static Fixture h2() {
         return Mirrored.seed(Fixture.of(Kind.H2, Kind.H2), Mirrored.PG);
-    }
-
-    private static String oldRows(Fixture fixture) {
-        return Rows.of(fixture.oldDb, "SELECT id, qty FROM orders ORDER BY id").stream()
-                .map(r -> r.get("id") + "=" + r.get("qty")).collect(Collectors.joining(" "));
-    }
-
-    /** The rows of both stores, compared row by row, as {@code id=qty}. */
-    private static String sameRows(Fixture fixture) {
-        return Rows.assertOrdersSame(fixture, "id, code, qty").stream().map(r -> r.get("id") + "=" + r.get("qty"))
-                .collect(Collectors.joining(" "));
-    }
-
-    /** Row 1 updated to 10 and row 5 inserted. */
-    private static void writes(Statement statement) throws SQLException {
-        statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
-        statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
     }
 
     // Failed before its fix: H2's setTransactionIsolation commits the open transaction (by JDBC, or opened by BEGIN

@@ -1,5 +1,9 @@
 package io.dualwrite.jdbc.inputs;
 
+import static io.dualwrite.jdbc.inputs.TxEdgesSupport.newRows;
+import static io.dualwrite.jdbc.inputs.TxEdgesSupport.oldRows;
+import static io.dualwrite.jdbc.inputs.TxEdgesSupport.sameRows;
+import static io.dualwrite.jdbc.inputs.TxEdgesSupport.writes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,7 +24,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -46,28 +49,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 class TxEdgesBreak14Test {
 
     private static final String MIGRATION = Fixture.MIGRATION;
-
-    private static String oldRows(Fixture fixture) {
-        return Rows.of(fixture.oldDb, "SELECT id, qty FROM orders ORDER BY id").stream()
-                .map(r -> r.get("id") + "=" + r.get("qty")).collect(Collectors.joining(" "));
-    }
-
-    private static String newRows(Fixture fixture) {
-        return Rows.of(fixture.newDb, "SELECT id, quantity FROM orders_v2 ORDER BY id").stream()
-                .map(r -> r.get("id") + "=" + r.get("quantity")).collect(Collectors.joining(" "));
-    }
-
-    /** The rows of both stores, compared row by row, as {@code id=qty}. */
-    private static String sameRows(Fixture fixture) {
-        return Rows.assertOrdersSame(fixture, "id, code, qty").stream().map(r -> r.get("id") + "=" + r.get("qty"))
-                .collect(Collectors.joining(" "));
-    }
-
-    /** Row 1 updated to 10 and row 5 inserted. */
-    private static void writes(Statement statement) throws SQLException {
-        statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
-        statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
-    }
 
     /** Moves the switch of {@code scope} to {@code phase}: the system, merchant m-1, order 5, or an id rule. */
     private static void flip(Fixture fixture, String scope, MigrationPhase phase) {
