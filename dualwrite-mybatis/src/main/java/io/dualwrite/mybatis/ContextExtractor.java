@@ -463,8 +463,11 @@ final class ContextExtractor {
         return flat;
     }
 
-    /** Nesting followed at most: deeper, a value is kept as it is (a collection that holds itself ends there). */
-    private static final int MAX_NESTING = 16;
+    /**
+     * Nesting of collections and arrays followed at most, here, in {@link StartupCheck} and in {@link
+     * DualWriteMappers}: deeper, a value is kept as it is (a collection that holds itself ends there).
+     */
+    static final int MAX_NESTING = 16;
 
     private static void flattenInto(@Nullable Object value, List<@Nullable Object> flat, int depth) {
         if (depth < MAX_NESTING && value instanceof Collection<?> collection) {

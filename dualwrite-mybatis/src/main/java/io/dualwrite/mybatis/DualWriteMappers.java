@@ -285,9 +285,6 @@ public final class DualWriteMappers {
         return contexts;
     }
 
-    /** Collections and arrays looked through at most, as {@link ContextExtractor} reads them. */
-    private static final int MAX_NESTING = 16;
-
     /** Whether {@code value} is a collection or an array of objects, whose elements are the keys' rows. */
     private static boolean isGroup(@Nullable Object value) {
         return value instanceof Iterable<?> || value != null && value.getClass().isArray()
@@ -306,7 +303,7 @@ public final class DualWriteMappers {
     }
 
     private static void addLeaves(@Nullable Object value, List<@Nullable Object> leaves, int depth) {
-        if (depth > 0 && (depth >= MAX_NESTING || !isGroup(value))) {
+        if (depth > 0 && (depth >= ContextExtractor.MAX_NESTING || !isGroup(value))) {
             leaves.add(value);
         } else if (value instanceof Iterable<?> iterable) {
             iterable.forEach(element -> addLeaves(element, leaves, depth + 1));

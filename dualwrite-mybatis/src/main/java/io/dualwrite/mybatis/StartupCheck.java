@@ -313,10 +313,9 @@ final class StartupCheck {
                 if (isCollection(root)) {
                     // MyBatis passes a lone collection or array as a map of the names below, never itself: a path
                     // must start with one of them, as a <foreach collection> does
-                    List<String> given = loneCollectionNames(rawClass(root), params[0]);
-                    if (!given.contains(names[0])) {
-                        return "MyBatis passes the lone " + rawClass(root).getSimpleName() + " argument as a map of "
-                                + given + ", and the path must start with one of them";
+                    String refused = loneCollectionRefusal(rawClass(root), params[0], names[0]);
+                    if (refused != null) {
+                        return refused;
                     }
                     first = 1;
                 }
@@ -340,15 +339,24 @@ final class StartupCheck {
             if (root != null && isCollection(root)) {
                 // a statement of no mapper method (XML only) is given a collection by SqlSession, which wraps it
                 // as a lone argument without a name of its own
-                List<String> given = loneCollectionNames(rawClass(root), null);
-                if (!given.contains(names[0])) {
-                    return "MyBatis passes the lone " + rawClass(root).getSimpleName() + " argument as a map of "
-                            + given + ", and the path must start with one of them";
+                String refused = loneCollectionRefusal(rawClass(root), null, names[0]);
+                if (refused != null) {
+                    return refused;
                 }
                 first = 1;
             }
         }
         return walk(root, names, first, id, path);
+    }
+
+    /**
+     * Why a path starting with {@code first} reads none of the names MyBatis gives a lone collection or array argument
+     * of {@code type} ({@link #loneCollectionNames}); null when it starts with one of them.
+     */
+    private @Nullable String loneCollectionRefusal(Class<?> type, @Nullable String actualName, String first) {
+        List<String> given = loneCollectionNames(type, actualName);
+        return given.contains(first) ? null : "MyBatis passes the lone " + type.getSimpleName()
+                + " argument as a map of " + given + ", and the path must start with one of them";
     }
 
     /**
@@ -521,9 +529,6 @@ final class StartupCheck {
         return raw != null && (Collection.class.isAssignableFrom(raw) || raw.isArray());
     }
 
-    /** Collections and arrays looked through at most, as {@code ContextExtractor} reads them. */
-    private static final int MAX_NESTING = 16;
-
     /**
      * The class of a value of {@code type}, or of its elements when it is a collection or an array, at any depth (a
      * list of lists of orders: a nested {@code <foreach>}, whose elements the extractor reads too); null when unknown
@@ -532,7 +537,7 @@ final class StartupCheck {
      */
     private static @Nullable Class<?> elementClass(Type type) {
         Type current = type;
-        for (int depth = 0; depth < MAX_NESTING; depth++) {
+        for (int depth = 0; depth < ContextExtractor.MAX_NESTING; depth++) {
             if (current instanceof java.lang.reflect.GenericArrayType array) {
                 current = array.getGenericComponentType();
                 continue;
