@@ -602,7 +602,9 @@ final class ConnectionHandler implements InvocationHandler {
                 connection.close();
                 throw e;
             }
-            log.debug("connection of migration {} runs on the {} store (phase {})", config.migration(), store, phase);
+            if (log.isDebugEnabled()) { // on every connection's first statement: no argument array when off
+                log.debug("connection of migration {} runs on the {} store (phase {})", config.migration(), store, phase);
+            }
             physical = connection;
         }
         return physical;
@@ -684,7 +686,9 @@ final class ConnectionHandler implements InvocationHandler {
         phaseUpgraded = false;
         if (context.orderId().isEmpty() && context.merchantId().isEmpty() && MigrationContext.current().isEmpty()) {
             MigrationPhase phase = unattributedPhase();
-            log.debug("write without context or id in migration {}: resolved to {}", config.migration(), phase);
+            if (log.isDebugEnabled()) { // on every such write
+                log.debug("write without context or id in migration {}: resolved to {}", config.migration(), phase);
+            }
             // mirrored by the unattributed rule although a context without ids (the system phase) does not mirror
             phaseUpgraded = phase.writes(store.other())
                     && !config.resolver().resolveWrite(context).phase().writes(store.other());
