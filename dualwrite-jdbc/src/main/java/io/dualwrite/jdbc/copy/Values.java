@@ -724,6 +724,9 @@ final class Values {
             adjusted = toBoolean(value);
         } else if (value instanceof Boolean flag && (isNumeric(type) || target == CopyDialect.MYSQL)) {
             adjusted = flag ? 1 : 0;
+        } else if (value instanceof Boolean flag && isText(type)) {
+            // as its own text, which verification expects: bound as a boolean, H2 stored TRUE and PostgreSQL true
+            adjusted = flag.toString();
         } else if (value instanceof Timestamp timestamp) {
             adjusted = timestamp.toLocalDateTime();
         } else if (value instanceof java.sql.Date date) {

@@ -53,10 +53,12 @@ final class TablePlan {
     private final List<Pair> keys;
     private final List<Pair> sqlColumns;
     private final List<Pair> javaColumns;
+    private final VerifyDialect newDialect;
 
     private TablePlan(TableMapping mapping, TableShape oldShape, TableShape newShape, List<Pair> keys,
-                      List<Pair> sqlColumns, List<Pair> javaColumns) {
+                      List<Pair> sqlColumns, List<Pair> javaColumns, VerifyDialect newDialect) {
         this.mapping = mapping;
+        this.newDialect = newDialect;
         this.oldShape = oldShape;
         this.newShape = newShape;
         this.keys = keys;
@@ -138,7 +140,7 @@ final class TablePlan {
             return Optional.empty();
         }
         return Optional.of(new TablePlan(mapping, oldShape, newShape, List.copyOf(keys), List.copyOf(sqlColumns),
-                List.copyOf(javaColumns)));
+                List.copyOf(javaColumns), newDialect));
     }
 
     private static void checkPrimaryKey(String side, String table, List<String> mappingKey, TableShape shape,
@@ -315,6 +317,14 @@ final class TablePlan {
 
     TableShape shape(boolean old) {
         return old ? oldShape : newShape;
+    }
+
+    /**
+     * A boolean as the copier writes it into a text column of the new store ({@code copy.Values}): {@code 1} or
+     * {@code 0} on MySQL/MariaDB, whose booleans are those numbers, {@code true} or {@code false} elsewhere.
+     */
+    Object booleanAsNewText(Boolean flag) {
+        return newDialect == VerifyDialect.MYSQL ? flag : flag.toString();
     }
 
     /** The key columns, in key order. */

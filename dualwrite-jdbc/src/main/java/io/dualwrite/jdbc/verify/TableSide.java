@@ -422,6 +422,8 @@ final class TableSide {
                         // PostgreSQL's 24:00:00, which its driver reads as the last nanosecond of the day (PostgreSQL
                         // holds no nanoseconds) and the copier writes into text as it is
                         value = "24:00:00";
+                    } else if (old && value instanceof Boolean flag && pair.kind() == ColumnInfo.Kind.STRING) {
+                        value = plan.booleanAsNewText(flag);
                     } else if (old && !pair.info(old).floating()) {
                         // a column whose type changes ('007' into an integer): as the copier stores it. Not a float,
                         // which is compared as the nearest number of the float column's precision (below)

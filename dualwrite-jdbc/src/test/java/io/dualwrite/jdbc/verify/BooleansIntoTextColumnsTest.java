@@ -1,0 +1,78 @@
+package io.dualwrite.jdbc.verify;
+
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.backfill;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.repair;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.rows;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.verify;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import io.dualwrite.mapping.TableMapping;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A boolean copied into a text column of the new store. Bound as a boolean, each target spelt it its own way (H2
+ * {@code TRUE}, PostgreSQL {@code true}, MariaDB {@code 1}) while verification expected {@code 1}: on H2 and
+ * PostgreSQL every copied row was reported on every run, and repair, copying the same way, never converged. The
+ * copier now writes the boolean's text ({@code true}/{@code false}; {@code 1}/{@code 0} on MySQL/MariaDB, whose
+ * booleans are those numbers) and verification expects just that. The new store is read by the test's own SQL.
+ */
+class BooleansIntoTextColumnsTest {
+
+    private static final TableMapping T = TableMapping.builder("t").primaryKey("id").build();
+
+    static Stream<Arguments> pairs() {
+        return Stream.of(
+                Arguments.of(Kind.H2, "BOOLEAN", Kind.H2, "VARCHAR(10)", "SELECT id, v FROM t ORDER BY id", "true", "false"),
+                Arguments.of(Kind.POSTGRES, "boolean", Kind.H2, "VARCHAR(10)", "SELECT id, v FROM t ORDER BY id", "true", "false"),
+                Arguments.of(Kind.POSTGRES, "boolean", Kind.POSTGRES, "text", "SELECT id, v FROM t ORDER BY id", "true", "false"),
+                Arguments.of(Kind.H2, "BOOLEAN", Kind.POSTGRES, "varchar(8)", "SELECT id, v FROM t ORDER BY id", "true", "false"),
+                Arguments.of(Kind.MARIADB, "BIT(1)", Kind.POSTGRES, "text", "SELECT id, v FROM t ORDER BY id", "true", "false"),
+                Arguments.of(Kind.MARIADB, "BIT(1)", Kind.H2, "CLOB", "SELECT id, CAST(v AS VARCHAR) FROM t ORDER BY id", "true", "false"),
+                Arguments.of(Kind.POSTGRES, "boolean", Kind.MARIADB, "VARCHAR(10)", "SELECT id, v FROM t ORDER BY id", "1", "0"),
+                Arguments.of(Kind.H2, "BOOLEAN", Kind.MARIADB, "TEXT", "SELECT id, v FROM t ORDER BY id", "1", "0"));
+    }
+
+    @ParameterizedTest(name = "{0} {1} into {2} {3}")
+    @MethodSource("pairs")
+    void aBooleanIsWrittenAsItsTextVerifiesCleanAndAChangedTextIsStillReportedAndRepaired(
+            Kind oldKind, String oldType, Kind newKind, String newType, String sql, String yes, String no)
+            throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(oldKind);
+             TestDatabase fresh = TestDatabases.create(newKind)) {
+            String values = oldType.startsWith("BIT") ? "(1, b'1'), (2, b'0'), (3, NULL)" : "(1, TRUE), (2, FALSE), (3, NULL)";
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v " + oldType + ")", "INSERT INTO t VALUES " + values);
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v " + newType + ")");
+
+            backfill(old, fresh, T);
+            assertThat(rows(fresh, sql)).containsExactly("1 " + yes, "2 " + no, "3 null");
+            ToolsBreakSupport.assertClean(verify(old, fresh, T));
+
+            // a real difference still counts: another text, and another spelling of the same truth
+            fresh.execute("UPDATE t SET v = '" + no + "' WHERE id = 1", "UPDATE t SET v = 'TRUE ' WHERE id = 2");
+            assertThat(verify(old, fresh, T).differences()).extracting(RowDifference::key)
+                    .containsExactlyInAnyOrder("1", "2");
+            repair(old, fresh, T);
+            assertThat(rows(fresh, sql)).containsExactly("1 " + yes, "2 " + no, "3 null");
+        }
+    }
+
+    /** A boolean whose text is longer than a text column holds is refused by name, not stored cut or refused unnamed. */
+    @ParameterizedTest(name = "into {0}")
+    @MethodSource("shortColumns")
+    void aBooleanWhoseTextTheColumnCannotHoldIsRefusedByName(Kind newKind, String newType) throws Exception {
+        ToolsBreakSupport.refusedByName(ToolsBreakSupport.column(Kind.POSTGRES, "boolean"), "(1, TRUE), (2, NULL)",
+                ToolsBreakSupport.column(newKind, newType), ToolsBreakSupport.refused("1", "true"),
+                "SELECT id, v FROM t ORDER BY id", List.of("2 null"));
+    }
+
+    static Stream<Arguments> shortColumns() {
+        return Stream.of(Arguments.of(Kind.H2, "VARCHAR(3)"), Arguments.of(Kind.POSTGRES, "varchar(2)"));
+    }
+}
