@@ -97,6 +97,11 @@ final class Holdable {
                     || new BigDecimal(number.toString()).compareTo(BigDecimal.ONE) == 0;
             return held ? null : "holds true and false only, and of numbers only 0 and 1";
         }
+        if ((value instanceof Double || value instanceof Float) && (type == Types.VARCHAR || type == Types.NVARCHAR
+                || type == Types.CHAR || type == Types.NCHAR)) {
+            // stored as its text (FloatText), which the column may not hold
+            return text(java.util.Objects.requireNonNull(FloatText.of(value)), column, target);
+        }
         if (value instanceof Double || value instanceof Float) {
             return floating(((Number) value).doubleValue(), column, target);
         }

@@ -1,5 +1,6 @@
 package io.dualwrite.jdbc.verify;
 
+import io.dualwrite.jdbc.copy.FloatText;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -422,6 +423,10 @@ final class TableSide {
                         // PostgreSQL's 24:00:00, which its driver reads as the last nanosecond of the day (PostgreSQL
                         // holds no nanoseconds) and the copier writes into text as it is
                         value = "24:00:00";
+                    } else if (old && (value instanceof Double || value instanceof Float)
+                            && pair.kind() == ColumnInfo.Kind.STRING) {
+                        // as the copier spells it in text: the shortest decimal of the old column's precision
+                        value = FloatText.of(((Number) value).doubleValue(), pair.info(old).singlePrecision());
                     } else if (old && value instanceof Boolean flag && pair.kind() == ColumnInfo.Kind.STRING) {
                         value = plan.booleanAsNewText(flag);
                     } else if (old && !pair.info(old).floating()) {

@@ -17,13 +17,17 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A boolean copied into a text column of the new store. Bound as a boolean, each target spelt it its own way (H2
+ * Booleans and floating-point numbers copied into a text column of the new store. Bound as a boolean, each target spelt it its own way (H2
  * {@code TRUE}, PostgreSQL {@code true}, MariaDB {@code 1}) while verification expected {@code 1}: on H2 and
  * PostgreSQL every copied row was reported on every run, and repair, copying the same way, never converged. The
  * copier now writes the boolean's text ({@code true}/{@code false}; {@code 1}/{@code 0} on MySQL/MariaDB, whose
- * booleans are those numbers) and verification expects just that. The new store is read by the test's own SQL.
+ * booleans are those numbers) and verification expects just that. A {@code REAL}/{@code DOUBLE} fared alike: H2 wrote
+ * {@code 1.0E20}, PostgreSQL {@code 1e+20}, MariaDB {@code 1e20} and {@code 0.0000001}, verification expected the
+ * number's exact binary value in plain digits, and most rows were reported on every run; the copier now writes the
+ * shortest decimal of the number's precision in plain digits ({@code FloatText}) and verification expects it. The new
+ * store is read by the test's own SQL.
  */
-class BooleansIntoTextColumnsTest {
+class ValuesIntoTextColumnsTest {
 
     private static final TableMapping T = TableMapping.builder("t").primaryKey("id").build();
 
@@ -74,5 +78,59 @@ class BooleansIntoTextColumnsTest {
 
     static Stream<Arguments> shortColumns() {
         return Stream.of(Arguments.of(Kind.H2, "VARCHAR(3)"), Arguments.of(Kind.POSTGRES, "varchar(2)"));
+    }
+
+    static Stream<Arguments> floatingPairs() {
+        return Stream.of(
+                Arguments.of(Kind.H2, "DOUBLE PRECISION", Kind.H2, "VARCHAR(40)"),
+                Arguments.of(Kind.H2, "REAL", Kind.POSTGRES, "text"),
+                Arguments.of(Kind.POSTGRES, "double precision", Kind.POSTGRES, "text"),
+                Arguments.of(Kind.POSTGRES, "real", Kind.H2, "VARCHAR(40)"),
+                Arguments.of(Kind.POSTGRES, "double precision", Kind.MARIADB, "VARCHAR(40)"),
+                Arguments.of(Kind.MARIADB, "DOUBLE", Kind.POSTGRES, "varchar(40)"),
+                Arguments.of(Kind.MARIADB, "FLOAT", Kind.H2, "VARCHAR(40)"));
+    }
+
+    @ParameterizedTest(name = "{0} {1} into {2} {3}")
+    @MethodSource("floatingPairs")
+    void aFloatingPointNumberIsWrittenAsItsShortestDecimalAndVerifiesClean(Kind oldKind, String oldType, Kind newKind,
+                                                                          String newType) throws Exception {
+        boolean single = oldType.equalsIgnoreCase("real") || oldType.equals("FLOAT");
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(oldKind);
+             TestDatabase fresh = TestDatabases.create(newKind)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v " + oldType + ")",
+                    "INSERT INTO t VALUES (1, 1e20), (2, 1.5), (3, 0.1), (4, 1e-7), (5, 0), (6, 123456789.125),"
+                            + " (7, -3.3), (8, 100), (9, NULL)");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v " + newType + ")");
+
+            backfill(old, fresh, T);
+            assertThat(rows(fresh, "SELECT id, v FROM t ORDER BY id")).containsExactly("1 100000000000000000000",
+                    "2 1.5", "3 0.1", "4 0.0000001", "5 0", single ? "6 123456790" : "6 123456789.125", "7 -3.3", "8 100",
+                    "9 null");
+            ToolsBreakSupport.assertClean(verify(old, fresh, T));
+
+            // another spelling of the same number, and another number, are differences the repair writes back
+            fresh.execute("UPDATE t SET v = '1e+20' WHERE id = 1", "UPDATE t SET v = '0.2' WHERE id = 3");
+            assertThat(verify(old, fresh, T).differences()).extracting(RowDifference::key)
+                    .containsExactlyInAnyOrder("1", "3");
+            repair(old, fresh, T);
+            assertThat(rows(fresh, "SELECT id, v FROM t WHERE id IN (1, 3) ORDER BY id"))
+                    .containsExactly("1 100000000000000000000", "3 0.1");
+        }
+    }
+
+    /** A floating-point number whose text a short column cannot hold is refused by name. */
+    @ParameterizedTest(name = "into {0}")
+    @MethodSource("shortFloatColumns")
+    void aFloatingPointNumberWhoseTextTheColumnCannotHoldIsRefusedByName(Kind newKind, String newType) throws Exception {
+        ToolsBreakSupport.refusedByName(ToolsBreakSupport.column(Kind.POSTGRES, "double precision"),
+                "(1, 1e20), (2, 1.5)", ToolsBreakSupport.column(newKind, newType),
+                ToolsBreakSupport.refused("1", "1.0E20"), "SELECT id, v FROM t ORDER BY id",
+                List.of("2 1.5"));
+    }
+
+    static Stream<Arguments> shortFloatColumns() {
+        return Stream.of(Arguments.of(Kind.H2, "VARCHAR(3)"), Arguments.of(Kind.POSTGRES, "varchar(4)"),
+                Arguments.of(Kind.MARIADB, "VARCHAR(5)"));
     }
 }
