@@ -61,6 +61,7 @@ final class Holdable {
     static String quoted(Object value) {
         String text = value instanceof byte[] bytes ? java.util.HexFormat.of().formatHex(bytes)
                 : value instanceof LocalDateTime local ? local.toString().replace('T', ' ')
+                : value instanceof Object[] elements ? java.util.Arrays.deepToString(elements)
                 : String.valueOf(value).replace("\u0000", "\\u0000"); // a NUL shown, not sent to a log or a terminal
         return text.length() <= QUOTED_CHARACTERS ? text
                 : text.substring(0, QUOTED_CHARACTERS) + "… (" + text.length() + " characters)";
@@ -85,6 +86,11 @@ final class Holdable {
             int length = cardinality(value);
             return length > column.precision() ? "holds arrays of at most " + column.precision() + " elements, and this"
                     + " one has " + length : null;
+        }
+        if (value instanceof Object[] && type != Types.ARRAY && type != Types.OTHER && type != Types.JAVA_OBJECT) {
+            // an H2 array into a text column: H2 wrote its own spelling ([1, 2, 3]), PostgreSQL refused the whole
+            // batch unnamed; an array has no one spelling in text (a PostgreSQL array's is the server's own)
+            return "holds no array: an array has no one spelling there (a transformer says what it becomes)";
         }
         if (value instanceof byte[] bytes) {
             return binary(bytes, column, target);

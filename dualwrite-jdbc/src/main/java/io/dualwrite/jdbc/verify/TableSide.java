@@ -390,6 +390,15 @@ final class TableSide {
         return sql.append(" FROM ").append(table).toString();
     }
 
+    /**
+     * A PostgreSQL array of the old store compared with a text column: as the server's text ({@code {1,2,3}},
+     * {@code [0:1]={1,2}}), which the copier writes there, not as its elements.
+     */
+    private boolean pgArrayIntoText(TablePlan.Pair pair) {
+        return dialect == VerifyDialect.POSTGRESQL && pair.kind() == ColumnInfo.Kind.STRING
+                && pair.info(true).sqlType() == java.sql.Types.ARRAY;
+    }
+
     private List<FetchedRow> read(PreparedStatement select, boolean sqlColumns) throws SQLException {
         List<FetchedRow> rows = new ArrayList<>();
         int keys = keyInfos.size();
@@ -409,6 +418,7 @@ final class TableSide {
                 for (int i = 0; i < java.size(); i++) {
                     TablePlan.Pair pair = java.get(i);
                     Object value = old && pair.added() ? null
+                            : old && pgArrayIntoText(pair) ? result.getString(keys + texts + i + 1)
                             : JavaValues.read(result, keys + texts + i + 1, pair.info(old), dialect);
                     if (old && pair.added()) {
                         // the value the mapping gives every copied row, as the new column holds it
