@@ -92,6 +92,15 @@ final class Holdable {
             // batch unnamed; an array has no one spelling in text (a PostgreSQL array's is the server's own)
             return "holds no array: an array has no one spelling there (a transformer says what it becomes)";
         }
+        if (value instanceof byte[] && (type == Types.CHAR || type == Types.NCHAR || type == Types.VARCHAR
+                || type == Types.NVARCHAR || type == Types.LONGVARCHAR || type == Types.LONGNVARCHAR
+                || type == Types.CLOB || type == Types.NCLOB)) {
+            // bytes into a text column: H2 and MariaDB decoded them as text (00 ff became a NUL and U+FFFD, UTF-8
+            // bytes stored again as Latin-1 characters), PostgreSQL wrote \x616263; verification, comparing the
+            // bytes' hex digits, reported every row, and repair copied the same way again
+            return "holds text, which bytes are not (a transformer says what they become: their UTF-8 text, their"
+                    + " hex digits)";
+        }
         if (value instanceof byte[] bytes) {
             return binary(bytes, column, target);
         }

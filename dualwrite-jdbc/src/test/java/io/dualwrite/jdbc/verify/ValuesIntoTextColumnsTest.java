@@ -27,7 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * shortest decimal of the number's precision in plain digits ({@code FloatText}) and verification expects it. A
  * PostgreSQL array is written as the server's text and was compared as its elements (every row reported); an H2
  * array was written as H2's {@code [1, 2, 3]} or refused by PostgreSQL with the whole chunk, unnamed: it is refused
- * by name now. The new store is read by the test's own SQL.
+ * by name now. Bytes fared worst: H2 and MariaDB decoded them as text (00 ff became a NUL and U+FFFD, UTF-8 bytes were
+ * stored again as Latin-1 characters), PostgreSQL wrote {@code \x616263}; they are refused by name until a transformer
+ * says what they become. The new store is read by the test's own SQL.
  */
 class ValuesIntoTextColumnsTest {
 
@@ -168,5 +170,41 @@ class ValuesIntoTextColumnsTest {
         ToolsBreakSupport.refusedByName(ToolsBreakSupport.column(Kind.H2, "INTEGER ARRAY"),
                 "(1, ARRAY[1, 2]), (2, NULL)", ToolsBreakSupport.column(newKind, newType.replaceAll("\\d+", "40")),
                 ToolsBreakSupport.refused("1", "[1, 2]"), "SELECT id, v FROM t ORDER BY id", List.of("2 null"));
+    }
+
+    static Stream<Arguments> bytesIntoText() {
+        return Stream.of(
+                Arguments.of(Kind.POSTGRES, "bytea", "'\\x616263'", Kind.POSTGRES, "text"),
+                Arguments.of(Kind.POSTGRES, "bytea", "'\\x616263'", Kind.H2, "VARCHAR(40)"),
+                Arguments.of(Kind.MARIADB, "VARBINARY(20)", "'abc'", Kind.MARIADB, "VARCHAR(20)"),
+                Arguments.of(Kind.MARIADB, "BLOB", "'abc'", Kind.POSTGRES, "text"),
+                Arguments.of(Kind.H2, "VARBINARY(20)", "X'616263'", Kind.H2, "CLOB"),
+                Arguments.of(Kind.H2, "VARBINARY(20)", "X'616263'", Kind.MARIADB, "TEXT"));
+    }
+
+    @ParameterizedTest(name = "{0} {1} into {3} {4}")
+    @MethodSource("bytesIntoText")
+    void bytesIntoATextColumnAreRefusedByNameAndCopiedWithATransformer(Kind oldKind, String oldType, String abc,
+                                                                       Kind newKind, String newType) throws Exception {
+        String text = newType.equals("CLOB") ? "SELECT id, CAST(v AS VARCHAR) FROM t ORDER BY id"
+                : "SELECT id, v FROM t ORDER BY id";
+        ToolsBreakSupport.refusedByName(ToolsBreakSupport.column(oldKind, oldType), "(1, " + abc + "), (2, NULL)",
+                ToolsBreakSupport.column(newKind, newType), ToolsBreakSupport.refused("1", "616263"), text,
+                List.of("2 null"));
+
+        // what the team says the bytes are (here their UTF-8 text) is copied, and verifies clean
+        TableMapping decoded = TableMapping.builder("t").primaryKey("id")
+                .transform("v", bytes -> bytes == null ? null
+                        : new String((byte[]) bytes, java.nio.charset.StandardCharsets.UTF_8))
+                .build();
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(oldKind);
+             TestDatabase fresh = TestDatabases.create(newKind)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v " + oldType + ")",
+                    "INSERT INTO t VALUES (1, " + abc + "), (2, NULL)");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v " + newType + ")");
+            backfill(old, fresh, decoded);
+            assertThat(rows(fresh, text)).containsExactly("1 abc", "2 null");
+            ToolsBreakSupport.assertClean(verify(old, fresh, decoded));
+        }
     }
 }
