@@ -124,4 +124,65 @@ class WritePathBreak16Test {
             }
         }
     }
+
+    // ---- 2. A row limit left on a pooled MySQL/MariaDB session ----------------------------------------------------
+
+    // Failed before its fix: the keys of the update were recorded while the new store was down; the reconciler's
+    // copier then read rows 1 to 3 on sessions an earlier borrower had left on sql_select_limit = 0, which returns no
+    // row of a SELECT without LIMIT: it took the rows for deleted, deleted them from the new store and completed the
+    // records, so the new store ended empty with nothing recorded (with a limit of 1, it read one row of three). The
+    // copier's session now lifts the limit for its statements and puts it back after, as it does its sql_mode.
+    @ParameterizedTest(name = "sql_select_limit = {0}")
+    @CsvSource({"0", "1"})
+    void aRowLimitLeftOnAPooledOldSessionCutsNoCopy(int limit) throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean dirty = new java.util.concurrent.atomic.AtomicBoolean();
+        try (Fixture fixture = Mirrored.seed(Fixture.of(Kind.MARIADB, Kind.H2), Mirrored.PG);
+             HikariDataSource pool = smallPool(fixture.oldDb.dataSource(), 2)) {
+            fixture.newStoreDown();
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("UPDATE orders SET qty = qty + 10 WHERE id IN (1, 2, 3)");
+            }
+            WritePathBreak9Test.drained(fixture);
+            fixture.newStoreBack();
+            assertThat(fixture.recordKeys()).hasSize(3);
+            dirty.set(true);
+
+            fixture.reconcilerBuilder().oldDataSource(PooledSessionStateTest.leftOn(pool, dirty,
+                    "SET SESSION sql_select_limit = " + limit)).resolver(Fixture.MIGRATION, fixture.resolver)
+                    .initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(1)).build().runOnce();
+
+            assertThat(newRows(fixture)).isEqualTo("[{id=1, code=a, qty=11}, {id=2, code=b, qty=12}, {id=3, code=c, qty=13}]");
+            Mirrored.exactOrResynced(fixture, "row limit " + limit + " on the old store's sessions");
+        }
+    }
+
+    // Failed before its fix: every session of the new store's pool was left on sql_select_limit = 0; the live sync
+    // reads the rows it wrote back on the new store, found none, failed and recorded the keys, so every write was
+    // left to the reconciler (on the same sessions). Now the update and the insert are copied exactly, with nothing
+    // recorded. (A limit on the application's own old-store session cuts the library's reads there too; those
+    // writes record scoped resyncs, as the last section of decisions says.)
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"H2, MARIADB"})
+    void aRowLimitLeftOnAPooledNewSessionCutsNoLiveSync(Kind oldKind, Kind newKind) throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean dirty = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicReference<HikariDataSource> pool = new AtomicReference<>();
+        java.util.function.UnaryOperator<javax.sql.DataSource> limited = real -> {
+            pool.set(smallPool(real, 3));
+            return PooledSessionStateTest.leftOn(pool.get(), dirty, "SET SESSION sql_select_limit = 0");
+        };
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(oldKind, newKind).wrapNew(limited).build(), Mirrored.PG)) {
+            dirty.set(true);
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("UPDATE orders SET qty = 7 WHERE id = 1");
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (4, 'd', 4), (5, 'e', 5)");
+            }
+            WritePathBreak9Test.drained(fixture);
+            assertThat(fixture.records()).isEmpty();
+            Rows.assertOrdersSame(fixture, "id, code, qty");
+        } finally {
+            if (pool.get() != null) {
+                pool.get().close();
+            }
+        }
+    }
 }
