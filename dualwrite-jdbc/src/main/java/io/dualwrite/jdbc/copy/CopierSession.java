@@ -32,7 +32,15 @@ public final class CopierSession {
     private static final String SAVE = "SET @__dualwrite_client = @@session.character_set_client,"
             + " @__dualwrite_results = @@session.character_set_results,"
             + " @__dualwrite_collation = @@session.collation_connection,"
-            + " @__dualwrite_time_zone = @@session.time_zone, @__dualwrite_sql_mode = @@session.sql_mode";
+            + " @__dualwrite_time_zone = @@session.time_zone, @__dualwrite_sql_mode = @@session.sql_mode,"
+            + " @__dualwrite_select_limit = @@session.sql_select_limit";
+
+    /**
+     * No row limit on the copier's reads: a {@code sql_select_limit} an earlier borrower left on the session cuts
+     * every {@code SELECT} without {@code LIMIT} short (0 returns no row), and a row the copier does not read is a
+     * row it takes for deleted. The largest value the server takes, which is also its default.
+     */
+    private static final String NO_ROW_LIMIT = ", sql_select_limit = 18446744073709551615";
 
     /**
      * What {@link #restore()} puts back, and the saved values cleared so that the session carries none of them: the
@@ -41,7 +49,8 @@ public final class CopierSession {
      */
     private static final String RESTORE = "SET character_set_client = @__dualwrite_client,"
             + " character_set_results = @__dualwrite_results, collation_connection = @__dualwrite_collation,"
-            + " time_zone = @__dualwrite_time_zone, sql_mode = @__dualwrite_sql_mode, @__dualwrite_client = NULL,"
+            + " time_zone = @__dualwrite_time_zone, sql_mode = @__dualwrite_sql_mode,"
+            + " sql_select_limit = @__dualwrite_select_limit, @__dualwrite_select_limit = NULL, @__dualwrite_client = NULL,"
             + " @__dualwrite_results = NULL, @__dualwrite_collation = NULL, @__dualwrite_time_zone = NULL,"
             + " @__dualwrite_sql_mode = NULL";
 
@@ -74,7 +83,7 @@ public final class CopierSession {
     /** {@link #enter} on a session known to be MySQL's or MariaDB's. */
     static CopierSession enterMySql(Connection connection, boolean utc) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            statement.execute(SAVE + ", NAMES utf8mb4, sql_mode = '" + SQL_MODE + "'"
+            statement.execute(SAVE + NO_ROW_LIMIT + ", NAMES utf8mb4, sql_mode = '" + SQL_MODE + "'"
                     + (utc ? ", time_zone = '+00:00'" : ""));
         }
         return new CopierSession(connection, null);
@@ -90,7 +99,8 @@ public final class CopierSession {
     static CopierSession enterMySqlTransaction(Connection connection, boolean utc) throws SQLException {
         String isolation = isolationVariable(connection);
         try (Statement statement = connection.createStatement()) {
-            statement.execute(SAVE + ", @__dualwrite_isolation = @@session." + isolation + ", NAMES utf8mb4, sql_mode = '"
+            statement.execute(SAVE + NO_ROW_LIMIT + ", @__dualwrite_isolation = @@session." + isolation
+                    + ", NAMES utf8mb4, sql_mode = '"
                     + SQL_MODE + "'" + (utc ? ", time_zone = '+00:00'" : "") + ", " + isolation
                     + " = 'READ-COMMITTED', autocommit = 0");
         }

@@ -860,6 +860,9 @@ final class JdbcRowCopier implements RowCopier {
         try (Connection source = dataSource(from).getConnection()) {
             source.setAutoCommit(true);
             CopyDialect dialect = dialect(from, source);
+            if (dialect == CopyDialect.MYSQL) {
+                TableColumns.refuseHidden(source, mapping.table(from), from.name().toLowerCase(java.util.Locale.ROOT));
+            }
             CopierSession session = dialect == CopyDialect.MYSQL
                     ? CopierSession.enterMySql(source, zoned(List.of(sourceColumns))) : null;
             try (PreparedStatement read = source.prepareStatement("SELECT " + sourceKey.stream()
@@ -1500,6 +1503,10 @@ final class JdbcRowCopier implements RowCopier {
      * never read, and every sync after it wrote the rows without it, with nothing failing.
      */
     private TableColumns table(Store store, Connection connection, CopyDialect dialect, String table) throws SQLException {
+        if (dialect == CopyDialect.MYSQL) {
+            // asked on every session the copier borrows, before the table's columns are read there
+            TableColumns.refuseHidden(connection, table, store.name().toLowerCase(java.util.Locale.ROOT));
+        }
         String key = cacheKey(store, table);
         ReadColumns read = tables.get(key);
         TableColumns known = read == null || System.nanoTime() - read.at() >= refreshNanos ? null : read.columns();

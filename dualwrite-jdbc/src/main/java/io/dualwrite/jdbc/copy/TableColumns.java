@@ -114,7 +114,11 @@ final class TableColumns {
         candidates.add(qualified(dialect, table, true));
         candidates.add(qualified(dialect, table, false));
         SQLException first = null;
-        for (String quoted : candidates) {
+        for (String candidate : candidates) {
+            // the schema first: the columns are read from the table the copier will read and write, not from a
+            // temporary table of the name that an earlier borrower left on this pooled session
+            String quoted = dialect == CopyDialect.POSTGRESQL && !table.contains(".")
+                    ? inItsSchema(connection, dialect, candidate) : candidate;
             try (Statement statement = connection.createStatement();
                  ResultSet empty = statement.executeQuery("SELECT * FROM " + quoted + " WHERE 1 = 0")) {
                 ResultSetMetaData meta = empty.getMetaData();
@@ -141,9 +145,7 @@ final class TableColumns {
                     columns = new LinkedHashMap<>(columns);
                     columns.replaceAll((lower, column) -> column.withElement(elements.get(lower)));
                 }
-                return new TableColumns(table, dialect == CopyDialect.POSTGRESQL && !table.contains(".")
-                        ? inItsSchema(connection, dialect, quoted) : quoted, columns, Set.copyOf(computed),
-                        Set.copyOf(identityAlways));
+                return new TableColumns(table, quoted, columns, Set.copyOf(computed), Set.copyOf(identityAlways));
             } catch (SQLException e) {
                 first = first == null ? e : first;
             }
@@ -352,19 +354,80 @@ final class TableColumns {
      * {@code quoted} (a PostgreSQL table name without a schema) with the schema it names in this session: the
      * copier reuses the name on every pooled connection, and one that an earlier borrower left on another {@code
      * search_path} would resolve the bare name to another schema's table of that name, copying into or from it
-     * while the mapped table stays as it was, with nothing recorded. The same name when the schema cannot be read.
+     * while the mapped table stays as it was, with nothing recorded. A temporary table of the name, which an earlier
+     * borrower may leave on the session too, comes first in every search path, so the schema is that of the first
+     * table of the name that is not temporary in the session's search path ({@link #IN_ITS_SCHEMA}). The same name
+     * when the schema cannot be read, or when no table of the name but a temporary one is in the search path.
      */
     private static String inItsSchema(Connection connection, CopyDialect dialect, String quoted) {
-        try (java.sql.PreparedStatement statement = connection.prepareStatement("SELECT n.nspname FROM pg_class c"
-                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(?)")) {
+        try (java.sql.PreparedStatement statement = connection.prepareStatement(IN_ITS_SCHEMA)) {
             statement.setString(1, quoted);
             try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() && !rows.getString(1).startsWith("pg_temp")
-                        ? dialect.quote(rows.getString(1)) + "." + quoted : quoted;
+                return rows.next() ? dialect.quote(rows.getString(1)) + "." + quoted : quoted;
             }
         } catch (SQLException unread) {
             return quoted;
         }
+    }
+
+    /**
+     * The schema of the PostgreSQL table a quoted bare name means, temporary tables aside: the first schema of the
+     * session's search path ({@code current_schemas(false)}, which leaves out the implicit {@code pg_temp} and {@code
+     * pg_catalog}) holding a relation of that name (as {@code to_regclass} spells it) that is not temporary.
+     */
+    private static final String IN_ITS_SCHEMA = "SELECT n.nspname FROM pg_class c JOIN pg_namespace n"
+            + " ON n.oid = c.relnamespace WHERE c.relname = (SELECT r.relname FROM pg_class r WHERE r.oid = to_regclass(?))"
+            + " AND c.relpersistence <> 't' AND c.relkind IN ('r', 'p', 'v', 'm', 'f')"
+            + " AND n.nspname = ANY (current_schemas(false))"
+            + " ORDER BY array_position(current_schemas(false), n.nspname) LIMIT 1";
+
+    /**
+     * Fails when a temporary table on {@code connection}'s MariaDB session hides {@code table} (a configured name,
+     * optionally {@code schema.table}): a temporary table hides the table of its name on its session however the name
+     * is qualified, and a pooled session keeps it after the borrower that created it has closed its connection, so
+     * the copier would read its rows as the store's or write into it, and report success. The sync fails instead, and
+     * its keys stay recorded. Asked of MariaDB from 11.2, whose {@code information_schema.TABLES} lists the session's
+     * own temporary tables (as {@code TEMPORARY}): one query per table and sync, which reads names only; MySQL and
+     * older MariaDB list none there and are not asked.
+     *
+     * @param store which store the session is of, for the message
+     * @throws SQLException naming the table and the fix, when one is hidden
+     */
+    static void refuseHidden(Connection connection, String table, String store) throws SQLException {
+        if (!listsTemporaryTables(connection.getMetaData().getDatabaseProductVersion())) {
+            return;
+        }
+        int dot = table.lastIndexOf('.');
+        try (java.sql.PreparedStatement statement = connection.prepareStatement("SELECT TABLE_NAME FROM"
+                + " information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"
+                + " AND TABLE_TYPE = 'TEMPORARY'")) {
+            statement.setString(1, dot < 0 ? null : table.substring(0, dot));
+            statement.setString(2, table.substring(dot + 1));
+            try (ResultSet rows = statement.executeQuery()) {
+                if (rows.next()) {
+                    throw new SQLException("a temporary table " + rows.getString(1) + " on a pooled session of the "
+                            + store + " store hides the table " + table + " the copier reads and writes there, so the"
+                            + " sync does not run and its keys stay recorded; drop it (DROP TEMPORARY TABLE "
+                            + rows.getString(1) + ") before the session goes back to its pool, or close that session");
+                }
+            }
+        }
+    }
+
+    private static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)");
+
+    /** Whether a MySQL-family server version ({@code 11.4.5-MariaDB}) is MariaDB's from 11.2. */
+    static boolean listsTemporaryTables(@Nullable String version) {
+        if (version == null || !version.toLowerCase(Locale.ROOT).contains("mariadb")) {
+            return false;
+        }
+        // the protocol's compatibility prefix of older servers (5.5.5-10.6.4-MariaDB) is not the version
+        java.util.regex.Matcher number = VERSION.matcher(version.startsWith("5.5.5-") ? version.substring(6) : version);
+        if (!number.find()) {
+            return false;
+        }
+        int major = Integer.parseInt(number.group(1));
+        return major > 11 || major == 11 && Integer.parseInt(number.group(2)) >= 2;
     }
 
     private static String qualified(CopyDialect dialect, String table, boolean folded) {

@@ -24,7 +24,7 @@ class PooledSessionStateTest {
     private static final String NEW_ROWS = "SELECT id, quantity AS qty FROM public.orders_v2";
 
     /** Hands out connections left on {@code setting} once {@code dirty} is set, as a pool does after such a borrower. */
-    private static DataSource leftOn(DataSource real, AtomicBoolean dirty, String setting) {
+    static DataSource leftOn(DataSource real, AtomicBoolean dirty, String setting) {
         return (DataSource) Proxy.newProxyInstance(PooledSessionStateTest.class.getClassLoader(),
                 new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
                     try {
