@@ -5,6 +5,8 @@ import static io.dualwrite.jdbc.inputs.TxEdgesSupport.sameRows;
 import static io.dualwrite.jdbc.inputs.TxEdgesSupport.writes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -31,6 +33,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * plain JDBC: equal with nothing recorded, or recorded (never silent) and equal once the record is resolved.
  */
 class TxEdgesBreak16Test {
+
+    private static final String MIGRATION = Fixture.MIGRATION;
 
     // Failed before its fix (the rows marked "skipped"): the library read a ROLLBACK or COMMIT in a comment the server
     // does not run (MariaDB: /*m! in lower case, a six-digit version in MySQL's range, the end of a skipped comment
@@ -98,6 +102,100 @@ class TxEdgesBreak16Test {
     private static boolean isTrue(Statement statement, String query) throws SQLException {
         try (var rows = statement.executeQuery(query)) {
             return rows.next() && rows.getInt(1) == 1;
+        }
+    }
+
+    // Failed before its fix: the writes ran in OLD_ONLY, the XA transaction left the session (XA END), the system
+    // switch moved to DUAL_WRITE, and the commit made rows 1 and 5 visible in the old store only, with nothing
+    // recorded: the writes were resolved again at XA END, not at the commit.
+    @ParameterizedTest(name = "MariaDB, moved after {0}, ended by {1}")
+    @CsvSource({
+        "XA END,     XA PREPARE + XA COMMIT",
+        "XA END,     XA COMMIT ONE PHASE",
+        "XA PREPARE, XA COMMIT"})
+    void switchMovedAfterXaEndRecordsTheTablesAtTheXaCommit(String movedAfter, String end) throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.MARIADB, Kind.H2).phase(MigrationPhase.OLD_ONLY).build(),
+                Mirrored.MARIA)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.execute("XA START 'x16'");
+                writes(statement);
+                statement.execute("XA END 'x16'");
+                if (movedAfter.equals("XA END")) {
+                    fixture.switches.setSystemPhase(MIGRATION, MigrationPhase.DUAL_WRITE);
+                }
+                if (end.startsWith("XA PREPARE") || movedAfter.equals("XA PREPARE")) {
+                    statement.execute("XA PREPARE 'x16'");
+                }
+                if (movedAfter.equals("XA PREPARE")) {
+                    fixture.switches.setSystemPhase(MIGRATION, MigrationPhase.DUAL_WRITE);
+                }
+                statement.execute(end.endsWith("ONE PHASE") ? "XA COMMIT 'x16' ONE PHASE" : "XA COMMIT 'x16'");
+            }
+            assertThat(oldRows(fixture)).as("what the old store committed").isEqualTo("1=10 2=2 3=3 5=5");
+            assertThat(fixture.scopedResyncs()).as("never silent").extracting(ChangeRecord::table).contains("orders");
+            Mirrored.exactOrResynced(fixture, "moved after " + movedAfter);
+            assertThat(sameRows(fixture)).isEqualTo("1=10 2=2 3=3 5=5");
+        }
+    }
+
+    // Failed before its fix, as above: PostgreSQL's PREPARE TRANSACTION resolved the writes again, COMMIT PREPARED did not.
+    @ParameterizedTest(name = "PostgreSQL, moved after PREPARE TRANSACTION, committed by {0}")
+    @CsvSource({"TEXT", "JDBC_AUTOCOMMIT", "SEVERAL_STATEMENTS"})
+    void switchMovedAfterPrepareTransactionRecordsTheTablesAtCommitPrepared(String how) throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.POSTGRES, Kind.H2).phase(MigrationPhase.OLD_ONLY).build(),
+                Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                if (how.equals("TEXT")) {
+                    statement.execute("BEGIN");
+                } else {
+                    connection.setAutoCommit(false);
+                }
+                writes(statement);
+                // several statements in one text end the transaction on another path than PREPARE TRANSACTION alone
+                statement.execute(how.equals("SEVERAL_STATEMENTS") ? "SELECT 1; PREPARE TRANSACTION 'g16'"
+                        : "PREPARE TRANSACTION 'g16'");
+                fixture.switches.setSystemPhase(MIGRATION, MigrationPhase.DUAL_WRITE);
+                connection.setAutoCommit(true);
+                statement.execute("COMMIT PREPARED 'g16'");
+            }
+            assertThat(oldRows(fixture)).as("what the old store committed").isEqualTo("1=10 2=2 3=3 5=5");
+            assertThat(fixture.scopedResyncs()).as("never silent").extracting(ChangeRecord::table).contains("orders");
+            Mirrored.exactOrResynced(fixture, "moved after PREPARE TRANSACTION");
+            assertThat(sameRows(fixture)).isEqualTo("1=10 2=2 3=3 5=5");
+        }
+    }
+
+    // Must pass: without a move, or rolled back after one, an OLD_ONLY XA transaction records nothing.
+    @ParameterizedTest(name = "{0}, moved: {1}, ended by {2}")
+    @CsvSource({
+        "MARIADB,  false, XA COMMIT 'x16'",
+        "MARIADB,  true,  XA ROLLBACK 'x16'",
+        "POSTGRES, false, COMMIT PREPARED 'x16'",
+        "POSTGRES, true,  ROLLBACK PREPARED 'x16'"})
+    void oldOnlyTwoPhaseTransactionWithoutAMoveOrRolledBackRecordsNothing(Kind kind, boolean moved, String end)
+            throws SQLException {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(kind, Kind.H2).phase(MigrationPhase.OLD_ONLY).build(),
+                Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                if (kind == Kind.MARIADB) {
+                    statement.execute("XA START 'x16'");
+                    writes(statement);
+                    statement.execute("XA END 'x16'");
+                    statement.execute("XA PREPARE 'x16'");
+                } else {
+                    connection.setAutoCommit(false);
+                    writes(statement);
+                    statement.execute("PREPARE TRANSACTION 'x16'");
+                    connection.setAutoCommit(true);
+                }
+                if (moved) {
+                    fixture.switches.setSystemPhase(MIGRATION, MigrationPhase.DUAL_WRITE);
+                }
+                statement.execute(end);
+            }
+            String committed = end.contains("ROLLBACK") ? "1=1 2=2 3=3" : "1=10 2=2 3=3 5=5";
+            assertThat(oldRows(fixture)).as("what the old store committed").isEqualTo(committed);
+            assertThat(fixture.records()).isEmpty();
         }
     }
 }
