@@ -495,7 +495,7 @@ public enum TxControl {
      * in five digits or six (MySQL 5.7 and later, which it takes for MySQL's own); MariaDB also runs {@code /*M! …
      * *}{@code /} and {@code /*M!NNNNNN … *}{@code /} (a capital {@code M}: {@code /*m!} is a plain comment), which
      * MySQL takes for a plain comment. Every other product (PostgreSQL, H2) takes them all for plain comments, in
-     * which comments nest. Each ends where its server ends it ({@link #executableEnd}).
+     * which comments nest. Each ends where its server ends it ({@code executableEnd}).
      * The text is returned unchanged when a quote or comment does not end in it, or when it is longer than {@link
      * #SCANNED} without its comments (such a text is no control: {@link #normalized}); a long comment is read.
      *
