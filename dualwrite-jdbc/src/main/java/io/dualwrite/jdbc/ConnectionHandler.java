@@ -754,6 +754,7 @@ final class ConnectionHandler implements InvocationHandler {
     private KeyBuffer.Snapshot takeEnded() {
         java.util.Set<KeyBuffer.Unmirrored> writes = buffer.unmirrored();
         taken = writes.isEmpty() ? List.of() : List.copyOf(writes);
+        movedAtEnd = false;
         if (!writes.isEmpty() && anyMirrors()) {
             for (KeyBuffer.Unmirrored write : writes) {
                 if (mirrorsNow(write)) {
@@ -761,6 +762,7 @@ final class ConnectionHandler implements InvocationHandler {
                             config.migration(), write.context());
                     config.analyzer().mappings().forEach(mapping -> buffer.resync(mapping, null, "phase-moved",
                             write.context()));
+                    movedAtEnd = true;
                     break;
                 }
             }
@@ -774,6 +776,40 @@ final class ConnectionHandler implements InvocationHandler {
      * them again.
      */
     private List<KeyBuffer.Unmirrored> taken = List.of();
+
+    /** Whether the last {@link #takeEnded} found a write that did not mirror as it ran but mirrors now. */
+    private boolean movedAtEnd;
+
+    /**
+     * The writes that did not mirror which the last {@link #takeEnded} took, unless it found one that mirrors now (its
+     * tables are resynced already): for a transaction that left the session ended or prepared ({@code XA END}, {@code
+     * PREPARE TRANSACTION}), which a switch may still move under before its commit makes its rows visible.
+     */
+    private List<KeyBuffer.Unmirrored> stillUnmirrored() {
+        return movedAtEnd ? List.of() : taken;
+    }
+
+    /**
+     * A transaction that left the session ended or prepared ({@code held}) commits: its writes that did not mirror as
+     * they ran, nor at its end, are resolved again, and when one mirrors now (a switch, rule or pin moved after {@code
+     * XA END} or {@code PREPARE TRANSACTION}) every mapped table gets a scoped resync, as {@link #takeEnded} gives them.
+     * Also for a commit of unknown outcome: a resync of rows that did not change is harmless.
+     */
+    private void resolveAtCommit(Ended held) {
+        if (held.unmirrored().isEmpty() || !anyMirrors()) {
+            return;
+        }
+        for (KeyBuffer.Unmirrored write : held.unmirrored()) {
+            if (mirrorsNow(write)) {
+                log.debug("a switch of migration {} moved while a two-phase transaction written under {} waited for its"
+                        + " commit: its tables are resynced", config.migration(), write.context());
+                KeyBuffer moved = new KeyBuffer(1);
+                config.analyzer().mappings().forEach(mapping -> moved.resync(mapping, null, "phase-moved", write.context()));
+                dispatch(moved.take(), null);
+                return;
+            }
+        }
+    }
 
     /** Notes again the writes that did not mirror which the last {@link #takeEnded} took ({@link #taken}). */
     private void restoreUnmirrored() {
@@ -1167,8 +1203,9 @@ final class ConnectionHandler implements InvocationHandler {
                 // the XA transaction's last point for statements: its keys go into it as outbox entries, so that
                 // they commit (and are synced by the reconciler) whichever session commits it
                 KeyBuffer.Snapshot snapshot = takeEnded();
-                if (!snapshot.isEmpty()) {
-                    ended.put(XA_KEY, new Ended(snapshot, dispatcher.writeXaOutbox(connection, store, snapshot)));
+                if (!snapshot.isEmpty() || !stillUnmirrored().isEmpty()) {
+                    ended.put(XA_KEY, new Ended(snapshot, snapshot.isEmpty() ? null
+                            : dispatcher.writeXaOutbox(connection, store, snapshot), stillUnmirrored()));
                 }
                 return execution.call();
             }
@@ -1187,8 +1224,10 @@ final class ConnectionHandler implements InvocationHandler {
                         sqlTransaction = false;
                         if (held != null) {
                             dispatch(held.snapshot(), held.ids());
+                            resolveAtCommit(held);
                         }
                     } else if (held != null) {
+                        resolveAtCommit(held);
                         // refused (another xid, ONE PHASE missing or not allowed) or of unknown outcome: the XA
                         // transaction may still wait to be committed, here or by another session. Its keys and outbox
                         // entries stay for that commit; a sync now copies whatever the store holds and completes no
@@ -1207,6 +1246,7 @@ final class ConnectionHandler implements InvocationHandler {
                 // outbox entries, as at XA END, so that they commit (and are synced by the reconciler) whichever
                 // session runs COMMIT PREPARED; here, the COMMIT PREPARED of its gid hands them over
                 KeyBuffer.Snapshot snapshot = takeEnded();
+                List<KeyBuffer.Unmirrored> unmirrored = stillUnmirrored();
                 @Nullable List<Long> ids = snapshot.isEmpty() ? null : dispatcher.writeXaOutbox(connection, store, snapshot);
                 boolean prepared = false;
                 try {
@@ -1217,8 +1257,8 @@ final class ConnectionHandler implements InvocationHandler {
                     sqlTransaction = false; // the session is in no transaction afterwards, whatever the outcome
                     if (prepared) {
                         mayHaveCommitted = false;
-                        if (!snapshot.isEmpty()) {
-                            ended.put(endedKey(sql), new Ended(snapshot, ids));
+                        if (!snapshot.isEmpty() || !unmirrored.isEmpty()) {
+                            ended.put(endedKey(sql), new Ended(snapshot, ids, unmirrored));
                         }
                     } else {
                         // a PREPARE TRANSACTION that fails rolls the transaction back
@@ -1367,8 +1407,11 @@ final class ConnectionHandler implements InvocationHandler {
         }
     }
 
-    /** The keys of a transaction ended or prepared on the session, and its outbox entries (null: none written). */
-    private record Ended(KeyBuffer.Snapshot snapshot, @Nullable List<Long> ids) {
+    /**
+     * The keys of a transaction ended or prepared on the session, its outbox entries (null: none written), and its
+     * writes that did not mirror, to be resolved again at its commit ({@link #resolveAtCommit}).
+     */
+    private record Ended(KeyBuffer.Snapshot snapshot, @Nullable List<Long> ids, List<KeyBuffer.Unmirrored> unmirrored) {
     }
 
     /**
@@ -1463,8 +1506,9 @@ final class ConnectionHandler implements InvocationHandler {
                     // into it. Its keys are recorded at once, due after the outbox grace (by then a transaction
                     // manager has committed it, here or on another session); a commit here hands them over
                     KeyBuffer.Snapshot snapshot = takeEnded();
-                    if (!snapshot.isEmpty()) {
-                        ended.put(endedKey(part.sql()), new Ended(snapshot, dispatcher.recordOutboxLater(store, snapshot)));
+                    if (!snapshot.isEmpty() || !stillUnmirrored().isEmpty()) {
+                        ended.put(endedKey(part.sql()), new Ended(snapshot, snapshot.isEmpty() ? null
+                                : dispatcher.recordOutboxLater(store, snapshot), stillUnmirrored()));
                     }
                     if (control == TxControl.PREPARE_TRANSACTION) {
                         sqlTransaction = false;
@@ -1479,7 +1523,9 @@ final class ConnectionHandler implements InvocationHandler {
                     if (held != null && failure == null) {
                         ended.remove(key);
                         dispatch(held.snapshot(), held.ids());
+                        resolveAtCommit(held);
                     } else if (held != null) {
+                        resolveAtCommit(held);
                         dispatch(held.snapshot().withoutExpectations(), null); // ran or not: kept for its commit
                     }
                     sqlTransaction = false;

@@ -477,7 +477,7 @@ public enum TxControl {
     }
 
     /** The opening of an executable comment: MySQL's and MariaDB's {@code /*!}, MariaDB's own {@code /*M!}. */
-    private static final Pattern EXECUTABLE_COMMENT = Pattern.compile("/\\*[mM]?!");
+    private static final Pattern EXECUTABLE_COMMENT = Pattern.compile("/\\*M?!");
 
     /**
      * Whether {@code sql} holds an executable comment ({@code /*!40101 … *}{@code /}, {@code /*M!100500 … *}{@code /}),
@@ -491,9 +491,11 @@ public enum TxControl {
      * {@code sql} as a given server runs it: each executable comment whose text the server runs is replaced by that
      * text, each other one by a space; every other character is kept. MySQL and MariaDB run {@code /*! … *}{@code /},
      * and {@code /*!NNNNN … *}{@code /} when their version ({@code major * 10000 + minor * 100 + patch}) is at least
-     * {@code NNNNN} (five or six digits), except that MariaDB skips five digits from {@code 50700} up (MySQL 5.7 and
-     * later, which it takes for MySQL's own); MariaDB also runs {@code /*M! … *}{@code /} and {@code /*M!NNNNNN … *}{@code /},
-     * which MySQL takes for a plain comment. Every other product (PostgreSQL, H2) takes them all for plain comments.
+     * {@code NNNNN} (five or six digits), except that MariaDB skips the versions from {@code 50700} to {@code 99999}
+     * in five digits or six (MySQL 5.7 and later, which it takes for MySQL's own); MariaDB also runs {@code /*M! …
+     * *}{@code /} and {@code /*M!NNNNNN … *}{@code /} (a capital {@code M}: {@code /*m!} is a plain comment), which
+     * MySQL takes for a plain comment. Every other product (PostgreSQL, H2) takes them all for plain comments, in
+     * which comments nest. Each ends where its server ends it ({@code executableEnd}).
      * The text is returned unchanged when a quote or comment does not end in it, or when it is longer than {@link
      * #SCANNED} without its comments (such a text is no control: {@link #normalized}); a long comment is read.
      *
@@ -512,33 +514,39 @@ public enum TxControl {
             char next = i + 1 < n ? sql.charAt(i + 1) : 0;
             if (c == '/' && next == '*') {
                 int body = i + 2;
-                boolean mariadbOnly = body < n && (sql.charAt(body) == 'M' || sql.charAt(body) == 'm')
-                        && body + 1 < n && sql.charAt(body + 1) == '!';
+                // MariaDB's own form is /*M! in capitals: it takes /*m! for a plain comment (measured on 11.4)
+                boolean mariadbOnly = body + 1 < n && sql.charAt(body) == 'M' && sql.charAt(body + 1) == '!';
                 boolean executable = mariadbOnly || (body < n && sql.charAt(body) == '!');
-                int end = sql.indexOf("*/", body);
+                if (!executable) {
+                    int end = sql.indexOf("*/", body);
+                    if (end < 0) {
+                        return sql;
+                    }
+                    out.append(sql, i, end + 2); // a plain comment, kept as written
+                    i = end + 2;
+                    continue;
+                }
+                int text = body + (mariadbOnly ? 2 : 1);
+                int digits = text;
+                while (digits < n && digits - text < 6 && Character.isDigit(sql.charAt(digits))) {
+                    digits++;
+                }
+                if (digits - text == 6 && !mariadb) {
+                    digits--; // MySQL reads five digits: a sixth is the text's
+                }
+                long version = digits - text >= 5 ? Long.parseLong(sql.substring(text, digits)) : 0;
+                // MariaDB takes a version from 5.7.0 to 9.99.99 for MySQL's own (5.7 and later are no MariaDB
+                // versions) and skips it, however old, in five digits or six: /*!50700 … */, /*!99999 … */ and
+                // /*!050700 … */ do not run there, /*!050699 … */ and /*!100000 … */ do
+                boolean mysqlOnly = mariadb && !mariadbOnly && digits - text >= 5 && version >= 50_700 && version <= 99_999;
+                boolean runs = mysqlVersion >= 0 && (!mariadbOnly || mariadb) && version <= mysqlVersion && !mysqlOnly;
+                int end = executableEnd(sql, text, runs, mysqlVersion < 0);
                 if (end < 0) {
                     return sql;
                 }
-                if (!executable) {
-                    out.append(sql, i, end + 2); // a plain comment, kept as written
-                } else {
-                    int text = body + (mariadbOnly ? 2 : 1);
-                    int digits = text;
-                    while (digits < n && digits - text < 6 && Character.isDigit(sql.charAt(digits))) {
-                        digits++;
-                    }
-                    if (digits - text == 6 && !mariadb) {
-                        digits--; // MySQL reads five digits: a sixth is the text's
-                    }
-                    long version = digits - text >= 5 ? Long.parseLong(sql.substring(text, digits)) : 0;
-                    // MariaDB takes a five-digit version from 5.7.0 up for MySQL's own (5.7 and later are no MariaDB
-                    // versions) and skips it, however old: /*!50700 … */ and /*!99999 … */ do not run there
-                    boolean mysqlOnly = mariadb && !mariadbOnly && digits - text == 5 && version >= 50_700;
-                    boolean runs = mysqlVersion >= 0 && (!mariadbOnly || mariadb) && version <= mysqlVersion && !mysqlOnly;
-                    out.append(' ');
-                    if (runs) {
-                        out.append(sql, digits - text >= 5 ? digits : text, end).append(' ');
-                    }
+                out.append(' ');
+                if (runs) {
+                    out.append(sql, digits - text >= 5 ? digits : text, end).append(' ');
                 }
                 i = end + 2;
             } else if (c == '\'' || c == '"' || c == '`') {
@@ -562,6 +570,50 @@ public enum TxControl {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * Where the executable comment whose text starts at {@code from} ends (the index of its {@code *}{@code /}), as
+     * the server reads it; -1 when it does not end. MySQL and MariaDB read a comment that runs as statement text,
+     * so a quote or a plain comment in it hides a {@code *}{@code /}; one they skip is passed over with one plain
+     * comment nested in it (measured on MariaDB 11.4: {@code /*!99999 /* x *}{@code / +1 *}{@code /} skips the {@code
+     * +1}); PostgreSQL and H2 take the whole for a comment, in which comments nest to any depth.
+     */
+    private static int executableEnd(String sql, int from, boolean runs, boolean nestsDeep) {
+        int n = sql.length();
+        int depth = 0;
+        int i = from;
+        while (i + 1 < n) {
+            char c = sql.charAt(i);
+            char next = sql.charAt(i + 1);
+            if (c == '*' && next == '/') {
+                if (depth == 0) {
+                    return i;
+                }
+                depth--;
+                i += 2;
+            } else if (c == '/' && next == '*') {
+                if (nestsDeep) {
+                    depth++;
+                    i += 2;
+                } else {
+                    int end = sql.indexOf("*/", i + 2); // a plain comment nested once: its first */ ends it
+                    if (end < 0) {
+                        return -1;
+                    }
+                    i = end + 2;
+                }
+            } else if (runs && (c == '\'' || c == '"' || c == '`')) {
+                int end = sql.indexOf(c, i + 1);
+                if (end < 0) {
+                    return -1;
+                }
+                i = end + 1;
+            } else {
+                i++;
+            }
+        }
+        return -1;
     }
 
     /**
