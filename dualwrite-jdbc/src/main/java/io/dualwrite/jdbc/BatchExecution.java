@@ -355,7 +355,7 @@ final class BatchExecution {
                                    boolean warned, List<@Nullable MigrationContext> keyContexts) {
         StatementAnalysis prepared = statement.analysis();
         if (prepared == null || prepared.kind() != SqlKind.INSERT || !prepared.keysGenerated()
-                || counts.length != entries.size() || !entries.contains(null)) {
+                || counts.length != entries.size() || !entries.contains(null) && oneContext(entries)) {
             return false;
         }
         for (Entry entry : entries) {
@@ -428,6 +428,26 @@ final class BatchExecution {
                 entry.write.keysDerived();
             }
             entry.write.collect(physical, entry.bound, counts[i], own, preselected.get(i));
+        }
+        return true;
+    }
+
+    /**
+     * Whether every entry was added under one context: only then may the batch's generated keys all go with its first
+     * entry. Entries added under different contexts all mirror when a scope is open as the batch is sent (the keys of
+     * a write whose own context does not mirror are collected for the copier to decide by that context), and handed
+     * to the first entry, every row was decided by that entry's merchant: another's was copied or skipped as its.
+     */
+    private static boolean oneContext(List<@Nullable Entry> entries) {
+        @Nullable MigrationContext first = null;
+        for (Entry entry : entries) {
+            if (entry != null) {
+                if (first == null) {
+                    first = entry.context;
+                } else if (!first.equals(entry.context)) {
+                    return false;
+                }
+            }
         }
         return true;
     }
