@@ -266,10 +266,24 @@ final class BatchExecution {
             for (Entry entry : entries) {
                 WriteExecution.resyncTables(connection, entry.analysis, entry.context); // none is null: see there
             }
-            Entry first = entries.get(0); // as generated keys, all go with the first entry
-            first.write.storeWarned(warned);
-            first.write.keysReported(reported);
-            first.write.collect(physical, first.bound, reported.size(), reported, preselected.get(0));
+            if (oneContext(entries)) {
+                Entry first = entries.get(0); // as generated keys, all go with the first entry
+                first.write.storeWarned(warned);
+                first.write.keysReported(reported);
+                first.write.collect(physical, first.bound, reported.size(), reported, preselected.get(0));
+                return;
+            }
+            // entries of different contexts (all mirror inside a scope opened since they were added): the keys are
+            // reported in entry order, each entry's as many as its count, and each is decided under its own context
+            int next = 0;
+            for (int i = 0; i < entries.size(); i++) {
+                Entry entry = entries.get(i);
+                List<List<Object>> own = reported.subList(next, next + (int) counts[i]);
+                next += (int) counts[i];
+                entry.write.storeWarned(warned);
+                entry.write.keysReported(own);
+                entry.write.collect(physical, entry.bound, counts[i], own, preselected.get(i));
+            }
             return;
         }
         if (pairedByCounts(entries, reported, counts, preselected, physical, warned, keyContexts)) {

@@ -82,6 +82,26 @@ class MyBatisBreak16Test {
     }
 
     /**
+     * As above with inserts naming their keys on a factory that asks every insert for its generated keys
+     * ({@code useGeneratedKeys} set globally, as many applications do): the database reports the key of each row it
+     * stored, and those keys, taken for the batch's rows, went all with the first entry, under its context.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class)
+    void aBatchOfInsertsNamingTheirKeysOfTwoMerchantsSentInsideAnotherScopeSyncsEachRowUnderItsOwnEntrysContext(
+            TestDatabases.Kind kind) throws Exception {
+        sentInsideAnotherScope(kind, session -> {
+            Break5OrderMapper orders = session.getMapper(Break5OrderMapper.class);
+            long id = 100;
+            for (String merchant : new String[] {"m-2", "m-1", "m-2", "m-1"}) {
+                Order order = new Order(merchant, "NEW", id + ".00");
+                order.setId(++id);
+                orders.insertWithId(order);
+            }
+        });
+    }
+
+    /**
      * Runs {@code inserts} (two rows of m-1, two of m-2) on a BATCH session and sends them inside a scope of m-1, of
      * m-2 and of m-3 (no switch) in turn; each time the new store holds m-1's rows only and nothing is recorded.
      */
@@ -91,8 +111,7 @@ class MyBatisBreak16Test {
             try (MyBatisStores stores = new MyBatisStores(kind)) {
                 stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
                 stores.merchantPhase("m-2", MigrationPhase.OLD_ONLY);
-                try (SqlSession session = MyBatisBreakSupport.sessions(stores.dataSource, FOREACH_RULES,
-                        OrderMapper.class, Break11OrderMapper.class).openSession(ExecutorType.BATCH)) {
+                try (SqlSession session = sessionsAskingForKeys(stores).openSession(ExecutorType.BATCH)) {
                     inserts.accept(session);
                     try (MigrationContext.Scope scope = MigrationContext.forMigration(MyBatisStores.MIGRATION)
                             .merchantId(flushedIn).open()) {
@@ -108,5 +127,20 @@ class MyBatisBreak16Test {
                 assertThat(stores.changeLogCounts()).as("flushed in %s", flushedIn).isEmpty();
             }
         }
+    }
+
+    /**
+     * MyBatis over the stores' data source with the mappers of the batch tests, every insert asking for its generated
+     * keys unless its statement says otherwise.
+     */
+    private static org.apache.ibatis.session.SqlSessionFactory sessionsAskingForKeys(MyBatisStores stores) {
+        Configuration configuration = new Configuration(new org.apache.ibatis.mapping.Environment("break",
+                new org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory(), stores.dataSource));
+        configuration.setUseGeneratedKeys(true);
+        configuration.addMapper(OrderMapper.class);
+        configuration.addMapper(Break11OrderMapper.class);
+        configuration.addMapper(Break5OrderMapper.class);
+        MigrationContextInterceptor.install(configuration, FOREACH_RULES);
+        return new org.apache.ibatis.session.SqlSessionFactoryBuilder().build(configuration);
     }
 }
