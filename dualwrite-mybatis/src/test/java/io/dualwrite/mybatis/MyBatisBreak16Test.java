@@ -103,22 +103,27 @@ class MyBatisBreak16Test {
 
     /**
      * Runs {@code inserts} (two rows of m-1, two of m-2) on a BATCH session and sends them inside a scope of m-1, of
-     * m-2 and of m-3 (no switch) in turn; each time the new store holds m-1's rows only and nothing is recorded.
+     * m-2 and of m-3 (no switch) in turn, and once outside any scope; each time the new store holds m-1's rows only
+     * and nothing is recorded.
      */
     private static void sentInsideAnotherScope(TestDatabases.Kind kind, java.util.function.Consumer<SqlSession> inserts)
             throws Exception {
-        for (String flushedIn : new String[] {"m-1", "m-2", "m-3"}) {
+        for (String flushedIn : new String[] {"m-1", "m-2", "m-3", "no scope"}) {
             try (MyBatisStores stores = new MyBatisStores(kind)) {
                 stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
                 stores.merchantPhase("m-2", MigrationPhase.OLD_ONLY);
                 try (SqlSession session = sessionsAskingForKeys(stores).openSession(ExecutorType.BATCH)) {
                     inserts.accept(session);
-                    try (MigrationContext.Scope scope = MigrationContext.forMigration(MyBatisStores.MIGRATION)
-                            .merchantId(flushedIn).open()) {
-                        if (flushedIn.equals("m-3")) {
-                            session.flushStatements();
-                        }
+                    if (flushedIn.equals("no scope")) {
                         session.commit();
+                    } else {
+                        try (MigrationContext.Scope scope = MigrationContext.forMigration(MyBatisStores.MIGRATION)
+                                .merchantId(flushedIn).open()) {
+                            if (flushedIn.equals("m-3")) {
+                                session.flushStatements();
+                            }
+                            session.commit();
+                        }
                     }
                 }
                 assertThat(stores.oldRows()).as("flushed in %s", flushedIn).hasSize(4);
