@@ -352,7 +352,8 @@ final class BatchExecution {
 
     /**
      * A prepared batch of generated-key inserts some of whose entries do not mirror (another merchant's, in a phase
-     * that does not write the other store): each mirroring entry syncs the keys of its own rows under its own
+     * that does not write the other store), or whose entries were added under different contexts ({@link
+     * #oneContext}): each mirroring entry syncs the keys of its own rows under its own
      * context, found by the entries' update counts, as the drivers report a batch's keys in entry order. With one
      * key per row, entry {@code i}'s keys are the {@code counts[i]} after the earlier entries'; with one key per
      * inserting entry (MySQL/MariaDB: its first row's), its other rows' keys are derived where that is exact
