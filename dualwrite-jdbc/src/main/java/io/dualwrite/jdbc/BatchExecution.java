@@ -266,10 +266,24 @@ final class BatchExecution {
             for (Entry entry : entries) {
                 WriteExecution.resyncTables(connection, entry.analysis, entry.context); // none is null: see there
             }
-            Entry first = entries.get(0); // as generated keys, all go with the first entry
-            first.write.storeWarned(warned);
-            first.write.keysReported(reported);
-            first.write.collect(physical, first.bound, reported.size(), reported, preselected.get(0));
+            if (oneContext(entries)) {
+                Entry first = entries.get(0); // as generated keys, all go with the first entry
+                first.write.storeWarned(warned);
+                first.write.keysReported(reported);
+                first.write.collect(physical, first.bound, reported.size(), reported, preselected.get(0));
+                return;
+            }
+            // entries of different contexts (all mirror inside a scope opened since they were added): the keys are
+            // reported in entry order, each entry's as many as its count, and each is decided under its own context
+            int next = 0;
+            for (int i = 0; i < entries.size(); i++) {
+                Entry entry = entries.get(i);
+                List<List<Object>> own = reported.subList(next, next + (int) counts[i]);
+                next += (int) counts[i];
+                entry.write.storeWarned(warned);
+                entry.write.keysReported(own);
+                entry.write.collect(physical, entry.bound, counts[i], own, preselected.get(i));
+            }
             return;
         }
         if (pairedByCounts(entries, reported, counts, preselected, physical, warned, keyContexts)) {
@@ -338,7 +352,8 @@ final class BatchExecution {
 
     /**
      * A prepared batch of generated-key inserts some of whose entries do not mirror (another merchant's, in a phase
-     * that does not write the other store): each mirroring entry syncs the keys of its own rows under its own
+     * that does not write the other store), or whose entries were added under different contexts ({@link
+     * #oneContext}): each mirroring entry syncs the keys of its own rows under its own
      * context, found by the entries' update counts, as the drivers report a batch's keys in entry order. With one
      * key per row, entry {@code i}'s keys are the {@code counts[i]} after the earlier entries'; with one key per
      * inserting entry (MySQL/MariaDB: its first row's), its other rows' keys are derived where that is exact
@@ -355,7 +370,7 @@ final class BatchExecution {
                                    boolean warned, List<@Nullable MigrationContext> keyContexts) {
         StatementAnalysis prepared = statement.analysis();
         if (prepared == null || prepared.kind() != SqlKind.INSERT || !prepared.keysGenerated()
-                || counts.length != entries.size() || !entries.contains(null)) {
+                || counts.length != entries.size() || !entries.contains(null) && oneContext(entries)) {
             return false;
         }
         for (Entry entry : entries) {
@@ -428,6 +443,26 @@ final class BatchExecution {
                 entry.write.keysDerived();
             }
             entry.write.collect(physical, entry.bound, counts[i], own, preselected.get(i));
+        }
+        return true;
+    }
+
+    /**
+     * Whether every entry was added under one context: only then may the batch's generated keys all go with its first
+     * entry. Entries added under different contexts all mirror when a scope is open as the batch is sent (the keys of
+     * a write whose own context does not mirror are collected for the copier to decide by that context), and handed
+     * to the first entry, every row was decided by that entry's merchant: another's was copied or skipped as its.
+     */
+    private static boolean oneContext(List<@Nullable Entry> entries) {
+        @Nullable MigrationContext first = null;
+        for (Entry entry : entries) {
+            if (entry != null) {
+                if (first == null) {
+                    first = entry.context;
+                } else if (!first.equals(entry.context)) {
+                    return false;
+                }
+            }
         }
         return true;
     }

@@ -499,12 +499,14 @@ public final class MapperCopier implements RowCopier {
             return this;
         }
 
-        /** The longest a sync waits for its per-key locks. */
+        /**
+         * The longest a sync waits for its per-key locks: positive and at most {@link RowCopier#MAX_LOCK_TIMEOUT}, as
+         * the JDBC copier takes it.
+         *
+         * @throws IllegalArgumentException naming {@code lockTimeout}, the value, what is allowed and the fix
+         */
         public Builder lockTimeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("lockTimeout must be positive, but was " + timeout);
-            }
-            this.lockTimeout = timeout;
+            this.lockTimeout = RowCopier.requireLockTimeout(timeout);
             return this;
         }
 

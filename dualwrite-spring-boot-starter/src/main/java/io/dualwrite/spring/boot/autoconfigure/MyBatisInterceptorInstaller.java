@@ -14,9 +14,13 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
  * once every singleton exists: {@code install} checks the rules against the mappers, and mapper interfaces
  * register themselves while their beans are created, after the factory. (So it is not an {@code Interceptor}
  * bean, which MyBatis' auto-configuration would add to the factory before any mapper is known.) A configuration
- * that already holds one is left alone.
+ * that already holds one is left alone. With several factories, those on another DataSource than the
+ * {@code DualWriteDataSource} get none (their mappers need not fit the rules); without any factory on it (JDBC
+ * wrapping off), every factory gets one.
  */
 final class MyBatisInterceptorInstaller implements SmartInitializingSingleton {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MyBatisInterceptorInstaller.class);
 
     private final ContextRules rules;
     private final ObjectProvider<SqlSessionFactory> factories;
@@ -33,7 +37,12 @@ final class MyBatisInterceptorInstaller implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
-        factories.orderedStream().forEach(factory -> {
+        List<SqlSessionFactory> all = factories.orderedStream().toList();
+        // the factories on a DualWriteDataSource, where the contexts route the SQL; when none is (JDBC wrapping off),
+        // every factory, as the contexts may serve the application's own code
+        List<SqlSessionFactory> served = all.stream().filter(factory -> doubleWrites(factory) != Boolean.FALSE).toList();
+        boolean anyDoubleWrites = all.stream().anyMatch(factory -> doubleWrites(factory) == Boolean.TRUE);
+        for (SqlSessionFactory factory : anyDoubleWrites ? served : all) {
             Configuration configuration = factory.getConfiguration();
             if (configuration.getInterceptors().stream().noneMatch(MigrationContextInterceptor.class::isInstance)) {
                 try {
@@ -58,7 +67,31 @@ final class MyBatisInterceptorInstaller implements SmartInitializingSingleton {
                             + otherMigration.getMessage(), otherMigration);
                 }
             }
-        });
+        }
+        if (anyDoubleWrites && served.size() < all.size()) {
+            log.info("dualwrite: the MyBatis interceptor of migration {} is installed in the {} SqlSessionFactory(s) on"
+                    + " the DualWriteDataSource, not in the {} on other DataSources (nothing there is double-written)",
+                    rules.migration(), served.size(), all.size() - served.size());
+        }
+    }
+
+    /**
+     * Whether the factory's DataSource is, or wraps, a {@code DualWriteDataSource}; null when it cannot tell (no
+     * environment, a pool that refuses to say), which counts as one: the rules are then checked there as before. A
+     * factory on another DataSource has its own mappers, which the rules' statements and paths need not fit: checked
+     * there, they failed the start-up of a right configuration, naming a statement "that does not exist".
+     */
+    private static @org.jspecify.annotations.Nullable Boolean doubleWrites(SqlSessionFactory factory) {
+        org.apache.ibatis.mapping.Environment environment = factory.getConfiguration().getEnvironment();
+        javax.sql.DataSource dataSource = environment == null ? null : environment.getDataSource();
+        if (dataSource == null) {
+            return null;
+        }
+        try {
+            return dataSource.isWrapperFor(io.dualwrite.jdbc.DualWriteDataSource.class);
+        } catch (java.sql.SQLException | RuntimeException unknown) {
+            return null;
+        }
     }
 
     /**
