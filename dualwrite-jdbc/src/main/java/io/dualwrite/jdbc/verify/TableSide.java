@@ -437,6 +437,10 @@ final class TableSide {
                             && pair.kind() == ColumnInfo.Kind.STRING) {
                         // as the copier spells it in text: the shortest decimal of the old column's precision
                         value = FloatText.of(((Number) value).doubleValue(), pair.info(old).singlePrecision());
+                    } else if (old && value instanceof String digits && dialect == VerifyDialect.MYSQL
+                            && pair.kind() == ColumnInfo.Kind.STRING && pair.info(old).type().equals("bit")) {
+                        // a MySQL/MariaDB BIT(n) into text: the number it holds, as the copier writes it (5 for b'101')
+                        value = new java.math.BigInteger(digits, 2).toString();
                     } else if (old && value instanceof Boolean flag && pair.kind() == ColumnInfo.Kind.STRING) {
                         value = plan.booleanAsNewText(flag);
                     } else if (old && !pair.info(old).floating()) {

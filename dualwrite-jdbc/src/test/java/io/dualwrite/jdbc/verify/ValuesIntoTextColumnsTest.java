@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * array was written as H2's {@code [1, 2, 3]} or refused by PostgreSQL with the whole chunk, unnamed: it is refused
  * by name now. Bytes fared worst: H2 and MariaDB decoded them as text (00 ff became a NUL and U+FFFD, UTF-8 bytes were
  * stored again as Latin-1 characters), PostgreSQL wrote {@code \x616263}; they are refused by name until a transformer
- * says what they become. The new store is read by the test's own SQL.
+ * says what they become. A MySQL/MariaDB {@code BIT(n)} is written as the number it holds, which verification
+ * compared as its binary digits. The new store is read by the test's own SQL.
  */
 class ValuesIntoTextColumnsTest {
 
@@ -205,6 +206,25 @@ class ValuesIntoTextColumnsTest {
             backfill(old, fresh, decoded);
             assertThat(rows(fresh, text)).containsExactly("1 abc", "2 null");
             ToolsBreakSupport.assertClean(verify(old, fresh, decoded));
+        }
+    }
+
+    @ParameterizedTest(name = "into {0} {1}")
+    @MethodSource("pgArrayTargets")
+    void aMariadbBitNumberIsWrittenAsTheNumberItHoldsAndVerifiesClean(Kind newKind, String newType) throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(newKind)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v BIT(64))",
+                    "INSERT INTO t VALUES (1, b'101'), (2, b'0'), (3, 18446744073709551615), (4, NULL)");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v " + newType + ")");
+
+            backfill(old, fresh, T);
+            assertThat(rows(fresh, "SELECT id, v FROM t ORDER BY id"))
+                    .containsExactly("1 5", "2 0", "3 18446744073709551615", "4 null");
+            ToolsBreakSupport.assertClean(verify(old, fresh, T));
+
+            fresh.execute("UPDATE t SET v = '101' WHERE id = 1");
+            assertThat(verify(old, fresh, T).differences()).extracting(RowDifference::key).containsExactly("1");
         }
     }
 }
