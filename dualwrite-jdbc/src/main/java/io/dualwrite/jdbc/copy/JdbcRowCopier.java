@@ -109,6 +109,9 @@ final class JdbcRowCopier implements RowCopier {
         for (int attempt = 1; ; attempt++) {
             try {
                 return syncOnce(from, to, byTable, singleRows);
+            } catch (RefusedWrite refused) {
+                // the transaction is rolled back and its locks released: the refused row may be looked at now
+                throw refused.named(dataSource(to));
             } catch (SQLException e) {
                 if (!singleRows && isCardinalityViolation(e)) {
                     // two rows of one sync are one row to the target's key collation (a non-deterministic
@@ -911,7 +914,7 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     /** A row's key as the target holds it: a {@code CHAR} column drops trailing spaces, so they never count. */
-    private static String keyText(Map<String, @Nullable Object> row, List<TableColumns.Column> keyColumns) {
+    static String keyText(Map<String, @Nullable Object> row, List<TableColumns.Column> keyColumns) {
         List<String> parts = new ArrayList<>(keyColumns.size());
         for (TableColumns.Column column : keyColumns) {
             parts.add(padless(Values.keyText(valueOf(row, column.name())), column));
@@ -1194,7 +1197,14 @@ final class JdbcRowCopier implements RowCopier {
                     bindRow(statement, 1, row, names, typed, dialect, table, keys);
                     statement.addBatch();
                 }
-                statement.executeBatch();
+                try {
+                    statement.executeBatch();
+                } catch (SQLException e) {
+                    if (RefusedWrite.isDataRefusal(e)) {
+                        throw new RefusedWrite(e, dialect, table, columns, names, typed, keys, rows);
+                    }
+                    throw e;
+                }
             }
             return;
         }
@@ -1222,7 +1232,11 @@ final class JdbcRowCopier implements RowCopier {
                 try {
                     statement.executeUpdate();
                 } catch (SQLException e) {
-                    throw dialect.upsertFailure(table, e);
+                    SQLException failure = dialect.upsertFailure(table, e);
+                    if (failure == e && RefusedWrite.isDataRefusal(e)) {
+                        throw new RefusedWrite(e, dialect, table, columns, names, typed, keys, rows.subList(start, end));
+                    }
+                    throw failure;
                 }
                 start = end;
             }
@@ -1241,7 +1255,7 @@ final class JdbcRowCopier implements RowCopier {
         }
     }
 
-    private static String upsertText(CopyDialect dialect, TableColumns columns, List<TableColumns.Column> typed,
+    static String upsertText(CopyDialect dialect, TableColumns columns, List<TableColumns.Column> typed,
                                      List<TableColumns.Column> keys, int rows, boolean committing) {
         List<String> quoted = typed.stream().map(c -> dialect.quote(c.name())).toList();
         List<String> quotedKeys = keys.stream().map(c -> dialect.quote(c.name())).toList();

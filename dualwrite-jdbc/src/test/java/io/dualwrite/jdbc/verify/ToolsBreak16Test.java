@@ -1,0 +1,104 @@
+package io.dualwrite.jdbc.verify;
+
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.column;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.refused;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.refusedByName;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.Store;
+import io.dualwrite.changelog.ChangeRecord;
+import io.dualwrite.changelog.Operation;
+import io.dualwrite.jdbc.changelog.JdbcChangeLog;
+import io.dualwrite.jdbc.reconcile.Reconciler;
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import io.dualwrite.mapping.TableMapping;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sixteenth break review of the migration tools. A value no check of the copier foresees — one a CHECK constraint,
+ * a domain or an enum of the new store alone refuses, a text a smaller character set cannot hold, a date-time out
+ * of the new column's range — was refused by the target with the whole multi-row write: the backfill stopped at that
+ * chunk saying to run it again, copying none of the chunk's other rows, and repair named no row. The copier now
+ * names the row, column and value the target refused, and every other row is copied. Every test reads the new
+ * store row by row with its own SQL.
+ */
+class ToolsBreak16Test {
+
+    // Input: a CHECK (v > 0) only the new store has, on PostgreSQL, MariaDB (strict) and H2, and rows -5 and 0 among
+    //   positive ones: the target refused the chunk with SQLState 23514 / 23000 (MariaDB error 4025), no row named,
+    //   the backfill said to run it again, and the other rows of the chunk were not copied.
+    @Test
+    void aCheckConstraintOnlyTheNewStoreHasRefusesItsRowsByName() throws Exception {
+        for (Kind[] pair : List.of(new Kind[] {Kind.POSTGRES, Kind.POSTGRES}, new Kind[] {Kind.H2, Kind.MARIADB},
+                new Kind[] {Kind.MARIADB, Kind.H2})) {
+            refusedByName(column(pair[0], "INT"), "(1, -5), (2, 5), (3, 7), (4, 0), (5, NULL)",
+                    column(pair[1], "INT CHECK (v > 0)"), refused("1", "-5", "4", "0"),
+                    "SELECT id, v FROM t ORDER BY id", List.of("2 5", "3 7", "5 null"));
+        }
+    }
+
+    // Input: a PostgreSQL enum of the new store lacking the old MariaDB text 'sad', and a PostgreSQL domain whose
+    //   CHECK refuses 0: the target refused the chunk ("invalid input value for enum", "value for domain … violates
+    //   check constraint"), naming no column, and the backfill stopped at that chunk unnamed.
+    @Test
+    void anEnumValueOrADomainTheNewStoreRefusesIsNamedByRowAndColumn() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))",
+                    "INSERT INTO t VALUES (1, 'ok'), (2, 'sad'), (3, 'happy'), (4, NULL)");
+            fresh.execute("CREATE TYPE mood AS ENUM ('happy', 'ok')", "CREATE TABLE t (id INT PRIMARY KEY, v mood)");
+            refusedByName(old, fresh, refused("2", "sad"), "SELECT id, v::text FROM t ORDER BY id",
+                    List.of("1 ok", "3 happy", "4 null"));
+        }
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v INT)", "INSERT INTO t VALUES (1, 3), (2, 0), (3, 9)");
+            fresh.execute("CREATE DOMAIN positive AS INT CHECK (VALUE > 0)",
+                    "CREATE TABLE t (id INT PRIMARY KEY, v positive)");
+            refusedByName(old, fresh, refused("2", "0"), "SELECT id, v FROM t ORDER BY id", List.of("1 3", "3 9"));
+        }
+    }
+
+    // Input: a PostgreSQL text 'sad' into a MariaDB ENUM('happy', 'ok') (strict MariaDB: error 1265, "Data truncated
+    //   for column 'v'", SQLState 01000, not a data exception) and an H2 text into an H2 ENUM lacking it (22030):
+    //   the chunk was refused unnamed and the backfill stopped at it.
+    @Test
+    void anEnumValueTheNewMariaDbOrH2ColumnLacksIsNamedByRowAndColumn() throws Exception {
+        refusedByName(column(Kind.POSTGRES, "varchar(10)"), "(1, 'ok'), (2, 'sad'), (3, NULL), (4, 'happy')",
+                column(Kind.MARIADB, "ENUM('happy', 'ok')"), refused("2", "sad"),
+                "SELECT id, v FROM t ORDER BY id", List.of("1 ok", "3 null", "4 happy"));
+        refusedByName(column(Kind.H2, "VARCHAR(10)"), "(1, 'ok'), (2, 'sad'), (3, 'happy')",
+                column(Kind.H2, "ENUM('happy', 'ok')"), refused("2", "sad"),
+                "SELECT id, v FROM t ORDER BY id", List.of("1 ok", "3 happy"));
+    }
+
+    // Input: change-log entries of three keys, one of whose rows a CHECK of the new PostgreSQL store refuses: the
+    //   reconciler's entry kept an error naming neither row nor column. Now it names both, and the other entries'
+    //   rows are copied.
+    @Test
+    void theReconcilerRecordsWhichRowAndColumnTheNewStoreRefused() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, v INT)", "INSERT INTO t VALUES (1, 3), (2, -1), (3, 9)");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v INT CONSTRAINT positive_v CHECK (v > 0))");
+            JdbcChangeLog changeLog = JdbcChangeLog.create(old.dataSource());
+            for (String key : List.of("1", "2", "3")) {
+                changeLog.record(new ChangeRecord("t", "t", key, Operation.UPSERT, "breaker-open", Store.NEW, null,
+                        null, Instant.now()));
+            }
+            Reconciler reconciler = Reconciler.builder().changeLog(changeLog).oldDataSource(old.dataSource())
+                    .newDataSource(fresh.dataSource()).mapping(TableMapping.builder("t").primaryKey("id").build())
+                    .build();
+            assertThat(reconciler.runOnce().repaired()).isEqualTo(2);
+            assertThat(rows(fresh, "SELECT id, v FROM t ORDER BY id")).containsExactly("1 3", "3 9");
+            assertThat(rows(old, "SELECT row_key, last_error FROM dualwrite_change_log"))
+                    .singleElement().satisfies(entry -> assertThat(entry).startsWith("2 ")
+                            .contains("key '2'", "column v", "'-1'", "positive_v"));
+        }
+    }
+}
