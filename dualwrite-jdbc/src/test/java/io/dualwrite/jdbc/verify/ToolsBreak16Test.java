@@ -1,5 +1,6 @@
 package io.dualwrite.jdbc.verify;
 
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.backfillFailing;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.column;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.refused;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.refusedByName;
@@ -9,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.Operation;
+import io.dualwrite.jdbc.backfill.BackfillException;
 import io.dualwrite.jdbc.changelog.JdbcChangeLog;
 import io.dualwrite.jdbc.reconcile.Reconciler;
 import io.dualwrite.jdbc.testing.TestDatabase;
@@ -28,6 +30,9 @@ import org.junit.jupiter.api.Test;
  * store row by row with its own SQL.
  */
 class ToolsBreak16Test {
+
+    /** Table t keyed by id, mapped as it is. */
+    private static final TableMapping BY_ID = TableMapping.builder("t").primaryKey("id").build();
 
     // Input: a CHECK (v > 0) only the new store has, on PostgreSQL, MariaDB (strict) and H2, and rows -5 and 0 among
     //   positive ones: the target refused the chunk with SQLState 23514 / 23000 (MariaDB error 4025), no row named,
@@ -92,13 +97,50 @@ class ToolsBreak16Test {
                         null, Instant.now()));
             }
             Reconciler reconciler = Reconciler.builder().changeLog(changeLog).oldDataSource(old.dataSource())
-                    .newDataSource(fresh.dataSource()).mapping(TableMapping.builder("t").primaryKey("id").build())
-                    .build();
+                    .newDataSource(fresh.dataSource()).mapping(BY_ID).build();
             assertThat(reconciler.runOnce().repaired()).isEqualTo(2);
             assertThat(rows(fresh, "SELECT id, v FROM t ORDER BY id")).containsExactly("1 3", "3 9");
             assertThat(rows(old, "SELECT row_key, last_error FROM dualwrite_change_log"))
                     .singleElement().satisfies(entry -> assertThat(entry).startsWith("2 ")
                             .contains("key '2'", "column v", "'-1'", "positive_v"));
+        }
+    }
+
+    // Input: old text keys '007' and '7' (and '8') into a new INT key, on PostgreSQL, MariaDB into H2 and H2 into
+    //   MariaDB: the backfill wrote both rows to new key 7, the later one winning, and completed without a word; the
+    //   reconciler, syncing both keys' entries, did the same on every run. The row whose text is not the new key's
+    //   own ('007') is refused by name while the old store holds the row spelt as the new key ('7'), which is copied.
+    @Test
+    void twoTextKeysThatBecomeOneNumberKeyAreRefusedByName() throws Exception {
+        for (Kind[] pair : List.of(new Kind[] {Kind.POSTGRES, Kind.POSTGRES}, new Kind[] {Kind.MARIADB, Kind.H2},
+                new Kind[] {Kind.H2, Kind.MARIADB})) {
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(pair[0]);
+                 TestDatabase fresh = TestDatabases.create(pair[1])) {
+                old.execute("CREATE TABLE t (id VARCHAR(10) PRIMARY KEY, v VARCHAR(10))",
+                        "INSERT INTO t VALUES ('007', 'a'), ('7', 'b'), ('8', 'c')");
+                fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))");
+                String target = pair[0] + " -> " + pair[1];
+                BackfillException failed = backfillFailing(old, fresh, BY_ID);
+                assertThat(failed.getMessage()).as(target).contains("key '007'", "'7'", "will not help")
+                        .containsIgnoringCase("column id")
+                        .doesNotContain("resume it");
+                assertThat(rows(fresh, "SELECT id, v FROM t ORDER BY id")).as(target).containsExactly("7 b", "8 c");
+
+                // the live path's record of both keys: the reconciler copies '7' and keeps '007' with its refusal
+                fresh.execute("UPDATE t SET v = 'stale' WHERE id = 7");
+                JdbcChangeLog changeLog = JdbcChangeLog.create(old.dataSource());
+                for (String key : List.of("007", "7")) {
+                    changeLog.record(new ChangeRecord("t", "t", key, Operation.UPSERT, "breaker-open", Store.NEW,
+                            null, null, Instant.now()));
+                }
+                Reconciler reconciler = Reconciler.builder().changeLog(changeLog).oldDataSource(old.dataSource())
+                        .newDataSource(fresh.dataSource()).mapping(BY_ID).build();
+                assertThat(reconciler.runOnce().repaired()).as(target).isEqualTo(1);
+                assertThat(rows(fresh, "SELECT id, v FROM t ORDER BY id")).as(target).containsExactly("7 b", "8 c");
+                assertThat(rows(old, "SELECT row_key, last_error FROM dualwrite_change_log")).as(target)
+                        .singleElement().satisfies(entry -> assertThat(entry).startsWith("007 ")
+                                .contains("key '007'", "'7'").containsIgnoringCase("column id"));
+            }
         }
     }
 }
