@@ -7,7 +7,9 @@ import org.jspecify.annotations.Nullable;
  * A value the target column cannot hold exactly, refused by the copier before anything is written: storing it would
  * have rounded, clamped or turned it into another value (a MariaDB {@code TIME} of {@code 30:00:00} into a
  * PostgreSQL {@code time}, a timestamp's nanoseconds into microseconds, {@code 'abc  '} into {@code varchar(4)},
- * a double's {@code NaN} into MariaDB), or the database would have refused it without saying which column. The sync
+ * a double's {@code NaN} into MariaDB), or the database would have refused it without saying which column; or a
+ * value the target itself refused with a data error no check foresaw (a {@code CHECK}, a domain or an enum only the
+ * target has), named by the row and, as far as the copier can tell, the column. The sync
  * that met it fails, as any failed sync, and is recorded; the backfill and repair name the row and go on with the
  * others.
  *
