@@ -3,6 +3,7 @@ package io.dualwrite.jdbc.backfill;
 import io.dualwrite.MigrationContext;
 import io.dualwrite.Store;
 import io.dualwrite.internal.Credentials;
+import io.dualwrite.jdbc.copy.AddedValues;
 import io.dualwrite.jdbc.copy.KeyWalk;
 import io.dualwrite.jdbc.mapping.MappingValidator;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
@@ -119,6 +120,7 @@ final class Preflight {
                     problems.add(keyProblem);
                     continue;
                 }
+                problems.addAll(AddedValues.problems(fresh, mapping));
                 java.util.Set<String> looseNew = looseColumns(fresh, mapping.newTable());
                 java.util.Set<String> looseOld = looseOldKeys.getOrDefault(mapping, java.util.Set.of());
                 for (String oldKey : mapping.primaryKey()) {

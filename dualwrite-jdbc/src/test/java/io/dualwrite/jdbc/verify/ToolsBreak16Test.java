@@ -6,6 +6,7 @@ import static io.dualwrite.jdbc.verify.ToolsBreakSupport.refused;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.refusedByName;
 import static io.dualwrite.jdbc.verify.ToolsBreakSupport.rows;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeRecord;
@@ -155,5 +156,29 @@ class ToolsBreak16Test {
         refusedByName(column(Kind.POSTGRES, "real"), "(1, 2.5), (2, '-0')",
                 column(Kind.H2, "REAL"), refused("2", "-0.0"),
                 "SELECT id, CAST(v AS VARCHAR) FROM t ORDER BY id", List.of("1 2.5"));
+    }
+
+    // Input: a mapping adding a column n with a constant its new column cannot hold ('abc' or 5000000000 into an
+    //   INT, 'toolong' into a VARCHAR(3)), on H2, PostgreSQL and MariaDB: every row of the table was refused one by
+    //   one, at the cost of a failed chunk and a second pass each, before the backfill said so. Such a job is
+    //   refused before any row, naming the column, the value and what the column holds.
+    @Test
+    void anAddedConstantTheNewColumnCannotHoldIsRefusedBeforeAnyRow() throws Exception {
+        for (Kind kind : List.of(Kind.H2, Kind.POSTGRES, Kind.MARIADB)) {
+            for (Object[] added : List.of(new Object[] {"INT", "abc"}, new Object[] {"INT", 5_000_000_000L},
+                    new Object[] {"VARCHAR(3)", "toolong"})) {
+                try (TestDatabase old = TestDatabases.createWithDualWriteSchema(kind);
+                     TestDatabase fresh = TestDatabases.create(kind)) {
+                    old.execute("CREATE TABLE t (id INT PRIMARY KEY, v INT)", "INSERT INTO t VALUES (1, 1), (2, 2)");
+                    fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v INT, n " + added[0] + ")");
+                    TableMapping mapping = TableMapping.builder("t").primaryKey("id").add("n", added[1]).build();
+                    String target = kind + " " + added[0] + " " + added[1];
+                    assertThatThrownBy(() -> ToolsBreakSupport.backfill(old, fresh, mapping)).as(target)
+                            .hasMessageContaining("no row was copied").hasMessageContaining("'" + added[1] + "'")
+                            .hasMessageContainingAll("n");
+                    assertThat(rows(fresh, "SELECT id, v, n FROM t ORDER BY id")).as(target).isEmpty();
+                }
+            }
+        }
     }
 }
