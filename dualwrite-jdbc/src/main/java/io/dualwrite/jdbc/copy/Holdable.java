@@ -192,7 +192,8 @@ final class Holdable {
         if (special) {
             return null;
         }
-        if (number == 0 && Double.doubleToRawLongBits(number) != 0 && target == CopyDialect.H2 && floatingColumn(type)) {
+        if (number == 0 && Double.doubleToRawLongBits(number) != 0 && target == CopyDialect.H2
+                && floatingColumn(type)) {
             // H2 stores every zero of a float as 0, and verification tells -0 and 0 apart: reported on every run
             return "holds no negative zero (H2 stores -0 as 0)";
         }

@@ -578,8 +578,8 @@ final class JdbcRowCopier implements RowCopier {
 
     /**
      * Refuses, by name, a row whose text key a key column of another type (a number) stores as another text —
-     * {@code '007'} as {@code 7} — when the source holds a row spelt as that stored key ({@code '7'}) or another row of
-     * this sync is stored as the same key: two source rows would be one target row, the later overwriting the other,
+     * {@code '007'} as {@code 7} — when the source holds a row spelt as that stored key ({@code '7'}) or another row
+     * of this sync is stored as the same key: two source rows would be one target row, the later overwriting the other,
      * and no repair could make the stores agree. The row spelt as the stored key is the one copied.
      */
     private void refuseMergedKeys(Store from, Store to, TableMapping mapping, TableColumns sourceColumns,
@@ -590,7 +590,8 @@ final class JdbcRowCopier implements RowCopier {
         Set<Integer> loose = new HashSet<>();
         for (int p = 0; p < targetKey.size() && p < sourceKey.size(); p++) {
             // a transformed key column becomes what its transformer says, not the target's reading of the text
-            if (isText(sourceKey.get(p)) && !isText(targetKey.get(p)) && !mapping.transforms(mapping.primaryKey().get(p))) {
+            if (isText(sourceKey.get(p)) && !isText(targetKey.get(p))
+                    && !mapping.transforms(mapping.primaryKey().get(p))) {
                 loose.add(p);
             }
         }
