@@ -147,6 +147,20 @@ final class Preflight {
                 }
             }
         }
+        if (problems.stream().noneMatch(p -> p.startsWith("the checkpoint store is not ready"))) {
+            Checkpoints checkpoints = new Checkpoints(job.checkpointDataSource(), job.clock());
+            for (Table table : tables) {
+                String settings = job.checkpointSettings(table.mapping());
+                java.util.Optional<String> left = checkpoints.settings(table.jobId());
+                if (left.isPresent() && !left.get().equals(settings)) {
+                    problems.add("old table '" + table.mapping().oldTable() + "': the checkpoint of job '"
+                            + table.jobId() + "' was left by a run whose mapping writes " + left.get() + ", and this"
+                            + " job's writes " + settings + ": resumed, the chunks copied under the other mapping"
+                            + " would count as copied under this one; forget the checkpoint"
+                            + " (BackfillJob.resetCheckpoints) or give this job another name (BackfillJob.Builder.name)");
+                }
+            }
+        }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("backfill of migration '" + job.migration() + "' (" + job.scope()
                     + ") cannot start; no row was copied:\n  - " + String.join("\n  - ", problems));

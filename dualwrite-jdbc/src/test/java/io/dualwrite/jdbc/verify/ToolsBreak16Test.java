@@ -12,6 +12,7 @@ import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.Operation;
 import io.dualwrite.jdbc.backfill.BackfillException;
+import io.dualwrite.jdbc.backfill.BackfillJob;
 import io.dualwrite.jdbc.changelog.JdbcChangeLog;
 import io.dualwrite.jdbc.reconcile.Reconciler;
 import io.dualwrite.jdbc.testing.TestDatabase;
@@ -177,6 +178,40 @@ class ToolsBreak16Test {
                             .hasMessageContaining("no row was copied").hasMessageContaining("'" + added[1] + "'")
                             .hasMessageContainingAll("n");
                     assertThat(rows(fresh, "SELECT id, v, n FROM t ORDER BY id")).as(target).isEmpty();
+                }
+            }
+        }
+    }
+
+    // Input: a backfill of old table t completed into new table t, then run again under a mapping writing new table
+    //   t2, or new table t3 with v renamed to w, same migration, on H2 and PostgreSQL: the checkpoint of the first run
+    //   counted every chunk as done, so the second copied nothing and called itself complete while t2 was empty.
+    //   Such a run is refused before any row, naming both mappings and how to go on; after the checkpoint is reset
+    //   the new table is copied whole.
+    @Test
+    void aCheckpointIsNotResumedUnderAMappingThatWritesOtherwise() throws Exception {
+        for (Kind kind : List.of(Kind.H2, Kind.POSTGRES)) {
+            for (TableMapping other : List.of(TableMapping.builder("t").newTable("t2").primaryKey("id").build(),
+                    TableMapping.builder("t").newTable("t3").primaryKey("id").rename("v", "w").build())) {
+                try (TestDatabase old = TestDatabases.createWithDualWriteSchema(kind);
+                     TestDatabase fresh = TestDatabases.create(kind)) {
+                    old.execute("CREATE TABLE t (id INT PRIMARY KEY, v INT)",
+                            "INSERT INTO t VALUES (1, 10), (2, 20), (3, 30)");
+                    fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v INT)",
+                            "CREATE TABLE t2 (id INT PRIMARY KEY, v INT)", "CREATE TABLE t3 (id INT PRIMARY KEY, w INT)");
+                    ToolsBreakSupport.backfill(old, fresh, BY_ID);
+                    String copied = "SELECT * FROM " + other.newTable() + " ORDER BY id";
+                    String target = kind + " " + other.newTable();
+
+                    assertThatThrownBy(() -> ToolsBreakSupport.backfill(old, fresh, other)).as(target)
+                            .hasMessageContainingAll("no row was copied", "t>t ", "t>" + other.newTable(),
+                                    "resetCheckpoints");
+                    assertThat(rows(fresh, copied)).as(target).isEmpty();
+
+                    BackfillJob.builder().migration("t").oldDataSource(old.dataSource())
+                            .newDataSource(fresh.dataSource()).mapping(other).build().resetCheckpoints();
+                    ToolsBreakSupport.backfill(old, fresh, other);
+                    assertThat(rows(fresh, copied)).as(target).containsExactly("1 10", "2 20", "3 30");
                 }
             }
         }
