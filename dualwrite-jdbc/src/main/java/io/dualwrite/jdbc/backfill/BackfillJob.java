@@ -189,6 +189,27 @@ public final class BackfillJob {
         return (name != null ? name : migration) + "/" + mapping.oldTable() + (name != null ? "" : "/" + scope.idPart());
     }
 
+    /**
+     * What {@code mapping} writes, as its checkpoint keeps it: the new table and the mapping's renames, drops, added
+     * columns (with their values) and transformed columns. A run resumes a checkpoint only under the same: under
+     * another mapping it would count the chunks copied under the earlier one as its own (a mapping writing another
+     * new table found every chunk done and copied nothing).
+     */
+    String checkpointSettings(TableMapping mapping) {
+        StringBuilder settings = new StringBuilder(mapping.oldTable()).append('>').append(mapping.newTable())
+                .append(' ').append(mapping);
+        if (!mapping.addedColumns().isEmpty()) {
+            List<String> values = new java.util.ArrayList<>();
+            mapping.addedColumns().forEach((column, value) -> values.add(column + "=" + (value instanceof byte[] bytes
+                    ? java.util.HexFormat.of().formatHex(bytes) : String.valueOf(value))));
+            settings.append(" values ").append(values);
+        }
+        String text = settings.toString();
+        // the column holds 4,000 characters: a longer text keeps its start and a digest of the whole
+        return text.length() <= 1000 ? text : text.substring(0, 950) + " #"
+                + java.util.UUID.nameUUIDFromBytes(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     public String migration() {
         return migration;
     }

@@ -129,24 +129,47 @@ final class Checkpoints {
     }
 
     /** Creates the job's head row unless it exists (another instance may create it at the same time). */
-    void ensureHead(String jobId) throws SQLException {
+    void ensureHead(String jobId, String settings) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);
             if (exists(connection, jobId)) {
+                // a head left by an earlier version holds no settings: it takes this job's
+                try (PreparedStatement adopt = connection.prepareStatement("UPDATE " + TABLE
+                        + " SET lower_key = ? WHERE job_id = ? AND chunk_no = 0 AND lower_key IS NULL")) {
+                    adopt.setString(1, settings);
+                    adopt.setString(2, jobId);
+                    adopt.executeUpdate();
+                }
                 return;
             }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE
                     + " (job_id, chunk_no, status, lower_key, upper_key, row_count, rows_copied, claimed_by, updated_at)"
-                    + " VALUES (?, 0, ?, NULL, NULL, 0, 0, NULL, ?)")) {
+                    + " VALUES (?, 0, ?, ?, NULL, 0, 0, NULL, ?)")) {
                 insert.setString(1, jobId);
                 insert.setString(2, PLANNING);
-                insert.setObject(3, now());
+                insert.setString(3, settings);
+                insert.setObject(4, now());
                 insert.executeUpdate();
             } catch (SQLException e) {
                 if (!isDuplicate(e) || !exists(connection, jobId)) {
                     throw e;
                 }
                 // another instance created it first
+            }
+        }
+    }
+
+    /**
+     * The settings the head of {@code jobId} was written under (its {@code lower_key}, which a head does not use
+     * otherwise): what the job's mapping writes. Empty when there is no head, or one left by an earlier version.
+     */
+    java.util.Optional<String> settings(String jobId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT lower_key FROM " + TABLE + " WHERE job_id = ? AND chunk_no = 0")) {
+            select.setString(1, jobId);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? java.util.Optional.ofNullable(rows.getString(1)) : java.util.Optional.empty();
             }
         }
     }

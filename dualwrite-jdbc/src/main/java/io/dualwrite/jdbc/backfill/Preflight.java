@@ -3,6 +3,7 @@ package io.dualwrite.jdbc.backfill;
 import io.dualwrite.MigrationContext;
 import io.dualwrite.Store;
 import io.dualwrite.internal.Credentials;
+import io.dualwrite.jdbc.copy.AddedValues;
 import io.dualwrite.jdbc.copy.KeyWalk;
 import io.dualwrite.jdbc.mapping.MappingValidator;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
@@ -119,6 +120,7 @@ final class Preflight {
                     problems.add(keyProblem);
                     continue;
                 }
+                problems.addAll(AddedValues.problems(fresh, mapping));
                 java.util.Set<String> looseNew = looseColumns(fresh, mapping.newTable());
                 java.util.Set<String> looseOld = looseOldKeys.getOrDefault(mapping, java.util.Set.of());
                 for (String oldKey : mapping.primaryKey()) {
@@ -142,6 +144,20 @@ final class Preflight {
                     }
                 } catch (SQLException e) {
                     // a missing new column is named by the mapping validator
+                }
+            }
+        }
+        if (problems.stream().noneMatch(p -> p.startsWith("the checkpoint store is not ready"))) {
+            Checkpoints checkpoints = new Checkpoints(job.checkpointDataSource(), job.clock());
+            for (Table table : tables) {
+                String settings = job.checkpointSettings(table.mapping());
+                java.util.Optional<String> left = checkpoints.settings(table.jobId());
+                if (left.isPresent() && !left.get().equals(settings)) {
+                    problems.add("old table '" + table.mapping().oldTable() + "': the checkpoint of job '"
+                            + table.jobId() + "' was left by a run whose mapping writes " + left.get() + ", and this"
+                            + " job's writes " + settings + ": resumed, the chunks copied under the other mapping"
+                            + " would count as copied under this one; forget the checkpoint"
+                            + " (BackfillJob.resetCheckpoints) or give this job another name (BackfillJob.Builder.name)");
                 }
             }
         }

@@ -109,6 +109,9 @@ final class JdbcRowCopier implements RowCopier {
         for (int attempt = 1; ; attempt++) {
             try {
                 return syncOnce(from, to, byTable, singleRows);
+            } catch (RefusedWrite refused) {
+                // the transaction is rolled back and its locks released: the refused row may be looked at now
+                throw refused.named(dataSource(to));
             } catch (SQLException e) {
                 if (!singleRows && isCardinalityViolation(e)) {
                     // two rows of one sync are one row to the target's key collation (a non-deterministic
@@ -560,6 +563,9 @@ final class JdbcRowCopier implements RowCopier {
             deletable = withoutOtherSpellings(target, dialect, side.target, mapping, from, to,
                     sourceColumns.get(mapping), deletable);
         }
+        if (!upserts.isEmpty()) {
+            refuseMergedKeys(from, to, mapping, sourceColumns.get(mapping), side.target, upserts);
+        }
         // deletes first: a key that moved (1 → 101) frees its unique values before the new row takes them
         delete(target, dialect, side.target, mapping, to, deletable);
         upsert(target, dialect, limits, side.target, mapping.table(to), keyColumnNames(mapping, to), upserts,
@@ -568,6 +574,103 @@ final class JdbcRowCopier implements RowCopier {
             respell(target, dialect, limits, side.target, mapping, from, to, sourceColumns.get(mapping), upserts);
         }
         return new SyncResult(upserts.size(), deletable.size(), skipped, vanished(unfound), conflicts);
+    }
+
+    /**
+     * Refuses, by name, a row whose text key a key column of another type (a number) stores as another text —
+     * {@code '007'} as {@code 7} — when the source holds a row spelt as that stored key ({@code '7'}) or another row
+     * of this sync is stored as the same key: two source rows would be one target row, the later overwriting the other,
+     * and no repair could make the stores agree. The row spelt as the stored key is the one copied.
+     */
+    private void refuseMergedKeys(Store from, Store to, TableMapping mapping, TableColumns sourceColumns,
+                                  TableColumns targetColumns, List<Map<String, @Nullable Object>> upserts)
+            throws SQLException {
+        List<TableColumns.Column> sourceKey = keyColumns(sourceColumns, mapping, from);
+        List<TableColumns.Column> targetKey = keyColumns(targetColumns, mapping, to);
+        Set<Integer> loose = new HashSet<>();
+        for (int p = 0; p < targetKey.size() && p < sourceKey.size(); p++) {
+            // a transformed key column becomes what its transformer says, not the target's reading of the text
+            if (isText(sourceKey.get(p)) && !isText(targetKey.get(p))
+                    && !mapping.transforms(mapping.primaryKey().get(p))) {
+                loose.add(p);
+            }
+        }
+        if (loose.isEmpty()) {
+            return;
+        }
+        Map<String, Integer> byStored = new HashMap<>();
+        List<List<String>> spellings = new ArrayList<>();
+        List<List<String>> storedKeys = new ArrayList<>();
+        Map<String, Integer> respelt = new LinkedHashMap<>(); // the source key of the stored spelling, to its row
+        for (int i = 0; i < upserts.size(); i++) {
+            List<String> spelt = new ArrayList<>();
+            List<String> stored = new ArrayList<>();
+            for (int p = 0; p < targetKey.size(); p++) {
+                Object value = valueOf(upserts.get(i), targetKey.get(p).name());
+                String text = Values.keyText(value);
+                spelt.add(text);
+                String held = text;
+                if (loose.contains(p) && value instanceof String string) {
+                    try {
+                        Object written = Values.writtenValue(string, targetKey.get(p));
+                        held = written instanceof String || written == null ? text : Values.keyText(written);
+                    } catch (RuntimeException unreadable) {
+                        held = text; // the value's own refusal comes with the upsert
+                    }
+                }
+                stored.add(held);
+            }
+            spellings.add(spelt);
+            storedKeys.add(stored);
+            Integer other = byStored.putIfAbsent(String.join("\u0000", stored), i);
+            if (other != null) {
+                int merged = spelt.equals(stored) ? other : i;
+                throw mergedKey(mapping.table(to), targetKey, spellings.get(merged), storedKeys.get(merged),
+                        "the key of another row of this sync too");
+            }
+            if (!spelt.equals(stored)) {
+                respelt.put(KeyCodec.encode(stored), i);
+            }
+        }
+        if (respelt.isEmpty()) {
+            return;
+        }
+        try (Connection source = dataSource(from).getConnection()) {
+            source.setAutoCommit(true);
+            CopyDialect dialect = dialect(from, source);
+            CopierSession session = dialect == CopyDialect.MYSQL ? CopierSession.enterMySql(source, false) : null;
+            try {
+                Map<String, Map<String, @Nullable Object>> found = readRows(source, dialect, sourceColumns, mapping,
+                        List.copyOf(respelt.keySet()), from);
+                for (Map<String, @Nullable Object> row : found.values()) {
+                    List<String> texts = new ArrayList<>();
+                    for (TableColumns.Column column : sourceKey) {
+                        texts.add(Values.keyText(valueOf(row, column.name())));
+                    }
+                    Integer merged = respelt.get(KeyCodec.encode(texts));
+                    if (merged != null) {
+                        throw mergedKey(mapping.table(to), targetKey, spellings.get(merged), storedKeys.get(merged),
+                                "the key of the " + from + " store's row '" + String.join("|", texts) + "' too");
+                    }
+                }
+            } finally {
+                if (session != null) {
+                    session.restore();
+                }
+            }
+        }
+    }
+
+    /** The refusal of the row of key {@code spelt}, which the target would store as {@code stored}, {@code whose}. */
+    private static UnholdableValueException mergedKey(String table, List<TableColumns.Column> targetKey,
+                                                      List<String> spelt, List<String> stored, String whose) {
+        int p = 0;
+        while (p < spelt.size() - 1 && spelt.get(p).equals(stored.get(p))) {
+            p++;
+        }
+        return UnholdableValueException.of(targetKey.get(p).name(), Holdable.quoted(spelt.get(p)),
+                targetKey.get(p).typeName() + " key column stores it as " + stored.get(p) + ", " + whose
+                        + ": the two rows would be one").at(table, String.join("|", spelt));
     }
 
     /** The key an upsert was asked by, with the context of its write and the phase of the source row. */
@@ -914,7 +1017,7 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     /** A row's key as the target holds it: a {@code CHAR} column drops trailing spaces, so they never count. */
-    private static String keyText(Map<String, @Nullable Object> row, List<TableColumns.Column> keyColumns) {
+    static String keyText(Map<String, @Nullable Object> row, List<TableColumns.Column> keyColumns) {
         List<String> parts = new ArrayList<>(keyColumns.size());
         for (TableColumns.Column column : keyColumns) {
             parts.add(padless(Values.keyText(valueOf(row, column.name())), column));
@@ -1197,7 +1300,14 @@ final class JdbcRowCopier implements RowCopier {
                     bindRow(statement, 1, row, names, typed, dialect, table, keys);
                     statement.addBatch();
                 }
-                statement.executeBatch();
+                try {
+                    statement.executeBatch();
+                } catch (SQLException e) {
+                    if (RefusedWrite.isDataRefusal(e)) {
+                        throw new RefusedWrite(e, dialect, table, columns, names, typed, keys, rows);
+                    }
+                    throw e;
+                }
             }
             return;
         }
@@ -1225,7 +1335,11 @@ final class JdbcRowCopier implements RowCopier {
                 try {
                     statement.executeUpdate();
                 } catch (SQLException e) {
-                    throw dialect.upsertFailure(table, e);
+                    SQLException failure = dialect.upsertFailure(table, e);
+                    if (failure == e && RefusedWrite.isDataRefusal(e)) {
+                        throw new RefusedWrite(e, dialect, table, columns, names, typed, keys, rows.subList(start, end));
+                    }
+                    throw failure;
                 }
                 start = end;
             }
@@ -1244,7 +1358,7 @@ final class JdbcRowCopier implements RowCopier {
         }
     }
 
-    private static String upsertText(CopyDialect dialect, TableColumns columns, List<TableColumns.Column> typed,
+    static String upsertText(CopyDialect dialect, TableColumns columns, List<TableColumns.Column> typed,
                                      List<TableColumns.Column> keys, int rows, boolean committing) {
         List<String> quoted = typed.stream().map(c -> dialect.quote(c.name())).toList();
         List<String> quotedKeys = keys.stream().map(c -> dialect.quote(c.name())).toList();

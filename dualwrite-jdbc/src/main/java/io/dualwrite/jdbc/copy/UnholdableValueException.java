@@ -7,7 +7,9 @@ import org.jspecify.annotations.Nullable;
  * A value the target column cannot hold exactly, refused by the copier before anything is written: storing it would
  * have rounded, clamped or turned it into another value (a MariaDB {@code TIME} of {@code 30:00:00} into a
  * PostgreSQL {@code time}, a timestamp's nanoseconds into microseconds, {@code 'abc  '} into {@code varchar(4)},
- * a double's {@code NaN} into MariaDB), or the database would have refused it without saying which column. The sync
+ * a double's {@code NaN} into MariaDB), or the database would have refused it without saying which column; or a
+ * value the target itself refused with a data error no check foresaw (a {@code CHECK}, a domain or an enum only the
+ * target has), named by the row and, as far as the copier can tell, the column. The sync
  * that met it fails, as any failed sync, and is recorded; the backfill and repair name the row and go on with the
  * others.
  *
@@ -29,7 +31,12 @@ public final class UnholdableValueException extends SQLException {
 
     private UnholdableValueException(@Nullable String table, String column, @Nullable String key, String value,
                                      String allowed) {
-        super(message(table, column, key, value, allowed), DATA_EXCEPTION);
+        this(message(table, column, key, value, allowed), table, column, key, value, allowed);
+    }
+
+    private UnholdableValueException(String message, @Nullable String table, String column, @Nullable String key,
+                                     String value, String allowed) {
+        super(message, DATA_EXCEPTION);
         this.table = table;
         this.column = column;
         this.key = key;
@@ -40,6 +47,28 @@ public final class UnholdableValueException extends SQLException {
     /** A refusal of {@code value} by {@code column}, which holds what {@code allowed} says; table and key unknown yet. */
     static UnholdableValueException of(String column, String value, String allowed) {
         return new UnholdableValueException(null, column, null, value, allowed);
+    }
+
+    /**
+     * The target's refusal, with a data error ({@code reason}, its message), of the one row of {@code key} in {@code
+     * table}; {@code column} and {@code value} as far as the copier could tell which column the target refused.
+     */
+    static UnholdableValueException byTarget(String table, String key, String column, String value, String reason) {
+        String allowed = "column refused it: " + reason;
+        return new UnholdableValueException("table " + table + ", column " + column + " of the row with key '" + key
+                + "': the target refused the value '" + value + "' (" + reason + "); the row is not copied. Copying"
+                + " it again will not help: give the mapping a transformer that says what the value becomes, or the"
+                + " target column a type or a constraint that holds it", table, column, key, value, allowed);
+    }
+
+    /**
+     * The target's refusal, with a data error ({@code reason}), of a write of {@code rows} rows of {@code table}: a
+     * value of one of them it cannot hold. No row is named: written one by one, each refused row is.
+     */
+    static UnholdableValueException ofRows(String table, int rows, String reason) {
+        return new UnholdableValueException("table " + table + ": the target refused a write of " + rows + " rows with"
+                + " a data error (" + reason + "); written one by one, the rows it refuses are named", table,
+                "(one of the rows' columns)", null, "(one of the rows' values)", "column refused it: " + reason);
     }
 
     /** This refusal, of the row of {@code key} in {@code table}. */
@@ -54,7 +83,10 @@ public final class UnholdableValueException extends SQLException {
         return java.util.Optional.ofNullable(table);
     }
 
-    /** The target column. */
+    /**
+     * The target column; when the target refused the row without saying which column ({@link #byTarget}), the
+     * columns the copier found to blame joined by {@code " or "}, or a description in parentheses.
+     */
     public String column() {
         return column;
     }

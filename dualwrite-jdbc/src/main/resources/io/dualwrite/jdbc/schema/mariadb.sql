@@ -76,7 +76,7 @@ CREATE TABLE IF NOT EXISTS dualwrite_verification (
 
 -- Backfill checkpoints (io.dualwrite.jdbc.backfill): per backfill job (job_id names the migration, table and
 -- scope), one head row (chunk_no 0: upper_key = the last key planned, row_count = chunks planned, status
--- PLANNING or PLANNED) and one row per planned chunk of primary keys (lower_key exclusive, upper_key inclusive,
+-- PLANNING or PLANNED, lower_key = what the job's mapping writes, so that a job writing otherwise cannot resume it) and one row per planned chunk of primary keys (lower_key exclusive, upper_key inclusive,
 -- in the key's KeyCodec text; row_count keys planned), PENDING until its rows are copied, then DONE. Workers
 -- claim PENDING chunks with FOR UPDATE SKIP LOCKED and hold the claim while they copy, so a killed run leaves
 -- its chunks PENDING for the next run.
