@@ -964,7 +964,8 @@ final class JdbcRowCopier implements RowCopier {
             source.setAutoCommit(true);
             CopyDialect dialect = dialect(from, source);
             if (dialect == CopyDialect.MYSQL) {
-                TableColumns.refuseHidden(source, mapping.table(from), from.name().toLowerCase(java.util.Locale.ROOT));
+                TableColumns.refuseHidden(source, mapping.table(from), from.name().toLowerCase(java.util.Locale.ROOT),
+                        refreshNanos);
             }
             CopierSession session = dialect == CopyDialect.MYSQL
                     ? CopierSession.enterMySql(source, zoned(List.of(sourceColumns))) : null;
@@ -1619,7 +1620,7 @@ final class JdbcRowCopier implements RowCopier {
     private TableColumns table(Store store, Connection connection, CopyDialect dialect, String table) throws SQLException {
         if (dialect == CopyDialect.MYSQL) {
             // asked on every session the copier borrows, before the table's columns are read there
-            TableColumns.refuseHidden(connection, table, store.name().toLowerCase(java.util.Locale.ROOT));
+            TableColumns.refuseHidden(connection, table, store.name().toLowerCase(java.util.Locale.ROOT), refreshNanos);
         }
         String key = cacheKey(store, table);
         ReadColumns read = tables.get(key);

@@ -387,14 +387,26 @@ final class TableColumns {
      * is qualified, and a pooled session keeps it after the borrower that created it has closed its connection, so
      * the copier would read its rows as the store's or write into it, and report success. The sync fails instead, and
      * its keys stay recorded. Asked of MariaDB from 11.2, whose {@code information_schema.TABLES} lists the session's
-     * own temporary tables (as {@code TEMPORARY}): one query per table and sync, which reads names only; MySQL and
-     * older MariaDB list none there and are not asked.
+     * own temporary tables (as {@code TEMPORARY}): one query per table and session within {@code refreshNanos}
+     * ({@link #CHECKED}), which reads names only; MySQL and older MariaDB list none there and are not asked.
      *
-     * @param store which store the session is of, for the message
+     * @param store        which store the session is of, for the message
+     * @param refreshNanos how long a session found clean is trusted for the table (the copier's catalog refresh)
      * @throws SQLException naming the table and the fix, when one is hidden
      */
-    static void refuseHidden(Connection connection, String table, String store) throws SQLException {
+    static void refuseHidden(Connection connection, String table, String store, long refreshNanos)
+            throws SQLException {
         if (!listsTemporaryTables(connection.getMetaData().getDatabaseProductVersion())) {
+            return;
+        }
+        Connection session = session(connection);
+        String checkedTable = table.toLowerCase(Locale.ROOT);
+        long now = System.nanoTime();
+        Long cleanAt;
+        synchronized (CHECKED) {
+            cleanAt = CHECKED.computeIfAbsent(session, key -> new java.util.HashMap<>()).get(checkedTable);
+        }
+        if (cleanAt != null && now - cleanAt < refreshNanos) {
             return;
         }
         int dot = table.lastIndexOf('.');
@@ -411,6 +423,26 @@ final class TableColumns {
                             + rows.getString(1) + ") before the session goes back to its pool, or close that session");
                 }
             }
+        }
+        synchronized (CHECKED) {
+            CHECKED.computeIfAbsent(session, key -> new java.util.HashMap<>()).put(checkedTable, now);
+        }
+    }
+
+    /**
+     * When each pooled session (the driver's connection under the pool's) was last found without a temporary table
+     * hiding each table: asked again after the copier's catalog refresh, as the table's columns are, so a sync pays no
+     * round trip for it on a session checked within that time. A temporary table created on a session after its check
+     * goes unseen for at most that long. Weak keys: a session the pool closed is forgotten.
+     */
+    private static final java.util.Map<Connection, java.util.Map<String, Long>> CHECKED = new java.util.WeakHashMap<>();
+
+    /** The driver's own connection under a pool's proxy, or {@code connection} when it wraps none. */
+    private static Connection session(Connection connection) {
+        try {
+            return connection.isWrapperFor(Connection.class) ? connection.unwrap(Connection.class) : connection;
+        } catch (SQLException notWrapped) {
+            return connection;
         }
     }
 
