@@ -92,9 +92,7 @@ final class Holdable {
             // batch unnamed; an array has no one spelling in text (a PostgreSQL array's is the server's own)
             return "holds no array: an array has no one spelling there (a transformer says what it becomes)";
         }
-        if (value instanceof byte[] && (type == Types.CHAR || type == Types.NCHAR || type == Types.VARCHAR
-                || type == Types.NVARCHAR || type == Types.LONGVARCHAR || type == Types.LONGNVARCHAR
-                || type == Types.CLOB || type == Types.NCLOB)) {
+        if (value instanceof byte[] && Values.isText(type)) {
             // bytes into a text column: H2 and MariaDB decoded them as text (00 ff became a NUL and U+FFFD, UTF-8
             // bytes stored again as Latin-1 characters), PostgreSQL wrote \x616263; verification, comparing the
             // bytes' hex digits, reported every row, and repair copied the same way again
@@ -112,10 +110,12 @@ final class Holdable {
                     || new BigDecimal(number.toString()).compareTo(BigDecimal.ONE) == 0;
             return held ? null : "holds true and false only, and of numbers only 0 and 1";
         }
-        if ((value instanceof Double || value instanceof Float) && (type == Types.VARCHAR || type == Types.NVARCHAR
-                || type == Types.CHAR || type == Types.NCHAR)) {
-            // stored as its text (FloatText), which the column may not hold
-            return text(java.util.Objects.requireNonNull(FloatText.of(value)), column, target);
+        String written = ColumnText.of(value, target == CopyDialect.MYSQL);
+        if (written != null && (type == Types.VARCHAR || type == Types.NVARCHAR || type == Types.CHAR
+                || type == Types.NCHAR)) {
+            // a number or a boolean into a text column is stored as its text, which the column may not hold: the
+            // products refused the whole batch ("value too long"), naming no row
+            return text(written, column, target);
         }
         if (value instanceof Double || value instanceof Float) {
             return floating(((Number) value).doubleValue(), column, target);
@@ -126,13 +126,6 @@ final class Holdable {
         if (floatingColumn(type) && !column.typeNamed("money") && value instanceof Number number) {
             // (PostgreSQL's money reports itself as a DOUBLE, but holds its amount exactly, bound as its text)
             return exactlyFloating(number, type);
-        }
-        String written = textOfValue(value, target);
-        if (written != null && (type == Types.VARCHAR || type == Types.NVARCHAR || type == Types.CHAR
-                || type == Types.NCHAR)) {
-            // a number or a boolean into a text column is stored as its text, which the column may not hold: the
-            // products refused the whole batch ("value too long"), naming no row
-            return text(written, column, target);
         }
         if (column.integer() && !column.bool() && !column.bitNumber() && value instanceof Number number) {
             return integer(number, column);
@@ -267,25 +260,6 @@ final class Holdable {
             }
         }
         return binary.round(new java.math.MathContext(most, java.math.RoundingMode.HALF_EVEN));
-    }
-
-    /**
-     * The text a text column stores for a number or a boolean bound into it: an integer's digits, a decimal's plain
-     * text with its scale, a boolean as {@code 1}/{@code 0} on MySQL/MariaDB and {@code true}/{@code false} (in some
-     * case) elsewhere. Null for other values (floating-point numbers are spelt in each product's own way).
-     */
-    private static @Nullable String textOfValue(Object value, CopyDialect target) {
-        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte
-                || value instanceof BigInteger) {
-            return value.toString();
-        }
-        if (value instanceof BigDecimal decimal) {
-            return decimal.toPlainString();
-        }
-        if (value instanceof Boolean flag) {
-            return target == CopyDialect.MYSQL ? (flag ? "1" : "0") : flag.toString();
-        }
-        return null;
     }
 
     /** A whole number within the column's range. */

@@ -724,12 +724,9 @@ final class Values {
             adjusted = toBoolean(value);
         } else if (value instanceof Boolean flag && (isNumeric(type) || target == CopyDialect.MYSQL)) {
             adjusted = flag ? 1 : 0;
-        } else if ((value instanceof Float || value instanceof Double) && isText(type)) {
-            // as its shortest decimal, which verification expects: each product spelt it its own way (1.0E20, 1e+20)
-            adjusted = FloatText.of(value);
-        } else if (value instanceof Boolean flag && isText(type)) {
-            // as its own text, which verification expects: bound as a boolean, H2 stored TRUE and PostgreSQL true
-            adjusted = flag.toString();
+        } else if ((value instanceof Boolean || value instanceof Float || value instanceof Double) && isText(type)) {
+            // as the one text verification expects: bound as they are, H2 stored TRUE and 1.0E20, PostgreSQL 1e+20
+            adjusted = ColumnText.of(value, target == CopyDialect.MYSQL);
         } else if (value instanceof Timestamp timestamp) {
             adjusted = timestamp.toLocalDateTime();
         } else if (value instanceof java.sql.Date date) {
@@ -829,7 +826,7 @@ final class Values {
             java.util.regex.Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
 
     /** Whether a column of this type holds character text. */
-    private static boolean isText(int type) {
+    static boolean isText(int type) {
         return switch (type) {
             case Types.CHAR, Types.NCHAR, Types.VARCHAR, Types.NVARCHAR, Types.LONGVARCHAR, Types.LONGNVARCHAR,
                  Types.CLOB, Types.NCLOB -> true;

@@ -319,12 +319,9 @@ final class TablePlan {
         return old ? oldShape : newShape;
     }
 
-    /**
-     * A boolean as the copier writes it into a text column of the new store ({@code copy.Values}): {@code 1} or
-     * {@code 0} on MySQL/MariaDB, whose booleans are those numbers, {@code true} or {@code false} elsewhere.
-     */
-    Object booleanAsNewText(Boolean flag) {
-        return newDialect == VerifyDialect.MYSQL ? flag : flag.toString();
+    /** Whether the new store is MySQL's or MariaDB's, whose text of a boolean is a number ({@code copy.ColumnText}). */
+    boolean newStoreIsMySql() {
+        return newDialect == VerifyDialect.MYSQL;
     }
 
     /** The key columns, in key order. */

@@ -1,6 +1,6 @@
 package io.dualwrite.jdbc.verify;
 
-import io.dualwrite.jdbc.copy.FloatText;
+import io.dualwrite.jdbc.copy.ColumnText;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -433,16 +433,16 @@ final class TableSide {
                         // PostgreSQL's 24:00:00, which its driver reads as the last nanosecond of the day (PostgreSQL
                         // holds no nanoseconds) and the copier writes into text as it is
                         value = "24:00:00";
-                    } else if (old && (value instanceof Double || value instanceof Float)
-                            && pair.kind() == ColumnInfo.Kind.STRING) {
-                        // as the copier spells it in text: the shortest decimal of the old column's precision
-                        value = FloatText.of(((Number) value).doubleValue(), pair.info(old).singlePrecision());
+                    } else if (old && pair.kind() == ColumnInfo.Kind.STRING && (value instanceof Boolean
+                            || value instanceof Double || value instanceof Float)) {
+                        // as the copier writes it into text; a floating-point number at the old column's precision
+                        value = value instanceof Number number
+                                ? ColumnText.floating(number.doubleValue(), pair.info(old).singlePrecision())
+                                : ColumnText.of(value, plan.newStoreIsMySql());
                     } else if (old && value instanceof String digits && dialect == VerifyDialect.MYSQL
                             && pair.kind() == ColumnInfo.Kind.STRING && pair.info(old).type().equals("bit")) {
                         // a MySQL/MariaDB BIT(n) into text: the number it holds, as the copier writes it (5 for b'101')
                         value = new java.math.BigInteger(digits, 2).toString();
-                    } else if (old && value instanceof Boolean flag && pair.kind() == ColumnInfo.Kind.STRING) {
-                        value = plan.booleanAsNewText(flag);
                     } else if (old && !pair.info(old).floating()) {
                         // a column whose type changes ('007' into an integer): as the copier stores it. Not a float,
                         // which is compared as the nearest number of the float column's precision (below)
