@@ -754,20 +754,32 @@ final class ConnectionHandler implements InvocationHandler {
     private KeyBuffer.Snapshot takeEnded() {
         java.util.Set<KeyBuffer.Unmirrored> writes = buffer.unmirrored();
         taken = writes.isEmpty() ? List.of() : List.copyOf(writes);
-        movedAtEnd = false;
-        if (!writes.isEmpty() && anyMirrors()) {
-            for (KeyBuffer.Unmirrored write : writes) {
-                if (mirrorsNow(write)) {
-                    log.debug("a switch of migration {} moved while a transaction wrote under {}: its tables are resynced",
-                            config.migration(), write.context());
-                    config.analyzer().mappings().forEach(mapping -> buffer.resync(mapping, null, "phase-moved",
-                            write.context()));
-                    movedAtEnd = true;
-                    break;
-                }
-            }
+        KeyBuffer.Unmirrored moved = mirroringNow(writes);
+        movedAtEnd = moved != null;
+        if (moved != null) {
+            log.debug("a switch of migration {} moved while a transaction wrote under {}: its tables are resynced",
+                    config.migration(), moved.context());
+            resyncAllMoved(buffer, moved);
         }
         return buffer.take();
+    }
+
+    /** The first of {@code writes} (that did not mirror as they ran) that would mirror now; null when none would. */
+    private KeyBuffer.@Nullable Unmirrored mirroringNow(java.util.Collection<KeyBuffer.Unmirrored> writes) {
+        if (writes.isEmpty() || !anyMirrors()) {
+            return null;
+        }
+        for (KeyBuffer.Unmirrored write : writes) {
+            if (mirrorsNow(write)) {
+                return write;
+            }
+        }
+        return null;
+    }
+
+    /** A scoped resync ({@code phase-moved}) of every mapped table into {@code into}, under {@code moved}'s context. */
+    private void resyncAllMoved(KeyBuffer into, KeyBuffer.Unmirrored moved) {
+        config.analyzer().mappings().forEach(mapping -> into.resync(mapping, null, "phase-moved", moved.context()));
     }
 
     /**
@@ -796,18 +808,13 @@ final class ConnectionHandler implements InvocationHandler {
      * Also for a commit of unknown outcome: a resync of rows that did not change is harmless.
      */
     private void resolveAtCommit(Ended held) {
-        if (held.unmirrored().isEmpty() || !anyMirrors()) {
-            return;
-        }
-        for (KeyBuffer.Unmirrored write : held.unmirrored()) {
-            if (mirrorsNow(write)) {
-                log.debug("a switch of migration {} moved while a two-phase transaction written under {} waited for its"
-                        + " commit: its tables are resynced", config.migration(), write.context());
-                KeyBuffer moved = new KeyBuffer(1);
-                config.analyzer().mappings().forEach(mapping -> moved.resync(mapping, null, "phase-moved", write.context()));
-                dispatch(moved.take(), null);
-                return;
-            }
+        KeyBuffer.Unmirrored moved = mirroringNow(held.unmirrored());
+        if (moved != null) {
+            log.debug("a switch of migration {} moved while a two-phase transaction written under {} waited for its"
+                    + " commit: its tables are resynced", config.migration(), moved.context());
+            KeyBuffer resyncs = new KeyBuffer(1);
+            resyncAllMoved(resyncs, moved);
+            dispatch(resyncs.take(), null);
         }
     }
 
