@@ -849,10 +849,30 @@ final class Metadata {
     record KeyTexts(long textColumns, boolean loose, long enumColumns, long formedColumns, long zonedColumns,
                     long numericColumns, long autoIncrementColumns, long numberedColumns, long durationColumns,
                     boolean insertTriggers, boolean updateTriggers, boolean selfWriting, @Nullable Limit[] limits,
-                    List<String> traces, int idTriggers) {
+                    List<String> traces, int idTriggers, @Nullable String quotedTable, Map<String, String> spellings) {
         // zoned, numbered and duration stay empty: a key column read in another form must be known to be of its type
         static final KeyTexts UNKNOWN = new KeyTexts(-1L, true, -1L, -1L, 0L, -1L, 0L, 0L, 0L, true, true, false,
-                new Limit[0], List.of(), INSERT | UPDATE);
+                new Limit[0], List.of(), INSERT | UPDATE, null, Map.of());
+
+        /**
+         * {@code name} (a table's name as the mapping configures it) as SQL the library adds to the application's
+         * statements names it on PostgreSQL and H2: quoted as the catalog spells it, so that a reserved word ({@code
+         * order}, {@code user}) or a table created in mixed case ({@code "Order"}) is the table the copier reads;
+         * as configured when the catalog was not read, and on MySQL and MariaDB (whose table names are not folded).
+         */
+        String table(String name) {
+            return quotedTable == null ? name : quotedTable;
+        }
+
+        /**
+         * The column {@code name} (as the mapping or a unique key names it, any case) quoted as the catalog spells it,
+         * on PostgreSQL and H2, where an unquoted reserved word fails and an unquoted mixed-case name is folded to
+         * another; {@code null} when the table's columns were not read or none has that name.
+         */
+        @Nullable String column(String name) {
+            String spelled = spellings.get(name.toLowerCase(Locale.ROOT));
+            return spelled == null ? null : '"' + spelled.replace("\"", "\"\"") + '"';
+        }
 
         /**
          * Whether a row trigger may give a row being inserted ({@code insert}) or updated another order or merchant
@@ -871,7 +891,8 @@ final class Metadata {
                     && numberedColumns == other.numberedColumns && durationColumns == other.durationColumns
                     && insertTriggers == other.insertTriggers && updateTriggers == other.updateTriggers
                     && selfWriting == other.selfWriting && java.util.Arrays.equals(limits, other.limits)
-                    && traces.equals(other.traces) && idTriggers == other.idTriggers;
+                    && traces.equals(other.traces) && idTriggers == other.idTriggers
+                    && java.util.Objects.equals(quotedTable, other.quotedTable) && spellings.equals(other.spellings);
         }
 
         /**
@@ -1183,21 +1204,23 @@ final class Metadata {
             case POSTGRESQL -> "SELECT a.attname, coalesce(b3.typname, b2.typname, b1.typname, t.typname),"
                     + " coalesce(NOT c.collisdeterministic, false) OR coalesce(b3.typtype = 'd', false), 0,"
                     + " format_type(a.atttypid, a.atttypmod),"
-                    + " CASE WHEN a.attgenerated <> '' THEN 'generated' ELSE '' END"
+                    + " CASE WHEN a.attgenerated <> '' THEN 'generated' ELSE '' END, a.attrelid::regclass::text, ''"
                     + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
                     + " LEFT JOIN pg_type b1 ON b1.oid = t.typbasetype AND t.typtype = 'd'"
                     + " LEFT JOIN pg_type b2 ON b2.oid = b1.typbasetype AND b1.typtype = 'd'"
                     + " LEFT JOIN pg_type b3 ON b3.oid = b2.typbasetype AND b2.typtype = 'd'"
                     + " LEFT JOIN pg_collation c ON c.oid = a.attcollation"
-                    + " WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum";
-            case MYSQL -> "SELECT COLUMN_NAME, DATA_TYPE, TRUE, coalesce(CHARACTER_MAXIMUM_LENGTH, 0), COLUMN_TYPE, EXTRA"
-                    + " FROM information_schema.COLUMNS WHERE TABLE_NAME = ? AND TABLE_SCHEMA = coalesce(?, DATABASE())"
+                    // the name as the database folds it, else as written: "Order" is reached so when no order is
+                    + " WHERE a.attrelid = coalesce(to_regclass(?), to_regclass(?)) AND a.attnum > 0"
+                    + " AND NOT a.attisdropped ORDER BY a.attnum";
+            case MYSQL -> "SELECT COLUMN_NAME, DATA_TYPE, TRUE, coalesce(CHARACTER_MAXIMUM_LENGTH, 0), COLUMN_TYPE, EXTRA,"
+                    + " TABLE_NAME, TABLE_SCHEMA FROM information_schema.COLUMNS WHERE TABLE_NAME = ? AND TABLE_SCHEMA = coalesce(?, DATABASE())"
                     + " ORDER BY ORDINAL_POSITION";
             case H2 -> "SELECT COLUMN_NAME, DATA_TYPE, TRUE, 0, DATA_TYPE || '(' || coalesce(CHARACTER_MAXIMUM_LENGTH,"
                     + " NUMERIC_PRECISION, DATETIME_PRECISION, 0) || ',' || coalesce(NUMERIC_SCALE, 0) || ')'"
                     + " || CASE WHEN IS_VISIBLE THEN '' ELSE ' invisible' END,"
                     + " CASE WHEN IS_GENERATED = 'ALWAYS' THEN 'generated ' ELSE '' END"
-                    + " || CASE WHEN COLUMN_ON_UPDATE IS NOT NULL THEN 'on update' ELSE '' END"
+                    + " || CASE WHEN COLUMN_ON_UPDATE IS NOT NULL THEN 'on update' ELSE '' END, TABLE_NAME, TABLE_SCHEMA"
                     + " FROM INFORMATION_SCHEMA.COLUMNS"
                     + " WHERE UPPER(TABLE_NAME) = UPPER(?) AND UPPER(TABLE_SCHEMA) = UPPER(coalesce(?, CURRENT_SCHEMA))"
                     + " ORDER BY ORDINAL_POSITION";
@@ -1224,12 +1247,17 @@ final class Metadata {
         List<String> shape = new ArrayList<>();
         try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, name);
-            if (dialect != Dialect.POSTGRESQL) {
-                statement.setString(2, schema);
-            }
-            try (ResultSet rows = statement.executeQuery()) {
+            statement.setString(2, dialect == Dialect.POSTGRESQL ? quotedAsWritten(table) : schema);
+            CatalogRows rows = CatalogRows.of(statement, dialect, name);
+            Map<String, String> spellings = new java.util.HashMap<>();
+            String quotedTable = dialect == Dialect.POSTGRESQL ? rows.table()
+                    : dialect == Dialect.H2 && rows.table() != null
+                    ? (schema == null ? "" : quotedH2(rows.schema()) + ".") + quotedH2(rows.table()) : null;
+            {
                 while (rows.next()) {
                     String column = rows.getString(1);
+                    spellings.merge(column.toLowerCase(Locale.ROOT), column,
+                            (one, other) -> preferred(dialect, column, one, other));
                     shape.add("column " + column.toLowerCase(Locale.ROOT) + " " + rows.getString(5) + " "
                             + rows.getString(6));
                     int position = -1;
@@ -1300,9 +1328,98 @@ final class Metadata {
                     : readKeyTriggers(connection, dialect, name, schema, table, idColumns) & (INSERT | UPDATE);
             return new KeyTexts(text, loose, enumerated, formed, zoned, numeric, autoIncrement, numbered, duration,
                     computedOnInsert || (triggers & INSERT) != 0, computedOnUpdate || (triggers & UPDATE) != 0,
-                    (triggers & SELF) != 0, limits, withShape(traces(connection, dialect, name, table), shape), idTriggers);
+                    (triggers & SELF) != 0, limits, withShape(traces(connection, dialect, name, table), shape), idTriggers,
+                    quotedTable, dialect == Dialect.MYSQL ? Map.of() : Map.copyOf(spellings));
         } catch (SQLException e) {
             return KeyTexts.UNKNOWN;
+        }
+    }
+
+    /**
+     * A PostgreSQL table name as configured ({@code Order}, {@code shop.Order}), each part quoted as written: the
+     * second form {@link #readKeyTexts} tries, after the name as the database folds it, as the copier does.
+     */
+    private static String quotedAsWritten(String table) {
+        List<String> parts = new ArrayList<>();
+        for (String part : table.split("\\.", -1)) {
+            parts.add('"' + part.replace("\"", "\"\"") + '"');
+        }
+        return String.join(".", parts);
+    }
+
+    private static String quotedH2(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
+    }
+
+    /**
+     * Of two columns whose names differ only in case ({@code id} and {@code "ID"}), the one an unquoted name reaches
+     * (PostgreSQL folds to lower case, H2 to upper case), which is the one the application's unquoted SQL means.
+     */
+    private static String preferred(Dialect dialect, String configured, String one, String other) {
+        String folded = dialect == Dialect.H2 ? configured.toUpperCase(Locale.ROOT) : configured.toLowerCase(Locale.ROOT);
+        return other.equals(folded) && !one.equals(folded) ? other : one;
+    }
+
+    /**
+     * The rows of {@link #readKeyTexts}' catalog query, of one table: H2 compares the name case-insensitively and
+     * may answer for two tables ({@code ORDER} and {@code "Order"}); the one an unquoted name reaches is kept, else
+     * the one spelled as configured, as the copier finds a table. Columns 7 and 8 are the table's name and schema
+     * (PostgreSQL: its name as {@code regclass} spells it, quoted where it must be).
+     */
+    private static final class CatalogRows {
+        private final List<Object[]> rows;
+        private int at = -1;
+
+        private CatalogRows(List<Object[]> rows) {
+            this.rows = rows;
+        }
+
+        static CatalogRows of(java.sql.PreparedStatement statement, Dialect dialect, String name) throws SQLException {
+            List<Object[]> all = new ArrayList<>();
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    all.add(new Object[] {result.getString(1), result.getString(2), result.getBoolean(3),
+                            result.getLong(4), result.getString(5), result.getString(6), result.getString(7),
+                            result.getString(8)});
+                }
+            }
+            if (dialect == Dialect.H2) {
+                String chosen = null;
+                for (String wanted : List.of(name.toUpperCase(Locale.ROOT), name)) {
+                    for (Object[] row : all) {
+                        if (chosen == null && wanted.equals(row[6])) {
+                            chosen = wanted;
+                        }
+                    }
+                }
+                String keep = chosen != null ? chosen : all.isEmpty() ? null : (String) all.get(0)[6];
+                all.removeIf(row -> !java.util.Objects.equals(row[6], keep));
+            }
+            return new CatalogRows(all);
+        }
+
+        boolean next() {
+            return ++at < rows.size();
+        }
+
+        String getString(int column) {
+            return (String) rows.get(at)[column - 1];
+        }
+
+        boolean getBoolean(int column) {
+            return (Boolean) rows.get(at)[column - 1];
+        }
+
+        long getLong(int column) {
+            return (Long) rows.get(at)[column - 1];
+        }
+
+        @Nullable String table() {
+            return rows.isEmpty() ? null : (String) rows.get(0)[6];
+        }
+
+        @Nullable String schema() {
+            return rows.isEmpty() ? null : (String) rows.get(0)[7];
         }
     }
 

@@ -354,7 +354,10 @@ final class WriteExecution {
                 dialect -> metadata.lockable(store, physical, dialect, analysis.mapping()));
     }
 
-    /** The key select with its key columns quoted for the store's dialect (reserved words such as {@code key}). */
+    /**
+     * The key select with its key columns quoted for the store's dialect (reserved words such as {@code key}), and on
+     * the new store its table too ({@link #table}; on the old one the table is named as the application wrote it).
+     */
     private String quotedKeys(Connection physical, String select, Store store) {
         List<String> keys = store == Store.OLD ? analysis.mapping().primaryKey() : analysis.mapping().newPrimaryKey();
         String prefix = "SELECT " + String.join(", ", keys) + " FROM ";
@@ -362,7 +365,13 @@ final class WriteExecution {
         if (dialect == null || !select.startsWith(prefix)) {
             return select;
         }
-        return "SELECT " + keyList(physical, keys) + " FROM " + select.substring(prefix.length());
+        String rest = select.substring(prefix.length());
+        String newTable = analysis.mapping().newTable();
+        if (store == Store.NEW && rest.startsWith(newTable) && (rest.length() == newTable.length()
+                || rest.charAt(newTable.length()) == ' ')) {
+            rest = table(physical) + rest.substring(newTable.length());
+        }
+        return "SELECT " + keyList(physical, keys) + " FROM " + rest;
     }
 
     /**
@@ -377,7 +386,7 @@ final class WriteExecution {
         Metadata.KeyTexts texts = dialect == Dialect.MYSQL || dialect == Dialect.POSTGRESQL ? keyTexts(physical) : null;
         List<String> list = new ArrayList<>(keyColumns.size());
         for (int position = 0; position < keyColumns.size(); position++) {
-            String column = quote(keyColumns.get(position));
+            String column = quote(physical, keyColumns.get(position));
             if (texts != null && texts.zoned(position)) {
                 // the stored instant as a UTC date-time, by arithmetic on its epoch: CONVERT_TZ from the session's
                 // zone would give both instants of a repeated daylight-saving hour one text
@@ -743,14 +752,14 @@ final class WriteExecution {
         Metadata.KeyTexts texts = dialect == Dialect.POSTGRESQL || dialect == Dialect.MYSQL ? keyTexts(physical) : null;
         List<String> conditions = new ArrayList<>(keyColumns.size());
         for (int i = 0; i < keyColumns.size(); i++) {
-            String column = quote(keyColumns.get(i));
+            String column = quote(physical, keyColumns.get(i));
             conditions.add(canonical && texts != null && texts.zoned(i)
                     ? "(" + column + " BETWEEN CAST(? AS DATETIME(6)) - INTERVAL 1 DAY AND CAST(? AS DATETIME(6))"
                             + " + INTERVAL 1 DAY AND ROUND(UNIX_TIMESTAMP(" + column + ") * 1000000)"
                             + " = TIMESTAMPDIFF(MICROSECOND, " + EPOCH + ", CAST(? AS DATETIME(6))))"
                     : column + " = ?");
         }
-        String sql = "SELECT " + keyList(physical, keyColumns) + " FROM " + mapping.table(store) + " WHERE "
+        String sql = "SELECT " + keyList(physical, keyColumns) + " FROM " + table(physical) + " WHERE "
                 + String.join(" AND ", conditions);
         boolean postgres = dialect == Dialect.POSTGRESQL;
         return guarded(physical, () -> selectKeys(physical, sql, statement -> {
@@ -909,7 +918,7 @@ final class WriteExecution {
                     rowValues.add(value);
                 }
                 if (rowValues != null) {
-                    String condition = "(" + String.join(" AND ", unique.stream().map(c -> quote(c) + " = ?").toList()) + ")";
+                    String condition = "(" + String.join(" AND ", unique.stream().map(c -> quote(physical, c) + " = ?").toList()) + ")";
                     conditions.add(condition);
                     parameters.addAll(rowValues);
                     rowConditions.get(r).add(condition);
@@ -940,7 +949,7 @@ final class WriteExecution {
             }
         }
         all.addAll(parameters);
-        String sql = select + " FROM " + table + " WHERE " + String.join(" OR ", conditions);
+        String sql = select + " FROM " + table(physical) + " WHERE " + String.join(" OR ", conditions);
         List<List<Object>> found = guarded(physical, () -> selectKeys(physical, sql, statement -> {
             for (int i = 0; i < all.size(); i++) {
                 statement.setObject(i + 1, all.get(i));
@@ -1024,7 +1033,7 @@ final class WriteExecution {
                     }
                 }
                 if (rowValues != null) {
-                    conditions.add("(" + String.join(" AND ", unique.stream().map(c -> quote(c) + " = ?").toList()) + ")");
+                    conditions.add("(" + String.join(" AND ", unique.stream().map(c -> quote(physical, c) + " = ?").toList()) + ")");
                     parameters.addAll(rowValues);
                     named = true;
                 }
@@ -1033,7 +1042,7 @@ final class WriteExecution {
                 return null;
             }
         }
-        String sql = "SELECT " + keyList(physical, keyColumns) + " FROM " + table + " WHERE "
+        String sql = "SELECT " + keyList(physical, keyColumns) + " FROM " + table(physical) + " WHERE "
                 + String.join(" OR ", conditions);
         List<List<Object>> found = guarded(physical, () -> selectKeys(physical, sql, statement -> {
             for (int i = 0; i < parameters.size(); i++) {
@@ -1047,9 +1056,26 @@ final class WriteExecution {
         return new ArrayList<>(distinct);
     }
 
-    private String quote(String column) {
+    /**
+     * A column name for SQL this class adds to the application's: quoted with backticks on MySQL and MariaDB
+     * ({@link Dialect#column}); on PostgreSQL and H2 quoted as the table's catalog spells it ({@link
+     * Metadata.KeyTexts#column}), so that a reserved word ({@code user}, {@code value}) or a column created in mixed
+     * case ({@code "OrderNo"}) is found; as written when the catalog could not be read.
+     */
+    private String quote(Connection physical, String column) {
         Dialect dialect = connection.config.dialect(connection.store());
+        if (dialect == Dialect.POSTGRESQL || dialect == Dialect.H2) {
+            String spelled = keyTexts(physical).column(column);
+            return spelled == null ? column : spelled;
+        }
         return dialect == null ? column : dialect.column(column);
+    }
+
+    /** The mapped table's name for SQL this class adds: as the catalog spells it on PostgreSQL and H2 ({@link #quote}). */
+    private String table(Connection physical) {
+        String configured = analysis.mapping().table(connection.store());
+        Dialect dialect = connection.config.dialect(connection.store());
+        return dialect == Dialect.POSTGRESQL || dialect == Dialect.H2 ? keyTexts(physical).table(configured) : configured;
     }
 
     private interface Binder {

@@ -1,0 +1,128 @@
+package io.dualwrite.jdbc.inputs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import io.dualwrite.mapping.TableMapping;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Key columns and tables named with reserved words or in mixed case on PostgreSQL and H2: the SQL the library adds
+ * to the application's statements (the key pre-select of an update or delete, the key select of an upsert) names
+ * them as the catalog spells them, quoted, so the write's keys are known and no scoped resync is recorded.
+ */
+class QuotedKeyNamesTest {
+
+    @Test
+    void postgresKeyNamedUserIsFoundByThePreselectOfAnUpdateAndADelete() throws SQLException {
+        keyedByReservedWord(Kind.POSTGRES, Kind.POSTGRES, "\"user\"", "user");
+    }
+
+    @Test
+    void h2KeyNamedValueIsFoundByThePreselectOfAnUpdateAndADelete() throws SQLException {
+        keyedByReservedWord(Kind.H2, Kind.H2, "\"VALUE\"", "value");
+    }
+
+    @Test
+    void mariadbToPostgresKeyNamedOrderIsFoundOnBothStores() throws SQLException {
+        keyedByReservedWord(Kind.MARIADB, Kind.POSTGRES, "`order`", "order");
+    }
+
+    @Test
+    void postgresMixedCaseKeyIsFoundByThePreselect() throws SQLException {
+        keyedByReservedWord(Kind.POSTGRES, Kind.POSTGRES, "\"OrderNo\"", "OrderNo");
+    }
+
+    @Test
+    void h2MixedCaseKeyIsFoundByThePreselect() throws SQLException {
+        keyedByReservedWord(Kind.H2, Kind.H2, "\"OrderNo\"", "OrderNo");
+    }
+
+    @Test
+    void postgresKeyOfAReservedWordIsFoundAfterAnUpsert() throws SQLException {
+        TableMapping prefs = TableMapping.builder("prefs").primaryKey("user").build();
+        try (Fixture fixture = Fixture.builder(Kind.POSTGRES, Kind.POSTGRES).mappings(prefs).build()) {
+            String table = "CREATE TABLE prefs (\"user\" VARCHAR(20) PRIMARY KEY, val VARCHAR(20))";
+            fixture.onOld(table);
+            fixture.onNew(table);
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement upsert = connection.prepareStatement("INSERT INTO prefs (\"user\", val) VALUES (?, ?)"
+                         + " ON CONFLICT (\"user\") DO UPDATE SET val = EXCLUDED.val")) {
+                for (String[] row : new String[][] {{"ann", "dark"}, {"bob", "fr"}, {"ann", "light"}}) {
+                    upsert.setString(1, row[0]);
+                    upsert.setString(2, row[1]);
+                    upsert.executeUpdate();
+                }
+            }
+            String select = "SELECT \"user\", val FROM prefs ORDER BY \"user\"";
+            assertThat(Rows.assertSame(fixture.oldDb, select, fixture.newDb, select)).hasSize(2);
+            assertThat(fixture.scopedResyncs()).isEmpty();
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
+    @Test
+    void postgresNewTableOfAReservedWordIsFoundByThePreselect() throws SQLException {
+        TableMapping orders = TableMapping.builder("orders").newTable("Order").build();
+        try (Fixture fixture = Fixture.builder(Kind.POSTGRES, Kind.POSTGRES).mappings(orders).build()) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, status VARCHAR(20))");
+            fixture.onNew("CREATE TABLE \"Order\" (id BIGINT PRIMARY KEY, status VARCHAR(20))");
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, status) VALUES (?, ?)")) {
+                    for (int id = 1; id <= 3; id++) {
+                        insert.setLong(1, id);
+                        insert.setString(2, id == 2 ? "NEW" : "PAID");
+                        insert.executeUpdate();
+                    }
+                }
+                try (PreparedStatement update = connection.prepareStatement("UPDATE orders SET status = ? WHERE status = ?")) {
+                    update.setString(1, "SHIPPED");
+                    update.setString(2, "PAID");
+                    assertThat(update.executeUpdate()).isEqualTo(2);
+                }
+            }
+            assertThat(Rows.assertSame(fixture.oldDb, "SELECT id, status FROM orders ORDER BY id",
+                    fixture.newDb, "SELECT id, status FROM \"Order\" ORDER BY id")).hasSize(3);
+            assertThat(fixture.scopedResyncs()).isEmpty();
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
+    /** {@code quoted}: the key column as each store's DDL spells it; {@code configured}: as the mapping names it. */
+    private static void keyedByReservedWord(Kind oldKind, Kind newKind, String quoted, String configured)
+            throws SQLException {
+        TableMapping prefs = TableMapping.builder("prefs").primaryKey(configured).build();
+        try (Fixture fixture = Fixture.builder(oldKind, newKind).mappings(prefs).build()) {
+            fixture.onOld("CREATE TABLE prefs (" + quoted + " VARCHAR(20) PRIMARY KEY, val VARCHAR(20))");
+            String newQuoted = newKind == Kind.POSTGRES ? '"' + quoted.substring(1, quoted.length() - 1) + '"' : quoted;
+            fixture.onNew("CREATE TABLE prefs (" + newQuoted + " VARCHAR(20) PRIMARY KEY, val VARCHAR(20))");
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO prefs (" + quoted + ", val) VALUES (?, ?)")) {
+                    for (String[] row : new String[][] {{"ann", "dark"}, {"bob", "fr"}, {"cy", "fr"}, {"di", "en"}}) {
+                        insert.setString(1, row[0]);
+                        insert.setString(2, row[1]);
+                        insert.executeUpdate();
+                    }
+                }
+                try (PreparedStatement update = connection.prepareStatement("UPDATE prefs SET val = ? WHERE val = ?")) {
+                    update.setString(1, "de");
+                    update.setString(2, "fr");
+                    assertThat(update.executeUpdate()).isEqualTo(2);
+                }
+                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM prefs WHERE val = ?")) {
+                    delete.setString(1, "en");
+                    assertThat(delete.executeUpdate()).isEqualTo(1);
+                }
+            }
+            String oldSelect = "SELECT " + quoted + " AS k, val FROM prefs ORDER BY 1";
+            String newSelect = "SELECT " + newQuoted + " AS k, val FROM prefs ORDER BY 1";
+            assertThat(Rows.assertSame(fixture.oldDb, oldSelect, fixture.newDb, newSelect)).hasSize(3);
+            assertThat(fixture.scopedResyncs()).isEmpty();
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+}
