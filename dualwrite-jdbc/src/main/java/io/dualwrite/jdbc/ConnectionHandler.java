@@ -549,6 +549,10 @@ final class ConnectionHandler implements InvocationHandler {
             Dialect dialect = config.dialect(on, connection);
             config.analyzer().otherNames(metadata.readOtherNames(on, connection, dialect,
                     config.analyzer().mappings()));
+            if (on == Store.NEW) { // before this connection's first statement is rewritten for the new store's names
+                config.analyzer().newSpellings(Metadata.readNewSpellings(connection, dialect,
+                        config.analyzer().mappings()));
+            }
         } catch (SQLException | RuntimeException e) {
             config.warn(log, "other-names/" + on, "could not read the views and partitions of the mapped tables"
                     + " on the {} store: {}", on, Credentials.mask(e.toString()));

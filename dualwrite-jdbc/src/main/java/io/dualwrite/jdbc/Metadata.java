@@ -95,7 +95,7 @@ final class Metadata {
         }
         String sql = switch (dialect) {
             case POSTGRESQL -> "SELECT a.attname::text FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.confrelid"
-                    + " AND a.attnum = ANY (c.confkey) WHERE c.contype = 'f' AND c.confrelid = to_regclass(?)"
+                    + " AND a.attnum = ANY (c.confkey) WHERE c.contype = 'f' AND c.confrelid = " + REGCLASS
                     + " AND c.confupdtype IN ('c', 'n', 'd')";
             case MYSQL -> "SELECT k.REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE k"
                     + " JOIN information_schema.REFERENTIAL_CONSTRAINTS r ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA"
@@ -259,6 +259,86 @@ final class Metadata {
     private final StoreSlots<Read<Map<String, java.util.Set<TableMapping>>>> otherNames = new StoreSlots<>();
 
     /**
+     * PostgreSQL's {@code to_regclass} of a table name bound once as text, tried as the database folds an unquoted name
+     * and then quoted as written, part by part ({@code Order} reaches {@code order}, else {@code "Order"}), as the
+     * copier finds a table: a table created in mixed case was otherwise not found, and its triggers, rules, foreign
+     * keys and kind were read as none. A name already quoted ({@code "Parents"}, as {@code regclass} spells one) is
+     * found by the first form.
+     */
+    static final String REGCLASS = "(SELECT coalesce(to_regclass(n), to_regclass('\"' || replace(replace(n, '\"',"
+            + " '\"\"'), '.', '\".\"') || '\"')) FROM (SELECT CAST(? AS text) AS n) regclass_name)";
+
+    /**
+     * The new tables of {@code mappings} as the new store's catalog spells them ({@link
+     * io.dualwrite.jdbc.statement.StatementAnalyzer#newSpellings}), by lower-case configured name: each found as the
+     * copier finds a table, by its name as the database folds unquoted names (H2 upper case, PostgreSQL lower case),
+     * then as written; a table found under neither, or named with its schema, is left out (its rewrites keep the
+     * configured names).
+     *
+     * @throws SQLException when the catalog cannot be read
+     */
+    static Map<String, io.dualwrite.jdbc.statement.StatementAnalyzer.NewSpelling> readNewSpellings(
+            Connection connection, @Nullable Dialect dialect, java.util.Collection<TableMapping> mappings)
+            throws SQLException {
+        Map<String, io.dualwrite.jdbc.statement.StatementAnalyzer.NewSpelling> found = new java.util.HashMap<>();
+        if (dialect == null) {
+            return found;
+        }
+        DatabaseMetaData meta = connection.getMetaData();
+        char quote = dialect == Dialect.MYSQL ? '`' : '"';
+        for (TableMapping mapping : mappings) {
+            String table = mapping.newTable();
+            if (table.indexOf('.') >= 0) {
+                continue;
+            }
+            String folded = dialect == Dialect.H2 ? table.toUpperCase(Locale.ROOT)
+                    : dialect == Dialect.POSTGRESQL ? table.toLowerCase(Locale.ROOT) : table;
+            for (String candidate : new java.util.LinkedHashSet<>(List.of(folded, table))) {
+                String spelledTable = null;
+                Map<String, String> columns = new java.util.HashMap<>();
+                try (ResultSet rows = meta.getColumns(connection.getCatalog(),
+                        namePattern(meta, connection.getSchema()),
+                        namePattern(meta, candidate), null)) {
+                    while (rows.next()) {
+                        String tableName = rows.getString("TABLE_NAME");
+                        if (!candidate.equals(tableName) && dialect != Dialect.MYSQL) {
+                            continue; // a pattern of another case (MySQL compares table names as its file system does)
+                        }
+                        spelledTable = quoted(quote, tableName);
+                        String column = rows.getString("COLUMN_NAME");
+                        String lower = column.toLowerCase(Locale.ROOT);
+                        String before = columns.get(lower);
+                        // of two columns differing in case, the one an unquoted name reaches
+                        if (before == null || column.equals(dialect == Dialect.H2 ? column.toUpperCase(Locale.ROOT) : lower)) {
+                            columns.put(lower, quoted(quote, column));
+                        }
+                    }
+                }
+                if (spelledTable != null) {
+                    found.put(table.toLowerCase(Locale.ROOT),
+                            new io.dualwrite.jdbc.statement.StatementAnalyzer.NewSpelling(spelledTable, columns));
+                    break;
+                }
+            }
+        }
+        return found;
+    }
+
+    /** A name as a catalog pattern that matches only itself ({@code _} and {@code %} are wildcards there). */
+    static @Nullable String namePattern(DatabaseMetaData metaData, @Nullable String name) throws SQLException {
+        String escape = metaData.getSearchStringEscape();
+        if (name == null || escape == null || escape.isEmpty()) {
+            return name;
+        }
+        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
+    }
+
+    private static String quoted(char quote, String name) {
+        String twice = String.valueOf(quote) + quote;
+        return quote + name.replace(String.valueOf(quote), twice) + quote;
+    }
+
+    /**
      * Whether the other names of the mapped tables on {@code store} ({@link #readOtherNames}) are due to be read:
      * never read, or read longer ago than the catalog is trusted.
      */
@@ -356,11 +436,11 @@ final class Metadata {
 
     /** The views over a PostgreSQL table, and its inheriting children and parents, as regclass spells them. */
     private static List<String> readDependents(Connection connection, String table) throws SQLException {
-        String sql = "SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = to_regclass(?)"
-                + " UNION SELECT inhparent::regclass::text FROM pg_inherits WHERE inhrelid = to_regclass(?)"
+        String sql = "SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = " + REGCLASS
+                + " UNION SELECT inhparent::regclass::text FROM pg_inherits WHERE inhrelid = " + REGCLASS
                 + " UNION SELECT r.ev_class::regclass::text FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid"
                 + " WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass"
-                + " AND d.refobjid = to_regclass(?) AND r.ev_class <> d.refobjid";
+                + " AND d.refobjid = " + REGCLASS + " AND r.ev_class <> d.refobjid";
         return texts(connection, sql, table, table, table);
     }
 
@@ -482,7 +562,7 @@ final class Metadata {
         String rule = deletes ? "DELETE_RULE" : "UPDATE_RULE";
         String sql = switch (dialect) {
             case POSTGRESQL -> "SELECT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f'"
-                    + " AND confrelid = to_regclass(?) AND " + (deletes ? "confdeltype" : "confupdtype")
+                    + " AND confrelid = " + REGCLASS + " AND " + (deletes ? "confdeltype" : "confupdtype")
                     + " IN ('c', 'n', 'd')";
             case MYSQL -> "SELECT TABLE_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS"
                     + " WHERE REFERENCED_TABLE_NAME = ? AND CONSTRAINT_SCHEMA = DATABASE()"
@@ -536,17 +616,17 @@ final class Metadata {
         if (dialect == Dialect.POSTGRESQL) {
             // a partition's or inheriting child's parent, the children of a parent (a write on it reaches theirs
             // rows), and a view's tables; names as regclass spells them, quoted where they must be
-            String sql = "SELECT inhparent::regclass::text FROM pg_inherits WHERE inhrelid = to_regclass(?)"
-                    + " UNION SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = to_regclass(?)"
+            String sql = "SELECT inhparent::regclass::text FROM pg_inherits WHERE inhrelid = " + REGCLASS
+                    + " UNION SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = " + REGCLASS
                     + " UNION SELECT d.refobjid::regclass::text FROM pg_rewrite r JOIN pg_depend d ON d.objid = r.oid"
                     + " AND d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass"
-                    + " WHERE r.ev_class = to_regclass(?) AND d.refobjid <> r.ev_class";
+                    + " WHERE r.ev_class = " + REGCLASS + " AND d.refobjid <> r.ev_class";
             bases.addAll(texts(connection, sql, table, table, table));
             // the tables the table's triggers may write: the mapped ones their functions' text names
             // the tables the table's triggers may write: the mapped ones their functions' text names, and those of
             // the routines they call
             List<String> bodies = texts(connection, "SELECT p.prosrc FROM pg_trigger t JOIN pg_proc p"
-                    + " ON p.oid = t.tgfoid WHERE t.tgrelid = to_regclass(?) AND NOT t.tgisinternal", table);
+                    + " ON p.oid = t.tgfoid WHERE t.tgrelid = " + REGCLASS + " AND NOT t.tgisinternal", table);
             bases.addAll(namedIn(bodies, mapped));
             bases.addAll(bodies.isEmpty() ? List.of() : calls.tablesOf(bodies));
             return bases;
@@ -627,7 +707,7 @@ final class Metadata {
         String sql = switch (dialect) {
             case POSTGRESQL -> "SELECT conname::text || ' ' || confrelid::regclass::text || ' ' || confdeltype::text"
                     + " || confupdtype::text"
-                    + " FROM pg_constraint WHERE contype = 'f' AND conrelid = to_regclass(?)"
+                    + " FROM pg_constraint WHERE contype = 'f' AND conrelid = " + REGCLASS
                     + " AND (confdeltype IN ('c', 'n', 'd') OR confupdtype IN ('c', 'n', 'd'))";
             case MYSQL -> "SELECT CONCAT(CONSTRAINT_NAME, ' ', REFERENCED_TABLE_NAME, ' ', DELETE_RULE, ' ', UPDATE_RULE)"
                     + " FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE TABLE_NAME = ?"
@@ -666,7 +746,7 @@ final class Metadata {
         List<String> traces = new ArrayList<>(cascadesInto(connection, dialect, name, table));
         if (dialect == Dialect.POSTGRESQL) {
             try (java.sql.PreparedStatement statement = connection.prepareStatement(
-                    "SELECT relhastriggers, relhasrules FROM pg_class WHERE oid = to_regclass(?)")) {
+                    "SELECT relhastriggers, relhasrules FROM pg_class WHERE oid = " + REGCLASS)) {
                 statement.setString(1, table);
                 try (ResultSet rows = statement.executeQuery()) {
                     if (rows.next()) {
@@ -1132,7 +1212,7 @@ final class Metadata {
     private static boolean readInsertReturns(Connection connection, String table) throws SQLException {
         // to_regclass answers null for a missing table instead of failing; ev_type '3' is INSERT
         try (java.sql.PreparedStatement statement = connection.prepareStatement("SELECT NOT EXISTS (SELECT 1"
-                + " FROM pg_rewrite WHERE ev_class = to_regclass(?) AND ev_type = '3' AND is_instead)")) {
+                + " FROM pg_rewrite WHERE ev_class = " + REGCLASS + " AND ev_type = '3' AND is_instead)")) {
             statement.setString(1, table);
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() && rows.getBoolean(1);
@@ -1171,7 +1251,7 @@ final class Metadata {
 
     private static boolean readLockable(Connection connection, String table) {
         try (java.sql.PreparedStatement statement = connection.prepareStatement(
-                "SELECT relkind IN ('r', 'p') FROM pg_class WHERE oid = to_regclass(?)")) {
+                "SELECT relkind IN ('r', 'p') FROM pg_class WHERE oid = " + REGCLASS)) {
             statement.setString(1, table);
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() && rows.getBoolean(1);
@@ -1210,8 +1290,7 @@ final class Metadata {
                     + " LEFT JOIN pg_type b2 ON b2.oid = b1.typbasetype AND b1.typtype = 'd'"
                     + " LEFT JOIN pg_type b3 ON b3.oid = b2.typbasetype AND b2.typtype = 'd'"
                     + " LEFT JOIN pg_collation c ON c.oid = a.attcollation"
-                    // the name as the database folds it, else as written: "Order" is reached so when no order is
-                    + " WHERE a.attrelid = coalesce(to_regclass(?), to_regclass(?)) AND a.attnum > 0"
+                    + " WHERE a.attrelid = " + REGCLASS + " AND a.attnum > 0"
                     + " AND NOT a.attisdropped ORDER BY a.attnum";
             case MYSQL -> "SELECT COLUMN_NAME, DATA_TYPE, TRUE, coalesce(CHARACTER_MAXIMUM_LENGTH, 0), COLUMN_TYPE, EXTRA,"
                     + " TABLE_NAME, TABLE_SCHEMA FROM information_schema.COLUMNS WHERE TABLE_NAME = ? AND TABLE_SCHEMA = coalesce(?, DATABASE())"
@@ -1247,7 +1326,9 @@ final class Metadata {
         List<String> shape = new ArrayList<>();
         try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, name);
-            statement.setString(2, dialect == Dialect.POSTGRESQL ? quotedAsWritten(table) : schema);
+            if (dialect != Dialect.POSTGRESQL) {
+                statement.setString(2, schema);
+            }
             CatalogRows rows = CatalogRows.of(statement, dialect, name);
             Map<String, String> spellings = new java.util.HashMap<>();
             String quotedTable = dialect == Dialect.POSTGRESQL ? rows.table()
@@ -1333,18 +1414,6 @@ final class Metadata {
         } catch (SQLException e) {
             return KeyTexts.UNKNOWN;
         }
-    }
-
-    /**
-     * A PostgreSQL table name as configured ({@code Order}, {@code shop.Order}), each part quoted as written: the
-     * second form {@link #readKeyTexts} tries, after the name as the database folds it, as the copier does.
-     */
-    private static String quotedAsWritten(String table) {
-        List<String> parts = new ArrayList<>();
-        for (String part : table.split("\\.", -1)) {
-            parts.add('"' + part.replace("\"", "\"\"") + '"');
-        }
-        return String.join(".", parts);
     }
 
     private static String quotedH2(String name) {
@@ -1454,14 +1523,14 @@ final class Metadata {
                     + " || CASE WHEN t.tgtype & 16 <> 0 THEN ' UPDATE' ELSE '' END, p.prosrc, l.lanname,"
                     + " CASE WHEN t.tgtype & 1 <> 0 AND t.tgtype & 66 <> 0 THEN 'before' ELSE 'after' END"
                     + " FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid JOIN pg_language l ON l.oid = p.prolang"
-                    + " WHERE NOT t.tgisinternal AND (t.tgrelid = to_regclass(?)"
-                    + " OR t.tgrelid IN (SELECT relid FROM pg_partition_tree(to_regclass(?)))"
+                    + " WHERE NOT t.tgisinternal AND (t.tgrelid = " + REGCLASS
+                    + " OR t.tgrelid IN (SELECT relid FROM pg_partition_tree(" + REGCLASS + "))"
                     // a view's base tables: their triggers fire for a write through the view
                     + " OR t.tgrelid IN (SELECT d.refobjid FROM pg_rewrite r JOIN pg_depend d ON d.objid = r.oid"
                     + " AND d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass"
-                    + " WHERE r.ev_class = to_regclass(?) AND d.refobjid <> r.ev_class))"
+                    + " WHERE r.ev_class = " + REGCLASS + " AND d.refobjid <> r.ev_class))"
                     + " UNION ALL SELECT 'INSERT UPDATE', '', 'rule', 'rule'"
-                    + " FROM pg_rewrite WHERE ev_class = to_regclass(?) AND rulename <> '_RETURN'";
+                    + " FROM pg_rewrite WHERE ev_class = " + REGCLASS + " AND rulename <> '_RETURN'";
             case MYSQL -> "SELECT EVENT_MANIPULATION, ACTION_STATEMENT, 'sql', 'before' FROM information_schema.TRIGGERS"
                     + " WHERE EVENT_OBJECT_TABLE = ? AND EVENT_OBJECT_SCHEMA = coalesce(?, DATABASE())"
                     + " AND ACTION_TIMING = 'BEFORE'";

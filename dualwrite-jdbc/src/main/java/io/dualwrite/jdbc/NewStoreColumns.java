@@ -35,8 +35,8 @@ final class NewStoreColumns implements StatementAnalyzer.NewTableColumns {
             for (String name : new String[] {table, table.toLowerCase(Locale.ROOT), table.toUpperCase(Locale.ROOT)}) {
                 var metaData = connection.getMetaData();
                 try (ResultSet rows = metaData.getColumns(connection.getCatalog(),
-                        namePattern(metaData, connection.getSchema()),
-                        namePattern(metaData, name), null)) {
+                        Metadata.namePattern(metaData, connection.getSchema()),
+                        Metadata.namePattern(metaData, name), null)) {
                     while (rows.next()) {
                         columns.add(rows.getString("COLUMN_NAME"));
                     }
@@ -49,15 +49,5 @@ final class NewStoreColumns implements StatementAnalyzer.NewTableColumns {
         } catch (SQLException e) {
             throw new IllegalStateException("could not read the columns of " + table + " in the new store", e);
         }
-    }
-
-    /** A name as a catalog pattern that matches only itself ({@code _} and {@code %} are wildcards there). */
-    private static @org.jspecify.annotations.Nullable String namePattern(java.sql.DatabaseMetaData metaData,
-            @org.jspecify.annotations.Nullable String name) throws SQLException {
-        String escape = metaData.getSearchStringEscape();
-        if (name == null || escape == null || escape.isEmpty()) {
-            return name;
-        }
-        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
     }
 }

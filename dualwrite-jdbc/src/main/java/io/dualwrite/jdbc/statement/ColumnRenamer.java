@@ -45,15 +45,18 @@ final class ColumnRenamer extends ExpressionVisitorAdapter<Void> {
     private final TableMapping mapping;
     private final Set<String> qualifiers; // lower-case names and aliases that denote the mapped table
     private final Unqualified unqualified;
+    private final StatementAnalyzer.NewTableColumns names;
 
-    ColumnRenamer(TableMapping mapping, Set<String> qualifiers) {
-        this(mapping, qualifiers, Unqualified.MAPPED);
+    ColumnRenamer(TableMapping mapping, Set<String> qualifiers, StatementAnalyzer.NewTableColumns names) {
+        this(mapping, qualifiers, Unqualified.MAPPED, names);
     }
 
-    private ColumnRenamer(TableMapping mapping, Set<String> qualifiers, Unqualified unqualified) {
+    private ColumnRenamer(TableMapping mapping, Set<String> qualifiers, Unqualified unqualified,
+                          StatementAnalyzer.NewTableColumns names) {
         this.mapping = mapping;
         this.qualifiers = qualifiers;
         this.unqualified = unqualified;
+        this.names = names;
     }
 
     @Override
@@ -111,7 +114,7 @@ final class ColumnRenamer extends ExpressionVisitorAdapter<Void> {
                 if (table.getAlias() != null) {
                     scope.add(SqlText.unquote(table.getAlias().getName()).toLowerCase(Locale.ROOT));
                 }
-                StatementAnalyzer.renameTable(table, mapping.newTable());
+                StatementAnalyzer.renameTable(table, StatementAnalyzer.newTableName(names, mapping));
             } else {
                 others = true;
                 if (item instanceof ParenthesedSelect derived) {
@@ -120,7 +123,7 @@ final class ColumnRenamer extends ExpressionVisitorAdapter<Void> {
             }
         }
         ColumnRenamer inner = new ColumnRenamer(mapping, scope,
-                mapped ? (others ? Unqualified.AMBIGUOUS : Unqualified.MAPPED) : Unqualified.OTHER);
+                mapped ? (others ? Unqualified.AMBIGUOUS : Unqualified.MAPPED) : Unqualified.OTHER, names);
         List<Expression> expressions = new ArrayList<>();
         for (SelectItem<?> item : select.getSelectItems()) {
             expressions.add(item.getExpression());
@@ -177,9 +180,9 @@ final class ColumnRenamer extends ExpressionVisitorAdapter<Void> {
         }
         String renamed = mapping.newColumn(name).orElseThrow(
                 () -> new Rewriter.NotRewritableRuntime("column '" + name + "' is dropped in the new table"));
-        column.setColumnName(renamed);
+        column.setColumnName(StatementAnalyzer.newColumnName(names, mapping, renamed));
         if (qualifier != null && qualifier.equalsIgnoreCase(mapping.oldTable())) {
-            column.getTable().setName(mapping.newTable());
+            StatementAnalyzer.renameTable(column.getTable(), StatementAnalyzer.newTableName(names, mapping));
         }
         return null;
     }

@@ -78,7 +78,7 @@ final class Rewriter {
         Expression where = statement instanceof Update update ? update.getWhere() : ((Delete) statement).getWhere();
         if (target == Store.NEW) {
             ColumnRenamer renamer = renamer(table);
-            StatementAnalyzer.renameTable(table, mapping.newTable());
+            StatementAnalyzer.renameTable(table, newTable());
             if (where != null) {
                 try {
                     where.accept(renamer, null);
@@ -88,6 +88,7 @@ final class Rewriter {
             }
         }
         List<String> key = target == Store.NEW ? mapping.newPrimaryKey() : mapping.primaryKey();
+        // the key columns as configured: the write path quotes them for the store it runs on
         String sql = "SELECT " + String.join(", ", key) + " FROM " + table + (where == null ? "" : " WHERE " + where);
         return SqlText.plan(sql, List.of(), target == Store.NEW ? transformColumns : Map.of());
     }
@@ -106,7 +107,7 @@ final class Rewriter {
             insertToNew(shape, extras);
         } else if (statement instanceof Update update) {
             ColumnRenamer renamer = renamer(update.getTable());
-            StatementAnalyzer.renameTable(update.getTable(), mapping.newTable());
+            StatementAnalyzer.renameTable(update.getTable(), newTable());
             renameSets(update.getUpdateSets(), renamer);
             if (update.getUpdateSets().isEmpty()) {
                 throw new NotRewritableRuntime("the update sets only columns the new table drops");
@@ -116,7 +117,7 @@ final class Rewriter {
             }
         } else if (statement instanceof Delete delete) {
             ColumnRenamer renamer = renamer(delete.getTable());
-            StatementAnalyzer.renameTable(delete.getTable(), mapping.newTable());
+            StatementAnalyzer.renameTable(delete.getTable(), newTable());
             if (delete.getWhere() != null) {
                 delete.getWhere().accept(renamer, null);
             }
@@ -125,7 +126,7 @@ final class Rewriter {
 
     private void insertToNew(InsertShape shape, List<ParamSource> extras) {
         ColumnRenamer renamer = renamer(shape.table());
-        StatementAnalyzer.renameTable(shape.table(), mapping.newTable());
+        StatementAnalyzer.renameTable(shape.table(), newTable());
         ExpressionList<Column> columns = shape.columns();
         List<ExpressionList<Expression>> rows = shape.rows();
         if (columns == null || rows == null) {
@@ -148,14 +149,14 @@ final class Rewriter {
                     }
                 }
             }
-            columns.get(c).setColumnName(renamed.get());
+            columns.get(c).setColumnName(newColumn(renamed.get()));
         }
         rows.forEach(row -> row.forEach(expression -> expression.accept(renamer, null)));
         Set<String> present = new HashSet<>();
         columns.forEach(column -> present.add(column.getColumnName().toLowerCase(Locale.ROOT)));
         mapping.addedColumns().forEach((name, value) -> {
             if (present.add(name.toLowerCase(Locale.ROOT))) {
-                columns.add(new Column(name));
+                columns.add(new Column(newColumn(name)));
                 for (ExpressionList<Expression> row : rows) {
                     row.add(marker(extras, ParamSource.constant(value)));
                 }
@@ -168,8 +169,8 @@ final class Rewriter {
                 List<String> renamed = new ArrayList<>();
                 for (String name : target.getIndexColumnNames()) {
                     String plain = SqlText.unquote(name);
-                    renamed.add(mapping.newColumn(plain).orElseThrow(
-                            () -> new NotRewritableRuntime("conflict column '" + plain + "' is dropped")));
+                    renamed.add(newColumn(mapping.newColumn(plain).orElseThrow(
+                            () -> new NotRewritableRuntime("conflict column '" + plain + "' is dropped"))));
                 }
                 shape.insert().setConflictTarget(new InsertConflictTarget(renamed, target.getIndexExpression(),
                         target.getWhereExpression(), target.getConstraintName()));
@@ -201,8 +202,8 @@ final class Rewriter {
                         if (oldColumn.isPresent()) {
                             Column column = expression instanceof net.sf.jsqlparser.statement.select.AllTableColumns all
                                     ? new Column(SqlText.unquote(all.getTable().getName()).equalsIgnoreCase(
-                                            mapping.oldTable()) ? new Table(mapping.newTable()) : all.getTable(),
-                                            newColumn) : new Column(newColumn);
+                                            mapping.oldTable()) ? new Table(newTable()) : all.getTable(),
+                                            newColumn(newColumn)) : new Column(newColumn(newColumn));
                             expanded.add(net.sf.jsqlparser.statement.select.SelectItem.from(column,
                                     oldColumn.get().equalsIgnoreCase(newColumn) ? null
                                             : new net.sf.jsqlparser.expression.Alias(oldColumn.get(), true)));
@@ -245,7 +246,7 @@ final class Rewriter {
                         && isLiteral((Expression) set.getValues().get(c))) {
                     throw new NotRewritableRuntime("column '" + name + "' is transformed but its value is not a parameter");
                 }
-                set.getColumns().get(c).setColumnName(renamed.get());
+                set.getColumns().get(c).setColumnName(newColumn(renamed.get()));
                 if (set.getColumns().get(c).getTable() != null) {
                     set.getColumns().get(c).setTable(null);
                 }
@@ -265,7 +266,17 @@ final class Rewriter {
         if (table.getAlias() != null) {
             qualifiers.add(table.getAlias().getName().toLowerCase(Locale.ROOT));
         }
-        return new ColumnRenamer(mapping, qualifiers);
+        return new ColumnRenamer(mapping, qualifiers, newColumns);
+    }
+
+    /** The new table's name in rewritten SQL ({@link StatementAnalyzer#newTableName}). */
+    private String newTable() {
+        return StatementAnalyzer.newTableName(newColumns, mapping);
+    }
+
+    /** A new table's column in rewritten SQL ({@link StatementAnalyzer#newColumnName}). */
+    private String newColumn(String name) {
+        return StatementAnalyzer.newColumnName(newColumns, mapping, name);
     }
 
     private static JdbcParameter marker(List<ParamSource> extras, ParamSource source) {

@@ -74,7 +74,7 @@ final class SelectRewriter {
         if (qualifier != null) {
             qualifiers.add(qualifier.toLowerCase(Locale.ROOT));
         }
-        ColumnRenamer renamer = new ColumnRenamer(mapping, qualifiers);
+        ColumnRenamer renamer = new ColumnRenamer(mapping, qualifiers, newColumns);
         boolean joined = select.getJoins() != null && !select.getJoins().isEmpty();
         List<SelectItem<?>> items = new ArrayList<>();
         for (SelectItem<?> item : select.getSelectItems()) {
@@ -98,7 +98,7 @@ final class SelectRewriter {
             }
         }
         select.setSelectItems(items);
-        StatementAnalyzer.renameTable(table, mapping.newTable());
+        StatementAnalyzer.renameTable(table, StatementAnalyzer.newTableName(newColumns, mapping));
         if (select.getWhere() != null) {
             select.getWhere().accept(renamer, null);
         }
@@ -127,7 +127,8 @@ final class SelectRewriter {
             if (oldColumn.isEmpty()) {
                 continue; // an added column: the application does not know it
             }
-            Column column = qualifier == null ? new Column(newColumn) : new Column(new Table(qualifier), newColumn);
+            String spelled = StatementAnalyzer.newColumnName(newColumns, mapping, newColumn);
+            Column column = qualifier == null ? new Column(spelled) : new Column(new Table(qualifier), spelled);
             SelectItem<Column> item = new SelectItem<>(column);
             if (!oldColumn.get().equalsIgnoreCase(newColumn)) {
                 item.setAlias(new Alias(oldColumn.get(), true));

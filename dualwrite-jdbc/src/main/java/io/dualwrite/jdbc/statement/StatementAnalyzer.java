@@ -78,14 +78,51 @@ public final class StatementAnalyzer {
         this.cache = Caffeine.newBuilder().maximumWeight((long) cacheSize * ENTRY_WEIGHT)
                 .weigher((String sql, StatementAnalysis analysis) -> Math.max(ENTRY_WEIGHT, sql.length() * 8))
                 .build();
-        this.selectRewriter = new SelectRewriter(this.mappings, Objects.requireNonNull(newColumns, "newColumns"));
-        this.newColumns = newColumns;
+        this.newColumns = spelled(Objects.requireNonNull(newColumns, "newColumns"));
+        this.selectRewriter = new SelectRewriter(this.mappings, this.newColumns);
     }
 
-    /** The columns of a new-store table, in table order. */
+    /**
+     * What the new store's catalog says of a new table: its columns in table order, and how SQL written for the new
+     * store names the table and its columns.
+     */
     @FunctionalInterface
     public interface NewTableColumns {
+        /** The columns of {@code newTable}, in table order; may throw when they cannot be read. */
         List<String> of(String newTable);
+
+        /**
+         * {@code newTable} (as the mapping configures it) as the new store's catalog spells it, quoted for its
+         * dialect ({@code "Order"}), when that is known without asking the database; {@code null} otherwise, and
+         * the configured name is written as it is.
+         */
+        default @Nullable String spelledTable(String newTable) {
+            return null;
+        }
+
+        /**
+         * The column {@code column} of {@code newTable} (any case) as the new store's catalog spells it, quoted for
+         * its dialect ({@code "user"}), when known without asking the database; {@code null} otherwise.
+         */
+        default @Nullable String spelledColumn(String newTable, String column) {
+            return null;
+        }
+    }
+
+    /**
+     * The new table's name for SQL rewritten for the new store: as its catalog spells it, quoted, once known ({@link
+     * NewTableColumns#spelledTable}), so that a reserved word or a table created in mixed case is reached; else as
+     * configured.
+     */
+    static String newTableName(NewTableColumns names, TableMapping mapping) {
+        String spelled = names.spelledTable(mapping.newTable());
+        return spelled == null ? mapping.newTable() : spelled;
+    }
+
+    /** A column of the new table ({@code newColumn}, as the mapping names it) for SQL rewritten for the new store. */
+    static String newColumnName(NewTableColumns names, TableMapping mapping, String newColumn) {
+        String spelled = names.spelledColumn(mapping.newTable(), newColumn);
+        return spelled == null ? newColumn : spelled;
     }
 
     /** The analysis of {@code sql}, from the cache when it was seen before. */
@@ -144,6 +181,11 @@ public final class StatementAnalyzer {
      * fails on the new store as it would have, instead of reaching the mapped table).
      */
     static void renameTable(Table table, String newTable) {
+        if (newTable.startsWith("\"") || newTable.startsWith("`")) { // spelled and quoted, schema included
+            table.setSchemaName(null);
+            table.setName(newTable);
+            return;
+        }
         int dot = newTable.lastIndexOf('.');
         if (dot >= 0) {
             table.setSchemaName(newTable.substring(0, dot));
@@ -841,6 +883,54 @@ public final class StatementAnalyzer {
             otherNames = Map.copyOf(built);
             cache.invalidateAll();
         }
+    }
+
+    /**
+     * A new table as the new store's catalog spells it: {@code table} quoted for the store's dialect ({@code
+     * "Order"}), and its columns by lower-case name, each quoted ({@code "user"}).
+     */
+    public record NewSpelling(String table, Map<String, String> columns) {
+        public NewSpelling {
+            columns = Map.copyOf(columns);
+        }
+    }
+
+    private volatile Map<String, NewSpelling> newSpellings = Map.of();
+
+    /**
+     * Tells the analyzer how the new store's catalog spells the new tables (by lower-case configured name), so that
+     * statements rewritten for the new store name a table or column of a reserved word ({@code user}) or created in
+     * mixed case ({@code "Order"}) as the new store knows it, as the copier does: the application's SQL names the old
+     * table, and an unquoted new name would not reach it. A change empties the cache of analyses.
+     */
+    public void newSpellings(Map<String, NewSpelling> spellings) {
+        if (!spellings.equals(newSpellings)) {
+            newSpellings = Map.copyOf(spellings);
+            cache.invalidateAll();
+        }
+    }
+
+    /** {@code newColumns} answering the spellings {@link #newSpellings} learned. */
+    private NewTableColumns spelled(NewTableColumns newColumns) {
+        return new NewTableColumns() {
+            @Override
+            public List<String> of(String newTable) {
+                return newColumns.of(newTable);
+            }
+
+            @Override
+            public @Nullable String spelledTable(String newTable) {
+                NewSpelling known = newSpellings.get(newTable.toLowerCase(Locale.ROOT));
+                return known != null ? known.table() : newColumns.spelledTable(newTable);
+            }
+
+            @Override
+            public @Nullable String spelledColumn(String newTable, String column) {
+                NewSpelling known = newSpellings.get(newTable.toLowerCase(Locale.ROOT));
+                String spelled = known == null ? null : known.columns().get(column.toLowerCase(Locale.ROOT));
+                return spelled != null ? spelled : newColumns.spelledColumn(newTable, column);
+            }
+        };
     }
 
     /** {@code named} with the mapped tables reached through the other names {@code sql} mentions. */

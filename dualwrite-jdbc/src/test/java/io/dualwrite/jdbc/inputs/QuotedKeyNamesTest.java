@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
 import java.sql.Connection;
+import io.dualwrite.MigrationPhase;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Key columns and tables named with reserved words or in mixed case on PostgreSQL and H2: the SQL the library adds
@@ -86,6 +90,76 @@ class QuotedKeyNamesTest {
             }
             assertThat(Rows.assertSame(fixture.oldDb, "SELECT id, status FROM orders ORDER BY id",
                     fixture.newDb, "SELECT id, status FROM \"Order\" ORDER BY id")).hasSize(3);
+            assertThat(fixture.scopedResyncs()).isEmpty();
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Kind.class, names = {"POSTGRES", "H2"})
+    void newPrimaryWritesReachANewTableAndColumnsOfReservedWordsAndMixedCase(Kind kind) throws SQLException {
+        // the application's statements are rewritten for the new store, whose table is "Order" (mixed case) and
+        // whose renamed columns are "user" (a reserved word, also the key) and "Status" (mixed case)
+        TableMapping orders = TableMapping.builder("orders").newTable("Order").rename("id", "user")
+                .rename("status", "Status").build();
+        try (Fixture fixture = Fixture.builder(kind, kind).mappings(orders).phase(MigrationPhase.NEW_PRIMARY).build()) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, status VARCHAR(20), qty INT)");
+            fixture.onNew("CREATE TABLE \"Order\" (\"user\" BIGINT PRIMARY KEY, \"Status\" VARCHAR(20), qty INT)");
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                try (PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO orders (id, status, qty) VALUES (?, ?, ?)")) {
+                    for (int id = 1; id <= 4; id++) {
+                        insert.setLong(1, id);
+                        insert.setString(2, id % 2 == 0 ? "NEW" : "PAID");
+                        insert.setInt(3, id);
+                        insert.executeUpdate();
+                    }
+                }
+                try (PreparedStatement update = connection.prepareStatement(
+                        "UPDATE orders SET status = ?, qty = qty + 1 WHERE status = ?")) {
+                    update.setString(1, "SHIPPED");
+                    update.setString(2, "PAID");
+                    assertThat(update.executeUpdate()).isEqualTo(2);
+                }
+                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM orders WHERE status = 'NEW' AND qty = ?")) {
+                    delete.setInt(1, 4);
+                    assertThat(delete.executeUpdate()).isEqualTo(1);
+                }
+                try (PreparedStatement read = connection.prepareStatement("SELECT status FROM orders WHERE id = ?")) {
+                    read.setLong(1, 1);
+                    try (ResultSet rows = read.executeQuery()) {
+                        assertThat(rows.next()).isTrue();
+                        assertThat(rows.getString(1)).isEqualTo("SHIPPED");
+                    }
+                }
+            }
+            assertThat(Rows.assertSame(fixture.newDb, "SELECT \"user\" AS id, \"Status\" AS status, qty FROM \"Order\" ORDER BY 1",
+                    fixture.oldDb, "SELECT id, status, qty FROM orders ORDER BY id")).hasSize(3);
+            assertThat(fixture.scopedResyncs()).isEmpty();
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
+    @Test
+    void postgresTriggerOfAMixedCaseTableThatMovesTheKeyIsSeen() throws SQLException {
+        // the trigger stores another key than the statement wrote: seen only if the catalog read finds "Codes"
+        TableMapping codes = TableMapping.builder("Codes").primaryKey("code").build();
+        try (Fixture fixture = Fixture.builder(Kind.POSTGRES, Kind.POSTGRES).mappings(codes).build()) {
+            fixture.onOld("CREATE TABLE \"Codes\" (code VARCHAR(20) PRIMARY KEY, label VARCHAR(20))",
+                    "CREATE FUNCTION upper_code() RETURNS trigger LANGUAGE plpgsql AS"
+                            + " $$ BEGIN NEW.code := upper(NEW.code); RETURN NEW; END $$",
+                    "CREATE TRIGGER codes_upper BEFORE INSERT ON \"Codes\" FOR EACH ROW EXECUTE FUNCTION upper_code()");
+            fixture.onNew("CREATE TABLE \"Codes\" (code VARCHAR(20) PRIMARY KEY, label VARCHAR(20))");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement insert = connection.prepareStatement("INSERT INTO \"Codes\" (code, label) VALUES (?, ?)")) {
+                for (String code : new String[] {"abc", "xyz"}) {
+                    insert.setString(1, code);
+                    insert.setString(2, "label " + code);
+                    insert.executeUpdate();
+                }
+            }
+            String select = "SELECT code, label FROM \"Codes\" ORDER BY code";
+            assertThat(Rows.assertSame(fixture.oldDb, select, fixture.newDb, select)).hasSize(2);
             assertThat(fixture.scopedResyncs()).isEmpty();
             assertThat(fixture.records()).isEmpty();
         }
