@@ -11,13 +11,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A seventeenth review of the write path's values: a NULL the copier writes into a column that stores a value of its
- * own in place of NULL. MariaDB puts the current time into a {@code TIMESTAMP NOT NULL} column and the next number into
- * an {@code AUTO_INCREMENT} one, H2 the default into a column declared {@code DEFAULT ON NULL}; the sync reported
- * success, so the new store held a value the old one never had, with nothing recorded, and a repair wrote the NULL
- * again into the same column (verification reported the row on every run). Each test ends with the new store compared
- * row by row with the old one: the row refused by name and recorded while the column cannot hold NULL, copied once it
- * can.
+ * A seventeenth review of the write path's values: what the new store stores in place of what the copier writes. For
+ * a NULL, MariaDB puts the current time into a {@code TIMESTAMP NOT NULL} column and the next number into an {@code
+ * AUTO_INCREMENT} one, H2 the default into a column declared {@code DEFAULT ON NULL}; for a number, MariaDB rounds it
+ * to the decimals a {@code FLOAT(M,D)} or {@code DOUBLE(M,D)} declares. The sync reported success, so the new store
+ * held a value the old one never had, with nothing recorded, and a repair wrote the same value into the same column
+ * again (verification reported the row on every run). Each test ends with the new store compared row by row with the
+ * old one: such a row refused by name and recorded while the column cannot hold its value, copied once it can.
  */
 class WritePathBreak17Test {
 
@@ -88,6 +88,47 @@ class WritePathBreak17Test {
                     .runOnce();
             assertThat(fixture.records()).isEmpty();
             assertThat(newRows(fixture, column)).isEqualTo(oldRows(fixture, oldColumn));
+        }
+    }
+
+    // Failed before its fix: MariaDB rounds a number written into a FLOAT(M,D) or DOUBLE(M,D) column to D decimals
+    // without a word (1.23456 became 1.23, 0.125 became 0.12), so the sync reported success with values the old store
+    // never held, nothing was recorded, and a repair rounded them again. The copier now refuses such a number by name
+    // (also from a decimal, and a number beyond the column's M digits); a number the column holds is copied.
+    @ParameterizedTest(name = "{0} {1} -> MARIADB {2}")
+    @CsvSource(delimiter = '|', value = {
+        "POSTGRES | DOUBLE PRECISION | DOUBLE(10,2) | DOUBLE",
+        "POSTGRES | NUMERIC(15,5)    | DOUBLE(10,2) | DOUBLE",
+        "MARIADB  | DOUBLE           | DOUBLE(10,2) | DOUBLE",
+        "MARIADB  | DOUBLE           | FLOAT(7,2)   | DOUBLE",
+        "H2       | DOUBLE PRECISION | REAL(10,2)   | DOUBLE"})
+    void aNumberIsNeverRoundedToTheDecimalsAMariaDbFloatingColumnDeclares(Kind oldKind, String oldType, String newType,
+                                                                         String widerType) throws Exception {
+        try (Fixture fixture = Fixture.of(oldKind, Kind.MARIADB)) {
+            fixture.onOld(String.format(OLD_ORDERS, oldType));
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, quantity INT, shipped " + newType + ")");
+            fixture.onNew("INSERT INTO orders_v2 VALUES (2, 2, 7.5)");
+            fixture.onOld("INSERT INTO orders VALUES (2, 2, 7.5)");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO orders VALUES (1, 1, 1.23456)");
+                statement.executeUpdate("UPDATE orders SET shipped = 0.125 WHERE id = 2");
+                statement.executeUpdate("INSERT INTO orders VALUES (3, 3, 2.5)");
+                statement.executeUpdate("INSERT INTO orders VALUES (4, 4, 123456789.5)");
+            }
+            drained(fixture);
+            String column = "CAST(shipped AS DECIMAL(20,6)) AS shipped";
+            assertThat(oldRows(fixture, column)).contains("id=1, qty=1, shipped=1.23456", "id=2, qty=2, shipped=0.125");
+            assertThat(newRows(fixture, column)).as("rounded rows are refused, held ones copied")
+                    .isEqualTo("[{id=2, qty=2, shipped=7.5}, {id=3, qty=3, shipped=2.5}]");
+            assertThat(fixture.recordKeys()).contains("orders/1/INSERT", "orders/2/UPDATE", "orders/4/INSERT");
+            assertThat(fixture.events).map(MirrorEvent::toString).anySatisfy(event -> assertThat(event)
+                    .containsIgnoringCase("column shipped").contains("the value '1.23456'"));
+
+            fixture.onNew("ALTER TABLE orders_v2 MODIFY shipped " + widerType);
+            fixture.reconcilerBuilder().initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(1)).build()
+                    .runOnce();
+            assertThat(fixture.records()).isEmpty();
+            assertThat(newRows(fixture, column)).isEqualTo(oldRows(fixture, column));
         }
     }
 }
