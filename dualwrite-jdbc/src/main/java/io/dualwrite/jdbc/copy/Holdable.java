@@ -46,6 +46,14 @@ final class Holdable {
     static void require(@Nullable Object value, @Nullable Object original, TableColumns.Column column,
                         CopyDialect target) throws UnholdableValueException {
         if (value == null) {
+            if (column.nullReplacedBy() != null) {
+                // the database stores a value of its own instead (MariaDB's current time in a TIMESTAMP NOT NULL,
+                // the next AUTO_INCREMENT number, H2's DEFAULT ON NULL): the sync reported success with a value the
+                // source never held, and a repair wrote the NULL into the same column again
+                throw UnholdableValueException.of(column.name(), "NULL", column.typeName() + " column stores "
+                        + column.nullReplacedBy() + " in place of a NULL written into it (let the column take NULL, or"
+                        + " give the mapping a transformer that says what a NULL becomes)");
+            }
             return;
         }
         Object held = value instanceof java.time.ZonedDateTime zoned ? zoned.toOffsetDateTime()

@@ -125,7 +125,39 @@ record MySqlColumn(String type, @Nullable String charset, List<String> labels, b
         if (type.contains(" unsigned") && signum(number) < 0) {
             return "holds no negative number (it is UNSIGNED)";
         }
+        java.util.regex.Matcher digits = FLOATING_DIGITS.matcher(type);
+        if (digits.lookingAt()) {
+            return floatingDigits(number, Integer.parseInt(digits.group(2)), Integer.parseInt(digits.group(3)));
+        }
         return null;
+    }
+
+    /** A floating-point type declared with its digits: {@code double(10,2)}, {@code float(7,4)}, {@code real(8,3)}. */
+    private static final java.util.regex.Pattern FLOATING_DIGITS =
+            java.util.regex.Pattern.compile("(float|double precision|double|real)\\((\\d+),(\\d+)\\)");
+
+    /**
+     * A number into a {@code FLOAT(M,D)} or {@code DOUBLE(M,D)}: MySQL/MariaDB round it to {@code D} decimals without
+     * a word (1.23456 is stored as 1.23 in a {@code DOUBLE(10,2)}, 0.125 as 0.12), and refuse one of more than {@code
+     * M - D} digits before the point without naming the row. Held when its shortest decimal has at most {@code D}
+     * decimals and fewer than {@code M - D} digits before the point. NaN and the infinities are {@link Holdable}'s to
+     * refuse.
+     */
+    private static @Nullable String floatingDigits(Number number, int m, int d) {
+        BigDecimal exact;
+        if (number instanceof Double || number instanceof Float) {
+            double value = number.doubleValue();
+            if (Double.isNaN(value) || Double.isInfinite(value)) {
+                return null;
+            }
+            exact = Holdable.shortest(value, number instanceof Float);
+        } else {
+            exact = number instanceof BigDecimal big ? big : new BigDecimal(number.toString());
+        }
+        boolean held = Math.max(0, exact.stripTrailingZeros().scale()) <= d
+                && exact.abs().compareTo(BigDecimal.TEN.pow(Math.max(0, m - d))) < 0;
+        return held ? null : "holds numbers of at most " + m + " digits, " + d + " of them after the point (it rounds"
+                + " a number to " + d + " decimals without a word, and refuses a larger one)";
     }
 
     private static int signum(Number number) {

@@ -23,11 +23,15 @@ final class TableColumns {
 
     /**
      * One column: its name as the database spells it, its {@link java.sql.Types} code and type name, and what
-     * {@link Values} asks of its type on every value (decided once, when the table is read).
+     * {@link Values} asks of its type on every value (decided once, when the table is read). {@code nullReplacedBy}
+     * says in words what the column stores in place of a NULL written into it ("the current time"), null when it
+     * stores the NULL or refuses it: such a column would turn a copied NULL into a value the source never held, so
+     * {@link Holdable} refuses the NULL.
      */
     record Column(String name, int sqlType, String typeName, boolean timeZone, boolean integer, boolean bool,
                   int precision, int scale, String lowerTypeName, boolean bitNumber, boolean duration,
-                  boolean exactText, @Nullable MySqlColumn declared, @Nullable Column element) {
+                  boolean exactText, @Nullable MySqlColumn declared, @Nullable Column element,
+                  @Nullable String nullReplacedBy) {
         /**
          * @param precision the length the database reports (digits of a {@code bit(n)}; 0 when unknown)
          * @param scale     the digits after the point the database reports (of a decimal, or of the seconds of a
@@ -47,13 +51,13 @@ final class TableColumns {
             boolean bool = Values.isBoolean(sqlType, typeName) && !bitNumber && !(mysql && integer);
             return new Column(name, sqlType, typeName, Values.hasTimeZone(sqlType, typeName), integer, bool, precision,
                     Math.max(0, scale), typeName.toLowerCase(Locale.ROOT), bitNumber, mysql && sqlType == java.sql.Types.TIME, exactText,
-                    null, null);
+                    null, null, null);
         }
 
         /** This column with what MySQL/MariaDB's catalog declares of it ({@link MySqlColumn}). */
         Column withCatalog(@Nullable MySqlColumn catalog) {
             return new Column(name, sqlType, typeName, timeZone, integer, bool, precision, scale, lowerTypeName, bitNumber,
-                    duration, exactText, catalog, element);
+                    duration, exactText, catalog, element, nullReplacedBy);
         }
 
         /**
@@ -62,7 +66,13 @@ final class TableColumns {
          */
         Column withElement(@Nullable Column declaredElement) {
             return new Column(name, sqlType, typeName, timeZone, integer, bool, precision, scale, lowerTypeName, bitNumber,
-                    duration, exactText, declared, declaredElement);
+                    duration, exactText, declared, declaredElement, nullReplacedBy);
+        }
+
+        /** This column, which stores {@code replacement} (in words) in place of a NULL written into it. */
+        Column withNullReplacedBy(@Nullable String replacement) {
+            return new Column(name, sqlType, typeName, timeZone, integer, bool, precision, scale, lowerTypeName, bitNumber,
+                    duration, exactText, declared, element, replacement);
         }
 
         /**
@@ -126,7 +136,9 @@ final class TableColumns {
                 Set<String> identityAlways = new java.util.HashSet<>();
                 List<String> every = new ArrayList<>();
                 Map<String, MySqlColumn> declared = new java.util.HashMap<>();
-                generatedColumns(connection, dialect, quoted, meta, computed, identityAlways, every, declared);
+                Map<String, String> nullReplaced = new java.util.HashMap<>();
+                generatedColumns(connection, dialect, quoted, meta, computed, identityAlways, every, declared,
+                        nullReplaced);
                 Set<String> exact = dialect == CopyDialect.POSTGRESQL ? exactTextColumns(connection, quoted) : Set.of();
                 Map<String, Column> elements = dialect == CopyDialect.POSTGRESQL ? arrayElements(connection, quoted)
                         : Map.of();
@@ -144,6 +156,10 @@ final class TableColumns {
                 if (!elements.isEmpty()) {
                     columns = new LinkedHashMap<>(columns);
                     columns.replaceAll((lower, column) -> column.withElement(elements.get(lower)));
+                }
+                if (!nullReplaced.isEmpty()) {
+                    columns = new LinkedHashMap<>(columns);
+                    columns.replaceAll((lower, column) -> column.withNullReplacedBy(nullReplaced.get(lower)));
                 }
                 return new TableColumns(table, quoted, columns, Set.copyOf(computed), Set.copyOf(identityAlways));
             } catch (SQLException e) {
@@ -267,12 +283,17 @@ final class TableColumns {
      * identityAlways} PostgreSQL's and H2's identity columns {@code GENERATED ALWAYS}, which take a value only with
      * {@code OVERRIDING SYSTEM VALUE}, all by lower-cased name; and to {@code every}, on MySQL/MariaDB and H2, every column's
      * name in the table's order, invisible ones included, and to {@code declared} what MySQL/MariaDB's catalog declares of
-     * each column ({@link MySqlColumn}: its full type and character set). Nothing is added when the catalog cannot be
-     * read (the columns are then written, as before). Run outside a transaction, as {@link #read}.
+     * each column ({@link MySqlColumn}: its full type and character set); and to {@code nullReplaced}, by lower-cased
+     * name, what a column stores in place of a NULL written into it, in words: MySQL/MariaDB put the current time into
+     * a {@code TIMESTAMP NOT NULL} (MariaDB whatever {@code explicit_defaults_for_timestamp} says) and the next number
+     * into an {@code AUTO_INCREMENT} column, H2 its default into a column declared {@code DEFAULT ON NULL}; PostgreSQL
+     * stores a NULL or refuses it. Nothing is added when the catalog cannot be read (the columns are then written, as
+     * before). Run outside a transaction, as {@link #read}.
      */
     private static void generatedColumns(Connection connection, CopyDialect dialect, String quoted,
                                          ResultSetMetaData meta, Set<String> computed, Set<String> identityAlways,
-                                         List<String> every, Map<String, MySqlColumn> declared) {
+                                         List<String> every, Map<String, MySqlColumn> declared,
+                                         Map<String, String> nullReplaced) {
         try {
             switch (dialect) {
                 case POSTGRESQL -> {
@@ -302,6 +323,11 @@ final class TableColumns {
                             if (extra != null && MYSQL_GENERATED.matcher(extra).find()) {
                                 computed.add(rows.getString("Field").toLowerCase(Locale.ROOT));
                             }
+                            String replacement = mySqlNullReplacement(rows.getString("Type"), rows.getString("Null"),
+                                    extra);
+                            if (replacement != null) {
+                                nullReplaced.put(rows.getString("Field").toLowerCase(Locale.ROOT), replacement);
+                            }
                         }
                     }
                 }
@@ -310,8 +336,8 @@ final class TableColumns {
                         return;
                     }
                     try (java.sql.PreparedStatement statement = connection.prepareStatement("SELECT COLUMN_NAME,"
-                            + " IS_GENERATED = 'ALWAYS', IS_IDENTITY = 'YES' AND IDENTITY_GENERATION = 'ALWAYS'"
-                            + " FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = ?"
+                            + " IS_GENERATED = 'ALWAYS', IS_IDENTITY = 'YES' AND IDENTITY_GENERATION = 'ALWAYS',"
+                            + " DEFAULT_ON_NULL FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = ?"
                             + " AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
                         statement.setString(1, meta.getSchemaName(1));
                         statement.setString(2, meta.getTableName(1));
@@ -322,6 +348,10 @@ final class TableColumns {
                                     computed.add(rows.getString(1).toLowerCase(Locale.ROOT));
                                 } else if (rows.getBoolean(3)) {
                                     identityAlways.add(rows.getString(1).toLowerCase(Locale.ROOT));
+                                }
+                                if (rows.getBoolean(4)) {
+                                    nullReplaced.put(rows.getString(1).toLowerCase(Locale.ROOT),
+                                            "its default (the column is declared DEFAULT ON NULL)");
                                 }
                             }
                         }
@@ -334,7 +364,24 @@ final class TableColumns {
             identityAlways.clear();
             every.clear();
             declared.clear();
+            nullReplaced.clear();
         }
+    }
+
+    /**
+     * What a MySQL/MariaDB column of {@code SHOW FULL COLUMNS}' {@code type}, {@code nullable} ({@code YES}/{@code
+     * NO}) and {@code extra} stores in place of a NULL written into it, in words; null when it stores the NULL or
+     * refuses it.
+     */
+    static @Nullable String mySqlNullReplacement(@Nullable String type, @Nullable String nullable,
+                                                 @Nullable String extra) {
+        if (extra != null && extra.toLowerCase(Locale.ROOT).contains("auto_increment")) {
+            return "its next AUTO_INCREMENT number";
+        }
+        if ("NO".equalsIgnoreCase(nullable) && type != null && type.toLowerCase(Locale.ROOT).startsWith("timestamp")) {
+            return "the current time (a TIMESTAMP declared NOT NULL)";
+        }
+        return null;
     }
 
     private static final java.util.regex.Pattern MYSQL_GENERATED =
