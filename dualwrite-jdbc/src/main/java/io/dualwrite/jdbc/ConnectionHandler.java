@@ -973,13 +973,49 @@ final class ConnectionHandler implements InvocationHandler {
                 connection.commit();
                 committed = true;
             } finally {
-                connection.setAutoCommit(true);
-                restoreReadOnly(connection);
-                dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
+                try {
+                    connection.setAutoCommit(true);
+                    restoreReadOnly(connection);
+                } catch (SQLException | RuntimeException e) {
+                    if (committed && !sessionGone(connection)) {
+                        throw e;
+                    }
+                    // the commit's own failure goes to the application; or it committed and the session was closed
+                    // since: the statement keeps its result, and the next call meets the driver's own error
+                } finally {
+                    // also when the commit or restoring the session threw: its outcome is unknown
+                    dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
+                }
             }
-        } else if (connection.getAutoCommit() && !sqlTransaction) {
+            return;
+        }
+        boolean autoCommit;
+        try {
+            autoCommit = connection.getAutoCommit();
+        } catch (SQLException | RuntimeException e) {
+            if (!sessionGone(connection)) {
+                throw e;
+            }
+            // the session was closed after the write's answer (an eviction or shutdown of the pool, an abort, the
+            // network): in auto-commit the write committed, in a transaction it did not, and which is unknown. Its
+            // keys are handed over as those of a commit whose outcome is unknown (a sync of an unchanged row changes
+            // nothing), and the statement keeps its result; the next call meets the driver's error for a closed one
+            mayHaveCommitted = false;
+            dispatch(takeEnded().withoutExpectations(), null);
+            return;
+        }
+        if (autoCommit && !sqlTransaction) {
             buffer.removalsCommitted();
             handOver(null);
+        }
+    }
+
+    /** Whether {@code connection}'s session is gone (closed or aborted, by the pool or the network). Never throws. */
+    private static boolean sessionGone(Connection connection) {
+        try {
+            return connection.isClosed();
+        } catch (SQLException | RuntimeException e) {
+            return true;
         }
     }
 

@@ -147,6 +147,103 @@ class TxEdgesBreak17Test {
         }
     }
 
+    /**
+     * The old store's pool with a connection that the pool (an eviction, its shutdown) or the network closes right
+     * after the server answered an update whose text starts with {@code prefix}: the update ran, and in auto-commit
+     * committed, but the session is gone before the next call on it. With {@code COMMIT}, {@code commit()} commits
+     * and then loses its answer with the session.
+     */
+    private static javax.sql.DataSource closedAfter(javax.sql.DataSource real, String prefix) {
+        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(TxEdgesBreak17Test.class.getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    Object result = invoke(real, method, args);
+                    return result instanceof Connection connection ? closing(connection, prefix) : result;
+                });
+    }
+
+    private static Connection closing(Connection real, String prefix) {
+        return (Connection) java.lang.reflect.Proxy.newProxyInstance(TxEdgesBreak17Test.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("commit") && prefix.equals("COMMIT")) {
+                        real.commit(); // committed; the answer is lost with the session
+                        real.close();
+                        throw new SQLException("An I/O error occurred while sending to the backend", "08006");
+                    }
+                    Object result = invoke(real, method, args);
+                    if (!(result instanceof Statement statement)) {
+                        return result;
+                    }
+                    String prepared = method.getName().equals("prepareStatement") ? (String) args[0] : null;
+                    Class<?> type = statement instanceof java.sql.PreparedStatement
+                            ? java.sql.PreparedStatement.class : Statement.class;
+                    return java.lang.reflect.Proxy.newProxyInstance(TxEdgesBreak17Test.class.getClassLoader(),
+                            new Class<?>[] {type}, (statementProxy, call, callArgs) -> {
+                                Object ran = invoke(statement, call, callArgs);
+                                String sql = callArgs != null && callArgs.length > 0 && callArgs[0] instanceof String text
+                                        ? text : prepared;
+                                if (call.getName().startsWith("execute") && sql != null && sql.startsWith(prefix)) {
+                                    real.close();
+                                }
+                                return ran;
+                            });
+                });
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    // Failed before its fix: an update in auto-commit that the old store committed, whose session was closed right
+    // after the answer, threw "closed" at the caller (the library asked the dead session whether it was in
+    // auto-commit), and its key was never synced nor recorded: the new store kept the old row.
+    @ParameterizedTest(name = "{0}: {1}, the session closed right after the answer")
+    @CsvSource(delimiter = '|', value = {
+        "H2       | UPDATE orders SET qty = 10 WHERE id = 1",
+        "H2       | INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)",
+        "POSTGRES | UPDATE orders SET qty = 10 WHERE id = 1",
+        "MARIADB  | UPDATE orders SET qty = 10 WHERE id = 1"})
+    void anAutoCommittedWriteWhoseSessionDiesAfterItsAnswerIsSyncedAndReturnsItsCount(Kind kind, String sql)
+            throws Exception {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(kind, Kind.H2).phase(MigrationPhase.DUAL_WRITE)
+                .wrapOld(real -> closedAfter(real, sql.substring(0, 6))).build(), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate(sql)).isEqualTo(1);
+            }
+            fixture.awaitMirroredRows(1);
+            String expected = sql.startsWith("UPDATE") ? "1=10 2=2 3=3" : "1=1 2=2 3=3 5=5";
+            assertThat(oldRows(fixture)).isEqualTo(expected);
+            Mirrored.exactOrResynced(fixture, sql);
+            assertThat(sameRows(fixture)).isEqualTo(expected);
+        }
+    }
+
+    // Failed before its fix: an update in auto-commit that the library ran in a transaction of its own (to hold its
+    // key pre-select's locks) whose commit committed but lost its answer with the session: restoring auto-commit on
+    // the dead session threw before the keys were handed over, so the committed row never reached the new store and
+    // nothing was recorded. The caller gets the commit's failure, as a statement whose own commit lost its answer.
+    @ParameterizedTest(name = "{0}: the library's commit of an auto-commit write loses its answer with the session")
+    @CsvSource({"H2", "POSTGRES", "MARIADB"})
+    void aCommitOfTheLibrarysThatLosesItsAnswerWithTheSessionStillSyncsTheCommittedRow(Kind kind) throws Exception {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(kind, Kind.H2).phase(MigrationPhase.DUAL_WRITE)
+                .wrapOld(real -> closedAfter(real, "COMMIT")).build(), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> statement.executeUpdate("UPDATE orders SET qty = 10 WHERE code = 'a'"))
+                        .isInstanceOf(SQLException.class).hasMessageContaining("I/O error");
+            }
+            fixture.awaitMirroredRows(1);
+            assertThat(oldRows(fixture)).isEqualTo("1=10 2=2 3=3");
+            Mirrored.exactOrResynced(fixture, "lost commit answer");
+            assertThat(sameRows(fixture)).isEqualTo("1=10 2=2 3=3");
+        }
+    }
+
     // Failed before its fix: the caller's cancel() reached its own statement, which had not started yet, while the
     // library's key pre-select waited for the lock; the cancel was lost and the statement ran once the lock was free.
     @ParameterizedTest(name = "{0}: cancel() while the key select waits for a row lock")
