@@ -121,21 +121,27 @@ final class BatchExecution {
         java.util.Set<Integer> unselectable = new java.util.HashSet<>();
         try {
             boolean earlierWrite = false;
-            for (int i = 0; i < entries.size(); i++) {
-                Entry entry = entries.get(i);
-                if (entry != null && entry.write != null && earlierWrite && statement.analysis() == null
-                        && entry.write.preselects(physical, entry.bound)) {
-                    // in a batch of plain statements an earlier entry may change which rows this one matches,
-                    // and all pre-selects run before the batch: its keys cannot be known exactly
-                    unselectable.add(i);
-                    preselected.add(null);
-                } else {
-                    preselected.add(entry == null || entry.write == null ? null : entry.write.preselect(physical, entry.bound));
+            connection.ownStatementsFor(statement.physical()); // its timeout and cancel() reach the pre-selects
+            try {
+                for (int i = 0; i < entries.size(); i++) {
+                    Entry entry = entries.get(i);
+                    if (entry != null && entry.write != null && earlierWrite && statement.analysis() == null
+                            && entry.write.preselects(physical, entry.bound)) {
+                        // in a batch of plain statements an earlier entry may change which rows this one matches,
+                        // and all pre-selects run before the batch: its keys cannot be known exactly
+                        unselectable.add(i);
+                        preselected.add(null);
+                    } else {
+                        preselected.add(entry == null || entry.write == null ? null
+                                : entry.write.preselect(physical, entry.bound));
+                    }
+                    earlierWrite |= analyses.get(i).kind() != io.dualwrite.jdbc.statement.SqlKind.SELECT;
+                    if (entry != null && entry.write != null) {
+                        entry.write.beforeRemoving(entry.bound, preselected.get(i));
+                    }
                 }
-                earlierWrite |= analyses.get(i).kind() != io.dualwrite.jdbc.statement.SqlKind.SELECT;
-                if (entry != null && entry.write != null) {
-                    entry.write.beforeRemoving(entry.bound, preselected.get(i));
-                }
+            } finally {
+                connection.ownStatementsFor(null);
             }
             statement.keys().reset();
             Object result = runWithoutMaxRowsOnKeys(method);

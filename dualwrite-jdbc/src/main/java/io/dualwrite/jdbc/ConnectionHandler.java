@@ -106,6 +106,15 @@ final class ConnectionHandler implements InvocationHandler {
     private boolean warned;
     /** Read-only was lifted for a transaction opened for one write ({@link #beginWriteTransaction}). */
     private boolean readOnlyLifted;
+    /**
+     * The application's statement (the driver's) whose execution runs statements of the library's on this session
+     * first (a key pre-select), while it does ({@link #ownStatementsFor}); the statement of ours running for it; and
+     * whether the application cancelled it meanwhile. The application bounds its statement with a query timeout and
+     * stops it with {@code cancel()} from another thread: both reach what the library runs for it.
+     */
+    private volatile java.sql.@Nullable Statement runningFor;
+    private volatile java.sql.@Nullable Statement ownRunning;
+    private volatile boolean cancelledByCaller;
 
     private ConnectionHandler(DataSourceConfig config, MirrorDispatcher dispatcher, @Nullable String user,
                               @Nullable String password) {
@@ -968,13 +977,49 @@ final class ConnectionHandler implements InvocationHandler {
                 connection.commit();
                 committed = true;
             } finally {
-                connection.setAutoCommit(true);
-                restoreReadOnly(connection);
-                dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
+                try {
+                    connection.setAutoCommit(true);
+                    restoreReadOnly(connection);
+                } catch (SQLException | RuntimeException e) {
+                    if (committed && !sessionGone(connection)) {
+                        throw e;
+                    }
+                    // the commit's own failure goes to the application; or it committed and the session was closed
+                    // since: the statement keeps its result, and the next call meets the driver's own error
+                } finally {
+                    // also when the commit or restoring the session threw: its outcome is unknown
+                    dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
+                }
             }
-        } else if (connection.getAutoCommit() && !sqlTransaction) {
+            return;
+        }
+        boolean autoCommit;
+        try {
+            autoCommit = connection.getAutoCommit();
+        } catch (SQLException | RuntimeException e) {
+            if (!sessionGone(connection)) {
+                throw e;
+            }
+            // the session was closed after the write's answer (an eviction or shutdown of the pool, an abort, the
+            // network): in auto-commit the write committed, in a transaction it did not, and which is unknown. Its
+            // keys are handed over as those of a commit whose outcome is unknown (a sync of an unchanged row changes
+            // nothing), and the statement keeps its result; the next call meets the driver's error for a closed one
+            mayHaveCommitted = false;
+            dispatch(takeEnded().withoutExpectations(), null);
+            return;
+        }
+        if (autoCommit && !sqlTransaction) {
             buffer.removalsCommitted();
             handOver(null);
+        }
+    }
+
+    /** Whether {@code connection}'s session is gone (closed or aborted, by the pool or the network). Never throws. */
+    private static boolean sessionGone(Connection connection) {
+        try {
+            return connection.isClosed();
+        } catch (SQLException | RuntimeException e) {
+            return true;
         }
     }
 
@@ -2258,6 +2303,71 @@ final class ConnectionHandler implements InvocationHandler {
                 }
             }
         }
+    }
+
+    /**
+     * The application's {@code statement} (the driver's) begins an execution that runs statements of the library's
+     * on this session before its own ({@code null}: that part is over). Each of ours gets its query timeout and is
+     * cancelled by its {@code cancel()} ({@link #ownStatement}, {@link #cancelFor}).
+     */
+    void ownStatementsFor(java.sql.@Nullable Statement statement) {
+        cancelledByCaller = false;
+        runningFor = statement;
+    }
+
+    /**
+     * A statement of the library's ({@code own}) runs now on this session for the application's execution: it takes
+     * that statement's query timeout, and a {@code cancel()} of it reaches this one ({@link #ownEnded} after it).
+     *
+     * @throws SQLException the application's statement was cancelled before this one started
+     */
+    void ownStatement(java.sql.Statement own) throws SQLException {
+        java.sql.Statement caller = runningFor;
+        if (caller == null) {
+            return;
+        }
+        int timeout = caller.getQueryTimeout();
+        if (timeout > 0) {
+            own.setQueryTimeout(timeout);
+        }
+        ownRunning = own;
+        if (cancelledByCaller) {
+            throw new java.sql.SQLTimeoutException("the statement was cancelled", "57014");
+        }
+    }
+
+    /** The statement of the library's that {@link #ownStatement} registered has ended. */
+    void ownEnded() {
+        ownRunning = null;
+    }
+
+    /**
+     * The application cancelled its {@code statement} (the driver's) from another thread: a statement of the
+     * library's running for its execution is cancelled too, and one about to start does not run.
+     */
+    void cancelFor(java.sql.Statement statement) throws SQLException {
+        if (runningFor != statement) {
+            return;
+        }
+        cancelledByCaller = true;
+        java.sql.Statement own = ownRunning;
+        if (own != null) {
+            own.cancel();
+        }
+    }
+
+    /**
+     * Whether {@code failure} of a statement of the library's run for the application's execution is the end the
+     * application (or its session's own limit) set to that execution: a query timeout, a {@code cancel()}, a
+     * PostgreSQL {@code statement_timeout}, MySQL/MariaDB's {@code max_statement_time}. The application's statement
+     * would have met it too: it ends the execution with that failure instead of running the statement regardless.
+     */
+    boolean stoppedByCaller(Throwable failure) {
+        if (cancelledByCaller || failure instanceof java.sql.SQLTimeoutException) {
+            return true;
+        }
+        String state = failure instanceof SQLException e ? e.getSQLState() : null;
+        return "57014".equals(state) || "70100".equals(state) || "HY008".equals(state);
     }
 
     static Object call(Object target, Method method, Object[] args) throws Throwable {

@@ -344,6 +344,12 @@ final class StatementHandler implements InvocationHandler {
                 return ConnectionHandler.call(physical, method, args);
             case "getMoreResults":
                 return moreResults(method, args);
+            case "cancel":
+                try {
+                    return ConnectionHandler.call(physical, method, args);
+                } finally {
+                    connection.cancelFor(physical); // also a statement the library runs for its execution
+                }
             case "executeBatch":
             case "executeLargeBatch":
                 return new BatchExecution(this, connection).run(method);
@@ -614,7 +620,15 @@ final class StatementHandler implements InvocationHandler {
                 && !io.dualwrite.jdbc.statement.SqlText.isProcedureCall(statementAnalysis.sql())
                 && connection.beforeOtherStatement(statementAnalysis.sql(), false);
         try {
-            List<List<Object>> preselected = preselects ? write.preselect(physicalConnection, bound) : null;
+            List<List<Object>> preselected = null;
+            if (write != null) {
+                connection.ownStatementsFor(physical); // its timeout and cancel() reach the library's statements
+                try {
+                    preselected = preselects ? write.preselect(physicalConnection, bound) : null;
+                } finally {
+                    connection.ownStatementsFor(null);
+                }
+            }
             if (write != null) {
                 write.beforeRemoving(bound, preselected);
             }

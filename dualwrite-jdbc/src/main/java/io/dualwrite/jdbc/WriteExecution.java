@@ -262,8 +262,11 @@ final class WriteExecution {
      * The keys of the rows an update or delete is about to touch, locked ({@code FOR UPDATE}) in the
      * application's transaction; {@code null} when there is nothing to select or the select failed (the
      * statement is probably wrong and fails on its own with the driver's error; a resync covers it if not).
+     *
+     * @throws SQLException the application's query timeout or {@code cancel()} stopped the select ({@link
+     *                      ConnectionHandler#stoppedByCaller}): the statement ends with it
      */
-    @Nullable List<List<Object>> preselect(Connection physical, ParameterRecorder.Bound bound) {
+    @Nullable List<List<Object>> preselect(Connection physical, ParameterRecorder.Bound bound) throws SQLException {
         if (!preselects(physical, bound)) {
             return null;
         }
@@ -274,7 +277,12 @@ final class WriteExecution {
                 for (List<Object> key : writtenKeys(physical, bound)) {
                     keyTakenBefore |= !readKey(physical, key).isEmpty();
                 }
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException e) {
+                if (connection.stoppedByCaller(e)) {
+                    throw e;
+                }
+                keyTakenBefore = true;
+            } catch (RuntimeException e) {
                 keyTakenBefore = true;
             }
             return null;
@@ -283,6 +291,9 @@ final class WriteExecution {
             try { // not locked: a gap lock taken before the insert would deadlock two upserts of one new key
                 return conflictingKeys(physical, bound.values(), false);
             } catch (SQLException | RuntimeException e) {
+                if (e instanceof SQLException failure && connection.stoppedByCaller(failure)) {
+                    throw failure;
+                }
                 connection.config.warn(log, "preselect/" + analysis.mapping().oldTable(),
                         "could not select the rows an upsert on {} may move: {}", analysis.mapping().oldTable(),
                         Credentials.mask(e.toString()));
@@ -295,7 +306,9 @@ final class WriteExecution {
             preselectFailed = true;
             return null;
         }
-        String sql = quotedKeys(physical, select.sql(), store);
+        // SET STATEMENT max_statement_time = 1 FOR …: the limit bounds our wait for the write's row locks too
+        String sql = (store == Store.OLD && connection.config.dialect(store, physical) == Dialect.MYSQL
+                ? analysis.limitsPrefix() : "") + quotedKeys(physical, select.sql(), store);
         if (!lockable(physical)) {
             // PostgreSQL refuses FOR UPDATE on a view that is not simple with SQLState 0A000, which pools take for
             // a broken connection and close: the caller's own statement would then fail. Unlocked, another writer
@@ -316,6 +329,11 @@ final class WriteExecution {
             }
             return keys;
         } catch (SQLException | RuntimeException e) {
+            if (e instanceof SQLException failure && connection.stoppedByCaller(failure)) {
+                // the application's timeout or cancel: its statement ends with it, as it would have behind the
+                // same locks, rather than run on unbounded
+                throw failure;
+            }
             connection.config.warn(log, "preselect/" + analysis.mapping().oldTable(),
                     "could not select the keys a {} on {} touches: {}",
                     analysis.kind(), analysis.mapping().oldTable(), Credentials.mask(e.toString()));
@@ -1175,6 +1193,7 @@ final class WriteExecution {
         boolean mysql = connection.config.dialect(connection.store(), physical) == Dialect.MYSQL;
         try (PreparedStatement statement = physical.prepareStatement(sql)) {
             binder.bind(statement);
+            connection.ownStatement(statement); // bounded and cancelled as the application's statement is
             try (ResultSet rows = statement.executeQuery()) {
                 java.sql.ResultSetMetaData meta = rows.getMetaData();
                 int columns = meta.getColumnCount();
@@ -1190,6 +1209,8 @@ final class WriteExecution {
                     }
                     keys.add(key);
                 }
+            } finally {
+                connection.ownEnded();
             }
         }
         return keys;

@@ -302,6 +302,16 @@ public record StatementAnalysis(
                 writtenTable, names, otherWritten, assignedColumns);
     }
 
+    /**
+     * The limits MariaDB's {@code SET STATEMENT … FOR} puts on this write ({@link #withPrefixOnOld}): the text up to
+     * the statement it runs, under which the old store's key pre-select runs too (the row locks it waits for are the
+     * write's, and so is the bound the application set to the wait); empty for any other statement.
+     */
+    public String limitsPrefix() {
+        int end = StatementAnalyzer.harmlessSetStatementEnd(sql);
+        return end > 0 ? sql.substring(0, end) : "";
+    }
+
     private static final java.util.regex.Pattern ONLY_PLACE = java.util.regex.Pattern.compile(
             "(?i)^(\\s*(?:update|delete\\s+from)\\s+)");
 
