@@ -7,11 +7,17 @@ import static io.dualwrite.jdbc.verify.ToolsBreakSupport.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.dualwrite.Store;
+import io.dualwrite.changelog.ChangeRecord;
+import io.dualwrite.changelog.Operation;
 import io.dualwrite.jdbc.backfill.BackfillException;
+import io.dualwrite.jdbc.changelog.JdbcChangeLog;
+import io.dualwrite.jdbc.reconcile.Reconciler;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -107,6 +113,32 @@ class ToolsBreak17Test {
                         .isEqualTo(rows(old, "SELECT id, v FROM t WHERE v <> " + (refusedKey.equals("a") ? 1 : 2)
                                 + " ORDER BY v"));
             }
+        }
+    }
+
+    // Input: the live path's change-log entries for keys 'a' and 'a ' (PostgreSQL varchar) into a MariaDB CHAR key
+    //   under utf8mb4_nopad_bin: the reconciler synced both and the later one overwrote the other's row, each run,
+    //   and completed both entries. Now it copies 'a' and keeps the entry of 'a ' with the row's refusal.
+    @Test
+    void theReconcilerKeepsTheEntryOfAKeyTheNewKeyTakesAsAnotherRowsForItsTrailingSpaces() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
+             TestDatabase fresh = TestDatabases.create(Kind.MARIADB)) {
+            old.execute("CREATE TABLE t (id varchar(10) PRIMARY KEY, v INT)", "INSERT INTO t VALUES ('a', 1), ('a ', 2)");
+            fresh.execute("CREATE TABLE t (id CHAR(5) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin PRIMARY KEY, v INT)",
+                    "INSERT INTO t VALUES ('a', 10)");
+            JdbcChangeLog changeLog = JdbcChangeLog.create(old.dataSource());
+            for (String key : List.of("a", "a ")) {
+                changeLog.record(new ChangeRecord("t", "t", key, Operation.UPSERT, "breaker-open", Store.NEW,
+                        null, null, Instant.now()));
+            }
+            Reconciler reconciler = Reconciler.builder().changeLog(changeLog).oldDataSource(old.dataSource())
+                    .newDataSource(fresh.dataSource()).mapping(T).build();
+
+            assertThat(reconciler.runOnce().repaired()).isEqualTo(1);
+
+            assertThat(rows(fresh, "SELECT id, v FROM t ORDER BY v")).containsExactly("a 1");
+            assertThat(rows(old, "SELECT row_key, last_error FROM dualwrite_change_log")).singleElement()
+                    .satisfies(entry -> assertThat(entry).startsWith("a  ").contains("key 'a '", "will not help"));
         }
     }
 }
