@@ -679,8 +679,8 @@ final class JdbcRowCopier implements RowCopier {
             p++;
         }
         return UnholdableValueException.of(targetKey.get(p).name(), Holdable.quoted(spelt.get(p)),
-                targetKey.get(p).typeName() + " key column stores it as '" + Holdable.quoted(stored.get(p)) + "', " + whose
-                        + ": the two rows would be one").at(table, String.join("|", spelt));
+                targetKey.get(p).typeName() + " key column stores it as '" + Holdable.quoted(stored.get(p)) + "', "
+                        + whose + ": the two rows would be one").at(table, String.join("|", spelt));
     }
 
     /** The key an upsert was asked by, with the context of its write and the phase of the source row. */
@@ -790,8 +790,9 @@ final class JdbcRowCopier implements RowCopier {
      * row written again. When the source does hold a row under exactly that spelling (a binary or no-pad collation
      * telling {@code 'a'} from {@code 'A'} or {@code 'a '}), the target cannot hold both rows apart: the sync
      * fails, so that its keys are recorded, never silently merged, with an {@link UnholdableValueException} naming
-     * the row, so that the backfill and repair copy the other rows and do not say that running again would help. Which of the two a source does is asked of the
-     * source itself, not inferred from its product: collations differ per column.
+     * the row, so that the backfill and repair copy the other rows and do not say that running again would help.
+     * Which of the two a source does is asked of the source itself, not inferred from its product: collations
+     * differ per column.
      */
     private void respell(Connection target, CopyDialect dialect, Limits limits, TableColumns columns,
                          TableMapping mapping, Store from, Store to, TableColumns sourceColumns,
