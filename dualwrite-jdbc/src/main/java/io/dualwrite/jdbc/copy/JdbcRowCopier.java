@@ -578,9 +578,11 @@ final class JdbcRowCopier implements RowCopier {
 
     /**
      * Refuses, by name, a row whose text key a key column of another type (a number) stores as another text —
-     * {@code '007'} as {@code 7} — when the source holds a row spelt as that stored key ({@code '7'}) or another row
-     * of this sync is stored as the same key: two source rows would be one target row, the later overwriting the other,
-     * and no repair could make the stores agree. The row spelt as the stored key is the one copied.
+     * {@code '007'} as {@code 7} — or a text key column that drops or ignores trailing spaces (a {@code CHAR}, a
+     * MySQL/MariaDB PAD SPACE collation) takes as another text — {@code 'a '} as {@code 'a'} — when the source holds
+     * a row spelt as that stored key ({@code '7'}, {@code 'a'}) or another row of this sync is stored as the same key:
+     * two source rows would be one target row, the later overwriting the other, and no repair could make the stores
+     * agree. The row spelt as the stored key is the one copied.
      */
     private void refuseMergedKeys(Store from, Store to, TableMapping mapping, TableColumns sourceColumns,
                                   TableColumns targetColumns, List<Map<String, @Nullable Object>> upserts)
@@ -588,14 +590,20 @@ final class JdbcRowCopier implements RowCopier {
         List<TableColumns.Column> sourceKey = keyColumns(sourceColumns, mapping, from);
         List<TableColumns.Column> targetKey = keyColumns(targetColumns, mapping, to);
         Set<Integer> loose = new HashSet<>();
+        Set<Integer> padless = new HashSet<>();
         for (int p = 0; p < targetKey.size() && p < sourceKey.size(); p++) {
             // a transformed key column becomes what its transformer says, not the target's reading of the text
-            if (isText(sourceKey.get(p)) && !isText(targetKey.get(p))
-                    && !mapping.transforms(mapping.primaryKey().get(p))) {
+            if (!isText(sourceKey.get(p)) || mapping.transforms(mapping.primaryKey().get(p))) {
+                continue;
+            }
+            if (!isText(targetKey.get(p))) {
                 loose.add(p);
+            } else if (!isChar(sourceKey.get(p)) && padsKeys(targetKey.get(p))) {
+                // the source tells 'a' from 'a ' (a CHAR source pads both alike), the target does not
+                padless.add(p);
             }
         }
-        if (loose.isEmpty()) {
+        if (loose.isEmpty() && padless.isEmpty()) {
             return;
         }
         Map<String, Integer> byStored = new HashMap<>();
@@ -610,7 +618,9 @@ final class JdbcRowCopier implements RowCopier {
                 String text = Values.keyText(value);
                 spelt.add(text);
                 String held = text;
-                if (loose.contains(p) && value instanceof String string) {
+                if (padless.contains(p) && value instanceof String string) {
+                    held = string.stripTrailing();
+                } else if (loose.contains(p) && value instanceof String string) {
                     try {
                         Object written = Values.writtenValue(string, targetKey.get(p));
                         held = written instanceof String || written == null ? text : Values.keyText(written);
@@ -669,8 +679,8 @@ final class JdbcRowCopier implements RowCopier {
             p++;
         }
         return UnholdableValueException.of(targetKey.get(p).name(), Holdable.quoted(spelt.get(p)),
-                targetKey.get(p).typeName() + " key column stores it as " + stored.get(p) + ", " + whose
-                        + ": the two rows would be one").at(table, String.join("|", spelt));
+                targetKey.get(p).typeName() + " key column stores it as '" + Holdable.quoted(stored.get(p)) + "', "
+                        + whose + ": the two rows would be one").at(table, String.join("|", spelt));
     }
 
     /** The key an upsert was asked by, with the context of its write and the phase of the source row. */
@@ -779,8 +789,10 @@ final class JdbcRowCopier implements RowCopier {
      * source comparing loosely cannot hold both; one comparing exactly may have deleted it): it is deleted and the
      * row written again. When the source does hold a row under exactly that spelling (a binary or no-pad collation
      * telling {@code 'a'} from {@code 'A'} or {@code 'a '}), the target cannot hold both rows apart: the sync
-     * fails, so that its keys are recorded, never silently merged. Which of the two a source does is asked of the
-     * source itself, not inferred from its product: collations differ per column.
+     * fails, so that its keys are recorded, never silently merged, with an {@link UnholdableValueException} naming
+     * the row, so that the backfill and repair copy the other rows and do not say that running again would help.
+     * Which of the two a source does is asked of the source itself, not inferred from its product: collations
+     * differ per column.
      */
     private void respell(Connection target, CopyDialect dialect, Limits limits, TableColumns columns,
                          TableMapping mapping, Store from, Store to, TableColumns sourceColumns,
@@ -814,11 +826,13 @@ final class JdbcRowCopier implements RowCopier {
                         if (!spelling(copiedKey, sourceKey, keyColumns, false)
                                 .equals(spelling(values, sourceKey, keyColumns, true))) {
                             if (sourceHoldsExactly(from, to, mapping, sourceColumns, parts, values)) {
-                                throw new SQLException("the " + to + " store's key of " + columns.quotedTable()
-                                        + " calls '" + held.replace('\u0000', '|') + "' and '"
-                                        + keyText(copied, keyColumns).replace('\u0000', '|') + "' one key, but the"
-                                        + " authoritative store holds them apart: the row cannot be copied; give the "
-                                        + to + " store's key a collation that tells them apart");
+                                // a refusal by name, as a value the target cannot hold: syncing again cannot help
+                                // while the source holds both rows (a plain failure made the backfill say it would)
+                                List<String> spelt = spelling(copiedKey, sourceKey, keyColumns, false);
+                                throw mergedKey(mapping.table(to), keyColumns, spelt, parts, "the key of the " + from
+                                        + " store's row '" + held.replace('\u0000', '|') + "' too, while the " + from
+                                        + " store holds them apart (give the " + to + " store's key a collation that"
+                                        + " tells them apart)");
                             }
                             stale.add(copied);
                         }
@@ -937,6 +951,14 @@ final class JdbcRowCopier implements RowCopier {
 
     private static boolean isChar(TableColumns.Column column) {
         return column.sqlType() == java.sql.Types.CHAR || column.sqlType() == java.sql.Types.NCHAR;
+    }
+
+    /**
+     * Whether a text key column takes {@code 'a '} as the key {@code 'a'}: a {@code CHAR} (it drops or pads trailing
+     * spaces on every product) or a MySQL/MariaDB column under a PAD SPACE collation ({@code utf8mb4_bin} too).
+     */
+    private static boolean padsKeys(TableColumns.Column column) {
+        return isChar(column) || column.declared() != null && column.declared().padSpace();
     }
 
     /** Key values as texts compared exactly ({@code CHAR} padding aside). */

@@ -22,8 +22,13 @@ import org.jspecify.annotations.Nullable;
  *                null for other columns
  * @param labels  the values an {@code ENUM} or {@code SET} lists, in their order; empty for other columns
  * @param wideTimestamps whether the server's {@code TIMESTAMP} reaches 2106 (MariaDB 11.5 and later), not 2038
+ * @param padSpace whether the column's collation is a PAD SPACE one, comparing {@code 'a'} and {@code 'a '} as one
+ *                 text: every collation but {@code binary}, MariaDB's {@code _nopad_} ones and MySQL's {@code _0900_}
+ *                 ones (MariaDB 11.4.5's alias {@code utf8mb4_0900_bin} of the PAD SPACE {@code utf8mb4_bin} is
+ *                 taken as NO PAD: the copier's read-back check still finds a key it merges)
  */
-record MySqlColumn(String type, @Nullable String charset, List<String> labels, boolean wideTimestamps) {
+record MySqlColumn(String type, @Nullable String charset, List<String> labels, boolean wideTimestamps,
+                   boolean padSpace) {
 
     /**
      * What {@code SHOW FULL COLUMNS} says of a column: its {@code Type} and its {@code Collation} (null: none), on a
@@ -34,7 +39,10 @@ record MySqlColumn(String type, @Nullable String charset, List<String> labels, b
         String charset = collation == null || collation.indexOf('_') < 0 ? null
                 : collation.substring(0, collation.indexOf('_')).toLowerCase(Locale.ROOT);
         List<String> labels = lower.startsWith("enum(") || lower.startsWith("set(") ? parseLabels(type) : List.of();
-        return new MySqlColumn(lower, charset, labels, wideTimestamps);
+        String collated = collation == null ? null : collation.toLowerCase(Locale.ROOT);
+        boolean padSpace = collated != null && !collated.equals("binary") && !collated.contains("_nopad_")
+                && !collated.contains("_0900_");
+        return new MySqlColumn(lower, charset, labels, wideTimestamps, padSpace);
     }
 
     /**
