@@ -2,11 +2,18 @@ package io.dualwrite.spring.boot.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.spring.jobs.DualWriteJobRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.boot.DefaultApplicationArguments;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -89,6 +96,45 @@ class StarterBreak17Test {
                         "dualwrite.mybatis.merchant-id-paths=",
                         "dualwrite.new-datasource.hikari.connection-init-sql=")
                 .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    /**
+     * {@code dualwrite.job.report} under a path where a file stands in for a directory: the runner could create no
+     * directory there, so the job ran (a backfill copied every row) and only then failed writing the report, with exit
+     * code 2. A bad value must fail start-up before any row is touched: the new store stays as it was.
+     */
+    @Test
+    void aReportUnderAFileFailsStartUpBeforeTheJobTouchesARow(@TempDir Path directory) throws Exception {
+        Path file = Files.writeString(directory.resolve("reports"), "not a directory");
+        for (Path report : List.of(file.resolve("backfill.json"), file.resolve("nightly").resolve("backfill.json"))) {
+            try (JobStores stores = JobStores.create(TestDatabases.Kind.H2, TestDatabases.Kind.H2).seed(20)) {
+                new ApplicationContextRunner().withUserConfiguration(DualWriteJobConfiguration.class)
+                        .with(stores.beans())
+                        .withPropertyValues("dualwrite.job=backfill", "dualwrite.job.exit=false",
+                                "dualwrite.job.report=" + report)
+                        .run(context -> {
+                            if (context.getStartupFailure() == null) { // as before: the job runs
+                                context.getBean(DualWriteJobRunner.class).run(new DefaultApplicationArguments());
+                            }
+                            assertThat(context).hasFailed();
+                            assertThat(rootCause(context.getStartupFailure())).isInstanceOf(IllegalArgumentException.class)
+                                    .hasMessageContaining("dualwrite.job.report must be a file in a directory")
+                                    .hasMessageContaining("'" + file + "' in '" + report + "' is a file")
+                                    .hasMessageContaining("name a file in a directory");
+                        });
+                assertThat(stores.oldOrders()).hasSize(20);
+                assertThat(stores.newOrders()).as("no row copied to the new store").isEmpty();
+                assertThat(stores.newItems()).isEmpty();
+            }
+        }
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     /** The analysis Spring Boot would print: the first analyzer registered in spring.factories that knows the failure. */
