@@ -52,4 +52,37 @@ class MyBatisBreak17Test {
             }
         }
     }
+
+    /**
+     * The same through two session factories ({@code DualWriteMappers}): marked inserts and updates of m-1
+     * ({@code DUAL_WRITE}) and m-2 (the system's {@code OLD_ONLY}) inside a scope of migration {@code payments} for
+     * m-2. The proxy took the open context's ids for the orders migration instead of the call's own, so m-1's rows
+     * were synced as m-2's and never reached the new store, unrecorded. Inside a payments scope without ids, the
+     * call's own ids decide too; a call without ids of its own still takes the open scope's.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
+    void markedWritesThroughTwoSessionFactoriesInsideAScopeOfAnotherMigrationFollowTheirOwnMerchants(
+            TestDatabases.Kind kind) throws Exception {
+        for (String scopeMerchant : new String[] {"m-2", null}) {
+            try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(kind)) {
+                DualWriteMappers mappers = stores.mappers(TwoStoreOrderMapper.class)
+                        .rules(ContextRules.builder("orders").merchantIdPath("merchantNo").build()).build();
+                TwoStoreOrderMapper orders = mappers.mapper(TwoStoreOrderMapper.class);
+                try (MigrationContext.Scope payments = MigrationContext.forMigration("payments")
+                        .merchantId(scopeMerchant).open()) {
+                    Order first = new Order("m-1", "NEW", "1.00");
+                    Order second = new Order("m-2", "NEW", "2.00");
+                    orders.insert(first);
+                    orders.insert(second);
+                    orders.updateStatus(first.getId(), "m-1", "PAID");
+                    orders.updateStatus(second.getId(), "m-2", "PAID");
+                }
+                assertThat(MyBatisBreakSupport.rows(stores.oldDb)).as("scope of %s", scopeMerchant).hasSize(2);
+                assertThat(MyBatisBreakSupport.rows(stores.newDb)).as("scope of %s", scopeMerchant)
+                        .isEqualTo(MyBatisBreakSupport.rowsOf(stores.oldDb, "m-1")).hasSize(1);
+                assertThat(stores.changeLogEntries()).as("scope of %s", scopeMerchant).isEmpty();
+            }
+        }
+    }
 }
