@@ -85,4 +85,57 @@ class MyBatisBreak17Test {
             }
         }
     }
+
+    /**
+     * A read of m-1 (switched to {@code NEW_PRIMARY}) inside a scope of migration {@code payments} for m-2: the
+     * route to the new-store counterpart was decided by that scope's merchant (m-2, {@code DUAL_WRITE}), so the
+     * caller got the old store's row while the new store was authoritative for it. Read as a list, through a result
+     * handler and through a cursor, it now runs as its counterpart, as without the scope.
+     */
+    @ParameterizedTest
+    @EnumSource(value = MyBatisBreakReviewTest.ReadKind.class)
+    void aReadInsideAScopeOfAnotherMigrationIsRoutedByItsOwnMerchant(MyBatisBreakReviewTest.ReadKind kind)
+            throws Exception {
+        try (SplitTableTest.Split split = new SplitTableTest.Split(TestDatabases.Kind.H2)) {
+            split.switchboard.switchStore().setMerchantPhase("orders", "m-1", MigrationPhase.DUAL_WRITE);
+            split.switchboard.switchStore().setMerchantPhase("orders", "m-2", MigrationPhase.DUAL_WRITE);
+            Order first = new Order("m-1", "NEW", "10.00");
+            try (SqlSession session = split.sessions.openSession(true)) {
+                session.getMapper(OrderMapper.class).insert(first);
+                session.getMapper(OrderMapper.class).insert(new Order("m-2", "NEW", "20.00"));
+            }
+            split.switchboard.switchStore().setMerchantPhase("orders", "m-1", MigrationPhase.NEW_PRIMARY);
+            split.newDb.execute("UPDATE order_heads SET status = 'ON-NEW' WHERE merchant_no = 'm-1'");
+            java.util.List<String> statuses;
+            try (MigrationContext.Scope payments = MigrationContext.forMigration("payments").merchantId("m-2").open();
+                 SqlSession session = split.sessions.openSession(true)) {
+                statuses = statusesRead(session, kind, first.getId());
+            }
+            assertThat(statuses).containsExactly("ON-NEW");
+            java.util.Map<Long, String> expected = new java.util.TreeMap<>(split.oldRowsOf("m-1"));
+            expected.putAll(split.oldRowsOf("m-2"));
+            expected.computeIfPresent(first.getId(), (id, row) -> row.replace(" NEW ", " ON-NEW "));
+            assertThat(split.newRows()).isEqualTo(expected).hasSize(2);
+            assertThat(split.changeLogEntries()).isZero();
+        }
+    }
+
+    /** The statuses m-1's read by merchant returns, read as {@code kind} says. */
+    private static java.util.List<String> statusesRead(SqlSession session, MyBatisBreakReviewTest.ReadKind kind,
+                                                       long id) throws Exception {
+        java.util.Map<String, Object> parameter = java.util.Map.of("id", id, "merchantNo", "m-1");
+        String select = "io.dualwrite.mybatis.OrderMapper.selectByMerchant";
+        java.util.List<String> statuses = new java.util.ArrayList<>();
+        switch (kind) {
+            case LIST -> session.<Order>selectList(select, parameter).forEach(o -> statuses.add(o.getStatus()));
+            case HANDLER -> session.select(select, parameter,
+                    context -> statuses.add(((Order) context.getResultObject()).getStatus()));
+            case CURSOR -> {
+                try (org.apache.ibatis.cursor.Cursor<Order> cursor = session.selectCursor(select, parameter)) {
+                    cursor.forEach(o -> statuses.add(o.getStatus()));
+                }
+            }
+        }
+        return statuses;
+    }
 }
