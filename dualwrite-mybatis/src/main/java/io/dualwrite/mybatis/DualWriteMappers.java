@@ -187,7 +187,7 @@ public final class DualWriteMappers {
         }
         MigrationContext after = context;
         List<MigrationContext> afterElements = elementContexts;
-        if (MigrationContext.current().isEmpty()) {
+        if (LazyLoads.openOf(migration) == null) {
             // the ids again, with what MyBatis set during the call: an order id the database generated, read
             // before the call, was missing, and the row of an order switched apart from its merchant was synced
             // under the merchant's phase (or not at all), unrecorded; a key of DualWrite.ORDER_ID was not found
@@ -253,7 +253,8 @@ public final class DualWriteMappers {
     }
 
     /**
-     * The contexts of the elements of a list or array key argument, in order, when no context is open: each read
+     * The contexts of the elements of a list or array key argument, in order, when no context of the migration is
+     * open: each read
      * by the statement's rules from the arguments with that element alone in the list, else the call's context. A
      * {@code <foreach>} insert of several merchants' orders gives the call no merchant (the elements disagree), so
      * its keys were all synced under a context without ids, resolved to the system's phase: the rows of a merchant
@@ -261,7 +262,7 @@ public final class DualWriteMappers {
      */
     private List<MigrationContext> elementContexts(String statementId, Method method, Write write, Object[] arguments,
                                                    MigrationContext context) {
-        if (MigrationContext.current().isPresent() || write.keyArgument() < 0 || write.keyArgument() >= arguments.length) {
+        if (LazyLoads.openOf(migration) != null || write.keyArgument() < 0 || write.keyArgument() >= arguments.length) {
             return List.of();
         }
         Object argument = arguments[write.keyArgument()];
@@ -734,15 +735,20 @@ public final class DualWriteMappers {
 
     private MigrationContext contextOf(String statementId, Method method, Object[] arguments) {
         MigrationContext open = MigrationContext.current().orElse(null);
-        if (open != null) {
-            return open.migration().equals(migration) ? open : MigrationContext.forMigration(migration)
-                    .orderId(open.orderId().orElse(null)).merchantId(open.merchantId().orElse(null))
-                    .userId(open.userId().orElse(null)).build();
+        if (open != null && open.migration().equals(migration)) {
+            return open;
         }
         Object parameter = new ParamNameResolver(factories.get(Store.OLD).getConfiguration(), method)
                 .getNamedParams(arguments);
         MigrationContext found = extractor.contextFor(statementId, parameter);
-        return found != null ? found : MigrationContext.forMigration(migration).build();
+        if (found != null) {
+            // also inside a scope of another migration (a service's payments scope around its orders): the call's own
+            // ids decide, as the interceptor's do; that scope's merchant synced another merchant's rows, unrecorded
+            return found;
+        }
+        return open == null ? MigrationContext.forMigration(migration).build() : MigrationContext.forMigration(migration)
+                .orderId(open.orderId().orElse(null)).merchantId(open.merchantId().orElse(null))
+                .userId(open.userId().orElse(null)).build();
     }
 
     /**

@@ -54,7 +54,19 @@ final class LazyLoads implements ProxyFactory {
     }
 
     /**
-     * {@code cursor} with its rows mapped under {@code context} (unless one is open then): MyBatis maps a cursor's rows
+     * The open context when it is one of {@code migration}; null when none is open or the open one is of another
+     * migration. A {@code DualWriteDataSource} ignores a context of another migration, so such a context (a scope a
+     * service opened for its payments, around a call writing orders too) must not stand in for the mapper call's own:
+     * it did, and the call's ids were never read, so its rows followed the unattributed rule; without a merchant
+     * column, the rows of a merchant that double-writes never reached the new store, unrecorded.
+     */
+    static @Nullable MigrationContext openOf(String migration) {
+        MigrationContext open = MigrationContext.current().orElse(null);
+        return open != null && open.migration().equals(migration) ? open : null;
+    }
+
+    /**
+     * {@code cursor} with its rows mapped under {@code context} (unless one of its migration is open then): MyBatis maps a cursor's rows
      * while the caller iterates, after the read's scope closed, so lazy proxies made then carried no context.
      */
     static <T> org.apache.ibatis.cursor.Cursor<T> mappedIn(org.apache.ibatis.cursor.Cursor<T> cursor,
@@ -82,7 +94,7 @@ final class LazyLoads implements ProxyFactory {
         }
 
         private <R> R inContext(java.util.function.Supplier<R> read) {
-            if (MigrationContext.current().isPresent()) {
+            if (openOf(context.migration()) != null) {
                 return read.get();
             }
             try (MigrationContext.Scope scope = context.open()) {
@@ -111,8 +123,8 @@ final class LazyLoads implements ProxyFactory {
 
         @Override
         public boolean load(String property) throws SQLException {
-            if (MigrationContext.current().isPresent()) {
-                return super.load(property); // an open context wins, as at the interceptor
+            if (openOf(context.migration()) != null) {
+                return super.load(property); // an open context of the migration wins, as at the interceptor
             }
             try (MigrationContext.Scope scope = context.open()) {
                 return super.load(property);
@@ -121,7 +133,7 @@ final class LazyLoads implements ProxyFactory {
 
         @Override
         public void loadAll() throws SQLException {
-            if (MigrationContext.current().isPresent()) {
+            if (openOf(context.migration()) != null) {
                 super.loadAll();
                 return;
             }

@@ -207,7 +207,7 @@ public final class MigrationContextInterceptor implements Interceptor {
     private Object call(Invocation invocation, Object executor, boolean update, boolean batching) throws Throwable {
         MappedStatement statement = (MappedStatement) invocation.getArgs()[0];
         Object parameter = invocation.getArgs()[1];
-        MigrationContext open = MigrationContext.current().orElse(null);
+        MigrationContext open = LazyLoads.openOf(rules.migration());
         if (open != null) {
             if (update && batching) {
                 queue(executor, open); // the flush may run after the application's scope has closed

@@ -39,7 +39,8 @@ public class DualWriteJobProperties {
     private @Nullable String migration;
 
     /**
-     * File the JSON report is written to (replaced if it exists). The text report is always logged.
+     * File the JSON report is written to (replaced if it exists; missing directories are created). The text report
+     * is always logged.
      */
     private @Nullable Path report;
 
@@ -114,6 +115,20 @@ public class DualWriteJobProperties {
         if (report != null && Files.isDirectory(report)) {
             throw new IllegalArgumentException("dualwrite.job.report must be a file to write the JSON report to, but '"
                     + report + "' is a directory; name a file in it, e.g. " + report.resolve("dualwrite-report.json"));
+        }
+        if (report != null) {
+            // the directories the runner would create must be creatable: a file where one belongs fails start-up
+            // here, not the report after the job has copied or repaired rows
+            for (Path parent = report.toAbsolutePath().getParent(); parent != null; parent = parent.getParent()) {
+                if (Files.isDirectory(parent)) {
+                    break;
+                }
+                if (Files.exists(parent)) {
+                    throw new IllegalArgumentException("dualwrite.job.report must be a file in a directory, but '"
+                            + parent + "' in '" + report + "' is a file, not a directory; name a file in a"
+                            + " directory, e.g. " + parent.resolveSibling("dualwrite-report.json"));
+                }
+            }
         }
         this.report = report;
     }

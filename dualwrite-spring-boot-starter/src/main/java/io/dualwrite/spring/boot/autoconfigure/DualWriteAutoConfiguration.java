@@ -1,10 +1,13 @@
 package io.dualwrite.spring.boot.autoconfigure;
 
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of dualwrite from {@code dualwrite.*} properties ({@link DualWriteProperties}). It imports
@@ -37,4 +40,14 @@ import org.springframework.context.annotation.Import;
         MyBatisConfiguration.class, ReconcilerConfiguration.class, DualWriteAopConfiguration.class,
         DualWriteEndpointConfiguration.class, DualWriteMetricsConfiguration.class, DualWriteJobConfiguration.class})
 public class DualWriteAutoConfiguration {
+
+    /**
+     * Refuses a blank {@code dualwrite.*} value Spring Boot would bind as nothing ({@link BlankProperties}), before
+     * any bean is made: a bean such a value selects would otherwise be missing, and start-up would fail naming no
+     * property.
+     */
+    @Bean
+    static BeanFactoryPostProcessor dualwriteBlankPropertiesCheck(Environment environment) {
+        return beanFactory -> BlankProperties.check(environment);
+    }
 }
