@@ -879,14 +879,17 @@ final class Metadata {
     private final Map<TableMapping, Read<Boolean>> oldTransactional = new ConcurrentHashMap<>();
     private final Map<TableMapping, Read<Boolean>> newTransactional = new ConcurrentHashMap<>();
 
-    /** The table's columns in table order, read with an empty query on {@code connection}. */
-    List<String> columnOrder(Store store, Connection connection, String table) throws SQLException {
+    /**
+     * The table's columns in table order, read with an empty query on {@code connection}; {@code table} is the name
+     * as configured (the cache's key), {@code spelled} as the query names it ({@link KeyTexts#table}).
+     */
+    List<String> columnOrder(Store store, Connection connection, String table, String spelled) throws SQLException {
         String key = store + "#" + table.toLowerCase(Locale.ROOT);
         List<String> known = columns.get(key);
         if (known == null) {
             List<String> names = new ArrayList<>();
             try (java.sql.Statement statement = connection.createStatement();
-                 ResultSet empty = statement.executeQuery("SELECT * FROM " + table + " WHERE 1 = 0")) {
+                 ResultSet empty = statement.executeQuery("SELECT * FROM " + spelled + " WHERE 1 = 0")) {
                 ResultSetMetaData meta = empty.getMetaData();
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
                     names.add(meta.getColumnName(i));

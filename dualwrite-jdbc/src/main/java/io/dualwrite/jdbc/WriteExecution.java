@@ -886,9 +886,10 @@ final class WriteExecution {
 
     /** The positions of {@code wanted} in the insert's column list (or the table's columns); null if one is missing. */
     private @Nullable List<Integer> positions(Connection physical, List<String> wanted) throws SQLException {
+        // under the guard's savepoint: a failed read must not abort the caller's PostgreSQL transaction
         List<String> columns = analysis.insertColumns() != null ? analysis.insertColumns()
-                : connection.config.metadata().columnOrder(connection.store(), physical,
-                        analysis.mapping().table(connection.store()));
+                : guarded(physical, () -> connection.config.metadata().columnOrder(connection.store(), physical,
+                        analysis.mapping().table(connection.store()), table(physical)));
         return io.dualwrite.jdbc.statement.StatementAnalyzer.indexesOf(columns, wanted);
     }
 
@@ -1089,10 +1090,21 @@ final class WriteExecution {
         return dialect == null ? column : dialect.column(column);
     }
 
-    /** The mapped table's name for SQL this class adds: as the catalog spells it on PostgreSQL and H2 ({@link #quote}). */
+    /**
+     * The mapped table's name for SQL this class adds: as the catalog spells it on PostgreSQL and H2 ({@link #quote});
+     * on MySQL and MariaDB each part in backticks, which reaches the same table as the bare name (their case rule is
+     * the server's, quoted or not) and lets a reserved word ({@code group}) be one.
+     */
     private String table(Connection physical) {
         String configured = analysis.mapping().table(connection.store());
         Dialect dialect = connection.config.dialect(connection.store());
+        if (dialect == Dialect.MYSQL) {
+            List<String> parts = new ArrayList<>();
+            for (String part : configured.split("\\.", -1)) {
+                parts.add(dialect.column(part));
+            }
+            return String.join(".", parts);
+        }
         return dialect == Dialect.POSTGRESQL || dialect == Dialect.H2 ? keyTexts(physical).table(configured) : configured;
     }
 
@@ -1105,9 +1117,9 @@ final class WriteExecution {
         T run() throws SQLException;
     }
 
-    private List<List<Object>> guarded(Connection physical, SqlWork<List<List<Object>>> select) throws SQLException {
+    private <T> T guarded(Connection physical, SqlWork<T> work) throws SQLException {
         return guarded(physical, connection.config.dialect(connection.store(), physical), connection.inSqlTransaction(),
-                select);
+                work);
     }
 
     /**

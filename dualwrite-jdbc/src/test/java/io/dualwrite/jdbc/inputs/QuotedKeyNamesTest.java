@@ -165,6 +165,39 @@ class QuotedKeyNamesTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Kind.class, names = {"POSTGRES", "MARIADB"})
+    void upsertWithoutAColumnListOnATableOfAReservedWordKeepsTheCallersTransaction(Kind kind) throws SQLException {
+        // an upsert without a column list makes the library read the table's column order: on PostgreSQL a failed
+        // read aborted the caller's transaction, on MariaDB it left the upsert's rows unknown
+        TableMapping group = TableMapping.builder("group").build();
+        String quoted = kind == Kind.MARIADB ? "`group`" : "\"group\"";
+        try (Fixture fixture = Fixture.builder(kind, kind).mappings(group).build()) {
+            String table = "CREATE TABLE " + quoted + " (id BIGINT PRIMARY KEY, val VARCHAR(20))";
+            fixture.onOld(table);
+            fixture.onNew(table);
+            String upsert = kind == Kind.MARIADB
+                    ? "INSERT INTO `group` VALUES (?, ?) ON DUPLICATE KEY UPDATE val = VALUES(val)"
+                    : "INSERT INTO \"group\" VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET val = EXCLUDED.val";
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try (PreparedStatement statement = connection.prepareStatement(upsert)) {
+                    for (Object[] row : new Object[][] {{1L, "a"}, {2L, "b"}, {1L, "c"}}) {
+                        statement.setLong(1, (Long) row[0]);
+                        statement.setString(2, (String) row[1]);
+                        statement.executeUpdate();
+                    }
+                }
+                connection.commit();
+            }
+            String select = "SELECT id, val FROM " + quoted + " ORDER BY id";
+            assertThat(Rows.assertSame(fixture.oldDb, select, fixture.newDb, select))
+                    .containsExactly(Rows.expected("id", 1, "val", "c"), Rows.expected("id", 2, "val", "b"));
+            assertThat(fixture.scopedResyncs()).isEmpty();
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
     /** {@code quoted}: the key column as each store's DDL spells it; {@code configured}: as the mapping names it. */
     private static void keyedByReservedWord(Kind oldKind, Kind newKind, String quoted, String configured)
             throws SQLException {
