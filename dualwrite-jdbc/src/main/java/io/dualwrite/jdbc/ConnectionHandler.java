@@ -1900,7 +1900,13 @@ final class ConnectionHandler implements InvocationHandler {
         Dialect dialect = config.dialect(store);
         String sql;
         if (dialect == Dialect.POSTGRESQL) {
-            sql = "SELECT currval(pg_get_serial_sequence(?, ?))";
+            // the table and key column as the catalog spells them: pg_get_serial_sequence folds an unquoted table name
+            // ("Order" became order, not found) and takes the column literally; of two columns differing only in
+            // case, the one an unquoted name reaches
+            sql = "SELECT currval(pg_get_serial_sequence((" + Metadata.REGCLASS + ")::text, (SELECT a.attname::text"
+                    + " FROM pg_attribute a WHERE a.attrelid = " + Metadata.REGCLASS + " AND a.attnum > 0"
+                    + " AND NOT a.attisdropped AND lower(a.attname) = lower(?) ORDER BY a.attname = lower(?) DESC,"
+                    + " a.attname = ? DESC LIMIT 1)))";
         } else if (dialect == Dialect.MYSQL) {
             sql = "SELECT LAST_INSERT_ID()";
         } else {
@@ -1910,9 +1916,13 @@ final class ConnectionHandler implements InvocationHandler {
         Savepoint guard = dialect == Dialect.POSTGRESQL && !connection.getAutoCommit() ? connection.setSavepoint() : null;
         try (java.sql.PreparedStatement select = connection.prepareStatement(sql)) {
             if (dialect == Dialect.POSTGRESQL) {
+                String key = (store == Store.OLD ? analysis.mapping().primaryKey()
+                        : analysis.mapping().newPrimaryKey()).get(0);
                 select.setString(1, analysis.mapping().table(store));
-                select.setString(2, (store == Store.OLD ? analysis.mapping().primaryKey()
-                        : analysis.mapping().newPrimaryKey()).get(0));
+                select.setString(2, analysis.mapping().table(store));
+                select.setString(3, key);
+                select.setString(4, key);
+                select.setString(5, key);
             }
             try (java.sql.ResultSet result = select.executeQuery()) {
                 Object key = result.next() ? result.getObject(1) : null;

@@ -1089,10 +1089,21 @@ final class WriteExecution {
         return dialect == null ? column : dialect.column(column);
     }
 
-    /** The mapped table's name for SQL this class adds: as the catalog spells it on PostgreSQL and H2 ({@link #quote}). */
+    /**
+     * The mapped table's name for SQL this class adds: as the catalog spells it on PostgreSQL and H2 ({@link #quote});
+     * on MySQL and MariaDB each part in backticks, so that a table named with a reserved word ({@code order}, {@code
+     * group}) is reached (quoting does not change how those servers compare table names).
+     */
     private String table(Connection physical) {
         String configured = analysis.mapping().table(connection.store());
         Dialect dialect = connection.config.dialect(connection.store());
+        if (dialect == Dialect.MYSQL) {
+            List<String> parts = new ArrayList<>();
+            for (String part : configured.split("\\.", -1)) {
+                parts.add(dialect.column(part));
+            }
+            return String.join(".", parts);
+        }
         return dialect == Dialect.POSTGRESQL || dialect == Dialect.H2 ? keyTexts(physical).table(configured) : configured;
     }
 
