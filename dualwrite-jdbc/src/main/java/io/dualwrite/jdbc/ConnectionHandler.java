@@ -544,23 +544,37 @@ final class ConnectionHandler implements InvocationHandler {
     /**
      * Reads, when due (once per catalog refresh and store), the other names under which statements write the
      * mapped tables ({@link Metadata#readOtherNames}) and tells the analyzer. Only on a connection in auto-commit,
-     * as the pool handed it out: the read then joins no transaction of the application's. Never throws.
+     * as the pool handed it out: the read then joins no transaction of the application's. On the new store, before
+     * this connection's first statement is rewritten for it, also the new tables' spellings ({@link
+     * Metadata#readNewSpellings}) when due ({@link Metadata#newSpellingsDue}): also on a connection a pool hands out
+     * outside auto-commit (the transaction of that catalog read, the connection's only one, is rolled back), and again
+     * while a new table was not found, so that a table created after the last read is named as spelled. Never throws.
      */
     private void learnOtherNames(Store on, Connection connection) {
         Metadata metadata = config.metadata();
-        if (!metadata.otherNamesDue(on)) {
+        boolean namesDue = metadata.otherNamesDue(on);
+        boolean spellingsDue = on == Store.NEW
+                && metadata.newSpellingsDue(config.analyzer().newSpellingMissing());
+        if (!namesDue && !spellingsDue) {
             return;
         }
         try {
-            if (!connection.getAutoCommit()) {
-                return;
-            }
+            boolean autoCommit = connection.getAutoCommit();
             Dialect dialect = config.dialect(on, connection);
-            config.analyzer().otherNames(metadata.readOtherNames(on, connection, dialect,
-                    config.analyzer().mappings()));
-            if (on == Store.NEW) { // before this connection's first statement is rewritten for the new store's names
-                config.analyzer().newSpellings(Metadata.readNewSpellings(connection, dialect,
+            if (namesDue && autoCommit) {
+                config.analyzer().otherNames(metadata.readOtherNames(on, connection, dialect,
                         config.analyzer().mappings()));
+            }
+            if (spellingsDue) {
+                try {
+                    config.analyzer().newSpellings(Metadata.readNewSpellings(connection, dialect,
+                            config.analyzer().mappings()));
+                    metadata.newSpellingsRead();
+                } finally {
+                    if (!autoCommit) {
+                        connection.rollback(); // only the catalog read ran on this connection
+                    }
+                }
             }
         } catch (SQLException | RuntimeException e) {
             config.warn(log, "other-names/" + on, "could not read the views and partitions of the mapped tables"

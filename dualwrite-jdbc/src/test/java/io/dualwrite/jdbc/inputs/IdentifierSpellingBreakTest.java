@@ -54,6 +54,92 @@ class IdentifierSpellingBreakTest {
         }
     }
 
+    @Test
+    void newPrimaryReachesAMixedCaseNewTableThroughAPoolThatHandsOutConnectionsOutsideAutoCommit() throws SQLException {
+        // a pool configured with autoCommit=false (a common Spring set-up): the connection the library first runs on
+        // in the new store is not in auto-commit
+        TableMapping orders = TableMapping.builder("orders").newTable("Order").rename("status", "Status").build();
+        try (Fixture fixture = Fixture.builder(Kind.POSTGRES, Kind.POSTGRES).mappings(orders)
+                .phase(MigrationPhase.NEW_PRIMARY).wrapNew(IdentifierSpellingBreakTest::outsideAutoCommit).build()) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, status VARCHAR(20))");
+            fixture.onNew("CREATE TABLE \"Order\" (id BIGINT PRIMARY KEY, \"Status\" VARCHAR(20))");
+            writeOrders(fixture);
+            assertThat(Rows.assertSame(fixture.newDb, "SELECT id, \"Status\" AS status FROM \"Order\" ORDER BY id",
+                    fixture.oldDb, "SELECT id, status FROM orders ORDER BY id")).hasSize(3);
+            assertThat(fixture.scopedResyncs()).isEmpty();
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
+    @Test
+    void newPrimaryReachesAMixedCaseNewTableCreatedAfterTheDataSourceFirstRanOnTheNewStore() throws SQLException {
+        // the data source first runs on the new store for another table; "Order" is created after that
+        TableMapping items = TableMapping.builder("items").build();
+        TableMapping orders = TableMapping.builder("orders").newTable("Order").rename("status", "Status").build();
+        try (Fixture fixture = Fixture.builder(Kind.POSTGRES, Kind.POSTGRES).mappings(items, orders)
+                .phase(MigrationPhase.NEW_PRIMARY).build()) {
+            fixture.onOld("CREATE TABLE items (id BIGINT PRIMARY KEY, note VARCHAR(20))",
+                    "CREATE TABLE orders (id BIGINT PRIMARY KEY, status VARCHAR(20))");
+            fixture.onNew("CREATE TABLE items (id BIGINT PRIMARY KEY, note VARCHAR(20))");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement insert = connection.prepareStatement("INSERT INTO items (id, note) VALUES (1, 'a')")) {
+                assertThat(insert.executeUpdate()).isEqualTo(1);
+            }
+            fixture.onNew("CREATE TABLE \"Order\" (id BIGINT PRIMARY KEY, \"Status\" VARCHAR(20))");
+            writeOrders(fixture);
+            assertThat(Rows.assertSame(fixture.newDb, "SELECT id, \"Status\" AS status FROM \"Order\" ORDER BY id",
+                    fixture.oldDb, "SELECT id, status FROM orders ORDER BY id")).hasSize(3);
+            assertThat(Rows.assertSame(fixture.newDb, "SELECT id, note FROM items ORDER BY id",
+                    fixture.oldDb, "SELECT id, note FROM items ORDER BY id")).hasSize(1);
+            assertThat(fixture.scopedResyncs()).isEmpty();
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
+    /** The application's writes of {@code orders} in one transaction: inserts, an update and a read by another column. */
+    private static void writeOrders(Fixture fixture) throws SQLException {
+        try (Connection connection = fixture.dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO orders (id, status) VALUES (?, ?)")) {
+                for (long id = 1; id <= 3; id++) {
+                    insert.setLong(1, id);
+                    insert.setString(2, id == 2 ? "NEW" : "PAID");
+                    assertThat(insert.executeUpdate()).isEqualTo(1);
+                }
+            }
+            try (PreparedStatement update = connection.prepareStatement("UPDATE orders SET status = ? WHERE status = ?")) {
+                update.setString(1, "SHIPPED");
+                update.setString(2, "PAID");
+                assertThat(update.executeUpdate()).isEqualTo(2);
+            }
+            try (PreparedStatement read = connection.prepareStatement("SELECT status FROM orders WHERE id = ?")) {
+                read.setLong(1, 2);
+                try (java.sql.ResultSet rows = read.executeQuery()) {
+                    assertThat(rows.next()).isTrue();
+                    assertThat(rows.getString(1)).isEqualTo("NEW");
+                }
+            }
+            connection.commit();
+        }
+    }
+
+    /** {@code pool} as a pool configured with {@code autoCommit=false} hands its connections out. */
+    private static javax.sql.DataSource outsideAutoCommit(javax.sql.DataSource pool) {
+        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                IdentifierSpellingBreakTest.class.getClassLoader(), new Class<?>[] {javax.sql.DataSource.class},
+                (proxy, method, args) -> {
+                    try {
+                        Object result = method.invoke(pool, args);
+                        if (result instanceof Connection connection) {
+                            connection.setAutoCommit(false);
+                        }
+                        return result;
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
     /**
      * A MariaDB table named {@code order} (a reserved word, which the application quotes): an upsert's key select
      * and the read-back of an inserted text key with trailing spaces name the table; each must find its keys.
