@@ -277,6 +277,50 @@ class IdentifierSpellingBreakTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Kind.class, names = {"POSTGRES", "H2"})
+    void statementsAnalysedInDualWriteRunOnAMixedCaseNewTableAfterTheFlipToNewPrimary(Kind kind) throws SQLException {
+        // the same texts run before and after the flip on one data source: the analyses cached in DUAL_WRITE (made
+        // before the new store's spellings were read) must not be used with the configured names after it
+        TableMapping orders = TableMapping.builder("orders").newTable("Order").rename("status", "Status").build();
+        try (Fixture fixture = Fixture.builder(kind, kind).mappings(orders).build()) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, status VARCHAR(20))");
+            fixture.onNew("CREATE TABLE \"Order\" (id BIGINT PRIMARY KEY, \"Status\" VARCHAR(20))");
+            String insert = "INSERT INTO orders (id, status) VALUES (?, ?)";
+            String update = "UPDATE orders SET status = ? WHERE status = ?";
+            String read = "SELECT status FROM orders WHERE id = ?";
+            for (MigrationPhase phase : List.of(MigrationPhase.DUAL_WRITE, MigrationPhase.NEW_PRIMARY)) {
+                fixture.switches.setSystemPhase(Fixture.MIGRATION, phase);
+                long base = phase == MigrationPhase.DUAL_WRITE ? 0 : 10;
+                try (Connection connection = fixture.dataSource.getConnection()) {
+                    try (PreparedStatement statement = connection.prepareStatement(insert)) {
+                        for (long id = base + 1; id <= base + 2; id++) {
+                            statement.setLong(1, id);
+                            statement.setString(2, "NEW" + base);
+                            assertThat(statement.executeUpdate()).isEqualTo(1);
+                        }
+                    }
+                    try (PreparedStatement statement = connection.prepareStatement(update)) {
+                        statement.setString(1, "PAID" + base);
+                        statement.setString(2, "NEW" + base);
+                        assertThat(statement.executeUpdate()).isEqualTo(2);
+                    }
+                    try (PreparedStatement statement = connection.prepareStatement(read)) {
+                        statement.setLong(1, base + 1);
+                        try (java.sql.ResultSet rows = statement.executeQuery()) {
+                            assertThat(rows.next()).isTrue();
+                            assertThat(rows.getString(1)).isEqualTo("PAID" + base);
+                        }
+                    }
+                }
+            }
+            assertThat(Rows.assertSame(fixture.newDb, "SELECT id, \"Status\" AS status FROM \"Order\" ORDER BY id",
+                    fixture.oldDb, "SELECT id, status FROM orders ORDER BY id")).hasSize(4);
+            assertThat(fixture.scopedResyncs()).isEmpty();
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
     /** The application's writes of {@code orders} in one transaction: inserts, an update and a read by another column. */
     private static void writeOrders(Fixture fixture) throws SQLException {
         try (Connection connection = fixture.dataSource.getConnection()) {
