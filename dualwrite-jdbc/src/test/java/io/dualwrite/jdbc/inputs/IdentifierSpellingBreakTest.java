@@ -365,6 +365,33 @@ class IdentifierSpellingBreakTest {
                 });
     }
 
+    @Test
+    void mariadbNewPrimaryUpsertOntoANewTableNamedGroupKeepsItsKeys() throws SQLException {
+        // the upsert's key select runs on the new store, whose table is the reserved word group
+        TableMapping orders = TableMapping.builder("orders").newTable("group").rename("qty", "key").build();
+        try (Fixture fixture = Fixture.builder(Kind.MARIADB, Kind.MARIADB).mappings(orders)
+                .phase(MigrationPhase.NEW_PRIMARY).build()) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, code VARCHAR(20) UNIQUE, qty INT)");
+            fixture.onNew("CREATE TABLE `group` (id BIGINT PRIMARY KEY, code VARCHAR(20) UNIQUE, `key` INT)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 PreparedStatement upsert = connection.prepareStatement("INSERT INTO orders (id, code, qty)"
+                         + " VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE qty = qty + VALUES(qty)")) {
+                Object[][] rows = {{1L, "a", 1}, {2L, "b", 2}, {3L, "a", 5}};
+                for (Object[] row : rows) {
+                    upsert.setLong(1, (Long) row[0]);
+                    upsert.setString(2, (String) row[1]);
+                    upsert.setInt(3, (Integer) row[2]);
+                    upsert.executeUpdate();
+                }
+            }
+            assertThat(Rows.assertSame(fixture.newDb, "SELECT id, code, `key` AS qty FROM `group` ORDER BY id",
+                    fixture.oldDb, "SELECT id, code, qty FROM orders ORDER BY id"))
+                    .containsExactly(Rows.expected("id", 1, "code", "a", "qty", 6), Rows.expected("id", 2, "code", "b", "qty", 2));
+            assertThat(fixture.scopedResyncs()).isEmpty();
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
     /**
      * A MariaDB table named {@code order} (a reserved word, which the application quotes): an upsert's key select
      * and the read-back of an inserted text key with trailing spaces name the table; each must find its keys.
