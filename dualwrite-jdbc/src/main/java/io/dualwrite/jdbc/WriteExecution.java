@@ -887,8 +887,7 @@ final class WriteExecution {
     /** The positions of {@code wanted} in the insert's column list (or the table's columns); null if one is missing. */
     private @Nullable List<Integer> positions(Connection physical, List<String> wanted) throws SQLException {
         List<String> columns = analysis.insertColumns() != null ? analysis.insertColumns()
-                : connection.config.metadata().columnOrder(connection.store(), physical,
-                        analysis.mapping().table(connection.store()));
+                : connection.config.metadata().columnOrder(connection.store(), physical, table(physical));
         return io.dualwrite.jdbc.statement.StatementAnalyzer.indexesOf(columns, wanted);
     }
 
