@@ -419,6 +419,32 @@ class IdentifierSpellingBreakTest {
         }
     }
 
+    @Test
+    void writesRecordedWhileTheNewStoreWasDownAreRepairedIntoReservedWordNamesByTheReconcilerAndTheResolver()
+            throws Exception {
+        // old MariaDB `order` with columns group and value; new PostgreSQL "order" with group renamed "Group"
+        TableMapping order = TableMapping.builder("order").rename("group", "Group").build();
+        try (Fixture fixture = Fixture.builder(Kind.MARIADB, Kind.POSTGRES).mappings(order).build()) {
+            fixture.onOld("CREATE TABLE `order` (id BIGINT PRIMARY KEY, `group` VARCHAR(20), `value` INT)");
+            fixture.onNew("CREATE TABLE \"order\" (id BIGINT PRIMARY KEY, \"Group\" VARCHAR(20), \"value\" INT)");
+            fixture.newStoreDown();
+            try (Connection connection = fixture.dataSource.getConnection();
+                 java.sql.Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO `order` (id, `group`, `value`) VALUES (1, 'a', 1), (2, 'b', 2)");
+                statement.executeUpdate("UPDATE `order` SET `value` = `value` + 10 WHERE `group` = 'a'");
+                // not parsed (adjacent literals): a scoped resync of the table
+                statement.executeUpdate("UPDATE `order` SET `value` = 5 WHERE `group` = 'b' ''");
+            }
+            fixture.newStoreBack();
+            assertThat(fixture.records()).isNotEmpty();
+            fixture.resolveRecords();
+            assertThat(Rows.assertSame(fixture.oldDb, "SELECT id, `group` AS g, `value` AS v FROM `order` ORDER BY id",
+                    fixture.newDb, "SELECT id, \"Group\" AS g, \"value\" AS v FROM \"order\" ORDER BY id"))
+                    .containsExactly(Rows.expected("id", 1, "g", "a", "v", 11), Rows.expected("id", 2, "g", "b", "v", 5));
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
     /**
      * A MariaDB table named {@code order} (a reserved word, which the application quotes): an upsert's key select
      * and the read-back of an inserted text key with trailing spaces name the table; each must find its keys.
