@@ -544,23 +544,37 @@ final class ConnectionHandler implements InvocationHandler {
     /**
      * Reads, when due (once per catalog refresh and store), the other names under which statements write the
      * mapped tables ({@link Metadata#readOtherNames}) and tells the analyzer. Only on a connection in auto-commit,
-     * as the pool handed it out: the read then joins no transaction of the application's. Never throws.
+     * as the pool handed it out: the read then joins no transaction of the application's. On the new store, before
+     * this connection's first statement is rewritten for it, also the new tables' spellings ({@link
+     * Metadata#readNewSpellings}) when due ({@link Metadata#newSpellingsDue}): also on a connection a pool hands out
+     * outside auto-commit (the transaction of that catalog read, the connection's only one, is rolled back), and again
+     * while a new table was not found, so that a table created after the last read is named as spelled. Never throws.
      */
     private void learnOtherNames(Store on, Connection connection) {
         Metadata metadata = config.metadata();
-        if (!metadata.otherNamesDue(on)) {
+        boolean namesDue = metadata.otherNamesDue(on);
+        boolean spellingsDue = on == Store.NEW
+                && metadata.newSpellingsDue(config.analyzer().newSpellingMissing());
+        if (!namesDue && !spellingsDue) {
             return;
         }
         try {
-            if (!connection.getAutoCommit()) {
-                return;
-            }
+            boolean autoCommit = connection.getAutoCommit();
             Dialect dialect = config.dialect(on, connection);
-            config.analyzer().otherNames(metadata.readOtherNames(on, connection, dialect,
-                    config.analyzer().mappings()));
-            if (on == Store.NEW) { // before this connection's first statement is rewritten for the new store's names
-                config.analyzer().newSpellings(Metadata.readNewSpellings(connection, dialect,
+            if (namesDue && autoCommit) {
+                config.analyzer().otherNames(metadata.readOtherNames(on, connection, dialect,
                         config.analyzer().mappings()));
+            }
+            if (spellingsDue) {
+                try {
+                    config.analyzer().newSpellings(Metadata.readNewSpellings(connection, dialect,
+                            config.analyzer().mappings()));
+                    metadata.newSpellingsRead();
+                } finally {
+                    if (!autoCommit) {
+                        connection.rollback(); // only the catalog read ran on this connection
+                    }
+                }
             }
         } catch (SQLException | RuntimeException e) {
             config.warn(log, "other-names/" + on, "could not read the views and partitions of the mapped tables"
@@ -1900,7 +1914,13 @@ final class ConnectionHandler implements InvocationHandler {
         Dialect dialect = config.dialect(store);
         String sql;
         if (dialect == Dialect.POSTGRESQL) {
-            sql = "SELECT currval(pg_get_serial_sequence(?, ?))";
+            // the table and key column as the catalog spells them: pg_get_serial_sequence folds an unquoted table name
+            // ("Order" became order, not found) and takes the column literally; of two columns differing only in
+            // case, the one an unquoted name reaches
+            sql = "SELECT currval(pg_get_serial_sequence((" + Metadata.REGCLASS + ")::text, (SELECT a.attname::text"
+                    + " FROM pg_attribute a WHERE a.attrelid = " + Metadata.REGCLASS + " AND a.attnum > 0"
+                    + " AND NOT a.attisdropped AND lower(a.attname) = lower(?) ORDER BY a.attname = lower(?) DESC,"
+                    + " a.attname = ? DESC LIMIT 1)))";
         } else if (dialect == Dialect.MYSQL) {
             sql = "SELECT LAST_INSERT_ID()";
         } else {
@@ -1910,9 +1930,13 @@ final class ConnectionHandler implements InvocationHandler {
         Savepoint guard = dialect == Dialect.POSTGRESQL && !connection.getAutoCommit() ? connection.setSavepoint() : null;
         try (java.sql.PreparedStatement select = connection.prepareStatement(sql)) {
             if (dialect == Dialect.POSTGRESQL) {
+                String key = (store == Store.OLD ? analysis.mapping().primaryKey()
+                        : analysis.mapping().newPrimaryKey()).get(0);
                 select.setString(1, analysis.mapping().table(store));
-                select.setString(2, (store == Store.OLD ? analysis.mapping().primaryKey()
-                        : analysis.mapping().newPrimaryKey()).get(0));
+                select.setString(2, analysis.mapping().table(store));
+                select.setString(3, key);
+                select.setString(4, key);
+                select.setString(5, key);
             }
             try (java.sql.ResultSet result = select.executeQuery()) {
                 Object key = result.next() ? result.getObject(1) : null;

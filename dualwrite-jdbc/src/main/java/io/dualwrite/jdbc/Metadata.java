@@ -338,6 +338,23 @@ final class Metadata {
         return quote + name.replace(String.valueOf(quote), twice) + quote;
     }
 
+    private volatile long newSpellingsRead = Long.MIN_VALUE; // System.nanoTime() of the last read, or never
+
+    /**
+     * Whether the new tables' spellings ({@link #readNewSpellings}) are due to be read: never read, read longer ago
+     * than the catalog is trusted, or {@code missing} (a new table that the last read did not find, as when it was
+     * created after: it is read again before a statement is rewritten for it, instead of naming it unquoted).
+     */
+    boolean newSpellingsDue(boolean missing) {
+        long read = newSpellingsRead;
+        return missing || read == Long.MIN_VALUE || System.nanoTime() - read > refreshNanos;
+    }
+
+    /** Notes that the new tables' spellings were read now ({@link #newSpellingsDue}). */
+    void newSpellingsRead() {
+        newSpellingsRead = System.nanoTime();
+    }
+
     /**
      * Whether the other names of the mapped tables on {@code store} ({@link #readOtherNames}) are due to be read:
      * never read, or read longer ago than the catalog is trusted.

@@ -32,8 +32,13 @@ final class NewStoreColumns implements StatementAnalyzer.NewTableColumns {
     private List<String> read(String table) {
         try (Connection connection = newStore.getConnection()) {
             List<String> columns = new ArrayList<>();
-            for (String name : new String[] {table, table.toLowerCase(Locale.ROOT), table.toUpperCase(Locale.ROOT)}) {
-                var metaData = connection.getMetaData();
+            var metaData = connection.getMetaData();
+            // first as the database folds an unquoted name, then as written, as the copier and the spellings of
+            // rewritten statements find a table: of orders2 and "Orders2", Orders2 names the first
+            String folded = metaData.storesUpperCaseIdentifiers() ? table.toUpperCase(Locale.ROOT)
+                    : metaData.storesLowerCaseIdentifiers() ? table.toLowerCase(Locale.ROOT) : table;
+            for (String name : new java.util.LinkedHashSet<>(List.of(folded, table, table.toLowerCase(Locale.ROOT),
+                    table.toUpperCase(Locale.ROOT)))) {
                 try (ResultSet rows = metaData.getColumns(connection.getCatalog(),
                         Metadata.namePattern(metaData, connection.getSchema()),
                         Metadata.namePattern(metaData, name), null)) {

@@ -49,7 +49,7 @@ final class KeyGenerators {
     /** The highest value of a numeric column; empty when the table is empty. */
     static OptionalLong maxValue(Connection connection, String table, String column) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT MAX(" + column + ") FROM " + table)) {
+             ResultSet result = statement.executeQuery(spelled(connection, table, column).select("MAX", ""))) {
             result.next();
             long max = result.getLong(1);
             return result.wasNull() ? OptionalLong.empty() : OptionalLong.of(max);
@@ -59,7 +59,7 @@ final class KeyGenerators {
     /** The lowest value of a numeric column at or above {@code from}; empty when there is none (an index seek). */
     static OptionalLong minAtOrAbove(Connection connection, String table, String column, long from) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT MIN(" + column + ") FROM " + table + " WHERE " + column + " >= ?")) {
+                spelled(connection, table, column).select("MIN", " WHERE %s >= ?"))) {
             select.setLong(1, from);
             try (ResultSet result = select.executeQuery()) {
                 result.next();
@@ -74,7 +74,7 @@ final class KeyGenerators {
             throws SQLException {
         List<Long> values = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT " + column + " FROM " + table + " WHERE " + column + " >= ? ORDER BY " + column + " LIMIT ?")) {
+                spelled(connection, table, column).select("", " WHERE %s >= ? ORDER BY %s LIMIT ?"))) {
             select.setLong(1, from);
             select.setInt(2, limit);
             try (ResultSet result = select.executeQuery()) {
@@ -101,12 +101,13 @@ final class KeyGenerators {
             case H2 -> {
                 Optional<String> sequence = h2Sequence(connection, table, column);
                 execute(connection, sequence.isPresent() ? "ALTER SEQUENCE " + sequence.get() + " RESTART WITH " + next
-                        : "ALTER TABLE " + table + " ALTER COLUMN " + column + " RESTART WITH " + next);
+                        : "ALTER TABLE " + spelled(connection, table, column).table() + " ALTER COLUMN "
+                                + spelled(connection, table, column).column() + " RESTART WITH " + next);
             }
             case MYSQL -> {
                 Optional<String> sequence = mariadbSequence(connection, table, column);
                 execute(connection, sequence.isPresent() ? "ALTER SEQUENCE " + sequence.get() + " RESTART WITH " + next
-                        : "ALTER TABLE " + table + " AUTO_INCREMENT = " + next);
+                        : "ALTER TABLE " + spelled(connection, table, column).table() + " AUTO_INCREMENT = " + next);
             }
         }
     }
@@ -128,7 +129,8 @@ final class KeyGenerators {
                 Optional<String> sequence = h2Sequence(connection, table, column);
                 execute(connection, sequence.isPresent()
                         ? "ALTER SEQUENCE " + sequence.get() + " RESTART WITH " + next + " INCREMENT BY " + step
-                        : "ALTER TABLE " + table + " ALTER COLUMN " + column + " RESTART WITH " + next
+                        : "ALTER TABLE " + spelled(connection, table, column).table() + " ALTER COLUMN "
+                                + spelled(connection, table, column).column() + " RESTART WITH " + next
                                 + " SET INCREMENT BY " + step);
             }
             case MYSQL -> {
@@ -176,9 +178,11 @@ final class KeyGenerators {
      */
     private static Optional<String> postgresSequence(Connection connection, String table, String column)
             throws SQLException {
+        // pg_get_serial_sequence folds an unquoted table name and takes the column as written: both as spelled
+        Spelled spelled = spelled(connection, table, column);
         try (PreparedStatement find = connection.prepareStatement("SELECT pg_get_serial_sequence(?, ?)")) {
-            find.setString(1, table);
-            find.setString(2, column);
+            find.setString(1, spelled.table());
+            find.setString(2, spelled.plainColumn());
             try (ResultSet result = find.executeQuery()) {
                 result.next();
                 String owned = result.getString(1);
@@ -196,7 +200,7 @@ final class KeyGenerators {
                 + " JOIN pg_namespace n ON n.oid = s.relnamespace"
                 + " WHERE a.attrelid = to_regclass(?) AND lower(a.attname) = lower(?) AND NOT a.attisdropped"
                 + " ORDER BY 1")) {
-            find.setString(1, table);
+            find.setString(1, spelled.table());
             find.setString(2, column);
             try (ResultSet result = find.executeQuery()) {
                 return result.next() ? Optional.ofNullable(result.getString(1)) : Optional.empty();
@@ -343,6 +347,72 @@ final class KeyGenerators {
         if (!version.contains("mariadb")) {
             execute(connection, "SET SESSION information_schema_stats_expiry = 0");
         }
+    }
+
+    /**
+     * A table and its key column as SQL this class writes names them: as the store's catalog spells them, quoted for
+     * its dialect ({@code "Order"}, {@code `order`}), so that a reserved word or a name created in mixed case is
+     * reached; {@code plainColumn} is the column's spelling unquoted.
+     */
+    record Spelled(String table, String column, String plainColumn) {
+        /** {@code SELECT aggregate(column) FROM table} followed by {@code rest}, each {@code %s} in it the column. */
+        String select(String aggregate, String rest) {
+            String selected = aggregate.isEmpty() ? column : aggregate + "(" + column + ")";
+            return "SELECT " + selected + " FROM " + table + rest.replace("%s", column);
+        }
+    }
+
+    /**
+     * {@code table} and {@code column} (as a mapping names them) as the catalog spells them: the table found as the
+     * copier finds one, by its name as the database folds unquoted names (H2 upper case, PostgreSQL lower case),
+     * then as written; of two columns differing only in case, the one an unquoted name reaches. A name with a schema,
+     * or a table not found, keeps the configured text (the statement then fails naming it, as before).
+     */
+    static Spelled spelled(Connection connection, String table, String column) throws SQLException {
+        if (table.indexOf('.') >= 0) {
+            return new Spelled(table, column, column);
+        }
+        Dialect dialect = Dialect.detect(connection);
+        String folded = dialect == Dialect.H2 ? table.toUpperCase(Locale.ROOT)
+                : dialect == Dialect.POSTGRESQL ? table.toLowerCase(Locale.ROOT) : table;
+        String foldedColumn = dialect == Dialect.H2 ? column.toUpperCase(Locale.ROOT) : column.toLowerCase(Locale.ROOT);
+        java.sql.DatabaseMetaData meta = connection.getMetaData();
+        for (String candidate : new java.util.LinkedHashSet<>(List.of(folded, table))) {
+            String spelledTable = null;
+            String spelledColumn = null;
+            try (ResultSet rows = meta.getColumns(connection.getCatalog(), pattern(meta, connection.getSchema()),
+                    pattern(meta, candidate), null)) {
+                while (rows.next()) {
+                    if (!candidate.equals(rows.getString("TABLE_NAME")) && dialect != Dialect.MYSQL) {
+                        continue; // a pattern of another case (MySQL compares table names as its file system does)
+                    }
+                    spelledTable = rows.getString("TABLE_NAME");
+                    String name = rows.getString("COLUMN_NAME");
+                    if (name.equalsIgnoreCase(column) && (spelledColumn == null || name.equals(foldedColumn))) {
+                        spelledColumn = name;
+                    }
+                }
+            }
+            if (spelledTable != null) {
+                char quote = dialect == Dialect.MYSQL ? '`' : '"';
+                String plain = spelledColumn == null ? column : spelledColumn;
+                return new Spelled(quoted(quote, spelledTable), quoted(quote, plain), plain);
+            }
+        }
+        return new Spelled(table, column, column);
+    }
+
+    private static String quoted(char quote, String name) {
+        return quote + name.replace(String.valueOf(quote), String.valueOf(quote) + quote) + quote;
+    }
+
+    /** A name as a catalog pattern that matches only itself ({@code _} and {@code %} are wildcards there). */
+    private static String pattern(java.sql.DatabaseMetaData meta, String name) throws SQLException {
+        String escape = meta.getSearchStringEscape();
+        if (name == null || escape == null || escape.isEmpty()) {
+            return name;
+        }
+        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
     }
 
     private static long ceilDiv(long dividend, long divisor) {

@@ -910,6 +910,21 @@ public final class StatementAnalyzer {
         }
     }
 
+    /**
+     * Whether a new table named without its schema has no spelling learned ({@link #newSpellings}): never read, or
+     * not found in the new store when it was (created since, or not yet).
+     */
+    public boolean newSpellingMissing() {
+        Map<String, NewSpelling> known = newSpellings;
+        for (TableMapping mapping : mappings.values()) {
+            String table = mapping.newTable();
+            if (table.indexOf('.') < 0 && !known.containsKey(table.toLowerCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** {@code newColumns} answering the spellings {@link #newSpellings} learned. */
     private NewTableColumns spelled(NewTableColumns newColumns) {
         return new NewTableColumns() {
