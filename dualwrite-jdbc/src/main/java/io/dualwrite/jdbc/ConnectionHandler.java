@@ -567,7 +567,7 @@ final class ConnectionHandler implements InvocationHandler {
             }
             if (spellingsDue) {
                 try {
-                    config.analyzer().newSpellings(Metadata.readNewSpellings(connection, dialect,
+                    config.analyzer().newSpellings(Metadata.readNewSpellings(connection,
                             config.analyzer().mappings()));
                     metadata.newSpellingsRead();
                 } finally {

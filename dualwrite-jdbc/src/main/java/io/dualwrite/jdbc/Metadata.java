@@ -1,6 +1,7 @@
 package io.dualwrite.jdbc;
 
 import io.dualwrite.Store;
+import io.dualwrite.jdbc.mapping.CatalogNames;
 import io.dualwrite.mapping.TableMapping;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -277,65 +278,17 @@ final class Metadata {
      *
      * @throws SQLException when the catalog cannot be read
      */
-    static Map<String, io.dualwrite.jdbc.statement.StatementAnalyzer.NewSpelling> readNewSpellings(
-            Connection connection, @Nullable Dialect dialect, java.util.Collection<TableMapping> mappings)
-            throws SQLException {
-        Map<String, io.dualwrite.jdbc.statement.StatementAnalyzer.NewSpelling> found = new java.util.HashMap<>();
-        if (dialect == null) {
-            return found;
-        }
-        DatabaseMetaData meta = connection.getMetaData();
-        char quote = dialect == Dialect.MYSQL ? '`' : '"';
+    static Map<String, CatalogNames.Spelling> readNewSpellings(Connection connection,
+            java.util.Collection<TableMapping> mappings) throws SQLException {
+        Map<String, CatalogNames.Spelling> found = new java.util.HashMap<>();
         for (TableMapping mapping : mappings) {
             String table = mapping.newTable();
-            if (table.indexOf('.') >= 0) {
-                continue;
-            }
-            String folded = dialect == Dialect.H2 ? table.toUpperCase(Locale.ROOT)
-                    : dialect == Dialect.POSTGRESQL ? table.toLowerCase(Locale.ROOT) : table;
-            for (String candidate : new java.util.LinkedHashSet<>(List.of(folded, table))) {
-                String spelledTable = null;
-                Map<String, String> columns = new java.util.HashMap<>();
-                try (ResultSet rows = meta.getColumns(connection.getCatalog(),
-                        namePattern(meta, connection.getSchema()),
-                        namePattern(meta, candidate), null)) {
-                    while (rows.next()) {
-                        String tableName = rows.getString("TABLE_NAME");
-                        if (!candidate.equals(tableName) && dialect != Dialect.MYSQL) {
-                            continue; // a pattern of another case (MySQL compares table names as its file system does)
-                        }
-                        spelledTable = quoted(quote, tableName);
-                        String column = rows.getString("COLUMN_NAME");
-                        String lower = column.toLowerCase(Locale.ROOT);
-                        String before = columns.get(lower);
-                        // of two columns differing in case, the one an unquoted name reaches
-                        if (before == null || column.equals(dialect == Dialect.H2 ? column.toUpperCase(Locale.ROOT) : lower)) {
-                            columns.put(lower, quoted(quote, column));
-                        }
-                    }
-                }
-                if (spelledTable != null) {
-                    found.put(table.toLowerCase(Locale.ROOT),
-                            new io.dualwrite.jdbc.statement.StatementAnalyzer.NewSpelling(spelledTable, columns));
-                    break;
-                }
+            CatalogNames.Spelling spelling = table.indexOf('.') >= 0 ? null : CatalogNames.find(connection, table);
+            if (spelling != null) {
+                found.put(table.toLowerCase(Locale.ROOT), spelling);
             }
         }
         return found;
-    }
-
-    /** A name as a catalog pattern that matches only itself ({@code _} and {@code %} are wildcards there). */
-    static @Nullable String namePattern(DatabaseMetaData metaData, @Nullable String name) throws SQLException {
-        String escape = metaData.getSearchStringEscape();
-        if (name == null || escape == null || escape.isEmpty()) {
-            return name;
-        }
-        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
-    }
-
-    private static String quoted(char quote, String name) {
-        String twice = String.valueOf(quote) + quote;
-        return quote + name.replace(String.valueOf(quote), twice) + quote;
     }
 
     private volatile long newSpellingsRead = Long.MIN_VALUE; // System.nanoTime() of the last read, or never
@@ -971,7 +924,7 @@ final class Metadata {
          */
         @Nullable String column(String name) {
             String spelled = spellings.get(name.toLowerCase(Locale.ROOT));
-            return spelled == null ? null : '"' + spelled.replace("\"", "\"\"") + '"';
+            return spelled == null ? null : CatalogNames.quoted("\"", spelled);
         }
 
         /**
@@ -1353,73 +1306,71 @@ final class Metadata {
             Map<String, String> spellings = new java.util.HashMap<>();
             String quotedTable = dialect == Dialect.POSTGRESQL ? rows.table()
                     : dialect == Dialect.H2 && rows.table() != null
-                    ? (schema == null ? "" : quotedH2(rows.schema()) + ".") + quotedH2(rows.table()) : null;
-            {
-                while (rows.next()) {
-                    String column = rows.getString(1);
-                    spellings.merge(column.toLowerCase(Locale.ROOT), column,
-                            (one, other) -> preferred(dialect, column, one, other));
-                    shape.add("column " + column.toLowerCase(Locale.ROOT) + " " + rows.getString(5) + " "
-                            + rows.getString(6));
-                    int position = -1;
-                    for (int i = 0; i < keyColumns.size(); i++) {
-                        if (keyColumns.get(i).equalsIgnoreCase(column)) {
-                            position = i;
-                        }
+                    ? (schema == null ? "" : CatalogNames.quoted("\"", rows.schema()) + ".") + CatalogNames.quoted("\"", rows.table()) : null;
+            while (rows.next()) {
+                String column = rows.getString(1);
+                spellings.merge(column.toLowerCase(Locale.ROOT), column,
+                        (one, other) -> preferred(dialect, column, one, other));
+                shape.add("column " + column.toLowerCase(Locale.ROOT) + " " + rows.getString(5) + " "
+                        + rows.getString(6));
+                int position = -1;
+                for (int i = 0; i < keyColumns.size(); i++) {
+                    if (keyColumns.get(i).equalsIgnoreCase(column)) {
+                        position = i;
                     }
-                    if (position < 0) {
-                        continue;
-                    }
-                    found++;
-                    long bit = position < 64 ? 1L << position : 0;
-                    String type = rows.getString(2).toLowerCase(Locale.ROOT);
-                    // PostgreSQL's flag: a nondeterministic collation, or a domain too deep to read (taken as text)
-                    boolean flagged = rows.getBoolean(3);
-                    String extra = String.valueOf(rows.getString(6)).toLowerCase(Locale.ROOT);
-                    boolean isText = type.contains("char") || type.contains("text") || type.equals("name")
-                            || type.contains("clob") || type.equals("enum") || type.equals("set")
-                            || type.contains("ignorecase") || type.contains("character")
-                            || (dialect == Dialect.POSTGRESQL && flagged);
-                    boolean approximate = type.contains("float") || type.contains("double") || type.equals("real")
-                            || type.equals("decfloat");
-                    if (isText) {
-                        text |= bit;
-                    } else if (approximate || type.contains("int") || type.contains("dec") || type.contains("numeric")
-                            || type.contains("number") || type.contains("serial")) {
-                        numeric |= bit;
-                    }
-                    if (type.equals("enum") || type.equals("set")) {
-                        enumerated |= bit;
-                    }
-                    if (type.equals("enum") || type.equals("set") || type.contains("date") || type.contains("time")
-                            || type.contains("binary") || type.contains("blob") || type.equals("bytea")
-                            || type.equals("year") || type.equals("bit") || approximate) {
-                        formed |= bit; // MySQL's BIT stores b'101' or 'A' as a number
-                    }
-                    if (dialect == Dialect.MYSQL) {
-                        if (type.equals("bit") || type.equals("year") || type.equals("tinyint")) {
-                            numbered |= bit;
-                        }
-                        if (type.equals("time")) {
-                            duration |= bit;
-                        }
-                        if (type.equals("timestamp")) {
-                            zoned |= bit;
-                        }
-                        if (extra.contains("auto_increment")) {
-                            autoIncrement |= bit;
-                        }
-                        limits[position] = Limit.of(type, String.valueOf(rows.getString(5)).toLowerCase(Locale.ROOT),
-                                rows.getLong(4));
-                    }
-                    // a key the store computes: a generated column follows its sources on insert and update,
-                    // ON UPDATE CURRENT_TIMESTAMP on every update
-                    boolean generated = extra.contains("stored generated") || extra.contains("virtual generated")
-                            || extra.contains("persistent generated") || extra.startsWith("generated");
-                    computedOnInsert |= generated;
-                    computedOnUpdate |= generated || extra.contains("on update");
-                    loose |= isText && (flagged || type.equals("bpchar") || type.equals("citext"));
                 }
+                if (position < 0) {
+                    continue;
+                }
+                found++;
+                long bit = position < 64 ? 1L << position : 0;
+                String type = rows.getString(2).toLowerCase(Locale.ROOT);
+                // PostgreSQL's flag: a nondeterministic collation, or a domain too deep to read (taken as text)
+                boolean flagged = rows.getBoolean(3);
+                String extra = String.valueOf(rows.getString(6)).toLowerCase(Locale.ROOT);
+                boolean isText = type.contains("char") || type.contains("text") || type.equals("name")
+                        || type.contains("clob") || type.equals("enum") || type.equals("set")
+                        || type.contains("ignorecase") || type.contains("character")
+                        || (dialect == Dialect.POSTGRESQL && flagged);
+                boolean approximate = type.contains("float") || type.contains("double") || type.equals("real")
+                        || type.equals("decfloat");
+                if (isText) {
+                    text |= bit;
+                } else if (approximate || type.contains("int") || type.contains("dec") || type.contains("numeric")
+                        || type.contains("number") || type.contains("serial")) {
+                    numeric |= bit;
+                }
+                if (type.equals("enum") || type.equals("set")) {
+                    enumerated |= bit;
+                }
+                if (type.equals("enum") || type.equals("set") || type.contains("date") || type.contains("time")
+                        || type.contains("binary") || type.contains("blob") || type.equals("bytea")
+                        || type.equals("year") || type.equals("bit") || approximate) {
+                    formed |= bit; // MySQL's BIT stores b'101' or 'A' as a number
+                }
+                if (dialect == Dialect.MYSQL) {
+                    if (type.equals("bit") || type.equals("year") || type.equals("tinyint")) {
+                        numbered |= bit;
+                    }
+                    if (type.equals("time")) {
+                        duration |= bit;
+                    }
+                    if (type.equals("timestamp")) {
+                        zoned |= bit;
+                    }
+                    if (extra.contains("auto_increment")) {
+                        autoIncrement |= bit;
+                    }
+                    limits[position] = Limit.of(type, String.valueOf(rows.getString(5)).toLowerCase(Locale.ROOT),
+                            rows.getLong(4));
+                }
+                // a key the store computes: a generated column follows its sources on insert and update,
+                // ON UPDATE CURRENT_TIMESTAMP on every update
+                boolean generated = extra.contains("stored generated") || extra.contains("virtual generated")
+                        || extra.contains("persistent generated") || extra.startsWith("generated");
+                computedOnInsert |= generated;
+                computedOnUpdate |= generated || extra.contains("on update");
+                loose |= isText && (flagged || type.equals("bpchar") || type.equals("citext"));
             }
             if (found < keyColumns.size()) {
                 return KeyTexts.UNKNOWN;
@@ -1434,10 +1385,6 @@ final class Metadata {
         } catch (SQLException e) {
             return KeyTexts.UNKNOWN;
         }
-    }
-
-    private static String quotedH2(String name) {
-        return '"' + name.replace("\"", "\"\"") + '"';
     }
 
     /**

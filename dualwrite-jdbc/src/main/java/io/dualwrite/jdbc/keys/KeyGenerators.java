@@ -1,6 +1,7 @@
 package io.dualwrite.jdbc.keys;
 
 import io.dualwrite.jdbc.Dialect;
+import io.dualwrite.jdbc.mapping.CatalogNames;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -101,8 +102,7 @@ final class KeyGenerators {
             case H2 -> {
                 Optional<String> sequence = h2Sequence(connection, table, column);
                 execute(connection, sequence.isPresent() ? "ALTER SEQUENCE " + sequence.get() + " RESTART WITH " + next
-                        : "ALTER TABLE " + spelled(connection, table, column).table() + " ALTER COLUMN "
-                                + spelled(connection, table, column).column() + " RESTART WITH " + next);
+                        : spelled(connection, table, column).alterColumn("RESTART WITH " + next));
             }
             case MYSQL -> {
                 Optional<String> sequence = mariadbSequence(connection, table, column);
@@ -129,9 +129,8 @@ final class KeyGenerators {
                 Optional<String> sequence = h2Sequence(connection, table, column);
                 execute(connection, sequence.isPresent()
                         ? "ALTER SEQUENCE " + sequence.get() + " RESTART WITH " + next + " INCREMENT BY " + step
-                        : "ALTER TABLE " + spelled(connection, table, column).table() + " ALTER COLUMN "
-                                + spelled(connection, table, column).column() + " RESTART WITH " + next
-                                + " SET INCREMENT BY " + step);
+                        : spelled(connection, table, column).alterColumn("RESTART WITH " + next
+                                + " SET INCREMENT BY " + step));
             }
             case MYSQL -> {
                 Optional<String> sequence = mariadbSequence(connection, table, column);
@@ -360,6 +359,11 @@ final class KeyGenerators {
             String selected = aggregate.isEmpty() ? column : aggregate + "(" + column + ")";
             return "SELECT " + selected + " FROM " + table + rest.replace("%s", column);
         }
+
+        /** {@code ALTER TABLE table ALTER COLUMN column} followed by {@code change} (H2's identity restarts). */
+        String alterColumn(String change) {
+            return "ALTER TABLE " + table + " ALTER COLUMN " + column + " " + change;
+        }
     }
 
     /**
@@ -369,50 +373,12 @@ final class KeyGenerators {
      * or a table not found, keeps the configured text (the statement then fails naming it, as before).
      */
     static Spelled spelled(Connection connection, String table, String column) throws SQLException {
-        if (table.indexOf('.') >= 0) {
+        CatalogNames.Spelling spelling = table.indexOf('.') >= 0 ? null : CatalogNames.find(connection, table);
+        if (spelling == null) {
             return new Spelled(table, column, column);
         }
-        Dialect dialect = Dialect.detect(connection);
-        String folded = dialect == Dialect.H2 ? table.toUpperCase(Locale.ROOT)
-                : dialect == Dialect.POSTGRESQL ? table.toLowerCase(Locale.ROOT) : table;
-        String foldedColumn = dialect == Dialect.H2 ? column.toUpperCase(Locale.ROOT) : column.toLowerCase(Locale.ROOT);
-        java.sql.DatabaseMetaData meta = connection.getMetaData();
-        for (String candidate : new java.util.LinkedHashSet<>(List.of(folded, table))) {
-            String spelledTable = null;
-            String spelledColumn = null;
-            try (ResultSet rows = meta.getColumns(connection.getCatalog(), pattern(meta, connection.getSchema()),
-                    pattern(meta, candidate), null)) {
-                while (rows.next()) {
-                    if (!candidate.equals(rows.getString("TABLE_NAME")) && dialect != Dialect.MYSQL) {
-                        continue; // a pattern of another case (MySQL compares table names as its file system does)
-                    }
-                    spelledTable = rows.getString("TABLE_NAME");
-                    String name = rows.getString("COLUMN_NAME");
-                    if (name.equalsIgnoreCase(column) && (spelledColumn == null || name.equals(foldedColumn))) {
-                        spelledColumn = name;
-                    }
-                }
-            }
-            if (spelledTable != null) {
-                char quote = dialect == Dialect.MYSQL ? '`' : '"';
-                String plain = spelledColumn == null ? column : spelledColumn;
-                return new Spelled(quoted(quote, spelledTable), quoted(quote, plain), plain);
-            }
-        }
-        return new Spelled(table, column, column);
-    }
-
-    private static String quoted(char quote, String name) {
-        return quote + name.replace(String.valueOf(quote), String.valueOf(quote) + quote) + quote;
-    }
-
-    /** A name as a catalog pattern that matches only itself ({@code _} and {@code %} are wildcards there). */
-    private static String pattern(java.sql.DatabaseMetaData meta, String name) throws SQLException {
-        String escape = meta.getSearchStringEscape();
-        if (name == null || escape == null || escape.isEmpty()) {
-            return name;
-        }
-        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
+        String plain = spelling.column(column) == null ? column : spelling.column(column);
+        return new Spelled(spelling.quotedTable(), CatalogNames.quoted(spelling.quote(), plain), plain);
     }
 
     private static long ceilDiv(long dividend, long divisor) {

@@ -146,7 +146,8 @@ public final class MappingValidator {
         for (String candidate : new String[] {table, table.toUpperCase(Locale.ROOT), table.toLowerCase(Locale.ROOT)}) {
             Map<String, Column> columns = new LinkedHashMap<>();
             try (ResultSet rows = metaData.getColumns(connection.getCatalog(),
-                    namePattern(metaData, connection.getSchema()), namePattern(metaData, candidate), null)) {
+                    CatalogNames.namePattern(metaData, connection.getSchema()),
+                    CatalogNames.namePattern(metaData, candidate), null)) {
                 while (rows.next()) {
                     String name = rows.getString("COLUMN_NAME");
                     boolean notNull = rows.getInt("NULLABLE") == DatabaseMetaData.columnNoNulls;
@@ -161,19 +162,6 @@ public final class MappingValidator {
             }
         }
         return Optional.empty();
-    }
-
-    /**
-     * A name as a catalog pattern that matches only itself: {@code _} and {@code %} are wildcards there, so table
-     * {@code t_1} also read the columns of a table {@code tx1} (a NOT NULL column of that one refused a valid
-     * mapping, and a column only that one has passed a mapping naming it).
-     */
-    static @Nullable String namePattern(DatabaseMetaData metaData, @Nullable String name) throws SQLException {
-        String escape = metaData.getSearchStringEscape();
-        if (name == null || escape == null || escape.isEmpty()) {
-            return name;
-        }
-        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
     }
 
     private static String lower(String name) {

@@ -885,25 +885,16 @@ public final class StatementAnalyzer {
         }
     }
 
-    /**
-     * A new table as the new store's catalog spells it: {@code table} quoted for the store's dialect ({@code
-     * "Order"}), and its columns by lower-case name, each quoted ({@code "user"}).
-     */
-    public record NewSpelling(String table, Map<String, String> columns) {
-        public NewSpelling {
-            columns = Map.copyOf(columns);
-        }
-    }
-
-    private volatile Map<String, NewSpelling> newSpellings = Map.of();
+    private volatile Map<String, io.dualwrite.jdbc.mapping.CatalogNames.Spelling> newSpellings = Map.of();
 
     /**
-     * Tells the analyzer how the new store's catalog spells the new tables (by lower-case configured name), so that
+     * Tells the analyzer how the new store's catalog spells the new tables (by lower-case configured name, {@link
+     * io.dualwrite.jdbc.mapping.CatalogNames#find}), so that
      * statements rewritten for the new store name a table or column of a reserved word ({@code user}) or created in
      * mixed case ({@code "Order"}) as the new store knows it, as the copier does: the application's SQL names the old
      * table, and an unquoted new name would not reach it. A change empties the cache of analyses.
      */
-    public void newSpellings(Map<String, NewSpelling> spellings) {
+    public void newSpellings(Map<String, io.dualwrite.jdbc.mapping.CatalogNames.Spelling> spellings) {
         if (!spellings.equals(newSpellings)) {
             newSpellings = Map.copyOf(spellings);
             cache.invalidateAll();
@@ -915,7 +906,7 @@ public final class StatementAnalyzer {
      * not found in the new store when it was (created since, or not yet).
      */
     public boolean newSpellingMissing() {
-        Map<String, NewSpelling> known = newSpellings;
+        Map<String, io.dualwrite.jdbc.mapping.CatalogNames.Spelling> known = newSpellings;
         for (TableMapping mapping : mappings.values()) {
             String table = mapping.newTable();
             if (table.indexOf('.') < 0 && !known.containsKey(table.toLowerCase(Locale.ROOT))) {
@@ -935,15 +926,16 @@ public final class StatementAnalyzer {
 
             @Override
             public @Nullable String spelledTable(String newTable) {
-                NewSpelling known = newSpellings.get(newTable.toLowerCase(Locale.ROOT));
-                return known != null ? known.table() : newColumns.spelledTable(newTable);
+                io.dualwrite.jdbc.mapping.CatalogNames.Spelling known = newSpellings.get(newTable.toLowerCase(Locale.ROOT));
+                return known != null ? known.quotedTable() : newColumns.spelledTable(newTable);
             }
 
             @Override
             public @Nullable String spelledColumn(String newTable, String column) {
-                NewSpelling known = newSpellings.get(newTable.toLowerCase(Locale.ROOT));
-                String spelled = known == null ? null : known.columns().get(column.toLowerCase(Locale.ROOT));
-                return spelled != null ? spelled : newColumns.spelledColumn(newTable, column);
+                io.dualwrite.jdbc.mapping.CatalogNames.Spelling known = newSpellings.get(newTable.toLowerCase(Locale.ROOT));
+                String spelled = known == null ? null : known.column(column);
+                return spelled != null ? io.dualwrite.jdbc.mapping.CatalogNames.quoted(known.quote(), spelled)
+                        : newColumns.spelledColumn(newTable, column);
             }
         };
     }
