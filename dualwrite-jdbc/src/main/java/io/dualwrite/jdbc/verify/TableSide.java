@@ -60,6 +60,15 @@ final class TableSide {
     record KeyHash(List<Object> key, String keyText, long hash) {
     }
 
+    /**
+     * The hash of a row whose text the old store could not compute: beyond the 60 bits of every real hash, and not
+     * the new store's, so that such a row never matches and is always compared as fetched.
+     */
+    static final long UNHASHED_OLD = 1L << 60;
+
+    /** As {@link #UNHASHED_OLD}, for the new store. */
+    static final long UNHASHED_NEW = (1L << 60) + 1;
+
     private final TablePlan plan;
     private final boolean old;
     private final VerifyDialect dialect;
@@ -100,7 +109,12 @@ final class TableSide {
         List<String> salted = new ArrayList<>(rendered.size() + 1);
         salted.add("'" + salt.replaceAll("[^0-9a-f]", "") + "'");
         salted.addAll(rendered);
-        this.hash = dialect.hash(dialect.concat(salted), majorVersion);
+        // a row text the database could not compute (MariaDB's CONCAT, HEX or REPLACE give NULL past
+        // max_allowed_packet) hashes to a number of this side's own: SUM skipped a NULL, so such a row was never
+        // compared, and a one-byte difference in a long value was missed; now such rows always differ and are
+        // fetched and compared
+        this.hash = "COALESCE(" + dialect.hash(dialect.concat(salted), majorVersion) + ", "
+                + (old ? UNHASHED_OLD : UNHASHED_NEW) + ")";
         this.renderedKeys = String.join(", ", rendered.subList(0, plan.keys().size()));
         this.renderedAll = String.join(", ", rendered);
         this.javaColumns = plan.javaColumns().stream()
@@ -417,52 +431,80 @@ final class TableSide {
                 List<String> javaTexts = new ArrayList<>(java.size());
                 for (int i = 0; i < java.size(); i++) {
                     TablePlan.Pair pair = java.get(i);
-                    Object value = old && pair.added() ? null
-                            : old && pgArrayIntoText(pair) ? result.getString(keys + texts + i + 1)
-                            : JavaValues.read(result, keys + texts + i + 1, pair.info(old), dialect);
-                    if (old && pair.added()) {
-                        // the value the mapping gives every copied row, as the new column holds it
-                        value = JavaValues.asValueOf(addedValue(pair.newName()), pair.kind());
-                        if (pair.info(old).floating()) {
-                            value = JavaValues.asFloating(value, pair.info(old).singlePrecision());
-                        }
-                    } else if (old && plan.mapping().transforms(pair.oldName())) {
-                        value = JavaValues.asValueOf(plan.mapping().toNewValue(pair.oldName(), value), pair.kind());
-                    } else if (old && dialect == VerifyDialect.POSTGRESQL && LocalTime.MAX.equals(value)
-                            && pair.kind() == ColumnInfo.Kind.STRING) {
-                        // PostgreSQL's 24:00:00, which its driver reads as the last nanosecond of the day (PostgreSQL
-                        // holds no nanoseconds) and the copier writes into text as it is
-                        value = "24:00:00";
-                    } else if (old && pair.kind() == ColumnInfo.Kind.STRING && (value instanceof Boolean
-                            || value instanceof Double || value instanceof Float)) {
-                        // as the copier writes it into text; a floating-point number at the old column's precision
-                        value = value instanceof Number number
-                                ? ColumnText.floating(number.doubleValue(), pair.info(old).singlePrecision())
-                                : ColumnText.of(value, plan.newStoreIsMySql());
-                    } else if (old && value instanceof String digits && dialect == VerifyDialect.MYSQL
-                            && pair.kind() == ColumnInfo.Kind.STRING && pair.info(old).type().equals("bit")) {
-                        // a MySQL/MariaDB BIT(n) into text: the number it holds, as the copier writes it (5 for b'101')
-                        value = new java.math.BigInteger(digits, 2).toString();
-                    } else if (old && !pair.info(old).floating()) {
-                        // a column whose type changes ('007' into an integer): as the copier stores it. Not a float,
-                        // which is compared as the nearest number of the float column's precision (below)
-                        value = JavaValues.asValueOf(value, pair.kind());
-                    }
-                    if (pair.jsonByValue()) {
-                        value = JavaValues.jsonValue(value);
-                    }
-                    ColumnInfo other = pair.info(!old);
-                    if (other.floating() && (!pair.info(old).floating()
-                            || other.singlePrecision() && !pair.info(old).singlePrecision())) {
-                        value = JavaValues.asFloating(value, other.singlePrecision());
-                    }
-                    javaTexts.add(JavaValues.canonical(value, pair.padded()));
+                    javaTexts.add(javaText(pair, result, keys + texts + i + 1));
                 }
                 rows.add(new FetchedRow(key, String.join("|", rendered.subList(0, keys)), rendered, javaTexts));
             }
         }
         fetched.accept(rows.size());
         return rows;
+    }
+
+    /**
+     * The canonical text of one column of a row, read in Java from {@code result} at {@code index} and taken to the
+     * form the copier writes into the new column, as {@link #read} compares the columns planned for Java.
+     */
+    private String javaText(TablePlan.Pair pair, ResultSet result, int index) throws SQLException {
+        Object value = old && pair.added() ? null
+                : old && pgArrayIntoText(pair) ? result.getString(index)
+                : JavaValues.read(result, index, pair.info(old), dialect);
+        if (old && pair.added()) {
+            // the value the mapping gives every copied row, as the new column holds it
+            value = JavaValues.asValueOf(addedValue(pair.newName()), pair.kind());
+            if (pair.info(old).floating()) {
+                value = JavaValues.asFloating(value, pair.info(old).singlePrecision());
+            }
+        } else if (old && plan.mapping().transforms(pair.oldName())) {
+            value = JavaValues.asValueOf(plan.mapping().toNewValue(pair.oldName(), value), pair.kind());
+        } else if (old && dialect == VerifyDialect.POSTGRESQL && LocalTime.MAX.equals(value)
+                && pair.kind() == ColumnInfo.Kind.STRING) {
+            // PostgreSQL's 24:00:00, which its driver reads as the last nanosecond of the day (PostgreSQL
+            // holds no nanoseconds) and the copier writes into text as it is
+            value = "24:00:00";
+        } else if (old && pair.kind() == ColumnInfo.Kind.STRING && (value instanceof Boolean
+                || value instanceof Double || value instanceof Float)) {
+            // as the copier writes it into text; a floating-point number at the old column's precision
+            value = value instanceof Number number
+                    ? ColumnText.floating(number.doubleValue(), pair.info(old).singlePrecision())
+                    : ColumnText.of(value, plan.newStoreIsMySql());
+        } else if (old && value instanceof String digits && dialect == VerifyDialect.MYSQL
+                && pair.kind() == ColumnInfo.Kind.STRING && pair.info(old).type().equals("bit")) {
+            // a MySQL/MariaDB BIT(n) into text: the number it holds, as the copier writes it (5 for b'101')
+            value = new java.math.BigInteger(digits, 2).toString();
+        } else if (old && !pair.info(old).floating()) {
+            // a column whose type changes ('007' into an integer): as the copier stores it. Not a float,
+            // which is compared as the nearest number of the float column's precision (below)
+            value = JavaValues.asValueOf(value, pair.kind());
+        }
+        if (pair.jsonByValue()) {
+            value = JavaValues.jsonValue(value);
+        }
+        ColumnInfo other = pair.info(!old);
+        if (other.floating() && (!pair.info(old).floating()
+                || other.singlePrecision() && !pair.info(old).singlePrecision())) {
+            value = JavaValues.asFloating(value, other.singlePrecision());
+        }
+        return JavaValues.canonical(value, pair.padded());
+    }
+
+    /**
+     * The canonical text of one column of the row with {@code key} (this store's values), read in Java: for a
+     * value the database returned no rendered text for (NULL where a rendering is never NULL: MariaDB's string
+     * functions past max_allowed_packet). Null when the row is gone.
+     */
+    @Nullable String javaText(Connection connection, List<Object> key, TablePlan.Pair pair) throws SQLException {
+        String column = old && pair.added() ? "NULL" : javaColumn(pair.info(old), dialect);
+        String condition = keyInfos.stream().map(info -> info.value(dialect) + " = ?")
+                .collect(Collectors.joining(" AND "));
+        try (PreparedStatement select = connection.prepareStatement("SELECT " + column + " FROM " + table
+                + " WHERE " + condition)) {
+            for (int i = 0; i < keyInfos.size(); i++) {
+                JavaValues.bind(select, i + 1, key.get(i), keyInfos.get(i), dialect);
+            }
+            try (ResultSet result = select.executeQuery()) {
+                return result.next() ? javaText(pair, result, 1) : null;
+            }
+        }
     }
 
     private @Nullable Object addedValue(String newName) {

@@ -71,6 +71,8 @@ final class TableVerification {
      */
     private final boolean integerKey;
     private final Map<String, Suspect> suspects = new LinkedHashMap<>();
+    /** By old column name, the key texts of the rows whose value of it a store could not render in SQL. */
+    private final Map<String, Set<String>> renderedInJava = new TreeMap<>();
     private final long[] overflow = new long[RowDifference.Kind.values().length];
     private long rowsCompared;
     private long newRowsCompared;
@@ -529,7 +531,8 @@ final class TableVerification {
     }
 
     /** Notes every row of the two stores' fetched rows that differs. */
-    private void compare(Two<List<TableSide.FetchedRow>> rows) {
+    private void compare(Two<List<TableSide.FetchedRow>> rows) throws SQLException {
+        renderInJava(rows);
         List<TableSide.FetchedRow> collisions = new ArrayList<>();
         Map<String, TableSide.FetchedRow> newRows = pairable(rows.fresh(), TableSide.FetchedRow::keyText,
                 TableSide.FetchedRow::key, row -> collision(row.keyText(), row.key(), RowDifference.Kind.EXTRA_IN_NEW),
@@ -553,6 +556,34 @@ final class TableVerification {
         for (TableSide.FetchedRow row : newRows.values()) {
             if (!oldTexts.contains(row.keyText())) {
                 suspect(row.keyText(), RowDifference.Kind.EXTRA_IN_NEW, row.key(), List.of());
+            }
+        }
+    }
+
+    /**
+     * Gives the cells of paired rows that a store returned no rendered text for (NULL where a rendering never is:
+     * MariaDB's string functions give NULL past max_allowed_packet, so a value of more than half of it has no hex)
+     * the canonical text of both stores' values read in Java, marked so that no text rendered in SQL equals it.
+     * Without it the two NULLs compared equal, and a row whose long value differed in one byte verified clean.
+     */
+    private void renderInJava(Two<List<TableSide.FetchedRow>> rows) throws SQLException {
+        Map<String, TableSide.FetchedRow> newRows = byKeyText(rows.fresh());
+        List<TablePlan.Pair> pairs = plan.sqlColumns();
+        for (TableSide.FetchedRow old : rows.old()) {
+            TableSide.FetchedRow fresh = newRows.get(old.keyText());
+            if (fresh == null) {
+                continue;
+            }
+            for (int i = plan.keys().size(); i < pairs.size(); i++) {
+                if (old.texts().get(i) != null && fresh.texts().get(i) != null) {
+                    continue;
+                }
+                TablePlan.Pair pair = pairs.get(i);
+                Two<String> texts = both(side -> side.side.javaText(side.connection,
+                        side.side == oldSide ? old.key() : fresh.key(), pair));
+                old.texts().set(i, JAVA_TEXT + texts.old());
+                fresh.texts().set(i, JAVA_TEXT + texts.fresh());
+                renderedInJava.computeIfAbsent(pair.oldName(), column -> new java.util.HashSet<>()).add(old.keyText());
             }
         }
     }
@@ -631,6 +662,9 @@ final class TableVerification {
     /** Separates a colliding row's own key from the shared key text in {@link #suspects}. */
     private static final char COLLIDED = '\u0000';
 
+    /** Marks a cell's text read in Java by {@link #renderInJava}: {@code ~} begins no text rendered in SQL. */
+    private static final String JAVA_TEXT = "~j";
+
     private void suspect(String keyText, RowDifference.Kind kind, List<Object> key, List<String> columns) {
         Suspect known = suspects.get(keyText);
         if (known == null) {
@@ -661,6 +695,7 @@ final class TableVerification {
                 throw new VerificationStoppedException(plan.mapping().oldTable(), chunksDone, checkpoint);
             }
             Two<List<TableSide.FetchedRow>> fetched = both(side -> side.side.rowsByKey(side.connection, keyValues()));
+            renderInJava(fetched);
             Two<Map<String, TableSide.FetchedRow>> rows = new Two<>(byKeyText(fetched.old()),
                     byKeyText(fetched.fresh()));
             Map<String, Suspect> still = new LinkedHashMap<>();
@@ -754,6 +789,14 @@ final class TableVerification {
         return differences;
     }
 
+    /** The plan's columns compared in Java, and those whose values some rows had too long to render in SQL. */
+    private Map<String, String> javaReasons() {
+        Map<String, String> reasons = new LinkedHashMap<>(plan.javaReasons());
+        renderedInJava.forEach((column, rows) -> reasons.putIfAbsent(column, rows.size() + " row(s) with a value too"
+                + " long for the database to render in SQL (MySQL/MariaDB: beyond max_allowed_packet) compared in Java"));
+        return reasons;
+    }
+
     private TableReport report(VerificationScope scope, boolean full, long chunks, long compared, long settled,
                                Instant started) {
         List<RowDifference> differences = differences();
@@ -767,7 +810,7 @@ final class TableVerification {
         return new TableReport(plan.mapping().oldTable(), plan.mapping().newTable(), scope, full, rowsCompared,
                 newRowsCompared, counts[RowDifference.Kind.MISSING_IN_NEW.ordinal()],
                 counts[RowDifference.Kind.EXTRA_IN_NEW.ordinal()], counts[RowDifference.Kind.DIFFERENT.ordinal()],
-                columns, differences, truncated, plan.javaReasons(), chunks, compared, fetched.get(),
+                columns, differences, truncated, javaReasons(), chunks, compared, fetched.get(),
                 Math.max(0, settled), started, context.clock().instant());
     }
 

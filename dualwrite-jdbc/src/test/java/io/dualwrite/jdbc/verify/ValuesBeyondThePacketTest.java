@@ -1,0 +1,204 @@
+package io.dualwrite.jdbc.verify;
+
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.repair;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.verify;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import io.dualwrite.mapping.TableMapping;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Values too long for MySQL/MariaDB to render in SQL. Its string functions ({@code HEX}, {@code REPLACE},
+ * {@code CONCAT}) give NULL, with a warning only, when their result would pass {@code max_allowed_packet}; a row's
+ * hash was then NULL on both MariaDB stores, {@code SUM} skipped it, and a one-byte difference in a value of more
+ * than half the packet verified clean. Now such a row always differs by hash and its long values are compared in
+ * Java. The server's packet is set to 64 KiB for these tests (and restored), so that values of 40 KB stand for the
+ * 10 MB ones a default server has the same trouble with. Each test ends comparing the stores' values by plain JDBC.
+ */
+class ValuesBeyondThePacketTest {
+
+    private static final int PACKET = 64 * 1024;
+    private static final int LONG = 40_000;
+    private static final TableMapping T = TableMapping.identity("t");
+
+    /** A column type of each store and how a test value of row {@code id} is made for it. */
+    private record Case(Kind old, String oldType, Kind fresh, String newType, IntFunction<Object> value,
+                        IntFunction<Object> changed) {
+        @Override
+        public String toString() {
+            return old + " " + oldType + " -> " + fresh + " " + newType;
+        }
+    }
+
+    private static byte[] bytes(int id) {
+        byte[] value = new byte[LONG];
+        Arrays.fill(value, (byte) (id * 7));
+        return value;
+    }
+
+    private static byte[] bytesChanged(int id) {
+        byte[] value = bytes(id);
+        value[LONG / 2] ^= 1;
+        return value;
+    }
+
+    private static String text(int id) {
+        char[] value = new char[LONG];
+        Arrays.fill(value, (char) ('a' + id));
+        value[7] = '\u00e9'; // two bytes in UTF-8
+        value[9] = '|'; // escaped by the rendering
+        return new String(value);
+    }
+
+    /** {@code length} characters, every other one a {@code |}, which the rendering writes as two. */
+    private static String piped(int id, int length) {
+        StringBuilder value = new StringBuilder();
+        while (value.length() < length) {
+            value.append((char) ('a' + id)).append('|');
+        }
+        return value.toString();
+    }
+
+    private static String textChanged(int id) {
+        char[] value = text(id).toCharArray();
+        value[LONG - 3] = 'Z';
+        return new String(value);
+    }
+
+    // Input: rows 1 to 3 with a 40 KB value in both stores, row 2's differing in one byte (or one character) in the
+    //   new store, on a MariaDB server with max_allowed_packet 64 KiB: MariaDB -> MariaDB LONGBLOB and LONGTEXT (both
+    //   hashes NULL), MariaDB -> PostgreSQL and PostgreSQL -> MariaDB (one side's hash NULL). Before: the two
+    //   MariaDB stores verified clean. Now row 2, and only it, is reported with the column, and repair mends it.
+    @Test
+    void aOneByteDifferenceInAValueTooLongToRenderInSqlIsReported() throws Exception {
+        List<Case> cases = List.of(
+                new Case(Kind.MARIADB, "LONGBLOB", Kind.MARIADB, "LONGBLOB",
+                        ValuesBeyondThePacketTest::bytes, ValuesBeyondThePacketTest::bytesChanged),
+                new Case(Kind.MARIADB, "LONGTEXT CHARACTER SET utf8mb4", Kind.MARIADB, "LONGTEXT CHARACTER SET utf8mb4",
+                        ValuesBeyondThePacketTest::text, ValuesBeyondThePacketTest::textChanged),
+                new Case(Kind.MARIADB, "MEDIUMTEXT CHARACTER SET latin1", Kind.MARIADB, "LONGTEXT CHARACTER SET utf8mb4",
+                        ValuesBeyondThePacketTest::text, ValuesBeyondThePacketTest::textChanged),
+                new Case(Kind.MARIADB, "LONGBLOB", Kind.POSTGRES, "bytea",
+                        ValuesBeyondThePacketTest::bytes, ValuesBeyondThePacketTest::bytesChanged),
+                new Case(Kind.POSTGRES, "text", Kind.MARIADB, "LONGTEXT CHARACTER SET utf8mb4",
+                        ValuesBeyondThePacketTest::text, ValuesBeyondThePacketTest::textChanged));
+        underSmallPacket(() -> {
+            for (Case c : cases) {
+                try (TestDatabase old = TestDatabases.createWithDualWriteSchema(c.old());
+                     TestDatabase fresh = TestDatabases.create(c.fresh())) {
+                    old.execute("CREATE TABLE t (id INT PRIMARY KEY, v " + c.oldType() + ")");
+                    fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v " + c.newType() + ")");
+                    for (int id = 1; id <= 3; id++) {
+                        insert(old, id, c.value().apply(id));
+                        insert(fresh, id, id == 2 ? c.changed().apply(id) : c.value().apply(id));
+                    }
+
+                    TableReport report = verify(old, fresh, T);
+
+                    assertThat(report.differences()).as(c + "\n" + report.toText())
+                            .extracting(RowDifference::kind, RowDifference::key, RowDifference::columns)
+                            .containsExactly(tuple(RowDifference.Kind.DIFFERENT, "2", List.of("v")));
+                    repair(old, fresh, T);
+                    assertThat(values(fresh)).as(c.toString()).isEqualTo(values(old));
+                }
+            }
+        });
+    }
+
+    // Input: equal 44 KB values (one column alone past the packet once escaped) and pairs of 30 KB values (each fitting escaped) whose
+    //   row text passes it, and one small column differing in a row of the second kind, on MariaDB -> MariaDB and MariaDB -> PostgreSQL. Only that column is reported (a value
+    //   the database cannot render is not a difference); the report says which column was compared in Java.
+    @Test
+    void equalValuesTooLongToRenderInSqlVerifyCleanAndTheReportSaysTheyWereComparedInJava() throws Exception {
+        underSmallPacket(() -> {
+            for (Kind freshKind : List.of(Kind.MARIADB, Kind.POSTGRES)) {
+                String type = freshKind == Kind.MARIADB ? "MEDIUMTEXT CHARACTER SET utf8mb4" : "text";
+                try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+                     TestDatabase fresh = TestDatabases.create(freshKind)) {
+                    old.execute("CREATE TABLE t (id INT PRIMARY KEY, a MEDIUMTEXT CHARACTER SET utf8mb4, "
+                            + "b MEDIUMTEXT CHARACTER SET utf8mb4, c INT)");
+                    fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, a " + type + ", b " + type + ", c INT)");
+                    for (TestDatabase db : List.of(old, fresh)) {
+                        try (Connection connection = db.dataSource().getConnection();
+                             PreparedStatement insert = connection.prepareStatement("INSERT INTO t VALUES (?, ?, ?, ?)")) {
+                            for (int id = 1; id <= 4; id++) {
+                                insert.setInt(1, id);
+                                // rows 1 and 2: a alone past the packet once escaped (66 KB); rows 3 and 4: each
+                                // value fits escaped (45 KB), the row text does not
+                                insert.setString(2, id <= 2 ? piped(id, 44_000) : piped(id, 30_000));
+                                insert.setString(3, id <= 2 ? text(id).substring(0, 1000) : piped(id + 1, 30_000));
+                                insert.setInt(4, id);
+                                insert.executeUpdate();
+                            }
+                        }
+                    }
+                    fresh.execute("UPDATE t SET c = 30 WHERE id = 3");
+
+                    TableReport report = verify(old, fresh, T);
+
+                    assertThat(report.differences()).as(report.toText())
+                            .extracting(RowDifference::kind, RowDifference::key, RowDifference::columns)
+                            .containsExactly(tuple(RowDifference.Kind.DIFFERENT, "3", List.of("c")));
+                    assertThat(report.javaColumns()).as(report.toText()).containsOnlyKeys("a");
+                    assertThat(report.javaColumns().get("a")).contains("2 row(s)", "compared in Java");
+                    fresh.execute("UPDATE t SET c = 3 WHERE id = 3");
+                    assertThat(verify(old, fresh, T).differences()).as(freshKind.toString()).isEmpty();
+                }
+            }
+        });
+    }
+
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    private static void underSmallPacket(Body body) throws Exception {
+        try (TestDatabase admin = TestDatabases.create(Kind.MARIADB)) {
+            long before = admin.count("SELECT @@GLOBAL.max_allowed_packet");
+            admin.execute("SET GLOBAL max_allowed_packet = " + PACKET);
+            try {
+                body.run();
+            } finally {
+                admin.execute("SET GLOBAL max_allowed_packet = " + before);
+            }
+        }
+    }
+
+    private static void insert(TestDatabase db, int id, Object value) throws Exception {
+        try (Connection connection = db.dataSource().getConnection();
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO t VALUES (?, ?)")) {
+            insert.setInt(1, id);
+            if (value instanceof byte[] bytes) {
+                insert.setBytes(2, bytes);
+            } else {
+                insert.setString(2, (String) value);
+            }
+            insert.executeUpdate();
+        }
+    }
+
+    /** Each row's id and value as plain JDBC reads it: bytes as hex, text as it is. */
+    private static List<String> values(TestDatabase db) throws Exception {
+        List<String> values = new ArrayList<>();
+        try (Connection connection = db.dataSource().getConnection();
+             ResultSet rows = connection.createStatement().executeQuery("SELECT id, v FROM t ORDER BY id")) {
+            while (rows.next()) {
+                Object value = rows.getObject(2);
+                values.add(rows.getInt(1) + "=" + (value instanceof byte[] bytes
+                        ? java.util.HexFormat.of().formatHex(bytes) : String.valueOf(value)));
+            }
+        }
+        return values;
+    }
+}
