@@ -174,6 +174,40 @@ class StarterBreak19Test {
     }
 
     /**
+     * With validation on, a new table missing in the new store fails start-up naming the table; a new store refusing
+     * the password fails it naming the new store's properties and the way to start without the check (it was
+     * reported as a mapping that does not match the schemas, under dualwrite.migrations.orders.tables, with "fix the
+     * mapping or the schema"); neither shows a password.
+     */
+    @Test
+    void withValidationOnAMissingNewTableAndARefusedPasswordAreNamedByWhatIsAtFault(CapturedOutput output)
+            throws SQLException {
+        int n = DATABASES.incrementAndGet();
+        String old = "jdbc:h2:mem:break19_missing_old_" + n + ";DB_CLOSE_DELAY=-1";
+        String neu = "jdbc:h2:mem:break19_missing_new_" + n + ";DB_CLOSE_DELAY=-1";
+        execute(old, "sa", "", "CREATE TABLE orders (id BIGINT PRIMARY KEY, note VARCHAR(20))");
+        execute(neu, "sa", "Pa55-word", "CREATE TABLE orders_v1 (id BIGINT PRIMARY KEY, note VARCHAR(20))");
+        ApplicationContextRunner validating = runner.withPropertyValues("spring.datasource.url=" + old,
+                "spring.datasource.username=sa", "dualwrite.new-datasource.url=" + neu,
+                "dualwrite.new-datasource.username=sa", "dualwrite.jdbc.validate-mappings=true",
+                "dualwrite.new-datasource.hikari.connection-timeout=500");
+        validating.withPropertyValues("dualwrite.new-datasource.password=Pa55-word").run(context -> {
+            FailureAnalysis analysis = DualWriteStartupFailureTest.analysis(context);
+            assertThat(analysis.getDescription()).contains("Property: dualwrite.migrations.orders.tables",
+                    "new table 'orders_v2' does not exist in the new store");
+        });
+        validating.withPropertyValues("dualwrite.new-datasource.password=Wr0ng-Pa55").run(context -> {
+            FailureAnalysis analysis = DualWriteStartupFailureTest.analysis(context);
+            assertThat(analysis.getDescription()).contains("Property: dualwrite.new-datasource.url",
+                    "Value: '" + neu + "'", "a new store that answers while dualwrite.jdbc.validate-mappings is true",
+                    "Wrong user name or password");
+            assertThat(analysis.getAction()).contains("dualwrite.new-datasource.password",
+                    "dualwrite.jdbc.validate-mappings=false");
+        });
+        assertThat(output).doesNotContain("Wr0ng-Pa55").doesNotContain("Pa55-word");
+    }
+
+    /**
      * The new store (PostgreSQL) stops taking connections and drops the open ones while the application writes:
      * every call returns as if nothing happened, the change log records the rows, and once the store is back the
      * scheduled reconciler makes its table equal row by row to the old store's rows of the merchant in DUAL_WRITE
