@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.dualwrite.MigrationContext;
+import io.dualwrite.annotation.DualWrite;
+import io.dualwrite.annotation.MerchantId;
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
@@ -16,20 +18,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.JdbcTemplateAutoConfiguration;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Async;
+import org.springframework.scheduling.annotation.EnableAsync;
 
 /**
  * Nineteenth break review of the starter. Spring Boot ignores a property name its bound class does not know, so a
@@ -277,6 +286,83 @@ class StarterBreak19Test {
             statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database
                     + "' AND pid <> pg_backend_pid()");
         }
+    }
+
+    @EnableAsync
+    static class AsyncOn {
+    }
+
+    /** A repository whose {@code @DualWrite} methods call each other through the bean, and one that is async. */
+    public static class Repository {
+        private final JdbcTemplate jdbc;
+        private final ObjectProvider<Repository> self;
+
+        public Repository(JdbcTemplate jdbc, ObjectProvider<Repository> self) {
+            this.jdbc = jdbc;
+            this.self = self;
+        }
+
+        @DualWrite
+        public void saveWithAnother(@MerchantId String merchantId, String otherMerchantId, long id) {
+            jdbc.update("INSERT INTO orders (id, merchant_id, note) VALUES (?, ?, 'outer')", id, merchantId);
+            self.getObject().save(otherMerchantId, id + 1);
+        }
+
+        @DualWrite
+        public void save(@MerchantId String merchantId, long id) {
+            jdbc.update("INSERT INTO orders (id, merchant_id, note) VALUES (?, ?, 'inner')", id, merchantId);
+        }
+
+        @Async
+        @DualWrite
+        public CompletableFuture<Optional<MigrationContext>> saveLater(@MerchantId String merchantId, long id) {
+            jdbc.update("INSERT INTO orders (id, merchant_id, note) VALUES (?, ?, 'async')", id, merchantId);
+            return CompletableFuture.completedFuture(MigrationContext.current());
+        }
+    }
+
+    /**
+     * A nested {@code @DualWrite} call of another merchant runs under the outer call's context (the open context
+     * wins); with the mapping's merchant column each row still follows its own merchant's phase. An {@code @Async}
+     * method opens its context on the thread that runs it. The new store ends equal to the old store's rows of the
+     * merchant in DUAL_WRITE.
+     */
+    @Test
+    void nestedCallsOfAnotherMerchantFollowTheMerchantColumnAndAsyncCallsOpenTheirContext() throws SQLException {
+        int n = DATABASES.incrementAndGet();
+        String old = "jdbc:h2:mem:break19_nested_old_" + n + ";DB_CLOSE_DELAY=-1";
+        String neu = "jdbc:h2:mem:break19_nested_new_" + n + ";DB_CLOSE_DELAY=-1";
+        execute(old, "sa", "", "CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), note VARCHAR(20))");
+        execute(neu, "sa", "",
+                "CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), note VARCHAR(20))");
+        runner.withConfiguration(AutoConfigurations.of(JdbcTemplateAutoConfiguration.class,
+                        AopAutoConfiguration.class, TaskExecutionAutoConfiguration.class))
+                .withUserConfiguration(AsyncOn.class)
+                .withBean(Repository.class)
+                .withPropertyValues("spring.datasource.url=" + old, "spring.datasource.username=sa",
+                        "dualwrite.new-datasource.url=" + neu, "dualwrite.new-datasource.username=sa",
+                        "dualwrite.migrations.orders.tables.orders.merchant-column=merchant_id",
+                        "dualwrite.migrations.orders.merchants.A=DUAL_WRITE",
+                        "dualwrite.migrations.orders.merchants.B=OLD_ONLY", "dualwrite.mirror.mode=sync")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    Repository repository = context.getBean(Repository.class);
+                    repository.saveWithAnother("B", "A", 1);
+                    repository.saveWithAnother("A", "B", 11);
+                    assertThat(repository.saveLater("A", 21).get()).contains(
+                            MigrationContext.forMigration("orders").merchantId("A").build());
+                    assertThat(repository.saveLater("B", 22).get()).contains(
+                            MigrationContext.forMigration("orders").merchantId("B").build());
+
+                    List<List<Object>> expected = new ArrayList<>();
+                    for (List<Object> row : rows(old, "sa", "", "orders")) {
+                        if ("A".equals(row.get(1))) {
+                            expected.add(row);
+                        }
+                    }
+                    assertThat(expected).extracting(row -> row.get(0)).containsExactly(2L, 11L, 21L);
+                    assertThat(rows(neu, "sa", "", "orders_v2")).isEqualTo(expected);
+                });
     }
 
     private static void write(JdbcTemplate jdbc, String merchant, String sql) {
