@@ -16,7 +16,10 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.core.ResolvableType;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
@@ -52,6 +55,9 @@ final class UnknownProperties {
                 iterable.filter(ROOT::isAncestorOf).forEach(name -> names.putIfAbsent(name.toString(), name));
             }
         }
+        if (environment instanceof ConfigurableEnvironment configurable) {
+            refuseCollisions(configurable);
+        }
         for (ConfigurationPropertyName name : names.values()) {
             if (name.equals(JOB)) {
                 continue; // the job's name, read from the environment
@@ -62,6 +68,60 @@ final class UnknownProperties {
                 refuseUnknown(name, 1, DualWriteProperties.class);
             }
         }
+    }
+
+    /**
+     * Refuses two spellings Spring Boot takes for one name ({@code merchants.m_1} and {@code merchants.m1}: outside
+     * brackets it ignores {@code _} and case) that are given different values. Boot binds both map keys, each with
+     * the value of whichever source or line wins, so one merchant (or order, or table) silently got the other's
+     * phase. Named without the values.
+     */
+    private static void refuseCollisions(ConfigurableEnvironment environment) {
+        Map<String, String> written = new TreeMap<>(); // as written in its source, to the value of the first source
+        for (PropertySource<?> source : environment.getPropertySources()) {
+            if (source instanceof EnumerablePropertySource<?> enumerable
+                    && !(source instanceof SystemEnvironmentPropertySource)) {
+                for (String name : enumerable.getPropertyNames()) {
+                    if (name.startsWith("dualwrite.") && !written.containsKey(name)) {
+                        written.put(name, String.valueOf(enumerable.getProperty(name)));
+                    }
+                }
+            }
+        }
+        Map<String, String> first = new java.util.HashMap<>();
+        for (Map.Entry<String, String> each : written.entrySet()) {
+            String other = first.putIfAbsent(relaxed(each.getKey()), each.getKey());
+            if (other != null && !other.equals(each.getKey()) && !written.get(other).equals(each.getValue())) {
+                String bracketed = bracketed(other);
+                throw new InvalidDualWritePropertyException(other, each.getKey(),
+                        "a name Spring Boot tells apart from " + each.getKey() + " (outside brackets it ignores '_'"
+                                + " and case, so the two are one property and both got one of the two values)",
+                        "Write each key that holds '_', upper case or a dot in brackets, e.g. " + bracketed
+                                + ", or remove one of the two properties.");
+            }
+        }
+    }
+
+    /** The name as relaxed binding compares it: outside brackets, only its letters and digits, in lower case. */
+    private static String relaxed(String name) {
+        StringBuilder relaxed = new StringBuilder();
+        boolean bracketed = false;
+        for (char c : name.toCharArray()) {
+            if (c == '[' || c == ']') {
+                bracketed = c == '[';
+                relaxed.append(c);
+            } else if (bracketed || c == '.' || Character.isLetterOrDigit(c)) {
+                relaxed.append(bracketed ? c : Character.toLowerCase(c));
+            }
+        }
+        return relaxed.toString();
+    }
+
+    /** The name with its last part in brackets, as the fix to show. */
+    private static String bracketed(String written) {
+        int dot = written.lastIndexOf('.');
+        return dot < 0 || written.endsWith("]") ? written
+                : written.substring(0, dot) + "[" + written.substring(dot + 1) + "]";
     }
 
     private static void refuseUnknown(ConfigurationPropertyName name, int from, Class<?> root) {

@@ -85,6 +85,34 @@ class StarterBreak19Test {
         });
     }
 
+    /**
+     * A merchant written in two spellings Spring Boot takes for one name (m_1 and m1, M-2 and m-2), with two phases,
+     * fails start-up naming both (Boot gave both ids the phase of one line); in brackets they are two merchants.
+     */
+    @Test
+    void aMerchantUnderTwoPhasesInSpellingsBootTakesForOneNameFailsStartUp() {
+        runner.withPropertyValues("dualwrite.migrations.orders.merchants.m_1=DUAL_WRITE",
+                "dualwrite.migrations.orders.merchants.m1=OLD_ONLY").run(context -> {
+                    FailureAnalysis analysis = DualWriteStartupFailureTest.analysis(context);
+                    assertThat(analysis.getDescription()).contains(
+                            "Property: dualwrite.migrations.orders.merchants.m1",
+                            "Value: 'dualwrite.migrations.orders.merchants.m_1'", "ignores '_' and case");
+                    assertThat(analysis.getAction()).contains("dualwrite.migrations.orders.merchants[m1]");
+                });
+        runner.withPropertyValues("dualwrite.migrations.orders.merchants.M-2=DUAL_WRITE",
+                "dualwrite.migrations.orders.merchants.m-2=OLD_ONLY").run(context -> assertThat(
+                DualWriteStartupFailureTest.analysis(context).getDescription()).contains("merchants.m-2", "merchants.M-2"));
+        runner.withPropertyValues("dualwrite.migrations.orders.merchants[m_1]=DUAL_WRITE",
+                "dualwrite.migrations.orders.merchants[m1]=OLD_ONLY",
+                "dualwrite.migrations.orders.merchants.x_1=SHADOW_READ",
+                "dualwrite.migrations.orders.merchants.x1=SHADOW_READ").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(DualWriteProperties.class).getMigrations().get("orders").getMerchants())
+                            .containsEntry("m_1", io.dualwrite.MigrationPhase.DUAL_WRITE)
+                            .containsEntry("m1", io.dualwrite.MigrationPhase.OLD_ONLY);
+                });
+    }
+
     /** The value of a misspelt name is never shown: it may be the password the name was meant to carry. */
     @Test
     void aMisspeltPasswordNameIsNamedWithoutItsValue(CapturedOutput output) {
