@@ -9,11 +9,13 @@ import io.dualwrite.internal.LogThrottle;
 import io.dualwrite.switches.Switchboard;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -36,6 +38,8 @@ import org.springframework.expression.Expression;
 import org.springframework.expression.ParseException;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.expression.spel.support.StandardEvaluationContext;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
 
 /**
  * The plans of one annotation's methods, built when the advisor's pointcut first meets a method (while the
@@ -54,6 +58,7 @@ final class CallPlans {
     private final SpelExpressionParser parser = new SpelExpressionParser();
     private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
     private final Map<MethodClassKey, Optional<CallPlan>> plans = new ConcurrentHashMap<>();
+    private final Set<Class<?>> checkedClasses = ConcurrentHashMap.newKeySet();
     private final LogThrottle warnings = new LogThrottle(Duration.ofSeconds(10));
 
     CallPlans(Class<? extends Annotation> kind, ObjectProvider<Switchboard> switchboard) {
@@ -67,6 +72,10 @@ final class CallPlans {
      * @throws IllegalStateException naming the method and what is wrong with its annotation
      */
     @Nullable CallPlan plan(Method method, @Nullable Class<?> targetClass) {
+        Class<?> type = targetClass != null ? targetClass : method.getDeclaringClass();
+        if (checkedClasses.add(type)) {
+            refuseUnproxiable(type);
+        }
         return plans.computeIfAbsent(new MethodClassKey(method, targetClass), key -> build(method, targetClass))
                 .orElse(null);
     }
@@ -133,6 +142,46 @@ final class CallPlans {
         }
         return Optional.of(new CallPlan(specific, name, migration, orderId, merchantId, orderParameter,
                 merchantParameter, read, rowKey, rowMerchant, rowOrder));
+    }
+
+    /**
+     * Refuses the annotation on a method of {@code type} that a Spring AOP proxy never intercepts: a private or static
+     * method, or a final one no interface declares (a class proxy cannot override it). The annotation did nothing
+     * there: every call ran without the context it asks for, so its writes followed the unattributed rule (a merchant
+     * in {@code DUAL_WRITE} left out of the new store, or one in {@code OLD_ONLY} mirrored) without a word. Checked
+     * for the whole class the first time the pointcut meets it, since Spring stops asking at the first method that
+     * matches.
+     */
+    private void refuseUnproxiable(Class<?> type) {
+        ReflectionUtils.doWithMethods(type, method -> {
+            int modifiers = method.getModifiers();
+            String why = Modifier.isPrivate(modifiers) ? "private"
+                    : Modifier.isStatic(modifiers) ? "static"
+                    : Modifier.isFinal(modifiers) && !declaredByAnInterface(method, type) ? "final" : null;
+            if (why == null || method.isSynthetic() || method.isBridge()
+                    || AnnotatedElementUtils.findMergedAnnotation(method, kind) == null) {
+                return;
+            }
+            String name = method.getDeclaringClass().getSimpleName() + "." + method.getName();
+            String fix = switch (why) {
+                case "private" -> "make " + name + " public (or protected)";
+                case "static" -> "make " + name + " an instance method";
+                default -> "remove final from " + name;
+            };
+            throw new IllegalStateException("@" + kind.getSimpleName() + " on " + name + " has no effect: the method is "
+                    + why + ", and a Spring AOP proxy never intercepts a " + why + " method, so every call would run"
+                    + " without its migration context; " + fix + ", and call it through the bean (from another bean,"
+                    + " or through the bean injected into itself), not from the same object");
+        }, method -> method.getDeclaringClass() != Object.class);
+    }
+
+    private static boolean declaredByAnInterface(Method method, Class<?> type) {
+        for (Class<?> each : ClassUtils.getAllInterfacesForClassAsSet(type)) {
+            if (ReflectionUtils.findMethod(each, method.getName(), method.getParameterTypes()) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private @Nullable Expression parse(String method, String element, String source) {

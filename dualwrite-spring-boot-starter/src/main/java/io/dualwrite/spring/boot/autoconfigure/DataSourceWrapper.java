@@ -6,6 +6,7 @@ import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.DualWriteDataSource;
 import io.dualwrite.jdbc.changelog.JdbcChangeLog;
 import io.dualwrite.mapping.TableMapping;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import javax.sql.DataSource;
@@ -62,6 +63,9 @@ final class DataSourceWrapper {
                 .outboxGrace(jdbc.getOutboxGrace())
                 .catalogRefresh(jdbc.getCatalogRefresh())
                 .validateMappings(jdbc.isValidateMappings());
+        if (jdbc.isValidateMappings()) {
+            requireReachableNewStore(stores.newStore());
+        }
         if (dualWriter.changeLog() instanceof JdbcChangeLog changeLog) {
             builder.outboxWriter(changeLog); // itself: its entries leave the session's last generated key alone
         }
@@ -101,6 +105,29 @@ final class DataSourceWrapper {
                             + sameTables + " would be copied onto themselves. Point dualwrite.new-datasource.url at the"
                             + " new database, or give each table a new name with dualwrite.migrations." + migration
                             + ".tables." + sameTables.get(0) + ".new-table.");
+        }
+    }
+
+    /**
+     * With {@code validate-mappings} on, the new store must answer before its schema can be checked. A store that
+     * refused the connection (down, a wrong user or password) was reported as a mapping that does not match the
+     * schemas, under {@code dualwrite.migrations.<name>.tables}, with "fix the mapping or the schema" as the fix:
+     * the property at fault is the new store's, and the way to start without it is to turn the check off.
+     */
+    private static void requireReachableNewStore(DataSource newStore) {
+        try (Connection connection = newStore.getConnection()) {
+            connection.isValid(1);
+        } catch (SQLException | RuntimeException refused) {
+            String url = jdbcUrl(newStore);
+            throw new InvalidDualWritePropertyException("dualwrite.new-datasource.url",
+                    url == null ? "(the bean dualwriteNewDataSource)" : Credentials.mask(url),
+                    "a new store that answers while dualwrite.jdbc.validate-mappings is true (it refused: "
+                            + Credentials.mask(String.valueOf(refused.getMessage())) + ")",
+                    "Check dualwrite.new-datasource.url, dualwrite.new-datasource.username and"
+                            + " dualwrite.new-datasource.password, and that the new store is up; or set"
+                            + " dualwrite.jdbc.validate-mappings=false to start without the schema check (the old"
+                            + " store keeps serving, and mirrors are recorded in the change log until the new store"
+                            + " answers).", Credentials.masked(refused));
         }
     }
 

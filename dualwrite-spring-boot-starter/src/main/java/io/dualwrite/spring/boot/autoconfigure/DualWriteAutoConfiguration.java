@@ -42,12 +42,15 @@ import org.springframework.core.env.Environment;
 public class DualWriteAutoConfiguration {
 
     /**
-     * Refuses a blank {@code dualwrite.*} value Spring Boot would bind as nothing ({@link BlankProperties}), before
-     * any bean is made: a bean such a value selects would otherwise be missing, and start-up would fail naming no
-     * property.
+     * Refuses a {@code dualwrite.*} name the properties do not know ({@link UnknownProperties}), which Spring Boot
+     * would ignore, and a blank value Spring Boot would bind as nothing ({@link BlankProperties}), before any bean
+     * is made: a bean such a value selects would otherwise be missing, and start-up would fail naming no property.
      */
     @Bean
     static BeanFactoryPostProcessor dualwriteBlankPropertiesCheck(Environment environment) {
-        return beanFactory -> BlankProperties.check(environment);
+        return beanFactory -> {
+            UnknownProperties.check(environment);
+            BlankProperties.check(environment);
+        };
     }
 }

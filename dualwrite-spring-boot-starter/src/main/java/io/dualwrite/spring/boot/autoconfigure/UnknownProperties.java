@@ -1,0 +1,235 @@
+package io.dualwrite.spring.boot.autoconfigure;
+
+import io.dualwrite.spring.jobs.DualWriteJobProperties;
+import java.beans.PropertyDescriptor;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.BeanUtils;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+
+/**
+ * Refuses a {@code dualwrite.*} property name that {@link DualWriteProperties} (or {@link DualWriteJobProperties}
+ * under {@code dualwrite.job.}) does not know. Spring Boot ignores such a name when it binds, so a misspelt key
+ * ({@code dualwrite.migrations.orders.tables.orders.new-tabel=orders_v2}, {@code …merchnts.m-1=DUAL_WRITE},
+ * {@code dualwrite.mirror.tme-limit=5s}) started an application doing something else than it says, without a word:
+ * the table mirrored into a table of its old name, the merchant left in {@code OLD_ONLY}, the default limit. The
+ * names are read from the types, so a property added later is known. The failure names the property, the unknown
+ * part of its name, the names allowed there (and the nearest one) and never the property's value, which may be a
+ * password. Names from environment variables are not checked: their form ({@code DUALWRITE_…}) is too coarse to
+ * tell a misspelling from a variable of another tool.
+ */
+final class UnknownProperties {
+
+    private static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of("dualwrite");
+    private static final ConfigurationPropertyName JOB = ConfigurationPropertyName.of("dualwrite.job");
+
+    private UnknownProperties() {
+    }
+
+    /**
+     * @throws InvalidDualWritePropertyException naming the first unknown property (in name order), the part of its
+     *                                           name that is unknown, the names allowed there and the fix
+     */
+    static void check(Environment environment) {
+        Map<String, ConfigurationPropertyName> names = new TreeMap<>();
+        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+            if (source.getUnderlyingSource() instanceof SystemEnvironmentPropertySource) {
+                continue;
+            }
+            if (source instanceof IterableConfigurationPropertySource iterable) {
+                iterable.filter(ROOT::isAncestorOf).forEach(name -> names.putIfAbsent(name.toString(), name));
+            }
+        }
+        if (environment instanceof ConfigurableEnvironment configurable) {
+            refuseCollisions(configurable);
+        }
+        for (ConfigurationPropertyName name : names.values()) {
+            if (name.equals(JOB)) {
+                continue; // the job's name, read from the environment
+            }
+            if (JOB.isAncestorOf(name)) {
+                refuseUnknown(name, 2, DualWriteJobProperties.class);
+            } else {
+                refuseUnknown(name, 1, DualWriteProperties.class);
+            }
+        }
+    }
+
+    /**
+     * Refuses two spellings Spring Boot takes for one name ({@code merchants.m_1} and {@code merchants.m1}: outside
+     * brackets it ignores {@code _} and case) that are given different values. Boot binds both map keys, each with
+     * the value of whichever source or line wins, so one merchant (or order, or table) silently got the other's
+     * phase. Named without the values.
+     */
+    private static void refuseCollisions(ConfigurableEnvironment environment) {
+        Map<String, String> written = new TreeMap<>(); // as written in its source, to the value of the first source
+        for (PropertySource<?> source : environment.getPropertySources()) {
+            if (source instanceof EnumerablePropertySource<?> enumerable
+                    && !(source instanceof SystemEnvironmentPropertySource)) {
+                for (String name : enumerable.getPropertyNames()) {
+                    if (name.startsWith("dualwrite.") && !written.containsKey(name)) {
+                        written.put(name, String.valueOf(enumerable.getProperty(name)));
+                    }
+                }
+            }
+        }
+        Map<String, String> first = new java.util.HashMap<>();
+        for (Map.Entry<String, String> each : written.entrySet()) {
+            String other = first.putIfAbsent(relaxed(each.getKey()), each.getKey());
+            if (other != null && !other.equals(each.getKey()) && !written.get(other).equals(each.getValue())) {
+                String bracketed = bracketed(other);
+                throw new InvalidDualWritePropertyException(other, each.getKey(),
+                        "a name Spring Boot tells apart from " + each.getKey() + " (outside brackets it ignores '_'"
+                                + " and case, so the two are one property and both got one of the two values)",
+                        "Write each key that holds '_', upper case or a dot in brackets, e.g. " + bracketed
+                                + ", or remove one of the two properties.");
+            }
+        }
+    }
+
+    /** The name as relaxed binding compares it: outside brackets, only its letters and digits, in lower case. */
+    private static String relaxed(String name) {
+        StringBuilder relaxed = new StringBuilder();
+        boolean bracketed = false;
+        for (char c : name.toCharArray()) {
+            if (c == '[' || c == ']') {
+                bracketed = c == '[';
+                relaxed.append(c);
+            } else if (bracketed || c == '.' || Character.isLetterOrDigit(c)) {
+                relaxed.append(bracketed ? c : Character.toLowerCase(c));
+            }
+        }
+        return relaxed.toString();
+    }
+
+    /** The name with its last part in brackets, as the fix to show. */
+    private static String bracketed(String written) {
+        int dot = written.lastIndexOf('.');
+        return dot < 0 || written.endsWith("]") ? written
+                : written.substring(0, dot) + "[" + written.substring(dot + 1) + "]";
+    }
+
+    private static void refuseUnknown(ConfigurationPropertyName name, int from, Class<?> root) {
+        ResolvableType type = ResolvableType.forClass(root);
+        for (int i = from; i < name.getNumberOfElements(); i++) {
+            Class<?> current = type.resolve();
+            if (current == null) {
+                return; // nothing to tell it by
+            }
+            if (Map.class.isAssignableFrom(current)) {
+                ResolvableType value = type.asMap().getGeneric(1);
+                if (!isPropertyGroup(value.resolve())) {
+                    return; // the rest of the name is the key: Boot binds a dotted key of a map of values whole
+                }
+                type = value;
+            } else if (Collection.class.isAssignableFrom(current) || current.isArray()) {
+                if (!name.isNumericIndex(i)) {
+                    String list = name.chop(i).toString();
+                    throw refusal(name, i, "an index after " + list + ", such as " + list + "[0]", null);
+                }
+                type = current.isArray() ? type.getComponentType() : type.asCollection().getGeneric(0);
+            } else if (!isPropertyGroup(current)) {
+                throw refusal(name, i, "nothing after " + name.chop(i) + ", which takes a value", null);
+            } else {
+                String element = name.getElement(i, ConfigurationPropertyName.Form.UNIFORM);
+                PropertyDescriptor property = Arrays.stream(BeanUtils.getPropertyDescriptors(current))
+                        .filter(candidate -> candidate.getReadMethod() != null
+                                && !candidate.getName().equals("class")
+                                && uniform(candidate.getName()).equals(element))
+                        .findFirst().orElse(null);
+                if (property == null) {
+                    List<String> known = Arrays.stream(BeanUtils.getPropertyDescriptors(current))
+                            .filter(candidate -> candidate.getReadMethod() != null
+                                    && !candidate.getName().equals("class"))
+                            .map(candidate -> dashed(candidate.getName())).toList();
+                    throw refusal(name, i, "one of " + known + " after " + name.chop(i),
+                            nearest(name.getElement(i, ConfigurationPropertyName.Form.DASHED), known));
+                }
+                Method getter = property.getReadMethod();
+                type = ResolvableType.forMethodReturnType(getter);
+            }
+        }
+    }
+
+    private static InvalidDualWritePropertyException refusal(ConfigurationPropertyName name, int element,
+                                                             String allowed, @Nullable String nearest) {
+        String written = name.getElement(element, ConfigurationPropertyName.Form.ORIGINAL);
+        String fix = (nearest == null ? "Correct the name of " + name
+                : "Did you mean " + name.chop(element).append(nearest) + "? Correct the name of " + name)
+                + ", or remove it: dualwrite does not know it, and Spring Boot would ignore it without a word "
+                + "(the properties are listed in the dualwrite Spring Boot reference).";
+        return new InvalidDualWritePropertyException(name.toString(), written, allowed, fix);
+    }
+
+    private static boolean isPropertyGroup(@Nullable Class<?> type) {
+        return type != null && !type.isEnum() && type.getName().startsWith("io.dualwrite.");
+    }
+
+    private static String uniform(String javaName) {
+        return javaName.toLowerCase(Locale.ROOT);
+    }
+
+    private static String dashed(String javaName) {
+        StringBuilder dashed = new StringBuilder();
+        for (char c : javaName.toCharArray()) {
+            if (Character.isUpperCase(c)) {
+                dashed.append('-').append(Character.toLowerCase(c));
+            } else {
+                dashed.append(c);
+            }
+        }
+        return dashed.toString();
+    }
+
+    /** The known name nearest to {@code written} by edit distance, when near enough to be a slip; else null. */
+    private static @Nullable String nearest(String written, List<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        String lower = written.toLowerCase(Locale.ROOT);
+        for (String candidate : known) {
+            if (candidate.startsWith(lower + "-")) {
+                return candidate; // a name cut short: window for window-size
+            }
+            int distance = distance(lower, candidate);
+            if (distance < bestDistance) {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, best.length() / 3) ? best : null;
+    }
+
+    private static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+}
