@@ -218,6 +218,13 @@ final class Holdable {
             // H2 stores every zero of a float as 0, and verification tells -0 and 0 apart: reported on every run
             return "holds no negative zero (H2 stores -0 as 0)";
         }
+        if (number == 0 && Double.doubleToRawLongBits(number) != 0 && !column.bool() && !column.bitNumber()
+                && (column.integer() || (type == Types.DECIMAL || type == Types.NUMERIC)
+                && !column.typeNamed("decfloat"))) {
+            // an integer or a decimal has one zero, without a sign: -0 was stored as 0, another double than the
+            // source's (Double.compare tells them apart, and so do the products' texts, -0 and 0)
+            return "holds no negative zero (an integer or a decimal stores -0 as 0)";
+        }
         if (column.integer() && !column.bool() && !column.bitNumber()) {
             return integer(new BigDecimal(number), column);
         }
@@ -417,6 +424,14 @@ final class Holdable {
         if (target == CopyDialect.POSTGRESQL && text.indexOf('\u0000') >= 0) {
             return "holds no NUL character (U+0000): PostgreSQL stores none in a text";
         }
+        if (target != CopyDialect.H2 && loneSurrogate(text) >= 0) {
+            // half of a UTF-16 pair without its other half (an H2 text holds one): it names no character, so the
+            // drivers send '?' in its place (PostgreSQL stored 'a?b' for it, the sync reported success) or the
+            // server refuses the row without naming it
+            return "holds characters only, and this text has half of a UTF-16 surrogate pair without its other half"
+                    + " (U+" + Integer.toHexString(text.charAt(loneSurrogate(text))).toUpperCase(java.util.Locale.ROOT)
+                    + ") at index " + loneSurrogate(text) + ", which no character set encodes";
+        }
         if (target == CopyDialect.POSTGRESQL && column.typeNamed("jsonb") && escapesNul(text)) {
             return "holds no \\u0000 in a JSON string: PostgreSQL's jsonb stores none";
         }
@@ -539,6 +554,19 @@ final class Holdable {
             i += 2; // the escaped character, a backslash too
         }
         return false;
+    }
+
+    /** The index of the first half of a UTF-16 surrogate pair that lacks its other half; -1 when there is none. */
+    static int loneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static boolean parsesAsTime(String text) {
