@@ -176,7 +176,10 @@ final class Holdable {
                 if (each instanceof Object[] inner) {
                     pending.push(inner);
                 } else if (each != null) {
-                    String refusal = refusal(Values.writtenValue(each, element), element, target);
+                    // an element of a char(n)[] arrives padded: the padding is no part of it (no trailing spaces
+                    // of a text[] element are checked against a char(n)[] column)
+                    Object value = each instanceof String text && padded(element) ? text.stripTrailing() : each;
+                    String refusal = refusal(Values.writtenValue(value, element), element, target);
                     if (refusal != null) {
                         return "holds elements of " + element.typeName() + (element.precision() > 0
                                 ? "(" + element.precision() + (element.sqlType() == Types.NUMERIC ? ", " + element.scale()
@@ -439,6 +442,13 @@ final class Holdable {
                 && !BOOLEAN_TEXTS.contains(text.strip().toLowerCase(java.util.Locale.ROOT))) {
             return "holds true and false only, and this text names neither";
         }
+        if (padded(column) && text.endsWith(" ")) {
+            // a fixed-length column pads its values with spaces: a text's own trailing spaces were read back as
+            // that padding (PostgreSQL, H2: 'ab ' as 'ab   ') or cut (MySQL/MariaDB: 'ab'), so 'ab' and 'ab ' became
+            // one value, and the sync reported success (a CHAR source's padding is cut before: JdbcRowCopier)
+            return "pads its values with spaces to its length and keeps no trailing spaces of a value's own (it"
+                    + " would read this text back as its padding, or without them)";
+        }
         if (type == Types.VARCHAR || type == Types.NVARCHAR || type == Types.CHAR || type == Types.NCHAR) {
             int length = column.precision();
             if (length <= 0 || length >= Integer.MAX_VALUE / 2) {
@@ -554,6 +564,19 @@ final class Holdable {
             i += 2; // the escaped character, a backslash too
         }
         return false;
+    }
+
+    /**
+     * Whether a column holds fixed-length text padded with spaces to its length: a {@code CHAR(n)} or {@code
+     * NCHAR(n)} (not MySQL/MariaDB's {@code ENUM} and {@code SET}, which the drivers report as {@code CHAR}).
+     */
+    static boolean padded(TableColumns.Column column) {
+        int type = column.sqlType();
+        if (type != Types.CHAR && type != Types.NCHAR && !column.typeNamed("bpchar")) {
+            return false;
+        }
+        MySqlColumn declared = column.declared();
+        return declared == null || !declared.type().startsWith("enum(") && !declared.type().startsWith("set(");
     }
 
     /** The index of the first half of a UTF-16 surrogate pair that lacks its other half; -1 when there is none. */
