@@ -75,7 +75,7 @@ class WritePathBreak19Test {
             }
             if (value instanceof Double || value instanceof Float) {
                 double number = ((Number) value).doubleValue();
-                return number == 0 ? (Double.doubleToRawLongBits(number) == 0 ? "0" : "-0")
+                return Double.isNaN(number) || Double.isInfinite(number) ? Double.toString(number) : number == 0 ? (Double.doubleToRawLongBits(number) == 0 ? "0" : "-0")
                         : new BigDecimal(Double.toString(number)).stripTrailingZeros().toPlainString();
             }
             return new BigDecimal(value.toString()).stripTrailingZeros().toPlainString();
@@ -343,6 +343,100 @@ class WritePathBreak19Test {
                 throw new IllegalStateException(e);
             }
             return rows;
+        }
+    }
+
+    /**
+     * A date or date-time's text as its astronomical date and time: PostgreSQL's {@code 0044-03-15 BC} as {@code
+     * -0043-03-15}, MySQL/MariaDB's year 0000 as PostgreSQL's 1 BC, a fraction without its trailing zeros.
+     */
+    private static String astronomical(ResultSet result) {
+        try {
+            String text = result.getString(2);
+            if (text == null) {
+                return "<null>";
+            }
+            boolean bc = text.endsWith(" BC");
+            String[] parts = text.replace(" BC", "").strip().split(" ");
+            int dash = parts[0].indexOf('-', 1);
+            int year = Integer.parseInt(parts[0].substring(0, dash));
+            String date = (bc ? 1 - year : year) + parts[0].substring(dash);
+            if (parts.length == 1) {
+                return date;
+            }
+            String time = parts[1].contains(".") ? parts[1].replaceAll("0+$", "").replaceAll("\\.$", "") : parts[1];
+            return date + " " + time;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // Held (kept as guards): the kinds of value this round tried that the copier already copied exactly or refused
+    // by name, each alone in a row beside a row the column holds: characters beyond utf8mb3, latin1 and ascii, a
+    // NUL for PostgreSQL, MariaDB's zero dates and year 0000, years before the common era, BIGINT UNSIGNED beyond a
+    // bigint, decimals beyond the target's scale, NaN, the infinities and -0 of a double, and local date-times in a
+    // daylight-saving gap or overlap of the JVM's zone. Compared by value: texts exactly, numbers by their decimal
+    // value and a zero's sign, dates and date-times as astronomical ones.
+    @ParameterizedTest(name = "{0} {1} -> {2} {3}: {4} held {6} (JVM zone {7})")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "POSTGRES | TEXT             | MARIADB  | VARCHAR(10) CHARACTER SET utf8mb3 | 'a\uD83D\uDE00b' | text | false | UTC",
+        "POSTGRES | TEXT             | MARIADB  | VARCHAR(10) CHARACTER SET latin1 | 'a\u0101' | text | false | UTC",
+        "POSTGRES | TEXT             | MARIADB  | TEXT CHARACTER SET ascii | 'caf\u00e9' | text | false | UTC",
+        "MARIADB  | VARCHAR(10) CHARACTER SET utf8mb4 | MARIADB | TEXT CHARACTER SET utf8mb3 | '\uD840\uDC0B' | text | false | UTC",
+        "MARIADB  | VARCHAR(10) CHARACTER SET utf8mb4 | POSTGRES | TEXT | 'a\uD83D\uDE00b' | text | true | UTC",
+        "MARIADB  | VARCHAR(10) CHARACTER SET utf8mb4 | POSTGRES | TEXT | CONCAT('a', CHAR(0 USING utf8mb4), 'b') | text | false | UTC",
+        "H2       | VARCHAR(10)      | POSTGRES | VARCHAR(10) | CONCAT('a', CHAR(0)) | text | false | UTC",
+        "MARIADB  | DATETIME         | POSTGRES | TIMESTAMP | '0000-00-00 00:00:00' | date | false | UTC",
+        "MARIADB  | DATE             | POSTGRES | DATE | '2024-02-00' | date | false | UTC",
+        "MARIADB  | DATE             | POSTGRES | DATE | '0000-01-01' | date | true | UTC",
+        "POSTGRES | DATE             | MARIADB  | DATE | '0044-03-15 BC' | date | false | UTC",
+        "POSTGRES | TIMESTAMP        | MARIADB  | DATETIME | '0001-01-01 10:00:00 BC' | date | true | UTC",
+        "MARIADB  | BIGINT UNSIGNED  | POSTGRES | BIGINT | 18446744073709551615 | number | false | UTC",
+        "MARIADB  | BIGINT UNSIGNED  | POSTGRES | NUMERIC(20) | 18446744073709551615 | number | true | UTC",
+        "MARIADB  | DECIMAL(20,6)    | POSTGRES | NUMERIC(10,2) | 1.005 | number | false | UTC",
+        "POSTGRES | NUMERIC          | MARIADB  | DECIMAL(10,2) | 1.239 | number | false | UTC",
+        "POSTGRES | NUMERIC          | POSTGRES | NUMERIC(10,2) | 'NaN' | number | true | UTC",
+        "POSTGRES | DOUBLE PRECISION | MARIADB  | DOUBLE | 'NaN' | number | false | UTC",
+        "POSTGRES | DOUBLE PRECISION | MARIADB  | DOUBLE | '-Infinity' | number | false | UTC",
+        "POSTGRES | DOUBLE PRECISION | MARIADB  | DOUBLE | '-0' | number | true | UTC",
+        "MARIADB  | DOUBLE           | POSTGRES | DOUBLE PRECISION | -0e0 | number | true | UTC",
+        "MARIADB  | DATETIME(6)      | POSTGRES | TIMESTAMP(6) | '2024-03-31 02:30:00.5' | date | true | Europe/Berlin",
+        "POSTGRES | TIMESTAMP        | MARIADB  | DATETIME(6) | '2024-03-31 02:30:00' | date | true | Europe/Berlin",
+        "MARIADB  | DATETIME         | MARIADB  | DATETIME | '2024-10-27 02:30:00' | date | true | Europe/Berlin",
+        "H2       | TIMESTAMP        | POSTGRES | TIMESTAMP | TIMESTAMP '2024-03-31 02:30:00' | date | true | Europe/Berlin",
+        "MARIADB  | DATETIME(6)      | H2       | TIMESTAMP(6) | '2024-03-10 02:30:00' | date | true | America/New_York"})
+    void aValueAtTheEdgeOfWhatAColumnHoldsIsCopiedExactlyOrRefusedByName(Kind oldKind, String oldType, Kind newKind,
+                                                                         String newType, String literal, String kind,
+                                                                         boolean held, String zone) throws Exception {
+        java.util.TimeZone saved = java.util.TimeZone.getDefault();
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone(zone));
+        try (Fixture fixture = Fixture.of(oldKind, newKind)) {
+            fixture.onOld(String.format(OLD_ORDERS, oldType));
+            fixture.onNew(String.format(NEW_ORDERS, newType));
+            String ok = kind.equals("number") ? "1" : kind.equals("text") ? "'ok'"
+                    : oldKind == Kind.H2 ? "TIMESTAMP '2001-02-03 04:05:06'" : "'2001-02-03'";
+            write(fixture, "INSERT INTO orders VALUES (1, 1, " + literal + ")");
+            write(fixture, "INSERT INTO orders VALUES (2, 2, " + ok + ")");
+            drained(fixture);
+
+            Function<ResultSet, String> read = kind.equals("number") ? WritePathBreak19Test::exactNumber
+                    : kind.equals("text") ? WritePathBreak19Test::exactText : WritePathBreak19Test::astronomical;
+            String oldV = kind.equals("date") ? "CAST(v AS " + (oldKind == Kind.MARIADB ? "CHAR" : "VARCHAR") + ")" : "v";
+            String newV = kind.equals("date") ? "CAST(v AS " + (newKind == Kind.MARIADB ? "CHAR" : "VARCHAR") + ")" : "v";
+            Map<Long, String> old = rows(fixture.oldDb, "orders", oldV, read);
+            Map<Long, String> expected = new LinkedHashMap<>(old);
+            if (!held) {
+                expected.remove(1L);
+            }
+            assertThat(rows(fixture.newDb, "orders_v2", newV, read)).isEqualTo(expected);
+            assertThat(fixture.recordKeys()).isEqualTo(held ? List.of() : List.of("orders/1/INSERT"));
+
+            write(fixture, "UPDATE orders SET v = " + ok + " WHERE id = 1");
+            drained(fixture);
+            reconciled(fixture);
+            assertThat(rows(fixture.newDb, "orders_v2", newV, read)).isEqualTo(rows(fixture.oldDb, "orders", oldV, read));
+        } finally {
+            java.util.TimeZone.setDefault(saved);
         }
     }
 }
