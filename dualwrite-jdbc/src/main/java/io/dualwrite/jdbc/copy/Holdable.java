@@ -176,7 +176,10 @@ final class Holdable {
                 if (each instanceof Object[] inner) {
                     pending.push(inner);
                 } else if (each != null) {
-                    String refusal = refusal(Values.writtenValue(each, element), element, target);
+                    // an element of a char(n)[] arrives padded: the padding is no part of it (no trailing spaces
+                    // of a text[] element are checked against a char(n)[] column)
+                    Object value = each instanceof String text && padded(element) ? text.stripTrailing() : each;
+                    String refusal = refusal(Values.writtenValue(value, element), element, target);
                     if (refusal != null) {
                         return "holds elements of " + element.typeName() + (element.precision() > 0
                                 ? "(" + element.precision() + (element.sqlType() == Types.NUMERIC ? ", " + element.scale()
@@ -217,6 +220,13 @@ final class Holdable {
                 && floatingColumn(type)) {
             // H2 stores every zero of a float as 0, and verification tells -0 and 0 apart: reported on every run
             return "holds no negative zero (H2 stores -0 as 0)";
+        }
+        if (number == 0 && Double.doubleToRawLongBits(number) != 0 && !column.bool() && !column.bitNumber()
+                && (column.integer() || (type == Types.DECIMAL || type == Types.NUMERIC)
+                && !column.typeNamed("decfloat"))) {
+            // an integer or a decimal has one zero, without a sign: -0 was stored as 0, another double than the
+            // source's (Double.compare tells them apart, and so do the products' texts, -0 and 0)
+            return "holds no negative zero (an integer or a decimal stores -0 as 0)";
         }
         if (column.integer() && !column.bool() && !column.bitNumber()) {
             return integer(new BigDecimal(number), column);
@@ -417,12 +427,27 @@ final class Holdable {
         if (target == CopyDialect.POSTGRESQL && text.indexOf('\u0000') >= 0) {
             return "holds no NUL character (U+0000): PostgreSQL stores none in a text";
         }
+        if (target != CopyDialect.H2 && loneSurrogate(text) >= 0) {
+            // half of a UTF-16 pair without its other half (an H2 text holds one): it names no character, so the
+            // drivers send '?' in its place (PostgreSQL stored 'a?b' for it, the sync reported success) or the
+            // server refuses the row without naming it
+            return "holds characters only, and this text has half of a UTF-16 surrogate pair without its other half"
+                    + " (U+" + Integer.toHexString(text.charAt(loneSurrogate(text))).toUpperCase(java.util.Locale.ROOT)
+                    + ") at index " + loneSurrogate(text) + ", which no character set encodes";
+        }
         if (target == CopyDialect.POSTGRESQL && column.typeNamed("jsonb") && escapesNul(text)) {
             return "holds no \\u0000 in a JSON string: PostgreSQL's jsonb stores none";
         }
         if (column.bool() && target != CopyDialect.MYSQL
                 && !BOOLEAN_TEXTS.contains(text.strip().toLowerCase(java.util.Locale.ROOT))) {
             return "holds true and false only, and this text names neither";
+        }
+        if (padded(column) && text.endsWith(" ")) {
+            // a fixed-length column pads its values with spaces: a text's own trailing spaces were read back as
+            // that padding (PostgreSQL, H2: 'ab ' as 'ab   ') or cut (MySQL/MariaDB: 'ab'), so 'ab' and 'ab ' became
+            // one value, and the sync reported success (a CHAR source's padding is cut before: JdbcRowCopier)
+            return "pads its values with spaces to its length and keeps no trailing spaces of a value's own (it"
+                    + " would read this text back as its padding, or without them)";
         }
         if (type == Types.VARCHAR || type == Types.NVARCHAR || type == Types.CHAR || type == Types.NCHAR) {
             int length = column.precision();
@@ -539,6 +564,32 @@ final class Holdable {
             i += 2; // the escaped character, a backslash too
         }
         return false;
+    }
+
+    /**
+     * Whether a column holds fixed-length text padded with spaces to its length: a {@code CHAR(n)} or {@code
+     * NCHAR(n)} (not MySQL/MariaDB's {@code ENUM} and {@code SET}, which the drivers report as {@code CHAR}).
+     */
+    static boolean padded(TableColumns.Column column) {
+        int type = column.sqlType();
+        if (type != Types.CHAR && type != Types.NCHAR && !column.typeNamed("bpchar")) {
+            return false;
+        }
+        MySqlColumn declared = column.declared();
+        return declared == null || !declared.type().startsWith("enum(") && !declared.type().startsWith("set(");
+    }
+
+    /** The index of the first half of a UTF-16 surrogate pair that lacks its other half; -1 when there is none. */
+    static int loneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static boolean parsesAsTime(String text) {

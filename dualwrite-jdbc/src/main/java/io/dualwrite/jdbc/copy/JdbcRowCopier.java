@@ -524,7 +524,7 @@ final class JdbcRowCopier implements RowCopier {
                         unfound.computeIfAbsent(batch, b -> new LinkedHashMap<>()).put(key, canonical);
                     }
                 } else if (copied.add(canonical) && collect(key, row, mapping, from, sourceColumns.get(mapping),
-                        batch.context(), upserts, origins, refused) > 0) {
+                        side.target, batch.context(), upserts, origins, refused) > 0) {
                     skipped++;
                     skippedKeys.put(key, batch.context());
                 }
@@ -536,8 +536,8 @@ final class JdbcRowCopier implements RowCopier {
                 if (copied.add(row.getKey())) {
                     MigrationContext context = contexts.getOrDefault(CopyDialect.looseKey(row.getKey()),
                             side.batches.get(0).context());
-                    if (collect(row.getKey(), row.getValue(), mapping, from, sourceColumns.get(mapping), context,
-                            upserts, origins, refused) > 0) {
+                    if (collect(row.getKey(), row.getValue(), mapping, from, sourceColumns.get(mapping), side.target,
+                            context, upserts, origins, refused) > 0) {
                         skipped++;
                         skippedKeys.put(row.getKey(), context);
                     }
@@ -1085,7 +1085,7 @@ final class JdbcRowCopier implements RowCopier {
      * the write was made without the row's authority).
      */
     private int collect(String key, Map<String, @Nullable Object> row, TableMapping mapping, Store from,
-                        TableColumns columns, @Nullable MigrationContext context,
+                        TableColumns columns, TableColumns targetColumns, @Nullable MigrationContext context,
                         List<Map<String, @Nullable Object>> upserts, List<Origin> origins, List<Origin> refused) {
         MigrationPhase phase = phaseOf(row, mapping, from, columns, context);
         if (!writes(phase, from) && !(phase != null && phase.writes(from.other()) && writtenUnder(context, from))) {
@@ -1094,9 +1094,42 @@ final class JdbcRowCopier implements RowCopier {
             }
             return 1;
         }
-        upserts.add(from == Store.OLD ? mapping.toNewRow(row) : mapping.toOldRow(row));
+        Map<String, @Nullable Object> unpadded = withoutPadding(row, mapping, from, columns, targetColumns);
+        upserts.add(from == Store.OLD ? mapping.toNewRow(unpadded) : mapping.toOldRow(unpadded));
         origins.add(new Origin(key, context, phase));
         return 0;
+    }
+
+    /**
+     * The row with the padding of each {@code CHAR} value cut where its target column is a {@code CHAR} too: the
+     * spaces a fixed-length column pads with are no part of its value (PostgreSQL and H2 read them back, MySQL and
+     * MariaDB do not), and the target pads again. A text's own trailing spaces, from any other column, stay, and a
+     * {@code CHAR} target refuses them ({@link Holdable}): it would read them back as its padding or without them,
+     * so that {@code 'ab'} and {@code 'ab '} became one value.
+     */
+    private static Map<String, @Nullable Object> withoutPadding(Map<String, @Nullable Object> row, TableMapping mapping,
+                                                                Store from, TableColumns columns,
+                                                                TableColumns targetColumns) {
+        Map<String, @Nullable Object> unpadded = row;
+        for (Map.Entry<String, @Nullable Object> entry : row.entrySet()) {
+            if (!(entry.getValue() instanceof String text) || !text.endsWith(" ")
+                    || !columns.find(entry.getKey()).map(JdbcRowCopier::padded).orElse(false)) {
+                continue;
+            }
+            java.util.Optional<String> targetName = from == Store.OLD ? mapping.newColumn(entry.getKey())
+                    : mapping.oldColumn(entry.getKey());
+            if (targetName.flatMap(targetColumns::find).map(Holdable::padded).orElse(false)) {
+                if (unpadded == row) {
+                    unpadded = new LinkedHashMap<>(row);
+                }
+                int end = text.length();
+                while (end > 0 && text.charAt(end - 1) == ' ') {
+                    end--;
+                }
+                unpadded.put(entry.getKey(), text.substring(0, end));
+            }
+        }
+        return unpadded;
     }
 
     /** The context of each requested key by its loosely folded text: the write that named a row spelt otherwise. */

@@ -641,6 +641,13 @@ final class Values {
             statement.setString(index, "-0e0");
             return;
         }
+        if (target == CopyDialect.MYSQL && value instanceof OffsetDateTime instant
+                && instant.withOffsetSameInstant(java.time.ZoneOffset.UTC).getYear() < 1) {
+            // an instant of the year 0000 (PostgreSQL's 1 BC) into a DATETIME or DATE: its UTC date-time, as text
+            // below; bound as it is, the driver wrote it as one of the year 0001, and the sync reported success
+            LocalDateTime utc = instant.withOffsetSameInstant(java.time.ZoneOffset.UTC).toLocalDateTime();
+            value = type == Types.DATE && utc.toLocalTime().equals(java.time.LocalTime.MIDNIGHT) ? utc.toLocalDate() : utc;
+        }
         if (target == CopyDialect.MYSQL && (value instanceof LocalDateTime && ((LocalDateTime) value).getYear() < 1
                 || value instanceof LocalDate && ((LocalDate) value).getYear() < 1)) {
             // the year 0000, which MySQL/MariaDB hold: the drivers write a date-time before the year 1 as one of

@@ -57,12 +57,16 @@ class ToolsBreak17Test {
                 fresh.execute("CREATE TABLE t (id " + keys.newKey() + " PRIMARY KEY, v INT)");
 
                 BackfillException failed = backfillFailing(old, fresh, T);
+                // a CHAR key keeps no trailing spaces of a key's own: 'c  ' (no twin) is refused too (round 19: it
+                // was copied as 'c', another key); a VARCHAR key keeps them, and copies it
+                boolean padded = keys.newKey().toLowerCase(java.util.Locale.ROOT).startsWith("char");
+                String[] copied = padded ? new String[] {"1", "3", "5"} : new String[] {"1", "3", "4", "5"};
 
                 assertThat(failed.getMessage()).as(keys.toString()).contains("key 'a '", "will not help")
                         .doesNotContain("resume it");
-                // every other row is copied, 'c  ' (no twin) too; row 'a' keeps its own values (a char(n) reads padded)
+                // every other row is copied; row 'a' keeps its own values (a char(n) reads padded)
                 assertThat(rows(fresh, "SELECT v FROM t ORDER BY v")).as(keys.toString())
-                        .containsExactly("1", "3", "4", "5");
+                        .containsExactly(copied);
                 assertThat(rows(fresh, "SELECT RTRIM(id), v FROM t WHERE v IN (1, 3, 5) ORDER BY v")).as(keys.toString())
                         .isEqualTo(rows(old, "SELECT RTRIM(id), v FROM t WHERE v IN (1, 3, 5) ORDER BY v"));
 
@@ -72,11 +76,12 @@ class ToolsBreak17Test {
                         .contains(tuple(RowDifference.Kind.MISSING_IN_NEW, "a "));
                 Repairer.RepairResult repaired = repairResult(old, fresh, T);
                 assertThat(repaired.tables()).singleElement().satisfies(table -> assertThat(table.refused())
-                        .as(repaired.toString()).singleElement().asString().contains("key 'a '"));
+                        .as(repaired.toString()).hasSize(padded ? 2 : 1)
+                        .anySatisfy(refused -> assertThat(refused).asString().contains("key 'a '")));
                 assertThat(rows(fresh, "SELECT RTRIM(id), v FROM t WHERE v IN (1, 3, 5) ORDER BY v")).as(keys.toString())
                         .isEqualTo(rows(old, "SELECT RTRIM(id), v FROM t WHERE v IN (1, 3, 5) ORDER BY v"));
                 assertThat(rows(fresh, "SELECT v FROM t ORDER BY v")).as(keys.toString())
-                        .containsExactly("1", "3", "4", "5");
+                        .containsExactly(copied);
             }
         }
     }
