@@ -125,4 +125,82 @@ class TxEdgesBreak19Test {
     void h2RollbackInADoubleSlashCommentIsNoRollback(String text) throws Exception {
         run(Kind.H2, false, text, "commit", "1=10 2=2 3=20", false);
     }
+
+    // A rollback to a quoted savepoint sent in a batch of texts, as a prepared statement, and inside a transaction
+    // opened by BEGIN text in auto-commit: each goes through the same reading of control as a plain statement, which
+    // read ROLLBACK TO"s" as a whole rollback before its fix (these were written after it, and pass with it).
+    @ParameterizedTest(name = "{0}: ROLLBACK TO\"s\" {1}")
+    @CsvSource({
+        "POSTGRES, in a batch of texts",
+        "POSTGRES, prepared",
+        "POSTGRES, after BEGIN text",
+        "MARIADB,  in a batch of texts",
+        "MARIADB,  prepared"})
+    void aRollbackToAQuotedSavepointKeepsTheWritesBeforeItHoweverItIsSent(Kind kind, String how) throws Exception {
+        String quote = kind == Kind.MARIADB ? "`" : "\"";
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(kind, Kind.H2).build(), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                if (how.startsWith("after BEGIN")) {
+                    statement.execute("BEGIN");
+                } else {
+                    connection.setAutoCommit(false);
+                }
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                statement.execute("SAVEPOINT " + quote + "s" + quote);
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                String rollback = "ROLLBACK TO" + quote + "s" + quote;
+                switch (how) {
+                    case "in a batch of texts" -> {
+                        statement.addBatch("UPDATE orders SET qty = 20 WHERE id = 3");
+                        statement.addBatch(rollback);
+                        statement.executeBatch();
+                    }
+                    case "prepared" -> {
+                        try (java.sql.PreparedStatement prepared = connection.prepareStatement(rollback)) {
+                            prepared.execute();
+                        }
+                    }
+                    default -> statement.execute(rollback);
+                }
+                if (how.startsWith("after BEGIN")) {
+                    statement.execute("COMMIT");
+                } else {
+                    connection.commit();
+                }
+            }
+            assertThat(oldRows(fixture)).isEqualTo("1=10 2=2 3=3");
+            // a batch holding control records its texts' tables as a scoped resync (the keys of its writes are not read)
+            assertThat(fixture.records()).allSatisfy(record -> assertThat(record.isScoped()).isTrue());
+            Mirrored.exactOrResynced(fixture, kind + " " + how);
+        }
+    }
+
+    // Held (a guard): a session killed between the write and the commit: the commit throws, the server rolled the
+    // transaction back, and neither store holds the writes (the keys handed over as of a commit of unknown outcome
+    // sync unchanged rows).
+    @ParameterizedTest(name = "{0}: session killed before the commit")
+    @CsvSource({"POSTGRES", "MARIADB"})
+    void aCommitOnASessionKilledAfterTheWritesLeavesBothStoresWithoutThem(Kind kind) throws Exception {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(kind, Kind.H2).build(), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                TxEdgesSupport.writes(statement);
+                long session;
+                try (java.sql.ResultSet id = statement.executeQuery(kind == Kind.POSTGRES
+                        ? "SELECT pg_backend_pid()" : "SELECT CONNECTION_ID()")) {
+                    id.next();
+                    session = id.getLong(1);
+                }
+                fixture.onOld(kind == Kind.POSTGRES ? "SELECT pg_terminate_backend(" + session + ")"
+                        : "KILL CONNECTION " + session);
+                org.assertj.core.api.Assertions.assertThatThrownBy(connection::commit)
+                        .isInstanceOf(java.sql.SQLException.class);
+            }
+            assertThat(oldRows(fixture)).isEqualTo("1=1 2=2 3=3");
+            Mirrored.exactOrResynced(fixture, kind + " killed");
+            assertThat(TxEdgesSupport.sameRows(fixture)).isEqualTo("1=1 2=2 3=3");
+        }
+    }
 }
