@@ -79,6 +79,8 @@ final class BatchExecution {
         List<@Nullable MigrationContext> keyContexts = new ArrayList<>(analyses.size());
         StatementAnalysis prepared = statement.analysis();
         boolean mayMirrorByKey = prepared != null && connection.mayMirrorByGeneratedKey(prepared);
+        // the text entries that may mirror by the keys they generate, by their contexts (see below)
+        List<java.util.Map.Entry<io.dualwrite.mapping.TableMapping, MigrationContext>> unreturnedKeys = new ArrayList<>(0);
         boolean anyMirrors = false;
         boolean anyPreselect = false;
         Connection physical = connection.physical();
@@ -100,6 +102,10 @@ final class BatchExecution {
                 } else if (mayMirrorByKey && analysis == prepared) {
                     byGeneratedKey.add(context);
                     keyContexts.add(context);
+                } else if (prepared == null && connection.mayMirrorByGeneratedKey(analysis)) {
+                    // an insert among texts whose order ids the database generates: a rule may mirror rows by ids
+                    // that only the database knows, and a batch of texts returns no generated keys to decide it by
+                    unreturnedKeys.add(java.util.Map.entry(analysis.mapping(), context));
                 }
             }
             if (keyContexts.size() == i) {
@@ -151,6 +157,9 @@ final class BatchExecution {
             } else if (!byGeneratedKey.isEmpty()) {
                 collectByGeneratedKey(prepared, byGeneratedKey, counts(result), physical);
             }
+            // recorded as a scoped resync of its table, handed over with the batch's transaction
+            unreturnedKeys.forEach(insert -> connection.buffer().resync(insert.getKey(), null, "keys-not-returned",
+                    insert.getValue()));
             settleRemovals(entries);
             cascade(analyses, bounds, added, counts(result));
             permanent.forEach(write -> connection.writesStay(write.mapping(), false, write.context()));

@@ -1058,14 +1058,17 @@ final class ConnectionHandler implements InvocationHandler {
      * comment of a later version (and MySQL MariaDB's {@code /*M! … *}{@code /}); PostgreSQL and H2 run none of them.
      * Then the analysis of the text as run, when either reads transaction control in it: the control the server does
      * run, or the statements it runs without the control that it skips ({@code UPDATE …; /*!40101 ROLLBACK *}{@code /}
-     * on PostgreSQL is an update).
+     * on PostgreSQL is an update). The same for a text the server lexes otherwise than the shared analysis
+     * ({@link TxControl#asLexedBy}): {@code UPDATE t SET c = '\\';ROLLBACK;#'} is one update on MySQL and MariaDB,
+     * {@code UPDATE t SET q = q # 0; COMMIT} an update and a commit on PostgreSQL.
      */
     StatementAnalysis controlAsRun(StatementAnalysis analysis) {
         String sql = analysis.sql();
-        if (physical == null || !TxControl.hasExecutableComment(sql)) {
+        String run = asRun(sql);
+        if (run.equals(sql)) {
             return dynamicAsRun(analysis);
         }
-        StatementAnalysis resolved = config.analyzer().analyze(asRun(sql));
+        StatementAnalysis resolved = config.analyzer().analyze(run);
         return dynamicAsRun(resolved.txControl() == TxControl.NONE && analysis.txControl() == TxControl.NONE
                 ? analysis : resolved);
     }
@@ -1159,10 +1162,17 @@ final class ConnectionHandler implements InvocationHandler {
         mayHaveCommitted = open;
     }
 
-    /** {@code sql} as this session's server runs its executable comments ({@link TxControl#asRun}). */
+    /**
+     * {@code sql} as this session's server lexes it ({@link TxControl#asLexedBy}: its strings, comments and quotes)
+     * and runs its executable comments ({@link TxControl#asRun}); {@code sql} itself when the server reads it as the
+     * shared analysis does.
+     */
     private String asRun(String sql) {
-        return physical == null || !TxControl.hasExecutableComment(sql) ? sql
-                : TxControl.asRun(sql, serverVersion(), mariadb);
+        if (physical == null) {
+            return sql;
+        }
+        String lexed = TxControl.asLexedBy(sql, config.dialect(store, physical));
+        return !TxControl.hasExecutableComment(lexed) ? lexed : TxControl.asRun(lexed, serverVersion(), mariadb);
     }
 
     private long serverVersion() {

@@ -1,5 +1,6 @@
 package io.dualwrite.jdbc.statement;
 
+import io.dualwrite.jdbc.Dialect;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,7 @@ public enum TxControl {
             + "|(savepoint)\\b|(release)\\b"
             + "|set\\s+(?:session\\s+|local\\s+|@@session\\.|@@local\\.|@@)?autocommit(?:\\s*:?=\\s*|\\s+)"
             + "(0|1|on|off|true|false|default|'(?:0|1|on|off)')(?![\\w']))"
-            + "(?:\\s*[;(,]|\\s+\\S|\\s*$)(?s).*");
+            + "(?:\\s*[;(,]|\\s+\\S|[\"`]|\\s*$)(?s).*");
 
     /**
      * The savepoint a {@code SAVEPOINT}, {@code ROLLBACK TO} or {@code RELEASE} statement names: its last word, in
@@ -89,8 +90,13 @@ public enum TxControl {
         int start = text.length();
         char last = text.isEmpty() ? ' ' : text.charAt(text.length() - 1);
         if (last == '"' || last == '`') {
-            int open = text.lastIndexOf(last, text.length() - 2);
-            String name = open < 0 ? text : text.substring(open + 1, text.length() - 1);
+            // the quote that opens the name: a doubled quote inside it ("a""b", `a``b`) stands for one
+            int open = text.length() - 2;
+            while (open >= 0 && !(text.charAt(open) == last && (open == 0 || text.charAt(open - 1) != last))) {
+                open -= open > 0 && text.charAt(open) == last ? 2 : 1;
+            }
+            String quote = String.valueOf(last);
+            String name = open < 0 ? text : text.substring(open + 1, text.length() - 1).replace(quote + quote, quote);
             return last == '"' ? name : name.toLowerCase(java.util.Locale.ROOT);
         }
         while (start > 0 && !Character.isWhitespace(text.charAt(start - 1))) {
@@ -485,6 +491,144 @@ public enum TxControl {
      */
     public static boolean hasExecutableComment(String sql) {
         return sql.indexOf('!') >= 0 && EXECUTABLE_COMMENT.matcher(sql).find();
+    }
+
+    /**
+     * {@code sql} spelt so that the reading shared by every server ({@link #normalized}, {@link #statements}, the
+     * analysis) finds the quotes, comments and statements that the lexer of {@code dialect}'s server finds in it.
+     * The shared reading follows the standard's strings and takes {@code #}, {@code --} and dollar quotes for what
+     * they are somewhere; the servers differ: MySQL and MariaDB read a backslash in {@code '…'} and {@code "…"} as an
+     * escape ({@code '\';ROLLBACK;#'} is one string), take {@code --} for a comment only before white space or a
+     * control character ({@code 1 --0;COMMIT} runs a {@code COMMIT}) and know no dollar quotes ({@code @$t$} is a
+     * variable); PostgreSQL reads a backslash as an escape in {@code E'…'} only and {@code #} as an operator; H2 also
+     * ends a line with a {@code //} comment. Each such place is spelt as the shared reading takes it to mean the same:
+     * an escaped quote as a doubled one, a minus sign before another as {@code "- "}, a {@code $} that opens no quote
+     * as {@code _}, an operator {@code #} as {@code ~}, a {@code //} comment as {@code --}. Every other character is
+     * kept, and so is the text (the same instance) when nothing in it is read otherwise, when a quote does not end in
+     * it, or when {@code dialect} is unknown.
+     */
+    public static String asLexedBy(String sql, @Nullable Dialect dialect) {
+        if (dialect == null || !mayLexOtherwise(sql, dialect)) {
+            return sql;
+        }
+        StringBuilder out = new StringBuilder(sql.length() + 8);
+        int n = sql.length();
+        int i = 0;
+        while (i < n) {
+            char c = sql.charAt(i);
+            char next = i + 1 < n ? sql.charAt(i + 1) : 0;
+            if (c == '/' && next == '*') {
+                int end = blockEnd(sql, i, dialect != Dialect.MYSQL);
+                out.append(sql, i, end);
+                i = end;
+            } else if (c == '-' && next == '-' && dialect == Dialect.MYSQL && i + 2 < n
+                    && !Character.isWhitespace(sql.charAt(i + 2)) && !Character.isISOControl(sql.charAt(i + 2))) {
+                out.append("- "); // MySQL: no comment, a minus sign before another
+                i++;
+            } else if ((c == '-' && next == '-') || (c == '#' && dialect == Dialect.MYSQL)) {
+                int end = lineEnd(sql, i);
+                out.append(sql, i, end);
+                i = end;
+            } else if (c == '/' && next == '/' && dialect == Dialect.H2) {
+                int end = lineEnd(sql, i);
+                out.append("--").append(sql, i + 2, end);
+                i = end;
+            } else if (c == '#') {
+                out.append('~'); // PostgreSQL's operator (H2 refuses the character)
+                i++;
+            } else if (c == '$' && dollarQuoteEnd(sql, i) > 0) {
+                if (dialect == Dialect.MYSQL) {
+                    out.append('_'); // part of a name or variable there
+                    i++;
+                } else {
+                    int end = dollarQuoteEnd(sql, i);
+                    out.append(sql, i, end);
+                    i = end;
+                }
+            } else if (c == '\'' || c == '"' || c == '`') {
+                boolean escapes = dialect == Dialect.MYSQL ? c != '`'
+                        : dialect == Dialect.POSTGRESQL && c == '\'' && escapeStringAt(sql, i);
+                out.append(c);
+                int j = i + 1;
+                boolean closed = false;
+                while (j < n) {
+                    char inside = sql.charAt(j);
+                    if (escapes && inside == '\\' && j + 1 < n) {
+                        char escaped = sql.charAt(j + 1);
+                        if (escaped == c) {
+                            out.append(c).append(c);
+                        } else {
+                            out.append(inside).append(escaped);
+                        }
+                        j += 2;
+                    } else if (inside == c && j + 1 < n && sql.charAt(j + 1) == c) {
+                        out.append(c).append(c);
+                        j += 2;
+                    } else if (inside == c) {
+                        out.append(c);
+                        j++;
+                        closed = true;
+                        break;
+                    } else {
+                        out.append(inside);
+                        j++;
+                    }
+                }
+                if (!closed) {
+                    return sql;
+                }
+                i = j;
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.length() == n && out.toString().equals(sql) ? sql : out.toString();
+    }
+
+    /** Whether {@code sql} holds a character {@link #asLexedBy} may read otherwise on {@code dialect}'s server. */
+    private static boolean mayLexOtherwise(String sql, Dialect dialect) {
+        return switch (dialect) {
+            case MYSQL -> sql.indexOf('\\') >= 0 || sql.contains("--") || sql.indexOf('$') >= 0;
+            case POSTGRESQL -> sql.indexOf('\\') >= 0 || sql.indexOf('#') >= 0;
+            case H2 -> sql.contains("//");
+        };
+    }
+
+    /** Whether the quote at {@code quote} opens PostgreSQL's escape string ({@code E'…'}, not {@code name'…'}). */
+    private static boolean escapeStringAt(String sql, int quote) {
+        if (quote == 0 || (sql.charAt(quote - 1) != 'E' && sql.charAt(quote - 1) != 'e')) {
+            return false;
+        }
+        if (quote == 1) {
+            return true;
+        }
+        char before = sql.charAt(quote - 2);
+        return !Character.isLetterOrDigit(before) && before != '_' && before != '$' && before != '"';
+    }
+
+    /** Where the block comment opening at {@code i} ends (the index after it; the text's end when it does not). */
+    private static int blockEnd(String sql, int i, boolean nested) {
+        int depth = 1;
+        int j = i + 2;
+        while (j < sql.length() && depth > 0) {
+            if (nested && sql.startsWith("/*", j)) {
+                depth++;
+                j += 2;
+            } else if (sql.startsWith("*/", j)) {
+                depth--;
+                j += 2;
+            } else {
+                j++;
+            }
+        }
+        return j;
+    }
+
+    /** Where the line comment starting at {@code i} ends: after its line's end, or at the text's end. */
+    private static int lineEnd(String sql, int i) {
+        int end = sql.indexOf('\n', i);
+        return end < 0 ? sql.length() : end + 1;
     }
 
     /**

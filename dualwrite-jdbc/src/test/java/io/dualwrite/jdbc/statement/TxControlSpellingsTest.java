@@ -44,6 +44,10 @@ class TxControlSpellingsTest {
             "commit /* tm */ prepared 'tx-1'|XA_COMMIT",
             "ROLLBACK PREPARED 'tx-1';|XA_ROLLBACK",
             "PREPARE transaction FROM 'SELECT 1'|NONE",
+            "ROLLBACK TO\"s\"|ROLLBACK_TO_SAVEPOINT",
+            "ROLLBACK WORK TO`s`|ROLLBACK_TO_SAVEPOINT",
+            "SAVEPOINT\"s\"|SAVEPOINT",
+            "RELEASE`s`|RELEASE_SAVEPOINT",
     })
     void transactionControlIsToldApartHoweverItIsSpelt(String sql, TxControl expected) {
         assertThat(TxControl.of(sql)).isEqualTo(expected);
@@ -54,6 +58,10 @@ class TxControlSpellingsTest {
             "ROLLBACK TO SAVEPOINT s1 /* trace */|s1",
             "SAVEPOINT \"Mixed\" -- note|Mixed",
             "RELEASE SAVEPOINT S2;|s2",
+            "ROLLBACK TO\"s\"|s",
+            "SAVEPOINT \"a\"\"b\"|a\"b",
+            "ROLLBACK TO SAVEPOINT `A``b`|a`b",
+            "RELEASE SAVEPOINT \"a\"\"\"|a\"",
     })
     void savepointNamesIgnoreComments(String sql, String name) {
         assertThat(TxControl.savepointName(sql)).isEqualTo(name);
@@ -129,5 +137,26 @@ class TxControlSpellingsTest {
     })
     void tableLocksAreToldBySpelling(String sql, TxControl.TableLocks locks) {
         assertThat(TxControl.tableLocks(sql)).isEqualTo(locks);
+    }
+
+    // The text each server's lexer reads, spelt for the shared reading: only what that server reads otherwise changes.
+    @ParameterizedTest(name = "{1}: {0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "UPDATE t SET c = '\\';ROLLBACK;#' WHERE id = 2|MYSQL|UPDATE t SET c = ''';ROLLBACK;#' WHERE id = 2",
+            "UPDATE t SET c = '\\\\';ROLLBACK;#'|MYSQL|UPDATE t SET c = '\\\\';ROLLBACK;#'",
+            "UPDATE t SET c = '\\';ROLLBACK;#'|POSTGRESQL|UPDATE t SET c = '\\';ROLLBACK;#'",
+            "UPDATE t SET c = E'\\';ROLLBACK;--'|POSTGRESQL|UPDATE t SET c = E''';ROLLBACK;--'",
+            "UPDATE t SET c = name'\\';ROLLBACK;--'|POSTGRESQL|UPDATE t SET c = name'\\';ROLLBACK;--'",
+            "UPDATE t SET q = q # 0; COMMIT|POSTGRESQL|UPDATE t SET q = q ~ 0; COMMIT",
+            "UPDATE t SET q = q # 0; COMMIT|MYSQL|UPDATE t SET q = q # 0; COMMIT",
+            "UPDATE t SET q = 1 --0;COMMIT|MYSQL|UPDATE t SET q = 1 - -0;COMMIT",
+            "UPDATE t SET q = 1 -- 0;COMMIT|MYSQL|UPDATE t SET q = 1 -- 0;COMMIT",
+            "SET @$t$ = 1;COMMIT;SET @$t$ = 2|MYSQL|SET @_t$ = 1;COMMIT;SET @$t$ = 2",
+            "SELECT $t$;COMMIT;$t$|POSTGRESQL|SELECT $t$;COMMIT;$t$",
+            "UPDATE t SET q = 1 // ; ROLLBACK|H2|UPDATE t SET q = 1 -- ; ROLLBACK",
+            "SELECT '//' ; ROLLBACK|H2|SELECT '//' ; ROLLBACK",
+    })
+    void textsAreSpeltAsTheirServerLexesThem(String sql, io.dualwrite.jdbc.Dialect dialect, String lexed) {
+        assertThat(TxControl.asLexedBy(sql, dialect)).isEqualTo(lexed);
     }
 }
