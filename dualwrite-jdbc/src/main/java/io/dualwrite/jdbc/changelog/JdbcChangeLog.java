@@ -359,7 +359,7 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
              PreparedStatement update = connection.prepareStatement(sql)) {
             connection.setAutoCommit(true);
             update.setObject(1, utc(dueAt));
-            update.setString(2, truncate(error, MAX_ERROR_LENGTH));
+            update.setString(2, truncate(Credentials.mask(error), MAX_ERROR_LENGTH));
             update.setString(3, PENDING);
             update.setObject(4, utc(clock.instant()));
             update.setLong(5, id);
