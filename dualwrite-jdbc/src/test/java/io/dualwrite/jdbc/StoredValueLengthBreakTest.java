@@ -5,21 +5,32 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.Operation;
 import io.dualwrite.jdbc.backfill.BackfillScope;
 import io.dualwrite.jdbc.changelog.JdbcChangeLog;
+import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.switches.JdbcOrderPinStore;
 import io.dualwrite.jdbc.switches.JdbcSwitchStore;
 import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.SwitchableDataSource;
 import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.jdbc.verify.Repairer;
+import io.dualwrite.jdbc.verify.ScopedResyncResolver;
 import io.dualwrite.jdbc.verify.VerificationScope;
+import io.dualwrite.jdbc.verify.Verifier;
+import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.switches.MigrationSwitchConfig;
+import io.dualwrite.switches.SwitchStore;
+import io.dualwrite.switches.SwitchStores;
+import io.dualwrite.switches.Switchboard;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -191,5 +202,57 @@ class StoredValueLengthBreakTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("merchantId is 192 characters long")
                 .hasMessageContaining("dualwrite_verification.merchant_id holds at most 191");
         assertThat(MigrationSwitchConfig.of("m".repeat(128)).migration()).hasSize(128);
+    }
+
+    @Test
+    void aWriteForAnOrderIdLongerThanTheColumnsIsKeptAndItsFailedMirrorRepairedThroughAWholeTableResync()
+            throws Exception {
+        try (TestDatabase oldDb = TestDatabases.createWithDualWriteSchema(TestDatabases.Kind.MARIADB);
+             TestDatabase newDb = TestDatabases.postgres(); HikariDataSource old = lenient(oldDb)) {
+            oldDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, status VARCHAR(20))",
+                    "INSERT INTO orders VALUES (1, 'old')");
+            newDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, status VARCHAR(20))",
+                    "INSERT INTO orders VALUES (1, 'old')");
+            JdbcChangeLog changeLog = JdbcChangeLog.create(old);
+            SwitchStore switches = SwitchStores.inMemory();
+            switches.setSystemPhase("orders", MigrationPhase.DUAL_WRITE);
+            SwitchableDataSource newStore = new SwitchableDataSource(newDb.dataSource());
+            TableMapping orders = TableMapping.identity("orders");
+            DualWriteDataSource dataSource = DualWriteDataSource.builder().oldDataSource(old).newDataSource(newStore)
+                    .migration("orders").mapping(orders).changeLog(changeLog)
+                    .resolver(Switchboard.builder().switchStore(switches).orderPinStore(JdbcOrderPinStore.create(old))
+                            .migration(MigrationSwitchConfig.of("orders")).build())
+                    .mirrorExecutor(Store.NEW, DualWriteFixture.syncExecutor("to-new", changeLog))
+                    .mirrorExecutor(Store.OLD, DualWriteFixture.syncExecutor("to-old", changeLog))
+                    .build();
+
+            newStore.switchTo(SwitchableDataSource.down());
+            try (MigrationContext.Scope scope = MigrationContext.forMigration("orders").orderId(PREFIX + "a")
+                    .merchantId("m-1").open();
+                 Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("UPDATE orders SET status = 'paid' WHERE id = 1")).isEqualTo(1);
+                statement.executeUpdate("INSERT INTO orders VALUES (2, 'new')");
+            }
+            newStore.switchTo(newDb.dataSource());
+
+            assertThat(rows(old, "SELECT row_key, operation, order_id FROM dualwrite_change_log")).isNotEmpty()
+                    .allSatisfy(row -> {
+                        assertThat(row.get("row_key")).isEqualTo("*");
+                        assertThat(row.get("operation")).isEqualTo("RESYNC");
+                        assertThat(row.get("order_id")).isNull();
+                    });
+            assertThat(rows(old, "SELECT order_id FROM dualwrite_order_pin")).isEmpty();
+
+            Verifier verifier = Verifier.builder().oldDataSource(old).newDataSource(newDb.dataSource())
+                    .changeLog(changeLog).recheckDelay(Duration.ZERO).build();
+            RowCopier copier = RowCopier.builder().oldDataSource(old).newDataSource(newDb.dataSource()).build();
+            ScopedResyncResolver.builder().migration("orders").changeLog(changeLog).verifier(verifier)
+                    .repairer(Repairer.of(copier, verifier)).mapping(orders).build().resolveOnce();
+
+            assertThat(changeLog.pendingCount("orders")).isZero();
+            String select = "SELECT id, status FROM orders ORDER BY id";
+            assertThat(newDb.query(select)).isEqualTo(oldDb.query(select))
+                    .containsExactly(Map.of("id", 1L, "status", "paid"), Map.of("id", 2L, "status", "new"));
+        }
     }
 }
