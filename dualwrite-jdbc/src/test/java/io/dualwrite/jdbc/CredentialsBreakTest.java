@@ -173,4 +173,39 @@ class CredentialsBreakTest {
                     .contains("db.example");
         });
     }
+
+    @Test
+    void aWarningOfTheWritePathMasksTheDriversMessageItQuotes() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.h2(); TestDatabase newDb = TestDatabases.h2()) {
+            oldDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, status VARCHAR(20))");
+            newDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, status VARCHAR(20))");
+            SwitchStore switches = SwitchStores.inMemory();
+            switches.setSystemPhase("orders", MigrationPhase.DUAL_WRITE);
+            DualWriteDataSource wrapped = dataSource(oldDb.dataSource(), newDb.dataSource())
+                    .resolver(DualWriteFixture.switchboard(switches))
+                    .changeLogMode(io.dualwrite.changelog.ChangeLogMode.ALWAYS)
+                    .outboxWriter((connection, record) -> {
+                        throw new SQLException("outbox refused by jdbc:mariadb://ops:Sx-61@db.example/shop"
+                                + "?password='p;Sx-62'&ssl=true near 'IDENTIFIED BY 'Sx-63''", "08001");
+                    })
+                    .build();
+            Logger logger = (Logger) LoggerFactory.getLogger("io.dualwrite");
+            ListAppender<ILoggingEvent> appender = new ListAppender<>();
+            appender.start();
+            logger.addAppender(appender);
+            try (Connection connection = wrapped.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO orders VALUES (1, 'new')");
+            } finally {
+                logger.detachAppender(appender);
+            }
+
+            assertThat(appender.list).extracting(ILoggingEvent::getFormattedMessage)
+                    .anySatisfy(line -> assertThat(line).contains("the change log refused the outbox entries")
+                            .contains("db.example/shop"))
+                    .allSatisfy(line -> assertThat(line).doesNotContain("Sx-61").doesNotContain("Sx-62")
+                            .doesNotContain("Sx-63"));
+            String select = "SELECT id, status FROM orders ORDER BY id";
+            assertThat(newDb.query(select)).isEqualTo(oldDb.query(select)).hasSize(1);
+        }
+    }
 }
