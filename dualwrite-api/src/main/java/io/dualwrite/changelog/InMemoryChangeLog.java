@@ -123,7 +123,7 @@ public final class InMemoryChangeLog implements ChangeLog {
         if (slot != null) {
             slot.record = slot.record.withDueAt(dueAt);
             slot.attempts++;
-            slot.lastError = error;
+            slot.lastError = io.dualwrite.internal.Credentials.mask(error);
             slot.leaseUntil = null;
         }
     }

@@ -78,6 +78,54 @@ public final class Checks {
     }
 
     /**
+     * The longest migration name: the library's own tables hold it in a {@code VARCHAR(128)} column, which MariaDB
+     * and MySQL in a non-strict {@code sql_mode} would silently cut, making two migrations one.
+     */
+    public static final int MAX_MIGRATION_LENGTH = 128;
+
+    /**
+     * The longest order or merchant id the library's own tables hold ({@code VARCHAR(191)}: switches, order pins,
+     * change-log entries, verification runs).
+     */
+    public static final int MAX_STORED_ID_LENGTH = 191;
+
+    /**
+     * {@code value} when it is a migration name ({@link #requireId}) of at most {@link #MAX_MIGRATION_LENGTH}
+     * characters.
+     *
+     * @throws IllegalArgumentException naming the property, the value's length and the limit
+     */
+    public static String requireMigration(String property, @Nullable String value) {
+        return requireFits(property, requireId(property, value), MAX_MIGRATION_LENGTH, "its column");
+    }
+
+    /**
+     * {@code value} when it is null or fits a text column of the library's own tables of {@code maxLength}
+     * characters (code points, as the databases count them). A longer value is refused rather than written: MariaDB
+     * and MySQL in a non-strict {@code sql_mode} cut it without an error, so two values that differ only after the
+     * limit would become one row.
+     *
+     * @param column the column, named in the message ({@code dualwrite_switch.subject_id})
+     * @throws IllegalArgumentException naming the property, the value's length, the limit and the column
+     */
+    public static @Nullable String requireFits(String property, @Nullable String value, int maxLength, String column) {
+        if (value != null && value.length() > maxLength) {
+            int length = value.codePointCount(0, value.length());
+            if (length > maxLength) {
+                throw new IllegalArgumentException(property + " is " + length + " characters long, but " + column
+                        + " holds at most " + maxLength + " (a longer value would be cut, and two values that differ"
+                        + " only after the limit would be one): " + quoted(escaped(abbreviated(value))));
+            }
+        }
+        return value;
+    }
+
+    /** The start and the end of a long value, for a message. */
+    private static String abbreviated(String value) {
+        return value.length() <= 80 ? value : value.substring(0, 40) + "…" + value.substring(value.length() - 20);
+    }
+
+    /**
      * {@code value} when it is null (an optional id that is absent) or an id as {@link #requireId} checks it.
      *
      * @throws IllegalArgumentException when {@code value} is empty or only whitespace

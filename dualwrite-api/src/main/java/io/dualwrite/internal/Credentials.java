@@ -37,32 +37,50 @@ public final class Credentials {
 
     private static final int MAX_CAUSES = 8;
 
-    /** A key that names a secret; it may carry a prefix (sslpassword, trustStorePassword, db.password). */
-    private static final String KEY = "[\\w.-]*?(?:password|passwd|passphrase|passcode|pwd|secret[\\w-]*|token"
-            + "|credentials?|api[-_]?key|private[-_]?key[\\w-]*)";
-    // a parameter of a URL's query: the value runs to the next '&' (a password may hold blanks, ',' or ';')
-    private static final Pattern QUERY_PARAMETER = Pattern.compile(
-            "(?i)([?&]" + KEY + ")(\\s*=\\s*)(\"[^\"]*\"(?=\\s*(?:&|$))|[^&\\r\\n]*)");
-    // a property of a ';'-separated URL or connection string (H2, SQL Server, DB2 after its ':', ADO.NET): the value
-    // runs to the next ';', unless SQL Server's braces hold it ({a}}b;c}, where '}}' is a '}')
-    private static final Pattern SEMICOLON_PROPERTY = Pattern.compile(
-            "(?i)((?:;\\s*|(?<=[\\w/]):)" + KEY + ")(\\s*=\\s*)(\\{(?:[^}]|}})*}(?=\\s*(?:;|$))"
-                    + "|\"[^\"]*\"(?=\\s*(?:;|$))|[^;\\r\\n]*)");
-    // an entry of a printed map or Properties ({user=sa, password=a b}): the value runs to the next ", " or '}'
-    private static final Pattern MAP_ENTRY = Pattern.compile(
-            "(?i)((?:\\{|,\\s)" + KEY + ")(=)((?:(?!,\\s)[^}\\r\\n])*)");
-    // anywhere else (free text, JSON, YAML): the value is quoted, braced, or runs to a blank or a punctuation mark;
-    // the key may be quoted (JSON)
-    private static final Pattern KEY_VALUE = Pattern.compile(
-            "(?i)(\\b" + KEY + "[\"']?)"
-                    + "(\\s*[=:]\\s*)(\"[^\"]*\"|'[^']*'|\\{(?:[^}]|}})*}|[^;&,\\s\"')\\]}]+)");
+    /**
+     * A key that names a secret, read after its percent-escapes are decoded ({@code pass%77ord}); it may carry a
+     * prefix (sslpassword, trustStorePassword, db.password). When unsure, a key is taken for a secret's.
+     */
+    private static final Pattern KEY = Pattern.compile("(?i)[\\w.-]*(?:pass|passwd|password|passphrase|passcode|pwd|pw"
+            + "|token|credentials?|api[-_]?key)|[\\w.-]*(?:secret|private[-_]?key|passw)[\\w.-]*");
+    // a word that may be a key, its closing quote (JSON, YAML) and its separator: '=' or ':' (blanks around them),
+    // or blanks before a quoted value (SQL's PASSWORD 'x', OPTIONS (password 'x'))
+    private static final Pattern KEY_CANDIDATE = Pattern.compile(
+            "(?<![\\w.%-])([\\w.%-]+)([\"']?)([ \\t]*[=:][ \\t]*|[ \\t]+(?=['\"]))");
+    // an Authorization header's credentials
+    private static final Pattern AUTHORIZATION = Pattern.compile(
+            "(?i)\\b(Bearer|Basic|Digest|Token)([ \\t]+)[A-Za-z0-9._~+/=%-]+");
+    // SQL that sets a password: every literal after IDENTIFIED or SET PASSWORD to the end of its statement, the
+    // bare word after IDENTIFIED … BY, and the argument of PASSWORD(…) / OLD_PASSWORD(…)
+    private static final Pattern SQL_PASSWORD_CLAUSE = Pattern.compile("(?i)\\bIDENTIFIED\\b|\\bSET\\s+PASSWORD\\b");
+    private static final Pattern SQL_BARE_PASSWORD = Pattern.compile(
+            "(?i)(\\bIDENTIFIED\\s+(?:WITH\\s+\\S+\\s+)?BY\\s+)(?!PASSWORD\\b)([^\\s;'\"]+)");
+    private static final Pattern SQL_PASSWORD_FUNCTION = Pattern.compile("(?i)\\b(?:OLD_)?PASSWORD\\s*\\(");
     // the password ends at the last '@' before a blank: a password may itself hold an '@' or a '/' (an '@' later in
     // the URL hides the host too, which is safe); the user name may be empty or hold an '@' itself
     private static final Pattern URL_USER_INFO = Pattern.compile("(?i)(\\b[a-z][a-z0-9+.-]*://)([^/\\s:]*:)\\S*@");
+    // user:password@host without a scheme (a connect string, a pool's log line); the user is a word, the password
+    // runs to the last '@' before a blank and holds no ':' (else the user would be a URL's scheme: jdbc:oracle:…)
+    private static final Pattern BARE_USER_INFO = Pattern.compile(
+            "(?<![\\w.%+:/@-])([\\w.%+-]+:)(?!//)[^\\s:]*@(?=[\\w\\[])");
     // user/password@host, as Oracle's thin URLs and connect strings write it (jdbc:oracle:thin:scott/tiger@db:1521/x);
     // the password ends at the last '@'
     private static final Pattern SLASHED_USER = Pattern.compile(
             "(^|[\\s:=;,(\"'])([A-Za-z][\\w$#]*/)(?:[^\\s/\"']+|\"[^\"]*\")@(?=[\\w.\\[(/-])");
+
+    /** How a key's value ends when it is not quoted: the separator of the form it is written in. */
+    private enum Form {
+        /** A URL's query ({@code ?password=…&}): to the next {@code &}. */
+        QUERY,
+        /** A {@code ;}-separated URL or connection string (H2, SQL Server, DB2 after its {@code :}, ADO.NET). */
+        SEMICOLON,
+        /** A printed map or Properties ({@code {user=sa, password=…}}): to the next {@code ", "} or {@code }}. */
+        MAP,
+        /** JSON's unquoted value: to a blank, {@code ,} or {@code }}. */
+        JSON,
+        /** Free text, YAML, SQL: to the next blank. */
+        FREE
+    }
 
     private Credentials() {
     }
@@ -101,20 +119,250 @@ public final class Credentials {
         if (text == null) {
             return "null";
         }
+        // keys first: a key's quoted value may hold what reads as an SQL literal's quote
+        String cut = AUTHORIZATION.matcher(text).replaceAll(match -> Matcher.quoteReplacement(
+                match.group(1) + match.group(2) + replacement));
+        cut = maskKeyValues(cut, replacement);
+        cut = maskSqlPasswords(cut, replacement);
         String literal = Matcher.quoteReplacement(replacement);
-        String cut = text;
-        // each form to its own separator first; what they masked is only the replacement for the next ones
-        for (Pattern form : new Pattern[] {QUERY_PARAMETER, SEMICOLON_PROPERTY, MAP_ENTRY, KEY_VALUE}) {
-            cut = form.matcher(cut).replaceAll(match -> {
-                String value = match.group(3);
-                String quote = value.startsWith("\"") ? "\"" : value.startsWith("'") ? "'" : "";
-                boolean json = match.group(1).endsWith("\"") || match.group(1).endsWith("'");
-                return Matcher.quoteReplacement(match.group(1) + match.group(2)) + (json ? quote : "") + literal
-                        + (json ? quote : "");
-            });
-        }
         cut = URL_USER_INFO.matcher(cut).replaceAll((hideUser ? "$1" : "$1$2") + literal + "@");
+        cut = BARE_USER_INFO.matcher(cut).replaceAll((hideUser ? "" : "$1") + literal + "@");
         return SLASHED_USER.matcher(cut).replaceAll((hideUser ? "$1" : "$1$2") + literal + "@");
+    }
+
+    /**
+     * Every value under a key that names a secret masked, to the end of the value as the form the key is written in
+     * ends it; a quoted value to its closing quote (a quote escaped by a backslash or doubled does not close it) and,
+     * in a URL or connection string, on to the form's separator; a value whose quote is never closed to the end of
+     * the text.
+     */
+    private static String maskKeyValues(String text, String replacement) {
+        Matcher key = KEY_CANDIDATE.matcher(text);
+        StringBuilder out = new StringBuilder(text.length());
+        int copied = 0;
+        int from = 0;
+        while (from < text.length() && key.find(from)) {
+            if (!KEY.matcher(percentDecoded(key.group(1))).matches()) {
+                from = key.end(1);
+                continue;
+            }
+            int valueStart = key.end();
+            boolean json = !key.group(2).isEmpty();
+            Form form = json ? Form.JSON : formBefore(text, key.start(1), key.group(3));
+            int valueEnd = valueEnd(text, valueStart, form);
+            if (valueEnd == valueStart) {
+                from = valueEnd;
+                continue;
+            }
+            char first = text.charAt(valueStart);
+            String quote = json && (first == '"' || first == '\'') ? String.valueOf(first) : "";
+            out.append(text, copied, valueStart).append(quote).append(replacement).append(quote);
+            copied = valueEnd;
+            from = valueEnd;
+        }
+        return copied == 0 ? text : out.append(text, copied, text.length()).toString();
+    }
+
+    /** The form of a key's value, from what comes before the key. */
+    private static Form formBefore(String text, int keyStart, String separator) {
+        int before = keyStart - 1;
+        if (before >= 0 && (text.charAt(before) == '?' || text.charAt(before) == '&')) {
+            return Form.QUERY;
+        }
+        if (before >= 0 && text.charAt(before) == '{' && separator.contains("=")) {
+            return Form.MAP;
+        }
+        if (before >= 1 && text.charAt(before) == ' ' && text.charAt(before - 1) == ',' && separator.contains("=")) {
+            return Form.MAP;
+        }
+        if (before >= 1 && text.charAt(before) == ':' && (Character.isLetterOrDigit(text.charAt(before - 1))
+                || text.charAt(before - 1) == '/')) {
+            return Form.SEMICOLON;
+        }
+        while (before >= 0 && (text.charAt(before) == ' ' || text.charAt(before) == '\t')) {
+            before--;
+        }
+        return before >= 0 && text.charAt(before) == ';' ? Form.SEMICOLON : Form.FREE;
+    }
+
+    /** Where the value that starts at {@code start} ends: conservatively, the later of the possible ends. */
+    private static int valueEnd(String text, int start, Form form) {
+        if (start >= text.length()) {
+            return start;
+        }
+        char first = text.charAt(start);
+        int end;
+        if (first == '"' || first == '\'') {
+            end = closingQuote(text, start, first);
+        } else if (first == '{') {
+            end = closingBrace(text, start);
+        } else {
+            end = start;
+        }
+        if (end >= text.length() || form == Form.JSON && end > start || form == Form.FREE && end > start) {
+            return end;
+        }
+        return switch (form) {
+            case QUERY -> endAt(text, end, "&\r\n");
+            case SEMICOLON -> endAt(text, end, ";\r\n");
+            case MAP -> mapEnd(text, end);
+            case JSON -> endAt(text, end, ",} \t\r\n");
+            case FREE -> freeEnd(text, end);
+        };
+    }
+
+    /** The end of a quoted value: after its closing quote, or the end of the text when it is never closed. */
+    private static int closingQuote(String text, int start, char quote) {
+        for (int at = start + 1; at < text.length(); at++) {
+            char c = text.charAt(at);
+            if (c == '\\') {
+                at++;
+            } else if (c == quote) {
+                if (at + 1 < text.length() && text.charAt(at + 1) == quote) {
+                    at++;
+                } else {
+                    return at + 1;
+                }
+            }
+        }
+        return text.length();
+    }
+
+    /** The end of SQL Server's braced value ({@code }}} is a {@code }}), or the end of the text. */
+    private static int closingBrace(String text, int start) {
+        for (int at = start + 1; at < text.length(); at++) {
+            if (text.charAt(at) == '}') {
+                if (at + 1 < text.length() && text.charAt(at + 1) == '}') {
+                    at++;
+                } else {
+                    return at + 1;
+                }
+            }
+        }
+        return text.length();
+    }
+
+    private static int endAt(String text, int from, String separators) {
+        int at = from;
+        while (at < text.length() && separators.indexOf(text.charAt(at)) < 0) {
+            at++;
+        }
+        return at;
+    }
+
+    private static int mapEnd(String text, int from) {
+        int at = from;
+        while (at < text.length() && text.charAt(at) != '}' && text.charAt(at) != '\r' && text.charAt(at) != '\n'
+                && !(text.charAt(at) == ',' && at + 1 < text.length() && text.charAt(at + 1) == ' ')) {
+            at++;
+        }
+        return at;
+    }
+
+    /** A free-text value runs to the next blank; one {@code ,} or {@code ;} before it is a list's, and kept. */
+    private static int freeEnd(String text, int from) {
+        int at = from;
+        while (at < text.length() && !Character.isWhitespace(text.charAt(at))) {
+            at++;
+        }
+        if (at - from > 1 && (text.charAt(at - 1) == ',' || text.charAt(at - 1) == ';')) {
+            at--;
+        }
+        return at;
+    }
+
+    /** {@code key} with its {@code %XX} escapes decoded (others kept as written). */
+    private static String percentDecoded(String key) {
+        if (key.indexOf('%') < 0) {
+            return key;
+        }
+        StringBuilder decoded = new StringBuilder(key.length());
+        for (int at = 0; at < key.length(); at++) {
+            char c = key.charAt(at);
+            if (c == '%' && at + 2 < key.length()
+                    && Character.digit(key.charAt(at + 1), 16) >= 0 && Character.digit(key.charAt(at + 2), 16) >= 0) {
+                decoded.append((char) Integer.parseInt(key.substring(at + 1, at + 3), 16));
+                at += 2;
+            } else {
+                decoded.append(c);
+            }
+        }
+        return decoded.toString();
+    }
+
+    /**
+     * SQL that sets a password ({@code IDENTIFIED BY 'x'}, {@code SET PASSWORD = PASSWORD('x')}, as a driver's
+     * error or a parser's warning quotes it) with the password masked: every literal from {@code IDENTIFIED} or
+     * {@code SET PASSWORD} to the end of the statement (user names too, when unsure), the bare word after {@code BY},
+     * and what {@code PASSWORD(…)} is given.
+     */
+    private static String maskSqlPasswords(String text, String replacement) {
+        String cut = SQL_BARE_PASSWORD.matcher(text).replaceAll(match -> Matcher.quoteReplacement(
+                match.group(1) + replacement));
+        Matcher function = SQL_PASSWORD_FUNCTION.matcher(cut);
+        StringBuilder out = new StringBuilder();
+        int copied = 0;
+        while (function.find(copied)) {
+            int end = argumentsEnd(cut, function.end());
+            out.append(cut, copied, function.end()).append(replacement);
+            copied = end;
+            if (end < cut.length()) {
+                out.append(')');
+                copied = end + 1;
+            }
+        }
+        cut = out.append(cut, copied, cut.length()).toString();
+        Matcher clause = SQL_PASSWORD_CLAUSE.matcher(cut);
+        if (!clause.find()) {
+            return cut;
+        }
+        StringBuilder masked = new StringBuilder(cut.length());
+        masked.append(cut, 0, clause.end());
+        boolean inStatement = true;
+        int at = clause.end();
+        while (at < cut.length()) {
+            char c = cut.charAt(at);
+            if (inStatement && (c == '\'' || c == '"')) {
+                int end = closingQuote(cut, at, c);
+                masked.append(c).append(replacement).append(end <= cut.length() && end > at + 1
+                        && cut.charAt(end - 1) == c ? String.valueOf(c) : "");
+                at = end;
+                continue;
+            }
+            if (c == ';') {
+                inStatement = false;
+            }
+            if (!inStatement) {
+                Matcher next = SQL_PASSWORD_CLAUSE.matcher(cut);
+                if (next.find(at)) {
+                    masked.append(cut, at, next.end());
+                    at = next.end();
+                    inStatement = true;
+                    continue;
+                }
+                masked.append(cut, at, cut.length());
+                break;
+            }
+            masked.append(c);
+            at++;
+        }
+        return masked.toString();
+    }
+
+    /** Where the arguments of a call end: its closing parenthesis, past quoted text, or the end of the text. */
+    private static int argumentsEnd(String text, int from) {
+        int at = from;
+        while (at < text.length()) {
+            char c = text.charAt(at);
+            if (c == '\'' || c == '"') {
+                at = closingQuote(text, at, c);
+            } else if (c == ')') {
+                return at;
+            } else {
+                at++;
+            }
+        }
+        return text.length();
     }
 
     /**

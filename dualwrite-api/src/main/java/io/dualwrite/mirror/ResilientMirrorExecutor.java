@@ -3,6 +3,7 @@ package io.dualwrite.mirror;
 import io.dualwrite.MigrationContext;
 import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.internal.Checks;
+import io.dualwrite.internal.Credentials;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -124,7 +125,7 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
         } catch (Throwable unexpected) {
             MirrorRecorder.rethrowIfFatal(unexpected);
             log.error("Mirror executor {} failed to handle a task for migration {}; ignored", name,
-                    task.migration(), unexpected);
+                    task.migration(), Credentials.masked(unexpected));
         } finally {
             if (counted) {
                 inFlight.decrementAndGet();

@@ -122,10 +122,10 @@ final class CachingSwitchStore implements SwitchStore {
             if (warnings.tryAcquire(migration) != LogThrottle.SUPPRESS) {
                 // The exception's type and message only: a stack trace at DEBUG, no connection details here.
                 log.warn("Cannot read the switches of migration '{}' ({}); keeping the {} settings until the "
-                                + "store answers again (logged at most once per {})", migration, failure,
-                        kept == SwitchSettings.empty() ? "empty (configured default)" : "last known good",
+                                + "store answers again (logged at most once per {})", migration,
+                        Credentials.describe(failure), kept == SwitchSettings.empty() ? "empty (configured default)" : "last known good",
                         refreshInterval);
-                log.debug("Switch store read failure for migration '{}'", migration, failure);
+                log.debug("Switch store read failure for migration '{}'", migration, Credentials.masked(failure));
             }
             return kept;
         }

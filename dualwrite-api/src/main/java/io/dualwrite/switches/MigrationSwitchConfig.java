@@ -46,7 +46,7 @@ public final class MigrationSwitchConfig {
      * @throws IllegalArgumentException when {@code migration} is null or blank
      */
     public static Builder builder(String migration) {
-        return new Builder(Checks.requireId("migration", migration));
+        return new Builder(Checks.requireMigration("migration", migration));
     }
 
     /** A builder starting from {@code base}'s values. */

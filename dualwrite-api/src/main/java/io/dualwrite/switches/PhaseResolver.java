@@ -69,6 +69,6 @@ public interface PhaseResolver {
      *                                  fix
      */
     default String requireKnownMigration(String property, String migration) {
-        return Checks.requireId(property, migration);
+        return Checks.requireMigration(property, migration);
     }
 }

@@ -2,6 +2,7 @@ package io.dualwrite.switches;
 
 import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.internal.LogThrottle;
 import java.time.Duration;
 import java.util.List;
@@ -160,8 +161,8 @@ final class ScopeResolver {
         if (pinWarnings.tryAcquire(migration) != LogThrottle.SUPPRESS) {
             log.warn("Cannot read or write the order pins of migration '{}' (order '{}': {}); calls fall back to "
                     + "the merchant, rule and system switches, and writes are not pinned (logged at most once per {})",
-                    migration, orderId, failure.toString(), refreshInterval);
-            log.debug("Order pin store failure for migration '{}'", migration, failure);
+                    migration, orderId, Credentials.describe(failure), refreshInterval);
+            log.debug("Order pin store failure for migration '{}'", migration, Credentials.masked(failure));
         }
     }
 }

@@ -3,7 +3,11 @@ package io.dualwrite.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.SQLException;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Credential shapes beyond the URL password: each one masked, and nothing else touched. */
 class CredentialsBreakTest {
@@ -193,5 +197,103 @@ class CredentialsBreakTest {
 
         assertThat(Credentials.describe(second)).doesNotContain("Pw-1").startsWith("RuntimeException: second");
         assertThat(Credentials.masked(second).toString()).doesNotContain("Pw-1");
+    }
+
+    static Stream<Arguments> secretsInUnusualShapes() {
+        return Stream.of(
+                // quoted values, with the form's separator inside the quotes
+                Arguments.of("jdbc:mariadb://db.example:3306/shop?user=shop&password='p;w&Sx1'&ssl=true",
+                        new String[] {"p;w", "Sx1"}, new String[] {"db.example:3306/shop", "user=shop", "&ssl=true"}),
+                Arguments.of("jdbc:h2:tcp://db.example/shop;USER=sa;PASSWORD='p;Sx2';MODE=MySQL",
+                        new String[] {"Sx2"}, new String[] {"db.example/shop", ";MODE=MySQL"}),
+                Arguments.of("jdbc:h2:tcp://db.example/shop;PASSWORD=\"a\\\"b;Sx3\";MODE=MySQL",
+                        new String[] {"Sx3", "a\\"}, new String[] {"db.example/shop", ";MODE=MySQL"}),
+                Arguments.of("login to db.example/shop with password=\"a\\\" Sx4\" refused",
+                        new String[] {"Sx4"}, new String[] {"db.example/shop", "refused"}),
+                Arguments.of("login to db.example/shop with password='it''s Sx5' refused",
+                        new String[] {"Sx5", "''s"}, new String[] {"db.example/shop", "refused"}),
+                Arguments.of("{user=sa, password='a, Sx6}', url=jdbc:h2:tcp://db.example/shop}",
+                        new String[] {"Sx6"}, new String[] {"user=sa", "url=jdbc:h2:tcp://db.example/shop"}),
+                Arguments.of("{\"password\": \"a\\\"Sx7\", \"host\": \"db.example\"}",
+                        new String[] {"Sx7"}, new String[] {"\"host\": \"db.example\""}),
+                // a value that starts with punctuation
+                Arguments.of("connect db.example/shop password=,Sx8 failed", new String[] {"Sx8"},
+                        new String[] {"db.example/shop", "failed"}),
+                Arguments.of("connect db.example/shop password=;Sx9 failed", new String[] {"Sx9"},
+                        new String[] {"db.example/shop", "failed"}),
+                Arguments.of("connect db.example/shop password = (Sx10) failed", new String[] {"Sx10"},
+                        new String[] {"db.example/shop", "failed"}),
+                // a quote that is never closed: masked to the end
+                Arguments.of("jdbc:postgresql://db.example/shop?password='Sx12&ssl=true", new String[] {"Sx12"},
+                        new String[] {"db.example/shop"}),
+                Arguments.of("password=\"Sx13 with blanks", new String[] {"Sx13", "blanks"}, new String[] {}),
+                // other spellings of the key
+                Arguments.of("jdbc:mysql://db.example/shop?pass%77ord=Sx14&user=shop", new String[] {"Sx14"},
+                        new String[] {"db.example/shop", "user=shop"}),
+                Arguments.of("jdbc:mysql://db.example/shop?%70assword=Sx15&user=shop", new String[] {"Sx15"},
+                        new String[] {"db.example/shop", "user=shop"}),
+                Arguments.of("jdbc:mysql://db.example/shop?pass=Sx16&user=shop", new String[] {"Sx16"},
+                        new String[] {"db.example/shop", "user=shop"}),
+                Arguments.of("pwd=Sx17 host=db.example", new String[] {"Sx17"}, new String[] {"host=db.example"}),
+                Arguments.of("passwd: Sx18 host: db.example", new String[] {"Sx18"},
+                        new String[] {"host: db.example"}),
+                Arguments.of("Server=db.example;Database=shop;Pwd=Sx19;", new String[] {"Sx19"},
+                        new String[] {"Server=db.example;Database=shop;"}),
+                // user information without a scheme, and tokens
+                Arguments.of("user:Sx20@db.example", new String[] {"Sx20"}, new String[] {"db.example"}),
+                Arguments.of("pool connects shop:Sx21@db.example:3306/shop", new String[] {"Sx21"},
+                        new String[] {"shop:", "db.example:3306/shop"}),
+                Arguments.of("Authorization: Bearer eyJhbGciOi.Sx22-x_y", new String[] {"Sx22", "eyJhbGciOi"},
+                        new String[] {"Authorization: Bearer"}),
+                Arguments.of("Authorization: Basic c2hvcDpTeDIz", new String[] {"c2hvcDpTeDIz"},
+                        new String[] {"Authorization: Basic"}),
+                // SQL that sets a password, as a parser's warning or a driver's error quotes it
+                Arguments.of("ALTER USER shop IDENTIFIED BY 'Sx24' on db.example", new String[] {"Sx24"},
+                        new String[] {"ALTER USER shop IDENTIFIED BY"}),
+                Arguments.of("CREATE USER 'shop'@'%' IDENTIFIED BY \"Sx25\"; SELECT 1 FROM orders",
+                        new String[] {"Sx25"}, new String[] {"SELECT 1 FROM orders"}),
+                Arguments.of("ALTER USER shop IDENTIFIED WITH mysql_native_password BY 'Sx26'",
+                        new String[] {"Sx26"}, new String[] {"mysql_native_password"}),
+                Arguments.of("ALTER USER shop IDENTIFIED BY Sx27", new String[] {"Sx27"}, new String[] {"shop"}),
+                Arguments.of("SET PASSWORD FOR shop = PASSWORD('Sx28')", new String[] {"Sx28"},
+                        new String[] {"SET PASSWORD FOR shop"}),
+                Arguments.of("SET PASSWORD FOR 'shop'@'%' = 'Sx29'", new String[] {"Sx29"},
+                        new String[] {"SET PASSWORD FOR"}),
+                Arguments.of("CREATE ROLE shop LOGIN PASSWORD 'Sx30' VALID UNTIL 'infinity'", new String[] {"Sx30"},
+                        new String[] {"CREATE ROLE shop LOGIN"}),
+                Arguments.of("You have an error in your SQL syntax; check the manual near 'IDENTIFIED BY 'it''s "
+                        + "Sx31'' at line 1", new String[] {"Sx31"}, new String[] {"You have an error"}),
+                Arguments.of("CREATE USER shop IDENTIFIED VIA ed25519 USING PASSWORD('Sx32')", new String[] {"Sx32"},
+                        new String[] {"CREATE USER shop IDENTIFIED VIA ed25519"}),
+                Arguments.of("SELECT OLD_PASSWORD('Sx33') FROM dual", new String[] {"Sx33"},
+                        new String[] {"FROM dual"}),
+                Arguments.of("CREATE SERVER s FOREIGN DATA WRAPPER mysql OPTIONS (HOST 'db.example', PASSWORD 'Sx34')",
+                        new String[] {"Sx34"}, new String[] {"HOST 'db.example'"}));
+    }
+
+    @ParameterizedTest
+    @MethodSource("secretsInUnusualShapes")
+    void aSecretInAnUnusualShapeIsMaskedAndTheRestStaysReadable(String text, String[] secrets, String[] kept) {
+        String masked = Credentials.mask(text);
+
+        assertThat(masked).contains(Credentials.MASK);
+        for (String secret : secrets) {
+            assertThat(masked).as(text).doesNotContain(secret);
+        }
+        for (String part : kept) {
+            assertThat(masked).as(text).contains(part);
+        }
+        assertThat(Credentials.describe(new SQLException(text))).doesNotContain(secrets);
+    }
+
+    @Test
+    void aSecretInAnUnusualShapeIsMaskedInTheCausesOfAnException() {
+        SQLException parser = new SQLException("near 'IDENTIFIED BY 'Sx40'' at line 1", "42000");
+        SQLException driver = new SQLException("statement on jdbc:mariadb://db.example/shop?user=shop"
+                + "&password='p&Sx41' failed", "42000", parser);
+        Throwable masked = Credentials.masked(new IllegalStateException("statement failed", driver));
+
+        assertThat(masked.getCause().getMessage()).doesNotContain("Sx41").contains("db.example/shop");
+        assertThat(masked.getCause().getCause().getMessage()).doesNotContain("Sx40").contains("IDENTIFIED BY");
     }
 }

@@ -57,7 +57,8 @@ record DataSourceConfig(DataSource oldDataSource, DataSource newDataSource, Stri
      * A WARN that can fire per call: at most one line per {@code key} per {@link DualWriteDataSource#WARN_INTERVAL}, carrying
      * the number of lines held back since the last one; the held-back ones go to DEBUG.
      */
-    void warn(org.slf4j.Logger log, String key, String message, Object... args) {
+    void warn(org.slf4j.Logger log, String key, String message, Object... given) {
+        Object[] args = masked(given);
         long suppressed = warnings.tryAcquire(key);
         if (suppressed == LogThrottle.SUPPRESS) {
             log.debug(message, args);
@@ -70,5 +71,21 @@ record DataSourceConfig(DataSource oldDataSource, DataSource newDataSource, Stri
         } else {
             log.warn(message, args);
         }
+    }
+
+    /**
+     * The arguments of a line with every text and error masked ({@link io.dualwrite.internal.Credentials}): they
+     * quote drivers' messages, which may quote a URL or the statement, whichever warning a caller writes.
+     */
+    private static Object[] masked(Object[] args) {
+        Object[] masked = args.clone();
+        for (int i = 0; i < masked.length; i++) {
+            if (masked[i] instanceof Throwable error) {
+                masked[i] = io.dualwrite.internal.Credentials.masked(error);
+            } else if (masked[i] instanceof CharSequence text) {
+                masked[i] = io.dualwrite.internal.Credentials.mask(text.toString());
+            }
+        }
+        return masked;
     }
 }

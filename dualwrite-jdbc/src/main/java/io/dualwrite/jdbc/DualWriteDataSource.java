@@ -253,7 +253,7 @@ public final class DualWriteDataSource implements DataSource {
             if (migration == null || migration.isBlank()) {
                 throw new IllegalArgumentException("migration must be a non-blank name, but was '" + migration + "'");
             }
-            this.migration = migration;
+            this.migration = io.dualwrite.internal.Checks.requireMigration("migration", migration);
             return this;
         }
 

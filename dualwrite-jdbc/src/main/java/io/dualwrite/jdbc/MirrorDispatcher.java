@@ -127,7 +127,7 @@ final class MirrorDispatcher {
     private void warnRefused(Exception refused) {
         config.warn(log, "outbox/" + config.migration(), "the change log refused the outbox entries of a "
                 + "transaction of migration {}: {}; its syncs are recorded only if they fail",
-                config.migration(), refused.toString());
+                config.migration(), Credentials.describe(refused));
     }
 
     private List<Long> recordOutbox(@Nullable Connection authoritative, Store target, KeyBuffer.Snapshot snapshot,

@@ -120,7 +120,8 @@ final class StatementHandler implements InvocationHandler {
         }
         RenderedSql plan = analysis.on(store);
         if (analysis.mapped() && store == Store.NEW && plan == null) {
-            throw new SQLException("statement cannot run on the new store (" + analysis.rewriteProblem() + "): " + sql);
+            throw new SQLException(Credentials.mask("statement cannot run on the new store (" + analysis.rewriteProblem()
+                    + "): " + sql));
         }
         refuseUnanalysedOnNew(analysis, store);
         if (store == Store.NEW && analysis.kind() == SqlKind.MULTIPLE) {

@@ -51,7 +51,8 @@ final class KeyColumns {
             }
             return null;
         } catch (SQLException | RuntimeException unreadable) {
-            log.debug("could not read the type of key column {}.{}: {}", table, column, unreadable.toString());
+            log.debug("could not read the type of key column {}.{}: {}", table, column,
+                    io.dualwrite.internal.Credentials.describe(unreadable));
             return null;
         }
     }

@@ -326,7 +326,7 @@ public final class BackfillJob {
 
         /** The migration (table group) the tables belong to. Required. */
         public Builder migration(String migration) {
-            this.migration = Checks.requireId("migration", migration);
+            this.migration = Checks.requireMigration("migration", migration);
             return this;
         }
 

@@ -242,7 +242,7 @@ public final class BackfillRun {
                     + " the mapping (a transformer saying what such a value becomes) or the new column's type"
                     + " changes; then a run copies the chunks of those rows, which stay pending", result, failure));
         } else if (failure != null) {
-            log.error("backfill {} failed: {}", runId, failure.toString(), failure);
+            log.error("backfill {} failed: {}", runId, Credentials.describe(failure), Credentials.masked(failure));
             outcome.completeExceptionally(new BackfillException("backfill run " + runId + " failed: " + failure
                     + "; run the job again to resume it", result, failure));
         } else {
@@ -613,13 +613,13 @@ public final class BackfillRun {
                         refused.add(refusal);
                     }
                     if (number <= MAX_REFUSALS_LOGGED) {
-                        log.warn("backfill {}: {}", runId, refusal.getMessage());
+                        log.warn("backfill {}: {}", runId, Credentials.mask(refusal.getMessage()));
                     } else {
                         if (number == MAX_REFUSALS_LOGGED + 1) {
                             log.warn("backfill {}: more than {} rows of {} refused; the others are logged at DEBUG, and"
                                     + " verification lists them", runId, MAX_REFUSALS_LOGGED, table.mapping().oldTable());
                         }
-                        log.debug("backfill {}: {}", runId, refusal.getMessage());
+                        log.debug("backfill {}: {}", runId, Credentials.mask(refusal.getMessage()));
                     }
                 }
             }

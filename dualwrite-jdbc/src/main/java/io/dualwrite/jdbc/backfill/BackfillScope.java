@@ -30,7 +30,9 @@ public final class BackfillScope {
      * @throws IllegalArgumentException when the id is null or blank
      */
     public static BackfillScope merchant(String merchantId) {
-        return new BackfillScope(Checks.requireId("merchantId", merchantId));
+        // its writes' change-log entries and pins keep the id in VARCHAR(191) columns
+        return new BackfillScope(Checks.requireFits("merchantId", Checks.requireId("merchantId", merchantId),
+                Checks.MAX_STORED_ID_LENGTH, "the merchant_id columns of the library's tables"));
     }
 
     /** The merchant's id, or empty for the whole table. */

@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class Checkpoints {
 
+    private static final int MAX_KEY_TEXT = 4000;
     static final String TABLE = DualWriteSchema.BACKFILL_CHECKPOINT_TABLE;
     static final String PENDING = "PENDING";
     static final String DONE = "DONE";
@@ -136,7 +137,7 @@ final class Checkpoints {
                 // a head left by an earlier version holds no settings: it takes this job's
                 try (PreparedStatement adopt = connection.prepareStatement("UPDATE " + TABLE
                         + " SET lower_key = ? WHERE job_id = ? AND chunk_no = 0 AND lower_key IS NULL")) {
-                    adopt.setString(1, settings);
+                    adopt.setString(1, fits("the job's settings", settings, "lower_key"));
                     adopt.setString(2, jobId);
                     adopt.executeUpdate();
                 }
@@ -147,7 +148,7 @@ final class Checkpoints {
                     + " VALUES (?, 0, ?, ?, NULL, 0, 0, NULL, ?)")) {
                 insert.setString(1, jobId);
                 insert.setString(2, PLANNING);
-                insert.setString(3, settings);
+                insert.setString(3, fits("the job's settings", settings, "lower_key"));
                 insert.setObject(4, now());
                 insert.executeUpdate();
             } catch (SQLException e) {
@@ -207,8 +208,8 @@ final class Checkpoints {
             insert.setString(1, jobId);
             insert.setLong(2, chunk.number());
             insert.setString(3, PENDING);
-            insert.setString(4, chunk.lower());
-            insert.setString(5, chunk.upper());
+            insert.setString(4, fits("a chunk's lower key", chunk.lower(), "lower_key"));
+            insert.setString(5, fits("a chunk's upper key", chunk.upper(), "upper_key"));
             insert.setLong(6, chunk.plannedRows());
             insert.setObject(7, now());
             insert.executeUpdate();
@@ -221,11 +222,19 @@ final class Checkpoints {
         updateHead(connection, jobId, head.cursor(), head.chunksPlanned(), true);
     }
 
+    /**
+     * {@code value} when it fits its column: a key text cut by MariaDB or MySQL in a non-strict {@code sql_mode}
+     * would plan or resume the job at another key.
+     */
+    private static @Nullable String fits(String what, @Nullable String value, String column) {
+        return io.dualwrite.internal.Checks.requireFits(what, value, MAX_KEY_TEXT, TABLE + "." + column);
+    }
+
     private void updateHead(Connection connection, String jobId, @Nullable String cursor, long chunks, boolean planned)
             throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE " + TABLE
                 + " SET upper_key = ?, row_count = ?, status = ?, updated_at = ? WHERE job_id = ? AND chunk_no = 0")) {
-            update.setString(1, cursor);
+            update.setString(1, fits("the planned key", cursor, "upper_key"));
             update.setLong(2, chunks);
             update.setString(3, planned ? PLANNED : PLANNING);
             update.setObject(4, now());

@@ -34,6 +34,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ChangeLog} on the table {@code dualwrite_change_log}, which lives in the authoritative store.
@@ -68,6 +70,9 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
     /** The longest error text kept per entry; longer ones are cut. */
     public static final int MAX_ERROR_LENGTH = 1000;
     private static final int MAX_REASON_LENGTH = 255;
+    private static final int MAX_TABLE_LENGTH = 128;
+    private static final int MAX_KEY_LENGTH = 512;
+    private static final Logger log = LoggerFactory.getLogger(JdbcChangeLog.class);
     private static final String PENDING = "PENDING";
     private static final String CLAIMED = "CLAIMED";
     private static final String INSERT = "INSERT INTO dualwrite_change_log (migration, table_name, row_key, operation,"
@@ -182,8 +187,9 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
     }
 
     /** Binds the entry's columns after {@code before} parameters of the insert's own. */
-    private static void bind(PreparedStatement insert, int before, ChangeRecord record, LocalDateTime now)
+    private static void bind(PreparedStatement insert, int before, ChangeRecord entry, LocalDateTime now)
             throws SQLException {
+        ChangeRecord record = storable(entry);
         insert.setString(before + 1, record.migration());
         insert.setString(before + 2, record.table());
         insert.setString(before + 3, record.key());
@@ -196,6 +202,47 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
         insert.setObject(before + 10, utc(record.dueAt()));
         insert.setObject(before + 11, now);
         insert.setObject(before + 12, now);
+    }
+
+    /**
+     * {@code record} as the table can hold it. A migration or table name longer than its column is refused (both are
+     * configuration, checked at start-up by the builders); a key, order id or merchant id longer than its column
+     * (MariaDB and MySQL in a non-strict {@code sql_mode} would cut it, so the entry would name another row, order or
+     * merchant) turns the entry into a scoped resync of its whole table, without order and merchant, logged as an
+     * error: the caller's write is repaired, each row under its own switches, and no entry is lost.
+     *
+     * @throws IllegalArgumentException naming the field, its length and the limit, for the migration or the table
+     */
+    static ChangeRecord storable(ChangeRecord record) {
+        Checks.requireMigration("migration", record.migration());
+        Checks.requireFits("table", record.table(), MAX_TABLE_LENGTH, "dualwrite_change_log.table_name");
+        String tooLong = tooLong("key", record.key(), MAX_KEY_LENGTH, "row_key");
+        if (tooLong == null) {
+            tooLong = tooLong("orderId", record.orderId(), Checks.MAX_STORED_ID_LENGTH, "order_id");
+        }
+        if (tooLong == null) {
+            tooLong = tooLong("merchantId", record.merchantId(), Checks.MAX_STORED_ID_LENGTH, "merchant_id");
+        }
+        if (tooLong == null) {
+            return record;
+        }
+        log.error("change-log entry of migration {} table {} ({} into the {} store): {}; recorded as a scoped resync of"
+                + " the whole table instead", record.migration(), record.table(), record.operation(), record.target(),
+                tooLong);
+        return new ChangeRecord(record.migration(), record.table(), ChangeRecord.WHOLE_TABLE, Operation.RESYNC,
+                record.reason() + "; " + tooLong + ": whole table resynced", record.target(), null, null,
+                record.dueAt());
+    }
+
+    /** What is wrong with a value too long for its column, or null when it fits. */
+    private static @Nullable String tooLong(String field, @Nullable String value, int max, String column) {
+        try {
+            Checks.requireFits(field, value, max, "dualwrite_change_log." + column);
+            return null;
+        } catch (IllegalArgumentException refused) {
+            return field + " of " + value.codePointCount(0, value.length()) + " characters does not fit "
+                    + column + " (at most " + max + ")";
+        }
     }
 
     /**
@@ -359,7 +406,7 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
              PreparedStatement update = connection.prepareStatement(sql)) {
             connection.setAutoCommit(true);
             update.setObject(1, utc(dueAt));
-            update.setString(2, truncate(error, MAX_ERROR_LENGTH));
+            update.setString(2, truncate(Credentials.mask(error), MAX_ERROR_LENGTH));
             update.setString(3, PENDING);
             update.setObject(4, utc(clock.instant()));
             update.setLong(5, id);

@@ -382,7 +382,7 @@ public final class Reconciler implements AutoCloseable {
          * migration's entries are claimed, and an entry of a table this reconciler does not map fails and waits.
          */
         public Builder migration(String migration) {
-            this.migration = Checks.requireId("migration", migration);
+            this.migration = Checks.requireMigration("migration", migration);
             return this;
         }
 

@@ -114,7 +114,7 @@ public final class DualWriteSchema {
                         statement.execute(sql);
                     } catch (SQLException raced) {
                         // another instance may have created the object between our check and our create
-                        log.debug("schema statement failed once, retrying: {}", raced.getMessage());
+                        log.debug("schema statement failed once, retrying: {}", Credentials.mask(raced.getMessage()));
                         statement.execute(sql);
                     }
                 }

@@ -3,6 +3,7 @@ package io.dualwrite.jdbc.statement;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.dualwrite.Store;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.mapping.TableMapping;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -300,7 +301,7 @@ public final class StatementAnalyzer {
         } catch (RuntimeException | StackOverflowError unexpected) { // deep expressions overflow the visitors
             // a statement shape the analysis does not know must never fail the application's call
             log.warn("statement analysis failed, running the statement on the authoritative store only: {}",
-                    unexpected.toString());
+                    Credentials.describe(unexpected));
             return unanalysed(sql);
         }
     }

@@ -58,8 +58,9 @@ public final class JdbcOrderPinStore implements OrderPinStore {
 
     @Override
     public Optional<MigrationPhase> find(String migration, String orderId) {
-        Checks.requireId("migration", migration);
-        Checks.requireId("orderId", orderId);
+        Checks.requireMigration("migration", migration);
+        Checks.requireFits("orderId", Checks.requireId("orderId", orderId), Checks.MAX_STORED_ID_LENGTH,
+                "dualwrite_order_pin.order_id");
         try (Connection connection = sql.connection()) {
             return find(connection, migration, orderId);
         } catch (SQLException e) {
@@ -70,9 +71,11 @@ public final class JdbcOrderPinStore implements OrderPinStore {
     @Override
     public MigrationPhase pinIfAbsent(String migration, String orderId, @Nullable String merchantId,
                                       MigrationPhase phase) {
-        Checks.requireId("migration", migration);
-        Checks.requireId("orderId", orderId);
-        Checks.optionalId("merchantId", merchantId);
+        Checks.requireMigration("migration", migration);
+        Checks.requireFits("orderId", Checks.requireId("orderId", orderId), Checks.MAX_STORED_ID_LENGTH,
+                "dualwrite_order_pin.order_id");
+        Checks.requireFits("merchantId", Checks.optionalId("merchantId", merchantId), Checks.MAX_STORED_ID_LENGTH,
+                "dualwrite_order_pin.merchant_id");
         Objects.requireNonNull(phase, "phase");
         try (Connection connection = sql.connection()) {
             connection.setAutoCommit(true);
@@ -94,8 +97,9 @@ public final class JdbcOrderPinStore implements OrderPinStore {
 
     @Override
     public void repin(String migration, String orderId, MigrationPhase phase) {
-        Checks.requireId("migration", migration);
-        Checks.requireId("orderId", orderId);
+        Checks.requireMigration("migration", migration);
+        Checks.requireFits("orderId", Checks.requireId("orderId", orderId), Checks.MAX_STORED_ID_LENGTH,
+                "dualwrite_order_pin.order_id");
         Objects.requireNonNull(phase, "phase");
         try (Connection connection = sql.connection()) {
             connection.setAutoCommit(true);
@@ -122,15 +126,16 @@ public final class JdbcOrderPinStore implements OrderPinStore {
 
     @Override
     public int repinMerchant(String migration, String merchantId, MigrationPhase phase) {
-        Checks.requireId("migration", migration);
-        Checks.requireId("merchantId", merchantId);
+        Checks.requireMigration("migration", migration);
+        Checks.requireFits("merchantId", Checks.requireId("merchantId", merchantId), Checks.MAX_STORED_ID_LENGTH,
+                "dualwrite_order_pin.merchant_id");
         return update("UPDATE dualwrite_order_pin SET phase = ?, pinned_at = ? WHERE migration = ? AND merchant_id = ?",
                 "re-pin the orders of merchant " + merchantId, phase, migration, merchantId);
     }
 
     @Override
     public int repinAll(String migration, MigrationPhase phase) {
-        Checks.requireId("migration", migration);
+        Checks.requireMigration("migration", migration);
         return update("UPDATE dualwrite_order_pin SET phase = ?, pinned_at = ? WHERE migration = ?",
                 "re-pin every order of migration " + migration, phase, migration);
     }
@@ -138,7 +143,7 @@ public final class JdbcOrderPinStore implements OrderPinStore {
     /** One {@code GROUP BY phase} query on the pin table. */
     @Override
     public Map<MigrationPhase, Long> pinCounts(String migration) {
-        Checks.requireId("migration", migration);
+        Checks.requireMigration("migration", migration);
         Map<MigrationPhase, Long> counts = new EnumMap<>(MigrationPhase.class);
         try (Connection connection = sql.connection();
              PreparedStatement select = connection.prepareStatement(
@@ -157,8 +162,9 @@ public final class JdbcOrderPinStore implements OrderPinStore {
 
     @Override
     public void unpin(String migration, String orderId) {
-        Checks.requireId("migration", migration);
-        Checks.requireId("orderId", orderId);
+        Checks.requireMigration("migration", migration);
+        Checks.requireFits("orderId", Checks.requireId("orderId", orderId), Checks.MAX_STORED_ID_LENGTH,
+                "dualwrite_order_pin.order_id");
         try (Connection connection = sql.connection();
              PreparedStatement delete = connection.prepareStatement(
                      "DELETE FROM dualwrite_order_pin WHERE migration = ? AND order_id = ?")) {

@@ -39,6 +39,7 @@ public final class JdbcSwitchStore implements SwitchStore {
     public static final Duration DEFAULT_BAD_ROW_WARNING_INTERVAL = SwitchStores.DEFAULT_REFRESH_INTERVAL;
 
     private static final Logger log = LoggerFactory.getLogger(JdbcSwitchStore.class);
+    private static final String SUBJECT_COLUMN = "dualwrite_switch.subject_id";
     private static final String SYSTEM = SwitchRows.SYSTEM;
     private static final String MERCHANT = SwitchRows.MERCHANT;
     private static final String ORDER = SwitchRows.ORDER;
@@ -103,7 +104,7 @@ public final class JdbcSwitchStore implements SwitchStore {
      */
     @Override
     public SwitchSettings load(String migration) {
-        Checks.requireId("migration", migration);
+        Checks.requireMigration("migration", migration);
         SwitchRows rows = new SwitchRows(migration);
         try (Connection connection = sql.connection();
              PreparedStatement select = connection.prepareStatement("SELECT scope_kind, subject_id, phase, rule_kind,"
@@ -136,26 +137,28 @@ public final class JdbcSwitchStore implements SwitchStore {
 
     @Override
     public void setSystemPhase(String migration, MigrationPhase phase) {
-        Checks.requireId("migration", migration);
+        Checks.requireMigration("migration", migration);
         Objects.requireNonNull(phase, "phase");
         set(migration, SYSTEM, "", phase);
     }
 
     @Override
     public void setMerchantPhase(String migration, String merchantId, @Nullable MigrationPhase phase) {
-        Checks.requireId("migration", migration);
-        set(migration, MERCHANT, Checks.requireId("merchantId", merchantId), phase);
+        Checks.requireMigration("migration", migration);
+        set(migration, MERCHANT, Checks.requireFits("merchantId", Checks.requireId("merchantId", merchantId),
+                Checks.MAX_STORED_ID_LENGTH, SUBJECT_COLUMN), phase);
     }
 
     @Override
     public void setOrderPhase(String migration, String orderId, @Nullable MigrationPhase phase) {
-        Checks.requireId("migration", migration);
-        set(migration, ORDER, Checks.requireId("orderId", orderId), phase);
+        Checks.requireMigration("migration", migration);
+        set(migration, ORDER, Checks.requireFits("orderId", Checks.requireId("orderId", orderId),
+                Checks.MAX_STORED_ID_LENGTH, SUBJECT_COLUMN), phase);
     }
 
     @Override
     public void setRules(String migration, List<SwitchRule> rules) {
-        Checks.requireId("migration", migration);
+        Checks.requireMigration("migration", migration);
         List<SwitchRule> copy = List.copyOf(rules);
         inTransaction("set the rules of migration " + migration, connection -> {
             try (PreparedStatement delete = connection.prepareStatement(

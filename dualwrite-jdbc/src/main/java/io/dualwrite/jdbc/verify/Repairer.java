@@ -2,6 +2,7 @@ package io.dualwrite.jdbc.verify;
 
 import io.dualwrite.MigrationContext;
 import io.dualwrite.Store;
+import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.copy.UnholdableValueException;
 import io.dualwrite.mapping.TableMapping;
@@ -169,8 +170,8 @@ public final class Repairer {
                 if (refusal == null) {
                     throw e;
                 }
-                log.warn("Repair of table {}: {}", mapping.oldTable(), refusal.getMessage());
-                refused.add(refusal.getMessage());
+                log.warn("Repair of table {}: {}", mapping.oldTable(), Credentials.mask(refusal.getMessage()));
+                refused.add(Credentials.mask(refusal.getMessage()));
             }
         }
         return synced;

@@ -199,7 +199,7 @@ public final class ScopedResyncResolver {
                 throw new IllegalArgumentException("migration must name a migration, but was "
                         + (migration == null ? "null" : "'" + migration + "'"));
             }
-            this.migration = migration;
+            this.migration = io.dualwrite.internal.Checks.requireMigration("migration", migration);
             return this;
         }
 

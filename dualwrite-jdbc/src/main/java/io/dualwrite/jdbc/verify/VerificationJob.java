@@ -203,7 +203,7 @@ public final class VerificationJob {
                 throw new IllegalArgumentException("migration must be a non-blank name, but was "
                         + (migration == null ? "null" : "'" + migration + "'"));
             }
-            this.migration = migration;
+            this.migration = io.dualwrite.internal.Checks.requireMigration("migration", migration);
         }
 
         /** Adds a table, by its mapping. */

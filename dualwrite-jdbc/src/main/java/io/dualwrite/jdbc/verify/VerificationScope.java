@@ -18,6 +18,9 @@ public record VerificationScope(@Nullable String merchantId) {
         if (merchantId != null && merchantId.isBlank()) {
             throw new IllegalArgumentException("merchantId must be a non-blank id, but was '" + merchantId + "'");
         }
+        // the verification table keeps the id in merchant_id and merchant=<id> in scope_key (VARCHAR(200))
+        io.dualwrite.internal.Checks.requireFits("merchantId", merchantId,
+                io.dualwrite.internal.Checks.MAX_STORED_ID_LENGTH, "dualwrite_verification.merchant_id");
     }
 
     /** The rows of one merchant. */

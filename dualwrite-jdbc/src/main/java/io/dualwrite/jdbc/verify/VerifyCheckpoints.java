@@ -27,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class VerifyCheckpoints {
 
+    private static final int MAX_KEY_TEXT = 4000;
+    private static final int MAX_JOB_TEXT = 1000;
     private static final String TABLE = DualWriteSchema.VERIFICATION_CHECKPOINT_TABLE;
     private static final String RUNNING = "RUNNING";
     private static final String DONE = "DONE";
@@ -150,7 +152,7 @@ final class VerifyCheckpoints {
                         insert.setString(2, table);
                         insert.setLong(3, item++);
                         insert.setString(4, SUSPECT);
-                        insert.setString(5, key);
+                        insert.setString(5, fits("a suspect row's key", key, MAX_KEY_TEXT, "key_text"));
                         insert.setString(6, null);
                         for (int i = 7; i <= 10; i++) {
                             insert.setLong(i, 0);
@@ -233,11 +235,19 @@ final class VerifyCheckpoints {
         }
     }
 
+    /**
+     * {@code value} when it fits its column: a key or settings text cut by MariaDB or MySQL in a non-strict
+     * {@code sql_mode} would resume the run at another key or let another job resume it.
+     */
+    private static @Nullable String fits(String what, @Nullable String value, int max, String column) {
+        return io.dualwrite.internal.Checks.requireFits(what, value, max, TABLE + "." + column);
+    }
+
     private static void bindHead(PreparedStatement statement, State state, LocalDateTime now, int first)
             throws SQLException {
         statement.setString(first, state.done() ? DONE : RUNNING);
-        statement.setString(first + 1, state.cursor());
-        statement.setString(first + 2, state.settings());
+        statement.setString(first + 1, fits("the checkpoint's key", state.cursor(), MAX_KEY_TEXT, "key_text"));
+        statement.setString(first + 2, fits("the job's settings", state.settings(), MAX_JOB_TEXT, "job"));
         statement.setLong(first + 3, state.chunksDone());
         statement.setLong(first + 4, state.chunksCompared());
         statement.setLong(first + 5, state.rowsCompared());

@@ -202,7 +202,7 @@ public final class ShadowReads implements AutoCloseable {
             log.warn(message, migration, method, ids);
         }
         if (failure != null && log.isDebugEnabled()) {
-            log.debug("shadow read failure of " + method, failure);
+            log.debug("shadow read failure of " + method, io.dualwrite.internal.Credentials.masked(failure));
         }
     }
 

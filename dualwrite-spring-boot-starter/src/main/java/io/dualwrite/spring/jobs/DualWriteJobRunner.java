@@ -373,10 +373,10 @@ public final class DualWriteJobRunner implements ApplicationRunner, ExitCodeGene
                 failed += pass.failed();
             } while (pass.resolved() > 0);
         } catch (UnsupportedOperationException cannot) {
-            scoped.put("resolved", "skipped: the change log cannot claim scoped resync entries (" + cannot.getMessage()
-                    + ")");
+            scoped.put("resolved", "skipped: the change log cannot claim scoped resync entries ("
+                    + Credentials.mask(cannot.getMessage()) + ")");
             log.warn("dualwrite repair: scoped resync entries left, the change log cannot claim them: {}",
-                    cannot.getMessage());
+                    Credentials.mask(cannot.getMessage()));
             return 0;
         }
         scoped.put("claimed", claimed);

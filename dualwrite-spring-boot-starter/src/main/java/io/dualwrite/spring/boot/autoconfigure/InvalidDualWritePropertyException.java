@@ -1,5 +1,6 @@
 package io.dualwrite.spring.boot.autoconfigure;
 
+import io.dualwrite.internal.Credentials;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,7 +31,7 @@ final class InvalidDualWritePropertyException extends RuntimeException {
                                       @Nullable Throwable cause) {
         super(property + " must be " + allowed + ", but was " + shown(value) + "; " + fix, cause);
         this.property = property;
-        this.value = value == null ? null : String.valueOf(value);
+        this.value = value == null ? null : Credentials.mask(String.valueOf(value));
         this.allowed = allowed;
         this.fix = fix;
     }
@@ -52,6 +53,7 @@ final class InvalidDualWritePropertyException extends RuntimeException {
     }
 
     static String shown(@Nullable Object value) {
-        return value == null ? "missing" : "'" + value + "'";
+        // a configured value may be a URL or a connection string with a password in it
+        return value == null ? "missing" : "'" + Credentials.mask(String.valueOf(value)) + "'";
     }
 }

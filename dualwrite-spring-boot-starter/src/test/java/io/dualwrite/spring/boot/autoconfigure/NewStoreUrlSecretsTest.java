@@ -82,6 +82,31 @@ class NewStoreUrlSecretsTest {
         assertThat(output).doesNotContain(PASSWORD, USER_INFO_PASSWORD, "x@127.0.0.1");
     }
 
+    @Test
+    void aQuotedOrEncodedPasswordInTheRefusedUrlIsNotLoggedEither(CapturedOutput output) throws SQLException {
+        String old = "jdbc:h2:mem:url_secret_old_3;DB_CLOSE_DELAY=-1";
+        try (Connection connection = DriverManager.getConnection(old, "sa", "");
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20))");
+        }
+        SpringApplication application = new SpringApplication(App.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        try (ConfigurableApplicationContext context = application.run("--spring.datasource.url=" + old,
+                "--spring.datasource.username=sa",
+                "--dualwrite.new-datasource.url=jdbc:postgresq://127.0.0.1:1/shop?user=shop&password='q;Quoted-1&x'"
+                        + "&pass%77ord=Encoded-2&ssl=true",
+                "--dualwrite.new-datasource.driver-class-name=org.h2.Driver",
+                "--dualwrite.migrations.orders.tables.orders.new-table=orders_v2",
+                "--dualwrite.migrations.orders.tables.orders.merchant-column=merchant_id",
+                "--dualwrite.migrations.orders.merchants.m-1=DUAL_WRITE",
+                "--dualwrite.mirror.mode=sync", "--dualwrite.mirror.warn-interval=0s",
+                "--logging.level.io.dualwrite=DEBUG")) {
+            context.getBean(JdbcTemplate.class).update("INSERT INTO orders (id, merchant_id) VALUES (1, 'm-1')");
+        }
+        assertThat(output).contains("Mirror to the NEW store failed", "jdbc:postgresq://127.0.0.1:1/shop");
+        assertThat(output).doesNotContain("Quoted-1", "Encoded-2");
+    }
+
     @SpringBootConfiguration
     @EnableAutoConfiguration
     static class App {
