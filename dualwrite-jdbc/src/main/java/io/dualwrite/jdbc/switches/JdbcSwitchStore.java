@@ -161,6 +161,17 @@ public final class JdbcSwitchStore implements SwitchStore {
         Checks.requireMigration("migration", migration);
         List<SwitchRule> copy = List.copyOf(rules);
         inTransaction("set the rules of migration " + migration, connection -> {
+            if (sql.dialect(connection) == Dialect.POSTGRESQL) {
+                // two replacements at once: under READ COMMITTED the second DELETE skips the rows the first one
+                // deleted and cannot see those it inserted, so its INSERT met them ("duplicate key"), again on every
+                // retry while writers kept coming; a lock per migration, held to the commit, puts them in a row.
+                // MySQL/MariaDB's locking DELETE reads the committed rows and waits; H2 locks the rows it deletes
+                try (PreparedStatement lock = connection.prepareStatement(
+                        "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+                    lock.setString(1, "dualwrite_switch rules " + migration);
+                    lock.executeQuery().close();
+                }
+            }
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM dualwrite_switch WHERE migration = ? AND scope_kind = ?")) {
                 delete.setString(1, migration);
