@@ -50,6 +50,13 @@ public final class JdbcSwitchStore implements SwitchStore {
             "migration, scope_kind, subject_id, phase, rule_kind, rule_value, rule_position, updated_at";
     private static final int TRIES = 5;
 
+    /**
+     * Held while this JVM replaces rules, whatever the store: an embedded H2 database, opened by one JVM only, has
+     * the race of {@link #replaceRules} too (its DELETE does not see the rows another transaction inserted), and
+     * replacing rules is an operator's rare action, so serialising them all costs nothing.
+     */
+    private static final Object RULE_REPLACEMENTS = new Object();
+
     private final SqlSupport sql;
     private final Clock clock;
     private final Duration badRowWarningInterval;
@@ -160,12 +167,18 @@ public final class JdbcSwitchStore implements SwitchStore {
     public void setRules(String migration, List<SwitchRule> rules) {
         Checks.requireMigration("migration", migration);
         List<SwitchRule> copy = List.copyOf(rules);
+        synchronized (RULE_REPLACEMENTS) {
+            replaceRules(migration, copy);
+        }
+    }
+
+    private void replaceRules(String migration, List<SwitchRule> copy) {
         inTransaction("set the rules of migration " + migration, connection -> {
             if (sql.dialect(connection) == Dialect.POSTGRESQL) {
                 // two replacements at once: under READ COMMITTED the second DELETE skips the rows the first one
                 // deleted and cannot see those it inserted, so its INSERT met them ("duplicate key"), again on every
                 // retry while writers kept coming; a lock per migration, held to the commit, puts them in a row.
-                // MySQL/MariaDB's locking DELETE reads the committed rows and waits; H2 locks the rows it deletes
+                // MySQL/MariaDB's locking DELETE reads the committed rows and waits; H2 is held by RULE_REPLACEMENTS
                 try (PreparedStatement lock = connection.prepareStatement(
                         "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
                     lock.setString(1, "dualwrite_switch rules " + migration);
