@@ -43,9 +43,9 @@ class ValuesBeyondThePacketBreakTest {
     }
 
     // Input: MariaDB t (m VARCHAR, id INT, v LONGBLOB, note) keyed (m, id), merchant m, into t2 with m -> merchant and
-    //   v -> payload (MariaDB LONGBLOB and PostgreSQL bytea); 40 rows of 40 KB; in the new store row (m-1, 5) differs in
-    //   its last byte, (m-2, 6) is missing, (m-1, 999) is extra, all long. Expected: exactly these, in the full and the
-    //   merchant m-1 scope, and the repair mends them.
+    //   v -> payload (MariaDB LONGBLOB and PostgreSQL bytea); 40 rows of 40 KB; in the new store row (m-2, 5) differs in
+    //   its last byte, (m-1, 6) is missing, (m-2, 999) is extra, all long. Expected: exactly these, in the full and the
+    //   merchant m-2 scope; the scoped resync of m-2 and the repair mend them.
     @Test
     void compositeStringKeysRenamedColumnsAndMerchantScopesMeetLongValues() throws Exception {
         TableMapping mapping = TableMapping.builder("t").newTable("t2").primaryKey("m", "id").rename("m", "merchant")
@@ -93,6 +93,21 @@ class ValuesBeyondThePacketBreakTest {
                             .extracting(RowDifference::kind, RowDifference::key)
                             .containsExactlyInAnyOrder(tuple(RowDifference.Kind.DIFFERENT, "m-2|5"),
                                     tuple(RowDifference.Kind.EXTRA_IN_NEW, "m-2|999"));
+
+                    // the scoped resync of merchant m-2 mends its rows, and only them
+                    io.dualwrite.changelog.ChangeLog changeLog = io.dualwrite.changelog.ChangeLogs.inMemory();
+                    Verifier resyncVerifier = verifier(old, fresh);
+                    ScopedResyncResolver resolver = ScopedResyncResolver.builder().migration("t").changeLog(changeLog)
+                            .verifier(resyncVerifier).repairer(Repairer.of(io.dualwrite.jdbc.copy.RowCopier.builder()
+                                    .oldDataSource(old.dataSource()).newDataSource(fresh.dataSource()).build(),
+                                    resyncVerifier)).mapping(mapping).jobSettings(settings -> settings.chunkRows(4))
+                            .build();
+                    changeLog.record(io.dualwrite.changelog.ChangeRecord.scopedResync("t", "t", "m-2", "procedure call",
+                            io.dualwrite.Store.NEW, null));
+                    assertThat(resolver.resolveOnce()).isEqualTo(new ScopedResyncResolver.Result(1, 1, 0));
+                    assertThat(values(fresh, "SELECT merchant, id, payload, note FROM t2 WHERE merchant = 'm-2'"
+                            + " ORDER BY id")).isEqualTo(values(old, "SELECT m, id, v, note FROM t WHERE m = 'm-2'"
+                            + " ORDER BY id"));
 
                     ToolsBreakSupport.repairClean(old, fresh, job, verifier(old, fresh).verify(job));
                     assertThat(values(fresh, "SELECT merchant, id, payload, note FROM t2 ORDER BY merchant, id"))
@@ -194,6 +209,34 @@ class ValuesBeyondThePacketBreakTest {
                 }
             }
         });
+    }
+
+    // Input: MariaDB -> MariaDB dates MariaDB renders as NULL although they are not NULL (a zero date, a zero day),
+    //   in DATE and DATETIME columns and a DATE into a DATETIME; row 2 differs in its day in the new store.
+    //   Expected: row 2 only.
+    @Test
+    void datesMariaDbRendersAsNullAreComparedNotSkipped() throws Exception {
+        TableMapping mapping = TableMapping.identity("t");
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.MARIADB)) {
+            old.execute("CREATE TABLE t (id INT PRIMARY KEY, d DATE, ts DATETIME, dd DATE)");
+            fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, d DATE, ts DATETIME, dd DATETIME)");
+            for (TestDatabase db : List.of(old, fresh)) {
+                try (Connection connection = db.dataSource().getConnection()) {
+                    connection.createStatement().execute("SET SESSION sql_mode = ''");
+                    for (int id = 1; id <= 3; id++) {
+                        String day = db == fresh && id == 2 ? "2024-00-16" : "2024-00-15";
+                        String zero = id == 1 ? "0000-00-00" : day;
+                        connection.createStatement().execute("INSERT INTO t VALUES (" + id + ", '" + zero + "', '"
+                                + zero + " 10:00:00', '" + zero + "')");
+                    }
+                }
+            }
+            TableReport report = ToolsBreakSupport.verify(old, fresh, mapping);
+            assertThat(report.differences()).as(report.toText())
+                    .extracting(RowDifference::kind, RowDifference::key)
+                    .containsExactly(tuple(RowDifference.Kind.DIFFERENT, "2"));
+        }
     }
 
     private static void insert(TestDatabase db, String marker, int id, String value, boolean asBytes) throws Exception {
