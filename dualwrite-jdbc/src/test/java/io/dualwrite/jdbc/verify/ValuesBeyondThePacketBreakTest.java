@@ -239,6 +239,48 @@ class ValuesBeyondThePacketBreakTest {
         }
     }
 
+    // Input: MariaDB LONGTEXT -> PostgreSQL bytea, compared in Java: texts 'abc', 'x|y', '\x4142' (hex input),
+    //   'a\\b\101' (escape input), 'é' and one of 40 KB, backfilled, then row 2's bytes changed in the new store.
+    //   Before: every row reported DIFFERENT (the text against the bytes it was copied as). Now: row 2 only, and
+    //   clean after the repair.
+    @Test
+    void aTextIntoByteaIsComparedAsTheBytesPostgresqlReadsItAs() throws Exception {
+        TableMapping mapping = TableMapping.identity("t");
+        List<String> texts = List.of("abc", "x|y", "\\x4142", "a\\\\b\\101", "\u00e9", "|".repeat(40_000));
+        underSmallPacket(() -> {
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+                 TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+                old.execute("CREATE TABLE t (id INT PRIMARY KEY, v LONGTEXT CHARACTER SET utf8mb4)");
+                fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v bytea)");
+                for (int id = 1; id <= texts.size(); id++) {
+                    insert(old, "?", id, texts.get(id - 1), false);
+                }
+                ToolsBreakSupport.backfill(old, fresh, mapping);
+                ToolsBreakSupport.assertClean(ToolsBreakSupport.verify(old, fresh, mapping));
+                fresh.execute("UPDATE t SET v = 'x|z'::bytea WHERE id = 2");
+
+                TableReport report = ToolsBreakSupport.verify(old, fresh, mapping);
+                assertThat(report.differences()).as(report.toText())
+                        .extracting(RowDifference::kind, RowDifference::key)
+                        .containsExactly(tuple(RowDifference.Kind.DIFFERENT, "2"));
+                ToolsBreakSupport.repair(old, fresh, mapping);
+                // the test's own reading: PostgreSQL's bytea input of each old text against the new store's bytes
+                List<String> expected = new ArrayList<>();
+                try (Connection connection = fresh.dataSource().getConnection();
+                     PreparedStatement parse = connection.prepareStatement("SELECT encode(CAST(? AS bytea), 'hex')")) {
+                    for (int id = 1; id <= texts.size(); id++) {
+                        parse.setString(1, texts.get(id - 1));
+                        try (ResultSet hex = parse.executeQuery()) {
+                            hex.next();
+                            expected.add(id + " " + hex.getString(1));
+                        }
+                    }
+                }
+                assertThat(values(fresh, "SELECT id, encode(v, 'hex') FROM t ORDER BY id")).isEqualTo(expected);
+            }
+        });
+    }
+
     private static void insert(TestDatabase db, String marker, int id, String value, boolean asBytes) throws Exception {
         try (Connection connection = db.dataSource().getConnection();
              PreparedStatement insert = connection.prepareStatement("INSERT INTO t VALUES (?, " + marker + ")")) {
