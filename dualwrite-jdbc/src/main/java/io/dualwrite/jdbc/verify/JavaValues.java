@@ -311,6 +311,42 @@ final class JavaValues {
     }
 
     /**
+     * The bytes PostgreSQL reads a text as for a {@code bytea}: {@code \x} and hex digits (whitespace between
+     * pairs allowed), else its characters as UTF-8 with {@code \\} one backslash and {@code \ooo} an octal byte.
+     * A text PostgreSQL refuses as it is (it differs from every value; the copier could not have written it).
+     */
+    static Object byteaInput(String text) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(text.length());
+        if (text.startsWith("\\x")) {
+            String digits = text.substring(2).replaceAll("\\s", "");
+            try {
+                return HexFormat.of().parseHex(digits);
+            } catch (IllegalArgumentException notHex) {
+                return text;
+            }
+        }
+        int start = 0;
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) != '\\') {
+                continue;
+            }
+            bytes.writeBytes(text.substring(start, i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (i + 1 < text.length() && text.charAt(i + 1) == '\\') {
+                bytes.write('\\');
+                i++;
+            } else if (i + 3 < text.length() && text.substring(i + 1, i + 4).matches("[0-3][0-7][0-7]")) {
+                bytes.write(Integer.parseInt(text.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                return text;
+            }
+            start = i + 1;
+        }
+        bytes.writeBytes(text.substring(start).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return bytes.toByteArray();
+    }
+
+    /**
      * The canonical text of a value compared in Java; {@code padded} trims trailing spaces of text. Date-times and
      * times keep every digit of the second: one rounded to another column's digits is another value.
      */

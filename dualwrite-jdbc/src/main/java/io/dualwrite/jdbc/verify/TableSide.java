@@ -456,6 +456,10 @@ final class TableSide {
             }
         } else if (old && plan.mapping().transforms(pair.oldName())) {
             value = JavaValues.asValueOf(plan.mapping().toNewValue(pair.oldName(), value), pair.kind());
+        } else if (old && value instanceof String text && pair.info(false).typeName().equalsIgnoreCase("bytea")) {
+            // a text into a PostgreSQL bytea: the bytes PostgreSQL reads it as, the copier binding it as a literal
+            // of unknown type; compared as the text, every such row differed from the bytes it was copied as
+            value = JavaValues.byteaInput(text);
         } else if (old && dialect == VerifyDialect.POSTGRESQL && LocalTime.MAX.equals(value)
                 && pair.kind() == ColumnInfo.Kind.STRING) {
             // PostgreSQL's 24:00:00, which its driver reads as the last nanosecond of the day (PostgreSQL
