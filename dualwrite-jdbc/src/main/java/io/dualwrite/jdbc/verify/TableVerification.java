@@ -581,8 +581,10 @@ final class TableVerification {
                 TablePlan.Pair pair = pairs.get(i);
                 Two<String> texts = both(side -> side.side.javaText(side.connection,
                         side.side == oldSide ? old.key() : fresh.key(), pair));
-                old.texts().set(i, JAVA_TEXT + texts.old());
-                fresh.texts().set(i, JAVA_TEXT + texts.fresh());
+                // a row gone meanwhile gets a mark of its store's own: it differs until the re-read finds it gone
+                // (as "null" it equalled the other store's text 'null')
+                old.texts().set(i, texts.old() == null ? JAVA_TEXT + "gone-old" : JAVA_TEXT + "|" + texts.old());
+                fresh.texts().set(i, texts.fresh() == null ? JAVA_TEXT + "gone-new" : JAVA_TEXT + "|" + texts.fresh());
                 renderedInJava.computeIfAbsent(pair.oldName(), column -> new java.util.HashSet<>()).add(old.keyText());
             }
         }
@@ -792,8 +794,9 @@ final class TableVerification {
     /** The plan's columns compared in Java, and those whose values some rows had too long to render in SQL. */
     private Map<String, String> javaReasons() {
         Map<String, String> reasons = new LinkedHashMap<>(plan.javaReasons());
-        renderedInJava.forEach((column, rows) -> reasons.putIfAbsent(column, rows.size() + " row(s) with a value too"
-                + " long for the database to render in SQL (MySQL/MariaDB: beyond max_allowed_packet) compared in Java"));
+        renderedInJava.forEach((column, rows) -> reasons.putIfAbsent(column, rows.size()
+                + " row(s) with a value too long for the database to render in SQL (MySQL/MariaDB: beyond"
+                + " max_allowed_packet) compared in Java"));
         return reasons;
     }
 
