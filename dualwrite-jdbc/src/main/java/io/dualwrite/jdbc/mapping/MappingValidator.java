@@ -1,6 +1,7 @@
 package io.dualwrite.jdbc.mapping;
 
 import io.dualwrite.internal.Credentials;
+import io.dualwrite.internal.EditDistance;
 import io.dualwrite.mapping.TableMapping;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -208,32 +209,13 @@ public final class MappingValidator {
             String best = null;
             int bestDistance = 3;
             for (Column column : columns.values()) {
-                int distance = distance(lower(name), lower(column.name));
+                int distance = EditDistance.between(lower(name), lower(column.name));
                 if (distance < bestDistance) {
                     best = column.name;
                     bestDistance = distance;
                 }
             }
             return best;
-        }
-
-        private static int distance(String a, String b) {
-            int[] previous = new int[b.length() + 1];
-            int[] current = new int[b.length() + 1];
-            for (int j = 0; j <= b.length(); j++) {
-                previous[j] = j;
-            }
-            for (int i = 1; i <= a.length(); i++) {
-                current[0] = i;
-                for (int j = 1; j <= b.length(); j++) {
-                    int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                    current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-                }
-                int[] swap = previous;
-                previous = current;
-                current = swap;
-            }
-            return previous[b.length()];
         }
     }
 }

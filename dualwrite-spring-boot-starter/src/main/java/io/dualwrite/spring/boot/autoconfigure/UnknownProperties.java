@@ -1,5 +1,6 @@
 package io.dualwrite.spring.boot.autoconfigure;
 
+import io.dualwrite.internal.EditDistance;
 import io.dualwrite.spring.jobs.DualWriteJobProperties;
 import java.beans.PropertyDescriptor;
 import java.lang.reflect.Method;
@@ -205,31 +206,12 @@ final class UnknownProperties {
             if (candidate.startsWith(lower + "-")) {
                 return candidate; // a name cut short: window for window-size
             }
-            int distance = distance(lower, candidate);
+            int distance = EditDistance.between(lower, candidate);
             if (distance < bestDistance) {
                 best = candidate;
                 bestDistance = distance;
             }
         }
         return best != null && bestDistance <= Math.max(2, best.length() / 3) ? best : null;
-    }
-
-    private static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 }
