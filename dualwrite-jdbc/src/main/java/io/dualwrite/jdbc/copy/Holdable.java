@@ -385,11 +385,16 @@ final class Holdable {
 
     /** A year the product holds in such a column. */
     private static @Nullable String year(int year, TableColumns.Column column, CopyDialect target) {
+        if (target == CopyDialect.H2) {
+            // H2 holds every year a java.time value has. As the bounds Integer.MIN_VALUE and MAX_VALUE, which no int
+            // passes, the check once refused 2026 for every row of a run of the suite (the reason quoted those
+            // bounds), which plain Java cannot do: no comparison is made at all now
+            return null;
+        }
         boolean date = column.sqlType() == Types.DATE;
         // PostgreSQL: 4713 BC (year -4712) to 294276 (5874897 for a date); MySQL/MariaDB: 0000 to 9999
-        int min = target == CopyDialect.POSTGRESQL ? -4712 : target == CopyDialect.MYSQL ? 0 : Integer.MIN_VALUE;
-        int max = target == CopyDialect.POSTGRESQL ? (date ? 5_874_897 : 294_276)
-                : target == CopyDialect.MYSQL ? 9_999 : Integer.MAX_VALUE;
+        int min = target == CopyDialect.POSTGRESQL ? -4712 : 0;
+        int max = target == CopyDialect.POSTGRESQL ? (date ? 5_874_897 : 294_276) : 9_999;
         if (year < min || year > max) {
             return "holds the years " + (min == 0 ? "0000" : min + " (" + (1 - min) + " BC)") + " to " + max;
         }
