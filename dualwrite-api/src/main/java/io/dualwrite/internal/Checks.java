@@ -120,6 +120,26 @@ public final class Checks {
         return value;
     }
 
+    /**
+     * {@code value} when it is an id ({@link #requireId}) that fits a {@code VARCHAR(191)} column of the library's own
+     * tables ({@link #MAX_STORED_ID_LENGTH}).
+     *
+     * @param column the column, named in the message ({@code dualwrite_order_pin.order_id})
+     * @throws IllegalArgumentException when the id is null, blank, or longer than the column holds
+     */
+    public static String requireStoredId(String property, @Nullable String value, String column) {
+        return requireFits(property, requireId(property, value), MAX_STORED_ID_LENGTH, column);
+    }
+
+    /**
+     * {@code value} when it is null or an id as {@link #requireStoredId} checks it.
+     *
+     * @throws IllegalArgumentException when the id is blank or longer than the column holds
+     */
+    public static @Nullable String optionalStoredId(String property, @Nullable String value, String column) {
+        return requireFits(property, optionalId(property, value), MAX_STORED_ID_LENGTH, column);
+    }
+
     /** The start and the end of a long value, for a message. */
     private static String abbreviated(String value) {
         return value.length() <= 80 ? value : value.substring(0, 40) + "…" + value.substring(value.length() - 20);

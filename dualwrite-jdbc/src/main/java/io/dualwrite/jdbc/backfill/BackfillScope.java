@@ -31,8 +31,8 @@ public final class BackfillScope {
      */
     public static BackfillScope merchant(String merchantId) {
         // its writes' change-log entries and pins keep the id in VARCHAR(191) columns
-        return new BackfillScope(Checks.requireFits("merchantId", Checks.requireId("merchantId", merchantId),
-                Checks.MAX_STORED_ID_LENGTH, "the merchant_id columns of the library's tables"));
+        return new BackfillScope(Checks.requireStoredId("merchantId", merchantId,
+                "the merchant_id columns of the library's tables"));
     }
 
     /** The merchant's id, or empty for the whole table. */

@@ -236,13 +236,9 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
 
     /** What is wrong with a value too long for its column, or null when it fits. */
     private static @Nullable String tooLong(String field, @Nullable String value, int max, String column) {
-        try {
-            Checks.requireFits(field, value, max, "dualwrite_change_log." + column);
-            return null;
-        } catch (IllegalArgumentException refused) {
-            return field + " of " + value.codePointCount(0, value.length()) + " characters does not fit "
-                    + column + " (at most " + max + ")";
-        }
+        int length = value == null ? 0 : value.codePointCount(0, value.length());
+        return length <= max ? null
+                : field + " of " + length + " characters does not fit " + column + " (at most " + max + ")";
     }
 
     /**

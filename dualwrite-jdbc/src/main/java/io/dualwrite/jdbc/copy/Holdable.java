@@ -577,7 +577,8 @@ final class Holdable {
      */
     static boolean padded(TableColumns.Column column) {
         int type = column.sqlType();
-        if (type != Types.CHAR && type != Types.NCHAR && !column.typeNamed("bpchar")) {
+        if (type != Types.CHAR && type != Types.NCHAR && !column.typeNamed("bpchar") && !column.typeNamed("character")
+                && !column.typeNamed("char")) {
             return false;
         }
         MySqlColumn declared = column.declared();

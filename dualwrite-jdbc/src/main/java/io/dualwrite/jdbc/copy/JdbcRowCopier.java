@@ -1113,7 +1113,7 @@ final class JdbcRowCopier implements RowCopier {
         Map<String, @Nullable Object> unpadded = row;
         for (Map.Entry<String, @Nullable Object> entry : row.entrySet()) {
             if (!(entry.getValue() instanceof String text) || !text.endsWith(" ")
-                    || !columns.find(entry.getKey()).map(JdbcRowCopier::padded).orElse(false)) {
+                    || !columns.find(entry.getKey()).map(Holdable::padded).orElse(false)) {
                 continue;
             }
             java.util.Optional<String> targetName = from == Store.OLD ? mapping.newColumn(entry.getKey())
@@ -1259,7 +1259,7 @@ final class JdbcRowCopier implements RowCopier {
         for (Map.Entry<String, @Nullable Object> entry : row.entrySet()) {
             if (entry.getKey().equalsIgnoreCase(column)) {
                 Object stored = entry.getValue();
-                if (stored instanceof String text && columns.find(entry.getKey()).map(JdbcRowCopier::padded)
+                if (stored instanceof String text && columns.find(entry.getKey()).map(Holdable::padded)
                         .orElse(false)) {
                     stored = text.stripTrailing();
                 }
@@ -1286,12 +1286,6 @@ final class JdbcRowCopier implements RowCopier {
             }
         }
         return false;
-    }
-
-    /** Whether a column holds fixed-length text, padded with spaces to its length. */
-    private static boolean padded(TableColumns.Column column) {
-        return column.sqlType() == java.sql.Types.CHAR || column.sqlType() == java.sql.Types.NCHAR
-                || column.typeNamed("bpchar") || column.typeNamed("character") || column.typeNamed("char");
     }
 
     /**

@@ -32,6 +32,8 @@ public final class JdbcOrderPinStore implements OrderPinStore {
 
     private static final String COLUMNS = "migration, order_id, merchant_id, phase, pinned_at";
     private static final int TRIES = 5;
+    private static final String ORDER_ID_COLUMN = "dualwrite_order_pin.order_id";
+    private static final String MERCHANT_ID_COLUMN = "dualwrite_order_pin.merchant_id";
 
     private final SqlSupport sql;
     private final Clock clock;
@@ -59,8 +61,7 @@ public final class JdbcOrderPinStore implements OrderPinStore {
     @Override
     public Optional<MigrationPhase> find(String migration, String orderId) {
         Checks.requireMigration("migration", migration);
-        Checks.requireFits("orderId", Checks.requireId("orderId", orderId), Checks.MAX_STORED_ID_LENGTH,
-                "dualwrite_order_pin.order_id");
+        Checks.requireStoredId("orderId", orderId, ORDER_ID_COLUMN);
         try (Connection connection = sql.connection()) {
             return find(connection, migration, orderId);
         } catch (SQLException e) {
@@ -72,10 +73,8 @@ public final class JdbcOrderPinStore implements OrderPinStore {
     public MigrationPhase pinIfAbsent(String migration, String orderId, @Nullable String merchantId,
                                       MigrationPhase phase) {
         Checks.requireMigration("migration", migration);
-        Checks.requireFits("orderId", Checks.requireId("orderId", orderId), Checks.MAX_STORED_ID_LENGTH,
-                "dualwrite_order_pin.order_id");
-        Checks.requireFits("merchantId", Checks.optionalId("merchantId", merchantId), Checks.MAX_STORED_ID_LENGTH,
-                "dualwrite_order_pin.merchant_id");
+        Checks.requireStoredId("orderId", orderId, ORDER_ID_COLUMN);
+        Checks.optionalStoredId("merchantId", merchantId, MERCHANT_ID_COLUMN);
         Objects.requireNonNull(phase, "phase");
         try (Connection connection = sql.connection()) {
             connection.setAutoCommit(true);
@@ -98,8 +97,7 @@ public final class JdbcOrderPinStore implements OrderPinStore {
     @Override
     public void repin(String migration, String orderId, MigrationPhase phase) {
         Checks.requireMigration("migration", migration);
-        Checks.requireFits("orderId", Checks.requireId("orderId", orderId), Checks.MAX_STORED_ID_LENGTH,
-                "dualwrite_order_pin.order_id");
+        Checks.requireStoredId("orderId", orderId, ORDER_ID_COLUMN);
         Objects.requireNonNull(phase, "phase");
         try (Connection connection = sql.connection()) {
             connection.setAutoCommit(true);
@@ -127,8 +125,7 @@ public final class JdbcOrderPinStore implements OrderPinStore {
     @Override
     public int repinMerchant(String migration, String merchantId, MigrationPhase phase) {
         Checks.requireMigration("migration", migration);
-        Checks.requireFits("merchantId", Checks.requireId("merchantId", merchantId), Checks.MAX_STORED_ID_LENGTH,
-                "dualwrite_order_pin.merchant_id");
+        Checks.requireStoredId("merchantId", merchantId, MERCHANT_ID_COLUMN);
         return update("UPDATE dualwrite_order_pin SET phase = ?, pinned_at = ? WHERE migration = ? AND merchant_id = ?",
                 "re-pin the orders of merchant " + merchantId, phase, migration, merchantId);
     }
@@ -163,8 +160,7 @@ public final class JdbcOrderPinStore implements OrderPinStore {
     @Override
     public void unpin(String migration, String orderId) {
         Checks.requireMigration("migration", migration);
-        Checks.requireFits("orderId", Checks.requireId("orderId", orderId), Checks.MAX_STORED_ID_LENGTH,
-                "dualwrite_order_pin.order_id");
+        Checks.requireStoredId("orderId", orderId, ORDER_ID_COLUMN);
         try (Connection connection = sql.connection();
              PreparedStatement delete = connection.prepareStatement(
                      "DELETE FROM dualwrite_order_pin WHERE migration = ? AND order_id = ?")) {

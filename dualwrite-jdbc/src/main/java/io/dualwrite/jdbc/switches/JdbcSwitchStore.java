@@ -152,15 +152,13 @@ public final class JdbcSwitchStore implements SwitchStore {
     @Override
     public void setMerchantPhase(String migration, String merchantId, @Nullable MigrationPhase phase) {
         Checks.requireMigration("migration", migration);
-        set(migration, MERCHANT, Checks.requireFits("merchantId", Checks.requireId("merchantId", merchantId),
-                Checks.MAX_STORED_ID_LENGTH, SUBJECT_COLUMN), phase);
+        set(migration, MERCHANT, Checks.requireStoredId("merchantId", merchantId, SUBJECT_COLUMN), phase);
     }
 
     @Override
     public void setOrderPhase(String migration, String orderId, @Nullable MigrationPhase phase) {
         Checks.requireMigration("migration", migration);
-        set(migration, ORDER, Checks.requireFits("orderId", Checks.requireId("orderId", orderId),
-                Checks.MAX_STORED_ID_LENGTH, SUBJECT_COLUMN), phase);
+        set(migration, ORDER, Checks.requireStoredId("orderId", orderId, SUBJECT_COLUMN), phase);
     }
 
     @Override
