@@ -284,9 +284,10 @@ final class TablePlan {
             }
             // against a text, a UUID as its 32 digits: the text's braces, hyphens and case are spellings of one
             // UUID (the copier reads each of them as that UUID)
-            case UUID -> own != ColumnInfo.Kind.UUID ? dialect.escape(dialect.uuidDigits(dialect.text(column, info)))
+            // (every form a cell, as the text's is: the two sides' cells meet in one row text)
+            case UUID -> dialect.escape(own != ColumnInfo.Kind.UUID ? dialect.uuidDigits(dialect.text(column, info))
                     : pair.info(!old).type().equals("uuid") ? dialect.uuid(column)
-                    : dialect.uuidDigits(dialect.uuid(column));
+                    : dialect.uuidDigits(dialect.uuid(column)));
             case INTEGER -> dialect.integer(column);
             case DECIMAL -> own == ColumnInfo.Kind.INTEGER ? dialect.integer(column) : dialect.decimal(column);
             case BOOLEAN -> dialect.trueFalse(column, own != ColumnInfo.Kind.BOOLEAN);

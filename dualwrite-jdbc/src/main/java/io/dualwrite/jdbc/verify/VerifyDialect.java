@@ -343,6 +343,12 @@ enum VerifyDialect {
             return "LOWER(CAST(" + column + " AS CHAR))";
         }
 
+        /** The length of the text's utf8mb4 bytes, whatever character set the rendering left it in. */
+        @Override
+        String escape(String text) {
+            return "CONCAT(OCTET_LENGTH(CONVERT(" + text + " USING utf8mb4)), ':', " + text + ")";
+        }
+
         @Override
         String concat(List<String> parts) {
             return parts.size() == 1 ? parts.get(0) : "CONCAT(" + String.join(", '|', ", parts) + ")";
@@ -529,9 +535,18 @@ enum VerifyDialect {
         return exactEquals("c", info).split("\\?", -1).length - 1;
     }
 
-    /** {@code text} with {@code ~} and {@code |} escaped, so that it can stand between {@code |} separators. */
+    /**
+     * {@code text} as a cell that can stand between {@code |} separators: its length in UTF-8 bytes, {@code :}, and
+     * the text itself. Unambiguous without touching the text (no cell's rendering starts with {@code ~}, as
+     * {@link #NULL_TEXT} does, and the length says where the cell ends whatever it holds), and linear in the text's
+     * length on every product. Escaping {@code ~} and {@code |} by {@code REPLACE} was not: MySQL/MariaDB move the
+     * rest of the string for every occurrence (also with {@code REGEXP_REPLACE}), measured at about 110 ms for one
+     * 40 KB text of which half the characters are {@code |} or {@code ~}, against 0.1 ms for this form. UTF-8 bytes
+     * rather than characters because H2 counts characters in UTF-16 units and the other products in code points,
+     * while all three hash the row text's UTF-8 bytes.
+     */
     String escape(String text) {
-        return "REPLACE(REPLACE(" + text + ", '~', '~~'), '|', '~p')";
+        return "OCTET_LENGTH(" + text + ") || ':' || " + text;
     }
 
     /** A rendering that gives {@link #NULL_TEXT} for {@code NULL}. */
@@ -539,8 +554,37 @@ enum VerifyDialect {
         return "CASE WHEN " + column + " IS NULL THEN '" + NULL_TEXT + "' ELSE " + rendered + " END";
     }
 
-    /** Escapes {@code ~} and {@code |} in a text rendered in Java, as {@link #escape} does in SQL. */
+    /**
+     * A text rendered in Java as a cell between {@code |} separators, as {@link #escape} renders one in SQL: its
+     * length in UTF-8 bytes, {@code :}, the text.
+     */
     static String escapeText(String text) {
-        return text.replace("~", "~~").replace("|", "~p");
+        return utf8Length(text) + ":" + text;
+    }
+
+    /**
+     * The length of {@code text} in UTF-8 bytes, counted without encoding it; a lone surrogate counts as the one
+     * byte ({@code ?}) that Java's encoder, and so H2, writes for it. By hand because the JDK has no counter and
+     * the one in Guava is not worth a dependency of every embedding application.
+     */
+    static int utf8Length(String text) {
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                bytes++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 }

@@ -62,6 +62,11 @@ class ValuesBeyondThePacketTest {
     }
 
     /** {@code length} characters, every other one a {@code |}, which the rendering writes as two. */
+    /** Half of a latin1 text of 40,000 characters that are two bytes each in UTF-8. */
+    private static String accented(int id) {
+        return (char) ('a' + id) + "\u00e9".repeat(LONG / 2 - 1);
+    }
+
     private static String piped(int id, int length) {
         StringBuilder value = new StringBuilder();
         while (value.length() < length) {
@@ -116,30 +121,52 @@ class ValuesBeyondThePacketTest {
         });
     }
 
-    // Input: equal 44 KB values (one column alone past the packet once escaped) and pairs of 30 KB values (each fitting escaped) whose
-    //   row text passes it, and one small column differing in a row of the second kind, on MariaDB -> MariaDB and MariaDB -> PostgreSQL. Only that column is reported (a value
-    //   the database cannot render is not a difference); the report says which column was compared in Java.
+    // Input: equal latin1 texts of 40,000 'é' (80 KB in utf8mb4, past the packet: the one cell the database cannot
+    //   render, as the verification converts text to utf8mb4) and
+    //   rows of two 34 KB texts dense in '|' (each cell renders; their row text passes the packet), with one small
+    //   column differing in a row of the second kind, on MariaDB -> MariaDB and MariaDB -> PostgreSQL. Only that
+    //   column is reported (a value the database cannot render is not a difference); the report names the one
+    //   column compared in Java.
     @Test
     void equalValuesTooLongToRenderInSqlVerifyCleanAndTheReportSaysTheyWereComparedInJava() throws Exception {
         underSmallPacket(() -> {
             for (Kind freshKind : List.of(Kind.MARIADB, Kind.POSTGRES)) {
-                String type = freshKind == Kind.MARIADB ? "MEDIUMTEXT CHARACTER SET utf8mb4" : "text";
+                String text = freshKind == Kind.MARIADB ? "MEDIUMTEXT CHARACTER SET utf8mb4" : "text";
+                String narrow = freshKind == Kind.MARIADB ? "MEDIUMTEXT CHARACTER SET latin1" : "text";
                 try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
                      TestDatabase fresh = TestDatabases.create(freshKind)) {
-                    old.execute("CREATE TABLE t (id INT PRIMARY KEY, a MEDIUMTEXT CHARACTER SET utf8mb4, "
-                            + "b MEDIUMTEXT CHARACTER SET utf8mb4, c INT)");
-                    fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, a " + type + ", b " + type + ", c INT)");
+                    old.execute("CREATE TABLE t (id INT PRIMARY KEY, a MEDIUMTEXT CHARACTER SET latin1, b MEDIUMTEXT CHARACTER SET utf8mb4, "
+                            + "e MEDIUMTEXT CHARACTER SET utf8mb4, c INT)");
+                    fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, a " + narrow + ", b " + text + ", e " + text
+                            + ", c INT)");
                     for (TestDatabase db : List.of(old, fresh)) {
                         try (Connection connection = db.dataSource().getConnection();
-                             PreparedStatement insert = connection.prepareStatement("INSERT INTO t VALUES (?, ?, ?, ?)")) {
+                             PreparedStatement insert = connection.prepareStatement("INSERT INTO t VALUES (?, ?, ?, ?, ?)")) {
                             for (int id = 1; id <= 4; id++) {
                                 insert.setInt(1, id);
-                                // rows 1 and 2: a alone past the packet once escaped (66 KB); rows 3 and 4: each
-                                // value fits escaped (45 KB), the row text does not
-                                insert.setString(2, id <= 2 ? piped(id, 44_000) : piped(id, 30_000));
-                                insert.setString(3, id <= 2 ? text(id).substring(0, 1000) : piped(id + 1, 30_000));
-                                insert.setInt(4, id);
+                                // rows 1 and 2: a in utf8mb4 (80 KB) past the packet; rows 3 and 4: b and e each
+                                // fit, their row text (68 KB) does not
+                                insert.setString(2, id <= 2 ? accented(id) : "x");
+                                insert.setString(3, id <= 2 ? text(id).substring(0, 1000) : piped(id, 34_000));
+                                insert.setString(4, "e");
+                                insert.setInt(5, id);
                                 insert.executeUpdate();
+                            }
+                        }
+                        try (Connection connection = db.dataSource().getConnection();
+                             PreparedStatement update = connection.prepareStatement("UPDATE t SET e = ? WHERE id = ?")) {
+                            for (int id = 3; id <= 4; id++) { // apart: both texts would pass the packet in one INSERT
+                                update.setString(1, piped(id + 1, 34_000));
+                                update.setInt(2, id);
+                                update.executeUpdate();
+                            }
+                        }
+                        try (Connection connection = db.dataSource().getConnection();
+                             PreparedStatement update = connection.prepareStatement("UPDATE t SET a = CONCAT(a, ?) WHERE id = ?")) {
+                            for (int id = 1; id <= 2; id++) { // in halves: the whole is past the packet in UTF-8
+                                update.setString(1, accented(id));
+                                update.setInt(2, id);
+                                update.executeUpdate();
                             }
                         }
                     }
