@@ -14,6 +14,10 @@ public interface MirrorObserver {
     /** Does nothing. */
     MirrorObserver NOOP = event -> { };
 
+    /**
+     * Told that one mirror task ended: its outcome, its latency from the hand-off to its end, and the error of a
+     * mirror that did not succeed.
+     */
     void onMirror(MirrorEvent event);
 
     /** An observer that tells each of {@code observers} in turn. */

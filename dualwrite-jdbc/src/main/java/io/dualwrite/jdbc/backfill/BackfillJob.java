@@ -210,14 +210,17 @@ public final class BackfillJob {
                 + java.util.UUID.nameUUIDFromBytes(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** The migration (table group) the tables belong to. */
     public String migration() {
         return migration;
     }
 
+    /** The tables to backfill, in the order they are copied. */
     public List<TableMapping> mappings() {
         return mappings;
     }
 
+    /** The rows copied: the whole table or one merchant's rows. */
     public BackfillScope scope() {
         return scope;
     }
@@ -227,22 +230,27 @@ public final class BackfillJob {
         return rateLimit == 0 ? Optional.empty() : Optional.of(rateLimit);
     }
 
+    /** The time one chunk's copy aims at; chunk sizes adapt toward it (default 500 ms). */
     public Duration chunkTimeTarget() {
         return chunkTimeTarget;
     }
 
+    /** The fewest keys a chunk plans (default 100). */
     public int minChunkRows() {
         return minChunkRows;
     }
 
+    /** The most keys a chunk plans (default 10,000). */
     public int maxChunkRows() {
         return maxChunkRows;
     }
 
+    /** Worker threads of this run (default 1); other instances running the same job add their own. */
     public int workers() {
         return workers;
     }
 
+    /** How often progress is logged at INFO (default 10 s). */
     public Duration progressInterval() {
         return progressInterval;
     }

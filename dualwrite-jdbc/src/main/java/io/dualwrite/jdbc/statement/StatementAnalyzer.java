@@ -56,16 +56,19 @@ public final class StatementAnalyzer {
     private final NewTableColumns newColumns;
     private final Map<String, Pattern> tableWords;
 
-    /**
-     * @param mappings     the mappings, by old table name (matched case-insensitively)
-     * @param cacheSize    how many analyses to keep
-     * @param newColumns   the columns of a new-store table, to expand {@code SELECT *} on it; may throw
-     */
     /** The mappings this analyzer knows. */
     public java.util.Collection<TableMapping> mappings() {
         return mappings.values();
     }
 
+    /**
+     * An analyzer of the statements that write the tables of {@code mappings}.
+     *
+     * @param mappings     the mappings, by old table name (matched case-insensitively)
+     * @param cacheSize    how many analyses of short statements to keep; the cache is bounded by weight (about
+     *                     {@code cacheSize} × 4 KiB), so fewer long statements fit
+     * @param newColumns   the columns of a new-store table, to expand {@code SELECT *} on it; may throw
+     */
     public StatementAnalyzer(Map<String, TableMapping> mappings, int cacheSize, NewTableColumns newColumns) {
         Map<String, TableMapping> byName = new HashMap<>();
         mappings.values().forEach(mapping -> byName.put(mapping.oldTable().toLowerCase(Locale.ROOT), mapping));
