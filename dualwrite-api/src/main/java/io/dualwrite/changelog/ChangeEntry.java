@@ -14,6 +14,11 @@ import org.jspecify.annotations.Nullable;
  * @param lastError the error of the last failed repair, if any
  */
 public record ChangeEntry(long id, ChangeRecord record, int attempts, Instant createdAt, @Nullable String lastError) {
+    /**
+     * Checks the components.
+     *
+     * @throws NullPointerException when {@code record} or {@code createdAt} is null
+     */
     public ChangeEntry {
         Objects.requireNonNull(record, "record");
         Objects.requireNonNull(createdAt, "createdAt");

@@ -2,8 +2,11 @@ package io.dualwrite.changelog;
 
 /** What a write did to a row; the reconciler repairs every kind the same way (copy by key, or delete). */
 public enum Operation {
+    /** The row was inserted. */
     INSERT,
+    /** The row was updated. */
     UPDATE,
+    /** The row was deleted. */
     DELETE,
     /** An insert-or-update ({@code ON DUPLICATE KEY UPDATE}, {@code ON CONFLICT}, {@code MERGE}). */
     UPSERT,

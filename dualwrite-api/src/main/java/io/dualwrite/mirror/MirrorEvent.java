@@ -9,6 +9,11 @@ import org.jspecify.annotations.Nullable;
  * end), and the error when there was one.
  */
 public record MirrorEvent(MirrorTask task, MirrorOutcome outcome, Duration latency, @Nullable Throwable error) {
+    /**
+     * Checks the components.
+     *
+     * @throws NullPointerException when {@code task}, {@code outcome} or {@code latency} is null
+     */
     public MirrorEvent {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(outcome, "outcome");

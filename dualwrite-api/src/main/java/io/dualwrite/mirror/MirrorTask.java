@@ -34,6 +34,13 @@ public record MirrorTask(
         MirrorWork work,
         List<Long> outboxEntryIds) {
 
+    /**
+     * Checks the components.
+     *
+     * @throws NullPointerException     when {@code migration}, {@code phase}, {@code target}, {@code orderingKey} or
+     *                                  {@code work} is null
+     * @throws IllegalArgumentException when {@code rows} is empty
+     */
     public MirrorTask {
         Objects.requireNonNull(migration, "migration");
         Objects.requireNonNull(phase, "phase");

@@ -11,6 +11,11 @@ import io.dualwrite.internal.Checks;
  */
 public record GateVerdict(boolean allowed, String reason) {
 
+    /**
+     * Checks the components.
+     *
+     * @throws IllegalArgumentException when {@code reason} is null or blank: every verdict says why
+     */
     public GateVerdict {
         Checks.requireText("reason", reason);
     }

@@ -41,6 +41,11 @@ public sealed interface SwitchRule permits SwitchRule.MerchantPercentage, Switch
 
     /** See {@link SwitchRule#merchantPercentage(int, MigrationPhase)}. */
     record MerchantPercentage(int percent, MigrationPhase phase) implements SwitchRule {
+        /**
+         * Checks the components.
+         *
+         * @throws IllegalArgumentException when {@code percent} is not between 0 and 100, or {@code phase} is null
+         */
         public MerchantPercentage {
             if (percent < 0 || percent > 100) {
                 throw new IllegalArgumentException(
@@ -59,6 +64,11 @@ public sealed interface SwitchRule permits SwitchRule.MerchantPercentage, Switch
 
     /** See {@link SwitchRule#idThreshold(long, MigrationPhase)}. */
     record IdThreshold(long threshold, MigrationPhase phase) implements SwitchRule {
+        /**
+         * Checks the components.
+         *
+         * @throws IllegalArgumentException when {@code phase} is null
+         */
         public IdThreshold {
             Checks.requireNonNull("phase", phase);
         }

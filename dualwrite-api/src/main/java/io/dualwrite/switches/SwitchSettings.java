@@ -19,6 +19,7 @@ public record SwitchSettings(
 
     private static final SwitchSettings EMPTY = new SwitchSettings(null, Map.of(), Map.of(), List.of());
 
+    /** Copies the maps and the rules, so that the settings are immutable. */
     public SwitchSettings {
         merchantPhases = Map.copyOf(merchantPhases);
         orderPhases = Map.copyOf(orderPhases);

@@ -7,7 +7,9 @@ import java.util.Locale;
 
 /** The SQL dialects dualwrite knows how to write upserts, claims and schema scripts for. */
 public enum Dialect {
+    /** H2. */
     H2,
+    /** PostgreSQL. */
     POSTGRESQL,
     /** MySQL and MariaDB. */
     MYSQL;

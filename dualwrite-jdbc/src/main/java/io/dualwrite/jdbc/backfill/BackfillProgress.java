@@ -27,6 +27,7 @@ public record BackfillProgress(String jobId, String table, long rowsDone, long r
                                double rowsPerSecond, @Nullable Duration eta, long chunksThisRun,
                                List<String> currentChunks, Duration elapsed, boolean finished) {
 
+    /** Copies {@code currentChunks}, so that the progress is an immutable snapshot. */
     public BackfillProgress {
         currentChunks = List.copyOf(currentChunks);
     }

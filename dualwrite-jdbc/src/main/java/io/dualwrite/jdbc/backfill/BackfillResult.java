@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record BackfillResult(String migration, BackfillScope scope, List<TableResult> tables, Duration duration) {
 
+    /** Copies {@code tables}, so that the result is immutable. */
     public BackfillResult {
         tables = List.copyOf(tables);
     }

@@ -88,6 +88,11 @@ public interface RowCopier {
      */
     record TableKeys(TableMapping mapping, List<String> keys, @Nullable MigrationContext context,
                      Set<String> expectRows) {
+        /**
+         * Checks the components.
+         *
+         * @throws NullPointerException when {@code mapping} is null
+         */
         public TableKeys {
             Objects.requireNonNull(mapping, "mapping");
             keys = List.copyOf(keys);
@@ -120,6 +125,7 @@ public interface RowCopier {
      *                  the other, so the key stays different until someone moves one of them; empty when none
      */
     record SyncResult(int copied, int deleted, int skipped, List<TableKeys> vanished, List<TableKeys> conflicts) {
+        /** Copies the lists, so that the result is immutable. */
         public SyncResult {
             vanished = List.copyOf(vanished);
             conflicts = List.copyOf(conflicts);

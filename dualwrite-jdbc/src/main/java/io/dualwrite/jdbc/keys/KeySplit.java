@@ -49,7 +49,7 @@ public sealed interface KeySplit permits KeySplit.DisjointRanges, KeySplit.Inter
      * 2: old 1, 3, 5, …, new 2, 4, 6, … On MySQL/MariaDB these are the server variables
      * {@code auto_increment_increment} and {@code auto_increment_offset}.
      *
-     * @throws IllegalArgumentException when {@code step} is not between 2 and {@value #MAX_STEP}, an offset is
+     * @throws IllegalArgumentException when {@code step} is not between 2 and {@value KeySplit#MAX_STEP}, an offset is
      *                                  not between 1 and {@code step}, or the offsets are equal
      */
     static KeySplit interleaved(int step, int oldOffset, int newOffset) {
@@ -63,6 +63,11 @@ public sealed interface KeySplit permits KeySplit.DisjointRanges, KeySplit.Inter
      * @param headroom      the least distance, in keys, between the old generator's next key and the new range
      */
     record DisjointRanges(long newRangeStart, long headroom) implements KeySplit {
+        /**
+         * Checks the components.
+         *
+         * @throws IllegalArgumentException when {@code newRangeStart} or {@code headroom} is below 1
+         */
         public DisjointRanges {
             if (newRangeStart < 1) {
                 throw new IllegalArgumentException("newRangeStart must be positive, but was " + newRangeStart);
@@ -76,11 +81,17 @@ public sealed interface KeySplit permits KeySplit.DisjointRanges, KeySplit.Inter
     /**
      * See {@link #interleaved(int, int, int)}.
      *
-     * @param step      how far apart consecutive keys of one store are (2 to {@value #MAX_STEP})
+     * @param step      how far apart consecutive keys of one store are (2 to {@value KeySplit#MAX_STEP})
      * @param oldOffset the old store's keys are {@code ≡ oldOffset (mod step)}; 1 to {@code step}
      * @param newOffset the new store's keys are {@code ≡ newOffset (mod step)}; 1 to {@code step}, not {@code oldOffset}
      */
     record Interleaved(int step, int oldOffset, int newOffset) implements KeySplit {
+        /**
+         * Checks the components.
+         *
+         * @throws IllegalArgumentException when {@code step} is not between 2 and {@value KeySplit#MAX_STEP}, an offset is not
+         *                                  between 1 and {@code step}, or the two offsets are equal
+         */
         public Interleaved {
             if (step < 2 || step > MAX_STEP) {
                 throw new IllegalArgumentException("step must be between 2 and " + MAX_STEP + ", but was " + step);

@@ -28,6 +28,7 @@ public final class CatalogNames {
      * @param quote the store's identifier quote ({@code "} or a backtick)
      */
     public record Spelling(String table, Map<String, String> columns, String quote) {
+        /** Copies {@code columns}, so that the spelling is immutable. */
         public Spelling {
             columns = Map.copyOf(columns);
         }

@@ -4,6 +4,7 @@ import java.util.List;
 
 /** SQL for one store and the plan binding each of its parameters, in order. */
 public record RenderedSql(String sql, List<ParamSource> parameters) {
+    /** Copies {@code parameters}, so that the rendering is immutable. */
     public RenderedSql {
         parameters = List.copyOf(parameters);
     }

@@ -2,11 +2,15 @@ package io.dualwrite.jdbc.statement;
 
 /** What a statement does, as far as mirroring cares. */
 public enum SqlKind {
+    /** {@code INSERT} (without an upsert clause). */
     INSERT,
+    /** {@code UPDATE}. */
     UPDATE,
+    /** {@code DELETE}. */
     DELETE,
     /** MySQL {@code INSERT … ON DUPLICATE KEY UPDATE} / {@code REPLACE}, PostgreSQL {@code INSERT … ON CONFLICT}. */
     UPSERT,
+    /** A query: read, never mirrored. */
     SELECT,
     /** {@code TRUNCATE}, {@code MERGE … USING}: a write to a mapped table whose rows cannot be named. */
     BULK_WRITE,

@@ -67,6 +67,7 @@ public final class Repairer {
      */
     public record TableRepair(String table, List<String> keys, int copied, int deleted, int skipped,
                               List<RowDifference> remaining, List<String> refused) {
+        /** Copies the lists, so that the repair is immutable. */
         public TableRepair {
             keys = List.copyOf(keys);
             remaining = List.copyOf(remaining);
@@ -88,6 +89,7 @@ public final class Repairer {
      *                 {@link Verifier.Builder#maxDifferences}); if not, verify and repair again
      */
     public record RepairResult(List<TableRepair> tables, boolean complete) {
+        /** Copies {@code tables}, so that the result is immutable. */
         public RepairResult {
             tables = List.copyOf(tables);
         }

@@ -25,6 +25,11 @@ public record RowDifference(Kind kind, String key, List<String> columns) {
         DIFFERENT
     }
 
+    /**
+     * Checks the components.
+     *
+     * @throws NullPointerException when {@code kind} or {@code key} is null
+     */
     public RowDifference {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(key, "key");

@@ -58,6 +58,12 @@ public record TableReport(
     /** How many sample keys {@link #toText()} and {@link #toMap()} show per kind of difference. */
     public static final int SAMPLE_KEYS = 10;
 
+    /**
+     * Checks the components.
+     *
+     * @throws NullPointerException when {@code table}, {@code newTable}, {@code scope}, {@code startedAt} or
+     *                              {@code finishedAt} is null
+     */
     public TableReport {
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(newTable, "newTable");

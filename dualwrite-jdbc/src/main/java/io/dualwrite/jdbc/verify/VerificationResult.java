@@ -21,6 +21,12 @@ import java.util.Optional;
 public record VerificationResult(String migration, VerificationScope scope, boolean full, List<TableReport> tables,
                                  Instant startedAt, Instant finishedAt) {
 
+    /**
+     * Checks the components.
+     *
+     * @throws NullPointerException when {@code migration}, {@code scope}, {@code startedAt} or {@code finishedAt}
+     *                              is null
+     */
     public VerificationResult {
         Objects.requireNonNull(migration, "migration");
         Objects.requireNonNull(scope, "scope");

@@ -14,6 +14,12 @@ public record VerificationScope(@Nullable String merchantId) {
     /** Every row of the table. */
     public static final VerificationScope WHOLE_TABLE = new VerificationScope(null);
 
+    /**
+     * Checks the components.
+     *
+     * @throws IllegalArgumentException when {@code merchantId} is blank or longer than the 191 characters the
+     *                                  verification table stores
+     */
     public VerificationScope {
         if (merchantId != null && merchantId.isBlank()) {
             throw new IllegalArgumentException("merchantId must be a non-blank id, but was '" + merchantId + "'");
