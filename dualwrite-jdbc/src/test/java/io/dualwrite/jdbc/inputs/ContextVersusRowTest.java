@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Context versus row: an open {@link MigrationContext} names one merchant while the row written belongs to
- * another (its merchant column). The design: "a row is copied only into a store that its phase writes" (§9.10,
- * §4) and "nothing that writes a mapped table may leave the stores different without an entry" (§3). So a row of a
+ * another (its merchant column). The rules (docs/architecture.md, "Phase scoping of every copy" and "Scoped resync"):
+ * a row is copied only into a store that its phase writes, and nothing that writes a mapped table may leave the
+ * stores different without an entry. So a row of a
  * DUAL_WRITE merchant written under the context of an OLD_ONLY merchant must reach the new store (by the live
  * mirror, or by a repair of an entry), and a row of an OLD_ONLY merchant written under the context of a DUAL_WRITE
  * merchant must never land there.

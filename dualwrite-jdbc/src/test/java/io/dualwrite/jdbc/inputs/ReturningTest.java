@@ -106,7 +106,7 @@ class ReturningTest {
         }
     }
 
-    // input 10, variant: §9.3 — the result set leads back to the proxy, never to the raw driver's statement
+    // input 10, variant: the caller's view is untouched — the result set leads back to the proxy, never to the raw driver's statement
     @Test
     void postgresInsertReturningResultSetLeadsBackToTheProxyStatement() throws SQLException {
         try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
