@@ -1,5 +1,6 @@
 /**
- * The library's own tables (switches, order pins, the change log): the SQL scripts per database
+ * The library's own tables (switches, order pins, the change log, verification results, and the checkpoints of
+ * backfills and verifications): the SQL scripts per database
  * ({@link io.dualwrite.jdbc.schema.SchemaScript}), and {@link io.dualwrite.jdbc.schema.DualWriteSchema} to
  * create them at start-up, verify them, or recognise the error of a missing one.
  */
