@@ -207,7 +207,7 @@ public final class DualWriteDataSource implements DataSource {
     /**
      * Builds a {@link DualWriteDataSource}. Required: {@code oldDataSource}, {@code newDataSource},
      * {@code migration}, {@code resolver}, mirror executors for both directions (or a {@code dualWriter}),
-     * {@code changeLog}.
+     * {@code changeLog}. Every method throws {@link IllegalArgumentException} naming the argument when it is null.
      */
     public static final class Builder {
         private @Nullable DataSource oldDataSource;
@@ -248,7 +248,12 @@ public final class DualWriteDataSource implements DataSource {
             return this;
         }
 
-        /** The migration (table group) every mapped table belongs to; one data source serves one migration. */
+        /**
+         * The migration (table group) every mapped table belongs to; one data source serves one migration.
+         *
+         * @throws IllegalArgumentException when {@code migration} is blank or longer than 128 characters (what the
+         *                                  library's tables store)
+         */
         public Builder migration(String migration) {
             if (migration == null || migration.isBlank()) {
                 throw new IllegalArgumentException("migration must be a non-blank name, but was '" + migration + "'");
@@ -277,6 +282,8 @@ public final class DualWriteDataSource implements DataSource {
         /**
          * The longest a sync waits for the per-key locks on the other store (default 10 s, at most one hour); then it
          * fails and is recorded.
+         *
+         * @throws IllegalArgumentException when {@code timeout} is not positive or longer than one hour
          */
         public Builder lockTimeout(java.time.Duration timeout) {
             this.lockTimeout = RowCopier.requireLockTimeout(timeout);
@@ -330,7 +337,11 @@ public final class DualWriteDataSource implements DataSource {
             return this;
         }
 
-        /** A table of the migration; tables without a mapping are outside it and never mirrored. */
+        /**
+         * A table of the migration; tables without a mapping are outside it and never mirrored.
+         *
+         * @throws IllegalArgumentException when a mapping of the same old table (case-insensitively) was given before
+         */
         public Builder mapping(TableMapping mapping) {
             Checks.requireNonNull("mapping", mapping);
             String key = mapping.oldTable().toLowerCase(Locale.ROOT);
@@ -360,7 +371,9 @@ public final class DualWriteDataSource implements DataSource {
         /**
          * The largest stream or reader parameter (bytes or chars) buffered so that a statement rewritten for the
          * new store can be bound from it; a larger one is passed through once (its row is synced by key like
-         * any other).
+         * any other). Default {@value #DEFAULT_STREAM_BUFFER_LIMIT} (1 MiB).
+         *
+         * @throws IllegalArgumentException when {@code limit} is negative
          */
         public Builder streamBufferLimit(int limit) {
             if (limit < 0) {
@@ -373,7 +386,10 @@ public final class DualWriteDataSource implements DataSource {
         /**
          * How many distinct keys one transaction buffers for its sync (a key written many times counts once);
          * past it, the further keys of a table are not held one by one and the table gets one scoped resync
-         * instead, so memory stays bounded however large the transaction. Zero or positive.
+         * instead, so memory stays bounded however large the transaction. Zero or positive; default
+         * {@value #DEFAULT_MAX_BUFFERED_KEYS}.
+         *
+         * @throws IllegalArgumentException when {@code max} is negative
          */
         public Builder maxBufferedKeys(int max) {
             if (max < 0) {
@@ -411,6 +427,8 @@ public final class DualWriteDataSource implements DataSource {
          * only spares the reconciler copying rows whose sync is still on the way (harmless, since both copy
          * the latest row under the same key lock, but wasted work). Make it longer than the mirror's time
          * limit plus the async queue's usual wait.
+         *
+         * @throws IllegalArgumentException when {@code grace} is null or negative
          */
         public Builder outboxGrace(java.time.Duration grace) {
             if (grace == null || grace.isNegative()) {
@@ -453,7 +471,12 @@ public final class DualWriteDataSource implements DataSource {
             return this;
         }
 
-        /** How many distinct SQL strings keep their analysis. */
+        /**
+         * About how many distinct SQL strings keep their analysis (default
+         * {@value StatementAnalyzer#DEFAULT_CACHE_SIZE}); the cache is bounded by weight, so fewer long statements fit.
+         *
+         * @throws IllegalArgumentException when {@code size} is not positive
+         */
         public Builder statementCacheSize(int size) {
             if (size < 1) {
                 throw new IllegalArgumentException("statementCacheSize must be positive, but was " + size);
