@@ -248,7 +248,9 @@ public final class TableMapping {
     /**
      * Builds a {@link TableMapping}. Each setter checks its input at once and throws
      * {@link IllegalArgumentException} naming the property, the value and what is allowed when a table or
-     * column name is not an identifier (see {@link TableMapping}).
+     * column name is not an identifier (see {@link TableMapping}), and when {@code rename}, {@code add} or
+     * {@code transform} is given a second time for one column (case-insensitively) or {@code primaryKey} names no
+     * column.
      */
     public static final class Builder {
         private final String oldTable;
