@@ -57,7 +57,18 @@ public final class BenchmarkReport {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
-        Arguments arguments = Arguments.parse(args);
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println(Arguments.OPTIONS);
+            return;
+        }
+        Arguments arguments;
+        try {
+            arguments = Arguments.parse(args);
+        } catch (IllegalArgumentException wrong) {
+            System.err.println(wrong.getMessage());
+            System.exit(2);
+            return;
+        }
         Path out = arguments.out();
         if (out.getParent() != null && !Files.isDirectory(out.getParent())) {
             System.err.println("No directory " + out.getParent().toAbsolutePath() + ": run from the repository root,"
@@ -307,8 +318,8 @@ public final class BenchmarkReport {
                 switch (name) {
                     case "--out" -> out = Path.of(value);
                     case "--suite" -> suite = value;
-                    case "--warmup" -> warmup = Integer.parseInt(value);
-                    case "--iterations" -> iterations = Integer.parseInt(value);
+                    case "--warmup" -> warmup = whole(name, value);
+                    case "--iterations" -> iterations = whole(name, value);
                     case "--stores" -> {
                         List<String> named = List.of(value.split(","));
                         named.forEach(Databases.Kind::of);
@@ -318,9 +329,9 @@ public final class BenchmarkReport {
                     case "--ops" -> ops = List.of(value.split(","));
                     case "--threads" -> threads = List.of(value.split(","));
                     case "--variants" -> variants = List.of(value.split(","));
-                    case "--quiet" -> quiet = Double.parseDouble(value);
-                    case "--max-wait" -> maxWait = Duration.ofSeconds(Long.parseLong(value));
-                    case "--retries" -> retries = Integer.parseInt(value);
+                    case "--quiet" -> quiet = cores(value);
+                    case "--max-wait" -> maxWait = Duration.ofSeconds(whole(name, value));
+                    case "--retries" -> retries = whole(name, value);
                     default -> throw usage("unknown option " + name);
                 }
             }
@@ -358,10 +369,40 @@ public final class BenchmarkReport {
             return runs;
         }
 
+        /** What {@code --help} prints, and every usage error after its problem. */
+        static final String OPTIONS = "options: --suite all|writes|tools --out FILE --warmup N"
+                + " --iterations N --stores h2,postgres,mariadb,mariadb-postgres --ops insert,update --threads 1,4"
+                + " --variants raw,serialDouble,oldOnly,asyncDual,syncDual,asyncSlowNew,asyncNewDown"
+                + " --quiet CORES --max-wait SECONDS --retries N (--help prints this)";
+
         private static IllegalArgumentException usage(String problem) {
-            return new IllegalArgumentException(problem + "; options: --suite all|writes|tools --out FILE --warmup N"
-                    + " --iterations N --stores h2,postgres,mariadb,mariadb-postgres --ops insert,update --threads 1,4 --variants raw,serialDouble,..."
-                    + " --quiet CORES --max-wait SECONDS --retries N");
+            return new IllegalArgumentException(problem + "; " + OPTIONS);
+        }
+
+        /** A whole number of zero or more, or a usage error naming the option. */
+        private static int whole(String option, String value) {
+            try {
+                int number = Integer.parseInt(value);
+                if (number >= 0) {
+                    return number;
+                }
+            } catch (NumberFormatException notANumber) {
+                // reported below with the option's name
+            }
+            throw usage(option + " takes a whole number of zero or more, not " + value);
+        }
+
+        /** A number of cores (a fraction allowed), or a usage error. */
+        private static double cores(String value) {
+            try {
+                double number = Double.parseDouble(value);
+                if (number >= 0 && Double.isFinite(number)) {
+                    return number;
+                }
+            } catch (NumberFormatException notANumber) {
+                // reported below
+            }
+            throw usage("--quiet takes a number of cores of zero or more (0.25), not " + value);
         }
     }
 }
