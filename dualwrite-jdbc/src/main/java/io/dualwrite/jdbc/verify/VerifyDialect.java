@@ -222,6 +222,15 @@ enum VerifyDialect {
             return column + "::text";
         }
 
+        /**
+         * The length of the text's UTF-8 bytes whatever the database's encoding: {@code octet_length} of a text
+         * counts the server encoding's bytes (one for an {@code é} in a {@code LATIN1} database).
+         */
+        @Override
+        String escape(String text) {
+            return "octet_length(convert_to(" + text + ", 'UTF8')) || ':' || " + text;
+        }
+
         @Override
         String concat(List<String> parts) {
             return String.join(" || '|' || ", parts);

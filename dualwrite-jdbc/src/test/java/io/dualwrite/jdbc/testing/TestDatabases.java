@@ -81,6 +81,21 @@ public final class TestDatabases {
         return new TestDatabase(Kind.POSTGRES, name, pool(config, name));
     }
 
+    /**
+     * A fresh database on the shared embedded PostgreSQL server in a server encoding other than the default UTF-8
+     * ({@code LATIN1}, {@code SQL_ASCII}, …), with the C locale.
+     */
+    public static TestDatabase postgresEncoded(String encoding) {
+        EmbeddedPostgres server = postgresServer();
+        String name = "pg_" + encoding.toLowerCase(java.util.Locale.ROOT) + "_" + SEQUENCE.incrementAndGet();
+        execute(server.getPostgresDatabase(), "CREATE DATABASE " + name + " ENCODING '" + encoding
+                + "' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(server.getJdbcUrl("postgres", name));
+        config.setUsername("postgres");
+        return new TestDatabase(Kind.POSTGRES, name, pool(config, name));
+    }
+
     /** A fresh database on the shared embedded MariaDB server. */
     public static TestDatabase mariadb() {
         int port = mariadbServer();

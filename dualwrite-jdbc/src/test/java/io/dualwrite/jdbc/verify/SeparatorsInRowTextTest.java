@@ -150,6 +150,50 @@ class SeparatorsInRowTextTest {
         }
     }
 
+    // Input: a PostgreSQL database whose server encoding is LATIN1 (each of 'é', 'ß', 'ÿ' one byte there, two in
+    //   UTF-8) against MariaDB utf8mb4 and against a UTF-8 PostgreSQL, both directions: equal texts are no
+    //   difference (a cell's length is its UTF-8 length on every store, whatever the server's encoding), and one
+    //   changed character and one missing row are.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("latin1Pairs")
+    void aPostgresDatabaseInLatin1ComparesTextsByValue(String pair) throws Exception {
+        boolean latin1IsOld = pair.startsWith("latin1");
+        Kind other = pair.contains("mariadb") ? Kind.MARIADB : Kind.POSTGRES;
+        try (TestDatabase latin1 = latin1IsOld ? schema(TestDatabases.postgresEncoded("LATIN1"))
+                : TestDatabases.postgresEncoded("LATIN1");
+             TestDatabase utf8 = latin1IsOld ? TestDatabases.create(other) : TestDatabases.createWithDualWriteSchema(other)) {
+            TestDatabase old = latin1IsOld ? latin1 : utf8;
+            TestDatabase fresh = latin1IsOld ? utf8 : latin1;
+            latin1.execute("CREATE TABLE t (id INT PRIMARY KEY, a text, b varchar(20))");
+            utf8.execute("CREATE TABLE t (id INT PRIMARY KEY, a " + text(other) + ", b " + text(other) + ")");
+            String[][] rows = {{"é|ß", "ÿ"}, {"Zoë", "naïve"}, {"plain", "ascii"}, {"ü~", "|ö"}};
+            insert(old, rows);
+            String[][] changed = Arrays.stream(rows).map(String[]::clone).toArray(String[][]::new);
+            changed[1][1] = "naive";
+            insert(fresh, changed);
+            fresh.execute("DELETE FROM t WHERE id = 4");
+
+            TableReport report = verify(old, fresh, T);
+
+            assertThat(report.differences()).as(report.toText())
+                    .extracting(RowDifference::kind, RowDifference::key, RowDifference::columns)
+                    .containsExactly(tuple(RowDifference.Kind.DIFFERENT, "2", List.of("b")),
+                            tuple(RowDifference.Kind.MISSING_IN_NEW, "4", List.of()));
+            repair(old, fresh, T);
+            assertThat(rows(fresh, "SELECT id, a, b FROM t ORDER BY id"))
+                    .isEqualTo(rows(old, "SELECT id, a, b FROM t ORDER BY id"));
+        }
+    }
+
+    static List<String> latin1Pairs() {
+        return List.of("latin1 -> mariadb", "mariadb -> latin1", "latin1 -> postgres", "postgres -> latin1");
+    }
+
+    private static TestDatabase schema(TestDatabase db) throws Exception {
+        io.dualwrite.jdbc.schema.DualWriteSchema.create(db.dataSource());
+        return db;
+    }
+
     /** 40,000 characters, every other one '|' or '~' and the rest letters and digits. */
     private static String dense(Random random) {
         StringBuilder text = new StringBuilder(40_000);
