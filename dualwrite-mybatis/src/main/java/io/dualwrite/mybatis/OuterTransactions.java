@@ -1,0 +1,98 @@
+package io.dualwrite.mybatis;
+
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether a session of a factory joins a transaction it does not commit, and running work once that transaction has
+ * ended. {@link DualWriteMappers} commits each call's session and then syncs its keys; a session of mybatis-spring's
+ * {@code SpringManagedTransactionFactory} opened while a Spring transaction is active takes part in that transaction,
+ * and its commit commits nothing. A sync then read the row on another connection before the transaction committed:
+ * an update or a delete was copied as the row was before (the other store kept it, unrecorded), and a rolled-back
+ * write was recorded as a resync. Such work is run at the end of the Spring transaction instead.
+ *
+ * <p>Spring is optional: without {@code spring-tx} on the class path every session commits its own work, as MyBatis'
+ * {@link JdbcTransactionFactory} does, and nothing is deferred. A session of {@code JdbcTransactionFactory} opens
+ * its own connection and commits it also inside a Spring transaction, so it is never deferred.
+ */
+final class OuterTransactions {
+
+    private static final Logger log = LoggerFactory.getLogger(OuterTransactions.class);
+
+    private static final boolean SPRING = present("org.springframework.transaction.support.TransactionSynchronizationManager");
+
+    private OuterTransactions() {
+    }
+
+    private static boolean present(String type) {
+        try {
+            Class.forName(type, false, OuterTransactions.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError absent) {
+            return false;
+        }
+    }
+
+    /** What to do when the joined transaction ends. */
+    interface Completion {
+        /** The transaction committed: run the syncs the calls inside it deferred. */
+        void committed();
+
+        /** The transaction manager could not tell whether it committed (a heuristic outcome). */
+        void unknown();
+    }
+
+    /**
+     * Whether a session of {@code factory} opened now joins a transaction that ends after the call: a Spring
+     * transaction is active on this thread and the factory's transactions are not MyBatis' own JDBC ones.
+     */
+    static boolean joined(SqlSessionFactory factory) {
+        if (!SPRING) {
+            return false;
+        }
+        org.apache.ibatis.mapping.Environment environment = factory.getConfiguration().getEnvironment();
+        if (environment == null || environment.getTransactionFactory() instanceof JdbcTransactionFactory) {
+            return false;
+        }
+        return Spring.active();
+    }
+
+    /**
+     * Runs {@code completion} when the transaction {@link #joined} found ends: {@code committed} after its commit,
+     * {@code unknown} when its outcome is unknown, nothing after a rollback (the stores were not touched). A failure
+     * of the work is logged and never reaches the committing caller.
+     */
+    static void afterCompletion(Completion completion) {
+        Spring.register(completion);
+    }
+
+    /** The Spring part, loaded only when spring-tx is present. */
+    private static final class Spring {
+        static boolean active() {
+            return org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()
+                    && org.springframework.transaction.support.TransactionSynchronizationManager
+                    .isActualTransactionActive();
+        }
+
+        static void register(Completion completion) {
+            org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                    new org.springframework.transaction.support.TransactionSynchronization() {
+                        @Override
+                        public void afterCompletion(int status) {
+                            try {
+                                if (status == STATUS_COMMITTED) {
+                                    completion.committed();
+                                } else if (status == STATUS_UNKNOWN) {
+                                    completion.unknown();
+                                }
+                            } catch (RuntimeException failed) {
+                                log.error("dualwrite: the syncs deferred to the end of a Spring transaction failed: {}",
+                                        io.dualwrite.internal.Credentials.mask(failed.toString()), failed);
+                            }
+                        }
+                    });
+        }
+    }
+}

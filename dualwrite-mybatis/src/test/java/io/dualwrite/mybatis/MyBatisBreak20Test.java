@@ -1,0 +1,181 @@
+package io.dualwrite.mybatis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.Store;
+import io.dualwrite.changelog.Operation;
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.apache.ibatis.mapping.Environment;
+import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.apache.ibatis.session.SqlSessionFactoryBuilder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.mybatis.spring.transaction.SpringManagedTransactionFactory;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Twentieth break review of the MyBatis module: {@link DualWriteMappers} over two session factories whose sessions
+ * join a Spring transaction (mybatis-spring's {@code SpringManagedTransactionFactory}, as every mybatis-spring
+ * application has), so that a session's commit does not commit. Tests of mirroring end comparing both stores row by
+ * row with plain JDBC, and the change log.
+ */
+class MyBatisBreak20Test {
+
+    private static final String MAPPER = TwoStoreOrderMapper.class.getName() + ".";
+
+    /** A session factory over one store whose sessions join the Spring transaction of that store's DataSource. */
+    private static SqlSessionFactory springFactory(DataSource dataSource) {
+        Configuration configuration = new Configuration(
+                new Environment("spring", new SpringManagedTransactionFactory(), dataSource));
+        configuration.addMapper(TwoStoreOrderMapper.class);
+        return new SqlSessionFactoryBuilder().build(configuration);
+    }
+
+    /** Both stores' Spring-managed factories, the rows synced through the mapper's by-key statements. */
+    private static DualWriteMappers.Builder springMappers(MyBatisBreakSupport.TwoStores stores) {
+        List<String> upsert = List.of(MAPPER + "deleteById", MAPPER + "insertWithId");
+        List<String> delete = List.of(MAPPER + "deleteById");
+        return DualWriteMappers.builder(stores.writer, "orders")
+                .sessions(Store.OLD, springFactory(stores.oldDb.dataSource()))
+                .sessions(Store.NEW, springFactory(stores.newDb.dataSource()))
+                .table("orders", Store.OLD, MAPPER + "selectById", upsert, delete)
+                .table("orders", Store.NEW, MAPPER + "selectById", upsert, delete)
+                .rules(ContextRules.builder("orders").merchantIdPath("merchantNo").build());
+    }
+
+    static Stream<Arguments> kindsAndPhases() {
+        return Stream.of(TestDatabases.Kind.H2, TestDatabases.Kind.POSTGRES, TestDatabases.Kind.MARIADB)
+                .flatMap(kind -> Stream.of(MigrationPhase.DUAL_WRITE, MigrationPhase.NEW_PRIMARY)
+                        .map(phase -> Arguments.of(kind, phase)));
+    }
+
+    /**
+     * Marked writes of m-1 through two Spring-managed session factories, inside Spring transactions of the store m-1's
+     * phase makes authoritative (the old one in {@code DUAL_WRITE}, the new one in {@code NEW_PRIMARY}). The proxy
+     * synced each key as soon as the call returned, while the transaction was still open: the sync read the row on
+     * another connection, which saw the last committed state. An update and a delete of committed rows were copied as
+     * they were before (the other store kept the old status and the deleted row, nothing recorded), an insert was not
+     * found (a scoped resync instead of a sync), and a rolled-back transaction left scoped resyncs behind. Now the keys
+     * are synced once the transaction has committed, and nothing is synced or recorded after a rollback.
+     */
+    @ParameterizedTest
+    @MethodSource("kindsAndPhases")
+    void markedWritesInsideASpringTransactionAreSyncedAfterItsCommitAndNotAfterItsRollback(TestDatabases.Kind kind,
+            MigrationPhase phase) throws Exception {
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(kind)) {
+            stores.switchboard.switchStore().setMerchantPhase("orders", "m-1", phase);
+            if (phase == MigrationPhase.NEW_PRIMARY) { // the new store generates the keys of its inserts now
+                stores.newDb.execute("DROP TABLE orders");
+                stores.newDb.execute("CREATE TABLE orders (" + (kind == TestDatabases.Kind.POSTGRES
+                        ? "id BIGSERIAL PRIMARY KEY" : "id BIGINT AUTO_INCREMENT PRIMARY KEY")
+                        + ", merchant_no VARCHAR(20) NOT NULL, status VARCHAR(20) NOT NULL, amount DECIMAL(12,2) NOT NULL)");
+            }
+            DualWriteMappers mappers = springMappers(stores)
+                    .statement(MAPPER + "delete", "orders", 0, Operation.DELETE).build();
+            TwoStoreOrderMapper orders = mappers.mapper(TwoStoreOrderMapper.class);
+            TestDatabase authoritative = phase == MigrationPhase.DUAL_WRITE ? stores.oldDb : stores.newDb;
+            TestDatabase other = phase == MigrationPhase.DUAL_WRITE ? stores.newDb : stores.oldDb;
+            TransactionTemplate transactions = new TransactionTemplate(
+                    new DataSourceTransactionManager(authoritative.dataSource()));
+
+            Order paid = new Order("m-1", "NEW", "1.00");
+            Order deleted = new Order("m-1", "NEW", "2.00");
+            orders.insert(paid);     // outside any transaction: synced at once, as before
+            orders.insert(deleted);
+            Order inserted = new Order("m-1", "NEW", "3.00");
+            transactions.executeWithoutResult(status -> {
+                orders.updateStatus(paid.getId(), "m-1", "PAID");
+                orders.delete(deleted.getId(), "m-1");
+                orders.insert(inserted);
+                assertThat(MyBatisBreakSupport.rows(other)).as("nothing synced before the commit").hasSize(2);
+            });
+            transactions.executeWithoutResult(status -> {
+                orders.insert(new Order("m-1", "NEW", "4.00"));
+                orders.updateStatus(paid.getId(), "m-1", "LOST");
+                orders.delete(inserted.getId(), "m-1");
+                status.setRollbackOnly();
+            });
+
+            Map<Long, String> rows = MyBatisBreakSupport.rows(authoritative);
+            assertThat(rows).containsOnlyKeys(paid.getId(), inserted.getId());
+            assertThat(rows.get(paid.getId())).contains(" PAID ");
+            assertThat(MyBatisBreakSupport.rows(other)).isEqualTo(rows);
+            assertThat(stores.changeLogEntries()).isEmpty();
+        }
+    }
+
+    /**
+     * The same inside a transaction that another one suspends ({@code REQUIRES_NEW} inside the outer): the inner
+     * transaction's rows are synced at its own commit, the outer's at the outer's, and an outer rollback does not
+     * undo the inner's sync (its rows stay committed in both stores).
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
+    void anInnerRequiresNewTransactionIsSyncedAtItsOwnCommit(TestDatabases.Kind kind) throws Exception {
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(kind)) {
+            TwoStoreOrderMapper orders = springMappers(stores).build().mapper(TwoStoreOrderMapper.class);
+            DataSourceTransactionManager manager = new DataSourceTransactionManager(stores.oldDb.dataSource());
+            TransactionTemplate outer = new TransactionTemplate(manager);
+            TransactionTemplate inner = new TransactionTemplate(manager);
+            inner.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+            Order first = new Order("m-1", "NEW", "1.00");
+            Order second = new Order("m-1", "NEW", "2.00");
+            orders.insert(first);
+            outer.executeWithoutResult(status -> {
+                orders.updateStatus(first.getId(), "m-1", "OUTER");
+                inner.executeWithoutResult(nested -> orders.insert(second));
+                assertThat(MyBatisBreakSupport.rows(stores.newDb)).as("the inner transaction's row, at its commit")
+                        .containsOnlyKeys(first.getId(), second.getId());
+                status.setRollbackOnly();
+            });
+            assertThat(MyBatisBreakSupport.rows(stores.oldDb)).containsOnlyKeys(first.getId(), second.getId());
+            assertThat(MyBatisBreakSupport.rows(stores.oldDb).get(first.getId())).contains(" NEW ");
+            assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(MyBatisBreakSupport.rows(stores.oldDb));
+            assertThat(stores.changeLogEntries()).isEmpty();
+        }
+    }
+
+    /**
+     * A write nothing marks inside a Spring transaction: its scoped resync was recorded while the transaction was
+     * open, so a reconciler resolving it before the commit copied the state from before, and the entry was gone when
+     * the transaction committed. It is now recorded once the transaction has committed, and not after a rollback.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
+    void anUnmarkedWriteInsideASpringTransactionIsRecordedAfterItsCommitOnly(TestDatabases.Kind kind) throws Exception {
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(kind)) {
+            DualWriteMappers mappers = springMappers(stores).build();
+            TwoStoreOrderMapper orders = mappers.mapper(TwoStoreOrderMapper.class);
+            TransactionTemplate transactions = new TransactionTemplate(
+                    new DataSourceTransactionManager(stores.oldDb.dataSource()));
+            Order first = new Order("m-1", "NEW", "1.00");
+            Order second = new Order("m-1", "NEW", "2.00");
+            orders.insert(first);
+            orders.insert(second);
+            transactions.executeWithoutResult(status -> {
+                orders.delete(first.getId(), "m-1");
+                status.setRollbackOnly();
+            });
+            assertThat(stores.changeLogEntries()).as("nothing recorded for a rolled-back write").isEmpty();
+            transactions.executeWithoutResult(status -> {
+                orders.delete(second.getId(), "m-1");
+                assertThat(stores.changeLogEntries()).as("nothing recorded before the commit").isEmpty();
+            });
+            assertThat(stores.changeLogEntries()).containsExactly("RESYNC NEW *");
+            stores.resyncToNew(mappers, "m-1");
+            assertThat(MyBatisBreakSupport.rows(stores.oldDb)).containsOnlyKeys(first.getId());
+            assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(MyBatisBreakSupport.rows(stores.oldDb));
+        }
+    }
+}
