@@ -1,0 +1,62 @@
+package io.dualwrite.spring.boot.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.switches.SwitchSettings;
+import io.dualwrite.switches.Switchboard;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/**
+ * Twentieth break review of the starter: switch keys Spring Boot binds as written though they cannot name what was
+ * meant.
+ */
+class StarterBreak20Test {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, DualWriteAutoConfiguration.class))
+            .withPropertyValues(
+                    "spring.datasource.url=jdbc:h2:mem:starter_break20_old",
+                    "dualwrite.new-datasource.url=jdbc:h2:mem:starter_break20_new",
+                    "dualwrite.migrations.orders.tables.orders.new-table=orders_v2");
+
+    /**
+     * A merchant or order id with spaces around it inside brackets: Boot keeps them, so the switch was stored for
+     * merchant {@code " m-1"}, the application started, and m-1 stayed in {@code OLD_ONLY} without a word. Now
+     * start-up fails naming the property, the id as written, what is allowed and the fix.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"merchants[ m-1]", "merchants[m-1 ]", "merchants[\tm-1]", "orders[ 42]", "orders[42 ]"})
+    void aSwitchIdWithSpacesAroundItFailsStartUpNamingTheProperty(String key) {
+        runner.withPropertyValues("dualwrite.migrations.orders." + key + "=DUAL_WRITE").run(context -> {
+            FailureAnalysis analysis = DualWriteStartupFailureTest.analysis(context);
+            String id = key.substring(key.indexOf('[') + 1, key.indexOf(']'));
+            String kind = key.startsWith("merchants") ? "merchants" : "orders";
+            assertThat(analysis.getDescription()).contains(
+                    "Property: dualwrite.migrations.orders." + key, "Value: '" + id + "'", "without spaces around it");
+            assertThat(analysis.getAction()).contains(
+                    "Remove the spaces around the id: dualwrite.migrations.orders." + kind + "[" + id.strip() + "]");
+        });
+    }
+
+    /** The same ids without the spaces start, and their switches are the ones configured (guard). */
+    @Test
+    void switchIdsInBracketsWithoutSpacesStart() {
+        runner.withPropertyValues("dualwrite.migrations.orders.merchants[m-1]=DUAL_WRITE",
+                "dualwrite.migrations.orders.merchants[m 2]=SHADOW_READ",
+                "dualwrite.migrations.orders.orders[42]=DUAL_WRITE").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    SwitchSettings settings = context.getBean(Switchboard.class).switchStore().load("orders");
+                    assertThat(settings.merchantPhases()).containsOnly(entry("m-1", MigrationPhase.DUAL_WRITE),
+                            entry("m 2", MigrationPhase.SHADOW_READ));
+                    assertThat(settings.orderPhases()).containsOnly(entry("42", MigrationPhase.DUAL_WRITE));
+                });
+    }
+}
