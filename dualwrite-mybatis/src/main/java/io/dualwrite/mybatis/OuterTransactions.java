@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * an update or a delete was copied as the row was before (the other store kept it, unrecorded), and a rolled-back
  * write was recorded as a resync. Such work is run at the end of the Spring transaction instead.
  *
- * <p>Spring is optional: without {@code spring-tx} on the class path every session commits its own work, as MyBatis'
+ * <p>Spring is optional: without {@code spring-jdbc} on the class path every session commits its own work, as MyBatis'
  * {@link JdbcTransactionFactory} does, and nothing is deferred. A session of {@code JdbcTransactionFactory} opens
  * its own connection and commits it also inside a Spring transaction, so it is never deferred.
  */
@@ -21,7 +21,8 @@ final class OuterTransactions {
 
     private static final Logger log = LoggerFactory.getLogger(OuterTransactions.class);
 
-    private static final boolean SPRING = present("org.springframework.transaction.support.TransactionSynchronizationManager");
+    private static final boolean SPRING = present("org.springframework.transaction.support.TransactionSynchronizationManager")
+            && present("org.springframework.jdbc.datasource.ConnectionHolder");
 
     private OuterTransactions() {
     }
@@ -45,18 +46,22 @@ final class OuterTransactions {
     }
 
     /**
-     * Whether a session of {@code factory} opened now joins a transaction that ends after the call: a Spring
-     * transaction is active on this thread and the factory's transactions are not MyBatis' own JDBC ones.
+     * Whether a session of {@code factory} opened now joins a transaction that ends after the call: the factory's
+     * transactions are not MyBatis' own JDBC ones, and a Spring transaction on this thread holds a connection of
+     * the factory's DataSource (its transaction manager's DataSource) outside auto-commit, which the session uses and
+     * does not commit. A Spring transaction of another DataSource does not defer: the session's statements are then
+     * committed on a connection of their own, whatever that transaction does.
      */
     static boolean joined(SqlSessionFactory factory) {
         if (!SPRING) {
             return false;
         }
         org.apache.ibatis.mapping.Environment environment = factory.getConfiguration().getEnvironment();
-        if (environment == null || environment.getTransactionFactory() instanceof JdbcTransactionFactory) {
+        if (environment == null || environment.getDataSource() == null
+                || environment.getTransactionFactory() instanceof JdbcTransactionFactory) {
             return false;
         }
-        return Spring.active();
+        return Spring.holdsTransactionOf(environment.getDataSource());
     }
 
     /**
@@ -68,12 +73,22 @@ final class OuterTransactions {
         Spring.register(completion);
     }
 
-    /** The Spring part, loaded only when spring-tx is present. */
+    /** The Spring part, loaded only when spring-tx and spring-jdbc are present. */
     private static final class Spring {
-        static boolean active() {
+        static boolean holdsTransactionOf(javax.sql.DataSource dataSource) {
             return org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()
-                    && org.springframework.transaction.support.TransactionSynchronizationManager
-                    .isActualTransactionActive();
+                    && org.springframework.transaction.support.TransactionSynchronizationManager.getResource(dataSource)
+                    instanceof org.springframework.jdbc.datasource.ConnectionHolder holder
+                    && !autoCommits(holder);
+        }
+
+        /** Whether the bound connection commits each statement itself; when it cannot tell, as if it did. */
+        private static boolean autoCommits(org.springframework.jdbc.datasource.ConnectionHolder holder) {
+            try {
+                return holder.getConnection().getAutoCommit();
+            } catch (java.sql.SQLException | RuntimeException unknown) {
+                return true;
+            }
         }
 
         static void register(Completion completion) {

@@ -147,6 +147,33 @@ class MyBatisBreak20Test {
     }
 
     /**
+     * Marked writes inside a Spring transaction of another DataSource than the authoritative store's (here the new
+     * store's, while m-1 double-writes on the old one) that rolls back: the old store's session runs on a connection
+     * of its own in auto-commit, so its rows stay; they are synced at once, as outside any transaction, and not
+     * dropped with the transaction they never took part in.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
+    void markedWritesInsideATransactionOfAnotherDataSourceAreSyncedAtOnce(TestDatabases.Kind kind) throws Exception {
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(kind)) {
+            TwoStoreOrderMapper orders = springMappers(stores).build().mapper(TwoStoreOrderMapper.class);
+            TransactionTemplate transactions = new TransactionTemplate(
+                    new DataSourceTransactionManager(stores.newDb.dataSource()));
+            Order first = new Order("m-1", "NEW", "1.00");
+            Order second = new Order("m-1", "NEW", "2.00");
+            transactions.executeWithoutResult(status -> {
+                orders.insert(first);
+                orders.insert(second);
+                orders.updateStatus(first.getId(), "m-1", "PAID");
+                status.setRollbackOnly();
+            });
+            assertThat(MyBatisBreakSupport.rows(stores.oldDb)).containsOnlyKeys(first.getId(), second.getId());
+            assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(MyBatisBreakSupport.rows(stores.oldDb));
+            assertThat(stores.changeLogEntries()).isEmpty();
+        }
+    }
+
+    /**
      * A write nothing marks inside a Spring transaction: its scoped resync was recorded while the transaction was
      * open, so a reconciler resolving it before the commit copied the state from before, and the entry was gone when
      * the transaction committed. It is now recorded once the transaction has committed, and not after a rollback.
