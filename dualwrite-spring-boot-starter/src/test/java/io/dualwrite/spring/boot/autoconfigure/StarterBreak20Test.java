@@ -6,17 +6,21 @@ import static org.assertj.core.api.Assertions.entry;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.switches.SwitchSettings;
 import io.dualwrite.switches.Switchboard;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
- * Twentieth break review of the starter: switch keys Spring Boot binds as written though they cannot name what was
- * meant.
+ * Twentieth break review of the starter: switch ids Spring Boot binds though they cannot name the merchant or order
+ * meant (spaces kept inside brackets, an environment variable's name read in lower case with '_' as '.'); each
+ * started an application whose switch named another id, without a word, and now fails start-up naming it.
  */
 class StarterBreak20Test {
 
@@ -57,6 +61,47 @@ class StarterBreak20Test {
                     assertThat(settings.merchantPhases()).containsOnly(entry("m-1", MigrationPhase.DUAL_WRITE),
                             entry("m 2", MigrationPhase.SHADOW_READ));
                     assertThat(settings.orderPhases()).containsOnly(entry("42", MigrationPhase.DUAL_WRITE));
+                });
+    }
+
+    /**
+     * A merchant or order switch set by an environment variable: Boot binds the id in lower case with each '_' read
+     * as '.', so {@code …_MERCHANTS_M_1} switched merchant {@code m.1} and {@code …_MERCHANTS_ACME} merchant
+     * {@code acme}; the application started and the merchant meant kept the system's phase. Now start-up fails naming
+     * the variable, the id it would switch, and where to set the switch instead.
+     */
+    @ParameterizedTest
+    @CsvSource({"DUALWRITE_MIGRATIONS_ORDERS_MERCHANTS_M_1,m.1,merchants", "DUALWRITE_MIGRATIONS_ORDERS_MERCHANTS_ACME,acme,merchants",
+            "DUALWRITE_MIGRATIONS_ORDERS_ORDERS_42,42,orders"})
+    void aSwitchSetByAnEnvironmentVariableFailsStartUpNamingTheIdItWouldSwitch(String variable, String id, String kind) {
+        runner.withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+                        new SystemEnvironmentPropertySource("systemEnvironment", Map.of(variable, "DUAL_WRITE"))))
+                .run(context -> {
+                    FailureAnalysis analysis = DualWriteStartupFailureTest.analysis(context);
+                    assertThat(analysis.getDescription()).contains("Property: " + variable, "Value: '" + id + "'",
+                            "in lower case with each '_' read as '.'");
+                    assertThat(analysis.getAction()).contains("Remove the variable",
+                            "dualwrite.migrations.orders." + kind + "[<id>]=<phase>", "SPRING_APPLICATION_JSON")
+                            .doesNotContain("DUAL_WRITE");
+                });
+    }
+
+    /**
+     * Other dualwrite settings from environment variables still start (guard): a migration's system phase, the mirror
+     * lanes, and a variable of another tool.
+     */
+    @Test
+    void otherSettingsFromEnvironmentVariablesStillStart() {
+        runner.withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+                        new SystemEnvironmentPropertySource("systemEnvironment", Map.of(
+                                "DUALWRITE_MIGRATIONS_ORDERS_SYSTEMPHASE", "DUAL_WRITE", "DUALWRITE_MIRROR_LANES", "2",
+                                "DUALWRITE_HOME", "/opt/dualwrite"))))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    DualWriteProperties properties = context.getBean(DualWriteProperties.class);
+                    assertThat(properties.getMirror().getLanes()).isEqualTo(2);
+                    assertThat(properties.getMigrations().get("orders").getSystemPhase())
+                            .isEqualTo(MigrationPhase.DUAL_WRITE);
                 });
     }
 }
