@@ -205,4 +205,37 @@ class MyBatisBreak20Test {
             assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(MyBatisBreakSupport.rows(stores.oldDb));
         }
     }
+
+    enum SessionEnd { COMMIT, CLOSE_WITHOUT_COMMIT, ROLLBACK }
+
+    /**
+     * An insert MyBatis runs as a select ({@code INSERT … RETURNING}, H2's {@code FINAL TABLE}) is the session's only
+     * write, so the session is not dirty: {@code commit()} and {@code rollback()} leave the transaction open, and
+     * MyBatis' close ends it by restoring auto-commit, which commits it. Whichever way the session ends, the old store
+     * keeps the rows, and the new store must hold m-1's (held: the data source sees the commit that restoring
+     * auto-commit makes). H2's {@code FINAL TABLE} form is a scoped resync of the JDBC path, as documented there.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"POSTGRES, COMMIT", "POSTGRES, CLOSE_WITHOUT_COMMIT",
+            "POSTGRES, ROLLBACK", "MARIADB, COMMIT", "MARIADB, CLOSE_WITHOUT_COMMIT", "MARIADB, ROLLBACK"})
+    void anInsertRunAsASelectIsMirroredHoweverTheSessionEnds(TestDatabases.Kind kind, SessionEnd end)
+            throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(kind)) {
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            SqlSessionFactory sessions = MyBatisBreakSupport.sessions(stores.dataSource,
+                    MyBatisStores.RULES_WITHOUT_XML, Break20SelectWriteMapper.class);
+            try (org.apache.ibatis.session.SqlSession session = sessions.openSession()) {
+                Break20SelectWriteMapper mapper = session.getMapper(Break20SelectWriteMapper.class);
+                for (Order order : List.of(new Order("m-1", "NEW", "1.00"), new Order("m-2", "NEW", "2.00"))) {
+                    assertThat(mapper.insertReturning(order)).isNotNull();
+                }
+                switch (end) {
+                    case COMMIT -> session.commit();
+                    case ROLLBACK -> session.rollback();
+                    case CLOSE_WITHOUT_COMMIT -> { }
+                }
+            }
+            MyBatisBreakSupport.assertOnlyTheMerchantMirrored(stores, "m-1", 2, 1);
+        }
+    }
 }
