@@ -210,6 +210,35 @@ class MyBatisBreak20Test {
     }
 
     /**
+     * Marked writes through factories of MyBatis' own JDBC transactions inside a Spring transaction of the old store
+     * that rolls back (held): each session takes a connection of its own and commits it, so the rows stay and are
+     * synced at once, as outside any transaction.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
+    void markedWritesOfJdbcTransactionSessionsInsideASpringTransactionAreSyncedAtOnce(TestDatabases.Kind kind)
+            throws Exception {
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(kind)) {
+            TwoStoreOrderMapper orders = stores.mappers(TwoStoreOrderMapper.class)
+                    .rules(ContextRules.builder("orders").merchantIdPath("merchantNo").build()).build()
+                    .mapper(TwoStoreOrderMapper.class);
+            TransactionTemplate transactions = new TransactionTemplate(
+                    new DataSourceTransactionManager(stores.oldDb.dataSource()));
+            Order first = new Order("m-1", "NEW", "1.00");
+            transactions.executeWithoutResult(status -> {
+                orders.insert(first);
+                orders.updateStatus(first.getId(), "m-1", "PAID");
+                assertThat(MyBatisBreakSupport.rows(stores.newDb)).as("synced at once").containsOnlyKeys(first.getId());
+                status.setRollbackOnly();
+            });
+            assertThat(MyBatisBreakSupport.rows(stores.oldDb)).containsOnlyKeys(first.getId());
+            assertThat(MyBatisBreakSupport.rows(stores.oldDb).get(first.getId())).contains(" PAID ");
+            assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(MyBatisBreakSupport.rows(stores.oldDb));
+            assertThat(stores.changeLogEntries()).isEmpty();
+        }
+    }
+
+    /**
      * A write nothing marks inside a Spring transaction: its scoped resync was recorded while the transaction was
      * open, so a reconciler resolving it before the commit copied the state from before, and the entry was gone when
      * the transaction committed. It is now recorded once the transaction has committed, and not after a rollback.
