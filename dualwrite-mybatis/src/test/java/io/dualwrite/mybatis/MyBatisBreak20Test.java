@@ -303,4 +303,47 @@ class MyBatisBreak20Test {
             MyBatisBreakSupport.assertOnlyTheMerchantMirrored(stores, "m-1", 2, 1);
         }
     }
+
+    /**
+     * Two session factories whose default executor is {@code BATCH} or {@code REUSE}: a marked insert's statement is
+     * queued until the proxy commits the session, so MyBatis sets the generated key at that flush and the call returns
+     * MyBatis' batch marker instead of a count; the key synced must still be the row's, and the update and delete
+     * after it too.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"H2, BATCH", "H2, REUSE", "POSTGRES, BATCH", "POSTGRES, REUSE",
+            "MARIADB, BATCH"})
+    void markedWritesThroughFactoriesOfABatchOrReuseExecutorSyncTheRowsKeys(TestDatabases.Kind kind,
+            org.apache.ibatis.session.ExecutorType executor) throws Exception {
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(kind)) {
+            SqlSessionFactory oldSessions = MyBatisBreakSupport.twoStoreFactory(stores.oldDb.dataSource(),
+                    TwoStoreOrderMapper.class);
+            SqlSessionFactory newSessions = MyBatisBreakSupport.twoStoreFactory(stores.newDb.dataSource(),
+                    TwoStoreOrderMapper.class);
+            oldSessions.getConfiguration().setDefaultExecutorType(executor);
+            newSessions.getConfiguration().setDefaultExecutorType(executor);
+            List<String> upsert = List.of(MAPPER + "deleteById", MAPPER + "insertWithId");
+            List<String> delete = List.of(MAPPER + "deleteById");
+            TwoStoreOrderMapper orders = DualWriteMappers.builder(stores.writer, "orders")
+                    .sessions(Store.OLD, oldSessions).sessions(Store.NEW, newSessions)
+                    .table("orders", Store.OLD, MAPPER + "selectById", upsert, delete)
+                    .table("orders", Store.NEW, MAPPER + "selectById", upsert, delete)
+                    .rules(ContextRules.builder("orders").merchantIdPath("merchantNo").build())
+                    .statement(MAPPER + "delete", "orders", 0, Operation.DELETE).build()
+                    .mapper(TwoStoreOrderMapper.class);
+            Order first = new Order("m-1", "NEW", "1.00");
+            Order second = new Order("m-1", "NEW", "2.00");
+            Order other = new Order("m-2", "NEW", "3.00");
+            orders.insert(first);
+            orders.insert(second);
+            orders.insert(other);
+            assertThat(first.getId()).isNotNull();
+            orders.updateStatus(first.getId(), "m-1", "PAID");
+            orders.delete(second.getId(), "m-1");
+            assertThat(MyBatisBreakSupport.rows(stores.oldDb)).containsOnlyKeys(first.getId(), other.getId());
+            assertThat(MyBatisBreakSupport.rows(stores.newDb))
+                    .isEqualTo(MyBatisBreakSupport.rowsOf(stores.oldDb, "m-1")).hasSize(1);
+            assertThat(stores.changeLogEntries()).isEmpty();
+        }
+    }
 }
