@@ -15,6 +15,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
@@ -103,5 +104,45 @@ class StarterBreak20Test {
                     assertThat(properties.getMigrations().get("orders").getSystemPhase())
                             .isEqualTo(MigrationPhase.DUAL_WRITE);
                 });
+    }
+
+    /**
+     * A value the starter's {@code @ConditionalOnProperty} reads otherwise than the binder: Spring converts
+     * {@code off}, {@code no} and {@code 0} to {@code false}, while the condition switches off on {@code false} only,
+     * so {@code dualwrite.jdbc.enabled=off} kept the DataSource wrapped (the reconciler running, the starter on)
+     * without a word; {@code dualwrite.stores.switches=jdbc } with the space a properties line keeps at its end was
+     * bound as {@code JDBC} while neither store's condition matched, and start-up failed on a missing bean naming no
+     * property. Each now fails start-up naming the property, the value, what is allowed and the fix.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "dualwrite.jdbc.enabled|off|Write dualwrite.jdbc.enabled=true or dualwrite.jdbc.enabled=false.",
+            "dualwrite.reconciler.enabled|no|Write dualwrite.reconciler.enabled=true or",
+            "dualwrite.mybatis.enabled|0|Write dualwrite.mybatis.enabled=true or",
+            "dualwrite.enabled|off|Write dualwrite.enabled=true or dualwrite.enabled=false.",
+            "dualwrite.jdbc.enabled|'false '|Remove the spaces around the value: dualwrite.jdbc.enabled=false.",
+            "dualwrite.stores.switches|'jdbc '|Remove the spaces around the value: dualwrite.stores.switches=jdbc.",
+            "dualwrite.stores.change-log|' memory'|Remove the spaces around the value: dualwrite.stores.change-log=memory."})
+    void aValueTheConditionsReadOtherwiseThanTheBinderFailsStartUp(String property, String value, String fix) {
+        runner.withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+                        new MapPropertySource("application", Map.of(property, value))))
+                .run(context -> {
+                    FailureAnalysis analysis = DualWriteStartupFailureTest.analysis(context);
+                    assertThat(analysis.getDescription()).contains("Property: " + property, "Value: '" + value + "'",
+                            "Allowed: " + (property.contains("stores") ? "memory or jdbc" : "true or false")
+                                    + ", in any case and without spaces around it");
+                    assertThat(analysis.getAction()).contains(fix);
+                });
+    }
+
+    /** {@code false} in another case switches the part off, as the binder reads it (guard). */
+    @Test
+    void falseInAnyCaseSwitchesThePartOff() {
+        runner.withPropertyValues("dualwrite.jdbc.enabled=FALSE", "dualwrite.reconciler.enabled=False").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.containsBean("dualwriteDataSourcePostProcessor")).isFalse();
+            assertThat(context.getBeanNamesForType(io.dualwrite.jdbc.reconcile.Reconciler.class)).isEmpty();
+            assertThat(context.getBean(DualWriteProperties.class).getJdbc().isEnabled()).isFalse();
+        });
     }
 }
