@@ -20,7 +20,7 @@ final class ConditionProperties {
     private static final List<String> STORE_KINDS = List.of("memory", "jdbc");
 
     /** Each property a condition of the starter reads, to the values it matches exactly as the binder binds them. */
-    private static final Map<String, List<String>> READ_BY_CONDITIONS = new TreeMap<>(Map.of(
+    static final Map<String, List<String>> READ_BY_CONDITIONS = new TreeMap<>(Map.of(
             "dualwrite.enabled", BOOLEAN,
             "dualwrite.jdbc.enabled", BOOLEAN,
             "dualwrite.mybatis.enabled", BOOLEAN,

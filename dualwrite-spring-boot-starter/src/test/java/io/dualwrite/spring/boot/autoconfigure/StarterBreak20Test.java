@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.entry;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.switches.SwitchSettings;
 import io.dualwrite.switches.Switchboard;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -144,5 +145,35 @@ class StarterBreak20Test {
             assertThat(context.getBeanNamesForType(io.dualwrite.jdbc.reconcile.Reconciler.class)).isEmpty();
             assertThat(context.getBean(DualWriteProperties.class).getJdbc().isEnabled()).isFalse();
         });
+    }
+
+    /**
+     * Every property an {@code @ConditionalOnProperty} of the starter's configurations reads for a value (a named value,
+     * or {@code false} to switch off) is checked by {@link ConditionProperties}: a condition added later without it
+     * would read its property as text again. {@code dualwrite.job} is read for its presence (the job's name).
+     */
+    @Test
+    void everyPropertyTheStartersConditionsReadIsChecked() {
+        java.util.Set<String> read = new java.util.TreeSet<>();
+        java.util.List<Class<?>> configurations = new java.util.ArrayList<>(List.of(DualWriteAutoConfiguration.class));
+        configurations.addAll(List.of(DualWriteAutoConfiguration.class
+                .getAnnotation(org.springframework.context.annotation.Import.class).value()));
+        for (Class<?> configuration : configurations) {
+            java.util.List<java.lang.reflect.AnnotatedElement> elements = new java.util.ArrayList<>();
+            elements.add(configuration);
+            elements.addAll(List.of(configuration.getDeclaredMethods()));
+            for (java.lang.reflect.AnnotatedElement element : elements) {
+                var condition = element.getAnnotation(
+                        org.springframework.boot.autoconfigure.condition.ConditionalOnProperty.class);
+                if (condition != null) {
+                    for (String name : condition.name().length > 0 ? condition.name() : condition.value()) {
+                        read.add(condition.prefix().isEmpty() ? name : condition.prefix() + "." + name);
+                    }
+                }
+            }
+        }
+        read.remove("dualwrite.job");
+        assertThat(read).contains("dualwrite.enabled", "dualwrite.jdbc.enabled", "dualwrite.stores.change-log");
+        assertThat(ConditionProperties.READ_BY_CONDITIONS.keySet()).containsAll(read);
     }
 }
