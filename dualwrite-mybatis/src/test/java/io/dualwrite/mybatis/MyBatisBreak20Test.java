@@ -346,4 +346,56 @@ class MyBatisBreak20Test {
             assertThat(stores.changeLogEntries()).isEmpty();
         }
     }
+
+    /**
+     * The interceptor over the dual-write data source with mybatis-spring's {@code SqlSessionTemplate} of each
+     * executor, inside Spring transactions: an inner {@code REQUIRES_NEW} that commits inside an outer one that rolls
+     * back, and a savepoint ({@code NESTED}) rolled back inside an outer one that commits. Whatever the old store keeps
+     * (a {@code BATCH} session sends the entries it queued before a savepoint's rollback at the outer commit, as
+     * MyBatis alone does), the new store holds exactly m-1's rows of it and nothing is recorded (held).
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"H2, SIMPLE", "H2, REUSE", "H2, BATCH", "POSTGRES, SIMPLE",
+            "POSTGRES, REUSE", "POSTGRES, BATCH"})
+    void templateWritesUnderSpringPropagationMirrorWhatTheOldStoreKeeps(TestDatabases.Kind kind,
+            org.apache.ibatis.session.ExecutorType executor) throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(kind)) {
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            Configuration configuration = new Configuration(
+                    new Environment("spring", new SpringManagedTransactionFactory(), stores.dataSource));
+            configuration.addMapper(OrderMapper.class);
+            MigrationContextInterceptor.install(configuration, MyBatisStores.RULES_WITHOUT_XML);
+            org.mybatis.spring.SqlSessionTemplate template = new org.mybatis.spring.SqlSessionTemplate(
+                    new SqlSessionFactoryBuilder().build(configuration), executor);
+            OrderMapper orders = template.getMapper(OrderMapper.class);
+            DataSourceTransactionManager manager = new DataSourceTransactionManager(stores.dataSource);
+            TransactionTemplate outer = new TransactionTemplate(manager);
+            TransactionTemplate inner = new TransactionTemplate(manager);
+            inner.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+            TransactionTemplate nested = new TransactionTemplate(manager);
+            nested.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+
+            outer.executeWithoutResult(status -> {
+                orders.insert(new Order("m-1", "NEW", "1.00"));
+                inner.executeWithoutResult(requiresNew -> {
+                    orders.insert(new Order("m-1", "NEW", "2.00"));
+                    orders.insert(new Order("m-2", "NEW", "3.00"));
+                });
+                status.setRollbackOnly();
+            });
+            outer.executeWithoutResult(status -> {
+                orders.insert(new Order("m-1", "NEW", "4.00"));
+                nested.executeWithoutResult(savepoint -> {
+                    orders.insert(new Order("m-1", "NEW", "5.00"));
+                    savepoint.setRollbackOnly();
+                });
+                orders.insert(new Order("m-2", "NEW", "6.00"));
+            });
+
+            assertThat(stores.oldRowsOf("m-1").values()).extracting(row -> row.split(" ")[3])
+                    .contains("2", "4").doesNotContain("1");
+            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1"));
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
 }
