@@ -144,6 +144,23 @@ final class UnknownProperties {
                                 + ", or remove one of the two properties.");
             }
         }
+        // a key in brackets and the same key after a dot (merchants[m-1] and merchants.m-1) are one map entry too,
+        // which the relaxed form above keeps apart; Boot kept one of the two values without a word
+        Map<String, String> sameKey = new java.util.HashMap<>();
+        for (Map.Entry<String, String> each : written.entrySet()) {
+            String other = sameKey.putIfAbsent(unbracketed(each.getKey()), each.getKey());
+            if (other != null && !other.equals(each.getKey()) && !written.get(other).equals(each.getValue())) {
+                throw new InvalidDualWritePropertyException(other, each.getKey(),
+                        "a name Spring Boot binds to the same entry as " + each.getKey() + " (a key in brackets and"
+                                + " the same key after a dot are one map entry, which keeps one of the two values)",
+                        "Remove one of the two properties.");
+            }
+        }
+    }
+
+    /** The name with each key in brackets written after a dot instead, as Spring Boot binds a map's key. */
+    private static String unbracketed(String name) {
+        return name.replace("[", ".").replace("]", "");
     }
 
     /** The name as relaxed binding compares it: outside brackets, only its letters and digits, in lower case. */

@@ -176,4 +176,35 @@ class StarterBreak20Test {
         assertThat(read).contains("dualwrite.enabled", "dualwrite.jdbc.enabled", "dualwrite.stores.change-log");
         assertThat(ConditionProperties.READ_BY_CONDITIONS.keySet()).containsAll(read);
     }
+
+    /**
+     * A merchant, order or table key written once in brackets and once after a dot, with two values: Boot binds both
+     * to one map entry and kept one value ({@code merchants.m-1=DUAL_WRITE} with {@code merchants[m-1]=OLD_ONLY}
+     * started with m-1 in {@code DUAL_WRITE}, the other line ignored), which the relaxed-spelling check of round 19 did
+     * not see (it keeps brackets apart). Now start-up fails naming both; the same value twice still starts.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "dualwrite.migrations.orders.merchants.m-1|dualwrite.migrations.orders.merchants[m-1]|DUAL_WRITE|OLD_ONLY",
+            "dualwrite.migrations.orders.orders.42|dualwrite.migrations.orders.orders[42]|DUAL_WRITE|SHADOW_READ",
+            "dualwrite.migrations.orders.tables.orders.renames.amount|dualwrite.migrations.orders.tables.orders"
+                    + ".renames[amount]|amount_total|total"})
+    void aKeyInBracketsAndAfterADotWithTwoValuesFailsStartUpNamingBoth(String dotted, String bracketed, String first,
+            String second) {
+        Map<String, Object> values = new java.util.LinkedHashMap<>();
+        values.put(dotted, first);
+        values.put(bracketed, second);
+        runner.withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+                        new MapPropertySource("application", values)))
+                .run(context -> {
+                    FailureAnalysis analysis = DualWriteStartupFailureTest.analysis(context);
+                    assertThat(analysis.getDescription()).contains(dotted, bracketed, "one map entry")
+                            .doesNotContain(first, second);
+                    assertThat(analysis.getAction()).contains("Remove one of the two properties.");
+                });
+        values.put(bracketed, first);
+        runner.withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+                        new MapPropertySource("application", values)))
+                .run(context -> assertThat(context).hasNotFailed());
+    }
 }
