@@ -47,10 +47,11 @@ final class OuterTransactions {
 
     /**
      * Whether a session of {@code factory} opened now joins a transaction that ends after the call: the factory's
-     * transactions are not MyBatis' own JDBC ones, and a Spring transaction on this thread holds a connection of
-     * the factory's DataSource (its transaction manager's DataSource) outside auto-commit, which the session uses and
-     * does not commit. A Spring transaction of another DataSource does not defer: the session's statements are then
-     * committed on a connection of their own, whatever that transaction does.
+     * transactions are not MyBatis' own JDBC ones, and a Spring transaction on this thread holds a connection of the
+     * factory's DataSource (its transaction manager's DataSource; the target of a
+     * {@code TransactionAwareDataSourceProxy}) outside auto-commit, which the session uses and does not commit. A
+     * Spring transaction of another DataSource does not defer: the session's statements are then committed on a
+     * connection of their own, whatever that transaction does.
      */
     static boolean joined(SqlSessionFactory factory) {
         if (!SPRING) {
@@ -76,8 +77,14 @@ final class OuterTransactions {
     /** The Spring part, loaded only when spring-tx and spring-jdbc are present. */
     private static final class Spring {
         static boolean holdsTransactionOf(javax.sql.DataSource dataSource) {
+            javax.sql.DataSource bound = dataSource;
+            // a TransactionAwareDataSourceProxy hands out the connection Spring bound for its target
+            for (int i = 0; i < 8 && bound instanceof org.springframework.jdbc.datasource
+                    .TransactionAwareDataSourceProxy proxy && proxy.getTargetDataSource() != null; i++) {
+                bound = proxy.getTargetDataSource();
+            }
             return org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()
-                    && org.springframework.transaction.support.TransactionSynchronizationManager.getResource(dataSource)
+                    && org.springframework.transaction.support.TransactionSynchronizationManager.getResource(bound)
                     instanceof org.springframework.jdbc.datasource.ConnectionHolder holder
                     && !autoCommits(holder);
         }

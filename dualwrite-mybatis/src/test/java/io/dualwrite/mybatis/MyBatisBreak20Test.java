@@ -116,6 +116,48 @@ class MyBatisBreak20Test {
     }
 
     /**
+     * The same through factories over a {@code TransactionAwareDataSourceProxy} of each store (a DataSource that hands
+     * out the Spring transaction's connection): a marked update and delete inside a transaction of the old store that
+     * commits are synced after its commit, and an insert inside one that rolls back leaves nothing.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
+    void markedWritesThroughATransactionAwareProxyAreSyncedAfterTheCommit(TestDatabases.Kind kind) throws Exception {
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(kind)) {
+            List<String> upsert = List.of(MAPPER + "deleteById", MAPPER + "insertWithId");
+            List<String> delete = List.of(MAPPER + "deleteById");
+            TwoStoreOrderMapper orders = DualWriteMappers.builder(stores.writer, "orders")
+                    .sessions(Store.OLD, springFactory(new org.springframework.jdbc.datasource
+                            .TransactionAwareDataSourceProxy(stores.oldDb.dataSource())))
+                    .sessions(Store.NEW, springFactory(new org.springframework.jdbc.datasource
+                            .TransactionAwareDataSourceProxy(stores.newDb.dataSource())))
+                    .table("orders", Store.OLD, MAPPER + "selectById", upsert, delete)
+                    .table("orders", Store.NEW, MAPPER + "selectById", upsert, delete)
+                    .rules(ContextRules.builder("orders").merchantIdPath("merchantNo").build())
+                    .statement(MAPPER + "delete", "orders", 0, Operation.DELETE).build()
+                    .mapper(TwoStoreOrderMapper.class);
+            TransactionTemplate transactions = new TransactionTemplate(
+                    new DataSourceTransactionManager(stores.oldDb.dataSource()));
+            Order paid = new Order("m-1", "NEW", "1.00");
+            Order deleted = new Order("m-1", "NEW", "2.00");
+            orders.insert(paid);
+            orders.insert(deleted);
+            transactions.executeWithoutResult(status -> {
+                orders.updateStatus(paid.getId(), "m-1", "PAID");
+                orders.delete(deleted.getId(), "m-1");
+            });
+            transactions.executeWithoutResult(status -> {
+                orders.insert(new Order("m-1", "NEW", "3.00"));
+                status.setRollbackOnly();
+            });
+            assertThat(MyBatisBreakSupport.rows(stores.oldDb)).containsOnlyKeys(paid.getId());
+            assertThat(MyBatisBreakSupport.rows(stores.oldDb).get(paid.getId())).contains(" PAID ");
+            assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(MyBatisBreakSupport.rows(stores.oldDb));
+            assertThat(stores.changeLogEntries()).isEmpty();
+        }
+    }
+
+    /**
      * The same inside a transaction that another one suspends ({@code REQUIRES_NEW} inside the outer): the inner
      * transaction's rows are synced at its own commit, the outer's at the outer's, and an outer rollback does not
      * undo the inner's sync (its rows stay committed in both stores).
