@@ -177,12 +177,19 @@ public final class DualWriteMappers {
         String stored = storedSpelling(statementId, write, arguments, authoritative, context);
         boolean takenBefore = write.operation() == Operation.INSERT
                 && keyTakenBefore(statementId, method, write, arguments, context, authoritative);
+        // a session joining a transaction of the caller (a Spring one) commits nothing: sync once that one commits
+        boolean deferred = OuterTransactions.joined(factories.get(authoritative));
         Object result;
         try {
             result = method.isDefault() ? callDefault(proxy, method, arguments)
                     : call(authoritative, mapperType, method, arguments);
         } catch (Throwable failure) {
-            syncAfterFailure(statementId, method, write, arguments, context, authoritative, failure);
+            if (deferred) {
+                afterCompletion(statementId, write.table(), context, authoritative,
+                        () -> syncAfterFailure(statementId, method, write, arguments, context, authoritative, failure));
+            } else {
+                syncAfterFailure(statementId, method, write, arguments, context, authoritative, failure);
+            }
             throw failure;
         }
         MigrationContext after = context;
@@ -198,9 +205,35 @@ public final class DualWriteMappers {
         try {
             keys = keysOf(statementId, method, write, arguments, after, authoritative);
         } catch (RuntimeException unknown) { // no key after the call: a default the database filled, a list…
-            resync(statementId, write, context, authoritative, "key-unknown", unknown.toString());
+            if (deferred) {
+                afterCompletion(statementId, write.table(), context, authoritative, () -> resync(statementId, write,
+                        context, authoritative, "key-unknown", unknown.toString()));
+            } else {
+                resync(statementId, write, context, authoritative, "key-unknown", unknown.toString());
+            }
             return result;
         }
+        MigrationContext callContext = after;
+        List<MigrationContext> keyContexts = afterElements;
+        if (deferred) {
+            afterCompletion(statementId, write.table(), context, authoritative, () -> syncKeys(statementId, method,
+                    write, arguments, context, callContext, keys, keyContexts, stored, takenBefore, authoritative,
+                    result));
+            return result;
+        }
+        return syncKeys(statementId, method, write, arguments, context, callContext, keys, keyContexts, stored,
+                takenBefore, authoritative, result);
+    }
+
+    /**
+     * Syncs the keys a marked call wrote, each under its element's context when the key argument is a list whose
+     * elements have their own ({@code keyContexts}), else under the call's; with the scoped resyncs of a key that
+     * was taken before or of a statement that may move rows.
+     */
+    private @Nullable Object syncKeys(String statementId, Method method, Write write, Object[] arguments,
+                                      MigrationContext context, MigrationContext after, List<String> keys,
+                                      List<MigrationContext> keyContexts, @Nullable String stored, boolean takenBefore,
+                                      Store authoritative, @Nullable Object result) {
         if (takenBefore) {
             // a row held a key it wrote before it ran, and it succeeded: a trigger stored it under another key
             resync(statementId, write, context, authoritative, "key-taken-before", "a row held its key before");
@@ -212,7 +245,7 @@ public final class DualWriteMappers {
         Object returned = result;
         for (int k = 0; k < keys.size(); k++) {
             String key = keys.get(k);
-            MigrationContext own = afterElements.size() == keys.size() ? afterElements.get(k) : after;
+            MigrationContext own = keyContexts.size() == keys.size() ? keyContexts.get(k) : after;
             if (!own.equals(context) && writer.phaseOf(own).authoritative() != authoritative) {
                 // the row's phase reads another store than the one the call wrote: a sync would remove its row
                 resync(statementId, write, own, authoritative, "element-store", "a row of another store's phase");
@@ -221,6 +254,32 @@ public final class DualWriteMappers {
             returned = syncKey(statementId, write, key, stored, authoritative, own, written, result);
         }
         return returned;
+    }
+
+    /**
+     * Runs {@code work} (the syncs or records of one call) once the transaction the call's session joined has
+     * committed; after a rollback nothing is synced or recorded (neither store keeps the call's writes); when the
+     * outcome is unknown, a scoped resync of {@code table} is recorded. Work that fails then is recorded the same
+     * way, never thrown at the caller committing.
+     */
+    private void afterCompletion(String statementId, String table, MigrationContext context, Store authoritative,
+                                 Runnable work) {
+        OuterTransactions.afterCompletion(new OuterTransactions.Completion() {
+            @Override
+            public void committed() {
+                try {
+                    work.run();
+                } catch (RuntimeException failed) {
+                    resync(statementId, table, context, authoritative, "deferred-sync-failed", failed.toString());
+                }
+            }
+
+            @Override
+            public void unknown() {
+                resync(statementId, table, context, authoritative, "transaction-outcome-unknown",
+                        "the transaction the call joined ended without a known outcome");
+            }
+        });
     }
 
     /**
@@ -401,18 +460,33 @@ public final class DualWriteMappers {
     private @Nullable Object unmarkedWrite(String statementId, Class<?> mapperType, Method method, Object[] arguments,
                                            MigrationContext context, List<String> tablesWritten) throws Throwable {
         Store authoritative = writer.phaseOf(context).authoritative();
+        // joined to the caller's transaction, its writes exist only once that commits: recorded then, not before (a
+        // reconciler resolving the resync meanwhile read the rows as they were and left nothing for the commit)
+        boolean deferred = OuterTransactions.joined(factories.get(authoritative));
         Object result;
         try {
             result = call(authoritative, mapperType, method, arguments);
         } catch (Throwable failure) {
             for (String table : tablesWritten) {
-                resync(statementId, table, context, authoritative, "unmarked-write", failure.toString());
+                Runnable record = () -> resync(statementId, table, context, authoritative, "unmarked-write",
+                        failure.toString());
+                if (deferred) {
+                    afterCompletion(statementId, table, context, authoritative, record);
+                } else {
+                    record.run();
+                }
             }
             throw failure;
         }
         for (String table : tablesWritten) {
-            resync(statementId, table, context, authoritative, "unmarked-write", "not marked @DualWrite nor named by"
-                    + " DualWriteMappers.Builder.statement; mark it to sync its key instead");
+            Runnable record = () -> resync(statementId, table, context, authoritative, "unmarked-write",
+                    "not marked @DualWrite nor named by DualWriteMappers.Builder.statement; mark it to sync its key"
+                            + " instead");
+            if (deferred) {
+                afterCompletion(statementId, table, context, authoritative, record);
+            } else {
+                record.run();
+            }
         }
         return result;
     }

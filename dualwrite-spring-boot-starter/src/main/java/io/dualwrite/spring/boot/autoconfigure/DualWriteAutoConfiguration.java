@@ -43,14 +43,16 @@ public class DualWriteAutoConfiguration {
 
     /**
      * Refuses a {@code dualwrite.*} name the properties do not know ({@link UnknownProperties}), which Spring Boot
-     * would ignore, and a blank value Spring Boot would bind as nothing ({@link BlankProperties}), before any bean
-     * is made: a bean such a value selects would otherwise be missing, and start-up would fail naming no property.
+     * would ignore, a blank value Spring Boot would bind as nothing ({@link BlankProperties}), and a value the
+     * starter's conditions read otherwise than the binder ({@link ConditionProperties}), before any bean is made: a
+     * bean such a value selects would otherwise be missing, and start-up would fail naming no property.
      */
     @Bean
     static BeanFactoryPostProcessor dualwriteBlankPropertiesCheck(Environment environment) {
         return beanFactory -> {
             UnknownProperties.check(environment);
             BlankProperties.check(environment);
+            ConditionProperties.check(environment);
         };
     }
 }

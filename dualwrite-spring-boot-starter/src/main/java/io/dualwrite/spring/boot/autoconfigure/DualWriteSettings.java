@@ -137,7 +137,10 @@ final class DualWriteSettings {
 
     /**
      * Refuses a blank merchant or order id as a switch key ({@code merchants[ ]=DUAL_WRITE}): the switch store would
-     * refuse it only once every bean exists, naming an argument instead of the property.
+     * refuse it only once every bean exists, naming an argument instead of the property. Refuses an id with spaces
+     * around it too ({@code merchants[ m-1]}, {@code orders[42 ]}): Spring Boot keeps what brackets hold, so the switch
+     * was stored for merchant {@code " m-1"}, which no call names, and m-1 silently kept the system's phase; the
+     * mapping refuses table and column names with spaces around them the same way.
      */
     private static void requireSwitchIds(String property, String kind, java.util.Set<String> ids) {
         for (String id : ids) {
@@ -145,6 +148,12 @@ final class DualWriteSettings {
                 throw new InvalidDualWritePropertyException(property + "[" + id + "]", id,
                         "a non-blank " + kind + " id as the key",
                         "Name the " + kind + " in the key, e.g. " + property + ".m-1=DUAL_WRITE, or remove the entry.");
+            }
+            if (!id.equals(id.strip())) {
+                throw new InvalidDualWritePropertyException(property + "[" + id + "]", id,
+                        "a " + kind + " id without spaces around it (Spring Boot keeps the spaces inside brackets,"
+                                + " so the switch would be for another " + kind + " than '" + id.strip() + "')",
+                        "Remove the spaces around the id: " + property + "[" + id.strip() + "].");
             }
         }
     }

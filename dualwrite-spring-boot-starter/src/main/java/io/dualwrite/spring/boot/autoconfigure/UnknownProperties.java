@@ -32,7 +32,8 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * names are read from the types, so a property added later is known. The failure names the property, the unknown
  * part of its name, the names allowed there (and the nearest one) and never the property's value, which may be a
  * password. Names from environment variables are not checked: their form ({@code DUALWRITE_…}) is too coarse to
- * tell a misspelling from a variable of another tool.
+ * tell a misspelling from a variable of another tool; but a merchant or order switch set by one is refused, since
+ * its id cannot be spelt in a variable's name.
  */
 final class UnknownProperties {
 
@@ -50,6 +51,9 @@ final class UnknownProperties {
         Map<String, ConfigurationPropertyName> names = new TreeMap<>();
         for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
             if (source.getUnderlyingSource() instanceof SystemEnvironmentPropertySource) {
+                if (source instanceof IterableConfigurationPropertySource iterable) {
+                    iterable.filter(ROOT::isAncestorOf).forEach(name -> refuseSwitchIdFromVariable(source, name));
+                }
                 continue;
             }
             if (source instanceof IterableConfigurationPropertySource iterable) {
@@ -69,6 +73,45 @@ final class UnknownProperties {
                 refuseUnknown(name, 1, DualWriteProperties.class);
             }
         }
+    }
+
+    /**
+     * Refuses a merchant or order switch set by an environment variable
+     * ({@code DUALWRITE_MIGRATIONS_ORDERS_MERCHANTS_M_1=DUAL_WRITE}). Spring Boot binds the part of the variable's name
+     * after {@code MERCHANTS_} as the id in lower case with each {@code _} read as a dot, so that variable switched
+     * merchant {@code m.1}, and {@code …_MERCHANTS_ACME} merchant {@code acme}: a merchant {@code M_1}, {@code m-1} or
+     * {@code ACME} kept the system's phase without a word. An id's case and separators cannot be written in a
+     * variable's name, so every such variable is refused, naming the id it would have switched.
+     */
+    private static void refuseSwitchIdFromVariable(ConfigurationPropertySource source, ConfigurationPropertyName name) {
+        if (name.getNumberOfElements() < 5
+                || !name.getElement(1, ConfigurationPropertyName.Form.UNIFORM).equals("migrations")) {
+            return;
+        }
+        String kind = name.getElement(3, ConfigurationPropertyName.Form.UNIFORM);
+        if (!kind.equals("merchants") && !kind.equals("orders")) {
+            return;
+        }
+        StringBuilder id = new StringBuilder();
+        for (int i = 4; i < name.getNumberOfElements(); i++) {
+            id.append(i == 4 ? "" : ".").append(name.getElement(i, ConfigurationPropertyName.Form.ORIGINAL));
+        }
+        org.springframework.boot.context.properties.source.ConfigurationProperty property =
+                source.getConfigurationProperty(name);
+        org.springframework.boot.origin.Origin origin = property == null ? null : property.getOrigin();
+        String variable = origin instanceof org.springframework.boot.origin.SystemEnvironmentOrigin environmentOrigin
+                ? environmentOrigin.getProperty()
+                : origin instanceof org.springframework.boot.origin.PropertySourceOrigin sourceOrigin
+                ? sourceOrigin.getPropertyName() : name.toString();
+        String migration = name.getElement(2, ConfigurationPropertyName.Form.ORIGINAL);
+        String single = kind.equals("merchants") ? "merchant" : "order";
+        throw new InvalidDualWritePropertyException(variable, id,
+                "a " + single + " switch whose id keeps its spelling; from an environment variable Spring Boot binds"
+                        + " the id in lower case with each '_' read as '.', so this variable switches " + single
+                        + " '" + id + "'",
+                "Remove the variable and set the switch where the id is written as it is: in brackets in the"
+                        + " application's properties (dualwrite.migrations." + migration + "." + kind
+                        + "[<id>]=<phase>), in SPRING_APPLICATION_JSON, or through the dualwrite endpoint.");
     }
 
     /**
@@ -101,6 +144,23 @@ final class UnknownProperties {
                                 + ", or remove one of the two properties.");
             }
         }
+        // a key in brackets and the same key after a dot (merchants[m-1] and merchants.m-1) are one map entry too,
+        // which the relaxed form above keeps apart; Boot kept one of the two values without a word
+        Map<String, String> sameKey = new java.util.HashMap<>();
+        for (Map.Entry<String, String> each : written.entrySet()) {
+            String other = sameKey.putIfAbsent(unbracketed(each.getKey()), each.getKey());
+            if (other != null && !other.equals(each.getKey()) && !written.get(other).equals(each.getValue())) {
+                throw new InvalidDualWritePropertyException(other, each.getKey(),
+                        "a name Spring Boot binds to the same entry as " + each.getKey() + " (a key in brackets and"
+                                + " the same key after a dot are one map entry, which keeps one of the two values)",
+                        "Remove one of the two properties.");
+            }
+        }
+    }
+
+    /** The name with each key in brackets written after a dot instead, as Spring Boot binds a map's key. */
+    private static String unbracketed(String name) {
+        return name.replace("[", ".").replace("]", "");
     }
 
     /** The name as relaxed binding compares it: outside brackets, only its letters and digits, in lower case. */
