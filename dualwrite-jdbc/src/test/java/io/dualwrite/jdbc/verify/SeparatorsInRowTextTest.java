@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -70,19 +71,11 @@ class SeparatorsInRowTextTest {
             insert(old, oldRows);
             insert(fresh, newRows);
 
-            TableReport report = verify(old, fresh, T);
-
-            assertThat(report.differences()).as(report.toText())
-                    .extracting(RowDifference::kind, RowDifference::key, RowDifference::columns)
-                    .containsExactly(
-                            tuple(RowDifference.Kind.DIFFERENT, "1", List.of("a", "b")),
-                            tuple(RowDifference.Kind.DIFFERENT, "2", List.of("a", "b")),
-                            tuple(RowDifference.Kind.DIFFERENT, "3", List.of("a", "b")),
-                            tuple(RowDifference.Kind.DIFFERENT, "4", List.of("a", "b")),
-                            tuple(RowDifference.Kind.DIFFERENT, "5", List.of("a", "b")));
-            repair(old, fresh, T);
-            assertThat(rows(fresh, "SELECT id, a, b FROM t ORDER BY id"))
-                    .isEqualTo(rows(old, "SELECT id, a, b FROM t ORDER BY id"));
+            reportsExactlyThenRepairs(old, fresh, tuple(RowDifference.Kind.DIFFERENT, "1", List.of("a", "b")),
+                    tuple(RowDifference.Kind.DIFFERENT, "2", List.of("a", "b")),
+                    tuple(RowDifference.Kind.DIFFERENT, "3", List.of("a", "b")),
+                    tuple(RowDifference.Kind.DIFFERENT, "4", List.of("a", "b")),
+                    tuple(RowDifference.Kind.DIFFERENT, "5", List.of("a", "b")));
         }
     }
 
@@ -138,15 +131,8 @@ class SeparatorsInRowTextTest {
             insert(fresh, changed);
             fresh.execute("DELETE FROM t WHERE id = 42");
 
-            TableReport report = verify(old, fresh, T);
-
-            assertThat(report.differences()).as(report.toText())
-                    .extracting(RowDifference::kind, RowDifference::key, RowDifference::columns)
-                    .containsExactly(tuple(RowDifference.Kind.DIFFERENT, "18", List.of("b")),
-                            tuple(RowDifference.Kind.MISSING_IN_NEW, "42", List.of()));
-            repair(old, fresh, T);
-            assertThat(rows(fresh, "SELECT id, a, b FROM t ORDER BY id"))
-                    .isEqualTo(rows(old, "SELECT id, a, b FROM t ORDER BY id"));
+            reportsExactlyThenRepairs(old, fresh, tuple(RowDifference.Kind.DIFFERENT, "18", List.of("b")),
+                    tuple(RowDifference.Kind.MISSING_IN_NEW, "42", List.of()));
         }
     }
 
@@ -173,15 +159,8 @@ class SeparatorsInRowTextTest {
             insert(fresh, changed);
             fresh.execute("DELETE FROM t WHERE id = 4");
 
-            TableReport report = verify(old, fresh, T);
-
-            assertThat(report.differences()).as(report.toText())
-                    .extracting(RowDifference::kind, RowDifference::key, RowDifference::columns)
-                    .containsExactly(tuple(RowDifference.Kind.DIFFERENT, "2", List.of("b")),
-                            tuple(RowDifference.Kind.MISSING_IN_NEW, "4", List.of()));
-            repair(old, fresh, T);
-            assertThat(rows(fresh, "SELECT id, a, b FROM t ORDER BY id"))
-                    .isEqualTo(rows(old, "SELECT id, a, b FROM t ORDER BY id"));
+            reportsExactlyThenRepairs(old, fresh, tuple(RowDifference.Kind.DIFFERENT, "2", List.of("b")),
+                    tuple(RowDifference.Kind.MISSING_IN_NEW, "4", List.of()));
         }
     }
 
@@ -192,6 +171,21 @@ class SeparatorsInRowTextTest {
     private static TestDatabase schema(TestDatabase db) throws Exception {
         io.dualwrite.jdbc.schema.DualWriteSchema.create(db.dataSource());
         return db;
+    }
+
+    /**
+     * Verifies table t (a, b), asserts the report lists exactly {@code expected} (kind, key, columns) in order, repairs
+     * it, and compares the two stores' rows by plain JDBC.
+     */
+    private static void reportsExactlyThenRepairs(TestDatabase old, TestDatabase fresh, Tuple... expected)
+            throws Exception {
+        TableReport report = verify(old, fresh, T);
+        assertThat(report.differences()).as(report.toText())
+                .extracting(RowDifference::kind, RowDifference::key, RowDifference::columns)
+                .containsExactly(expected);
+        repair(old, fresh, T);
+        assertThat(rows(fresh, "SELECT id, a, b FROM t ORDER BY id"))
+                .isEqualTo(rows(old, "SELECT id, a, b FROM t ORDER BY id"));
     }
 
     /** 40,000 characters, every other one '|' or '~' and the rest letters and digits. */
