@@ -512,6 +512,90 @@ public final class SqlText {
         return out.toString();
     }
 
+    /** What may follow a Unicode-escaped identifier: the escape character it declares ({@code UESCAPE '!'}). */
+    private static final Pattern UESCAPE = Pattern.compile("(?i)\\s*uescape\\s*'([^'])'");
+
+    /**
+     * {@code sql} with each identifier written with Unicode escapes ({@code U&"\006Frders"}, {@code U&"!006Frders"
+     * UESCAPE '!'}: PostgreSQL and H2) written as the quoted identifier it names ({@code "orders"}), for reading which
+     * tables a text names; strings and comments are kept as they are. The text itself when it has none (the same
+     * instance), or when an escape is malformed (the database refuses such a text). The result is for reading only:
+     * on MySQL and MariaDB {@code U&"x"} is an expression ({@code u & 'x'}), never a name, so a reader of the result
+     * must add what it finds to what it finds in {@code sql}, never use it instead.
+     */
+    static String unicodeNamesDecoded(String sql) {
+        if (!sql.contains("&\"")) {
+            return sql;
+        }
+        StringBuilder out = new StringBuilder(sql.length());
+        boolean changed = false;
+        int i = 0;
+        while (i < sql.length()) {
+            char ch = sql.charAt(i);
+            if ((ch == 'U' || ch == 'u') && sql.startsWith("&\"", i + 1)
+                    && (i == 0 || !(Character.isLetterOrDigit(sql.charAt(i - 1)) || sql.charAt(i - 1) == '_'
+                    || sql.charAt(i - 1) == '$'))) {
+                int end = skipQuotedOrComment(sql, i + 2);
+                String body = sql.substring(i + 3, Math.max(i + 3, end - 1)).replace("\"\"", "\"");
+                Matcher escape = UESCAPE.matcher(sql).region(end, sql.length());
+                boolean declared = escape.lookingAt();
+                String name = unicodeUnescaped(body, declared ? escape.group(1).charAt(0) : '\\');
+                if (name == null) {
+                    return sql;
+                }
+                out.append('"').append(name.replace("\"", "\"\"")).append('"');
+                changed = true;
+                i = declared ? escape.end() : end;
+                continue;
+            }
+            int skip = skipQuotedOrComment(sql, i);
+            if (skip > i) {
+                out.append(sql, i, skip);
+                i = skip;
+            } else {
+                out.append(ch);
+                i++;
+            }
+        }
+        return changed ? out.toString() : sql;
+    }
+
+    /**
+     * The text of a Unicode-escaped identifier's body: {@code escape} followed by four hexadecimal digits, or by
+     * {@code +} and six, is that code point; {@code escape} twice is the character itself; {@code null} when an escape
+     * is malformed.
+     */
+    private static @org.jspecify.annotations.Nullable String unicodeUnescaped(String body, char escape) {
+        StringBuilder text = new StringBuilder(body.length());
+        int i = 0;
+        while (i < body.length()) {
+            char ch = body.charAt(i);
+            if (ch != escape) {
+                text.append(ch);
+                i++;
+                continue;
+            }
+            if (i + 1 < body.length() && body.charAt(i + 1) == escape) {
+                text.append(escape);
+                i += 2;
+                continue;
+            }
+            boolean wide = i + 1 < body.length() && body.charAt(i + 1) == '+';
+            int from = i + (wide ? 2 : 1);
+            int to = from + (wide ? 6 : 4);
+            if (to > body.length()) {
+                return null;
+            }
+            try {
+                text.appendCodePoint(Integer.parseInt(body.substring(from, to), 16));
+            } catch (IllegalArgumentException malformed) {
+                return null;
+            }
+            i = to;
+        }
+        return text.toString();
+    }
+
     /** The index after a quoted string, quoted identifier or comment starting at {@code i}, else {@code i}. */
     private static int skipQuotedOrComment(String sql, int i) {
         char ch = sql.charAt(i);

@@ -332,6 +332,21 @@ public final class StatementAnalyzer {
         if (SqlText.writeWordIn(stripped)) {
             targets.forEach(target -> all.addAll(mappedOrReached(tableNamed(target))));
         }
+        // names spelt with Unicode escapes (U&"\006Frders" on PostgreSQL and H2, which the parser refuses) are read
+        // as the names they decode to as well: what the decoded text names is added, never put in place of what the
+        // text itself names (on MySQL/MariaDB such a spelling is an expression, not a name)
+        String decoded = SqlText.unicodeNamesDecoded(sql);
+        if (decoded != sql) {
+            String decodedStripped = SqlText.stripQuoted(decoded);
+            if (SqlText.writeWordIn(decodedStripped)) {
+                all.addAll(mentionedTables(decoded));
+                List<String> decodedTargets = SqlText.targetsIn(decodedStripped);
+                decodedTargets.forEach(target -> all.addAll(mappedOrReached(tableNamed(target))));
+                java.util.LinkedHashSet<String> both = new java.util.LinkedHashSet<>(targets);
+                both.addAll(decodedTargets);
+                targets = List.copyOf(both);
+            }
+        }
         return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN, TxControl.NONE, List.copyOf(all))
                 .withWritten(targets, null);
     }
