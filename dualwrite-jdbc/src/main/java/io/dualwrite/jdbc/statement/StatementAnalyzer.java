@@ -332,20 +332,30 @@ public final class StatementAnalyzer {
         if (SqlText.writeWordIn(stripped)) {
             targets.forEach(target -> all.addAll(mappedOrReached(tableNamed(target))));
         }
-        // names spelt with Unicode escapes (U&"\006Frders" on PostgreSQL and H2, which the parser refuses) are read
-        // as the names they decode to as well: what the decoded text names is added, never put in place of what the
-        // text itself names (on MySQL/MariaDB such a spelling is an expression, not a name)
+        // the text is also read as the other products' lexers read it (a backslash, a dollar quote or a # may hide
+        // the rest of the text in one reading and not in another), and with names spelt with Unicode escapes
+        // (U&"\006Frders" on PostgreSQL and H2, which the parser refuses) as the names they decode to: what another
+        // reading finds is added, never put in place of what this one finds (on MySQL/MariaDB such a spelling is an
+        // expression, not a name)
         String decoded = SqlText.unicodeNamesDecoded(sql);
+        List<String> readings = new ArrayList<>(SqlText.otherReadings(sql, stripped));
         if (decoded != sql) {
             String decodedStripped = SqlText.stripQuoted(decoded);
-            if (SqlText.writeWordIn(decodedStripped)) {
-                all.addAll(mentionedTables(decoded));
-                List<String> decodedTargets = SqlText.targetsIn(decodedStripped);
-                decodedTargets.forEach(target -> all.addAll(mappedOrReached(tableNamed(target))));
-                java.util.LinkedHashSet<String> both = new java.util.LinkedHashSet<>(targets);
-                both.addAll(decodedTargets);
-                targets = List.copyOf(both);
+            readings.add(decodedStripped);
+            readings.addAll(SqlText.otherReadings(decoded, decodedStripped));
+        }
+        if (!readings.isEmpty()) {
+            java.util.LinkedHashSet<String> found = new java.util.LinkedHashSet<>(targets);
+            for (String reading : readings) {
+                if (SqlText.writeWordIn(reading)) {
+                    all.addAll(mentionedTables(sql));
+                    all.addAll(mentionedTables(decoded));
+                    List<String> more = SqlText.targetsIn(reading);
+                    more.forEach(target -> all.addAll(mappedOrReached(tableNamed(target))));
+                    found.addAll(more);
+                }
             }
+            targets = List.copyOf(found);
         }
         return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN, TxControl.NONE, List.copyOf(all))
                 .withWritten(targets, null);

@@ -69,4 +69,35 @@ class WritePathBreak20Test {
             Rows.assertOrdersSame(fixture, "id, code, qty");
         }
     }
+
+    // Failed before its fix: a text the parser does not read is scanned for the tables it writes, outside its strings
+    // and comments; the scan read strings as MySQL does (a backslash escapes the quote after it) and knew neither
+    // dollar-quoted strings nor MySQL's # comments. A quote inside a PostgreSQL dollar-quoted string ($q$'$q$, which the
+    // parser refuses), inside a standard string ending in a backslash ('a\'), or inside a MariaDB # comment opened a
+    // string in the scan that hid the write after it: the delete or update reached the old store only, with nothing
+    // recorded. The scan now also reads the text as each product's lexer does and takes what any reading finds.
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '~', value = {
+        "POSTGRES | SELECT $t$'$t$; DELETE FROM orders WHERE id = 1",
+        "POSTGRES | SELECT $t$$$'$t$; DELETE FROM orders WHERE id = 1",
+        "POSTGRES | WITH x AS (SELECT $q$'$q$ AS v) DELETE FROM orders WHERE id = 1",
+        "POSTGRES | WITH x AS (SELECT $q1$'$q1$ AS v) UPDATE orders SET qty = 50 WHERE id = 2",
+        "POSTGRES | WITH x AS (SELECT 'a\\' AS v, $q$q$q$ AS w) DELETE FROM orders WHERE id = 1 AND '\\' = '\\'",
+        "POSTGRES | WITH x AS (SELECT $q$q$q$ AS w) UPDATE orders SET code = 'x\\' WHERE id = 1 OR code = '\\'",
+        "MARIADB  | ANALYZE # it's<newline>DELETE FROM orders WHERE id = 1",
+        "MARIADB  | ANALYZE /* a */ # '<newline>UPDATE orders SET qty = 50 WHERE id = 2"})
+    void aQuoteInsideAnotherProductsStringOrCommentNeverHidesAWrite(Kind kind, String sql) throws Exception {
+        try (Fixture fixture = orders(kind)) {
+            run(fixture, sql.replace("<newline>", "\n"));
+
+            assertThat(Rows.of(fixture.oldDb, "SELECT id, code, qty FROM orders ORDER BY id"))
+                    .as("the write reached the old store").isNotEqualTo(Rows.of(fixture.newDb,
+                            "SELECT id, code, quantity AS qty FROM orders_v2 ORDER BY id"));
+            assertThat(fixture.records()).as("recorded").isNotEmpty().allMatch(ChangeRecord::isScoped)
+                    .extracting(ChangeRecord::table).containsOnly("orders");
+            fixture.resolveRecords();
+            assertThat(fixture.records()).isEmpty();
+            Rows.assertOrdersSame(fixture, "id, code, qty");
+        }
+    }
 }
