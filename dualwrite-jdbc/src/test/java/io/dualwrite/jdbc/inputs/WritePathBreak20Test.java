@@ -39,8 +39,9 @@ class WritePathBreak20Test {
     // Failed before its fix: PostgreSQL and H2 take a table name written with Unicode escapes (U&"\006Frders" is
     // orders; UESCAPE names another escape character). The parser refuses such a text, and the token scan of texts it
     // refuses found no mapped table in it (the name is not the word orders), so the write reached the old store only
-    // with nothing recorded. The scan now also reads the text with such names decoded: the write records the table's
-    // scoped resync, which the tools resolve.
+    // with nothing recorded; where the parser read such a text at all (ALTER TABLE U&"…" … USING, which rewrites the
+    // column's values) it read the name as a table U. Such a text is now never parsed, and the scan of it also reads
+    // it with such names decoded: the write records the table's scoped resync, which the tools resolve.
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource(delimiter = '|', quoteCharacter = '~', value = {
         "POSTGRES | UPDATE U&\"\\006Frders\" SET qty = 50 WHERE id = 1",
@@ -51,10 +52,13 @@ class WritePathBreak20Test {
         "POSTGRES | DELETE FROM public.U&\"\\006Frders\" WHERE id = 1",
         "POSTGRES | MERGE INTO U&\"\\006Frders\" o USING (SELECT 1 AS id) s ON o.id = s.id WHEN MATCHED THEN UPDATE SET qty = 50",
         "POSTGRES | TRUNCATE U&\"\\006Frders\"",
+        "POSTGRES | ALTER TABLE U&\"\\006Frders\" ALTER COLUMN qty SET DATA TYPE int USING qty + 10",
+        "POSTGRES | ALTER TABLE U&\"!006Frders\" UESCAPE '!' ALTER COLUMN qty TYPE int USING qty * 2",
         "H2       | UPDATE U&\"\\004FRDERS\" SET qty = 50 WHERE id = 1",
         "H2       | UPDATE U&\"!004FRDERS\" UESCAPE '!' SET qty = 50 WHERE id = 1",
         "H2       | DELETE FROM PUBLIC.U&\"\\004F\\0052DERS\" WHERE id = 1",
-        "H2       | INSERT INTO U&\"\\004FRDERS\" (id, code, qty) VALUES (9, 'i', 9)"})
+        "H2       | INSERT INTO U&\"\\004FRDERS\" (id, code, qty) VALUES (9, 'i', 9)",
+        "H2       | MERGE INTO U&\"\\004FRDERS\" KEY (id) VALUES (1, 'a', 50)"})
     void aTableNamedWithUnicodeEscapesIsNeverWrittenSilently(Kind kind, String sql) throws Exception {
         try (Fixture fixture = orders(kind)) {
             run(fixture, sql);
