@@ -21,7 +21,12 @@ class WritePathBreak20Test {
     private static final String ROWS = "(1, 'a', 1), (2, 'b', 2), (3, 'c', 3)";
 
     private static Fixture orders(Kind kind) {
-        Fixture fixture = Fixture.of(kind, kind);
+        return orders(kind, kind);
+    }
+
+    /** Old store of {@code oldKind}, new of {@code newKind}: orders → orders_v2, qty renamed quantity. */
+    private static Fixture orders(Kind oldKind, Kind newKind) {
+        Fixture fixture = Fixture.of(oldKind, newKind);
         fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, code VARCHAR(20) UNIQUE, qty INT)",
                 "INSERT INTO orders VALUES " + ROWS);
         fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, code VARCHAR(20) UNIQUE, quantity INT)",
@@ -80,18 +85,21 @@ class WritePathBreak20Test {
     // parser refuses), inside a standard string ending in a backslash ('a\'), or inside a MariaDB # comment opened a
     // string in the scan that hid the write after it: the delete or update reached the old store only, with nothing
     // recorded. The scan now also reads the text as each product's lexer does and takes what any reading finds.
-    @ParameterizedTest(name = "{0}: {1}")
+    @ParameterizedTest(name = "{0} -> {1}: {2}")
     @CsvSource(delimiter = '|', quoteCharacter = '~', value = {
-        "POSTGRES | SELECT $t$'$t$; DELETE FROM orders WHERE id = 1",
-        "POSTGRES | SELECT $t$$$'$t$; DELETE FROM orders WHERE id = 1",
-        "POSTGRES | WITH x AS (SELECT $q$'$q$ AS v) DELETE FROM orders WHERE id = 1",
-        "POSTGRES | WITH x AS (SELECT $q1$'$q1$ AS v) UPDATE orders SET qty = 50 WHERE id = 2",
-        "POSTGRES | WITH x AS (SELECT 'a\\' AS v, $q$q$q$ AS w) DELETE FROM orders WHERE id = 1 AND '\\' = '\\'",
-        "POSTGRES | WITH x AS (SELECT $q$q$q$ AS w) UPDATE orders SET code = 'x\\' WHERE id = 1 OR code = '\\'",
-        "MARIADB  | ANALYZE # it's<newline>DELETE FROM orders WHERE id = 1",
-        "MARIADB  | ANALYZE /* a */ # '<newline>UPDATE orders SET qty = 50 WHERE id = 2"})
-    void aQuoteInsideAnotherProductsStringOrCommentNeverHidesAWrite(Kind kind, String sql) throws Exception {
-        try (Fixture fixture = orders(kind)) {
+        "POSTGRES | POSTGRES | SELECT $t$'$t$; DELETE FROM orders WHERE id = 1",
+        "POSTGRES | POSTGRES | SELECT $t$$$'$t$; DELETE FROM orders WHERE id = 1",
+        "POSTGRES | POSTGRES | WITH x AS (SELECT $q$'$q$ AS v) DELETE FROM orders WHERE id = 1",
+        "POSTGRES | POSTGRES | WITH x AS (SELECT $q1$'$q1$ AS v) UPDATE orders SET qty = 50 WHERE id = 2",
+        "POSTGRES | POSTGRES | WITH x AS (SELECT 'a\\' AS v, $q$q$q$ AS w) DELETE FROM orders WHERE id = 1 AND '\\' = '\\'",
+        "POSTGRES | POSTGRES | WITH x AS (SELECT $q$q$q$ AS w) UPDATE orders SET code = 'x\\' WHERE id = 1 OR code = '\\'",
+        "MARIADB  | MARIADB  | ANALYZE # it's<newline>DELETE FROM orders WHERE id = 1",
+        "MARIADB  | MARIADB  | ANALYZE /* a */ # '<newline>UPDATE orders SET qty = 50 WHERE id = 2",
+        "MARIADB  | POSTGRES | ANALYZE # it's<newline>DELETE FROM orders WHERE id = 1",
+        "MARIADB  | POSTGRES | ANALYZE # '<newline>UPDATE orders SET qty = 50 WHERE id = 2"})
+    void aQuoteInsideAnotherProductsStringOrCommentNeverHidesAWrite(Kind oldKind, Kind newKind, String sql)
+            throws Exception {
+        try (Fixture fixture = orders(oldKind, newKind)) {
             run(fixture, sql.replace("<newline>", "\n"));
 
             assertThat(Rows.of(fixture.oldDb, "SELECT id, code, qty FROM orders ORDER BY id"))
