@@ -112,4 +112,73 @@ class WritePathBreak20Test {
             Rows.assertOrdersSame(fixture, "id, code, qty");
         }
     }
+
+    // Failed before its fix: a column the new store computes (a generated column) is left out of the copier's upsert,
+    // since the store refuses a value for it; where the old store held another value there (a plain column holding 99,
+    // or another expression), the new store computed its own (quantity * 2 = 120), the sync reported success and
+    // nothing was recorded, and a repair computed the same value again. The copier now reads the computed values of
+    // the rows it wrote back in the same transaction and refuses a row whose value differs, by name; once the new
+    // column is a plain one, the reconciler copies the rows.
+    @ParameterizedTest(name = "{0} -> {1}: {2} / {3}")
+    @CsvSource(delimiter = '|', value = {
+        "MARIADB  | MARIADB  | q2 INT                                       | q2 INT AS (quantity * 2) VIRTUAL",
+        "MARIADB  | MARIADB  | q2 INT                                       | q2 INT AS (quantity * 2) PERSISTENT",
+        "MARIADB  | MARIADB  | q2 INT AS (qty * 3) VIRTUAL                  | q2 INT AS (quantity * 2) STORED",
+        "MARIADB  | POSTGRES | q2 INT                                       | q2 INT GENERATED ALWAYS AS (quantity * 2) STORED",
+        "POSTGRES | POSTGRES | q2 INT                                       | q2 INT GENERATED ALWAYS AS (quantity * 2) VIRTUAL",
+        "POSTGRES | POSTGRES | q2 INT GENERATED ALWAYS AS (qty * 3) STORED  | q2 INT GENERATED ALWAYS AS (quantity * 2) STORED",
+        "POSTGRES | MARIADB  | q2 INT                                       | q2 INT AS (quantity * 2) VIRTUAL",
+        "H2       | H2       | q2 INT                                       | q2 INT GENERATED ALWAYS AS (quantity * 2)"})
+    void aValueTheNewStoreComputesOtherwiseIsRefusedByName(Kind oldKind, Kind newKind, String oldColumn,
+                                                          String newColumn) throws Exception {
+        try (Fixture fixture = Fixture.of(oldKind, newKind)) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT, " + oldColumn + ")");
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, quantity INT, " + newColumn + ")");
+            boolean oldComputes = oldColumn.contains(" AS ");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate(oldComputes ? "INSERT INTO orders (id, qty) VALUES (1, 1)"
+                        : "INSERT INTO orders (id, qty, q2) VALUES (1, 1, 99)");
+                statement.executeUpdate("UPDATE orders SET qty = 60 WHERE id = 1");
+            }
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            String oldRows = "SELECT id, qty, q2 FROM orders ORDER BY id";
+            String newRows = "SELECT id, quantity AS qty, q2 FROM orders_v2 ORDER BY id";
+            assertThat(Rows.of(fixture.newDb, newRows)).as("never the new store's own value with nothing recorded")
+                    .isNotEqualTo(Rows.of(fixture.oldDb, oldRows));
+            assertThat(fixture.recordKeys()).contains("orders/1/INSERT", "orders/1/UPDATE");
+            assertThat(fixture.events).map(Object::toString).anySatisfy(event -> assertThat(event)
+                    .containsIgnoringCase("column q2").contains("the target computes '120'"));
+
+            // the fix the refusal names: a plain column on the new store
+            fixture.onNew("ALTER TABLE orders_v2 DROP COLUMN q2", "ALTER TABLE orders_v2 ADD COLUMN q2 INT");
+            fixture.reconcilerBuilder().initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(1)).build()
+                    .runOnce();
+            assertThat(fixture.records()).isEmpty();
+            Rows.assertSame(fixture.oldDb, oldRows, fixture.newDb, newRows);
+        }
+    }
+
+    // Held (a guard of the check above): where both stores compute the column by the same expression, the values
+    // agree and every sync copies the row, with nothing recorded.
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "MARIADB  | MARIADB  | q2 INT AS (qty * 2) VIRTUAL                 | q2 INT AS (quantity * 2) PERSISTENT",
+        "MARIADB  | POSTGRES | q2 INT AS (qty * 2) VIRTUAL                 | q2 INT GENERATED ALWAYS AS (quantity * 2) STORED",
+        "POSTGRES | POSTGRES | q2 INT GENERATED ALWAYS AS (qty * 2) STORED  | q2 INT GENERATED ALWAYS AS (quantity * 2) VIRTUAL",
+        "H2       | H2       | q2 INT GENERATED ALWAYS AS (qty * 2)         | q2 INT GENERATED ALWAYS AS (quantity * 2)"})
+    void aValueBothStoresComputeAlikeIsCopied(Kind oldKind, Kind newKind, String oldColumn, String newColumn)
+            throws Exception {
+        try (Fixture fixture = Fixture.of(oldKind, newKind)) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT, " + oldColumn + ")");
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, quantity INT, " + newColumn + ")");
+            try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO orders (id, qty) VALUES (1, 1), (2, 2)");
+                statement.executeUpdate("UPDATE orders SET qty = 60 WHERE id = 1");
+            }
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.records()).isEmpty();
+            Rows.assertSame(fixture.oldDb, "SELECT id, qty, q2 FROM orders ORDER BY id",
+                    fixture.newDb, "SELECT id, quantity AS qty, q2 FROM orders_v2 ORDER BY id");
+        }
+    }
 }
