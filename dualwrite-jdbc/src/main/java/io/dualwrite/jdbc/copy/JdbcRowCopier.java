@@ -572,8 +572,105 @@ final class JdbcRowCopier implements RowCopier {
                 commitWithUpsert);
         if (!upserts.isEmpty()) {
             respell(target, dialect, limits, side.target, mapping, from, to, sourceColumns.get(mapping), upserts);
+            refuseComputedOtherwise(target, dialect, side.target, mapping, to, upserts);
         }
         return new SyncResult(upserts.size(), deletable.size(), skipped, vanished(unfound), conflicts);
+    }
+
+    /**
+     * Refuses, by name, a row for which the target computes a column the source holds (a generated column, left out of
+     * the upsert: the target refuses a value for it) as another value than the source's: a plain column of the source
+     * holding 99 where the target computes {@code quantity * 2}, or two generation expressions that differ. The sync
+     * reported success while the stores held different rows, and a repair computed the same value again. The target's
+     * computed values of the rows just written are read back in the same transaction and compared with the source's
+     * (numbers by value); a difference fails the sync, naming the table, key, column and both values. No cost for a
+     * table whose target computes no column the mapping copies.
+     */
+    private static void refuseComputedOtherwise(Connection target, CopyDialect dialect, TableColumns columns,
+                                                TableMapping mapping, Store to,
+                                                List<Map<String, @Nullable Object>> rows) throws SQLException {
+        List<String> keyNames = keyColumnNames(mapping, to);
+        List<String> computed = new ArrayList<>();
+        for (String name : rows.get(0).keySet()) {
+            if (columns.computed(name) && keyNames.stream().noneMatch(name::equalsIgnoreCase)) {
+                computed.add(name);
+            }
+        }
+        if (computed.isEmpty()) {
+            return;
+        }
+        List<TableColumns.Column> keyColumns = keyColumns(columns, mapping, to);
+        List<TableColumns.Column> read = new ArrayList<>(keyColumns);
+        for (String name : computed) {
+            read.add(columns.get(name));
+        }
+        String condition = "(" + keyColumns.stream().map(c -> dialect.quote(c.name()) + " = ?")
+                .collect(Collectors.joining(" AND ")) + ")";
+        for (int start = 0; start < rows.size(); start += CHUNK) {
+            List<Map<String, @Nullable Object>> chunk = rows.subList(start, Math.min(rows.size(), start + CHUNK));
+            Map<String, Map<String, @Nullable Object>> held = new HashMap<>(capacity(chunk.size()));
+            try (PreparedStatement statement = target.prepareStatement("SELECT " + read.stream()
+                    .map(c -> Values.selectExpression(dialect, c)).collect(Collectors.joining(", ")) + " FROM "
+                    + columns.quotedTable() + " WHERE " + String.join(" OR ", java.util.Collections.nCopies(
+                    chunk.size(), condition)))) {
+                int index = 1;
+                for (Map<String, @Nullable Object> row : chunk) {
+                    for (TableColumns.Column key : keyColumns) {
+                        Values.bind(statement, index++, Values.writtenValue(valueOf(row, key.name()), key), key, dialect);
+                    }
+                }
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        Map<String, @Nullable Object> row = new LinkedHashMap<>(capacity(read.size()));
+                        for (int i = 0; i < read.size(); i++) {
+                            row.put(read.get(i).name(), Values.read(result, i + 1, read.get(i), dialect));
+                        }
+                        held.put(canonicalKey(row, keyColumns), row);
+                    }
+                }
+            }
+            for (Map<String, @Nullable Object> row : chunk) {
+                Map<String, @Nullable Object> keyed = new LinkedHashMap<>();
+                keyColumns.forEach(key -> keyed.put(key.name(), valueOf(row, key.name())));
+                Map<String, @Nullable Object> stored = held.get(canonicalKey(keyed, keyColumns));
+                if (stored == null) {
+                    continue; // not there to compare (a key the target stores in another form is respelt, above)
+                }
+                for (String name : computed) {
+                    Object source = row.get(name);
+                    Object computedValue = valueOf(stored, name);
+                    if (!sameValue(source, computedValue)) {
+                        throw UnholdableValueException.computedByTarget(columns.quotedTable(),
+                                keyText(keyed, keyColumns).replace('\u0000', '|'), name, String.valueOf(source),
+                                String.valueOf(computedValue));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Whether two values read from two stores are the same value: numbers by value, bytes by content, else by text. */
+    static boolean sameValue(@Nullable Object a, @Nullable Object b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        if (a instanceof Boolean flag && b instanceof Number) {
+            return sameValue(flag ? 1 : 0, b);
+        }
+        if (b instanceof Boolean flag && a instanceof Number) {
+            return sameValue(a, flag ? 1 : 0);
+        }
+        if (a instanceof Number x && b instanceof Number y) {
+            try {
+                return new java.math.BigDecimal(x.toString()).compareTo(new java.math.BigDecimal(y.toString())) == 0;
+            } catch (NumberFormatException special) { // NaN, the infinities
+                return x.toString().equals(y.toString());
+            }
+        }
+        if (a instanceof byte[] x && b instanceof byte[] y) {
+            return java.util.Arrays.equals(x, y);
+        }
+        return a.equals(b) || a.toString().equals(b.toString());
     }
 
     /**

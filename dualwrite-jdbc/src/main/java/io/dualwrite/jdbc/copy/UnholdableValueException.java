@@ -71,6 +71,20 @@ public final class UnholdableValueException extends SQLException {
                 "(one of the rows' columns)", null, "(one of the rows' values)", "column refused it: " + reason);
     }
 
+    /**
+     * The target computes {@code column} of the row of {@code key} in {@code table} (a generated column) as {@code
+     * computed}, where the source holds {@code value}: the stores would hold different rows.
+     */
+    static UnholdableValueException computedByTarget(String table, String key, String column, String value,
+                                                     String computed) {
+        String allowed = "column is computed by the target as '" + computed + "'";
+        return new UnholdableValueException("table " + table + ", column " + column + " of the row with key '" + key
+                + "': the target computes '" + computed + "' where the source holds '" + value + "'; the row is not"
+                + " copied as the source holds it. Copying it again will not help: make the target column a plain"
+                + " column, or give it the source's expression, or give the mapping a transformer or leave the column"
+                + " out", table, column, key, value, allowed);
+    }
+
     /** This refusal, of the row of {@code key} in {@code table}. */
     UnholdableValueException at(String table, String key) {
         UnholdableValueException located = new UnholdableValueException(table, column, key, value, allowed);

@@ -512,14 +512,166 @@ public final class SqlText {
         return out.toString();
     }
 
+    /** What may follow a Unicode-escaped identifier: the escape character it declares ({@code UESCAPE '!'}). */
+    private static final Pattern UESCAPE = Pattern.compile("(?i)\\s*uescape\\s*'([^'])'");
+
+    /**
+     * {@code sql} with each identifier written with Unicode escapes ({@code U&"\006Frders"}, {@code U&"!006Frders"
+     * UESCAPE '!'}: PostgreSQL and H2) written as the quoted identifier it names ({@code "orders"}), for reading which
+     * tables a text names; strings and comments are kept as they are. The text itself when it has none (the same
+     * instance), or when an escape is malformed (the database refuses such a text). The result is for reading only:
+     * on MySQL and MariaDB {@code U&"x"} is an expression ({@code u & 'x'}), never a name, so a reader of the result
+     * must add what it finds to what it finds in {@code sql}, never use it instead.
+     */
+    static String unicodeNamesDecoded(String sql) {
+        if (!sql.contains("&\"")) {
+            return sql;
+        }
+        StringBuilder out = new StringBuilder(sql.length());
+        boolean changed = false;
+        int i = 0;
+        while (i < sql.length()) {
+            char ch = sql.charAt(i);
+            if ((ch == 'U' || ch == 'u') && sql.startsWith("&\"", i + 1)
+                    && (i == 0 || !(Character.isLetterOrDigit(sql.charAt(i - 1)) || sql.charAt(i - 1) == '_'
+                    || sql.charAt(i - 1) == '$'))) {
+                int end = skipQuotedOrComment(sql, i + 2);
+                String body = sql.substring(i + 3, Math.max(i + 3, end - 1)).replace("\"\"", "\"");
+                Matcher escape = UESCAPE.matcher(sql).region(end, sql.length());
+                boolean declared = escape.lookingAt();
+                String name = unicodeUnescaped(body, declared ? escape.group(1).charAt(0) : '\\');
+                if (name == null) {
+                    return sql;
+                }
+                out.append('"').append(name.replace("\"", "\"\"")).append('"');
+                changed = true;
+                i = declared ? escape.end() : end;
+                continue;
+            }
+            int skip = skipQuotedOrComment(sql, i);
+            if (skip > i) {
+                out.append(sql, i, skip);
+                i = skip;
+            } else {
+                out.append(ch);
+                i++;
+            }
+        }
+        return changed ? out.toString() : sql;
+    }
+
+    /**
+     * The text of a Unicode-escaped identifier's body: {@code escape} followed by four hexadecimal digits, or by
+     * {@code +} and six, is that code point; {@code escape} twice is the character itself; {@code null} when an escape
+     * is malformed.
+     */
+    private static @org.jspecify.annotations.Nullable String unicodeUnescaped(String body, char escape) {
+        StringBuilder text = new StringBuilder(body.length());
+        int i = 0;
+        while (i < body.length()) {
+            char ch = body.charAt(i);
+            if (ch != escape) {
+                text.append(ch);
+                i++;
+                continue;
+            }
+            if (i + 1 < body.length() && body.charAt(i + 1) == escape) {
+                text.append(escape);
+                i += 2;
+                continue;
+            }
+            boolean wide = i + 1 < body.length() && body.charAt(i + 1) == '+';
+            int from = i + (wide ? 2 : 1);
+            int to = from + (wide ? 6 : 4);
+            if (to > body.length()) {
+                return null;
+            }
+            try {
+                text.appendCodePoint(Integer.parseInt(body.substring(from, to), 16));
+            } catch (IllegalArgumentException malformed) {
+                return null;
+            }
+            i = to;
+        }
+        return text.toString();
+    }
+
+    /**
+     * The same text as {@link #stripQuoted} blanks it, read as the other products' lexers read it where they differ
+     * from the one reading it serves: the standard's strings, where a backslash escapes nothing (PostgreSQL and H2; an
+     * {@code E'…'} string keeps its escapes), with dollar-quoted strings ({@code $$…$$}, {@code $q$…$q$}); and MySQL's
+     * and MariaDB's, where {@code #} opens a comment. A quote inside one product's string or comment starts a string
+     * in another's reading and hides the rest of the text from a scan, so a scan of a text the parser did not read
+     * takes what it finds in every reading. Only the readings that differ from {@code stripped} are returned (none
+     * for a text without a backslash, a dollar sign or a {@code #}).
+     */
+    static List<String> otherReadings(String sql, String stripped) {
+        List<String> readings = new ArrayList<>(2);
+        if (sql.indexOf('\\') >= 0 || sql.indexOf('$') >= 0) {
+            String standard = stripQuoted(sql, Lexing.STANDARD);
+            if (!standard.equals(stripped)) {
+                readings.add(standard);
+            }
+        }
+        if (sql.indexOf('#') >= 0) {
+            String mysql = stripQuoted(sql, Lexing.MYSQL);
+            if (!mysql.equals(stripped) && !readings.contains(mysql)) {
+                readings.add(mysql);
+            }
+        }
+        return readings;
+    }
+
+    /** How a reading of a text finds its strings and comments ({@link #otherReadings}). */
+    private enum Lexing {
+        /** A backslash escapes in every string, no dollar quotes, no {@code #} comments: the reading the scans use. */
+        DEFAULT,
+        /** The standard's strings (a backslash only in {@code E'…'}), dollar quotes: PostgreSQL and H2. */
+        STANDARD,
+        /** A backslash escapes in every string, {@code #} opens a comment: MySQL and MariaDB. */
+        MYSQL
+    }
+
+    /** {@link #stripQuoted(String)} as {@code lexing} finds strings and comments. */
+    private static String stripQuoted(String sql, Lexing lexing) {
+        StringBuilder out = new StringBuilder(sql.length());
+        int i = 0;
+        while (i < sql.length()) {
+            int skip = skipQuotedOrComment(sql, i, lexing);
+            if (skip > i) {
+                boolean identifier = sql.charAt(i) == '"' || sql.charAt(i) == '`';
+                out.append(identifier ? sql.substring(i, skip) : " ");
+                i = skip;
+            } else {
+                out.append(sql.charAt(i++));
+            }
+        }
+        return out.toString();
+    }
+
     /** The index after a quoted string, quoted identifier or comment starting at {@code i}, else {@code i}. */
     private static int skipQuotedOrComment(String sql, int i) {
+        return skipQuotedOrComment(sql, i, Lexing.DEFAULT);
+    }
+
+    private static int skipQuotedOrComment(String sql, int i, Lexing lexing) {
         char ch = sql.charAt(i);
+        if (lexing == Lexing.STANDARD && ch == '$') {
+            int end = TxControl.dollarQuoteEnd(sql, i);
+            return end > 0 ? end : i;
+        }
+        if (lexing == Lexing.MYSQL && ch == '#') {
+            int end = sql.indexOf('\n', i);
+            return end < 0 ? sql.length() : end + 1;
+        }
         if (ch == '\'' || ch == '"' || ch == '`') {
+            boolean escapes = ch == '\'' && (lexing != Lexing.STANDARD || (i > 0 && (sql.charAt(i - 1) == 'E'
+                    || sql.charAt(i - 1) == 'e') && (i == 1 || !Character.isLetterOrDigit(sql.charAt(i - 2))
+                    && sql.charAt(i - 2) != '_')));
             int j = i + 1;
             while (j < sql.length()) {
                 char c = sql.charAt(j);
-                if (c == '\\' && ch == '\'' && j + 1 < sql.length()) {
+                if (c == '\\' && escapes && j + 1 < sql.length()) {
                     j += 2;
                     continue;
                 }

@@ -335,6 +335,31 @@ public final class StatementAnalyzer {
         if (SqlText.writeWordIn(stripped)) {
             targets.forEach(target -> all.addAll(mappedOrReached(tableNamed(target))));
         }
+        // the text is also read as the other products' lexers read it (a backslash, a dollar quote or a # may hide
+        // the rest of the text in one reading and not in another), and with names spelt with Unicode escapes
+        // (U&"\006Frders" on PostgreSQL and H2, which the parser refuses) as the names they decode to: what another
+        // reading finds is added, never put in place of what this one finds (on MySQL/MariaDB such a spelling is an
+        // expression, not a name)
+        String decoded = SqlText.unicodeNamesDecoded(sql);
+        List<String> readings = new ArrayList<>(SqlText.otherReadings(sql, stripped));
+        if (decoded != sql) {
+            String decodedStripped = SqlText.stripQuoted(decoded);
+            readings.add(decodedStripped);
+            readings.addAll(SqlText.otherReadings(decoded, decodedStripped));
+        }
+        if (!readings.isEmpty()) {
+            java.util.LinkedHashSet<String> found = new java.util.LinkedHashSet<>(targets);
+            for (String reading : readings) {
+                if (SqlText.writeWordIn(reading)) {
+                    all.addAll(mentionedTables(sql));
+                    all.addAll(mentionedTables(decoded));
+                    List<String> more = SqlText.targetsIn(reading);
+                    more.forEach(target -> all.addAll(mappedOrReached(tableNamed(target))));
+                    found.addAll(more);
+                }
+            }
+            targets = List.copyOf(found);
+        }
         return StatementAnalysis.passThrough(sql, SqlKind.UNKNOWN, TxControl.NONE, List.copyOf(all))
                 .withWritten(targets, null);
     }
@@ -385,10 +410,11 @@ public final class StatementAnalyzer {
             return StatementAnalysis.passThrough(sql, SqlKind.OTHER, TxControl.NONE, List.copyOf(mappings.values()));
         }
         if (texts.stream().anyMatch(SqlText::runsInnerStatement) || SqlText.parserMayMisread(sql)
-                || SqlText.writesPortion(sql)) {
+                || SqlText.writesPortion(sql) || SqlText.unicodeNamesDecoded(sql) != sql) {
             // EXPLAIN ANALYZE runs the write it explains; COPY … FROM loads rows; a MySQL version comment
             // (/*! … */) runs its text, '--1' is no comment there: the parser would not read what the database runs
-            // (FOR PORTION OF splits the rows it meets and inserts their other parts under keys no text names)
+            // (FOR PORTION OF splits the rows it meets and inserts their other parts under keys no text names; a
+            // name spelt U&"\006Frders" is read by the parser, where it reads it at all, as a table U)
             return unanalysed(sql, mentionedTables(sql));
         }
         String numbered = SqlText.numberParameters(sql);

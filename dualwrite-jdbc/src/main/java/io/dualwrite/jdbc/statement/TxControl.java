@@ -853,12 +853,13 @@ public enum TxControl {
      * Where a PostgreSQL dollar-quoted string that opens at {@code i} ({@code $$ … $$}, {@code $body$ … $body$})
      * ends (the index after its closing tag); -1 when none opens there or it does not end.
      */
-    private static int dollarQuoteEnd(String text, int i) {
+    static int dollarQuoteEnd(String text, int i) {
         if (text.charAt(i) != '$' || (i > 0 && (Character.isLetterOrDigit(text.charAt(i - 1)) || text.charAt(i - 1) == '_'))) {
             return -1;
         }
         int tagEnd = i + 1;
-        while (tagEnd < text.length() && (Character.isLetter(text.charAt(tagEnd)) || text.charAt(tagEnd) == '_')) {
+        while (tagEnd < text.length() && (Character.isLetter(text.charAt(tagEnd)) || text.charAt(tagEnd) == '_'
+                || tagEnd > i + 1 && Character.isDigit(text.charAt(tagEnd)))) { // a digit, but not first ($1 is a parameter)
             tagEnd++;
         }
         if (tagEnd >= text.length() || text.charAt(tagEnd) != '$') {

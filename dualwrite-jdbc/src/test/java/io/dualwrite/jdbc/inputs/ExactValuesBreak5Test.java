@@ -103,8 +103,17 @@ class ExactValuesBreak5Test {
             try (Fixture fixture = Fixture.of(kind, kind)) {
                 fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT, g INT)");
                 fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, quantity INT, g " + generated(kind, "quantity") + ")");
-                liveThenRepaired(fixture, "INSERT INTO orders (id, qty, g) VALUES (1, 3, 6)");
-                assertThat(assertSame(fixture, "qty * 2 AS g", "g")).as(kind.name()).hasSize(1);
+                // the old store's g holds what the new store computes (round 20: a value computed otherwise is
+                // refused by name, aValueTheNewStoreComputesOtherwiseIsRefusedByName in WritePathBreak20Test)
+                write(fixture, "INSERT INTO orders (id, qty, g) VALUES (1, 3, 6)");
+                assertThat(fixture.records()).as("a live sync failed").isEmpty();
+                fixture.newStoreDown();
+                write(fixture, "UPDATE orders SET qty = qty + 1", "UPDATE orders SET g = qty * 2");
+                fixture.newStoreBack();
+                assertThat(fixture.records()).as("the writes while the new store was down").isNotEmpty();
+                fixture.resolveRecords();
+                assertThat(fixture.records()).as("a repair failed").isEmpty();
+                assertThat(assertSame(fixture, "g", "g")).as(kind.name()).hasSize(1);
             }
         }
     }
