@@ -1064,13 +1064,49 @@ final class ConnectionHandler implements InvocationHandler {
      */
     StatementAnalysis controlAsRun(StatementAnalysis analysis) {
         String sql = analysis.sql();
-        String run = asRun(sql);
+        List<TxControl.Lexing> lexings = physical == null ? List.of(TxControl.Lexing.STANDARD)
+                : SessionLexing.possible(physical, config.dialect(store, physical), sql);
+        StatementAnalysis resolved = asRun(analysis, lexings.get(0));
+        if (lexings.size() > 1 && !readAlike(analysis, resolved, lexings)) {
+            // the session's settings decide what the text does to the transaction, and the driver does not say them
+            Dialect dialect = config.dialect(store, physical);
+            TxControl.Lexing asked = SessionLexing.mayChange(sql) ? null : SessionLexing.asked(physical, dialect);
+            if (asked == null) {
+                // not known: as dynamic SQL, any control may run and any mapped table be written
+                return StatementAnalysis.dynamic(sql, TxControl.DYNAMIC, List.copyOf(config.analyzer().mappings()));
+            }
+            resolved = asRun(analysis, asked);
+        }
+        return dynamicAsRun(resolved);
+    }
+
+    /** {@code analysis} as the session runs it when it lexes as {@code lexing} says ({@link #controlAsRun}). */
+    private StatementAnalysis asRun(StatementAnalysis analysis, TxControl.Lexing lexing) {
+        String sql = analysis.sql();
+        String run = asRun(sql, lexing);
         if (run.equals(sql)) {
-            return dynamicAsRun(analysis);
+            return analysis;
         }
         StatementAnalysis resolved = config.analyzer().analyze(run);
-        return dynamicAsRun(resolved.txControl() == TxControl.NONE && analysis.txControl() == TxControl.NONE
-                ? analysis : resolved);
+        return resolved.txControl() == TxControl.NONE && analysis.txControl() == TxControl.NONE ? analysis : resolved;
+    }
+
+    /**
+     * Whether every reading of {@code analysis}'s text in {@code lexings} does to the transaction what {@code first}
+     * (the first's) does: the same single control, or none, with the writes read alike.
+     */
+    private boolean readAlike(StatementAnalysis analysis, StatementAnalysis first, List<TxControl.Lexing> lexings) {
+        for (TxControl.Lexing lexing : lexings.subList(1, lexings.size())) {
+            StatementAnalysis other = asRun(analysis, lexing);
+            if (other == first || other.sql().equals(first.sql())) {
+                continue;
+            }
+            if (other.txControl() != first.txControl() || first.txControl() == TxControl.MIXED
+                    || (first.txControl() == TxControl.NONE && first != analysis)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The statements this MySQL or MariaDB session prepared by SQL text, by name ({@link TxControl#trackPrepared}). */
@@ -1171,7 +1207,15 @@ final class ConnectionHandler implements InvocationHandler {
         if (physical == null) {
             return sql;
         }
-        String lexed = TxControl.asLexedBy(sql, config.dialect(store, physical));
+        return asRun(sql, SessionLexing.possible(physical, config.dialect(store, physical), sql).get(0));
+    }
+
+    /** {@code sql} as {@link #asRun(String)} reads it, for a session that reads a backslash as {@code lexing} says. */
+    private String asRun(String sql, TxControl.Lexing lexing) {
+        if (physical == null) {
+            return sql;
+        }
+        String lexed = TxControl.asLexedBy(sql, config.dialect(store, physical), lexing);
         return !TxControl.hasExecutableComment(lexed) ? lexed : TxControl.asRun(lexed, serverVersion(), mariadb);
     }
 

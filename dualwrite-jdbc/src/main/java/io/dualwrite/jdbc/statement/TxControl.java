@@ -508,6 +508,34 @@ public enum TxControl {
      * it, or when {@code dialect} is unknown.
      */
     public static String asLexedBy(String sql, @Nullable Dialect dialect) {
+        return asLexedBy(sql, dialect, dialect == null ? Lexing.STANDARD : Lexing.defaults(dialect));
+    }
+
+    /**
+     * How a session's server reads a backslash inside quotes, which its settings decide: MySQL's and MariaDB's {@code
+     * sql_mode} ({@code NO_BACKSLASH_ESCAPES}: no escape anywhere; {@code ANSI_QUOTES}: {@code "…"} is an identifier,
+     * in which a backslash is a character), PostgreSQL's {@code standard_conforming_strings} (off: a backslash escapes
+     * in every {@code '…'}, not only in {@code E'…'}).
+     *
+     * @param inStrings whether a backslash escapes the next character in {@code '…'}
+     * @param inDoubleQuotes whether it does in {@code "…"} (MySQL and MariaDB only)
+     */
+    public record Lexing(boolean inStrings, boolean inDoubleQuotes) {
+
+        /** No backslash escapes anything (beyond PostgreSQL's {@code E'…'}): the standard's strings. */
+        public static final Lexing STANDARD = new Lexing(false, false);
+
+        /** The server's reading with its default settings: MySQL and MariaDB escape in both quotes. */
+        public static Lexing defaults(Dialect dialect) {
+            return dialect == Dialect.MYSQL ? new Lexing(true, true) : STANDARD;
+        }
+    }
+
+    /**
+     * {@code sql} as {@link #asLexedBy(String, Dialect)} spells it, for a session whose server reads a backslash in
+     * quotes as {@code lexing} says (its settings: {@link Lexing}).
+     */
+    public static String asLexedBy(String sql, @Nullable Dialect dialect, Lexing lexing) {
         if (dialect == null || !mayLexOtherwise(sql, dialect)) {
             return sql;
         }
@@ -546,8 +574,9 @@ public enum TxControl {
                     i = end;
                 }
             } else if (c == '\'' || c == '"' || c == '`') {
-                boolean escapes = dialect == Dialect.MYSQL ? c != '`'
-                        : dialect == Dialect.POSTGRESQL && c == '\'' && escapeStringAt(sql, i);
+                boolean escapes = dialect == Dialect.MYSQL
+                        ? (c == '\'' ? lexing.inStrings() : c == '"' && lexing.inDoubleQuotes())
+                        : dialect == Dialect.POSTGRESQL && c == '\'' && (lexing.inStrings() || escapeStringAt(sql, i));
                 out.append(c);
                 int j = i + 1;
                 boolean closed = false;

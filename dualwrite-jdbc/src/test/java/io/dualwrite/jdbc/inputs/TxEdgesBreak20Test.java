@@ -1,0 +1,132 @@
+package io.dualwrite.jdbc.inputs;
+
+import static io.dualwrite.jdbc.inputs.TxEdgesSupport.oldRows;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Transaction edges, twentieth break: session settings that change how the server lexes a text.
+ *
+ * <p>Round 19 made the library read transaction control with the lexer of the session's server, but with that
+ * server's default settings. A MariaDB session in {@code sql_mode} {@code NO_BACKSLASH_ESCAPES} or {@code
+ * ANSI_QUOTES}, and a PostgreSQL session with {@code standard_conforming_strings} off, read a backslash in a quote
+ * otherwise: a {@code COMMIT} the server ran hid in what the library took for a string, or a {@code COMMIT} the
+ * library read sat in a string of the server's.
+ *
+ * <p>Each test sets the session up, runs a JDBC transaction that first updates row 1 to 10, sends its text, ends the
+ * transaction, and ends comparing the two stores row by row with plain JDBC (a recorded scoped resync may stand for
+ * rows the library could not know, and is resolved first: never silence).
+ */
+class TxEdgesBreak20Test {
+
+    /**
+     * Runs {@code setup} (split at {@code |}) in auto-commit, then, in a JDBC transaction after updating row 1 to 10,
+     * {@code text}; ends it by {@code end} ({@code commit} or {@code rollback}) and checks the old store's rows and
+     * that the new store equals it. {@code driverOption} is added to a MariaDB session's URL (several statements in
+     * one text are always allowed there).
+     */
+    private static void run(Kind kind, String driverOption, String setup, String text, String end, String expectedOld)
+            throws Exception {
+        AtomicReference<HikariDataSource> opened = new AtomicReference<>();
+        Fixture.Builder builder = Fixture.builder(kind, Kind.H2);
+        if (kind == Kind.MARIADB) {
+            builder.wrapOld(Fixture.withDriverOption("allowMultiQueries=true"
+                    + (driverOption.isBlank() ? "" : "&" + driverOption.strip()), opened));
+        }
+        try (Fixture fixture = Mirrored.seed(builder.build(), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                for (String part : setup.split("\\|")) {
+                    if (!part.isBlank()) {
+                        statement.execute(part.strip());
+                    }
+                }
+                connection.setAutoCommit(false);
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                statement.execute(text);
+                if (end.equals("commit")) {
+                    connection.commit();
+                } else {
+                    connection.rollback();
+                }
+            }
+            assertThat(oldRows(fixture)).isEqualTo(expectedOld);
+            Mirrored.exactOrResynced(fixture, kind + " " + setup + " " + text);
+        } finally {
+            if (opened.get() != null) {
+                opened.get().close();
+            }
+        }
+    }
+
+    // MariaDB with NO_BACKSLASH_ESCAPES: '\' is a whole string, so the server runs the update, the COMMIT and a SELECT
+    // of '\' (the rest a comment). The library lexed as MariaDB's default, where \' escapes the quote: one string up
+    // to the SELECT's quote, no COMMIT. The rollback that followed discarded the keys of rows 1 and 3, which the server
+    // had committed.
+    @ParameterizedTest(name = "MariaDB {0}{1}: a hidden COMMIT, then a rollback")
+    @CsvSource(delimiter = '~', value = {
+        " ~ SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES')",
+        " ~ SET @@sql_mode = 'NO_BACKSLASH_ESCAPES'",
+        " ~ SET sql_mode = 'ANSI,NO_BACKSLASH_ESCAPES'",
+        "sessionVariables=sql_mode=NO_BACKSLASH_ESCAPES ~ ",
+        " ~ SET @m = 'NO_BACKSLASH_ESCAPES' | SET SESSION sql_mode = @m"})
+    void aCommitAfterABackslashTheSessionTakesLiterallyIsSeen(String driverOption, String setup) throws Exception {
+        run(Kind.MARIADB, driverOption == null ? "" : driverOption, setup == null ? "" : setup,
+                "UPDATE orders SET qty = 20, code = '\\' WHERE id = 3;COMMIT;SELECT '\\'#'", "rollback",
+                "1=10 2=2 3=20");
+    }
+
+    // MariaDB with NO_BACKSLASH_ESCAPES: 'x\'' continues the string (a doubled quote), so the server runs one update and
+    // no COMMIT. The library read update; COMMIT; SELECT: it handed the keys over before the real commit, whose rows
+    // were never synced.
+    @ParameterizedTest(name = "MariaDB {0}: a COMMIT inside a string, then a commit")
+    @CsvSource(delimiter = '~', value = {
+        "SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES')",
+        "SET @@SESSION.sql_mode = 'NO_BACKSLASH_ESCAPES,ANSI_QUOTES'"})
+    void aCommitInsideAStringTheSessionDoesNotEscapeIsNoCommit(String setup) throws Exception {
+        run(Kind.MARIADB, "", setup,
+                "UPDATE orders SET qty = 20 WHERE id = 3 AND code <> 'x\\'';COMMIT;SELECT '#'", "commit",
+                "1=10 2=2 3=20");
+    }
+
+    // MariaDB with ANSI_QUOTES: "\" is an identifier (an alias named \), so the server runs the update, a SELECT, the
+    // COMMIT and another SELECT. The library read "\";COMMIT;SELECT 2 AS " as one string and missed the COMMIT.
+    @ParameterizedTest(name = "MariaDB {0}: a COMMIT after a quoted alias holding a backslash, then a rollback")
+    @CsvSource(delimiter = '~', value = {
+        "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES')",
+        "SET sql_mode = 'ANSI'"})
+    void aCommitAfterAnAnsiQuotedIdentifierIsSeen(String setup) throws Exception {
+        run(Kind.MARIADB, "", setup,
+                "UPDATE orders SET qty = 20 WHERE id = 3;SELECT 1 AS \"\\\";COMMIT;SELECT 2 AS \"\\\"#\"", "rollback",
+                "1=10 2=2 3=20");
+    }
+
+    // PostgreSQL with standard_conforming_strings off: a backslash escapes a quote in every string, so 'a\'' is a
+    // string a' and the server runs the update, the COMMIT and a SELECT. The library read strings as the standard does
+    // there (a backslash escapes in E'' only) and missed the COMMIT: the rollback that followed discarded committed keys.
+    @ParameterizedTest(name = "PostgreSQL {0}: {1}, then a rollback")
+    @CsvSource(delimiter = '~', value = {
+        "SET standard_conforming_strings = off ~ UPDATE orders SET qty = 20 WHERE id = 3 AND code <> 'a\\'';COMMIT;SELECT '\\''",
+        "SET SESSION standard_conforming_strings TO off ~ UPDATE orders SET qty = 20 WHERE id = 3 AND code <> 'x\\'';COMMIT;SELECT '--'",
+        "SELECT set_config('standard_conforming_strings', 'off', false) ~ UPDATE orders SET qty = 20 WHERE id = 3 AND code <> 'a\\'';COMMIT;SELECT '\\''"})
+    void aCommitAfterAStringTheSessionEscapesIsSeen(String setup, String text) throws Exception {
+        run(Kind.POSTGRES, "", setup, text, "rollback", "1=10 2=2 3=20");
+    }
+
+    // Guards with the sessions' defaults: the same texts read as round 19 reads them.
+    @ParameterizedTest(name = "{0} by default: {1}, then {2}")
+    @CsvSource(delimiter = '~', value = {
+        "MARIADB  ~ UPDATE orders SET qty = 20 WHERE id = 3 AND code <> 'x\\'';COMMIT;SELECT '#' ~ rollback ~ 1=10 2=2 3=20",
+        "POSTGRES ~ UPDATE orders SET qty = 20 WHERE id = 3 AND code <> 'x\\'';COMMIT;SELECT '--' ~ commit ~ 1=10 2=2 3=20"})
+    void theSameTextsWithTheDefaultSettingsHold(Kind kind, String text, String end, String expectedOld)
+            throws Exception {
+        run(kind, "", "", text, end, expectedOld);
+    }
+}
