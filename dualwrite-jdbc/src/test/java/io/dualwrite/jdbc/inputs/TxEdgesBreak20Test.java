@@ -66,8 +66,9 @@ class TxEdgesBreak20Test {
         }
     }
 
-    // MariaDB with NO_BACKSLASH_ESCAPES: '\' is a whole string, so the server runs the update, the COMMIT and a SELECT
-    // of '\' (the rest a comment). The library lexed as MariaDB's default, where \' escapes the quote: one string up
+    // Failed before the fix (all): MariaDB with NO_BACKSLASH_ESCAPES, however set (a SET of either spelling, the ANSI
+    // combination, the driver's sessionVariables, a variable): '\' is a whole string, so the server runs the update, the
+    // COMMIT and a SELECT of '\' (the rest a comment). The library lexed as MariaDB's default, where \' escapes the quote: one string up
     // to the SELECT's quote, no COMMIT. The rollback that followed discarded the keys of rows 1 and 3, which the server
     // had committed.
     @ParameterizedTest(name = "MariaDB {0}{1}: a hidden COMMIT, then a rollback")
@@ -83,9 +84,9 @@ class TxEdgesBreak20Test {
                 "1=10 2=2 3=20");
     }
 
-    // MariaDB with NO_BACKSLASH_ESCAPES: 'x\'' continues the string (a doubled quote), so the server runs one update and
-    // no COMMIT. The library read update; COMMIT; SELECT: it handed the keys over before the real commit, whose rows
-    // were never synced.
+    // Held before the fix too (guards): MariaDB with NO_BACKSLASH_ESCAPES: 'x\'' continues the string (a doubled quote),
+    // so the server runs one update and no COMMIT, while the default reading finds update; COMMIT; SELECT. The server's
+    // in-transaction status after the text (round 16's net) put the keys back for the real commit.
     @ParameterizedTest(name = "MariaDB {0}: a COMMIT inside a string, then a commit")
     @CsvSource(delimiter = '~', value = {
         "SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES')",
@@ -96,7 +97,7 @@ class TxEdgesBreak20Test {
                 "1=10 2=2 3=20");
     }
 
-    // MariaDB with ANSI_QUOTES: "\" is an identifier (an alias named \), so the server runs a SELECT, the COMMIT and
+    // Failed before the fix (all): MariaDB with ANSI_QUOTES: "\" is an identifier (an alias named \), so the server runs a SELECT, the COMMIT and
     // another SELECT. The library read "\";COMMIT;SELECT … AS " as one string and missed the COMMIT: the rollback that
     // followed discarded the keys of row 1, which the server had committed.
     @ParameterizedTest(name = "MariaDB {0}: {1}, then a rollback")
@@ -109,7 +110,8 @@ class TxEdgesBreak20Test {
         run(Kind.MARIADB, "", setup, text, "rollback", "1=10 2=2 3=3");
     }
 
-    // A text that sets the mode itself and then holds a backslash: what the session said before the text does not tell
+    // Held before the fix too (guards; the SET in the text may commit implicitly on MariaDB, so the keys were synced
+    // however the transaction ended). A text that sets the mode itself and then holds a backslash: what the session said before the text does not tell
     // how the server reads the rest, and asking it would answer for before the text too. The readings differ in what
     // they do to the transaction, so the text counts as dynamic SQL: the keys so far are synced at once and kept, and
     // every mapped table gets a scoped resync, resolved before the comparison.
@@ -121,7 +123,7 @@ class TxEdgesBreak20Test {
         run(Kind.MARIADB, "", "", text, "rollback", expectedOld);
     }
 
-    // PostgreSQL with standard_conforming_strings off: a backslash escapes a quote in every string, so 'a\'' is a
+    // Failed before the fix (all): PostgreSQL with standard_conforming_strings off, set by SET or set_config: a backslash escapes a quote in every string, so 'a\'' is a
     // string a' and the server runs the update, the COMMIT and a SELECT. The library read strings as the standard does
     // there (a backslash escapes in E'' only) and missed the COMMIT: the rollback that followed discarded committed keys.
     @ParameterizedTest(name = "PostgreSQL {0}: {1}, then a rollback")
@@ -131,6 +133,25 @@ class TxEdgesBreak20Test {
         "SELECT set_config('standard_conforming_strings', 'off', false) ~ UPDATE orders SET qty = 20 WHERE id = 3 AND code <> 'a\\'';COMMIT;SELECT '\\''"})
     void aCommitAfterAStringTheSessionEscapesIsSeen(String setup, String text) throws Exception {
         run(Kind.POSTGRES, "", setup, text, "rollback", "1=10 2=2 3=20");
+    }
+
+    // Held (guards): a write whose quotes a setting decides. A backslash in a string makes the statement unparsable for
+    // the analysis, which records its table as a scoped resync (reason unparsable) on MariaDB's default, under
+    // NO_BACKSLASH_ESCAPES, under standard_conforming_strings off and in PostgreSQL's E'…'; the third is read exactly
+    // (its keys selected under lock), and so are MariaDB's ANSI_QUOTES identifiers. Each write reached the rows the
+    // server wrote (row 3), never a row the other reading names (row 2).
+    @ParameterizedTest(name = "{0} {1}: {2}, then a commit")
+    @CsvSource(delimiter = '~', value = {
+        "MARIADB  ~  ~ UPDATE orders SET qty = 20, code = 'x\\' WHERE id = 2 -- ' WHERE id = 3",
+        "MARIADB  ~ SET sql_mode = 'NO_BACKSLASH_ESCAPES' ~ UPDATE orders SET qty = 20, code = 'x\\' WHERE id = 3 -- ' WHERE id = 2",
+        "MARIADB  ~ SET sql_mode = 'NO_BACKSLASH_ESCAPES' ~ UPDATE orders SET qty = 20, code = 'x\\' WHERE id = 3 OR 'a' = '\\' -- ' WHERE id = 2",
+        "MARIADB  ~ SET sql_mode = 'ANSI_QUOTES' ~ UPDATE \"orders\" SET qty = 20 WHERE id = 3",
+        "MARIADB  ~ SET sql_mode = 'ANSI_QUOTES' ~ UPDATE orders SET \"qty\" = 20 WHERE \"id\" = 3",
+        "MARIADB  ~ SET sql_mode = 'ANSI_QUOTES' ~ INSERT INTO \"orders\" (\"id\", \"code\", \"qty\") VALUES (3, 'z', 20) ON DUPLICATE KEY UPDATE \"qty\" = 20",
+        "POSTGRES ~ SET standard_conforming_strings = off ~ UPDATE orders SET qty = 20, code = 'x\\' WHERE id = 2 -- ' WHERE id = 3",
+        "POSTGRES ~  ~ UPDATE orders SET qty = 20, code = E'x\\' WHERE id = 2 -- ' WHERE id = 3"})
+    void aWriteWhoseQuotesASettingDecidesReachesTheRowsTheServerWrote(Kind kind, String setup, String text) throws Exception {
+        run(kind, "", setup == null ? "" : setup, text, "commit", "1=10 2=2 3=20");
     }
 
     // Guards with the sessions' defaults: the same texts read as round 19 reads them.
