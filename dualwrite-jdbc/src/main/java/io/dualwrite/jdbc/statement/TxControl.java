@@ -517,13 +517,22 @@ public enum TxControl {
      * in which a backslash is a character), PostgreSQL's {@code standard_conforming_strings} (off: a backslash escapes
      * in every {@code '…'}, not only in {@code E'…'}).
      *
+     * <p>H2 has no backslash escapes, but in its {@code MSSQLServer} mode (a database setting, which {@code SET MODE}
+     * changes at any time) it takes {@code […]} for a quoted identifier, up to the first {@code ]}.
+     *
      * @param inStrings whether a backslash escapes the next character in {@code '…'}
      * @param inDoubleQuotes whether it does in {@code "…"} (MySQL and MariaDB only)
+     * @param brackets whether {@code […]} quotes an identifier (H2 only)
      */
-    public record Lexing(boolean inStrings, boolean inDoubleQuotes) {
+    public record Lexing(boolean inStrings, boolean inDoubleQuotes, boolean brackets) {
 
         /** No backslash escapes anything (beyond PostgreSQL's {@code E'…'}): the standard's strings. */
-        public static final Lexing STANDARD = new Lexing(false, false);
+        public static final Lexing STANDARD = new Lexing(false, false, false);
+
+        /** A backslash escapes in both quotes ({@code inStrings}, {@code inDoubleQuotes}), no brackets. */
+        public Lexing(boolean inStrings, boolean inDoubleQuotes) {
+            this(inStrings, inDoubleQuotes, false);
+        }
 
         /** The server's reading with its default settings: MySQL and MariaDB escape in both quotes. */
         public static Lexing defaults(Dialect dialect) {
@@ -536,7 +545,7 @@ public enum TxControl {
      * quotes as {@code lexing} says (its settings: {@link Lexing}).
      */
     public static String asLexedBy(String sql, @Nullable Dialect dialect, Lexing lexing) {
-        if (dialect == null || !mayLexOtherwise(sql, dialect)) {
+        if (dialect == null || !(mayLexOtherwise(sql, dialect) || (lexing.brackets() && sql.indexOf('[') >= 0))) {
             return sql;
         }
         StringBuilder out = new StringBuilder(sql.length() + 8);
@@ -561,6 +570,14 @@ public enum TxControl {
                 int end = lineEnd(sql, i);
                 out.append("--").append(sql, i + 2, end);
                 i = end;
+            } else if (c == '[' && lexing.brackets() && dialect == Dialect.H2) {
+                int end = sql.indexOf(']', i + 1);
+                if (end < 0) {
+                    return sql;
+                }
+                // H2's MSSQLServer mode: an identifier up to the first ], spelt as the standard's quoted one
+                out.append('"').append(sql.substring(i + 1, end).replace("\"", "\"\"")).append('"');
+                i = end + 1;
             } else if (c == '#') {
                 out.append('~'); // PostgreSQL's operator (H2 refuses the character)
                 i++;
