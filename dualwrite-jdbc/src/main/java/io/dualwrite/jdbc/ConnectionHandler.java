@@ -1663,6 +1663,12 @@ final class ConnectionHandler implements InvocationHandler {
                 default -> { }
             }
         }
+        if (!jdbcAutoCommit && !sqlTransaction && Boolean.FALSE.equals(ServerTransaction.open(connection))) {
+            // the server holds no transaction after the text, though JDBC's is on: what its statements wrote is as
+            // committed as it will be. PostgreSQL runs the statements after a text's COMMIT or ROLLBACK in a
+            // transaction of their own, committed with the text (pgjdbc opens its transaction once, before it)
+            handOver(null);
+        }
         if (failure != null) {
             if (!sqlTransaction && connection.getAutoCommit()) {
                 handOver(null);

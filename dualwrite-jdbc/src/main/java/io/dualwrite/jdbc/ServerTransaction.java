@@ -5,7 +5,7 @@ import java.sql.Connection;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Whether a MariaDB session is in a transaction, as the server last said in its status flags
+ * Whether a MariaDB or PostgreSQL session is in a transaction, as the server last said in its status flags
  * ({@code SERVER_STATUS_IN_TRANS}), which the driver keeps from every reply; and whether it reads a backslash as a
  * character ({@code SERVER_STATUS_NO_BACKSLASH_ESCAPES}, for {@link SessionLexing}). A plain {@code COMMIT} or {@code
  * ROLLBACK} chains the next transaction while the session's {@code completion_type} is {@code CHAIN}, a setting
@@ -22,10 +22,29 @@ final class ServerTransaction {
     private ServerTransaction() {
     }
 
-    /** Whether the server said {@code physical}'s session is in a transaction; null when unknown. */
+    /**
+     * Whether the server said {@code physical}'s session is in a transaction; null when unknown. MariaDB's status
+     * flags, or pgjdbc's transaction state (from PostgreSQL's last {@code ReadyForQuery}: idle, or in a transaction,
+     * failed or not).
+     */
     static @Nullable Boolean open(Connection physical) {
         Integer flags = status(physical);
-        return flags == null ? null : (flags & IN_TRANSACTION) != 0;
+        return flags != null ? (Boolean) ((flags & IN_TRANSACTION) != 0) : postgresOpen(physical);
+    }
+
+    /** pgjdbc's transaction state: false when idle; null under another driver. */
+    private static @Nullable Boolean postgresOpen(Connection physical) {
+        try {
+            Class<?> base = Class.forName("org.postgresql.core.BaseConnection", false,
+                    physical.getClass().getClassLoader());
+            if (!physical.isWrapperFor(base)) {
+                return null;
+            }
+            Object state = base.getMethod("getTransactionState").invoke(physical.unwrap(base));
+            return state instanceof Enum<?> value ? (Boolean) !"IDLE".equals(value.name()) : null;
+        } catch (ReflectiveOperationException | java.sql.SQLException | RuntimeException | LinkageError unknown) {
+            return null;
+        }
     }
 
     private static final int NO_BACKSLASH_ESCAPES = 512;

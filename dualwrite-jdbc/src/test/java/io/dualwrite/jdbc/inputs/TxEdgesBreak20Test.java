@@ -197,6 +197,81 @@ class TxEdgesBreak20Test {
         }
     }
 
+    // PostgreSQL: pgjdbc opens its transaction once, before a text; the statements after the text's COMMIT, END,
+    // ROLLBACK or ABORT run in a transaction of their own that the end of the text commits, whatever the application
+    // does next. The library buffered their writes for the application's end, and its rollback discarded them.
+    @ParameterizedTest(name = "PostgreSQL: {0}, then a rollback")
+    @CsvSource(delimiter = '~', value = {
+        "END;UPDATE orders SET qty = 20 WHERE id = 3 ~ 1=10 2=2 3=20",
+        "COMMIT;UPDATE orders SET qty = 20 WHERE id = 3 ~ 1=10 2=2 3=20",
+        "COMMIT WORK;UPDATE orders SET qty = 20 WHERE id = 3;DELETE FROM orders WHERE id = 2 ~ 1=10 3=20",
+        "ROLLBACK;UPDATE orders SET qty = 20 WHERE id = 3 ~ 1=1 2=2 3=20",
+        "ABORT;INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5) ~ 1=1 2=2 3=3 5=5",
+        "COMMIT;BEGIN;UPDATE orders SET qty = 20 WHERE id = 3 ~ 1=10 2=2 3=3",
+        "COMMIT AND CHAIN;UPDATE orders SET qty = 20 WHERE id = 3 ~ 1=10 2=2 3=3"})
+    void postgresWritesAfterAnEndInTheSameTextCommitWithTheText(String text, String expectedOld) throws Exception {
+        run(Kind.POSTGRES, "", "", text, "rollback", expectedOld);
+    }
+
+    // The same for a batch of texts (Statement.addBatch): pgjdbc opens the transaction once, before the batch.
+    @ParameterizedTest(name = "PostgreSQL batch: {0}, then a rollback")
+    @CsvSource(delimiter = '~', value = {
+        "UPDATE orders SET qty = 20 WHERE id = 2 | COMMIT | UPDATE orders SET qty = 20 WHERE id = 3 ~ 1=10 2=20 3=20",
+        "END | DELETE FROM orders WHERE id = 3 ~ 1=10 2=2",
+        "ROLLBACK | UPDATE orders SET qty = 20 WHERE id = 3 ~ 1=1 2=2 3=20"})
+    void postgresBatchedWritesAfterAnEndCommitWithTheBatch(String texts, String expectedOld) throws Exception {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.POSTGRES, Kind.H2).build(), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                for (String text : texts.split("\\|")) {
+                    statement.addBatch(text.strip());
+                }
+                statement.executeBatch();
+                connection.rollback();
+            }
+            assertThat(oldRows(fixture)).isEqualTo(expectedOld);
+            Mirrored.exactOrResynced(fixture, "batch " + texts);
+        }
+    }
+
+    // Held (guards): transaction control in spellings no earlier round sent, several with a statement after it in the
+    // same text (after PostgreSQL's END, pgjdbc opens no transaction for the rest of the text, so the update commits
+    // itself); MariaDB's compound statements and administration statements that commit are taken as possible commits.
+    @ParameterizedTest(name = "{0}: {1}, then {2}")
+    @CsvSource(delimiter = '~', value = {
+        "MARIADB  ~ COMMIT AND NO CHAIN NO RELEASE;UPDATE orders SET qty = 20 WHERE id = 3 ~ rollback ~ 1=10 2=2 3=3",
+        "MARIADB  ~ ROLLBACK WORK AND NO CHAIN NO RELEASE;UPDATE orders SET qty = 20 WHERE id = 3 ~ commit ~ 1=1 2=2 3=20",
+        "MARIADB  ~ COMMIT WORK AND CHAIN;UPDATE orders SET qty = 20 WHERE id = 3 ~ rollback ~ 1=10 2=2 3=3",
+        "MARIADB  ~ BEGIN WORK;UPDATE orders SET qty = 20 WHERE id = 3 ~ rollback ~ 1=10 2=2 3=3",
+        "MARIADB  ~ START TRANSACTION READ ONLY ~ rollback ~ 1=10 2=2 3=3",
+        "MARIADB  ~ START TRANSACTION WITH CONSISTENT SNAPSHOT, READ WRITE;UPDATE orders SET qty = 20 WHERE id = 3 ~ rollback ~ 1=10 2=2 3=3",
+        "MARIADB  ~ SET autocommit = TRUE ~ rollback ~ 1=10 2=2 3=3",
+        "MARIADB  ~ SET SESSION autocommit := 'ON' ~ rollback ~ 1=10 2=2 3=3",
+        "MARIADB  ~ SET @x = 1, @@session.autocommit = 1 ~ rollback ~ 1=10 2=2 3=3",
+        "MARIADB  ~ SET completion_type = 'CHAIN';COMMIT;UPDATE orders SET qty = 20 WHERE id = 3 ~ rollback ~ 1=10 2=2 3=3",
+        "MARIADB  ~ SET STATEMENT max_statement_time = 10 FOR COMMIT ~ rollback ~ 1=10 2=2 3=3",
+        "MARIADB  ~ IF 1 = 1 THEN COMMIT; END IF ~ rollback ~ 1=10 2=2 3=3",
+        "MARIADB  ~ BEGIN NOT ATOMIC COMMIT; END ~ rollback ~ 1=10 2=2 3=3",
+        "MARIADB  ~ BEGIN NOT ATOMIC UPDATE orders SET qty = 20 WHERE id = 3; COMMIT; END ~ rollback ~ 1=10 2=2 3=20",
+        "MARIADB  ~ ANALYZE TABLE orders ~ rollback ~ 1=10 2=2 3=3",
+        "MARIADB  ~ CREATE SEQUENCE s9 ~ rollback ~ 1=10 2=2 3=3",
+        "MARIADB  ~ DO 1;COMMIT ~ rollback ~ 1=10 2=2 3=3",
+        "MARIADB  ~ SELECT 1 INTO @x;COMMIT ~ rollback ~ 1=10 2=2 3=3",
+        "POSTGRES ~ END;UPDATE orders SET qty = 20 WHERE id = 3 ~ rollback ~ 1=10 2=2 3=20",
+        "POSTGRES ~ END WORK ~ rollback ~ 1=10 2=2 3=3",
+        "POSTGRES ~ END TRANSACTION AND CHAIN;UPDATE orders SET qty = 20 WHERE id = 3 ~ rollback ~ 1=10 2=2 3=3",
+        "POSTGRES ~ ABORT;UPDATE orders SET qty = 20 WHERE id = 3 ~ commit ~ 1=1 2=2 3=20",
+        "POSTGRES ~ ABORT AND CHAIN;UPDATE orders SET qty = 20 WHERE id = 3 ~ commit ~ 1=1 2=2 3=20",
+        "POSTGRES ~ COMMIT TRANSACTION AND NO CHAIN ~ rollback ~ 1=10 2=2 3=3",
+        "POSTGRES ~ START TRANSACTION READ ONLY ~ rollback ~ 1=1 2=2 3=3",
+        "POSTGRES ~ BEGIN WORK;UPDATE orders SET qty = 20 WHERE id = 3 ~ commit ~ 1=10 2=2 3=20",
+        "POSTGRES ~ COMMIT AND CHAIN;UPDATE orders SET qty = 20 WHERE id = 3;COMMIT ~ rollback ~ 1=10 2=2 3=20"})
+    void transactionControlInFurtherSpellingsEndsTheTransactionAsTheServerDoes(Kind kind, String text, String end, String expectedOld) throws Exception {
+        run(kind, "", "", text, end, expectedOld);
+    }
+
     // Guards with the sessions' defaults: the same texts read as round 19 reads them.
     @ParameterizedTest(name = "{0} by default: {1}, then {2}")
     @CsvSource(delimiter = '~', value = {
