@@ -1449,7 +1449,7 @@ final class ConnectionHandler implements InvocationHandler {
                 // on the caller's own session; they stay for the reconciler, or for the commit that succeeds
                 dispatch(committed ? snapshot : snapshot.withoutExpectations(), committed ? ids : null);
                 if (!committed) {
-                    afterFailedCommit(snapshot);
+                    afterFailedCommit(snapshot, ids);
                 }
             }
         }
@@ -1538,6 +1538,15 @@ final class ConnectionHandler implements InvocationHandler {
     private record Ended(KeyBuffer.Snapshot snapshot, @Nullable List<Long> ids, List<KeyBuffer.Unmirrored> unmirrored) {
     }
 
+    /** Whether the session is closed or cannot say (a commit that failed so left no answer of the server). */
+    private boolean sessionGone() {
+        try {
+            return physical == null || physical.isClosed();
+        } catch (SQLException | RuntimeException unknown) {
+            return true;
+        }
+    }
+
     /**
      * After a commit that threw, whose keys were handed over all the same: the transaction may not have ended
      * (MySQL and MariaDB refuse {@code COMMIT} and auto-commit inside an open XA transaction, which goes on; a pool's
@@ -1545,7 +1554,16 @@ final class ConnectionHandler implements InvocationHandler {
      * writes after their sync read the rows. So the keys are kept too, expecting nothing, and synced again when the
      * session's transaction ends, however it ends (a rollback included: a sync of an unchanged row changes nothing).
      */
-    private void afterFailedCommit(KeyBuffer.Snapshot snapshot) {
+    private void afterFailedCommit(KeyBuffer.Snapshot snapshot, @Nullable List<Long> ids) {
+        // ids: the outbox entries written in the transaction (ALWAYS mode), which a sync of a failed commit leaves
+        // for the reconciler already
+        if (ids == null && !snapshot.isEmpty() && sessionGone()) {
+            // the client stopped waiting (a network timeout, an abort, the network): the server may still be running
+            // the commit, and make its rows visible after every sync above read them. Recorded as outbox entries due
+            // after the outbox grace, which the reconciler syncs once the commit is long done (a refusal the server
+            // answered, such as a serialization failure, leaves the session open and records nothing)
+            dispatcher.recordOutboxLater(store, snapshot.withoutExpectations());
+        }
         buffer.restore(snapshot.withoutExpectations());
         restoreUnmirrored();
         mayHaveCommitted = true;
@@ -2176,7 +2194,7 @@ final class ConnectionHandler implements InvocationHandler {
                 }
                 dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
                 if (!committed) {
-                    afterFailedCommit(snapshot);
+                    afterFailedCommit(snapshot, ids);
                 }
             }
         } else {
@@ -2243,7 +2261,7 @@ final class ConnectionHandler implements InvocationHandler {
             // completes no outbox entry: they may be locked by a transaction that goes on, see commitThenDispatch)
             dispatch(committed ? snapshot : snapshot.withoutExpectations(), committed ? ids : null);
             if (!committed) {
-                afterFailedCommit(snapshot);
+                afterFailedCommit(snapshot, ids);
             }
         }
     }

@@ -272,6 +272,71 @@ class TxEdgesBreak20Test {
         run(kind, "", "", text, end, expectedOld);
     }
 
+    // A commit the server is still running when the client gives up on it: a deferred constraint trigger makes the
+    // commit take two seconds, and the session's network timeout (half a second) ends the client's wait. The commit
+    // throws; the server finishes it after that. The library synced the keys of a commit of unknown outcome at once
+    // (and again at close), reading the rows before the commit made them visible, and recorded nothing.
+    @ParameterizedTest(name = "PostgreSQL: a commit still running when the {0} ends the wait")
+    @CsvSource({"network timeout", "abort"})
+    void aCommitTheServerFinishesAfterTheClientGaveUpIsSyncedAfterIt(String how) throws Exception {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.POSTGRES, Kind.H2)
+                .customize(builder -> builder.outboxGrace(java.time.Duration.ofSeconds(3))).build(), Mirrored.PG)) {
+            // the slow part is another table's deferred trigger (a trigger on orders would make its writes a scoped
+            // resync of the table anyway)
+            fixture.onOld("CREATE TABLE audit (id INT)", "CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql"
+                    + " AS $$ BEGIN PERFORM pg_sleep(2); RETURN NULL; END $$",
+                    "CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON audit DEFERRABLE INITIALLY DEFERRED"
+                    + " FOR EACH ROW EXECUTE FUNCTION slow_commit()");
+            java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                Connection connection = fixture.dataSource.getConnection();
+                connection.setAutoCommit(false);
+                try (Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                    statement.executeUpdate("INSERT INTO audit (id) VALUES (1)");
+                }
+                if (how.equals("abort")) {
+                    java.util.concurrent.CountDownLatch committing = new java.util.concurrent.CountDownLatch(1);
+                    java.util.concurrent.Future<?> aborted = executor.submit(() -> {
+                        committing.await();
+                        // the commit is under way on the server (its deferred trigger sleeps) when the abort comes
+                        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                                fixture.oldDb.query("SELECT 1 AS n FROM pg_stat_activity WHERE query LIKE '%COMMIT%'"
+                                        + " AND state = 'active' AND pid <> pg_backend_pid()").size() == 1);
+                        connection.abort(Runnable::run);
+                        return null;
+                    });
+                    committing.countDown();
+                    org.assertj.core.api.Assertions.assertThatThrownBy(connection::commit)
+                            .isInstanceOf(java.sql.SQLException.class);
+                    aborted.get();
+                } else {
+                    connection.setNetworkTimeout(executor, 500);
+                    org.assertj.core.api.Assertions.assertThatThrownBy(connection::commit)
+                            .isInstanceOf(java.sql.SQLException.class);
+                }
+                connection.close();
+                // the server finishes the commit: the old store shows it
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                        .until(() -> oldRows(fixture).equals("1=10 2=2 3=3"));
+                // never silent: the keys stay recorded until a sync after the commit could see it
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> {
+                    if (!TxEdgesSupport.newRows(fixture).equals(oldRows(fixture))) {
+                        assertThat(fixture.records()).as("the new store differs: the keys must be recorded")
+                                .isNotEmpty();
+                        if (!fixture.scopedResyncs().isEmpty()) {
+                            fixture.resolveScopedResyncs(Fixture.ORDERS);
+                        }
+                        fixture.reconciler().runOnce();
+                    }
+                    assertThat(TxEdgesSupport.sameRows(fixture)).isEqualTo("1=10 2=2 3=3");
+                });
+            } finally {
+                executor.shutdownNow();
+            }
+        }
+    }
+
     // Guards with the sessions' defaults: the same texts read as round 19 reads them.
     @ParameterizedTest(name = "{0} by default: {1}, then {2}")
     @CsvSource(delimiter = '~', value = {
