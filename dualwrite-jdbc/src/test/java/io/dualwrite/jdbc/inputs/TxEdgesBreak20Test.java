@@ -197,7 +197,8 @@ class TxEdgesBreak20Test {
         }
     }
 
-    // PostgreSQL: pgjdbc opens its transaction once, before a text; the statements after the text's COMMIT, END,
+    // Failed before the fix (all but the last two, which are guards: a BEGIN or AND CHAIN after the end opens a
+    // transaction the application's rollback ends). PostgreSQL: pgjdbc opens its transaction once, before a text; the statements after the text's COMMIT, END,
     // ROLLBACK or ABORT run in a transaction of their own that the end of the text commits, whatever the application
     // does next. The library buffered their writes for the application's end, and its rollback discarded them.
     @ParameterizedTest(name = "PostgreSQL: {0}, then a rollback")
@@ -213,7 +214,30 @@ class TxEdgesBreak20Test {
         run(Kind.POSTGRES, "", "", text, "rollback", expectedOld);
     }
 
-    // The same for a batch of texts (Statement.addBatch): pgjdbc opens the transaction once, before the batch.
+    // Failed before the fix (both). The same for a prepared statement whose text holds the end and a write after it.
+    @ParameterizedTest(name = "PostgreSQL prepared: {0}, then a rollback")
+    @CsvSource(delimiter = '~', value = {
+        "COMMIT;UPDATE orders SET qty = ? WHERE id = 3 ~ 1=10 2=2 3=20",
+        "END;UPDATE orders SET qty = ? WHERE id = 3 ~ 1=10 2=2 3=20"})
+    void postgresPreparedWritesAfterAnEndCommitWithTheText(String text, String expectedOld) throws Exception {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.POSTGRES, Kind.H2).build(), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement();
+                 java.sql.PreparedStatement prepared = connection.prepareStatement(text)) {
+                connection.setAutoCommit(false);
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                prepared.setInt(1, 20);
+                prepared.execute();
+                connection.rollback();
+            }
+            assertThat(oldRows(fixture)).isEqualTo(expectedOld);
+            Mirrored.exactOrResynced(fixture, "prepared " + text);
+        }
+    }
+
+    // Failed before the fix (the last two; the first held: its write before the COMMIT is handed over with it, and the
+    // table's scoped resync covered the one after). The same for a batch of texts (Statement.addBatch): pgjdbc opens
+    // the transaction once, before the batch.
     @ParameterizedTest(name = "PostgreSQL batch: {0}, then a rollback")
     @CsvSource(delimiter = '~', value = {
         "UPDATE orders SET qty = 20 WHERE id = 2 | COMMIT | UPDATE orders SET qty = 20 WHERE id = 3 ~ 1=10 2=20 3=20",
@@ -272,12 +296,13 @@ class TxEdgesBreak20Test {
         run(kind, "", "", text, end, expectedOld);
     }
 
-    // A commit the server is still running when the client gives up on it: a deferred constraint trigger makes the
+    // Failed before the fix (all four: the commit by JDBC, by text and by setAutoCommit(true) under a network timeout,
+    // and by JDBC under an abort). A commit the server is still running when the client gives up on it: a deferred constraint trigger makes the
     // commit take two seconds, and the session's network timeout (half a second) ends the client's wait. The commit
     // throws; the server finishes it after that. The library synced the keys of a commit of unknown outcome at once
     // (and again at close), reading the rows before the commit made them visible, and recorded nothing.
     @ParameterizedTest(name = "PostgreSQL: a commit still running when the {0} ends the wait")
-    @CsvSource({"network timeout", "abort"})
+    @CsvSource({"network timeout", "abort", "network timeout, COMMIT text", "network timeout, setAutoCommit(true)"})
     void aCommitTheServerFinishesAfterTheClientGaveUpIsSyncedAfterIt(String how) throws Exception {
         try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.POSTGRES, Kind.H2)
                 .customize(builder -> builder.outboxGrace(java.time.Duration.ofSeconds(3))).build(), Mirrored.PG)) {
@@ -312,8 +337,13 @@ class TxEdgesBreak20Test {
                     aborted.get();
                 } else {
                     connection.setNetworkTimeout(executor, 500);
-                    org.assertj.core.api.Assertions.assertThatThrownBy(connection::commit)
-                            .isInstanceOf(java.sql.SQLException.class);
+                    org.assertj.core.api.ThrowableAssert.ThrowingCallable commit = connection::commit;
+                    if (how.endsWith("COMMIT text")) {
+                        commit = () -> connection.createStatement().execute("COMMIT");
+                    } else if (how.endsWith("setAutoCommit(true)")) {
+                        commit = () -> connection.setAutoCommit(true);
+                    }
+                    org.assertj.core.api.Assertions.assertThatThrownBy(commit).isInstanceOf(java.sql.SQLException.class);
                 }
                 connection.close();
                 // the server finishes the commit: the old store shows it
