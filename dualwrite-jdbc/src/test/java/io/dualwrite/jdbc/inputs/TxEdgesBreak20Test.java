@@ -235,8 +235,7 @@ class TxEdgesBreak20Test {
         }
     }
 
-    // Failed before the fix (the last two; the first held: its write before the COMMIT is handed over with it, and the
-    // table's scoped resync covered the one after). The same for a batch of texts (Statement.addBatch): pgjdbc opens
+    // Failed before the fix (the last two; the first held and is kept as a guard). The same for a batch of texts (Statement.addBatch): pgjdbc opens
     // the transaction once, before the batch.
     @ParameterizedTest(name = "PostgreSQL batch: {0}, then a rollback")
     @CsvSource(delimiter = '~', value = {
