@@ -1602,8 +1602,14 @@ final class ConnectionHandler implements InvocationHandler {
         // a transaction open after a text whose last control is a plain COMMIT or ROLLBACK: the session chains them
         // (completion_type CHAIN), each one of the text
         boolean plainEndsChain = jdbcAutoCommit && endsWithPlainEnd(analysis) && openAfterEnd(connection, false);
+        // between a SET autocommit = 1 of the text and the next SET autocommit = 0 or BEGIN, each statement commits as
+        // it runs, whatever JDBC's setting says after the text
+        boolean autoCommitByText = false;
         for (StatementAnalysis part : analysis.parts()) {
             TxControl control = part.txControl();
+            autoCommitByText = control == TxControl.AUTOCOMMIT_ON
+                    || (autoCommitByText && control != TxControl.AUTOCOMMIT_OFF && control != TxControl.BEGIN
+                    && control != TxControl.XA_START);
             switch (control) {
                 case NONE -> {
                     tableLocksAfter(part.sql(), failure == null);
@@ -1616,7 +1622,7 @@ final class ConnectionHandler implements InvocationHandler {
                         reached.all().forEach(this::noteWritten);
                     }
                     resyncRoutineTables(routineTables(part), () -> context);
-                    if (jdbcAutoCommit && !sqlTransaction) {
+                    if ((jdbcAutoCommit && !sqlTransaction) || autoCommitByText) {
                         handOver(null);
                     }
                 }

@@ -366,6 +366,26 @@ class TxEdgesBreak20Test {
         }
     }
 
+    // Failed before the fix (the two H2 ones after the first MariaDB pair): H2's SET AUTOCOMMIT TRUE in a text turns
+    // the session's auto-commit on, so the statements after it commit as they run, and the SET AUTOCOMMIT FALSE at
+    // the end leaves JDBC's setting as it was; the library buffered their writes for the application's end, whose
+    // rollback discarded them. The others held (guards: MariaDB's SET autocommit = 0 of the text handed the writes
+    // over as MySQL's BEGIN does, and its driver reports auto-commit on after a text that leaves it on; PostgreSQL's
+    // BEGIN after an implicit transaction takes the statements before it into the transaction it opens, which the
+    // application's rollback ends; H2 opens a new transaction after a COMMIT).
+    @ParameterizedTest(name = "{0}: {1}, then a rollback")
+    @CsvSource(delimiter = '~', value = {
+        "MARIADB  ~ SET autocommit = 1;UPDATE orders SET qty = 20 WHERE id = 3;SET autocommit = 0 ~ 1=10 2=2 3=20",
+        "MARIADB  ~ COMMIT;SET @@autocommit = 1;UPDATE orders SET qty = 20 WHERE id = 3;SET @@autocommit = 0;UPDATE orders SET qty = 30 WHERE id = 2 ~ 1=10 2=2 3=20",
+        "H2       ~ SET AUTOCOMMIT TRUE;UPDATE orders SET qty = 20 WHERE id = 3;SET AUTOCOMMIT FALSE ~ 1=10 2=2 3=20",
+        "H2       ~ SET AUTOCOMMIT ON;DELETE FROM orders WHERE id = 3;INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5);SET AUTOCOMMIT OFF ~ 1=10 2=2 5=5",
+        "MARIADB  ~ SET autocommit = 1;UPDATE orders SET qty = 20 WHERE id = 3;DO 1 ~ 1=10 2=2 3=20",
+        "H2       ~ COMMIT;UPDATE orders SET qty = 20 WHERE id = 3 ~ 1=10 2=2 3=3",
+        "POSTGRES ~ COMMIT;UPDATE orders SET qty = 20 WHERE id = 3;BEGIN;UPDATE orders SET qty = 30 WHERE id = 2 ~ 1=10 2=2 3=3"})
+    void writesBetweenATextsAutoCommitOnAndOffCommitAsTheyRun(Kind kind, String text, String expectedOld) throws Exception {
+        run(kind, "", "", text, "rollback", expectedOld);
+    }
+
     // Guards with the sessions' defaults: the same texts read as round 19 reads them.
     @ParameterizedTest(name = "{0} by default: {1}, then {2}")
     @CsvSource(delimiter = '~', value = {
