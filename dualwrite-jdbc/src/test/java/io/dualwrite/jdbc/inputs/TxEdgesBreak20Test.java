@@ -12,15 +12,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Transaction edges, twentieth break: session settings that change how the server lexes a text.
+ * Transaction edges, twentieth break: session settings that change how the server lexes a text, and transactions
+ * the server holds otherwise than JDBC's setting says.
  *
  * <p>Round 19 made the library read transaction control with the lexer of the session's server, but with that
  * server's default settings. A MariaDB session in {@code sql_mode} {@code NO_BACKSLASH_ESCAPES} or {@code
- * ANSI_QUOTES}, and a PostgreSQL session with {@code standard_conforming_strings} off, read a backslash in a quote
- * otherwise: a {@code COMMIT} the server ran hid in what the library took for a string, or a {@code COMMIT} the
- * library read sat in a string of the server's.
+ * ANSI_QUOTES}, a PostgreSQL session with {@code standard_conforming_strings} off, and an H2 database in the {@code
+ * MSSQLServer} mode (brackets quote identifiers) read a text otherwise: a {@code COMMIT} the server ran hid in what
+ * the library took for a string, or a {@code ROLLBACK} the library read sat in a quote of the server's. PostgreSQL
+ * commits the statements after a text's {@code COMMIT} with the text, and H2 those between a text's {@code SET
+ * AUTOCOMMIT TRUE} and {@code FALSE} as they run, while JDBC's transaction still reads as open. A commit the client
+ * stops waiting for (a network timeout, an abort) may still finish on the server after the syncs read the rows.
  *
- * <p>Each test sets the session up, runs a JDBC transaction that first updates row 1 to 10, sends its text, ends the
+ * <p>Most tests set the session up, runs a JDBC transaction that first updates row 1 to 10, sends its text, ends the
  * transaction, and ends comparing the two stores row by row with plain JDBC (a recorded scoped resync may stand for
  * rows the library could not know, and is resolved first: never silence).
  */
