@@ -42,11 +42,15 @@ final class SessionLexing {
 
     /**
      * The readings of a backslash in quotes that {@code physical}'s session may take for {@code sql}, the most likely
-     * first; one when the driver knows the settings that decide it. Never empty; never throws.
+     * first; one when the driver knows the settings that decide it, or when {@code sql} holds no backslash nor
+     * bracket (then the driver is not read at all). Never empty; never throws.
      */
     static List<Lexing> possible(Connection physical, @Nullable Dialect dialect, String sql) {
         if (dialect == null) {
             return List.of(Lexing.STANDARD);
+        }
+        if (sql.indexOf('\\') < 0 && sql.indexOf('[') < 0) {
+            return List.of(Lexing.defaults(dialect)); // every reading is the same: nothing to read of the driver
         }
         if (dialect == Dialect.H2) {
             // the mode is the database's, not kept by the driver: brackets are possible quotes wherever one shows
