@@ -1064,13 +1064,49 @@ final class ConnectionHandler implements InvocationHandler {
      */
     StatementAnalysis controlAsRun(StatementAnalysis analysis) {
         String sql = analysis.sql();
-        String run = asRun(sql);
+        List<TxControl.Lexing> lexings = physical == null ? List.of(TxControl.Lexing.STANDARD)
+                : SessionLexing.possible(physical, config.dialect(store, physical), sql);
+        StatementAnalysis resolved = asRun(analysis, lexings.get(0));
+        if (lexings.size() > 1 && !readAlike(analysis, resolved, lexings)) {
+            // the session's settings decide what the text does to the transaction, and the driver does not say them
+            Dialect dialect = config.dialect(store, physical);
+            TxControl.Lexing asked = SessionLexing.mayChange(sql) ? null : SessionLexing.asked(physical, dialect);
+            if (asked == null) {
+                // not known: as dynamic SQL, any control may run and any mapped table be written
+                return StatementAnalysis.dynamic(sql, TxControl.DYNAMIC, List.copyOf(config.analyzer().mappings()));
+            }
+            resolved = asRun(analysis, asked);
+        }
+        return dynamicAsRun(resolved);
+    }
+
+    /** {@code analysis} as the session runs it when it lexes as {@code lexing} says ({@link #controlAsRun}). */
+    private StatementAnalysis asRun(StatementAnalysis analysis, TxControl.Lexing lexing) {
+        String sql = analysis.sql();
+        String run = asRun(sql, lexing);
         if (run.equals(sql)) {
-            return dynamicAsRun(analysis);
+            return analysis;
         }
         StatementAnalysis resolved = config.analyzer().analyze(run);
-        return dynamicAsRun(resolved.txControl() == TxControl.NONE && analysis.txControl() == TxControl.NONE
-                ? analysis : resolved);
+        return resolved.txControl() == TxControl.NONE && analysis.txControl() == TxControl.NONE ? analysis : resolved;
+    }
+
+    /**
+     * Whether every reading of {@code analysis}'s text in {@code lexings} does to the transaction what {@code first}
+     * (the first's) does: the same single control, or none, with the writes read alike.
+     */
+    private boolean readAlike(StatementAnalysis analysis, StatementAnalysis first, List<TxControl.Lexing> lexings) {
+        for (TxControl.Lexing lexing : lexings.subList(1, lexings.size())) {
+            StatementAnalysis other = asRun(analysis, lexing);
+            if (other == first || other.sql().equals(first.sql())) {
+                continue;
+            }
+            if (other.txControl() != first.txControl() || first.txControl() == TxControl.MIXED
+                    || (first.txControl() == TxControl.NONE && first != analysis)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The statements this MySQL or MariaDB session prepared by SQL text, by name ({@link TxControl#trackPrepared}). */
@@ -1171,7 +1207,15 @@ final class ConnectionHandler implements InvocationHandler {
         if (physical == null) {
             return sql;
         }
-        String lexed = TxControl.asLexedBy(sql, config.dialect(store, physical));
+        return asRun(sql, SessionLexing.possible(physical, config.dialect(store, physical), sql).get(0));
+    }
+
+    /** {@code sql} as {@link #asRun(String)} reads it, for a session that reads a backslash as {@code lexing} says. */
+    private String asRun(String sql, TxControl.Lexing lexing) {
+        if (physical == null) {
+            return sql;
+        }
+        String lexed = TxControl.asLexedBy(sql, config.dialect(store, physical), lexing);
         return !TxControl.hasExecutableComment(lexed) ? lexed : TxControl.asRun(lexed, serverVersion(), mariadb);
     }
 
@@ -1405,7 +1449,7 @@ final class ConnectionHandler implements InvocationHandler {
                 // on the caller's own session; they stay for the reconciler, or for the commit that succeeds
                 dispatch(committed ? snapshot : snapshot.withoutExpectations(), committed ? ids : null);
                 if (!committed) {
-                    afterFailedCommit(snapshot);
+                    afterFailedCommit(snapshot, ids);
                 }
             }
         }
@@ -1494,6 +1538,15 @@ final class ConnectionHandler implements InvocationHandler {
     private record Ended(KeyBuffer.Snapshot snapshot, @Nullable List<Long> ids, List<KeyBuffer.Unmirrored> unmirrored) {
     }
 
+    /** Whether the session is closed or cannot say (a commit that failed so left no answer of the server). */
+    private boolean sessionGone() {
+        try {
+            return physical == null || physical.isClosed();
+        } catch (SQLException | RuntimeException unknown) {
+            return true;
+        }
+    }
+
     /**
      * After a commit that threw, whose keys were handed over all the same: the transaction may not have ended
      * (MySQL and MariaDB refuse {@code COMMIT} and auto-commit inside an open XA transaction, which goes on; a pool's
@@ -1501,7 +1554,16 @@ final class ConnectionHandler implements InvocationHandler {
      * writes after their sync read the rows. So the keys are kept too, expecting nothing, and synced again when the
      * session's transaction ends, however it ends (a rollback included: a sync of an unchanged row changes nothing).
      */
-    private void afterFailedCommit(KeyBuffer.Snapshot snapshot) {
+    private void afterFailedCommit(KeyBuffer.Snapshot snapshot, @Nullable List<Long> ids) {
+        // ids: the outbox entries written in the transaction (ALWAYS mode), which a sync of a failed commit leaves
+        // for the reconciler already
+        if (ids == null && !snapshot.isEmpty() && sessionGone()) {
+            // the client stopped waiting (a network timeout, an abort, the network): the server may still be running
+            // the commit, and make its rows visible after every sync above read them. Recorded as outbox entries due
+            // after the outbox grace, which the reconciler syncs once the commit is long done (a refusal the server
+            // answered, such as a serialization failure, leaves the session open and records nothing)
+            dispatcher.recordOutboxLater(store, snapshot.withoutExpectations());
+        }
         buffer.restore(snapshot.withoutExpectations());
         restoreUnmirrored();
         mayHaveCommitted = true;
@@ -1540,8 +1602,14 @@ final class ConnectionHandler implements InvocationHandler {
         // a transaction open after a text whose last control is a plain COMMIT or ROLLBACK: the session chains them
         // (completion_type CHAIN), each one of the text
         boolean plainEndsChain = jdbcAutoCommit && endsWithPlainEnd(analysis) && openAfterEnd(connection, false);
+        // between a SET autocommit = 1 of the text and the next SET autocommit = 0 or BEGIN, each statement commits as
+        // it runs, whatever JDBC's setting says after the text
+        boolean autoCommitByText = false;
         for (StatementAnalysis part : analysis.parts()) {
             TxControl control = part.txControl();
+            autoCommitByText = control == TxControl.AUTOCOMMIT_ON
+                    || (autoCommitByText && control != TxControl.AUTOCOMMIT_OFF && control != TxControl.BEGIN
+                    && control != TxControl.XA_START);
             switch (control) {
                 case NONE -> {
                     tableLocksAfter(part.sql(), failure == null);
@@ -1554,7 +1622,7 @@ final class ConnectionHandler implements InvocationHandler {
                         reached.all().forEach(this::noteWritten);
                     }
                     resyncRoutineTables(routineTables(part), () -> context);
-                    if (jdbcAutoCommit && !sqlTransaction) {
+                    if ((jdbcAutoCommit && !sqlTransaction) || autoCommitByText) {
                         handOver(null);
                     }
                 }
@@ -1618,6 +1686,12 @@ final class ConnectionHandler implements InvocationHandler {
                 case RELEASE_SAVEPOINT -> buffer.release(TxControl.savepointName(part.sql()));
                 default -> { }
             }
+        }
+        if (!jdbcAutoCommit && !sqlTransaction && Boolean.FALSE.equals(ServerTransaction.open(connection))) {
+            // the server holds no transaction after the text, though JDBC's is on: what its statements wrote is as
+            // committed as it will be. PostgreSQL runs the statements after a text's COMMIT or ROLLBACK in a
+            // transaction of their own, committed with the text (pgjdbc opens its transaction once, before it)
+            handOver(null);
         }
         if (failure != null) {
             if (!sqlTransaction && connection.getAutoCommit()) {
@@ -2126,7 +2200,7 @@ final class ConnectionHandler implements InvocationHandler {
                 }
                 dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
                 if (!committed) {
-                    afterFailedCommit(snapshot);
+                    afterFailedCommit(snapshot, ids);
                 }
             }
         } else {
@@ -2193,7 +2267,7 @@ final class ConnectionHandler implements InvocationHandler {
             // completes no outbox entry: they may be locked by a transaction that goes on, see commitThenDispatch)
             dispatch(committed ? snapshot : snapshot.withoutExpectations(), committed ? ids : null);
             if (!committed) {
-                afterFailedCommit(snapshot);
+                afterFailedCommit(snapshot, ids);
             }
         }
     }

@@ -508,7 +508,44 @@ public enum TxControl {
      * it, or when {@code dialect} is unknown.
      */
     public static String asLexedBy(String sql, @Nullable Dialect dialect) {
-        if (dialect == null || !mayLexOtherwise(sql, dialect)) {
+        return asLexedBy(sql, dialect, dialect == null ? Lexing.STANDARD : Lexing.defaults(dialect));
+    }
+
+    /**
+     * How a session's server reads a backslash inside quotes, which its settings decide: MySQL's and MariaDB's {@code
+     * sql_mode} ({@code NO_BACKSLASH_ESCAPES}: no escape anywhere; {@code ANSI_QUOTES}: {@code "…"} is an identifier,
+     * in which a backslash is a character), PostgreSQL's {@code standard_conforming_strings} (off: a backslash escapes
+     * in every {@code '…'}, not only in {@code E'…'}).
+     *
+     * <p>H2 has no backslash escapes, but in its {@code MSSQLServer} mode (a database setting, which {@code SET MODE}
+     * changes at any time) it takes {@code […]} for a quoted identifier, up to the first {@code ]}.
+     *
+     * @param inStrings whether a backslash escapes the next character in {@code '…'}
+     * @param inDoubleQuotes whether it does in {@code "…"} (MySQL and MariaDB only)
+     * @param brackets whether {@code […]} quotes an identifier (H2 only)
+     */
+    public record Lexing(boolean inStrings, boolean inDoubleQuotes, boolean brackets) {
+
+        /** No backslash escapes anything (beyond PostgreSQL's {@code E'…'}): the standard's strings. */
+        public static final Lexing STANDARD = new Lexing(false, false, false);
+
+        /** A backslash escapes in both quotes ({@code inStrings}, {@code inDoubleQuotes}), no brackets. */
+        public Lexing(boolean inStrings, boolean inDoubleQuotes) {
+            this(inStrings, inDoubleQuotes, false);
+        }
+
+        /** The server's reading with its default settings: MySQL and MariaDB escape in both quotes. */
+        public static Lexing defaults(Dialect dialect) {
+            return dialect == Dialect.MYSQL ? new Lexing(true, true) : STANDARD;
+        }
+    }
+
+    /**
+     * {@code sql} as {@link #asLexedBy(String, Dialect)} spells it, for a session whose server reads a backslash in
+     * quotes as {@code lexing} says (its settings: {@link Lexing}).
+     */
+    public static String asLexedBy(String sql, @Nullable Dialect dialect, Lexing lexing) {
+        if (dialect == null || !(mayLexOtherwise(sql, dialect) || (lexing.brackets() && sql.indexOf('[') >= 0))) {
             return sql;
         }
         StringBuilder out = new StringBuilder(sql.length() + 8);
@@ -533,6 +570,14 @@ public enum TxControl {
                 int end = lineEnd(sql, i);
                 out.append("--").append(sql, i + 2, end);
                 i = end;
+            } else if (c == '[' && lexing.brackets() && dialect == Dialect.H2) {
+                int end = sql.indexOf(']', i + 1);
+                if (end < 0) {
+                    return sql;
+                }
+                // H2's MSSQLServer mode: an identifier up to the first ], spelt as the standard's quoted one
+                out.append('"').append(sql.substring(i + 1, end).replace("\"", "\"\"")).append('"');
+                i = end + 1;
             } else if (c == '#') {
                 out.append('~'); // PostgreSQL's operator (H2 refuses the character)
                 i++;
@@ -546,8 +591,9 @@ public enum TxControl {
                     i = end;
                 }
             } else if (c == '\'' || c == '"' || c == '`') {
-                boolean escapes = dialect == Dialect.MYSQL ? c != '`'
-                        : dialect == Dialect.POSTGRESQL && c == '\'' && escapeStringAt(sql, i);
+                boolean escapes = dialect == Dialect.MYSQL
+                        ? (c == '\'' ? lexing.inStrings() : c == '"' && lexing.inDoubleQuotes())
+                        : dialect == Dialect.POSTGRESQL && c == '\'' && (lexing.inStrings() || escapeStringAt(sql, i));
                 out.append(c);
                 int j = i + 1;
                 boolean closed = false;
