@@ -216,6 +216,13 @@ final class Holdable {
         if (special) {
             return null;
         }
+        if (type == Types.REAL && number != 0 && ((float) number == 0 || Float.isInfinite((float) number))) {
+            // a double beyond a REAL's range: PostgreSQL refused it ("underflow", "overflow") naming no row, H2 and
+            // MariaDB stored 0 (or infinity) for it, which verification, comparing at the column's precision, took
+            // for the same number; the nearest float of a precision is a rounding, a lost magnitude is not
+            return "holds single-precision floating-point numbers, and this number is "
+                    + ((float) number == 0 ? "too small for them (it would be stored as 0)" : "beyond their range");
+        }
         if (number == 0 && Double.doubleToRawLongBits(number) != 0 && target == CopyDialect.H2
                 && floatingColumn(type)) {
             // H2 stores every zero of a float as 0, and verification tells -0 and 0 apart: reported on every run

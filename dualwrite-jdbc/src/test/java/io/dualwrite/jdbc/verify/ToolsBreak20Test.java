@@ -1,0 +1,229 @@
+package io.dualwrite.jdbc.verify;
+
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.backfill;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.column;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.refused;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.refusedByName;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.repair;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.rows;
+import static io.dualwrite.jdbc.verify.ToolsBreakSupport.verify;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import io.dualwrite.mapping.TableMapping;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Twentieth break review of the migration tools: values whose copy verification reported on every run (so repair
+ * never converged), and values a new column stored as another one without a word. Each test ends with the stores
+ * compared row by row by its own JDBC code.
+ */
+class ToolsBreak20Test {
+
+    private static final TableMapping T = TableMapping.identity("t");
+
+    /** An old text column and a new binary one. */
+    private record Pair(Kind old, String oldType, Kind fresh, String newType) {
+    }
+
+    // Input: a text column into a binary column other than PostgreSQL's bytea (the twin of round 18's bytea fault):
+    //   PostgreSQL text, MariaDB TEXT and H2 VARCHAR into MariaDB BLOB and VARBINARY(20), H2 BINARY VARYING(20) and
+    //   BLOB; texts 'abc', 'x|y', 'é', '~', '' and NULL. The copier bound the text and the products stored its UTF-8
+    //   bytes; verification compared the text with the bytes' hex and reported every non-empty row DIFFERENT, on every
+    //   run, and repair (copying the same way) never converged. Now the copier writes a text into such a column as
+    //   its UTF-8 bytes and verification expects them: clean after the backfill, a changed byte reported and repaired.
+    @Test
+    void aTextIntoABinaryColumnIsWrittenAndComparedAsItsUtf8Bytes() throws Exception {
+        for (Pair pair : List.of(
+                new Pair(Kind.POSTGRES, "text", Kind.MARIADB, "BLOB"),
+                new Pair(Kind.H2, "VARCHAR(20)", Kind.MARIADB, "VARBINARY(20)"),
+                new Pair(Kind.MARIADB, "TEXT CHARACTER SET utf8mb4", Kind.MARIADB, "BLOB"),
+                new Pair(Kind.MARIADB, "VARCHAR(20) CHARACTER SET utf8mb4", Kind.H2, "VARBINARY(20)"),
+                new Pair(Kind.POSTGRES, "text", Kind.H2, "BLOB"),
+                new Pair(Kind.H2, "VARCHAR(20)", Kind.H2, "BINARY VARYING(20)"))) {
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(pair.old());
+                 TestDatabase fresh = TestDatabases.create(pair.fresh())) {
+                old.execute("CREATE TABLE t (id INT PRIMARY KEY, v " + pair.oldType() + ")",
+                        "INSERT INTO t VALUES (1, 'abc'), (2, 'x|y'), (3, '\u00e9'), (4, '~'), (5, ''), (6, NULL)");
+                fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v " + pair.newType() + ")");
+
+                backfill(old, fresh, T);
+                ToolsBreakSupport.assertClean(verify(old, fresh, T));
+                assertThat(newBytes(fresh)).as(pair.toString()).isEqualTo(oldUtf8(old));
+
+                fresh.execute("UPDATE t SET v = X'787c7a' WHERE id = 2");
+                TableReport report = verify(old, fresh, T);
+                assertThat(report.differences()).as(pair + "\n" + report.toText())
+                        .extracting(RowDifference::kind, RowDifference::key, RowDifference::columns)
+                        .containsExactly(tuple(RowDifference.Kind.DIFFERENT, "2", List.of("v")));
+                repair(old, fresh, T);
+                assertThat(newBytes(fresh)).as(pair.toString()).isEqualTo(oldUtf8(old));
+            }
+        }
+    }
+
+    // Input: texts a binary column cannot hold as their UTF-8 bytes: 'abcde' and 'ééé' (6 bytes) into a MariaDB
+    //   VARBINARY(4) and an H2 BINARY VARYING(4) (the target refused them; named only after a second pass), and 'ab'
+    //   into a MariaDB BINARY(3), which the server padded to 'ab' and a zero byte without a word: another value. Now
+    //   each is refused by name before the write, as bytes are (round 13), and every other row is copied.
+    @Test
+    void aTextLongerThanABinaryColumnOrShorterThanAFixedOneIsRefusedByName() throws Exception {
+        for (Kind old : List.of(Kind.POSTGRES, Kind.H2)) {
+            String text = old == Kind.POSTGRES ? "text" : "VARCHAR(10)";
+            refusedByName(column(old, text), "(1, 'abcd'), (2, 'abcde'), (3, '\u00e9\u00e9'), (4, '\u00e9\u00e9\u00e9')",
+                    column(Kind.MARIADB, "VARBINARY(4)"), refused("2", "abcde", "4", "\u00e9\u00e9\u00e9"),
+                    "SELECT id, HEX(v) FROM t ORDER BY id", List.of("1 61626364", "3 C3A9C3A9"));
+            refusedByName(column(old, text), "(1, 'abcd'), (2, 'abcde'), (3, '\u00e9\u00e9'), (4, '\u00e9\u00e9\u00e9')",
+                    column(Kind.H2, "BINARY VARYING(4)"), refused("2", "abcde", "4", "\u00e9\u00e9\u00e9"),
+                    "SELECT id, RAWTOHEX(v) FROM t ORDER BY id", List.of("1 61626364", "3 c3a9c3a9"));
+            refusedByName(column(old, text), "(1, 'abc'), (2, 'ab'), (3, '\u00e9a')",
+                    column(Kind.MARIADB, "BINARY(3)"), refused("2", "ab"),
+                    "SELECT id, HEX(v) FROM t ORDER BY id", List.of("1 616263", "3 C3A961"));
+        }
+    }
+
+    // Input: PostgreSQL -> PostgreSQL, a text[] and a varchar[] into char(4)[] (and a char(4)[] into text[]),
+    //   elements {ab,"c d",x}, {"ab "}, {} and NULL, compared in Java (the types differ). A char(4)[] holds {ab} as
+    //   {"ab  "}: the same elements by the rule every CHAR is compared by (round 13 did it for two char(n)[] arrays,
+    //   compared in SQL), but verification compared the elements with their padding and reported every row with a
+    //   text element, on every run. Now the elements of an array compared with a char(n)[] are compared without
+    //   their trailing spaces; an element changed in the new store is still reported, and repaired.
+    @Test
+    void textArraysAgainstCharArraysCompareTheirElementsAsCharsAre() throws Exception {
+        for (String[] types : List.of(new String[] {"text[]", "char(4)[]"}, new String[] {"varchar(4)[]", "char(4)[]"},
+                new String[] {"char(4)[]", "text[]"})) {
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
+                 TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+                old.execute("CREATE TABLE t (id INT PRIMARY KEY, a " + types[0] + ")",
+                        "INSERT INTO t VALUES (1, '{ab,\"c d\",x}'), (2, '{\"ab \"}'), (3, '{}'), (4, NULL), (5, '{\"\",NULL}')");
+                fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, a " + types[1] + ")");
+
+                backfill(old, fresh, T);
+                ToolsBreakSupport.assertClean(verify(old, fresh, T));
+
+                fresh.execute("UPDATE t SET a = '{ab,\"c e\",x}' WHERE id = 1");
+                TableReport report = verify(old, fresh, T);
+                assertThat(report.differences()).as(String.join(" -> ", types) + "\n" + report.toText())
+                        .extracting(RowDifference::kind, RowDifference::key)
+                        .containsExactly(tuple(RowDifference.Kind.DIFFERENT, "1"));
+                repair(old, fresh, T);
+                // the test's own reading: each element without trailing spaces, as CHARs compare, in order
+                String sql = "SELECT id, a IS NULL, cardinality(a), (SELECT CAST(array_agg(rtrim(CAST(e AS text))"
+                        + " ORDER BY n) AS text) FROM unnest(a) WITH ORDINALITY AS u(e, n)) FROM t ORDER BY id";
+                assertThat(rows(fresh, sql)).as(String.join(" -> ", types)).isEqualTo(rows(old, sql));
+            }
+        }
+    }
+
+    // Input: doubles beyond the range of a single-precision column: 1e-50 and -1e-50 (below its smallest
+    //   subnormal) and 1e300, from a PostgreSQL double precision into an H2 REAL, a MariaDB FLOAT and a PostgreSQL
+    //   real. H2 stored 0 (and infinity) without a word and verification, comparing at the column's precision, took
+    //   0 for 1e-50: clean, with every such value lost; PostgreSQL refused the batch ("underflow"), named only on a
+    //   second pass. Now each is refused by name before the write; 1e-40 (a float subnormal) and 0.1 are copied as
+    //   the nearest float, as a floating-point column declares it may.
+    @Test
+    void aDoubleBeyondTheRangeOfASinglePrecisionColumnIsRefusedByName() throws Exception {
+        for (ToolsBreakSupport.Column target : List.of(column(Kind.H2, "REAL"), column(Kind.MARIADB, "FLOAT"),
+                column(Kind.POSTGRES, "real"))) {
+            refusedByName(column(Kind.POSTGRES, "double precision"),
+                    "(1, 1e-50), (2, -1e-50), (3, 1e300), (4, 1e-40), (5, 0.1), (6, 0)",
+                    target, refused("1", "1.0E-50", "2", "-1.0E-50", "3", "1.0E300"),
+                    "SELECT id FROM t ORDER BY id", List.of("4", "5", "6"));
+        }
+    }
+
+    // Input: the checkpoint of a backfill planned to its end and not yet copied (every chunk PENDING, the new table
+    //   empty), edited by hand before the run resumes it: chunk #3 deleted (the run copied every other chunk and
+    //   called itself complete, rows 5 and 6 never copied, silently); chunk #2 marked 'SKIPPED' or 'done' (never
+    //   claimed nor counted done: the run waited for it forever); chunk #3's lower key moved past keys of its own
+    //   (those keys never copied); the head's chunk count or planned key changed. Now each is refused before any row
+    //   is copied, naming the job, what is wrong and the way on; after resetCheckpoints the run copies every row.
+    @Test
+    void aCheckpointEditedByHandIsRefusedBeforeAnyRowIsCopied() throws Exception {
+        Map<String, String> edits = new LinkedHashMap<>();
+        edits.put("DELETE FROM dualwrite_backfill_checkpoint WHERE chunk_no = 3", "chunk #3 is missing");
+        edits.put("UPDATE dualwrite_backfill_checkpoint SET status = 'SKIPPED' WHERE chunk_no = 2",
+                "chunk #2 has status 'SKIPPED'");
+        edits.put("UPDATE dualwrite_backfill_checkpoint SET status = 'done' WHERE chunk_no = 2",
+                "chunk #2 has status 'done'");
+        edits.put("UPDATE dualwrite_backfill_checkpoint SET lower_key = '5' WHERE chunk_no = 3",
+                "chunk #3 starts after key '5', where the chunk before it ends at key '4'");
+        edits.put("UPDATE dualwrite_backfill_checkpoint SET row_count = 4 WHERE chunk_no = 0",
+                "its head row says 4 chunks were planned, and it has 5");
+        edits.put("UPDATE dualwrite_backfill_checkpoint SET upper_key = '8' WHERE chunk_no = 0",
+                "its head row says keys were planned up to key '8', where the last chunk ends at key '10'");
+        for (Kind kind : List.of(Kind.POSTGRES, Kind.MARIADB)) {
+            for (Map.Entry<String, String> edit : edits.entrySet()) {
+                try (TestDatabase old = TestDatabases.createWithDualWriteSchema(kind);
+                     TestDatabase fresh = TestDatabases.create(kind)) {
+                    old.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))");
+                    for (int id = 1; id <= 10; id++) {
+                        old.execute("INSERT INTO t VALUES (" + id + ", 'v" + id + "')");
+                    }
+                    fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))");
+                    // a checkpoint planned to its end, nothing copied: five chunks of two keys, all PENDING
+                    ToolsBreakSupport.inPairs(old, fresh, T).run();
+                    old.execute("UPDATE dualwrite_backfill_checkpoint SET status = 'PENDING', rows_copied = 0"
+                            + " WHERE chunk_no > 0");
+                    fresh.execute("DELETE FROM t");
+                    old.execute(edit.getKey());
+
+                    String what = kind + ": " + edit.getKey();
+                    assertThatThrownBy(() -> assertTimeoutPreemptively(Duration.ofSeconds(60),
+                            () -> ToolsBreakSupport.inPairs(old, fresh, T).run()))
+                            .as(what).isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("no row was copied")
+                            .hasMessageContaining(edit.getValue())
+                            .hasMessageContaining("BackfillJob.resetCheckpoints");
+                    assertThat(rows(fresh, "SELECT id, v FROM t ORDER BY id")).as(what).isEmpty();
+
+                    ToolsBreakSupport.inPairs(old, fresh, T).resetCheckpoints();
+                    assertThat(ToolsBreakSupport.inPairs(old, fresh, T).run().complete()).as(what).isTrue();
+                    assertThat(rows(fresh, "SELECT id, v FROM t ORDER BY id")).as(what)
+                            .hasSize(10).isEqualTo(rows(old, "SELECT id, v FROM t ORDER BY id"));
+                }
+            }
+        }
+    }
+
+    /** Each row's id and the hex of its bytes (NULL as "null"), read from the new store by plain JDBC. */
+    private static List<String> newBytes(TestDatabase db) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = db.dataSource().getConnection();
+             ResultSet result = connection.createStatement().executeQuery("SELECT id, v FROM t ORDER BY id")) {
+            while (result.next()) {
+                byte[] bytes = result.getBytes(2);
+                rows.add(result.getInt(1) + " " + (bytes == null ? "null" : HexFormat.of().formatHex(bytes)));
+            }
+        }
+        return rows;
+    }
+
+    /** Each row's id and the hex of its text's UTF-8 bytes, read from the old store by plain JDBC. */
+    private static List<String> oldUtf8(TestDatabase db) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = db.dataSource().getConnection();
+             ResultSet result = connection.createStatement().executeQuery("SELECT id, v FROM t ORDER BY id")) {
+            while (result.next()) {
+                String text = result.getString(2);
+                rows.add(result.getInt(1) + " " + (text == null ? "null"
+                        : HexFormat.of().formatHex(text.getBytes(StandardCharsets.UTF_8))));
+            }
+        }
+        return rows;
+    }
+}
