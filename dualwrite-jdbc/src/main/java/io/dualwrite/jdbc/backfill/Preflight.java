@@ -159,6 +159,14 @@ final class Preflight {
                             + " would count as copied under this one; forget the checkpoint"
                             + " (BackfillJob.resetCheckpoints) or give this job another name (BackfillJob.Builder.name)");
                 }
+                String damage = checkpoints.damage(table.jobId());
+                if (damage != null) {
+                    problems.add("old table '" + table.mapping().oldTable() + "': the checkpoint of job '"
+                            + table.jobId() + "' in " + Checkpoints.TABLE + " is not as a backfill leaves it: " + damage
+                            + "; resumed, keys would be left out or copied under the wrong chunk, so forget it"
+                            + " (BackfillJob.resetCheckpoints) and run again, or give this job another name"
+                            + " (BackfillJob.Builder.name)");
+                }
             }
         }
         if (!problems.isEmpty()) {
