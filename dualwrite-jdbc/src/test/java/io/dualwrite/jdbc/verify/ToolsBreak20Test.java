@@ -200,6 +200,53 @@ class ToolsBreak20Test {
         }
     }
 
+    // Input: a backfill planned to its end and not yet copied (every chunk PENDING), then the old key column's type
+    //   changed before the run resumes it: PostgreSQL int -> varchar(10), MariaDB INT -> VARCHAR(10), PostgreSQL
+    //   varchar(10) -> int (keys 1..12, chunks of two). The chunks' key texts were planned in the order of the
+    //   other type: resumed, chunk ('8', '10'] held no text key ('9' sorts after '8' and after '10'), and the run
+    //   called itself complete with row 9 never copied, silently. The checkpoint now keeps the old key's columns
+    //   and types, and a run under others is refused before any row, naming both; reset, it copies every row.
+    @Test
+    void aCheckpointPlannedUnderAnotherKeyTypeIsRefusedBeforeAnyRowIsCopied() throws Exception {
+        record Change(Kind kind, String before, String alter, String was, String now) {
+        }
+        for (Change change : List.of(
+                new Change(Kind.POSTGRES, "int", "ALTER TABLE t ALTER COLUMN id TYPE varchar(10)", "[id int4]",
+                        "[id varchar]"),
+                new Change(Kind.MARIADB, "INT", "ALTER TABLE t MODIFY id VARCHAR(10) NOT NULL", "[id integer]",
+                        "[id varchar]"),
+                new Change(Kind.POSTGRES, "varchar(10)", "ALTER TABLE t ALTER COLUMN id TYPE int USING CAST(id AS int)",
+                        "[id varchar]", "[id int4]"))) {
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(change.kind());
+                 TestDatabase fresh = TestDatabases.create(change.kind())) {
+                old.execute("CREATE TABLE t (id " + change.before() + " PRIMARY KEY, v VARCHAR(10))");
+                for (int id = 1; id <= 12; id++) {
+                    old.execute("INSERT INTO t VALUES (" + (change.before().startsWith("varchar") ? "'" + id + "'"
+                            : String.valueOf(id)) + ", 'v" + id + "')");
+                }
+                fresh.execute("CREATE TABLE t (id VARCHAR(10) PRIMARY KEY, v VARCHAR(10))");
+                ToolsBreakSupport.inPairs(old, fresh, T).run();
+                old.execute("UPDATE dualwrite_backfill_checkpoint SET status = 'PENDING', rows_copied = 0"
+                        + " WHERE chunk_no > 0");
+                fresh.execute("DELETE FROM t");
+                old.execute(change.alter());
+
+                assertThatThrownBy(() -> ToolsBreakSupport.inPairs(old, fresh, T).run()).as(change.toString())
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("no row was copied")
+                        .hasMessageContaining("planned when the table's key was " + change.was() + ", and it is now "
+                                + change.now())
+                        .hasMessageContaining("BackfillJob.resetCheckpoints");
+                String sql = "SELECT CAST(id AS CHAR(10)), v FROM t ORDER BY v";
+                assertThat(rows(fresh, sql)).as(change.toString()).isEmpty();
+
+                ToolsBreakSupport.inPairs(old, fresh, T).resetCheckpoints();
+                assertThat(ToolsBreakSupport.inPairs(old, fresh, T).run().complete()).as(change.toString()).isTrue();
+                assertThat(rows(fresh, sql)).as(change.toString()).hasSize(12).isEqualTo(rows(old, sql));
+            }
+        }
+    }
+
     /** Each row's id and the hex of its bytes (NULL as "null"), read from the new store by plain JDBC. */
     private static List<String> newBytes(TestDatabase db) throws Exception {
         List<String> rows = new ArrayList<>();
