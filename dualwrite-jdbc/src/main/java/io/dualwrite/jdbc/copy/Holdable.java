@@ -409,8 +409,8 @@ final class Holdable {
     }
 
     /**
-     * Bytes: at most the column's length, and into a fixed-length {@code BINARY(n)} of MySQL/MariaDB exactly that
-     * many (the server pads a shorter value with zero bytes, which makes it another value).
+     * Bytes: at most the column's length, and into a fixed-length {@code BINARY(n)} of MySQL/MariaDB or H2 exactly
+     * that many (the server pads a shorter value with zero bytes, which makes it another value).
      */
     private static @Nullable String binary(byte[] bytes, TableColumns.Column column, CopyDialect target) {
         int type = column.sqlType();
@@ -426,7 +426,10 @@ final class Holdable {
             return "holds at most " + length + " bytes, and this value has " + bytes.length;
         }
         MySqlColumn catalog = column.declared();
-        if (target == CopyDialect.MYSQL && catalog != null && catalog.type().startsWith("binary(") && bytes.length < length) {
+        // H2's BINARY(n) pads likewise (its BINARY VARYING does not)
+        boolean fixed = target == CopyDialect.MYSQL ? catalog != null && catalog.type().startsWith("binary(")
+                : target == CopyDialect.H2 && column.typeNamed("binary");
+        if (fixed && bytes.length < length) {
             return "holds values of exactly " + length + " bytes (a shorter one is padded with zero bytes, another"
                     + " value), and this value has " + bytes.length;
         }
