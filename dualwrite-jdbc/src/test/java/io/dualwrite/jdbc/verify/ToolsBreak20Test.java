@@ -163,6 +163,51 @@ class ToolsBreak20Test {
         }
     }
 
+    // Input: date-times in a daylight-saving gap and overlap of the JVM's zone (Europe/Berlin: 2024-03-31 02:30,
+    //   2024-10-27 02:30), with dates, from H2 into PostgreSQL and MariaDB and from PostgreSQL and MariaDB into H2.
+    //   The copies were right (the stores' own texts agree), but H2 rendered a TIMESTAMP in SQL through its session's
+    //   zone, the JVM's, which moved the gap's 02:30 to 03:30: that row was reported DIFFERENT on every run, and
+    //   repair, copying the same value again, never converged. Now H2 renders date-times and dates in UTC; clean, and
+    //   a second planted off is reported and repaired.
+    @Test
+    void dateTimesInTheJvmZonesDaylightSavingGapVerifyCleanOnH2() throws Exception {
+        java.util.TimeZone saved = java.util.TimeZone.getDefault();
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Europe/Berlin"));
+        try {
+            for (Kind[] kinds : List.of(new Kind[] {Kind.H2, Kind.POSTGRES}, new Kind[] {Kind.H2, Kind.MARIADB},
+                    new Kind[] {Kind.POSTGRES, Kind.H2}, new Kind[] {Kind.MARIADB, Kind.H2})) {
+                try (TestDatabase old = TestDatabases.createWithDualWriteSchema(kinds[0]);
+                     TestDatabase fresh = TestDatabases.create(kinds[1])) {
+                    for (TestDatabase db : List.of(old, fresh)) {
+                        db.execute("CREATE TABLE t (id INT PRIMARY KEY, ts " + (db.kind() == Kind.MARIADB ? "DATETIME(6)"
+                                : "TIMESTAMP(6)") + ", d DATE)");
+                    }
+                    old.execute("INSERT INTO t VALUES (1, '2024-03-31 02:30:00', '2024-03-31'),"
+                            + " (2, '2024-10-27 02:30:00.5', '2024-10-27'), (3, '2024-03-31 01:59:59.999999', '1000-01-01')");
+
+                    backfill(old, fresh, T);
+                    String what = kinds[0] + " -> " + kinds[1];
+                    TableReport report = verify(old, fresh, T);
+                    assertThat(report.differences()).as(what + "\n" + report.toText()).isEmpty();
+
+                    fresh.execute("UPDATE t SET ts = '2024-03-31 02:30:01' WHERE id = 1");
+                    report = verify(old, fresh, T);
+                    assertThat(report.differences()).as(what + "\n" + report.toText())
+                            .extracting(RowDifference::kind, RowDifference::key)
+                            .containsExactly(tuple(RowDifference.Kind.DIFFERENT, "1"));
+                    repair(old, fresh, T);
+                    // the test's own reading: each store's own text of its values
+                    String sql = "SELECT id, RTRIM(CAST(ts AS CHAR(30))), CAST(d AS CHAR(10)) FROM t ORDER BY id";
+                    assertThat(rows(fresh, sql).toString().replace(".000000", "").replace(".500000", ".5"))
+                            .as(what).isEqualTo(rows(old, sql).toString().replace(".000000", "").replace(".500000", ".5"))
+                            .contains("1 2024-03-31 02:30:00 2024-03-31");
+                }
+            }
+        } finally {
+            java.util.TimeZone.setDefault(saved);
+        }
+    }
+
     // Input: the checkpoint of a backfill planned to its end and not yet copied (every chunk PENDING, the new table
     //   empty), edited by hand before the run resumes it: chunk #3 deleted (the run copied every other chunk and
     //   called itself complete, rows 5 and 6 never copied, silently); chunk #2 marked 'SKIPPED' or 'done' (never
