@@ -158,7 +158,8 @@ final class TableSide {
         if (info.money()) {
             return info.value(dialect); // as numeric: the driver reads money as a double
         }
-        return info.mysqlFloat(dialect) ? "CAST(" + quoted + " AS DOUBLE)" : quoted;
+        return info.mysqlFloat(dialect) ? "CAST(" + quoted + " AS DOUBLE)"
+                : info.mysqlTemporal(dialect) ? "CAST(" + quoted + " AS CHAR)" : quoted; // (ColumnInfo.mysqlTemporal)
     }
 
     /** The range's row count and checksum. */
