@@ -100,8 +100,8 @@ enum VerifyDialect {
         @Override
         String date(String column) {
             // in UTC, as a date-time (above): a zone whose day may begin in a gap does not move the day either
-            return "LTRIM(FORMATDATETIME(" + column + ", 'yyyy-MM-dd', 'en', 'UTC'), '+') || CASE WHEN EXTRACT(YEAR FROM "
-                    + column + ") < 1 THEN ' BC' ELSE '' END";
+            return "LTRIM(FORMATDATETIME(" + column + ", 'yyyy-MM-dd', 'en', 'UTC'), '+')"
+                    + " || CASE WHEN EXTRACT(YEAR FROM " + column + ") < 1 THEN ' BC' ELSE '' END";
         }
 
         @Override
