@@ -196,6 +196,14 @@ public final class BackfillJob {
      * new table found every chunk done and copied nothing).
      */
     String checkpointSettings(TableMapping mapping) {
+        return checkpointSettings(mapping, null);
+    }
+
+    /**
+     * As {@link #checkpointSettings(TableMapping)}, followed by {@code " key "} and the old key's columns and types
+     * ({@code KeyWalk.keyTypes}) when given: chunks planned under a key of other types cover other keys.
+     */
+    String checkpointSettings(TableMapping mapping, @Nullable String keyTypes) {
         StringBuilder settings = new StringBuilder(mapping.oldTable()).append('>').append(mapping.newTable())
                 .append(' ').append(mapping);
         if (!mapping.addedColumns().isEmpty()) {
@@ -204,11 +212,17 @@ public final class BackfillJob {
                     ? java.util.HexFormat.of().formatHex(bytes) : String.valueOf(value))));
             settings.append(" values ").append(values);
         }
+        if (keyTypes != null) {
+            settings.append(KEY_TYPES).append(keyTypes);
+        }
         String text = settings.toString();
         // the column holds 4,000 characters: a longer text keeps its start and a digest of the whole
         return text.length() <= 1000 ? text : text.substring(0, 950) + " #"
                 + java.util.UUID.nameUUIDFromBytes(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
+
+    /** What comes before the old key's columns and types in a checkpoint's settings. */
+    static final String KEY_TYPES = " key ";
 
     /** The migration (table group) the tables belong to. */
     public String migration() {

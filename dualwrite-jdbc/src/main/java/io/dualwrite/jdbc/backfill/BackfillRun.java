@@ -384,7 +384,7 @@ public final class BackfillRun {
 
         /** Runs the table's workers until the table is done, the run stops, or a worker fails; the failure. */
         @Nullable Throwable run() throws SQLException, InterruptedException {
-            checkpoints.ensureHead(jobId, job.checkpointSettings(table.mapping()));
+            checkpoints.ensureHead(jobId, job.checkpointSettings(table.mapping(), table.walk().keyTypes()));
             Checkpoints.Totals before = checkpoints.totals(jobId);
             if (before.chunksPlanned() > 0) {
                 resumedFrom = new BackfillResult.ResumePoint(before.chunksDone(), before.rowsDone(), before.cursor());

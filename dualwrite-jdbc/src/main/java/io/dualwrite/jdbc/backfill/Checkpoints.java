@@ -175,6 +175,75 @@ final class Checkpoints {
         }
     }
 
+    /**
+     * What is wrong with the rows of {@code jobId}, as a backfill never leaves them, or null when nothing is: a
+     * status other than the four the backfill writes (a chunk marked {@code SKIPPED} or {@code done} by hand was
+     * never claimed nor counted done, and the run waited for it forever), chunks missing from or added to the
+     * numbers the head planned ({@code 1..n}; a deleted chunk's keys were never copied, in a run that called itself
+     * complete), a chunk whose lower key is not the previous one's upper key or whose upper key is missing (the keys
+     * between them were never copied), a head whose planned key is not the last chunk's upper key (planning went
+     * on from there, leaving out or copying again the keys between). One query over the job's rows, at the start of
+     * a run.
+     */
+    @Nullable String damage(String jobId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT chunk_no, status, lower_key, upper_key,"
+                     + " row_count FROM " + TABLE + " WHERE job_id = ? ORDER BY chunk_no")) {
+            select.setString(1, jobId);
+            try (ResultSet rows = select.executeQuery()) {
+                if (!rows.next()) {
+                    return null;
+                }
+                if (rows.getLong(1) != 0) {
+                    return "it has no head row (chunk 0), only chunks from #" + rows.getLong(1);
+                }
+                String headStatus = rows.getString(2);
+                if (!PLANNING.equals(headStatus) && !PLANNED.equals(headStatus)) {
+                    return "its head row (chunk 0) has status '" + headStatus + "', where the backfill writes "
+                            + PLANNING + " or " + PLANNED;
+                }
+                String cursor = rows.getString(4);
+                long planned = rows.getLong(5);
+                long expected = 1;
+                String previousUpper = null;
+                while (rows.next()) {
+                    long number = rows.getLong(1);
+                    String where = "chunk #" + number;
+                    if (number != expected) {
+                        return number < 1 ? where + " is numbered below 1"
+                                : "chunk #" + expected + " is missing (the next is #" + number + ")";
+                    }
+                    String status = rows.getString(2);
+                    if (!PENDING.equals(status) && !DONE.equals(status)) {
+                        return where + " has status '" + status + "', where the backfill writes " + PENDING + " or "
+                                + DONE;
+                    }
+                    String lower = rows.getString(3);
+                    String upper = rows.getString(4);
+                    if (upper == null) {
+                        return where + " has no upper key";
+                    }
+                    if (!java.util.Objects.equals(lower, previousUpper)) {
+                        return where + " starts after " + (lower == null ? "the first key" : "key '" + lower + "'")
+                                + ", where the chunk before it ends at " + (previousUpper == null ? "no key (it is the"
+                                + " first)" : "key '" + previousUpper + "'");
+                    }
+                    previousUpper = upper;
+                    expected++;
+                }
+                if (expected - 1 != planned) {
+                    return "its head row says " + planned + " chunks were planned, and it has " + (expected - 1);
+                }
+                if (!java.util.Objects.equals(cursor, previousUpper)) {
+                    return "its head row says keys were planned up to " + (cursor == null ? "none" : "key '" + cursor
+                            + "'") + ", where the last chunk ends at " + (previousUpper == null ? "no key (there is"
+                            + " none)" : "key '" + previousUpper + "'");
+                }
+                return null;
+            }
+        }
+    }
+
     private static boolean exists(Connection connection, String jobId) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT 1 FROM " + TABLE + " WHERE job_id = ? AND chunk_no = 0")) {

@@ -150,14 +150,34 @@ final class Preflight {
         if (problems.stream().noneMatch(p -> p.startsWith("the checkpoint store is not ready"))) {
             Checkpoints checkpoints = new Checkpoints(job.checkpointDataSource(), job.clock());
             for (Table table : tables) {
-                String settings = job.checkpointSettings(table.mapping());
+                String settings = job.checkpointSettings(table.mapping(), table.walk().keyTypes());
+                String mappingOnly = job.checkpointSettings(table.mapping());
                 java.util.Optional<String> left = checkpoints.settings(table.jobId());
-                if (left.isPresent() && !left.get().equals(settings)) {
+                if (left.isPresent() && left.get().startsWith(mappingOnly + BackfillJob.KEY_TYPES)
+                        && !left.get().equals(settings)) {
+                    problems.add("old table '" + table.mapping().oldTable() + "': the checkpoint of job '"
+                            + table.jobId() + "' was planned when the table's key was "
+                            + left.get().substring(mappingOnly.length() + BackfillJob.KEY_TYPES.length())
+                            + ", and it is now " + table.walk().keyTypes() + ": its chunks' keys are in the order of"
+                            + " the other types (an integer's 9 before 10, a text's '10' before '9'), so resumed, keys"
+                            + " between them would never be copied; forget the checkpoint"
+                            + " (BackfillJob.resetCheckpoints) and run again, or give this job another name"
+                            + " (BackfillJob.Builder.name)");
+                } else if (left.isPresent() && !left.get().equals(settings) && !left.get().equals(mappingOnly)) {
+                    // (a head written before the key's types were kept holds the mapping's settings alone)
                     problems.add("old table '" + table.mapping().oldTable() + "': the checkpoint of job '"
                             + table.jobId() + "' was left by a run whose mapping writes " + left.get() + ", and this"
                             + " job's writes " + settings + ": resumed, the chunks copied under the other mapping"
                             + " would count as copied under this one; forget the checkpoint"
                             + " (BackfillJob.resetCheckpoints) or give this job another name (BackfillJob.Builder.name)");
+                }
+                String damage = checkpoints.damage(table.jobId());
+                if (damage != null) {
+                    problems.add("old table '" + table.mapping().oldTable() + "': the checkpoint of job '"
+                            + table.jobId() + "' in " + Checkpoints.TABLE + " is not as a backfill leaves it: " + damage
+                            + "; resumed, keys would be left out or copied under the wrong chunk, so forget it"
+                            + " (BackfillJob.resetCheckpoints) and run again, or give this job another name"
+                            + " (BackfillJob.Builder.name)");
                 }
             }
         }

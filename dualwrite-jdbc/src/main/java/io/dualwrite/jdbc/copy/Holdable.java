@@ -216,6 +216,13 @@ final class Holdable {
         if (special) {
             return null;
         }
+        if (type == Types.REAL && number != 0 && ((float) number == 0 || Float.isInfinite((float) number))) {
+            // a double beyond a REAL's range: PostgreSQL refused it ("underflow", "overflow") naming no row, H2 and
+            // MariaDB stored 0 (or infinity) for it, which verification, comparing at the column's precision, took
+            // for the same number; the nearest float of a precision is a rounding, a lost magnitude is not
+            return "holds single-precision floating-point numbers, and this number is "
+                    + ((float) number == 0 ? "too small for them (it would be stored as 0)" : "beyond their range");
+        }
         if (number == 0 && Double.doubleToRawLongBits(number) != 0 && target == CopyDialect.H2
                 && floatingColumn(type)) {
             // H2 stores every zero of a float as 0, and verification tells -0 and 0 apart: reported on every run
@@ -402,8 +409,8 @@ final class Holdable {
     }
 
     /**
-     * Bytes: at most the column's length, and into a fixed-length {@code BINARY(n)} of MySQL/MariaDB exactly that
-     * many (the server pads a shorter value with zero bytes, which makes it another value).
+     * Bytes: at most the column's length, and into a fixed-length {@code BINARY(n)} of MySQL/MariaDB or H2 exactly
+     * that many (the server pads a shorter value with zero bytes, which makes it another value).
      */
     private static @Nullable String binary(byte[] bytes, TableColumns.Column column, CopyDialect target) {
         int type = column.sqlType();
@@ -419,7 +426,10 @@ final class Holdable {
             return "holds at most " + length + " bytes, and this value has " + bytes.length;
         }
         MySqlColumn catalog = column.declared();
-        if (target == CopyDialect.MYSQL && catalog != null && catalog.type().startsWith("binary(") && bytes.length < length) {
+        // H2's BINARY(n) pads likewise (its BINARY VARYING does not)
+        boolean fixed = target == CopyDialect.MYSQL ? catalog != null && catalog.type().startsWith("binary(")
+                : target == CopyDialect.H2 && column.typeNamed("binary");
+        if (fixed && bytes.length < length) {
             return "holds values of exactly " + length + " bytes (a shorter one is padded with zero bytes, another"
                     + " value), and this value has " + bytes.length;
         }

@@ -720,7 +720,9 @@ final class JdbcRowCopier implements RowCopier {
                 } else if (loose.contains(p) && value instanceof String string) {
                     try {
                         Object written = Values.writtenValue(string, targetKey.get(p));
-                        held = written instanceof String || written == null ? text : Values.keyText(written);
+                        // a text's UTF-8 bytes are one key per text: no two texts merge into them
+                        held = written instanceof String || written instanceof byte[] || written == null ? text
+                                : Values.keyText(written);
                     } catch (RuntimeException unreadable) {
                         held = text; // the value's own refusal comes with the upsert
                     }

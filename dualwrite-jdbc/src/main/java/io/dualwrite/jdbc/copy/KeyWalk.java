@@ -187,6 +187,16 @@ public final class KeyWalk {
                 || c.sqlType() == java.sql.Types.DOUBLE);
     }
 
+    /**
+     * The key columns and their types ({@code [id int4]}), for a checkpoint: the walk's order and the key texts it
+     * records are those of these types, so chunks planned under others ({@code INT} against {@code VARCHAR}: 10
+     * before 9) cover other keys.
+     */
+    public String keyTypes() {
+        return keyColumns.stream().map(c -> c.name() + " " + c.lowerTypeName())
+                .collect(Collectors.joining(", ", "[", "]"));
+    }
+
     /** The key columns, as the database spells them. */
     public List<String> keyColumnNames() {
         return keyColumns.stream().map(TableColumns.Column::name).toList();

@@ -792,6 +792,9 @@ final class Values {
             return value;
         }
         int type = column.sqlType();
+        if (textAsBytes(column)) {
+            return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
         boolean year = column.typeNamed("year");
         boolean whole = year || column.integer() && !column.bool() && !column.bitNumber();
         if (whole || (type == Types.DECIMAL || type == Types.NUMERIC) && !column.typeNamed("decfloat")
@@ -823,6 +826,17 @@ final class Values {
             return midnight.toLocalDate(); // another time of day is refused by Holdable, naming it
         }
         return parsed == null ? value : parsed;
+    }
+
+    /**
+     * Whether a text for {@code column} is written as its UTF-8 bytes: a binary column other than PostgreSQL's
+     * {@code bytea} (which reads a text as its own input, {@code \\x} hex and escapes) and a UUID. Bound as a text,
+     * MySQL/MariaDB and H2 stored the bytes of the connection's encoding, which verification compared as the text
+     * against the bytes' hex, and the length check of a {@code VARBINARY(n)} or a fixed {@code BINARY(n)} (which
+     * the server pads with zero bytes) never ran.
+     */
+    static boolean textAsBytes(TableColumns.Column column) {
+        return isBinary(column.sqlType()) && !column.typeNamed("bytea") && !column.typeNamed("uuid");
     }
 
     /** A whole number as every product reads it from a text: digits alone. */

@@ -118,7 +118,21 @@ record ColumnInfo(String name, int sqlType, String typeName, int precision, int 
         if (money()) {
             return quoted + "::numeric AS " + quoted;
         }
-        return numbered(dialect) ? "(" + quoted + " + 0) AS " + quoted : quoted;
+        return numbered(dialect) ? "(" + quoted + " + 0) AS " + quoted
+                : mysqlTemporal(dialect) ? "CAST(" + quoted + " AS CHAR) AS " + quoted : quoted;
+    }
+
+    /**
+     * Whether this is a MySQL/MariaDB date or date-time ({@code YEAR} aside, which is {@link #numbered}; a time of
+     * day has no date, so no gap, and its keys' text is the driver's, which the bounds already agree with),
+     * selected as the server's text ({@code CAST(… AS CHAR)}) to be read in Java: read as the column itself, the
+     * driver's text of a date-time in the JVM zone's daylight-saving gap was another hour ({@code 02:30} as
+     * {@code 03:30} in Europe/Berlin), so such a key was bound and re-read as another key, and a difference in its
+     * row was never reported.
+     */
+    boolean mysqlTemporal(VerifyDialect dialect) {
+        return dialect == VerifyDialect.MYSQL && !numbered(dialect)
+                && (sqlType == Types.TIMESTAMP || sqlType == Types.DATE);
     }
 
     /**

@@ -52,6 +52,15 @@ final class JavaValues {
      */
     static @Nullable Object read(ResultSet rows, int index, ColumnInfo column, VerifyDialect dialect)
             throws SQLException {
+        return read(rows, index, column, dialect, false);
+    }
+
+    /**
+     * As {@link #read(ResultSet, int, ColumnInfo, VerifyDialect)}; with {@code paddedElements} an array's text
+     * elements without their trailing spaces, for an array compared with one whose elements are {@code CHAR}s.
+     */
+    static @Nullable Object read(ResultSet rows, int index, ColumnInfo column, VerifyDialect dialect,
+                                 boolean paddedElements) throws SQLException {
         ColumnInfo.Kind kind = column.kind(dialect);
         Object value;
         if (column.type().equals("bit") && column.sqlType() == Types.BIT && column.precision() > 1) {
@@ -113,7 +122,7 @@ final class JavaValues {
             return xml.getString();
         }
         if (value instanceof java.sql.Array array) {
-            return arrayText((Object[]) array.getArray());
+            return arrayText((Object[]) array.getArray(), paddedElements);
         }
         if (value instanceof BigInteger big) {
             return new BigDecimal(big);
@@ -136,6 +145,15 @@ final class JavaValues {
      * {@code Arrays.deepToString} printed {@code {"a, b"}} as {@code {a,b}} and {@code {"null"}} as {@code {NULL}}.
      */
     static String arrayText(Object[] elements) {
+        return arrayText(elements, false);
+    }
+
+    /**
+     * As {@link #arrayText(Object[])}; with {@code padded} each text element without its trailing spaces, as a
+     * {@code CHAR} is compared: a PostgreSQL {@code char(4)[]} holds the {@code {ab}} of a {@code text[]} as
+     * {@code {"ab  "}}.
+     */
+    static String arrayText(Object[] elements, boolean padded) {
         StringBuilder text = new StringBuilder("[");
         for (int i = 0; i < elements.length; i++) {
             if (i > 0) {
@@ -145,9 +163,10 @@ final class JavaValues {
             if (element == null) {
                 text.append(VerifyDialect.NULL_TEXT);
             } else if (element instanceof Object[] nested) {
-                text.append(arrayText(nested));
+                text.append(arrayText(nested, padded));
             } else if (element instanceof String string) {
-                text.append('"').append(string.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+                String held = padded ? withoutTrailingSpaces(string) : string;
+                text.append('"').append(held.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
             } else if (element instanceof byte[] bytes) {
                 text.append(HexFormat.of().formatHex(bytes));
             } else if (element instanceof BigDecimal decimal) {
@@ -159,6 +178,15 @@ final class JavaValues {
             }
         }
         return text.append(']').toString();
+    }
+
+    /** A text without its trailing spaces (only spaces, as {@code CHAR} pads). */
+    private static String withoutTrailingSpaces(String text) {
+        int end = text.length();
+        while (end > 0 && text.charAt(end - 1) == ' ') {
+            end--;
+        }
+        return text.substring(0, end);
     }
 
     /** A decimal; an H2 {@code DECFLOAT}'s {@code NaN} or {@code Infinity}, which no BigDecimal holds, as its text. */

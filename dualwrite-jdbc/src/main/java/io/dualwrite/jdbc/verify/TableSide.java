@@ -158,7 +158,8 @@ final class TableSide {
         if (info.money()) {
             return info.value(dialect); // as numeric: the driver reads money as a double
         }
-        return info.mysqlFloat(dialect) ? "CAST(" + quoted + " AS DOUBLE)" : quoted;
+        return info.mysqlFloat(dialect) ? "CAST(" + quoted + " AS DOUBLE)"
+                : info.mysqlTemporal(dialect) ? "CAST(" + quoted + " AS CHAR)" : quoted; // (ColumnInfo.mysqlTemporal)
     }
 
     /** The range's row count and checksum. */
@@ -447,7 +448,7 @@ final class TableSide {
     private String javaText(TablePlan.Pair pair, ResultSet result, int index) throws SQLException {
         Object value = old && pair.added() ? null
                 : old && pgArrayIntoText(pair) ? result.getString(index)
-                : JavaValues.read(result, index, pair.info(old), dialect);
+                : JavaValues.read(result, index, pair.info(old), dialect, charElements(pair));
         if (old && pair.added()) {
             // the value the mapping gives every copied row, as the new column holds it
             value = JavaValues.asValueOf(addedValue(pair.newName()), pair.kind());
@@ -460,6 +461,10 @@ final class TableSide {
             // a text into a PostgreSQL bytea: the bytes PostgreSQL reads it as, the copier binding it as a literal
             // of unknown type; compared as the text, every such row differed from the bytes it was copied as
             value = JavaValues.byteaInput(text);
+        } else if (old && value instanceof String text && bytesOfText(pair.info(false))) {
+            // a text into another binary column: its UTF-8 bytes, as the copier writes it (copy.Values.writtenValue);
+            // compared as the text, every such row differed from the bytes it was copied as
+            value = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         } else if (old && dialect == VerifyDialect.POSTGRESQL && LocalTime.MAX.equals(value)
                 && pair.kind() == ColumnInfo.Kind.STRING) {
             // PostgreSQL's 24:00:00, which its driver reads as the last nanosecond of the day (PostgreSQL
@@ -489,6 +494,23 @@ final class TableSide {
             value = JavaValues.asFloating(value, other.singlePrecision());
         }
         return JavaValues.canonical(value, pair.padded());
+    }
+
+    /**
+     * Whether either side of the pair is a PostgreSQL array of {@code CHAR}s ({@code char(n)[]}), whose elements are
+     * compared without their trailing spaces on both sides: a {@code text[]} of {@code {ab}} copied into a
+     * {@code char(4)[]} is held as {@code {"ab  "}}, the same elements by the rule every {@code CHAR} is compared by.
+     */
+    private static boolean charElements(TablePlan.Pair pair) {
+        return pair.info(true).type().equals("_bpchar") || pair.info(false).type().equals("_bpchar");
+    }
+
+    /** Whether the copier writes a text into this new column as the text's UTF-8 bytes: binary, not bytea or a UUID. */
+    private static boolean bytesOfText(ColumnInfo column) {
+        int type = column.sqlType();
+        return (type == java.sql.Types.BINARY || type == java.sql.Types.VARBINARY
+                || type == java.sql.Types.LONGVARBINARY || type == java.sql.Types.BLOB)
+                && !column.typeName().equalsIgnoreCase("bytea") && !column.type().equals("uuid");
     }
 
     /**

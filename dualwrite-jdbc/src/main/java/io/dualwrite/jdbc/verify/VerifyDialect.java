@@ -62,11 +62,17 @@ enum VerifyDialect {
             return timestamp(column, false);
         }
 
-        /** Nine digits of the second where this column keeps more than six, else six. */
+        /**
+         * Nine digits of the second where this column keeps more than six, else six. Formatted in UTC: without a
+         * zone, {@code FORMATDATETIME} passes a date-time through the session's zone (the JVM's by default), which
+         * moves one in a daylight-saving gap ({@code 2024-03-31 02:30} in Europe/Berlin read {@code 03:30}), so
+         * such a row differed from its copy on every run.
+         */
         @Override
         String timestamp(String column, boolean nanos) {
             return "LTRIM(RTRIM(RTRIM(FORMATDATETIME(" + column + ", 'yyyy-MM-dd HH:mm:ss." + (nanos ? "SSSSSSSSS" : "SSSSSS")
-                    + "'), '0'), '.'), '+') || CASE WHEN EXTRACT(YEAR FROM " + column + ") < 1 THEN ' BC' ELSE '' END";
+                    + "', 'en', 'UTC'), '0'), '.'), '+') || CASE WHEN EXTRACT(YEAR FROM " + column
+                    + ") < 1 THEN ' BC' ELSE '' END";
         }
 
         /** Nine digits where this column keeps more than six, else six (no digit beyond them to round). */
@@ -93,8 +99,9 @@ enum VerifyDialect {
 
         @Override
         String date(String column) {
-            return "LTRIM(FORMATDATETIME(" + column + ", 'yyyy-MM-dd'), '+') || CASE WHEN EXTRACT(YEAR FROM " + column
-                    + ") < 1 THEN ' BC' ELSE '' END";
+            // in UTC, as a date-time (above): a zone whose day may begin in a gap does not move the day either
+            return "LTRIM(FORMATDATETIME(" + column + ", 'yyyy-MM-dd', 'en', 'UTC'), '+')"
+                    + " || CASE WHEN EXTRACT(YEAR FROM " + column + ") < 1 THEN ' BC' ELSE '' END";
         }
 
         @Override
