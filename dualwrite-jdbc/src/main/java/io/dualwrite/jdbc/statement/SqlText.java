@@ -497,19 +497,7 @@ public final class SqlText {
      * ({@link #targetsIn}, {@link #writeWordIn}); one pass over the text, so a caller needing both strips once.
      */
     static String stripQuoted(String sql) {
-        StringBuilder out = new StringBuilder(sql.length());
-        int i = 0;
-        while (i < sql.length()) {
-            int skip = skipQuotedOrComment(sql, i);
-            if (skip > i) {
-                boolean identifier = sql.charAt(i) == '"' || sql.charAt(i) == '`';
-                out.append(identifier ? sql.substring(i, skip) : " ");
-                i = skip;
-            } else {
-                out.append(sql.charAt(i++));
-            }
-        }
-        return out.toString();
+        return stripQuoted(sql, Lexing.DEFAULT);
     }
 
     /** What may follow a Unicode-escaped identifier: the escape character it declares ({@code UESCAPE '!'}). */
