@@ -88,9 +88,11 @@ final class TableSide {
     private final LongConsumer fetched;
 
     /**
+     * @param utf8 whether the database hashes a text as its UTF-8 bytes as it is ({@link VerifyDialect#hashesUtf8})
      * @param salt hex digits put before every row's text before it is hashed; the same on both sides of one run
      */
-    TableSide(TablePlan plan, boolean old, VerifyDialect dialect, int majorVersion, @Nullable Object merchantValue,
+    TableSide(TablePlan plan, boolean old, VerifyDialect dialect, int majorVersion, boolean utf8,
+              @Nullable Object merchantValue,
               String salt, LongConsumer fetched) {
         this.plan = plan;
         this.old = old;
@@ -113,7 +115,7 @@ final class TableSide {
         // max_allowed_packet) hashes to a number of this side's own: SUM skipped a NULL, so such a row was never
         // compared, and a one-byte difference in a long value was missed; now such rows always differ and are
         // fetched and compared
-        this.hash = "COALESCE(" + dialect.hash(dialect.concat(salted), majorVersion) + ", "
+        this.hash = "COALESCE(" + dialect.hash(dialect.concat(salted), majorVersion, utf8) + ", "
                 + (old ? UNHASHED_OLD : UNHASHED_NEW) + ")";
         this.renderedKeys = String.join(", ", rendered.subList(0, plan.keys().size()));
         this.renderedAll = String.join(", ", rendered);

@@ -260,7 +260,8 @@ public final class Verifier {
 
     /** One table of a job, checked against both stores. */
     private record Prepared(TableMapping mapping, TablePlan plan, VerifyDialect oldDialect, VerifyDialect newDialect,
-                            int oldVersion, int newVersion, @Nullable Object merchant) {
+                            int oldVersion, int newVersion, boolean oldUtf8, boolean newUtf8,
+                            @Nullable Object merchant) {
     }
 
     private List<Prepared> prepare(VerificationJob job) throws SQLException {
@@ -272,6 +273,8 @@ public final class Verifier {
             VerifyDialect newDialect = VerifyDialect.of(Dialect.detect(fresh));
             int oldVersion = old.getMetaData().getDatabaseMajorVersion();
             int newVersion = fresh.getMetaData().getDatabaseMajorVersion();
+            boolean oldUtf8 = oldDialect.hashesUtf8(old);
+            boolean newUtf8 = newDialect.hashesUtf8(fresh);
             for (TableMapping mapping : job.tables()) {
                 var oldShape = TableShape.read(old, oldDialect, mapping.oldTable());
                 var newShape = TableShape.read(fresh, newDialect, mapping.newTable());
@@ -321,7 +324,7 @@ public final class Verifier {
                     }
                 }
                 prepared.add(new Prepared(mapping, plan.get(), oldDialect, newDialect, oldVersion, newVersion,
-                        merchant));
+                        oldUtf8, newUtf8, merchant));
             }
         }
         if (results != null && problems.isEmpty()) {
@@ -407,9 +410,9 @@ public final class Verifier {
         // a secret salt per table and run, the same on both sides: a sum of unkeyed 60-bit hashes lets whoever
         // chooses values (user text) find differing rows whose hash differences cancel; keyed, they cannot
         String salt = java.util.HexFormat.of().formatHex(salt());
-        TableSide oldSide = new TableSide(table.plan(), true, table.oldDialect(), table.oldVersion(), table.merchant(),
-                salt, fetched::addAndGet);
-        TableSide newSide = new TableSide(table.plan(), false, table.newDialect(), table.newVersion(),
+        TableSide oldSide = new TableSide(table.plan(), true, table.oldDialect(), table.oldVersion(), table.oldUtf8(),
+                table.merchant(), salt, fetched::addAndGet);
+        TableSide newSide = new TableSide(table.plan(), false, table.newDialect(), table.newVersion(), table.newUtf8(),
                 table.merchant(), salt, fetched::addAndGet);
         return new TableVerification(context, table.plan(), oldSide, newSide, sessions.old, sessions.fresh, tracker,
                 limiter(job), fetched);

@@ -267,6 +267,29 @@ enum VerifyDialect {
             return majorVersion >= 16 ? "('0x' || substr(md5(" + rowText + "), 2, 15))::int8" : hash(rowText);
         }
 
+        /**
+         * {@code md5} of a text hashes the server encoding's bytes: in a database of another encoding the row text
+         * is hashed as its UTF-8 bytes ({@code md5} of the {@code bytea} {@code convert_to} gives), as every other
+         * store hashes it.
+         */
+        @Override
+        String hash(String rowText, int majorVersion, boolean utf8) {
+            return hash(utf8 ? rowText : "convert_to(" + rowText + ", 'UTF8')", majorVersion);
+        }
+
+        /**
+         * Whether the server encoding is {@code UTF8}, or {@code SQL_ASCII}, whose texts are the bytes the driver
+         * sent (UTF-8) and which {@code convert_to} would check as UTF-8 and refuse when they are not.
+         */
+        @Override
+        boolean hashesUtf8(java.sql.Connection connection) throws java.sql.SQLException {
+            try (var statement = connection.createStatement();
+                 var encoding = statement.executeQuery("SHOW server_encoding")) {
+                String name = encoding.next() ? encoding.getString(1) : "UTF8";
+                return name.equalsIgnoreCase("UTF8") || name.equalsIgnoreCase("SQL_ASCII");
+            }
+        }
+
         /** An enum (text to JDBC, but of no collatable type) by its label's bytes, without its index. */
         @Override
         String binaryOrder(String column, ColumnInfo info) {
@@ -554,6 +577,24 @@ enum VerifyDialect {
     /** {@link #hash(String)} in the fastest form the database's version allows. */
     String hash(String rowText, int majorVersion) {
         return hash(rowText);
+    }
+
+    /**
+     * {@link #hash(String, int)} of the row text's UTF-8 bytes; {@code utf8} when the database's texts already are
+     * them ({@link #hashesUtf8}).
+     */
+    String hash(String rowText, int majorVersion, boolean utf8) {
+        return hash(rowText, majorVersion);
+    }
+
+    /**
+     * Whether this database hashes a text as its UTF-8 bytes as it is (H2 and MySQL/MariaDB do: the row text is
+     * converted to {@code utf8mb4} there); when not, {@link #hash(String, int, boolean)} converts it first.
+     *
+     * @throws java.sql.SQLException when the database cannot say its encoding
+     */
+    boolean hashesUtf8(java.sql.Connection connection) throws java.sql.SQLException {
+        return true;
     }
 
     /** A key column in an expression that compares and orders by bytes (binary, NO PAD). */
