@@ -272,22 +272,25 @@ final class TablePlan {
         return ColumnInfo.Kind.OTHER;
     }
 
-    /** The SQL that renders one compared column of one side to its canonical text. */
-    static String render(Pair pair, boolean old, VerifyDialect dialect) {
+    /**
+     * The SQL that renders one compared column of one side to its canonical text; {@code utf8} when that side's
+     * texts are UTF-8 bytes already ({@link VerifyDialect#hashesUtf8}), so a text cell's length needs no conversion.
+     */
+    static String render(Pair pair, boolean old, VerifyDialect dialect, boolean utf8) {
         ColumnInfo info = pair.info(old);
         String column = info.rendered(dialect);
         ColumnInfo.Kind own = info.kind(dialect);
         String rendered = switch (pair.kind()) {
             case STRING -> {
                 String text = dialect.text(column, info);
-                yield dialect.escape(pair.padded() ? "RTRIM(" + text + ")" : text);
+                yield dialect.escape(pair.padded() ? "RTRIM(" + text + ")" : text, utf8);
             }
             // against a text, a UUID as its 32 digits: the text's braces, hyphens and case are spellings of one
             // UUID (the copier reads each of them as that UUID)
             // (every form a cell, as the text's is: the two sides' cells meet in one row text)
             case UUID -> dialect.escape(own != ColumnInfo.Kind.UUID ? dialect.uuidDigits(dialect.text(column, info))
                     : pair.info(!old).type().equals("uuid") ? dialect.uuid(column)
-                    : dialect.uuidDigits(dialect.uuid(column)));
+                    : dialect.uuidDigits(dialect.uuid(column)), utf8);
             case INTEGER -> dialect.integer(column);
             case DECIMAL -> own == ColumnInfo.Kind.INTEGER ? dialect.integer(column) : dialect.decimal(column);
             case BOOLEAN -> dialect.trueFalse(column, own != ColumnInfo.Kind.BOOLEAN);
@@ -303,7 +306,7 @@ final class TablePlan {
             // digits (TIME(0) and TIME(6)), in the order of the durations
             case DURATION -> dialect.decimal(own == ColumnInfo.Kind.DURATION ? "(" + column + " + 0)"
                     : dialect.durationNumber(column));
-            case NATIVE -> dialect.escape(dialect.nativeText(column, info));
+            case NATIVE -> dialect.escape(dialect.nativeText(column, info), utf8);
             case TIME -> dialect.timeOfDay(column, pair.info(old).scale() > 6); // every digit this side keeps
             case DATE -> dialect.date(column);
             case BINARY -> own == ColumnInfo.Kind.UUID ? dialect.uuidDigits(dialect.uuid(column)) : dialect.hex(column);

@@ -107,7 +107,7 @@ final class TableSide {
                 ? dialect.binaryOrder(dialect.quote(info.name()), info) : info.value(dialect)).toList();
         this.keyReads = keyInfos.stream().map(info -> info.asKeyRead(dialect)).toList();
         this.keyColumns = keyInfos.stream().map(info -> info.keySelect(dialect)).collect(Collectors.joining(", "));
-        List<String> rendered = plan.sqlColumns().stream().map(pair -> TablePlan.render(pair, old, dialect)).toList();
+        List<String> rendered = plan.sqlColumns().stream().map(pair -> TablePlan.render(pair, old, dialect, utf8)).toList();
         List<String> salted = new ArrayList<>(rendered.size() + 1);
         salted.add("'" + salt.replaceAll("[^0-9a-f]", "") + "'");
         salted.addAll(rendered);
