@@ -8,11 +8,11 @@ import java.util.Locale;
  * The SQL each database runs to render a value to canonical text, hash a row and compare keys in binary order.
  * One constant per database, so that no other class branches on it.
  *
- * <p>The canonical text of a row is its columns' texts joined by {@code |}; a value's text never holds a bare
- * {@code |} ({@code ~} is written {@code ~~} and {@code |} {@code ~p}) and {@code NULL} is {@code ~n}, which no
- * value renders to, so two different rows never share a text. The hash of a row is bits 4 to 63 of its MD5 (hex
- * digits 2 to 16), a non-negative 60-bit number that H2, PostgreSQL and MySQL/MariaDB all compute alike; a
- * range's checksum is their sum, which does not depend on the order rows are read in.
+ * <p>The canonical text of a row is its columns' texts joined by {@code |}; a text is a cell that says its length
+ * ({@link #escape}) and {@code NULL} is {@code ~n}, which no value renders to, so two different rows never share a
+ * text. The hash of a row is bits 4 to 63 of the MD5 of the row text's UTF-8 bytes (hex digits 2 to 16), a
+ * non-negative 60-bit number that H2, PostgreSQL and MySQL/MariaDB all compute alike; a range's checksum is their
+ * sum, which does not depend on the order rows are read in.
  */
 enum VerifyDialect {
 
