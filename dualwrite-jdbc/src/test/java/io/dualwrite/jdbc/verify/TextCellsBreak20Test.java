@@ -245,6 +245,9 @@ class TextCellsBreak20Test {
 
     private static TestDatabase openSpec(String spec, boolean old) throws Exception {
         String name = spec.substring(0, spec.indexOf(' '));
+        if (name.equals("PGUTF8")) {
+            return old ? TestDatabases.createWithDualWriteSchema(Kind.POSTGRES) : TestDatabases.create(Kind.POSTGRES);
+        }
         if (name.startsWith("PG")) {
             TestDatabase db = TestDatabases.postgresEncoded(name.substring(2));
             if (old) {
@@ -317,6 +320,59 @@ class TextCellsBreak20Test {
                     .containsExactly(tuple(RowDifference.Kind.DIFFERENT, "2"));
             repair(old, fresh, T);
             assertThat(rows(fresh, "SELECT id, a FROM t ORDER BY id")).isEqualTo(rows(old, "SELECT id, a FROM t ORDER BY id"));
+        }
+    }
+
+    // Input: a PostgreSQL enum type of non-ASCII labels (in a UTF-8 and in a LATIN1 database), a MariaDB SET of
+    //   non-ASCII members and a PostgreSQL citext, against the other product's text or ENUM; row 2 changed.
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = ';', value = {
+        "PGUTF8 mood ; MARIADB ENUM('é','Zoë€','ÿß','ü|~') CHARACTER SET utf8mb4",
+        "PGLATIN1 mood ; MARIADB VARCHAR(20) CHARACTER SET utf8mb4",
+        "MARIADB ENUM('é','Zoë€','ÿß','ü|~') CHARACTER SET utf8mb4 ; PGUTF8 mood",
+        "MARIADB SET('é','Zoë€','ÿß','ü|~') CHARACTER SET utf8mb4 ; PGUTF8 text",
+        "PGUTF8 citext ; MARIADB VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+    })
+    void enumTypesSetsAndCitextOfNonAsciiTextsCompareByValue(String oldSpec, String newSpec) throws Exception {
+        try (TestDatabase old = openSpec(oldSpec, true); TestDatabase fresh = openSpec(newSpec, false)) {
+            for (TestDatabase db : List.of(old, fresh)) {
+                String spec = db == old ? oldSpec : newSpec;
+                if (spec.endsWith(" mood")) {
+                    db.execute("CREATE TYPE mood AS ENUM ('é', '" + (spec.startsWith("PGLATIN1") ? "Zoë" : "Zoë€")
+                            + "', 'ÿß', 'ü|~')");
+                }
+                if (spec.endsWith(" citext")) {
+                    db.execute("CREATE EXTENSION IF NOT EXISTS citext");
+                }
+                db.execute("CREATE TABLE t (id INT PRIMARY KEY, a " + typeOf(spec) + ")");
+            }
+            boolean latin1 = (oldSpec + newSpec).contains("LATIN1");
+            String[] texts = {"é", latin1 ? "ÿß" : "Zoë€", "ü|~", "ÿß"};
+            String[] changed = texts.clone();
+            changed[1] = "é";
+            for (TestDatabase db : List.of(old, fresh)) {
+                String spec = db == old ? oldSpec : newSpec;
+                String value = spec.endsWith(" mood") ? "CAST(? AS mood)" : "?";
+                try (Connection connection = db.dataSource().getConnection();
+                     PreparedStatement insert = connection.prepareStatement("INSERT INTO t VALUES (?, " + value + ")")) {
+                    String[] values = db == old ? texts : changed;
+                    for (int i = 0; i < values.length; i++) {
+                        insert.setInt(1, i + 1);
+                        insert.setString(2, values[i]);
+                        insert.executeUpdate();
+                    }
+                }
+            }
+
+            TableReport report = verify(old, fresh, T);
+
+            assertThat(report.differences()).as(report.toText())
+                    .extracting(RowDifference::kind, RowDifference::key)
+                    .containsExactly(tuple(RowDifference.Kind.DIFFERENT, "2"));
+            repair(old, fresh, T);
+            assertThat(rows(fresh, "SELECT id, CAST(a AS " + (fresh.kind() == Kind.MARIADB ? "CHAR" : "text")
+                    + ") FROM t ORDER BY id")).isEqualTo(rows(old, "SELECT id, CAST(a AS "
+                    + (old.kind() == Kind.MARIADB ? "CHAR" : "text") + ") FROM t ORDER BY id"));
         }
     }
 
