@@ -376,6 +376,63 @@ class TextCellsBreak20Test {
         }
     }
 
+    // Input: UUIDs held as text in braces, upper case or without hyphens against a native uuid (PostgreSQL, H2,
+    //   MariaDB 11's UUID) and the other way; row 2's UUID differs in its last digit.
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = ';', value = {
+        "MARIADB CHAR(38) CHARACTER SET utf8mb4 ; PGUTF8 uuid",
+        "MARIADB UUID ; PGUTF8 text",
+        "H2 UUID ; MARIADB CHAR(36) CHARACTER SET latin1",
+        "PGUTF8 uuid ; H2 VARCHAR(38)",
+        "MARIADB CHAR(32) CHARACTER SET ascii ; H2 UUID",
+        "MARIADB UUID ; H2 UUID",
+    })
+    void uuidsHeldAsTextInAnySpellingCompareWithNativeOnes(String oldSpec, String newSpec) throws Exception {
+        String[] uuids = {"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", "123e4567-e89b-12d3-a456-426614174000",
+            "00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff"};
+        try (TestDatabase old = openSpec(oldSpec, true); TestDatabase fresh = openSpec(newSpec, false)) {
+            for (TestDatabase db : List.of(old, fresh)) {
+                String spec = db == old ? oldSpec : newSpec;
+                db.execute("CREATE TABLE t (id INT PRIMARY KEY, a " + typeOf(spec) + ")");
+                boolean nativeUuid = typeOf(spec).equalsIgnoreCase("uuid");
+                try (Connection connection = db.dataSource().getConnection();
+                     PreparedStatement insert = connection.prepareStatement("INSERT INTO t VALUES (?, ?)")) {
+                    for (int i = 0; i < uuids.length; i++) {
+                        String uuid = db == fresh && i == 1 ? uuids[i].substring(0, 35) + "1" : uuids[i];
+                        insert.setInt(1, i + 1);
+                        if (nativeUuid) {
+                            insert.setObject(2, java.util.UUID.fromString(uuid));
+                        } else {
+                            insert.setString(2, spec.contains("CHAR(38)") ? "{" + uuid.toUpperCase(java.util.Locale.ROOT) + "}"
+                                    : spec.contains("CHAR(32)") ? uuid.replace("-", "")
+                                    : spec.contains("CHAR(36)") ? uuid.toUpperCase(java.util.Locale.ROOT) : uuid);
+                        }
+                        insert.executeUpdate();
+                    }
+                }
+            }
+
+            TableReport report = verify(old, fresh, T);
+
+            assertThat(report.differences()).as(report.toText())
+                    .extracting(RowDifference::kind, RowDifference::key)
+                    .containsExactly(tuple(RowDifference.Kind.DIFFERENT, "2"));
+            repair(old, fresh, T);
+            assertThat(uuidRows(fresh)).isEqualTo(uuidRows(old));
+        }
+    }
+
+    /** Each row's UUID as 32 lower-case digits, read by plain JDBC whatever its spelling. */
+    private static List<String> uuidRows(TestDatabase db) {
+        List<String> rows = new ArrayList<>();
+        for (var row : db.query("SELECT id, a FROM t ORDER BY id")) {
+            var values = row.values().iterator();
+            rows.add(values.next() + " " + String.valueOf(values.next()).replaceAll("[-{} ]", "")
+                    .toLowerCase(java.util.Locale.ROOT));
+        }
+        return rows;
+    }
+
     private static String varchar(Kind kind) {
         return kind == Kind.MARIADB ? "VARCHAR(20) CHARACTER SET utf8mb4" : "VARCHAR(20)";
     }
