@@ -34,14 +34,23 @@ final class ServerTransaction {
 
     /** pgjdbc's transaction state: false when idle; null under another driver. */
     private static @Nullable Boolean postgresOpen(Connection physical) {
+        Object state = pgjdbc(physical, "getTransactionState");
+        return state instanceof Enum<?> value ? (Boolean) !"IDLE".equals(value.name()) : null;
+    }
+
+    /**
+     * What a getter of pgjdbc's {@code BaseConnection} answers for {@code physical}, read by reflection (the driver
+     * is no dependency of this module) from what the server last reported; null under another driver or when it
+     * cannot be read.
+     */
+    static @Nullable Object pgjdbc(Connection physical, String getter) {
         try {
             Class<?> base = Class.forName("org.postgresql.core.BaseConnection", false,
                     physical.getClass().getClassLoader());
             if (!physical.isWrapperFor(base)) {
                 return null;
             }
-            Object state = base.getMethod("getTransactionState").invoke(physical.unwrap(base));
-            return state instanceof Enum<?> value ? (Boolean) !"IDLE".equals(value.name()) : null;
+            return base.getMethod(getter).invoke(physical.unwrap(base));
         } catch (ReflectiveOperationException | java.sql.SQLException | RuntimeException | LinkageError unknown) {
             return null;
         }

@@ -2,7 +2,6 @@ package io.dualwrite.jdbc;
 
 import io.dualwrite.jdbc.statement.TxControl;
 import io.dualwrite.jdbc.statement.TxControl.Lexing;
-import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class SessionLexing {
 
-    private static final Lexing MYSQL_DEFAULT = new Lexing(true, true);
+    private static final Lexing MYSQL_DEFAULT = Lexing.defaults(Dialect.MYSQL);
     private static final Lexing ANSI_QUOTES = new Lexing(true, false);
     private static final Lexing ESCAPE_STRINGS = new Lexing(true, false);
     private static final Lexing H2_BRACKETS = new Lexing(false, false, true);
@@ -129,17 +128,6 @@ final class SessionLexing {
 
     /** pgjdbc's {@code standard_conforming_strings} as the server last reported it; null under another driver. */
     private static @Nullable Boolean standardConformingStrings(Connection physical) {
-        try {
-            Class<?> base = Class.forName("org.postgresql.core.BaseConnection", false,
-                    physical.getClass().getClassLoader());
-            if (!physical.isWrapperFor(base)) {
-                return null;
-            }
-            Method getter = base.getMethod("getStandardConformingStrings");
-            Object value = getter.invoke(physical.unwrap(base));
-            return value instanceof Boolean on ? on : null;
-        } catch (ReflectiveOperationException | SQLException | RuntimeException | LinkageError unknown) {
-            return null;
-        }
+        return ServerTransaction.pgjdbc(physical, "getStandardConformingStrings") instanceof Boolean on ? on : null;
     }
 }

@@ -604,15 +604,12 @@ final class JdbcRowCopier implements RowCopier {
         for (String name : computed) {
             read.add(columns.get(name));
         }
-        String condition = "(" + keyColumns.stream().map(c -> dialect.quote(c.name()) + " = ?")
-                .collect(Collectors.joining(" AND ")) + ")";
         for (int start = 0; start < rows.size(); start += CHUNK) {
             List<Map<String, @Nullable Object>> chunk = rows.subList(start, Math.min(rows.size(), start + CHUNK));
             Map<String, Map<String, @Nullable Object>> held = new HashMap<>(capacity(chunk.size()));
             try (PreparedStatement statement = target.prepareStatement("SELECT " + read.stream()
                     .map(c -> Values.selectExpression(dialect, c)).collect(Collectors.joining(", ")) + " FROM "
-                    + columns.quotedTable() + " WHERE " + String.join(" OR ", java.util.Collections.nCopies(
-                    chunk.size(), condition)))) {
+                    + columns.quotedTable() + " WHERE " + keyCondition(dialect, keyColumns, chunk.size()))) {
                 int index = 1;
                 for (Map<String, @Nullable Object> row : chunk) {
                     for (TableColumns.Column key : keyColumns) {

@@ -534,9 +534,12 @@ public enum TxControl {
             this(inStrings, inDoubleQuotes, false);
         }
 
+        /** MySQL's and MariaDB's reading with their default settings: a backslash escapes in both quotes. */
+        private static final Lexing MYSQL = new Lexing(true, true);
+
         /** The server's reading with its default settings: MySQL and MariaDB escape in both quotes. */
         public static Lexing defaults(Dialect dialect) {
-            return dialect == Dialect.MYSQL ? new Lexing(true, true) : STANDARD;
+            return dialect == Dialect.MYSQL ? MYSQL : STANDARD;
         }
     }
 
