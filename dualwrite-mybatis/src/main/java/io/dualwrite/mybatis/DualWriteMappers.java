@@ -185,8 +185,8 @@ public final class DualWriteMappers {
                     : call(authoritative, mapperType, method, arguments);
         } catch (Throwable failure) {
             if (deferred) {
-                afterCompletion(statementId, write.table(), context, authoritative,
-                        () -> syncAfterFailure(statementId, method, write, arguments, context, authoritative, failure));
+                afterCompletion(statementId, write.table(), context, authoritative, unlessUndone(
+                        () -> syncAfterFailure(statementId, method, write, arguments, context, authoritative, failure)));
             } else {
                 syncAfterFailure(statementId, method, write, arguments, context, authoritative, failure);
             }
@@ -206,8 +206,8 @@ public final class DualWriteMappers {
             keys = keysOf(statementId, method, write, arguments, after, authoritative);
         } catch (RuntimeException unknown) { // no key after the call: a default the database filled, a list…
             if (deferred) {
-                afterCompletion(statementId, write.table(), context, authoritative, () -> resync(statementId, write,
-                        context, authoritative, "key-unknown", unknown.toString()));
+                afterCompletion(statementId, write.table(), context, authoritative, unlessUndone(() -> resync(
+                        statementId, write, context, authoritative, "key-unknown", unknown.toString())));
             } else {
                 resync(statementId, write, context, authoritative, "key-unknown", unknown.toString());
             }
@@ -216,13 +216,20 @@ public final class DualWriteMappers {
         MigrationContext callContext = after;
         List<MigrationContext> keyContexts = afterElements;
         if (deferred) {
-            afterCompletion(statementId, write.table(), context, authoritative, () -> syncKeys(statementId, method,
-                    write, arguments, context, callContext, keys, keyContexts, stored, takenBefore, authoritative,
-                    result));
+            // a row the transaction removes again (a savepoint rolled back to, a marked delete of the key later in
+            // it) is missing at the commit by its own doing: synced by state, never taken for a key that is not the
+            // table's (a scoped resync of the whole table)
+            OuterTransactions.afterCompletion(this, write.table(), keys, write.operation() == Operation.DELETE,
+                    completion(statementId, write.table(), context, authoritative, removal -> {
+                        if (!removal.undone()) {
+                            syncKeys(statementId, method, write, arguments, context, callContext, keys, keyContexts,
+                                    stored, takenBefore, authoritative, result, removal::removed);
+                        }
+                    }));
             return result;
         }
         return syncKeys(statementId, method, write, arguments, context, callContext, keys, keyContexts, stored,
-                takenBefore, authoritative, result);
+                takenBefore, authoritative, result, key -> false);
     }
 
     /**
@@ -233,7 +240,8 @@ public final class DualWriteMappers {
     private @Nullable Object syncKeys(String statementId, Method method, Write write, Object[] arguments,
                                       MigrationContext context, MigrationContext after, List<String> keys,
                                       List<MigrationContext> keyContexts, @Nullable String stored, boolean takenBefore,
-                                      Store authoritative, @Nullable Object result) {
+                                      Store authoritative, @Nullable Object result,
+                                      java.util.function.Predicate<String> removed) {
         if (takenBefore) {
             // a row held a key it wrote before it ran, and it succeeded: a trigger stored it under another key
             resync(statementId, write, context, authoritative, "key-taken-before", "a row held its key before");
@@ -251,7 +259,8 @@ public final class DualWriteMappers {
                 resync(statementId, write, own, authoritative, "element-store", "a row of another store's phase");
                 continue;
             }
-            returned = syncKey(statementId, write, key, stored, authoritative, own, written, result);
+            returned = syncKey(statementId, write, key, stored, authoritative, own, written && !removed.test(key),
+                    result);
         }
         return returned;
     }
@@ -260,15 +269,23 @@ public final class DualWriteMappers {
      * Runs {@code work} (the syncs or records of one call) once the transaction the call's session joined has
      * committed; after a rollback nothing is synced or recorded (neither store keeps the call's writes); when the
      * outcome is unknown, a scoped resync of {@code table} is recorded. Work that fails then is recorded the same
-     * way, never thrown at the caller committing.
+     * way, never thrown at the caller committing. Work of a call a rollback to a savepoint undid is skipped (see
+     * {@link #unlessUndone}).
      */
     private void afterCompletion(String statementId, String table, MigrationContext context, Store authoritative,
-                                 Runnable work) {
-        OuterTransactions.afterCompletion(new OuterTransactions.Completion() {
+                                 java.util.function.Consumer<OuterTransactions.Removal> work) {
+        OuterTransactions.afterCompletion(this, table, List.of(), false,
+                completion(statementId, table, context, authoritative, work));
+    }
+
+    private OuterTransactions.Completion completion(String statementId, String table, MigrationContext context,
+                                                    Store authoritative,
+                                                    java.util.function.Consumer<OuterTransactions.Removal> work) {
+        return new OuterTransactions.Completion() {
             @Override
-            public void committed() {
+            public void committed(OuterTransactions.Removal removed) {
                 try {
-                    work.run();
+                    work.accept(removed);
                 } catch (RuntimeException failed) {
                     resync(statementId, table, context, authoritative, "deferred-sync-failed", failed.toString());
                 }
@@ -279,7 +296,19 @@ public final class DualWriteMappers {
                 resync(statementId, table, context, authoritative, "transaction-outcome-unknown",
                         "the transaction the call joined ended without a known outcome");
             }
-        });
+        };
+    }
+
+    /**
+     * {@code record} as deferred work that is skipped when a rollback to a savepoint set before the call undid the
+     * call's writes: a scoped resync of what it may have written would then resync rows it left as they were.
+     */
+    private static java.util.function.Consumer<OuterTransactions.Removal> unlessUndone(Runnable record) {
+        return removal -> {
+            if (!removal.undone()) {
+                record.run();
+            }
+        };
     }
 
     /**
@@ -471,7 +500,7 @@ public final class DualWriteMappers {
                 Runnable record = () -> resync(statementId, table, context, authoritative, "unmarked-write",
                         failure.toString());
                 if (deferred) {
-                    afterCompletion(statementId, table, context, authoritative, record);
+                    afterCompletion(statementId, table, context, authoritative, unlessUndone(record));
                 } else {
                     record.run();
                 }
@@ -483,7 +512,7 @@ public final class DualWriteMappers {
                     "not marked @DualWrite nor named by DualWriteMappers.Builder.statement; mark it to sync its key"
                             + " instead");
             if (deferred) {
-                afterCompletion(statementId, table, context, authoritative, record);
+                afterCompletion(statementId, table, context, authoritative, unlessUndone(record));
             } else {
                 record.run();
             }

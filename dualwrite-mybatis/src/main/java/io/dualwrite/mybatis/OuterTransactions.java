@@ -38,11 +38,28 @@ final class OuterTransactions {
 
     /** What to do when the joined transaction ends. */
     interface Completion {
-        /** The transaction committed: run the syncs the calls inside it deferred. */
-        void committed();
+        /**
+         * The transaction committed: run the syncs the call inside it deferred. {@code removed} says what the
+         * transaction itself did to the call's writes before the commit.
+         */
+        void committed(Removal removed);
 
         /** The transaction manager could not tell whether it committed (a heuristic outcome). */
         void unknown();
+    }
+
+    /**
+     * What a transaction did to the writes of one call before it committed, as far as the transaction tells: a
+     * savepoint set before the call and rolled back to after it undid all of them; a marked delete of one of its keys
+     * later in the same transaction removed that key's row. Either way a row missing under the call's key at the
+     * commit is no sign of a key property that is not the table's key.
+     */
+    interface Removal {
+        /** Whether a rollback to a savepoint set before the call undid every write of the call. */
+        boolean undone();
+
+        /** Whether the row of {@code key} was removed later in the transaction (or {@link #undone()}). */
+        boolean removed(String key);
     }
 
     /**
@@ -69,9 +86,16 @@ final class OuterTransactions {
      * Runs {@code completion} when the transaction {@link #joined} found ends: {@code committed} after its commit,
      * {@code unknown} when its outcome is unknown, nothing after a rollback (the stores were not touched). A failure
      * of the work is logged and never reaches the committing caller.
+     *
+     * @param owner   who defers (a {@link DualWriteMappers}): deletes are matched with writes of the same owner only
+     * @param table   the table the call wrote
+     * @param keys    the keys the call wrote, as synced (empty when unknown)
+     * @param deletes whether the call deleted its keys: the rows earlier calls of the transaction wrote under them
+     *                are then gone at the commit by the transaction's own doing
      */
-    static void afterCompletion(Completion completion) {
-        Spring.register(completion);
+    static void afterCompletion(Object owner, String table, java.util.Collection<String> keys, boolean deletes,
+                                Completion completion) {
+        Spring.register(owner, table, keys, deletes, completion);
     }
 
     /** The Spring part, loaded only when spring-tx and spring-jdbc are present. */
@@ -98,23 +122,83 @@ final class OuterTransactions {
             }
         }
 
-        static void register(Completion completion) {
-            org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
-                    new org.springframework.transaction.support.TransactionSynchronization() {
-                        @Override
-                        public void afterCompletion(int status) {
-                            try {
-                                if (status == STATUS_COMMITTED) {
-                                    completion.committed();
-                                } else if (status == STATUS_UNKNOWN) {
-                                    completion.unknown();
-                                }
-                            } catch (RuntimeException failed) {
-                                log.error("dualwrite: the syncs deferred to the end of a Spring transaction failed: {}",
-                                        io.dualwrite.internal.Credentials.mask(failed.toString()), failed);
+        static void register(Object owner, String table, java.util.Collection<String> keys, boolean deletes,
+                             Completion completion) {
+            if (deletes && !keys.isEmpty()) {
+                for (org.springframework.transaction.support.TransactionSynchronization earlier
+                        : org.springframework.transaction.support.TransactionSynchronizationManager.getSynchronizations()) {
+                    if (earlier instanceof Deferred call && call.owner == owner && call.table.equals(table)) {
+                        for (String key : keys) {
+                            if (call.keys.contains(key)) {
+                                call.deletedLater.add(key);
                             }
                         }
-                    });
+                    }
+                }
+            }
+            org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                    new Deferred(owner, table, java.util.Set.copyOf(keys), completion));
+        }
+    }
+
+    /**
+     * One call's deferred work, told of the savepoints of its transaction: Spring reports a savepoint's creation to
+     * the synchronizations registered then, and its rollback to all of them. A rollback to a savepoint this one never
+     * saw created is to a savepoint set before the call ran (the call registers when it returns), so it undid the
+     * call's writes.
+     */
+    private static final class Deferred implements org.springframework.transaction.support.TransactionSynchronization,
+            Removal {
+        final Object owner;
+        final String table;
+        final java.util.Set<String> keys;
+        final Completion completion;
+        final java.util.Set<Object> savepointsBefore = java.util.Collections.newSetFromMap(
+                new java.util.IdentityHashMap<>());
+        final java.util.Set<String> deletedLater = new java.util.HashSet<>();
+        boolean undone;
+
+        Deferred(Object owner, String table, java.util.Set<String> keys, Completion completion) {
+            this.owner = owner;
+            this.table = table;
+            this.keys = keys;
+            this.completion = completion;
+        }
+
+        @Override
+        public void savepoint(Object savepoint) {
+            savepointsBefore.add(savepoint); // set after this call: a rollback to it leaves the call's writes
+        }
+
+        @Override
+        public void savepointRollback(Object savepoint) {
+            if (!savepointsBefore.contains(savepoint)) {
+                undone = true; // set before this call registered, so before the call ran: its writes are gone
+            }
+        }
+
+        @Override
+        public boolean undone() {
+            return undone;
+        }
+
+        @Override
+        public boolean removed(String key) {
+            return undone || deletedLater.contains(key);
+        }
+
+        @Override
+        public void afterCompletion(int status) {
+            try {
+                if (status == STATUS_COMMITTED) {
+                    completion.committed(this);
+                } else if (status == STATUS_UNKNOWN) {
+                    completion.unknown();
+                }
+            } catch (RuntimeException failed) {
+                log.error("dualwrite: the syncs deferred to the end of a Spring transaction failed: {}",
+                        io.dualwrite.internal.Credentials.mask(failed.toString()), failed);
+            }
         }
     }
 }

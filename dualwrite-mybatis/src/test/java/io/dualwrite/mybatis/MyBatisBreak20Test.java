@@ -191,9 +191,8 @@ class MyBatisBreak20Test {
     /**
      * A nested transaction (a savepoint) rolled back inside one that commits: its rows are gone at the commit, when
      * the deferred syncs run. The update's key is synced as the row stands (the status before the savepoint); the
-     * insert's row is not found under its key, which is recorded as a scoped resync of the table (the check that
-     * finds a key property that is not the table's key cannot tell a row a savepoint removed): never a difference,
-     * and resolving the resync leaves both stores equal.
+     * insert's row, not found under its key, was recorded as a scoped resync of the table until round 21 told a row
+     * a savepoint removed from one under another key ({@code MyBatisBreak21Test}): now nothing is recorded.
      */
     @ParameterizedTest
     @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
@@ -218,9 +217,7 @@ class MyBatisBreak20Test {
             assertThat(MyBatisBreakSupport.rows(stores.oldDb)).containsOnlyKeys(first.getId());
             assertThat(MyBatisBreakSupport.rows(stores.oldDb).get(first.getId())).contains(" PAID ");
             assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(MyBatisBreakSupport.rows(stores.oldDb));
-            assertThat(stores.changeLogEntries()).containsExactly("RESYNC NEW *");
-            stores.resyncToNew(mappers, "m-1");
-            assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(MyBatisBreakSupport.rows(stores.oldDb));
+            assertThat(stores.changeLogEntries()).isEmpty();
         }
     }
 
