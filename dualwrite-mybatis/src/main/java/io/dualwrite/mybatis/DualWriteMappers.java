@@ -168,7 +168,7 @@ public final class DualWriteMappers {
             }
             List<String> written = unmarkedWrites(statementId, method, arguments);
             if (written.isEmpty()) {
-                return call(writer.readPhaseOf(context).authoritative(), mapperType, method, arguments);
+                return call(writer.readPhaseOf(context).authoritative(), mapperType, method, arguments, null);
             }
             return unmarkedWrite(statementId, mapperType, method, arguments, context, written);
         }
@@ -177,14 +177,18 @@ public final class DualWriteMappers {
         String stored = storedSpelling(statementId, write, arguments, authoritative, context);
         boolean takenBefore = write.operation() == Operation.INSERT
                 && keyTakenBefore(statementId, method, write, arguments, context, authoritative);
-        // a session joining a transaction of the caller (a Spring one) commits nothing: sync once that one commits
-        boolean deferred = OuterTransactions.joined(factories.get(authoritative));
+        // a session joining a transaction of the caller (a Spring one) commits nothing: sync once that one commits;
+        // decided again from the session's connection once the call has run
+        OuterTransactions.Commit[] commit = {OuterTransactions.joined(factories.get(authoritative))
+                ? OuterTransactions.Commit.JOINED : OuterTransactions.Commit.DONE};
         Object result;
         try {
             result = method.isDefault() ? callDefault(proxy, method, arguments)
-                    : call(authoritative, mapperType, method, arguments);
+                    : call(authoritative, mapperType, method, arguments, commit);
         } catch (Throwable failure) {
-            if (deferred) {
+            if (commit[0] == OuterTransactions.Commit.ELSEWHERE) {
+                resync(statementId, write, context, authoritative, "outside-transaction", elsewhere(failure.toString()));
+            } else if (commit[0] == OuterTransactions.Commit.JOINED) {
                 afterCompletion(statementId, write.table(), context, authoritative, unlessUndone(
                         () -> syncAfterFailure(statementId, method, write, arguments, context, authoritative, failure)));
             } else {
@@ -205,7 +209,7 @@ public final class DualWriteMappers {
         try {
             keys = keysOf(statementId, method, write, arguments, after, authoritative);
         } catch (RuntimeException unknown) { // no key after the call: a default the database filled, a list…
-            if (deferred) {
+            if (commit[0] == OuterTransactions.Commit.JOINED) {
                 afterCompletion(statementId, write.table(), context, authoritative, unlessUndone(() -> resync(
                         statementId, write, context, authoritative, "key-unknown", unknown.toString())));
             } else {
@@ -215,7 +219,11 @@ public final class DualWriteMappers {
         }
         MigrationContext callContext = after;
         List<MigrationContext> keyContexts = afterElements;
-        if (deferred) {
+        if (commit[0] == OuterTransactions.Commit.ELSEWHERE) {
+            recordForReconciler(statementId, write, keys, keyContexts, callContext, authoritative);
+            return result;
+        }
+        if (commit[0] == OuterTransactions.Commit.JOINED) {
             // a row the transaction removes again (a savepoint rolled back to, a marked delete of the key later in
             // it) is missing at the commit by its own doing: synced by state, never taken for a key that is not the
             // table's (a scoped resync of the whole table)
@@ -230,6 +238,40 @@ public final class DualWriteMappers {
         }
         return syncKeys(statementId, method, write, arguments, context, callContext, keys, keyContexts, stored,
                 takenBefore, authoritative, result, key -> false);
+    }
+
+    /**
+     * Records each key a marked call wrote in the change log for the other store, instead of syncing it: the call's
+     * session wrote inside a transaction the library cannot see the end of ({@link OuterTransactions.Commit#ELSEWHERE},
+     * an application server's JTA transaction), so a sync now would read the row before that transaction commits (the
+     * state from before on another connection; on the session's DataSource, the enlisted connection's uncommitted
+     * state, kept in the other store after a rollback). The reconciler syncs the keys by state once it runs; one WARN
+     * per call names the statement, why and the fix.
+     */
+    private void recordForReconciler(String statementId, Write write, List<String> keys,
+                                     List<MigrationContext> keyContexts, MigrationContext context, Store authoritative) {
+        List<ChangeRecord> records = new ArrayList<>();
+        for (int k = 0; k < keys.size(); k++) {
+            MigrationContext own = keyContexts.size() == keys.size() ? keyContexts.get(k) : context;
+            if (writer.phaseOf(own).writes(authoritative.other())) {
+                records.add(ChangeRecord.of(migration, new RowRef(write.table(), keys.get(k), write.operation()),
+                        "outside-transaction", authoritative.other(), own));
+            }
+        }
+        if (records.isEmpty()) {
+            return;
+        }
+        writer.changeLog().recordAll(records);
+        log.warn("dualwrite: {} on table {}: {}; recorded {} key(s) for the reconciler instead of syncing them",
+                statementId, write.table(), elsewhere("committed by another transaction"), records.size());
+    }
+
+    /** Why a call of a session outside auto-commit that it does not commit is not synced, and the fix. */
+    private static String elsewhere(String detail) {
+        return "its session's connection is in a transaction the session does not commit and dualwrite cannot see the"
+                + " end of (MyBatis' ManagedTransactionFactory in an application server's transaction; " + detail
+                + "); give DualWriteMappers factories of JdbcTransactionFactory, or of mybatis-spring's"
+                + " SpringManagedTransactionFactory under a Spring transaction manager (JtaTransactionManager too)";
     }
 
     /**
@@ -491,15 +533,16 @@ public final class DualWriteMappers {
         Store authoritative = writer.phaseOf(context).authoritative();
         // joined to the caller's transaction, its writes exist only once that commits: recorded then, not before (a
         // reconciler resolving the resync meanwhile read the rows as they were and left nothing for the commit)
-        boolean deferred = OuterTransactions.joined(factories.get(authoritative));
+        OuterTransactions.Commit[] commit = {OuterTransactions.joined(factories.get(authoritative))
+                ? OuterTransactions.Commit.JOINED : OuterTransactions.Commit.DONE};
         Object result;
         try {
-            result = call(authoritative, mapperType, method, arguments);
+            result = call(authoritative, mapperType, method, arguments, commit);
         } catch (Throwable failure) {
             for (String table : tablesWritten) {
                 Runnable record = () -> resync(statementId, table, context, authoritative, "unmarked-write",
                         failure.toString());
-                if (deferred) {
+                if (commit[0] == OuterTransactions.Commit.JOINED) {
                     afterCompletion(statementId, table, context, authoritative, unlessUndone(record));
                 } else {
                     record.run();
@@ -511,7 +554,7 @@ public final class DualWriteMappers {
             Runnable record = () -> resync(statementId, table, context, authoritative, "unmarked-write",
                     "not marked @DualWrite nor named by DualWriteMappers.Builder.statement; mark it to sync its key"
                             + " instead");
-            if (deferred) {
+            if (commit[0] == OuterTransactions.Commit.JOINED) {
                 afterCompletion(statementId, table, context, authoritative, unlessUndone(record));
             } else {
                 record.run();
@@ -867,14 +910,26 @@ public final class DualWriteMappers {
         }
     }
 
-    private @Nullable Object call(Store store, Class<?> mapperType, Method method, Object[] arguments) throws Throwable {
+    /**
+     * Runs one call in a session of its own on {@code store}'s factory and commits the session; {@code commit}, when
+     * given, receives who commits what the session wrote ({@link OuterTransactions#commitOf}), also when the call
+     * throws.
+     */
+    private @Nullable Object call(Store store, Class<?> mapperType, Method method, Object[] arguments,
+                                  OuterTransactions.Commit @Nullable [] commit) throws Throwable {
         if (org.apache.ibatis.cursor.Cursor.class.isAssignableFrom(method.getReturnType())) {
             return cursor(store, mapperType, method, arguments);
         }
         try (SqlSession session = factories.get(store).openSession()) {
-            Object result = method.invoke(session.getMapper(mapperType), arguments);
-            session.commit();
-            return result;
+            try {
+                Object result = method.invoke(session.getMapper(mapperType), arguments);
+                session.commit();
+                return result;
+            } finally {
+                if (commit != null) {
+                    commit[0] = OuterTransactions.commitOf(factories.get(store), session);
+                }
+            }
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }

@@ -82,6 +82,60 @@ final class OuterTransactions {
         return Spring.holdsTransactionOf(environment.getDataSource());
     }
 
+    /** Who commits what a call's session wrote, as seen once the call has run. */
+    enum Commit {
+        /** The session committed it (or the connection commits each statement): it is visible now. */
+        DONE,
+        /** A Spring transaction on this thread whose connection the session used: visible once that commits. */
+        JOINED,
+        /**
+         * A transaction the library cannot see the end of (an application server's JTA transaction through MyBatis'
+         * {@code ManagedTransactionFactory}): the session's connection is outside auto-commit and its commit committed
+         * nothing.
+         */
+        ELSEWHERE
+    }
+
+    private static final String SPRING_MANAGED = "org.mybatis.spring.transaction.SpringManagedTransactionFactory";
+
+    /**
+     * Who commits what {@code session} of {@code factory} wrote, asked after the call and before the session is closed:
+     * a session of MyBatis' {@link JdbcTransactionFactory} commits its own connection; one whose connection is the
+     * one a Spring transaction of this thread holds is committed with that transaction (also a
+     * {@code TransactionAwareDataSourceProxy}'s, and under Spring's JTA transaction manager, where mybatis-spring binds
+     * the enlisted connection); mybatis-spring's outside a Spring transaction commits its own; any other (MyBatis'
+     * {@code ManagedTransactionFactory}, a factory of the application's) committed only when its connection is in
+     * auto-commit. Deciding by the factory and the transaction alone, a managed session on a connection of its own
+     * inside a Spring transaction of its DataSource was taken as joined: its syncs were deferred and dropped when that
+     * transaction rolled back, while its rows stayed. One {@code getAutoCommit} for sessions of such factories.
+     */
+    static Commit commitOf(SqlSessionFactory factory, org.apache.ibatis.session.SqlSession session) {
+        org.apache.ibatis.mapping.Environment environment = factory.getConfiguration().getEnvironment();
+        if (environment == null || environment.getTransactionFactory() instanceof JdbcTransactionFactory) {
+            return Commit.DONE;
+        }
+        java.sql.Connection connection;
+        try {
+            connection = session.getConnection();
+        } catch (RuntimeException none) { // no connection to be had: decided by the factory and the transaction
+            return joined(factory) ? Commit.JOINED : Commit.DONE;
+        }
+        if (SPRING && environment.getDataSource() != null
+                && Spring.holdsConnection(environment.getDataSource(), connection)) {
+            return Commit.JOINED;
+        }
+        for (Class<?> type = environment.getTransactionFactory().getClass(); type != null; type = type.getSuperclass()) {
+            if (type.getName().equals(SPRING_MANAGED)) {
+                return Commit.DONE; // outside a Spring transaction of its DataSource it commits its own connection
+            }
+        }
+        try {
+            return connection.getAutoCommit() ? Commit.DONE : Commit.ELSEWHERE;
+        } catch (java.sql.SQLException | RuntimeException unknown) {
+            return Commit.ELSEWHERE;
+        }
+    }
+
     /**
      * Runs {@code completion} when the transaction {@link #joined} found ends: {@code committed} after its commit,
      * {@code unknown} when its outcome is unknown, nothing after a rollback (the stores were not touched). A failure
@@ -111,6 +165,30 @@ final class OuterTransactions {
                     && org.springframework.transaction.support.TransactionSynchronizationManager.getResource(bound)
                     instanceof org.springframework.jdbc.datasource.ConnectionHolder holder
                     && !autoCommits(holder);
+        }
+
+        /**
+         * Whether a Spring transaction of this thread holds {@code connection} for {@code dataSource} (or the target of
+         * a {@code TransactionAwareDataSourceProxy}) outside auto-commit.
+         */
+        static boolean holdsConnection(javax.sql.DataSource dataSource, java.sql.Connection connection) {
+            if (!holdsTransactionOf(dataSource)) {
+                return false;
+            }
+            javax.sql.DataSource bound = dataSource;
+            for (int i = 0; i < 8 && bound instanceof org.springframework.jdbc.datasource
+                    .TransactionAwareDataSourceProxy proxy && proxy.getTargetDataSource() != null; i++) {
+                bound = proxy.getTargetDataSource();
+            }
+            java.sql.Connection held = ((org.springframework.jdbc.datasource.ConnectionHolder)
+                    org.springframework.transaction.support.TransactionSynchronizationManager.getResource(bound))
+                    .getConnection();
+            java.sql.Connection used = connection;
+            for (int i = 0; i < 8 && used != held
+                    && used instanceof org.springframework.jdbc.datasource.ConnectionProxy proxy; i++) {
+                used = proxy.getTargetConnection();
+            }
+            return used == held;
         }
 
         /** Whether the bound connection commits each statement itself; when it cannot tell, as if it did. */

@@ -6,6 +6,7 @@ import io.dualwrite.Store;
 import io.dualwrite.changelog.Operation;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.ibatis.mapping.Environment;
 import org.apache.ibatis.session.Configuration;
@@ -173,6 +174,196 @@ class MyBatisBreak21Test {
             assertThat(MyBatisBreakSupport.rows(stores.oldDb)).isEmpty();
             assertThat(stores.changeLogEntries()).containsExactly("RESYNC NEW *");
             assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(MyBatisBreakSupport.rows(stores.oldDb));
+        }
+    }
+
+    /**
+     * What an application server's transaction looks like to MyBatis' {@code ManagedTransactionFactory}: every
+     * connection the DataSource hands out is the one enlisted in the container's transaction, outside auto-commit, and
+     * closing it leaves the transaction open; the container commits or rolls back when the transaction ends. Here one
+     * real connection of the store's pool, committed or rolled back by the test.
+     */
+    private static final class ContainerTransaction implements AutoCloseable {
+        private final java.sql.Connection connection;
+
+        ContainerTransaction(DataSource store) throws java.sql.SQLException {
+            connection = store.getConnection();
+            connection.setAutoCommit(false);
+        }
+
+        DataSource dataSource() {
+            java.sql.Connection handle = (java.sql.Connection) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {java.sql.Connection.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("close")) {
+                            return null; // the container's handle: closing it does not end the transaction
+                        }
+                        try {
+                            return method.invoke(connection, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            return new org.springframework.jdbc.datasource.AbstractDataSource() {
+                @Override
+                public java.sql.Connection getConnection() {
+                    return handle;
+                }
+
+                @Override
+                public java.sql.Connection getConnection(String user, String password) {
+                    return handle;
+                }
+            };
+        }
+
+        void commit() throws java.sql.SQLException {
+            connection.commit();
+        }
+
+        void rollback() throws java.sql.SQLException {
+            connection.rollback();
+        }
+
+        @Override
+        public void close() throws java.sql.SQLException {
+            connection.setAutoCommit(true);
+            connection.close();
+        }
+    }
+
+    private static SqlSessionFactory managedFactory(DataSource dataSource) {
+        Configuration configuration = new Configuration(new Environment("managed",
+                new org.apache.ibatis.transaction.managed.ManagedTransactionFactory(), dataSource));
+        configuration.addMapper(TwoStoreOrderMapper.class);
+        return new SqlSessionFactoryBuilder().build(configuration);
+    }
+
+    private static TwoStoreOrderMapper managedMapper(MyBatisBreakSupport.TwoStores stores, DataSource oldStore) {
+        List<String> upsert = List.of(MAPPER + "deleteById", MAPPER + "insertWithId");
+        List<String> delete = List.of(MAPPER + "deleteById");
+        return DualWriteMappers.builder(stores.writer, "orders")
+                .sessions(Store.OLD, managedFactory(oldStore))
+                .sessions(Store.NEW, managedFactory(stores.newDb.dataSource()))
+                .table("orders", Store.OLD, MAPPER + "selectById", upsert, delete)
+                .table("orders", Store.NEW, MAPPER + "selectById", upsert, delete)
+                .rules(ContextRules.builder("orders").merchantIdPath("merchantNo").build())
+                .statement(MAPPER + "delete", "orders", 0, Operation.DELETE)
+                .build().mapper(TwoStoreOrderMapper.class);
+    }
+
+    /** What a reconciler run does with the change log's entries of single keys, through the mapper statements. */
+    private static void reconcile(MyBatisBreakSupport.TwoStores stores, TwoStoreOrderMapper unused) throws Exception {
+        List<String> upsert = List.of(MAPPER + "deleteById", MAPPER + "insertWithId");
+        List<String> delete = List.of(MAPPER + "deleteById");
+        io.dualwrite.StateSync<Object> sync = DualWriteMappers.builder(stores.writer, "orders")
+                .sessions(Store.OLD, MyBatisBreakSupport.twoStoreFactory(stores.oldDb.dataSource(),
+                        TwoStoreOrderMapper.class))
+                .sessions(Store.NEW, MyBatisBreakSupport.twoStoreFactory(stores.newDb.dataSource(),
+                        TwoStoreOrderMapper.class))
+                .table("orders", Store.OLD, MAPPER + "selectById", upsert, delete)
+                .table("orders", Store.NEW, MAPPER + "selectById", upsert, delete)
+                .build().stateSync("orders");
+        for (io.dualwrite.changelog.ChangeEntry entry : stores.changeLog.claim(100,
+                java.time.Instant.now().plusSeconds(3600), java.time.Duration.ofMinutes(1))) {
+            stores.writer.syncKey(entry.record().migration(), entry.record().row(), entry.record().target(), sync);
+            stores.changeLog.complete(entry.id());
+        }
+    }
+
+    /**
+     * Marked writes through sessions of {@code ManagedTransactionFactory} inside a container's transaction (the JTA
+     * case round 20 left): the session's commit commits nothing, and the proxy synced each key at once, reading the
+     * old store on another connection before the container committed. An update and a delete of committed rows were
+     * copied as they were before, an insert was not found: the other store kept the old status and the deleted row,
+     * unrecorded but for a scoped resync. The library cannot see such a transaction's end, so it now records each key
+     * in the change log (named: the session's connection is in a transaction it does not commit) and syncs nothing
+     * at once; the reconciler, run after the container committed, leaves both stores equal.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES", "MARIADB"})
+    void markedWritesInAContainerTransactionAreRecordedForTheReconcilerNotSyncedBeforeItsCommit(
+            TestDatabases.Kind kind) throws Exception {
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(kind)) {
+            TwoStoreOrderMapper plain = stores.mappers(TwoStoreOrderMapper.class)
+                    .rules(ContextRules.builder("orders").merchantIdPath("merchantNo").build())
+                    .statement(MAPPER + "delete", "orders", 0, Operation.DELETE).build()
+                    .mapper(TwoStoreOrderMapper.class);
+            Order paid = new Order("m-1", "NEW", "1.00");
+            Order deleted = new Order("m-1", "NEW", "2.00");
+            plain.insert(paid);      // MyBatis' own JDBC transactions: committed and synced at once
+            plain.insert(deleted);
+            Order inserted = new Order("m-1", "NEW", "3.00");
+            try (ContainerTransaction container = new ContainerTransaction(stores.oldDb.dataSource())) {
+                TwoStoreOrderMapper orders = managedMapper(stores, container.dataSource());
+                orders.updateStatus(paid.getId(), "m-1", "PAID");
+                orders.delete(deleted.getId(), "m-1");
+                orders.insert(inserted);
+                assertThat(MyBatisBreakSupport.rows(stores.newDb)).as("nothing synced before the container commits")
+                        .containsOnlyKeys(paid.getId(), deleted.getId());
+                container.commit();
+            }
+            assertThat(stores.changeLogEntries()).as("each key recorded for the reconciler").containsExactlyInAnyOrder(
+                    "UPDATE NEW " + paid.getId(), "DELETE NEW " + deleted.getId(), "INSERT NEW " + inserted.getId());
+            reconcile(stores, plain);
+            Map<Long, String> rows = MyBatisBreakSupport.rows(stores.oldDb);
+            assertThat(rows).containsOnlyKeys(paid.getId(), inserted.getId());
+            assertThat(rows.get(paid.getId())).contains(" PAID ");
+            assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(rows);
+        }
+    }
+
+    /** The same container transaction rolled back: the recorded keys repair to the rows as the old store keeps them. */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
+    void markedWritesInAContainerTransactionRolledBackLeaveBothStoresAsTheyWere(TestDatabases.Kind kind)
+            throws Exception {
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(kind)) {
+            TwoStoreOrderMapper plain = stores.mappers(TwoStoreOrderMapper.class)
+                    .rules(ContextRules.builder("orders").merchantIdPath("merchantNo").build()).build()
+                    .mapper(TwoStoreOrderMapper.class);
+            Order paid = new Order("m-1", "NEW", "1.00");
+            plain.insert(paid);
+            try (ContainerTransaction container = new ContainerTransaction(stores.oldDb.dataSource())) {
+                TwoStoreOrderMapper orders = managedMapper(stores, container.dataSource());
+                orders.updateStatus(paid.getId(), "m-1", "LOST");
+                orders.insert(new Order("m-1", "NEW", "2.00"));
+                container.rollback();
+            }
+            reconcile(stores, plain);
+            Map<Long, String> rows = MyBatisBreakSupport.rows(stores.oldDb);
+            assertThat(rows).containsOnlyKeys(paid.getId());
+            assertThat(rows.get(paid.getId())).contains(" NEW ");
+            assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(rows);
+            assertThat(stores.changeLog.pendingCount("orders")).isZero();
+        }
+    }
+
+    /**
+     * Sessions of {@code ManagedTransactionFactory} over the store's own pool inside a Spring transaction of that
+     * pool which rolls back: the session takes a connection of its own in auto-commit (MyBatis' managed transaction
+     * does not use the one Spring bound), so its rows stay. The proxy took the session for one joined to the Spring
+     * transaction (a factory not MyBatis' JDBC one, a transaction holding the DataSource's connection) and deferred
+     * the syncs, which the rollback then dropped: the old store kept the rows, the other store never got them, and
+     * nothing was recorded.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
+    void managedSessionsOnTheirOwnConnectionInsideASpringTransactionAreSyncedAtOnce(TestDatabases.Kind kind)
+            throws Exception {
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(kind)) {
+            TwoStoreOrderMapper orders = managedMapper(stores, stores.oldDb.dataSource());
+            DataSourceTransactionManager manager = new DataSourceTransactionManager(stores.oldDb.dataSource());
+            Order first = new Order("m-1", "NEW", "1.00");
+            Order second = new Order("m-1", "NEW", "2.00");
+            new TransactionTemplate(manager).executeWithoutResult(status -> {
+                orders.insert(first);
+                orders.insert(second);
+                orders.updateStatus(first.getId(), "m-1", "PAID");
+                status.setRollbackOnly();
+            });
+            assertThat(MyBatisBreakSupport.rows(stores.oldDb)).containsOnlyKeys(first.getId(), second.getId());
+            assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(MyBatisBreakSupport.rows(stores.oldDb));
+            assertThat(stores.changeLogEntries()).isEmpty();
         }
     }
 }
