@@ -62,6 +62,7 @@ final class UnknownProperties {
         }
         if (environment instanceof ConfigurableEnvironment configurable) {
             refuseCollisions(configurable);
+            refuseListInTwoForms(configurable);
         }
         for (ConfigurationPropertyName name : names.values()) {
             if (name.equals(JOB)) {
@@ -157,6 +158,67 @@ final class UnknownProperties {
             }
         }
     }
+
+    /**
+     * Refuses a list written in one source both as one value and by index ({@code merchant-id-paths=shopNo} beside
+     * {@code merchant-id-paths[0]=merchantNo}, in any relaxed spelling) when the two forms hold different lists. Spring
+     * Boot binds a list from one source and, in a source holding both forms, from the single value alone: the indexed
+     * elements were ignored without a word. Across sources the first source's list wins whole, as Boot documents for
+     * overriding a list, and is not refused. Named without the values.
+     */
+    private static void refuseListInTwoForms(ConfigurableEnvironment environment) {
+        for (PropertySource<?> source : environment.getPropertySources()) {
+            if (!(source instanceof EnumerablePropertySource<?> enumerable)
+                    || source instanceof SystemEnvironmentPropertySource) {
+                continue;
+            }
+            Map<String, String> whole = new TreeMap<>(); // relaxed name -> name as written, of every dualwrite name
+            for (String name : enumerable.getPropertyNames()) {
+                if (name.startsWith("dualwrite.")) {
+                    whole.putIfAbsent(relaxed(name), name);
+                }
+            }
+            Map<String, java.util.SortedMap<Integer, String>> indexed = new TreeMap<>(); // list -> index -> value
+            Map<String, String> firstIndexed = new TreeMap<>();
+            for (String name : enumerable.getPropertyNames()) {
+                java.util.regex.Matcher element = LIST_ELEMENT.matcher(name);
+                if (!name.startsWith("dualwrite.") || !element.matches()) {
+                    continue;
+                }
+                String list = relaxed(element.group(1));
+                if (!whole.containsKey(list)) {
+                    continue;
+                }
+                firstIndexed.putIfAbsent(list, name);
+                // an element's own properties (statements[0].id) beside a single value never make one list
+                String value = element.group(3).isEmpty() ? String.valueOf(enumerable.getProperty(name)).strip() : null;
+                indexed.computeIfAbsent(list, k -> new java.util.TreeMap<>()).put(
+                        value == null ? -1 : Integer.parseInt(element.group(2)), value);
+            }
+            for (Map.Entry<String, java.util.SortedMap<Integer, String>> each : indexed.entrySet()) {
+                String wholeName = whole.get(each.getKey());
+                List<String> single = java.util.Arrays.stream(org.springframework.util.StringUtils
+                        .commaDelimitedListToStringArray(String.valueOf(enumerable.getProperty(wholeName))))
+                        .map(String::strip).toList();
+                java.util.SortedMap<Integer, String> elements = each.getValue();
+                boolean same = !elements.containsKey(-1) && elements.size() == single.size()
+                        && elements.lastKey() == single.size() - 1
+                        && new java.util.ArrayList<>(elements.values()).equals(single);
+                if (!same) {
+                    throw new InvalidDualWritePropertyException(wholeName, firstIndexed.get(each.getKey()),
+                            "one list written in one form: Spring Boot binds it from " + wholeName + " alone and"
+                                    + " ignores the elements written by index, such as "
+                                    + firstIndexed.get(each.getKey()),
+                            "Write the list in one form: either " + wholeName + "=<a>,<b> or " + wholeName
+                                    + "[0]=<a> and " + wholeName + "[1]=<b>; remove the other properties.");
+                }
+            }
+        }
+    }
+
+    /** A list element's name: the list, the index, and what follows the index (empty for a plain element). */
+    private static final java.util.regex.Pattern LIST_ELEMENT =
+            java.util.regex.Pattern.compile("(.+?)\\[(\\d{1,9})\\](.*)");
 
     /** The name with each key in brackets written after a dot instead, as Spring Boot binds a map's key. */
     private static String unbracketed(String name) {
