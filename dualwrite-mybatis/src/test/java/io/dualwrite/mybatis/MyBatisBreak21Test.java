@@ -366,4 +366,37 @@ class MyBatisBreak21Test {
             assertThat(stores.changeLogEntries()).isEmpty();
         }
     }
+
+    /**
+     * Another member of the same kind: sessions of {@code ManagedTransactionFactory} over a pool whose connections are
+     * outside auto-commit, with nobody to commit them (no container): the pool rolls each connection back when the
+     * session returns it. The proxy synced at once on a connection of the same pool, which saw nothing of the
+     * uncommitted insert and so recorded a scoped resync of the table for it. Now the keys are recorded for the
+     * reconciler, which finds no row under them, and both stores stay equal.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
+    void managedSessionsThatNobodyCommitsRecordTheirKeysAndLeaveBothStoresEqual(TestDatabases.Kind kind)
+            throws Exception {
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(kind);
+             com.zaxxer.hikari.HikariDataSource uncommitted = new com.zaxxer.hikari.HikariDataSource()) {
+            if (stores.oldDb.pool().getJdbcUrl() == null) {
+                uncommitted.setDataSource(stores.oldDb.pool().getDataSource()); // H2's own DataSource
+            } else {
+                uncommitted.setJdbcUrl(stores.oldDb.pool().getJdbcUrl());
+                uncommitted.setUsername(stores.oldDb.pool().getUsername());
+                uncommitted.setPassword(stores.oldDb.pool().getPassword());
+            }
+            uncommitted.setAutoCommit(false);
+            uncommitted.setMaximumPoolSize(2);
+            TwoStoreOrderMapper orders = managedMapper(stores, uncommitted);
+            Order lost = new Order("m-1", "NEW", "1.00");
+            orders.insert(lost);
+            assertThat(MyBatisBreakSupport.rows(stores.oldDb)).as("the pool rolled the insert back").isEmpty();
+            assertThat(stores.changeLogEntries()).containsExactly("INSERT NEW " + lost.getId());
+            reconcile(stores, null);
+            assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(MyBatisBreakSupport.rows(stores.oldDb));
+            assertThat(stores.changeLog.pendingCount("orders")).isZero();
+        }
+    }
 }
