@@ -28,7 +28,8 @@ import org.springframework.core.env.Environment;
  * or a bean the value selects was missing ({@code dualwrite.stores.switches=}). Which properties those are is read
  * from the types of {@link DualWriteProperties} and {@link DualWriteJobProperties}, so a property added later is
  * covered. A blank text (a user name, an added column's value), list or map keeps its meaning and its own checks;
- * a primitive is refused by Spring Boot itself; a name the property classes do not know is left to them.
+ * a primitive is refused by Spring Boot itself; a name the property classes do not know is left to them. A duration
+ * written as a bare number, which Boot reads as milliseconds, is refused the same way.
  */
 final class BlankProperties {
 
@@ -43,6 +44,7 @@ final class BlankProperties {
      *                                           what its type allows and the fix
      */
     static void check(Environment environment) {
+        refuseDurationsWithoutUnit(environment);
         Set<String> blank = new TreeSet<>();
         for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
             if (source instanceof IterableConfigurationPropertySource iterable) {
@@ -69,6 +71,53 @@ final class BlankProperties {
             if (allowed != null) {
                 throw new InvalidDualWritePropertyException(text, value, allowed,
                         "Set " + text + " to a value, or remove the property.");
+            }
+        }
+    }
+
+    /** A whole number alone, as a duration without its unit is written. */
+    private static final java.util.regex.Pattern BARE_NUMBER = java.util.regex.Pattern.compile("\\s*[+-]?\\d+\\s*");
+
+    /**
+     * Refuses a {@code dualwrite.*} duration written as a bare number ({@code dualwrite.reconciler.interval=5}): Spring
+     * Boot reads it as milliseconds, so a reconciler meant to run every five seconds polled the change log 200 times a
+     * second, a lease of {@code 60} let a claimed entry be claimed again after 60 ms, and a mirror time limit of
+     * {@code 2} recorded nearly every mirror as timed out, all without a word. A zero means the same in every unit and
+     * starts. Which properties are durations is read from the types, as for blank values.
+     *
+     * @throws InvalidDualWritePropertyException naming the first such property (in name order), its value, that a bare
+     *                                           number is read as milliseconds, and the fix with either unit
+     */
+    private static void refuseDurationsWithoutUnit(Environment environment) {
+        Set<String> bare = new TreeSet<>();
+        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+            if (source instanceof IterableConfigurationPropertySource iterable) {
+                iterable.filter(ROOT::isAncestorOf).forEach(name -> {
+                    var property = iterable.getConfigurationProperty(name);
+                    if (property != null && property.getValue() instanceof CharSequence text
+                            && BARE_NUMBER.matcher(text).matches()) {
+                        bare.add(name.toString());
+                    }
+                });
+            }
+        }
+        Binder binder = Binder.get(environment);
+        for (String text : bare) {
+            ConfigurationPropertyName name = ConfigurationPropertyName.of(text);
+            String value = binder.bind(name, Bindable.of(String.class)).orElse(null); // the value that wins
+            if (value == null || !BARE_NUMBER.matcher(value).matches()
+                    || new java.math.BigInteger(value.strip()).signum() == 0) {
+                continue;
+            }
+            Class<?> type = JOB.isAncestorOf(name) ? typeOf(name, 2, DualWriteJobProperties.class)
+                    : typeOf(name, 1, DualWriteProperties.class);
+            if (type == Duration.class) {
+                String number = value.strip().replace("+", "");
+                throw new InvalidDualWritePropertyException(text, value,
+                        "a duration with its unit, such as 500ms, 5s or PT5S (a number without a unit is read as"
+                                + " milliseconds)",
+                        "Write the unit: " + text + "=" + number + "s for seconds, or " + text + "=" + number
+                                + "ms if milliseconds are meant.");
             }
         }
     }

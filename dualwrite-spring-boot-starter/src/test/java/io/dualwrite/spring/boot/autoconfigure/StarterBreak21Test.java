@@ -15,10 +15,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Twenty-first break review of the starter: a list property written both as one comma-separated value and by index
- * in the same properties. Spring Boot binds the list from one of the two forms (the comma-separated value, when a
- * source holds both) and ignores the other without a word; round 19 and 20 refused the same loss for map keys and
- * relaxed spellings, not for lists.
+ * Twenty-first break review of the starter: values Spring Boot binds otherwise than they are written, without a word.
+ * A list property written both as one comma-separated value and by index in the same properties (Boot binds the
+ * single value and ignores the elements; rounds 19 and 20 refused the same loss for map keys and relaxed spellings,
+ * not for lists), and a duration written without its unit (read as milliseconds).
  */
 class StarterBreak21Test {
 
@@ -67,6 +67,41 @@ class StarterBreak21Test {
                 "dualwrite.mybatis.merchant-id-paths[0]=merchantNo",
                 "dualwrite.mybatis.merchant-id-paths[1]=shopNo").run(context ->
                 assertThat(context.getBean(ContextRules.class).merchantIdPaths()).containsExactly("merchantNo", "shopNo"));
+    }
+
+    /**
+     * A duration written without its unit: Spring Boot reads a bare number as milliseconds, so
+     * {@code dualwrite.reconciler.interval=5} (five seconds meant) started a reconciler polling the change log 200
+     * times a second, {@code reconciler.lease=60} let a claimed entry be claimed again after 60 ms, and
+     * {@code mirror.time-limit=2} recorded nearly every mirror as timed out; all without a word. Now start-up fails
+     * naming the property, the value, that a bare number is read as milliseconds, and the fix with both units.
+     */
+    @ParameterizedTest
+    @CsvSource({"dualwrite.reconciler.interval, 5", "dualwrite.reconciler.lease, 60", "dualwrite.mirror.time-limit, 2",
+            "dualwrite.stores.refresh-interval, 1", "dualwrite.jdbc.lock-timeout, 10", "dualwrite.job.chunk-time-target, 500",
+            "dualwrite.mirror.breaker.slow-call-duration-threshold, 3", "dualwrite.reconciler.initial-backoff, +1"})
+    void aDurationWithoutItsUnitFailsStartUpNamingTheUnits(String property, String value) {
+        runner.withPropertyValues(property + "=" + value).run(context -> {
+            FailureAnalysis analysis = DualWriteStartupFailureTest.analysis(context);
+            assertThat(analysis.getDescription()).contains("Property: " + property, "Value: '" + value + "'",
+                    "read as milliseconds");
+            assertThat(analysis.getAction()).contains(property + "=" + value.replace("+", "") + "s",
+                    property + "=" + value.replace("+", "") + "ms");
+        });
+    }
+
+    /** Guard: a duration with its unit, in ISO form, or a bare zero starts with that duration. */
+    @Test
+    void aDurationWithItsUnitOrZeroStarts() {
+        runner.withPropertyValues("dualwrite.reconciler.interval=5s", "dualwrite.reconciler.lease=PT1M",
+                "dualwrite.mirror.warn-interval=0", "dualwrite.mirror.time-limit= 250ms").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    DualWriteProperties properties = context.getBean(DualWriteProperties.class);
+                    assertThat(properties.getReconciler().getInterval()).isEqualTo(java.time.Duration.ofSeconds(5));
+                    assertThat(properties.getReconciler().getLease()).isEqualTo(java.time.Duration.ofMinutes(1));
+                    assertThat(properties.getMirror().getWarnInterval()).isZero();
+                    assertThat(properties.getMirror().getTimeLimit()).isEqualTo(java.time.Duration.ofMillis(250));
+                });
     }
 
     interface BreakOrderMapper {
