@@ -399,4 +399,36 @@ class MyBatisBreak21Test {
             assertThat(stores.changeLog.pendingCount("orders")).isZero();
         }
     }
+
+    /**
+     * Guard: Spring scopes that run mybatis-spring's sessions outside a transaction, each statement committed on its
+     * own, are synced at once: {@code SUPPORTS} with no transaction (Spring's synchronization active, a connection
+     * bound in auto-commit) and {@code NOT_SUPPORTED} inside a transaction that then rolls back (the outer one
+     * suspended); the rows stay in the old store and reach the other one, nothing recorded.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
+    void springScopesWithoutATransactionAreSyncedAtOnce(TestDatabases.Kind kind) throws Exception {
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(kind)) {
+            TwoStoreOrderMapper orders = springMapper(stores);
+            DataSourceTransactionManager manager = new DataSourceTransactionManager(stores.oldDb.dataSource());
+            TransactionTemplate supports = new TransactionTemplate(manager);
+            supports.setPropagationBehavior(TransactionDefinition.PROPAGATION_SUPPORTS);
+            TransactionTemplate notSupported = new TransactionTemplate(manager);
+            notSupported.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
+            Order first = new Order("m-1", "NEW", "1.00");
+            Order second = new Order("m-1", "NEW", "2.00");
+            supports.executeWithoutResult(status -> {
+                orders.insert(first);
+                orders.updateStatus(first.getId(), "m-1", "PAID");
+            });
+            new TransactionTemplate(manager).executeWithoutResult(status -> {
+                notSupported.executeWithoutResult(outside -> orders.insert(second));
+                status.setRollbackOnly();
+            });
+            assertThat(MyBatisBreakSupport.rows(stores.oldDb)).containsOnlyKeys(first.getId(), second.getId());
+            assertThat(MyBatisBreakSupport.rows(stores.oldDb).get(first.getId())).contains(" PAID ");
+            assertStoresEqualAndNothingRecorded(stores);
+        }
+    }
 }
