@@ -94,8 +94,11 @@ final class BlankProperties {
             if (source instanceof IterableConfigurationPropertySource iterable) {
                 iterable.filter(ROOT::isAncestorOf).forEach(name -> {
                     var property = iterable.getConfigurationProperty(name);
-                    if (property != null && property.getValue() instanceof CharSequence text
-                            && BARE_NUMBER.matcher(text).matches()) {
+                    Object value = property == null ? null : property.getValue();
+                    // a text as in a properties file, or a whole number as YAML gives it (interval: 5)
+                    if (value instanceof CharSequence text ? BARE_NUMBER.matcher(text).matches()
+                            : value instanceof Integer || value instanceof Long || value instanceof Short
+                            || value instanceof java.math.BigInteger) {
                         bare.add(name.toString());
                     }
                 });
@@ -113,13 +116,40 @@ final class BlankProperties {
                     : typeOf(name, 1, DualWriteProperties.class);
             if (type == Duration.class) {
                 String number = value.strip().replace("+", "");
-                throw new InvalidDualWritePropertyException(text, value,
+                String written = writtenName(environment, name);
+                throw new InvalidDualWritePropertyException(written, value,
                         "a duration with its unit, such as 500ms, 5s or PT5S (a number without a unit is read as"
                                 + " milliseconds)",
-                        "Write the unit: " + text + "=" + number + "s for seconds, or " + text + "=" + number
+                        "Write the unit: " + written + "=" + number + "s for seconds, or " + written + "=" + number
                                 + "ms if milliseconds are meant.");
             }
         }
+    }
+
+    /**
+     * {@code name} as a properties source writes it ({@code dualwrite.reconciler.initialBackoff}), so that a refusal
+     * names what the user wrote; its canonical form when no enumerable source holds it under another spelling (an
+     * environment variable).
+     */
+    private static String writtenName(Environment environment, ConfigurationPropertyName name) {
+        if (environment instanceof org.springframework.core.env.ConfigurableEnvironment configurable) {
+            for (org.springframework.core.env.PropertySource<?> source : configurable.getPropertySources()) {
+                if (source instanceof org.springframework.core.env.EnumerablePropertySource<?> enumerable
+                        && !(source instanceof org.springframework.core.env.SystemEnvironmentPropertySource)) {
+                    for (String raw : enumerable.getPropertyNames()) {
+                        try {
+                            if (raw.startsWith("dualwrite.")
+                                    && ConfigurationPropertyName.adapt(raw, '.').equals(name)) {
+                                return raw;
+                            }
+                        } catch (RuntimeException unreadable) { // a name no property binds: not the one named
+                            continue;
+                        }
+                    }
+                }
+            }
+        }
+        return name.toString();
     }
 
     /**

@@ -90,6 +90,21 @@ class StarterBreak21Test {
         });
     }
 
+    /**
+     * The same number as YAML gives it ({@code interval: 5} is an {@code Integer}, not a text), and through a
+     * camel-case name: read as milliseconds too.
+     */
+    @Test
+    void aDurationGivenAsANumberByYamlFailsStartUpToo() {
+        runner.withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+                new org.springframework.core.env.MapPropertySource("application.yml",
+                        java.util.Map.of("dualwrite.reconciler.initialBackoff", 5)))).run(context -> {
+                            FailureAnalysis analysis = DualWriteStartupFailureTest.analysis(context);
+                            assertThat(analysis.getDescription()).contains("Property: dualwrite.reconciler.initialBackoff",
+                                    "Value: '5'", "read as milliseconds");
+                        });
+    }
+
     /** Guard: a duration with its unit, in ISO form, or a bare zero starts with that duration. */
     @Test
     void aDurationWithItsUnitOrZeroStarts() {
