@@ -1017,9 +1017,19 @@ public final class DualWriteMappers {
         }
         Configuration configuration = factories.get(store).getConfiguration();
         if (argument.getClass().isArray() && argument.getClass().getComponentType().isPrimitive()) {
-            // a byte[] key or a long[] of keys: no key text is known for it (a scoped resync is recorded instead)
-            throw new IllegalStateException(statementId + ": its key argument " + write.keyArgument() + " is a "
-                    + argument.getClass().getSimpleName());
+            Class<?> component = argument.getClass().getComponentType();
+            if (component == byte.class || component == char.class || component == boolean.class) {
+                // a byte[] (or char[]) is one value, not keys: no key text is known for it (a scoped resync instead)
+                throw new IllegalStateException(statementId + ": its key argument " + write.keyArgument() + " is a "
+                        + argument.getClass().getSimpleName());
+            }
+            // a long[] or int[] of keys, as a <foreach> takes them: each element is a key (read as one binary key
+            // before, every such call recorded a scoped resync of the whole table instead of syncing its rows)
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; i < java.lang.reflect.Array.getLength(argument); i++) {
+                keys.add(keyText(java.lang.reflect.Array.get(argument, i)));
+            }
+            return keys;
         }
         if (isGroup(argument)) {
             List<String> keys = new ArrayList<>();

@@ -431,4 +431,34 @@ class MyBatisBreak21Test {
             assertStoresEqualAndNothingRecorded(stores);
         }
     }
+
+    /**
+     * A marked {@code <foreach>} write whose key argument is an array of primitive keys ({@code long[]},
+     * {@code int[]}): its keys were not read (a primitive array was taken for one binary key such as a
+     * {@code byte[]}), and each call recorded a scoped resync of the whole table instead of syncing its rows. Now each
+     * element is a key; the stores end equal with nothing recorded (m-1 double-writes; the system stays
+     * {@code OLD_ONLY}, so the context is the call's: the rules name the merchant only on orders).
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
+    void anArrayOfPrimitiveKeysIsSyncedKeyByKey(TestDatabases.Kind kind) throws Exception {
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(kind)) {
+            stores.switchboard.switchStore().setSystemPhase("orders", io.dualwrite.MigrationPhase.DUAL_WRITE);
+            Break21ArrayMapper orders = stores.mappers(Break21ArrayMapper.class)
+                    .rules(ContextRules.builder("orders").merchantIdPath("merchantNo").build()).build()
+                    .mapper(Break21ArrayMapper.class);
+            Order first = new Order("m-1", "NEW", "1.00");
+            Order second = new Order("m-1", "NEW", "2.00");
+            Order third = new Order("m-1", "NEW", "3.00");
+            orders.insert(first);
+            orders.insert(second);
+            orders.insert(third);
+            orders.updateAll(new int[] {first.getId().intValue(), second.getId().intValue()}, "PAID");
+            orders.deleteAll(new long[] {second.getId(), third.getId()});
+            Map<Long, String> rows = MyBatisBreakSupport.rows(stores.oldDb);
+            assertThat(rows).containsOnlyKeys(first.getId());
+            assertThat(rows.get(first.getId())).contains(" PAID ");
+            assertStoresEqualAndNothingRecorded(stores);
+        }
+    }
 }
