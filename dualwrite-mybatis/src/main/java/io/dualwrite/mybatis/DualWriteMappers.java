@@ -186,9 +186,7 @@ public final class DualWriteMappers {
             result = method.isDefault() ? callDefault(proxy, method, arguments)
                     : call(authoritative, mapperType, method, arguments, commit);
         } catch (Throwable failure) {
-            if (commit[0] == OuterTransactions.Commit.ELSEWHERE) {
-                resync(statementId, write, context, authoritative, "outside-transaction", elsewhere(failure.toString()));
-            } else if (commit[0] == OuterTransactions.Commit.JOINED) {
+            if (commit[0] == OuterTransactions.Commit.JOINED) {
                 afterCompletion(statementId, write.table(), context, authoritative, unlessUndone(
                         () -> syncAfterFailure(statementId, method, write, arguments, context, authoritative, failure)));
             } else {
@@ -912,8 +910,9 @@ public final class DualWriteMappers {
 
     /**
      * Runs one call in a session of its own on {@code store}'s factory and commits the session; {@code commit}, when
-     * given, receives who commits what the session wrote ({@link OuterTransactions#commitOf}), also when the call
-     * throws.
+     * given, receives who commits what the session wrote ({@link OuterTransactions#commitOf}) once the call has
+     * returned. A call that throws leaves it as it was: asking a session whose statement failed for its connection
+     * could wait on a pool of a store that is down a second time.
      */
     private @Nullable Object call(Store store, Class<?> mapperType, Method method, Object[] arguments,
                                   OuterTransactions.Commit @Nullable [] commit) throws Throwable {
@@ -921,15 +920,12 @@ public final class DualWriteMappers {
             return cursor(store, mapperType, method, arguments);
         }
         try (SqlSession session = factories.get(store).openSession()) {
-            try {
-                Object result = method.invoke(session.getMapper(mapperType), arguments);
-                session.commit();
-                return result;
-            } finally {
-                if (commit != null) {
-                    commit[0] = OuterTransactions.commitOf(factories.get(store), session);
-                }
+            Object result = method.invoke(session.getMapper(mapperType), arguments);
+            session.commit();
+            if (commit != null) {
+                commit[0] = OuterTransactions.commitOf(factories.get(store), session);
             }
+            return result;
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
