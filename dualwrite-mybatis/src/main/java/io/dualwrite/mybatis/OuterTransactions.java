@@ -11,7 +11,10 @@ import org.slf4j.LoggerFactory;
  * {@code SpringManagedTransactionFactory} opened while a Spring transaction is active takes part in that transaction,
  * and its commit commits nothing. A sync then read the row on another connection before the transaction committed:
  * an update or a delete was copied as the row was before (the other store kept it, unrecorded), and a rolled-back
- * write was recorded as a resync. Such work is run at the end of the Spring transaction instead.
+ * write was recorded as a resync. Such work is run at the end of the Spring transaction instead, told what that
+ * transaction did to the call's rows before it ended (a savepoint rolled back to, a marked delete of its keys), and
+ * who commits is read from the session's connection after the call ({@link #commitOf}): a session in a transaction
+ * whose end cannot be seen (JTA through MyBatis' managed transactions) is named as such, for its keys to be recorded.
  *
  * <p>Spring is optional: without {@code spring-jdbc} on the class path every session commits its own work, as MyBatis'
  * {@link JdbcTransactionFactory} does, and nothing is deferred. A session of {@code JdbcTransactionFactory} opens
