@@ -1014,8 +1014,9 @@ public final class DualWriteMappers {
         Configuration configuration = factories.get(store).getConfiguration();
         if (argument.getClass().isArray() && argument.getClass().getComponentType().isPrimitive()) {
             Class<?> component = argument.getClass().getComponentType();
-            if (component == byte.class || component == char.class || component == boolean.class) {
-                // a byte[] (or char[]) is one value, not keys: no key text is known for it (a scoped resync instead)
+            if (component != long.class && component != int.class && component != short.class) {
+                // a byte[] (or char[]) is one value, not keys, and a double[] has no key text the table's own would
+                // match: no key text is known for it (a scoped resync instead)
                 throw new IllegalStateException(statementId + ": its key argument " + write.keyArgument() + " is a "
                         + argument.getClass().getSimpleName());
             }
