@@ -11,6 +11,7 @@ import io.dualwrite.changelog.Operation;
 import io.dualwrite.changelog.RowRef;
 import io.dualwrite.internal.Checks;
 import io.dualwrite.internal.Credentials;
+import io.dualwrite.jdbc.DualWriteDataSource;
 import io.dualwrite.jdbc.copy.CopierSession;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -72,9 +73,11 @@ public final class DualWriteMappers {
     private final ContextExtractor extractor;
     private final Map<String, Write> writes;
     private final Map<String, Map<Store, TableStatements>> tables;
+    private final java.time.Duration outboxGrace;
 
     private DualWriteMappers(Builder builder) {
         this.writer = builder.writer;
+        this.outboxGrace = builder.outboxGrace;
         this.migration = builder.migration;
         this.factories = new EnumMap<>(builder.factories);
         this.extractor = new ContextExtractor(builder.rules,
@@ -243,17 +246,20 @@ public final class DualWriteMappers {
      * session wrote inside a transaction the library cannot see the end of ({@link OuterTransactions.Commit#ELSEWHERE},
      * an application server's JTA transaction), so a sync now would read the row before that transaction commits (the
      * state from before on another connection; on the session's DataSource, the enlisted connection's uncommitted
-     * state, kept in the other store after a rollback). The reconciler syncs the keys by state once it runs; one WARN
-     * per call names the statement, why and the fix.
+     * state, kept in the other store after a rollback). Each entry is due {@link Builder#outboxGrace} after the call,
+     * as the data source's outbox entries are: a reconciler that synced the key before the container committed would
+     * copy the row as it was before and close the entry, leaving the commit unsynced. The reconciler syncs the keys by
+     * state once they are due; one WARN per call names the statement, why and the fix.
      */
     private void recordForReconciler(String statementId, Write write, List<String> keys,
                                      List<MigrationContext> keyContexts, MigrationContext context, Store authoritative) {
         List<ChangeRecord> records = new ArrayList<>();
+        java.time.Instant due = java.time.Instant.now().plus(outboxGrace);
         for (int k = 0; k < keys.size(); k++) {
             MigrationContext own = keyContexts.size() == keys.size() ? keyContexts.get(k) : context;
             if (writer.phaseOf(own).writes(authoritative.other())) {
                 records.add(ChangeRecord.of(migration, new RowRef(write.table(), keys.get(k), write.operation()),
-                        "outside-transaction", authoritative.other(), own));
+                        "outside-transaction", authoritative.other(), own).withDueAt(due));
             }
         }
         if (records.isEmpty()) {
@@ -1202,6 +1208,7 @@ public final class DualWriteMappers {
         private ContextRules rules;
         private final Map<String, Write> writes = new LinkedHashMap<>();
         private final Map<String, Map<Store, TableStatements>> tables = new LinkedHashMap<>();
+        private java.time.Duration outboxGrace = DualWriteDataSource.DEFAULT_OUTBOX_GRACE;
 
         private Builder(DualWriter writer, String migration) {
             this.writer = Checks.requireNonNull("writer", writer);
@@ -1212,6 +1219,24 @@ public final class DualWriteMappers {
         /** The factory of one store, over that store's own pool. */
         public Builder sessions(Store store, SqlSessionFactory factory) {
             factories.put(Checks.requireNonNull("store", store), Checks.requireNonNull("factory", factory));
+            return this;
+        }
+
+        /**
+         * How long after a marked call the keys it wrote inside a transaction the library cannot see the end of (an
+         * application server's JTA transaction through MyBatis' {@code ManagedTransactionFactory}) become due for
+         * the reconciler: by then that transaction is taken to have ended (default
+         * {@link DualWriteDataSource#DEFAULT_OUTBOX_GRACE}, the data source's outbox grace). A transaction still open
+         * after it may be synced as it was before its commit; give it at least the container's transaction timeout.
+         *
+         * @throws IllegalArgumentException when {@code grace} is null or negative
+         */
+        public Builder outboxGrace(java.time.Duration grace) {
+            if (grace == null || grace.isNegative()) {
+                throw new IllegalArgumentException("outboxGrace must be zero or more, but was " + grace
+                        + "; give at least the transaction timeout of the container's transactions, e.g. PT1M");
+            }
+            this.outboxGrace = grace;
             return this;
         }
 

@@ -1,10 +1,13 @@
 package io.dualwrite.mybatis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualwrite.Store;
 import io.dualwrite.changelog.Operation;
+import io.dualwrite.jdbc.DualWriteDataSource;
 import io.dualwrite.jdbc.testing.TestDatabases;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -309,6 +312,58 @@ class MyBatisBreak21Test {
             assertThat(rows).containsOnlyKeys(paid.getId(), inserted.getId());
             assertThat(rows.get(paid.getId())).contains(" PAID ");
             assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(rows);
+        }
+    }
+
+    /**
+     * The keys recorded for a container's transaction are due only after the outbox grace: a reconciler run while the
+     * container's transaction is still open would sync the row as it was before the commit and close the entry, and
+     * the commit would then stay in the old store only. Before, the entries were due at once; a reconciler run
+     * between the call and the container's commit left the new store with the old status and nothing recorded.
+     */
+    @ParameterizedTest
+    @EnumSource(value = TestDatabases.Kind.class, names = {"H2", "POSTGRES"})
+    void keysOfAContainerTransactionAreNotDueBeforeTheOutboxGraceEnds(TestDatabases.Kind kind) throws Exception {
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(kind)) {
+            TwoStoreOrderMapper plain = stores.mappers(TwoStoreOrderMapper.class)
+                    .rules(ContextRules.builder("orders").merchantIdPath("merchantNo").build()).build()
+                    .mapper(TwoStoreOrderMapper.class);
+            Order paid = new Order("m-1", "NEW", "1.00");
+            plain.insert(paid);
+            java.time.Instant before = java.time.Instant.now();
+            try (ContainerTransaction container = new ContainerTransaction(stores.oldDb.dataSource())) {
+                managedMapper(stores, container.dataSource()).updateStatus(paid.getId(), "m-1", "PAID");
+                assertThat(stores.changeLog.claim(100, java.time.Instant.now(), java.time.Duration.ofMinutes(1)))
+                        .as("a reconciler run while the container's transaction is open claims nothing").isEmpty();
+                container.commit();
+            }
+            List<java.sql.Timestamp> due = new ArrayList<>();
+            try (java.sql.Connection connection = stores.oldDb.dataSource().getConnection();
+                 java.sql.ResultSet rows = connection.createStatement().executeQuery(
+                         "SELECT due_at FROM dualwrite_change_log WHERE table_name = 'orders'")) {
+                while (rows.next()) {
+                    due.add(rows.getTimestamp(1));
+                }
+            }
+            assertThat(due).as("one entry, due one outbox grace after the call").hasSize(1);
+            assertThat(due.get(0).toInstant()).isAfterOrEqualTo(
+                    before.plus(DualWriteDataSource.DEFAULT_OUTBOX_GRACE).minusSeconds(1));
+            reconcile(stores, plain);
+            Map<Long, String> rows = MyBatisBreakSupport.rows(stores.oldDb);
+            assertThat(rows.get(paid.getId())).contains(" PAID ");
+            assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(rows);
+        }
+    }
+
+    /** A negative outbox grace is refused at build time, naming the option, the value and what to give. */
+    @org.junit.jupiter.api.Test
+    void aNegativeOutboxGraceIsRefusedNamingTheOption() throws Exception {
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(TestDatabases.Kind.H2)) {
+            assertThatThrownBy(() -> stores.mappers(TwoStoreOrderMapper.class)
+                    .outboxGrace(java.time.Duration.ofSeconds(-1)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("outboxGrace").hasMessageContaining("PT-1S")
+                    .hasMessageContaining("transaction timeout");
         }
     }
 
