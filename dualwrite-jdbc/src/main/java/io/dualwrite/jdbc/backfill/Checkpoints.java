@@ -182,10 +182,12 @@ final class Checkpoints {
      * numbers the head planned ({@code 1..n}; a deleted chunk's keys were never copied, in a run that called itself
      * complete), a chunk whose lower key is not the previous one's upper key or whose upper key is missing (the keys
      * between them were never copied), a head whose planned key is not the last chunk's upper key (planning went
-     * on from there, leaving out or copying again the keys between). One query over the job's rows, at the start of
-     * a run.
+     * on from there, leaving out or copying again the keys between), a chunk's upper key that does not read as a key
+     * of the table ({@code keyProblem} says why, or null when it reads; the claim of such a chunk failed on every
+     * run, after the other chunks were copied). One query over the job's rows, at the start of a run.
      */
-    @Nullable String damage(String jobId) throws SQLException {
+    @Nullable String damage(String jobId, java.util.function.Function<String, @Nullable String> keyProblem)
+            throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement("SELECT chunk_no, status, lower_key, upper_key,"
                      + " row_count FROM " + TABLE + " WHERE job_id = ? ORDER BY chunk_no")) {
@@ -222,6 +224,12 @@ final class Checkpoints {
                     String upper = rows.getString(4);
                     if (upper == null) {
                         return where + " has no upper key";
+                    }
+                    String unread = keyProblem.apply(upper);
+                    if (unread != null) {
+                        // (a lower key is the chunk before's upper key, checked below, or none)
+                        return where + " ends at key '" + upper + "', which does not read as a key of the table: "
+                                + unread;
                     }
                     if (!java.util.Objects.equals(lower, previousUpper)) {
                         return where + " starts after " + (lower == null ? "the first key" : "key '" + lower + "'")

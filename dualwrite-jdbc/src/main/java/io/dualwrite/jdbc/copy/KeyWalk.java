@@ -252,6 +252,23 @@ public final class KeyWalk {
         return collation == null ? "" : " collate " + collation;
     }
 
+    /**
+     * Why {@code key} (a key text of this walk's form, as a checkpoint keeps a chunk's bounds) does not read as a
+     * key of this walk's columns, or {@code null} when it does: a part for each key column, each a value of its
+     * column's type ({@code 'x'} is no {@code INT}, {@code '2024-02-30'} no date).
+     */
+    public @Nullable String keyProblem(String key) {
+        try {
+            List<String> texts = KeyCodec.decode(key, keyColumns.size());
+            for (int i = 0; i < texts.size(); i++) {
+                Values.parseKey(texts.get(i), keyColumns.get(i));
+            }
+            return null;
+        } catch (IllegalArgumentException | SQLException e) {
+            return e.getMessage();
+        }
+    }
+
     /** The key columns, as the database spells them. */
     public List<String> keyColumnNames() {
         return keyColumns.stream().map(TableColumns.Column::name).toList();

@@ -297,6 +297,53 @@ class ToolsBreak21Test {
         }
     }
 
+    // Input: the checkpoint of a backfill planned to its end and not yet copied, edited by hand so that every
+    //   relation round 20 checks still holds (chunk #2's upper key and chunk #3's lower key changed together) but
+    //   the key text no longer reads as a key of the column: 'x' and '' for an INT key, '2024-02-30' for a DATE
+    //   key, and a composite key's text with one part (PostgreSQL and MariaDB). Round 20 left it: the claim of
+    //   that chunk failed, the other chunks were copied, and the run ended on a store failure. Now the checkpoint
+    //   is refused before any row, naming the chunk, the key text and why it does not read, and the way on.
+    @Test
+    void aCheckpointKeyThatDoesNotReadAsAKeyIsRefusedBeforeAnyRowIsCopied() throws Exception {
+        record Edit(Kind kind, String keyType, String key, String bound) {
+        }
+        for (Edit edit : List.of(new Edit(Kind.POSTGRES, "int", "id", "x"), new Edit(Kind.MARIADB, "INT", "id", ""),
+                new Edit(Kind.POSTGRES, "date", "id", "2024-02-30"),
+                new Edit(Kind.MARIADB, "INT", "id, n", "5"))) {
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(edit.kind());
+                 TestDatabase fresh = TestDatabases.create(edit.kind())) {
+                TableMapping mapping = edit.key().contains(",") ? TableMapping.builder("t").primaryKey("id", "n").build() : T;
+                for (TestDatabase db : List.of(old, fresh)) {
+                    db.execute("CREATE TABLE t (id " + edit.keyType() + " NOT NULL, n INT NOT NULL, v VARCHAR(10),"
+                            + " PRIMARY KEY (" + edit.key() + "))");
+                }
+                for (int i = 1; i <= 8; i++) {
+                    old.execute("INSERT INTO t VALUES (" + (edit.keyType().equals("date") ? "'2024-01-0" + i + "'"
+                            : String.valueOf(i)) + ", " + i + ", 'v" + i + "')");
+                }
+                ToolsBreakSupport.inPairs(old, fresh, mapping).run();
+                old.execute("UPDATE dualwrite_backfill_checkpoint SET status = 'PENDING', rows_copied = 0"
+                        + " WHERE chunk_no > 0");
+                fresh.execute("DELETE FROM t");
+                old.execute("UPDATE dualwrite_backfill_checkpoint SET upper_key = '" + edit.bound() + "' WHERE chunk_no = 2",
+                        "UPDATE dualwrite_backfill_checkpoint SET lower_key = '" + edit.bound() + "' WHERE chunk_no = 3");
+
+                String what = edit.toString();
+                assertThatThrownBy(() -> ToolsBreakSupport.inPairs(old, fresh, mapping).run()).as(what)
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("no row was copied")
+                        .hasMessageContaining("chunk #2 ends at key '" + edit.bound() + "', which does not read as a key")
+                        .hasMessageContaining("BackfillJob.resetCheckpoints");
+                String sql = "SELECT n, v FROM t ORDER BY n";
+                assertThat(rows(fresh, sql)).as(what).isEmpty();
+
+                ToolsBreakSupport.inPairs(old, fresh, mapping).resetCheckpoints();
+                assertThat(ToolsBreakSupport.inPairs(old, fresh, mapping).run().complete()).as(what).isTrue();
+                assertThat(rows(fresh, sql)).as(what).hasSize(8).isEqualTo(rows(old, sql));
+            }
+        }
+    }
+
     /** Each row's id and its array's elements without trailing spaces ("null" for NULL), by plain JDBC. */
     private static List<String> trimmedArrays(TestDatabase db) throws Exception {
         List<String> rows = new ArrayList<>();
