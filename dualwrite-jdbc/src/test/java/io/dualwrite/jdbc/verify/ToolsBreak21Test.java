@@ -21,8 +21,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Twenty-first break review of the migration tools: H2 arrays of {@code CHAR}s reported on every run, a double in the
- * new store that is not the old float it was copied from verified equal, and a backfill checkpoint resumed after
- * its text key's collation changed. Each test ends with the stores compared row by row by its own JDBC code.
+ * new store that is not the old float it was copied from verified equal (and floats across precisions that held),
+ * JSON numbers of one value (a decision), a key with a NULL-able part, a backfill checkpoint resumed after its text
+ * key's collation changed or edited to a bound that reads as no key, and a verification checkpoint resumed after the
+ * key's type changed. Each test ends with the stores compared row by row by its own JDBC code.
  */
 class ToolsBreak21Test {
 
@@ -340,6 +342,60 @@ class ToolsBreak21Test {
                 ToolsBreakSupport.inPairs(old, fresh, mapping).resetCheckpoints();
                 assertThat(ToolsBreakSupport.inPairs(old, fresh, mapping).run().complete()).as(what).isTrue();
                 assertThat(rows(fresh, sql)).as(what).hasSize(8).isEqualTo(rows(old, sql));
+            }
+        }
+    }
+
+    // Input: a verification with a checkpoint stopped after a few chunks of keys 1..2000 and 100000..100004, then
+    //   the key's type changed in both stores before it resumes (PostgreSQL int -> varchar(10); MariaDB INT ->
+    //   VARCHAR(10)), rows 100002 changed and 1500 deleted in the new store. The checkpoint's cursor (the next chunk's
+    //   lower key, '751' or so) was read in the order of text: '100002' sorts before it and '1500' after it, so the
+    //   resumed run compared neither 100002 nor anything from 1001 to 100004 that sorts below the cursor, and called
+    //   the table CLEAN: a false negative (the backfill's twin was fixed in round 20). Now the checkpoint keeps the
+    //   old key's types and collations, and a run under others is refused before any row, naming both; reset, the
+    //   run reports both rows.
+    @Test
+    void aVerificationCheckpointUnderAnotherKeyTypeIsRefused() throws Exception {
+        for (Kind kind : List.of(Kind.POSTGRES, Kind.MARIADB)) {
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(kind);
+                 TestDatabase fresh = TestDatabases.create(kind)) {
+                for (TestDatabase db : List.of(old, fresh)) {
+                    db.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))");
+                    db.execute("INSERT INTO t SELECT " + (kind == Kind.POSTGRES ? "g, 'v' FROM generate_series(1, 2000) g"
+                            : "seq, 'v' FROM seq_1_to_2000"));
+                    db.execute("INSERT INTO t VALUES (100000, 'v'), (100001, 'v'), (100002, 'v'), (100003, 'v'),"
+                            + " (100004, 'v')");
+                }
+                Verifier verifier = ToolsBreakSupport.verifier(old, fresh);
+                VerificationRun first = verifier.start(VerificationJob.builder("t").table(T).chunkRows(250)
+                        .maxRowsPerSecond(1000).checkpoint("nightly").build());
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                        .until(() -> first.progress().chunksDone() >= 2);
+                first.stop();
+                assertThatThrownBy(first::await).isInstanceOf(VerificationStoppedException.class);
+
+                String alter = kind == Kind.POSTGRES ? "ALTER TABLE t ALTER COLUMN id TYPE varchar(10)"
+                        : "ALTER TABLE t MODIFY id VARCHAR(10) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL";
+                old.execute(alter);
+                fresh.execute(alter, "UPDATE t SET v = 'w' WHERE id = '100002'", "DELETE FROM t WHERE id = '1500'");
+
+                VerificationJob resumed = VerificationJob.builder("t").table(T).chunkRows(250).checkpoint("nightly").build();
+                assertThatThrownBy(() -> verifier.verify(resumed)).as(kind.toString())
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("checkpoint 'nightly'")
+                        .hasMessageContaining("[id " + (kind == Kind.POSTGRES ? "int4" : "integer") + "]")
+                        .hasMessageContaining("[id varchar collate ")
+                        .hasMessageContaining("Verifier.resetCheckpoint");
+
+                verifier.resetCheckpoint("nightly");
+                TableReport report = verifier.verify(resumed).tables().get(0);
+                assertThat(report.differences()).as(kind + "\n" + report.toText())
+                        .extracting(RowDifference::kind, RowDifference::key)
+                        .containsExactlyInAnyOrder(tuple(RowDifference.Kind.DIFFERENT, "100002"),
+                                tuple(RowDifference.Kind.MISSING_IN_NEW, "1500"));
+                repair(old, fresh, T);
+                String sql = "SELECT id, v FROM t ORDER BY id";
+                assertThat(rows(fresh, sql)).as(kind.toString()).hasSize(2005).isEqualTo(rows(old, sql));
             }
         }
     }
