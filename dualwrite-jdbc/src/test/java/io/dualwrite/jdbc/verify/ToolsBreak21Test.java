@@ -400,6 +400,35 @@ class ToolsBreak21Test {
         }
     }
 
+    // Input: rows that changed merchant in the old store only (a mirror that never came): row 1 moved from m-1 to
+    //   m-2 and row 4 from m-2 to m-1, then a verification and a repair scoped to m-1, on H2, PostgreSQL and MariaDB
+    //   -> PostgreSQL. In the new store row 1 is m-1's and extra there; repair must copy the old row by key (now
+    //   m-2's), never delete a row the old store holds, and row 4 must be copied too.
+    @Test
+    void aRowThatChangedMerchantInTheOldStoreIsCopiedByKeyNotDeleted() throws Exception {
+        TableMapping byMerchant = TableMapping.builder("t").primaryKey("id").merchantIdColumn("m").build();
+        for (Kind[] kinds : List.of(new Kind[] {Kind.H2, Kind.H2}, new Kind[] {Kind.POSTGRES, Kind.POSTGRES},
+                new Kind[] {Kind.MARIADB, Kind.POSTGRES})) {
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(kinds[0]);
+                 TestDatabase fresh = TestDatabases.create(kinds[1])) {
+                for (TestDatabase db : List.of(old, fresh)) {
+                    db.execute("CREATE TABLE t (id INT PRIMARY KEY, m VARCHAR(10) NOT NULL, v INT)",
+                            "INSERT INTO t VALUES (1, 'm-1', 1), (2, 'm-1', 2), (3, 'm-2', 3), (4, 'm-2', 4)");
+                }
+                old.execute("UPDATE t SET m = 'm-2' WHERE id = 1", "UPDATE t SET m = 'm-1' WHERE id = 4");
+                String what = kinds[0] + " -> " + kinds[1];
+
+                TableReport report = ToolsBreakSupport.verifyMerchant(old, fresh, byMerchant, "m-1");
+                assertThat(report.differences()).as(what + "\n" + report.toText())
+                        .extracting(RowDifference::key).containsExactlyInAnyOrder("1", "4");
+                VerificationJob scoped = VerificationJob.builder("t").table(byMerchant).merchant("m-1").build();
+                ToolsBreakSupport.repairClean(old, fresh, scoped, ToolsBreakSupport.verifier(old, fresh).verify(scoped));
+                String sql = "SELECT id, m, v FROM t ORDER BY id";
+                assertThat(rows(fresh, sql)).as(what).hasSize(4).isEqualTo(rows(old, sql));
+            }
+        }
+    }
+
     /** Each row's id and its array's elements without trailing spaces ("null" for NULL), by plain JDBC. */
     private static List<String> trimmedArrays(TestDatabase db) throws Exception {
         List<String> rows = new ArrayList<>();
