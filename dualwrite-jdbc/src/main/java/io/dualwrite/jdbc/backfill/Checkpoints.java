@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class Checkpoints {
 
-    private static final int MAX_KEY_TEXT = 4000;
+    static final int MAX_KEY_TEXT = 4000;
     static final String TABLE = DualWriteSchema.BACKFILL_CHECKPOINT_TABLE;
     static final String PENDING = "PENDING";
     static final String DONE = "DONE";
@@ -285,8 +285,8 @@ final class Checkpoints {
             insert.setString(1, jobId);
             insert.setLong(2, chunk.number());
             insert.setString(3, PENDING);
-            insert.setString(4, fits("a chunk's lower key", chunk.lower(), "lower_key"));
-            insert.setString(5, fits("a chunk's upper key", chunk.upper(), "upper_key"));
+            insert.setString(4, keyFits("a chunk's lower key", chunk.lower(), "lower_key"));
+            insert.setString(5, keyFits("a chunk's upper key", chunk.upper(), "upper_key"));
             insert.setLong(6, chunk.plannedRows());
             insert.setObject(7, now());
             insert.executeUpdate();
@@ -305,6 +305,27 @@ final class Checkpoints {
      */
     private static @Nullable String fits(String what, @Nullable String value, String column) {
         return io.dualwrite.internal.Checks.requireFits(what, value, MAX_KEY_TEXT, TABLE + "." + column);
+    }
+
+    /** As {@link #fits}, for a key text: a {@link KeyTooLong} when it does not fit. */
+    private static @Nullable String keyFits(String what, @Nullable String value, String column) {
+        try {
+            return fits(what, value, column);
+        } catch (IllegalArgumentException tooLong) {
+            throw new KeyTooLong(tooLong.getMessage());
+        }
+    }
+
+    /**
+     * A key text longer than the checkpoint's key columns hold (a text key of more than 4,000 characters, a binary
+     * key of more than 2,000 bytes, whose text is its hex): the chunk cannot be planned, on any run.
+     */
+    static final class KeyTooLong extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        KeyTooLong(String message) {
+            super(message);
+        }
     }
 
     private void updateHead(Connection connection, String jobId, @Nullable String cursor, long chunks, boolean planned)

@@ -103,7 +103,8 @@ public final class KeyWalk {
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     String name = rows.getString(1).toLowerCase(java.util.Locale.ROOT);
-                    String collation = dialect == CopyDialect.POSTGRESQL ? rows.getString(2) : rows.getString("Collation");
+                    String collation = dialect == CopyDialect.POSTGRESQL ? rows.getString(2)
+                            : rows.getString("Collation");
                     if (text.contains(name) && collation != null) {
                         collations.put(name, collation);
                     }
