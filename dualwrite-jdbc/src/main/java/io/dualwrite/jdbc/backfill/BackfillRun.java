@@ -241,6 +241,13 @@ public final class BackfillRun {
                     + " but the new store cannot hold " + refusals + ". Running the job again will not help until"
                     + " the mapping (a transformer saying what such a value becomes) or the new column's type"
                     + " changes; then a run copies the chunks of those rows, which stay pending", result, failure));
+        } else if (keyTooLong(failure) != null) {
+            log.error("backfill {} stopped: {}", runId, keyTooLong(failure).getMessage());
+            outcome.completeExceptionally(new BackfillException("backfill run " + runId + " stopped: "
+                    + keyTooLong(failure).getMessage() + ". Running the job again will not help: the checkpoint keeps"
+                    + " each chunk's bounds as key texts of at most " + Checkpoints.MAX_KEY_TEXT + " characters, and"
+                    + " this table has longer ones (a long text key, or a binary key, whose text is the hex of its"
+                    + " bytes); such rows are copied by key (RowCopier.sync), not by a backfill", result, failure));
         } else if (failure != null) {
             log.error("backfill {} failed: {}", runId, Credentials.describe(failure), Credentials.masked(failure));
             outcome.completeExceptionally(new BackfillException("backfill run " + runId + " failed: " + failure
@@ -257,6 +264,16 @@ public final class BackfillRun {
      * The rows {@code failure} and those suppressed by it refused, one clause each (at most ten), and how many more of
      * the {@code total} rows refused there were.
      */
+    /** The {@link Checkpoints.KeyTooLong} in {@code failure}'s causes, or null. */
+    private static Checkpoints.@Nullable KeyTooLong keyTooLong(@Nullable Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof Checkpoints.KeyTooLong tooLong) {
+                return tooLong;
+            }
+        }
+        return null;
+    }
+
     private static String refusals(Throwable failure, long total) {
         List<UnholdableValueException> all = new ArrayList<>();
         all.add(UnholdableValueException.in(failure));

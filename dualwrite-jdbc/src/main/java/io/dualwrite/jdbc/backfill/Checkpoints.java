@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class Checkpoints {
 
-    private static final int MAX_KEY_TEXT = 4000;
+    static final int MAX_KEY_TEXT = 4000;
     static final String TABLE = DualWriteSchema.BACKFILL_CHECKPOINT_TABLE;
     static final String PENDING = "PENDING";
     static final String DONE = "DONE";
@@ -182,10 +182,12 @@ final class Checkpoints {
      * numbers the head planned ({@code 1..n}; a deleted chunk's keys were never copied, in a run that called itself
      * complete), a chunk whose lower key is not the previous one's upper key or whose upper key is missing (the keys
      * between them were never copied), a head whose planned key is not the last chunk's upper key (planning went
-     * on from there, leaving out or copying again the keys between). One query over the job's rows, at the start of
-     * a run.
+     * on from there, leaving out or copying again the keys between), a chunk's upper key that does not read as a key
+     * of the table ({@code keyProblem} says why, or null when it reads; the claim of such a chunk failed on every
+     * run, after the other chunks were copied). One query over the job's rows, at the start of a run.
      */
-    @Nullable String damage(String jobId) throws SQLException {
+    @Nullable String damage(String jobId, java.util.function.Function<String, @Nullable String> keyProblem)
+            throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement("SELECT chunk_no, status, lower_key, upper_key,"
                      + " row_count FROM " + TABLE + " WHERE job_id = ? ORDER BY chunk_no")) {
@@ -222,6 +224,12 @@ final class Checkpoints {
                     String upper = rows.getString(4);
                     if (upper == null) {
                         return where + " has no upper key";
+                    }
+                    String unread = keyProblem.apply(upper);
+                    if (unread != null) {
+                        // (a lower key is the chunk before's upper key, checked below, or none)
+                        return where + " ends at key '" + upper + "', which does not read as a key of the table: "
+                                + unread;
                     }
                     if (!java.util.Objects.equals(lower, previousUpper)) {
                         return where + " starts after " + (lower == null ? "the first key" : "key '" + lower + "'")
@@ -277,8 +285,8 @@ final class Checkpoints {
             insert.setString(1, jobId);
             insert.setLong(2, chunk.number());
             insert.setString(3, PENDING);
-            insert.setString(4, fits("a chunk's lower key", chunk.lower(), "lower_key"));
-            insert.setString(5, fits("a chunk's upper key", chunk.upper(), "upper_key"));
+            insert.setString(4, keyFits("a chunk's lower key", chunk.lower(), "lower_key"));
+            insert.setString(5, keyFits("a chunk's upper key", chunk.upper(), "upper_key"));
             insert.setLong(6, chunk.plannedRows());
             insert.setObject(7, now());
             insert.executeUpdate();
@@ -297,6 +305,27 @@ final class Checkpoints {
      */
     private static @Nullable String fits(String what, @Nullable String value, String column) {
         return io.dualwrite.internal.Checks.requireFits(what, value, MAX_KEY_TEXT, TABLE + "." + column);
+    }
+
+    /** As {@link #fits}, for a key text: a {@link KeyTooLong} when it does not fit. */
+    private static @Nullable String keyFits(String what, @Nullable String value, String column) {
+        try {
+            return fits(what, value, column);
+        } catch (IllegalArgumentException tooLong) {
+            throw new KeyTooLong(tooLong.getMessage());
+        }
+    }
+
+    /**
+     * A key text longer than the checkpoint's key columns hold (a text key of more than 4,000 characters, a binary
+     * key of more than 2,000 bytes, whose text is its hex): the chunk cannot be planned, on any run.
+     */
+    static final class KeyTooLong extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        KeyTooLong(String message) {
+            super(message);
+        }
     }
 
     private void updateHead(Connection connection, String jobId, @Nullable String cursor, long chunks, boolean planned)

@@ -152,18 +152,22 @@ final class Preflight {
             for (Table table : tables) {
                 String settings = job.checkpointSettings(table.mapping(), table.walk().keyTypes());
                 String mappingOnly = job.checkpointSettings(table.mapping());
+                // (a head written before the collations were kept holds the key's types alone)
+                String uncollated = job.checkpointSettings(table.mapping(), table.walk().keyTypesWithoutCollations());
                 java.util.Optional<String> left = checkpoints.settings(table.jobId());
                 if (left.isPresent() && left.get().startsWith(mappingOnly + BackfillJob.KEY_TYPES)
-                        && !left.get().equals(settings)) {
+                        && !left.get().equals(settings) && !left.get().equals(uncollated)) {
                     problems.add("old table '" + table.mapping().oldTable() + "': the checkpoint of job '"
                             + table.jobId() + "' was planned when the table's key was "
                             + left.get().substring(mappingOnly.length() + BackfillJob.KEY_TYPES.length())
                             + ", and it is now " + table.walk().keyTypes() + ": its chunks' keys are in the order of"
-                            + " the other types (an integer's 9 before 10, a text's '10' before '9'), so resumed, keys"
+                            + " the other types or collations (an integer's 9 before 10, a text's '10' before '9';"
+                            + " 'b' before 'C' ignoring case, after it by bytes), so resumed, keys"
                             + " between them would never be copied; forget the checkpoint"
                             + " (BackfillJob.resetCheckpoints) and run again, or give this job another name"
                             + " (BackfillJob.Builder.name)");
-                } else if (left.isPresent() && !left.get().equals(settings) && !left.get().equals(mappingOnly)) {
+                } else if (left.isPresent() && !left.get().equals(settings) && !left.get().equals(mappingOnly)
+                        && !left.get().equals(uncollated)) {
                     // (a head written before the key's types were kept holds the mapping's settings alone)
                     problems.add("old table '" + table.mapping().oldTable() + "': the checkpoint of job '"
                             + table.jobId() + "' was left by a run whose mapping writes " + left.get() + ", and this"
@@ -171,7 +175,7 @@ final class Preflight {
                             + " would count as copied under this one; forget the checkpoint"
                             + " (BackfillJob.resetCheckpoints) or give this job another name (BackfillJob.Builder.name)");
                 }
-                String damage = checkpoints.damage(table.jobId());
+                String damage = checkpoints.damage(table.jobId(), table.walk()::keyProblem);
                 if (damage != null) {
                     problems.add("old table '" + table.mapping().oldTable() + "': the checkpoint of job '"
                             + table.jobId() + "' in " + Checkpoints.TABLE + " is not as a backfill leaves it: " + damage

@@ -42,15 +42,19 @@ public final class KeyWalk {
     private final TableColumns columns;
     private final List<TableColumns.Column> keyColumns;
     private final TableColumns.@Nullable Column merchantColumn;
+    /** The collation of each text key column, by lower-cased name, as the catalog names it; none on H2. */
+    private final java.util.Map<String, String> keyCollations;
 
     private KeyWalk(TableMapping mapping, Store side, CopyDialect dialect, TableColumns columns,
-                    List<TableColumns.Column> keyColumns, TableColumns.@Nullable Column merchantColumn) {
+                    List<TableColumns.Column> keyColumns, TableColumns.@Nullable Column merchantColumn,
+                    java.util.Map<String, String> keyCollations) {
         this.mapping = mapping;
         this.side = side;
         this.dialect = dialect;
         this.columns = columns;
         this.keyColumns = keyColumns;
         this.merchantColumn = merchantColumn;
+        this.keyCollations = keyCollations;
     }
 
     /**
@@ -72,7 +76,44 @@ public final class KeyWalk {
             String name = side == Store.OLD ? oldName : mapping.newColumn(oldName).orElse(oldName);
             merchant = columns.find(name).orElse(null);
         }
-        return new KeyWalk(mapping, side, dialect, columns, List.copyOf(keys), merchant);
+        return new KeyWalk(mapping, side, dialect, columns, List.copyOf(keys), merchant,
+                keyCollations(connection, dialect, columns.quotedTable(), keys));
+    }
+
+    /**
+     * The collation of each text column of {@code keys}, by lower-cased name, as the catalog names it (PostgreSQL's
+     * {@code pg_collation}, {@code default} for the database's; MySQL/MariaDB's {@code SHOW FULL COLUMNS}). None on
+     * H2, whose collation is the database's and set only while it is empty, and none when the catalog cannot be read.
+     */
+    private static java.util.Map<String, String> keyCollations(Connection connection, CopyDialect dialect,
+                                                               String quotedTable, List<TableColumns.Column> keys) {
+        java.util.Set<String> text = new java.util.HashSet<>();
+        keys.stream().filter(KeyWalk::isText).forEach(c -> text.add(c.name().toLowerCase(java.util.Locale.ROOT)));
+        if (text.isEmpty() || dialect == CopyDialect.H2) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, String> collations = new java.util.HashMap<>();
+        String sql = dialect == CopyDialect.POSTGRESQL ? "SELECT a.attname, c.collname FROM pg_attribute a"
+                + " JOIN pg_collation c ON c.oid = a.attcollation WHERE a.attrelid = to_regclass(?) AND a.attnum > 0"
+                + " AND NOT a.attisdropped" : "SHOW FULL COLUMNS FROM " + quotedTable;
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            if (dialect == CopyDialect.POSTGRESQL) {
+                statement.setString(1, quotedTable);
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    String name = rows.getString(1).toLowerCase(java.util.Locale.ROOT);
+                    String collation = dialect == CopyDialect.POSTGRESQL ? rows.getString(2)
+                            : rows.getString("Collation");
+                    if (text.contains(name) && collation != null) {
+                        collations.put(name, collation);
+                    }
+                }
+            }
+        } catch (SQLException unread) {
+            return java.util.Map.of(); // the keys' types are still kept
+        }
+        return java.util.Map.copyOf(collations);
     }
 
     /**
@@ -188,13 +229,45 @@ public final class KeyWalk {
     }
 
     /**
-     * The key columns and their types ({@code [id int4]}), for a checkpoint: the walk's order and the key texts it
-     * records are those of these types, so chunks planned under others ({@code INT} against {@code VARCHAR}: 10
-     * before 9) cover other keys.
+     * The key columns, their types and the collations of their texts ({@code [id int4]}, {@code [code varchar
+     * collate utf8mb4_bin]}), for a checkpoint: the walk's order and the key texts it records are those of these
+     * types and collations, so chunks planned under others ({@code INT} against {@code VARCHAR}: 10 before 9; a
+     * case-insensitive collation against a binary one: {@code 'b'} before {@code 'C'} or after it) cover other keys.
      */
     public String keyTypes() {
+        return keyColumns.stream().map(c -> c.name() + " " + c.lowerTypeName() + collated(c))
+                .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    /**
+     * {@link #keyTypes()} without the collations, as checkpoints written before the collations were kept hold them:
+     * such a checkpoint is resumed as before.
+     */
+    public String keyTypesWithoutCollations() {
         return keyColumns.stream().map(c -> c.name() + " " + c.lowerTypeName())
                 .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    private String collated(TableColumns.Column column) {
+        String collation = keyCollations.get(column.name().toLowerCase(java.util.Locale.ROOT));
+        return collation == null ? "" : " collate " + collation;
+    }
+
+    /**
+     * Why {@code key} (a key text of this walk's form, as a checkpoint keeps a chunk's bounds) does not read as a
+     * key of this walk's columns, or {@code null} when it does: a part for each key column, each a value of its
+     * column's type ({@code 'x'} is no {@code INT}, {@code '2024-02-30'} no date).
+     */
+    public @Nullable String keyProblem(String key) {
+        try {
+            List<String> texts = KeyCodec.decode(key, keyColumns.size());
+            for (int i = 0; i < texts.size(); i++) {
+                Values.parseKey(texts.get(i), keyColumns.get(i));
+            }
+            return null;
+        } catch (IllegalArgumentException | SQLException e) {
+            return e.getMessage();
+        }
     }
 
     /** The key columns, as the database spells them. */

@@ -657,9 +657,12 @@ final class Values {
             statement.setString(index, value instanceof LocalDateTime ? text.replace('T', ' ') : text);
             return;
         }
-        if (target == CopyDialect.MYSQL && type == Types.REAL && value instanceof Float single) {
+        if (target == CopyDialect.MYSQL && (type == Types.REAL || type == Types.DOUBLE || type == Types.FLOAT)
+                && value instanceof Float single) {
             // bound as a FLOAT, 0.1f matches no FLOAT row (a delete by that key deleted nothing); as the double it
-            // widens to exactly, it matches the stored value and is stored as the same float
+            // widens to exactly, it matches the stored value and is stored as the same float. Into a DOUBLE too: the
+            // driver sent a float as its shortest text, stored as the double 0.1, where PostgreSQL and H2 (and the
+            // server's own FLOAT-to-DOUBLE conversion) hold the float widened, 0.10000000149011612
             statement.setDouble(index, single.doubleValue());
             return;
         }

@@ -491,20 +491,34 @@ final class TableSide {
             value = JavaValues.jsonValue(value);
         }
         ColumnInfo other = pair.info(!old);
-        if (other.floating() && (!pair.info(old).floating()
-                || other.singlePrecision() && !pair.info(old).singlePrecision())) {
+        if (other.floating() && !pair.info(old).floating()) {
             value = JavaValues.asFloating(value, other.singlePrecision());
+        } else if (other.floating() && other.singlePrecision() && !pair.info(old).singlePrecision()) {
+            // a double against a single-precision column: an old double is copied into the new one as its nearest
+            // float, a rounding, not a difference; a new double holds an old float widened, exactly (a float's
+            // canonical text is its exact binary value), so it is compared as it is: rounded, a new 0.1 against the
+            // old float 0.1 (0.10000000149011612 in a double) verified equal
+            value = old ? JavaValues.asFloating(value, true) : value;
         }
         return JavaValues.canonical(value, pair.padded());
     }
 
     /**
-     * Whether either side of the pair is a PostgreSQL array of {@code CHAR}s ({@code char(n)[]}), whose elements are
-     * compared without their trailing spaces on both sides: a {@code text[]} of {@code {ab}} copied into a
-     * {@code char(4)[]} is held as {@code {"ab  "}}, the same elements by the rule every {@code CHAR} is compared by.
+     * Whether either side of the pair is an array of {@code CHAR}s (PostgreSQL {@code char(n)[]}, H2
+     * {@code CHARACTER(n) ARRAY}), whose elements are compared without their trailing spaces on both sides: a
+     * {@code text[]} of {@code {ab}} copied into a {@code char(4)[]} is held as {@code {"ab  "}}, the same elements
+     * by the rule every {@code CHAR} is compared by.
      */
     private static boolean charElements(TablePlan.Pair pair) {
-        return pair.info(true).type().equals("_bpchar") || pair.info(false).type().equals("_bpchar");
+        return charArray(pair.info(true)) || charArray(pair.info(false));
+    }
+
+    /** H2's name of an array of {@code CHAR}s, nested or not: {@code CHARACTER(4) ARRAY}, {@code CHAR ARRAY[3]}. */
+    private static final java.util.regex.Pattern H2_CHAR_ARRAY =
+            java.util.regex.Pattern.compile("(character|char)(\\(\\d+\\))?( array(\\[\\d+])?)+");
+
+    private static boolean charArray(ColumnInfo column) {
+        return column.type().equals("_bpchar") || H2_CHAR_ARRAY.matcher(column.type()).matches();
     }
 
     /** Whether the copier writes a text into this new column as the text's UTF-8 bytes: binary, not bytea or a UUID. */

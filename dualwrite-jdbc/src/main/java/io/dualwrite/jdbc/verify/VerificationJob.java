@@ -130,7 +130,19 @@ public final class VerificationJob {
                 + addedValues(t)).toList()
                 + " " + scope.key() + (isFull() ? " full" : " sample " + sampleFraction + " seed " + seed)
                 + " chunk " + chunkRows;
-        // the column holds 1,000 characters: a longer text keeps its start and a digest of the whole
+        return fitted(settings);
+    }
+
+    /**
+     * As {@link #checkpointSettings()}, followed by {@code " key "} and a table's old key columns, types and text
+     * collations ({@code KeyWalk.keyTypes}): the order a checkpoint's next key is in.
+     */
+    String checkpointSettings(String keyTypes) {
+        return fitted(checkpointSettings() + " key " + keyTypes);
+    }
+
+    /** The column holds 1,000 characters: a longer text keeps its start and a digest of the whole. */
+    private static String fitted(String settings) {
         return settings.length() <= 1000 ? settings : settings.substring(0, 950) + " #"
                 + java.util.UUID.nameUUIDFromBytes(settings.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }

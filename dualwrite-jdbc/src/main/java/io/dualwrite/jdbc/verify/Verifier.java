@@ -344,7 +344,8 @@ public final class Verifier {
         log.info("Verification of '{}' started: {}", job.migration(), job);
         List<TableReport> reports = new ArrayList<>();
         AtomicLong fetched = new AtomicLong();
-        java.util.Map<String, VerifyCheckpoints.State> resumed = resumable(job, tables);
+        java.util.Map<String, String> settings = checkpointSettings(job, tables);
+        java.util.Map<String, VerifyCheckpoints.State> resumed = resumable(job, tables, settings);
         for (Prepared table : tables) {
             tracker.table(table.mapping().oldTable());
             fetched.set(0);
@@ -353,7 +354,8 @@ public final class Verifier {
                 // resumed at another rate goes on with the chunks its checkpoint counted
                 int chunkRows = job.chunkRows();
                 TableVerification.Checkpoint checkpoint = job.checkpoint().map(name -> new TableVerification.Checkpoint(
-                        checkpoints, name, job.checkpointSettings(), resumed.get(table.mapping().oldTable())))
+                        checkpoints, name, settings.get(table.mapping().oldTable()),
+                        resumed.get(table.mapping().oldTable())))
                         .orElse(null);
                 TableReport report = verification(job, table, sessions, tracker, fetched)
                         .run(job.scope(), chunkRows, Math.min(job.leafRows(), chunkRows), job.sampleFraction(),
@@ -378,10 +380,36 @@ public final class Verifier {
     }
 
     /**
-     * What earlier runs under the job's checkpoint name recorded, per table; fails before any row is compared
-     * when they were runs of another job.
+     * The settings a table's checkpoint belongs to, per old table: the job's, then the old key's columns, types and
+     * text collations ({@code KeyWalk.keyTypes}), since a checkpoint's cursor is a key in the order of those (a
+     * cursor {@code '751'} read after the key became text leaves {@code '100002'} behind it, never compared). None
+     * without a checkpoint name.
      */
-    private java.util.Map<String, VerifyCheckpoints.State> resumable(VerificationJob job, List<Prepared> tables)
+    private java.util.Map<String, String> checkpointSettings(VerificationJob job, List<Prepared> tables)
+            throws SQLException {
+        java.util.Map<String, String> settings = new java.util.HashMap<>();
+        if (job.checkpoint().isEmpty()) {
+            return settings;
+        }
+        try (Connection old = oldDataSource.getConnection()) {
+            for (Prepared table : tables) {
+                settings.put(table.mapping().oldTable(), job.checkpointSettings(
+                        io.dualwrite.jdbc.copy.KeyWalk.open(old, table.mapping(), io.dualwrite.Store.OLD).keyTypes()));
+            }
+        }
+        return settings;
+    }
+
+    /** What comes before the old key's columns and types in a table's checkpoint settings. */
+    private static final String KEY_TYPES = " key ";
+
+    /**
+     * What earlier runs under the job's checkpoint name recorded, per table; fails before any row is compared
+     * when they were runs of another job, or under another key ({@link #checkpointSettings}). A checkpoint written
+     * before the key was kept holds the job's settings alone, and is resumed.
+     */
+    private java.util.Map<String, VerifyCheckpoints.State> resumable(VerificationJob job, List<Prepared> tables,
+                                                                     java.util.Map<String, String> settings)
             throws SQLException {
         java.util.Map<String, VerifyCheckpoints.State> states = new java.util.HashMap<>();
         if (job.checkpoint().isEmpty()) {
@@ -391,10 +419,23 @@ public final class Verifier {
         for (Prepared table : tables) {
             var state = checkpoints.load(name, table.mapping().oldTable());
             if (state.isPresent()) {
-                if (!state.get().settings().equals(job.checkpointSettings())) {
+                String expected = settings.get(table.mapping().oldTable());
+                String left = state.get().settings();
+                String jobPrefix = job.checkpointSettings() + KEY_TYPES;
+                if (left.startsWith(jobPrefix) && expected.startsWith(jobPrefix) && !left.equals(expected)) {
+                    throw new IllegalStateException("checkpoint '" + name + "' of table " + table.mapping().oldTable()
+                            + " was recorded when the table's key was "
+                            + left.substring(jobPrefix.length()) + ", and it is now "
+                            + expected.substring(jobPrefix.length()) + ": its next key is in the order of the other"
+                            + " types or collations, so resumed, keys before it in this order would never be"
+                            + " compared; delete it with"
+                            + " Verifier.resetCheckpoint(\"" + name + "\") and run again, or give this job another"
+                            + " checkpoint name");
+                }
+                if (!left.equals(expected) && !left.equals(job.checkpointSettings())) {
                     throw new IllegalStateException("checkpoint '" + name + "' of table " + table.mapping().oldTable()
                             + " was recorded by another job (" + state.get().settings() + "), not by this one ("
-                            + job.checkpointSettings() + "); run that job again to finish it, give this job another"
+                            + expected + "); run that job again to finish it, give this job another"
                             + " checkpoint name, or delete it with Verifier.resetCheckpoint(\"" + name + "\")");
                 }
                 states.put(table.mapping().oldTable(), state.get());
