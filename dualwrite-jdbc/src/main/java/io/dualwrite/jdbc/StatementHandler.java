@@ -87,6 +87,11 @@ final class StatementHandler implements InvocationHandler {
     /** The statement as the application prepared it, made at the first {@link #asAsked}; closed with this one. */
     private @Nullable PreparedStatement preparedAsAsked;
 
+    /** The session this statement belongs to. */
+    ConnectionHandler session() {
+        return connection;
+    }
+
     private StatementHandler(ConnectionHandler connection, Statement physical, String kindName,
                              @Nullable StatementAnalysis analysis, boolean identityPlan, boolean appAskedKeys,
                              boolean updatable) {
@@ -275,7 +280,7 @@ final class StatementHandler implements InvocationHandler {
             case "equals":
                 return proxy == args[0];
             case "unwrap":
-                return Wrappers.unwrap(proxy, physical, (Class<?>) args[0], "DualWrite" + kindName);
+                return Wrappers.unwrap(proxy, physical, (Class<?>) args[0], "DualWrite" + kindName, connection);
             case "isWrapperFor":
                 return Wrappers.isWrapperFor(proxy, physical, (Class<?>) args[0]);
             case "close":

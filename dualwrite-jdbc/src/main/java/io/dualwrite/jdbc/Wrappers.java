@@ -30,16 +30,36 @@ final class Wrappers {
     }
 
     static Object unwrap(Object proxy, Wrapper delegate, Class<?> type, String name) throws SQLException {
+        return unwrap(proxy, delegate, type, name, null);
+    }
+
+    /**
+     * {@link #unwrap(Object, Wrapper, Class, String)} of a proxy of a session: when the answer is the driver's (or
+     * the pool's) own object rather than the proxy, {@code session} is told first ({@link
+     * ConnectionHandler#driverObjectHandedOut}), since writes through that object, or through the connection it
+     * leads to, are never seen here.
+     */
+    static Object unwrap(Object proxy, Wrapper delegate, Class<?> type, String name,
+                         @Nullable ConnectionHandler session) throws SQLException {
         if (type.isInstance(proxy)) {
             return proxy;
         }
         if (type.isInstance(delegate)) {
+            handedOut(session);
             return delegate;
         }
         if (delegate.isWrapperFor(type)) {
-            return delegate.unwrap(type);
+            Object unwrapped = delegate.unwrap(type);
+            handedOut(session);
+            return unwrapped;
         }
         throw new SQLException(name + " is not a wrapper for " + type.getName());
+    }
+
+    private static void handedOut(@Nullable ConnectionHandler session) {
+        if (session != null) {
+            session.driverObjectHandedOut();
+        }
     }
 
     static boolean isWrapperFor(Object proxy, Wrapper delegate, Class<?> type) throws SQLException {
@@ -93,7 +113,8 @@ final class Wrappers {
                     }
                     return null;
                 case "unwrap":
-                    return unwrap(proxy, results, (Class<?>) args[0], "DualWriteResultSet");
+                    return unwrap(proxy, results, (Class<?>) args[0], "DualWriteResultSet",
+                            session(owner));
                 case "isWrapperFor":
                     return isWrapperFor(proxy, results, (Class<?>) args[0]);
                 case "toString":
@@ -184,6 +205,16 @@ final class Wrappers {
         return copy == null ? values : copy;
     }
 
+    /** The session of a connection or statement proxy of the library's; null for any other object. */
+    static @Nullable ConnectionHandler session(@Nullable Object proxy) {
+        if (proxy == null || !java.lang.reflect.Proxy.isProxyClass(proxy.getClass())) {
+            return null;
+        }
+        Object handler = java.lang.reflect.Proxy.getInvocationHandler(proxy);
+        return handler instanceof ConnectionHandler connection ? connection
+                : handler instanceof StatementHandler statement ? statement.session() : null;
+    }
+
     /**
      * The database metadata as the application sees it: {@code getConnection()} answers the connection proxy,
      * and the result sets it returns lead to no raw statement.
@@ -195,7 +226,8 @@ final class Wrappers {
                         case "getConnection":
                             return owner;
                         case "unwrap":
-                            return unwrap(proxy, metaData, (Class<?>) args[0], "DualWriteDatabaseMetaData");
+                            return unwrap(proxy, metaData, (Class<?>) args[0], "DualWriteDatabaseMetaData",
+                                    session(owner));
                         case "isWrapperFor":
                             return isWrapperFor(proxy, metaData, (Class<?>) args[0]);
                         case "toString":
