@@ -817,11 +817,15 @@ final class ConnectionHandler implements InvocationHandler {
      * {@code unwrap} handed the application a driver object of this session (its connection class, {@code
      * PGConnection} and the {@code COPY} it offers, a statement, result set or metadata, each leading to the raw
      * connection): what is written through it is never seen here, neither its keys nor its tables. From now on until
-     * the session closes, every mapped table gets a scoped resync ({@code driver-object}) at once in auto-commit, and
+     * the session closes, every mapped table gets a scoped resync ({@code driver-object}) at once in auto-commit (at
+     * the first such object only), and
      * at each end of a transaction (commit or rollback, since the driver object may commit on its own) and at close,
      * while any switch of the migration mirrors. Never throws: the caller gets its object.
      */
     void driverObjectHandedOut() {
+        if (driverObjectOut) {
+            return; // recorded at the first; the transaction's end and the close record again
+        }
         driverObjectOut = true;
         try {
             if (physical != null && physical.getAutoCommit() && !sqlTransaction) {
