@@ -2213,7 +2213,7 @@ final class ConnectionHandler implements InvocationHandler {
                 break;
         }
         // createArrayOf, createStruct: the driver's objects lead back to a raw statement (an array's result set)
-        return Wrappers.reachable(call(physical(), method, args));
+        return Wrappers.reachable(call(physical(), method, args), this);
     }
 
     /** Whether a {@code Connection} method may send a statement to the server (not a getter, not a factory). */

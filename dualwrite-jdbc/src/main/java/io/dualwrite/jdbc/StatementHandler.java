@@ -382,7 +382,7 @@ final class StatementHandler implements InvocationHandler {
         }
         // a CallableStatement's out parameters (getArray, getObject of an ARRAY or a refcursor, getRef) lead back
         // to the driver's statement: wrapped like the values of a row
-        return Wrappers.reachable(ConnectionHandler.call(physical, method, args));
+        return Wrappers.reachable(ConnectionHandler.call(physical, method, args), connection);
     }
 
     /**
@@ -497,7 +497,7 @@ final class StatementHandler implements InvocationHandler {
         StatementAnalysis sent = plain ? connection.config.analyzer().analyze((String) args[0]) : analysis;
         if (sent == null) {
             lastWrite = null;
-            return Wrappers.reachable(ConnectionHandler.call(physical, method, args));
+            return Wrappers.reachable(ConnectionHandler.call(physical, method, args), connection);
         }
         // what the statement does is read from the text as the server runs its executable comments (/*!99999 … */),
         // which the analysis shared by every server cannot know; the text sent is the application's

@@ -92,6 +92,17 @@ final class Wrappers {
      */
     static @Nullable ResultSet resultSet(@Nullable ResultSet results, @Nullable Statement owner,
                                                  @Nullable RowWrites rowWrites, boolean dependent) {
+        return resultSet(results, owner, rowWrites, dependent, session(owner));
+    }
+
+    /**
+     * {@link #resultSet(ResultSet, Statement, RowWrites, boolean)} of {@code session}'s (null: none known), which is
+     * told when {@code unwrap} hands out the driver's result set ({@link ConnectionHandler#driverObjectHandedOut}):
+     * also one no statement of the application produced (of metadata, an {@code Array}) leads to a raw statement.
+     */
+    private static @Nullable ResultSet resultSet(@Nullable ResultSet results, @Nullable Statement owner,
+                                                 @Nullable RowWrites rowWrites, boolean dependent,
+                                                 @Nullable ConnectionHandler session) {
         if (results == null) {
             return null;
         }
@@ -113,8 +124,7 @@ final class Wrappers {
                     }
                     return null;
                 case "unwrap":
-                    return unwrap(proxy, results, (Class<?>) args[0], "DualWriteResultSet",
-                            session(owner));
+                    return unwrap(proxy, results, (Class<?>) args[0], "DualWriteResultSet", session);
                 case "isWrapperFor":
                     return isWrapperFor(proxy, results, (Class<?>) args[0]);
                 case "toString":
@@ -131,7 +141,7 @@ final class Wrappers {
                     }
                     return ConnectionHandler.call(results, method, args);
                 default:
-                    return reachable(ConnectionHandler.call(results, method, args));
+                    return reachable(ConnectionHandler.call(results, method, args), session);
             }
         });
     }
@@ -141,23 +151,24 @@ final class Wrappers {
      * back to a statement or connection (a result set, an {@code Array} and its result set, a {@code Struct}'s
      * attributes, a {@code Ref}'s object, a Java array of any of them) is wrapped, so that its result sets answer
      * {@code null} to {@code getStatement()}, never a raw statement (a write through it would bypass the
-     * mirror). Every other value is answered as it is.
+     * mirror). Every other value is answered as it is. {@code session}: the session the value came from (null: none
+     * known), told when a result set reached so unwraps to the driver's own.
      */
-    static @Nullable Object reachable(@Nullable Object value) {
+    static @Nullable Object reachable(@Nullable Object value, @Nullable ConnectionHandler session) {
         if (value instanceof ResultSet nested) {
-            return resultSet(nested, null);
+            return resultSet(nested, null, null, false, session);
         }
         if (value instanceof Array array) {
-            return jdbcValue(Array.class, array, "DualWriteArray");
+            return jdbcValue(Array.class, array, "DualWriteArray", session);
         }
         if (value instanceof Struct struct) {
-            return jdbcValue(Struct.class, struct, "DualWriteStruct");
+            return jdbcValue(Struct.class, struct, "DualWriteStruct", session);
         }
         if (value instanceof Ref ref) {
-            return jdbcValue(Ref.class, ref, "DualWriteRef");
+            return jdbcValue(Ref.class, ref, "DualWriteRef", session);
         }
         if (value instanceof Object[] values) {
-            return reachableElements(values);
+            return reachableElements(values, session);
         }
         return value;
     }
@@ -166,7 +177,7 @@ final class Wrappers {
      * A JDBC value object ({@code Array}, {@code Struct}, {@code Ref}; none of them a {@link Wrapper}) as the
      * application sees it: every call goes to {@code delegate}, and what it answers is {@link #reachable} in turn.
      */
-    private static Object jdbcValue(Class<?> type, Object delegate, String name) {
+    private static Object jdbcValue(Class<?> type, Object delegate, String name, @Nullable ConnectionHandler session) {
         return DualWriteDataSource.newProxy(type, (proxy, method, args) -> {
             switch (method.getName()) {
                 case "toString":
@@ -176,7 +187,7 @@ final class Wrappers {
                 case "equals":
                     return proxy == args[0];
                 default:
-                    return reachable(ConnectionHandler.call(delegate, method, args));
+                    return reachable(ConnectionHandler.call(delegate, method, args), session);
             }
         });
     }
@@ -185,7 +196,7 @@ final class Wrappers {
      * A Java array (an {@code Array}'s elements, a {@code Struct}'s attributes) whose elements are
      * {@link #reachable}: a copy when some element had to be wrapped, else the array itself.
      */
-    private static Object[] reachableElements(Object[] values) {
+    private static Object[] reachableElements(Object[] values, @Nullable ConnectionHandler session) {
         Class<?> component = values.getClass().getComponentType();
         if (!component.isArray() && !component.isInterface() && Modifier.isFinal(component.getModifiers())) {
             return values; // Integer[], String[], …: no element can be a JDBC object (no scan of a large array)
@@ -193,7 +204,7 @@ final class Wrappers {
         Object[] copy = null;
         for (int i = 0; i < values.length; i++) {
             Object element = values[i];
-            Object wrapped = reachable(element);
+            Object wrapped = reachable(element, session);
             // an element the array's own type cannot hold wrapped (a PgArray[]) is left: no driver answers one
             if (wrapped != element && component.isInstance(wrapped)) {
                 if (copy == null) {
@@ -237,7 +248,7 @@ final class Wrappers {
                         case "equals":
                             return proxy == args[0];
                         default:
-                            return reachable(ConnectionHandler.call(metaData, method, args));
+                            return reachable(ConnectionHandler.call(metaData, method, args), session(owner));
                     }
                 });
     }
