@@ -175,4 +175,50 @@ class WritePathBreak21Test {
             assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).hasSize(3);
         }
     }
+
+    // Failed before its fix: a double copied into a decimal column of PostgreSQL was bound as a double, and the server's
+    // cast of a float8 to numeric keeps 15 significant digits (a float4's, 6): 0.30000000000000004 arrived as 0.3 and
+    // 1.2345678f as 1.23457, another number, with the sync reporting success and nothing recorded. A float copied into
+    // a decimal of a declared scale was refused for digits it does not have (0.1f read as 0.10000000149011612). A
+    // double or float is now written into a decimal column as its shortest exact text (the number the source's
+    // product shows, which reads back as the same double or float), and checked against the column as that number.
+    @ParameterizedTest(name = "{0} {1} -> {3} {4}: {2}")
+    @CsvSource(delimiter = '|', value = {
+        "MARIADB  | DOUBLE           | 0.30000000000000004  | POSTGRES | NUMERIC",
+        "POSTGRES | DOUBLE PRECISION | 0.30000000000000004  | POSTGRES | NUMERIC",
+        "POSTGRES | DOUBLE PRECISION | 1.2345678901234567   | POSTGRES | NUMERIC(30, 20)",
+        "H2       | DOUBLE PRECISION | 123456.78901234567   | POSTGRES | NUMERIC",
+        "POSTGRES | REAL             | 1.2345678            | POSTGRES | NUMERIC",
+        "MARIADB  | FLOAT            | 0.1                  | POSTGRES | NUMERIC(10, 2)",
+        "POSTGRES | REAL             | 0.1                  | MARIADB  | DECIMAL(10, 2)",
+        "MARIADB  | DOUBLE           | 0.30000000000000004  | MARIADB  | DECIMAL(30, 20)",
+        "POSTGRES | DOUBLE PRECISION | 0.30000000000000004  | H2       | NUMERIC(30, 20)"})
+    void aFloatingPointValueArrivesInADecimalColumnAsTheSameNumber(Kind oldKind, String oldType, String value,
+                                                                   Kind newKind, String newType) throws Exception {
+        try (Fixture fixture = Fixture.of(oldKind, newKind)) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT, v " + oldType + ")");
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, quantity INT, v " + newType + ")");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO orders (id, qty, v) VALUES (1, 1, " + value + ")");
+            }
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+
+            assertThat(fixture.records()).as("copied, not refused").isEmpty();
+            boolean single = oldType.equals("REAL") || oldType.equals("FLOAT");
+            Object old = number(fixture.oldDb.dataSource(), "SELECT v FROM orders WHERE id = 1", single);
+            Object copied = number(fixture.newDb.dataSource(), "SELECT v FROM orders_v2 WHERE id = 1", single);
+            assertThat(copied).as("the new store's decimal reads back as the old store's number").isEqualTo(old);
+            Rows.assertOrdersSame(fixture, "id, qty");
+        }
+    }
+
+    /** The one value {@code sql} selects, read by plain JDBC as a float ({@code single}) or a double. */
+    private static Object number(javax.sql.DataSource dataSource, String sql, boolean single) throws Exception {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            assertThat(rows.next()).as(sql).isTrue();
+            return single ? (Object) rows.getFloat(1) : (Object) rows.getDouble(1);
+        }
+    }
 }
