@@ -781,6 +781,32 @@ final class StatementHandler implements InvocationHandler {
                     statementAnalysis.kind(), statementAnalysis.mapping().oldTable(), Credentials.mask(e.toString()));
         }
         write.collect(physicalConnection, bound, count, generated, preselected);
+        if (keysMayBeCut(statementAnalysis, generated)) {
+            // PostgreSQL's driver returns the keys the application asked for as rows of a RETURNING, which its own
+            // maxRows cuts (and the update count with them): the rows past the cut were written all the same
+            write.resync(bound, "keys-cut-by-max-rows");
+        }
+    }
+
+    /**
+     * Whether the keys just read from the driver ({@code generated}) may be fewer than the rows written: on
+     * PostgreSQL, keys the application asked for come back as the rows of a {@code RETURNING}, and the statement's
+     * {@code maxRows} (the application's, left in force so that it sees what the driver gives) stops them at that
+     * many. Keys only the library asked for are read with no {@code maxRows} at all. Not cut: a key for each row of
+     * a {@code VALUES} list (a single-row insert under {@code maxRows} 1 keeps its key exact).
+     */
+    private boolean keysMayBeCut(StatementAnalysis statementAnalysis, List<List<Object>> generated) {
+        if (generated.isEmpty() || keys.requestedByUsOnly()
+                || connection.config.dialect(connection.store()) != Dialect.POSTGRESQL
+                || !statementAnalysis.insertRows().isEmpty() && generated.size() >= statementAnalysis.insertRows().size()) {
+            return false;
+        }
+        try {
+            long maxRows = physical.getMaxRows();
+            return maxRows > 0 && generated.size() >= maxRows;
+        } catch (SQLException | RuntimeException e) {
+            return true; // unknown: the keys may be cut
+        }
     }
 
     private boolean readsNewForm(StatementAnalysis statementAnalysis) {
