@@ -213,6 +213,38 @@ class WritePathBreak21Test {
         }
     }
 
+    // Failed before its fix, the same fault as a key: a MariaDB DOUBLE key copied into a PostgreSQL NUMERIC key arrived
+    // as 0.3 (a PostgreSQL float8 key too), and the update of the row then synced a key the new store does not hold.
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"MARIADB", "POSTGRES"})
+    void aFloatingPointKeyArrivesInADecimalKeyAsTheSameNumber(Kind oldKind) throws Exception {
+        try (Fixture fixture = Fixture.of(oldKind, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id " + (oldKind == Kind.MARIADB ? "DOUBLE" : "DOUBLE PRECISION")
+                    + " PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id NUMERIC PRIMARY KEY, quantity INT)");
+            for (String sql : new String[] {"INSERT INTO orders VALUES (0.30000000000000004, 1), (0.1, 2)",
+                    "UPDATE orders SET qty = 5 WHERE id = 0.30000000000000004", "DELETE FROM orders WHERE qty = 2"}) {
+                try (Connection connection = fixture.dataSource.getConnection();
+                     Statement statement = connection.createStatement()) {
+                    statement.executeUpdate(sql);
+                }
+            }
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+
+            if (oldKind == Kind.POSTGRES) {
+                // the multi-row insert's keys come back as text PostgreSQL does not promise to render alike: a scoped
+                // resync, which verification refuses by name for a float8 key against a numeric one; it stays pending
+                assertThat(fixture.records()).singleElement()
+                        .satisfies(record -> assertThat(record.reason()).isEqualTo("keys-not-returned"));
+            } else {
+                assertThat(fixture.records()).isEmpty();
+            }
+            assertThat(number(fixture.newDb.dataSource(), "SELECT id FROM orders_v2", false))
+                    .isEqualTo(number(fixture.oldDb.dataSource(), "SELECT id FROM orders", false));
+            Rows.assertOrdersSame(fixture, "id, qty");
+        }
+    }
+
     /** The one value {@code sql} selects, read by plain JDBC as a float ({@code single}) or a double. */
     private static Object number(javax.sql.DataSource dataSource, String sql, boolean single) throws Exception {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
