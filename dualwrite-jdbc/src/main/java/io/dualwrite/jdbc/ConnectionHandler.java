@@ -779,6 +779,9 @@ final class ConnectionHandler implements InvocationHandler {
      * (no order pin is read) on the commits of {@code OLD_ONLY}.
      */
     private KeyBuffer.Snapshot takeEnded() {
+        if (driverObjectOut) {
+            resyncDriverWrites();
+        }
         java.util.Set<KeyBuffer.Unmirrored> writes = buffer.unmirrored();
         taken = writes.isEmpty() ? List.of() : List.copyOf(writes);
         KeyBuffer.Unmirrored moved = mirroringNow(writes);
@@ -802,6 +805,46 @@ final class ConnectionHandler implements InvocationHandler {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether {@code unwrap} of this connection, or of a statement, result set or metadata of it, handed the
+     * application the driver's own object ({@link #driverObjectHandedOut}); for the rest of this session.
+     */
+    private boolean driverObjectOut;
+
+    /**
+     * {@code unwrap} handed the application a driver object of this session (its connection class, {@code
+     * PGConnection} and the {@code COPY} it offers, a statement, result set or metadata, each leading to the raw
+     * connection): what is written through it is never seen here, neither its keys nor its tables. From now on until
+     * the session closes, every mapped table gets a scoped resync ({@code driver-object}) at once in auto-commit (at
+     * the first such object only), and
+     * at each end of a transaction (commit or rollback, since the driver object may commit on its own) and at close,
+     * while any switch of the migration mirrors. Never throws: the caller gets its object.
+     */
+    void driverObjectHandedOut() {
+        if (driverObjectOut) {
+            return; // recorded at the first; the transaction's end and the close record again
+        }
+        driverObjectOut = true;
+        try {
+            if (physical != null && physical.getAutoCommit() && !sqlTransaction) {
+                resyncDriverWrites();
+                handOver(null);
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.debug("auto-commit unknown after a driver object was handed out: the resync waits for the"
+                    + " transaction's end: {}", Credentials.mask(e.toString()));
+        }
+    }
+
+    /** A scoped resync ({@code driver-object}) of every mapped table into the buffer, while any write may mirror. */
+    private void resyncDriverWrites() {
+        if (!anyMirrors()) {
+            return;
+        }
+        MigrationContext context = withOurMigration(MigrationContext.current().orElse(null), null, null);
+        config.analyzer().mappings().forEach(mapping -> buffer.resync(mapping, null, "driver-object", context));
     }
 
     /** A scoped resync ({@code phase-moved}) of every mapped table into {@code into}, under {@code moved}'s context. */
@@ -1848,7 +1891,7 @@ final class ConnectionHandler implements InvocationHandler {
 
     /** After a rollback: the keys are forgotten, unless a procedure may have committed them first. */
     private void rollbackBuffer() {
-        if (mayHaveCommitted || rollbackLeftWrites()) {
+        if (mayHaveCommitted || driverObjectOut || rollbackLeftWrites()) {
             mayHaveCommitted = false;
             KeyBuffer.Snapshot snapshot = takeEnded();
             dispatch(snapshot.withoutExpectations(), null);
@@ -2107,7 +2150,7 @@ final class ConnectionHandler implements InvocationHandler {
             case "equals":
                 return proxy == args[0];
             case "unwrap":
-                return Wrappers.unwrap(proxy, physical(), (Class<?>) args[0], "DualWriteConnection");
+                return Wrappers.unwrap(proxy, physical(), (Class<?>) args[0], "DualWriteConnection", this);
             case "isWrapperFor":
                 return Wrappers.isWrapperFor(proxy, physical(), (Class<?>) args[0]);
             case "close":
@@ -2170,7 +2213,7 @@ final class ConnectionHandler implements InvocationHandler {
                 break;
         }
         // createArrayOf, createStruct: the driver's objects lead back to a raw statement (an array's result set)
-        return Wrappers.reachable(call(physical(), method, args));
+        return Wrappers.reachable(call(physical(), method, args), this);
     }
 
     /** Whether a {@code Connection} method may send a statement to the server (not a getter, not a factory). */

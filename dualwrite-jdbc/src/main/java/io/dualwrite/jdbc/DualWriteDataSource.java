@@ -186,6 +186,23 @@ public final class DualWriteDataSource implements DataSource {
         return config.oldDataSource().getParentLogger();
     }
 
+    /**
+     * This data source for a type it is, else the old store's data source (the application's pool) or what that
+     * unwraps to. Connections taken from that pool directly are the application's own: nothing written through
+     * them is mirrored or recorded.
+     *
+     * <p>The connections this data source hands out, and their statements, result sets and metadata, answer {@code
+     * unwrap} the same way: themselves for a JDBC interface ({@code Connection}, {@code Statement}, …), else the
+     * driver's (or the pool's) own object, such as PostgreSQL's {@code PGConnection} for {@code COPY}, or MariaDB's
+     * connection class. The library cannot see what is written through such an object, nor through the connection
+     * it leads to, so from that call until the connection is closed every mapped table gets a scoped resync (reason
+     * {@code driver-object}, with a WARN and the resync metric) at once in auto-commit, and again at each commit or
+     * rollback and at close, while any switch of the migration mirrors; the verification-and-repair tools resolve
+     * them. A driver object kept after its connection was closed is outside this: its writes are never recorded.
+     * {@code isWrapperFor} records nothing.
+     *
+     * @throws SQLException when neither this data source nor the old store's is a wrapper for {@code type}
+     */
     @Override
     public <T> T unwrap(Class<T> type) throws SQLException {
         return type.cast(Wrappers.unwrap(this, config.oldDataSource(), type, "DualWriteDataSource"));

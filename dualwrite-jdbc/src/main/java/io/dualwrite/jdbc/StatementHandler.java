@@ -87,6 +87,11 @@ final class StatementHandler implements InvocationHandler {
     /** The statement as the application prepared it, made at the first {@link #asAsked}; closed with this one. */
     private @Nullable PreparedStatement preparedAsAsked;
 
+    /** The session this statement belongs to. */
+    ConnectionHandler session() {
+        return connection;
+    }
+
     private StatementHandler(ConnectionHandler connection, Statement physical, String kindName,
                              @Nullable StatementAnalysis analysis, boolean identityPlan, boolean appAskedKeys,
                              boolean updatable) {
@@ -275,7 +280,7 @@ final class StatementHandler implements InvocationHandler {
             case "equals":
                 return proxy == args[0];
             case "unwrap":
-                return Wrappers.unwrap(proxy, physical, (Class<?>) args[0], "DualWrite" + kindName);
+                return Wrappers.unwrap(proxy, physical, (Class<?>) args[0], "DualWrite" + kindName, connection);
             case "isWrapperFor":
                 return Wrappers.isWrapperFor(proxy, physical, (Class<?>) args[0]);
             case "close":
@@ -377,7 +382,7 @@ final class StatementHandler implements InvocationHandler {
         }
         // a CallableStatement's out parameters (getArray, getObject of an ARRAY or a refcursor, getRef) lead back
         // to the driver's statement: wrapped like the values of a row
-        return Wrappers.reachable(ConnectionHandler.call(physical, method, args));
+        return Wrappers.reachable(ConnectionHandler.call(physical, method, args), connection);
     }
 
     /**
@@ -492,7 +497,7 @@ final class StatementHandler implements InvocationHandler {
         StatementAnalysis sent = plain ? connection.config.analyzer().analyze((String) args[0]) : analysis;
         if (sent == null) {
             lastWrite = null;
-            return Wrappers.reachable(ConnectionHandler.call(physical, method, args));
+            return Wrappers.reachable(ConnectionHandler.call(physical, method, args), connection);
         }
         // what the statement does is read from the text as the server runs its executable comments (/*!99999 … */),
         // which the analysis shared by every server cannot know; the text sent is the application's
@@ -776,6 +781,32 @@ final class StatementHandler implements InvocationHandler {
                     statementAnalysis.kind(), statementAnalysis.mapping().oldTable(), Credentials.mask(e.toString()));
         }
         write.collect(physicalConnection, bound, count, generated, preselected);
+        if (keysMayBeCut(statementAnalysis, generated)) {
+            // PostgreSQL's driver returns the keys the application asked for as rows of a RETURNING, which its own
+            // maxRows cuts (and the update count with them): the rows past the cut were written all the same
+            write.resync(bound, "keys-cut-by-max-rows");
+        }
+    }
+
+    /**
+     * Whether the keys just read from the driver ({@code generated}) may be fewer than the rows written: on
+     * PostgreSQL, keys the application asked for come back as the rows of a {@code RETURNING}, and the statement's
+     * {@code maxRows} (the application's, left in force so that it sees what the driver gives) stops them at that
+     * many. Keys only the library asked for are read with no {@code maxRows} at all. Not cut: a key for each row of
+     * a {@code VALUES} list (a single-row insert under {@code maxRows} 1 keeps its key exact).
+     */
+    private boolean keysMayBeCut(StatementAnalysis statementAnalysis, List<List<Object>> generated) {
+        if (generated.isEmpty() || keys.requestedByUsOnly()
+                || connection.config.dialect(connection.store()) != Dialect.POSTGRESQL
+                || !statementAnalysis.insertRows().isEmpty() && generated.size() >= statementAnalysis.insertRows().size()) {
+            return false;
+        }
+        try {
+            long maxRows = physical.getMaxRows();
+            return maxRows > 0 && generated.size() >= maxRows;
+        } catch (SQLException | RuntimeException e) {
+            return true; // unknown: the keys may be cut
+        }
     }
 
     private boolean readsNewForm(StatementAnalysis statementAnalysis) {

@@ -30,16 +30,36 @@ final class Wrappers {
     }
 
     static Object unwrap(Object proxy, Wrapper delegate, Class<?> type, String name) throws SQLException {
+        return unwrap(proxy, delegate, type, name, null);
+    }
+
+    /**
+     * {@link #unwrap(Object, Wrapper, Class, String)} of a proxy of a session: when the answer is the driver's (or
+     * the pool's) own object rather than the proxy, {@code session} is told first ({@link
+     * ConnectionHandler#driverObjectHandedOut}), since writes through that object, or through the connection it
+     * leads to, are never seen here.
+     */
+    static Object unwrap(Object proxy, Wrapper delegate, Class<?> type, String name,
+                         @Nullable ConnectionHandler session) throws SQLException {
         if (type.isInstance(proxy)) {
             return proxy;
         }
         if (type.isInstance(delegate)) {
+            handedOut(session);
             return delegate;
         }
         if (delegate.isWrapperFor(type)) {
-            return delegate.unwrap(type);
+            Object unwrapped = delegate.unwrap(type);
+            handedOut(session);
+            return unwrapped;
         }
         throw new SQLException(name + " is not a wrapper for " + type.getName());
+    }
+
+    private static void handedOut(@Nullable ConnectionHandler session) {
+        if (session != null) {
+            session.driverObjectHandedOut();
+        }
     }
 
     static boolean isWrapperFor(Object proxy, Wrapper delegate, Class<?> type) throws SQLException {
@@ -72,6 +92,17 @@ final class Wrappers {
      */
     static @Nullable ResultSet resultSet(@Nullable ResultSet results, @Nullable Statement owner,
                                                  @Nullable RowWrites rowWrites, boolean dependent) {
+        return resultSet(results, owner, rowWrites, dependent, session(owner));
+    }
+
+    /**
+     * {@link #resultSet(ResultSet, Statement, RowWrites, boolean)} of {@code session}'s (null: none known), which is
+     * told when {@code unwrap} hands out the driver's result set ({@link ConnectionHandler#driverObjectHandedOut}):
+     * also one no statement of the application produced (of metadata, an {@code Array}) leads to a raw statement.
+     */
+    private static @Nullable ResultSet resultSet(@Nullable ResultSet results, @Nullable Statement owner,
+                                                 @Nullable RowWrites rowWrites, boolean dependent,
+                                                 @Nullable ConnectionHandler session) {
         if (results == null) {
             return null;
         }
@@ -93,7 +124,7 @@ final class Wrappers {
                     }
                     return null;
                 case "unwrap":
-                    return unwrap(proxy, results, (Class<?>) args[0], "DualWriteResultSet");
+                    return unwrap(proxy, results, (Class<?>) args[0], "DualWriteResultSet", session);
                 case "isWrapperFor":
                     return isWrapperFor(proxy, results, (Class<?>) args[0]);
                 case "toString":
@@ -110,7 +141,7 @@ final class Wrappers {
                     }
                     return ConnectionHandler.call(results, method, args);
                 default:
-                    return reachable(ConnectionHandler.call(results, method, args));
+                    return reachable(ConnectionHandler.call(results, method, args), session);
             }
         });
     }
@@ -120,23 +151,24 @@ final class Wrappers {
      * back to a statement or connection (a result set, an {@code Array} and its result set, a {@code Struct}'s
      * attributes, a {@code Ref}'s object, a Java array of any of them) is wrapped, so that its result sets answer
      * {@code null} to {@code getStatement()}, never a raw statement (a write through it would bypass the
-     * mirror). Every other value is answered as it is.
+     * mirror). Every other value is answered as it is. {@code session}: the session the value came from (null: none
+     * known), told when a result set reached so unwraps to the driver's own.
      */
-    static @Nullable Object reachable(@Nullable Object value) {
+    static @Nullable Object reachable(@Nullable Object value, @Nullable ConnectionHandler session) {
         if (value instanceof ResultSet nested) {
-            return resultSet(nested, null);
+            return resultSet(nested, null, null, false, session);
         }
         if (value instanceof Array array) {
-            return jdbcValue(Array.class, array, "DualWriteArray");
+            return jdbcValue(Array.class, array, "DualWriteArray", session);
         }
         if (value instanceof Struct struct) {
-            return jdbcValue(Struct.class, struct, "DualWriteStruct");
+            return jdbcValue(Struct.class, struct, "DualWriteStruct", session);
         }
         if (value instanceof Ref ref) {
-            return jdbcValue(Ref.class, ref, "DualWriteRef");
+            return jdbcValue(Ref.class, ref, "DualWriteRef", session);
         }
         if (value instanceof Object[] values) {
-            return reachableElements(values);
+            return reachableElements(values, session);
         }
         return value;
     }
@@ -145,7 +177,7 @@ final class Wrappers {
      * A JDBC value object ({@code Array}, {@code Struct}, {@code Ref}; none of them a {@link Wrapper}) as the
      * application sees it: every call goes to {@code delegate}, and what it answers is {@link #reachable} in turn.
      */
-    private static Object jdbcValue(Class<?> type, Object delegate, String name) {
+    private static Object jdbcValue(Class<?> type, Object delegate, String name, @Nullable ConnectionHandler session) {
         return DualWriteDataSource.newProxy(type, (proxy, method, args) -> {
             switch (method.getName()) {
                 case "toString":
@@ -155,7 +187,7 @@ final class Wrappers {
                 case "equals":
                     return proxy == args[0];
                 default:
-                    return reachable(ConnectionHandler.call(delegate, method, args));
+                    return reachable(ConnectionHandler.call(delegate, method, args), session);
             }
         });
     }
@@ -164,7 +196,7 @@ final class Wrappers {
      * A Java array (an {@code Array}'s elements, a {@code Struct}'s attributes) whose elements are
      * {@link #reachable}: a copy when some element had to be wrapped, else the array itself.
      */
-    private static Object[] reachableElements(Object[] values) {
+    private static Object[] reachableElements(Object[] values, @Nullable ConnectionHandler session) {
         Class<?> component = values.getClass().getComponentType();
         if (!component.isArray() && !component.isInterface() && Modifier.isFinal(component.getModifiers())) {
             return values; // Integer[], String[], …: no element can be a JDBC object (no scan of a large array)
@@ -172,7 +204,7 @@ final class Wrappers {
         Object[] copy = null;
         for (int i = 0; i < values.length; i++) {
             Object element = values[i];
-            Object wrapped = reachable(element);
+            Object wrapped = reachable(element, session);
             // an element the array's own type cannot hold wrapped (a PgArray[]) is left: no driver answers one
             if (wrapped != element && component.isInstance(wrapped)) {
                 if (copy == null) {
@@ -182,6 +214,16 @@ final class Wrappers {
             }
         }
         return copy == null ? values : copy;
+    }
+
+    /** The session of a connection or statement proxy of the library's; null for any other object. */
+    static @Nullable ConnectionHandler session(@Nullable Object proxy) {
+        if (proxy == null || !java.lang.reflect.Proxy.isProxyClass(proxy.getClass())) {
+            return null;
+        }
+        Object handler = java.lang.reflect.Proxy.getInvocationHandler(proxy);
+        return handler instanceof ConnectionHandler connection ? connection
+                : handler instanceof StatementHandler statement ? statement.session() : null;
     }
 
     /**
@@ -195,7 +237,8 @@ final class Wrappers {
                         case "getConnection":
                             return owner;
                         case "unwrap":
-                            return unwrap(proxy, metaData, (Class<?>) args[0], "DualWriteDatabaseMetaData");
+                            return unwrap(proxy, metaData, (Class<?>) args[0], "DualWriteDatabaseMetaData",
+                                    session(owner));
                         case "isWrapperFor":
                             return isWrapperFor(proxy, metaData, (Class<?>) args[0]);
                         case "toString":
@@ -205,7 +248,7 @@ final class Wrappers {
                         case "equals":
                             return proxy == args[0];
                         default:
-                            return reachable(ConnectionHandler.call(metaData, method, args));
+                            return reachable(ConnectionHandler.call(metaData, method, args), session(owner));
                     }
                 });
     }

@@ -126,7 +126,7 @@ final class Holdable {
             return text(written, column, target);
         }
         if (value instanceof Double || value instanceof Float) {
-            return floating(((Number) value).doubleValue(), column, target);
+            return floating((Number) value, column, target);
         }
         if (value instanceof String text) {
             return text(text, column, target);
@@ -203,10 +203,12 @@ final class Holdable {
 
     /**
      * A double or float: NaN and the infinities where the column has none, -0 where it has no negative zero (an H2
-     * float). Into a {@code REAL} a double is narrowed
+     * float). Into a decimal column it is checked as its shortest exact text ({@link Values#shortestDecimal}), the
+     * number written there. Into a {@code REAL} a double is narrowed
      * as a floating-point column declares it may be (verification compares at that precision).
      */
-    private static @Nullable String floating(double number, TableColumns.Column column, CopyDialect target) {
+    private static @Nullable String floating(Number value, TableColumns.Column column, CopyDialect target) {
+        double number = value.doubleValue();
         int type = column.sqlType();
         boolean special = Double.isNaN(number) || Double.isInfinite(number);
         if (special && (target == CopyDialect.MYSQL || column.integer()
@@ -239,7 +241,7 @@ final class Holdable {
             return integer(new BigDecimal(number), column);
         }
         if ((type == Types.DECIMAL || type == Types.NUMERIC) && !column.typeNamed("decfloat")) {
-            return decimal(BigDecimal.valueOf(number), column);
+            return decimal(Values.shortestDecimal(value), column); // as it is written (Values.bind)
         }
         return null;
     }

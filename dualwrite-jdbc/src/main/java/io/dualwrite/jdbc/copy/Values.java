@@ -601,6 +601,16 @@ final class Values {
         return String.valueOf(value);
     }
 
+    /**
+     * A finite double or float as the decimal of its shortest text, which reads back as the same double or float
+     * (0.30000000000000004, and 0.1 for the float nearest 0.1, not its binary expansion 0.100000001490116…): what
+     * the copier writes into a decimal column, and what {@link Holdable} checks against the column's digits.
+     */
+    static BigDecimal shortestDecimal(Number floating) {
+        return floating instanceof Float single ? new BigDecimal(Float.toString(single))
+                : BigDecimal.valueOf(floating.doubleValue());
+    }
+
     /** Binds a value for a column of the target table, adjusting it where drivers would refuse it. */
     static void bind(PreparedStatement statement, int index, @Nullable Object value, TableColumns.Column column,
                      CopyDialect target) throws SQLException {
@@ -737,6 +747,11 @@ final class Values {
         } else if ((value instanceof Boolean || value instanceof Float || value instanceof Double) && isText(type)) {
             // as the one text verification expects: bound as they are, H2 stored TRUE and 1.0E20, PostgreSQL 1e+20
             adjusted = ColumnText.of(value, target == CopyDialect.MYSQL);
+        } else if ((value instanceof Double || value instanceof Float) && (type == Types.DECIMAL || type == Types.NUMERIC)
+                && Double.isFinite(((Number) value).doubleValue())) {
+            // bound as a double, PostgreSQL casts it to numeric with 15 significant digits (a float with 6):
+            // 0.30000000000000004 was stored as 0.3, another number, and the sync reported success
+            adjusted = shortestDecimal((Number) value);
         } else if (value instanceof Timestamp timestamp) {
             adjusted = timestamp.toLocalDateTime();
         } else if (value instanceof java.sql.Date date) {

@@ -236,7 +236,9 @@ class ReachableProxiesTest {
             assertThat(Rows.assertOrdersSame(fixture, "id, qty, note")).containsExactly(
                     expected("id", 1, "qty", 3, "note", "in a transaction via getResultSet().getStatement()"),
                     expected("id", 2, "qty", 4, "note", "via resultSet.getStatement()"));
-            assertThat(fixture.records()).isEmpty();
+            // the driver objects this test unwrapped (to show they are reachable) are recorded as what they are: objects
+            // whose writes the library cannot see, so the tables get scoped resyncs (round 21), and nothing else
+            assertThat(fixture.records()).allSatisfy(record -> assertThat(record.reason()).isEqualTo("driver-object"));
         }
     }
 
