@@ -276,11 +276,13 @@ public final class VerificationJob {
          * The most rows compared per second on each store, enforced by a Resilience4j {@link RateLimiter}; 0
          * (the default) for no limit.
          *
-         * @param rowsPerSecond 0 or more
+         * @param rowsPerSecond 0, or 1 or more (a slower rate would wait minutes to years between chunks, which is
+         *                      a mistyped value rather than a plan; the backfill's {@code rateLimit} is whole rows too)
+         * @throws IllegalArgumentException when it is negative, between 0 and 1, infinite or NaN
          */
         public Builder maxRowsPerSecond(double rowsPerSecond) {
-            if (!(rowsPerSecond >= 0.0) || Double.isInfinite(rowsPerSecond)) {
-                throw new IllegalArgumentException("maxRowsPerSecond must be 0 (no limit) or a positive number of rows"
+            if (!(rowsPerSecond == 0.0 || rowsPerSecond >= 1.0) || Double.isInfinite(rowsPerSecond)) {
+                throw new IllegalArgumentException("maxRowsPerSecond must be 0 (no limit) or at least 1 row"
                         + " per second, but was " + rowsPerSecond);
             }
             this.maxRowsPerSecond = rowsPerSecond;

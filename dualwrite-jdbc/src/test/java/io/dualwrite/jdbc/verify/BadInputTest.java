@@ -72,8 +72,14 @@ class BadInputTest {
     void badSettingsOfAJobAreRefusedWhenSet() {
         VerificationJob.Builder job = VerificationJob.builder("orders");
         assertThatThrownBy(() -> job.maxRowsPerSecond(-5))
-                .hasMessage("maxRowsPerSecond must be 0 (no limit) or a positive number of rows per second, but was -5.0");
+                .hasMessage("maxRowsPerSecond must be 0 (no limit) or at least 1 row per second, but was -5.0");
         assertThatThrownBy(() -> job.maxRowsPerSecond(Double.NaN)).hasMessageContaining("but was NaN");
+        // a rate far below a row a second waited up to about 31 years between chunks (round 21)
+        assertThatThrownBy(() -> job.maxRowsPerSecond(1e-300)).hasMessageContaining("but was 1.0E-300");
+        assertThatThrownBy(() -> job.maxRowsPerSecond(0.5)).hasMessageContaining("at least 1 row per second");
+        assertThatThrownBy(() -> job.maxRowsPerSecond(Double.POSITIVE_INFINITY)).hasMessageContaining("Infinity");
+        assertThat(job.maxRowsPerSecond(1)).as("one row a second is taken").isSameAs(job);
+        assertThat(job.maxRowsPerSecond(0)).as("0, no limit, is taken").isSameAs(job);
         assertThatThrownBy(() -> job.sample(0, 1))
                 .hasMessage("sample fraction must be greater than 0 and at most 1, but was 0.0");
         assertThatThrownBy(() -> job.sample(1.5, 1)).hasMessageContaining("but was 1.5");
