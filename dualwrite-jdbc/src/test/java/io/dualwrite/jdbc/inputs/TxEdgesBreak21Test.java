@@ -1,0 +1,159 @@
+package io.dualwrite.jdbc.inputs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.Store;
+import io.dualwrite.changelog.ChangeLogMode;
+import io.dualwrite.jdbc.DualWriteDataSource;
+import io.dualwrite.jdbc.changelog.JdbcChangeLog;
+import io.dualwrite.jdbc.reconcile.Reconciler;
+import io.dualwrite.jdbc.testing.SwitchableDataSource;
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import io.dualwrite.mirror.MirrorConfig;
+import io.dualwrite.mirror.MirrorExecutor;
+import io.dualwrite.mirror.MirrorExecutors;
+import io.dualwrite.mirror.MirrorMode;
+import io.dualwrite.switches.MigrationSwitchConfig;
+import io.dualwrite.switches.SwitchStore;
+import io.dualwrite.switches.SwitchStores;
+import io.dualwrite.switches.Switchboard;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Transaction edges, twenty-first break: session settings that an application leaves on pooled sessions, which the
+ * library's own statements then run under.
+ *
+ * <p>The library's JDBC change log names its table without a schema. A pooled PostgreSQL session left on another
+ * {@code search_path}, or a MariaDB session left in another database by {@code USE}, makes that name another table or
+ * none. Each test ends comparing the two stores row by row with plain JDBC on clean sessions.
+ */
+class TxEdgesBreak21Test {
+
+    private static final String MIGRATION = "b21";
+
+    /**
+     * Builds a data source over {@code oldDb} and {@code newDb} whose JDBC change log takes its sessions from {@code
+     * changeLogSessions}, under {@code mode}; runs {@code work} with the new store down; brings it back; runs a
+     * reconciler on a change log over clean sessions; compares the stores.
+     */
+    private static void lostMirrorIsRepaired(TestDatabase oldDb, TestDatabase newDb, DataSource changeLogSessions,
+            ChangeLogMode changeLogMode, DataSource appSessions, ThrowingWork work, String expected) throws Exception {
+        SwitchStore switches = SwitchStores.inMemory();
+        switches.setSystemPhase(MIGRATION, MigrationPhase.DUAL_WRITE);
+        Switchboard resolver = Switchboard.builder().cachedSwitchStore(switches)
+                .migration(MigrationSwitchConfig.of(MIGRATION)).build();
+        JdbcChangeLog changeLog = JdbcChangeLog.create(changeLogSessions);
+        MirrorConfig config = MirrorConfig.custom().mode(MirrorMode.SYNC).timeLimit(Duration.ofSeconds(20)).build();
+        MirrorExecutor toNew = MirrorExecutors.create("b21-to-new", config, changeLog, event -> { });
+        MirrorExecutor toOld = MirrorExecutors.create("b21-to-old", config, changeLog, event -> { });
+        SwitchableDataSource newStore = new SwitchableDataSource(newDb.dataSource());
+        try {
+            DualWriteDataSource.Builder builder = DualWriteDataSource.builder().oldDataSource(appSessions)
+                    .newDataSource(newStore).migration(MIGRATION).resolver(resolver)
+                    .mirrorExecutor(Store.NEW, toNew).mirrorExecutor(Store.OLD, toOld).changeLog(changeLog)
+                    .changeLogMode(changeLogMode).mapping(Fixture.ORDERS);
+            if (changeLogMode == ChangeLogMode.ALWAYS) {
+                builder.outboxWriter(changeLog).outboxGrace(Duration.ZERO);
+            }
+            DualWriteDataSource dataSource = builder.build();
+            newStore.switchTo(SwitchableDataSource.down());
+            work.run(dataSource);
+            newStore.switchTo(newDb.dataSource());
+            JdbcChangeLog clean = JdbcChangeLog.create(oldDb.dataSource());
+            Reconciler.builder().changeLog(clean).oldDataSource(oldDb.dataSource()).newDataSource(newDb.dataSource())
+                    .mapping(Fixture.ORDERS).resolver(MIGRATION, resolver).build().runOnce();
+            assertThat(Rows.assertSame(oldDb, "SELECT id, code, qty FROM orders ORDER BY id",
+                    newDb, "SELECT id, code, quantity AS qty FROM orders_v2 ORDER BY id"))
+                    .extracting(row -> row.get("id") + "=" + row.get("qty")).containsExactly(expected.split(" "));
+            assertThat(clean.pendingCount(MIGRATION)).isZero();
+        } finally {
+            toNew.close();
+            toOld.close();
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingWork {
+        void run(DataSource dataSource) throws Exception;
+    }
+
+    private static void seed(TestDatabase oldDb, TestDatabase newDb) {
+        oldDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, code VARCHAR(20), qty INT)",
+                "INSERT INTO orders (id, code, qty) VALUES (1, 'a', 1)", "INSERT INTO orders (id, code, qty) VALUES (2, 'b', 2)");
+        newDb.execute("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, code VARCHAR(20), quantity INT)",
+                "INSERT INTO orders_v2 (id, code, quantity) VALUES (1, 'a', 1)",
+                "INSERT INTO orders_v2 (id, code, quantity) VALUES (2, 'b', 2)");
+    }
+
+    private static void update(DataSource dataSource, String sql) throws Exception {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            assertThat(statement.executeUpdate(sql)).isEqualTo(1);
+        }
+    }
+
+    // Failed before the fix (all): the change log's sessions were left on a search_path without its table, or in
+    // another database by USE (with no such table there, or with a copy of it: an application's own change log of
+    // the same name). The mirror of the update failed on the new store that was down, and recording it failed
+    // ("relation dualwrite_change_log does not exist", "Table 'side….dualwrite_change_log' doesn't exist") or went
+    // into the other table: the lost mirror was only logged, or recorded where no reconciler reads, the reconciler
+    // found nothing, and the new store kept qty 1.
+    @ParameterizedTest(name = "{0}, another table there {1}: a change log on sessions left elsewhere records a lost mirror")
+    @CsvSource({"POSTGRES, false", "POSTGRES, true", "MARIADB, false", "MARIADB, true"})
+    void aLostMirrorIsRecordedInTheChangeLogsOwnTableWhateverSchemaTheSessionWasLeftOn(Kind kind, boolean decoy)
+            throws Exception {
+        try (TestDatabase oldDb = TestDatabases.createWithDualWriteSchema(kind);
+             TestDatabase newDb = TestDatabases.create(Kind.H2);
+             TestDatabase side = kind == Kind.MARIADB ? TestDatabases.create(kind) : null) {
+            seed(oldDb, newDb);
+            String leave = kind == Kind.POSTGRES ? "SET search_path TO side" : "USE " + side.name();
+            if (kind == Kind.POSTGRES) {
+                oldDb.execute("CREATE SCHEMA side");
+            }
+            if (decoy) {
+                oldDb.execute(kind == Kind.POSTGRES
+                        ? "CREATE TABLE side.dualwrite_change_log (LIKE public.dualwrite_change_log INCLUDING ALL)"
+                        : "CREATE TABLE " + side.name() + ".dualwrite_change_log LIKE dualwrite_change_log");
+            }
+            DataSource leftOn = PooledSessionStateTest.leftOn(oldDb.dataSource(), new AtomicBoolean(true), leave);
+            lostMirrorIsRepaired(oldDb, newDb, leftOn, ChangeLogMode.ON_FAILURE, oldDb.dataSource(),
+                    dataSource -> update(dataSource, "UPDATE orders SET qty = 10 WHERE id = 1"), "1=10 2=2");
+        }
+    }
+
+    // Failed before the fix: the outbox entry (ChangeLogMode ALWAYS) is written on the application's own session, in
+    // its transaction; the session was left on a search_path whose first schema holds a table of the change log's
+    // name, so the entry went there. The sync failed on the new store that was down, the reconciler reading the
+    // change log's own table found nothing, and the new store kept qty 1.
+    @ParameterizedTest(name = "PostgreSQL outbox on a session left on search_path {0}")
+    @CsvSource({"'side, public'", "'\"$user\", side, public'"})
+    void anOutboxEntryOnTheCallersSessionGoesToTheChangeLogsOwnTable(String path) throws Exception {
+        try (TestDatabase oldDb = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
+             TestDatabase newDb = TestDatabases.create(Kind.H2)) {
+            seed(oldDb, newDb);
+            oldDb.execute("CREATE SCHEMA side",
+                    "CREATE TABLE side.dualwrite_change_log (LIKE public.dualwrite_change_log INCLUDING ALL)");
+            DataSource appSessions = PooledSessionStateTest.leftOn(oldDb.dataSource(), new AtomicBoolean(true),
+                    "SET search_path TO " + path);
+            lostMirrorIsRepaired(oldDb, newDb, oldDb.dataSource(), ChangeLogMode.ALWAYS, appSessions,
+                    dataSource -> {
+                        try (Connection connection = dataSource.getConnection();
+                             Statement statement = connection.createStatement()) {
+                            connection.setAutoCommit(false);
+                            assertThat(statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1")).isEqualTo(1);
+                            assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = 2")).isEqualTo(1);
+                            connection.commit();
+                        }
+                    }, "1=10");
+            assertThat(oldDb.count("SELECT COUNT(*) FROM side.dualwrite_change_log")).as("the other table").isZero();
+        }
+    }
+}
