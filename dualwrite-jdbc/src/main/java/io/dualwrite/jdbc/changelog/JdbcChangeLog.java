@@ -12,8 +12,6 @@ import io.dualwrite.jdbc.OutboxWriter;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.schema.OwnTable;
 import io.dualwrite.jdbc.schema.SchemaScript;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -603,17 +601,7 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
                 // an unknown product: a missing-table failure then names every script
             }
         }
-        return (Connection) Proxy.newProxyInstance(JdbcChangeLog.class.getClassLoader(),
-                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("prepareStatement") && args != null && args[0] instanceof String sql) {
-                        args[0] = ownTable.in(connection, sql);
-                    }
-                    try {
-                        return method.invoke(connection, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        return ownTable.naming(connection);
     }
 
     private IllegalStateException failure(String what, SQLException e) {

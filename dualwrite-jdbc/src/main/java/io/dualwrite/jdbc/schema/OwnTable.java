@@ -1,6 +1,8 @@
 package io.dualwrite.jdbc.schema;
 
 import io.dualwrite.jdbc.Dialect;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -46,6 +48,24 @@ public final class OwnTable {
             name = locate(connection);
         }
         return name.equals(table) ? sql : sql.replace(table, name);
+    }
+
+    /**
+     * {@code connection}, whose {@code prepareStatement} calls name the table in its home ({@link #in}); every other
+     * call goes to {@code connection} as it is, and closing the view closes it.
+     */
+    public Connection naming(Connection connection) {
+        return (Connection) Proxy.newProxyInstance(OwnTable.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("prepareStatement") && args != null && args[0] instanceof String sql) {
+                        args[0] = in(connection, sql);
+                    }
+                    try {
+                        return method.invoke(connection, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     private String locate(Connection connection) throws SQLException {

@@ -2,12 +2,18 @@ package io.dualwrite.jdbc.inputs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeLogMode;
 import io.dualwrite.jdbc.DualWriteDataSource;
+import io.dualwrite.changelog.ChangeLogs;
+import io.dualwrite.changelog.InMemoryChangeLog;
 import io.dualwrite.jdbc.changelog.JdbcChangeLog;
 import io.dualwrite.jdbc.reconcile.Reconciler;
+import io.dualwrite.jdbc.switches.JdbcOrderPinStore;
+import io.dualwrite.jdbc.switches.JdbcSwitchStore;
 import io.dualwrite.jdbc.testing.SwitchableDataSource;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
@@ -23,7 +29,7 @@ import io.dualwrite.switches.Switchboard;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -94,6 +100,21 @@ class TxEdgesBreak21Test {
                 "INSERT INTO orders_v2 (id, code, quantity) VALUES (2, 'b', 2)");
     }
 
+    /**
+     * A second pool on {@code db} whose sessions an earlier borrower left on {@code leave} ({@code SET search_path},
+     * {@code USE}): it runs when a session opens, and the pool never resets it. The test's own reads go through the
+     * database's clean pool.
+     */
+    private static HikariDataSource leftOn(TestDatabase db, String leave) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(db.pool().getJdbcUrl());
+        config.setUsername(db.pool().getUsername());
+        config.setPassword(db.pool().getPassword());
+        config.setMaximumPoolSize(3);
+        config.setConnectionInitSql(leave);
+        return new HikariDataSource(config);
+    }
+
     private static void update(DataSource dataSource, String sql) throws Exception {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             assertThat(statement.executeUpdate(sql)).isEqualTo(1);
@@ -123,9 +144,10 @@ class TxEdgesBreak21Test {
                         ? "CREATE TABLE side.dualwrite_change_log (LIKE public.dualwrite_change_log INCLUDING ALL)"
                         : "CREATE TABLE " + side.name() + ".dualwrite_change_log LIKE dualwrite_change_log");
             }
-            DataSource leftOn = PooledSessionStateTest.leftOn(oldDb.dataSource(), new AtomicBoolean(true), leave);
-            lostMirrorIsRepaired(oldDb, newDb, leftOn, ChangeLogMode.ON_FAILURE, oldDb.dataSource(),
-                    dataSource -> update(dataSource, "UPDATE orders SET qty = 10 WHERE id = 1"), "1=10 2=2");
+            try (HikariDataSource leftOn = leftOn(oldDb, leave)) {
+                lostMirrorIsRepaired(oldDb, newDb, leftOn, ChangeLogMode.ON_FAILURE, oldDb.dataSource(),
+                        dataSource -> update(dataSource, "UPDATE orders SET qty = 10 WHERE id = 1"), "1=10 2=2");
+            }
         }
     }
 
@@ -141,9 +163,8 @@ class TxEdgesBreak21Test {
             seed(oldDb, newDb);
             oldDb.execute("CREATE SCHEMA side",
                     "CREATE TABLE side.dualwrite_change_log (LIKE public.dualwrite_change_log INCLUDING ALL)");
-            DataSource appSessions = PooledSessionStateTest.leftOn(oldDb.dataSource(), new AtomicBoolean(true),
-                    "SET search_path TO " + path);
-            lostMirrorIsRepaired(oldDb, newDb, oldDb.dataSource(), ChangeLogMode.ALWAYS, appSessions,
+            try (HikariDataSource appSessions = leftOn(oldDb, "SET search_path TO " + path)) {
+                lostMirrorIsRepaired(oldDb, newDb, oldDb.dataSource(), ChangeLogMode.ALWAYS, appSessions,
                     dataSource -> {
                         try (Connection connection = dataSource.getConnection();
                              Statement statement = connection.createStatement()) {
@@ -153,7 +174,66 @@ class TxEdgesBreak21Test {
                             connection.commit();
                         }
                     }, "1=10");
+            }
             assertThat(oldDb.count("SELECT COUNT(*) FROM side.dualwrite_change_log")).as("the other table").isZero();
+        }
+    }
+
+    // Failed before the fix (all): a switch store and a pin store on sessions left on another search_path or database.
+    // With no tables of those names there, every read failed ("relation dualwrite_switch does not exist"); with
+    // tables of the same names there (empty), the stores read no switch and no pin: the system phase DUAL_WRITE set
+    // through a clean session read as unset, so the write below was not mirrored, silently, and an operator's flip
+    // went into the other table. The stores now name their tables in their home, so the write is mirrored and the
+    // flips land in the tables every instance reads.
+    @ParameterizedTest(name = "{0}, another table there {1}: switches and pins on sessions left elsewhere")
+    @CsvSource({"POSTGRES, false", "POSTGRES, true", "MARIADB, false", "MARIADB, true"})
+    void switchesAndPinsAreReadFromTheirOwnTablesWhateverSchemaTheSessionWasLeftOn(Kind kind, boolean decoy)
+            throws Exception {
+        try (TestDatabase oldDb = TestDatabases.createWithDualWriteSchema(kind);
+             TestDatabase newDb = TestDatabases.create(Kind.H2);
+             TestDatabase side = kind == Kind.MARIADB ? TestDatabases.create(kind) : null) {
+            seed(oldDb, newDb);
+            String leave = kind == Kind.POSTGRES ? "SET search_path TO side" : "USE " + side.name();
+            String home = kind == Kind.POSTGRES ? "public." : oldDb.name() + ".";
+            if (kind == Kind.POSTGRES) {
+                oldDb.execute("CREATE SCHEMA side");
+            }
+            if (decoy) {
+                for (String table : List.of("dualwrite_switch", "dualwrite_order_pin")) {
+                    oldDb.execute(kind == Kind.POSTGRES
+                            ? "CREATE TABLE side." + table + " (LIKE public." + table + " INCLUDING ALL)"
+                            : "CREATE TABLE " + side.name() + "." + table + " LIKE " + table);
+                }
+            }
+            JdbcSwitchStore.create(oldDb.dataSource()).setSystemPhase(MIGRATION, MigrationPhase.DUAL_WRITE);
+            JdbcOrderPinStore.create(oldDb.dataSource()).pinIfAbsent(MIGRATION, "o-1", "m-1", MigrationPhase.DUAL_WRITE);
+            try (HikariDataSource leftOn = leftOn(oldDb, leave)) {
+                JdbcSwitchStore switches = JdbcSwitchStore.create(leftOn);
+                JdbcOrderPinStore pins = JdbcOrderPinStore.create(leftOn);
+                assertThat(pins.find(MIGRATION, "o-1")).hasValue(MigrationPhase.DUAL_WRITE);
+                Switchboard resolver = Switchboard.builder().switchStore(switches).orderPinStore(pins)
+                        .migration(MigrationSwitchConfig.of(MIGRATION)).build();
+                MirrorConfig config = MirrorConfig.custom().mode(MirrorMode.SYNC).timeLimit(Duration.ofSeconds(20)).build();
+                InMemoryChangeLog changeLog = ChangeLogs.inMemory();
+                try (MirrorExecutor toNew = MirrorExecutors.create("b21-to-new", config, changeLog, event -> { });
+                     MirrorExecutor toOld = MirrorExecutors.create("b21-to-old", config, changeLog, event -> { })) {
+                    DualWriteDataSource dataSource = DualWriteDataSource.builder().oldDataSource(oldDb.dataSource())
+                            .newDataSource(newDb.dataSource()).migration(MIGRATION).resolver(resolver)
+                            .mirrorExecutor(Store.NEW, toNew).mirrorExecutor(Store.OLD, toOld).changeLog(changeLog)
+                            .mapping(Fixture.ORDERS).build();
+                    update(dataSource, "UPDATE orders SET qty = 10 WHERE id = 1");
+                }
+                assertThat(changeLog.entries()).isEmpty();
+                switches.setMerchantPhase(MIGRATION, "m-2", MigrationPhase.NEW_PRIMARY);
+                pins.repin(MIGRATION, "o-1", MigrationPhase.NEW_PRIMARY);
+            }
+            assertThat(oldDb.query("SELECT phase FROM " + home + "dualwrite_switch WHERE subject_id = 'm-2'"))
+                    .extracting(row -> String.valueOf(row.values().iterator().next())).containsExactly("NEW_PRIMARY");
+            assertThat(oldDb.query("SELECT phase FROM " + home + "dualwrite_order_pin WHERE order_id = 'o-1'"))
+                    .extracting(row -> String.valueOf(row.values().iterator().next())).containsExactly("NEW_PRIMARY");
+            assertThat(Rows.assertSame(oldDb, "SELECT id, code, qty FROM orders ORDER BY id",
+                    newDb, "SELECT id, code, quantity AS qty FROM orders_v2 ORDER BY id"))
+                    .extracting(row -> row.get("id") + "=" + row.get("qty")).containsExactly("1=10", "2=2");
         }
     }
 }
