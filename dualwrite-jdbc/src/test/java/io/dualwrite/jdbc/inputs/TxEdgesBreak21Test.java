@@ -236,4 +236,29 @@ class TxEdgesBreak21Test {
                     .extracting(row -> row.get("id") + "=" + row.get("qty")).containsExactly("1=10", "2=2");
         }
     }
+
+    // H2 folds an unquoted savepoint name to upper case and keeps a quoted one as written, so "a" and A are two
+    // savepoints and a and "A" one. Each text runs in a JDBC transaction after row 1 was updated to 10, then commits.
+    @ParameterizedTest(name = "H2: {0}")
+    @CsvSource(delimiter = '~', value = {
+        "SAVEPOINT \"a\"|INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)|SAVEPOINT A|ROLLBACK TO SAVEPOINT \"a\" ~ 1=10 2=2 3=3",
+        "SAVEPOINT a|INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)|ROLLBACK TO SAVEPOINT \"A\" ~ 1=10 2=2 3=3",
+        "SAVEPOINT \"a\"|SAVEPOINT A|INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)|RELEASE SAVEPOINT \"a\"|ROLLBACK TO SAVEPOINT A ~ 1=10 2=2 3=3",
+        "SAVEPOINT A|DELETE FROM orders WHERE id = 3|SAVEPOINT \"a\"|ROLLBACK TO SAVEPOINT A ~ 1=10 2=2 3=3"})
+    void h2SavepointNamesAreFoldedAsH2FoldsThem(String texts, String expectedOld) throws Exception {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.H2, Kind.H2).build(), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                for (String text : texts.split("\\|")) {
+                    statement.execute(text);
+                }
+                connection.commit();
+            }
+            assertThat(TxEdgesSupport.oldRows(fixture)).isEqualTo(expectedOld);
+            assertThat(fixture.records()).as("nothing recorded: every key's sync found what it expected").isEmpty();
+            Rows.assertOrdersSame(fixture, "id, code, qty");
+        }
+    }
 }
