@@ -261,4 +261,56 @@ class TxEdgesBreak21Test {
             Rows.assertOrdersSame(fixture, "id, code, qty");
         }
     }
+
+    // Held (guards): every session of the old store's pool was left with auto-commit off by SQL (a pool tracks only
+    // what JDBC's setAutoCommit did, so it hands such a session on as it is). The drivers report the server's state,
+    // so the next borrower's statements run in a transaction: one closed without a commit is rolled back (by the
+    // library's close, which the pool would not do), one committed by commit() or by setAutoCommit(true) is synced.
+    @ParameterizedTest(name = "{0}: sessions left by {1}")
+    @CsvSource({"MARIADB, SET autocommit = 0", "H2, SET AUTOCOMMIT FALSE"})
+    void sessionsLeftWithAutoCommitOffBySqlEndTheirTransactionsAsTheServerDoes(Kind kind, String leave)
+            throws Exception {
+        java.util.concurrent.atomic.AtomicReference<HikariDataSource> dirty = new java.util.concurrent.atomic.AtomicReference<>();
+        Fixture.Builder builder = Fixture.builder(kind, Kind.H2).wrapOld(real -> {
+            HikariDataSource pool = (HikariDataSource) real;
+            HikariConfig config = new HikariConfig();
+            if (pool.getJdbcUrl() == null) {
+                config.setDataSource(pool.getDataSource());
+            } else {
+                config.setJdbcUrl(pool.getJdbcUrl());
+                config.setUsername(pool.getUsername());
+                config.setPassword(pool.getPassword());
+            }
+            config.setMaximumPoolSize(3);
+            config.setConnectionInitSql(leave);
+            dirty.set(new HikariDataSource(config));
+            return dirty.get();
+        });
+        try (Fixture fixture = Mirrored.seed(builder.build(), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1")).isEqualTo(1);
+            } // closed without a commit
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("UPDATE orders SET qty = 20 WHERE id = 2")).isEqualTo(1);
+                connection.commit();
+            }
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("UPDATE orders SET qty = 30 WHERE id = 3")).isEqualTo(1);
+                connection.setAutoCommit(true);
+                assertThat(statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (4, 'd', 4)")).isEqualTo(1);
+                connection.setAutoCommit(false);
+                assertThat(statement.executeUpdate("DELETE FROM orders WHERE id = 4")).isEqualTo(1);
+            } // closed without a commit: the delete is rolled back
+            assertThat(TxEdgesSupport.oldRows(fixture)).isEqualTo("1=1 2=20 3=30 4=4");
+            assertThat(fixture.records()).isEmpty();
+            Rows.assertOrdersSame(fixture, "id, code, qty");
+        } finally {
+            if (dirty.get() != null) {
+                dirty.get().close();
+            }
+        }
+    }
 }
