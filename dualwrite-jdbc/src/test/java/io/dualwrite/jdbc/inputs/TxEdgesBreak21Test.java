@@ -313,4 +313,37 @@ class TxEdgesBreak21Test {
             }
         }
     }
+
+    // H2 (2.3) quotes in every mode: `…` is an identifier (a doubled ` inside), $$…$$ a string, and block comments
+    // nest. Each text runs in a JDBC transaction after row 1 was updated to 10; then the transaction ends as named.
+    @ParameterizedTest(name = "H2: {0}, then {1}")
+    @CsvSource(delimiter = '~', value = {
+        "SELECT 1 AS `'`;COMMIT;SELECT 1 AS `'` ~ rollback ~ 1=10 2=2 3=3",
+        "SELECT 1 AS `a``'`;COMMIT;SELECT 1 AS `'` ~ rollback ~ 1=10 2=2 3=3",
+        "SELECT $$'$$;COMMIT;SELECT $$'$$ ~ rollback ~ 1=10 2=2 3=3",
+        "UPDATE orders SET qty = 20 WHERE id = 3 AND code <> $$'$$;COMMIT;SELECT $$'$$ ~ rollback ~ 1=10 2=2 3=20",
+        "SELECT 1 /* /* */ ;COMMIT; */ ~ rollback ~ 1=1 2=2 3=3",
+        "SELECT 1 AS `\"`;COMMIT;SELECT 1 AS `\"` ~ rollback ~ 1=10 2=2 3=3",
+        "SELECT 1 AS \"`\";ROLLBACK;SELECT 1 AS \"`\" ~ commit ~ 1=1 2=2 3=3"})
+    void h2QuotesOfEveryModeAreReadAsH2ReadsThem(String text, String end, String expectedOld) throws Exception {
+        runH2(text, end, expectedOld);
+    }
+
+    private static void runH2(String text, String end, String expectedOld) throws Exception {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.H2, Kind.H2).build(), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                statement.execute(text);
+                if (end.equals("commit")) {
+                    connection.commit();
+                } else {
+                    connection.rollback();
+                }
+            }
+            assertThat(TxEdgesSupport.oldRows(fixture)).isEqualTo(expectedOld);
+            Mirrored.exactOrResynced(fixture, "H2 " + text);
+        }
+    }
 }
