@@ -407,4 +407,58 @@ class TxEdgesBreak21Test {
             }
         }
     }
+
+    // Held (guards): PostgreSQL sessions that start with standard_conforming_strings off, set for the database
+    // (ALTER DATABASE … SET), no SET in sight: pgjdbc takes the setting from the server's report at the session's
+    // start, which the library reads. A COMMIT after a string the session escapes ends the transaction, and one
+    // inside a string that the default reading would take for control does not.
+    @ParameterizedTest(name = "PostgreSQL, the database's default off: {0}, then {1}")
+    @CsvSource(delimiter = '~', value = {
+        "UPDATE orders SET qty = 20 WHERE id = 3 AND code <> 'a\\'';COMMIT;SELECT '\\'' ~ rollback ~ 1=10 2=2 3=20",
+        "SELECT 'a\\';COMMIT;SELECT ''';UPDATE orders SET qty = 20 WHERE id = 3 ~ rollback ~ 1=1 2=2 3=3"})
+    void postgresSessionsStartingWithoutStandardStringsReadTheirControlAsTheServerDoes(String text, String end,
+            String expectedOld) throws Exception {
+        java.util.concurrent.atomic.AtomicReference<HikariDataSource> started = new java.util.concurrent.atomic.AtomicReference<>();
+        Fixture.Builder builder = Fixture.builder(Kind.POSTGRES, Kind.H2).wrapOld(real -> {
+            HikariDataSource pool = (HikariDataSource) real;
+            try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+                try (java.sql.ResultSet name = statement.executeQuery("SELECT current_database()")) {
+                    name.next();
+                    statement.execute("ALTER DATABASE \"" + name.getString(1) + "\" SET standard_conforming_strings = off");
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(pool.getJdbcUrl());
+            config.setUsername(pool.getUsername());
+            config.setPassword(pool.getPassword());
+            config.setMaximumPoolSize(3);
+            started.set(new HikariDataSource(config));
+            return started.get();
+        });
+        try (Fixture fixture = Mirrored.seed(builder.build(), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                try (java.sql.ResultSet setting = statement.executeQuery("SHOW standard_conforming_strings")) {
+                    setting.next();
+                    assertThat(setting.getString(1)).isEqualTo("off");
+                }
+                connection.setAutoCommit(false);
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                statement.execute(text);
+                if (end.equals("commit")) {
+                    connection.commit();
+                } else {
+                    connection.rollback();
+                }
+            }
+            assertThat(TxEdgesSupport.oldRows(fixture)).isEqualTo(expectedOld);
+            Mirrored.exactOrResynced(fixture, "PostgreSQL database default " + text);
+        } finally {
+            if (started.get() != null) {
+                started.get().close();
+            }
+        }
+    }
 }
