@@ -461,4 +461,44 @@ class TxEdgesBreak21Test {
             }
         }
     }
+
+    // Failed before the fix (all): a PostgreSQL store whose sessions run on search_path side, public, side holding
+    // no table of the mapping: each statement finds orders (or orders_v2) in public, but the mapping check at build
+    // looked the table up in the session's schema, its first (getSchema(): side), and refused to start: "old table
+    // 'orders' does not exist in the old store" (or the new one). The catalog reads of the mapping check and of the
+    // new store's columns now take the schema in which the session finds the table (to_regclass).
+    @ParameterizedTest(name = "PostgreSQL sessions of the {0} store on search_path side, public: the mapping is checked")
+    @CsvSource({"old", "new", "both"})
+    void aMappedTableFoundLaterOnTheSearchPathIsCheckedWhereTheSessionFindsIt(String left) throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(Kind.POSTGRES);
+             TestDatabase newDb = TestDatabases.create(Kind.POSTGRES)) {
+            seed(oldDb, newDb);
+            oldDb.execute("CREATE SCHEMA side");
+            newDb.execute("CREATE SCHEMA side");
+            String leave = "SET search_path TO side, public";
+            try (HikariDataSource oldSessions = left.equals("new") ? null : leftOn(oldDb, leave);
+                 HikariDataSource newSessions = left.equals("old") ? null : leftOn(newDb, leave)) {
+                SwitchStore switches = SwitchStores.inMemory();
+                switches.setSystemPhase(MIGRATION, MigrationPhase.DUAL_WRITE);
+                MirrorConfig config = MirrorConfig.custom().mode(MirrorMode.SYNC).timeLimit(Duration.ofSeconds(20)).build();
+                InMemoryChangeLog changeLog = ChangeLogs.inMemory();
+                try (MirrorExecutor toNew = MirrorExecutors.create("b21-to-new", config, changeLog, event -> { });
+                     MirrorExecutor toOld = MirrorExecutors.create("b21-to-old", config, changeLog, event -> { })) {
+                    DualWriteDataSource dataSource = DualWriteDataSource.builder()
+                            .oldDataSource(oldSessions == null ? oldDb.dataSource() : oldSessions)
+                            .newDataSource(newSessions == null ? newDb.dataSource() : newSessions)
+                            .migration(MIGRATION).resolver(Switchboard.builder().cachedSwitchStore(switches)
+                                    .migration(MigrationSwitchConfig.of(MIGRATION)).build())
+                            .mirrorExecutor(Store.NEW, toNew).mirrorExecutor(Store.OLD, toOld).changeLog(changeLog)
+                            .mapping(Fixture.ORDERS).validateMappings(true).build();
+                    update(dataSource, "UPDATE orders SET qty = 10 WHERE id = 1");
+                    update(dataSource, "INSERT INTO orders (id, code, qty) VALUES (3, 'c', 3)");
+                }
+                assertThat(changeLog.entries()).isEmpty();
+            }
+            assertThat(Rows.assertSame(oldDb, "SELECT id, code, qty FROM orders ORDER BY id",
+                    newDb, "SELECT id, code, quantity AS qty FROM orders_v2 ORDER BY id"))
+                    .extracting(row -> row.get("id") + "=" + row.get("qty")).containsExactly("1=10", "2=2", "3=3");
+        }
+    }
 }
