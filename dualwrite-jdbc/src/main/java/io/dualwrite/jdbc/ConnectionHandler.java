@@ -64,6 +64,9 @@ final class ConnectionHandler implements InvocationHandler {
     private static final String XA_KEY = "";
     /** A procedure called in the open transaction may have committed it: its keys are handed over even on rollback. */
     private boolean mayHaveCommitted;
+    /** The server's id of the session ({@link #serverIdFor}), once read. */
+    private @Nullable Long serverId;
+    private boolean serverIdRead;
     /** {@link AffectedRows#counted} of the physical connection, read on first need (a driver setting of its URL). */
     private @Nullable Boolean countsChangedRows;
     /**
@@ -1432,7 +1435,7 @@ final class ConnectionHandler implements InvocationHandler {
     private Object commitThenDispatch(Connection connection, SqlCall execution, KeyBuffer.@Nullable Snapshot snapshot,
                                       @Nullable List<Long> ids, boolean stillOpen) throws Throwable {
         boolean committed = false;
-        @Nullable Long serverId = snapshot == null ? null : serverIdFor(connection, snapshot);
+        @Nullable Long sessionId = snapshot == null ? null : serverIdFor(connection, snapshot);
         try {
             Object result = execution.call();
             committed = true;
@@ -1450,7 +1453,7 @@ final class ConnectionHandler implements InvocationHandler {
                 // on the caller's own session; they stay for the reconciler, or for the commit that succeeds
                 dispatch(committed ? snapshot : snapshot.withoutExpectations(), committed ? ids : null);
                 if (!committed) {
-                    afterFailedCommit(snapshot, ids, serverId);
+                    afterFailedCommit(snapshot, ids, sessionId);
                 }
             }
         }
@@ -1544,9 +1547,17 @@ final class ConnectionHandler implements InvocationHandler {
      * {@link SessionEnd} should the client give up on it (read before: a session given up on can no longer say); null
      * without keys, or under a driver that does not keep it. No round trip.
      */
-    private static @Nullable Long serverIdFor(Connection connection, KeyBuffer.Snapshot snapshot) {
-        return snapshot.isEmpty() ? null : SessionEnd.serverId(connection);
+    private @Nullable Long serverIdFor(Connection connection, KeyBuffer.Snapshot snapshot) {
+        if (snapshot.isEmpty()) {
+            return null;
+        }
+        if (!serverIdRead) { // one session for this handler's life: read once
+            serverId = SessionEnd.serverId(connection);
+            serverIdRead = true;
+        }
+        return serverId;
     }
+
 
     /** Whether the session is closed or cannot say (a commit that failed so left no answer of the server). */
     private boolean sessionGone() {
@@ -1564,7 +1575,7 @@ final class ConnectionHandler implements InvocationHandler {
      * writes after their sync read the rows. So the keys are kept too, expecting nothing, and synced again when the
      * session's transaction ends, however it ends (a rollback included: a sync of an unchanged row changes nothing).
      */
-    private void afterFailedCommit(KeyBuffer.Snapshot snapshot, @Nullable List<Long> ids, @Nullable Long serverId) {
+    private void afterFailedCommit(KeyBuffer.Snapshot snapshot, @Nullable List<Long> ids, @Nullable Long sessionId) {
         // ids: the outbox entries written in the transaction (ALWAYS mode), which a sync of a failed commit leaves
         // for the reconciler already
         if (ids == null && !snapshot.isEmpty() && sessionGone()) {
@@ -1577,8 +1588,8 @@ final class ConnectionHandler implements InvocationHandler {
             KeyBuffer.Snapshot keys = snapshot.withoutExpectations();
             dispatcher.recordOutboxLater(store, keys);
             Dialect dialect = config.dialect(store);
-            if (serverId != null && dialect != null) {
-                SessionEnd.whenGone(config.dataSource(store), dialect, serverId,
+            if (sessionId != null && dialect != null) {
+                SessionEnd.whenGone(config.dataSource(store), dialect, sessionId,
                         () -> dispatcher.dispatch(store.other(), keys, null));
             }
         }
@@ -2209,7 +2220,7 @@ final class ConnectionHandler implements InvocationHandler {
             KeyBuffer.Snapshot snapshot = takeEnded();
             @Nullable List<Long> ids = dispatcher.writeOutbox(physical, store, snapshot, sqlTransaction);
             boolean committed = false;
-            @Nullable Long serverId = serverIdFor(physical, snapshot);
+            @Nullable Long sessionId = serverIdFor(physical, snapshot);
             try {
                 physical.setAutoCommit(true);
                 committed = true;
@@ -2219,7 +2230,7 @@ final class ConnectionHandler implements InvocationHandler {
                 }
                 dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
                 if (!committed) {
-                    afterFailedCommit(snapshot, ids, serverId);
+                    afterFailedCommit(snapshot, ids, sessionId);
                 }
             }
         } else {
@@ -2268,7 +2279,7 @@ final class ConnectionHandler implements InvocationHandler {
         KeyBuffer.Snapshot snapshot = takeEnded();
         @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot, sqlTransaction);
         boolean committed = false;
-        @Nullable Long serverId = serverIdFor(connection, snapshot);
+        @Nullable Long sessionId = serverIdFor(connection, snapshot);
         try {
             try {
                 committing.call();
@@ -2287,7 +2298,7 @@ final class ConnectionHandler implements InvocationHandler {
             // completes no outbox entry: they may be locked by a transaction that goes on, see commitThenDispatch)
             dispatch(committed ? snapshot : snapshot.withoutExpectations(), committed ? ids : null);
             if (!committed) {
-                afterFailedCommit(snapshot, ids, serverId);
+                afterFailedCommit(snapshot, ids, sessionId);
             }
         }
     }
