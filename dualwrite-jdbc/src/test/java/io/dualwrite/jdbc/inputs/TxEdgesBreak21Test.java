@@ -36,11 +36,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Transaction edges, twenty-first break: session settings that an application leaves on pooled sessions, which the
- * library's own statements then run under.
+ * library's own statements then run under, and transactions whose end the client cannot see.
  *
- * <p>The library's JDBC change log names its table without a schema. A pooled PostgreSQL session left on another
- * {@code search_path}, or a MariaDB session left in another database by {@code USE}, makes that name another table or
- * none. Each test ends comparing the two stores row by row with plain JDBC on clean sessions.
+ * <p>The library's JDBC change log, switch store and pin store named their tables without a schema: a pooled
+ * PostgreSQL session left on another {@code search_path}, or a MariaDB session left in another database by {@code
+ * USE}, made those names another table or none; and the mapping check looked a table up in the session's first
+ * schema only. A commit the client gave up on may finish on the server later than the outbox grace. Held as guards:
+ * H2 savepoint names of both spellings, sessions left with auto-commit off by SQL, H2's backquotes, dollar quotes and
+ * nested comments around transaction control, PostgreSQL sessions that start with {@code standard_conforming_strings}
+ * off. Each test ends comparing the two stores row by row with plain JDBC on clean sessions.
  */
 class TxEdgesBreak21Test {
 
