@@ -57,6 +57,13 @@ class TxEdgesBreak21Test {
      */
     private static void lostMirrorIsRepaired(TestDatabase oldDb, TestDatabase newDb, DataSource changeLogSessions,
             ChangeLogMode changeLogMode, DataSource appSessions, ThrowingWork work, String expected) throws Exception {
+        lostMirrorIsRepaired(oldDb, newDb, changeLogSessions, changeLogMode, appSessions, work, expected, List.of());
+    }
+
+    /** As above; {@code left} are the entries ("operation reason") the reconciler must leave (scoped resyncs). */
+    private static void lostMirrorIsRepaired(TestDatabase oldDb, TestDatabase newDb, DataSource changeLogSessions,
+            ChangeLogMode changeLogMode, DataSource appSessions, ThrowingWork work, String expected, List<String> left)
+            throws Exception {
         SwitchStore switches = SwitchStores.inMemory();
         switches.setSystemPhase(MIGRATION, MigrationPhase.DUAL_WRITE);
         Switchboard resolver = Switchboard.builder().cachedSwitchStore(switches)
@@ -84,7 +91,10 @@ class TxEdgesBreak21Test {
             assertThat(Rows.assertSame(oldDb, "SELECT id, code, qty FROM orders ORDER BY id",
                     newDb, "SELECT id, code, quantity AS qty FROM orders_v2 ORDER BY id"))
                     .extracting(row -> row.get("id") + "=" + row.get("qty")).containsExactly(expected.split(" "));
-            assertThat(clean.pendingCount(MIGRATION)).isZero();
+            assertThat(oldDb.query("SELECT operation, reason FROM dualwrite_change_log"))
+                    .extracting(row -> row.get("operation") + " " + row.get("reason"))
+                    .as("entries left: the reconciler leaves only scoped resyncs, which the tools resolve")
+                    .containsExactlyElementsOf(left);
         } finally {
             toNew.close();
             toOld.close();
@@ -503,6 +513,31 @@ class TxEdgesBreak21Test {
             assertThat(Rows.assertSame(oldDb, "SELECT id, code, qty FROM orders ORDER BY id",
                     newDb, "SELECT id, code, quantity AS qty FROM orders_v2 ORDER BY id"))
                     .extracting(row -> row.get("id") + "=" + row.get("qty")).containsExactly("1=10", "2=2", "3=3");
+        }
+    }
+
+    // Failed before the fix (both), MariaDB: the outbox (ALWAYS) written on the application's own session, left in
+    // another database by USE whose database holds an empty table of the change log's name; the application names its
+    // table with its database. The entries went into the other database's table, and the new store kept row 1 as it
+    // was. Now they reach the change log's own table (the database of the driver's URL). The update's keys could not
+    // be read on that session ("keys-failed"), so its table also gets a scoped resync, which the reconciler leaves to
+    // the tools (a record, not silence; noted in decisions.md as left).
+    @ParameterizedTest(name = "MariaDB outbox on a session left in another database ({0})")
+    @CsvSource({"UPDATE", "DELETE"})
+    void aMariadbOutboxEntryOnASessionInAnotherDatabaseGoesToTheChangeLogsOwnTable(String verb) throws Exception {
+        try (TestDatabase oldDb = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase newDb = TestDatabases.create(Kind.H2);
+             TestDatabase side = TestDatabases.create(Kind.MARIADB)) {
+            seed(oldDb, newDb);
+            oldDb.execute("CREATE TABLE " + side.name() + ".dualwrite_change_log LIKE dualwrite_change_log");
+            String sql = verb.equals("UPDATE") ? "UPDATE " + oldDb.name() + ".orders SET qty = 10 WHERE id = 1"
+                    : "DELETE FROM " + oldDb.name() + ".orders WHERE id = 1";
+            try (HikariDataSource appSessions = leftOn(oldDb, "USE " + side.name())) {
+                lostMirrorIsRepaired(oldDb, newDb, oldDb.dataSource(), ChangeLogMode.ALWAYS, appSessions,
+                        dataSource -> update(dataSource, sql), verb.equals("UPDATE") ? "1=10 2=2" : "2=2",
+                        verb.equals("UPDATE") ? List.of("RESYNC keys-failed") : List.of());
+            }
+            assertThat(oldDb.count("SELECT COUNT(*) FROM " + side.name() + ".dualwrite_change_log")).isZero();
         }
     }
 }
