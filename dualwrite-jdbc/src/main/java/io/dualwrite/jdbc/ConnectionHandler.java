@@ -64,6 +64,9 @@ final class ConnectionHandler implements InvocationHandler {
     private static final String XA_KEY = "";
     /** A procedure called in the open transaction may have committed it: its keys are handed over even on rollback. */
     private boolean mayHaveCommitted;
+    /** The server's id of the session ({@link #serverIdFor}), once read. */
+    private @Nullable Long serverId;
+    private boolean serverIdRead;
     /** {@link AffectedRows#counted} of the physical connection, read on first need (a driver setting of its URL). */
     private @Nullable Boolean countsChangedRows;
     /**
@@ -1475,6 +1478,7 @@ final class ConnectionHandler implements InvocationHandler {
     private Object commitThenDispatch(Connection connection, SqlCall execution, KeyBuffer.@Nullable Snapshot snapshot,
                                       @Nullable List<Long> ids, boolean stillOpen) throws Throwable {
         boolean committed = false;
+        @Nullable Long sessionId = snapshot == null ? null : serverIdFor(connection, snapshot);
         try {
             Object result = execution.call();
             committed = true;
@@ -1492,7 +1496,7 @@ final class ConnectionHandler implements InvocationHandler {
                 // on the caller's own session; they stay for the reconciler, or for the commit that succeeds
                 dispatch(committed ? snapshot : snapshot.withoutExpectations(), committed ? ids : null);
                 if (!committed) {
-                    afterFailedCommit(snapshot, ids);
+                    afterFailedCommit(snapshot, ids, sessionId);
                 }
             }
         }
@@ -1581,6 +1585,23 @@ final class ConnectionHandler implements InvocationHandler {
     private record Ended(KeyBuffer.Snapshot snapshot, @Nullable List<Long> ids, List<KeyBuffer.Unmirrored> unmirrored) {
     }
 
+    /**
+     * The server's id of {@code connection}'s session when a commit of {@code snapshot}'s keys is about to run, for
+     * {@link SessionEnd} should the client give up on it (read before: a session given up on can no longer say); null
+     * without keys, or under a driver that does not keep it. No round trip.
+     */
+    private @Nullable Long serverIdFor(Connection connection, KeyBuffer.Snapshot snapshot) {
+        if (snapshot.isEmpty()) {
+            return null;
+        }
+        if (!serverIdRead) { // one session for this handler's life: read once
+            serverId = SessionEnd.serverId(connection);
+            serverIdRead = true;
+        }
+        return serverId;
+    }
+
+
     /** Whether the session is closed or cannot say (a commit that failed so left no answer of the server). */
     private boolean sessionGone() {
         try {
@@ -1597,15 +1618,23 @@ final class ConnectionHandler implements InvocationHandler {
      * writes after their sync read the rows. So the keys are kept too, expecting nothing, and synced again when the
      * session's transaction ends, however it ends (a rollback included: a sync of an unchanged row changes nothing).
      */
-    private void afterFailedCommit(KeyBuffer.Snapshot snapshot, @Nullable List<Long> ids) {
+    private void afterFailedCommit(KeyBuffer.Snapshot snapshot, @Nullable List<Long> ids, @Nullable Long sessionId) {
         // ids: the outbox entries written in the transaction (ALWAYS mode), which a sync of a failed commit leaves
         // for the reconciler already
         if (ids == null && !snapshot.isEmpty() && sessionGone()) {
             // the client stopped waiting (a network timeout, an abort, the network): the server may still be running
             // the commit, and make its rows visible after every sync above read them. Recorded as outbox entries due
-            // after the outbox grace, which the reconciler syncs once the commit is long done (a refusal the server
-            // answered, such as a serialization failure, leaves the session open and records nothing)
-            dispatcher.recordOutboxLater(store, snapshot.withoutExpectations());
+            // after the outbox grace, which the reconciler syncs once the commit is done unless it took longer than
+            // the grace (a refusal the server answered, such as a serialization failure, leaves the session open and
+            // records nothing); and synced again once the server no longer runs the session, when it is done for
+            // sure, however long that took
+            KeyBuffer.Snapshot keys = snapshot.withoutExpectations();
+            dispatcher.recordOutboxLater(store, keys);
+            Dialect dialect = config.dialect(store);
+            if (sessionId != null && dialect != null) {
+                SessionEnd.whenGone(config.dataSource(store), dialect, sessionId,
+                        () -> dispatcher.dispatch(store.other(), keys, null));
+            }
         }
         buffer.restore(snapshot.withoutExpectations());
         restoreUnmirrored();
@@ -2234,6 +2263,7 @@ final class ConnectionHandler implements InvocationHandler {
             KeyBuffer.Snapshot snapshot = takeEnded();
             @Nullable List<Long> ids = dispatcher.writeOutbox(physical, store, snapshot, sqlTransaction);
             boolean committed = false;
+            @Nullable Long sessionId = serverIdFor(physical, snapshot);
             try {
                 physical.setAutoCommit(true);
                 committed = true;
@@ -2243,7 +2273,7 @@ final class ConnectionHandler implements InvocationHandler {
                 }
                 dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
                 if (!committed) {
-                    afterFailedCommit(snapshot, ids);
+                    afterFailedCommit(snapshot, ids, sessionId);
                 }
             }
         } else {
@@ -2292,6 +2322,7 @@ final class ConnectionHandler implements InvocationHandler {
         KeyBuffer.Snapshot snapshot = takeEnded();
         @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot, sqlTransaction);
         boolean committed = false;
+        @Nullable Long sessionId = serverIdFor(connection, snapshot);
         try {
             try {
                 committing.call();
@@ -2310,7 +2341,7 @@ final class ConnectionHandler implements InvocationHandler {
             // completes no outbox entry: they may be locked by a transaction that goes on, see commitThenDispatch)
             dispatch(committed ? snapshot : snapshot.withoutExpectations(), committed ? ids : null);
             if (!committed) {
-                afterFailedCommit(snapshot, ids);
+                afterFailedCommit(snapshot, ids, sessionId);
             }
         }
     }

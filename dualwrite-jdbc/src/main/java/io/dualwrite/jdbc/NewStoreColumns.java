@@ -40,7 +40,8 @@ final class NewStoreColumns implements StatementAnalyzer.NewTableColumns {
             for (String name : new java.util.LinkedHashSet<>(List.of(folded, table, table.toLowerCase(Locale.ROOT),
                     table.toUpperCase(Locale.ROOT)))) {
                 try (ResultSet rows = metaData.getColumns(connection.getCatalog(),
-                        io.dualwrite.jdbc.mapping.CatalogNames.namePattern(metaData, connection.getSchema()),
+                        io.dualwrite.jdbc.mapping.CatalogNames.namePattern(metaData,
+                                io.dualwrite.jdbc.mapping.CatalogNames.schemaOf(connection, name)),
                         io.dualwrite.jdbc.mapping.CatalogNames.namePattern(metaData, name), null)) {
                     while (rows.next()) {
                         columns.add(rows.getString("COLUMN_NAME"));

@@ -10,6 +10,7 @@ import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.OutboxWriter;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
+import io.dualwrite.jdbc.schema.OwnTable;
 import io.dualwrite.jdbc.schema.SchemaScript;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -94,6 +95,10 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
 
     /** The claims this instance holds, so that a stale claimer cannot reschedule an entry claimed again since. */
     private final Map<Long, Claim> ownClaims = new ConcurrentHashMap<>();
+    /** Where the table lives in the change log's own data source. */
+    private final OwnTable ownTable = new OwnTable(DualWriteSchema.CHANGE_LOG_TABLE);
+    /** Where it lives in the store of the callers' connections that outbox entries are written on. */
+    private final OwnTable callersTable = new OwnTable(DualWriteSchema.CHANGE_LOG_TABLE);
     private volatile @Nullable Dialect dialect;
     private volatile @Nullable SchemaScript script;
 
@@ -250,7 +255,7 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
         Dialect dialect = Dialect.detect(connection); // the caller's store, maybe not ours
         String sql = dialect == Dialect.POSTGRESQL ? INSERT_NAMED + " ON CONFLICT (id) DO NOTHING" : INSERT_NAMED;
         LocalDateTime now = utc(clock.instant());
-        try (PreparedStatement insert = connection.prepareStatement(sql)) {
+        try (PreparedStatement insert = connection.prepareStatement(callersTable.in(connection, sql))) {
             for (int attempt = 1; ; attempt++) {
                 long id = java.util.concurrent.ThreadLocalRandom.current().nextLong(Long.MIN_VALUE, 0);
                 insert.setLong(1, id);
@@ -583,6 +588,10 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
         return text == null || text.length() <= max ? text : text.substring(0, max);
     }
 
+    /**
+     * A session of the change log's data source whose prepared statements name the table in its home schema or
+     * database ({@link OwnTable}), whatever {@code search_path} or current database the pool's last borrower left.
+     */
     private Connection connection() throws SQLException {
         Connection connection = dataSource.getConnection();
         if (script == null) {
@@ -592,7 +601,7 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
                 // an unknown product: a missing-table failure then names every script
             }
         }
-        return connection;
+        return ownTable.naming(connection);
     }
 
     private IllegalStateException failure(String what, SQLException e) {

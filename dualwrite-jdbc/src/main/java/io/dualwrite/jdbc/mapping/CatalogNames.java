@@ -2,6 +2,7 @@ package io.dualwrite.jdbc.mapping;
 
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -61,7 +62,7 @@ public final class CatalogNames {
         for (String candidate : new LinkedHashSet<>(List.of(folded, table))) {
             String spelledTable = null;
             Map<String, String> columns = new HashMap<>();
-            try (ResultSet rows = meta.getColumns(connection.getCatalog(), namePattern(meta, connection.getSchema()),
+            try (ResultSet rows = meta.getColumns(connection.getCatalog(), namePattern(meta, schemaOf(connection, candidate)),
                     namePattern(meta, candidate), null)) {
                 while (rows.next()) {
                     String tableName = rows.getString("TABLE_NAME");
@@ -98,5 +99,30 @@ public final class CatalogNames {
             return name;
         }
         return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
+    }
+
+    /**
+     * The schema in which {@code connection}'s session finds {@code table} (as the catalog spells it): on PostgreSQL
+     * the schema of the first relation of that name on the session's {@code search_path} ({@code to_regclass}), which
+     * need not be its first schema ({@code SET search_path TO side, public} finds {@code orders} in {@code public}
+     * while {@code getSchema()} says {@code side}); elsewhere, or when no such relation is visible, the session's
+     * schema ({@link Connection#getSchema()}).
+     *
+     * @throws SQLException when the catalog cannot be read
+     */
+    public static @Nullable String schemaOf(Connection connection, String table) throws SQLException {
+        DatabaseMetaData meta = connection.getMetaData();
+        if (meta.getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres")) {
+            try (PreparedStatement select = connection.prepareStatement("SELECT n.nspname FROM pg_catalog.pg_class c"
+                    + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(?)")) {
+                select.setString(1, quoted("\"", table));
+                try (ResultSet rows = select.executeQuery()) {
+                    if (rows.next()) {
+                        return rows.getString(1);
+                    }
+                }
+            }
+        }
+        return connection.getSchema();
     }
 }

@@ -147,7 +147,7 @@ public final class MappingValidator {
         for (String candidate : new String[] {table, table.toUpperCase(Locale.ROOT), table.toLowerCase(Locale.ROOT)}) {
             Map<String, Column> columns = new LinkedHashMap<>();
             try (ResultSet rows = metaData.getColumns(connection.getCatalog(),
-                    CatalogNames.namePattern(metaData, connection.getSchema()),
+                    CatalogNames.namePattern(metaData, CatalogNames.schemaOf(connection, candidate)),
                     CatalogNames.namePattern(metaData, candidate), null)) {
                 while (rows.next()) {
                     String name = rows.getString("COLUMN_NAME");

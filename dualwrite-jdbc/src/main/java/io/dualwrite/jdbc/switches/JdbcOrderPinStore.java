@@ -2,6 +2,7 @@ package io.dualwrite.jdbc.switches;
 
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.internal.Checks;
+import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.switches.OrderPinStore;
 import java.sql.Connection;
@@ -39,7 +40,7 @@ public final class JdbcOrderPinStore implements OrderPinStore {
     private final Clock clock;
 
     private JdbcOrderPinStore(DataSource dataSource, Clock clock) {
-        this.sql = new SqlSupport(dataSource);
+        this.sql = new SqlSupport(dataSource, DualWriteSchema.ORDER_PIN_TABLE);
         this.clock = Checks.requireNonNull("clock", clock);
     }
 

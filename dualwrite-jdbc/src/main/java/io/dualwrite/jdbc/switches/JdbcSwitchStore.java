@@ -3,6 +3,7 @@ package io.dualwrite.jdbc.switches;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.internal.Checks;
 import io.dualwrite.internal.LogThrottle;
+import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.switches.SwitchRule;
 import io.dualwrite.switches.SwitchSettings;
@@ -63,7 +64,7 @@ public final class JdbcSwitchStore implements SwitchStore {
     private final LogThrottle badRowWarnings;
 
     private JdbcSwitchStore(DataSource dataSource, Clock clock, Duration badRowWarningInterval) {
-        this.sql = new SqlSupport(dataSource);
+        this.sql = new SqlSupport(dataSource, DualWriteSchema.SWITCH_TABLE);
         this.clock = Checks.requireNonNull("clock", clock);
         if (badRowWarningInterval == null || badRowWarningInterval.isNegative()) {
             throw new IllegalArgumentException("badRowWarningInterval must be zero or positive, but was "

@@ -5,6 +5,7 @@ import io.dualwrite.internal.Checks;
 import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
+import io.dualwrite.jdbc.schema.OwnTable;
 import io.dualwrite.jdbc.schema.SchemaScript;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -22,6 +23,8 @@ import org.jspecify.annotations.Nullable;
 final class SqlSupport {
 
     private final DataSource dataSource;
+    /** Where the store's table lives: its statements name it there, whatever a pooled session was left on. */
+    private final OwnTable table;
     private volatile @Nullable Dialect dialect;
     private volatile @Nullable SchemaScript script;
 
@@ -29,10 +32,12 @@ final class SqlSupport {
         return dataSource;
     }
 
-    SqlSupport(DataSource dataSource) {
+    SqlSupport(DataSource dataSource, String table) {
         this.dataSource = Checks.requireNonNull("dataSource", dataSource);
+        this.table = new OwnTable(table);
     }
 
+    /** A session of the data source whose prepared statements name the store's table in its home ({@link OwnTable}). */
     Connection connection() throws SQLException {
         Connection connection = dataSource.getConnection();
         if (script == null) {
@@ -42,7 +47,7 @@ final class SqlSupport {
                 // an unknown product: a missing-table failure then names every script
             }
         }
-        return connection;
+        return table.naming(connection);
     }
 
     /**

@@ -47,8 +47,18 @@ final class AppInstance implements AutoCloseable {
     AppInstance(String name, TestDatabase oldDb, TestDatabase newDb, UnaryOperator<DataSource> oldWrapper,
                 UnaryOperator<DataSource> newWrapper, TableMapping mapping, MirrorConfig mirrorConfig,
                 MirrorObserver observer, Duration lockTimeout) {
-        oldPool = pool(oldDb, name + "-old");
-        newPool = pool(newDb, name + "-new");
+        this(name, oldDb, newDb, oldWrapper, newWrapper, mapping, mirrorConfig, observer, lockTimeout, null);
+    }
+
+    /**
+     * @param oldSessions a statement each session of the old store's pool runs when it opens, as an earlier borrower
+     *                    of a pool that does not reset it may leave it ({@code SET search_path …}); null for none
+     */
+    AppInstance(String name, TestDatabase oldDb, TestDatabase newDb, UnaryOperator<DataSource> oldWrapper,
+                UnaryOperator<DataSource> newWrapper, TableMapping mapping, MirrorConfig mirrorConfig,
+                MirrorObserver observer, Duration lockTimeout, String oldSessions) {
+        oldPool = pool(oldDb, name + "-old", oldSessions);
+        newPool = pool(newDb, name + "-new", null);
         DataSource oldStore = oldWrapper.apply(oldPool);
         DataSource newStore = newWrapper.apply(newPool);
         Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
@@ -65,8 +75,9 @@ final class AppInstance implements AutoCloseable {
                 .batchSize(50).initialBackoff(Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(1)).build();
     }
 
-    private static HikariDataSource pool(TestDatabase db, String name) {
+    private static HikariDataSource pool(TestDatabase db, String name, String initSql) {
         HikariConfig config = new HikariConfig();
+        config.setConnectionInitSql(initSql);
         config.setJdbcUrl(db.pool().getJdbcUrl());
         config.setUsername(db.pool().getUsername());
         config.setPoolName(name + "-" + db.name());

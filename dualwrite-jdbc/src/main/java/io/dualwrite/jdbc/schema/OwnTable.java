@@ -1,0 +1,175 @@
+package io.dualwrite.jdbc.schema;
+
+import io.dualwrite.jdbc.Dialect;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where one of dualwrite's own tables lives, so that the library's statements name it with its schema (PostgreSQL,
+ * H2) or database (MySQL/MariaDB) and reach it whatever a pooled session was left on: an application that ran {@code
+ * SET search_path}, {@code SET SCHEMA} or {@code USE other} on a session and handed it back to the pool would
+ * otherwise make the library's unqualified name another table of the same name, or none.
+ *
+ * <p>The home is found once per table and data source, on the first session used, by the catalog rather than the
+ * session's state: on MySQL/MariaDB the database named in the driver's URL when it holds the table; otherwise the one
+ * schema or database that holds a table of that name; when several do, on PostgreSQL the first of them on the {@code
+ * search_path} a session starts with (whatever {@code SET} it ran since), elsewhere the session's current schema or
+ * database. When none holds it (the schema is not
+ * created yet) the name stays unqualified, as before, and the next session asks again. For the library's use only.
+ * Thread-safe.
+ */
+public final class OwnTable {
+
+    private final String table;
+    private volatile @Nullable String qualified;
+
+    /** The table {@code table} (one of {@link DualWriteSchema#TABLES}), not yet located. */
+    public OwnTable(String table) {
+        this.table = table;
+    }
+
+    /**
+     * {@code sql} with each mention of the table qualified by its home, found on {@code connection} the first time.
+     * The table's name must occur in {@code sql} only as the table (or a column's qualifier).
+     *
+     * @throws SQLException when the catalog cannot be read
+     */
+    public String in(Connection connection, String sql) throws SQLException {
+        String name = qualified;
+        if (name == null) {
+            name = locate(connection);
+        }
+        return name.equals(table) ? sql : sql.replace(table, name);
+    }
+
+    /**
+     * {@code connection}, whose {@code prepareStatement} calls name the table in its home ({@link #in}); every other
+     * call goes to {@code connection} as it is, and closing the view closes it.
+     */
+    public Connection naming(Connection connection) {
+        return (Connection) Proxy.newProxyInstance(OwnTable.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("prepareStatement") && args != null && args[0] instanceof String sql) {
+                        args[0] = in(connection, sql);
+                    }
+                    try {
+                        return method.invoke(connection, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private String locate(Connection connection) throws SQLException {
+        Dialect dialect = Dialect.detect(connection);
+        @Nullable String home = home(connection, dialect);
+        if (home == null) {
+            return table;
+        }
+        String name = quote(dialect, home) + "." + table;
+        qualified = name;
+        return name;
+    }
+
+    private @Nullable String home(Connection connection, Dialect dialect) throws SQLException {
+        List<String> holders = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT table_schema FROM information_schema.tables WHERE LOWER(table_name) = ?")) {
+            select.setString(1, table.toLowerCase(Locale.ROOT));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    holders.add(rows.getString(1));
+                }
+            }
+        }
+        if (dialect == Dialect.MYSQL) {
+            @Nullable String configured = urlDatabase(connection.getMetaData().getURL());
+            for (String holder : holders) {
+                if (holder.equalsIgnoreCase(configured)) {
+                    return holder;
+                }
+            }
+        }
+        if (holders.size() == 1) {
+            return holders.get(0);
+        }
+        if (holders.isEmpty()) {
+            return null;
+        }
+        if (dialect == Dialect.POSTGRESQL) {
+            return first(holders, sessionStartPath(connection));
+        }
+        String current = dialect == Dialect.MYSQL ? "SELECT DATABASE()" : "SELECT SCHEMA()";
+        try (PreparedStatement select = connection.prepareStatement(current);
+             ResultSet rows = select.executeQuery()) {
+            @Nullable String named = rows.next() ? rows.getString(1) : null;
+            return named != null && holders.contains(named) ? named : null;
+        }
+    }
+
+    /**
+     * The schemas of the {@code search_path} a PostgreSQL session starts with (the server's, the database's or the
+     * role's setting, or the connection's options: {@code pg_settings.reset_val}), which a {@code SET} in the session
+     * does not change; {@code "$user"} is the session's user.
+     */
+    private static List<String> sessionStartPath(Connection connection) throws SQLException {
+        List<String> path = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT reset_val, session_user FROM pg_settings WHERE name = 'search_path'");
+             ResultSet rows = select.executeQuery()) {
+            if (rows.next() && rows.getString(1) != null) {
+                for (String part : rows.getString(1).split(",")) {
+                    String schema = part.strip();
+                    if (schema.startsWith("\"") && schema.endsWith("\"") && schema.length() > 1) {
+                        schema = schema.substring(1, schema.length() - 1).replace("\"\"", "\"");
+                    } else {
+                        schema = schema.toLowerCase(Locale.ROOT);
+                    }
+                    path.add(schema.equals("$user") ? rows.getString(2) : schema);
+                }
+            }
+        }
+        return path;
+    }
+
+    private static @Nullable String first(List<String> holders, List<String> path) {
+        for (String schema : path) {
+            if (holders.contains(schema)) {
+                return schema;
+            }
+        }
+        return null;
+    }
+
+    /** The database a MySQL/MariaDB JDBC URL names after its hosts ({@code jdbc:mariadb://h:1/shop?…}), or null. */
+    static @Nullable String urlDatabase(@Nullable String url) {
+        if (url == null) {
+            return null;
+        }
+        int hosts = url.indexOf("//");
+        if (hosts < 0) {
+            return null;
+        }
+        int slash = url.indexOf('/', hosts + 2);
+        if (slash < 0) {
+            return null;
+        }
+        int end = slash + 1;
+        while (end < url.length() && url.charAt(end) != '?' && url.charAt(end) != ';' && url.charAt(end) != '/') {
+            end++;
+        }
+        String database = url.substring(slash + 1, end);
+        return database.isEmpty() ? null : java.net.URLDecoder.decode(database, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String quote(Dialect dialect, String name) {
+        return dialect == Dialect.MYSQL ? '`' + name.replace("`", "``") + '`' : '"' + name.replace("\"", "\"\"") + '"';
+    }
+}
