@@ -61,8 +61,8 @@ class SplitAuthorityBreak21Test {
 
     // Input (PostgreSQL -> MariaDB): the new table's key is INT AUTO_INCREMENT; KeySplit.disjointRangesFrom(10 billion).
     // MariaDB takes ALTER TABLE … AUTO_INCREMENT = 10000000000 without a word, the gate read the counter as the next key
-    // and approved; the first insert of a NEW_PRIMARY merchant then failed for the caller ("Failed to read
-    // auto-increment value from storage engine"). Expected: split() and the gate refuse, naming the column's bound.
+    // and approved; the first insert of a NEW_PRIMARY merchant then failed for the caller ("Out of range value for
+    // column 'id'"). Expected: split() and the gate refuse, naming the column's bound.
     @Test
     void aDisjointRangeBeyondAMariaDbIntKeyIsRefusedNamingTheBound() throws SQLException {
         try (TestDatabase oldDb = TestDatabases.postgres(); TestDatabase newDb = TestDatabases.mariadb()) {
@@ -146,6 +146,44 @@ class SplitAuthorityBreak21Test {
                 assertThat(stores.newKeys).allSatisfy(key -> assertThat(key % 2).isZero());
                 assertStoresEqualRowByRow(oldDb, newDb, 27);
             }
+        }
+    }
+
+    // Input (PostgreSQL -> MariaDB): more members of the kind on MariaDB: a SMALLINT UNSIGNED AUTO_INCREMENT key (65535)
+    // under KeySplit.disjointRangesFrom(70000), and a key drawn from a MariaDB sequence created MAXVALUE 100 CYCLE under
+    // KeySplit.disjointRangesFrom(50). Expected: each refused by the gate and by split(), naming the bound or the cycle.
+    @Test
+    void mariaDbUnsignedKeysAndCyclingSequencesAreRefusedByTheGate() throws SQLException {
+        try (TestDatabase oldDb = TestDatabases.postgres(); TestDatabase newDb = TestDatabases.mariadb()) {
+            seed(oldDb, newDb, "CREATE TABLE orders_v2 (id SMALLINT UNSIGNED AUTO_INCREMENT PRIMARY KEY,"
+                    + " merchant_id VARCHAR(20))");
+            KeyGeneratorGate gate = KeyGeneratorGate.of("orders", oldDb.dataSource(), newDb.dataSource(),
+                    List.of(ORDERS), KeySplit.disjointRangesFrom(70_000, 1_000));
+
+            assertThatThrownBy(gate::split).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("65535").hasMessageContaining("smallint unsigned");
+            assertThat(moveToNewPrimary(gate).allowed()).isFalse();
+            assertThat(KeyGeneratorGate.of("orders", oldDb.dataSource(), newDb.dataSource(), List.of(ORDERS),
+                    KeySplit.disjointRangesFrom(60_000, 1_000)).split()).as("a range below the bound").isEqualTo(1);
+            assertStoresEqualRowByRow(oldDb, newDb, 3);
+        }
+        try (TestDatabase oldDb = TestDatabases.postgres(); TestDatabase newDb = TestDatabases.mariadb()) {
+            seed(oldDb, newDb, "CREATE SEQUENCE order_ids MAXVALUE 100 CYCLE",
+                    "CREATE TABLE orders_v2 (id BIGINT DEFAULT NEXT VALUE FOR order_ids PRIMARY KEY,"
+                    + " merchant_id VARCHAR(20))");
+            KeyGeneratorGate gate = KeyGeneratorGate.of("orders", oldDb.dataSource(), newDb.dataSource(),
+                    List.of(ORDERS), KeySplit.disjointRangesFrom(50, 10));
+
+            assertThatThrownBy(gate::split).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("cycles").hasMessageContaining("NO CYCLE");
+            assertThat(moveToNewPrimary(gate).allowed()).isFalse();
+            newDb.execute("ALTER SEQUENCE order_ids NOCYCLE");
+            assertThat(moveToNewPrimary(gate).allowed()).isTrue();
+            // a NEW_PRIMARY insert (MariaDB reports no generated key for a sequence default: read it back), mirrored
+            newDb.execute("INSERT INTO orders_v2 (merchant_id) VALUES ('m-1')");
+            assertThat(newDb.count("SELECT MAX(id) FROM orders_v2")).isEqualTo(50);
+            oldDb.execute("INSERT INTO orders (id, merchant_id) VALUES (50, 'm-1')");
+            assertStoresEqualRowByRow(oldDb, newDb, 4);
         }
     }
 }
