@@ -210,7 +210,7 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
      * (MariaDB and MySQL in a non-strict {@code sql_mode} would cut it, so the entry would name another row, order or
      * merchant) turns the entry into a scoped resync of its whole table, without order and merchant, logged as an
      * error: the caller's write is repaired, each row under its own switches, and no entry is lost. So does one whose
-     * key or ids hold NUL or half of a surrogate pair, which PostgreSQL refuses and drivers turn into {@code ?}.
+     * key or ids hold NUL or half of a surrogate pair, which PostgreSQL refuses and MariaDB keeps as another text.
      *
      * @throws IllegalArgumentException naming the field, its length and the limit, for the migration or the table
      */
@@ -246,7 +246,7 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
 
     /**
      * What keeps a text from being stored exactly, or null when nothing does: NUL, which PostgreSQL refuses in text
-     * (the insert would fail and the entry be lost), and half of a surrogate pair, which a driver stores as {@code ?}
+     * (the insert would fail and the entry be lost), and half of a surrogate pair, which MariaDB keeps as another text
      * (the entry would name another key). Refused on every database, so an entry means the same wherever it is kept.
      */
     private static @Nullable String inexact(String field, @Nullable String value, String column) {

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Round 21, switches and ids in the library's own tables: a change-log entry whose key, order id or merchant id holds
  * a character the table cannot store as it is. PostgreSQL refuses NUL in text, so the insert failed and the entry (the
- * only trace of a write the new store missed) was lost; MariaDB's driver stores an unpaired surrogate as {@code ?}, so
- * the entry named another key. The kind is the one of ids too long for their column (kept as a whole-table resync):
+ * only trace of a write the new store missed) was lost; MariaDB keeps an unpaired surrogate as another text, so the
+ * entry named another key. The kind is the one of ids too long for their column (kept as a whole-table resync):
  * each such entry is now kept the same way, on every database.
  */
 class ChangeLogIdsBreak21Test {
@@ -41,7 +41,7 @@ class ChangeLogIdsBreak21Test {
     // Input (PostgreSQL, MariaDB, H2): entries for key "k" + NUL, order id "o" + NUL, merchant id "m" + NUL and key
     // "k" + U+D800 (a text key an old MariaDB or H2 table can hold), and one ordinary entry.
     // Before the fix: on PostgreSQL record() threw "invalid byte sequence for encoding UTF8: 0x00" for the NUL ones
-    // and nothing was kept; on MariaDB the key "k" + U+D800 was stored as "k?", another row's key.
+    // and nothing was kept; MariaDB keeps the key "k" + U+D800 as another text (see SwitchIdsBreak21Test).
     // Expected: every entry kept; those that cannot be stored exactly as whole-table resyncs naming the field.
     @Test
     void entriesWithIdsTheTableCannotHoldExactlyAreKeptAsWholeTableResyncs() throws Exception {
