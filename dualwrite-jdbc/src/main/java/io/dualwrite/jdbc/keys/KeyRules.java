@@ -166,6 +166,7 @@ final class KeyRules {
     private static void interleaved(TableKeys keys, String store, String name, Generator generator,
                                     KeySplit.Interleaved split, int offset, List<String> problems) throws SQLException {
         if (!inSeries(generator, split, offset)) {
+            long restart = split.firstAbove(Math.max(keys.highest, generator.next() - 1), offset);
             String now = generator.variable()
                     ? "steps " + generator.step() + " from offset " + generator.offset() + " (auto_increment_increment = "
                     + generator.step() + ", auto_increment_offset = " + generator.offset() + ")"
@@ -174,11 +175,8 @@ final class KeyRules {
                     ? "SET GLOBAL auto_increment_increment = " + split.step() + ", auto_increment_offset = " + offset
                     + " on that server (and in its option file), then reconnect the application's pools, or set both"
                     + " per session in the pools' connection-init SQL"
-                    : split.firstAbove(Math.max(keys.highest, generator.next() - 1), offset) > generator.max()
-                    ? beyond(name, generator, split.firstAbove(Math.max(keys.highest, generator.next() - 1), offset))
-                    : "KeyGeneratorGate.split() restarts it at "
-                    + split.firstAbove(Math.max(keys.highest, generator.next() - 1), offset) + " with INCREMENT BY "
-                    + split.step();
+                    : restart > generator.max() ? beyond(name, generator, restart)
+                    : "KeyGeneratorGate.split() restarts it at " + restart + " with INCREMENT BY " + split.step();
             problems.add(store + ": " + name + " (" + generator.kind() + ") " + now + ", but the split needs step "
                     + split.step() + " and the keys " + offset + ", " + (offset + split.step()) + ", "
                     + (offset + 2L * split.step()) + ", …; fix: " + fix + DOC);
