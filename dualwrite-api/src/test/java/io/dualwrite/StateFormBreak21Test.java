@@ -172,4 +172,38 @@ class StateFormBreak21Test {
         writer.syncKey(MIGRATION, ROW, Store.NEW, sync);
         assertStoresEqualKeyByKey();
     }
+
+    // Input (SYNC): as the rollback above, with each caller waiting for its own sync: thread A sets k-1 = 1 under
+    // NEW_PRIMARY and waits while its sync (new -> old) is slow to read; the operator rolls back to DUAL_WRITE; thread
+    // B sets k-1 = 2 on the old store and waits for its sync, queued behind A's on the key's lock. Expected: both
+    // callers return, both stores hold 2, A's sync is recorded naming the move.
+    @Test
+    void aRollbackFlipBetweenTwoSyncCallersNeverLosesTheSecondWrite() throws Exception {
+        FixedPhaseResolver resolver = new FixedPhaseResolver(MigrationPhase.NEW_PRIMARY);
+        DualWriter writer = writer(resolver, MirrorMode.SYNC);
+        StateSync<Integer> sync = StateSync.of(store(oldValues, false), store(newValues, true));
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<?> first = callers.submit(() -> writer.writeState(CONTEXT, ROW, set(1), sync));
+            assertThat(firstReadEntered.await(60, TimeUnit.SECONDS)).isTrue();
+            resolver.phase = MigrationPhase.DUAL_WRITE;
+            CountDownLatch secondWritten = new CountDownLatch(1);
+            java.util.concurrent.Future<?> second = callers.submit(() -> writer.writeState(CONTEXT, ROW, store -> {
+                Integer previous = set(2).write(store);
+                secondWritten.countDown();
+                return previous;
+            }, sync));
+            assertThat(secondWritten.await(60, TimeUnit.SECONDS)).isTrue();
+            releaseFirstRead.countDown();
+            first.get(60, TimeUnit.SECONDS);
+            second.get(60, TimeUnit.SECONDS);
+        } finally {
+            callers.shutdownNow();
+        }
+
+        assertThat(writer.awaitMirrors(Duration.ofSeconds(60))).isTrue();
+        assertThat(oldValues).containsEntry("k-1", 2);
+        assertStoresEqualKeyByKey();
+        assertRecordedOnce("NEW_PRIMARY", "DUAL_WRITE");
+    }
 }
