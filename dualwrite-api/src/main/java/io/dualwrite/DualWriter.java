@@ -155,7 +155,8 @@ public final class DualWriter implements AutoCloseable {
         }
         return mirrors.callAndMirror(context, row, phase, call,
                 states.mirror(context.migration(), row, authoritative, sync,
-                        mirrors.configFor(context.migration()).timeLimit()), true);
+                        mirrors.configFor(context.migration()).timeLimit(),
+                        () -> resolver.resolveWrite(context).phase()), true);
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,6 +28,14 @@ import org.jspecify.annotations.Nullable;
  * several processes (application instances, a repair job elsewhere) are covered when the writer has a
  * {@link SharedKeyLock}, which each copy takes after the in-process lock (so one process waits for a key with
  * one thread only) and before it reads, and releases after it wrote.
+ *
+ * <p>A live mirror writes only into a store that is still not authoritative for the key: after its read it asks the
+ * key's phase again, and when a switch moved the key's authority to the store it was to write (a rollback from
+ * {@code NEW_PRIMARY}, a move to it) or to a phase that does not mirror, it writes nothing and fails, so the executor
+ * records it. A sync left over from the former authority thus never writes its older value over a write made under
+ * the new one (that write's own sync, handed off after it, copies it to the other store), and a write the former
+ * authority held alone stays visible as a change-log entry. A repair ({@link DualWriter#syncKey}) copies from the
+ * store its caller names.
  *
  * <p>A lock exists only while a copy holds or waits for it, so memory follows the keys being copied, not
  * every key ever written.
@@ -46,8 +55,9 @@ final class StateCopier {
      * the key's in-process lock until it gets it or is interrupted (the executor interrupts it at the time
      * limit), and for the shared lock at most {@code timeLimit}.
      */
-    MirrorWork mirror(String migration, RowRef row, Store from, StateSync<?> sync, Duration timeLimit) {
-        return () -> copy(migration, row, from, sync, null, timeLimit);
+    MirrorWork mirror(String migration, RowRef row, Store from, StateSync<?> sync, Duration timeLimit,
+            Supplier<MigrationPhase> phaseNow) {
+        return () -> copy(migration, row, from, sync, null, timeLimit, phaseNow);
     }
 
     /**
@@ -58,7 +68,7 @@ final class StateCopier {
      * @throws Exception        whatever the stores and the {@link SharedKeyLock} throw
      */
     void copyNow(String migration, RowRef row, Store from, StateSync<?> sync, Duration lockWait) throws Exception {
-        copy(migration, row, from, sync, lockWait, lockWait);
+        copy(migration, row, from, sync, lockWait, lockWait, null);
     }
 
     /** The number of keys whose lock is held or waited for (tests check that none are left behind). */
@@ -67,7 +77,7 @@ final class StateCopier {
     }
 
     private <V> void copy(String migration, RowRef row, Store from, StateSync<V> sync, @Nullable Duration lockWait,
-            Duration sharedWait) throws Exception {
+            Duration sharedWait, @Nullable Supplier<MigrationPhase> phaseNow) throws Exception {
         // folded: a store whose collation ignores case or accents holds 'É' and 'e' as one row
         LockKey key = new LockKey(migration, row.table(), KeyFold.loose(row.key()));
         KeyLock lock = locks.compute(key, (k, existing) -> {
@@ -87,7 +97,7 @@ final class StateCopier {
                         + migration + ") was still being synced after " + lockWait);
             }
             if (shared == null) {
-                transfer(row.key(), store(sync, from), store(sync, from.other()));
+                transfer(row.key(), from, sync, phaseNow);
             } else {
                 SharedKeyLock.Hold hold = shared.acquire(migration, row.table(), row.key(), sharedWait);
                 if (hold == null) {
@@ -95,7 +105,7 @@ final class StateCopier {
                             + " a Hold or throws");
                 }
                 try (hold) {
-                    transfer(row.key(), store(sync, from), store(sync, from.other()));
+                    transfer(row.key(), from, sync, phaseNow);
                 }
             }
         } finally {
@@ -106,17 +116,35 @@ final class StateCopier {
         }
     }
 
-    private static <V> void transfer(String key, KeyedStore<V> source, KeyedStore<V> target) throws Exception {
-        Optional<V> value = source.read(key);
-        if (value == null) {
-            throw new IllegalStateException(source + " returned null from read(\"" + key
-                    + "\"); a KeyedStore returns Optional.empty() for a missing key");
+    private static <V> void transfer(String key, Store from, StateSync<V> sync,
+            @Nullable Supplier<MigrationPhase> phaseNow) throws Exception {
+        Optional<V> value = read(store(sync, from), key);
+        if (phaseNow != null) {
+            // asked after the read, just before the write: the latest the copier can know of the key's authority
+            MigrationPhase phase = phaseNow.get();
+            if (!phase.mirrors() || phase.authoritative() != from) {
+                throw new IllegalStateException("key " + key + ": its phase moved to " + phase + " (authoritative: the "
+                        + phase.authoritative() + " store) after this sync from the " + from + " store was handed off;"
+                        + " neither store was written, so nothing written under " + phase + " is overwritten. Compare"
+                        + " the key in both stores before repairing it: syncKey copies from the store that was"
+                        + " authoritative when the write was made, which may no longer hold the latest value");
+            }
         }
+        KeyedStore<V> target = store(sync, from.other());
         if (value.isPresent()) {
             target.upsert(key, value.get());
         } else {
             target.delete(key);
         }
+    }
+
+    private static <V> Optional<V> read(KeyedStore<V> source, String key) throws Exception {
+        Optional<V> value = source.read(key);
+        if (value == null) {
+            throw new IllegalStateException(source + " returned null from read(\"" + key
+                    + "\"); a KeyedStore returns Optional.empty() for a missing key");
+        }
+        return value;
     }
 
     private static <V> KeyedStore<V> store(StateSync<V> sync, Store which) {

@@ -125,10 +125,37 @@ public final class Checks {
      * tables ({@link #MAX_STORED_ID_LENGTH}).
      *
      * @param column the column, named in the message ({@code dualwrite_order_pin.order_id})
-     * @throws IllegalArgumentException when the id is null, blank, or longer than the column holds
+     * @throws IllegalArgumentException when the id is null, blank, longer than the column holds, or holds a character
+     *                                  the column cannot hold exactly ({@link #requireExactText})
      */
     public static String requireStoredId(String property, @Nullable String value, String column) {
-        return requireFits(property, requireId(property, value), MAX_STORED_ID_LENGTH, column);
+        return requireExactText(property, requireFits(property, requireId(property, value), MAX_STORED_ID_LENGTH,
+                column), column);
+    }
+
+    /**
+     * {@code value} when a text column of the library's own tables holds it exactly on every database: no NUL (which
+     * PostgreSQL refuses in text) and no half of a surrogate pair (which MariaDB keeps as another text, so that the id
+     * would become another one). Refused on every database, so that an id means the same wherever the tables live.
+     *
+     * @throws IllegalArgumentException naming the property, the character, its index and the column
+     */
+    public static @Nullable String requireExactText(String property, @Nullable String value, String column) {
+        if (value == null) {
+            return null;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (c == '\u0000' || Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(property + " holds U+" + String.format("%04X", (int) c) + " at index "
+                        + i + ", which " + column + " cannot hold exactly (PostgreSQL refuses NUL in text; MariaDB"
+                        + " keeps half of a surrogate pair as another text, another id): "
+                        + quoted(escaped(abbreviated(value))) + "; use an id without it");
+            }
+        }
+        return value;
     }
 
     /**
@@ -137,7 +164,8 @@ public final class Checks {
      * @throws IllegalArgumentException when the id is blank or longer than the column holds
      */
     public static @Nullable String optionalStoredId(String property, @Nullable String value, String column) {
-        return requireFits(property, optionalId(property, value), MAX_STORED_ID_LENGTH, column);
+        return requireExactText(property, requireFits(property, optionalId(property, value), MAX_STORED_ID_LENGTH,
+                column), column);
     }
 
     /** The start and the end of a long value, for a message. */

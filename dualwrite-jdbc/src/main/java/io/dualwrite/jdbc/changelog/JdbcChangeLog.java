@@ -214,7 +214,8 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
      * configuration, checked at start-up by the builders); a key, order id or merchant id longer than its column
      * (MariaDB and MySQL in a non-strict {@code sql_mode} would cut it, so the entry would name another row, order or
      * merchant) turns the entry into a scoped resync of its whole table, without order and merchant, logged as an
-     * error: the caller's write is repaired, each row under its own switches, and no entry is lost.
+     * error: the caller's write is repaired, each row under its own switches, and no entry is lost. So does one whose
+     * key or ids hold NUL or half of a surrogate pair, which PostgreSQL refuses and MariaDB keeps as another text.
      *
      * @throws IllegalArgumentException naming the field, its length and the limit, for the migration or the table
      */
@@ -229,6 +230,15 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
             tooLong = tooLong("merchantId", record.merchantId(), Checks.MAX_STORED_ID_LENGTH, "merchant_id");
         }
         if (tooLong == null) {
+            tooLong = inexact("key", record.key(), "row_key");
+        }
+        if (tooLong == null) {
+            tooLong = inexact("orderId", record.orderId(), "order_id");
+        }
+        if (tooLong == null) {
+            tooLong = inexact("merchantId", record.merchantId(), "merchant_id");
+        }
+        if (tooLong == null) {
             return record;
         }
         log.error("change-log entry of migration {} table {} ({} into the {} store): {}; recorded as a scoped resync of"
@@ -237,6 +247,27 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
         return new ChangeRecord(record.migration(), record.table(), ChangeRecord.WHOLE_TABLE, Operation.RESYNC,
                 record.reason() + "; " + tooLong + ": whole table resynced", record.target(), null, null,
                 record.dueAt());
+    }
+
+    /**
+     * What keeps a text from being stored exactly, or null when nothing does: NUL, which PostgreSQL refuses in text
+     * (the insert would fail and the entry be lost), and half of a surrogate pair, which MariaDB keeps as another text
+     * (the entry would name another key). Refused on every database, so an entry means the same wherever it is kept.
+     */
+    private static @Nullable String inexact(String field, @Nullable String value, String column) {
+        if (value == null) {
+            return null;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (c == '\u0000' || Character.isSurrogate(c)) {
+                return field + " holds U+" + String.format("%04X", (int) c) + " at index " + i
+                        + ", which dualwrite_change_log." + column + " cannot hold exactly";
+            }
+        }
+        return null;
     }
 
     /** What is wrong with a value too long for its column, or null when it fits. */

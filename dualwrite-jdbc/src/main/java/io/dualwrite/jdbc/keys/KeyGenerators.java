@@ -34,8 +34,13 @@ final class KeyGenerators {
      * @param step     how far apart the values it hands out are
      * @param offset   MySQL/MariaDB only: {@code auto_increment_offset} (the series is offset + k × step); else 0
      * @param variable whether step and offset are server variables (MySQL/MariaDB), not the generator's own
+     * @param max      the largest key it can hand out: the least of its own maximum (a sequence's {@code MAXVALUE})
+     *                 and the largest value of the key column's type
+     * @param maxBy    what sets {@code max}, for messages ("the column's type integer", "the sequence's MAXVALUE")
+     * @param cycles   whether it starts over at its minimum past {@code max} ({@code CYCLE}), among keys handed out
      */
-    record Generator(String kind, long next, long step, long offset, boolean variable) {
+    record Generator(String kind, long next, long step, long offset, boolean variable, long max, String maxBy,
+                     boolean cycles) {
     }
 
     /** The column's generator; empty when the column has none. */
@@ -149,14 +154,19 @@ final class KeyGenerators {
             return Optional.empty();
         }
         long step;
-        try (PreparedStatement read = connection.prepareStatement("SELECT s.increment_by FROM pg_sequences s"
-                + " WHERE quote_ident(s.schemaname) || '.' || quote_ident(s.sequencename) = ?")) {
+        long sequenceMax;
+        boolean cycles;
+        try (PreparedStatement read = connection.prepareStatement("SELECT s.increment_by, s.max_value, s.cycle"
+                + " FROM pg_sequences s WHERE quote_ident(s.schemaname) || '.' || quote_ident(s.sequencename) = ?")) {
             read.setString(1, sequence.get());
-            OptionalLong found = single(read);
-            if (found.isEmpty()) {
-                return Optional.empty();
+            try (ResultSet result = read.executeQuery()) {
+                if (!result.next()) {
+                    return Optional.empty();
+                }
+                step = result.getLong(1);
+                sequenceMax = result.getLong(2);
+                cycles = result.getBoolean(3);
             }
-            step = found.getAsLong();
         }
         // pg_sequences shows no last value after setval(..., false); the relation itself tells is_called.
         // The name comes from postgresSequence, already quoted by PostgreSQL.
@@ -165,7 +175,8 @@ final class KeyGenerators {
             result.next();
             long last = result.getLong(1);
             long next = result.getBoolean(2) ? last + step : last;
-            return Optional.of(new Generator("PostgreSQL sequence " + sequence.get(), next, step, 0, false));
+            return Optional.of(bounded(new Generator("PostgreSQL sequence " + sequence.get(), next, step, 0, false,
+                    sequenceMax, "the MAXVALUE of sequence " + sequence.get(), cycles), connection, table, column));
         }
     }
 
@@ -208,14 +219,16 @@ final class KeyGenerators {
     }
 
     private static Optional<Generator> h2(Connection connection, String table, String column) throws SQLException {
-        try (PreparedStatement read = connection.prepareStatement("SELECT IDENTITY_BASE, IDENTITY_INCREMENT"
-                + " FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = SCHEMA() AND UPPER(TABLE_NAME) = ?"
+        try (PreparedStatement read = connection.prepareStatement("SELECT IDENTITY_BASE, IDENTITY_INCREMENT,"
+                + " IDENTITY_MAXIMUM, IDENTITY_CYCLE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = SCHEMA() AND UPPER(TABLE_NAME) = ?"
                 + " AND UPPER(COLUMN_NAME) = ? AND IS_IDENTITY = 'YES'")) {
             read.setString(1, table.toUpperCase(Locale.ROOT));
             read.setString(2, column.toUpperCase(Locale.ROOT));
             try (ResultSet result = read.executeQuery()) {
                 if (result.next()) {
-                    return Optional.of(new Generator("H2 identity", result.getLong(1), result.getLong(2), 0, false));
+                    return Optional.of(bounded(new Generator("H2 identity", result.getLong(1), result.getLong(2), 0,
+                            false, result.getLong(3), "the identity's MAXVALUE", "YES".equals(result.getString(4))),
+                            connection, table, column));
                 }
             }
         }
@@ -223,15 +236,16 @@ final class KeyGenerators {
         if (sequence.isEmpty()) {
             return Optional.empty();
         }
-        try (PreparedStatement read = connection.prepareStatement("SELECT BASE_VALUE, INCREMENT"
-                + " FROM INFORMATION_SCHEMA.SEQUENCES WHERE '\"' || SEQUENCE_SCHEMA || '\".\"' || SEQUENCE_NAME || '\"' = ?")) {
+        try (PreparedStatement read = connection.prepareStatement("SELECT BASE_VALUE, INCREMENT, MAXIMUM_VALUE,"
+                + " CYCLE_OPTION FROM INFORMATION_SCHEMA.SEQUENCES WHERE '\"' || SEQUENCE_SCHEMA || '\".\"' || SEQUENCE_NAME || '\"' = ?")) {
             read.setString(1, sequence.get());
             try (ResultSet result = read.executeQuery()) {
                 if (!result.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Generator("H2 sequence " + sequence.get(), result.getLong(1), result.getLong(2),
-                        0, false));
+                return Optional.of(bounded(new Generator("H2 sequence " + sequence.get(), result.getLong(1),
+                        result.getLong(2), 0, false, result.getLong(3), "the MAXVALUE of sequence " + sequence.get(),
+                        "YES".equals(result.getString(4))), connection, table, column));
             }
         }
     }
@@ -287,7 +301,8 @@ final class KeyGenerators {
         // the server ignores an offset above the step; the next value is the least of the series at or above the counter
         long base = offset > step || offset < 1 ? 1 : offset;
         long next = counter <= base ? base : base + ceilDiv(counter - base, step) * step;
-        return Optional.of(new Generator("AUTO_INCREMENT", next, step, offset, true));
+        return Optional.of(bounded(new Generator("AUTO_INCREMENT", next, step, offset, true, Long.MAX_VALUE, "",
+                false), connection, table, column));
     }
 
     /** {@code nextval(`db`.`s`)} in a MariaDB column default, as {@code information_schema} spells it back. */
@@ -327,14 +342,70 @@ final class KeyGenerators {
         }
         // the name comes from the catalog's own text of the default, quoted by MariaDB
         try (Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT next_not_cached_value, increment FROM "
-                     + sequence.get())) {
+             ResultSet result = statement.executeQuery("SELECT next_not_cached_value, increment, maximum_value,"
+                     + " cycle_option FROM " + sequence.get())) {
             if (!result.next()) {
                 return Optional.empty();
             }
-            return Optional.of(new Generator("MariaDB sequence " + sequence.get(), result.getLong(1),
-                    Math.max(1, result.getLong(2)), 0, false));
+            return Optional.of(bounded(new Generator("MariaDB sequence " + sequence.get(), result.getLong(1),
+                    Math.max(1, result.getLong(2)), 0, false, result.getLong(3),
+                    "the MAXVALUE of sequence " + sequence.get(), result.getBoolean(4)), connection, table, column));
         }
+    }
+
+    /**
+     * {@code generator} with its maximum lowered to the largest value the key column's type holds, where that is
+     * lower: a key a generator hands out above it fails every insert (PostgreSQL's "integer out of range", MySQL's and
+     * MariaDB's "Out of range value"), and MySQL/MariaDB take an {@code AUTO_INCREMENT} counter above it silently.
+     */
+    private static Generator bounded(Generator generator, Connection connection, String table, String column)
+            throws SQLException {
+        Optional<String> type = integerType(connection, table, column);
+        if (type.isEmpty()) {
+            return generator;
+        }
+        long typeMax = largestOf(type.get());
+        return typeMax > generator.max() ? generator : new Generator(generator.kind(), generator.next(),
+                generator.step(), generator.offset(), generator.variable(), typeMax,
+                "the column's type " + type.get(), generator.cycles());
+    }
+
+    /** The key column's type as its catalog names it (lower case; MySQL/MariaDB with "unsigned"), when found. */
+    private static Optional<String> integerType(Connection connection, String table, String column) throws SQLException {
+        String sql = switch (Dialect.detect(connection)) {
+            case POSTGRESQL -> "SELECT format_type(a.atttypid, NULL) FROM pg_attribute a WHERE a.attrelid = to_regclass(?)"
+                    + " AND a.attname = ? AND NOT a.attisdropped";
+            case H2 -> "SELECT DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = SCHEMA()"
+                    + " AND UPPER(TABLE_NAME) = UPPER(?) AND UPPER(COLUMN_NAME) = UPPER(?)";
+            case MYSQL -> "SELECT CONCAT(DATA_TYPE, IF(COLUMN_TYPE LIKE '%unsigned%', ' unsigned', ''))"
+                    + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND LOWER(TABLE_NAME) = LOWER(?)"
+                    + " AND LOWER(COLUMN_NAME) = LOWER(?)";
+        };
+        boolean postgres = Dialect.detect(connection) == Dialect.POSTGRESQL;
+        Spelled spelled = postgres ? spelled(connection, table, column) : null;
+        try (PreparedStatement read = connection.prepareStatement(sql)) {
+            read.setString(1, postgres ? spelled.table() : table);
+            read.setString(2, postgres ? spelled.plainColumn() : column);
+            try (ResultSet result = read.executeQuery()) {
+                String type = result.next() ? result.getString(1) : null;
+                return type == null ? Optional.empty() : Optional.of(type.toLowerCase(Locale.ROOT));
+            }
+        }
+    }
+
+    /** The largest value of an integer type as a catalog names it; {@link Long#MAX_VALUE} for any other. */
+    private static long largestOf(String type) {
+        return switch (type) {
+            case "tinyint" -> 127;
+            case "tinyint unsigned" -> 255;
+            case "smallint" -> 32_767;
+            case "smallint unsigned" -> 65_535;
+            case "mediumint" -> 8_388_607;
+            case "mediumint unsigned" -> 16_777_215;
+            case "int", "integer" -> Integer.MAX_VALUE;
+            case "int unsigned" -> 4_294_967_295L;
+            default -> Long.MAX_VALUE;
+        };
     }
 
     /**

@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
  *       least {@code headroom} keys above the old generator's next.</li>
  *   <li>Interleaved: each generator steps by {@code step} in its own series, and no key it would hand out among
  *       the next {@value TableKeys#LOOK_AHEAD} keys of either store is taken already.</li>
+ *   <li>Every generator: it does not cycle (past its maximum a {@code CYCLE} sequence starts over among keys handed
+ *       out already), and the keys it is to hand out fit its maximum and its key column's type; {@link #apply}
+ *       never moves a generator past them.</li>
  * </ul>
  */
 final class KeyRules {
@@ -38,11 +41,13 @@ final class KeyRules {
             return problems;
         }
         Generator newer = keys.newGenerator.get();
+        bounds(keys.newStore, keys.newName, newer, problems);
         if (keys.oldGenerator.isEmpty()) {
             lag(keys, newer, problems);
             return problems;
         }
         Generator older = keys.oldGenerator.get();
+        bounds(keys.oldStore, keys.oldName, older, problems);
         if (split == null) {
             problems.add("both stores generate keys for this table: " + describe(keys.oldStore, keys.oldName, older)
                     + "; " + describe(keys.newStore, keys.newName, newer) + "; once the new store is authoritative for"
@@ -97,11 +102,38 @@ final class KeyRules {
         return move(keys, old, generator, next, split.step());
     }
 
+    /** A generator that cycles, or whose next key is past the largest it can hand out. */
+    private static void bounds(String store, String name, Generator generator, List<String> problems) {
+        if (generator.cycles()) {
+            problems.add(store + ": " + name + " (" + generator.kind() + ") cycles: past " + generator.max() + " it"
+                    + " starts over at its minimum value, among keys it handed out already and keys the other store's"
+                    + " generator handed out and the mirror copied; fix: ALTER SEQUENCE … NO CYCLE" + DOC);
+        }
+        if (generator.next() > generator.max()) {
+            problems.add(store + ": " + name + " (" + generator.kind() + ") would generate " + generator.next()
+                    + " next, but the largest key it can hand out is " + generator.max() + " (" + generator.maxBy()
+                    + "), so every insert that takes a generated key fails; fix: " + widen(generator) + DOC);
+        }
+    }
+
+    /** A key a move would set a generator to, past the largest it can hand out. */
+    private static String beyond(String name, Generator generator, long next) {
+        return name + " cannot be moved to " + next + ": the largest key it can hand out is " + generator.max() + " ("
+                + generator.maxBy() + "); fix: " + widen(generator);
+    }
+
+    private static String widen(Generator generator) {
+        return generator.maxBy().startsWith("the column's type")
+                ? "widen the key column to BIGINT (in both stores), or choose a KeySplit whose keys stay below it"
+                : "raise the MAXVALUE (ALTER SEQUENCE … NO MAXVALUE), or choose a KeySplit whose keys stay below it";
+    }
+
     private static void lag(TableKeys keys, Generator newer, List<String> problems) {
         if (newer.next() <= keys.highest) {
             problems.add(keys.newStore + ": " + keys.newName + " would generate " + newer.next() + " but the highest key"
-                    + " is " + keys.highest + " (of both stores); fix: KeyGeneratorGate.split() or align() moves it to "
-                    + (keys.highest + 1));
+                    + " is " + keys.highest + " (of both stores); fix: " + (keys.highest + 1 > newer.max()
+                    ? beyond(keys.newName, newer, keys.highest + 1)
+                    : "KeyGeneratorGate.split() or align() moves it to " + (keys.highest + 1)));
         }
     }
 
@@ -119,10 +151,12 @@ final class KeyRules {
         OptionalLong taken = keys.minAtOrAbove(oldNext);
         long rangeStart = taken.isPresent() ? Math.min(taken.getAsLong(), newer.next()) : newer.next();
         if (rangeStart - oldNext < split.headroom()) {
+            long start = disjointStart(keys, older, split);
             String fix = taken.isPresent() && taken.getAsLong() < newer.next()
                     ? "keys from " + taken.getAsLong() + " on are taken already, so moving the new generator cannot"
                     + " widen the gap: use KeySplit.interleaved, or a smaller headroom"
-                    : "KeyGeneratorGate.split() restarts " + keys.newName + " at " + disjointStart(keys, older, split);
+                    : start > newer.max() ? beyond(keys.newName, newer, start)
+                    : "KeyGeneratorGate.split() restarts " + keys.newName + " at " + start;
             problems.add(keys.oldStore + ": " + keys.oldName + " generates " + oldNext + " next and the new range ("
                     + keys.newStore + ", " + keys.newName + ") starts at " + rangeStart + ": " + (rangeStart - oldNext)
                     + " keys apart, less than the headroom of " + split.headroom() + "; fix: " + fix + DOC);
@@ -132,6 +166,7 @@ final class KeyRules {
     private static void interleaved(TableKeys keys, String store, String name, Generator generator,
                                     KeySplit.Interleaved split, int offset, List<String> problems) throws SQLException {
         if (!inSeries(generator, split, offset)) {
+            long restart = split.firstAbove(Math.max(keys.highest, generator.next() - 1), offset);
             String now = generator.variable()
                     ? "steps " + generator.step() + " from offset " + generator.offset() + " (auto_increment_increment = "
                     + generator.step() + ", auto_increment_offset = " + generator.offset() + ")"
@@ -140,9 +175,8 @@ final class KeyRules {
                     ? "SET GLOBAL auto_increment_increment = " + split.step() + ", auto_increment_offset = " + offset
                     + " on that server (and in its option file), then reconnect the application's pools, or set both"
                     + " per session in the pools' connection-init SQL"
-                    : "KeyGeneratorGate.split() restarts it at "
-                    + split.firstAbove(Math.max(keys.highest, generator.next() - 1), offset) + " with INCREMENT BY "
-                    + split.step();
+                    : restart > generator.max() ? beyond(name, generator, restart)
+                    : "KeyGeneratorGate.split() restarts it at " + restart + " with INCREMENT BY " + split.step();
             problems.add(store + ": " + name + " (" + generator.kind() + ") " + now + ", but the split needs step "
                     + split.step() + " and the keys " + offset + ", " + (offset + split.step()) + ", "
                     + (offset + 2L * split.step()) + ", …; fix: " + fix + DOC);
@@ -186,6 +220,9 @@ final class KeyRules {
     }
 
     private static int move(TableKeys keys, boolean old, Generator generator, long next, long step) throws SQLException {
+        if (next > generator.max()) {
+            return 0; // the rules name it (the generator would hand out keys its column or sequence cannot hold)
+        }
         if (old) {
             keys.restartOld(next, step);
         } else {

@@ -31,6 +31,11 @@ final class SplitAuthority {
         this.newStore = newStore;
     }
 
+    /** Inserts through these stores, whose tables and rows the caller has set up. */
+    static SplitAuthority over(DataSource oldStore, DataSource newStore) {
+        return new SplitAuthority(oldStore, newStore);
+    }
+
     /** Creates the tables (a generated key in each store), three old rows and their backfilled copies. */
     static SplitAuthority seed(TestDatabase oldDb, DataSource oldStore, TestDatabase newDb) throws SQLException {
         oldDb.execute(table(oldDb.kind(), "orders"));
