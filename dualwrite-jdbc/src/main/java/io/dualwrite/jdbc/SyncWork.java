@@ -47,17 +47,27 @@ record SyncWork(RowCopier copier, Store from, List<RowCopier.TableKeys> tables, 
         if (!result.vanished().isEmpty()) {
             vanished.accept(result.vanished(), writesBegan);
         }
+        // the other rows are copied; failing the work records every key of it, so the refused ones stay in the
+        // change log (the reconciler copies the rest again, harmlessly)
+        if (!result.authorityMoved().isEmpty()) {
+            throw new java.sql.SQLException("authority-moved: the own phase of rows written on the " + from
+                    + " store now makes the " + from.other() + " store authoritative (a switch moved while their"
+                    + " write was in flight, or it was made without the row's authority), so they were not copied"
+                    + " over the authoritative store: " + keys(result.authorityMoved())
+                    + (result.conflicts().isEmpty() ? "" : "; keys held in both stores by rows of different orders or"
+                    + " merchants, each authoritative in its own store, were not copied over each other either: "
+                    + keys(result.conflicts()))
+                    + "; compare each key in both stores and repair it from the one holding its latest write");
+        }
         if (!result.conflicts().isEmpty()) {
-            // the other rows are copied; failing the work records every key of it, so the conflicting ones stay
-            // in the change log (the reconciler copies the rest again, harmlessly)
             throw new java.sql.SQLException("keys held in both stores by rows of different orders or merchants, each"
-                    + " authoritative in its own store, were not copied over each other: " + conflictKeys(result));
+                    + " authoritative in its own store, were not copied over each other: " + keys(result.conflicts()));
         }
     }
 
-    private static String conflictKeys(RowCopier.SyncResult result) {
+    private static String keys(List<RowCopier.TableKeys> tables) {
         StringBuilder keys = new StringBuilder();
-        for (RowCopier.TableKeys table : result.conflicts()) {
+        for (RowCopier.TableKeys table : tables) {
             keys.append(keys.length() == 0 ? "" : "; ").append(table.mapping().oldTable()).append(' ')
                     .append(table.keys());
         }

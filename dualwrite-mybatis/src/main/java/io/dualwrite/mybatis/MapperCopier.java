@@ -155,6 +155,7 @@ public final class MapperCopier implements RowCopier {
                 int skipped = 0;
                 List<TableKeys> vanished = new ArrayList<>(); // expected rows the source's read did not find
                 List<TableKeys> conflicts = new ArrayList<>(); // keys whose rows neither store may copy over
+                List<TableKeys> authorityMoved = new ArrayList<>(); // keys whose own phase names the target now
                 boolean mayConflict = mayConflict(target);
                 for (Map.Entry<String, @Nullable MigrationContext> key : keys.entrySet()) {
                     Object row = rows.get(key.getKey());
@@ -178,7 +179,7 @@ public final class MapperCopier implements RowCopier {
                             if (phase.authoritative() == to) {
                                 // the target is this row's authority now (its merchant or order moved since the
                                 // write): which store is right cannot be settled by a copy, so the key stays recorded
-                                conflicts.add(new TableKeys(mapping, List.of(key.getKey()), key.getValue()));
+                                authorityMoved.add(new TableKeys(mapping, List.of(key.getKey()), key.getValue()));
                             }
                             skipped++;
                         }
@@ -192,7 +193,7 @@ public final class MapperCopier implements RowCopier {
                     }
                 }
                 targetConnection.commit();
-                return new SyncResult(copied, deleted, skipped, vanished, conflicts);
+                return new SyncResult(copied, deleted, skipped, vanished, conflicts, authorityMoved);
             } catch (SQLException | RuntimeException e) {
                 try {
                     targetConnection.rollback();

@@ -544,13 +544,14 @@ final class JdbcRowCopier implements RowCopier {
                 }
             }
         }
-        List<Origin> conflicting = new ArrayList<>(refused);
+        List<Origin> conflicting = new ArrayList<>();
         if (!upserts.isEmpty() && mayConflict(mapping)) {
             List<Origin> taken = conflicts(target, dialect, side, from, to, upserts, origins);
             skipped += taken.size();
             conflicting.addAll(taken);
         }
         List<TableKeys> conflicts = byContext(mapping, conflicting);
+        List<TableKeys> authorityMoved = byContext(mapping, refused);
         List<String> deletable = new ArrayList<>(deletes.keySet());
         if (!deletes.isEmpty() && resolver != null) {
             deletable = deletable(target, dialect, side, to, deletes);
@@ -574,7 +575,7 @@ final class JdbcRowCopier implements RowCopier {
             respell(target, dialect, limits, side.target, mapping, from, to, sourceColumns.get(mapping), upserts);
             refuseComputedOtherwise(target, dialect, side.target, mapping, to, upserts);
         }
-        return new SyncResult(upserts.size(), deletable.size(), skipped, vanished(unfound), conflicts);
+        return new SyncResult(upserts.size(), deletable.size(), skipped, vanished(unfound), conflicts, authorityMoved);
     }
 
     /**

@@ -30,7 +30,9 @@ import org.jspecify.annotations.Nullable;
  * absent from the source is deleted from the target unless the target's row belongs to a phase in which the
  * target is authoritative; nor is a target row of such a phase replaced by a source row of another order or
  * merchant whose phase makes the source authoritative (a key both stores handed out): that key is left alone and
- * reported in {@link SyncResult#conflicts()}.
+ * reported in {@link SyncResult#conflicts()}. A source row whose own phase makes the target authoritative (a switch
+ * moved after its write, e.g. while its transaction was open) is not copied either and is reported in
+ * {@link SyncResult#authorityMoved()}.
  *
  * <p>Keys are in the change log's string form ({@link io.dualwrite.jdbc.KeyCodec}) with the OLD store's
  * values, whatever the direction; each part is converted to its column's type before it is bound (a MySQL/MariaDB
@@ -123,12 +125,24 @@ public interface RowCopier {
      *                  another order or merchant whose own phase makes the target authoritative (two stores that
      *                  each hand out the key to a row of their own, under split authority): neither row may replace
      *                  the other, so the key stays different until someone moves one of them; empty when none
+     * @param authorityMoved keys whose source row was not copied because the row's own phase, read at the sync, makes
+     *                  the target authoritative: the write on the source was made under a phase that made the source
+     *                  authoritative (a switch moved while it was in flight, e.g. inside an open transaction) or
+     *                  without the row's authority; the sync cannot tell which store holds the latest write, so it
+     *                  writes neither and the key stays different until it is compared and repaired; empty when none
      */
-    record SyncResult(int copied, int deleted, int skipped, List<TableKeys> vanished, List<TableKeys> conflicts) {
+    record SyncResult(int copied, int deleted, int skipped, List<TableKeys> vanished, List<TableKeys> conflicts,
+                      List<TableKeys> authorityMoved) {
         /** Copies the lists, so that the result is immutable. */
         public SyncResult {
             vanished = List.copyOf(vanished);
             conflicts = List.copyOf(conflicts);
+            authorityMoved = List.copyOf(authorityMoved);
+        }
+
+        /** A result without keys whose authority moved. */
+        public SyncResult(int copied, int deleted, int skipped, List<TableKeys> vanished, List<TableKeys> conflicts) {
+            this(copied, deleted, skipped, vanished, conflicts, List.of());
         }
 
         /** A result without conflicts. */
@@ -144,7 +158,8 @@ public interface RowCopier {
         /** Both results added. */
         public SyncResult plus(SyncResult other) {
             return new SyncResult(copied + other.copied, deleted + other.deleted, skipped + other.skipped,
-                    joined(vanished, other.vanished), joined(conflicts, other.conflicts));
+                    joined(vanished, other.vanished), joined(conflicts, other.conflicts),
+                    joined(authorityMoved, other.authorityMoved));
         }
 
         private static List<TableKeys> joined(List<TableKeys> first, List<TableKeys> second) {

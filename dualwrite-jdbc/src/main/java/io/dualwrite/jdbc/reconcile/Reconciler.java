@@ -207,6 +207,18 @@ public final class Reconciler implements AutoCloseable {
             }
             try {
                 RowCopier.SyncResult outcome = copy(mapping, record);
+                if (!outcome.authorityMoved().isEmpty()) {
+                    // the row's own phase makes the entry's target authoritative: its write on the other store was
+                    // made under an earlier phase; a copy cannot tell which store holds the latest write
+                    String error = "authority-moved: the phase of key " + record.key() + " now makes the "
+                            + record.target() + " store, the entry's target, authoritative, and its write on the "
+                            + record.target().other() + " store was made under an earlier phase (a switch moved while"
+                            + " it was in flight) or without the row's authority: not copied over the authoritative"
+                            + " store; compare the key in both stores, repair it from the one holding its latest"
+                            + " write, then complete the entry";
+                    reschedule(entry, error, detailed);
+                    return error;
+                }
                 if (!outcome.conflicts().isEmpty()) {
                     // both stores hold the key for rows of their own: the entry stays until one of them moves
                     String error = "the " + record.target() + " store holds key " + record.key() + " for a row of an"

@@ -1,0 +1,152 @@
+package io.dualwrite.jdbc.inputs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.Store;
+import io.dualwrite.changelog.ChangeEntry;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Round 21, a switch flip while a JDBC transaction is open on a data source connection: the transaction writes
+ * under one system phase, the operator moves the switch (seen by this node at once), the transaction writes again
+ * and commits. Decided: the transaction stays on the store its first statement chose, every write of it runs there,
+ * and the phase in force at each sync decides the copy. The caller never fails because of the flip; a key the
+ * transaction wrote that ends in one store only is in the change log, named ({@code authority-moved} when the new
+ * phase makes the other store authoritative, {@code phase-moved} when it starts mirroring). Each case ends by
+ * comparing both stores row by row with plain JDBC, before and after the operator's repair.
+ */
+class FlipInFlightBreak21Test {
+
+    private static Fixture seeded(Kind kind, MigrationPhase phase) {
+        Fixture fixture = Fixture.builder(kind, kind).phase(phase).build();
+        fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT)",
+                "INSERT INTO orders (id, qty) VALUES (1, 1)");
+        fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, quantity INT)",
+                "INSERT INTO orders_v2 (id, quantity) VALUES (1, 1)");
+        return fixture;
+    }
+
+    /** Inserts 2, flips the system switch to {@code after}, inserts 3, updates 1 and commits; none may throw. */
+    private static void writeAcrossAFlip(Fixture fixture, MigrationPhase after) throws SQLException,
+            InterruptedException {
+        try (Connection connection = fixture.dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                statement.executeUpdate("INSERT INTO orders (id, qty) VALUES (2, 2)");
+                fixture.resolver.switchStore().setSystemPhase(Fixture.MIGRATION, after);
+                assertThatCode(() -> {
+                    statement.executeUpdate("INSERT INTO orders (id, qty) VALUES (3, 3)");
+                    statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                    connection.commit();
+                }).as("writes and commit after a flip to %s", after).doesNotThrowAnyException();
+            }
+        }
+        assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+        assertThat(fixture.toOld.awaitIdle(Duration.ofSeconds(20))).isTrue();
+    }
+
+    private static List<Map<String, String>> oldRows(Fixture fixture) {
+        return Rows.of(fixture.oldDb, "SELECT id, qty FROM orders ORDER BY id");
+    }
+
+    private static List<Map<String, String>> newRows(Fixture fixture) {
+        return Rows.of(fixture.newDb, "SELECT id, quantity AS qty FROM orders_v2 ORDER BY id");
+    }
+
+    /** The ids whose rows differ between the stores, compared here (a row missing on one side differs). */
+    private static Set<String> differing(Fixture fixture) {
+        Set<String> ids = new TreeSet<>();
+        List<Map<String, String>> old = oldRows(fixture);
+        List<Map<String, String>> fresh = newRows(fixture);
+        old.stream().filter(row -> !fresh.contains(row)).forEach(row -> ids.add(row.get("id")));
+        fresh.stream().filter(row -> !old.contains(row)).forEach(row -> ids.add(row.get("id")));
+        return ids;
+    }
+
+    // DUAL_WRITE -> NEW_PRIMARY: the transaction runs on the old store; at commit the new store is the rows'
+    // authority, so nothing is copied over it. NEW_PRIMARY -> DUAL_WRITE (the rollback): the transaction runs on the
+    // new store; the old store is the authority at commit. Expected: no exception, every differing key recorded
+    // (target: the store the transaction did not write) and the reconciler's error naming authority-moved; after
+    // the operator copies those keys from the store that holds the transaction (its latest write), the stores agree.
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "POSTGRES | DUAL_WRITE  | NEW_PRIMARY | OLD",
+        "MARIADB  | DUAL_WRITE  | NEW_PRIMARY | OLD",
+        "POSTGRES | NEW_PRIMARY | DUAL_WRITE  | NEW",
+        "MARIADB  | NEW_PRIMARY | DUAL_WRITE  | NEW",
+    })
+    void aFlipOfAuthorityInsideATransactionIsRecordedByNameNeverThrown(Kind kind, MigrationPhase before,
+                                                                      MigrationPhase after, Store written)
+            throws Exception {
+        try (Fixture fixture = seeded(kind, before)) {
+            writeAcrossAFlip(fixture, after);
+            List<Map<String, String>> transaction = written == Store.OLD ? oldRows(fixture) : newRows(fixture);
+            assertThat(transaction).as("the transaction's own store")
+                    .isEqualTo(Rows.of(fixture.oldDb, "SELECT 1 AS id, 10 AS qty UNION ALL SELECT 2, 2"
+                            + " UNION ALL SELECT 3, 3"));
+            fixture.reconciler().runOnce();
+
+            Set<String> recorded = new TreeSet<>();
+            fixture.changeLog.entries().forEach(entry -> {
+                assertThat(entry.record().target()).isEqualTo(written.other());
+                recorded.add(entry.record().key());
+            });
+            assertThat(differing(fixture)).as("keys in one store only or different").isNotEmpty()
+                    .isSubsetOf(recorded);
+            assertThat(fixture.changeLog.entries()).extracting(ChangeEntry::lastError)
+                    .allSatisfy(error -> assertThat(error).contains("authority-moved"));
+
+            fixture.resolveScopedResyncs(fixture.mappings.get(0), written);
+            assertThat(newRows(fixture)).isEqualTo(oldRows(fixture));
+        }
+    }
+
+    // OLD_ONLY -> DUAL_WRITE: the first insert ran unmirrored; at commit the phase mirrors, so every mapped table
+    // gets a scoped resync (phase-moved); its resolution makes the stores agree. DUAL_WRITE -> OLD_ONLY: the commit
+    // is one of OLD_ONLY, which maintains no new store (a return to DUAL_WRITE needs a backfill, which the gate asks
+    // for); the new store keeps what it had before the transaction, and nothing is recorded.
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "POSTGRES",
+        "MARIADB",
+    })
+    void aFlipIntoMirroringInsideATransactionResyncsItsTables(Kind kind) throws Exception {
+        try (Fixture fixture = seeded(kind, MigrationPhase.OLD_ONLY)) {
+            writeAcrossAFlip(fixture, MigrationPhase.DUAL_WRITE);
+            assertThat(fixture.scopedResyncs()).extracting(record -> record.reason()).contains("phase-moved");
+            assertThat(differing(fixture)).isSubsetOf(Set.of("1", "2", "3"));
+
+            fixture.resolveScopedResyncs(fixture.mappings.get(0));
+            assertThat(newRows(fixture)).isEqualTo(oldRows(fixture));
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "POSTGRES",
+        "MARIADB",
+    })
+    void aFlipOutOfMirroringInsideATransactionLeavesTheNewStoreAsItWas(Kind kind) throws Exception {
+        try (Fixture fixture = seeded(kind, MigrationPhase.DUAL_WRITE)) {
+            writeAcrossAFlip(fixture, MigrationPhase.OLD_ONLY);
+            fixture.reconciler().runOnce();
+
+            assertThat(oldRows(fixture)).isEqualTo(Rows.of(fixture.oldDb, "SELECT 1 AS id, 10 AS qty UNION ALL"
+                    + " SELECT 2, 2 UNION ALL SELECT 3, 3"));
+            assertThat(newRows(fixture)).isEqualTo(Rows.of(fixture.oldDb, "SELECT 1 AS id, 1 AS qty"));
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+}
