@@ -607,6 +607,9 @@ final class ConnectionHandler implements InvocationHandler {
                     ? config.resolver().resolveRead(withOurMigration(context, null, null)).phase()
                     : unattributedPhase();
             store = phase.authoritative();
+            if (context != null) {
+                heldAuthority(withOurMigration(context, null, null));
+            }
             Store routed = ReadStoreOverride.current(config.migration()).orElse(null);
             if (routed != null && routed != store) {
                 log.debug("connection of migration {} routed for reads to the {} store (phase {} names the {} store)",
@@ -689,6 +692,22 @@ final class ConnectionHandler implements InvocationHandler {
     private boolean phaseUpgraded;
 
     /**
+     * The contexts whose phase made this connection's store authoritative when it was acquired or when one of its
+     * writes ran (at most {@value #MAX_HELD_AUTHORITY}): a later write under one of them whose phase names the other
+     * store is a switch that moved while the connection wrote, not a write without the row's authority, so it runs
+     * here and is recorded by the sync instead of being refused.
+     */
+    private final java.util.Set<MigrationContext> authorityHere = new java.util.HashSet<>();
+
+    private static final int MAX_HELD_AUTHORITY = 256;
+
+    private void heldAuthority(MigrationContext context) {
+        if (authorityHere.size() < MAX_HELD_AUTHORITY) {
+            authorityHere.add(context);
+        }
+    }
+
+    /**
      * The phase of a write under {@code context}; see docs/jdbc-routing.md for statements without any id.
      *
      * @throws SQLException when the write's own phase makes the other store authoritative: this connection's
@@ -728,7 +747,18 @@ final class ConnectionHandler implements InvocationHandler {
             return phase;
         }
         MigrationPhase phase = config.resolver().resolveWrite(context).phase();
-        if (phase.authoritative() != store) {
+        if (phase.authoritative() == store) {
+            heldAuthority(context);
+        } else if (authorityHere.contains(context)) {
+            // the switch moved while this connection wrote under it: the write runs where the transaction is (the
+            // caller does not fail because of a flip); its keys are collected, and the sync at its end, which goes
+            // by the row's phase then, refuses to copy over the store now authoritative and records the keys
+            // (authority-moved), to be compared and repaired
+            config.warn(log, "authority-moved/" + config.migration(), "a switch of migration {} moved while a"
+                    + " connection on the {} store wrote under {}: the write runs there and its keys are recorded"
+                    + " (authority-moved) for the {} store, now authoritative (phase {})", config.migration(), store,
+                    describe(context), store.other(), phase);
+        } else {
             throw new SQLException("dualwrite refused a write of migration '" + config.migration() + "' ("
                     + describe(context) + ", phase " + phase + "): its authoritative store is the "
                     + phase.authoritative().name().toLowerCase(java.util.Locale.ROOT) + " one, but this connection"

@@ -3,6 +3,7 @@ package io.dualwrite.jdbc.inputs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeEntry;
@@ -105,6 +106,53 @@ class FlipInFlightBreak21Test {
             });
             assertThat(differing(fixture)).as("keys in one store only or different").isNotEmpty()
                     .isSubsetOf(recorded);
+            assertThat(fixture.changeLog.entries()).extracting(ChangeEntry::lastError)
+                    .allSatisfy(error -> assertThat(error).contains("authority-moved"));
+
+            fixture.resolveScopedResyncs(fixture.mappings.get(0), written);
+            assertThat(newRows(fixture)).isEqualTo(oldRows(fixture));
+        }
+    }
+
+    // The same flips of a merchant switch, the transaction's writes under that merchant's context (opened before
+    // the connection's first statement, as documented): before the fix the write after the flip was refused with
+    // SQLState 25000 ("its authoritative store is the new one, but this connection runs on the old store"), so the
+    // caller failed because of the flip. Also the forced rollback NEW_PRIMARY -> OLD_ONLY and the move to NEW_ONLY.
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "POSTGRES | DUAL_WRITE  | NEW_PRIMARY | OLD",
+        "MARIADB  | DUAL_WRITE  | NEW_PRIMARY | OLD",
+        "POSTGRES | NEW_PRIMARY | DUAL_WRITE  | NEW",
+        "MARIADB  | NEW_PRIMARY | DUAL_WRITE  | NEW",
+        "POSTGRES | NEW_PRIMARY | OLD_ONLY    | NEW",
+        "MARIADB  | DUAL_WRITE  | NEW_ONLY    | OLD",
+    })
+    void aMerchantFlipInsideItsOwnTransactionIsRecordedByNameNeverThrown(Kind kind, MigrationPhase before,
+                                                                        MigrationPhase after, Store written)
+            throws Exception {
+        try (Fixture fixture = seeded(kind, MigrationPhase.OLD_ONLY)) {
+            fixture.resolver.switchStore().setMerchantPhase(Fixture.MIGRATION, "m-1", before);
+            try (MigrationContext.Scope scope = MigrationContext.forMigration(Fixture.MIGRATION).merchantId("m-1")
+                    .open(); Connection connection = fixture.dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try (Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("INSERT INTO orders (id, qty) VALUES (2, 2)");
+                    fixture.resolver.switchStore().setMerchantPhase(Fixture.MIGRATION, "m-1", after);
+                    assertThatCode(() -> {
+                        statement.executeUpdate("INSERT INTO orders (id, qty) VALUES (3, 3)");
+                        statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                        connection.commit();
+                    }).as("writes and commit after a flip %s -> %s", before, after).doesNotThrowAnyException();
+                }
+            }
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toOld.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            fixture.reconciler().runOnce();
+
+            Set<String> recorded = new TreeSet<>();
+            fixture.changeLog.entries().forEach(entry -> recorded.add(entry.record().key()));
+            assertThat(differing(fixture)).as("keys in one store only or different, records %s", fixture.records())
+                    .isNotEmpty().isSubsetOf(recorded);
             assertThat(fixture.changeLog.entries()).extracting(ChangeEntry::lastError)
                     .allSatisfy(error -> assertThat(error).contains("authority-moved"));
 
