@@ -63,6 +63,10 @@ public final class Credentials {
     // runs to the last '@' before a blank and holds no ':' (else the user would be a URL's scheme: jdbc:oracle:…)
     private static final Pattern BARE_USER_INFO = Pattern.compile(
             "(?<![\\w.%+:/@-])([\\w.%+-]+:)(?!//)[^\\s:]*@(?=[\\w\\[])");
+    // a port that holds an '@': a driver that does not take user:password@ in its URL (MariaDB Connector/J 3) reads
+    // the user as the host and the password as the port, and quotes it ("Incorrect port value : secret@db"); a port
+    // never holds an '@', so what runs to the last '@' of the value is masked
+    private static final Pattern PORT_USER_INFO = Pattern.compile("(?i)(\\bport(?:\\s+value)?\\s*[:=]?\\s*)[^\\s@]*(?:@[^\\s@]*)*@");
     // user/password@host, as Oracle's thin URLs and connect strings write it (jdbc:oracle:thin:scott/tiger@db:1521/x);
     // the password ends at the last '@'
     private static final Pattern SLASHED_USER = Pattern.compile(
@@ -126,6 +130,7 @@ public final class Credentials {
         cut = maskSqlPasswords(cut, replacement);
         String literal = Matcher.quoteReplacement(replacement);
         cut = URL_USER_INFO.matcher(cut).replaceAll((hideUser ? "$1" : "$1$2") + literal + "@");
+        cut = PORT_USER_INFO.matcher(cut).replaceAll("$1" + literal + "@");
         cut = BARE_USER_INFO.matcher(cut).replaceAll((hideUser ? "" : "$1") + literal + "@");
         return SLASHED_USER.matcher(cut).replaceAll((hideUser ? "$1" : "$1$2") + literal + "@");
     }
