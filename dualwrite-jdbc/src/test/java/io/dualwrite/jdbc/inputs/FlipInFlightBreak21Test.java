@@ -8,6 +8,7 @@ import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeEntry;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import io.dualwrite.mapping.TableMapping;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -158,6 +159,57 @@ class FlipInFlightBreak21Test {
 
             fixture.resolveScopedResyncs(fixture.mappings.get(0), written);
             assertThat(newRows(fixture)).isEqualTo(oldRows(fixture));
+        }
+    }
+
+    // Merchant moves racing a merchant flip, the mapping naming the merchant column: m-a mirrors (DUAL_WRITE), m-b
+    // does not (OLD_ONLY); row 1 is m-a's (in both stores), row 2 m-b's (old store only). One transaction moves
+    // row 1 to m-b and row 2 to m-a, and m-b is flipped to DUAL_WRITE between the two moves (flipAfterFirst) or
+    // before the commit. Expected: every row lands where its merchant's phase at the end says (both mirror):
+    // after the mirrors, what was recorded and one reconciler run, the stores are equal row by row.
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "POSTGRES | true",
+        "POSTGRES | false",
+        "MARIADB  | true",
+        "MARIADB  | false",
+    })
+    void rowsMovedBetweenMerchantsWhileOneOfThemFlipsEndWhereTheirMerchantsPhaseSays(Kind kind, boolean flipAfterFirst)
+            throws Exception {
+        TableMapping byMerchant = TableMapping.builder("orders").newTable("orders_v2").rename("qty", "quantity")
+                .merchantIdColumn("merchant_id").build();
+        try (Fixture fixture = Fixture.builder(kind, kind).phase(MigrationPhase.OLD_ONLY).mappings(byMerchant)
+                .build()) {
+            fixture.resolver.switchStore().setMerchantPhase(Fixture.MIGRATION, "m-a", MigrationPhase.DUAL_WRITE);
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), qty INT)",
+                    "INSERT INTO orders (id, merchant_id, qty) VALUES (1, 'm-a', 1), (2, 'm-b', 2)");
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), quantity INT)",
+                    "INSERT INTO orders_v2 (id, merchant_id, quantity) VALUES (1, 'm-a', 1)");
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try (Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("UPDATE orders SET merchant_id = 'm-b', qty = 11 WHERE id = 1");
+                    if (flipAfterFirst) {
+                        fixture.resolver.switchStore().setMerchantPhase(Fixture.MIGRATION, "m-b",
+                                MigrationPhase.DUAL_WRITE);
+                    }
+                    statement.executeUpdate("UPDATE orders SET merchant_id = 'm-a', qty = 12 WHERE id = 2");
+                    if (!flipAfterFirst) {
+                        fixture.resolver.switchStore().setMerchantPhase(Fixture.MIGRATION, "m-b",
+                                MigrationPhase.DUAL_WRITE);
+                    }
+                    connection.commit();
+                }
+            }
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            if (!fixture.scopedResyncs().isEmpty()) {
+                fixture.resolveScopedResyncs(byMerchant);
+            }
+            fixture.reconciler().runOnce();
+
+            assertThat(Rows.of(fixture.newDb, "SELECT id, merchant_id, quantity AS qty FROM orders_v2 ORDER BY id"))
+                    .as("records %s", fixture.records())
+                    .isEqualTo(Rows.of(fixture.oldDb, "SELECT id, merchant_id, qty FROM orders ORDER BY id"));
         }
     }
 
