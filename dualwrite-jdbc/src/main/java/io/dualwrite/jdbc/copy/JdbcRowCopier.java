@@ -107,7 +107,7 @@ final class JdbcRowCopier implements RowCopier {
         }
         boolean singleRows = false;
         for (int attempt = 1; ; attempt++) {
-            try {
+            try (DirectionGuard guard = DirectionGuard.take(this, from, byTable)) {
                 return syncOnce(from, to, byTable, singleRows);
             } catch (RefusedWrite refused) {
                 // the transaction is rolled back and its locks released: the refused row may be looked at now
@@ -131,6 +131,98 @@ final class JdbcRowCopier implements RowCopier {
                         byTable.size(), attempt, Credentials.mask(e.getMessage()));
                 pauseAfterDeadlock(attempt, e);
             }
+        }
+    }
+
+    /**
+     * The per-key locks of a sync into the old store taken in the new store too, for as long as the sync runs:
+     * syncs of one key lock it in their target store, so a sync into the new store (an instance in a phase where the
+     * old store is authoritative) and one into the old store (another instance, or this one's reconciler, already
+     * under {@code NEW_PRIMARY}) did not exclude each other: each read its source before the other wrote it, and
+     * the stores ended holding each other's value with nothing recorded. Both directions now hold the key's lock
+     * in the new store (the sync into the old one first, then its own target's lock: one order, no deadlock
+     * between them), so one waits for the other and reads what it wrote. Not taken when the new store is H2: its
+     * locks are this JVM's, shared by both directions already.
+     */
+    private static final class DirectionGuard implements AutoCloseable {
+        private final @Nullable Connection connection;
+        private final @Nullable CopyDialect dialect;
+        private final int isolation;
+        private final boolean autoCommit;
+
+        private DirectionGuard(@Nullable Connection connection, @Nullable CopyDialect dialect, int isolation,
+                               boolean autoCommit) {
+            this.connection = connection;
+            this.dialect = dialect;
+            this.isolation = isolation;
+            this.autoCommit = autoCommit;
+        }
+
+        static DirectionGuard take(JdbcRowCopier copier, Store from, Map<TableMapping, List<TableKeys>> byTable)
+                throws SQLException {
+            if (from != Store.NEW) {
+                return new DirectionGuard(null, null, Connection.TRANSACTION_NONE, true);
+            }
+            Connection connection = copier.dataSource(Store.NEW).getConnection();
+            CopyDialect dialect = null;
+            int isolation = Connection.TRANSACTION_NONE;
+            boolean autoCommit = true;
+            try {
+                dialect = copier.dialect(Store.NEW, connection);
+                if (dialect == CopyDialect.H2) {
+                    connection.close();
+                    return new DirectionGuard(null, null, Connection.TRANSACTION_NONE, true);
+                }
+                autoCommit = connection.getAutoCommit();
+                isolation = KeyLocks.begin(connection, dialect == CopyDialect.MYSQL);
+                TreeSet<Long> ids = new TreeSet<>();
+                for (Map.Entry<TableMapping, List<TableKeys>> table : byTable.entrySet()) {
+                    String name = table.getKey().oldTable();
+                    int parts = table.getKey().primaryKey().size();
+                    table.getValue().forEach(batch -> batch.keys().forEach(key ->
+                            ids.add(KeyLocks.lockId(name, key, parts))));
+                }
+                dialect.lock(connection, List.copyOf(ids), copier.lockTimeoutMillis);
+                return new DirectionGuard(connection, dialect, isolation, autoCommit);
+            } catch (SQLException | RuntimeException failed) {
+                new DirectionGuard(connection, dialect, isolation, autoCommit).release(failed);
+                throw failed;
+            }
+        }
+
+        private void release(@Nullable Exception failure) {
+            if (connection == null) {
+                return;
+            }
+            try {
+                connection.rollback();
+            } catch (SQLException | RuntimeException e) {
+                if (failure != null) {
+                    failure.addSuppressed(e);
+                }
+            }
+            if (dialect != null) {
+                dialect.unlock(connection);
+            }
+            try {
+                KeyLocks.restore(connection, isolation, autoCommit);
+            } catch (SQLException | RuntimeException e) {
+                if (failure != null) {
+                    failure.addSuppressed(e);
+                }
+            }
+            try {
+                connection.close();
+            } catch (SQLException | RuntimeException e) {
+                if (failure != null) {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            release(null);
         }
     }
 

@@ -43,6 +43,11 @@ final class Hold implements Intercepting.Hooks {
         }
     }
 
+    /** Whether the held call was reached within {@code timeout} (false when it is waiting elsewhere meanwhile). */
+    boolean reachedWithin(java.time.Duration timeout) throws InterruptedException {
+        return reached.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     void release() {
         release.countDown();
     }
