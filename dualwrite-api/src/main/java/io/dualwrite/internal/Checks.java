@@ -141,21 +141,33 @@ public final class Checks {
      * @throws IllegalArgumentException naming the property, the character, its index and the column
      */
     public static @Nullable String requireExactText(String property, @Nullable String value, String column) {
+        int i = inexactCharAt(value);
+        if (i >= 0) {
+            throw new IllegalArgumentException(property + " holds U+" + String.format("%04X", (int) value.charAt(i))
+                    + " at index " + i + ", which " + column + " cannot hold exactly (PostgreSQL refuses NUL in text;"
+                    + " MariaDB keeps half of a surrogate pair as another text, another id): "
+                    + quoted(escaped(abbreviated(value))) + "; use an id without it");
+        }
+        return value;
+    }
+
+    /**
+     * The index of the first character of {@code value} that a text column cannot hold exactly on every database (NUL,
+     * or half of a surrogate pair), or -1 when there is none or {@code value} is null.
+     */
+    public static int inexactCharAt(@Nullable String value) {
         if (value == null) {
-            return null;
+            return -1;
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
                 i++;
             } else if (c == '\u0000' || Character.isSurrogate(c)) {
-                throw new IllegalArgumentException(property + " holds U+" + String.format("%04X", (int) c) + " at index "
-                        + i + ", which " + column + " cannot hold exactly (PostgreSQL refuses NUL in text; MariaDB"
-                        + " keeps half of a surrogate pair as another text, another id): "
-                        + quoted(escaped(abbreviated(value))) + "; use an id without it");
+                return i;
             }
         }
-        return value;
+        return -1;
     }
 
     /**

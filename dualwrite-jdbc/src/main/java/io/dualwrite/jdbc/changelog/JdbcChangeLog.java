@@ -255,19 +255,9 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
      * (the entry would name another key). Refused on every database, so an entry means the same wherever it is kept.
      */
     private static @Nullable String inexact(String field, @Nullable String value, String column) {
-        if (value == null) {
-            return null;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
-                i++;
-            } else if (c == '\u0000' || Character.isSurrogate(c)) {
-                return field + " holds U+" + String.format("%04X", (int) c) + " at index " + i
-                        + ", which dualwrite_change_log." + column + " cannot hold exactly";
-            }
-        }
-        return null;
+        int i = Checks.inexactCharAt(value);
+        return i < 0 ? null : field + " holds U+" + String.format("%04X", (int) value.charAt(i)) + " at index " + i
+                + ", which dualwrite_change_log." + column + " cannot hold exactly";
     }
 
     /** What is wrong with a value too long for its column, or null when it fits. */
