@@ -102,6 +102,60 @@ class WritePathFixesBreak21Test {
         }
     }
 
+    // Held (guards of round 21's driver-object fix): other ways to a driver object. A CallableStatement unwrapped to
+    // the driver's, an Array of the connection (createArrayOf) whose result set is unwrapped, and the metadata's
+    // getConnection (the proxy: mirrored exactly, nothing recorded; PostgreSQL's generated keys are the library's own
+    // result set, which no driver type unwraps from). The
+    // update through the raw connection each leads to is recorded as a scoped resync the tools resolve.
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"POSTGRES, callable", "POSTGRES, array-result-set", "H2, callable",
+            "H2, array-result-set", "POSTGRES, metadata-connection", "MARIADB, metadata-connection"})
+    void otherWaysToADriverObjectAreNeverSilent(Kind kind, String how) throws Exception {
+        try (Fixture fixture = Fixture.of(kind, kind)) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, code VARCHAR(20), qty INT)",
+                    "INSERT INTO orders VALUES (1, 'a', 1), (2, 'b', 2)");
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, code VARCHAR(20), quantity INT)",
+                    "INSERT INTO orders_v2 VALUES (1, 'a', 1), (2, 'b', 2)");
+            String update = "UPDATE orders SET qty = 50 WHERE id = 1";
+            try (Connection proxy = fixture.dataSource.getConnection()) {
+                Connection raw;
+                switch (how) {
+                    case "callable" -> raw = ((java.sql.Statement) proxy.prepareCall("{call abs(?)}").unwrap(
+                            Class.forName(kind == Kind.POSTGRES ? "org.postgresql.jdbc.PgCallableStatement"
+                                    : "org.h2.jdbc.JdbcCallableStatement"))).getConnection();
+                    case "array-result-set" -> {
+                        ResultSet elements = proxy.createArrayOf("INTEGER", new Object[] {1, 2}).getResultSet();
+                        assertThat(elements.getStatement()).as("no raw statement reachable as it is").isNull();
+                        ResultSet unwrapped = (ResultSet) elements.unwrap(Class.forName(kind == Kind.POSTGRES
+                                ? "org.postgresql.jdbc.PgResultSet" : "org.h2.jdbc.JdbcResultSet"));
+                        raw = unwrapped.getStatement() == null
+                                ? ((java.sql.Statement) proxy.createStatement().unwrap(Class.forName(
+                                        kind == Kind.POSTGRES ? "org.postgresql.jdbc.PgStatement"
+                                                : "org.h2.jdbc.JdbcStatement"))).getConnection()
+                                : unwrapped.getStatement().getConnection();
+                    }
+                    default -> raw = proxy.getMetaData().getConnection();
+                }
+                try (Statement statement = raw.createStatement()) {
+                    statement.executeUpdate(update);
+                }
+                if (how.equals("metadata-connection")) {
+                    assertThat(raw).as("the metadata leads back to the proxy").isSameAs(proxy);
+                }
+            }
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            if (how.equals("metadata-connection")) {
+                assertThat(fixture.records()).isEmpty();
+            } else {
+                assertThat(fixture.records()).as("recorded").isNotEmpty()
+                        .allMatch(io.dualwrite.changelog.ChangeRecord::isScoped);
+                fixture.resolveRecords();
+                assertThat(fixture.records()).isEmpty();
+            }
+            Rows.assertOrdersSame(fixture, "id, code, qty");
+        }
+    }
+
     private static String text(javax.sql.DataSource dataSource, String sql) throws Exception {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(sql)) {
