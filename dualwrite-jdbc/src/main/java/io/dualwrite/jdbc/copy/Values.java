@@ -602,13 +602,15 @@ final class Values {
     }
 
     /**
-     * A finite double or float as the decimal of its shortest text, which reads back as the same double or float
+     * A finite double or float as the shortest decimal that reads back as the same double or float
      * (0.30000000000000004, and 0.1 for the float nearest 0.1, not its binary expansion 0.100000001490116…): what
-     * the copier writes into a decimal column, and what {@link Holdable} checks against the column's digits.
+     * the copier writes into a decimal column, and what {@link Holdable} checks against the column's digits. Not
+     * {@code Double.toString}'s or {@code Float.toString}'s text: on Java 17 it is longer for some numbers (8.41e21
+     * printed as 8.409999999999999E21) and on every version for the subnormals (5e-324 as 4.9E-324, a float's 1e-45
+     * as 1.4E-45), and those digits arrived in the decimal column as another number than the product shows.
      */
     static BigDecimal shortestDecimal(Number floating) {
-        return floating instanceof Float single ? new BigDecimal(Float.toString(single))
-                : BigDecimal.valueOf(floating.doubleValue());
+        return Holdable.shortest(floating.doubleValue(), floating instanceof Float);
     }
 
     /** Binds a value for a column of the target table, adjusting it where drivers would refuse it. */

@@ -347,8 +347,9 @@ final class KeyGenerators {
             if (!result.next()) {
                 return Optional.empty();
             }
+            long increment = result.getLong(2); // 0: the server's auto_increment_increment; negative: counts down
             return Optional.of(bounded(new Generator("MariaDB sequence " + sequence.get(), result.getLong(1),
-                    Math.max(1, result.getLong(2)), 0, false, result.getLong(3),
+                    increment == 0 ? 1 : increment, 0, false, result.getLong(3),
                     "the MAXVALUE of sequence " + sequence.get(), result.getBoolean(4)), connection, table, column));
         }
     }

@@ -42,12 +42,14 @@ final class KeyRules {
         }
         Generator newer = keys.newGenerator.get();
         bounds(keys.newStore, keys.newName, newer, problems);
+        countsDown(keys, keys.newStore, keys.newName, newer, keys.oldGenerator.orElse(null), problems);
         if (keys.oldGenerator.isEmpty()) {
             lag(keys, newer, problems);
             return problems;
         }
         Generator older = keys.oldGenerator.get();
         bounds(keys.oldStore, keys.oldName, older, problems);
+        countsDown(keys, keys.oldStore, keys.oldName, older, newer, problems);
         if (split == null) {
             problems.add("both stores generate keys for this table: " + describe(keys.oldStore, keys.oldName, older)
                     + "; " + describe(keys.newStore, keys.newName, newer) + "; once the new store is authoritative for"
@@ -113,6 +115,35 @@ final class KeyRules {
             problems.add(store + ": " + name + " (" + generator.kind() + ") would generate " + generator.next()
                     + " next, but the largest key it can hand out is " + generator.max() + " (" + generator.maxBy()
                     + "), so every insert that takes a generated key fails; fix: " + widen(generator) + DOC);
+        }
+    }
+
+    /**
+     * A generator that counts down (a sequence or identity with a negative {@code INCREMENT}) from a key at or above
+     * a key either store holds, the other generator's next key, or 1: every check here reads a generator's series
+     * upwards from its next key, so the gate approved one that walks down into the keys the other store hands out
+     * and the mirror copies (a sequence {@code INCREMENT BY -1 START WITH 20} beside an identity at 4 under
+     * {@code KeySplit.disjointRangesFrom(20, 5)}: both handed out 12). One counting down below every such key (the
+     * new store's keys negative) is not refused here; the other rules, which read keys upwards, still refuse it.
+     */
+    private static void countsDown(TableKeys keys, String store, String name, Generator generator,
+                                   @Nullable Generator other, List<String> problems) throws SQLException {
+        if (generator.step() >= 0) {
+            return;
+        }
+        long floor = 1;
+        OptionalLong lowest = keys.minAtOrAbove(Long.MIN_VALUE);
+        if (lowest.isPresent()) {
+            floor = Math.min(floor, lowest.getAsLong());
+        }
+        if (other != null) {
+            floor = Math.min(floor, other.next());
+        }
+        if (generator.next() >= floor) {
+            problems.add(store + ": " + name + " (" + generator.kind() + ") counts down (step " + generator.step()
+                    + ") from " + generator.next() + " toward keys at or below it ("
+                    + floor + " is taken or handed out next by the other store), so it hands out the other store's"
+                    + " keys; fix: ALTER SEQUENCE … INCREMENT BY 1 (a positive step), then call split()" + DOC);
         }
     }
 

@@ -53,6 +53,7 @@ final class UnknownProperties {
             if (source.getUnderlyingSource() instanceof SystemEnvironmentPropertySource) {
                 if (source instanceof IterableConfigurationPropertySource iterable) {
                     iterable.filter(ROOT::isAncestorOf).forEach(name -> refuseSwitchIdFromVariable(source, name));
+                    refuseListInTwoFormsOfVariables(iterable);
                 }
                 continue;
             }
@@ -214,6 +215,63 @@ final class UnknownProperties {
                 }
             }
         }
+    }
+
+    /**
+     * The same refusal as {@link #refuseListInTwoForms} for environment variables, which Spring Boot binds the same
+     * way: {@code DUALWRITE_MYBATIS_MERCHANTIDPATHS=shopNo} beside {@code DUALWRITE_MYBATIS_MERCHANTIDPATHS_0_=merchantNo}
+     * started with the paths {@code [shopNo]}, the element ignored without a word. The variables are read through
+     * Boot's own mapping of their names, and named as written, never with their values.
+     */
+    private static void refuseListInTwoFormsOfVariables(IterableConfigurationPropertySource source) {
+        Map<ConfigurationPropertyName, java.util.SortedMap<Integer, String>> indexed = new java.util.HashMap<>();
+        Map<ConfigurationPropertyName, String> firstIndexed = new java.util.HashMap<>();
+        source.filter(ROOT::isAncestorOf).forEach(name -> {
+            for (int i = 1; i < name.getNumberOfElements(); i++) {
+                if (!name.isNumericIndex(i)) {
+                    continue;
+                }
+                ConfigurationPropertyName list = name.chop(i);
+                if (source.getConfigurationProperty(list) != null) {
+                    firstIndexed.merge(list, variableOf(source, name), (a, b) -> a.compareTo(b) <= 0 ? a : b);
+                    // an element's own properties (STATEMENTS_0_ID) beside a single value never make one list
+                    var property = source.getConfigurationProperty(name);
+                    boolean plain = i == name.getNumberOfElements() - 1 && property != null;
+                    indexed.computeIfAbsent(list, k -> new TreeMap<>()).put(
+                            plain ? Integer.parseInt(name.getElement(i, ConfigurationPropertyName.Form.UNIFORM)) : -1,
+                            plain ? String.valueOf(property.getValue()).strip() : null);
+                }
+                break;
+            }
+        });
+        for (Map.Entry<ConfigurationPropertyName, java.util.SortedMap<Integer, String>> each : indexed.entrySet()) {
+            var whole = source.getConfigurationProperty(each.getKey());
+            List<String> single = whole == null ? List.of() : Arrays.stream(org.springframework.util.StringUtils
+                    .commaDelimitedListToStringArray(String.valueOf(whole.getValue()))).map(String::strip).toList();
+            java.util.SortedMap<Integer, String> elements = each.getValue();
+            boolean same = !elements.containsKey(-1) && elements.size() == single.size()
+                    && elements.lastKey() == single.size() - 1
+                    && new java.util.ArrayList<>(elements.values()).equals(single);
+            if (!same) {
+                String wholeName = variableOf(source, each.getKey());
+                String element = firstIndexed.get(each.getKey());
+                throw new InvalidDualWritePropertyException(wholeName, element,
+                        "one list written in one form: Spring Boot binds it from " + wholeName + " alone and"
+                                + " ignores the elements written by index, such as " + element,
+                        "Write the list in one form: either " + wholeName + "=<a>,<b> or " + wholeName + "_0_=<a>"
+                                + " and " + wholeName + "_1_=<b>; remove the other variables.");
+            }
+        }
+    }
+
+    /** The environment variable Spring Boot mapped to {@code name}, as written; the name itself if it cannot tell. */
+    private static String variableOf(ConfigurationPropertySource source, ConfigurationPropertyName name) {
+        var property = source.getConfigurationProperty(name);
+        org.springframework.boot.origin.Origin origin = property == null ? null : property.getOrigin();
+        return origin instanceof org.springframework.boot.origin.SystemEnvironmentOrigin environmentOrigin
+                ? environmentOrigin.getProperty()
+                : origin instanceof org.springframework.boot.origin.PropertySourceOrigin sourceOrigin
+                ? sourceOrigin.getPropertyName() : name.toString();
     }
 
     /** A list element's name: the list, the index, and what follows the index (empty for a plain element). */
