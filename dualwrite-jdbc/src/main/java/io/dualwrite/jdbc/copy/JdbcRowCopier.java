@@ -108,7 +108,7 @@ final class JdbcRowCopier implements RowCopier {
         boolean singleRows = false;
         for (int attempt = 1; ; attempt++) {
             try (DirectionGuard guard = DirectionGuard.take(this, from, byTable)) {
-                return syncOnce(from, to, byTable, singleRows);
+                return syncOnce(from, to, byTable, singleRows, guard.connection);
             } catch (RefusedWrite refused) {
                 // the transaction is rolled back and its locks released: the refused row may be looked at now
                 throw refused.named(dataSource(to));
@@ -141,8 +141,11 @@ final class JdbcRowCopier implements RowCopier {
      * under {@code NEW_PRIMARY}) did not exclude each other: each read its source before the other wrote it, and
      * the stores ended holding each other's value with nothing recorded. Both directions now hold the key's lock
      * in the new store (the sync into the old one first, then its own target's lock: one order, no deadlock
-     * between them), so one waits for the other and reads what it wrote. Not taken when the new store is H2: its
-     * locks are this JVM's, shared by both directions already.
+     * between them), so one waits for the other and reads what it wrote. The sync reads its source, the new store,
+     * on this guard's session, inside the transaction that holds the locks: with a session of its own it held one
+     * of the new store's pool while waiting for a second, and a pool of one session stalled every such sync for
+     * its connection timeout ({@code TextTransactionBreakTest}). Not taken when the new store is H2: its locks are this
+     * JVM's, shared by both directions already.
      */
     private static final class DirectionGuard implements AutoCloseable {
         private final @Nullable Connection connection;
@@ -269,8 +272,15 @@ final class JdbcRowCopier implements RowCopier {
     /** MySQL's and MariaDB's error code of a lock wait that timed out ({@code ER_LOCK_WAIT_TIMEOUT}). */
     private static final int LOCK_WAIT_TIMEOUT = 1205;
 
-    private SyncResult syncOnce(Store from, Store to, Map<TableMapping, List<TableKeys>> byTable, boolean singleRows)
-            throws SQLException {
+    /**
+     * One attempt of a sync. {@code sourceSession}: the session of the source that already holds the keys' locks in
+     * a transaction ({@link DirectionGuard}'s, when the source is the new store), on which the source is read, so that
+     * a sync takes one session of each store's pool and never waits for a second one of a pool while holding its first
+     * (a pool of one session, or one exhausted by such syncs, would stall them all until its connection timeout);
+     * null to read on a session of the source's pool of its own.
+     */
+    private SyncResult syncOnce(Store from, Store to, Map<TableMapping, List<TableKeys>> byTable, boolean singleRows,
+                                @Nullable Connection sourceSession) throws SQLException {
         try (Connection target = dataSource(to).getConnection()) {
             CopyDialect targetDialect = dialect(to, target);
             List<Side> sides = new ArrayList<>();
@@ -299,7 +309,8 @@ final class JdbcRowCopier implements RowCopier {
                     targetDialect.lock(target, locked, lockTimeoutMillis);
                 }
                 Map<TableMapping, TableColumns> sourceColumns = new HashMap<>();
-                Map<TableMapping, Map<String, Map<String, @Nullable Object>>> sourceRows = readSource(from, sides, sourceColumns);
+                Map<TableMapping, Map<String, Map<String, @Nullable Object>>> sourceRows = readSource(from, sides,
+                        sourceColumns, sourceSession);
                 Set<Long> held = new HashSet<>(locked);
                 for (int round = 1; ; round++) {
                     // a row the source matched to a key spelt otherwise ('é' for row 'e', 'Mädchen' for
@@ -316,7 +327,7 @@ final class JdbcRowCopier implements RowCopier {
                     }
                     targetDialect.lock(target, unheld, lockTimeoutMillis);
                     held.addAll(unheld);
-                    sourceRows = readSource(from, sides, sourceColumns);
+                    sourceRows = readSource(from, sides, sourceColumns, sourceSession);
                 }
                 SyncResult result = new SyncResult(0, 0, 0);
                 boolean committed = false;
@@ -477,31 +488,44 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     /** Source rows by canonical key text, per table; read in auto-commit so each read sees the latest commits. */
+    /**
+     * The source's rows of every side's keys. On {@code held} when given (a session in the transaction that holds the
+     * keys' locks, left in it and open: each statement of it reads what is committed, as the transaction is read
+     * committed), otherwise on a session of the source's pool in auto-commit.
+     */
     private Map<TableMapping, Map<String, Map<String, @Nullable Object>>> readSource(Store from, List<Side> sides,
-            Map<TableMapping, TableColumns> sourceColumns) throws SQLException {
-        Map<TableMapping, Map<String, Map<String, @Nullable Object>>> all = new HashMap<>();
+            Map<TableMapping, TableColumns> sourceColumns, @Nullable Connection held) throws SQLException {
+        if (held != null) {
+            return readSourceOn(held, from, sides, sourceColumns);
+        }
         try (Connection source = dataSource(from).getConnection()) {
             source.setAutoCommit(true);
-            CopyDialect dialect = dialect(from, source);
+            return readSourceOn(source, from, sides, sourceColumns);
+        }
+    }
+
+    private Map<TableMapping, Map<String, Map<String, @Nullable Object>>> readSourceOn(Connection source, Store from,
+            List<Side> sides, Map<TableMapping, TableColumns> sourceColumns) throws SQLException {
+        Map<TableMapping, Map<String, Map<String, @Nullable Object>>> all = new HashMap<>();
+        CopyDialect dialect = dialect(from, source);
+        for (Side side : sides) {
+            sourceColumns.put(side.mapping, table(from, source, dialect, side.mapping.table(from)));
+        }
+        CopierSession session = dialect == CopyDialect.MYSQL
+                ? CopierSession.enterMySql(source, zoned(sourceColumns.values())) : null;
+        String floatDigits = dialect == CopyDialect.POSTGRESQL && floatArrays(sourceColumns.values())
+                ? CopierSession.exactFloats(source) : null;
+        try {
             for (Side side : sides) {
-                sourceColumns.put(side.mapping, table(from, source, dialect, side.mapping.table(from)));
+                all.put(side.mapping, readRows(source, dialect, sourceColumns.get(side.mapping), side.mapping,
+                        List.copyOf(side.keys()), from));
             }
-            CopierSession session = dialect == CopyDialect.MYSQL
-                    ? CopierSession.enterMySql(source, zoned(sourceColumns.values())) : null;
-            String floatDigits = dialect == CopyDialect.POSTGRESQL && floatArrays(sourceColumns.values())
-                    ? CopierSession.exactFloats(source) : null;
-            try {
-                for (Side side : sides) {
-                    all.put(side.mapping, readRows(source, dialect, sourceColumns.get(side.mapping), side.mapping,
-                            List.copyOf(side.keys()), from));
-                }
-            } finally {
-                if (session != null) {
-                    session.restore();
-                }
-                if (floatDigits != null) {
-                    CopierSession.restoreFloats(source, floatDigits);
-                }
+        } finally {
+            if (session != null) {
+                session.restore();
+            }
+            if (floatDigits != null) {
+                CopierSession.restoreFloats(source, floatDigits);
             }
         }
         return all;

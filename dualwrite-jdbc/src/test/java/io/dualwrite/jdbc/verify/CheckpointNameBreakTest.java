@@ -44,8 +44,9 @@ class CheckpointNameBreakTest {
                         .merchantIdColumn("merchant_id").build())
                 .scope(BackfillScope.merchant(name)).build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("the job id must not hold control characters")
-                .hasMessageEndingWith("or give a name() of its own");
+                // the merchant id itself is refused first (round 21: ids the library's tables cannot hold exactly)
+                .hasMessageStartingWith("merchantId holds U+")
+                .hasMessageEndingWith("use an id without it");
     }
 
     @ParameterizedTest
