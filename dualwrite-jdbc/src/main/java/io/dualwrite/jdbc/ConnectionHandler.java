@@ -697,11 +697,15 @@ final class ConnectionHandler implements InvocationHandler {
      * store is a switch that moved while the connection wrote, not a write without the row's authority, so it runs
      * here and is recorded by the sync instead of being refused.
      */
-    private final java.util.Set<MigrationContext> authorityHere = new java.util.HashSet<>();
+    private java.util.@Nullable Set<MigrationContext> authorityHere;
 
     private static final int MAX_HELD_AUTHORITY = 256;
 
     private void heldAuthority(MigrationContext context) {
+        // made at the first context: most handles never write under one, and one is made per getConnection()
+        if (authorityHere == null) {
+            authorityHere = new java.util.HashSet<>();
+        }
         if (authorityHere.size() < MAX_HELD_AUTHORITY) {
             authorityHere.add(context);
         }
@@ -749,7 +753,7 @@ final class ConnectionHandler implements InvocationHandler {
         MigrationPhase phase = config.resolver().resolveWrite(context).phase();
         if (phase.authoritative() == store) {
             heldAuthority(context);
-        } else if (authorityHere.contains(context)) {
+        } else if (authorityHere != null && authorityHere.contains(context)) {
             // the switch moved while this connection wrote under it: the write runs where the transaction is (the
             // caller does not fail because of a flip); its keys are collected, and the sync at its end, which goes
             // by the row's phase then, refuses to copy over the store now authoritative and records the keys
