@@ -179,12 +179,7 @@ final class JdbcRowCopier implements RowCopier {
                 autoCommit = connection.getAutoCommit();
                 isolation = KeyLocks.begin(connection, dialect == CopyDialect.MYSQL);
                 TreeSet<Long> ids = new TreeSet<>();
-                for (Map.Entry<TableMapping, List<TableKeys>> table : byTable.entrySet()) {
-                    String name = table.getKey().oldTable();
-                    int parts = table.getKey().primaryKey().size();
-                    table.getValue().forEach(batch -> batch.keys().forEach(key ->
-                            ids.add(KeyLocks.lockId(name, key, parts))));
-                }
+                byTable.forEach((mapping, batches) -> batches.forEach(batch -> addLockIds(mapping, batch.keys(), ids)));
                 dialect.lock(connection, List.copyOf(ids), copier.lockTimeoutMillis);
                 return new DirectionGuard(connection, dialect, isolation, autoCommit);
             } catch (SQLException | RuntimeException failed) {
@@ -436,11 +431,16 @@ final class JdbcRowCopier implements RowCopier {
     private static List<Long> lockIds(List<Side> sides) {
         TreeSet<Long> ids = new TreeSet<>();
         for (Side side : sides) {
-            String table = side.mapping.oldTable();
-            int parts = side.mapping.primaryKey().size();
-            side.keys().forEach(key -> ids.add(KeyLocks.lockId(table, key, parts)));
+            addLockIds(side.mapping, side.keys(), ids);
         }
         return List.copyOf(ids);
+    }
+
+    /** Adds the lock ids of {@code keys} of {@code mapping}'s table (named by its old side in both stores). */
+    private static void addLockIds(TableMapping mapping, Iterable<String> keys, Set<Long> into) {
+        String table = mapping.oldTable();
+        int parts = mapping.primaryKey().size();
+        keys.forEach(key -> into.add(KeyLocks.lockId(table, key, parts)));
     }
 
     /**
