@@ -198,14 +198,7 @@ final class UnknownProperties {
             }
             for (Map.Entry<String, java.util.SortedMap<Integer, String>> each : indexed.entrySet()) {
                 String wholeName = whole.get(each.getKey());
-                List<String> single = java.util.Arrays.stream(org.springframework.util.StringUtils
-                        .commaDelimitedListToStringArray(String.valueOf(enumerable.getProperty(wholeName))))
-                        .map(String::strip).toList();
-                java.util.SortedMap<Integer, String> elements = each.getValue();
-                boolean same = !elements.containsKey(-1) && elements.size() == single.size()
-                        && elements.lastKey() == single.size() - 1
-                        && new java.util.ArrayList<>(elements.values()).equals(single);
-                if (!same) {
+                if (!sameList(enumerable.getProperty(wholeName), each.getValue())) {
                     throw new InvalidDualWritePropertyException(wholeName, firstIndexed.get(each.getKey()),
                             "one list written in one form: Spring Boot binds it from " + wholeName + " alone and"
                                     + " ignores the elements written by index, such as "
@@ -246,13 +239,7 @@ final class UnknownProperties {
         });
         for (Map.Entry<ConfigurationPropertyName, java.util.SortedMap<Integer, String>> each : indexed.entrySet()) {
             var whole = source.getConfigurationProperty(each.getKey());
-            List<String> single = whole == null ? List.of() : Arrays.stream(org.springframework.util.StringUtils
-                    .commaDelimitedListToStringArray(String.valueOf(whole.getValue()))).map(String::strip).toList();
-            java.util.SortedMap<Integer, String> elements = each.getValue();
-            boolean same = !elements.containsKey(-1) && elements.size() == single.size()
-                    && elements.lastKey() == single.size() - 1
-                    && new java.util.ArrayList<>(elements.values()).equals(single);
-            if (!same) {
+            if (whole == null || !sameList(whole.getValue(), each.getValue())) {
                 String wholeName = variableOf(source, each.getKey());
                 String element = firstIndexed.get(each.getKey());
                 throw new InvalidDualWritePropertyException(wholeName, element,
@@ -262,6 +249,17 @@ final class UnknownProperties {
                                 + " and " + wholeName + "_1_=<b>; remove the other variables.");
             }
         }
+    }
+
+    /**
+     * Whether a list's single value (comma-separated, as Boot splits it) and its elements by index (index to value;
+     * -1 for an element with properties of its own) are one list: the same values at indexes 0 to n - 1.
+     */
+    private static boolean sameList(@Nullable Object singleValue, java.util.SortedMap<Integer, String> elements) {
+        List<String> single = Arrays.stream(org.springframework.util.StringUtils
+                .commaDelimitedListToStringArray(String.valueOf(singleValue))).map(String::strip).toList();
+        return !elements.containsKey(-1) && elements.size() == single.size() && elements.lastKey() == single.size() - 1
+                && new java.util.ArrayList<>(elements.values()).equals(single);
     }
 
     /** The environment variable Spring Boot mapped to {@code name}, as written; the name itself if it cannot tell. */
