@@ -1629,7 +1629,10 @@ final class ConnectionHandler implements InvocationHandler {
             return null;
         }
         if (!serverIdRead) { // one session for this handler's life: read once
-            serverId = SessionEnd.serverId(connection);
+            Dialect dialect = config.dialect(store);
+            // by the store's product: looking for another driver's classes by name costs an exception per
+            // connection handle where that driver is not on the class path
+            serverId = dialect == null ? null : SessionEnd.serverId(connection, dialect);
             serverIdRead = true;
         }
         return serverId;

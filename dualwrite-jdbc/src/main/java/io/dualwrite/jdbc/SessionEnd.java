@@ -55,11 +55,16 @@ final class SessionEnd {
     private SessionEnd() {
     }
 
-    /** The server's id of {@code physical}'s session, as the driver keeps it; null under another driver. */
-    static @Nullable Long serverId(Connection physical) {
-        Object pid = ServerTransaction.pgjdbc(physical, "getBackendPID");
-        if (pid instanceof Number number) {
-            return number.longValue();
+    /**
+     * The server's id of {@code physical}'s session, as the driver of {@code dialect}'s product keeps it; null under
+     * another driver, and for H2.
+     */
+    static @Nullable Long serverId(Connection physical, Dialect dialect) {
+        if (dialect == Dialect.H2) {
+            return null;
+        }
+        if (dialect == Dialect.POSTGRESQL) {
+            return ServerTransaction.pgjdbc(physical, "getBackendPID") instanceof Number pid ? pid.longValue() : null;
         }
         try {
             Class<?> driverConnection = Class.forName("org.mariadb.jdbc.Connection", false,
