@@ -89,11 +89,12 @@ final class TableSide {
 
     /**
      * @param utf8 whether the database hashes a text as its UTF-8 bytes as it is ({@link VerifyDialect#hashesUtf8})
-     * @param salt hex digits put before every row's text before it is hashed; the same on both sides of one run
+     * @param salt    hex digits put before every row's text before it is hashed; the same on both sides of one run
+     * @param byValue whether both sides hash rows by value ({@link TablePlan#hashesByValue}), seeded with the salt
      */
     TableSide(TablePlan plan, boolean old, VerifyDialect dialect, int majorVersion, boolean utf8,
               @Nullable Object merchantValue,
-              String salt, LongConsumer fetched) {
+              String salt, boolean byValue, LongConsumer fetched) {
         this.plan = plan;
         this.old = old;
         this.dialect = dialect;
@@ -115,8 +116,12 @@ final class TableSide {
         // max_allowed_packet) hashes to a number of this side's own: SUM skipped a NULL, so such a row was never
         // compared, and a one-byte difference in a long value was missed; now such rows always differ and are
         // fetched and compared
-        this.hash = "COALESCE(" + dialect.hash(dialect.concat(salted), majorVersion, utf8) + ", "
-                + (old ? UNHASHED_OLD : UNHASHED_NEW) + ")";
+        String valueHash = byValue ? dialect.valueHash(plan.sqlColumns().stream()
+                        .map(pair -> dialect.quote(pair.info(old).name())).toList(),
+                plan.sqlColumns().stream().map(pair -> pair.info(old).kind(dialect) == ColumnInfo.Kind.STRING).toList(),
+                Long.parseUnsignedLong(salt, 16), majorVersion) : null;
+        this.hash = valueHash != null ? valueHash : "COALESCE(" + dialect.hash(dialect.concat(salted), majorVersion, utf8)
+                + ", " + (old ? UNHASHED_OLD : UNHASHED_NEW) + ")";
         this.renderedKeys = String.join(", ", rendered.subList(0, plan.keys().size()));
         this.renderedAll = String.join(", ", rendered);
         this.javaColumns = plan.javaColumns().stream()

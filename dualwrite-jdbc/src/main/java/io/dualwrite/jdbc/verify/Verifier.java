@@ -451,10 +451,12 @@ public final class Verifier {
         // a secret salt per table and run, the same on both sides: a sum of unkeyed 60-bit hashes lets whoever
         // chooses values (user text) find differing rows whose hash differences cancel; keyed, they cannot
         String salt = java.util.HexFormat.of().formatHex(salt());
+        boolean byValue = table.plan().hashesByValue(table.oldDialect(), table.oldVersion(), table.oldUtf8(),
+                table.newDialect(), table.newVersion(), table.newUtf8());
         TableSide oldSide = new TableSide(table.plan(), true, table.oldDialect(), table.oldVersion(), table.oldUtf8(),
-                table.merchant(), salt, fetched::addAndGet);
+                table.merchant(), salt, byValue, fetched::addAndGet);
         TableSide newSide = new TableSide(table.plan(), false, table.newDialect(), table.newVersion(), table.newUtf8(),
-                table.merchant(), salt, fetched::addAndGet);
+                table.merchant(), salt, byValue, fetched::addAndGet);
         return new TableVerification(context, table.plan(), oldSide, newSide, sessions.old, sessions.fresh, tracker,
                 limiter(job), fetched);
     }

@@ -9,7 +9,10 @@
  * canonical text: the mapped columns rendered as text the same way on H2, PostgreSQL and MySQL/MariaDB (integers
  * and decimals by value without trailing zeros, booleans as {@code 0}/{@code 1}, date-times as
  * {@code yyyy-MM-dd HH:mm:ss[.f]} in UTC (the fraction without trailing zeros), {@code CHAR} padding trimmed, bytes as hex, {@code NULL} as a
- * marker no value renders to). Only the two numbers per range cross the wire. A range whose numbers differ
+ * marker no value renders to). Between two PostgreSQL 14+ databases in UTF-8 whose compared columns have one type
+ * on both sides, among types whose own hash is as exact as their canonical text (integers, {@code numeric}, texts,
+ * {@code bool}, dates, times, date-times, {@code uuid}, {@code bytea}), each database hashes a row by its values
+ * ({@code hash_record_extended}, seeded alike) instead. Only the two numbers per range cross the wire. A range whose numbers differ
  * lists each row's key and hash on both stores (a range too large to list is first cut into 16 parts, each
  * compared by its checksum); only the rows whose hashes differ are fetched (as their canonical texts) and
  * compared column by column. After a chunk that differed, the next chunk is listed at once. Columns that cannot be rendered alike in SQL
