@@ -159,6 +159,41 @@ class FixesBreak22Test {
         }
     }
 
+    // Held (guard, the noise side of round 21's driver-object fix): asking whether the connection wraps the driver's
+    // class, and unwrapping to an interface the proxy itself is (Connection, Wrapper, AutoCloseable), hand out no
+    // driver object and record nothing; the writes after them are mirrored by key as usual.
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"is-wrapper-for", "connection", "wrapper", "auto-closeable", "statement-wrapper"})
+    void harmlessUnwrapsRecordNothing(String how) throws Exception {
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, code VARCHAR(20), qty INT)",
+                    "INSERT INTO orders VALUES (1, 'a', 1), (2, 'b', 2)");
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, code VARCHAR(20), quantity INT)",
+                    "INSERT INTO orders_v2 VALUES (1, 'a', 1), (2, 'b', 2)");
+            try (Connection proxy = fixture.dataSource.getConnection()) {
+                Object answer = switch (how) {
+                    case "is-wrapper-for" -> proxy.isWrapperFor(Class.forName("org.postgresql.PGConnection"));
+                    case "connection" -> proxy.unwrap(Connection.class);
+                    case "wrapper" -> proxy.unwrap(java.sql.Wrapper.class);
+                    case "auto-closeable" -> proxy.unwrap(AutoCloseable.class);
+                    default -> proxy.createStatement().unwrap(Statement.class);
+                };
+                assertThat(answer).isNotNull();
+                if (!how.equals("is-wrapper-for")) {
+                    assertThat(answer.getClass().getName()).as("the library's proxy").doesNotStartWith("org.postgresql");
+                }
+                proxy.setAutoCommit(false);
+                try (Statement statement = proxy.createStatement()) {
+                    statement.executeUpdate("UPDATE orders SET qty = 50 WHERE id = 1");
+                }
+                proxy.commit();
+            }
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.records()).as("nothing recorded").isEmpty();
+            Rows.assertOrdersSame(fixture, "id, code, qty");
+        }
+    }
+
     private static String text(javax.sql.DataSource dataSource, String sql) throws Exception {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(sql)) {
