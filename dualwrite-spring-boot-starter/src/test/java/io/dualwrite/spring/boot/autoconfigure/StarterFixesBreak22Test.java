@@ -81,4 +81,23 @@ class StarterFixesBreak22Test {
                             .isEqualTo(Duration.ofSeconds(7));
                 });
     }
+
+    /**
+     * A list written both as one value through a placeholder and by index: refused when the placeholder resolves to
+     * another list than the elements, started with the list when it resolves to the same one.
+     */
+    @Test
+    void aListInTwoFormsThroughAPlaceholderIsJudgedByItsResolvedValue() {
+        withEnvironment(Map.of("PATHS", "shopNo")).withPropertyValues("dualwrite.mybatis.merchant-id-paths=${PATHS}",
+                "dualwrite.mybatis.merchant-id-paths[0]=merchantNo").run(context -> {
+                    FailureAnalysis analysis = DualWriteStartupFailureTest.analysis(context);
+                    assertThat(analysis.getDescription()).contains("one list");
+                });
+        withEnvironment(Map.of("PATHS", "merchantNo")).withPropertyValues("dualwrite.mybatis.merchant-id-paths=${PATHS}",
+                "dualwrite.mybatis.merchant-id-paths[0]=merchantNo").run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(io.dualwrite.mybatis.ContextRules.class).merchantIdPaths())
+                            .containsExactly("merchantNo");
+                });
+    }
 }
