@@ -282,11 +282,23 @@ final class Holdable {
         int most = single ? 9 : 17; // digits that always read back as the same float or double
         for (int digits = 1; digits < most; digits++) {
             BigDecimal candidate = binary.round(new java.math.MathContext(digits, java.math.RoundingMode.HALF_EVEN));
-            if (single ? candidate.floatValue() == (float) nearest : candidate.doubleValue() == nearest) {
+            if (readsBack(candidate, nearest, single)) {
                 return candidate;
+            }
+            // the nearest decimal of these digits may fall just outside the numbers that read back as this one while
+            // its neighbour on the other side is inside: at a power of two the numbers below reach half as far as
+            // those above (2^89, 2^-24, a float's 2^87), where the product shows the neighbour (6.189700196426902e+26)
+            BigDecimal other = binary.round(new java.math.MathContext(digits,
+                    candidate.compareTo(binary) < 0 ? java.math.RoundingMode.CEILING : java.math.RoundingMode.FLOOR));
+            if (readsBack(other, nearest, single)) {
+                return other;
             }
         }
         return binary.round(new java.math.MathContext(most, java.math.RoundingMode.HALF_EVEN));
+    }
+
+    private static boolean readsBack(BigDecimal candidate, double nearest, boolean single) {
+        return single ? candidate.floatValue() == (float) nearest : candidate.doubleValue() == nearest;
     }
 
     /** A whole number within the column's range. */

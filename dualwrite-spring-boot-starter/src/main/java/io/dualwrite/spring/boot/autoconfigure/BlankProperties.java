@@ -51,7 +51,7 @@ final class BlankProperties {
                 iterable.filter(ROOT::isAncestorOf).forEach(name -> {
                     var property = iterable.getConfigurationProperty(name);
                     if (property != null && property.getValue() instanceof CharSequence text
-                            && text.toString().isBlank()) {
+                            && (text.toString().isBlank() || placeholder(text))) {
                         blank.add(name.toString());
                     }
                 });
@@ -75,6 +75,14 @@ final class BlankProperties {
         }
     }
 
+    /**
+     * Whether a value as written holds a placeholder ({@code ${RECONCILE_EVERY}}, {@code ${LEASE:60}}): what it stands
+     * for is known only once resolved, so its property is checked by the value that wins, resolved, like any other.
+     */
+    private static boolean placeholder(CharSequence text) {
+        return text.toString().contains("${");
+    }
+
     /** A whole number alone, as a duration without its unit is written. */
     private static final java.util.regex.Pattern BARE_NUMBER = java.util.regex.Pattern.compile("\\s*[+-]?\\d+\\s*");
 
@@ -96,7 +104,7 @@ final class BlankProperties {
                     var property = iterable.getConfigurationProperty(name);
                     Object value = property == null ? null : property.getValue();
                     // a text as in a properties file, or a whole number as YAML gives it (interval: 5)
-                    if (value instanceof CharSequence text ? BARE_NUMBER.matcher(text).matches()
+                    if (value instanceof CharSequence text ? BARE_NUMBER.matcher(text).matches() || placeholder(text)
                             : value instanceof Integer || value instanceof Long || value instanceof Short
                             || value instanceof java.math.BigInteger) {
                         bare.add(name.toString());

@@ -192,13 +192,16 @@ final class UnknownProperties {
                 }
                 firstIndexed.putIfAbsent(list, name);
                 // an element's own properties (statements[0].id) beside a single value never make one list
-                String value = element.group(3).isEmpty() ? String.valueOf(enumerable.getProperty(name)).strip() : null;
+                // compared as Boot binds them, placeholders resolved (merchant-id-paths=${PATHS})
+                String value = element.group(3).isEmpty()
+                        ? environment.resolvePlaceholders(String.valueOf(enumerable.getProperty(name))).strip() : null;
                 indexed.computeIfAbsent(list, k -> new java.util.TreeMap<>()).put(
                         value == null ? -1 : Integer.parseInt(element.group(2)), value);
             }
             for (Map.Entry<String, java.util.SortedMap<Integer, String>> each : indexed.entrySet()) {
                 String wholeName = whole.get(each.getKey());
-                if (!sameList(enumerable.getProperty(wholeName), each.getValue())) {
+                if (!sameList(environment.resolvePlaceholders(String.valueOf(enumerable.getProperty(wholeName))),
+                        each.getValue())) {
                     throw new InvalidDualWritePropertyException(wholeName, firstIndexed.get(each.getKey()),
                             "one list written in one form: Spring Boot binds it from " + wholeName + " alone and"
                                     + " ignores the elements written by index, such as "
