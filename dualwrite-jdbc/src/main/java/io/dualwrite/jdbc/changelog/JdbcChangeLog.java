@@ -276,13 +276,7 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
         Dialect dialect = Dialect.detect(connection); // the caller's store, maybe not ours
         String sql = dialect == Dialect.POSTGRESQL ? INSERT_NAMED + " ON CONFLICT (id) DO NOTHING" : INSERT_NAMED;
         LocalDateTime now = utc(clock.instant());
-        String named = callersTable.in(connection, sql);
-        if (named.equals(sql)) {
-            // the caller's own database or schema holds none: the change log's home, as its data source found it
-            // (another database of the same MySQL/MariaDB server, named by that data source's URL)
-            named = ownTable.inKnownHome(sql);
-        }
-        try (PreparedStatement insert = connection.prepareStatement(named)) {
+        try (PreparedStatement insert = connection.prepareStatement(callersTable.in(connection, sql))) {
             for (int attempt = 1; ; attempt++) {
                 long id = java.util.concurrent.ThreadLocalRandom.current().nextLong(Long.MIN_VALUE, 0);
                 insert.setLong(1, id);

@@ -104,15 +104,6 @@ public final class OwnTable {
     }
 
     /**
-     * {@code sql} with each mention of the table qualified by the home found for it so far (by {@link #in}), or as
-     * it is when none was found yet. No catalog read.
-     */
-    public String inKnownHome(String sql) {
-        String name = qualified;
-        return name == null ? sql : mention.matcher(sql).replaceAll(Matcher.quoteReplacement(name));
-    }
-
-    /**
      * {@code connection}, whose {@code prepareStatement} calls name the table in its home ({@link #in}); every other
      * call goes to {@code connection} as it is, and closing the view closes it.
      */
