@@ -168,7 +168,9 @@ public final class DualWriteSchema {
 
     /**
      * Checks that the given tables of dualwrite's own exist in the database of {@code dataSource} (e.g. only
-     * {@link #CHANGE_LOG_TABLE} where the switches live elsewhere), and that their id columns compare exactly:
+     * {@link #CHANGE_LOG_TABLE} where the switches live elsewhere), where the library's statements will name them
+     * ({@link OwnTable}: their home schema, or on MySQL/MariaDB the URL's database, whatever schema or database the
+     * session was left on), and that their id columns compare exactly there:
      * on MySQL/MariaDB under the binary NO PAD collation of {@link SchemaScript}, on H2 not as
      * {@code VARCHAR_IGNORECASE}. Call it at start-up, so that a missing table fails there and not at the
      * first mirror failure that needs the change log.
