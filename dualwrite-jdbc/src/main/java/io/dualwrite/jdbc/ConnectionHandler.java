@@ -67,6 +67,8 @@ final class ConnectionHandler implements InvocationHandler {
     /** The server's id of the session ({@link #serverIdFor}), once read. */
     private @Nullable Long serverId;
     private boolean serverIdRead;
+    /** When ({@link System#nanoTime}) the last commit with keys was sent, for {@link SessionEnd}. */
+    private long commitSentNanos;
     /** {@link AffectedRows#counted} of the physical connection, read on first need (a driver setting of its URL). */
     private @Nullable Boolean countsChangedRows;
     /**
@@ -1628,6 +1630,7 @@ final class ConnectionHandler implements InvocationHandler {
         if (snapshot.isEmpty()) {
             return null;
         }
+        commitSentNanos = System.nanoTime();
         if (!serverIdRead) { // one session for this handler's life: read once
             Dialect dialect = config.dialect(store);
             // by the store's product: looking for another driver's classes by name costs an exception per
@@ -1669,8 +1672,9 @@ final class ConnectionHandler implements InvocationHandler {
             dispatcher.recordOutboxLater(store, keys);
             Dialect dialect = config.dialect(store);
             if (sessionId != null && dialect != null) {
-                SessionEnd.whenGone(config.dataSource(store), dialect, sessionId,
-                        () -> dispatcher.dispatch(store.other(), keys, null));
+                SessionEnd.whenGone(config.dataSource(store), dialect, sessionId, commitSentNanos,
+                        () -> dispatcher.dispatch(store.other(), keys, null),
+                        rest -> dispatcher.recordOutboxAfter(store, keys, rest));
             }
         }
         buffer.restore(snapshot.withoutExpectations());

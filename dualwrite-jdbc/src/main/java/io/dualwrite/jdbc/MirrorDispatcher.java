@@ -86,8 +86,13 @@ final class MirrorDispatcher {
      * outboxGrace}, whatever the change-log mode. Null when they could not be written (a WARN says so).
      */
     @Nullable List<Long> recordOutboxLater(Store store, KeyBuffer.Snapshot snapshot) {
+        return recordOutboxAfter(store, snapshot, config.outboxGrace());
+    }
+
+    /** As {@link #recordOutboxLater}, the entries due after {@code delay}. */
+    @Nullable List<Long> recordOutboxAfter(Store store, KeyBuffer.Snapshot snapshot, java.time.Duration delay) {
         try {
-            return recordOutbox(null, store.other(), snapshot, config.outboxGrace());
+            return recordOutbox(null, store.other(), snapshot, delay);
         } catch (SQLException | RuntimeException refused) {
             warnRefused(refused);
             return null;

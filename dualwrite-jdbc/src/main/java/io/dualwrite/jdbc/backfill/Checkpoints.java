@@ -2,6 +2,7 @@ package io.dualwrite.jdbc.backfill;
 
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
+import io.dualwrite.jdbc.schema.OwnTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -111,7 +112,7 @@ final class Checkpoints {
 
     /** Starts a checkpoint transaction. */
     Tx begin() throws SQLException {
-        Connection connection = dataSource.getConnection();
+        Connection connection = OwnTable.session(dataSource, TABLE);
         try {
             return new Tx(connection);
         } catch (SQLException | RuntimeException e) {
@@ -131,7 +132,7 @@ final class Checkpoints {
 
     /** Creates the job's head row unless it exists (another instance may create it at the same time). */
     void ensureHead(String jobId, String settings) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = OwnTable.session(dataSource, TABLE)) {
             connection.setAutoCommit(true);
             if (exists(connection, jobId)) {
                 // a head left by an earlier version holds no settings: it takes this job's
@@ -165,7 +166,7 @@ final class Checkpoints {
      * otherwise): what the job's mapping writes. Empty when there is no head, or one left by an earlier version.
      */
     java.util.Optional<String> settings(String jobId) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
+        try (Connection connection = OwnTable.session(dataSource, TABLE);
              PreparedStatement select = connection.prepareStatement(
                      "SELECT lower_key FROM " + TABLE + " WHERE job_id = ? AND chunk_no = 0")) {
             select.setString(1, jobId);
@@ -188,7 +189,7 @@ final class Checkpoints {
      */
     @Nullable String damage(String jobId, java.util.function.Function<String, @Nullable String> keyProblem)
             throws SQLException {
-        try (Connection connection = dataSource.getConnection();
+        try (Connection connection = OwnTable.session(dataSource, TABLE);
              PreparedStatement select = connection.prepareStatement("SELECT chunk_no, status, lower_key, upper_key,"
                      + " row_count FROM " + TABLE + " WHERE job_id = ? ORDER BY chunk_no")) {
             select.setString(1, jobId);
@@ -402,7 +403,7 @@ final class Checkpoints {
 
     /** The job's state (no locks taken). */
     Totals totals(String jobId) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = OwnTable.session(dataSource, TABLE)) {
             connection.setAutoCommit(true);
             boolean exists = false;
             boolean planned = false;
@@ -445,7 +446,7 @@ final class Checkpoints {
 
     /** Deletes every row of a job. */
     int reset(String jobId) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
+        try (Connection connection = OwnTable.session(dataSource, TABLE);
              PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE + " WHERE job_id = ?")) {
             connection.setAutoCommit(true);
             delete.setString(1, jobId);

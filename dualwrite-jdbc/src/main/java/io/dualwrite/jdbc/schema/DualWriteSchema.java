@@ -3,7 +3,6 @@ package io.dualwrite.jdbc.schema;
 import io.dualwrite.internal.Checks;
 import io.dualwrite.internal.Credentials;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -169,7 +168,9 @@ public final class DualWriteSchema {
 
     /**
      * Checks that the given tables of dualwrite's own exist in the database of {@code dataSource} (e.g. only
-     * {@link #CHANGE_LOG_TABLE} where the switches live elsewhere), and that their id columns compare exactly:
+     * {@link #CHANGE_LOG_TABLE} where the switches live elsewhere), where the library's statements will name them
+     * ({@link OwnTable}: their home schema, or on MySQL/MariaDB the URL's database, whatever schema or database the
+     * session was left on), and that their id columns compare exactly there:
      * on MySQL/MariaDB under the binary NO PAD collation of {@link SchemaScript}, on H2 not as
      * {@code VARCHAR_IGNORECASE}. Call it at start-up, so that a missing table fails there and not at the
      * first mirror failure that needs the change log.
@@ -187,8 +188,17 @@ public final class DualWriteSchema {
         }
         try (Connection connection = dataSource.getConnection()) {
             SchemaScript script = SchemaScript.of(connection);
-            List<String> missing = missingTables(connection, tables);
-            List<String> inexact = inexactColumns(connection, script, tables);
+            Map<String, String> homes = new java.util.LinkedHashMap<>();
+            List<String> missing = new ArrayList<>();
+            for (String table : tables) {
+                @Nullable String home = OwnTable.of(dataSource, table).home(connection);
+                if (home == null) {
+                    missing.add(table);
+                } else {
+                    homes.put(table, home);
+                }
+            }
+            List<String> inexact = inexactColumns(connection, script, homes);
             if (missing.isEmpty() && inexact.isEmpty()) {
                 return;
             }
@@ -219,41 +229,18 @@ public final class DualWriteSchema {
         return false;
     }
 
-    private static List<String> missingTables(Connection connection, List<String> tables) throws SQLException {
-        DatabaseMetaData metaData = connection.getMetaData();
-        List<String> missing = new ArrayList<>();
-        for (String table : tables) {
-            if (!exists(connection, metaData, table)) {
-                missing.add(table);
-            }
-        }
-        return missing;
-    }
-
-    /** Whether the table is visible where unqualified statements look: the connection's catalog and schema. */
-    private static boolean exists(Connection connection, DatabaseMetaData metaData, String table) throws SQLException {
-        // Identifiers are stored upper-case (H2), lower-case (PostgreSQL) or as written (MySQL).
-        for (String name : new String[] {table, table.toUpperCase(Locale.ROOT)}) {
-            try (ResultSet rows = metaData.getTables(connection.getCatalog(), connection.getSchema(), name, null)) {
-                if (rows.next()) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
     /** Id columns that would compare ids case-, accent- or trailing-space-insensitively, described with the fix. */
-    private static List<String> inexactColumns(Connection connection, SchemaScript script, List<String> tables)
+    private static List<String> inexactColumns(Connection connection, SchemaScript script, Map<String, String> homes)
             throws SQLException {
         List<String> problems = new ArrayList<>();
         if (script == SchemaScript.MYSQL || script == SchemaScript.MARIADB) {
             String collation = script.exactCollations().iterator().next();
             try (PreparedStatement select = connection.prepareStatement("SELECT COLLATION_NAME FROM"
-                    + " information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?")) {
-                for (String table : tables) {
+                    + " information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?")) {
+                for (Map.Entry<String, String> home : homes.entrySet()) {
+                    String table = home.getKey();
                     for (String column : ID_COLUMNS.get(table)) {
-                        String actual = single(select, table, column);
+                        String actual = single(select, home.getValue(), table, column);
                         // a binary column (VARBINARY) has no collation and compares bytes: exact too
                         if (actual != null && !script.exactCollations().contains(actual)) {
                             problems.add(table + "." + column + " compares with collation " + actual
@@ -266,10 +253,11 @@ public final class DualWriteSchema {
             }
         } else if (script == SchemaScript.H2) {
             try (PreparedStatement select = connection.prepareStatement("SELECT DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS"
-                    + " WHERE TABLE_SCHEMA = SCHEMA() AND TABLE_NAME = UPPER(?) AND COLUMN_NAME = UPPER(?)")) {
-                for (String table : tables) {
+                    + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = UPPER(?) AND COLUMN_NAME = UPPER(?)")) {
+                for (Map.Entry<String, String> home : homes.entrySet()) {
+                    String table = home.getKey();
                     for (String column : ID_COLUMNS.get(table)) {
-                        String type = single(select, table, column);
+                        String type = single(select, home.getValue(), table, column);
                         if (type != null && type.toUpperCase(Locale.ROOT).contains("IGNORECASE")) {
                             problems.add(table + "." + column + " is " + type + " (the database runs with IGNORECASE=TRUE),"
                                     + " so ids that differ in case would be one; to fix, recreate the table with"
@@ -282,9 +270,11 @@ public final class DualWriteSchema {
         return problems;
     }
 
-    private static @Nullable String single(PreparedStatement select, String table, String column) throws SQLException {
-        select.setString(1, table);
-        select.setString(2, column);
+    private static @Nullable String single(PreparedStatement select, String schema, String table, String column)
+            throws SQLException {
+        select.setString(1, schema);
+        select.setString(2, table);
+        select.setString(3, column);
         try (ResultSet rows = select.executeQuery()) {
             return rows.next() ? rows.getString(1) : null;
         }

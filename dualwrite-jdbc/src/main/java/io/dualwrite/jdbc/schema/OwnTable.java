@@ -8,8 +8,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,21 +26,67 @@ import org.jspecify.annotations.Nullable;
  * otherwise make the library's unqualified name another table of the same name, or none.
  *
  * <p>The home is found once per table and data source, on the first session used, by the catalog rather than the
- * session's state: on MySQL/MariaDB the database named in the driver's URL when it holds the table; otherwise the one
- * schema or database that holds a table of that name; when several do, on PostgreSQL the first of them on the {@code
- * search_path} a session starts with (whatever {@code SET} it ran since), elsewhere the session's current schema or
- * database. When none holds it (the schema is not
- * created yet) the name stays unqualified, as before, and the next session asks again. For the library's use only.
+ * session's state, among the tables of the name as the server folds an unquoted one (a {@code "Dualwrite_Change_Log"}
+ * is another table): on MySQL/MariaDB the database named in the driver's URL, or the session's current one when the
+ * URL names none, if it holds the table, and never another database of the server (the catalog lists them all);
+ * otherwise the one schema that holds it; when several do, on PostgreSQL the first of them on the {@code search_path}
+ * a session starts with (whatever {@code SET} it ran since), on H2 the session's current schema. When none holds it
+ * (the schema is not created yet) the name stays unqualified, as before, so that the statement fails naming the
+ * table, and the next session asks again. {@link #of} shares one instance per data source and table among the
+ * components that hold none of their own (the tools' stores, made per run). For the library's use only.
  * Thread-safe.
  */
 public final class OwnTable {
 
+    /**
+     * The tables located per data source, for components that hold no instance of their own (the tools' stores,
+     * made per run): weakly keyed, so a data source dropped by the application is not kept.
+     */
+    private static final Map<DataSource, Map<String, OwnTable>> BY_DATA_SOURCE =
+            Collections.synchronizedMap(new WeakHashMap<>());
+
     private final String table;
+    private final Pattern mention;
     private volatile @Nullable String qualified;
+    private volatile @Nullable String home;
 
     /** The table {@code table} (one of {@link DualWriteSchema#TABLES}), not yet located. */
     public OwnTable(String table) {
         this.table = table;
+        // the name as a word: dualwrite_verification is not a part of dualwrite_verification_checkpoint
+        this.mention = Pattern.compile("(?<![\\w$.`\"])" + Pattern.quote(table) + "(?![\\w$])");
+    }
+
+    /**
+     * The table {@code table} of {@code dataSource}, located once for every component that names it there: the
+     * tools' checkpoints and results, the verification probe and the schema check share the home found first.
+     */
+    public static OwnTable of(DataSource dataSource, String table) {
+        return BY_DATA_SOURCE.computeIfAbsent(dataSource, any -> new ConcurrentHashMap<>())
+                .computeIfAbsent(table, OwnTable::new);
+    }
+
+    /**
+     * A session of {@code dataSource} whose prepared statements name {@code table} in its home ({@link #naming});
+     * closing it closes the session.
+     *
+     * @throws SQLException when no session can be had, or the catalog cannot be read
+     */
+    public static Connection session(DataSource dataSource, String table) throws SQLException {
+        return of(dataSource, table).naming(dataSource.getConnection());
+    }
+
+    /**
+     * The schema (PostgreSQL, H2) or database (MySQL/MariaDB) that holds the table, as the catalog spells it, found
+     * on {@code connection} the first time; null while none does.
+     *
+     * @throws SQLException when the catalog cannot be read
+     */
+    public @Nullable String home(Connection connection) throws SQLException {
+        if (qualified == null) {
+            locate(connection);
+        }
+        return home;
     }
 
     /**
@@ -47,7 +100,7 @@ public final class OwnTable {
         if (name == null) {
             name = locate(connection);
         }
-        return name.equals(table) ? sql : sql.replace(table, name);
+        return name.equals(table) ? sql : mention.matcher(sql).replaceAll(Matcher.quoteReplacement(name));
     }
 
     /**
@@ -70,32 +123,45 @@ public final class OwnTable {
 
     private String locate(Connection connection) throws SQLException {
         Dialect dialect = Dialect.detect(connection);
-        @Nullable String home = home(connection, dialect);
-        if (home == null) {
+        @Nullable String found = find(connection, dialect);
+        if (found == null) {
             return table;
         }
-        String name = quote(dialect, home) + "." + table;
+        String name = quote(dialect, found) + "." + table;
+        home = found;
         qualified = name;
         return name;
     }
 
-    private @Nullable String home(Connection connection, Dialect dialect) throws SQLException {
+    private @Nullable String find(Connection connection, Dialect dialect) throws SQLException {
         List<String> holders = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT table_schema FROM information_schema.tables WHERE LOWER(table_name) = ?")) {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT table_schema, table_name FROM information_schema.tables WHERE LOWER(table_name) = ?")) {
             select.setString(1, table.toLowerCase(Locale.ROOT));
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    holders.add(rows.getString(1));
+                    if (unquoted(dialect, rows.getString(2))) {
+                        holders.add(rows.getString(1));
+                    }
                 }
             }
         }
         if (dialect == Dialect.MYSQL) {
+            // the catalog lists every database of the server the user may see: one of them holding the table (another
+            // application's, another environment's) is not this one's home
             @Nullable String configured = urlDatabase(connection.getMetaData().getURL());
+            if (configured == null) {
+                try (PreparedStatement select = connection.prepareStatement("SELECT DATABASE()");
+                     ResultSet rows = select.executeQuery()) {
+                    configured = rows.next() ? rows.getString(1) : null;
+                }
+            }
             for (String holder : holders) {
                 if (holder.equalsIgnoreCase(configured)) {
                     return holder;
                 }
             }
+            return null;
         }
         if (holders.size() == 1) {
             return holders.get(0);
@@ -106,8 +172,7 @@ public final class OwnTable {
         if (dialect == Dialect.POSTGRESQL) {
             return first(holders, sessionStartPath(connection));
         }
-        String current = dialect == Dialect.MYSQL ? "SELECT DATABASE()" : "SELECT SCHEMA()";
-        try (PreparedStatement select = connection.prepareStatement(current);
+        try (PreparedStatement select = connection.prepareStatement("SELECT SCHEMA()");
              ResultSet rows = select.executeQuery()) {
             @Nullable String named = rows.next() ? rows.getString(1) : null;
             return named != null && holders.contains(named) ? named : null;
@@ -137,6 +202,17 @@ public final class OwnTable {
             }
         }
         return path;
+    }
+
+    /**
+     * Whether the catalog's {@code name} is the table the library's unquoted name reaches: PostgreSQL folds it to
+     * lower case, H2 to upper case (lower with {@code DATABASE_TO_LOWER}), MySQL/MariaDB keep it as written (the
+     * library writes it in lower case); a table named in another case ({@code "Dualwrite_Change_Log"}) is another
+     * table, which the catalog's case-blind comparison would otherwise count as a holder.
+     */
+    private boolean unquoted(Dialect dialect, @Nullable String name) {
+        String lower = table.toLowerCase(Locale.ROOT);
+        return lower.equals(name) || dialect == Dialect.H2 && table.toUpperCase(Locale.ROOT).equals(name);
     }
 
     private static @Nullable String first(List<String> holders, List<String> path) {

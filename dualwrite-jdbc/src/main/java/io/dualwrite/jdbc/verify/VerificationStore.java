@@ -4,11 +4,11 @@ import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.schema.SchemaScript;
 import io.dualwrite.switches.VerificationStatus;
+import io.dualwrite.jdbc.schema.OwnTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -37,15 +37,17 @@ final class VerificationStore {
 
     /** Fails with the fix when the table is missing. */
     static void check(DataSource dataSource) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.executeQuery("SELECT id FROM " + DualWriteSchema.VERIFICATION_TABLE + " WHERE 1 = 0").close();
+        try (Connection connection = OwnTable.session(dataSource, DualWriteSchema.VERIFICATION_TABLE);
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT id FROM " + DualWriteSchema.VERIFICATION_TABLE + " WHERE 1 = 0")) {
+            select.executeQuery().close();
         } catch (SQLException e) {
             throw missing(dataSource, e);
         }
     }
 
     static void record(DataSource dataSource, VerificationResult result) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = OwnTable.session(dataSource, DualWriteSchema.VERIFICATION_TABLE)) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(true);
             try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
@@ -81,7 +83,7 @@ final class VerificationStore {
     /** Every recorded run of a migration, oldest first. */
     static List<Row> rows(DataSource dataSource, String migration) throws SQLException {
         List<Row> rows = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
+        try (Connection connection = OwnTable.session(dataSource, DualWriteSchema.VERIFICATION_TABLE);
              PreparedStatement select = connection.prepareStatement("SELECT id, table_name, scope_key, sampled, status, finished_at"
                      + " FROM " + DualWriteSchema.VERIFICATION_TABLE + " WHERE migration = ? ORDER BY id")) {
             select.setString(1, migration);

@@ -1,6 +1,7 @@
 package io.dualwrite.jdbc.verify;
 
 import io.dualwrite.jdbc.schema.DualWriteSchema;
+import io.dualwrite.jdbc.schema.OwnTable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -86,7 +87,7 @@ final class VerifyCheckpoints {
 
     /** The state recorded for a table under a name, if any. */
     Optional<State> load(String name, String table) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
+        try (Connection connection = OwnTable.session(dataSource, TABLE);
              PreparedStatement select = connection.prepareStatement("SELECT item_no, state, key_text, job,"
                      + " chunks_done, chunks_compared, rows_compared, new_rows_compared FROM " + TABLE
                      + " WHERE checkpoint_name = ? AND table_name = ? ORDER BY item_no")) {
@@ -121,7 +122,7 @@ final class VerifyCheckpoints {
      * from {@code firstItem}.
      */
     void save(String name, String table, State state, List<String> newSuspects, long firstItem) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = OwnTable.session(dataSource, TABLE)) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             try {
@@ -225,7 +226,7 @@ final class VerifyCheckpoints {
 
     /** Deletes every row of a checkpoint name; returns how many there were. */
     int delete(String name) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
+        try (Connection connection = OwnTable.session(dataSource, TABLE);
              PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE
                      + " WHERE checkpoint_name = ?")) {
             delete.setString(1, name);
