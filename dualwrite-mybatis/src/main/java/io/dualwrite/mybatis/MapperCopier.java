@@ -142,6 +142,51 @@ public final class MapperCopier implements RowCopier {
     private SyncResult syncOnce(Store from, Store to, Side source, Side target,
                                 Map<String, @Nullable MigrationContext> keys, java.util.Set<String> expected)
             throws SQLException {
+        if (from != Store.NEW) {
+            return syncOnce(from, to, source, target, keys, expected, null);
+        }
+        // a sync into the old store takes the keys' locks in the new store first, as JdbcRowCopier's DirectionGuard:
+        // syncs of one key in both directions then wait for each other (one lock order, no deadlock between them)
+        // and the later reads what the earlier wrote; the source is read on this session, inside the transaction
+        // that holds the locks, so that a sync holds one session of each store's pool
+        try (Connection guard = dataSources.get(Store.NEW).getConnection()) {
+            boolean autoCommit = guard.getAutoCommit();
+            int isolation = Connection.TRANSACTION_NONE;
+            Exception failure = null;
+            try {
+                isolation = KeyLocks.begin(guard);
+                KeyLocks.lock(guard, mapping.oldTable(), List.copyOf(keys.keySet()), 1, lockTimeout);
+                return syncOnce(from, to, source, target, keys, expected, guard);
+            } catch (SQLException | RuntimeException e) {
+                failure = e;
+                throw e;
+            } finally {
+                try {
+                    guard.rollback(); // it only read
+                } catch (SQLException | RuntimeException e) {
+                    if (failure != null) {
+                        failure.addSuppressed(e);
+                    }
+                }
+                KeyLocks.unlock(guard);
+                try {
+                    KeyLocks.restore(guard, isolation, autoCommit);
+                } catch (SQLException | RuntimeException e) {
+                    if (failure != null) {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * One attempt; {@code sourceSession}: the new store's session that holds the keys' locks in a transaction, on
+     * which the source is read, or null to read on a session of the source's pool in auto-commit.
+     */
+    private SyncResult syncOnce(Store from, Store to, Side source, Side target,
+                                Map<String, @Nullable MigrationContext> keys, java.util.Set<String> expected,
+                                @Nullable Connection sourceSession) throws SQLException {
         try (Connection targetConnection = dataSources.get(to).getConnection()) {
             boolean autoCommit = targetConnection.getAutoCommit();
             // MySQL/MariaDB: utf8mb4 and UTC, as the built-in copier, whatever a pooled session was left in
@@ -149,7 +194,9 @@ public final class MapperCopier implements RowCopier {
             int isolation = KeyLocks.begin(targetConnection);
             try (SqlSession targetSession = session(targetConnection)) {
                 KeyLocks.lock(targetConnection, mapping.oldTable(), List.copyOf(keys.keySet()), 1, lockTimeout);
-                Map<String, @Nullable Object> rows = readSource(from, source, keys.keySet());
+                Map<String, @Nullable Object> rows = sourceSession != null
+                        ? readSource(from, source, keys.keySet(), sourceSession)
+                        : readSource(from, source, keys.keySet());
                 int copied = 0;
                 int deleted = 0;
                 int skipped = 0;
@@ -216,21 +263,27 @@ public final class MapperCopier implements RowCopier {
     }
 
     private Map<String, @Nullable Object> readSource(Store from, Side source, Iterable<String> keys) throws SQLException {
-        Map<String, @Nullable Object> rows = new LinkedHashMap<>();
         try (Connection connection = dataSources.get(from).getConnection()) {
             connection.setAutoCommit(true);
-            CopierSession copierSession = CopierSession.enter(connection, true);
-            try (SqlSession session = session(connection)) {
-                for (String key : keys) {
-                    rows.put(key, session.selectOne(source.read(), keyParameter(from, source.read(), key)));
-                }
-            } catch (PersistenceException e) {
-                throw new SQLException("the read statement " + source.read() + " of table " + mapping.oldTable()
-                        + " failed on the " + from + " store: " + Credentials.mask(e.getMessage()), e);
-            } finally {
-                if (copierSession != null) {
-                    copierSession.restore();
-                }
+            return readSource(from, source, keys, connection);
+        }
+    }
+
+    /** Reads the source's rows of {@code keys} on {@code connection}, left in the transaction state it is in. */
+    private Map<String, @Nullable Object> readSource(Store from, Side source, Iterable<String> keys,
+                                                     Connection connection) throws SQLException {
+        Map<String, @Nullable Object> rows = new LinkedHashMap<>();
+        CopierSession copierSession = CopierSession.enter(connection, true);
+        try (SqlSession session = session(connection)) {
+            for (String key : keys) {
+                rows.put(key, session.selectOne(source.read(), keyParameter(from, source.read(), key)));
+            }
+        } catch (PersistenceException e) {
+            throw new SQLException("the read statement " + source.read() + " of table " + mapping.oldTable()
+                    + " failed on the " + from + " store: " + Credentials.mask(e.getMessage()), e);
+        } finally {
+            if (copierSession != null) {
+                copierSession.restore();
             }
         }
         return rows;
