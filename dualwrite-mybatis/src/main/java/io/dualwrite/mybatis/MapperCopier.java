@@ -42,7 +42,10 @@ import org.jspecify.annotations.Nullable;
  * through the data source's {@code rowCopier()}.
  *
  * <p>Like the built-in copier, every call syncs its keys in ONE target transaction, under the per-key locks of the
- * target store ({@link KeyLocks}) taken before the source is read; the source is read in auto-commit. The target
+ * target store ({@link KeyLocks}) taken before the source is read; the source is read in auto-commit. A sync into
+ * the old store first takes the keys' locks in the new store, in a transaction of their own held until it ends, and
+ * reads its source there: syncs of one key in both directions (an instance not yet moved past {@code DUAL_WRITE}
+ * beside one in {@code NEW_PRIMARY}, or the reconciler) then wait for each other, in one lock order. The target
  * transaction runs read committed on MySQL and MariaDB, and runs again when the database picks it as a deadlock
  * victim (at most {@link KeyLocks#DEADLOCK_ATTEMPTS} runs in all), as the built-in copier's does. An upsert
  * must leave the target holding exactly the row (e.g. delete the key's rows, then insert them), since it runs for a
