@@ -456,8 +456,105 @@ public final class MapperCopier implements RowCopier {
         if (type != null && type.isEnum()) {
             return Enum.valueOf((Class) type, text);
         }
-        return text;
+        if (type == null || type.isAssignableFrom(String.class)) {
+            return text;
+        }
+        java.util.function.Function<String, Object> fromText = fromText(type);
+        if (fromText == null) {
+            // refused at build (unconvertibleKeyType); passed on, the statement's own type handler says why it fails
+            return text;
+        }
+        return fromText.apply(text);
     }
+
+    /**
+     * How a key's text becomes {@code type} where {@link #keyAs} has no rule of its own (a {@code LocalDate}, a value
+     * object with a type handler of its own): its public static {@code valueOf}, {@code of}, {@code from},
+     * {@code parse} or {@code fromString} taking one {@code String} (or {@code CharSequence}) and returning the type,
+     * else its public constructor taking one {@code String}; null when it has none. A {@code LocalDateTime} (or
+     * other {@code java.time} type) also reads a text with a space between date and time, as databases write it.
+     * Passed as text, the statement's type handler cast it to its type, and every sync of the table failed.
+     */
+    static java.util.function.@Nullable Function<String, Object> fromText(Class<?> type) {
+        return FROM_TEXT.computeIfAbsent(type, MapperCopier::findFromText).orElse(null);
+    }
+
+    private static final Map<Class<?>, java.util.Optional<java.util.function.Function<String, Object>>> FROM_TEXT =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static java.util.Optional<java.util.function.Function<String, Object>> findFromText(Class<?> declared) {
+        // a primitive (double, boolean) as its wrapper's valueOf reads it
+        Class<?> type = declared.isPrimitive() ? java.lang.invoke.MethodType.methodType(declared).wrap().returnType()
+                : declared;
+        if (type == Void.class || type.isArray() || type.isInterface()
+                || java.lang.reflect.Modifier.isAbstract(type.getModifiers())) {
+            return java.util.Optional.empty();
+        }
+        for (String name : new String[] {"valueOf", "of", "from", "parse", "fromString"}) {
+            for (Class<?> argument : new Class<?>[] {String.class, CharSequence.class}) {
+                try {
+                    java.lang.reflect.Method method = type.getMethod(name, argument);
+                    if (java.lang.reflect.Modifier.isStatic(method.getModifiers())
+                            && type.isAssignableFrom(method.getReturnType())) {
+                        return java.util.Optional.of(text -> invoke(type, () -> method.invoke(null, dated(type, text))));
+                    }
+                } catch (NoSuchMethodException | SecurityException none) {
+                    // next form
+                }
+            }
+        }
+        try {
+            java.lang.reflect.Constructor<?> constructor = type.getConstructor(String.class);
+            return java.util.Optional.of(text -> invoke(type, () -> constructor.newInstance(text)));
+        } catch (NoSuchMethodException | SecurityException none) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** A {@code java.time} text as its {@code parse} reads it: a space between date and time becomes a {@code T}. */
+    private static String dated(Class<?> type, String text) {
+        String stripped = text.strip();
+        return type.getName().startsWith("java.time.") && stripped.length() > 10 && stripped.charAt(10) == ' '
+                ? stripped.substring(0, 10) + 'T' + stripped.substring(11) : stripped;
+    }
+
+    private interface Conversion {
+        Object run() throws ReflectiveOperationException;
+    }
+
+    private static Object invoke(Class<?> type, Conversion conversion) {
+        try {
+            return conversion.run();
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw new IllegalArgumentException("a key's text cannot be read as " + type.getName() + ": "
+                    + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalArgumentException("a key's text cannot be read as " + type.getName() + ": " + e, e);
+        }
+    }
+
+    /**
+     * The by-key statements among {@code ids} whose declared parameter type a key's text cannot become
+     * ({@link #keyAs}, {@link #fromText}), each as its id and type.
+     */
+    static List<String> unconvertibleKeyTypes(Configuration configuration, List<String> ids) {
+        List<String> found = new ArrayList<>();
+        for (String id : ids) {
+            Class<?> type = configuration.getMappedStatement(id).getParameterMap().getType();
+            if (KeyColumns.undeclared(type) || type.isAssignableFrom(String.class) || type.isEnum()
+                    || KNOWN.contains(type)) {
+                continue;
+            }
+            if (fromText(type) == null) {
+                found.add("'" + id + "' takes its key as " + type.getName());
+            }
+        }
+        return found;
+    }
+
+    private static final java.util.Set<Class<?>> KNOWN = java.util.Set.of(long.class, Long.class, int.class,
+            Integer.class, short.class, Short.class, byte.class, Byte.class, BigDecimal.class, BigInteger.class,
+            java.util.UUID.class);
 
     /** A session on a connection the copier owns: no plugins, and its close neither commits nor closes. */
     private SqlSession session(Connection connection) {
@@ -609,6 +706,17 @@ public final class MapperCopier implements RowCopier {
                         + "' of the row '" + reads.get(Store.OLD) + "' returns does not exist: " + unreadable + "; "
                         + (keyProperty != null ? "fix Builder.keyProperty(…)"
                         : "name the row's key property with Builder.keyProperty(…)"));
+            }
+            List<String> byKey = new ArrayList<>(reads.values());
+            deletes.values().forEach(byKey::addAll);
+            List<String> unconvertible = unconvertibleKeyTypes(configuration, byKey);
+            if (!unconvertible.isEmpty()) {
+                // every sync of the table would fail in the statement's type handler, and every repair again
+                throw new IllegalStateException("MapperCopier of table " + mapping.oldTable() + ": "
+                        + String.join("; ", unconvertible) + ", which a key's text cannot become (no public static"
+                        + " valueOf, of, from, parse or fromString taking a String, nor a public constructor taking"
+                        + " one); give the statement the key as a String, a number, a UUID or an enum, or give the"
+                        + " type one of those");
             }
             List<String> unbound = new ArrayList<>();
             for (Store store : Store.values()) {

@@ -178,6 +178,99 @@ class MyBatisBreak22Test {
         return aheadOfB;
     }
 
+    // A by-key statement whose key parameter is a type the copier did not convert the key's text to (a value object
+    // with a type handler of its own, a LocalDate): the text was passed to the statement, whose type handler cast
+    // it, and every sync of the table failed (recorded, and failed again at every repair). Expected: the key reaches
+    // the statement as its type, and the row is copied (and a key absent from the source deleted).
+    @ParameterizedTest
+    @CsvSource({"POSTGRES", "MARIADB", "H2"})
+    void aKeyOfAValueObjectTypeReachesTheByKeyStatementsAsThatType(Kind kind) throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('a', 2)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('b', 9)");
+            Configuration configuration = new Configuration();
+            configuration.getTypeHandlerRegistry().register(Break22KeyTypesMapper.CodeKey.class,
+                    new Break22KeyTypesMapper.CodeKeyHandler());
+            configuration.addMapper(Break22CodeMapper.class);
+            configuration.addMapper(Break22KeyTypesMapper.class);
+            String keys = Break22KeyTypesMapper.class.getName() + ".";
+            MapperCopier copier = MapperCopier.builder(configuration, CODES)
+                    .dataSource(Store.OLD, oldDb.dataSource()).dataSource(Store.NEW, newDb.dataSource())
+                    .read(Store.OLD, keys + "selectCode")
+                    .upsert(Store.NEW, MAPPER + "deleteRow", MAPPER + "insertRow")
+                    .delete(Store.NEW, keys + "deleteCode")
+                    .build();
+            copier.sync(Store.OLD, List.of(new RowCopier.TableKeys(CODES, List.of("a", "b"), null)));
+
+            assertThat(codes(newDb)).isEqualTo(codes(oldDb));
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"POSTGRES", "MARIADB", "H2"})
+    void aDateKeyReachesTheByKeyStatementsAsALocalDate(Kind kind) throws Exception {
+        TableMapping days = TableMapping.builder("days").primaryKey("on_day").build();
+        try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
+            oldDb.execute("CREATE TABLE days (on_day DATE PRIMARY KEY, qty INT)",
+                    "INSERT INTO days VALUES (DATE '2026-12-07', 2)");
+            newDb.execute("CREATE TABLE days (on_day DATE PRIMARY KEY, qty INT)",
+                    "INSERT INTO days VALUES (DATE '2026-12-08', 9)");
+            Configuration configuration = new Configuration();
+            configuration.addMapper(Break22KeyTypesMapper.class);
+            String keys = Break22KeyTypesMapper.class.getName() + ".";
+            MapperCopier copier = MapperCopier.builder(configuration, days)
+                    .dataSource(Store.OLD, oldDb.dataSource()).dataSource(Store.NEW, newDb.dataSource())
+                    .read(Store.OLD, keys + "selectDay").keyProperty("dayOf")
+                    .upsert(Store.NEW, keys + "deleteDayRow", keys + "insertDay")
+                    .delete(Store.NEW, keys + "deleteDay")
+                    .build();
+            copier.sync(Store.OLD, List.of(new RowCopier.TableKeys(days, List.of("2026-12-07", "2026-12-08"), null)));
+
+            assertThat(rows(newDb, "SELECT on_day, qty FROM days ORDER BY on_day"))
+                    .isEqualTo(rows(oldDb, "SELECT on_day, qty FROM days ORDER BY on_day"));
+        }
+    }
+
+    // Build refuses a by-key statement whose key type a text cannot become, naming the statement, the type and the
+    // fix; before, every sync of the table failed in the statement (recorded, failed again at every repair).
+    @org.junit.jupiter.api.Test
+    void aByKeyStatementWhoseKeyTypeATextCannotBecomeIsRefusedWhenTheCopierIsBuilt() {
+        Configuration configuration = new Configuration();
+        configuration.addMapper(Break22CodeMapper.class);
+        configuration.addMapper(Break22KeyTypesMapper.class);
+        String keys = Break22KeyTypesMapper.class.getName() + ".";
+        try (TestDatabase oldDb = TestDatabases.h2(); TestDatabase newDb = TestDatabases.h2()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> MapperCopier.builder(configuration, CODES)
+                            .dataSource(Store.OLD, oldDb.dataSource()).dataSource(Store.NEW, newDb.dataSource())
+                            .read(Store.OLD, keys + "selectBySlot")
+                            .upsert(Store.NEW, MAPPER + "deleteRow", MAPPER + "insertRow")
+                            .delete(Store.NEW, MAPPER + "deleteById").build())
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(keys + "selectBySlot")
+                    .hasMessageContaining(Break22KeyTypesMapper.Slot.class.getName())
+                    .hasMessageContaining("give the statement the key as a String");
+            // a primitive double is read as Double.valueOf reads it: built
+            assertThat(MapperCopier.builder(configuration, CODES)
+                    .dataSource(Store.OLD, oldDb.dataSource()).dataSource(Store.NEW, newDb.dataSource())
+                    .read(Store.OLD, keys + "selectByQty")
+                    .upsert(Store.NEW, MAPPER + "deleteRow", MAPPER + "insertRow")
+                    .delete(Store.NEW, MAPPER + "deleteById").build()).isNotNull();
+            assertThat(MapperCopier.keyAs(double.class, "2.5")).isEqualTo(2.5d);
+        }
+    }
+
+    private static Map<String, String> rows(TestDatabase db, String sql) throws SQLException {
+        Map<String, String> rows = new LinkedHashMap<>();
+        try (Connection connection = db.dataSource().getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(sql)) {
+            while (result.next()) {
+                rows.put(result.getString(1), result.getString(2));
+            }
+        }
+        return rows;
+    }
+
     private static RowCopier.SyncResult sync(RowCopier copier, Store from, List<RowCopier.TableKeys> keys) {
         try {
             return copier.sync(from, keys);
