@@ -127,6 +127,21 @@ public final class DualWriteMappers {
                 for (Store store : Store.values()) {
                     keyProperty(statementId, write, store); // refuses several key properties none of them the key
                 }
+                for (Store store : Store.values()) {
+                    // the key a write left is read back from the row its table's read returns (keptKey, storedSpelling)
+                    String property = keyProperty(statementId, write, store);
+                    String read = tables.get(write.table()).get(store).read();
+                    String why = StartupCheck.unreadableRowProperty(factories.get(store).getConfiguration(), read,
+                            property);
+                    if (why != null) {
+                        throw new IllegalArgumentException(statementId + " writes table '" + write.table() + "', whose"
+                                + " read statement " + read + " on the " + store + " store returns rows without its key"
+                                + " property '" + property + "': " + why + "; every such write would record a scoped"
+                                + " resync of the whole table (key-not-as-written). Name the row's key property with the"
+                                + " statement's keyProperty (@Options(keyProperty = \"…\")), or return the key as"
+                                + " property '" + property + "'");
+                    }
+                }
                 if (write.keyArgument() >= 0) {
                     // every call would find no key and leave a scoped resync of the whole table instead of a sync
                     String property = keyProperty(statementId, write, Store.OLD);
@@ -1353,6 +1368,23 @@ public final class DualWriteMappers {
             if (!missing.isEmpty()) {
                 throw new IllegalStateException("DualWriteMappers of migration " + migration + ": the statements "
                         + missing + " do not exist in their store's SqlSessionFactory; add their mappers or fix the ids");
+            }
+            List<String> unconvertible = new ArrayList<>();
+            tables.forEach((table, sides) -> {
+                for (Store store : Store.values()) {
+                    List<String> byKey = new ArrayList<>(sides.get(store).deletes());
+                    byKey.add(sides.get(store).read());
+                    MapperCopier.unconvertibleKeyTypes(factories.get(store).getConfiguration(), byKey)
+                            .forEach(found -> unconvertible.add(found + " (table " + table + ", " + store + " store)"));
+                }
+            });
+            if (!unconvertible.isEmpty()) {
+                // every sync of the table would fail in the statement's type handler, and every repair again
+                throw new IllegalStateException("DualWriteMappers of migration " + migration + ": "
+                        + String.join("; ", unconvertible) + ", which a key's text cannot become (no public static"
+                        + " valueOf, of, from, parse or fromString taking a String, nor a public constructor taking"
+                        + " one); give the statement the key as a String, a number, a UUID or an enum, or give the"
+                        + " type one of those");
             }
             List<String> unbound = new ArrayList<>();
             tables.forEach((table, sides) -> {

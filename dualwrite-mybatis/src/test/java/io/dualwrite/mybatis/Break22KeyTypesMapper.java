@@ -105,4 +105,10 @@ public interface Break22KeyTypesMapper {
 
     @Select("SELECT id, qty FROM codes WHERE qty = #{qty}")
     Break22CodeMapper.Code selectByQty(double qty);
+
+    @io.dualwrite.annotation.DualWrite(table = "days", key = 0, operation = io.dualwrite.changelog.Operation.UPDATE)
+    @org.apache.ibatis.annotations.Update("UPDATE days SET qty = #{qty} WHERE on_day = #{day}")
+    @org.apache.ibatis.annotations.Options(keyProperty = "dayOf")
+    int updateDayQty(@org.apache.ibatis.annotations.Param("day") LocalDate day,
+                     @org.apache.ibatis.annotations.Param("qty") int qty);
 }
