@@ -127,21 +127,6 @@ public final class DualWriteMappers {
                 for (Store store : Store.values()) {
                     keyProperty(statementId, write, store); // refuses several key properties none of them the key
                 }
-                for (Store store : Store.values()) {
-                    // the key a write left is read back from the row its table's read returns (keptKey, storedSpelling)
-                    String property = keyProperty(statementId, write, store);
-                    String read = tables.get(write.table()).get(store).read();
-                    String why = StartupCheck.unreadableRowProperty(factories.get(store).getConfiguration(), read,
-                            property);
-                    if (why != null) {
-                        throw new IllegalArgumentException(statementId + " writes table '" + write.table() + "', whose"
-                                + " read statement " + read + " on the " + store + " store returns rows without its key"
-                                + " property '" + property + "': " + why + "; every such write would record a scoped"
-                                + " resync of the whole table (key-not-as-written). Name the row's key property with the"
-                                + " statement's keyProperty (@Options(keyProperty = \"…\")), or return the key as"
-                                + " property '" + property + "'");
-                    }
-                }
                 if (write.keyArgument() >= 0) {
                     // every call would find no key and leave a scoped resync of the whole table instead of a sync
                     String property = keyProperty(statementId, write, Store.OLD);

@@ -55,7 +55,9 @@ import org.jspecify.annotations.Nullable;
  * row is in a phase where the target is authoritative (read with the target's read statement).
  *
  * <p>Keys have one column; its text is converted to the read statement's parameter type ({@code long}, {@code int},
- * {@code BigDecimal}, {@code UUID}, an enum, {@code String}…). Statements run on the copier's own connections, without plugins; on
+ * {@code BigDecimal}, {@code UUID}, an enum, {@code String}, else through the type's static {@code valueOf},
+ * {@code of}, {@code from}, {@code parse} or {@code fromString} of a {@code String}, or its constructor of one: a
+ * {@code LocalDate}, a value object; {@link Builder#build()} refuses a type none of these fits). Statements run on the copier's own connections, without plugins; on
  * MySQL/MariaDB in {@code utf8mb4} and UTC ({@link CopierSession}), as the built-in copier's. A key a write left a
  * row under ({@link TableKeys#expectRows()}) whose read returns no row, or a row whose {@link Builder#keyProperty
  * key property} holds another key, is reported in {@link SyncResult#vanished()}.
@@ -669,7 +671,8 @@ public final class MapperCopier implements RowCopier {
          *
          * @throws IllegalArgumentException when a data source or a required statement is missing
          * @throws IllegalStateException    when a statement id does not exist in the configuration, naming it, its
-         *                                  mapper and the fix
+         *                                  mapper and the fix; or a by-key statement takes its key as a type a key's
+         *                                  text cannot become, naming the statement, the type and the fix
          */
         public MapperCopier build() {
             for (Store store : Store.values()) {
