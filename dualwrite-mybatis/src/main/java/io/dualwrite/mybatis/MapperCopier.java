@@ -57,8 +57,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Keys have one column; its text is converted to the read statement's parameter type ({@code long}, {@code int},
  * {@code BigDecimal}, {@code UUID}, an enum, {@code String}, else through the type's static {@code valueOf},
  * {@code of}, {@code from}, {@code parse} or {@code fromString} of a {@code String}, or its constructor of one: a
- * {@code LocalDate}, a value object; {@link Builder#build()} refuses a type none of these fits). Statements run on the copier's own connections, without plugins; on
- * MySQL/MariaDB in {@code utf8mb4} and UTC ({@link CopierSession}), as the built-in copier's. A key a write left a
+ * {@code LocalDate}, a value object; {@link Builder#build()} refuses a type none of these fits). Statements run on
+ * the copier's own connections, without plugins; on MySQL/MariaDB in {@code utf8mb4} and UTC ({@link CopierSession}),
+ * as the built-in copier's. A key a write left a
  * row under ({@link TableKeys#expectRows()}) whose read returns no row, or a row whose {@link Builder#keyProperty
  * key property} holds another key, is reported in {@link SyncResult#vanished()}.
  * A statement that fails makes the sync fail with an {@link SQLException} (the caller records its keys).
