@@ -1354,6 +1354,23 @@ public final class DualWriteMappers {
                 throw new IllegalStateException("DualWriteMappers of migration " + migration + ": the statements "
                         + missing + " do not exist in their store's SqlSessionFactory; add their mappers or fix the ids");
             }
+            List<String> unconvertible = new ArrayList<>();
+            tables.forEach((table, sides) -> {
+                for (Store store : Store.values()) {
+                    List<String> byKey = new ArrayList<>(sides.get(store).deletes());
+                    byKey.add(sides.get(store).read());
+                    MapperCopier.unconvertibleKeyTypes(factories.get(store).getConfiguration(), byKey)
+                            .forEach(found -> unconvertible.add(found + " (table " + table + ", " + store + " store)"));
+                }
+            });
+            if (!unconvertible.isEmpty()) {
+                // every sync of the table would fail in the statement's type handler, and every repair again
+                throw new IllegalStateException("DualWriteMappers of migration " + migration + ": "
+                        + String.join("; ", unconvertible) + ", which a key's text cannot become (no public static"
+                        + " valueOf, of, from, parse or fromString taking a String, nor a public constructor taking"
+                        + " one); give the statement the key as a String, a number, a UUID or an enum, or give the"
+                        + " type one of those");
+            }
             List<String> unbound = new ArrayList<>();
             tables.forEach((table, sides) -> {
                 for (Store store : Store.values()) {

@@ -42,7 +42,10 @@ import org.jspecify.annotations.Nullable;
  * through the data source's {@code rowCopier()}.
  *
  * <p>Like the built-in copier, every call syncs its keys in ONE target transaction, under the per-key locks of the
- * target store ({@link KeyLocks}) taken before the source is read; the source is read in auto-commit. The target
+ * target store ({@link KeyLocks}) taken before the source is read; the source is read in auto-commit. A sync into
+ * the old store first takes the keys' locks in the new store, in a transaction of their own held until it ends, and
+ * reads its source there: syncs of one key in both directions (an instance not yet moved past {@code DUAL_WRITE}
+ * beside one in {@code NEW_PRIMARY}, or the reconciler) then wait for each other, in one lock order. The target
  * transaction runs read committed on MySQL and MariaDB, and runs again when the database picks it as a deadlock
  * victim (at most {@link KeyLocks#DEADLOCK_ATTEMPTS} runs in all), as the built-in copier's does. An upsert
  * must leave the target holding exactly the row (e.g. delete the key's rows, then insert them), since it runs for a
@@ -52,8 +55,11 @@ import org.jspecify.annotations.Nullable;
  * row is in a phase where the target is authoritative (read with the target's read statement).
  *
  * <p>Keys have one column; its text is converted to the read statement's parameter type ({@code long}, {@code int},
- * {@code BigDecimal}, {@code UUID}, an enum, {@code String}…). Statements run on the copier's own connections, without plugins; on
- * MySQL/MariaDB in {@code utf8mb4} and UTC ({@link CopierSession}), as the built-in copier's. A key a write left a
+ * {@code BigDecimal}, {@code UUID}, an enum, {@code String}, else through the type's static {@code valueOf},
+ * {@code of}, {@code from}, {@code parse} or {@code fromString} of a {@code String}, or its constructor of one: a
+ * {@code LocalDate}, a value object; {@link Builder#build()} refuses a type none of these fits). Statements run on
+ * the copier's own connections, without plugins; on MySQL/MariaDB in {@code utf8mb4} and UTC ({@link CopierSession}),
+ * as the built-in copier's. A key a write left a
  * row under ({@link TableKeys#expectRows()}) whose read returns no row, or a row whose {@link Builder#keyProperty
  * key property} holds another key, is reported in {@link SyncResult#vanished()}.
  * A statement that fails makes the sync fail with an {@link SQLException} (the caller records its keys).
@@ -142,6 +148,51 @@ public final class MapperCopier implements RowCopier {
     private SyncResult syncOnce(Store from, Store to, Side source, Side target,
                                 Map<String, @Nullable MigrationContext> keys, java.util.Set<String> expected)
             throws SQLException {
+        if (from != Store.NEW) {
+            return syncOnce(from, to, source, target, keys, expected, null);
+        }
+        // a sync into the old store takes the keys' locks in the new store first, as JdbcRowCopier's DirectionGuard:
+        // syncs of one key in both directions then wait for each other (one lock order, no deadlock between them)
+        // and the later reads what the earlier wrote; the source is read on this session, inside the transaction
+        // that holds the locks, so that a sync holds one session of each store's pool
+        try (Connection guard = dataSources.get(Store.NEW).getConnection()) {
+            boolean autoCommit = guard.getAutoCommit();
+            int isolation = Connection.TRANSACTION_NONE;
+            Exception failure = null;
+            try {
+                isolation = KeyLocks.begin(guard);
+                KeyLocks.lock(guard, mapping.oldTable(), List.copyOf(keys.keySet()), 1, lockTimeout);
+                return syncOnce(from, to, source, target, keys, expected, guard);
+            } catch (SQLException | RuntimeException e) {
+                failure = e;
+                throw e;
+            } finally {
+                try {
+                    guard.rollback(); // it only read
+                } catch (SQLException | RuntimeException e) {
+                    if (failure != null) {
+                        failure.addSuppressed(e);
+                    }
+                }
+                KeyLocks.unlock(guard);
+                try {
+                    KeyLocks.restore(guard, isolation, autoCommit);
+                } catch (SQLException | RuntimeException e) {
+                    if (failure != null) {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * One attempt; {@code sourceSession}: the new store's session that holds the keys' locks in a transaction, on
+     * which the source is read, or null to read on a session of the source's pool in auto-commit.
+     */
+    private SyncResult syncOnce(Store from, Store to, Side source, Side target,
+                                Map<String, @Nullable MigrationContext> keys, java.util.Set<String> expected,
+                                @Nullable Connection sourceSession) throws SQLException {
         try (Connection targetConnection = dataSources.get(to).getConnection()) {
             boolean autoCommit = targetConnection.getAutoCommit();
             // MySQL/MariaDB: utf8mb4 and UTC, as the built-in copier, whatever a pooled session was left in
@@ -149,7 +200,9 @@ public final class MapperCopier implements RowCopier {
             int isolation = KeyLocks.begin(targetConnection);
             try (SqlSession targetSession = session(targetConnection)) {
                 KeyLocks.lock(targetConnection, mapping.oldTable(), List.copyOf(keys.keySet()), 1, lockTimeout);
-                Map<String, @Nullable Object> rows = readSource(from, source, keys.keySet());
+                Map<String, @Nullable Object> rows = sourceSession != null
+                        ? readSource(from, source, keys.keySet(), sourceSession)
+                        : readSource(from, source, keys.keySet());
                 int copied = 0;
                 int deleted = 0;
                 int skipped = 0;
@@ -216,21 +269,27 @@ public final class MapperCopier implements RowCopier {
     }
 
     private Map<String, @Nullable Object> readSource(Store from, Side source, Iterable<String> keys) throws SQLException {
-        Map<String, @Nullable Object> rows = new LinkedHashMap<>();
         try (Connection connection = dataSources.get(from).getConnection()) {
             connection.setAutoCommit(true);
-            CopierSession copierSession = CopierSession.enter(connection, true);
-            try (SqlSession session = session(connection)) {
-                for (String key : keys) {
-                    rows.put(key, session.selectOne(source.read(), keyParameter(from, source.read(), key)));
-                }
-            } catch (PersistenceException e) {
-                throw new SQLException("the read statement " + source.read() + " of table " + mapping.oldTable()
-                        + " failed on the " + from + " store: " + Credentials.mask(e.getMessage()), e);
-            } finally {
-                if (copierSession != null) {
-                    copierSession.restore();
-                }
+            return readSource(from, source, keys, connection);
+        }
+    }
+
+    /** Reads the source's rows of {@code keys} on {@code connection}, left in the transaction state it is in. */
+    private Map<String, @Nullable Object> readSource(Store from, Side source, Iterable<String> keys,
+                                                     Connection connection) throws SQLException {
+        Map<String, @Nullable Object> rows = new LinkedHashMap<>();
+        CopierSession copierSession = CopierSession.enter(connection, true);
+        try (SqlSession session = session(connection)) {
+            for (String key : keys) {
+                rows.put(key, session.selectOne(source.read(), keyParameter(from, source.read(), key)));
+            }
+        } catch (PersistenceException e) {
+            throw new SQLException("the read statement " + source.read() + " of table " + mapping.oldTable()
+                    + " failed on the " + from + " store: " + Credentials.mask(e.getMessage()), e);
+        } finally {
+            if (copierSession != null) {
+                copierSession.restore();
             }
         }
         return rows;
@@ -400,8 +459,105 @@ public final class MapperCopier implements RowCopier {
         if (type != null && type.isEnum()) {
             return Enum.valueOf((Class) type, text);
         }
-        return text;
+        if (type == null || type.isAssignableFrom(String.class)) {
+            return text;
+        }
+        java.util.function.Function<String, Object> fromText = fromText(type);
+        if (fromText == null) {
+            // refused at build (unconvertibleKeyType); passed on, the statement's own type handler says why it fails
+            return text;
+        }
+        return fromText.apply(text);
     }
+
+    /**
+     * How a key's text becomes {@code type} where {@link #keyAs} has no rule of its own (a {@code LocalDate}, a value
+     * object with a type handler of its own): its public static {@code valueOf}, {@code of}, {@code from},
+     * {@code parse} or {@code fromString} taking one {@code String} (or {@code CharSequence}) and returning the type,
+     * else its public constructor taking one {@code String}; null when it has none. A {@code LocalDateTime} (or
+     * other {@code java.time} type) also reads a text with a space between date and time, as databases write it.
+     * Passed as text, the statement's type handler cast it to its type, and every sync of the table failed.
+     */
+    static java.util.function.@Nullable Function<String, Object> fromText(Class<?> type) {
+        return FROM_TEXT.computeIfAbsent(type, MapperCopier::findFromText).orElse(null);
+    }
+
+    private static final Map<Class<?>, java.util.Optional<java.util.function.Function<String, Object>>> FROM_TEXT =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static java.util.Optional<java.util.function.Function<String, Object>> findFromText(Class<?> declared) {
+        // a primitive (double, boolean) as its wrapper's valueOf reads it
+        Class<?> type = declared.isPrimitive() ? java.lang.invoke.MethodType.methodType(declared).wrap().returnType()
+                : declared;
+        if (type == Void.class || type.isArray() || type.isInterface()
+                || java.lang.reflect.Modifier.isAbstract(type.getModifiers())) {
+            return java.util.Optional.empty();
+        }
+        for (String name : new String[] {"valueOf", "of", "from", "parse", "fromString"}) {
+            for (Class<?> argument : new Class<?>[] {String.class, CharSequence.class}) {
+                try {
+                    java.lang.reflect.Method method = type.getMethod(name, argument);
+                    if (java.lang.reflect.Modifier.isStatic(method.getModifiers())
+                            && type.isAssignableFrom(method.getReturnType())) {
+                        return java.util.Optional.of(text -> invoke(type, () -> method.invoke(null, dated(type, text))));
+                    }
+                } catch (NoSuchMethodException | SecurityException none) {
+                    // next form
+                }
+            }
+        }
+        try {
+            java.lang.reflect.Constructor<?> constructor = type.getConstructor(String.class);
+            return java.util.Optional.of(text -> invoke(type, () -> constructor.newInstance(text)));
+        } catch (NoSuchMethodException | SecurityException none) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** A {@code java.time} text as its {@code parse} reads it: a space between date and time becomes a {@code T}. */
+    private static String dated(Class<?> type, String text) {
+        String stripped = text.strip();
+        return type.getName().startsWith("java.time.") && stripped.length() > 10 && stripped.charAt(10) == ' '
+                ? stripped.substring(0, 10) + 'T' + stripped.substring(11) : stripped;
+    }
+
+    private interface Conversion {
+        Object run() throws ReflectiveOperationException;
+    }
+
+    private static Object invoke(Class<?> type, Conversion conversion) {
+        try {
+            return conversion.run();
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw new IllegalArgumentException("a key's text cannot be read as " + type.getName() + ": "
+                    + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalArgumentException("a key's text cannot be read as " + type.getName() + ": " + e, e);
+        }
+    }
+
+    /**
+     * The by-key statements among {@code ids} whose declared parameter type a key's text cannot become
+     * ({@link #keyAs}, {@link #fromText}), each as its id and type.
+     */
+    static List<String> unconvertibleKeyTypes(Configuration configuration, List<String> ids) {
+        List<String> found = new ArrayList<>();
+        for (String id : ids) {
+            Class<?> type = configuration.getMappedStatement(id).getParameterMap().getType();
+            if (KeyColumns.undeclared(type) || type.isAssignableFrom(String.class) || type.isEnum()
+                    || KNOWN.contains(type)) {
+                continue;
+            }
+            if (fromText(type) == null) {
+                found.add("'" + id + "' takes its key as " + type.getName());
+            }
+        }
+        return found;
+    }
+
+    private static final java.util.Set<Class<?>> KNOWN = java.util.Set.of(long.class, Long.class, int.class,
+            Integer.class, short.class, Short.class, byte.class, Byte.class, BigDecimal.class, BigInteger.class,
+            java.util.UUID.class);
 
     /** A session on a connection the copier owns: no plugins, and its close neither commits nor closes. */
     private SqlSession session(Connection connection) {
@@ -516,7 +672,8 @@ public final class MapperCopier implements RowCopier {
          *
          * @throws IllegalArgumentException when a data source or a required statement is missing
          * @throws IllegalStateException    when a statement id does not exist in the configuration, naming it, its
-         *                                  mapper and the fix
+         *                                  mapper and the fix; or a by-key statement takes its key as a type a key's
+         *                                  text cannot become, naming the statement, the type and the fix
          */
         public MapperCopier build() {
             for (Store store : Store.values()) {
@@ -553,6 +710,17 @@ public final class MapperCopier implements RowCopier {
                         + "' of the row '" + reads.get(Store.OLD) + "' returns does not exist: " + unreadable + "; "
                         + (keyProperty != null ? "fix Builder.keyProperty(…)"
                         : "name the row's key property with Builder.keyProperty(…)"));
+            }
+            List<String> byKey = new ArrayList<>(reads.values());
+            deletes.values().forEach(byKey::addAll);
+            List<String> unconvertible = unconvertibleKeyTypes(configuration, byKey);
+            if (!unconvertible.isEmpty()) {
+                // every sync of the table would fail in the statement's type handler, and every repair again
+                throw new IllegalStateException("MapperCopier of table " + mapping.oldTable() + ": "
+                        + String.join("; ", unconvertible) + ", which a key's text cannot become (no public static"
+                        + " valueOf, of, from, parse or fromString taking a String, nor a public constructor taking"
+                        + " one); give the statement the key as a String, a number, a UUID or an enum, or give the"
+                        + " type one of those");
             }
             List<String> unbound = new ArrayList<>();
             for (Store store : Store.values()) {

@@ -144,8 +144,9 @@ final class JdbcRowCopier implements RowCopier {
      * between them), so one waits for the other and reads what it wrote. The sync reads its source, the new store,
      * on this guard's session, inside the transaction that holds the locks: with a session of its own it held one
      * of the new store's pool while waiting for a second, and a pool of one session stalled every such sync for
-     * its connection timeout ({@code TextTransactionBreakTest}). Not taken when the new store is H2: its locks are this
-     * JVM's, shared by both directions already.
+     * its connection timeout ({@code TextTransactionBreakTest}). Taken on H2 too: its locks are this JVM's and
+     * reentrant (when both stores are H2 the target's lock is the guard's again), but a new store on H2 beside an
+     * old one on another database was left unguarded, and the two directions locked different stores.
      */
     private static final class DirectionGuard implements AutoCloseable {
         private final @Nullable Connection connection;
@@ -172,10 +173,6 @@ final class JdbcRowCopier implements RowCopier {
             boolean autoCommit = true;
             try {
                 dialect = copier.dialect(Store.NEW, connection);
-                if (dialect == CopyDialect.H2) {
-                    connection.close();
-                    return new DirectionGuard(null, null, Connection.TRANSACTION_NONE, true);
-                }
                 autoCommit = connection.getAutoCommit();
                 isolation = KeyLocks.begin(connection, dialect == CopyDialect.MYSQL);
                 TreeSet<Long> ids = new TreeSet<>();

@@ -5,6 +5,7 @@ import io.dualwrite.mybatis.MigrationContextInterceptor;
 import java.util.List;
 import org.apache.ibatis.session.SqlSessionFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -73,7 +74,8 @@ class MyBatisConfiguration {
     @ConditionalOnMissingBean
     MyBatisInterceptorInstaller dualwriteMyBatisInterceptorInstaller(ContextRules rules,
                                                                     ObjectProvider<SqlSessionFactory> factories,
-                                                                    DualWriteProperties properties) {
-        return new MyBatisInterceptorInstaller(rules, factories, properties.getMybatis());
+                                                                    DualWriteProperties properties,
+                                                                    ListableBeanFactory beans) {
+        return new MyBatisInterceptorInstaller(rules, factories, properties.getMybatis(), beans);
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.session.SqlSessionFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 
@@ -27,16 +28,27 @@ final class MyBatisInterceptorInstaller implements SmartInitializingSingleton {
     private final DualWriteProperties.MyBatis properties;
     private final List<MigrationContextInterceptor> installed = new CopyOnWriteArrayList<>();
 
-    /** With the {@code dualwrite.mybatis.*} properties, so that a refusal names the property it comes from. */
+    private final @org.jspecify.annotations.Nullable ListableBeanFactory beans;
+
+    /**
+     * With the {@code dualwrite.mybatis.*} properties, so that a refusal names the property it comes from, and the
+     * bean factory whose lazy mapper beans register their mappers before the check (null: none looked for).
+     */
     MyBatisInterceptorInstaller(ContextRules rules, ObjectProvider<SqlSessionFactory> factories,
-                                DualWriteProperties.MyBatis properties) {
+                                DualWriteProperties.MyBatis properties,
+                                @org.jspecify.annotations.Nullable ListableBeanFactory beans) {
         this.rules = rules;
         this.factories = factories;
         this.properties = properties;
+        this.beans = beans;
     }
 
     @Override
     public void afterSingletonsInstantiated() {
+        if (beans != null && org.springframework.util.ClassUtils.isPresent(LazyMappers.FACTORY,
+                MyBatisInterceptorInstaller.class.getClassLoader())) {
+            LazyMappers.register(beans);
+        }
         List<SqlSessionFactory> all = factories.orderedStream().toList();
         // the factories on a DualWriteDataSource, where the contexts route the SQL; when none is (JDBC wrapping off),
         // every factory, as the contexts may serve the application's own code
@@ -133,6 +145,32 @@ final class MyBatisInterceptorInstaller implements SmartInitializingSingleton {
             }
         }
         return found;
+    }
+
+    /**
+     * mybatis-spring's mapper beans that are lazy (a mapper scan with lazy initialization, or
+     * {@code spring.main.lazy-initialization}) add their mapper to its configuration only when first made, after
+     * every singleton: the check then found none of their statements, and a statement rule naming one failed
+     * start-up as a statement "that does not exist". Each such factory (not the mapper itself) is made here, which
+     * adds its mapper as it would at first use. One that cannot be made is left for its first use (and a rule
+     * naming its statements is refused as before).
+     */
+    private static final class LazyMappers {
+        static final String FACTORY = "org.mybatis.spring.mapper.MapperFactoryBean";
+
+        static void register(ListableBeanFactory beans) {
+            for (String name : beans.getBeanNamesForType(org.mybatis.spring.mapper.MapperFactoryBean.class, true,
+                    false)) {
+                String factory = name.startsWith(org.springframework.beans.factory.BeanFactory.FACTORY_BEAN_PREFIX)
+                        ? name : org.springframework.beans.factory.BeanFactory.FACTORY_BEAN_PREFIX + name;
+                try {
+                    beans.getBean(factory);
+                } catch (org.springframework.beans.BeansException notYet) {
+                    log.debug("dualwrite: mapper bean {} could not be made before the MyBatis check: {}", name,
+                            notYet.getMessage());
+                }
+            }
+        }
     }
 
     /** The interceptors this installer added, one per session factory. */
