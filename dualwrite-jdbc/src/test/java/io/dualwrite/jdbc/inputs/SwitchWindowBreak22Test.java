@@ -14,8 +14,10 @@ import io.dualwrite.changelog.ChangeLogs;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.InMemoryChangeLog;
 import io.dualwrite.jdbc.DualWriteDataSource;
+import io.dualwrite.jdbc.KeyCodec;
 import io.dualwrite.jdbc.backfill.BackfillJob;
 import io.dualwrite.jdbc.backfill.BackfillScope;
+import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.switches.JdbcSwitchStore;
 import io.dualwrite.jdbc.testing.TestDatabase;
@@ -36,7 +38,13 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -301,6 +309,75 @@ class SwitchWindowBreak22Test {
 
                 assertStoresEqual(oldDb, newDb, " WHERE merchant_id = 'm-3'", changeLog);
             }
+        }
+    }
+    /** How many sessions of {@code db} wait for a row lock now. */
+    private static long lockWaits(TestDatabase db) {
+        return db.kind() == Kind.POSTGRES
+                ? db.count("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+                : db.count("SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'");
+    }
+
+    /**
+     * What an operator does with the entries left: copies every key either store holds from the old store through the
+     * data source's own copier (a whole-table resync), then completes the entries.
+     */
+    private static void resolveRecorded(Instance instance, TestDatabase oldDb, TestDatabase newDb,
+                                        InMemoryChangeLog changeLog) throws Exception {
+        TreeSet<String> keys = new TreeSet<>();
+        oldDb.query("SELECT id FROM orders").forEach(row -> keys.add(KeyCodec.encode(new ArrayList<>(row.values()))));
+        newDb.query("SELECT id FROM orders_v2").forEach(row -> keys.add(KeyCodec.encode(new ArrayList<>(row.values()))));
+        instance.dataSource.rowCopier().sync(Store.OLD, List.of(new RowCopier.TableKeys(ORDERS, new ArrayList<>(keys),
+                null)));
+        changeLog.entries().forEach(entry -> changeLog.complete(entry.id()));
+    }
+
+    // B resolves an auto-commit update under OLD_ONLY, then waits for a row lock; A flips the system to DUAL_WRITE, B
+    // refreshes, the backfill starts once allowed and reads the row; then the lock goes and B's update commits. Before
+    // the fix its phase was never asked again in auto-commit: the new store kept the old row, nothing recorded.
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"POSTGRES", "MARIADB"})
+    void anAutoCommitWriteResolvedBeforeAFlipThatLandsAfterTheBackfillReadIsRecorded(Kind kind) throws Exception {
+        InMemoryChangeLog changeLog = ChangeLogs.inMemory();
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
+            prepare(oldDb, newDb);
+            try (Instance a = new Instance(oldDb, newDb, changeLog, false);
+                 Instance b = new Instance(oldDb, newDb, changeLog, true)) {
+                a.switchboard.switchStore().setSystemPhase(MIGRATION, MigrationPhase.OLD_ONLY);
+                ageSwitches(oldDb);
+                b.write(null, "UPDATE orders SET qty = 10 WHERE id = 2");
+                Future<?> late;
+                try (Connection lock = oldDb.dataSource().getConnection()) {
+                    lock.setAutoCommit(false);
+                    try (Statement statement = lock.createStatement()) {
+                        statement.executeUpdate("UPDATE orders SET qty = qty WHERE id = 1");
+                    }
+                    late = writer.submit(() -> {
+                        b.write(null, "UPDATE orders SET qty = 11 WHERE id = 1");
+                        return null;
+                    });
+                    await().atMost(Duration.ofSeconds(20)).until(() -> lockWaits(oldDb) > 0);
+                    a.switchboard.switchStore().setSystemPhase(MIGRATION, MigrationPhase.DUAL_WRITE);
+                    b.refresh();
+                    backfillOnceAllowed(a, BackfillScope.wholeTable());
+                    lock.commit();
+                }
+                late.get(20, TimeUnit.SECONDS);
+
+                List<Map<String, String>> oldRows = Rows.of(oldDb, "SELECT id, merchant_id, qty FROM orders ORDER BY id");
+                List<Map<String, String>> newRows = Rows.of(newDb,
+                        "SELECT id, merchant_id, quantity AS qty FROM orders_v2 ORDER BY id");
+                if (!newRows.equals(oldRows)) {
+                    assertThat(changeLog.entries()).as("the stores differ (old %s, new %s): the change log names it",
+                            oldRows, newRows).extracting(entry -> entry.record().table() + " " + entry.record().reason())
+                            .contains("orders phase-moved");
+                }
+                resolveRecorded(a, oldDb, newDb, changeLog);
+                assertStoresEqual(oldDb, newDb, "", changeLog);
+            }
+        } finally {
+            writer.shutdownNow();
         }
     }
 }
