@@ -23,7 +23,9 @@ import io.dualwrite.jdbc.switches.JdbcSwitchStore;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import io.dualwrite.jdbc.verify.Repairer;
 import io.dualwrite.jdbc.verify.VerificationJob;
+import io.dualwrite.jdbc.verify.VerificationResult;
 import io.dualwrite.jdbc.verify.Verifier;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.mirror.MirrorConfig;
@@ -319,15 +321,15 @@ class SwitchWindowBreak22Test {
     }
 
     /**
-     * What an operator does with the entries left: copies every key either store holds from the old store through the
+     * What an operator does with the entries left: copies every key either store holds from {@code from} through the
      * data source's own copier (a whole-table resync), then completes the entries.
      */
-    private static void resolveRecorded(Instance instance, TestDatabase oldDb, TestDatabase newDb,
+    private static void resolveRecorded(Instance instance, Store from, TestDatabase oldDb, TestDatabase newDb,
                                         InMemoryChangeLog changeLog) throws Exception {
         TreeSet<String> keys = new TreeSet<>();
         oldDb.query("SELECT id FROM orders").forEach(row -> keys.add(KeyCodec.encode(new ArrayList<>(row.values()))));
         newDb.query("SELECT id FROM orders_v2").forEach(row -> keys.add(KeyCodec.encode(new ArrayList<>(row.values()))));
-        instance.dataSource.rowCopier().sync(Store.OLD, List.of(new RowCopier.TableKeys(ORDERS, new ArrayList<>(keys),
+        instance.dataSource.rowCopier().sync(from, List.of(new RowCopier.TableKeys(ORDERS, new ArrayList<>(keys),
                 null)));
         changeLog.entries().forEach(entry -> changeLog.complete(entry.id()));
     }
@@ -373,11 +375,67 @@ class SwitchWindowBreak22Test {
                             oldRows, newRows).extracting(entry -> entry.record().table() + " " + entry.record().reason())
                             .contains("orders phase-moved");
                 }
-                resolveRecorded(a, oldDb, newDb, changeLog);
+                resolveRecorded(a, Store.OLD, oldDb, newDb, changeLog);
                 assertStoresEqual(oldDb, newDb, "", changeLog);
             }
         } finally {
             writer.shutdownNow();
+        }
+    }
+    // A moves the system across the authority (or back, or out of mirroring) while B, stale, writes under the phase
+    // before: each writes keys of its own (an update, an insert, a delete). Held: every write reached both stores or
+    // is in the change log; after B's refresh and the operator's resync of what was recorded, the stores are equal.
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"H2", "POSTGRES", "MARIADB"})
+    void writesOfBothInstancesAcrossEveryFlipOfTheAuthorityReachBothStoresOrTheChangeLog(Kind kind) throws Exception {
+        List<MigrationPhase[]> moves = List.of(
+                new MigrationPhase[] {MigrationPhase.DUAL_WRITE, MigrationPhase.NEW_PRIMARY},
+                new MigrationPhase[] {MigrationPhase.NEW_PRIMARY, MigrationPhase.DUAL_WRITE},
+                new MigrationPhase[] {MigrationPhase.DUAL_WRITE, MigrationPhase.OLD_ONLY});
+        for (MigrationPhase[] move : moves) {
+            InMemoryChangeLog changeLog = ChangeLogs.inMemory();
+            try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
+                prepare(oldDb, newDb);
+                newDb.execute("INSERT INTO orders_v2 (id, merchant_id, quantity) VALUES (1, 'm-1', 1), (2, 'm-1', 2),"
+                        + " (3, 'm-2', 3)");
+                oldDb.execute("INSERT INTO orders (id, merchant_id, qty) VALUES (4, 'm-2', 4), (5, 'm-2', 5)");
+                newDb.execute("INSERT INTO orders_v2 (id, merchant_id, quantity) VALUES (4, 'm-2', 4), (5, 'm-2', 5)");
+                try (Instance a = new Instance(oldDb, newDb, changeLog, false);
+                     Instance b = new Instance(oldDb, newDb, changeLog, true)) {
+                    a.switchboard.switchStore().setSystemPhase(MIGRATION, move[0]);
+                    b.write(null, "UPDATE orders SET qty = 20 WHERE id = 2"); // B reads the switches: move[0]
+                    a.switchboard.switchStore().setSystemPhase(MIGRATION, move[1]);
+
+                    a.write(null, "UPDATE orders SET qty = 10 WHERE id = 1");
+                    b.write(null, "UPDATE orders SET qty = 30 WHERE id = 3");
+                    a.write(null, "INSERT INTO orders (id, merchant_id, qty) VALUES (6, 'm-1', 6)");
+                    b.write(null, "INSERT INTO orders (id, merchant_id, qty) VALUES (7, 'm-2', 7)");
+                    a.write(null, "DELETE FROM orders WHERE id = 4");
+                    b.write(null, "DELETE FROM orders WHERE id = 5");
+                    b.refresh();
+                    b.write(null, "UPDATE orders SET qty = 21 WHERE id = 2");
+
+                    if (move[1] == MigrationPhase.OLD_ONLY) {
+                        // the new store is not kept in OLD_ONLY: the way back is DUAL_WRITE, then a backfill
+                        a.switchboard.switchStore().setSystemPhase(MIGRATION, MigrationPhase.DUAL_WRITE);
+                        assertThat(backfillInTheWindow(a, BackfillScope.wholeTable()))
+                                .isInstanceOf(IllegalStateException.class).hasMessageContaining("SYSTEM switch");
+                        backfillOnceAllowed(a, BackfillScope.wholeTable());
+                        // a backfill walks the old table: a delete made in OLD_ONLY leaves the new store's copy, which
+                        // the verification (the gate's condition) reports and the repair deletes
+                        Verifier verifier = Verifier.builder().oldDataSource(oldDb.dataSource())
+                                .newDataSource(newDb.dataSource()).changeLog(changeLog).resolver(a.switchboard).build();
+                        VerificationJob job = VerificationJob.builder(MIGRATION).table(ORDERS).build();
+                        VerificationResult found = verifier.verify(job);
+                        assertThat(found.clean()).as("the OLD_ONLY delete of key 4 is found").isFalse();
+                        Repairer.of(a.dataSource.rowCopier(), verifier).repair(job, found);
+                    } else if (!changeLog.entries().isEmpty()) {
+                        resolveRecorded(a, move[1] == MigrationPhase.NEW_PRIMARY ? Store.NEW : Store.OLD, oldDb, newDb,
+                                changeLog);
+                    }
+                    assertStoresEqual(oldDb, newDb, "", changeLog);
+                }
+            }
         }
     }
 }
