@@ -18,6 +18,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The programmatic entry point, for any store: give it the call's context and the two calls (or an old
@@ -48,6 +50,8 @@ import org.jspecify.annotations.Nullable;
  * after it still run their authoritative call, and their mirrors are recorded as shut down.
  */
 public final class DualWriter implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DualWriter.class);
 
     private final PhaseResolver resolver;
     private final ChangeLog changeLog;
@@ -98,7 +102,7 @@ public final class DualWriter implements AutoCloseable {
         boolean oldRules = phase.authoritative() == Store.OLD;
         StoreCall<T, ? extends Throwable> authoritative = oldRules ? oldCall : newCall;
         if (!phase.mirrors()) {
-            return callUnchanged(authoritative);
+            return callUnmirrored(context, row, phase, authoritative);
         }
         return mirrors.callAndMirror(context, row, phase, authoritative, mirrorWork(oldRules ? newCall : oldCall),
                 false);
@@ -151,7 +155,7 @@ public final class DualWriter implements AutoCloseable {
         Store authoritative = phase.authoritative();
         StoreCall<T, X> call = () -> write.write(authoritative);
         if (!phase.mirrors()) {
-            return callUnchanged(call);
+            return callUnmirrored(context, row, phase, call);
         }
         return mirrors.callAndMirror(context, row, phase, call,
                 states.mirror(context.migration(), row, authoritative, sync,
@@ -326,6 +330,44 @@ public final class DualWriter implements AutoCloseable {
                 throw new ExecutionException(other);
             }
         };
+    }
+
+    /**
+     * Runs the call of a write whose phase does not mirror, then asks the phase again: a switch may have moved while
+     * the call ran (it waited for a lock), and a backfill started once every instance had seen the move may have read
+     * the row before the call's write landed. When the phase mirrors now, the row is recorded in the change log
+     * ({@code phase-moved}, the other store as target) for {@link #syncKey} or the reconciler; the call's result or
+     * exception reaches the caller unchanged either way, and a failure to record is logged, never thrown. While no
+     * switch of the migration mirrors anything, only the cached unattributed phase is read.
+     */
+    private <T extends @Nullable Object, X extends Throwable> T callUnmirrored(MigrationContext context, RowRef row,
+            MigrationPhase phase, StoreCall<T, ? extends Throwable> call) throws X {
+        try {
+            return callUnchanged(call);
+        } finally {
+            recordIfMoved(context, row, phase);
+        }
+    }
+
+    private void recordIfMoved(MigrationContext context, RowRef row, MigrationPhase phase) {
+        try {
+            if (!resolver.resolveUnattributed(context.migration()).phase().mirrors()) {
+                return; // nothing of the migration mirrors: no switch can have moved this write into mirroring
+            }
+            MigrationPhase now = resolver.resolveWrite(context).phase();
+            if (!now.mirrors()) {
+                return;
+            }
+            Store target = phase.authoritative().other();
+            log.warn("The phase of migration '{}' moved from {} to {} while a write of {} ran under the former: the"
+                            + " row is recorded for the {} store (phase-moved)", context.migration(), phase, now,
+                    row.table(), target);
+            changeLog.record(io.dualwrite.changelog.ChangeRecord.of(context.migration(), row, "phase-moved", target,
+                    context));
+        } catch (RuntimeException failure) {
+            log.error("Could not ask the phase of a write of {} again, or record it, after it ran under {}: {}",
+                    row.table(), phase, io.dualwrite.internal.Credentials.describe(failure));
+        }
     }
 
     /** Runs a call, letting whatever it throws through as is, whatever the declared type. */

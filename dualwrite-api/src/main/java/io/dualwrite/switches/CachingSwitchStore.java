@@ -103,6 +103,13 @@ final class CachingSwitchStore implements SwitchStore {
         cache.invalidate(migration);
     }
 
+    /** Read from the backing store every time: a change's time is asked for to know whether caches have seen it. */
+    @Override
+    public java.util.Optional<SwitchChange> lastChange(String migration, @Nullable String merchantId) {
+        Checks.requireId("migration", migration);
+        return backing.lastChange(migration, merchantId);
+    }
+
     @Override
     public String toString() {
         // the wrapped store is the user's: its toString() may quote a URL, credentials and all

@@ -2,6 +2,8 @@ package io.dualwrite.switches;
 
 import io.dualwrite.MigrationContext;
 import io.dualwrite.internal.Checks;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides the phase of a call from its context, applying the scopes in precedence order: order switch,
@@ -70,5 +72,22 @@ public interface PhaseResolver {
      */
     default String requireKnownMigration(String property, String migration) {
         return Checks.requireMigration(property, migration);
+    }
+
+    /**
+     * Why a tool that copies or compares rows of {@code migration} by the switches (the backfill, a verification)
+     * must not start yet, or empty when it may: another instance of the application reads the switches again only
+     * within its switch cache's refresh interval, and until then writes under the phase before a change, neither
+     * mirrored nor recorded when that phase did not mirror. A row the tool reads before such a write lands would
+     * never reach the new store. So a change of a switch that may decide the phase of {@code merchantId}'s rows
+     * ({@code null}: any row) must be older than the refresh interval plus a margin, by the switch store's clock.
+     *
+     * <p>The default answers empty: a resolver without shared, timed switches has no such window.
+     *
+     * @return the reason, naming the switch, when it changed and when the tool may start
+     * @throws IllegalStateException when the switch store cannot say when its switches changed
+     */
+    default Optional<String> unsettledSwitch(String migration, @Nullable String merchantId) {
+        return Optional.empty();
     }
 }

@@ -2,6 +2,7 @@ package io.dualwrite.switches;
 
 import io.dualwrite.MigrationPhase;
 import java.util.List;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,4 +30,19 @@ public interface SwitchStore {
 
     /** Replaces the rules of a migration; they are evaluated in list order. */
     void setRules(String migration, List<SwitchRule> rules);
+
+    /**
+     * The most recent change of the switches of {@code migration} that may decide the phase of {@code merchantId}'s
+     * rows (with {@code null}, of any row): the system switch, the rules, every order switch and, for a merchant,
+     * its own switch (or every merchant switch for {@code null}), a cleared switch or replaced rules included. Read
+     * now from the backing store, with its own clock; never cached.
+     *
+     * <p>The default knows no change times and answers empty: a store that cannot say when its switches changed
+     * cannot hold a tool back until every instance has seen a change (see {@link PhaseResolver#unsettledSwitch}).
+     *
+     * @throws IllegalStateException when the store cannot be read
+     */
+    default Optional<SwitchChange> lastChange(String migration, @org.jspecify.annotations.Nullable String merchantId) {
+        return Optional.empty();
+    }
 }

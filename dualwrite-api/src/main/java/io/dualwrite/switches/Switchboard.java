@@ -49,6 +49,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Switchboard implements PhaseResolver {
 
+    /** The least margin {@link #settleTime()} adds to the refresh interval: 1 second. */
+    public static final Duration SETTLE_MARGIN = Duration.ofSeconds(1);
+
     private final SwitchStore switchStore;
     private final @Nullable OrderPinStore pinStore;
     private final Map<String, MigrationSwitchConfig> migrations;
@@ -94,6 +97,38 @@ public final class Switchboard implements PhaseResolver {
     /** The interval within which a switch flip made on another node is seen here. */
     public Duration refreshInterval() {
         return refreshInterval;
+    }
+
+    /**
+     * How long after a switch change a tool that relies on every instance having seen it waits
+     * ({@link #unsettledSwitch}): the refresh interval, plus as much again (at least {@link #SETTLE_MARGIN}) for
+     * the time one load of the switches takes and for the change's own commit.
+     */
+    public Duration settleTime() {
+        return refreshInterval.plus(refreshInterval.compareTo(SETTLE_MARGIN) > 0 ? refreshInterval : SETTLE_MARGIN);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Asks the backing switch store ({@link SwitchStore#lastChange}, its own clock) and answers a reason while
+     * the change is younger than {@link #settleTime()}. Every instance of the application must use this refresh
+     * interval or a shorter one: the wait is this switchboard's.
+     */
+    @Override
+    public Optional<String> unsettledSwitch(String migration, @Nullable String merchantId) {
+        config(migration);
+        Optional<SwitchChange> change = switchStore.lastChange(migration, merchantId);
+        if (change.isEmpty() || change.get().age().compareTo(settleTime()) >= 0) {
+            return Optional.empty();
+        }
+        SwitchChange last = change.get();
+        return Optional.of("the " + last.switchName() + " of migration '" + migration + "' changed at "
+                + last.changedAt() + " (the switch store's clock, now " + last.now() + "): another instance of the"
+                + " application may still write under the phase before it, unmirrored and unrecorded, until it reads"
+                + " the switches again (within its refresh interval, " + refreshInterval + "); this may start at "
+                + last.changedAt().plus(settleTime()) + " (the refresh interval plus a margin, " + settleTime()
+                + " after the change); start it then");
     }
 
     /** Every configured migration, by name. */

@@ -791,20 +791,14 @@ final class ConnectionHandler implements InvocationHandler {
     }
 
     /**
-     * Notes a write that does not mirror under its phase, when a transaction is open: should a switch move before the
-     * transaction ends, its commit is that of a write that mirrors, whose keys were never collected ({@link
-     * #takeEnded}). In auto-commit the write commits as it runs, under the phase it was resolved to.
+     * Notes a write that does not mirror under its phase: should a switch move before the transaction ends, its commit
+     * is that of a write that mirrors, whose keys were never collected ({@link #takeEnded}). In auto-commit too: the
+     * write commits when its statement returns, which may be long after it was resolved (it waited for a row lock),
+     * after a backfill that started once every instance had seen the move read the row, and the hand-over after the
+     * statement resolves it again the same way.
      */
     private void noteUnmirrored(MigrationContext context, boolean unattributed, boolean mayUpgrade) {
-        boolean inTransaction;
-        try {
-            inTransaction = physical != null && (sqlTransaction || !physical.getAutoCommit());
-        } catch (SQLException | RuntimeException unknown) {
-            inTransaction = true;
-        }
-        if (inTransaction) {
-            buffer.unmirrored(context, unattributed, mayUpgrade);
-        }
+        buffer.unmirrored(context, unattributed, mayUpgrade);
     }
 
     /**

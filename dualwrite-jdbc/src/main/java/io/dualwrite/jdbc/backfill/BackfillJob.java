@@ -63,8 +63,13 @@ import org.jspecify.annotations.Nullable;
  * {@code RateLimiter} caps the rows per second of the run (of each instance, when several run the job).
  * Progress is logged every {@link Builder#progressInterval} at INFO.
  *
- * <p><b>When.</b> Run it once the rows in scope double-write ({@code DUAL_WRITE}): the live mirror then keeps
- * every row the walk has passed up to date. A row written in a phase that does not mirror after the walk passed
+ * <p><b>When.</b> Run it once the rows in scope double-write ({@code DUAL_WRITE}) on every instance of the
+ * application: the live mirror then keeps every row the walk has passed up to date. An instance sees a switch change
+ * only within its switch cache's refresh interval and writes under the phase before it until then, neither mirrored
+ * nor recorded; so a job whose switches are known (a {@link Builder#resolver}, or a {@link Builder#rowCopier} scoped by
+ * one, as {@code DualWriteDataSource.rowCopier()} is) refuses to start while a switch change that may decide its
+ * scope's phase is younger than the refresh interval plus a margin by the switch store's clock
+ * ({@link PhaseResolver#unsettledSwitch}), naming the switch, its change time and when the job may start. A row written in a phase that does not mirror after the walk passed
  * it stays behind until the next backfill or verification. Without a {@link Builder#rowCopier} of its own the job
  * builds a copier, scoped by phase when a {@link Builder#resolver} is given (rows whose phase does not copy old →
  * new are then skipped and counted).
@@ -73,7 +78,7 @@ import org.jspecify.annotations.Nullable;
  * ({@link IllegalArgumentException}); the schemas when it starts ({@link IllegalStateException} listing every
  * problem: an unknown table, a mapped column that does not exist, a table without a primary key or whose key
  * is not the mapping's, a merchant id that does not fit its column, a missing checkpoint table, a migration
- * the {@link Builder#resolver} does not know).
+ * the {@link Builder#resolver} does not know, a switch change not yet seen by every instance).
  */
 public final class BackfillJob {
 
@@ -292,6 +297,14 @@ public final class BackfillJob {
 
     int maxAttempts() {
         return maxAttempts;
+    }
+
+    /** The resolver whose switches scope the copies: the job's own, else the given copier's; null when none. */
+    @Nullable PhaseResolver switches() {
+        if (resolver != null) {
+            return resolver;
+        }
+        return rowCopier == null ? null : rowCopier.phaseResolver().orElse(null);
     }
 
     /** Whether the copier writes this table's rows by a row writer of the user's, not through its mapping. */

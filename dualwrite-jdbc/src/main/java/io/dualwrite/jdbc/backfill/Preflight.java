@@ -8,6 +8,7 @@ import io.dualwrite.jdbc.copy.KeyWalk;
 import io.dualwrite.jdbc.mapping.MappingValidator;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.switches.PhaseResolver;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -50,6 +51,19 @@ final class Preflight {
                 problems.add("the resolver cannot decide the phase of migration '" + job.migration() + "': "
                         + unknown.getMessage() + "; give BackfillJob.Builder.migration the name the switchboard"
                         + " configures");
+            }
+        }
+        PhaseResolver switches = job.switches();
+        if (switches != null) {
+            try {
+                // another instance writes under the phase before a recent change, unmirrored: a row read now may miss
+                // its write for good; the wait is for the switches that may decide the scope's rows
+                switches.unsettledSwitch(job.migration(), job.scope().merchantId().orElse(null)).ifPresent(reason ->
+                        problems.add("the switches are not yet seen by every instance: " + reason));
+            } catch (RuntimeException unreadable) {
+                problems.add("the switch store cannot say when the switches of migration '" + job.migration()
+                        + "' last changed, so this run cannot know that every instance sees them: "
+                        + Credentials.mask(unreadable.getMessage()));
             }
         }
         // a table copied by a row writer of the user's is checked on the old side only (its key, below)

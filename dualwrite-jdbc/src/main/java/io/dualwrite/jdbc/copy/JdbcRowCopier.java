@@ -93,6 +93,11 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     @Override
+    public java.util.Optional<PhaseResolver> phaseResolver() {
+        return java.util.Optional.ofNullable(resolver);
+    }
+
+    @Override
     public SyncResult sync(Store from, List<TableKeys> batches) throws SQLException {
         Store to = from.other();
         // one read and one write per table, however many transactions' keys were merged into this sync

@@ -194,6 +194,15 @@ public interface RowCopier {
     }
 
     /**
+     * The resolver whose switches scope this copier's copies ({@link Builder#resolver}), if any: the tools that take
+     * a copier ask it whether a recent switch change may not be seen by every instance yet
+     * ({@link PhaseResolver#unsettledSwitch}). The default: none known.
+     */
+    default java.util.Optional<PhaseResolver> phaseResolver() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Told that the catalog of {@code mapping}'s tables changed since the copier may have read them (the write path
      * found a column added, dropped, moved or retyped, or another change of the table's facts): what it kept of
      * their columns is read again at the next sync. The default keeps nothing.

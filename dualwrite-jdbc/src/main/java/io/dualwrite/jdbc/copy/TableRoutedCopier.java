@@ -39,6 +39,11 @@ public final class TableRoutedCopier implements RowCopier {
     }
 
     @Override
+    public java.util.Optional<io.dualwrite.switches.PhaseResolver> phaseResolver() {
+        return fallback.phaseResolver();
+    }
+
+    @Override
     public SyncResult sync(Store from, List<TableKeys> tables) throws SQLException {
         Map<RowCopier, List<TableKeys>> split = new LinkedHashMap<>();
         for (TableKeys table : tables) {

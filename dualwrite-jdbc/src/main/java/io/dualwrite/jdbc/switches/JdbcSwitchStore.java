@@ -6,6 +6,7 @@ import io.dualwrite.internal.LogThrottle;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.switches.SwitchRule;
+import io.dualwrite.switches.SwitchChange;
 import io.dualwrite.switches.SwitchSettings;
 import io.dualwrite.switches.SwitchStore;
 import io.dualwrite.switches.SwitchStores;
@@ -15,8 +16,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -29,7 +33,13 @@ import org.slf4j.LoggerFactory;
  * percentage or the id threshold — and {@code rule_position}), so rules read back exactly as written.
  *
  * <p>{@link #load} reads a migration in one query. Setting a phase is one upsert, clearing one delete;
- * {@link #setRules} replaces the rules in one transaction. Create the table first (see
+ * {@link #setRules} replaces the rules in one transaction.
+ *
+ * <p>Every change carries its time in {@code updated_at}, from the database's clock (UTC), never the JVM's, so
+ * that {@link #lastChange} can say how long ago a switch changed whichever instance changed it and whichever asks.
+ * A change that leaves no switch behind keeps its time in a row of its own: clearing a merchant or order switch in a
+ * {@code MERCHANT_CLEARED} or {@code ORDER_CLEARED} row under the same id, replacing the rules in a
+ * {@code RULES_SET} row (phase {@code '-'}); {@link #load} skips those rows. Create the table first (see
  * {@link io.dualwrite.jdbc.schema.DualWriteSchema}); a failed statement throws {@link IllegalStateException}
  * ("could not …" with the driver's message), which says how to create the table when it is missing.
  * Thread-safe.
@@ -59,13 +69,12 @@ public final class JdbcSwitchStore implements SwitchStore {
     private static final Object RULE_REPLACEMENTS = new Object();
 
     private final SqlSupport sql;
-    private final Clock clock;
     private final Duration badRowWarningInterval;
     private final LogThrottle badRowWarnings;
 
     private JdbcSwitchStore(DataSource dataSource, Clock clock, Duration badRowWarningInterval) {
         this.sql = new SqlSupport(dataSource, DualWriteSchema.SWITCH_TABLE);
-        this.clock = Checks.requireNonNull("clock", clock);
+        Checks.requireNonNull("clock", clock);
         if (badRowWarningInterval == null || badRowWarningInterval.isNegative()) {
             throw new IllegalArgumentException("badRowWarningInterval must be zero or positive, but was "
                     + badRowWarningInterval);
@@ -84,7 +93,10 @@ public final class JdbcSwitchStore implements SwitchStore {
         return create(dataSource, Clock.systemUTC());
     }
 
-    /** A store whose {@code updated_at} times (and bad-row warning intervals) come from {@code clock}. */
+    /**
+     * A store whose bad-row warning intervals are timed by {@code clock}. The {@code updated_at} times of the switches
+     * always come from the database's clock.
+     */
     public static JdbcSwitchStore create(DataSource dataSource, Clock clock) {
         return create(dataSource, clock, DEFAULT_BAD_ROW_WARNING_INTERVAL);
     }
@@ -190,11 +202,14 @@ public final class JdbcSwitchStore implements SwitchStore {
                 delete.setString(2, RULE);
                 delete.executeUpdate();
             }
+            // the replacement's time, kept even when no rule is left (removing a rule may start mirroring)
+            upsert(connection, migration, SwitchRows.RULES_SET, "", SwitchRows.NO_PHASE);
             if (copy.isEmpty()) {
                 return;
             }
             try (PreparedStatement insert = connection.prepareStatement(
-                    "INSERT INTO dualwrite_switch (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    "INSERT INTO dualwrite_switch (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, "
+                            + now(sql.dialect(connection)) + ")")) {
                 for (int position = 0; position < copy.size(); position++) {
                     SwitchRule rule = copy.get(position);
                     insert.setString(1, migration);
@@ -211,7 +226,6 @@ public final class JdbcSwitchStore implements SwitchStore {
                         throw new IllegalArgumentException("unsupported rule " + rule);
                     }
                     insert.setInt(7, position);
-                    insert.setObject(8, SqlSupport.utc(clock.instant()));
                     insert.addBatch();
                 }
                 insert.executeBatch();
@@ -230,28 +244,112 @@ public final class JdbcSwitchStore implements SwitchStore {
                     delete.setString(3, subject);
                     delete.executeUpdate();
                 }
+                // clearing a switch may start mirroring (the merchant or order falls to a mirroring phase): its time
+                upsert(connection, migration, MERCHANT.equals(kind) ? SwitchRows.MERCHANT_CLEARED
+                        : SwitchRows.ORDER_CLEARED, subject, SwitchRows.NO_PHASE);
                 return;
             }
-            try (PreparedStatement upsert = connection.prepareStatement(upsertSql(sql.dialect(connection)))) {
-                upsert.setString(1, migration);
-                upsert.setString(2, kind);
-                upsert.setString(3, subject);
-                upsert.setString(4, phase.name());
-                upsert.setObject(5, SqlSupport.utc(clock.instant()));
-                upsert.executeUpdate();
+            upsert(connection, migration, kind, subject, phase.name());
+            if (!SYSTEM.equals(kind)) {
+                // the switch is back: its cleared row's time is older than this one's, so it only takes room
+                try (PreparedStatement delete = connection.prepareStatement(
+                        "DELETE FROM dualwrite_switch WHERE migration = ? AND scope_kind = ? AND subject_id = ?")) {
+                    delete.setString(1, migration);
+                    delete.setString(2, MERCHANT.equals(kind) ? SwitchRows.MERCHANT_CLEARED : SwitchRows.ORDER_CLEARED);
+                    delete.setString(3, subject);
+                    delete.executeUpdate();
+                }
             }
         });
     }
 
+    private void upsert(Connection connection, String migration, String kind, String subject, String phase)
+            throws SQLException {
+        try (PreparedStatement upsert = connection.prepareStatement(upsertSql(sql.dialect(connection)))) {
+            upsert.setString(1, migration);
+            upsert.setString(2, kind);
+            upsert.setString(3, subject);
+            upsert.setString(4, phase);
+            upsert.executeUpdate();
+        }
+    }
+
     private static String upsertSql(Dialect dialect) {
+        String now = now(dialect);
         return switch (dialect) {
             case POSTGRESQL -> "INSERT INTO dualwrite_switch (migration, scope_kind, subject_id, phase, updated_at)"
-                    + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (migration, scope_kind, subject_id)"
+                    + " VALUES (?, ?, ?, ?, " + now + ") ON CONFLICT (migration, scope_kind, subject_id)"
                     + " DO UPDATE SET phase = EXCLUDED.phase, updated_at = EXCLUDED.updated_at";
             case MYSQL -> "INSERT INTO dualwrite_switch (migration, scope_kind, subject_id, phase, updated_at)"
-                    + " VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE phase = VALUES(phase), updated_at = VALUES(updated_at)";
+                    + " VALUES (?, ?, ?, ?, " + now + ") ON DUPLICATE KEY UPDATE phase = VALUES(phase),"
+                    + " updated_at = VALUES(updated_at)";
             case H2 -> "MERGE INTO dualwrite_switch (migration, scope_kind, subject_id, phase, updated_at)"
-                    + " KEY (migration, scope_kind, subject_id) VALUES (?, ?, ?, ?, ?)";
+                    + " KEY (migration, scope_kind, subject_id) VALUES (?, ?, ?, ?, " + now + ")";
+        };
+    }
+
+    /**
+     * The database's time now, in UTC, as a {@code TIMESTAMP} without zone (the column's type): the time of the
+     * statement on PostgreSQL and MariaDB (not of the transaction's start), the transaction's on H2.
+     */
+    static String now(Dialect dialect) {
+        return switch (dialect) {
+            case POSTGRESQL -> "CAST(clock_timestamp() AT TIME ZONE 'UTC' AS TIMESTAMP(6))";
+            case MYSQL -> "UTC_TIMESTAMP(6)";
+            // H2 casts a zoned time to TIMESTAMP in the session's zone: take the zone's offset off its local time
+            case H2 -> "DATEADD(MINUTE, -(EXTRACT(TIMEZONE_HOUR FROM CURRENT_TIMESTAMP) * 60"
+                    + " + EXTRACT(TIMEZONE_MINUTE FROM CURRENT_TIMESTAMP)), LOCALTIMESTAMP)";
+        };
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One query: the newest {@code updated_at} among the system switch, the rules (and their replacement), every
+     * order switch (set or cleared) and the merchant's switch (set or cleared; every merchant's with {@code null}),
+     * with the database's time now. A switch set before this version of the library carries the JVM time of the
+     * instance that set it.
+     *
+     * @throws IllegalStateException when the table cannot be read
+     */
+    @Override
+    public Optional<SwitchChange> lastChange(String migration, @Nullable String merchantId) {
+        Checks.requireMigration("migration", migration);
+        String merchant = merchantId == null ? null : Checks.requireStoredId("merchantId", merchantId, SUBJECT_COLUMN);
+        try (Connection connection = sql.connection()) {
+            Dialect dialect = sql.dialect(connection);
+            String merchants = merchant == null ? "scope_kind IN ('" + MERCHANT + "', '" + SwitchRows.MERCHANT_CLEARED
+                    + "')" : "scope_kind IN ('" + MERCHANT + "', '" + SwitchRows.MERCHANT_CLEARED + "') AND subject_id = ?";
+            try (PreparedStatement select = connection.prepareStatement("SELECT scope_kind, subject_id, updated_at, "
+                    + now(dialect) + " FROM dualwrite_switch WHERE migration = ? AND (scope_kind IN ('" + SYSTEM
+                    + "', '" + RULE + "', '" + SwitchRows.RULES_SET + "', '" + ORDER + "', '" + SwitchRows.ORDER_CLEARED
+                    + "') OR (" + merchants + ")) ORDER BY updated_at DESC, scope_kind, subject_id LIMIT 1")) {
+                select.setString(1, migration);
+                if (merchant != null) {
+                    select.setString(2, merchant);
+                }
+                try (ResultSet result = select.executeQuery()) {
+                    if (!result.next()) {
+                        return Optional.empty();
+                    }
+                    LocalDateTime changed = result.getObject(3, LocalDateTime.class);
+                    LocalDateTime now = result.getObject(4, LocalDateTime.class);
+                    return Optional.of(new SwitchChange(switchName(result.getString(1), result.getString(2)),
+                            changed.toInstant(ZoneOffset.UTC), now.toInstant(ZoneOffset.UTC)));
+                }
+            }
+        } catch (SQLException e) {
+            throw sql.failure("read when the switches of migration " + migration + " last changed", e);
+        }
+    }
+
+    private static String switchName(String kind, String subject) {
+        return switch (kind) {
+            case SYSTEM -> "SYSTEM switch";
+            case RULE, SwitchRows.RULES_SET -> "rules";
+            case SwitchRows.MERCHANT_CLEARED -> "MERCHANT switch '" + subject + "' (cleared)";
+            case SwitchRows.ORDER_CLEARED -> "ORDER switch '" + subject + "' (cleared)";
+            default -> kind + " switch '" + subject + "'";
         };
     }
 

@@ -24,6 +24,14 @@ final class SwitchRows {
     static final String RULE = "RULE";
     static final String MERCHANT_PERCENTAGE = "MERCHANT_PERCENTAGE";
     static final String ID_THRESHOLD = "ID_THRESHOLD";
+    /** A row that keeps the time a merchant switch (its id in {@code subject_id}) was cleared; no switch. */
+    static final String MERCHANT_CLEARED = "MERCHANT_CLEARED";
+    /** A row that keeps the time an order switch (its id in {@code subject_id}) was cleared; no switch. */
+    static final String ORDER_CLEARED = "ORDER_CLEARED";
+    /** A row that keeps the time the rules were last replaced (none may be left); no switch. */
+    static final String RULES_SET = "RULES_SET";
+    /** The phase column of those rows, which hold no phase. */
+    static final String NO_PHASE = "-";
 
     private final String migration;
     private @Nullable MigrationPhase system;
@@ -39,6 +47,9 @@ final class SwitchRows {
     /** Adds one row; a row that cannot be read is kept aside as a bad row instead. */
     void add(@Nullable String scope, @Nullable String subject, @Nullable String phaseName, @Nullable String ruleKind,
              @Nullable Number ruleValue, @Nullable Number rulePosition) {
+        if (MERCHANT_CLEARED.equals(scope) || ORDER_CLEARED.equals(scope) || RULES_SET.equals(scope)) {
+            return; // the time of a change that left no switch behind (JdbcSwitchStore.lastChange), not a switch
+        }
         MigrationPhase phase = phase(phaseName);
         if (phase == null) {
             bad(scope, subject, "phase '" + phaseName + "'", "not a phase; allowed are "

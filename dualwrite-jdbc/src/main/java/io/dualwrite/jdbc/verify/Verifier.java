@@ -7,6 +7,7 @@ import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.copy.CopierSession;
 import io.dualwrite.jdbc.mapping.MappingValidator;
 import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.switches.PhaseResolver;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.sql.Connection;
@@ -70,6 +71,7 @@ public final class Verifier {
     private final DataSource newDataSource;
     private final @Nullable ChangeLog changeLog;
     private final @Nullable DualWriter dualWriter;
+    private final @Nullable PhaseResolver switches;
     private final @Nullable DataSource results;
     private final VerifyCheckpoints checkpoints;
     private final Duration recheckDelay;
@@ -85,6 +87,8 @@ public final class Verifier {
         this.newDataSource = Objects.requireNonNull(builder.newDataSource);
         this.changeLog = builder.changeLog;
         this.dualWriter = builder.dualWriter;
+        this.switches = builder.resolver != null ? builder.resolver
+                : builder.dualWriter != null ? builder.dualWriter.resolver() : null;
         this.results = builder.recordResults ? (builder.results != null ? builder.results : builder.oldDataSource) : null;
         this.checkpoints = new VerifyCheckpoints(builder.results != null ? builder.results : builder.oldDataSource,
                 builder.clock);
@@ -111,7 +115,11 @@ public final class Verifier {
      *
      * @throws IllegalArgumentException naming every problem of the job's tables (see the class documentation),
      *                                  before any row is read
-     * @throws IllegalStateException    when a run under the job's checkpoint name is still going on in this JVM
+     * @throws IllegalStateException    when a run under the job's checkpoint name is still going on in this JVM, or,
+     *                                  with the switches known ({@link Builder#resolver}), while a switch change that
+     *                                  may decide the job's scope is not yet seen by every instance of the
+     *                                  application ({@link PhaseResolver#unsettledSwitch}: naming the switch, its
+     *                                  change time and when the run may start), before any row is read
      * @throws SQLException             when a store fails during the run
      */
     public VerificationResult verify(VerificationJob job) throws SQLException {
@@ -266,6 +274,14 @@ public final class Verifier {
 
     private List<Prepared> prepare(VerificationJob job) throws SQLException {
         Objects.requireNonNull(job, "job");
+        if (switches != null) {
+            // another instance writes under the phase before a recent change, unmirrored: a clean run now may pass a
+            // row whose write lands in the old store only after the run read it, and open the gate on it
+            switches.unsettledSwitch(job.migration(), job.scope().merchantId()).ifPresent(reason -> {
+                throw new IllegalStateException("cannot verify migration '" + job.migration() + "' yet: the switches"
+                        + " are not yet seen by every instance: " + reason);
+            });
+        }
         List<String> problems = new ArrayList<>(MappingValidator.problems(oldDataSource, newDataSource, job.tables()));
         List<Prepared> prepared = new ArrayList<>();
         try (Connection old = oldDataSource.getConnection(); Connection fresh = newDataSource.getConnection()) {
@@ -674,6 +690,7 @@ public final class Verifier {
         private @Nullable DataSource newDataSource;
         private @Nullable ChangeLog changeLog;
         private @Nullable DualWriter dualWriter;
+        private @Nullable PhaseResolver resolver;
         private @Nullable DataSource results;
         private boolean recordResults = true;
         private Duration recheckDelay = DEFAULT_RECHECK_DELAY;
@@ -707,7 +724,20 @@ public final class Verifier {
             return this;
         }
 
-        /** The writer whose mirrors run while verifying: re-reads wait for {@link DualWriter#awaitMirrors}. */
+        /**
+         * The switches the application's instances write by: a run refuses to start while a switch change that may
+         * decide its scope is younger than the time every instance needs to see it
+         * ({@link PhaseResolver#unsettledSwitch}). The {@link #dualWriter}'s resolver unless set; none without either.
+         */
+        public Builder resolver(PhaseResolver resolver) {
+            this.resolver = required("resolver", resolver);
+            return this;
+        }
+
+        /**
+         * The writer whose mirrors run while verifying: re-reads wait for {@link DualWriter#awaitMirrors}; its
+         * resolver is the run's {@link #resolver} unless one is set.
+         */
         public Builder dualWriter(DualWriter writer) {
             this.dualWriter = required("dualWriter", writer);
             return this;

@@ -4,6 +4,8 @@
 -- so ids that differ in case, accents or trailing spaces stay distinct.
 
 -- Switches: one row per system phase (subject_id ''), merchant, order or rule (subject_id = position).
+-- updated_at comes from the database's clock; a cleared merchant or order switch and a replacement of the rules keep
+-- their time in rows of their own (scope_kind MERCHANT_CLEARED, ORDER_CLEARED, RULES_SET; phase '-').
 CREATE TABLE IF NOT EXISTS dualwrite_switch (
     migration     VARCHAR(128) NOT NULL,
     scope_kind    VARCHAR(16)  NOT NULL,

@@ -274,7 +274,8 @@ public final class DualWriteJobRunner implements ApplicationRunner, ExitCodeGene
         Verifier.Builder builder = Verifier.builder()
                 .oldDataSource(dataSource.dataSource(Store.OLD))
                 .newDataSource(dataSource.dataSource(Store.NEW))
-                .changeLog(changeLog);
+                .changeLog(changeLog)
+                .resolver(switchboard); // refuses to run while another instance may not have seen a switch change
         if (dualWriter != null) {
             builder.dualWriter(dualWriter);
         }
