@@ -371,7 +371,7 @@ public final class Verifier {
         VerificationResult result = new VerificationResult(job.migration(), job.scope(), job.isFull(), reports,
                 started, clock.instant());
         if (results != null) {
-            VerificationStore.record(results, result);
+            VerificationStore.record(results, result, job);
         }
         if (job.checkpoint().isPresent()) {
             checkpoints.delete(job.checkpoint().get());
