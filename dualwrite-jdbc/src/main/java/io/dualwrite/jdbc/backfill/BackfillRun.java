@@ -245,9 +245,12 @@ public final class BackfillRun {
             log.error("backfill {} stopped: {}", runId, keyTooLong(failure).getMessage());
             outcome.completeExceptionally(new BackfillException("backfill run " + runId + " stopped: "
                     + keyTooLong(failure).getMessage() + ". Running the job again will not help: the checkpoint keeps"
-                    + " each chunk's bounds as key texts of at most " + Checkpoints.MAX_KEY_TEXT + " characters, and"
-                    + " this table has longer ones (a long text key, or a binary key, whose text is the hex of its"
-                    + " bytes); such rows are copied by key (RowCopier.sync), not by a backfill", result, failure));
+                    + " each chunk's bounds as key texts, and this table has longer keys than its columns hold (a"
+                    + " long text key, or a binary key, whose text is the hex of its bytes; the columns of a "
+                    + Checkpoints.TABLE + " created before round 22 hold " + Checkpoints.MAX_KEY_TEXT + " characters)."
+                    + " Widen its lower_key and upper_key to the types of the current schema script (TEXT on"
+                    + " PostgreSQL, MEDIUMTEXT on MySQL/MariaDB, VARCHAR(1000000) on H2) and run the job again, or"
+                    + " copy such rows by key (RowCopier.sync)", result, failure));
         } else if (failure != null) {
             log.error("backfill {} failed: {}", runId, Credentials.describe(failure), Credentials.masked(failure));
             outcome.completeExceptionally(new BackfillException("backfill run " + runId + " failed: " + failure
