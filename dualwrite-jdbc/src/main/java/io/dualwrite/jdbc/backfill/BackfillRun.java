@@ -404,7 +404,12 @@ public final class BackfillRun {
 
         /** Runs the table's workers until the table is done, the run stops, or a worker fails; the failure. */
         @Nullable Throwable run() throws SQLException, InterruptedException {
-            checkpoints.ensureHead(jobId, job.checkpointSettings(table.mapping(), table.walk().keyTypes()));
+            // the start checks resumed a head of the mapping's settings alone (before the key's types were kept) or
+            // of the types without collations as this job's: it now keeps the key as it is, so that a key changed
+            // from here on is refused when a run resumes
+            checkpoints.ensureHead(jobId, job.checkpointSettings(table.mapping(), table.walk().keyTypes()),
+                    java.util.List.of(job.checkpointSettings(table.mapping()),
+                            job.checkpointSettings(table.mapping(), table.walk().keyTypesWithoutCollations())));
             Checkpoints.Totals before = checkpoints.totals(jobId);
             if (before.chunksPlanned() > 0) {
                 resumedFrom = new BackfillResult.ResumePoint(before.chunksDone(), before.rowsDone(), before.cursor());

@@ -139,15 +139,35 @@ final class Checkpoints {
 
     /** Creates the job's head row unless it exists (another instance may create it at the same time). */
     void ensureHead(String jobId, String settings) throws SQLException {
+        ensureHead(jobId, settings, java.util.List.of());
+    }
+
+    /**
+     * Creates the job's head row unless it exists; a head left by an earlier version, holding no settings or one of
+     * {@code earlier} (the same job's settings as an earlier version wrote them: without the key's types, or without
+     * their collations), takes {@code settings}, so that a key changed after this run is caught when a run resumes.
+     */
+    void ensureHead(String jobId, String settings, java.util.List<String> earlier) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);
             if (exists(connection, jobId)) {
-                // a head left by an earlier version holds no settings: it takes this job's
                 try (PreparedStatement adopt = connection.prepareStatement("UPDATE " + TABLE
                         + " SET lower_key = ? WHERE job_id = ? AND chunk_no = 0 AND lower_key IS NULL")) {
                     adopt.setString(1, fits("the job's settings", settings, "lower_key"));
                     adopt.setString(2, jobId);
                     adopt.executeUpdate();
+                }
+                for (String form : earlier) {
+                    if (form.equals(settings)) {
+                        continue;
+                    }
+                    try (PreparedStatement adopt = connection.prepareStatement("UPDATE " + TABLE
+                            + " SET lower_key = ? WHERE job_id = ? AND chunk_no = 0 AND lower_key = ?")) {
+                        adopt.setString(1, fits("the job's settings", settings, "lower_key"));
+                        adopt.setString(2, jobId);
+                        adopt.setString(3, form);
+                        adopt.executeUpdate();
+                    }
                 }
                 return;
             }
