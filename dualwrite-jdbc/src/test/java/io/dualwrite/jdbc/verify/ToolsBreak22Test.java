@@ -199,4 +199,45 @@ class ToolsBreak22Test {
             }
         }
     }
+
+    // Input: a Verifier built with waits no run can mean: recheckDelay and settleTimeout of Duration.ofSeconds(
+    //   Long.MAX_VALUE), of 10,000 days, and recheckRounds of Integer.MAX_VALUE. They were taken as given; the run
+    //   compared the whole table and then, at the first row found different, failed with "ArithmeticException: long
+    //   overflow" (more nanoseconds than a long holds) or would wait that long, once per round. The
+    //   twin of the verification rate the lead bounded in round 21. Now each is refused when the verifier is built,
+    //   naming the setting, the value and what is allowed; the largest allowed values are taken, and a verifier built
+    //   with them finds a planted difference (no wait, as the run has no change log or writer to settle).
+    @Test
+    void verifierWaitsNoRunCanMeanAreRefusedWhenBuilt() throws Exception {
+        java.time.Duration forever = java.time.Duration.ofSeconds(Long.MAX_VALUE);
+        java.time.Duration days = java.time.Duration.ofDays(10_000);
+        assertThatThrownBy(() -> Verifier.builder().recheckDelay(forever))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("recheckDelay must be zero or positive and at most 10 minutes, but was " + forever);
+        assertThatThrownBy(() -> Verifier.builder().recheckDelay(days)).hasMessageContaining("but was PT240000H");
+        assertThatThrownBy(() -> Verifier.builder().settleTimeout(forever))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("settleTimeout must be zero or positive and at most 1 hour, but was " + forever);
+        assertThatThrownBy(() -> Verifier.builder().settleTimeout(days)).hasMessageContaining("but was PT240000H");
+        assertThatThrownBy(() -> Verifier.builder().recheckRounds(Integer.MAX_VALUE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("recheckRounds must be between 1 and 100, but was " + Integer.MAX_VALUE);
+
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.H2);
+             TestDatabase fresh = TestDatabases.create(Kind.H2)) {
+            for (TestDatabase db : List.of(old, fresh)) {
+                db.execute("CREATE TABLE t (id INT PRIMARY KEY, v INT)", "INSERT INTO t VALUES (1, 1), (2, 2)");
+            }
+            fresh.execute("UPDATE t SET v = 3 WHERE id = 2");
+            Verifier verifier = Verifier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                    .recheckDelay(java.time.Duration.ZERO).settleTimeout(java.time.Duration.ofHours(1))
+                    .recheckRounds(100).build();
+            VerificationJob job = ToolsBreakSupport.job(T);
+            VerificationResult result = verifier.verify(job);
+            assertThat(result.tables().get(0).differences()).extracting(RowDifference::key).containsExactly("2");
+            ToolsBreakSupport.repairClean(old, fresh, job, result);
+            String sql = "SELECT id, v FROM t ORDER BY id";
+            assertThat(rows(fresh, sql)).isEqualTo(rows(old, sql));
+        }
+    }
 }
