@@ -245,9 +245,12 @@ public final class BackfillRun {
             log.error("backfill {} stopped: {}", runId, keyTooLong(failure).getMessage());
             outcome.completeExceptionally(new BackfillException("backfill run " + runId + " stopped: "
                     + keyTooLong(failure).getMessage() + ". Running the job again will not help: the checkpoint keeps"
-                    + " each chunk's bounds as key texts of at most " + Checkpoints.MAX_KEY_TEXT + " characters, and"
-                    + " this table has longer ones (a long text key, or a binary key, whose text is the hex of its"
-                    + " bytes); such rows are copied by key (RowCopier.sync), not by a backfill", result, failure));
+                    + " each chunk's bounds as key texts, and this table has longer keys than its columns hold (a"
+                    + " long text key, or a binary key, whose text is the hex of its bytes; the columns of a "
+                    + Checkpoints.TABLE + " created before round 22 hold " + Checkpoints.MAX_KEY_TEXT + " characters)."
+                    + " Widen its lower_key and upper_key to the types of the current schema script (TEXT on"
+                    + " PostgreSQL, MEDIUMTEXT on MySQL/MariaDB, VARCHAR(1000000) on H2) and run the job again, or"
+                    + " copy such rows by key (RowCopier.sync)", result, failure));
         } else if (failure != null) {
             log.error("backfill {} failed: {}", runId, Credentials.describe(failure), Credentials.masked(failure));
             outcome.completeExceptionally(new BackfillException("backfill run " + runId + " failed: " + failure
@@ -401,7 +404,12 @@ public final class BackfillRun {
 
         /** Runs the table's workers until the table is done, the run stops, or a worker fails; the failure. */
         @Nullable Throwable run() throws SQLException, InterruptedException {
-            checkpoints.ensureHead(jobId, job.checkpointSettings(table.mapping(), table.walk().keyTypes()));
+            // the start checks resumed a head of the mapping's settings alone (before the key's types were kept) or
+            // of the types without collations as this job's: it now keeps the key as it is, so that a key changed
+            // from here on is refused when a run resumes
+            checkpoints.ensureHead(jobId, job.checkpointSettings(table.mapping(), table.walk().keyTypes()),
+                    java.util.List.of(job.checkpointSettings(table.mapping()),
+                            job.checkpointSettings(table.mapping(), table.walk().keyTypesWithoutCollations())));
             Checkpoints.Totals before = checkpoints.totals(jobId);
             if (before.chunksPlanned() > 0) {
                 resumedFrom = new BackfillResult.ResumePoint(before.chunksDone(), before.rowsDone(), before.cursor());

@@ -27,7 +27,13 @@ import org.jspecify.annotations.Nullable;
  */
 final class Checkpoints {
 
+    /**
+     * The key columns' width in the scripts before round 22, and the width assumed where the database declares none;
+     * a table created by a later script holds {@link #KEY_TEXT_CAP} (read from the table, {@link #keyCapacity}).
+     */
     static final int MAX_KEY_TEXT = 4000;
+    /** The most characters a key text may take: past any key a database indexes (MariaDB's 3,072 bytes, as hex). */
+    static final int KEY_TEXT_CAP = 1_000_000;
     static final String TABLE = DualWriteSchema.BACKFILL_CHECKPOINT_TABLE;
     static final String PENDING = "PENDING";
     static final String DONE = "DONE";
@@ -37,6 +43,8 @@ final class Checkpoints {
     private final DataSource dataSource;
     private final Clock clock;
     private volatile @Nullable Dialect dialect;
+    /** How many characters the key columns hold, once read ({@link #keyCapacity}); 0 until then. */
+    private volatile int keyCapacity;
 
     Checkpoints(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
@@ -132,15 +140,35 @@ final class Checkpoints {
 
     /** Creates the job's head row unless it exists (another instance may create it at the same time). */
     void ensureHead(String jobId, String settings) throws SQLException {
+        ensureHead(jobId, settings, java.util.List.of());
+    }
+
+    /**
+     * Creates the job's head row unless it exists; a head left by an earlier version, holding no settings or one of
+     * {@code earlier} (the same job's settings as an earlier version wrote them: without the key's types, or without
+     * their collations), takes {@code settings}, so that a key changed after this run is caught when a run resumes.
+     */
+    void ensureHead(String jobId, String settings, java.util.List<String> earlier) throws SQLException {
         try (Connection connection = OwnTable.session(dataSource, TABLE)) {
             connection.setAutoCommit(true);
             if (exists(connection, jobId)) {
-                // a head left by an earlier version holds no settings: it takes this job's
                 try (PreparedStatement adopt = connection.prepareStatement("UPDATE " + TABLE
                         + " SET lower_key = ? WHERE job_id = ? AND chunk_no = 0 AND lower_key IS NULL")) {
                     adopt.setString(1, fits("the job's settings", settings, "lower_key"));
                     adopt.setString(2, jobId);
                     adopt.executeUpdate();
+                }
+                for (String form : earlier) {
+                    if (form.equals(settings)) {
+                        continue;
+                    }
+                    try (PreparedStatement adopt = connection.prepareStatement("UPDATE " + TABLE
+                            + " SET lower_key = ? WHERE job_id = ? AND chunk_no = 0 AND lower_key = ?")) {
+                        adopt.setString(1, fits("the job's settings", settings, "lower_key"));
+                        adopt.setString(2, jobId);
+                        adopt.setString(3, form);
+                        adopt.executeUpdate();
+                    }
                 }
                 return;
             }
@@ -286,8 +314,9 @@ final class Checkpoints {
             insert.setString(1, jobId);
             insert.setLong(2, chunk.number());
             insert.setString(3, PENDING);
-            insert.setString(4, keyFits("a chunk's lower key", chunk.lower(), "lower_key"));
-            insert.setString(5, keyFits("a chunk's upper key", chunk.upper(), "upper_key"));
+            int capacity = keyCapacity(connection);
+            insert.setString(4, keyFits("a chunk's lower key", chunk.lower(), capacity, "lower_key"));
+            insert.setString(5, keyFits("a chunk's upper key", chunk.upper(), capacity, "upper_key"));
             insert.setLong(6, chunk.plannedRows());
             insert.setObject(7, now());
             insert.executeUpdate();
@@ -305,21 +334,39 @@ final class Checkpoints {
      * would plan or resume the job at another key.
      */
     private static @Nullable String fits(String what, @Nullable String value, String column) {
-        return io.dualwrite.internal.Checks.requireFits(what, value, MAX_KEY_TEXT, TABLE + "." + column);
+        return fits(what, value, MAX_KEY_TEXT, column);
+    }
+
+    private static @Nullable String fits(String what, @Nullable String value, int capacity, String column) {
+        return io.dualwrite.internal.Checks.requireFits(what, value, capacity, TABLE + "." + column);
+    }
+
+    /**
+     * How many characters the key columns hold: {@code VARCHAR(4000)} in a table created by a script before round
+     * 22, {@link #KEY_TEXT_CAP} in a later one. Read once, from the table's own declaration.
+     */
+    int keyCapacity(Connection connection) throws SQLException {
+        int capacity = keyCapacity;
+        if (capacity == 0) {
+            capacity = DualWriteSchema.textCapacity(connection, TABLE, "upper_key", MAX_KEY_TEXT, KEY_TEXT_CAP);
+            keyCapacity = capacity;
+        }
+        return capacity;
     }
 
     /** As {@link #fits}, for a key text: a {@link KeyTooLong} when it does not fit. */
-    private static @Nullable String keyFits(String what, @Nullable String value, String column) {
+    private static @Nullable String keyFits(String what, @Nullable String value, int capacity, String column) {
         try {
-            return fits(what, value, column);
+            return fits(what, value, capacity, column);
         } catch (IllegalArgumentException tooLong) {
             throw new KeyTooLong(tooLong.getMessage());
         }
     }
 
     /**
-     * A key text longer than the checkpoint's key columns hold (a text key of more than 4,000 characters, a binary
-     * key of more than 2,000 bytes, whose text is its hex): the chunk cannot be planned, on any run.
+     * A key text longer than the checkpoint's key columns hold (in a table created before round 22, whose columns
+     * hold 4,000 characters: a text key of more than 4,000 characters, a binary key of more than 2,000 bytes, whose
+     * text is its hex): the chunk cannot be planned, on any run, until the columns are widened.
      */
     static final class KeyTooLong extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
@@ -333,7 +380,7 @@ final class Checkpoints {
             throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("UPDATE " + TABLE
                 + " SET upper_key = ?, row_count = ?, status = ?, updated_at = ? WHERE job_id = ? AND chunk_no = 0")) {
-            update.setString(1, fits("the planned key", cursor, "upper_key"));
+            update.setString(1, keyFits("the planned key", cursor, keyCapacity(connection), "upper_key"));
             update.setLong(2, chunks);
             update.setString(3, planned ? PLANNED : PLANNING);
             update.setObject(4, now());

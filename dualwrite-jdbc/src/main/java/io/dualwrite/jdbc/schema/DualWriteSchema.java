@@ -216,6 +216,33 @@ public final class DualWriteSchema {
     }
 
     /**
+     * How many characters a text column of one of dualwrite's own tables holds, as the database declares it (its
+     * result set's precision), capped at {@code cap}; {@code fallback} when the database declares none. The scripts
+     * before round 22 made the checkpoints' key columns {@code VARCHAR(4000)}, later ones wider: the library reads
+     * what the installed table holds rather than assume either. For the library's use only.
+     *
+     * @throws SQLException when the table cannot be read
+     */
+    public static int textCapacity(Connection connection, String table, String column, int fallback, int cap)
+            throws SQLException {
+        // prepared: a session that names the library's tables in their home (OwnTable) qualifies prepared texts
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + column + " FROM " + table
+                + " WHERE 1 = 0");
+             ResultSet none = statement.executeQuery()) {
+            int precision = none.getMetaData().getPrecision(1);
+            String type = none.getMetaData().getColumnTypeName(1).toUpperCase(Locale.ROOT);
+            if (precision <= 0) {
+                return fallback;
+            }
+            String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+            if (type.endsWith("TEXT") && (product.contains("mysql") || product.contains("mariadb"))) {
+                precision /= 4; // a MySQL/MariaDB TEXT's size may be its bytes, and utf8mb4 takes up to four a character
+            }
+            return Math.min(precision, cap);
+        }
+    }
+
+    /**
      * Whether an exception (or one chained to it) says that a table does not exist, by its SQLState:
      * {@code 42P01} (PostgreSQL), {@code 42S02} (MySQL, MariaDB, H2), {@code 42S03}/{@code 42S04} (H2).
      */

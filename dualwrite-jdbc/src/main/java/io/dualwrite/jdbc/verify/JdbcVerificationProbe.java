@@ -36,16 +36,29 @@ import org.jspecify.annotations.Nullable;
  * tables are those recorded for the migration, plus those named at creation (so that a table never verified
  * counts).
  *
+ * <p><b>Which mapping.</b> Each run records a digest of the mapping it compared each table through (its new table,
+ * key, renames, drops, added and transformed columns, merchant column). A probe created with the migration's
+ * mappings counts for their tables only the runs of those mappings: a clean run of an earlier mapping (another new
+ * table, a column it dropped and this one compares) compared other things, and the table is
+ * {@link VerificationStatus#NEVER_RUN} until a run of the current mapping. Runs recorded before the digest was kept
+ * count as before; a probe created without mappings counts every run.
+ *
  * <p>A failed read throws {@link IllegalStateException}, which makes the gate refuse. Thread-safe.
  */
 public final class JdbcVerificationProbe implements VerificationProbe {
 
     private final DataSource dataSource;
     private final List<String> requiredTables;
+    /** Per old table (lower case), the digests of the mappings given at creation: the runs that count for it. */
+    private final Map<String, Set<String>> mappings;
 
-    private JdbcVerificationProbe(DataSource dataSource, List<String> requiredTables) {
+    private JdbcVerificationProbe(DataSource dataSource, Collection<TableMapping> mappings) {
         this.dataSource = Checks.requireNonNull("dataSource", dataSource);
-        this.requiredTables = List.copyOf(requiredTables);
+        this.requiredTables = mappings.stream().map(TableMapping::oldTable).toList();
+        Map<String, Set<String>> digests = new java.util.HashMap<>();
+        mappings.forEach(mapping -> digests.computeIfAbsent(mapping.oldTable().toLowerCase(Locale.ROOT),
+                table -> new java.util.HashSet<>()).add(VerificationJob.mappingDigest(mapping)));
+        this.mappings = Map.copyOf(digests);
     }
 
     /** A probe on the {@code dualwrite_verification} table of {@code dataSource}. */
@@ -53,9 +66,12 @@ public final class JdbcVerificationProbe implements VerificationProbe {
         return new JdbcVerificationProbe(dataSource, List.of());
     }
 
-    /** A probe that also requires a verification of every table of {@code mappings}, by old name. */
+    /**
+     * A probe that also requires a verification of every table of {@code mappings}, by old name, and counts for such
+     * a table only the runs that compared it through one of these mappings (see the class comment).
+     */
     public static JdbcVerificationProbe create(DataSource dataSource, Collection<TableMapping> mappings) {
-        return new JdbcVerificationProbe(dataSource, mappings.stream().map(TableMapping::oldTable).toList());
+        return new JdbcVerificationProbe(dataSource, Checks.requireNonNull("mappings", mappings));
     }
 
     @Override
@@ -117,7 +133,7 @@ public final class JdbcVerificationProbe implements VerificationProbe {
         }
         boolean neverRun = false;
         for (String table : tables) {
-            VerificationStatus status = tableStatus(rows, table, merchantId);
+            VerificationStatus status = tableStatus(rows, table, merchantId, mappings.get(table));
             if (status == VerificationStatus.DIRTY) {
                 return VerificationStatus.DIRTY;
             }
@@ -127,12 +143,13 @@ public final class JdbcVerificationProbe implements VerificationProbe {
     }
 
     private static VerificationStatus tableStatus(List<VerificationStore.Row> rows, String table,
-                                                  @Nullable String merchantId) {
+                                                  @Nullable String merchantId, @Nullable Set<String> mappings) {
         VerificationStore.Row whole = null;
         Map<String, VerificationStore.Row> merchants = new LinkedHashMap<>(); // latest relevant per scope
         for (VerificationStore.Row row : rows) {
-            if (!row.table().equalsIgnoreCase(table) || (row.sampled() && row.status() != VerificationStatus.DIRTY)) {
-                continue;
+            if (!row.table().equalsIgnoreCase(table) || (row.sampled() && row.status() != VerificationStatus.DIRTY)
+                    || (mappings != null && row.mapping() != null && !mappings.contains(row.mapping()))) {
+                continue; // a clean sample proves nothing; a run of another mapping compared other things
             }
             if (ChangeRecord.WHOLE_TABLE.equals(row.scopeKey())) {
                 whole = row;

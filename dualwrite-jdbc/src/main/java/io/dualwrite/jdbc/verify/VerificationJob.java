@@ -147,6 +147,19 @@ public final class VerificationJob {
                 + java.util.UUID.nameUUIDFromBytes(settings.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /**
+     * What a table's recorded run compared, as a name-based UUID of its mapping's settings (the old and new table,
+     * the key, the renames, drops, added columns with their values, transformed columns and the merchant column):
+     * {@link JdbcVerificationProbe} counts for a mapping only the runs recorded under it, so that a clean run of an
+     * earlier mapping (another new table, a column it did not compare) does not open the phase gate for this one.
+     * Two transformers of one column are not told apart, as for {@link #checkpointSettings()}.
+     */
+    static String mappingDigest(TableMapping mapping) {
+        String settings = mapping.oldTable() + ">" + mapping.newTable() + " " + mapping + addedValues(mapping)
+                + " merchant " + mapping.merchantIdColumn().orElse("-");
+        return java.util.UUID.nameUUIDFromBytes(settings.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
     /** The values a mapping adds, as text that is the same in every JVM (bytes as hex, not as an array's identity). */
     private static String addedValues(TableMapping mapping) {
         if (mapping.addedColumns().isEmpty()) {

@@ -28,8 +28,19 @@ final class VerificationStore {
             + " scope_key, merchant_id, sampled, status, rows_compared, missing_in_new, extra_in_new, different,"
             + " started_at, finished_at, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-    /** One recorded run of one table, as the probe reads it. */
-    record Row(long id, String table, String scopeKey, boolean sampled, VerificationStatus status, Instant finishedAt) {
+    /** How a recorded report begins: the digest of the mapping its run compared ({@link VerificationJob#mappingDigest}). */
+    private static final String MAPPING_FIELD = "{\"mapping\":\"";
+
+    /** The characters of a report the probe reads: the mapping field and its UUID. */
+    private static final int MAPPING_PREFIX = MAPPING_FIELD.length() + 36;
+
+    /**
+     * One recorded run of one table, as the probe reads it.
+     *
+     * @param mapping the digest of the mapping the run compared; {@code null} for a run recorded before it was kept
+     */
+    record Row(long id, String table, String scopeKey, boolean sampled, VerificationStatus status, Instant finishedAt,
+               @Nullable String mapping) {
     }
 
     private VerificationStore() {
@@ -46,7 +57,9 @@ final class VerificationStore {
         }
     }
 
-    static void record(DataSource dataSource, VerificationResult result) throws SQLException {
+    static void record(DataSource dataSource, VerificationResult result, VerificationJob job) throws SQLException {
+        java.util.Map<String, String> digests = new java.util.HashMap<>();
+        job.tables().forEach(mapping -> digests.put(mapping.oldTable(), VerificationJob.mappingDigest(mapping)));
         try (Connection connection = OwnTable.session(dataSource, DualWriteSchema.VERIFICATION_TABLE)) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(true);
@@ -64,7 +77,10 @@ final class VerificationStore {
                     insert.setLong(10, report.different());
                     insert.setObject(11, utc(report.startedAt()));
                     insert.setObject(12, utc(report.finishedAt()));
-                    String json = report.toJson();
+                    java.util.Map<String, Object> recorded = new java.util.LinkedHashMap<>();
+                    recorded.put("mapping", digests.get(report.table())); // first: the probe reads the report's start
+                    recorded.putAll(report.toMap());
+                    String json = Json.write(recorded);
                     insert.setString(13, json.length() <= MAX_REPORT_LENGTH ? json : json.substring(0, MAX_REPORT_LENGTH));
                     insert.addBatch();
                 }
@@ -84,14 +100,16 @@ final class VerificationStore {
     static List<Row> rows(DataSource dataSource, String migration) throws SQLException {
         List<Row> rows = new ArrayList<>();
         try (Connection connection = OwnTable.session(dataSource, DualWriteSchema.VERIFICATION_TABLE);
-             PreparedStatement select = connection.prepareStatement("SELECT id, table_name, scope_key, sampled, status, finished_at"
+             PreparedStatement select = connection.prepareStatement("SELECT id, table_name, scope_key, sampled, status, finished_at,"
+                     + " SUBSTRING(report, 1, " + MAPPING_PREFIX + ")"
                      + " FROM " + DualWriteSchema.VERIFICATION_TABLE + " WHERE migration = ? ORDER BY id")) {
             select.setString(1, migration);
             try (ResultSet result = select.executeQuery()) {
                 while (result.next()) {
                     rows.add(new Row(result.getLong(1), result.getString(2), result.getString(3), result.getInt(4) != 0,
                             VerificationStatus.valueOf(result.getString(5)),
-                            result.getObject(6, LocalDateTime.class).toInstant(ZoneOffset.UTC)));
+                            result.getObject(6, LocalDateTime.class).toInstant(ZoneOffset.UTC),
+                            mapping(result.getString(7))));
                 }
             }
         } catch (SQLException e) {
@@ -101,6 +119,12 @@ final class VerificationStore {
             throw e;
         }
         return rows;
+    }
+
+    /** The mapping digest a recorded report begins with, or {@code null} when it begins otherwise (an older run's). */
+    private static @Nullable String mapping(@Nullable String reportStart) {
+        return reportStart != null && reportStart.length() == MAPPING_PREFIX && reportStart.startsWith(MAPPING_FIELD)
+                ? reportStart.substring(MAPPING_FIELD.length()) : null;
     }
 
     private static SQLException missing(DataSource dataSource, SQLException e) {

@@ -387,7 +387,7 @@ public final class Verifier {
         VerificationResult result = new VerificationResult(job.migration(), job.scope(), job.isFull(), reports,
                 started, clock.instant());
         if (results != null) {
-            VerificationStore.record(results, result);
+            VerificationStore.record(results, result, job);
         }
         if (job.checkpoint().isPresent()) {
             checkpoints.delete(job.checkpoint().get());
@@ -679,6 +679,9 @@ public final class Verifier {
         public static final Duration DEFAULT_RECHECK_DELAY = Duration.ofMillis(200);
         /** The longest wait for the mirrors and the change log before a re-read, unless set. */
         public static final Duration DEFAULT_SETTLE_TIMEOUT = Duration.ofSeconds(10);
+        private static final Duration MAX_RECHECK_DELAY = Duration.ofMinutes(10);
+        private static final Duration MAX_SETTLE_TIMEOUT = Duration.ofHours(1);
+        private static final int MAX_RECHECK_ROUNDS = 100;
         /** How many times a row found different is read again, unless set. */
         public static final int DEFAULT_RECHECK_ROUNDS = 3;
         /** The most differences kept per table (counted beyond), unless set. */
@@ -759,28 +762,40 @@ public final class Verifier {
             return this;
         }
 
-        /** The wait before a row found different is read again ({@code 200 ms} unless set). */
+        /**
+         * The wait before a row found different is read again ({@code 200 ms} unless set).
+         *
+         * @throws IllegalArgumentException when it is null, negative or longer than 10 minutes (a longer wait, once
+         *                                  per round, is a mistyped value rather than a plan)
+         */
         public Builder recheckDelay(Duration delay) {
-            if (delay == null || delay.isNegative()) {
-                throw new IllegalArgumentException("recheckDelay must be zero or positive, but was " + delay);
+            if (delay == null || delay.isNegative() || delay.compareTo(MAX_RECHECK_DELAY) > 0) {
+                throw new IllegalArgumentException("recheckDelay must be zero or positive and at most 10 minutes,"
+                        + " but was " + delay);
             }
             this.recheckDelay = delay;
             return this;
         }
 
-        /** The longest wait for the mirrors and for the change log's entries of the rows to re-read. */
+        /**
+         * The longest wait for the mirrors and for the change log's entries of the rows to re-read.
+         *
+         * @throws IllegalArgumentException when it is null, negative or longer than 1 hour
+         */
         public Builder settleTimeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative()) {
-                throw new IllegalArgumentException("settleTimeout must be zero or positive, but was " + timeout);
+            if (timeout == null || timeout.isNegative() || timeout.compareTo(MAX_SETTLE_TIMEOUT) > 0) {
+                throw new IllegalArgumentException("settleTimeout must be zero or positive and at most 1 hour,"
+                        + " but was " + timeout);
             }
             this.settleTimeout = timeout;
             return this;
         }
 
-        /** How many times a row found different is read again before it is reported; at least 1. */
+        /** How many times a row found different is read again before it is reported; 1 to 100. */
         public Builder recheckRounds(int rounds) {
-            if (rounds < 1) {
-                throw new IllegalArgumentException("recheckRounds must be at least 1, but was " + rounds);
+            if (rounds < 1 || rounds > MAX_RECHECK_ROUNDS) {
+                throw new IllegalArgumentException("recheckRounds must be between 1 and " + MAX_RECHECK_ROUNDS
+                        + ", but was " + rounds);
             }
             this.recheckRounds = rounds;
             return this;

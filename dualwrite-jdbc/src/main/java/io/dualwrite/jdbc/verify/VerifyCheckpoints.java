@@ -28,7 +28,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class VerifyCheckpoints {
 
+    /** The width of key_text in the scripts before round 22, and where the database declares none. */
     private static final int MAX_KEY_TEXT = 4000;
+    /** The most characters a key text may take in a table created by a later script. */
+    private static final int KEY_TEXT_CAP = 1_000_000;
     private static final int MAX_JOB_TEXT = 1000;
     private static final String TABLE = DualWriteSchema.VERIFICATION_CHECKPOINT_TABLE;
     private static final String RUNNING = "RUNNING";
@@ -61,6 +64,8 @@ final class VerifyCheckpoints {
 
     private final DataSource dataSource;
     private final Clock clock;
+    /** How many characters key_text holds, once read from the table's declaration; 0 until then. */
+    private volatile int keyCapacity;
 
     VerifyCheckpoints(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
@@ -123,6 +128,7 @@ final class VerifyCheckpoints {
      */
     void save(String name, String table, State state, List<String> newSuspects, long firstItem) throws SQLException {
         try (Connection connection = OwnTable.session(dataSource, TABLE)) {
+            int capacity = keyCapacity(connection);
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             try {
@@ -132,7 +138,7 @@ final class VerifyCheckpoints {
                         + " key_text = ?, job = ?, chunks_done = ?, chunks_compared = ?, rows_compared = ?,"
                         + " new_rows_compared = ?, updated_at = ? WHERE checkpoint_name = ? AND table_name = ?"
                         + " AND item_no = 0")) {
-                    bindHead(update, state, now, 1);
+                    bindHead(update, state, now, 1, capacity);
                     update.setString(9, name);
                     update.setString(10, table);
                     updated = update.executeUpdate();
@@ -144,7 +150,7 @@ final class VerifyCheckpoints {
                         insert.setString(1, name);
                         insert.setString(2, table);
                         insert.setLong(3, 0);
-                        bindHead(insert, state, now, 4);
+                        bindHead(insert, state, now, 4, capacity);
                         insert.addBatch();
                     }
                     long item = firstItem;
@@ -153,7 +159,7 @@ final class VerifyCheckpoints {
                         insert.setString(2, table);
                         insert.setLong(3, item++);
                         insert.setString(4, SUSPECT);
-                        insert.setString(5, fits("a suspect row's key", key, MAX_KEY_TEXT, "key_text"));
+                        insert.setString(5, fits("a suspect row's key", key, capacity, "key_text"));
                         insert.setString(6, null);
                         for (int i = 7; i <= 10; i++) {
                             insert.setLong(i, 0);
@@ -244,10 +250,20 @@ final class VerifyCheckpoints {
         return io.dualwrite.internal.Checks.requireFits(what, value, max, TABLE + "." + column);
     }
 
-    private static void bindHead(PreparedStatement statement, State state, LocalDateTime now, int first)
-            throws SQLException {
+    /** How many characters key_text holds: 4,000 in a table created before round 22, more in a later one. */
+    private int keyCapacity(Connection connection) throws SQLException {
+        int capacity = keyCapacity;
+        if (capacity == 0) {
+            capacity = DualWriteSchema.textCapacity(connection, TABLE, "key_text", MAX_KEY_TEXT, KEY_TEXT_CAP);
+            keyCapacity = capacity;
+        }
+        return capacity;
+    }
+
+    private static void bindHead(PreparedStatement statement, State state, LocalDateTime now, int first,
+                                 int keyCapacity) throws SQLException {
         statement.setString(first, state.done() ? DONE : RUNNING);
-        statement.setString(first + 1, fits("the checkpoint's key", state.cursor(), MAX_KEY_TEXT, "key_text"));
+        statement.setString(first + 1, fits("the checkpoint's key", state.cursor(), keyCapacity, "key_text"));
         statement.setString(first + 2, fits("the job's settings", state.settings(), MAX_JOB_TEXT, "job"));
         statement.setLong(first + 3, state.chunksDone());
         statement.setLong(first + 4, state.chunksCompared());

@@ -96,6 +96,7 @@ class BadInputTest {
         assertThatThrownBy(() -> VerificationScope.ofChangeLogKey("merchant="))
                 .hasMessageContaining("scoped resync key must be '*' or 'merchant=<id>', but was 'merchant='");
         assertThatThrownBy(() -> Verifier.builder().build()).hasMessage("oldDataSource must be set, but was missing");
-        assertThatThrownBy(() -> Verifier.builder().recheckRounds(0)).hasMessage("recheckRounds must be at least 1, but was 0");
+        assertThatThrownBy(() -> Verifier.builder().recheckRounds(0))
+                .hasMessage("recheckRounds must be between 1 and 100, but was 0");
     }
 }

@@ -434,7 +434,8 @@ class ToolsBreak21Test {
     //   text (the hex of its bytes) is 4,200 characters, longer than the checkpoint's key columns (4,000). The
     //   backfill failed at the first chunk's bound saying "run the job again to resume it", which fails the same way
     //   on every run. Not fixed (the bounds are keys and must be kept whole): now it says running again will not
-    //   help, why, and the way on; no row is copied wrong.
+    //   help, why, and the way on; no row is copied wrong. (Round 22 widened the columns of a table created since,
+    //   ToolsBreak22Test; this is the install created before, whose columns stay VARCHAR(4000) until widened.)
     @Test
     void aKeyLongerThanTheCheckpointHoldsStopsTheBackfillSayingRunningAgainWillNotHelp() throws Exception {
         for (Kind kind : List.of(Kind.MARIADB, Kind.H2)) {
@@ -447,9 +448,11 @@ class ToolsBreak21Test {
                     old.execute("INSERT INTO t VALUES (X'0" + i + "', " + i + "), (X'0" + i + "ab" + "ab".repeat(2098)
                             + "', " + (10 + i) + ")");
                 }
+                ToolsBreakSupport.narrowCheckpointKeys(old);
                 io.dualwrite.jdbc.backfill.BackfillException failed = ToolsBreakSupport.backfillFailing(old, fresh, T);
                 assertThat(failed.getMessage()).as(kind.toString())
-                        .contains("is 4200 characters long", "holds at most 4000", "will not help", "RowCopier.sync")
+                        .contains("is 4200 characters long", "holds at most 4000", "will not help", "RowCopier.sync",
+                                "Widen its lower_key and upper_key")
                         .doesNotContain("resume it");
                 // the test's own reading: whatever the new store holds is the old store's rows
                 String sql = "SELECT " + (kind == Kind.H2 ? "RAWTOHEX(id)" : "LOWER(HEX(id))") + ", v FROM t ORDER BY v";

@@ -191,4 +191,21 @@ final class ToolsBreakSupport {
         }
         return refused;
     }
+
+    /**
+     * Makes the key columns of the backfill's and the verification's checkpoint tables those of a table created
+     * before round 22 ({@code VARCHAR(4000)}), as an install that has not widened them holds.
+     */
+    static void narrowCheckpointKeys(TestDatabase db) {
+        for (String column : List.of("dualwrite_backfill_checkpoint.lower_key", "dualwrite_backfill_checkpoint.upper_key",
+                "dualwrite_verification_checkpoint.key_text")) {
+            String table = column.substring(0, column.indexOf('.'));
+            String name = column.substring(column.indexOf('.') + 1);
+            db.execute(switch (db.kind()) {
+                case POSTGRES -> "ALTER TABLE " + table + " ALTER COLUMN " + name + " TYPE VARCHAR(4000)";
+                case H2 -> "ALTER TABLE " + table + " ALTER COLUMN " + name + " SET DATA TYPE VARCHAR(4000)";
+                case MARIADB -> "ALTER TABLE " + table + " MODIFY " + name + " VARCHAR(4000)";
+            });
+        }
+    }
 }
