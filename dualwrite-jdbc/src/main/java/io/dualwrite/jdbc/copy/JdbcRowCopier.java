@@ -94,6 +94,11 @@ final class JdbcRowCopier implements RowCopier {
 
     @Override
     public SyncResult sync(Store from, List<TableKeys> batches) throws SQLException {
+        return sync(from, batches, null);
+    }
+
+    @Override
+    public SyncResult sync(Store from, List<TableKeys> batches, @Nullable LentSession lent) throws SQLException {
         Store to = from.other();
         // one read and one write per table, however many transactions' keys were merged into this sync
         Map<TableMapping, List<TableKeys>> byTable = new LinkedHashMap<>();
@@ -107,8 +112,8 @@ final class JdbcRowCopier implements RowCopier {
         }
         boolean singleRows = false;
         for (int attempt = 1; ; attempt++) {
-            try (DirectionGuard guard = DirectionGuard.take(this, from, byTable)) {
-                return syncOnce(from, to, byTable, singleRows, guard.connection);
+            try (DirectionGuard guard = DirectionGuard.take(this, from, byTable, lent)) {
+                return syncOnce(from, to, byTable, singleRows, guard.connection, lent);
             } catch (RefusedWrite refused) {
                 // the transaction is rolled back and its locks released: the refused row may be looked at now
                 throw refused.named(dataSource(to));
@@ -153,38 +158,56 @@ final class JdbcRowCopier implements RowCopier {
         private final int isolation;
         private final boolean autoCommit;
 
+        /** The loan {@link #connection} was borrowed from (given back, not closed), or null: a session of the pool. */
+        private final @Nullable LentSession lent;
+
         private DirectionGuard(@Nullable Connection connection, @Nullable CopyDialect dialect, int isolation,
-                               boolean autoCommit) {
+                               boolean autoCommit, @Nullable LentSession lent) {
             this.connection = connection;
             this.dialect = dialect;
             this.isolation = isolation;
             this.autoCommit = autoCommit;
+            this.lent = lent;
         }
 
-        static DirectionGuard take(JdbcRowCopier copier, Store from, Map<TableMapping, List<TableKeys>> byTable)
-                throws SQLException {
+        /**
+         * {@code lent}: the application's idle session of the new store, lent while it waits for this sync; taken for
+         * the guard when it can be borrowed, so that the sync needs no session of the new store's pool at all.
+         */
+        static DirectionGuard take(JdbcRowCopier copier, Store from, Map<TableMapping, List<TableKeys>> byTable,
+                                   @Nullable LentSession lent) throws SQLException {
             if (from != Store.NEW) {
-                return new DirectionGuard(null, null, Connection.TRANSACTION_NONE, true);
+                return new DirectionGuard(null, null, Connection.TRANSACTION_NONE, true, null);
             }
-            Connection connection = copier.dataSource(Store.NEW).getConnection();
+            Connection borrowed = lent == null ? null : lent.borrow();
+            Connection connection = borrowed != null ? borrowed : copier.dataSource(Store.NEW).getConnection();
+            LentSession loan = borrowed != null ? lent : null;
             CopyDialect dialect = null;
             int isolation = Connection.TRANSACTION_NONE;
             boolean autoCommit = true;
             try {
                 dialect = copier.dialect(Store.NEW, connection);
                 if (dialect == CopyDialect.H2) {
-                    connection.close();
-                    return new DirectionGuard(null, null, Connection.TRANSACTION_NONE, true);
+                    new DirectionGuard(connection, null, Connection.TRANSACTION_NONE, true, loan).giveBackOrClose();
+                    return new DirectionGuard(null, null, Connection.TRANSACTION_NONE, true, null);
                 }
                 autoCommit = connection.getAutoCommit();
                 isolation = KeyLocks.begin(connection, dialect == CopyDialect.MYSQL);
                 TreeSet<Long> ids = new TreeSet<>();
                 byTable.forEach((mapping, batches) -> batches.forEach(batch -> addLockIds(mapping, batch.keys(), ids)));
                 dialect.lock(connection, List.copyOf(ids), copier.lockTimeoutMillis);
-                return new DirectionGuard(connection, dialect, isolation, autoCommit);
+                return new DirectionGuard(connection, dialect, isolation, autoCommit, loan);
             } catch (SQLException | RuntimeException failed) {
-                new DirectionGuard(connection, dialect, isolation, autoCommit).release(failed);
+                new DirectionGuard(connection, dialect, isolation, autoCommit, loan).release(failed);
                 throw failed;
+            }
+        }
+
+        private void giveBackOrClose() throws SQLException {
+            if (lent != null) {
+                lent.giveBack();
+            } else if (connection != null) {
+                connection.close();
             }
         }
 
@@ -210,7 +233,7 @@ final class JdbcRowCopier implements RowCopier {
                 }
             }
             try {
-                connection.close();
+                giveBackOrClose();
             } catch (SQLException | RuntimeException e) {
                 if (failure != null) {
                     failure.addSuppressed(e);
@@ -275,7 +298,7 @@ final class JdbcRowCopier implements RowCopier {
      * null to read on a session of the source's pool of its own.
      */
     private SyncResult syncOnce(Store from, Store to, Map<TableMapping, List<TableKeys>> byTable, boolean singleRows,
-                                @Nullable Connection sourceSession) throws SQLException {
+                                @Nullable Connection sourceSession, @Nullable LentSession lent) throws SQLException {
         try (Connection target = dataSource(to).getConnection()) {
             CopyDialect targetDialect = dialect(to, target);
             List<Side> sides = new ArrayList<>();
@@ -305,7 +328,7 @@ final class JdbcRowCopier implements RowCopier {
                 }
                 Map<TableMapping, TableColumns> sourceColumns = new HashMap<>();
                 Map<TableMapping, Map<String, Map<String, @Nullable Object>>> sourceRows = readSource(from, sides,
-                        sourceColumns, sourceSession);
+                        sourceColumns, sourceSession, lent);
                 Set<Long> held = new HashSet<>(locked);
                 for (int round = 1; ; round++) {
                     // a row the source matched to a key spelt otherwise ('é' for row 'e', 'Mädchen' for
@@ -322,7 +345,7 @@ final class JdbcRowCopier implements RowCopier {
                     }
                     targetDialect.lock(target, unheld, lockTimeoutMillis);
                     held.addAll(unheld);
-                    sourceRows = readSource(from, sides, sourceColumns, sourceSession);
+                    sourceRows = readSource(from, sides, sourceColumns, sourceSession, lent);
                 }
                 SyncResult result = new SyncResult(0, 0, 0);
                 boolean committed = false;
@@ -487,16 +510,43 @@ final class JdbcRowCopier implements RowCopier {
         return List.copyOf(unheld);
     }
 
-    /** Source rows by canonical key text, per table; read in auto-commit so each read sees the latest commits. */
     /**
      * The source's rows of every side's keys. On {@code held} when given (a session in the transaction that holds the
      * keys' locks, left in it and open: each statement of it reads what is committed, as the transaction is read
-     * committed), otherwise on a session of the source's pool in auto-commit.
+     * committed); else on the application's session {@code lent} while it can be borrowed, in a transaction of this
+     * read alone when the session is not in auto-commit (ended here, so that the next read sees later commits and the
+     * session is given back holding none); otherwise on a session of the source's pool in auto-commit.
      */
     private Map<TableMapping, Map<String, Map<String, @Nullable Object>>> readSource(Store from, List<Side> sides,
-            Map<TableMapping, TableColumns> sourceColumns, @Nullable Connection held) throws SQLException {
+            Map<TableMapping, TableColumns> sourceColumns, @Nullable Connection held, @Nullable LentSession lent)
+            throws SQLException {
         if (held != null) {
             return readSourceOn(held, from, sides, sourceColumns);
+        }
+        Connection borrowed = lent == null ? null : lent.borrow();
+        if (borrowed != null) {
+            try {
+                boolean autoCommit = borrowed.getAutoCommit();
+                try {
+                    Map<TableMapping, Map<String, Map<String, @Nullable Object>>> rows = readSourceOn(borrowed, from,
+                            sides, sourceColumns);
+                    if (!autoCommit) {
+                        borrowed.commit(); // a read only: ends the transaction the read began
+                    }
+                    return rows;
+                } catch (SQLException | RuntimeException failed) {
+                    if (!autoCommit) {
+                        try {
+                            borrowed.rollback();
+                        } catch (SQLException | RuntimeException e) {
+                            failed.addSuppressed(e);
+                        }
+                    }
+                    throw failed;
+                }
+            } finally {
+                lent.giveBack();
+            }
         }
         try (Connection source = dataSource(from).getConnection()) {
             source.setAutoCommit(true);
