@@ -160,6 +160,8 @@ final class JdbcRowCopier implements RowCopier {
 
         /** The loan {@link #connection} was borrowed from (given back, not closed), or null: a session of the pool. */
         private final @Nullable LentSession lent;
+        /** The lock ids taken, released one by one on a lent session (which may hold locks of the application's). */
+        private List<Long> lockIds = List.of();
 
         private DirectionGuard(@Nullable Connection connection, @Nullable CopyDialect dialect, int isolation,
                                boolean autoCommit, @Nullable LentSession lent) {
@@ -180,11 +182,16 @@ final class JdbcRowCopier implements RowCopier {
                 return new DirectionGuard(null, null, Connection.TRANSACTION_NONE, true, null);
             }
             Connection borrowed = lent == null ? null : lent.borrow();
+            if (borrowed != null && !namesAsAtStart(borrowed, copier.dialect(Store.NEW, borrowed))) {
+                lent.giveBack();
+                borrowed = null;
+            }
             Connection connection = borrowed != null ? borrowed : copier.dataSource(Store.NEW).getConnection();
             LentSession loan = borrowed != null ? lent : null;
             CopyDialect dialect = null;
             int isolation = Connection.TRANSACTION_NONE;
             boolean autoCommit = true;
+            List<Long> lockIds = List.of();
             try {
                 dialect = copier.dialect(Store.NEW, connection);
                 if (dialect == CopyDialect.H2) {
@@ -195,10 +202,15 @@ final class JdbcRowCopier implements RowCopier {
                 isolation = KeyLocks.begin(connection, dialect == CopyDialect.MYSQL);
                 TreeSet<Long> ids = new TreeSet<>();
                 byTable.forEach((mapping, batches) -> batches.forEach(batch -> addLockIds(mapping, batch.keys(), ids)));
-                dialect.lock(connection, List.copyOf(ids), copier.lockTimeoutMillis);
-                return new DirectionGuard(connection, dialect, isolation, autoCommit, loan);
+                lockIds = List.copyOf(ids);
+                dialect.lock(connection, lockIds, copier.lockTimeoutMillis);
+                DirectionGuard guard = new DirectionGuard(connection, dialect, isolation, autoCommit, loan);
+                guard.lockIds = lockIds;
+                return guard;
             } catch (SQLException | RuntimeException failed) {
-                new DirectionGuard(connection, dialect, isolation, autoCommit, loan).release(failed);
+                DirectionGuard guard = new DirectionGuard(connection, dialect, isolation, autoCommit, loan);
+                guard.lockIds = lockIds;
+                guard.release(failed);
                 throw failed;
             }
         }
@@ -223,7 +235,11 @@ final class JdbcRowCopier implements RowCopier {
                 }
             }
             if (dialect != null) {
-                dialect.unlock(connection);
+                if (lent != null) {
+                    dialect.unlock(connection, lockIds);
+                } else {
+                    dialect.unlock(connection);
+                }
             }
             try {
                 KeyLocks.restore(connection, isolation, autoCommit);
@@ -524,6 +540,10 @@ final class JdbcRowCopier implements RowCopier {
             return readSourceOn(held, from, sides, sourceColumns);
         }
         Connection borrowed = lent == null ? null : lent.borrow();
+        if (borrowed != null && !namesAsAtStart(borrowed, dialect(from, borrowed))) {
+            lent.giveBack();
+            borrowed = null;
+        }
         if (borrowed != null) {
             try {
                 boolean autoCommit = borrowed.getAutoCommit();
@@ -552,6 +572,58 @@ final class JdbcRowCopier implements RowCopier {
             source.setAutoCommit(true);
             return readSourceOn(source, from, sides, sourceColumns);
         }
+    }
+
+    /**
+     * Whether the application's lent session resolves a table's bare name as a session of its pool does when it starts:
+     * PostgreSQL's {@code search_path} at its start value ({@code pg_settings.reset_val}), MySQL's and MariaDB's
+     * current database the one the driver's URL names, H2's schema the one its URL names (else {@code PUBLIC}). A
+     * session an application moved ({@code SET search_path}, {@code USE}, {@code SET SCHEMA}) would read another
+     * schema's table of the mapped name as the mapped table's rows, and the copier's columns of the table, read there
+     * first, would name that table for every later sync: the sync takes a session of its own instead. One query on
+     * PostgreSQL and H2 per read on a lent session; none on MySQL/MariaDB, whose drivers keep the current database.
+     * False when the state cannot be read.
+     */
+    static boolean namesAsAtStart(Connection session, CopyDialect dialect) {
+        try {
+            if (dialect == CopyDialect.MYSQL) {
+                String database = io.dualwrite.jdbc.schema.OwnTable.urlDatabase(session.getMetaData().getURL());
+                return java.util.Objects.equals(database, session.getCatalog());
+            }
+            String query = dialect == CopyDialect.POSTGRESQL
+                    ? "SELECT current_setting('search_path') = reset_val FROM pg_settings WHERE name = 'search_path'"
+                    : "SELECT SCHEMA() = ?";
+            boolean autoCommit = session.getAutoCommit();
+            try (PreparedStatement statement = session.prepareStatement(query)) {
+                if (dialect != CopyDialect.POSTGRESQL) {
+                    statement.setString(1, h2Schema(session.getMetaData().getURL()));
+                }
+                try (ResultSet rows = statement.executeQuery()) {
+                    return rows.next() && rows.getBoolean(1);
+                }
+            } finally {
+                if (!autoCommit) {
+                    session.rollback(); // a read only: the session is given back holding no transaction
+                }
+            }
+        } catch (SQLException | RuntimeException unread) {
+            return false;
+        }
+    }
+
+    /** The schema an H2 URL's sessions start in: its {@code SCHEMA} setting, else {@code PUBLIC}. */
+    private static String h2Schema(@Nullable String url) {
+        if (url != null) {
+            for (String part : url.split(";")) {
+                int equals = part.indexOf('=');
+                if (equals > 0 && part.substring(0, equals).trim().equalsIgnoreCase("SCHEMA")) {
+                    String schema = part.substring(equals + 1).trim();
+                    return schema.startsWith("\"") ? schema.substring(1, schema.length() - 1).replace("\"\"", "\"")
+                            : schema.toUpperCase(Locale.ROOT);
+                }
+            }
+        }
+        return "PUBLIC";
     }
 
     private Map<TableMapping, Map<String, Map<String, @Nullable Object>>> readSourceOn(Connection source, Store from,

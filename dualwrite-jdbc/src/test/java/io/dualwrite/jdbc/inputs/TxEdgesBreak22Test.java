@@ -18,8 +18,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 class TxEdgesBreak22Test {
 
     /**
-     * A pool of the old store of {@code size} sessions on the same database as {@code pool}, waiting at most five
-     * seconds for a session; {@code opened} receives it, the test closes it.
+     * A pool of {@code size} sessions on the same database as {@code pool}, waiting at most five seconds for a session
+     * (less than the mirrors' time limit of 20 s, so that a sync that waits for one fails and is recorded, and a
+     * caller that waits for it takes more than the four seconds the tests allow); {@code opened} receives it, the test
+     * closes it.
      */
     static java.util.function.UnaryOperator<DataSource> poolOf(int size,
             AtomicReference<com.zaxxer.hikari.HikariDataSource> opened) {
@@ -48,7 +50,7 @@ class TxEdgesBreak22Test {
     @EnumSource(value = Kind.class, names = {"H2", "POSTGRES", "MARIADB"})
     void aSyncCommitOnAPoolOfOneSessionMirrorsWithoutWaitingForASecondSession(Kind kind) throws Exception {
         AtomicReference<com.zaxxer.hikari.HikariDataSource> opened = new AtomicReference<>();
-        try (Fixture fixture = Mirrored.seed(Fixture.builder(kind, Kind.H2).timeLimit(Duration.ofSeconds(3))
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(kind, Kind.H2).timeLimit(Duration.ofSeconds(20))
                 .wrapOld(poolOf(1, opened)).build(), Mirrored.PG)) {
             long started = System.nanoTime();
             try (Connection connection = fixture.dataSource.getConnection()) {
@@ -66,13 +68,195 @@ class TxEdgesBreak22Test {
                 assertThat(TxEdgesSupport.newRows(fixture)).as("SYNC: mirrored by the time the update returns")
                         .isEqualTo("1=10 2=20 3=3 5=5");
             }
-            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
             assertThat(fixture.records()).isEmpty();
             assertThat(TxEdgesSupport.sameRows(fixture)).isEqualTo("1=10 2=20 3=3 5=5");
         } finally {
             if (opened.get() != null) {
                 opened.get().close();
             }
+        }
+    }
+
+    // Failed before the fix: a pool of two sessions, each held by a caller whose SYNC commit waits for its sync; every
+    // sync waited for a third session until its time limit (each caller paid the limit, the keys recorded timed-out).
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"POSTGRES", "MARIADB"})
+    void syncCommitsOfCallersHoldingEveryPooledSessionMirrorWithoutWaiting(Kind kind) throws Exception {
+        AtomicReference<com.zaxxer.hikari.HikariDataSource> opened = new AtomicReference<>();
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(kind, Kind.POSTGRES).timeLimit(Duration.ofSeconds(20))
+                .wrapOld(poolOf(2, opened)).build(), Mirrored.PG)) {
+            java.util.concurrent.CyclicBarrier bothHold = new java.util.concurrent.CyclicBarrier(2);
+            java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+            long started = System.nanoTime();
+            try {
+                java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+                for (int caller = 1; caller <= 2; caller++) {
+                    int id = caller;
+                    done.add(callers.submit(() -> {
+                        try (Connection connection = fixture.dataSource.getConnection()) {
+                            connection.setAutoCommit(false);
+                            try (Statement statement = connection.createStatement()) {
+                                statement.executeUpdate("UPDATE orders SET qty = " + (10 * id) + " WHERE id = " + id);
+                                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (" + (10 + id)
+                                        + ", 'n" + id + "', " + id + ")");
+                            }
+                            bothHold.await(); // every session of the pool is held by a caller now
+                            connection.commit();
+                        }
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> each : done) {
+                    each.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } finally {
+                callers.shutdownNow();
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+            assertThat(fixture.records()).isEmpty();
+            assertThat(TxEdgesSupport.sameRows(fixture)).isEqualTo("1=10 2=20 3=3 11=1 12=2");
+        } finally {
+            if (opened.get() != null) {
+                opened.get().close();
+            }
+        }
+    }
+
+    // Failed before the fix: NEW_PRIMARY, the new store's pool of one session held by the caller; the sync into the
+    // old store took its guard's session (the keys' locks in the new store) from that pool and waited for it until
+    // the time limit. The guard now takes the caller's lent session.
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"POSTGRES", "MARIADB"})
+    void aSyncCommitUnderNewPrimaryOnAPoolOfOneSessionMirrorsWithoutWaiting(Kind kind) throws Exception {
+        AtomicReference<com.zaxxer.hikari.HikariDataSource> opened = new AtomicReference<>();
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.H2, kind).timeLimit(Duration.ofSeconds(20))
+                .phase(io.dualwrite.MigrationPhase.NEW_PRIMARY).wrapNew(poolOf(1, opened)).build(), Mirrored.PG)) {
+            long started = System.nanoTime();
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try (Statement statement = connection.createStatement()) {
+                    TxEdgesSupport.writes(statement);
+                }
+                connection.commit();
+                assertThat(TxEdgesSupport.oldRows(fixture)).as("SYNC: mirrored by the time commit() returns")
+                        .isEqualTo("1=10 2=2 3=3 5=5");
+                try (Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("DELETE FROM orders WHERE id = 3");
+                }
+                connection.setAutoCommit(true); // commits the delete
+                assertThat(TxEdgesSupport.oldRows(fixture)).isEqualTo("1=10 2=2 5=5");
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+            assertThat(fixture.records()).isEmpty();
+            assertThat(TxEdgesSupport.sameRows(fixture)).isEqualTo("1=10 2=2 5=5");
+        } finally {
+            if (opened.get() != null) {
+                opened.get().close();
+            }
+        }
+    }
+
+    // Guard (held): ASYNC lends nothing (the caller goes on using its session); with a pool of one session the mirror
+    // waits for the caller to give its session back, then mirrors.
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"POSTGRES"})
+    void anAsyncMirrorOnAPoolOfOneSessionWaitsForTheCallersSessionAndNeverForTheCaller(Kind kind) throws Exception {
+        AtomicReference<com.zaxxer.hikari.HikariDataSource> opened = new AtomicReference<>();
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(kind, Kind.H2).mode(io.dualwrite.mirror.MirrorMode.ASYNC)
+                .wrapOld(poolOf(1, opened)).build(), Mirrored.PG)) {
+            long started = System.nanoTime();
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try (Statement statement = connection.createStatement()) {
+                    TxEdgesSupport.writes(statement);
+                }
+                connection.commit();
+                try (Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("UPDATE orders SET qty = 30 WHERE id = 3");
+                }
+                connection.commit();
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+            }
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.records()).isEmpty();
+            assertThat(TxEdgesSupport.sameRows(fixture)).isEqualTo("1=10 2=2 3=30 5=5");
+        } finally {
+            if (opened.get() != null) {
+                opened.get().close();
+            }
+        }
+    }
+
+    // Failed with the first form of the fix (the lent session read as it was): the caller's session moved to another
+    // database (MariaDB USE) or schema (H2 SET SCHEMA) holding a table named like the mapped one, the write naming the
+    // mapped table with its database or schema. The sync read the other table's row on the lent session and copied it
+    // into the new store, nothing recorded. A session that names tables otherwise than at its start is not lent.
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"H2", "MARIADB", "POSTGRES"})
+    void aCallersSessionMovedToAnotherSchemaIsNotReadForTheMappedTable(Kind kind) throws Exception {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(kind, Kind.H2).build(), Mirrored.PG)) {
+            String home = switch (kind) {
+                case MARIADB -> fixture.oldDb.query("SELECT DATABASE() AS d").get(0).get("d").toString();
+                case H2 -> "PUBLIC";
+                default -> "public";
+            };
+            String other = kind == Kind.MARIADB ? home + "_other" : "other";
+            fixture.onOld((kind == Kind.MARIADB ? "CREATE DATABASE " : "CREATE SCHEMA ") + other,
+                    "CREATE TABLE " + other + ".orders (id BIGINT PRIMARY KEY, code VARCHAR(20), qty INT)",
+                    "INSERT INTO " + other + ".orders (id, code, qty) VALUES (3, 'z', 300)");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                statement.execute(switch (kind) {
+                    case MARIADB -> "USE " + other;
+                    case H2 -> "SET SCHEMA " + other.toUpperCase(java.util.Locale.ROOT);
+                    default -> "SET search_path = " + other;
+                });
+                connection.setAutoCommit(false);
+                statement.executeUpdate("UPDATE " + home + ".orders SET qty = 30 WHERE id = 3");
+                statement.executeUpdate("DELETE FROM " + home + ".orders WHERE id = 2");
+                connection.commit();
+                connection.setAutoCommit(true);
+                statement.execute(switch (kind) {
+                    case MARIADB -> "USE " + home;
+                    case H2 -> "SET SCHEMA PUBLIC";
+                    default -> "RESET search_path";
+                });
+            } finally {
+                if (kind == Kind.MARIADB) {
+                    fixture.onOld("DROP DATABASE " + other);
+                }
+            }
+            assertThat(TxEdgesSupport.oldRows(fixture)).isEqualTo("1=1 3=30");
+            Mirrored.exactOrResynced(fixture, kind + " session moved to " + other);
+            assertThat(TxEdgesSupport.sameRows(fixture)).isEqualTo("1=1 3=30");
+        }
+    }
+
+    // Failed with the first form of the fix: NEW_PRIMARY on a MariaDB new store, the caller's session holding a named
+    // lock of its own (GET_LOCK) when its SYNC commit lent that session to the sync's guard; the guard released its key
+    // locks with RELEASE_ALL_LOCKS(), which released the application's lock too. It now releases its own names only.
+    @org.junit.jupiter.api.Test
+    void aLentSessionKeepsTheApplicationsNamedLocks() throws Exception {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.H2, Kind.MARIADB)
+                .phase(io.dualwrite.MigrationPhase.NEW_PRIMARY).build(), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                try (java.sql.ResultSet locked = statement.executeQuery("SELECT GET_LOCK('app_lock', 0)")) {
+                    assertThat(locked.next() && locked.getInt(1) == 1).isTrue();
+                }
+                connection.setAutoCommit(false);
+                TxEdgesSupport.writes(statement);
+                connection.commit();
+                statement.executeUpdate("UPDATE orders SET qty = 20 WHERE id = 2");
+                connection.setAutoCommit(true);
+                try (java.sql.ResultSet released = statement.executeQuery("SELECT RELEASE_LOCK('app_lock')")) {
+                    assertThat(released.next()).isTrue();
+                    assertThat(released.getObject(1)).as("the application's lock is still its own").isEqualTo(1);
+                }
+            }
+            assertThat(fixture.records()).isEmpty();
+            assertThat(TxEdgesSupport.sameRows(fixture)).isEqualTo("1=10 2=20 3=3 5=5");
         }
     }
 }
