@@ -199,7 +199,10 @@ final class JdbcRowCopier implements RowCopier {
                     return new DirectionGuard(null, null, Connection.TRANSACTION_NONE, true, null);
                 }
                 autoCommit = connection.getAutoCommit();
-                isolation = KeyLocks.begin(connection, dialect == CopyDialect.MYSQL);
+                // read committed, so that the source read after the locks sees what their holders committed: MySQL's
+                // default is repeatable read; a lent session may be at any level its application set (a PostgreSQL
+                // repeatable read snapshot is taken by the statement that waits for the locks, before they are granted)
+                isolation = KeyLocks.begin(connection, dialect == CopyDialect.MYSQL || loan != null);
                 TreeSet<Long> ids = new TreeSet<>();
                 byTable.forEach((mapping, batches) -> batches.forEach(batch -> addLockIds(mapping, batch.keys(), ids)));
                 lockIds = List.copyOf(ids);

@@ -259,4 +259,53 @@ class TxEdgesBreak22Test {
             assertThat(TxEdgesSupport.sameRows(fixture)).isEqualTo("1=10 2=20 3=3 5=5");
         }
     }
+
+    // Failed with the first form of the fix: NEW_PRIMARY on a PostgreSQL new store, the caller's session at REPEATABLE
+    // READ (setTransactionIsolation, as applications do) lent to the sync's guard. The guard's transaction took its
+    // snapshot at the statement that waits for the key's lock, so it read the row as it was before the lock's holder
+    // (another sync, here the test) committed a newer value, and copied that older row over it: the old store kept
+    // qty 10 while the new one held 99, nothing recorded. The guard now runs read committed on a lent session too.
+    @org.junit.jupiter.api.Test
+    void aLentSessionAtRepeatableReadReadsTheRowCommittedWhileItsSyncWaitedForTheKeysLock() throws Exception {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.H2, Kind.POSTGRES)
+                .phase(io.dualwrite.MigrationPhase.NEW_PRIMARY).build(), Mirrored.PG)) {
+            java.lang.reflect.Method lockId = Class.forName("io.dualwrite.jdbc.copy.KeyLocks")
+                    .getDeclaredMethod("lockId", String.class, String.class, int.class);
+            lockId.setAccessible(true);
+            long rowOne = (Long) lockId.invoke(null, "orders", "1", 1);
+            try (Connection warm = fixture.dataSource.getConnection(); Statement statement = warm.createStatement()) {
+                // a first sync reads the tables' columns (on a session in auto-commit): later ones go straight on
+                statement.executeUpdate("UPDATE orders SET qty = 20 WHERE id = 2");
+            }
+            java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try (Connection holder = fixture.newDb.dataSource().getConnection()) {
+                holder.setAutoCommit(false);
+                try (Statement statement = holder.createStatement()) {
+                    statement.execute("SELECT pg_advisory_xact_lock(" + rowOne + ")");
+                }
+                java.util.concurrent.Future<?> committed = caller.submit(() -> {
+                    try (Connection connection = fixture.dataSource.getConnection()) {
+                        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                        connection.setAutoCommit(false);
+                        try (Statement statement = connection.createStatement()) {
+                            statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                        }
+                        connection.commit(); // its sync waits for the holder's lock of row 1
+                    }
+                    return null;
+                });
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !fixture.newDb.query(
+                        "SELECT pid FROM pg_stat_activity WHERE wait_event = 'advisory'").isEmpty());
+                try (Statement statement = holder.createStatement()) {
+                    statement.executeUpdate("UPDATE orders_v2 SET quantity = 99 WHERE id = 1");
+                }
+                holder.commit(); // the newer row and the lock's release at once, as a sync of another writer does
+                committed.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } finally {
+                caller.shutdownNow();
+            }
+            assertThat(fixture.records()).isEmpty();
+            assertThat(TxEdgesSupport.sameRows(fixture)).isEqualTo("1=99 2=20 3=3");
+        }
+    }
 }
