@@ -1112,7 +1112,12 @@ final class ConnectionHandler implements InvocationHandler {
             buffer.removalsCommitted();
             mayHaveCommitted = false;
             if (!buffer.isEmpty() || !buffer.unmirrored().isEmpty()) {
-                dispatchIdle(connection, takeEnded(), null);
+                if (isMySql()) {
+                    // not lent: ROW_COUNT() would answer the copier's statements instead of this write
+                    dispatch(takeEnded(), null);
+                } else {
+                    dispatchIdle(connection, takeEnded(), null);
+                }
             }
         }
     }

@@ -62,8 +62,16 @@ class TxEdgesBreak22Test {
                 assertThat(TxEdgesSupport.newRows(fixture)).as("SYNC: mirrored by the time commit() returns")
                         .isEqualTo("1=10 2=2 3=3 5=5");
                 connection.setAutoCommit(true);
-                try (Statement statement = connection.createStatement()) {
-                    statement.executeUpdate("UPDATE orders SET qty = 20 WHERE id = 2");
+                if (kind != Kind.MARIADB) { // see anAutoCommitWriteOnMariadbKeepsRowCountAndIsNotLent
+                    try (Statement statement = connection.createStatement()) {
+                        statement.executeUpdate("UPDATE orders SET qty = 20 WHERE id = 2");
+                    }
+                } else {
+                    connection.setAutoCommit(false);
+                    try (Statement statement = connection.createStatement()) {
+                        statement.executeUpdate("UPDATE orders SET qty = 20 WHERE id = 2");
+                    }
+                    connection.setAutoCommit(true); // commits it
                 }
                 assertThat(TxEdgesSupport.newRows(fixture)).as("SYNC: mirrored by the time the update returns")
                         .isEqualTo("1=10 2=20 3=3 5=5");
@@ -306,6 +314,43 @@ class TxEdgesBreak22Test {
             }
             assertThat(fixture.records()).isEmpty();
             assertThat(TxEdgesSupport.sameRows(fixture)).isEqualTo("1=99 2=20 3=3");
+        }
+    }
+
+    // Failed with the first form of the fix: MariaDB, SYNC, an auto-commit update keyed by its primary key, then
+    // SELECT ROW_COUNT(): plain JDBC answers 1; with the caller's session lent to the sync it answered the copier's
+    // last statement (0). An auto-commit write on MySQL/MariaDB lends nothing now. Known limit, asserted as it is: on
+    // a pool of one session such a write's sync waits for a session of its own (here the pool's 5 s) and fails, and
+    // its key is recorded; the reconciler copies it.
+    @org.junit.jupiter.api.Test
+    void anAutoCommitWriteOnMariadbKeepsRowCountAndIsNotLent() throws Exception {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.MARIADB, Kind.H2).build(), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("UPDATE orders SET qty = 7 WHERE id = 1")).isOne();
+                try (java.sql.ResultSet count = statement.executeQuery("SELECT ROW_COUNT()")) {
+                    assertThat(count.next()).isTrue();
+                    assertThat(count.getLong(1)).isOne();
+                }
+            }
+            assertThat(fixture.records()).isEmpty();
+            assertThat(TxEdgesSupport.sameRows(fixture)).isEqualTo("1=7 2=2 3=3");
+        }
+        AtomicReference<com.zaxxer.hikari.HikariDataSource> opened = new AtomicReference<>();
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.MARIADB, Kind.H2).timeLimit(Duration.ofSeconds(20))
+                .wrapOld(poolOf(1, opened)).build(), Mirrored.PG)) {
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                statement.executeUpdate("UPDATE orders SET qty = 7 WHERE id = 1");
+            }
+            assertThat(fixture.records()).as("the sync found no session: recorded, not silent").isNotEmpty();
+            fixture.reconciler().runOnce();
+            assertThat(fixture.records()).isEmpty();
+            assertThat(TxEdgesSupport.sameRows(fixture)).isEqualTo("1=7 2=2 3=3");
+        } finally {
+            if (opened.get() != null) {
+                opened.get().close();
+            }
         }
     }
 }
