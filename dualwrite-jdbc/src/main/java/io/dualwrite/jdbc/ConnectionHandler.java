@@ -1542,8 +1542,10 @@ final class ConnectionHandler implements InvocationHandler {
                 // a refused commit's outbox entries are not completed by its sync: they may sit uncommitted in a
                 // transaction that goes on (MySQL's open XA transaction), locked by it, and a completion would wait
                 // on the caller's own session; they stay for the reconciler, or for the commit that succeeds
-                dispatch(committed ? snapshot : snapshot.withoutExpectations(), committed ? ids : null);
-                if (!committed) {
+                if (committed) {
+                    dispatchIdle(connection, snapshot, ids); // lends nothing while a transaction stays open
+                } else {
+                    dispatch(snapshot.withoutExpectations(), null);
                     afterFailedCommit(snapshot, ids, sessionId);
                 }
             }

@@ -353,4 +353,40 @@ class TxEdgesBreak22Test {
             }
         }
     }
+
+    // Failed before the fix (its second member): a transaction ended by COMMIT sent as text on a pool of one session,
+    // opened by BEGIN text in auto-commit or by setAutoCommit(false): its sync waited for a second session of the pool
+    // (5 s here) and failed, recorded. The session is lent after a text COMMIT too once no transaction stays open.
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"H2, BEGIN", "POSTGRES, BEGIN", "MARIADB, START TRANSACTION",
+        "H2, ", "POSTGRES, ", "MARIADB, "})
+    void aTransactionCommittedByTextOnAPoolOfOneSessionMirrorsWithoutWaiting(Kind kind, String begin) throws Exception {
+        AtomicReference<com.zaxxer.hikari.HikariDataSource> opened = new AtomicReference<>();
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(kind, Kind.H2).timeLimit(Duration.ofSeconds(20))
+                .wrapOld(poolOf(1, opened)).build(), Mirrored.PG)) {
+            long started = System.nanoTime();
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                if (begin == null) {
+                    connection.setAutoCommit(false);
+                } else {
+                    statement.execute(begin);
+                }
+                TxEdgesSupport.writes(statement);
+                statement.execute("COMMIT");
+                assertThat(TxEdgesSupport.newRows(fixture)).as("SYNC: mirrored by the time COMMIT returns")
+                        .isEqualTo("1=10 2=2 3=3 5=5");
+                if (begin == null) {
+                    connection.setAutoCommit(true);
+                }
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+            assertThat(fixture.records()).isEmpty();
+            assertThat(TxEdgesSupport.sameRows(fixture)).isEqualTo("1=10 2=2 3=3 5=5");
+        } finally {
+            if (opened.get() != null) {
+                opened.get().close();
+            }
+        }
+    }
 }
