@@ -56,6 +56,16 @@ public interface MirrorExecutor extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Whether {@link #submit} returns only once the task has ended or its time limit has passed ({@link
+     * MirrorMode#SYNC}): the caller's thread waits inside it, so that what the caller holds (its idle session) may
+     * serve the task meanwhile. The executors of {@link MirrorExecutors} answer by their mode; this default, for
+     * implementations that cannot promise it, is {@code false}.
+     */
+    default boolean callerWaits() {
+        return false;
+    }
+
     /** Stops taking work; tasks still queued are recorded in the change log as {@link MirrorOutcome#SHUT_DOWN}. */
     @Override
     void close();

@@ -171,6 +171,11 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
     }
 
     @Override
+    public boolean callerWaits() {
+        return config.mode() == MirrorMode.SYNC;
+    }
+
+    @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;

@@ -1063,6 +1063,7 @@ final class ConnectionHandler implements InvocationHandler {
             KeyBuffer.Snapshot snapshot = takeEnded();
             @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot, sqlTransaction);
             boolean committed = false;
+            boolean restored = false;
             try {
                 connection.commit();
                 committed = true;
@@ -1070,6 +1071,7 @@ final class ConnectionHandler implements InvocationHandler {
                 try {
                     connection.setAutoCommit(true);
                     restoreReadOnly(connection);
+                    restored = true;
                 } catch (SQLException | RuntimeException e) {
                     if (committed && !sessionGone(connection)) {
                         throw e;
@@ -1078,7 +1080,11 @@ final class ConnectionHandler implements InvocationHandler {
                     // since: the statement keeps its result, and the next call meets the driver's own error
                 } finally {
                     // also when the commit or restoring the session threw: its outcome is unknown
-                    dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
+                    if (committed && restored && !sqlTransaction) {
+                        dispatchIdle(connection, snapshot, ids);
+                    } else {
+                        dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
+                    }
                 }
             }
             return;
@@ -1100,7 +1106,15 @@ final class ConnectionHandler implements InvocationHandler {
         }
         if (autoCommit && !sqlTransaction) {
             buffer.removalsCommitted();
-            handOver(null);
+            mayHaveCommitted = false;
+            if (!buffer.isEmpty() || !buffer.unmirrored().isEmpty()) {
+                if (isMySql()) {
+                    // not lent: ROW_COUNT() would answer the copier's statements instead of this write
+                    dispatch(takeEnded(), null);
+                } else {
+                    dispatchIdle(connection, takeEnded(), null);
+                }
+            }
         }
     }
 
@@ -1524,8 +1538,10 @@ final class ConnectionHandler implements InvocationHandler {
                 // a refused commit's outbox entries are not completed by its sync: they may sit uncommitted in a
                 // transaction that goes on (MySQL's open XA transaction), locked by it, and a completion would wait
                 // on the caller's own session; they stay for the reconciler, or for the commit that succeeds
-                dispatch(committed ? snapshot : snapshot.withoutExpectations(), committed ? ids : null);
-                if (!committed) {
+                if (committed) {
+                    dispatchIdle(connection, snapshot, ids); // lends nothing while a transaction stays open
+                } else {
+                    dispatch(snapshot.withoutExpectations(), null);
                     afterFailedCommit(snapshot, ids, sessionId);
                 }
             }
@@ -2306,8 +2322,10 @@ final class ConnectionHandler implements InvocationHandler {
                 if (committed || !xaOpen) {
                     sqlTransaction = false;
                 }
-                dispatch(committed ? snapshot : snapshot.withoutExpectations(), ids);
-                if (!committed) {
+                if (committed) {
+                    dispatchIdle(physical, snapshot, ids);
+                } else {
+                    dispatch(snapshot.withoutExpectations(), ids);
                     afterFailedCommit(snapshot, ids, sessionId);
                 }
             }
@@ -2374,10 +2392,41 @@ final class ConnectionHandler implements InvocationHandler {
             }
             // also when the commit threw: its outcome is unknown, and a sync copies whatever the store holds (and
             // completes no outbox entry: they may be locked by a transaction that goes on, see commitThenDispatch)
-            dispatch(committed ? snapshot : snapshot.withoutExpectations(), committed ? ids : null);
-            if (!committed) {
+            if (committed) {
+                dispatchIdle(connection, snapshot, ids);
+            } else {
+                dispatch(snapshot.withoutExpectations(), null);
                 afterFailedCommit(snapshot, ids, sessionId);
             }
+        }
+    }
+
+    /**
+     * {@link #dispatch} of the keys of a transaction that has just ended on {@code session}, which holds none now
+     * (a commit, or an auto-commit write): when the caller waits for the sync ({@link io.dualwrite.mirror.MirrorExecutor#callerWaits},
+     * {@code SYNC}), the sync reads its source on this idle session, lent for as long as the caller waits
+     * ({@link io.dualwrite.jdbc.copy.LentSession}), instead of a second session of the pool the caller holds one of:
+     * with a pool of one session, or one whose sessions are all held by callers waiting on their syncs, each sync
+     * waited for a session until its time limit and was recorded as timed out. Not lent while the session may hold a
+     * transaction (one opened by SQL text or XA, a table lock, or the server saying so), nor for an async mirror (the
+     * caller goes on using its session). Before the loan, MySQL's and MariaDB's warnings of the caller's last
+     * statement are kept ({@link #holdWarnings}), as before any statement of the library's on its session.
+     */
+    private void dispatchIdle(Connection session, KeyBuffer.Snapshot snapshot, @Nullable List<Long> outboxIds) {
+        if (snapshot.keys().isEmpty() || tablesLocked || sqlTransaction || xaOpen
+                || !config.executor(store.other()).callerWaits()
+                || Boolean.TRUE.equals(ServerTransaction.open(session))) {
+            dispatch(snapshot, outboxIds);
+            return;
+        }
+        if (isMySql()) {
+            holdWarnings(session);
+        }
+        io.dualwrite.jdbc.copy.LentSession lent = new io.dualwrite.jdbc.copy.LentSession(session);
+        try {
+            dispatcher.dispatch(store.other(), snapshot, outboxIds, lent);
+        } finally {
+            lent.revoke();
         }
     }
 

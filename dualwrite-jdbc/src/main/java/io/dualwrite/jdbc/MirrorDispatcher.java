@@ -177,6 +177,15 @@ final class MirrorDispatcher {
      * (unless the outbox has them, {@code outboxIds} not null) and submits the sync of the keys.
      */
     void dispatch(Store target, KeyBuffer.Snapshot snapshot, @Nullable List<Long> outboxIds) {
+        dispatch(target, snapshot, outboxIds, null);
+    }
+
+    /**
+     * {@link #dispatch(Store, KeyBuffer.Snapshot, List)}, the sync reading its source on {@code lent} (the caller's
+     * idle session of the authoritative store, lent while the caller waits inside the executor's {@code submit}).
+     */
+    void dispatch(Store target, KeyBuffer.Snapshot snapshot, @Nullable List<Long> outboxIds,
+                  io.dualwrite.jdbc.copy.@Nullable LentSession lent) {
         if (outboxIds == null) {
             snapshot.resyncs().forEach(resync -> recordResync(resync, target,
                     resync.reason().equals("rows-not-attributable")
@@ -196,7 +205,8 @@ final class MirrorDispatcher {
             task = task(target, first, List.of(new RowCopier.TableKeys(first.mapping(), List.of(first.key()),
                     first.context(), first.expectsRow() ? Set.of(first.key()) : Set.of())),
                     List.of(new RowRef(first.mapping().oldTable(), first.key(), first.operation())), outbox,
-                    first.expectsRow() ? Map.of(SyncWork.began(first.mapping(), first.key()), first.began()) : Map.of());
+                    first.expectsRow() ? Map.of(SyncWork.began(first.mapping(), first.key()), first.began()) : Map.of(),
+                    lent);
         } else {
             // keys written under different contexts stay apart: a row without id columns is scoped by the
             // context of the statement that wrote it, and a failure records it with that context's ids
@@ -230,7 +240,7 @@ final class MirrorDispatcher {
                 byTable.forEach((mapping, keys) -> work.add(new RowCopier.TableKeys(mapping, keys, head.context(),
                         expected.getOrDefault(mapping, Set.of()))));
                 parts.add(task(target, head, work, rows, outboxPerKey ? ids : parts.isEmpty() ? outbox : List.of(),
-                        began));
+                        began, lent));
             }
             // still one sync, one transaction on the other store
             task = parts.size() == 1 ? parts.get(0) : MirrorTask.merged(parts);
@@ -240,10 +250,11 @@ final class MirrorDispatcher {
 
     /** A sync task of one context's keys; a sync is order-free (any lane runs it), so its ordering key is a label. */
     private MirrorTask task(Store target, KeyBuffer.Touched first, List<RowCopier.TableKeys> work, List<RowRef> rows,
-                            List<Long> outboxIds, Map<List<Object>, Long> began) {
+                            List<Long> outboxIds, Map<List<Object>, Long> began,
+                            io.dualwrite.jdbc.copy.@Nullable LentSession lent) {
         return new MirrorTask(config.migration(), first.phase(), target, first.context(), rows, config.migration(),
                 new SyncWork(config.copier(), target.other(), work, began,
-                        (vanished, writesBegan) -> recordVanished(vanished, target, writesBegan)),
+                        (vanished, writesBegan) -> recordVanished(vanished, target, writesBegan), lent),
                 outboxIds);
     }
 

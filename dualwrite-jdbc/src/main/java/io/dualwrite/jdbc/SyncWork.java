@@ -21,10 +21,11 @@ import org.jspecify.annotations.Nullable;
  * {@code vanished}, with when the write that expected each of them began ({@code writesBegan}); a sync that met
  * conflicting rows ({@link RowCopier.SyncResult#conflicts()}) fails, so that its keys are recorded. Works of several transactions queued behind each other merge into one sync (one read per
  * table, one batched write, one commit), keys written twice are synced once, with the expectation of the
- * later write.
+ * later write. {@code lent}: the application's idle session of {@code from} while it waits for this work (a
+ * {@code SYNC} mirror after its commit), on which the source is read; null: the copier takes its own.
  */
 record SyncWork(RowCopier copier, Store from, List<RowCopier.TableKeys> tables, Map<List<Object>, Long> writesBegan,
-                Vanished vanished) implements MirrorWork.Batchable {
+                Vanished vanished, io.dualwrite.jdbc.copy.@Nullable LentSession lent) implements MirrorWork.Batchable {
 
     /** What to do with the keys whose expected rows the source did not hold. */
     interface Vanished {
@@ -43,7 +44,7 @@ record SyncWork(RowCopier copier, Store from, List<RowCopier.TableKeys> tables, 
 
     @Override
     public void run() throws Exception {
-        RowCopier.SyncResult result = copier.sync(from, tables);
+        RowCopier.SyncResult result = copier.sync(from, tables, lent);
         if (!result.vanished().isEmpty()) {
             vanished.accept(result.vanished(), writesBegan);
         }
@@ -114,7 +115,7 @@ record SyncWork(RowCopier copier, Store from, List<RowCopier.TableKeys> tables, 
         for (MirrorWork work : later) {
             began.putAll(((SyncWork) work).writesBegan);
         }
-        return new SyncWork(copier, from, merged, began, vanished);
+        return new SyncWork(copier, from, merged, began, vanished, lent);
     }
 
     private static void add(Map<Group, Map<String, Boolean>> keys, List<RowCopier.TableKeys> tables) {

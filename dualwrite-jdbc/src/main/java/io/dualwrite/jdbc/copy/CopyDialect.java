@@ -268,12 +268,12 @@ enum CopyDialect {
                     }
                     try (ResultSet result = lock.executeQuery()) {
                         if (!result.next() || result.getInt(1) != 1) {
-                            unlock(target);
+                            unlock(target, sortedLockIds); // the copier's own names: the session may be lent
                             throw new SQLException("timed out after " + timeoutMillis + " ms waiting for a key lock");
                         }
                     }
                 } catch (SQLException e) {
-                    unlock(target);
+                    unlock(target, sortedLockIds);
                     throw e;
                 }
             }
@@ -302,6 +302,34 @@ enum CopyDialect {
         void unlock(Connection target) {
             try (Statement release = target.createStatement()) {
                 release.execute("SELECT RELEASE_ALL_LOCKS()");
+            } catch (SQLException e) {
+                // the locks end with the session at the latest
+            }
+        }
+
+        /**
+         * {@code RELEASE_LOCK} of each of the copier's lock names of {@code sortedLockIds}: {@code RELEASE_ALL_LOCKS()}
+         * would also release the named locks ({@code GET_LOCK}) an application holds on its session when that session
+         * was lent to the sync. A name not held is released as nothing.
+         */
+        @Override
+        void unlock(Connection target, List<Long> sortedLockIds) {
+            try {
+                String database = target.getCatalog() == null ? "" : target.getCatalog();
+                for (int start = 0; start < sortedLockIds.size(); start += LOCKS_PER_QUERY) {
+                    List<Long> part = sortedLockIds.subList(start, Math.min(sortedLockIds.size(),
+                            start + LOCKS_PER_QUERY));
+                    String sql = "SELECT " + String.join(", ",
+                            java.util.Collections.nCopies(part.size(), "RELEASE_LOCK(?)"));
+                    try (PreparedStatement release = target.prepareStatement(sql)) {
+                        int index = 1;
+                        for (long id : part) {
+                            release.setString(index++, "dualwrite:" + Long.toHexString(lockId(database,
+                                    Long.toString(id))));
+                        }
+                        release.execute();
+                    }
+                }
             } catch (SQLException e) {
                 // the locks end with the session at the latest
             }
@@ -381,6 +409,14 @@ enum CopyDialect {
 
     /** Releases what {@link #lock} took and a commit or rollback does not release. Never throws. */
     abstract void unlock(Connection target);
+
+    /**
+     * {@link #unlock(Connection)} of the locks of {@code sortedLockIds} alone, on a session that may hold locks of
+     * its own besides the copier's (the application's session lent to a sync, {@link LentSession}). Never throws.
+     */
+    void unlock(Connection target, List<Long> sortedLockIds) {
+        unlock(target);
+    }
 
     /**
      * Whether a sync on this database runs its transaction on a connection in auto-commit mode, begun by text

@@ -99,6 +99,11 @@ final class JdbcRowCopier implements RowCopier {
 
     @Override
     public SyncResult sync(Store from, List<TableKeys> batches) throws SQLException {
+        return sync(from, batches, null);
+    }
+
+    @Override
+    public SyncResult sync(Store from, List<TableKeys> batches, @Nullable LentSession lent) throws SQLException {
         Store to = from.other();
         // one read and one write per table, however many transactions' keys were merged into this sync
         Map<TableMapping, List<TableKeys>> byTable = new LinkedHashMap<>();
@@ -112,8 +117,8 @@ final class JdbcRowCopier implements RowCopier {
         }
         boolean singleRows = false;
         for (int attempt = 1; ; attempt++) {
-            try (DirectionGuard guard = DirectionGuard.take(this, from, byTable)) {
-                return syncOnce(from, to, byTable, singleRows, guard.connection);
+            try (DirectionGuard guard = DirectionGuard.take(this, from, byTable, lent)) {
+                return syncOnce(from, to, byTable, singleRows, guard.connection, lent);
             } catch (RefusedWrite refused) {
                 // the transaction is rolled back and its locks released: the refused row may be looked at now
                 throw refused.named(dataSource(to));
@@ -159,34 +164,67 @@ final class JdbcRowCopier implements RowCopier {
         private final int isolation;
         private final boolean autoCommit;
 
+        /** The loan {@link #connection} was borrowed from (given back, not closed), or null: a session of the pool. */
+        private final @Nullable LentSession lent;
+        /** The lock ids taken, released one by one on a lent session (which may hold locks of the application's). */
+        private List<Long> lockIds = List.of();
+
         private DirectionGuard(@Nullable Connection connection, @Nullable CopyDialect dialect, int isolation,
-                               boolean autoCommit) {
+                               boolean autoCommit, @Nullable LentSession lent) {
             this.connection = connection;
             this.dialect = dialect;
             this.isolation = isolation;
             this.autoCommit = autoCommit;
+            this.lent = lent;
         }
 
-        static DirectionGuard take(JdbcRowCopier copier, Store from, Map<TableMapping, List<TableKeys>> byTable)
-                throws SQLException {
+        /**
+         * {@code lent}: the application's idle session of the new store, lent while it waits for this sync; taken for
+         * the guard when it can be borrowed, so that the sync needs no session of the new store's pool at all.
+         */
+        static DirectionGuard take(JdbcRowCopier copier, Store from, Map<TableMapping, List<TableKeys>> byTable,
+                                   @Nullable LentSession lent) throws SQLException {
             if (from != Store.NEW) {
-                return new DirectionGuard(null, null, Connection.TRANSACTION_NONE, true);
+                return new DirectionGuard(null, null, Connection.TRANSACTION_NONE, true, null);
             }
-            Connection connection = copier.dataSource(Store.NEW).getConnection();
+            Connection borrowed = lent == null ? null : lent.borrow();
+            if (borrowed != null && !namesAsAtStart(borrowed, copier.dialect(Store.NEW, borrowed))) {
+                lent.giveBack();
+                borrowed = null;
+            }
+            Connection connection = borrowed != null ? borrowed : copier.dataSource(Store.NEW).getConnection();
+            LentSession loan = borrowed != null ? lent : null;
             CopyDialect dialect = null;
             int isolation = Connection.TRANSACTION_NONE;
             boolean autoCommit = true;
+            List<Long> lockIds = List.of();
             try {
                 dialect = copier.dialect(Store.NEW, connection);
                 autoCommit = connection.getAutoCommit();
-                isolation = KeyLocks.begin(connection, dialect == CopyDialect.MYSQL);
+                // read committed, so that the source read after the locks sees what their holders committed: MySQL's
+                // default is repeatable read; a lent session may be at any level its application set (a PostgreSQL
+                // repeatable read snapshot is taken by the statement that waits for the locks, before they are granted)
+                isolation = KeyLocks.begin(connection, dialect == CopyDialect.MYSQL || loan != null);
                 TreeSet<Long> ids = new TreeSet<>();
                 byTable.forEach((mapping, batches) -> batches.forEach(batch -> addLockIds(mapping, batch.keys(), ids)));
-                dialect.lock(connection, List.copyOf(ids), copier.lockTimeoutMillis);
-                return new DirectionGuard(connection, dialect, isolation, autoCommit);
+                lockIds = List.copyOf(ids);
+                dialect.lock(connection, lockIds, copier.lockTimeoutMillis);
+                DirectionGuard guard = new DirectionGuard(connection, dialect, isolation, autoCommit, loan);
+                guard.lockIds = lockIds;
+                return guard;
             } catch (SQLException | RuntimeException failed) {
-                new DirectionGuard(connection, dialect, isolation, autoCommit).release(failed);
+                DirectionGuard guard = new DirectionGuard(connection, dialect, isolation, autoCommit, loan);
+                guard.lockIds = lockIds;
+                guard.release(failed);
                 throw failed;
+            }
+        }
+
+        private void giveBackOrClose() throws SQLException {
+            if (lent != null) {
+                lent.giveBack();
+            } else if (connection != null) {
+                connection.close();
             }
         }
 
@@ -202,7 +240,11 @@ final class JdbcRowCopier implements RowCopier {
                 }
             }
             if (dialect != null) {
-                dialect.unlock(connection);
+                if (lent != null) {
+                    dialect.unlock(connection, lockIds);
+                } else {
+                    dialect.unlock(connection);
+                }
             }
             try {
                 KeyLocks.restore(connection, isolation, autoCommit);
@@ -212,7 +254,7 @@ final class JdbcRowCopier implements RowCopier {
                 }
             }
             try {
-                connection.close();
+                giveBackOrClose();
             } catch (SQLException | RuntimeException e) {
                 if (failure != null) {
                     failure.addSuppressed(e);
@@ -277,7 +319,7 @@ final class JdbcRowCopier implements RowCopier {
      * null to read on a session of the source's pool of its own.
      */
     private SyncResult syncOnce(Store from, Store to, Map<TableMapping, List<TableKeys>> byTable, boolean singleRows,
-                                @Nullable Connection sourceSession) throws SQLException {
+                                @Nullable Connection sourceSession, @Nullable LentSession lent) throws SQLException {
         try (Connection target = dataSource(to).getConnection()) {
             CopyDialect targetDialect = dialect(to, target);
             List<Side> sides = new ArrayList<>();
@@ -307,7 +349,7 @@ final class JdbcRowCopier implements RowCopier {
                 }
                 Map<TableMapping, TableColumns> sourceColumns = new HashMap<>();
                 Map<TableMapping, Map<String, Map<String, @Nullable Object>>> sourceRows = readSource(from, sides,
-                        sourceColumns, sourceSession);
+                        sourceColumns, sourceSession, lent);
                 Set<Long> held = new HashSet<>(locked);
                 for (int round = 1; ; round++) {
                     // a row the source matched to a key spelt otherwise ('é' for row 'e', 'Mädchen' for
@@ -324,7 +366,7 @@ final class JdbcRowCopier implements RowCopier {
                     }
                     targetDialect.lock(target, unheld, lockTimeoutMillis);
                     held.addAll(unheld);
-                    sourceRows = readSource(from, sides, sourceColumns, sourceSession);
+                    sourceRows = readSource(from, sides, sourceColumns, sourceSession, lent);
                 }
                 SyncResult result = new SyncResult(0, 0, 0);
                 boolean committed = false;
@@ -489,21 +531,104 @@ final class JdbcRowCopier implements RowCopier {
         return List.copyOf(unheld);
     }
 
-    /** Source rows by canonical key text, per table; read in auto-commit so each read sees the latest commits. */
     /**
      * The source's rows of every side's keys. On {@code held} when given (a session in the transaction that holds the
      * keys' locks, left in it and open: each statement of it reads what is committed, as the transaction is read
-     * committed), otherwise on a session of the source's pool in auto-commit.
+     * committed); else on the application's session {@code lent} while it can be borrowed, in a transaction of this
+     * read alone when the session is not in auto-commit (ended here, so that the next read sees later commits and the
+     * session is given back holding none); otherwise on a session of the source's pool in auto-commit.
      */
     private Map<TableMapping, Map<String, Map<String, @Nullable Object>>> readSource(Store from, List<Side> sides,
-            Map<TableMapping, TableColumns> sourceColumns, @Nullable Connection held) throws SQLException {
+            Map<TableMapping, TableColumns> sourceColumns, @Nullable Connection held, @Nullable LentSession lent)
+            throws SQLException {
         if (held != null) {
             return readSourceOn(held, from, sides, sourceColumns);
+        }
+        Connection borrowed = lent == null ? null : lent.borrow();
+        if (borrowed != null && !namesAsAtStart(borrowed, dialect(from, borrowed))) {
+            lent.giveBack();
+            borrowed = null;
+        }
+        if (borrowed != null) {
+            try {
+                boolean autoCommit = borrowed.getAutoCommit();
+                try {
+                    Map<TableMapping, Map<String, Map<String, @Nullable Object>>> rows = readSourceOn(borrowed, from,
+                            sides, sourceColumns);
+                    if (!autoCommit) {
+                        borrowed.commit(); // a read only: ends the transaction the read began
+                    }
+                    return rows;
+                } catch (SQLException | RuntimeException failed) {
+                    if (!autoCommit) {
+                        try {
+                            borrowed.rollback();
+                        } catch (SQLException | RuntimeException e) {
+                            failed.addSuppressed(e);
+                        }
+                    }
+                    throw failed;
+                }
+            } finally {
+                lent.giveBack();
+            }
         }
         try (Connection source = dataSource(from).getConnection()) {
             source.setAutoCommit(true);
             return readSourceOn(source, from, sides, sourceColumns);
         }
+    }
+
+    /**
+     * Whether the application's lent session resolves a table's bare name as a session of its pool does when it starts:
+     * PostgreSQL's {@code search_path} at its start value ({@code pg_settings.reset_val}), MySQL's and MariaDB's
+     * current database the one the driver's URL names, H2's schema the one its URL names (else {@code PUBLIC}). A
+     * session an application moved ({@code SET search_path}, {@code USE}, {@code SET SCHEMA}) would read another
+     * schema's table of the mapped name as the mapped table's rows, and the copier's columns of the table, read there
+     * first, would name that table for every later sync: the sync takes a session of its own instead. One query on
+     * PostgreSQL and H2 per read on a lent session; none on MySQL/MariaDB, whose drivers keep the current database.
+     * False when the state cannot be read.
+     */
+    static boolean namesAsAtStart(Connection session, CopyDialect dialect) {
+        try {
+            if (dialect == CopyDialect.MYSQL) {
+                String database = io.dualwrite.jdbc.schema.OwnTable.urlDatabase(session.getMetaData().getURL());
+                return java.util.Objects.equals(database, session.getCatalog());
+            }
+            String query = dialect == CopyDialect.POSTGRESQL
+                    ? "SELECT current_setting('search_path') = reset_val FROM pg_settings WHERE name = 'search_path'"
+                    : "SELECT SCHEMA() = ?";
+            boolean autoCommit = session.getAutoCommit();
+            try (PreparedStatement statement = session.prepareStatement(query)) {
+                if (dialect != CopyDialect.POSTGRESQL) {
+                    statement.setString(1, h2Schema(session.getMetaData().getURL()));
+                }
+                try (ResultSet rows = statement.executeQuery()) {
+                    return rows.next() && rows.getBoolean(1);
+                }
+            } finally {
+                if (!autoCommit) {
+                    session.rollback(); // a read only: the session is given back holding no transaction
+                }
+            }
+        } catch (SQLException | RuntimeException unread) {
+            return false;
+        }
+    }
+
+    /** The schema an H2 URL's sessions start in: its {@code SCHEMA} setting, else {@code PUBLIC}. */
+    private static String h2Schema(@Nullable String url) {
+        if (url != null) {
+            for (String part : url.split(";")) {
+                int equals = part.indexOf('=');
+                if (equals > 0 && part.substring(0, equals).trim().equalsIgnoreCase("SCHEMA")) {
+                    String schema = part.substring(equals + 1).trim();
+                    return schema.startsWith("\"") ? schema.substring(1, schema.length() - 1).replace("\"\"", "\"")
+                            : schema.toUpperCase(Locale.ROOT);
+                }
+            }
+        }
+        return "PUBLIC";
     }
 
     private Map<TableMapping, Map<String, Map<String, @Nullable Object>>> readSourceOn(Connection source, Store from,

@@ -53,12 +53,15 @@ public final class KeyLocks {
         return begin(target, Dialect.detect(target) == Dialect.MYSQL);
     }
 
-    /** {@link #begin(Connection)} for a connection known to be (or not to be) MySQL/MariaDB. */
-    static int begin(Connection target, boolean mysql) throws SQLException {
+    /**
+     * {@link #begin(Connection)}, read committed set when {@code readCommitted}: on MySQL/MariaDB, and on a session
+     * whose level its application may have set (one lent to a sync, {@link LentSession}).
+     */
+    static int begin(Connection target, boolean readCommitted) throws SQLException {
         // read only where it is changed: PostgreSQL's driver asks the server for it
-        int isolation = mysql ? target.getTransactionIsolation() : Connection.TRANSACTION_NONE;
+        int isolation = readCommitted ? target.getTransactionIsolation() : Connection.TRANSACTION_NONE;
         target.setAutoCommit(false);
-        if (mysql) {
+        if (readCommitted) {
             target.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         }
         return isolation;

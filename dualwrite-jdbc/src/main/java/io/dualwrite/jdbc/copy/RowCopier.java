@@ -185,6 +185,16 @@ public interface RowCopier {
     SyncResult sync(Store from, List<TableKeys> tables) throws SQLException;
 
     /**
+     * {@link #sync(Store, List)}, reading {@code from} on {@code lent} while it can be borrowed: the application's
+     * own idle session of that store, lent while it waits for this sync ({@link LentSession}), so that the sync
+     * needs no second session of a pool the application may hold entirely. Null: as {@link #sync(Store, List)}.
+     * The default ignores the loan.
+     */
+    default SyncResult sync(Store from, List<TableKeys> tables, @Nullable LentSession lent) throws SQLException {
+        return sync(from, tables);
+    }
+
+    /**
      * The migration whose switches scope this copier's copies ({@link Builder#resolver}), if any: the tools that
      * take a copier check it against their own migration at start-up, since a copier scoped by another migration
      * would copy or skip rows by that migration's switches. The default: none known.

@@ -45,6 +45,12 @@ public final class TableRoutedCopier implements RowCopier {
 
     @Override
     public SyncResult sync(Store from, List<TableKeys> tables) throws SQLException {
+        return sync(from, tables, null);
+    }
+
+    @Override
+    public SyncResult sync(Store from, List<TableKeys> tables, @org.jspecify.annotations.Nullable LentSession lent)
+            throws SQLException {
         Map<RowCopier, List<TableKeys>> split = new LinkedHashMap<>();
         for (TableKeys table : tables) {
             RowCopier copier = byTable.getOrDefault(table.mapping().oldTable().toLowerCase(Locale.ROOT), fallback);
@@ -52,7 +58,7 @@ public final class TableRoutedCopier implements RowCopier {
         }
         SyncResult result = new SyncResult(0, 0, 0);
         for (Map.Entry<RowCopier, List<TableKeys>> part : split.entrySet()) {
-            result = result.plus(part.getKey().sync(from, part.getValue()));
+            result = result.plus(part.getKey().sync(from, part.getValue(), lent));
         }
         return result;
     }

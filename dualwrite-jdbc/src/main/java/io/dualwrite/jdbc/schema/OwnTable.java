@@ -224,8 +224,11 @@ public final class OwnTable {
         return null;
     }
 
-    /** The database a MySQL/MariaDB JDBC URL names after its hosts ({@code jdbc:mariadb://h:1/shop?…}), or null. */
-    static @Nullable String urlDatabase(@Nullable String url) {
+    /**
+     * The database a MySQL/MariaDB JDBC URL names after its hosts ({@code jdbc:mariadb://h:1/shop?…}), the one its
+     * sessions start in, or null when it names none.
+     */
+    public static @Nullable String urlDatabase(@Nullable String url) {
         if (url == null) {
             return null;
         }
