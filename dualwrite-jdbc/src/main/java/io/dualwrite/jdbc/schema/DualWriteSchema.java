@@ -191,7 +191,7 @@ public final class DualWriteSchema {
             Map<String, String> homes = new java.util.LinkedHashMap<>();
             List<String> missing = new ArrayList<>();
             for (String table : tables) {
-                @Nullable String home = OwnTable.of(dataSource, table).home(connection);
+                @Nullable String home = OwnTable.of(dataSource, table).homeNow(connection);
                 if (home == null) {
                     missing.add(table);
                 } else {

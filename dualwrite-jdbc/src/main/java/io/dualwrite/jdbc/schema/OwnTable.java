@@ -90,6 +90,21 @@ public final class OwnTable {
     }
 
     /**
+     * As {@link #home}, read from the catalog now rather than remembered: for the start-up checks
+     * ({@link DualWriteSchema#verify}), which must see a table dropped since another component of the same data source
+     * first found it.
+     *
+     * @throws SQLException when the catalog cannot be read
+     */
+    public @Nullable String homeNow(Connection connection) throws SQLException {
+        @Nullable String found = find(connection, Dialect.detect(connection));
+        if (found != null && qualified == null) {
+            locate(connection);
+        }
+        return found;
+    }
+
+    /**
      * {@code sql} with each mention of the table qualified by its home, found on {@code connection} the first time.
      * The table's name must occur in {@code sql} only as the table (or a column's qualifier).
      *
