@@ -66,6 +66,15 @@ public interface MirrorExecutor extends AutoCloseable {
         return false;
     }
 
+    /**
+     * When {@link #callerWaits()}: the longest the caller waits in {@link #submit} for one task (the time limit), so
+     * that what works on the caller's behalf meanwhile can be bounded by it; {@link Duration#ZERO} where unknown (this
+     * default) or the caller does not wait.
+     */
+    default Duration callerWaitLimit() {
+        return Duration.ZERO;
+    }
+
     /** Stops taking work; tasks still queued are recorded in the change log as {@link MirrorOutcome#SHUT_DOWN}. */
     @Override
     void close();

@@ -175,6 +175,12 @@ final class ResilientMirrorExecutor implements MirrorExecutor {
         return config.mode() == MirrorMode.SYNC;
     }
 
+    /** The configured {@link MirrorConfig#timeLimit()} in {@code SYNC}, else zero. */
+    @Override
+    public Duration callerWaitLimit() {
+        return callerWaits() ? config.timeLimit() : Duration.ZERO;
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {

@@ -2422,7 +2422,8 @@ final class ConnectionHandler implements InvocationHandler {
         if (isMySql()) {
             holdWarnings(session);
         }
-        io.dualwrite.jdbc.copy.LentSession lent = new io.dualwrite.jdbc.copy.LentSession(session);
+        io.dualwrite.jdbc.copy.LentSession lent = new io.dualwrite.jdbc.copy.LentSession(session,
+                config.executor(store.other()).callerWaitLimit());
         try {
             dispatcher.dispatch(store.other(), snapshot, outboxIds, lent);
         } finally {

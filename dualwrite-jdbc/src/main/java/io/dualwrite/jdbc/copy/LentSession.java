@@ -1,6 +1,10 @@
 package io.dualwrite.jdbc.copy;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,29 +18,74 @@ import org.jspecify.annotations.Nullable;
  * <p>The copier {@linkplain #borrow() borrows} it for each read, leaves no transaction open on it and {@linkplain
  * #giveBack() gives it back}; the lender {@linkplain #revoke() revokes} it once it stops waiting (the sync ended, or
  * its time limit passed), which waits for a read in progress to end: the application never shares its session with
- * a running statement of the library's. Thread-safe.
+ * a running statement of the library's. So that this wait stays within the lender's own (its time limit), every
+ * statement the copier makes on the session has a query timeout of the time left, in whole seconds rounded up (the
+ * unit JDBC's {@link Statement#setQueryTimeout} takes; each driver ends the statement itself: pgjdbc by a cancel it
+ * waits for, MariaDB's by the server's {@code max_statement_time}, H2 in the JVM): a read that waits behind a
+ * table lock of another session fails there, and its keys are recorded. Thread-safe.
  */
 public final class LentSession {
 
     private final Connection session;
+    /** {@link System#nanoTime()} at which the lender stops waiting; 0: not bounded. */
+    private final long deadline;
     private boolean revoked;
     private boolean inUse;
 
-    /** {@code session}: the application's physical session, idle (no transaction open) until {@link #revoke()}. */
-    public LentSession(Connection session) {
+    /**
+     * {@code session}: the application's physical session, idle (no transaction open) until {@link #revoke()};
+     * {@code limit}: how long from now the lender waits at most (its time limit), zero where it is not known.
+     */
+    public LentSession(Connection session, Duration limit) {
         this.session = session;
+        long nanos = limit.isNegative() || limit.isZero() ? 0 : saturatedNanos(limit);
+        this.deadline = nanos == 0 ? 0 : Math.max(1, System.nanoTime() + nanos);
     }
 
     /**
-     * The session for one use, or null once revoked or while another use holds it (a sync then takes a session of
-     * its own, as without a loan). Each non-null answer must be followed by {@link #giveBack()}.
+     * The session for one use, or null once revoked, once the lender's time limit has passed, or while another use
+     * holds it (a sync then takes a session of its own, as without a loan). Each non-null answer must be followed by
+     * {@link #giveBack()}.
      */
     synchronized @Nullable Connection borrow() {
         if (revoked || inUse) {
             return null;
         }
+        int timeout = 0;
+        if (deadline != 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
+            timeout = (int) Math.min(Integer.MAX_VALUE, (left + 999_999_999L) / 1_000_000_000L);
+        }
         inUse = true;
-        return session;
+        return timeout == 0 ? session : bounded(session, timeout);
+    }
+
+    /** {@code session}, each of whose statements gets a query timeout of {@code seconds}. */
+    private static Connection bounded(Connection session, int seconds) {
+        return (Connection) Proxy.newProxyInstance(LentSession.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(session, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (result instanceof Statement statement) { // createStatement, prepareStatement, prepareCall
+                        statement.setQueryTimeout(seconds);
+                    }
+                    return result;
+                });
+    }
+
+    private static long saturatedNanos(Duration duration) {
+        try {
+            return duration.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE / 2;
+        }
     }
 
     /** Ends the use {@link #borrow()} began. */
