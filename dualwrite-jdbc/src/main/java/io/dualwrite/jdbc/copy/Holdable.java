@@ -463,6 +463,14 @@ final class Holdable {
         if (target == CopyDialect.POSTGRESQL && column.typeNamed("jsonb") && escapesNul(text)) {
             return "holds no \\u0000 in a JSON string: PostgreSQL's jsonb stores none";
         }
+        String twice = target == CopyDialect.POSTGRESQL && column.typeNamed("jsonb") ? JsonKeys.duplicate(text) : null;
+        if (twice != null) {
+            // jsonb keeps the last member of a name, MySQL and MariaDB answer the first, a json keeps both: the
+            // document would answer the application another value on the new store
+            return "keeps one member of each name, and this document names the member " + quoted(twice) + " twice"
+                    + " (PostgreSQL's jsonb keeps the last, MySQL and MariaDB answer the first): leave one on the old"
+                    + " store";
+        }
         if (column.bool() && target != CopyDialect.MYSQL && !BOOLEAN_TEXTS.contains(text)) {
             // 'yes', 't', 'on' or 'TRUE' would land as true, which reads back as 'true': another text
             return "holds true and false only, and a text is copied into it only as true, false, 1 or 0 (this one"
