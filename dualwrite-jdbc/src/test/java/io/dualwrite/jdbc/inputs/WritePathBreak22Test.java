@@ -50,7 +50,10 @@ class WritePathBreak22Test {
         "POSTGRES | DELETE FROM public.orders WHERE code = 'b'",
         "POSTGRES | INSERT INTO public.orders (id, code, qty) VALUES (1, 'a', 5) ON CONFLICT (id) DO UPDATE SET qty = 50",
         "H2       | UPDATE PUBLIC.orders SET qty = 10 WHERE id = 1",
-        "H2       | DELETE FROM public.orders WHERE code = 'b'"})
+        "H2       | DELETE FROM public.orders WHERE code = 'b'",
+        "MARIADB  | INSERT INTO %s.orders (id, code, qty) VALUES (1, 'a', 5), (8, 'h', 8) ON DUPLICATE KEY UPDATE qty = VALUES(qty)",
+        "POSTGRES | UPDATE ONLY public.orders SET qty = 11 WHERE id = 2",
+        "H2       | UPDATE \"PUBLIC\".\"ORDERS\" SET qty = 12 WHERE code = 'c'"})
     void aWriteNamingItsSchemaFromASessionOnAnotherIsKeyedExactly(Kind kind, String template) throws Exception {
         try (TestDatabase side = kind == Kind.MARIADB ? TestDatabases.create(Kind.MARIADB) : null;
              Fixture fixture = Mirrored.seed(Fixture.of(kind, kind), Mirrored.PG)) {
@@ -132,7 +135,8 @@ class WritePathBreak22Test {
     // PostgreSQL jsonb, kept the last of them, while MariaDB answers the first (JSON_VALUE(v, '$.a') is 1 on the old
     // store, v ->> 'a' 2 on the new) and a PostgreSQL json keeps both: another document, the sync reporting success,
     // and verification (which compares such columns by value, the last duplicate kept on both sides) finding them
-    // equal. Such a document is now refused by name and its key recorded; once the old store holds a document without
+    // equal. Such a document is now refused by name and its key recorded, and verification compares it by its text
+    // (so a copy an earlier version made is reported); once the old store holds a document without
     // the repeated name, the reconciler copies it. Documents jsonb only re-spells (keys in another order, spacing, the
     // same name in two objects) are copied as before (guards, held).
     @ParameterizedTest(name = "{0} {1} -> PostgreSQL jsonb: {2}")
@@ -171,6 +175,16 @@ class WritePathBreak22Test {
                     assertThat(fixture.newDb.query("SELECT CAST(? AS jsonb) ->> 'a' AS a", document).get(0).get("a"))
                             .hasToString("2");
                 }
+                // as an earlier version copied it: verification reports the row (it compared the document with its
+                // last duplicate kept, and found it equal)
+                fixture.newDb.execute("INSERT INTO orders_v2 (id, quantity, v) VALUES (1, 1, CAST('"
+                        + document.replace("'", "''") + "' AS jsonb))");
+                io.dualwrite.jdbc.verify.TableReport report = io.dualwrite.jdbc.verify.Verifier.builder()
+                        .oldDataSource(fixture.oldDb.dataSource()).newDataSource(fixture.newDb.dataSource())
+                        .recordResults(false).recheckDelay(Duration.ZERO).recheckRounds(1).build()
+                        .verify(io.dualwrite.jdbc.verify.VerificationJob.builder("orders").table(Fixture.ORDERS).build())
+                        .tables().get(0);
+                assertThat(report.differences()).as(report.toText()).hasSize(1);
                 fixture.onOld("UPDATE orders SET v = '{\"a\": 2}' WHERE id = 1");
                 fixture.reconcilerBuilder().initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(1))
                         .build().runOnce();
