@@ -597,7 +597,7 @@ final class Holdable {
      * UUIDs), for the refusal of a text it would keep in another form; {@code null} for a column that keeps a text
      * as it is (text, JSON, and any type not named here).
      */
-    private static @Nullable String convertedKind(TableColumns.Column column) {
+    static @Nullable String convertedKind(TableColumns.Column column) {
         int type = column.sqlType();
         if (column.bool()) {
             return "true and false";
