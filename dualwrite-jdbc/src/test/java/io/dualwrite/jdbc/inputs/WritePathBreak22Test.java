@@ -198,16 +198,16 @@ class WritePathBreak22Test {
         }
     }
 
-    // Failed before its fix (found with the refusal above): PostgreSQL VARCHAR keys '12' and ' 12' (or '12 ') mapped to
-    // an INTEGER key. The spaced key's insert is refused by name (its text is no form the column keeps); its delete on
-    // the old store was then synced as a delete of 12, the row of the other key: the new store lost row 12 while the
-    // old store holds '12', and the reconciler, completing the spaced key's entry the same way, left nothing recorded.
-    // A delete by a key text with spaces around it is now refused by name for such a target key column: the key stays
-    // recorded, visible, and row 12 stays.
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"' 12'", "'12 '"})
-    void aTextKeyInAnotherFormIsNeverDeletedAsTheNumberItNames(String spaced) throws Exception {
-        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.POSTGRES)) {
+    // Failed before its fix (found with the refusal above): PostgreSQL and MariaDB VARCHAR keys '12' and ' 12' (or
+    // '12 ') mapped to an INTEGER key. The spaced key's insert is refused by name (its text is no form the column
+    // keeps); its delete on the old store was then synced as a delete of 12, the row of the other key: the new store
+    // lost row 12 while the old store holds '12', and the reconciler, completing the spaced key's entry the same way,
+    // left nothing recorded. A delete by a key text with spaces around it is now refused by name for such a target key
+    // column: the key stays recorded, visible, and row 12 stays. (The MariaDB member was added after the fix.)
+    @ParameterizedTest(name = "{0} -> PostgreSQL: ''{1}''")
+    @CsvSource({"POSTGRES, ' 12'", "POSTGRES, '12 '", "MARIADB, ' 12'"})
+    void aTextKeyInAnotherFormIsNeverDeletedAsTheNumberItNames(Kind oldKind, String spaced) throws Exception {
+        try (Fixture fixture = Fixture.of(oldKind, Kind.POSTGRES)) {
             fixture.onOld("CREATE TABLE orders (id VARCHAR(10) PRIMARY KEY, qty INT)");
             fixture.onNew("CREATE TABLE orders_v2 (id INTEGER PRIMARY KEY, quantity INT)");
             for (String sql : new String[] {"INSERT INTO orders (id, qty) VALUES ('12', 1)",
