@@ -873,11 +873,25 @@ final class Metadata {
 
     /** The table's unique keys (primary key included), each as its column names in index order. */
     List<List<String>> uniqueKeys(Store store, Connection connection, String table) throws SQLException {
+        return uniqueKeys(store, connection, table, null);
+    }
+
+    /**
+     * {@link #uniqueKeys(Store, Connection, String)}, for a write that names the table in {@code namedIn} (a schema or
+     * database, as written): where the bare name finds no unique key on this session (a MariaDB session {@code USE}d
+     * into another database, a PostgreSQL or H2 one on another schema), they are read where the write named the
+     * table, and not kept (the bare name's answer stays the one cached).
+     */
+    List<List<String>> uniqueKeys(Store store, Connection connection, String table, @Nullable String namedIn)
+            throws SQLException {
         String key = store + "#" + table.toLowerCase(Locale.ROOT);
         List<List<String>> known = uniqueKeys.get(key);
         if (known == null) {
-            known = readUniqueKeys(connection, table);
+            known = readUniqueKeys(connection, null, table);
             uniqueKeys.put(key, known);
+        }
+        if (known.isEmpty() && namedIn != null && !table.contains(".")) {
+            return readUniqueKeys(connection, namedIn, table);
         }
         return known;
     }
@@ -1066,6 +1080,18 @@ final class Metadata {
      * be read, {@link KeyTexts#UNKNOWN}.
      */
     KeyTexts keyTexts(Store store, Connection connection, @Nullable Dialect dialect, TableMapping mapping) {
+        return keyTexts(store, connection, dialect, mapping, null);
+    }
+
+    /**
+     * {@link #keyTexts(Store, Connection, Dialect, TableMapping)}, for a write that names the mapped table in {@code
+     * namedIn} (a schema or database, as written): when the bare name finds no table on this session (a MariaDB
+     * session {@code USE}d into another database, a PostgreSQL {@code search_path} or an H2 {@code SET SCHEMA} that
+     * misses it), the table is read where the write named it instead. Only then: the bare name's facts stay the ones
+     * cached for the mapping.
+     */
+    KeyTexts keyTexts(Store store, Connection connection, @Nullable Dialect dialect, TableMapping mapping,
+                      @Nullable String namedIn) {
         Read<KeyTexts> trusted = trustedKeyTexts(store, mapping);
         KeyTexts known = trusted == null ? null : trusted.value();
         if (known == null) {
@@ -1076,6 +1102,11 @@ final class Metadata {
             uniqueKeys.remove(cached);
             known = readKeyTexts(connection, dialect, mapping.table(store),
                     store == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey(), idColumns(store, mapping));
+            if (known == KeyTexts.UNKNOWN && namedIn != null && dialect != null && !mapping.table(store).contains(".")) {
+                String schema = dialect == Dialect.POSTGRESQL ? namedIn : unquoted(namedIn);
+                known = readKeyTexts(connection, dialect, schema + "." + mapping.table(store),
+                        store == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey(), idColumns(store, mapping));
+            }
             Read<KeyTexts> before = (store == Store.OLD ? oldKeyTexts : newKeyTexts)
                     .put(mapping, new Read<>(known, System.nanoTime()));
             if (before != null && before.value() != KeyTexts.UNKNOWN && known != KeyTexts.UNKNOWN
@@ -1084,6 +1115,15 @@ final class Metadata {
             }
         }
         return known;
+    }
+
+    /** An identifier without its quotes ({@code `shop`}, {@code "shop"}); doubled quotes inside are kept. */
+    private static String unquoted(String identifier) {
+        if (identifier.length() >= 2 && (identifier.charAt(0) == '`' || identifier.charAt(0) == '"')
+                && identifier.charAt(identifier.length() - 1) == identifier.charAt(0)) {
+            return identifier.substring(1, identifier.length() - 1);
+        }
+        return identifier;
     }
 
     /**
@@ -1119,10 +1159,32 @@ final class Metadata {
      * in the catalog, so no view is locked); elsewhere, yes. Read once per store and table, on {@code connection}.
      */
     boolean lockable(Store store, @Nullable Connection connection, @Nullable Dialect dialect, TableMapping mapping) {
+        return lockable(store, connection, dialect, mapping, null);
+    }
+
+    /**
+     * {@link #lockable(Store, Connection, Dialect, TableMapping)}, for a write that names the mapped table in {@code
+     * namedIn} (as written): where the bare name finds no relation on this session's {@code search_path}, the table
+     * is read where the write named it; where neither finds one, the answer is no, and it is not kept (another
+     * session may find the table).
+     */
+    boolean lockable(Store store, @Nullable Connection connection, @Nullable Dialect dialect, TableMapping mapping,
+                     @Nullable String namedIn) {
         Map<TableMapping, Boolean> cache = store == Store.OLD ? oldLockable : newLockable;
         Boolean known = cache.get(mapping);
         if (known == null) {
-            known = dialect != Dialect.POSTGRESQL || connection == null || readLockable(connection, mapping.table(store));
+            if (dialect != Dialect.POSTGRESQL || connection == null) {
+                known = true;
+            } else {
+                String table = mapping.table(store);
+                known = readLockable(connection, table);
+                if (known == null && namedIn != null && !table.contains(".")) {
+                    known = readLockable(connection, namedIn + "." + table);
+                }
+                if (known == null) {
+                    return false;
+                }
+            }
             cache.put(mapping, known);
         }
         return known;
@@ -1222,12 +1284,13 @@ final class Metadata {
         return (store == Store.OLD ? oldLockable : newLockable).get(mapping);
     }
 
-    private static boolean readLockable(Connection connection, String table) {
+    /** Whether {@code table} is a plain or partitioned table; {@code null} when this session finds no such relation. */
+    private static @Nullable Boolean readLockable(Connection connection, String table) {
         try (java.sql.PreparedStatement statement = connection.prepareStatement(
                 "SELECT relkind IN ('r', 'p') FROM pg_class WHERE oid = " + REGCLASS)) {
             statement.setString(1, table);
             try (ResultSet rows = statement.executeQuery()) {
-                return rows.next() && rows.getBoolean(1);
+                return rows.next() ? rows.getBoolean(1) : null;
             }
         } catch (SQLException e) {
             return false;
@@ -1580,11 +1643,20 @@ final class Metadata {
                 .replace("\"", "").replace("`", "").toLowerCase(Locale.ROOT);
     }
 
-    private static List<List<String>> readUniqueKeys(Connection connection, String table) throws SQLException {
+    private static List<List<String>> readUniqueKeys(Connection connection, @Nullable String namedIn, String table)
+            throws SQLException {
         DatabaseMetaData meta = connection.getMetaData();
+        // MySQL's and MariaDB's drivers take a database as the catalog; the others take the schema
+        String product = namedIn == null ? "" : meta.getDatabaseProductName().toLowerCase(Locale.ROOT);
+        boolean databases = product.contains("mysql") || product.contains("mariadb");
+        // the name as written: quoted, as it is; bare, as the product folds it (PostgreSQL down, H2 up)
+        String folded = namedIn == null ? null : !unquoted(namedIn).equals(namedIn) || databases ? unquoted(namedIn)
+                : product.contains("h2") ? namedIn.toUpperCase(Locale.ROOT) : namedIn.toLowerCase(Locale.ROOT);
+        String catalog = namedIn == null ? connection.getCatalog() : databases ? folded : null;
+        String schema = namedIn == null || databases ? null : folded;
         for (String name : List.of(table, table.toLowerCase(Locale.ROOT), table.toUpperCase(Locale.ROOT))) {
             Map<String, TreeMap<Integer, String>> indexes = new LinkedHashMap<>();
-            try (ResultSet rows = meta.getIndexInfo(connection.getCatalog(), null, name, true, true)) {
+            try (ResultSet rows = meta.getIndexInfo(catalog, schema, name, true, true)) {
                 while (rows.next()) {
                     String index = rows.getString("INDEX_NAME");
                     String column = rows.getString("COLUMN_NAME");

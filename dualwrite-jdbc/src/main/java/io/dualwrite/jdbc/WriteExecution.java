@@ -204,7 +204,8 @@ final class WriteExecution {
         Metadata metadata = connection.config.metadata();
         Metadata.KeyTexts known = metadata.knownKeyTexts(store, analysis.mapping());
         return known != null ? known : readOnce(physical, Metadata.KeyTexts.UNKNOWN,
-                dialect -> metadata.keyTexts(store, physical, dialect, analysis.mapping()));
+                dialect -> metadata.keyTexts(store, physical, dialect, analysis.mapping(),
+                        store == Store.OLD ? analysis.namedIn() : null));
     }
 
     /**
@@ -369,7 +370,8 @@ final class WriteExecution {
         Metadata metadata = connection.config.metadata();
         Boolean known = metadata.knownLockable(store, analysis.mapping());
         return known != null ? known : readOnce(physical, false,
-                dialect -> metadata.lockable(store, physical, dialect, analysis.mapping()));
+                dialect -> metadata.lockable(store, physical, dialect, analysis.mapping(),
+                        store == Store.OLD ? analysis.namedIn() : null));
     }
 
     /**
@@ -916,7 +918,8 @@ final class WriteExecution {
             rowParameters.add(new ArrayList<>());
         }
         int uniquesNamed = 0;
-        for (List<String> unique : connection.config.metadata().uniqueKeys(store, physical, table)) {
+        for (List<String> unique : connection.config.metadata().uniqueKeys(store, physical, table,
+                store == Store.OLD ? analysis.namedIn() : null)) {
             List<String> oldNames = store == Store.OLD ? unique
                     : unique.stream().map(c -> mapping.oldColumn(c).orElse(c)).toList();
             List<Integer> positions = positions(physical, oldNames);
@@ -1098,14 +1101,40 @@ final class WriteExecution {
     private String table(Connection physical) {
         String configured = analysis.mapping().table(connection.store());
         Dialect dialect = connection.config.dialect(connection.store());
+        String name;
         if (dialect == Dialect.MYSQL) {
             List<String> parts = new ArrayList<>();
             for (String part : configured.split("\\.", -1)) {
                 parts.add(dialect.column(part));
             }
-            return String.join(".", parts);
+            name = String.join(".", parts);
+        } else {
+            name = dialect == Dialect.POSTGRESQL || dialect == Dialect.H2 ? keyTexts(physical).table(configured)
+                    : configured;
         }
-        return dialect == Dialect.POSTGRESQL || dialect == Dialect.H2 ? keyTexts(physical).table(configured) : configured;
+        String namedIn = analysis.namedIn();
+        if (namedIn != null && connection.store() == Store.OLD && !configured.contains(".") && !qualified(name)) {
+            // UPDATE shop.orders … on a session USEd into (or with a search_path on) another schema: the bare name
+            // there is another table or none, so the rows are read where the statement wrote them
+            return namedIn + "." + name;
+        }
+        return name;
+    }
+
+    /** Whether a table's name as {@link #table} spells it carries a schema: a dot outside its quotes. */
+    private static boolean qualified(String name) {
+        char quote = 0;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (quote != 0) {
+                quote = c == quote ? 0 : quote;
+            } else if (c == '"' || c == '`') {
+                quote = c;
+            } else if (c == '.') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private interface Binder {

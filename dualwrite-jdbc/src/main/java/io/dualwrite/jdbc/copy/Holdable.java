@@ -56,6 +56,14 @@ final class Holdable {
             }
             return;
         }
+        String converted = original instanceof String text && !text.equals(text.strip()) ? convertedKind(column) : null;
+        if (converted != null) {
+            // the column keeps the value the text names, not its spaces: ' 12 ' would land as 12, which reads back
+            // (and is mirrored back after the flip) as '12', another text, with nothing said
+            throw UnholdableValueException.of(column.name(), quoted(original), column.typeName() + " column holds "
+                    + converted + ", and this text has spaces around it, which the column would not keep (a text is"
+                    + " copied into it only in a form it reads back as)");
+        }
         Object held = value instanceof java.time.ZonedDateTime zoned ? zoned.toOffsetDateTime()
                 : value instanceof java.time.Instant instant ? instant.atOffset(java.time.ZoneOffset.UTC) : value;
         String allowed = refusal(held, column, target);
@@ -467,9 +475,18 @@ final class Holdable {
         if (target == CopyDialect.POSTGRESQL && column.typeNamed("jsonb") && escapesNul(text)) {
             return "holds no \\u0000 in a JSON string: PostgreSQL's jsonb stores none";
         }
-        if (column.bool() && target != CopyDialect.MYSQL
-                && !BOOLEAN_TEXTS.contains(text.strip().toLowerCase(java.util.Locale.ROOT))) {
-            return "holds true and false only, and this text names neither";
+        String twice = target == CopyDialect.POSTGRESQL && column.typeNamed("jsonb") ? JsonKeys.duplicate(text) : null;
+        if (twice != null) {
+            // jsonb keeps the last member of a name, MySQL and MariaDB answer the first, a json keeps both: the
+            // document would answer the application another value on the new store
+            return "keeps one member of each name, and this document names the member " + quoted(twice) + " twice"
+                    + " (PostgreSQL's jsonb keeps the last, MySQL and MariaDB answer the first): leave one on the old"
+                    + " store";
+        }
+        if (column.bool() && target != CopyDialect.MYSQL && !BOOLEAN_TEXTS.contains(text)) {
+            // 'yes', 't', 'on' or 'TRUE' would land as true, which reads back as 'true': another text
+            return "holds true and false only, and a text is copied into it only as true, false, 1 or 0 (this one"
+                    + " would read back as another text)";
         }
         if (padded(column) && text.endsWith(" ")) {
             // a fixed-length column pads its values with spaces: a text's own trailing spaces were read back as
@@ -580,9 +597,33 @@ final class Holdable {
     private static final java.util.regex.Pattern SPECIAL_NUMBER =
             java.util.regex.Pattern.compile("(?i)[+-]?(nan|inf|infinity)");
 
-    /** The texts the copier reads as a boolean (and binds as one). */
-    private static final java.util.Set<String> BOOLEAN_TEXTS = java.util.Set.of("1", "true", "t", "yes", "y", "0",
-            "false", "f", "no", "n");
+    /**
+     * The texts the copier writes into a boolean column: those it writes for a boolean into a text column ({@link
+     * ColumnText}: {@code true} and {@code false}, {@code 1} and {@code 0} on MySQL/MariaDB), so that the value reads
+     * back as the text it came from.
+     */
+    private static final java.util.Set<String> BOOLEAN_TEXTS = java.util.Set.of("1", "true", "0", "false");
+
+    /**
+     * What a column that reads a text as a value of another type holds (numbers, true and false, dates and times,
+     * UUIDs), for the refusal of a text it would keep in another form; {@code null} for a column that keeps a text
+     * as it is (text, JSON, and any type not named here).
+     */
+    static @Nullable String convertedKind(TableColumns.Column column) {
+        int type = column.sqlType();
+        if (column.bool()) {
+            return "true and false";
+        }
+        if (column.integer() || column.bitNumber() || column.typeNamed("year") || type == Types.DECIMAL
+                || type == Types.NUMERIC || type == Types.REAL || type == Types.FLOAT || type == Types.DOUBLE) {
+            return "numbers";
+        }
+        return switch (type) {
+            case Types.DATE, Types.TIME, Types.TIME_WITH_TIMEZONE, Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE ->
+                    "dates and times";
+            default -> column.typeNamed("uuid") ? "UUIDs" : null;
+        };
+    }
 
     /** Whether a JSON text holds the escape of U+0000 in a string ({@code \\u0000}, not an escaped backslash before it). */
     private static boolean escapesNul(String json) {

@@ -1856,10 +1856,35 @@ final class JdbcRowCopier implements RowCopier {
         try (PreparedStatement statement = target.prepareStatement("DELETE FROM " + columns.quotedTable() + " WHERE "
                 + keyCondition(dialect, keyColumns, 1))) {
             for (String key : keys) {
+                refuseSpeltOtherwise(key, keyColumns);
                 bindKeys(statement, 1, List.of(key), keyColumns, mapping, to, dialect);
                 statement.addBatch();
             }
             statement.executeBatch();
+        }
+    }
+
+    /**
+     * Refuses to delete {@code key} from a target whose key column reads a text as a value of another type (a number,
+     * a date) when the key's text has spaces around it: such a row was never copied (its text is refused, {@link
+     * Holdable}), and the delete would remove the row of the value the text names (' 12' deleting 12), which the old
+     * store may still hold under its own spelling ('12').
+     */
+    private static void refuseSpeltOtherwise(String key, List<TableColumns.Column> keyColumns) throws SQLException {
+        List<String> texts;
+        try {
+            texts = KeyCodec.decode(key, keyColumns.size());
+        } catch (IllegalArgumentException e) {
+            return; // bindKeys names it
+        }
+        for (int i = 0; i < texts.size(); i++) {
+            String text = texts.get(i);
+            String kind = text == null || text.equals(text.strip()) ? null : Holdable.convertedKind(keyColumns.get(i));
+            if (kind != null) {
+                throw UnholdableValueException.of(keyColumns.get(i).name(), Holdable.quoted(text), keyColumns.get(i)
+                        .typeName() + " key column holds " + kind + ", and this key's text has spaces around it: its"
+                        + " row was never copied, and deleting the " + kind + " it names would delete another row");
+            }
         }
     }
 

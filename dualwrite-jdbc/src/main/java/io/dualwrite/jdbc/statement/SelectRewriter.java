@@ -54,7 +54,7 @@ final class SelectRewriter {
         }
         return new StatementAnalysis(sql, SqlKind.SELECT, mapping, null, false, List.of(), null, null, null,
                 onOld, onNew, null, null, problem, null, List.of(), null, false, false, TxControl.NONE,
-                List.of(), List.of(), null, List.of(), List.of(), null);
+                List.of(), List.of(), null, List.of(), List.of(), null, null);
     }
 
     private RenderedSql rewrite(String numbered, TableMapping mapping) throws Exception {

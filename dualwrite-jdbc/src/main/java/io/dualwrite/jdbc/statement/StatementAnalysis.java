@@ -56,6 +56,10 @@ import org.jspecify.annotations.Nullable;
  *                        write assigning no column a foreign key refers to is known not to cascade {@code ON UPDATE};
  *                        {@code null} when any column may change or rows may be deleted ({@code REPLACE}, anything
  *                        else)
+ * @param namedIn         the schema or database a single-table write names its mapped table in ({@code UPDATE
+ *                        shop.orders …}), as written, quotes and all; {@code null} when it names the bare table. The
+ *                        SQL the write path adds on the caller's session (reading the keys a write touched) names the
+ *                        table there too, whatever schema or database the session is on
  */
 public record StatementAnalysis(
         String sql,
@@ -83,7 +87,8 @@ public record StatementAnalysis(
         @Nullable String writtenTable,
         List<String> names,
         List<String> otherWritten,
-        @Nullable List<String> assignedColumns) {
+        @Nullable List<String> assignedColumns,
+        @Nullable String namedIn) {
 
     /** Whether the statement touches a table of the migration. */
     public boolean mapped() {
@@ -196,7 +201,7 @@ public record StatementAnalysis(
         int count = SqlText.countParameters(sql);
         return new StatementAnalysis(sql, kind, null, null, false, List.of(), null, null, null,
                 identity(sql, count), null, null, null, null, null, List.of(), null, false, false, txControl,
-                List.of(), List.copyOf(resyncTables), writtenTable, List.of(), List.of(), null);
+                List.of(), List.copyOf(resyncTables), writtenTable, List.of(), List.of(), null, null);
     }
 
     /**
@@ -208,7 +213,7 @@ public record StatementAnalysis(
         int count = SqlText.countParameters(sql);
         return new StatementAnalysis(sql, SqlKind.OTHER, null, null, false, List.of(), null, null, null,
                 identity(sql, count), null, null, null, null, null, List.of(), null, false, false, TxControl.MIXED,
-                List.copyOf(parts), List.of(), null, List.of(), List.of(), null);
+                List.copyOf(parts), List.of(), null, List.of(), List.of(), null, null);
     }
 
     /**
@@ -256,7 +261,7 @@ public record StatementAnalysis(
         int count = SqlText.countParameters(sql);
         return new StatementAnalysis(sql, SqlKind.MULTIPLE, null, null, false, List.of(), null, null, null,
                 identity(sql, count), null, null, null, null, null, List.of(), null, false, false, TxControl.NONE,
-                List.copyOf(parts), List.of(), null, List.of(), List.of(), null);
+                List.copyOf(parts), List.of(), null, List.of(), List.of(), null, null);
     }
 
     /** This analysis with the names its text mentions ({@link #names()}). */
@@ -264,7 +269,7 @@ public record StatementAnalysis(
         return new StatementAnalysis(sql, kind, mapping, keysUnknown, keysGenerated, insertKeys, whereKey, orderId,
                 merchantId, onOld, onNew, keySelectOld, keySelectNew, rewriteProblem, insertColumns, insertRows, setKey,
                 returning, movesRows, txControl, parts, resyncTables, writtenTable, List.copyOf(mentioned),
-                otherWritten, assignedColumns);
+                otherWritten, assignedColumns, namedIn);
     }
 
     /**
@@ -275,7 +280,7 @@ public record StatementAnalysis(
         return new StatementAnalysis(sql, kind, mapping, keysUnknown, keysGenerated, insertKeys, whereKey, orderId,
                 merchantId, onOld, onNew, keySelectOld, keySelectNew, rewriteProblem, insertColumns, insertRows, setKey,
                 returning, movesRows, txControl, parts, resyncTables, writtenTable, names, List.copyOf(others),
-                assigned == null ? null : List.copyOf(assigned));
+                assigned == null ? null : List.copyOf(assigned), namedIn);
     }
 
     /**
@@ -287,7 +292,8 @@ public record StatementAnalysis(
                 onNew.parameters());
         return new StatementAnalysis(sql, kind, mapping, keysUnknown, keysGenerated, insertKeys, whereKey, orderId,
                 merchantId, onOld, only, keySelectOld, keySelectNew, rewriteProblem, insertColumns, insertRows, setKey,
-                returning, movesRows, txControl, parts, resyncTables, writtenTable, names, otherWritten, assignedColumns);
+                returning, movesRows, txControl, parts, resyncTables, writtenTable, names, otherWritten, assignedColumns,
+                namedIn);
     }
 
     /**
@@ -299,7 +305,7 @@ public record StatementAnalysis(
         return new StatementAnalysis(fullSql, kind, mapping, keysUnknown, keysGenerated, insertKeys, whereKey, orderId,
                 merchantId, identity(fullSql, SqlText.countParameters(fullSql)), onNew, keySelectOld, keySelectNew,
                 rewriteProblem, insertColumns, insertRows, setKey, returning, movesRows, txControl, parts, resyncTables,
-                writtenTable, names, otherWritten, assignedColumns);
+                writtenTable, names, otherWritten, assignedColumns, namedIn);
     }
 
     /**

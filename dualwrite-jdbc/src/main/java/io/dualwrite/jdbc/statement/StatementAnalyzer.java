@@ -1154,7 +1154,19 @@ public final class StatementAnalyzer {
                 whereKey, orderId, merchantId, onOld, onNew, keySelectOld, keySelectNew,
                 problem, insertColumns, java.util.Collections.unmodifiableList(insertRows), setKey, returning,
                 shape != null ? movesRows(statement, shape, mapping) : movesIds, TxControl.NONE, List.of(), List.of(),
-                mapping.oldTable(), List.of(), List.of(), null);
+                mapping.oldTable(), List.of(), List.of(), null, namedIn(shape != null ? shape.table() : mainTable(statement)));
+    }
+
+    /**
+     * The schema or database a write names its own {@code table} in, as written ({@link StatementAnalysis#namedIn}):
+     * {@code shop} of {@code UPDATE shop.orders}; {@code null} for a bare name, or a name with a catalog as well
+     * ({@code db.schema.orders}, which the library's added SQL does not try to follow).
+     */
+    private static @Nullable String namedIn(@Nullable Table table) {
+        if (table == null || table.getSchemaName() == null || table.getDatabaseName() != null) {
+            return null;
+        }
+        return table.getSchemaName();
     }
 
     /**

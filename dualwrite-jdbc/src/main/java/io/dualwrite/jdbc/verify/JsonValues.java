@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * A JSON document by its value, for comparing a PostgreSQL {@code jsonb} (which keeps no text: it sorts an
  * object's keys, keeps the last of duplicate keys, drops whitespace, decodes backslash-u escapes and writes a
  * number by its numeric value, {@code 1e2} as {@code 100}) with a JSON text of another store. The canonical form:
- * no whitespace, an object's keys in code-point order with the last of each duplicate kept, strings with only
+ * no whitespace, an object's keys in code-point order, strings with only
  * {@code "} and {@code \} and control characters escaped, numbers by value without trailing zeros (as
  * {@link java.math.BigDecimal#toString}: {@code 100} is {@code 1E+2}, never spelt out in plain digits).
  */
@@ -22,7 +22,10 @@ final class JsonValues {
         this.text = text;
     }
 
-    /** The canonical form of a JSON text, or {@code null} when it is not one JSON value. */
+    /**
+     * The canonical form of a JSON text, or {@code null} when it is not one JSON value, or names a member of one object
+     * twice (which products read differently: the first member, the last, or both).
+     */
     static @Nullable String canonical(String json) {
         JsonValues parser = new JsonValues(json);
         try {
@@ -84,7 +87,11 @@ final class JsonValues {
                 expect(':');
                 StringBuilder member = new StringBuilder();
                 value(member);
-                members.put(name, member.toString()); // the last of duplicate names wins, as in jsonb
+                if (members.put(name, member.toString()) != null) {
+                    // jsonb keeps the last, MySQL and MariaDB answer the first: such a document has no one value,
+                    // so it is compared by its text, and differs from every jsonb (the copier refuses it there)
+                    throw new IllegalArgumentException("the member " + name + " twice");
+                }
                 space();
                 if (text.charAt(at) == ',') {
                     at++;

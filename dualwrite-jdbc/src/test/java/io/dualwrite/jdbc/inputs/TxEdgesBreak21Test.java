@@ -519,9 +519,8 @@ class TxEdgesBreak21Test {
     // Failed before the fix (both), MariaDB: the outbox (ALWAYS) written on the application's own session, left in
     // another database by USE whose database holds an empty table of the change log's name; the application names its
     // table with its database. The entries went into the other database's table, and the new store kept row 1 as it
-    // was. Now they reach the change log's own table (the database of the driver's URL). The update's keys could not
-    // be read on that session ("keys-failed"), so its table also gets a scoped resync, which the reconciler leaves to
-    // the tools (a record, not silence; noted in decisions.md as left).
+    // was. Now they reach the change log's own table (the database of the driver's URL). The update's keys are read
+    // where the statement names its table (round 22; before, "keys-failed" and a scoped resync of the whole table).
     @ParameterizedTest(name = "MariaDB outbox on a session left in another database ({0})")
     @CsvSource({"UPDATE", "DELETE"})
     void aMariadbOutboxEntryOnASessionInAnotherDatabaseGoesToTheChangeLogsOwnTable(String verb) throws Exception {
@@ -535,7 +534,7 @@ class TxEdgesBreak21Test {
             try (HikariDataSource appSessions = leftOn(oldDb, "USE " + side.name())) {
                 lostMirrorIsRepaired(oldDb, newDb, oldDb.dataSource(), ChangeLogMode.ALWAYS, appSessions,
                         dataSource -> update(dataSource, sql), verb.equals("UPDATE") ? "1=10 2=2" : "2=2",
-                        verb.equals("UPDATE") ? List.of("RESYNC keys-failed") : List.of());
+                        List.of());
             }
             assertThat(oldDb.count("SELECT COUNT(*) FROM " + side.name() + ".dualwrite_change_log")).isZero();
         }

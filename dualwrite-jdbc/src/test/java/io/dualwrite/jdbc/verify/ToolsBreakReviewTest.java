@@ -62,8 +62,10 @@ class ToolsBreakReviewTest {
     // Failed before its fix: a MariaDB JSON copied into a PostgreSQL jsonb is reported different on every row
     // whose text jsonb does not keep, and repair never makes it clean.
     // Input: MariaDB JSON -> PostgreSQL jsonb, backfilled by the library: '{"b":1,"a":[1,2]}' (key order),
-    //   '{ "a" : 1 }' (spacing), '{"a":1,"a":2}' (duplicate key), '{"a":"\u00e9"}' (escape), '[1e2, 1.50]' (number
-    //   spellings), '"x"' and 'null' scalars, SQL NULL. PostgreSQL casts each old text to the new value.
+    //   '{ "a" : 1 }' (spacing), '{"a":"\u00e9"}' (escape), '[1e2, 1.50]' (number spellings), '"x"' and 'null'
+    //   scalars, SQL NULL. PostgreSQL casts each old text to the new value. (A duplicate key, '{"a":1,"a":2}', was a
+    //   member here; since round 22 it is refused by name, as MariaDB answers the first member and jsonb keeps the
+    //   last: WritePathBreak22Test.)
     // Expected: CLEAN. Before its fix: DIFFERENT in v on every such row ("type JSON has no text rendered alike";
     //   compared by text, jsonb writes '{"a": [1, 2], "b": 1}').
     @Test
@@ -71,7 +73,7 @@ class ToolsBreakReviewTest {
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
              TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
             old.execute("CREATE TABLE t (id INT PRIMARY KEY, v JSON) CHARACTER SET utf8mb4",
-                    "INSERT INTO t VALUES (1, '{\"b\":1,\"a\":[1,2]}'), (2, '{ \"a\" :\t1 }'), (3, '{\"a\":1,\"a\":2}'),"
+                    "INSERT INTO t VALUES (1, '{\"b\":1,\"a\":[1,2]}'), (2, '{ \"a\" :\t1 }'),"
                             + " (4, '{\"a\":\"\\\\u00e9\\\\n\"}'), (5, '[1e2, 1.50, -0, 0.0]'), (6, '\"x\"'), (7, 'null'),"
                             + " (8, NULL), (9, '{\"z\":{\"y\":[],\"x\":{}},\"\":\"😀\"}')");
             fresh.execute("CREATE TABLE t (id INT PRIMARY KEY, v jsonb)");
