@@ -137,6 +137,9 @@ class DualWriteEndpointWebTest {
     void readShowsSwitchesPinsBacklogVerificationAndBreakers() throws Exception {
         switchboard.switchStore().setMerchantPhase("orders", "m-read", MigrationPhase.DUAL_WRITE);
         insert(dataSource, "orders", 100, "m-read", 10);
+        // a verification starts once every instance has seen the switch move (the refresh interval and a margin)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> switchboard.unsettledSwitch("orders", "m-read").isEmpty());
         Verifier.builder().oldDataSource(stores.oldStore()).newDataSource(stores.newStore())
                 .changeLog(changeLog).dualWriter(writer).build()
                 .verify(VerificationJob.builder("orders").table(OpsWebApplication.ORDERS).merchant("m-read").build());
