@@ -2422,8 +2422,13 @@ final class ConnectionHandler implements InvocationHandler {
         if (isMySql()) {
             holdWarnings(session);
         }
+        // a query timeout bounds the copier's statements there on PostgreSQL and MySQL/MariaDB, whose drivers keep it
+        // per statement; H2 keeps a statement's timeout for the whole session (SET QUERY_TIMEOUT), which would outlive
+        // the loan and cut the application's own later statements, and H2 is in the JVM: no bound there
+        Dialect dialect = config.dialect(store, session);
         io.dualwrite.jdbc.copy.LentSession lent = new io.dualwrite.jdbc.copy.LentSession(session,
-                config.executor(store.other()).callerWaitLimit());
+                dialect == Dialect.POSTGRESQL || dialect == Dialect.MYSQL
+                        ? config.executor(store.other()).callerWaitLimit() : java.time.Duration.ZERO);
         try {
             dispatcher.dispatch(store.other(), snapshot, outboxIds, lent);
         } finally {

@@ -21,8 +21,9 @@ import org.jspecify.annotations.Nullable;
  * a running statement of the library's. So that this wait stays within the lender's own (its time limit), every
  * statement the copier makes on the session has a query timeout of the time left, in whole seconds rounded up (the
  * unit JDBC's {@link Statement#setQueryTimeout} takes; each driver ends the statement itself: pgjdbc by a cancel it
- * waits for, MariaDB's by the server's {@code max_statement_time}, H2 in the JVM): a read that waits behind a
- * table lock of another session fails there, and its keys are recorded. Thread-safe.
+ * waits for, MariaDB's by the server's {@code max_statement_time}): a read that waits behind a table lock of another
+ * session fails there, and its keys are recorded. Not on H2, whose statement timeout is a setting of the whole
+ * session that would outlive the loan. Thread-safe.
  */
 public final class LentSession {
 
@@ -34,7 +35,8 @@ public final class LentSession {
 
     /**
      * {@code session}: the application's physical session, idle (no transaction open) until {@link #revoke()};
-     * {@code limit}: how long from now the lender waits at most (its time limit), zero where it is not known.
+     * {@code limit}: how long from now the lender waits at most (its time limit), zero where it is not known or
+     * where the session's driver keeps a statement's query timeout beyond the statement (H2 sets it for the session).
      */
     public LentSession(Connection session, Duration limit) {
         this.session = session;

@@ -78,6 +78,41 @@ class LentSessionTimeLimitTest {
         }
     }
 
+    // Failed with the first version of the bound: H2 keeps a statement's query timeout for the whole session (SET
+    // QUERY_TIMEOUT), so the caller's own later statements ran under the copier's 2 s timeout.
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"H2", "POSTGRES", "MARIADB"})
+    void theCallersSessionKeepsNoQueryTimeoutOfTheLoan(Kind kind) throws Exception {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(kind, Kind.H2).timeLimit(Duration.ofSeconds(2)).build(),
+                Mirrored.PG);
+             Connection caller = fixture.dataSource.getConnection()) {
+            caller.setAutoCommit(false);
+            try (Statement statement = caller.createStatement()) {
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+            }
+            caller.commit(); // SYNC: the sync read its source on this session
+            assertThat(TxEdgesSupport.newRows(fixture)).as("the loan served the sync").isEqualTo("1=10 2=2 3=3");
+            try (Statement statement = caller.createStatement()) {
+                assertThat(statement.getQueryTimeout()).as("a new statement of the caller's").isZero();
+                if (kind == Kind.H2) {
+                    try (var setting = statement.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                            + " WHERE SETTING_NAME = 'QUERY_TIMEOUT'")) {
+                        assertThat(setting.next() ? setting.getString(1) : "0").isEqualTo("0");
+                    }
+                } else {
+                    try (var setting = statement.executeQuery(kind == Kind.MARIADB
+                            ? "SELECT @@max_statement_time + 0" : "SELECT current_setting('statement_timeout')")) {
+                        assertThat(setting.next() ? setting.getString(1) : "?").as("the server session's timeout")
+                                .isIn("0", "0.000000");
+                    }
+                }
+            }
+            caller.setAutoCommit(true);
+            assertThat(fixture.records()).isEmpty();
+            assertThat(TxEdgesSupport.sameRows(fixture)).isEqualTo("1=10 2=2 3=3");
+        }
+    }
+
     /** Whether a session waits for a lock on {@code orders} in the old store. */
     private static boolean lockRequested(Fixture fixture, Kind kind) {
         String sql = kind == Kind.POSTGRES
