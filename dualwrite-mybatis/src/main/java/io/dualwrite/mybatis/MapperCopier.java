@@ -167,21 +167,7 @@ public final class MapperCopier implements RowCopier {
                 failure = e;
                 throw e;
             } finally {
-                try {
-                    guard.rollback(); // it only read
-                } catch (SQLException | RuntimeException e) {
-                    if (failure != null) {
-                        failure.addSuppressed(e);
-                    }
-                }
-                KeyLocks.unlock(guard);
-                try {
-                    KeyLocks.restore(guard, isolation, autoCommit);
-                } catch (SQLException | RuntimeException e) {
-                    if (failure != null) {
-                        failure.addSuppressed(e);
-                    }
-                }
+                KeyLocks.endRead(guard, isolation, autoCommit, failure); // it only read
             }
         }
     }

@@ -232,27 +232,7 @@ final class JdbcRowCopier implements RowCopier {
             if (connection == null) {
                 return;
             }
-            try {
-                connection.rollback();
-            } catch (SQLException | RuntimeException e) {
-                if (failure != null) {
-                    failure.addSuppressed(e);
-                }
-            }
-            if (dialect != null) {
-                if (lent != null) {
-                    dialect.unlock(connection, lockIds);
-                } else {
-                    dialect.unlock(connection);
-                }
-            }
-            try {
-                KeyLocks.restore(connection, isolation, autoCommit);
-            } catch (SQLException | RuntimeException e) {
-                if (failure != null) {
-                    failure.addSuppressed(e);
-                }
-            }
+            KeyLocks.endRead(connection, dialect, lent != null ? lockIds : null, isolation, autoCommit, failure);
             try {
                 giveBackOrClose();
             } catch (SQLException | RuntimeException e) {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The copier's per-key locks on a target store, for a {@link RowCopier} that writes a table its own way (a new
@@ -95,6 +96,57 @@ public final class KeyLocks {
      */
     public static void pauseAfterDeadlock(int attempt, SQLException failure) throws SQLException {
         JdbcRowCopier.pauseAfterDeadlock(attempt, failure);
+    }
+
+    /**
+     * Ends what {@link #begin} began on {@code target} for a transaction that only read under the keys' locks: rolls it
+     * back, releases the session's locks ({@link #unlock}) and gives back what {@code begin} changed ({@link
+     * #restore}). Never throws: each failure is added to {@code failure}, when there is one.
+     */
+    public static void endRead(Connection target, int isolation, boolean autoCommit, @Nullable Exception failure) {
+        CopyDialect dialect;
+        try {
+            dialect = CopyDialect.of(Dialect.detect(target));
+        } catch (SQLException | RuntimeException unknown) {
+            dialect = null;
+        }
+        endRead(target, dialect, null, isolation, autoCommit, failure);
+    }
+
+    /**
+     * {@link #endRead(Connection, int, boolean, Exception)} knowing the dialect ({@code null}: none found, no lock
+     * taken) and, on a session that may hold locks of the application's (one lent to a sync), the only lock ids to
+     * release ({@code null}: all of the session's).
+     */
+    static void endRead(Connection target, @Nullable CopyDialect dialect, @Nullable List<Long> ids, int isolation,
+                        boolean autoCommit, @Nullable Exception failure) {
+        try {
+            target.rollback();
+        } catch (SQLException | RuntimeException e) {
+            suppress(failure, e);
+        }
+        if (dialect != null) {
+            try {
+                if (ids != null) {
+                    dialect.unlock(target, ids);
+                } else {
+                    dialect.unlock(target);
+                }
+            } catch (RuntimeException e) {
+                suppress(failure, e);
+            }
+        }
+        try {
+            restore(target, isolation, autoCommit);
+        } catch (SQLException | RuntimeException e) {
+            suppress(failure, e);
+        }
+    }
+
+    private static void suppress(@Nullable Exception failure, Exception e) {
+        if (failure != null) {
+            failure.addSuppressed(e);
+        }
     }
 
     /** Releases what {@link #lock} took and the end of the transaction does not release (H2). Never throws. */
