@@ -327,17 +327,62 @@ final class TablePlan {
 
     /**
      * Whether both stores can hash a row by its values ({@link VerifyDialect#valueHash}) instead of by its canonical
-     * text: both are PostgreSQL 14 or later holding texts as UTF-8 ({@link VerifyDialect#hashesUtf8}: a text is hashed
-     * as the bytes its database keeps), and every column compared in SQL has one of {@link #HASHED_BY_VALUE}'s types,
-     * the same on both sides. The comparison is the same as the canonical text's; the database skips rendering every
-     * value to text and its MD5 (about three quarters of a checksum's time, measured).
+     * text. On PostgreSQL: both are PostgreSQL 14 or later holding texts as UTF-8 ({@link VerifyDialect#hashesUtf8}: a
+     * text is hashed as the bytes its database keeps), and every column compared in SQL has one of
+     * {@link #HASHED_BY_VALUE}'s types, the same on both sides; the database skips rendering every value to text and
+     * its MD5 (about three quarters of a checksum's time, measured). On MySQL/MariaDB: both are, and every such column
+     * pair gives one plain text per value ({@link #sameText}); the database skips the canonical rendering (about
+     * half of a checksum's CPU, measured). Either way the comparison is the same as the canonical text's.
      */
     boolean hashesByValue(VerifyDialect oldDialect, int oldVersion, boolean oldUtf8, VerifyDialect newDialect,
                           int newVersion, boolean newUtf8) {
+        if (oldDialect == VerifyDialect.MYSQL && newDialect == VerifyDialect.MYSQL) {
+            return sqlColumns.stream().allMatch(pair -> !pair.added() && sameText(pair.oldInfo(), pair.newInfo()));
+        }
         return oldDialect == VerifyDialect.POSTGRESQL && newDialect == VerifyDialect.POSTGRESQL
                 && oldVersion >= 14 && newVersion >= 14 && oldUtf8 && newUtf8
                 && sqlColumns.stream().allMatch(pair -> !pair.added() && !pair.oldInfo().money()
                 && HASHED_BY_VALUE.contains(ownType(pair.oldInfo())) && ownType(pair.oldInfo()).equals(ownType(pair.newInfo())));
+    }
+
+    /**
+     * MySQL/MariaDB types (as their driver names them) whose plain text is one text per value for a given scale, in
+     * every session the verifier opens (a {@code TIMESTAMP} is shown in the session's zone, which the verifier sets to
+     * UTC on both sides). Not {@code FLOAT} (six digits), {@code CHAR} (its padding follows the session's
+     * {@code sql_mode}), {@code BIT}, {@code YEAR}, {@code ZEROFILL} numbers, {@code ENUM}, binary strings or JSON.
+     */
+    private static final Set<String> MYSQL_HASHED_BY_TEXT = Set.of("tinyint", "smallint", "mediumint", "integer",
+            "int", "bigint", "boolean", "decimal", "text", "date", "datetime", "timestamp", "time");
+
+    /**
+     * Whether two MySQL/MariaDB columns give one plain text for one value: the same type from
+     * {@link #MYSQL_HASHED_BY_TEXT}, the same scale (the digits of a decimal or of a second's fraction) and, for a
+     * text, the same character set (the text is hashed as the bytes it is stored in). Then
+     * {@link VerifyDialect#valueHash} can hash that text instead of the canonical one.
+     */
+    private static boolean sameText(ColumnInfo old, ColumnInfo fresh) {
+        String type = mysqlType(old);
+        if (!MYSQL_HASHED_BY_TEXT.contains(type.replace(" unsigned", "")) || !type.equals(mysqlType(fresh))
+                || old.scale() != fresh.scale()) {
+            return false;
+        }
+        return !type.equals("text") || old.collation() != null && fresh.collation() != null
+                && charset(old.collation()).equals(charset(fresh.collation()));
+    }
+
+    /** A MySQL/MariaDB type's name, every variable-length text type as {@code text}. */
+    private static String mysqlType(ColumnInfo info) {
+        String type = info.type();
+        return switch (type) {
+            case "varchar", "tinytext", "mediumtext", "longtext" -> "text";
+            default -> type;
+        };
+    }
+
+    /** The character set a MySQL/MariaDB collation belongs to: its name up to the first underscore. */
+    private static String charset(String collation) {
+        int underscore = collation.indexOf('_');
+        return (underscore < 0 ? collation : collation.substring(0, underscore)).toLowerCase(java.util.Locale.ROOT);
     }
 
     /** A PostgreSQL type's name, a {@code serial} as the integer it is. */

@@ -120,7 +120,7 @@ final class TableSide {
                         .map(pair -> dialect.quote(pair.info(old).name())).toList(),
                 plan.sqlColumns().stream().map(pair -> pair.info(old).kind(dialect) == ColumnInfo.Kind.STRING).toList(),
                 Long.parseUnsignedLong(salt, 16), majorVersion) : null;
-        this.hash = valueHash != null ? valueHash : "COALESCE(" + dialect.hash(dialect.concat(salted), majorVersion, utf8)
+        this.hash = "COALESCE(" + (valueHash != null ? valueHash : dialect.hash(dialect.concat(salted), majorVersion, utf8))
                 + ", " + (old ? UNHASHED_OLD : UNHASHED_NEW) + ")";
         this.renderedKeys = String.join(", ", rendered.subList(0, plan.keys().size()));
         this.renderedAll = String.join(", ", rendered);

@@ -125,8 +125,10 @@ class ValuesBeyondThePacketTest {
     //   render, as the verification converts text to utf8mb4) and
     //   rows of two 34 KB texts dense in '|' (each cell renders; their row text passes the packet), with one small
     //   column differing in a row of the second kind, on MariaDB -> MariaDB and MariaDB -> PostgreSQL. Only that
-    //   column is reported (a value the database cannot render is not a difference); the report names the one
-    //   column compared in Java.
+    //   column is reported (a value the database cannot render is not a difference); on MariaDB -> PostgreSQL the
+    //   report names the one column compared in Java. MariaDB -> MariaDB hashes the rows' plain text, where a latin1
+    //   text is its stored bytes (40 KB, within the packet): no cell is past it there, and the rows whose text is
+    //   (3 and 4) are fetched and compared in Java without a column to name.
     @Test
     void equalValuesTooLongToRenderInSqlVerifyCleanAndTheReportSaysTheyWereComparedInJava() throws Exception {
         underSmallPacket(() -> {
@@ -177,8 +179,13 @@ class ValuesBeyondThePacketTest {
                     assertThat(report.differences()).as(report.toText())
                             .extracting(RowDifference::kind, RowDifference::key, RowDifference::columns)
                             .containsExactly(tuple(RowDifference.Kind.DIFFERENT, "3", List.of("c")));
-                    assertThat(report.javaColumns()).as(report.toText()).containsOnlyKeys("a");
-                    assertThat(report.javaColumns().get("a")).contains("2 row(s)", "compared in Java");
+                    if (freshKind == Kind.POSTGRES) {
+                        assertThat(report.javaColumns()).as(report.toText()).containsOnlyKeys("a");
+                        assertThat(report.javaColumns().get("a")).contains("2 row(s)", "compared in Java");
+                    } else {
+                        assertThat(report.javaColumns()).as(report.toText()).isEmpty();
+                        assertThat(report.rowsFetched()).as(report.toText()).isGreaterThanOrEqualTo(2);
+                    }
                     fresh.execute("UPDATE t SET c = 3 WHERE id = 3");
                     assertThat(verify(old, fresh, T).differences()).as(freshKind.toString()).isEmpty();
                 }
