@@ -227,8 +227,7 @@ final class LooseKeyStores {
                                 .resolveOnce().failed()).as("scoped resyncs the repair could not resolve").isZero();
                     }
                     return fixture.records().isEmpty();
-                });
-        assertThat(fixture.records()).isEmpty();
+                }); // (not asked again after: a recheck may record at any moment, and this one was empty)
         Map<String, String> old = LooseKeyStores.rows(fixture.oldDb, oldSql);
         assertThat(LooseKeyStores.rows(fixture.newDb, newSql)).as("new store rows by exact key").isEqualTo(old);
         return old;
