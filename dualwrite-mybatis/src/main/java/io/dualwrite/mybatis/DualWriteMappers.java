@@ -714,26 +714,99 @@ public final class DualWriteMappers {
             // exactly, and the sync reads that row anyway (a trigger moving such a key is not looked for)
             return null;
         }
-        String property = keyProperty(statementId, write, store);
+        boolean found = false;
         try {
-            Object row = null;
             for (String candidate : stored == null ? new String[] {key} : new String[] {key, stored}) {
-                row = new MapperStore(store, write.table(), tables.get(write.table()).get(store)).read(candidate).orElse(null);
+                Object row = new MapperStore(store, write.table(), tables.get(write.table()).get(store)).read(candidate)
+                        .orElse(null);
                 if (row != null) {
+                    found = true;
+                    String kept = rowKey(row, statementId, write, store, candidate);
+                    if (kept != null) {
+                        return kept;
+                    }
                     break;
                 }
-            }
-            Object value = row == null ? null : ContextExtractor.property(row, property);
-            if (value != null) {
-                return keyText(value);
             }
         } catch (RuntimeException unreadable) {
             // recorded below: the key it wrote is unknown
         }
         writer.changeLog().record(ChangeRecord.scopedResync(migration, write.table(), null, "key-not-as-written",
                 store.other(), context));
-        log.warn("dualwrite: {} wrote table {} under a key other than {} (a trigger, or a value the store cut);"
-                + " recorded a scoped resync of the table", statementId, write.table(), key);
+        if (found) {
+            log.warn("dualwrite: {} wrote table {}: the row read under key {} holds no property known to be its key"
+                    + " (none marked <id> in the result map of its read statement, no '{}', no 'id') and none holding"
+                    + " that key; recorded a scoped resync of the table. Mark the key's result mapping <id>"
+                    + " (@Result(id = true)) in the read statement", statementId, write.table(), key,
+                    keyProperty(statementId, write, store));
+        } else {
+            log.warn("dualwrite: {} wrote table {} under a key other than {} (a trigger, or a value the store cut);"
+                    + " recorded a scoped resync of the table", statementId, write.table(), key);
+        }
+        return null;
+    }
+
+    /**
+     * The key of {@code row}, which the table's read statement returned for the key {@code written}, as its text, or
+     * {@code null} when no property of the row is known to hold it. The row's key property is the one the read's
+     * result map marks {@code <id>}; else the statement's key property (its last name: {@code row.id} is {@code id})
+     * or {@code id}, where the row holds it. A row of none of these (a bean calling the key {@code dayOf}, a map of
+     * other column names) is read by value: its one property whose value reads as {@code written}, exactly, else
+     * ignoring case and trailing spaces, as the store's collation may have matched it. Taken as {@code id} before, a
+     * row without one made every marked write of its table record a scoped resync of the whole table, and the
+     * spelling of a key an update or delete matched loosely was never read (the other store kept that row).
+     */
+    private @Nullable String rowKey(Object row, String statementId, Write write, Store store, String written) {
+        Configuration configuration = factories.get(store).getConfiguration();
+        List<String> named = new ArrayList<>();
+        TableStatements sides = tables.get(write.table()).get(store);
+        if (configuration.hasStatement(sides.read(), false)) {
+            configuration.getMappedStatement(sides.read()).getResultMaps().forEach(map -> map.getResultMappings()
+                    .stream().filter(mapping -> mapping.getFlags().contains(org.apache.ibatis.mapping.ResultFlag.ID)
+                            && mapping.getProperty() != null)
+                    .forEach(mapping -> named.add(mapping.getProperty())));
+        }
+        String property = keyProperty(statementId, write, store);
+        named.add(property.substring(property.lastIndexOf('.') + 1));
+        named.add("id");
+        for (String name : named) {
+            Object value;
+            try {
+                value = ContextExtractor.property(row, name);
+            } catch (RuntimeException notOnTheRow) {
+                continue;
+            }
+            if (value != null) {
+                return keyText(value);
+            }
+        }
+        if (configuration.getTypeHandlerRegistry().hasTypeHandler(row.getClass())) {
+            return keyText(row); // a read returning the key's value itself
+        }
+        List<Object> values = new ArrayList<>();
+        if (row instanceof Map<?, ?> map) {
+            values.addAll(map.values());
+        } else {
+            org.apache.ibatis.reflection.MetaObject meta = ContextExtractor.meta(row);
+            for (String getter : meta.getGetterNames()) {
+                try {
+                    values.add(meta.getValue(getter));
+                } catch (RuntimeException unreadable) {
+                    // a getter that throws holds no key
+                }
+            }
+        }
+        values.removeIf(value -> value == null || !configuration.getTypeHandlerRegistry().hasTypeHandler(value.getClass()));
+        for (java.util.function.Predicate<String> holds : List.<java.util.function.Predicate<String>>of(
+                written::equals, text -> text.stripTrailing().equalsIgnoreCase(written.stripTrailing()))) {
+            List<String> holding = values.stream().map(DualWriteMappers::keyText).filter(holds).distinct().toList();
+            if (holding.size() == 1) {
+                return holding.get(0);
+            }
+            if (holding.size() > 1) {
+                return null; // several spellings: which one is the key is not known
+            }
+        }
         return null;
     }
 
@@ -779,8 +852,7 @@ public final class DualWriteMappers {
                 // the read statement's parameter type refused the value (a number for a text key)
                 return storedKey(store, read, bound, property);
             }
-            Object value = row == null ? null : ContextExtractor.property(row, property);
-            return value == null ? null : keyText(value);
+            return row == null ? null : rowKey(row, statementId, write, store, keyText(bound));
         } catch (RuntimeException | java.sql.SQLException unreadable) { // no such property, or the read failed
             return null;
         }
