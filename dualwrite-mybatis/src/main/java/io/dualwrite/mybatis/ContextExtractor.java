@@ -283,18 +283,19 @@ final class ContextExtractor {
     }
 
     /**
-     * An id's text as the column written from it holds it: text and numbers as they are, other types (enums, value
+     * An id's text as the column written from it holds it: text and numbers as they are (a decimal without trailing
+     * zeros, see {@link io.dualwrite.internal.IdText}), other types (enums, value
      * objects with a handler of their own) as their MyBatis type handler binds them, else their {@code toString()}.
      */
     private String text(Object id) {
         if (id instanceof CharSequence || id instanceof Number || id instanceof Character || id instanceof java.util.UUID) {
-            return id.toString();
+            return io.dualwrite.internal.IdText.of(id); // a decimal as the switches and the copier name it: 7.00 is 7
         }
         org.apache.ibatis.type.TypeHandler<?> handler = simpleTypes.getTypeHandler(id.getClass());
         Object bound = handler == null ? null : BoundValue.of(handler, id);
         if (bound instanceof CharSequence || bound instanceof Number || bound instanceof Character
                 || bound instanceof java.util.UUID) {
-            return bound.toString();
+            return io.dualwrite.internal.IdText.of(bound);
         }
         return id instanceof Enum<?> constant ? constant.name() : id.toString();
     }

@@ -160,4 +160,49 @@ class MyBatisBreak23Test {
             assertThat(stores.changeLog()).isEmpty();
         }
     }
+
+    // A merchant id held as a BigDecimal whose text is not the number's canonical one ("7.00", BigDecimal.valueOf(7.0)
+    // is "7.0", "1E+1" is ten) written into a number column. The interceptor took the id's toString(), so the call
+    // ran as merchant "7.00", whom no switch names: the system's OLD_ONLY, and merchant 7's (DUAL_WRITE) rows never
+    // reached the new store, unrecorded; the copier and the switches name the row's merchant 7. Expected: the id is
+    // the number's plain text without trailing zeros, as the copier reads the column, so merchants 7 and 10 are
+    // mirrored and merchant 8 (OLD_ONLY, written as "8.0") is not.
+    @ParameterizedTest
+    @CsvSource({"H2", "POSTGRES", "MARIADB"})
+    void aMerchantIdHeldAsADecimalOfAnotherScaleIsTheMerchantTheSwitchesName(Kind kind) throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
+            for (TestDatabase db : List.of(oldDb, newDb)) {
+                db.execute("CREATE TABLE num_orders (id BIGINT PRIMARY KEY, merchant_no BIGINT NOT NULL,"
+                        + " status VARCHAR(20) NOT NULL)");
+            }
+            DualWriteSchema.create(oldDb.dataSource());
+            Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
+                    .migration(MigrationSwitchConfig.of("orders")).build();
+            switchboard.switchStore().setMerchantPhase("orders", "7", MigrationPhase.DUAL_WRITE);
+            switchboard.switchStore().setMerchantPhase("orders", "10", MigrationPhase.DUAL_WRITE);
+            try (DualWriter writer = DualWriter.builder().resolver(switchboard)
+                    .changeLog(JdbcChangeLog.create(oldDb.dataSource()))
+                    .mirrorConfig(MirrorConfig.custom().mode(MirrorMode.SYNC).build()).build()) {
+                io.dualwrite.jdbc.DualWriteDataSource dataSource = io.dualwrite.jdbc.DualWriteDataSource.builder()
+                        .oldDataSource(oldDb.dataSource()).newDataSource(newDb.dataSource()).migration("orders")
+                        .dualWriter(writer).mapping(io.dualwrite.mapping.TableMapping.identity("num_orders")).build();
+                org.apache.ibatis.session.SqlSessionFactory sessions = MyBatisBreakSupport.sessions(dataSource,
+                        ContextRules.builder("orders").merchantIdPath("merchantNo").build(),
+                        Break23NumberMerchantMapper.class);
+                try (org.apache.ibatis.session.SqlSession session = sessions.openSession(true)) {
+                    Break23NumberMerchantMapper mapper = session.getMapper(Break23NumberMerchantMapper.class);
+                    mapper.insert(new Break23NumberMerchantMapper.NumberOrder(1, new java.math.BigDecimal("7.00"), "NEW"));
+                    mapper.insert(new Break23NumberMerchantMapper.NumberOrder(2, java.math.BigDecimal.valueOf(7.0), "NEW"));
+                    mapper.insert(new Break23NumberMerchantMapper.NumberOrder(3, new java.math.BigDecimal("1E+1"), "NEW"));
+                    mapper.insert(new Break23NumberMerchantMapper.NumberOrder(4, new java.math.BigDecimal("8.0"), "NEW"));
+                    mapper.updateStatus(1, new java.math.BigDecimal("7.000"), "PAID");
+                }
+                assertThat(rows(oldDb, "SELECT id, status FROM num_orders ORDER BY id")).hasSize(4);
+                assertThat(rows(newDb, "SELECT id, status FROM num_orders ORDER BY id"))
+                        .isEqualTo(rows(oldDb, "SELECT id, status FROM num_orders WHERE merchant_no IN (7, 10) ORDER BY id"))
+                        .containsEntry("1", "PAID");
+                assertThat(oldDb.query("SELECT row_key FROM dualwrite_change_log")).isEmpty();
+            }
+        }
+    }
 }
