@@ -80,8 +80,7 @@ public final class DualWriteMappers {
         this.outboxGrace = builder.outboxGrace;
         this.migration = builder.migration;
         this.factories = new EnumMap<>(builder.factories);
-        this.extractor = new ContextExtractor(builder.rules,
-                factories.get(Store.OLD).getConfiguration().getTypeHandlerRegistry());
+        this.extractor = new ContextExtractor(builder.rules, factories.get(Store.OLD).getConfiguration());
         this.writes = Map.copyOf(builder.writes);
         Map<String, Map<Store, TableStatements>> copy = new LinkedHashMap<>();
         builder.tables.forEach((table, sides) -> copy.put(table, new EnumMap<>(sides)));

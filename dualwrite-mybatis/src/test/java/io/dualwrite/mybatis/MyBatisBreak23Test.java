@@ -205,4 +205,48 @@ class MyBatisBreak23Test {
             }
         }
     }
+
+    // A merchant enum the statement binds by its ordinal (#{merchant, typeHandler=EnumOrdinalTypeHandler}) while the
+    // configuration binds enums by name: the column holds 0 for ACME, the switches and the copier name merchant "0",
+    // but the interceptor read the id through the configuration's handler as "ACME", whom no switch names. ACME's
+    // rows (merchant 0 in DUAL_WRITE) never reached the new store, unrecorded. Expected: the id is what the statement
+    // binds for that property, through its own handler: ACME's rows mirrored, GLOBEX's (1, OLD_ONLY) not; also
+    // through a path under a @Param name (order.merchant).
+    @ParameterizedTest
+    @CsvSource({"H2", "POSTGRES"})
+    void aMerchantIdBoundByAHandlerTheStatementNamesIsTheValueItBinds(Kind kind) throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
+            for (TestDatabase db : List.of(oldDb, newDb)) {
+                db.execute("CREATE TABLE enum_orders (id BIGINT PRIMARY KEY, merchant_no INT NOT NULL,"
+                        + " status VARCHAR(20) NOT NULL)");
+            }
+            DualWriteSchema.create(oldDb.dataSource());
+            Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
+                    .migration(MigrationSwitchConfig.of("orders")).build();
+            switchboard.switchStore().setMerchantPhase("orders", "0", MigrationPhase.DUAL_WRITE);
+            try (DualWriter writer = DualWriter.builder().resolver(switchboard)
+                    .changeLog(JdbcChangeLog.create(oldDb.dataSource()))
+                    .mirrorConfig(MirrorConfig.custom().mode(MirrorMode.SYNC).build()).build()) {
+                io.dualwrite.jdbc.DualWriteDataSource dataSource = io.dualwrite.jdbc.DualWriteDataSource.builder()
+                        .oldDataSource(oldDb.dataSource()).newDataSource(newDb.dataSource()).migration("orders")
+                        .dualWriter(writer).mapping(io.dualwrite.mapping.TableMapping.identity("enum_orders")).build();
+                org.apache.ibatis.session.SqlSessionFactory sessions = MyBatisBreakSupport.sessions(dataSource,
+                        ContextRules.builder("orders").merchantIdPath("merchant").merchantIdPath("order.merchant").build(),
+                        Break23InlineHandlerMapper.class);
+                try (org.apache.ibatis.session.SqlSession session = sessions.openSession(true)) {
+                    Break23InlineHandlerMapper mapper = session.getMapper(Break23InlineHandlerMapper.class);
+                    var acme = new Break23InlineHandlerMapper.MerchantOrder(1, Break23InlineHandlerMapper.Merchant.ACME);
+                    mapper.insert(acme);
+                    mapper.insert(new Break23InlineHandlerMapper.MerchantOrder(2, Break23InlineHandlerMapper.Merchant.GLOBEX));
+                    mapper.insert(new Break23InlineHandlerMapper.MerchantOrder(3, Break23InlineHandlerMapper.Merchant.ACME));
+                    mapper.updateStatus(acme, "PAID");
+                }
+                assertThat(rows(oldDb, "SELECT id, status FROM enum_orders ORDER BY id")).hasSize(3);
+                assertThat(rows(newDb, "SELECT id, status FROM enum_orders ORDER BY id"))
+                        .isEqualTo(rows(oldDb, "SELECT id, status FROM enum_orders WHERE merchant_no = 0 ORDER BY id"))
+                        .containsEntry("1", "PAID").hasSize(2);
+                assertThat(oldDb.query("SELECT row_key FROM dualwrite_change_log")).isEmpty();
+            }
+        }
+    }
 }
