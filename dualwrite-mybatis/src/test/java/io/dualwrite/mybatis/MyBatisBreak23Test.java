@@ -249,4 +249,144 @@ class MyBatisBreak23Test {
             }
         }
     }
+
+    /** Holds the first write a data source prepares (INSERT, MERGE or DELETE) until released. */
+    private static final class Hold {
+        final java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+        private volatile boolean armed = true;
+
+        javax.sql.DataSource over(javax.sql.DataSource real) {
+            return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                        Object result = invoke(method, real, args);
+                        return result instanceof Connection connection ? holding(connection) : result;
+                    });
+        }
+
+        private Connection holding(Connection real) {
+            return (Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                        if (method.getName().startsWith("prepare") && args != null && args[0] instanceof String sql) {
+                            String text = sql.strip().toUpperCase(java.util.Locale.ROOT);
+                            if (armed && (text.startsWith("INSERT") || text.startsWith("MERGE")
+                                    || text.startsWith("DELETE"))) {
+                                armed = false;
+                                reached.countDown();
+                                released.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                            }
+                        }
+                        return invoke(method, real, args);
+                    });
+        }
+
+        private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
+            try {
+                return method.invoke(target, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }
+    }
+
+    private static io.dualwrite.jdbc.copy.RowCopier mapperCopier(javax.sql.DataSource oldStore,
+                                                                 javax.sql.DataSource newStore) {
+        String codes = Break22CodeMapper.class.getName() + ".";
+        org.apache.ibatis.session.Configuration configuration = new org.apache.ibatis.session.Configuration();
+        configuration.addMapper(Break22CodeMapper.class);
+        return MapperCopier.builder(configuration, io.dualwrite.mapping.TableMapping.identity("codes"))
+                .dataSource(Store.OLD, oldStore).dataSource(Store.NEW, newStore)
+                .read(Store.OLD, codes + "selectById").read(Store.NEW, codes + "selectById")
+                .upsert(Store.NEW, codes + "deleteRow", codes + "insertRow")
+                .upsert(Store.OLD, codes + "deleteRow", codes + "insertRow")
+                .delete(Store.NEW, codes + "deleteById").delete(Store.OLD, codes + "deleteById")
+                .build();
+    }
+
+    // Round 22 made one MapperCopier's syncs of a key in opposite directions exclude each other. Here each direction
+    // runs in another instance (two processes of the application: one still in DUAL_WRITE copying old -> new, one in
+    // NEW_PRIMARY or the reconciler copying new -> old), each with its own MapperCopier, or the built-in copier on one
+    // side. B (old -> new) reads the old row (2) and is held before its write; A (new -> old) then runs: unless it
+    // waits for B's lock in the new store it writes the new store's 3 into the old store and B then writes 2: old 3,
+    // new 2. Expected: the stores end equal.
+    @ParameterizedTest
+    @CsvSource({"POSTGRES,mapper,mapper", "MARIADB,mapper,mapper", "POSTGRES,jdbc,mapper", "POSTGRES,mapper,jdbc",
+            "MARIADB,jdbc,mapper"})
+    void syncsOfOneKeyInOppositeDirectionsByTwoInstancesExcludeEachOther(Kind kind, String first, String second)
+            throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('a', 2)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('a', 3)");
+            Hold intoNew = new Hold();
+            Hold intoOld = new Hold();
+            // instance 1 copies old -> new (held in the new store), instance 2 new -> old (held in the old store)
+            io.dualwrite.jdbc.copy.RowCopier one = first.equals("mapper")
+                    ? mapperCopier(oldDb.dataSource(), intoNew.over(newDb.dataSource()))
+                    : io.dualwrite.jdbc.copy.RowCopier.builder().oldDataSource(oldDb.dataSource())
+                            .newDataSource(intoNew.over(newDb.dataSource())).build();
+            io.dualwrite.jdbc.copy.RowCopier two = second.equals("mapper")
+                    ? mapperCopier(intoOld.over(oldDb.dataSource()), newDb.dataSource())
+                    : io.dualwrite.jdbc.copy.RowCopier.builder().oldDataSource(intoOld.over(oldDb.dataSource()))
+                            .newDataSource(newDb.dataSource()).build();
+            List<io.dualwrite.jdbc.copy.RowCopier.TableKeys> key = List.of(new io.dualwrite.jdbc.copy.RowCopier.TableKeys(
+                    io.dualwrite.mapping.TableMapping.identity("codes"), List.of("a"), null));
+            var b = java.util.concurrent.CompletableFuture.supplyAsync(() -> sync(one, Store.OLD, key));
+            assertThat(intoNew.reached.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            var a = java.util.concurrent.CompletableFuture.supplyAsync(() -> sync(two, Store.NEW, key));
+            boolean aheadOfB = intoOld.reached.await(3, java.util.concurrent.TimeUnit.SECONDS);
+            intoOld.released.countDown();
+            if (aheadOfB) {
+                a.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            intoNew.released.countDown();
+            b.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            a.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertThat(rows(newDb, "SELECT id, qty FROM codes ORDER BY id")).as("A ahead of B: %s", aheadOfB)
+                    .isEqualTo(rows(oldDb, "SELECT id, qty FROM codes ORDER BY id"));
+        }
+    }
+
+    private static io.dualwrite.jdbc.copy.RowCopier.SyncResult sync(io.dualwrite.jdbc.copy.RowCopier copier, Store from,
+                                                                    List<io.dualwrite.jdbc.copy.RowCopier.TableKeys> keys) {
+        try {
+            return copier.sync(from, keys);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // Guards (held when written): plain MyBatis sessions of the REUSE and BATCH executors over the double-writing data
+    // source. A session closed without commit after writes (MyBatis rolls back a dirty session), one rolled back after
+    // flushStatements() sent a BATCH to the driver, and one committed after an explicit flush: only the committed
+    // session's rows of m-1 (DUAL_WRITE) reach the new store, m-2's (OLD_ONLY) never, nothing recorded.
+    @ParameterizedTest
+    @CsvSource({"H2,REUSE", "H2,BATCH", "POSTGRES,REUSE", "POSTGRES,BATCH", "MARIADB,BATCH"})
+    void sessionsClosedWithoutCommitOrRolledBackAfterAFlushSyncNothing(Kind kind,
+                                                                       org.apache.ibatis.session.ExecutorType executor)
+            throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(kind)) {
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            org.apache.ibatis.session.SqlSessionFactory sessions = stores.sessions();
+            try (org.apache.ibatis.session.SqlSession session = sessions.openSession(executor)) {
+                session.getMapper(OrderMapper.class).insert(new Order("m-1", "NEW", "1.00"));
+                session.flushStatements();
+                // closed without commit
+            }
+            try (org.apache.ibatis.session.SqlSession session = sessions.openSession(executor)) {
+                session.getMapper(OrderMapper.class).insert(new Order("m-1", "NEW", "2.00"));
+                session.flushStatements();
+                session.rollback(true);
+            }
+            try (org.apache.ibatis.session.SqlSession session = sessions.openSession(executor)) {
+                OrderMapper mapper = session.getMapper(OrderMapper.class);
+                mapper.insert(new Order("m-1", "NEW", "3.00"));
+                mapper.insert(new Order("m-2", "NEW", "4.00"));
+                session.flushStatements();
+                session.commit();
+            }
+            assertThat(stores.oldRows()).hasSize(2);
+            MyBatisBreakSupport.assertOnlyTheMerchantMirrored(stores, "m-1", 2, 1);
+        }
+    }
 }
