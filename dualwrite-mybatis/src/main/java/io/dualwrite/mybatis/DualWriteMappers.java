@@ -566,6 +566,9 @@ public final class DualWriteMappers {
         return result;
     }
 
+    /** Store and table → the one primary-key column its catalog names, when it has one. */
+    private final Map<String, java.util.Optional<String>> keyColumns = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Store, table and statement → the Java type its key is bound as, where the statement declares none. */
     private final Map<String, Class<?>> keyTypes = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -748,7 +751,8 @@ public final class DualWriteMappers {
     /**
      * The key of {@code row}, which the table's read statement returned for the key {@code written}, as its text, or
      * {@code null} when no property of the row is known to hold it. The row's key property is the one the read's
-     * result map marks {@code <id>}; else the statement's key property (its last name: {@code row.id} is {@code id})
+     * result map marks {@code <id>}; else the key property the statement names (its last name: {@code row.id} is
+     * {@code id}), the property auto-mapping gives the table's one key column (read from the store's catalog once),
      * or {@code id}, where the row holds it. A row of none of these (a bean calling the key {@code dayOf}, a map of
      * other column names) is read by value: its one property whose value reads as {@code written}, exactly, else
      * ignoring case and trailing spaces, as the store's collation may have matched it. Taken as {@code id} before, a
@@ -756,6 +760,7 @@ public final class DualWriteMappers {
      * spelling of a key an update or delete matched loosely was never read (the other store kept that row).
      */
     private @Nullable String rowKey(Object row, String statementId, Write write, Store store, String written) {
+        // order: <id>, a key property the statement names, the key column's property, id, then the value
         Configuration configuration = factories.get(store).getConfiguration();
         List<String> named = new ArrayList<>();
         TableStatements sides = tables.get(write.table()).get(store);
@@ -766,7 +771,19 @@ public final class DualWriteMappers {
                     .forEach(mapping -> named.add(mapping.getProperty())));
         }
         String property = keyProperty(statementId, write, store);
-        named.add(property.substring(property.lastIndexOf('.') + 1));
+        if (!property.equals("id")) {
+            named.add(property.substring(property.lastIndexOf('.') + 1));
+        }
+        String column = keyColumns.computeIfAbsent(store + " " + write.table(), k -> java.util.Optional.ofNullable(
+                KeyColumns.primaryKey(configuration.getEnvironment().getDataSource(), write.table()))).orElse(null);
+        if (column != null) {
+            // the property MyBatis' auto-mapping gives the key column (on_day, ON_DAY, onDay)
+            String found = row instanceof Map<?, ?> ? column
+                    : ContextExtractor.meta(row).findProperty(column, true);
+            if (found != null) {
+                named.add(found);
+            }
+        }
         named.add("id");
         for (String name : named) {
             Object value;
@@ -851,7 +868,14 @@ public final class DualWriteMappers {
                 // the read statement's parameter type refused the value (a number for a text key)
                 return storedKey(store, read, bound, property);
             }
-            return row == null ? null : rowKey(row, statementId, write, store, keyText(bound));
+            String spelling = row == null ? null : rowKey(row, statementId, write, store, keyText(bound));
+            if (row != null && spelling == null) {
+                // the row the call names is there, but which of its properties is its key is not known: the other
+                // store may hold it under another spelling than the one synced
+                resync(statementId, write, context, store, "key-spelling-unknown", "no property of the row read"
+                        + " under key " + keyText(bound) + " is known to be its key; mark it <id> in the read");
+            }
+            return spelling;
         } catch (RuntimeException | java.sql.SQLException unreadable) { // no such property, or the read failed
             return null;
         }

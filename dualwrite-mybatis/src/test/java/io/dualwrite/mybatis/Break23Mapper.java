@@ -59,6 +59,9 @@ public interface Break23Mapper {
     @Select("SELECT code, qty, code AS label FROM tags WHERE code = #{code}")
     LabelledTag selectTagMapped(String code);
 
+    @Select("SELECT code, qty, UPPER(code) AS label FROM tags WHERE code = #{code}")
+    LabelledTag selectTagLabelled(String code);
+
     @Insert("INSERT INTO tags (code, qty) VALUES (#{code}, #{qty})")
     int insertTag(Tag row);
 

@@ -133,10 +133,13 @@ class MyBatisBreak23Test {
     // row's key property, taken as 'id': the Tag row has none, so only 'ABC' was synced, and the case-sensitive new
     // store kept 'abc', unrecorded. Expected: the row's key property is known (its result map's <id>, or the one
     // property holding the key), 'abc' is synced too and deleted from the new store. The mapped read also returns a
-    // label holding the same text as the key: its <id> decides between them.
+    // label holding the same text as the key: its <id> decides between them. Found next: a read returning, without
+    // <id>, a label holding the key in upper case (UPPER(code) AS label) matched 'ABC' exactly and was taken for the
+    // key, so again only 'ABC' was synced; the property named as the table's key column (read from the catalog)
+    // comes before any value.
     @ParameterizedTest
     @CsvSource({"MARIADB,POSTGRES,selectTag", "MARIADB,H2,selectTag", "MARIADB,POSTGRES,selectTagMapped",
-            "MARIADB,H2,selectTagMapped"})
+            "MARIADB,H2,selectTagMapped", "MARIADB,POSTGRES,selectTagLabelled"})
     void aMarkedDeleteByAnotherSpellingOfAKeyNotNamedIdLeavesTheSameRows(Kind oldKind, Kind newKind, String read)
             throws Exception {
         try (Stores stores = new Stores(oldKind, newKind)) {
