@@ -59,10 +59,14 @@ public final class SwitchAdmin {
         return verdict;
     }
 
-    /** Sets a merchant's switch; returns the verdict it proceeded under. */
+    /**
+     * Sets a merchant's switch; returns the verdict it proceeded under.
+     *
+     * @throws IllegalArgumentException when the merchant id is blank or has white space around it
+     */
     public GateVerdict moveMerchant(String migration, String merchantId, MigrationPhase to, boolean force) {
         Checks.requireId("migration", migration);
-        Checks.requireId("merchantId", merchantId);
+        requireSwitchId("merchantId", merchantId);
         Checks.requireNonNull("phase", to);
         MigrationPhase from = switchboard.merchantOf(migration, merchantId, switchboard.freshSettings(migration), true)
                 .phase();
@@ -91,10 +95,13 @@ public final class SwitchAdmin {
     /**
      * Sets an order's switch; {@code merchantId}, when given, lets "from" account for the merchant's
      * switch. Returns the verdict it proceeded under.
+     *
+     * @throws IllegalArgumentException when the order id is blank or has white space around it
      */
     public GateVerdict moveOrder(String migration, String orderId, @Nullable String merchantId, MigrationPhase to,
             boolean force) {
         MigrationContext context = orderContext(migration, orderId, merchantId);
+        requireSwitchId("orderId", orderId);
         Checks.requireNonNull("phase", to);
         MigrationPhase from = switchboard.orderOf(context, switchboard.freshSettings(migration), true).phase();
         GateVerdict verdict = decide(migration, "order '" + orderId + "'", from, to, force);
@@ -130,9 +137,14 @@ public final class SwitchAdmin {
         return verdict;
     }
 
-    /** Re-pins one order (pinned or not); "from" is its current pin, else its switches. */
+    /**
+     * Re-pins one order (pinned or not); "from" is its current pin, else its switches.
+     *
+     * @throws IllegalArgumentException when the order id is blank or has white space around it
+     */
     public GateVerdict repinOrder(String migration, String orderId, MigrationPhase to, boolean force) {
         MigrationContext context = orderContext(migration, orderId, null);
+        requireSwitchId("orderId", orderId);
         Checks.requireNonNull("phase", to);
         OrderPinStore pins = pins(migration);
         MigrationPhase from = switchboard.orderOf(context, switchboard.freshSettings(migration), false).phase();
@@ -144,10 +156,12 @@ public final class SwitchAdmin {
     /**
      * Re-pins every pinned order of a merchant; returns how many. Pins may hold any phase, so a re-pin
      * past {@link MigrationPhase#DUAL_WRITE} is gated as a move from {@code DUAL_WRITE}.
+     *
+     * @throws IllegalArgumentException when the merchant id is blank or has white space around it
      */
     public int repinMerchant(String migration, String merchantId, MigrationPhase to, boolean force) {
         Checks.requireId("migration", migration);
-        Checks.requireId("merchantId", merchantId);
+        requireSwitchId("merchantId", merchantId);
         Checks.requireNonNull("phase", to);
         OrderPinStore pins = pins(migration);
         decide(migration, merchantId, "pins of merchant '" + merchantId + "'", MigrationPhase.DUAL_WRITE, to, force);
@@ -211,6 +225,21 @@ public final class SwitchAdmin {
         } else {
             log.info("Phase move of '{}' {} from {} to {} {}: {}", migration, target, from, to,
                     verdict.allowed() ? "allowed" : "refused", verdict.reason());
+        }
+    }
+
+    /**
+     * The id a switch or pin is set for: non-blank, and without white space around it. Kept as given, a switch for
+     * {@code " m-1"} (a copied cell, a tab) names a merchant no call names, and m-1 kept its phase while the move was
+     * answered as applied; the starter refuses such ids in its properties the same way. Clearing a switch or a pin
+     * takes any id, so that one stored so before can be removed.
+     */
+    private static void requireSwitchId(String property, String id) {
+        Checks.requireId(property, id);
+        if (!id.equals(id.strip())) {
+            throw new IllegalArgumentException(property + " must be an id without white space around it, but was '"
+                    + id + "': no call names that id, so '" + id.strip() + "' would keep its phase; write '"
+                    + id.strip() + "'");
         }
     }
 

@@ -70,9 +70,23 @@ final class ContextExtractor {
     /** Each configured path cut at its dots, once. */
     private final Map<String, String[]> segments = new ConcurrentHashMap<>();
 
+    /** The statements' configuration, whose inline type handlers bind ids; null when the statements are not known. */
+    private final org.apache.ibatis.session.@Nullable Configuration configuration;
+    /** By statement id: the type handlers its static SQL names inline, by the property they bind. */
+    private final Map<String, Map<String, org.apache.ibatis.type.TypeHandler<?>>> inlineHandlers =
+            new ConcurrentHashMap<>();
+
     ContextExtractor(ContextRules rules, TypeHandlerRegistry simpleTypes) {
         this.rules = rules;
         this.simpleTypes = simpleTypes;
+        this.configuration = null;
+    }
+
+    /** Reading ids also through the type handlers the statements of {@code configuration} name inline. */
+    ContextExtractor(ContextRules rules, org.apache.ibatis.session.Configuration configuration) {
+        this.rules = rules;
+        this.simpleTypes = configuration.getTypeHandlerRegistry();
+        this.configuration = configuration;
     }
 
     /** The context of a call, or null when its parameter holds neither id. */
@@ -90,13 +104,17 @@ final class ContextExtractor {
         }
         String statementId = owner(id);
         ContextRules.StatementPaths own = rules.statements().get(statementId);
-        String orderId = own == null ? null : readOwn(statementId, parameter, own.orderIdPath());
-        String merchantId = own == null ? null : readOwn(statementId, parameter, own.merchantIdPath());
+        String orderId = own == null ? null
+                : asBound(statementId, parameter, own.orderIdPath(), readOwn(statementId, parameter, own.orderIdPath()));
+        String merchantId = own == null ? null : asBound(statementId, parameter, own.merchantIdPath(),
+                readOwn(statementId, parameter, own.merchantIdPath()));
         for (int i = 0; orderId == null && i < rules.orderIdPaths().size(); i++) {
-            orderId = readArgument(statementId, parameter, rules.orderIdPaths().get(i));
+            String path = rules.orderIdPaths().get(i);
+            orderId = asBound(statementId, parameter, path, readArgument(statementId, parameter, path));
         }
         for (int i = 0; merchantId == null && i < rules.merchantIdPaths().size(); i++) {
-            merchantId = readArgument(statementId, parameter, rules.merchantIdPaths().get(i));
+            String path = rules.merchantIdPaths().get(i);
+            merchantId = asBound(statementId, parameter, path, readArgument(statementId, parameter, path));
         }
         if (rules.annotations() && (orderId == null || merchantId == null) && mayHoldAnnotatedIds(parameter)) {
             List<Object> beans = beans(parameter);
@@ -108,6 +126,63 @@ final class ContextExtractor {
             }
         }
         return new Ids(orderId, merchantId);
+    }
+
+    /**
+     * {@code id} (read by {@code path}) as the statement binds it when its SQL names a type handler of its own for that
+     * property ({@code #{merchant, typeHandler=EnumOrdinalTypeHandler}} where the configuration binds enums by name):
+     * the column then holds what that handler binds ({@code 0}), which the switches and the copier name, not the
+     * text the configuration's handler gives ({@code ACME}), whom no switch names. Read only for statements of static
+     * SQL (their parameter mappings are known without the call's parameter, and kept per statement); {@code id}
+     * unchanged otherwise.
+     */
+    private @Nullable String asBound(String statementId, Object parameter, @Nullable String path, @Nullable String id) {
+        if (id == null || path == null || configuration == null) {
+            return id;
+        }
+        org.apache.ibatis.type.TypeHandler<?> handler = inlineHandlers(statementId).get(path);
+        if (handler == null) {
+            return id;
+        }
+        Object value;
+        try {
+            value = meta(parameter).getValue(path);
+        } catch (RuntimeException unreadable) {
+            return id;
+        }
+        Object bound = value == null ? null : BoundValue.of(handler, value);
+        if (bound instanceof CharSequence || bound instanceof Number || bound instanceof Character
+                || bound instanceof java.util.UUID) {
+            String text = io.dualwrite.internal.IdText.of(bound);
+            return text.isBlank() ? id : text;
+        }
+        return id;
+    }
+
+    private Map<String, org.apache.ibatis.type.TypeHandler<?>> inlineHandlers(String statementId) {
+        org.apache.ibatis.session.Configuration statements = configuration;
+        if (statements == null || !statements.hasStatement(statementId, false)) {
+            return Map.of();
+        }
+        return inlineHandlers.computeIfAbsent(statementId, id -> {
+            org.apache.ibatis.mapping.SqlSource source = statements.getMappedStatement(id, false).getSqlSource();
+            if (!(source instanceof org.apache.ibatis.scripting.defaults.RawSqlSource
+                    || source instanceof org.apache.ibatis.builder.StaticSqlSource)) {
+                return Map.of(); // dynamic SQL: its parameter mappings are made per call
+            }
+            Map<String, org.apache.ibatis.type.TypeHandler<?>> handlers = new java.util.HashMap<>();
+            for (org.apache.ibatis.mapping.ParameterMapping mapping : source.getBoundSql(null).getParameterMappings()) {
+                org.apache.ibatis.type.TypeHandler<?> handler = mapping.getTypeHandler();
+                Class<?> type = mapping.getJavaType();
+                org.apache.ibatis.type.TypeHandler<?> registered = type == null ? null
+                        : statements.getTypeHandlerRegistry().getTypeHandler(type);
+                if (handler != null && !(handler instanceof org.apache.ibatis.type.UnknownTypeHandler)
+                        && (registered == null || registered.getClass() != handler.getClass())) {
+                    handlers.put(mapping.getProperty(), handler);
+                }
+            }
+            return Map.copyOf(handlers);
+        });
     }
 
     /**
@@ -283,18 +358,19 @@ final class ContextExtractor {
     }
 
     /**
-     * An id's text as the column written from it holds it: text and numbers as they are, other types (enums, value
+     * An id's text as the column written from it holds it: text and numbers as they are (a decimal without trailing
+     * zeros, see {@link io.dualwrite.internal.IdText}), other types (enums, value
      * objects with a handler of their own) as their MyBatis type handler binds them, else their {@code toString()}.
      */
     private String text(Object id) {
         if (id instanceof CharSequence || id instanceof Number || id instanceof Character || id instanceof java.util.UUID) {
-            return id.toString();
+            return io.dualwrite.internal.IdText.of(id); // a decimal as the switches and the copier name it: 7.00 is 7
         }
         org.apache.ibatis.type.TypeHandler<?> handler = simpleTypes.getTypeHandler(id.getClass());
         Object bound = handler == null ? null : BoundValue.of(handler, id);
         if (bound instanceof CharSequence || bound instanceof Number || bound instanceof Character
                 || bound instanceof java.util.UUID) {
-            return bound.toString();
+            return io.dualwrite.internal.IdText.of(bound);
         }
         return id instanceof Enum<?> constant ? constant.name() : id.toString();
     }

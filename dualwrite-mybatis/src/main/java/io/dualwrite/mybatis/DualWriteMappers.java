@@ -80,8 +80,7 @@ public final class DualWriteMappers {
         this.outboxGrace = builder.outboxGrace;
         this.migration = builder.migration;
         this.factories = new EnumMap<>(builder.factories);
-        this.extractor = new ContextExtractor(builder.rules,
-                factories.get(Store.OLD).getConfiguration().getTypeHandlerRegistry());
+        this.extractor = new ContextExtractor(builder.rules, factories.get(Store.OLD).getConfiguration());
         this.writes = Map.copyOf(builder.writes);
         Map<String, Map<Store, TableStatements>> copy = new LinkedHashMap<>();
         builder.tables.forEach((table, sides) -> copy.put(table, new EnumMap<>(sides)));
@@ -567,6 +566,9 @@ public final class DualWriteMappers {
         return result;
     }
 
+    /** Store and table → the one primary-key column its catalog names, when it has one. */
+    private final Map<String, java.util.Optional<String>> keyColumns = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Store, table and statement → the Java type its key is bound as, where the statement declares none. */
     private final Map<String, Class<?>> keyTypes = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -714,26 +716,113 @@ public final class DualWriteMappers {
             // exactly, and the sync reads that row anyway (a trigger moving such a key is not looked for)
             return null;
         }
-        String property = keyProperty(statementId, write, store);
+        boolean found = false;
         try {
-            Object row = null;
             for (String candidate : stored == null ? new String[] {key} : new String[] {key, stored}) {
-                row = new MapperStore(store, write.table(), tables.get(write.table()).get(store)).read(candidate).orElse(null);
+                Object row = new MapperStore(store, write.table(), tables.get(write.table()).get(store)).read(candidate)
+                        .orElse(null);
                 if (row != null) {
+                    found = true;
+                    String kept = rowKey(row, statementId, write, store, candidate);
+                    if (kept != null) {
+                        return kept;
+                    }
                     break;
                 }
-            }
-            Object value = row == null ? null : ContextExtractor.property(row, property);
-            if (value != null) {
-                return keyText(value);
             }
         } catch (RuntimeException unreadable) {
             // recorded below: the key it wrote is unknown
         }
         writer.changeLog().record(ChangeRecord.scopedResync(migration, write.table(), null, "key-not-as-written",
                 store.other(), context));
-        log.warn("dualwrite: {} wrote table {} under a key other than {} (a trigger, or a value the store cut);"
-                + " recorded a scoped resync of the table", statementId, write.table(), key);
+        if (found) {
+            log.warn("dualwrite: {} wrote table {}: the row read under key {} holds no property known to be its key"
+                    + " (none marked <id> in the result map of its read statement, no '{}', no 'id') and none holding"
+                    + " that key; recorded a scoped resync of the table. Mark the key's result mapping <id>"
+                    + " (@Result(id = true)) in the read statement", statementId, write.table(), key,
+                    keyProperty(statementId, write, store));
+        } else {
+            log.warn("dualwrite: {} wrote table {} under a key other than {} (a trigger, or a value the store cut);"
+                    + " recorded a scoped resync of the table", statementId, write.table(), key);
+        }
+        return null;
+    }
+
+    /**
+     * The key of {@code row}, which the table's read statement returned for the key {@code written}, as its text, or
+     * {@code null} when no property of the row is known to hold it. The row's key property is the one the read's
+     * result map marks {@code <id>}; else the key property the statement names (its last name: {@code row.id} is
+     * {@code id}), the property auto-mapping gives the table's one key column (read from the store's catalog once),
+     * or {@code id}, where the row holds it. A row of none of these (a bean calling the key {@code dayOf}, a map of
+     * other column names) is read by value: its one property whose value reads as {@code written}, exactly, else
+     * ignoring case and trailing spaces, as the store's collation may have matched it. Taken as {@code id} before, a
+     * row without one made every marked write of its table record a scoped resync of the whole table, and the
+     * spelling of a key an update or delete matched loosely was never read (the other store kept that row).
+     */
+    private @Nullable String rowKey(Object row, String statementId, Write write, Store store, String written) {
+        // order: <id>, a key property the statement names, the key column's property, id, then the value
+        Configuration configuration = factories.get(store).getConfiguration();
+        List<String> named = new ArrayList<>();
+        TableStatements sides = tables.get(write.table()).get(store);
+        if (configuration.hasStatement(sides.read(), false)) {
+            configuration.getMappedStatement(sides.read()).getResultMaps().forEach(map -> map.getResultMappings()
+                    .stream().filter(mapping -> mapping.getFlags().contains(org.apache.ibatis.mapping.ResultFlag.ID)
+                            && mapping.getProperty() != null)
+                    .forEach(mapping -> named.add(mapping.getProperty())));
+        }
+        String property = keyProperty(statementId, write, store);
+        if (!property.equals("id")) {
+            named.add(property.substring(property.lastIndexOf('.') + 1));
+        }
+        String column = keyColumns.computeIfAbsent(store + " " + write.table(), k -> java.util.Optional.ofNullable(
+                KeyColumns.primaryKey(configuration.getEnvironment().getDataSource(), write.table()))).orElse(null);
+        if (column != null) {
+            // the property MyBatis' auto-mapping gives the key column (on_day, ON_DAY, onDay)
+            String found = row instanceof Map<?, ?> ? column
+                    : ContextExtractor.meta(row).findProperty(column, true);
+            if (found != null) {
+                named.add(found);
+            }
+        }
+        named.add("id");
+        for (String name : named) {
+            Object value;
+            try {
+                value = ContextExtractor.property(row, name);
+            } catch (RuntimeException notOnTheRow) {
+                continue;
+            }
+            if (value != null) {
+                return keyText(value);
+            }
+        }
+        if (configuration.getTypeHandlerRegistry().hasTypeHandler(row.getClass())) {
+            return keyText(row); // a read returning the key's value itself
+        }
+        List<Object> values = new ArrayList<>();
+        if (row instanceof Map<?, ?> map) {
+            values.addAll(map.values());
+        } else {
+            org.apache.ibatis.reflection.MetaObject meta = ContextExtractor.meta(row);
+            for (String getter : meta.getGetterNames()) {
+                try {
+                    values.add(meta.getValue(getter));
+                } catch (RuntimeException unreadable) {
+                    // a getter that throws holds no key
+                }
+            }
+        }
+        values.removeIf(value -> value == null || !configuration.getTypeHandlerRegistry().hasTypeHandler(value.getClass()));
+        for (java.util.function.Predicate<String> holds : List.<java.util.function.Predicate<String>>of(
+                written::equals, text -> text.stripTrailing().equalsIgnoreCase(written.stripTrailing()))) {
+            List<String> holding = values.stream().map(DualWriteMappers::keyText).filter(holds).distinct().toList();
+            if (holding.size() == 1) {
+                return holding.get(0);
+            }
+            if (holding.size() > 1) {
+                return null; // several spellings: which one is the key is not known
+            }
+        }
         return null;
     }
 
@@ -779,8 +868,14 @@ public final class DualWriteMappers {
                 // the read statement's parameter type refused the value (a number for a text key)
                 return storedKey(store, read, bound, property);
             }
-            Object value = row == null ? null : ContextExtractor.property(row, property);
-            return value == null ? null : keyText(value);
+            String spelling = row == null ? null : rowKey(row, statementId, write, store, keyText(bound));
+            if (row != null && spelling == null) {
+                // the row the call names is there, but which of its properties is its key is not known: the other
+                // store may hold it under another spelling than the one synced
+                resync(statementId, write, context, store, "key-spelling-unknown", "no property of the row read"
+                        + " under key " + keyText(bound) + " is known to be its key; mark it <id> in the read");
+            }
+            return spelling;
         } catch (RuntimeException | java.sql.SQLException unreadable) { // no such property, or the read failed
             return null;
         }

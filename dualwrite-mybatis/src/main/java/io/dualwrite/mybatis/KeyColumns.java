@@ -57,6 +57,32 @@ final class KeyColumns {
         }
     }
 
+    /**
+     * The one primary-key column of {@code table} as the store's catalog names it; null when the table is not found,
+     * its key has several columns, or the catalog cannot be read.
+     */
+    static @Nullable String primaryKey(DataSource dataSource, String table) {
+        try (Connection connection = dataSource.getConnection()) {
+            DatabaseMetaData metaData = connection.getMetaData();
+            for (String name : new String[] {table, table.toUpperCase(Locale.ROOT), table.toLowerCase(Locale.ROOT)}) {
+                java.util.List<String> columns = new java.util.ArrayList<>();
+                try (ResultSet keys = metaData.getPrimaryKeys(connection.getCatalog(), connection.getSchema(), name)) {
+                    while (keys.next()) {
+                        columns.add(keys.getString("COLUMN_NAME"));
+                    }
+                }
+                if (!columns.isEmpty()) {
+                    return columns.size() == 1 ? columns.get(0) : null;
+                }
+            }
+            return null;
+        } catch (SQLException | RuntimeException unreadable) {
+            log.debug("could not read the primary key of {}: {}", table,
+                    io.dualwrite.internal.Credentials.describe(unreadable));
+            return null;
+        }
+    }
+
     private static Class<?> javaType(int type, @Nullable String typeName) {
         if (typeName != null && typeName.toLowerCase(Locale.ROOT).equals("uuid")) {
             return java.util.UUID.class;

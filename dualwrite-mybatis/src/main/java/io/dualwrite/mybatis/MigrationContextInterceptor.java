@@ -88,7 +88,7 @@ public final class MigrationContextInterceptor implements Interceptor {
                                         Map<String, String> readRoutes) {
         this.rules = rules;
         this.configuration = configuration;
-        this.extractor = new ContextExtractor(rules, configuration.getTypeHandlerRegistry());
+        this.extractor = new ContextExtractor(rules, configuration); // also through its statements' inline handlers
         this.readResolver = reads == null ? null : reads.resolver();
         this.readRoutes = Map.copyOf(readRoutes);
         LazyLoads.install(configuration); // lazy associations load under the context of the read that made them

@@ -324,7 +324,7 @@ final class CallPlans {
         if (value == null) {
             return null;
         }
-        String text = value.toString();
+        String text = io.dualwrite.internal.IdText.of(value); // a BigDecimal 7.00 is merchant 7, as its column's row
         return text.isBlank() ? null : text;
     }
 }
