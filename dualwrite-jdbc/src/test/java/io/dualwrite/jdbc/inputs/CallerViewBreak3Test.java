@@ -288,7 +288,7 @@ class CallerViewBreak3Test {
                 out.add("read-only " + connection.isReadOnly());
             }, fixture);
             assertThat(both.get(1)).isEqualTo(both.get(0));
-            Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> Rows.assertOrdersSame(fixture, "id, code, qty"));
+            Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> Rows.assertOrdersSame(fixture, "id, code, qty"));
         }
     }
 
@@ -513,7 +513,7 @@ class CallerViewBreak3Test {
             }
             connection.abort(executor);
             connection.close();
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> tablesInUse(fixture).isEmpty());
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> tablesInUse(fixture).isEmpty());
             assertThat(Rows.of(fixture.oldDb, "SELECT qty FROM orders WHERE id = 1")).containsExactly(Rows.expected("qty", 9));
             Mirrored.exactOrResynced(fixture, "LOCK TABLES then abort");
         } finally {

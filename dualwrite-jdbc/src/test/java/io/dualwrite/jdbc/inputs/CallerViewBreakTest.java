@@ -809,7 +809,7 @@ class CallerViewBreakTest {
                 assertThat(fixture.events).as("nothing handed over while the locks are held").isEmpty();
                 statement.execute("UNLOCK TABLES");
             }
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
                     .untilAsserted(() -> Rows.assertOrdersSame(fixture, "id, code, qty"));
             assertThat(fixture.records()).isEmpty();
         }

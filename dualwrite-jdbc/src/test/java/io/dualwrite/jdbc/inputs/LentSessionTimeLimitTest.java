@@ -48,7 +48,7 @@ class LentSessionTimeLimitTest {
                     } else {
                         statement.execute("LOCK TABLES orders WRITE");
                     }
-                    callerReturned.await(30, TimeUnit.SECONDS);
+                    callerReturned.await(120, TimeUnit.SECONDS); // the test counts it down; 120 s only if it fails first
                     if (kind == Kind.POSTGRES) {
                         locker.rollback();
                     } else {
@@ -57,16 +57,16 @@ class LentSessionTimeLimitTest {
                 }
                 return null;
             });
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> lockRequested(fixture, kind));
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> lockRequested(fixture, kind));
 
             Future<?> commit = threads.submit(() -> {
                 caller.commit();
                 return null;
             });
-            commit.get(20, TimeUnit.SECONDS); // well before the lock's 30 s
+            commit.get(60, TimeUnit.SECONDS); // well before the lock's 120 s
             assertThat(lockHeld).as("the other session still holds its lock").isNotDone();
             callerReturned.countDown();
-            lockHeld.get(20, TimeUnit.SECONDS);
+            lockHeld.get(60, TimeUnit.SECONDS);
 
             assertThat(TxEdgesSupport.oldRows(fixture)).isEqualTo("1=10 2=2 3=3");
             assertThat(fixture.records()).as("the key whose read was cut is recorded").isNotEmpty();

@@ -66,8 +66,8 @@ class SessionEndsBreak22Test {
                 });
                 assertThat(TxEdgesSupport.oldRows(fixture)).as("the commit still runs").isEqualTo("1=1 2=2 3=3");
                 slow.release(); // the server ends the commit
-                await().atMost(Duration.ofSeconds(20)).until(() -> TxEdgesSupport.oldRows(fixture).equals("1=10 2=2 3=3"));
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(fixture.records())
+                await().atMost(Duration.ofSeconds(60)).until(() -> TxEdgesSupport.oldRows(fixture).equals("1=10 2=2 3=3"));
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(fixture.records())
                         .as("the keys recorded once the polls found the pool closed").isNotEmpty());
                 fixture.reconciler().runOnce();
                 assertThat(fixture.records()).as("due later: not synced while the commit may still run").isNotEmpty();

@@ -322,7 +322,7 @@ class TxEdgesBreak20Test {
                     java.util.concurrent.Future<?> aborted = executor.submit(() -> {
                         committing.await();
                         // the commit is under way on the server (its deferred trigger sleeps) when the abort comes
-                        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
                                 fixture.oldDb.query("SELECT 1 AS n FROM pg_stat_activity WHERE query LIKE '%COMMIT%'"
                                         + " AND state = 'active' AND pid <> pg_backend_pid()").size() == 1);
                         connection.abort(Runnable::run);
@@ -345,10 +345,10 @@ class TxEdgesBreak20Test {
                 connection.close();
                 slow.release();
                 // the server finishes the commit: the old store shows it
-                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
                         .until(() -> oldRows(fixture).equals("1=10 2=2 3=3"));
                 // never silent: the keys stay recorded until a sync after the commit could see it
-                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> {
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() -> {
                     if (!TxEdgesSupport.newRows(fixture).equals(oldRows(fixture))) {
                         assertThat(fixture.records()).as("the new store differs: the keys must be recorded")
                                 .isNotEmpty();

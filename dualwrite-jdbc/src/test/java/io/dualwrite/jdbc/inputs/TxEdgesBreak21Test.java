@@ -381,7 +381,7 @@ class TxEdgesBreak21Test {
                 }
                 if (how.equals("abort")) {
                     java.util.concurrent.Future<?> aborted = executor.submit(() -> {
-                        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
                                 fixture.oldDb.query("SELECT 1 AS n FROM pg_stat_activity WHERE query LIKE '%COMMIT%'"
                                         + " AND state = 'active' AND pid <> pg_backend_pid()").size() == 1);
                         connection.abort(Runnable::run);
@@ -403,10 +403,10 @@ class TxEdgesBreak21Test {
                 });
                 assertThat(TxEdgesSupport.oldRows(fixture)).as("the commit still runs").isEqualTo("1=1 2=2 3=3");
                 slow.release(); // the server ends the commit
-                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
                         .until(() -> TxEdgesSupport.oldRows(fixture).equals("1=10 2=2 3=3"));
                 // never silent: equal stores, or the keys recorded for the reconciler
-                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                     if (!TxEdgesSupport.newRows(fixture).equals(TxEdgesSupport.oldRows(fixture))) {
                         assertThat(fixture.records()).as("the new store differs: the keys must be recorded").isNotEmpty();
                         fixture.reconciler().runOnce();

@@ -44,9 +44,9 @@ class TxEdgesFixesBreak21Test {
                 assertThat(TxEdgesSupport.oldRows(fixture)).as("the commit still runs").isEqualTo("1=1 2=2 3=3");
                 fixture.toNew.close(); // the application shuts down its mirrors
                 slow.release(); // the server ends the commit
-                Awaitility.await().atMost(Duration.ofSeconds(20))
+                Awaitility.await().atMost(Duration.ofSeconds(60))
                         .until(() -> TxEdgesSupport.oldRows(fixture).equals("1=10 2=2 3=3"));
-                Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                     if (!TxEdgesSupport.newRows(fixture).equals(TxEdgesSupport.oldRows(fixture))) {
                         assertThat(fixture.records()).as("the new store differs: the key must be recorded").isNotEmpty();
                         fixture.reconciler().runOnce();
