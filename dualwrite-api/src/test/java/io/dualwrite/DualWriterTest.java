@@ -140,13 +140,13 @@ class DualWriterTest {
             awaitIgnoringInterrupts(release);
             return "new";
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> laneBusy.getCount() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> laneBusy.getCount() == 0);
         writer.write(CONTEXT, ROW, () -> "old", () -> "new");
         Object result = new Object();
 
         assertThat(writer.write(CONTEXT, ROW, () -> result, () -> "new")).isSameAs(result);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> changeLog.entries().size() == 1); // recorded off this thread
+        await().atMost(Duration.ofSeconds(60)).until(() -> changeLog.entries().size() == 1); // recorded off this thread
         assertThat(events).extracting(MirrorEvent::outcome).containsExactly(MirrorOutcome.REJECTED);
         assertThat(changeLog.entries()).singleElement()
                 .satisfies(entry -> assertThat(entry.record().reason()).isEqualTo("rejected"));
@@ -321,9 +321,9 @@ class DualWriterTest {
         });
 
         assertThat(returned).isEqualTo("old");
-        await().atMost(Duration.ofSeconds(10)).until(() -> mirrorStarted.getCount() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> mirrorStarted.getCount() == 0);
         release.countDown();
-        await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> events.size() == 1);
         assertThat(events.get(0).outcome()).isEqualTo(MirrorOutcome.SUCCEEDED);
     }
 
@@ -340,7 +340,7 @@ class DualWriterTest {
 
         writer.write(CONTEXT, ROW, () -> "old", heldMirror);
         writer.write(payments, ROW, () -> "old", heldMirror);
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(started.await(60, TimeUnit.SECONDS)).isTrue();
 
         assertThat(writer.awaitMirrors(Duration.ZERO)).isFalse();
         assertThat(writer.awaitMirrors(Duration.ofMillis(50))).isFalse();

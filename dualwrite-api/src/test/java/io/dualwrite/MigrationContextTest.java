@@ -109,12 +109,12 @@ class MigrationContextTest {
             try (MigrationContext.Scope scope = MigrationContext.forMigration("orders").merchantId("m-9").open()) {
                 task = MigrationContext.wrap(() -> MigrationContext.current().flatMap(MigrationContext::merchantId));
             }
-            assertThat(pool.submit(task).get(10, TimeUnit.SECONDS)).contains("m-9");
-            assertThat(pool.submit(() -> MigrationContext.current()).get(10, TimeUnit.SECONDS)).isEmpty();
+            assertThat(pool.submit(task).get(60, TimeUnit.SECONDS)).contains("m-9");
+            assertThat(pool.submit(() -> MigrationContext.current()).get(60, TimeUnit.SECONDS)).isEmpty();
 
             Runnable check = () -> assertThat(MigrationContext.current()).isEmpty();
             Runnable runnable = MigrationContext.wrap(check);
-            pool.submit(runnable).get(10, TimeUnit.SECONDS);
+            pool.submit(runnable).get(60, TimeUnit.SECONDS);
         } finally {
             pool.shutdownNow();
         }

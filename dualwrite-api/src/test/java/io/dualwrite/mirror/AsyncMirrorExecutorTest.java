@@ -90,7 +90,7 @@ class AsyncMirrorExecutorTest extends MirrorExecutorFixture {
         for (String key : Tasks.keysOnDistinctLanes(lanes)) {
             executor.submit(task(key, Tasks.stubborn(hanging, release, ended)));
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> hanging.getCount() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> hanging.getCount() == 0);
         for (int i = 0; i < capacity + 5; i++) {
             executor.submit(task("q-" + i, ran::incrementAndGet));
         }
@@ -98,14 +98,14 @@ class AsyncMirrorExecutorTest extends MirrorExecutorFixture {
 
         assertThat(elapsed).as("submits with every lane hanging").isLessThan(limit.toNanos() / 3);
         // recorded off the caller's thread, by the executor's recording thread
-        await().atMost(Duration.ofSeconds(10)).until(() -> changeLog.entries().size() == 5);
+        await().atMost(Duration.ofSeconds(60)).until(() -> changeLog.entries().size() == 5);
         assertThat(observer.outcomes()).containsExactly(MirrorOutcome.REJECTED, MirrorOutcome.REJECTED,
                 MirrorOutcome.REJECTED, MirrorOutcome.REJECTED, MirrorOutcome.REJECTED);
         assertThat(changeLog.entries()).hasSize(5)
                 .allSatisfy(entry -> assertThat(entry.record().reason()).isEqualTo("rejected"));
 
         release.countDown();
-        await().atMost(Duration.ofSeconds(10)).until(() -> observer.count(MirrorOutcome.SUCCEEDED) == lanes + capacity);
+        await().atMost(Duration.ofSeconds(60)).until(() -> observer.count(MirrorOutcome.SUCCEEDED) == lanes + capacity);
         assertThat(ran).hasValue(capacity);
         assertThat(changeLog.size()).isEqualTo(5);
     }
@@ -119,7 +119,7 @@ class AsyncMirrorExecutorTest extends MirrorExecutorFixture {
             throw boom;
         }));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> observer.size() == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> observer.size() == 1);
         assertThat(observer.events()).singleElement().satisfies(event -> {
             assertThat(event.outcome()).isEqualTo(MirrorOutcome.FAILED);
             assertThat(event.error()).isSameAs(boom);
@@ -136,7 +136,7 @@ class AsyncMirrorExecutorTest extends MirrorExecutorFixture {
         CountDownLatch hanging = new CountDownLatch(1);
         AtomicInteger ran = new AtomicInteger();
         executor.submit(task("o-0", Tasks.stubborn(hanging, release, new CountDownLatch(1))));
-        await().atMost(Duration.ofSeconds(10)).until(() -> hanging.getCount() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> hanging.getCount() == 0);
         for (int i = 1; i <= 3; i++) {
             executor.submit(task("o-" + i, ran::incrementAndGet));
         }
@@ -154,7 +154,7 @@ class AsyncMirrorExecutorTest extends MirrorExecutorFixture {
         executor(MirrorConfig.custom().lanes(1).timeLimit(Duration.ofSeconds(2)));
         CountDownLatch hanging = new CountDownLatch(1);
         executor.submit(task("o-0", Tasks.stubborn(hanging, release, new CountDownLatch(1))));
-        await().atMost(Duration.ofSeconds(10)).until(() -> hanging.getCount() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> hanging.getCount() == 0);
         MirrorTask queued = task("o-1", () -> { });
         long outbox = changeLog.record(ChangeRecord.of(MIGRATION, queued.rows().get(0), "outbox", Store.NEW,
                 queued.context()).withDueAt(Instant.now().plusSeconds(60)));

@@ -95,7 +95,7 @@ class LaneStarvationTest {
             firstHeld.countDown(); // the run ends; its lane takes its ordered task, which takes long
             hold(orderedStarted);
 
-            await().atMost(Duration.ofSeconds(5)).until(() -> secondRan.getCount() == 0);
+            await().atMost(Duration.ofSeconds(60)).until(() -> secondRan.getCount() == 0);
             assertThat(orderedHeld.getCount()).as("the sync ran while the ordered task still held its lane").isOne();
         } finally {
             firstHeld.countDown();

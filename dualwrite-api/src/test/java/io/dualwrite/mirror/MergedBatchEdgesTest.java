@@ -98,7 +98,7 @@ class MergedBatchEdgesTest extends MirrorExecutorFixture {
             started.countDown();
             held.await();
         }));
-        await().atMost(Duration.ofSeconds(10)).until(() -> started.getCount() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> started.getCount() == 0);
         return held;
     }
 
@@ -112,7 +112,7 @@ class MergedBatchEdgesTest extends MirrorExecutorFixture {
 
         held.countDown();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> changeLog.size() == 3);
+        await().atMost(Duration.ofSeconds(60)).until(() -> changeLog.size() == 3);
         assertThat(changeLog.entries()).extracting(entry -> entry.record().key() + " " + entry.record().orderId()
                         + " " + entry.record().merchantId() + " " + entry.record().target())
                 .containsExactlyInAnyOrder("k1 order-k1 m-1 NEW", "k2 order-k2 m-2 NEW", "k3 order-k3 m-3 NEW");
@@ -131,7 +131,7 @@ class MergedBatchEdgesTest extends MirrorExecutorFixture {
 
         held.countDown();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> executor.awaitIdle(Duration.ofSeconds(1)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> executor.awaitIdle(Duration.ofSeconds(1)));
         assertThat(observer.outcomes()).contains(MirrorOutcome.FAILED);
         assertThat(changeLog.entries()).extracting(entry -> entry.record().key())
                 .as("k1 rescheduled, k2 recorded: neither lost").containsExactlyInAnyOrder("k1", "k2");
@@ -151,7 +151,7 @@ class MergedBatchEdgesTest extends MirrorExecutorFixture {
 
         held.countDown();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> executor.awaitIdle(Duration.ofSeconds(1)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> executor.awaitIdle(Duration.ofSeconds(1)));
         List<String> accounted = new ArrayList<>(ran);
         changeLog.entries().forEach(entry -> accounted.add(entry.record().key()));
         assertThat(accounted).as("every task ran or was recorded").containsExactlyInAnyOrder("k1", "k2", "k3", "k4");
@@ -167,7 +167,7 @@ class MergedBatchEdgesTest extends MirrorExecutorFixture {
             laneStarted.countDown();
             laneBusy.await();
         }));
-        await().atMost(Duration.ofSeconds(10)).until(() -> laneStarted.getCount() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> laneStarted.getCount() == 0);
         CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch firstHeld = new CountDownLatch(1); // a row lock on the other store
         executor.submit(task("k1", "m-1", new Work("copier-1", List.of("k1"), false, false, firstStarted, firstHeld)));
@@ -178,16 +178,16 @@ class MergedBatchEdgesTest extends MirrorExecutorFixture {
         laneBusy.countDown(); // the other lane is free now
 
         try {
-            await().atMost(Duration.ofSeconds(5)).until(() -> ran.contains("k2"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> ran.contains("k2"));
         } finally {
             firstHeld.countDown();
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> ran.contains("k1"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> ran.contains("k1"));
     }
 
     private static boolean awaitLatch(CountDownLatch latch) {
         try {
-            return latch.await(10, TimeUnit.SECONDS);
+            return latch.await(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -33,7 +33,7 @@ class MonitoringHooksTest {
 
             assertThat(executor.breakerState()).isEqualTo(BreakerState.OPEN);
             // Resilience4j moves to half-open on the first permission asked after the wait
-            await().atMost(Duration.ofSeconds(5)).until(() -> {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
                 executor.submit(task("probe", () -> { }));
                 return executor.breakerState() != BreakerState.OPEN;
             });
@@ -58,7 +58,7 @@ class MonitoringHooksTest {
             assertThat(executor.queuedTasks()).isEqualTo(3);
 
             release.countDown();
-            assertThat(executor.awaitIdle(Duration.ofSeconds(10))).isTrue();
+            assertThat(executor.awaitIdle(Duration.ofSeconds(60))).isTrue();
             assertThat(executor.queuedTasks()).isZero();
         }
     }

@@ -81,7 +81,7 @@ class OrderFreeBatchTest extends MirrorExecutorFixture {
                 hold.await();
             }));
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> started.getCount() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> started.getCount() == 0);
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             keys.add("o-" + i); // keys whose ordering keys hash to every lane
@@ -90,10 +90,10 @@ class OrderFreeBatchTest extends MirrorExecutorFixture {
 
         held.get(0).countDown(); // one lane becomes free; the others stay busy
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> observer.count(MirrorOutcome.SUCCEEDED) == 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> observer.count(MirrorOutcome.SUCCEEDED) == 2);
         assertThat(runs).singleElement().satisfies(run -> assertThat(run.keys()).containsExactlyElementsOf(keys));
         held.forEach(CountDownLatch::countDown);
-        await().atMost(Duration.ofSeconds(10)).until(() -> observer.size() == lanes + 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> observer.size() == lanes + 1);
         assertThat(changeLog.size()).isZero();
     }
 
@@ -106,7 +106,7 @@ class OrderFreeBatchTest extends MirrorExecutorFixture {
             started.countDown();
             laneHeld.await();
         }));
-        await().atMost(Duration.ofSeconds(10)).until(() -> started.getCount() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> started.getCount() == 0);
         List<String> submitted = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             String batchKey = i % 7 == 6 ? "copier-2" : "copier-1";
@@ -116,13 +116,13 @@ class OrderFreeBatchTest extends MirrorExecutorFixture {
 
         laneHeld.countDown();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> runs.stream().mapToInt(run -> run.keys().size()).sum() == 20);
+        await().atMost(Duration.ofSeconds(60)).until(() -> runs.stream().mapToInt(run -> run.keys().size()).sum() == 20);
         assertThat(runs).allSatisfy(run -> assertThat(run.keys()).hasSizeBetween(1, 3));
         List<String> ran = new ArrayList<>();
         runs.forEach(run -> run.keys().forEach(key -> ran.add(run.batchKey() + ":" + key)));
         assertThat(ran).containsExactlyInAnyOrderElementsOf(submitted);
         assertThat(runs).as("merged runs").hasSizeLessThan(20);
-        await().atMost(Duration.ofSeconds(10)).until(() -> executor.awaitIdle(Duration.ofSeconds(1)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> executor.awaitIdle(Duration.ofSeconds(1)));
         assertThat(changeLog.size()).isZero();
     }
 
@@ -137,11 +137,11 @@ class OrderFreeBatchTest extends MirrorExecutorFixture {
             public void run() throws Exception {
                 firstRunning.countDown();
                 // ends only once another lane has started the next batch: one lane alone would time out here
-                assertThat(secondRunning.await(20, TimeUnit.SECONDS)).isTrue();
+                assertThat(secondRunning.await(60, TimeUnit.SECONDS)).isTrue();
                 super.run();
             }
         }));
-        await().atMost(Duration.ofSeconds(10)).until(() -> firstRunning.getCount() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> firstRunning.getCount() == 0);
 
         executor.submit(task("o-2", new Recording("copier-1", List.of("o-2"), new CountDownLatch(0)) {
             @Override
@@ -168,12 +168,12 @@ class OrderFreeBatchTest extends MirrorExecutorFixture {
                 firstStarted[0] = System.nanoTime();
                 firstRunning.countDown();
                 // held (like a row lock on the other store) until the next sync runs beside it
-                assertThat(secondRunning.await(20, TimeUnit.SECONDS)).isTrue();
+                assertThat(secondRunning.await(60, TimeUnit.SECONDS)).isTrue();
                 super.run();
             }
         }));
-        await().atMost(Duration.ofSeconds(10)).until(() -> firstRunning.getCount() == 0);
-        await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - firstStarted[0] > MirrorLanes.STALL_NANOS);
+        await().atMost(Duration.ofSeconds(60)).until(() -> firstRunning.getCount() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> System.nanoTime() - firstStarted[0] > MirrorLanes.STALL_NANOS);
 
         executor.submit(task("o-2", new Recording("copier-1", List.of("o-2"), new CountDownLatch(0)) {
             @Override
@@ -230,7 +230,7 @@ class OrderFreeBatchTest extends MirrorExecutorFixture {
             started.countDown();
             laneHeld.await();
         }));
-        await().atMost(Duration.ofSeconds(10)).until(() -> started.getCount() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> started.getCount() == 0);
         for (int i = 0; i < 6; i++) {
             executor.submit(task("o-" + i, new Recording("copier-1", List.of("o-" + i), new CountDownLatch(0)) {
                 @Override
@@ -249,7 +249,7 @@ class OrderFreeBatchTest extends MirrorExecutorFixture {
 
         laneHeld.countDown();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> changeLog.size() == 6);
+        await().atMost(Duration.ofSeconds(60)).until(() -> changeLog.size() == 6);
         assertThat(batchWrites).hasValue(1);
         assertThat(changeLog.entries()).extracting(entry -> entry.record().key())
                 .containsExactlyInAnyOrder("o-0", "o-1", "o-2", "o-3", "o-4", "o-5");
@@ -264,7 +264,7 @@ class OrderFreeBatchTest extends MirrorExecutorFixture {
             started.countDown();
             release.await();
         }));
-        await().atMost(Duration.ofSeconds(10)).until(() -> started.getCount() == 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> started.getCount() == 0);
         for (int i = 0; i < 5; i++) {
             executor.submit(sync("copier-1", "o-" + i));
         }

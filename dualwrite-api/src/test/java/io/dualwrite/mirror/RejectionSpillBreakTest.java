@@ -360,7 +360,7 @@ class RejectionSpillBreakTest {
                 executor.submit(task("h-" + i, () -> { }));
             }
         });
-        cheap.get(10, TimeUnit.SECONDS); // the backlog had room: the callers did not wait for the change log
+        cheap.get(60, TimeUnit.SECONDS); // the backlog had room: the callers did not wait for the change log
         assertThat(changeLog.writers()).hasSize(1);
 
         Future<?> last = callers.submit(() -> executor.submit(task("h-3", () -> { })));
@@ -369,7 +369,7 @@ class RejectionSpillBreakTest {
         assertThat(last).isNotDone();
 
         changeLog.release.countDown();
-        last.get(10, TimeUnit.SECONDS);
+        last.get(60, TimeUnit.SECONDS);
         releaseLane.countDown();
         assertThat(executor.awaitIdle(PATIENCE)).isTrue();
         assertThat(changeLog.keys()).containsExactlyInAnyOrder("h-0", "h-1", "h-2", "h-3");

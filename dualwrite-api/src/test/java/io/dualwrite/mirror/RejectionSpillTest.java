@@ -46,7 +46,7 @@ class RejectionSpillTest {
         }
         releaseChangeLog.countDown();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> changeLog.delegate.size() == 3);
+        await().atMost(Duration.ofSeconds(60)).until(() -> changeLog.delegate.size() == 3);
         assertThat(changeLog.writers).as("threads that wrote the change log")
                 .allSatisfy(thread -> assertThat(thread).startsWith("dualwrite-rejected-"));
         assertThat(changeLog.writeSizes).as("rows per change-log write").containsExactly(1, 2);
@@ -67,7 +67,7 @@ class RejectionSpillTest {
         assertThat(changeLog.writers).as("the held one by the recording thread, the overflow by the caller")
                 .containsExactly("dualwrite-rejected-spill-test", Thread.currentThread().getName());
         releaseChangeLog.countDown();
-        await().atMost(Duration.ofSeconds(10)).until(() -> changeLog.delegate.size() == 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> changeLog.delegate.size() == 2);
         assertThat(changeLog.delegate.entries()).extracting(entry -> entry.record().key())
                 .containsExactlyInAnyOrder("held", "overflow");
     }

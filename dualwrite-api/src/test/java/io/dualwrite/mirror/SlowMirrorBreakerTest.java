@@ -78,7 +78,10 @@ class SlowMirrorBreakerTest extends MirrorExecutorFixture {
 
     @Test
     void configuredThresholdAndRateDecideWhenSlowMirrorsOpenTheBreaker() {
+        // the time limit runs on the real clock: 30 s, so that no call a busy machine holds up times out and counts
+        // for the window as no call of this test does (the threshold is configured, so the limit does not set it)
         executorWithClock(MirrorConfig.custom().breakerWindowSize(4).breakerWaitInOpenState(STAYS_OPEN)
+                .timeLimit(Duration.ofSeconds(30))
                 .breakerSlowCallDurationThreshold(Duration.ofMillis(50)).breakerSlowCallRateThreshold(75));
 
         // 2 slow of 4: 50 %, under the configured 75 %.

@@ -68,7 +68,7 @@ class SyncMirrorExecutorTest extends MirrorExecutorFixture {
         assertThat(elapsed).isLessThan(LIMIT.toNanos() + MARGIN_NANOS);
         assertThat(observer.outcomes()).containsExactly(MirrorOutcome.TIMED_OUT);
         // The abandoned work was interrupted and failed late: still exactly one entry.
-        assertThat(ended.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(ended.await(60, TimeUnit.SECONDS)).isTrue();
         assertThat(changeLog.entries()).singleElement()
                 .satisfies(entry -> assertThat(entry.record().reason()).isEqualTo("timed-out"));
         assertThat(observer.size()).isEqualTo(1);
@@ -79,15 +79,22 @@ class SyncMirrorExecutorTest extends MirrorExecutorFixture {
         executor(MirrorConfig.custom().timeLimit(LIMIT).breakerWindowSize(4).breakerFailureRateThreshold(50)
                 .breakerWaitInOpenState(Duration.ofMinutes(10)));
 
+        java.util.Set<String> started = java.util.concurrent.ConcurrentHashMap.newKeySet();
         for (int i = 0; i < 8; i++) {
             long start = System.nanoTime();
-            executor.submit(task("o-" + i, Tasks.hanging(release)));
+            String key = "o-" + i;
+            MirrorWork hanging = Tasks.hanging(release);
+            executor.submit(task(key, () -> {
+                started.add(key);
+                hanging.run();
+            }));
             long elapsed = System.nanoTime() - start;
             assertThat(elapsed).isLessThan(LIMIT.toNanos() + MARGIN_NANOS);
-            if (i >= 4) {
-                assertThat(elapsed).as("a call skipped by the open breaker").isLessThan(LIMIT.toNanos());
-            }
         }
+        // A call skipped by the open breaker never starts its work, so it cannot wait for it: said by the works that
+        // started, where an elapsed time under the limit (200 ms) failed whenever a busy machine descheduled this
+        // thread for that long.
+        assertThat(started).as("works started by the calls skipped").doesNotContain("o-4", "o-5", "o-6", "o-7");
 
         assertThat(observer.outcomes()).containsExactly(
                 MirrorOutcome.TIMED_OUT, MirrorOutcome.TIMED_OUT, MirrorOutcome.TIMED_OUT, MirrorOutcome.TIMED_OUT,
@@ -116,8 +123,8 @@ class SyncMirrorExecutorTest extends MirrorExecutorFixture {
 
         // Once the abandoned call really ends, its permit is back.
         release.countDown();
-        await().atMost(Duration.ofSeconds(10)).until(() -> ended.getCount() == 0);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).until(() -> ended.getCount() == 0);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             executor.submit(task("o-3", secondRan::incrementAndGet));
             assertThat(secondRan).hasPositiveValue();
         });

@@ -56,7 +56,7 @@ class InMemoryStoresTest {
                 }));
             }
             for (Future<?> f : done) {
-                f.get(10, TimeUnit.SECONDS);
+                f.get(60, TimeUnit.SECONDS);
             }
         } finally {
             pool.shutdownNow();
@@ -121,7 +121,7 @@ class InMemoryStoresTest {
             }
             List<MigrationPhase> agreed = new java.util.ArrayList<>();
             for (Future<MigrationPhase> result : results) {
-                agreed.add(result.get(10, TimeUnit.SECONDS));
+                agreed.add(result.get(60, TimeUnit.SECONDS));
             }
             assertThat(agreed).containsOnly(pins.find("orders", "o-1").orElseThrow());
         } finally {

@@ -162,7 +162,7 @@ class PinningTest {
                 start.countDown();
                 List<MigrationPhase> phases = new ArrayList<>();
                 for (Future<MigrationPhase> result : results) {
-                    phases.add(result.get(10, TimeUnit.SECONDS));
+                    phases.add(result.get(60, TimeUnit.SECONDS));
                 }
                 assertThat(phases).as("round %d", round).containsOnly(pins.find("orders", orderId).orElseThrow());
             }

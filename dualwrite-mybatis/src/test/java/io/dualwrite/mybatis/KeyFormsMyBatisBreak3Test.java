@@ -242,7 +242,7 @@ class KeyFormsMyBatisBreak3Test {
                         session.commit();
                     }
                 });
-                await().atMost(Duration.ofSeconds(20)).until(() -> lockWaits(over.oldDb) > 0);
+                await().atMost(Duration.ofSeconds(60)).until(() -> lockWaits(over.oldDb) > 0);
                 a.commit();
                 b.get(30, TimeUnit.SECONDS);
             }

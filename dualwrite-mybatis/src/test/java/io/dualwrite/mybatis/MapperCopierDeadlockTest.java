@@ -61,7 +61,7 @@ class MapperCopierDeadlockTest {
                     }
                 });
                 // the sync holds its key lock (an advisory lock) and waits for the row
-                await().atMost(Duration.ofSeconds(20)).until(() -> count(statement,
+                await().atMost(Duration.ofSeconds(60)).until(() -> count(statement,
                         "SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'") == 1);
                 long keyLock = count(statement, "SELECT (classid::bigint << 32) | objid::bigint FROM pg_locks"
                         + " WHERE locktype = 'advisory' AND granted AND pid <> pg_backend_pid()");

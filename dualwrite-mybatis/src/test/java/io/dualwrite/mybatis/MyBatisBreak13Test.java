@@ -202,7 +202,7 @@ class MyBatisBreak13Test {
                 if (load.equals("otherThread")) {
                     Break13LazyOrder read = order;
                     assertThat(java.util.concurrent.CompletableFuture.supplyAsync(() -> read.getAgain().getStatus())
-                            .get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("PAID");
+                            .get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("PAID");
                 }
             }
             if (load.equals("hashCode")) {

@@ -148,7 +148,7 @@ final class MyBatisBreakSupport {
             switchboard.switchStore().setMerchantPhase("orders", "m-1", MigrationPhase.DUAL_WRITE);
             changeLog = JdbcChangeLog.create(oldDb.dataSource());
             writer = DualWriter.builder().resolver(switchboard).changeLog(changeLog)
-                    .mirrorConfig(MirrorConfig.custom().mode(MirrorMode.SYNC).timeLimit(Duration.ofSeconds(5)).build())
+                    .mirrorConfig(MirrorConfig.custom().mode(MirrorMode.SYNC).timeLimit(Duration.ofSeconds(20)).build())
                     .build();
         }
 

@@ -60,8 +60,8 @@ class ConcurrentSyncsOfOneRowTest {
                 increment(second.dataSource, 5L); // qty 3 committed
                 boolean secondRanPastTheLock = second.writer.awaitMirrors(Duration.ofSeconds(2));
                 held.release();
-                assertThat(first.writer.awaitMirrors(Duration.ofSeconds(20))).isTrue();
-                assertThat(second.writer.awaitMirrors(Duration.ofSeconds(20))).isTrue();
+                assertThat(first.writer.awaitMirrors(Duration.ofSeconds(60))).isTrue();
+                assertThat(second.writer.awaitMirrors(Duration.ofSeconds(60))).isTrue();
 
                 assertThat(oldDb.query("SELECT qty FROM orders WHERE id = 5")).containsExactly(java.util.Map.of("qty", 3));
                 assertThat(StoreRows.differences(StoreRows.read(oldDb, "SELECT id, qty FROM orders"),
@@ -105,8 +105,8 @@ class ConcurrentSyncsOfOneRowTest {
             CompletableFuture<RowCopier.SyncResult> own = CompletableFuture.supplyAsync(() -> sync(second, stored));
             boolean ownRanPastTheLock = waitsOrEnds(own);
             held.release();
-            other.get(20, TimeUnit.SECONDS);
-            own.get(20, TimeUnit.SECONDS);
+            other.get(60, TimeUnit.SECONDS);
+            own.get(60, TimeUnit.SECONDS);
 
             assertThat(StoreRows.differences(StoreRows.read(oldDb, "SELECT id, qty FROM orders"),
                     StoreRows.read(newDb, "SELECT id, qty FROM orders")))
@@ -158,7 +158,7 @@ class ConcurrentSyncsOfOneRowTest {
                 increment(instance.dataSource, 5L); // qty 3; its sync times out on the lock: failed, recorded
                 assertThat(events).extracting(MirrorEvent::outcome).containsExactly(MirrorOutcome.FAILED);
                 held.release();
-                first.get(20, TimeUnit.SECONDS);
+                first.get(60, TimeUnit.SECONDS);
 
                 assertThat(events).hasSize(2);
                 MirrorEvent firstSync = events.get(1);

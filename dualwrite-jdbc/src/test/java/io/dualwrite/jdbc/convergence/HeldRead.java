@@ -38,7 +38,7 @@ final class HeldRead {
     }
 
     void awaitReached() throws InterruptedException {
-        if (!reached.await(20, TimeUnit.SECONDS)) {
+        if (!reached.await(60, TimeUnit.SECONDS)) {
             throw new AssertionError("the held read was never reached");
         }
     }

@@ -87,7 +87,7 @@ class CopierEdgesTest extends MariaDbTextTransactionStores {
         TableMapping kids = TableMapping.builder("kids").transform("note", ValueTransformer.of(value -> {
             bothParentsWritten.countDown();
             try {
-                bothParentsWritten.await(20, TimeUnit.SECONDS);
+                bothParentsWritten.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

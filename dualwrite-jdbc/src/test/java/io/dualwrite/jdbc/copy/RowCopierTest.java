@@ -148,7 +148,7 @@ class RowCopierTest {
             try {
                 Future<?> first = threads.submit(() -> holder.sync(Store.OLD,
                         List.of(new RowCopier.TableKeys(held, List.of("1"), null))));
-                assertThat(holding.await(20, TimeUnit.SECONDS)).isTrue();
+                assertThat(holding.await(60, TimeUnit.SECONDS)).isTrue();
 
                 long start = System.nanoTime();
                 org.assertj.core.api.Assertions.assertThatThrownBy(() -> waiter.sync(Store.OLD,
@@ -159,7 +159,7 @@ class RowCopierTest {
                 assertThat(rows(fresh, "SELECT id FROM counters_v2")).as("the failed sync wrote nothing").isEmpty();
 
                 release.countDown();
-                first.get(20, TimeUnit.SECONDS);
+                first.get(60, TimeUnit.SECONDS);
             } finally {
                 release.countDown();
                 threads.shutdownNow();

@@ -319,7 +319,7 @@ class TextTransactionBreakTest extends TextTransactionStores {
             statement.execute("SELECT pg_advisory_xact_lock(" + KeyLocks.lockId("counters", "1", 1) + ")");
             other.commit();
 
-            assertThat(sync.get(20, java.util.concurrent.TimeUnit.SECONDS).copied()).isEqualTo(1);
+            assertThat(sync.get(60, java.util.concurrent.TimeUnit.SECONDS).copied()).isEqualTo(1);
             assertClean(pool);
         }
         assertThat(counters(fresh)).isEqualTo(oldCounters());
@@ -398,7 +398,7 @@ class TextTransactionBreakTest extends TextTransactionStores {
                     Thread.onSpinWait();
                 }
                 syncing.interrupt();
-                assertThat(failure.get(10, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(SQLException.class);
+                assertThat(failure.get(60, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(SQLException.class);
             }
             syncing.join();
         }

@@ -131,14 +131,14 @@ class MirrorFailureRepairTest {
         try (Deployment deployment = Deployment.dualWrite(MirrorMode.ASYNC, Duration.ofSeconds(10), (builder, self) -> { })) {
             OrdersApp app = new OrdersApp(deployment.dataSource);
             List<Object> seen = app.seed();
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                     assertThat(newRows(deployment.newDb)).isEqualTo(oldRowsMapped(deployment.oldDb)).hasSize(3));
 
             Breakage.SERVER_DOWN.breakStore(deployment);
             seen.addAll(app.run());
 
             assertThat(seen).isEqualTo(control);
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                     assertThat(changeLogCountsByKey(deployment.oldDb)).isEqualTo(LOST));
 
             Breakage.SERVER_DOWN.fix(deployment);

@@ -507,7 +507,7 @@ class CallerViewBreakTest {
     @Test
     void mariadbWriteUnderLockTablesIsSyncedAtUnlock() throws SQLException {
         try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.MARIADB, Kind.MARIADB)
-                .timeLimit(java.time.Duration.ofSeconds(3)).build(), Mirrored.MARIA)) {
+                .timeLimit(java.time.Duration.ofSeconds(20)).build(), Mirrored.MARIA)) {
             try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
                 statement.execute("LOCK TABLES orders WRITE");
                 statement.executeUpdate("UPDATE orders SET qty = 9 WHERE id = 1");
@@ -809,7 +809,7 @@ class CallerViewBreakTest {
                 assertThat(fixture.events).as("nothing handed over while the locks are held").isEmpty();
                 statement.execute("UNLOCK TABLES");
             }
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
                     .untilAsserted(() -> Rows.assertOrdersSame(fixture, "id, code, qty"));
             assertThat(fixture.records()).isEmpty();
         }
@@ -820,7 +820,7 @@ class CallerViewBreakTest {
     @Test
     void mariadbTableLocksReleasedByStartTransactionCloseOrUnlockAfterCommit() throws SQLException {
         try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.MARIADB, Kind.MARIADB)
-                .timeLimit(java.time.Duration.ofSeconds(3)).build(), Mirrored.MARIA)) {
+                .timeLimit(java.time.Duration.ofSeconds(20)).build(), Mirrored.MARIA)) {
             try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
                 statement.execute("LOCK TABLES orders WRITE");
                 statement.executeUpdate("UPDATE orders SET qty = 11 WHERE id = 1");

@@ -61,7 +61,7 @@ class ContextsInOneTransactionTest {
                 connection.commit();
             }
             fixture.awaitMirrors(1);
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
                     .until(() -> fixture.records().size() == 3);
             assertThat(fixture.records()).extracting(record -> record.key() + " " + record.merchantId())
                     .containsExactlyInAnyOrder("1 m-old", "2 m-dual", "3 m-also");

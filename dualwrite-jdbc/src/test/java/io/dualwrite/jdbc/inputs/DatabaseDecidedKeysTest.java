@@ -379,7 +379,7 @@ class DatabaseDecidedKeysTest {
                     .isEqualTo(Rows.of(plain, OLD_ROWS));
             String label = input + ", " + way + ", transaction " + transaction;
             if (!RESYNC_ALLOWED.contains(input.name()) && way != Way.STATEMENT_BATCH) {
-                await(label).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+                await(label).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                         .until(() -> !fixture.records().isEmpty()
                                 || Rows.of(fixture.newDb, NEW_ROWS).equals(Rows.of(fixture.oldDb, OLD_ROWS)));
                 System.out.println("OUTCOME " + label + ": " + fixture.recordKeys());
@@ -457,7 +457,7 @@ class DatabaseDecidedKeysTest {
             assertThat(Rows.of(fixture.newDb, NEW_ROWS)).as("the new store holds what plain JDBC wrote")
                     .isEqualTo(Rows.of(plain, OLD_ROWS));
             String label = input + ", " + way + ", transaction " + transaction;
-            await(label).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+            await(label).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                     .until(() -> !fixture.records().isEmpty()
                             || Rows.of(fixture.newDb, NEW_ROWS).equals(Rows.of(fixture.oldDb, OLD_ROWS)));
             System.out.println("OUTCOME " + label + ": " + fixture.recordKeys());
@@ -479,7 +479,7 @@ class DatabaseDecidedKeysTest {
      * is covered by a record (a scoped resync of orders, or its own key) and that resolving the records ends equal.
      */
     private static void equalOrCovered(Fixture fixture, String label) throws SQLException {
-        await(label).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+        await(label).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                 .until(() -> !fixture.records().isEmpty()
                         || Rows.of(fixture.newDb, NEW_ROWS).equals(Rows.of(fixture.oldDb, OLD_ROWS)));
         List<Map<String, String>> oldRows = Rows.of(fixture.oldDb, OLD_ROWS);

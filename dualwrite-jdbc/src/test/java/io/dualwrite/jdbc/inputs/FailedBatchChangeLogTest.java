@@ -62,7 +62,7 @@ class FailedBatchChangeLogTest {
                         started.countDown();
                         held.await();
                     }));
-            await().atMost(Duration.ofSeconds(10)).until(() -> started.getCount() == 0);
+            await().atMost(Duration.ofSeconds(60)).until(() -> started.getCount() == 0);
             List<String> expected = new ArrayList<>();
             for (int i = 1; i <= 6; i++) {
                 String key = i == 4 ? "x".repeat(600) : "k" + i; // the table holds keys up to 512 characters

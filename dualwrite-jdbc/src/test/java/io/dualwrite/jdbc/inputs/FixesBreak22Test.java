@@ -48,7 +48,7 @@ class FixesBreak22Test {
                  Statement statement = connection.createStatement()) {
                 statement.executeUpdate("INSERT INTO orders (id, qty, v) VALUES (1, 1, " + value + ")");
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
 
             assertThat(fixture.records()).as("copied, not refused").isEmpty();
             String shown = text(fixture.oldDb.dataSource(), oldKind == Kind.MARIADB
@@ -81,7 +81,7 @@ class FixesBreak22Test {
                  Statement statement = connection.createStatement()) {
                 statement.executeUpdate("INSERT INTO orders (id, qty, v) VALUES (1, 1, " + value + ")");
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
 
             if (copied) {
                 assertThat(fixture.records()).as("copied, not refused").isEmpty();
@@ -117,7 +117,7 @@ class FixesBreak22Test {
                     statement.executeUpdate(sql);
                 }
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
 
             assertThat(fixture.records()).isEmpty();
             String shown = text(fixture.oldDb.dataSource(), "SELECT CAST(id AS CHAR) FROM orders");
@@ -152,7 +152,7 @@ class FixesBreak22Test {
                 org.assertj.core.api.Assertions.assertThatThrownBy(() -> keys.unwrap(driverType))
                         .isInstanceOf(java.sql.SQLException.class).hasMessageContaining("not a wrapper for");
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
             assertThat(fixture.records()).isEmpty();
             Rows.assertOrdersSame(fixture, "id, code, qty");
             assertThat(Rows.of(fixture.newDb, "SELECT id FROM orders_v2")).hasSize(3);
@@ -188,7 +188,7 @@ class FixesBreak22Test {
                 }
                 proxy.commit();
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
             assertThat(fixture.records()).as("nothing recorded").isEmpty();
             Rows.assertOrdersSame(fixture, "id, code, qty");
         }

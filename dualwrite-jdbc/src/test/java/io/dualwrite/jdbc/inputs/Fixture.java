@@ -238,10 +238,10 @@ final class Fixture implements AutoCloseable {
      */
     List<MirrorOutcome> awaitMirroredRows(int rows) {
         try {
-            await().atMost(Duration.ofSeconds(20))
+            await().atMost(Duration.ofSeconds(60))
                     .until(() -> events.stream().mapToInt(event -> event.task().rows().size()).sum() >= rows);
         } catch (org.awaitility.core.ConditionTimeoutException late) {
-            throw new AssertionError("expected mirror ends carrying " + rows + " row writes within 20 s, saw "
+            throw new AssertionError("expected mirror ends carrying " + rows + " row writes within 60 s, saw "
                     + events + "; recorded: " + records(), late);
         }
         return events.stream().map(MirrorEvent::outcome).toList();
@@ -250,10 +250,10 @@ final class Fixture implements AutoCloseable {
     /** Waits until {@code count} mirror tasks have ended (any outcome) and returns their outcomes. */
     List<MirrorOutcome> awaitMirrors(int count) {
         try {
-            await().atMost(Duration.ofSeconds(20)).until(() -> events.size() >= count);
+            await().atMost(Duration.ofSeconds(60)).until(() -> events.size() >= count);
         } catch (org.awaitility.core.ConditionTimeoutException late) {
             // what did end, and what was recorded, says which sync is missing when this fails under load
-            throw new AssertionError("expected " + count + " mirror ends within 20 s, saw " + events + "; recorded: "
+            throw new AssertionError("expected " + count + " mirror ends within 60 s, saw " + events + "; recorded: "
                     + records(), late);
         }
         return events.stream().map(MirrorEvent::outcome).toList();

@@ -55,8 +55,8 @@ class FlipInFlightBreak21Test {
                 }).as("writes and commit after a flip to %s", after).doesNotThrowAnyException();
             }
         }
-        assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
-        assertThat(fixture.toOld.awaitIdle(Duration.ofSeconds(20))).isTrue();
+        assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
+        assertThat(fixture.toOld.awaitIdle(Duration.ofSeconds(60))).isTrue();
     }
 
     private static List<Map<String, String>> oldRows(Fixture fixture) {
@@ -146,8 +146,8 @@ class FlipInFlightBreak21Test {
                     }).as("writes and commit after a flip %s -> %s", before, after).doesNotThrowAnyException();
                 }
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
-            assertThat(fixture.toOld.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
+            assertThat(fixture.toOld.awaitIdle(Duration.ofSeconds(60))).isTrue();
             fixture.reconciler().runOnce();
 
             Set<String> recorded = new TreeSet<>();
@@ -201,7 +201,7 @@ class FlipInFlightBreak21Test {
                     connection.commit();
                 }
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
             if (!fixture.scopedResyncs().isEmpty()) {
                 fixture.resolveScopedResyncs(byMerchant);
             }

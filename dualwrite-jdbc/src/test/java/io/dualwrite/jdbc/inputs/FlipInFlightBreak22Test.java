@@ -74,8 +74,8 @@ class FlipInFlightBreak22Test {
                     }).as("writes and commit after an order flip %s -> %s", before, after).doesNotThrowAnyException();
                 }
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
-            assertThat(fixture.toOld.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
+            assertThat(fixture.toOld.awaitIdle(Duration.ofSeconds(60))).isTrue();
             fixture.reconciler().runOnce();
 
             Set<String> recorded = new TreeSet<>();

@@ -611,7 +611,7 @@ class HiddenFunctionWritesTest {
                     + " UPDATE orders SET qty = 99 WHERE id = i RETURNING id $$");
             run(fixture, "SELECT later(1)"); // trusted: nothing yet, the recheck should find it
             assertThat(oldRows(fixture)).contains(row(1, "a", 99));
-            await().atMost(Duration.ofSeconds(20)).until(() -> !fixture.records().isEmpty());
+            await().atMost(Duration.ofSeconds(60)).until(() -> !fixture.records().isEmpty());
             converges(fixture, "pg recheck");
         }
     }
@@ -633,7 +633,7 @@ class HiddenFunctionWritesTest {
             run(fixture, "SELECT later(1)"); // trusted: nothing yet, the recheck should find it
             run(fixture, "SELECT other_fn(1)"); // a name not read before: every routine is read again
             assertThat(oldRows(fixture)).contains(row(1, "a", 99));
-            await().atMost(Duration.ofSeconds(20)).until(() -> !fixture.records().isEmpty());
+            await().atMost(Duration.ofSeconds(60)).until(() -> !fixture.records().isEmpty());
             converges(fixture, "pg recheck after another read");
         }
     }

@@ -38,7 +38,7 @@ final class Hold implements Intercepting.Hooks {
     }
 
     void awaitReached() throws InterruptedException {
-        if (!reached.await(20, TimeUnit.SECONDS)) {
+        if (!reached.await(60, TimeUnit.SECONDS)) {
             throw new AssertionError("the held call was never reached");
         }
     }

@@ -71,7 +71,7 @@ class KeyFormsBreak3CostTest {
             fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, quantity INT)");
             held.armed.set(true);
             assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", 7L, 1)).isOne();
-            assertThat(held.reached.await(20, TimeUnit.SECONDS)).as("the insert's sync reached its read").isTrue();
+            assertThat(held.reached.await(60, TimeUnit.SECONDS)).as("the insert's sync reached its read").isTrue();
             assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", new BigDecimal("7.0"))).isOne();
             held.release.countDown();
             fixture.awaitMirrors(2);
@@ -113,13 +113,13 @@ class KeyFormsBreak3CostTest {
                         throw new IllegalStateException(e);
                     }
                 });
-                await().atMost(Duration.ofSeconds(20)).until(() -> !fixture.oldDb.query(
+                await().atMost(Duration.ofSeconds(60)).until(() -> !fixture.oldDb.query(
                         "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'DELETE FROM orders%'").isEmpty());
                 a.commit();
             }
             fixture.awaitMirrors(1);
             syncEnded.countDown();
-            assertThat(delete.get(20, TimeUnit.SECONDS)).isOne();
+            assertThat(delete.get(60, TimeUnit.SECONDS)).isOne();
             fixture.awaitMirrors(2);
             assertThat(fixture.records()).as("an insert and a delete of one row").isEmpty();
             assertThat(LooseKeyStores.rows(fixture.newDb, NEW_ROWS)).isEqualTo(LooseKeyStores.rows(fixture.oldDb, OLD_ROWS))
@@ -138,7 +138,7 @@ class KeyFormsBreak3CostTest {
                 new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
                     boolean mirror = Thread.currentThread().getName().startsWith("dualwrite-mirror-");
                     if (method.getName().equals("getConnection") && mirror && armed.get() && deleteReturned.getCount() > 0) {
-                        if (!deleteReturned.await(20, TimeUnit.SECONDS)) {
+                        if (!deleteReturned.await(60, TimeUnit.SECONDS)) {
                             throw new SQLException("the delete never returned");
                         }
                     }
@@ -173,7 +173,7 @@ class KeyFormsBreak3CostTest {
                                     Object value = invoke(m, statement, a);
                                     if (m.getName().startsWith("execute") && deleteReturned.getCount() > 0) {
                                         deleteReturned.countDown();
-                                        syncEnded.await(20, TimeUnit.SECONDS);
+                                        syncEnded.await(60, TimeUnit.SECONDS);
                                     }
                                     return value;
                                 });

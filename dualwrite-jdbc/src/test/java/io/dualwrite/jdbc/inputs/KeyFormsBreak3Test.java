@@ -249,7 +249,7 @@ class KeyFormsBreak3Test {
                     "CREATE TRIGGER shout BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION shout()");
             held.armed.set(true);
             assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", "b", 6)).isEqualTo(1);
-            assertThat(held.reached.await(20, TimeUnit.SECONDS)).as("the insert's sync reached its read").isTrue();
+            assertThat(held.reached.await(60, TimeUnit.SECONDS)).as("the insert's sync reached its read").isTrue();
             try (Connection connection = fixture.dataSource.getConnection()) {
                 connection.setAutoCommit(false);
                 update(connection, "DELETE FROM orders WHERE id = ?", "b");
@@ -278,7 +278,7 @@ class KeyFormsBreak3Test {
                     "CREATE TRIGGER shout BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION shout()");
             held.armed.set(true);
             assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", "b", 6)).isEqualTo(1);
-            assertThat(held.reached.await(20, TimeUnit.SECONDS)).as("the insert's sync reached its read").isTrue();
+            assertThat(held.reached.await(60, TimeUnit.SECONDS)).as("the insert's sync reached its read").isTrue();
             // qty bound as text: PostgreSQL refuses the statement when it runs, after the note
             assertThatThrownBy(() -> LooseKeyStores.execute(fixture, "UPDATE orders SET id = ?, qty = ? WHERE id = ?",
                     "z", "not a number", "b")).isInstanceOf(SQLException.class);
@@ -391,7 +391,7 @@ class KeyFormsBreak3Test {
                                 && Thread.currentThread().getName().startsWith("dualwrite-mirror-")
                                 && taken.compareAndSet(false, true)) {
                             reached.countDown();
-                            if (!release.await(20, TimeUnit.SECONDS)) {
+                            if (!release.await(60, TimeUnit.SECONDS)) {
                                 throw new SQLException("the test never released the held sync");
                             }
                         }

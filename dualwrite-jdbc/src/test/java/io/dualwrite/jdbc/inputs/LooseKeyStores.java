@@ -214,7 +214,7 @@ final class LooseKeyStores {
     static Map<String, String> converged(Fixture fixture, String oldSql, String newSql) throws SQLException {
         // the last write's async mirror may record its scoped resync after a first resolution ran (a catalog change
         // seen again by a later refresh): resolve until nothing is left, each resolution checked
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
                 .pollInterval(java.time.Duration.ofMillis(200)).until(() -> {
                     if (!fixture.scopedResyncs().isEmpty()) {
                         DualWriteSchema.create(fixture.oldDb.dataSource());

@@ -42,7 +42,7 @@ class LooseKeysBreak3ConcurrentTest {
                 if (copierRead && armed.compareAndSet(true, false)) {
                     firstRead.countDown();
                     try {
-                        release.await(15, TimeUnit.SECONDS);
+                        release.await(60, TimeUnit.SECONDS);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -66,7 +66,7 @@ class LooseKeysBreak3ConcurrentTest {
                     throw new IllegalStateException(e);
                 }
             });
-            assertThat(firstRead.await(15, TimeUnit.SECONDS)).as("the first sync read the source").isTrue();
+            assertThat(firstRead.await(60, TimeUnit.SECONDS)).as("the first sync read the source").isTrue();
             try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
                 assertThat(statement.executeUpdate("UPDATE orders SET qty = 3 WHERE id = '2024-01-01 10:00:00'")).isEqualTo(1);
             } finally {

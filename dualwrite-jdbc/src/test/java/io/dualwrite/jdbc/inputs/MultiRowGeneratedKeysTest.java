@@ -144,7 +144,7 @@ class MultiRowGeneratedKeysTest {
      * that differs), then asserts that: a row that differs with nothing recorded for it is a failure.
      */
     static void assertMirroredOrRecorded(Fixture fixture, String label) {
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                 .untilAsserted(() -> assertThat(uncovered(fixture)).as("%s: rows differing with nothing recorded", label)
                         .isEmpty());
         System.out.println("MULTIKEYS " + label + ": " + (differing(fixture).isEmpty() ? "EXACT" : "RECORDED")
@@ -546,7 +546,7 @@ class MultiRowGeneratedKeysTest {
             List<String> out = new ArrayList<>();
             run(fixture.dataSource, variant, script, out);
             assertThat(out).as("what the caller saw, against plain JDBC").isEqualTo(plain);
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
                     assertThat(fixture.scopedResyncs().isEmpty()
                             ? Rows.of(fixture.newDb, "SELECT id, code, quantity AS qty FROM orders_v2 ORDER BY id")
                             : List.of(Rows.expected("id", 101, "code", "y", "qty", 2)))

@@ -81,10 +81,10 @@ class RepairRaceTest {
             increment(fixture); // n = 6; its mirror read 6 and is held before writing
             hold.awaitReached();
             CompletableFuture<Reconciler.Result> repair = CompletableFuture.supplyAsync(() -> fixture.reconciler().runOnce());
-            await().atMost(Duration.ofSeconds(10)).until(() -> Waiters.count(fixture.newDb) >= 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> Waiters.count(fixture.newDb) >= 1);
             increment(fixture); // n = 7, its mirror queued behind the held one
             hold.release();
-            assertThat(repair.get(20, TimeUnit.SECONDS).repaired()).isEqualTo(1);
+            assertThat(repair.get(60, TimeUnit.SECONDS).repaired()).isEqualTo(1);
             assertThat(fixture.awaitMirrors(2)).containsOnly(MirrorOutcome.SUCCEEDED);
             assertThat(Rows.assertOrdersSame(fixture, "id, qty, n")).containsExactly(expected("id", 1, "qty", 1, "n", 7));
             assertThat(fixture.records()).isEmpty();

@@ -61,11 +61,11 @@ class SecondInstanceBreak21Test {
                 boolean aheadOfB = back.reachedWithin(Duration.ofSeconds(3));
                 back.release();
                 if (aheadOfB) {
-                    assertThat(a.toOld.awaitIdle(Duration.ofSeconds(20))).isTrue();
+                    assertThat(a.toOld.awaitIdle(Duration.ofSeconds(60))).isTrue();
                 }
                 upsert.release();
-                assertThat(b.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
-                assertThat(a.toOld.awaitIdle(Duration.ofSeconds(20))).isTrue();
+                assertThat(b.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
+                assertThat(a.toOld.awaitIdle(Duration.ofSeconds(60))).isTrue();
 
                 List<Map<String, String>> oldRows = Rows.of(oldDb, "SELECT id, qty FROM orders ORDER BY id");
                 List<Map<String, String>> newRows = Rows.of(newDb,

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class SessionEndsBreak22Test {
 
     // Failed before the fix: the application closed the old store's pool while the server still ran a commit its
-    // client had given up on (a deferred trigger makes it take four seconds). The entry recorded for after the grace
+    // client had given up on (a deferred trigger holds it until the test lets it end). The entry recorded for after the grace
     // was synced by the reconciler while the commit still ran and completed; every later poll of the session's end
     // failed on the closed pool and counted as "still running", for up to an hour, holding the pool; the commit made
     // qty 10 visible, nothing was recorded, and the new store kept qty 1. Now a poll that finds its data source closed
@@ -46,12 +46,8 @@ class SessionEndsBreak22Test {
                     return closable.get();
                 });
         try (Fixture fixture = Mirrored.seed(builder.build(), Mirrored.PG)) {
-            fixture.onOld("CREATE TABLE audit (id INT)", "CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql"
-                    + " AS $$ BEGIN PERFORM pg_sleep(4); RETURN NULL; END $$",
-                    "CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON audit DEFERRABLE INITIALLY DEFERRED"
-                    + " FOR EACH ROW EXECUTE FUNCTION slow_commit()");
             ExecutorService executor = Executors.newSingleThreadExecutor();
-            try {
+            try (HeldCommit slow = HeldCommit.on(fixture)) {
                 Connection connection = fixture.dataSource.getConnection();
                 connection.setAutoCommit(false);
                 try (Statement statement = connection.createStatement()) {
@@ -63,14 +59,15 @@ class SessionEndsBreak22Test {
                 connection.close();
                 closable.get().close(); // the application shuts its pool down
                 // the reconciler comes while the commit still runs: the entry for after the grace is synced and done
-                await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                     fixture.reconciler().runOnce();
                     assertThat(fixture.records()).as("nothing due within the hour left")
                             .allMatch(r -> r.dueAt().isAfter(java.time.Instant.now().plus(Duration.ofMinutes(30))));
                 });
                 assertThat(TxEdgesSupport.oldRows(fixture)).as("the commit still runs").isEqualTo("1=1 2=2 3=3");
-                await().atMost(Duration.ofSeconds(20)).until(() -> TxEdgesSupport.oldRows(fixture).equals("1=10 2=2 3=3"));
-                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(fixture.records())
+                slow.release(); // the server ends the commit
+                await().atMost(Duration.ofSeconds(60)).until(() -> TxEdgesSupport.oldRows(fixture).equals("1=10 2=2 3=3"));
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(fixture.records())
                         .as("the keys recorded once the polls found the pool closed").isNotEmpty());
                 fixture.reconciler().runOnce();
                 assertThat(fixture.records()).as("due later: not synced while the commit may still run").isNotEmpty();

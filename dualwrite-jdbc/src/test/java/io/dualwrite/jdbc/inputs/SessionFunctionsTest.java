@@ -186,7 +186,7 @@ class SessionFunctionsTest {
      */
     private static void awaitSynced(Fixture fixture, long... ids) {
         String list = java.util.Arrays.stream(ids).mapToObj(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
                 fixture.newDb.count("SELECT COUNT(*) FROM orders_v2 WHERE id IN (" + list + ")") == ids.length);
     }
 

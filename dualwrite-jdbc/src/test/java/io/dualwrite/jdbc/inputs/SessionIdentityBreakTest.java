@@ -641,7 +641,7 @@ class SessionIdentityBreakTest {
                 }
                 out.add("lastval " + query(connection, "SELECT lastval()"));
             });
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
                     fixture.newDb.count("SELECT COUNT(*) FROM orders_v2 WHERE id = 100") == 1);
             Mirrored.exactOrResynced(fixture, "postgres lastval after a failed insert, outbox, async");
         }

@@ -142,7 +142,7 @@ class SwitchWindowBreak22Test {
 
     /** Runs the backfill once it is allowed to start (at most 10 s), as an operator retrying it would. */
     private static void backfillOnceAllowed(Instance instance, BackfillScope scope) {
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).ignoreExceptionsInstanceOf(
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptionsInstanceOf(
                 IllegalStateException.class).until(() -> backfill(instance, scope).run().complete());
     }
 
@@ -303,7 +303,7 @@ class SwitchWindowBreak22Test {
                         .hasMessageContaining("MERCHANT switch 'm-3'").hasMessageContaining("may start at");
                 b.write("m-3", "INSERT INTO orders (id, merchant_id, qty) VALUES (5, 'm-3', 5)");
                 b.refresh();
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                         .ignoreExceptionsInstanceOf(IllegalStateException.class)
                         .until(() -> verifier.verify(job) != null);
                 assertThat(verifier.verify(job).clean()).as("the verification finds B's insert").isFalse();
@@ -359,13 +359,13 @@ class SwitchWindowBreak22Test {
                         b.write(null, "UPDATE orders SET qty = 11 WHERE id = 1");
                         return null;
                     });
-                    await().atMost(Duration.ofSeconds(20)).until(() -> lockWaits(oldDb) > 0);
+                    await().atMost(Duration.ofSeconds(60)).until(() -> lockWaits(oldDb) > 0);
                     a.switchboard.switchStore().setSystemPhase(MIGRATION, MigrationPhase.DUAL_WRITE);
                     b.refresh();
                     backfillOnceAllowed(a, BackfillScope.wholeTable());
                     lock.commit();
                 }
-                late.get(20, TimeUnit.SECONDS);
+                late.get(60, TimeUnit.SECONDS);
 
                 List<Map<String, String>> oldRows = Rows.of(oldDb, "SELECT id, merchant_id, qty FROM orders ORDER BY id");
                 List<Map<String, String>> newRows = Rows.of(newDb,

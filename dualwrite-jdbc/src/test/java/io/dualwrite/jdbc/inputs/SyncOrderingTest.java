@@ -68,7 +68,7 @@ class SyncOrderingTest {
                 }
                 return null;
             });
-            assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(locked.await(60, TimeUnit.SECONDS)).isTrue();
             Future<?> t1 = threads.submit(() -> {
                 try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
                     connection.setAutoCommit(false);
@@ -79,7 +79,7 @@ class SyncOrderingTest {
                 return null;
             });
             // T1 committed on the old store, and its sync waits for the row lock on 1 in the new store
-            await().atMost(Duration.ofSeconds(10)).until(() -> Waiters.count(fixture.newDb) >= 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> Waiters.count(fixture.newDb) >= 1);
             assertThat(Rows.of(fixture.oldDb, "SELECT status FROM orders WHERE id = 2")).containsExactly(expected("status", "T1"));
             Future<?> t2 = threads.submit(() -> {
                 try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
@@ -88,12 +88,12 @@ class SyncOrderingTest {
                 return null;
             });
             // T2 committed on the old store, and its sync waits for the key lock that T1's sync holds
-            await().atMost(Duration.ofSeconds(10)).until(() -> Waiters.count(fixture.newDb) >= 2);
+            await().atMost(Duration.ofSeconds(60)).until(() -> Waiters.count(fixture.newDb) >= 2);
             assertThat(Rows.of(fixture.oldDb, "SELECT status FROM orders WHERE id = 2")).containsExactly(expected("status", "T2"));
             release.countDown();
-            holder.get(20, TimeUnit.SECONDS);
-            t1.get(20, TimeUnit.SECONDS);
-            t2.get(20, TimeUnit.SECONDS);
+            holder.get(60, TimeUnit.SECONDS);
+            t1.get(60, TimeUnit.SECONDS);
+            t2.get(60, TimeUnit.SECONDS);
             assertThat(fixture.awaitMirrors(2)).containsOnly(MirrorOutcome.SUCCEEDED);
             assertThat(Rows.assertOrdersSame(fixture, "id, qty, status")).containsExactly(
                     expected("id", 1, "qty", 1, "status", "T1"), expected("id", 2, "qty", 2, "status", "T2"));

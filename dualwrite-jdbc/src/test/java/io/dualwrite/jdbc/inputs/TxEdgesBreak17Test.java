@@ -46,7 +46,7 @@ class TxEdgesBreak17Test {
                 ? "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
                 + " AND datname = current_database()"
                 : "SELECT count(*) AS n FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'";
-        await().atMost(Duration.ofSeconds(20)).until(() ->
+        await().atMost(Duration.ofSeconds(60)).until(() ->
                 ((Number) fixture.oldDb.query(sql).get(0).get("n")).longValue() > 0);
     }
 
@@ -88,7 +88,7 @@ class TxEdgesBreak17Test {
                 }
             });
             try {
-                assertThat(failureWithin(update, 15, sql)).isInstanceOf(SQLException.class);
+                assertThat(failureWithin(update, 60, sql)).isInstanceOf(SQLException.class);
             } finally {
                 blocker.rollback();
             }
@@ -137,7 +137,7 @@ class TxEdgesBreak17Test {
                 }
             });
             try {
-                assertThat(failureWithin(run, 15, write)).isInstanceOf(SQLException.class);
+                assertThat(failureWithin(run, 60, write)).isInstanceOf(SQLException.class);
             } finally {
                 blocker.rollback();
             }
@@ -265,7 +265,7 @@ class TxEdgesBreak17Test {
             try {
                 awaitLockWait(fixture, kind);
                 statement.cancel();
-                assertThat(failureWithin(update, 15, "the cancelled update")).isInstanceOf(SQLException.class);
+                assertThat(failureWithin(update, 60, "the cancelled update")).isInstanceOf(SQLException.class);
             } finally {
                 blocker.rollback();
             }

@@ -300,23 +300,17 @@ class TxEdgesBreak20Test {
     }
 
     // Failed before the fix (all four: the commit by JDBC, by text and by setAutoCommit(true) under a network timeout,
-    // and by JDBC under an abort). A commit the server is still running when the client gives up on it: a deferred constraint trigger makes the
-    // commit take two seconds, and the session's network timeout (half a second) ends the client's wait. The commit
-    // throws; the server finishes it after that. The library synced the keys of a commit of unknown outcome at once
+    // and by JDBC under an abort). A commit the server is still running when the client gives up on it: a deferred constraint trigger holds the
+    // commit until the test lets it end (HeldCommit), and the session's network timeout (half a second) ends the
+    // client's wait. The commit throws; the server finishes it after the client's session is closed. The library synced the keys of a commit of unknown outcome at once
     // (and again at close), reading the rows before the commit made them visible, and recorded nothing.
     @ParameterizedTest(name = "PostgreSQL: a commit still running when the {0} ends the wait")
     @CsvSource({"network timeout", "abort", "network timeout, COMMIT text", "network timeout, setAutoCommit(true)"})
     void aCommitTheServerFinishesAfterTheClientGaveUpIsSyncedAfterIt(String how) throws Exception {
         try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.POSTGRES, Kind.H2)
                 .customize(builder -> builder.outboxGrace(java.time.Duration.ofSeconds(3))).build(), Mirrored.PG)) {
-            // the slow part is another table's deferred trigger (a trigger on orders would make its writes a scoped
-            // resync of the table anyway)
-            fixture.onOld("CREATE TABLE audit (id INT)", "CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql"
-                    + " AS $$ BEGIN PERFORM pg_sleep(2); RETURN NULL; END $$",
-                    "CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON audit DEFERRABLE INITIALLY DEFERRED"
-                    + " FOR EACH ROW EXECUTE FUNCTION slow_commit()");
             java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
-            try {
+            try (HeldCommit slow = HeldCommit.on(fixture)) {
                 Connection connection = fixture.dataSource.getConnection();
                 connection.setAutoCommit(false);
                 try (Statement statement = connection.createStatement()) {
@@ -328,7 +322,7 @@ class TxEdgesBreak20Test {
                     java.util.concurrent.Future<?> aborted = executor.submit(() -> {
                         committing.await();
                         // the commit is under way on the server (its deferred trigger sleeps) when the abort comes
-                        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() ->
                                 fixture.oldDb.query("SELECT 1 AS n FROM pg_stat_activity WHERE query LIKE '%COMMIT%'"
                                         + " AND state = 'active' AND pid <> pg_backend_pid()").size() == 1);
                         connection.abort(Runnable::run);
@@ -349,11 +343,12 @@ class TxEdgesBreak20Test {
                     org.assertj.core.api.Assertions.assertThatThrownBy(commit).isInstanceOf(java.sql.SQLException.class);
                 }
                 connection.close();
+                slow.release();
                 // the server finishes the commit: the old store shows it
-                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
                         .until(() -> oldRows(fixture).equals("1=10 2=2 3=3"));
                 // never silent: the keys stay recorded until a sync after the commit could see it
-                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> {
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() -> {
                     if (!TxEdgesSupport.newRows(fixture).equals(oldRows(fixture))) {
                         assertThat(fixture.records()).as("the new store differs: the keys must be recorded")
                                 .isNotEmpty();

@@ -362,7 +362,7 @@ class TxEdgesBreak21Test {
     }
 
     // Failed before the fix (both; left open by round 20): a commit the server finishes later than the outbox grace
-    // after the client gave up on it. A deferred constraint trigger makes the commit take four seconds; the client
+    // after the client gave up on it. A deferred constraint trigger holds the commit until the test lets it end; the client
     // stops waiting after half a second (network timeout, or an abort from another thread); the grace is 300 ms.
     // The entry recorded for after the grace was synced by the reconciler while the commit still ran, read the row
     // as it was, and was completed: the commit then made qty 10 visible, and nothing was left to sync it.
@@ -371,12 +371,8 @@ class TxEdgesBreak21Test {
     void aCommitSlowerThanTheOutboxGraceIsSyncedOnceItsSessionEnded(String how) throws Exception {
         try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.POSTGRES, Kind.H2)
                 .customize(builder -> builder.outboxGrace(Duration.ofMillis(300))).build(), Mirrored.PG)) {
-            fixture.onOld("CREATE TABLE audit (id INT)", "CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql"
-                    + " AS $$ BEGIN PERFORM pg_sleep(4); RETURN NULL; END $$",
-                    "CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON audit DEFERRABLE INITIALLY DEFERRED"
-                    + " FOR EACH ROW EXECUTE FUNCTION slow_commit()");
             java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
-            try {
+            try (HeldCommit slow = HeldCommit.on(fixture)) {
                 Connection connection = fixture.dataSource.getConnection();
                 connection.setAutoCommit(false);
                 try (Statement statement = connection.createStatement()) {
@@ -385,7 +381,7 @@ class TxEdgesBreak21Test {
                 }
                 if (how.equals("abort")) {
                     java.util.concurrent.Future<?> aborted = executor.submit(() -> {
-                        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+                        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
                                 fixture.oldDb.query("SELECT 1 AS n FROM pg_stat_activity WHERE query LIKE '%COMMIT%'"
                                         + " AND state = 'active' AND pid <> pg_backend_pid()").size() == 1);
                         connection.abort(Runnable::run);
@@ -401,15 +397,16 @@ class TxEdgesBreak21Test {
                 }
                 connection.close();
                 // the reconciler comes while the commit still runs: the entry for after the grace is synced and done
-                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                     fixture.reconciler().runOnce();
                     assertThat(fixture.records()).isEmpty();
                 });
                 assertThat(TxEdgesSupport.oldRows(fixture)).as("the commit still runs").isEqualTo("1=1 2=2 3=3");
-                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                slow.release(); // the server ends the commit
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
                         .until(() -> TxEdgesSupport.oldRows(fixture).equals("1=10 2=2 3=3"));
                 // never silent: equal stores, or the keys recorded for the reconciler
-                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                     if (!TxEdgesSupport.newRows(fixture).equals(TxEdgesSupport.oldRows(fixture))) {
                         assertThat(fixture.records()).as("the new store differs: the keys must be recorded").isNotEmpty();
                         fixture.reconciler().runOnce();

@@ -301,20 +301,20 @@ class TxEdgesBreak8Test {
             CountDownLatch locked = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             Future<?> holder = holdNewRow(threads, first, 1, locked, release);
-            assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(locked.await(60, TimeUnit.SECONDS)).isTrue();
             try (Connection connection = first.dataSource.getConnection(); Statement statement = connection.createStatement()) {
                 connection.setAutoCommit(false);
                 statement.executeUpdate("UPDATE orders SET status = 'T1' WHERE id = 1");
                 statement.executeUpdate("UPDATE orders SET status = 'T1', qty = 10 WHERE id = 2");
                 connection.commit();
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> Waiters.count(first.newDb) >= 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> Waiters.count(first.newDb) >= 1);
             autoCommitted(second, "UPDATE orders SET status = 'T2' WHERE id = 2");
-            await().atMost(Duration.ofSeconds(10)).until(() -> Waiters.count(first.newDb) >= 2);
+            await().atMost(Duration.ofSeconds(60)).until(() -> Waiters.count(first.newDb) >= 2);
             autoCommitted(second, "UPDATE orders SET status = 'T3', qty = qty + 1 WHERE id = 2");
             autoCommitted(second, "UPDATE orders SET status = 'T4' WHERE id = 2");
             release.countDown();
-            holder.get(20, TimeUnit.SECONDS);
+            holder.get(60, TimeUnit.SECONDS);
             assertThat(first.awaitMirrors(1)).containsOnly(MirrorOutcome.SUCCEEDED);
             // three autocommitted updates of key 2; the lane may have run the last two as one sync (one event)
             assertThat(second.awaitMirroredRows(3)).containsOnly(MirrorOutcome.SUCCEEDED);
@@ -343,16 +343,16 @@ class TxEdgesBreak8Test {
             CountDownLatch locked = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             Future<?> holder = holdNewRow(threads, fixture, 1, locked, release);
-            assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(locked.await(60, TimeUnit.SECONDS)).isTrue();
             autoCommitted(fixture, "UPDATE orders SET n = n + 1 WHERE id = 1"); // n = 6; its sync is abandoned, held
             assertThat(fixture.awaitMirrors(1)).containsExactly(MirrorOutcome.TIMED_OUT);
             CompletableFuture<Reconciler.Result> repair = CompletableFuture.supplyAsync(() -> fixture.reconciler().runOnce(), threads);
-            await().atMost(Duration.ofSeconds(10)).until(() -> Waiters.count(fixture.newDb) >= 2);
+            await().atMost(Duration.ofSeconds(60)).until(() -> Waiters.count(fixture.newDb) >= 2);
             autoCommitted(fixture, "UPDATE orders SET n = n + 1 WHERE id = 1"); // n = 7
             release.countDown();
-            holder.get(20, TimeUnit.SECONDS);
-            repair.get(20, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
+            holder.get(60, TimeUnit.SECONDS);
+            repair.get(60, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
                 fixture.reconciler().runOnce();
                 return fixture.records().isEmpty();
             });

@@ -26,12 +26,8 @@ class TxEdgesFixesBreak21Test {
     void aCommitGivenUpOnIsNeverSilentWhenTheMirrorsCloseBeforeItsSessionEnds() throws Exception {
         try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.POSTGRES, Kind.H2)
                 .customize(builder -> builder.outboxGrace(Duration.ofMillis(300))).build(), Mirrored.PG)) {
-            fixture.onOld("CREATE TABLE audit (id INT)", "CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql"
-                    + " AS $$ BEGIN PERFORM pg_sleep(4); RETURN NULL; END $$",
-                    "CREATE CONSTRAINT TRIGGER slow AFTER INSERT ON audit DEFERRABLE INITIALLY DEFERRED"
-                    + " FOR EACH ROW EXECUTE FUNCTION slow_commit()");
             java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
-            try {
+            try (HeldCommit slow = HeldCommit.on(fixture)) {
                 Connection connection = fixture.dataSource.getConnection();
                 connection.setAutoCommit(false);
                 try (Statement statement = connection.createStatement()) {
@@ -41,15 +37,16 @@ class TxEdgesFixesBreak21Test {
                 connection.setNetworkTimeout(executor, 500);
                 assertThatThrownBy(connection::commit).isInstanceOf(java.sql.SQLException.class);
                 connection.close();
-                Awaitility.await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+                Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                     fixture.reconciler().runOnce();
                     assertThat(fixture.records()).isEmpty();
                 });
                 assertThat(TxEdgesSupport.oldRows(fixture)).as("the commit still runs").isEqualTo("1=1 2=2 3=3");
                 fixture.toNew.close(); // the application shuts down its mirrors
-                Awaitility.await().atMost(Duration.ofSeconds(20))
+                slow.release(); // the server ends the commit
+                Awaitility.await().atMost(Duration.ofSeconds(60))
                         .until(() -> TxEdgesSupport.oldRows(fixture).equals("1=10 2=2 3=3"));
-                Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                     if (!TxEdgesSupport.newRows(fixture).equals(TxEdgesSupport.oldRows(fixture))) {
                         assertThat(fixture.records()).as("the new store differs: the key must be recorded").isNotEmpty();
                         fixture.reconciler().runOnce();

@@ -227,7 +227,7 @@ class UnseenKeyChangesTest {
             fixture.onOld(LooseKeyStores.POSTGRES_OLD_ORDERS);
             fixture.onNew(LooseKeyStores.POSTGRES_ORDERS);
             assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", "k", 1)).isEqualTo(1);
-            assertThat(syncReading.await(20, TimeUnit.SECONDS)).as("the insert's sync reached its read").isTrue();
+            assertThat(syncReading.await(60, TimeUnit.SECONDS)).as("the insert's sync reached its read").isTrue();
             assertThat(LooseKeyStores.execute(fixture, "DELETE FROM orders WHERE id = ?", "k")).isEqualTo(1);
             deleted.countDown();
             assertThat(fixture.awaitMirrors(2)).as("the insert's sync and the delete's").hasSize(2);
@@ -255,7 +255,7 @@ class UnseenKeyChangesTest {
                             + " BEGIN NEW.id := NEW.id || '-x'; RETURN NEW; END $$",
                     "CREATE TRIGGER suffix BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION suffix()");
             assertThat(LooseKeyStores.execute(fixture, "INSERT INTO orders (id, qty) VALUES (?, ?)", "b", 6)).isEqualTo(1);
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
                     .pollInterval(java.time.Duration.ofMillis(200)).until(() -> {
                         LooseKeyStores.execute(fixture, "UPDATE orders SET qty = qty WHERE id = ?", "a");
                         return fixture.scopedResyncs().stream().anyMatch(r -> r.reason().equals("catalog-changed"));
@@ -315,7 +315,7 @@ class UnseenKeyChangesTest {
                             && Thread.currentThread().getName().startsWith("dualwrite-mirror-")
                             && held.compareAndSet(false, true)) {
                         reached.countDown();
-                        if (!release.await(20, TimeUnit.SECONDS)) {
+                        if (!release.await(60, TimeUnit.SECONDS)) {
                             throw new SQLException("the test never released the held sync");
                         }
                     }

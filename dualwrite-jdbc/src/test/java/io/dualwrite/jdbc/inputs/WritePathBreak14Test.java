@@ -108,7 +108,7 @@ class WritePathBreak14Test {
 
     /** Waits, writing nothing, until the recheck of the catalog records the table's resync ({@code catalog-changed}). */
     private static void awaitCatalogChanged(Fixture fixture) {
-        Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> fixture.scopedResyncs().stream().anyMatch(r -> r.reason().equals("catalog-changed")));
     }
 
@@ -165,7 +165,7 @@ class WritePathBreak14Test {
             }
             Rows.assertSame(fixture.oldDb, oldRows, fixture.newDb, newRows);
             // once the copier's read of the columns is no longer trusted, a write's own sync copies the column
-            Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 run(fixture, "UPDATE orders SET note = 'y', qty = qty + 1 WHERE id = 2");
                 return "y".equals(Rows.of(fixture.newDb, "SELECT note FROM orders_v2 WHERE id = 2").get(0).get("note"));
             });

@@ -96,7 +96,7 @@ class WritePathBreak16Test {
             // On MariaDB the entry failed and is due again after its backoff (1 ms): a clean reconciler run within
             // that millisecond finds nothing due, so the check (a record while the stores differ, then a reconciler
             // run, then equal stores) is repeated until a run comes after it
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
                     Mirrored.exactOrResynced(fixture, kind + " temporary table on the old store's sessions"));
         }
     }

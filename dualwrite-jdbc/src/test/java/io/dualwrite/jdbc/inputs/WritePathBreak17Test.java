@@ -33,7 +33,7 @@ class WritePathBreak17Test {
     }
 
     private static void drained(Fixture fixture) throws InterruptedException {
-        assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+        assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
     }
 
     // Failed before its fix: the insert's NULL reached the new store's column as a value of the column's own (MariaDB

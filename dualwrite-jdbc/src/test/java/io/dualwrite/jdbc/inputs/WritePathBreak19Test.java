@@ -94,7 +94,7 @@ class WritePathBreak19Test {
     }
 
     private static void drained(Fixture fixture) throws InterruptedException {
-        assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+        assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
     }
 
     private static void reconciled(Fixture fixture) throws SQLException {

@@ -38,7 +38,7 @@ class WritePathBreak20Test {
         try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
-        assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+        assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
     }
 
     // Failed before its fix: PostgreSQL and H2 take a table name written with Unicode escapes (U&"\006Frders" is
@@ -140,7 +140,7 @@ class WritePathBreak20Test {
                         : "INSERT INTO orders (id, qty, q2) VALUES (1, 1, 99)");
                 statement.executeUpdate("UPDATE orders SET qty = 60 WHERE id = 1");
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
             String oldRows = "SELECT id, qty, q2 FROM orders ORDER BY id";
             String newRows = "SELECT id, quantity AS qty, q2 FROM orders_v2 ORDER BY id";
             assertThat(Rows.of(fixture.newDb, newRows)).as("never the new store's own value with nothing recorded")
@@ -175,7 +175,7 @@ class WritePathBreak20Test {
                 statement.executeUpdate("INSERT INTO orders (id, qty) VALUES (1, 1), (2, 2)");
                 statement.executeUpdate("UPDATE orders SET qty = 60 WHERE id = 1");
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
             assertThat(fixture.records()).isEmpty();
             Rows.assertSame(fixture.oldDb, "SELECT id, qty, q2 FROM orders ORDER BY id",
                     fixture.newDb, "SELECT id, quantity AS qty, q2 FROM orders_v2 ORDER BY id");

@@ -142,7 +142,7 @@ class WritePathBreak21Test {
                     connection.commit();
                 }
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
 
             assertThat(Rows.of(fixture.oldDb, "SELECT id, code, qty FROM orders ORDER BY id"))
                     .as("the write reached the old store").isNotEqualTo(Rows.of(fixture.newDb,
@@ -169,7 +169,7 @@ class WritePathBreak21Test {
                     statement.unwrap(Statement.class).executeUpdate(UPDATE);
                 }
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
 
             assertThat(fixture.records()).isEmpty();
             assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).hasSize(3);
@@ -202,7 +202,7 @@ class WritePathBreak21Test {
                  Statement statement = connection.createStatement()) {
                 statement.executeUpdate("INSERT INTO orders (id, qty, v) VALUES (1, 1, " + value + ")");
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
 
             assertThat(fixture.records()).as("copied, not refused").isEmpty();
             boolean single = oldType.equals("REAL") || oldType.equals("FLOAT");
@@ -229,7 +229,7 @@ class WritePathBreak21Test {
                     statement.executeUpdate(sql);
                 }
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
 
             if (oldKind == Kind.POSTGRES) {
                 // the multi-row insert's keys come back as text PostgreSQL does not promise to render alike: a scoped
@@ -338,7 +338,7 @@ class WritePathBreak21Test {
             try (Connection connection = fixture.dataSource.getConnection()) {
                 insertWithKeysUnderMaxRows(connection, kind, how, maxRows);
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
 
             if (!Rows.of(fixture.oldDb, "SELECT id, code, qty FROM orders ORDER BY id").equals(
                     Rows.of(fixture.newDb, "SELECT id, code, quantity AS qty FROM orders_v2 ORDER BY id"))) {
@@ -367,7 +367,7 @@ class WritePathBreak21Test {
                 throughLibrary = insertWithKeysUnderMaxRows(connection, kind, "prepared-generated", 1)
                         + " / " + insertOneUnderMaxRowsOne(connection);
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
             assertThat(fixture.records()).as("only the three-row insert's resync (PostgreSQL)")
                     .allSatisfy(record -> assertThat(record.reason()).isEqualTo("keys-cut-by-max-rows"));
             fixture.resolveRecords();

@@ -68,7 +68,7 @@ class WritePathBreak22Test {
                 statement.executeUpdate(sql);
                 statement.execute(leave(kind, kind == Kind.MARIADB ? fixture.oldDb.name() : "public"));
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
 
             assertThat(fixture.records()).as("keyed exactly: nothing recorded").isEmpty();
             Rows.assertOrdersSame(fixture, "id, code, qty");
@@ -111,7 +111,7 @@ class WritePathBreak22Test {
                     insert.executeUpdate();
                 }
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
 
             assertThat(fixture.recordKeys()).as("the text's row refused and recorded, the kept form copied")
                     .containsExactly("orders/1/INSERT");
@@ -161,7 +161,7 @@ class WritePathBreak22Test {
                 insert.setString(1, document);
                 insert.executeUpdate();
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
 
             if (refused) {
                 assertThat(fixture.recordKeys()).containsExactly("orders/1/INSERT");
@@ -218,7 +218,7 @@ class WritePathBreak22Test {
                     statement.executeUpdate(sql);
                 }
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
             fixture.reconcilerBuilder().initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(1)).build()
                     .runOnce();
             assertThat(fixture.records()).as("the spaced key stays recorded, refused by name")

@@ -38,8 +38,8 @@ class WritePathBreak9Test {
     }
 
     static void drained(Fixture fixture) throws InterruptedException {
-        assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
-        assertThat(fixture.toOld.awaitIdle(Duration.ofSeconds(20))).isTrue();
+        assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
+        assertThat(fixture.toOld.awaitIdle(Duration.ofSeconds(60))).isTrue();
     }
 
     // statement shapes: what the old store ends with, then the new store equal to it or a recorded resync

@@ -48,7 +48,7 @@ class WritePathFixesBreak21Test {
                  Statement statement = connection.createStatement()) {
                 statement.executeUpdate("INSERT INTO orders (id, qty, v) VALUES (1, 1, " + value + ")");
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
 
             assertThat(fixture.records()).as("copied, not refused").isEmpty();
             String shown = text(fixture.oldDb.dataSource(), oldKind == Kind.MARIADB
@@ -88,7 +88,7 @@ class WritePathFixesBreak21Test {
                     statement.executeUpdate(sql);
                 }
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
 
             assertThat(fixture.records()).isEmpty();
             String shown = text(fixture.oldDb.dataSource(), "SELECT CAST(id AS CHAR) FROM orders");
@@ -143,7 +143,7 @@ class WritePathFixesBreak21Test {
                     assertThat(raw).as("the metadata leads back to the proxy").isSameAs(proxy);
                 }
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
             if (how.equals("metadata-connection")) {
                 assertThat(fixture.records()).isEmpty();
             } else {
@@ -198,7 +198,7 @@ class WritePathFixesBreak21Test {
                  Statement statement = connection.createStatement()) {
                 statement.executeUpdate("INSERT INTO orders (id, qty, v) VALUES (1, 1, " + value + ")");
             }
-            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
 
             if (copied) {
                 assertThat(fixture.records()).isEmpty();

@@ -63,9 +63,9 @@ class ReconcilerBuilderTest {
                     .newDataSource(fresh.dataSource()).mapping(Stores.ordersMapping()).build()) {
                 reconciler.start(Duration.ofMillis(20));
                 assertThatThrownBy(() -> reconciler.start(Duration.ofMillis(20))).isInstanceOf(IllegalStateException.class);
-                Awaitility.await().atMost(Duration.ofSeconds(20))
+                Awaitility.await().atMost(Duration.ofSeconds(60))
                         .until(() -> fresh.count("SELECT COUNT(*) FROM orders_v2") == 1);
-                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> changeLog.pendingCount("orders") == 0);
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> changeLog.pendingCount("orders") == 0);
             }
         }
     }

@@ -49,7 +49,7 @@ class DualWriteAspectTest {
             orders.save("A", 3, "a-3");
             orders.save("B", 4, "b-4");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> stores.newRows().size() == 2);
+            await().atMost(Duration.ofSeconds(60)).until(() -> stores.newRows().size() == 2);
             stores.awaitMirrors();
             assertThat(stores.oldRows()).extracting(row -> row.get("id")).containsExactly(1L, 2L, 3L, 4L);
             List<Map<String, Object>> merchantA = stores.oldRows().stream()
@@ -81,7 +81,7 @@ class DualWriteAspectTest {
             assertThat(orders.calls("saveOrder")).extracting(call -> call.context().orElseThrow()).containsExactly(
                     MigrationContext.forMigration("orders").orderId("7").merchantId("A").build(),
                     MigrationContext.forMigration("orders").orderId("8").merchantId("B").build());
-            await().atMost(Duration.ofSeconds(10)).until(() -> stores.newRows().size() == 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> stores.newRows().size() == 1);
             stores.awaitMirrors();
             assertThat(stores.newRows()).isEqualTo(stores.oldRows().subList(0, 1));
         });

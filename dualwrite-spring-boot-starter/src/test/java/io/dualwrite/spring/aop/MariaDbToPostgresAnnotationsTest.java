@@ -49,7 +49,7 @@ class MariaDbToPostgresAnnotationsTest {
             orders.save("B", 2, "b-2");
             orders.saveOrder(new OrderRepository.Order(3, "A", "a-3"));
 
-            await().atMost(Duration.ofSeconds(20)).until(() -> stores.newRows().size() == 2);
+            await().atMost(Duration.ofSeconds(60)).until(() -> stores.newRows().size() == 2);
             stores.awaitMirrors();
             List<Map<String, Object>> merchantA = stores.oldRows().stream()
                     .filter(row -> "A".equals(row.get("merchant_id"))).toList();
@@ -60,7 +60,7 @@ class MariaDbToPostgresAnnotationsTest {
             stores.newDb.execute("UPDATE orders_v2 SET remark = 'planted' WHERE id = 3");
             assertThat(orders.findNote("A", 1)).isEqualTo("a-1");
             assertThat(orders.findNote("A", 3)).isEqualTo("a-3");
-            await().atMost(Duration.ofSeconds(20)).until(() -> counted(context.getBean(MeterRegistry.class), "match") == 1
+            await().atMost(Duration.ofSeconds(60)).until(() -> counted(context.getBean(MeterRegistry.class), "match") == 1
                     && counted(context.getBean(MeterRegistry.class), "mismatch") == 1);
 
             stores.merchantPhase("B", MigrationPhase.NEW_PRIMARY);

@@ -58,7 +58,7 @@ class NestedTransactionsDualWriteTest {
             NestedTransactionOrders orders = proxy(context.getBean(NestedTransactionOrders.class));
             assertThatThrownBy(() -> orders.outerFailsAfterInnerCommitted("A", 1, 2)).hasMessage("outer fails");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> stores.newRows().size() == 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> stores.newRows().size() == 1);
             stores.awaitMirrors();
             assertThat(stores.oldRows()).extracting(row -> row.get("id")).containsExactly(2L);
             assertThat(stores.newRows()).isEqualTo(stores.oldRows());
@@ -74,7 +74,7 @@ class NestedTransactionsDualWriteTest {
                     .isInstanceOf(UnexpectedRollbackException.class);
             orders.ownTransaction("A", 3); // a later commit: its mirror follows any mirror of the rolled-back rows
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> !stores.newRows().isEmpty());
+            await().atMost(Duration.ofSeconds(60)).until(() -> !stores.newRows().isEmpty());
             stores.awaitMirrors();
             assertThat(stores.oldRows()).extracting(row -> row.get("id")).containsExactly(3L);
             assertThat(stores.newRows()).isEqualTo(stores.oldRows());
@@ -89,7 +89,7 @@ class NestedTransactionsDualWriteTest {
             assertThatThrownBy(() -> orders.checkedRollback("A", 1)).isInstanceOf(IOException.class);
             orders.ownTransaction("A", 2);
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> !stores.newRows().isEmpty());
+            await().atMost(Duration.ofSeconds(60)).until(() -> !stores.newRows().isEmpty());
             stores.awaitMirrors();
             assertThat(stores.oldRows()).extracting(row -> row.get("id")).containsExactly(2L);
             assertThat(stores.newRows()).isEqualTo(stores.oldRows());
@@ -110,7 +110,7 @@ class NestedTransactionsDualWriteTest {
             });
             template.executeWithoutResult(status -> orders.ownTransaction("A", 2));
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> stores.newRows().size() == 2);
+            await().atMost(Duration.ofSeconds(60)).until(() -> stores.newRows().size() == 2);
             stores.awaitMirrors();
             assertThat(stores.oldRows()).extracting(row -> row.get("id")).containsExactly(1L, 2L);
             assertThat(stores.newRows()).isEqualTo(stores.oldRows());

@@ -104,7 +104,7 @@ class OtherMigrationContextBreak19Test {
                     try (MigrationContext.Scope scope = ownMigration.open()) {
                         assertThat(payments.save("m-1", 4)).contains(ownMigration); // its migration's context wins
                     }
-                    assertThat(writer.awaitMirrors(Duration.ofSeconds(10))).isTrue();
+                    assertThat(writer.awaitMirrors(Duration.ofSeconds(60))).isTrue();
 
                     List<Map<String, Object>> oldRows = oldDb.query("SELECT id, merchant_id FROM payments ORDER BY id");
                     assertThat(oldRows).hasSize(4);

@@ -63,7 +63,7 @@ class ShadowReadTest {
             OrderRepository orders = context.getBean(OrderRepository.class);
             assertThat(orders.findNote("A", 1)).isEqualTo("paid");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> counted(context, ShadowReadOutcome.MISMATCH) == 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> counted(context, ShadowReadOutcome.MISMATCH) == 1);
             assertThat(orders.calls("findNote")).extracting(OrderRepository.Call::routedTo)
                     .containsExactly(Optional.empty(), Optional.of(Store.NEW));
             assertThat(counted(context, ShadowReadOutcome.MATCH)).isZero();
@@ -80,7 +80,7 @@ class ShadowReadTest {
         atRate(1).run(context -> {
             assertThat(context.getBean(OrderRepository.class).findNote("A", 1)).isEqualTo("paid");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> counted(context, ShadowReadOutcome.MATCH) == 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> counted(context, ShadowReadOutcome.MATCH) == 1);
             assertThat(counted(context, ShadowReadOutcome.MISMATCH)).isZero();
         });
     }
@@ -92,9 +92,9 @@ class ShadowReadTest {
         atRate(1).run(context -> {
             OrderRepository orders = context.getBean(OrderRepository.class);
             orders.findNoteIgnoringCase("A", 1);
-            await().atMost(Duration.ofSeconds(10)).until(() -> counted(context, ShadowReadOutcome.MATCH) == 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> counted(context, ShadowReadOutcome.MATCH) == 1);
             orders.findNote("A", 1);
-            await().atMost(Duration.ofSeconds(10)).until(() -> counted(context, ShadowReadOutcome.MISMATCH) == 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> counted(context, ShadowReadOutcome.MISMATCH) == 1);
         });
     }
 
@@ -106,7 +106,7 @@ class ShadowReadTest {
             OrderRepository orders = context.getBean(OrderRepository.class);
             assertThat(orders.findNote("A", 1)).isEqualTo("paid");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> counted(context, ShadowReadOutcome.MISMATCH) == 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> counted(context, ShadowReadOutcome.MISMATCH) == 1);
             assertThat(orders.calls("findNote")).extracting(OrderRepository.Call::routedTo)
                     .containsExactly(Optional.empty(), Optional.of(Store.OLD));
         });
@@ -122,7 +122,7 @@ class ShadowReadTest {
                 assertThat(orders.findNote("A", 1)).isEqualTo("paid");
             }
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> counted(context, ShadowReadOutcome.ERROR) == 3);
+            await().atMost(Duration.ofSeconds(60)).until(() -> counted(context, ShadowReadOutcome.ERROR) == 3);
             assertThat(counted(context, ShadowReadOutcome.MISMATCH) + counted(context, ShadowReadOutcome.MATCH)).isZero();
         });
     }
@@ -133,7 +133,7 @@ class ShadowReadTest {
         atRate(1).run(context -> {
             assertThat(context.getBean(OrderRepository.class).findNoteComparedBadly("A", 1)).isEqualTo("paid");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> counted(context, ShadowReadOutcome.ERROR) == 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> counted(context, ShadowReadOutcome.ERROR) == 1);
         });
     }
 
@@ -143,7 +143,7 @@ class ShadowReadTest {
         atRate(1).run(context -> {
             assertThat(context.getBean(OrderRepository.class).findNoteCounting("A", 1)).isEqualTo("paid+");
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> counted(context, ShadowReadOutcome.ERROR) == 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> counted(context, ShadowReadOutcome.ERROR) == 1);
             stores.awaitMirrors();
             assertThat(stores.oldRows()).extracting(row -> row.get("note")).containsExactly("paid+");
             assertThat(stores.newRows()).extracting(row -> row.get("note")).containsExactly("paid+"); // the mirror
@@ -159,7 +159,7 @@ class ShadowReadTest {
                 orders.findNote("A", 1);
             }
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> counted(context, ShadowReadOutcome.MATCH) == 20);
+            await().atMost(Duration.ofSeconds(60)).until(() -> counted(context, ShadowReadOutcome.MATCH) == 20);
             assertThat(orders.calls("findNote")).filteredOn(call -> call.routedTo().equals(Optional.of(Store.NEW)))
                     .hasSize(20);
         });
@@ -175,7 +175,7 @@ class ShadowReadTest {
             }
 
             // a sample is handed off on the caller's thread, so once the runner is idle none can still come
-            assertThat(context.getBean(ShadowReads.class).awaitIdle(Duration.ofSeconds(10))).isTrue();
+            assertThat(context.getBean(ShadowReads.class).awaitIdle(Duration.ofSeconds(60))).isTrue();
             assertThat(orders.calls("findNote")).hasSize(20).allSatisfy(call -> assertThat(call.routedTo()).isEmpty());
             assertThat(context.getBean(MeterRegistry.class).find(ShadowReads.METER).counters()).isEmpty();
         });
@@ -191,7 +191,7 @@ class ShadowReadTest {
             orders.findNote("A", 1);
             orders.findNoteUnshadowed("B", 2);
 
-            assertThat(context.getBean(ShadowReads.class).awaitIdle(Duration.ofSeconds(10))).isTrue();
+            assertThat(context.getBean(ShadowReads.class).awaitIdle(Duration.ofSeconds(60))).isTrue();
             assertThat(orders.calls()).hasSize(2).allSatisfy(call -> assertThat(call.routedTo()).isEmpty());
         });
     }
@@ -212,7 +212,7 @@ class ShadowReadTest {
             ShadowReads shadows = context.getBean(ShadowReads.class);
             assertThat(shadows.count("orders", ShadowReadOutcome.DROPPED)).isEqualTo(1);
             release.countDown();
-            await().atMost(Duration.ofSeconds(10)).until(() -> shadows.count("orders", ShadowReadOutcome.MATCH) == 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> shadows.count("orders", ShadowReadOutcome.MATCH) == 1);
         });
     }
 
@@ -228,9 +228,9 @@ class ShadowReadTest {
 
             assertThat(orders.findNote("A", 1)).isEqualTo("paid");
             assertThat(orders.heldOnNewStore()).isTrue();
-            await().atMost(Duration.ofSeconds(10)).until(() -> shadows.count("orders", ShadowReadOutcome.ERROR) == 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> shadows.count("orders", ShadowReadOutcome.ERROR) == 1);
             release.countDown();
-            assertThat(shadows.awaitIdle(Duration.ofSeconds(10))).isTrue();
+            assertThat(shadows.awaitIdle(Duration.ofSeconds(60))).isTrue();
             assertThat(shadows.count("orders", ShadowReadOutcome.MATCH)).isZero();
         });
     }

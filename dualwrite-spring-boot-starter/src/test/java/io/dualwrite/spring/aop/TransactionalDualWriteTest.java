@@ -64,7 +64,7 @@ class TransactionalDualWriteTest {
         runner.run(context -> {
             context.getBean(TransactionalOrders.class).saveTwo("A", 1, 2);
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> stores.newRows().size() == 2);
+            await().atMost(Duration.ofSeconds(60)).until(() -> stores.newRows().size() == 2);
             stores.awaitMirrors();
             assertThat(stores.newRows()).isEqualTo(stores.oldRows()).hasSize(2);
         });

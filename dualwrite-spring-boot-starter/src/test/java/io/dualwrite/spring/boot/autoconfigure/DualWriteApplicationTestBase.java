@@ -52,7 +52,7 @@ import org.springframework.transaction.support.TransactionTemplate;
         "dualwrite.reconciler.interval=200ms"})
 abstract class DualWriteApplicationTestBase {
 
-    private static final Duration MIRROR_WAIT = Duration.ofSeconds(10);
+    private static final Duration MIRROR_WAIT = Duration.ofSeconds(60);
     private static final AtomicLong IDS = new AtomicLong();
 
     @Autowired

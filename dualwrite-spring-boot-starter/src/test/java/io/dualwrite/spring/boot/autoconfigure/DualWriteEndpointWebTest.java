@@ -138,7 +138,7 @@ class DualWriteEndpointWebTest {
         switchboard.switchStore().setMerchantPhase("orders", "m-read", MigrationPhase.DUAL_WRITE);
         insert(dataSource, "orders", 100, "m-read", 10);
         // a verification starts once every instance has seen the switch move (the refresh interval and a margin)
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
                 .until(() -> switchboard.unsettledSwitch("orders", "m-read").isEmpty());
         Verifier.builder().oldDataSource(stores.oldStore()).newDataSource(stores.newStore())
                 .changeLog(changeLog).dualWriter(writer).build()
@@ -263,7 +263,7 @@ class DualWriteEndpointWebTest {
                 "breaker-open").counter().count()).isEqualTo(1);
         assertThat(registry.get(DualWriteGauges.BREAKER_STATE).tags("migration", "payments", "target", "new").gauge()
                 .value()).isEqualTo(1);
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(registry.get(DualWriteGauges.BACKLOG)
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(registry.get(DualWriteGauges.BACKLOG)
                 .tags("migration", "payments").gauge().value()).isEqualTo(3));
 
         ResponseEntity<String> response = rest.getForEntity("/actuator/health", String.class);

@@ -95,7 +95,7 @@ abstract class DualWriteFlavourTestBase {
 
     static final String OLD_PASSWORD = "Fl4vour-0ld-Pw";
     static final String NEW_PASSWORD = "Fl4vour-N3w-Pw";
-    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final AtomicLong IDS = new AtomicLong();
 
     @Autowired

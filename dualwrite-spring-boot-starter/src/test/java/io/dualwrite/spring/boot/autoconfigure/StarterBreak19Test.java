@@ -280,7 +280,7 @@ class StarterBreak19Test {
                             write(jdbc, merchant, "INSERT INTO orders (id, merchant_id, note) VALUES (" + id + ", '"
                                     + merchant + "', 'before')");
                         }
-                        await().atMost(Duration.ofSeconds(20))
+                        await().atMost(Duration.ofSeconds(60))
                                 .until(() -> rows(neu, "postgres", "", "orders_v2").size() == 2);
 
                         stop(admin, newDb.name());
@@ -289,7 +289,7 @@ class StarterBreak19Test {
                         write(jdbc, "m-1", "INSERT INTO orders (id, merchant_id, note) VALUES (5, 'm-1', 'during')");
                         write(jdbc, "m-2", "UPDATE orders SET note = 'during' WHERE id = 2");
                         assertThat(rows(old, "sa", "", "orders")).hasSize(4);
-                        await().atMost(Duration.ofSeconds(20)).until(() -> pending(old) >= 3);
+                        await().atMost(Duration.ofSeconds(60)).until(() -> pending(old) >= 3);
 
                         try (Statement statement = admin.createStatement()) {
                             statement.execute("ALTER DATABASE " + newDb.name() + " ALLOW_CONNECTIONS true");

@@ -125,7 +125,7 @@ class TxPropagationBreak17Test {
                 }
             });
         }
-        assertThat(writer.awaitMirrors(Duration.ofSeconds(10))).isTrue();
+        assertThat(writer.awaitMirrors(Duration.ofSeconds(60))).isTrue();
         List<Map<String, Object>> old = oldDb.query("SELECT id, merchant_id, note FROM orders ORDER BY id");
         assertThat(old).isNotEmpty();
         assertThat(newDb.query("SELECT id, merchant_id, remark AS note FROM orders_v2 ORDER BY id")).isEqualTo(old);
