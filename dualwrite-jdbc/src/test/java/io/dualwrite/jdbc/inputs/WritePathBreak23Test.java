@@ -62,4 +62,31 @@ class WritePathBreak23Test {
                     + " ORDER BY id")).isEqualTo(Rows.of(fixture.oldDb, "SELECT id, qty FROM orders ORDER BY id"));
         }
     }
+
+    // Round 22 keyed exactly a write naming its schema from a session on another (StatementAnalysis.namedIn, as
+    // written). Another spelling of the same schema: PostgreSQL folds an unquoted PUBLIC or Public to public, H2 an
+    // unquoted public to PUBLIC; the catalog reads behind the keys must find the table there too.
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "POSTGRES | UPDATE PUBLIC.orders SET qty = 10 WHERE id = 1",
+        "POSTGRES | UPDATE Public.Orders SET qty = qty + 1 WHERE code IN ('a', 'c')",
+        "POSTGRES | DELETE FROM PUBLIC.ORDERS WHERE code = 'b'",
+        "POSTGRES | INSERT INTO PUBLIC.orders (id, code, qty) VALUES (1, 'a', 5) ON CONFLICT (id) DO UPDATE SET qty = 50",
+        "H2       | UPDATE public.orders SET qty = 10 WHERE id = 1",
+        "H2       | UPDATE Public.Orders SET qty = qty + 1 WHERE code IN ('a', 'c')",
+        "H2       | DELETE FROM public.ORDERS WHERE id = 2"})
+    void aWriteNamingItsSchemaInAnotherCaseFromASessionOnAnotherIsKeyedExactly(Kind kind, String sql) throws Exception {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(kind, kind), Mirrored.PG)) {
+            fixture.onOld(kind == Kind.POSTGRES ? "CREATE SCHEMA side" : "CREATE SCHEMA SIDE");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                statement.execute(kind == Kind.POSTGRES ? "SET search_path TO side" : "SET SCHEMA SIDE");
+                statement.executeUpdate(sql);
+                statement.execute(kind == Kind.POSTGRES ? "SET search_path TO public" : "SET SCHEMA PUBLIC");
+            }
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.records()).as("keyed exactly: nothing recorded").isEmpty();
+            Rows.assertOrdersSame(fixture, "id, code, qty");
+        }
+    }
 }
