@@ -89,4 +89,40 @@ class WritePathBreak23Test {
             Rows.assertOrdersSame(fixture, "id, code, qty");
         }
     }
+
+    // The same two UUID spellings into a MariaDB UUID key (MariaDB 10.7's type, which reads a UUID's capitals as the
+    // lower-case value): the capitals' insert must not replace the lower-case key's copy, nor their delete remove it.
+    // Failed before the fix: the capitals' copy replaced the lower-case key's row (qty 2 where the old store's
+    // lower-case row holds 1), nothing recorded.
+    @org.junit.jupiter.api.Test
+    void aUuidInCapitalsNeverTakesOrDeletesTheLowerCaseKeysRowInAMariadbUuidKey() throws Exception {
+        String lower = "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11";
+        String upper = lower.toUpperCase(java.util.Locale.ROOT);
+        try (Fixture fixture = Fixture.of(Kind.POSTGRES, Kind.MARIADB)) {
+            fixture.onOld("CREATE TABLE orders (id VARCHAR(40) PRIMARY KEY, qty INT)");
+            fixture.onNew("CREATE TABLE orders_v2 (id UUID PRIMARY KEY, quantity INT)");
+            for (String sql : new String[] {"INSERT INTO orders (id, qty) VALUES ('" + lower + "', 1)",
+                    "INSERT INTO orders (id, qty) VALUES ('" + upper + "', 2)"}) {
+                try (Connection connection = fixture.dataSource.getConnection();
+                     Statement statement = connection.createStatement()) {
+                    statement.executeUpdate(sql);
+                }
+            }
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(Rows.of(fixture.newDb, "SELECT CAST(id AS CHAR) AS id, quantity AS qty FROM orders_v2"))
+                    .as("the lower-case key's copy, the capitals refused: %s", fixture.records())
+                    .isEqualTo(Rows.of(fixture.oldDb, "SELECT id, qty FROM orders WHERE id = ?", lower));
+            assertThat(fixture.records()).extracting(record -> record.key()).containsOnly(upper);
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                statement.executeUpdate("DELETE FROM orders WHERE id = '" + upper + "'");
+            }
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            fixture.reconcilerBuilder().initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(1)).build()
+                    .runOnce();
+            assertThat(fixture.records()).isEmpty();
+            assertThat(Rows.of(fixture.newDb, "SELECT CAST(id AS CHAR) AS id, quantity AS qty FROM orders_v2"))
+                    .isEqualTo(Rows.of(fixture.oldDb, "SELECT id, qty FROM orders"));
+        }
+    }
 }
