@@ -21,12 +21,13 @@ class WritePathBreak23Test {
     // Round 22 refused the delete of a key text with spaces around it (' 12') where the target's key column holds
     // numbers: it would have deleted row 12, which the old store still holds as '12'. The same kind without spaces:
     // '012', '+12' and '12.0' name the number 12 too. Their insert beside '12' is refused (two rows would be one), and
-    // their delete was then synced as a delete of 12: the new store lost the row of '12', nothing recorded. So too a
-    // UUID key in capitals beside its lower-case spelling (a PostgreSQL uuid reads both as one value) and '12.50' beside
-    // '12.5' into a NUMERIC(10,2). All 7 failed; the UUID members' inserts were not even refused: the capitals'
-    // copy replaced the lower-case key's row (a UUID's text was taken as stored as written), now refused as '012' is. Now a delete whose key the target reads as the row of another spelling
-    // the source still holds keeps that row, as a delete of 'A' keeps the copy of 'a' under a case-blind collation;
-    // the refused insert's entry is then completed by the reconciler (the key is gone from the old store).
+    // their delete was then synced as a delete of 12: the new store lost the row of '12', nothing recorded. So too
+    // '12.50' beside '12.5' into a NUMERIC(10,2), and a UUID key in capitals beside its lower-case spelling (a uuid
+    // reads both as one value), whose insert was not even refused: a UUID's text was taken as stored as written, and
+    // the capitals' copy replaced the lower-case key's row. All 7 failed. Now a delete whose key the target reads as
+    // the row of another spelling the source still holds keeps that row, as a delete of 'A' keeps the copy of 'a'
+    // under a case-blind collation, and the capitals' insert is refused as '012''s is; the refused insert's entry is
+    // then completed by the reconciler (the key is gone from the old store).
     @ParameterizedTest(name = "{0} -> PostgreSQL {2}: ''{3}'' beside ''{4}''")
     @CsvSource({
         "POSTGRES, VARCHAR(40), INTEGER, 012, 12",
