@@ -940,7 +940,8 @@ final class JdbcRowCopier implements RowCopier {
                     held = string.stripTrailing();
                 } else if (loose.contains(p) && value instanceof String string) {
                     try {
-                        Object written = Values.writtenValue(string, targetKey.get(p));
+                        Object written = targetKey.get(p).typeNamed("uuid") ? Uuids.parse(string)
+                                : Values.writtenValue(string, targetKey.get(p));
                         // a text's UTF-8 bytes are one key per text: no two texts merge into them
                         held = written instanceof String || written instanceof byte[] || written == null ? text
                                 : Values.keyText(written);
@@ -1182,16 +1183,26 @@ final class JdbcRowCopier implements RowCopier {
      * target's collation matches a delete by {@code 'A'} to the copy of the source's {@code 'a'}
      * (or {@code 'ß'} to {@code 's'} under {@code general_ci}) that a binary source keeps as a row of its own. Asked
      * as in {@link #respell}: one numbered branch per key, the target's collation deciding, the source asked
-     * whether it holds the spelling found.
+     * whether it holds the spelling found. So too a text key that a key column of another type (a number, a UUID)
+     * reads as the value of another spelling the source holds: a delete by {@code '012'} (or {@code '+12'}, a UUID
+     * in capitals) matches the target's row {@code 12}, the copy of the source's {@code '12'} (the upsert of such a
+     * key is refused, {@link #refuseMergedKeys}). A text with spaces around it is left to the delete's refusal.
      */
     private List<String> withoutOtherSpellings(Connection target, CopyDialect dialect, TableColumns columns,
                                                TableMapping mapping, Store from, Store to, TableColumns sourceColumns,
                                                List<String> keys) throws SQLException {
         List<TableColumns.Column> keyColumns = keyColumns(columns, mapping, to);
-        if (keyColumns.stream().noneMatch(JdbcRowCopier::looseText)) {
+        List<TableColumns.Column> sourceKey = keyColumns(sourceColumns, mapping, from);
+        Set<Integer> readAsValues = new HashSet<>(); // text keys a column of another type reads as values
+        for (int p = 0; p < keyColumns.size() && p < sourceKey.size(); p++) {
+            if (isText(sourceKey.get(p)) && !isText(keyColumns.get(p)) && !Values.textAsBytes(keyColumns.get(p))
+                    && !mapping.transforms(mapping.primaryKey().get(p))) {
+                readAsValues.add(p);
+            }
+        }
+        if (readAsValues.isEmpty() && keyColumns.stream().noneMatch(JdbcRowCopier::looseText)) {
             return keys;
         }
-        List<TableColumns.Column> sourceKey = keyColumns(sourceColumns, mapping, from);
         Set<String> kept = new HashSet<>();
         for (int start = 0; start < keys.size(); start += CHUNK) {
             List<String> chunk = keys.subList(start, Math.min(keys.size(), start + CHUNK));
@@ -1203,8 +1214,19 @@ final class JdbcRowCopier implements RowCopier {
                         String key = chunk.get(result.getInt(1));
                         List<@Nullable Object> values = heldKey(result, keyColumns, dialect);
                         List<String> parts = keyTexts(values, keyColumns);
-                        boolean same = spelling(new ArrayList<>(keyValues(key, keyColumns, mapping, to)), sourceKey,
-                                keyColumns, false).equals(spelling(values, sourceKey, keyColumns, true));
+                        List<@Nullable Object> asked = new ArrayList<>(keyValues(key, keyColumns, mapping, to));
+                        if (!readAsValues.isEmpty()) {
+                            List<String> texts = KeyCodec.decode(key, keyColumns.size());
+                            for (int p : readAsValues) {
+                                String text = texts.get(p);
+                                if (text != null && text.equals(text.strip())) { // spaced: the delete refuses it
+                                    asked.set(p, text); // the source's spelling, not the value the target reads
+                                    values.set(p, parts.get(p)); // the source is asked for that text
+                                }
+                            }
+                        }
+                        boolean same = spelling(asked, sourceKey, keyColumns, false)
+                                .equals(spelling(values, sourceKey, keyColumns, true));
                         if (!same && sourceHoldsExactly(from, to, mapping, sourceColumns, parts, values)) {
                             kept.add(key);
                         }

@@ -172,6 +172,14 @@ public final class OwnTable {
                 }
             }
             for (String holder : holders) {
+                if (holder.equals(configured)) {
+                    return holder;
+                }
+            }
+            if (holders.isEmpty() || configured == null || !caseBlindNames(connection)) {
+                return null; // a server that keeps names by case (Linux's default): `SHOP` is another database
+            }
+            for (String holder : holders) {
                 if (holder.equalsIgnoreCase(configured)) {
                     return holder;
                 }
@@ -191,6 +199,17 @@ public final class OwnTable {
              ResultSet rows = select.executeQuery()) {
             @Nullable String named = rows.next() ? rows.getString(1) : null;
             return named != null && holders.contains(named) ? named : null;
+        }
+    }
+
+    /**
+     * Whether a MySQL/MariaDB server compares database names without case ({@code lower_case_table_names} 1 or 2,
+     * the default on Windows and macOS); with 0 (Linux's default) {@code shop} and {@code SHOP} are two databases.
+     */
+    private static boolean caseBlindNames(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT @@lower_case_table_names");
+             ResultSet rows = select.executeQuery()) {
+            return rows.next() && rows.getInt(1) != 0;
         }
     }
 
