@@ -131,6 +131,13 @@ public final class Switchboard implements PhaseResolver {
                 + " after the change); start it then");
     }
 
+    /** {@inheritDoc} Asks the backing switch store ({@link SwitchStore#lastChange}) every time. */
+    @Override
+    public Optional<SwitchChange> lastSwitchChange(String migration, @Nullable String merchantId) {
+        config(migration);
+        return switchStore.lastChange(migration, merchantId);
+    }
+
     /** Every configured migration, by name. */
     public Map<String, MigrationSwitchConfig> migrations() {
         return migrations;

@@ -1,11 +1,23 @@
 package io.dualwrite.jdbc.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.changelog.ChangeLogs;
+import io.dualwrite.changelog.InMemoryChangeLog;
+import io.dualwrite.jdbc.copy.RowCopier;
+import io.dualwrite.jdbc.switches.JdbcSwitchStore;
 import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.switches.MigrationSwitchConfig;
+import io.dualwrite.switches.PhaseGate;
+import io.dualwrite.switches.PhaseMoveRefusedException;
+import io.dualwrite.switches.SwitchAdmin;
+import io.dualwrite.switches.Switchboard;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
@@ -22,6 +34,8 @@ import org.junit.jupiter.api.Test;
  * the values of one column swapped between two rows of one range. Each test ends comparing the rows with plain JDBC.
  */
 class ToolsBreak23Test {
+
+    private static final TableMapping PARTS = TableMapping.builder("parts").primaryKey("shop", "id").build();
 
     /** Microseconds since PostgreSQL's epoch, with both 32-bit halves' lowest bit flipped: the same int8 hash. */
     private static long sameInt8Hash(long micros) {
@@ -113,6 +127,154 @@ class ToolsBreak23Test {
                         .containsExactlyInAnyOrder("10", "11", "120", "122", "250", "251");
             }
         }
+    }
+
+    // Input: more members of the kind, and forms that must stay clean. Domains over bigint and numeric (the result
+    //   set names their base type, so they hash by value), a bigserial, a two-column key (int4, int8) whose int8
+    //   part is a twin under int8's hash, numeric 2.5 against -2.5 in a domain and -Infinity against NaN; clean:
+    //   numeric 1.0 against 1.000 and '-0' against 0, timestamptz written under Asia/Kolkata and under
+    //   America/New_York for one instant, char(5) against char(8) padding, varchar(10) against varchar(20).
+    @Test
+    void domainsSerialsAndCompositeKeysHashByValueWithoutTypeOnlyDifferences() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
+             TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
+            String table = "CREATE TABLE parts (shop int4, id int8, serial_no bigserial, qty big_qty, price money_ish,"
+                    + " ratio numeric, at timestamptz, tag char(%d), label varchar(%d), PRIMARY KEY (shop, id))";
+            old.execute("CREATE DOMAIN big_qty AS bigint CHECK (VALUE > -10000000000)",
+                    "CREATE DOMAIN money_ish AS numeric(12,2)", table.formatted(5, 10),
+                    "SET TIME ZONE 'Asia/Kolkata'",
+                    "INSERT INTO parts SELECT i % 3, i, i, 7, 2.50, 1.0, timestamptz '2024-05-01 10:00:00+05:30', 'ab',"
+                            + " 'l' || i FROM generate_series(1, 60) i");
+            fresh.execute("CREATE DOMAIN big_qty AS bigint", "CREATE DOMAIN money_ish AS numeric",
+                    table.formatted(8, 20), "SET TIME ZONE 'America/New_York'",
+                    "INSERT INTO parts SELECT i % 3, i, i, 7, 2.5, 1.000, timestamptz '2024-05-01 00:30:00-04', 'ab',"
+                            + " 'l' || i FROM generate_series(1, 60) i");
+            old.execute("UPDATE parts SET ratio = 0 WHERE id = 20", "UPDATE parts SET ratio = 'NaN' WHERE id = 21");
+            fresh.execute("UPDATE parts SET ratio = '-0' WHERE id = 20", "UPDATE parts SET ratio = 'NaN' WHERE id = 21");
+            assertThat(verify(old, fresh, PARTS).differences()).as("type-only differences")
+                    .isEmpty();
+            fresh.execute("UPDATE parts SET qty = " + (7L ^ (1L << 32) ^ 1L) + " WHERE id = 3",
+                    "UPDATE parts SET serial_no = " + (5L ^ (1L << 32) ^ 1L) + " WHERE id = 5",
+                    "UPDATE parts SET price = -2.5 WHERE id = 8",
+                    "UPDATE parts SET ratio = '-Infinity' WHERE id = 21",
+                    // the key (1, 10) becomes (1, 10's twin): one row missing, one extra
+                    "UPDATE parts SET id = " + (10L ^ (1L << 32) ^ 1L) + " WHERE id = 10");
+            String select = "SELECT shop, id, serial_no, qty::text, trim_scale(price)::text AS price,"
+                    + " trim_scale(ratio)::text AS ratio FROM parts ORDER BY shop, id";
+            assertThat(old.query(select)).as("plain JDBC").isNotEqualTo(fresh.query(select));
+
+            TableReport report = verify(old, fresh, PARTS);
+
+            Map<String, List<String>> different = report.differences().stream()
+                    .filter(difference -> difference.kind() == RowDifference.Kind.DIFFERENT)
+                    .collect(Collectors.toMap(RowDifference::key, RowDifference::columns));
+            assertThat(different.values()).as(report.toText()).containsExactlyInAnyOrder(List.of("qty"),
+                    List.of("serial_no"), List.of("price"), List.of("ratio"));
+            assertThat(report.differences()).as(report.toText()).hasSize(6);
+            List<Map<String, Object>> oldRows = old.query(select);
+            List<Map<String, Object>> newRows = fresh.query(select);
+            assertThat(newRows.stream().filter(row -> !oldRows.contains(row)).map(row -> row.get("id")).toList())
+                    .as("plain JDBC").containsExactlyInAnyOrder(3L, 5L, 8L, 21L, 10L ^ (1L << 32) ^ 1L);
+        }
+    }
+
+    private static final TableMapping ORDERS = TableMapping.builder("orders").merchantIdColumn("merchant_id").build();
+
+    // Input (left open by round 22): the standard gate given the switch store. Merchant m-1 verified clean in
+    //   DUAL_WRITE, rolled back to OLD_ONLY, an OLD_ONLY write (the old store only, as such a write lands), moved to
+    //   DUAL_WRITE again and at once on to NEW_PRIMARY; likewise the whole migration through the system switch with a
+    //   whole-table run, and a merchant's move after a whole-table run that started before that merchant's switch
+    //   changed. The gate allowed each move on the run from before the rollback while the new store missed the
+    //   write. Now it refuses, naming the switch and its change, until a run that started after it; a move of
+    //   m-2, whose switch did not change after the run, is still allowed. H2, PostgreSQL, MariaDB.
+    @Test
+    void theGateCountsOnlyAVerificationThatStartedAfterTheScopesSwitchesLastMoved() throws Exception {
+        for (Kind kind : List.of(Kind.H2, Kind.POSTGRES, Kind.MARIADB)) {
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(kind);
+                 TestDatabase fresh = TestDatabases.create(kind)) {
+                for (TestDatabase db : List.of(old, fresh)) {
+                    db.execute("CREATE TABLE orders (id INT PRIMARY KEY, merchant_id VARCHAR(10), qty INT)",
+                            "INSERT INTO orders VALUES (1, 'm-1', 1), (2, 'm-2', 2), (3, 'm-1', 3), (4, 'm-3', 4)");
+                }
+                Switchboard switchboard = Switchboard.builder().switchStore(JdbcSwitchStore.create(old.dataSource()))
+                        .refreshInterval(Duration.ofMillis(100)).migration(MigrationSwitchConfig.of("orders")).build();
+                InMemoryChangeLog changeLog = ChangeLogs.inMemory();
+                SwitchAdmin admin = SwitchAdmin.of(switchboard, PhaseGate.standard(changeLog::pendingCount,
+                        JdbcVerificationProbe.create(old.dataSource(), List.of(ORDERS)), switchboard.switchStore()));
+                Verifier verifier = Verifier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                        .changeLog(changeLog).resolver(switchboard).recheckDelay(Duration.ZERO).build();
+                String label = kind.toString();
+
+                // a merchant
+                admin.moveMerchant("orders", "m-1", MigrationPhase.DUAL_WRITE, false);
+                admin.moveMerchant("orders", "m-2", MigrationPhase.DUAL_WRITE, false);
+                VerificationJob m1 = VerificationJob.builder("orders").table(ORDERS).merchant("m-1").build();
+                assertThat(verifyOnceAllowed(verifier, m1).clean()).as(label).isTrue();
+                admin.moveMerchant("orders", "m-1", MigrationPhase.OLD_ONLY, false);
+                old.execute("UPDATE orders SET qty = 11 WHERE id = 1"); // under OLD_ONLY: the old store only
+                admin.moveMerchant("orders", "m-1", MigrationPhase.DUAL_WRITE, false);
+                assertThatThrownBy(() -> admin.moveMerchant("orders", "m-1", MigrationPhase.NEW_PRIMARY, false))
+                        .as(label).isInstanceOf(PhaseMoveRefusedException.class)
+                        .hasMessageContaining("started before its switches last changed")
+                        .hasMessageContaining("MERCHANT switch 'm-1'");
+                VerificationResult dirty = verifyOnceAllowed(verifier, m1);
+                assertThat(dirty.clean()).as(label).isFalse();
+                Repairer.of(RowCopier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                        .build(), verifier).repair(m1, dirty);
+                assertThat(verifier.verify(m1).clean()).as(label).isTrue();
+                assertThat(admin.moveMerchant("orders", "m-1", MigrationPhase.NEW_PRIMARY, false).reason()).as(label)
+                        .contains("started after its switches last changed");
+
+                // the whole migration, through the system switch, with a whole-table run
+                VerificationJob whole = VerificationJob.builder("orders").table(ORDERS).build();
+                admin.moveSystem("orders", MigrationPhase.DUAL_WRITE, false);
+                assertThat(verifyOnceAllowed(verifier, whole).clean()).as(label).isTrue();
+                admin.moveSystem("orders", MigrationPhase.OLD_ONLY, false);
+                old.execute("UPDATE orders SET qty = 44 WHERE id = 4"); // m-3 follows the system switch
+                admin.moveSystem("orders", MigrationPhase.DUAL_WRITE, false);
+                assertThatThrownBy(() -> admin.moveSystem("orders", MigrationPhase.SHADOW_READ, false))
+                        .as(label).isInstanceOf(PhaseMoveRefusedException.class)
+                        .hasMessageContaining("started before its switches last changed")
+                        .hasMessageContaining("SYSTEM switch");
+                // m-3 has no switch of its own and follows the system switch: its move is refused too
+                assertThatThrownBy(() -> admin.moveMerchant("orders", "m-3", MigrationPhase.NEW_PRIMARY, false))
+                        .as(label).isInstanceOf(PhaseMoveRefusedException.class)
+                        .hasMessageContaining("started before its switches last changed");
+                VerificationResult wholeDirty = verifyOnceAllowed(verifier, whole);
+                assertThat(wholeDirty.clean()).as(label).isFalse();
+                Repairer.of(RowCopier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                        .build(), verifier).repair(whole, wholeDirty);
+                assertThat(verifier.verify(whole).clean()).as(label).isTrue();
+
+                // a whole-table run, then m-2 rolled back and forth: m-2 refused; m-3 (no change since) allowed
+                admin.moveMerchant("orders", "m-2", MigrationPhase.OLD_ONLY, false);
+                old.execute("UPDATE orders SET qty = 22 WHERE id = 2");
+                admin.moveMerchant("orders", "m-2", MigrationPhase.DUAL_WRITE, false);
+                assertThatThrownBy(() -> admin.moveMerchant("orders", "m-2", MigrationPhase.NEW_PRIMARY, false))
+                        .as(label).isInstanceOf(PhaseMoveRefusedException.class)
+                        .hasMessageContaining("MERCHANT switch 'm-2'");
+                assertThat(admin.moveMerchant("orders", "m-3", MigrationPhase.NEW_PRIMARY, false).allowed())
+                        .as(label).isTrue();
+                VerificationJob m2 = VerificationJob.builder("orders").table(ORDERS).merchant("m-2").build();
+                VerificationResult m2Dirty = verifyOnceAllowed(verifier, m2);
+                Repairer.of(RowCopier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                        .build(), verifier).repair(m2, m2Dirty);
+
+                String select = "SELECT id, merchant_id, qty FROM orders ORDER BY id";
+                assertThat(fresh.query(select)).as(label).isEqualTo(old.query(select));
+                assertThat(fresh.query(select)).as(label).extracting(row -> ((Number) row.get("qty")).intValue())
+                        .containsExactly(11, 22, 3, 44);
+            }
+        }
+    }
+
+    /** Runs the job once the switches have settled (the verifier refuses inside the switch-refresh window). */
+    private static VerificationResult verifyOnceAllowed(Verifier verifier, VerificationJob job) {
+        VerificationResult[] result = new VerificationResult[1];
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(IllegalStateException.class)
+                .until(() -> (result[0] = verifier.verify(job)) != null);
+        return result[0];
     }
 
     private static TableReport verify(TestDatabase old, TestDatabase fresh, TableMapping mapping) throws Exception {
