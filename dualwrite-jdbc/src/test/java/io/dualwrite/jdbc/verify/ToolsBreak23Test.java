@@ -10,6 +10,8 @@ import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.changelog.ChangeLogs;
 import io.dualwrite.changelog.InMemoryChangeLog;
+import io.dualwrite.jdbc.backfill.BackfillJob;
+import io.dualwrite.jdbc.backfill.BackfillScope;
 import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.switches.JdbcSwitchStore;
 import io.dualwrite.mapping.TableMapping;
@@ -264,6 +266,65 @@ class ToolsBreak23Test {
                 assertThat(fresh.query(select)).as(label).isEqualTo(old.query(select));
                 assertThat(fresh.query(select)).as(label).extracting(row -> ((Number) row.get("qty")).intValue())
                         .containsExactly(11, 22, 3, 44);
+            }
+        }
+    }
+
+    // Input: the switch-refresh window against a switch row whose updated_at was edited by hand to a time the
+    //   store's clock has not reached (a day ahead; the merchant's switch, and the rules' marker row), as a clock
+    //   ahead would also write it. Before, the backfill and the verification refused saying "may start at" that
+    //   time, a wait that means nothing (the change's real time is unknown) and for a year ahead a year's wait. Now
+    //   each refuses naming the switch, that its time is later than the store's clock, and the fix (set the switch
+    //   again); once set again and settled, both run, and the stores end equal. H2, PostgreSQL, MariaDB.
+    @Test
+    void aSwitchStampedLaterThanTheStoresClockIsRefusedByNameUntilSetAgain() throws Exception {
+        for (Kind kind : List.of(Kind.H2, Kind.POSTGRES, Kind.MARIADB)) {
+            for (String edited : List.of("MERCHANT", "RULES_SET")) {
+                try (TestDatabase old = TestDatabases.createWithDualWriteSchema(kind);
+                     TestDatabase fresh = TestDatabases.create(kind)) {
+                    old.execute("CREATE TABLE orders (id INT PRIMARY KEY, merchant_id VARCHAR(10), qty INT)",
+                            "INSERT INTO orders VALUES (1, 'm-1', 1), (2, 'm-1', 2), (3, 'm-2', 3)");
+                    fresh.execute("CREATE TABLE orders (id INT PRIMARY KEY, merchant_id VARCHAR(10), qty INT)",
+                            "INSERT INTO orders VALUES (1, 'm-1', 5)");
+                    Switchboard switchboard = Switchboard.builder()
+                            .switchStore(JdbcSwitchStore.create(old.dataSource())).refreshInterval(Duration.ofMillis(100))
+                            .migration(MigrationSwitchConfig.of("orders")).build();
+                    switchboard.switchStore().setMerchantPhase("orders", "m-1", MigrationPhase.DUAL_WRITE);
+                    switchboard.switchStore().setRules("orders", List.of());
+                    try (java.sql.Connection connection = old.dataSource().getConnection();
+                         java.sql.PreparedStatement update = connection.prepareStatement(
+                                 "UPDATE dualwrite_switch SET updated_at = ? WHERE scope_kind = ?")) {
+                        update.setObject(1, LocalDateTime.now(java.time.ZoneOffset.UTC).plusDays(1));
+                        update.setString(2, edited);
+                        assertThat(update.executeUpdate()).isEqualTo(1);
+                    }
+                    String label = kind + " " + edited;
+                    VerificationJob job = VerificationJob.builder("orders").table(ORDERS).merchant("m-1").build();
+                    Verifier verifier = Verifier.builder().oldDataSource(old.dataSource())
+                            .newDataSource(fresh.dataSource()).resolver(switchboard).recheckDelay(Duration.ZERO).build();
+                    BackfillJob backfill = BackfillJob.builder().migration("orders").oldDataSource(old.dataSource())
+                            .newDataSource(fresh.dataSource()).mapping(ORDERS).scope(BackfillScope.merchant("m-1"))
+                            .resolver(switchboard).build();
+
+                    assertThatThrownBy(() -> verifier.verify(job)).as(label).isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("later than the switch store's clock")
+                            .hasMessageContaining(edited.equals("MERCHANT") ? "MERCHANT switch 'm-1'" : "rules")
+                            .hasMessageContaining("set that switch again");
+                    assertThatThrownBy(backfill::run).as(label).isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("later than the switch store's clock");
+                    if (edited.equals("MERCHANT")) {
+                        switchboard.switchStore().setMerchantPhase("orders", "m-1", MigrationPhase.DUAL_WRITE);
+                    } else {
+                        switchboard.switchStore().setRules("orders", List.of());
+                    }
+                    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                            .ignoreExceptionsInstanceOf(IllegalStateException.class)
+                            .until(() -> backfill.run().complete());
+                    assertThat(verifyOnceAllowed(verifier, job).clean()).as(label).isTrue();
+
+                    String select = "SELECT id, merchant_id, qty FROM orders WHERE merchant_id = 'm-1' ORDER BY id";
+                    assertThat(fresh.query(select)).as(label).isEqualTo(old.query(select)).hasSize(2);
+                }
             }
         }
     }
