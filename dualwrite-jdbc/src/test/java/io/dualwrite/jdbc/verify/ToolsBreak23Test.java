@@ -30,10 +30,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Twenty-third break review of the migration tools. Between two PostgreSQL stores a row is hashed by its values
- * ({@code hash_record_extended}); these tests plant differences that the types' own hashes or the way the record's
- * hash adds its columns' hashes cannot see, whatever the run's seed: a {@code bigint} (and the date-times and times
- * hashed as one) whose two 32-bit halves XOR alike, a {@code numeric} of the other sign or another special value, and
- * the values of one column swapped between two rows of one range. Each test ends comparing the rows with plain JDBC.
+ * ({@code hash_record_extended}); the first tests plant differences that the types' own hashes or the way the
+ * record's hash adds its columns' hashes cannot see, whatever the run's seed: a {@code bigint} (and the date-times and
+ * times hashed as one) whose two 32-bit halves XOR alike, a {@code numeric} of the other sign or another special
+ * value, the values of one column swapped between two rows of one range, and domains, serials and type-only
+ * differences beside them. Then the phase gate against a clean run that started before the scope's switches last
+ * moved, the switch-refresh window against a switch time edited to the future, and a backfill checkpoint planned
+ * under another key type before the upgrade (H2, PostgreSQL, MariaDB). Each test ends comparing the rows with plain
+ * JDBC.
  */
 class ToolsBreak23Test {
 
