@@ -39,7 +39,21 @@ public interface PhaseGate {
      */
     static PhaseGate standard(BacklogProbe backlog, VerificationProbe verification) {
         return new StandardPhaseGate(Checks.requireNonNull("backlog", backlog),
-                Checks.requireNonNull("verification", verification));
+                Checks.requireNonNull("verification", verification), null);
+    }
+
+    /**
+     * The standard gate that also requires the clean verification to have started after the newest change of the
+     * switches that may decide the moving scope's phase ({@link SwitchStore#lastChange}, asked of {@code switches} at
+     * every gated move; {@link VerificationProbe#lastVerificationSince}). A scope verified clean, rolled back to
+     * {@code OLD_ONLY} (its writes then reach the old store only), moved to {@code DUAL_WRITE} again and at once on
+     * past it would otherwise pass on the run from before the rollback. A switch store that keeps no change times
+     * (the in-memory one) leaves the gate as {@link #standard(BacklogProbe, VerificationProbe)}; one that cannot be
+     * read makes it refuse.
+     */
+    static PhaseGate standard(BacklogProbe backlog, VerificationProbe verification, SwitchStore switches) {
+        return new StandardPhaseGate(Checks.requireNonNull("backlog", backlog),
+                Checks.requireNonNull("verification", verification), Checks.requireNonNull("switches", switches));
     }
 
     /**

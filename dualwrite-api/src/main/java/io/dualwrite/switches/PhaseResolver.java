@@ -90,4 +90,18 @@ public interface PhaseResolver {
     default Optional<String> unsettledSwitch(String migration, @Nullable String merchantId) {
         return Optional.empty();
     }
+
+    /**
+     * The newest change of a switch that may decide the phase of {@code merchantId}'s rows ({@code null}: any row),
+     * as the switch store keeps it ({@link SwitchStore#lastChange}, the store's clock). A verification records the
+     * one it saw at its start, so that the phase gate counts only runs that started after the scope's switches last
+     * moved ({@link VerificationProbe#lastVerificationSince}).
+     *
+     * <p>The default answers empty: a resolver without shared, timed switches keeps no change times.
+     *
+     * @throws IllegalStateException when the switch store cannot say when its switches changed
+     */
+    default Optional<SwitchChange> lastSwitchChange(String migration, @Nullable String merchantId) {
+        return Optional.empty();
+    }
 }

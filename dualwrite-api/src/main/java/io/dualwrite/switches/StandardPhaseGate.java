@@ -9,10 +9,12 @@ final class StandardPhaseGate implements PhaseGate {
 
     private final BacklogProbe backlog;
     private final VerificationProbe verification;
+    private final @Nullable SwitchStore switches;
 
-    StandardPhaseGate(BacklogProbe backlog, VerificationProbe verification) {
+    StandardPhaseGate(BacklogProbe backlog, VerificationProbe verification, @Nullable SwitchStore switches) {
         this.backlog = backlog;
         this.verification = verification;
+        this.switches = switches;
     }
 
     @Override
@@ -58,12 +60,37 @@ final class StandardPhaseGate implements PhaseGate {
             return GateVerdict.refuse("the last verification of '" + migration + "'" + rows
                     + " found differences between the stores; it must be clean (repair, then verify again)");
         }
+        if (switches != null) {
+            java.util.Optional<SwitchChange> change;
+            VerificationStatus since;
+            try {
+                change = switches.lastChange(migration, merchantId);
+                since = change.isEmpty() ? status : verification.lastVerificationSince(migration, merchantId, change.get());
+            } catch (RuntimeException failure) {
+                return GateVerdict.refuse("cannot read when the switches of '" + migration + "'" + rows + " last"
+                        + " changed, or the verifications since (" + failure + "); the last verification must be known"
+                        + " to have started after it");
+            }
+            if (since == VerificationStatus.DIRTY) {
+                return GateVerdict.refuse("the last verification of '" + migration + "'" + rows
+                        + " found differences between the stores; it must be clean (repair, then verify again)");
+            }
+            if (since != VerificationStatus.CLEAN) {
+                SwitchChange last = change.orElseThrow();
+                return GateVerdict.refuse("the last clean verification of '" + migration + "'" + rows + " started"
+                        + " before its switches last changed (the " + last.switchName() + ", at " + last.changedAt()
+                        + " by the switch store's clock): rows written meanwhile under another phase (one that does not"
+                        + " mirror) may be missing from the other store; verify again, then move");
+            }
+        }
         return GateVerdict.allow("change-log backlog for '" + migration
-                + "' is empty and its last verification" + rows + " was clean");
+                + "' is empty and its last verification" + rows + " was clean"
+                + (switches == null ? "" : " and started after its switches last changed"));
     }
 
     @Override
     public String toString() {
-        return "StandardPhaseGate[backlog=" + backlog + ", verification=" + verification + "]";
+        return "StandardPhaseGate[backlog=" + backlog + ", verification=" + verification
+                + (switches == null ? "" : ", switches=" + switches) + "]";
     }
 }

@@ -123,12 +123,28 @@ public final class Switchboard implements PhaseResolver {
             return Optional.empty();
         }
         SwitchChange last = change.get();
+        if (last.changedAt().isAfter(last.now().plus(SETTLE_MARGIN))) {
+            // a time no change of this store took (its clock has not reached it): a row edited by hand, or written
+            // by a clock that was ahead; waiting for it says nothing of when every instance saw the switch
+            return Optional.of("the " + last.switchName() + " of migration '" + migration + "' is stamped "
+                    + last.changedAt() + ", later than the switch store's clock now (" + last.now() + "): a time no"
+                    + " change took (edited by hand, or written by a clock that was ahead), so when every instance saw"
+                    + " it is not known; set that switch again (to its phase) so that the store stamps it, and start"
+                    + " this " + settleTime() + " later");
+        }
         return Optional.of("the " + last.switchName() + " of migration '" + migration + "' changed at "
                 + last.changedAt() + " (the switch store's clock, now " + last.now() + "): another instance of the"
                 + " application may still write under the phase before it, unmirrored and unrecorded, until it reads"
                 + " the switches again (within its refresh interval, " + refreshInterval + "); this may start at "
                 + last.changedAt().plus(settleTime()) + " (the refresh interval plus a margin, " + settleTime()
                 + " after the change); start it then");
+    }
+
+    /** {@inheritDoc} Asks the backing switch store ({@link SwitchStore#lastChange}) every time. */
+    @Override
+    public Optional<SwitchChange> lastSwitchChange(String migration, @Nullable String merchantId) {
+        config(migration);
+        return switchStore.lastChange(migration, merchantId);
     }
 
     /** Every configured migration, by name. */

@@ -19,4 +19,18 @@ public interface VerificationProbe {
     default VerificationStatus lastVerification(String migration, String merchantId) {
         return lastVerification(migration);
     }
+
+    /**
+     * As {@link #lastVerification(String)} ({@code merchantId} null) or {@link #lastVerification(String, String)},
+     * counting only runs that started after {@code change}, the newest change of the switches that may decide the
+     * scope's phase ({@link SwitchStore#lastChange}): a run that started before it compared the stores while some
+     * rows were written under another phase (a merchant rolled back to {@code OLD_ONLY} writes the old store only),
+     * so its CLEAN says nothing of them. {@link VerificationStatus#NEVER_RUN} when no run counts.
+     *
+     * <p>By default, the answer without that condition: a probe that keeps no run start cannot tell.
+     */
+    default VerificationStatus lastVerificationSince(String migration, @org.jspecify.annotations.Nullable String merchantId,
+                                                     SwitchChange change) {
+        return merchantId == null ? lastVerification(migration) : lastVerification(migration, merchantId);
+    }
 }

@@ -217,6 +217,20 @@ final class Checkpoints {
      */
     @Nullable String damage(String jobId, java.util.function.Function<String, @Nullable String> keyProblem)
             throws SQLException {
+        return damage(jobId, keyProblem, (left, right) -> null);
+    }
+
+    /**
+     * As {@link #damage(String, java.util.function.Function)}, and also a chunk whose upper key is not after the
+     * chunk before's in the table's key order now ({@code keyOrder}: negative, zero or positive as the first key
+     * comes before, with or after the second, or null where it cannot say): the walk planned them in ascending order,
+     * so bounds out of order were planned under another key type (a text key's '10' before '9', now an integer key),
+     * and resumed, the keys of a chunk whose lower bound lies above its upper one are never copied. Java only, no
+     * query more.
+     */
+    @Nullable String damage(String jobId, java.util.function.Function<String, @Nullable String> keyProblem,
+                            java.util.function.BiFunction<String, String, @Nullable Integer> keyOrder)
+            throws SQLException {
         try (Connection connection = OwnTable.session(dataSource, TABLE);
              PreparedStatement select = connection.prepareStatement("SELECT chunk_no, status, lower_key, upper_key,"
                      + " row_count FROM " + TABLE + " WHERE job_id = ? ORDER BY chunk_no")) {
@@ -264,6 +278,13 @@ final class Checkpoints {
                         return where + " starts after " + (lower == null ? "the first key" : "key '" + lower + "'")
                                 + ", where the chunk before it ends at " + (previousUpper == null ? "no key (it is the"
                                 + " first)" : "key '" + previousUpper + "'");
+                    }
+                    Integer order = previousUpper == null ? null : keyOrder.apply(previousUpper, upper);
+                    if (order != null && order >= 0) {
+                        return where + " ends at key '" + upper + "', which is not after key '" + previousUpper
+                                + "', where the chunk before it ends, in the order of the table's key now: the chunks"
+                                + " were planned in another order (the key's type changed since they were, as a text"
+                                + " key's '10' before '9' against an integer's 9 before 10)";
                     }
                     previousUpper = upper;
                     expected++;

@@ -189,7 +189,8 @@ final class Preflight {
                             + " would count as copied under this one; forget the checkpoint"
                             + " (BackfillJob.resetCheckpoints) or give this job another name (BackfillJob.Builder.name)");
                 }
-                String damage = checkpoints.damage(table.jobId(), table.walk()::keyProblem);
+                String damage = checkpoints.damage(table.jobId(), table.walk()::keyProblem,
+                        table.walk()::compareNumericKeys);
                 if (damage != null) {
                     problems.add("old table '" + table.mapping().oldTable() + "': the checkpoint of job '"
                             + table.jobId() + "' in " + Checkpoints.TABLE + " is not as a backfill leaves it: " + damage

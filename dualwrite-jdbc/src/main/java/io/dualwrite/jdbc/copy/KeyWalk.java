@@ -270,6 +270,39 @@ public final class KeyWalk {
         }
     }
 
+    /**
+     * Compares two key texts of this walk's form in the table's key order, where every key column is an integer or a
+     * decimal, whose order Java knows exactly: negative, zero or positive as {@code left} comes before, with or after
+     * {@code right}. {@code null} where some key column is of another type (a text's order is its collation's, known
+     * to the database only), or a part does not read as a number of its column (a special {@code NaN}).
+     */
+    public @Nullable Integer compareNumericKeys(String left, String right) {
+        try {
+            List<String> lefts = KeyCodec.decode(left, keyColumns.size());
+            List<String> rights = KeyCodec.decode(right, keyColumns.size());
+            for (int i = 0; i < keyColumns.size(); i++) {
+                TableColumns.Column column = keyColumns.get(i);
+                int type = column.sqlType();
+                if (type != Types.TINYINT && type != Types.SMALLINT && type != Types.INTEGER && type != Types.BIGINT
+                        && type != Types.DECIMAL && type != Types.NUMERIC) {
+                    return null;
+                }
+                Object one = Values.parseKey(lefts.get(i), column);
+                Object other = Values.parseKey(rights.get(i), column);
+                if (!(one instanceof Number) || !(other instanceof Number)) {
+                    return null;
+                }
+                int order = new java.math.BigDecimal(one.toString()).compareTo(new java.math.BigDecimal(other.toString()));
+                if (order != 0) {
+                    return order;
+                }
+            }
+            return 0;
+        } catch (IllegalArgumentException | SQLException e) {
+            return null; // does not read: keyProblem names it
+        }
+    }
+
     /** The key columns, as the database spells them. */
     public List<String> keyColumnNames() {
         return keyColumns.stream().map(TableColumns.Column::name).toList();

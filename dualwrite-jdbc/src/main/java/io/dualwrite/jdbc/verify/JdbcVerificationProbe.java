@@ -4,6 +4,7 @@ import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.internal.Checks;
 import io.dualwrite.internal.Credentials;
 import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.switches.SwitchChange;
 import io.dualwrite.switches.VerificationProbe;
 import io.dualwrite.switches.VerificationStatus;
 import java.sql.SQLException;
@@ -76,12 +77,42 @@ public final class JdbcVerificationProbe implements VerificationProbe {
 
     @Override
     public VerificationStatus lastVerification(String migration) {
-        return status(Checks.requireId("migration", migration), null);
+        return status(Checks.requireId("migration", migration), null, null);
     }
 
     @Override
     public VerificationStatus lastVerification(String migration, String merchantId) {
-        return status(Checks.requireId("migration", migration), Checks.requireId("merchantId", merchantId));
+        return status(Checks.requireId("migration", migration), Checks.requireId("merchantId", merchantId), null);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A run counts when the newest switch change of its scope that it saw at its start (recorded by a verifier
+     * given a resolver, {@link Verifier.Builder#resolver}) is {@code change} or a later one: both are read from the
+     * switch store, by its clock. A run that saw none counts only while there is none. A run recorded without it (a
+     * verifier without a resolver, or before it was kept) counts when its start, by the verifier's own clock, is
+     * not before {@code change}'s time.
+     */
+    @Override
+    public VerificationStatus lastVerificationSince(String migration, @Nullable String merchantId, SwitchChange change) {
+        Checks.requireNonNull("change", change);
+        return status(Checks.requireId("migration", migration), Checks.optionalId("merchantId", merchantId),
+                change.changedAt());
+    }
+
+    private static boolean startedAfter(VerificationStore.Row row, java.time.Instant changedAt) {
+        if (row.switched() == null) {
+            return !row.startedAt().isBefore(changedAt);
+        }
+        if (row.switched().equals(VerificationStore.NO_SWITCH_CHANGE)) {
+            return false;
+        }
+        try {
+            return !java.time.Instant.parse(row.switched()).isBefore(changedAt);
+        } catch (java.time.format.DateTimeParseException unreadable) {
+            return false;
+        }
     }
 
     /**
@@ -123,11 +154,15 @@ public final class JdbcVerificationProbe implements VerificationProbe {
         }
     }
 
-    private VerificationStatus status(String migration, @Nullable String merchantId) {
-        List<VerificationStore.Row> rows = rows(migration);
+    /** @param changedAt when not null, only the runs that started after the switch change of that time count */
+    private VerificationStatus status(String migration, @Nullable String merchantId,
+                                      java.time.@Nullable Instant changedAt) {
+        List<VerificationStore.Row> all = rows(migration);
+        List<VerificationStore.Row> rows = changedAt == null ? all
+                : all.stream().filter(row -> startedAfter(row, changedAt)).toList();
         Set<String> tables = new LinkedHashSet<>();
         requiredTables.forEach(table -> tables.add(table.toLowerCase(Locale.ROOT)));
-        rows.forEach(row -> tables.add(row.table().toLowerCase(Locale.ROOT)));
+        all.forEach(row -> tables.add(row.table().toLowerCase(Locale.ROOT)));
         if (tables.isEmpty()) {
             return VerificationStatus.NEVER_RUN;
         }

@@ -386,7 +386,7 @@ final class TablePlan {
     }
 
     /** A PostgreSQL type's name, a {@code serial} as the integer it is. */
-    private static String ownType(ColumnInfo info) {
+    static String ownType(ColumnInfo info) {
         return switch (info.type()) {
             case "smallserial" -> "int2";
             case "serial" -> "int4";

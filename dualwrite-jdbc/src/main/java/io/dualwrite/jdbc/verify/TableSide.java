@@ -119,6 +119,7 @@ final class TableSide {
         String valueHash = byValue ? dialect.valueHash(plan.sqlColumns().stream()
                         .map(pair -> dialect.quote(pair.info(old).name())).toList(),
                 plan.sqlColumns().stream().map(pair -> pair.info(old).kind(dialect) == ColumnInfo.Kind.STRING).toList(),
+                plan.sqlColumns().stream().map(pair -> TablePlan.ownType(pair.info(old))).toList(),
                 Long.parseUnsignedLong(salt, 16), majorVersion) : null;
         this.hash = "COALESCE(" + (valueHash != null ? valueHash : dialect.hash(dialect.concat(salted), majorVersion, utf8))
                 + ", " + (old ? UNHASHED_OLD : UNHASHED_NEW) + ")";

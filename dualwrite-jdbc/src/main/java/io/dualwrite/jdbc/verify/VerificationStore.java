@@ -34,13 +34,25 @@ final class VerificationStore {
     /** The characters of a report the probe reads: the mapping field and its UUID. */
     private static final int MAPPING_PREFIX = MAPPING_FIELD.length() + 36;
 
+    /** The field after the mapping: the newest switch change of the run's scope at its start. */
+    private static final String SWITCHED_FIELD = ",\"switched\":\"";
+
+    /** The characters of a report the probe reads: the mapping and the switch change's time (at most 40). */
+    private static final int REPORT_PREFIX = MAPPING_PREFIX + SWITCHED_FIELD.length() + 40;
+
+    /** The {@code switched} field of a run whose switch store knew no change of its scope. */
+    static final String NO_SWITCH_CHANGE = "none";
+
     /**
      * One recorded run of one table, as the probe reads it.
      *
-     * @param mapping the digest of the mapping the run compared; {@code null} for a run recorded before it was kept
+     * @param mapping  the digest of the mapping the run compared; {@code null} for a run recorded before it was kept
+     * @param switched the newest switch change of the run's scope when it started, by the switch store's clock
+     *                 ({@link #NO_SWITCH_CHANGE} when there was none); {@code null} when the verifier had no switches
+     *                 or the run was recorded before it was kept
      */
-    record Row(long id, String table, String scopeKey, boolean sampled, VerificationStatus status, Instant finishedAt,
-               @Nullable String mapping) {
+    record Row(long id, String table, String scopeKey, boolean sampled, VerificationStatus status, Instant startedAt,
+               Instant finishedAt, @Nullable String mapping, @Nullable String switched) {
     }
 
     private VerificationStore() {
@@ -57,7 +69,13 @@ final class VerificationStore {
         }
     }
 
-    static void record(DataSource dataSource, VerificationResult result, VerificationJob job) throws SQLException {
+    /**
+     * Records every table of a run.
+     *
+     * @param switched the newest switch change of the run's scope when it started ({@link Row#switched})
+     */
+    static void record(DataSource dataSource, VerificationResult result, VerificationJob job, @Nullable String switched)
+            throws SQLException {
         java.util.Map<String, String> digests = new java.util.HashMap<>();
         job.tables().forEach(mapping -> digests.put(mapping.oldTable(), VerificationJob.mappingDigest(mapping)));
         try (Connection connection = OwnTable.session(dataSource, DualWriteSchema.VERIFICATION_TABLE)) {
@@ -79,6 +97,9 @@ final class VerificationStore {
                     insert.setObject(12, utc(report.finishedAt()));
                     java.util.Map<String, Object> recorded = new java.util.LinkedHashMap<>();
                     recorded.put("mapping", digests.get(report.table())); // first: the probe reads the report's start
+                    if (switched != null) {
+                        recorded.put("switched", switched);
+                    }
                     recorded.putAll(report.toMap());
                     String json = Json.write(recorded);
                     insert.setString(13, json.length() <= MAX_REPORT_LENGTH ? json : json.substring(0, MAX_REPORT_LENGTH));
@@ -100,8 +121,8 @@ final class VerificationStore {
     static List<Row> rows(DataSource dataSource, String migration) throws SQLException {
         List<Row> rows = new ArrayList<>();
         try (Connection connection = OwnTable.session(dataSource, DualWriteSchema.VERIFICATION_TABLE);
-             PreparedStatement select = connection.prepareStatement("SELECT id, table_name, scope_key, sampled, status, finished_at,"
-                     + " SUBSTRING(report, 1, " + MAPPING_PREFIX + ")"
+             PreparedStatement select = connection.prepareStatement("SELECT id, table_name, scope_key, sampled, status, started_at,"
+                     + " finished_at, SUBSTRING(report, 1, " + REPORT_PREFIX + ")"
                      + " FROM " + DualWriteSchema.VERIFICATION_TABLE + " WHERE migration = ? ORDER BY id")) {
             select.setString(1, migration);
             try (ResultSet result = select.executeQuery()) {
@@ -109,7 +130,8 @@ final class VerificationStore {
                     rows.add(new Row(result.getLong(1), result.getString(2), result.getString(3), result.getInt(4) != 0,
                             VerificationStatus.valueOf(result.getString(5)),
                             result.getObject(6, LocalDateTime.class).toInstant(ZoneOffset.UTC),
-                            mapping(result.getString(7))));
+                            result.getObject(7, LocalDateTime.class).toInstant(ZoneOffset.UTC),
+                            mapping(result.getString(8)), switched(result.getString(8))));
                 }
             }
         } catch (SQLException e) {
@@ -123,8 +145,19 @@ final class VerificationStore {
 
     /** The mapping digest a recorded report begins with, or {@code null} when it begins otherwise (an older run's). */
     private static @Nullable String mapping(@Nullable String reportStart) {
-        return reportStart != null && reportStart.length() == MAPPING_PREFIX && reportStart.startsWith(MAPPING_FIELD)
-                ? reportStart.substring(MAPPING_FIELD.length()) : null;
+        return reportStart != null && reportStart.length() > MAPPING_PREFIX && reportStart.startsWith(MAPPING_FIELD)
+                && reportStart.charAt(MAPPING_PREFIX) == '"'
+                ? reportStart.substring(MAPPING_FIELD.length(), MAPPING_PREFIX) : null;
+    }
+
+    /** The switch change a recorded report names after its mapping, or {@code null} when it names none. */
+    private static @Nullable String switched(@Nullable String reportStart) {
+        if (mapping(reportStart) == null || !reportStart.startsWith(SWITCHED_FIELD, MAPPING_PREFIX + 1)) {
+            return null;
+        }
+        int from = MAPPING_PREFIX + 1 + SWITCHED_FIELD.length();
+        int end = reportStart.indexOf('"', from);
+        return end < 0 ? null : reportStart.substring(from, end);
     }
 
     private static SQLException missing(DataSource dataSource, SQLException e) {

@@ -356,6 +356,10 @@ public final class Verifier {
     private VerificationResult execute(VerificationJob job, List<Prepared> tables, VerificationRun run)
             throws SQLException {
         VerificationRun.Tracker tracker = run.tracker();
+        // the newest switch change of the scope before any row is read, by the switch store's clock: the phase gate
+        // counts this run only while no switch of the scope has moved since (JdbcVerificationProbe)
+        String switched = switches == null ? null : switches.lastSwitchChange(job.migration(), job.scope().merchantId())
+                .map(change -> change.changedAt().toString()).orElse(VerificationStore.NO_SWITCH_CHANGE);
         Instant started = clock.instant();
         log.info("Verification of '{}' started: {}", job.migration(), job);
         List<TableReport> reports = new ArrayList<>();
@@ -387,7 +391,7 @@ public final class Verifier {
         VerificationResult result = new VerificationResult(job.migration(), job.scope(), job.isFull(), reports,
                 started, clock.instant());
         if (results != null) {
-            VerificationStore.record(results, result, job);
+            VerificationStore.record(results, result, job, switched);
         }
         if (job.checkpoint().isPresent()) {
             checkpoints.delete(job.checkpoint().get());

@@ -51,7 +51,8 @@ class DualWriteEndpointConfiguration {
                                         ResourceLoader resourceLoader) {
         VerificationProbe probe = verification.getIfAvailable();
         SwitchAdmin switchAdmin = admin.getIfAvailable(() -> SwitchAdmin.of(switchboard, gate.getIfAvailable(() ->
-                PhaseGate.standard(changeLog::pendingCount, probe != null ? probe : migration -> VerificationStatus.NEVER_RUN))));
+                PhaseGate.standard(changeLog::pendingCount, probe != null ? probe : migration -> VerificationStatus.NEVER_RUN,
+                        switchboard.switchStore()))));
         return new DualWriteEndpoint(switchboard, switchAdmin, changeLog, probe, writer.getIfAvailable(),
                 writeRole(environment, resourceLoader.getClassLoader()));
     }

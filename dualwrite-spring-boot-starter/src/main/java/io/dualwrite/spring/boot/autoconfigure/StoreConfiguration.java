@@ -130,8 +130,9 @@ class StoreConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    PhaseGate dualwritePhaseGate(ChangeLog changeLog, VerificationProbe verificationProbe) {
-        return PhaseGate.standard(changeLog::pendingCount, verificationProbe);
+    PhaseGate dualwritePhaseGate(ChangeLog changeLog, VerificationProbe verificationProbe, Switchboard switchboard) {
+        // a clean run counts only when it started after the moving scope's switches last changed
+        return PhaseGate.standard(changeLog::pendingCount, verificationProbe, switchboard.switchStore());
     }
 
     @Bean
