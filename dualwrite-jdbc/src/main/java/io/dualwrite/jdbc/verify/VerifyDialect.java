@@ -469,7 +469,8 @@ enum VerifyDialect {
          * hash, against 162 ms for the canonical text's.
          */
         @Override
-        @Nullable String valueHash(List<String> columns, List<Boolean> texts, long seed, int majorVersion) {
+        @Nullable String valueHash(List<String> columns, List<Boolean> texts, List<String> types, long seed,
+                                   int majorVersion) {
             StringBuilder row = new StringBuilder("CAST(CONV(SUBSTRING(MD5(CONCAT_WS('|', '")
                     .append(Long.toHexString(seed)).append('\'');
             StringBuilder nulls = new StringBuilder();
