@@ -133,6 +133,15 @@ final class Holdable {
             // products refused the whole batch ("value too long"), naming no row
             return text(written, column, target);
         }
+        if (target == CopyDialect.POSTGRESQL && column.typeNamed("money")) {
+            // PostgreSQL rounds an amount to its money's decimals (its lc_monetary's): 12.345 was stored as 12.35,
+            // with the sync reporting success
+            String amount = value instanceof Number number ? number.toString()
+                    : value instanceof String text ? text.strip() : null;
+            if (amount != null && Values.DECIMAL_NUMBER.matcher(amount).matches() && decimals(amount) > column.scale()) {
+                return "holds amounts of " + column.scale() + " decimals (its locale's), and would round this one";
+            }
+        }
         if (value instanceof Double || value instanceof Float) {
             return floating((Number) value, column, target);
         }
@@ -706,6 +715,15 @@ final class Holdable {
 
     /** PostgreSQL's infinities, which its date and date-time columns read back as themselves. */
     private static final java.util.regex.Pattern INFINITY = java.util.regex.Pattern.compile("(?i)[+-]?infinity");
+
+    /** The decimals of a number's text once its trailing zeros are cut; {@code Integer.MAX_VALUE} past an int's exponent. */
+    private static int decimals(String number) {
+        try {
+            return new BigDecimal(number).stripTrailingZeros().scale();
+        } catch (NumberFormatException exponentBeyondAnInt) {
+            return Integer.MAX_VALUE;
+        }
+    }
 
     /** Whether a time's text holds a letter other than the {@code Z} of an offset: a word the target reads its own way. */
     private static boolean worded(String time) {

@@ -110,4 +110,48 @@ class WritePathBreak23Test {
                     .isEqualTo(Rows.of(fixture.oldDb, "SELECT id, qty, v FROM orders ORDER BY id"));
         }
     }
+
+    // Failed before its fix: PostgreSQL rounds an amount written into a money column to its locale's decimals (2
+    // here), without a word: a MariaDB DECIMAL(12,3) of 12.345 landed as 12.35, and so did the text '12.345' and the
+    // numbers of a PostgreSQL numeric and an H2 DECIMAL, with the sync reporting success and nothing recorded. Such an
+    // amount is now refused by name (the column, its decimals) and its key recorded; once the old store holds an
+    // amount the column keeps, the reconciler copies the row. Amounts of two decimals or fewer are copied as before
+    // (guards, held).
+    @ParameterizedTest(name = "{0} {1} -> PostgreSQL money: {2}")
+    @CsvSource(delimiter = '|', value = {
+        "MARIADB  | DECIMAL(12,3) | 12.345  | true",
+        "MARIADB  | VARCHAR(20)   | 12.345  | true",
+        "MARIADB  | DOUBLE        | 0.125   | true",
+        "POSTGRES | numeric       | 0.001   | true",
+        "H2       | DECIMAL(12,4) | 1.0051  | true",
+        "MARIADB  | DECIMAL(12,3) | 12.340  | false",
+        "POSTGRES | numeric       | 100     | false"})
+    void anAmountWithMoreDecimalsThanAMoneyHoldsIsRefusedByName(Kind oldKind, String oldType, String amount,
+                                                                boolean refused) throws Exception {
+        try (Fixture fixture = Fixture.of(oldKind, Kind.POSTGRES)) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, qty INT, v " + oldType + ")");
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, quantity INT, v money)");
+            String literal = oldType.startsWith("VARCHAR") ? "'" + amount + "'" : amount;
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("INSERT INTO orders (id, qty, v) VALUES (1, 1, " + literal + ")"))
+                        .isOne();
+            }
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+
+            if (refused) {
+                assertThat(fixture.recordKeys()).containsExactly("orders/1/INSERT");
+                assertThat(fixture.events).map(Object::toString).as("refused by name").anySatisfy(event ->
+                        assertThat(event).containsIgnoringCase("column v").contains("2 decimals", "round"));
+                assertThat(fixture.newDb.count("SELECT COUNT(*) FROM orders_v2")).isZero();
+                fixture.onOld("UPDATE orders SET v = " + (oldType.startsWith("VARCHAR") ? "'12.34'" : "12.34")
+                        + " WHERE id = 1");
+                fixture.reconcilerBuilder().initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(1))
+                        .build().runOnce();
+            }
+            assertThat(fixture.records()).isEmpty();
+            assertThat(Rows.of(fixture.newDb, "SELECT id, quantity AS qty, CAST(v AS numeric) AS v FROM orders_v2"))
+                    .isEqualTo(Rows.of(fixture.oldDb, "SELECT id, qty, v FROM orders"));
+        }
+    }
 }
