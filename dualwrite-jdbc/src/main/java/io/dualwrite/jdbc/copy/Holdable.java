@@ -536,8 +536,7 @@ final class Holdable {
                 }
                 read = stripped;
             }
-            if (read == null && !DIGITS_DATE.matcher(stripped).matches()
-                    && !(target == CopyDialect.POSTGRESQL && INFINITY.matcher(stripped).matches())) {
+            if (read == null && !DIGITS_DATE.matcher(stripped).matches() && !INFINITY.matcher(stripped).matches()) {
                 // a text the copier does not read is left to the target's own parse, which reads words and orders of
                 // its own: PostgreSQL's 'now', 'today' and 'tomorrow' (the moment of the copy: each sync and repair
                 // writes another value), 'epoch', '1/2/2024' (by the session's DateStyle), '2024-1-1', 'Jan 1 2024';
@@ -713,7 +712,10 @@ final class Holdable {
             "[+-]?[0-9]{4,}-[0-9]{2}-[0-9]{2}(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\\.[0-9]+)?)?"
                     + "(?: ?(?:Z|z|[+-][0-9]{2}(?::?[0-9]{2}){0,2}))?)?(?: BC)?");
 
-    /** PostgreSQL's infinities, which its date and date-time columns read back as themselves. */
+    /**
+     * PostgreSQL's infinities, which its date and date-time columns read back as themselves (and which the other
+     * products' columns refuse, below or where they are bound).
+     */
     private static final java.util.regex.Pattern INFINITY = java.util.regex.Pattern.compile("(?i)[+-]?infinity");
 
     /** The decimals of a number's text once its trailing zeros are cut; {@code Integer.MAX_VALUE} past an int's exponent. */
