@@ -56,8 +56,9 @@ class WritePathBreak23Test {
     // 1970-01-01 00:00:00, '01/02/2024' by the session's DateStyle, '2024-1-1' and 'Jan 1 2024' as 2024-01-01,
     // 'allballs' and '10:00 PM' into a time as 00:00:00 and 22:00:00: each a value that reads back as another text,
     // with the sync reporting success and nothing recorded. MariaDB and H2 read other forms the same way ('2024/01/01'
-    // and '20240101100000' into a MariaDB DATE and DATETIME, '2024-1-1' into an H2 DATE). Now such a text is refused by name and its key recorded;
-    // once the old store holds the ISO form, the reconciler copies the row. The forms that read back as themselves
+    // and '20240101100000' into a MariaDB DATE and DATETIME, '2024-1-1' into an H2 DATE). Now such a text is refused
+    // by name and its key recorded; once the old store holds the ISO form, the reconciler copies the row. The forms
+    // that read back as themselves
     // (an ISO date, date-time and time, PostgreSQL's infinity) are copied as before (guards, held).
     @ParameterizedTest(name = "{0} -> {1} {2}: ''{3}''")
     @CsvSource(delimiter = '|', value = {
