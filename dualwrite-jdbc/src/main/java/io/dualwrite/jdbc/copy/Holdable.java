@@ -133,6 +133,15 @@ final class Holdable {
             // products refused the whole batch ("value too long"), naming no row
             return text(written, column, target);
         }
+        if (target == CopyDialect.POSTGRESQL && column.typeNamed("money")) {
+            // PostgreSQL rounds an amount to its money's decimals (its lc_monetary's): 12.345 was stored as 12.35,
+            // with the sync reporting success
+            String amount = value instanceof Number number ? number.toString()
+                    : value instanceof String text ? text.strip() : null;
+            if (amount != null && Values.DECIMAL_NUMBER.matcher(amount).matches() && decimals(amount) > column.scale()) {
+                return "holds amounts of " + column.scale() + " decimals (its locale's), and would round this one";
+            }
+        }
         if (value instanceof Double || value instanceof Float) {
             return floating((Number) value, column, target);
         }
@@ -515,8 +524,9 @@ final class Holdable {
             return number;
         }
         if (type == Types.DATE || type == Types.TIMESTAMP || type == Types.TIMESTAMP_WITH_TIMEZONE) {
+            Object read;
             try {
-                DateTimeText.parse(stripped);
+                read = DateTimeText.parse(stripped);
             } catch (java.time.DateTimeException noSuchDay) {
                 // a date-time the copier reads (JdbcRowCopier binds the value it writes) but which names no day or
                 // time: the products refuse it without naming the row, or, MySQL/MariaDB, keep a zero date
@@ -524,7 +534,26 @@ final class Holdable {
                     return "holds dates and date-times, and this text names no such day or time ("
                             + noSuchDay.getMessage() + ")";
                 }
+                read = stripped;
             }
+            if (read == null && !DIGITS_DATE.matcher(stripped).matches() && !INFINITY.matcher(stripped).matches()) {
+                // a text the copier does not read is left to the target's own parse, which reads words and orders of
+                // its own: PostgreSQL's 'now', 'today' and 'tomorrow' (the moment of the copy: each sync and repair
+                // writes another value), 'epoch', '1/2/2024' (by the session's DateStyle), '2024-1-1', 'Jan 1 2024';
+                // each landed as a value that reads back as another text, with the sync reporting success
+                return "holds dates and date-times, and a text is copied into it only as an ISO date or date-time"
+                        + " (yyyy-MM-dd, then HH:mm:ss and an offset), which reads back as the same value; the target"
+                        + " would read this one in a way of its own (a word such as now or today names the moment of"
+                        + " the copy)";
+            }
+        }
+        if ((type == Types.TIME || type == Types.TIME_WITH_TIMEZONE) && target != CopyDialect.MYSQL
+                && worded(stripped)) {
+            // PostgreSQL reads 'now' (the moment of the copy), 'allballs', '10:00 PM' and zone names in a time: each
+            // landed as another text, with the sync reporting success
+            return "holds times of day, and a text is copied into it only as HH:mm:ss (and an offset), which reads"
+                    + " back as the same value; the target would read this one in a way of its own (a word such as now"
+                    + " names the moment of the copy)";
         }
         if (column.typeNamed("uuid")) {
             try {
@@ -674,6 +703,36 @@ final class Holdable {
 
     /** The end of the day as a time of day's text. */
     private static final java.util.regex.Pattern END_OF_DAY = java.util.regex.Pattern.compile("24:00(:00(\\.0+)?)?");
+
+    /**
+     * A date or date-time of digits in ISO order that {@link DateTimeText#parse} leaves to the target: a year of more
+     * than four digits or a sign, a fraction of more than nine digits, PostgreSQL's era mark {@code BC}. No words.
+     */
+    private static final java.util.regex.Pattern DIGITS_DATE = java.util.regex.Pattern.compile(
+            "[+-]?[0-9]{4,}-[0-9]{2}-[0-9]{2}(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\\.[0-9]+)?)?"
+                    + "(?: ?(?:Z|z|[+-][0-9]{2}(?::?[0-9]{2}){0,2}))?)?(?: BC)?");
+
+    /**
+     * PostgreSQL's infinities, which its date and date-time columns read back as themselves (and which the other
+     * products' columns refuse, below or where they are bound).
+     */
+    private static final java.util.regex.Pattern INFINITY = java.util.regex.Pattern.compile("(?i)[+-]?infinity");
+
+    /** The decimals of a number's text once its trailing zeros are cut; {@code Integer.MAX_VALUE} past an int's exponent. */
+    private static int decimals(String number) {
+        try {
+            return new BigDecimal(number).stripTrailingZeros().scale();
+        } catch (NumberFormatException exponentBeyondAnInt) {
+            return Integer.MAX_VALUE;
+        }
+    }
+
+    /** Whether a time's text holds a letter other than the {@code Z} of an offset: a word the target reads its own way. */
+    private static boolean worded(String time) {
+        String text = time.length() > 1 && (time.endsWith("Z") || time.endsWith("z"))
+                && Character.isDigit(time.charAt(time.length() - 2)) ? time.substring(0, time.length() - 1) : time;
+        return text.codePoints().anyMatch(Character::isLetter);
+    }
 
     /** A MySQL/MariaDB date or date-time with a zero year, month or day: {@code 0000-00-00}, {@code 2024-02-00}. */
     private static final java.util.regex.Pattern ZERO_DATE =

@@ -69,6 +69,12 @@ final class TableColumns {
                     duration, exactText, declared, declaredElement, nullReplacedBy);
         }
 
+        /** This column with {@code digits} after the point (a PostgreSQL {@code money}'s, read from its session). */
+        Column withScale(int digits) {
+            return new Column(name, sqlType, typeName, timeZone, integer, bool, precision, digits, lowerTypeName,
+                    bitNumber, duration, exactText, declared, element, nullReplacedBy);
+        }
+
         /** This column, which stores {@code replacement} (in words) in place of a NULL written into it. */
         Column withNullReplacedBy(@Nullable String replacement) {
             return new Column(name, sqlType, typeName, timeZone, integer, bool, precision, scale, lowerTypeName, bitNumber,
@@ -161,12 +167,31 @@ final class TableColumns {
                     columns = new LinkedHashMap<>(columns);
                     columns.replaceAll((lower, column) -> column.withNullReplacedBy(nullReplaced.get(lower)));
                 }
+                if (dialect == CopyDialect.POSTGRESQL && columns.values().stream().anyMatch(c -> c.typeNamed("money"))) {
+                    int digits = moneyDigits(connection);
+                    columns = new LinkedHashMap<>(columns);
+                    columns.replaceAll((lower, column) -> column.typeNamed("money") ? column.withScale(digits) : column);
+                }
                 return new TableColumns(table, quoted, columns, Set.copyOf(computed), Set.copyOf(identityAlways));
             } catch (SQLException e) {
                 first = first == null ? e : first;
             }
         }
         throw first;
+    }
+
+    /**
+     * The decimals a PostgreSQL {@code money} holds on this session: those of its {@code lc_monetary} (2 for most
+     * locales, 0 for some), to which the server rounds an amount written into it without a word. {@link
+     * Integer#MAX_VALUE} (no check) when it cannot be read. Run outside a transaction, as {@link #read}.
+     */
+    private static int moneyDigits(Connection connection) {
+        try (Statement statement = connection.createStatement();
+             ResultSet digits = statement.executeQuery("SELECT scale(CAST(CAST(1 AS money) AS numeric))")) {
+            return digits.next() ? digits.getInt(1) : Integer.MAX_VALUE;
+        } catch (SQLException unread) {
+            return Integer.MAX_VALUE;
+        }
     }
 
     private static Map<String, Column> columnsOf(ResultSetMetaData meta, CopyDialect dialect, Set<String> exact,

@@ -1369,7 +1369,12 @@ public final class StatementAnalyzer {
         if (expression instanceof net.sf.jsqlparser.expression.SignedExpression signed
                 && (signed.getExpression() instanceof net.sf.jsqlparser.expression.LongValue
                 || signed.getExpression() instanceof net.sf.jsqlparser.expression.DoubleValue)) {
-            // -1 (a number literal under a sign): the number
+            // -1 (a number literal under a sign): the number. The parser reads the bitwise NOT of MySQL, MariaDB and
+            // PostgreSQL (~3: -4 on PostgreSQL, 2^64 - 4 on MySQL) as a sign too; its value depends on the product
+            // and the column's type, so it is left unknown (the keys are selected or resynced)
+            if (signed.getSign() != '+' && signed.getSign() != '-') {
+                return null;
+            }
             ValueRef number = valueOf(signed.getExpression());
             if (number == null || signed.getSign() == '+') {
                 return number;
