@@ -69,7 +69,9 @@ class ExactValuesMoreTest {
         return switch (kind) {
             case MARIADB -> "DATE_FORMAT(" + column + ", '%Y-%m-%d %H:%i:%s.%f')";
             case POSTGRES -> "to_char(" + column + ", 'YYYY-MM-DD HH24:MI:SS.US')";
-            case H2 -> "FORMATDATETIME(" + column + ", 'yyyy-MM-dd HH:mm:ss.SSSSSS')";
+            // TO_CHAR renders the value held; FORMATDATETIME goes through the JVM's zone, which shows a Berlin gap's
+            // 02:30 as 03:30 when H2 first met the zone in this test (run alone) and not when it met it before
+            case H2 -> "TO_CHAR(" + column + ", 'YYYY-MM-DD HH24:MI:SS.FF6')";
         };
     }
 
