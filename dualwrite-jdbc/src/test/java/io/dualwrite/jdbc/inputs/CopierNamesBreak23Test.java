@@ -240,4 +240,37 @@ class CopierNamesBreak23Test {
             }
         }
     }
+
+    // Failed before the fix: MariaDB's key locks (GET_LOCK) are named with the database, which the copier took from
+    // the session (getCatalog); on a target session left USEd in another database the name was another, so a sync
+    // there did not wait for the same key's lock held by a sync on a clean session (here taken by hand, as the copier
+    // takes it) and wrote the row at once: two syncs of one key ran together. The lock is now named with the URL's
+    // database, the home; the sync waits, fails at its lock timeout (its caller records the key), and runs once the
+    // lock is released.
+    @org.junit.jupiter.api.Test
+    void aSyncOnATargetSessionLeftInAnotherDatabaseWaitsForTheKeysLock() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(Kind.MARIADB);
+             TestDatabase newDb = TestDatabases.create(Kind.MARIADB)) {
+            seed(oldDb, newDb, 3, true);
+            Elsewhere[] elsewhere = decoys(oldDb, newDb);
+            try (Elsewhere old = elsewhere[0]; Elsewhere neu = elsewhere[1];
+                 Connection holder = newDb.dataSource().getConnection()) {
+                oldDb.execute("UPDATE orders SET qty = 100 WHERE id = 1");
+                RowCopier copier = RowCopier.builder().oldDataSource(oldDb.dataSource()).newDataSource(neu.leftOn)
+                        .lockTimeout(Duration.ofSeconds(1)).build();
+                List<RowCopier.TableKeys> key = List.of(new RowCopier.TableKeys(Fixture.ORDERS, List.of("1"), null));
+                holder.setAutoCommit(false);
+                io.dualwrite.jdbc.copy.KeyLocks.lock(holder, "orders", List.of("1"), 1, Duration.ofSeconds(5));
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> copier.sync(Store.OLD, key))
+                        .as("the sync waits for the lock held on a clean session").hasMessageContaining("key lock");
+                assertThat(newDb.count("SELECT quantity FROM orders_v2 WHERE id = 1")).isEqualTo(1);
+                try (Statement release = holder.createStatement()) {
+                    release.execute("SELECT RELEASE_ALL_LOCKS()");
+                }
+                holder.rollback();
+                copier.sync(Store.OLD, key);
+                assertHomesEqualAndDecoysUntouched(old, neu, 3);
+            }
+        }
+    }
 }
