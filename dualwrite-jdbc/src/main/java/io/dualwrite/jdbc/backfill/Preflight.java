@@ -344,6 +344,14 @@ final class Preflight {
         boolean mysql = io.dualwrite.jdbc.Dialect.detect(metaData) == io.dualwrite.jdbc.Dialect.MYSQL;
         int dot = table.indexOf('.');
         if (dot < 0) {
+            // the table's home (OwnTable#homeOf), the copier's, not the place a pooled session was left on
+            for (String name : new java.util.LinkedHashSet<>(List.of(table, table.toLowerCase(Locale.ROOT),
+                    table.toUpperCase(Locale.ROOT)))) {
+                @Nullable String home = io.dualwrite.jdbc.schema.OwnTable.homeOf(connection, name);
+                if (home != null) {
+                    return mysql ? new String[] {home, null} : new String[] {connection.getCatalog(), home};
+                }
+            }
             return new String[] {connection.getCatalog(), connection.getSchema()};
         }
         // MySQL and MariaDB call a schema a database, which JDBC reports as the catalog

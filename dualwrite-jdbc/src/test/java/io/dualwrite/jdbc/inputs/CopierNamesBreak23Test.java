@@ -67,6 +67,11 @@ class CopierNamesBreak23Test {
         final HikariDataSource leftOn;
 
         Elsewhere(TestDatabase home, String table, String columns) {
+            this(home, table, columns, true);
+        }
+
+        /** {@code decoy}: whether a table of the name is made where the sessions are left. */
+        Elsewhere(TestDatabase home, String table, String columns, boolean decoy) {
             this.home = home;
             Kind kind = home.kind();
             side = kind == Kind.MARIADB ? TestDatabases.create(Kind.MARIADB) : null;
@@ -74,10 +79,12 @@ class CopierNamesBreak23Test {
             if (side == null) {
                 home.execute("CREATE SCHEMA side");
             }
-            home.execute("CREATE TABLE " + qualifier + table + " (id BIGINT PRIMARY KEY, code VARCHAR(20), "
-                    + columns + " INT)");
+            if (decoy) {
+                home.execute("CREATE TABLE " + qualifier + table + " (id BIGINT PRIMARY KEY, code VARCHAR(20), "
+                        + columns + " INT)");
+            }
             String leave = switch (kind) {
-                case POSTGRES -> "SET search_path TO side, public";
+                case POSTGRES -> decoy ? "SET search_path TO side, public" : "SET search_path TO side";
                 case MARIADB -> "USE " + side.name();
                 case H2 -> "SET SCHEMA side";
             };
@@ -182,6 +189,27 @@ class CopierNamesBreak23Test {
                         .build().run();
                 assertThat(result.complete()).isTrue();
                 assertHomesEqualAndDecoysUntouched(old, neu, 30);
+            }
+        }
+    }
+
+    // Failed before the fix: with no table of the mapped names where the sessions were left, the backfill's preflight
+    // or its walk looked for the tables there and refused, as if they did not exist.
+    @ParameterizedTest(name = "{0} -> {1}: a backfill finds the home tables from sessions left where none is")
+    @CsvSource({"POSTGRES, POSTGRES", "MARIADB, MARIADB", "H2, H2"})
+    void aBackfillOnSessionsLeftWhereNoTableOfTheNameIsFindsTheHomeTables(Kind oldKind, Kind newKind)
+            throws Exception {
+        try (TestDatabase oldDb = TestDatabases.createWithDualWriteSchema(oldKind);
+             TestDatabase newDb = TestDatabases.create(newKind)) {
+            seed(oldDb, newDb, 30, false);
+            try (Elsewhere old = new Elsewhere(oldDb, "orders", "qty", false);
+                 Elsewhere neu = new Elsewhere(newDb, "orders_v2", "quantity", false)) {
+                BackfillResult result = BackfillJob.builder().migration(MIGRATION).oldDataSource(old.leftOn)
+                        .newDataSource(neu.leftOn).checkpointDataSource(oldDb.dataSource()).mapping(Fixture.ORDERS)
+                        .build().run();
+                assertThat(result.complete()).isTrue();
+                assertThat(Rows.assertSame(oldDb, "SELECT id, code, qty FROM orders ORDER BY id",
+                        newDb, "SELECT id, code, quantity AS qty FROM orders_v2 ORDER BY id")).hasSize(30);
             }
         }
     }
