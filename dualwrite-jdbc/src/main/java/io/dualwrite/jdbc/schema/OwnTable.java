@@ -180,9 +180,25 @@ public final class OwnTable {
     public static @Nullable String homeOf(Connection connection, String name) throws SQLException {
         Dialect dialect = Dialect.detect(connection);
         List<String> holders = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT table_schema, table_name FROM"
-                + " information_schema.tables WHERE LOWER(table_name) = ? AND table_type NOT LIKE '%TEMPORARY'")) {
-            select.setString(1, name.toLowerCase(Locale.ROOT));
+        String sql = switch (dialect) {
+            // the one database that may be the home, by name: the catalog answers it without opening every database's
+            case MYSQL -> "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema ="
+                    + " COALESCE(?, DATABASE()) AND table_name = ? AND table_type NOT LIKE '%TEMPORARY'";
+            // pg_class by its name index, not information_schema's view over every relation
+            case POSTGRESQL -> "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+                    + " ON n.oid = c.relnamespace WHERE c.relname = ? AND c.relpersistence <> 't'"
+                    + " AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname NOT LIKE 'pg\\_%'"
+                    + " AND n.nspname <> 'information_schema'";
+            case H2 -> "SELECT table_schema, table_name FROM information_schema.tables WHERE table_name = ?"
+                    + " AND table_type NOT LIKE '%TEMPORARY' AND table_schema <> 'INFORMATION_SCHEMA'";
+        };
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            if (dialect == Dialect.MYSQL) {
+                select.setString(1, urlDatabase(connection.getMetaData().getURL()));
+                select.setString(2, name);
+            } else {
+                select.setString(1, name);
+            }
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     // MySQL/MariaDB compare table names by their own rule (lower_case_table_names): any case is it
@@ -192,11 +208,6 @@ public final class OwnTable {
                     }
                 }
             }
-        }
-        if (dialect == Dialect.POSTGRESQL) {
-            holders.removeIf(schema -> schema.startsWith("pg_") || schema.equals("information_schema"));
-        } else if (dialect == Dialect.H2) {
-            holders.remove("INFORMATION_SCHEMA");
         }
         if (dialect == Dialect.H2 && holders.size() > 1) {
             String named = h2UrlSchema(connection.getMetaData().getURL());
