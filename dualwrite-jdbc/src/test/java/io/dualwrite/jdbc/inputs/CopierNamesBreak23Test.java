@@ -42,9 +42,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The copier's table names, twenty-third break: the copier's own sessions (the mirrors' target, the reconciler's,
  * the backfill's, the verification's and the repair's, on both stores) come from pools whose sessions an earlier
  * borrower left on another PostgreSQL {@code search_path}, MariaDB database ({@code USE}) or H2 schema ({@code SET
- * SCHEMA}), where a table of the mapped name holds other rows (a decoy). The copier must read and write the mapped
- * table in its home only. Each test ends comparing the two homes row by row with plain JDBC on clean sessions, and
- * checks the decoys are as they were.
+ * SCHEMA}), where a table of the mapped name holds other rows (a decoy), or where none is. The copier must read and
+ * write the mapped table in its home only: the reconciler, a backfill (its preflight too), a verification and its
+ * repair, a mirror, and MariaDB's key locks, which must exclude a sync on a clean session. Each test ends comparing
+ * the two homes row by row with plain JDBC on clean sessions, and checks the decoys are as they were.
  */
 class CopierNamesBreak23Test {
 
