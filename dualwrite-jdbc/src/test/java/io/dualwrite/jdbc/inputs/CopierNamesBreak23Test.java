@@ -21,6 +21,7 @@ import io.dualwrite.jdbc.verify.Repairer;
 import io.dualwrite.jdbc.verify.VerificationJob;
 import io.dualwrite.jdbc.verify.VerificationResult;
 import io.dualwrite.jdbc.verify.Verifier;
+import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.mirror.MirrorConfig;
 import io.dualwrite.mirror.MirrorExecutor;
 import io.dualwrite.mirror.MirrorExecutors;
@@ -300,6 +301,29 @@ class CopierNamesBreak23Test {
                 copier.sync(Store.OLD, key);
                 assertHomesEqualAndDecoysUntouched(old, neu, 3);
             }
+        }
+    }
+
+    // Failed before the fix: the new store's key compares text ignoring case (MariaDB's utf8mb4_general_ci) while the
+    // old one's compares exactly; the preflight, asking the collations of the database the new store's sessions were
+    // left in (DATABASE()), found no such table there and did not refuse; now it asks the home.
+    @org.junit.jupiter.api.Test
+    void theBackfillPreflightReadsTheNewKeysCollationInTheHome() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.createWithDualWriteSchema(Kind.POSTGRES);
+             TestDatabase newDb = TestDatabases.create(Kind.MARIADB)) {
+            oldDb.execute("CREATE TABLE orders (code VARCHAR(20) PRIMARY KEY, qty INT)",
+                    "INSERT INTO orders VALUES ('a', 1), ('A', 2)");
+            newDb.execute("CREATE TABLE orders_v2 (code VARCHAR(20) COLLATE utf8mb4_general_ci PRIMARY KEY,"
+                    + " quantity INT)");
+            try (Elsewhere neu = new Elsewhere(newDb, "orders_v2", "quantity", false)) {
+                TableMapping mapping = TableMapping.builder("orders").newTable("orders_v2").rename("qty", "quantity").primaryKey("code")
+                        .build();
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> BackfillJob.builder().migration(MIGRATION)
+                                .oldDataSource(oldDb.dataSource()).newDataSource(neu.leftOn).mapping(mapping).build()
+                                .run())
+                        .hasMessageContaining("compares text ignoring case");
+            }
+            assertThat(newDb.count("SELECT COUNT(*) FROM orders_v2")).as("nothing copied").isZero();
         }
     }
 }
