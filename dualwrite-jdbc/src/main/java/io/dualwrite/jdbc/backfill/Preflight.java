@@ -261,7 +261,7 @@ final class Preflight {
         for (String[] candidate : new String[][] {{schema, name},
                 {upper(schema), name.toUpperCase(Locale.ROOT)}, {lower(schema), name.toLowerCase(Locale.ROOT)}}) {
             Map<String, Map<Short, String>> indexes = new TreeMap<>();
-            java.util.Set<String> partial = prefixIndexes(connection, metaData, candidate[1]);
+            java.util.Set<String> partial = prefixIndexes(connection, metaData, place[0], candidate[1]);
             try (ResultSet rows = metaData.getIndexInfo(place[0], candidate[0], candidate[1], true, false)) {
                 while (rows.next()) {
                     String index = rows.getString("INDEX_NAME");
@@ -294,8 +294,9 @@ final class Preflight {
         try {
             io.dualwrite.jdbc.Dialect dialect = io.dualwrite.jdbc.Dialect.detect(connection.getMetaData());
             String sql = switch (dialect) {
-                case MYSQL -> "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()"
-                        + " AND TABLE_NAME = ? AND COLLATION_NAME IS NOT NULL AND COLLATION_NAME NOT LIKE '%\\_bin'"
+                case MYSQL -> "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA ="
+                        + " COALESCE(?, DATABASE()) AND TABLE_NAME = ? AND COLLATION_NAME IS NOT NULL"
+                        + " AND COLLATION_NAME NOT LIKE '%\\_bin'"
                         + " AND COLLATION_NAME <> 'binary'";
                 case POSTGRESQL -> "SELECT a.attname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
                         + " LEFT JOIN pg_collation co ON co.oid = a.attcollation WHERE a.attrelid = to_regclass(?)"
@@ -303,8 +304,21 @@ final class Preflight {
                 case H2 -> "SELECT COLUMN_NAME FROM INFORMATION_SCHEMA.COLUMNS WHERE UPPER(TABLE_NAME) = UPPER(?)"
                         + " AND UPPER(DATA_TYPE) LIKE '%IGNORECASE%'";
             };
+            // the table's home (place), not the schema or database a pooled session was left on
+            @Nullable String home = dialect == io.dualwrite.jdbc.Dialect.MYSQL
+                    ? place(connection, connection.getMetaData(), table)[0]
+                    : table.contains(".") ? null
+                    : io.dualwrite.jdbc.schema.OwnTable.homeOf(connection, table.toLowerCase(Locale.ROOT));
             try (java.sql.PreparedStatement select = connection.prepareStatement(sql)) {
-                select.setString(1, dialect == io.dualwrite.jdbc.Dialect.POSTGRESQL ? table : name);
+                if (dialect == io.dualwrite.jdbc.Dialect.MYSQL) {
+                    select.setString(1, home);
+                    select.setString(2, name);
+                } else if (dialect == io.dualwrite.jdbc.Dialect.POSTGRESQL) {
+                    select.setString(1, table.contains(".") || home == null ? table
+                            : '"' + home.replace("\"", "\"\"") + "\"." + table);
+                } else {
+                    select.setString(1, name);
+                }
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
                         loose.add(rows.getString(1).toLowerCase(Locale.ROOT));
@@ -321,16 +335,17 @@ final class Preflight {
      * The MySQL/MariaDB indexes of a table that cover only a prefix of a column ({@code UNIQUE (code(3))}): two
      * keys sharing the prefix conflict there, so such an index is no key for the copier. Empty elsewhere.
      */
-    private static java.util.Set<String> prefixIndexes(Connection connection, DatabaseMetaData metaData, String table)
-            throws SQLException {
+    private static java.util.Set<String> prefixIndexes(Connection connection, DatabaseMetaData metaData,
+                                                       @Nullable String database, String table) throws SQLException {
         java.util.Set<String> prefixed = new java.util.HashSet<>();
         if (io.dualwrite.jdbc.Dialect.detect(metaData) != io.dualwrite.jdbc.Dialect.MYSQL || table == null) {
             return prefixed;
         }
         try (java.sql.PreparedStatement select = connection.prepareStatement("SELECT INDEX_NAME FROM"
-                + " information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?"
+                + " information_schema.STATISTICS WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"
                 + " AND SUB_PART IS NOT NULL")) {
-            select.setString(1, table);
+            select.setString(1, database); // the table's home (place), not where the session was left
+            select.setString(2, table);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     prefixed.add(rows.getString(1));
@@ -345,6 +360,14 @@ final class Preflight {
         boolean mysql = io.dualwrite.jdbc.Dialect.detect(metaData) == io.dualwrite.jdbc.Dialect.MYSQL;
         int dot = table.indexOf('.');
         if (dot < 0) {
+            // the table's home (OwnTable#homeOf), the copier's, not the place a pooled session was left on
+            for (String name : new java.util.LinkedHashSet<>(List.of(table, table.toLowerCase(Locale.ROOT),
+                    table.toUpperCase(Locale.ROOT)))) {
+                @Nullable String home = io.dualwrite.jdbc.schema.OwnTable.homeOf(connection, name);
+                if (home != null) {
+                    return mysql ? new String[] {home, null} : new String[] {connection.getCatalog(), home};
+                }
+            }
             return new String[] {connection.getCatalog(), connection.getSchema()};
         }
         // MySQL and MariaDB call a schema a database, which JDBC reports as the catalog

@@ -487,16 +487,18 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
         connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         try {
             List<ChangeEntry> candidates = new ArrayList<>();
+            Map<Long, String> unreadable = new java.util.LinkedHashMap<>();
             try (PreparedStatement select = connection.prepareStatement("SELECT " + ENTRY_COLUMNS
                     + " FROM dualwrite_change_log WHERE due_at <= ? AND " + operationCondition(scoped, migration)
                     + " ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
                 bindClaim(select, now, migration, limit);
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        candidates.add(entry(rows));
+                        readEntry(rows, candidates, unreadable);
                     }
                 }
             }
+            setAside(connection, unreadable, until, false, now);
             if (!candidates.isEmpty()) {
                 try (PreparedStatement stamp = connection.prepareStatement(stampSql(false))) {
                     for (ChangeEntry candidate : candidates) {
@@ -522,16 +524,18 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
             throws SQLException {
         connection.setAutoCommit(true);
         List<ChangeEntry> candidates = new ArrayList<>();
+        Map<Long, String> unreadable = new java.util.LinkedHashMap<>();
         try (PreparedStatement select = connection.prepareStatement("SELECT " + ENTRY_COLUMNS
                 + " FROM dualwrite_change_log WHERE due_at <= ? AND " + operationCondition(scoped, migration)
                 + " ORDER BY due_at LIMIT ?")) {
             bindClaim(select, now, migration, limit);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    candidates.add(entry(rows));
+                    readEntry(rows, candidates, unreadable);
                 }
             }
         }
+        setAside(connection, unreadable, until, true, now);
         List<ChangeEntry> claimed = new ArrayList<>(candidates.size());
         try (PreparedStatement stamp = connection.prepareStatement(stampSql(true))) {
             for (ChangeEntry candidate : candidates) {
@@ -571,6 +575,53 @@ public final class JdbcChangeLog implements ChangeLog, OutboxWriter {
         stamp.setObject(3, utc(until));
         stamp.setObject(4, utc(until));
         stamp.setLong(5, id);
+    }
+
+    /**
+     * Adds the entry of the current row to {@code entries}, or, when the row holds what no entry can (a row edited by
+     * hand: an operation or store of no such name, a blank migration or table), its id and why to {@code unreadable}:
+     * one such row, due first again and again, made every claim fail, so the reconciler stopped for every entry.
+     */
+    private static void readEntry(ResultSet rows, List<ChangeEntry> entries, Map<Long, String> unreadable)
+            throws SQLException {
+        try {
+            entries.add(entry(rows));
+        } catch (IllegalArgumentException | NullPointerException | java.time.DateTimeException e) {
+            long id = rows.getLong("id");
+            String problem = "change-log entry " + id + " cannot be read, so it is never claimed: " + e.getMessage()
+                    + " (operation '" + rows.getString("operation") + "', target_store '"
+                    + rows.getString("target_store") + "'); correct the row (operation one of "
+                    + java.util.Arrays.toString(Operation.values()) + ", target_store one of "
+                    + java.util.Arrays.toString(Store.values()) + ") or delete it";
+            unreadable.put(id, problem);
+        }
+    }
+
+    /**
+     * Leaves each unreadable entry ({@link #readEntry}) in the table, counted in the backlog, with its problem as its
+     * error and due again at {@code until} (the lease's end), so that the claims go on with the readable entries and
+     * the row is looked at again after a correction; a WARN names it. {@code conditional}: only while it is still
+     * due at {@code now} (H2's claims, which lock nothing).
+     */
+    private static void setAside(Connection connection, Map<Long, String> unreadable, Instant until,
+                                 boolean conditional, Instant now) throws SQLException {
+        if (unreadable.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement update = connection.prepareStatement("UPDATE dualwrite_change_log SET attempts ="
+                + " attempts + 1, due_at = ?, last_error = ?, claim_token = NULL, claimed_until = NULL WHERE id = ?"
+                + (conditional ? " AND due_at <= ?" : ""))) {
+            for (Map.Entry<Long, String> row : unreadable.entrySet()) {
+                log.warn("{}", Credentials.mask(row.getValue()));
+                update.setObject(1, utc(until));
+                update.setString(2, truncate(Credentials.mask(row.getValue()), MAX_ERROR_LENGTH));
+                update.setLong(3, row.getKey());
+                if (conditional) {
+                    update.setObject(4, utc(now));
+                }
+                update.executeUpdate();
+            }
+        }
     }
 
     private static ChangeEntry entry(ResultSet rows) throws SQLException {

@@ -253,7 +253,7 @@ enum CopyDialect {
          */
         @Override
         void lock(Connection target, List<Long> sortedLockIds, long timeoutMillis) throws SQLException {
-            String database = target.getCatalog() == null ? "" : target.getCatalog();
+            String database = lockDatabase(target);
             // at most a year (MariaDB's largest lock_wait_timeout), however long the caller asked
             double seconds = Math.min(31_536_000.0, Math.max(0.001, timeoutMillis / 1000.0));
             for (int start = 0; start < sortedLockIds.size(); start += LOCKS_PER_QUERY) {
@@ -277,6 +277,21 @@ enum CopyDialect {
                     throw e;
                 }
             }
+        }
+
+        /**
+         * The database the lock names carry: the one the driver's URL names, where the mapped tables live ({@link
+         * io.dualwrite.jdbc.schema.OwnTable#homeOf}), else the session's current one. Not the session's current one
+         * whatever it is: a pooled session an earlier borrower left {@code USE}d in another database named every
+         * lock otherwise, so a sync on it did not wait for a sync of the same key on a session left where it began.
+         */
+        private static String lockDatabase(Connection target) throws SQLException {
+            @org.jspecify.annotations.Nullable String database =
+                    io.dualwrite.jdbc.schema.OwnTable.urlDatabase(target.getMetaData().getURL());
+            if (database == null) {
+                database = target.getCatalog();
+            }
+            return database == null ? "" : database;
         }
 
         /**
@@ -315,7 +330,7 @@ enum CopyDialect {
         @Override
         void unlock(Connection target, List<Long> sortedLockIds) {
             try {
-                String database = target.getCatalog() == null ? "" : target.getCatalog();
+                String database = lockDatabase(target);
                 for (int start = 0; start < sortedLockIds.size(); start += LOCKS_PER_QUERY) {
                     List<Long> part = sortedLockIds.subList(start, Math.min(sortedLockIds.size(),
                             start + LOCKS_PER_QUERY));

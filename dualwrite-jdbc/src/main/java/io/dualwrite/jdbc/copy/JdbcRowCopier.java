@@ -581,7 +581,7 @@ final class JdbcRowCopier implements RowCopier {
             boolean autoCommit = session.getAutoCommit();
             try (PreparedStatement statement = session.prepareStatement(query)) {
                 if (dialect != CopyDialect.POSTGRESQL) {
-                    statement.setString(1, h2Schema(session.getMetaData().getURL()));
+                    statement.setString(1, io.dualwrite.jdbc.schema.OwnTable.h2UrlSchema(session.getMetaData().getURL()));
                 }
                 try (ResultSet rows = statement.executeQuery()) {
                     return rows.next() && rows.getBoolean(1);
@@ -594,21 +594,6 @@ final class JdbcRowCopier implements RowCopier {
         } catch (SQLException | RuntimeException unread) {
             return false;
         }
-    }
-
-    /** The schema an H2 URL's sessions start in: its {@code SCHEMA} setting, else {@code PUBLIC}. */
-    private static String h2Schema(@Nullable String url) {
-        if (url != null) {
-            for (String part : url.split(";")) {
-                int equals = part.indexOf('=');
-                if (equals > 0 && part.substring(0, equals).trim().equalsIgnoreCase("SCHEMA")) {
-                    String schema = part.substring(equals + 1).trim();
-                    return schema.startsWith("\"") ? schema.substring(1, schema.length() - 1).replace("\"\"", "\"")
-                            : schema.toUpperCase(Locale.ROOT);
-                }
-            }
-        }
-        return "PUBLIC";
     }
 
     private Map<TableMapping, Map<String, Map<String, @Nullable Object>>> readSourceOn(Connection source, Store from,

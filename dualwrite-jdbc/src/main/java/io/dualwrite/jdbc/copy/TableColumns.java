@@ -131,10 +131,10 @@ final class TableColumns {
         candidates.add(qualified(dialect, table, false));
         SQLException first = null;
         for (String candidate : candidates) {
-            // the schema first: the columns are read from the table the copier will read and write, not from a
-            // temporary table of the name that an earlier borrower left on this pooled session
-            String quoted = dialect == CopyDialect.POSTGRESQL && !table.contains(".")
-                    ? inItsSchema(connection, dialect, candidate) : candidate;
+            // the home first (OwnTable#homeOf): the columns are read from the table the copier will read and write,
+            // and every statement it makes names it there, not a table of the name in the schema or database an
+            // earlier borrower left this pooled session on, nor a temporary table it left there
+            String quoted = table.contains(".") ? candidate : inItsHome(connection, dialect, candidate);
             try (Statement statement = connection.createStatement();
                  ResultSet empty = statement.executeQuery("SELECT * FROM " + quoted + " WHERE 1 = 0")) {
                 ResultSetMetaData meta = empty.getMetaData();
@@ -431,6 +431,21 @@ final class TableColumns {
      * table of the name that is not temporary in the session's search path ({@link #IN_ITS_SCHEMA}). The same name
      * when the schema cannot be read, or when no table of the name but a temporary one is in the search path.
      */
+    /**
+     * {@code quoted} (a bare name, quoted) qualified by the schema or database that holds the table by the rule of
+     * {@link io.dualwrite.jdbc.schema.OwnTable#homeOf}, which no session state changes; where no such home holds it,
+     * as the session resolves it (PostgreSQL: in its schema, temporary tables aside), as before.
+     */
+    private static String inItsHome(Connection connection, CopyDialect dialect, String quoted) throws SQLException {
+        String name = quoted.substring(1, quoted.length() - 1).replace(quoted.substring(0, 1) + quoted.substring(0, 1),
+                quoted.substring(0, 1));
+        @Nullable String home = io.dualwrite.jdbc.schema.OwnTable.homeOf(connection, name);
+        if (home != null) {
+            return dialect.quote(home) + "." + quoted;
+        }
+        return dialect == CopyDialect.POSTGRESQL ? inItsSchema(connection, dialect, quoted) : quoted;
+    }
+
     private static String inItsSchema(Connection connection, CopyDialect dialect, String quoted) {
         try (java.sql.PreparedStatement statement = connection.prepareStatement(IN_ITS_SCHEMA)) {
             statement.setString(1, quoted);
@@ -485,7 +500,9 @@ final class TableColumns {
         try (java.sql.PreparedStatement statement = connection.prepareStatement("SELECT TABLE_NAME FROM"
                 + " information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"
                 + " AND TABLE_TYPE = 'TEMPORARY'")) {
-            statement.setString(1, dot < 0 ? null : table.substring(0, dot));
+            // a bare name lives in the URL's database (OwnTable#homeOf), whatever database the session was left on
+            statement.setString(1, dot < 0 ? io.dualwrite.jdbc.schema.OwnTable.urlDatabase(connection.getMetaData()
+                    .getURL()) : table.substring(0, dot));
             statement.setString(2, table.substring(dot + 1));
             try (ResultSet rows = statement.executeQuery()) {
                 if (rows.next()) {

@@ -146,8 +146,12 @@ public final class MappingValidator {
         // Identifiers are stored upper-case (H2), lower-case (PostgreSQL) or as written (MySQL).
         for (String candidate : new String[] {table, table.toUpperCase(Locale.ROOT), table.toLowerCase(Locale.ROOT)}) {
             Map<String, Column> columns = new LinkedHashMap<>();
-            try (ResultSet rows = metaData.getColumns(connection.getCatalog(),
-                    CatalogNames.namePattern(metaData, CatalogNames.schemaOf(connection, candidate)),
+            // the table's home (OwnTable#homeOf), the copier's, not the place a pooled session was left on
+            @Nullable String home = io.dualwrite.jdbc.schema.OwnTable.homeOf(connection, candidate);
+            boolean databases = io.dualwrite.jdbc.Dialect.detect(metaData) == io.dualwrite.jdbc.Dialect.MYSQL;
+            String catalog = home != null && databases ? home : connection.getCatalog();
+            @Nullable String schema = home == null ? CatalogNames.schemaOf(connection, candidate) : databases ? null : home;
+            try (ResultSet rows = metaData.getColumns(catalog, CatalogNames.namePattern(metaData, schema),
                     CatalogNames.namePattern(metaData, candidate), null)) {
                 while (rows.next()) {
                     String name = rows.getString("COLUMN_NAME");

@@ -161,6 +161,64 @@ public final class OwnTable {
                 }
             }
         }
+        return choose(connection, dialect, holders);
+    }
+
+    /**
+     * The schema (PostgreSQL, H2) or database (MySQL/MariaDB) that holds the application's table {@code name} (as the
+     * catalog spells it: the caller folds a configured name as the server would), by the rule the library's own tables
+     * are found by ({@link OwnTable}), so that the copier's and the tools' statements name the mapped table where it
+     * lives whatever a pooled session was left on ({@code USE other}, {@code SET search_path}, {@code SET SCHEMA}):
+     * on MySQL/MariaDB the database the driver's URL names (the session's current one when it names none) if it holds
+     * the table; elsewhere the one schema that holds it, or of several the first on PostgreSQL's {@code search_path}
+     * as sessions start (whatever a {@code SET} changed since) and on H2 the schema the URL names ({@code PUBLIC}
+     * when none). Temporary tables are never a home. Null when no such place holds it: the caller then names the
+     * table as the session resolves it, as before. One catalog query (two on PostgreSQL with several holders).
+     *
+     * @throws SQLException when the catalog cannot be read
+     */
+    public static @Nullable String homeOf(Connection connection, String name) throws SQLException {
+        Dialect dialect = Dialect.detect(connection);
+        List<String> holders = new ArrayList<>();
+        String sql = switch (dialect) {
+            // the one database that may be the home, by name: the catalog answers it without opening every database's
+            case MYSQL -> "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema ="
+                    + " COALESCE(?, DATABASE()) AND table_name = ? AND table_type NOT LIKE '%TEMPORARY'";
+            // pg_class by its name index, not information_schema's view over every relation
+            case POSTGRESQL -> "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+                    + " ON n.oid = c.relnamespace WHERE c.relname = ? AND c.relpersistence <> 't'"
+                    + " AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname NOT LIKE 'pg\\_%'"
+                    + " AND n.nspname <> 'information_schema'";
+            case H2 -> "SELECT table_schema, table_name FROM information_schema.tables WHERE table_name = ?"
+                    + " AND table_type NOT LIKE '%TEMPORARY' AND table_schema <> 'INFORMATION_SCHEMA'";
+        };
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            if (dialect == Dialect.MYSQL) {
+                select.setString(1, urlDatabase(connection.getMetaData().getURL()));
+                select.setString(2, name);
+            } else {
+                select.setString(1, name);
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    // MySQL/MariaDB compare table names by their own rule (lower_case_table_names): any case is it
+                    if (dialect == Dialect.MYSQL ? name.equalsIgnoreCase(rows.getString(2))
+                            : name.equals(rows.getString(2))) {
+                        holders.add(rows.getString(1));
+                    }
+                }
+            }
+        }
+        if (dialect == Dialect.H2 && holders.size() > 1) {
+            String named = h2UrlSchema(connection.getMetaData().getURL());
+            return holders.contains(named) ? named : null;
+        }
+        return choose(connection, dialect, holders);
+    }
+
+    /** Of the schemas or databases holding a table, its home ({@link #homeOf}'s rule; H2 here by the session). */
+    private static @Nullable String choose(Connection connection, Dialect dialect, List<String> holders)
+            throws SQLException {
         if (dialect == Dialect.MYSQL) {
             // the catalog lists every database of the server the user may see: one of them holding the table (another
             // application's, another environment's) is not this one's home
@@ -200,6 +258,21 @@ public final class OwnTable {
             @Nullable String named = rows.next() ? rows.getString(1) : null;
             return named != null && holders.contains(named) ? named : null;
         }
+    }
+
+    /** The schema an H2 URL's sessions start in: its {@code SCHEMA} setting, else {@code PUBLIC}. */
+    public static String h2UrlSchema(@Nullable String url) {
+        if (url != null) {
+            for (String part : url.split(";")) {
+                int equals = part.indexOf('=');
+                if (equals > 0 && part.substring(0, equals).trim().equalsIgnoreCase("SCHEMA")) {
+                    String schema = part.substring(equals + 1).trim();
+                    return schema.startsWith("\"") ? schema.substring(1, schema.length() - 1).replace("\"\"", "\"")
+                            : schema.toUpperCase(Locale.ROOT);
+                }
+            }
+        }
+        return "PUBLIC";
     }
 
     /**

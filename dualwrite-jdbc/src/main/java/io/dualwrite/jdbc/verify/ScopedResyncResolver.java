@@ -81,33 +81,64 @@ public final class ScopedResyncResolver {
     public record Result(int claimed, int resolved, int failed) {
     }
 
-    /** Claims a batch of due scoped resyncs and resolves each. Throws only when the change log cannot be read. */
+    /**
+     * Claims a batch of due scoped resyncs and resolves each. Entries of the batch that name one scope (the same
+     * table, scope and store to repair; a merchant's rows within a whole-table entry of the batch) are resolved by
+     * one verification and repair and completed or rescheduled together: every one of them was recorded before the
+     * claim, so a verification begun after it covers the writes of each (a burst of writes whose keys were unknown
+     * verified the whole table once per entry). Throws only when the change log cannot be read.
+     */
     public Result resolveOnce() {
         var entries = changeLog.claimScoped(migration, batchSize, clock.instant(), lease);
+        Map<List<Object>, List<ChangeEntry>> byScope = new LinkedHashMap<>();
+        java.util.Set<List<Object>> wholeTables = new java.util.HashSet<>();
+        for (ChangeEntry entry : entries) {
+            if (entry.record().key().equals(ChangeRecord.WHOLE_TABLE)) {
+                wholeTables.add(scopeOf(entry, true));
+            }
+        }
+        for (ChangeEntry entry : entries) {
+            List<Object> whole = scopeOf(entry, true);
+            byScope.computeIfAbsent(wholeTables.contains(whole) ? whole : scopeOf(entry, false),
+                    any -> new ArrayList<>()).add(entry);
+        }
         int resolved = 0;
         int failed = 0;
-        for (ChangeEntry entry : entries) {
-            String error = resolve(entry);
-            if (error == null) {
-                resolved++;
-                try {
-                    changeLog.complete(entry.id());
-                } catch (RuntimeException e) {
-                    log.warn("scoped resync {} was resolved but could not be completed: {}", entry.id(), Credentials.mask(e.toString()));
-                }
-            } else {
-                failed++;
-                log.warn("scoped resync {} ({} {}) not resolved, retry in {}: {}", entry.id(), entry.record().table(),
-                        entry.record().key(), retryDelay, error);
-                try {
-                    changeLog.retryLater(entry.id(), clock.instant().plus(retryDelay), error);
-                } catch (RuntimeException e) {
-                    log.warn("scoped resync {} could not be rescheduled; it is due again when its lease ends: {}",
-                            entry.id(), Credentials.mask(e.toString()));
+        for (List<ChangeEntry> same : byScope.values()) {
+            // the whole-table entry, when there is one, names the scope
+            ChangeEntry first = same.stream().filter(e -> e.record().key().equals(ChangeRecord.WHOLE_TABLE))
+                    .findFirst().orElse(same.get(0));
+            String error = resolve(first);
+            for (ChangeEntry entry : same) {
+                if (error == null) {
+                    resolved++;
+                    try {
+                        changeLog.complete(entry.id());
+                    } catch (RuntimeException e) {
+                        log.warn("scoped resync {} was resolved but could not be completed: {}", entry.id(),
+                                Credentials.mask(e.toString()));
+                    }
+                } else {
+                    failed++;
+                    log.warn("scoped resync {} ({} {}) not resolved, retry in {}: {}", entry.id(),
+                            entry.record().table(), entry.record().key(), retryDelay, error);
+                    try {
+                        changeLog.retryLater(entry.id(), clock.instant().plus(retryDelay), error);
+                    } catch (RuntimeException e) {
+                        log.warn("scoped resync {} could not be rescheduled; it is due again when its lease ends: {}",
+                                entry.id(), Credentials.mask(e.toString()));
+                    }
                 }
             }
         }
         return new Result(entries.size(), resolved, failed);
+    }
+
+    /** What an entry's scope is compared by: its table (any case), store to repair and key ({@code *} if whole). */
+    private static List<Object> scopeOf(ChangeEntry entry, boolean wholeTable) {
+        ChangeRecord record = entry.record();
+        return List.of(record.migration(), record.table().toLowerCase(Locale.ROOT), record.target(),
+                wholeTable ? ChangeRecord.WHOLE_TABLE : record.key());
     }
 
     /** Resolves one entry; null when its scope is clean now, else why not. */

@@ -32,6 +32,19 @@ record TableShape(String table, String quotedTable, List<ColumnInfo> columns, Li
      * @return empty when no form of the name reaches a table
      */
     static Optional<TableShape> read(Connection connection, VerifyDialect dialect, String table) throws SQLException {
+        if (!table.contains(".")) {
+            // a bare name is read in its home (OwnTable#homeOf), the copier's, not in the schema or database an
+            // earlier borrower left this pooled session on, where a table of the name may hold other rows
+            for (String name : new LinkedHashSet<>(List.of(dialect.fold(table), table))) {
+                @Nullable String home = io.dualwrite.jdbc.schema.OwnTable.homeOf(connection, name);
+                if (home != null && !home.contains(".")) {
+                    Optional<TableShape> found = read(connection, dialect, home + "." + name);
+                    if (found.isPresent()) {
+                        return found;
+                    }
+                }
+            }
+        }
         Set<String> candidates = new LinkedHashSet<>();
         candidates.add(qualified(dialect, table, true));
         candidates.add(qualified(dialect, table, false));
