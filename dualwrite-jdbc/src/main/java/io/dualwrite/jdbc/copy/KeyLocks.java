@@ -55,6 +55,20 @@ public final class KeyLocks {
     }
 
     /**
+     * {@link #begin(Connection)} for a transaction that takes the keys' locks and then reads rows under them on the
+     * same session (a guard's read of the new store in a sync into the old one): read committed on every database,
+     * so that the read sees what the locks' earlier holders committed. At repeatable read or above (the level a pool
+     * or PostgreSQL's {@code default_transaction_isolation} may give every session) the snapshot is taken by the
+     * statement that waits for the locks, before they are granted, and the read would return the rows as they were
+     * before the holders' commits.
+     *
+     * @return the isolation level to give back with {@link #restore} or {@link #endRead}
+     */
+    public static int beginToRead(Connection target) throws SQLException {
+        return begin(target, true);
+    }
+
+    /**
      * {@link #begin(Connection)}, read committed set when {@code readCommitted}: on MySQL/MariaDB, and on a session
      * whose level its application may have set (one lent to a sync, {@link LentSession}).
      */
