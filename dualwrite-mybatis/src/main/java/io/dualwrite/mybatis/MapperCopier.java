@@ -160,7 +160,7 @@ public final class MapperCopier implements RowCopier {
             int isolation = Connection.TRANSACTION_NONE;
             Exception failure = null;
             try {
-                isolation = KeyLocks.begin(guard);
+                isolation = KeyLocks.beginToRead(guard); // read committed: the read follows the locks' wait
                 KeyLocks.lock(guard, mapping.oldTable(), List.copyOf(keys.keySet()), 1, lockTimeout);
                 return syncOnce(from, to, source, target, keys, expected, guard);
             } catch (SQLException | RuntimeException e) {
