@@ -1,6 +1,7 @@
 package io.dualwrite.mybatis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualwrite.Store;
 import io.dualwrite.mapping.TableMapping;
@@ -80,6 +81,91 @@ class TxEdgesMyBatisBreak23Test {
             }
             assertThat(codes(newDb)).isEqualTo(Map.of("a", "99"));
             assertThat(codes(oldDb)).isEqualTo(codes(newDb));
+        }
+    }
+
+    // Failed before the fix: a MapperCopier's sync into the old store had read 3 in the new store under the key's lock
+    // and was about to write the old store when the server ended its guard's session (pg_terminate_backend), releasing
+    // the lock; another sync of the key (the test's) wrote 99 into both stores, and this one then wrote its 3 into the
+    // old store and returned success (the guard's failed end was dropped): old 3, new 99, nothing to record it. The
+    // sync now fails, so that its caller records the key; synced again (as the reconciler does), the stores converge.
+    @Test
+    void aSyncWhoseGuardSessionEndsBeforeItWritesFails() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(TestDatabases.Kind.POSTGRES);
+             TestDatabase newDb = TestDatabases.create(TestDatabases.Kind.POSTGRES)) {
+            oldDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('a', 2)");
+            newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('a', 3)");
+            java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean(true);
+            javax.sql.DataSource old = oldDb.dataSource();
+            javax.sql.DataSource heldOld = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                        Object result = invoke(old, method, args);
+                        if (!(result instanceof Connection connection)) {
+                            return result;
+                        }
+                        return java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                                new Class<?>[] {Connection.class}, (p, m, a) -> {
+                                    if (m.getName().equals("prepareStatement")
+                                            && ((String) a[0]).strip().toUpperCase(java.util.Locale.ROOT)
+                                            .startsWith("INSERT") && armed.compareAndSet(true, false)) {
+                                        reached.countDown();
+                                        release.await(30, TimeUnit.SECONDS);
+                                    }
+                                    return invoke(connection, m, a);
+                                });
+                    });
+            Configuration configuration = new Configuration();
+            configuration.addMapper(Break22CodeMapper.class);
+            MapperCopier copier = MapperCopier.builder(configuration, CODES)
+                    .dataSource(Store.OLD, heldOld).dataSource(Store.NEW, newDb.dataSource())
+                    .read(Store.OLD, MAPPER + "selectById").read(Store.NEW, MAPPER + "selectById")
+                    .upsert(Store.NEW, MAPPER + "deleteRow", MAPPER + "insertRow")
+                    .upsert(Store.OLD, MAPPER + "deleteRow", MAPPER + "insertRow")
+                    .delete(Store.NEW, MAPPER + "deleteById").delete(Store.OLD, MAPPER + "deleteById")
+                    .build();
+            java.lang.reflect.Method lockId = Class.forName("io.dualwrite.jdbc.copy.KeyLocks")
+                    .getDeclaredMethod("lockId", String.class, String.class, int.class);
+            lockId.setAccessible(true);
+            long a = (Long) lockId.invoke(null, "codes", "a", 1);
+            List<RowCopier.TableKeys> keyA = List.of(new RowCopier.TableKeys(CODES, List.of("a"), null));
+            ExecutorService syncs = Executors.newSingleThreadExecutor();
+            try {
+                Future<RowCopier.SyncResult> synced = syncs.submit(() -> copier.sync(Store.NEW, keyA));
+                assertThat(reached.await(20, TimeUnit.SECONDS)).isTrue();
+                assertThat(newDb.query("SELECT pg_terminate_backend(pid) AS t FROM pg_locks"
+                        + " WHERE locktype = 'advisory' AND granted")).isNotEmpty();
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> newDb.query(
+                        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted").isEmpty());
+                try (Connection other = newDb.dataSource().getConnection()) {
+                    other.setAutoCommit(false);
+                    try (Statement statement = other.createStatement()) {
+                        statement.execute("SELECT pg_advisory_xact_lock(" + a + ")");
+                        oldDb.execute("UPDATE codes SET qty = 99 WHERE id = 'a'");
+                        statement.executeUpdate("UPDATE codes SET qty = 99 WHERE id = 'a'");
+                    }
+                    other.commit();
+                }
+                release.countDown();
+                assertThatThrownBy(() -> synced.get(30, TimeUnit.SECONDS))
+                        .as("the sync whose lock went with its session fails, so that its key is recorded")
+                        .hasCauseInstanceOf(java.sql.SQLException.class);
+            } finally {
+                release.countDown();
+                syncs.shutdownNow();
+            }
+            copier.sync(Store.NEW, keyA); // what the reconciler does with the recorded key
+            assertThat(codes(newDb)).isEqualTo(Map.of("a", "99"));
+            assertThat(codes(oldDb)).isEqualTo(codes(newDb));
+        }
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
         }
     }
 

@@ -248,9 +248,18 @@ final class JdbcRowCopier implements RowCopier {
             }
         }
 
+        /**
+         * Ends the guard after a sync that did not fail; a guard's session that cannot be ended cleanly fails the sync
+         * ({@link KeyLocks#endReadAfterSync}): its locks may have gone with it before the sync wrote its target.
+         */
         @Override
-        public void close() {
-            release(null);
+        public void close() throws SQLException {
+            if (connection == null) {
+                return;
+            }
+            SQLException lost = KeyLocks.lostSession();
+            release(lost);
+            KeyLocks.throwIfLost(lost);
         }
     }
 

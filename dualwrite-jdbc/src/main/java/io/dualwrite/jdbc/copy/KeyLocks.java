@@ -128,6 +128,35 @@ public final class KeyLocks {
     }
 
     /**
+     * {@link #endRead(Connection, int, boolean, Exception)} after a sync that did not fail: when a step of the end
+     * fails, the session that held the keys' locks may have ended before the sync did (the server ended it, the
+     * application closed its connection from another thread, the network failed), and with it the locks, which the
+     * server then released before the sync's write: a sync of the same keys from the other direction may have run in
+     * between. The sync must then count as failed, so that its keys are recorded and synced again.
+     *
+     * @throws SQLException naming the lost session, each failed step added as suppressed, when a step failed
+     */
+    public static void endReadAfterSync(Connection target, int isolation, boolean autoCommit) throws SQLException {
+        SQLException lost = lostSession();
+        endRead(target, isolation, autoCommit, lost);
+        throwIfLost(lost);
+    }
+
+    /** The failure {@link #endReadAfterSync} throws, to which each failed step of the end is added. */
+    static SQLException lostSession() {
+        return new SQLException("the new store's session that held this sync's key locks could not be ended cleanly:"
+                + " it may have ended, releasing the locks, before the sync wrote its target; the sync counts as failed"
+                + " and its keys are recorded");
+    }
+
+    /** Throws {@code lost} ({@link #lostSession()}) when a step of the end was added to it. */
+    static void throwIfLost(SQLException lost) throws SQLException {
+        if (lost.getSuppressed().length > 0) {
+            throw lost;
+        }
+    }
+
+    /**
      * {@link #endRead(Connection, int, boolean, Exception)} knowing the dialect ({@code null}: none found, no lock
      * taken) and, on a session that may hold locks of the application's (one lent to a sync), the only lock ids to
      * release ({@code null}: all of the session's).

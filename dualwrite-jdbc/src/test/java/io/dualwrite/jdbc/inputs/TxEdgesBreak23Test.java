@@ -160,4 +160,77 @@ class TxEdgesBreak23Test {
             assertThat(TxEdgesSupport.sameRows(fixture)).isEqualTo("1=99 2=20 3=3");
         }
     }
+
+    // Failed before the fix: NEW_PRIMARY on a PostgreSQL new store; the sync into the old store holds row 1's lock in
+    // the new store on its guard's session (the caller's lent one in SYNC, a pooled one in ASYNC), has read 10 there and
+    // is about to write the old store when that session ends: the server ends it (pg_terminate_backend, as an operator
+    // or a connection limit does), or, in SYNC, the application closes its connection from another thread while its
+    // commit waits (its close rolled the session back and gave it to the pool). The server released the lock with the
+    // session; another sync of row 1 (the test's, standing for an old-authoritative instance's sync into the new store)
+    // wrote 99 into both stores, and the guard's sync then wrote its 10 into the old store and reported success: the
+    // failed end of the guard's session was only added to a failure there was none of. Old 10, new 99, nothing
+    // recorded. A sync whose guard's session cannot be ended cleanly now fails, and its keys are recorded.
+    @ParameterizedTest
+    @CsvSource({"SYNC, terminate", "ASYNC, terminate", "SYNC, close"})
+    void aSyncWhoseGuardSessionEndsBeforeItIsRecorded(MirrorMode mode, String how) throws Exception {
+        Hold upsert = Hold.onPrepare(sql -> {
+            String text = sql.strip().toUpperCase(Locale.ROOT);
+            return text.contains("ORDERS") && (text.startsWith("MERGE") || text.startsWith("INSERT"));
+        });
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.H2, Kind.POSTGRES).mode(mode)
+                .phase(MigrationPhase.NEW_PRIMARY).wrapOld(real -> Intercepting.dataSource(real, upsert)).build(),
+                Mirrored.PG)) {
+            long rowOne = lockId("1");
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            try {
+                upsert.arm();
+                java.util.concurrent.atomic.AtomicReference<Connection> callers =
+                        new java.util.concurrent.atomic.AtomicReference<>();
+                Future<?> caller = threads.submit(() -> {
+                    Connection connection = fixture.dataSource.getConnection();
+                    callers.set(connection);
+                    try (Statement statement = connection.createStatement()) {
+                        connection.setAutoCommit(false);
+                        statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                        connection.commit();
+                    } finally {
+                        connection.close();
+                    }
+                    return null;
+                });
+                upsert.awaitReached(); // the sync read 10 in the new store and is about to write the old store
+                if (how.equals("terminate")) {
+                    assertThat(fixture.newDb.query("SELECT pg_terminate_backend(pid) AS t FROM pg_locks"
+                            + " WHERE locktype = 'advisory' AND granted")).isNotEmpty();
+                } else {
+                    callers.get().close(); // from another thread, while the caller's commit waits for its sync
+                }
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> fixture.newDb.query(
+                        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted").isEmpty());
+                try (Connection newStore = fixture.newDb.dataSource().getConnection()) {
+                    newStore.setAutoCommit(false);
+                    try (Statement statement = newStore.createStatement()) {
+                        statement.execute("SELECT pg_advisory_xact_lock(" + rowOne + ")");
+                        fixture.onOld("UPDATE orders SET qty = 99 WHERE id = 1");
+                        statement.executeUpdate("UPDATE orders_v2 SET quantity = 99 WHERE id = 1");
+                    }
+                    newStore.commit();
+                }
+                upsert.release();
+                try {
+                    caller.get(30, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException closedUnderIt) {
+                    assertThat(how).as("only a caller whose connection was closed under it fails").isEqualTo("close");
+                }
+            } finally {
+                upsert.release();
+                threads.shutdownNow();
+            }
+            assertThat(fixture.toOld.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(fixture.records()).as("the sync whose lock went with its session is recorded").isNotEmpty();
+            fixture.reconciler().runOnce();
+            assertThat(fixture.records()).isEmpty();
+            assertThat(TxEdgesSupport.sameRows(fixture)).isEqualTo("1=99 2=2 3=3");
+        }
+    }
 }
