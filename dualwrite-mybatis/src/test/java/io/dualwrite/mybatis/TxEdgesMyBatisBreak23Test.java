@@ -95,6 +95,7 @@ class TxEdgesMyBatisBreak23Test {
              TestDatabase newDb = TestDatabases.create(TestDatabases.Kind.POSTGRES)) {
             oldDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('a', 2)");
             newDb.execute("CREATE TABLE codes (id VARCHAR(20) PRIMARY KEY, qty INT)", "INSERT INTO codes VALUES ('a', 3)");
+            // the old store's first write (the upsert's delete) is held until released
             java.util.concurrent.CountDownLatch reached = new java.util.concurrent.CountDownLatch(1);
             java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
             java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -109,7 +110,7 @@ class TxEdgesMyBatisBreak23Test {
                                 new Class<?>[] {Connection.class}, (p, m, a) -> {
                                     if (m.getName().equals("prepareStatement")
                                             && ((String) a[0]).strip().toUpperCase(java.util.Locale.ROOT)
-                                            .startsWith("INSERT") && armed.compareAndSet(true, false)) {
+                                            .startsWith("DELETE") && armed.compareAndSet(true, false)) {
                                         reached.countDown();
                                         release.await(30, TimeUnit.SECONDS);
                                     }
@@ -134,10 +135,14 @@ class TxEdgesMyBatisBreak23Test {
             try {
                 Future<RowCopier.SyncResult> synced = syncs.submit(() -> copier.sync(Store.NEW, keyA));
                 assertThat(reached.await(20, TimeUnit.SECONDS)).isTrue();
-                assertThat(newDb.query("SELECT pg_terminate_backend(pid) AS t FROM pg_locks"
-                        + " WHERE locktype = 'advisory' AND granted")).isNotEmpty();
-                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> newDb.query(
-                        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted").isEmpty());
+                // the new store's guard only: both stores are databases of one server, and the old store's target
+                // transaction holds its own lock of the key
+                assertThat(newDb.query("SELECT pg_terminate_backend(pid) AS t FROM pg_locks WHERE locktype = 'advisory'"
+                        + " AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"))
+                        .isNotEmpty();
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> newDb.query("SELECT pid FROM pg_locks"
+                        + " WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database"
+                        + " WHERE datname = current_database())").isEmpty());
                 try (Connection other = newDb.dataSource().getConnection()) {
                     other.setAutoCommit(false);
                     try (Statement statement = other.createStatement()) {
