@@ -201,7 +201,8 @@ class TxEdgesBreak23Test {
                 upsert.awaitReached(); // the sync read 10 in the new store and is about to write the old store
                 if (how.equals("terminate")) {
                     assertThat(fixture.newDb.query("SELECT pg_terminate_backend(pid) AS t FROM pg_locks"
-                            + " WHERE locktype = 'advisory' AND granted")).isNotEmpty();
+                            + " WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database"
+                            + " WHERE datname = current_database())")).isNotEmpty();
                 } else {
                     callers.get().close(); // from another thread, while the caller's commit waits for its sync
                 }
