@@ -73,9 +73,13 @@ public final class KeyLocks {
      * whose level its application may have set (one lent to a sync, {@link LentSession}).
      */
     static int begin(Connection target, boolean readCommitted) throws SQLException {
-        // read only where it is changed: PostgreSQL's driver asks the server for it
+        // read only where it may be changed: PostgreSQL's driver asks the server for it; set (and later put back)
+        // only when it is not read committed already, as a pooled session's usually is on PostgreSQL and H2
         int isolation = readCommitted ? target.getTransactionIsolation() : Connection.TRANSACTION_NONE;
         target.setAutoCommit(false);
+        if (isolation == Connection.TRANSACTION_READ_COMMITTED) {
+            return Connection.TRANSACTION_NONE;
+        }
         if (readCommitted) {
             target.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         }
