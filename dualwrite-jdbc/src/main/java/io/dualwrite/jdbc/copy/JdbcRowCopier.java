@@ -546,23 +546,20 @@ final class JdbcRowCopier implements RowCopier {
         }
         if (borrowed != null) {
             try {
+                // in auto-commit, as on a session of the pool: each statement a transaction of its own, ended before
+                // the session is given back. In a transaction at the level the application left on its session, a
+                // SERIALIZABLE one made every plain read on InnoDB a locking read, which waited for other
+                // transactions' row locks (and the caller with it) where a read in auto-commit does not
                 boolean autoCommit = borrowed.getAutoCommit();
+                if (!autoCommit) {
+                    borrowed.setAutoCommit(true); // the session holds no transaction: nothing is committed here
+                }
                 try {
-                    Map<TableMapping, Map<String, Map<String, @Nullable Object>>> rows = readSourceOn(borrowed, from,
-                            sides, sourceColumns, false);
+                    return readSourceOn(borrowed, from, sides, sourceColumns, false);
+                } finally {
                     if (!autoCommit) {
-                        borrowed.commit(); // a read only: ends the transaction the read began
+                        borrowed.setAutoCommit(false);
                     }
-                    return rows;
-                } catch (SQLException | RuntimeException failed) {
-                    if (!autoCommit) {
-                        try {
-                            borrowed.rollback();
-                        } catch (SQLException | RuntimeException e) {
-                            failed.addSuppressed(e);
-                        }
-                    }
-                    throw failed;
                 }
             } finally {
                 lent.giveBack();

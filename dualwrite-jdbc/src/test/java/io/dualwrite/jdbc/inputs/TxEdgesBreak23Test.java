@@ -234,4 +234,61 @@ class TxEdgesBreak23Test {
             assertThat(TxEdgesSupport.sameRows(fixture)).isEqualTo("1=99 2=2 3=3");
         }
     }
+
+    // Failed before the fix: MariaDB, SYNC, the caller's session at SERIALIZABLE (by JDBC, or by SQL text) commits an
+    // update of row 1, and its session is lent to the sync's read of the old store. Another transaction of the
+    // application updated row 1 meanwhile, not yet committed (the read held until it had, by a test hook). The read
+    // ran in a transaction at the session's level, where InnoDB makes every plain read a locking one: it waited for
+    // the other transaction's row lock, and the caller's commit() with it, until the time limit (20 s; the key then
+    // recorded as timed out). A read on a pooled session in auto-commit does not lock. The lent session is now read
+    // in auto-commit too.
+    @ParameterizedTest
+    @CsvSource({"jdbc", "sql"})
+    void aLentSessionAtSerializableReadsWithoutWaitingForAnotherTransactionsRowLock(String how) throws Exception {
+        Hold read = Hold.onPrepare(sql -> {
+            String text = sql.strip().toUpperCase(Locale.ROOT);
+            return text.startsWith("SELECT") && text.contains("`ORDERS`") && !text.contains("INFORMATION_SCHEMA");
+        });
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.MARIADB, Kind.H2)
+                .wrapOld(real -> Intercepting.dataSource(real, read)).build(), Mirrored.PG)) {
+            ExecutorService threads = Executors.newSingleThreadExecutor();
+            try (Connection caller = fixture.dataSource.getConnection();
+                 Connection other = fixture.dataSource.getConnection()) {
+                try (Statement statement = caller.createStatement()) {
+                    if (how.equals("jdbc")) {
+                        caller.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+                    } else {
+                        statement.execute("SET SESSION TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+                    }
+                    caller.setAutoCommit(false);
+                    statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                }
+                read.arm();
+                long started = System.nanoTime();
+                Future<?> committed = threads.submit(() -> {
+                    caller.commit();
+                    return null;
+                });
+                read.awaitReached();
+                other.setAutoCommit(false);
+                try (Statement statement = other.createStatement()) {
+                    statement.executeUpdate("UPDATE orders SET qty = 50 WHERE id = 1");
+                }
+                read.release();
+                try {
+                    committed.get(30, TimeUnit.SECONDS);
+                    assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the caller's commit")
+                            .isLessThan(Duration.ofSeconds(8));
+                } finally {
+                    other.commit();
+                }
+                caller.setAutoCommit(true);
+            } finally {
+                read.release();
+                threads.shutdownNow();
+            }
+            assertThat(fixture.records()).isEmpty();
+            assertThat(TxEdgesSupport.sameRows(fixture)).isEqualTo("1=50 2=2 3=3");
+        }
+    }
 }
