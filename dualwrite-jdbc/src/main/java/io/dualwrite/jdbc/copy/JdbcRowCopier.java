@@ -529,9 +529,10 @@ final class JdbcRowCopier implements RowCopier {
     /**
      * The source's rows of every side's keys. On {@code held} when given (a session in the transaction that holds the
      * keys' locks, left in it and open: each statement of it reads what is committed, as the transaction is read
-     * committed); else on the application's session {@code lent} while it can be borrowed, in a transaction of this
-     * read alone when the session is not in auto-commit (ended here, so that the next read sees later commits and the
-     * session is given back holding none); otherwise on a session of the source's pool in auto-commit.
+     * committed); else on the application's session {@code lent} while it can be borrowed, switched to auto-commit
+     * for the read and back (so that the next read sees later commits, the session is given back holding no
+     * transaction, and no isolation level the application set makes the read a locking one); otherwise on a session
+     * of the source's pool in auto-commit.
      */
     private Map<TableMapping, Map<String, Map<String, @Nullable Object>>> readSource(Store from, List<Side> sides,
             Map<TableMapping, TableColumns> sourceColumns, @Nullable Connection held, @Nullable LentSession lent)
