@@ -159,15 +159,23 @@ public final class MapperCopier implements RowCopier {
             boolean autoCommit = guard.getAutoCommit();
             int isolation = Connection.TRANSACTION_NONE;
             Exception failure = null;
+            boolean synced = false;
             try {
-                isolation = KeyLocks.begin(guard);
+                isolation = KeyLocks.beginToRead(guard); // read committed: the read follows the locks' wait
                 KeyLocks.lock(guard, mapping.oldTable(), List.copyOf(keys.keySet()), 1, lockTimeout);
-                return syncOnce(from, to, source, target, keys, expected, guard);
+                SyncResult result = syncOnce(from, to, source, target, keys, expected, guard);
+                synced = true;
+                return result;
             } catch (SQLException | RuntimeException e) {
                 failure = e;
                 throw e;
             } finally {
-                KeyLocks.endRead(guard, isolation, autoCommit, failure); // it only read
+                if (synced) {
+                    // a guard's session that cannot be ended cleanly may have lost the locks before the write
+                    KeyLocks.endReadAfterSync(guard, isolation, autoCommit);
+                } else {
+                    KeyLocks.endRead(guard, isolation, autoCommit, failure); // it only read
+                }
             }
         }
     }

@@ -200,11 +200,17 @@ final class JdbcRowCopier implements RowCopier {
             List<Long> lockIds = List.of();
             try {
                 dialect = copier.dialect(Store.NEW, connection);
+                // the source's columns before the locks: read later, inside the transaction that holds them, a failed
+                // attempt at one spelling of the name would abort it on PostgreSQL (TableColumns#read)
+                for (TableMapping mapping : byTable.keySet()) {
+                    copier.table(Store.NEW, connection, dialect, mapping.table(Store.NEW), false);
+                }
                 autoCommit = connection.getAutoCommit();
                 // read committed, so that the source read after the locks sees what their holders committed: MySQL's
-                // default is repeatable read; a lent session may be at any level its application set (a PostgreSQL
+                // default is repeatable read; a lent session may be at any level its application set, and a pooled
+                // one at the level of its pool or its database's default_transaction_isolation (a PostgreSQL
                 // repeatable read snapshot is taken by the statement that waits for the locks, before they are granted)
-                isolation = KeyLocks.begin(connection, dialect == CopyDialect.MYSQL || loan != null);
+                isolation = KeyLocks.beginToRead(connection);
                 TreeSet<Long> ids = new TreeSet<>();
                 byTable.forEach((mapping, batches) -> batches.forEach(batch -> addLockIds(mapping, batch.keys(), ids)));
                 lockIds = List.copyOf(ids);
@@ -242,9 +248,18 @@ final class JdbcRowCopier implements RowCopier {
             }
         }
 
+        /**
+         * Ends the guard after a sync that did not fail; a guard's session that cannot be ended cleanly fails the sync
+         * ({@link KeyLocks#endReadAfterSync}): its locks may have gone with it before the sync wrote its target.
+         */
         @Override
-        public void close() {
-            release(null);
+        public void close() throws SQLException {
+            if (connection == null) {
+                return;
+            }
+            SQLException lost = KeyLocks.lostSession();
+            release(lost);
+            KeyLocks.throwIfLost(lost);
         }
     }
 
@@ -305,7 +320,7 @@ final class JdbcRowCopier implements RowCopier {
             List<Side> sides = new ArrayList<>();
             for (Map.Entry<TableMapping, List<TableKeys>> table : byTable.entrySet()) {
                 sides.add(new Side(table.getKey(), table.getValue(),
-                        table(to, target, targetDialect, table.getKey().table(to))));
+                        table(to, target, targetDialect, table.getKey().table(to), false)));
             }
             boolean mysql = targetDialect == CopyDialect.MYSQL;
             Limits limits = singleRows ? Limits.SINGLE_ROWS : limits(to, target, mysql);
@@ -514,15 +529,16 @@ final class JdbcRowCopier implements RowCopier {
     /**
      * The source's rows of every side's keys. On {@code held} when given (a session in the transaction that holds the
      * keys' locks, left in it and open: each statement of it reads what is committed, as the transaction is read
-     * committed); else on the application's session {@code lent} while it can be borrowed, in a transaction of this
-     * read alone when the session is not in auto-commit (ended here, so that the next read sees later commits and the
-     * session is given back holding none); otherwise on a session of the source's pool in auto-commit.
+     * committed); else on the application's session {@code lent} while it can be borrowed, switched to auto-commit
+     * for the read and back (so that the next read sees later commits, the session is given back holding no
+     * transaction, and no isolation level the application set makes the read a locking one); otherwise on a session
+     * of the source's pool in auto-commit.
      */
     private Map<TableMapping, Map<String, Map<String, @Nullable Object>>> readSource(Store from, List<Side> sides,
             Map<TableMapping, TableColumns> sourceColumns, @Nullable Connection held, @Nullable LentSession lent)
             throws SQLException {
         if (held != null) {
-            return readSourceOn(held, from, sides, sourceColumns);
+            return readSourceOn(held, from, sides, sourceColumns, true);
         }
         Connection borrowed = lent == null ? null : lent.borrow();
         if (borrowed != null && !namesAsAtStart(borrowed, dialect(from, borrowed))) {
@@ -531,23 +547,20 @@ final class JdbcRowCopier implements RowCopier {
         }
         if (borrowed != null) {
             try {
+                // in auto-commit, as on a session of the pool: each statement a transaction of its own, ended before
+                // the session is given back. In a transaction at the level the application left on its session, a
+                // SERIALIZABLE one made every plain read on InnoDB a locking read, which waited for other
+                // transactions' row locks (and the caller with it) where a read in auto-commit does not
                 boolean autoCommit = borrowed.getAutoCommit();
+                if (!autoCommit) {
+                    borrowed.setAutoCommit(true); // the session holds no transaction: nothing is committed here
+                }
                 try {
-                    Map<TableMapping, Map<String, Map<String, @Nullable Object>>> rows = readSourceOn(borrowed, from,
-                            sides, sourceColumns);
+                    return readSourceOn(borrowed, from, sides, sourceColumns, false);
+                } finally {
                     if (!autoCommit) {
-                        borrowed.commit(); // a read only: ends the transaction the read began
+                        borrowed.setAutoCommit(false);
                     }
-                    return rows;
-                } catch (SQLException | RuntimeException failed) {
-                    if (!autoCommit) {
-                        try {
-                            borrowed.rollback();
-                        } catch (SQLException | RuntimeException e) {
-                            failed.addSuppressed(e);
-                        }
-                    }
-                    throw failed;
                 }
             } finally {
                 lent.giveBack();
@@ -555,7 +568,7 @@ final class JdbcRowCopier implements RowCopier {
         }
         try (Connection source = dataSource(from).getConnection()) {
             source.setAutoCommit(true);
-            return readSourceOn(source, from, sides, sourceColumns);
+            return readSourceOn(source, from, sides, sourceColumns, false);
         }
     }
 
@@ -596,12 +609,16 @@ final class JdbcRowCopier implements RowCopier {
         }
     }
 
+    /**
+     * {@code locked}: {@code source} is in the transaction that holds the keys' locks ({@link DirectionGuard}'s),
+     * which must not end before the sync does (PostgreSQL releases transaction-level locks at its end).
+     */
     private Map<TableMapping, Map<String, Map<String, @Nullable Object>>> readSourceOn(Connection source, Store from,
-            List<Side> sides, Map<TableMapping, TableColumns> sourceColumns) throws SQLException {
+            List<Side> sides, Map<TableMapping, TableColumns> sourceColumns, boolean locked) throws SQLException {
         Map<TableMapping, Map<String, Map<String, @Nullable Object>>> all = new HashMap<>();
         CopyDialect dialect = dialect(from, source);
         for (Side side : sides) {
-            sourceColumns.put(side.mapping, table(from, source, dialect, side.mapping.table(from)));
+            sourceColumns.put(side.mapping, table(from, source, dialect, side.mapping.table(from), locked));
         }
         CopierSession session = dialect == CopyDialect.MYSQL
                 ? CopierSession.enterMySql(source, zoned(sourceColumns.values())) : null;
@@ -2014,20 +2031,32 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     /**
-     * A table's metadata, read per store and table (outside any transaction) and kept until a sync fails or the read
-     * is older than the catalog's trust: a column added to both stores by a migration while the copier runs was
-     * never read, and every sync after it wrote the rows without it, with nothing failing.
+     * A table's metadata, read per store and table (outside any transaction, but for {@code locked}) and kept until a
+     * sync fails or the read is older than the catalog's trust: a column added to both stores by a migration while
+     * the copier runs was never read, and every sync after it wrote the rows without it, with nothing failing.
+     *
+     * @param locked {@code connection} is in the transaction that holds the keys' locks (the new-store guard's): the
+     *               columns read before the locks were taken are used whatever their age, and read inside that
+     *               transaction only when another sync's failure has forgotten them meanwhile (on PostgreSQL a name
+     *               found only in its second spelling then fails the sync, which is recorded). Read in auto-commit,
+     *               as on other sessions, the switch committed that transaction and, on PostgreSQL, released its
+     *               locks for the rest of the sync, at its first sync of a table and after each refresh: a sync of
+     *               the same key from the other direction then ran between this sync's read of its source and its
+     *               write, and the stores ended holding each other's value
      */
-    private TableColumns table(Store store, Connection connection, CopyDialect dialect, String table) throws SQLException {
+    private TableColumns table(Store store, Connection connection, CopyDialect dialect, String table, boolean locked)
+            throws SQLException {
         if (dialect == CopyDialect.MYSQL) {
             // asked on every session the copier borrows, before the table's columns are read there
             TableColumns.refuseHidden(connection, table, store.name().toLowerCase(java.util.Locale.ROOT), refreshNanos);
         }
         String key = cacheKey(store, table);
         ReadColumns read = tables.get(key);
-        TableColumns known = read == null || System.nanoTime() - read.at() >= refreshNanos ? null : read.columns();
+        // under the locks, the columns the guard read just before it took them (DirectionGuard#take), however old
+        TableColumns known = read == null || !locked && System.nanoTime() - read.at() >= refreshNanos ? null
+                : read.columns();
         if (known == null) {
-            boolean autoCommit = connection.getAutoCommit();
+            boolean autoCommit = locked || connection.getAutoCommit();
             if (!autoCommit) {
                 connection.setAutoCommit(true);
             }

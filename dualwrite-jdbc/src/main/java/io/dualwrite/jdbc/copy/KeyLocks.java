@@ -55,13 +55,31 @@ public final class KeyLocks {
     }
 
     /**
+     * {@link #begin(Connection)} for a transaction that takes the keys' locks and then reads rows under them on the
+     * same session (a guard's read of the new store in a sync into the old one): read committed on every database,
+     * so that the read sees what the locks' earlier holders committed. At repeatable read or above (the level a pool
+     * or PostgreSQL's {@code default_transaction_isolation} may give every session) the snapshot is taken by the
+     * statement that waits for the locks, before they are granted, and the read would return the rows as they were
+     * before the holders' commits.
+     *
+     * @return the isolation level to give back with {@link #restore} or {@link #endRead}
+     */
+    public static int beginToRead(Connection target) throws SQLException {
+        return begin(target, true);
+    }
+
+    /**
      * {@link #begin(Connection)}, read committed set when {@code readCommitted}: on MySQL/MariaDB, and on a session
      * whose level its application may have set (one lent to a sync, {@link LentSession}).
      */
     static int begin(Connection target, boolean readCommitted) throws SQLException {
-        // read only where it is changed: PostgreSQL's driver asks the server for it
+        // read only where it may be changed: PostgreSQL's driver asks the server for it; set (and later put back)
+        // only when it is not read committed already, as a pooled session's usually is on PostgreSQL and H2
         int isolation = readCommitted ? target.getTransactionIsolation() : Connection.TRANSACTION_NONE;
         target.setAutoCommit(false);
+        if (isolation == Connection.TRANSACTION_READ_COMMITTED) {
+            return Connection.TRANSACTION_NONE;
+        }
         if (readCommitted) {
             target.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         }
@@ -111,6 +129,35 @@ public final class KeyLocks {
             dialect = null;
         }
         endRead(target, dialect, null, isolation, autoCommit, failure);
+    }
+
+    /**
+     * {@link #endRead(Connection, int, boolean, Exception)} after a sync that did not fail: when a step of the end
+     * fails, the session that held the keys' locks may have ended before the sync did (the server ended it, the
+     * application closed its connection from another thread, the network failed), and with it the locks, which the
+     * server then released before the sync's write: a sync of the same keys from the other direction may have run in
+     * between. The sync must then count as failed, so that its keys are recorded and synced again.
+     *
+     * @throws SQLException naming the lost session, each failed step added as suppressed, when a step failed
+     */
+    public static void endReadAfterSync(Connection target, int isolation, boolean autoCommit) throws SQLException {
+        SQLException lost = lostSession();
+        endRead(target, isolation, autoCommit, lost);
+        throwIfLost(lost);
+    }
+
+    /** The failure {@link #endReadAfterSync} throws, to which each failed step of the end is added. */
+    static SQLException lostSession() {
+        return new SQLException("the new store's session that held this sync's key locks could not be ended cleanly:"
+                + " it may have ended, releasing the locks, before the sync wrote its target; the sync counts as failed"
+                + " and its keys are recorded");
+    }
+
+    /** Throws {@code lost} ({@link #lostSession()}) when a step of the end was added to it. */
+    static void throwIfLost(SQLException lost) throws SQLException {
+        if (lost.getSuppressed().length > 0) {
+            throw lost;
+        }
     }
 
     /**
