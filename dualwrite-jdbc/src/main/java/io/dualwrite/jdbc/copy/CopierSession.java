@@ -28,6 +28,15 @@ public final class CopierSession {
      */
     static final String SQL_MODE = "STRICT_ALL_TABLES,NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION";
 
+    /**
+     * The character set introducer of every text the session-setting statements give: one {@code SET} is parsed
+     * before any of its assignments, {@code NAMES utf8mb4} included, so a literal without it is read in the
+     * {@code character_set_connection} a pooled session was left with; in {@code ucs2} (or {@code utf16},
+     * {@code utf32}) {@code '+00:00'} is no time zone and the statement failed, so every sync and every verification
+     * on such a session failed.
+     */
+    private static final String LITERAL = "_utf8mb4";
+
     /** Saves what {@link #restore()} puts back, in session user variables: the first part of a {@code SET}. */
     private static final String SAVE = "SET @__dualwrite_client = @@session.character_set_client,"
             + " @__dualwrite_results = @@session.character_set_results,"
@@ -83,8 +92,8 @@ public final class CopierSession {
     /** {@link #enter} on a session known to be MySQL's or MariaDB's. */
     static CopierSession enterMySql(Connection connection, boolean utc) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            statement.execute(SAVE + NO_ROW_LIMIT + ", NAMES utf8mb4, sql_mode = '" + SQL_MODE + "'"
-                    + (utc ? ", time_zone = '+00:00'" : ""));
+            statement.execute(SAVE + NO_ROW_LIMIT + ", NAMES utf8mb4, sql_mode = " + LITERAL + "'" + SQL_MODE + "'"
+                    + (utc ? ", time_zone = " + LITERAL + "'+00:00'" : ""));
         }
         return new CopierSession(connection, null);
     }
@@ -100,9 +109,9 @@ public final class CopierSession {
         String isolation = isolationVariable(connection);
         try (Statement statement = connection.createStatement()) {
             statement.execute(SAVE + NO_ROW_LIMIT + ", @__dualwrite_isolation = @@session." + isolation
-                    + ", NAMES utf8mb4, sql_mode = '"
-                    + SQL_MODE + "'" + (utc ? ", time_zone = '+00:00'" : "") + ", " + isolation
-                    + " = 'READ-COMMITTED', autocommit = 0");
+                    + ", NAMES utf8mb4, sql_mode = " + LITERAL + "'"
+                    + SQL_MODE + "'" + (utc ? ", time_zone = " + LITERAL + "'+00:00'" : "") + ", " + isolation
+                    + " = " + LITERAL + "'READ-COMMITTED', autocommit = 0");
         }
         return new CopierSession(connection, isolation);
     }

@@ -147,6 +147,61 @@ class RowHashBreak23bTest {
         }
     }
 
+    @Test
+    void sessionsLeftInOtherZonesModesAndCharacterSetsNeitherHideNorInventADifference() throws Exception {
+        try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
+             TestDatabase fresh = TestDatabases.create(Kind.MARIADB)) {
+            for (TestDatabase db : List.of(old, fresh)) {
+                db.execute("CREATE TABLE stamps (id int PRIMARY KEY, at timestamp(6) NULL, note varchar(20), amount decimal(9,2))",
+                        "SET time_zone = '+00:00'",
+                        "INSERT INTO stamps SELECT seq, TIMESTAMP '2024-10-27 00:30:00' + INTERVAL seq MINUTE, '',"
+                                + " seq * 1.5 FROM seq_1_to_30");
+            }
+            fresh.execute("SET time_zone = '+00:00'",
+                    "UPDATE stamps SET at = at + INTERVAL 1 HOUR WHERE id = 4"); // another instant
+            Queue<String> sent = new ConcurrentLinkedQueue<>();
+            // each pool's sessions left in another zone, with modes that change what a read returns, in ucs2
+            DataSource oldSessions = leftIn(old.dataSource(), "SET time_zone = '+05:00',"
+                    + " sql_mode = 'ORACLE,EMPTY_STRING_IS_NULL,PAD_CHAR_TO_FULL_LENGTH', character_set_connection = ucs2");
+            DataSource newSessions = leftIn(fresh.dataSource(), "SET time_zone = '-03:00', sql_mode = '',"
+                    + " collation_connection = latin1_swedish_ci");
+
+            TableReport report = Verifier.builder().oldDataSource(recording(oldSessions, sent))
+                    .newDataSource(recording(newSessions, sent)).recheckDelay(Duration.ZERO).build()
+                    .verify(VerificationJob.builder("stamps").table(TableMapping.builder("stamps").build())
+                            .chunkRows(100).leafRows(4).build()).tables().get(0);
+
+            assertThat(sent).as("both stores hash the plain text").anyMatch(sql -> sql.contains("MD5(CONCAT_WS("));
+            assertThat(report.keys(RowDifference.Kind.DIFFERENT)).as(report.toText()).containsExactly("4");
+            assertThat(report.differences()).hasSize(1);
+            String rows = "SELECT id, CONCAT(UNIX_TIMESTAMP(at), '/', HEX(note), '/', amount) AS r FROM stamps ORDER BY id";
+            List<Map<String, Object>> oldRows = old.query(rows);
+            List<Map<String, Object>> newRows = fresh.query(rows);
+            List<Integer> differing = new ArrayList<>();
+            for (int k = 0; k < oldRows.size(); k++) {
+                if (!oldRows.get(k).equals(newRows.get(k))) {
+                    differing.add(((Number) oldRows.get(k).get("id")).intValue());
+                }
+            }
+            assertThat(differing).containsExactly(4);
+        }
+    }
+
+    /** {@code real}, each connection it gives first left in the session {@code set} makes. */
+    private static DataSource leftIn(DataSource real, String set) {
+        return (DataSource) Proxy.newProxyInstance(RowHashBreak23bTest.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    Object result = invoke(method, real, args);
+                    if (result instanceof Connection connection) {
+                        try (java.sql.Statement statement = connection.createStatement()) {
+                            statement.execute("SET NAMES utf8mb4"); // a literal read in ucs2 is no zone
+                            statement.execute(set);
+                        }
+                    }
+                    return result;
+                });
+    }
+
     private static TableReport verify(TestDatabase old, TestDatabase fresh, Queue<String> sent, TableMapping mapping)
             throws Exception {
         return Verifier.builder().oldDataSource(recording(old.dataSource(), sent))
