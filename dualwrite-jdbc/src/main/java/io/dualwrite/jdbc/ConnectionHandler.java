@@ -1048,8 +1048,12 @@ final class ConnectionHandler implements InvocationHandler {
         return builder.build();
     }
 
+    /**
+     * An id bound to a write as the switches name it ({@link io.dualwrite.internal.IdText}): a merchant bound as
+     * {@code setBigDecimal(7.00)} or {@code setDouble(7.0)} is merchant 7, as the copier reads the row's column.
+     */
     private static @Nullable String text(@Nullable Object value) {
-        return value == null || value.toString().isBlank() ? null : value.toString();
+        return value == null || value.toString().isBlank() ? null : io.dualwrite.internal.IdText.of(value);
     }
 
     /**
