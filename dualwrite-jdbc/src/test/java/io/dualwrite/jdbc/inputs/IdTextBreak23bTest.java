@@ -36,11 +36,12 @@ class IdTextBreak23bTest {
 
     // A write with no open context, routed by the mapping's merchant column, its merchant bound as a number whose
     // text is not the canonical one: setBigDecimal(7.00), setBigDecimal(1E+1), setDouble(7.0), setFloat(7.0f),
-    // setDouble(-0.0), setObject(7.0). The data source named the write's merchant by the bound value's toString()
-    // ("7.00", "1E+1", "7.0", "-0.0"), whom no switch names, so the system's OLD_ONLY applied and merchant 7's, 10's
-    // and 0's (DUAL_WRITE) rows never reached the new store, unrecorded. Expected: the id's text is the number's
-    // canonical one (IdText, as the MyBatis interceptor and the starter take it), so those rows are mirrored and
-    // merchant 8's (OLD_ONLY, bound as 8.0) are not.
+    // setDouble(-0.0), setObject(7.0); and the literals 7.00 and -0.0 in the SQL text. The data source named the
+    // write's merchant by the value's toString() ("7.00", "1E+1", "7.0", "-0.0", "0.0"), whom no switch names, so
+    // the system's OLD_ONLY applied and merchant 7's, 10's and 0's (DUAL_WRITE) rows never reached the new store,
+    // unrecorded (every member failed on every database; the literal 1.0E1 held). Expected: the id's text is the
+    // number's canonical one (IdText, as the MyBatis interceptor and the starter take it), so those rows are
+    // mirrored and merchant 8's (OLD_ONLY, bound as 8.0 and written as the literal 8.0) are not.
     @ParameterizedTest
     @CsvSource({"H2", "POSTGRES", "MARIADB"})
     void aMerchantBoundAsANumberOfAnotherSpellingIsTheMerchantTheSwitchesName(Kind kind) throws Exception {
@@ -79,6 +80,14 @@ class IdTextBreak23bTest {
                         }
                         insert.executeUpdate();
                     }
+                    // the same numbers written as literals in the SQL text: merchants 7, 10 and 0, and 8 as 8.0
+                    try (Statement literal = connection.createStatement()) {
+                        literal.executeUpdate("INSERT INTO num_orders (id, merchant_no, status) VALUES (7, 7.00, 'NEW')");
+                        literal.executeUpdate("INSERT INTO num_orders (id, merchant_no, status) VALUES (8, 1.0E1, 'NEW')");
+                        literal.executeUpdate("INSERT INTO num_orders (id, merchant_no, status) VALUES (9, -0.0, 'NEW')");
+                        literal.executeUpdate("INSERT INTO num_orders (id, merchant_no, status) VALUES (10, 8.0, 'NEW')");
+                        literal.executeUpdate("UPDATE num_orders SET status = 'PAID' WHERE id = 7 AND merchant_no = 7.0");
+                    }
                     try (PreparedStatement update = connection.prepareStatement(
                             "UPDATE num_orders SET status = 'PAID' WHERE id = ? AND merchant_no = ?")) {
                         update.setLong(1, 1);
@@ -86,11 +95,11 @@ class IdTextBreak23bTest {
                         update.executeUpdate();
                     }
                 }
-                assertThat(rows(oldDb, "SELECT id, status FROM num_orders ORDER BY id")).hasSize(6);
+                assertThat(rows(oldDb, "SELECT id, status FROM num_orders ORDER BY id")).hasSize(10);
                 assertThat(rows(newDb, "SELECT id, status FROM num_orders ORDER BY id"))
                         .isEqualTo(rows(oldDb,
                                 "SELECT id, status FROM num_orders WHERE merchant_no IN (7, 10, 0) ORDER BY id"))
-                        .containsEntry("1", "PAID").hasSize(5);
+                        .containsEntry("1", "PAID").containsEntry("7", "PAID").hasSize(8);
                 assertThat(oldDb.query("SELECT row_key FROM dualwrite_change_log")).isEmpty();
             }
         }
