@@ -1048,9 +1048,33 @@ final class ConnectionHandler implements InvocationHandler {
         return builder.build();
     }
 
-    private static @Nullable String text(@Nullable Object value) {
-        return value == null || value.toString().isBlank() ? null : value.toString();
+    /**
+     * An id bound to a write as the switches name it ({@link io.dualwrite.internal.IdText}): a merchant bound as
+     * {@code setBigDecimal(7.00)} or {@code setDouble(7.0)} is merchant 7, as the copier reads the row's column.
+     * Null (no id: the write is unattributed, and the copier decides each row by its own column) for a text that
+     * spells a number other than by its plain digits ({@code '+7'}, {@code ' 7'}, {@code '07'}, {@code '7.0'}): a
+     * number column stores it as 7, which the switches name, while a text column keeps the text; which one the column
+     * is, is not known on the caller's thread without a catalog read.
+     */
+    static @Nullable String text(@Nullable Object value) {
+        if (value == null || value.toString().isBlank()) {
+            return null;
+        }
+        if (value instanceof String spelt && NUMBER.matcher(spelt).matches()) {
+            try {
+                if (!io.dualwrite.internal.IdText.of(new java.math.BigDecimal(spelt.strip())).equals(spelt)) {
+                    return null;
+                }
+            } catch (NumberFormatException exponentBeyondAnInt) {
+                return null;
+            }
+        }
+        return io.dualwrite.internal.IdText.of(value);
     }
+
+    /** A number's text as a number column reads it: sign, digits, a point, an exponent, spaces around. */
+    private static final java.util.regex.Pattern NUMBER =
+            java.util.regex.Pattern.compile("\\s*[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?\\s*");
 
     /**
      * After an authoritative write whose keys went to the buffer: hands them over at once in auto-commit,

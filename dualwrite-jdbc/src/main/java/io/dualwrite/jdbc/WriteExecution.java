@@ -1423,7 +1423,7 @@ final class WriteExecution {
 
     void resync(ParameterRecorder.Bound bound, String reason) {
         Object merchant = analysis.agreedId(false, bound.values()); // a merchant all rows share, else the table
-        String merchantId = merchant == null || merchant.toString().isBlank() ? null : merchant.toString();
+        String merchantId = ConnectionHandler.text(merchant); // as the switches name it: 7.00 is merchant 7
         connection.buffer().resync(analysis.mapping(), merchantId, reason, context);
     }
 

@@ -4,6 +4,7 @@ import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.internal.Credentials;
+import io.dualwrite.internal.IdText;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.KeyCodec;
 import io.dualwrite.mapping.TableMapping;
@@ -1608,7 +1609,11 @@ final class JdbcRowCopier implements RowCopier {
                     stored = text.stripTrailing();
                 }
                 Object value = side == Store.NEW ? mapping.toOldValue(oldColumn, stored) : stored;
-                return value == null || value.toString().isBlank() ? null : Values.keyText(value);
+                if (value == null || value.toString().isBlank()) {
+                    return null;
+                }
+                // a floating column's id as the application's number names it (IdText: 7.0 is merchant 7)
+                return value instanceof Double || value instanceof Float ? IdText.of(value) : Values.keyText(value);
             }
         }
         return null;

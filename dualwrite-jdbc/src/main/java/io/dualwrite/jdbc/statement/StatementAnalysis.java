@@ -121,11 +121,11 @@ public record StatementAnalysis(
         if (index < 0) {
             return first;
         }
-        String text = first == null ? null : first.toString();
+        String text = first == null ? null : io.dualwrite.internal.IdText.of(first); // 7 and 7.00 agree
         for (List<@Nullable ValueRef> row : insertRows) {
             ValueRef each = index < row.size() ? row.get(index) : null;
             Object value = each == null ? null : each.resolve(values);
-            if (!java.util.Objects.equals(text, value == null ? null : value.toString())) {
+            if (!java.util.Objects.equals(text, value == null ? null : io.dualwrite.internal.IdText.of(value))) {
                 return null;
             }
         }

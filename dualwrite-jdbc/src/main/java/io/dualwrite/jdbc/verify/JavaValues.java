@@ -467,8 +467,8 @@ final class JavaValues {
      * a UUID in lower case, anything else as its text.
      */
     static String idText(Object value) {
-        if (value instanceof BigDecimal decimal) {
-            return decimal.signum() == 0 ? "0" : decimal.stripTrailingZeros().toPlainString();
+        if (value instanceof BigDecimal || value instanceof Double || value instanceof Float) {
+            return io.dualwrite.internal.IdText.of(value);
         }
         if (value instanceof byte[] bytes) {
             return HexFormat.of().formatHex(bytes);
