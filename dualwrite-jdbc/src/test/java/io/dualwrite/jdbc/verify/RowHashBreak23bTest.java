@@ -6,7 +6,6 @@ import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.time.Duration;
@@ -42,7 +41,7 @@ class RowHashBreak23bTest {
                         "INSERT INTO pairs VALUES (1, " + pair[2] + ", 1), (2, " + pair[2] + ", 2)");
                 fresh.execute("CREATE TABLE pairs (id int PRIMARY KEY, v " + pair[1] + ", n int)",
                         "INSERT INTO pairs VALUES (1, " + pair[2] + ", 1), (2, " + pair[2] + ", 3)");
-                TableReport report = verify(old, fresh, new ConcurrentLinkedQueue<>(), TableMapping.builder("pairs").build());
+                TableReport report = SentSql.verify(old, fresh, new ConcurrentLinkedQueue<>(), TableMapping.builder("pairs").build());
                 List<String> different = report.keys(RowDifference.Kind.DIFFERENT);
                 if (!different.equals(List.of("2"))) {
                     failures.add(pair[0] + " / " + pair[1] + ": " + report.toText());
@@ -84,7 +83,7 @@ class RowHashBreak23bTest {
                     "UPDATE vals SET b = true, s = 0 WHERE id = 19");
 
             Queue<String> sent = new ConcurrentLinkedQueue<>();
-            TableReport report = verify(old, fresh, sent, TableMapping.builder("vals").build());
+            TableReport report = SentSql.verify(old, fresh, sent, TableMapping.builder("vals").build());
 
             assertThat(sent).as("both stores hash rows by value").anyMatch(sql -> sql.contains("hash_record_extended"));
             List<Integer> expected = java.util.stream.IntStream.rangeClosed(1, 19).boxed().toList();
@@ -128,7 +127,7 @@ class RowHashBreak23bTest {
             old.execute("UPDATE vals SET m = 0.00 WHERE id = 4");
 
             Queue<String> sent = new ConcurrentLinkedQueue<>();
-            TableReport report = verify(old, fresh, sent, TableMapping.builder("vals").build());
+            TableReport report = SentSql.verify(old, fresh, sent, TableMapping.builder("vals").build());
 
             assertThat(sent).as("both stores hash the plain text").anyMatch(sql -> sql.contains("MD5(CONCAT_WS("));
             String rows = "SELECT id, CONCAT_WS(',', QUOTE(t), QUOTE(d), QUOTE(m), QUOTE(a), QUOTE(b), QUOTE(k), QUOTE(g),"
@@ -166,8 +165,8 @@ class RowHashBreak23bTest {
             DataSource newSessions = leftIn(fresh.dataSource(), "SET time_zone = '-03:00', sql_mode = '',"
                     + " collation_connection = latin1_swedish_ci");
 
-            TableReport report = Verifier.builder().oldDataSource(recording(oldSessions, sent))
-                    .newDataSource(recording(newSessions, sent)).recheckDelay(Duration.ZERO).build()
+            TableReport report = Verifier.builder().oldDataSource(SentSql.recording(oldSessions, sent))
+                    .newDataSource(SentSql.recording(newSessions, sent)).recheckDelay(Duration.ZERO).build()
                     .verify(VerificationJob.builder("stamps").table(TableMapping.builder("stamps").build())
                             .chunkRows(100).leafRows(4).build()).tables().get(0);
 
@@ -191,7 +190,7 @@ class RowHashBreak23bTest {
     private static DataSource leftIn(DataSource real, String set) {
         return (DataSource) Proxy.newProxyInstance(RowHashBreak23bTest.class.getClassLoader(),
                 new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-                    Object result = invoke(method, real, args);
+                    Object result = SentSql.invoke(method, real, args);
                     if (result instanceof Connection connection) {
                         try (java.sql.Statement statement = connection.createStatement()) {
                             statement.execute("SET NAMES utf8mb4"); // a literal read in ucs2 is no zone
@@ -200,41 +199,5 @@ class RowHashBreak23bTest {
                     }
                     return result;
                 });
-    }
-
-    private static TableReport verify(TestDatabase old, TestDatabase fresh, Queue<String> sent, TableMapping mapping)
-            throws Exception {
-        return Verifier.builder().oldDataSource(recording(old.dataSource(), sent))
-                .newDataSource(recording(fresh.dataSource(), sent))
-                .recheckDelay(Duration.ZERO).build()
-                .verify(VerificationJob.builder(mapping.oldTable()).table(mapping).chunkRows(100).leafRows(4).build())
-                .tables().get(0);
-    }
-
-    /** {@code real}, noting the text of every statement its connections prepare. */
-    private static DataSource recording(DataSource real, Queue<String> sent) {
-        return (DataSource) Proxy.newProxyInstance(RowHashBreak23bTest.class.getClassLoader(),
-                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-                    Object result = invoke(method, real, args);
-                    if (!(result instanceof Connection connection)) {
-                        return result;
-                    }
-                    return Proxy.newProxyInstance(RowHashBreak23bTest.class.getClassLoader(),
-                            new Class<?>[] {Connection.class}, (inner, call, callArgs) -> {
-                                if (call.getName().startsWith("prepare") && callArgs != null
-                                        && callArgs[0] instanceof String sql) {
-                                    sent.add(sql);
-                                }
-                                return invoke(call, connection, callArgs);
-                            });
-                });
-    }
-
-    private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
-        }
     }
 }

@@ -6,10 +6,6 @@ import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
-import java.sql.Connection;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +13,6 @@ import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -71,7 +66,7 @@ class RowHashByTextMariadbTest {
                     "UPDATE items_v2 SET code = 'a', title = 'b|c' WHERE id = 18");
             Queue<String> sent = new ConcurrentLinkedQueue<>();
 
-            TableReport report = verify(old, fresh, sent, TableMapping.builder("items").newTable("items_v2")
+            TableReport report = SentSql.verify(old, fresh, sent, TableMapping.builder("items").newTable("items_v2")
                     .rename("label", "title").build());
 
             assertThat(sent).as("both stores hash the plain text").anyMatch(sql -> sql.contains("MD5(CONCAT_WS("))
@@ -109,7 +104,7 @@ class RowHashByTextMariadbTest {
                         "INSERT INTO pairs VALUES (1, " + pair[2] + ", 1), (2, " + pair[2] + ", 3)");
                 Queue<String> sent = new ConcurrentLinkedQueue<>();
 
-                TableReport report = verify(old, fresh, sent, TableMapping.builder("pairs").build());
+                TableReport report = SentSql.verify(old, fresh, sent, TableMapping.builder("pairs").build());
 
                 assertThat(sent).as(pair[0]).noneMatch(sql -> sql.contains("CONCAT_WS("));
                 assertThat(report.keys(RowDifference.Kind.DIFFERENT)).as(pair[0] + ": " + report.toText())
@@ -117,41 +112,6 @@ class RowHashByTextMariadbTest {
                 assertThat(old.query("SELECT n FROM pairs ORDER BY id"))
                         .isNotEqualTo(fresh.query("SELECT n FROM pairs ORDER BY id"));
             }
-        }
-    }
-
-    private static TableReport verify(TestDatabase old, TestDatabase fresh, Queue<String> sent, TableMapping mapping)
-            throws Exception {
-        return Verifier.builder().oldDataSource(recording(old.dataSource(), sent))
-                .newDataSource(recording(fresh.dataSource(), sent)).recheckDelay(Duration.ZERO).build()
-                .verify(VerificationJob.builder(mapping.oldTable()).table(mapping).chunkRows(100).leafRows(4).build())
-                .tables().get(0);
-    }
-
-    /** {@code real}, noting the text of every statement its connections prepare. */
-    private static DataSource recording(DataSource real, Queue<String> sent) {
-        return (DataSource) Proxy.newProxyInstance(RowHashByTextMariadbTest.class.getClassLoader(),
-                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-                    Object result = invoke(method, real, args);
-                    if (!(result instanceof Connection connection)) {
-                        return result;
-                    }
-                    return Proxy.newProxyInstance(RowHashByTextMariadbTest.class.getClassLoader(),
-                            new Class<?>[] {Connection.class}, (inner, call, callArgs) -> {
-                                if (call.getName().startsWith("prepare") && callArgs != null
-                                        && callArgs[0] instanceof String sql) {
-                                    sent.add(sql);
-                                }
-                                return invoke(call, connection, callArgs);
-                            });
-                });
-    }
-
-    private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
         }
     }
 

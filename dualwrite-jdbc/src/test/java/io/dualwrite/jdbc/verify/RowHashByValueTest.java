@@ -6,16 +6,11 @@ import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
-import java.sql.Connection;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,7 +65,7 @@ class RowHashByValueTest {
             fresh.execute("UPDATE items_v2 SET code = '' WHERE id = 16");
             Queue<String> sent = new ConcurrentLinkedQueue<>();
 
-            TableReport report = verify(old, fresh, sent, TableMapping.builder("items").newTable("items_v2")
+            TableReport report = SentSql.verify(old, fresh, sent, TableMapping.builder("items").newTable("items_v2")
                     .rename("label", "title").build());
 
             assertThat(sent).as("both stores hash rows by value").anyMatch(sql -> sql.contains("hash_record_extended"))
@@ -108,7 +103,7 @@ class RowHashByValueTest {
                     .as("the collation itself takes them as equal").isEqualTo(1);
             Queue<String> sent = new ConcurrentLinkedQueue<>();
 
-            TableReport report = verify(old, fresh, sent, TableMapping.builder("names").build());
+            TableReport report = SentSql.verify(old, fresh, sent, TableMapping.builder("names").build());
 
             assertThat(sent).anyMatch(sql -> sql.contains("hash_record_extended"));
             assertThat(report.keys(RowDifference.Kind.DIFFERENT)).as(report.toText()).containsExactlyInAnyOrder("50", "250");
@@ -130,7 +125,7 @@ class RowHashByValueTest {
                     .as("-0 equals 0 to the database").isEqualTo(1);
             Queue<String> sent = new ConcurrentLinkedQueue<>();
 
-            TableReport report = verify(old, fresh, sent, TableMapping.builder("readings").build());
+            TableReport report = SentSql.verify(old, fresh, sent, TableMapping.builder("readings").build());
 
             assertThat(sent).as("the key alone hashed by value").anyMatch(sql -> sql.contains("hash_record_extended(ROW(\"id\")"))
                     .noneMatch(sql -> sql.contains("hash_record_extended") && sql.contains("\"value\")"));
@@ -152,46 +147,12 @@ class RowHashByValueTest {
                     .as("'24 hours' equals '1 day' to the database").isEqualTo(1);
             Queue<String> sent = new ConcurrentLinkedQueue<>();
 
-            TableReport report = verify(old, fresh, sent, TableMapping.builder("spans").build());
+            TableReport report = SentSql.verify(old, fresh, sent, TableMapping.builder("spans").build());
 
             assertThat(sent).noneMatch(sql -> sql.contains("hash_record_extended"));
             assertThat(report.keys(RowDifference.Kind.DIFFERENT)).as(report.toText()).containsExactlyInAnyOrder("1", "2");
             assertThat(old.query("SELECT span::text, qty FROM spans ORDER BY id"))
                     .isNotEqualTo(fresh.query("SELECT span::text, qty FROM spans ORDER BY id"));
-        }
-    }
-
-    private static TableReport verify(TestDatabase old, TestDatabase fresh, Queue<String> sent, TableMapping mapping)
-            throws Exception {
-        return Verifier.builder().oldDataSource(recording(old.dataSource(), sent))
-                .newDataSource(recording(fresh.dataSource(), sent)).recheckDelay(Duration.ZERO).build()
-                .verify(VerificationJob.builder(mapping.oldTable()).table(mapping).chunkRows(100).leafRows(4).build()).tables().get(0);
-    }
-
-    /** {@code real}, noting the text of every statement its connections prepare. */
-    private static DataSource recording(DataSource real, Queue<String> sent) {
-        return (DataSource) Proxy.newProxyInstance(RowHashByValueTest.class.getClassLoader(),
-                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-                    Object result = invoke(method, real, args);
-                    if (!(result instanceof Connection connection)) {
-                        return result;
-                    }
-                    return Proxy.newProxyInstance(RowHashByValueTest.class.getClassLoader(),
-                            new Class<?>[] {Connection.class}, (inner, call, callArgs) -> {
-                                if (call.getName().startsWith("prepare") && callArgs != null
-                                        && callArgs[0] instanceof String sql) {
-                                    sent.add(sql);
-                                }
-                                return invoke(call, connection, callArgs);
-                            });
-                });
-    }
-
-    private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
         }
     }
 
