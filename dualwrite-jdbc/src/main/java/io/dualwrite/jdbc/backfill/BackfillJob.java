@@ -201,14 +201,26 @@ public final class BackfillJob {
      * new table found every chunk done and copied nothing).
      */
     String checkpointSettings(TableMapping mapping) {
-        return checkpointSettings(mapping, null);
+        return checkpointSettingsOfAnyRun(mapping, null);
     }
 
     /**
      * As {@link #checkpointSettings(TableMapping)}, followed by {@code " key "} and the old key's columns and types
-     * ({@code KeyWalk.keyTypes}) when given: chunks planned under a key of other types cover other keys.
+     * ({@code KeyWalk.keyTypes}) when given: chunks planned under a key of other types cover other keys; then
+     * {@code " run "}, the migration and the scope ({@link #checkpointRun}): a job given a {@link Builder#name} keeps
+     * its checkpoint under that name alone, and a run of another scope or migration under it took the chunks done
+     * for the first (another merchant's rows, another new store) as its own and never copied the keys in them.
      */
     String checkpointSettings(TableMapping mapping, @Nullable String keyTypes) {
+        return keyTypes == null ? checkpointSettings(mapping) : checkpointSettingsOfAnyRun(mapping, keyTypes)
+                + fitted(RUN + checkpointRun());
+    }
+
+    /**
+     * The settings as versions before round 24 wrote them: the mapping's, and the key's columns and types when given,
+     * without the migration and the scope.
+     */
+    String checkpointSettingsOfAnyRun(TableMapping mapping, @Nullable String keyTypes) {
         StringBuilder settings = new StringBuilder(mapping.oldTable()).append('>').append(mapping.newTable())
                 .append(' ').append(mapping);
         if (!mapping.addedColumns().isEmpty()) {
@@ -220,14 +232,24 @@ public final class BackfillJob {
         if (keyTypes != null) {
             settings.append(KEY_TYPES).append(keyTypes);
         }
-        String text = settings.toString();
-        // the column holds 4,000 characters: a longer text keeps its start and a digest of the whole
+        return fitted(settings.toString());
+    }
+
+    /** The column holds 4,000 characters: a text longer than 1,000 keeps its start and a digest of the whole. */
+    private static String fitted(String text) {
         return text.length() <= 1000 ? text : text.substring(0, 950) + " #"
                 + java.util.UUID.nameUUIDFromBytes(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** The run a checkpoint belongs to: {@code migration <migration> scope <scope>} (the scope as in {@link #jobId}). */
+    String checkpointRun() {
+        return "migration " + migration + " scope " + scope.idPart();
+    }
+
     /** What comes before the old key's columns and types in a checkpoint's settings. */
     static final String KEY_TYPES = " key ";
+    /** What comes before the migration and the scope in a checkpoint's settings ({@link #checkpointRun}). */
+    static final String RUN = " run ";
 
     /** The migration (table group) the tables belong to. */
     public String migration() {

@@ -404,12 +404,14 @@ public final class BackfillRun {
 
         /** Runs the table's workers until the table is done, the run stops, or a worker fails; the failure. */
         @Nullable Throwable run() throws SQLException, InterruptedException {
-            // the start checks resumed a head of the mapping's settings alone (before the key's types were kept) or
-            // of the types without collations as this job's: it now keeps the key as it is, so that a key changed
-            // from here on is refused when a run resumes
+            // the start checks resumed a head of the mapping's settings alone (before the key's types were kept), of
+            // the types without collations, or without the run's migration and scope (before round 24) as this
+            // job's: it now keeps the key and the run as they are, so that a key changed from here on, or a run of
+            // another scope or migration under this job's name, is refused when a run resumes
             checkpoints.ensureHead(jobId, job.checkpointSettings(table.mapping(), table.walk().keyTypes()),
                     java.util.List.of(job.checkpointSettings(table.mapping()),
-                            job.checkpointSettings(table.mapping(), table.walk().keyTypesWithoutCollations())));
+                            job.checkpointSettingsOfAnyRun(table.mapping(), table.walk().keyTypes()),
+                            job.checkpointSettingsOfAnyRun(table.mapping(), table.walk().keyTypesWithoutCollations())));
             Checkpoints.Totals before = checkpoints.totals(jobId);
             if (before.chunksPlanned() > 0) {
                 resumedFrom = new BackfillResult.ResumePoint(before.chunksDone(), before.rowsDone(), before.cursor());

@@ -166,25 +166,39 @@ final class Preflight {
             for (Table table : tables) {
                 String settings = job.checkpointSettings(table.mapping(), table.walk().keyTypes());
                 String mappingOnly = job.checkpointSettings(table.mapping());
-                // (a head written before the collations were kept holds the key's types alone)
-                String uncollated = job.checkpointSettings(table.mapping(), table.walk().keyTypesWithoutCollations());
+                // (a head written before round 24 holds the key's types without the run's migration and scope, one
+                // written before the collations were kept the key's types alone)
+                String anyRun = job.checkpointSettingsOfAnyRun(table.mapping(), table.walk().keyTypes());
+                String uncollated = job.checkpointSettingsOfAnyRun(table.mapping(),
+                        table.walk().keyTypesWithoutCollations());
                 java.util.Optional<String> left = checkpoints.settings(table.jobId());
-                if (left.isPresent() && left.get().startsWith(mappingOnly + BackfillJob.KEY_TYPES)
-                        && !left.get().equals(settings) && !left.get().equals(uncollated)) {
+                String text = left.orElse(settings);
+                int run = text.lastIndexOf(BackfillJob.RUN + "migration ");
+                String keyed = run < 0 ? text : text.substring(0, run);
+                if (java.util.List.of(settings, mappingOnly, anyRun, uncollated).contains(text)) {
+                    // this job's checkpoint, or one an earlier version left (ensureHead brings it up to date)
+                } else if (keyed.startsWith(mappingOnly + BackfillJob.KEY_TYPES) && !keyed.equals(anyRun)
+                        && !keyed.equals(uncollated)) {
                     problems.add("old table '" + table.mapping().oldTable() + "': the checkpoint of job '"
                             + table.jobId() + "' was planned when the table's key was "
-                            + left.get().substring(mappingOnly.length() + BackfillJob.KEY_TYPES.length())
+                            + keyed.substring(mappingOnly.length() + BackfillJob.KEY_TYPES.length())
                             + ", and it is now " + table.walk().keyTypes() + ": its chunks' keys are in the order of"
                             + " the other types or collations (an integer's 9 before 10, a text's '10' before '9';"
                             + " 'b' before 'C' ignoring case, after it by bytes), so resumed, keys"
                             + " between them would never be copied; forget the checkpoint"
                             + " (BackfillJob.resetCheckpoints) and run again, or give this job another name"
                             + " (BackfillJob.Builder.name)");
-                } else if (left.isPresent() && !left.get().equals(settings) && !left.get().equals(mappingOnly)
-                        && !left.get().equals(uncollated)) {
-                    // (a head written before the key's types were kept holds the mapping's settings alone)
+                } else if (run >= 0 && (keyed.equals(anyRun) || keyed.equals(uncollated))) {
                     problems.add("old table '" + table.mapping().oldTable() + "': the checkpoint of job '"
-                            + table.jobId() + "' was left by a run whose mapping writes " + left.get() + ", and this"
+                            + table.jobId() + "' was left by a run of " + text.substring(run + BackfillJob.RUN.length())
+                            + ", and this is a run of " + job.checkpointRun() + ": resumed, the chunks the other run"
+                            + " copied (its merchant's rows, into its new store) would count as copied by this one,"
+                            + " and this run's rows in them would never be copied; forget the checkpoint"
+                            + " (BackfillJob.resetCheckpoints) and run again, or give this job another name"
+                            + " (BackfillJob.Builder.name)");
+                } else {
+                    problems.add("old table '" + table.mapping().oldTable() + "': the checkpoint of job '"
+                            + table.jobId() + "' was left by a run whose mapping writes " + text + ", and this"
                             + " job's writes " + settings + ": resumed, the chunks copied under the other mapping"
                             + " would count as copied under this one; forget the checkpoint"
                             + " (BackfillJob.resetCheckpoints) or give this job another name (BackfillJob.Builder.name)");
