@@ -312,6 +312,8 @@ public final class Reconciler implements AutoCloseable {
         private @Nullable String migration;
         private @Nullable PhaseResolver resolver;
         private int batchSize = DEFAULT_BATCH_SIZE;
+        /** The longest {@link #lease}, {@link #initialBackoff} and {@link #maxBackoff}. */
+        public static final Duration MAX_WAIT = Duration.ofDays(1);
         private Duration lease = DEFAULT_LEASE;
         private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
@@ -407,19 +409,19 @@ public final class Reconciler implements AutoCloseable {
             return this;
         }
 
-        /** How long a claim lasts: a claimer that dies leaves its entries due again after it. Positive. */
+        /** How long a claim lasts: a claimer that dies leaves its entries due again after it. Positive, at most a day. */
         public Builder lease(Duration lease) {
             this.lease = positive("lease", lease);
             return this;
         }
 
-        /** The wait after an entry's first failure; doubles with each further failure. Positive. */
+        /** The wait after an entry's first failure; doubles with each further failure. Positive, at most a day. */
         public Builder initialBackoff(Duration initialBackoff) {
             this.initialBackoff = positive("initialBackoff", initialBackoff);
             return this;
         }
 
-        /** The longest wait between two attempts of an entry. Positive, not below the initial backoff. */
+        /** The longest wait between two attempts of an entry. Positive, at most a day, not below the initial backoff. */
         public Builder maxBackoff(Duration maxBackoff) {
             this.maxBackoff = positive("maxBackoff", maxBackoff);
             return this;
@@ -485,11 +487,24 @@ public final class Reconciler implements AutoCloseable {
             return value;
         }
 
+        /**
+         * A positive duration of at most {@link #MAX_WAIT}: the claim's end and the next attempt are kept in the
+         * change log, whose MySQL/MariaDB column ends at year 9999, and computed as instants; a lease of 10,000 years
+         * or {@code Long.MAX_VALUE} seconds failed every claim, so no entry was ever repaired.
+         */
         private static Duration positive(String property, @Nullable Duration value) {
             if (value == null || value.isNegative() || value.isZero()) {
                 throw new IllegalArgumentException(property + " must be a positive duration, but was " + value);
             }
+            if (value.compareTo(MAX_WAIT) > 0) {
+                throw new IllegalArgumentException(property + " must be at most 1 day (as the starter's"
+                        + " dualwrite.reconciler." + kebab(property) + "), but was " + value);
+            }
             return value;
+        }
+
+        private static String kebab(String property) {
+            return property.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
         }
     }
 }

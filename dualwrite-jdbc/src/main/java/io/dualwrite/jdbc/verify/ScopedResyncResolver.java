@@ -216,6 +216,12 @@ public final class ScopedResyncResolver {
         private @Nullable Repairer repairer;
         private final Map<String, TableMapping> mappings = new LinkedHashMap<>();
         private int batchSize = 10;
+        /**
+         * The longest {@link #lease} and {@link #retryDelay}: a longer one is no plan, and one past what the change
+         * log's column (MySQL/MariaDB: year 9999) or an {@code Instant} holds failed every pass, so that no entry was
+         * ever resolved.
+         */
+        public static final Duration MAX_WAIT = Duration.ofDays(1);
         private Duration lease = Duration.ofMinutes(30);
         private Duration retryDelay = Duration.ofMinutes(1);
         private UnaryOperator<VerificationJob.Builder> jobSettings = UnaryOperator.identity();
@@ -276,19 +282,29 @@ public final class ScopedResyncResolver {
             return this;
         }
 
-        /** How long a claim lasts (30 minutes unless set): longer than verifying and repairing one scope. */
+        /**
+         * How long a claim lasts (30 minutes unless set): longer than verifying and repairing one scope.
+         *
+         * @param lease positive, at most {@link #MAX_WAIT} (the claim's end is kept in the change log, whose
+         *              MySQL/MariaDB column ends at year 9999; a day is the starter's bound of the reconciler's lease)
+         */
         public Builder lease(Duration lease) {
-            if (lease == null || lease.isNegative() || lease.isZero()) {
-                throw new IllegalArgumentException("lease must be positive, but was " + lease);
+            if (lease == null || lease.isNegative() || lease.isZero() || lease.compareTo(MAX_WAIT) > 0) {
+                throw new IllegalArgumentException("lease must be positive and at most 1 day, but was " + lease);
             }
             this.lease = lease;
             return this;
         }
 
-        /** How long an unresolved entry waits before it is tried again (1 minute unless set). */
+        /**
+         * How long an unresolved entry waits before it is tried again (1 minute unless set).
+         *
+         * @param delay zero or positive, at most {@link #MAX_WAIT}
+         */
         public Builder retryDelay(Duration delay) {
-            if (delay == null || delay.isNegative()) {
-                throw new IllegalArgumentException("retryDelay must be zero or positive, but was " + delay);
+            if (delay == null || delay.isNegative() || delay.compareTo(MAX_WAIT) > 0) {
+                throw new IllegalArgumentException("retryDelay must be zero or positive and at most 1 day, but was "
+                        + delay);
             }
             this.retryDelay = delay;
             return this;

@@ -3,12 +3,18 @@ package io.dualwrite.jdbc.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dualwrite.Store;
+import io.dualwrite.changelog.ChangeLog;
+import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.jdbc.backfill.BackfillJob;
 import io.dualwrite.jdbc.backfill.BackfillScope;
+import io.dualwrite.jdbc.changelog.JdbcChangeLog;
+import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -86,6 +92,66 @@ class ToolsBreak24Test {
                     assertThat(secondStore.query(sql)).as(label).isEqualTo(expected);
                 }
             }
+        }
+    }
+
+    // Input: the scoped-resync resolver built with a lease of 10,000 years (MariaDB's DATETIME ends at 9999) or of
+    //   Long.MAX_VALUE seconds (past what an Instant holds), or a retry delay of either; the reconciler, which
+    //   repairs the keyed entries of the same change log, with such a lease or backoff. The builders took them;
+    //   then every pass threw (seen on the MariaDB old store: "Incorrect datetime value: '+12020-04-17 …' for column
+    //   claimed_until", and "long overflow"), so a merchant's recorded resync was never resolved and the phase gate
+    //   stayed shut on its backlog, with an error naming a date-time rather than the setting. The kind, as round
+    //   20's lock timeout and round 22's verifier waits: a configured duration passed on to an instant and a column
+    //   of a narrower range than the builder's check. Now each is refused at build naming the setting, the value
+    //   and the bound (a day, as the starter's dualwrite.reconciler.lease); at the bounds, both resolve their
+    //   entries and the stores are equal.
+    @Test
+    void theChangeLogsResolversRefuseALeaseOrDelayNoStoreCanHoldAndResolveAtTheBounds() throws Exception {
+        try (Pair pair = Pair.of(Kind.MARIADB, Kind.POSTGRES)) {
+            pair.fill(1, 40);
+            pair.newDb.execute("UPDATE orders_v2 SET note = 'lost update' WHERE id IN (4, 7)",
+                    "UPDATE orders_v2 SET note = 'lost too' WHERE id = 5");
+            ChangeLog changeLog = JdbcChangeLog.create(pair.oldDb.dataSource());
+            Verifier verifier = pair.verifier().changeLog(changeLog).build();
+            RowCopier copier = RowCopier.builder().oldDataSource(pair.oldDb.dataSource())
+                    .newDataSource(pair.newDb.dataSource()).build();
+            java.util.function.Supplier<ScopedResyncResolver.Builder> resolver = () -> ScopedResyncResolver.builder()
+                    .migration("orders").changeLog(changeLog).verifier(verifier).repairer(Repairer.of(copier, verifier))
+                    .mapping(Pair.ORDERS);
+            changeLog.record(ChangeRecord.scopedResync("orders", "orders", "m-1", "procedure call", Store.NEW, null));
+            changeLog.record(ChangeRecord.of("orders", new io.dualwrite.changelog.RowRef("orders", "5",
+                    io.dualwrite.changelog.Operation.UPDATE), "timeout", Store.NEW, null));
+
+            for (Duration tooLong : List.of(Duration.ofDays(3_650_000), Duration.ofSeconds(Long.MAX_VALUE),
+                    Duration.ofDays(1).plusNanos(1))) {
+                assertThatThrownBy(() -> resolver.get().lease(tooLong)).as("lease " + tooLong)
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lease must be")
+                        .hasMessageContaining("at most 1 day").hasMessageContaining(tooLong.toString());
+                assertThatThrownBy(() -> resolver.get().retryDelay(tooLong)).as("retryDelay " + tooLong)
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retryDelay must be")
+                        .hasMessageContaining("at most 1 day").hasMessageContaining(tooLong.toString());
+                assertThatThrownBy(() -> io.dualwrite.jdbc.reconcile.Reconciler.builder().lease(tooLong))
+                        .as("reconciler lease " + tooLong).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("lease must be at most 1 day").hasMessageContaining(tooLong.toString());
+                assertThatThrownBy(() -> io.dualwrite.jdbc.reconcile.Reconciler.builder().initialBackoff(tooLong))
+                        .as("reconciler initialBackoff " + tooLong).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("initialBackoff must be at most 1 day");
+                assertThatThrownBy(() -> io.dualwrite.jdbc.reconcile.Reconciler.builder().maxBackoff(tooLong))
+                        .as("reconciler maxBackoff " + tooLong).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("maxBackoff must be at most 1 day");
+            }
+            assertThat(changeLog.pendingCount("orders")).as("nothing claimed by a refused build").isEqualTo(2);
+
+            ScopedResyncResolver atTheBounds = resolver.get().lease(Duration.ofDays(1)).retryDelay(Duration.ofDays(1))
+                    .build();
+            assertThat(atTheBounds.resolveOnce()).isEqualTo(new ScopedResyncResolver.Result(1, 1, 0));
+            io.dualwrite.jdbc.reconcile.Reconciler reconciler = io.dualwrite.jdbc.reconcile.Reconciler.builder()
+                    .changeLog(changeLog).oldDataSource(pair.oldDb.dataSource()).newDataSource(pair.newDb.dataSource())
+                    .mapping(Pair.ORDERS).migration("orders").lease(Duration.ofDays(1))
+                    .initialBackoff(Duration.ofDays(1)).maxBackoff(Duration.ofDays(1)).build();
+            assertThat(reconciler.runOnce().repaired()).isEqualTo(1);
+            assertThat(changeLog.pendingCount("orders")).isZero();
+            pair.assertSameRows();
         }
     }
 }
