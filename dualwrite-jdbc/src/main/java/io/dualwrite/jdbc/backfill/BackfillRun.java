@@ -408,10 +408,21 @@ public final class BackfillRun {
             // the types without collations, or without the run's migration and scope (before round 24) as this
             // job's: it now keeps the key and the run as they are, so that a key changed from here on, or a run of
             // another scope or migration under this job's name, is refused when a run resumes
-            checkpoints.ensureHead(jobId, job.checkpointSettings(table.mapping(), table.walk().keyTypes()),
+            String settings = job.checkpointSettings(table.mapping(), table.walk().keyTypes());
+            checkpoints.ensureHead(jobId, settings,
                     java.util.List.of(job.checkpointSettings(table.mapping()),
                             job.checkpointSettingsOfAnyRun(table.mapping(), table.walk().keyTypes()),
                             job.checkpointSettingsOfAnyRun(table.mapping(), table.walk().keyTypesWithoutCollations())));
+            // the start checks read the head before this run made it: a run of another scope or migration under
+            // this job's name that started at the same moment may have made it first, and its chunks hold other rows
+            java.util.Optional<String> held = checkpoints.settings(jobId);
+            if (held.isPresent() && !held.get().equals(settings)) {
+                throw new IllegalStateException("the checkpoint of job '" + jobId + "' was made at the same moment by"
+                        + " another run under this job's name (" + held.get() + "; this run's " + settings + "):"
+                        + " its chunks hold other rows, so no row was copied by this run; give this job another name"
+                        + " (BackfillJob.Builder.name), or run it again once the other run is done and forget its"
+                        + " checkpoint (BackfillJob.resetCheckpoints)");
+            }
             Checkpoints.Totals before = checkpoints.totals(jobId);
             if (before.chunksPlanned() > 0) {
                 resumedFrom = new BackfillResult.ResumePoint(before.chunksDone(), before.rowsDone(), before.cursor());

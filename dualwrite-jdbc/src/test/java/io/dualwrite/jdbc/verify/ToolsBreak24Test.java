@@ -95,6 +95,80 @@ class ToolsBreak24Test {
         }
     }
 
+    // Input (the same kind, two instances): runs of merchant m-2 and of merchant m-1 under one name start at the same
+    //   moment: m-2's start checks find no checkpoint, then m-1's run makes the head, plans and copies its first
+    //   chunks (done here, deterministically, when m-2's run first asks whether the head exists), and m-2's run
+    //   goes on. It worked on m-1's chunks: those done held none of m-2's rows, so they were never copied, the run
+    //   complete. Now the run reads the head it ends up with and, made by another run, stops before any row.
+    @Test
+    void aNamedBackfillStartedBesideARunOfAnotherScopeStopsBeforeAnyRow() throws Exception {
+        for (Kind kind : List.of(Kind.POSTGRES, Kind.MARIADB)) {
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(kind);
+                 TestDatabase fresh = TestDatabases.create(kind)) {
+                String table = "CREATE TABLE orders (id INT PRIMARY KEY, merchant_id VARCHAR(10), amount INT)";
+                old.execute(table);
+                fresh.execute(table);
+                StringBuilder values = new StringBuilder();
+                for (int i = 1; i <= 30; i++) {
+                    values.append(i == 1 ? "" : ", ").append('(').append(i).append(", 'm-").append(i % 3)
+                            .append("', ").append(i * 10).append(')');
+                }
+                old.execute("INSERT INTO orders VALUES " + values);
+                Run first = new Run("a", BackfillScope.merchant("m-1"));
+                java.util.concurrent.atomic.AtomicBoolean raced = new java.util.concurrent.atomic.AtomicBoolean();
+                javax.sql.DataSource checkpoints = beforeHeadRead(old.dataSource(), () -> {
+                    if (raced.compareAndSet(false, true)) {
+                        first.job(old, fresh).run();
+                        old.execute("UPDATE dualwrite_backfill_checkpoint SET status = 'PENDING', rows_copied = 0"
+                                + " WHERE chunk_no > 2");
+                    }
+                });
+                BackfillJob second = BackfillJob.builder().migration("a").oldDataSource(old.dataSource())
+                        .newDataSource(fresh.dataSource()).checkpointDataSource(checkpoints).mapping(ORDERS)
+                        .scope(BackfillScope.merchant("m-2")).name("nightly").chunkRows(3, 3).build();
+
+                assertThatThrownBy(second::run).as(kind.toString())
+                        .hasMessageContaining("was made at the same moment by another run under this job's name");
+                assertThat(raced).isTrue();
+                String sql = "SELECT id, merchant_id, amount FROM orders WHERE merchant_id = 'm-2' ORDER BY id";
+                assertThat(fresh.query(sql)).as(kind + ": no row of m-2 copied").isEmpty();
+
+                // the next run is refused by its start checks; reset, it copies every row of m-2
+                assertThatThrownBy(second::run).as(kind.toString()).hasMessageContaining("no row was copied");
+                second.resetCheckpoints();
+                assertThat(second.run().complete()).as(kind.toString()).isTrue();
+                assertThat(fresh.query(sql)).as(kind.toString()).hasSize(10).isEqualTo(old.query(sql));
+            }
+        }
+    }
+
+    /**
+     * {@code real}, running {@code hook} before a connection of it prepares the backfill's question whether a job's
+     * checkpoint head exists (asked when a run makes its head, after its start checks).
+     */
+    private static javax.sql.DataSource beforeHeadRead(javax.sql.DataSource real, ThrowingRunnable hook) {
+        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(ToolsBreak24Test.class.getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    Object result = SentSql.invoke(method, real, args);
+                    if (!(result instanceof java.sql.Connection connection)) {
+                        return result;
+                    }
+                    return java.lang.reflect.Proxy.newProxyInstance(ToolsBreak24Test.class.getClassLoader(),
+                            new Class<?>[] {java.sql.Connection.class}, (inner, call, callArgs) -> {
+                                if (call.getName().equals("prepareStatement") && callArgs != null
+                                        && callArgs[0] instanceof String sql && sql.startsWith("SELECT 1 FROM")
+                                        && sql.contains("dualwrite_backfill_checkpoint")) {
+                                    hook.run();
+                                }
+                                return SentSql.invoke(call, connection, callArgs);
+                            });
+                });
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
     // Input: the scoped-resync resolver built with a lease of 10,000 years (MariaDB's DATETIME ends at 9999) or of
     //   Long.MAX_VALUE seconds (past what an Instant holds), or a retry delay of either; the reconciler, which
     //   repairs the keyed entries of the same change log, with such a lease or backoff. The builders took them;
