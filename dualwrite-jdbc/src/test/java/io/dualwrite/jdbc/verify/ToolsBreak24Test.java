@@ -169,6 +169,45 @@ class ToolsBreak24Test {
         void run() throws Exception;
     }
 
+    // Input (tried and held, kept as a guard): the scoped-resync resolver given job settings that name a checkpoint
+    //   (jobSettings(job -> job.chunkRows(250).checkpoint("resync")), an operator's routine settings), and a run of
+    //   that very job stopped after three chunks (its checkpoint's next key 751), as a pass whose store failed
+    //   mid-run leaves it. Then writes the mirror lost in rows before that key (4 and 301) and a scoped resync for
+    //   them (the whole table; merchant m-1). Had the resolver's verification resumed the checkpoint, it would have
+    //   compared only the chunks after it and completed the entry with the rows different. It does not:
+    //   VerificationJob.withTables, which the resolver's job goes through, drops the checkpoint name, so every
+    //   resolution compares the whole scope after its claim. PostgreSQL.
+    @Test
+    void aScopedResyncIsResolvedByAWholeVerificationNeverByAResumedCheckpoint() throws Exception {
+        for (VerificationScope scope : List.of(VerificationScope.WHOLE_TABLE, VerificationScope.merchant("m-1"))) {
+            try (Pair pair = Pair.of(Kind.POSTGRES, Kind.POSTGRES)) {
+                pair.fill(1, 3000);
+                ChangeLog changeLog = JdbcChangeLog.create(pair.oldDb.dataSource());
+                Verifier verifier = pair.verifier().changeLog(changeLog).build();
+                VerificationRun stopped = verifier.start(Pair.job().scope(scope).chunkRows(250).maxRowsPerSecond(300)
+                        .checkpoint("resync").build());
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+                        .until(() -> stopped.progress().chunksDone() >= 2);
+                stopped.stop();
+                assertThatThrownBy(stopped::await).isInstanceOf(VerificationStoppedException.class);
+
+                // writes the mirror lost, in the first chunks (ids 1..250 and 251..500), recorded as a scoped resync
+                pair.oldDb.execute("UPDATE orders SET note = 'lost write' WHERE id IN (4, 301)");
+                changeLog.record(ChangeRecord.scopedResync("orders", "orders", scope.merchantId(), "procedure call",
+                        Store.NEW, null));
+                RowCopier copier = RowCopier.builder().oldDataSource(pair.oldDb.dataSource())
+                        .newDataSource(pair.newDb.dataSource()).build();
+                ScopedResyncResolver resolver = ScopedResyncResolver.builder().migration("orders").changeLog(changeLog)
+                        .verifier(verifier).repairer(Repairer.of(copier, verifier)).mapping(Pair.ORDERS)
+                        .jobSettings(job -> job.chunkRows(250).checkpoint("resync")).build();
+
+                assertThat(resolver.resolveOnce()).as(scope.toString()).isEqualTo(new ScopedResyncResolver.Result(1, 1, 0));
+                assertThat(changeLog.pendingCount("orders")).isZero();
+                pair.assertSameRows();
+            }
+        }
+    }
+
     // Input: the scoped-resync resolver built with a lease of 10,000 years (MariaDB's DATETIME ends at 9999) or of
     //   Long.MAX_VALUE seconds (past what an Instant holds), or a retry delay of either; the reconciler, which
     //   repairs the keyed entries of the same change log, with such a lease or backoff. The builders took them;
