@@ -496,6 +496,11 @@ final class TableSide {
         if (pair.jsonByValue()) {
             value = JavaValues.jsonValue(value);
         }
+        if (dialect == VerifyDialect.H2 && value instanceof String text && pair.info(old).type().startsWith("interval ")
+                && pair.info(!old).type().startsWith("interval ")) {
+            // H2 intervals on both sides (H2 names them with their qualifier, PostgreSQL's is "interval"): by length
+            value = JavaValues.h2IntervalLength(text);
+        }
         ColumnInfo other = pair.info(!old);
         if (other.floating() && !pair.info(old).floating()) {
             value = JavaValues.asFloating(value, other.singlePrecision());
