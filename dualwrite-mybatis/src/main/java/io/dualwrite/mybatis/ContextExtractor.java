@@ -103,30 +103,141 @@ final class ContextExtractor {
             return new Ids(null, null);
         }
         String statementId = owner(id);
+        Binds binds = binds(statementId);
+        Rendered rendered = new Rendered();
         ContextRules.StatementPaths own = rules.statements().get(statementId);
-        String orderId = own == null ? null
-                : asBound(statementId, parameter, own.orderIdPath(), readOwn(statementId, parameter, own.orderIdPath()));
-        String merchantId = own == null ? null : asBound(statementId, parameter, own.merchantIdPath(),
-                readOwn(statementId, parameter, own.merchantIdPath()));
+        String orderId = own == null ? null : binds.through(this, rendered, statementId, parameter, own.orderIdPath(),
+                asBound(statementId, parameter, own.orderIdPath(), readOwn(statementId, parameter, own.orderIdPath())));
+        String merchantId = own == null ? null : binds.through(this, rendered, statementId, parameter,
+                own.merchantIdPath(), asBound(statementId, parameter, own.merchantIdPath(),
+                        readOwn(statementId, parameter, own.merchantIdPath())));
         for (int i = 0; orderId == null && i < rules.orderIdPaths().size(); i++) {
             String path = rules.orderIdPaths().get(i);
-            orderId = asBound(statementId, parameter, path, readArgument(statementId, parameter, path));
+            orderId = binds.through(this, rendered, statementId, parameter, path,
+                    asBound(statementId, parameter, path, readArgument(statementId, parameter, path)));
         }
         for (int i = 0; merchantId == null && i < rules.merchantIdPaths().size(); i++) {
             String path = rules.merchantIdPaths().get(i);
-            merchantId = asBound(statementId, parameter, path, readArgument(statementId, parameter, path));
+            merchantId = binds.through(this, rendered, statementId, parameter, path,
+                    asBound(statementId, parameter, path, readArgument(statementId, parameter, path)));
         }
         if (rules.annotations() && (orderId == null || merchantId == null) && mayHoldAnnotatedIds(parameter)) {
             List<Object> beans = beans(parameter);
             if (orderId == null) {
-                orderId = single(annotated(beans, true));
+                orderId = single(annotated(beans, true, binds, rendered, statementId, parameter));
             }
             if (merchantId == null) {
-                merchantId = single(annotated(beans, false));
+                merchantId = single(annotated(beans, false, binds, rendered, statementId, parameter));
             }
         }
         return new Ids(orderId, merchantId);
     }
+
+    /** One {@code <bind>} of a statement: the name it binds and the names its expression reads. */
+    private record Bind(String name, Set<String> reads) {
+    }
+
+    /** The statement's SQL as MyBatis makes it for this call's parameter, made at most once per call. */
+    private static final class Rendered {
+        private org.apache.ibatis.mapping.@Nullable BoundSql sql;
+        private boolean failed;
+    }
+
+    /**
+     * The {@code <bind>} elements of a statement's dynamic SQL. A property such a bind reads may reach the id column
+     * only as the bind's value ({@code <bind name="m" value="merchantNo.trim()"/>} then {@code #{m}}), which the
+     * parameter's property does not tell: read from the property, the id was {@code " m-1 "} where the column holds
+     * {@code m-1}, whom the switches name, and a mirrored merchant's rows were written under no one's phase (never
+     * copied, unrecorded), or a merchant in {@code NEW_PRIMARY} was written on the old store alone.
+     */
+    private record Binds(List<Bind> all) {
+        static final Binds NONE = new Binds(List.of());
+
+        /**
+         * {@code id}, read by {@code path} (or an annotated field's name), as the statement binds it. When no bind
+         * reads a name of the path, or the SQL binds the property itself ({@code #{merchantNo}}) or the path, the id
+         * is the property's. Else the value of the binds that read it, when they all give the property's id but for
+         * case and white space around it (a normalised id: {@code trim()}, {@code toLowerCase()}); any other value
+         * (a prefix, a pattern {@code '%' + merchantNo}) gives no id, and the call follows the data source's rule for
+         * statements without ids (the ids in its own SQL, or a scoped resync), never an id the column does not hold.
+         */
+        @Nullable String through(ContextExtractor extractor, Rendered rendered, String statementId, Object parameter,
+                                 @Nullable String path, @Nullable String id) {
+            if (id == null || path == null || all.isEmpty()) {
+                return id;
+            }
+            List<String> names = List.of(path.split("\\."));
+            List<Bind> reading = new ArrayList<>();
+            for (Bind bind : all) {
+                if (names.stream().anyMatch(bind.reads()::contains)) {
+                    reading.add(bind);
+                }
+            }
+            if (reading.isEmpty()) {
+                return id;
+            }
+            org.apache.ibatis.mapping.BoundSql sql = extractor.render(rendered, statementId, parameter);
+            if (sql == null) {
+                return null;
+            }
+            String last = names.get(names.size() - 1);
+            for (org.apache.ibatis.mapping.ParameterMapping mapping : sql.getParameterMappings()) {
+                String property = mapping.getProperty();
+                if (property.equals(path) || property.equals(last) || property.endsWith("." + last)) {
+                    return id; // the property itself is bound: the column may be that one
+                }
+            }
+            Set<@Nullable String> texts = new LinkedHashSet<>();
+            for (Bind bind : reading) {
+                Object value = sql.hasAdditionalParameter(bind.name()) ? sql.getAdditionalParameter(bind.name()) : null;
+                String text = value == null ? null : extractor.idText(value);
+                texts.add(text != null && text.strip().equalsIgnoreCase(id.strip()) ? text : null);
+            }
+            return texts.size() == 1 ? texts.iterator().next() : null;
+        }
+    }
+
+    /** The call's SQL, made once; null when MyBatis cannot make it (the call then fails in MyBatis too). */
+    private org.apache.ibatis.mapping.@Nullable BoundSql render(Rendered rendered, String statementId, Object parameter) {
+        if (rendered.sql == null && !rendered.failed) {
+            try {
+                rendered.sql = java.util.Objects.requireNonNull(configuration)
+                        .getMappedStatement(statementId, false).getBoundSql(parameter);
+            } catch (RuntimeException cannot) {
+                rendered.failed = true;
+            }
+        }
+        return rendered.sql;
+    }
+
+    /** By statement id: its {@code <bind>} elements, read once per statement (none for static SQL). */
+    private final Map<String, Binds> binds = new ConcurrentHashMap<>();
+
+    private Binds binds(String statementId) {
+        org.apache.ibatis.session.Configuration statements = configuration;
+        if (statements == null || !statements.hasStatement(statementId, false)) {
+            return Binds.NONE;
+        }
+        return binds.computeIfAbsent(statementId, key -> {
+            org.apache.ibatis.mapping.SqlSource source = statements.getMappedStatement(key, false).getSqlSource();
+            if (!(source instanceof org.apache.ibatis.scripting.xmltags.DynamicSqlSource)) {
+                return Binds.NONE;
+            }
+            List<Bind> found = new ArrayList<>();
+            for (Map.Entry<String, String> bind : SqlNodes.binds(source)) {
+                Set<String> reads = new java.util.HashSet<>();
+                java.util.regex.Matcher name = IDENTIFIER.matcher(bind.getValue());
+                while (name.find()) {
+                    reads.add(name.group());
+                }
+                found.add(new Bind(bind.getKey(), Set.copyOf(reads)));
+            }
+            return found.isEmpty() ? Binds.NONE : new Binds(List.copyOf(found));
+        });
+    }
+
+    private static final java.util.regex.Pattern IDENTIFIER =
+            java.util.regex.Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*");
 
     /**
      * {@code id} (read by {@code path}) as the statement binds it when its SQL names a type handler of its own for that
@@ -453,7 +564,8 @@ final class ContextExtractor {
      * marked field holds none (null, blank, an unset primitive key), so that such a bean beside others leaves the call
      * without that id rather than with theirs.
      */
-    private Set<@Nullable String> annotated(List<Object> beans, boolean order) {
+    private Set<@Nullable String> annotated(List<Object> beans, boolean order, Binds binds, Rendered rendered,
+                                            String statementId, Object parameter) {
         Set<@Nullable String> texts = new LinkedHashSet<>();
         for (Object bean : beans) {
             AnnotatedFields known = fields.computeIfAbsent(bean.getClass(), ContextExtractor::scan);
@@ -467,7 +579,9 @@ final class ContextExtractor {
                     Object id = value instanceof java.util.Optional<?> optional ? optional.orElse(null) : value;
                     // as a path reads it (an Optional's value, an enum as bound); a marked value object by its text
                     String text = id == null ? null : canBeId(id) ? text(id) : id.toString();
-                    texts.add(text == null || text.isBlank() ? null : text);
+                    // as the statement binds it where a <bind> reads the field (see Binds)
+                    texts.add(text == null || text.isBlank() ? null
+                            : binds.through(this, rendered, statementId, parameter, field.getName(), text));
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException("cannot read the field " + field + " marked as an id: " + e.getMessage(), e);
                 }

@@ -1,0 +1,32 @@
+package io.dualwrite.mybatis;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import org.apache.ibatis.annotations.Param;
+
+/** Round 24: statements whose SQL is made per call (XML: {@code <bind>}, {@code <if>}, {@code ${}}), see MyBatisBreak24Test. */
+public interface Break24Mapper {
+
+    /** An order as a record: MyBatis reads its components. */
+    record RecordOrder(String merchantNo, String status, BigDecimal amount) {
+    }
+
+    int insertBound(Order order);
+
+    int insertLowered(Order order);
+
+    int insertPrefixed(Order order);
+
+    int updateBound(@Param("id") long id, @Param("merchantNo") String merchantNo, @Param("status") String status);
+
+    int insertDollar(Order order);
+
+    int insertRecord(RecordOrder order);
+
+    int insertNested(@Param("order") Map<String, Object> order);
+
+    int insertChosen(@Param("orders") List<Order> orders);
+
+    int updateTrimmed(@Param("id") long id, @Param("merchantNo") String merchantNo, @Param("status") String status);
+}
