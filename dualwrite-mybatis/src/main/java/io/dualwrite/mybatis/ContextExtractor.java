@@ -158,8 +158,9 @@ final class ContextExtractor {
          * reads a name of the path, or the SQL binds the property itself ({@code #{merchantNo}}) or the path, the id
          * is the property's. Else the value of the binds that read it, when they all give the property's id but for
          * case and white space around it (a normalised id: {@code trim()}, {@code toLowerCase()}); any other value
-         * (a prefix, a pattern {@code '%' + merchantNo}) gives no id, and the call follows the data source's rule for
+         * (a prefix {@code 'm-' + merchantNo}) gives a write no id, and it follows the data source's rule for
          * statements without ids (the ids in its own SQL, or a scoped resync), never an id the column does not hold.
+         * A read keeps the property's id then, as before.
          */
         @Nullable String through(ContextExtractor extractor, Rendered rendered, String statementId, Object parameter,
                                  @Nullable String path, @Nullable String id) {
@@ -193,8 +194,26 @@ final class ContextExtractor {
                 String text = value == null ? null : extractor.idText(value);
                 texts.add(text != null && text.strip().equalsIgnoreCase(id.strip()) ? text : null);
             }
-            return texts.size() == 1 ? texts.iterator().next() : null;
+            if (texts.size() == 1 && texts.iterator().next() != null) {
+                return texts.iterator().next();
+            }
+            // a write gives no id; a read keeps the property's, as before: its SQL (a LIKE of a pattern the bind
+            // makes) may read rows of several merchants, and no id would route it by the system's phase instead
+            return extractor.writes(statementId) ? null : id;
         }
+    }
+
+    /** Whether a statement writes (an insert, update or delete; also the statement a {@code selectKey} serves). */
+    private boolean writes(String statementId) {
+        org.apache.ibatis.session.Configuration statements = configuration;
+        if (statements == null || !statements.hasStatement(statementId, false)) {
+            return false;
+        }
+        org.apache.ibatis.mapping.SqlCommandType type = statements.getMappedStatement(statementId, false)
+                .getSqlCommandType();
+        return type == org.apache.ibatis.mapping.SqlCommandType.INSERT
+                || type == org.apache.ibatis.mapping.SqlCommandType.UPDATE
+                || type == org.apache.ibatis.mapping.SqlCommandType.DELETE;
     }
 
     /** The call's SQL, made once; null when MyBatis cannot make it (the call then fails in MyBatis too). */
