@@ -107,19 +107,19 @@ final class ContextExtractor {
         Rendered rendered = new Rendered();
         ContextRules.StatementPaths own = rules.statements().get(statementId);
         String orderId = own == null ? null : binds.through(this, rendered, statementId, parameter, own.orderIdPath(),
-                asBound(statementId, parameter, own.orderIdPath(), readOwn(statementId, parameter, own.orderIdPath())));
+                asBound(rendered, statementId, parameter, own.orderIdPath(), readOwn(statementId, parameter, own.orderIdPath())));
         String merchantId = own == null ? null : binds.through(this, rendered, statementId, parameter,
-                own.merchantIdPath(), asBound(statementId, parameter, own.merchantIdPath(),
+                own.merchantIdPath(), asBound(rendered, statementId, parameter, own.merchantIdPath(),
                         readOwn(statementId, parameter, own.merchantIdPath())));
         for (int i = 0; orderId == null && i < rules.orderIdPaths().size(); i++) {
             String path = rules.orderIdPaths().get(i);
             orderId = binds.through(this, rendered, statementId, parameter, path,
-                    asBound(statementId, parameter, path, readArgument(statementId, parameter, path)));
+                    asBound(rendered, statementId, parameter, path, readArgument(statementId, parameter, path)));
         }
         for (int i = 0; merchantId == null && i < rules.merchantIdPaths().size(); i++) {
             String path = rules.merchantIdPaths().get(i);
             merchantId = binds.through(this, rendered, statementId, parameter, path,
-                    asBound(statementId, parameter, path, readArgument(statementId, parameter, path)));
+                    asBound(rendered, statementId, parameter, path, readArgument(statementId, parameter, path)));
         }
         if (rules.annotations() && (orderId == null || merchantId == null) && mayHoldAnnotatedIds(parameter)) {
             List<Object> beans = beans(parameter);
@@ -262,15 +262,21 @@ final class ContextExtractor {
      * {@code id} (read by {@code path}) as the statement binds it when its SQL names a type handler of its own for that
      * property ({@code #{merchant, typeHandler=EnumOrdinalTypeHandler}} where the configuration binds enums by name):
      * the column then holds what that handler binds ({@code 0}), which the switches and the copier name, not the
-     * text the configuration's handler gives ({@code ACME}), whom no switch names. Read only for statements of static
-     * SQL (their parameter mappings are known without the call's parameter, and kept per statement); {@code id}
-     * unchanged otherwise.
+     * text the configuration's handler gives ({@code ACME}), whom no switch names. Static SQL's handlers are known
+     * without the call's parameter and kept per statement; a dynamic statement ({@code <if>}, {@code <where>},
+     * {@code <trim>}) whose text names a type handler has its SQL made for the call (once, on the caller's thread,
+     * CPU only) and its mappings read. {@code id} unchanged otherwise.
      */
-    private @Nullable String asBound(String statementId, Object parameter, @Nullable String path, @Nullable String id) {
+    private @Nullable String asBound(Rendered rendered, String statementId, Object parameter, @Nullable String path,
+                                     @Nullable String id) {
         if (id == null || path == null || configuration == null) {
             return id;
         }
         org.apache.ibatis.type.TypeHandler<?> handler = inlineHandlers(statementId).get(path);
+        if (handler == null && namesHandlersInline(statementId)) {
+            org.apache.ibatis.mapping.BoundSql sql = render(rendered, statementId, parameter);
+            handler = sql == null ? null : ownHandlers(sql).get(path);
+        }
         if (handler == null) {
             return id;
         }
@@ -300,18 +306,39 @@ final class ContextExtractor {
                     || source instanceof org.apache.ibatis.builder.StaticSqlSource)) {
                 return Map.of(); // dynamic SQL: its parameter mappings are made per call
             }
-            Map<String, org.apache.ibatis.type.TypeHandler<?>> handlers = new java.util.HashMap<>();
-            for (org.apache.ibatis.mapping.ParameterMapping mapping : source.getBoundSql(null).getParameterMappings()) {
-                org.apache.ibatis.type.TypeHandler<?> handler = mapping.getTypeHandler();
-                Class<?> type = mapping.getJavaType();
-                org.apache.ibatis.type.TypeHandler<?> registered = type == null ? null
-                        : statements.getTypeHandlerRegistry().getTypeHandler(type);
-                if (handler != null && !(handler instanceof org.apache.ibatis.type.UnknownTypeHandler)
-                        && (registered == null || registered.getClass() != handler.getClass())) {
-                    handlers.put(mapping.getProperty(), handler);
-                }
+            return ownHandlers(source.getBoundSql(null));
+        });
+    }
+
+    /** The type handlers {@code sql}'s parameter mappings name where they differ from the registry's for the type. */
+    private Map<String, org.apache.ibatis.type.TypeHandler<?>> ownHandlers(org.apache.ibatis.mapping.BoundSql sql) {
+        org.apache.ibatis.session.Configuration statements = java.util.Objects.requireNonNull(configuration);
+        Map<String, org.apache.ibatis.type.TypeHandler<?>> handlers = new java.util.HashMap<>();
+        for (org.apache.ibatis.mapping.ParameterMapping mapping : sql.getParameterMappings()) {
+            org.apache.ibatis.type.TypeHandler<?> handler = mapping.getTypeHandler();
+            Class<?> type = mapping.getJavaType();
+            org.apache.ibatis.type.TypeHandler<?> registered = type == null ? null
+                    : statements.getTypeHandlerRegistry().getTypeHandler(type);
+            if (handler != null && !(handler instanceof org.apache.ibatis.type.UnknownTypeHandler)
+                    && (registered == null || registered.getClass() != handler.getClass())) {
+                handlers.put(mapping.getProperty(), handler);
             }
-            return Map.copyOf(handlers);
+        }
+        return Map.copyOf(handlers);
+    }
+
+    /** By statement id: whether its dynamic SQL's text names a type handler inline. */
+    private final Map<String, Boolean> namesHandlersInline = new ConcurrentHashMap<>();
+
+    private boolean namesHandlersInline(String statementId) {
+        org.apache.ibatis.session.Configuration statements = configuration;
+        if (statements == null || !statements.hasStatement(statementId, false)) {
+            return false;
+        }
+        return namesHandlersInline.computeIfAbsent(statementId, key -> {
+            org.apache.ibatis.mapping.SqlSource source = statements.getMappedStatement(key, false).getSqlSource();
+            return source instanceof org.apache.ibatis.scripting.xmltags.DynamicSqlSource
+                    && SqlNodes.texts(source).stream().anyMatch(text -> text.contains("typeHandler"));
         });
     }
 

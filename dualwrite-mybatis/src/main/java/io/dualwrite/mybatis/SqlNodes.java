@@ -40,6 +40,43 @@ final class SqlNodes {
         return List.copyOf(expressions);
     }
 
+    /**
+     * The texts of the SQL around the elements of {@code source} (its {@code StaticTextSqlNode}s and
+     * {@code TextSqlNode}s: the field {@code text} of any node holding one), in document order; none when the tree
+     * cannot be read.
+     */
+    static List<String> texts(SqlSource source) {
+        List<String> texts = new ArrayList<>();
+        try {
+            for (Object root : nodes(source)) {
+                collectTexts(root, texts, 0);
+            }
+        } catch (ReflectiveOperationException | RuntimeException unreadable) {
+            return List.of();
+        }
+        return List.copyOf(texts);
+    }
+
+    private static void collectTexts(Object node, List<String> texts, int depth) throws ReflectiveOperationException {
+        if (depth > MAX_DEPTH) {
+            return;
+        }
+        for (Class<?> type = node.getClass(); type != null && type != Object.class; type = type.getSuperclass()) {
+            for (Field field : type.getDeclaredFields()) {
+                if (!Modifier.isStatic(field.getModifiers()) && field.getName().equals("text")
+                        && field.getType() == String.class) {
+                    field.setAccessible(true);
+                    if (field.get(node) instanceof String text) {
+                        texts.add(text);
+                    }
+                }
+            }
+        }
+        for (Object child : nodes(node)) {
+            collectTexts(child, texts, depth + 1);
+        }
+    }
+
     private static void walk(Object node, List<Map.Entry<String, String>> expressions, int depth)
             throws ReflectiveOperationException {
         if (depth > MAX_DEPTH) {
