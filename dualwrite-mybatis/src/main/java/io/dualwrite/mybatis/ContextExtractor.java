@@ -182,10 +182,14 @@ final class ContextExtractor {
                 return null;
             }
             String last = names.get(names.size() - 1);
+            Set<String> bindNames = new java.util.HashSet<>();
+            all.forEach(bind -> bindNames.add(bind.name()));
             for (org.apache.ibatis.mapping.ParameterMapping mapping : sql.getParameterMappings()) {
                 String property = mapping.getProperty();
-                if (property.equals(path) || property.equals(last) || property.endsWith("." + last)) {
-                    return id; // the property itself is bound: the column may be that one
+                String root = property.split("[.\\[]", 2)[0];
+                if (!bindNames.contains(root)
+                        && (property.equals(path) || property.equals(last) || property.endsWith("." + last))) {
+                    return id; // the property itself is bound (not a bind of its name): the column may be that one
                 }
             }
             Set<@Nullable String> texts = new LinkedHashSet<>();

@@ -16,6 +16,8 @@ public interface Break24Mapper {
 
     int insertLowered(Order order);
 
+    int insertShadowed(Order order);
+
     int insertPrefixed(Order order);
 
     int updateBound(@Param("id") long id, @Param("merchantNo") String merchantNo, @Param("status") String status);
