@@ -249,7 +249,8 @@ final class ContextExtractor {
             List<Bind> found = new ArrayList<>();
             for (Map.Entry<String, String> bind : SqlNodes.binds(source)) {
                 Set<String> reads = new java.util.HashSet<>();
-                java.util.regex.Matcher name = IDENTIFIER.matcher(bind.getValue());
+                // names outside the expression's quoted texts ('merchantNo' is a text, not the property)
+                java.util.regex.Matcher name = IDENTIFIER.matcher(QUOTED.matcher(bind.getValue()).replaceAll(" "));
                 while (name.find()) {
                     reads.add(name.group());
                 }
@@ -258,6 +259,9 @@ final class ContextExtractor {
             return found.isEmpty() ? Binds.NONE : new Binds(List.copyOf(found));
         });
     }
+
+    private static final java.util.regex.Pattern QUOTED =
+            java.util.regex.Pattern.compile("'(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"");
 
     private static final java.util.regex.Pattern IDENTIFIER =
             java.util.regex.Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*");

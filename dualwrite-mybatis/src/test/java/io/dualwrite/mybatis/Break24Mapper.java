@@ -18,6 +18,8 @@ public interface Break24Mapper {
 
     int insertShadowed(Order order);
 
+    int insertLabelled(Order order);
+
     int insertPrefixed(Order order);
 
     int updateBound(@Param("id") long id, @Param("merchantNo") String merchantNo, @Param("status") String status);

@@ -37,6 +37,10 @@ class MyBatisBreak24Test {
             + "  <bind name=\"merchantNo\" value=\"merchantNo.strip()\"/>\n"
             + "  INSERT INTO orders (merchant_no, status, amount) VALUES (#{merchantNo}, #{status}, #{amount})\n"
             + " </insert>\n"
+            + " <insert id=\"insertLabelled\" useGeneratedKeys=\"true\" keyProperty=\"id\" keyColumn=\"id\">\n"
+            + "  <bind name=\"m\" value=\"merchantNo.trim()\"/><bind name=\"label\" value=\"'merchantNo'\"/>\n"
+            + "  INSERT INTO orders (merchant_no, status, amount) VALUES (#{m}, #{label}, #{amount})\n"
+            + " </insert>\n"
             + " <insert id=\"insertPrefixed\" useGeneratedKeys=\"true\" keyProperty=\"id\" keyColumn=\"id\">\n"
             + "  <bind name=\"m\" value=\"'m-' + merchantNo\"/>\n"
             + "  INSERT INTO orders (merchant_no, status, amount) VALUES (#{m}, #{status}, #{amount})\n"
@@ -109,7 +113,8 @@ class MyBatisBreak24Test {
     // agree) while the column holds m-1, whom the switches name: the writes ran as a merchant no switch names (the
     // system's OLD_ONLY), and with no merchant column mapped the copier took that context for the rows' merchant:
     // m-1's rows (DUAL_WRITE) never reached the new store, nothing recorded. Expected: where a <bind> reads the id's property and the SQL binds the bind's value, not the property,
-    // the id is the bind's value when it is the property's but for case and spaces around it: m-1's rows mirrored,
+    // the id is the bind's value when it is the property's but for case and spaces around it (a bind of the quoted
+    // text 'merchantNo' beside it reads no property): m-1's rows mirrored,
     // m-2's (written beside them by '${}') not, nothing recorded, with or without the merchant column mapped.
     @ParameterizedTest
     @CsvSource({"H2,true", "H2,false", "POSTGRES,true", "POSTGRES,false", "MARIADB,true", "MARIADB,false"})
@@ -121,9 +126,10 @@ class MyBatisBreak24Test {
                 mapper.insertBound(new Order(" m-1 ", "NEW", "1.00"));
                 mapper.insertLowered(new Order("M-1", "NEW", "2.00"));
                 mapper.insertShadowed(new Order("m-1\t", "NEW", "3.00"));
-                mapper.insertDollar(new Order("m-2", "NEW", "4.00"));
+                mapper.insertLabelled(new Order(" m-1", "NEW", "4.00"));
+                mapper.insertDollar(new Order("m-2", "NEW", "5.00"));
             }
-            MyBatisBreakSupport.assertOnlyTheMerchantMirrored(stores, "m-1", 4, 3);
+            MyBatisBreakSupport.assertOnlyTheMerchantMirrored(stores, "m-1", 5, 4);
         }
     }
 
