@@ -133,8 +133,11 @@ final class ContextExtractor {
         return new Ids(orderId, merchantId);
     }
 
-    /** One {@code <bind>} of a statement: the name it binds and the names its expression reads. */
-    private record Bind(String name, Set<String> reads) {
+    /**
+     * One {@code <bind>} of a statement (the name it binds and its expression), or one SQL literal of its text made by
+     * {@code ${…}} substitutions (no name; the literal as its template), and the names its expressions read.
+     */
+    private record Bind(@Nullable String name, String expression, Set<String> reads) {
     }
 
     /** The statement's SQL as MyBatis makes it for this call's parameter, made at most once per call. */
@@ -150,8 +153,8 @@ final class ContextExtractor {
      * {@code m-1}, whom the switches name, and a mirrored merchant's rows were written under no one's phase (never
      * copied, unrecorded), or a merchant in {@code NEW_PRIMARY} was written on the old store alone.
      */
-    private record Binds(List<Bind> all) {
-        static final Binds NONE = new Binds(List.of());
+    private record Binds(List<Bind> all, Set<String> substituted) {
+        static final Binds NONE = new Binds(List.of(), Set.of());
 
         /**
          * {@code id}, read by {@code path} (or an annotated field's name), as the statement binds it. When no bind
@@ -164,8 +167,8 @@ final class ContextExtractor {
          */
         @Nullable String through(ContextExtractor extractor, Rendered rendered, String statementId, Object parameter,
                                  @Nullable String path, @Nullable String id) {
-            if (id == null || path == null || all.isEmpty()) {
-                return id;
+            if (id == null || path == null || all.isEmpty() || substituted.contains(path)) {
+                return id; // no bind, or the path is substituted as it is ('${merchantNo}')
             }
             List<String> names = List.of(path.split("\\."));
             List<Bind> reading = new ArrayList<>();
@@ -183,7 +186,11 @@ final class ContextExtractor {
             }
             String last = names.get(names.size() - 1);
             Set<String> bindNames = new java.util.HashSet<>();
-            all.forEach(bind -> bindNames.add(bind.name()));
+            all.forEach(bind -> {
+                if (bind.name() != null) {
+                    bindNames.add(bind.name());
+                }
+            });
             for (org.apache.ibatis.mapping.ParameterMapping mapping : sql.getParameterMappings()) {
                 String property = mapping.getProperty();
                 String root = property.split("[.\\[]", 2)[0];
@@ -194,7 +201,8 @@ final class ContextExtractor {
             }
             Set<@Nullable String> texts = new LinkedHashSet<>();
             for (Bind bind : reading) {
-                Object value = sql.hasAdditionalParameter(bind.name()) ? sql.getAdditionalParameter(bind.name()) : null;
+                Object value = bind.name() == null ? extractor.substitution(sql, parameter, bind.expression())
+                        : sql.hasAdditionalParameter(bind.name()) ? sql.getAdditionalParameter(bind.name()) : null;
                 String text = value == null ? null : extractor.idText(value);
                 texts.add(text != null && text.strip().equalsIgnoreCase(id.strip()) ? text : null);
             }
@@ -205,6 +213,30 @@ final class ContextExtractor {
             // makes) may read rows of several merchants, and no id would route it by the system's phase instead
             return extractor.writes(statementId) ? null : id;
         }
+    }
+
+    /**
+     * The text a literal with {@code ${…}} substitutions ({@code m-${merchantNo}}) becomes over the call's bindings (the
+     * parameter, its binds), as MyBatis substitutes it; null when an expression cannot be evaluated there (one over an
+     * element of a {@code <foreach>}).
+     */
+    private @Nullable Object substitution(org.apache.ibatis.mapping.BoundSql sql, Object parameter, String template) {
+        // MyBatis' own bindings: the parameter's properties by name (its ContextMap), the call's binds put over them
+        Map<String, Object> bindings = new org.apache.ibatis.scripting.xmltags.DynamicContext(
+                java.util.Objects.requireNonNull(configuration), parameter).getBindings();
+        bindings.putAll(sql.getAdditionalParameters());
+        StringBuilder text = new StringBuilder();
+        java.util.regex.Matcher each = SUBSTITUTION.matcher(template);
+        try {
+            while (each.find()) {
+                Object value = org.apache.ibatis.scripting.xmltags.OgnlCache.getValue(each.group(1), bindings);
+                each.appendReplacement(text, java.util.regex.Matcher.quoteReplacement(String.valueOf(value)));
+            }
+        } catch (RuntimeException unevaluated) {
+            return null;
+        }
+        each.appendTail(text);
+        return text.toString();
     }
 
     /** Whether a statement writes (an insert, update or delete; also the statement a {@code selectKey} serves). */
@@ -248,17 +280,63 @@ final class ContextExtractor {
             }
             List<Bind> found = new ArrayList<>();
             for (Map.Entry<String, String> bind : SqlNodes.binds(source)) {
-                Set<String> reads = new java.util.HashSet<>();
-                // names outside the expression's quoted texts ('merchantNo' is a text, not the property)
-                java.util.regex.Matcher name = IDENTIFIER.matcher(QUOTED.matcher(bind.getValue()).replaceAll(" "));
-                while (name.find()) {
-                    reads.add(name.group());
-                }
-                found.add(new Bind(bind.getKey(), Set.copyOf(reads)));
+                found.add(new Bind(bind.getKey(), bind.getValue(), readNames(bind.getValue())));
             }
-            return found.isEmpty() ? Binds.NONE : new Binds(List.copyOf(found));
+            // a ${…} substitution writes its expression's value into the SQL: one that is a plain path substitutes the
+            // property as it is; any other (${merchantNo.trim()}) is a bind without a name
+            Set<String> substituted = new java.util.HashSet<>();
+            for (String text : SqlNodes.texts(source)) {
+                java.util.regex.Matcher substitution = SUBSTITUTION.matcher(text);
+                while (substitution.find()) {
+                    String expression = substitution.group(1).strip();
+                    String template = literalAround(text, substitution.start(), substitution.end());
+                    if (template.equals(substitution.group()) && PLAIN_PATH.matcher(expression).matches()) {
+                        substituted.add(expression); // '${merchantNo}': the property as it is
+                    } else { // '${merchantNo.trim()}', 'm-${merchantNo}': the column holds the template's text
+                        Set<String> reads = new java.util.HashSet<>();
+                        java.util.regex.Matcher each = SUBSTITUTION.matcher(template);
+                        while (each.find()) {
+                            reads.addAll(readNames(each.group(1)));
+                        }
+                        found.add(new Bind(null, template, Set.copyOf(reads)));
+                    }
+                }
+            }
+            return found.isEmpty() ? Binds.NONE : new Binds(List.copyOf(found), Set.copyOf(substituted));
         });
     }
+
+    /**
+     * The quoted SQL literal of {@code text} around the substitution at {@code start}–{@code end} ({@code m-${merchantNo}}
+     * of {@code VALUES ('m-${merchantNo}')}), without its quotes; the substitution alone when it is outside quotes.
+     */
+    private static String literalAround(String text, int start, int end) {
+        int quotes = 0;
+        int open = -1;
+        for (int i = 0; i < start; i++) {
+            if (text.charAt(i) == '\'') {
+                quotes++;
+                open = i;
+            }
+        }
+        int close = text.indexOf('\'', end);
+        return quotes % 2 == 1 && close >= 0 ? text.substring(open + 1, close) : text.substring(start, end);
+    }
+
+    /** The names an OGNL expression reads, outside its quoted texts ('merchantNo' is a text, not the property). */
+    private static Set<String> readNames(String expression) {
+        Set<String> reads = new java.util.HashSet<>();
+        java.util.regex.Matcher name = IDENTIFIER.matcher(QUOTED.matcher(expression).replaceAll(" "));
+        while (name.find()) {
+            reads.add(name.group());
+        }
+        return Set.copyOf(reads);
+    }
+
+    private static final java.util.regex.Pattern SUBSTITUTION = java.util.regex.Pattern.compile("\\$\\{([^}]*)}");
+
+    private static final java.util.regex.Pattern PLAIN_PATH =
+            java.util.regex.Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
 
     private static final java.util.regex.Pattern QUOTED =
             java.util.regex.Pattern.compile("'(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"");

@@ -22,6 +22,10 @@ public interface Break24Mapper {
 
     int insertPrefixed(Order order);
 
+    int insertTrimmedDollar(Order order);
+
+    int insertPrefixedDollar(Order order);
+
     int updateBound(@Param("id") long id, @Param("merchantNo") String merchantNo, @Param("status") String status);
 
     int insertDollar(Order order);
