@@ -107,7 +107,8 @@ final class ContextExtractor {
         Rendered rendered = new Rendered();
         ContextRules.StatementPaths own = rules.statements().get(statementId);
         String orderId = own == null ? null : binds.through(this, rendered, statementId, parameter, own.orderIdPath(),
-                asBound(rendered, statementId, parameter, own.orderIdPath(), readOwn(statementId, parameter, own.orderIdPath())));
+                asBound(rendered, statementId, parameter, own.orderIdPath(),
+                        readOwn(statementId, parameter, own.orderIdPath())));
         String merchantId = own == null ? null : binds.through(this, rendered, statementId, parameter,
                 own.merchantIdPath(), asBound(rendered, statementId, parameter, own.merchantIdPath(),
                         readOwn(statementId, parameter, own.merchantIdPath())));

@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.ibatis.annotations.Param;
 
-/** Round 24: statements whose SQL is made per call (XML: {@code <bind>}, {@code <if>}, {@code ${}}), see MyBatisBreak24Test. */
+/**
+ * Round 24: statements whose SQL is made per call ({@code <bind>}, {@code <if>}, {@code ${}}); their XML is in
+ * MyBatisBreak24Test.
+ */
 public interface Break24Mapper {
 
     /** An order as a record: MyBatis reads its components. */

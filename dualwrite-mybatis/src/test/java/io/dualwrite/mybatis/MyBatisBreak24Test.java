@@ -103,7 +103,8 @@ class MyBatisBreak24Test {
                 mapper.insertDollar(new Order("m-1", "NEW", "1.00"));
                 mapper.insertRecord(new Break24Mapper.RecordOrder("m-1", "NEW", new BigDecimal("2.00")));
                 Map<String, Object> shop = new HashMap<>(Map.of("merchantNo", "m-1"));
-                mapper.insertNested(new HashMap<>(Map.of("shop", shop, "status", "NEW", "amount", new BigDecimal("3.00"))));
+                mapper.insertNested(new HashMap<>(Map.of("shop", shop, "status", "NEW",
+                        "amount", new BigDecimal("3.00"))));
                 mapper.insertChosen(List.of(new Order("m-1", null, "4.00"), new Order("m-1", "PAID", "5.00")));
                 mapper.updateTrimmed(1, "m-1", "PAID");
                 mapper.insertDollar(new Order("m-2", "NEW", "6.00"));
@@ -114,15 +115,15 @@ class MyBatisBreak24Test {
 
     // A <bind> between the parameter and the merchant column: <bind name="m" value="merchantNo.trim()"/> then #{m}
     // (and merchantNo.toLowerCase(), and a bind named as the property it shadows: <bind name="merchantNo"
-    // value="merchantNo.strip()"/> then #{merchantNo}, which MyBatis binds from the bind). The interceptor read the
-    // merchant from the parameter's property (" m-1 ", "M-1", "m-1\t"; the path merchantNo and Order's @MerchantId
-    // agree) while the column holds m-1, whom the switches name: the writes ran as a merchant no switch names (the
-    // system's OLD_ONLY), and with no merchant column mapped the copier took that context for the rows' merchant:
-    // m-1's rows (DUAL_WRITE) never reached the new store, nothing recorded. Expected: where a <bind> reads the id's property and the SQL binds the bind's value, not the property,
-    // the id is the bind's value when it is the property's but for case and spaces around it (a bind of the quoted
-    // text 'merchantNo' beside it reads no property), and for a '${…}' substitution that is not the property as it
-    // is ('${merchantNo.trim()}' with " m-1 "): m-1's rows mirrored,
-    // m-2's (written beside them by '${}') not, nothing recorded, with or without the merchant column mapped.
+    // value="merchantNo.strip()"/> then #{merchantNo}, which MyBatis binds from the bind; and '${merchantNo.trim()}').
+    // The interceptor read the merchant from the parameter's property (" m-1 ", "M-1", "m-1\t"; the path merchantNo
+    // and Order's @MerchantId agree) while the column holds m-1, whom the switches name: the writes ran as a merchant
+    // no switch names (the system's OLD_ONLY), and with no merchant column mapped the copier took that context for the
+    // rows' merchant: m-1's rows (DUAL_WRITE) never reached the new store, nothing recorded. Expected: where a <bind>
+    // (or a quoted literal made by ${…}) reads the id's property and the SQL does not bind the property itself, the id
+    // is the bind's value when it is the property's but for case and spaces around it (a bind of the quoted text
+    // 'merchantNo' beside it reads no property): m-1's rows mirrored, m-2's (written beside them by '${merchantNo}',
+    // the property as it is) not, nothing recorded, with or without the merchant column mapped.
     @ParameterizedTest
     @CsvSource({"H2,true", "H2,false", "POSTGRES,true", "POSTGRES,false", "MARIADB,true", "MARIADB,false"})
     void aMerchantABindNormalisesIsTheValueTheStatementBinds(Kind kind, boolean merchantColumn) throws Exception {
@@ -142,11 +143,11 @@ class MyBatisBreak24Test {
     }
 
     // The same kind where the bind makes another value of the property: <bind name="m" value="'m-' + merchantNo"/>
-    // called with merchantNo "1" writes merchant m-1 (also 'm-${merchantNo}', a literal around a substitution). Read as merchant "1" (no switch names it), the row never reached
-    // the new store without a merchant column mapped, unrecorded. Expected: no id is taken from the parameter, the
-    // write is unattributed and the data source decides: with the merchant column mapped, the row by its own merchant
-    // (copied, nothing recorded); with none mapped, a scoped resync of the table (rows-not-attributable), which the
-    // scoped-resync resolver completes.
+    // called with merchantNo "1" writes merchant m-1 (also 'm-${merchantNo}', a literal around a substitution). Read
+    // as merchant "1" (no switch names it), the row never reached the new store without a merchant column mapped,
+    // unrecorded. Expected: no id is taken from the parameter, the write is unattributed and the data source decides:
+    // with the merchant column mapped, the row by its own merchant (copied, nothing recorded); with none mapped, one
+    // scoped resync of the table per write (rows-not-attributable), which the scoped-resync resolver completes.
     @ParameterizedTest
     @CsvSource({"H2,true", "H2,false", "POSTGRES,true", "POSTGRES,false", "MARIADB,true", "MARIADB,false"})
     void aMerchantABindRewritesOtherwiseGivesNoId(Kind kind, boolean merchantColumn) throws Exception {
