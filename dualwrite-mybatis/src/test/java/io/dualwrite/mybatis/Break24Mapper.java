@@ -29,6 +29,11 @@ public interface Break24Mapper {
 
     int insertPrefixedDollar(Order order);
 
+    /** Annotated SQL with a substitution and no script: its root node is the text itself. */
+    @org.apache.ibatis.annotations.Insert("INSERT INTO orders (merchant_no, status, amount)"
+            + " VALUES ('${merchantNo.strip()}', #{status}, #{amount})")
+    int insertAnnotatedDollar(Order order);
+
     int updateBound(@Param("id") long id, @Param("merchantNo") String merchantNo, @Param("status") String status);
 
     int insertDollar(Order order);

@@ -115,7 +115,8 @@ class MyBatisBreak24Test {
 
     // A <bind> between the parameter and the merchant column: <bind name="m" value="merchantNo.trim()"/> then #{m}
     // (and merchantNo.toLowerCase(), and a bind named as the property it shadows: <bind name="merchantNo"
-    // value="merchantNo.strip()"/> then #{merchantNo}, which MyBatis binds from the bind; and '${merchantNo.trim()}').
+    // value="merchantNo.strip()"/> then #{merchantNo}, which MyBatis binds from the bind; and '${merchantNo.trim()}',
+    // in XML and in an annotation without a script).
     // The interceptor read the merchant from the parameter's property (" m-1 ", "M-1", "m-1\t"; the path merchantNo
     // and Order's @MerchantId agree) while the column holds m-1, whom the switches name: the writes ran as a merchant
     // no switch names (the system's OLD_ONLY), and with no merchant column mapped the copier took that context for the
@@ -136,9 +137,10 @@ class MyBatisBreak24Test {
                 mapper.insertShadowed(new Order("m-1\t", "NEW", "3.00"));
                 mapper.insertLabelled(new Order(" m-1", "NEW", "4.00"));
                 mapper.insertTrimmedDollar(new Order(" m-1 ", "NEW", "5.00"));
-                mapper.insertDollar(new Order("m-2", "NEW", "6.00"));
+                mapper.insertAnnotatedDollar(new Order("m-1 ", "NEW", "6.00"));
+                mapper.insertDollar(new Order("m-2", "NEW", "7.00"));
             }
-            MyBatisBreakSupport.assertOnlyTheMerchantMirrored(stores, "m-1", 6, 5);
+            MyBatisBreakSupport.assertOnlyTheMerchantMirrored(stores, "m-1", 7, 6);
         }
     }
 
