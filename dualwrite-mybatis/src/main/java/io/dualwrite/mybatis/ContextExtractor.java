@@ -363,6 +363,9 @@ final class ContextExtractor {
         if (handler == null && namesHandlersInline(statementId)) {
             org.apache.ibatis.mapping.BoundSql sql = render(rendered, statementId, parameter);
             handler = sql == null ? null : ownHandlers(sql).get(path);
+            if (sql != null && handler == null) {
+                return throughElements(sql, path, id);
+            }
         }
         if (handler == null) {
             return id;
@@ -396,6 +399,40 @@ final class ContextExtractor {
             return ownHandlers(source.getBoundSql(null));
         });
     }
+
+    /**
+     * {@code id}, read by a path through a collection ({@code orders.merchant}), as a {@code <foreach>} binds it when
+     * each element's property is bound through a handler named inline ({@code #{o.merchant, typeHandler=…}}, which
+     * MyBatis binds as {@code __frch_o_0.merchant}, …): the text that handler binds for every element when they all
+     * agree; {@code id} when no such mapping is bound or they do not agree.
+     */
+    private @Nullable String throughElements(org.apache.ibatis.mapping.BoundSql sql, String path, String id) {
+        int first = path.indexOf('.');
+        if (first < 0) {
+            return id;
+        }
+        String rest = path.substring(first + 1); // the element's own path: merchant of orders.merchant
+        Set<String> texts = new LinkedHashSet<>();
+        for (Map.Entry<String, org.apache.ibatis.type.TypeHandler<?>> own : ownHandlers(sql).entrySet()) {
+            String property = own.getKey();
+            int dot = property.indexOf('.');
+            if (!property.startsWith(FOREACH_ITEM) || dot < 0 || !property.substring(dot + 1).equals(rest)
+                    || !sql.hasAdditionalParameter(property)) {
+                continue;
+            }
+            Object value = sql.getAdditionalParameter(property);
+            Object bound = value == null ? null : BoundValue.of(own.getValue(), value);
+            if (!(bound instanceof CharSequence || bound instanceof Number || bound instanceof Character
+                    || bound instanceof java.util.UUID)) {
+                return id;
+            }
+            texts.add(io.dualwrite.internal.IdText.of(bound));
+        }
+        return texts.size() == 1 && !texts.iterator().next().isBlank() ? texts.iterator().next() : id;
+    }
+
+    /** How MyBatis names the items of a {@code <foreach>} among a call's bindings ({@code ForEachSqlNode}). */
+    private static final String FOREACH_ITEM = "__frch_";
 
     /** The type handlers {@code sql}'s parameter mappings name where they differ from the registry's for the type. */
     private Map<String, org.apache.ibatis.type.TypeHandler<?>> ownHandlers(org.apache.ibatis.mapping.BoundSql sql) {

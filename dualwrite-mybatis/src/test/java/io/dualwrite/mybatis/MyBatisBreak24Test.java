@@ -223,13 +223,18 @@ class MyBatisBreak24Test {
             + " javaType=io.dualwrite.mybatis.Break23InlineHandlerMapper$Merchant,"
             + " typeHandler=org.apache.ibatis.type.EnumOrdinalTypeHandler}</if></where>\n"
             + " </update>\n"
+            + " <insert id=\"insertAll\">\n"
+            + "  INSERT INTO enum_orders (id, merchant_no, status) VALUES <foreach collection=\"orders\" item=\"o\""
+            + " separator=\",\">(#{o.id}, #{o.merchant, typeHandler=org.apache.ibatis.type.EnumOrdinalTypeHandler},"
+            + " 'NEW')</foreach>\n"
+            + " </insert>\n"
             + "</mapper>\n";
 
     // Left open by round 23: a merchant enum bound by its ordinal through a type handler the statement names inline,
-    // in dynamic SQL (a <choose> in the VALUES, a <set> and a <where> with an <if>), while the configuration binds enums
-    // by name. The column holds 0 for ACME, whom the switches and the copier name; the interceptor, which read inline
-    // handlers of static SQL only, read the id as "ACME", whom no switch names: ACME's rows (merchant 0, DUAL_WRITE)
-    // never reached the new store, unrecorded. Expected: the call's SQL is made and the id read through the handler
+    // in dynamic SQL (a <choose> in the VALUES, a <set> and a <where> with an <if>, each element of a <foreach> by the
+    // path orders.merchant), while the configuration binds enums by name. The column holds 0 for ACME, whom the
+    // switches and the copier name; the interceptor, which read inline handlers of static SQL only, read the id as
+    // "ACME", whom no switch names: ACME's rows (merchant 0, DUAL_WRITE) never reached the new store, unrecorded. Expected: the call's SQL is made and the id read through the handler
     // its mapping names: ACME's rows mirrored (the update too), GLOBEX's (1, OLD_ONLY) not, nothing recorded.
     @ParameterizedTest
     @CsvSource({"H2", "POSTGRES", "MARIADB"})
@@ -256,7 +261,8 @@ class MyBatisBreak24Test {
                         new Environment("break24", new JdbcTransactionFactory(), dataSource));
                 MyBatisBreakSupport.parseXml(configuration, INLINE_XML, "break24-inline.xml");
                 MigrationContextInterceptor.install(configuration, ContextRules.builder("orders")
-                        .merchantIdPath("merchant").merchantIdPath("order.merchant").build());
+                        .merchantIdPath("merchant").merchantIdPath("order.merchant").merchantIdPath("orders.merchant")
+                        .build());
                 try (SqlSession session = new SqlSessionFactoryBuilder().build(configuration).openSession(true)) {
                     Break24InlineMapper mapper = session.getMapper(Break24InlineMapper.class);
                     var acme = new Break23InlineHandlerMapper.MerchantOrder(1, Break23InlineHandlerMapper.Merchant.ACME);
@@ -266,11 +272,16 @@ class MyBatisBreak24Test {
                     mapper.insertDynamic(new Break23InlineHandlerMapper.MerchantOrder(3,
                             Break23InlineHandlerMapper.Merchant.ACME));
                     assertThat(mapper.updateDynamic(acme, "PAID")).isEqualTo(1);
+                    mapper.insertAll(List.of(
+                            new Break23InlineHandlerMapper.MerchantOrder(4, Break23InlineHandlerMapper.Merchant.ACME),
+                            new Break23InlineHandlerMapper.MerchantOrder(5, Break23InlineHandlerMapper.Merchant.ACME)));
+                    mapper.insertAll(List.of(
+                            new Break23InlineHandlerMapper.MerchantOrder(6, Break23InlineHandlerMapper.Merchant.GLOBEX)));
                 }
-                assertThat(rows(oldDb, "SELECT id, status FROM enum_orders ORDER BY id")).hasSize(3);
+                assertThat(rows(oldDb, "SELECT id, status FROM enum_orders ORDER BY id")).hasSize(6);
                 assertThat(rows(newDb, "SELECT id, status FROM enum_orders ORDER BY id"))
                         .isEqualTo(rows(oldDb, "SELECT id, status FROM enum_orders WHERE merchant_no = 0 ORDER BY id"))
-                        .containsEntry("1", "PAID").hasSize(2);
+                        .containsEntry("1", "PAID").hasSize(4);
                 assertThat(oldDb.query("SELECT row_key FROM dualwrite_change_log")).isEmpty();
             }
         }
