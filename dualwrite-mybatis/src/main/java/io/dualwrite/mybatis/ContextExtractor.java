@@ -103,44 +103,270 @@ final class ContextExtractor {
             return new Ids(null, null);
         }
         String statementId = owner(id);
+        Binds binds = binds(statementId);
+        Rendered rendered = new Rendered();
         ContextRules.StatementPaths own = rules.statements().get(statementId);
-        String orderId = own == null ? null
-                : asBound(statementId, parameter, own.orderIdPath(), readOwn(statementId, parameter, own.orderIdPath()));
-        String merchantId = own == null ? null : asBound(statementId, parameter, own.merchantIdPath(),
-                readOwn(statementId, parameter, own.merchantIdPath()));
+        String orderId = own == null ? null : binds.through(this, rendered, statementId, parameter, own.orderIdPath(),
+                asBound(rendered, statementId, parameter, own.orderIdPath(),
+                        readOwn(statementId, parameter, own.orderIdPath())));
+        String merchantId = own == null ? null : binds.through(this, rendered, statementId, parameter,
+                own.merchantIdPath(), asBound(rendered, statementId, parameter, own.merchantIdPath(),
+                        readOwn(statementId, parameter, own.merchantIdPath())));
         for (int i = 0; orderId == null && i < rules.orderIdPaths().size(); i++) {
             String path = rules.orderIdPaths().get(i);
-            orderId = asBound(statementId, parameter, path, readArgument(statementId, parameter, path));
+            orderId = binds.through(this, rendered, statementId, parameter, path,
+                    asBound(rendered, statementId, parameter, path, readArgument(statementId, parameter, path)));
         }
         for (int i = 0; merchantId == null && i < rules.merchantIdPaths().size(); i++) {
             String path = rules.merchantIdPaths().get(i);
-            merchantId = asBound(statementId, parameter, path, readArgument(statementId, parameter, path));
+            merchantId = binds.through(this, rendered, statementId, parameter, path,
+                    asBound(rendered, statementId, parameter, path, readArgument(statementId, parameter, path)));
         }
         if (rules.annotations() && (orderId == null || merchantId == null) && mayHoldAnnotatedIds(parameter)) {
             List<Object> beans = beans(parameter);
             if (orderId == null) {
-                orderId = single(annotated(beans, true));
+                orderId = single(annotated(beans, true, binds, rendered, statementId, parameter));
             }
             if (merchantId == null) {
-                merchantId = single(annotated(beans, false));
+                merchantId = single(annotated(beans, false, binds, rendered, statementId, parameter));
             }
         }
         return new Ids(orderId, merchantId);
     }
 
     /**
+     * One {@code <bind>} of a statement (the name it binds and its expression), or one SQL literal of its text made by
+     * {@code ${…}} substitutions (no name; the literal as its template), and the names its expressions read.
+     */
+    private record Bind(@Nullable String name, String expression, Set<String> reads) {
+    }
+
+    /** The statement's SQL as MyBatis makes it for this call's parameter, made at most once per call. */
+    private static final class Rendered {
+        private org.apache.ibatis.mapping.@Nullable BoundSql sql;
+        private boolean failed;
+    }
+
+    /**
+     * The {@code <bind>} elements of a statement's dynamic SQL. A property such a bind reads may reach the id column
+     * only as the bind's value ({@code <bind name="m" value="merchantNo.trim()"/>} then {@code #{m}}), which the
+     * parameter's property does not tell: read from the property, the id was {@code " m-1 "} where the column holds
+     * {@code m-1}, whom the switches name, and a mirrored merchant's rows were written under no one's phase (never
+     * copied, unrecorded), or a merchant in {@code NEW_PRIMARY} was written on the old store alone.
+     */
+    private record Binds(List<Bind> all, Set<String> substituted) {
+        static final Binds NONE = new Binds(List.of(), Set.of());
+
+        /**
+         * {@code id}, read by {@code path} (or an annotated field's name), as the statement binds it. When no bind
+         * reads a name of the path, or the SQL binds the property itself ({@code #{merchantNo}}) or the path, the id
+         * is the property's. Else the value of the binds that read it, when they all give the property's id but for
+         * case and white space around it (a normalised id: {@code trim()}, {@code toLowerCase()}); any other value
+         * (a prefix {@code 'm-' + merchantNo}) gives a write no id, and it follows the data source's rule for
+         * statements without ids (the ids in its own SQL, or a scoped resync), never an id the column does not hold.
+         * A read keeps the property's id then, as before.
+         */
+        @Nullable String through(ContextExtractor extractor, Rendered rendered, String statementId, Object parameter,
+                                 @Nullable String path, @Nullable String id) {
+            if (id == null || path == null || all.isEmpty() || substituted.contains(path)) {
+                return id; // no bind, or the path is substituted as it is ('${merchantNo}')
+            }
+            List<String> names = List.of(path.split("\\."));
+            List<Bind> reading = new ArrayList<>();
+            for (Bind bind : all) {
+                if (names.stream().anyMatch(bind.reads()::contains)) {
+                    reading.add(bind);
+                }
+            }
+            if (reading.isEmpty()) {
+                return id;
+            }
+            org.apache.ibatis.mapping.BoundSql sql = extractor.render(rendered, statementId, parameter);
+            if (sql == null) {
+                return null;
+            }
+            String last = names.get(names.size() - 1);
+            Set<String> bindNames = new java.util.HashSet<>();
+            all.forEach(bind -> {
+                if (bind.name() != null) {
+                    bindNames.add(bind.name());
+                }
+            });
+            for (org.apache.ibatis.mapping.ParameterMapping mapping : sql.getParameterMappings()) {
+                String property = mapping.getProperty();
+                String root = property.split("[.\\[]", 2)[0];
+                if (!bindNames.contains(root)
+                        && (property.equals(path) || property.equals(last) || property.endsWith("." + last))) {
+                    return id; // the property itself is bound (not a bind of its name): the column may be that one
+                }
+            }
+            Set<@Nullable String> texts = new LinkedHashSet<>();
+            for (Bind bind : reading) {
+                Object value = bind.name() == null ? extractor.substitution(sql, parameter, bind.expression())
+                        : sql.hasAdditionalParameter(bind.name()) ? sql.getAdditionalParameter(bind.name()) : null;
+                String text = value == null ? null : extractor.idText(value);
+                texts.add(text != null && text.strip().equalsIgnoreCase(id.strip()) ? text : null);
+            }
+            if (texts.size() == 1 && texts.iterator().next() != null) {
+                return texts.iterator().next();
+            }
+            // a write gives no id; a read keeps the property's, as before: its SQL (a LIKE of a pattern the bind
+            // makes) may read rows of several merchants, and no id would route it by the system's phase instead
+            return extractor.writes(statementId) ? null : id;
+        }
+    }
+
+    /**
+     * The text a literal with {@code ${…}} substitutions ({@code m-${merchantNo}}) becomes over the call's bindings (the
+     * parameter, its binds), as MyBatis substitutes it; null when an expression cannot be evaluated there (one over an
+     * element of a {@code <foreach>}).
+     */
+    private @Nullable Object substitution(org.apache.ibatis.mapping.BoundSql sql, Object parameter, String template) {
+        // MyBatis' own bindings: the parameter's properties by name (its ContextMap), the call's binds put over them
+        Map<String, Object> bindings = new org.apache.ibatis.scripting.xmltags.DynamicContext(
+                java.util.Objects.requireNonNull(configuration), parameter).getBindings();
+        bindings.putAll(sql.getAdditionalParameters());
+        StringBuilder text = new StringBuilder();
+        java.util.regex.Matcher each = SUBSTITUTION.matcher(template);
+        try {
+            while (each.find()) {
+                Object value = org.apache.ibatis.scripting.xmltags.OgnlCache.getValue(each.group(1), bindings);
+                each.appendReplacement(text, java.util.regex.Matcher.quoteReplacement(String.valueOf(value)));
+            }
+        } catch (RuntimeException unevaluated) {
+            return null;
+        }
+        each.appendTail(text);
+        return text.toString();
+    }
+
+    /** Whether a statement writes (an insert, update or delete; also the statement a {@code selectKey} serves). */
+    private boolean writes(String statementId) {
+        org.apache.ibatis.session.Configuration statements = configuration;
+        if (statements == null || !statements.hasStatement(statementId, false)) {
+            return false;
+        }
+        org.apache.ibatis.mapping.SqlCommandType type = statements.getMappedStatement(statementId, false)
+                .getSqlCommandType();
+        return type == org.apache.ibatis.mapping.SqlCommandType.INSERT
+                || type == org.apache.ibatis.mapping.SqlCommandType.UPDATE
+                || type == org.apache.ibatis.mapping.SqlCommandType.DELETE;
+    }
+
+    /** The call's SQL, made once; null when MyBatis cannot make it (the call then fails in MyBatis too). */
+    private org.apache.ibatis.mapping.@Nullable BoundSql render(Rendered rendered, String statementId, Object parameter) {
+        if (rendered.sql == null && !rendered.failed) {
+            try {
+                rendered.sql = java.util.Objects.requireNonNull(configuration)
+                        .getMappedStatement(statementId, false).getBoundSql(parameter);
+            } catch (RuntimeException cannot) {
+                rendered.failed = true;
+            }
+        }
+        return rendered.sql;
+    }
+
+    /** By statement id: its {@code <bind>} elements, read once per statement (none for static SQL). */
+    private final Map<String, Binds> binds = new ConcurrentHashMap<>();
+
+    private Binds binds(String statementId) {
+        org.apache.ibatis.session.Configuration statements = configuration;
+        if (statements == null || !statements.hasStatement(statementId, false)) {
+            return Binds.NONE;
+        }
+        return binds.computeIfAbsent(statementId, key -> {
+            org.apache.ibatis.mapping.SqlSource source = statements.getMappedStatement(key, false).getSqlSource();
+            if (!(source instanceof org.apache.ibatis.scripting.xmltags.DynamicSqlSource)) {
+                return Binds.NONE;
+            }
+            List<Bind> found = new ArrayList<>();
+            for (Map.Entry<String, String> bind : SqlNodes.binds(source)) {
+                found.add(new Bind(bind.getKey(), bind.getValue(), readNames(bind.getValue())));
+            }
+            // a ${…} substitution writes its expression's value into the SQL: one that is a plain path substitutes the
+            // property as it is; any other (${merchantNo.trim()}) is a bind without a name
+            Set<String> substituted = new java.util.HashSet<>();
+            for (String text : SqlNodes.texts(source)) {
+                java.util.regex.Matcher substitution = SUBSTITUTION.matcher(text);
+                while (substitution.find()) {
+                    String expression = substitution.group(1).strip();
+                    String template = literalAround(text, substitution.start(), substitution.end());
+                    if (template.equals(substitution.group()) && PLAIN_PATH.matcher(expression).matches()) {
+                        substituted.add(expression); // '${merchantNo}': the property as it is
+                    } else { // '${merchantNo.trim()}', 'm-${merchantNo}': the column holds the template's text
+                        Set<String> reads = new java.util.HashSet<>();
+                        java.util.regex.Matcher each = SUBSTITUTION.matcher(template);
+                        while (each.find()) {
+                            reads.addAll(readNames(each.group(1)));
+                        }
+                        found.add(new Bind(null, template, Set.copyOf(reads)));
+                    }
+                }
+            }
+            return found.isEmpty() ? Binds.NONE : new Binds(List.copyOf(found), Set.copyOf(substituted));
+        });
+    }
+
+    /**
+     * The quoted SQL literal of {@code text} around the substitution at {@code start}–{@code end} ({@code m-${merchantNo}}
+     * of {@code VALUES ('m-${merchantNo}')}), without its quotes; the substitution alone when it is outside quotes.
+     */
+    private static String literalAround(String text, int start, int end) {
+        int quotes = 0;
+        int open = -1;
+        for (int i = 0; i < start; i++) {
+            if (text.charAt(i) == '\'') {
+                quotes++;
+                open = i;
+            }
+        }
+        int close = text.indexOf('\'', end);
+        return quotes % 2 == 1 && close >= 0 ? text.substring(open + 1, close) : text.substring(start, end);
+    }
+
+    /** The names an OGNL expression reads, outside its quoted texts ('merchantNo' is a text, not the property). */
+    private static Set<String> readNames(String expression) {
+        Set<String> reads = new java.util.HashSet<>();
+        java.util.regex.Matcher name = IDENTIFIER.matcher(QUOTED.matcher(expression).replaceAll(" "));
+        while (name.find()) {
+            reads.add(name.group());
+        }
+        return Set.copyOf(reads);
+    }
+
+    private static final java.util.regex.Pattern SUBSTITUTION = java.util.regex.Pattern.compile("\\$\\{([^}]*)}");
+
+    private static final java.util.regex.Pattern PLAIN_PATH =
+            java.util.regex.Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
+
+    private static final java.util.regex.Pattern QUOTED =
+            java.util.regex.Pattern.compile("'(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"");
+
+    private static final java.util.regex.Pattern IDENTIFIER =
+            java.util.regex.Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*");
+
+    /**
      * {@code id} (read by {@code path}) as the statement binds it when its SQL names a type handler of its own for that
      * property ({@code #{merchant, typeHandler=EnumOrdinalTypeHandler}} where the configuration binds enums by name):
      * the column then holds what that handler binds ({@code 0}), which the switches and the copier name, not the
-     * text the configuration's handler gives ({@code ACME}), whom no switch names. Read only for statements of static
-     * SQL (their parameter mappings are known without the call's parameter, and kept per statement); {@code id}
-     * unchanged otherwise.
+     * text the configuration's handler gives ({@code ACME}), whom no switch names. Static SQL's handlers are known
+     * without the call's parameter and kept per statement; a dynamic statement ({@code <if>}, {@code <where>},
+     * {@code <trim>}) whose text names a type handler has its SQL made for the call (once, on the caller's thread,
+     * CPU only) and its mappings read. {@code id} unchanged otherwise.
      */
-    private @Nullable String asBound(String statementId, Object parameter, @Nullable String path, @Nullable String id) {
+    private @Nullable String asBound(Rendered rendered, String statementId, Object parameter, @Nullable String path,
+                                     @Nullable String id) {
         if (id == null || path == null || configuration == null) {
             return id;
         }
         org.apache.ibatis.type.TypeHandler<?> handler = inlineHandlers(statementId).get(path);
+        if (handler == null && namesHandlersInline(statementId)) {
+            org.apache.ibatis.mapping.BoundSql sql = render(rendered, statementId, parameter);
+            handler = sql == null ? null : ownHandlers(sql).get(path);
+            if (sql != null && handler == null) {
+                return throughElements(sql, path, id);
+            }
+        }
         if (handler == null) {
             return id;
         }
@@ -170,18 +396,73 @@ final class ContextExtractor {
                     || source instanceof org.apache.ibatis.builder.StaticSqlSource)) {
                 return Map.of(); // dynamic SQL: its parameter mappings are made per call
             }
-            Map<String, org.apache.ibatis.type.TypeHandler<?>> handlers = new java.util.HashMap<>();
-            for (org.apache.ibatis.mapping.ParameterMapping mapping : source.getBoundSql(null).getParameterMappings()) {
-                org.apache.ibatis.type.TypeHandler<?> handler = mapping.getTypeHandler();
-                Class<?> type = mapping.getJavaType();
-                org.apache.ibatis.type.TypeHandler<?> registered = type == null ? null
-                        : statements.getTypeHandlerRegistry().getTypeHandler(type);
-                if (handler != null && !(handler instanceof org.apache.ibatis.type.UnknownTypeHandler)
-                        && (registered == null || registered.getClass() != handler.getClass())) {
-                    handlers.put(mapping.getProperty(), handler);
-                }
+            return ownHandlers(source.getBoundSql(null));
+        });
+    }
+
+    /**
+     * {@code id}, read by a path through a collection ({@code orders.merchant}), as a {@code <foreach>} binds it when
+     * each element's property is bound through a handler named inline ({@code #{o.merchant, typeHandler=…}}, which
+     * MyBatis binds as {@code __frch_o_0.merchant}, …): the text that handler binds for every element when they all
+     * agree; {@code id} when no such mapping is bound or they do not agree.
+     */
+    private @Nullable String throughElements(org.apache.ibatis.mapping.BoundSql sql, String path, String id) {
+        int first = path.indexOf('.');
+        if (first < 0) {
+            return id;
+        }
+        String rest = path.substring(first + 1); // the element's own path: merchant of orders.merchant
+        Set<String> texts = new LinkedHashSet<>();
+        for (Map.Entry<String, org.apache.ibatis.type.TypeHandler<?>> own : ownHandlers(sql).entrySet()) {
+            String property = own.getKey();
+            int dot = property.indexOf('.');
+            if (!property.startsWith(FOREACH_ITEM) || dot < 0 || !property.substring(dot + 1).equals(rest)
+                    || !sql.hasAdditionalParameter(property)) {
+                continue;
             }
-            return Map.copyOf(handlers);
+            Object value = sql.getAdditionalParameter(property);
+            Object bound = value == null ? null : BoundValue.of(own.getValue(), value);
+            if (!(bound instanceof CharSequence || bound instanceof Number || bound instanceof Character
+                    || bound instanceof java.util.UUID)) {
+                return id;
+            }
+            texts.add(io.dualwrite.internal.IdText.of(bound));
+        }
+        return texts.size() == 1 && !texts.iterator().next().isBlank() ? texts.iterator().next() : id;
+    }
+
+    /** How MyBatis names the items of a {@code <foreach>} among a call's bindings ({@code ForEachSqlNode}). */
+    private static final String FOREACH_ITEM = "__frch_";
+
+    /** The type handlers {@code sql}'s parameter mappings name where they differ from the registry's for the type. */
+    private Map<String, org.apache.ibatis.type.TypeHandler<?>> ownHandlers(org.apache.ibatis.mapping.BoundSql sql) {
+        org.apache.ibatis.session.Configuration statements = java.util.Objects.requireNonNull(configuration);
+        Map<String, org.apache.ibatis.type.TypeHandler<?>> handlers = new java.util.HashMap<>();
+        for (org.apache.ibatis.mapping.ParameterMapping mapping : sql.getParameterMappings()) {
+            org.apache.ibatis.type.TypeHandler<?> handler = mapping.getTypeHandler();
+            Class<?> type = mapping.getJavaType();
+            org.apache.ibatis.type.TypeHandler<?> registered = type == null ? null
+                    : statements.getTypeHandlerRegistry().getTypeHandler(type);
+            if (handler != null && !(handler instanceof org.apache.ibatis.type.UnknownTypeHandler)
+                    && (registered == null || registered.getClass() != handler.getClass())) {
+                handlers.put(mapping.getProperty(), handler);
+            }
+        }
+        return Map.copyOf(handlers);
+    }
+
+    /** By statement id: whether its dynamic SQL's text names a type handler inline. */
+    private final Map<String, Boolean> namesHandlersInline = new ConcurrentHashMap<>();
+
+    private boolean namesHandlersInline(String statementId) {
+        org.apache.ibatis.session.Configuration statements = configuration;
+        if (statements == null || !statements.hasStatement(statementId, false)) {
+            return false;
+        }
+        return namesHandlersInline.computeIfAbsent(statementId, key -> {
+            org.apache.ibatis.mapping.SqlSource source = statements.getMappedStatement(key, false).getSqlSource();
+            return source instanceof org.apache.ibatis.scripting.xmltags.DynamicSqlSource
+                    && SqlNodes.texts(source).stream().anyMatch(text -> text.contains("typeHandler"));
         });
     }
 
@@ -453,7 +734,8 @@ final class ContextExtractor {
      * marked field holds none (null, blank, an unset primitive key), so that such a bean beside others leaves the call
      * without that id rather than with theirs.
      */
-    private Set<@Nullable String> annotated(List<Object> beans, boolean order) {
+    private Set<@Nullable String> annotated(List<Object> beans, boolean order, Binds binds, Rendered rendered,
+                                            String statementId, Object parameter) {
         Set<@Nullable String> texts = new LinkedHashSet<>();
         for (Object bean : beans) {
             AnnotatedFields known = fields.computeIfAbsent(bean.getClass(), ContextExtractor::scan);
@@ -467,7 +749,9 @@ final class ContextExtractor {
                     Object id = value instanceof java.util.Optional<?> optional ? optional.orElse(null) : value;
                     // as a path reads it (an Optional's value, an enum as bound); a marked value object by its text
                     String text = id == null ? null : canBeId(id) ? text(id) : id.toString();
-                    texts.add(text == null || text.isBlank() ? null : text);
+                    // as the statement binds it where a <bind> reads the field (see Binds)
+                    texts.add(text == null || text.isBlank() ? null
+                            : binds.through(this, rendered, statementId, parameter, field.getName(), text));
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException("cannot read the field " + field + " marked as an id: " + e.getMessage(), e);
                 }
