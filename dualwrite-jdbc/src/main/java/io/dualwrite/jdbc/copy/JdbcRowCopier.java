@@ -924,8 +924,9 @@ final class JdbcRowCopier implements RowCopier {
             }
             if (!isText(targetKey.get(p))) {
                 loose.add(p);
-            } else if (!isChar(sourceKey.get(p)) && padsKeys(targetKey.get(p))) {
-                // the source tells 'a' from 'a ' (a CHAR source pads both alike), the target does not
+            } else if (!padsKeys(sourceKey.get(p)) && padsKeys(targetKey.get(p))) {
+                // the source tells 'a' from 'a ', the target does not; a source that pads keys itself (a CHAR, a
+                // PAD SPACE collation) holds one of them at most, which is copied as it is spelt
                 padless.add(p);
             }
         }
