@@ -902,7 +902,8 @@ final class JdbcRowCopier implements RowCopier {
      * type reads {@code '012'}, {@code '+12'} and {@code '-0'} as the number 12 or 0, a UUID's capitals as its
      * lower-case value, {@code '12.5'} in a {@code NUMERIC(10,2)} as {@code 12.50}, {@code '2024-01-31T10:00'} in a
      * date-time column as {@code 2024-01-31 10:00:00}; a {@code CHAR} key or a MySQL/MariaDB PAD SPACE collation
-     * takes {@code 'a '} as {@code 'a'}. Such a key is refused whether or not the source holds the stored spelling:
+     * takes {@code 'a '} as {@code 'a'} (not checked where the source's key pads too: it holds one of them at most,
+     * copied as spelt). Such a key is refused whether or not the source holds the stored spelling:
      * a key spelt otherwise, copied while the source held no row of the stored spelling, would become that row's key,
      * and the later copy of the stored spelling's row would overwrite it (or, in the other order, it would overwrite
      * that row), two source rows as one target row, in separate syncs where no check of one sync can see the other.
