@@ -605,8 +605,9 @@ final class Values {
      * The text a key column of a type other than text stores {@code value} as, the value a text key is written as
      * ({@link #writtenValue}) or one read from the column: the spelling the key has when it is read back or mirrored
      * back into a text column, so that a source key spelt otherwise is another key's text (the copier refuses it). A
-     * whole number's digits; a decimal with the column's scale ({@code 12.50} in a {@code NUMERIC(10,2)}; the
-     * value's own scale in an undeclared PostgreSQL {@code numeric}, no negative one); a floating-point number's
+     * whole number's digits; a decimal with the column's scale ({@code 12.50} in a {@code NUMERIC(10,2)}; in an
+     * undeclared PostgreSQL {@code numeric}, which compares {@code 12.5} and {@code 12.50} as one key, without trailing
+     * zeros); a floating-point number's
      * shortest decimal without trailing zeros; a date, date-time or time as {@link DateTimeText} spells it; a UUID in
      * lower case. Any other value as {@link #keyText}.
      */
@@ -624,9 +625,12 @@ final class Values {
                 }
                 if ((type == Types.DECIMAL || type == Types.NUMERIC) && !column.typeNamed("decfloat")
                         && !column.typeNamed("money")) {
-                    BigDecimal scaled = column.precision() > 0
-                            ? decimal.setScale(column.scale(), java.math.RoundingMode.UNNECESSARY)
-                            : decimal.scale() < 0 ? decimal.setScale(0) : decimal;
+                    if (column.precision() <= 0) {
+                        // an undeclared numeric keeps each text's scale but compares 12.5 and 12.50 as one key:
+                        // one text per value, without trailing zeros
+                        return keyText(decimal);
+                    }
+                    BigDecimal scaled = decimal.setScale(column.scale(), java.math.RoundingMode.UNNECESSARY);
                     return scaled.signum() == 0 ? scaled.abs().toPlainString() : scaled.toPlainString();
                 }
                 if (type == Types.REAL || type == Types.FLOAT || type == Types.DOUBLE) {

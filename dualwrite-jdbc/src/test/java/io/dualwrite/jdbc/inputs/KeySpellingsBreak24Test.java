@@ -53,6 +53,7 @@ class KeySpellingsBreak24Test {
             POSTGRES | VARCHAR(40) | POSTGRES | INTEGER       | -0                                   | 0
             POSTGRES | VARCHAR(40) | POSTGRES | UUID          | A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11 | a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11
             POSTGRES | VARCHAR(40) | POSTGRES | NUMERIC(10,2) | 12.5                                 | 12.50
+            POSTGRES | VARCHAR(40) | POSTGRES | NUMERIC       | 12.50                                | 12.5
             POSTGRES | VARCHAR(40) | POSTGRES | TIMESTAMP     | 2024-01-31T10:00                     | 2024-01-31 10:00:00
             MARIADB  | VARCHAR(40) | MARIADB  | BIGINT        | 0012                                 | 12
             POSTGRES | VARCHAR(40) | MARIADB  | UUID          | A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11 | a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11
@@ -277,6 +278,53 @@ class KeySpellingsBreak24Test {
             assertThat(oldDb.query("SELECT row_key FROM dualwrite_change_log")).isEmpty();
             assertThat(Rows.of(newDb, "SELECT " + asText(newKind) + " AS id, qty FROM t"))
                     .isEqualTo(Rows.of(oldDb, "SELECT id, qty FROM t"));
+        }
+    }
+
+    // A composite key whose number part arrives spelt otherwise ('07', 'a' beside '7', 'a' into shop INTEGER, code
+    // VARCHAR), both orders, separate syncs, on PostgreSQL and MariaDB: one part spelt otherwise is enough to refuse
+    // the row.
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"POSTGRES", "MARIADB"})
+    void aCompositeKeyWithOnePartStoredAsAnotherTextIsRefusedInEitherOrder(Kind kind) throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
+            DualWriteSchema.create(oldDb.dataSource());
+            for (String table : List.of("t_a", "t_b")) {
+                oldDb.execute("CREATE TABLE " + table + " (shop VARCHAR(10), code VARCHAR(10), qty INT,"
+                        + " PRIMARY KEY (shop, code))");
+                newDb.execute("CREATE TABLE " + table + " (shop INTEGER, code VARCHAR(10), qty INT,"
+                        + " PRIMARY KEY (shop, code))");
+            }
+            Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
+                    .migration(MigrationSwitchConfig.of("t")).build();
+            switchboard.switchStore().setSystemPhase("t", MigrationPhase.DUAL_WRITE);
+            try (DualWriter writer = DualWriter.builder().resolver(switchboard)
+                    .changeLog(JdbcChangeLog.create(oldDb.dataSource()))
+                    .mirrorConfig(MirrorConfig.custom().mode(MirrorMode.SYNC).build()).build()) {
+                DualWriteDataSource dataSource = DualWriteDataSource.builder()
+                        .oldDataSource(oldDb.dataSource()).newDataSource(newDb.dataSource()).migration("t")
+                        .dualWriter(writer).mapping(TableMapping.builder("t_a").primaryKey("shop", "code").build())
+                        .mapping(TableMapping.builder("t_b").primaryKey("shop", "code").build()).build();
+                for (String[] order : List.of(new String[] {"t_a", "07", "7"}, new String[] {"t_b", "7", "07"})) {
+                    for (int i = 1; i <= 2; i++) {
+                        try (Connection connection = dataSource.getConnection();
+                             PreparedStatement insert = connection.prepareStatement(
+                                     "INSERT INTO " + order[0] + " (shop, code, qty) VALUES (?, 'a', ?)")) {
+                            insert.setString(1, order[i]);
+                            insert.setInt(2, order[i].equals("7") ? 2 : 1);
+                            insert.executeUpdate();
+                        }
+                        assertThat(writer.awaitMirrors(Duration.ofSeconds(30))).isTrue();
+                    }
+                }
+            }
+            for (String table : List.of("t_a", "t_b")) {
+                assertThat(Rows.of(newDb, "SELECT " + asText(kind).replace("id", "shop") + " AS shop, code, qty FROM "
+                        + table)).as(table)
+                        .isEqualTo(Rows.of(oldDb, "SELECT shop, code, qty FROM " + table + " WHERE shop = '7'"));
+                assertThat(Rows.of(oldDb, "SELECT row_key FROM dualwrite_change_log WHERE table_name = ?", table))
+                        .as(table).singleElement().satisfies(row -> assertThat(row.get("row_key")).startsWith("07"));
+            }
         }
     }
 
