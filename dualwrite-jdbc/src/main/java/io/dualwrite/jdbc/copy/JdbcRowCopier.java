@@ -948,6 +948,12 @@ final class JdbcRowCopier implements RowCopier {
                     try {
                         Object written = column.typeNamed("uuid") ? Uuids.parse(string)
                                 : Values.writtenValue(string, column);
+                        if (written instanceof String && column.sqlType() == java.sql.Types.TIME
+                                && !column.duration()) {
+                            // a time of day: '10:00' is stored as 10:00:00 (a MySQL/MariaDB TIME, a duration that
+                            // may pass 24 hours, is left to the server)
+                            written = java.time.LocalTime.parse(string);
+                        }
                         // a text's UTF-8 bytes are one key per text: no two texts merge into them
                         held = written instanceof String || written instanceof byte[] || written == null ? text
                                 : Values.storedKeyText(written, column);

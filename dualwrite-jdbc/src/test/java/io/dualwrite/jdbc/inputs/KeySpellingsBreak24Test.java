@@ -55,6 +55,7 @@ class KeySpellingsBreak24Test {
             POSTGRES | VARCHAR(40) | POSTGRES | NUMERIC(10,2) | 12.5                                 | 12.50
             POSTGRES | VARCHAR(40) | POSTGRES | NUMERIC       | 12.50                                | 12.5
             POSTGRES | VARCHAR(40) | POSTGRES | TIMESTAMP     | 2024-01-31T10:00                     | 2024-01-31 10:00:00
+            POSTGRES | VARCHAR(40) | POSTGRES | TIME          | 10:00                                | 10:00:00
             MARIADB  | VARCHAR(40) | MARIADB  | BIGINT        | 0012                                 | 12
             POSTGRES | VARCHAR(40) | MARIADB  | UUID          | A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11 | a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11
             POSTGRES | VARCHAR(40) | MARIADB  | VARCHAR(10) COLLATE utf8mb4_bin | 'a '                 | a
