@@ -791,7 +791,7 @@ final class JdbcRowCopier implements RowCopier {
                     sourceColumns.get(mapping), deletable);
         }
         if (!upserts.isEmpty()) {
-            refuseMergedKeys(from, to, mapping, sourceColumns.get(mapping), side.target, upserts);
+            refuseKeysStoredOtherwise(from, to, mapping, sourceColumns.get(mapping), side.target, upserts);
         }
         // deletes first: a key that moved (1 → 101) frees its unique values before the new row takes them
         delete(target, dialect, side.target, mapping, to, deletable);
@@ -898,16 +898,22 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     /**
-     * Refuses, by name, a row whose text key a key column of another type (a number) stores as another text —
-     * {@code '007'} as {@code 7} — or a text key column that drops or ignores trailing spaces (a {@code CHAR}, a
-     * MySQL/MariaDB PAD SPACE collation) takes as another text — {@code 'a '} as {@code 'a'} — when the source holds
-     * a row spelt as that stored key ({@code '7'}, {@code 'a'}) or another row of this sync is stored as the same key:
-     * two source rows would be one target row, the later overwriting the other, and no repair could make the stores
-     * agree. The row spelt as the stored key is the one copied.
+     * Refuses, by name, a row whose text key the target's key column stores as another text: a column of another
+     * type reads {@code '012'}, {@code '+12'} and {@code '-0'} as the number 12 or 0, a UUID's capitals as its
+     * lower-case value, {@code '12.5'} in a {@code NUMERIC(10,2)} as {@code 12.50}, {@code '2024-01-31T10:00'} in a
+     * date-time column as {@code 2024-01-31 10:00:00}; a {@code CHAR} key or a MySQL/MariaDB PAD SPACE collation
+     * takes {@code 'a '} as {@code 'a'} (not checked where the source's key pads too: it holds one of them at most,
+     * copied as spelt). Such a key is refused whether or not the source holds the stored spelling:
+     * a key spelt otherwise, copied while the source held no row of the stored spelling, would become that row's key,
+     * and the later copy of the stored spelling's row would overwrite it (or, in the other order, it would overwrite
+     * that row), two source rows as one target row, in separate syncs where no check of one sync can see the other.
+     * So the key mapping is one to one on the rows it copies; a key the column stores as its own text ({@code '12'},
+     * a lower-case UUID, {@code '12.50'}) is copied. The stored text is computed from the column's type, digits and
+     * scale ({@link Values#storedKeyText}), without a read.
      */
-    private void refuseMergedKeys(Store from, Store to, TableMapping mapping, TableColumns sourceColumns,
-                                  TableColumns targetColumns, List<Map<String, @Nullable Object>> upserts)
-            throws SQLException {
+    private static void refuseKeysStoredOtherwise(Store from, Store to, TableMapping mapping,
+                                                  TableColumns sourceColumns, TableColumns targetColumns,
+                                                  List<Map<String, @Nullable Object>> upserts) throws SQLException {
         List<TableColumns.Column> sourceKey = keyColumns(sourceColumns, mapping, from);
         List<TableColumns.Column> targetKey = keyColumns(targetColumns, mapping, to);
         Set<Integer> loose = new HashSet<>();
@@ -919,80 +925,62 @@ final class JdbcRowCopier implements RowCopier {
             }
             if (!isText(targetKey.get(p))) {
                 loose.add(p);
-            } else if (!isChar(sourceKey.get(p)) && padsKeys(targetKey.get(p))) {
-                // the source tells 'a' from 'a ' (a CHAR source pads both alike), the target does not
+            } else if (!padsKeys(sourceKey.get(p)) && padsKeys(targetKey.get(p))) {
+                // the source tells 'a' from 'a ', the target does not; a source that pads keys itself (a CHAR, a
+                // PAD SPACE collation) holds one of them at most, which is copied as it is spelt
                 padless.add(p);
             }
         }
         if (loose.isEmpty() && padless.isEmpty()) {
             return;
         }
-        Map<String, Integer> byStored = new HashMap<>();
-        List<List<String>> spellings = new ArrayList<>();
-        List<List<String>> storedKeys = new ArrayList<>();
-        Map<String, Integer> respelt = new LinkedHashMap<>(); // the source key of the stored spelling, to its row
-        for (int i = 0; i < upserts.size(); i++) {
-            List<String> spelt = new ArrayList<>();
-            List<String> stored = new ArrayList<>();
+        for (Map<String, @Nullable Object> row : upserts) {
+            List<String> spelt = new ArrayList<>(targetKey.size());
+            List<String> stored = new ArrayList<>(targetKey.size());
             for (int p = 0; p < targetKey.size(); p++) {
-                Object value = valueOf(upserts.get(i), targetKey.get(p).name());
+                Object value = valueOf(row, targetKey.get(p).name());
                 String text = Values.keyText(value);
-                spelt.add(text);
                 String held = text;
                 if (padless.contains(p) && value instanceof String string) {
                     held = string.stripTrailing();
                 } else if (loose.contains(p) && value instanceof String string) {
+                    TableColumns.Column column = targetKey.get(p);
                     try {
-                        Object written = targetKey.get(p).typeNamed("uuid") ? Uuids.parse(string)
-                                : Values.writtenValue(string, targetKey.get(p));
+                        Object written = column.typeNamed("uuid") ? Uuids.parse(string)
+                                : Values.writtenValue(string, column);
+                        if (written instanceof String && column.sqlType() == java.sql.Types.TIME
+                                && !column.duration()) {
+                            // a time of day: '10:00' is stored as 10:00:00 (a MySQL/MariaDB TIME, a duration that
+                            // may pass 24 hours, is left to the server)
+                            written = java.time.LocalTime.parse(string);
+                        }
                         // a text's UTF-8 bytes are one key per text: no two texts merge into them
                         held = written instanceof String || written instanceof byte[] || written == null ? text
-                                : Values.keyText(written);
+                                : Values.storedKeyText(written, column);
                     } catch (RuntimeException unreadable) {
                         held = text; // the value's own refusal comes with the upsert
                     }
                 }
+                spelt.add(text);
                 stored.add(held);
             }
-            spellings.add(spelt);
-            storedKeys.add(stored);
-            Integer other = byStored.putIfAbsent(String.join("\u0000", stored), i);
-            if (other != null) {
-                int merged = spelt.equals(stored) ? other : i;
-                throw mergedKey(mapping.table(to), targetKey, spellings.get(merged), storedKeys.get(merged),
-                        "the key of another row of this sync too");
-            }
             if (!spelt.equals(stored)) {
-                respelt.put(KeyCodec.encode(stored), i);
+                throw storedOtherwise(mapping.table(to), targetKey, spelt, stored);
             }
         }
-        if (respelt.isEmpty()) {
-            return;
+    }
+
+    /** The refusal of the row of key {@code spelt}, which the target would store as {@code stored}. */
+    private static UnholdableValueException storedOtherwise(String table, List<TableColumns.Column> targetKey,
+                                                            List<String> spelt, List<String> stored) {
+        int p = 0;
+        while (p < spelt.size() - 1 && spelt.get(p).equals(stored.get(p))) {
+            p++;
         }
-        try (Connection source = dataSource(from).getConnection()) {
-            source.setAutoCommit(true);
-            CopyDialect dialect = dialect(from, source);
-            CopierSession session = dialect == CopyDialect.MYSQL ? CopierSession.enterMySql(source, false) : null;
-            try {
-                Map<String, Map<String, @Nullable Object>> found = readRows(source, dialect, sourceColumns, mapping,
-                        List.copyOf(respelt.keySet()), from);
-                for (Map<String, @Nullable Object> row : found.values()) {
-                    List<String> texts = new ArrayList<>();
-                    for (TableColumns.Column column : sourceKey) {
-                        texts.add(Values.keyText(valueOf(row, column.name())));
-                    }
-                    Integer merged = respelt.get(KeyCodec.encode(texts));
-                    if (merged != null) {
-                        throw mergedKey(mapping.table(to), targetKey, spellings.get(merged), storedKeys.get(merged),
-                                "the key of the " + from + " store's row '" + String.join("|", texts) + "' too");
-                    }
-                }
-            } finally {
-                if (session != null) {
-                    session.restore();
-                }
-            }
-        }
+        return UnholdableValueException.of(targetKey.get(p).name(), Holdable.quoted(spelt.get(p)),
+                targetKey.get(p).typeName() + " key column stores it as '" + Holdable.quoted(stored.get(p))
+                        + "', another key's text: a key is copied only as the text its column stores, so that no two"
+                        + " keys become one row").at(table, String.join("|", spelt));
     }
 
     /** The refusal of the row of key {@code spelt}, which the target would store as {@code stored}, {@code whose}. */
@@ -1189,7 +1177,7 @@ final class JdbcRowCopier implements RowCopier {
      * whether it holds the spelling found. So too a text key that a key column of another type (a number, a UUID)
      * reads as the value of another spelling the source holds: a delete by {@code '012'} (or {@code '+12'}, a UUID
      * in capitals) matches the target's row {@code 12}, the copy of the source's {@code '12'} (the upsert of such a
-     * key is refused, {@link #refuseMergedKeys}). A text with spaces around it is left to the delete's refusal.
+     * key is refused, {@link #refuseKeysStoredOtherwise}). A text with spaces around it is left to the delete's refusal.
      */
     private List<String> withoutOtherSpellings(Connection target, CopyDialect dialect, TableColumns columns,
                                                TableMapping mapping, Store from, Store to, TableColumns sourceColumns,
@@ -1224,7 +1212,10 @@ final class JdbcRowCopier implements RowCopier {
                                 String text = texts.get(p);
                                 if (text != null && text.equals(text.strip())) { // spaced: the delete refuses it
                                     asked.set(p, text); // the source's spelling, not the value the target reads
-                                    values.set(p, parts.get(p)); // the source is asked for that text
+                                    // the row's own text (12.50 in a NUMERIC(10,2), not 12.5): the only source
+                                    // spelling copied into it, asked of the source
+                                    parts.set(p, Values.storedKeyText(values.get(p), keyColumns.get(p)));
+                                    values.set(p, parts.get(p));
                                 }
                             }
                         }

@@ -602,6 +602,53 @@ final class Values {
     }
 
     /**
+     * The text a key column of a type other than text stores {@code value} as, the value a text key is written as
+     * ({@link #writtenValue}) or one read from the column: the spelling the key has when it is read back or mirrored
+     * back into a text column, so that a source key spelt otherwise is another key's text (the copier refuses it). A
+     * whole number's digits; a decimal with the column's scale ({@code 12.50} in a {@code NUMERIC(10,2)}; in an
+     * undeclared PostgreSQL {@code numeric}, which compares {@code 12.5} and {@code 12.50} as one key, without trailing
+     * zeros); a floating-point number's
+     * shortest decimal without trailing zeros; a date, date-time or time as {@link DateTimeText} spells it; a UUID in
+     * lower case. Any other value as {@link #keyText}.
+     */
+    static String storedKeyText(@Nullable Object value, TableColumns.Column column) {
+        String dateTime = DateTimeText.of(value);
+        if (dateTime != null) {
+            return dateTime;
+        }
+        int type = column.sqlType();
+        if (value instanceof Number number && !(value instanceof Double) && !(value instanceof Float)) {
+            BigDecimal decimal = number instanceof BigDecimal big ? big : new BigDecimal(number.toString());
+            try {
+                if (column.integer() && !column.bool() && !column.bitNumber()) {
+                    return decimal.toBigIntegerExact().toString();
+                }
+                if ((type == Types.DECIMAL || type == Types.NUMERIC) && !column.typeNamed("decfloat")
+                        && !column.typeNamed("money")) {
+                    if (column.precision() <= 0) {
+                        // an undeclared numeric keeps each text's scale but compares 12.5 and 12.50 as one key:
+                        // one text per value, without trailing zeros
+                        return keyText(decimal);
+                    }
+                    BigDecimal scaled = decimal.setScale(column.scale(), java.math.RoundingMode.UNNECESSARY);
+                    return scaled.signum() == 0 ? scaled.abs().toPlainString() : scaled.toPlainString();
+                }
+                if (type == Types.REAL || type == Types.FLOAT || type == Types.DOUBLE) {
+                    BigDecimal shortest = shortestDecimal(type == Types.REAL ? decimal.floatValue()
+                            : decimal.doubleValue());
+                    return shortest.signum() == 0 ? "0" : shortest.stripTrailingZeros().toPlainString();
+                }
+            } catch (ArithmeticException moreDigits) {
+                return keyText(value); // refused by Holdable, naming it
+            }
+        }
+        if (value instanceof java.util.UUID || column.typeNamed("uuid") && value instanceof String) {
+            return value.toString().toLowerCase(java.util.Locale.ROOT);
+        }
+        return keyText(value);
+    }
+
+    /**
      * A finite double or float as the shortest decimal that reads back as the same double or float
      * (0.30000000000000004, and 0.1 for the float nearest 0.1, not its binary expansion 0.100000001490116…): what
      * the copier writes into a decimal column, and what {@link Holdable} checks against the column's digits. Not

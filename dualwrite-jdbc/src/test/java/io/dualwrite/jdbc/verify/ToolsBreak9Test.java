@@ -42,9 +42,11 @@ class ToolsBreak9Test {
     }
 
     // Input: MariaDB -> PostgreSQL, a CHAR(36) key holding UUID texts in mixed case ('B…' sorts before 'a…' by
-    //   bytes, after it as a uuid) into a uuid key; then one new row deleted and one changed.
+    //   bytes, after it as a uuid) into a uuid key; then one new row deleted and one changed. A uuid key stores
+    //   the capitals as another text (its lower case), so they are refused by name (round 24), and verification
+    //   reports them missing in the new store on every run, repair refusing them again.
     @Test
-    void mixedCaseUuidTextKeysVerifyCleanAgainstUuidKeysAndTheirDifferencesAreFound() throws Exception {
+    void mixedCaseUuidTextKeysAreRefusedByNameAndVerificationReportsThemMissing() throws Exception {
         try (TestDatabase old = TestDatabases.createWithDualWriteSchema(Kind.MARIADB);
              TestDatabase fresh = TestDatabases.create(Kind.POSTGRES)) {
             old.execute("CREATE TABLE t (id CHAR(36) PRIMARY KEY, v INT)",
@@ -53,19 +55,26 @@ class ToolsBreak9Test {
                             + " ('c0000000-0000-0000-0000-000000000004', 4), ('D0000000-0000-0000-0000-000000000005', 5),"
                             + " ('F0000000-0000-0000-0000-000000000006', 6), ('e0000000-0000-0000-0000-000000000007', 7)");
             fresh.execute("CREATE TABLE t (id uuid PRIMARY KEY, v INT)");
-            backfill(old, fresh, T);
-            assertThat(fresh.count("SELECT COUNT(*) FROM t")).isEqualTo(7);
-            assertClean(verify(old, fresh, T));
-
-            fresh.execute("DELETE FROM t WHERE id = 'b0000000-0000-0000-0000-000000000002'",
-                    "UPDATE t SET v = 50 WHERE id = 'd0000000-0000-0000-0000-000000000005'");
+            assertThat(ToolsBreakSupport.backfillFailing(old, fresh, T).getMessage()).contains(
+                    "key 'B0000000-0000-0000-0000-000000000002'", "key 'D0000000-0000-0000-0000-000000000005'",
+                    "key 'F0000000-0000-0000-0000-000000000006'");
+            String lowerCase = "SELECT id, v FROM t WHERE BINARY id = BINARY LOWER(id) ORDER BY id";
+            assertThat(rows(fresh, "SELECT id::text AS id, v FROM t ORDER BY id")).isEqualTo(rows(old, lowerCase));
             TableReport report = verify(old, fresh, T);
-            assertThat(report.missingInNew()).as(report.toText()).isEqualTo(1);
+            assertThat(report.keys(RowDifference.Kind.MISSING_IN_NEW)).as(report.toText()).containsExactlyInAnyOrder(
+                    "B0000000-0000-0000-0000-000000000002", "D0000000-0000-0000-0000-000000000005",
+                    "F0000000-0000-0000-0000-000000000006");
+            assertThat(report.extraInNew()).as(report.toText()).isZero();
+            assertThat(report.different()).as(report.toText()).isZero();
+
+            fresh.execute("DELETE FROM t WHERE id = 'c0000000-0000-0000-0000-000000000004'",
+                    "UPDATE t SET v = 70 WHERE id = 'e0000000-0000-0000-0000-000000000007'");
+            report = verify(old, fresh, T);
+            assertThat(report.missingInNew()).as(report.toText()).isEqualTo(4);
             assertThat(report.extraInNew()).as(report.toText()).isZero();
             assertThat(report.different()).as(report.toText()).isEqualTo(1);
-            repair(old, fresh, T);
-            assertThat(rows(fresh, "SELECT id::text AS id, v FROM t ORDER BY id"))
-                    .isEqualTo(rows(old, "SELECT LOWER(id) AS id, v FROM t ORDER BY LOWER(id)"));
+            assertThat(ToolsBreakSupport.repairResult(old, fresh, T).clean()).isFalse();
+            assertThat(rows(fresh, "SELECT id::text AS id, v FROM t ORDER BY id")).isEqualTo(rows(old, lowerCase));
         }
     }
 
