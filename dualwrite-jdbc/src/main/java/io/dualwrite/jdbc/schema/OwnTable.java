@@ -210,7 +210,7 @@ public final class OwnTable {
             }
         }
         if (dialect == Dialect.H2 && holders.size() > 1) {
-            String named = h2UrlSchema(connection.getMetaData().getURL());
+            String named = h2StartSchema(connection);
             return holders.contains(named) ? named : null;
         }
         return choose(connection, dialect, holders);
@@ -258,6 +258,29 @@ public final class OwnTable {
             @Nullable String named = rows.next() ? rows.getString(1) : null;
             return named != null && holders.contains(named) ? named : null;
         }
+    }
+
+    /**
+     * The schema an H2 session of {@code connection}'s database starts in, as the catalog spells it: the {@code SCHEMA}
+     * setting of the URL the driver reports, else the main schema, {@code PUBLIC} as the database folds names
+     * ({@code public} under {@code DATABASE_TO_LOWER}). H2's driver leaves the settings out of the URL it reports
+     * ({@link java.sql.DatabaseMetaData#getURL}), so a {@code SCHEMA=} of the application's URL is not seen here:
+     * a table kept outside the main schema while the main schema holds one of the same name must be mapped as
+     * {@code schema.table}. One query.
+     *
+     * @throws SQLException when the settings cannot be read
+     */
+    public static String h2StartSchema(Connection connection) throws SQLException {
+        boolean lower;
+        try (PreparedStatement select = connection.prepareStatement("SELECT SETTING_VALUE FROM"
+                + " INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'DATABASE_TO_LOWER'");
+             ResultSet rows = select.executeQuery()) {
+            lower = rows.next() && Boolean.parseBoolean(rows.getString(1));
+        }
+        String url = connection.getMetaData().getURL();
+        String named = h2UrlSchema(url);
+        boolean quoted = url != null && url.matches("(?is).*;\\s*SCHEMA\\s*=\\s*\".*");
+        return lower && !quoted ? named.toLowerCase(Locale.ROOT) : named;
     }
 
     /** The schema an H2 URL's sessions start in: its {@code SCHEMA} setting, else {@code PUBLIC}. */
