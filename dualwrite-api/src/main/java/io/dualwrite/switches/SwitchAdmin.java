@@ -150,6 +150,7 @@ public final class SwitchAdmin {
         MigrationPhase from = switchboard.orderOf(context, switchboard.freshSettings(migration), false).phase();
         GateVerdict verdict = decide(migration, "pin of order '" + orderId + "'", from, to, force);
         pins.repin(migration, orderId, to);
+        store().pinsMoved(migration, null, orderId);
         return verdict;
     }
 
@@ -165,7 +166,9 @@ public final class SwitchAdmin {
         Checks.requireNonNull("phase", to);
         OrderPinStore pins = pins(migration);
         decide(migration, merchantId, "pins of merchant '" + merchantId + "'", MigrationPhase.DUAL_WRITE, to, force);
-        return pins.repinMerchant(migration, merchantId, to);
+        int moved = pins.repinMerchant(migration, merchantId, to);
+        store().pinsMoved(migration, merchantId, null);
+        return moved;
     }
 
     /** Re-pins every pinned order of a migration; returns how many. Gated as {@link #repinMerchant}. */
@@ -174,7 +177,9 @@ public final class SwitchAdmin {
         Checks.requireNonNull("phase", to);
         OrderPinStore pins = pins(migration);
         decide(migration, "all pins", MigrationPhase.DUAL_WRITE, to, force);
-        return pins.repinAll(migration, to);
+        int moved = pins.repinAll(migration, to);
+        store().pinsMoved(migration, null, null);
+        return moved;
     }
 
     /** Removes an order's pin, so that its next write pins it afresh (not gated: the switches below are). */
@@ -182,6 +187,7 @@ public final class SwitchAdmin {
         Checks.requireId("migration", migration);
         Checks.requireId("orderId", orderId);
         pins(migration).unpin(migration, orderId);
+        store().pinsMoved(migration, null, orderId);
         log.info("Unpinned order '{}' of migration '{}'", orderId, migration);
     }
 
