@@ -235,17 +235,19 @@ public final class SwitchAdmin {
     }
 
     /**
-     * The id a switch or pin is set for: non-blank, and without white space around it. Kept as given, a switch for
+     * The id a switch or pin is set for: non-blank, and without white space around it ({@link Checks#stripSpaces}: no-break
+     * and zero-width spaces too, which {@link String#strip} leaves). Kept as given, a switch for
      * {@code " m-1"} (a copied cell, a tab) names a merchant no call names, and m-1 kept its phase while the move was
      * answered as applied; the starter refuses such ids in its properties the same way. Clearing a switch or a pin
      * takes any id, so that one stored so before can be removed.
      */
     private static void requireSwitchId(String property, String id) {
         Checks.requireId(property, id);
-        if (!id.equals(id.strip())) {
+        String stripped = Checks.stripSpaces(id);
+        if (!id.equals(stripped)) {
             throw new IllegalArgumentException(property + " must be an id without white space around it, but was '"
-                    + id + "': no call names that id, so '" + id.strip() + "' would keep its phase; write '"
-                    + id.strip() + "'");
+                    + id + "' (around it: " + Checks.spacesNamed(id) + "): no call names that id, so '" + stripped
+                    + "' would keep its phase; write '" + stripped + "'");
         }
     }
 
