@@ -171,9 +171,10 @@ public final class OwnTable {
      * lives whatever a pooled session was left on ({@code USE other}, {@code SET search_path}, {@code SET SCHEMA}):
      * on MySQL/MariaDB the database the driver's URL names (the session's current one when it names none) if it holds
      * the table; elsewhere the one schema that holds it, or of several the first on PostgreSQL's {@code search_path}
-     * as sessions start (whatever a {@code SET} changed since) and on H2 the schema the URL names ({@code PUBLIC}
-     * when none). Temporary tables are never a home. Null when no such place holds it: the caller then names the
-     * table as the session resolves it, as before. One catalog query (two on PostgreSQL with several holders).
+     * as sessions start (whatever a {@code SET} changed since) and on H2 the schema sessions start in ({@link
+     * #h2StartSchema}: the main schema as the database folds names, the URL's {@code SCHEMA} being out of sight).
+     * Temporary tables are never a home. Null when no such place holds it: the caller then names the
+     * table as the session resolves it, as before. One catalog query (two on PostgreSQL or H2 with several holders).
      *
      * @throws SQLException when the catalog cannot be read
      */
