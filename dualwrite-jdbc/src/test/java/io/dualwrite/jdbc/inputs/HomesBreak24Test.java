@@ -177,4 +177,42 @@ class HomesBreak24Test {
                     .as("the new store's decoy").containsExactly("1|decoy|999", "2|decoy|998");
         }
     }
+    // Held (no fix needed): a MariaDB URL naming no database (the pool's init SQL chooses it) whose parameters hold a
+    // path ("serverSslCert=/side_db/ca.pem") could be read as naming the path's first part as its database, which holds
+    // a table of the same name; MariaDB's driver reports its URL rebuilt with a "/" after the hosts
+    // ("…:port/?user=…&serverSslCert=…"), so no database is read from it and the home is the session's current one.
+    @org.junit.jupiter.api.Test
+    void aMariadbUrlWithoutADatabaseWhoseParametersHoldAPathHasNoDatabaseOfThatName() throws Exception {
+        try (io.dualwrite.jdbc.testing.TestDatabase home = io.dualwrite.jdbc.testing.TestDatabases.create(
+                io.dualwrite.jdbc.testing.TestDatabases.Kind.MARIADB);
+             io.dualwrite.jdbc.testing.TestDatabase side = io.dualwrite.jdbc.testing.TestDatabases.create(
+                     io.dualwrite.jdbc.testing.TestDatabases.Kind.MARIADB);
+             io.dualwrite.jdbc.testing.TestDatabase newDb = io.dualwrite.jdbc.testing.TestDatabases.create(
+                     io.dualwrite.jdbc.testing.TestDatabases.Kind.H2)) {
+            home.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, code VARCHAR(20), qty INT)",
+                    "INSERT INTO orders VALUES (1, 'c1', 100), (3, 'c3', 3)");
+            side.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, code VARCHAR(20), qty INT)",
+                    "INSERT INTO orders VALUES (1, 'decoy', 999), (3, 'decoy', 998)");
+            newDb.execute("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, code VARCHAR(20), quantity INT)",
+                    "INSERT INTO orders_v2 VALUES (1, 'c1', 1), (3, 'c3', 3)");
+            String url = home.pool().getJdbcUrl();
+            String server = url.substring(0, url.indexOf('/', "jdbc:mariadb://".length()));
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(server + "?sslMode=disable&serverSslCert=/" + side.name() + "/ca.pem");
+            config.setUsername(home.pool().getUsername());
+            config.setMaximumPoolSize(3);
+            config.setConnectionInitSql("USE " + home.name());
+            try (HikariDataSource oldStore = new HikariDataSource(config)) {
+                InMemoryChangeLog changeLog = ChangeLogs.inMemory();
+                changeLog.record(MIGRATION, "orders", "1", Operation.UPDATE, "test");
+                Reconciler.builder().changeLog(changeLog).oldDataSource(oldStore).newDataSource(newDb.dataSource())
+                        .mapping(Fixture.ORDERS).resolver(MIGRATION, dualWrite()).build().runOnce();
+                assertThat(changeLog.pendingCount(MIGRATION)).as("every entry done").isZero();
+            }
+            assertThat(Rows.assertSame(home, "SELECT id, code, qty FROM orders ORDER BY id",
+                    newDb, "SELECT id, code, quantity AS qty FROM orders_v2 ORDER BY id")).hasSize(2);
+            assertThat(Rows.of(side, "SELECT qty FROM orders ORDER BY id")).as("the decoy")
+                    .containsExactly(Rows.expected("qty", 999), Rows.expected("qty", 998));
+        }
+    }
 }
