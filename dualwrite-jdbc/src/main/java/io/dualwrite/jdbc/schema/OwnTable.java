@@ -313,12 +313,24 @@ public final class OwnTable {
     /**
      * The schemas of the {@code search_path} a PostgreSQL session starts with (the server's, the database's or the
      * role's setting, or the connection's options: {@code pg_settings.reset_val}), which a {@code SET} in the session
-     * does not change; {@code "$user"} is the session's user.
+     * does not change; {@code "$user"} is the role sessions start as: the {@code role} set for the session's user
+     * and database ({@code ALTER ROLE login [IN DATABASE db] SET role = 'app'}, {@code ALTER DATABASE db SET role},
+     * in the server's order of precedence; a login role whose sessions act as the application's role), else the
+     * session's user. Read as the session's user alone, such a setup's {@code "$user"} named the login role's schema,
+     * the application's role's schema was passed over and a table of the name in {@code public} taken. A {@code role}
+     * given in the connection's options is not seen ({@code pg_settings} does not show that setting).
      */
+    private static final String START_PATH = "SELECT s.reset_val, COALESCE((SELECT NULLIF(substr(c.setting, 6),"
+            + " 'none') FROM pg_catalog.pg_db_role_setting d, unnest(d.setconfig) AS c(setting)"
+            + " WHERE c.setting LIKE 'role=%'"
+            + " AND d.setrole IN (0, (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = session_user))"
+            + " AND d.setdatabase IN (0, (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()))"
+            + " ORDER BY d.setrole <> 0 DESC, d.setdatabase <> 0 DESC LIMIT 1), session_user)"
+            + " FROM pg_catalog.pg_settings s WHERE s.name = 'search_path'";
+
     private static List<String> sessionStartPath(Connection connection) throws SQLException {
         List<String> path = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT reset_val, session_user FROM pg_settings WHERE name = 'search_path'");
+        try (PreparedStatement select = connection.prepareStatement(START_PATH);
              ResultSet rows = select.executeQuery()) {
             if (rows.next() && rows.getString(1) != null) {
                 for (String part : rows.getString(1).split(",")) {

@@ -215,4 +215,52 @@ class HomesBreak24Test {
                     .containsExactly(Rows.expected("qty", 999), Rows.expected("qty", 998));
         }
     }
+    // Failed before the fix (both): a PostgreSQL login role whose sessions start as another role (ALTER ROLE … SET role, as a
+    // login-role-and-application-role setup does), the search_path "$user", public: the application's unqualified
+    // name reaches the application role's schema, but the home rule read "$user" as the login role (session_user),
+    // found no such schema among the holders, and took public, where a table of the same name holds other rows: the
+    // reconciler copied the decoy's row 1 (qty 999) into the new store.
+    @ParameterizedTest(name = "the role set {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"for the login role", "for the login role in the database"})
+    void aPostgresSearchPathUserIsTheRoleSessionsStartAs(String where) throws Exception {
+        // roles belong to the server, which other tests of this JVM share: names of this test's own
+        String suffix = Long.toString(System.nanoTime(), 36);
+        String login = "b24_login_" + suffix;
+        String app = "b24_app_" + suffix;
+        try (io.dualwrite.jdbc.testing.TestDatabase old = io.dualwrite.jdbc.testing.TestDatabases.create(
+                io.dualwrite.jdbc.testing.TestDatabases.Kind.POSTGRES);
+             io.dualwrite.jdbc.testing.TestDatabase newDb = io.dualwrite.jdbc.testing.TestDatabases.create(
+                     io.dualwrite.jdbc.testing.TestDatabases.Kind.H2)) {
+            old.execute("CREATE ROLE " + app, "CREATE ROLE " + login + " LOGIN IN ROLE " + app,
+                    "ALTER ROLE " + login + (where.endsWith("database") ? " IN DATABASE " + old.name() : "")
+                            + " SET role = '" + app + "'",
+                    "CREATE SCHEMA " + app + " AUTHORIZATION " + app,
+                    "CREATE TABLE " + app + ".orders (id BIGINT PRIMARY KEY, code VARCHAR(20), qty INT)",
+                    "INSERT INTO " + app + ".orders VALUES (1, 'c1', 100), (3, 'c3', 3)",
+                    "CREATE TABLE public.orders (id BIGINT PRIMARY KEY, code VARCHAR(20), qty INT)",
+                    "INSERT INTO public.orders VALUES (1, 'decoy', 999), (3, 'decoy', 998)",
+                    "GRANT ALL ON ALL TABLES IN SCHEMA " + app + " TO " + app,
+                    "GRANT ALL ON public.orders TO " + app);
+            newDb.execute("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, code VARCHAR(20), quantity INT)",
+                    "INSERT INTO orders_v2 VALUES (1, 'c1', 1), (3, 'c3', 3)");
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(old.pool().getJdbcUrl().replaceAll("[?&]user=[^&]*", "")); // the login role's sessions
+            config.setUsername(login);
+            config.setMaximumPoolSize(3);
+            config.setConnectionInitSql("SET search_path TO public");
+            try (HikariDataSource oldStore = new HikariDataSource(config)) {
+                InMemoryChangeLog changeLog = ChangeLogs.inMemory();
+                changeLog.record(MIGRATION, "orders", "1", Operation.UPDATE, "test");
+                Reconciler.builder().changeLog(changeLog).oldDataSource(oldStore).newDataSource(newDb.dataSource())
+                        .mapping(Fixture.ORDERS).resolver(MIGRATION, dualWrite()).build().runOnce();
+                assertThat(changeLog.pendingCount(MIGRATION)).as("every entry done").isZero();
+            }
+            assertThat(Rows.assertSame(old, "SELECT id, code, qty FROM " + app + ".orders ORDER BY id",
+                    newDb, "SELECT id, code, quantity AS qty FROM orders_v2 ORDER BY id")).hasSize(2);
+            assertThat(Rows.of(old, "SELECT qty FROM public.orders ORDER BY id")).as("the decoy")
+                    .containsExactly(Rows.expected("qty", 999), Rows.expected("qty", 998));
+            old.execute("DROP OWNED BY " + login + " CASCADE", "DROP SCHEMA " + app + " CASCADE",
+                    "DROP OWNED BY " + app + " CASCADE", "DROP ROLE " + login, "DROP ROLE " + app);
+        }
+    }
 }
