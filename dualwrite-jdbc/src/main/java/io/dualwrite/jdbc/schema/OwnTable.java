@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * is another table): on MySQL/MariaDB the database named in the driver's URL, or the session's current one when the
  * URL names none, if it holds the table, and never another database of the server (the catalog lists them all);
  * otherwise the one schema that holds it; when several do, on PostgreSQL the first of them on the {@code search_path}
- * a session starts with (whatever {@code SET} it ran since), on H2 the session's current schema. When none holds it
+ * a session starts with (whatever {@code SET} it ran since), on H2 the main schema ({@link #h2StartSchema}). When none holds it
  * (the schema is not created yet) the name stays unqualified, as before, so that the statement fails naming the
  * table, and the next session asks again. {@link #of} shares one instance per data source and table among the
  * components that hold none of their own (the tools' stores, made per run). For the library's use only.
@@ -217,7 +217,7 @@ public final class OwnTable {
         return choose(connection, dialect, holders);
     }
 
-    /** Of the schemas or databases holding a table, its home ({@link #homeOf}'s rule; H2 here by the session). */
+    /** Of the schemas or databases holding a table, its home ({@link #homeOf}'s rule). */
     private static @Nullable String choose(Connection connection, Dialect dialect, List<String> holders)
             throws SQLException {
         if (dialect == Dialect.MYSQL) {
@@ -254,11 +254,9 @@ public final class OwnTable {
         if (dialect == Dialect.POSTGRESQL) {
             return first(holders, sessionStartPath(connection));
         }
-        try (PreparedStatement select = connection.prepareStatement("SELECT SCHEMA()");
-             ResultSet rows = select.executeQuery()) {
-            @Nullable String named = rows.next() ? rows.getString(1) : null;
-            return named != null && holders.contains(named) ? named : null;
-        }
+        // H2: the schema sessions start in, not the one this session was left in (SET SCHEMA by an earlier borrower)
+        String named = h2StartSchema(connection);
+        return holders.contains(named) ? named : null;
     }
 
     /**

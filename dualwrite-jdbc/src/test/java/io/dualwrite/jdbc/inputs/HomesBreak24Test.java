@@ -263,4 +263,35 @@ class HomesBreak24Test {
                     "DROP OWNED BY " + app + " CASCADE", "DROP ROLE " + login, "DROP ROLE " + app);
         }
     }
+    // Failed before the fix (both): the library's own tables, held in the main schema and (another environment's) in
+    // side; on H2 their home among several holders was the session's current schema, so the change log on a pool
+    // whose sessions an earlier borrower left in side recorded its entry into side's table, where the other
+    // environment's reconciler claims it and this one never sees it. Now by the mapped tables' rule: the main schema.
+    @ParameterizedTest(name = "H2 {0}: the change log records into the main schema''s table")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"", ";DATABASE_TO_LOWER=TRUE"})
+    void theChangeLogOnH2SessionsLeftInAnotherSchemaHoldingItsTablesRecordsInTheMainSchema(String settings)
+            throws Exception {
+        String url = "jdbc:h2:mem:b24_own_" + SEQUENCE.incrementAndGet() + ";DB_CLOSE_DELAY=-1" + settings;
+        try (HikariDataSource plain = pool(url, null)) {
+            io.dualwrite.jdbc.schema.DualWriteSchema.create(plain);
+            execute(plain, "CREATE SCHEMA side");
+            try (HikariDataSource inSide = pool(url, "SET SCHEMA side")) {
+                io.dualwrite.jdbc.schema.DualWriteSchema.create(inSide); // another environment's tables, in side
+                io.dualwrite.jdbc.changelog.JdbcChangeLog.create(inSide)
+                        .record(MIGRATION, "orders", "7", Operation.UPDATE, "test");
+            }
+            String main = settings.isEmpty() ? "PUBLIC" : "public";
+            assertThat(count(plain, "SELECT COUNT(*) FROM \"" + main + "\".dualwrite_change_log WHERE row_key = '7'"))
+                    .as("the main schema's change log").isEqualTo(1);
+            assertThat(count(plain, "SELECT COUNT(*) FROM side.dualwrite_change_log")).as("the other one").isZero();
+        }
+    }
+
+    private static long count(HikariDataSource pool, String sql) throws SQLException {
+        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(sql)) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
 }
