@@ -1,6 +1,7 @@
 package io.dualwrite.internal;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -75,6 +76,43 @@ public final class Checks {
             throw new IllegalArgumentException(property + " must be a non-blank id, but was " + quoted(value));
         }
         return value;
+    }
+
+    /**
+     * {@code id} without the spaces around it that an id read back from a copied cell or a page carries: those
+     * {@link String#strip} takes, and also the no-break spaces ({@code U+00A0}, {@code U+2007}, {@code U+202F}, which
+     * Java does not call white space) and the invisible format characters (the zero-width space {@code U+200B}, the
+     * joiners, the byte-order mark {@code U+FEFF}). Switch ids are checked by it: an id spelt with one of them names
+     * no merchant or order any call names.
+     */
+    public static String stripSpaces(String id) {
+        int start = 0;
+        int end = id.length();
+        while (start < end && isSpaceAround(id.codePointAt(start))) {
+            start += Character.charCount(id.codePointAt(start));
+        }
+        while (end > start && isSpaceAround(id.codePointBefore(end))) {
+            end -= Character.charCount(id.codePointBefore(end));
+        }
+        return id.substring(start, end);
+    }
+
+    /**
+     * The characters {@link #stripSpaces} took from {@code id}, each as {@code U+XXXX} where it is no plain ASCII
+     * space, for a message: an invisible character must be named to be found.
+     */
+    public static String spacesNamed(String id) {
+        String kept = stripSpaces(id);
+        int at = id.indexOf(kept);
+        String around = id.substring(0, at) + id.substring(at + kept.length());
+        List<String> named = new java.util.ArrayList<>();
+        around.codePoints().distinct().forEach(c -> named.add(c == ' ' ? "a space" : c == '\t' ? "a tab"
+                : String.format(java.util.Locale.ROOT, "U+%04X", c)));
+        return String.join(", ", named);
+    }
+
+    private static boolean isSpaceAround(int c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.getType(c) == Character.FORMAT;
     }
 
     /**

@@ -103,6 +103,12 @@ final class CachingSwitchStore implements SwitchStore {
         cache.invalidate(migration);
     }
 
+    @Override
+    public void pinsMoved(String migration, @Nullable String merchantId, @Nullable String orderId) {
+        Checks.requireId("migration", migration);
+        backing.pinsMoved(migration, merchantId, orderId);
+    }
+
     /** Read from the backing store every time: a change's time is asked for to know whether caches have seen it. */
     @Override
     public java.util.Optional<SwitchChange> lastChange(String migration, @Nullable String merchantId) {

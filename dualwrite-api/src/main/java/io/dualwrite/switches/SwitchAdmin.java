@@ -150,6 +150,7 @@ public final class SwitchAdmin {
         MigrationPhase from = switchboard.orderOf(context, switchboard.freshSettings(migration), false).phase();
         GateVerdict verdict = decide(migration, "pin of order '" + orderId + "'", from, to, force);
         pins.repin(migration, orderId, to);
+        store().pinsMoved(migration, null, orderId);
         return verdict;
     }
 
@@ -165,7 +166,9 @@ public final class SwitchAdmin {
         Checks.requireNonNull("phase", to);
         OrderPinStore pins = pins(migration);
         decide(migration, merchantId, "pins of merchant '" + merchantId + "'", MigrationPhase.DUAL_WRITE, to, force);
-        return pins.repinMerchant(migration, merchantId, to);
+        int moved = pins.repinMerchant(migration, merchantId, to);
+        store().pinsMoved(migration, merchantId, null);
+        return moved;
     }
 
     /** Re-pins every pinned order of a migration; returns how many. Gated as {@link #repinMerchant}. */
@@ -174,7 +177,9 @@ public final class SwitchAdmin {
         Checks.requireNonNull("phase", to);
         OrderPinStore pins = pins(migration);
         decide(migration, "all pins", MigrationPhase.DUAL_WRITE, to, force);
-        return pins.repinAll(migration, to);
+        int moved = pins.repinAll(migration, to);
+        store().pinsMoved(migration, null, null);
+        return moved;
     }
 
     /** Removes an order's pin, so that its next write pins it afresh (not gated: the switches below are). */
@@ -182,6 +187,7 @@ public final class SwitchAdmin {
         Checks.requireId("migration", migration);
         Checks.requireId("orderId", orderId);
         pins(migration).unpin(migration, orderId);
+        store().pinsMoved(migration, null, orderId);
         log.info("Unpinned order '{}' of migration '{}'", orderId, migration);
     }
 
@@ -229,17 +235,19 @@ public final class SwitchAdmin {
     }
 
     /**
-     * The id a switch or pin is set for: non-blank, and without white space around it. Kept as given, a switch for
+     * The id a switch or pin is set for: non-blank, and without white space around it ({@link Checks#stripSpaces}: no-break
+     * and zero-width spaces too, which {@link String#strip} leaves). Kept as given, a switch for
      * {@code " m-1"} (a copied cell, a tab) names a merchant no call names, and m-1 kept its phase while the move was
      * answered as applied; the starter refuses such ids in its properties the same way. Clearing a switch or a pin
      * takes any id, so that one stored so before can be removed.
      */
     private static void requireSwitchId(String property, String id) {
         Checks.requireId(property, id);
-        if (!id.equals(id.strip())) {
+        String stripped = Checks.stripSpaces(id);
+        if (!id.equals(stripped)) {
             throw new IllegalArgumentException(property + " must be an id without white space around it, but was '"
-                    + id + "': no call names that id, so '" + id.strip() + "' would keep its phase; write '"
-                    + id.strip() + "'");
+                    + id + "' (around it: " + Checks.spacesNamed(id) + "): no call names that id, so '" + stripped
+                    + "' would keep its phase; write '" + stripped + "'");
         }
     }
 

@@ -32,9 +32,24 @@ public interface SwitchStore {
     void setRules(String migration, List<SwitchRule> rules);
 
     /**
+     * Keeps the time order pins were moved by an operator ({@link SwitchAdmin#repinOrder}, {@link
+     * SwitchAdmin#repinMerchant}, {@link SwitchAdmin#repinAll}, {@link SwitchAdmin#unpin}), so that {@link #lastChange}
+     * counts it: a pinned order's writes take its pin's phase whatever the switches say, so a pin rolled back to a
+     * phase that does not mirror lets writes reach one store only, as a switch rolled back does. {@code merchantId}
+     * names the merchant whose pins moved, {@code orderId} the one order whose pin moved or was removed (its merchant
+     * unknown: it counts for every merchant); with neither, every pin of the migration moved. Called after the pins
+     * moved. The default keeps nothing (a store without change times, whose {@link #lastChange} is empty).
+     *
+     * @throws IllegalStateException when the store cannot be written
+     */
+    default void pinsMoved(String migration, @Nullable String merchantId, @Nullable String orderId) {
+    }
+
+    /**
      * The most recent change of the switches of {@code migration} that may decide the phase of {@code merchantId}'s
      * rows (with {@code null}, of any row): the system switch, the rules, every order switch and, for a merchant,
-     * its own switch (or every merchant switch for {@code null}), a cleared switch or replaced rules included. Read
+     * its own switch (or every merchant switch for {@code null}), a cleared switch or replaced rules included, and
+     * the order pins an operator moved ({@link #pinsMoved}: one order's, every pin's, and the merchant's own). Read
      * now from the backing store, with its own clock; never cached.
      *
      * <p>The default knows no change times and answers empty: a store that cannot say when its switches changed

@@ -595,7 +595,7 @@ final class JdbcRowCopier implements RowCopier {
             boolean autoCommit = session.getAutoCommit();
             try (PreparedStatement statement = session.prepareStatement(query)) {
                 if (dialect != CopyDialect.POSTGRESQL) {
-                    statement.setString(1, io.dualwrite.jdbc.schema.OwnTable.h2UrlSchema(session.getMetaData().getURL()));
+                    statement.setString(1, io.dualwrite.jdbc.schema.OwnTable.h2StartSchema(session));
                 }
                 try (ResultSet rows = statement.executeQuery()) {
                     return rows.next() && rows.getBoolean(1);

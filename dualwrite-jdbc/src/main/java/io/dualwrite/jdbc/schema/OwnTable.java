@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * is another table): on MySQL/MariaDB the database named in the driver's URL, or the session's current one when the
  * URL names none, if it holds the table, and never another database of the server (the catalog lists them all);
  * otherwise the one schema that holds it; when several do, on PostgreSQL the first of them on the {@code search_path}
- * a session starts with (whatever {@code SET} it ran since), on H2 the session's current schema. When none holds it
+ * a session starts with (whatever {@code SET} it ran since), on H2 the main schema ({@link #h2StartSchema}). When none holds it
  * (the schema is not created yet) the name stays unqualified, as before, so that the statement fails naming the
  * table, and the next session asks again. {@link #of} shares one instance per data source and table among the
  * components that hold none of their own (the tools' stores, made per run). For the library's use only.
@@ -171,9 +171,10 @@ public final class OwnTable {
      * lives whatever a pooled session was left on ({@code USE other}, {@code SET search_path}, {@code SET SCHEMA}):
      * on MySQL/MariaDB the database the driver's URL names (the session's current one when it names none) if it holds
      * the table; elsewhere the one schema that holds it, or of several the first on PostgreSQL's {@code search_path}
-     * as sessions start (whatever a {@code SET} changed since) and on H2 the schema the URL names ({@code PUBLIC}
-     * when none). Temporary tables are never a home. Null when no such place holds it: the caller then names the
-     * table as the session resolves it, as before. One catalog query (two on PostgreSQL with several holders).
+     * as sessions start (whatever a {@code SET} changed since) and on H2 the schema sessions start in ({@link
+     * #h2StartSchema}: the main schema as the database folds names, the URL's {@code SCHEMA} being out of sight).
+     * Temporary tables are never a home. Null when no such place holds it: the caller then names the
+     * table as the session resolves it, as before. One catalog query (two on PostgreSQL or H2 with several holders).
      *
      * @throws SQLException when the catalog cannot be read
      */
@@ -210,13 +211,13 @@ public final class OwnTable {
             }
         }
         if (dialect == Dialect.H2 && holders.size() > 1) {
-            String named = h2UrlSchema(connection.getMetaData().getURL());
+            String named = h2StartSchema(connection);
             return holders.contains(named) ? named : null;
         }
         return choose(connection, dialect, holders);
     }
 
-    /** Of the schemas or databases holding a table, its home ({@link #homeOf}'s rule; H2 here by the session). */
+    /** Of the schemas or databases holding a table, its home ({@link #homeOf}'s rule). */
     private static @Nullable String choose(Connection connection, Dialect dialect, List<String> holders)
             throws SQLException {
         if (dialect == Dialect.MYSQL) {
@@ -253,11 +254,32 @@ public final class OwnTable {
         if (dialect == Dialect.POSTGRESQL) {
             return first(holders, sessionStartPath(connection));
         }
-        try (PreparedStatement select = connection.prepareStatement("SELECT SCHEMA()");
+        // H2: the schema sessions start in, not the one this session was left in (SET SCHEMA by an earlier borrower)
+        String named = h2StartSchema(connection);
+        return holders.contains(named) ? named : null;
+    }
+
+    /**
+     * The schema an H2 session of {@code connection}'s database starts in, as the catalog spells it: the {@code SCHEMA}
+     * setting of the URL the driver reports, else the main schema, {@code PUBLIC} as the database folds names
+     * ({@code public} under {@code DATABASE_TO_LOWER}). H2's driver leaves the settings out of the URL it reports
+     * ({@link java.sql.DatabaseMetaData#getURL}), so a {@code SCHEMA=} of the application's URL is not seen here:
+     * a table kept outside the main schema while the main schema holds one of the same name must be mapped as
+     * {@code schema.table}. One query.
+     *
+     * @throws SQLException when the settings cannot be read
+     */
+    public static String h2StartSchema(Connection connection) throws SQLException {
+        boolean lower;
+        try (PreparedStatement select = connection.prepareStatement("SELECT SETTING_VALUE FROM"
+                + " INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'DATABASE_TO_LOWER'");
              ResultSet rows = select.executeQuery()) {
-            @Nullable String named = rows.next() ? rows.getString(1) : null;
-            return named != null && holders.contains(named) ? named : null;
+            lower = rows.next() && Boolean.parseBoolean(rows.getString(1));
         }
+        String url = connection.getMetaData().getURL();
+        String named = h2UrlSchema(url);
+        boolean quoted = url != null && url.matches("(?is).*;\\s*SCHEMA\\s*=\\s*\".*");
+        return lower && !quoted ? named.toLowerCase(Locale.ROOT) : named;
     }
 
     /** The schema an H2 URL's sessions start in: its {@code SCHEMA} setting, else {@code PUBLIC}. */
@@ -289,12 +311,24 @@ public final class OwnTable {
     /**
      * The schemas of the {@code search_path} a PostgreSQL session starts with (the server's, the database's or the
      * role's setting, or the connection's options: {@code pg_settings.reset_val}), which a {@code SET} in the session
-     * does not change; {@code "$user"} is the session's user.
+     * does not change; {@code "$user"} is the role sessions start as: the {@code role} set for the session's user
+     * and database ({@code ALTER ROLE login [IN DATABASE db] SET role = 'app'}, {@code ALTER DATABASE db SET role},
+     * in the server's order of precedence; a login role whose sessions act as the application's role), else the
+     * session's user. Read as the session's user alone, such a setup's {@code "$user"} named the login role's schema,
+     * the application's role's schema was passed over and a table of the name in {@code public} taken. A {@code role}
+     * given in the connection's options is not seen ({@code pg_settings} does not show that setting).
      */
+    private static final String START_PATH = "SELECT s.reset_val, COALESCE((SELECT NULLIF(substr(c.setting, 6),"
+            + " 'none') FROM pg_catalog.pg_db_role_setting d, unnest(d.setconfig) AS c(setting)"
+            + " WHERE c.setting LIKE 'role=%'"
+            + " AND d.setrole IN (0, (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = session_user))"
+            + " AND d.setdatabase IN (0, (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database()))"
+            + " ORDER BY d.setrole <> 0 DESC, d.setdatabase <> 0 DESC LIMIT 1), session_user)"
+            + " FROM pg_catalog.pg_settings s WHERE s.name = 'search_path'";
+
     private static List<String> sessionStartPath(Connection connection) throws SQLException {
         List<String> path = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT reset_val, session_user FROM pg_settings WHERE name = 'search_path'");
+        try (PreparedStatement select = connection.prepareStatement(START_PATH);
              ResultSet rows = select.executeQuery()) {
             if (rows.next() && rows.getString(1) != null) {
                 for (String part : rows.getString(1).split(",")) {

@@ -318,12 +318,14 @@ public final class JdbcSwitchStore implements SwitchStore {
         String merchant = merchantId == null ? null : Checks.requireStoredId("merchantId", merchantId, SUBJECT_COLUMN);
         try (Connection connection = sql.connection()) {
             Dialect dialect = sql.dialect(connection);
-            String merchants = merchant == null ? "scope_kind IN ('" + MERCHANT + "', '" + SwitchRows.MERCHANT_CLEARED
-                    + "')" : "scope_kind IN ('" + MERCHANT + "', '" + SwitchRows.MERCHANT_CLEARED + "') AND subject_id = ?";
+            String kinds = "scope_kind IN ('" + MERCHANT + "', '" + SwitchRows.MERCHANT_CLEARED + "', '"
+                    + SwitchRows.PINS_MOVED + "')";
+            String merchants = merchant == null ? kinds : kinds + " AND subject_id = ?";
             try (PreparedStatement select = connection.prepareStatement("SELECT scope_kind, subject_id, updated_at, "
                     + now(dialect) + " FROM dualwrite_switch WHERE migration = ? AND (scope_kind IN ('" + SYSTEM
                     + "', '" + RULE + "', '" + SwitchRows.RULES_SET + "', '" + ORDER + "', '" + SwitchRows.ORDER_CLEARED
-                    + "') OR (" + merchants + ")) ORDER BY updated_at DESC, scope_kind, subject_id LIMIT 1")) {
+                    + "', '" + SwitchRows.PIN_MOVED + "') OR (scope_kind = '" + SwitchRows.PINS_MOVED + "' AND subject_id"
+                    + " = '') OR (" + merchants + ")) ORDER BY updated_at DESC, scope_kind, subject_id LIMIT 1")) {
                 select.setString(1, migration);
                 if (merchant != null) {
                     select.setString(2, merchant);
@@ -343,12 +345,33 @@ public final class JdbcSwitchStore implements SwitchStore {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One row of its own per scope ({@code PINS_MOVED} for a merchant's pins or, under {@code ''}, every pin;
+     * {@code PIN_MOVED} for one order's), stamped by the database's clock as a switch is; {@link #load} skips them.
+     *
+     * @throws IllegalStateException when the table cannot be written
+     */
+    @Override
+    public void pinsMoved(String migration, @Nullable String merchantId, @Nullable String orderId) {
+        Checks.requireMigration("migration", migration);
+        String kind = orderId != null ? SwitchRows.PIN_MOVED : SwitchRows.PINS_MOVED;
+        String subject = orderId != null ? Checks.requireStoredId("orderId", orderId, SUBJECT_COLUMN)
+                : merchantId != null ? Checks.requireStoredId("merchantId", merchantId, SUBJECT_COLUMN) : "";
+        inTransaction("keep the time pins of migration " + migration + " moved",
+                connection -> upsert(connection, migration, kind, subject, SwitchRows.NO_PHASE));
+    }
+
     private static String switchName(String kind, String subject) {
         return switch (kind) {
             case SYSTEM -> "SYSTEM switch";
             case RULE, SwitchRows.RULES_SET -> "rules";
             case SwitchRows.MERCHANT_CLEARED -> "MERCHANT switch '" + subject + "' (cleared)";
             case SwitchRows.ORDER_CLEARED -> "ORDER switch '" + subject + "' (cleared)";
+            case SwitchRows.PINS_MOVED -> subject.isEmpty() ? "pins of every order (moved)"
+                    : "pins of merchant '" + subject + "' (moved)";
+            case SwitchRows.PIN_MOVED -> "pin of order '" + subject + "' (moved or removed)";
             default -> kind + " switch '" + subject + "'";
         };
     }

@@ -30,6 +30,13 @@ final class SwitchRows {
     static final String ORDER_CLEARED = "ORDER_CLEARED";
     /** A row that keeps the time the rules were last replaced (none may be left); no switch. */
     static final String RULES_SET = "RULES_SET";
+    /**
+     * A row that keeps the time an operator moved the pins of a merchant (its id in {@code subject_id}), or of every
+     * order ({@code ''}); no switch.
+     */
+    static final String PINS_MOVED = "PINS_MOVED";
+    /** A row that keeps the time an operator moved or removed one order's pin (its id in {@code subject_id}); no switch. */
+    static final String PIN_MOVED = "PIN_MOVED";
     /** The phase column of those rows, which hold no phase. */
     static final String NO_PHASE = "-";
 
@@ -47,7 +54,8 @@ final class SwitchRows {
     /** Adds one row; a row that cannot be read is kept aside as a bad row instead. */
     void add(@Nullable String scope, @Nullable String subject, @Nullable String phaseName, @Nullable String ruleKind,
              @Nullable Number ruleValue, @Nullable Number rulePosition) {
-        if (MERCHANT_CLEARED.equals(scope) || ORDER_CLEARED.equals(scope) || RULES_SET.equals(scope)) {
+        if (MERCHANT_CLEARED.equals(scope) || ORDER_CLEARED.equals(scope) || RULES_SET.equals(scope)
+                || PINS_MOVED.equals(scope) || PIN_MOVED.equals(scope)) {
             return; // the time of a change that left no switch behind (JdbcSwitchStore.lastChange), not a switch
         }
         MigrationPhase phase = phase(phaseName);

@@ -149,11 +149,13 @@ final class DualWriteSettings {
                         "a non-blank " + kind + " id as the key",
                         "Name the " + kind + " in the key, e.g. " + property + ".m-1=DUAL_WRITE, or remove the entry.");
             }
-            if (!id.equals(id.strip())) {
+            String stripped = io.dualwrite.internal.Checks.stripSpaces(id);
+            if (!id.equals(stripped)) {
                 throw new InvalidDualWritePropertyException(property + "[" + id + "]", id,
-                        "a " + kind + " id without spaces around it (Spring Boot keeps the spaces inside brackets,"
-                                + " so the switch would be for another " + kind + " than '" + id.strip() + "')",
-                        "Remove the spaces around the id: " + property + "[" + id.strip() + "].");
+                        "a " + kind + " id without spaces around it (around it: "
+                                + io.dualwrite.internal.Checks.spacesNamed(id) + "; Spring Boot keeps the spaces inside"
+                                + " brackets, so the switch would be for another " + kind + " than '" + stripped + "')",
+                        "Remove the spaces around the id: " + property + "[" + stripped + "].");
             }
         }
     }
