@@ -643,6 +643,13 @@ final class WriteExecution {
                         resync(bound, "count-mismatch");
                         return;
                     }
+                    if (updateCount > 0 && readsOtherRows(analysis) && !AffectedRows.conditionReadRepeatably(physical,
+                            connection.config.dialect(connection.store(), physical))) {
+                        // a subquery read again by the statement may have seen a change committed after the
+                        // pre-select: then it wrote other rows than those selected, as many, and the count agreed
+                        resync(bound, "condition-reads-rows");
+                        return;
+                    }
                     if (analysis.setKey() == null && movedByTrigger(physical, preselected)) {
                         resync(bound, "key-trigger");
                         return;
@@ -661,6 +668,17 @@ final class WriteExecution {
                 }
             }
         }
+    }
+
+    /**
+     * Whether a statement's text reads rows besides those its condition decides on (a subquery, {@code SELECT} or
+     * PostgreSQL's {@code TABLE}, anywhere in it): the names it mentions are cached with its analysis, so this costs
+     * a lookup. A name in a string or a comment counts too, which costs at most a resync.
+     */
+    static boolean readsOtherRows(StatementAnalysis analysis) {
+        List<String> names = analysis.names();
+        return names.contains("select") || names.contains("table")
+                || names.contains(io.dualwrite.jdbc.statement.SqlText.MANY_NAMES);
     }
 
     /**

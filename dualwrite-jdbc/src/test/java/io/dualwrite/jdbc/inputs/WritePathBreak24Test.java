@@ -1,0 +1,88 @@
+package io.dualwrite.jdbc.inputs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A twenty-fourth review of the write path's keys and values. For each input, the new store ends holding exactly the
+ * old store's rows, or the write is recorded (its keys, or a scoped resync) and the library's own tools repair it:
+ * never a difference with nothing recorded, never an exception for the caller. Each test ends with the stores compared
+ * row by row with plain JDBC.
+ */
+class WritePathBreak24Test {
+
+    // Failed before its fix: an UPDATE or DELETE whose condition reads other rows (a subquery: the largest id, a
+    // flag in another table, no row above it) has its keys selected under lock first and the count checked against
+    // them. Between that select and the statement another session commits a change the subquery reads: the
+    // statement then touches another row than the one selected, and as many, so the count agreed and the selected
+    // key was synced while the row really written never was: the new store kept its old value, nothing recorded.
+    // Now such a condition, at an isolation where the statement may read what was committed after the select, makes
+    // the keys unproven: the table's scoped resync is recorded, which the resolver then repairs.
+    @ParameterizedTest(name = "{0} {1}: {2}")
+    @CsvSource(delimiter = '|', value = {
+        "POSTGRES | READ_COMMITTED  | UPDATE orders SET qty = 0 WHERE id = (SELECT max(id) FROM orders)                   | LIBRARY | INSERT INTO orders (id, code, qty) VALUES (4, 'd', 4)",
+        "POSTGRES | READ_COMMITTED  | DELETE FROM orders o WHERE NOT EXISTS (SELECT 1 FROM orders p WHERE p.id > o.id)    | LIBRARY | INSERT INTO orders (id, code, qty) VALUES (4, 'd', 4)",
+        "POSTGRES | READ_COMMITTED  | UPDATE orders SET qty = 0 WHERE code IN (SELECT code FROM flags WHERE active = 1)   | RAW     | UPDATE flags SET active = 1 - active",
+        "H2       | READ_COMMITTED  | UPDATE orders SET qty = 0 WHERE id = (SELECT max(id) FROM orders)                   | LIBRARY | INSERT INTO orders (id, code, qty) VALUES (4, 'd', 4)",
+        "H2       | READ_COMMITTED  | DELETE FROM orders WHERE code = (SELECT code FROM flags WHERE active = 1)           | RAW     | UPDATE flags SET active = 1 - active",
+        "MARIADB  | READ_COMMITTED  | UPDATE orders SET qty = 0 WHERE id = (SELECT max(id) FROM orders)                   | LIBRARY | INSERT INTO orders (id, code, qty) VALUES (4, 'd', 4)",
+        "MARIADB  | READ_COMMITTED  | DELETE FROM orders WHERE code IN (SELECT code FROM flags WHERE active = 1)          | RAW     | UPDATE flags SET active = 1 - active",
+        "MARIADB  | REPEATABLE_READ | UPDATE orders SET qty = 0 WHERE code IN (SELECT code FROM flags WHERE active = 1)   | RAW     | UPDATE flags SET active = 1 - active"})
+    void aConditionReadingOtherRowsChangedAfterTheKeySelectIsResynced(Kind kind, String isolation, String sql,
+            String through, String meanwhile) throws Exception {
+        AtomicBoolean armed = new AtomicBoolean();
+        AtomicBoolean changed = new AtomicBoolean();
+        DataSource[] other = new DataSource[1];
+        Intercepting.Hooks hooks = new Intercepting.Hooks() {
+            @Override
+            public void afterQuery(String query) throws SQLException {
+                if (query.contains("FOR UPDATE") && armed.compareAndSet(true, false)) {
+                    // another session commits a change the condition reads, after the key select, before the write
+                    try (Connection session = other[0].getConnection(); Statement statement = session.createStatement()) {
+                        if (kind == Kind.MARIADB) {
+                            statement.execute("SET SESSION innodb_lock_wait_timeout = 5");
+                        }
+                        statement.executeUpdate(meanwhile);
+                    }
+                    changed.set(true);
+                }
+            }
+        };
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(kind, kind)
+                .wrapOld(pool -> Intercepting.dataSource(pool, hooks)).build(), Mirrored.PG)) {
+            fixture.onOld("CREATE TABLE flags (code VARCHAR(20) PRIMARY KEY, active INT)",
+                    "INSERT INTO flags (code, active) VALUES ('a', 1)", "INSERT INTO flags (code, active) VALUES ('b', 0)");
+            other[0] = through.equals("LIBRARY") ? fixture.dataSource : fixture.oldDb.dataSource();
+            armed.set(true);
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                connection.setTransactionIsolation(isolation.equals("READ_COMMITTED")
+                        ? Connection.TRANSACTION_READ_COMMITTED : Connection.TRANSACTION_REPEATABLE_READ);
+                assertThat(statement.executeUpdate(sql)).as("one row written, as one was selected").isOne();
+            }
+            assertThat(changed).as("the other session committed between the key select and the write").isTrue();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+
+            var oldRows = Rows.of(fixture.oldDb, "SELECT id, code, qty FROM orders ORDER BY id");
+            var newRows = Rows.of(fixture.newDb, "SELECT id, code, quantity AS qty FROM orders_v2 ORDER BY id");
+            assertThat(newRows.equals(oldRows) || !fixture.scopedResyncs().isEmpty())
+                    .as("new %s equals old %s, or the table's resync is recorded %s", newRows, oldRows, fixture.records())
+                    .isTrue();
+            fixture.resolveScopedResyncs(Fixture.ORDERS);
+            if (!fixture.records().isEmpty()) {
+                fixture.reconciler().runOnce();
+            }
+            assertThat(fixture.records()).isEmpty();
+            Rows.assertOrdersSame(fixture, "id, code, qty");
+        }
+    }
+}
