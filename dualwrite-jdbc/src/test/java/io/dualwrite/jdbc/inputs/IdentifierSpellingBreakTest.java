@@ -184,8 +184,10 @@ class IdentifierSpellingBreakTest {
             assertThat(Rows.assertSame(fixture.newDb,
                     "SELECT id, \"Status\" AS status, \"value\" AS qty FROM \"Order\" ORDER BY id",
                     fixture.oldDb, "SELECT id, status, qty FROM orders ORDER BY id")).hasSize(4);
-            assertThat(fixture.scopedResyncs()).isEmpty();
-            assertThat(fixture.records()).isEmpty();
+            // the delete's condition reads rows through a subquery at READ COMMITTED: its keys are unproven, and the
+            // table's resync is recorded besides the exact sync compared above (round 24); nothing else is
+            assertThat(fixture.records()).extracting(io.dualwrite.changelog.ChangeRecord::reason)
+                    .containsExactly("condition-reads-rows");
         }
     }
 

@@ -85,4 +85,52 @@ class WritePathBreak24Test {
             Rows.assertOrdersSame(fixture, "id, code, qty");
         }
     }
+    // Guards (held before the fix, and kept exact by it): where the statement reads the other rows as the pre-select
+    // did, the keys selected are the keys written, and nothing is recorded. PostgreSQL at REPEATABLE READ reads both
+    // statements from one snapshot (a row inserted and committed in between is not seen by the update either); H2 at
+    // REPEATABLE READ and MariaDB at SERIALIZABLE, without a change in between; and READ COMMITTED with a condition
+    // that reads no other row.
+    @ParameterizedTest(name = "{0} {1}: {2}")
+    @CsvSource(delimiter = '|', value = {
+        "POSTGRES | REPEATABLE_READ | UPDATE orders SET qty = 0 WHERE id = (SELECT max(id) FROM orders)                 | true",
+        "H2       | REPEATABLE_READ | UPDATE orders SET qty = 0 WHERE id = (SELECT max(id) FROM orders)                 | false",
+        "MARIADB  | SERIALIZABLE    | UPDATE orders SET qty = 0 WHERE code IN (SELECT code FROM flags WHERE active = 1) | false",
+        "POSTGRES | READ_COMMITTED  | UPDATE orders SET qty = 0 WHERE qty > 2                                          | false",
+        "MARIADB  | READ_COMMITTED  | DELETE FROM orders WHERE qty > 2                                                 | false"})
+    void aConditionReadingOtherRowsAsThePreselectDidIsSyncedExactly(Kind kind, String isolation, String sql,
+            boolean insertMeanwhile) throws Exception {
+        AtomicBoolean armed = new AtomicBoolean();
+        DataSource[] other = new DataSource[1];
+        Intercepting.Hooks hooks = new Intercepting.Hooks() {
+            @Override
+            public void afterQuery(String query) throws SQLException {
+                if (query.contains("FOR UPDATE") && armed.compareAndSet(true, false)) {
+                    try (Connection session = other[0].getConnection(); Statement statement = session.createStatement()) {
+                        statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (4, 'd', 4)");
+                    }
+                }
+            }
+        };
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(kind, kind)
+                .wrapOld(pool -> Intercepting.dataSource(pool, hooks)).build(), Mirrored.PG)) {
+            fixture.onOld("CREATE TABLE flags (code VARCHAR(20) PRIMARY KEY, active INT)",
+                    "INSERT INTO flags (code, active) VALUES ('a', 1)", "INSERT INTO flags (code, active) VALUES ('b', 0)");
+            other[0] = fixture.dataSource;
+            armed.set(insertMeanwhile);
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                connection.setTransactionIsolation(switch (isolation) {
+                    case "READ_COMMITTED" -> Connection.TRANSACTION_READ_COMMITTED;
+                    case "REPEATABLE_READ" -> Connection.TRANSACTION_REPEATABLE_READ;
+                    default -> Connection.TRANSACTION_SERIALIZABLE;
+                });
+                assertThat(statement.executeUpdate(sql)).isOne();
+            }
+            assertThat(armed).as("the insert in between ran where asked").isFalse();
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+
+            assertThat(fixture.records()).as("keyed exactly: nothing recorded").isEmpty();
+            Rows.assertOrdersSame(fixture, "id, code, qty");
+        }
+    }
 }
