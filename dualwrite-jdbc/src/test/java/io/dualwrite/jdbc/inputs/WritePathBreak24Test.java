@@ -133,4 +133,42 @@ class WritePathBreak24Test {
             Rows.assertOrdersSame(fixture, "id, code, qty");
         }
     }
+    // Failed before its fix: a condition taking a sequence's next value without calling a function (NEXT VALUE FOR s,
+    // on MariaDB and H2) was not seen as volatile, so the keys were selected first by the same condition: that select
+    // took the sequence's values, and the application's statement then compared the rows with later ones. The old
+    // store ended otherwise than the raw driver leaves it (and the sequence advanced further), the count and the keys
+    // synced were not those of a run without the library. Now such a condition is volatile, as nextval() was: no
+    // pre-select runs, the statement does what it does without the library, and the table's scoped resync is recorded.
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+        "MARIADB | DELETE FROM orders WHERE id = NEXT VALUE FOR s",
+        "MARIADB | UPDATE orders SET qty = 0 WHERE id = next value for s",
+        "MARIADB | UPDATE orders SET qty = 0 WHERE code = 'a' AND id = NEXT VALUE FOR s",
+        "MARIADB | DELETE FROM orders WHERE id < NEXT VALUE FOR s",
+        "H2      | DELETE FROM orders WHERE id <= NEXT VALUE FOR s",
+        "H2      | DELETE FROM orders WHERE id = NEXT VALUE FOR s",
+        "H2      | UPDATE orders SET qty = 0 WHERE id = NEXT VALUE FOR PUBLIC.s"})
+    void aSequencesNextValueInTheConditionIsTakenOnlyByTheStatement(Kind kind, String sql) throws Exception {
+        try (Fixture fixture = Mirrored.seed(Fixture.of(kind, kind), Mirrored.PG);
+             Fixture twin = Mirrored.seed(Fixture.of(kind, kind), Mirrored.PG)) {
+            fixture.onOld("CREATE SEQUENCE s START WITH 1");
+            twin.onOld("CREATE SEQUENCE s START WITH 1");
+            int rawCount;
+            try (Connection raw = twin.oldDb.dataSource().getConnection(); Statement statement = raw.createStatement()) {
+                rawCount = statement.executeUpdate(sql);
+            }
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate(sql)).as("the count the raw driver gives").isEqualTo(rawCount);
+            }
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(Rows.of(fixture.oldDb, "SELECT id, code, qty FROM orders ORDER BY id"))
+                    .as("the old store as the statement leaves it without the library")
+                    .isEqualTo(Rows.of(twin.oldDb, "SELECT id, code, qty FROM orders ORDER BY id"));
+            assertThat(Rows.of(fixture.oldDb, "SELECT NEXT VALUE FOR s AS n")).as("the sequence taken as often")
+                    .isEqualTo(Rows.of(twin.oldDb, "SELECT NEXT VALUE FOR s AS n"));
+            Mirrored.exactOrResynced(fixture, sql);
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
 }
