@@ -308,6 +308,16 @@ public final class SqlText {
             "string_to_array", "starts_with", "regexp_match", "age", "make_interval", "make_timestamp", "date_bin",
             "isfinite", "num_nonnulls", "num_nulls", "bool_and", "bool_or", "string_agg", "group_concat");
 
+    /**
+     * Whether an expression ({@code sql}, quoted strings aside) reads a relation: a subquery ({@code SELECT}, or
+     * PostgreSQL's and H2's {@code TABLE t}). What it reads may be a view whose values change with each run.
+     */
+    static boolean readsRelations(String sql) {
+        return RELATION_READ.matcher(stripQuoted(sql)).find();
+    }
+
+    private static final Pattern RELATION_READ = Pattern.compile("\\b(?:select|table)\\b", Pattern.CASE_INSENSITIVE);
+
     /** A sequence's next value taken without a function call: {@code NEXT VALUE FOR s}, {@code NEXTVAL FOR s}, {@code s.nextval}. */
     private static final Pattern NEXT_VALUE = Pattern.compile(
             "\\bnext\\s+value\\s+for\\b|\\bnextval\\s+for\\b|\\.\\s*nextval\\b", Pattern.CASE_INSENSITIVE);

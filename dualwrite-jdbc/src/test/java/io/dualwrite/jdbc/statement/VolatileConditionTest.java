@@ -39,12 +39,31 @@ class VolatileConditionTest {
     @ParameterizedTest
     @ValueSource(strings = {
             "UPDATE orders SET qty = 1 WHERE LOWER(code) = ? AND created < NOW() - INTERVAL '1' DAY",
-            "DELETE FROM orders WHERE id IN (SELECT id FROM archive WHERE DATE(at) = CURRENT_DATE)",
             "UPDATE orders SET qty = nextval('s') WHERE status = ANY(?) AND COALESCE(note, '') = 'x(y)'",
-            "UPDATE orders SET qty = 1 WHERE tenant = current_setting('app.tenant') AND EXISTS (SELECT 1 FROM t)",
+            "UPDATE orders SET qty = 1 WHERE tenant = current_setting('app.tenant')",
             "DELETE FROM orders WHERE CAST(code AS CHAR(3)) = SUBSTRING(?, 1, 3)",
             "UPDATE orders SET qty = 1 WHERE note = 'next value for s'"})
     void aConditionOfDeterministicBuiltInsIsPreselected(String sql) {
+        assertThat(ANALYZER.analyze(sql).keysUnknown()).as(sql).isNull();
+    }
+
+    // round 24: a condition reading a relation is not run a second time by a key pre-select (a view may take a
+    // sequence's next value, a concurrent change may make it name other rows): the table's scoped resync
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "DELETE FROM orders WHERE id IN (SELECT id FROM archive WHERE DATE(at) = CURRENT_DATE)",
+            "UPDATE orders SET qty = 1 WHERE tenant = current_setting('app.tenant') AND EXISTS (SELECT 1 FROM t)",
+            "DELETE FROM orders WHERE id = (SELECT n FROM nexts)"})
+    void aConditionReadingARelationIsNotPreselected(String sql) {
+        assertThat(ANALYZER.analyze(sql).keysUnknown()).as(sql).isEqualTo("condition-reads-rows");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "UPDATE orders SET qty = (SELECT max(qty) FROM orders) WHERE id = ?",
+            "DELETE FROM orders WHERE id = 3 AND EXISTS (SELECT 1 FROM t)",
+            "UPDATE orders SET qty = 1 WHERE note = 'select'"})
+    void aKeyedConditionOrARelationReadOutsideTheConditionKeepsItsKeys(String sql) {
         assertThat(ANALYZER.analyze(sql).keysUnknown()).as(sql).isNull();
     }
 }
