@@ -45,25 +45,6 @@ final class AffectedRows {
         }
     }
 
-    /**
-     * Whether a statement run after the key pre-select, in the same transaction, reads the other rows its condition
-     * depends on (a subquery: the largest id, a flag in another table) as the pre-select read them. PostgreSQL and H2
-     * at {@code REPEATABLE READ} and {@code SERIALIZABLE} read both statements from one snapshot. MySQL and MariaDB
-     * only at {@code SERIALIZABLE}, where the pre-select's reads of those rows are shared locks: at {@code REPEATABLE
-     * READ} an {@code UPDATE} or {@code DELETE} reads its subqueries' tables as they are committed now, not from the
-     * snapshot the pre-select saw. At {@code READ COMMITTED} every statement reads what was committed before it.
-     * {@code false} when the level cannot be read.
-     */
-    static boolean conditionReadRepeatably(Connection physical, Dialect dialect) {
-        try {
-            int level = physical.getTransactionIsolation();
-            return level == Connection.TRANSACTION_SERIALIZABLE
-                    || dialect != Dialect.MYSQL && level == Connection.TRANSACTION_REPEATABLE_READ;
-        } catch (SQLException unread) {
-            return false;
-        }
-    }
-
     /** {@code physical} unwrapped to {@code type} and the chain of getters applied; null when any step fails. */
     private static @Nullable Boolean setting(Connection physical, String type, String... getters) {
         try {

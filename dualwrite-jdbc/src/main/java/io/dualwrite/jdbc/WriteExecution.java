@@ -122,7 +122,9 @@ final class WriteExecution {
         if (analysis.kind() == SqlKind.INSERT) {
             return !analysis.keysGenerated() && keyTexts(physical).insertTriggers();
         }
-        return analysis.whereKey() != null && inexactWhereKey(physical, bound);
+        // a condition reading a relation is never run a second time (a view may take a sequence's next value): such
+        // a key, which may name a row spelt otherwise, is resynced instead (collectKeys)
+        return analysis.whereKey() != null && !readsOtherRows(analysis) && inexactWhereKey(physical, bound);
     }
 
     /**
@@ -614,6 +616,12 @@ final class WriteExecution {
                         resync(bound, "preselect-failed");
                         return;
                     }
+                    if (readsOtherRows(analysis) && inexactWhereKey(physical, bound)) {
+                        // the key may name a row spelt otherwise, and the condition, reading a relation, is not run
+                        // again to find it (preselects)
+                        resync(bound, "condition-reads-rows");
+                        return;
+                    }
                     List<Object> key = resolve(analysis.whereKey(), values);
                     if (key.contains(null)) { // an unbuffered stream: its value was never seen
                         resync(bound, "keys-unknown");
@@ -641,13 +649,6 @@ final class WriteExecution {
                         }
                     } else if (updateCount >= 0 && updateCount != preselected.size()) {
                         resync(bound, "count-mismatch");
-                        return;
-                    }
-                    if (updateCount > 0 && readsOtherRows(analysis) && !AffectedRows.conditionReadRepeatably(physical,
-                            connection.config.dialect(connection.store(), physical))) {
-                        // a subquery read again by the statement may have seen a change committed after the
-                        // pre-select: then it wrote other rows than those selected, as many, and the count agreed
-                        resync(bound, "condition-reads-rows");
                         return;
                     }
                     if (analysis.setKey() == null && movedByTrigger(physical, preselected)) {

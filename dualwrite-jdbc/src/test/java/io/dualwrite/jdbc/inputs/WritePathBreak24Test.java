@@ -186,4 +186,47 @@ class WritePathBreak24Test {
             assertThat(fixture.records()).isEmpty();
         }
     }
+    // Failed before its fix, the same kind: a key WHERE that may name a row spelt otherwise (MariaDB's case-insensitive
+    // text key: 'A' names row 'a') is pre-selected too, and the condition beside it read a view taking a sequence's
+    // next value: the pre-select took value 1, the statement value 2, and wrote the row where the raw driver writes
+    // none (count 1 against 0), or wrote it as the raw driver does with the sequence taken twice. Now such a key with
+    // a condition reading a relation is not pre-selected: the statement does what it does without the library and,
+    // when it wrote a row, the table's scoped resync is recorded.
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "UPDATE orders SET qty = 0 WHERE id = 'A' AND qty < (SELECT n FROM nexts)",
+        "DELETE FROM orders WHERE id = 'A' AND qty < (SELECT n FROM nexts)",
+        "UPDATE orders SET qty = 0 WHERE id = 'A' AND qty <= (SELECT n FROM nexts)",
+        "DELETE FROM orders WHERE id = 'A' AND qty <= (SELECT n FROM nexts)"})
+    void aKeySpeltOtherwiseBesideAConditionReadingAViewIsNotPreselected(String sql) throws Exception {
+        try (Fixture fixture = Fixture.of(Kind.MARIADB, Kind.MARIADB); Fixture twin = Fixture.of(Kind.MARIADB, Kind.MARIADB)) {
+            for (Fixture each : List.of(fixture, twin)) {
+                each.onOld("CREATE TABLE orders (id VARCHAR(20) PRIMARY KEY, code VARCHAR(20), qty INT)",
+                        "INSERT INTO orders (id, code, qty) VALUES ('a', 'a', 1), ('b', 'b', 2)",
+                        "CREATE SEQUENCE s START WITH 1", "CREATE VIEW nexts AS SELECT NEXTVAL(s) AS n");
+                each.onNew("CREATE TABLE orders_v2 (id VARCHAR(20) PRIMARY KEY, code VARCHAR(20), quantity INT)",
+                        "INSERT INTO orders_v2 (id, code, quantity) VALUES ('a', 'a', 1), ('b', 'b', 2)");
+            }
+            int rawCount;
+            try (Connection raw = twin.oldDb.dataSource().getConnection(); Statement statement = raw.createStatement()) {
+                rawCount = statement.executeUpdate(sql);
+            }
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate(sql)).as("the count the raw driver gives").isEqualTo(rawCount);
+            }
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(20))).isTrue();
+            assertThat(Rows.of(fixture.oldDb, "SELECT id, code, qty FROM orders ORDER BY id"))
+                    .as("the old store as the statement leaves it without the library")
+                    .isEqualTo(Rows.of(twin.oldDb, "SELECT id, code, qty FROM orders ORDER BY id"));
+            assertThat(Rows.of(fixture.oldDb, "SELECT n FROM nexts")).as("the sequence taken as often")
+                    .isEqualTo(Rows.of(twin.oldDb, "SELECT n FROM nexts"));
+            // a statement that wrote a row records the table's resync; one that wrote none has nothing to sync
+            assertThat(fixture.scopedResyncs()).extracting(io.dualwrite.changelog.ChangeRecord::reason)
+                    .isEqualTo(rawCount > 0 ? List.of("condition-reads-rows") : List.of());
+            fixture.resolveRecords();
+            assertThat(fixture.records()).isEmpty();
+            Rows.assertOrdersSame(fixture, "id, code, qty");
+        }
+    }
 }
