@@ -86,6 +86,7 @@ class WritePathBreak24Test {
             Rows.assertOrdersSame(fixture, "id, code, qty");
         }
     }
+
     // Guards (held before the fix, and kept exact by it): a condition reading no other relation keeps its pre-select
     // and its exact keys, nothing recorded, at READ COMMITTED, REPEATABLE READ (PostgreSQL, with a row inserted and
     // committed in between, which the update does not see) and SERIALIZABLE.
@@ -96,7 +97,7 @@ class WritePathBreak24Test {
         "MARIADB  | SERIALIZABLE    | UPDATE orders SET qty = 0 WHERE qty > 2                                          | false",
         "POSTGRES | READ_COMMITTED  | UPDATE orders SET qty = 0 WHERE qty > 2                                          | false",
         "MARIADB  | READ_COMMITTED  | DELETE FROM orders WHERE qty > 2                                                 | false"})
-    void aConditionReadingOtherRowsAsThePreselectDidIsSyncedExactly(Kind kind, String isolation, String sql,
+    void aConditionReadingNoRelationKeepsItsPreselectedKeys(Kind kind, String isolation, String sql,
             boolean insertMeanwhile) throws Exception {
         AtomicBoolean armed = new AtomicBoolean();
         DataSource[] other = new DataSource[1];
