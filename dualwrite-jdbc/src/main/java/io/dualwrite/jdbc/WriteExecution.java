@@ -122,7 +122,9 @@ final class WriteExecution {
         if (analysis.kind() == SqlKind.INSERT) {
             return !analysis.keysGenerated() && keyTexts(physical).insertTriggers();
         }
-        return analysis.whereKey() != null && inexactWhereKey(physical, bound);
+        // a condition reading a relation is never run a second time (a view may take a sequence's next value): such
+        // a key, which may name a row spelt otherwise, is resynced instead (collectKeys)
+        return analysis.whereKey() != null && !readsOtherRows(analysis) && inexactWhereKey(physical, bound);
     }
 
     /**
@@ -614,6 +616,12 @@ final class WriteExecution {
                         resync(bound, "preselect-failed");
                         return;
                     }
+                    if (readsOtherRows(analysis) && inexactWhereKey(physical, bound)) {
+                        // the key may name a row spelt otherwise, and the condition, reading a relation, is not run
+                        // again to find it (preselects)
+                        resync(bound, "condition-reads-rows");
+                        return;
+                    }
                     List<Object> key = resolve(analysis.whereKey(), values);
                     if (key.contains(null)) { // an unbuffered stream: its value was never seen
                         resync(bound, "keys-unknown");
@@ -661,6 +669,17 @@ final class WriteExecution {
                 }
             }
         }
+    }
+
+    /**
+     * Whether a statement's text reads rows besides those its condition decides on (a subquery, {@code SELECT} or
+     * PostgreSQL's {@code TABLE}, anywhere in it): the names it mentions are cached with its analysis, so this costs
+     * a lookup. A name in a string or a comment counts too, which costs at most a resync.
+     */
+    static boolean readsOtherRows(StatementAnalysis analysis) {
+        List<String> names = analysis.names();
+        return names.contains("select") || names.contains("table")
+                || names.contains(io.dualwrite.jdbc.statement.SqlText.MANY_NAMES);
     }
 
     /**

@@ -309,14 +309,30 @@ public final class SqlText {
             "isfinite", "num_nonnulls", "num_nulls", "bool_and", "bool_or", "string_agg", "group_concat");
 
     /**
+     * Whether an expression ({@code sql}, quoted strings aside) reads a relation: a subquery ({@code SELECT}, or
+     * PostgreSQL's and H2's {@code TABLE t}). What it reads may be a view whose values change with each run.
+     */
+    static boolean readsRelations(String sql) {
+        return RELATION_READ.matcher(stripQuoted(sql)).find();
+    }
+
+    private static final Pattern RELATION_READ = Pattern.compile("\\b(?:select|table)\\b", Pattern.CASE_INSENSITIVE);
+
+    /** A sequence's next value taken without a function call: {@code NEXT VALUE FOR s}, {@code NEXTVAL FOR s}, {@code s.nextval}. */
+    private static final Pattern NEXT_VALUE = Pattern.compile(
+            "\\bnext\\s+value\\s+for\\b|\\bnextval\\s+for\\b|\\.\\s*nextval\\b", Pattern.CASE_INSENSITIVE);
+
+    /**
      * Whether {@code sql} (an expression, quoted strings aside) may name other rows, or do something more, when
      * it runs a second time: it calls a function outside {@link #STABLE} (a sequence's {@code nextval}, {@code
-     * random()}, a user's function that writes), also qualified by a schema, or assigns a MySQL user variable
-     * ({@code @n := @n + 1}).
+     * random()}, a user's function that writes), also qualified by a schema, assigns a MySQL user variable
+     * ({@code @n := @n + 1}), or takes a sequence's next value without a call ({@code NEXT VALUE FOR s} of MariaDB and
+     * H2, {@code NEXTVAL FOR s}, {@code s.nextval}): each run takes other values, and a key pre-select running it
+     * first would change what the application's statement compares with.
      */
     static boolean callsVolatile(String sql) {
         String text = stripQuoted(sql);
-        if (text.contains(":=")) {
+        if (text.contains(":=") || NEXT_VALUE.matcher(text).find()) {
             return true;
         }
         java.util.regex.Matcher call = CALL.matcher(text);

@@ -1120,6 +1120,12 @@ public final class StatementAnalyzer {
                 key.add(value);
             }
             whereKey = key == null ? null : List.copyOf(key);
+            if (whereKey == null && notReplayable == null && SqlText.readsRelations(condition)) {
+                // its keys would be selected by running the condition once more: a subquery may read a view or a
+                // relation whose value changes with each run (a sequence's next value, a random pick), and a change
+                // committed in between; the select would take other rows, or a sequence's values the statement expects
+                notReplayable = "condition-reads-rows";
+            }
             orderId = mapping.orderIdColumn().map(c -> equalities.get(c.toLowerCase(Locale.ROOT))).orElse(null);
             merchantId = mapping.merchantIdColumn().map(c -> equalities.get(c.toLowerCase(Locale.ROOT))).orElse(null);
         }

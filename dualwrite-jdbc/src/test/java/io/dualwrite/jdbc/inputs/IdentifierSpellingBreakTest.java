@@ -181,11 +181,15 @@ class IdentifierSpellingBreakTest {
                     assertThat(rows.getInt("qty")).isEqualTo(15);
                 }
             }
+            // the delete's condition reads rows through a subquery: its keys are not selected by running it again, the
+            // table's resync is recorded instead (round 24), and the library's resolver repairs it
+            assertThat(fixture.records()).extracting(io.dualwrite.changelog.ChangeRecord::reason)
+                    .containsExactly("condition-reads-rows");
+            fixture.resolveRecords();
+            assertThat(fixture.records()).isEmpty();
             assertThat(Rows.assertSame(fixture.newDb,
                     "SELECT id, \"Status\" AS status, \"value\" AS qty FROM \"Order\" ORDER BY id",
                     fixture.oldDb, "SELECT id, status, qty FROM orders ORDER BY id")).hasSize(4);
-            assertThat(fixture.scopedResyncs()).isEmpty();
-            assertThat(fixture.records()).isEmpty();
         }
     }
 
