@@ -518,11 +518,12 @@ public enum TxControl {
      * in every {@code '…'}, not only in {@code E'…'}).
      *
      * <p>H2 has no backslash escapes, but in its {@code MSSQLServer} mode (a database setting, which {@code SET MODE}
-     * changes at any time) it takes {@code […]} for a quoted identifier, up to the first {@code ]}.
+     * changes at any time) it takes {@code […]} for a quoted identifier, up to the first {@code ]}; so does MariaDB in
+     * {@code sql_mode} {@code MSSQL}, where {@code ]]} inside stands for one {@code ]}.
      *
      * @param inStrings whether a backslash escapes the next character in {@code '…'}
      * @param inDoubleQuotes whether it does in {@code "…"} (MySQL and MariaDB only)
-     * @param brackets whether {@code […]} quotes an identifier (H2 only)
+     * @param brackets whether {@code […]} quotes an identifier (H2, MariaDB)
      */
     public record Lexing(boolean inStrings, boolean inDoubleQuotes, boolean brackets) {
 
@@ -573,13 +574,30 @@ public enum TxControl {
                 int end = lineEnd(sql, i);
                 out.append("--").append(sql, i + 2, end);
                 i = end;
-            } else if (c == '[' && lexing.brackets() && dialect == Dialect.H2) {
-                int end = sql.indexOf(']', i + 1);
+            } else if (c == '[' && lexing.brackets() && dialect != Dialect.POSTGRESQL) {
+                // H2's MSSQLServer mode: an identifier up to the first ]; MariaDB's MSSQL mode: up to a ] not doubled
+                // (]] stands for one); spelt as the standard's quoted one
+                boolean doubled = dialect == Dialect.MYSQL;
+                StringBuilder name = new StringBuilder();
+                int j = i + 1;
+                int end = -1;
+                while (j < n) {
+                    char inside = sql.charAt(j);
+                    if (inside == ']' && doubled && j + 1 < n && sql.charAt(j + 1) == ']') {
+                        name.append(']');
+                        j += 2;
+                    } else if (inside == ']') {
+                        end = j;
+                        break;
+                    } else {
+                        name.append(inside);
+                        j++;
+                    }
+                }
                 if (end < 0) {
                     return sql;
                 }
-                // H2's MSSQLServer mode: an identifier up to the first ], spelt as the standard's quoted one
-                out.append('"').append(sql.substring(i + 1, end).replace("\"", "\"\"")).append('"');
+                out.append('"').append(name.toString().replace("\"", "\"\"")).append('"');
                 i = end + 1;
             } else if (c == '#') {
                 out.append('~'); // PostgreSQL's operator (H2 refuses the character)
