@@ -64,12 +64,23 @@ public enum TxControl {
      */
     MIXED;
 
+    /**
+     * A {@code BEGIN} that opens MariaDB's anonymous block, not a transaction: one followed by a word other than those
+     * of transaction control ({@code WORK}, {@code TRANSACTION}, PostgreSQL's modes {@code ISOLATION}, {@code READ},
+     * {@code [NOT] DEFERRABLE}): {@code BEGIN NOT ATOMIC …} in every mode, and in {@code sql_mode} {@code ORACLE} any
+     * {@code BEGIN} with a body ({@code BEGIN UPDATE t …; COMMIT; END}). Elsewhere such a text is a syntax error, which
+     * runs nothing.
+     */
+    static final String BLOCK_BEGIN =
+            "begin\\s+(?!(?:work|transaction|isolation|read|deferrable|not\\s+deferrable)\\b)(?=[^\\s;])";
+
     /** The start of a statement whose body may hold several statements: routines, triggers, blocks. */
     private static final Pattern COMPOUND = Pattern.compile(
-            "(?i)(create|alter|do|declare|delimiter|begin\\s+not\\s+atomic|[\\w`\"]+\\s*:\\s*begin)\\b");
+            "(?i)(?:(create|alter|do|declare|delimiter|[\\w`\"]+\\s*:\\s*begin)\\b|" + BLOCK_BEGIN + ")");
 
     private static final Pattern CONTROL = Pattern.compile(
-            "(?is)\\s*(?:(start\\s+transaction|begin(?!\\s+not\\s+atomic\\b)(?:\\s+(?:work|transaction))?)"
+            "(?is)\\s*(?:(start\\s+transaction|begin(?!\\s+(?!(?:work|transaction|isolation|read|deferrable"
+            + "|not\\s+deferrable)\\b)[^\\s;])(?:\\s+(?:work|transaction))?)"
             + "|(commit|end)(?:\\s+(?:work|transaction))?(\\s+and\\s+(?:no\\s+)?chain)?"
             + "|(rollback|abort)(?:\\s+(?:work|transaction))?(\\s+to\\b|\\s+and\\s+(?:no\\s+)?chain)?"
             + "|(savepoint)\\b|(release)\\b"

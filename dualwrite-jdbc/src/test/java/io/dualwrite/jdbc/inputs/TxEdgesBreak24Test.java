@@ -4,6 +4,8 @@ import static io.dualwrite.jdbc.inputs.TxEdgesSupport.oldRows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.dualwrite.jdbc.statement.SqlText;
+import io.dualwrite.jdbc.statement.TxControl;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -90,5 +92,44 @@ class TxEdgesBreak24Test {
     void mariadbBracketsOutsideTheMssqlModeAreNoQuotes(String setup, String text, String end, String expectedOld)
             throws Exception {
         run("", setup, text, end, expectedOld);
+    }
+
+    // MariaDB in sql_mode ORACLE takes BEGIN … END (without NOT ATOMIC) and DECLARE … BEGIN … END for an anonymous
+    // block, one statement whose body may commit or roll back (measured on 11.4); BEGIN alone or BEGIN WORK is a syntax
+    // error there. The library read only BEGIN NOT ATOMIC as a block.
+    @ParameterizedTest(name = "MariaDB ORACLE: {0}, then {1}")
+    @CsvSource(delimiter = '~', value = {
+        "BEGIN UPDATE orders SET qty = 20 WHERE id = 3; COMMIT; END ~ rollback ~ 1=10 2=2 3=20",
+        "DECLARE x INT; BEGIN UPDATE orders SET qty = 20 WHERE id = 3; COMMIT; END ~ rollback ~ 1=10 2=2 3=20",
+        "DECLARE x INT := 3; BEGIN UPDATE orders SET qty = 20 WHERE id = x; COMMIT; UPDATE orders SET qty = 30 WHERE id = 2; END ~ rollback ~ 1=10 2=2 3=20",
+        "BEGIN COMMIT; END ~ rollback ~ 1=10 2=2 3=3",
+        "BEGIN UPDATE orders SET qty = 20 WHERE id = 3; ROLLBACK; UPDATE orders SET qty = 30 WHERE id = 2; END ~ commit ~ 1=1 2=30 3=3",
+        "BEGIN UPDATE orders SET qty = 20 WHERE id = 3; END ~ commit ~ 1=10 2=2 3=20",
+        "BEGIN EXECUTE IMMEDIATE 'UPDATE orders SET qty = 20 WHERE id = 3'; END ~ commit ~ 1=10 2=2 3=20",
+        "DECLARE x INT; BEGIN EXECUTE IMMEDIATE 'UPDATE orders SET qty = 20 WHERE id = 3'; COMMIT; END ~ rollback ~ 1=10 2=2 3=20",
+        "begin\tupdate orders set qty = 20 where id = 3;\tcommit;\tend; ~ rollback ~ 1=10 2=2 3=20",
+        "BEGIN DELETE FROM orders WHERE id = 3; INSERT INTO orders (id, code, qty) VALUES (3, 'c', 20); COMMIT; END ~ rollback ~ 1=10 2=2 3=20"})
+    void mariadbOracleModeBlocksAreBlocks(String text, String end, String expectedOld) throws Exception {
+        run("", "SET sql_mode = 'ORACLE'", text, end, expectedOld);
+    }
+
+    // Guards of the block reading above: a BEGIN followed by the words of transaction control (PostgreSQL's modes,
+    // WORK, TRANSACTION) still opens a transaction; followed by any other word it is a block, one statement.
+    @ParameterizedTest(name = "{0} reads as {1}")
+    @CsvSource(delimiter = '|', value = {
+        "BEGIN|BEGIN",
+        "begin ;|BEGIN",
+        "BEGIN WORK|BEGIN",
+        "BEGIN TRANSACTION ISOLATION LEVEL READ COMMITTED|BEGIN",
+        "BEGIN READ WRITE|BEGIN",
+        "BEGIN DEFERRABLE|BEGIN",
+        "BEGIN NOT DEFERRABLE, READ ONLY|BEGIN",
+        "BEGIN; UPDATE orders SET qty = 1 WHERE id = 1; COMMIT|MIXED",
+        "BEGIN UPDATE orders SET qty = 1 WHERE id = 1; COMMIT; END|NONE",
+        "BEGIN COMMIT; END|NONE",
+        "BEGIN NULL; END|NONE"})
+    void aBeginWithABodyIsABlockAndWithTransactionWordsControl(String sql, TxControl expected) {
+        assertThat(TxControl.of(sql)).isEqualTo(expected);
+        assertThat(SqlText.mayCommitInside(sql)).isEqualTo(expected == TxControl.NONE);
     }
 }
