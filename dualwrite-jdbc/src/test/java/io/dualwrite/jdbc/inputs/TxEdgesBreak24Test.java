@@ -132,4 +132,81 @@ class TxEdgesBreak24Test {
         assertThat(TxControl.of(sql)).isEqualTo(expected);
         assertThat(SqlText.mayCommitInside(sql)).isEqualTo(expected == TxControl.NONE);
     }
+
+    // Held (guards): MariaDB's SET autocommit takes any expression, and one whose value is 1 commits the open
+    // transaction; the library's pattern reads literal values only, and the server's status after the text (round 16's
+    // net) saw the commit for each of these.
+    @ParameterizedTest(name = "MariaDB: {0}, then {1}")
+    @CsvSource(delimiter = '~', value = {
+        "SET autocommit = @v ~ rollback ~ 1=10 2=2 3=3",
+        "SET autocommit = 1 + 0 ~ rollback ~ 1=10 2=2 3=3",
+        "SET autocommit = (1) ~ rollback ~ 1=10 2=2 3=3",
+        "SET autocommit = IF(@v = 1, 1, 0) ~ rollback ~ 1=10 2=2 3=3",
+        "SET autocommit = @@global.autocommit ~ rollback ~ 1=10 2=2 3=3",
+        "SET autocommit = 'on' ~ rollback ~ 1=10 2=2 3=3",
+        "SET autocommit = `on` ~ rollback ~ 1=10 2=2 3=3"})
+    void mariadbAutocommitSetByAnExpressionIsSeen(String text, String end, String expectedOld) throws Exception {
+        run("", "SET @v = 1", text, end, expectedOld);
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger ROLES = new java.util.concurrent.atomic.AtomicInteger();
+
+    // PostgreSQL, SYNC: the application's session switches to a role under a row security policy (SET ROLE, SET
+    // SESSION AUTHORIZATION, SET LOCAL ROLE) that shows it the rows of its tenant only (code = app.tenant), and writes a
+    // row it cannot see afterwards: an insert of another tenant's row (the policy checks new rows with true), or an
+    // update without WHERE that moves its own row out of the tenant (PostgreSQL checks the new row against the view only
+    // when the statement reads it). The sync read the key on the application's lent session, where the policy hides the
+    // row, took it for absent, and left it out of the new store: old holds the row, new does not, nothing recorded.
+    @ParameterizedTest(name = "PostgreSQL SYNC, {0}, {1}: {2}")
+    @CsvSource(delimiter = '~', value = {
+        "SET ROLE %s                  ~ auto-commit ~ INSERT INTO orders (id, code, qty) VALUES (4, 'q', 4) ~ 1=1 2=2 3=3 4=4",
+        "SET ROLE %s                  ~ commit      ~ INSERT INTO orders (id, code, qty) VALUES (4, 'q', 4) ~ 1=1 2=2 3=3 4=4",
+        "SET SESSION AUTHORIZATION %s ~ commit      ~ INSERT INTO orders (id, code, qty) VALUES (4, 'q', 4) ~ 1=1 2=2 3=3 4=4",
+        "SET LOCAL ROLE %s            ~ commit      ~ INSERT INTO orders (id, code, qty) VALUES (4, 'q', 4) ~ 1=1 2=2 3=3 4=4",
+        "SET ROLE %s                  ~ auto-commit ~ UPDATE orders SET code = 'z', qty = 7                 ~ 1=7 2=2 3=3"})
+    void aLentSessionUnderAnotherRoleIsNotReadForTheSync(String switchRole, String end, String write,
+            String expectedOld) throws Exception {
+        String role = "tenant_" + ROLES.incrementAndGet() + "_" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.POSTGRES, Kind.H2)
+                .mode(io.dualwrite.mirror.MirrorMode.SYNC).build(), Mirrored.PG)) {
+            fixture.onOld("CREATE ROLE " + role,
+                    "GRANT ALL ON ALL TABLES IN SCHEMA public TO " + role,
+                    "GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO " + role,
+                    "ALTER TABLE orders ENABLE ROW LEVEL SECURITY",
+                    "CREATE POLICY tenant ON orders USING (code = current_setting('app.tenant', true)) WITH CHECK (true)");
+            try {
+                try (Connection connection = fixture.dataSource.getConnection();
+                     Statement statement = connection.createStatement()) {
+                    try {
+                        statement.execute("SET app.tenant = 'a'");
+                        boolean local = switchRole.startsWith("SET LOCAL");
+                        if (!local) {
+                            statement.execute(String.format(switchRole, role));
+                        }
+                        if (end.equals("commit")) {
+                            connection.setAutoCommit(false);
+                            if (local) {
+                                statement.execute(String.format(switchRole, role));
+                            }
+                        }
+                        statement.executeUpdate(write);
+                        if (end.equals("commit")) {
+                            connection.commit();
+                            connection.setAutoCommit(true);
+                        }
+                    } finally {
+                        connection.setAutoCommit(true);
+                        statement.execute("RESET SESSION AUTHORIZATION");
+                        statement.execute("RESET ROLE");
+                        statement.execute("RESET app.tenant");
+                    }
+                }
+                assertThat(oldRows(fixture)).isEqualTo(expectedOld);
+                Mirrored.exactOrResynced(fixture, "role " + switchRole + " " + end + " " + write);
+            } finally {
+                fixture.onOld("DROP POLICY tenant ON orders", "ALTER TABLE orders DISABLE ROW LEVEL SECURITY",
+                        "DROP OWNED BY " + role, "DROP ROLE " + role);
+            }
+        }
+    }
 }
