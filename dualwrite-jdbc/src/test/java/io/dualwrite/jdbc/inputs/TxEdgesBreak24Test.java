@@ -155,8 +155,13 @@ class TxEdgesBreak24Test {
     // SESSION AUTHORIZATION, SET LOCAL ROLE) that shows it the rows of its tenant only (code = app.tenant), and writes a
     // row it cannot see afterwards: an insert of another tenant's row (the policy checks new rows with true), or an
     // update without WHERE that moves its own row out of the tenant (PostgreSQL checks the new row against the view only
-    // when the statement reads it). The sync read the key on the application's lent session, where the policy hides the
-    // row, took it for absent, and left it out of the new store: old holds the row, new does not, nothing recorded.
+    // when the statement reads it). Two faults, both failed before their fix:
+    // - the inserts (1-4) failed through the library with "new row violates row-level security policy", where plain
+    //   JDBC runs them: the RETURNING the library adds to ask for the keys makes the new row pass the SELECT policies;
+    // - then the sync read the key on the application's lent session, where the policy hides the row, found none, and
+    //   recorded a scoped resync (row-not-under-written-key) for the resolver to verify the whole table: no silent
+    //   difference, but a repair for every such write (1-3, 5), where a session of the pool sees the row. (SET LOCAL
+    //   ROLE ends with the commit, before the loan.)
     @ParameterizedTest(name = "PostgreSQL SYNC, {0}, {1}: {2}")
     @CsvSource(delimiter = '~', value = {
         "SET ROLE %s                  ~ auto-commit ~ INSERT INTO orders (id, code, qty) VALUES (4, 'q', 4) ~ 1=1 2=2 3=3 4=4",
@@ -202,7 +207,9 @@ class TxEdgesBreak24Test {
                     }
                 }
                 assertThat(oldRows(fixture)).isEqualTo(expectedOld);
-                Mirrored.exactOrResynced(fixture, "role " + switchRole + " " + end + " " + write);
+                assertThat(fixture.records()).as("nothing to repair: the sync read the row on a session that sees it")
+                        .isEmpty();
+                assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).hasSize(expectedOld.split(" ").length);
             } finally {
                 fixture.onOld("DROP POLICY tenant ON orders", "ALTER TABLE orders DISABLE ROW LEVEL SECURITY",
                         "DROP OWNED BY " + role, "DROP ROLE " + role);
