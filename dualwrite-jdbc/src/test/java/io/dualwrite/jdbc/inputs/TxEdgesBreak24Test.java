@@ -94,6 +94,22 @@ class TxEdgesBreak24Test {
         run("", setup, text, end, expectedOld);
     }
 
+    // Held (guards): writes that name the table or its columns in brackets under MariaDB's MSSQL mode, or hide a quote
+    // in them, reach the rows the server wrote: the analysis cannot parse them and records a scoped resync of the table
+    // (unparsable), resolved before the comparison.
+    @ParameterizedTest(name = "MariaDB MSSQL: {0}")
+    @CsvSource(delimiter = '~', value = {
+        "UPDATE [orders] SET [qty] = 20 WHERE [id] = 3 ~ 1=10 2=2 3=20",
+        "UPDATE orders SET qty = 20 WHERE [id] = 3 ~ 1=10 2=2 3=20",
+        "INSERT INTO [orders] ([id], [code], [qty]) VALUES (4, 'd', 4) ~ 1=10 2=2 3=3 4=4",
+        "DELETE FROM [orders] WHERE [id] = 2 ~ 1=10 3=3",
+        "UPDATE [orders] SET qty = 20 WHERE id = 3 AND [code] <> 'x]' ~ 1=10 2=2 3=20",
+        "UPDATE orders SET qty = 20 WHERE id = 3 AND 1 IN (SELECT 1 AS [' WHERE id = 2 -- ]) ~ 1=10 2=2 3=20"})
+    void mariadbWritesThroughBracketedNamesReachTheRowsTheServerWrote(String text, String expectedOld)
+            throws Exception {
+        run("", "SET sql_mode = 'MSSQL'", text, "commit", expectedOld);
+    }
+
     // MariaDB in sql_mode ORACLE takes BEGIN … END (without NOT ATOMIC) and DECLARE … BEGIN … END for an anonymous
     // block, one statement whose body may commit or roll back (measured on 11.4); BEGIN alone or BEGIN WORK is a syntax
     // error there. The library read only BEGIN NOT ATOMIC as a block.
