@@ -1224,9 +1224,11 @@ final class Metadata {
 
     /**
      * Whether an insert into the table may be asked for its keys: on PostgreSQL, unless the table has an
-     * {@code INSTEAD} rule on {@code INSERT}. pgjdbc asks by appending {@code RETURNING}, which PostgreSQL refuses
-     * on such a table (SQLState 0A000, which pools take for a broken connection), where the application's own
-     * insert without it runs; elsewhere, yes. Read on {@code connection} once per store and table, and again when
+     * {@code INSTEAD} rule on {@code INSERT} or row security enabled. pgjdbc asks by appending {@code RETURNING},
+     * which PostgreSQL refuses on a table with such a rule (SQLState 0A000, which pools take for a broken
+     * connection), and which on a table with row security makes the new row pass the table's {@code SELECT}
+     * policies too ({@code new row violates row-level security policy}): a session that may write rows it may not see
+     * (a tenant's role) had its write refused, where the application's own write without it runs; elsewhere, yes. Read on {@code connection} once per store and table, and again when
      * the read is older than the catalog's trust ({@code catalogRefresh}); a read that fails answers no.
      */
     boolean insertReturns(Store store, Connection connection, @Nullable Dialect dialect, TableMapping mapping)
@@ -1247,8 +1249,10 @@ final class Metadata {
     private static boolean readInsertReturns(Connection connection, String table) throws SQLException {
         // to_regclass answers null for a missing table instead of failing; ev_type '3' is INSERT
         try (java.sql.PreparedStatement statement = connection.prepareStatement("SELECT NOT EXISTS (SELECT 1"
-                + " FROM pg_rewrite WHERE ev_class = " + REGCLASS + " AND ev_type = '3' AND is_instead)")) {
+                + " FROM pg_rewrite WHERE ev_class = " + REGCLASS + " AND ev_type = '3' AND is_instead)"
+                + " AND NOT EXISTS (SELECT 1 FROM pg_class WHERE oid = " + REGCLASS + " AND relrowsecurity)")) {
             statement.setString(1, table);
+            statement.setString(2, table);
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() && rows.getBoolean(1);
             }

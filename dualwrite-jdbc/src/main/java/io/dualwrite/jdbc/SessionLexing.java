@@ -14,12 +14,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * How a session's server reads a backslash inside quotes, or brackets ({@link TxControl.Lexing}), which its settings
  * decide and a {@code SET}, the server's default or the driver's session variables may change at any time: MySQL's and
- * MariaDB's {@code sql_mode} ({@code NO_BACKSLASH_ESCAPES}, {@code ANSI_QUOTES}) and PostgreSQL's {@code
- * standard_conforming_strings}. What the drivers keep from the server's replies is read without a statement:
- * MariaDB's status flag for {@code NO_BACKSLASH_ESCAPES} ({@link ServerTransaction#noBackslashEscapes}), pgjdbc's
- * tracked {@code standard_conforming_strings}. What they do not keep ({@code ANSI_QUOTES}, any setting under
- * another driver) gives several possible readings ({@link #possible}); so does H2's {@code MSSQLServer} mode, a
- * database setting in which {@code […]} quotes an identifier. Only a text that those readings take for different
+ * MariaDB's {@code sql_mode} ({@code NO_BACKSLASH_ESCAPES}, {@code ANSI_QUOTES}, and MariaDB's {@code MSSQL}, in
+ * which {@code […]} quotes an identifier) and PostgreSQL's {@code standard_conforming_strings}. What the drivers keep
+ * from the server's replies is read without a statement: MariaDB's status flag for {@code NO_BACKSLASH_ESCAPES}
+ * ({@link ServerTransaction#noBackslashEscapes}), pgjdbc's tracked {@code standard_conforming_strings}. What they do
+ * not keep ({@code ANSI_QUOTES}, {@code MSSQL}, any setting under another driver) gives several possible readings
+ * ({@link #possible}); so does H2's {@code MSSQLServer} mode, a database setting in which {@code […]} quotes an
+ * identifier. Only a text that those readings take for different
  * transaction control makes the connection ask the server ({@link #asked}).
  *
  * <p>The drivers are no dependency of this module: they are read by reflection, as {@link ServerTransaction}
@@ -31,6 +32,10 @@ final class SessionLexing {
     private static final Lexing ANSI_QUOTES = new Lexing(true, false);
     private static final Lexing ESCAPE_STRINGS = new Lexing(true, false);
     private static final Lexing H2_BRACKETS = new Lexing(false, false, true);
+    /** MariaDB's {@code MSSQL} mode: {@code ANSI_QUOTES} and brackets, a backslash escaping in strings. */
+    private static final Lexing MSSQL = new Lexing(true, false, true);
+    /** MariaDB's {@code MSSQL} mode with {@code NO_BACKSLASH_ESCAPES}: brackets, no backslash escapes. */
+    private static final Lexing MSSQL_LITERAL = new Lexing(false, false, true);
 
     /** A text that may change how the session lexes, so that what the session said before it does not hold for it. */
     private static final Pattern CHANGES_LEXING = Pattern.compile(
@@ -58,11 +63,17 @@ final class SessionLexing {
         boolean changes = mayChange(sql);
         if (dialect == Dialect.MYSQL) {
             Boolean literal = changes ? null : ServerTransaction.noBackslashEscapes(physical);
+            // brackets are quotes in MariaDB's MSSQL mode only, which no driver keeps: a reading of its own wherever one shows
+            boolean brackets = sql.indexOf('[') >= 0;
             if (Boolean.TRUE.equals(literal)) {
-                return List.of(Lexing.STANDARD); // ANSI_QUOTES or not: no backslash escapes
+                // ANSI_QUOTES or not: no backslash escapes
+                return brackets ? List.of(Lexing.STANDARD, MSSQL_LITERAL) : List.of(Lexing.STANDARD);
             }
-            return literal == null ? List.of(MYSQL_DEFAULT, ANSI_QUOTES, Lexing.STANDARD)
-                    : List.of(MYSQL_DEFAULT, ANSI_QUOTES);
+            if (literal == null) {
+                return brackets ? List.of(MYSQL_DEFAULT, ANSI_QUOTES, Lexing.STANDARD, MSSQL, MSSQL_LITERAL)
+                        : List.of(MYSQL_DEFAULT, ANSI_QUOTES, Lexing.STANDARD);
+            }
+            return brackets ? List.of(MYSQL_DEFAULT, ANSI_QUOTES, MSSQL) : List.of(MYSQL_DEFAULT, ANSI_QUOTES);
         }
         Boolean standard = changes ? null : standardConformingStrings(physical);
         if (standard == null) {
@@ -72,11 +83,12 @@ final class SessionLexing {
     }
 
     /**
-     * Whether {@code sql} holds a backslash and may change how its own session reads one (it names a setting that
-     * decides it, or resets the session): what the session says before it runs does not tell how it reads the rest.
+     * Whether {@code sql} holds a backslash or a bracket and may change how its own session reads one (it names a
+     * setting that decides it, or resets the session): what the session says before it runs does not tell how it reads
+     * the rest.
      */
     static boolean mayChange(String sql) {
-        return (sql.indexOf('\\') >= 0 && CHANGES_LEXING.matcher(sql).find())
+        return ((sql.indexOf('\\') >= 0 || sql.indexOf('[') >= 0) && CHANGES_LEXING.matcher(sql).find())
                 || (sql.indexOf('[') >= 0 && H2_MODE.matcher(sql).find());
     }
 
@@ -84,7 +96,7 @@ final class SessionLexing {
     private static final Pattern H2_MODE = Pattern.compile("(?i)\\bmode\\b");
 
     /**
-     * How {@code physical}'s session reads a backslash now, asked of a MySQL or MariaDB server ({@code
+     * How {@code physical}'s session reads a backslash and brackets now, asked of a MySQL or MariaDB server ({@code
      * @@SESSION.sql_mode}: one round trip, no table read, no lock); null on PostgreSQL (a failed statement there would
      * abort the caller's transaction) and when the answer cannot be had.
      */
@@ -101,8 +113,12 @@ final class SessionLexing {
                 return null;
             }
             String modes = "," + String.valueOf(mode.getString(1)).toUpperCase(Locale.ROOT).replace(" ", "") + ",";
+            boolean brackets = modes.contains(",MSSQL,"); // MariaDB's; also ANSI_QUOTES, which it lists
             if (modes.contains(",NO_BACKSLASH_ESCAPES,")) {
-                return Lexing.STANDARD;
+                return brackets ? MSSQL_LITERAL : Lexing.STANDARD;
+            }
+            if (brackets) {
+                return MSSQL;
             }
             // ANSI is a combination that holds ANSI_QUOTES; MariaDB lists both
             return modes.contains(",ANSI_QUOTES,") || modes.contains(",ANSI,") ? ANSI_QUOTES : MYSQL_DEFAULT;

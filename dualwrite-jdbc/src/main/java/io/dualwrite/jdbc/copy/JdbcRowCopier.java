@@ -574,13 +574,18 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     /**
-     * Whether the application's lent session resolves a table's bare name as a session of its pool does when it starts:
+     * Whether the application's lent session resolves a table's bare name, and sees rows, as a session of its pool does
+     * when it starts:
      * PostgreSQL's {@code search_path} at its start value ({@code pg_settings.reset_val}), MySQL's and MariaDB's
-     * current database the one the driver's URL names, H2's schema the one its URL names (else {@code PUBLIC}). A
+     * current database the one the driver's URL names, H2's schema its main one as the database folds names. A
      * session an application moved ({@code SET search_path}, {@code USE}, {@code SET SCHEMA}) would read another
      * schema's table of the mapped name as the mapped table's rows, and the copier's columns of the table, read there
-     * first, would name that table for every later sync: the sync takes a session of its own instead. One query on
-     * PostgreSQL and H2 per read on a lent session; none on MySQL/MariaDB, whose drivers keep the current database.
+     * first, would name that table for every later sync: the sync takes a session of its own instead. On PostgreSQL
+     * also the user the session logged in as, not another role ({@code SET ROLE}, {@code SET SESSION AUTHORIZATION}):
+     * a tenant's role under a row security policy does not see every row it wrote (an insert of another tenant's
+     * row, an update that moves a row out of its view), and a row the read does not find is one the copier takes
+     * for absent. One query on PostgreSQL and H2 per read on a lent session; none on MySQL/MariaDB, whose drivers keep
+     * the current database.
      * False when the state cannot be read.
      */
     static boolean namesAsAtStart(Connection session, CopyDialect dialect) {
@@ -590,13 +595,13 @@ final class JdbcRowCopier implements RowCopier {
                 return java.util.Objects.equals(database, session.getCatalog());
             }
             String query = dialect == CopyDialect.POSTGRESQL
-                    ? "SELECT current_setting('search_path') = reset_val FROM pg_settings WHERE name = 'search_path'"
+                    ? "SELECT current_setting('search_path') = reset_val AND current_user = session_user"
+                            + " AND session_user = ? FROM pg_settings WHERE name = 'search_path'"
                     : "SELECT SCHEMA() = ?";
             boolean autoCommit = session.getAutoCommit();
             try (PreparedStatement statement = session.prepareStatement(query)) {
-                if (dialect != CopyDialect.POSTGRESQL) {
-                    statement.setString(1, io.dualwrite.jdbc.schema.OwnTable.h2StartSchema(session));
-                }
+                statement.setString(1, dialect == CopyDialect.POSTGRESQL ? session.getMetaData().getUserName()
+                        : io.dualwrite.jdbc.schema.OwnTable.h2StartSchema(session));
                 try (ResultSet rows = statement.executeQuery()) {
                     return rows.next() && rows.getBoolean(1);
                 }

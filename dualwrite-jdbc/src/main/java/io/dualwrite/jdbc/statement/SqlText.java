@@ -172,13 +172,14 @@ public final class SqlText {
     }
 
     private static final Pattern BLOCK = Pattern.compile(
-            "(?i)(?:do\\s*(?:'|\\$|language\\b|e')|(?:[\\w$]+\\s*:\\s*|`[^`]+`\\s*:\\s*)?begin\\s+not\\s+atomic\\b)");
+            "(?i)(?:do\\s*(?:'|\\$|language\\b|e')|(?:[\\w$]+\\s*:\\s*|`[^`]+`\\s*:\\s*)?" + TxControl.BLOCK_BEGIN + ")");
     private static final Pattern INNER_STATEMENT = Pattern.compile(
             "(?i)(?:explain\\b.*\\banalyze\\b|copy\\s.*\\bfrom\\b)");
 
     /**
      * Whether {@code sql} (without comments) is an anonymous block: PostgreSQL's {@code DO '…'} or {@code DO $$…$$},
-     * MariaDB's {@code [label:] BEGIN NOT ATOMIC … END}.
+     * MariaDB's {@code [label:] BEGIN NOT ATOMIC … END}, and in its {@code sql_mode} {@code ORACLE} {@code BEGIN … END}
+     * with any body ({@link TxControl#BLOCK_BEGIN}).
      */
     public static boolean isBlock(String sql) {
         return BLOCK.matcher(sql).lookingAt();

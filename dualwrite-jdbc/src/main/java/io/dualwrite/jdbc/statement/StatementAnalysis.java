@@ -218,11 +218,19 @@ public record StatementAnalysis(
 
     /**
      * A batch of SQL texts ({@code Statement.addBatch(String)}) of which some are transaction control, as one
-     * {@link TxControl#MIXED} text: each other entry stands for a scoped resync of the mapped tables it may write.
+     * {@link TxControl#MIXED} text: each other entry stands for a scoped resync of the mapped tables it may write; an
+     * entry that is itself several statements stands for its statements, in their order.
      */
     public static StatementAnalysis mixedBatch(List<StatementAnalysis> entries) {
         List<StatementAnalysis> parts = new java.util.ArrayList<>();
         for (StatementAnalysis entry : entries) {
+            if (entry.txControl() == TxControl.MIXED) {
+                // an entry of several statements (MariaDB's allowMultiQueries), some of them control: its statements
+                // in their order, each as an entry of its own (a MIXED part was read as neither write nor control,
+                // so a COMMIT inside it was missed and the rollback after it discarded committed keys)
+                parts.addAll(mixedBatch(entry.parts()).parts());
+                continue;
+            }
             if (entry.txControl() != TxControl.NONE) {
                 parts.add(entry);
                 continue;

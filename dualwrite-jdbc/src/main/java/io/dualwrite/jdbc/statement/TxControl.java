@@ -64,12 +64,23 @@ public enum TxControl {
      */
     MIXED;
 
+    /**
+     * A {@code BEGIN} that opens MariaDB's anonymous block, not a transaction: one followed by a word other than those
+     * of transaction control ({@code WORK}, {@code TRANSACTION}, PostgreSQL's modes {@code ISOLATION}, {@code READ},
+     * {@code [NOT] DEFERRABLE}): {@code BEGIN NOT ATOMIC …} in every mode, and in {@code sql_mode} {@code ORACLE} any
+     * {@code BEGIN} with a body ({@code BEGIN UPDATE t …; COMMIT; END}). Elsewhere such a text is a syntax error, which
+     * runs nothing.
+     */
+    static final String BLOCK_BEGIN =
+            "begin\\s+(?!(?:work|transaction|isolation|read|deferrable|not\\s+deferrable)\\b)(?=[^\\s;])";
+
     /** The start of a statement whose body may hold several statements: routines, triggers, blocks. */
     private static final Pattern COMPOUND = Pattern.compile(
-            "(?i)(create|alter|do|declare|delimiter|begin\\s+not\\s+atomic|[\\w`\"]+\\s*:\\s*begin)\\b");
+            "(?i)(?:(create|alter|do|declare|delimiter|[\\w`\"]+\\s*:\\s*begin)\\b|" + BLOCK_BEGIN + ")");
 
     private static final Pattern CONTROL = Pattern.compile(
-            "(?is)\\s*(?:(start\\s+transaction|begin(?!\\s+not\\s+atomic\\b)(?:\\s+(?:work|transaction))?)"
+            "(?is)\\s*(?:(start\\s+transaction|begin(?!\\s+(?!(?:work|transaction|isolation|read|deferrable"
+            + "|not\\s+deferrable)\\b)[^\\s;])(?:\\s+(?:work|transaction))?)"
             + "|(commit|end)(?:\\s+(?:work|transaction))?(\\s+and\\s+(?:no\\s+)?chain)?"
             + "|(rollback|abort)(?:\\s+(?:work|transaction))?(\\s+to\\b|\\s+and\\s+(?:no\\s+)?chain)?"
             + "|(savepoint)\\b|(release)\\b"
@@ -518,11 +529,12 @@ public enum TxControl {
      * in every {@code '…'}, not only in {@code E'…'}).
      *
      * <p>H2 has no backslash escapes, but in its {@code MSSQLServer} mode (a database setting, which {@code SET MODE}
-     * changes at any time) it takes {@code […]} for a quoted identifier, up to the first {@code ]}.
+     * changes at any time) it takes {@code […]} for a quoted identifier, up to the first {@code ]}; so does MariaDB in
+     * {@code sql_mode} {@code MSSQL}, where {@code ]]} inside stands for one {@code ]}.
      *
      * @param inStrings whether a backslash escapes the next character in {@code '…'}
      * @param inDoubleQuotes whether it does in {@code "…"} (MySQL and MariaDB only)
-     * @param brackets whether {@code […]} quotes an identifier (H2 only)
+     * @param brackets whether {@code […]} quotes an identifier (H2, MariaDB)
      */
     public record Lexing(boolean inStrings, boolean inDoubleQuotes, boolean brackets) {
 
@@ -573,13 +585,30 @@ public enum TxControl {
                 int end = lineEnd(sql, i);
                 out.append("--").append(sql, i + 2, end);
                 i = end;
-            } else if (c == '[' && lexing.brackets() && dialect == Dialect.H2) {
-                int end = sql.indexOf(']', i + 1);
+            } else if (c == '[' && lexing.brackets() && dialect != Dialect.POSTGRESQL) {
+                // H2's MSSQLServer mode: an identifier up to the first ]; MariaDB's MSSQL mode: up to a ] not doubled
+                // (]] stands for one); spelt as the standard's quoted one
+                boolean doubled = dialect == Dialect.MYSQL;
+                StringBuilder name = new StringBuilder();
+                int j = i + 1;
+                int end = -1;
+                while (j < n) {
+                    char inside = sql.charAt(j);
+                    if (inside == ']' && doubled && j + 1 < n && sql.charAt(j + 1) == ']') {
+                        name.append(']');
+                        j += 2;
+                    } else if (inside == ']') {
+                        end = j;
+                        break;
+                    } else {
+                        name.append(inside);
+                        j++;
+                    }
+                }
                 if (end < 0) {
                     return sql;
                 }
-                // H2's MSSQLServer mode: an identifier up to the first ], spelt as the standard's quoted one
-                out.append('"').append(sql.substring(i + 1, end).replace("\"", "\"\"")).append('"');
+                out.append('"').append(name.toString().replace("\"", "\"\"")).append('"');
                 i = end + 1;
             } else if (c == '#') {
                 out.append('~'); // PostgreSQL's operator (H2 refuses the character)
