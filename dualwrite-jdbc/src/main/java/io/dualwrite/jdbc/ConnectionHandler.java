@@ -605,9 +605,7 @@ final class ConnectionHandler implements InvocationHandler {
                 throw new SQLException("connection is closed");
             }
             MigrationContext context = MigrationContext.current().orElse(null);
-            MigrationPhase phase = context != null
-                    ? config.resolver().resolveRead(withOurMigration(context, null, null)).phase()
-                    : unattributedPhase();
+            MigrationPhase phase = phaseOfNewConnection(config, context);
             store = phase.authoritative();
             if (context != null) {
                 heldAuthority(withOurMigration(context, null, null));
@@ -1029,12 +1027,39 @@ final class ConnectionHandler implements InvocationHandler {
      * any switch of the migration asks some order or merchant to be mirrored (never a guess that skips one).
      */
     private MigrationPhase unattributedPhase() {
+        return unattributedPhase(config);
+    }
+
+    private static MigrationPhase unattributedPhase(DataSourceConfig config) {
         MigrationPhase configured = config.noContextPhase();
         return configured != null ? configured : config.resolver().resolveUnattributed(config.migration()).phase();
     }
 
+    /** The phase a connection acquired now under {@code context} (null: none open) takes its store from. */
+    private static MigrationPhase phaseOfNewConnection(DataSourceConfig config, @Nullable MigrationContext context) {
+        return context != null
+                ? config.resolver().resolveRead(withOurMigration(config, context, null, null)).phase()
+                : unattributedPhase(config);
+    }
+
+    /**
+     * The store a connection of {@code config} acquired now on this thread would run on: the authoritative store of
+     * the current context's read phase (the unattributed rule's without one), or the store a {@link ReadStoreOverride}
+     * routes to. See {@link DualWriteDataSource#storeForNewConnection()}.
+     */
+    static Store storeOfNewConnection(DataSourceConfig config) {
+        Store routed = ReadStoreOverride.current(config.migration()).orElse(null);
+        return routed != null ? routed
+                : phaseOfNewConnection(config, MigrationContext.current().orElse(null)).authoritative();
+    }
+
     private MigrationContext withOurMigration(@Nullable MigrationContext current, @Nullable String orderId,
                                               @Nullable String merchantId) {
+        return withOurMigration(config, current, orderId, merchantId);
+    }
+
+    private static MigrationContext withOurMigration(DataSourceConfig config, @Nullable MigrationContext current,
+                                                     @Nullable String orderId, @Nullable String merchantId) {
         if (current != null && current.migration().equals(config.migration())) {
             return current;
         }

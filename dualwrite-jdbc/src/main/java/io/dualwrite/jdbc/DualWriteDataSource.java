@@ -143,6 +143,17 @@ public final class DualWriteDataSource implements DataSource {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The store a connection of this data source would run on if its first statement ran now on this thread: the
+     * authoritative store of the read phase of the {@code MigrationContext} open here (of the rule for statements
+     * without a context when none is), or the store a {@code ReadStoreOverride} open here routes reads to. A cache in
+     * front of the connection (MyBatis' second-level cache) keys what it keeps by it, so that an answer read from one
+     * store is not given after a switch moved the reads to the other. Resolves the switches (cached); no I/O.
+     */
+    public Store storeForNewConnection() {
+        return ConnectionHandler.storeOfNewConnection(config);
+    }
+
     /** The data source of one store (the application's pool, unwrapped). */
     public DataSource dataSource(Store store) {
         return config.dataSource(store);

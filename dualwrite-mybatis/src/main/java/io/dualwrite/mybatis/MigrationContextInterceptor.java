@@ -72,6 +72,8 @@ public final class MigrationContextInterceptor implements Interceptor {
     private final ContextExtractor extractor;
     private final Configuration configuration;
     private final @Nullable PhaseResolver readResolver;
+    /** The session factory's {@code DualWriteDataSource}, if its environment's data source is one or wraps one. */
+    private final io.dualwrite.jdbc.@Nullable DualWriteDataSource served;
     /** Read statement id → its new-store counterpart, as checked at install. */
     private final Map<String, String> readRoutes;
     /** Read statement id → its counterpart as it runs in its place ({@link NewStoreReads#inPlaceOf}). */
@@ -91,6 +93,7 @@ public final class MigrationContextInterceptor implements Interceptor {
         this.extractor = new ContextExtractor(rules, configuration); // also through its statements' inline handlers
         this.readResolver = reads == null ? null : reads.resolver();
         this.readRoutes = Map.copyOf(readRoutes);
+        this.served = served(configuration);
         LazyLoads.install(configuration); // lazy associations load under the context of the read that made them
     }
 
@@ -167,6 +170,18 @@ public final class MigrationContextInterceptor implements Interceptor {
         }
     }
 
+    /** The {@code DualWriteDataSource} {@code configuration}'s environment serves, or null. */
+    private static io.dualwrite.jdbc.@Nullable DualWriteDataSource served(Configuration configuration) {
+        javax.sql.DataSource dataSource = configuration.getEnvironment() == null ? null
+                : configuration.getEnvironment().getDataSource();
+        try {
+            return dataSource != null && dataSource.isWrapperFor(io.dualwrite.jdbc.DualWriteDataSource.class)
+                    ? dataSource.unwrap(io.dualwrite.jdbc.DualWriteDataSource.class) : null;
+        } catch (java.sql.SQLException | RuntimeException unknown) {
+            return null; // a pool that cannot tell what it wraps: its reads are cached as MyBatis keys them
+        }
+    }
+
     /** The rules this interceptor applies. */
     public ContextRules rules() {
         return rules;
@@ -214,7 +229,7 @@ public final class MigrationContextInterceptor implements Interceptor {
             } else if (!update && !readRoutes.isEmpty()) {
                 route(invocation, statement, parameter, open);
             }
-            return invocation.proceed();
+            return update ? invocation.proceed() : proceedRead(invocation);
         }
         if (update && parameter != null && keyBefore(statement)) {
             keyedBefore(invocation, statement, parameter);
@@ -233,15 +248,46 @@ public final class MigrationContextInterceptor implements Interceptor {
                         statement.getId(), rules.migration(),
                         parameter == null ? "null" : parameter.getClass().getSimpleName());
             }
-            return invocation.proceed();
+            return update ? invocation.proceed() : proceedRead(invocation);
         }
         try (MigrationContext.Scope scope = context.open()) {
-            Object result = invocation.proceed();
+            Object result = update ? invocation.proceed() : proceedRead(invocation);
             // a cursor maps its rows while the caller iterates, after this scope: lazy proxies made then must see it
             return result instanceof org.apache.ibatis.cursor.Cursor<?> cursor ? LazyLoads.mappedIn(cursor, context)
                     : result;
         }
     }
+
+    /**
+     * Runs a read, under the context already open for it. A read MyBatis may answer from the statement's second-level
+     * cache ({@code <cache/>}, {@code @CacheNamespace}) that runs on the new store is looked up under a cache key that
+     * also names that store: the cache keys entries by statement, parameters and SQL only, so after a switch moved the
+     * reads of the call's scope to the other store (a rollback to {@code DUAL_WRITE}, or a move to
+     * {@code NEW_PRIMARY}) the cache kept answering with the rows read from the store the reads had left until a write
+     * of the namespace flushed it: the new store's rows after a rollback away from it. Entries read from the old store
+     * keep MyBatis' own key. The store is the session's connection's when it is acquired already, else the one the
+     * data source would acquire now ({@link io.dualwrite.jdbc.DualWriteDataSource#storeForNewConnection()}).
+     */
+    private Object proceedRead(Invocation invocation) throws Throwable {
+        if (served == null || !invocation.getMethod().getName().equals("query") || !mayAnswerFromCache(invocation)) {
+            return invocation.proceed();
+        }
+        Executor executor = (Executor) invocation.getTarget();
+        Store store = connectionStore(executor).orElseGet(served::storeForNewConnection);
+        if (store != Store.NEW) {
+            return invocation.proceed();
+        }
+        Object[] args = invocation.getArgs();
+        MappedStatement statement = (MappedStatement) args[0];
+        BoundSql bound = args.length == 6 ? (BoundSql) args[5] : statement.getBoundSql(args[1]);
+        CacheKey key = args.length == 6 ? ((CacheKey) args[4]).clone()
+                : executor.createCacheKey(statement, args[1], (RowBounds) args[2], bound);
+        key.update(NEW_STORE_ENTRY);
+        return executor.query(statement, args[1], (RowBounds) args[2], (ResultHandler<?>) args[3], key, bound);
+    }
+
+    /** What a cache key of a read from the new store holds beyond MyBatis' own elements. */
+    private static final String NEW_STORE_ENTRY = "dualwrite:read-from-new-store";
 
     /**
      * Runs the {@code selectKey} BEFORE of {@code statement} on the call's executor, as MyBatis would have run it
@@ -454,14 +500,14 @@ public final class MigrationContextInterceptor implements Interceptor {
         // of work): it is the context each update ran under, an open one included, so an open context still wins
         if (queued instanceof MigrationContext context) {
             try (MigrationContext.Scope scope = context.open()) {
-                return invocation.proceed();
+                return proceedRead(invocation); // a query answered from the cache: keyed by its store (commit: as is)
             }
         }
         if (queued == MIXED) {
             log.debug("a MyBatis batch of migration {} holds entries of different contexts: each entry follows the"
                     + " ids in its own SQL", rules.migration());
         }
-        return invocation.proceed();
+        return proceedRead(invocation);
     }
 
     /** MyBatis' private field of the executor a {@link CachingExecutor} wraps, read on every mapper call. */
