@@ -366,6 +366,12 @@ public final class Verifier {
         AtomicLong fetched = new AtomicLong();
         java.util.Map<String, String> settings = checkpointSettings(job, tables);
         java.util.Map<String, VerifyCheckpoints.State> resumed = resumable(job, tables, settings);
+        // a resumed run holds chunks compared by the run that began its checkpoint: it is recorded as started then
+        VerifyCheckpoints.Origin origin = new VerifyCheckpoints.Origin(switched, started);
+        if (job.checkpoint().isPresent()) {
+            origin = checkpoints.origin(job.checkpoint().get(),
+                    tables.stream().map(table -> table.mapping().oldTable()).toList(), origin, !resumed.isEmpty());
+        }
         for (Prepared table : tables) {
             tracker.table(table.mapping().oldTable());
             fetched.set(0);
@@ -391,7 +397,8 @@ public final class Verifier {
         VerificationResult result = new VerificationResult(job.migration(), job.scope(), job.isFull(), reports,
                 started, clock.instant());
         if (results != null) {
-            VerificationStore.record(results, result, job, switched);
+            VerificationStore.record(results, result, job, origin.switched(),
+                    origin.started().equals(started) ? null : origin.started());
         }
         if (job.checkpoint().isPresent()) {
             checkpoints.delete(job.checkpoint().get());
