@@ -120,6 +120,58 @@ class ToolsBreak25Test {
         }
     }
 
+    // Input (the kind of round 24's "a checkpoint's identity that leaves out what decides which rows a chunk
+    //   compared", here of the verification): a merchant's verification with a checkpoint name under a mapping whose
+    //   merchant column is merchant_id, stopped after its first chunks; the mapping is corrected to name seller_id
+    //   and the run started again under the same name and scope. The checkpoint's settings held the mapping's text
+    //   (which leaves the merchant column out): the run resumed, the chunks compared through merchant_id counted as
+    //   compared through seller_id, and a seller row in them that the new store holds wrong (id 3) was never
+    //   compared: CLEAN, recorded under the corrected mapping's digest, so the gate would count it. Now the merchant
+    //   column of a merchant run is in its settings: refused before any row naming the fix; reset, the row is found
+    //   and repaired. H2, PostgreSQL, MariaDB.
+    @Test
+    void aMerchantVerificationNeverResumesACheckpointComparedThroughAnotherMerchantColumn() throws Exception {
+        for (Kind kind : List.of(Kind.H2, Kind.POSTGRES, Kind.MARIADB)) {
+            String label = kind.toString();
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(kind);
+                 TestDatabase fresh = TestDatabases.create(kind)) {
+                StringBuilder values = new StringBuilder();
+                for (int i = 1; i <= 300; i++) {
+                    values.append(i == 1 ? "" : ", ").append('(').append(i).append(", 'm-").append(i % 3)
+                            .append("', 'm-").append((i + 1) % 3).append("', ").append(i).append(')');
+                }
+                for (TestDatabase db : List.of(old, fresh)) {
+                    db.execute("CREATE TABLE orders (id INT PRIMARY KEY, merchant_id VARCHAR(10), seller_id VARCHAR(10),"
+                            + " qty INT)", "INSERT INTO orders VALUES " + values);
+                }
+                Verifier verifier = Verifier.builder().oldDataSource(old.dataSource())
+                        .newDataSource(fresh.dataSource()).recheckDelay(Duration.ZERO).build();
+                TableMapping byMerchant = TableMapping.builder("orders").merchantIdColumn("merchant_id").build();
+                TableMapping bySeller = TableMapping.builder("orders").merchantIdColumn("seller_id").build();
+                VerificationRun first = verifier.start(VerificationJob.builder("orders").table(byMerchant)
+                        .merchant("m-1").chunkRows(10).maxRowsPerSecond(30).checkpoint("nightly").build());
+                await().atMost(Duration.ofSeconds(60)).until(() -> first.progress().chunksDone() >= 2);
+                first.stop();
+                assertThatThrownBy(first::await).as(label).isInstanceOf(VerificationStoppedException.class);
+                fresh.execute("UPDATE orders SET qty = 1003 WHERE id = 3"); // seller m-1, in the first chunks' range
+
+                VerificationJob corrected = VerificationJob.builder("orders").table(bySeller).merchant("m-1")
+                        .chunkRows(10).checkpoint("nightly").build();
+                assertThatThrownBy(() -> verifier.verify(corrected)).as(label)
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("was recorded by another job")
+                        .hasMessageContaining("Verifier.resetCheckpoint(\"nightly\")");
+                verifier.resetCheckpoint("nightly");
+                VerificationResult dirty = verifier.verify(corrected);
+                assertThat(dirty.tables().get(0).keys(RowDifference.Kind.DIFFERENT)).as(label).containsExactly("3");
+                Repairer.of(RowCopier.builder().oldDataSource(old.dataSource()).newDataSource(fresh.dataSource())
+                        .build(), verifier).repair(corrected, dirty);
+                String select = "SELECT id, merchant_id, seller_id, qty FROM orders ORDER BY id";
+                assertThat(fresh.query(select)).as(label).hasSize(300).isEqualTo(old.query(select));
+            }
+        }
+    }
+
     /** Starts the job once the switches have settled (the verifier refuses inside the switch-refresh window). */
     private static VerificationRun startOnceAllowed(Verifier verifier, VerificationJob job) {
         VerificationRun[] run = new VerificationRun[1];
