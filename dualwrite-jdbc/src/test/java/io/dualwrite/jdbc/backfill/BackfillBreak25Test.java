@@ -79,4 +79,46 @@ class BackfillBreak25Test {
             }
         }
     }
+
+    // Input (the fix's own edge): a merchant's checkpoint head as round 24's version wrote it (its run without the
+    //   merchant column), the run stopped after two chunks. Resumed by this version through the same column, it goes
+    //   on (not refused: the head holds nothing to tell), and the head then keeps the column, so that a later run
+    //   through another column is refused. H2, MariaDB.
+    @Test
+    void aMerchantCheckpointOfRound24IsResumedAndThenKeepsItsMerchantColumn() throws Exception {
+        for (Kind kind : List.of(Kind.H2, Kind.MARIADB)) {
+            String label = kind.toString();
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(kind);
+                 TestDatabase fresh = TestDatabases.create(kind)) {
+                old.execute(TABLE);
+                fresh.execute(TABLE);
+                StringBuilder values = new StringBuilder();
+                for (int i = 1; i <= 30; i++) {
+                    values.append(i == 1 ? "" : ", ").append('(').append(i).append(", 'm-").append(i % 3)
+                            .append("', 'm-").append((i + 1) % 3).append("', ").append(i * 10).append(')');
+                }
+                old.execute("INSERT INTO orders VALUES " + values);
+                assertThat(job(old, fresh, "merchant_id", "nightly").run().complete()).as(label).isTrue();
+                old.execute("UPDATE dualwrite_backfill_checkpoint SET status = 'PENDING', rows_copied = 0"
+                        + " WHERE chunk_no > 2");
+                old.execute("UPDATE dualwrite_backfill_checkpoint SET lower_key = REPLACE(lower_key,"
+                        + " ' by merchant column merchant_id', '') WHERE chunk_no = 0");
+                String head = "SELECT lower_key FROM dualwrite_backfill_checkpoint WHERE chunk_no = 0";
+                assertThat((String) old.query(head).get(0).get("lower_key")).as(label)
+                        .endsWith(" run migration a scope merchant=m-1");
+
+                BackfillResult resumed = job(old, fresh, "merchant_id", "nightly").run();
+                assertThat(resumed.complete()).as(label).isTrue();
+                assertThat(resumed.tables().get(0).resumed()).as(label).isPresent();
+                assertThat((String) old.query(head).get(0).get("lower_key")).as(label)
+                        .endsWith(" run migration a scope merchant=m-1 by merchant column merchant_id");
+                assertThatThrownBy(job(old, fresh, "seller_id", "nightly")::run).as(label)
+                        .hasMessageContaining("no row was copied").hasMessageContaining("merchant column seller_id");
+
+                String sql = "SELECT id, merchant_id, seller_id, amount FROM orders WHERE merchant_id = 'm-1'"
+                        + " ORDER BY id";
+                assertThat(fresh.query(sql)).as(label).hasSize(10).isEqualTo(old.query(sql));
+            }
+        }
+    }
 }
