@@ -207,13 +207,23 @@ public final class BackfillJob {
     /**
      * As {@link #checkpointSettings(TableMapping)}, followed by {@code " key "} and the old key's columns and types
      * ({@code KeyWalk.keyTypes}) when given: chunks planned under a key of other types cover other keys; then
-     * {@code " run "}, the migration and the scope ({@link #checkpointRun}): a job given a {@link Builder#name} keeps
-     * its checkpoint under that name alone, and a run of another scope or migration under it took the chunks done
-     * for the first (another merchant's rows, another new store) as its own and never copied the keys in them.
+     * {@code " run "}, the migration and the scope, and for a merchant the mapping's merchant column
+     * ({@link #checkpointRun(TableMapping)}): a job given a {@link Builder#name} keeps its checkpoint under that name
+     * alone, and a run of another scope or migration under it took the chunks done for the first (another merchant's
+     * rows, another new store) as its own and never copied the keys in them; the mapping's text leaves the merchant
+     * column out, and chunks done through another one held another merchant's rows too.
      */
     String checkpointSettings(TableMapping mapping, @Nullable String keyTypes) {
         return keyTypes == null ? checkpointSettings(mapping) : checkpointSettingsOfAnyRun(mapping, keyTypes)
-                + fitted(RUN + checkpointRun());
+                + fitted(RUN + checkpointRun(mapping));
+    }
+
+    /**
+     * The settings as versions of round 24 wrote them: as {@link #checkpointSettings(TableMapping, String)} without
+     * the merchant column (the same for a whole-table run).
+     */
+    String checkpointSettingsBefore25(TableMapping mapping, String keyTypes) {
+        return checkpointSettingsOfAnyRun(mapping, keyTypes) + fitted(RUN + checkpointRun());
     }
 
     /**
@@ -244,6 +254,15 @@ public final class BackfillJob {
     /** The run a checkpoint belongs to: {@code migration <migration> scope <scope>} (the scope as in {@link #jobId}). */
     String checkpointRun() {
         return "migration " + migration + " scope " + scope.idPart();
+    }
+
+    /**
+     * The run a table's checkpoint belongs to: {@link #checkpointRun()}, and for a merchant's run
+     * {@code " by merchant column <column>"}, the column the mapping picks the merchant's rows by.
+     */
+    String checkpointRun(TableMapping mapping) {
+        return checkpointRun() + (scope.isWholeTable() ? ""
+                : " by merchant column " + mapping.merchantIdColumn().orElse("-"));
     }
 
     /** What comes before the old key's columns and types in a checkpoint's settings. */

@@ -405,14 +405,16 @@ public final class BackfillRun {
         /** Runs the table's workers until the table is done, the run stops, or a worker fails; the failure. */
         @Nullable Throwable run() throws SQLException, InterruptedException {
             // the start checks resumed a head of the mapping's settings alone (before the key's types were kept), of
-            // the types without collations, or without the run's migration and scope (before round 24) as this
+            // the types without collations, without the run's migration and scope (before round 24), or without a
+            // merchant run's merchant column (round 24) as this
             // job's: it now keeps the key and the run as they are, so that a key changed from here on, or a run of
             // another scope or migration under this job's name, is refused when a run resumes
             String settings = job.checkpointSettings(table.mapping(), table.walk().keyTypes());
             checkpoints.ensureHead(jobId, settings,
                     java.util.List.of(job.checkpointSettings(table.mapping()),
                             job.checkpointSettingsOfAnyRun(table.mapping(), table.walk().keyTypes()),
-                            job.checkpointSettingsOfAnyRun(table.mapping(), table.walk().keyTypesWithoutCollations())));
+                            job.checkpointSettingsOfAnyRun(table.mapping(), table.walk().keyTypesWithoutCollations()),
+                            job.checkpointSettingsBefore25(table.mapping(), table.walk().keyTypes())));
             // the start checks read the head before this run made it: a run of another scope or migration under
             // this job's name that started at the same moment may have made it first, and its chunks hold other rows
             java.util.Optional<String> held = checkpoints.settings(jobId);

@@ -171,11 +171,13 @@ final class Preflight {
                 String anyRun = job.checkpointSettingsOfAnyRun(table.mapping(), table.walk().keyTypes());
                 String uncollated = job.checkpointSettingsOfAnyRun(table.mapping(),
                         table.walk().keyTypesWithoutCollations());
+                // (one written in round 24 holds the run without the merchant column)
+                String before25 = job.checkpointSettingsBefore25(table.mapping(), table.walk().keyTypes());
                 java.util.Optional<String> left = checkpoints.settings(table.jobId());
                 String text = left.orElse(settings);
                 int run = text.lastIndexOf(BackfillJob.RUN + "migration ");
                 String keyed = run < 0 ? text : text.substring(0, run);
-                if (java.util.List.of(settings, mappingOnly, anyRun, uncollated).contains(text)) {
+                if (java.util.List.of(settings, mappingOnly, anyRun, uncollated, before25).contains(text)) {
                     // this job's checkpoint, or one an earlier version left (ensureHead brings it up to date)
                 } else if (keyed.startsWith(mappingOnly + BackfillJob.KEY_TYPES) && !keyed.equals(anyRun)
                         && !keyed.equals(uncollated)) {
@@ -191,8 +193,9 @@ final class Preflight {
                 } else if (run >= 0 && (keyed.equals(anyRun) || keyed.equals(uncollated))) {
                     problems.add("old table '" + table.mapping().oldTable() + "': the checkpoint of job '"
                             + table.jobId() + "' was left by a run of " + text.substring(run + BackfillJob.RUN.length())
-                            + ", and this is a run of " + job.checkpointRun() + ": resumed, the chunks the other run"
-                            + " copied (its merchant's rows, into its new store) would count as copied by this one,"
+                            + ", and this is a run of " + job.checkpointRun(table.mapping()) + ": resumed, the chunks"
+                            + " the other run copied (its merchant's rows, picked by its merchant column, into its new"
+                            + " store) would count as copied by this one,"
                             + " and this run's rows in them would never be copied; forget the checkpoint"
                             + " (BackfillJob.resetCheckpoints) and run again, or give this job another name"
                             + " (BackfillJob.Builder.name)");

@@ -123,9 +123,16 @@ public final class VerificationJob {
      * migration, the tables with what their mappings compare, the scope, the sample and the chunk size). A mapping
      * that renames, drops, adds or transforms other columns, or adds other values, compares other things: a run
      * resumed under it would count the chunks compared under the earlier one as its own, and a difference only it
-     * sees, in a chunk compared before, would never be looked for.
+     * sees, in a chunk compared before, would never be looked for. A merchant's run adds each table's merchant column
+     * (which the mapping's text leaves out): chunks compared through another column compared another merchant's rows.
      */
     String checkpointSettings() {
+        return scope.isWholeTable() ? checkpointSettingsBefore25() : fitted(checkpointSettingsBefore25()
+                + " by merchant columns " + tables.stream().map(t -> t.merchantIdColumn().orElse("-")).toList());
+    }
+
+    /** The settings as versions up to round 24 wrote them: without a merchant run's merchant columns. */
+    String checkpointSettingsBefore25() {
         String settings = migration + " " + tables.stream().map(t -> t.oldTable() + ">" + t.newTable() + " " + t
                 + addedValues(t)).toList()
                 + " " + scope.key() + (isFull() ? " full" : " sample " + sampleFraction + " seed " + seed)
@@ -139,6 +146,11 @@ public final class VerificationJob {
      */
     String checkpointSettings(String keyTypes) {
         return fitted(checkpointSettings() + " key " + keyTypes);
+    }
+
+    /** As {@link #checkpointSettings(String)}, as versions up to round 24 wrote them. */
+    String checkpointSettingsBefore25(String keyTypes) {
+        return fitted(checkpointSettingsBefore25() + " key " + keyTypes);
     }
 
     /** The column holds 1,000 characters: a longer text keeps its start and a digest of the whole. */

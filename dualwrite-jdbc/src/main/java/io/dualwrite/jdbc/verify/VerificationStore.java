@@ -72,10 +72,13 @@ final class VerificationStore {
     /**
      * Records every table of a run.
      *
-     * @param switched the newest switch change of the run's scope when it started ({@link Row#switched})
+     * @param switched the newest switch change of the run's scope when it started ({@link Row#switched}); for a run
+     *                 resumed from a checkpoint, when the run that began the checkpoint started
+     * @param resumedFrom for a run resumed from a checkpoint, when the run that began the checkpoint started, by the
+     *                    verifier's clock: no table is recorded as started later; {@code null} for a run begun whole
      */
-    static void record(DataSource dataSource, VerificationResult result, VerificationJob job, @Nullable String switched)
-            throws SQLException {
+    static void record(DataSource dataSource, VerificationResult result, VerificationJob job, @Nullable String switched,
+                       @Nullable Instant resumedFrom) throws SQLException {
         java.util.Map<String, String> digests = new java.util.HashMap<>();
         job.tables().forEach(mapping -> digests.put(mapping.oldTable(), VerificationJob.mappingDigest(mapping)));
         try (Connection connection = OwnTable.session(dataSource, DualWriteSchema.VERIFICATION_TABLE)) {
@@ -93,7 +96,8 @@ final class VerificationStore {
                     insert.setLong(8, report.missingInNew());
                     insert.setLong(9, report.extraInNew());
                     insert.setLong(10, report.different());
-                    insert.setObject(11, utc(report.startedAt()));
+                    insert.setObject(11, utc(resumedFrom != null && report.startedAt().isAfter(resumedFrom) ? resumedFrom
+                            : report.startedAt()));
                     insert.setObject(12, utc(report.finishedAt()));
                     java.util.Map<String, Object> recorded = new java.util.LinkedHashMap<>();
                     recorded.put("mapping", digests.get(report.table())); // first: the probe reads the report's start

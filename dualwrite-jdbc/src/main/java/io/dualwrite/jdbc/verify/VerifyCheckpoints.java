@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -39,6 +40,9 @@ final class VerifyCheckpoints {
     private static final String SUSPECT = "SUSPECT";
     private static final String OVERFLOW = "OVERFLOW";
     private static final long OVERFLOW_ITEM = -1;
+    private static final String ORIGIN = "ORIGIN";
+    /** The item of a table's origin row, after every suspect's: see {@link #origin}. */
+    private static final long ORIGIN_ITEM = Long.MAX_VALUE;
 
     /**
      * How far a table's verification got.
@@ -49,6 +53,15 @@ final class VerifyCheckpoints {
      */
     record State(String settings, boolean done, @Nullable String cursor, long chunksDone, long chunksCompared,
                  long rowsCompared, long newRowsCompared, List<String> suspects, List<Long> beyond) {
+    }
+
+    /**
+     * When the run that began a checkpoint started: the newest switch change of its scope it saw before reading any
+     * row ({@code null} when it had no resolver), and its start by the verifier's clock. A resumed run records these,
+     * not its own, since its checkpoint holds chunks compared by that first start (the phase gate counts a run only
+     * when it started after the scope's switches last moved).
+     */
+    record Origin(@Nullable String switched, Instant started) {
     }
 
     /** No rows beyond the kept suspects. */
@@ -109,7 +122,7 @@ final class VerifyCheckpoints {
                                 List.of());
                     } else if (rows.getLong(1) == OVERFLOW_ITEM) {
                         beyond = beyondOf(rows.getLong(5), rows.getLong(6), rows.getLong(7));
-                    } else {
+                    } else if (rows.getLong(1) != ORIGIN_ITEM) {
                         suspects.add(rows.getString(3));
                     }
                 }
@@ -228,6 +241,96 @@ final class VerifyCheckpoints {
                 insert.executeUpdate();
             }
         }
+    }
+
+    /**
+     * The origin of a run under a checkpoint name ({@link Origin}). A run that resumes a table's checkpoint
+     * ({@code resuming}) takes the origin recorded by the run that began it, the earliest where tables hold
+     * several; one that resumes nothing, or a checkpoint left by a version that kept no origin, records
+     * {@code current} for each of {@code tables} (replacing what a run that compared nothing left) and takes it.
+     */
+    Origin origin(String name, List<String> tables, Origin current, boolean resuming) throws SQLException {
+        try (Connection connection = OwnTable.session(dataSource, TABLE)) {
+            if (resuming) {
+                Origin earliest = null;
+                try (PreparedStatement select = connection.prepareStatement("SELECT key_text, job FROM " + TABLE
+                        + " WHERE checkpoint_name = ? AND item_no = " + ORIGIN_ITEM)) {
+                    select.setString(1, name);
+                    try (ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            Origin origin = new Origin(rows.getString(1), Instant.parse(rows.getString(2)));
+                            earliest = earliest == null || earlier(origin, earliest) ? origin : earliest;
+                        }
+                    }
+                } catch (java.time.format.DateTimeParseException unreadable) {
+                    throw new SQLException("checkpoint '" + name + "' holds an origin row (item " + ORIGIN_ITEM
+                            + ") whose start is no instant: " + unreadable.getParsedString() + "; delete the"
+                            + " checkpoint with Verifier.resetCheckpoint(\"" + name + "\") and run again");
+                }
+                if (earliest != null) {
+                    return earliest;
+                }
+            }
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
+            try {
+                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + TABLE
+                        + " WHERE checkpoint_name = ? AND item_no = " + ORIGIN_ITEM)) {
+                    delete.setString(1, name);
+                    delete.executeUpdate();
+                }
+                LocalDateTime now = LocalDateTime.ofInstant(clock.instant().truncatedTo(ChronoUnit.MICROS),
+                        ZoneOffset.UTC);
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE
+                        + " (checkpoint_name, table_name, item_no, state, key_text, job, chunks_done, chunks_compared,"
+                        + " rows_compared, new_rows_compared, updated_at) VALUES (?, ?, " + ORIGIN_ITEM + ", ?, ?, ?,"
+                        + " 0, 0, 0, 0, ?)")) {
+                    for (String table : new java.util.LinkedHashSet<>(tables)) {
+                        insert.setString(1, name);
+                        insert.setString(2, table);
+                        insert.setString(3, ORIGIN);
+                        insert.setString(4, current.switched());
+                        insert.setString(5, current.started().toString());
+                        insert.setObject(6, now);
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(autoCommit);
+            }
+            return current;
+        } catch (SQLException e) {
+            throw missingTable(e);
+        }
+    }
+
+    /**
+     * Whether {@code a} is the older origin: a run that saw no switch change ({@link VerificationStore#NO_SWITCH_CHANGE})
+     * before one that saw one, else by the switch change's time, else (no resolver) by start.
+     */
+    private static boolean earlier(Origin a, Origin b) {
+        if (a.switched() != null && b.switched() != null) {
+            if (a.switched().equals(b.switched())) {
+                return a.started().isBefore(b.started());
+            }
+            if (a.switched().equals(VerificationStore.NO_SWITCH_CHANGE)) {
+                return true;
+            }
+            if (b.switched().equals(VerificationStore.NO_SWITCH_CHANGE)) {
+                return false;
+            }
+            try {
+                return Instant.parse(a.switched()).isBefore(Instant.parse(b.switched()));
+            } catch (java.time.format.DateTimeParseException unreadable) {
+                return a.started().isBefore(b.started());
+            }
+        }
+        return a.started().isBefore(b.started());
     }
 
     /** Deletes every row of a checkpoint name; returns how many there were. */
