@@ -138,6 +138,13 @@ final class TableColumns {
             try (Statement statement = connection.createStatement();
                  ResultSet empty = statement.executeQuery("SELECT * FROM " + quoted + " WHERE 1 = 0")) {
                 ResultSetMetaData meta = empty.getMetaData();
+                if (dialect == CopyDialect.POSTGRESQL) {
+                    try {
+                        RowSecurity.refuseFiltered(connection, quoted, table);
+                    } catch (SQLException refused) {
+                        throw new RowSecurityRefused(refused);
+                    }
+                }
                 Set<String> computed = new java.util.HashSet<>();
                 Set<String> identityAlways = new java.util.HashSet<>();
                 List<String> every = new ArrayList<>();
@@ -173,6 +180,8 @@ final class TableColumns {
                     columns.replaceAll((lower, column) -> column.typeNamed("money") ? column.withScale(digits) : column);
                 }
                 return new TableColumns(table, quoted, columns, Set.copyOf(computed), Set.copyOf(identityAlways));
+            } catch (RowSecurityRefused refused) {
+                throw refused.getCause(); // the table was found: no other spelling of its name is tried
             } catch (SQLException e) {
                 first = first == null ? e : first;
             }
@@ -600,5 +609,19 @@ final class TableColumns {
 
     private List<String> names() {
         return all().stream().map(Column::name).toList();
+    }
+
+    /** Carries {@link RowSecurity#refuseFiltered}'s refusal past the loop that tries the name's other spelling. */
+    private static final class RowSecurityRefused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RowSecurityRefused(SQLException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized SQLException getCause() {
+            return (SQLException) super.getCause();
+        }
     }
 }
