@@ -118,6 +118,12 @@ class TxEdgesBreak25Test {
                 }
                 assertThat(fixture.records()).as("the tools over the role's pool leave the entries for later (%s)",
                         resolving).isNotEmpty();
+                // refused by name: the table, the role and the fix
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> copier.sync(io.dualwrite.Store.OLD,
+                                java.util.List.of(new RowCopier.TableKeys(Fixture.ORDERS,
+                                        java.util.List.of(io.dualwrite.jdbc.KeyCodec.encode(java.util.List.of(1L))), null))))
+                        .hasMessageContaining("row security applies to the role " + role + " on the table orders")
+                        .hasMessageContaining("BYPASSRLS");
                 // the fix the refusal names: the copier's role bypasses row security; then everything converges (a
                 // clock two days on: every entry the tools tried is due again)
                 fixture.onOld("ALTER ROLE " + role + " BYPASSRLS");
