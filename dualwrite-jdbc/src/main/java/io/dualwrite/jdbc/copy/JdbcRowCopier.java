@@ -189,7 +189,8 @@ final class JdbcRowCopier implements RowCopier {
                 return new DirectionGuard(null, null, Connection.TRANSACTION_NONE, true, null);
             }
             Connection borrowed = lent == null ? null : lent.borrow();
-            if (borrowed != null && !namesAsAtStart(borrowed, copier.dialect(Store.NEW, borrowed))) {
+            if (borrowed != null && !namesAsAtStart(borrowed, copier.dialect(Store.NEW, borrowed), byTable.keySet()
+                    .stream().map(mapping -> mapping.table(Store.NEW)).toList())) {
                 lent.giveBack();
                 borrowed = null;
             }
@@ -542,7 +543,8 @@ final class JdbcRowCopier implements RowCopier {
             return readSourceOn(held, from, sides, sourceColumns, true);
         }
         Connection borrowed = lent == null ? null : lent.borrow();
-        if (borrowed != null && !namesAsAtStart(borrowed, dialect(from, borrowed))) {
+        if (borrowed != null && !namesAsAtStart(borrowed, dialect(from, borrowed),
+                sides.stream().map(side -> side.mapping.table(from)).toList())) {
             lent.giveBack();
             borrowed = null;
         }
@@ -584,15 +586,20 @@ final class JdbcRowCopier implements RowCopier {
      * also the user the session logged in as, not another role ({@code SET ROLE}, {@code SET SESSION AUTHORIZATION}):
      * a tenant's role under a row security policy does not see every row it wrote (an insert of another tenant's
      * row, an update that moves a row out of its view), and a row the read does not find is one the copier takes
-     * for absent. One query on PostgreSQL and H2 per read on a lent session; none on MySQL/MariaDB, whose drivers keep
-     * the current database.
+     * for absent. On MariaDB also no temporary table of the application's hiding one of {@code tables} (the mapped
+     * tables the read names), asked at every loan (from 11.2, which lists them): a pooled session's answer is trusted
+     * for the catalog refresh, but the application may create one on its own session between two loans, and then
+     * writes it under the mapped name; a sync that read it there copied the temporary table's rows into the other
+     * store. One query per read on a lent session on PostgreSQL, H2 and MariaDB from 11.2; none on MySQL and older
+     * MariaDB, whose drivers keep the current database.
      * False when the state cannot be read.
      */
-    static boolean namesAsAtStart(Connection session, CopyDialect dialect) {
+    static boolean namesAsAtStart(Connection session, CopyDialect dialect, java.util.Collection<String> tables) {
         try {
             if (dialect == CopyDialect.MYSQL) {
                 String database = io.dualwrite.jdbc.schema.OwnTable.urlDatabase(session.getMetaData().getURL());
-                return java.util.Objects.equals(database, session.getCatalog());
+                return java.util.Objects.equals(database, session.getCatalog())
+                        && !TableColumns.hidesAny(session, tables);
             }
             String query = dialect == CopyDialect.POSTGRESQL
                     ? "SELECT current_setting('search_path') = reset_val AND current_user = session_user"

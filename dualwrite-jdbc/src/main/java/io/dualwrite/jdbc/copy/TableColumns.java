@@ -138,6 +138,13 @@ final class TableColumns {
             try (Statement statement = connection.createStatement();
                  ResultSet empty = statement.executeQuery("SELECT * FROM " + quoted + " WHERE 1 = 0")) {
                 ResultSetMetaData meta = empty.getMetaData();
+                if (dialect == CopyDialect.POSTGRESQL) {
+                    try {
+                        RowSecurity.refuseFiltered(connection, quoted, table);
+                    } catch (SQLException refused) {
+                        throw new RowSecurityRefused(refused);
+                    }
+                }
                 Set<String> computed = new java.util.HashSet<>();
                 Set<String> identityAlways = new java.util.HashSet<>();
                 List<String> every = new ArrayList<>();
@@ -173,6 +180,8 @@ final class TableColumns {
                     columns.replaceAll((lower, column) -> column.typeNamed("money") ? column.withScale(digits) : column);
                 }
                 return new TableColumns(table, quoted, columns, Set.copyOf(computed), Set.copyOf(identityAlways));
+            } catch (RowSecurityRefused refused) {
+                throw refused.getCause(); // the table was found: no other spelling of its name is tried
             } catch (SQLException e) {
                 first = first == null ? e : first;
             }
@@ -496,6 +505,46 @@ final class TableColumns {
         if (cleanAt != null && now - cleanAt < refreshNanos) {
             return;
         }
+        String hiding = temporaryHiding(connection, table);
+        if (hiding != null) {
+            throw new SQLException("a temporary table " + hiding + " on a pooled session of the "
+                    + store + " store hides the table " + table + " the copier reads and writes there, so the"
+                    + " sync does not run and its keys stay recorded; drop it (DROP TEMPORARY TABLE "
+                    + hiding + ") before the session goes back to its pool, or close that session");
+        }
+        synchronized (CHECKED) {
+            CHECKED.computeIfAbsent(session, key -> new java.util.HashMap<>()).put(checkedTable, now);
+        }
+    }
+
+    /**
+     * Whether a temporary table on {@code connection}'s MariaDB session (from 11.2, which lists them; false on MySQL
+     * and older MariaDB) hides any of {@code tables} (configured names, optionally {@code schema.table}): asked now,
+     * one query per table, trusting no earlier answer, and a rollback after them on a session outside auto-commit
+     * (it holds no transaction). For the application's own session lent to a sync, whose owner may have created one
+     * since the last loan.
+     */
+    static boolean hidesAny(Connection connection, java.util.Collection<String> tables) throws SQLException {
+        if (!listsTemporaryTables(connection.getMetaData().getDatabaseProductVersion())) {
+            return false;
+        }
+        boolean autoCommit = connection.getAutoCommit();
+        try {
+            for (String table : tables) {
+                if (temporaryHiding(connection, table) != null) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            if (!autoCommit) {
+                connection.rollback(); // a read only: the session is given back holding no transaction
+            }
+        }
+    }
+
+    /** The name of the session's temporary table that hides {@code table}, or null when none does. */
+    private static @Nullable String temporaryHiding(Connection connection, String table) throws SQLException {
         int dot = table.lastIndexOf('.');
         try (java.sql.PreparedStatement statement = connection.prepareStatement("SELECT TABLE_NAME FROM"
                 + " information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?"
@@ -505,16 +554,8 @@ final class TableColumns {
                     .getURL()) : table.substring(0, dot));
             statement.setString(2, table.substring(dot + 1));
             try (ResultSet rows = statement.executeQuery()) {
-                if (rows.next()) {
-                    throw new SQLException("a temporary table " + rows.getString(1) + " on a pooled session of the "
-                            + store + " store hides the table " + table + " the copier reads and writes there, so the"
-                            + " sync does not run and its keys stay recorded; drop it (DROP TEMPORARY TABLE "
-                            + rows.getString(1) + ") before the session goes back to its pool, or close that session");
-                }
+                return rows.next() ? rows.getString(1) : null;
             }
-        }
-        synchronized (CHECKED) {
-            CHECKED.computeIfAbsent(session, key -> new java.util.HashMap<>()).put(checkedTable, now);
         }
     }
 
@@ -600,5 +641,19 @@ final class TableColumns {
 
     private List<String> names() {
         return all().stream().map(Column::name).toList();
+    }
+
+    /** Carries {@link RowSecurity#refuseFiltered}'s refusal past the loop that tries the name's other spelling. */
+    private static final class RowSecurityRefused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RowSecurityRefused(SQLException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized SQLException getCause() {
+            return (SQLException) super.getCause();
+        }
     }
 }

@@ -70,6 +70,11 @@ record TableShape(String table, String quotedTable, List<ColumnInfo> columns, Li
                 }
                 continue;
             }
+            if (dialect == VerifyDialect.POSTGRESQL) {
+                // a policy hiding rows from this session would make them look absent: never a false CLEAN, nor a
+                // repair that deletes them from the other store
+                io.dualwrite.jdbc.copy.RowSecurity.refuseFiltered(connection, quoted, table);
+            }
             columns = withCollations(connection, dialect, table, quoted, columns);
             return Optional.of(new TableShape(table, quoted, List.copyOf(columns), primaryKey(connection, table)));
         }
