@@ -27,17 +27,24 @@ public final class SqlText {
     private SqlText() {
     }
 
-    /** The SQL with every {@code ?} outside quotes and comments replaced by {@code ?n} (n from 1). */
+    /**
+     * The SQL with every {@code ?} outside quotes and comments replaced by {@code ?n}, n the JDBC index of the
+     * parameter it stands for: the n-th {@code ?} (n from 1), or, for H2's indexed parameter {@code ?N}, N itself
+     * (H2 binds {@code ?N} to the N-th parameter wherever it stands, and refuses a text mixing both forms).
+     */
     static String numberParameters(String sql) {
         return replacePlaceholders(sql, n -> "?" + n);
     }
 
-    /** The SQL with its {@code ?} placeholders replaced, in order, by {@code replacements}. */
+    /** The SQL with its {@code ?} placeholders replaced by {@code replacements}, the n-th by entry n - 1. */
     static String replaceParameters(String sql, List<String> replacements) {
         return replacePlaceholders(sql, n -> replacements.get(n - 1));
     }
 
-    /** The SQL with the n-th {@code ?} outside quotes and comments (n from 1) replaced by {@code replacement(n)}. */
+    /**
+     * The SQL with each placeholder outside quotes and comments replaced by {@code replacement(n)}, n the index of
+     * the parameter it stands for ({@link #numberParameters}).
+     */
     private static String replacePlaceholders(String sql, IntFunction<String> replacement) {
         StringBuilder out = new StringBuilder(sql.length() + 16);
         int next = 1;
@@ -51,12 +58,32 @@ public final class SqlText {
             }
             char ch = sql.charAt(i++);
             if (ch == '?') {
-                out.append(replacement.apply(next++));
+                int end = indexedEnd(sql, i);
+                if (end > i) { // H2's ?N: the N-th parameter, not the next one
+                    out.append(replacement.apply(Integer.parseInt(sql, i, end, 10)));
+                    i = end;
+                } else {
+                    out.append(replacement.apply(next++));
+                }
             } else {
                 out.append(ch);
             }
         }
         return out.toString();
+    }
+
+    /**
+     * Where the digits of an indexed parameter ({@code ?N}, H2) whose {@code ?} ends before {@code from} end:
+     * {@code from} itself when no digit follows (a plain {@code ?}), or when the number would not be an index any
+     * driver takes (more than six digits: H2 refuses the text before it runs).
+     */
+    private static int indexedEnd(String sql, int from) {
+        int end = from;
+        while (end < sql.length() && end - from <= 6 && Character.isDigit(sql.charAt(end))
+                && sql.charAt(end) < 128) {
+            end++;
+        }
+        return end - from > 6 || (end > from && Integer.parseInt(sql, from, end, 10) == 0) ? from : end;
     }
 
     /**
@@ -86,9 +113,13 @@ public final class SqlText {
         return "'" + text.replace("'", "''") + "'";
     }
 
-    /** The number of {@code ?} placeholders outside quotes and comments. */
+    /**
+     * The number of parameters the text takes: its {@code ?} placeholders outside quotes and comments, or the highest N
+     * of H2's {@code ?N}.
+     */
     static int countParameters(String sql) {
         int count = 0;
+        int highest = 0;
         int i = 0;
         while (i < sql.length()) {
             int skip = skipQuotedOrComment(sql, i);
@@ -97,11 +128,17 @@ public final class SqlText {
                 continue;
             }
             if (sql.charAt(i) == '?') {
+                int end = indexedEnd(sql, i + 1);
+                if (end > i + 1) { // H2's ?N: the text takes parameters 1 to its highest N
+                    highest = Math.max(highest, Integer.parseInt(sql, i + 1, end, 10));
+                    i = end;
+                    continue;
+                }
                 count++;
             }
             i++;
         }
-        return count;
+        return Math.max(count, highest);
     }
 
     /**

@@ -1,0 +1,97 @@
+package io.dualwrite.jdbc.inputs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A twenty-fifth review of the write path's statements (which keys a write touched). For each input, the caller sees
+ * what the raw driver gives, and the new store ends holding exactly the old store's rows, or the write is recorded
+ * (its keys, or a scoped resync) and the library's own tools repair it: never a difference with nothing recorded.
+ * Each test ends with the stores compared row by row with plain JDBC.
+ */
+class WritePathBreak25Test {
+
+    // Failed before its fix: H2 takes "?N" for the application's N-th parameter, wherever it stands in the text. The
+    // library numbers the placeholders of a text itself (the first "?" becomes ?1, the second ?2 …) and appended its
+    // number to H2's, so "?2 … ?1" became ?12 and ?21: a key named by ?1 was read from the application's eleventh
+    // parameter when there were that many (the row really written was never synced, nothing recorded: the first two
+    // members), or from none (a whole-table resync where the key was known: the others). Now "?N" is parameter N.
+    // Each member runs its parameter sets in turn ("|" between executions, "+" between the entries of one batch).
+    @ParameterizedTest(name = "{0} {1}: {2}")
+    @CsvSource(delimiter = ';', value = {
+        "DUAL_WRITE;  DELETE FROM orders WHERE id = ?1 AND qty NOT IN (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11);"
+                + " 1,0,0,0,0,0,0,0,0,0,2",
+        "DUAL_WRITE;  UPDATE orders SET qty = ?2 WHERE id = ?1 AND qty NOT IN (?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+                + " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21); 1,9,0,0,0,0,0,0,0,0,3,0,0,0,0,0,0,0,0,0,2",
+        "DUAL_WRITE;  UPDATE orders SET qty = ?2 WHERE id = ?1;                1,9 | 3,7",
+        "DUAL_WRITE;  UPDATE orders SET id = ?2 WHERE id = ?1;                 2,12",
+        "DUAL_WRITE;  UPDATE orders SET qty = ?1 WHERE id = ?1;                2",
+        "DUAL_WRITE;  DELETE FROM orders WHERE qty > ?1 AND code <> ?2;        1,c",
+        "DUAL_WRITE;  UPDATE orders SET qty = ?2 WHERE id = ?1;                1,9 + 2,8",
+        "DUAL_WRITE;  INSERT INTO orders (qty, id, code) VALUES (?2, ?1, ?3);  7,70,g",
+        "NEW_PRIMARY; UPDATE orders SET qty = ?2 WHERE id = ?1;                1,9",
+        "NEW_PRIMARY; UPDATE orders SET qty = ?2 WHERE qty > ?1;               1,9"})
+    void h2sNumberedParametersNameTheParameterTheirNumberSays(MigrationPhase phase, String sql, String runs)
+            throws Exception {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.H2, Kind.H2).phase(phase).build(), Mirrored.PG);
+             Fixture twin = Mirrored.seed(Fixture.of(Kind.H2, Kind.H2), Mirrored.PG)) {
+            List<String> raw;
+            try (Connection connection = twin.oldDb.dataSource().getConnection()) {
+                raw = run(connection, sql, runs);
+            }
+            List<String> library;
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                library = run(connection, sql, runs);
+            }
+            assertThat(library).as("the counts the raw driver gives").isEqualTo(raw);
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
+            assertThat(fixture.toOld.awaitIdle(Duration.ofSeconds(60))).isTrue();
+            String authoritative = phase == MigrationPhase.NEW_PRIMARY
+                    ? "SELECT id, code, quantity AS qty FROM orders_v2 ORDER BY id" : "SELECT id, code, qty FROM orders ORDER BY id";
+            assertThat(Rows.of(phase == MigrationPhase.NEW_PRIMARY ? fixture.newDb : fixture.oldDb, authoritative))
+                    .as("the authoritative store as the statement leaves it without the library")
+                    .isEqualTo(Rows.of(twin.oldDb, "SELECT id, code, qty FROM orders ORDER BY id"));
+            assertThat(fixture.records()).as("keyed exactly: nothing recorded").isEmpty();
+            Rows.assertOrdersSame(fixture, "id, code, qty");
+        }
+    }
+
+    /** Runs {@code sql} prepared, once per parameter set of {@code runs}; returns the counts. */
+    private static List<String> run(Connection connection, String sql, String runs) throws SQLException {
+        List<String> counts = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (String execution : runs.split("\\|")) {
+                String[] entries = execution.split("\\+");
+                for (String entry : entries) {
+                    statement.clearParameters();
+                    String[] values = entry.trim().split(",");
+                    for (int i = 0; i < values.length; i++) {
+                        String value = values[i].trim();
+                        if (value.chars().allMatch(Character::isDigit)) {
+                            statement.setLong(i + 1, Long.parseLong(value));
+                        } else {
+                            statement.setString(i + 1, value);
+                        }
+                    }
+                    if (entries.length > 1) {
+                        statement.addBatch();
+                    }
+                }
+                counts.add(entries.length > 1 ? Arrays.toString(statement.executeBatch())
+                        : Integer.toString(statement.executeUpdate()));
+            }
+        }
+        return counts;
+    }
+}
