@@ -244,6 +244,46 @@ public final class SqlText {
     }
 
     /**
+     * Whether every product's driver finds the same placeholders in {@code sql} as the library numbers
+     * ({@link #numberParameters}): a {@code ?} inside a dollar-quoted string ({@code $$?$$}) or a nested block
+     * comment ({@code /* /* ? *}{@code / ? *}{@code /}) is text to pgjdbc and H2, which read both, but a parameter to
+     * the library's reading, and a {@code ?} after {@code #} is in a comment to MariaDB's driver, or a {@code ?} after
+     * a backslash in quotes is in a string to one reading and not to the other. Where the readings disagree, a key
+     * bound to the N-th {@code ?} would be read from another parameter than the one the driver binds there.
+     * True for a text without {@code ?}, and where every reading finds the {@code ?} at the same places.
+     */
+    static boolean placeholdersAgree(String sql) {
+        if (sql.indexOf('?') < 0 || (sql.indexOf('$') < 0 && sql.indexOf('#') < 0 && sql.indexOf('\\') < 0
+                && !sql.contains("/*"))) {
+            return true;
+        }
+        List<Integer> read = placeholders(sql, Lexing.DEFAULT);
+        return read.equals(placeholders(sql, Lexing.STANDARD)) && read.equals(placeholders(sql, Lexing.MYSQL));
+    }
+
+    /**
+     * Where {@code lexing} finds a {@code ?} outside strings and comments; the standard's reading (PostgreSQL, H2)
+     * nests block comments.
+     */
+    private static List<Integer> placeholders(String sql, Lexing lexing) {
+        List<Integer> found = new ArrayList<>();
+        int i = 0;
+        while (i < sql.length()) {
+            int skip = lexing == Lexing.STANDARD && sql.startsWith("/*", i) ? TxControl.blockEnd(sql, i, true)
+                    : skipQuotedOrComment(sql, i, lexing);
+            if (skip > i) {
+                i = skip;
+                continue;
+            }
+            if (sql.charAt(i) == '?') {
+                found.add(i);
+            }
+            i++;
+        }
+        return found;
+    }
+
+    /**
      * Whether the parser may read {@code sql} otherwise than MySQL or MariaDB run it: a version comment ({@code
      * /*!50000 …*}{@code /}, {@code /*M!…*}{@code /}) whose text runs there, or {@code --} followed by no white
      * space, which is no comment there ({@code id = 1 --1} is {@code id = 1 - -1}). Outside quotes and comments, as
