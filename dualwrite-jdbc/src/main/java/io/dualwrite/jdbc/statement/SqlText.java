@@ -247,7 +247,8 @@ public final class SqlText {
      * Whether every product's driver finds the same placeholders in {@code sql} as the library numbers
      * ({@link #numberParameters}): a {@code ?} inside a dollar-quoted string ({@code $$?$$}) or a nested block
      * comment ({@code /* /* ? *}{@code / ? *}{@code /}) is text to pgjdbc and H2, which read both, but a parameter to
-     * the library's reading, and a {@code ?} after {@code #} is in a comment to MariaDB's driver, or a {@code ?} after
+     * the library's reading, and a {@code ?} after {@code #} (but PostgreSQL's {@code #>}, {@code #>>} and {@code #-})
+     * is in a comment to MariaDB's driver, or a {@code ?} after
      * a backslash in quotes is in a string to one reading and not to the other. Where the readings disagree, a key
      * bound to the N-th {@code ?} would be read from another parameter than the one the driver binds there.
      * True for a text without {@code ?}, and where every reading finds the {@code ?} at the same places.
@@ -262,6 +263,14 @@ public final class SqlText {
     }
 
     /**
+     * Whether a {@code #} at {@code i} is PostgreSQL's JSON path operator ({@code #>}, {@code #>>}, {@code #-}), which
+     * the placeholders' MySQL reading does not take for a comment: a prepared {@code data #>> '{a}' = ?} keeps its keys.
+     */
+    private static boolean jsonPath(String sql, int i) {
+        return sql.charAt(i) == '#' && i + 1 < sql.length() && (sql.charAt(i + 1) == '>' || sql.charAt(i + 1) == '-');
+    }
+
+    /**
      * Where {@code lexing} finds a {@code ?} outside strings and comments; the standard's reading (PostgreSQL, H2)
      * nests block comments.
      */
@@ -270,7 +279,7 @@ public final class SqlText {
         int i = 0;
         while (i < sql.length()) {
             int skip = lexing == Lexing.STANDARD && sql.startsWith("/*", i) ? TxControl.blockEnd(sql, i, true)
-                    : skipQuotedOrComment(sql, i, lexing);
+                    : jsonPath(sql, i) ? i : skipQuotedOrComment(sql, i, lexing);
             if (skip > i) {
                 i = skip;
                 continue;

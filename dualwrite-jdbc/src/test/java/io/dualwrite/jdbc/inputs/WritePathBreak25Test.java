@@ -73,7 +73,8 @@ class WritePathBreak25Test {
     // from the parameter after it: row 1 was deleted, the key 5 synced, nothing recorded (4 members, PostgreSQL and
     // H2). Now a text whose placeholders one product's reading finds elsewhere than another's is not analysed: its
     // mapped tables get a scoped resync, which the resolver repairs. Guards: a "?" in a MariaDB "#" comment, which was
-    // already resynced (the parameter read was out of range), and a "?" in a plain string, which stays keyed exactly.
+    // already resynced (the parameter read was out of range), and a "?" in a plain string or after PostgreSQL's JSON
+    // path operator #>> (no comment there), which stay keyed exactly.
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource(delimiter = ';', quoteCharacter = '"', value = {
         "POSTGRES; DELETE FROM orders WHERE code <> $$?$$ AND id = ? AND qty <> ?;         1,5; true",
@@ -83,7 +84,8 @@ class WritePathBreak25Test {
         "POSTGRES; UPDATE orders SET code = $$?$$, qty = ? WHERE id = ? AND qty <> ?;      9,1,5; true",
         "MARIADB;  UPDATE orders SET qty = ? WHERE id = ? # ?\\n AND code <> ?;             9,1,z; true",
         "POSTGRES; DELETE FROM orders WHERE code <> '?' AND id = ? AND qty <> ?;           1,5; false",
-        "MARIADB;  DELETE FROM orders WHERE code <> '?' AND id = ? AND qty <> ?;           1,5; false"})
+        "MARIADB;  DELETE FROM orders WHERE code <> '?' AND id = ? AND qty <> ?;           1,5; false",
+        "POSTGRES; UPDATE orders SET qty = ? WHERE ('[1,2]'::jsonb #>> '{0}') IS NOT NULL AND id = ? AND qty <> ?; 9,1,5; false"})
     void aPlaceholderTheDriverTakesForTextShiftsNoKey(Kind kind, String sql, String values, boolean resynced)
             throws Exception {
         String text = sql.replace("\\n", "\n");
