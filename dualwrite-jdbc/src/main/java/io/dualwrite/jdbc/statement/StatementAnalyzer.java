@@ -410,14 +410,17 @@ public final class StatementAnalyzer {
             return StatementAnalysis.passThrough(sql, SqlKind.OTHER, TxControl.NONE, List.copyOf(mappings.values()));
         }
         if (texts.stream().anyMatch(SqlText::runsInnerStatement) || SqlText.parserMayMisread(sql)
-                || SqlText.writesPortion(sql) || SqlText.unicodeNamesDecoded(sql) != sql
-                || !SqlText.placeholdersAgree(sql)) {
+                || SqlText.writesPortion(sql) || SqlText.unicodeNamesDecoded(sql) != sql) {
             // EXPLAIN ANALYZE runs the write it explains; COPY … FROM loads rows; a MySQL version comment
             // (/*! … */) runs its text, '--1' is no comment there: the parser would not read what the database runs
             // (FOR PORTION OF splits the rows it meets and inserts their other parts under keys no text names; a
-            // name spelt U&"\006Frders" is read by the parser, where it reads it at all, as a table U; a ? that one
-            // product's driver takes for text, $$?$$ or one in a nested comment, would shift the parameters' numbers)
+            // name spelt U&"\006Frders" is read by the parser, where it reads it at all, as a table U)
             return unanalysed(sql, mentionedTables(sql));
+        }
+        if (!SqlText.placeholdersAgree(sql)) {
+            // a ? that one product's driver takes for text ($$?$$, one in a nested or a # comment) would shift the
+            // numbers of the parameters after it: resynced when it looks like a write, a read records nothing
+            return unanalysed(sql);
         }
         String numbered = SqlText.numberParameters(sql);
         java.util.regex.Matcher only = texts.size() == 1 ? ONLY_TABLE.matcher(numbered) : null;
