@@ -27,17 +27,24 @@ public final class SqlText {
     private SqlText() {
     }
 
-    /** The SQL with every {@code ?} outside quotes and comments replaced by {@code ?n} (n from 1). */
+    /**
+     * The SQL with every {@code ?} outside quotes and comments replaced by {@code ?n}, n the JDBC index of the
+     * parameter it stands for: the n-th {@code ?} (n from 1), or, for H2's indexed parameter {@code ?N}, N itself
+     * (H2 binds {@code ?N} to the N-th parameter wherever it stands, and refuses a text mixing both forms).
+     */
     static String numberParameters(String sql) {
         return replacePlaceholders(sql, n -> "?" + n);
     }
 
-    /** The SQL with its {@code ?} placeholders replaced, in order, by {@code replacements}. */
+    /** The SQL with its {@code ?} placeholders replaced by {@code replacements}, the n-th by entry n - 1. */
     static String replaceParameters(String sql, List<String> replacements) {
         return replacePlaceholders(sql, n -> replacements.get(n - 1));
     }
 
-    /** The SQL with the n-th {@code ?} outside quotes and comments (n from 1) replaced by {@code replacement(n)}. */
+    /**
+     * The SQL with each placeholder outside quotes and comments replaced by {@code replacement(n)}, n the index of
+     * the parameter it stands for ({@link #numberParameters}).
+     */
     private static String replacePlaceholders(String sql, IntFunction<String> replacement) {
         StringBuilder out = new StringBuilder(sql.length() + 16);
         int next = 1;
@@ -51,12 +58,32 @@ public final class SqlText {
             }
             char ch = sql.charAt(i++);
             if (ch == '?') {
-                out.append(replacement.apply(next++));
+                int end = indexedEnd(sql, i);
+                if (end > i) { // H2's ?N: the N-th parameter, not the next one
+                    out.append(replacement.apply(Integer.parseInt(sql, i, end, 10)));
+                    i = end;
+                } else {
+                    out.append(replacement.apply(next++));
+                }
             } else {
                 out.append(ch);
             }
         }
         return out.toString();
+    }
+
+    /**
+     * Where the digits of an indexed parameter ({@code ?N}, H2) whose {@code ?} ends before {@code from} end:
+     * {@code from} itself when no digit follows (a plain {@code ?}), or when the number would not be an index any
+     * driver takes (more than six digits: H2 refuses the text before it runs).
+     */
+    private static int indexedEnd(String sql, int from) {
+        int end = from;
+        while (end < sql.length() && end - from <= 6 && Character.isDigit(sql.charAt(end))
+                && sql.charAt(end) < 128) {
+            end++;
+        }
+        return end - from > 6 || (end > from && Integer.parseInt(sql, from, end, 10) == 0) ? from : end;
     }
 
     /**
@@ -86,9 +113,13 @@ public final class SqlText {
         return "'" + text.replace("'", "''") + "'";
     }
 
-    /** The number of {@code ?} placeholders outside quotes and comments. */
+    /**
+     * The number of parameters the text takes: its {@code ?} placeholders outside quotes and comments, or the highest N
+     * of H2's {@code ?N}.
+     */
     static int countParameters(String sql) {
         int count = 0;
+        int highest = 0;
         int i = 0;
         while (i < sql.length()) {
             int skip = skipQuotedOrComment(sql, i);
@@ -97,11 +128,17 @@ public final class SqlText {
                 continue;
             }
             if (sql.charAt(i) == '?') {
+                int end = indexedEnd(sql, i + 1);
+                if (end > i + 1) { // H2's ?N: the text takes parameters 1 to its highest N
+                    highest = Math.max(highest, Integer.parseInt(sql, i + 1, end, 10));
+                    i = end;
+                    continue;
+                }
                 count++;
             }
             i++;
         }
-        return count;
+        return Math.max(count, highest);
     }
 
     /**
@@ -204,6 +241,55 @@ public final class SqlText {
     static boolean writesPortion(String sql) {
         // the text is stripped only when it holds the word (comments may stand between the three words)
         return sql.toLowerCase(Locale.ROOT).contains("portion") && PORTION.matcher(stripQuoted(sql)).find();
+    }
+
+    /**
+     * Whether every product's driver finds the same placeholders in {@code sql} as the library numbers
+     * ({@link #numberParameters}): a {@code ?} inside a dollar-quoted string ({@code $$?$$}) or a nested block
+     * comment ({@code /* /* ? *}{@code / ? *}{@code /}) is text to pgjdbc and H2, which read both, but a parameter to
+     * the library's reading, and a {@code ?} after {@code #} (but PostgreSQL's {@code #>}, {@code #>>} and {@code #-})
+     * is in a comment to MariaDB's driver, or a {@code ?} after
+     * a backslash in quotes is in a string to one reading and not to the other. Where the readings disagree, a key
+     * bound to the N-th {@code ?} would be read from another parameter than the one the driver binds there.
+     * True for a text without {@code ?}, and where every reading finds the {@code ?} at the same places.
+     */
+    static boolean placeholdersAgree(String sql) {
+        if (sql.indexOf('?') < 0 || (sql.indexOf('$') < 0 && sql.indexOf('#') < 0 && sql.indexOf('\\') < 0
+                && !sql.contains("/*"))) {
+            return true;
+        }
+        List<Integer> read = placeholders(sql, Lexing.DEFAULT);
+        return read.equals(placeholders(sql, Lexing.STANDARD)) && read.equals(placeholders(sql, Lexing.MYSQL));
+    }
+
+    /**
+     * Whether a {@code #} at {@code i} is PostgreSQL's JSON path operator ({@code #>}, {@code #>>}, {@code #-}), which
+     * the placeholders' MySQL reading does not take for a comment: a prepared {@code data #>> '{a}' = ?} keeps its keys.
+     */
+    private static boolean jsonPath(String sql, int i) {
+        return sql.charAt(i) == '#' && i + 1 < sql.length() && (sql.charAt(i + 1) == '>' || sql.charAt(i + 1) == '-');
+    }
+
+    /**
+     * Where {@code lexing} finds a {@code ?} outside strings and comments; the standard's reading (PostgreSQL, H2)
+     * nests block comments.
+     */
+    private static List<Integer> placeholders(String sql, Lexing lexing) {
+        List<Integer> found = new ArrayList<>();
+        int i = 0;
+        while (i < sql.length()) {
+            int skip = lexing == Lexing.STANDARD && sql.startsWith("/*", i) ? TxControl.blockEnd(sql, i, true)
+                    : jsonPath(sql, i) ? i : skipQuotedOrComment(sql, i, lexing);
+            if (skip > i) {
+                i = skip;
+                continue;
+            }
+            if (sql.charAt(i) == '?') {
+                found.add(i);
+            }
+            i++;
+        }
+        return found;
     }
 
     /**

@@ -417,6 +417,11 @@ public final class StatementAnalyzer {
             // name spelt U&"\006Frders" is read by the parser, where it reads it at all, as a table U)
             return unanalysed(sql, mentionedTables(sql));
         }
+        if (!SqlText.placeholdersAgree(sql)) {
+            // a ? that one product's driver takes for text ($$?$$, one in a nested or a # comment) would shift the
+            // numbers of the parameters after it: resynced when it looks like a write, a read records nothing
+            return unanalysed(sql);
+        }
         String numbered = SqlText.numberParameters(sql);
         java.util.regex.Matcher only = texts.size() == 1 ? ONLY_TABLE.matcher(numbered) : null;
         boolean onlyTable = only != null && only.lookingAt();

@@ -686,7 +686,7 @@ public enum TxControl {
     }
 
     /** Where the block comment opening at {@code i} ends (the index after it; the text's end when it does not). */
-    private static int blockEnd(String sql, int i, boolean nested) {
+    static int blockEnd(String sql, int i, boolean nested) {
         int depth = 1;
         int j = i + 2;
         while (j < sql.length() && depth > 0) {
