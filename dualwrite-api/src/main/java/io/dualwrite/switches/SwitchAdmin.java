@@ -238,7 +238,9 @@ public final class SwitchAdmin {
      * The id a switch or pin is set for: non-blank, and without white space around it ({@link Checks#stripSpaces}: no-break
      * and zero-width spaces too, which {@link String#strip} leaves). Kept as given, a switch for
      * {@code " m-1"} (a copied cell, a tab) names a merchant no call names, and m-1 kept its phase while the move was
-     * answered as applied; the starter refuses such ids in its properties the same way. Clearing a switch or a pin
+     * answered as applied; the starter refuses such ids in its properties the same way. An id with an invisible
+     * character inside it, or not in Unicode's composed form NFC, is refused alike ({@link Checks#unseenSpelling}):
+     * it looks like the id calls name and is another text. Clearing a switch or a pin
      * takes any id, so that one stored so before can be removed.
      */
     private static void requireSwitchId(String property, String id) {
@@ -248,6 +250,13 @@ public final class SwitchAdmin {
             throw new IllegalArgumentException(property + " must be an id without white space around it, but was '"
                     + id + "' (around it: " + Checks.spacesNamed(id) + "): no call names that id, so '" + stripped
                     + "' would keep its phase; write '" + stripped + "'");
+        }
+        String unseen = Checks.unseenSpelling(id);
+        if (unseen != null) {
+            String visible = Checks.visibleId(id);
+            throw new IllegalArgumentException(property + " must be an id spelt as calls spell it, but was '" + id
+                    + "' (" + unseen + "): the switch store compares ids exactly and no call names that id, so '"
+                    + visible + "' would keep its phase; write '" + visible + "'");
         }
     }
 
