@@ -1,10 +1,12 @@
 package io.dualwrite.jdbc.inputs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dualwrite.DualWriter;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.jdbc.DualWriteDataSource;
+import io.dualwrite.jdbc.backfill.BackfillJob;
 import io.dualwrite.jdbc.changelog.JdbcChangeLog;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.testing.TestDatabase;
@@ -113,6 +115,27 @@ class KeySpellingsBreak25Test {
                 assertThat(Rows.of(oldDb, "SELECT row_key FROM dualwrite_change_log WHERE table_name = ?", table))
                         .as(table + ": the other spelling is recorded").containsExactly(Map.of("row_key", other));
             }
+        }
+    }
+
+    // The backfill (held, kept as a guard): an old table holding '1.0', '2.50', '3' and '1e1' into a float key. The
+    // backfill refuses a float-keyed new table by name before any row (its preflight: distinct keys may round to
+    // one), before and after this round's change; the new store stays empty.
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"POSTGRES, POSTGRES", "MARIADB, MARIADB", "H2, H2"})
+    void theBackfillRefusesAFloatKeyedNewTableByNameBeforeAnyRow(Kind oldKind, Kind newKind) throws Exception {
+        try (TestDatabase oldDb = TestDatabases.createWithDualWriteSchema(oldKind);
+             TestDatabase newDb = TestDatabases.create(newKind)) {
+            oldDb.execute("CREATE TABLE t (id VARCHAR(40) PRIMARY KEY, qty INT)",
+                    "INSERT INTO t VALUES ('1.0', 1), ('2.50', 2), ('3', 3), ('1e1', 4)");
+            newDb.execute("CREATE TABLE t (id DOUBLE PRECISION PRIMARY KEY, qty INT)");
+            TableMapping mapping = TableMapping.builder("t").primaryKey("id").build();
+            BackfillJob backfill = BackfillJob.builder().migration("t").oldDataSource(oldDb.dataSource())
+                    .newDataSource(newDb.dataSource()).mapping(mapping).chunkRows(2, 2).build();
+            assertThatThrownBy(backfill::run).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("floating-point column").hasMessageContaining("no row was copied");
+            assertThat(Rows.of(newDb, "SELECT qty FROM t")).as("the new store, row by row")
+                    .isEqualTo(Rows.of(oldDb, "SELECT qty FROM t WHERE id = 'none'")).isEmpty();
         }
     }
 
