@@ -112,7 +112,53 @@ public final class Checks {
     }
 
     private static boolean isSpaceAround(int c) {
-        return Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.getType(c) == Character.FORMAT;
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || isInvisible(c);
+    }
+
+    /**
+     * Whether {@code c} shows nothing: a format character (the zero-width space {@code U+200B}, the joiners, the
+     * word joiner {@code U+2060}, the soft hyphen {@code U+00AD}, the byte-order mark), or another of Unicode's
+     * default-ignorable code points, which are not format characters (the combining grapheme joiner {@code U+034F},
+     * the Hangul fillers {@code U+115F}, {@code U+1160}, {@code U+3164}, {@code U+FFA0}, the variation selectors
+     * {@code U+180B}–{@code U+180F}, {@code U+FE00}–{@code U+FE0F}, {@code U+E0100}–{@code U+E01EF}), and the braille
+     * blank {@code U+2800}. Listed from Unicode's {@code DerivedCoreProperties} (Default_Ignorable_Code_Point): Java
+     * has no test for that property.
+     */
+    private static boolean isInvisible(int c) {
+        return Character.getType(c) == Character.FORMAT || c == 0x034F || c == 0x115F || c == 0x1160
+                || c == 0x17B4 || c == 0x17B5 || (c >= 0x180B && c <= 0x180F) || c == 0x2800 || c == 0x3164
+                || (c >= 0xFE00 && c <= 0xFE0F) || c == 0xFFA0 || (c >= 0xE0100 && c <= 0xE01EF)
+                || (c >= 0x1BCA0 && c <= 0x1BCA3);
+    }
+
+    /**
+     * Why {@code id} (without spaces around it: {@link #stripSpaces}) is spelt otherwise than any call would name it,
+     * or null: an invisible character inside it ({@code m-1} with a zero-width space after the {@code m}: {@link
+     * #isInvisible}), named as {@code U+XXXX},
+     * or a spelling other than Unicode's composed form NFC ({@code e} and the combining {@code U+0301} for {@code é}),
+     * which text typed, pasted from a page or sent by a form is in, while a copy from a file system or another
+     * program may not be. Both look like the id they stand beside and are another text to the switch store, which
+     * compares ids exactly, so a switch set for one names a merchant or order no call names. Switch ids are checked
+     * by it ({@link #visibleId} says what to write instead).
+     */
+    public static @Nullable String unseenSpelling(String id) {
+        List<String> invisible = new java.util.ArrayList<>();
+        id.codePoints().filter(Checks::isInvisible).distinct()
+                .forEach(c -> invisible.add(String.format(java.util.Locale.ROOT, "U+%04X", c)));
+        if (!invisible.isEmpty()) {
+            return "an invisible character inside it: " + String.join(", ", invisible);
+        }
+        if (!java.text.Normalizer.isNormalized(id, java.text.Normalizer.Form.NFC)) {
+            return "spelt in another Unicode form than the composed one (NFC) that calls spell it in";
+        }
+        return null;
+    }
+
+    /** {@code id} without its invisible characters ({@link #unseenSpelling}), in Unicode's composed form NFC. */
+    public static String visibleId(String id) {
+        StringBuilder visible = new StringBuilder(id.length());
+        id.codePoints().filter(c -> !isInvisible(c)).forEach(visible::appendCodePoint);
+        return java.text.Normalizer.normalize(visible, java.text.Normalizer.Form.NFC);
     }
 
     /**

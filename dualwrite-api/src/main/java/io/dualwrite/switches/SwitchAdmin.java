@@ -182,13 +182,41 @@ public final class SwitchAdmin {
         return moved;
     }
 
-    /** Removes an order's pin, so that its next write pins it afresh (not gated: the switches below are). */
+    /**
+     * Removes an order's pin, so that its next write pins it afresh; gated as {@link #unpin(String, String, String,
+     * boolean)} with the merchant unknown and without force.
+     *
+     * @throws PhaseMoveRefusedException when the gate refuses the move the removal makes
+     */
     public void unpin(String migration, String orderId) {
-        Checks.requireId("migration", migration);
-        Checks.requireId("orderId", orderId);
-        pins(migration).unpin(migration, orderId);
+        unpin(migration, orderId, null, false);
+    }
+
+    /**
+     * Removes an order's pin, so that its next write pins it afresh; returns the verdict it proceeded under. The
+     * order's writes move from its pin's phase to the phase its switches give it (its order switch, else its
+     * merchant's when {@code merchantId} is given, the rules, the system), so the removal is gated as that move: an
+     * order pinned at {@code OLD_ONLY} whose merchant is at {@code NEW_PRIMARY} moves there, where the new store,
+     * which its writes under the pin never reached, would be its authority. Without {@code merchantId} the move is
+     * judged against the switches below the merchant (as {@link #moveOrder(String, String, MigrationPhase, boolean)}),
+     * and the gate asks for a verification of the whole table. Gated since round 25 (it was not before: the switches
+     * below were).
+     *
+     * @throws PhaseMoveRefusedException when the gate refuses and {@code force} is false
+     */
+    public GateVerdict unpin(String migration, String orderId, @Nullable String merchantId, boolean force) {
+        MigrationContext context = orderContext(migration, orderId, merchantId);
+        OrderPinStore pins = pins(migration);
+        SwitchSettings settings = switchboard.freshSettings(migration);
+        MigrationPhase from = switchboard.orderOf(context, settings, true).phase();
+        MigrationPhase ordered = settings.orderPhases().get(orderId);
+        MigrationPhase to = ordered != null ? ordered
+                : ScopeResolver.belowPin(context, settings, switchboard.config(migration), orderId, merchantId).phase();
+        GateVerdict verdict = decide(migration, merchantId, "pin of order '" + orderId + "' (removed)", from, to, force);
+        pins.unpin(migration, orderId);
         store().pinsMoved(migration, null, orderId);
         log.info("Unpinned order '{}' of migration '{}'", orderId, migration);
+        return verdict;
     }
 
     @Override
@@ -238,7 +266,9 @@ public final class SwitchAdmin {
      * The id a switch or pin is set for: non-blank, and without white space around it ({@link Checks#stripSpaces}: no-break
      * and zero-width spaces too, which {@link String#strip} leaves). Kept as given, a switch for
      * {@code " m-1"} (a copied cell, a tab) names a merchant no call names, and m-1 kept its phase while the move was
-     * answered as applied; the starter refuses such ids in its properties the same way. Clearing a switch or a pin
+     * answered as applied; the starter refuses such ids in its properties the same way. An id with an invisible
+     * character inside it, or not in Unicode's composed form NFC, is refused alike ({@link Checks#unseenSpelling}):
+     * it looks like the id calls name and is another text. Clearing a switch or a pin
      * takes any id, so that one stored so before can be removed.
      */
     private static void requireSwitchId(String property, String id) {
@@ -248,6 +278,13 @@ public final class SwitchAdmin {
             throw new IllegalArgumentException(property + " must be an id without white space around it, but was '"
                     + id + "' (around it: " + Checks.spacesNamed(id) + "): no call names that id, so '" + stripped
                     + "' would keep its phase; write '" + stripped + "'");
+        }
+        String unseen = Checks.unseenSpelling(id);
+        if (unseen != null) {
+            String visible = Checks.visibleId(id);
+            throw new IllegalArgumentException(property + " must be an id spelt as calls spell it, but was '" + id
+                    + "' (" + unseen + "): the switch store compares ids exactly and no call names that id, so '"
+                    + visible + "' would keep its phase; write '" + visible + "'");
         }
     }
 

@@ -949,6 +949,7 @@ final class JdbcRowCopier implements RowCopier {
         for (Map<String, @Nullable Object> row : upserts) {
             List<String> spelt = new ArrayList<>(targetKey.size());
             List<String> stored = new ArrayList<>(targetKey.size());
+            int ownWay = -1;
             for (int p = 0; p < targetKey.size(); p++) {
                 Object value = valueOf(row, targetKey.get(p).name());
                 String text = Values.keyText(value);
@@ -972,9 +973,26 @@ final class JdbcRowCopier implements RowCopier {
                     } catch (RuntimeException unreadable) {
                         held = text; // the value's own refusal comes with the upsert
                     }
+                    // a float's text, NaN or an infinity, which the database reads, not the copier
+                    String number = Values.writtenValue(string, column) instanceof String
+                            && !column.typeNamed("uuid") ? Values.numberKeyText(string, column) : null;
+                    if (number != null && number.isEmpty()) {
+                        ownWay = p;
+                    } else if (number != null) {
+                        held = number;
+                    }
                 }
                 spelt.add(text);
                 stored.add(held);
+            }
+            if (ownWay >= 0) {
+                // a float read in the database's own way ('0x10' by PostgreSQL's reading of a float): no text of one
+                // number
+                TableColumns.Column column = targetKey.get(ownWay);
+                throw UnholdableValueException.of(column.name(), Holdable.quoted(spelt.get(ownWay)),
+                        column.typeName() + " key column reads it as a number in its own way: a key is copied into a"
+                                + " floating-point key only as the shortest decimal of its number, so that no two keys"
+                                + " become one row").at(mapping.table(to), String.join("|", spelt));
             }
             if (!spelt.equals(stored)) {
                 throw storedOtherwise(mapping.table(to), targetKey, spelt, stored);

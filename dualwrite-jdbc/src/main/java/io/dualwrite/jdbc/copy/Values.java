@@ -634,8 +634,10 @@ final class Values {
                     return scaled.signum() == 0 ? scaled.abs().toPlainString() : scaled.toPlainString();
                 }
                 if (type == Types.REAL || type == Types.FLOAT || type == Types.DOUBLE) {
-                    BigDecimal shortest = shortestDecimal(type == Types.REAL ? decimal.floatValue()
-                            : decimal.doubleValue());
+                    // boxed apart: a conditional of a float and a double is a double, whose shortest decimal of
+                    // a float's value is the float's binary expansion (0.10000000149011612 for 0.1)
+                    BigDecimal shortest = shortestDecimal(type == Types.REAL ? (Number) Float.valueOf(decimal.floatValue())
+                            : (Number) Double.valueOf(decimal.doubleValue()));
                     return shortest.signum() == 0 ? "0" : shortest.stripTrailingZeros().toPlainString();
                 }
             } catch (ArithmeticException moreDigits) {
@@ -647,6 +649,50 @@ final class Values {
         }
         return keyText(value);
     }
+
+    /**
+     * The text a floating-point or decimal key column stores the key text {@code text} as, where the copier leaves
+     * the text to the database to read: {@link #writtenValue} reads no text as a number for a {@code REAL},
+     * {@code FLOAT} or {@code DOUBLE} column, nor NaN and the infinities for a decimal one, and the database reads
+     * {@code '1.0'}, {@code '1e0'} and {@code ' 1'} as the number of {@code '1'}, {@code 'nan'} as {@code NaN}. A
+     * text of digits, a point and an exponent (spaces around it read away, as every product does) is stored as
+     * {@link #storedKeyText} spells its number (the shortest decimal of the double or float, without trailing zeros;
+     * zero without a sign); NaN and the infinities, in any case and spelling ({@code nan}, {@code inf},
+     * {@code +Infinity}), as {@code NaN}, {@code Infinity} and {@code -Infinity}, the texts the copier writes for them
+     * into a text column ({@link ColumnText#floating}). {@code ""} for another text into a floating-point column (a
+     * hexadecimal or other form that PostgreSQL's reading of a float may take, no text of one number); null where
+     * the column is of another type, or a decimal and the text no NaN nor infinity (read by {@link #writtenValue}).
+     */
+    static @Nullable String numberKeyText(String text, TableColumns.Column column) {
+        int type = column.sqlType();
+        boolean floating = type == Types.REAL || type == Types.FLOAT || type == Types.DOUBLE;
+        boolean decimal = (type == Types.DECIMAL || type == Types.NUMERIC) && !column.typeNamed("decfloat")
+                && !column.typeNamed("money");
+        if (!floating && !decimal) {
+            return null;
+        }
+        String stripped = text.strip();
+        java.util.regex.Matcher special = SPECIAL_SPELLING.matcher(stripped);
+        if (special.matches()) {
+            return special.group(2).equalsIgnoreCase("nan") ? "NaN"
+                    : "-".equals(special.group(1)) ? "-Infinity" : "Infinity";
+        }
+        if (!floating) {
+            return null;
+        }
+        if (!DECIMAL_NUMBER.matcher(stripped).matches()) {
+            return "";
+        }
+        try {
+            return storedKeyText(new BigDecimal(stripped), column);
+        } catch (NumberFormatException exponentBeyondAnInt) {
+            return "";
+        }
+    }
+
+    /** NaN and the infinities as the products read them from a text: any case, {@code inf} or {@code infinity}, a sign. */
+    private static final java.util.regex.Pattern SPECIAL_SPELLING =
+            java.util.regex.Pattern.compile("(?i)([+-]?)(nan|inf|infinity)");
 
     /**
      * A finite double or float as the shortest decimal that reads back as the same double or float

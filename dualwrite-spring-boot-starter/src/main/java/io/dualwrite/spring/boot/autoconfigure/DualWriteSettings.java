@@ -157,6 +157,14 @@ final class DualWriteSettings {
                                 + " brackets, so the switch would be for another " + kind + " than '" + stripped + "')",
                         "Remove the spaces around the id: " + property + "[" + stripped + "].");
             }
+            String unseen = io.dualwrite.internal.Checks.unseenSpelling(id);
+            if (unseen != null) {
+                String visible = io.dualwrite.internal.Checks.visibleId(id);
+                throw new InvalidDualWritePropertyException(property + "[" + id + "]", id,
+                        "a " + kind + " id spelt as calls spell it (" + unseen + "; the switch would be for another "
+                                + kind + " than '" + visible + "')",
+                        "Write the id as " + property + "[" + visible + "].");
+            }
         }
     }
 
