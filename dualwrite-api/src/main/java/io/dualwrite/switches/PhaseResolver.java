@@ -104,4 +104,21 @@ public interface PhaseResolver {
     default Optional<SwitchChange> lastSwitchChange(String migration, @Nullable String merchantId) {
         return Optional.empty();
     }
+
+    /**
+     * A resolver that answers from {@code migration}'s switches as they are stored now, read once for it and never
+     * from a cache: what a copy into one store checks, just before it commits, against the phases it was resolved
+     * under, since another instance may have moved a scope's authority while this one's cache still held the phase
+     * before (round 25, {@code docs/decisions.md}). It answers {@link #resolveRead} only ({@link #resolveWrite} as a
+     * read: it never pins an order); order pins are read from the pin store, as every resolution reads them.
+     *
+     * <p>The default answers empty: a resolver without cached, shared switches always answers from the switches as
+     * they are, so a check has nothing to add.
+     *
+     * @throws RuntimeException when the switch store cannot be read (the check cannot tell whether a switch moved)
+     * @throws IllegalArgumentException when the migration was not configured
+     */
+    default Optional<PhaseResolver> current(String migration) {
+        return Optional.empty();
+    }
 }

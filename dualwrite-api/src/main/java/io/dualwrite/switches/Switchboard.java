@@ -147,6 +147,71 @@ public final class Switchboard implements PhaseResolver {
         return switchStore.lastChange(migration, merchantId);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reads the switches from the store behind this switchboard's cache (one query of a JDBC store), and resolves
+     * from that snapshot with this switchboard's order-pin store and configuration. A switch store given to
+     * {@link Builder#cachedSwitchStore} that caches in its own way is read through that cache.
+     */
+    @Override
+    public Optional<PhaseResolver> current(String migration) {
+        MigrationSwitchConfig config = config(migration);
+        SwitchStore backing = switchStore instanceof CachingSwitchStore cached ? cached.backing() : switchStore;
+        SwitchSettings loaded = backing.load(migration);
+        SwitchSettings settings = loaded == null ? SwitchSettings.empty() : loaded;
+        ScopeResolver snapshot = new ScopeResolver(new Snapshot(config.migration(), settings), pinStore,
+                Map.of(config.migration(), config), refreshInterval, System::nanoTime);
+        return Optional.of(new PhaseResolver() {
+            @Override
+            public Resolution resolveWrite(MigrationContext context) {
+                return snapshot.resolve(context, false);
+            }
+
+            @Override
+            public Resolution resolveRead(MigrationContext context) {
+                return snapshot.resolve(context, false);
+            }
+
+            @Override
+            public String toString() {
+                return "the switches of migration '" + migration + "' as stored now: " + settings;
+            }
+        });
+    }
+
+    /** One migration's switches as read once, for {@link #current}; never written. */
+    private record Snapshot(String migration, SwitchSettings settings) implements SwitchStore {
+        @Override
+        public SwitchSettings load(String name) {
+            if (!migration.equals(name)) {
+                throw new IllegalArgumentException("a snapshot of migration '" + migration + "' was asked for '"
+                        + name + "'");
+            }
+            return settings;
+        }
+
+        @Override
+        public void setSystemPhase(String name, MigrationPhase phase) {
+            throw new UnsupportedOperationException("a snapshot of switches is read-only");
+        }
+
+        @Override
+        public void setMerchantPhase(String name, String merchantId, @Nullable MigrationPhase phase) {
+            throw new UnsupportedOperationException("a snapshot of switches is read-only");
+        }
+
+        @Override
+        public void setOrderPhase(String name, String orderId, @Nullable MigrationPhase phase) {
+            throw new UnsupportedOperationException("a snapshot of switches is read-only");
+        }
+
+        @Override
+        public void setRules(String name, List<SwitchRule> rules) {
+            throw new UnsupportedOperationException("a snapshot of switches is read-only");
+        }
+    }
+
     /** Every configured migration, by name. */
     public Map<String, MigrationSwitchConfig> migrations() {
         return migrations;

@@ -64,17 +64,20 @@ final class JdbcRowCopier implements RowCopier {
     private final @Nullable String migration;
     private final @Nullable PhaseResolver resolver;
     private final long lockTimeoutMillis;
-    private final Map<Store, CopyDialect> dialects = new ConcurrentHashMap<>();
+    private final Map<Store, CopyDialect> dialects;
     /** Each table's columns as read, with when ({@link System#nanoTime()}): re-read after {@link #refreshNanos}. */
-    private final Map<String, ReadColumns> tables = new ConcurrentHashMap<>();
+    private final Map<String, ReadColumns> tables;
     /** How long a read of a table's columns is trusted ({@link RowCopier.Builder#catalogRefresh}). */
     private final long refreshNanos;
     /** MySQL/MariaDB stores' {@code max_allowed_packet}, in bytes, read once. */
-    private final Map<Store, Long> packets = new ConcurrentHashMap<>();
+    private final Map<Store, Long> packets;
 
     JdbcRowCopier(DataSource oldDataSource, DataSource newDataSource, @Nullable String migration,
                   @Nullable PhaseResolver resolver, Duration lockTimeout, Duration catalogRefresh) {
         this.oldDataSource = oldDataSource;
+        this.dialects = new ConcurrentHashMap<>();
+        this.tables = new ConcurrentHashMap<>();
+        this.packets = new ConcurrentHashMap<>();
         long refresh;
         try {
             refresh = catalogRefresh.toNanos();
@@ -86,6 +89,22 @@ final class JdbcRowCopier implements RowCopier {
         this.migration = migration;
         this.resolver = resolver;
         this.lockTimeoutMillis = lockTimeout.toMillis();
+    }
+
+    /**
+     * A view of {@code shared} that resolves rows through {@code resolver} (one attempt's {@link Recording}); it
+     * shares the caches of dialects, columns and packet sizes.
+     */
+    private JdbcRowCopier(JdbcRowCopier shared, PhaseResolver resolver) {
+        this.oldDataSource = shared.oldDataSource;
+        this.newDataSource = shared.newDataSource;
+        this.migration = shared.migration;
+        this.resolver = resolver;
+        this.lockTimeoutMillis = shared.lockTimeoutMillis;
+        this.refreshNanos = shared.refreshNanos;
+        this.dialects = shared.dialects;
+        this.tables = shared.tables;
+        this.packets = shared.packets;
     }
 
     @Override
@@ -117,9 +136,29 @@ final class JdbcRowCopier implements RowCopier {
             return new SyncResult(0, 0, 0);
         }
         boolean singleRows = false;
+        // the switches as stored now, once a check found that a scope's authority moved under an attempt: the next
+        // attempt resolves every row from them
+        PhaseResolver current = null;
+        Set<MigrationContext> moved = Set.of();
+        int moves = 0;
         for (int attempt = 1; ; attempt++) {
+            JdbcRowCopier resolving = resolver == null || migration == null ? this
+                    : new JdbcRowCopier(this, new Recording(resolver, current != null ? current : resolver, migration,
+                    moved));
             try (DirectionGuard guard = DirectionGuard.take(this, from, byTable, lent)) {
-                return syncOnce(from, to, byTable, singleRows, guard.connection, lent);
+                return resolving.syncOnce(from, to, byTable, singleRows, guard.connection, lent);
+            } catch (AuthorityMoved authorityMoved) {
+                // rolled back before its commit: nothing of the attempt stays; it runs again under the switches read
+                if (++moves > AUTHORITY_MOVES) {
+                    throw new SQLException("authority-moved: the switches of migration '" + migration + "' moved the"
+                            + " authority of rows of this sync " + moves + " times while it ran; nothing of it was"
+                            + " written, and its keys are recorded for the reconciler", authorityMoved);
+                }
+                log.debug("a switch of migration {} moved the authority of rows of a sync into the {} store while it"
+                        + " ran; running it again under the switches as stored now", migration, to);
+                current = authorityMoved.current;
+                moved = authorityMoved.moved;
+                attempt--;
             } catch (RefusedWrite refused) {
                 // the transaction is rolled back and its locks released: the refused row may be looked at now
                 throw refused.named(dataSource(to));
@@ -367,7 +406,10 @@ final class JdbcRowCopier implements RowCopier {
                 }
                 SyncResult result = new SyncResult(0, 0, 0);
                 boolean committed = false;
-                boolean commitWithUpsert = textTransaction && targetDialect.commitsWithStatement();
+                // with switches, the commit waits for the check of the authority below (it must run after every
+                // row is held, before the commit), so it never rides on the last upsert
+                Recording recording = resolver instanceof Recording r ? r : null;
+                boolean commitWithUpsert = textTransaction && targetDialect.commitsWithStatement() && recording == null;
                 for (int i = 0; i < sides.size(); i++) {
                     Side side = sides.get(i);
                     boolean last = i == sides.size() - 1;
@@ -380,6 +422,9 @@ final class JdbcRowCopier implements RowCopier {
                     // the last side's upsert, when it wrote rows, carried the COMMIT (apply's commitWithUpsert)
                     committed = rides && applied.copied() > 0;
                     result = result.plus(applied);
+                }
+                if (recording != null && result.copied() + result.deleted() > 0) {
+                    recording.requireAuthorityUnmoved();
                 }
                 if (!textTransaction) {
                     target.commit();
@@ -394,7 +439,9 @@ final class JdbcRowCopier implements RowCopier {
                 } else {
                     rollbackQuietly(target, e);
                 }
-                forgetTables();
+                if (!(e instanceof AuthorityMoved)) {
+                    forgetTables();
+                }
                 throw e;
             } catch (Throwable e) {
                 // an Error, or a checked exception thrown where none is declared (a transformer written in another
@@ -444,6 +491,109 @@ final class JdbcRowCopier implements RowCopier {
                 e.addSuppressed(broken);
             }
             throw e;
+        }
+    }
+
+    /** The most times one sync runs again because a scope's authority moved under it ({@link AuthorityMoved}). */
+    static final int AUTHORITY_MOVES = 3;
+
+    /**
+     * The resolver of one attempt of a sync: answers from {@code resolving} (the switchboard's cache, or the switches
+     * read when an earlier attempt found a move) and keeps every answer, so that, with every row of the sync held in
+     * its target transaction, {@link #requireAuthorityUnmoved} can ask the switches as stored now whether any of
+     * them names another authoritative store. Two instances: B, its cache still before a move across the authority,
+     * syncs a key it wrote in the old store into the new one; A, past the move, writes the key in the new store. When
+     * A's write lands before B's upsert, B's copy would replace it with the older value, and A's sync would then copy
+     * that back: A's write lost in both stores. The check runs after B's upsert (or delete) holds the target row:
+     * either it sees the move (which committed before A read its switches, so before A's write), and the sync rolls
+     * back and runs again under the switches as stored, recording the key as {@code authority-moved}; or the move
+     * commits after the check, and A's write of the row, made after A read the move, waits for B's row lock and
+     * lands after B's commit. One read of the switch store per attempt that wrote rows (with order pinning, one pin
+     * read per distinct order as well).
+     */
+    private static final class Recording implements PhaseResolver {
+        private final PhaseResolver base;
+        private final PhaseResolver resolving;
+        private final String migration;
+        private final Map<MigrationContext, MigrationPhase> answered = new HashMap<>();
+        /** The contexts whose authority an earlier attempt of this sync saw move: run again only for a new move. */
+        private final Set<MigrationContext> moved;
+
+        Recording(PhaseResolver base, PhaseResolver resolving, String migration, Set<MigrationContext> moved) {
+            this.base = base;
+            this.resolving = resolving;
+            this.migration = migration;
+            this.moved = moved;
+        }
+
+
+        @Override
+        public io.dualwrite.switches.Resolution resolveWrite(MigrationContext context) {
+            return resolveRead(context);
+        }
+
+        @Override
+        public io.dualwrite.switches.Resolution resolveRead(MigrationContext context) {
+            io.dualwrite.switches.Resolution resolution = resolving.resolveRead(context);
+            answered.putIfAbsent(context, resolution.phase());
+            return resolution;
+        }
+
+        @Override
+        public boolean mayVaryByMerchant(String name) {
+            return base.mayVaryByMerchant(name) || resolving != base && resolving.mayVaryByMerchant(name);
+        }
+
+        @Override
+        public boolean mayVaryByOrder(String name) {
+            return base.mayVaryByOrder(name) || resolving != base && resolving.mayVaryByOrder(name);
+        }
+
+        /**
+         * Reads the switches as stored now and throws {@link AuthorityMoved} when one of this attempt's answers names
+         * another authoritative store under them.
+         *
+         * @throws SQLException when the switch store cannot be read: whether the authority moved is not known, so the
+         *                      sync fails (rolled back) and its keys are recorded
+         */
+        void requireAuthorityUnmoved() throws SQLException {
+            if (answered.isEmpty()) {
+                return;
+            }
+            PhaseResolver current;
+            try {
+                java.util.Optional<PhaseResolver> read = base.current(migration);
+                if (read.isEmpty()) {
+                    return;
+                }
+                current = read.get();
+            } catch (RuntimeException unread) {
+                throw new SQLException("the switches of migration '" + migration + "' could not be read to check that"
+                        + " no row's authority moved during this sync (" + Credentials.describe(unread) + "); nothing"
+                        + " of it was written, and its keys are recorded for the reconciler", unread);
+            }
+            Set<MigrationContext> movedNow = new HashSet<>(moved);
+            for (Map.Entry<MigrationContext, MigrationPhase> answer : answered.entrySet()) {
+                if (current.resolveRead(answer.getKey()).phase().authoritative() != answer.getValue().authoritative()) {
+                    movedNow.add(answer.getKey());
+                }
+            }
+            if (movedNow.size() > moved.size()) {
+                throw new AuthorityMoved(current, movedNow);
+            }
+        }
+    }
+
+    /** Thrown inside an attempt whose rows' authority moved while it ran: rolled back, and run again. */
+    private static final class AuthorityMoved extends SQLException {
+        private static final long serialVersionUID = 1L;
+        final transient PhaseResolver current;
+        final transient Set<MigrationContext> moved;
+
+        AuthorityMoved(PhaseResolver current, Set<MigrationContext> moved) {
+            super("authority-moved");
+            this.current = current;
+            this.moved = moved;
         }
     }
 
@@ -789,12 +939,12 @@ final class JdbcRowCopier implements RowCopier {
             conflicting.addAll(taken);
         }
         List<TableKeys> conflicts = byContext(mapping, conflicting);
-        List<TableKeys> authorityMoved = byContext(mapping, refused);
         List<String> deletable = new ArrayList<>(deletes.keySet());
         if (!deletes.isEmpty() && resolver != null) {
-            deletable = deletable(target, dialect, side, to, deletes);
+            deletable = deletable(target, dialect, side, to, deletes, refused);
             skipped += deletes.size() - deletable.size();
         }
+        List<TableKeys> authorityMoved = byContext(mapping, refused);
         if (!skippedKeys.isEmpty() && resolver != null) {
             deletable.addAll(staleCopies(target, dialect, side, from, to, skippedKeys));
         }
@@ -1515,7 +1665,8 @@ final class JdbcRowCopier implements RowCopier {
      * phase decides too.
      */
     private List<String> deletable(Connection target, CopyDialect dialect, Side side, Store to,
-                                   Map<String, @Nullable MigrationContext> keys) throws SQLException {
+                                   Map<String, @Nullable MigrationContext> keys, List<Origin> refused)
+            throws SQLException {
         TableMapping mapping = side.mapping;
         Map<String, Map<String, @Nullable Object>> present = readRows(target, dialect, side.target, mapping,
                 List.copyOf(keys.keySet()), to);
@@ -1529,8 +1680,21 @@ final class JdbcRowCopier implements RowCopier {
             if (row == null) {
                 row = presentFolded.get(CopyDialect.looseKey(canonical));
             }
-            if (row == null || phaseOf(row, mapping, to, side.target, key.getValue()).authoritative() != to) {
+            if (row == null) {
                 deletable.add(key.getKey());
+                continue;
+            }
+            MigrationContext rowContext = rowContext(row, mapping, to, side.target, key.getValue());
+            MigrationPhase phase = resolver.resolveRead(rowContext).phase();
+            if (phase.authoritative() != to) {
+                deletable.add(key.getKey());
+            } else {
+                // the source lacks a row the target is authoritative for: a delete made without the row's authority,
+                // or under a phase a switch has since moved (also while this sync ran). Left in the target, as a
+                // source row of such a phase is not copied, and reported with those, so that the key is recorded and
+                // kept: skipped, the stores stayed different with nothing recorded, and the reconciler completed
+                // the entry of such a key as repaired
+                refused.add(new Origin(key.getKey(), key.getValue(), phase));
             }
         }
         return deletable;
@@ -1592,6 +1756,12 @@ final class JdbcRowCopier implements RowCopier {
         if (resolver == null || migration == null) {
             return null;
         }
+        return resolver.resolveRead(rowContext(row, mapping, side, columns, context)).phase();
+    }
+
+    /** The context {@link #phaseOf} resolves a row by; only with a resolver. */
+    private MigrationContext rowContext(Map<String, @Nullable Object> row, TableMapping mapping, Store side,
+                                        TableColumns columns, @Nullable MigrationContext context) {
         String orderColumn = mapping.orderIdColumn().orElse(null);
         String merchantColumn = mapping.merchantIdColumn().orElse(null);
         String orderId = idOf(row, mapping, side, columns, orderColumn);
@@ -1604,7 +1774,7 @@ final class JdbcRowCopier implements RowCopier {
         if (context != null) {
             builder.userId(context.userId().orElse(null));
         }
-        return resolver.resolveRead(builder.build()).phase();
+        return builder.build();
     }
 
     /**

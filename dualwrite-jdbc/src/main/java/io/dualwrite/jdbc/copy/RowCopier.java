@@ -32,7 +32,11 @@ import org.jspecify.annotations.Nullable;
  * merchant whose phase makes the source authoritative (a key both stores handed out): that key is left alone and
  * reported in {@link SyncResult#conflicts()}. A source row whose own phase makes the target authoritative (a switch
  * moved after its write, e.g. while its transaction was open) is not copied either and is reported in
- * {@link SyncResult#authorityMoved()}.
+ * {@link SyncResult#authorityMoved()}, as is a key the source lacks while the target holds it under such a phase.
+ * After its writes hold the target rows and before its commit, a sync with a resolver asks it for the switches as
+ * stored now ({@link PhaseResolver#current}); when a row's authoritative store differs from the one it was resolved
+ * under (another instance moved a switch across the authority meanwhile), the attempt is rolled back and run again
+ * under those switches, so that its copy never replaces a write the new authority made.
  *
  * <p>Keys are in the change log's string form ({@link io.dualwrite.jdbc.KeyCodec}) with the OLD store's
  * values, whatever the direction; each part is converted to its column's type before it is bound (a MySQL/MariaDB
@@ -125,8 +129,8 @@ public interface RowCopier {
      *                  another order or merchant whose own phase makes the target authoritative (two stores that
      *                  each hand out the key to a row of their own, under split authority): neither row may replace
      *                  the other, so the key stays different until someone moves one of them; empty when none
-     * @param authorityMoved keys whose source row was not copied because the row's own phase, read at the sync, makes
-     *                  the target authoritative: the write on the source was made under a phase that made the source
+     * @param authorityMoved keys whose source row was not copied (or, absent from the source, whose target row was not
+     *                  deleted) because the row's own phase, read at the sync, makes the target authoritative: the write on the source was made under a phase that made the source
      *                  authoritative (a switch moved while it was in flight, e.g. inside an open transaction) or
      *                  without the row's authority; the sync cannot tell which store holds the latest write, so it
      *                  writes neither and the key stays different until it is compared and repaired; empty when none
