@@ -2,6 +2,7 @@ package io.dualwrite.switches;
 
 import io.dualwrite.MigrationContext;
 import io.dualwrite.internal.Checks;
+import java.util.Collection;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -106,11 +107,14 @@ public interface PhaseResolver {
     }
 
     /**
-     * A resolver that answers from {@code migration}'s switches as they are stored now, read once for it and never
-     * from a cache: what a copy into one store checks, just before it commits, against the phases it was resolved
-     * under, since another instance may have moved a scope's authority while this one's cache still held the phase
-     * before (round 25, {@code docs/decisions.md}). It answers {@link #resolveRead} only ({@link #resolveWrite} as a
-     * read: it never pins an order); order pins are read from the pin store, as every resolution reads them.
+     * A resolver that answers for {@code contexts} (rows of {@code migration}) from the switches as they are stored
+     * now, read once for it and never from a cache: what a copy into one store checks, just before it commits,
+     * against the phases it was resolved under, since another instance may have moved a scope's authority while this
+     * one's cache still held the phase before (round 25, {@code docs/decisions.md}). Only the switches that can decide
+     * these contexts are read (the system switch, the rules, and their merchants' and orders' own switches:
+     * {@link SwitchStore#load(String, java.util.Set, java.util.Set)}), so it may answer other contexts wrongly. It
+     * answers {@link #resolveRead} only ({@link #resolveWrite} as a read: it never pins an order); order pins are read
+     * from the pin store, as every resolution reads them.
      *
      * <p>The default answers empty: a resolver without cached, shared switches always answers from the switches as
      * they are, so a check has nothing to add.
@@ -118,7 +122,7 @@ public interface PhaseResolver {
      * @throws RuntimeException when the switch store cannot be read (the check cannot tell whether a switch moved)
      * @throws IllegalArgumentException when the migration was not configured
      */
-    default Optional<PhaseResolver> current(String migration) {
+    default Optional<PhaseResolver> current(String migration, Collection<MigrationContext> contexts) {
         return Optional.empty();
     }
 }

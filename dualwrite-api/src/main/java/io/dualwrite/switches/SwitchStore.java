@@ -3,6 +3,7 @@ package io.dualwrite.switches;
 import io.dualwrite.MigrationPhase;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,6 +19,20 @@ public interface SwitchStore {
 
     /** The current switches of a migration; {@link SwitchSettings#empty()} when none are stored. */
     SwitchSettings load(String migration);
+
+    /**
+     * The current switches of a migration that can decide the phase of rows of the given merchants and orders: the
+     * system switch, the rules, and the merchant and order switches of exactly these ids (as stored: the ids are
+     * compared as they are given); switches of other merchants and orders may be left out. What a check of a few
+     * rows reads instead of every switch of a migration that moves merchant by merchant (thousands of rows).
+     *
+     * <p>The default loads every switch ({@link #load(String)}).
+     *
+     * @throws IllegalStateException when the backing store cannot be read
+     */
+    default SwitchSettings load(String migration, Set<String> merchantIds, Set<String> orderIds) {
+        return load(migration);
+    }
 
     /** Sets the system phase of a migration. */
     void setSystemPhase(String migration, MigrationPhase phase);

@@ -7,10 +7,12 @@ import io.dualwrite.internal.Checks;
 import io.dualwrite.internal.Credentials;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
@@ -150,15 +152,22 @@ public final class Switchboard implements PhaseResolver {
     /**
      * {@inheritDoc}
      *
-     * <p>Reads the switches from the store behind this switchboard's cache (one query of a JDBC store), and resolves
-     * from that snapshot with this switchboard's order-pin store and configuration. A switch store given to
-     * {@link Builder#cachedSwitchStore} that caches in its own way is read through that cache.
+     * <p>Reads the switches of the contexts' merchants and orders from the store behind this switchboard's cache (one
+     * query of a JDBC store, by the ids), and resolves from that snapshot with this switchboard's order-pin store and
+     * configuration. A switch store given to {@link Builder#cachedSwitchStore} that caches in its own way is read
+     * through that cache.
      */
     @Override
-    public Optional<PhaseResolver> current(String migration) {
+    public Optional<PhaseResolver> current(String migration, Collection<MigrationContext> contexts) {
         MigrationSwitchConfig config = config(migration);
         SwitchStore backing = switchStore instanceof CachingSwitchStore cached ? cached.backing() : switchStore;
-        SwitchSettings loaded = backing.load(migration);
+        Set<String> merchants = new HashSet<>();
+        Set<String> orders = new HashSet<>();
+        for (MigrationContext context : contexts) {
+            context.merchantId().ifPresent(merchants::add);
+            context.orderId().ifPresent(orders::add);
+        }
+        SwitchSettings loaded = backing.load(migration, merchants, orders);
         SwitchSettings settings = loaded == null ? SwitchSettings.empty() : loaded;
         ScopeResolver snapshot = new ScopeResolver(new Snapshot(config.migration(), settings), pinStore,
                 Map.of(config.migration(), config), refreshInterval, System::nanoTime);

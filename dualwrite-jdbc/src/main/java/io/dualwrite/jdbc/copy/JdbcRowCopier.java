@@ -562,7 +562,7 @@ final class JdbcRowCopier implements RowCopier {
             }
             PhaseResolver current;
             try {
-                java.util.Optional<PhaseResolver> read = base.current(migration);
+                java.util.Optional<PhaseResolver> read = base.current(migration, answered.keySet());
                 if (read.isEmpty()) {
                     return;
                 }

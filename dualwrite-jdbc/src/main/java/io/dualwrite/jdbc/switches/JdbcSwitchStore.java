@@ -21,6 +21,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -125,12 +126,61 @@ public final class JdbcSwitchStore implements SwitchStore {
     @Override
     public SwitchSettings load(String migration) {
         Checks.requireMigration("migration", migration);
+        return load(migration, "", List.of(), List.of());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One query, by the ids, of the rows that are neither merchant nor order switches and of the merchant and
+     * order switches of these ids; more than {@value #MOST_IDS_PER_LOAD} ids in all read every switch
+     * ({@link #load(String)}). Bad rows as {@link #load(String)}.
+     *
+     * @throws IllegalStateException when the table cannot be read; when it is missing, the message says how
+     *                               to create it
+     */
+    @Override
+    public SwitchSettings load(String migration, Set<String> merchantIds, Set<String> orderIds) {
+        Checks.requireMigration("migration", migration);
+        if (merchantIds.size() + orderIds.size() > MOST_IDS_PER_LOAD) {
+            return load(migration);
+        }
+        List<String> merchants = List.copyOf(merchantIds);
+        List<String> orders = List.copyOf(orderIds);
+        StringBuilder where = new StringBuilder(" AND (scope_kind NOT IN ('").append(MERCHANT).append("', '")
+                .append(ORDER).append("')");
+        if (!merchants.isEmpty()) {
+            where.append(" OR scope_kind = '").append(MERCHANT).append("' AND subject_id IN (")
+                    .append(placeholders(merchants.size())).append(')');
+        }
+        if (!orders.isEmpty()) {
+            where.append(" OR scope_kind = '").append(ORDER).append("' AND subject_id IN (")
+                    .append(placeholders(orders.size())).append(')');
+        }
+        return load(migration, where.append(')').toString(), merchants, orders);
+    }
+
+    /** The most merchant and order ids {@link #load(String, Set, Set)} names in its query. */
+    static final int MOST_IDS_PER_LOAD = 1_000;
+
+    private static String placeholders(int count) {
+        return String.join(", ", java.util.Collections.nCopies(count, "?"));
+    }
+
+    private SwitchSettings load(String migration, String where, List<String> merchants, List<String> orders) {
         SwitchRows rows = new SwitchRows(migration);
         try (Connection connection = sql.connection();
              PreparedStatement select = connection.prepareStatement("SELECT scope_kind, subject_id, phase, rule_kind,"
-                     + " rule_value, rule_position FROM dualwrite_switch WHERE migration = ?"
+                     + " rule_value, rule_position FROM dualwrite_switch WHERE migration = ?" + where
                      + " ORDER BY scope_kind, subject_id")) {
-            select.setString(1, migration);
+            int index = 1;
+            select.setString(index++, migration);
+            for (String merchant : merchants) {
+                select.setString(index++, merchant);
+            }
+            for (String order : orders) {
+                select.setString(index++, order);
+            }
             try (ResultSet result = select.executeQuery()) {
                 while (result.next()) {
                     rows.add(result.getString(1), result.getString(2), result.getString(3), result.getString(4),

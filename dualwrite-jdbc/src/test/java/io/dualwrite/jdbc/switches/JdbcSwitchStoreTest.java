@@ -70,6 +70,40 @@ class JdbcSwitchStoreTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
+    void aLoadByIdsReadsTheSystemSwitchTheRulesAndExactlyTheNamedMerchantsAndOrders(TestDatabases.Kind kind)
+            throws SQLException {
+        try (TestDatabase db = TestDatabases.createWithDualWriteSchema(kind)) {
+            JdbcSwitchStore store = JdbcSwitchStore.create(db.dataSource());
+            List<SwitchRule> rules = List.of(SwitchRule.merchantPercentage(25, MigrationPhase.SHADOW_READ));
+            store.setSystemPhase("orders", MigrationPhase.DUAL_WRITE);
+            store.setRules("orders", rules);
+            for (int i = 0; i < 50; i++) {
+                store.setMerchantPhase("orders", "m-" + i, MigrationPhase.NEW_PRIMARY);
+                store.setOrderPhase("orders", "o-" + i, MigrationPhase.OLD_ONLY);
+            }
+            store.setMerchantPhase("orders", "m-3", null);
+            store.setMerchantPhase("payments", "m-7", MigrationPhase.NEW_ONLY);
+
+            // m-3 was cleared (a marker row keeps its time), M-7 differs from m-7 in case only, m-x has no switch
+            SwitchSettings some = store.load("orders", java.util.Set.of("m-7", "m-3", "M-7", "m-x"),
+                    java.util.Set.of("o-2", "o-49"));
+            assertThat(some).isEqualTo(new SwitchSettings(MigrationPhase.DUAL_WRITE,
+                    Map.of("m-7", MigrationPhase.NEW_PRIMARY),
+                    Map.of("o-2", MigrationPhase.OLD_ONLY, "o-49", MigrationPhase.OLD_ONLY), rules));
+            assertThat(store.load("orders", java.util.Set.of(), java.util.Set.of()))
+                    .isEqualTo(new SwitchSettings(MigrationPhase.DUAL_WRITE, Map.of(), Map.of(), rules));
+
+            // more ids than one query names: every switch, as load(migration)
+            java.util.Set<String> many = new java.util.HashSet<>();
+            for (int i = 0; i <= JdbcSwitchStore.MOST_IDS_PER_LOAD; i++) {
+                many.add("m-" + i);
+            }
+            assertThat(store.load("orders", many, java.util.Set.of())).isEqualTo(store.load("orders"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
     void twoInstancesOverOneDatabaseSeeEachOthersWrites(TestDatabases.Kind kind) throws SQLException {
         try (TestDatabase db = TestDatabases.createWithDualWriteSchema(kind)) {
             JdbcSwitchStore first = JdbcSwitchStore.create(db.dataSource());
