@@ -466,6 +466,59 @@ final class JdbcRowCopier implements RowCopier {
         Set<String> keys() {
             return keys;
         }
+
+        /**
+         * Reads the source's key columns, for {@link #inTarget}: the parts whose target column is of another kind (a
+         * text for a number or date-time, bytes for a text) and is not transformed.
+         */
+        void keysFrom(List<TableColumns.Column> sourceKey, List<TableColumns.Column> targetKey, boolean mysql) {
+            this.sourceKey = sourceKey;
+            this.targetKey = targetKey;
+            this.mysql = mysql;
+            this.converted = false;
+            for (int p = 0; p < targetKey.size() && p < sourceKey.size(); p++) {
+                if (!mapping.transforms(mapping.primaryKey().get(p))
+                        && Values.keyOfAnotherKind(sourceKey.get(p), targetKey.get(p))) {
+                    converted = true;
+                }
+            }
+        }
+
+        private List<TableColumns.Column> sourceKey = List.of();
+        private List<TableColumns.Column> targetKey = List.of();
+        private boolean mysql;
+        private boolean converted;
+
+        /**
+         * {@code key}, a key text naming the source's values, as the text that names in the target the row the copier
+         * wrote for it ({@link Values#targetKeyText}); {@code key} itself where no part's column changes kind.
+         */
+        String inTarget(String key) {
+            if (!converted || sourceKey.size() != targetKey.size()) {
+                return key;
+            }
+            List<String> parts;
+            try {
+                parts = KeyCodec.decode(key, targetKey.size());
+            } catch (IllegalArgumentException malformed) {
+                return key; // named where it is bound
+            }
+            List<String> target = new ArrayList<>(parts.size());
+            for (int p = 0; p < parts.size(); p++) {
+                target.add(mapping.transforms(mapping.primaryKey().get(p)) ? parts.get(p)
+                        : Values.targetKeyText(parts.get(p), sourceKey.get(p), targetKey.get(p), mysql));
+            }
+            return target.equals(parts) ? key : KeyCodec.encode(target);
+        }
+
+        List<String> inTarget(java.util.Collection<String> keys) {
+            if (!converted) {
+                return List.copyOf(keys);
+            }
+            List<String> target = new ArrayList<>(keys.size());
+            keys.forEach(key -> target.add(inTarget(key)));
+            return target;
+        }
     }
 
     private static List<Long> lockIds(List<Side> sides) {
@@ -722,6 +775,8 @@ final class JdbcRowCopier implements RowCopier {
             throws SQLException {
         TableMapping mapping = side.mapping;
         List<TableColumns.Column> sourceKey = keyColumns(sourceColumns.get(mapping), mapping, from);
+        // every key asked of the target below is first spelt as the target names the row written for it
+        side.keysFrom(sourceKey, keyColumns(side.target, mapping, to), dialect == CopyDialect.MYSQL);
         List<Map<String, @Nullable Object>> upserts = new ArrayList<>();
         // per upsert, the key it was asked by and the source row's phase: what a conflict check needs
         List<Origin> origins = new ArrayList<>();
@@ -792,14 +847,14 @@ final class JdbcRowCopier implements RowCopier {
             deletable.addAll(staleCopies(target, dialect, side, from, to, skippedKeys));
         }
         if (!deletable.isEmpty()) {
-            deletable = withoutOtherSpellings(target, dialect, side.target, mapping, from, to,
-                    sourceColumns.get(mapping), deletable);
+            deletable = withoutOtherSpellings(target, dialect, side, from, to, sourceColumns.get(mapping),
+                    deletable);
         }
         if (!upserts.isEmpty()) {
             refuseKeysStoredOtherwise(from, to, mapping, sourceColumns.get(mapping), side.target, upserts);
         }
         // deletes first: a key that moved (1 → 101) frees its unique values before the new row takes them
-        delete(target, dialect, side.target, mapping, to, deletable);
+        delete(target, dialect, side.target, mapping, to, side.inTarget(deletable));
         upsert(target, dialect, limits, side.target, mapping.table(to), keyColumnNames(mapping, to), upserts,
                 commitWithUpsert);
         if (!upserts.isEmpty()) {
@@ -1032,7 +1087,7 @@ final class JdbcRowCopier implements RowCopier {
         List<String> keys = new ArrayList<>(origins.size());
         for (Origin origin : origins) {
             if (origin.phase() == null || origin.phase().authoritative() != to) {
-                keys.add(origin.key());
+                keys.add(side.inTarget(origin.key()));
             }
         }
         if (keys.isEmpty()) {
@@ -1049,7 +1104,8 @@ final class JdbcRowCopier implements RowCopier {
             if (origin.phase() != null && origin.phase().authoritative() == to) {
                 continue;
             }
-            Map<String, @Nullable Object> held = present.get(canonicalKey(origin.key(), targetKey, mapping, to));
+            Map<String, @Nullable Object> held = present.get(canonicalKey(side.inTarget(origin.key()), targetKey,
+                    mapping, to));
             if (held == null) {
                 continue;
             }
@@ -1184,14 +1240,17 @@ final class JdbcRowCopier implements RowCopier {
      * in capitals) matches the target's row {@code 12}, the copy of the source's {@code '12'} (the upsert of such a
      * key is refused, {@link #refuseKeysStoredOtherwise}). A text with spaces around it is left to the delete's refusal.
      */
-    private List<String> withoutOtherSpellings(Connection target, CopyDialect dialect, TableColumns columns,
-                                               TableMapping mapping, Store from, Store to, TableColumns sourceColumns,
-                                               List<String> keys) throws SQLException {
+    private List<String> withoutOtherSpellings(Connection target, CopyDialect dialect, Side side, Store from,
+                                               Store to, TableColumns sourceColumns, List<String> keys)
+            throws SQLException {
+        TableColumns columns = side.target;
+        TableMapping mapping = side.mapping;
         List<TableColumns.Column> keyColumns = keyColumns(columns, mapping, to);
         List<TableColumns.Column> sourceKey = keyColumns(sourceColumns, mapping, from);
         Set<Integer> readAsValues = new HashSet<>(); // text keys a column of another type reads as values
         for (int p = 0; p < keyColumns.size() && p < sourceKey.size(); p++) {
-            if (isText(sourceKey.get(p)) && !isText(keyColumns.get(p)) && !Values.textAsBytes(keyColumns.get(p))
+            if (isText(sourceKey.get(p)) && !isText(keyColumns.get(p))
+                    && !Values.keyOfAnotherKind(sourceKey.get(p), keyColumns.get(p)) // bytes: spelt by Side.inTarget
                     && !mapping.transforms(mapping.primaryKey().get(p))) {
                 readAsValues.add(p);
             }
@@ -1204,13 +1263,14 @@ final class JdbcRowCopier implements RowCopier {
             List<String> chunk = keys.subList(start, Math.min(keys.size(), start + CHUNK));
             try (PreparedStatement statement = target.prepareStatement(
                     numberedKeyRead(dialect, columns, keyColumns, chunk.size()))) {
-                bindKeys(statement, 1, chunk, keyColumns, mapping, to, dialect);
+                bindKeys(statement, 1, side.inTarget(chunk), keyColumns, mapping, to, dialect);
                 try (ResultSet result = statement.executeQuery()) {
                     while (result.next()) {
                         String key = chunk.get(result.getInt(1));
                         List<@Nullable Object> values = heldKey(result, keyColumns, dialect);
                         List<String> parts = keyTexts(values, keyColumns);
-                        List<@Nullable Object> asked = new ArrayList<>(keyValues(key, keyColumns, mapping, to));
+                        List<@Nullable Object> asked = new ArrayList<>(keyValues(side.inTarget(key), keyColumns,
+                                mapping, to));
                         if (!readAsValues.isEmpty()) {
                             List<String> texts = KeyCodec.decode(key, keyColumns.size());
                             for (int p : readAsValues) {
@@ -1493,13 +1553,13 @@ final class JdbcRowCopier implements RowCopier {
                                    Map<String, @Nullable MigrationContext> keys) throws SQLException {
         TableMapping mapping = side.mapping;
         Map<String, Map<String, @Nullable Object>> present = readRows(target, dialect, side.target, mapping,
-                List.copyOf(keys.keySet()), to);
+                side.inTarget(keys.keySet()), to);
         Map<String, Map<String, @Nullable Object>> presentFolded = new HashMap<>();
         present.forEach((key, row) -> presentFolded.putIfAbsent(CopyDialect.looseKey(key), row));
         List<TableColumns.Column> targetKey = keyColumns(side.target, mapping, to);
         List<String> deletable = new ArrayList<>();
         for (Map.Entry<String, @Nullable MigrationContext> key : keys.entrySet()) {
-            String canonical = canonicalKey(key.getKey(), targetKey, mapping, to);
+            String canonical = canonicalKey(side.inTarget(key.getKey()), targetKey, mapping, to);
             Map<String, @Nullable Object> row = present.get(canonical);
             if (row == null) {
                 row = presentFolded.get(CopyDialect.looseKey(canonical));
@@ -1520,11 +1580,12 @@ final class JdbcRowCopier implements RowCopier {
                                      Map<String, @Nullable MigrationContext> keys) throws SQLException {
         TableMapping mapping = side.mapping;
         Map<String, Map<String, @Nullable Object>> present = readRows(target, dialect, side.target, mapping,
-                List.copyOf(keys.keySet()), to);
+                side.inTarget(keys.keySet()), to);
         List<TableColumns.Column> targetKey = keyColumns(side.target, mapping, to);
         List<String> stale = new ArrayList<>();
         for (Map.Entry<String, @Nullable MigrationContext> key : keys.entrySet()) {
-            Map<String, @Nullable Object> row = present.get(canonicalKey(key.getKey(), targetKey, mapping, to));
+            Map<String, @Nullable Object> row = present.get(canonicalKey(side.inTarget(key.getKey()), targetKey,
+                    mapping, to));
             if (row != null && writes(phaseOf(row, mapping, to, side.target, key.getValue()), from)) {
                 stale.add(key.getKey());
             }

@@ -1,0 +1,178 @@
+package io.dualwrite.jdbc.inputs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.DualWriter;
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.Store;
+import io.dualwrite.changelog.ChangeRecord;
+import io.dualwrite.changelog.Operation;
+import io.dualwrite.jdbc.DualWriteDataSource;
+import io.dualwrite.jdbc.changelog.JdbcChangeLog;
+import io.dualwrite.jdbc.reconcile.Reconciler;
+import io.dualwrite.jdbc.schema.DualWriteSchema;
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.mirror.MirrorConfig;
+import io.dualwrite.mirror.MirrorMode;
+import io.dualwrite.switches.MigrationSwitchConfig;
+import io.dualwrite.switches.SwitchStores;
+import io.dualwrite.switches.Switchboard;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Round 25: keys whose new key column is of another kind than the old one (a number, boolean or date-time into a
+ * text key; a text into a binary key). The copier writes such a key as the text (or bytes) the old value becomes there,
+ * and must name the new store's row by that same text when it updates, deletes or checks it. Every test ends comparing
+ * both stores row by row with plain JDBC and reading the change log with plain JDBC.
+ */
+class KeysAndValuesBreak25Test {
+
+    private static final String OTHER_KINDS = """
+            POSTGRES | NUMERIC(10,2)    | POSTGRES | VARCHAR(40)   | 12.5                  | 12.50
+            POSTGRES | TIMESTAMP        | POSTGRES | VARCHAR(40)   | '2024-01-31 10:00:00' | 2024-01-31 10:00:00
+            POSTGRES | TIMESTAMPTZ      | MARIADB  | VARCHAR(40)   | '2024-01-31 10:00:00+00' | 2024-01-31 10:00:00
+            POSTGRES | DOUBLE PRECISION | POSTGRES | VARCHAR(40)   | 2                     | 2
+            POSTGRES | DOUBLE PRECISION | POSTGRES | TEXT          | 1e20                  | 100000000000000000000
+            POSTGRES | BOOLEAN          | MARIADB  | VARCHAR(40)   | true                  | 1
+            POSTGRES | BOOLEAN          | POSTGRES | VARCHAR(40)   | true                  | true
+            MARIADB  | DATETIME         | MARIADB  | VARCHAR(40)   | '2024-01-31 10:00:00' | 2024-01-31 10:00:00
+            MARIADB  | DECIMAL(10,2)    | MARIADB  | VARCHAR(40)   | 12.5                  | 12.50
+            MARIADB  | VARCHAR(20)      | MARIADB  | VARBINARY(20) | 'ab'                  | 6162
+            H2       | TIME             | H2       | VARCHAR(40)   | '10:00:00'            | 10:00:00
+            H2       | DOUBLE           | H2       | VARCHAR(40)   | 2                     | 2
+            H2       | TIMESTAMP        | POSTGRES | VARCHAR(40)   | '2024-01-31 10:00:00' | 2024-01-31 10:00:00
+            POSTGRES | VARCHAR(20)      | POSTGRES | BYTEA         | 'ab'                  | 6162
+            """;
+
+    // The live mirror of an insert, an update and a delete naming the key as SQL text. Before: the update and the
+    // delete named the new store's row by the old store's key text read as the new column's type ('2.0' for the text
+    // '2', '2024-01-31T10:00' for '2024-01-31 10:00:00', the bytes ab for the text 'ab'): the delete removed nothing,
+    // the new store kept the row, nothing recorded.
+    @ParameterizedTest(name = "{0} {1} -> {2} {3}: {4}, SYNC")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = OTHER_KINDS)
+    void aKeyOfAnotherKindInTheNewStoreIsUpdatedAndDeletedThereSync(Kind oldKind, String oldType, Kind newKind,
+                                                                    String newType, String literal, String written)
+            throws Exception {
+        insertUpdateDelete(oldKind, oldType, newKind, newType, literal, written, MirrorMode.SYNC);
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2} {3}: {4}, ASYNC")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = OTHER_KINDS)
+    void aKeyOfAnotherKindInTheNewStoreIsUpdatedAndDeletedThereAsync(Kind oldKind, String oldType, Kind newKind,
+                                                                     String newType, String literal, String written)
+            throws Exception {
+        insertUpdateDelete(oldKind, oldType, newKind, newType, literal, written, MirrorMode.ASYNC);
+    }
+
+    private static void insertUpdateDelete(Kind oldKind, String oldType, Kind newKind, String newType, String literal,
+                                           String written, MirrorMode mode) throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(oldKind); TestDatabase newDb = TestDatabases.create(newKind)) {
+            DualWriteSchema.create(oldDb.dataSource());
+            oldDb.execute("CREATE TABLE t (id " + oldType + " PRIMARY KEY, qty INT)");
+            newDb.execute("CREATE TABLE t (id " + newType + " PRIMARY KEY, qty INT)");
+            try (DualWriter writer = writer(oldDb, mode)) {
+                DualWriteDataSource dataSource = dataSource(oldDb, newDb, writer);
+                try (Connection connection = dataSource.getConnection();
+                     Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("INSERT INTO t (id, qty) VALUES (" + literal + ", 1)");
+                    statement.executeUpdate("UPDATE t SET qty = 2 WHERE id = " + literal);
+                    assertThat(writer.awaitMirrors(Duration.ofSeconds(60))).isTrue();
+                    assertThat(Rows.of(newDb, "SELECT " + keyText(newKind, newType) + " AS id, qty FROM t"))
+                            .as("the new store holds the row under the text written for its key")
+                            .containsExactly(Map.of("id", written, "qty", "2"));
+                    assertThat(Rows.of(newDb, "SELECT qty FROM t")).isEqualTo(Rows.of(oldDb, "SELECT qty FROM t"));
+                    statement.executeUpdate("DELETE FROM t WHERE id = " + literal);
+                }
+                assertThat(writer.awaitMirrors(Duration.ofSeconds(60))).isTrue();
+            }
+            assertThat(Rows.of(oldDb, "SELECT id, qty FROM t")).isEmpty();
+            assertThat(Rows.of(newDb, "SELECT " + keyText(newKind, newType) + " AS id, qty FROM t"))
+                    .as("the delete reached the new store's row").isEmpty();
+            assertThat(oldDb.query("SELECT row_key FROM dualwrite_change_log")).isEmpty();
+        }
+    }
+
+    // Text keys 'ab' and '6162' into a binary key: the copy of 'ab' holds the bytes 61 62, the copy of '6162' the
+    // bytes 36 31 36 32. Before: the delete of '6162' named the bytes 61 62 (its text read as hex) and removed the copy
+    // of 'ab', which the old store still holds, and left its own copy: both rows wrong, nothing recorded. The live
+    // mirror and the reconciler (the same copier) alike.
+    @ParameterizedTest(name = "{0} {1} -> {2} {3}")
+    @CsvSource(delimiter = '|', textBlock = """
+            MARIADB  | VARCHAR(20) | MARIADB  | VARBINARY(20)
+            POSTGRES | VARCHAR(20) | POSTGRES | BYTEA
+            H2       | VARCHAR(20) | H2       | VARBINARY(20)
+            POSTGRES | TEXT        | MARIADB  | VARBINARY(20)
+            """)
+    void deletingATextKeyWhoseTextIsAnotherKeysHexDeletesItsOwnCopy(Kind oldKind, String oldType, Kind newKind,
+                                                                    String newType) throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(oldKind); TestDatabase newDb = TestDatabases.create(newKind)) {
+            DualWriteSchema.create(oldDb.dataSource());
+            oldDb.execute("CREATE TABLE t (id " + oldType + " PRIMARY KEY, qty INT)");
+            newDb.execute("CREATE TABLE t (id " + newType + " PRIMARY KEY, qty INT)");
+            try (DualWriter writer = writer(oldDb, MirrorMode.SYNC)) {
+                DualWriteDataSource dataSource = dataSource(oldDb, newDb, writer);
+                try (Connection connection = dataSource.getConnection();
+                     PreparedStatement insert = connection.prepareStatement("INSERT INTO t (id, qty) VALUES (?, ?)");
+                     PreparedStatement delete = connection.prepareStatement("DELETE FROM t WHERE id = ?")) {
+                    for (String key : List.of("ab", "6162", "cd")) {
+                        insert.setString(1, key);
+                        insert.setInt(2, key.length());
+                        insert.executeUpdate();
+                    }
+                    delete.setString(1, "6162");
+                    assertThat(delete.executeUpdate()).isEqualTo(1);
+                }
+                assertThat(writer.awaitMirrors(Duration.ofSeconds(60))).isTrue();
+            }
+            assertThat(oldDb.query("SELECT row_key FROM dualwrite_change_log")).isEmpty();
+            // the reconciler: 'cd' deleted from the old store alone, its entry recorded, one run
+            JdbcChangeLog changeLog = JdbcChangeLog.create(oldDb.dataSource());
+            oldDb.execute("DELETE FROM t WHERE id = 'cd'");
+            changeLog.record(new ChangeRecord("t", "t", "cd", Operation.DELETE, "breaker-open", Store.NEW, null, null,
+                    Instant.now()));
+            Reconciler.builder().changeLog(changeLog).oldDataSource(oldDb.dataSource())
+                    .newDataSource(newDb.dataSource()).mapping(TableMapping.builder("t").build())
+                    .initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(1)).build().runOnce();
+            assertThat(oldDb.query("SELECT row_key FROM dualwrite_change_log")).isEmpty();
+            assertThat(Rows.of(newDb, "SELECT " + keyText(newKind, newType) + " AS id, qty FROM t"))
+                    .as("the new store holds the copy of 'ab' alone, as the bytes of its text")
+                    .isEqualTo(Rows.of(oldDb, "SELECT '6162' AS id, qty FROM t"));
+            assertThat(Rows.of(oldDb, "SELECT id, qty FROM t")).containsExactly(Map.of("id", "ab", "qty", "2"));
+        }
+    }
+
+    private static DualWriter writer(TestDatabase oldDb, MirrorMode mode) {
+        Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
+                .migration(MigrationSwitchConfig.of("t")).build();
+        switchboard.switchStore().setSystemPhase("t", MigrationPhase.DUAL_WRITE);
+        return DualWriter.builder().resolver(switchboard).changeLog(JdbcChangeLog.create(oldDb.dataSource()))
+                .mirrorConfig(MirrorConfig.custom().mode(mode).timeLimit(Duration.ofSeconds(60))
+                        .breakerSlowCallDurationThreshold(Duration.ofSeconds(60)).build()).build();
+    }
+
+    private static DualWriteDataSource dataSource(TestDatabase oldDb, TestDatabase newDb, DualWriter writer) {
+        return DualWriteDataSource.builder().oldDataSource(oldDb.dataSource()).newDataSource(newDb.dataSource())
+                .migration("t").dualWriter(writer).mapping(TableMapping.builder("t").build()).build();
+    }
+
+    /** The new store's key as text by the database's own functions: bytes as lower-case hex. */
+    private static String keyText(Kind kind, String type) {
+        boolean binary = type.contains("BINARY") || type.equals("BYTEA");
+        return switch (kind) {
+            case POSTGRES -> binary ? "encode(id, 'hex')" : "CAST(id AS TEXT)";
+            case MARIADB -> binary ? "LOWER(HEX(id))" : "CAST(id AS CHAR)";
+            default -> binary ? "LOWER(RAWTOHEX(id))" : "CAST(id AS VARCHAR)";
+        };
+    }
+}
