@@ -1003,6 +1003,11 @@ final class JdbcRowCopier implements RowCopier {
                 String held = text;
                 if (padless.contains(p) && value instanceof String string) {
                     held = string.stripTrailing();
+                } else if (loose.contains(p) && value instanceof String string && targetKey.get(p).typeNamed("bytea")
+                        && string.indexOf('\\') >= 0) {
+                    // PostgreSQL reads a backslash in a text for bytea as an escape ('\x6162' is the bytes of 'ab'):
+                    // such a key is stored as another text's bytes, the rest as their UTF-8 bytes
+                    held = Values.byteaInput(string);
                 } else if (loose.contains(p) && value instanceof String string) {
                     TableColumns.Column column = targetKey.get(p);
                     try {

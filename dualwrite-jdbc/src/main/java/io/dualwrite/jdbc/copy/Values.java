@@ -699,6 +699,37 @@ final class Values {
     }
 
     /**
+     * The bytes, as hex, that PostgreSQL's {@code bytea} input reads from {@code text}: after {@code \x}, the hex
+     * digits; otherwise each {@code \\} one backslash, each {@code \ooo} one byte of that octal value, any other
+     * character its UTF-8 bytes. A text it would not read is returned with {@code " (not bytea input)"} after it.
+     */
+    static String byteaInput(String text) {
+        if (text.startsWith("\\x")) {
+            String digits = text.substring(2).replaceAll("\\s", "");
+            return digits.length() % 2 == 0 && digits.chars().allMatch(c -> Character.digit(c, 16) >= 0)
+                    ? digits.toLowerCase(Locale.ROOT) : text + " (not bytea input)";
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != '\\') {
+                int end = Character.isHighSurrogate(c) && i + 1 < text.length() ? i + 2 : i + 1;
+                bytes.writeBytes(text.substring(i, end).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                i = end - 1;
+            } else if (text.startsWith("\\", i + 1)) {
+                bytes.write('\\');
+                i++;
+            } else if (i + 3 < text.length() && text.substring(i + 1, i + 4).matches("[0-3][0-7]{2}")) {
+                bytes.write(Integer.parseInt(text.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                return text + " (not bytea input)";
+            }
+        }
+        return HexFormat.of().formatHex(bytes.toByteArray());
+    }
+
+    /**
      * Whether a key column's values are written into the other store's key column as values of another kind, so that
      * a key text names the target's row otherwise ({@link #targetKeyText}): a text into bytes (a binary column), a
      * number, boolean, date, time or UUID into a text column.
