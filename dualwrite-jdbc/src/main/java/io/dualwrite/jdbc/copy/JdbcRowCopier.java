@@ -978,9 +978,21 @@ final class JdbcRowCopier implements RowCopier {
         List<TableColumns.Column> targetKey = keyColumns(targetColumns, mapping, to);
         Set<Integer> loose = new HashSet<>();
         Set<Integer> padless = new HashSet<>();
+        Set<Integer> narrowed = new HashSet<>();
         for (int p = 0; p < targetKey.size() && p < sourceKey.size(); p++) {
             // a transformed key column becomes what its transformer says, not the target's reading of the text
-            if (!isText(sourceKey.get(p)) || mapping.transforms(mapping.primaryKey().get(p))) {
+            if (mapping.transforms(mapping.primaryKey().get(p))) {
+                continue;
+            }
+            int sourceType = sourceKey.get(p).sqlType();
+            if ((sourceType == java.sql.Types.DOUBLE || sourceType == java.sql.Types.FLOAT)
+                    && targetKey.get(p).sqlType() == java.sql.Types.REAL) {
+                // a double key into a single-precision key: 0.1 and 0.10000000001 are one float there (a value so
+                // narrowed is compared at the column's precision; a key so narrowed is another row's key)
+                narrowed.add(p);
+                continue;
+            }
+            if (!isText(sourceKey.get(p))) {
                 continue;
             }
             if (!isText(targetKey.get(p))) {
@@ -991,7 +1003,7 @@ final class JdbcRowCopier implements RowCopier {
                 padless.add(p);
             }
         }
-        if (loose.isEmpty() && padless.isEmpty()) {
+        if (loose.isEmpty() && padless.isEmpty() && narrowed.isEmpty()) {
             return;
         }
         for (Map<String, @Nullable Object> row : upserts) {
@@ -1003,6 +1015,10 @@ final class JdbcRowCopier implements RowCopier {
                 String held = text;
                 if (padless.contains(p) && value instanceof String string) {
                     held = string.stripTrailing();
+                } else if (narrowed.contains(p) && value instanceof Double number && Double.isFinite(number)) {
+                    // copied when the float reads back as the same shortest decimal (0.1): one double per float
+                    text = ColumnText.floating(number, false);
+                    held = ColumnText.floating(number.floatValue(), true);
                 } else if (loose.contains(p) && value instanceof String string && targetKey.get(p).typeNamed("bytea")
                         && string.indexOf('\\') >= 0) {
                     // PostgreSQL reads a backslash in a text for bytea as an escape ('\x6162' is the bytes of 'ab'):
@@ -1438,6 +1454,12 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     private static boolean isText(TableColumns.Column column) {
+        if (column.typeNamed("citext")) {
+            // PostgreSQL's citext, which the driver reports as OTHER: text that compares ignoring case (as a key
+            // column of another type, 'a' and 'A' were one key there while the source held two, and the second's
+            // sync was upserted over the first's copy, nothing recorded)
+            return true;
+        }
         return switch (column.sqlType()) {
             case java.sql.Types.CHAR, java.sql.Types.VARCHAR, java.sql.Types.LONGVARCHAR, java.sql.Types.NCHAR,
                  java.sql.Types.NVARCHAR, java.sql.Types.LONGNVARCHAR, java.sql.Types.CLOB, java.sql.Types.NCLOB -> true;

@@ -204,6 +204,78 @@ class KeysAndValuesBreak25Test {
         }
     }
 
+    // Tried and held (kept as guards): two old keys that the new key column would take as one (a case- or
+    // accent-insensitive collation, a width, a precision, a scale, zero padding, a character set), each in its own
+    // transaction and sync, both orders. The first is copied exactly, the second refused by name and recorded: never
+    // one new row for two old ones.
+    @ParameterizedTest(name = "{0} {1} -> {2} {3}: {4} and {5}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            POSTGRES | VARCHAR(20)    | MARIADB  | VARCHAR(20) COLLATE utf8mb4_general_ci  | 'a'                          | 'A'
+            POSTGRES | VARCHAR(20)    | MARIADB  | VARCHAR(20) COLLATE utf8mb4_uca1400_ai_ci | 'e'                        | 'é'
+            H2       | VARCHAR(20)    | H2       | VARCHAR_IGNORECASE(20)                  | 'a'                          | 'A'
+            POSTGRES | VARCHAR(20)    | POSTGRES | CITEXT                                  | 'a'                          | 'A'
+            POSTGRES | VARCHAR(20)    | MARIADB  | VARCHAR(3)                              | 'abc'                        | 'abcd'
+            POSTGRES | TIMESTAMP(6)   | MARIADB  | DATETIME(0)                             | '2024-01-31 10:00:00'        | '2024-01-31 10:00:00.4'
+            POSTGRES | TIMESTAMP(6)   | POSTGRES | TIMESTAMP(0)                            | '2024-01-31 10:00:00'        | '2024-01-31 10:00:00.6'
+            POSTGRES | NUMERIC(10,3)  | MARIADB  | DECIMAL(10,2)                           | 1.00                         | 1.004
+            POSTGRES | BYTEA          | MARIADB  | BINARY(4)                               | '\\x61000000'                | '\\x61'
+            POSTGRES | VARCHAR(20)    | MARIADB  | VARCHAR(20) CHARACTER SET utf8mb3        | 'a?'                         | 'a😀'
+            POSTGRES | VARCHAR(20)    | MARIADB  | CHAR(5)                                 | 'a'                          | 'a '
+            MARIADB  | VARBINARY(20)  | POSTGRES | BYTEA                                   | X'61'                        | X'6100'
+            POSTGRES | DOUBLE PRECISION | MARIADB | FLOAT                                  | 0.1                          | 0.10000000001
+            POSTGRES | DOUBLE PRECISION | POSTGRES | REAL                                  | 0.5                          | 0.50000000001
+            H2       | DOUBLE         | H2       | REAL                                    | 0.1                          | 0.1000000001
+            """)
+    void twoOldKeysTheNewKeyTakesAsOneAreNeverOneNewRow(Kind oldKind, String oldType, Kind newKind, String newType,
+                                                       String first, String second) throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(oldKind); TestDatabase newDb = TestDatabases.create(newKind)) {
+            DualWriteSchema.create(oldDb.dataSource());
+            if (newType.equals("CITEXT")) {
+                newDb.execute("CREATE EXTENSION IF NOT EXISTS citext");
+            }
+            for (String table : List.of("t_a", "t_b")) {
+                oldDb.execute("CREATE TABLE " + table + " (id " + oldType + " PRIMARY KEY, qty INT)");
+                newDb.execute("CREATE TABLE " + table + " (id " + newType + " PRIMARY KEY, qty INT)");
+            }
+            try (DualWriter writer = writer(oldDb, MirrorMode.SYNC)) {
+                DualWriteDataSource dataSource = DualWriteDataSource.builder().oldDataSource(oldDb.dataSource())
+                        .newDataSource(newDb.dataSource()).migration("t").dualWriter(writer)
+                        .mapping(TableMapping.builder("t_a").build()).mapping(TableMapping.builder("t_b").build())
+                        .build();
+                for (String[] order : List.of(new String[] {"t_a", first, second},
+                        new String[] {"t_b", second, first})) {
+                    for (int i = 1; i <= 2; i++) {
+                        try (Connection connection = dataSource.getConnection();
+                             Statement statement = connection.createStatement()) {
+                            statement.executeUpdate("INSERT INTO " + order[0] + " (id, qty) VALUES (" + order[i] + ", "
+                                    + (order[i].equals(first) ? 1 : 2) + ")");
+                        }
+                        assertThat(writer.awaitMirrors(Duration.ofSeconds(60))).isTrue();
+                    }
+                }
+            }
+            for (String table : List.of("t_a", "t_b")) {
+                List<Map<String, String>> copied = Rows.of(newDb, "SELECT qty FROM " + table + " ORDER BY qty");
+                List<Map<String, Object>> recorded = oldDb.query(
+                        "SELECT row_key FROM dualwrite_change_log WHERE table_name = ?", table);
+                assertThat(Rows.of(oldDb, "SELECT qty FROM " + table)).as(table).hasSize(2);
+                long keyed = recorded.stream().filter(entry -> !"*".equals(entry.get("row_key"))).count();
+                assertThat(copied.size() + keyed == 2 || keyed < recorded.size())
+                        .as(table + ": each old row copied, or its key or a scoped resync of the table recorded, "
+                                + copied + " " + recorded).isTrue();
+                for (Map<String, String> row : copied) {
+                    // the copied row is the old row of its own key: its key read back equals that old row's key
+                    String qty = row.get("qty");
+                    String literal = qty.equals("1") ? first : second;
+                    if (oldKind == newKind) { // a literal both products read alike
+                        assertThat(newDb.count("SELECT COUNT(*) FROM " + table + " WHERE qty = " + qty + " AND id = "
+                                + literal)).as(table + ": row " + qty + " is under its own key").isEqualTo(1);
+                    }
+                }
+            }
+        }
+    }
+
     private static DualWriter writer(TestDatabase oldDb, MirrorMode mode) {
         Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
                 .migration(MigrationSwitchConfig.of("t")).build();
