@@ -453,6 +453,12 @@ final class JdbcRowCopier implements RowCopier {
         final TableColumns target;
         /** The distinct keys of all batches, in their order: asked for by every step of a sync, so gathered once. */
         private final Set<String> keys;
+        /** The key columns of the sync's source and target, and the target dialect, set by {@link #keysFrom}. */
+        private List<TableColumns.Column> sourceKey = List.of();
+        private List<TableColumns.Column> targetKey = List.of();
+        private boolean mysql;
+        /** Whether a key part's column changes kind from source to target, so that {@link #inTarget} respells. */
+        private boolean converted;
 
         Side(TableMapping mapping, List<TableKeys> batches, TableColumns target) {
             this.mapping = mapping;
@@ -468,8 +474,8 @@ final class JdbcRowCopier implements RowCopier {
         }
 
         /**
-         * Reads the source's key columns, for {@link #inTarget}: the parts whose target column is of another kind (a
-         * text for a number or date-time, bytes for a text) and is not transformed.
+         * Takes the sync's key columns, for {@link #inTarget}: the parts whose target column is of another kind (a
+         * text for a number or date-time, bytes for a text) and is not transformed are respelt.
          */
         void keysFrom(List<TableColumns.Column> sourceKey, List<TableColumns.Column> targetKey, boolean mysql) {
             this.sourceKey = sourceKey;
@@ -483,11 +489,6 @@ final class JdbcRowCopier implements RowCopier {
                 }
             }
         }
-
-        private List<TableColumns.Column> sourceKey = List.of();
-        private List<TableColumns.Column> targetKey = List.of();
-        private boolean mysql;
-        private boolean converted;
 
         /**
          * {@code key}, a key text naming the source's values, as the text that names in the target the row the copier
@@ -511,6 +512,7 @@ final class JdbcRowCopier implements RowCopier {
             return target.equals(parts) ? key : KeyCodec.encode(target);
         }
 
+        /** Each of {@code keys} as {@link #inTarget(String)} spells it, in their order. */
         List<String> inTarget(java.util.Collection<String> keys) {
             if (!converted) {
                 return List.copyOf(keys);
