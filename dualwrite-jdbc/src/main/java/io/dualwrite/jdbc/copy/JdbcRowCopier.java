@@ -604,6 +604,12 @@ final class JdbcRowCopier implements RowCopier {
         final TableColumns target;
         /** The distinct keys of all batches, in their order: asked for by every step of a sync, so gathered once. */
         private final Set<String> keys;
+        /** The key columns of the sync's source and target, and the target dialect, set by {@link #keysFrom}. */
+        private List<TableColumns.Column> sourceKey = List.of();
+        private List<TableColumns.Column> targetKey = List.of();
+        private boolean mysql;
+        /** Whether a key part's column changes kind from source to target, so that {@link #inTarget} respells. */
+        private boolean converted;
 
         Side(TableMapping mapping, List<TableKeys> batches, TableColumns target) {
             this.mapping = mapping;
@@ -616,6 +622,55 @@ final class JdbcRowCopier implements RowCopier {
 
         Set<String> keys() {
             return keys;
+        }
+
+        /**
+         * Takes the sync's key columns, for {@link #inTarget}: the parts whose target column is of another kind (a
+         * text for a number or date-time, bytes for a text) and is not transformed are respelt.
+         */
+        void keysFrom(List<TableColumns.Column> sourceKey, List<TableColumns.Column> targetKey, boolean mysql) {
+            this.sourceKey = sourceKey;
+            this.targetKey = targetKey;
+            this.mysql = mysql;
+            this.converted = false;
+            for (int p = 0; p < targetKey.size() && p < sourceKey.size(); p++) {
+                if (!mapping.transforms(mapping.primaryKey().get(p))
+                        && Values.keyOfAnotherKind(sourceKey.get(p), targetKey.get(p))) {
+                    converted = true;
+                }
+            }
+        }
+
+        /**
+         * {@code key}, a key text naming the source's values, as the text that names in the target the row the copier
+         * wrote for it ({@link Values#targetKeyText}); {@code key} itself where no part's column changes kind.
+         */
+        String inTarget(String key) {
+            if (!converted || sourceKey.size() != targetKey.size()) {
+                return key;
+            }
+            List<String> parts;
+            try {
+                parts = KeyCodec.decode(key, targetKey.size());
+            } catch (IllegalArgumentException malformed) {
+                return key; // named where it is bound
+            }
+            List<String> target = new ArrayList<>(parts.size());
+            for (int p = 0; p < parts.size(); p++) {
+                target.add(mapping.transforms(mapping.primaryKey().get(p)) ? parts.get(p)
+                        : Values.targetKeyText(parts.get(p), sourceKey.get(p), targetKey.get(p), mysql));
+            }
+            return target.equals(parts) ? key : KeyCodec.encode(target);
+        }
+
+        /** Each of {@code keys} as {@link #inTarget(String)} spells it, in their order. */
+        List<String> inTarget(java.util.Collection<String> keys) {
+            if (!converted) {
+                return List.copyOf(keys);
+            }
+            List<String> target = new ArrayList<>(keys.size());
+            keys.forEach(key -> target.add(inTarget(key)));
+            return target;
         }
     }
 
@@ -879,6 +934,8 @@ final class JdbcRowCopier implements RowCopier {
             throws SQLException {
         TableMapping mapping = side.mapping;
         List<TableColumns.Column> sourceKey = keyColumns(sourceColumns.get(mapping), mapping, from);
+        // every key asked of the target below is first spelt as the target names the row written for it
+        side.keysFrom(sourceKey, keyColumns(side.target, mapping, to), dialect == CopyDialect.MYSQL);
         List<Map<String, @Nullable Object>> upserts = new ArrayList<>();
         // per upsert, the key it was asked by and the source row's phase: what a conflict check needs
         List<Origin> origins = new ArrayList<>();
@@ -949,14 +1006,14 @@ final class JdbcRowCopier implements RowCopier {
             deletable.addAll(staleCopies(target, dialect, side, from, to, skippedKeys));
         }
         if (!deletable.isEmpty()) {
-            deletable = withoutOtherSpellings(target, dialect, side.target, mapping, from, to,
-                    sourceColumns.get(mapping), deletable);
+            deletable = withoutOtherSpellings(target, dialect, side, from, to, sourceColumns.get(mapping),
+                    deletable);
         }
         if (!upserts.isEmpty()) {
             refuseKeysStoredOtherwise(from, to, mapping, sourceColumns.get(mapping), side.target, upserts);
         }
         // deletes first: a key that moved (1 → 101) frees its unique values before the new row takes them
-        delete(target, dialect, side.target, mapping, to, deletable);
+        delete(target, dialect, side.target, mapping, to, side.inTarget(deletable));
         upsert(target, dialect, limits, side.target, mapping.table(to), keyColumnNames(mapping, to), upserts,
                 commitWithUpsert);
         if (!upserts.isEmpty()) {
@@ -1080,9 +1137,21 @@ final class JdbcRowCopier implements RowCopier {
         List<TableColumns.Column> targetKey = keyColumns(targetColumns, mapping, to);
         Set<Integer> loose = new HashSet<>();
         Set<Integer> padless = new HashSet<>();
+        Set<Integer> narrowed = new HashSet<>();
         for (int p = 0; p < targetKey.size() && p < sourceKey.size(); p++) {
             // a transformed key column becomes what its transformer says, not the target's reading of the text
-            if (!isText(sourceKey.get(p)) || mapping.transforms(mapping.primaryKey().get(p))) {
+            if (mapping.transforms(mapping.primaryKey().get(p))) {
+                continue;
+            }
+            int sourceType = sourceKey.get(p).sqlType();
+            if ((sourceType == java.sql.Types.DOUBLE || sourceType == java.sql.Types.FLOAT)
+                    && targetKey.get(p).sqlType() == java.sql.Types.REAL) {
+                // a double key into a single-precision key: 0.1 and 0.10000000001 are one float there (a value so
+                // narrowed is compared at the column's precision; a key so narrowed is another row's key)
+                narrowed.add(p);
+                continue;
+            }
+            if (!isText(sourceKey.get(p))) {
                 continue;
             }
             if (!isText(targetKey.get(p))) {
@@ -1093,7 +1162,7 @@ final class JdbcRowCopier implements RowCopier {
                 padless.add(p);
             }
         }
-        if (loose.isEmpty() && padless.isEmpty()) {
+        if (loose.isEmpty() && padless.isEmpty() && narrowed.isEmpty()) {
             return;
         }
         for (Map<String, @Nullable Object> row : upserts) {
@@ -1106,6 +1175,15 @@ final class JdbcRowCopier implements RowCopier {
                 String held = text;
                 if (padless.contains(p) && value instanceof String string) {
                     held = string.stripTrailing();
+                } else if (narrowed.contains(p) && value instanceof Double number && Double.isFinite(number)) {
+                    // copied when the float reads back as the same shortest decimal (0.1): one double per float
+                    text = ColumnText.floating(number, false);
+                    held = ColumnText.floating(number.floatValue(), true);
+                } else if (loose.contains(p) && value instanceof String string && targetKey.get(p).typeNamed("bytea")
+                        && string.indexOf('\\') >= 0) {
+                    // PostgreSQL reads a backslash in a text for bytea as an escape ('\x6162' is the bytes of 'ab'):
+                    // such a key is stored as another text's bytes, the rest as their UTF-8 bytes
+                    held = Values.byteaInput(string);
                 } else if (loose.contains(p) && value instanceof String string) {
                     TableColumns.Column column = targetKey.get(p);
                     try {
@@ -1207,7 +1285,7 @@ final class JdbcRowCopier implements RowCopier {
         List<String> keys = new ArrayList<>(origins.size());
         for (Origin origin : origins) {
             if (origin.phase() == null || origin.phase().authoritative() != to) {
-                keys.add(origin.key());
+                keys.add(side.inTarget(origin.key()));
             }
         }
         if (keys.isEmpty()) {
@@ -1224,7 +1302,8 @@ final class JdbcRowCopier implements RowCopier {
             if (origin.phase() != null && origin.phase().authoritative() == to) {
                 continue;
             }
-            Map<String, @Nullable Object> held = present.get(canonicalKey(origin.key(), targetKey, mapping, to));
+            Map<String, @Nullable Object> held = present.get(canonicalKey(side.inTarget(origin.key()), targetKey,
+                    mapping, to));
             if (held == null) {
                 continue;
             }
@@ -1359,14 +1438,17 @@ final class JdbcRowCopier implements RowCopier {
      * in capitals) matches the target's row {@code 12}, the copy of the source's {@code '12'} (the upsert of such a
      * key is refused, {@link #refuseKeysStoredOtherwise}). A text with spaces around it is left to the delete's refusal.
      */
-    private List<String> withoutOtherSpellings(Connection target, CopyDialect dialect, TableColumns columns,
-                                               TableMapping mapping, Store from, Store to, TableColumns sourceColumns,
-                                               List<String> keys) throws SQLException {
+    private List<String> withoutOtherSpellings(Connection target, CopyDialect dialect, Side side, Store from,
+                                               Store to, TableColumns sourceColumns, List<String> keys)
+            throws SQLException {
+        TableColumns columns = side.target;
+        TableMapping mapping = side.mapping;
         List<TableColumns.Column> keyColumns = keyColumns(columns, mapping, to);
         List<TableColumns.Column> sourceKey = keyColumns(sourceColumns, mapping, from);
         Set<Integer> readAsValues = new HashSet<>(); // text keys a column of another type reads as values
         for (int p = 0; p < keyColumns.size() && p < sourceKey.size(); p++) {
-            if (isText(sourceKey.get(p)) && !isText(keyColumns.get(p)) && !Values.textAsBytes(keyColumns.get(p))
+            if (isText(sourceKey.get(p)) && !isText(keyColumns.get(p))
+                    && !Values.keyOfAnotherKind(sourceKey.get(p), keyColumns.get(p)) // bytes: spelt by Side.inTarget
                     && !mapping.transforms(mapping.primaryKey().get(p))) {
                 readAsValues.add(p);
             }
@@ -1379,13 +1461,14 @@ final class JdbcRowCopier implements RowCopier {
             List<String> chunk = keys.subList(start, Math.min(keys.size(), start + CHUNK));
             try (PreparedStatement statement = target.prepareStatement(
                     numberedKeyRead(dialect, columns, keyColumns, chunk.size()))) {
-                bindKeys(statement, 1, chunk, keyColumns, mapping, to, dialect);
+                bindKeys(statement, 1, side.inTarget(chunk), keyColumns, mapping, to, dialect);
                 try (ResultSet result = statement.executeQuery()) {
                     while (result.next()) {
                         String key = chunk.get(result.getInt(1));
                         List<@Nullable Object> values = heldKey(result, keyColumns, dialect);
                         List<String> parts = keyTexts(values, keyColumns);
-                        List<@Nullable Object> asked = new ArrayList<>(keyValues(key, keyColumns, mapping, to));
+                        List<@Nullable Object> asked = new ArrayList<>(keyValues(side.inTarget(key), keyColumns,
+                                mapping, to));
                         if (!readAsValues.isEmpty()) {
                             List<String> texts = KeyCodec.decode(key, keyColumns.size());
                             for (int p : readAsValues) {
@@ -1548,6 +1631,12 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     private static boolean isText(TableColumns.Column column) {
+        if (column.typeNamed("citext")) {
+            // PostgreSQL's citext, which the driver reports as OTHER: text that compares ignoring case (as a key
+            // column of another type, 'a' and 'A' were one key there while the source held two, and the second's
+            // sync was upserted over the first's copy, nothing recorded)
+            return true;
+        }
         return switch (column.sqlType()) {
             case java.sql.Types.CHAR, java.sql.Types.VARCHAR, java.sql.Types.LONGVARCHAR, java.sql.Types.NCHAR,
                  java.sql.Types.NVARCHAR, java.sql.Types.LONGNVARCHAR, java.sql.Types.CLOB, java.sql.Types.NCLOB -> true;
@@ -1669,13 +1758,13 @@ final class JdbcRowCopier implements RowCopier {
             throws SQLException {
         TableMapping mapping = side.mapping;
         Map<String, Map<String, @Nullable Object>> present = readRows(target, dialect, side.target, mapping,
-                List.copyOf(keys.keySet()), to);
+                side.inTarget(keys.keySet()), to);
         Map<String, Map<String, @Nullable Object>> presentFolded = new HashMap<>();
         present.forEach((key, row) -> presentFolded.putIfAbsent(CopyDialect.looseKey(key), row));
         List<TableColumns.Column> targetKey = keyColumns(side.target, mapping, to);
         List<String> deletable = new ArrayList<>();
         for (Map.Entry<String, @Nullable MigrationContext> key : keys.entrySet()) {
-            String canonical = canonicalKey(key.getKey(), targetKey, mapping, to);
+            String canonical = canonicalKey(side.inTarget(key.getKey()), targetKey, mapping, to);
             Map<String, @Nullable Object> row = present.get(canonical);
             if (row == null) {
                 row = presentFolded.get(CopyDialect.looseKey(canonical));
@@ -1709,11 +1798,12 @@ final class JdbcRowCopier implements RowCopier {
                                      Map<String, @Nullable MigrationContext> keys) throws SQLException {
         TableMapping mapping = side.mapping;
         Map<String, Map<String, @Nullable Object>> present = readRows(target, dialect, side.target, mapping,
-                List.copyOf(keys.keySet()), to);
+                side.inTarget(keys.keySet()), to);
         List<TableColumns.Column> targetKey = keyColumns(side.target, mapping, to);
         List<String> stale = new ArrayList<>();
         for (Map.Entry<String, @Nullable MigrationContext> key : keys.entrySet()) {
-            Map<String, @Nullable Object> row = present.get(canonicalKey(key.getKey(), targetKey, mapping, to));
+            Map<String, @Nullable Object> row = present.get(canonicalKey(side.inTarget(key.getKey()), targetKey,
+                    mapping, to));
             if (row != null && writes(phaseOf(row, mapping, to, side.target, key.getValue()), from)) {
                 stale.add(key.getKey());
             }

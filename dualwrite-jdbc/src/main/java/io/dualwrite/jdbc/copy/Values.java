@@ -695,6 +695,100 @@ final class Values {
             java.util.regex.Pattern.compile("(?i)([+-]?)(nan|inf|infinity)");
 
     /**
+     * The text by which the target's key column names the row the copier wrote from a source key part {@code text}
+     * of a column of another kind, as {@link #bind} writes the source's value there: a number, boolean, date, time or
+     * UUID into a text column as the text written ({@link DateTimeText}, {@link ColumnText}; a decimal at the source
+     * column's declared scale, the scale its rows are read with), and a text into a binary column as the hex of the
+     * bytes written ({@link #textAsBytes}: its UTF-8 bytes; PostgreSQL's {@code bytea}: those of a text without a
+     * backslash, which it reads as escapes). Key texts name the source's values; read as the target column's type
+     * they named another value there ({@code '2.0'} for the text {@code '2'}, the bytes {@code ab} for the text
+     * {@code 'ab'}), so a delete missed the copy, or removed the copy of another key ({@code '6162'} is the hex of
+     * {@code 'ab'}), with nothing recorded. Any other pair of columns, and a text this does not read, as it is.
+     *
+     * @param text   a key part's text, as key texts spell the source's values; null for none
+     * @param source the source's key column of that part
+     * @param target the target's key column of that part
+     * @param mysql  whether the target is MySQL/MariaDB (a boolean is written there as {@code 1} or {@code 0})
+     */
+    static @Nullable String targetKeyText(@Nullable String text, TableColumns.Column source,
+                                          TableColumns.Column target, boolean mysql) {
+        if (text == null || !keyOfAnotherKind(source, target)) {
+            return text;
+        }
+        if (isText(source.sqlType())) {
+            return text.indexOf('\\') >= 0 && target.typeNamed("bytea") ? text
+                    : HexFormat.of().formatHex(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        Object value;
+        try {
+            value = parseKey(text, source);
+        } catch (SQLException unreadable) {
+            return text;
+        }
+        if (value instanceof BigDecimal decimal && source.precision() > 0 && source.scale() >= 0
+                && (source.sqlType() == Types.DECIMAL || source.sqlType() == Types.NUMERIC)) {
+            try {
+                value = decimal.setScale(source.scale(), java.math.RoundingMode.UNNECESSARY);
+            } catch (ArithmeticException moreDigits) {
+                return text;
+            }
+        }
+        String dateTime = DateTimeText.of(utcKey(value));
+        if (dateTime != null) {
+            return dateTime;
+        }
+        String number = ColumnText.of(value, mysql);
+        if (number != null) {
+            return number;
+        }
+        return value instanceof java.util.UUID uuid ? uuid.toString() : text;
+    }
+
+    /**
+     * The bytes, as hex, that PostgreSQL's {@code bytea} input reads from {@code text}: after {@code \x}, the hex
+     * digits; otherwise each {@code \\} one backslash, each {@code \ooo} one byte of that octal value, any other
+     * character its UTF-8 bytes. A text it would not read is returned with {@code " (not bytea input)"} after it.
+     */
+    static String byteaInput(String text) {
+        if (text.startsWith("\\x")) {
+            String digits = text.substring(2).replaceAll("\\s", "");
+            return digits.length() % 2 == 0 && digits.chars().allMatch(c -> Character.digit(c, 16) >= 0)
+                    ? digits.toLowerCase(Locale.ROOT) : text + " (not bytea input)";
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != '\\') {
+                int end = Character.isHighSurrogate(c) && i + 1 < text.length() ? i + 2 : i + 1;
+                bytes.writeBytes(text.substring(i, end).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                i = end - 1;
+            } else if (text.startsWith("\\", i + 1)) {
+                bytes.write('\\');
+                i++;
+            } else if (i + 3 < text.length() && text.substring(i + 1, i + 4).matches("[0-3][0-7]{2}")) {
+                bytes.write(Integer.parseInt(text.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                return text + " (not bytea input)";
+            }
+        }
+        return HexFormat.of().formatHex(bytes.toByteArray());
+    }
+
+    /**
+     * Whether a key column's values are written into the other store's key column as values of another kind, so that
+     * a key text names the target's row otherwise ({@link #targetKeyText}): a text into bytes (a binary column), a
+     * number, boolean, date, time or UUID into a text column.
+     */
+    static boolean keyOfAnotherKind(TableColumns.Column source, TableColumns.Column target) {
+        int from = source.sqlType();
+        if (isText(from)) {
+            return textAsBytes(target) || target.typeNamed("bytea");
+        }
+        return isText(target.sqlType()) && !isBinary(from) && (from != Types.OTHER || source.typeNamed("uuid"));
+    }
+
+    /**
      * A finite double or float as the shortest decimal that reads back as the same double or float
      * (0.30000000000000004, and 0.1 for the float nearest 0.1, not its binary expansion 0.100000001490116…): what
      * the copier writes into a decimal column, and what {@link Holdable} checks against the column's digits. Not
