@@ -120,6 +120,8 @@ public interface PhaseResolver {
      * they are, so a check has nothing to add.
      *
      * @throws RuntimeException when the switch store cannot be read (the check cannot tell whether a switch moved)
+     *                          (its answers throw {@link IllegalStateException} when an order pin they need cannot
+     *                          be read: never an answer from below the pin, round 25b)
      * @throws IllegalArgumentException when the migration was not configured
      */
     default Optional<PhaseResolver> current(String migration, Collection<MigrationContext> contexts) {

@@ -45,9 +45,21 @@ final class ScopeResolver {
     private final Map<String, MigrationSwitchConfig> migrations;
     private final Duration refreshInterval;
     private final LogThrottle pinWarnings;
+    /**
+     * Whether a pin that cannot be read fails the resolution instead of falling back below the pin: what the check
+     * of a sync's authority needs ({@link Switchboard#current}), which must not answer a phase it cannot know.
+     */
+    private final boolean strictPins;
 
     ScopeResolver(SwitchStore switchStore, @Nullable OrderPinStore pinStore,
             Map<String, MigrationSwitchConfig> migrations, Duration refreshInterval, LongSupplier ticker) {
+        this(switchStore, pinStore, migrations, refreshInterval, ticker, false);
+    }
+
+    ScopeResolver(SwitchStore switchStore, @Nullable OrderPinStore pinStore,
+            Map<String, MigrationSwitchConfig> migrations, Duration refreshInterval, LongSupplier ticker,
+            boolean strictPins) {
+        this.strictPins = strictPins;
         this.switchStore = switchStore;
         this.pinStore = pinStore;
         this.migrations = migrations;
@@ -105,6 +117,10 @@ final class ScopeResolver {
         try {
             pin = pins.find(migration, orderId);
         } catch (RuntimeException failure) {
+            if (strictPins) {
+                throw new IllegalStateException("the pin of order '" + orderId + "' of migration '" + migration
+                        + "' could not be read (" + Credentials.describe(failure) + ")", failure);
+            }
             warnPinFailure(migration, orderId, failure);
             return belowPin(context, settings, config, orderId, merchantId);
         }

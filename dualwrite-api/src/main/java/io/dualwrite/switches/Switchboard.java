@@ -155,7 +155,9 @@ public final class Switchboard implements PhaseResolver {
      * <p>Reads the switches of the contexts' merchants and orders from the store behind this switchboard's cache (one
      * query of a JDBC store, by the ids), and resolves from that snapshot with this switchboard's order-pin store and
      * configuration. A switch store given to {@link Builder#cachedSwitchStore} that caches in its own way is read
-     * through that cache.
+     * through that cache. Unlike this switchboard's own resolution, the answers never fall back below an order pin
+     * that cannot be read: they throw {@link IllegalStateException}, since a check that cannot read the pin cannot
+     * tell whether it moved (round 25b, {@code docs/decisions.md}).
      */
     @Override
     public Optional<PhaseResolver> current(String migration, Collection<MigrationContext> contexts) {
@@ -170,7 +172,7 @@ public final class Switchboard implements PhaseResolver {
         SwitchSettings loaded = backing.load(migration, merchants, orders);
         SwitchSettings settings = loaded == null ? SwitchSettings.empty() : loaded;
         ScopeResolver snapshot = new ScopeResolver(new Snapshot(config.migration(), settings), pinStore,
-                Map.of(config.migration(), config), refreshInterval, System::nanoTime);
+                Map.of(config.migration(), config), refreshInterval, System::nanoTime, true);
         return Optional.of(new PhaseResolver() {
             @Override
             public Resolution resolveWrite(MigrationContext context) {

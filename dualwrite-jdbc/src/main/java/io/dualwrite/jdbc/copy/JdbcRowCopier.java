@@ -561,22 +561,25 @@ final class JdbcRowCopier implements RowCopier {
                 return;
             }
             PhaseResolver current;
+            Set<MigrationContext> movedNow = new HashSet<>(moved);
             try {
                 java.util.Optional<PhaseResolver> read = base.current(migration, answered.keySet());
                 if (read.isEmpty()) {
                     return;
                 }
                 current = read.get();
+                // the answers read the order pins as well: a pin that cannot be read fails the check as the switches
+                // do (round 25b), never an answer from below the pin, which cannot see the pin's move
+                for (Map.Entry<MigrationContext, MigrationPhase> answer : answered.entrySet()) {
+                    if (current.resolveRead(answer.getKey()).phase().authoritative()
+                            != answer.getValue().authoritative()) {
+                        movedNow.add(answer.getKey());
+                    }
+                }
             } catch (RuntimeException unread) {
                 throw new SQLException("the switches of migration '" + migration + "' could not be read to check that"
                         + " no row's authority moved during this sync (" + Credentials.describe(unread) + "); nothing"
                         + " of it was written, and its keys are recorded for the reconciler", unread);
-            }
-            Set<MigrationContext> movedNow = new HashSet<>(moved);
-            for (Map.Entry<MigrationContext, MigrationPhase> answer : answered.entrySet()) {
-                if (current.resolveRead(answer.getKey()).phase().authoritative() != answer.getValue().authoritative()) {
-                    movedNow.add(answer.getKey());
-                }
             }
             if (movedNow.size() > moved.size()) {
                 throw new AuthorityMoved(current, movedNow);
