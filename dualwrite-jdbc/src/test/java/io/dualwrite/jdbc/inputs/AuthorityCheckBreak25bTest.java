@@ -78,6 +78,11 @@ class AuthorityCheckBreak25bTest {
         }
     }
 
+    /** How the operator moves the pin of order k: the order's own, or every pin of its merchant m-1. */
+    enum Repin {
+        ORDER, MERCHANT
+    }
+
     /** What B does to key k (order k) in its store; A then writes k in the other store. */
     enum Op {
         UPDATE("UPDATE orders SET qty = 2 WHERE id = 1", "UPDATE orders SET qty = 3 WHERE id = 1", 1, 3),
@@ -210,9 +215,11 @@ class AuthorityCheckBreak25bTest {
     static Stream<Arguments> movesAndWrites() {
         List<Arguments> members = new ArrayList<>();
         for (Kind kind : new Kind[] {Kind.H2, Kind.POSTGRES, Kind.MARIADB}) {
-            for (Move move : Move.values()) {
-                for (Op op : Op.values()) {
-                    members.add(Arguments.of(kind, move, op));
+            for (Repin repin : Repin.values()) {
+                for (Move move : Move.values()) {
+                    for (Op op : Op.values()) {
+                        members.add(Arguments.of(kind, repin, move, op));
+                    }
                 }
             }
         }
@@ -221,14 +228,19 @@ class AuthorityCheckBreak25bTest {
 
     // The system switch stays where B's cache has it; order k is pinned to the phase before the move. B writes k in the
     // store that phase makes authoritative; its sync resolves k by its pin and is held just before it writes the other
-    // store. The operator repins order k across the authority, A writes k (in its order's context) in the store now
+    // store. The operator repins order k (or every order of its merchant) across the authority, A writes k (in its order's context) in the store now
     // authoritative, and B's pin store loses its connection; B's sync goes on, and its check before the commit reads
     // the switches (readable) and the pin (not readable). The check must not take the order's phase from the scopes
     // below its pin (the system switch, which did not move): it cannot tell whether the pin moved, so the sync fails
-    // and its key is recorded, as when the switch store cannot be read.
-    @ParameterizedTest(name = "{0} {1} {2}")
+    // and its key is recorded, as when the switch store cannot be read. Before the fix (all 36 members failed: H2,
+    // PostgreSQL, MariaDB; order and merchant repins; forward and rollback; update, insert, delete) the check resolved
+    // k below its pin (the system switch, unmoved) and committed: both stores held B's value or lacked the row A
+    // updated, nothing recorded but a scoped resync of the table for the deletes. Since: B's sync fails and records its
+    // key, and A's sync copies A's write.
+    @ParameterizedTest(name = "{0} {1} {2} {3}")
     @MethodSource("movesAndWrites")
-    void aCheckThatCannotReadTheOrderPinsFailsTheSyncInsteadOfResolvingBelowThePin(Kind kind, Move move, Op op)
+    void aCheckThatCannotReadTheOrderPinsFailsTheSyncInsteadOfResolvingBelowThePin(Kind kind, Repin repin, Move move,
+                                                                                  Op op)
             throws Exception {
         InMemoryChangeLog changeLog = ChangeLogs.inMemory();
         try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
@@ -245,7 +257,11 @@ class AuthorityCheckBreak25bTest {
                 hold.arm();
                 b.write(String.valueOf(op.key), op.byB);
                 hold.awaitReached();
-                a.pins.repin(MIGRATION, String.valueOf(op.key), move.after);
+                if (repin == Repin.ORDER) {
+                    a.pins.repin(MIGRATION, String.valueOf(op.key), move.after);
+                } else {
+                    assertThat(a.pins.repinMerchant(MIGRATION, "m-1", move.after)).isPositive();
+                }
                 a.write(String.valueOf(op.key), op.byA);
                 outage.lost.set(true);
                 hold.release();
