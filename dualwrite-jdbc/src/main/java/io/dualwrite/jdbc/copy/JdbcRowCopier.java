@@ -424,7 +424,12 @@ final class JdbcRowCopier implements RowCopier {
                     result = result.plus(applied);
                 }
                 if (recording != null && result.copied() + result.deleted() > 0) {
-                    recording.requireAuthorityUnmoved();
+                    // on the target's own session, when the switch table may live there and the session reads the
+                    // latest committed rows (read committed: set by this sync on MySQL/MariaDB), never on a second
+                    // session of the pool this sync holds one of (round 25c)
+                    boolean readCommitted = mysql
+                            || target.getTransactionIsolation() == Connection.TRANSACTION_READ_COMMITTED;
+                    recording.requireAuthorityUnmoved(readCommitted ? dataSource(to) : null, target);
                 }
                 if (!textTransaction) {
                     target.commit();
@@ -553,17 +558,23 @@ final class JdbcRowCopier implements RowCopier {
          * Reads the switches as stored now and throws {@link AuthorityMoved} when one of this attempt's answers names
          * another authoritative store under them.
          *
+         * @param targetSource the sync's target pool when {@code target} reads the latest committed rows: a switch
+         *                     store over that pool reads on {@code target} (in the sync's transaction) instead of
+         *                     waiting for a second session of it; null to read on the store's own sessions
          * @throws SQLException when the switch store cannot be read: whether the authority moved is not known, so the
          *                      sync fails (rolled back) and its keys are recorded
          */
-        void requireAuthorityUnmoved() throws SQLException {
+        void requireAuthorityUnmoved(@Nullable DataSource targetSource, Connection target) throws SQLException {
             if (answered.isEmpty()) {
                 return;
             }
             PhaseResolver current;
             Set<MigrationContext> movedNow = new HashSet<>(moved);
             try {
-                java.util.Optional<PhaseResolver> read = base.current(migration, answered.keySet());
+                java.util.Optional<PhaseResolver> read = targetSource == null
+                        ? base.current(migration, answered.keySet())
+                        : io.dualwrite.jdbc.switches.JdbcSwitchStore.readingOn(targetSource, target,
+                                () -> base.current(migration, answered.keySet()));
                 if (read.isEmpty()) {
                     return;
                 }

@@ -84,6 +84,36 @@ public final class JdbcSwitchStore implements SwitchStore {
         this.badRowWarnings = new LogThrottle(badRowWarningInterval, () -> clock.millis() * 1_000_000L);
     }
 
+    /** A session offered to this thread's reads of the switches of {@code dataSource} ({@link #readingOn}). */
+    private record Offered(DataSource dataSource, Connection session) {
+    }
+
+    private static final ThreadLocal<Offered> OFFERED = new ThreadLocal<>();
+
+    /**
+     * Runs {@code read} with {@code session} offered to every {@link #load} this thread makes, during it, of a store
+     * over {@code dataSource} (the same instance): the load reads on that session instead of taking one from the
+     * pool, and leaves it open. For a read made while the caller holds {@code session} in a transaction of the same
+     * database — the copier's check of the authority before its commit — where a second session of the pool may never
+     * come (every session held by a sync waiting for one more: round 25c, {@code docs/decisions.md}). The caller
+     * vouches that a plain {@code SELECT} on the session reads the latest committed rows (read committed).
+     *
+     * @return what {@code read} returns
+     */
+    public static <T> T readingOn(DataSource dataSource, Connection session, java.util.function.Supplier<T> read) {
+        Offered before = OFFERED.get();
+        OFFERED.set(new Offered(dataSource, session));
+        try {
+            return read.get();
+        } finally {
+            if (before == null) {
+                OFFERED.remove();
+            } else {
+                OFFERED.set(before);
+            }
+        }
+    }
+
     /** The database whose {@code dualwrite_switch} table this store reads and writes (for start-up checks). */
     public DataSource dataSource() {
         return sql.dataSource();
@@ -169,8 +199,10 @@ public final class JdbcSwitchStore implements SwitchStore {
 
     private SwitchSettings load(String migration, String where, List<String> merchants, List<String> orders) {
         SwitchRows rows = new SwitchRows(migration);
-        try (Connection connection = sql.connection();
-             PreparedStatement select = connection.prepareStatement("SELECT scope_kind, subject_id, phase, rule_kind,"
+        Offered offered = OFFERED.get();
+        boolean own = offered == null || offered.dataSource() != sql.dataSource();
+        try (Connection owned = own ? sql.connection() : null;
+             PreparedStatement select = (own ? owned : offered.session()).prepareStatement("SELECT scope_kind, subject_id, phase, rule_kind,"
                      + " rule_value, rule_position FROM dualwrite_switch WHERE migration = ?" + where
                      + " ORDER BY scope_kind, subject_id")) {
             int index = 1;
