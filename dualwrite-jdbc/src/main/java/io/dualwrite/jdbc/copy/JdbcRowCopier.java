@@ -427,9 +427,10 @@ final class JdbcRowCopier implements RowCopier {
                     // on the target's own session, when the switch table may live there and the session reads the
                     // latest committed rows (read committed: set by this sync on MySQL/MariaDB), never on a second
                     // session of the pool this sync holds one of (round 25c)
-                    boolean readCommitted = mysql
-                            || target.getTransactionIsolation() == Connection.TRANSACTION_READ_COMMITTED;
-                    recording.requireAuthorityUnmoved(readCommitted ? dataSource(to) : null, target);
+                    // (asked only when the switch store reads this pool: one round trip on PostgreSQL)
+                    boolean setReadCommitted = mysql;
+                    recording.requireAuthorityUnmoved(dataSource(to), target, () -> setReadCommitted
+                            || target.getTransactionIsolation() == Connection.TRANSACTION_READ_COMMITTED);
                 }
                 if (!textTransaction) {
                     target.commit();
@@ -558,23 +559,23 @@ final class JdbcRowCopier implements RowCopier {
          * Reads the switches as stored now and throws {@link AuthorityMoved} when one of this attempt's answers names
          * another authoritative store under them.
          *
-         * @param targetSource the sync's target pool when {@code target} reads the latest committed rows: a switch
-         *                     store over that pool reads on {@code target} (in the sync's transaction) instead of
-         *                     waiting for a second session of it; null to read on the store's own sessions
+         * @param targetSource the sync's target pool: a switch store over that pool reads on {@code target} (in the
+         *                     sync's transaction) instead of waiting for a second session of it, when
+         *                     {@code readsLatest} says that {@code target} reads the latest committed rows
          * @throws SQLException when the switch store cannot be read: whether the authority moved is not known, so the
          *                      sync fails (rolled back) and its keys are recorded
          */
-        void requireAuthorityUnmoved(@Nullable DataSource targetSource, Connection target) throws SQLException {
+        void requireAuthorityUnmoved(DataSource targetSource, Connection target,
+                                     io.dualwrite.jdbc.switches.JdbcSwitchStore.SessionCheck readsLatest)
+                throws SQLException {
             if (answered.isEmpty()) {
                 return;
             }
             PhaseResolver current;
             Set<MigrationContext> movedNow = new HashSet<>(moved);
             try {
-                java.util.Optional<PhaseResolver> read = targetSource == null
-                        ? base.current(migration, answered.keySet())
-                        : io.dualwrite.jdbc.switches.JdbcSwitchStore.readingOn(targetSource, target,
-                                () -> base.current(migration, answered.keySet()));
+                java.util.Optional<PhaseResolver> read = io.dualwrite.jdbc.switches.JdbcSwitchStore.readingOn(
+                        targetSource, target, readsLatest, () -> base.current(migration, answered.keySet()));
                 if (read.isEmpty()) {
                     return;
                 }

@@ -85,24 +85,35 @@ public final class JdbcSwitchStore implements SwitchStore {
     }
 
     /** A session offered to this thread's reads of the switches of {@code dataSource} ({@link #readingOn}). */
-    private record Offered(DataSource dataSource, Connection session) {
+    private record Offered(DataSource dataSource, Connection session, SessionCheck readsLatest) {
+    }
+
+    /** Whether an offered session reads the latest committed rows ({@link #readingOn}); may ask its database. */
+    @FunctionalInterface
+    public interface SessionCheck {
+        /**
+         * @return whether a plain {@code SELECT} on the session reads the latest committed rows (read committed)
+         * @throws SQLException when the session cannot be asked
+         */
+        boolean readsLatest() throws SQLException;
     }
 
     private static final ThreadLocal<Offered> OFFERED = new ThreadLocal<>();
 
     /**
      * Runs {@code read} with {@code session} offered to every {@link #load} this thread makes, during it, of a store
-     * over {@code dataSource} (the same instance): the load reads on that session instead of taking one from the
-     * pool, and leaves it open. For a read made while the caller holds {@code session} in a transaction of the same
-     * database — the copier's check of the authority before its commit — where a second session of the pool may never
-     * come (every session held by a sync waiting for one more: round 25c, {@code docs/decisions.md}). The caller
-     * vouches that a plain {@code SELECT} on the session reads the latest committed rows (read committed).
+     * over {@code dataSource} (the same instance): when {@code readsLatest} answers yes (asked only then, once per
+     * load), the load reads on that session instead of taking one from the pool, and leaves it open. For a read made
+     * while the caller holds {@code session} in a transaction of the same database — the copier's check of the
+     * authority before its commit — where a second session of the pool may never come (every session held by a sync
+     * waiting for one more: round 25c, {@code docs/decisions.md}).
      *
      * @return what {@code read} returns
      */
-    public static <T> T readingOn(DataSource dataSource, Connection session, java.util.function.Supplier<T> read) {
+    public static <T> T readingOn(DataSource dataSource, Connection session, SessionCheck readsLatest,
+                                  java.util.function.Supplier<T> read) {
         Offered before = OFFERED.get();
-        OFFERED.set(new Offered(dataSource, session));
+        OFFERED.set(new Offered(dataSource, session, readsLatest));
         try {
             return read.get();
         } finally {
@@ -200,7 +211,12 @@ public final class JdbcSwitchStore implements SwitchStore {
     private SwitchSettings load(String migration, String where, List<String> merchants, List<String> orders) {
         SwitchRows rows = new SwitchRows(migration);
         Offered offered = OFFERED.get();
-        boolean own = offered == null || offered.dataSource() != sql.dataSource();
+        boolean own;
+        try {
+            own = offered == null || offered.dataSource() != sql.dataSource() || !offered.readsLatest().readsLatest();
+        } catch (SQLException e) {
+            throw sql.failure("load switches of migration " + migration, e);
+        }
         try (Connection owned = own ? sql.connection() : null;
              PreparedStatement select = (own ? owned : offered.session()).prepareStatement("SELECT scope_kind, subject_id, phase, rule_kind,"
                      + " rule_value, rule_position FROM dualwrite_switch WHERE migration = ?" + where
