@@ -94,6 +94,7 @@ final class Rewriter {
     }
 
     private void toNew(Statement statement, List<ParamSource> extras) {
+        InsertShape.setAsValues(statement); // the SET form's columns and row edited as a column list and VALUES
         InsertShape shape = InsertShape.of(statement);
         net.sf.jsqlparser.statement.ReturningClause returning = statement instanceof Insert insert
                 ? insert.getReturningClause() : statement instanceof Update update ? update.getReturningClause()
