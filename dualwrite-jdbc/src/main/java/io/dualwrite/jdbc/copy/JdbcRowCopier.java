@@ -382,6 +382,10 @@ final class JdbcRowCopier implements RowCopier {
             // committed rows (read committed: set by this sync on MySQL/MariaDB; asked once per attempt elsewhere,
             // and only when such a read comes), never on a second session of the pool this sync holds one of: a
             // pool of one, or one whose sessions all hold such syncs, starved them all (rounds 25c and 26)
+            // the same for the source's session when this sync holds one in a transaction (the direction guard's,
+            // from the new store: read committed, set by the guard)
+            io.dualwrite.jdbc.switches.JdbcSwitchStore.Offer sourceOffer = resolver == null || sourceSession == null
+                    ? null : io.dualwrite.jdbc.switches.JdbcSwitchStore.offer(dataSource(from), sourceSession, () -> true);
             io.dualwrite.jdbc.switches.JdbcSwitchStore.Offer offer = resolver == null ? null
                     : io.dualwrite.jdbc.switches.JdbcSwitchStore.offer(dataSource(to), target,
                     () -> mysql || target.getTransactionIsolation() == Connection.TRANSACTION_READ_COMMITTED);
@@ -465,6 +469,9 @@ final class JdbcRowCopier implements RowCopier {
             } finally {
                 if (offer != null) {
                     offer.close();
+                }
+                if (sourceOffer != null) {
+                    sourceOffer.close();
                 }
                 try {
                     if (textTransaction && session != null) {

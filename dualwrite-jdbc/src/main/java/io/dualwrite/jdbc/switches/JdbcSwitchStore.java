@@ -92,12 +92,15 @@ public final class JdbcSwitchStore implements SwitchStore {
         final DataSource dataSource;
         final Connection session;
         private final SessionCheck readsLatest;
+        /** The offer this one was made inside of, still in force for the other pools (a sync's source and target). */
+        final @Nullable Offered outer;
         private @Nullable Boolean latest;
 
-        Offered(DataSource dataSource, Connection session, SessionCheck readsLatest) {
+        Offered(DataSource dataSource, Connection session, SessionCheck readsLatest, @Nullable Offered outer) {
             this.dataSource = dataSource;
             this.session = session;
             this.readsLatest = readsLatest;
+            this.outer = outer;
         }
 
         boolean readsLatest() throws SQLException {
@@ -150,7 +153,9 @@ public final class JdbcSwitchStore implements SwitchStore {
      * on that session instead of taking one from the pool, and leaves it open. For reads made while the caller holds
      * {@code session} in a transaction of the same database — a copier's resolution of its rows and its check of the
      * authority before its commit — where a second session of the pool may never come (every session held by a sync
-     * waiting for one more: rounds 25c and 26, {@code docs/decisions.md}). Writes of the stores never use it.
+     * waiting for one more: rounds 25c and 26, {@code docs/decisions.md}). Writes of the stores never use it. Offers
+     * nest: one made inside another stays in force for its own {@code DataSource}, the outer one for the others (a
+     * sync holds a session of its source and one of its target).
      *
      * @return the offer; close it (try-with-resources) on this thread
      */
@@ -159,7 +164,7 @@ public final class JdbcSwitchStore implements SwitchStore {
         Objects.requireNonNull(session, "session");
         Objects.requireNonNull(readsLatest, "readsLatest");
         Offered before = OFFERED.get();
-        OFFERED.set(new Offered(dataSource, session, readsLatest));
+        OFFERED.set(new Offered(dataSource, session, readsLatest, before));
         return new Offer(before);
     }
 
@@ -168,8 +173,12 @@ public final class JdbcSwitchStore implements SwitchStore {
      * committed rows; else null (the read takes its own session).
      */
     static @Nullable Connection offeredSession(DataSource dataSource) throws SQLException {
-        Offered offered = OFFERED.get();
-        return offered != null && offered.dataSource == dataSource && offered.readsLatest() ? offered.session : null;
+        for (Offered offered = OFFERED.get(); offered != null; offered = offered.outer) {
+            if (offered.dataSource == dataSource) {
+                return offered.readsLatest() ? offered.session : null;
+            }
+        }
+        return null;
     }
 
     /** The database whose {@code dualwrite_switch} table this store reads and writes (for start-up checks). */

@@ -106,6 +106,75 @@ class AuthorityPoolBreak26Test {
         }
     }
 
+    // The same kind on the sync's source side: the library's tables in the new store, whose pool of one the sync from
+    // new to old holds for its whole run (the direction guard's session, which holds the key's lock in the new store and
+    // reads the source inside that transaction); the switch read of the check, and with pinning the pin reads of the
+    // resolution and of the check, asked that pool for a second session. Mirror ASYNC (the caller gives its session
+    // back first). Before the fix 6 of 6 failed (H2, PostgreSQL, MariaDB; system NEW_PRIMARY, and an order pinned
+    // NEW_PRIMARY under system DUAL_WRITE): key 1 recorded, the old store kept qty = 1.
+    @ParameterizedTest(name = "{0} pinned={1}")
+    @MethodSource("sourceMembers")
+    void aSyncFromThePoolThatHoldsTheSwitchAndPinTablesIsNotStarvedByItsOwnReads(Kind kind, boolean pinned)
+            throws Exception {
+        InMemoryChangeLog changeLog = ChangeLogs.inMemory();
+        try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
+            DualWriteSchema.create(newDb.dataSource());
+            oldDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), qty INT)",
+                    "INSERT INTO orders (id, merchant_id, qty) VALUES (1, 'm-1', 1)");
+            newDb.execute("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), quantity INT)",
+                    "INSERT INTO orders_v2 (id, merchant_id, quantity) VALUES (1, 'm-1', 1)");
+            HikariConfig config = new HikariConfig();
+            config.setDataSource(newDb.dataSource());
+            config.setMaximumPoolSize(1);
+            config.setConnectionTimeout(2_000);
+            config.setPoolName("break26-new");
+            try (HikariDataSource newPool = new HikariDataSource(config)) {
+                JdbcOrderPinStore pins = JdbcOrderPinStore.create(newPool);
+                Switchboard switchboard = Switchboard.builder().switchStore(JdbcSwitchStore.create(newPool))
+                        .orderPinStore(pins).refreshInterval(Duration.ofSeconds(1))
+                        .migration(MigrationSwitchConfig.builder(MIGRATION).pinning(pinned).build()).build();
+                switchboard.switchStore().setSystemPhase(MIGRATION,
+                        pinned ? MigrationPhase.DUAL_WRITE : MigrationPhase.NEW_PRIMARY);
+                if (pinned) {
+                    pins.repin(MIGRATION, "1", MigrationPhase.NEW_PRIMARY);
+                }
+                MirrorConfig mirror = MirrorConfig.custom().mode(MirrorMode.ASYNC).timeLimit(Duration.ofSeconds(10))
+                        .build();
+                try (MirrorExecutor toNew = MirrorExecutors.create("break26-to-new", mirror, changeLog, e -> { });
+                     MirrorExecutor toOld = MirrorExecutors.create("break26-to-old", mirror, changeLog, e -> { })) {
+                    DualWriteDataSource dataSource = DualWriteDataSource.builder().oldDataSource(oldDb.dataSource())
+                            .newDataSource(newPool).migration(MIGRATION).resolver(switchboard)
+                            .mirrorExecutor(Store.NEW, toNew).mirrorExecutor(Store.OLD, toOld)
+                            .changeLog(changeLog).mapping(ORDERS).build();
+                    try (MigrationContext.Scope scope = MigrationContext.forMigration(MIGRATION).merchantId("m-1")
+                            .orderId("1").open();
+                         Connection connection = dataSource.getConnection();
+                         Statement statement = connection.createStatement()) {
+                        statement.executeUpdate("UPDATE orders SET qty = 7 WHERE id = 1");
+                    }
+                    assertThat(toOld.awaitIdle(Duration.ofSeconds(60))).isTrue();
+                    assertThat(toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
+                }
+            }
+            assertThat(Rows.of(newDb, "SELECT id, merchant_id, quantity AS qty FROM orders_v2 ORDER BY id"))
+                    .containsExactly(Rows.expected("id", 1, "merchant_id", "m-1", "qty", 7));
+            assertThat(Rows.of(oldDb, "SELECT id, merchant_id, qty FROM orders ORDER BY id"))
+                    .as("old store, change log %s", recordedKeys(changeLog))
+                    .containsExactly(Rows.expected("id", 1, "merchant_id", "m-1", "qty", 7));
+            assertThat(recordedKeys(changeLog)).isEmpty();
+        }
+    }
+
+    static Stream<Arguments> sourceMembers() {
+        List<Arguments> members = new ArrayList<>();
+        for (Kind kind : new Kind[] {Kind.H2, Kind.POSTGRES, Kind.MARIADB}) {
+            for (boolean pinned : new boolean[] {false, true}) {
+                members.add(Arguments.of(kind, pinned));
+            }
+        }
+        return members.stream();
+    }
+
     static Stream<Arguments> members() {
         List<Arguments> members = new ArrayList<>();
         for (Kind kind : new Kind[] {Kind.H2, Kind.POSTGRES, Kind.MARIADB}) {
