@@ -123,7 +123,7 @@ class AuthorityCheckBreak26Test {
                 return (text.startsWith("insert") || text.startsWith("merge") || text.startsWith("delete"))
                         && text.replace("\"", "").replace("`", "").matches("(?s).*\\b" + table + "\\b.*");
             });
-            SwitchStore nullById = new NullByIds(JdbcSwitchStore.create(oldDb.dataSource()));
+            SwitchStore nullById = new NullByIds(JdbcSwitchStore.create(oldDb.dataSource()), () -> true, () -> false);
             try (Instance a = new Instance("a", oldDb, newDb, changeLog, JdbcSwitchStore.create(oldDb.dataSource()),
                     false, null, null);
                  Instance b = new Instance("b", oldDb, newDb, changeLog, nullById, true, move.target(), hold)) {
@@ -267,26 +267,66 @@ class AuthorityCheckBreak26Test {
         }
     }
 
+    // (4) on the cached path: the application's switch store answers null from load(migration) once its cache refreshes
+    // (system NEW_PRIMARY stored). Before the fix the cache read null as "no switches", so the instance fell to the
+    // configured default OLD_ONLY and wrote the old store alone, unmirrored, nothing recorded (3 of 3 failed: H2,
+    // PostgreSQL, MariaDB); since, null is a failed read and the cache keeps NEW_PRIMARY.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void aSwitchStoreWhoseLoadAnswersNullKeepsTheLastKnownSwitches(Kind kind) throws Exception {
+        InMemoryChangeLog changeLog = ChangeLogs.inMemory();
+        try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
+            DualWriteSchema.create(oldDb.dataSource());
+            oldDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), qty INT)",
+                    "INSERT INTO orders (id, merchant_id, qty) VALUES (1, 'm-1', 1), (3, 'm-2', 3)");
+            newDb.execute("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), quantity INT)",
+                    "INSERT INTO orders_v2 (id, merchant_id, quantity) VALUES (1, 'm-1', 1), (3, 'm-2', 3)");
+            AtomicBoolean answerNull = new AtomicBoolean();
+            SwitchStore store = new NullByIds(JdbcSwitchStore.create(oldDb.dataSource()), () -> false, answerNull::get);
+            try (Instance b = new Instance("b", oldDb, newDb, changeLog, store, true, null, null)) {
+                b.switchboard.switchStore().setSystemPhase(MIGRATION, MigrationPhase.NEW_PRIMARY);
+                b.write("UPDATE orders SET qty = 4 WHERE id = 3"); // the cache holds NEW_PRIMARY
+                b.awaitIdle();
+                answerNull.set(true);
+                b.nanos.addAndGet(REFRESH.toNanos() * 2);
+                b.write("UPDATE orders SET qty = 7 WHERE id = 1");
+                b.awaitIdle();
+            }
+            List<Map<String, String>> olds = Rows.of(oldDb, "SELECT id, merchant_id, qty FROM orders ORDER BY id");
+            List<Map<String, String>> news = Rows.of(newDb,
+                    "SELECT id, merchant_id, quantity AS qty FROM orders_v2 ORDER BY id");
+            assertThat(news).as("new store, change log %s", recordedKeys(changeLog)).containsExactly(
+                    Rows.expected("id", 1, "merchant_id", "m-1", "qty", 7),
+                    Rows.expected("id", 3, "merchant_id", "m-2", "qty", 4));
+            assertThat(olds).as("old store, change log %s", recordedKeys(changeLog)).isEqualTo(news);
+        }
+    }
+
     static Stream<Kind> kinds() {
         return Stream.of(Kind.H2, Kind.POSTGRES, Kind.MARIADB);
     }
 
-    /** The application's wrapper of the JDBC store, whose read by ids answers null. */
+    /** The application's wrapper of the JDBC store, whose reads (by ids, or every switch) answer null when told. */
     private static final class NullByIds implements SwitchStore {
         private final SwitchStore store;
+        private final java.util.function.BooleanSupplier byIdsNull;
+        private final java.util.function.BooleanSupplier allNull;
 
-        NullByIds(SwitchStore store) {
+        NullByIds(SwitchStore store, java.util.function.BooleanSupplier byIdsNull,
+                  java.util.function.BooleanSupplier allNull) {
             this.store = store;
+            this.byIdsNull = byIdsNull;
+            this.allNull = allNull;
         }
 
         @Override
-        public SwitchSettings load(String migration) {
-            return store.load(migration);
+        public @Nullable SwitchSettings load(String migration) {
+            return allNull.getAsBoolean() ? null : store.load(migration);
         }
 
         @Override
         public @Nullable SwitchSettings load(String migration, Set<String> merchantIds, Set<String> orderIds) {
-            return null;
+            return byIdsNull.getAsBoolean() ? null : store.load(migration, merchantIds, orderIds);
         }
 
         @Override
