@@ -13,6 +13,7 @@ import io.dualwrite.mirror.MirrorWork;
 import io.dualwrite.switches.PhaseResolver;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -159,8 +160,20 @@ public final class DualWriter implements AutoCloseable {
         }
         return mirrors.callAndMirror(context, row, phase, call,
                 states.mirror(context.migration(), row, authoritative, sync,
-                        mirrors.configFor(context.migration()).timeLimit(),
-                        () -> resolver.resolveWrite(context).phase()), true);
+                        mirrors.configFor(context.migration()).timeLimit(), () -> phaseStored(context)), true);
+    }
+
+    /**
+     * The key's phase for a state sync's last look before it writes the other store: from the switches as stored now
+     * ({@link PhaseResolver#current}: one read of the switch store, and of the order's pin with pinning, on the
+     * sync's thread) when the resolver has them, else from the resolver. The cache may still hold the phase before a
+     * move another instance made across the key's authority, and that instance's write of the key would then be
+     * replaced with this one's older value, in both stores once its own sync ran (round 26). A switch store that
+     * cannot be read throws: the sync fails and its key is recorded, since whether the authority moved is not known.
+     */
+    private MigrationPhase phaseStored(MigrationContext context) {
+        Optional<PhaseResolver> current = resolver.current(context.migration(), List.of(context));
+        return current.isPresent() ? current.get().resolveRead(context).phase() : resolver.resolveWrite(context).phase();
     }
 
     /**

@@ -125,8 +125,13 @@ final class CachingSwitchStore implements SwitchStore {
 
     private SwitchSettings read(String migration, @Nullable SwitchSettings fallback) {
         try {
-            SwitchSettings loaded = backing.load(migration);
-            SwitchSettings settings = loaded == null ? SwitchSettings.empty() : loaded;
+            SwitchSettings settings = backing.load(migration);
+            if (settings == null) {
+                // not "no switches" (SwitchSettings.empty()): a failed read, so the last known good settings are kept
+                // instead of falling to the configured default (round 26)
+                throw new IllegalStateException(Credentials.mask(String.valueOf(backing)) + " answered null from load(\""
+                        + migration + "\"); a SwitchStore answers SwitchSettings.empty() when no switch is stored");
+            }
             lastKnownGood.put(migration, settings);
             return settings;
         } catch (RuntimeException failure) {

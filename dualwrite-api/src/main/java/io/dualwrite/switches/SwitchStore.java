@@ -17,7 +17,11 @@ import org.jspecify.annotations.Nullable;
  */
 public interface SwitchStore {
 
-    /** The current switches of a migration; {@link SwitchSettings#empty()} when none are stored. */
+    /**
+     * The current switches of a migration; {@link SwitchSettings#empty()} when none are stored, never {@code null}
+     * (a {@code null} answer is taken as a failed read: the cache keeps its last known good settings, and a sync's
+     * check of the authority fails and records its keys).
+     */
     SwitchSettings load(String migration);
 
     /**

@@ -157,7 +157,9 @@ public final class Switchboard implements PhaseResolver {
      * configuration. A switch store given to {@link Builder#cachedSwitchStore} that caches in its own way is read
      * through that cache. Unlike this switchboard's own resolution, the answers never fall back below an order pin
      * that cannot be read: they throw {@link IllegalStateException}, since a check that cannot read the pin cannot
-     * tell whether it moved (round 25b, {@code docs/decisions.md}).
+     * tell whether it moved (round 25b, {@code docs/decisions.md}). A switch store whose load answers {@code null}
+     * (not a stored state: {@link SwitchSettings#empty()} is "no switches") fails it with {@link IllegalStateException}
+     * too (round 26).
      */
     @Override
     public Optional<PhaseResolver> current(String migration, Collection<MigrationContext> contexts) {
@@ -169,8 +171,14 @@ public final class Switchboard implements PhaseResolver {
             context.merchantId().ifPresent(merchants::add);
             context.orderId().ifPresent(orders::add);
         }
-        SwitchSettings loaded = backing.load(migration, merchants, orders);
-        SwitchSettings settings = loaded == null ? SwitchSettings.empty() : loaded;
+        SwitchSettings settings = backing.load(migration, merchants, orders);
+        if (settings == null) {
+            // not "no switches" (that is SwitchSettings.empty()): an answer the check cannot read a phase from, so it
+            // fails as a store that cannot be read does, never the configured default (round 26)
+            throw new IllegalStateException(Credentials.mask(String.valueOf(backing)) + " answered null from load(\""
+                    + migration + "\", merchants, orders); a SwitchStore answers SwitchSettings.empty() when no switch"
+                    + " is stored");
+        }
         ScopeResolver snapshot = new ScopeResolver(new Snapshot(config.migration(), settings), pinStore,
                 Map.of(config.migration(), config), refreshInterval, System::nanoTime, true);
         return Optional.of(new PhaseResolver() {

@@ -376,6 +376,19 @@ final class JdbcRowCopier implements RowCopier {
             CopierSession session = !mysql ? null : textTransaction ? CopierSession.enterMySqlTransaction(target, utc)
                     : CopierSession.enterMySql(target, utc);
             int isolation = textTransaction ? Connection.TRANSACTION_NONE : KeyLocks.begin(target, mysql);
+            // every read of the switches or order pins this attempt makes while it holds the target session (the
+            // resolution of its rows, a refresh of the switch cache, the check of the authority before its commit)
+            // runs on that session when the stores live in the target's pool and the session reads the latest
+            // committed rows (read committed: set by this sync on MySQL/MariaDB; asked once per attempt elsewhere,
+            // and only when such a read comes), never on a second session of the pool this sync holds one of: a
+            // pool of one, or one whose sessions all hold such syncs, starved them all (rounds 25c and 26)
+            // the same for the source's session when this sync holds one in a transaction (the direction guard's,
+            // from the new store: read committed, set by the guard)
+            io.dualwrite.jdbc.switches.JdbcSwitchStore.Offer sourceOffer = resolver == null || sourceSession == null
+                    ? null : io.dualwrite.jdbc.switches.JdbcSwitchStore.offer(dataSource(from), sourceSession, () -> true);
+            io.dualwrite.jdbc.switches.JdbcSwitchStore.Offer offer = resolver == null ? null
+                    : io.dualwrite.jdbc.switches.JdbcSwitchStore.offer(dataSource(to), target,
+                    () -> mysql || target.getTransactionIsolation() == Connection.TRANSACTION_READ_COMMITTED);
             try {
                 List<Long> locked = lockIds(sides);
                 if (textTransaction) {
@@ -424,13 +437,8 @@ final class JdbcRowCopier implements RowCopier {
                     result = result.plus(applied);
                 }
                 if (recording != null && result.copied() + result.deleted() > 0) {
-                    // on the target's own session, when the switch table may live there and the session reads the
-                    // latest committed rows (read committed: set by this sync on MySQL/MariaDB), never on a second
-                    // session of the pool this sync holds one of (round 25c)
-                    // (asked only when the switch store reads this pool: one round trip on PostgreSQL)
-                    boolean setReadCommitted = mysql;
-                    recording.requireAuthorityUnmoved(dataSource(to), target, () -> setReadCommitted
-                            || target.getTransactionIsolation() == Connection.TRANSACTION_READ_COMMITTED);
+                    // on the target's own session when the switch and pin tables live in its pool (the offer above)
+                    recording.requireAuthorityUnmoved();
                 }
                 if (!textTransaction) {
                     target.commit();
@@ -459,6 +467,12 @@ final class JdbcRowCopier implements RowCopier {
                 }
                 throw e;
             } finally {
+                if (offer != null) {
+                    offer.close();
+                }
+                if (sourceOffer != null) {
+                    sourceOffer.close();
+                }
                 try {
                     if (textTransaction && session != null) {
                         restoreAfterTransaction(target, targetDialect, session);
@@ -557,25 +571,20 @@ final class JdbcRowCopier implements RowCopier {
 
         /**
          * Reads the switches as stored now and throws {@link AuthorityMoved} when one of this attempt's answers names
-         * another authoritative store under them.
+         * another authoritative store under them. A switch or pin store over the sync's target pool reads on the
+         * sync's target session (the offer {@code syncOnce} makes), not on a second session of that pool.
          *
-         * @param targetSource the sync's target pool: a switch store over that pool reads on {@code target} (in the
-         *                     sync's transaction) instead of waiting for a second session of it, when
-         *                     {@code readsLatest} says that {@code target} reads the latest committed rows
          * @throws SQLException when the switch store cannot be read: whether the authority moved is not known, so the
          *                      sync fails (rolled back) and its keys are recorded
          */
-        void requireAuthorityUnmoved(DataSource targetSource, Connection target,
-                                     io.dualwrite.jdbc.switches.JdbcSwitchStore.SessionCheck readsLatest)
-                throws SQLException {
+        void requireAuthorityUnmoved() throws SQLException {
             if (answered.isEmpty()) {
                 return;
             }
             PhaseResolver current;
             Set<MigrationContext> movedNow = new HashSet<>(moved);
             try {
-                java.util.Optional<PhaseResolver> read = io.dualwrite.jdbc.switches.JdbcSwitchStore.readingOn(
-                        targetSource, target, readsLatest, () -> base.current(migration, answered.keySet()));
+                java.util.Optional<PhaseResolver> read = base.current(migration, answered.keySet());
                 if (read.isEmpty()) {
                     return;
                 }

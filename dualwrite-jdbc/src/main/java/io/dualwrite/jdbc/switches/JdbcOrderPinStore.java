@@ -59,12 +59,26 @@ public final class JdbcOrderPinStore implements OrderPinStore {
         return new JdbcOrderPinStore(dataSource, clock);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On a session {@link JdbcSwitchStore#offer offered} to this thread for this store's {@code DataSource}, when
+     * one is; else on a session of its own.
+     */
     @Override
     public Optional<MigrationPhase> find(String migration, String orderId) {
         Checks.requireMigration("migration", migration);
         Checks.requireStoredId("orderId", orderId, ORDER_ID_COLUMN);
-        try (Connection connection = sql.connection()) {
-            return find(connection, migration, orderId);
+        try {
+            // a copier holding a session of this pool in its transaction offers it (JdbcSwitchStore#offer): a second
+            // session of the pool may never come (round 26)
+            Connection offered = JdbcSwitchStore.offeredSession(sql.dataSource());
+            if (offered != null) {
+                return find(offered, migration, orderId);
+            }
+            try (Connection connection = sql.connection()) {
+                return find(connection, migration, orderId);
+            }
         } catch (SQLException e) {
             throw sql.failure("read the pin of order " + orderId, e);
         }

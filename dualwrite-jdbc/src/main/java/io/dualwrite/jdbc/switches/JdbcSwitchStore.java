@@ -84,11 +84,36 @@ public final class JdbcSwitchStore implements SwitchStore {
         this.badRowWarnings = new LogThrottle(badRowWarningInterval, () -> clock.millis() * 1_000_000L);
     }
 
-    /** A session offered to this thread's reads of the switches of {@code dataSource} ({@link #readingOn}). */
-    private record Offered(DataSource dataSource, Connection session, SessionCheck readsLatest) {
+    /**
+     * A session offered to this thread's reads of the switches and pins of {@code dataSource} ({@link #offer}); whether
+     * it reads the latest committed rows is asked once, at the first read that could use it.
+     */
+    private static final class Offered {
+        final DataSource dataSource;
+        final Connection session;
+        private final SessionCheck readsLatest;
+        /** The offer this one was made inside of, still in force for the other pools (a sync's source and target). */
+        final @Nullable Offered outer;
+        private @Nullable Boolean latest;
+
+        Offered(DataSource dataSource, Connection session, SessionCheck readsLatest, @Nullable Offered outer) {
+            this.dataSource = dataSource;
+            this.session = session;
+            this.readsLatest = readsLatest;
+            this.outer = outer;
+        }
+
+        boolean readsLatest() throws SQLException {
+            Boolean known = latest;
+            if (known == null) {
+                known = readsLatest.readsLatest();
+                latest = known;
+            }
+            return known;
+        }
     }
 
-    /** Whether an offered session reads the latest committed rows ({@link #readingOn}); may ask its database. */
+    /** Whether an offered session reads the latest committed rows ({@link #offer}); may ask its database. */
     @FunctionalInterface
     public interface SessionCheck {
         /**
@@ -101,28 +126,59 @@ public final class JdbcSwitchStore implements SwitchStore {
     private static final ThreadLocal<Offered> OFFERED = new ThreadLocal<>();
 
     /**
-     * Runs {@code read} with {@code session} offered to every {@link #load} this thread makes, during it, of a store
-     * over {@code dataSource} (the same instance): when {@code readsLatest} answers yes (asked only then, once per
-     * load), the load reads on that session instead of taking one from the pool, and leaves it open. For a read made
-     * while the caller holds {@code session} in a transaction of the same database — the copier's check of the
-     * authority before its commit — where a second session of the pool may never come (every session held by a sync
-     * waiting for one more: round 25c, {@code docs/decisions.md}).
-     *
-     * @return what {@code read} returns
+     * An offer made by {@link #offer}: closing it withdraws the session from this thread's reads (and puts back an
+     * offer it replaced). Not thread-safe: it belongs to the thread that made it.
      */
-    public static <T> T readingOn(DataSource dataSource, Connection session, SessionCheck readsLatest,
-                                  java.util.function.Supplier<T> read) {
-        Offered before = OFFERED.get();
-        OFFERED.set(new Offered(dataSource, session, readsLatest));
-        try {
-            return read.get();
-        } finally {
+    public static final class Offer implements AutoCloseable {
+        private final @Nullable Offered before;
+
+        private Offer(@Nullable Offered before) {
+            this.before = before;
+        }
+
+        @Override
+        public void close() {
             if (before == null) {
                 OFFERED.remove();
             } else {
                 OFFERED.set(before);
             }
         }
+    }
+
+    /**
+     * Offers {@code session} to every read this thread makes, until the offer is closed, of the switches
+     * ({@link #load}) or the order pins ({@link JdbcOrderPinStore#find}) of a store over {@code dataSource} (the same
+     * instance): when {@code readsLatest} answers yes (asked once per offer, at the first such read), the read runs
+     * on that session instead of taking one from the pool, and leaves it open. For reads made while the caller holds
+     * {@code session} in a transaction of the same database — a copier's resolution of its rows and its check of the
+     * authority before its commit — where a second session of the pool may never come (every session held by a sync
+     * waiting for one more: rounds 25c and 26, {@code docs/decisions.md}). Writes of the stores never use it. Offers
+     * nest: one made inside another stays in force for its own {@code DataSource}, the outer one for the others (a
+     * sync holds a session of its source and one of its target).
+     *
+     * @return the offer; close it (try-with-resources) on this thread
+     */
+    public static Offer offer(DataSource dataSource, Connection session, SessionCheck readsLatest) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        Objects.requireNonNull(session, "session");
+        Objects.requireNonNull(readsLatest, "readsLatest");
+        Offered before = OFFERED.get();
+        OFFERED.set(new Offered(dataSource, session, readsLatest, before));
+        return new Offer(before);
+    }
+
+    /**
+     * The session offered to this thread for reads of {@code dataSource}, when one is and it reads the latest
+     * committed rows; else null (the read takes its own session).
+     */
+    static @Nullable Connection offeredSession(DataSource dataSource) throws SQLException {
+        for (Offered offered = OFFERED.get(); offered != null; offered = offered.outer) {
+            if (offered.dataSource == dataSource) {
+                return offered.readsLatest() ? offered.session : null;
+            }
+        }
+        return null;
     }
 
     /** The database whose {@code dualwrite_switch} table this store reads and writes (for start-up checks). */
@@ -210,15 +266,14 @@ public final class JdbcSwitchStore implements SwitchStore {
 
     private SwitchSettings load(String migration, String where, List<String> merchants, List<String> orders) {
         SwitchRows rows = new SwitchRows(migration);
-        Offered offered = OFFERED.get();
-        boolean own;
+        Connection offered;
         try {
-            own = offered == null || offered.dataSource() != sql.dataSource() || !offered.readsLatest().readsLatest();
+            offered = offeredSession(sql.dataSource());
         } catch (SQLException e) {
             throw sql.failure("load switches of migration " + migration, e);
         }
-        try (Connection owned = own ? sql.connection() : null;
-             PreparedStatement select = (own ? owned : offered.session()).prepareStatement("SELECT scope_kind, subject_id, phase, rule_kind,"
+        try (Connection owned = offered == null ? sql.connection() : null;
+             PreparedStatement select = (offered == null ? owned : offered).prepareStatement("SELECT scope_kind, subject_id, phase, rule_kind,"
                      + " rule_value, rule_position FROM dualwrite_switch WHERE migration = ?" + where
                      + " ORDER BY scope_kind, subject_id")) {
             int index = 1;
