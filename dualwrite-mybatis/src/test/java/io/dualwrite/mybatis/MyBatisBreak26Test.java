@@ -1,0 +1,124 @@
+package io.dualwrite.mybatis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.Store;
+import io.dualwrite.jdbc.ReadStoreOverride;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import java.util.Map;
+import java.util.function.BiFunction;
+import org.apache.ibatis.exceptions.PersistenceException;
+import org.apache.ibatis.mapping.Environment;
+import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.session.LocalCacheScope;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.apache.ibatis.session.SqlSessionFactoryBuilder;
+import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Twenty-sixth break review of the MyBatis module. Each test ends reading both stores row by row with plain JDBC in
+ * the test ({@link MyBatisStores#oldRows()}, {@link MyBatisStores#newRows()}).
+ */
+class MyBatisBreak26Test {
+
+    private static SqlSessionFactory sessions(MyBatisStores stores, LocalCacheScope scope) {
+        Configuration configuration = new Configuration(
+                new Environment("break26", new JdbcTransactionFactory(), stores.dataSource));
+        configuration.setLocalCacheScope(scope);
+        configuration.addMapper(Break26Mapper.class);
+        configuration.addMapper(Break25CachedMapper.class);
+        MigrationContextInterceptor.install(configuration, MyBatisStores.RULES_WITHOUT_XML);
+        return new SqlSessionFactoryBuilder().build(configuration);
+    }
+
+    /** Row 1 of m-1 in both stores, drifted apart: PAID in the old store, NEW in the new one. */
+    private static void driftedRow(MyBatisStores stores) throws Exception {
+        stores.oldDb.execute("INSERT INTO orders (id, merchant_no, status, amount) VALUES (1, 'm-1', 'PAID', 1.00)");
+        stores.newDb.execute("INSERT INTO orders_v2 VALUES (1, 'm-1', 'NEW', 1.00)");
+    }
+
+    private static void assertStoresAsSetUp(MyBatisStores stores) {
+        assertThat(stores.oldRows()).isEqualTo(Map.of(1L, "1 m-1 PAID 1"));
+        assertThat(stores.newRows()).isEqualTo(Map.of(1L, "1 m-1 NEW 1"));
+        assertThat(stores.changeLogCounts()).isEmpty();
+    }
+
+    private static String read(SqlSession session, String mapper) {
+        return mapper.equals("local") ? session.getMapper(Break26Mapper.class).statusOf(1, "m-1")
+                : session.getMapper(Break25CachedMapper.class).statusOf(1, "m-1");
+    }
+
+    // MyBatis' first-level (local) cache inside one session, read again routed to the other store for one call
+    // (ReadStoreOverride: what the starter's @DualRead merged and shadow reads open). The session's connection is
+    // already on the store its phase reads (the old store in DUAL_WRITE, the new one in NEW_PRIMARY), and a read
+    // routed to the other store on that connection is refused by the data source ("open the override before the
+    // connection is first used"). The local cache keys entries by statement, parameters and SQL, so the routed read
+    // was answered from the entry of the plain read of the same session: the first store's row passed for the other
+    // store's (a merged read then merged a store with itself, a shadow read compared it with itself), and the
+    // refusal never came. Expected: the routed read reaches the data source and is refused; the plain read after it
+    // still answers the connection's store. Members: a mapper without a second-level cache ("local") and one with it
+    // ("cached", whose key round 25 made name the new store only by the connection's store).
+    @ParameterizedTest
+    @CsvSource({"H2,DUAL_WRITE,local", "H2,NEW_PRIMARY,local", "H2,DUAL_WRITE,cached", "H2,NEW_PRIMARY,cached",
+            "POSTGRES,DUAL_WRITE,local", "POSTGRES,NEW_PRIMARY,local", "POSTGRES,DUAL_WRITE,cached",
+            "POSTGRES,NEW_PRIMARY,cached",
+            "MARIADB,DUAL_WRITE,local", "MARIADB,NEW_PRIMARY,local", "MARIADB,DUAL_WRITE,cached",
+            "MARIADB,NEW_PRIMARY,cached"})
+    void aReadRoutedToTheOtherStoreInsideASessionIsNeverAnsweredFromTheSessionsLocalCache(
+            Kind kind, MigrationPhase phase, String mapper) throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(kind)) {
+            driftedRow(stores);
+            SqlSessionFactory sessions = sessions(stores, LocalCacheScope.SESSION);
+            stores.merchantPhase("m-1", phase);
+            String own = phase.authoritative() == Store.NEW ? "NEW" : "PAID";
+            try (SqlSession session = sessions.openSession()) {
+                assertThat(read(session, mapper)).isEqualTo(own);
+                try (ReadStoreOverride.Scope routed = ReadStoreOverride.open(MyBatisStores.MIGRATION,
+                        phase.authoritative().other())) {
+                    assertThatThrownBy(() -> read(session, mapper)).as("routed to the %s store on a %s connection",
+                                    phase.authoritative().other(), phase.authoritative())
+                            .isInstanceOf(PersistenceException.class)
+                            .hasMessageContaining("ReadStoreOverride");
+                }
+                assertThat(read(session, mapper)).isEqualTo(own);
+            }
+            assertStoresAsSetUp(stores);
+        }
+    }
+
+    // Guards: with localCacheScope=STATEMENT MyBatis clears the local cache after each statement, so the routed read
+    // reaches the data source (refused); a session opened inside the override reads the other store, and a session
+    // opened after it reads the phase's store again, the local cache of each session being its own.
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"H2", "POSTGRES", "MARIADB"})
+    void aStatementScopedLocalCacheAndSessionsOpenedInsideTheOverrideReadTheirOwnStore(Kind kind) throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(kind)) {
+            driftedRow(stores);
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            SqlSessionFactory statementScoped = sessions(stores, LocalCacheScope.STATEMENT);
+            try (SqlSession session = statementScoped.openSession()) {
+                assertThat(read(session, "local")).isEqualTo("PAID");
+                try (ReadStoreOverride.Scope routed = ReadStoreOverride.open(MyBatisStores.MIGRATION, Store.NEW)) {
+                    assertThatThrownBy(() -> read(session, "local")).isInstanceOf(PersistenceException.class)
+                            .hasMessageContaining("ReadStoreOverride");
+                }
+            }
+            SqlSessionFactory sessions = sessions(stores, LocalCacheScope.SESSION);
+            try (ReadStoreOverride.Scope routed = ReadStoreOverride.open(MyBatisStores.MIGRATION, Store.NEW);
+                 SqlSession session = sessions.openSession()) {
+                assertThat(read(session, "local")).isEqualTo("NEW");
+                assertThat(read(session, "local")).isEqualTo("NEW");
+            }
+            try (SqlSession session = sessions.openSession()) {
+                assertThat(read(session, "local")).isEqualTo("PAID");
+            }
+            assertStoresAsSetUp(stores);
+        }
+    }
+}
