@@ -121,4 +121,78 @@ class MyBatisBreak26Test {
             assertStoresAsSetUp(stores);
         }
     }
+
+    private static SqlSessionFactory providerSessions(MyBatisStores stores) {
+        Configuration configuration = new Configuration(
+                new Environment("break26p", new JdbcTransactionFactory(), stores.dataSource));
+        configuration.addMapper(Break26ProviderMapper.class);
+        MigrationContextInterceptor.install(configuration, MyBatisStores.RULES_WITHOUT_XML);
+        return new SqlSessionFactoryBuilder().build(configuration);
+    }
+
+    // A provider (@InsertProvider) that writes the merchant id into the SQL as a literal its Java code normalises
+    // ("'" + merchantNo.trim() + "'", .strip().toLowerCase()), called with " m-1 " or "M-1 " (left by round 24). The id
+    // was read from the parameter's property, a merchant no switch names, so with no merchant column mapped m-1's
+    // rows (DUAL_WRITE) were written under the system's OLD_ONLY: never copied, nothing recorded. Expected: the id is
+    // the literal the SQL writes where it is the property's but for case and white space around it; m-1's rows are
+    // mirrored, m-2's are not, nothing recorded.
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"H2", "POSTGRES", "MARIADB"})
+    void aProviderWritingTheMerchantAsANormalisedLiteralOpensThatMerchantsContext(Kind kind) throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(kind)) {
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            try (SqlSession session = providerSessions(stores).openSession(true)) {
+                Break26ProviderMapper mapper = session.getMapper(Break26ProviderMapper.class);
+                mapper.insertTrimmed(new Order(" m-1 ", "NEW", "1.00"));
+                mapper.insertLowered(new Order("M-1 ", "NEW", "2.00"));
+                mapper.insertTrimmed(new Order(" m-2 ", "NEW", "3.00"));
+            }
+            MyBatisBreakSupport.assertOnlyTheMerchantMirrored(stores, "m-1", 3, 2);
+        }
+    }
+
+    // The same through an @UpdateProvider whose WHERE names the merchant as a lowered literal, m-1 in NEW_PRIMARY:
+    // the update took the context of " M-1" (the system's OLD_ONLY) and ran on the old store alone, the new store,
+    // m-1's authority, keeping the row as it was, unrecorded. Expected: it runs under m-1's phase (on the new store,
+    // then synced to the old one): both stores hold PAID.
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"H2", "POSTGRES", "MARIADB"})
+    void anUpdateProviderWritingTheMerchantAsALoweredLiteralRunsUnderThatMerchantsPhase(Kind kind) throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(kind)) {
+            stores.oldDb.execute("INSERT INTO orders (id, merchant_no, status, amount) VALUES (1, 'm-1', 'NEW', 1.00)");
+            stores.newDb.execute("INSERT INTO orders_v2 VALUES (1, 'm-1', 'NEW', 1.00)");
+            stores.merchantPhase("m-1", MigrationPhase.NEW_PRIMARY);
+            try (SqlSession session = providerSessions(stores).openSession(true)) {
+                assertThat(session.getMapper(Break26ProviderMapper.class).updateStatusLowered(1, " M-1", "PAID"))
+                        .isEqualTo(1);
+            }
+            assertThat(stores.newRows()).isEqualTo(Map.of(1L, "1 m-1 PAID 1"));
+            assertThat(stores.oldRows()).isEqualTo(stores.newRows());
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
+
+    // Guards: a provider writing the merchant literally as given ("m-1"), and one binding it (#{merchantNo}), keep
+    // the property's id: m-1's rows are mirrored (DUAL_WRITE) and its update runs under its phase (NEW_PRIMARY).
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"H2", "POSTGRES", "MARIADB"})
+    void aProviderWritingTheMerchantAsGivenOrBoundKeepsThePropertysId(Kind kind) throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(kind)) {
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            try (SqlSession session = providerSessions(stores).openSession(true)) {
+                Break26ProviderMapper mapper = session.getMapper(Break26ProviderMapper.class);
+                mapper.insertAsGiven(new Order("m-1", "NEW", "1.00"));
+                mapper.insertAsGiven(new Order("m-2", "NEW", "2.00"));
+            }
+            MyBatisBreakSupport.assertOnlyTheMerchantMirrored(stores, "m-1", 2, 1);
+            stores.merchantPhase("m-1", MigrationPhase.NEW_PRIMARY);
+            try (SqlSession session = providerSessions(stores).openSession(true)) {
+                assertThat(session.getMapper(Break26ProviderMapper.class).updateStatusBound(1, "m-1", "PAID"))
+                        .isEqualTo(1);
+            }
+            assertThat(stores.newRows()).isEqualTo(Map.of(1L, "1 m-1 PAID 1"));
+            assertThat(stores.oldRowsOf("m-1")).isEqualTo(stores.newRows());
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
 }
