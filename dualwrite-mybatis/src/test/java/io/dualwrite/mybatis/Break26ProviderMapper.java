@@ -25,6 +25,12 @@ public interface Break26ProviderMapper {
                     + "', #{status}, #{amount})";
         }
 
+        public static String insertTwoSpellings(Order order) {
+            String merchant = order.getMerchantNo().strip();
+            return "INSERT INTO orders (merchant_no, status, amount) VALUES ('" + merchant.toLowerCase(java.util.Locale.ROOT)
+                    + "', #{status}, #{amount}), ('" + merchant.toUpperCase(java.util.Locale.ROOT) + "', #{status}, 9.00)";
+        }
+
         public static String updateStatusLowered(@Param("id") long id, @Param("merchantNo") String merchantNo,
                                                  @Param("status") String status) {
             return "UPDATE orders SET status = #{status} WHERE id = #{id} AND merchant_no = '"
@@ -48,6 +54,9 @@ public interface Break26ProviderMapper {
     @InsertProvider(type = Sql.class, method = "insertAsGiven")
     @Options(useGeneratedKeys = true, keyProperty = "id", keyColumn = "id")
     int insertAsGiven(Order order);
+
+    @InsertProvider(type = Sql.class, method = "insertTwoSpellings")
+    int insertTwoSpellings(Order order);
 
     @UpdateProvider(type = Sql.class, method = "updateStatusLowered")
     int updateStatusLowered(@Param("id") long id, @Param("merchantNo") String merchantNo, @Param("status") String status);

@@ -151,6 +151,26 @@ class MyBatisBreak26Test {
         }
     }
 
+    // A provider writing two literals that are the id but for case ('m-1' and 'M-1', from "m-1 "): which one is the
+    // call's merchant is not known. Before, the id was the property's "m-1 " (the system's OLD_ONLY): m-1's row never
+    // reached the new store, nothing recorded. Expected: the write has no merchant, and the data source records one
+    // scoped resync of the table (rows-not-attributable) for the rows it cannot attribute.
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"H2", "POSTGRES", "MARIADB"})
+    void aProviderWritingTheIdInTwoSpellingsLeavesTheWriteUnattributedAndRecorded(Kind kind) throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(kind)) {
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            try (SqlSession session = providerSessions(stores).openSession(true)) {
+                session.getMapper(Break26ProviderMapper.class).insertTwoSpellings(new Order("m-1 ", "NEW", "1.00"));
+            }
+            assertThat(stores.oldRows()).hasSize(2);
+            assertThat(stores.oldDb.query("SELECT operation, reason FROM dualwrite_change_log"))
+                    .extracting(row -> row.get("operation") + " " + row.get("reason"))
+                    .containsExactly("RESYNC rows-not-attributable");
+            assertThat(stores.newRows()).as("nothing synced; the resync recorded names the table").isEmpty();
+        }
+    }
+
     // The same through an @UpdateProvider whose WHERE names the merchant as a lowered literal, m-1 in NEW_PRIMARY:
     // the update took the context of " M-1" (the system's OLD_ONLY) and ran on the old store alone, the new store,
     // m-1's authority, keeping the row as it was, unrecorded. Expected: it runs under m-1's phase (on the new store,
