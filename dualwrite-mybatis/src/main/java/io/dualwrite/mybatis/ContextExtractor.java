@@ -570,7 +570,7 @@ final class ContextExtractor {
      * Reads the mapper method of a statement id ({@code namespace.method}, MyBatis' own naming): its primitive
      * arguments by {@code @Param} name, actual or positional name and generic {@code paramN} name, and whether it
      * takes one primitive argument only (passed as the parameter itself). None for a statement of no mapper method
-     * (XML only) or a method name declared more than once.
+     * (XML only) or a method name declared more than once by abstract methods (default methods are never statements).
      */
     private static PrimitiveArguments primitiveArgumentsOf(String statementId) {
         int dot = statementId.lastIndexOf('.');
@@ -581,7 +581,10 @@ final class ContextExtractor {
         try {
             Class<?> type = org.apache.ibatis.io.Resources.classForName(statementId.substring(0, dot));
             for (java.lang.reflect.Method candidate : type.getMethods()) {
-                if (candidate.getName().equals(statementId.substring(dot + 1)) && !candidate.isBridge()) {
+                // MyBatis makes statements of abstract methods only: a default method of the same name (an overload
+                // that calls the statement) is not the statement's, and counted as one it hid the statement's arguments
+                if (candidate.getName().equals(statementId.substring(dot + 1)) && !candidate.isBridge()
+                        && !candidate.isDefault()) {
                     if (method != null) {
                         return PrimitiveArguments.NONE;
                     }

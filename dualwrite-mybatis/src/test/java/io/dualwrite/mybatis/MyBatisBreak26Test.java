@@ -215,4 +215,37 @@ class MyBatisBreak26Test {
             assertThat(stores.changeLogCounts()).isEmpty();
         }
     }
+
+    // A mapper statement whose method name a default interface method overloads (updateStatus(long id, …) and a
+    // default updateStatus(merchantNo, status) calling it with id 0). A primitive @Param("id") of 0 is no order id
+    // (round 10), which the interceptor learns from the statement's method; with two methods of that name it read
+    // none, so 0 was order "0" again: with order pinning on, m-2's call (OLD_ONLY) pinned order "0", and m-1's same
+    // call after it ran under that pin, its update never reaching the new store, unrecorded. MyBatis makes statements
+    // of abstract methods only, so the default one is not the statement's. Expected: m-1's update mirrored, nothing
+    // pinned, nothing recorded.
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"H2", "POSTGRES", "MARIADB"})
+    void aStatementOverloadedByADefaultMethodStillTakesAPrimitiveZeroForNoOrderId(Kind kind) throws Exception {
+        io.dualwrite.switches.OrderPinStore pins = io.dualwrite.switches.OrderPinStores.inMemory();
+        try (MyBatisStores stores = new MyBatisStores(kind, MyBatisStores.MAPPING, pins)) {
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            stores.merchantPhase("m-2", MigrationPhase.OLD_ONLY);
+            SqlSessionFactory sessions = MyBatisBreakSupport.sessions(stores.dataSource,
+                    ContextRules.builder(MyBatisStores.MIGRATION).orderIdPath("id").merchantIdPath("merchantNo").build(),
+                    OrderMapper.class, Break26OverloadedMapper.class);
+            Order first = new Order("m-1", "NEW", "1.00");
+            Order second = new Order("m-2", "NEW", "2.00");
+            try (SqlSession session = sessions.openSession(true)) {
+                session.getMapper(OrderMapper.class).insert(first);
+                session.getMapper(OrderMapper.class).insert(second);
+                Break26OverloadedMapper mapper = session.getMapper(Break26OverloadedMapper.class);
+                assertThat(mapper.updateStatus("m-2", "PAID")).isEqualTo(1);
+                assertThat(mapper.updateStatus(0, "m-1", "PAID")).isEqualTo(1);
+            }
+            assertThat(stores.oldRows().get(first.getId())).contains(" PAID ");
+            assertThat(pins.find(MyBatisStores.MIGRATION, "0")).isEmpty();
+            assertThat(stores.newRows()).isEqualTo(stores.oldRowsOf("m-1")).containsOnlyKeys(first.getId());
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
 }
