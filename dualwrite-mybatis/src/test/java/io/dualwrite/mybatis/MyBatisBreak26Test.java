@@ -248,4 +248,28 @@ class MyBatisBreak26Test {
             assertThat(stores.changeLogCounts()).isEmpty();
         }
     }
+
+    // Guard (held when written): DualWriteMappers (two session factories) names a write of Builder.statement by mapper
+    // and method name, so a default method overloading the statement's name (delete(Order) calling delete(long id,
+    // merchantNo)) takes the statement's write too, its key argument 0 being the Order. Expected: the row deleted in
+    // both stores, nothing recorded (no spurious key-unknown resync in the backlog).
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"H2", "POSTGRES", "MARIADB"})
+    void aDefaultMethodOverloadingAMarkedStatementIsNotTakenForTheStatementsWrite(Kind kind) throws Exception {
+        try (MyBatisBreakSupport.TwoStores stores = new MyBatisBreakSupport.TwoStores(kind)) {
+            Break26TwoStoreOverloadedMapper orders = stores.mappers(Break26TwoStoreOverloadedMapper.class)
+                    .rules(ContextRules.builder("orders").merchantIdPath("merchantNo").build())
+                    .statement(Break26TwoStoreOverloadedMapper.class.getName() + ".delete", "orders", 0,
+                            io.dualwrite.changelog.Operation.DELETE)
+                    .build().mapper(Break26TwoStoreOverloadedMapper.class);
+            Order kept = new Order("m-1", "NEW", "1.00");
+            Order gone = new Order("m-1", "NEW", "2.00");
+            orders.insert(kept);
+            orders.insert(gone);
+            assertThat(orders.delete(gone)).isEqualTo(1);
+            assertThat(MyBatisBreakSupport.rows(stores.oldDb)).containsOnlyKeys(kept.getId());
+            assertThat(MyBatisBreakSupport.rows(stores.newDb)).isEqualTo(MyBatisBreakSupport.rows(stores.oldDb));
+            assertThat(stores.changeLogEntries()).isEmpty();
+        }
+    }
 }
