@@ -371,7 +371,11 @@ public final class MigrationContextInterceptor implements Interceptor {
         pending.merge(executor, context == null ? MIXED : context, (queued, next) -> queued.equals(next) ? queued : MIXED);
     }
 
-    /** Swaps a read for its new-store counterpart when the context's read phase makes the new store authoritative. */
+    /**
+     * Swaps a read for its new-store counterpart when it runs on the new store: routed there by a
+     * {@link io.dualwrite.jdbc.ReadStoreOverride}, else on a session connection acquired there, else when the
+     * context's read phase makes the new store authoritative.
+     */
     private void route(Invocation invocation, MappedStatement statement, @Nullable Object parameter,
                        MigrationContext context) {
         String counterpart = readRoutes.get(statement.getId());
@@ -381,7 +385,10 @@ public final class MigrationContextInterceptor implements Interceptor {
         MigrationContext ours = MigrationContext.forMigration(rules.migration())
                 .orderId(context.orderId().orElse(null)).merchantId(context.merchantId().orElse(null))
                 .userId(context.userId().orElse(null)).build();
-        Store store = connectionStore((Executor) invocation.getTarget())
+        // a read routed to a store for one call (ReadStoreOverride: the starter's shadow and merged reads) runs as that
+        // store's statement; by the phase alone it ran the other store's SQL there and failed every time (round 26)
+        Store routed = io.dualwrite.jdbc.ReadStoreOverride.current(rules.migration()).orElse(null);
+        Store store = routed != null ? routed : connectionStore((Executor) invocation.getTarget())
                 .orElseGet(() -> readResolver.resolveRead(ours).phase().authoritative());
         if (store != Store.NEW) {
             return;
