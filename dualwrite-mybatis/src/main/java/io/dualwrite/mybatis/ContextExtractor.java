@@ -154,8 +154,10 @@ final class ContextExtractor {
      * {@code m-1}, whom the switches name, and a mirrored merchant's rows were written under no one's phase (never
      * copied, unrecorded), or a merchant in {@code NEW_PRIMARY} was written on the old store alone.
      */
-    private record Binds(List<Bind> all, Set<String> substituted) {
-        static final Binds NONE = new Binds(List.of(), Set.of());
+    private record Binds(List<Bind> all, Set<String> substituted, boolean provided) {
+        static final Binds NONE = new Binds(List.of(), Set.of(), false);
+        /** A statement whose SQL a provider method writes ({@code @InsertProvider}): see {@link #asProvided}. */
+        static final Binds PROVIDED = new Binds(List.of(), Set.of(), true);
 
         /**
          * {@code id}, read by {@code path} (or an annotated field's name), as the statement binds it. When no bind
@@ -168,6 +170,9 @@ final class ContextExtractor {
          */
         @Nullable String through(ContextExtractor extractor, Rendered rendered, String statementId, Object parameter,
                                  @Nullable String path, @Nullable String id) {
+            if (provided && id != null && path != null && extractor.writes(statementId)) {
+                return extractor.asProvided(rendered, statementId, parameter, path, id);
+            }
             if (id == null || path == null || all.isEmpty() || substituted.contains(path)) {
                 return id; // no bind, or the path is substituted as it is ('${merchantNo}')
             }
@@ -215,6 +220,47 @@ final class ContextExtractor {
             return extractor.writes(statementId) ? null : id;
         }
     }
+
+    /**
+     * {@code id}, read by {@code path}, as the SQL a provider method wrote for this write ({@code @InsertProvider},
+     * {@code @UpdateProvider}, {@code @DeleteProvider}) holds it. The method is Java code that may normalise the id
+     * before it reaches the text ({@code "'" + merchantNo.trim() + "'"}), which MyBatis keeps no trace of: read from
+     * the property, the id was {@code " m-1 "} where the column holds {@code m-1}, and m-1's rows were written under
+     * no one's phase (round 24 left it; round 26). So the call's SQL is made (the provider runs once more, on the
+     * caller's thread) and, unless a mapping binds the property itself ({@code #{merchantNo}}), a quoted literal of
+     * that SQL that is the property's id but for case and white space around it is the id; two such literals that
+     * differ give the write no id (the data source then decides: the ids in its own SQL, or a scoped resync). A SQL
+     * holding neither keeps the property's id, the application's word for the call as an open context is (a provider
+     * that makes another value, {@code "'m-" + merchantNo + "'"}, is not seen).
+     */
+    private @Nullable String asProvided(Rendered rendered, String statementId, Object parameter, String path, String id) {
+        org.apache.ibatis.mapping.BoundSql sql = render(rendered, statementId, parameter);
+        if (sql == null) {
+            return id;
+        }
+        String last = path.substring(path.lastIndexOf('.') + 1);
+        for (org.apache.ibatis.mapping.ParameterMapping mapping : sql.getParameterMappings()) {
+            String property = mapping.getProperty();
+            if (property.equals(path) || property.equals(last) || property.endsWith("." + last)) {
+                return id; // bound as it is
+            }
+        }
+        Set<String> texts = new LinkedHashSet<>();
+        java.util.regex.Matcher literal = SQL_LITERAL.matcher(sql.getSql());
+        while (literal.find()) {
+            String text = literal.group(1).replace("''", "'");
+            if (text.strip().equalsIgnoreCase(id.strip())) {
+                texts.add(text);
+            }
+        }
+        if (texts.isEmpty()) {
+            return id;
+        }
+        return texts.size() == 1 && !texts.iterator().next().isBlank() ? texts.iterator().next() : null;
+    }
+
+    /** A quoted SQL text literal, its doubled quotes included ({@code 'it''s'}). */
+    private static final java.util.regex.Pattern SQL_LITERAL = java.util.regex.Pattern.compile("'((?:[^']|'')*)'");
 
     /**
      * The text a literal with {@code ${…}} substitutions ({@code m-${merchantNo}}) becomes over the call's bindings (the
@@ -276,6 +322,9 @@ final class ContextExtractor {
         }
         return binds.computeIfAbsent(statementId, key -> {
             org.apache.ibatis.mapping.SqlSource source = statements.getMappedStatement(key, false).getSqlSource();
+            if (source instanceof org.apache.ibatis.builder.annotation.ProviderSqlSource) {
+                return Binds.PROVIDED;
+            }
             if (!(source instanceof org.apache.ibatis.scripting.xmltags.DynamicSqlSource)) {
                 return Binds.NONE;
             }
@@ -303,7 +352,7 @@ final class ContextExtractor {
                     }
                 }
             }
-            return found.isEmpty() ? Binds.NONE : new Binds(List.copyOf(found), Set.copyOf(substituted));
+            return found.isEmpty() ? Binds.NONE : new Binds(List.copyOf(found), Set.copyOf(substituted), false);
         });
     }
 
@@ -521,7 +570,7 @@ final class ContextExtractor {
      * Reads the mapper method of a statement id ({@code namespace.method}, MyBatis' own naming): its primitive
      * arguments by {@code @Param} name, actual or positional name and generic {@code paramN} name, and whether it
      * takes one primitive argument only (passed as the parameter itself). None for a statement of no mapper method
-     * (XML only) or a method name declared more than once.
+     * (XML only) or a method name declared more than once by abstract methods (default methods are never statements).
      */
     private static PrimitiveArguments primitiveArgumentsOf(String statementId) {
         int dot = statementId.lastIndexOf('.');
@@ -532,7 +581,10 @@ final class ContextExtractor {
         try {
             Class<?> type = org.apache.ibatis.io.Resources.classForName(statementId.substring(0, dot));
             for (java.lang.reflect.Method candidate : type.getMethods()) {
-                if (candidate.getName().equals(statementId.substring(dot + 1)) && !candidate.isBridge()) {
+                // MyBatis makes statements of abstract methods only: a default method of the same name (an overload
+                // that calls the statement) is not the statement's, and counted as one it hid the statement's arguments
+                if (candidate.getName().equals(statementId.substring(dot + 1)) && !candidate.isBridge()
+                        && !candidate.isDefault()) {
                     if (method != null) {
                         return PrimitiveArguments.NONE;
                     }

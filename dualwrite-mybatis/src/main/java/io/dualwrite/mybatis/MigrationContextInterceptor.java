@@ -267,27 +267,45 @@ public final class MigrationContextInterceptor implements Interceptor {
      * of the namespace flushed it: the new store's rows after a rollback away from it. Entries read from the old store
      * keep MyBatis' own key. The store is the session's connection's when it is acquired already, else the one the
      * data source would acquire now ({@link io.dualwrite.jdbc.DualWriteDataSource#storeForNewConnection()}).
+     *
+     * <p>A read routed to a store for one call by a {@link io.dualwrite.jdbc.ReadStoreOverride} (the starter's
+     * {@code @DualRead} merged and shadow reads) is looked up under a key naming the store it is routed to, in the
+     * second-level cache and in the session's first-level (local) cache alike, whichever store the session's
+     * connection is on: the local cache keeps every read of the session under MyBatis' own key, so a routed read of a
+     * statement the session had read already was answered with the rows of the connection's store, and the data
+     * source's refusal of a routed read on a connection acquired on the other store never came (round 26).
      */
     private Object proceedRead(Invocation invocation) throws Throwable {
-        if (served == null || !invocation.getMethod().getName().equals("query") || !mayAnswerFromCache(invocation)) {
-            return invocation.proceed();
-        }
-        Executor executor = (Executor) invocation.getTarget();
-        Store store = connectionStore(executor).orElseGet(served::storeForNewConnection);
-        if (store != Store.NEW) {
-            return invocation.proceed();
-        }
         Object[] args = invocation.getArgs();
+        if (served == null || !invocation.getMethod().getName().equals("query") || args[3] != null) {
+            return invocation.proceed(); // a result handler: neither cache answers it
+        }
+        Store routed = io.dualwrite.jdbc.ReadStoreOverride.current(served.migration()).orElse(null);
+        Executor executor = (Executor) invocation.getTarget();
+        String entry;
+        if (routed != null) {
+            entry = routed == Store.NEW ? NEW_STORE_ENTRY : ROUTED_TO_OLD_STORE_ENTRY;
+        } else if (mayAnswerFromCache(invocation)
+                && connectionStore(executor).orElseGet(served::storeForNewConnection) == Store.NEW) {
+            entry = NEW_STORE_ENTRY;
+        } else {
+            return invocation.proceed();
+        }
         MappedStatement statement = (MappedStatement) args[0];
         BoundSql bound = args.length == 6 ? (BoundSql) args[5] : statement.getBoundSql(args[1]);
         CacheKey key = args.length == 6 ? ((CacheKey) args[4]).clone()
                 : executor.createCacheKey(statement, args[1], (RowBounds) args[2], bound);
-        key.update(NEW_STORE_ENTRY);
+        key.update(entry);
         return executor.query(statement, args[1], (RowBounds) args[2], (ResultHandler<?>) args[3], key, bound);
     }
 
     /** What a cache key of a read from the new store holds beyond MyBatis' own elements. */
     private static final String NEW_STORE_ENTRY = "dualwrite:read-from-new-store";
+    /**
+     * What a cache key of a read routed to the old store by a {@code ReadStoreOverride} holds: a plain read on a
+     * connection of the new store is keyed without a mark in the local cache, and must not answer it.
+     */
+    private static final String ROUTED_TO_OLD_STORE_ENTRY = "dualwrite:read-routed-to-old-store";
 
     /**
      * Runs the {@code selectKey} BEFORE of {@code statement} on the call's executor, as MyBatis would have run it
@@ -353,7 +371,11 @@ public final class MigrationContextInterceptor implements Interceptor {
         pending.merge(executor, context == null ? MIXED : context, (queued, next) -> queued.equals(next) ? queued : MIXED);
     }
 
-    /** Swaps a read for its new-store counterpart when the context's read phase makes the new store authoritative. */
+    /**
+     * Swaps a read for its new-store counterpart when it runs on the new store: routed there by a
+     * {@link io.dualwrite.jdbc.ReadStoreOverride}, else on a session connection acquired there, else when the
+     * context's read phase makes the new store authoritative.
+     */
     private void route(Invocation invocation, MappedStatement statement, @Nullable Object parameter,
                        MigrationContext context) {
         String counterpart = readRoutes.get(statement.getId());
@@ -363,7 +385,10 @@ public final class MigrationContextInterceptor implements Interceptor {
         MigrationContext ours = MigrationContext.forMigration(rules.migration())
                 .orderId(context.orderId().orElse(null)).merchantId(context.merchantId().orElse(null))
                 .userId(context.userId().orElse(null)).build();
-        Store store = connectionStore((Executor) invocation.getTarget())
+        // a read routed to a store for one call (ReadStoreOverride: the starter's shadow and merged reads) runs as that
+        // store's statement; by the phase alone it ran the other store's SQL there and failed every time (round 26)
+        Store routed = io.dualwrite.jdbc.ReadStoreOverride.current(rules.migration()).orElse(null);
+        Store store = routed != null ? routed : connectionStore((Executor) invocation.getTarget())
                 .orElseGet(() -> readResolver.resolveRead(ours).phase().authoritative());
         if (store != Store.NEW) {
             return;

@@ -35,6 +35,14 @@ class DualWriteAopConfiguration {
         }
         java.util.Map<String, Double> rates = new java.util.LinkedHashMap<>();
         bound.getMigrations().keySet().forEach(migration -> rates.put(migration, bound.shadowReadRate(migration)));
+        rates.forEach((migration, rate) -> {
+            if (rate == null || !(rate >= 0 && rate <= 1)) { // NaN too
+                String property = "dualwrite.migrations." + migration + ".shadow-reads.rate";
+                throw new InvalidDualWritePropertyException(property, rate,
+                        "a number from 0 to 1: the share of @DualRead calls shadow-read (0.01 is one in a hundred)",
+                        "Set " + property + " within that range, or remove it to use the default 0.01.");
+            }
+        });
         return new ShadowReadSampling(rates);
     }
 
