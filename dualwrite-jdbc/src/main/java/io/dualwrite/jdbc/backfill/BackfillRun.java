@@ -2,6 +2,7 @@ package io.dualwrite.jdbc.backfill;
 
 import io.dualwrite.MigrationContext;
 import io.dualwrite.Store;
+import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.copy.RowCopier;
@@ -648,6 +649,7 @@ public final class BackfillRun {
                     if (refusal == null) {
                         throw e;
                     }
+                    recordRefused(key, refusal);
                     long number = refusedRows.incrementAndGet();
                     if (number <= MAX_REFUSALS_NAMED) {
                         refused.add(refusal);
@@ -664,6 +666,28 @@ public final class BackfillRun {
                 }
             }
             return total;
+        }
+
+        /**
+         * Records a row the new store refused in the job's change log ({@link BackfillJob.Builder#changeLog}), unless
+         * the log already holds a pending entry of its key: the run's exception names it, but a job runner may catch
+         * and log that, and the row must stay in the backlog the phase gate counts and the reconciler drains. A
+         * failure to record fails the run, the refusal attached.
+         */
+        private void recordRefused(String key, UnholdableValueException refusal) {
+            ChangeLog changeLog = job.changeLog().orElse(null);
+            if (changeLog == null) {
+                return;
+            }
+            try {
+                UnholdableValueException.recordIn(changeLog, job.migration(), table.mapping().oldTable(), key,
+                        merchantId, Store.NEW);
+            } catch (RuntimeException e) {
+                e.addSuppressed(refusal);
+                throw new IllegalStateException(runId + ": the new store refused the row with key '" + key
+                        + "' of table " + table.mapping().oldTable() + ", and recording it in the change log failed: "
+                        + e, e);
+            }
         }
 
         /** Waits for the rate limiter's permits for {@code rows} rows; the nanoseconds waited. */

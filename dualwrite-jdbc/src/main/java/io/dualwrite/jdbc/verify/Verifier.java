@@ -105,6 +105,11 @@ public final class Verifier {
         });
     }
 
+    /** The change log of the live mirror ({@link Builder#changeLog}), or null: where a repair records refused rows. */
+    @Nullable ChangeLog changeLog() {
+        return changeLog;
+    }
+
     /** Starts a builder; both data sources are required. */
     public static Builder builder() {
         return new Builder();
