@@ -2,20 +2,31 @@ package io.dualwrite.jdbc.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.changelog.ChangeLogs;
+import io.dualwrite.changelog.InMemoryChangeLog;
 import io.dualwrite.jdbc.backfill.BackfillException;
 import io.dualwrite.jdbc.backfill.BackfillJob;
 import io.dualwrite.jdbc.backfill.BackfillScope;
 import io.dualwrite.jdbc.changelog.JdbcChangeLog;
 import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.reconcile.Reconciler;
+import io.dualwrite.jdbc.switches.JdbcSwitchStore;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.switches.MigrationSwitchConfig;
+import io.dualwrite.switches.PhaseGate;
+import io.dualwrite.switches.PhaseMoveRefusedException;
+import io.dualwrite.switches.SwitchAdmin;
+import io.dualwrite.switches.Switchboard;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -136,5 +147,92 @@ class ToolsBreak26Test {
                 reconcileAndCompare(old, fresh, changeLog, label);
             }
         }
+    }
+
+    // Input (round 25's ORIGIN rows, attacked; and its left item "a verification checkpoint without an origin row counts
+    //   from its resume"): a verification with a checkpoint name stopped after its first chunks, its origin row then
+    //   lost (deleted, as a checkpoint written before round 25 never had one); the scope rolled back to OLD_ONLY, row 1
+    //   (in a chunk already compared) written there, moved to DUAL_WRITE again, and the run resumed once settled. It
+    //   resumed, took its resume as its start, recorded CLEAN, and the gate allowed the next move with row 1
+    //   different. Members: a merchant's run (NEW_PRIMARY next) and a whole-table run (SHADOW_READ next), H2,
+    //   PostgreSQL, MariaDB. Now a checkpoint without an origin is not resumed: the run starts over, finds row 1, and
+    //   the move is refused until it is repaired.
+    @Test
+    void aVerificationCheckpointWithoutItsOriginIsComparedAgainFromTheStart() throws Exception {
+        for (Kind kind : List.of(Kind.H2, Kind.POSTGRES, Kind.MARIADB)) {
+            for (String merchant : new String[] {"m-1", null}) {
+                String label = kind + (merchant == null ? " whole table" : " merchant " + merchant);
+                try (TestDatabase old = TestDatabases.createWithDualWriteSchema(kind);
+                     TestDatabase fresh = TestDatabases.create(kind)) {
+                    StringBuilder values = new StringBuilder();
+                    for (int i = 1; i <= 300; i++) {
+                        values.append(i == 1 ? "" : ", ").append('(').append(i).append(", 'm-1', 'n").append(i)
+                                .append("')");
+                    }
+                    for (TestDatabase db : List.of(old, fresh)) {
+                        db.execute("CREATE TABLE orders (id INT PRIMARY KEY, merchant_id VARCHAR(10), note VARCHAR(20))",
+                                "INSERT INTO orders VALUES " + values);
+                    }
+                    Switchboard switchboard = Switchboard.builder()
+                            .switchStore(JdbcSwitchStore.create(old.dataSource()))
+                            .refreshInterval(Duration.ofMillis(100)).migration(MigrationSwitchConfig.of("orders"))
+                            .build();
+                    InMemoryChangeLog changeLog = ChangeLogs.inMemory();
+                    SwitchAdmin admin = SwitchAdmin.of(switchboard, PhaseGate.standard(changeLog::pendingCount,
+                            JdbcVerificationProbe.create(old.dataSource(), List.of(ORDERS)),
+                            switchboard.switchStore()));
+                    Verifier verifier = Verifier.builder().oldDataSource(old.dataSource())
+                            .newDataSource(fresh.dataSource()).changeLog(changeLog).resolver(switchboard)
+                            .recheckDelay(Duration.ZERO).build();
+                    VerificationJob.Builder builder = VerificationJob.builder("orders").table(ORDERS).chunkRows(20);
+                    if (merchant != null) {
+                        builder.merchant(merchant);
+                    }
+                    VerificationJob resumable = builder.checkpoint("nightly").maxRowsPerSecond(60).build();
+                    Runnable move = merchant == null
+                            ? () -> admin.moveSystem("orders", MigrationPhase.DUAL_WRITE, false)
+                            : () -> admin.moveMerchant("orders", merchant, MigrationPhase.DUAL_WRITE, false);
+                    Runnable rollBack = merchant == null
+                            ? () -> admin.moveSystem("orders", MigrationPhase.OLD_ONLY, false)
+                            : () -> admin.moveMerchant("orders", merchant, MigrationPhase.OLD_ONLY, false);
+                    Supplier<Object> moveOn = () -> merchant == null
+                            ? admin.moveSystem("orders", MigrationPhase.SHADOW_READ, false)
+                            : admin.moveMerchant("orders", merchant, MigrationPhase.NEW_PRIMARY, false);
+                    move.run();
+                    VerificationRun first = startOnceAllowed(verifier, resumable);
+                    await().atMost(Duration.ofSeconds(60)).until(() -> first.progress().chunksDone() >= 2);
+                    first.stop();
+                    assertThatThrownBy(first::await).as(label).isInstanceOf(VerificationStoppedException.class);
+                    assertThat(old.count("SELECT COUNT(*) FROM dualwrite_verification_checkpoint WHERE item_no = "
+                            + Long.MAX_VALUE)).as(label + ": the origin row").isEqualTo(1L);
+                    old.execute("DELETE FROM dualwrite_verification_checkpoint WHERE item_no = " + Long.MAX_VALUE);
+
+                    rollBack.run();
+                    old.execute("UPDATE orders SET note = 'changed' WHERE id = 1");
+                    move.run();
+                    VerificationResult result = startOnceAllowed(verifier, resumable).await();
+                    assertThat(result.tables().get(0).keys(RowDifference.Kind.DIFFERENT)).as(label + ": " + result)
+                            .containsExactly("1");
+                    assertThatThrownBy(moveOn::get).as(label).isInstanceOf(PhaseMoveRefusedException.class);
+
+                    Repairer.of(RowCopier.builder().oldDataSource(old.dataSource())
+                            .newDataSource(fresh.dataSource()).build(), verifier).repair(resumable, result);
+                    VerificationJob whole = VerificationJob.builder("orders").table(ORDERS)
+                            .scope(resumable.scope()).build();
+                    assertThat(verifier.verify(whole).clean()).as(label).isTrue();
+                    assertThat(moveOn.get()).as(label).isNotNull();
+                    assertThat(fresh.query(SELECT)).as(label).hasSize(300).isEqualTo(old.query(SELECT));
+                }
+            }
+        }
+    }
+
+    /** Starts the job once the switches have settled (the verifier refuses inside the switch-refresh window). */
+    private static VerificationRun startOnceAllowed(Verifier verifier, VerificationJob job) {
+        VerificationRun[] run = new VerificationRun[1];
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(IllegalStateException.class)
+                .until(() -> (run[0] = verifier.start(job)) != null);
+        return run[0];
     }
 }
