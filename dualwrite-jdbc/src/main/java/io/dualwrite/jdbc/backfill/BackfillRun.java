@@ -411,11 +411,19 @@ public final class BackfillRun {
             // job's: it now keeps the key and the run as they are, so that a key changed from here on, or a run of
             // another scope or migration under this job's name, is refused when a run resumes
             String settings = job.checkpointSettings(table.mapping(), table.walk().keyTypes());
-            checkpoints.ensureHead(jobId, settings,
+            boolean adoptedEarlier = checkpoints.ensureHead(jobId, settings,
                     java.util.List.of(job.checkpointSettings(table.mapping()),
                             job.checkpointSettingsOfAnyRun(table.mapping(), table.walk().keyTypes()),
                             job.checkpointSettingsOfAnyRun(table.mapping(), table.walk().keyTypesWithoutCollations()),
                             job.checkpointSettingsBefore25(table.mapping(), table.walk().keyTypes())));
+            if (adoptedEarlier && merchantId != null) {
+                // a merchant run's head of an earlier version names no merchant column: its done chunks may have been
+                // copied through another one (a corrected mapping), and would leave this column's rows behind
+                int again = checkpoints.copyDoneAgain(jobId);
+                log.warn("backfill {}: the checkpoint of job '{}' was written by an earlier version, which kept no"
+                        + " merchant column; its {} done chunks are copied again through merchant column {}", runId,
+                        jobId, again, table.mapping().merchantIdColumn().orElse("?"));
+            }
             // the start checks read the head before this run made it: a run of another scope or migration under
             // this job's name that started at the same moment may have made it first, and its chunks hold other rows
             java.util.Optional<String> held = checkpoints.settings(jobId);
