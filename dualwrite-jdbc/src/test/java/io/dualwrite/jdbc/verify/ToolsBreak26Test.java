@@ -13,6 +13,7 @@ import io.dualwrite.jdbc.backfill.BackfillScope;
 import io.dualwrite.jdbc.changelog.JdbcChangeLog;
 import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.reconcile.Reconciler;
+import io.dualwrite.jdbc.switches.JdbcOrderPinStore;
 import io.dualwrite.jdbc.switches.JdbcSwitchStore;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
@@ -225,6 +226,75 @@ class ToolsBreak26Test {
                 }
             }
         }
+    }
+
+    // Input (round 25's gated SwitchAdmin.unpin, attacked): an order pinned at OLD_ONLY whose merchant's switch has
+    //   moved on to NEW_PRIMARY (the system at DUAL_WRITE), a write made under the pin (the old store only), and the
+    //   pin removed without naming the merchant (unpin(migration, orderId), and the four-argument form with null). The
+    //   removal was judged against the switches below the merchant, the system's DUAL_WRITE, and allowed; the order's
+    //   next write, in its merchant's context, takes NEW_PRIMARY, whose authority never saw the write. The pin store
+    //   keeps the merchant the order was pinned with. Members: both forms, H2, PostgreSQL, MariaDB. Now a removal
+    //   without a merchant takes the pin's own merchant, and is gated as the move to that merchant's phase.
+    @Test
+    void removingAPinWithoutNamingItsMerchantIsGatedByThePinsOwnMerchant() throws Exception {
+        for (Kind kind : List.of(Kind.H2, Kind.POSTGRES, Kind.MARIADB)) {
+            for (boolean shortForm : new boolean[] {true, false}) {
+                String label = kind + (shortForm ? " unpin(migration, order)" : " unpin(…, null, false)");
+                try (TestDatabase old = TestDatabases.createWithDualWriteSchema(kind);
+                     TestDatabase fresh = TestDatabases.create(kind)) {
+                    for (TestDatabase db : List.of(old, fresh)) {
+                        db.execute("CREATE TABLE orders (id INT PRIMARY KEY, merchant_id VARCHAR(10), note VARCHAR(20))",
+                                "INSERT INTO orders VALUES (1, 'm-1', 'a'), (4, 'm-3', 'b')");
+                    }
+                    JdbcOrderPinStore pins = JdbcOrderPinStore.create(old.dataSource());
+                    Switchboard switchboard = Switchboard.builder()
+                            .switchStore(JdbcSwitchStore.create(old.dataSource())).orderPinStore(pins)
+                            .refreshInterval(Duration.ofMillis(100))
+                            .migration(MigrationSwitchConfig.builder("orders").pinning(true).build()).build();
+                    InMemoryChangeLog changeLog = ChangeLogs.inMemory();
+                    SwitchAdmin admin = SwitchAdmin.of(switchboard, PhaseGate.standard(changeLog::pendingCount,
+                            JdbcVerificationProbe.create(old.dataSource(), List.of(ORDERS)),
+                            switchboard.switchStore()));
+                    Verifier verifier = Verifier.builder().oldDataSource(old.dataSource())
+                            .newDataSource(fresh.dataSource()).changeLog(changeLog).resolver(switchboard)
+                            .recheckDelay(Duration.ZERO).build();
+                    admin.moveSystem("orders", MigrationPhase.DUAL_WRITE, false);
+                    pins.pinIfAbsent("orders", "4", "m-3", MigrationPhase.DUAL_WRITE);
+                    admin.repinOrder("orders", "4", MigrationPhase.OLD_ONLY, false); // a rollback: not gated
+                    old.execute("UPDATE orders SET note = 'under pin' WHERE id = 4"); // the old store only
+                    admin.moveMerchant("orders", "m-3", MigrationPhase.SHADOW_READ, true);
+                    admin.moveMerchant("orders", "m-3", MigrationPhase.NEW_PRIMARY, true);
+
+                    if (shortForm) {
+                        assertThatThrownBy(() -> admin.unpin("orders", "4")).as(label)
+                                .isInstanceOf(PhaseMoveRefusedException.class);
+                    } else {
+                        assertThatThrownBy(() -> admin.unpin("orders", "4", null, false)).as(label)
+                                .isInstanceOf(PhaseMoveRefusedException.class)
+                                .hasMessageContaining("OLD_ONLY").hasMessageContaining("NEW_PRIMARY");
+                    }
+                    assertThat(pins.find("orders", "4")).as(label + ": the pin stays").contains(MigrationPhase.OLD_ONLY);
+
+                    VerificationJob m3 = VerificationJob.builder("orders").table(ORDERS).merchant("m-3").build();
+                    VerificationResult dirty = verifyOnceAllowed(verifier, m3);
+                    assertThat(dirty.clean()).as(label).isFalse();
+                    Repairer.of(RowCopier.builder().oldDataSource(old.dataSource())
+                            .newDataSource(fresh.dataSource()).build(), verifier).repair(m3, dirty);
+                    assertThat(verifyOnceAllowed(verifier, m3).clean()).as(label).isTrue();
+                    assertThat(admin.unpin("orders", "4", null, false).allowed()).as(label).isTrue();
+                    String select = "SELECT id, merchant_id, note FROM orders ORDER BY id";
+                    assertThat(fresh.query(select)).as(label).hasSize(2).isEqualTo(old.query(select));
+                }
+            }
+        }
+    }
+
+    private static VerificationResult verifyOnceAllowed(Verifier verifier, VerificationJob job) {
+        VerificationResult[] result = new VerificationResult[1];
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(IllegalStateException.class)
+                .until(() -> (result[0] = verifier.verify(job)) != null);
+        return result[0];
     }
 
     /** Starts the job once the switches have settled (the verifier refuses inside the switch-refresh window). */
