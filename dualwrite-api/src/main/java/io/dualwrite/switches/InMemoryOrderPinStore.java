@@ -29,6 +29,15 @@ final class InMemoryOrderPinStore implements OrderPinStore {
     }
 
     @Override
+    public Optional<String> merchantOf(String migration, String orderId) {
+        Checks.requireId("migration", migration);
+        Checks.requireId("orderId", orderId);
+        ConcurrentMap<String, Pin> ofMigration = pins.get(migration);
+        Pin pin = ofMigration == null ? null : ofMigration.get(orderId);
+        return pin == null ? Optional.empty() : Optional.ofNullable(pin.merchantId());
+    }
+
+    @Override
     public MigrationPhase pinIfAbsent(String migration, String orderId, @Nullable String merchantId,
             MigrationPhase phase) {
         Checks.requireId("migration", migration);

@@ -44,6 +44,15 @@ public interface OrderPinStore {
         throw new UnsupportedOperationException(getClass().getName() + " cannot count its pins");
     }
 
+    /**
+     * The merchant an order was pinned with ({@link #pinIfAbsent}'s {@code merchantId}), if it is pinned and one was
+     * given: what {@link SwitchAdmin#unpin} gates a removal by when the caller names no merchant. The default: none
+     * known (the removal is then judged against the switches below the merchant).
+     */
+    default Optional<String> merchantOf(String migration, String orderId) {
+        return Optional.empty();
+    }
+
     /** Operator action: removes an order's pin, so that its next write pins it afresh. */
     void unpin(String migration, String orderId);
 }

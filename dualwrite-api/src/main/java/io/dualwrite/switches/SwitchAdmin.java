@@ -197,7 +197,9 @@ public final class SwitchAdmin {
      * order's writes move from its pin's phase to the phase its switches give it (its order switch, else its
      * merchant's when {@code merchantId} is given, the rules, the system), so the removal is gated as that move: an
      * order pinned at {@code OLD_ONLY} whose merchant is at {@code NEW_PRIMARY} moves there, where the new store,
-     * which its writes under the pin never reached, would be its authority. Without {@code merchantId} the move is
+     * which its writes under the pin never reached, would be its authority. Without {@code merchantId} the merchant
+     * the order was pinned with is taken ({@link OrderPinStore#merchantOf}, since round 26: judged below the merchant,
+     * an order whose merchant had moved past the system was let through); when the pin holds none either, the move is
      * judged against the switches below the merchant (as {@link #moveOrder(String, String, MigrationPhase, boolean)}),
      * and the gate asks for a verification of the whole table. Gated since round 25 (it was not before: the switches
      * below were).
@@ -205,8 +207,14 @@ public final class SwitchAdmin {
      * @throws PhaseMoveRefusedException when the gate refuses and {@code force} is false
      */
     public GateVerdict unpin(String migration, String orderId, @Nullable String merchantId, boolean force) {
-        MigrationContext context = orderContext(migration, orderId, merchantId);
+        orderContext(migration, orderId, merchantId); // checks the ids before the store is read
         OrderPinStore pins = pins(migration);
+        if (merchantId == null) {
+            // the order's writes carry its merchant: judged below the merchant, an order whose merchant moved past
+            // the system would be let through to that merchant's phase ungated
+            merchantId = pins.merchantOf(migration, orderId).orElse(null);
+        }
+        MigrationContext context = orderContext(migration, orderId, merchantId);
         SwitchSettings settings = switchboard.freshSettings(migration);
         MigrationPhase from = switchboard.orderOf(context, settings, true).phase();
         MigrationPhase ordered = settings.orderPhases().get(orderId);

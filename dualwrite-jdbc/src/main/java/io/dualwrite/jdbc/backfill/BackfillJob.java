@@ -1,5 +1,6 @@
 package io.dualwrite.jdbc.backfill;
 
+import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.internal.Checks;
 import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.mapping.TableMapping;
@@ -113,6 +114,7 @@ public final class BackfillJob {
     private final Clock clock;
     private final int maxAttempts;
     private final Set<String> rowWriterTables;
+    private final @Nullable ChangeLog changeLog;
 
     private BackfillJob(Builder builder) {
         this.migration = Objects.requireNonNull(builder.migration);
@@ -133,6 +135,7 @@ public final class BackfillJob {
         this.clock = builder.clock;
         this.maxAttempts = builder.maxAttempts;
         this.rowWriterTables = Set.copyOf(builder.rowWriterTables);
+        this.changeLog = builder.changeLog;
     }
 
     /** Starts a builder. */
@@ -285,6 +288,11 @@ public final class BackfillJob {
         return scope;
     }
 
+    /** The change log each row the new store refuses is recorded in ({@link Builder#changeLog}), when given. */
+    public Optional<ChangeLog> changeLog() {
+        return Optional.ofNullable(changeLog);
+    }
+
     /** The rate limit in rows per second, empty when unlimited. */
     public Optional<Integer> rateLimit() {
         return rateLimit == 0 ? Optional.empty() : Optional.of(rateLimit);
@@ -396,6 +404,7 @@ public final class BackfillJob {
         private Clock clock = Clock.systemUTC();
         private int maxAttempts = 3;
         private final Set<String> rowWriterTables = new HashSet<>();
+        private @Nullable ChangeLog changeLog;
 
         private Builder() {
         }
@@ -573,6 +582,19 @@ public final class BackfillJob {
          */
         public Builder name(String name) {
             this.name = Checks.requireStoredName("name", name, MAX_JOB_ID_LENGTH);
+            return this;
+        }
+
+        /**
+         * The change log of the live mirror (the one the phase gate counts and the reconciler drains): each row the
+         * new store cannot hold exactly, refused by the copier, is recorded there as an {@code UPSERT} of its key,
+         * reason {@value io.dualwrite.jdbc.copy.UnholdableValueException#CHANGE_LOG_REASON}, the scope's merchant, target the new store, unless the log already holds a
+         * pending entry of that key; so a refused row stays in the backlog after the run's exception was caught, and
+         * the reconciler copies it once the mapping or the column changes. Without it refused rows are only named in
+         * the run's {@link BackfillException} and logged (the behaviour of earlier versions).
+         */
+        public Builder changeLog(ChangeLog changeLog) {
+            this.changeLog = Checks.requireNonNull("changeLog", changeLog);
             return this;
         }
 

@@ -2,6 +2,7 @@ package io.dualwrite.jdbc.backfill;
 
 import io.dualwrite.MigrationContext;
 import io.dualwrite.Store;
+import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.copy.RowCopier;
@@ -410,11 +411,19 @@ public final class BackfillRun {
             // job's: it now keeps the key and the run as they are, so that a key changed from here on, or a run of
             // another scope or migration under this job's name, is refused when a run resumes
             String settings = job.checkpointSettings(table.mapping(), table.walk().keyTypes());
-            checkpoints.ensureHead(jobId, settings,
+            boolean adoptedEarlier = checkpoints.ensureHead(jobId, settings,
                     java.util.List.of(job.checkpointSettings(table.mapping()),
                             job.checkpointSettingsOfAnyRun(table.mapping(), table.walk().keyTypes()),
                             job.checkpointSettingsOfAnyRun(table.mapping(), table.walk().keyTypesWithoutCollations()),
                             job.checkpointSettingsBefore25(table.mapping(), table.walk().keyTypes())));
+            if (adoptedEarlier && merchantId != null) {
+                // a merchant run's head of an earlier version names no merchant column: its done chunks may have been
+                // copied through another one (a corrected mapping), and would leave this column's rows behind
+                int again = checkpoints.copyDoneAgain(jobId);
+                log.warn("backfill {}: the checkpoint of job '{}' was written by an earlier version, which kept no"
+                        + " merchant column; its {} done chunks are copied again through merchant column {}", runId,
+                        jobId, again, table.mapping().merchantIdColumn().orElse("?"));
+            }
             // the start checks read the head before this run made it: a run of another scope or migration under
             // this job's name that started at the same moment may have made it first, and its chunks hold other rows
             java.util.Optional<String> held = checkpoints.settings(jobId);
@@ -648,6 +657,7 @@ public final class BackfillRun {
                     if (refusal == null) {
                         throw e;
                     }
+                    recordRefused(key, refusal);
                     long number = refusedRows.incrementAndGet();
                     if (number <= MAX_REFUSALS_NAMED) {
                         refused.add(refusal);
@@ -664,6 +674,28 @@ public final class BackfillRun {
                 }
             }
             return total;
+        }
+
+        /**
+         * Records a row the new store refused in the job's change log ({@link BackfillJob.Builder#changeLog}), unless
+         * the log already holds a pending entry of its key: the run's exception names it, but a job runner may catch
+         * and log that, and the row must stay in the backlog the phase gate counts and the reconciler drains. A
+         * failure to record fails the run, the refusal attached.
+         */
+        private void recordRefused(String key, UnholdableValueException refusal) {
+            ChangeLog changeLog = job.changeLog().orElse(null);
+            if (changeLog == null) {
+                return;
+            }
+            try {
+                UnholdableValueException.recordIn(changeLog, job.migration(), table.mapping().oldTable(), key,
+                        merchantId, Store.NEW);
+            } catch (RuntimeException e) {
+                e.addSuppressed(refusal);
+                throw new IllegalStateException(runId + ": the new store refused the row with key '" + key
+                        + "' of table " + table.mapping().oldTable() + ", and recording it in the change log failed: "
+                        + e, e);
+            }
         }
 
         /** Waits for the rate limiter's permits for {@code rows} rows; the nanoseconds waited. */

@@ -147,16 +147,18 @@ final class Checkpoints {
      * Creates the job's head row unless it exists; a head left by an earlier version, holding no settings or one of
      * {@code earlier} (the same job's settings as an earlier version wrote them: without the key's types, or without
      * their collations), takes {@code settings}, so that a key changed after this run is caught when a run resumes.
+     * Whether this call made such a head take {@code settings} (false when it made the head, or found it current).
      */
-    void ensureHead(String jobId, String settings, java.util.List<String> earlier) throws SQLException {
+    boolean ensureHead(String jobId, String settings, java.util.List<String> earlier) throws SQLException {
         try (Connection connection = OwnTable.session(dataSource, TABLE)) {
             connection.setAutoCommit(true);
             if (exists(connection, jobId)) {
+                int adopted = 0;
                 try (PreparedStatement adopt = connection.prepareStatement("UPDATE " + TABLE
                         + " SET lower_key = ? WHERE job_id = ? AND chunk_no = 0 AND lower_key IS NULL")) {
                     adopt.setString(1, fits("the job's settings", settings, "lower_key"));
                     adopt.setString(2, jobId);
-                    adopt.executeUpdate();
+                    adopted += adopt.executeUpdate();
                 }
                 for (String form : earlier) {
                     if (form.equals(settings)) {
@@ -167,10 +169,10 @@ final class Checkpoints {
                         adopt.setString(1, fits("the job's settings", settings, "lower_key"));
                         adopt.setString(2, jobId);
                         adopt.setString(3, form);
-                        adopt.executeUpdate();
+                        adopted += adopt.executeUpdate();
                     }
                 }
-                return;
+                return adopted > 0;
             }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE
                     + " (job_id, chunk_no, status, lower_key, upper_key, row_count, rows_copied, claimed_by, updated_at)"
@@ -185,6 +187,42 @@ final class Checkpoints {
                     throw e;
                 }
                 // another instance created it first
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Sets every chunk of {@code jobId} marked done back to pending, to be copied again: done by a run whose head did
+     * not say what decides which rows a chunk copied (a merchant run's head written before round 25 holds no merchant
+     * column), so this run cannot take them as its own. The chunk plan stays (its ranges cover the key order without
+     * gaps up to the head's cursor, whichever rows of them the earlier run copied), and planning goes on after the
+     * cursor (the earlier run's last key of its merchant is not this run's). The number of chunks set back.
+     */
+    int copyDoneAgain(String jobId) throws SQLException {
+        try (Connection connection = OwnTable.session(dataSource, TABLE);
+             PreparedStatement update = connection.prepareStatement("UPDATE " + TABLE + " SET status = ?,"
+                     + " rows_copied = 0, claimed_by = NULL, updated_at = ? WHERE job_id = ? AND chunk_no > 0"
+                     + " AND status = ?");
+             PreparedStatement replan = connection.prepareStatement("UPDATE " + TABLE + " SET status = ?,"
+                     + " updated_at = ? WHERE job_id = ? AND chunk_no = 0 AND status = ?")) {
+            connection.setAutoCommit(false);
+            try {
+                update.setString(1, PENDING);
+                update.setObject(2, now());
+                update.setString(3, jobId);
+                update.setString(4, DONE);
+                int again = update.executeUpdate();
+                replan.setString(1, PLANNING);
+                replan.setObject(2, now());
+                replan.setString(3, jobId);
+                replan.setString(4, PLANNED);
+                replan.executeUpdate();
+                connection.commit();
+                return again;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
             }
         }
     }

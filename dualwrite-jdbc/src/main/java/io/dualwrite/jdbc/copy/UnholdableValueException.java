@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
  * a double's {@code NaN} into MariaDB), or the database would have refused it without saying which column; or a
  * value the target itself refused with a data error no check foresaw (a {@code CHECK}, a domain or an enum only the
  * target has), named by the row and, as far as the copier can tell, the column. The sync
- * that met it fails, as any failed sync, and is recorded; the backfill and repair name the row and go on with the
- * others.
+ * that met it fails, as any failed sync, and is recorded; the backfill and repair name the row, go on with the
+ * others, and record the row in the change log they are given ({@link #recordIn}).
  *
  * <p>Copying the row again cannot help: only a change of the mapping (a transformer that says what the value
  * becomes) or of the target column (a type that holds it) can.
@@ -118,6 +118,39 @@ public final class UnholdableValueException extends SQLException {
     /** What the target column holds, in words: its type and its range ("time column holds times of day, …"). */
     public String allowed() {
         return allowed;
+    }
+
+    /** The reason of the change-log entry of a row a tool's copy refused ({@link #recordIn}). */
+    public static final String CHANGE_LOG_REASON = "refused";
+
+    /**
+     * Records a refused row in {@code changeLog} as an {@code UPSERT} of {@code key} into {@code target}, reason
+     * {@value #CHANGE_LOG_REASON}, unless the log already holds a pending entry of that key (the live mirror's or an
+     * earlier run's): how the backfill and the repair keep a row they could not copy in the backlog the phase gate
+     * counts and the reconciler drains, once their own report has been read and set aside. A log that cannot list
+     * pending keys is written to regardless (one more entry costs the reconciler one more read).
+     *
+     * @param migration  the migration the row belongs to
+     * @param oldTable   the row's table, by its old-store name (as the change log keys entries)
+     * @param key        the row's key in the change log's string form
+     * @param merchantId the merchant the tool's scope names, or null
+     * @param target     the store the row could not be written to
+     * @return whether an entry was written
+     * @throws RuntimeException what the change log throws: the row is then recorded nowhere, and the caller must fail
+     */
+    public static boolean recordIn(io.dualwrite.changelog.ChangeLog changeLog, String migration, String oldTable,
+                                   String key, @Nullable String merchantId, io.dualwrite.Store target) {
+        try {
+            if (changeLog.pendingKeys(migration, oldTable, java.util.List.of(key)).contains(key)) {
+                return false;
+            }
+        } catch (UnsupportedOperationException cannotList) {
+            // recorded regardless
+        }
+        changeLog.record(new io.dualwrite.changelog.ChangeRecord(migration, oldTable, key,
+                io.dualwrite.changelog.Operation.UPSERT, CHANGE_LOG_REASON, target, null, merchantId,
+                java.time.Instant.now()));
+        return true;
     }
 
     /** The first refusal in {@code failure}'s chain of causes, or null when it holds none. */

@@ -85,6 +85,23 @@ public final class JdbcOrderPinStore implements OrderPinStore {
     }
 
     @Override
+    public Optional<String> merchantOf(String migration, String orderId) {
+        Checks.requireMigration("migration", migration);
+        Checks.requireStoredId("orderId", orderId, ORDER_ID_COLUMN);
+        try (Connection connection = sql.connection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT merchant_id FROM dualwrite_order_pin WHERE migration = ? AND order_id = ?")) {
+            select.setString(1, migration);
+            select.setString(2, orderId);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.ofNullable(rows.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw sql.failure("read the merchant of the pin of order " + orderId, e);
+        }
+    }
+
+    @Override
     public MigrationPhase pinIfAbsent(String migration, String orderId, @Nullable String merchantId,
                                       MigrationPhase phase) {
         Checks.requireMigration("migration", migration);

@@ -2,6 +2,7 @@ package io.dualwrite.jdbc.verify;
 
 import io.dualwrite.MigrationContext;
 import io.dualwrite.Store;
+import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.copy.UnholdableValueException;
@@ -142,7 +143,7 @@ public final class Repairer {
                     if (UnholdableValueException.in(e) == null) {
                         throw e;
                     }
-                    synced = synced.plus(syncEach(authoritative, mapping, chunk, refused));
+                    synced = synced.plus(syncEach(job, authoritative, mapping, chunk, refused));
                 }
             }
             List<RowDifference> remaining = verifier.recheck(result.migration(), mapping, keys);
@@ -160,8 +161,8 @@ public final class Repairer {
      * Syncs {@code keys} one by one, after a sync of them together met a row the other store cannot hold: the
      * others are repaired, and each refusal is added to {@code refused} (the row is reported among the remaining).
      */
-    private RowCopier.SyncResult syncEach(Store authoritative, TableMapping mapping, List<String> keys,
-                                          List<String> refused) throws SQLException {
+    private RowCopier.SyncResult syncEach(VerificationJob job, Store authoritative, TableMapping mapping,
+                                          List<String> keys, List<String> refused) throws SQLException {
         RowCopier.SyncResult synced = new RowCopier.SyncResult(0, 0, 0);
         for (String key : keys) {
             try {
@@ -174,6 +175,18 @@ public final class Repairer {
                 }
                 log.warn("Repair of table {}: {}", mapping.oldTable(), Credentials.mask(refusal.getMessage()));
                 refused.add(Credentials.mask(refusal.getMessage()));
+                ChangeLog changeLog = verifier.changeLog();
+                if (changeLog != null) {
+                    try {
+                        UnholdableValueException.recordIn(changeLog, job.migration(), mapping.oldTable(), key,
+                                job.scope().merchantId(), authoritative.other());
+                    } catch (RuntimeException failed) {
+                        failed.addSuppressed(refusal);
+                        throw new IllegalStateException("Repair of table " + mapping.oldTable() + ": the "
+                                + authoritative.other() + " store refused the row with key '" + key + "', and"
+                                + " recording it in the change log failed: " + failed, failed);
+                    }
+                }
             }
         }
         return synced;

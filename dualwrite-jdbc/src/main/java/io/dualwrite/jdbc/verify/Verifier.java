@@ -105,6 +105,11 @@ public final class Verifier {
         });
     }
 
+    /** The change log of the live mirror ({@link Builder#changeLog}), or null: where a repair records refused rows. */
+    @Nullable ChangeLog changeLog() {
+        return changeLog;
+    }
+
     /** Starts a builder; both data sources are required. */
     public static Builder builder() {
         return new Builder();
@@ -365,7 +370,16 @@ public final class Verifier {
         List<TableReport> reports = new ArrayList<>();
         AtomicLong fetched = new AtomicLong();
         java.util.Map<String, String> settings = checkpointSettings(job, tables);
-        java.util.Map<String, VerifyCheckpoints.State> resumed = resumable(job, tables, settings);
+        java.util.Map<String, VerifyCheckpoints.State> found = resumable(job, tables, settings);
+        if (!found.isEmpty() && checkpoints.storedOrigin(job.checkpoint().get()).isEmpty()) {
+            // written before round 25, or its origin rows lost: when its chunks were compared is unknown, and the
+            // gate would count them from this resume, after any switch move since; compared again from the start
+            log.warn("checkpoint '{}' holds no origin row (written before round 25, or deleted): it is not resumed,"
+                    + " its tables {} are compared again from the start", job.checkpoint().get(), found.keySet());
+            checkpoints.delete(job.checkpoint().get());
+            found = java.util.Map.of();
+        }
+        java.util.Map<String, VerifyCheckpoints.State> resumed = found;
         // a resumed run holds chunks compared by the run that began its checkpoint: it is recorded as started then
         VerifyCheckpoints.Origin origin = new VerifyCheckpoints.Origin(switched, started);
         if (job.checkpoint().isPresent()) {

@@ -246,31 +246,50 @@ final class VerifyCheckpoints {
     /**
      * The origin of a run under a checkpoint name ({@link Origin}). A run that resumes a table's checkpoint
      * ({@code resuming}) takes the origin recorded by the run that began it, the earliest where tables hold
-     * several; one that resumes nothing, or a checkpoint left by a version that kept no origin, records
-     * {@code current} for each of {@code tables} (replacing what a run that compared nothing left) and takes it.
+     * several; one that resumes nothing records {@code current} for each of {@code tables} (replacing what a run
+     * that compared nothing left) and takes it. A checkpoint without an origin is not resumed ({@link #storedOrigin}).
      */
     Origin origin(String name, List<String> tables, Origin current, boolean resuming) throws SQLException {
-        try (Connection connection = OwnTable.session(dataSource, TABLE)) {
-            if (resuming) {
-                Origin earliest = null;
-                try (PreparedStatement select = connection.prepareStatement("SELECT key_text, job FROM " + TABLE
-                        + " WHERE checkpoint_name = ? AND item_no = " + ORIGIN_ITEM)) {
-                    select.setString(1, name);
-                    try (ResultSet rows = select.executeQuery()) {
-                        while (rows.next()) {
-                            Origin origin = new Origin(rows.getString(1), Instant.parse(rows.getString(2)));
-                            earliest = earliest == null || earlier(origin, earliest) ? origin : earliest;
-                        }
-                    }
-                } catch (java.time.format.DateTimeParseException unreadable) {
-                    throw new SQLException("checkpoint '" + name + "' holds an origin row (item " + ORIGIN_ITEM
-                            + ") whose start is no instant: " + unreadable.getParsedString() + "; delete the"
-                            + " checkpoint with Verifier.resetCheckpoint(\"" + name + "\") and run again");
-                }
-                if (earliest != null) {
-                    return earliest;
-                }
+        if (resuming) {
+            java.util.Optional<Origin> stored = storedOrigin(name);
+            if (stored.isPresent()) {
+                return stored.get();
             }
+        }
+        return record(name, tables, current);
+    }
+
+    /**
+     * The origin the run that began checkpoint {@code name} recorded, the earliest where its tables hold several;
+     * empty when it holds none (written before round 25, or its origin rows lost): such a checkpoint's chunks say
+     * nothing of when they were compared, and {@code Verifier} compares them again rather than resume it.
+     */
+    java.util.Optional<Origin> storedOrigin(String name) throws SQLException {
+        try (Connection connection = OwnTable.session(dataSource, TABLE)) {
+            Origin earliest = null;
+            try (PreparedStatement select = connection.prepareStatement("SELECT key_text, job FROM " + TABLE
+                    + " WHERE checkpoint_name = ? AND item_no = " + ORIGIN_ITEM)) {
+                select.setString(1, name);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        Origin origin = new Origin(rows.getString(1), Instant.parse(rows.getString(2)));
+                        earliest = earliest == null || earlier(origin, earliest) ? origin : earliest;
+                    }
+                }
+            } catch (java.time.format.DateTimeParseException unreadable) {
+                throw new SQLException("checkpoint '" + name + "' holds an origin row (item " + ORIGIN_ITEM
+                        + ") whose start is no instant: " + unreadable.getParsedString() + "; delete the"
+                        + " checkpoint with Verifier.resetCheckpoint(\"" + name + "\") and run again");
+            }
+            return java.util.Optional.ofNullable(earliest);
+        } catch (SQLException e) {
+            throw missingTable(e);
+        }
+    }
+
+    /** Records {@code current} as checkpoint {@code name}'s origin for each of {@code tables}, replacing any. */
+    private Origin record(String name, List<String> tables, Origin current) throws SQLException {
+        try (Connection connection = OwnTable.session(dataSource, TABLE)) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
             try {

@@ -214,6 +214,7 @@ public final class DualWriteJobRunner implements ApplicationRunner, ExitCodeGene
                 .newDataSource(dataSource.dataSource(Store.NEW))
                 .mappings(tables)
                 .rowCopier(dataSource.rowCopier())
+                .changeLog(changeLog) // a row the new store refuses stays in the backlog, not only in the report
                 .workers(properties.getWorkers())
                 .chunkTimeTarget(properties.getChunkTimeTarget());
         if (properties.getMerchant() != null) {
