@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
 
 /**
  * Refuses to read or write a PostgreSQL table through a session that the table's row security applies to. A policy
@@ -16,7 +18,10 @@ import java.sql.SQLException;
  * {@code BYPASSRLS}, and not the table's owner unless the table forces row security), the read fails naming the
  * table, the role and the fix, and each sync of it fails and is recorded, never taken as done. Used where the copier,
  * the backfill's key walk and verification first read a table's columns: one query per table and catalog read, on
- * PostgreSQL only.
+ * PostgreSQL only. That check holds for the user the sessions log in as; a pooled session that an earlier borrower
+ * left under another role ({@code SET ROLE}, {@code SET SESSION AUTHORIZATION} without {@code RESET}: HikariCP resets
+ * neither) would read through that role's policies, so every session the library takes from a pool of a store is
+ * taken by {@link #asLoggedIn}.
  */
 public final class RowSecurity {
 
@@ -49,5 +54,110 @@ public final class RowSecurity {
                 }
             }
         }
+    }
+
+    /**
+     * A session of {@code pool} acting as the user it logged in as. On PostgreSQL a session an earlier borrower left
+     * under another role ({@code SET ROLE r} or {@code SET SESSION AUTHORIZATION r} and no {@code RESET}; pools such as
+     * HikariCP give sessions back so) reads and writes through that role's row security policies and privileges, and
+     * {@link #refuseFiltered}'s check, made once per table on whichever session read it first, does not see it: a read
+     * of the copier's, the backfill's or verification's found the rows the policy hides absent (a sync recorded them,
+     * a repair deleted them from the other store, a verification called differing stores equal). Such a session is
+     * put back to its login user ({@code SET SESSION AUTHORIZATION DEFAULT}, {@code RESET ROLE}) for the library's use
+     * and left as it was found when closed (the application's own later borrowers see what they left). Cost: one query
+     * per session taken on PostgreSQL (two statements more, and two at the close, only on a session found so); other
+     * products are returned as the pool gives them (MySQL's and MariaDB's roles only add privileges, whose lack fails
+     * loudly; H2 has no session roles). A session outside auto-commit is given holding no transaction.
+     *
+     * @param pool a data source of a store
+     * @return a session to close as any other
+     * @throws SQLException when the pool fails, or the session's user cannot be read or reset (the session closed)
+     */
+    public static Connection asLoggedIn(DataSource pool) throws SQLException {
+        Connection connection = pool.getConnection();
+        try {
+            if (!"PostgreSQL".equals(connection.getMetaData().getDatabaseProductName())) {
+                return connection;
+            }
+            String login = connection.getMetaData().getUserName();
+            boolean autoCommit = connection.getAutoCommit();
+            String session;
+            String role;
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT current_user = session_user AND session_user = ?, session_user,"
+                            + " current_setting('role')")) {
+                statement.setString(1, login);
+                try (ResultSet rows = statement.executeQuery()) {
+                    if (!rows.next() || rows.getBoolean(1)) {
+                        if (!autoCommit) {
+                            connection.rollback(); // a read only
+                        }
+                        return connection;
+                    }
+                    session = rows.getString(2);
+                    role = rows.getString(3);
+                }
+            }
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET SESSION AUTHORIZATION DEFAULT");
+                statement.execute("RESET ROLE");
+            }
+            if (!autoCommit) {
+                connection.commit(); // a setting inside a transaction holds only once committed
+            }
+            return reverting(connection, session, role, login);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.close();
+            } catch (SQLException | RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    /** {@code connection}, which puts back {@code session} and {@code role} (or no role: {@code none}) when closed. */
+    private static Connection reverting(Connection connection, String session, String role, String login) {
+        return (Connection) java.lang.reflect.Proxy.newProxyInstance(RowSecurity.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close") && method.getParameterCount() == 0) {
+                        if (connection.isClosed()) {
+                            return null;
+                        }
+                        try {
+                            // as found; a failure leaves the session as it logged in (a pool's clean state) and does
+                            // not fail the work done on it
+                            boolean autoCommit = connection.getAutoCommit();
+                            if (!autoCommit) {
+                                connection.rollback(); // what a close of an open transaction does
+                            }
+                            try (Statement statement = connection.createStatement()) {
+                                if (!session.equals(login)) {
+                                    statement.execute("SET SESSION AUTHORIZATION " + quoted(session));
+                                }
+                                if (!"none".equals(role)) {
+                                    statement.execute("SET ROLE " + quoted(role));
+                                }
+                            }
+                            if (!autoCommit) {
+                                connection.commit();
+                            }
+                        } catch (java.sql.SQLException notPutBack) {
+                            // left as it logged in
+                        } finally {
+                            connection.close();
+                        }
+                        return null;
+                    }
+                    try {
+                        return method.invoke(connection, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private static String quoted(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
     }
 }
