@@ -227,4 +227,260 @@ class TxEdgesBreak26Test {
             }
         }
     }
+
+    /** Waits for the mirrors of an ASYNC fixture; a SYNC one has none in flight once a statement has returned. */
+    private static void settled(Fixture fixture) throws InterruptedException {
+        if (fixture.mode == MirrorMode.ASYNC) {
+            assertThat(fixture.toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
+        }
+    }
+
+    // Held (the retry and timeout members below passed against the code before this round's fixes too).
+    // PostgreSQL SERIALIZABLE, two transactions of the application that read what the other writes: the second to
+    // commit fails with a serialization failure (40001, at a write or at the commit), and the application runs it again
+    // after a rollback. The failed attempt's keys (row 2 updated, row 6 inserted) must not be taken from it, the
+    // retry's (row 3) must be synced. {@code rollbackFirst}: whether the application calls rollback before the retry
+    // (PostgreSQL refuses any statement of an aborted transaction, so the retry without it fails as plain JDBC does).
+    @ParameterizedTest(name = "PostgreSQL {0}, a serialization failure retried by the application")
+    @CsvSource({"ASYNC", "SYNC"})
+    void aSerializationFailureRetriedByTheApplicationSyncsTheRetryOnly(MirrorMode mode) throws Exception {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.POSTGRES, Kind.H2).mode(mode).build(), Mirrored.PG);
+             Connection first = fixture.dataSource.getConnection();
+             Connection second = fixture.dataSource.getConnection();
+             Statement one = first.createStatement(); Statement two = second.createStatement()) {
+            for (Connection c : new Connection[] {first, second}) {
+                c.setAutoCommit(false);
+                c.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+            }
+            one.executeQuery("SELECT sum(qty) FROM orders WHERE id IN (2, 6)").close();
+            two.executeQuery("SELECT sum(qty) FROM orders WHERE id = 1").close();
+            one.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+            two.executeUpdate("UPDATE orders SET qty = 20 WHERE id = 2");
+            two.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (6, 'f', 6)");
+            two.executeUpdate("UPDATE orders SET qty = 21 WHERE id = 2"); // the same key twice in the failed attempt
+            first.commit();
+            java.sql.SQLException failure = null;
+            try {
+                two.executeUpdate("UPDATE orders SET qty = 22 WHERE id = 2");
+                second.commit();
+            } catch (java.sql.SQLException e) {
+                failure = e;
+            }
+            assertThat((Throwable) failure).as("the second transaction is the victim").isNotNull();
+            assertThat(failure.getSQLState()).isEqualTo("40001");
+            second.rollback();
+            two.executeUpdate("UPDATE orders SET qty = 30 WHERE id = 3");
+            second.commit();
+            settled(fixture);
+            assertThat(oldRows(fixture)).isEqualTo("1=10 2=2 3=30");
+            assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).hasSize(3);
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
+    // MariaDB (InnoDB): a deadlock between two transactions of the application; the server rolls the victim's whole
+    // transaction back (1213, SQLState 40001) and the application runs it again, with or without calling rollback
+    // first (the server's rollback already ended it; the driver's session is still outside auto-commit). The victim's
+    // rolled-back writes (row 2, a row 6 inserted) must not reach the new store; the retry's (row 3) must.
+    @ParameterizedTest(name = "MariaDB {0}, a deadlock victim retried, rollback called first: {1}")
+    @CsvSource({"ASYNC, true", "SYNC, true", "ASYNC, false", "SYNC, false"})
+    void aDeadlockVictimRetriedByTheApplicationSyncsTheRetryOnly(MirrorMode mode, boolean rollbackFirst)
+            throws Exception {
+        java.util.concurrent.ExecutorService waiter = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(Kind.MARIADB, Kind.H2).mode(mode).build(),
+                Mirrored.MARIA);
+             Connection first = fixture.dataSource.getConnection();
+             Connection second = fixture.dataSource.getConnection();
+             Statement one = first.createStatement(); Statement two = second.createStatement()) {
+            first.setAutoCommit(false);
+            second.setAutoCommit(false);
+            one.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+            // the heavier transaction (InnoDB rolls back the one that changed fewer rows)
+            one.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (7, 'g', 7), (8, 'h', 8), (9, 'i', 9)");
+            two.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (6, 'f', 6)");
+            two.executeUpdate("UPDATE orders SET qty = 20 WHERE id = 2");
+            var blocked = waiter.submit(() -> one.executeUpdate("UPDATE orders SET qty = 11 WHERE id = 2"));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> Rows.of(fixture.oldDb,
+                    "SELECT COUNT(*) AS n FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'")
+                    .get(0).get("n").equals("1"));
+            java.sql.SQLException failure = null;
+            try {
+                two.executeUpdate("UPDATE orders SET qty = 21 WHERE id = 1"); // the deadlock: this one is the victim
+            } catch (java.sql.SQLException e) {
+                failure = e;
+            }
+            assertThat((Throwable) failure).as("the second transaction is the victim").isNotNull();
+            assertThat(failure.getSQLState()).isEqualTo("40001");
+            assertThat(blocked.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+            first.commit();
+            if (rollbackFirst) {
+                second.rollback();
+            }
+            two.executeUpdate("UPDATE orders SET qty = 30 WHERE id = 3");
+            second.commit();
+            settled(fixture);
+            assertThat(oldRows(fixture)).isEqualTo("1=10 2=11 3=30 7=7 8=8 9=9");
+            var oldRows = Rows.of(fixture.oldDb, "SELECT id, code, qty FROM orders ORDER BY id");
+            var newRows = Rows.of(fixture.newDb, "SELECT id, code, quantity AS qty FROM orders_v2 ORDER BY id");
+            if (!newRows.equals(oldRows)) {
+                assertThat(fixture.records()).as("new %s differs from old %s: something must be recorded",
+                        newRows, oldRows).isNotEmpty();
+            }
+            Mirrored.exactOrResynced(fixture, "MariaDB deadlock victim retried");
+        } finally {
+            waiter.shutdownNow();
+        }
+    }
+
+    // setQueryTimeout expiring on the caller's write (blocked by a row lock another session holds), after an earlier
+    // write of the same transaction; the application then commits what it has (MariaDB: the timed-out statement alone
+    // is undone) or rolls back (PostgreSQL: the transaction is aborted). The caller sees the exception plain JDBC gives
+    // (its class and SQLState); the committed write reaches the new store, the timed-out one never does.
+    @ParameterizedTest(name = "{0} {1}, setQueryTimeout expiring on the caller's write")
+    @CsvSource({"POSTGRES, ASYNC", "POSTGRES, SYNC", "MARIADB, ASYNC", "MARIADB, SYNC"})
+    void aQueryTimeoutOnTheCallersWriteLeavesItsTransactionAsPlainJdbcDoes(Kind kind, MirrorMode mode)
+            throws Exception {
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(kind, Kind.H2).mode(mode).build(), Mirrored.PG);
+             Connection holder = fixture.oldDb.dataSource().getConnection();
+             Statement holding = holder.createStatement()) {
+            holder.setAutoCommit(false);
+            holding.executeUpdate("UPDATE orders SET code = code WHERE id = 2"); // holds row 2's lock
+            java.util.function.Function<Connection, String> attempt = connection -> {
+                try (Statement statement = connection.createStatement()) {
+                    connection.setAutoCommit(false);
+                    statement.executeUpdate("UPDATE orders SET qty = 30 WHERE id = 3");
+                    statement.setQueryTimeout(1);
+                    try {
+                        statement.executeUpdate("UPDATE orders SET qty = 20 WHERE id = 2");
+                        return "no timeout";
+                    } catch (java.sql.SQLException e) {
+                        if (kind == Kind.POSTGRES) {
+                            connection.rollback();
+                        } else {
+                            connection.commit();
+                        }
+                        return e.getClass().getName() + " " + e.getSQLState();
+                    } finally {
+                        connection.setAutoCommit(true);
+                    }
+                } catch (java.sql.SQLException e) {
+                    return "failed " + e;
+                }
+            };
+            String plain;
+            try (Connection raw = fixture.oldDb.dataSource().getConnection()) {
+                plain = attempt.apply(raw);
+            }
+            fixture.onOld("UPDATE orders SET qty = 3 WHERE id = 3"); // as before the plain attempt (MariaDB kept it)
+            String through;
+            try (Connection connection = fixture.dataSource.getConnection()) {
+                through = attempt.apply(connection);
+            }
+            holder.rollback();
+            settled(fixture);
+            assertThat(through).as("what the caller sees").isEqualTo(plain).doesNotContain("no timeout");
+            assertThat(oldRows(fixture)).isEqualTo(kind == Kind.POSTGRES ? "1=1 2=2 3=3" : "1=1 2=2 3=30");
+            assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).hasSize(3);
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
+    /** A pool of the old PostgreSQL store's database whose sessions log in as {@code role}, as an application's would. */
+    private static java.util.function.UnaryOperator<javax.sql.DataSource> loggingInAs(String role,
+            AtomicReference<HikariDataSource> opened) {
+        return pool -> {
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(((HikariDataSource) pool).getJdbcUrl().replace("user=postgres", "user=" + role));
+            config.setUsername(role);
+            config.setMaximumPoolSize(4);
+            config.setMinimumIdle(0);
+            config.setInitializationFailTimeout(-1); // the role is created after the pool
+            opened.set(new HikariDataSource(config));
+            return opened.get();
+        };
+    }
+
+    // PostgreSQL (left open by round 25): the mapped old table is a view over a table with row security, and the
+    // application's pool logs in as a role without BYPASSRLS that does not own that table. The view reads its table as
+    // the querying role when it is WITH (security_invoker), as its owner otherwise; row_security_active of a view
+    // answers false, so round 25's refusal never fired. The role inserts a row it cannot see afterwards (qty 400).
+    // Failed before the fixes (the first two members; the third, a view owned by a superuser, which reads every row,
+    // held): the caller's insert, which plain JDBC runs, was refused with "new row violates row-level security policy
+    // for table orders_base" (the RETURNING the library adds to learn an insert's keys makes the new row pass the
+    // base table's SELECT policy; round 24 left it out for a table with row security, not for a view over one: 2 of
+    // 2). With that fixed, the copier read the view without refusing (2 of 2): row_security_active of a view answers
+    // false, so it read through the base table's policy and took the hidden row for absent.
+    @ParameterizedTest(name = "PostgreSQL, the mapped table a view {0} over a table with row security")
+    @CsvSource(delimiter = '~', value = {
+        "WITH (security_invoker = true) owned by postgres ~ WITH (security_invoker = true) ~ false ~ true",
+        "without security_invoker, owned by the role      ~                                ~ true  ~ true",
+        "without security_invoker, owned by postgres      ~                                ~ false ~ false"})
+    void aViewOverATableWithRowSecurityIsRefusedWhereItsReaderIsFiltered(String label, String options,
+            boolean ownedByRole, boolean refused) throws Exception {
+        String role = "app_" + ROLES.incrementAndGet() + "_" + Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+        AtomicReference<HikariDataSource> opened = new AtomicReference<>();
+        try (Fixture fixture = Fixture.builder(Kind.POSTGRES, Kind.H2).mode(MirrorMode.SYNC)
+                .wrapOld(loggingInAs(role, opened)).build()) {
+            fixture.onOld("CREATE TABLE orders_base (id BIGINT PRIMARY KEY, code VARCHAR(20) UNIQUE, qty INT)",
+                    "INSERT INTO orders_base VALUES (1, 'a', 1), (2, 'b', 2), (3, 'c', 3)",
+                    "CREATE VIEW orders " + (options == null ? "" : options) + " AS SELECT * FROM orders_base",
+                    "CREATE ROLE " + role + " LOGIN",
+                    "GRANT ALL ON orders_base, orders TO " + role,
+                    "ALTER TABLE orders_base ENABLE ROW LEVEL SECURITY",
+                    "CREATE POLICY low_reads ON orders_base FOR SELECT USING (qty < 100)",
+                    "CREATE POLICY any_inserts ON orders_base FOR INSERT WITH CHECK (true)");
+            if (ownedByRole) {
+                fixture.onOld("ALTER VIEW orders OWNER TO " + role);
+            }
+            fixture.onNew(Mirrored.NEW, "INSERT INTO orders_v2 VALUES (1, 'a', 1), (2, 'b', 2), (3, 'c', 3)");
+            io.dualwrite.jdbc.schema.DualWriteSchema.create(fixture.oldDb.dataSource()); // the verifier's tables
+            try {
+                try (Connection connection = fixture.dataSource.getConnection();
+                     Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (4, 'q', 400)");
+                }
+                assertThat(Rows.of(fixture.oldDb, "SELECT id FROM orders_base ORDER BY id").toString())
+                        .isEqualTo("[{id=1}, {id=2}, {id=3}, {id=4}]");
+                Verifier verifier = fixture.verifierOf(fixture.oldStore, fixture.newDb.dataSource());
+                RowCopier copier = RowCopier.builder().oldDataSource(fixture.oldStore)
+                        .newDataSource(fixture.newDb.dataSource()).build();
+                Throwable resolving = null;
+                try {
+                    if (!fixture.scopedResyncs().isEmpty()) {
+                        ScopedResyncResolver.builder().migration(Fixture.MIGRATION).changeLog(fixture.changeLog)
+                                .verifier(verifier).repairer(Repairer.of(copier, verifier))
+                                .mapping(Fixture.ORDERS).build().resolveOnce();
+                    }
+                    if (!fixture.records().isEmpty()) {
+                        fixture.reconcilerBuilder().oldDataSource(fixture.oldStore)
+                                .resolver(Fixture.MIGRATION, fixture.resolver).build().runOnce();
+                    }
+                } catch (Exception e) {
+                    resolving = e;
+                }
+                var oldRows = Rows.of(fixture.oldDb, "SELECT id, code, qty FROM orders_base ORDER BY id");
+                var newRows = Rows.of(fixture.newDb, "SELECT id, code, quantity AS qty FROM orders_v2 ORDER BY id");
+                if (!newRows.equals(oldRows)) {
+                    assertThat(fixture.records()).as("new %s differs from old %s: something must be recorded (%s)",
+                            newRows, oldRows, resolving).isNotEmpty();
+                }
+                if (refused) {
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> copier.sync(io.dualwrite.Store.OLD,
+                                    java.util.List.of(new RowCopier.TableKeys(Fixture.ORDERS, java.util.List.of(
+                                            io.dualwrite.jdbc.KeyCodec.encode(java.util.List.of(1L))), null))))
+                            .hasMessageContaining("row security applies to the role")
+                            .hasMessageContaining("a view over orders_base, which it reads as the role " + role);
+                } else {
+                    assertThat(newRows).isEqualTo(oldRows);
+                    assertThat(fixture.records()).isEmpty();
+                }
+            } finally {
+                if (opened.get() != null) {
+                    opened.get().close();
+                }
+                fixture.onOld("DROP VIEW orders", "DROP TABLE orders_base", "DROP OWNED BY " + role,
+                        "DROP ROLE " + role);
+            }
+        }
+    }
 }
