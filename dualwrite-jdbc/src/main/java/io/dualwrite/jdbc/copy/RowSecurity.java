@@ -38,22 +38,102 @@ public final class RowSecurity {
      *                      question cannot be asked (a broken session)
      */
     public static void refuseFiltered(Connection connection, String quoted, String table) throws SQLException {
+        String role;
+        String through = null;
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT row_security_active(to_regclass(?)), current_user")) {
+                "SELECT row_security_active(to_regclass(?)), current_user, c.relkind, c.oid, c.relowner,"
+                        + " c.reloptions, (SELECT oid FROM pg_roles WHERE rolname = current_user)"
+                        + " FROM (SELECT 1) AS one LEFT JOIN pg_class AS c ON c.oid = to_regclass(?)")) {
             statement.setString(1, quoted);
+            statement.setString(2, quoted);
             try (ResultSet rows = statement.executeQuery()) {
-                if (rows.next() && rows.getBoolean(1)) {
-                    String role = rows.getString(2);
-                    throw new SQLException("row security applies to the role " + role + " on the table " + table
-                            + " (" + quoted + "): its policies may hide rows from dualwrite's reads, which would take"
-                            + " a hidden row for a deleted one, so dualwrite does not read or write that table through"
-                            + " this role (a sync fails and its keys stay recorded; verification and backfill stop);"
-                            + " let the sessions of this data source see every row: ALTER ROLE " + role
-                            + " BYPASSRLS, or log in as the table's owner (without FORCE ROW LEVEL SECURITY), and take"
-                            + " a tenant's role with SET ROLE in the application's own sessions", "42501");
+                if (!rows.next()) {
+                    return;
+                }
+                role = rows.getString(2);
+                if (!rows.getBoolean(1)) {
+                    if (!"v".equals(rows.getString(3))) {
+                        return;
+                    }
+                    long view = rows.getLong(4);
+                    long reader = invoker(rows.getArray(6)) ? rows.getLong(7) : rows.getLong(5);
+                    through = filteredBelow(connection, view, reader, 0);
+                    if (through == null) {
+                        return;
+                    }
                 }
             }
         }
+        throw new SQLException("row security applies to the role " + role + " on the table " + table
+                + " (" + quoted + (through == null ? "" : ", a view over " + through) + "): its policies may hide rows"
+                + " from dualwrite's reads, which would take a hidden row for a deleted one, so dualwrite does not read"
+                + " or write that table through this role (a sync fails and its keys stay recorded; verification and"
+                + " backfill stop); let the sessions of this data source see every row: ALTER ROLE " + role
+                + " BYPASSRLS, or log in as the table's owner (without FORCE ROW LEVEL SECURITY), and take"
+                + " a tenant's role with SET ROLE in the application's own sessions", "42501");
+    }
+
+    /**
+     * The first table under the view {@code view} (its rule's relations, through nested views) that row security
+     * filters for the role that reads it: {@code reader} for the view's own relations, which is the querying role for
+     * a view {@code WITH (security_invoker)} and the view's owner otherwise (PostgreSQL 15 on; {@code
+     * row_security_active} of a view answers false). A role is filtered on a table with row security enabled unless
+     * it is a superuser, holds {@code BYPASSRLS}, or has the privileges of the table's owner without {@code FORCE ROW
+     * LEVEL SECURITY}. Null when none is, else the table and the role; one query per view level (asked only for a
+     * view).
+     */
+    private static @org.jspecify.annotations.Nullable String filteredBelow(Connection connection, long view, long reader,
+            int depth) throws SQLException {
+        if (depth > 32) {
+            return null;
+        }
+        java.util.List<long[]> views = new java.util.ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT DISTINCT c.oid::regclass::text, c.relkind, c.relrowsecurity AND NOT (r.rolsuper OR"
+                        + " r.rolbypassrls) AND (c.relforcerowsecurity OR NOT pg_has_role(r.oid, c.relowner,"
+                        + " 'USAGE')), c.oid, c.relowner, c.reloptions::text, r.rolname"
+                        + " FROM pg_rewrite AS w JOIN pg_depend AS d ON d.classid = 'pg_rewrite'::regclass"
+                        + " AND d.objid = w.oid AND d.refclassid = 'pg_class'::regclass"
+                        + " JOIN pg_class AS c ON c.oid = d.refobjid JOIN pg_roles AS r ON r.oid = ?"
+                        + " WHERE w.ev_class = ? AND d.refobjid <> w.ev_class")) {
+            statement.setLong(1, reader);
+            statement.setLong(2, view);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    String kind = rows.getString(2);
+                    if (("r".equals(kind) || "p".equals(kind)) && rows.getBoolean(3)) {
+                        return rows.getString(1) + ", which it reads as the role " + rows.getString(7);
+                    }
+                    if ("v".equals(kind)) {
+                        String options = rows.getString(6);
+                        views.add(new long[] {rows.getLong(4), invoker(options) ? reader : rows.getLong(5)});
+                    }
+                }
+            }
+        }
+        for (long[] below : views) {
+            String found = filteredBelow(connection, below[0], below[1], depth + 1);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    private static boolean invoker(java.sql.@org.jspecify.annotations.Nullable Array options) throws SQLException {
+        return options != null && invoker(java.util.Arrays.toString((Object[]) options.getArray()));
+    }
+
+    /** Whether a view's options (as text) include {@code security_invoker} set to a true value. */
+    private static boolean invoker(@org.jspecify.annotations.Nullable String options) {
+        if (options == null) {
+            return false;
+        }
+        java.util.regex.Matcher option = java.util.regex.Pattern.compile(
+                "security_invoker=(\\w+)", java.util.regex.Pattern.CASE_INSENSITIVE).matcher(options);
+        // PostgreSQL's readings of a true boolean (a prefix of true or yes, on, 1), kept as the view's DDL spelt it
+        return option.find() && java.util.Set.of("true", "tru", "tr", "t", "yes", "ye", "y", "on", "1")
+                .contains(option.group(1).toLowerCase(java.util.Locale.ROOT));
     }
 
     /**
