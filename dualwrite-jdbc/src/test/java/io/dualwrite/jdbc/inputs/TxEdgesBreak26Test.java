@@ -483,4 +483,64 @@ class TxEdgesBreak26Test {
             }
         }
     }
+
+    // Held: the application changed its session's time zone (PostgreSQL TimeZone, MariaDB time_zone) before writing
+    // timestamps as literals, which the server reads in that zone; under SYNC the copier reads the source on that lent
+    // session. The instants (timestamptz, MariaDB TIMESTAMP) and the wall-clock values (timestamp, DATETIME) must reach
+    // the new store (the same product) exactly: both read back as text on sessions of one zone, UTC.
+    @ParameterizedTest(name = "{0} {1}, the caller's session in the time zone {2}")
+    @CsvSource(delimiter = '~', value = {
+        "POSTGRES ~ SYNC  ~ SET TIME ZONE 'Pacific/Kiritimati'",
+        "POSTGRES ~ SYNC  ~ SET TIME ZONE INTERVAL '-03:30' HOUR TO MINUTE",
+        "POSTGRES ~ ASYNC ~ SET TIME ZONE 'America/St_Johns'",
+        "MARIADB  ~ SYNC  ~ SET time_zone = '+13:00'",
+        "MARIADB  ~ SYNC  ~ SET time_zone = '-03:30'",
+        "MARIADB  ~ ASYNC ~ SET time_zone = '+05:45'"})
+    void timestampsWrittenUnderTheCallersTimeZoneAreCopiedExactly(Kind kind, MirrorMode mode, String zone)
+            throws Exception {
+        boolean pg = kind == Kind.POSTGRES;
+        String instant = pg ? "TIMESTAMPTZ" : "TIMESTAMP NULL";
+        String wall = pg ? "TIMESTAMP" : "DATETIME";
+        try (Fixture fixture = Fixture.builder(kind, kind).mode(mode).build()) {
+            fixture.onOld("CREATE TABLE orders (id BIGINT PRIMARY KEY, code VARCHAR(20), qty INT, at " + instant
+                    + ", wall " + wall + ")");
+            fixture.onNew("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, code VARCHAR(20), quantity INT, at "
+                    + instant + ", wall " + wall + ")");
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                statement.execute(zone);
+                statement.executeUpdate("INSERT INTO orders (id, code, qty, at, wall) VALUES"
+                        + " (1, 'a', 1, '2024-03-10 02:30:00', '2024-03-10 02:30:00'),"
+                        + " (2, 'b', 2, '2024-11-03 01:30:00.123456', '2024-11-03 01:30:00.123456')");
+                connection.setAutoCommit(false);
+                statement.executeUpdate("UPDATE orders SET at = '2030-01-01 00:00:00', wall = '2030-01-01 00:00:00'"
+                        + " WHERE id = 2");
+                connection.commit();
+                connection.setAutoCommit(true);
+            }
+            settled(fixture);
+            String utc = pg ? "SET TIME ZONE 'UTC'" : "SET time_zone = '+00:00'";
+            String text = pg ? "to_char(at, 'YYYY-MM-DD HH24:MI:SS.US') AS at, to_char(wall, 'YYYY-MM-DD HH24:MI:SS.US')"
+                    + " AS wall" : "CAST(at AS CHAR) AS at, CAST(wall AS CHAR) AS wall";
+            java.util.List<String> old = new java.util.ArrayList<>();
+            java.util.List<String> fresh = new java.util.ArrayList<>();
+            for (var side : java.util.List.of(java.util.Map.entry(fixture.oldDb, "orders"),
+                    java.util.Map.entry(fixture.newDb, "orders_v2"))) {
+                try (Connection plain = side.getKey().dataSource().getConnection();
+                     Statement statement = plain.createStatement()) {
+                    statement.execute(utc);
+                    try (ResultSet rows = statement.executeQuery("SELECT id, code, " + text + " FROM "
+                            + side.getValue() + " ORDER BY id")) {
+                        while (rows.next()) {
+                            (side.getValue().equals("orders") ? old : fresh).add(rows.getString(1) + " "
+                                    + rows.getString(2) + " " + rows.getString(3) + " " + rows.getString(4));
+                        }
+                    }
+                }
+            }
+            assertThat(old).hasSize(2);
+            assertThat(fresh).as("the new store read on a UTC session").isEqualTo(old);
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
 }
