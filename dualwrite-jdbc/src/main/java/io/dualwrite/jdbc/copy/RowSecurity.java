@@ -82,8 +82,8 @@ public final class RowSecurity {
      * LEVEL SECURITY}. Null when none is, else the table and the role; one query per view level (asked only for a
      * view).
      */
-    private static @org.jspecify.annotations.Nullable String filteredBelow(Connection connection, long view, long reader,
-            int depth) throws SQLException {
+    private static @org.jspecify.annotations.Nullable String filteredBelow(Connection connection, long view,
+            long reader, int depth) throws SQLException {
         if (depth > 32) {
             return null;
         }
@@ -141,11 +141,11 @@ public final class RowSecurity {
      * under another role ({@code SET ROLE r} or {@code SET SESSION AUTHORIZATION r} and no {@code RESET}; pools such as
      * HikariCP give sessions back so) reads and writes through that role's row security policies and privileges, and
      * {@link #refuseFiltered}'s check, made once per table on whichever session read it first, does not see it: a read
-     * of the copier's, the backfill's or verification's found the rows the policy hides absent (a sync recorded them,
-     * a repair deleted them from the other store, a verification called differing stores equal). Such a session is
-     * put back to its login user ({@code SET SESSION AUTHORIZATION DEFAULT}, {@code RESET ROLE}) for the library's use
-     * and left as it was found when closed (the application's own later borrowers see what they left). Cost: one query
-     * per session taken on PostgreSQL (two statements more, and two at the close, only on a session found so); other
+     * of the copier's found the rows the policy hides absent (a sync recorded them, a repair deleted them from the
+     * other store), and verification refused the table naming the tenant's role. Such a session is put back to its
+     * login user ({@code SET SESSION AUTHORIZATION DEFAULT}, {@code RESET ROLE}) for the library's use and left as it
+     * was found when closed (the application's own later borrowers see what they left). Cost: one query per session
+     * taken on PostgreSQL (three statements more, and up to two at the close, only on a session found so); other
      * products are returned as the pool gives them (MySQL's and MariaDB's roles only add privileges, whose lack fails
      * loudly; H2 has no session roles). A session outside auto-commit is given holding no transaction.
      *
@@ -164,8 +164,8 @@ public final class RowSecurity {
             String session;
             String role;
             try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT current_user = session_user AND session_user = ?, session_user,"
-                            + " current_setting('role')")) {
+                    "SELECT current_user = session_user AND session_user = coalesce(?, session_user),"
+                            + " session_user, current_setting('role')")) {
                 statement.setString(1, login);
                 try (ResultSet rows = statement.executeQuery()) {
                     if (!rows.next() || rows.getBoolean(1)) {
@@ -178,14 +178,19 @@ public final class RowSecurity {
                     role = rows.getString(3);
                 }
             }
+            String authenticated;
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SET SESSION AUTHORIZATION DEFAULT");
                 statement.execute("RESET ROLE");
+                try (ResultSet rows = statement.executeQuery("SELECT session_user")) {
+                    rows.next();
+                    authenticated = rows.getString(1);
+                }
             }
             if (!autoCommit) {
                 connection.commit(); // a setting inside a transaction holds only once committed
             }
-            return reverting(connection, session, role, login);
+            return reverting(connection, session, role, authenticated);
         } catch (SQLException | RuntimeException e) {
             try {
                 connection.close();
@@ -196,8 +201,12 @@ public final class RowSecurity {
         }
     }
 
-    /** {@code connection}, which puts back {@code session} and {@code role} (or no role: {@code none}) when closed. */
-    private static Connection reverting(Connection connection, String session, String role, String login) {
+    /**
+     * {@code connection}, which puts back {@code session} (when not the user it authenticated as) and {@code role} (or
+     * no role: {@code none}) when closed.
+     */
+    private static Connection reverting(Connection connection, String session, String role,
+            String authenticated) {
         return (Connection) java.lang.reflect.Proxy.newProxyInstance(RowSecurity.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     if (method.getName().equals("close") && method.getParameterCount() == 0) {
@@ -212,7 +221,7 @@ public final class RowSecurity {
                                 connection.rollback(); // what a close of an open transaction does
                             }
                             try (Statement statement = connection.createStatement()) {
-                                if (!session.equals(login)) {
+                                if (!session.equals(authenticated)) {
                                     statement.execute("SET SESSION AUTHORIZATION " + quoted(session));
                                 }
                                 if (!"none".equals(role)) {
