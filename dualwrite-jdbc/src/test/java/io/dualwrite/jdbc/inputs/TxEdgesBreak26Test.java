@@ -67,13 +67,13 @@ class TxEdgesBreak26Test {
     // PostgreSQL (left open by round 25): the application's pool logs in as the table's owner, which row security does
     // not filter; an earlier borrower left its sessions under a tenant's role (SET ROLE or SET SESSION AUTHORIZATION,
     // no RESET: HikariCP gives them back so). The policy shows that role the rows of qty < 100 only and lets it insert
-    // and update any row (an update with a WHERE reads, so PostgreSQL checks its new row against the read policy: the
-    // writes here update every row reading no column, or insert). The row-security check of round 25 is made once per table (on a clean session, by the first
-    // sync), so every later read of the copier and of the tools built over that pool went through the tenant's policy.
-    // Failed before the fix (6 of 6): the sync took the hidden rows for absent (a row-not-under-written-key scoped
-    // resync), and the resolver's verification over the same pool called the stores equal (the inserts: row 4 never
-    // reached the new store) or repaired the new store down to what the policy showed (the updates: rows deleted from
-    // it), completing the entry: new differed from old with nothing recorded.
+    // and update any row (an update with a WHERE reads, so PostgreSQL checks its new row against the read policy:
+    // the writes here update every row reading no column, or insert). The row-security check of round 25 is made
+    // once per table (on a clean session, by the first sync), so every later read of the copier and of the tools
+    // built over that pool went through the tenant's policy. Failed before the fix (the 4 members run then; the two
+    // "code = NULL" ones were respelt after it): the sync took the hidden rows for absent (a row-not-under-written-key
+    // scoped resync), and the tools over the same pool refused the table naming the tenant's role (a fix for the wrong
+    // role): the stores never converged.
     @ParameterizedTest(name = "PostgreSQL {0}, pooled sessions left under {1}: {2}")
     @CsvSource(delimiter = '~', value = {
         "ASYNC ~ SET ROLE                  ~ UPDATE orders SET code = NULL, qty = 700               ~ 1=700 2=700 3=700",
@@ -151,8 +151,9 @@ class TxEdgesBreak26Test {
     }
 
     // PostgreSQL, verification alone over a pool whose sessions were left under a tenant's role: row 2 was changed to
-    // qty 300 in the old store (hidden from the tenant) and is missing from the new one. Failed before the fix: the
-    // verification read the old store through the policy, saw no row 2 on either side and reported CLEAN.
+    // qty 300 in the old store (hidden from the tenant) and is missing from the new one. Before the fix (2 of 2) the
+    // verification refused the table naming the tenant's role (not a false CLEAN: it reads the table's shape per run);
+    // now it reads as the login user and reports the difference.
     @ParameterizedTest(name = "PostgreSQL verification over sessions left under {0}")
     @CsvSource({"SET ROLE", "SET SESSION AUTHORIZATION"})
     void verificationOverSessionsLeftUnderATenantsRoleIsNotCleanWhereTheStoresDiffer(String leak) throws Exception {
@@ -188,7 +189,9 @@ class TxEdgesBreak26Test {
 
     // PostgreSQL, the copier alone (as the reconciler and the repair call it) over a pool whose sessions were left under
     // a tenant's role, after the copier had read the table on a clean session: the old store's rows were moved out of
-    // the tenant's view (qty 700) by a writer outside the library, and the keys are synced from the old store.
+    // the tenant's view (qty 700) by a writer outside the library, and the keys are synced from the old store. Failed
+    // before the fix (2 of 2), silently: the copier found no rows under keys 1 and 3 and deleted them from the new
+    // store.
     @ParameterizedTest(name = "PostgreSQL copier over sessions left under {0}")
     @CsvSource({"SET ROLE", "SET SESSION AUTHORIZATION"})
     void theCopierOverSessionsLeftUnderATenantsRoleCopiesRowsTheRoleCannotSee(String leak) throws Exception {
@@ -540,6 +543,52 @@ class TxEdgesBreak26Test {
             }
             assertThat(old).hasSize(2);
             assertThat(fresh).as("the new store read on a UTC session").isEqualTo(old);
+            assertThat(fixture.records()).isEmpty();
+        }
+    }
+
+    // Held: every session of the new store's pool left read-only by an earlier borrower (PostgreSQL SET SESSION
+    // CHARACTERISTICS AS TRANSACTION READ ONLY, MariaDB transaction_read_only), as a pool hands them out. The copier's
+    // writes there fail: the keys must be recorded (never silently lost), and the caller's write returns as without
+    // the library; once the pool's sessions are writable again the reconciler converges (while they stay read-only
+    // nothing converges: loud, not lost).
+    @ParameterizedTest(name = "{0} {1}, the new store's pooled sessions left read-only")
+    @CsvSource(delimiter = '~', value = {
+        "POSTGRES ~ ASYNC ~ SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
+        "POSTGRES ~ SYNC  ~ SET default_transaction_read_only = on",
+        "MARIADB  ~ ASYNC ~ SET SESSION transaction_read_only = 1",
+        "MARIADB  ~ SYNC  ~ SET SESSION TRANSACTION READ ONLY"})
+    void newStoreSessionsLeftReadOnlyRecordTheKeys(Kind kind, MirrorMode mode, String setting) throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean dirty = new java.util.concurrent.atomic.AtomicBoolean();
+        try (Fixture fixture = Mirrored.seed(Fixture.builder(kind, kind).mode(mode)
+                .wrapNew(real -> PooledSessionStateTest.leftOn(real, dirty, setting)).build(), Mirrored.PG)) {
+            dirty.set(true);
+            try (Connection connection = fixture.dataSource.getConnection();
+                 Statement statement = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                statement.executeUpdate("UPDATE orders SET qty = 10 WHERE id = 1");
+                statement.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (5, 'e', 5)");
+                connection.commit();
+            }
+            settled(fixture);
+            assertThat(oldRows(fixture)).isEqualTo("1=10 2=2 3=3 5=5");
+            var oldRows = Rows.of(fixture.oldDb, "SELECT id, code, qty FROM orders ORDER BY id");
+            var newRows = Rows.of(fixture.newDb, "SELECT id, code, quantity AS qty FROM orders_v2 ORDER BY id");
+            if (!newRows.equals(oldRows)) {
+                assertThat(fixture.records()).as("new %s differs from old %s: something must be recorded",
+                        newRows, oldRows).isNotEmpty();
+            }
+            assertThat(fixture.records()).as("the copier's writes were refused: the keys are recorded").isNotEmpty();
+            dirty.set(false);
+            // the setting stays on the pool's physical sessions: evicted, as an operator's fix would
+            ((HikariDataSource) fixture.newDb.dataSource()).getHikariPoolMXBean().softEvictConnections();
+            // a clock two days on: the entries the mirror recorded are due
+            java.time.Clock later = java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofDays(2));
+            if (!fixture.scopedResyncs().isEmpty()) {
+                fixture.resolveScopedResyncs(Fixture.ORDERS);
+            }
+            fixture.reconcilerBuilder().clock(later).resolver(Fixture.MIGRATION, fixture.resolver).build().runOnce();
+            assertThat(Rows.assertOrdersSame(fixture, "id, code, qty")).hasSize(4);
             assertThat(fixture.records()).isEmpty();
         }
     }
