@@ -1224,7 +1224,7 @@ final class Metadata {
 
     /**
      * Whether an insert into the table may be asked for its keys: on PostgreSQL, unless the table has an
-     * {@code INSTEAD} rule on {@code INSERT} or row security enabled. pgjdbc asks by appending {@code RETURNING},
+     * {@code INSTEAD} rule on {@code INSERT} or row security enabled (on it, or, for a view, on a table under it). pgjdbc asks by appending {@code RETURNING},
      * which PostgreSQL refuses on a table with such a rule (SQLState 0A000, which pools take for a broken
      * connection), and which on a table with row security makes the new row pass the table's {@code SELECT}
      * policies too ({@code new row violates row-level security policy}): a session that may write rows it may not see
@@ -1248,9 +1248,17 @@ final class Metadata {
 
     private static boolean readInsertReturns(Connection connection, String table) throws SQLException {
         // to_regclass answers null for a missing table instead of failing; ev_type '3' is INSERT
-        try (java.sql.PreparedStatement statement = connection.prepareStatement("SELECT NOT EXISTS (SELECT 1"
+        // the relations under a view too (its rule's, through nested views): a view reads them under its invoker
+        // (security_invoker) or its owner, and the RETURNING makes the new row pass their SELECT policies as well
+        try (java.sql.PreparedStatement statement = connection.prepareStatement("WITH RECURSIVE under(oid) AS ("
+                + "SELECT " + REGCLASS + "::oid UNION SELECT d.refobjid FROM under AS u"
+                + " JOIN pg_rewrite AS w ON w.ev_class = u.oid JOIN pg_depend AS d"
+                + " ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid"
+                + " AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> w.ev_class)"
+                + " SELECT NOT EXISTS (SELECT 1"
                 + " FROM pg_rewrite WHERE ev_class = " + REGCLASS + " AND ev_type = '3' AND is_instead)"
-                + " AND NOT EXISTS (SELECT 1 FROM pg_class WHERE oid = " + REGCLASS + " AND relrowsecurity)")) {
+                + " AND NOT EXISTS (SELECT 1 FROM pg_class AS c JOIN under AS u ON c.oid = u.oid"
+                + " WHERE c.relrowsecurity)")) {
             statement.setString(1, table);
             statement.setString(2, table);
             try (ResultSet rows = statement.executeQuery()) {

@@ -6,6 +6,7 @@ import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.copy.RowCopier;
+import io.dualwrite.jdbc.copy.RowSecurity;
 import io.dualwrite.jdbc.copy.UnholdableValueException;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
@@ -311,7 +312,7 @@ public final class BackfillRun {
     private static final int MAX_REFUSALS_LOGGED = 100;
 
     private long estimate(Preflight.Table table) {
-        try (Connection connection = job.oldDataSource().getConnection()) {
+        try (Connection connection = RowSecurity.asLoggedIn(job.oldDataSource())) {
             if (merchantId != null) {
                 return table.walk().count(connection, merchantId);
             }
@@ -572,7 +573,7 @@ public final class BackfillRun {
                 }
                 int size = sizer.next();
                 List<String> keys;
-                try (Connection source = job.oldDataSource().getConnection()) {
+                try (Connection source = RowSecurity.asLoggedIn(job.oldDataSource())) {
                     keys = table.walk().keys(source, head.cursor(), null, merchantId, size);
                 }
                 if (keys.isEmpty()) {
@@ -603,7 +604,7 @@ public final class BackfillRun {
                 String after = chunk.lower();
                 while (true) {
                     List<String> page;
-                    try (Connection source = job.oldDataSource().getConnection()) {
+                    try (Connection source = RowSecurity.asLoggedIn(job.oldDataSource())) {
                         page = table.walk().keys(source, after, chunk.upper(), merchantId, job.maxChunkRows());
                     }
                     if (page.isEmpty()) {

@@ -5,6 +5,7 @@ import io.dualwrite.Store;
 import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.copy.AddedValues;
 import io.dualwrite.jdbc.copy.KeyWalk;
+import io.dualwrite.jdbc.copy.RowSecurity;
 import io.dualwrite.jdbc.mapping.MappingValidator;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.mapping.TableMapping;
@@ -72,7 +73,7 @@ final class Preflight {
         List<Table> tables = new ArrayList<>();
         Map<TableMapping, java.util.Set<String>> looseOldKeys = new java.util.HashMap<>();
         Map<TableMapping, java.util.Set<String>> textOldKeys = new java.util.HashMap<>();
-        try (Connection old = job.oldDataSource().getConnection()) {
+        try (Connection old = RowSecurity.asLoggedIn(job.oldDataSource())) {
             for (TableMapping mapping : job.mappings()) {
                 if (problems.stream().anyMatch(p -> p.startsWith("old table '" + mapping.oldTable() + "' ")
                         || p.startsWith("old table " + mapping.oldTable() + ": "))) {
@@ -123,7 +124,7 @@ final class Preflight {
                 tables.add(new Table(mapping, job.jobId(mapping), walk));
             }
         }
-        try (Connection fresh = job.newDataSource().getConnection()) {
+        try (Connection fresh = RowSecurity.asLoggedIn(job.newDataSource())) {
             for (TableMapping mapping : job.mappings()) {
                 if (job.copiedByRowWriter(mapping) || problems.stream().anyMatch(p -> p.contains(
                         "new table '" + mapping.newTable() + "'") || p.contains("new table " + mapping.newTable()))) {

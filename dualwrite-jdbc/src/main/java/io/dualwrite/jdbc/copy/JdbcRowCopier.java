@@ -233,7 +233,7 @@ final class JdbcRowCopier implements RowCopier {
                 lent.giveBack();
                 borrowed = null;
             }
-            Connection connection = borrowed != null ? borrowed : copier.dataSource(Store.NEW).getConnection();
+            Connection connection = borrowed != null ? borrowed : RowSecurity.asLoggedIn(copier.dataSource(Store.NEW));
             LentSession loan = borrowed != null ? lent : null;
             CopyDialect dialect = null;
             int isolation = Connection.TRANSACTION_NONE;
@@ -356,7 +356,7 @@ final class JdbcRowCopier implements RowCopier {
      */
     private SyncResult syncOnce(Store from, Store to, Map<TableMapping, List<TableKeys>> byTable, boolean singleRows,
                                 @Nullable Connection sourceSession, @Nullable LentSession lent) throws SQLException {
-        try (Connection target = dataSource(to).getConnection()) {
+        try (Connection target = RowSecurity.asLoggedIn(dataSource(to))) {
             CopyDialect targetDialect = dialect(to, target);
             List<Side> sides = new ArrayList<>();
             for (Map.Entry<TableMapping, List<TableKeys>> table : byTable.entrySet()) {
@@ -798,7 +798,7 @@ final class JdbcRowCopier implements RowCopier {
                 lent.giveBack();
             }
         }
-        try (Connection source = dataSource(from).getConnection()) {
+        try (Connection source = RowSecurity.asLoggedIn(dataSource(from))) {
             source.setAutoCommit(true);
             return readSourceOn(source, from, sides, sourceColumns, false);
         }
@@ -1605,7 +1605,7 @@ final class JdbcRowCopier implements RowCopier {
             return true;
         }
         List<TableColumns.Column> sourceKey = keyColumns(sourceColumns, mapping, from);
-        try (Connection source = dataSource(from).getConnection()) {
+        try (Connection source = RowSecurity.asLoggedIn(dataSource(from))) {
             source.setAutoCommit(true);
             CopyDialect dialect = dialect(from, source);
             if (dialect == CopyDialect.MYSQL) {

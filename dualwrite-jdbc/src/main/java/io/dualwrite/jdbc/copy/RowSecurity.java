@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
 
 /**
  * Refuses to read or write a PostgreSQL table through a session that the table's row security applies to. A policy
@@ -16,7 +18,10 @@ import java.sql.SQLException;
  * {@code BYPASSRLS}, and not the table's owner unless the table forces row security), the read fails naming the
  * table, the role and the fix, and each sync of it fails and is recorded, never taken as done. Used where the copier,
  * the backfill's key walk and verification first read a table's columns: one query per table and catalog read, on
- * PostgreSQL only.
+ * PostgreSQL only. That check holds for the user the sessions log in as; a pooled session that an earlier borrower
+ * left under another role ({@code SET ROLE}, {@code SET SESSION AUTHORIZATION} without {@code RESET}: HikariCP resets
+ * neither) would read through that role's policies, so every session the library takes from a pool of a store is
+ * taken by {@link #asLoggedIn}.
  */
 public final class RowSecurity {
 
@@ -33,21 +38,215 @@ public final class RowSecurity {
      *                      question cannot be asked (a broken session)
      */
     public static void refuseFiltered(Connection connection, String quoted, String table) throws SQLException {
+        String role;
+        String through = null;
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT row_security_active(to_regclass(?)), current_user")) {
+                "SELECT row_security_active(to_regclass(?)), current_user, c.relkind, c.oid, c.relowner,"
+                        + " c.reloptions, (SELECT oid FROM pg_roles WHERE rolname = current_user)"
+                        + " FROM (SELECT 1) AS one LEFT JOIN pg_class AS c ON c.oid = to_regclass(?)")) {
             statement.setString(1, quoted);
+            statement.setString(2, quoted);
             try (ResultSet rows = statement.executeQuery()) {
-                if (rows.next() && rows.getBoolean(1)) {
-                    String role = rows.getString(2);
-                    throw new SQLException("row security applies to the role " + role + " on the table " + table
-                            + " (" + quoted + "): its policies may hide rows from dualwrite's reads, which would take"
-                            + " a hidden row for a deleted one, so dualwrite does not read or write that table through"
-                            + " this role (a sync fails and its keys stay recorded; verification and backfill stop);"
-                            + " let the sessions of this data source see every row: ALTER ROLE " + role
-                            + " BYPASSRLS, or log in as the table's owner (without FORCE ROW LEVEL SECURITY), and take"
-                            + " a tenant's role with SET ROLE in the application's own sessions", "42501");
+                if (!rows.next()) {
+                    return;
+                }
+                role = rows.getString(2);
+                if (!rows.getBoolean(1)) {
+                    if (!"v".equals(rows.getString(3))) {
+                        return;
+                    }
+                    long view = rows.getLong(4);
+                    long reader = invoker(rows.getArray(6)) ? rows.getLong(7) : rows.getLong(5);
+                    through = filteredBelow(connection, view, reader, 0);
+                    if (through == null) {
+                        return;
+                    }
                 }
             }
         }
+        throw new SQLException("row security applies to the role " + role + " on the table " + table
+                + " (" + quoted + (through == null ? "" : ", a view over " + through) + "): its policies may hide rows"
+                + " from dualwrite's reads, which would take a hidden row for a deleted one, so dualwrite does not read"
+                + " or write that table through this role (a sync fails and its keys stay recorded; verification and"
+                + " backfill stop); let the sessions of this data source see every row: ALTER ROLE " + role
+                + " BYPASSRLS, or log in as the table's owner (without FORCE ROW LEVEL SECURITY), and take"
+                + " a tenant's role with SET ROLE in the application's own sessions", "42501");
+    }
+
+    /**
+     * The first table under the view {@code view} (its rule's relations, through nested views) that row security
+     * filters for the role that reads it: {@code reader} for the view's own relations, which is the querying role for
+     * a view {@code WITH (security_invoker)} and the view's owner otherwise (PostgreSQL 15 on; {@code
+     * row_security_active} of a view answers false). A role is filtered on a table with row security enabled unless
+     * it is a superuser, holds {@code BYPASSRLS}, or has the privileges of the table's owner without {@code FORCE ROW
+     * LEVEL SECURITY}. Null when none is, else the table and the role; one query per view level (asked only for a
+     * view).
+     */
+    private static @org.jspecify.annotations.Nullable String filteredBelow(Connection connection, long view,
+            long reader, int depth) throws SQLException {
+        if (depth > 32) {
+            return null;
+        }
+        java.util.List<long[]> views = new java.util.ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT DISTINCT c.oid::regclass::text, c.relkind, c.relrowsecurity AND NOT (r.rolsuper OR"
+                        + " r.rolbypassrls) AND (c.relforcerowsecurity OR NOT pg_has_role(r.oid, c.relowner,"
+                        + " 'USAGE')), c.oid, c.relowner, c.reloptions::text, r.rolname"
+                        + " FROM pg_rewrite AS w JOIN pg_depend AS d ON d.classid = 'pg_rewrite'::regclass"
+                        + " AND d.objid = w.oid AND d.refclassid = 'pg_class'::regclass"
+                        + " JOIN pg_class AS c ON c.oid = d.refobjid JOIN pg_roles AS r ON r.oid = ?"
+                        + " WHERE w.ev_class = ? AND d.refobjid <> w.ev_class")) {
+            statement.setLong(1, reader);
+            statement.setLong(2, view);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    String kind = rows.getString(2);
+                    if (("r".equals(kind) || "p".equals(kind)) && rows.getBoolean(3)) {
+                        return rows.getString(1) + ", which it reads as the role " + rows.getString(7);
+                    }
+                    if ("v".equals(kind)) {
+                        String options = rows.getString(6);
+                        views.add(new long[] {rows.getLong(4), invoker(options) ? reader : rows.getLong(5)});
+                    }
+                }
+            }
+        }
+        for (long[] below : views) {
+            String found = filteredBelow(connection, below[0], below[1], depth + 1);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
+    }
+
+    private static boolean invoker(java.sql.@org.jspecify.annotations.Nullable Array options) throws SQLException {
+        return options != null && invoker(java.util.Arrays.toString((Object[]) options.getArray()));
+    }
+
+    /** Whether a view's options (as text) include {@code security_invoker} set to a true value. */
+    private static boolean invoker(@org.jspecify.annotations.Nullable String options) {
+        if (options == null) {
+            return false;
+        }
+        java.util.regex.Matcher option = java.util.regex.Pattern.compile(
+                "security_invoker=(\\w+)", java.util.regex.Pattern.CASE_INSENSITIVE).matcher(options);
+        // PostgreSQL's readings of a true boolean (a prefix of true or yes, on, 1), kept as the view's DDL spelt it
+        return option.find() && java.util.Set.of("true", "tru", "tr", "t", "yes", "ye", "y", "on", "1")
+                .contains(option.group(1).toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * A session of {@code pool} acting as the user it logged in as. On PostgreSQL a session an earlier borrower left
+     * under another role ({@code SET ROLE r} or {@code SET SESSION AUTHORIZATION r} and no {@code RESET}; pools such as
+     * HikariCP give sessions back so) reads and writes through that role's row security policies and privileges, and
+     * {@link #refuseFiltered}'s check, made once per table on whichever session read it first, does not see it: a read
+     * of the copier's found the rows the policy hides absent (a sync recorded them, a repair deleted them from the
+     * other store), and verification refused the table naming the tenant's role. Such a session is put back to its
+     * login user ({@code SET SESSION AUTHORIZATION DEFAULT}, {@code RESET ROLE}) for the library's use and left as it
+     * was found when closed (the application's own later borrowers see what they left). Cost: one query per session
+     * taken on PostgreSQL (three statements more, and up to two at the close, only on a session found so); other
+     * products are returned as the pool gives them (MySQL's and MariaDB's roles only add privileges, whose lack fails
+     * loudly; H2 has no session roles). A session outside auto-commit is given holding no transaction.
+     *
+     * @param pool a data source of a store
+     * @return a session to close as any other
+     * @throws SQLException when the pool fails, or the session's user cannot be read or reset (the session closed)
+     */
+    public static Connection asLoggedIn(DataSource pool) throws SQLException {
+        Connection connection = pool.getConnection();
+        try {
+            if (!"PostgreSQL".equals(connection.getMetaData().getDatabaseProductName())) {
+                return connection;
+            }
+            String login = connection.getMetaData().getUserName();
+            boolean autoCommit = connection.getAutoCommit();
+            String session;
+            String role;
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT current_user = session_user AND session_user = coalesce(?, session_user),"
+                            + " session_user, current_setting('role')")) {
+                statement.setString(1, login);
+                try (ResultSet rows = statement.executeQuery()) {
+                    if (!rows.next() || rows.getBoolean(1)) {
+                        if (!autoCommit) {
+                            connection.rollback(); // a read only
+                        }
+                        return connection;
+                    }
+                    session = rows.getString(2);
+                    role = rows.getString(3);
+                }
+            }
+            String authenticated;
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET SESSION AUTHORIZATION DEFAULT");
+                statement.execute("RESET ROLE");
+                try (ResultSet rows = statement.executeQuery("SELECT session_user")) {
+                    rows.next();
+                    authenticated = rows.getString(1);
+                }
+            }
+            if (!autoCommit) {
+                connection.commit(); // a setting inside a transaction holds only once committed
+            }
+            return reverting(connection, session, role, authenticated);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.close();
+            } catch (SQLException | RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * {@code connection}, which puts back {@code session} (when not the user it authenticated as) and {@code role} (or
+     * no role: {@code none}) when closed.
+     */
+    private static Connection reverting(Connection connection, String session, String role,
+            String authenticated) {
+        return (Connection) java.lang.reflect.Proxy.newProxyInstance(RowSecurity.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close") && method.getParameterCount() == 0) {
+                        if (connection.isClosed()) {
+                            return null;
+                        }
+                        try {
+                            // as found; a failure leaves the session as it logged in (a pool's clean state) and does
+                            // not fail the work done on it
+                            boolean autoCommit = connection.getAutoCommit();
+                            if (!autoCommit) {
+                                connection.rollback(); // what a close of an open transaction does
+                            }
+                            try (Statement statement = connection.createStatement()) {
+                                if (!session.equals(authenticated)) {
+                                    statement.execute("SET SESSION AUTHORIZATION " + quoted(session));
+                                }
+                                if (!"none".equals(role)) {
+                                    statement.execute("SET ROLE " + quoted(role));
+                                }
+                            }
+                            if (!autoCommit) {
+                                connection.commit();
+                            }
+                        } catch (java.sql.SQLException notPutBack) {
+                            // left as it logged in
+                        } finally {
+                            connection.close();
+                        }
+                        return null;
+                    }
+                    try {
+                        return method.invoke(connection, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private static String quoted(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
     }
 }

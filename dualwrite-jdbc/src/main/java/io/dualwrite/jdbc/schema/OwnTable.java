@@ -68,12 +68,13 @@ public final class OwnTable {
 
     /**
      * A session of {@code dataSource} whose prepared statements name {@code table} in its home ({@link #naming});
-     * closing it closes the session.
+     * closing it closes the session. Taken as the user the pool logs in as ({@link
+     * io.dualwrite.jdbc.copy.RowSecurity#asLoggedIn}: a session left under another role by an earlier borrower).
      *
      * @throws SQLException when no session can be had, or the catalog cannot be read
      */
     public static Connection session(DataSource dataSource, String table) throws SQLException {
-        return of(dataSource, table).naming(dataSource.getConnection());
+        return of(dataSource, table).naming(io.dualwrite.jdbc.copy.RowSecurity.asLoggedIn(dataSource));
     }
 
     /**

@@ -5,6 +5,7 @@ import io.dualwrite.changelog.ChangeLog;
 import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.copy.CopierSession;
+import io.dualwrite.jdbc.copy.RowSecurity;
 import io.dualwrite.jdbc.mapping.MappingValidator;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.switches.PhaseResolver;
@@ -159,7 +160,7 @@ public final class Verifier {
             if (column == null) {
                 continue;
             }
-            try (Connection connection = (old ? oldDataSource : newDataSource).getConnection()) {
+            try (Connection connection = RowSecurity.asLoggedIn(old ? oldDataSource : newDataSource)) {
                 VerifyDialect dialect = VerifyDialect.of(Dialect.detect(connection));
                 var shape = TableShape.read(connection, dialect, old ? mapping.oldTable() : mapping.newTable());
                 var info = shape.flatMap(found -> found.column(column));
@@ -289,7 +290,8 @@ public final class Verifier {
         }
         List<String> problems = new ArrayList<>(MappingValidator.problems(oldDataSource, newDataSource, job.tables()));
         List<Prepared> prepared = new ArrayList<>();
-        try (Connection old = oldDataSource.getConnection(); Connection fresh = newDataSource.getConnection()) {
+        try (Connection old = RowSecurity.asLoggedIn(oldDataSource);
+             Connection fresh = RowSecurity.asLoggedIn(newDataSource)) {
             VerifyDialect oldDialect = VerifyDialect.of(Dialect.detect(old));
             VerifyDialect newDialect = VerifyDialect.of(Dialect.detect(fresh));
             int oldVersion = old.getMetaData().getDatabaseMajorVersion();
@@ -432,7 +434,7 @@ public final class Verifier {
         if (job.checkpoint().isEmpty()) {
             return settings;
         }
-        try (Connection old = oldDataSource.getConnection()) {
+        try (Connection old = RowSecurity.asLoggedIn(oldDataSource)) {
             for (Prepared table : tables) {
                 settings.put(table.mapping().oldTable(), job.checkpointSettings(
                         io.dualwrite.jdbc.copy.KeyWalk.open(old, table.mapping(), io.dualwrite.Store.OLD).keyTypes()));
@@ -564,10 +566,10 @@ public final class Verifier {
 
         Sessions(Prepared table) throws SQLException {
             this.table = table;
-            Connection first = oldDataSource.getConnection();
+            Connection first = RowSecurity.asLoggedIn(oldDataSource);
             Connection second;
             try {
-                second = newDataSource.getConnection();
+                second = RowSecurity.asLoggedIn(newDataSource);
             } catch (SQLException | RuntimeException e) {
                 try {
                     first.close();
