@@ -505,7 +505,7 @@ final class Values {
         }
     }
 
-    private static boolean isBinary(int sqlType) {
+    static boolean isBinary(int sqlType) {
         return sqlType == Types.BINARY || sqlType == Types.VARBINARY || sqlType == Types.LONGVARBINARY
                 || sqlType == Types.BLOB;
     }
