@@ -9,6 +9,7 @@ import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.KeyCodec;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.switches.PhaseResolver;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -1027,6 +1028,7 @@ final class JdbcRowCopier implements RowCopier {
                     deletable);
         }
         if (!upserts.isEmpty()) {
+            oneTextPerDecimalKey(mapping, sourceKey, keyColumns(side.target, mapping, to), upserts);
             refuseKeysStoredOtherwise(from, to, mapping, sourceColumns.get(mapping), side.target, upserts);
         }
         // deletes first: a key that moved (1 → 101) frees its unique values before the new row takes them
@@ -1040,6 +1042,35 @@ final class JdbcRowCopier implements RowCopier {
             refuseComputedOtherwise(target, dialect, side.target, mapping, to, upserts);
         }
         return new SyncResult(upserts.size(), deletable.size(), skipped, vanished(unfound), conflicts, authorityMoved);
+    }
+
+    /**
+     * Writes each key part of an undeclared PostgreSQL {@code numeric} source column into a text key column as its
+     * key text, without trailing zeros ({@code 12.50} as {@code '12.5'}). Such a column keeps each row's own scale but
+     * compares {@code 12.5} and {@code 12.50} as one key, and key texts name its rows without trailing zeros, so every
+     * later step that names the target's row ({@link Values#targetKeyText}: the delete, the conflict and other-spelling
+     * reads) names {@code '12.5'}; written with the row's own scale, the copy was {@code '12.50'} and the delete
+     * missed it, nothing recorded (round 26). A declared {@code NUMERIC(p,s)} is written at its scale, as key texts
+     * name it; other columns as they are.
+     */
+    private static void oneTextPerDecimalKey(TableMapping mapping, List<TableColumns.Column> sourceKey,
+                                             List<TableColumns.Column> targetKey,
+                                             List<Map<String, @Nullable Object>> upserts) {
+        for (int p = 0; p < targetKey.size() && p < sourceKey.size(); p++) {
+            TableColumns.Column source = sourceKey.get(p);
+            if (!Values.undeclaredDecimal(source) || !isText(targetKey.get(p))
+                    || mapping.transforms(mapping.primaryKey().get(p))) {
+                continue;
+            }
+            String name = targetKey.get(p).name();
+            for (Map<String, @Nullable Object> row : upserts) {
+                for (Map.Entry<String, @Nullable Object> entry : row.entrySet()) {
+                    if (entry.getKey().equalsIgnoreCase(name) && entry.getValue() instanceof BigDecimal decimal) {
+                        entry.setValue(new BigDecimal(Values.keyText(decimal)));
+                    }
+                }
+            }
+        }
     }
 
     /**

@@ -165,6 +165,44 @@ class KeysByTypeBreak26Test {
         }
     }
 
+    // An undeclared PostgreSQL numeric key keeps each row's own scale (12.50) but compares 12.5 and 12.50 as one
+    // key; key texts name it without trailing zeros. Into a text key, the row was written with its own scale ('12.50')
+    // and the delete named '12.5': the new store kept the row, nothing recorded.
+    @ParameterizedTest(name = "{0} -> {1}: {2}, then by {3}, {4}")
+    @CsvSource(delimiter = '|', textBlock = """
+            POSTGRES | POSTGRES | 12.50  | 12.5   | SYNC
+            POSTGRES | POSTGRES | 12.50  | 12.5   | ASYNC
+            POSTGRES | MARIADB  | 12.500 | 12.50  | SYNC
+            POSTGRES | H2       | 100.0  | 100    | SYNC
+            POSTGRES | POSTGRES | 0.00   | 0      | SYNC
+            """)
+    void anUndeclaredNumericKeyIntoATextKeyIsUpdatedAndDeletedByAnyScale(Kind oldKind, Kind newKind, String written,
+                                                                       String asked, MirrorMode mode)
+            throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(oldKind); TestDatabase newDb = TestDatabases.create(newKind)) {
+            DualWriteSchema.create(oldDb.dataSource());
+            oldDb.execute("CREATE TABLE t (id NUMERIC PRIMARY KEY, qty INT)");
+            newDb.execute("CREATE TABLE t (id VARCHAR(40) PRIMARY KEY, qty INT)");
+            try (DualWriter writer = writer(oldDb, mode)) {
+                DualWriteDataSource dataSource = DualWriteDataSource.builder().oldDataSource(oldDb.dataSource())
+                        .newDataSource(newDb.dataSource()).migration("t").dualWriter(writer)
+                        .mapping(TableMapping.builder("t").build()).build();
+                try (Connection connection = dataSource.getConnection();
+                     Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("INSERT INTO t (id, qty) VALUES (" + written + ", 1)");
+                    statement.executeUpdate("UPDATE t SET qty = 2 WHERE id = " + asked);
+                    assertThat(writer.awaitMirrors(Duration.ofSeconds(60))).isTrue();
+                    assertThat(Rows.of(newDb, "SELECT qty FROM t")).isEqualTo(Rows.of(oldDb, "SELECT qty FROM t"));
+                    assertThat(statement.executeUpdate("DELETE FROM t WHERE id = " + asked)).isEqualTo(1);
+                }
+                assertThat(writer.awaitMirrors(Duration.ofSeconds(60))).isTrue();
+            }
+            assertThat(Rows.of(oldDb, "SELECT id, qty FROM t")).isEmpty();
+            assertThat(Rows.of(newDb, "SELECT id, qty FROM t")).as("the delete reached the new store's row").isEmpty();
+            assertThat(oldDb.query("SELECT row_key FROM dualwrite_change_log")).isEmpty();
+        }
+    }
+
     private static DualWriter writer(TestDatabase oldDb, MirrorMode mode) {
         Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
                 .migration(MigrationSwitchConfig.of("t")).build();
