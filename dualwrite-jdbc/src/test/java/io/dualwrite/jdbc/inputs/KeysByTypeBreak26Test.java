@@ -46,6 +46,7 @@ class KeysByTypeBreak26Test {
             POSTGRES | VARCHAR(40)    | POSTGRES | OID                 | '12'                  | '012'
             POSTGRES | VARCHAR(40)    | POSTGRES | BIT VARYING(8)      | '0001'                | 'x1'
             POSTGRES | VARCHAR(40)    | POSTGRES | INT4RANGE           | '[1,5)'               | '[1,4]'
+            POSTGRES | VARCHAR(40)    | POSTGRES | TEXT[]              | '{a,b}'               | '{"a","b"}'
             POSTGRES | VARCHAR(40)    | POSTGRES | BOOLEAN             | 'true'                | 't'
             POSTGRES | VARCHAR(40)    | POSTGRES | JSONB               | '{"a": 1}'            | '{"a":1}'
             H2       | VARCHAR(40)    | H2       | BOOLEAN             | 'TRUE'                | 'true'
@@ -199,6 +200,49 @@ class KeysByTypeBreak26Test {
             }
             assertThat(Rows.of(oldDb, "SELECT id, qty FROM t")).isEmpty();
             assertThat(Rows.of(newDb, "SELECT id, qty FROM t")).as("the delete reached the new store's row").isEmpty();
+            assertThat(oldDb.query("SELECT row_key FROM dualwrite_change_log")).isEmpty();
+        }
+    }
+
+    // A wrong refusal is a fault too: a text key that the new key column stores as the very same text is copied,
+    // updated and deleted, nothing recorded.
+    @ParameterizedTest(name = "{0} {1} -> {2} {3}: {4}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            POSTGRES | VARCHAR(40) | POSTGRES | INET      | '10.0.0.1/24'       | format('%s', id)
+            POSTGRES | VARCHAR(40) | POSTGRES | CIDR      | '10.0.0.0/8'        | format('%s', id)
+            POSTGRES | VARCHAR(40) | POSTGRES | MACADDR   | '08:00:2b:01:02:03' | format('%s', id)
+            POSTGRES | VARCHAR(40) | POSTGRES | INTERVAL  | '1 day'             | format('%s', id)
+            POSTGRES | VARCHAR(40) | POSTGRES | JSONB     | '{"a": 1}'          | format('%s', id)
+            POSTGRES | VARCHAR(40) | POSTGRES | TEXT[]    | '{a,b}'             | format('%s', id)
+            POSTGRES | VARCHAR(40) | POSTGRES | BOOLEAN   | 'true'              | CAST(id AS TEXT)
+            POSTGRES | VARCHAR(40) | POSTGRES | INT4RANGE | '[1,5)'             | format('%s', id)
+            MARIADB  | VARCHAR(40) | MARIADB  | INET6     | '::1'               | CAST(id AS CHAR)
+            H2       | VARCHAR(40) | H2       | DECFLOAT  | '1.5'               | CAST(id AS VARCHAR)
+            """)
+    void aTextKeyStoredAsItsOwnTextIsCopiedUpdatedAndDeleted(Kind oldKind, String oldType, Kind newKind,
+                                                            String newType, String literal, String newText)
+            throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(oldKind); TestDatabase newDb = TestDatabases.create(newKind)) {
+            DualWriteSchema.create(oldDb.dataSource());
+            oldDb.execute("CREATE TABLE t (id " + oldType + " PRIMARY KEY, qty INT)");
+            newDb.execute("CREATE TABLE t (id " + newType + " PRIMARY KEY, qty INT)");
+            try (DualWriter writer = writer(oldDb, MirrorMode.SYNC)) {
+                DualWriteDataSource dataSource = DualWriteDataSource.builder().oldDataSource(oldDb.dataSource())
+                        .newDataSource(newDb.dataSource()).migration("t").dualWriter(writer)
+                        .mapping(TableMapping.builder("t").build()).build();
+                try (Connection connection = dataSource.getConnection();
+                     Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("INSERT INTO t (id, qty) VALUES (" + literal + ", 1)");
+                    statement.executeUpdate("UPDATE t SET qty = 2 WHERE id = " + literal);
+                    assertThat(writer.awaitMirrors(Duration.ofSeconds(60))).isTrue();
+                    assertThat(oldDb.query("SELECT row_key FROM dualwrite_change_log")).as("nothing refused").isEmpty();
+                    assertThat(Rows.of(newDb, "SELECT " + newText + " AS id, qty FROM t"))
+                            .isEqualTo(Rows.of(oldDb, "SELECT id, qty FROM t"));
+                    assertThat(statement.executeUpdate("DELETE FROM t WHERE id = " + literal)).isEqualTo(1);
+                }
+                assertThat(writer.awaitMirrors(Duration.ofSeconds(60))).isTrue();
+            }
+            assertThat(Rows.of(newDb, "SELECT qty FROM t")).as("the delete reached the new store's row").isEmpty();
             assertThat(oldDb.query("SELECT row_key FROM dualwrite_change_log")).isEmpty();
         }
     }
