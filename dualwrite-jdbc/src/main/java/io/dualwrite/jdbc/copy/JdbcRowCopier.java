@@ -1085,9 +1085,9 @@ final class JdbcRowCopier implements RowCopier {
         for (int p = 0; p < targetKey.size() && p < sourceKey.size(); p++) {
             TableColumns.Column column = targetKey.get(p);
             int type = column.sqlType();
-            // a MariaDB INET6 or INET4, which the driver reports as CHAR: an address it reads ('0::1' is ::1)
-            boolean address = column.declared() != null
-                    && (column.declared().type().equals("inet6") || column.declared().type().equals("inet4"));
+            // a MariaDB INET6 or INET4, which the driver reports as CHAR: an address it reads ('0::1' is ::1); from
+            // another such column, whose values are already the addresses' own texts, not asked
+            boolean address = address(column) && !address(sourceKey.get(p));
             if (!isText(sourceKey.get(p)) || isText(column) && !address || mapping.transforms(mapping.primaryKey().get(p))
                     || Values.keyOfAnotherKind(sourceKey.get(p), column) || column.typeNamed("bytea")
                     || column.typeNamed("uuid") || column.typeNamed("money") || column.typeNamed("year")
@@ -1106,6 +1106,12 @@ final class JdbcRowCopier implements RowCopier {
             }
         }
         return parts;
+    }
+
+    /** Whether {@code column} is a MariaDB {@code INET6} or {@code INET4} (reported as {@code CHAR} by the driver). */
+    private static boolean address(TableColumns.Column column) {
+        MySqlColumn declared = column.declared();
+        return declared != null && (declared.type().equals("inet6") || declared.type().equals("inet4"));
     }
 
     /**
