@@ -505,7 +505,7 @@ final class Values {
         }
     }
 
-    private static boolean isBinary(int sqlType) {
+    static boolean isBinary(int sqlType) {
         return sqlType == Types.BINARY || sqlType == Types.VARBINARY || sqlType == Types.LONGVARBINARY
                 || sqlType == Types.BLOB;
     }
@@ -651,6 +651,16 @@ final class Values {
     }
 
     /**
+     * Whether {@code column} is a decimal declared without digits (PostgreSQL's {@code numeric}): it keeps each value's
+     * own scale but compares {@code 12.5} and {@code 12.50} as one value.
+     */
+    static boolean undeclaredDecimal(TableColumns.Column column) {
+        int type = column.sqlType();
+        return (type == Types.DECIMAL || type == Types.NUMERIC) && column.precision() <= 0
+                && !column.typeNamed("decfloat") && !column.typeNamed("money");
+    }
+
+    /**
      * The text a floating-point or decimal key column stores the key text {@code text} as, where the copier leaves
      * the text to the database to read: {@link #writtenValue} reads no text as a number for a {@code REAL},
      * {@code FLOAT} or {@code DOUBLE} column, nor NaN and the infinities for a decimal one, and the database reads
@@ -725,7 +735,11 @@ final class Values {
         } catch (SQLException unreadable) {
             return text;
         }
-        if (value instanceof BigDecimal decimal && source.precision() > 0 && source.scale() >= 0
+        if (value instanceof BigDecimal decimal && undeclaredDecimal(source)) {
+            // written without trailing zeros, one text per key (JdbcRowCopier.oneTextPerDecimalKey), whatever the
+            // scale of the key text ('12.50' or '12.5')
+            value = new BigDecimal(keyText(decimal));
+        } else if (value instanceof BigDecimal decimal && source.precision() > 0 && source.scale() >= 0
                 && (source.sqlType() == Types.DECIMAL || source.sqlType() == Types.NUMERIC)) {
             try {
                 value = decimal.setScale(source.scale(), java.math.RoundingMode.UNNECESSARY);
