@@ -7,6 +7,7 @@ import io.dualwrite.internal.Credentials;
 import io.dualwrite.internal.IdText;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.KeyCodec;
+import io.dualwrite.jdbc.switches.JdbcSwitchStore;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.switches.PhaseResolver;
 import java.math.BigDecimal;
@@ -385,10 +386,10 @@ final class JdbcRowCopier implements RowCopier {
             // pool of one, or one whose sessions all hold such syncs, starved them all (rounds 25c and 26)
             // the same for the source's session when this sync holds one in a transaction (the direction guard's,
             // from the new store: read committed, set by the guard)
-            io.dualwrite.jdbc.switches.JdbcSwitchStore.Offer sourceOffer = resolver == null || sourceSession == null
-                    ? null : io.dualwrite.jdbc.switches.JdbcSwitchStore.offer(dataSource(from), sourceSession, () -> true);
-            io.dualwrite.jdbc.switches.JdbcSwitchStore.Offer offer = resolver == null ? null
-                    : io.dualwrite.jdbc.switches.JdbcSwitchStore.offer(dataSource(to), target,
+            JdbcSwitchStore.Offer sourceOffer = resolver == null || sourceSession == null
+                    ? null : JdbcSwitchStore.offer(dataSource(from), sourceSession, () -> true);
+            JdbcSwitchStore.Offer offer = resolver == null ? null
+                    : JdbcSwitchStore.offer(dataSource(to), target,
                     () -> mysql || target.getTransactionIsolation() == Connection.TRANSACTION_READ_COMMITTED);
             try {
                 List<Long> locked = lockIds(sides);
