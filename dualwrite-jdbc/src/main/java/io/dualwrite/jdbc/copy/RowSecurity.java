@@ -147,9 +147,8 @@ public final class RowSecurity {
      * was found when closed (the application's own later borrowers see what they left). Cost: one query per session
      * taken on PostgreSQL (three statements more, and up to two at the close, only on a session found so); other
      * products are returned as the pool gives them (MySQL's and MariaDB's roles only add privileges, whose lack fails
-     * loudly; H2 has no session roles). A session left with another {@code IntervalStyle} or {@code
-     * extra_float_digits} (settings that change the text of an interval or a float the copier reads, see {@link
-     * #INTERVAL_STYLE}) is set to the library's values alike and put back at close (round 26b). A session outside
+     * loudly; H2 has no session roles). A session left with another {@code IntervalStyle} (which changes
+     * the text of an interval the copier reads, see {@link #INTERVAL_STYLE}) is set to the library's style alike and put back at close (round 26b). A session outside
      * auto-commit is given holding no transaction.
      *
      * @param pool a data source of a store
@@ -168,11 +167,9 @@ public final class RowSecurity {
             String session;
             String role;
             String intervalStyle;
-            String floatDigits;
             try (PreparedStatement statement = connection.prepareStatement(
                     "SELECT current_user = session_user AND session_user = coalesce(?, session_user),"
-                            + " session_user, current_setting('role'), current_setting('IntervalStyle'),"
-                            + " current_setting('extra_float_digits')")) {
+                            + " session_user, current_setting('role'), current_setting('IntervalStyle')")) {
                 statement.setString(1, login);
                 try (ResultSet rows = statement.executeQuery()) {
                     if (!rows.next()) {
@@ -185,10 +182,9 @@ public final class RowSecurity {
                     session = rows.getString(2);
                     role = rows.getString(3);
                     intervalStyle = rows.getString(4);
-                    floatDigits = rows.getString(5);
                 }
             }
-            boolean spelt = INTERVAL_STYLE.equals(intervalStyle) && FLOAT_DIGITS.equals(floatDigits);
+            boolean spelt = INTERVAL_STYLE.equals(intervalStyle);
             if (asLoggedIn && spelt) {
                 if (!autoCommit) {
                     connection.rollback(); // a read only
@@ -207,14 +203,13 @@ public final class RowSecurity {
                 }
                 if (!spelt) {
                     statement.execute("SET IntervalStyle = " + INTERVAL_STYLE);
-                    statement.execute("SET extra_float_digits = " + FLOAT_DIGITS);
                 }
             }
             if (!autoCommit) {
                 connection.commit(); // a setting inside a transaction holds only once committed
             }
             return reverting(connection, asLoggedIn ? null : session, asLoggedIn ? null : role, authenticated,
-                    spelt ? null : new String[] {intervalStyle, floatDigits});
+                    spelt ? null : intervalStyle);
         } catch (SQLException | RuntimeException e) {
             try {
                 connection.close();
@@ -226,24 +221,20 @@ public final class RowSecurity {
     }
 
     /**
-     * The settings of a session's that change how PostgreSQL spells a value the copier reads as text, at the values
-     * the library's rules are written for: {@code IntervalStyle} {@code postgres} (the server's default: an interval
-     * read as {@code 1 day 02:00:00}, which {@code iso_8601} spells {@code P1DT2H}) and {@code extra_float_digits}
-     * {@code 3} (the value the PostgreSQL JDBC driver sets at login: a float read in full; {@code 0} rounds a
-     * {@code double precision} to 15 digits). An earlier borrower that changed either copied intervals into text
-     * columns otherwise and refused interval keys that the new store holds exactly (round 26b).
+     * The {@code IntervalStyle} the library reads PostgreSQL intervals in: {@code postgres}, the server's default (an
+     * interval read as {@code 1 day 02:00:00}, which {@code iso_8601} spells {@code P1DT2H}). A session an earlier
+     * borrower left under another style copied intervals into text columns so spelt and refused interval keys that
+     * the new store holds exactly (round 26b); such a session is set to this style for the library's use.
      */
-    private static final String INTERVAL_STYLE = "postgres";
-    private static final String FLOAT_DIGITS = "3";
+    static final String INTERVAL_STYLE = "postgres";
 
     /**
-     * {@code connection}, which puts back {@code spelling} (the {@code IntervalStyle} and {@code extra_float_digits}
-     * it was found with, when changed), {@code session} (when not the user it authenticated as) and {@code role} (or
+     * {@code connection}, which puts back {@code intervalStyle} (the one it was found with, when changed), {@code session} (when not the user it authenticated as) and {@code role} (or
      * no role: {@code none}) when closed; null for what was not changed.
      */
     private static Connection reverting(Connection connection, @org.jspecify.annotations.Nullable String session,
             @org.jspecify.annotations.Nullable String role, String authenticated,
-            String @org.jspecify.annotations.Nullable [] spelling) {
+            @org.jspecify.annotations.Nullable String intervalStyle) {
         return (Connection) java.lang.reflect.Proxy.newProxyInstance(RowSecurity.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     if (method.getName().equals("close") && method.getParameterCount() == 0) {
@@ -258,9 +249,8 @@ public final class RowSecurity {
                                 connection.rollback(); // what a close of an open transaction does
                             }
                             try (Statement statement = connection.createStatement()) {
-                                if (spelling != null) {
-                                    statement.execute("SET IntervalStyle = " + quotedValue(spelling[0]));
-                                    statement.execute("SET extra_float_digits = " + quotedValue(spelling[1]));
+                                if (intervalStyle != null) {
+                                    statement.execute("SET IntervalStyle = " + quotedValue(intervalStyle));
                                 }
                                 if (session != null && !session.equals(authenticated)) {
                                     statement.execute("SET SESSION AUTHORIZATION " + quoted(session));

@@ -35,11 +35,15 @@ class SessionsBreak26bTest {
 
     /** A HikariCP pool of one session of {@code db} (logged in as its owner), as an application's pool would be. */
     private static HikariDataSource pool(TestDatabase db) {
+        return pool(db, 1);
+    }
+
+    private static HikariDataSource pool(TestDatabase db, int size) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(db.pool().getJdbcUrl());
         config.setUsername("postgres");
-        config.setMaximumPoolSize(1);
-        config.setMinimumIdle(1);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(size);
         return new HikariDataSource(config);
     }
 
@@ -126,6 +130,81 @@ class SessionsBreak26bTest {
             assertThat(Rows.of(newDb, "SELECT id, v FROM t ORDER BY id"))
                     .isEqualTo(Rows.of(oldDb, "SELECT id, format('%s', v) AS v FROM t ORDER BY id"));
             assertThat(setting(oldPool, "IntervalStyle")).as("the session given back as found").isEqualTo(style);
+        }
+    }
+
+    // A double read as text on a session left under extra_float_digits 0 is rounded to 15 digits
+    // (0.30000000000000004 read as 0.3); the stores must hold the same double.
+    @ParameterizedTest(name = "PostgreSQL double, old store's session left under extra_float_digits {0}, {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            0  | ASYNC
+            -3 | ASYNC
+            0  | SYNC
+            """)
+    void aDoubleIsCopiedExactlyUnderAnotherExtraFloatDigitsOfTheOldStoresSession(String digits, MirrorMode mode)
+            throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(Kind.POSTGRES);
+             TestDatabase newDb = TestDatabases.create(Kind.POSTGRES);
+             HikariDataSource oldPool = pool(oldDb)) {
+            DualWriteSchema.create(oldDb.dataSource());
+            oldDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v DOUBLE PRECISION, w VARCHAR(60))");
+            newDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v DOUBLE PRECISION, w VARCHAR(60))");
+            try (DualWriter writer = writer(oldDb, mode)) {
+                DualWriteDataSource dataSource = DualWriteDataSource.builder().oldDataSource(oldPool)
+                        .newDataSource(newDb.dataSource()).migration("t").dualWriter(writer)
+                        .mapping(TableMapping.builder("t").build()).build();
+                try (Connection connection = dataSource.getConnection();
+                     Statement statement = connection.createStatement()) {
+                    statement.execute("SET extra_float_digits = " + digits); // left on the pool's one session
+                    statement.executeUpdate("INSERT INTO t (id, v, w) VALUES (1, 0.1::float8 + 0.2::float8, 'a')");
+                    statement.executeUpdate("INSERT INTO t (id, v, w) VALUES (2, 1e-300 / 3, 'b')");
+                    statement.executeUpdate("UPDATE t SET w = 'c' WHERE id = 1");
+                }
+                assertThat(writer.awaitMirrors(Duration.ofSeconds(60))).isTrue();
+            }
+            assertThat(oldDb.query("SELECT row_key FROM dualwrite_change_log")).as("nothing recorded").isEmpty();
+            String exact = "SELECT id, float8send(v)::text AS v, w FROM t ORDER BY id";
+            assertThat(Rows.of(newDb, exact)).isEqualTo(Rows.of(oldDb, exact));
+            assertThat(setting(oldPool, "extra_float_digits")).as("the session given back as found").isEqualTo(digits);
+        }
+    }
+
+    // SYNC: the source read runs on the caller's own session (lent), which holds the style it set itself.
+    @ParameterizedTest(name = "PostgreSQL interval value into text, SYNC on the caller's session under {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            iso_8601
+            sql_standard
+            """)
+    void anIntervalValueIsCopiedAsItsOwnTextWhenTheCallersSessionSetsAnotherIntervalStyle(String style)
+            throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(Kind.POSTGRES);
+             TestDatabase newDb = TestDatabases.create(Kind.POSTGRES);
+             HikariDataSource oldPool = pool(oldDb, 2)) {
+            DualWriteSchema.create(oldDb.dataSource());
+            oldDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v INTERVAL)");
+            newDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(60))");
+            try (DualWriter writer = writer(oldDb, MirrorMode.SYNC)) {
+                DualWriteDataSource dataSource = DualWriteDataSource.builder().oldDataSource(oldPool)
+                        .newDataSource(newDb.dataSource()).migration("t").dualWriter(writer)
+                        .mapping(TableMapping.builder("t").build()).build();
+                try (Connection connection = dataSource.getConnection();
+                     Statement statement = connection.createStatement()) {
+                    statement.execute("SET IntervalStyle = " + style);
+                    connection.setAutoCommit(false);
+                    statement.executeUpdate("INSERT INTO t (id, v) VALUES (1, '1 day 2 hours')");
+                    statement.executeUpdate("INSERT INTO t (id, v) VALUES (2, '-3 days')");
+                    connection.commit();
+                    try (ResultSet rows = statement.executeQuery("SELECT current_setting('IntervalStyle')")) {
+                        rows.next();
+                        assertThat(rows.getString(1)).as("the caller's session as it left it").isEqualTo(style);
+                    }
+                    connection.commit();
+                }
+                assertThat(writer.awaitMirrors(Duration.ofSeconds(60))).isTrue();
+            }
+            assertThat(oldDb.query("SELECT row_key FROM dualwrite_change_log")).as("nothing recorded").isEmpty();
+            assertThat(Rows.of(newDb, "SELECT id, v FROM t ORDER BY id"))
+                    .isEqualTo(Rows.of(oldDb, "SELECT id, format('%s', v) AS v FROM t ORDER BY id"));
         }
     }
 
