@@ -826,11 +826,17 @@ final class JdbcRowCopier implements RowCopier {
      * for the catalog refresh, but the application may create one on its own session between two loans, and then
      * writes it under the mapped name; a sync that read it there copied the temporary table's rows into the other
      * store. One query per read on a lent session on PostgreSQL, H2 and MariaDB from 11.2; none on MySQL and older
-     * MariaDB, whose drivers keep the current database.
+     * MariaDB, whose drivers keep the current database. On every product, no network timeout set on the session
+     * ({@link Connection#setNetworkTimeout}): a lent read slower than it closed the caller's connection (round 26b).
      * False when the state cannot be read.
      */
     static boolean namesAsAtStart(Connection session, CopyDialect dialect, java.util.Collection<String> tables) {
         try {
+            if (session.getNetworkTimeout() != 0) {
+                // a read slower than the caller's network timeout would make the driver close the caller's
+                // connection (PostgreSQL's closes a connection whose socket read timed out): not lent (round 26b)
+                return false;
+            }
             if (dialect == CopyDialect.MYSQL) {
                 String database = io.dualwrite.jdbc.schema.OwnTable.urlDatabase(session.getMetaData().getURL());
                 return java.util.Objects.equals(database, session.getCatalog())

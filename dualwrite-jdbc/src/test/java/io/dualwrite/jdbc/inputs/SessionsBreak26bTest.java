@@ -208,6 +208,45 @@ class SessionsBreak26bTest {
         }
     }
 
+    // SYNC reads the source on the caller's own session; a network timeout the caller set on it shorter than that read
+    // must not close the caller's connection (PostgreSQL's driver closes a connection whose socket read timed out).
+    @org.junit.jupiter.api.Test
+    void aSyncReadSlowerThanTheCallersNetworkTimeoutLeavesTheCallersConnectionOpen() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(Kind.POSTGRES);
+             TestDatabase newDb = TestDatabases.create(Kind.POSTGRES);
+             HikariDataSource oldPool = pool(oldDb, 2)) {
+            DualWriteSchema.create(oldDb.dataSource());
+            oldDb.execute("CREATE TABLE t_base (id INT PRIMARY KEY, qty INT)",
+                    "CREATE FUNCTION slow(v INT) RETURNS INT LANGUAGE sql AS 'SELECT v FROM pg_sleep(1.5)'",
+                    "CREATE VIEW t AS SELECT id, qty, slow(qty) AS s FROM t_base");
+            newDb.execute("CREATE TABLE t (id INT PRIMARY KEY, qty INT, s INT)");
+            java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try (DualWriter writer = writer(oldDb, MirrorMode.SYNC)) {
+                DualWriteDataSource dataSource = DualWriteDataSource.builder().oldDataSource(oldPool)
+                        .newDataSource(newDb.dataSource()).migration("t").dualWriter(writer)
+                        .mapping(TableMapping.builder("t").primaryKey("id").build()).build();
+                try (Connection connection = dataSource.getConnection();
+                     Statement statement = connection.createStatement()) {
+                    connection.setNetworkTimeout(executor, 1000);
+                    statement.executeUpdate("INSERT INTO t (id, qty) VALUES (1, 5)");
+                    statement.executeUpdate("UPDATE t SET qty = 6 WHERE id = 1");
+                    assertThat(connection.isClosed()).as("the caller's connection left open").isFalse();
+                    assertThat(connection.getNetworkTimeout()).isEqualTo(1000);
+                    try (ResultSet rows = statement.executeQuery("SELECT qty FROM t_base WHERE id = 1")) {
+                        assertThat(rows.next()).isTrue();
+                        assertThat(rows.getInt(1)).isEqualTo(6);
+                    }
+                }
+                assertThat(writer.awaitMirrors(Duration.ofSeconds(60))).isTrue();
+            } finally {
+                executor.shutdownNow();
+            }
+            assertThat(oldDb.query("SELECT row_key FROM dualwrite_change_log")).as("nothing recorded").isEmpty();
+            assertThat(Rows.of(newDb, "SELECT id, qty, s FROM t ORDER BY id"))
+                    .isEqualTo(Rows.of(oldDb, "SELECT id, qty, qty AS s FROM t_base ORDER BY id"));
+        }
+    }
+
     private static DualWriter writer(TestDatabase oldDb, MirrorMode mode) {
         Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
                 .migration(MigrationSwitchConfig.of("t")).build();
