@@ -41,7 +41,8 @@ class SessionsBreak26bTest {
     private static HikariDataSource pool(TestDatabase db, int size) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(db.pool().getJdbcUrl());
-        config.setUsername("postgres");
+        config.setUsername(db.pool().getUsername());
+        config.setPassword(db.pool().getPassword());
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(size);
         return new HikariDataSource(config);
@@ -210,14 +211,17 @@ class SessionsBreak26bTest {
 
     // SYNC reads the source on the caller's own session; a network timeout the caller set on it shorter than that read
     // must not close the caller's connection (PostgreSQL's driver closes a connection whose socket read timed out).
-    @org.junit.jupiter.api.Test
-    void aSyncReadSlowerThanTheCallersNetworkTimeoutLeavesTheCallersConnectionOpen() throws Exception {
-        try (TestDatabase oldDb = TestDatabases.create(Kind.POSTGRES);
-             TestDatabase newDb = TestDatabases.create(Kind.POSTGRES);
+    // Before the fix (seen): PostgreSQL, the caller's next statement failed with "This connection has been closed".
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"POSTGRES", "MARIADB"})
+    void aSyncReadSlowerThanTheCallersNetworkTimeoutLeavesTheCallersConnectionOpen(Kind kind) throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(kind);
+             TestDatabase newDb = TestDatabases.create(kind);
              HikariDataSource oldPool = pool(oldDb, 2)) {
             DualWriteSchema.create(oldDb.dataSource());
-            oldDb.execute("CREATE TABLE t_base (id INT PRIMARY KEY, qty INT)",
-                    "CREATE FUNCTION slow(v INT) RETURNS INT LANGUAGE sql AS 'SELECT v FROM pg_sleep(1.5)'",
+            oldDb.execute("CREATE TABLE t_base (id INT PRIMARY KEY, qty INT)", kind == Kind.POSTGRES
+                    ? "CREATE FUNCTION slow(v INT) RETURNS INT LANGUAGE sql AS 'SELECT v FROM pg_sleep(1.5)'"
+                    : "CREATE FUNCTION slow(v INT) RETURNS INT NO SQL BEGIN DO SLEEP(1.5); RETURN v; END",
                     "CREATE VIEW t AS SELECT id, qty, slow(qty) AS s FROM t_base");
             newDb.execute("CREATE TABLE t (id INT PRIMARY KEY, qty INT, s INT)");
             java.util.concurrent.ExecutorService executor = java.util.concurrent.Executors.newSingleThreadExecutor();
