@@ -251,6 +251,30 @@ class SessionsBreak26bTest {
         }
     }
 
+    // The backfill takes its sessions by the same rule: an interval copied into text as its own text, the session
+    // given back under the style it was found with. Before the fix (seen): the new store held P1DT2H, P-3D, PT1.5S.
+    @org.junit.jupiter.api.Test
+    void theBackfillCopiesAnIntervalAsItsOwnTextUnderAnotherIntervalStyleOfTheOldStoresSession() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(Kind.POSTGRES);
+             TestDatabase newDb = TestDatabases.create(Kind.POSTGRES);
+             HikariDataSource oldPool = pool(oldDb, 2)) {
+            DualWriteSchema.create(oldDb.dataSource());
+            oldDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v INTERVAL)",
+                    "INSERT INTO t VALUES (1, '1 day 2 hours'), (2, '-3 days'), (3, '00:00:01.5')");
+            newDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(60))");
+            try (Connection first = oldPool.getConnection(); Connection second = oldPool.getConnection();
+                 Statement one = first.createStatement(); Statement two = second.createStatement()) {
+                one.execute("SET IntervalStyle = iso_8601"); // both sessions of the pool, as an earlier borrower left them
+                two.execute("SET IntervalStyle = iso_8601");
+            }
+            io.dualwrite.jdbc.backfill.BackfillJob.builder().migration("t").oldDataSource(oldPool)
+                    .newDataSource(newDb.dataSource()).mapping(TableMapping.builder("t").build()).build().run();
+            assertThat(Rows.of(newDb, "SELECT id, v FROM t ORDER BY id"))
+                    .isEqualTo(Rows.of(oldDb, "SELECT id, format('%s', v) AS v FROM t ORDER BY id"));
+            assertThat(setting(oldPool, "IntervalStyle")).as("the session given back as found").isEqualTo("iso_8601");
+        }
+    }
+
     private static DualWriter writer(TestDatabase oldDb, MirrorMode mode) {
         Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
                 .migration(MigrationSwitchConfig.of("t")).build();
