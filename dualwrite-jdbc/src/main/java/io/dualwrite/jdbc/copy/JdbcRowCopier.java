@@ -819,16 +819,24 @@ final class JdbcRowCopier implements RowCopier {
      * also the user the session logged in as, not another role ({@code SET ROLE}, {@code SET SESSION AUTHORIZATION}):
      * a tenant's role under a row security policy does not see every row it wrote (an insert of another tenant's
      * row, an update that moves a row out of its view), and a row the read does not find is one the copier takes
-     * for absent. On MariaDB also no temporary table of the application's hiding one of {@code tables} (the mapped
+     * for absent; and the {@code IntervalStyle} the copier reads intervals in ({@code postgres}: a caller's {@code
+     * SET IntervalStyle = iso_8601} had a {@code SYNC} sync copy {@code P1DT2H} into a text column, round 26b). On
+     * MariaDB also no temporary table of the application's hiding one of {@code tables} (the mapped
      * tables the read names), asked at every loan (from 11.2, which lists them): a pooled session's answer is trusted
      * for the catalog refresh, but the application may create one on its own session between two loans, and then
      * writes it under the mapped name; a sync that read it there copied the temporary table's rows into the other
      * store. One query per read on a lent session on PostgreSQL, H2 and MariaDB from 11.2; none on MySQL and older
-     * MariaDB, whose drivers keep the current database.
+     * MariaDB, whose drivers keep the current database. On every product, no network timeout set on the session
+     * ({@link Connection#setNetworkTimeout}): a lent read slower than it closed the caller's connection (round 26b).
      * False when the state cannot be read.
      */
     static boolean namesAsAtStart(Connection session, CopyDialect dialect, java.util.Collection<String> tables) {
         try {
+            if (session.getNetworkTimeout() != 0) {
+                // a read slower than the caller's network timeout would make the driver close the caller's
+                // connection (PostgreSQL's closes a connection whose socket read timed out): not lent (round 26b)
+                return false;
+            }
             if (dialect == CopyDialect.MYSQL) {
                 String database = io.dualwrite.jdbc.schema.OwnTable.urlDatabase(session.getMetaData().getURL());
                 return java.util.Objects.equals(database, session.getCatalog())
@@ -836,7 +844,8 @@ final class JdbcRowCopier implements RowCopier {
             }
             String query = dialect == CopyDialect.POSTGRESQL
                     ? "SELECT current_setting('search_path') = reset_val AND current_user = session_user"
-                            + " AND session_user = ? FROM pg_settings WHERE name = 'search_path'"
+                            + " AND session_user = ? AND current_setting('IntervalStyle') = '"
+                            + RowSecurity.INTERVAL_STYLE + "' FROM pg_settings WHERE name = 'search_path'"
                     : "SELECT SCHEMA() = ?";
             boolean autoCommit = session.getAutoCommit();
             try (PreparedStatement statement = session.prepareStatement(query)) {

@@ -147,7 +147,9 @@ public final class RowSecurity {
      * was found when closed (the application's own later borrowers see what they left). Cost: one query per session
      * taken on PostgreSQL (three statements more, and up to two at the close, only on a session found so); other
      * products are returned as the pool gives them (MySQL's and MariaDB's roles only add privileges, whose lack fails
-     * loudly; H2 has no session roles). A session outside auto-commit is given holding no transaction.
+     * loudly; H2 has no session roles). A session left with another {@code IntervalStyle} (which changes
+     * the text of an interval the copier reads, see {@link #INTERVAL_STYLE}) is set to the library's style alike and put back at close (round 26b). A session outside
+     * auto-commit is given holding no transaction.
      *
      * @param pool a data source of a store
      * @return a session to close as any other
@@ -161,36 +163,53 @@ public final class RowSecurity {
             }
             String login = connection.getMetaData().getUserName();
             boolean autoCommit = connection.getAutoCommit();
+            boolean asLoggedIn;
             String session;
             String role;
+            String intervalStyle;
             try (PreparedStatement statement = connection.prepareStatement(
                     "SELECT current_user = session_user AND session_user = coalesce(?, session_user),"
-                            + " session_user, current_setting('role')")) {
+                            + " session_user, current_setting('role'), current_setting('IntervalStyle')")) {
                 statement.setString(1, login);
                 try (ResultSet rows = statement.executeQuery()) {
-                    if (!rows.next() || rows.getBoolean(1)) {
+                    if (!rows.next()) {
                         if (!autoCommit) {
                             connection.rollback(); // a read only
                         }
                         return connection;
                     }
+                    asLoggedIn = rows.getBoolean(1);
                     session = rows.getString(2);
                     role = rows.getString(3);
+                    intervalStyle = rows.getString(4);
                 }
             }
-            String authenticated;
+            boolean spelt = INTERVAL_STYLE.equals(intervalStyle);
+            if (asLoggedIn && spelt) {
+                if (!autoCommit) {
+                    connection.rollback(); // a read only
+                }
+                return connection;
+            }
+            String authenticated = session;
             try (Statement statement = connection.createStatement()) {
-                statement.execute("SET SESSION AUTHORIZATION DEFAULT");
-                statement.execute("RESET ROLE");
-                try (ResultSet rows = statement.executeQuery("SELECT session_user")) {
-                    rows.next();
-                    authenticated = rows.getString(1);
+                if (!asLoggedIn) {
+                    statement.execute("SET SESSION AUTHORIZATION DEFAULT");
+                    statement.execute("RESET ROLE");
+                    try (ResultSet rows = statement.executeQuery("SELECT session_user")) {
+                        rows.next();
+                        authenticated = rows.getString(1);
+                    }
+                }
+                if (!spelt) {
+                    statement.execute("SET IntervalStyle = " + INTERVAL_STYLE);
                 }
             }
             if (!autoCommit) {
                 connection.commit(); // a setting inside a transaction holds only once committed
             }
-            return reverting(connection, session, role, authenticated);
+            return reverting(connection, asLoggedIn ? null : session, asLoggedIn ? null : role, authenticated,
+                    spelt ? null : intervalStyle);
         } catch (SQLException | RuntimeException e) {
             try {
                 connection.close();
@@ -202,11 +221,20 @@ public final class RowSecurity {
     }
 
     /**
-     * {@code connection}, which puts back {@code session} (when not the user it authenticated as) and {@code role} (or
-     * no role: {@code none}) when closed.
+     * The {@code IntervalStyle} the library reads PostgreSQL intervals in: {@code postgres}, the server's default (an
+     * interval read as {@code 1 day 02:00:00}, which {@code iso_8601} spells {@code P1DT2H}). A session an earlier
+     * borrower left under another style copied intervals into text columns so spelt and refused interval keys that
+     * the new store holds exactly (round 26b); such a session is set to this style for the library's use.
      */
-    private static Connection reverting(Connection connection, String session, String role,
-            String authenticated) {
+    static final String INTERVAL_STYLE = "postgres";
+
+    /**
+     * {@code connection}, which puts back {@code intervalStyle} (the one it was found with, when changed), {@code session} (when not the user it authenticated as) and {@code role} (or
+     * no role: {@code none}) when closed; null for what was not changed.
+     */
+    private static Connection reverting(Connection connection, @org.jspecify.annotations.Nullable String session,
+            @org.jspecify.annotations.Nullable String role, String authenticated,
+            @org.jspecify.annotations.Nullable String intervalStyle) {
         return (Connection) java.lang.reflect.Proxy.newProxyInstance(RowSecurity.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     if (method.getName().equals("close") && method.getParameterCount() == 0) {
@@ -221,10 +249,13 @@ public final class RowSecurity {
                                 connection.rollback(); // what a close of an open transaction does
                             }
                             try (Statement statement = connection.createStatement()) {
-                                if (!session.equals(authenticated)) {
+                                if (intervalStyle != null) {
+                                    statement.execute("SET IntervalStyle = " + quotedValue(intervalStyle));
+                                }
+                                if (session != null && !session.equals(authenticated)) {
                                     statement.execute("SET SESSION AUTHORIZATION " + quoted(session));
                                 }
-                                if (!"none".equals(role)) {
+                                if (role != null && !"none".equals(role)) {
                                     statement.execute("SET ROLE " + quoted(role));
                                 }
                             }
@@ -244,6 +275,10 @@ public final class RowSecurity {
                         throw e.getCause();
                     }
                 });
+    }
+
+    private static String quotedValue(String value) {
+        return "'" + value.replace("'", "''") + "'";
     }
 
     private static String quoted(String name) {
