@@ -713,7 +713,10 @@ final class Values {
      * backslash, which it reads as escapes). Key texts name the source's values; read as the target column's type
      * they named another value there ({@code '2.0'} for the text {@code '2'}, the bytes {@code ab} for the text
      * {@code 'ab'}), so a delete missed the copy, or removed the copy of another key ({@code '6162'} is the hex of
-     * {@code 'ab'}), with nothing recorded. Any other pair of columns, and a text this does not read, as it is.
+     * {@code 'ab'}), with nothing recorded. A MySQL/MariaDB {@code BIT(n)} (key texts spell its number, {@code 5})
+     * into a PostgreSQL {@code bit(n)} or {@code varbit} as the binary digits written ({@code 00000101} for a
+     * {@code bit(8)}, {@code 101} for a {@code varbit}; round 26b: {@code '5'} was refused there, the delete failed).
+     * Any other pair of columns, and a text this does not read, as it is.
      *
      * @param text   a key part's text, as key texts spell the source's values; null for none
      * @param source the source's key column of that part
@@ -746,6 +749,16 @@ final class Values {
             } catch (ArithmeticException moreDigits) {
                 return text;
             }
+        }
+        if (source.bitNumber() && bitString(target)) {
+            // a MySQL/MariaDB BIT(n) into a PostgreSQL bit(n)/varbit: written as its number's binary digits (bind),
+            // a bit(n) zero-padded to its n digits; the key text spells the number ('5'), which bit(n) refuses
+            if (mysql || !(value instanceof Number number)) {
+                return text;
+            }
+            String digits = new BigDecimal(number.toString()).toBigIntegerExact().toString(2);
+            return target.typeNamed("bit") && target.precision() > digits.length()
+                    ? "0".repeat(target.precision() - digits.length()) + digits : digits;
         }
         String dateTime = DateTimeText.of(utcKey(value));
         if (dateTime != null) {
@@ -792,14 +805,22 @@ final class Values {
     /**
      * Whether a key column's values are written into the other store's key column as values of another kind, so that
      * a key text names the target's row otherwise ({@link #targetKeyText}): a text into bytes (a binary column), a
-     * number, boolean, date, time or UUID into a text column.
+     * number, boolean, date, time or UUID into a text column, a MySQL/MariaDB {@code BIT(n)} into a bit string.
      */
     static boolean keyOfAnotherKind(TableColumns.Column source, TableColumns.Column target) {
         int from = source.sqlType();
         if (isText(from)) {
             return textAsBytes(target) || target.typeNamed("bytea");
         }
+        if (source.bitNumber() && bitString(target)) {
+            return true; // a MySQL/MariaDB BIT(n), whose key texts spell its number, into a bit string's digits
+        }
         return isText(target.sqlType()) && !isBinary(from) && (from != Types.OTHER || source.typeNamed("uuid"));
+    }
+
+    /** Whether {@code column} is a bit string (PostgreSQL's {@code bit(n)}, {@code varbit}), not a MySQL number. */
+    private static boolean bitString(TableColumns.Column column) {
+        return !column.bitNumber() && (column.typeNamed("bit") || column.typeNamed("varbit"));
     }
 
     /**
