@@ -715,7 +715,9 @@ final class Values {
      * {@code 'ab'}), so a delete missed the copy, or removed the copy of another key ({@code '6162'} is the hex of
      * {@code 'ab'}), with nothing recorded. A MySQL/MariaDB {@code BIT(n)} (key texts spell its number, {@code 5})
      * into a PostgreSQL {@code bit(n)} or {@code varbit} as the binary digits written ({@code 00000101} for a
-     * {@code bit(8)}, {@code 101} for a {@code varbit}; round 26b: {@code '5'} was refused there, the delete failed).
+     * {@code bit(8)}, {@code 101} for a {@code varbit}; round 26b: {@code '5'} was refused there, the delete failed),
+     * and the other way a bit string's digits as the number written ({@code 5}; {@code '00000101'} named the
+     * bytes of its characters there and the delete removed nothing).
      * Any other pair of columns, and a text this does not read, as it is.
      *
      * @param text   a key part's text, as key texts spell the source's values; null for none
@@ -731,6 +733,13 @@ final class Values {
         if (isText(source.sqlType())) {
             return text.indexOf('\\') >= 0 && target.typeNamed("bytea") ? text
                     : HexFormat.of().formatHex(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (bitString(source) && target.bitNumber()) {
+            // a PostgreSQL bit(n)/varbit into a MySQL/MariaDB BIT(n): written as the unsigned number its digits write
+            // (bind), which the BIT(n)'s key texts spell; the digits' text named the bytes of its characters there
+            String digits = text.strip();
+            return !digits.isEmpty() && digits.chars().allMatch(c -> c == '0' || c == '1')
+                    ? new java.math.BigInteger(digits, 2).toString() : text;
         }
         Object value;
         try {
@@ -812,8 +821,8 @@ final class Values {
         if (isText(from)) {
             return textAsBytes(target) || target.typeNamed("bytea");
         }
-        if (source.bitNumber() && bitString(target)) {
-            return true; // a MySQL/MariaDB BIT(n), whose key texts spell its number, into a bit string's digits
+        if (source.bitNumber() && bitString(target) || bitString(source) && target.bitNumber()) {
+            return true; // a MySQL/MariaDB BIT(n), whose key texts spell its number, and a bit string's digits
         }
         return isText(target.sqlType()) && !isBinary(from) && (from != Types.OTHER || source.typeNamed("uuid"));
     }

@@ -51,6 +51,8 @@ class KeysLeftUntriedBreak26bTest {
             MARIADB  | BIT(8)      | POSTGRES | INTEGER     | 5                                        | 5                                        | CAST(id AS UNSIGNED)         | id | true
             MARIADB  | BIT(12)     | MARIADB  | BIT(12)     | 261                                      | 261                                      | CAST(id AS UNSIGNED)         | CAST(id AS UNSIGNED) | true
             POSTGRES | BIT(8)      | MARIADB  | BIT(8)      | B'00000101'                              | B'00000101'                              | CAST(id AS TEXT)             | LPAD(BIN(id), 8, '0') | false
+            POSTGRES | BIT(8)      | MARIADB  | BIT(8)      | '00000101'                               | '00000101'                               | CAST(id AS TEXT)             | LPAD(BIN(id), 8, '0') | true
+            POSTGRES | VARBIT      | MARIADB  | BIT(8)      | '101'                                    | '101'                                    | CAST(id AS TEXT)             | BIN(id) | true
             H2       | INT ARRAY   | H2       | INT ARRAY   | ARRAY[1, 2]                              | ARRAY[1, 2]                              | CAST(id AS VARCHAR)          | CAST(id AS VARCHAR) | false
             H2       | INT ARRAY   | POSTGRES | INT[]       | ARRAY[1, 2]                              | ARRAY[1, 2]                              | CAST(id AS VARCHAR)          | REPLACE(REPLACE(CAST(id AS TEXT), '{', 'ARRAY ['), '}', ']') | false
             H2       | VARCHAR(40) | H2       | INT ARRAY   | '1'                                      | '1'                                      | id                           | CAST(id AS VARCHAR) | false
