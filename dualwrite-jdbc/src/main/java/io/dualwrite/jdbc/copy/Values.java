@@ -713,7 +713,12 @@ final class Values {
      * backslash, which it reads as escapes). Key texts name the source's values; read as the target column's type
      * they named another value there ({@code '2.0'} for the text {@code '2'}, the bytes {@code ab} for the text
      * {@code 'ab'}), so a delete missed the copy, or removed the copy of another key ({@code '6162'} is the hex of
-     * {@code 'ab'}), with nothing recorded. Any other pair of columns, and a text this does not read, as it is.
+     * {@code 'ab'}), with nothing recorded. A MySQL/MariaDB {@code BIT(n)} (key texts spell its number, {@code 5})
+     * into a PostgreSQL {@code bit(n)} or {@code varbit} as the binary digits written ({@code 00000101} for a
+     * {@code bit(8)}, {@code 101} for a {@code varbit}; round 26b: {@code '5'} was refused there, the delete failed),
+     * and the other way a bit string's digits as the number written ({@code 5}; {@code '00000101'} named the
+     * bytes of its characters there and the delete removed nothing).
+     * Any other pair of columns, and a text this does not read, as it is.
      *
      * @param text   a key part's text, as key texts spell the source's values; null for none
      * @param source the source's key column of that part
@@ -728,6 +733,13 @@ final class Values {
         if (isText(source.sqlType())) {
             return text.indexOf('\\') >= 0 && target.typeNamed("bytea") ? text
                     : HexFormat.of().formatHex(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (bitString(source) && target.bitNumber()) {
+            // a PostgreSQL bit(n)/varbit into a MySQL/MariaDB BIT(n): written as the unsigned number its digits write
+            // (bind), which the BIT(n)'s key texts spell; the digits' text named the bytes of its characters there
+            String digits = text.strip();
+            return !digits.isEmpty() && digits.chars().allMatch(c -> c == '0' || c == '1')
+                    ? new java.math.BigInteger(digits, 2).toString() : text;
         }
         Object value;
         try {
@@ -746,6 +758,16 @@ final class Values {
             } catch (ArithmeticException moreDigits) {
                 return text;
             }
+        }
+        if (source.bitNumber() && bitString(target)) {
+            // a MySQL/MariaDB BIT(n) into a PostgreSQL bit(n)/varbit: written as its number's binary digits (bind),
+            // a bit(n) zero-padded to its n digits; the key text spells the number ('5'), which bit(n) refuses
+            if (mysql || !(value instanceof Number number)) {
+                return text;
+            }
+            String digits = new BigDecimal(number.toString()).toBigIntegerExact().toString(2);
+            return target.typeNamed("bit") && target.precision() > digits.length()
+                    ? "0".repeat(target.precision() - digits.length()) + digits : digits;
         }
         String dateTime = DateTimeText.of(utcKey(value));
         if (dateTime != null) {
@@ -792,14 +814,22 @@ final class Values {
     /**
      * Whether a key column's values are written into the other store's key column as values of another kind, so that
      * a key text names the target's row otherwise ({@link #targetKeyText}): a text into bytes (a binary column), a
-     * number, boolean, date, time or UUID into a text column.
+     * number, boolean, date, time or UUID into a text column, a MySQL/MariaDB {@code BIT(n)} into a bit string.
      */
     static boolean keyOfAnotherKind(TableColumns.Column source, TableColumns.Column target) {
         int from = source.sqlType();
         if (isText(from)) {
             return textAsBytes(target) || target.typeNamed("bytea");
         }
+        if (source.bitNumber() && bitString(target) || bitString(source) && target.bitNumber()) {
+            return true; // a MySQL/MariaDB BIT(n), whose key texts spell its number, and a bit string's digits
+        }
         return isText(target.sqlType()) && !isBinary(from) && (from != Types.OTHER || source.typeNamed("uuid"));
+    }
+
+    /** Whether {@code column} is a bit string (PostgreSQL's {@code bit(n)}, {@code varbit}), not a MySQL number. */
+    private static boolean bitString(TableColumns.Column column) {
+        return !column.bitNumber() && (column.typeNamed("bit") || column.typeNamed("varbit"));
     }
 
     /**
