@@ -1,11 +1,22 @@
 package io.dualwrite.jdbc.copy;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Refuses to read or write a PostgreSQL table through a session that the table's row security applies to. A policy
@@ -82,12 +93,12 @@ public final class RowSecurity {
      * LEVEL SECURITY}. Null when none is, else the table and the role; one query per view level (asked only for a
      * view).
      */
-    private static @org.jspecify.annotations.Nullable String filteredBelow(Connection connection, long view,
+    private static @Nullable String filteredBelow(Connection connection, long view,
             long reader, int depth) throws SQLException {
         if (depth > 32) {
             return null;
         }
-        java.util.List<long[]> views = new java.util.ArrayList<>();
+        List<long[]> views = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT DISTINCT c.oid::regclass::text, c.relkind, c.relrowsecurity AND NOT (r.rolsuper OR"
                         + " r.rolbypassrls) AND (c.relforcerowsecurity OR NOT pg_has_role(r.oid, c.relowner,"
@@ -120,20 +131,20 @@ public final class RowSecurity {
         return null;
     }
 
-    private static boolean invoker(java.sql.@org.jspecify.annotations.Nullable Array options) throws SQLException {
-        return options != null && invoker(java.util.Arrays.toString((Object[]) options.getArray()));
+    private static boolean invoker(@Nullable Array options) throws SQLException {
+        return options != null && invoker(Arrays.toString((Object[]) options.getArray()));
     }
 
     /** Whether a view's options (as text) include {@code security_invoker} set to a true value. */
-    private static boolean invoker(@org.jspecify.annotations.Nullable String options) {
+    private static boolean invoker(@Nullable String options) {
         if (options == null) {
             return false;
         }
-        java.util.regex.Matcher option = java.util.regex.Pattern.compile(
-                "security_invoker=(\\w+)", java.util.regex.Pattern.CASE_INSENSITIVE).matcher(options);
+        Matcher option = Pattern.compile(
+                "security_invoker=(\\w+)", Pattern.CASE_INSENSITIVE).matcher(options);
         // PostgreSQL's readings of a true boolean (a prefix of true or yes, on, 1), kept as the view's DDL spelt it
-        return option.find() && java.util.Set.of("true", "tru", "tr", "t", "yes", "ye", "y", "on", "1")
-                .contains(option.group(1).toLowerCase(java.util.Locale.ROOT));
+        return option.find() && Set.of("true", "tru", "tr", "t", "yes", "ye", "y", "on", "1")
+                .contains(option.group(1).toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -232,10 +243,10 @@ public final class RowSecurity {
      * {@code connection}, which puts back {@code intervalStyle} (the one it was found with, when changed), {@code session} (when not the user it authenticated as) and {@code role} (or
      * no role: {@code none}) when closed; null for what was not changed.
      */
-    private static Connection reverting(Connection connection, @org.jspecify.annotations.Nullable String session,
-            @org.jspecify.annotations.Nullable String role, String authenticated,
-            @org.jspecify.annotations.Nullable String intervalStyle) {
-        return (Connection) java.lang.reflect.Proxy.newProxyInstance(RowSecurity.class.getClassLoader(),
+    private static Connection reverting(Connection connection, @Nullable String session,
+            @Nullable String role, String authenticated,
+            @Nullable String intervalStyle) {
+        return (Connection) Proxy.newProxyInstance(RowSecurity.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     if (method.getName().equals("close") && method.getParameterCount() == 0) {
                         if (connection.isClosed()) {
@@ -262,7 +273,7 @@ public final class RowSecurity {
                             if (!autoCommit) {
                                 connection.commit();
                             }
-                        } catch (java.sql.SQLException notPutBack) {
+                        } catch (SQLException notPutBack) {
                             // left as it logged in
                         } finally {
                             connection.close();
@@ -271,7 +282,7 @@ public final class RowSecurity {
                     }
                     try {
                         return method.invoke(connection, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
+                    } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
                 });
