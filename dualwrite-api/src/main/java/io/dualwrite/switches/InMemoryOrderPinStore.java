@@ -21,20 +21,19 @@ final class InMemoryOrderPinStore implements OrderPinStore {
 
     @Override
     public Optional<MigrationPhase> find(String migration, String orderId) {
-        Checks.requireId("migration", migration);
-        Checks.requireId("orderId", orderId);
-        ConcurrentMap<String, Pin> ofMigration = pins.get(migration);
-        Pin pin = ofMigration == null ? null : ofMigration.get(orderId);
-        return pin == null ? Optional.empty() : Optional.of(pin.phase());
+        return pin(migration, orderId).map(Pin::phase);
     }
 
     @Override
     public Optional<String> merchantOf(String migration, String orderId) {
+        return pin(migration, orderId).map(Pin::merchantId);
+    }
+
+    private Optional<Pin> pin(String migration, String orderId) {
         Checks.requireId("migration", migration);
         Checks.requireId("orderId", orderId);
         ConcurrentMap<String, Pin> ofMigration = pins.get(migration);
-        Pin pin = ofMigration == null ? null : ofMigration.get(orderId);
-        return pin == null ? Optional.empty() : Optional.ofNullable(pin.merchantId());
+        return Optional.ofNullable(ofMigration == null ? null : ofMigration.get(orderId));
     }
 
     @Override
