@@ -230,8 +230,9 @@ final class ContextExtractor {
      * caller's thread) and, unless a mapping binds the property itself ({@code #{merchantNo}}), a quoted literal of
      * that SQL that is the property's id but for case and white space around it is the id; two such literals that
      * differ give the write no id (the data source then decides: the ids in its own SQL, or a scoped resync). A SQL
-     * holding neither keeps the property's id, the application's word for the call as an open context is (a provider
-     * that makes another value, {@code "'m-" + merchantNo + "'"}, is not seen).
+     * holding a literal made from the id ({@code "'m-" + merchantNo + "'"}) gives the write no id
+     * ({@link #derivedLiteral}); one holding none of these keeps the property's id, the application's word for the call
+     * as an open context is (a provider that does not write the id: an update by key).
      */
     private @Nullable String asProvided(Rendered rendered, String statementId, Object parameter, String path, String id) {
         org.apache.ibatis.mapping.BoundSql sql = render(rendered, statementId, parameter);
@@ -254,10 +255,50 @@ final class ContextExtractor {
             }
         }
         if (texts.isEmpty()) {
-            return id;
+            return derivedLiteral(sql.getSql(), id) ? null : id;
         }
         return texts.size() == 1 && !texts.iterator().next().isBlank() ? texts.iterator().next() : null;
     }
+
+    /**
+     * Whether a quoted literal of a provider's SQL is a value made from {@code id}: it holds the id's text (case aside)
+     * inside other text ({@code 'm-' + merchantNo}: {@code 'm-1'} from {@code "1"}; {@code "M%03d"}: {@code 'M007'}
+     * from {@code "7"}), or, for an id of digits, a run of digits of the same number ({@code 'm-7'} from
+     * {@code "007"}). Such a literal is most likely what the id column receives, and the property's id is then not
+     * the column's: taken as the call's id, a merchant no switch names, m-1's rows were written under the system's
+     * phase (never copied, nothing recorded), or a merchant in {@code NEW_PRIMARY} was updated on the old store alone
+     * (round 27). The write then has no id, as a {@code <bind>} making another value gives none, and the data source
+     * decides (the ids in its own SQL, or a scoped resync). A value computed without the id's text (a look-up, a
+     * hash) stays unseen; a literal that holds the id by chance ({@code '1.00'} for merchant {@code "1"}) costs a
+     * scoped resync instead of a sync by key, never a row lost.
+     */
+    private static boolean derivedLiteral(String sql, String id) {
+        String needle = id.strip().toLowerCase(java.util.Locale.ROOT);
+        if (needle.isEmpty()) {
+            return false;
+        }
+        java.math.BigInteger number = needle.chars().allMatch(c -> c >= '0' && c <= '9') ? new java.math.BigInteger(needle)
+                : null;
+        java.util.regex.Matcher literal = SQL_LITERAL.matcher(sql);
+        while (literal.find()) {
+            String text = literal.group(1).replace("''", "'");
+            if (text.toLowerCase(java.util.Locale.ROOT).contains(needle)) {
+                return true;
+            }
+            if (number != null) {
+                java.util.regex.Matcher digits = DIGITS.matcher(text);
+                while (digits.find()) {
+                    if (new java.math.BigInteger(digits.group()).equals(number)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A run of ASCII digits. */
+    private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("[0-9]+");
 
     /** A quoted SQL text literal, its doubled quotes included ({@code 'it''s'}). */
     private static final java.util.regex.Pattern SQL_LITERAL = java.util.regex.Pattern.compile("'((?:[^']|'')*)'");

@@ -1,0 +1,150 @@
+package io.dualwrite.mybatis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import java.util.List;
+import java.util.Map;
+import org.apache.ibatis.mapping.Environment;
+import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.apache.ibatis.session.SqlSessionFactoryBuilder;
+import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Twenty-seventh break review of the MyBatis module. Each test ends reading both stores row by row with plain JDBC in
+ * the test ({@link MyBatisStores#oldRows()}, {@link MyBatisStores#newRows()}, the change log's rows).
+ */
+class MyBatisBreak27Test {
+
+    private static SqlSessionFactory providerSessions(MyBatisStores stores) {
+        Configuration configuration = new Configuration(
+                new Environment("break27p", new JdbcTransactionFactory(), stores.dataSource));
+        configuration.addMapper(Break27ProviderMapper.class);
+        MigrationContextInterceptor.install(configuration, MyBatisStores.RULES_WITHOUT_XML);
+        return new SqlSessionFactoryBuilder().build(configuration);
+    }
+
+    private static List<String> changeLog(MyBatisStores stores) {
+        return stores.oldDb.query("SELECT operation, reason FROM dualwrite_change_log").stream()
+                .map(row -> row.get("operation") + " " + row.get("reason")).toList();
+    }
+
+    /**
+     * The member holds: the new store holds exactly {@code merchant}'s old rows with nothing recorded, or the write
+     * the interceptor could not attribute is recorded as a scoped resync of the table for the reconciler.
+     */
+    private static void assertMirroredOrRecorded(MyBatisStores stores, String merchant) {
+        List<String> recorded = changeLog(stores);
+        if (recorded.isEmpty()) {
+            assertThat(stores.newRows()).as("nothing recorded, so the new store must hold %s's rows", merchant)
+                    .isEqualTo(stores.oldRowsOf(merchant));
+        } else {
+            assertThat(recorded).containsOnly("RESYNC rows-not-attributable");
+        }
+    }
+
+    // A provider that makes ANOTHER value from the merchant id before writing it into its SQL (left by round 26): a
+    // prefix ("'m-' + merchantNo", called with "1"), a zero-padded format ("M%03d" of "7"), a reformatted number
+    // ("'m-' + Integer.parseInt(merchantNo)" of "007"). The column receives m-1, M007, m-7, whom the switches name
+    // (DUAL_WRITE); the interceptor took the property's "1", "7", "007", whom no switch names (the system's OLD_ONLY):
+    // the rows never reached the new store and nothing was recorded. Expected: mirrored, or recorded.
+    @ParameterizedTest
+    @CsvSource({"H2,prefixed", "H2,padded", "H2,unpadded", "POSTGRES,prefixed", "POSTGRES,padded",
+            "POSTGRES,unpadded", "MARIADB,prefixed", "MARIADB,padded", "MARIADB,unpadded"})
+    void aProviderWritingAValueDerivedFromTheMerchantIdIsMirroredOrRecorded(Kind kind, String member) throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(kind)) {
+            String merchant = switch (member) {
+                case "prefixed" -> "m-1";
+                case "padded" -> "M007";
+                default -> "m-7";
+            };
+            stores.merchantPhase(merchant, MigrationPhase.DUAL_WRITE);
+            try (SqlSession session = providerSessions(stores).openSession(true)) {
+                Break27ProviderMapper mapper = session.getMapper(Break27ProviderMapper.class);
+                switch (member) {
+                    case "prefixed" -> mapper.insertPrefixed(new Order("1", "NEW", "1.00"));
+                    case "padded" -> mapper.insertPadded(new Order("7", "NEW", "1.00"));
+                    default -> mapper.insertUnpadded(new Order("007", "NEW", "1.00"));
+                }
+            }
+            assertThat(stores.oldRowsOf(merchant)).as(member).hasSize(1);
+            assertMirroredOrRecorded(stores, merchant);
+        }
+    }
+
+    // The same through an @UpdateProvider whose WHERE names the merchant as 'm-' + merchantNo, m-1 in NEW_PRIMARY:
+    // under the property's "1" (OLD_ONLY) the update ran on the old store alone and the new store, m-1's authority,
+    // kept NEW, unrecorded. Expected: both stores PAID, or the write recorded.
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"H2", "POSTGRES", "MARIADB"})
+    void anUpdateProviderNamingADerivedMerchantIsMirroredOrRecorded(Kind kind) throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(kind)) {
+            stores.oldDb.execute("INSERT INTO orders (id, merchant_no, status, amount) VALUES (1, 'm-1', 'NEW', 1.00)");
+            stores.newDb.execute("INSERT INTO orders_v2 VALUES (1, 'm-1', 'NEW', 1.00)");
+            stores.merchantPhase("m-1", MigrationPhase.NEW_PRIMARY);
+            try (SqlSession session = providerSessions(stores).openSession(true)) {
+                assertThat(session.getMapper(Break27ProviderMapper.class).updatePrefixed(1, "1", "PAID")).isEqualTo(1);
+            }
+            List<String> recorded = changeLog(stores);
+            if (recorded.isEmpty()) {
+                assertThat(stores.newRows()).isEqualTo(Map.of(1L, "1 m-1 PAID 1"));
+                assertThat(stores.oldRows()).isEqualTo(stores.newRows());
+            } else {
+                assertThat(recorded).containsOnly("RESYNC rows-not-attributable");
+            }
+        }
+    }
+
+    // Guards: a provider whose SQL does not write the merchant at all (an update by key, the merchant passed for the
+    // routing only; once with a status literal that does not hold the id) keeps the property's id, the application's
+    // word: m-1's update runs under its phase (NEW_PRIMARY) and both stores end PAID, nothing recorded.
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"H2", "POSTGRES", "MARIADB"})
+    void aProviderNotWritingTheMerchantKeepsThePropertysId(Kind kind) throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(kind)) {
+            stores.oldDb.execute("INSERT INTO orders (id, merchant_no, status, amount) VALUES (1, 'm-1', 'NEW', 1.00),"
+                    + " (2, 'm-1', 'NEW', 2.00)");
+            stores.newDb.execute("INSERT INTO orders_v2 VALUES (1, 'm-1', 'NEW', 1.00), (2, 'm-1', 'NEW', 2.00)");
+            stores.merchantPhase("m-1", MigrationPhase.NEW_PRIMARY);
+            try (SqlSession session = providerSessions(stores).openSession(true)) {
+                Break27ProviderMapper mapper = session.getMapper(Break27ProviderMapper.class);
+                assertThat(mapper.updateById(1, "m-1", "PAID")).isEqualTo(1);
+                assertThat(mapper.payById(2, "m-1")).isEqualTo(1);
+            }
+            assertThat(stores.newRows()).isEqualTo(Map.of(1L, "1 m-1 PAID 1", 2L, "2 m-1 PAID 2"));
+            assertThat(stores.oldRows()).isEqualTo(stores.newRows());
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
+
+    // An application's own type handler for every String (registered in place of MyBatis' own, before the mappers),
+    // binding text stripped and lowered: OrderMapper.insert binds #{merchantNo} " M-1 ", "M-1" or "m-1 " as m-1, whom
+    // the switches name (DUAL_WRITE). The interceptor read text ids as they are, not as the registered handler binds
+    // them (round 8 read other types through their handler), so the id was a merchant no switch names (the system's
+    // OLD_ONLY): m-1's row never reached the new store, nothing recorded. Expected: mirrored, or recorded.
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"H2|' M-1 '", "H2|M-1", "H2|'m-1 '", "POSTGRES|' M-1 '",
+            "POSTGRES|M-1", "POSTGRES|'m-1 '", "MARIADB|' M-1 '", "MARIADB|M-1", "MARIADB|'m-1 '"})
+    void aTextIdBoundThroughTheApplicationsOwnStringHandlerIsTheValueItBinds(Kind kind, String given) throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(kind)) {
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            Configuration configuration = new Configuration(
+                    new Environment("break27h", new JdbcTransactionFactory(), stores.dataSource));
+            configuration.getTypeHandlerRegistry().register(String.class, new Break27NormalisingStringHandler());
+            configuration.addMapper(OrderMapper.class);
+            MigrationContextInterceptor.install(configuration, MyBatisStores.RULES_WITHOUT_XML);
+            try (SqlSession session = new SqlSessionFactoryBuilder().build(configuration).openSession(true)) {
+                session.getMapper(OrderMapper.class).insert(new Order(given, "NEW", "1.00"));
+                session.getMapper(OrderMapper.class).insert(new Order("m-2", "NEW", "2.00"));
+            }
+            assertThat(stores.oldRowsOf("m-1")).as("the column holds the handler's value").hasSize(1);
+            assertMirroredOrRecorded(stores, "m-1");
+        }
+    }
+}
