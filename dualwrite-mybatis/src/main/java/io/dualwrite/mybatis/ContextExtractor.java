@@ -733,14 +733,21 @@ final class ContextExtractor {
 
     /**
      * An id's text as the column written from it holds it: text and numbers as they are (a decimal without trailing
-     * zeros, see {@link io.dualwrite.internal.IdText}), other types (enums, value
+     * zeros, see {@link io.dualwrite.internal.IdText}) unless the application registered a handler of its own for
+     * their type (then as that handler binds them), other types (enums, value
      * objects with a handler of their own) as their MyBatis type handler binds them, else their {@code toString()}.
      */
     private String text(Object id) {
-        if (id instanceof CharSequence || id instanceof Number || id instanceof Character || id instanceof java.util.UUID) {
-            return io.dualwrite.internal.IdText.of(id); // a decimal as the switches and the copier name it: 7.00 is 7
-        }
         org.apache.ibatis.type.TypeHandler<?> handler = simpleTypes.getTypeHandler(id.getClass());
+        if (id instanceof CharSequence || id instanceof Number || id instanceof Character || id instanceof java.util.UUID) {
+            // text, numbers and UUIDs bind as they are under MyBatis' own handlers; an application may register its
+            // own for String (one that strips and lowers codes): the column then holds what that handler binds, and
+            // read as it is, " M-1 " named a merchant no switch names while the column held m-1 (round 27)
+            Object own = handler == null || handler.getClass().getName().startsWith("org.apache.ibatis.type.") ? null
+                    : BoundValue.of(handler, id);
+            return io.dualwrite.internal.IdText.of(own instanceof CharSequence || own instanceof Number
+                    || own instanceof Character || own instanceof java.util.UUID ? own : id); // 7.00 is 7
+        }
         Object bound = handler == null ? null : BoundValue.of(handler, id);
         if (bound instanceof CharSequence || bound instanceof Number || bound instanceof Character
                 || bound instanceof java.util.UUID) {

@@ -3,9 +3,13 @@ package io.dualwrite.mybatis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.Store;
+import io.dualwrite.jdbc.ReadStoreOverride;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.ibatis.mapping.Environment;
 import org.apache.ibatis.session.Configuration;
 import org.apache.ibatis.session.SqlSession;
@@ -145,6 +149,52 @@ class MyBatisBreak27Test {
             }
             assertThat(stores.oldRowsOf("m-1")).as("the column holds the handler's value").hasSize(1);
             assertMirroredOrRecorded(stores, "m-1");
+        }
+    }
+
+    // A lazy association of a read routed to the other store for one call (ReadStoreOverride: the starter's @DualRead
+    // shadow and merged reads), loaded after the override closed: by its getter or hashCode (a lazy-load trigger) once
+    // the session closed, or on another thread (the override is the caller thread's). LazyLoads ran the load under the
+    // read's MigrationContext but not under its override, so it read the phase's store: the new store's order carried
+    // the old store's association (a shadow read compared the old store with itself where the stores differ, and a
+    // merged read took the association from the store it had not chosen). Expected: the association is read from the
+    // store the read was routed to, as the order itself.
+    @ParameterizedTest
+    @CsvSource({"H2,DUAL_WRITE,getter", "H2,NEW_PRIMARY,getter", "H2,DUAL_WRITE,hashCode", "H2,NEW_PRIMARY,hashCode",
+            "H2,DUAL_WRITE,otherThread", "H2,NEW_PRIMARY,otherThread", "POSTGRES,DUAL_WRITE,getter",
+            "POSTGRES,NEW_PRIMARY,getter", "MARIADB,DUAL_WRITE,getter", "MARIADB,NEW_PRIMARY,getter"})
+    void aLazyAssociationOfARoutedReadIsLoadedFromTheStoreTheReadWasRoutedTo(Kind kind, MigrationPhase phase,
+                                                                           String load) throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(kind)) {
+            stores.oldDb.execute("INSERT INTO orders (id, merchant_no, status, amount) VALUES (1, 'm-1', 'PAID', 1.00)");
+            stores.newDb.execute("INSERT INTO orders_v2 VALUES (1, 'm-1', 'NEW', 1.00)");
+            stores.merchantPhase("m-1", phase);
+            Store routedTo = phase.authoritative().other();
+            String expected = routedTo == Store.NEW ? "NEW" : "PAID";
+            SqlSessionFactory sessions = MyBatisBreakSupport.sessions(stores.dataSource, MyBatisStores.RULES_WITHOUT_XML,
+                    Break13LazyMapper.class);
+            Break13LazyOrder order;
+            String loadedElsewhere = null;
+            try (ReadStoreOverride.Scope routed = ReadStoreOverride.open(MyBatisStores.MIGRATION, routedTo);
+                 SqlSession session = sessions.openSession()) {
+                order = session.getMapper(Break13LazyMapper.class).selectLazy(1, "m-1");
+                if (load.equals("otherThread")) {
+                    Break13LazyOrder read = order;
+                    loadedElsewhere = CompletableFuture.supplyAsync(() -> read.getAgain().getStatus())
+                            .get(60, TimeUnit.SECONDS);
+                }
+            }
+            if (load.equals("hashCode")) {
+                order.hashCode(); // one of MyBatis' lazyLoadTriggerMethods: loads every lazy property
+            }
+            assertThat(order.getStatus()).isEqualTo(expected);
+            if (loadedElsewhere != null) {
+                assertThat(loadedElsewhere).as("loaded on another thread").isEqualTo(expected);
+            }
+            assertThat(order.getAgain().getStatus()).as("the lazy association").isEqualTo(expected);
+            assertThat(stores.oldRows()).isEqualTo(Map.of(1L, "1 m-1 PAID 1"));
+            assertThat(stores.newRows()).isEqualTo(Map.of(1L, "1 m-1 NEW 1"));
+            assertThat(stores.changeLogCounts()).isEmpty();
         }
     }
 }
