@@ -1,6 +1,8 @@
 package io.dualwrite.mybatis;
 
 import io.dualwrite.MigrationContext;
+import io.dualwrite.Store;
+import io.dualwrite.jdbc.ReadStoreOverride;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
@@ -18,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * runs on a new executor and a new connection, outside any context, and so followed the unattributed rule: the
  * association of a merchant whose new store is authoritative was read from the old store, stale. The context open
  * while the proxy was made (the one the interceptor opened for the read, or the application's) is opened again around
- * each load; a read without a context makes proxies as before.
+ * each load; a read without a context makes proxies as before. So is the {@link ReadStoreOverride} of that
+ * migration open then (the starter's {@code @DualRead} shadow and merged reads): a load outside it ran on the phase's
+ * store, and a read routed to the new store carried the old store's association (round 27).
  */
 final class LazyLoads implements ProxyFactory {
 
@@ -49,7 +53,8 @@ final class LazyLoads implements ProxyFactory {
                               ObjectFactory objectFactory, List<Class<?>> constructorArgTypes,
                               List<Object> constructorArgs) {
         MigrationContext context = MigrationContext.current().orElse(null);
-        ResultLoaderMap loads = context == null ? lazyLoader : InContext.of(lazyLoader, context);
+        ResultLoaderMap loads = context == null ? lazyLoader : InContext.of(lazyLoader, context,
+                ReadStoreOverride.current(context.migration()).orElse(null));
         return delegate.createProxy(target, loads, configuration, objectFactory, constructorArgTypes, constructorArgs);
     }
 
@@ -77,10 +82,13 @@ final class LazyLoads implements ProxyFactory {
     /** A cursor whose rows are read under a context; everything else is the cursor's own. */
     private static final class MappedIn<T> extends DelegatingCursor<T> {
         private final MigrationContext context;
+        /** The store the cursor's read was routed to, re-opened with the context: proxies made then keep it too. */
+        private final @Nullable Store routed;
 
         MappedIn(org.apache.ibatis.cursor.Cursor<T> cursor, MigrationContext context) {
             super(cursor);
             this.context = context;
+            this.routed = ReadStoreOverride.current(context.migration()).orElse(null);
         }
 
         @Override
@@ -94,26 +102,68 @@ final class LazyLoads implements ProxyFactory {
         }
 
         private <R> R inContext(java.util.function.Supplier<R> read) {
-            if (openOf(context.migration()) != null) {
-                return read.get();
-            }
-            try (MigrationContext.Scope scope = context.open()) {
+            try (Reopened reopened = Reopened.of(context, routed)) {
                 return read.get();
             }
         }
     }
 
-    /** The loaders of one proxy (the same map MyBatis fills), each load run under the read's context. */
-    private static final class InContext extends ResultLoaderMap {
-        private final MigrationContext context;
+    /**
+     * The read's context and routed store opened again on the loading thread, each unless one of the migration is
+     * open there (an open one wins, as at the interceptor); closed in the reverse order.
+     */
+    private static final class Reopened implements AutoCloseable {
+        private final MigrationContext.@Nullable Scope context;
+        private final ReadStoreOverride.@Nullable Scope routed;
 
-        private InContext(MigrationContext context) {
+        private Reopened(MigrationContext.@Nullable Scope context, ReadStoreOverride.@Nullable Scope routed) {
             this.context = context;
+            this.routed = routed;
         }
 
-        static ResultLoaderMap of(ResultLoaderMap loaders, MigrationContext context) {
+        static Reopened of(MigrationContext context, @Nullable Store routed) {
+            MigrationContext.Scope opened = openOf(context.migration()) == null ? context.open() : null;
             try {
-                InContext scoped = new InContext(context);
+                return new Reopened(opened, routed == null || ReadStoreOverride.current(context.migration()).isPresent()
+                        ? null : ReadStoreOverride.open(context.migration(), routed));
+            } catch (RuntimeException failed) {
+                if (opened != null) {
+                    opened.close();
+                }
+                throw failed;
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (routed != null) {
+                    routed.close();
+                }
+            } finally {
+                if (context != null) {
+                    context.close();
+                }
+            }
+        }
+    }
+
+    /**
+     * The loaders of one proxy (the same map MyBatis fills), each load run under the read's context and the store the
+     * read was routed to, if any.
+     */
+    private static final class InContext extends ResultLoaderMap {
+        private final MigrationContext context;
+        private final @Nullable Store routed;
+
+        private InContext(MigrationContext context, @Nullable Store routed) {
+            this.context = context;
+            this.routed = routed;
+        }
+
+        static ResultLoaderMap of(ResultLoaderMap loaders, MigrationContext context, @Nullable Store routed) {
+            try {
+                InContext scoped = new InContext(context, routed);
                 LOADERS.set(scoped, LOADERS.get(loaders));
                 return scoped;
             } catch (ReflectiveOperationException | RuntimeException unknown) {
@@ -123,21 +173,14 @@ final class LazyLoads implements ProxyFactory {
 
         @Override
         public boolean load(String property) throws SQLException {
-            if (openOf(context.migration()) != null) {
-                return super.load(property); // an open context of the migration wins, as at the interceptor
-            }
-            try (MigrationContext.Scope scope = context.open()) {
+            try (Reopened reopened = Reopened.of(context, routed)) {
                 return super.load(property);
             }
         }
 
         @Override
         public void loadAll() throws SQLException {
-            if (openOf(context.migration()) != null) {
-                super.loadAll();
-                return;
-            }
-            try (MigrationContext.Scope scope = context.open()) {
+            try (Reopened reopened = Reopened.of(context, routed)) {
                 super.loadAll();
             }
         }
