@@ -236,4 +236,36 @@ class MyBatisBreak27Test {
             MyBatisBreakSupport.assertOnlyTheMerchantMirrored(stores, "m-1", 4, 2);
         }
     }
+
+    // The same through a Cursor: a read routed to the new store (DUAL_WRITE) whose cursor the caller iterates after the
+    // override closed (the session still open), each row's lazy association loaded after the session closed. MyBatis
+    // maps a cursor's rows while the caller iterates, so the proxies were made outside the override and their loads
+    // read the phase's store. Expected: the association from the store the read was routed to.
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"H2", "POSTGRES", "MARIADB"})
+    void aLazyAssociationOfACursorRowOfARoutedReadIsLoadedFromTheStoreTheReadWasRoutedTo(Kind kind) throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(kind)) {
+            stores.oldDb.execute("INSERT INTO orders (id, merchant_no, status, amount) VALUES (1, 'm-1', 'PAID', 1.00)");
+            stores.newDb.execute("INSERT INTO orders_v2 VALUES (1, 'm-1', 'NEW', 1.00)");
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            SqlSessionFactory sessions = MyBatisBreakSupport.sessions(stores.dataSource, MyBatisStores.RULES_WITHOUT_XML,
+                    Break13LazyMapper.class);
+            List<Break13LazyOrder> orders = new java.util.ArrayList<>();
+            try (SqlSession session = sessions.openSession()) {
+                org.apache.ibatis.cursor.Cursor<Break13LazyOrder> cursor;
+                try (ReadStoreOverride.Scope routed = ReadStoreOverride.open(MyBatisStores.MIGRATION, Store.NEW)) {
+                    cursor = session.getMapper(Break13LazyMapper.class).cursorLazy("m-1");
+                }
+                try (cursor) {
+                    cursor.forEach(orders::add);
+                }
+            }
+            assertThat(orders).hasSize(1);
+            assertThat(orders.get(0).getStatus()).isEqualTo("NEW");
+            assertThat(orders.get(0).getAgain().getStatus()).as("the lazy association").isEqualTo("NEW");
+            assertThat(stores.oldRows()).isEqualTo(Map.of(1L, "1 m-1 PAID 1"));
+            assertThat(stores.newRows()).isEqualTo(Map.of(1L, "1 m-1 NEW 1"));
+            assertThat(stores.changeLogCounts()).isEmpty();
+        }
+    }
 }
