@@ -145,7 +145,8 @@ final class StatementHandler implements InvocationHandler {
         boolean appAskedKeys = asksForKeys(args);
         Statement statement;
         boolean requestKeys = name.equals("prepareStatement") && analysis.mappedWrite()
-                && (analysis.keysGenerated() || readsStoredKeys(analysis, connection.config.dialect(store)))
+                && (analysis.keysGenerated() || readsStoredKeys(analysis, connection.config.dialect(store))
+                    || asksAutoIncrementKey(analysis, connection.config.dialect(store)))
                 && !analysis.returning() && !appAskedKeys && (args.length == 1 || keysObtainable(args, sql))
                 && insertReturns(connection, physicalConnection, analysis);
         if (requestKeys) {
@@ -224,6 +225,20 @@ final class StatementHandler implements InvocationHandler {
      */
     static boolean readsStoredKeys(StatementAnalysis analysis, @Nullable Dialect dialect) {
         return (dialect == Dialect.POSTGRESQL || dialect == Dialect.H2) && analysis.keysReportable();
+    }
+
+    /**
+     * Whether the MySQL/MariaDB driver is asked for the key of a one-row insert that names no key value of its own
+     * ({@code (id) VALUES (DEFAULT)}, {@code (id, code) VALUES (NULL, 'x')}, {@code VALUES ()}): the row's key is
+     * then its {@code AUTO_INCREMENT} column's, which the driver reports ({@link
+     * WriteExecution#oneRowKeyedByItsAutoIncrement} takes it only so). Such an insert is not {@link
+     * StatementAnalysis#keysGenerated} (it names the key column, or no column at all), and without the driver's key
+     * its table was resynced whole: the row names no unique value to find it by.
+     */
+    static boolean asksAutoIncrementKey(StatementAnalysis analysis, @Nullable Dialect dialect) {
+        return dialect == Dialect.MYSQL && analysis.mapping() != null && analysis.kind() == SqlKind.INSERT
+                && !analysis.keysGenerated() && !analysis.returning() && analysis.insertRows().size() == 1
+                && analysis.insertKeys().isEmpty();
     }
 
     /**
@@ -597,7 +612,8 @@ final class StatementHandler implements InvocationHandler {
         // an id rule is decided with the id the row really gets: an insert whose order id is its generated key
         // may mirror once the key is known, although its phase without the id does not
         boolean byGeneratedKey = !mirrors && connection.mayMirrorByGeneratedKey(statementAnalysis);
-        boolean storedKeys = readsStoredKeys(statementAnalysis, connection.config.dialect(connection.store()));
+        boolean storedKeys = readsStoredKeys(statementAnalysis, connection.config.dialect(connection.store()))
+                || asksAutoIncrementKey(statementAnalysis, connection.config.dialect(connection.store()));
         boolean generatedKeys = (mirrors || byGeneratedKey) && statementAnalysis.mappedWrite()
                 && (statementAnalysis.keysGenerated() || storedKeys) && !statementAnalysis.returning();
         if (plain && generatedKeys && (args.length == 1
@@ -758,6 +774,8 @@ final class StatementHandler implements InvocationHandler {
                 // the keys as stored, when the driver was asked for them (by the library or the application)
                 generated = keys.read(physical, statementAnalysis, connection.store());
                 write.keysReported(generated);
+            } else if (asksAutoIncrementKey(statementAnalysis, connection.config.dialect(connection.store()))) {
+                generated = keys.read(physical, statementAnalysis, connection.store()); // the AUTO_INCREMENT's key
             } else if (statementAnalysis.keysGenerated()) {
                 generated = statementAnalysis.returning()
                         ? connection.lastGeneratedKey(statementAnalysis, count)

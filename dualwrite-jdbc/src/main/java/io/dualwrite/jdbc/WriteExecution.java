@@ -555,6 +555,13 @@ final class WriteExecution {
                         return;
                     }
                 }
+                if (keys == null && mysql && !analysis.keysGenerated()
+                        && oneRowKeyedByItsAutoIncrement(physical, values, updateCount, generated)) {
+                    // (id) VALUES (DEFAULT), VALUES (), () VALUES (): no key written and no unique value to find the
+                    // row by, but the one key the driver reported is the row's
+                    generated.forEach(this::add);
+                    return;
+                }
                 if (analysis.keysGenerated() && keyTexts(physical).insertTriggers()
                         && connection.config.dialect(connection.store()) != Dialect.POSTGRESQL && missing(physical, keys)) {
                     // the driver reports the generated value, not what a trigger made of it (PostgreSQL's RETURNING
@@ -1027,6 +1034,31 @@ final class WriteExecution {
         Metadata.KeyTexts texts = keyTexts(physical);
         return texts == Metadata.KeyTexts.UNKNOWN
                 || (analysis.mapping().primaryKey().size() == 1 && texts.autoIncrement(0));
+    }
+
+    /**
+     * Whether this MySQL/MariaDB insert stored one row whose single key column is the table's {@code AUTO_INCREMENT}
+     * one, left for the database to fill ({@code DEFAULT}, {@code NULL}, no value at all: {@code VALUES ()}, {@code
+     * () VALUES ()}), and the driver reported one key for it. The driver reports the server's insert id, which for a
+     * one-row insert is the value its {@code AUTO_INCREMENT} column stored: that row's key. Such a row names no
+     * unique value to find it by ({@link #insertedByUniqueValues}), so without this its table was resynced whole
+     * although the key was known. Not for a written {@code 0} (stored as written under {@code NO_AUTO_VALUE_ON_ZERO}),
+     * nor when an insert trigger may change the key, nor when the catalog could not be read.
+     */
+    boolean oneRowKeyedByItsAutoIncrement(Connection physical, List<@Nullable Object> values, long updateCount,
+                                                  List<List<Object>> generated) throws SQLException {
+        Metadata.KeyTexts texts = keyTexts(physical);
+        if (updateCount != 1 || generated.size() != 1 || analysis.insertRows().size() != 1 || keysNotDerivable
+                || texts == Metadata.KeyTexts.UNKNOWN || texts.insertTriggers() || !generatedIsKey(physical)) {
+            return false;
+        }
+        List<Integer> positions = positions(physical, analysis.mapping().primaryKey());
+        if (positions == null || positions.size() != 1) {
+            return false;
+        }
+        List<@Nullable ValueRef> row = analysis.insertRows().get(0);
+        ValueRef ref = positions.get(0) < row.size() ? row.get(positions.get(0)) : null;
+        return ref == null || ref.resolve(values) == null;
     }
 
     /**

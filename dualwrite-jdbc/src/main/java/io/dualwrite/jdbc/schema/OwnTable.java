@@ -152,7 +152,8 @@ public final class OwnTable {
     private @Nullable String find(Connection connection, Dialect dialect) throws SQLException {
         List<String> holders = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT table_schema, table_name FROM information_schema.tables WHERE LOWER(table_name) = ?")) {
+                // in capitals: H2 under DATABASE_TO_UPPER=FALSE reads names as written, and its catalog's are capitals
+                "SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE LOWER(TABLE_NAME) = ?")) {
             select.setString(1, table.toLowerCase(Locale.ROOT));
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -191,8 +192,9 @@ public final class OwnTable {
                     + " ON n.oid = c.relnamespace WHERE c.relname = ? AND c.relpersistence <> 't'"
                     + " AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname NOT LIKE 'pg\\_%'"
                     + " AND n.nspname <> 'information_schema'";
-            case H2 -> "SELECT table_schema, table_name FROM information_schema.tables WHERE table_name = ?"
-                    + " AND table_type NOT LIKE '%TEMPORARY' AND table_schema <> 'INFORMATION_SCHEMA'";
+            // in capitals: under DATABASE_TO_UPPER=FALSE H2 reads names as written, and its catalog's are capitals
+            case H2 -> "SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = ?"
+                    + " AND TABLE_TYPE NOT LIKE '%TEMPORARY' AND TABLE_SCHEMA <> 'INFORMATION_SCHEMA'";
         };
         try (PreparedStatement select = connection.prepareStatement(sql)) {
             if (dialect == Dialect.MYSQL) {

@@ -219,6 +219,23 @@ public final class StatementAnalyzer {
     }
 
     /**
+     * MySQL's and MariaDB's {@code INSERT INTO t () VALUES ()}, the whole statement: a row of defaults under an empty
+     * column list, which the parser refuses although it reads {@code INSERT INTO t VALUES ()}, the same row. Read as
+     * that form ({@link #withoutEmptyColumnList}), so that its key is found as any insert's (the driver's), not its
+     * table resynced whole as unparsable. Only a statement of nothing else (no string, comment or other clause) is
+     * matched, so nothing it holds can be misread.
+     */
+    private static final Pattern EMPTY_COLUMNS_AND_ROWS = Pattern.compile("(?i)^(\\s*(?:INSERT|REPLACE)"
+            + "(?:\\s+(?:LOW_PRIORITY|DELAYED|HIGH_PRIORITY|IGNORE))*(?:\\s+INTO)?\\s+[\\w.`]+\\s*)\\(\\s*\\)"
+            + "(\\s*VALUES?\\s*\\(\\s*\\)(?:\\s*,\\s*\\(\\s*\\))*\\s*;?\\s*)$");
+
+    /** {@code sql} with the empty column list of {@link #EMPTY_COLUMNS_AND_ROWS} left out; else {@code sql}. */
+    static String withoutEmptyColumnList(String sql) {
+        java.util.regex.Matcher matcher = EMPTY_COLUMNS_AND_ROWS.matcher(sql);
+        return matcher.matches() ? matcher.group(1) + matcher.group(2) : sql;
+    }
+
+    /**
      * The start of a PostgreSQL dollar quote with a tag ({@code $q$…$q$}), not part of a name ({@code a$b$c} is one
      * on MySQL). The parser reads its tag as a name and its body as SQL: a quote or a comment mark in the body
      * swallows the rest of the statement, and the shorter statement it returns names fewer rows than the database
@@ -254,7 +271,8 @@ public final class StatementAnalyzer {
      * Parses with the standard grammar, then with MySQL's backslash escapes; SQL longer than
      * {@link #INLINE_PARSE_LENGTH} on a parser thread the caller waits for at most {@link #PARSE_TIME_LIMIT}.
      */
-    private static <T> T timeLimited(String sql, ParseStep<T> step) throws Exception {
+    private static <T> T timeLimited(String text, ParseStep<T> step) throws Exception {
+        String sql = withoutEmptyColumnList(text);
         if (TAGGED_DOLLAR_QUOTE.matcher(sql).find()) {
             throw new IllegalArgumentException("a dollar quote with a tag, which the parser does not read");
         }

@@ -66,6 +66,19 @@ public final class TestDatabases {
         return new TestDatabase(Kind.H2, name, pooled(h2, name));
     }
 
+    /**
+     * A fresh in-memory H2 database opened with {@code settings} added to its URL ({@code DATABASE_TO_UPPER=FALSE},
+     * {@code CASE_INSENSITIVE_IDENTIFIERS=TRUE}, …): settings that hold for the database's life and change how it
+     * reads names.
+     */
+    public static TestDatabase h2(String settings) {
+        String name = "h2_" + SEQUENCE.incrementAndGet();
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;" + settings);
+        h2.setUser("sa");
+        return new TestDatabase(Kind.H2, name, pooled(h2, name));
+    }
+
     /** A fresh database on the shared embedded PostgreSQL server. */
     public static TestDatabase postgres() {
         EmbeddedPostgres server = postgresServer();
