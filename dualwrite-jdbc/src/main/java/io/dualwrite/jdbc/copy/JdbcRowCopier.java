@@ -820,7 +820,9 @@ final class JdbcRowCopier implements RowCopier {
      * a tenant's role under a row security policy does not see every row it wrote (an insert of another tenant's
      * row, an update that moves a row out of its view), and a row the read does not find is one the copier takes
      * for absent; and the {@code IntervalStyle} the copier reads intervals in ({@code postgres}: a caller's {@code
-     * SET IntervalStyle = iso_8601} had a {@code SYNC} sync copy {@code P1DT2H} into a text column, round 26b). On
+     * SET IntervalStyle = iso_8601} had a {@code SYNC} sync copy {@code P1DT2H} into a text column, round 26b), and
+     * every setting of {@link RowSecurity#MOVED_SETTINGS} at its start value (a caller's {@code SET TIME ZONE} had a
+     * {@code timestamptz[]} copied into text spelt in its zone, round 27; the caller's session is never changed). On
      * MariaDB also no temporary table of the application's hiding one of {@code tables} (the mapped
      * tables the read names), asked at every loan (from 11.2, which lists them): a pooled session's answer is trusted
      * for the catalog refresh, but the application may create one on its own session between two loans, and then
@@ -845,7 +847,8 @@ final class JdbcRowCopier implements RowCopier {
             String query = dialect == CopyDialect.POSTGRESQL
                     ? "SELECT current_setting('search_path') = reset_val AND current_user = session_user"
                             + " AND session_user = ? AND current_setting('IntervalStyle') = '"
-                            + RowSecurity.INTERVAL_STYLE + "' FROM pg_settings WHERE name = 'search_path'"
+                            + RowSecurity.INTERVAL_STYLE + "' AND NOT EXISTS (SELECT 1 FROM pg_settings WHERE "
+                            + RowSecurity.MOVED_SETTINGS + ") FROM pg_settings WHERE name = 'search_path'"
                     : "SELECT SCHEMA() = ?";
             boolean autoCommit = session.getAutoCommit();
             try (PreparedStatement statement = session.prepareStatement(query)) {

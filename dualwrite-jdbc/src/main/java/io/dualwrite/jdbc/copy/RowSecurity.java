@@ -159,7 +159,9 @@ public final class RowSecurity {
      * taken on PostgreSQL (three statements more, and up to two at the close, only on a session found so); other
      * products are returned as the pool gives them (MySQL's and MariaDB's roles only add privileges, whose lack fails
      * loudly; H2 has no session roles). A session left with another {@code IntervalStyle} (which changes
-     * the text of an interval the copier reads, see {@link #INTERVAL_STYLE}) is set to the library's style alike and put back at close (round 26b). A session outside
+     * the text of an interval the copier reads, see {@link #INTERVAL_STYLE}) is set to the library's style alike and put back at close (round 26b);
+     * one left with another value of a setting of {@link #MOVED_SETTINGS} is put back to the value it started with
+     * alike, read in the same one query (round 27). A session outside
      * auto-commit is given holding no transaction.
      *
      * @param pool a data source of a store
@@ -178,9 +180,14 @@ public final class RowSecurity {
             String session;
             String role;
             String intervalStyle;
+            List<String> moved = new ArrayList<>();
+            List<String> movedValues = new ArrayList<>();
             try (PreparedStatement statement = connection.prepareStatement(
                     "SELECT current_user = session_user AND session_user = coalesce(?, session_user),"
-                            + " session_user, current_setting('role'), current_setting('IntervalStyle')")) {
+                            + " session_user, current_setting('role'), current_setting('IntervalStyle'),"
+                            + " (SELECT array_agg(name ORDER BY name) FROM pg_settings WHERE " + MOVED_SETTINGS + "),"
+                            + " (SELECT array_agg(current_setting(name) ORDER BY name) FROM pg_settings WHERE "
+                            + MOVED_SETTINGS + ")")) {
                 statement.setString(1, login);
                 try (ResultSet rows = statement.executeQuery()) {
                     if (!rows.next()) {
@@ -193,10 +200,20 @@ public final class RowSecurity {
                     session = rows.getString(2);
                     role = rows.getString(3);
                     intervalStyle = rows.getString(4);
+                    Array names = rows.getArray(5);
+                    Array values = rows.getArray(6);
+                    if (names != null && values != null) {
+                        for (Object name : (Object[]) names.getArray()) {
+                            moved.add((String) name);
+                        }
+                        for (Object value : (Object[]) values.getArray()) {
+                            movedValues.add((String) value);
+                        }
+                    }
                 }
             }
             boolean spelt = INTERVAL_STYLE.equals(intervalStyle);
-            if (asLoggedIn && spelt) {
+            if (asLoggedIn && spelt && moved.isEmpty()) {
                 if (!autoCommit) {
                     connection.rollback(); // a read only
                 }
@@ -215,12 +232,19 @@ public final class RowSecurity {
                 if (!spelt) {
                     statement.execute("SET IntervalStyle = " + INTERVAL_STYLE);
                 }
+                if (!moved.isEmpty()) {
+                    StringBuilder reset = new StringBuilder();
+                    for (String name : moved) {
+                        reset.append(reset.length() == 0 ? "" : "; ").append("RESET ").append(quoted(name));
+                    }
+                    statement.execute(reset.toString()); // one round trip: the driver sends the statements together
+                }
             }
             if (!autoCommit) {
                 connection.commit(); // a setting inside a transaction holds only once committed
             }
             return reverting(connection, asLoggedIn ? null : session, asLoggedIn ? null : role, authenticated,
-                    spelt ? null : intervalStyle);
+                    spelt ? null : intervalStyle, moved, movedValues);
         } catch (SQLException | RuntimeException e) {
             try {
                 connection.close();
@@ -230,6 +254,30 @@ public final class RowSecurity {
             throw e;
         }
     }
+
+    /**
+     * The condition on {@code pg_settings} that finds the PostgreSQL settings of a session, other than {@code
+     * IntervalStyle} ({@link #INTERVAL_STYLE}), that change how the server reads or spells a value the library copies
+     * or how a write of the library's acts, and that differ from the value the session started with ({@code
+     * reset_val}: the server's, the database's, the role's or the driver's startup options, what every clean session
+     * of the pool has). A session an earlier borrower left so ({@code SET} and no {@code RESET}: HikariCP resets none)
+     * made the library's copy depend on that borrower (round 27): {@code TimeZone} read a {@code date} copied into
+     * {@code timestamptz} as midnight of that zone and spelt a {@code timestamptz[]} or range copied into text in it;
+     * {@code array_nulls = off} read the {@code NULL} element of a copied array as the text {@code 'NULL'}; {@code
+     * DateStyle}, {@code bytea_output}, {@code extra_float_digits}, {@code standard_conforming_strings}, {@code
+     * lc_monetary}, {@code lc_numeric}, {@code xmloption}, {@code timezone_abbreviations} and {@code
+     * transform_null_equals} change a value's text or how a text or a comparison is read, and {@code
+     * session_replication_role} whether the target's triggers and foreign keys act on the library's writes. Such a
+     * session is put back to those start values for the library's use ({@code RESET}) and set back as found at close,
+     * so the library copies as on a clean session of the same pool. Not listed: {@code search_path} (the library
+     * names its tables by the catalog, and an application may choose its schema by a {@code SET} on every session),
+     * and settings whose effect on the library fails loudly and is recorded ({@code default_transaction_read_only},
+     * {@code statement_timeout}, {@code lock_timeout}).
+     */
+    static final String MOVED_SETTINGS = "lower(name) IN ('timezone', 'datestyle', 'array_nulls', 'bytea_output',"
+            + " 'extra_float_digits', 'standard_conforming_strings', 'lc_monetary', 'lc_numeric', 'xmloption',"
+            + " 'timezone_abbreviations', 'transform_null_equals', 'session_replication_role')"
+            + " AND setting IS DISTINCT FROM reset_val";
 
     /**
      * The {@code IntervalStyle} the library reads PostgreSQL intervals in: {@code postgres}, the server's default (an
@@ -245,7 +293,7 @@ public final class RowSecurity {
      */
     private static Connection reverting(Connection connection, @Nullable String session,
             @Nullable String role, String authenticated,
-            @Nullable String intervalStyle) {
+            @Nullable String intervalStyle, List<String> moved, List<String> movedValues) {
         return (Connection) Proxy.newProxyInstance(RowSecurity.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     if (method.getName().equals("close") && method.getParameterCount() == 0) {
@@ -262,6 +310,15 @@ public final class RowSecurity {
                             try (Statement statement = connection.createStatement()) {
                                 if (intervalStyle != null) {
                                     statement.execute("SET IntervalStyle = " + quotedValue(intervalStyle));
+                                }
+                                if (!moved.isEmpty()) {
+                                    StringBuilder set = new StringBuilder("SELECT ");
+                                    for (int i = 0; i < moved.size(); i++) {
+                                        set.append(i == 0 ? "" : ", ").append("set_config(")
+                                                .append(quotedValue(moved.get(i))).append(", ")
+                                                .append(quotedValue(movedValues.get(i))).append(", false)");
+                                    }
+                                    statement.execute(set.toString());
                                 }
                                 if (session != null && !session.equals(authenticated)) {
                                     statement.execute("SET SESSION AUTHORIZATION " + quoted(session));
