@@ -8,6 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -161,7 +163,8 @@ public final class RowSecurity {
      * loudly; H2 has no session roles). A session left with another {@code IntervalStyle} (which changes
      * the text of an interval the copier reads, see {@link #INTERVAL_STYLE}) is set to the library's style alike and put back at close (round 26b);
      * one left with another value of a setting of {@link #MOVED_SETTINGS} is put back to the value it started with
-     * alike, read in the same one query (round 27). A session outside
+     * alike, read in the same one query (round 27). An H2 session left in another time zone is put back to the one its
+     * sessions start in ({@link #inStartZone}, round 27). A session outside
      * auto-commit is given holding no transaction.
      *
      * @param pool a data source of a store
@@ -171,7 +174,11 @@ public final class RowSecurity {
     public static Connection asLoggedIn(DataSource pool) throws SQLException {
         Connection connection = pool.getConnection();
         try {
-            if (!"PostgreSQL".equals(connection.getMetaData().getDatabaseProductName())) {
+            String product = connection.getMetaData().getDatabaseProductName();
+            if ("H2".equals(product)) {
+                return inStartZone(connection);
+            }
+            if (!"PostgreSQL".equals(product)) {
                 return connection;
             }
             String login = connection.getMetaData().getUserName();
@@ -252,6 +259,67 @@ public final class RowSecurity {
                 e.addSuppressed(closing);
             }
             throw e;
+        }
+    }
+
+    /**
+     * An H2 session in the time zone its sessions start in (the JVM's), and put back to the zone it was found in at
+     * close. An earlier borrower's {@code SET TIME ZONE} (H2 keeps it for the session; HikariCP does not reset it)
+     * made H2 read a {@code date} the copier bound into {@code TIMESTAMP WITH TIME ZONE} as midnight of that zone
+     * (round 27: {@code +14:00} wrote 14 hours off a clean session's value, nothing recorded). One query per session
+     * taken on H2 (in the same JVM for an embedded database), and two statements more only on a session found so.
+     */
+    private static Connection inStartZone(Connection connection) throws SQLException {
+        @Nullable String zone;
+        boolean autoCommit = connection.getAutoCommit();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                     + " WHERE SETTING_NAME = 'TIME ZONE'")) {
+            zone = rows.next() ? rows.getString(1) : null;
+        }
+        if (zone == null || sameRules(zone, ZoneId.systemDefault())) {
+            return connection; // an H2 SET is no transactional statement: nothing to end
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET TIME ZONE LOCAL");
+        }
+        if (!autoCommit) {
+            connection.commit(); // a SET commits on H2; the session is handed over holding no transaction
+        }
+        String found = zone;
+        return (Connection) Proxy.newProxyInstance(RowSecurity.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close") && method.getParameterCount() == 0) {
+                        if (connection.isClosed()) {
+                            return null;
+                        }
+                        try {
+                            if (!connection.getAutoCommit()) {
+                                connection.rollback(); // what a close of an open transaction does
+                            }
+                            try (Statement statement = connection.createStatement()) {
+                                statement.execute("SET TIME ZONE " + quotedValue(found));
+                            }
+                        } catch (SQLException notPutBack) {
+                            // left in the zone a session starts in, a pool's clean state
+                        } finally {
+                            connection.close();
+                        }
+                        return null;
+                    }
+                    try {
+                        return method.invoke(connection, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private static boolean sameRules(String zone, ZoneId start) {
+        try {
+            return ZoneId.of(zone).getRules().equals(start.getRules());
+        } catch (DateTimeException unknown) {
+            return false;
         }
     }
 

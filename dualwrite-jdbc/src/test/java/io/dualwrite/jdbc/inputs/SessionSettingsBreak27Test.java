@@ -38,9 +38,14 @@ class SessionSettingsBreak27Test {
 
     private static HikariDataSource pool(TestDatabase db, int size) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(db.pool().getJdbcUrl());
-        config.setUsername(db.pool().getUsername());
-        config.setPassword(db.pool().getPassword());
+        if (db.kind() == Kind.H2) {
+            config.setJdbcUrl("jdbc:h2:mem:" + db.name());
+            config.setUsername("sa");
+        } else {
+            config.setJdbcUrl(db.pool().getJdbcUrl());
+            config.setUsername(db.pool().getUsername());
+            config.setPassword(db.pool().getPassword());
+        }
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(size);
         return new HikariDataSource(config);
@@ -180,6 +185,128 @@ class SessionSettingsBreak27Test {
             String exact = "SELECT id, v::text AS v, v[2] IS NULL AS second_null, qty FROM t ORDER BY id";
             assertThat(Rows.of(newDb, exact)).isEqualTo(Rows.of(oldDb, exact));
             assertThat(show(newPool, "array_nulls")).as("the session given back as found").isEqualTo("off");
+        }
+    }
+
+    // Before the fix (seen): bytea[] is read as the server's text of the array, which the old store's session left
+    // under bytea_output = escape spelt '{"\\001\\377"}' where a clean session spells '{"\\x01ff"}': copied so into
+    // a text column, nothing recorded.
+    @ParameterizedTest(name = "PostgreSQL bytea[] into text, old store's session left bytea_output escape, {0}")
+    @CsvSource({"ASYNC"})
+    void aByteArraysTextIsSpeltAsOnACleanSessionWhateverTheByteaOutputLeft(MirrorMode mode) throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(Kind.POSTGRES);
+             TestDatabase newDb = TestDatabases.create(Kind.POSTGRES);
+             HikariDataSource oldPool = pool(oldDb, 2)) {
+            DualWriteSchema.create(oldDb.dataSource());
+            oldDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v BYTEA[], qty INT)");
+            newDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v TEXT, qty INT)");
+            leave(oldPool, 2, "SET bytea_output = escape");
+            try (DualWriter writer = writer(oldDb, mode)) {
+                DualWriteDataSource dataSource = DualWriteDataSource.builder().oldDataSource(oldPool)
+                        .newDataSource(newDb.dataSource()).migration("t").dualWriter(writer)
+                        .mapping(TableMapping.builder("t").build()).build();
+                try (Connection connection = dataSource.getConnection();
+                     Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("INSERT INTO t (id, v, qty) VALUES (1, ARRAY['\\x01ff'::bytea, 'ab'], 1)");
+                    statement.executeUpdate("UPDATE t SET qty = 2 WHERE id = 1");
+                }
+                assertThat(writer.awaitMirrors(Duration.ofSeconds(60))).isTrue();
+            }
+            assertThat(oldDb.query("SELECT row_key FROM dualwrite_change_log")).as("nothing recorded").isEmpty();
+            assertThat(Rows.of(newDb, "SELECT id, v, qty FROM t ORDER BY id"))
+                    .as("as a clean session spells it")
+                    .isEqualTo(Rows.of(oldDb, "SELECT id, v::text AS v, qty FROM t ORDER BY id"));
+            assertThat(show(oldPool, "bytea_output")).as("the session given back as found").isEqualTo("escape");
+        }
+    }
+
+    // Before the fix (seen): the new H2 store's sessions left under SET TIME ZONE '+14:00' took a date copied into
+    // TIMESTAMP WITH TIME ZONE as midnight at +14, 14 hours before what a clean session writes; nothing recorded.
+    @ParameterizedTest(name = "PostgreSQL date into H2 TIMESTAMP WITH TIME ZONE, H2 sessions left under {0}, {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            +14:00 | ASYNC
+            -03:30 | SYNC
+            """)
+    void aDateIntoAnH2InstantIsReadAsOnACleanSessionWhateverTheZoneLeft(String zone, MirrorMode mode)
+            throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(Kind.POSTGRES);
+             TestDatabase newDb = TestDatabases.create(Kind.H2);
+             HikariDataSource newPool = pool(newDb, 2)) {
+            DualWriteSchema.create(oldDb.dataSource());
+            oldDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v DATE, qty INT)");
+            newDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v TIMESTAMP WITH TIME ZONE, qty INT)");
+            leave(newPool, 2, "SET TIME ZONE '" + zone + "'");
+            try (DualWriter writer = writer(oldDb, mode)) {
+                DualWriteDataSource dataSource = DualWriteDataSource.builder().oldDataSource(oldDb.dataSource())
+                        .newDataSource(newPool).migration("t").dualWriter(writer)
+                        .mapping(TableMapping.builder("t").build()).build();
+                try (Connection connection = dataSource.getConnection();
+                     Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("INSERT INTO t (id, v, qty) VALUES (1, '2026-03-01', 1)");
+                    statement.executeUpdate("UPDATE t SET qty = 2 WHERE id = 1");
+                }
+                assertThat(writer.awaitMirrors(Duration.ofSeconds(60))).isTrue();
+            }
+            assertThat(oldDb.query("SELECT row_key FROM dualwrite_change_log")).as("nothing recorded").isEmpty();
+            java.time.Instant clean;
+            try (Connection fresh = newDb.dataSource().getConnection(); Statement statement = fresh.createStatement();
+                 ResultSet rows = statement.executeQuery(
+                         "SELECT CAST(DATE '2026-03-01' AS TIMESTAMP WITH TIME ZONE)")) {
+                rows.next();
+                clean = rows.getObject(1, java.time.OffsetDateTime.class).toInstant();
+            }
+            try (Connection fresh = newDb.dataSource().getConnection(); Statement statement = fresh.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT id, v, qty FROM t ORDER BY id")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getObject(2, java.time.OffsetDateTime.class).toInstant()).isEqualTo(clean);
+                assertThat(rows.getInt(3)).isEqualTo(2);
+                assertThat(rows.next()).isFalse();
+            }
+        }
+    }
+
+    // Held (kept as guards): a MariaDB session left under another time zone, sql_mode or result character set is
+    // put in the copier's (CopierSession) for each read and write: the same values, nothing recorded.
+    @ParameterizedTest(name = "MariaDB, old store's sessions left with {0}, {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            SET time_zone = '+13:00'                                       | ASYNC
+            SET sql_mode = 'PAD_CHAR_TO_FULL_LENGTH,ANSI_QUOTES,NO_BACKSLASH_ESCAPES' | SYNC
+            SET character_set_results = latin1, div_precision_increment = 0 | ASYNC
+            """)
+    void aMariaDbSessionsLeftSettingsChangeNothingCopied(String setting, MirrorMode mode) throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(Kind.MARIADB);
+             TestDatabase newDb = TestDatabases.create(Kind.POSTGRES);
+             HikariDataSource oldPool = pool(oldDb, 2)) {
+            DualWriteSchema.create(oldDb.dataSource());
+            oldDb.execute("CREATE TABLE t (id INT PRIMARY KEY, ts TIMESTAMP(6) NULL, c CHAR(5), s VARCHAR(20),"
+                    + " d DECIMAL(10,4), qty INT) DEFAULT CHARSET utf8mb4");
+            newDb.execute("CREATE TABLE t (id INT PRIMARY KEY, ts TIMESTAMPTZ, c VARCHAR(5), s VARCHAR(20),"
+                    + " d NUMERIC(10,4), qty INT)");
+            try (DualWriter writer = writer(oldDb, mode)) {
+                DualWriteDataSource dataSource = DualWriteDataSource.builder().oldDataSource(oldPool)
+                        .newDataSource(newDb.dataSource()).migration("t").dualWriter(writer)
+                        .mapping(TableMapping.builder("t").build()).build();
+                try (Connection connection = dataSource.getConnection();
+                     java.sql.PreparedStatement insert = connection.prepareStatement(
+                             "INSERT INTO t (id, ts, c, s, d, qty) VALUES (1, ?, ?, ?, ?, 1)")) {
+                    insert.setObject(1, java.time.OffsetDateTime.parse("2026-03-01T10:00:00.123456Z"));
+                    insert.setString(2, "ab");
+                    insert.setString(3, "\u00e9t\u00e9 \\ 'q'");
+                    insert.setBigDecimal(4, new java.math.BigDecimal("1.3333"));
+                    insert.executeUpdate();
+                }
+                leave(oldPool, 2, setting);
+                try (Connection connection = dataSource.getConnection();
+                     Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("UPDATE t SET qty = 2 WHERE id = 1");
+                }
+                assertThat(writer.awaitMirrors(Duration.ofSeconds(60))).isTrue();
+            }
+            assertThat(oldDb.query("SELECT row_key FROM dualwrite_change_log")).as("nothing recorded").isEmpty();
+            assertThat(Rows.of(newDb, "SELECT id, to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS ts,"
+                    + " c, s, d::text AS d, qty FROM t"))
+                    .isEqualTo(List.of(Map.of("id", "1", "ts", "2026-03-01 10:00:00.123456", "c", "ab",
+                            "s", "\u00e9t\u00e9 \\ 'q'", "d", "1.3333", "qty", "2")));
         }
     }
 
