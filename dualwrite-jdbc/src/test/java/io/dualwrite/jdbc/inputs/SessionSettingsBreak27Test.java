@@ -122,21 +122,24 @@ class SessionSettingsBreak27Test {
 
     // Before the fix (seen): a timestamptz[] copied into a text column is the server's text of the array, spelt in
     // the reading session's zone: the old store's session left under +14 copied '{"2026-03-01 14:00:00+14"}' where a
-    // clean session copies '{"2026-03-01 00:00:00+00"}', nothing recorded. SYNC reads on the caller's own session.
-    @ParameterizedTest(name = "PostgreSQL timestamptz[] into text, old store's session under TimeZone {0}, {1}")
+    // clean session copies '{"2026-03-01 00:00:00+00"}', nothing recorded. SYNC reads on the caller's own session;
+    // with a pool of one session (Asia/Kathmandu, run after the fix only) it is the only one there is: the read must
+    // not wait for another (a first version of the fix refused such a lent session and the sync waited out its limit).
+    @ParameterizedTest(name = "PostgreSQL timestamptz[] into text, old store's session under TimeZone {0}, {1}, pool {2}")
     @CsvSource(delimiter = '|', textBlock = """
-            Pacific/Kiritimati | ASYNC
-            America/St_Johns   | SYNC
+            Pacific/Kiritimati | ASYNC | 2
+            America/St_Johns   | SYNC  | 2
+            Asia/Kathmandu     | SYNC  | 1
             """)
-    void anInstantsTextIsSpeltAsOnACleanSessionWhateverTheReadingSessionsZone(String zone, MirrorMode mode)
+    void anInstantsTextIsSpeltAsOnACleanSessionWhateverTheReadingSessionsZone(String zone, MirrorMode mode, int size)
             throws Exception {
         try (TestDatabase oldDb = TestDatabases.create(Kind.POSTGRES);
              TestDatabase newDb = TestDatabases.create(Kind.POSTGRES);
-             HikariDataSource oldPool = pool(oldDb, 2)) {
+             HikariDataSource oldPool = pool(oldDb, size)) {
             DualWriteSchema.create(oldDb.dataSource());
             oldDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v TIMESTAMPTZ[], qty INT)");
             newDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v TEXT, qty INT)");
-            leave(oldPool, 2, "SET TIME ZONE '" + zone + "'");
+            leave(oldPool, size, "SET TIME ZONE '" + zone + "'");
             try (DualWriter writer = writer(oldDb, mode)) {
                 DualWriteDataSource dataSource = DualWriteDataSource.builder().oldDataSource(oldPool)
                         .newDataSource(newDb.dataSource()).migration("t").dualWriter(writer)
@@ -147,7 +150,7 @@ class SessionSettingsBreak27Test {
                             + " ARRAY['2026-03-01 00:00:00+00'::timestamptz, '1999-12-31 23:30:00-05'], 1)");
                     statement.executeUpdate("UPDATE t SET qty = 2 WHERE id = 1");
                 }
-                assertThat(writer.awaitMirrors(Duration.ofSeconds(60))).isTrue();
+                assertThat(writer.awaitMirrors(Duration.ofSeconds(90))).isTrue();
             }
             assertThat(oldDb.query("SELECT row_key FROM dualwrite_change_log")).as("nothing recorded").isEmpty();
             assertThat(Rows.of(newDb, "SELECT id, v, qty FROM t ORDER BY id"))
