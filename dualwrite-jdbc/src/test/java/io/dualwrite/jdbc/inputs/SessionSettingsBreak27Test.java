@@ -313,6 +313,29 @@ class SessionSettingsBreak27Test {
         }
     }
 
+    // The backfill takes its sessions by the same rule (run after the fix only): a NULL array element and a date
+    // into timestamptz copied as on a clean session, the new store's sessions given back as found.
+    @org.junit.jupiter.api.Test
+    void theBackfillCopiesAsOnACleanSessionWhateverTheNewStoresSessionsLeft() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(Kind.POSTGRES);
+             TestDatabase newDb = TestDatabases.create(Kind.POSTGRES);
+             HikariDataSource newPool = pool(newDb, 2)) {
+            DualWriteSchema.create(oldDb.dataSource());
+            oldDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v TEXT[], d DATE)",
+                    "INSERT INTO t VALUES (1, ARRAY['a', NULL], '2026-03-01'), (2, NULL, NULL)");
+            newDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v TEXT[], d TIMESTAMPTZ)");
+            leave(newPool, 2, "SET array_nulls = off; SET TIME ZONE 'Pacific/Kiritimati'");
+            io.dualwrite.jdbc.backfill.BackfillJob.builder().migration("t").oldDataSource(oldDb.dataSource())
+                    .newDataSource(newPool).mapping(TableMapping.builder("t").build()).build().run();
+            assertThat(Rows.of(newDb, "SELECT id, v::text AS v, v[2] IS NULL AS second_null,"
+                    + " extract(epoch FROM d)::bigint AS d FROM t ORDER BY id"))
+                    .isEqualTo(Rows.of(oldDb, "SELECT id, v::text AS v, v[2] IS NULL AS second_null,"
+                            + " extract(epoch FROM d::timestamptz)::bigint AS d FROM t ORDER BY id"));
+            assertThat(show(newPool, "array_nulls")).as("the session given back as found").isEqualTo("off");
+            assertThat(show(newPool, "TimeZone")).isEqualTo("Pacific/Kiritimati");
+        }
+    }
+
     private static DualWriter writer(TestDatabase oldDb, MirrorMode mode) {
         Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
                 .migration(MigrationSwitchConfig.of("t")).build();
