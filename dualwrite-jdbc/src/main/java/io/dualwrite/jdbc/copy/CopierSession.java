@@ -4,6 +4,8 @@ import io.dualwrite.jdbc.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * TIMESTAMP} columns, UTC (such a column holds an instant that a session shows in its own zone; key texts of such
  * columns are UTC everywhere).
  * One statement before, one after, restoring what the session had. On PostgreSQL only a read of a table with an
- * array of floats depends on the session ({@link #exactFloats}); other reads and other databases pay nothing.
+ * array or a range depends on the session ({@link #exactTexts}); other reads and other databases pay nothing.
  *
  * <p>Used by the built-in copier, the backfill's key walk, and the MyBatis module's {@code MapperCopier} and
  * two-factory sync.
@@ -128,32 +130,58 @@ public final class CopierSession {
     }
 
     /**
-     * Puts a PostgreSQL session whose {@code extra_float_digits} is below 1 (a pool's earlier borrower may leave
-     * it so) at 3, where floats are written in their shortest exact text: an array of floats is read as its text.
+     * Puts a PostgreSQL session in the settings that spell the server's text of an array or a range the way a clean
+     * session of the pool does, for a read of such a value (the copier reads them as the server's text): {@code
+     * extra_float_digits} below 1 (which rounds floats) at 3, where floats are written in their shortest exact text;
+     * {@code TimeZone} (which spells the instants of a {@code timestamptz[]} or {@code tstzrange}) and {@code
+     * bytea_output} (which spells a {@code bytea[]}'s elements) at the values the session started with ({@code
+     * reset_val}). A pool's earlier borrower, or the caller whose session is lent to a {@code SYNC} read, may leave
+     * any of them otherwise: a {@code timestamptz[]} copied into a text column was spelt in that zone (round 27). The
+     * lent session is set back at once after the read ({@link #restoreTexts}), as the caller left it.
      *
-     * @return the setting to put back with {@link #restoreFloats}, or null when it needed no change
+     * @return what to put back with {@link #restoreTexts} (setting names and values, alternately), or null when
+     *         nothing needed a change
      * @throws SQLException when the session refuses it
      */
-    static @Nullable String exactFloats(Connection connection) throws SQLException {
+    static @Nullable List<String> exactTexts(Connection connection) throws SQLException {
+        List<String> was = new ArrayList<>();
+        StringBuilder set = new StringBuilder();
         try (Statement statement = connection.createStatement();
-             java.sql.ResultSet rows = statement.executeQuery("SELECT current_setting('extra_float_digits')")) {
-            rows.next();
-            String was = rows.getString(1);
-            if (Integer.parseInt(was.strip()) >= 1) {
-                return null;
+             java.sql.ResultSet rows = statement.executeQuery("SELECT name, current_setting(name),"
+                     + " CASE WHEN name = 'extra_float_digits' THEN '3' ELSE reset_val END FROM pg_settings"
+                     + " WHERE name = 'extra_float_digits' AND setting::int < 1 OR lower(name) IN ('timezone',"
+                     + " 'bytea_output') AND setting IS DISTINCT FROM reset_val")) {
+            while (rows.next()) {
+                was.add(rows.getString(1));
+                was.add(rows.getString(2));
+                set.append(set.length() == 0 ? "SELECT " : ", ").append("set_config(").append(literal(rows.getString(1)))
+                        .append(", ").append(literal(rows.getString(3))).append(", false)");
             }
-            statement.execute("SET extra_float_digits = 3");
-            return was;
+        }
+        if (was.isEmpty()) {
+            return null;
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(set.toString());
+        }
+        return was;
+    }
+
+    /** Puts back the settings that {@link #exactTexts} changed. */
+    static void restoreTexts(Connection connection, List<String> was) throws SQLException {
+        StringBuilder set = new StringBuilder("SELECT ");
+        for (int i = 0; i < was.size(); i += 2) {
+            set.append(i == 0 ? "" : ", ").append("set_config(").append(literal(was.get(i))).append(", ")
+                    .append(literal(was.get(i + 1))).append(", false)");
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(set.toString());
         }
     }
 
-    /** Puts back the {@code extra_float_digits} that {@link #exactFloats} changed. */
-    static void restoreFloats(Connection connection, String was) throws SQLException {
-        try (java.sql.PreparedStatement set = connection.prepareStatement(
-                "SELECT set_config('extra_float_digits', ?, false)")) {
-            set.setString(1, was);
-            set.execute();
-        }
+    /** A PostgreSQL string literal in the escape syntax, read alike whatever {@code standard_conforming_strings}. */
+    private static String literal(String value) {
+        return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
     }
 
     /**

@@ -820,7 +820,9 @@ final class JdbcRowCopier implements RowCopier {
      * a tenant's role under a row security policy does not see every row it wrote (an insert of another tenant's
      * row, an update that moves a row out of its view), and a row the read does not find is one the copier takes
      * for absent; and the {@code IntervalStyle} the copier reads intervals in ({@code postgres}: a caller's {@code
-     * SET IntervalStyle = iso_8601} had a {@code SYNC} sync copy {@code P1DT2H} into a text column, round 26b). On
+     * SET IntervalStyle = iso_8601} had a {@code SYNC} sync copy {@code P1DT2H} into a text column, round 26b); the
+     * other settings a read of arrays and ranges depends on are set for that read alone ({@link
+     * CopierSession#exactTexts}), so that a caller's own {@code SET TIME ZONE} does not cost it its lent session. On
      * MariaDB also no temporary table of the application's hiding one of {@code tables} (the mapped
      * tables the read names), asked at every loan (from 11.2, which lists them): a pooled session's answer is trusted
      * for the catalog refresh, but the application may create one on its own session between two loans, and then
@@ -877,8 +879,8 @@ final class JdbcRowCopier implements RowCopier {
         }
         CopierSession session = dialect == CopyDialect.MYSQL
                 ? CopierSession.enterMySql(source, zoned(sourceColumns.values())) : null;
-        String floatDigits = dialect == CopyDialect.POSTGRESQL && floatArrays(sourceColumns.values())
-                ? CopierSession.exactFloats(source) : null;
+        List<String> texts = dialect == CopyDialect.POSTGRESQL && readAsServerText(sourceColumns.values())
+                ? CopierSession.exactTexts(source) : null;
         try {
             for (Side side : sides) {
                 all.put(side.mapping, readRows(source, dialect, sourceColumns.get(side.mapping), side.mapping,
@@ -888,22 +890,24 @@ final class JdbcRowCopier implements RowCopier {
             if (session != null) {
                 session.restore();
             }
-            if (floatDigits != null) {
-                CopierSession.restoreFloats(source, floatDigits);
+            if (texts != null) {
+                CopierSession.restoreTexts(source, texts);
             }
         }
         return all;
     }
 
     /**
-     * Whether one of the tables has a PostgreSQL array of floats, which the copier reads as the server's text
-     * ({@link Values#selectExpression}): a text that {@code extra_float_digits} below 1 rounds.
+     * Whether one of the tables has a PostgreSQL array or range, which the copier reads as the server's text
+     * ({@link Values#selectExpression}): a text that {@code extra_float_digits} below 1 rounds and {@code TimeZone}
+     * and {@code bytea_output} spell ({@link CopierSession#exactTexts}).
      */
-    private static boolean floatArrays(java.util.Collection<TableColumns> tables) {
+    private static boolean readAsServerText(java.util.Collection<TableColumns> tables) {
         for (TableColumns table : tables) {
             for (TableColumns.Column column : table.all()) {
-                if (column.sqlType() == java.sql.Types.ARRAY
-                        && (column.typeNamed("_float8") || column.typeNamed("_float4"))) {
+                String type = column.typeName().toLowerCase(java.util.Locale.ROOT);
+                if (column.sqlType() == java.sql.Types.ARRAY || type.endsWith("range")
+                        || type.endsWith("multirange")) {
                     return true;
                 }
             }

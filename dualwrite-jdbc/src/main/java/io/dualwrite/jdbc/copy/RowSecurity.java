@@ -8,6 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -159,7 +161,10 @@ public final class RowSecurity {
      * taken on PostgreSQL (three statements more, and up to two at the close, only on a session found so); other
      * products are returned as the pool gives them (MySQL's and MariaDB's roles only add privileges, whose lack fails
      * loudly; H2 has no session roles). A session left with another {@code IntervalStyle} (which changes
-     * the text of an interval the copier reads, see {@link #INTERVAL_STYLE}) is set to the library's style alike and put back at close (round 26b). A session outside
+     * the text of an interval the copier reads, see {@link #INTERVAL_STYLE}) is set to the library's style alike and put back at close (round 26b);
+     * one left with another value of a setting of {@link #MOVED_SETTINGS} is put back to the value it started with
+     * alike, read in the same one query (round 27). An H2 session left in another time zone is put back to the one its
+     * sessions start in ({@link #inStartZone}, round 27). A session outside
      * auto-commit is given holding no transaction.
      *
      * @param pool a data source of a store
@@ -169,7 +174,11 @@ public final class RowSecurity {
     public static Connection asLoggedIn(DataSource pool) throws SQLException {
         Connection connection = pool.getConnection();
         try {
-            if (!"PostgreSQL".equals(connection.getMetaData().getDatabaseProductName())) {
+            String product = connection.getMetaData().getDatabaseProductName();
+            if ("H2".equals(product)) {
+                return inStartZone(connection);
+            }
+            if (!"PostgreSQL".equals(product)) {
                 return connection;
             }
             String login = connection.getMetaData().getUserName();
@@ -178,9 +187,14 @@ public final class RowSecurity {
             String session;
             String role;
             String intervalStyle;
+            List<String> moved = new ArrayList<>();
+            List<String> movedValues = new ArrayList<>();
             try (PreparedStatement statement = connection.prepareStatement(
                     "SELECT current_user = session_user AND session_user = coalesce(?, session_user),"
-                            + " session_user, current_setting('role'), current_setting('IntervalStyle')")) {
+                            + " session_user, current_setting('role'), current_setting('IntervalStyle'),"
+                            + " (SELECT array_agg(name ORDER BY name) FROM pg_settings WHERE " + MOVED_SETTINGS + "),"
+                            + " (SELECT array_agg(current_setting(name) ORDER BY name) FROM pg_settings WHERE "
+                            + MOVED_SETTINGS + ")")) {
                 statement.setString(1, login);
                 try (ResultSet rows = statement.executeQuery()) {
                     if (!rows.next()) {
@@ -193,10 +207,20 @@ public final class RowSecurity {
                     session = rows.getString(2);
                     role = rows.getString(3);
                     intervalStyle = rows.getString(4);
+                    Array names = rows.getArray(5);
+                    Array values = rows.getArray(6);
+                    if (names != null && values != null) {
+                        for (Object name : (Object[]) names.getArray()) {
+                            moved.add((String) name);
+                        }
+                        for (Object value : (Object[]) values.getArray()) {
+                            movedValues.add((String) value);
+                        }
+                    }
                 }
             }
             boolean spelt = INTERVAL_STYLE.equals(intervalStyle);
-            if (asLoggedIn && spelt) {
+            if (asLoggedIn && spelt && moved.isEmpty()) {
                 if (!autoCommit) {
                     connection.rollback(); // a read only
                 }
@@ -215,12 +239,19 @@ public final class RowSecurity {
                 if (!spelt) {
                     statement.execute("SET IntervalStyle = " + INTERVAL_STYLE);
                 }
+                if (!moved.isEmpty()) {
+                    StringBuilder reset = new StringBuilder();
+                    for (String name : moved) {
+                        reset.append(reset.length() == 0 ? "" : "; ").append("RESET ").append(quoted(name));
+                    }
+                    statement.execute(reset.toString()); // one round trip: the driver sends the statements together
+                }
             }
             if (!autoCommit) {
                 connection.commit(); // a setting inside a transaction holds only once committed
             }
             return reverting(connection, asLoggedIn ? null : session, asLoggedIn ? null : role, authenticated,
-                    spelt ? null : intervalStyle);
+                    spelt ? null : intervalStyle, moved, movedValues);
         } catch (SQLException | RuntimeException e) {
             try {
                 connection.close();
@@ -230,6 +261,91 @@ public final class RowSecurity {
             throw e;
         }
     }
+
+    /**
+     * An H2 session in the time zone its sessions start in (the JVM's), and put back to the zone it was found in at
+     * close. An earlier borrower's {@code SET TIME ZONE} (H2 keeps it for the session; HikariCP does not reset it)
+     * made H2 read a {@code date} the copier bound into {@code TIMESTAMP WITH TIME ZONE} as midnight of that zone
+     * (round 27: {@code +14:00} wrote 14 hours off a clean session's value, nothing recorded). One query per session
+     * taken on H2 (in the same JVM for an embedded database), and two statements more only on a session found so.
+     */
+    private static Connection inStartZone(Connection connection) throws SQLException {
+        @Nullable String zone;
+        boolean autoCommit = connection.getAutoCommit();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                     + " WHERE SETTING_NAME = 'TIME ZONE'")) {
+            zone = rows.next() ? rows.getString(1) : null;
+        }
+        if (zone == null || sameRules(zone, ZoneId.systemDefault())) {
+            return connection; // an H2 SET is no transactional statement: nothing to end
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET TIME ZONE LOCAL");
+        }
+        if (!autoCommit) {
+            connection.commit(); // a SET commits on H2; the session is handed over holding no transaction
+        }
+        String found = zone;
+        return (Connection) Proxy.newProxyInstance(RowSecurity.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close") && method.getParameterCount() == 0) {
+                        if (connection.isClosed()) {
+                            return null;
+                        }
+                        try {
+                            if (!connection.getAutoCommit()) {
+                                connection.rollback(); // what a close of an open transaction does
+                            }
+                            try (Statement statement = connection.createStatement()) {
+                                statement.execute("SET TIME ZONE " + quotedValue(found));
+                            }
+                        } catch (SQLException notPutBack) {
+                            // left in the zone a session starts in, a pool's clean state
+                        } finally {
+                            connection.close();
+                        }
+                        return null;
+                    }
+                    try {
+                        return method.invoke(connection, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private static boolean sameRules(String zone, ZoneId start) {
+        try {
+            return ZoneId.of(zone).getRules().equals(start.getRules());
+        } catch (DateTimeException unknown) {
+            return false;
+        }
+    }
+
+    /**
+     * The condition on {@code pg_settings} that finds the PostgreSQL settings of a session, other than {@code
+     * IntervalStyle} ({@link #INTERVAL_STYLE}), that change how the server reads or spells a value the library copies
+     * or how a write of the library's acts, and that differ from the value the session started with ({@code
+     * reset_val}: the server's, the database's, the role's or the driver's startup options, what every clean session
+     * of the pool has). A session an earlier borrower left so ({@code SET} and no {@code RESET}: HikariCP resets none)
+     * made the library's copy depend on that borrower (round 27): {@code TimeZone} read a {@code date} copied into
+     * {@code timestamptz} as midnight of that zone and spelt a {@code timestamptz[]} or range copied into text in it;
+     * {@code array_nulls = off} read the {@code NULL} element of a copied array as the text {@code 'NULL'}; {@code
+     * DateStyle}, {@code bytea_output}, {@code extra_float_digits}, {@code standard_conforming_strings}, {@code
+     * lc_monetary}, {@code lc_numeric}, {@code xmloption}, {@code timezone_abbreviations} and {@code
+     * transform_null_equals} change a value's text or how a text or a comparison is read, and {@code
+     * session_replication_role} whether the target's triggers and foreign keys act on the library's writes. Such a
+     * session is put back to those start values for the library's use ({@code RESET}) and set back as found at close,
+     * so the library copies as on a clean session of the same pool. Not listed: {@code search_path} (the library
+     * names its tables by the catalog, and an application may choose its schema by a {@code SET} on every session),
+     * and settings whose effect on the library fails loudly and is recorded ({@code default_transaction_read_only},
+     * {@code statement_timeout}, {@code lock_timeout}).
+     */
+    static final String MOVED_SETTINGS = "lower(name) IN ('timezone', 'datestyle', 'array_nulls', 'bytea_output',"
+            + " 'extra_float_digits', 'standard_conforming_strings', 'lc_monetary', 'lc_numeric', 'xmloption',"
+            + " 'timezone_abbreviations', 'transform_null_equals', 'session_replication_role')"
+            + " AND setting IS DISTINCT FROM reset_val";
 
     /**
      * The {@code IntervalStyle} the library reads PostgreSQL intervals in: {@code postgres}, the server's default (an
@@ -245,7 +361,7 @@ public final class RowSecurity {
      */
     private static Connection reverting(Connection connection, @Nullable String session,
             @Nullable String role, String authenticated,
-            @Nullable String intervalStyle) {
+            @Nullable String intervalStyle, List<String> moved, List<String> movedValues) {
         return (Connection) Proxy.newProxyInstance(RowSecurity.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     if (method.getName().equals("close") && method.getParameterCount() == 0) {
@@ -262,6 +378,15 @@ public final class RowSecurity {
                             try (Statement statement = connection.createStatement()) {
                                 if (intervalStyle != null) {
                                     statement.execute("SET IntervalStyle = " + quotedValue(intervalStyle));
+                                }
+                                if (!moved.isEmpty()) {
+                                    StringBuilder set = new StringBuilder("SELECT ");
+                                    for (int i = 0; i < moved.size(); i++) {
+                                        set.append(i == 0 ? "" : ", ").append("set_config(")
+                                                .append(quotedValue(moved.get(i))).append(", ")
+                                                .append(quotedValue(movedValues.get(i))).append(", false)");
+                                    }
+                                    statement.execute(set.toString());
                                 }
                                 if (session != null && !session.equals(authenticated)) {
                                     statement.execute("SET SESSION AUTHORIZATION " + quoted(session));
