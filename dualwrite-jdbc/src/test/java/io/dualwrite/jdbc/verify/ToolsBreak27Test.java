@@ -3,15 +3,29 @@ package io.dualwrite.jdbc.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.dualwrite.DualWriter;
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.Store;
+import io.dualwrite.changelog.ChangeLogMode;
 import io.dualwrite.changelog.ChangeLogs;
+import io.dualwrite.jdbc.DualWriteDataSource;
+import io.dualwrite.jdbc.changelog.JdbcChangeLog;
 import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.switches.MigrationSwitchConfig;
+import io.dualwrite.switches.SwitchStore;
+import io.dualwrite.switches.SwitchStores;
+import io.dualwrite.switches.Switchboard;
 import io.dualwrite.switches.VerificationStatus;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,6 +102,88 @@ class ToolsBreak27Test {
                     assertThat(probe.lastVerification("orders", "m-1")).as(label).isEqualTo(VerificationStatus.CLEAN);
                     assertThat(fresh.query(SELECT)).as(label).hasSize(60).isEqualTo(old.query(SELECT));
                 }
+            }
+        }
+    }
+
+    // Input (left by round 26: "scoped resyncs resolved while writes continue"): a write whose keys cannot be known
+    //   (a PostgreSQL function that updates) in a transaction of the crash-safe outbox (ChangeLogMode.ALWAYS) whose
+    //   change log lives in the other store: NEW_PRIMARY (new PostgreSQL authoritative) with the log in the old MariaDB,
+    //   DUAL_WRITE (old PostgreSQL) with the log in the new MariaDB. At commit the outbox records the scoped resync in
+    //   the other store, committed and due at once, before the write's own commit; the commit is held (a deferred
+    //   trigger waiting on a lock the test holds: a slow commit) and a resolver pass of another instance runs then. It
+    //   verified the scope, found it equal (the write not yet committed), completed the entry; the write then committed
+    //   and nothing synced it: the stores differ with the change log empty. Now a scoped resync recorded outside the
+    //   write's transaction is recorded again after the commit, and the next pass repairs the scope.
+    @Test
+    void aScopedResyncRecordedBeforeItsWriteCommitsIsNotResolvedAwayBeforeTheCommit() throws Exception {
+        for (MigrationPhase phase : List.of(MigrationPhase.NEW_PRIMARY, MigrationPhase.DUAL_WRITE)) {
+            boolean newPrimary = phase == MigrationPhase.NEW_PRIMARY;
+            String label = newPrimary ? "MariaDB -> PostgreSQL, NEW_PRIMARY" : "PostgreSQL -> MariaDB, DUAL_WRITE";
+            Store logStore = newPrimary ? Store.OLD : Store.NEW;
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(newPrimary ? Kind.MARIADB : Kind.POSTGRES);
+                 TestDatabase fresh = TestDatabases.createWithDualWriteSchema(newPrimary ? Kind.POSTGRES : Kind.MARIADB)) {
+                TableMapping mapping = TableMapping.builder("orders").merchantIdColumn("merchant_id")
+                        .rename("note", "memo").build();
+                old.execute("CREATE TABLE orders (id INT PRIMARY KEY, merchant_id VARCHAR(10), note VARCHAR(20))",
+                        "INSERT INTO orders VALUES (1, 'm-1', 'a'), (2, 'm-1', 'b'), (3, 'm-2', 'c')");
+                fresh.execute("CREATE TABLE orders (id INT PRIMARY KEY, merchant_id VARCHAR(10), memo VARCHAR(20))",
+                        "INSERT INTO orders VALUES (1, 'm-1', 'a'), (2, 'm-1', 'b'), (3, 'm-2', 'c')");
+                TestDatabase authority = newPrimary ? fresh : old;
+                TestDatabase logDb = newPrimary ? old : fresh;
+                String column = newPrimary ? "memo" : "note";
+                authority.execute("CREATE FUNCTION bump(i INT) RETURNS INT LANGUAGE plpgsql AS $$ BEGIN UPDATE orders"
+                                + " SET " + column + " = 'changed' WHERE id = i; RETURN i; END $$",
+                        // a slow commit: the deferred trigger waits for the test's advisory lock
+                        "CREATE FUNCTION hold() RETURNS TRIGGER LANGUAGE plpgsql AS $$ BEGIN"
+                                + " PERFORM pg_advisory_lock(27, 27); PERFORM pg_advisory_unlock(27, 27); RETURN NULL; END $$",
+                        "CREATE CONSTRAINT TRIGGER held AFTER UPDATE ON orders DEFERRABLE INITIALLY DEFERRED"
+                                + " FOR EACH ROW EXECUTE FUNCTION hold()");
+                JdbcChangeLog changeLog = JdbcChangeLog.create(logDb.dataSource());
+                SwitchStore switches = SwitchStores.inMemory();
+                switches.setSystemPhase("orders", phase);
+                Switchboard switchboard = Switchboard.builder().cachedSwitchStore(switches)
+                        .migration(MigrationSwitchConfig.of("orders")).build();
+                try (DualWriter writer = DualWriter.builder().resolver(switchboard).changeLog(changeLog).build();
+                     Connection holder = authority.dataSource().getConnection()) {
+                    DualWriteDataSource dataSource = DualWriteDataSource.builder().oldDataSource(old.dataSource())
+                            .newDataSource(fresh.dataSource()).migration("orders").dualWriter(writer)
+                            .changeLogMode(ChangeLogMode.ALWAYS).outboxWriter(changeLog::record)
+                            .changeLogStore(logStore).mapping(mapping).build();
+                    Verifier verifier = Verifier.builder().oldDataSource(old.dataSource())
+                            .newDataSource(fresh.dataSource()).changeLog(changeLog).recheckDelay(Duration.ZERO)
+                            .settleTimeout(Duration.ZERO).build();
+                    ScopedResyncResolver resolver = ScopedResyncResolver.builder().migration("orders")
+                            .changeLog(changeLog).verifier(verifier).mapping(mapping).retryDelay(Duration.ZERO)
+                            .repairer(Repairer.of(dataSource.rowCopier(), verifier)).build();
+                    try (Statement hold = holder.createStatement()) {
+                        hold.execute("SELECT pg_advisory_lock(27, 27)");
+                    }
+                    CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
+                        try (Connection connection = dataSource.getConnection();
+                             Statement statement = connection.createStatement()) {
+                            connection.setAutoCommit(false);
+                            statement.execute("SELECT bump(2)");
+                            connection.commit();
+                        } catch (java.sql.SQLException e) {
+                            throw new java.util.concurrent.CompletionException(e);
+                        }
+                    });
+                    await().atMost(Duration.ofSeconds(20)).until(() -> logDb.count("SELECT COUNT(*) FROM"
+                            + " dualwrite_change_log WHERE operation = 'RESYNC'") == 1);
+                    resolver.resolveOnce(); // another instance's pass, while the write's commit is held
+                    try (Statement release = holder.createStatement()) {
+                        release.execute("SELECT pg_advisory_unlock(27, 27)");
+                    }
+                    write.get(20, TimeUnit.SECONDS);
+                    assertThat(writer.awaitMirrors(Duration.ofSeconds(10))).as(label).isTrue();
+                    assertThat(authority.count("SELECT COUNT(*) FROM orders WHERE " + column + " = 'changed'"))
+                            .as(label + ": the write committed").isOne();
+                    resolver.resolveOnce();
+                }
+                String select = "SELECT id, merchant_id, note FROM orders ORDER BY id";
+                String selectNew = "SELECT id, merchant_id, memo AS note FROM orders ORDER BY id";
+                assertThat(fresh.query(selectNew)).as(label).hasSize(3).isEqualTo(old.query(select));
             }
         }
     }
