@@ -59,10 +59,12 @@ class ToolsBreak27Test {
     @Test
     void aRunThatStartedEarlierAndEndedLaterDoesNotHideALaterRunsDifference() throws Exception {
         for (Kind kind : List.of(Kind.H2, Kind.POSTGRES, Kind.MARIADB)) {
-            for (String scopes : List.of("whole/whole", "merchant/merchant", "whole/merchant")) {
-                String label = kind + " " + scopes;
-                try (TestDatabase old = TestDatabases.createWithDualWriteSchema(kind);
-                     TestDatabase fresh = TestDatabases.create(kind)) {
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(kind);
+                 TestDatabase fresh = TestDatabases.create(kind)) {
+                for (String scopes : List.of("whole/whole", "merchant/merchant", "whole/merchant")) {
+                    String label = kind + " " + scopes;
+                    old.execute("DROP TABLE IF EXISTS orders", "DELETE FROM dualwrite_verification");
+                    fresh.execute("DROP TABLE IF EXISTS orders");
                     equalOrders(old, fresh, 60);
                     Verifier verifier = Verifier.builder().oldDataSource(old.dataSource())
                             .newDataSource(fresh.dataSource()).changeLog(ChangeLogs.inMemory())
