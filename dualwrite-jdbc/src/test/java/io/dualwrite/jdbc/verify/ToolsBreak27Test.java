@@ -189,4 +189,62 @@ class ToolsBreak27Test {
             }
         }
     }
+
+    // Input (left by round 26: "repair racing live writes through two data-source instances"): a verification reports
+    //   rows 2 and 4 different, 3 missing and 7 extra in the new store; before the repair, live writes through a second
+    //   data source (its own copier) delete row 2 and 3, update row 4 and insert row 7 in the old store, and their syncs
+    //   land; then the repair copies old-wins through the first data source's copier. Could it resurrect a deleted row,
+    //   overwrite the newer row 4, or delete the inserted row 7? Members: MariaDB -> PostgreSQL (renamed column), H2 ->
+    //   H2. Held: the repair reads each key's authoritative row under the key's lock in the store, so it copies the
+    //   live state, whichever copier instance runs it.
+    @Test
+    void aRepairAfterLiveWritesThroughAnotherDataSourceCopiesTheLiveRows() throws Exception {
+        for (Kind[] kinds : List.of(new Kind[] {Kind.MARIADB, Kind.POSTGRES}, new Kind[] {Kind.H2, Kind.H2})) {
+            String label = kinds[0] + " -> " + kinds[1];
+            try (TestDatabase old = TestDatabases.createWithDualWriteSchema(kinds[0]);
+                 TestDatabase fresh = TestDatabases.create(kinds[1])) {
+                TableMapping mapping = TableMapping.builder("orders").merchantIdColumn("merchant_id")
+                        .rename("note", "memo").build();
+                old.execute("CREATE TABLE orders (id INT PRIMARY KEY, merchant_id VARCHAR(10), note VARCHAR(20))",
+                        "INSERT INTO orders VALUES (1, 'm-1', 'a'), (2, 'm-1', 'b'), (3, 'm-1', 'c'), (4, 'm-1', 'd'),"
+                                + " (5, 'm-1', 'e')");
+                fresh.execute("CREATE TABLE orders (id INT PRIMARY KEY, merchant_id VARCHAR(10), memo VARCHAR(20))",
+                        "INSERT INTO orders VALUES (1, 'm-1', 'a'), (2, 'm-1', 'x'), (4, 'm-1', 'x'), (5, 'm-1', 'e'),"
+                                + " (7, 'm-1', 'x')");
+                JdbcChangeLog changeLog = JdbcChangeLog.create(old.dataSource());
+                SwitchStore switches = SwitchStores.inMemory();
+                switches.setSystemPhase("orders", MigrationPhase.DUAL_WRITE);
+                Switchboard switchboard = Switchboard.builder().cachedSwitchStore(switches)
+                        .migration(MigrationSwitchConfig.of("orders")).build();
+                try (DualWriter first = DualWriter.builder().resolver(switchboard).changeLog(changeLog).build();
+                     DualWriter second = DualWriter.builder().resolver(switchboard).changeLog(changeLog).build()) {
+                    DualWriteDataSource repairing = DualWriteDataSource.builder().oldDataSource(old.dataSource())
+                            .newDataSource(fresh.dataSource()).migration("orders").dualWriter(first).mapping(mapping)
+                            .build();
+                    DualWriteDataSource live = DualWriteDataSource.builder().oldDataSource(old.dataSource())
+                            .newDataSource(fresh.dataSource()).migration("orders").dualWriter(second).mapping(mapping)
+                            .build();
+                    Verifier verifier = Verifier.builder().oldDataSource(old.dataSource())
+                            .newDataSource(fresh.dataSource()).changeLog(changeLog).recheckDelay(Duration.ZERO)
+                            .settleTimeout(Duration.ZERO).build();
+                    VerificationJob job = VerificationJob.builder("orders").table(mapping).chunkRows(2).build();
+                    VerificationResult found = verifier.verify(job);
+                    assertThat(found.tables().get(0).differences()).extracting(RowDifference::key).as(label)
+                            .containsExactlyInAnyOrder("2", "3", "4", "7");
+                    try (Connection connection = live.getConnection(); Statement statement = connection.createStatement()) {
+                        statement.executeUpdate("DELETE FROM orders WHERE id IN (2, 3)");
+                        statement.executeUpdate("UPDATE orders SET note = 'newer' WHERE id = 4");
+                        statement.executeUpdate("INSERT INTO orders VALUES (7, 'm-1', 'inserted')");
+                    }
+                    assertThat(second.awaitMirrors(Duration.ofSeconds(10))).as(label).isTrue();
+                    Repairer.RepairResult repaired = Repairer.of(repairing.rowCopier(), verifier).repair(job, found);
+                    assertThat(repaired.clean()).as(label + ": " + repaired).isTrue();
+                }
+                assertThat(fresh.query("SELECT id, merchant_id, memo AS note FROM orders ORDER BY id")).as(label)
+                        .hasSize(4).isEqualTo(old.query(SELECT));
+                assertThat(old.query(SELECT)).extracting(row -> row.get("note")).as(label)
+                        .containsExactly("a", "newer", "e", "inserted");
+            }
+        }
+    }
 }
