@@ -186,7 +186,13 @@ final class MirrorDispatcher {
      */
     void dispatch(Store target, KeyBuffer.Snapshot snapshot, @Nullable List<Long> outboxIds,
                   io.dualwrite.jdbc.copy.@Nullable LentSession lent) {
-        if (outboxIds == null) {
+        // An outbox written in the other store (the change log lives in the store this sync writes: NEW_PRIMARY
+        // with the log in the old store, or the reverse) recorded its scoped resyncs before the authoritative commit,
+        // due at once: a resolver pass between the two compared the scope without the write, found it equal and
+        // completed the entry, and nothing synced the write's rows (round 27). They are recorded again now, after
+        // the commit, so that a pass compares the scope with the write in it; the early entry still stands for a
+        // crash before this point. Key entries need no such thing: the sync below reads their rows after the commit.
+        if (outboxIds == null || target == config.changeLogStore()) {
             snapshot.resyncs().forEach(resync -> recordResync(resync, target,
                     resync.reason().equals("rows-not-attributable")
                             ? "touched rows that neither the context nor a mapped column attributes to the merchant or"

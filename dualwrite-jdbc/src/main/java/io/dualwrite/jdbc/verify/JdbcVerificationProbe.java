@@ -25,7 +25,11 @@ import org.jspecify.annotations.Nullable;
  * {@code PhaseGate.standard(changeLog::pendingCount, JdbcVerificationProbe.create(oldStore))}.
  *
  * <p><b>Which run counts.</b> Per table and scope (whole table, or one merchant), the latest <em>relevant</em>
- * run: a full run, or a sampled run that found differences (a sample that finds nothing proves nothing).
+ * run: a full run, or a sampled run that found differences (a sample that finds nothing proves nothing). The latest
+ * is the run that <em>started</em> last (then the one recorded last), not the one that ended last: two runs that
+ * overlap each read a row once, and a run that started earlier and ended later may have read a row before it changed
+ * while the later one found it different (a clean answer from the older reading would open the gate on a difference
+ * already seen). A run resumed from a checkpoint started when its checkpoint's first run did.
  * <ul>
  * <li>For the whole migration: each table's latest relevant whole-table run decides, unless a merchant's latest
  * relevant run recorded after it found differences (then DIRTY). A table with no whole-table run makes the
@@ -122,14 +126,15 @@ public final class JdbcVerificationProbe implements VerificationProbe {
      * @throws IllegalStateException when the table cannot be read
      */
     public List<LatestRun> latestRuns(String migration) {
-        Map<String, LatestRun> latest = new java.util.TreeMap<>();
+        Map<String, VerificationStore.Row> latest = new java.util.TreeMap<>();
         for (VerificationStore.Row row : rows(Checks.requireId("migration", migration))) {
             if (!row.sampled() || row.status() == VerificationStatus.DIRTY) {
-                latest.put(row.table().toLowerCase(Locale.ROOT) + "\n" + row.scopeKey(),
-                        new LatestRun(row.table(), row.scopeKey(), row.status(), row.sampled(), row.finishedAt()));
+                latest.merge(row.table().toLowerCase(Locale.ROOT) + "\n" + row.scopeKey(), row,
+                        JdbcVerificationProbe::later);
             }
         }
-        return List.copyOf(latest.values());
+        return latest.values().stream().map(row -> new LatestRun(row.table(), row.scopeKey(), row.status(),
+                row.sampled(), row.finishedAt())).toList();
     }
 
     /**
@@ -187,25 +192,36 @@ public final class JdbcVerificationProbe implements VerificationProbe {
                 continue; // a clean sample proves nothing; a run of another mapping compared other things
             }
             if (ChangeRecord.WHOLE_TABLE.equals(row.scopeKey())) {
-                whole = row;
+                whole = whole == null ? row : later(whole, row);
             } else {
-                merchants.put(row.scopeKey(), row);
+                merchants.merge(row.scopeKey(), row, JdbcVerificationProbe::later);
             }
         }
         if (merchantId != null) {
             VerificationStore.Row own = merchants.get(VerificationScope.merchant(merchantId).key());
-            VerificationStore.Row latest = own == null ? whole : whole == null || own.id() > whole.id() ? own : whole;
+            VerificationStore.Row latest = own == null ? whole : whole == null ? own : later(whole, own);
             return latest == null ? VerificationStatus.NEVER_RUN : latest.status();
         }
         if (whole == null) {
             return VerificationStatus.NEVER_RUN;
         }
-        long since = whole.id();
-        List<VerificationStore.Row> later = new ArrayList<>(merchants.values());
-        if (later.stream().anyMatch(row -> row.id() > since && row.status() == VerificationStatus.DIRTY)) {
+        VerificationStore.Row since = whole;
+        List<VerificationStore.Row> merchantRuns = new ArrayList<>(merchants.values());
+        if (merchantRuns.stream().anyMatch(row -> later(since, row) == row && row.status() == VerificationStatus.DIRTY)) {
             return VerificationStatus.DIRTY;
         }
         return whole.status();
+    }
+
+    /**
+     * Of two recorded runs, the one that started later (by the recorded start, at microseconds); of two that started
+     * at once, the one recorded later. Not the one recorded later alone: the record order is the order the runs
+     * ended, and a run that started before another and ended after it read each row earlier than that one did (see
+     * the class comment).
+     */
+    private static VerificationStore.Row later(VerificationStore.Row a, VerificationStore.Row b) {
+        int started = a.startedAt().compareTo(b.startedAt());
+        return started > 0 || started == 0 && a.id() > b.id() ? a : b;
     }
 
     @Override
