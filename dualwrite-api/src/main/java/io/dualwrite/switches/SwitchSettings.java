@@ -46,6 +46,23 @@ public record SwitchSettings(
         this(systemPhase, merchantPhases, orderPhases, rules, Map.of());
     }
 
+    /**
+     * Whether {@code other} holds the same switches: the system phase, the merchant and order switches and the rules.
+     * The counts of authority moves are the store's bookkeeping, not switches, and are not compared (two loads of one
+     * unchanged table are equal whichever store version wrote its counts).
+     */
+    @Override
+    public boolean equals(@Nullable Object other) {
+        return other instanceof SwitchSettings that && java.util.Objects.equals(systemPhase, that.systemPhase)
+                && merchantPhases.equals(that.merchantPhases) && orderPhases.equals(that.orderPhases)
+                && rules.equals(that.rules);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(systemPhase, merchantPhases, orderPhases, rules);
+    }
+
     /** No switches set at all. */
     public static SwitchSettings empty() {
         return EMPTY;

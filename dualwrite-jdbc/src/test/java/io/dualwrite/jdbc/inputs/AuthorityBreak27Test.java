@@ -3,12 +3,18 @@ package io.dualwrite.jdbc.inputs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.dualwrite.DualWriter;
+import io.dualwrite.KeyedStore;
+import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.StateSync;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeEntry;
 import io.dualwrite.changelog.ChangeLogs;
 import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.InMemoryChangeLog;
+import io.dualwrite.changelog.Operation;
+import io.dualwrite.changelog.RowRef;
 import io.dualwrite.jdbc.DualWriteDataSource;
 import io.dualwrite.jdbc.KeyCodec;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
@@ -25,14 +31,21 @@ import io.dualwrite.switches.MigrationSwitchConfig;
 import io.dualwrite.switches.SwitchStore;
 import io.dualwrite.switches.Switchboard;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -152,6 +165,229 @@ class AuthorityBreak27Test {
         }
     }
 
+    // (1c) ABA while B's mirror waits in its queue: B's sync of key 3 is held before its upsert into the new store and
+    // B's update of key 1 queues behind it on the one lane; the operator moves the system switch DUAL_WRITE -> NEW_ONLY,
+    // A updates key 1 in the new store (nothing mirrored), the operator moves it back; the queue goes on. Key 1's sync
+    // starts after the return and resolves from B's cache, which never saw the move: its check before the commit sees
+    // the phase it resolved. Key 3's sync spans the moves too: recorded or copied, both stores must end equal for it.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void aMoveAndItsReturnWhileTheMirrorIsQueuedNeverLoseTheWriteMadeBetweenUnrecorded(Kind kind) throws Exception {
+        InMemoryChangeLog changeLog = ChangeLogs.inMemory();
+        try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
+            DualWriteSchema.create(oldDb.dataSource());
+            oldDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), qty INT)",
+                    "INSERT INTO orders (id, merchant_id, qty) VALUES (1, 'm-1', 1), (3, 'm-2', 3)");
+            newDb.execute("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), quantity INT)",
+                    "INSERT INTO orders_v2 (id, merchant_id, quantity) VALUES (1, 'm-1', 1), (3, 'm-2', 3)");
+            Hold hold = Hold.onPrepare(sql -> {
+                String text = sql.trim().toLowerCase(Locale.ROOT);
+                return (text.startsWith("insert") || text.startsWith("merge"))
+                        && text.replace("\"", "").replace("`", "").matches("(?s).*\\borders_v2\\b.*");
+            });
+            try (Instance a = new Instance("a", oldDb, newDb, changeLog, false, null, null);
+                 Instance b = new Instance("b", oldDb, newDb, changeLog, true, Store.NEW, hold)) {
+                SwitchStore switches = a.switchboard.switchStore();
+                switches.setSystemPhase(MIGRATION, MigrationPhase.DUAL_WRITE);
+                b.write("UPDATE orders SET qty = 3 WHERE id = 3");
+                b.awaitIdle();
+
+                hold.arm();
+                b.write("UPDATE orders SET qty = 4 WHERE id = 3");
+                hold.awaitReached();
+                b.write("UPDATE orders SET qty = 2 WHERE id = 1"); // its mirror waits behind key 3's
+                switches.setSystemPhase(MIGRATION, MigrationPhase.NEW_ONLY);
+                a.write("UPDATE orders SET qty = 7 WHERE id = 1");
+                a.awaitIdle();
+                switches.setSystemPhase(MIGRATION, MigrationPhase.DUAL_WRITE);
+                hold.release();
+                b.awaitIdle();
+                a.awaitIdle();
+            }
+            List<Map<String, String>> olds = Rows.of(oldDb, "SELECT id, merchant_id, qty FROM orders ORDER BY id");
+            List<Map<String, String>> news = Rows.of(newDb,
+                    "SELECT id, merchant_id, quantity AS qty FROM orders_v2 ORDER BY id");
+            Set<String> recorded = recordedKeys(changeLog);
+            if (!recorded.contains(KeyCodec.encode(List.of(1L)))) {
+                assertThat(olds.get(0)).as("key 1, old store, not recorded (change log %s)", recorded)
+                        .isEqualTo(Rows.expected("id", 1, "merchant_id", "m-1", "qty", 7));
+                assertThat(news.get(0)).as("key 1, new store, not recorded (change log %s)", recorded)
+                        .isEqualTo(olds.get(0));
+            }
+            if (!recorded.contains(KeyCodec.encode(List.of(3L)))) {
+                assertThat(news.get(1)).as("key 3, not recorded (change log %s)", recorded).isEqualTo(olds.get(1));
+            }
+        }
+    }
+
+    // (2) ABA in the state form: B (stale, DUAL_WRITE) writeStates key a-1 in the old store; its async sync has read the
+    // key and waits (a latch in the test's KeyedStore read); the operator moves the system switch to NEW_ONLY, A
+    // writeStates a-1 in the new store (nothing mirrored), the operator moves it back; B's sync goes on. Its last look
+    // (round 26) reads the switches as stored now: the phase it wrote under.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void aStateSyncAcrossAMoveAndItsReturnNeverLosesTheWriteMadeBetweenUnrecorded(Kind kind) throws Exception {
+        InMemoryChangeLog changeLog = ChangeLogs.inMemory();
+        try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
+            DualWriteSchema.create(oldDb.dataSource());
+            for (TestDatabase db : List.of(oldDb, newDb)) {
+                db.execute("CREATE TABLE accounts (id VARCHAR(20) PRIMARY KEY, balance INT)",
+                        "INSERT INTO accounts (id, balance) VALUES ('a-1', 1)");
+            }
+            AtomicLong bNanos = new AtomicLong();
+            Switchboard aBoard = Switchboard.builder().switchStore(JdbcSwitchStore.create(oldDb.dataSource()))
+                    .refreshInterval(REFRESH).migration(MigrationSwitchConfig.of(MIGRATION)).build();
+            Switchboard bBoard = Switchboard.builder().switchStore(JdbcSwitchStore.create(oldDb.dataSource()))
+                    .refreshInterval(REFRESH).ticker((Ticker) bNanos::get)
+                    .migration(MigrationSwitchConfig.of(MIGRATION)).build();
+            Accounts aOld = new Accounts(oldDb);
+            Accounts aNew = new Accounts(newDb);
+            Accounts bOld = new Accounts(oldDb);
+            Accounts bNew = new Accounts(newDb);
+            MirrorConfig async = MirrorConfig.custom().mode(MirrorMode.ASYNC).build();
+            MigrationContext context = MigrationContext.forMigration(MIGRATION).merchantId("m-1").build();
+            RowRef row = new RowRef("accounts", "a-1", Operation.UPSERT);
+            try (DualWriter a = DualWriter.builder().resolver(aBoard).changeLog(changeLog).mirrorConfig(async).build();
+                 DualWriter b = DualWriter.builder().resolver(bBoard).changeLog(changeLog).mirrorConfig(async)
+                         .build()) {
+                aBoard.switchStore().setSystemPhase(MIGRATION, MigrationPhase.DUAL_WRITE);
+                assertThat(b.phaseOf(context)).isEqualTo(MigrationPhase.DUAL_WRITE);
+
+                bOld.holdAfterNextRead();
+                b.writeState(context, row, store -> {
+                    (store == Store.OLD ? bOld : bNew).upsert("a-1", 2);
+                    return null;
+                }, StateSync.of(bOld, bNew));
+                assertThat(bOld.held.await(60, TimeUnit.SECONDS)).isTrue();
+                aBoard.switchStore().setSystemPhase(MIGRATION, MigrationPhase.NEW_ONLY);
+                a.writeState(context, row, store -> {
+                    (store == Store.OLD ? aOld : aNew).upsert("a-1", 7);
+                    return null;
+                }, StateSync.of(aOld, aNew));
+                assertThat(a.awaitMirrors(Duration.ofSeconds(60))).isTrue();
+                aBoard.switchStore().setSystemPhase(MIGRATION, MigrationPhase.DUAL_WRITE);
+                bOld.release.countDown();
+                assertThat(b.awaitMirrors(Duration.ofSeconds(60))).isTrue();
+            }
+            List<Map<String, String>> olds = Rows.of(oldDb, "SELECT id, balance FROM accounts ORDER BY id");
+            List<Map<String, String>> news = Rows.of(newDb, "SELECT id, balance FROM accounts ORDER BY id");
+            if (!recordedKeys(changeLog).contains("a-1")) {
+                assertThat(news).as("new store, a-1 not recorded").containsExactly(
+                        Rows.expected("id", "a-1", "balance", 7));
+                assertThat(olds).as("old store, a-1 not recorded").isEqualTo(news);
+            }
+        }
+    }
+
+    /** One store of {@code accounts} by key, over plain JDBC; can hold its next read after it read. */
+    private static final class Accounts implements KeyedStore<Integer> {
+        final TestDatabase db;
+        final AtomicBoolean holdNext = new AtomicBoolean();
+        final CountDownLatch held = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        Accounts(TestDatabase db) {
+            this.db = db;
+        }
+
+        void holdAfterNextRead() {
+            holdNext.set(true);
+        }
+
+        @Override
+        public Optional<Integer> read(String key) throws Exception {
+            Optional<Integer> value;
+            try (Connection c = db.dataSource().getConnection();
+                 PreparedStatement read = c.prepareStatement("SELECT balance FROM accounts WHERE id = ?")) {
+                read.setString(1, key);
+                try (ResultSet rows = read.executeQuery()) {
+                    value = rows.next() ? Optional.of(rows.getInt(1)) : Optional.empty();
+                }
+            }
+            if (holdNext.compareAndSet(true, false)) {
+                held.countDown();
+                if (!release.await(60, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("never released");
+                }
+            }
+            return value;
+        }
+
+        @Override
+        public void upsert(String key, Integer value) throws SQLException {
+            String sql = switch (db.kind()) {
+                case H2 -> "MERGE INTO accounts (id, balance) KEY (id) VALUES (?, ?)";
+                case POSTGRES -> "INSERT INTO accounts (id, balance) VALUES (?, ?)"
+                        + " ON CONFLICT (id) DO UPDATE SET balance = EXCLUDED.balance";
+                case MARIADB -> "INSERT INTO accounts (id, balance) VALUES (?, ?)"
+                        + " ON DUPLICATE KEY UPDATE balance = VALUES(balance)";
+            };
+            try (Connection c = db.dataSource().getConnection(); PreparedStatement upsert = c.prepareStatement(sql)) {
+                upsert.setString(1, key);
+                upsert.setInt(2, value);
+                upsert.executeUpdate();
+            }
+        }
+
+        @Override
+        public void delete(String key) throws SQLException {
+            try (Connection c = db.dataSource().getConnection();
+                 PreparedStatement delete = c.prepareStatement("DELETE FROM accounts WHERE id = ?")) {
+                delete.setString(1, key);
+                delete.executeUpdate();
+            }
+        }
+    }
+
+    static Stream<Kind> kinds() {
+        return Stream.of(Kind.H2, Kind.POSTGRES, Kind.MARIADB);
+    }
+
+    // (1b) What the count must not flag: a move that keeps the authority (DUAL_WRITE -> SHADOW_READ, the system switch
+    // set again to its phase, and a merchant switch of another merchant set and cleared) while B's sync is held. B's
+    // value is copied as before, nothing recorded: the count grows only with a change that may move a scope's
+    // authority, and per merchant.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void aMoveThatKeepsTheAuthorityDuringOneSyncIsCopiedAsBeforeAndNotRecorded(Kind kind) throws Exception {
+        InMemoryChangeLog changeLog = ChangeLogs.inMemory();
+        try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
+            DualWriteSchema.create(oldDb.dataSource());
+            oldDb.execute("CREATE TABLE orders (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), qty INT)",
+                    "INSERT INTO orders (id, merchant_id, qty) VALUES (1, 'm-1', 1), (3, 'm-2', 3)");
+            newDb.execute("CREATE TABLE orders_v2 (id BIGINT PRIMARY KEY, merchant_id VARCHAR(20), quantity INT)",
+                    "INSERT INTO orders_v2 (id, merchant_id, quantity) VALUES (1, 'm-1', 1), (3, 'm-2', 3)");
+            Hold hold = Hold.onPrepare(sql -> {
+                String text = sql.trim().toLowerCase(Locale.ROOT);
+                return (text.startsWith("insert") || text.startsWith("merge"))
+                        && text.replace("\"", "").replace("`", "").matches("(?s).*\\borders_v2\\b.*");
+            });
+            try (Instance b = new Instance("b", oldDb, newDb, changeLog, true, Store.NEW, hold)) {
+                SwitchStore switches = JdbcSwitchStore.create(oldDb.dataSource());
+                switches.setSystemPhase(MIGRATION, MigrationPhase.DUAL_WRITE);
+                b.write("UPDATE orders SET qty = 4 WHERE id = 3");
+                b.awaitIdle();
+
+                hold.arm();
+                b.write("UPDATE orders SET qty = 2 WHERE id = 1");
+                hold.awaitReached();
+                switches.setSystemPhase(MIGRATION, MigrationPhase.SHADOW_READ);
+                switches.setSystemPhase(MIGRATION, MigrationPhase.SHADOW_READ);
+                switches.setMerchantPhase(MIGRATION, "m-2", MigrationPhase.NEW_ONLY);
+                switches.setMerchantPhase(MIGRATION, "m-2", null);
+                hold.release();
+                b.awaitIdle();
+            }
+            List<Map<String, String>> olds = Rows.of(oldDb, "SELECT id, merchant_id, qty FROM orders ORDER BY id");
+            List<Map<String, String>> news = Rows.of(newDb,
+                    "SELECT id, merchant_id, quantity AS qty FROM orders_v2 ORDER BY id");
+            assertThat(olds).containsExactly(Rows.expected("id", 1, "merchant_id", "m-1", "qty", 2),
+                    Rows.expected("id", 3, "merchant_id", "m-2", "qty", 4));
+            assertThat(news).isEqualTo(olds);
+            assertThat(recordedKeys(changeLog)).isEmpty();
+        }
+    }
+
     /** Both stores hold A's write (qty 7, the latest of key 1), or key 1 is recorded; key 3 is equal in both. */
     private static void assertLatestWriteOrRecorded(TestDatabase oldDb, TestDatabase newDb,
                                                     InMemoryChangeLog changeLog) {
@@ -193,7 +429,8 @@ class AuthorityBreak27Test {
             } else if (heldTarget == Store.NEW) {
                 newDataSource = Intercepting.dataSource(newDataSource, hold);
             }
-            MirrorConfig config = MirrorConfig.custom().mode(MirrorMode.ASYNC).build();
+            // one lane: a sync queued behind a held one starts only when the test releases that one
+            MirrorConfig config = MirrorConfig.custom().mode(MirrorMode.ASYNC).lanes(1).build();
             toNew = MirrorExecutors.create("break27-" + name + "-to-new", config, changeLog, event -> { });
             toOld = MirrorExecutors.create("break27-" + name + "-to-old", config, changeLog, event -> { });
             dataSource = DualWriteDataSource.builder().oldDataSource(oldDataSource).newDataSource(newDataSource)
