@@ -173,6 +173,8 @@ public final class DualWriter implements AutoCloseable {
      * move another instance made across the key's authority, and that instance's write of the key would then be
      * replaced with this one's older value, in both stores once its own sync ran (round 26). A switch store that
      * cannot be read throws: the sync fails and its key is recorded, since whether the authority moved is not known.
+     * So does a stored count of authority moves ({@link PhaseResolver#authorityMoves}) other than {@code counted}, the
+     * one taken at the write: a move and its return while the sync waited show the phase of the write (round 27).
      */
     private MigrationPhase phaseStored(MigrationContext context, long counted) {
         Optional<PhaseResolver> current = resolver.current(context.migration(), List.of(context));

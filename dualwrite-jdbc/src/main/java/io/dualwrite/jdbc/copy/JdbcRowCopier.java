@@ -535,7 +535,10 @@ final class JdbcRowCopier implements RowCopier {
      * back and runs again under the switches as stored, recording the key as {@code authority-moved}; or the move
      * commits after the check, and A's write of the row, made after A read the move, waits for B's row lock and
      * lands after B's commit. One read of the switch store per attempt that wrote rows (with order pinning, one pin
-     * read per distinct order as well).
+     * read per distinct order as well). A move and its return before the check show the same phase at both ends; each
+     * context's count of authority moves ({@link PhaseResolver#authorityMoves}, taken before its first answer) is
+     * compared too, and a context whose count moved is run again as moved, its rows neither copied nor deleted but
+     * recorded (round 27).
      */
     private static final class Recording implements PhaseResolver {
         private final PhaseResolver base;
