@@ -152,6 +152,8 @@ public final class DualWriter implements AutoCloseable {
         Objects.requireNonNull(row, "row");
         Objects.requireNonNull(write, "write");
         Objects.requireNonNull(sync, "sync");
+        // before the phase: a cache that refreshes between the two can only make the count older (round 27)
+        long counted = resolver.authorityMoves(context);
         MigrationPhase phase = resolver.resolveWrite(context).phase();
         Store authoritative = phase.authoritative();
         StoreCall<T, X> call = () -> write.write(authoritative);
@@ -160,7 +162,8 @@ public final class DualWriter implements AutoCloseable {
         }
         return mirrors.callAndMirror(context, row, phase, call,
                 states.mirror(context.migration(), row, authoritative, sync,
-                        mirrors.configFor(context.migration()).timeLimit(), () -> phaseStored(context)), true);
+                        mirrors.configFor(context.migration()).timeLimit(), () -> phaseStored(context, counted)),
+                true);
     }
 
     /**
@@ -170,10 +173,23 @@ public final class DualWriter implements AutoCloseable {
      * move another instance made across the key's authority, and that instance's write of the key would then be
      * replaced with this one's older value, in both stores once its own sync ran (round 26). A switch store that
      * cannot be read throws: the sync fails and its key is recorded, since whether the authority moved is not known.
+     * So does a stored count of authority moves ({@link PhaseResolver#authorityMoves}) other than {@code counted}, the
+     * one taken at the write: a move and its return while the sync waited show the phase of the write (round 27).
      */
-    private MigrationPhase phaseStored(MigrationContext context) {
+    private MigrationPhase phaseStored(MigrationContext context, long counted) {
         Optional<PhaseResolver> current = resolver.current(context.migration(), List.of(context));
-        return current.isPresent() ? current.get().resolveRead(context).phase() : resolver.resolveWrite(context).phase();
+        if (current.isEmpty()) {
+            return resolver.resolveWrite(context).phase();
+        }
+        if (current.get().authorityMoves(context) != counted) {
+            // the switches that decide the key may have moved its authority since the write, and back (the same
+            // phase now as then: round 27); the other store may hold a write made while it was authoritative
+            throw new IllegalStateException("the switches of migration '" + context.migration() + "' that decide this"
+                    + " key may have moved its authority since the write was made (" + counted + " moves counted"
+                    + " then, " + current.get().authorityMoves(context) + " now); neither store was written. Compare"
+                    + " the key in both stores before repairing it");
+        }
+        return current.get().resolveRead(context).phase();
     }
 
     /**

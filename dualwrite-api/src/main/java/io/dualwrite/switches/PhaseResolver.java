@@ -127,4 +127,17 @@ public interface PhaseResolver {
     default Optional<PhaseResolver> current(String migration, Collection<MigrationContext> contexts) {
         return Optional.empty();
     }
+
+    /**
+     * How many times the switches that decide {@code context} may have moved its authoritative store, as this
+     * resolver's switches say ({@link SwitchSettings#authorityMoves(String, String)}): a count that only grows. A
+     * copier takes it before it resolves a row and compares it with {@link #current}'s before its commit, so that a
+     * move across the authority and back while the sync ran (the same phase at both ends) is seen (round 27,
+     * {@code docs/decisions.md}).
+     *
+     * <p>The default answers 0: a resolver that keeps no counts; the check then compares phases only.
+     */
+    default long authorityMoves(MigrationContext context) {
+        return 0;
+    }
 }

@@ -84,6 +84,18 @@ public final class Switchboard implements PhaseResolver {
     }
 
     /**
+     * {@inheritDoc}
+     *
+     * <p>From the cached switches: the snapshot this switchboard resolves from (never older than the one a resolution
+     * made after this call reads, since the cache only moves forward).
+     */
+    @Override
+    public long authorityMoves(MigrationContext context) {
+        return switchStore.load(config(context.migration()).migration())
+                .authorityMoves(context.merchantId().orElse(null), context.orderId().orElse(null));
+    }
+
+    /**
      * The switch store this switchboard reads (the cached one). Writes through it reach the backing
      * store and are seen on this node at once, on other nodes within the refresh interval.
      */
@@ -190,6 +202,11 @@ public final class Switchboard implements PhaseResolver {
             @Override
             public Resolution resolveRead(MigrationContext context) {
                 return snapshot.resolve(context, false);
+            }
+
+            @Override
+            public long authorityMoves(MigrationContext context) {
+                return settings.authorityMoves(context.merchantId().orElse(null), context.orderId().orElse(null));
             }
 
             @Override

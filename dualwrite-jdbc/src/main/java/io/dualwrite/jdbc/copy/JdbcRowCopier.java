@@ -142,11 +142,12 @@ final class JdbcRowCopier implements RowCopier {
         // attempt resolves every row from them
         PhaseResolver current = null;
         Set<MigrationContext> moved = Set.of();
+        Set<MigrationContext> returned = Set.of();
         int moves = 0;
         for (int attempt = 1; ; attempt++) {
             JdbcRowCopier resolving = resolver == null || migration == null ? this
                     : new JdbcRowCopier(this, new Recording(resolver, current != null ? current : resolver, migration,
-                    moved));
+                    moved, returned));
             try (DirectionGuard guard = DirectionGuard.take(this, from, byTable, lent)) {
                 return resolving.syncOnce(from, to, byTable, singleRows, guard.connection, lent);
             } catch (AuthorityMoved authorityMoved) {
@@ -160,6 +161,7 @@ final class JdbcRowCopier implements RowCopier {
                         + " ran; running it again under the switches as stored now", migration, to);
                 current = authorityMoved.current;
                 moved = authorityMoved.moved;
+                returned = authorityMoved.returned;
                 attempt--;
             } catch (RefusedWrite refused) {
                 // the transaction is rolled back and its locks released: the refused row may be looked at now
@@ -533,21 +535,34 @@ final class JdbcRowCopier implements RowCopier {
      * back and runs again under the switches as stored, recording the key as {@code authority-moved}; or the move
      * commits after the check, and A's write of the row, made after A read the move, waits for B's row lock and
      * lands after B's commit. One read of the switch store per attempt that wrote rows (with order pinning, one pin
-     * read per distinct order as well).
+     * read per distinct order as well). A move and its return before the check show the same phase at both ends; each
+     * context's count of authority moves ({@link PhaseResolver#authorityMoves}, taken before its first answer) is
+     * compared too, and a context whose count moved is run again as moved, its rows neither copied nor deleted but
+     * recorded (round 27).
      */
     private static final class Recording implements PhaseResolver {
         private final PhaseResolver base;
         private final PhaseResolver resolving;
         private final String migration;
         private final Map<MigrationContext, MigrationPhase> answered = new HashMap<>();
+        /** Each answered context's count of authority moves, taken before its first answer (round 27). */
+        private final Map<MigrationContext, Long> counted = new HashMap<>();
         /** The contexts whose authority an earlier attempt of this sync saw move: run again only for a new move. */
         private final Set<MigrationContext> moved;
+        /**
+         * Of {@link #moved}, those whose authority moved and came back while an earlier attempt ran (the same phase at
+         * both ends, another count of moves): answered as the other store's phase, so that their rows are neither
+         * copied nor deleted but reported as moved and recorded.
+         */
+        private final Set<MigrationContext> returned;
 
-        Recording(PhaseResolver base, PhaseResolver resolving, String migration, Set<MigrationContext> moved) {
+        Recording(PhaseResolver base, PhaseResolver resolving, String migration, Set<MigrationContext> moved,
+                  Set<MigrationContext> returned) {
             this.base = base;
             this.resolving = resolving;
             this.migration = migration;
             this.moved = moved;
+            this.returned = returned;
         }
 
 
@@ -558,7 +573,19 @@ final class JdbcRowCopier implements RowCopier {
 
         @Override
         public io.dualwrite.switches.Resolution resolveRead(MigrationContext context) {
+            if (!counted.containsKey(context)) {
+                // before the answer: a cache that refreshes between the two can only make the count older than the
+                // answer, which the check then finds moved (never a move and its return it misses)
+                counted.put(context, resolving.authorityMoves(context));
+            }
             io.dualwrite.switches.Resolution resolution = resolving.resolveRead(context);
+            if (returned.contains(context)) {
+                // its authority was the other store for a while during an earlier attempt, and writes there may have
+                // been made then: neither store can be said to hold the latest row, so none is copied over the other
+                MigrationPhase away = resolution.phase().authoritative() == Store.OLD ? MigrationPhase.NEW_ONLY
+                        : MigrationPhase.OLD_ONLY;
+                resolution = new io.dualwrite.switches.Resolution(away, resolution.scope());
+            }
             answered.putIfAbsent(context, resolution.phase());
             return resolution;
         }
@@ -587,6 +614,7 @@ final class JdbcRowCopier implements RowCopier {
             }
             PhaseResolver current;
             Set<MigrationContext> movedNow = new HashSet<>(moved);
+            Set<MigrationContext> returnedNow = new HashSet<>(returned);
             try {
                 java.util.Optional<PhaseResolver> read = base.current(migration, answered.keySet());
                 if (read.isEmpty()) {
@@ -599,6 +627,11 @@ final class JdbcRowCopier implements RowCopier {
                     if (current.resolveRead(answer.getKey()).phase().authoritative()
                             != answer.getValue().authoritative()) {
                         movedNow.add(answer.getKey());
+                    } else if (current.authorityMoves(answer.getKey()) != counted.get(answer.getKey())
+                            && movedNow.add(answer.getKey())) {
+                        // the same authority at both ends, but its switches moved it meanwhile (and back): a write
+                        // made in the other store while it was authoritative may be under this sync's rows (round 27)
+                        returnedNow.add(answer.getKey());
                     }
                 }
             } catch (RuntimeException unread) {
@@ -607,7 +640,7 @@ final class JdbcRowCopier implements RowCopier {
                         + " of it was written, and its keys are recorded for the reconciler", unread);
             }
             if (movedNow.size() > moved.size()) {
-                throw new AuthorityMoved(current, movedNow);
+                throw new AuthorityMoved(current, movedNow, returnedNow);
             }
         }
     }
@@ -617,11 +650,14 @@ final class JdbcRowCopier implements RowCopier {
         private static final long serialVersionUID = 1L;
         final transient PhaseResolver current;
         final transient Set<MigrationContext> moved;
+        /** Of {@link #moved}, those whose authority moved and came back (the same at both ends; round 27). */
+        final transient Set<MigrationContext> returned;
 
-        AuthorityMoved(PhaseResolver current, Set<MigrationContext> moved) {
+        AuthorityMoved(PhaseResolver current, Set<MigrationContext> moved, Set<MigrationContext> returned) {
             super("authority-moved");
             this.current = current;
             this.moved = moved;
+            this.returned = returned;
         }
     }
 
@@ -1860,7 +1896,12 @@ final class JdbcRowCopier implements RowCopier {
                         TableColumns columns, TableColumns targetColumns, @Nullable MigrationContext context,
                         List<Map<String, @Nullable Object>> upserts, List<Origin> origins, List<Origin> refused) {
         MigrationPhase phase = phaseOf(row, mapping, from, columns, context);
-        if (!writes(phase, from) && !(phase != null && phase.writes(from.other()) && writtenUnder(context, from))) {
+        // a row whose authority moved and came back while an earlier attempt ran (round 27) is never copied because
+        // its write's context mirrors: that context, resolved now, is past the return and cannot tell
+        boolean returned = resolver instanceof Recording recording && !recording.returned.isEmpty()
+                && recording.returned.contains(rowContext(row, mapping, from, columns, context));
+        if (!writes(phase, from)
+                && !(phase != null && phase.writes(from.other()) && !returned && writtenUnder(context, from))) {
             if (phase != null && phase.authoritative() == from.other()) {
                 refused.add(new Origin(key, context, phase));
             }

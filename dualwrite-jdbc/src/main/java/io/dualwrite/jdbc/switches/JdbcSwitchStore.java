@@ -244,15 +244,17 @@ public final class JdbcSwitchStore implements SwitchStore {
         }
         List<String> merchants = List.copyOf(merchantIds);
         List<String> orders = List.copyOf(orderIds);
+        // a cleared switch's row keeps its count of authority moves (round 27): read by the ids as the switch is
         StringBuilder where = new StringBuilder(" AND (scope_kind NOT IN ('").append(MERCHANT).append("', '")
-                .append(ORDER).append("')");
+                .append(ORDER).append("', '").append(SwitchRows.MERCHANT_CLEARED).append("', '")
+                .append(SwitchRows.ORDER_CLEARED).append("')");
         if (!merchants.isEmpty()) {
-            where.append(" OR scope_kind = '").append(MERCHANT).append("' AND subject_id IN (")
-                    .append(placeholders(merchants.size())).append(')');
+            where.append(" OR scope_kind IN ('").append(MERCHANT).append("', '").append(SwitchRows.MERCHANT_CLEARED)
+                    .append("') AND subject_id IN (").append(placeholders(merchants.size())).append(')');
         }
         if (!orders.isEmpty()) {
-            where.append(" OR scope_kind = '").append(ORDER).append("' AND subject_id IN (")
-                    .append(placeholders(orders.size())).append(')');
+            where.append(" OR scope_kind IN ('").append(ORDER).append("', '").append(SwitchRows.ORDER_CLEARED)
+                    .append("') AND subject_id IN (").append(placeholders(orders.size())).append(')');
         }
         return load(migration, where.append(')').toString(), merchants, orders);
     }
@@ -355,8 +357,10 @@ public final class JdbcSwitchStore implements SwitchStore {
                 delete.setString(2, RULE);
                 delete.executeUpdate();
             }
-            // the replacement's time, kept even when no rule is left (removing a rule may start mirroring)
-            upsert(connection, migration, SwitchRows.RULES_SET, "", SwitchRows.NO_PHASE);
+            // the replacement's time, kept even when no rule is left (removing a rule may start mirroring), and its
+            // count of authority moves: every replacement counts (a rule decides by merchant or order id)
+            long moves = authorityMoves(connection, migration, SwitchRows.RULES_SET, null, "", null) + 1;
+            upsert(connection, migration, SwitchRows.RULES_SET, "", SwitchRows.NO_PHASE, moves);
             if (copy.isEmpty()) {
                 return;
             }
@@ -388,7 +392,16 @@ public final class JdbcSwitchStore implements SwitchStore {
 
     private void set(String migration, String kind, String subject, @Nullable MigrationPhase phase) {
         String what = "set the " + kind + " switch of migration " + migration;
+        String cleared = SYSTEM.equals(kind) ? null
+                : MERCHANT.equals(kind) ? SwitchRows.MERCHANT_CLEARED : SwitchRows.ORDER_CLEARED;
         inTransaction(what, connection -> {
+            // the switch's count of authority moves, carried from its row (set or cleared) and one more when this
+            // change may move its scope's authoritative store (round 27): a copier compares the count with the one it
+            // resolved under, so that a move and its return while it ran are seen
+            MigrationPhase[] before = new MigrationPhase[1];
+            long counted = authorityMoves(connection, migration, kind, cleared, subject, before);
+            long moves = before[0] == null || phase == null || before[0].authoritative() != phase.authoritative()
+                    ? counted + 1 : counted;
             if (phase == null) {
                 try (PreparedStatement delete = connection.prepareStatement(
                         "DELETE FROM dualwrite_switch WHERE migration = ? AND scope_kind = ? AND subject_id = ?")) {
@@ -398,11 +411,10 @@ public final class JdbcSwitchStore implements SwitchStore {
                     delete.executeUpdate();
                 }
                 // clearing a switch may start mirroring (the merchant or order falls to a mirroring phase): its time
-                upsert(connection, migration, MERCHANT.equals(kind) ? SwitchRows.MERCHANT_CLEARED
-                        : SwitchRows.ORDER_CLEARED, subject, SwitchRows.NO_PHASE);
+                upsert(connection, migration, cleared, subject, SwitchRows.NO_PHASE, moves);
                 return;
             }
-            upsert(connection, migration, kind, subject, phase.name());
+            upsert(connection, migration, kind, subject, phase.name(), moves);
             if (!SYSTEM.equals(kind)) {
                 // the switch is back: its cleared row's time is older than this one's, so it only takes room
                 try (PreparedStatement delete = connection.prepareStatement(
@@ -416,28 +428,67 @@ public final class JdbcSwitchStore implements SwitchStore {
         });
     }
 
-    private void upsert(Connection connection, String migration, String kind, String subject, String phase)
-            throws SQLException {
+    private void upsert(Connection connection, String migration, String kind, String subject, String phase,
+                        @Nullable Long moves) throws SQLException {
         try (PreparedStatement upsert = connection.prepareStatement(upsertSql(sql.dialect(connection)))) {
             upsert.setString(1, migration);
             upsert.setString(2, kind);
             upsert.setString(3, subject);
             upsert.setString(4, phase);
+            if (moves == null) {
+                upsert.setNull(5, java.sql.Types.BIGINT);
+            } else {
+                upsert.setLong(5, moves);
+            }
             upsert.executeUpdate();
         }
+    }
+
+    /**
+     * The count of authority moves a switch carries (the largest {@code rule_value} of its row and its cleared row;
+     * 0 for a switch never counted, as one set before round 27), read with the rows locked until the change commits,
+     * so that two changes of one switch count one after the other. {@code phase[0]}, when given, is set to the phase
+     * the switch holds (null when cleared, absent or unreadable).
+     */
+    private static long authorityMoves(Connection connection, String migration, String kind, @Nullable String cleared,
+                                       String subject, MigrationPhase @Nullable [] phase) throws SQLException {
+        long moves = 0;
+        try (PreparedStatement select = connection.prepareStatement("SELECT scope_kind, phase, rule_value FROM"
+                + " dualwrite_switch WHERE migration = ? AND scope_kind IN (?, ?) AND subject_id = ? FOR UPDATE")) {
+            select.setString(1, migration);
+            select.setString(2, kind);
+            select.setString(3, cleared == null ? kind : cleared);
+            select.setString(4, subject);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    if (rows.getObject(3) instanceof Number counted) {
+                        moves = Math.max(moves, counted.longValue());
+                    }
+                    if (phase != null && kind.equals(rows.getString(1))) {
+                        try {
+                            phase[0] = MigrationPhase.parse("phase", rows.getString(2));
+                        } catch (IllegalArgumentException | NullPointerException unreadable) {
+                            phase[0] = null; // counted as a move: what it held is not known
+                        }
+                    }
+                }
+            }
+        }
+        return moves;
     }
 
     private static String upsertSql(Dialect dialect) {
         String now = now(dialect);
         return switch (dialect) {
-            case POSTGRESQL -> "INSERT INTO dualwrite_switch (migration, scope_kind, subject_id, phase, updated_at)"
-                    + " VALUES (?, ?, ?, ?, " + now + ") ON CONFLICT (migration, scope_kind, subject_id)"
-                    + " DO UPDATE SET phase = EXCLUDED.phase, updated_at = EXCLUDED.updated_at";
-            case MYSQL -> "INSERT INTO dualwrite_switch (migration, scope_kind, subject_id, phase, updated_at)"
-                    + " VALUES (?, ?, ?, ?, " + now + ") ON DUPLICATE KEY UPDATE phase = VALUES(phase),"
-                    + " updated_at = VALUES(updated_at)";
-            case H2 -> "MERGE INTO dualwrite_switch (migration, scope_kind, subject_id, phase, updated_at)"
-                    + " KEY (migration, scope_kind, subject_id) VALUES (?, ?, ?, ?, " + now + ")";
+            case POSTGRESQL -> "INSERT INTO dualwrite_switch (migration, scope_kind, subject_id, phase, rule_value,"
+                    + " updated_at) VALUES (?, ?, ?, ?, ?, " + now + ") ON CONFLICT (migration, scope_kind, subject_id)"
+                    + " DO UPDATE SET phase = EXCLUDED.phase, rule_value = EXCLUDED.rule_value,"
+                    + " updated_at = EXCLUDED.updated_at";
+            case MYSQL -> "INSERT INTO dualwrite_switch (migration, scope_kind, subject_id, phase, rule_value,"
+                    + " updated_at) VALUES (?, ?, ?, ?, ?, " + now + ") ON DUPLICATE KEY UPDATE phase = VALUES(phase),"
+                    + " rule_value = VALUES(rule_value), updated_at = VALUES(updated_at)";
+            case H2 -> "MERGE INTO dualwrite_switch (migration, scope_kind, subject_id, phase, rule_value, updated_at)"
+                    + " KEY (migration, scope_kind, subject_id) VALUES (?, ?, ?, ?, ?, " + now + ")";
         };
     }
 
@@ -513,7 +564,7 @@ public final class JdbcSwitchStore implements SwitchStore {
         String subject = orderId != null ? Checks.requireStoredId("orderId", orderId, SUBJECT_COLUMN)
                 : merchantId != null ? Checks.requireStoredId("merchantId", merchantId, SUBJECT_COLUMN) : "";
         inTransaction("keep the time pins of migration " + migration + " moved",
-                connection -> upsert(connection, migration, kind, subject, SwitchRows.NO_PHASE));
+                connection -> upsert(connection, migration, kind, subject, SwitchRows.NO_PHASE, null));
     }
 
     private static String switchName(String kind, String subject) {

@@ -46,6 +46,8 @@ final class SwitchRows {
     private final Map<String, MigrationPhase> orders = new HashMap<>();
     private final TreeMap<Integer, SwitchRule> rules = new TreeMap<>();
     private final List<BadRow> badRows = new ArrayList<>();
+    /** The count of authority moves of each switch, set or cleared ({@link SwitchSettings#authorityMoves()}). */
+    private final Map<String, Long> moves = new HashMap<>();
 
     SwitchRows(String migration) {
         this.migration = migration;
@@ -54,6 +56,7 @@ final class SwitchRows {
     /** Adds one row; a row that cannot be read is kept aside as a bad row instead. */
     void add(@Nullable String scope, @Nullable String subject, @Nullable String phaseName, @Nullable String ruleKind,
              @Nullable Number ruleValue, @Nullable Number rulePosition) {
+        countMoves(scope, subject, ruleValue);
         if (MERCHANT_CLEARED.equals(scope) || ORDER_CLEARED.equals(scope) || RULES_SET.equals(scope)
                 || PINS_MOVED.equals(scope) || PIN_MOVED.equals(scope)) {
             return; // the time of a change that left no switch behind (JdbcSwitchStore.lastChange), not a switch
@@ -86,7 +89,28 @@ final class SwitchRows {
 
     /** The switches of every row that could be read. */
     SwitchSettings settings() {
-        return new SwitchSettings(system, merchants, orders, new ArrayList<>(rules.values()));
+        return new SwitchSettings(system, merchants, orders, new ArrayList<>(rules.values()), moves);
+    }
+
+    /**
+     * Keeps the count of authority moves a switch row carries in {@code rule_value} (a system, merchant or order
+     * switch, set or cleared, and the rules' replacement row; {@link JdbcSwitchStore} counts them): a rule's own
+     * {@code rule_value} is its percentage or threshold, and a row written before the counts were kept holds none (0).
+     */
+    private void countMoves(@Nullable String scope, @Nullable String subject, @Nullable Number ruleValue) {
+        if (ruleValue == null || scope == null || subject == null) {
+            return;
+        }
+        String key = switch (scope) {
+            case SYSTEM -> SwitchSettings.SYSTEM_MOVES;
+            case RULES_SET -> SwitchSettings.RULES_MOVES;
+            case MERCHANT, MERCHANT_CLEARED -> "MERCHANT:" + subject;
+            case ORDER, ORDER_CLEARED -> "ORDER:" + subject;
+            default -> null;
+        };
+        if (key != null) {
+            moves.merge(key, ruleValue.longValue(), Math::max);
+        }
     }
 
     /** The rows that could not be read, in the order they were added. */

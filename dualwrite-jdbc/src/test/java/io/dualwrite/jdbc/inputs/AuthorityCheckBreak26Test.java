@@ -220,11 +220,11 @@ class AuthorityCheckBreak26Test {
         }
     }
 
-    // (2) Left open, what holds: the phase moves across the authority and back while B's sync runs (DUAL_WRITE ->
-    // NEW_PRIMARY -> DUAL_WRITE). B's check compares equal authorities and commits B's value over A's write made in
-    // between; A's own sync, ordered after B's by the key's lock in the new store, then sees the move back and records
-    // the key (authority-moved). A's value is lost (not asserted: the fault left open, decisions.md round 26); what is
-    // asserted is that the key is recorded and that the stores end equal row by row.
+    // (2) The phase moves across the authority and back while B's sync runs (DUAL_WRITE -> NEW_PRIMARY -> DUAL_WRITE).
+    // Round 26 left it open: B's check compared equal authorities and committed B's value over A's write made in
+    // between (both stores ended holding B's value, the key recorded by A's own sync). Since round 27 B's check also
+    // compares the count of authority moves, refuses, and records the key; A's write stays in the new store (A's own
+    // sync, after the move back, refuses too): the stores differ on key 1, recorded, and key 3 is equal.
     @ParameterizedTest(name = "{0}")
     @MethodSource("kinds")
     void aMoveAndItsRollbackDuringOneSyncLeaveTheKeyRecorded(Kind kind) throws Exception {
@@ -263,7 +263,10 @@ class AuthorityCheckBreak26Test {
                     "SELECT id, merchant_id, quantity AS qty FROM orders_v2 ORDER BY id");
             assertThat(recordedKeys(changeLog)).as("old %s, new %s", olds, news)
                     .contains(KeyCodec.encode(List.of(1L)));
-            assertThat(news).as("change log %s", recordedKeys(changeLog)).isEqualTo(olds);
+            assertThat(news).as("new store: A's write kept, change log %s", recordedKeys(changeLog)).containsExactly(
+                    Rows.expected("id", 1, "merchant_id", "m-1", "qty", 7),
+                    Rows.expected("id", 3, "merchant_id", "m-2", "qty", 3));
+            assertThat(olds.get(1)).as("key 3, old store").isEqualTo(news.get(1));
         }
     }
 
