@@ -3,6 +3,7 @@ package io.dualwrite.switches;
 import io.dualwrite.MigrationPhase;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -53,14 +54,14 @@ public record SwitchSettings(
      */
     @Override
     public boolean equals(@Nullable Object other) {
-        return other instanceof SwitchSettings that && java.util.Objects.equals(systemPhase, that.systemPhase)
+        return other instanceof SwitchSettings that && Objects.equals(systemPhase, that.systemPhase)
                 && merchantPhases.equals(that.merchantPhases) && orderPhases.equals(that.orderPhases)
                 && rules.equals(that.rules);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(systemPhase, merchantPhases, orderPhases, rules);
+        return Objects.hash(systemPhase, merchantPhases, orderPhases, rules);
     }
 
     /** No switches set at all. */

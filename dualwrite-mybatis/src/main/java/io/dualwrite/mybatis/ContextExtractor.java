@@ -6,13 +6,23 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.ibatis.reflection.MetaObject;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.ibatis.reflection.DefaultReflectorFactory;
+import org.apache.ibatis.reflection.MetaObject;
 import org.apache.ibatis.reflection.ReflectorFactory;
 import org.apache.ibatis.reflection.SystemMetaObject;
 import org.apache.ibatis.type.TypeHandlerRegistry;
@@ -40,8 +50,8 @@ final class ContextExtractor {
      * @throws RuntimeException when a bean row has no such property (MyBatis' {@code ReflectionException})
      */
     static @Nullable Object property(Object row, String property) {
-        if (row instanceof java.util.Map<?, ?> map && !map.containsKey(property)) {
-            for (java.util.Map.Entry<?, ?> entry : map.entrySet()) {
+        if (row instanceof Map<?, ?> map && !map.containsKey(property)) {
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
                 if (entry.getKey() instanceof String name && name.equalsIgnoreCase(property)) {
                     return entry.getValue();
                 }
@@ -191,7 +201,7 @@ final class ContextExtractor {
                 return null;
             }
             String last = names.get(names.size() - 1);
-            Set<String> bindNames = new java.util.HashSet<>();
+            Set<String> bindNames = new HashSet<>();
             all.forEach(bind -> {
                 if (bind.name() != null) {
                     bindNames.add(bind.name());
@@ -247,7 +257,7 @@ final class ContextExtractor {
             }
         }
         Set<String> texts = new LinkedHashSet<>();
-        java.util.regex.Matcher literal = SQL_LITERAL.matcher(sql.getSql());
+        Matcher literal = SQL_LITERAL.matcher(sql.getSql());
         while (literal.find()) {
             String text = literal.group(1).replace("''", "'");
             if (text.strip().equalsIgnoreCase(id.strip())) {
@@ -273,20 +283,20 @@ final class ContextExtractor {
      * scoped resync instead of a sync by key, never a row lost.
      */
     private static boolean derivedLiteral(String sql, String id) {
-        String needle = id.strip().toLowerCase(java.util.Locale.ROOT);
+        String needle = id.strip().toLowerCase(Locale.ROOT);
         if (needle.isEmpty()) {
             return false;
         }
         java.math.BigInteger number = needle.chars().allMatch(c -> c >= '0' && c <= '9') ? new java.math.BigInteger(needle)
                 : null;
-        java.util.regex.Matcher literal = SQL_LITERAL.matcher(sql);
+        Matcher literal = SQL_LITERAL.matcher(sql);
         while (literal.find()) {
             String text = literal.group(1).replace("''", "'");
-            if (text.toLowerCase(java.util.Locale.ROOT).contains(needle)) {
+            if (text.toLowerCase(Locale.ROOT).contains(needle)) {
                 return true;
             }
             if (number != null) {
-                java.util.regex.Matcher digits = DIGITS.matcher(text);
+                Matcher digits = DIGITS.matcher(text);
                 while (digits.find()) {
                     if (new java.math.BigInteger(digits.group()).equals(number)) {
                         return true;
@@ -298,10 +308,10 @@ final class ContextExtractor {
     }
 
     /** A run of ASCII digits. */
-    private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("[0-9]+");
+    private static final Pattern DIGITS = Pattern.compile("[0-9]+");
 
     /** A quoted SQL text literal, its doubled quotes included ({@code 'it''s'}). */
-    private static final java.util.regex.Pattern SQL_LITERAL = java.util.regex.Pattern.compile("'((?:[^']|'')*)'");
+    private static final Pattern SQL_LITERAL = Pattern.compile("'((?:[^']|'')*)'");
 
     /**
      * The text a literal with {@code ${…}} substitutions ({@code m-${merchantNo}}) becomes over the call's bindings (the
@@ -311,14 +321,14 @@ final class ContextExtractor {
     private @Nullable Object substitution(org.apache.ibatis.mapping.BoundSql sql, Object parameter, String template) {
         // MyBatis' own bindings: the parameter's properties by name (its ContextMap), the call's binds put over them
         Map<String, Object> bindings = new org.apache.ibatis.scripting.xmltags.DynamicContext(
-                java.util.Objects.requireNonNull(configuration), parameter).getBindings();
+                Objects.requireNonNull(configuration), parameter).getBindings();
         bindings.putAll(sql.getAdditionalParameters());
         StringBuilder text = new StringBuilder();
-        java.util.regex.Matcher each = SUBSTITUTION.matcher(template);
+        Matcher each = SUBSTITUTION.matcher(template);
         try {
             while (each.find()) {
                 Object value = org.apache.ibatis.scripting.xmltags.OgnlCache.getValue(each.group(1), bindings);
-                each.appendReplacement(text, java.util.regex.Matcher.quoteReplacement(String.valueOf(value)));
+                each.appendReplacement(text, Matcher.quoteReplacement(String.valueOf(value)));
             }
         } catch (RuntimeException unevaluated) {
             return null;
@@ -344,7 +354,7 @@ final class ContextExtractor {
     private org.apache.ibatis.mapping.@Nullable BoundSql render(Rendered rendered, String statementId, Object parameter) {
         if (rendered.sql == null && !rendered.failed) {
             try {
-                rendered.sql = java.util.Objects.requireNonNull(configuration)
+                rendered.sql = Objects.requireNonNull(configuration)
                         .getMappedStatement(statementId, false).getBoundSql(parameter);
             } catch (RuntimeException cannot) {
                 rendered.failed = true;
@@ -375,17 +385,17 @@ final class ContextExtractor {
             }
             // a ${…} substitution writes its expression's value into the SQL: one that is a plain path substitutes the
             // property as it is; any other (${merchantNo.trim()}) is a bind without a name
-            Set<String> substituted = new java.util.HashSet<>();
+            Set<String> substituted = new HashSet<>();
             for (String text : SqlNodes.texts(source)) {
-                java.util.regex.Matcher substitution = SUBSTITUTION.matcher(text);
+                Matcher substitution = SUBSTITUTION.matcher(text);
                 while (substitution.find()) {
                     String expression = substitution.group(1).strip();
                     String template = literalAround(text, substitution.start(), substitution.end());
                     if (template.equals(substitution.group()) && PLAIN_PATH.matcher(expression).matches()) {
                         substituted.add(expression); // '${merchantNo}': the property as it is
                     } else { // '${merchantNo.trim()}', 'm-${merchantNo}': the column holds the template's text
-                        Set<String> reads = new java.util.HashSet<>();
-                        java.util.regex.Matcher each = SUBSTITUTION.matcher(template);
+                        Set<String> reads = new HashSet<>();
+                        Matcher each = SUBSTITUTION.matcher(template);
                         while (each.find()) {
                             reads.addAll(readNames(each.group(1)));
                         }
@@ -416,24 +426,24 @@ final class ContextExtractor {
 
     /** The names an OGNL expression reads, outside its quoted texts ('merchantNo' is a text, not the property). */
     private static Set<String> readNames(String expression) {
-        Set<String> reads = new java.util.HashSet<>();
-        java.util.regex.Matcher name = IDENTIFIER.matcher(QUOTED.matcher(expression).replaceAll(" "));
+        Set<String> reads = new HashSet<>();
+        Matcher name = IDENTIFIER.matcher(QUOTED.matcher(expression).replaceAll(" "));
         while (name.find()) {
             reads.add(name.group());
         }
         return Set.copyOf(reads);
     }
 
-    private static final java.util.regex.Pattern SUBSTITUTION = java.util.regex.Pattern.compile("\\$\\{([^}]*)}");
+    private static final Pattern SUBSTITUTION = Pattern.compile("\\$\\{([^}]*)}");
 
-    private static final java.util.regex.Pattern PLAIN_PATH =
-            java.util.regex.Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
+    private static final Pattern PLAIN_PATH =
+            Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
 
-    private static final java.util.regex.Pattern QUOTED =
-            java.util.regex.Pattern.compile("'(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"");
+    private static final Pattern QUOTED =
+            Pattern.compile("'(?:[^'\\\\]|\\\\.)*'|\"(?:[^\"\\\\]|\\\\.)*\"");
 
-    private static final java.util.regex.Pattern IDENTIFIER =
-            java.util.regex.Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*");
+    private static final Pattern IDENTIFIER =
+            Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*");
 
     /**
      * {@code id} (read by {@code path}) as the statement binds it when its SQL names a type handler of its own for that
@@ -468,7 +478,7 @@ final class ContextExtractor {
         }
         Object bound = value == null ? null : BoundValue.of(handler, value);
         if (bound instanceof CharSequence || bound instanceof Number || bound instanceof Character
-                || bound instanceof java.util.UUID) {
+                || bound instanceof UUID) {
             String text = io.dualwrite.internal.IdText.of(bound);
             return text.isBlank() ? id : text;
         }
@@ -513,7 +523,7 @@ final class ContextExtractor {
             Object value = sql.getAdditionalParameter(property);
             Object bound = value == null ? null : BoundValue.of(own.getValue(), value);
             if (!(bound instanceof CharSequence || bound instanceof Number || bound instanceof Character
-                    || bound instanceof java.util.UUID)) {
+                    || bound instanceof UUID)) {
                 return id;
             }
             texts.add(io.dualwrite.internal.IdText.of(bound));
@@ -526,8 +536,8 @@ final class ContextExtractor {
 
     /** The type handlers {@code sql}'s parameter mappings name where they differ from the registry's for the type. */
     private Map<String, org.apache.ibatis.type.TypeHandler<?>> ownHandlers(org.apache.ibatis.mapping.BoundSql sql) {
-        org.apache.ibatis.session.Configuration statements = java.util.Objects.requireNonNull(configuration);
-        Map<String, org.apache.ibatis.type.TypeHandler<?>> handlers = new java.util.HashMap<>();
+        org.apache.ibatis.session.Configuration statements = Objects.requireNonNull(configuration);
+        Map<String, org.apache.ibatis.type.TypeHandler<?>> handlers = new HashMap<>();
         for (org.apache.ibatis.mapping.ParameterMapping mapping : sql.getParameterMappings()) {
             org.apache.ibatis.type.TypeHandler<?> handler = mapping.getTypeHandler();
             Class<?> type = mapping.getJavaType();
@@ -638,7 +648,7 @@ final class ContextExtractor {
         if (method == null) {
             return PrimitiveArguments.NONE;
         }
-        Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         int position = 0;
         boolean loneCandidate = false;
         for (java.lang.reflect.Parameter argument : method.getParameters()) {
@@ -723,7 +733,7 @@ final class ContextExtractor {
      * {@code toString()} must not become a merchant id.
      */
     private @Nullable String idText(@Nullable Object value) {
-        Object id = value instanceof java.util.Optional<?> optional ? optional.orElse(null) : value;
+        Object id = value instanceof Optional<?> optional ? optional.orElse(null) : value;
         if (id == null || !canBeId(id)) {
             return null;
         }
@@ -739,18 +749,18 @@ final class ContextExtractor {
      */
     private String text(Object id) {
         org.apache.ibatis.type.TypeHandler<?> handler = simpleTypes.getTypeHandler(id.getClass());
-        if (id instanceof CharSequence || id instanceof Number || id instanceof Character || id instanceof java.util.UUID) {
+        if (id instanceof CharSequence || id instanceof Number || id instanceof Character || id instanceof UUID) {
             // text, numbers and UUIDs bind as they are under MyBatis' own handlers; an application may register its
             // own for String (one that strips and lowers codes): the column then holds what that handler binds, and
             // read as it is, " M-1 " named a merchant no switch names while the column held m-1 (round 27)
             Object own = handler == null || handler.getClass().getName().startsWith("org.apache.ibatis.type.") ? null
                     : BoundValue.of(handler, id);
             return io.dualwrite.internal.IdText.of(own instanceof CharSequence || own instanceof Number
-                    || own instanceof Character || own instanceof java.util.UUID ? own : id); // 7.00 is 7
+                    || own instanceof Character || own instanceof UUID ? own : id); // 7.00 is 7
         }
         Object bound = handler == null ? null : BoundValue.of(handler, id);
         if (bound instanceof CharSequence || bound instanceof Number || bound instanceof Character
-                || bound instanceof java.util.UUID) {
+                || bound instanceof UUID) {
             return io.dualwrite.internal.IdText.of(bound);
         }
         return id instanceof Enum<?> constant ? constant.name() : id.toString();
@@ -758,7 +768,7 @@ final class ContextExtractor {
 
     private boolean canBeId(Object value) {
         return value instanceof CharSequence || value instanceof Number || value instanceof Character
-                || value instanceof java.util.UUID || value instanceof Enum<?> || value instanceof java.util.Optional<?>
+                || value instanceof UUID || value instanceof Enum<?> || value instanceof Optional<?>
                 || simpleTypes.hasTypeHandler(value.getClass());
     }
 
@@ -820,7 +830,7 @@ final class ContextExtractor {
         } else {
             roots.add(parameter);
         }
-        Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Object value : flatten(roots)) {
             if (value != null && !simpleTypes.hasTypeHandler(value.getClass()) && seen.add(value)) {
                 beans.add(value);
@@ -846,7 +856,7 @@ final class ContextExtractor {
                         texts.add(null); // an unset primitive key (see isZero): no id
                         continue;
                     }
-                    Object id = value instanceof java.util.Optional<?> optional ? optional.orElse(null) : value;
+                    Object id = value instanceof Optional<?> optional ? optional.orElse(null) : value;
                     // as a path reads it (an Optional's value, an enum as bound); a marked value object by its text
                     String text = id == null ? null : canBeId(id) ? text(id) : id.toString();
                     // as the statement binds it where a <bind> reads the field (see Binds)

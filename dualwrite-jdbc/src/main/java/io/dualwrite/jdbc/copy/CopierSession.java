@@ -2,10 +2,12 @@ package io.dualwrite.jdbc.copy;
 
 import io.dualwrite.jdbc.Dialect;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -125,7 +127,7 @@ public final class CopierSession {
      */
     static String isolationVariable(Connection connection) throws SQLException {
         String version = connection.getMetaData().getDatabaseProductVersion();
-        return version != null && version.toLowerCase(java.util.Locale.ROOT).contains("mariadb")
+        return version != null && version.toLowerCase(Locale.ROOT).contains("mariadb")
                 ? "tx_isolation" : "transaction_isolation";
     }
 
@@ -147,7 +149,7 @@ public final class CopierSession {
         List<String> was = new ArrayList<>();
         StringBuilder set = new StringBuilder();
         try (Statement statement = connection.createStatement();
-             java.sql.ResultSet rows = statement.executeQuery("SELECT name, current_setting(name),"
+             ResultSet rows = statement.executeQuery("SELECT name, current_setting(name),"
                      + " CASE WHEN name = 'extra_float_digits' THEN '3' ELSE reset_val END FROM pg_settings"
                      + " WHERE name = 'extra_float_digits' AND setting::int < 1 OR lower(name) IN ('timezone',"
                      + " 'bytea_output') AND setting IS DISTINCT FROM reset_val")) {

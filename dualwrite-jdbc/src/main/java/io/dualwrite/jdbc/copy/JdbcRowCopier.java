@@ -15,19 +15,28 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -110,13 +119,13 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     @Override
-    public java.util.Optional<String> migration() {
-        return java.util.Optional.ofNullable(migration);
+    public Optional<String> migration() {
+        return Optional.ofNullable(migration);
     }
 
     @Override
-    public java.util.Optional<PhaseResolver> phaseResolver() {
-        return java.util.Optional.ofNullable(resolver);
+    public Optional<PhaseResolver> phaseResolver() {
+        return Optional.ofNullable(resolver);
     }
 
     @Override
@@ -311,7 +320,7 @@ final class JdbcRowCopier implements RowCopier {
     /** A short random pause, growing with each attempt, so that the two sides of a deadlock do not meet again at once. */
     static void pauseAfterDeadlock(int attempt, SQLException failure) throws SQLException {
         try {
-            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 25) * attempt);
+            Thread.sleep(ThreadLocalRandom.current().nextLong(5, 25) * attempt);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw failure;
@@ -616,7 +625,7 @@ final class JdbcRowCopier implements RowCopier {
             Set<MigrationContext> movedNow = new HashSet<>(moved);
             Set<MigrationContext> returnedNow = new HashSet<>(returned);
             try {
-                java.util.Optional<PhaseResolver> read = base.current(migration, answered.keySet());
+                Optional<PhaseResolver> read = base.current(migration, answered.keySet());
                 if (read.isEmpty()) {
                     return;
                 }
@@ -681,7 +690,7 @@ final class JdbcRowCopier implements RowCopier {
             this.target = target;
             Set<String> distinct = new LinkedHashSet<>();
             batches.forEach(batch -> distinct.addAll(batch.keys()));
-            this.keys = java.util.Collections.unmodifiableSet(distinct);
+            this.keys = Collections.unmodifiableSet(distinct);
         }
 
         Set<String> keys() {
@@ -728,7 +737,7 @@ final class JdbcRowCopier implements RowCopier {
         }
 
         /** Each of {@code keys} as {@link #inTarget(String)} spells it, in their order. */
-        List<String> inTarget(java.util.Collection<String> keys) {
+        List<String> inTarget(Collection<String> keys) {
             if (!converted) {
                 return List.copyOf(keys);
             }
@@ -868,7 +877,7 @@ final class JdbcRowCopier implements RowCopier {
      * ({@link Connection#setNetworkTimeout}): a lent read slower than it closed the caller's connection (round 26b).
      * False when the state cannot be read.
      */
-    static boolean namesAsAtStart(Connection session, CopyDialect dialect, java.util.Collection<String> tables) {
+    static boolean namesAsAtStart(Connection session, CopyDialect dialect, Collection<String> tables) {
         try {
             if (session.getNetworkTimeout() != 0) {
                 // a read slower than the caller's network timeout would make the driver close the caller's
@@ -877,7 +886,7 @@ final class JdbcRowCopier implements RowCopier {
             }
             if (dialect == CopyDialect.MYSQL) {
                 String database = io.dualwrite.jdbc.schema.OwnTable.urlDatabase(session.getMetaData().getURL());
-                return java.util.Objects.equals(database, session.getCatalog())
+                return Objects.equals(database, session.getCatalog())
                         && !TableColumns.hidesAny(session, tables);
             }
             String query = dialect == CopyDialect.POSTGRESQL
@@ -938,11 +947,11 @@ final class JdbcRowCopier implements RowCopier {
      * ({@link Values#selectExpression}): a text that {@code extra_float_digits} below 1 rounds and {@code TimeZone}
      * and {@code bytea_output} spell ({@link CopierSession#exactTexts}).
      */
-    private static boolean readAsServerText(java.util.Collection<TableColumns> tables) {
+    private static boolean readAsServerText(Collection<TableColumns> tables) {
         for (TableColumns table : tables) {
             for (TableColumns.Column column : table.all()) {
-                String type = column.typeName().toLowerCase(java.util.Locale.ROOT);
-                if (column.sqlType() == java.sql.Types.ARRAY || type.endsWith("range")
+                String type = column.typeName().toLowerCase(Locale.ROOT);
+                if (column.sqlType() == Types.ARRAY || type.endsWith("range")
                         || type.endsWith("multirange")) {
                     return true;
                 }
@@ -962,7 +971,7 @@ final class JdbcRowCopier implements RowCopier {
      *
      * @param tables each table's columns
      */
-    static boolean zoned(java.util.Collection<TableColumns> tables) {
+    static boolean zoned(Collection<TableColumns> tables) {
         for (TableColumns table : tables) {
             for (TableColumns.Column column : table.all()) {
                 if (column.typeNamed("timestamp")) {
@@ -1041,7 +1050,7 @@ final class JdbcRowCopier implements RowCopier {
                     deletes.put(key, batch.context());
                     if (batch.expectRows().contains(key)) {
                         if (unfound.isEmpty()) {
-                            unfound = new java.util.IdentityHashMap<>();
+                            unfound = new IdentityHashMap<>();
                         }
                         unfound.computeIfAbsent(batch, b -> new LinkedHashMap<>()).put(key, canonical);
                     }
@@ -1154,10 +1163,10 @@ final class JdbcRowCopier implements RowCopier {
                 continue;
             }
             boolean spelt = switch (type) {
-                case java.sql.Types.DECIMAL, java.sql.Types.NUMERIC -> !column.typeNamed("decfloat");
-                case java.sql.Types.REAL, java.sql.Types.FLOAT, java.sql.Types.DOUBLE, java.sql.Types.DATE,
-                     java.sql.Types.TIME, java.sql.Types.TIME_WITH_TIMEZONE, java.sql.Types.TIMESTAMP,
-                     java.sql.Types.TIMESTAMP_WITH_TIMEZONE -> true;
+                case Types.DECIMAL, Types.NUMERIC -> !column.typeNamed("decfloat");
+                case Types.REAL, Types.FLOAT, Types.DOUBLE, Types.DATE,
+                     Types.TIME, Types.TIME_WITH_TIMEZONE, Types.TIMESTAMP,
+                     Types.TIMESTAMP_WITH_TIMEZONE -> true;
                 default -> false;
             };
             if (!spelt) {
@@ -1314,7 +1323,7 @@ final class JdbcRowCopier implements RowCopier {
             }
         }
         if (a instanceof byte[] x && b instanceof byte[] y) {
-            return java.util.Arrays.equals(x, y);
+            return Arrays.equals(x, y);
         }
         return a.equals(b) || a.toString().equals(b.toString());
     }
@@ -1347,8 +1356,8 @@ final class JdbcRowCopier implements RowCopier {
                 continue;
             }
             int sourceType = sourceKey.get(p).sqlType();
-            if ((sourceType == java.sql.Types.DOUBLE || sourceType == java.sql.Types.FLOAT)
-                    && targetKey.get(p).sqlType() == java.sql.Types.REAL) {
+            if ((sourceType == Types.DOUBLE || sourceType == Types.FLOAT)
+                    && targetKey.get(p).sqlType() == Types.REAL) {
                 // a double key into a single-precision key: 0.1 and 0.10000000001 are one float there (a value so
                 // narrowed is compared at the column's precision; a key so narrowed is another row's key)
                 narrowed.add(p);
@@ -1392,11 +1401,11 @@ final class JdbcRowCopier implements RowCopier {
                     try {
                         Object written = column.typeNamed("uuid") ? Uuids.parse(string)
                                 : Values.writtenValue(string, column);
-                        if (written instanceof String && column.sqlType() == java.sql.Types.TIME
+                        if (written instanceof String && column.sqlType() == Types.TIME
                                 && !column.duration()) {
                             // a time of day: '10:00' is stored as 10:00:00 (a MySQL/MariaDB TIME, a duration that
                             // may pass 24 hours, is left to the server)
-                            written = java.time.LocalTime.parse(string);
+                            written = LocalTime.parse(string);
                         }
                         // a text's UTF-8 bytes are one key per text: no two texts merge into them
                         held = written instanceof String || written instanceof byte[] || written == null ? text
@@ -1752,7 +1761,7 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     private static boolean isChar(TableColumns.Column column) {
-        return column.sqlType() == java.sql.Types.CHAR || column.sqlType() == java.sql.Types.NCHAR;
+        return column.sqlType() == Types.CHAR || column.sqlType() == Types.NCHAR;
     }
 
     /**
@@ -1788,7 +1797,7 @@ final class JdbcRowCopier implements RowCopier {
             source.setAutoCommit(true);
             CopyDialect dialect = dialect(from, source);
             if (dialect == CopyDialect.MYSQL) {
-                TableColumns.refuseHidden(source, mapping.table(from), from.name().toLowerCase(java.util.Locale.ROOT),
+                TableColumns.refuseHidden(source, mapping.table(from), from.name().toLowerCase(Locale.ROOT),
                         refreshNanos);
             }
             CopierSession session = dialect == CopyDialect.MYSQL
@@ -1841,8 +1850,8 @@ final class JdbcRowCopier implements RowCopier {
             return true;
         }
         return switch (column.sqlType()) {
-            case java.sql.Types.CHAR, java.sql.Types.VARCHAR, java.sql.Types.LONGVARCHAR, java.sql.Types.NCHAR,
-                 java.sql.Types.NVARCHAR, java.sql.Types.LONGNVARCHAR, java.sql.Types.CLOB, java.sql.Types.NCLOB -> true;
+            case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR,
+                 Types.NVARCHAR, Types.LONGNVARCHAR, Types.CLOB, Types.NCLOB -> true;
             default -> false;
         };
     }
@@ -1929,7 +1938,7 @@ final class JdbcRowCopier implements RowCopier {
                     || !columns.find(entry.getKey()).map(Holdable::padded).orElse(false)) {
                 continue;
             }
-            java.util.Optional<String> targetName = from == Store.OLD ? mapping.newColumn(entry.getKey())
+            Optional<String> targetName = from == Store.OLD ? mapping.newColumn(entry.getKey())
                     : mapping.oldColumn(entry.getKey());
             if (targetName.flatMap(targetColumns::find).map(Holdable::padded).orElse(false)) {
                 if (unpadded == row) {
@@ -2277,7 +2286,7 @@ final class JdbcRowCopier implements RowCopier {
      */
     private static int groupEnd(List<Map<String, @Nullable Object>> rows, int start, int maxRows, long maxBytes,
                                 List<String> keyNames) {
-        Set<String> keys = new java.util.HashSet<>();
+        Set<String> keys = new HashSet<>();
         long bytes = 0;
         int end = start;
         while (end < rows.size() && end - start < maxRows) {
@@ -2334,8 +2343,8 @@ final class JdbcRowCopier implements RowCopier {
         if (mysql) {
             Long packet = packets.get(store);
             if (packet == null) {
-                try (java.sql.Statement statement = target.createStatement();
-                     java.sql.ResultSet value = statement.executeQuery("SELECT @@max_allowed_packet")) {
+                try (Statement statement = target.createStatement();
+                     ResultSet value = statement.executeQuery("SELECT @@max_allowed_packet")) {
                     packet = value.next() ? value.getLong(1) : UPSERT_BYTES;
                 }
                 packets.put(store, packet);
@@ -2414,11 +2423,11 @@ final class JdbcRowCopier implements RowCopier {
         if (keyColumns.size() == 1) {
             String column = dialect.quote(keyColumns.get(0).name());
             return keys == 1 ? column + " = ?"
-                    : column + " IN (" + String.join(", ", java.util.Collections.nCopies(keys, "?")) + ")";
+                    : column + " IN (" + String.join(", ", Collections.nCopies(keys, "?")) + ")";
         }
         String one = "(" + keyColumns.stream().map(c -> dialect.quote(c.name()) + " = ?")
                 .collect(Collectors.joining(" AND ")) + ")";
-        return String.join(" OR ", java.util.Collections.nCopies(keys, one));
+        return String.join(" OR ", Collections.nCopies(keys, one));
     }
 
     /** Binds keys (old-store texts) for the key columns of {@code side}, transformed when the mapping says so. */
@@ -2542,7 +2551,7 @@ final class JdbcRowCopier implements RowCopier {
             throws SQLException {
         if (dialect == CopyDialect.MYSQL) {
             // asked on every session the copier borrows, before the table's columns are read there
-            TableColumns.refuseHidden(connection, table, store.name().toLowerCase(java.util.Locale.ROOT), refreshNanos);
+            TableColumns.refuseHidden(connection, table, store.name().toLowerCase(Locale.ROOT), refreshNanos);
         }
         String key = cacheKey(store, table);
         ReadColumns read = tables.get(key);
@@ -2581,7 +2590,7 @@ final class JdbcRowCopier implements RowCopier {
     }
 
     private static void execute(Connection connection, String sql) throws SQLException {
-        try (java.sql.Statement statement = connection.createStatement()) {
+        try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }

@@ -3,10 +3,10 @@ package io.dualwrite.jdbc.switches;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.internal.Checks;
 import io.dualwrite.internal.LogThrottle;
-import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.Dialect;
-import io.dualwrite.switches.SwitchRule;
+import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.switches.SwitchChange;
+import io.dualwrite.switches.SwitchRule;
 import io.dualwrite.switches.SwitchSettings;
 import io.dualwrite.switches.SwitchStore;
 import io.dualwrite.switches.SwitchStores;
@@ -14,10 +14,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -263,7 +265,7 @@ public final class JdbcSwitchStore implements SwitchStore {
     static final int MOST_IDS_PER_LOAD = 1_000;
 
     private static String placeholders(int count) {
-        return String.join(", ", java.util.Collections.nCopies(count, "?"));
+        return String.join(", ", Collections.nCopies(count, "?"));
     }
 
     private SwitchSettings load(String migration, String where, List<String> merchants, List<String> orders) {
@@ -436,7 +438,7 @@ public final class JdbcSwitchStore implements SwitchStore {
             upsert.setString(3, subject);
             upsert.setString(4, phase);
             if (moves == null) {
-                upsert.setNull(5, java.sql.Types.BIGINT);
+                upsert.setNull(5, Types.BIGINT);
             } else {
                 upsert.setLong(5, moves);
             }

@@ -8,14 +8,19 @@ import io.dualwrite.switches.SwitchChange;
 import io.dualwrite.switches.VerificationProbe;
 import io.dualwrite.switches.VerificationStatus;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -60,9 +65,9 @@ public final class JdbcVerificationProbe implements VerificationProbe {
     private JdbcVerificationProbe(DataSource dataSource, Collection<TableMapping> mappings) {
         this.dataSource = Checks.requireNonNull("dataSource", dataSource);
         this.requiredTables = mappings.stream().map(TableMapping::oldTable).toList();
-        Map<String, Set<String>> digests = new java.util.HashMap<>();
+        Map<String, Set<String>> digests = new HashMap<>();
         mappings.forEach(mapping -> digests.computeIfAbsent(mapping.oldTable().toLowerCase(Locale.ROOT),
-                table -> new java.util.HashSet<>()).add(VerificationJob.mappingDigest(mapping)));
+                table -> new HashSet<>()).add(VerificationJob.mappingDigest(mapping)));
         this.mappings = Map.copyOf(digests);
     }
 
@@ -105,7 +110,7 @@ public final class JdbcVerificationProbe implements VerificationProbe {
                 change.changedAt());
     }
 
-    private static boolean startedAfter(VerificationStore.Row row, java.time.Instant changedAt) {
+    private static boolean startedAfter(VerificationStore.Row row, Instant changedAt) {
         if (row.switched() == null) {
             return !row.startedAt().isBefore(changedAt);
         }
@@ -113,8 +118,8 @@ public final class JdbcVerificationProbe implements VerificationProbe {
             return false;
         }
         try {
-            return !java.time.Instant.parse(row.switched()).isBefore(changedAt);
-        } catch (java.time.format.DateTimeParseException unreadable) {
+            return !Instant.parse(row.switched()).isBefore(changedAt);
+        } catch (DateTimeParseException unreadable) {
             return false;
         }
     }
@@ -126,7 +131,7 @@ public final class JdbcVerificationProbe implements VerificationProbe {
      * @throws IllegalStateException when the table cannot be read
      */
     public List<LatestRun> latestRuns(String migration) {
-        Map<String, VerificationStore.Row> latest = new java.util.TreeMap<>();
+        Map<String, VerificationStore.Row> latest = new TreeMap<>();
         for (VerificationStore.Row row : rows(Checks.requireId("migration", migration))) {
             if (!row.sampled() || row.status() == VerificationStatus.DIRTY) {
                 latest.merge(row.table().toLowerCase(Locale.ROOT) + "\n" + row.scopeKey(), row,
@@ -147,7 +152,7 @@ public final class JdbcVerificationProbe implements VerificationProbe {
      * @param finishedAt when the run of this table ended
      */
     public record LatestRun(String table, String scope, VerificationStatus status, boolean sampled,
-                            java.time.Instant finishedAt) {
+                            Instant finishedAt) {
     }
 
     private List<VerificationStore.Row> rows(String migration) {
