@@ -1,0 +1,273 @@
+package io.dualwrite.jdbc.inputs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.dualwrite.DualWriter;
+import io.dualwrite.MigrationPhase;
+import io.dualwrite.Store;
+import io.dualwrite.changelog.ChangeEntry;
+import io.dualwrite.changelog.ChangeRecord;
+import io.dualwrite.changelog.Operation;
+import io.dualwrite.jdbc.DualWriteDataSource;
+import io.dualwrite.jdbc.changelog.JdbcChangeLog;
+import io.dualwrite.jdbc.schema.DualWriteSchema;
+import io.dualwrite.jdbc.testing.TestDatabase;
+import io.dualwrite.jdbc.testing.TestDatabases;
+import io.dualwrite.jdbc.testing.TestDatabases.Kind;
+import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.mirror.MirrorConfig;
+import io.dualwrite.mirror.MirrorMode;
+import io.dualwrite.switches.MigrationSwitchConfig;
+import io.dualwrite.switches.SwitchStores;
+import io.dualwrite.switches.Switchboard;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Round 27b: round 27 put a pooled session's value-spelling settings back to "the value the session started with"
+ * for the library's use. Here the settings an application puts on every session on purpose (HikariCP's {@code
+ * connectionInitSql}, pgjdbc's {@code options=-c …}, {@code ALTER ROLE … IN DATABASE … SET}, MariaDB's {@code
+ * sessionVariables}), the library's own tables' sessions under moved settings, and H2's {@code SET MODE}. The
+ * expected value is always what the application's own write through the same pool gives (read in the test with
+ * plain JDBC on a session of that pool before any leftover is made); every test ends comparing with plain JDBC and
+ * reading the change log with plain JDBC.
+ */
+class SessionSettingsBreak27bTest {
+
+    /** A zone no test JVM is in here (the assumption is checked): sessions in it differ from the JVM's. */
+    private static final String APP_ZONE = "Asia/Tokyo";
+
+    private static HikariDataSource pool(TestDatabase db, int size, Consumer<HikariConfig> custom) {
+        HikariConfig config = new HikariConfig();
+        if (db.kind() == Kind.H2) {
+            config.setJdbcUrl("jdbc:h2:mem:" + db.name());
+            config.setUsername("sa");
+        } else {
+            config.setJdbcUrl(db.pool().getJdbcUrl());
+            config.setUsername(db.pool().getUsername());
+            config.setPassword(db.pool().getPassword());
+        }
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(size);
+        custom.accept(config);
+        return new HikariDataSource(config);
+    }
+
+    /** Runs {@code setting} on every session of {@code pool} (its {@code size} sessions), as an earlier borrower. */
+    private static void leave(HikariDataSource pool, int size, String setting) throws Exception {
+        Connection[] held = new Connection[size];
+        try {
+            for (int i = 0; i < size; i++) {
+                held[i] = pool.getConnection();
+                try (Statement statement = held[i].createStatement()) {
+                    statement.execute(setting);
+                }
+            }
+        } finally {
+            for (Connection connection : held) {
+                if (connection != null) {
+                    connection.close();
+                }
+            }
+        }
+    }
+
+    private static String first(HikariDataSource pool, String sql) throws Exception {
+        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    // The application puts its zone on every session of the new store's pool in one of PostgreSQL's ways; a date of
+    // the old store is written into timestamptz. The application's own write through that pool takes midnight in
+    // its zone; the copy must give the same instant. A leftover SET of an earlier borrower on top of the pool's own
+    // zone is put back to the pool's zone, not the server's.
+    @ParameterizedTest(name = "PostgreSQL date into timestamptz, the application's zone by {0}, leftover {1}, {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            connectionInitSql | -                  | ASYNC
+            connectionInitSql | -                  | SYNC
+            connectionInitSql | Pacific/Kiritimati | ASYNC
+            options           | -                  | ASYNC
+            alterRole         | -                  | SYNC
+            alterDatabase     | -                  | ASYNC
+            """)
+    void aDateIntoAnInstantTakesTheZoneTheApplicationPutsOnEverySession(String way, String leftover,
+            MirrorMode mode) throws Exception {
+        assertThat(ZoneId.systemDefault().getRules()).isNotEqualTo(ZoneId.of(APP_ZONE).getRules());
+        try (TestDatabase oldDb = TestDatabases.create(Kind.POSTGRES);
+             TestDatabase newDb = TestDatabases.create(Kind.POSTGRES)) {
+            if (way.equals("alterRole")) {
+                newDb.execute("DO $$ BEGIN EXECUTE format('ALTER ROLE %I IN DATABASE %I SET TimeZone = "
+                        + "''" + APP_ZONE + "''', current_user, current_database()); END $$");
+            } else if (way.equals("alterDatabase")) {
+                newDb.execute("DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET TimeZone = ''" + APP_ZONE
+                        + "''', current_database()); END $$");
+            }
+            try (HikariDataSource newPool = pool(newDb, 2, config -> {
+                if (way.equals("connectionInitSql")) {
+                    config.setConnectionInitSql("SET TIME ZONE '" + APP_ZONE + "'");
+                } else if (way.equals("options")) {
+                    config.addDataSourceProperty("options", "-c TimeZone=" + APP_ZONE);
+                }
+            })) {
+                DualWriteSchema.create(oldDb.dataSource());
+                oldDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v DATE, qty INT)");
+                newDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v TIMESTAMPTZ, qty INT)");
+                // what the application's own sessions of this pool read a date into timestamptz as
+                String own = first(newPool, "SELECT extract(epoch FROM DATE '2026-03-01'::timestamptz)::bigint");
+                String zone = first(newPool, "SELECT current_setting('TimeZone')");
+                if (!leftover.equals("-")) {
+                    leave(newPool, 2, "SET TIME ZONE '" + leftover + "'");
+                }
+                try (DualWriter writer = writer(oldDb, mode)) {
+                    DualWriteDataSource dataSource = DualWriteDataSource.builder().oldDataSource(oldDb.dataSource())
+                            .newDataSource(newPool).migration("t").dualWriter(writer)
+                            .mapping(TableMapping.builder("t").build()).build();
+                    try (Connection connection = dataSource.getConnection();
+                         Statement statement = connection.createStatement()) {
+                        statement.executeUpdate("INSERT INTO t (id, v, qty) VALUES (1, '2026-03-01', 1)");
+                        statement.executeUpdate("UPDATE t SET qty = 2 WHERE id = 1");
+                    }
+                    assertThat(writer.awaitMirrors(Duration.ofSeconds(60))).isTrue();
+                }
+                assertThat(oldDb.query("SELECT row_key FROM dualwrite_change_log")).as("nothing recorded").isEmpty();
+                assertThat(Rows.of(newDb, "SELECT id, extract(epoch FROM v)::bigint AS e, qty FROM t ORDER BY id"))
+                        .as("the instant the application's own session (zone %s) writes", zone)
+                        .isEqualTo(List.of(Map.of("id", "1", "e", own, "qty", "2")));
+                if (!leftover.equals("-")) {
+                    assertThat(first(newPool, "SELECT current_setting('TimeZone')"))
+                            .as("the session given back as found").isEqualTo(leftover);
+                }
+            }
+        }
+    }
+
+    // MariaDB: the application puts its zone on every session by the driver's sessionVariables or HikariCP's
+    // connectionInitSql; a DATE or DATETIME of the old store is written into a TIMESTAMP column of the new.
+    @ParameterizedTest(name = "MariaDB {0} into TIMESTAMP, the application's zone by {1}, {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            DATE        | sessionVariables  | ASYNC
+            DATETIME(6) | connectionInitSql | SYNC
+            """)
+    void aZonelessValueIntoAMariaDbTimestampTakesTheZoneTheApplicationPutsOnEverySession(String oldType, String way,
+            MirrorMode mode) throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(Kind.MARIADB);
+             TestDatabase newDb = TestDatabases.create(Kind.MARIADB);
+             HikariDataSource newPool = pool(newDb, 2, config -> {
+                 if (way.equals("sessionVariables")) {
+                     config.addDataSourceProperty("sessionVariables", "time_zone='+09:00'");
+                 } else {
+                     config.setConnectionInitSql("SET time_zone = '+09:00'");
+                 }
+             })) {
+            DualWriteSchema.create(oldDb.dataSource());
+            oldDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v " + oldType + " NULL, qty INT)");
+            newDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v TIMESTAMP(6) NULL, qty INT)");
+            String own = first(newPool, "SELECT UNIX_TIMESTAMP(CAST('2026-03-01 00:00:00' AS DATETIME(6)))");
+            try (DualWriter writer = writer(oldDb, mode)) {
+                DualWriteDataSource dataSource = DualWriteDataSource.builder().oldDataSource(oldDb.dataSource())
+                        .newDataSource(newPool).migration("t").dualWriter(writer)
+                        .mapping(TableMapping.builder("t").build()).build();
+                try (Connection connection = dataSource.getConnection();
+                     Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("INSERT INTO t (id, v, qty) VALUES (1, '2026-03-01', 1)");
+                    statement.executeUpdate("UPDATE t SET qty = 2 WHERE id = 1");
+                }
+                assertThat(writer.awaitMirrors(Duration.ofSeconds(60))).isTrue();
+            }
+            assertThat(oldDb.query("SELECT row_key FROM dualwrite_change_log")).as("nothing recorded").isEmpty();
+            assertThat(Rows.of(newDb, "SELECT id, UNIX_TIMESTAMP(v) AS e, qty FROM t ORDER BY id"))
+                    .as("the instant the application's own session (+09:00) writes")
+                    .isEqualTo(Rows.of(newDb, "SELECT 1 AS id, CAST(? AS DECIMAL(20,6)) AS e, 2 AS qty", own));
+        }
+    }
+
+    // The change log's own sessions under a zone an earlier borrower left (PostgreSQL TimeZone, MariaDB time_zone,
+    // H2 SET TIME ZONE): an entry recorded now is due now, read by plain JDBC as the UTC time it was recorded at,
+    // and claimed by a claim made now; an entry due in an hour is not.
+    @ParameterizedTest(name = "change log on {0}, its sessions left with {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            POSTGRES | SET TIME ZONE 'Pacific/Kiritimati'
+            MARIADB  | SET time_zone = '+13:00'
+            H2       | SET TIME ZONE '-03:30'
+            """)
+    void theChangeLogsTimesDoNotMoveWithItsSessionsZone(Kind kind, String setting) throws Exception {
+        try (TestDatabase db = TestDatabases.createWithDualWriteSchema(kind);
+             HikariDataSource pool = pool(db, 2, config -> { })) {
+            leave(pool, 2, setting);
+            JdbcChangeLog changeLog = JdbcChangeLog.create(pool);
+            Instant now = Instant.now();
+            changeLog.record(new ChangeRecord("t", "t", "1", Operation.UPSERT, "timeout", Store.NEW, null, null,
+                    now));
+            changeLog.record(new ChangeRecord("t", "t", "2", Operation.UPSERT, "timeout", Store.NEW, null, null,
+                    now.plus(Duration.ofHours(1))));
+            List<Map<String, Object>> rows = db.query("SELECT row_key, due_at FROM dualwrite_change_log"
+                    + " ORDER BY row_key");
+            assertThat(rows).hasSize(2);
+            LocalDateTime due = rows.get(0).get("due_at") instanceof java.sql.Timestamp stamp
+                    ? stamp.toLocalDateTime() : (LocalDateTime) rows.get(0).get("due_at");
+            assertThat(Duration.between(LocalDateTime.ofInstant(now, ZoneOffset.UTC), due).abs())
+                    .as("due_at is the UTC time it was recorded at").isLessThan(Duration.ofSeconds(5));
+            List<ChangeEntry> claimed = changeLog.claim(10, Instant.now().plusSeconds(1), Duration.ofMinutes(1));
+            assertThat(claimed).extracting(entry -> entry.record().key()).containsExactly("1");
+        }
+    }
+
+    // H2: a session an earlier borrower left in another compatibility mode (Oracle's reads '' as NULL; MySQL's and
+    // PostgreSQL's change what else a value does) is written by the copier as a clean session writes.
+    @ParameterizedTest(name = "H2 new store's sessions left in {0}, {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            SET MODE Oracle       | ASYNC
+            SET MODE MySQL        | SYNC
+            SET NON_KEYWORDS KEY, VALUE | ASYNC
+            """)
+    void anH2SessionLeftInAnotherModeIsWrittenAsACleanSession(String setting, MirrorMode mode) throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(Kind.POSTGRES);
+             TestDatabase newDb = TestDatabases.create(Kind.H2);
+             HikariDataSource newPool = pool(newDb, 2, config -> { })) {
+            DualWriteSchema.create(oldDb.dataSource());
+            oldDb.execute("CREATE TABLE t (id INT PRIMARY KEY, s VARCHAR(20), c CHAR(4), qty INT)");
+            newDb.execute("CREATE TABLE t (id INT PRIMARY KEY, s VARCHAR(20), c CHAR(4), qty INT)");
+            leave(newPool, 2, setting);
+            try (DualWriter writer = writer(oldDb, mode)) {
+                DualWriteDataSource dataSource = DualWriteDataSource.builder().oldDataSource(oldDb.dataSource())
+                        .newDataSource(newPool).migration("t").dualWriter(writer)
+                        .mapping(TableMapping.builder("t").build()).build();
+                try (Connection connection = dataSource.getConnection();
+                     Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("INSERT INTO t (id, s, c, qty) VALUES (1, '', 'ab', 1)");
+                    statement.executeUpdate("INSERT INTO t (id, s, c, qty) VALUES (2, 'x', '', 1)");
+                    statement.executeUpdate("UPDATE t SET qty = 2");
+                }
+                assertThat(writer.awaitMirrors(Duration.ofSeconds(60))).isTrue();
+            }
+            assertThat(oldDb.query("SELECT row_key FROM dualwrite_change_log")).as("nothing recorded").isEmpty();
+            String rows = "SELECT id, s, s IS NULL AS s_null, TRIM(c) AS c, c IS NULL AS c_null, qty FROM t ORDER BY id";
+            assertThat(Rows.of(newDb, rows)).isEqualTo(Rows.of(oldDb, rows));
+        }
+    }
+
+    private static DualWriter writer(TestDatabase oldDb, MirrorMode mode) {
+        Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
+                .migration(MigrationSwitchConfig.of("t")).build();
+        switchboard.switchStore().setSystemPhase("t", MigrationPhase.DUAL_WRITE);
+        return DualWriter.builder().resolver(switchboard).changeLog(JdbcChangeLog.create(oldDb.dataSource()))
+                .mirrorConfig(MirrorConfig.custom().mode(mode).timeLimit(Duration.ofSeconds(60))
+                        .breakerSlowCallDurationThreshold(Duration.ofSeconds(60)).build()).build();
+    }
+}
