@@ -12,9 +12,13 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -189,12 +193,20 @@ public final class RowSecurity {
             String intervalStyle;
             List<String> moved = new ArrayList<>();
             List<String> movedValues = new ArrayList<>();
+            List<String> movedSettings = new ArrayList<>();
+            List<String> movedResets = new ArrayList<>();
+            @Nullable String initSql = initSql(pool);
+            // a pool that runs SQL of the application's on every new session may move listed settings on purpose:
+            // then every listed setting is read, and compared with the pool's start values ({@link #START_VALUES})
+            String settings = initSql == null ? MOVED_SETTINGS : LISTED_SETTINGS;
             try (PreparedStatement statement = connection.prepareStatement(
                     "SELECT current_user = session_user AND session_user = coalesce(?, session_user),"
                             + " session_user, current_setting('role'), current_setting('IntervalStyle'),"
-                            + " (SELECT array_agg(name ORDER BY name) FROM pg_settings WHERE " + MOVED_SETTINGS + "),"
+                            + " (SELECT array_agg(name ORDER BY name) FROM pg_settings WHERE " + settings + "),"
                             + " (SELECT array_agg(current_setting(name) ORDER BY name) FROM pg_settings WHERE "
-                            + MOVED_SETTINGS + ")")) {
+                            + settings + "),"
+                            + " (SELECT array_agg(setting ORDER BY name) FROM pg_settings WHERE " + settings + "),"
+                            + " (SELECT array_agg(reset_val ORDER BY name) FROM pg_settings WHERE " + settings + ")")) {
                 statement.setString(1, login);
                 try (ResultSet rows = statement.executeQuery()) {
                     if (!rows.next()) {
@@ -207,17 +219,18 @@ public final class RowSecurity {
                     session = rows.getString(2);
                     role = rows.getString(3);
                     intervalStyle = rows.getString(4);
-                    Array names = rows.getArray(5);
-                    Array values = rows.getArray(6);
-                    if (names != null && values != null) {
-                        for (Object name : (Object[]) names.getArray()) {
-                            moved.add((String) name);
-                        }
-                        for (Object value : (Object[]) values.getArray()) {
-                            movedValues.add((String) value);
-                        }
-                    }
+                    moved.addAll(texts(rows.getArray(5)));
+                    movedValues.addAll(texts(rows.getArray(6)));
+                    movedSettings.addAll(texts(rows.getArray(7)));
+                    movedResets.addAll(texts(rows.getArray(8)));
                 }
+            }
+            @Nullable Map<String, String> start = initSql == null ? Map.of() : START_VALUES.get(pool);
+            if (start == null && movedSettings.equals(movedResets)) {
+                start = Map.of(); // the session is at the server's start values: nothing to learn from it yet
+            }
+            if (start != null) {
+                keepMoved(start, moved, movedValues, movedSettings, movedResets);
             }
             boolean spelt = INTERVAL_STYLE.equals(intervalStyle);
             if (asLoggedIn && spelt && moved.isEmpty()) {
@@ -239,12 +252,15 @@ public final class RowSecurity {
                 if (!spelt) {
                     statement.execute("SET IntervalStyle = " + INTERVAL_STYLE);
                 }
-                if (!moved.isEmpty()) {
-                    StringBuilder reset = new StringBuilder();
-                    for (String name : moved) {
-                        reset.append(reset.length() == 0 ? "" : "; ").append("RESET ").append(quoted(name));
+                if (!moved.isEmpty() && start != null) {
+                    StringBuilder set = new StringBuilder("SELECT ");
+                    for (int i = 0; i < moved.size(); i++) {
+                        set.append(i == 0 ? "" : ", ").append("set_config(").append(quotedValue(moved.get(i)))
+                                .append(", ").append(quotedValue(movedResets.get(i))).append(", false)");
                     }
-                    statement.execute(reset.toString()); // one round trip: the driver sends the statements together
+                    statement.execute(set.toString());
+                } else if (!moved.isEmpty() && initSql != null) {
+                    learnStartValues(pool, statement, initSql, moved, movedValues, movedSettings, movedResets);
                 }
             }
             if (!autoCommit) {
@@ -324,6 +340,94 @@ public final class RowSecurity {
     }
 
     /**
+     * The start values of the settings of {@link #MOVED_SETTINGS} that the SQL a pool runs on every new session
+     * ({@link #initSql}) sets, per pool, learnt once: weakly keyed, so a pool dropped by the application is not kept.
+     */
+    private static final Map<DataSource, Map<String, String>> START_VALUES =
+            Collections.synchronizedMap(new WeakHashMap<>());
+
+    /**
+     * The SQL {@code pool} runs on every session it opens, before any borrower has it (HikariCP's {@code
+     * connectionInitSql}, read by its public getter, so that the library needs no dependency on the pool), or null.
+     * An application puts its own zone, date style or other setting on every session so; it is the value a session of
+     * that pool starts with, which round 27's reset to the server's start value ({@code reset_val}) undid: a {@code
+     * date} copied into {@code timestamptz} took midnight of the server's zone where every write of the application's
+     * takes midnight of its own (round 27b). Null as well for a pool of another kind, or one wrapped by another data
+     * source: those are taken at the server's start values.
+     */
+    private static @Nullable String initSql(DataSource pool) {
+        try {
+            Object sql = pool.getClass().getMethod("getConnectionInitSql").invoke(pool);
+            return sql instanceof String text && !text.isBlank() ? text : null;
+        } catch (ReflectiveOperationException | RuntimeException none) {
+            return null;
+        }
+    }
+
+    /**
+     * Learns {@code pool}'s start values on the session at hand, once per pool: puts the listed settings back to the
+     * server's start values, runs the pool's own SQL ({@code initSql}, which the pool runs on every session it opens,
+     * so running it once more is what the application already expects of it), and reads what it set. The session is
+     * left at those start values; the lists are cut to the settings the session was found off them, to be set back
+     * at close. Two round trips and one query, once per pool.
+     */
+    private static void learnStartValues(DataSource pool, Statement statement, String initSql, List<String> moved,
+            List<String> movedValues, List<String> movedSettings, List<String> movedResets) throws SQLException {
+        StringBuilder reset = new StringBuilder();
+        for (int i = 0; i < moved.size(); i++) {
+            if (!movedSettings.get(i).equals(movedResets.get(i))) {
+                reset.append(reset.length() == 0 ? "" : "; ").append("RESET ").append(quoted(moved.get(i)));
+            }
+        }
+        statement.execute(reset.toString()); // one round trip: the driver sends the statements together
+        statement.execute(initSql);
+        Map<String, String> start = new HashMap<>();
+        try (ResultSet rows = statement.executeQuery("SELECT name, setting FROM pg_settings WHERE " + LISTED_SETTINGS
+                + " AND setting IS DISTINCT FROM reset_val")) {
+            while (rows.next()) {
+                start.put(rows.getString(1), rows.getString(2));
+            }
+        }
+        START_VALUES.put(pool, Map.copyOf(start));
+        keepMoved(start, moved, movedValues, movedSettings, movedResets);
+    }
+
+    /**
+     * Cuts the lists (names, current values, settings, server start values, by index) to the settings off their
+     * start value in {@code start} (the server's where {@code start} has none), and sets each one's start value in
+     * place of the server's.
+     */
+    private static void keepMoved(Map<String, String> start, List<String> moved, List<String> movedValues,
+            List<String> movedSettings, List<String> movedResets) {
+        for (int i = moved.size() - 1; i >= 0; i--) {
+            String target = start.getOrDefault(moved.get(i), movedResets.get(i));
+            if (target.equals(movedSettings.get(i))) {
+                moved.remove(i);
+                movedValues.remove(i);
+                movedSettings.remove(i);
+                movedResets.remove(i);
+            } else {
+                movedResets.set(i, target);
+            }
+        }
+    }
+
+    private static List<String> texts(@Nullable Array array) throws SQLException {
+        List<String> texts = new ArrayList<>();
+        if (array != null) {
+            for (Object value : (Object[]) array.getArray()) {
+                texts.add((String) value);
+            }
+        }
+        return texts;
+    }
+
+    /** The settings of {@link #MOVED_SETTINGS}, whatever their value. */
+    static final String LISTED_SETTINGS = "lower(name) IN ('timezone', 'datestyle', 'array_nulls', 'bytea_output',"
+            + " 'extra_float_digits', 'standard_conforming_strings', 'lc_monetary', 'lc_numeric', 'xmloption',"
+            + " 'timezone_abbreviations', 'transform_null_equals', 'session_replication_role')";
+
+    /**
      * The condition on {@code pg_settings} that finds the PostgreSQL settings of a session, other than {@code
      * IntervalStyle} ({@link #INTERVAL_STYLE}), that change how the server reads or spells a value the library copies
      * or how a write of the library's acts, and that differ from the value the session started with ({@code
@@ -337,15 +441,14 @@ public final class RowSecurity {
      * transform_null_equals} change a value's text or how a text or a comparison is read, and {@code
      * session_replication_role} whether the target's triggers and foreign keys act on the library's writes. Such a
      * session is put back to those start values for the library's use ({@code RESET}) and set back as found at close,
-     * so the library copies as on a clean session of the same pool. Not listed: {@code search_path} (the library
+     * so the library copies as on a clean session of the same pool. A pool that runs SQL of the application's on every
+     * session it opens (HikariCP's {@code connectionInitSql}) starts its sessions at what that SQL sets, and they are
+     * put back to that instead ({@link #initSql}, round 27b). Not listed: {@code search_path} (the library
      * names its tables by the catalog, and an application may choose its schema by a {@code SET} on every session),
      * and settings whose effect on the library fails loudly and is recorded ({@code default_transaction_read_only},
      * {@code statement_timeout}, {@code lock_timeout}).
      */
-    static final String MOVED_SETTINGS = "lower(name) IN ('timezone', 'datestyle', 'array_nulls', 'bytea_output',"
-            + " 'extra_float_digits', 'standard_conforming_strings', 'lc_monetary', 'lc_numeric', 'xmloption',"
-            + " 'timezone_abbreviations', 'transform_null_equals', 'session_replication_role')"
-            + " AND setting IS DISTINCT FROM reset_val";
+    static final String MOVED_SETTINGS = LISTED_SETTINGS + " AND setting IS DISTINCT FROM reset_val";
 
     /**
      * The {@code IntervalStyle} the library reads PostgreSQL intervals in: {@code postgres}, the server's default (an
