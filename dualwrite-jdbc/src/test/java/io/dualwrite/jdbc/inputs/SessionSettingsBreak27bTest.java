@@ -168,6 +168,30 @@ class SessionSettingsBreak27bTest {
         }
     }
 
+    // The backfill takes its sessions by the same rule (run after the fix only): a date into timestamptz over a new
+    // store's pool whose connectionInitSql puts the application's zone on every session, one session of it left
+    // under another zone by an earlier borrower: every row takes midnight in the application's zone.
+    @org.junit.jupiter.api.Test
+    void theBackfillTakesTheZoneTheApplicationPutsOnEverySession() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(Kind.POSTGRES);
+             TestDatabase newDb = TestDatabases.create(Kind.POSTGRES);
+             HikariDataSource newPool = pool(newDb, 2,
+                     config -> config.setConnectionInitSql("SET TIME ZONE '" + APP_ZONE + "'"))) {
+            DualWriteSchema.create(oldDb.dataSource());
+            oldDb.execute("CREATE TABLE t (id INT PRIMARY KEY, d DATE)",
+                    "INSERT INTO t VALUES (1, '2026-03-01'), (2, '1999-12-31'), (3, NULL)");
+            newDb.execute("CREATE TABLE t (id INT PRIMARY KEY, d TIMESTAMPTZ)");
+            try (Connection leftover = newPool.getConnection(); Statement statement = leftover.createStatement()) {
+                statement.execute("SET TIME ZONE 'Pacific/Kiritimati'");
+            }
+            io.dualwrite.jdbc.backfill.BackfillJob.builder().migration("t").oldDataSource(oldDb.dataSource())
+                    .newDataSource(newPool).mapping(TableMapping.builder("t").build()).build().run();
+            assertThat(Rows.of(newDb, "SELECT id, extract(epoch FROM d)::bigint AS d FROM t ORDER BY id"))
+                    .isEqualTo(Rows.of(oldDb, "SELECT id, extract(epoch FROM (d::timestamp AT TIME ZONE '" + APP_ZONE
+                            + "'))::bigint AS d FROM t ORDER BY id"));
+        }
+    }
+
     // The change log's own sessions under a zone an earlier borrower left (PostgreSQL TimeZone, MariaDB time_zone,
     // H2 SET TIME ZONE): an entry recorded now is due now, read by plain JDBC as the UTC time it was recorded at,
     // and claimed by a claim made now; an entry due in an hour is not.
