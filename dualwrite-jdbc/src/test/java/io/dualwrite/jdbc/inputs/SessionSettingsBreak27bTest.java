@@ -168,9 +168,10 @@ class SessionSettingsBreak27bTest {
         }
     }
 
-    // The backfill takes its sessions by the same rule (run after the fix only): a date into timestamptz over a new
-    // store's pool whose connectionInitSql puts the application's zone on every session, one session of it left
-    // under another zone by an earlier borrower: every row takes midnight in the application's zone.
+    // The backfill takes its sessions by the same rule: a date into timestamptz over a new store's pool whose
+    // connectionInitSql puts the application's zone on every session, one session of it left under another zone by
+    // an earlier borrower: every row takes midnight in the application's zone. Written after the fix; seen failing
+    // with round 27's RowSecurity (rows at midnight UTC).
     @org.junit.jupiter.api.Test
     void theBackfillTakesTheZoneTheApplicationPutsOnEverySession() throws Exception {
         try (TestDatabase oldDb = TestDatabases.create(Kind.POSTGRES);
