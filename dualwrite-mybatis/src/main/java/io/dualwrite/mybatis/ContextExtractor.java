@@ -660,8 +660,23 @@ final class ContextExtractor {
         return Map.copyOf(handlers);
     }
 
-    /** By statement id: whether its dynamic SQL's text names a type handler inline. */
+    /**
+     * By statement id: whether its dynamic SQL's text may bind a property through a handler other than its type's
+     * default one: it names a type handler inline, or it names a {@code jdbcType} or {@code javaType} while the
+     * configuration holds a handler of the application's own (one registered for {@code String} under
+     * {@code JdbcType.VARCHAR} only binds {@code #{merchantNo, jdbcType=VARCHAR}}). Only the inline name was looked
+     * for: such a dynamic statement's id was read as the property's text, {@code " M-1 "} where the handler bound
+     * {@code m-1}, and m-1's row was written under no one's phase, never copied, unrecorded (round 27b). Static SQL
+     * has its mappings read once ({@link #inlineHandlers}) and was not affected.
+     */
     private final Map<String, Boolean> namesHandlersInline = new ConcurrentHashMap<>();
+
+    /** Whether the configuration's registry holds a type handler that is not one of MyBatis' own; read once per statement. */
+    private boolean registersOwnHandlers() {
+        org.apache.ibatis.session.Configuration statements = Objects.requireNonNull(configuration);
+        return statements.getTypeHandlerRegistry().getTypeHandlers().stream()
+                .anyMatch(handler -> !handler.getClass().getName().startsWith("org.apache.ibatis.type."));
+    }
 
     private boolean namesHandlersInline(String statementId) {
         org.apache.ibatis.session.Configuration statements = configuration;
@@ -670,8 +685,13 @@ final class ContextExtractor {
         }
         return namesHandlersInline.computeIfAbsent(statementId, key -> {
             org.apache.ibatis.mapping.SqlSource source = statements.getMappedStatement(key, false).getSqlSource();
-            return source instanceof org.apache.ibatis.scripting.xmltags.DynamicSqlSource
-                    && SqlNodes.texts(source).stream().anyMatch(text -> text.contains("typeHandler"));
+            if (!(source instanceof org.apache.ibatis.scripting.xmltags.DynamicSqlSource)) {
+                return false;
+            }
+            List<String> texts = SqlNodes.texts(source);
+            return texts.stream().anyMatch(text -> text.contains("typeHandler"))
+                    || texts.stream().anyMatch(text -> text.contains("jdbcType") || text.contains("javaType"))
+                    && registersOwnHandlers();
         });
     }
 

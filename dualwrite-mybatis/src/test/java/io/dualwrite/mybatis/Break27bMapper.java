@@ -65,6 +65,18 @@ public interface Break27bMapper {
     @Options(useGeneratedKeys = true, keyProperty = "id", keyColumn = "id")
     int insertVarchar(Order order);
 
+    /** The same in dynamic SQL ({@code <trim>}, {@code <if>}): its mappings are made per call. */
+    @Insert("<script>INSERT INTO orders <trim prefix='(' suffix=')' suffixOverrides=','>merchant_no, status,"
+            + " <if test='amount != null'>amount,</if></trim> VALUES <trim prefix='(' suffix=')' suffixOverrides=','>"
+            + "#{merchantNo, jdbcType=VARCHAR}, #{status}, <if test='amount != null'>#{amount},</if></trim></script>")
+    @Options(useGeneratedKeys = true, keyProperty = "id", keyColumn = "id")
+    int insertVarcharDynamic(Order order);
+
+    /** A multi-row insert binding each element's merchant with a JDBC type. */
+    @Insert("<script>INSERT INTO orders (merchant_no, status, amount) VALUES <foreach collection='list' item='o'"
+            + " separator=','>(#{o.merchantNo, jdbcType=VARCHAR}, #{o.status}, #{o.amount})</foreach></script>")
+    int insertAllVarchar(List<Order> orders);
+
     /** A value-object merchant id, bound through the handler registered for its type. */
     @Insert("INSERT INTO orders (merchant_no, status, amount) VALUES (#{merchantNo}, #{status}, #{amount})")
     int insertWithMerchantId(@Param("merchantNo") Break27bMerchantId merchantNo, @Param("status") String status,
@@ -100,6 +112,22 @@ public interface Break27bMapper {
     @Insert("INSERT INTO orders (merchant_no, status, amount) VALUES (#{merchantNo}, #{status}, #{amount})")
     @SelectKey(statement = "SELECT MAX(id) FROM orders", keyProperty = "id", before = false, resultType = Long.class)
     int insertKeyedAfter(Order order);
+
+    @Insert("INSERT INTO orders (merchant_no, status, amount) VALUES (#{merchantNo}, #{status}, #{amount})")
+    @SelectKey(statement = "SELECT LAST_INSERT_ID()", keyProperty = "id", before = false, resultType = Long.class)
+    int insertKeyedByLastInsertId(Order order);
+
+    @Insert("INSERT INTO orders (merchant_no, status, amount) VALUES (#{merchantNo}, #{status}, #{amount})")
+    @SelectKey(statement = "SELECT lastval()", keyProperty = "id", before = false, resultType = Long.class)
+    int insertKeyedByLastval(Order order);
+
+    @InsertProvider(type = Sql.class, method = "insertLookedUp")
+    @SelectKey(statement = "SELECT LAST_INSERT_ID()", keyProperty = "id", before = false, resultType = Long.class)
+    int insertLookedUpKeyedByLastInsertId(Order order);
+
+    @InsertProvider(type = Sql.class, method = "insertLookedUp")
+    @SelectKey(statement = "SELECT lastval()", keyProperty = "id", before = false, resultType = Long.class)
+    int insertLookedUpKeyedByLastval(Order order);
 
     @Select("SELECT id, merchant_no AS merchantNo, status, amount FROM orders WHERE id = #{id} AND merchant_no ="
             + " #{merchantNo}")

@@ -131,6 +131,35 @@ class MyBatisBreak27bTest {
         }
     }
 
+    // The same in dynamic SQL (<trim>, <if>), whose mappings MyBatis makes per call, and in a <foreach> multi-row
+    // insert (#{o.merchantNo, jdbcType=VARCHAR}): m-1's rows written from " M-1 " and "M-1 " must reach the new store,
+    // or be recorded.
+    @ParameterizedTest
+    @CsvSource({"H2,dynamic", "POSTGRES,dynamic", "MARIADB,dynamic", "H2,foreach", "POSTGRES,foreach",
+            "MARIADB,foreach"})
+    void aTextIdBoundInDynamicSqlThroughAStringHandlerOfOneJdbcTypeIsTheValueItBinds(Kind kind, String member)
+            throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(kind)) {
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            Configuration configuration = configuration(stores);
+            configuration.getTypeHandlerRegistry().register(String.class, JdbcType.VARCHAR,
+                    new Break27NormalisingStringHandler());
+            try (SqlSession session = sessions(stores, configuration).openSession(true)) {
+                Break27bMapper mapper = session.getMapper(Break27bMapper.class);
+                if (member.equals("dynamic")) {
+                    mapper.insertVarcharDynamic(new Order(" M-1 ", "NEW", "1.00"));
+                    mapper.insertVarcharDynamic(new Order("m-2", "NEW", "2.00"));
+                } else {
+                    mapper.insertAllVarchar(List.of(new Order(" M-1 ", "NEW", "1.00"), new Order("M-1 ", "NEW", "2.00")));
+                    mapper.insertAllVarchar(List.of(new Order("m-2", "NEW", "3.00")));
+                }
+            }
+            assertThat(stores.oldRowsOf("m-1")).as("the column holds the handler's value").hasSize(member.equals(
+                    "dynamic") ? 1 : 2);
+            assertMirroredOrRecorded(stores, Set.of("m-1"));
+        }
+    }
+
     // A value-object merchant id (its toString() is not its value) bound through the handler registered for its type.
     @ParameterizedTest
     @EnumSource(value = Kind.class, names = {"H2", "POSTGRES"})
@@ -228,6 +257,46 @@ class MyBatisBreak27bTest {
             assertThat(written).extracting(Order::getId).doesNotContainNull();
             assertThat(stores.oldRows().keySet()).containsExactlyInAnyOrderElementsOf(
                     written.stream().map(Order::getId).toList());
+            assertMirroredOrRecorded(stores, Set.of("m-1"));
+        }
+    }
+
+    // <selectKey order="AFTER"> reading the connection's last key (LAST_INSERT_ID() on MariaDB, lastval() on
+    // PostgreSQL), for a mirrored insert (m-1, then m-2, then m-1) and for inserts the library records instead (the
+    // looked-up provider): anything the library writes on the caller's connection between the insert and the key's
+    // query (a change-log row, a key of its own) would make the key another table's. The key property must be the
+    // row's id, as over the raw driver.
+    @ParameterizedTest
+    @CsvSource({"POSTGRES,mirrored", "POSTGRES,recorded", "MARIADB,mirrored", "MARIADB,recorded"})
+    void aSelectKeyAfterReadingTheConnectionsLastKeyIsTheRowsId(Kind kind, String member) throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(kind)) {
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            // the orders' keys far from the change log's, so that a key of the wrong table shows
+            stores.oldDb.execute(kind == Kind.POSTGRES ? "ALTER SEQUENCE orders_id_seq RESTART WITH 1000"
+                    : "ALTER TABLE orders AUTO_INCREMENT = 1000");
+            List<Order> written = new ArrayList<>();
+            try (SqlSession session = sessions(stores).openSession(true)) {
+                Break27bMapper mapper = session.getMapper(Break27bMapper.class);
+                for (String merchant : List.of("m-1", "m-2", "m-1")) {
+                    Order row = new Order(member.equals("recorded") ? "acme" : merchant, "NEW", "4.00");
+                    if (member.equals("recorded")) {
+                        if (kind == Kind.POSTGRES) {
+                            mapper.insertLookedUpKeyedByLastval(row);
+                        } else {
+                            mapper.insertLookedUpKeyedByLastInsertId(row);
+                        }
+                    } else if (kind == Kind.POSTGRES) {
+                        mapper.insertKeyedByLastval(row);
+                    } else {
+                        mapper.insertKeyedByLastInsertId(row);
+                    }
+                    written.add(row);
+                }
+            }
+            assertThat(written).extracting(Order::getId).containsExactlyElementsOf(stores.oldRows().keySet());
+            if (member.equals("recorded")) {
+                assertThat(changeLog(stores)).as("the looked-up provider's inserts are recorded").isNotEmpty();
+            }
             assertMirroredOrRecorded(stores, Set.of("m-1"));
         }
     }
