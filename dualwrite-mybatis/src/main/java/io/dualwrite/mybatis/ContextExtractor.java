@@ -325,6 +325,9 @@ final class ContextExtractor {
         if (replaced == null) {
             return null;
         }
+        if (value instanceof Record record) {
+            return recordWith(record, name, replaced); // no setters: made again by its canonical constructor
+        }
         Object copy = shallowCopy(value);
         if (copy == null) {
             return null;
@@ -355,6 +358,39 @@ final class ContextExtractor {
             return number.add(java.math.BigDecimal.ONE);
         }
         return null;
+    }
+
+    /**
+     * A record like {@code record} but for component {@code name}, which holds {@code replaced}; null when it has no
+     * such component. A record parameter (no setters, no no-argument constructor) could not be probed and kept the
+     * property's id, a looked-up merchant's row unmirrored and unrecorded (round 27b).
+     */
+    private static @Nullable Object recordWith(Record record, String name, Object replaced) {
+        java.lang.reflect.RecordComponent[] components = record.getClass().getRecordComponents();
+        Object[] values = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        boolean found = false;
+        try {
+            for (int i = 0; i < components.length; i++) {
+                types[i] = components[i].getType();
+                if (components[i].getName().equals(name)) {
+                    values[i] = replaced;
+                    found = true;
+                } else {
+                    java.lang.reflect.Method accessor = components[i].getAccessor();
+                    accessor.setAccessible(true);
+                    values[i] = accessor.invoke(record);
+                }
+            }
+            if (!found) {
+                return null;
+            }
+            java.lang.reflect.Constructor<?> canonical = record.getClass().getDeclaredConstructor(types);
+            canonical.setAccessible(true);
+            return canonical.newInstance(values);
+        } catch (ReflectiveOperationException | RuntimeException cannot) {
+            return null; // a constructor that refuses the other value: not probed, the property's id kept
+        }
     }
 
     /** A shallow copy of a map (MyBatis' parameter map stays one) or of a bean with a no-argument constructor. */

@@ -36,6 +36,11 @@ public interface Break27bMapper {
                     + "', #{status}, #{amount})";
         }
 
+        public static String insertLookedUpRecord(Break27bOrderRecord order) {
+            return "INSERT INTO orders (merchant_no, status, amount) VALUES ('" + CODES.get(order.merchantNo())
+                    + "', #{status}, #{amount})";
+        }
+
         public static String insertHashed(Order order) {
             return "INSERT INTO orders (merchant_no, status, amount) VALUES ('" + shard(order.getMerchantNo())
                     + "', #{status}, #{amount})";
@@ -51,6 +56,9 @@ public interface Break27bMapper {
     @InsertProvider(type = Sql.class, method = "insertLookedUp")
     @Options(useGeneratedKeys = true, keyProperty = "id", keyColumn = "id")
     int insertLookedUp(Order order);
+
+    @InsertProvider(type = Sql.class, method = "insertLookedUpRecord")
+    int insertLookedUpRecord(Break27bOrderRecord order);
 
     @InsertProvider(type = Sql.class, method = "insertHashed")
     @Options(useGeneratedKeys = true, keyProperty = "id", keyColumn = "id")
