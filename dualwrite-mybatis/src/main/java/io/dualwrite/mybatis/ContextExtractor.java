@@ -265,9 +265,154 @@ final class ContextExtractor {
             }
         }
         if (texts.isEmpty()) {
-            return derivedLiteral(sql.getSql(), id) ? null : id;
+            return derivedLiteral(sql.getSql(), id) || madeFromTheId(statementId, parameter, path, sql.getSql()) ? null
+                    : id;
         }
         return texts.size() == 1 && !texts.iterator().next().isBlank() ? texts.iterator().next() : null;
+    }
+
+    /**
+     * Whether the provider's SQL for this call depends on the id's value although it neither binds the property nor
+     * holds the id's text: a value computed without the id's text (a look-up table, {@code CODES.get(merchantNo)}; a
+     * hash, a shard name), most likely what the id column receives. Round 27 left it unseen: the property's id
+     * ({@code acme}) named no switch while the column held m-1, so m-1's rows were written under the system's phase,
+     * never copied, nothing recorded, or a merchant in {@code NEW_PRIMARY} was updated on the old store alone (round
+     * 27b). Found by asking the provider once more for a copy of the parameter whose id is another value of its type:
+     * another SQL text (or a provider that fails for that value, as a look-up of an unknown code may) means the SQL is
+     * made from the id, and the write then has no id, as for {@link #derivedLiteral}. The caller's parameter is never
+     * changed: the maps and beans on the path are copied (shallow, through MyBatis' object factory and reflection).
+     * A parameter that cannot be copied (a bean without a no-argument constructor, a collection on the path) or an id
+     * of a type with no other value to try keeps the property's id, as before. Cost: one more provider call per
+     * provider write whose SQL holds the id neither bound nor as text (an update by key, whose SQL does not change).
+     */
+    private boolean madeFromTheId(String statementId, Object parameter, String path, String sql) {
+        String[] names = segments.computeIfAbsent(path, whole -> whole.split("\\."));
+        Object probe;
+        try {
+            probe = withOtherId(parameter, names, 0);
+        } catch (RuntimeException cannotCopy) {
+            return false;
+        }
+        if (probe == null) {
+            return false;
+        }
+        String other;
+        try {
+            other = Objects.requireNonNull(configuration).getMappedStatement(statementId, false).getBoundSql(probe)
+                    .getSql();
+        } catch (RuntimeException failedForAnotherId) {
+            return true; // the provider could not write this SQL for another id: it reads the id's value
+        }
+        return !other.equals(sql);
+    }
+
+    /**
+     * A copy of {@code value} whose property {@code names[at…]} holds another value of its type, the objects on the
+     * way copied; null when one cannot be made.
+     */
+    private @Nullable Object withOtherId(Object value, String[] names, int at) {
+        if (value instanceof Collection<?> || isArray(value) || simpleTypes.hasTypeHandler(value.getClass())) {
+            return null;
+        }
+        MetaObject meta = meta(value);
+        String name = names[at];
+        if (!meta.hasGetter(name)) {
+            return null;
+        }
+        Object current = meta.getValue(name);
+        Object replaced = at == names.length - 1 ? otherValue(current)
+                : current == null ? null : withOtherId(current, names, at + 1);
+        if (replaced == null) {
+            return null;
+        }
+        if (value instanceof Record record) {
+            return recordWith(record, name, replaced); // no setters: made again by its canonical constructor
+        }
+        Object copy = shallowCopy(value);
+        if (copy == null) {
+            return null;
+        }
+        MetaObject copied = meta(copy);
+        if (!(copy instanceof Map<?, ?>) && !copied.hasSetter(name)) {
+            return null;
+        }
+        copied.setValue(name, replaced);
+        return copy;
+    }
+
+    /** Another value of an id's type, unlike any id (text, whole numbers); null for other types. */
+    private static @Nullable Object otherValue(@Nullable Object id) {
+        if (id instanceof String text) {
+            return text + "#dualwrite-probe";
+        }
+        if (id instanceof Long number) {
+            return number == Long.MAX_VALUE ? Long.MIN_VALUE : number + 1;
+        }
+        if (id instanceof Integer number) {
+            return number == Integer.MAX_VALUE ? Integer.MIN_VALUE : number + 1;
+        }
+        if (id instanceof java.math.BigInteger number) {
+            return number.add(java.math.BigInteger.ONE);
+        }
+        if (id instanceof java.math.BigDecimal number) {
+            return number.add(java.math.BigDecimal.ONE);
+        }
+        return null;
+    }
+
+    /**
+     * A record like {@code record} but for component {@code name}, which holds {@code replaced}; null when it has no
+     * such component. A record parameter (no setters, no no-argument constructor) could not be probed and kept the
+     * property's id, a looked-up merchant's row unmirrored and unrecorded (round 27b).
+     */
+    private static @Nullable Object recordWith(Record record, String name, Object replaced) {
+        java.lang.reflect.RecordComponent[] components = record.getClass().getRecordComponents();
+        Object[] values = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        boolean found = false;
+        try {
+            for (int i = 0; i < components.length; i++) {
+                types[i] = components[i].getType();
+                if (components[i].getName().equals(name)) {
+                    values[i] = replaced;
+                    found = true;
+                } else {
+                    java.lang.reflect.Method accessor = components[i].getAccessor();
+                    accessor.setAccessible(true);
+                    values[i] = accessor.invoke(record);
+                }
+            }
+            if (!found) {
+                return null;
+            }
+            java.lang.reflect.Constructor<?> canonical = record.getClass().getDeclaredConstructor(types);
+            canonical.setAccessible(true);
+            return canonical.newInstance(values);
+        } catch (ReflectiveOperationException | RuntimeException cannot) {
+            return null; // a constructor that refuses the other value: not probed, the property's id kept
+        }
+    }
+
+    /** A shallow copy of a map (MyBatis' parameter map stays one) or of a bean with a no-argument constructor. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private @Nullable Object shallowCopy(Object value) {
+        if (value instanceof org.apache.ibatis.binding.MapperMethod.ParamMap<?> params) {
+            org.apache.ibatis.binding.MapperMethod.ParamMap copy = new org.apache.ibatis.binding.MapperMethod.ParamMap<>();
+            copy.putAll(params);
+            return copy;
+        }
+        if (value instanceof Map<?, ?> map) {
+            return new HashMap<>(map);
+        }
+        Object copy = Objects.requireNonNull(configuration).getObjectFactory().create(value.getClass());
+        MetaObject from = meta(value);
+        MetaObject to = meta(copy);
+        for (String property : from.getGetterNames()) {
+            if (to.hasSetter(property)) {
+                to.setValue(property, from.getValue(property));
+            }
+        }
+        return copy;
     }
 
     /**
@@ -551,8 +696,23 @@ final class ContextExtractor {
         return Map.copyOf(handlers);
     }
 
-    /** By statement id: whether its dynamic SQL's text names a type handler inline. */
+    /**
+     * By statement id: whether its dynamic SQL's text may bind a property through a handler other than its type's
+     * default one: it names a type handler inline, or it names a {@code jdbcType} or {@code javaType} while the
+     * configuration holds a handler of the application's own (one registered for {@code String} under
+     * {@code JdbcType.VARCHAR} only binds {@code #{merchantNo, jdbcType=VARCHAR}}). Only the inline name was looked
+     * for: such a dynamic statement's id was read as the property's text, {@code " M-1 "} where the handler bound
+     * {@code m-1}, and m-1's row was written under no one's phase, never copied, unrecorded (round 27b). Static SQL
+     * has its mappings read once ({@link #inlineHandlers}) and was not affected.
+     */
     private final Map<String, Boolean> namesHandlersInline = new ConcurrentHashMap<>();
+
+    /** Whether the configuration's registry holds a type handler that is not one of MyBatis' own; read once per statement. */
+    private boolean registersOwnHandlers() {
+        org.apache.ibatis.session.Configuration statements = Objects.requireNonNull(configuration);
+        return statements.getTypeHandlerRegistry().getTypeHandlers().stream()
+                .anyMatch(handler -> !handler.getClass().getName().startsWith("org.apache.ibatis.type."));
+    }
 
     private boolean namesHandlersInline(String statementId) {
         org.apache.ibatis.session.Configuration statements = configuration;
@@ -561,8 +721,13 @@ final class ContextExtractor {
         }
         return namesHandlersInline.computeIfAbsent(statementId, key -> {
             org.apache.ibatis.mapping.SqlSource source = statements.getMappedStatement(key, false).getSqlSource();
-            return source instanceof org.apache.ibatis.scripting.xmltags.DynamicSqlSource
-                    && SqlNodes.texts(source).stream().anyMatch(text -> text.contains("typeHandler"));
+            if (!(source instanceof org.apache.ibatis.scripting.xmltags.DynamicSqlSource)) {
+                return false;
+            }
+            List<String> texts = SqlNodes.texts(source);
+            return texts.stream().anyMatch(text -> text.contains("typeHandler"))
+                    || texts.stream().anyMatch(text -> text.contains("jdbcType") || text.contains("javaType"))
+                    && registersOwnHandlers();
         });
     }
 
