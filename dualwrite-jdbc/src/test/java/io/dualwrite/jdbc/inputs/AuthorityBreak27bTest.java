@@ -3,6 +3,7 @@ package io.dualwrite.jdbc.inputs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeEntry;
@@ -21,7 +22,11 @@ import io.dualwrite.mirror.MirrorConfig;
 import io.dualwrite.mirror.MirrorExecutor;
 import io.dualwrite.mirror.MirrorExecutors;
 import io.dualwrite.mirror.MirrorMode;
+import io.dualwrite.jdbc.switches.JdbcOrderPinStore;
 import io.dualwrite.switches.MigrationSwitchConfig;
+import io.dualwrite.switches.OrderPinStore;
+import io.dualwrite.switches.PhaseGate;
+import io.dualwrite.switches.SwitchAdmin;
 import io.dualwrite.switches.SwitchStore;
 import io.dualwrite.switches.SwitchStores;
 import io.dualwrite.switches.Switchboard;
@@ -59,6 +64,8 @@ class AuthorityBreak27bTest {
     private static final Duration REFRESH = Duration.ofSeconds(1);
     private static final TableMapping ORDERS = TableMapping.builder("orders").newTable("orders_v2")
             .rename("qty", "quantity").merchantIdColumn("merchant_id").build();
+    private static final TableMapping PINNED_ORDERS = TableMapping.builder("orders").newTable("orders_v2")
+            .rename("qty", "quantity").merchantIdColumn("merchant_id").orderIdColumn("id").build();
 
     /** Who moves the system switch across the authority and back while B's sync is held. */
     enum Mover {
@@ -206,6 +213,43 @@ class AuthorityBreak27bTest {
         }
     }
 
+    // (4) An order's pin moved across the authority and back through SwitchAdmin while B's sync is held (pinning on):
+    // order 1 pinned DUAL_WRITE, B updates it in the old store, its sync held before the new store; the operator repins
+    // order 1 to NEW_ONLY, A updates it in the new store, the operator repins it to DUAL_WRITE; B's sync goes on. The
+    // pin reads the same at both ends, and pins kept no count.
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void anOrdersRepinAcrossTheAuthorityAndBackDuringOneSyncIsSeen(Kind kind) throws Exception {
+        InMemoryChangeLog changeLog = ChangeLogs.inMemory();
+        try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
+            createTables(oldDb, newDb);
+            JdbcOrderPinStore pins = JdbcOrderPinStore.create(oldDb.dataSource());
+            Hold hold = holdUpsertInto("orders_v2");
+            try (Instance a = new Instance("a", oldDb, newDb, changeLog, jdbc(oldDb), null, pins);
+                 Instance b = new Instance("b", oldDb, newDb, changeLog, jdbc(oldDb), hold, pins)) {
+                a.switchboard.switchStore().setSystemPhase(MIGRATION, MigrationPhase.DUAL_WRITE);
+                pins.pinIfAbsent(MIGRATION, "1", "m-1", MigrationPhase.DUAL_WRITE);
+                b.write("UPDATE orders SET qty = 3 WHERE id = 3");
+                b.awaitIdle();
+                SwitchAdmin admin = SwitchAdmin.of(a.switchboard, PhaseGate.open());
+
+                hold.arm();
+                b.write("UPDATE orders SET qty = 2 WHERE id = 1");
+                hold.awaitReached();
+                admin.repinOrder(MIGRATION, "1", MigrationPhase.NEW_ONLY, true);
+                try (MigrationContext.Scope scope = MigrationContext.forMigration(MIGRATION).merchantId("m-1")
+                        .orderId("1").open()) {
+                    a.write("UPDATE orders SET qty = 7 WHERE id = 1");
+                }
+                a.awaitIdle();
+                admin.repinOrder(MIGRATION, "1", MigrationPhase.DUAL_WRITE, true);
+                hold.release();
+                b.awaitIdle();
+            }
+            assertLatestWriteOrRecorded(oldDb, newDb, changeLog);
+        }
+    }
+
     private static SwitchStore jdbc(TestDatabase db) {
         return JdbcSwitchStore.create(db.dataSource());
     }
@@ -259,17 +303,31 @@ class AuthorityBreak27bTest {
 
         Instance(String name, TestDatabase oldDb, TestDatabase newDb, InMemoryChangeLog changeLog,
                  SwitchStore switches, @Nullable Hold holdOnNew) {
-            switchboard = Switchboard.builder().switchStore(switches).refreshInterval(REFRESH)
-                    .ticker((Ticker) nanos::get).migration(MigrationSwitchConfig.of(MIGRATION)).build();
+            this(name, oldDb, newDb, changeLog, switches, holdOnNew, null);
+        }
+
+        /** With {@code pins}, pinning on and the order id in column {@code id}. */
+        Instance(String name, TestDatabase oldDb, TestDatabase newDb, InMemoryChangeLog changeLog,
+                 SwitchStore switches, @Nullable Hold holdOnNew, @Nullable OrderPinStore pins) {
+            Switchboard.Builder builder = Switchboard.builder().switchStore(switches).refreshInterval(REFRESH)
+                    .ticker((Ticker) nanos::get);
+            if (pins == null) {
+                builder.migration(MigrationSwitchConfig.of(MIGRATION));
+            } else {
+                builder.orderPinStore(pins).migration(MigrationSwitchConfig.builder(MIGRATION).pinning(true).build());
+            }
+            switchboard = builder.build();
             DataSource newDataSource = holdOnNew == null ? newDb.dataSource()
                     : Intercepting.dataSource(newDb.dataSource(), holdOnNew);
-            MirrorConfig config = MirrorConfig.custom().mode(MirrorMode.ASYNC).lanes(1).build();
+            // a time limit no member reaches: a sync timed out is recorded, and the member would hold by it
+            MirrorConfig config = MirrorConfig.custom().mode(MirrorMode.ASYNC).lanes(1).timeLimit(Duration.ofSeconds(60))
+                    .build();
             toNew = MirrorExecutors.create("break27b-" + name + "-to-new", config, changeLog, event -> { });
             toOld = MirrorExecutors.create("break27b-" + name + "-to-old", config, changeLog, event -> { });
             dataSource = DualWriteDataSource.builder().oldDataSource(oldDb.dataSource()).newDataSource(newDataSource)
                     .migration(MIGRATION).resolver(switchboard)
                     .mirrorExecutor(Store.NEW, toNew).mirrorExecutor(Store.OLD, toOld)
-                    .changeLog(changeLog).mapping(ORDERS).build();
+                    .changeLog(changeLog).mapping(pins == null ? ORDERS : PINNED_ORDERS).build();
         }
 
         /** Moves this instance's ticker past its refresh interval: its next read of the switches loads them. */
