@@ -4,6 +4,7 @@ import io.dualwrite.MigrationContext;
 import io.dualwrite.internal.Checks;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -139,5 +140,18 @@ public interface PhaseResolver {
      */
     default long authorityMoves(MigrationContext context) {
         return 0;
+    }
+
+    /**
+     * {@link #authorityMoves} as this resolver answers it now for the contexts of {@code migration}, kept as it is: a
+     * mirror takes it when the write's transaction commits and its sync compares the switches as stored before its own
+     * commit with it, not with the counts its resolver answers when the sync starts. A sync that waited in its queue
+     * while the authority moved and came back and the instance's cache refreshed took its counts after the return
+     * and committed its older row over the write made between (round 27b, {@code docs/decisions.md}).
+     *
+     * <p>The default answers {@link #authorityMoves} as it stands when asked (a resolver that keeps no snapshot).
+     */
+    default ToLongFunction<MigrationContext> authorityMovesNow(String migration) {
+        return this::authorityMoves;
     }
 }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -93,6 +94,18 @@ public final class Switchboard implements PhaseResolver {
     public long authorityMoves(MigrationContext context) {
         return switchStore.load(config(context.migration()).migration())
                 .authorityMoves(context.merchantId().orElse(null), context.orderId().orElse(null));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The cached snapshot of {@code migration}'s switches as it is now, kept: a later refresh of the cache does not
+     * change what it answers.
+     */
+    @Override
+    public ToLongFunction<MigrationContext> authorityMovesNow(String migration) {
+        SwitchSettings settings = switchStore.load(config(migration).migration());
+        return context -> settings.authorityMoves(context.merchantId().orElse(null), context.orderId().orElse(null));
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -254,13 +255,28 @@ final class MirrorDispatcher {
         config.executor(target).submit(task);
     }
 
+    /**
+     * The counts of authority moves of the copier's resolver as they are now, kept for the sync of a write that has
+     * just committed ({@link io.dualwrite.switches.PhaseResolver#authorityMovesNow}); null when there is no resolver or
+     * it cannot answer (the sync then counts when it starts, as before round 27b).
+     */
+    private @Nullable ToLongFunction<MigrationContext> countedNow() {
+        try {
+            return config.copier().phaseResolver().map(resolver -> resolver.authorityMovesNow(config.migration()))
+                    .orElse(null);
+        } catch (RuntimeException unknown) {
+            return null;
+        }
+    }
+
     /** A sync task of one context's keys; a sync is order-free (any lane runs it), so its ordering key is a label. */
     private MirrorTask task(Store target, KeyBuffer.Touched first, List<RowCopier.TableKeys> work, List<RowRef> rows,
                             List<Long> outboxIds, Map<List<Object>, Long> began,
                             io.dualwrite.jdbc.copy.@Nullable LentSession lent) {
         return new MirrorTask(config.migration(), first.phase(), target, first.context(), rows, config.migration(),
                 new SyncWork(config.copier(), target.other(), work, began,
-                        (vanished, writesBegan) -> recordVanished(vanished, target, writesBegan), lent),
+                        (vanished, writesBegan) -> recordVanished(vanished, target, writesBegan), lent,
+                        countedNow()),
                 outboxIds);
     }
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * {@code SYNC} mirror after its commit), on which the source is read; null: the copier takes its own.
  */
 record SyncWork(RowCopier copier, Store from, List<RowCopier.TableKeys> tables, Map<List<Object>, Long> writesBegan,
-                Vanished vanished, io.dualwrite.jdbc.copy.@Nullable LentSession lent) implements MirrorWork.Batchable {
+                Vanished vanished, io.dualwrite.jdbc.copy.@Nullable LentSession lent,
+                @Nullable ToLongFunction<MigrationContext> countedAtWrite) implements MirrorWork.Batchable {
 
     /** What to do with the keys whose expected rows the source did not hold. */
     interface Vanished {
@@ -44,7 +46,7 @@ record SyncWork(RowCopier copier, Store from, List<RowCopier.TableKeys> tables, 
 
     @Override
     public void run() throws Exception {
-        RowCopier.SyncResult result = copier.sync(from, tables, lent);
+        RowCopier.SyncResult result = copier.sync(from, tables, lent, countedAtWrite);
         if (!result.vanished().isEmpty()) {
             vanished.accept(result.vanished(), writesBegan);
         }
@@ -115,7 +117,15 @@ record SyncWork(RowCopier copier, Store from, List<RowCopier.TableKeys> tables, 
         for (MirrorWork work : later) {
             began.putAll(((SyncWork) work).writesBegan);
         }
-        return new SyncWork(copier, from, merged, began, vanished, lent);
+        // the counts of authority moves of the earliest write: counts only grow, so a move since any of the merged
+        // writes is seen (round 27b)
+        ToLongFunction<MigrationContext> counted = countedAtWrite;
+        for (MirrorWork work : later) {
+            if (counted == null) {
+                counted = ((SyncWork) work).countedAtWrite;
+            }
+        }
+        return new SyncWork(copier, from, merged, began, vanished, lent, counted);
     }
 
     private static void add(Map<Group, Map<String, Boolean>> keys, List<RowCopier.TableKeys> tables) {

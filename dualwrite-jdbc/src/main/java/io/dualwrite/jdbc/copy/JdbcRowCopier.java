@@ -37,6 +37,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -135,6 +136,12 @@ final class JdbcRowCopier implements RowCopier {
 
     @Override
     public SyncResult sync(Store from, List<TableKeys> batches, @Nullable LentSession lent) throws SQLException {
+        return sync(from, batches, lent, null);
+    }
+
+    @Override
+    public SyncResult sync(Store from, List<TableKeys> batches, @Nullable LentSession lent,
+                           @Nullable ToLongFunction<MigrationContext> countedAtWrite) throws SQLException {
         Store to = from.other();
         // one read and one write per table, however many transactions' keys were merged into this sync
         Map<TableMapping, List<TableKeys>> byTable = new LinkedHashMap<>();
@@ -156,7 +163,7 @@ final class JdbcRowCopier implements RowCopier {
         for (int attempt = 1; ; attempt++) {
             JdbcRowCopier resolving = resolver == null || migration == null ? this
                     : new JdbcRowCopier(this, new Recording(resolver, current != null ? current : resolver, migration,
-                    moved, returned));
+                    moved, returned, countedAtWrite));
             try (DirectionGuard guard = DirectionGuard.take(this, from, byTable, lent)) {
                 return resolving.syncOnce(from, to, byTable, singleRows, guard.connection, lent);
             } catch (AuthorityMoved authorityMoved) {
@@ -564,9 +571,16 @@ final class JdbcRowCopier implements RowCopier {
          * copied nor deleted but reported as moved and recorded.
          */
         private final Set<MigrationContext> returned;
+        /**
+         * The counts as the writing instance's switches answered them when the write committed (round 27b), or null
+         * (a sync of a tool, or of a copier called directly): then each context's count is taken from
+         * {@code resolving} before its first answer, as round 27 did.
+         */
+        private final @Nullable ToLongFunction<MigrationContext> countedAtWrite;
 
         Recording(PhaseResolver base, PhaseResolver resolving, String migration, Set<MigrationContext> moved,
-                  Set<MigrationContext> returned) {
+                  Set<MigrationContext> returned, @Nullable ToLongFunction<MigrationContext> countedAtWrite) {
+            this.countedAtWrite = countedAtWrite;
             this.base = base;
             this.resolving = resolving;
             this.migration = migration;
@@ -585,7 +599,10 @@ final class JdbcRowCopier implements RowCopier {
             if (!counted.containsKey(context)) {
                 // before the answer: a cache that refreshes between the two can only make the count older than the
                 // answer, which the check then finds moved (never a move and its return it misses)
-                counted.put(context, resolving.authorityMoves(context));
+                // (round 27b) or, better, as the write's instance counted when the write committed: its cache may have
+                // refreshed past a move and its return while this sync waited in its queue
+                counted.put(context, countedAtWrite != null ? countedAtWrite.applyAsLong(context)
+                        : resolving.authorityMoves(context));
             }
             io.dualwrite.switches.Resolution resolution = resolving.resolveRead(context);
             if (returned.contains(context)) {

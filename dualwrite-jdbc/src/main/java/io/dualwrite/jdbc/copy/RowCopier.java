@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -196,6 +197,18 @@ public interface RowCopier {
      */
     default SyncResult sync(Store from, List<TableKeys> tables, @Nullable LentSession lent) throws SQLException {
         return sync(from, tables);
+    }
+
+    /**
+     * {@link #sync(Store, List, LentSession)}, comparing the counts of authority moves before its commit with
+     * {@code countedAtWrite} ({@link io.dualwrite.switches.PhaseResolver#authorityMovesNow}, taken when the write's
+     * transaction committed) rather than with the counts its resolver answers when the sync starts: a cache refreshed
+     * while the sync waited in its queue hid a move across the authority and back made meanwhile (round 27b). Null: as
+     * {@link #sync(Store, List, LentSession)}. The default ignores the counts.
+     */
+    default SyncResult sync(Store from, List<TableKeys> tables, @Nullable LentSession lent,
+                            @Nullable ToLongFunction<MigrationContext> countedAtWrite) throws SQLException {
+        return sync(from, tables, lent);
     }
 
     /**

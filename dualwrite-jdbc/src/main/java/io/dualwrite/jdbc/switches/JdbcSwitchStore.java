@@ -278,7 +278,7 @@ public final class JdbcSwitchStore implements SwitchStore {
         }
         try (Connection owned = offered == null ? sql.connection() : null;
              PreparedStatement select = (offered == null ? owned : offered).prepareStatement("SELECT scope_kind, subject_id, phase, rule_kind,"
-                     + " rule_value, rule_position FROM dualwrite_switch WHERE migration = ?" + where
+                     + " rule_value, rule_position, updated_at FROM dualwrite_switch WHERE migration = ?" + where
                      + " ORDER BY scope_kind, subject_id")) {
             int index = 1;
             select.setString(index++, migration);
@@ -291,7 +291,8 @@ public final class JdbcSwitchStore implements SwitchStore {
             try (ResultSet result = select.executeQuery()) {
                 while (result.next()) {
                     rows.add(result.getString(1), result.getString(2), result.getString(3), result.getString(4),
-                            (Number) result.getObject(5), (Number) result.getObject(6));
+                            (Number) result.getObject(5), (Number) result.getObject(6),
+                            result.getObject(7, LocalDateTime.class));
                 }
             }
         } catch (SQLException e) {
@@ -363,6 +364,7 @@ public final class JdbcSwitchStore implements SwitchStore {
             // count of authority moves: every replacement counts (a rule decides by merchant or order id)
             long moves = authorityMoves(connection, migration, SwitchRows.RULES_SET, null, "", null) + 1;
             upsert(connection, migration, SwitchRows.RULES_SET, "", SwitchRows.NO_PHASE, moves);
+            witness(connection, migration, SwitchRows.RULES_SET, "", SwitchRows.NO_PHASE, moves);
             if (copy.isEmpty()) {
                 return;
             }
@@ -414,9 +416,11 @@ public final class JdbcSwitchStore implements SwitchStore {
                 }
                 // clearing a switch may start mirroring (the merchant or order falls to a mirroring phase): its time
                 upsert(connection, migration, cleared, subject, SwitchRows.NO_PHASE, moves);
+                witness(connection, migration, cleared, subject, SwitchRows.NO_PHASE, moves);
                 return;
             }
             upsert(connection, migration, kind, subject, phase.name(), moves);
+            witness(connection, migration, kind, subject, phase.name(), moves);
             if (!SYSTEM.equals(kind)) {
                 // the switch is back: its cleared row's time is older than this one's, so it only takes room
                 try (PreparedStatement delete = connection.prepareStatement(
@@ -443,6 +447,38 @@ public final class JdbcSwitchStore implements SwitchStore {
                 upsert.setLong(5, moves);
             }
             upsert.executeUpdate();
+        }
+    }
+
+    /**
+     * Writes the row's {@link SwitchRows#witness} into its {@code rule_position}: its time as the database keeps it
+     * (read back, whatever precision the column rounds to), its phase and its count. A load takes the count as it
+     * stands only while the witness matches; a writer that keeps no count (an older version of the library, an
+     * operator's statement) changes the row's time or phase and not the witness (round 27b). Two statements more per
+     * switch change, in its transaction.
+     */
+    private static void witness(Connection connection, String migration, String kind, String subject, String phase,
+                                long moves) throws SQLException {
+        LocalDateTime updatedAt;
+        try (PreparedStatement select = connection.prepareStatement("SELECT updated_at FROM dualwrite_switch"
+                + " WHERE migration = ? AND scope_kind = ? AND subject_id = ?")) {
+            select.setString(1, migration);
+            select.setString(2, kind);
+            select.setString(3, subject);
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    throw new SQLException("the " + kind + " row '" + subject + "' just written is not there");
+                }
+                updatedAt = row.getObject(1, LocalDateTime.class);
+            }
+        }
+        try (PreparedStatement update = connection.prepareStatement("UPDATE dualwrite_switch SET rule_position = ?"
+                + " WHERE migration = ? AND scope_kind = ? AND subject_id = ?")) {
+            update.setInt(1, SwitchRows.witness(updatedAt, phase, moves));
+            update.setString(2, migration);
+            update.setString(3, kind);
+            update.setString(4, subject);
+            update.executeUpdate();
         }
     }
 

@@ -3,6 +3,8 @@ package io.dualwrite.jdbc.switches;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.switches.SwitchRule;
 import io.dualwrite.switches.SwitchSettings;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,8 +57,8 @@ final class SwitchRows {
 
     /** Adds one row; a row that cannot be read is kept aside as a bad row instead. */
     void add(@Nullable String scope, @Nullable String subject, @Nullable String phaseName, @Nullable String ruleKind,
-             @Nullable Number ruleValue, @Nullable Number rulePosition) {
-        countMoves(scope, subject, ruleValue);
+             @Nullable Number ruleValue, @Nullable Number rulePosition, @Nullable LocalDateTime updatedAt) {
+        countMoves(scope, subject, phaseName, ruleValue, rulePosition, updatedAt);
         if (MERCHANT_CLEARED.equals(scope) || ORDER_CLEARED.equals(scope) || RULES_SET.equals(scope)
                 || PINS_MOVED.equals(scope) || PIN_MOVED.equals(scope)) {
             return; // the time of a change that left no switch behind (JdbcSwitchStore.lastChange), not a switch
@@ -96,9 +98,19 @@ final class SwitchRows {
      * Keeps the count of authority moves a switch row carries in {@code rule_value} (a system, merchant or order
      * switch, set or cleared, and the rules' replacement row; {@link JdbcSwitchStore} counts them): a rule's own
      * {@code rule_value} is its percentage or threshold, and a row written before the counts were kept holds none (0).
+     *
+     * <p>The count is taken as it stands only when the row carries its {@link #witness} (in {@code rule_position}):
+     * proof that the last writer of the row was one that counts. A row changed since by a writer that keeps no count —
+     * an instance of an older version of the library during a rolling upgrade, or an operator's statement that stamps
+     * {@code updated_at} — no longer matches its witness, and its count is taken with the row's time added, so that
+     * every such change moves it: without that, such a writer's move across the authority and back while a sync ran
+     * left the count and the phase as they were, and the sync's check committed over a write made between them
+     * (round 27b, {@code docs/decisions.md}).
      */
-    private void countMoves(@Nullable String scope, @Nullable String subject, @Nullable Number ruleValue) {
-        if (ruleValue == null || scope == null || subject == null) {
+    private void countMoves(@Nullable String scope, @Nullable String subject, @Nullable String phaseName,
+                            @Nullable Number ruleValue, @Nullable Number rulePosition,
+                            @Nullable LocalDateTime updatedAt) {
+        if (scope == null || subject == null) {
             return;
         }
         String key = switch (scope) {
@@ -109,8 +121,28 @@ final class SwitchRows {
             default -> null;
         };
         if (key != null) {
-            moves.merge(key, ruleValue.longValue(), Math::max);
+            long counted = ruleValue == null ? 0 : ruleValue.longValue();
+            boolean witnessed = ruleValue != null && rulePosition != null
+                    && rulePosition.intValue() == witness(updatedAt, phaseName, counted);
+            moves.merge(key, witnessed ? counted : counted + micros(updatedAt), Math::max);
         }
+    }
+
+    /**
+     * What a writer that counts authority moves ({@link JdbcSwitchStore}) keeps in {@code rule_position} of a counted
+     * row: a digest of the row's time, phase and count as read back after its change. A writer that keeps no count
+     * changes the time or the phase and leaves {@code rule_position}, so the digest no longer matches
+     * ({@link #countMoves}).
+     */
+    static int witness(@Nullable LocalDateTime updatedAt, @Nullable String phase, long moves) {
+        long digest = micros(updatedAt) * 0x9E3779B97F4A7C15L;
+        digest = (digest ^ (digest >>> 29)) * 31 + (phase == null ? 0 : phase.hashCode());
+        digest = digest * 0xBF58476D1CE4E5B9L + moves;
+        return (int) (digest ^ (digest >>> 32));
+    }
+
+    private static long micros(@Nullable LocalDateTime time) {
+        return time == null ? 0 : time.toEpochSecond(ZoneOffset.UTC) * 1_000_000L + time.getNano() / 1_000;
     }
 
     /** The rows that could not be read, in the order they were added. */
