@@ -303,32 +303,8 @@ public final class RowSecurity {
             connection.commit(); // a SET commits on H2; the session is handed over holding no transaction
         }
         String found = zone;
-        return (Connection) Proxy.newProxyInstance(RowSecurity.class.getClassLoader(),
-                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("close") && method.getParameterCount() == 0) {
-                        if (connection.isClosed()) {
-                            return null;
-                        }
-                        try {
-                            if (!connection.getAutoCommit()) {
-                                connection.rollback(); // what a close of an open transaction does
-                            }
-                            try (Statement statement = connection.createStatement()) {
-                                statement.execute("SET TIME ZONE " + quotedValue(found));
-                            }
-                        } catch (SQLException notPutBack) {
-                            // left in the zone a session starts in, a pool's clean state
-                        } finally {
-                            connection.close();
-                        }
-                        return null;
-                    }
-                    try {
-                        return method.invoke(connection, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        // left in the zone a session starts in, a pool's clean state, when it cannot be put back
+        return puttingBack(connection, statement -> statement.execute("SET TIME ZONE " + quotedValue(found)));
     }
 
     private static boolean sameRules(String zone, ZoneId start) {
@@ -465,6 +441,40 @@ public final class RowSecurity {
     private static Connection reverting(Connection connection, @Nullable String session,
             @Nullable String role, String authenticated,
             @Nullable String intervalStyle, List<String> moved, List<String> movedValues) {
+        // as found; a failure leaves the session as it logged in (a pool's clean state)
+        return puttingBack(connection, statement -> {
+            if (intervalStyle != null) {
+                statement.execute("SET IntervalStyle = " + quotedValue(intervalStyle));
+            }
+            if (!moved.isEmpty()) {
+                StringBuilder set = new StringBuilder("SELECT ");
+                for (int i = 0; i < moved.size(); i++) {
+                    set.append(i == 0 ? "" : ", ").append("set_config(").append(quotedValue(moved.get(i)))
+                            .append(", ").append(quotedValue(movedValues.get(i))).append(", false)");
+                }
+                statement.execute(set.toString());
+            }
+            if (session != null && !session.equals(authenticated)) {
+                statement.execute("SET SESSION AUTHORIZATION " + quoted(session));
+            }
+            if (role != null && !"none".equals(role)) {
+                statement.execute("SET ROLE " + quoted(role));
+            }
+        });
+    }
+
+    /** What a session taken for the library's use runs at close to be as it was found. */
+    @FunctionalInterface
+    private interface PutBack {
+        void run(Statement statement) throws SQLException;
+    }
+
+    /**
+     * {@code connection}, whose {@code close()} ends an open transaction as a close does (rolled back), runs {@code
+     * putBack}, commits it outside auto-commit, then closes. A failure to put back does not fail the work done on the
+     * session: it is closed as it is, as the library used it (a pool's clean state).
+     */
+    private static Connection puttingBack(Connection connection, PutBack putBack) {
         return (Connection) Proxy.newProxyInstance(RowSecurity.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     if (method.getName().equals("close") && method.getParameterCount() == 0) {
@@ -472,37 +482,18 @@ public final class RowSecurity {
                             return null;
                         }
                         try {
-                            // as found; a failure leaves the session as it logged in (a pool's clean state) and does
-                            // not fail the work done on it
                             boolean autoCommit = connection.getAutoCommit();
                             if (!autoCommit) {
                                 connection.rollback(); // what a close of an open transaction does
                             }
                             try (Statement statement = connection.createStatement()) {
-                                if (intervalStyle != null) {
-                                    statement.execute("SET IntervalStyle = " + quotedValue(intervalStyle));
-                                }
-                                if (!moved.isEmpty()) {
-                                    StringBuilder set = new StringBuilder("SELECT ");
-                                    for (int i = 0; i < moved.size(); i++) {
-                                        set.append(i == 0 ? "" : ", ").append("set_config(")
-                                                .append(quotedValue(moved.get(i))).append(", ")
-                                                .append(quotedValue(movedValues.get(i))).append(", false)");
-                                    }
-                                    statement.execute(set.toString());
-                                }
-                                if (session != null && !session.equals(authenticated)) {
-                                    statement.execute("SET SESSION AUTHORIZATION " + quoted(session));
-                                }
-                                if (role != null && !"none".equals(role)) {
-                                    statement.execute("SET ROLE " + quoted(role));
-                                }
+                                putBack.run(statement);
                             }
                             if (!autoCommit) {
                                 connection.commit();
                             }
                         } catch (SQLException notPutBack) {
-                            // left as it logged in
+                            // closed as the library used it
                         } finally {
                             connection.close();
                         }
