@@ -90,10 +90,14 @@ final class MirrorDispatcher {
         return recordOutboxAfter(store, snapshot, config.outboxGrace());
     }
 
-    /** As {@link #recordOutboxLater}, the entries due after {@code delay}. */
+    /**
+     * As {@link #recordOutboxLater}, the entries due after {@code delay}. The ids come back as {@link RecordedOutside}:
+     * the entries stand outside the write's transaction, so {@link #dispatch} records its scoped resyncs again after
+     * the commit.
+     */
     @Nullable List<Long> recordOutboxAfter(Store store, KeyBuffer.Snapshot snapshot, java.time.Duration delay) {
         try {
-            return recordOutbox(null, store.other(), snapshot, delay);
+            return new RecordedOutside(recordOutbox(null, store.other(), snapshot, delay));
         } catch (SQLException | RuntimeException refused) {
             warnRefused(refused);
             return null;
@@ -193,7 +197,10 @@ final class MirrorDispatcher {
         // completed the entry, and nothing synced the write's rows (round 27). They are recorded again now, after
         // the commit, so that a pass compares the scope with the write in it; the early entry still stands for a
         // crash before this point. Key entries need no such thing: the sync below reads their rows after the commit.
-        if (outboxIds == null || target == config.changeLogStore()) {
+        // The same holds for entries recorded outside the transaction wherever the log lives (recordOutboxLater: a
+        // text that ended or prepared the transaction itself, `...; PREPARE TRANSACTION 'g'`), due after the outbox
+        // grace: a COMMIT PREPARED later than that found the early resync completed without its write (round 27b).
+        if (outboxIds == null || target == config.changeLogStore() || outboxIds instanceof RecordedOutside) {
             snapshot.resyncs().forEach(resync -> recordResync(resync, target,
                     resync.reason().equals("rows-not-attributable")
                             ? "touched rows that neither the context nor a mapped column attributes to the merchant or"
@@ -340,6 +347,18 @@ final class MirrorDispatcher {
                 config.warn(log, "change-log/" + table, "could not record a scoped resync of {}: {}", table,
                         Credentials.mask(e.toString()));
             }
+        }
+    }
+
+    /**
+     * The ids of outbox entries recorded outside the write's transaction ({@link #recordOutboxAfter}): committed before
+     * the write, so a scoped resync among them may be resolved before the write commits and is recorded again after.
+     */
+    static final class RecordedOutside extends ArrayList<Long> {
+        private static final long serialVersionUID = 1L;
+
+        RecordedOutside(List<Long> ids) {
+            super(ids);
         }
     }
 }
