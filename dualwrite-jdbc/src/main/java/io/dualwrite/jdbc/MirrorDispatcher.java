@@ -11,12 +11,15 @@ import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.mirror.MirrorTask;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.ToLongFunction;
 import org.jspecify.annotations.Nullable;
@@ -78,7 +81,7 @@ final class MirrorDispatcher {
             return recordOutboxLater(store, snapshot);
         }
         // due at once: no session sees them before the XA transaction commits, and none syncs before then
-        return writeOutboxNow(authoritative, store, snapshot, true, java.time.Duration.ZERO);
+        return writeOutboxNow(authoritative, store, snapshot, true, Duration.ZERO);
     }
 
     /**
@@ -95,7 +98,7 @@ final class MirrorDispatcher {
      * the entries stand outside the write's transaction, so {@link #dispatch} records its scoped resyncs again after
      * the commit.
      */
-    @Nullable List<Long> recordOutboxAfter(Store store, KeyBuffer.Snapshot snapshot, java.time.Duration delay) {
+    @Nullable List<Long> recordOutboxAfter(Store store, KeyBuffer.Snapshot snapshot, Duration delay) {
         try {
             return new RecordedOutside(recordOutbox(null, store.other(), snapshot, delay));
         } catch (SQLException | RuntimeException refused) {
@@ -105,7 +108,7 @@ final class MirrorDispatcher {
     }
 
     private @Nullable List<Long> writeOutboxNow(Connection authoritative, Store store, KeyBuffer.Snapshot snapshot,
-                                                boolean sqlTransaction, java.time.Duration grace) throws SQLException {
+                                                boolean sqlTransaction, Duration grace) throws SQLException {
         Store target = store.other();
         if (store != config.changeLogStore()) {
             try {
@@ -116,7 +119,7 @@ final class MirrorDispatcher {
             }
         }
         // in a transaction opened by SQL text JDBC is in auto-commit and refuses a savepoint: the guard sets it by SQL
-        WriteExecution.Guard savepoint = java.util.Objects.requireNonNull(
+        WriteExecution.Guard savepoint = Objects.requireNonNull(
                 WriteExecution.Guard.set(authoritative, sqlTransaction || authoritative.getAutoCommit()));
         // the entries' inserts must not become the application's last generated key (LAST_INSERT_ID(), lastval())
         SessionIdentity identity = SessionIdentity.keep(authoritative, config.dialect(store, authoritative),
@@ -141,13 +144,13 @@ final class MirrorDispatcher {
     }
 
     private List<Long> recordOutbox(@Nullable Connection authoritative, Store target, KeyBuffer.Snapshot snapshot,
-                                    java.time.Duration grace) throws SQLException {
+                                    Duration grace) throws SQLException {
         List<Long> ids = new ArrayList<>();
         for (KeyBuffer.Resync resync : snapshot.resyncs()) {
             record(authoritative, resyncRecord(resync, target));
             config.resyncCounter().increment();
         }
-        java.time.Instant due = java.time.Instant.now().plus(grace);
+        Instant due = Instant.now().plus(grace);
         for (KeyBuffer.Touched touched : snapshot.keys()) {
             ids.add(record(authoritative, ChangeRecord.of(config.migration(),
                     new RowRef(touched.mapping().oldTable(), touched.key(), touched.operation()), "outbox", target,
@@ -158,7 +161,7 @@ final class MirrorDispatcher {
 
     private long record(@Nullable Connection authoritative, ChangeRecord record) throws SQLException {
         return authoritative == null ? config.changeLog().record(record)
-                : java.util.Objects.requireNonNull(inTransactionWriter(), "outboxWriter").record(authoritative, record);
+                : Objects.requireNonNull(inTransactionWriter(), "outboxWriter").record(authoritative, record);
     }
 
     /**
