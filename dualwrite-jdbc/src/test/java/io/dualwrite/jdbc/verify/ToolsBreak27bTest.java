@@ -244,14 +244,17 @@ class ToolsBreak27bTest {
                 try (Instances instances = Instances.of(old, fresh, dualWrite(), changeLog)) {
                     BackfillJob.Builder job = BackfillJob.builder().migration("orders").name("kill-27b")
                             .oldDataSource(old.dataSource()).newDataSource(fresh.dataSource()).mapping(mapping())
-                            .changeLog(changeLog).workers(2).chunkRows(5, 20);
+                            // chunks of 5 rows, and the progress polled every millisecond: with chunks of up to 20
+                            // and Awaitility's 100 ms poll, a quiet machine copied all 600 rows before the abort,
+                            // which then had nothing to stop
+                            .changeLog(changeLog).workers(2).chunkRows(5, 5);
                     try (Traffic traffic = new Traffic(instances, 27, rows, id -> true, true, 60)) {
                         await().atMost(Duration.ofSeconds(30)).until(() -> traffic.operations.get() >= 10);
                         for (int kill = 0; kill < 2; kill++) {
                             BackfillRun run = job.rowCopier((kill == 0 ? instances.first() : instances.second())
                                     .rowCopier()).build().start();
                             long chunks = 2 + random.nextInt(6);
-                            await().atMost(Duration.ofSeconds(60))
+                            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1))
                                     .until(() -> run.progress().chunksThisRun() >= chunks || run.isDone());
                             run.abort();
                             assertThatThrownBy(run::await).as(label).isInstanceOf(BackfillException.class);
