@@ -308,11 +308,17 @@ final class Fixture implements AutoCloseable {
      * A verifier of {@code old} and {@code fresh} as the resolving tools build it, with this fixture's change log.
      * Under SYNC mirrors no write is in flight once the test's statements have returned, so a row found different
      * is read again at once instead of after the delay meant for live traffic (three re-reads 200 ms apart, in the
-     * verification and again in the repair's re-verification: over a second of waiting per resolve).
+     * verification and again in the repair's re-verification: over a second of waiting per resolve), and without
+     * waiting for the change log's pending entries of its key to complete ({@code settleTimeout} zero): only the
+     * test's own reconciler run completes them, after the verification ({@link #resolveRecords}), so each re-read
+     * waited the whole 10 s default for nothing and read the same rows (40 s of a resolve that found a key recorded
+     * while the new store was down). The re-reads and what they find are unchanged.
      */
     Verifier verifierOf(DataSource old, DataSource fresh) {
+        boolean sync = mode == MirrorMode.SYNC;
         return Verifier.builder().oldDataSource(old).newDataSource(fresh).changeLog(changeLog)
-                .recheckDelay(mode == MirrorMode.SYNC ? Duration.ZERO : Verifier.Builder.DEFAULT_RECHECK_DELAY).build();
+                .recheckDelay(sync ? Duration.ZERO : Verifier.Builder.DEFAULT_RECHECK_DELAY)
+                .settleTimeout(sync ? Duration.ZERO : Verifier.Builder.DEFAULT_SETTLE_TIMEOUT).build();
     }
 
     /**
