@@ -21,10 +21,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@link BackfillRun#abort()}: {@code shutdownNow}, workers interrupted mid-chunk), and a worker that dies (an
  * {@link Error} thrown from inside the copier after some chunks). Each "instance" has its own pools, closed
  * when it is killed, as a dying process's connections would be.
+ *
+ * <p>The 200,000 rows are PostgreSQL → PostgreSQL with the pool stopped hard ({@link #FULL_SIZE}). The other members
+ * run the same steps and assertions on {@value #SMALL_ROWS} rows with chunks a tenth as large (50 to 400 rows instead
+ * of 500 to 4,000; the crashing copier fails after as large a share of its calls), so each job still has about as
+ * many chunks, is killed after about a third of them and resumes from as many checkpoints: ten times the rows added
+ * time there (most of the class's), not a chunk, a kill or a resume more.
  */
 class KilledBackfillResumesTest {
 
-    private static final int ROWS = 200_000;
+    private static final int FULL_ROWS = 200_000;
+    private static final int SMALL_ROWS = 20_000;
+    /** The member that copies the 200,000 rows. */
+    private static final Arguments FULL_SIZE =
+            Arguments.of(BackfillFixture.Pair.POSTGRES_TO_POSTGRES, Kill.POOL_STOPPED_HARD);
 
     enum Kill { POOL_STOPPED_HARD, WORKER_CRASHES }
 
@@ -32,7 +42,7 @@ class KilledBackfillResumesTest {
         return Stream.of(
                 Arguments.of(BackfillFixture.Pair.H2_TO_H2, Kill.POOL_STOPPED_HARD),
                 Arguments.of(BackfillFixture.Pair.H2_TO_H2, Kill.WORKER_CRASHES),
-                Arguments.of(BackfillFixture.Pair.POSTGRES_TO_POSTGRES, Kill.POOL_STOPPED_HARD),
+                FULL_SIZE,
                 Arguments.of(BackfillFixture.Pair.MARIADB_TO_MARIADB, Kill.POOL_STOPPED_HARD),
                 Arguments.of(BackfillFixture.Pair.MARIADB_TO_POSTGRES, Kill.POOL_STOPPED_HARD),
                 Arguments.of(BackfillFixture.Pair.MARIADB_TO_POSTGRES, Kill.WORKER_CRASHES));
@@ -42,8 +52,12 @@ class KilledBackfillResumesTest {
     @MethodSource("cases")
     @Timeout(600)
     void aKilledBackfillResumesAndEndsWithExactlyTheOldRows(BackfillFixture.Pair pair, Kill kill) throws Exception {
+        boolean full = pair == FULL_SIZE.get()[0] && kill == FULL_SIZE.get()[1];
+        int rows = full ? FULL_ROWS : SMALL_ROWS;
+        int minChunk = full ? 500 : 50;
+        int maxChunk = full ? 4_000 : 400;
         try (BackfillFixture fixture = BackfillFixture.create(pair)) {
-            fixture.seed(1, ROWS);
+            fixture.seed(1, rows);
             Map<String, AtomicInteger> syncs = BackfillFixture.CountingCopier.counts();
 
             // the first instance: killed once it has copied about a third
@@ -55,13 +69,15 @@ class KilledBackfillResumesTest {
                 io.dualwrite.jdbc.copy.RowCopier counted = new BackfillFixture.CountingCopier(copier, syncs);
                 BackfillJob first = BackfillJob.builder().migration(BackfillFixture.MIGRATION)
                         .oldDataSource(oldPool).newDataSource(newPool).mapping(BackfillFixture.ORDERS)
-                        .workers(3).chunkRows(500, 4_000)
+                        .workers(3).chunkRows(minChunk, maxChunk)
                         .rowCopier(kill == Kill.WORKER_CRASHES
-                                ? new BackfillFixture.CrashingCopier(counted, ROWS / 3 / BackfillJob.SYNC_BATCH) : counted)
+                                ? new BackfillFixture.CrashingCopier(counted,
+                                        rows / 3 / Math.min(BackfillJob.SYNC_BATCH, maxChunk))
+                                : counted)
                         .build();
                 BackfillRun run = first.start();
                 if (kill == Kill.POOL_STOPPED_HARD) {
-                    await().atMost(Duration.ofMinutes(5)).until(() -> run.progress().rowsThisRun() >= ROWS / 3);
+                    await().atMost(Duration.ofMinutes(5)).until(() -> run.progress().rowsThisRun() >= rows / 3);
                     run.abort();
                 }
                 killed = org.assertj.core.api.Assertions.catchThrowableOfType(BackfillException.class, run::await);
@@ -72,7 +88,7 @@ class KilledBackfillResumesTest {
             }
             long copiedBefore = fixture.fresh.count("SELECT COUNT(*) FROM orders_v2");
             long doneBefore = fixture.checkpointRows("DONE");
-            assertThat(copiedBefore).as("rows copied before the kill").isBetween(1L, ROWS - 1L);
+            assertThat(copiedBefore).as("rows copied before the kill").isBetween(1L, rows - 1L);
             assertThat(doneBefore).as("chunks done before the kill").isPositive();
 
             // the second instance: resumes, copies the rest, ends complete
@@ -83,7 +99,7 @@ class KilledBackfillResumesTest {
                         .oldDataSource(oldPool).newDataSource(newPool).build();
                 resumed = BackfillJob.builder().migration(BackfillFixture.MIGRATION)
                         .oldDataSource(oldPool).newDataSource(newPool).mapping(BackfillFixture.ORDERS)
-                        .workers(3).chunkRows(500, 4_000)
+                        .workers(3).chunkRows(minChunk, maxChunk)
                         .rowCopier(new BackfillFixture.CountingCopier(copier, syncs))
                         .build().run();
             }
@@ -92,21 +108,21 @@ class KilledBackfillResumesTest {
             assertThat(table.resumed()).as("the second run resumed the first").isPresent();
             assertThat(table.resumedFrom().chunksDone()).isEqualTo(doneBefore);
             // it copied what the first had not finished (chunks in flight at the kill again), no more
-            assertThat(table.rowsCopied()).isEqualTo(ROWS - table.resumedFrom().rowsDone())
-                    .isGreaterThanOrEqualTo(ROWS - copiedBefore);
+            assertThat(table.rowsCopied()).isEqualTo(rows - table.resumedFrom().rowsDone())
+                    .isGreaterThanOrEqualTo(rows - copiedBefore);
 
             assertThat(fixture.differences()).as("old and new, row by row").isEmpty();
-            assertThat(fixture.fresh.count("SELECT COUNT(*) FROM orders_v2")).isEqualTo(ROWS);
-            assertThat(syncs).as("every key was synced").hasSize(ROWS);
+            assertThat(fixture.fresh.count("SELECT COUNT(*) FROM orders_v2")).isEqualTo(rows);
+            assertThat(syncs).as("every key was synced").hasSize(rows);
             assertThat(fixture.checkpointRows("PENDING")).isZero();
             assertThat(fixture.old.count("SELECT COALESCE(SUM(row_count), 0) FROM dualwrite_backfill_checkpoint"
-                    + " WHERE chunk_no > 0")).as("the chunks cover every key once").isEqualTo(ROWS);
+                    + " WHERE chunk_no > 0")).as("the chunks cover every key once").isEqualTo(rows);
 
             // a third run of a complete job finds nothing to do
             BackfillResult again = fixture.job().build().run();
             assertThat(again.complete()).isTrue();
             assertThat(again.rowsCopied()).isZero();
-            assertThat(again.tables().get(0).resumedFrom().rowsDone()).isEqualTo(ROWS);
+            assertThat(again.tables().get(0).resumedFrom().rowsDone()).isEqualTo(rows);
         }
     }
 
