@@ -142,7 +142,7 @@ class SwitchWindowBreak22Test {
 
     /** Runs the backfill once it is allowed to start (at most 10 s), as an operator retrying it would. */
     private static void backfillOnceAllowed(Instance instance, BackfillScope scope) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptionsInstanceOf(
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).ignoreExceptionsInstanceOf(
                 IllegalStateException.class).until(() -> backfill(instance, scope).run().complete());
     }
 
@@ -303,7 +303,7 @@ class SwitchWindowBreak22Test {
                         .hasMessageContaining("MERCHANT switch 'm-3'").hasMessageContaining("may start at");
                 b.write("m-3", "INSERT INTO orders (id, merchant_id, qty) VALUES (5, 'm-3', 5)");
                 b.refresh();
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                         .ignoreExceptionsInstanceOf(IllegalStateException.class)
                         .until(() -> verifier.verify(job) != null);
                 assertThat(verifier.verify(job).clean()).as("the verification finds B's insert").isFalse();

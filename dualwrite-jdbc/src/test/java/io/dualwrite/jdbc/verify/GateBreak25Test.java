@@ -37,7 +37,7 @@ class GateBreak25Test {
 
     private static VerificationResult verifyOnceAllowed(Verifier verifier, VerificationJob job) {
         VerificationResult[] result = new VerificationResult[1];
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                 .ignoreExceptionsInstanceOf(IllegalStateException.class)
                 .until(() -> (result[0] = verifier.verify(job)) != null);
         return result[0];

@@ -321,7 +321,7 @@ class ToolsBreak23Test {
                     } else {
                         switchboard.switchStore().setRules("orders", List.of());
                     }
-                    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
                             .ignoreExceptionsInstanceOf(IllegalStateException.class)
                             .until(() -> backfill.run().complete());
                     assertThat(verifyOnceAllowed(verifier, job).clean()).as(label).isTrue();
@@ -388,7 +388,7 @@ class ToolsBreak23Test {
     /** Runs the job once the switches have settled (the verifier refuses inside the switch-refresh window). */
     private static VerificationResult verifyOnceAllowed(Verifier verifier, VerificationJob job) {
         VerificationResult[] result = new VerificationResult[1];
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
                 .ignoreExceptionsInstanceOf(IllegalStateException.class)
                 .until(() -> (result[0] = verifier.verify(job)) != null);
         return result[0];

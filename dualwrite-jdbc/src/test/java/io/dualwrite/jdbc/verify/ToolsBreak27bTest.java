@@ -362,7 +362,7 @@ class ToolsBreak27bTest {
     /** Verifies once every instance has seen the last switch change (the verifier refuses before). */
     private static VerificationResult settledVerify(Verifier verifier, VerificationJob job) {
         VerificationResult[] result = new VerificationResult[1];
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                 .ignoreExceptionsInstanceOf(IllegalStateException.class)
                 .until(() -> (result[0] = verifier.verify(job)) != null);
         return result[0];
@@ -370,7 +370,7 @@ class ToolsBreak27bTest {
 
     private static VerificationRun settledStart(Verifier verifier, VerificationJob job) {
         VerificationRun[] result = new VerificationRun[1];
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                 .ignoreExceptionsInstanceOf(IllegalStateException.class)
                 .until(() -> {
                     VerificationRun run = verifier.start(job);
