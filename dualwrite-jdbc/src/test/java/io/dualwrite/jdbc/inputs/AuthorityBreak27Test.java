@@ -1,5 +1,6 @@
 package io.dualwrite.jdbc.inputs;
 
+import static io.dualwrite.jdbc.inputs.AuthorityInstances.recordedKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -9,47 +10,33 @@ import io.dualwrite.MigrationContext;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.StateSync;
 import io.dualwrite.Store;
-import io.dualwrite.changelog.ChangeEntry;
 import io.dualwrite.changelog.ChangeLogs;
-import io.dualwrite.changelog.ChangeRecord;
 import io.dualwrite.changelog.InMemoryChangeLog;
 import io.dualwrite.changelog.Operation;
 import io.dualwrite.changelog.RowRef;
 import io.dualwrite.jdbc.DualWriteDataSource;
+import io.dualwrite.jdbc.inputs.AuthorityInstances.Accounts;
+import io.dualwrite.jdbc.inputs.AuthorityInstances.Instance;
 import io.dualwrite.jdbc.KeyCodec;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.switches.JdbcSwitchStore;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
-import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.mirror.MirrorConfig;
-import io.dualwrite.mirror.MirrorExecutor;
-import io.dualwrite.mirror.MirrorExecutors;
 import io.dualwrite.mirror.MirrorMode;
 import io.dualwrite.switches.MigrationSwitchConfig;
 import io.dualwrite.switches.SwitchStore;
 import io.dualwrite.switches.Switchboard;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -64,10 +51,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AuthorityBreak27Test {
 
-    private static final String MIGRATION = "orders";
-    private static final Duration REFRESH = Duration.ofSeconds(1);
-    private static final TableMapping ORDERS = TableMapping.builder("orders").newTable("orders_v2")
-            .rename("qty", "quantity").merchantIdColumn("merchant_id").build();
+    private static final String MIGRATION = AuthorityInstances.MIGRATION;
+    private static final Duration REFRESH = AuthorityInstances.REFRESH;
+    /** This class's instances' mirrors. */
+    private static final MirrorConfig MIRRORS = MirrorConfig.custom().mode(MirrorMode.ASYNC).lanes(1).build();
 
     /**
      * A move across the authority and back while B's sync runs. B writes under {@code before}; the operator moves the
@@ -143,8 +130,8 @@ class AuthorityBreak27Test {
                 return (text.startsWith("insert") || text.startsWith("merge"))
                         && text.replace("\"", "").replace("`", "").matches("(?s).*\\b" + table + "\\b.*");
             });
-            try (Instance a = new Instance("a", oldDb, newDb, changeLog, false, null, null);
-                 Instance b = new Instance("b", oldDb, newDb, changeLog, true, aba.target(), hold)) {
+            try (Instance a = instance("a", oldDb, newDb, changeLog, false, null, null);
+                 Instance b = instance("b", oldDb, newDb, changeLog, true, aba.target(), hold)) {
                 SwitchStore switches = a.switchboard.switchStore();
                 switches.setSystemPhase(MIGRATION, aba.before);
                 b.write("UPDATE orders SET qty = 3 WHERE id = 3"); // B reads the switches: the phase before
@@ -185,8 +172,8 @@ class AuthorityBreak27Test {
                 return (text.startsWith("insert") || text.startsWith("merge"))
                         && text.replace("\"", "").replace("`", "").matches("(?s).*\\borders_v2\\b.*");
             });
-            try (Instance a = new Instance("a", oldDb, newDb, changeLog, false, null, null);
-                 Instance b = new Instance("b", oldDb, newDb, changeLog, true, Store.NEW, hold)) {
+            try (Instance a = instance("a", oldDb, newDb, changeLog, false, null, null);
+                 Instance b = instance("b", oldDb, newDb, changeLog, true, Store.NEW, hold)) {
                 SwitchStore switches = a.switchboard.switchStore();
                 switches.setSystemPhase(MIGRATION, MigrationPhase.DUAL_WRITE);
                 b.write("UPDATE orders SET qty = 3 WHERE id = 3");
@@ -279,66 +266,6 @@ class AuthorityBreak27Test {
         }
     }
 
-    /** One store of {@code accounts} by key, over plain JDBC; can hold its next read after it read. */
-    private static final class Accounts implements KeyedStore<Integer> {
-        final TestDatabase db;
-        final AtomicBoolean holdNext = new AtomicBoolean();
-        final CountDownLatch held = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-
-        Accounts(TestDatabase db) {
-            this.db = db;
-        }
-
-        void holdAfterNextRead() {
-            holdNext.set(true);
-        }
-
-        @Override
-        public Optional<Integer> read(String key) throws Exception {
-            Optional<Integer> value;
-            try (Connection c = db.dataSource().getConnection();
-                 PreparedStatement read = c.prepareStatement("SELECT balance FROM accounts WHERE id = ?")) {
-                read.setString(1, key);
-                try (ResultSet rows = read.executeQuery()) {
-                    value = rows.next() ? Optional.of(rows.getInt(1)) : Optional.empty();
-                }
-            }
-            if (holdNext.compareAndSet(true, false)) {
-                held.countDown();
-                if (!release.await(60, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("never released");
-                }
-            }
-            return value;
-        }
-
-        @Override
-        public void upsert(String key, Integer value) throws SQLException {
-            String sql = switch (db.kind()) {
-                case H2 -> "MERGE INTO accounts (id, balance) KEY (id) VALUES (?, ?)";
-                case POSTGRES -> "INSERT INTO accounts (id, balance) VALUES (?, ?)"
-                        + " ON CONFLICT (id) DO UPDATE SET balance = EXCLUDED.balance";
-                case MARIADB -> "INSERT INTO accounts (id, balance) VALUES (?, ?)"
-                        + " ON DUPLICATE KEY UPDATE balance = VALUES(balance)";
-            };
-            try (Connection c = db.dataSource().getConnection(); PreparedStatement upsert = c.prepareStatement(sql)) {
-                upsert.setString(1, key);
-                upsert.setInt(2, value);
-                upsert.executeUpdate();
-            }
-        }
-
-        @Override
-        public void delete(String key) throws SQLException {
-            try (Connection c = db.dataSource().getConnection();
-                 PreparedStatement delete = c.prepareStatement("DELETE FROM accounts WHERE id = ?")) {
-                delete.setString(1, key);
-                delete.executeUpdate();
-            }
-        }
-    }
-
     static Stream<Kind> kinds() {
         return Stream.of(Kind.H2, Kind.POSTGRES, Kind.MARIADB);
     }
@@ -362,7 +289,7 @@ class AuthorityBreak27Test {
                 return (text.startsWith("insert") || text.startsWith("merge"))
                         && text.replace("\"", "").replace("`", "").matches("(?s).*\\borders_v2\\b.*");
             });
-            try (Instance b = new Instance("b", oldDb, newDb, changeLog, true, Store.NEW, hold)) {
+            try (Instance b = instance("b", oldDb, newDb, changeLog, true, Store.NEW, hold)) {
                 SwitchStore switches = JdbcSwitchStore.create(oldDb.dataSource());
                 switches.setSystemPhase(MIGRATION, MigrationPhase.DUAL_WRITE);
                 b.write("UPDATE orders SET qty = 4 WHERE id = 3");
@@ -405,60 +332,10 @@ class AuthorityBreak27Test {
         }
     }
 
-    /** One application instance: its own switch cache (on its own ticker when held), mirrors and data source. */
-    private static final class Instance implements AutoCloseable {
-        final AtomicLong nanos = new AtomicLong();
-        final Switchboard switchboard;
-        final MirrorExecutor toNew;
-        final MirrorExecutor toOld;
-        final DualWriteDataSource dataSource;
-
-        Instance(String name, TestDatabase oldDb, TestDatabase newDb, InMemoryChangeLog changeLog,
-                 boolean heldTicker, @Nullable Store heldTarget, @Nullable Hold hold) {
-            Switchboard.Builder builder = Switchboard.builder()
-                    .switchStore(JdbcSwitchStore.create(oldDb.dataSource())).refreshInterval(REFRESH)
-                    .migration(MigrationSwitchConfig.of(MIGRATION));
-            if (heldTicker) {
-                builder.ticker((Ticker) nanos::get);
-            }
-            switchboard = builder.build();
-            DataSource oldDataSource = oldDb.dataSource();
-            DataSource newDataSource = newDb.dataSource();
-            if (heldTarget == Store.OLD) {
-                oldDataSource = Intercepting.dataSource(oldDataSource, hold);
-            } else if (heldTarget == Store.NEW) {
-                newDataSource = Intercepting.dataSource(newDataSource, hold);
-            }
-            // one lane: a sync queued behind a held one starts only when the test releases that one
-            MirrorConfig config = MirrorConfig.custom().mode(MirrorMode.ASYNC).lanes(1).build();
-            toNew = MirrorExecutors.create("break27-" + name + "-to-new", config, changeLog, event -> { });
-            toOld = MirrorExecutors.create("break27-" + name + "-to-old", config, changeLog, event -> { });
-            dataSource = DualWriteDataSource.builder().oldDataSource(oldDataSource).newDataSource(newDataSource)
-                    .migration(MIGRATION).resolver(switchboard)
-                    .mirrorExecutor(Store.NEW, toNew).mirrorExecutor(Store.OLD, toOld)
-                    .changeLog(changeLog).mapping(ORDERS).build();
-        }
-
-        void write(String sql) throws Exception {
-            try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-                statement.executeUpdate(sql);
-            }
-        }
-
-        void awaitIdle() throws InterruptedException {
-            assertThat(toNew.awaitIdle(Duration.ofSeconds(60))).isTrue();
-            assertThat(toOld.awaitIdle(Duration.ofSeconds(60))).isTrue();
-        }
-
-        @Override
-        public void close() {
-            toNew.close();
-            toOld.close();
-        }
-    }
-
-    private static Set<String> recordedKeys(InMemoryChangeLog changeLog) {
-        return changeLog.entries().stream().map(ChangeEntry::record).map(ChangeRecord::key)
-                .collect(Collectors.toCollection(TreeSet::new));
+    /** An application instance of this class (its own switch cache, mirrors and data source). */
+    private static Instance instance(String name, TestDatabase oldDb, TestDatabase newDb, InMemoryChangeLog changeLog,
+                                     boolean heldTicker, @Nullable Store heldTarget, @Nullable Hold hold) {
+        return new Instance("break27-" + name, oldDb, newDb, changeLog, JdbcSwitchStore.create(oldDb.dataSource()), MIRRORS,
+                heldTicker, heldTarget, hold);
     }
 }

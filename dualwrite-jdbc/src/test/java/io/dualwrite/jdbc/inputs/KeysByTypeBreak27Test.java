@@ -1,9 +1,9 @@
 package io.dualwrite.jdbc.inputs;
 
+import static io.dualwrite.jdbc.inputs.TableTWriter.writer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.DualWriter;
-import io.dualwrite.MigrationPhase;
 import io.dualwrite.jdbc.DualWriteDataSource;
 import io.dualwrite.jdbc.changelog.JdbcChangeLog;
 import io.dualwrite.jdbc.copy.RowCopier;
@@ -18,11 +18,6 @@ import io.dualwrite.jdbc.verify.VerificationJob;
 import io.dualwrite.jdbc.verify.VerificationResult;
 import io.dualwrite.jdbc.verify.Verifier;
 import io.dualwrite.mapping.TableMapping;
-import io.dualwrite.mirror.MirrorConfig;
-import io.dualwrite.mirror.MirrorMode;
-import io.dualwrite.switches.MigrationSwitchConfig;
-import io.dualwrite.switches.SwitchStores;
-import io.dualwrite.switches.Switchboard;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -191,14 +186,5 @@ class KeysByTypeBreak27Test {
                                 + copied + " " + recorded).isTrue();
             }
         }
-    }
-
-    private static DualWriter writer(TestDatabase oldDb) {
-        Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
-                .migration(MigrationSwitchConfig.of("t")).build();
-        switchboard.switchStore().setSystemPhase("t", MigrationPhase.DUAL_WRITE);
-        return DualWriter.builder().resolver(switchboard).changeLog(JdbcChangeLog.create(oldDb.dataSource()))
-                .mirrorConfig(MirrorConfig.custom().mode(MirrorMode.SYNC).timeLimit(Duration.ofSeconds(60))
-                        .breakerSlowCallDurationThreshold(Duration.ofSeconds(60)).build()).build();
     }
 }

@@ -1,23 +1,20 @@
 package io.dualwrite.jdbc.inputs;
 
+import static io.dualwrite.jdbc.inputs.SessionPools.leave;
+import static io.dualwrite.jdbc.inputs.SessionPools.pool;
+import static io.dualwrite.jdbc.inputs.SessionPools.setting;
+import static io.dualwrite.jdbc.inputs.TableTWriter.writer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.dualwrite.DualWriter;
-import io.dualwrite.MigrationPhase;
 import io.dualwrite.jdbc.DualWriteDataSource;
-import io.dualwrite.jdbc.changelog.JdbcChangeLog;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
-import io.dualwrite.mirror.MirrorConfig;
 import io.dualwrite.mirror.MirrorMode;
-import io.dualwrite.switches.MigrationSwitchConfig;
-import io.dualwrite.switches.SwitchStores;
-import io.dualwrite.switches.Switchboard;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -35,48 +32,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * reading the change log with plain JDBC, and checks that the pool's session is given back as it was left.
  */
 class SessionSettingsBreak27Test {
-
-    private static HikariDataSource pool(TestDatabase db, int size) {
-        HikariConfig config = new HikariConfig();
-        if (db.kind() == Kind.H2) {
-            config.setJdbcUrl("jdbc:h2:mem:" + db.name());
-            config.setUsername("sa");
-        } else {
-            config.setJdbcUrl(db.pool().getJdbcUrl());
-            config.setUsername(db.pool().getUsername());
-            config.setPassword(db.pool().getPassword());
-        }
-        config.setMaximumPoolSize(size);
-        config.setMinimumIdle(size);
-        return new HikariDataSource(config);
-    }
-
-    /** Runs {@code setting} on every session of {@code pool} (its {@code size} sessions), as an earlier borrower. */
-    private static void leave(HikariDataSource pool, int size, String setting) throws Exception {
-        Connection[] held = new Connection[size];
-        try {
-            for (int i = 0; i < size; i++) {
-                held[i] = pool.getConnection();
-                try (Statement statement = held[i].createStatement()) {
-                    statement.execute(setting);
-                }
-            }
-        } finally {
-            for (Connection connection : held) {
-                if (connection != null) {
-                    connection.close();
-                }
-            }
-        }
-    }
-
-    private static String show(HikariDataSource pool, String name) throws Exception {
-        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT current_setting('" + name + "')")) {
-            rows.next();
-            return rows.getString(1);
-        }
-    }
 
     // Before the fix (seen): the new store's sessions left under TimeZone Pacific/Kiritimati (+14) read the old
     // store's text '2026-03-01 10:00:00' into timestamptz as 10:00 at +14, 14 hours before what a clean session of
@@ -116,7 +71,7 @@ class SessionSettingsBreak27Test {
             assertThat(Rows.of(newDb, "SELECT id, extract(epoch FROM v)::bigint AS e, qty FROM t ORDER BY id"))
                     .isEqualTo(List.of(Map.of("id", "1", "e", String.valueOf(clean), "qty", "1"),
                             Map.of("id", "2", "e", String.valueOf(clean), "qty", "3")));
-            assertThat(show(newPool, "TimeZone")).as("the session given back as found").isEqualTo(zone);
+            assertThat(setting(newPool, "TimeZone")).as("the session given back as found").isEqualTo(zone);
         }
     }
 
@@ -156,7 +111,7 @@ class SessionSettingsBreak27Test {
             assertThat(Rows.of(newDb, "SELECT id, v, qty FROM t ORDER BY id"))
                     .as("as a clean session spells it")
                     .isEqualTo(Rows.of(oldDb, "SELECT id, v::text AS v, qty FROM t ORDER BY id"));
-            assertThat(show(oldPool, "TimeZone")).as("the session given back as found").isEqualTo(zone);
+            assertThat(setting(oldPool, "TimeZone")).as("the session given back as found").isEqualTo(zone);
         }
     }
 
@@ -187,7 +142,7 @@ class SessionSettingsBreak27Test {
             assertThat(oldDb.query("SELECT row_key FROM dualwrite_change_log")).as("nothing recorded").isEmpty();
             String exact = "SELECT id, v::text AS v, v[2] IS NULL AS second_null, qty FROM t ORDER BY id";
             assertThat(Rows.of(newDb, exact)).isEqualTo(Rows.of(oldDb, exact));
-            assertThat(show(newPool, "array_nulls")).as("the session given back as found").isEqualTo("off");
+            assertThat(setting(newPool, "array_nulls")).as("the session given back as found").isEqualTo("off");
         }
     }
 
@@ -219,7 +174,7 @@ class SessionSettingsBreak27Test {
             assertThat(Rows.of(newDb, "SELECT id, v, qty FROM t ORDER BY id"))
                     .as("as a clean session spells it")
                     .isEqualTo(Rows.of(oldDb, "SELECT id, v::text AS v, qty FROM t ORDER BY id"));
-            assertThat(show(oldPool, "bytea_output")).as("the session given back as found").isEqualTo("escape");
+            assertThat(setting(oldPool, "bytea_output")).as("the session given back as found").isEqualTo("escape");
         }
     }
 
@@ -331,17 +286,8 @@ class SessionSettingsBreak27Test {
                     + " extract(epoch FROM d)::bigint AS d FROM t ORDER BY id"))
                     .isEqualTo(Rows.of(oldDb, "SELECT id, v::text AS v, v[2] IS NULL AS second_null,"
                             + " extract(epoch FROM d::timestamptz)::bigint AS d FROM t ORDER BY id"));
-            assertThat(show(newPool, "array_nulls")).as("the session given back as found").isEqualTo("off");
-            assertThat(show(newPool, "TimeZone")).isEqualTo("Pacific/Kiritimati");
+            assertThat(setting(newPool, "array_nulls")).as("the session given back as found").isEqualTo("off");
+            assertThat(setting(newPool, "TimeZone")).isEqualTo("Pacific/Kiritimati");
         }
-    }
-
-    private static DualWriter writer(TestDatabase oldDb, MirrorMode mode) {
-        Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
-                .migration(MigrationSwitchConfig.of("t")).build();
-        switchboard.switchStore().setSystemPhase("t", MigrationPhase.DUAL_WRITE);
-        return DualWriter.builder().resolver(switchboard).changeLog(JdbcChangeLog.create(oldDb.dataSource()))
-                .mirrorConfig(MirrorConfig.custom().mode(mode).timeLimit(Duration.ofSeconds(60))
-                        .breakerSlowCallDurationThreshold(Duration.ofSeconds(60)).build()).build();
     }
 }

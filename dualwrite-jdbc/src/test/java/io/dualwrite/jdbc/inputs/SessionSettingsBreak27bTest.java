@@ -1,11 +1,13 @@
 package io.dualwrite.jdbc.inputs;
 
+import static io.dualwrite.jdbc.inputs.SessionPools.first;
+import static io.dualwrite.jdbc.inputs.SessionPools.leave;
+import static io.dualwrite.jdbc.inputs.SessionPools.pool;
+import static io.dualwrite.jdbc.inputs.TableTWriter.writer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.dualwrite.DualWriter;
-import io.dualwrite.MigrationPhase;
 import io.dualwrite.Store;
 import io.dualwrite.changelog.ChangeEntry;
 import io.dualwrite.changelog.ChangeRecord;
@@ -17,13 +19,8 @@ import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
-import io.dualwrite.mirror.MirrorConfig;
 import io.dualwrite.mirror.MirrorMode;
-import io.dualwrite.switches.MigrationSwitchConfig;
-import io.dualwrite.switches.SwitchStores;
-import io.dualwrite.switches.Switchboard;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +29,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -49,49 +45,6 @@ class SessionSettingsBreak27bTest {
 
     /** A zone no test JVM is in here (the assumption is checked): sessions in it differ from the JVM's. */
     private static final String APP_ZONE = "Asia/Tokyo";
-
-    private static HikariDataSource pool(TestDatabase db, int size, Consumer<HikariConfig> custom) {
-        HikariConfig config = new HikariConfig();
-        if (db.kind() == Kind.H2) {
-            config.setJdbcUrl("jdbc:h2:mem:" + db.name());
-            config.setUsername("sa");
-        } else {
-            config.setJdbcUrl(db.pool().getJdbcUrl());
-            config.setUsername(db.pool().getUsername());
-            config.setPassword(db.pool().getPassword());
-        }
-        config.setMaximumPoolSize(size);
-        config.setMinimumIdle(size);
-        custom.accept(config);
-        return new HikariDataSource(config);
-    }
-
-    /** Runs {@code setting} on every session of {@code pool} (its {@code size} sessions), as an earlier borrower. */
-    private static void leave(HikariDataSource pool, int size, String setting) throws Exception {
-        Connection[] held = new Connection[size];
-        try {
-            for (int i = 0; i < size; i++) {
-                held[i] = pool.getConnection();
-                try (Statement statement = held[i].createStatement()) {
-                    statement.execute(setting);
-                }
-            }
-        } finally {
-            for (Connection connection : held) {
-                if (connection != null) {
-                    connection.close();
-                }
-            }
-        }
-    }
-
-    private static String first(HikariDataSource pool, String sql) throws Exception {
-        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery(sql)) {
-            rows.next();
-            return rows.getString(1);
-        }
-    }
 
     // The application puts its zone on every session of the new store's pool in one of PostgreSQL's ways; a date of
     // the old store is written into timestamptz. The application's own write through that pool takes midnight in
@@ -311,14 +264,5 @@ class SessionSettingsBreak27bTest {
                     .as("as a clean session spells it")
                     .isEqualTo(Rows.of(oldDb, "SELECT id, v::text AS v, qty FROM t ORDER BY id"));
         }
-    }
-
-    private static DualWriter writer(TestDatabase oldDb, MirrorMode mode) {
-        Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
-                .migration(MigrationSwitchConfig.of("t")).build();
-        switchboard.switchStore().setSystemPhase("t", MigrationPhase.DUAL_WRITE);
-        return DualWriter.builder().resolver(switchboard).changeLog(JdbcChangeLog.create(oldDb.dataSource()))
-                .mirrorConfig(MirrorConfig.custom().mode(mode).timeLimit(Duration.ofSeconds(60))
-                        .breakerSlowCallDurationThreshold(Duration.ofSeconds(60)).build()).build();
     }
 }

@@ -1,23 +1,20 @@
 package io.dualwrite.jdbc.inputs;
 
+import static io.dualwrite.jdbc.inputs.SessionPools.leave;
+import static io.dualwrite.jdbc.inputs.SessionPools.pool;
+import static io.dualwrite.jdbc.inputs.SessionPools.setting;
+import static io.dualwrite.jdbc.inputs.TableTWriter.writer;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.dualwrite.DualWriter;
-import io.dualwrite.MigrationPhase;
 import io.dualwrite.jdbc.DualWriteDataSource;
-import io.dualwrite.jdbc.changelog.JdbcChangeLog;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import io.dualwrite.mapping.TableMapping;
-import io.dualwrite.mirror.MirrorConfig;
 import io.dualwrite.mirror.MirrorMode;
-import io.dualwrite.switches.MigrationSwitchConfig;
-import io.dualwrite.switches.SwitchStores;
-import io.dualwrite.switches.Switchboard;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -32,35 +29,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Every test ends comparing both stores with plain JDBC and reading the change log with plain JDBC.
  */
 class SessionsBreak26bTest {
-
-    /** A HikariCP pool of one session of {@code db} (logged in as its owner), as an application's pool would be. */
-    private static HikariDataSource pool(TestDatabase db) {
-        return pool(db, 1);
-    }
-
-    private static HikariDataSource pool(TestDatabase db, int size) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(db.pool().getJdbcUrl());
-        config.setUsername(db.pool().getUsername());
-        config.setPassword(db.pool().getPassword());
-        config.setMaximumPoolSize(size);
-        config.setMinimumIdle(size);
-        return new HikariDataSource(config);
-    }
-
-    private static void leave(HikariDataSource pool, String setting) throws Exception {
-        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute(setting);
-        }
-    }
-
-    private static String setting(HikariDataSource pool, String name) throws Exception {
-        try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT current_setting('" + name + "')")) {
-            rows.next();
-            return rows.getString(1);
-        }
-    }
 
     // Before the fix (seen): the new store's session left under IntervalStyle iso_8601 read the key '1 day' back as
     // 'P1D', the sync refused it as a key stored otherwise and recorded it (wrong refusal), SYNC and ASYNC;
@@ -273,14 +241,5 @@ class SessionsBreak26bTest {
                     .isEqualTo(Rows.of(oldDb, "SELECT id, format('%s', v) AS v FROM t ORDER BY id"));
             assertThat(setting(oldPool, "IntervalStyle")).as("the session given back as found").isEqualTo("iso_8601");
         }
-    }
-
-    private static DualWriter writer(TestDatabase oldDb, MirrorMode mode) {
-        Switchboard switchboard = Switchboard.builder().switchStore(SwitchStores.inMemory())
-                .migration(MigrationSwitchConfig.of("t")).build();
-        switchboard.switchStore().setSystemPhase("t", MigrationPhase.DUAL_WRITE);
-        return DualWriter.builder().resolver(switchboard).changeLog(JdbcChangeLog.create(oldDb.dataSource()))
-                .mirrorConfig(MirrorConfig.custom().mode(mode).timeLimit(Duration.ofSeconds(60))
-                        .breakerSlowCallDurationThreshold(Duration.ofSeconds(60)).build()).build();
     }
 }
