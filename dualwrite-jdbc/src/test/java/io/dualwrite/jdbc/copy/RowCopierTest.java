@@ -6,6 +6,7 @@ import io.dualwrite.Store;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.mapping.TableMapping;
+import io.dualwrite.jdbc.testing.FastPolls;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
@@ -50,7 +51,8 @@ class RowCopierTest {
                 Future<RowCopier.SyncResult> sync = executor.submit(() -> copier.sync(Store.OLD,
                         List.of(new RowCopier.TableKeys(COUNTERS, List.of("2", "1"), null))));
                 // the sync has written row 2 and waits for row 1
-                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                        .pollInterval(FastPolls.INNODB_TRX_POLL).until(() ->
                         fresh.count("SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'") > 0);
                 statement.executeUpdate("UPDATE counters_v2 SET note = 'blocker' WHERE id = 2"); // closes the cycle
                 blocker.commit();

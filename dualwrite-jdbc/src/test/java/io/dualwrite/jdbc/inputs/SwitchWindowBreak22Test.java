@@ -20,6 +20,7 @@ import io.dualwrite.jdbc.backfill.BackfillScope;
 import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.switches.JdbcSwitchStore;
+import io.dualwrite.jdbc.testing.FastPolls;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
@@ -359,7 +360,8 @@ class SwitchWindowBreak22Test {
                         b.write(null, "UPDATE orders SET qty = 11 WHERE id = 1");
                         return null;
                     });
-                    await().atMost(Duration.ofSeconds(60)).until(() -> lockWaits(oldDb) > 0);
+                    await().atMost(Duration.ofSeconds(60)).pollInterval(FastPolls.INNODB_TRX_POLL)
+                            .until(() -> lockWaits(oldDb) > 0);
                     a.switchboard.switchStore().setSystemPhase(MIGRATION, MigrationPhase.DUAL_WRITE);
                     b.refresh();
                     backfillOnceAllowed(a, BackfillScope.wholeTable());

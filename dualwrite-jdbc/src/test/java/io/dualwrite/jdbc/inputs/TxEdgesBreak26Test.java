@@ -12,6 +12,7 @@ import io.dualwrite.jdbc.verify.ScopedResyncResolver;
 import io.dualwrite.jdbc.verify.VerificationJob;
 import io.dualwrite.jdbc.verify.Verifier;
 import io.dualwrite.mirror.MirrorMode;
+import io.dualwrite.jdbc.testing.FastPolls;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -303,7 +304,8 @@ class TxEdgesBreak26Test {
             two.executeUpdate("INSERT INTO orders (id, code, qty) VALUES (6, 'f', 6)");
             two.executeUpdate("UPDATE orders SET qty = 20 WHERE id = 2");
             var blocked = waiter.submit(() -> one.executeUpdate("UPDATE orders SET qty = 11 WHERE id = 2"));
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> Rows.of(fixture.oldDb,
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(FastPolls.INNODB_TRX_POLL).until(() -> Rows.of(fixture.oldDb,
                     "SELECT COUNT(*) AS n FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'")
                     .get(0).get("n").equals("1"));
             java.sql.SQLException failure = null;

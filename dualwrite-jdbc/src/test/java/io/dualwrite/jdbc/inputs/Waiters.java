@@ -1,10 +1,15 @@
 package io.dualwrite.jdbc.inputs;
 
+import io.dualwrite.jdbc.testing.FastPolls;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
+import java.time.Duration;
 
 /** How many sessions wait for a lock on a test database (row locks and the copier's per-key locks). */
 final class Waiters {
+
+    /** The poll of an await on {@link #count}: on MariaDB it reads {@code INNODB_TRX} ({@link FastPolls#INNODB_TRX_POLL}). */
+    static final Duration POLL = FastPolls.INNODB_TRX_POLL;
 
     private Waiters() {
     }
