@@ -644,11 +644,16 @@ class ToolsBreak27bTest {
                         connection.commit();
                         connection.setAutoCommit(true);
                         String resyncs = "SELECT COUNT(*) FROM dualwrite_change_log WHERE operation = 'RESYNC'";
-                        await().atMost(Duration.ofSeconds(20)).until(() -> resolver.resolveOnce() != null
+                        // Awaitility's own 100 ms cadence, as this member was written for: the first pass comes
+                        // after bump(0)'s entries are all recorded (the module's default first check is at 10 ms)
+                        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                                .until(() -> resolver.resolveOnce() != null
                                 && old.count(resyncs) == 0); // bump(0)'s own entries resolved first
                         statement.execute("BEGIN; SELECT bump(2); PREPARE TRANSACTION 'g27b'");
-                        await().atMost(Duration.ofSeconds(20)).until(() -> old.count(resyncs) >= 1);
-                        await().atMost(Duration.ofSeconds(20)).until(() -> resolver.resolveOnce() != null
+                        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                                .until(() -> old.count(resyncs) >= 1);
+                        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                                .until(() -> resolver.resolveOnce() != null
                                 && old.count(resyncs) == 0); // passes while the write is prepared, not committed
                         statement.execute("COMMIT PREPARED 'g27b'");
                     }
