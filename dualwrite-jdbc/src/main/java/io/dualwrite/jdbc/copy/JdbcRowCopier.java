@@ -1035,7 +1035,9 @@ final class JdbcRowCopier implements RowCopier {
         }
         side.uuidParts = uuids;
         side.respelt = respelt;
-        side.heldSpellings = respelt.isEmpty() ? Map.of() : byIdentity;
+        // every row found, also one asked by its own spelling (a repair names the old key): the row to upsert holds
+        // the printed UUID whatever key it was asked by
+        side.heldSpellings = byIdentity;
     }
 
     private static List<Long> lockIds(List<Side> sides) {

@@ -93,7 +93,7 @@ public final class Uuids {
      * The accepted texts of {@code uuid}: lower and upper case, with and without hyphens, with and without braces;
      * the printed form ({@link UUID#toString}) first.
      */
-    static List<String> spellings(UUID uuid) {
+    public static List<String> spellings(UUID uuid) {
         String lower = uuid.toString();
         String upper = lower.toUpperCase(Locale.ROOT);
         String plain = lower.replace("-", "");
