@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongConsumer;
@@ -403,7 +404,36 @@ final class TableSide {
                 rows.addAll(read(select, true));
             }
         }
-        return rows;
+        return keys == asked ? rows : apartOnce(rows);
+    }
+
+    /**
+     * The rows of a read by every spelling of a UUID ({@link #withUuidSpellings}), where two rows of this side spell
+     * one UUID ({@code 'abc…'} and {@code '{abc…}'} in a case-sensitive text key) each made unequal to any row of the
+     * other side: they are two rows the other side's {@code uuid} key holds as one, and the first of them read again
+     * equal to the copy called the table clean while the other store lacked a row (round 28).
+     */
+    private static List<FetchedRow> apartOnce(List<FetchedRow> read) {
+        // a row found by two asked keys (two suspects of one UUID, or its spellings cut into two statements) is one row
+        Map<List<Object>, FetchedRow> distinct = new java.util.LinkedHashMap<>();
+        read.forEach(row -> distinct.putIfAbsent(row.key(), row));
+        List<FetchedRow> rows = List.copyOf(distinct.values());
+        Map<String, Integer> counts = new HashMap<>();
+        rows.forEach(row -> counts.merge(row.keyText(), 1, Integer::sum));
+        if (counts.values().stream().allMatch(count -> count == 1)) {
+            return rows;
+        }
+        List<FetchedRow> apart = new ArrayList<>(rows.size());
+        for (FetchedRow row : rows) {
+            if (counts.get(row.keyText()) == 1) {
+                apart.add(row);
+                continue;
+            }
+            String mark = "\u0000one of " + counts.get(row.keyText()) + " rows spelling the UUID " + row.keyText();
+            apart.add(new FetchedRow(row.key(), row.keyText(), Collections.nCopies(row.texts().size(), mark),
+                    row.java()));
+        }
+        return apart;
     }
 
     /**
