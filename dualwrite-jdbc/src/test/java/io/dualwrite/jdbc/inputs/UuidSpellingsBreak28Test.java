@@ -142,20 +142,23 @@ class UuidSpellingsBreak28Test {
     // ---------------------------------------------------------------------------------------------------------------
     // Two old rows that spell one UUID: never one new row.
 
-    @ParameterizedTest(name = "{0} {1}: {2} then {3}")
+    @ParameterizedTest(name = "{0} {1} -> {4}: {2} then {3}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
-            MARIADB  | "VARCHAR(40) COLLATE utf8mb4_bin" | '00112233-4455-6677-8899-AABBCCDDEEFF' | '00112233-4455-6677-8899-aabbccddeeff'
-            MARIADB  | "VARCHAR(40) COLLATE utf8mb4_bin" | '00112233-4455-6677-8899-aabbccddeeff' | '00112233-4455-6677-8899-AABBCCDDEEFF'
-            MARIADB  | CHAR(36)                          | '00112233-4455-6677-8899-AABBCCDDEEFF' | '00112233445566778899aabbccddeeff'
-            POSTGRES | TEXT                              | '{00112233-4455-6677-8899-aabbccddeeff}' | '00112233-4455-6677-8899-aabbccddeeff'
-            POSTGRES | TEXT                              | '00112233-4455-6677-8899-aabbccddeeff' | '00112233445566778899AABBCCDDEEFF'
-            H2       | VARCHAR(40)                       | '00112233445566778899AABBCCDDEEFF' | '00112233-4455-6677-8899-aabbccddeeff'
+            MARIADB  | "VARCHAR(40) COLLATE utf8mb4_bin" | '00112233-4455-6677-8899-AABBCCDDEEFF' | '00112233-4455-6677-8899-aabbccddeeff' | POSTGRES
+            MARIADB  | "VARCHAR(40) COLLATE utf8mb4_bin" | '00112233-4455-6677-8899-aabbccddeeff' | '00112233-4455-6677-8899-AABBCCDDEEFF' | POSTGRES
+            MARIADB  | CHAR(36)                          | '00112233-4455-6677-8899-AABBCCDDEEFF' | '00112233445566778899aabbccddeeff' | POSTGRES
+            POSTGRES | TEXT                              | '{00112233-4455-6677-8899-aabbccddeeff}' | '00112233-4455-6677-8899-aabbccddeeff' | POSTGRES
+            POSTGRES | TEXT                              | '00112233-4455-6677-8899-aabbccddeeff' | '00112233445566778899AABBCCDDEEFF' | POSTGRES
+            POSTGRES | VARCHAR(40)                       | 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11' | 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11' | MARIADB
+            POSTGRES | VARCHAR(40)                       | 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11' | 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11' | MARIADB
+            H2       | VARCHAR(40)                       | '00112233445566778899AABBCCDDEEFF' | '00112233-4455-6677-8899-aabbccddeeff' | POSTGRES
             """)
     void twoOldSpellingsOfOneUuidAreNeverOneNewRowAndTheSecondsDeleteKeepsTheFirstsCopy(Kind oldKind, String oldType,
-                                                                                       String first, String second)
+                                                                                       String first, String second,
+                                                                                       Kind newKind)
             throws Exception {
         try (TestDatabase oldDb = TestDatabases.createWithDualWriteSchema(oldKind);
-             TestDatabase newDb = TestDatabases.create(Kind.POSTGRES)) {
+             TestDatabase newDb = TestDatabases.create(newKind)) {
             oldDb.execute("CREATE TABLE t (id " + oldType + " PRIMARY KEY, qty INT)");
             newDb.execute("CREATE TABLE t (id UUID PRIMARY KEY, qty INT)");
             try (DualWriter writer = writer(oldDb, MirrorMode.SYNC, MigrationPhase.DUAL_WRITE)) {
