@@ -26,6 +26,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -700,6 +701,16 @@ final class JdbcRowCopier implements RowCopier {
         private boolean mysql;
         /** Whether a key part's column changes kind from source to target, so that {@link #inTarget} respells. */
         private boolean converted;
+        /**
+         * Round 28, a sync into a text key from a {@code uuid} key: the target's own spelling of a key's UUID where it
+         * is not the printed one ({@code 'ABC…'}, without hyphens, in braces), by the key's text in the printed form
+         * ({@link #inTarget} before this); set by {@link JdbcRowCopier#uuidSpellingsInTarget}.
+         */
+        private Map<String, String> respelt = Map.of();
+        /** The same spellings by the key's identity (its UUID parts printed), for the rows to upsert. */
+        private Map<List<String>, List<String>> heldSpellings = Map.of();
+        /** The key parts that are such UUIDs. */
+        private List<Integer> uuidParts = List.of();
 
         Side(TableMapping mapping, List<TableKeys> batches, TableColumns target) {
             this.mapping = mapping;
@@ -736,6 +747,12 @@ final class JdbcRowCopier implements RowCopier {
          * wrote for it ({@link Values#targetKeyText}); {@code key} itself where no part's column changes kind.
          */
         String inTarget(String key) {
+            String printed = printedInTarget(key);
+            return respelt.isEmpty() ? printed : respelt.getOrDefault(printed, printed);
+        }
+
+        /** {@link #inTarget} without the target's own spellings of UUIDs. */
+        String printedInTarget(String key) {
             if (!converted || sourceKey.size() != targetKey.size()) {
                 return key;
             }
@@ -755,13 +772,272 @@ final class JdbcRowCopier implements RowCopier {
 
         /** Each of {@code keys} as {@link #inTarget(String)} spells it, in their order. */
         List<String> inTarget(Collection<String> keys) {
-            if (!converted) {
+            if (!converted && respelt.isEmpty()) {
                 return List.copyOf(keys);
             }
             List<String> target = new ArrayList<>(keys.size());
             keys.forEach(key -> target.add(inTarget(key)));
             return target;
         }
+
+        /** Writes each row to upsert whose UUIDs the target holds spelt otherwise under the target's spelling. */
+        void respellUuids(List<Map<String, @Nullable Object>> upserts) {
+            for (Map<String, @Nullable Object> row : upserts) {
+                List<String> parts = new ArrayList<>(targetKey.size());
+                targetKey.forEach(column -> parts.add(Values.keyText(valueOf(row, column.name()))));
+                List<String> held = heldSpellings.get(uuidIdentity(parts, uuidParts));
+                if (held == null) {
+                    continue;
+                }
+                for (int p : uuidParts) {
+                    String name = targetKey.get(p).name();
+                    for (Map.Entry<String, @Nullable Object> entry : row.entrySet()) {
+                        if (entry.getKey().equalsIgnoreCase(name)) {
+                            entry.setValue(held.get(p));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The key parts of a table whose text column on one side is a {@code uuid} column on the other, not transformed:
+     * {@code text} the side holding text, {@code uuid} the other.
+     */
+    private static List<Integer> uuidTextParts(TableMapping mapping, List<TableColumns.Column> text,
+                                               List<TableColumns.Column> uuid) {
+        List<Integer> parts = new ArrayList<>(0);
+        for (int p = 0; p < text.size() && p < uuid.size(); p++) {
+            if (isText(text.get(p)) && uuid.get(p).typeNamed("uuid")
+                    && !mapping.transforms(mapping.primaryKey().get(p))) {
+                parts.add(p);
+            }
+        }
+        return parts;
+    }
+
+    /**
+     * A key's texts with its UUID parts as the printed UUID ({@link java.util.UUID#toString}), or null when one of them
+     * is no UUID: what one row of a {@code uuid} key is named by, whatever text spells it.
+     */
+    static @Nullable List<String> uuidIdentity(List<String> parts, List<Integer> uuidParts) {
+        List<String> identity = new ArrayList<>(parts);
+        for (int p : uuidParts) {
+            try {
+                identity.set(p, Uuids.parse(parts.get(p)).toString());
+            } catch (RuntimeException noUuid) {
+                return null;
+            }
+        }
+        return identity;
+    }
+
+    /**
+     * The rows a text key holds under any accepted spelling ({@link Uuids#spellings}) of the UUIDs of {@code keys}
+     * (each a key's part texts, the other parts as that store spells them), by identity ({@link #uuidIdentity}), each
+     * with its own texts. Asked as a read by key: the key condition ({@code id IN (…)}, or one branch per key of a
+     * composite key) with every accepted spelling bound as a key, so that the key's index serves it (round 27b's first
+     * attempt asked {@code LOWER(REPLACE(…))}, which scanned the table on every sync). A UUID in any other spelling is
+     * found only under that spelling: such a key is refused where it is copied ({@link #refuseKeysStoredOtherwise}).
+     */
+    private static Map<List<String>, Set<List<String>>> uuidSpellingsHeld(Connection connection, CopyDialect dialect,
+            TableColumns columns, TableMapping mapping, Store side, List<TableColumns.Column> key,
+            List<Integer> uuidParts, Collection<List<String>> keys) throws SQLException {
+        Set<String> asked = new LinkedHashSet<>();
+        for (List<String> parts : keys) {
+            List<List<String>> forms = new ArrayList<>();
+            forms.add(parts);
+            for (int p : uuidParts) {
+                java.util.UUID uuid;
+                try {
+                    uuid = Uuids.parse(parts.get(p));
+                } catch (RuntimeException noUuid) {
+                    forms = List.of();
+                    break;
+                }
+                List<List<String>> next = new ArrayList<>(forms.size() * 8);
+                for (List<String> form : forms) {
+                    for (String spelling : Uuids.spellings(uuid)) {
+                        List<String> respelt = new ArrayList<>(form);
+                        respelt.set(p, spelling);
+                        next.add(respelt);
+                    }
+                }
+                forms = next;
+            }
+            forms.forEach(form -> asked.add(KeyCodec.encode(form)));
+        }
+        Map<List<String>, Set<List<String>>> held = new HashMap<>();
+        List<String> all = List.copyOf(asked);
+        int chunkSize = dialect.readChunk(CHUNK);
+        for (int start = 0; start < all.size(); start += chunkSize) {
+            List<String> chunk = all.subList(start, Math.min(all.size(), start + chunkSize));
+            try (PreparedStatement read = connection.prepareStatement("SELECT " + key.stream()
+                    .map(c -> Values.selectExpression(dialect, c)).collect(Collectors.joining(", ")) + " FROM "
+                    + columns.quotedTable() + " WHERE " + keyCondition(dialect, key, chunk.size()))) {
+                bindKeys(read, 1, chunk, key, mapping, side, dialect);
+                try (ResultSet result = read.executeQuery()) {
+                    while (result.next()) {
+                        List<String> texts = new ArrayList<>(key.size());
+                        for (int i = 0; i < key.size(); i++) {
+                            texts.add(padless(Values.keyText(Values.read(result, i + 1, key.get(i), dialect)),
+                                    key.get(i)));
+                        }
+                        List<String> identity = uuidIdentity(texts, uuidParts);
+                        if (identity != null) {
+                            held.computeIfAbsent(identity, i -> new LinkedHashSet<>()).add(texts);
+                        }
+                    }
+                }
+            }
+        }
+        return held;
+    }
+
+    /**
+     * Refuses, by name, a row to copy from a text key into a {@code uuid} key when the source holds another spelling of
+     * its UUID (round 28): {@code 'ABC…'} and {@code 'abc…'} under a case-sensitive collation, or {@code 'abc…'} with and
+     * without hyphens under any, are two source rows the target would hold as one, each synced on its own. Round 24
+     * refused every spelling but the printed one, for ever (round 27 left it so); an accepted spelling
+     * ({@link Uuids#accepted}) is now copied when it is the only one the source holds, and a second spelling is refused
+     * whichever syncs second (the first's next sync is refused too), so the target never holds one source row's values
+     * under another's key. Asked of every row of such a table, printed spelling or not ({@code 'abc…'} copied over the
+     * copy of {@code 'ABC…'} merges them as well), by {@link #uuidSpellingsHeld}: one read by key of the source per
+     * chunk, on a session of its own, for such tables only.
+     */
+    private void refuseUuidsSpeltTwice(Store from, Store to, TableMapping mapping, TableColumns sourceColumns,
+                                       TableColumns targetColumns, List<Map<String, @Nullable Object>> upserts)
+            throws SQLException {
+        List<TableColumns.Column> sourceKey = keyColumns(sourceColumns, mapping, from);
+        List<TableColumns.Column> targetKey = keyColumns(targetColumns, mapping, to);
+        List<Integer> uuids = uuidTextParts(mapping, sourceKey, targetKey);
+        if (uuids.isEmpty()) {
+            return;
+        }
+        List<List<String>> keys = new ArrayList<>(upserts.size());
+        for (Map<String, @Nullable Object> row : upserts) {
+            List<String> parts = new ArrayList<>(targetKey.size());
+            for (int p = 0; p < targetKey.size(); p++) {
+                parts.add(padless(Values.keyText(valueOf(row, targetKey.get(p).name())), sourceKey.get(p)));
+            }
+            keys.add(parts);
+        }
+        Map<List<String>, Set<List<String>>> held = heldInSource(from, mapping, sourceColumns, sourceKey, uuids, keys);
+        for (List<String> parts : keys) {
+            List<String> identity = uuidIdentity(parts, uuids);
+            for (List<String> other : identity == null ? Set.<List<String>>of() : held.getOrDefault(identity, Set.of())) {
+                if (!other.equals(parts)) {
+                    throw mergedKey(mapping.table(to), targetKey, parts, identity, "the UUID of the " + from
+                            + " store's row '" + String.join("|", other) + "' too, spelt otherwise, while the " + from
+                            + " store holds them apart");
+                }
+            }
+        }
+    }
+
+    /** {@link #uuidSpellingsHeld} asked of the source on a session of its own, as {@link #sourceHoldsExactly} asks. */
+    private Map<List<String>, Set<List<String>>> heldInSource(Store from, TableMapping mapping,
+            TableColumns sourceColumns, List<TableColumns.Column> sourceKey, List<Integer> uuids,
+            Collection<List<String>> keys) throws SQLException {
+        try (Connection source = RowSecurity.asLoggedIn(dataSource(from))) {
+            source.setAutoCommit(true);
+            CopyDialect dialect = dialect(from, source);
+            if (dialect == CopyDialect.MYSQL) {
+                TableColumns.refuseHidden(source, mapping.table(from), from.name().toLowerCase(Locale.ROOT),
+                        refreshNanos);
+            }
+            CopierSession session = dialect == CopyDialect.MYSQL
+                    ? CopierSession.enterMySql(source, zoned(List.of(sourceColumns))) : null;
+            try {
+                return uuidSpellingsHeld(source, dialect, sourceColumns, mapping, from, sourceKey, uuids, keys);
+            } finally {
+                if (session != null) {
+                    session.restore();
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether the source holds, under another spelling than {@code key}'s, a row of the UUIDs of the target's row
+     * {@code heldTexts} (round 28): a delete by {@code 'abc…'} (inserted and deleted, or refused as a second spelling)
+     * matches the target's row of that UUID, which is the copy of the source's {@code 'ABC…'}; deleted, the source's
+     * row was gone from the target with nothing recorded.
+     */
+    private boolean sourceHoldsUuidSpeltOtherwise(Store from, Store to, TableMapping mapping,
+                                                  TableColumns sourceColumns, TableColumns targetColumns, String key,
+                                                  List<String> heldTexts) throws SQLException {
+        List<TableColumns.Column> sourceKey = keyColumns(sourceColumns, mapping, from);
+        List<Integer> uuids = uuidTextParts(mapping, sourceKey, keyColumns(targetColumns, mapping, to));
+        if (uuids.isEmpty()) {
+            return false;
+        }
+        List<String> own = KeyCodec.decode(key, sourceKey.size());
+        List<String> asked = new ArrayList<>(own);
+        for (int p : uuids) {
+            asked.set(p, heldTexts.get(p));
+        }
+        List<String> identity = uuidIdentity(asked, uuids);
+        if (identity == null) {
+            return false;
+        }
+        Set<List<String>> held = heldInSource(from, mapping, sourceColumns, sourceKey, uuids, List.of(asked))
+                .getOrDefault(identity, Set.of());
+        return held.stream().anyMatch(texts -> !texts.equals(own));
+    }
+
+    /**
+     * Round 28, the way back: in a sync from a {@code uuid} key into a text key (after a move to {@code NEW_PRIMARY},
+     * a repair from the new store, the reconciler then), the copy was written under the printed UUID, so an old row kept
+     * as {@code 'ABC…'} under a case-sensitive collation, or without hyphens or in braces under any, got a second old
+     * row beside it, nothing recorded. The target is asked, in the sync's transaction and under its locks, for every
+     * accepted spelling of each key's UUIDs ({@link #uuidSpellingsHeld}, a read by key); a row found under another
+     * spelling is the row the sync writes and deletes ({@link Side#inTarget}, {@link Side#respellUuids}); two rows found
+     * for one key are refused by name (the sync fails and its keys are recorded): the new row cannot be both.
+     */
+    private static void uuidSpellingsInTarget(Connection target, CopyDialect dialect, Side side, Store to)
+            throws SQLException {
+        List<Integer> uuids = uuidTextParts(side.mapping, side.targetKey, side.sourceKey);
+        if (uuids.isEmpty()) {
+            return;
+        }
+        Map<String, List<String>> printed = new LinkedHashMap<>();
+        for (String key : side.keys()) {
+            String inTarget = side.printedInTarget(key);
+            try {
+                printed.put(inTarget, KeyCodec.decode(inTarget, side.targetKey.size()));
+            } catch (IllegalArgumentException malformed) {
+                // named where it is bound
+            }
+        }
+        Map<List<String>, Set<List<String>>> held = uuidSpellingsHeld(target, dialect, side.target, side.mapping, to,
+                side.targetKey, uuids, printed.values());
+        Map<String, String> respelt = new HashMap<>();
+        Map<List<String>, List<String>> byIdentity = new HashMap<>();
+        for (Map.Entry<String, List<String>> key : printed.entrySet()) {
+            List<String> identity = uuidIdentity(key.getValue(), uuids);
+            Set<List<String>> rows = identity == null ? Set.of() : held.getOrDefault(identity, Set.of());
+            if (rows.size() > 1) {
+                Iterator<List<String>> two = rows.iterator();
+                List<String> first = two.next();
+                throw mergedKey(side.mapping.table(to), side.targetKey, key.getValue(), first, "and as '"
+                        + String.join("|", two.next()) + "': the " + to + " store holds two rows spelling the UUID"
+                        + " of this row, and a sync into it cannot tell which one the row is");
+            }
+            if (rows.size() == 1) {
+                List<String> own = rows.iterator().next();
+                byIdentity.put(identity, own);
+                if (!own.equals(key.getValue())) {
+                    respelt.put(key.getKey(), KeyCodec.encode(own));
+                }
+            }
+        }
+        side.uuidParts = uuids;
+        side.respelt = respelt;
+        // every row found, also one asked by its own spelling (a repair names the old key): the row to upsert holds
+        // the printed UUID whatever key it was asked by
+        side.heldSpellings = byIdentity;
     }
 
     private static List<Long> lockIds(List<Side> sides) {
@@ -1039,6 +1315,9 @@ final class JdbcRowCopier implements RowCopier {
         List<TableColumns.Column> sourceKey = keyColumns(sourceColumns.get(mapping), mapping, from);
         // every key asked of the target below is first spelt as the target names the row written for it
         side.keysFrom(sourceKey, keyColumns(side.target, mapping, to), dialect == CopyDialect.MYSQL);
+        if (from == Store.NEW) {
+            uuidSpellingsInTarget(target, dialect, side, to);
+        }
         List<Map<String, @Nullable Object>> upserts = new ArrayList<>();
         // per upsert, the key it was asked by and the source row's phase: what a conflict check needs
         List<Origin> origins = new ArrayList<>();
@@ -1092,6 +1371,9 @@ final class JdbcRowCopier implements RowCopier {
                 }
             }
         }
+        if (!side.heldSpellings.isEmpty()) {
+            side.respellUuids(upserts);
+        }
         List<Origin> conflicting = new ArrayList<>();
         if (!upserts.isEmpty() && mayConflict(mapping)) {
             List<Origin> taken = conflicts(target, dialect, side, from, to, upserts, origins);
@@ -1115,6 +1397,7 @@ final class JdbcRowCopier implements RowCopier {
         if (!upserts.isEmpty()) {
             oneTextPerDecimalKey(mapping, sourceKey, keyColumns(side.target, mapping, to), upserts);
             refuseKeysStoredOtherwise(from, to, mapping, sourceColumns.get(mapping), side.target, upserts);
+            refuseUuidsSpeltTwice(from, to, mapping, sourceColumns.get(mapping), side.target, upserts);
         }
         // deletes first: a key that moved (1 → 101) frees its unique values before the new row takes them
         delete(target, dialect, side.target, mapping, to, side.inTarget(deletable));
@@ -1413,6 +1696,12 @@ final class JdbcRowCopier implements RowCopier {
                     // PostgreSQL reads a backslash in a text for bytea as an escape ('\x6162' is the bytes of 'ab'):
                     // such a key is stored as another text's bytes, the rest as their UTF-8 bytes
                     held = Values.byteaInput(string);
+                } else if (loose.contains(p) && value instanceof String string && targetKey.get(p).typeNamed("uuid")
+                        && Uuids.accepted(string) != null) {
+                    // round 28: an accepted spelling of a UUID ('ABC…', without hyphens, in braces) is copied when
+                    // the source holds no other spelling of it (refuseUuidsSpeltTwice asks), and written back under
+                    // it after the flip (uuidSpellingsInTarget)
+                    held = text;
                 } else if (loose.contains(p) && value instanceof String string) {
                     TableColumns.Column column = targetKey.get(p);
                     try {
@@ -1713,7 +2002,9 @@ final class JdbcRowCopier implements RowCopier {
                         }
                         boolean same = spelling(asked, sourceKey, keyColumns, false)
                                 .equals(spelling(values, sourceKey, keyColumns, true));
-                        if (!same && sourceHoldsExactly(from, to, mapping, sourceColumns, parts, values)) {
+                        if (!same && sourceHoldsExactly(from, to, mapping, sourceColumns, parts, values)
+                                || !readAsValues.isEmpty() && sourceHoldsUuidSpeltOtherwise(from, to, mapping,
+                                sourceColumns, columns, key, parts)) {
                             kept.add(key);
                         }
                     }

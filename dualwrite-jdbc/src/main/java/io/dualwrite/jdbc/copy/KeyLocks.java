@@ -207,14 +207,21 @@ public final class KeyLocks {
 
     /**
      * The lock id of one key, the same for every copier: one text per key value, whatever text the key was
-     * given in ({@code 5.0}, {@code " 5"} and {@code 05} lock row 5 as {@code 5} does), so that all syncs of one
-     * row share a lock.
+     * given in ({@code 5.0}, {@code " 5"} and {@code 05} lock row 5 as {@code 5} does; a UUID's accepted spellings,
+     * {@link Uuids#accepted}, as the printed UUID, round 28), so that all syncs of one row share a lock.
      */
     static long lockId(String oldTable, String key, int parts) {
         List<String> canonical = new ArrayList<>();
         for (String part : KeyCodec.decode(key, parts)) {
             if (Values.plainInteger(part)) {
                 canonical.add(part); // most keys: already canonical, no decimal arithmetic
+                continue;
+            }
+            java.util.UUID uuid = Uuids.accepted(part);
+            if (uuid != null) {
+                // round 28: a UUID's accepted spellings are one row of a uuid key, copied both ways, so one lock
+                // (case is folded by the lock id already; hyphens and braces were not)
+                canonical.add(uuid.toString());
                 continue;
             }
             try {

@@ -48,16 +48,18 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class KeySpellingsBreak24Test {
 
+    // Round 28 took this class's two UUID inputs (capitals into a PostgreSQL and a MariaDB uuid key) out: a UUID's
+    // capitals, missing hyphens or braces are now copied when the old store holds no other spelling of it (round 24's
+    // rule refused them for ever, the stores never converging), and of two old spellings the second synced is refused
+    // by name and recorded, whichever is the printed one. UuidSpellingsBreak28Test holds both orders for both pairs.
     private static final String INPUTS = """
             POSTGRES | VARCHAR(40) | POSTGRES | INTEGER       | 012                                  | 12
             POSTGRES | VARCHAR(40) | POSTGRES | INTEGER       | -0                                   | 0
-            POSTGRES | VARCHAR(40) | POSTGRES | UUID          | A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11 | a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11
             POSTGRES | VARCHAR(40) | POSTGRES | NUMERIC(10,2) | 12.5                                 | 12.50
             POSTGRES | VARCHAR(40) | POSTGRES | NUMERIC       | 12.50                                | 12.5
             POSTGRES | VARCHAR(40) | POSTGRES | TIMESTAMP     | 2024-01-31T10:00                     | 2024-01-31 10:00:00
             POSTGRES | VARCHAR(40) | POSTGRES | TIME          | 10:00                                | 10:00:00
             MARIADB  | VARCHAR(40) | MARIADB  | BIGINT        | 0012                                 | 12
-            POSTGRES | VARCHAR(40) | MARIADB  | UUID          | A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11 | a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11
             POSTGRES | VARCHAR(40) | MARIADB  | VARCHAR(10) COLLATE utf8mb4_bin | 'a '                 | a
             H2       | VARCHAR(40) | H2       | INTEGER       | +12                                  | 12
             H2       | VARCHAR(40) | H2       | DECIMAL(10,2) | 12.500                               | 12.50
