@@ -661,6 +661,31 @@ public final class MigrationContextInterceptor implements Interceptor {
         return false;
     }
 
+    /**
+     * The executor behind MyBatis' {@link CachingExecutor} and the proxies of plugins (MyBatis' own {@code Plugin}, or
+     * ours) around {@code executor}; null when a wrapper's target cannot be read.
+     */
+    static @Nullable Object innermost(Object executor) {
+        Object current = executor;
+        for (int depth = 0; depth < MAX_WRAPPERS && current != null; depth++) {
+            if (current instanceof CachingExecutor) {
+                current = wrapped(CACHING_DELEGATE, current, "delegate");
+            } else if (java.lang.reflect.Proxy.isProxyClass(current.getClass())) {
+                java.lang.reflect.InvocationHandler handler = java.lang.reflect.Proxy.getInvocationHandler(current);
+                if (handler instanceof ExecutorPlugin ours) {
+                    current = ours.target();
+                } else if (handler instanceof org.apache.ibatis.plugin.Plugin) {
+                    current = wrapped(PLUGIN_TARGET, handler, "target");
+                } else {
+                    return null; // another kind of proxy: its target is unknown
+                }
+            } else {
+                return current;
+            }
+        }
+        return null;
+    }
+
     @Override
     public Object plugin(Object target) {
         return target instanceof Executor executor ? ExecutorPlugin.wrap(executor, this) : target;

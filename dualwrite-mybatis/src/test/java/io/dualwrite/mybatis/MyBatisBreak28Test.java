@@ -3,8 +3,11 @@ package io.dualwrite.mybatis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dualwrite.MigrationPhase;
+import io.dualwrite.Store;
+import io.dualwrite.jdbc.ReadStoreOverride;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,6 +143,48 @@ class MyBatisBreak28Test {
             }
             assertThat(stores.oldRowsOf("m-1")).as(member).hasSize(1);
             assertMirroredOrRecorded(stores, Set.of("m-1"));
+        }
+    }
+
+    // The second-level cache (@CacheNamespace) and an association read by a nested select of the same namespace
+    // (@One(select = "selectPlain")), eagerly or lazily inside the session, of a read routed to the new store for one
+    // call (ReadStoreOverride: the starter's shadow and merged reads). Row 1 of m-1 drifted (old PAID, new NEW), m-1 in
+    // DUAL_WRITE (plain reads on the old store); each session committed, so that the cache holds what it read.
+    // routedThenPlain: a routed read, then a plain selectPlain(1); plainThenRouted: a plain selectPlain(1), then a
+    // routed read whose association must be the new store's. Every read must answer from the store it is routed to.
+    @ParameterizedTest
+    @CsvSource({"H2,eager,routedThenPlain", "H2,eager,plainThenRouted", "H2,lazy,plainThenRouted",
+            "H2,lazy,routedThenPlain", "POSTGRES,eager,routedThenPlain", "POSTGRES,lazy,plainThenRouted",
+            "MARIADB,eager,plainThenRouted", "MARIADB,lazy,routedThenPlain"})
+    void aNestedSelectOfARoutedReadIsAnsweredFromTheStoreItIsRoutedTo(Kind kind, String fetch, String member)
+            throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(kind)) {
+            stores.oldDb.execute("INSERT INTO orders (id, merchant_no, status, amount) VALUES (1, 'm-1', 'PAID', 1.00)");
+            stores.newDb.execute("INSERT INTO orders_v2 VALUES (1, 'm-1', 'NEW', 1.00)");
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            SqlSessionFactory sessions = MyBatisBreakSupport.sessions(stores.dataSource, MyBatisStores.RULES_WITHOUT_XML,
+                    Break28CachedMapper.class);
+            List<String> seen = new ArrayList<>();
+            for (String step : member.split("Then")) {
+                boolean routed = step.equalsIgnoreCase("routed");
+                try (ReadStoreOverride.Scope scope = routed
+                        ? ReadStoreOverride.open(MyBatisStores.MIGRATION, Store.NEW) : null;
+                     SqlSession session = sessions.openSession()) {
+                    Break28CachedMapper mapper = session.getMapper(Break28CachedMapper.class);
+                    if (routed) {
+                        Break13LazyOrder order = fetch.equals("eager") ? mapper.selectEager(1, "m-1")
+                                : mapper.selectLazy(1, "m-1");
+                        seen.add(order.getStatus() + "/" + order.getAgain().getStatus());
+                    } else {
+                        seen.add(mapper.selectPlain(1).getStatus());
+                    }
+                    session.commit();
+                }
+            }
+            assertThat(seen).as("each read from the store it is routed to (routed: NEW, plain: PAID)")
+                    .isEqualTo(member.equals("routedThenPlain") ? List.of("NEW/NEW", "PAID") : List.of("PAID", "NEW/NEW"));
+            assertThat(stores.oldRows()).isEqualTo(Map.of(1L, "1 m-1 PAID 1"));
+            assertThat(stores.newRows()).isEqualTo(Map.of(1L, "1 m-1 NEW 1"));
         }
     }
 }
