@@ -47,6 +47,11 @@ public interface Break28Mapper {
             return "UPDATE orders SET status = 'PAID-" + CALLS.incrementAndGet() + "' WHERE id = #{id}";
         }
 
+        /** A status holding the number of its evaluation, for a bind: {@code NEW-1} on the first. */
+        public static String stamp() {
+            return "NEW-" + CALLS.incrementAndGet();
+        }
+
         /** Reads the merchant's code by MyBatis' positional name, not by the {@code @Param} name the rules use. */
         public static String insertLookedUpByPosition(Map<String, Object> params) {
             return "INSERT INTO orders (merchant_no, status, amount) VALUES ('"
@@ -95,4 +100,10 @@ public interface Break28Mapper {
     @Insert("INSERT INTO orders (merchant_no, status, amount) VALUES ('${param1.strip()}', #{status}, #{amount})")
     int insertSubstitutedByPosition(@Param("merchantNo") String merchantNo, @Param("status") String status,
                                     @Param("amount") BigDecimal amount);
+
+    /** A dynamic insert whose SQL is made for its ids (a bind reads the id), another bind counting its evaluations. */
+    @Insert("<script><bind name='m' value='merchantNo.trim()'/>"
+            + "<bind name='stamp' value='@io.dualwrite.mybatis.Break28Mapper$Sql@stamp()'/>"
+            + "INSERT INTO orders (merchant_no, status, amount) VALUES (#{m}, #{stamp}, #{amount})</script>")
+    int insertBoundStamped(Order order);
 }

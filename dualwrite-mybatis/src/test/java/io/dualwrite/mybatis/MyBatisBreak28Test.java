@@ -97,6 +97,24 @@ class MyBatisBreak28Test {
         }
     }
 
+    // The same kind in a dynamic statement: a <bind> reads the id (merchantNo.trim(), so the interceptor makes the
+    // call's SQL to read it), and another bind calls the application's code (an OGNL static call numbering the row).
+    // MyBatis alone evaluates it once; the row must hold NEW-1 and be mirrored (m-1 DUAL_WRITE), or recorded.
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"H2", "POSTGRES", "MARIADB"})
+    void aDynamicStatementMadeToReadItsIdsIsMadeOnce(Kind kind) throws Exception {
+        try (MyBatisStores stores = new MyBatisStores(kind)) {
+            stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
+            Break28Mapper.Sql.CALLS.set(0);
+            try (SqlSession session = sessions(stores).openSession(true)) {
+                session.getMapper(Break28Mapper.class).insertBoundStamped(new Order(" m-1 ", "NEW", "1.00"));
+            }
+            assertThat(Break28Mapper.Sql.CALLS.get()).as("the bind's evaluations, MyBatis alone makes one").isEqualTo(1);
+            assertThat(stores.oldRows().values()).containsExactly("1 m-1 NEW-1 1");
+            assertMirroredOrRecorded(stores, Set.of("m-1"));
+        }
+    }
+
     // An update by key whose SQL holds a literal that changes on every call (the call's number; a clock does the same):
     // the row holds what MyBatis alone writes (PAID-1, the provider's first SQL), and both stores end equal or the
     // write is recorded. (Its SQL holds a literal and not the id, so the provider is still asked once more for a
