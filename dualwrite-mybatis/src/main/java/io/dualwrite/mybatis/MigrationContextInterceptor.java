@@ -236,8 +236,7 @@ public final class MigrationContextInterceptor implements Interceptor {
         }
         ContextExtractor.Rendered rendered = new ContextExtractor.Rendered();
         MigrationContext context = extractor.contextFor(statement.getId(), parameter, rendered);
-        if (update && rendered.sql() != null
-                && statement.getSqlSource() instanceof org.apache.ibatis.builder.annotation.ProviderSqlSource) {
+        if (update && rendered.sql() != null) {
             return runningRendered(invocation, executor, batching, context, rendered.sql());
         }
         if (!update && context != null && !readRoutes.isEmpty()) {
@@ -264,12 +263,13 @@ public final class MigrationContextInterceptor implements Interceptor {
     }
 
     /**
-     * Runs a provider's write ({@code @InsertProvider}, {@code @UpdateProvider}, {@code @DeleteProvider}) as the SQL
-     * the ids were read from: reading them made the call's SQL (the provider ran), and MyBatis then asked the provider
-     * again, so a provider with a side effect or a cost (a counter, a metric, a look-up) ran twice or three times per
-     * call where MyBatis alone runs it once, and one whose SQL differs per call (a counter, a clock) had the ids read
-     * from a SQL that never ran, and wrote what its second call made (round 28). The statement runs as a copy whose SQL
-     * source hands MyBatis that SQL once, for this call's parameter object; any other asks the provider.
+     * Runs a write as the SQL its ids were read from, when reading them made the call's SQL: a provider's
+     * ({@code @InsertProvider}, …; the provider ran) or a dynamic statement's whose binds read the id (its OGNL ran,
+     * static calls into the application's code included). MyBatis then made it again, so a provider with a side effect
+     * or a cost (a counter, a metric, a look-up) ran twice or three times per call where MyBatis alone runs it once, a
+     * bind calling the application's code ran twice, and a provider whose SQL differs per call (a counter, a clock) had
+     * the ids read from a SQL that never ran and wrote what its later call made (round 28). The statement runs as a
+     * copy whose SQL source hands MyBatis that SQL once, for this call's parameter object; any other call makes it.
      */
     private Object runningRendered(Invocation invocation, Object executor, boolean batching,
                                    @Nullable MigrationContext context, BoundSql sql) throws Throwable {
