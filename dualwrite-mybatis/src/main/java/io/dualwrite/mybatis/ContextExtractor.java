@@ -101,7 +101,15 @@ final class ContextExtractor {
 
     /** The context of a call, or null when its parameter holds neither id. */
     @Nullable MigrationContext contextFor(String statementId, @Nullable Object parameter) {
-        Ids ids = idsOf(statementId, parameter);
+        return contextFor(statementId, parameter, new Rendered());
+    }
+
+    /**
+     * {@link #contextFor(String, Object)}, keeping in {@code rendered} the call's SQL when reading the ids made it
+     * ({@link Rendered#sql()}), so that MyBatis may run that SQL instead of making it again.
+     */
+    @Nullable MigrationContext contextFor(String statementId, @Nullable Object parameter, Rendered rendered) {
+        Ids ids = idsOf(statementId, parameter, rendered);
         if (!ids.any()) {
             return null;
         }
@@ -109,12 +117,15 @@ final class ContextExtractor {
     }
 
     Ids idsOf(String id, @Nullable Object parameter) {
+        return idsOf(id, parameter, new Rendered());
+    }
+
+    private Ids idsOf(String id, @Nullable Object parameter, Rendered rendered) {
         if (parameter == null) {
             return new Ids(null, null);
         }
         String statementId = owner(id);
         Binds binds = binds(statementId);
-        Rendered rendered = new Rendered();
         ContextRules.StatementPaths own = rules.statements().get(statementId);
         String orderId = own == null ? null : binds.through(this, rendered, statementId, parameter, own.orderIdPath(),
                 asBound(rendered, statementId, parameter, own.orderIdPath(),
@@ -152,9 +163,14 @@ final class ContextExtractor {
     }
 
     /** The statement's SQL as MyBatis makes it for this call's parameter, made at most once per call. */
-    private static final class Rendered {
+    static final class Rendered {
         private org.apache.ibatis.mapping.@Nullable BoundSql sql;
         private boolean failed;
+
+        /** The call's SQL, when reading the ids made it; null when they were read without it. */
+        org.apache.ibatis.mapping.@Nullable BoundSql sql() {
+            return sql;
+        }
     }
 
     /**
@@ -187,9 +203,12 @@ final class ContextExtractor {
                 return id; // no bind, or the path is substituted as it is ('${merchantNo}')
             }
             List<String> names = List.of(path.split("\\."));
+            // the same argument under MyBatis' other names for it (param1 for @Param("merchantNo")): a bind of
+            // param1.trim() reads the id as surely as one of merchantNo.trim() (round 28)
+            Set<String> aliases = positionalAliases(parameter, names.get(0));
             List<Bind> reading = new ArrayList<>();
             for (Bind bind : all) {
-                if (names.stream().anyMatch(bind.reads()::contains)) {
+                if (names.stream().anyMatch(bind.reads()::contains) || aliases.stream().anyMatch(bind.reads()::contains)) {
                     reading.add(bind);
                 }
             }
@@ -200,7 +219,6 @@ final class ContextExtractor {
             if (sql == null) {
                 return null;
             }
-            String last = names.get(names.size() - 1);
             Set<String> bindNames = new HashSet<>();
             all.forEach(bind -> {
                 if (bind.name() != null) {
@@ -210,8 +228,7 @@ final class ContextExtractor {
             for (org.apache.ibatis.mapping.ParameterMapping mapping : sql.getParameterMappings()) {
                 String property = mapping.getProperty();
                 String root = property.split("[.\\[]", 2)[0];
-                if (!bindNames.contains(root)
-                        && (property.equals(path) || property.equals(last) || property.endsWith("." + last))) {
+                if (!bindNames.contains(root) && namesTheId(property, path, aliases)) {
                     return id; // the property itself is bound (not a bind of its name): the column may be that one
                 }
             }
@@ -249,10 +266,9 @@ final class ContextExtractor {
         if (sql == null) {
             return id;
         }
-        String last = path.substring(path.lastIndexOf('.') + 1);
+        Set<String> aliases = positionalAliases(parameter, path.split("\\.", 2)[0]);
         for (org.apache.ibatis.mapping.ParameterMapping mapping : sql.getParameterMappings()) {
-            String property = mapping.getProperty();
-            if (property.equals(path) || property.equals(last) || property.endsWith("." + last)) {
+            if (namesTheId(mapping.getProperty(), path, aliases)) {
                 return id; // bound as it is
             }
         }
@@ -265,7 +281,11 @@ final class ContextExtractor {
             }
         }
         if (texts.isEmpty()) {
-            return derivedLiteral(sql.getSql(), id) || madeFromTheId(statementId, parameter, path, sql.getSql()) ? null
+            // a SQL holding no literal at all binds every value it writes, and no bind names the id: the same text for
+            // any id, so the provider is not asked again (round 28: each call of a provider is the application's, a
+            // side effect or a cost MyBatis alone runs once)
+            return derivedLiteral(sql.getSql(), id)
+                    || holdsLiteral(sql.getSql()) && madeFromTheId(statementId, parameter, path, sql.getSql()) ? null
                     : id;
         }
         return texts.size() == 1 && !texts.iterator().next().isBlank() ? texts.iterator().next() : null;
@@ -337,6 +357,12 @@ final class ContextExtractor {
             return null;
         }
         copied.setValue(name, replaced);
+        // the same argument under MyBatis' other names (param1 for @Param("merchantNo")): a provider reading the id
+        // by one of them saw the probe's id unchanged, made the same SQL, and its looked-up merchant's row was written
+        // under the code's phase, never copied, nothing recorded (round 28)
+        for (String alias : positionalAliases(value, name)) {
+            copied.setValue(alias, replaced);
+        }
         return copy;
     }
 
@@ -454,6 +480,67 @@ final class ContextExtractor {
 
     /** A run of ASCII digits. */
     private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+
+    /**
+     * Whether a SQL text holds a literal value: a quoted text, or a number outside an identifier ({@code 'PAID'},
+     * {@code = 7}). One that holds none writes only what it binds ({@code ?}), so its text is the same for any id.
+     */
+    private static boolean holdsLiteral(String sql) {
+        return SQL_LITERAL.matcher(sql).find() || NUMBER_LITERAL.matcher(sql).find();
+    }
+
+    /** A digit not inside an identifier ({@code 7} of {@code = 7}, not {@code 2} of {@code orders_v2}). */
+    private static final Pattern NUMBER_LITERAL = Pattern.compile("(?<![\\p{L}\\p{N}_$])[0-9]");
+
+    /** MyBatis' names of a mapper method's arguments by position ({@code param1}, {@code arg0}). */
+    private static final Pattern POSITIONAL = Pattern.compile("(?:param|arg)[0-9]+");
+
+    /**
+     * The other names under which MyBatis' parameter map holds the argument {@code name} names: it binds each argument
+     * under its name ({@code @Param}, or the compiled name) and as {@code param1}, {@code param2}… ({@code arg0}… when
+     * names are not kept), the same object under each. Only a positional name is taken as another name of an argument
+     * (two arguments that are one interned value would otherwise look like one); an argument of a small number or an
+     * interned text shared by another argument may still be taken for it, which can only cost a scoped resync.
+     */
+    static Set<String> positionalAliases(Object parameter, String name) {
+        if (!(parameter instanceof org.apache.ibatis.binding.MapperMethod.ParamMap<?> params)
+                || !params.containsKey(name)) {
+            return Set.of();
+        }
+        Object value = params.get(name);
+        if (value == null) {
+            return Set.of();
+        }
+        boolean positional = POSITIONAL.matcher(name).matches();
+        Set<String> aliases = new HashSet<>();
+        for (Map.Entry<String, ?> entry : params.entrySet()) {
+            if (entry.getValue() == value && !entry.getKey().equals(name)
+                    && (positional || POSITIONAL.matcher(entry.getKey()).matches())) {
+                aliases.add(entry.getKey());
+            }
+        }
+        return aliases;
+    }
+
+    /**
+     * Whether a parameter mapping's property binds the id read by {@code path}: the path itself, its last name
+     * (alone or at the end of another path), or the path under another name of its first argument
+     * ({@code param1.merchantNo}, {@code param1} for {@code merchantNo}).
+     */
+    private static boolean namesTheId(String property, String path, Set<String> aliases) {
+        String last = path.substring(path.lastIndexOf('.') + 1);
+        if (property.equals(path) || property.equals(last) || property.endsWith("." + last)) {
+            return true;
+        }
+        int dot = path.indexOf('.');
+        String rest = dot < 0 ? "" : path.substring(dot);
+        for (String alias : aliases) {
+            if (property.equals(alias + rest)) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** A quoted SQL text literal, its doubled quotes included ({@code 'it''s'}). */
     private static final Pattern SQL_LITERAL = Pattern.compile("'((?:[^']|'')*)'");

@@ -64,11 +64,22 @@ final class ExecutorPlugin implements InvocationHandler {
 
     /** {@code target} behind a proxy whose intercepted methods run through {@code interceptor}. */
     static Executor wrap(Executor target, MigrationContextInterceptor interceptor) {
+        Executor proxy;
         try {
-            return (Executor) PROXY.newInstance(new ExecutorPlugin(target, interceptor));
+            proxy = (Executor) PROXY.newInstance(new ExecutorPlugin(target, interceptor));
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot create the proxy of a MyBatis executor", e);
         }
+        // MyBatis runs a read's nested selects (an association's or collection's select, eager, or lazy while the
+        // session is open) on the executor's "wrapper", which MyBatis' second-level cache sets to itself: they went
+        // past the interceptor, so they were neither routed nor keyed by the store they read, and a nested select of a
+        // read routed to the new store was answered from, or filled, the cache entry of the old store's read (round
+        // 28). The wrapper is this proxy instead, so nested selects run through the interceptor as the mapper's own.
+        Object innermost = MigrationContextInterceptor.innermost(target);
+        if (innermost instanceof org.apache.ibatis.executor.BaseExecutor base) {
+            base.setExecutorWrapper(proxy);
+        }
+        return proxy;
     }
 
     /** The executor behind this proxy. */

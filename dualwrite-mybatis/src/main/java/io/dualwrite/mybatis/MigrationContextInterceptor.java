@@ -234,7 +234,11 @@ public final class MigrationContextInterceptor implements Interceptor {
         if (update && parameter != null && keyBefore(statement)) {
             keyedBefore(invocation, statement, parameter);
         }
-        MigrationContext context = extractor.contextFor(statement.getId(), parameter);
+        ContextExtractor.Rendered rendered = new ContextExtractor.Rendered();
+        MigrationContext context = extractor.contextFor(statement.getId(), parameter, rendered);
+        if (update && rendered.sql() != null) {
+            return runningRendered(invocation, executor, batching, context, rendered.sql());
+        }
         if (!update && context != null && !readRoutes.isEmpty()) {
             route(invocation, statement, parameter, context);
         }
@@ -255,6 +259,65 @@ public final class MigrationContextInterceptor implements Interceptor {
             // a cursor maps its rows while the caller iterates, after this scope: lazy proxies made then must see it
             return result instanceof org.apache.ibatis.cursor.Cursor<?> cursor ? LazyLoads.mappedIn(cursor, context)
                     : result;
+        }
+    }
+
+    /**
+     * Runs a write as the SQL its ids were read from, when reading them made the call's SQL: a provider's
+     * ({@code @InsertProvider}, …; the provider ran) or a dynamic statement's whose binds read the id (its OGNL ran,
+     * static calls into the application's code included). MyBatis then made it again, so a provider with a side effect
+     * or a cost (a counter, a metric, a look-up) ran twice or three times per call where MyBatis alone runs it once, a
+     * bind calling the application's code ran twice, and a provider whose SQL differs per call (a counter, a clock) had
+     * the ids read from a SQL that never ran and wrote what its later call made (round 28). The statement runs as a
+     * copy whose SQL source hands MyBatis that SQL once, for this call's parameter object; any other call makes it.
+     */
+    private Object runningRendered(Invocation invocation, Object executor, boolean batching,
+                                   @Nullable MigrationContext context, BoundSql sql) throws Throwable {
+        Object[] args = invocation.getArgs();
+        MappedStatement running = (MappedStatement) args[0]; // without its selectKey BEFORE when one ran already
+        if (batching) {
+            queue(executor, context);
+        }
+        args[0] = prepared.computeIfAbsent(running, PreparedSqlSource::statement);
+        PreparedSqlSource.NEXT.set(new PreparedSqlSource.Prepared(args[1], sql));
+        try {
+            if (context == null) {
+                return invocation.proceed();
+            }
+            try (MigrationContext.Scope scope = context.open()) {
+                return invocation.proceed();
+            }
+        } finally {
+            PreparedSqlSource.NEXT.remove();
+        }
+    }
+
+    /** By the statement MyBatis would run: its copy that runs the SQL made for the ids ({@link #runningRendered}). */
+    private final Map<MappedStatement, MappedStatement> prepared = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A statement's SQL source that gives the SQL made already for the running call's parameter object, once; any other
+     * call (another parameter, a second call) is the statement's own source's.
+     */
+    private record PreparedSqlSource(org.apache.ibatis.mapping.SqlSource own) implements org.apache.ibatis.mapping.SqlSource {
+        /** The SQL made for the call running on this thread, and its parameter object. */
+        static final ThreadLocal<@Nullable Prepared> NEXT = new ThreadLocal<>();
+
+        record Prepared(@Nullable Object parameter, BoundSql sql) {
+        }
+
+        static MappedStatement statement(MappedStatement statement) {
+            return NewStoreReads.copy(statement, new PreparedSqlSource(statement.getSqlSource()), builder -> builder);
+        }
+
+        @Override
+        public BoundSql getBoundSql(Object parameterObject) {
+            Prepared next = NEXT.get();
+            if (next != null && next.parameter() == parameterObject) {
+                NEXT.remove();
+                return next.sql();
+            }
+            return own.getBoundSql(parameterObject);
         }
     }
 
@@ -596,6 +659,31 @@ public final class MigrationContextInterceptor implements Interceptor {
             }
         }
         return false;
+    }
+
+    /**
+     * The executor behind MyBatis' {@link CachingExecutor} and the proxies of plugins (MyBatis' own {@code Plugin}, or
+     * ours) around {@code executor}; null when a wrapper's target cannot be read.
+     */
+    static @Nullable Object innermost(Object executor) {
+        Object current = executor;
+        for (int depth = 0; depth < MAX_WRAPPERS && current != null; depth++) {
+            if (current instanceof CachingExecutor) {
+                current = wrapped(CACHING_DELEGATE, current, "delegate");
+            } else if (java.lang.reflect.Proxy.isProxyClass(current.getClass())) {
+                java.lang.reflect.InvocationHandler handler = java.lang.reflect.Proxy.getInvocationHandler(current);
+                if (handler instanceof ExecutorPlugin ours) {
+                    current = ours.target();
+                } else if (handler instanceof org.apache.ibatis.plugin.Plugin) {
+                    current = wrapped(PLUGIN_TARGET, handler, "target");
+                } else {
+                    return null; // another kind of proxy: its target is unknown
+                }
+            } else {
+                return current;
+            }
+        }
+        return null;
     }
 
     @Override

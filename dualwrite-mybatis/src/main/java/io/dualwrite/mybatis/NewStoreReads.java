@@ -89,8 +89,15 @@ public final class NewStoreReads {
      */
     static org.apache.ibatis.mapping.MappedStatement copy(org.apache.ibatis.mapping.MappedStatement statement,
             java.util.function.UnaryOperator<org.apache.ibatis.mapping.MappedStatement.Builder> change) {
+        return copy(statement, statement.getSqlSource(), change);
+    }
+
+    /** As {@link #copy(org.apache.ibatis.mapping.MappedStatement, java.util.function.UnaryOperator)}, its SQL from {@code source}. */
+    static org.apache.ibatis.mapping.MappedStatement copy(org.apache.ibatis.mapping.MappedStatement statement,
+            org.apache.ibatis.mapping.SqlSource source,
+            java.util.function.UnaryOperator<org.apache.ibatis.mapping.MappedStatement.Builder> change) {
         org.apache.ibatis.mapping.MappedStatement.Builder builder = new org.apache.ibatis.mapping.MappedStatement.Builder(
-                statement.getConfiguration(), statement.getId(), statement.getSqlSource(),
+                statement.getConfiguration(), statement.getId(), source,
                 statement.getSqlCommandType())
                 .resource(statement.getResource()).fetchSize(statement.getFetchSize())
                 .timeout(statement.getTimeout()).statementType(statement.getStatementType())
