@@ -171,7 +171,8 @@ class ToolsBreak28Test {
     }
 
     /**
-     * Inserts rows of new ids (ten per statement, from one sequence, through both instances) above every id the table holds,
+     * Inserts rows of new ids (ten per statement, from one sequence, through both instances) above every id the table
+     * holds,
      * as fast as the stores take them, until closed: the table's end moves faster than a rate-limited tool walks.
      */
     private static final class Inserts implements AutoCloseable {
@@ -251,7 +252,8 @@ class ToolsBreak28Test {
                 long seconds = 1 + (System.nanoTime() - started) / 1_000_000_000L;
                 long backfillLines = events.stream().filter(e -> e.getLoggerName().contains("backfill")).count();
                 // two runs: a progress line every 500 ms each, their start and end, and a few more (a retry, a resume)
-                assertThat(backfillLines).as(label + ": the backfill's lines").isLessThanOrEqualTo(2 * (2 * seconds + 6));
+                assertThat(backfillLines).as(label + ": the backfill's lines")
+                        .isLessThanOrEqualTo(2 * (2 * seconds + 6));
                 settle(instances, old, fresh, changeLog);
             }
             TreeSet<Long> differing = differing(old, fresh);
@@ -260,8 +262,8 @@ class ToolsBreak28Test {
         }
     }
 
-    // Input: a sampled (half the chunks, seed 2828), rate-limited (20 rows/s), checkpointed verification in chunks of 10
-    //   of 100 rows, one odd row of each chunk made different in the new store behind the library's back, while both
+    // Input: a sampled (half the chunks, seed 2828), rate-limited (20 rows/s), checkpointed verification in chunks of
+    //   10 of 100 rows, one odd row of each chunk made different in the new store behind the library's back, while both
     //   instances update the even rows. It runs on a thread of the caller's that is interrupted while the run waits
     //   for the rate limit (a job runner's timeout, an executor shut down with shutdownNow). The run must end, failing
     //   with the interrupt kept as a JDBC call on an interrupted thread does, record no result, and its checkpoint
@@ -329,9 +331,10 @@ class ToolsBreak28Test {
     //   library's back, a scoped resync of m-1 recorded (as a write whose keys were unknown records it), a verification
     //   of m-1 reporting 7 and 10. Then, released together: the resolver's pass (verify m-1, repair, verify, complete),
     //   the repair of that verification's result through the other instance's copier, and the instances writing rows
-    //   7 and 10, one each (updates, deletes, a delete and a re-insert). Checked entry by entry after the mirrors drain and before anything
-    //   else runs: every row that differs has a pending entry of its key or a pending resync of m-1, and the resync
-    //   entry is gone only if m-1's rows are equal. Three rounds by seed.
+    //   7 and 10, one each (updates, deletes, a delete and a re-insert). Checked entry by entry after the mirrors
+    //   drain and before anything else runs: every row that differs has a pending entry of its key or a pending
+    //   resync of m-1 (the resync entry is gone only if m-1's rows are equal or recorded by key). Three rounds by
+    //   seed.
     @ParameterizedTest
     @MethodSource("pairs")
     void aResolverPassRacingARepairAndWritesOnOneKeyLeavesEveryDifferenceRecorded(Kind oldKind, Kind newKind)
@@ -427,10 +430,10 @@ class ToolsBreak28Test {
     //   10, 20, ... 2000 in both stores, one row of each chunk of 10 made different in the new store behind the
     //   library's back; a sample of half the chunks (seed 2829) run straight through; the same sample under a
     //   checkpoint, rate-limited, stopped after three chunks; then both instances insert 38 rows of ids between the
-    //   existing ones before the stopped run's cursor (1, 8, 15, ... below 300), double-written; the run resumed. Chunks are cut
-    //   from the cursor on a resume and numbered from the checkpoint's count, so the rows inserted before the cursor
-    //   must not move which chunks after it the seed picks: the resumed run must report the planted rows the straight
-    //   run reported, and no inserted row.
+    //   existing ones before the stopped run's cursor (1, 8, 15, ... below 300), double-written; the run resumed.
+    //   Chunks are cut from the cursor on a resume and numbered from the checkpoint's count, so the rows inserted
+    //   before the cursor must not move which chunks after it the seed picks: the resumed run must report the planted
+    //   rows the straight run reported, and no inserted row.
     @ParameterizedTest
     @MethodSource("pairs")
     void aSampleResumedAfterInsertsBeforeItsCursorReportsTheRowsOfTheStraightRun(Kind oldKind, Kind newKind)
@@ -521,8 +524,8 @@ class ToolsBreak28Test {
                     try {
                         while (!done.get()) {
                             try (Connection connection = dataSource.getConnection()) {
-                                update(connection, "UPDATE orders SET note = ? WHERE id = ?", "u-" + random.nextInt(1000),
-                                        2 + 2 * random.nextInt(rows / 2));
+                                update(connection, "UPDATE orders SET note = ? WHERE id = ?",
+                                        "u-" + random.nextInt(1000), 2 + 2 * random.nextInt(rows / 2));
                             }
                         }
                     } catch (SQLException e) {
