@@ -94,13 +94,11 @@ final class MirrorDispatcher {
     }
 
     /**
-     * As {@link #recordOutboxLater}, the entries due after {@code delay}. The ids come back as {@link RecordedOutside}:
-     * the entries stand outside the write's transaction, so {@link #dispatch} records its scoped resyncs again after
-     * the commit.
+     * As {@link #recordOutboxLater}, the entries due after {@code delay} (their ids {@link RecordedOutside}).
      */
     @Nullable List<Long> recordOutboxAfter(Store store, KeyBuffer.Snapshot snapshot, Duration delay) {
         try {
-            return new RecordedOutside(recordOutbox(null, store.other(), snapshot, delay));
+            return recordOutbox(null, store.other(), snapshot, delay);
         } catch (SQLException | RuntimeException refused) {
             warnRefused(refused);
             return null;
@@ -143,9 +141,14 @@ final class MirrorDispatcher {
                 config.migration(), Credentials.describe(refused));
     }
 
+    /**
+     * Records the outbox entries of {@code snapshot}: in the write's transaction on {@code authoritative}, or, when
+     * it is null, on their own, committed before the write ({@link RecordedOutside}: the one mark {@link #dispatch}
+     * reads).
+     */
     private List<Long> recordOutbox(@Nullable Connection authoritative, Store target, KeyBuffer.Snapshot snapshot,
                                     Duration grace) throws SQLException {
-        List<Long> ids = new ArrayList<>();
+        List<Long> ids = authoritative == null ? new RecordedOutside() : new ArrayList<>();
         for (KeyBuffer.Resync resync : snapshot.resyncs()) {
             record(authoritative, resyncRecord(resync, target));
             config.resyncCounter().increment();
@@ -181,8 +184,9 @@ final class MirrorDispatcher {
     }
 
     /**
-     * After the authoritative commit (or a commit whose outcome is unknown): records the scoped resyncs
-     * (unless the outbox has them, {@code outboxIds} not null) and submits the sync of the keys.
+     * After the authoritative commit (or a commit whose outcome is unknown): records the scoped resyncs (unless the
+     * write's own transaction recorded them: {@code outboxIds} not null and not {@link RecordedOutside}) and submits
+     * the sync of the keys.
      */
     void dispatch(Store target, KeyBuffer.Snapshot snapshot, @Nullable List<Long> outboxIds) {
         dispatch(target, snapshot, outboxIds, null);
@@ -194,16 +198,16 @@ final class MirrorDispatcher {
      */
     void dispatch(Store target, KeyBuffer.Snapshot snapshot, @Nullable List<Long> outboxIds,
                   io.dualwrite.jdbc.copy.@Nullable LentSession lent) {
-        // An outbox written in the other store (the change log lives in the store this sync writes: NEW_PRIMARY
-        // with the log in the old store, or the reverse) recorded its scoped resyncs before the authoritative commit,
-        // due at once: a resolver pass between the two compared the scope without the write, found it equal and
-        // completed the entry, and nothing synced the write's rows (round 27). They are recorded again now, after
-        // the commit, so that a pass compares the scope with the write in it; the early entry still stands for a
-        // crash before this point. Key entries need no such thing: the sync below reads their rows after the commit.
-        // The same holds for entries recorded outside the transaction wherever the log lives (recordOutboxLater: a
-        // text that ended or prepared the transaction itself, `...; PREPARE TRANSACTION 'g'`), due after the outbox
-        // grace: a COMMIT PREPARED later than that found the early resync completed without its write (round 27b).
-        if (outboxIds == null || target == config.changeLogStore() || outboxIds instanceof RecordedOutside) {
+        // One rule: a scoped resync entry committed before its write is recorded again now, after the commit,
+        // whatever store holds the log. Such an entry is due before the write is visible (at once, or after the
+        // outbox grace), so a resolver pass between the two compares the scope without the write, finds it equal and
+        // completes the entry, and nothing syncs the write's rows: a log in the store this sync writes (round 27), a
+        // text that ended or prepared the transaction itself, `...; PREPARE TRANSACTION 'g'` (round 27b). Those
+        // entries come as RecordedOutside; entries written in the write's transaction commit with it and need no
+        // second one, and with no outbox (null) the resyncs are recorded here for the first time. The early entry
+        // still stands for a crash before this point. Key entries need no such thing: the sync below reads their
+        // rows after the commit.
+        if (outboxIds == null || outboxIds instanceof RecordedOutside) {
             snapshot.resyncs().forEach(resync -> recordResync(resync, target,
                     resync.reason().equals("rows-not-attributable")
                             ? "touched rows that neither the context nor a mapped column attributes to the merchant or"
@@ -354,14 +358,11 @@ final class MirrorDispatcher {
     }
 
     /**
-     * The ids of outbox entries recorded outside the write's transaction ({@link #recordOutboxAfter}): committed before
-     * the write, so a scoped resync among them may be resolved before the write commits and is recorded again after.
+     * The ids of outbox entries recorded outside the write's transaction (the change log in the store the sync
+     * writes, or a transaction the session had already ended or prepared): committed before the write, so a scoped
+     * resync among them may be resolved before the write commits, and {@link #dispatch} records it again after.
      */
     static final class RecordedOutside extends ArrayList<Long> {
         private static final long serialVersionUID = 1L;
-
-        RecordedOutside(List<Long> ids) {
-            super(ids);
-        }
     }
 }

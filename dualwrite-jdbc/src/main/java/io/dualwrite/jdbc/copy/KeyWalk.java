@@ -128,6 +128,23 @@ public final class KeyWalk {
      */
     public List<String> keys(Connection connection, @Nullable String after, @Nullable String upTo,
                              @Nullable String merchantId, int limit) throws SQLException {
+        return keys(connection, after, upTo, merchantId, limit, false);
+    }
+
+    /**
+     * The last key of the walk as the store holds it now (of one merchant's rows when {@code merchantId} is given),
+     * in the walk's order; {@code null} when there is none. A tool that walks up to it ends even while rows of new
+     * keys keep coming after it (those are written after it was read, by the live path).
+     *
+     * @throws SQLException when the store fails
+     */
+    public @Nullable String lastKey(Connection connection, @Nullable String merchantId) throws SQLException {
+        List<String> last = keys(connection, null, null, merchantId, 1, true);
+        return last.isEmpty() ? null : last.get(0);
+    }
+
+    private List<String> keys(Connection connection, @Nullable String after, @Nullable String upTo,
+                              @Nullable String merchantId, int limit, boolean descending) throws SQLException {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, but was " + limit);
         }
@@ -149,7 +166,8 @@ public final class KeyWalk {
         if (!conditions.isEmpty()) {
             sql.append(" WHERE ").append(String.join(" AND ", conditions));
         }
-        sql.append(" ORDER BY ").append(keyColumns.stream().map(this::qualified).collect(Collectors.joining(", ")));
+        sql.append(" ORDER BY ").append(keyColumns.stream().map(c -> qualified(c) + (descending ? " DESC" : ""))
+                .collect(Collectors.joining(", ")));
         sql.append(" LIMIT ").append(limit);
         List<String> keys = new ArrayList<>(Math.min(limit, 10_000));
         // a MySQL TIMESTAMP key's text is UTC wherever it comes from (JdbcRowCopier.zoned): read and bound in UTC

@@ -817,7 +817,15 @@ final class TableVerification {
                 Math.max(0, settled), started, context.clock().instant());
     }
 
-    private void acquire(long rows) {
+    /**
+     * Waits for the rate limit's permits for {@code rows} rows.
+     *
+     * @throws SQLException when this thread is interrupted: the limiter answers an interrupted thread at once, without
+     *                      permits, and keeps the interrupt, so the loop asked again for ever (a caller that
+     *                      interrupted the run on a timeout or a shutdown saw it never end); it ends as a JDBC call on
+     *                      an interrupted thread does, the interrupt kept
+     */
+    private void acquire(long rows) throws SQLException {
         if (limiter == null || rows <= 0) {
             return;
         }
@@ -825,6 +833,10 @@ final class TableVerification {
         long left = rows;
         // a stop asked for ends the wait: the chunk is compared already, and the run stops after it
         while (left > 0 && !tracker.stopRequested()) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new SQLException("interrupted while the verification of " + plan.mapping().oldTable()
+                        + " waited for its rate limit");
+            }
             int permits = (int) Math.min(left, most);
             if (limiter.acquirePermission(permits)) {
                 left -= permits;
