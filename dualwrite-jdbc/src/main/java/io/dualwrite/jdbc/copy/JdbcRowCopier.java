@@ -393,6 +393,10 @@ final class JdbcRowCopier implements RowCopier {
             // sync's writes, and a BEGIN sent as text would not
             boolean textTransaction = targetDialect.textTransaction() && autoCommit && !target.isReadOnly();
             boolean utc = mysql && zoned(sides.stream().map(side -> side.target).toList());
+            // the zone the application's own writes through this pool take a value without zone in, for a column of
+            // instants (StartZone, round 28); learnt once per pool, on MariaDB before the copier's own settings
+            StartZone.@Nullable Zone startZone = StartZone.anyInstants(sides.stream().map(side -> side.target).toList(),
+                    targetDialect) ? StartZone.of(dataSource(to), target, targetDialect) : null;
             CopierSession session = !mysql ? null : textTransaction ? CopierSession.enterMySqlTransaction(target, utc)
                     : CopierSession.enterMySql(target, utc);
             int isolation = textTransaction ? Connection.TRANSACTION_NONE : KeyLocks.begin(target, mysql);
@@ -453,7 +457,7 @@ final class JdbcRowCopier implements RowCopier {
                             && keysReadByTheTarget(side.mapping, keyColumns(sourceColumns.get(side.mapping),
                                     side.mapping, from), keyColumns(side.target, side.mapping, to)).isEmpty();
                     SyncResult applied = apply(from, to, target, targetDialect, limits, side,
-                            sourceRows.get(side.mapping), sourceColumns, rides);
+                            sourceRows.get(side.mapping), sourceColumns, rides, startZone);
                     // the last side's upsert, when it wrote rows, carried the COMMIT (apply's commitWithUpsert)
                     committed = rides && applied.copied() > 0;
                     result = result.plus(applied);
@@ -1033,7 +1037,8 @@ final class JdbcRowCopier implements RowCopier {
      */
     private SyncResult apply(Store from, Store to, Connection target, CopyDialect dialect, Limits limits, Side side,
                              Map<String, Map<String, @Nullable Object>> sourceRows,
-                             Map<TableMapping, TableColumns> sourceColumns, boolean commitWithUpsert)
+                             Map<TableMapping, TableColumns> sourceColumns, boolean commitWithUpsert,
+                             StartZone.@Nullable Zone startZone)
             throws SQLException {
         TableMapping mapping = side.mapping;
         List<TableColumns.Column> sourceKey = keyColumns(sourceColumns.get(mapping), mapping, from);
@@ -1115,6 +1120,9 @@ final class JdbcRowCopier implements RowCopier {
         if (!upserts.isEmpty()) {
             oneTextPerDecimalKey(mapping, sourceKey, keyColumns(side.target, mapping, to), upserts);
             refuseKeysStoredOtherwise(from, to, mapping, sourceColumns.get(mapping), side.target, upserts);
+        }
+        if (startZone != null && !upserts.isEmpty()) {
+            StartZone.instants(upserts, side.target, dialect, keyColumnNames(mapping, to), startZone);
         }
         // deletes first: a key that moved (1 → 101) frees its unique values before the new row takes them
         delete(target, dialect, side.target, mapping, to, side.inTarget(deletable));
