@@ -83,6 +83,8 @@ final class JdbcRowCopier implements RowCopier {
     private final long refreshNanos;
     /** MySQL/MariaDB stores' {@code max_allowed_packet}, in bytes, read once. */
     private final Map<Store, Long> packets;
+    /** The zone each store's pool starts its sessions in ({@link StartZone}), learnt once. */
+    private final Map<Store, StartZone.Zone> startZones;
 
     JdbcRowCopier(DataSource oldDataSource, DataSource newDataSource, @Nullable String migration,
                   @Nullable PhaseResolver resolver, Duration lockTimeout, Duration catalogRefresh) {
@@ -90,6 +92,7 @@ final class JdbcRowCopier implements RowCopier {
         this.dialects = new ConcurrentHashMap<>();
         this.tables = new ConcurrentHashMap<>();
         this.packets = new ConcurrentHashMap<>();
+        this.startZones = new ConcurrentHashMap<>();
         long refresh;
         try {
             refresh = catalogRefresh.toNanos();
@@ -117,6 +120,7 @@ final class JdbcRowCopier implements RowCopier {
         this.dialects = shared.dialects;
         this.tables = shared.tables;
         this.packets = shared.packets;
+        this.startZones = shared.startZones;
     }
 
     @Override
@@ -396,7 +400,7 @@ final class JdbcRowCopier implements RowCopier {
             // the zone the application's own writes through this pool take a value without zone in, for a column of
             // instants (StartZone, round 28); learnt once per pool, on MariaDB before the copier's own settings
             StartZone.@Nullable Zone startZone = StartZone.anyInstants(sides.stream().map(side -> side.target).toList(),
-                    targetDialect) ? StartZone.of(dataSource(to), target, targetDialect) : null;
+                    targetDialect) ? startZone(to, target, targetDialect) : null;
             CopierSession session = !mysql ? null : textTransaction ? CopierSession.enterMySqlTransaction(target, utc)
                     : CopierSession.enterMySql(target, utc);
             int isolation = textTransaction ? Connection.TRANSACTION_NONE : KeyLocks.begin(target, mysql);
@@ -2539,6 +2543,16 @@ final class JdbcRowCopier implements RowCopier {
 
     private static List<String> keyColumnNames(TableMapping mapping, Store side) {
         return side == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey();
+    }
+
+    /** {@code store}'s {@link StartZone}, learnt on {@code session} the first time it is asked. */
+    private StartZone.Zone startZone(Store store, Connection session, CopyDialect dialect) throws SQLException {
+        StartZone.Zone known = startZones.get(store);
+        if (known == null) {
+            known = StartZone.learn(dataSource(store), session, dialect);
+            startZones.put(store, known);
+        }
+        return known;
     }
 
     private DataSource dataSource(Store store) {

@@ -12,6 +12,7 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -356,13 +357,15 @@ public final class RowSecurity {
             Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
-     * The SQL {@code pool} runs on every session it opens, before any borrower has it (HikariCP's {@code
-     * connectionInitSql}, read by its public getter, so that the library needs no dependency on the pool), or null.
-     * An application puts its own zone, date style or other setting on every session so; it is the value a session of
-     * that pool starts with, which round 27's reset to the server's start value ({@code reset_val}) undid: a {@code
-     * date} copied into {@code timestamptz} took midnight of the server's zone where every write of the application's
-     * takes midnight of its own (round 27b). Null as well for a pool of another kind, or one wrapped by another data
-     * source: those are taken at the server's start values.
+     * The SQL {@code pool} runs on every session it opens, before any borrower has it, in order, or null: read by the
+     * pool's public getter ({@link #INIT_SQL_GETTERS}, so that the library needs no dependency on any pool), looking
+     * through data sources that delegate to another. An application puts its own zone, date style or other setting
+     * on every session so; it is the value a session of that pool starts with, which round 27's reset to the server's
+     * start value ({@code reset_val}) undid: a {@code date} copied into {@code timestamptz} took midnight of the
+     * server's zone where every write of the application's takes midnight of its own (round 27b). Until round 28 only
+     * a bare HikariCP pool was asked; the same pool behind Spring's {@code TransactionAwareDataSourceProxy} was taken
+     * at the server's start values, and the copy was 9 hours off again. Null for a pool that tells none: it is taken
+     * at the server's and driver's start values.
      */
     static @Nullable List<String> initSql(DataSource pool) {
         Object at = pool;
@@ -372,7 +375,7 @@ public final class RowSecurity {
                 if (sql instanceof String text && !text.isBlank()) {
                     return List.of(text);
                 }
-                if (sql instanceof java.util.Collection<?> texts && !texts.isEmpty()) {
+                if (sql instanceof Collection<?> texts && !texts.isEmpty()) {
                     List<String> all = new ArrayList<>();
                     for (Object text : texts) {
                         if (text instanceof String one && !one.isBlank()) {

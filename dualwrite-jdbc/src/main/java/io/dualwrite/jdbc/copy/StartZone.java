@@ -13,10 +13,9 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.WeakHashMap;
+import java.util.Objects;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -30,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * init SQL, by MariaDB's {@code sessionVariables} in the URL or the driver's properties, or the server's global zone)
  * had the copy 9 hours off the application's own write, nothing recorded.
  *
- * <p>The start is learnt once per pool (weakly keyed): on MariaDB by replaying what a fresh session of the pool gets
+ * <p>The start is learnt once per pool (per store of a copier): on MariaDB by replaying what a fresh session of the pool gets
  * before any borrower has it (the server's global zone, the driver's {@code sessionVariables}, the pool's init SQL,
  * {@link RowSecurity#initSql}) on a session taken for the copier, before the copier's own settings, and putting the
  * session's zone back; on PostgreSQL and H2 read from a session taken by {@link RowSecurity#asLoggedIn}, which is put
@@ -48,27 +47,20 @@ final class StartZone {
         }
     }
 
-    private static final Map<DataSource, Zone> ZONES = Collections.synchronizedMap(new WeakHashMap<>());
-
     private StartZone() {
     }
 
     /**
      * The start zone of {@code pool}, learnt on {@code session} (one of its sessions, before the copier's own
-     * settings on MariaDB) the first time it is asked. One to three round trips once per pool; nothing after.
+     * settings on MariaDB). One query (PostgreSQL, H2) or four statements (MariaDB); the copier asks once per store
+     * and keeps it (not in a map keyed by the data source: a data source's own {@code hashCode} may be anything).
      */
-    static Zone of(DataSource pool, Connection session, CopyDialect dialect) throws SQLException {
-        Zone known = ZONES.get(pool);
-        if (known != null) {
-            return known;
-        }
-        Zone learnt = switch (dialect) {
+    static Zone learn(DataSource pool, Connection session, CopyDialect dialect) throws SQLException {
+        return switch (dialect) {
             case MYSQL -> mariaDb(pool, session);
             case POSTGRESQL -> postgres(session);
             case H2 -> h2(session);
         };
-        ZONES.put(pool, learnt);
-        return learnt;
     }
 
     /**
@@ -226,7 +218,7 @@ final class StartZone {
                                 + " sessions start in, " + zone.name() + ", which has no Java zone; set the pool's"
                                 + " zone by a region name or an offset");
                     }
-                    ZoneId in = java.util.Objects.requireNonNull(zone.zone());
+                    ZoneId in = Objects.requireNonNull(zone.zone());
                     OffsetDateTime instant = value instanceof LocalDate date ? date.atStartOfDay(in).toOffsetDateTime()
                             : ((LocalDateTime) value).atZone(in).toOffsetDateTime();
                     entry.setValue(instant);
