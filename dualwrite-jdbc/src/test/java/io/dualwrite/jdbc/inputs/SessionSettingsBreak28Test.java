@@ -265,6 +265,33 @@ class SessionSettingsBreak28Test {
         }
     }
 
+    // The backfill copies through the same copier: MariaDB dates into a TIMESTAMP(6) over a new store's pool whose
+    // driver puts the application's zone on every session (sessionVariables in the URL): every row at midnight in that
+    // zone, as the application's own write of the date through the pool gives it.
+    @org.junit.jupiter.api.Test
+    void theBackfillTakesTheZoneThePoolsDriverPutsOnEverySession() throws Exception {
+        try (TestDatabase oldDb = TestDatabases.create(Kind.MARIADB);
+             TestDatabase newDb = TestDatabases.create(Kind.MARIADB)) {
+            DataSource newPool = pool(newDb, "url");
+            try {
+                DualWriteSchema.create(oldDb.dataSource());
+                oldDb.execute("CREATE TABLE t (id INT PRIMARY KEY, d DATE)",
+                        "INSERT INTO t VALUES (1, '2026-03-01'), (2, '1999-12-31'), (3, NULL)");
+                newDb.execute("CREATE TABLE t (id INT PRIMARY KEY, d TIMESTAMP(6) NULL)",
+                        "CREATE TABLE own (id INT PRIMARY KEY, d TIMESTAMP(6) NULL)");
+                try (Connection connection = newPool.getConnection(); Statement statement = connection.createStatement()) {
+                    statement.executeUpdate("INSERT INTO own VALUES (1, '2026-03-01'), (2, '1999-12-31'), (3, NULL)");
+                }
+                io.dualwrite.jdbc.backfill.BackfillJob.builder().migration("t").oldDataSource(oldDb.dataSource())
+                        .newDataSource(newPool).mapping(TableMapping.builder("t").build()).build().run();
+                assertThat(Rows.of(newDb, "SELECT id, UNIX_TIMESTAMP(d) AS d FROM t ORDER BY id"))
+                        .isEqualTo(Rows.of(newDb, "SELECT id, UNIX_TIMESTAMP(d) AS d FROM own ORDER BY id"));
+            } finally {
+                close(newPool);
+            }
+        }
+    }
+
     // A zone that PostgreSQL names in POSIX form, put on every session of the new store's pool by its init SQL: a
     // fixed offset ('<+09>-09', 9 hours east) is taken at the offset the server gives (the name is never parsed: a
     // POSIX '+09:00' is 9 hours west), and copied as the application's own write; one with daylight rules that Java
