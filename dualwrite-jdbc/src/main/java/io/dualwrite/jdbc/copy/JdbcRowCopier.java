@@ -84,6 +84,8 @@ final class JdbcRowCopier implements RowCopier {
     private final long refreshNanos;
     /** MySQL/MariaDB stores' {@code max_allowed_packet}, in bytes, read once. */
     private final Map<Store, Long> packets;
+    /** The zone each store's pool starts its sessions in ({@link StartZone}), learnt once. */
+    private final Map<Store, StartZone.Zone> startZones;
 
     JdbcRowCopier(DataSource oldDataSource, DataSource newDataSource, @Nullable String migration,
                   @Nullable PhaseResolver resolver, Duration lockTimeout, Duration catalogRefresh) {
@@ -91,6 +93,7 @@ final class JdbcRowCopier implements RowCopier {
         this.dialects = new ConcurrentHashMap<>();
         this.tables = new ConcurrentHashMap<>();
         this.packets = new ConcurrentHashMap<>();
+        this.startZones = new ConcurrentHashMap<>();
         long refresh;
         try {
             refresh = catalogRefresh.toNanos();
@@ -118,6 +121,7 @@ final class JdbcRowCopier implements RowCopier {
         this.dialects = shared.dialects;
         this.tables = shared.tables;
         this.packets = shared.packets;
+        this.startZones = shared.startZones;
     }
 
     @Override
@@ -394,6 +398,10 @@ final class JdbcRowCopier implements RowCopier {
             // sync's writes, and a BEGIN sent as text would not
             boolean textTransaction = targetDialect.textTransaction() && autoCommit && !target.isReadOnly();
             boolean utc = mysql && zoned(sides.stream().map(side -> side.target).toList());
+            // the zone the application's own writes through this pool take a value without zone in, for a column of
+            // instants (StartZone, round 28); learnt once per pool, on MariaDB before the copier's own settings
+            StartZone.@Nullable Zone startZone = StartZone.anyInstants(sides.stream().map(side -> side.target).toList(),
+                    targetDialect) ? startZone(to, target, targetDialect) : null;
             CopierSession session = !mysql ? null : textTransaction ? CopierSession.enterMySqlTransaction(target, utc)
                     : CopierSession.enterMySql(target, utc);
             int isolation = textTransaction ? Connection.TRANSACTION_NONE : KeyLocks.begin(target, mysql);
@@ -454,7 +462,7 @@ final class JdbcRowCopier implements RowCopier {
                             && keysReadByTheTarget(side.mapping, keyColumns(sourceColumns.get(side.mapping),
                                     side.mapping, from), keyColumns(side.target, side.mapping, to)).isEmpty();
                     SyncResult applied = apply(from, to, target, targetDialect, limits, side,
-                            sourceRows.get(side.mapping), sourceColumns, rides);
+                            sourceRows.get(side.mapping), sourceColumns, rides, startZone);
                     // the last side's upsert, when it wrote rows, carried the COMMIT (apply's commitWithUpsert)
                     committed = rides && applied.copied() > 0;
                     result = result.plus(applied);
@@ -1309,7 +1317,8 @@ final class JdbcRowCopier implements RowCopier {
      */
     private SyncResult apply(Store from, Store to, Connection target, CopyDialect dialect, Limits limits, Side side,
                              Map<String, Map<String, @Nullable Object>> sourceRows,
-                             Map<TableMapping, TableColumns> sourceColumns, boolean commitWithUpsert)
+                             Map<TableMapping, TableColumns> sourceColumns, boolean commitWithUpsert,
+                             StartZone.@Nullable Zone startZone)
             throws SQLException {
         TableMapping mapping = side.mapping;
         List<TableColumns.Column> sourceKey = keyColumns(sourceColumns.get(mapping), mapping, from);
@@ -1398,6 +1407,9 @@ final class JdbcRowCopier implements RowCopier {
             oneTextPerDecimalKey(mapping, sourceKey, keyColumns(side.target, mapping, to), upserts);
             refuseKeysStoredOtherwise(from, to, mapping, sourceColumns.get(mapping), side.target, upserts);
             refuseUuidsSpeltTwice(from, to, mapping, sourceColumns.get(mapping), side.target, upserts);
+        }
+        if (startZone != null && !upserts.isEmpty()) {
+            StartZone.instants(upserts, side.target, dialect, keyColumnNames(mapping, to), startZone);
         }
         // deletes first: a key that moved (1 → 101) frees its unique values before the new row takes them
         delete(target, dialect, side.target, mapping, to, side.inTarget(deletable));
@@ -2822,6 +2834,16 @@ final class JdbcRowCopier implements RowCopier {
 
     private static List<String> keyColumnNames(TableMapping mapping, Store side) {
         return side == Store.OLD ? mapping.primaryKey() : mapping.newPrimaryKey();
+    }
+
+    /** {@code store}'s {@link StartZone}, learnt on {@code session} the first time it is asked. */
+    private StartZone.Zone startZone(Store store, Connection session, CopyDialect dialect) throws SQLException {
+        StartZone.Zone known = startZones.get(store);
+        if (known == null) {
+            known = StartZone.learn(dataSource(store), session, dialect);
+            startZones.put(store, known);
+        }
+        return known;
     }
 
     private DataSource dataSource(Store store) {

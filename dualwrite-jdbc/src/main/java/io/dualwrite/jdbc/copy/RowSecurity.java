@@ -12,6 +12,7 @@ import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -180,7 +181,7 @@ public final class RowSecurity {
         try {
             String product = connection.getMetaData().getDatabaseProductName();
             if ("H2".equals(product)) {
-                return inStartZone(connection);
+                return inStartZone(pool, connection);
             }
             if (!"PostgreSQL".equals(product)) {
                 return connection;
@@ -195,7 +196,7 @@ public final class RowSecurity {
             List<String> movedValues = new ArrayList<>();
             List<String> movedSettings = new ArrayList<>();
             List<String> movedResets = new ArrayList<>();
-            @Nullable String initSql = initSql(pool);
+            @Nullable List<String> initSql = initSql(pool);
             // a pool that runs SQL of the application's on every new session may move listed settings on purpose:
             // then every listed setting is read, and compared with the pool's start values ({@link #START_VALUES})
             String settings = initSql == null ? MOVED_SETTINGS : LISTED_SETTINGS;
@@ -285,7 +286,7 @@ public final class RowSecurity {
      * (round 27: {@code +14:00} wrote 14 hours off a clean session's value, nothing recorded). One query per session
      * taken on H2 (in the same JVM for an embedded database), and two statements more only on a session found so.
      */
-    private static Connection inStartZone(Connection connection) throws SQLException {
+    private static Connection inStartZone(DataSource pool, Connection connection) throws SQLException {
         @Nullable String zone;
         boolean autoCommit = connection.getAutoCommit();
         try (Statement statement = connection.createStatement();
@@ -293,11 +294,33 @@ public final class RowSecurity {
                      + " WHERE SETTING_NAME = 'TIME ZONE'")) {
             zone = rows.next() ? rows.getString(1) : null;
         }
-        if (zone == null || sameRules(zone, ZoneId.systemDefault())) {
+        @Nullable List<String> initSql = initSql(pool);
+        // a pool that runs SQL of the application's on every session it opens may put its own zone on them: the
+        // zone they start in is then what that SQL sets, learnt once per pool (round 28: reset to the JVM's, a date
+        // copied into TIMESTAMP WITH TIME ZONE took midnight of the JVM's zone, not the application's)
+        @Nullable String start = initSql == null ? null : H2_START_ZONES.get(pool);
+        if (zone == null || sameRules(zone, start == null ? ZoneId.systemDefault() : zoneOf(start))) {
             return connection; // an H2 SET is no transactional statement: nothing to end
         }
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET TIME ZONE LOCAL");
+            if (initSql != null) {
+                if (start == null) {
+                    for (String sql : initSql) {
+                        statement.execute(sql); // what the pool runs on every session it opens
+                    }
+                    try (ResultSet rows = statement.executeQuery("SELECT SETTING_VALUE FROM"
+                            + " INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'TIME ZONE'")) {
+                        start = rows.next() ? rows.getString(1) : ZoneId.systemDefault().getId();
+                    }
+                    H2_START_ZONES.put(pool, start);
+                } else {
+                    statement.execute("SET TIME ZONE " + quotedValue(start));
+                }
+                if (sameRules(zone, zoneOf(start))) {
+                    return connection; // found at the pool's start, where it is left
+                }
+            }
         }
         if (!autoCommit) {
             connection.commit(); // a SET commits on H2; the session is handed over holding no transaction
@@ -305,6 +328,17 @@ public final class RowSecurity {
         String found = zone;
         // left in the zone a session starts in, a pool's clean state, when it cannot be put back
         return puttingBack(connection, statement -> statement.execute("SET TIME ZONE " + quotedValue(found)));
+    }
+
+    /** The zones the sessions of an H2 pool with init SQL start in ({@link #inStartZone}), learnt once per pool. */
+    private static final Map<DataSource, String> H2_START_ZONES = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private static ZoneId zoneOf(String zone) {
+        try {
+            return ZoneId.of(zone);
+        } catch (DateTimeException unknown) {
+            return ZoneId.systemDefault();
+        }
     }
 
     private static boolean sameRules(String zone, ZoneId start) {
@@ -323,18 +357,61 @@ public final class RowSecurity {
             Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
-     * The SQL {@code pool} runs on every session it opens, before any borrower has it (HikariCP's {@code
-     * connectionInitSql}, read by its public getter, so that the library needs no dependency on the pool), or null.
-     * An application puts its own zone, date style or other setting on every session so; it is the value a session of
-     * that pool starts with, which round 27's reset to the server's start value ({@code reset_val}) undid: a {@code
-     * date} copied into {@code timestamptz} took midnight of the server's zone where every write of the application's
-     * takes midnight of its own (round 27b). Null as well for a pool of another kind, or one wrapped by another data
-     * source: those are taken at the server's start values.
+     * The SQL {@code pool} runs on every session it opens, before any borrower has it, in order, or null: read by the
+     * pool's public getter ({@link #INIT_SQL_GETTERS}, so that the library needs no dependency on any pool), looking
+     * through data sources that delegate to another. An application puts its own zone, date style or other setting
+     * on every session so; it is the value a session of that pool starts with, which round 27's reset to the server's
+     * start value ({@code reset_val}) undid: a {@code date} copied into {@code timestamptz} took midnight of the
+     * server's zone where every write of the application's takes midnight of its own (round 27b). Until round 28 only
+     * a bare HikariCP pool was asked; the same pool behind Spring's {@code TransactionAwareDataSourceProxy} was taken
+     * at the server's start values, and the copy was 9 hours off again. Null for a pool that tells none: it is taken
+     * at the server's and driver's start values.
      */
-    private static @Nullable String initSql(DataSource pool) {
+    static @Nullable List<String> initSql(DataSource pool) {
+        Object at = pool;
+        for (int depth = 0; depth < 16; depth++) {
+            for (String getter : INIT_SQL_GETTERS) {
+                Object sql = get(at, getter);
+                if (sql instanceof String text && !text.isBlank()) {
+                    return List.of(text);
+                }
+                if (sql instanceof Collection<?> texts && !texts.isEmpty()) {
+                    List<String> all = new ArrayList<>();
+                    for (Object text : texts) {
+                        if (text instanceof String one && !one.isBlank()) {
+                            all.add(one);
+                        }
+                    }
+                    return all.isEmpty() ? null : List.copyOf(all);
+                }
+            }
+            Object target = get(at, "getTargetDataSource");
+            if (!(target instanceof DataSource) || target == at) {
+                return null;
+            }
+            at = target;
+        }
+        return null;
+    }
+
+    /**
+     * The public getters by which pools tell the SQL they run on every session they open: HikariCP's {@code
+     * getConnectionInitSql} (one text), Apache DBCP2's {@code getConnectionInitSqls} (a list), Tomcat JDBC's and Vibur's
+     * {@code getInitSQL}. A data source that hands out another's sessions (Spring's {@code DelegatingDataSource} and
+     * its kin, {@code TransactionAwareDataSourceProxy}, {@code LazyConnectionDataSourceProxy}) is looked through by
+     * its public {@code getTargetDataSource}. Why not learn the start from a session instead (round 28): a server
+     * cannot tell a {@code SET} a pool ran on a new session from one an earlier borrower left (PostgreSQL shows both
+     * as {@code source = session}, MariaDB shows neither), and the library's first session of a pool may already carry
+     * a borrower's leftover (round 27's members leave one on every session before the first sync); only the pool's
+     * own description separates them. A pool that runs SQL by other means (c3p0's connection customizers) is taken at
+     * the server's and driver's start values.
+     */
+    private static final List<String> INIT_SQL_GETTERS = List.of("getConnectionInitSql", "getConnectionInitSqls",
+            "getInitSQL");
+
+    private static @Nullable Object get(Object on, String getter) {
         try {
-            Object sql = pool.getClass().getMethod("getConnectionInitSql").invoke(pool);
-            return sql instanceof String text && !text.isBlank() ? text : null;
+            return on.getClass().getMethod(getter).invoke(on);
         } catch (ReflectiveOperationException | RuntimeException none) {
             return null;
         }
@@ -347,7 +424,7 @@ public final class RowSecurity {
      * left at those start values; the lists are cut to the settings the session was found off them, to be set back
      * at close. Two round trips and one query, once per pool.
      */
-    private static void learnStartValues(DataSource pool, Statement statement, String initSql, List<String> moved,
+    private static void learnStartValues(DataSource pool, Statement statement, List<String> initSql, List<String> moved,
             List<String> movedValues, List<String> movedSettings, List<String> movedResets) throws SQLException {
         StringBuilder reset = new StringBuilder();
         for (int i = 0; i < moved.size(); i++) {
@@ -356,7 +433,9 @@ public final class RowSecurity {
             }
         }
         statement.execute(reset.toString()); // one round trip: the driver sends the statements together
-        statement.execute(initSql);
+        for (String sql : initSql) {
+            statement.execute(sql);
+        }
         Map<String, String> start = new HashMap<>();
         try (ResultSet rows = statement.executeQuery("SELECT name, setting FROM pg_settings WHERE " + LISTED_SETTINGS
                 + " AND setting IS DISTINCT FROM reset_val")) {
