@@ -346,7 +346,7 @@ final class ConnectionHandler implements InvocationHandler {
             Dialect dialect = config.dialect(store, physical);
             Connection connection = physical;
             java.util.Collection<TableMapping> mappings = config.analyzer().mappings();
-            return WriteExecution.guarded(connection, dialect, sqlTransaction,
+            return WriteExecution.catalogRead(connection, dialect, sqlTransaction,
                     () -> metadata.basesOf(store, connection, dialect, table, mappings));
         } catch (SQLException | RuntimeException e) {
             config.warn(log, "bases/" + table, "could not read whether {} is a view or partition of a mapped table: {}",
@@ -368,7 +368,7 @@ final class ConnectionHandler implements InvocationHandler {
             Dialect dialect = config.dialect(store, physical);
             Connection connection = physical;
             java.util.Collection<TableMapping> mappings = config.analyzer().mappings();
-            return WriteExecution.guarded(connection, dialect, sqlTransaction, () -> {
+            return WriteExecution.catalogRead(connection, dialect, sqlTransaction, () -> {
                 java.util.Set<TableMapping> found = new java.util.LinkedHashSet<>();
                 if (deletes) {
                     found.addAll(metadata.cascadesFrom(store, connection, dialect, table, true, mappings));
@@ -443,7 +443,7 @@ final class ConnectionHandler implements InvocationHandler {
                 Dialect dialect = config.dialect(store, physical);
                 Connection connection = physical;
                 java.util.Collection<TableMapping> mappings = config.analyzer().mappings();
-                List<TableMapping> changed = WriteExecution.guarded(connection, dialect, sqlTransaction,
+                List<TableMapping> changed = WriteExecution.catalogRead(connection, dialect, sqlTransaction,
                         () -> metadata.readWriters(store, connection, dialect, mappings));
                 changed.forEach(mapping -> dispatcher.recordCatalogChanged(mapping, store));
                 writers = metadata.knownWriters(store);
@@ -1864,6 +1864,19 @@ final class ConnectionHandler implements InvocationHandler {
             // committed as it will be. PostgreSQL runs the statements after a text's COMMIT or ROLLBACK in a
             // transaction of their own, committed with the text (pgjdbc opens its transaction once, before it)
             handOver(null);
+        }
+        if (jdbcAutoCommit && config.dialect(store, connection) == Dialect.POSTGRESQL) {
+            // the controls were replayed as written, but a text that failed ran only up to its failure (`SELECT 1/0;
+            // BEGIN` leaves no transaction, the text's implicit one rolled back): in auto-commit pgjdbc's state,
+            // from the server's last reply, says whether a transaction is open. Believing the text left the later
+            // auto-commit writes buffered for a COMMIT that never came, unsynced and unrecorded
+            Boolean open = ServerTransaction.open(connection);
+            if (open != null && open != sqlTransaction) {
+                sqlTransaction = open;
+                if (!open) {
+                    handOver(null);
+                }
+            }
         }
         if (failure != null) {
             if (!sqlTransaction && connection.getAutoCommit()) {
