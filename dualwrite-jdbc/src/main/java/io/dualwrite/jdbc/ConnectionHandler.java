@@ -55,6 +55,14 @@ final class ConnectionHandler implements InvocationHandler {
     /** A transaction opened by SQL text ({@code BEGIN}) while JDBC auto-commit is on. */
     private boolean sqlTransaction;
     /**
+     * Whether auto-commit was last switched off by the application's SQL text ({@code SET autocommit = 0}, H2's {@code
+     * SET AUTOCOMMIT FALSE}), not by JDBC: such a session is not lent to a sync ({@link #dispatchIdle}), whose JDBC
+     * {@code setAutoCommit} calls around its read would leave the driver's (and the pool's) view of auto-commit at what
+     * JDBC last set, so that after the text's own {@code SET autocommit = 1} the caller read {@code getAutoCommit()}
+     * false where the raw driver says true.
+     */
+    private boolean autoCommitOffByText;
+    /**
      * The keys of transactions that left the session ended or prepared and were not committed or rolled back here
      * yet, by transaction: a PostgreSQL prepared transaction by its gid as written (a session may prepare several
      * before it commits them), the session's MySQL/MariaDB XA transaction by {@link #XA_KEY}.
@@ -1422,6 +1430,7 @@ final class ConnectionHandler implements InvocationHandler {
             case BEGIN, AUTOCOMMIT_OFF -> {
                 boolean open = !connection.getAutoCommit() || sqlTransaction;
                 Object result = execution.call();
+                autoCommitOffByText |= control == TxControl.AUTOCOMMIT_OFF;
                 if (control == TxControl.BEGIN && isMySql()) {
                     // MySQL's BEGIN and START TRANSACTION commit the transaction open before them and release the
                     // session's table locks
@@ -1441,6 +1450,7 @@ final class ConnectionHandler implements InvocationHandler {
             }
             case COMMIT, COMMIT_AND_CHAIN, AUTOCOMMIT_ON -> {
                 KeyBuffer.Snapshot snapshot = takeEnded();
+                autoCommitOffByText &= control != TxControl.AUTOCOMMIT_ON; // the commit's sync may be lent the session
                 @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot, sqlTransaction);
                 // AND CHAIN opens the next transaction at once: its writes wait for the next commit
                 return commitThenDispatch(connection, execution, snapshot, ids, control.chains() && sqlTransaction);
@@ -1799,6 +1809,7 @@ final class ConnectionHandler implements InvocationHandler {
                     }
                 }
                 case BEGIN, AUTOCOMMIT_OFF -> {
+                    autoCommitOffByText |= control == TxControl.AUTOCOMMIT_OFF;
                     if (isMySql() && (!jdbcAutoCommit || sqlTransaction)) {
                         handOver(null); // MySQL's BEGIN commits the transaction open before it
                     }
@@ -1808,6 +1819,7 @@ final class ConnectionHandler implements InvocationHandler {
                     sqlTransaction = jdbcAutoCommit || sqlTransaction;
                 }
                 case COMMIT, COMMIT_AND_CHAIN, AUTOCOMMIT_ON -> {
+                    autoCommitOffByText &= control != TxControl.AUTOCOMMIT_ON;
                     handOver(null);
                     sqlTransaction = control.chains() && sqlTransaction
                             || plainEndsChain && control != TxControl.AUTOCOMMIT_ON && !TxControl.saysChaining(part.sql());
@@ -2366,6 +2378,7 @@ final class ConnectionHandler implements InvocationHandler {
     }
 
     private void setAutoCommit(boolean autoCommit) throws SQLException {
+        autoCommitOffByText = false; // JDBC's word from now on
         if (physical == null) {
             pendingAutoCommit = autoCommit;
             return;
@@ -2475,7 +2488,7 @@ final class ConnectionHandler implements InvocationHandler {
      * statement are kept ({@link #holdWarnings}), as before any statement of the library's on its session.
      */
     private void dispatchIdle(Connection session, KeyBuffer.Snapshot snapshot, @Nullable List<Long> outboxIds) {
-        if (snapshot.keys().isEmpty() || tablesLocked || sqlTransaction || xaOpen
+        if (snapshot.keys().isEmpty() || tablesLocked || sqlTransaction || xaOpen || autoCommitOffByText
                 || !config.executor(store.other()).callerWaits()
                 || Boolean.TRUE.equals(ServerTransaction.open(session))) {
             dispatch(snapshot, outboxIds);
