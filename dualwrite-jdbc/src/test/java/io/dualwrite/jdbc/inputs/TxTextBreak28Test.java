@@ -27,6 +27,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  * what the raw driver shows (each step's results, counts, warnings and exceptions as class, SQLState and vendor code;
  * JDBC's auto-commit and the server's transaction state after the script), the old store must end as the twin, and
  * the stores must end equal row by row (plain JDBC), or with the difference recorded and resolved by the tools.
+ *
+ * <p>Failed before their fixes (8 of 31): fn-begin-commit, fn-prepare, failed-before-begin, failed-before-begin-fn
+ * (PostgreSQL: the library's statements ran under the state the text's controls said, not the server's; the function's
+ * or the auto-commit write's row unsynced and unrecorded); serializable-text-in-jdbc-tx, serializable-then-write
+ * (PostgreSQL: a catalog read was the transaction's first query, 25001); autocommit-off-text on MariaDB and H2
+ * (getAutoCommit() false after the text's switch back, the session having been lent to a sync). The rest held.
  */
 class TxTextBreak28Test {
 
