@@ -55,6 +55,14 @@ final class ConnectionHandler implements InvocationHandler {
     /** A transaction opened by SQL text ({@code BEGIN}) while JDBC auto-commit is on. */
     private boolean sqlTransaction;
     /**
+     * Whether auto-commit was last switched off by the application's SQL text ({@code SET autocommit = 0}, H2's {@code
+     * SET AUTOCOMMIT FALSE}), not by JDBC: such a session is not lent to a sync ({@link #dispatchIdle}), whose JDBC
+     * {@code setAutoCommit} calls around its read would leave the driver's (and the pool's) view of auto-commit at what
+     * JDBC last set, so that after the text's own {@code SET autocommit = 1} the caller read {@code getAutoCommit()}
+     * false where the raw driver says true.
+     */
+    private boolean autoCommitOffByText;
+    /**
      * The keys of transactions that left the session ended or prepared and were not committed or rolled back here
      * yet, by transaction: a PostgreSQL prepared transaction by its gid as written (a session may prepare several
      * before it commits them), the session's MySQL/MariaDB XA transaction by {@link #XA_KEY}.
@@ -346,7 +354,7 @@ final class ConnectionHandler implements InvocationHandler {
             Dialect dialect = config.dialect(store, physical);
             Connection connection = physical;
             java.util.Collection<TableMapping> mappings = config.analyzer().mappings();
-            return WriteExecution.guarded(connection, dialect, sqlTransaction,
+            return WriteExecution.catalogRead(connection, dialect, sqlTransaction,
                     () -> metadata.basesOf(store, connection, dialect, table, mappings));
         } catch (SQLException | RuntimeException e) {
             config.warn(log, "bases/" + table, "could not read whether {} is a view or partition of a mapped table: {}",
@@ -368,7 +376,7 @@ final class ConnectionHandler implements InvocationHandler {
             Dialect dialect = config.dialect(store, physical);
             Connection connection = physical;
             java.util.Collection<TableMapping> mappings = config.analyzer().mappings();
-            return WriteExecution.guarded(connection, dialect, sqlTransaction, () -> {
+            return WriteExecution.catalogRead(connection, dialect, sqlTransaction, () -> {
                 java.util.Set<TableMapping> found = new java.util.LinkedHashSet<>();
                 if (deletes) {
                     found.addAll(metadata.cascadesFrom(store, connection, dialect, table, true, mappings));
@@ -443,7 +451,7 @@ final class ConnectionHandler implements InvocationHandler {
                 Dialect dialect = config.dialect(store, physical);
                 Connection connection = physical;
                 java.util.Collection<TableMapping> mappings = config.analyzer().mappings();
-                List<TableMapping> changed = WriteExecution.guarded(connection, dialect, sqlTransaction,
+                List<TableMapping> changed = WriteExecution.catalogRead(connection, dialect, sqlTransaction,
                         () -> metadata.readWriters(store, connection, dialect, mappings));
                 changed.forEach(mapping -> dispatcher.recordCatalogChanged(mapping, store));
                 writers = metadata.knownWriters(store);
@@ -1422,6 +1430,7 @@ final class ConnectionHandler implements InvocationHandler {
             case BEGIN, AUTOCOMMIT_OFF -> {
                 boolean open = !connection.getAutoCommit() || sqlTransaction;
                 Object result = execution.call();
+                autoCommitOffByText |= control == TxControl.AUTOCOMMIT_OFF;
                 if (control == TxControl.BEGIN && isMySql()) {
                     // MySQL's BEGIN and START TRANSACTION commit the transaction open before them and release the
                     // session's table locks
@@ -1441,6 +1450,7 @@ final class ConnectionHandler implements InvocationHandler {
             }
             case COMMIT, COMMIT_AND_CHAIN, AUTOCOMMIT_ON -> {
                 KeyBuffer.Snapshot snapshot = takeEnded();
+                autoCommitOffByText &= control != TxControl.AUTOCOMMIT_ON; // the commit's sync may be lent the session
                 @Nullable List<Long> ids = dispatcher.writeOutbox(connection, store, snapshot, sqlTransaction);
                 // AND CHAIN opens the next transaction at once: its writes wait for the next commit
                 return commitThenDispatch(connection, execution, snapshot, ids, control.chains() && sqlTransaction);
@@ -1799,6 +1809,7 @@ final class ConnectionHandler implements InvocationHandler {
                     }
                 }
                 case BEGIN, AUTOCOMMIT_OFF -> {
+                    autoCommitOffByText |= control == TxControl.AUTOCOMMIT_OFF;
                     if (isMySql() && (!jdbcAutoCommit || sqlTransaction)) {
                         handOver(null); // MySQL's BEGIN commits the transaction open before it
                     }
@@ -1808,6 +1819,7 @@ final class ConnectionHandler implements InvocationHandler {
                     sqlTransaction = jdbcAutoCommit || sqlTransaction;
                 }
                 case COMMIT, COMMIT_AND_CHAIN, AUTOCOMMIT_ON -> {
+                    autoCommitOffByText &= control != TxControl.AUTOCOMMIT_ON;
                     handOver(null);
                     sqlTransaction = control.chains() && sqlTransaction
                             || plainEndsChain && control != TxControl.AUTOCOMMIT_ON && !TxControl.saysChaining(part.sql());
@@ -1864,6 +1876,19 @@ final class ConnectionHandler implements InvocationHandler {
             // committed as it will be. PostgreSQL runs the statements after a text's COMMIT or ROLLBACK in a
             // transaction of their own, committed with the text (pgjdbc opens its transaction once, before it)
             handOver(null);
+        }
+        if (jdbcAutoCommit && config.dialect(store, connection) == Dialect.POSTGRESQL) {
+            // the controls were replayed as written, but a text that failed ran only up to its failure (`SELECT 1/0;
+            // BEGIN` leaves no transaction, the text's implicit one rolled back): in auto-commit pgjdbc's state,
+            // from the server's last reply, says whether a transaction is open. Believing the text left the later
+            // auto-commit writes buffered for a COMMIT that never came, unsynced and unrecorded
+            Boolean open = ServerTransaction.open(connection);
+            if (open != null && open != sqlTransaction) {
+                sqlTransaction = open;
+                if (!open) {
+                    handOver(null);
+                }
+            }
         }
         if (failure != null) {
             if (!sqlTransaction && connection.getAutoCommit()) {
@@ -2353,6 +2378,7 @@ final class ConnectionHandler implements InvocationHandler {
     }
 
     private void setAutoCommit(boolean autoCommit) throws SQLException {
+        autoCommitOffByText = false; // JDBC's word from now on
         if (physical == null) {
             pendingAutoCommit = autoCommit;
             return;
@@ -2462,7 +2488,7 @@ final class ConnectionHandler implements InvocationHandler {
      * statement are kept ({@link #holdWarnings}), as before any statement of the library's on its session.
      */
     private void dispatchIdle(Connection session, KeyBuffer.Snapshot snapshot, @Nullable List<Long> outboxIds) {
-        if (snapshot.keys().isEmpty() || tablesLocked || sqlTransaction || xaOpen
+        if (snapshot.keys().isEmpty() || tablesLocked || sqlTransaction || xaOpen || autoCommitOffByText
                 || !config.executor(store.other()).callerWaits()
                 || Boolean.TRUE.equals(ServerTransaction.open(session))) {
             dispatch(snapshot, outboxIds);

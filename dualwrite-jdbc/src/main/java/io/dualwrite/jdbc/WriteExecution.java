@@ -1232,14 +1232,44 @@ final class WriteExecution {
     }
 
     /**
+     * Runs the library's reads of the catalog on the caller's connection ({@link #guarded}), except on a PostgreSQL
+     * session whose JDBC transaction has not begun on the server yet (auto-commit off, pgjdbc idle: its {@code BEGIN}
+     * goes with the first statement): there the read would be the transaction's first query, and the application's
+     * first statement of it may need to be first ({@code SET TRANSACTION ISOLATION LEVEL} fails with 25001 after any
+     * query, {@code SET TRANSACTION SNAPSHOT} too). The read then runs in auto-commit, outside the transaction:
+     * pgjdbc switches auto-commit on and off again without a statement while it holds no transaction.
+     */
+    static <T> T catalogRead(Connection physical, @Nullable Dialect dialect, boolean sqlTransaction, SqlWork<T> work)
+            throws SQLException {
+        if (dialect != Dialect.POSTGRESQL || physical.getAutoCommit()
+                || !Boolean.FALSE.equals(ServerTransaction.open(physical))) {
+            return guarded(physical, dialect, sqlTransaction, work);
+        }
+        physical.setAutoCommit(true);
+        try {
+            return work.run();
+        } finally {
+            physical.setAutoCommit(false);
+        }
+    }
+
+    /**
      * A savepoint around our own statements in the caller's transaction: set through JDBC, or, in a transaction
      * the application opened by SQL text while JDBC is in auto-commit (where JDBC refuses savepoints), by SQL
      * text too ({@code SAVEPOINT dualwrite_guard}, a name of our own).
      */
-    record Guard(Connection connection, @Nullable Savepoint savepoint) {
+    record Guard(@Nullable Connection connection, @Nullable Savepoint savepoint) {
         private static final String NAME = "dualwrite_guard";
 
-        /** The guard, or {@code null} outside a transaction (nothing to protect). */
+        /**
+         * The guard, or {@code null} outside a transaction (nothing to protect). In auto-commit, {@code
+         * sqlTransaction} is what the application's texts said (a {@code BEGIN} seen); the server's own word, where
+         * the driver keeps it (pgjdbc's state after every reply), overrules it: a text that ended the transaction it
+         * opened ({@code BEGIN; SELECT fn(); COMMIT}, read after it ran), or failed before its {@code BEGIN} ran,
+         * leaves no transaction, and a {@code SAVEPOINT} there fails ("can only be used in transaction blocks"),
+         * which made the first read of the functions fail and their writes go unrecorded. Such a session gets a
+         * guard that sets nothing.
+         */
         static @Nullable Guard set(Connection connection, boolean sqlTransaction) throws SQLException {
             if (!connection.getAutoCommit()) {
                 return new Guard(connection, connection.setSavepoint());
@@ -1247,11 +1277,17 @@ final class WriteExecution {
             if (!sqlTransaction) {
                 return null;
             }
+            if (Boolean.FALSE.equals(ServerTransaction.open(connection))) {
+                return new Guard(null, null);
+            }
             sql(connection, "SAVEPOINT " + NAME);
             return new Guard(connection, null);
         }
 
         void release() throws SQLException {
+            if (connection == null) {
+                return;
+            }
             if (savepoint != null) {
                 connection.releaseSavepoint(savepoint);
             } else {
@@ -1260,6 +1296,9 @@ final class WriteExecution {
         }
 
         void rollback() throws SQLException {
+            if (connection == null) {
+                return;
+            }
             if (savepoint != null) {
                 connection.rollback(savepoint);
             } else {
