@@ -8,7 +8,6 @@ import io.dualwrite.DualWriter;
 import io.dualwrite.MigrationPhase;
 import io.dualwrite.jdbc.DualWriteDataSource;
 import io.dualwrite.jdbc.changelog.JdbcChangeLog;
-import io.dualwrite.jdbc.schema.DualWriteSchema;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
@@ -30,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.mariadb.jdbc.MariaDbPoolDataSource;
@@ -109,6 +109,18 @@ class SessionSettingsBreak28Test {
         public boolean isWrapperFor(Class<?> iface) throws SQLException {
             return iface.isInstance(this) || target.isWrapperFor(iface);
         }
+    }
+
+    /**
+     * The MariaDB databases the members share (see {@link SharedMariaDbs}), emptied of tables {@code t} and {@code own}
+     * when a member takes them. The member that sets the server's global zone ({@code server}) takes fresh databases:
+     * a shared pool's session opened in that window would keep the zone for the members after it.
+     */
+    private static final SharedMariaDbs SHARED = new SharedMariaDbs("t", "own");
+
+    @AfterAll
+    static void closeShared() {
+        SHARED.close();
     }
 
     /**
@@ -213,13 +225,14 @@ class SessionSettingsBreak28Test {
         assertThat(ZoneId.systemDefault().getRules()).isNotEqualTo(ZoneId.of(APP_ZONE).getRules());
         String literal = oldType.startsWith("DATE") && !oldType.startsWith("DATETIME") ? "2026-03-01"
                 : "2026-03-01 10:20:30.123456";
-        try (TestDatabase oldDb = TestDatabases.create(oldKind); TestDatabase newDb = TestDatabases.create(newKind)) {
+        try (SharedMariaDbs.Pair pair = SHARED.pair(oldKind, newKind, way.equals("server"))) {
+            TestDatabase oldDb = pair.oldDb();
+            TestDatabase newDb = pair.newDb();
             if (way.equals("server")) {
                 newDb.execute("SET GLOBAL time_zone = '" + APP_ZONE + "'");
             }
             DataSource newPool = pool(newDb, way.equals("server") || way.equals("leftover") ? "none" : way);
             try {
-                DualWriteSchema.create(oldDb.dataSource());
                 oldDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v " + oldType + ", qty INT)");
                 newDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v " + newType + " NULL, qty INT)",
                         "CREATE TABLE own (id INT PRIMARY KEY, v " + newType + " NULL)");
@@ -270,11 +283,11 @@ class SessionSettingsBreak28Test {
     // zone, as the application's own write of the date through the pool gives it.
     @org.junit.jupiter.api.Test
     void theBackfillTakesTheZoneThePoolsDriverPutsOnEverySession() throws Exception {
-        try (TestDatabase oldDb = TestDatabases.create(Kind.MARIADB);
-             TestDatabase newDb = TestDatabases.create(Kind.MARIADB)) {
+        try (SharedMariaDbs.Pair pair = SHARED.pair(Kind.MARIADB, Kind.MARIADB, false)) {
+            TestDatabase oldDb = pair.oldDb();
+            TestDatabase newDb = pair.newDb();
             DataSource newPool = pool(newDb, "url");
             try {
-                DualWriteSchema.create(oldDb.dataSource());
                 oldDb.execute("CREATE TABLE t (id INT PRIMARY KEY, d DATE)",
                         "INSERT INTO t VALUES (1, '2026-03-01'), (2, '1999-12-31'), (3, NULL)");
                 newDb.execute("CREATE TABLE t (id INT PRIMARY KEY, d TIMESTAMP(6) NULL)",
@@ -303,8 +316,9 @@ class SessionSettingsBreak28Test {
             XXX-9YYY | recorded | ASYNC
             """)
     void aPosixZoneIsTakenAtTheServersOffsetOrRefused(String zone, String outcome, MirrorMode mode) throws Exception {
-        try (TestDatabase oldDb = TestDatabases.create(Kind.POSTGRES);
-             TestDatabase newDb = TestDatabases.create(Kind.POSTGRES)) {
+        try (SharedMariaDbs.Pair pair = SHARED.pair(Kind.POSTGRES, Kind.POSTGRES, false)) {
+            TestDatabase oldDb = pair.oldDb();
+            TestDatabase newDb = pair.newDb();
             HikariConfig config = new HikariConfig();
             config.setJdbcUrl(newDb.pool().getJdbcUrl());
             config.setUsername(newDb.pool().getUsername());
@@ -312,7 +326,6 @@ class SessionSettingsBreak28Test {
             config.setMaximumPoolSize(2);
             config.setConnectionInitSql("SET TIME ZONE '" + zone + "'");
             try (HikariDataSource newPool = new HikariDataSource(config)) {
-                DualWriteSchema.create(oldDb.dataSource());
                 oldDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v TIMESTAMP(6), qty INT)");
                 newDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v TIMESTAMPTZ(6), qty INT)",
                         "CREATE TABLE own (id INT PRIMARY KEY, v TIMESTAMPTZ(6))");
@@ -366,7 +379,9 @@ class SessionSettingsBreak28Test {
             default -> kind == Kind.MARIADB ? "'a\\b''\u00e9'" : "E'a\\b''\u00e9'";
         };
         String newType = type.equals("FLOAT8[]") || type.equals("DATE") ? "TEXT" : type;
-        try (TestDatabase oldDb = TestDatabases.create(kind); TestDatabase newDb = TestDatabases.create(kind)) {
+        try (SharedMariaDbs.Pair pair = SHARED.pair(kind, kind, false)) {
+            TestDatabase oldDb = pair.oldDb();
+            TestDatabase newDb = pair.newDb();
             TestDatabase configured = side.equals("old") ? oldDb : newDb;
             HikariConfig config = new HikariConfig();
             String url = configured.pool().getJdbcUrl();
@@ -380,7 +395,6 @@ class SessionSettingsBreak28Test {
                 config.addDataSourceProperty("options", setting);
             }
             try (HikariDataSource pool = new HikariDataSource(config)) {
-                DualWriteSchema.create(oldDb.dataSource());
                 oldDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v " + type + ", qty INT)");
                 newDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v " + newType + ", qty INT)");
                 try (DualWriter writer = writer(oldDb, mode)) {

@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -48,6 +49,17 @@ class UuidSpellingsBreak28Test {
 
     /** The old key's UUID as 32 lower-case digits, on every product. */
     private static final String OLD_DIGITS = "LOWER(REPLACE(REPLACE(REPLACE(id, '-', ''), '{', ''), '}', ''))";
+
+    /**
+     * The MariaDB databases the members share (see {@link SharedMariaDbs}), emptied of table {@code t} and of the
+     * change log when a member takes them; the members on PostgreSQL and H2 keep their own.
+     */
+    private static final SharedMariaDbs SHARED = new SharedMariaDbs("t");
+
+    @AfterAll
+    static void closeShared() {
+        SHARED.close();
+    }
 
     private static String newDigits(Kind kind) {
         return switch (kind) {
@@ -78,8 +90,9 @@ class UuidSpellingsBreak28Test {
             """)
     void anAcceptedSpellingIsInsertedUpdatedAndDeletedExactly(Kind oldKind, String oldType, Kind newKind,
                                                              String written, MirrorMode mode) throws Exception {
-        try (TestDatabase oldDb = TestDatabases.createWithDualWriteSchema(oldKind);
-             TestDatabase newDb = TestDatabases.create(newKind)) {
+        try (SharedMariaDbs.Pair pair = SHARED.pair(oldKind, newKind, false)) {
+            TestDatabase oldDb = pair.oldDb();
+            TestDatabase newDb = pair.newDb();
             oldDb.execute("CREATE TABLE t (id " + oldType + " PRIMARY KEY, qty INT)");
             newDb.execute("CREATE TABLE t (id " + "UUID" + " PRIMARY KEY, qty INT)");
             try (DualWriter writer = writer(oldDb, mode, MigrationPhase.DUAL_WRITE)) {
@@ -117,8 +130,9 @@ class UuidSpellingsBreak28Test {
     void aSpellingOutsideTheAcceptedFormsIsRefusedByNameAndRecorded(Kind oldKind, String oldType, Kind newKind,
                                                                     String newType, String written)
             throws Exception {
-        try (TestDatabase oldDb = TestDatabases.createWithDualWriteSchema(oldKind);
-             TestDatabase newDb = TestDatabases.create(newKind)) {
+        try (SharedMariaDbs.Pair pair = SHARED.pair(oldKind, newKind, false)) {
+            TestDatabase oldDb = pair.oldDb();
+            TestDatabase newDb = pair.newDb();
             oldDb.execute("CREATE TABLE t (id " + oldType + " PRIMARY KEY, qty INT)");
             newDb.execute("CREATE TABLE t (id " + newType + " PRIMARY KEY, qty INT)");
             try (DualWriter writer = writer(oldDb, MirrorMode.SYNC, MigrationPhase.DUAL_WRITE)) {
@@ -157,8 +171,9 @@ class UuidSpellingsBreak28Test {
                                                                                        String first, String second,
                                                                                        Kind newKind)
             throws Exception {
-        try (TestDatabase oldDb = TestDatabases.createWithDualWriteSchema(oldKind);
-             TestDatabase newDb = TestDatabases.create(newKind)) {
+        try (SharedMariaDbs.Pair pair = SHARED.pair(oldKind, newKind, false)) {
+            TestDatabase oldDb = pair.oldDb();
+            TestDatabase newDb = pair.newDb();
             oldDb.execute("CREATE TABLE t (id " + oldType + " PRIMARY KEY, qty INT)");
             newDb.execute("CREATE TABLE t (id UUID PRIMARY KEY, qty INT)");
             try (DualWriter writer = writer(oldDb, MirrorMode.SYNC, MigrationPhase.DUAL_WRITE)) {
@@ -197,8 +212,9 @@ class UuidSpellingsBreak28Test {
     void keysRecordedWhileTheNewStoreRefusedAreReconciledExactly(Kind oldKind, String oldType, Kind newKind,
                                                                 String first, String second) throws Exception {
         TableMapping mapping = TableMapping.builder("t").build();
-        try (TestDatabase oldDb = TestDatabases.createWithDualWriteSchema(oldKind);
-             TestDatabase newDb = TestDatabases.create(newKind)) {
+        try (SharedMariaDbs.Pair pair = SHARED.pair(oldKind, newKind, false)) {
+            TestDatabase oldDb = pair.oldDb();
+            TestDatabase newDb = pair.newDb();
             oldDb.execute("CREATE TABLE t (id " + oldType + " PRIMARY KEY, qty INT)");
             newDb.execute("CREATE TABLE t (id UUID PRIMARY KEY, qty INT, must INT NOT NULL)");
             try (DualWriter writer = writer(oldDb, MirrorMode.ASYNC, MigrationPhase.DUAL_WRITE)) {
@@ -232,8 +248,9 @@ class UuidSpellingsBreak28Test {
     void theBackfillCopiesAcceptedSpellingsAndVerificationAndRepairAgree(Kind oldKind, String oldType, Kind newKind)
             throws Exception {
         TableMapping mapping = TableMapping.builder("t").build();
-        try (TestDatabase oldDb = TestDatabases.createWithDualWriteSchema(oldKind);
-             TestDatabase newDb = TestDatabases.create(newKind)) {
+        try (SharedMariaDbs.Pair pair = SHARED.pair(oldKind, newKind, false)) {
+            TestDatabase oldDb = pair.oldDb();
+            TestDatabase newDb = pair.newDb();
             oldDb.execute("CREATE TABLE t (id " + oldType + " PRIMARY KEY, qty INT)");
             newDb.execute("CREATE TABLE t (id UUID PRIMARY KEY, qty INT)");
             oldDb.execute("INSERT INTO t VALUES ('00112233-4455-6677-8899-AABBCCDDEEFF', 1)",
@@ -271,8 +288,9 @@ class UuidSpellingsBreak28Test {
     void twoOldSpellingsOfOneUuidAreNeverVerifiedClean(Kind oldKind, String oldType, String first, String second)
             throws Exception {
         TableMapping mapping = TableMapping.builder("t").build();
-        try (TestDatabase oldDb = TestDatabases.createWithDualWriteSchema(oldKind);
-             TestDatabase newDb = TestDatabases.create(Kind.POSTGRES)) {
+        try (SharedMariaDbs.Pair pair = SHARED.pair(oldKind, Kind.POSTGRES, false)) {
+            TestDatabase oldDb = pair.oldDb();
+            TestDatabase newDb = pair.newDb();
             oldDb.execute("CREATE TABLE t (id " + oldType + " PRIMARY KEY, qty INT)");
             newDb.execute("CREATE TABLE t (id UUID PRIMARY KEY, qty INT)");
             oldDb.execute("INSERT INTO t VALUES ('" + first + "', 1)", "INSERT INTO t VALUES ('" + second + "', 1)",
@@ -310,8 +328,9 @@ class UuidSpellingsBreak28Test {
     void afterTheMoveToNewPrimaryTheOldRowIsWrittenUnderItsOwnSpelling(Kind oldKind, String oldType, Kind newKind,
                                                                        String spelt) throws Exception {
         TableMapping mapping = TableMapping.builder("t").build();
-        try (TestDatabase oldDb = TestDatabases.createWithDualWriteSchema(oldKind);
-             TestDatabase newDb = TestDatabases.create(newKind)) {
+        try (SharedMariaDbs.Pair pair = SHARED.pair(oldKind, newKind, false)) {
+            TestDatabase oldDb = pair.oldDb();
+            TestDatabase newDb = pair.newDb();
             oldDb.execute("CREATE TABLE t (id " + oldType + " PRIMARY KEY, qty INT)");
             newDb.execute("CREATE TABLE t (id UUID PRIMARY KEY, qty INT)");
             oldDb.execute("INSERT INTO t VALUES ('" + spelt + "', 1)",
