@@ -31,6 +31,17 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class MyBatisBreak28Test {
 
+    /**
+     * One old and one new database per kind for all members (see {@link MyBatisStores.Shared}), emptied when a member
+     * takes them: two databases and dualwrite's six tables were most of a member's set-up.
+     */
+    private static final MyBatisStores.Shared SHARED = new MyBatisStores.Shared();
+
+    @org.junit.jupiter.api.AfterAll
+    static void closeShared() {
+        SHARED.close();
+    }
+
     private static SqlSessionFactory sessions(MyBatisStores stores) {
         Configuration configuration = new Configuration(
                 new Environment("break28", new JdbcTransactionFactory(), stores.dataSource));
@@ -66,7 +77,7 @@ class MyBatisBreak28Test {
             "POSTGRES,prefixed", "POSTGRES,updateById", "MARIADB,counted", "MARIADB,stamped", "MARIADB,prefixed",
             "MARIADB,updateById"})
     void aProviderRunsOnceAsMyBatisAloneRunsIt(Kind kind, String member) throws Exception {
-        try (MyBatisStores stores = new MyBatisStores(kind)) {
+        try (MyBatisStores stores = SHARED.take(kind)) {
             stores.merchantPhase("m-1", member.equals("updateById") ? MigrationPhase.NEW_PRIMARY
                     : MigrationPhase.DUAL_WRITE);
             if (member.equals("updateById")) {
@@ -103,7 +114,7 @@ class MyBatisBreak28Test {
     @ParameterizedTest
     @EnumSource(value = Kind.class, names = {"H2", "POSTGRES", "MARIADB"})
     void aDynamicStatementMadeToReadItsIdsIsMadeOnce(Kind kind) throws Exception {
-        try (MyBatisStores stores = new MyBatisStores(kind)) {
+        try (MyBatisStores stores = SHARED.take(kind)) {
             stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
             Break28Mapper.Sql.CALLS.set(0);
             try (SqlSession session = sessions(stores).openSession(true)) {
@@ -122,7 +133,7 @@ class MyBatisBreak28Test {
     @ParameterizedTest
     @EnumSource(value = Kind.class, names = {"H2", "POSTGRES", "MARIADB"})
     void aProviderWritingAnotherLiteralOnEachCallWritesTheSqlMyBatisMadeFirst(Kind kind) throws Exception {
-        try (MyBatisStores stores = new MyBatisStores(kind)) {
+        try (MyBatisStores stores = SHARED.take(kind)) {
             stores.oldDb.execute("INSERT INTO orders (id, merchant_no, status, amount) VALUES (1, 'm-1', 'NEW', 1.00)");
             stores.newDb.execute("INSERT INTO orders_v2 VALUES (1, 'm-1', 'NEW', 1.00)");
             stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
@@ -146,7 +157,7 @@ class MyBatisBreak28Test {
             "POSTGRES,substitutedByPosition", "MARIADB,lookedUpByPosition", "MARIADB,lookedUpFromMap",
             "MARIADB,boundByPosition", "MARIADB,substitutedByPosition"})
     void aMerchantIdReadUnderAnotherNameOfItsArgumentIsMirroredOrRecorded(Kind kind, String member) throws Exception {
-        try (MyBatisStores stores = new MyBatisStores(kind)) {
+        try (MyBatisStores stores = SHARED.take(kind)) {
             stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);
             try (SqlSession session = sessions(stores).openSession(true)) {
                 Break28Mapper mapper = session.getMapper(Break28Mapper.class);
@@ -176,7 +187,7 @@ class MyBatisBreak28Test {
             "MARIADB,eager,plainThenRouted", "MARIADB,lazy,routedThenPlain"})
     void aNestedSelectOfARoutedReadIsAnsweredFromTheStoreItIsRoutedTo(Kind kind, String fetch, String member)
             throws Exception {
-        try (MyBatisStores stores = new MyBatisStores(kind)) {
+        try (MyBatisStores stores = SHARED.take(kind)) {
             stores.oldDb.execute("INSERT INTO orders (id, merchant_no, status, amount) VALUES (1, 'm-1', 'PAID', 1.00)");
             stores.newDb.execute("INSERT INTO orders_v2 VALUES (1, 'm-1', 'NEW', 1.00)");
             stores.merchantPhase("m-1", MigrationPhase.DUAL_WRITE);

@@ -71,9 +71,27 @@ final class MyBatisStores implements AutoCloseable {
     /** As {@link #MyBatisStores(TestDatabases.Kind, TableMapping)}, with order pinning on {@code pins} when given. */
     MyBatisStores(TestDatabases.Kind kind, TableMapping mapping, io.dualwrite.switches.@org.jspecify.annotations.Nullable OrderPinStore pins)
             throws SQLException {
-        oldDb = TestDatabases.create(kind);
-        newDb = TestDatabases.create(kind);
+        this(created(kind), mapping, pins, true);
+    }
+
+    /** Whether the databases were created for these stores (and are closed with them), not taken from {@link Shared}. */
+    private final boolean ownDatabases;
+
+    private record Databases(TestDatabase oldDb, TestDatabase newDb) {
+    }
+
+    private static Databases created(TestDatabases.Kind kind) throws SQLException {
+        TestDatabase oldDb = TestDatabases.create(kind);
+        TestDatabase newDb = TestDatabases.create(kind);
         MyBatisBreakSupport.createOrders(kind, oldDb, newDb, "orders_v2", "amount_total");
+        return new Databases(oldDb, newDb);
+    }
+
+    private MyBatisStores(Databases databases, TableMapping mapping,
+            io.dualwrite.switches.@org.jspecify.annotations.Nullable OrderPinStore pins, boolean ownDatabases) {
+        this.ownDatabases = ownDatabases;
+        oldDb = databases.oldDb();
+        newDb = databases.newDb();
         Switchboard.Builder switches = Switchboard.builder().switchStore(SwitchStores.inMemory())
                 .migration(MigrationSwitchConfig.builder(MIGRATION).pinning(pins != null).build());
         switchboard = (pins == null ? switches : switches.orderPinStore(pins)).build();
@@ -162,7 +180,50 @@ final class MyBatisStores implements AutoCloseable {
     @Override
     public void close() {
         writer.close();
-        oldDb.close();
-        newDb.close();
+        if (ownDatabases) {
+            oldDb.close();
+            newDb.close();
+        }
+    }
+
+    /**
+     * One old and one new database per kind, with the tables every {@link MyBatisStores} has (the old {@code orders}
+     * with its generated id and dualwrite's tables, the new {@code orders_v2}), shared by the members of a class that
+     * would otherwise create two databases and dualwrite's six tables each. A member {@linkplain #take takes} them
+     * emptied: both tables truncated, the old one's id generator restarted (the members' rows are numbered from 1)
+     * and dualwrite's tables emptied, which is what fresh stores hold. The tables are never dropped or changed, so no
+     * server-prepared statement outlives them. Its switches, writer and data source are the member's own, as with
+     * {@link #MyBatisStores(TestDatabases.Kind)}. The class closes it in its {@code @AfterAll}.
+     */
+    static final class Shared implements AutoCloseable {
+        private static final String[] OWN_TABLES = {"dualwrite_change_log", "dualwrite_switch", "dualwrite_order_pin",
+                "dualwrite_verification", "dualwrite_backfill_checkpoint", "dualwrite_verification_checkpoint"};
+        private final Map<TestDatabases.Kind, Databases> byKind = new java.util.EnumMap<>(TestDatabases.Kind.class);
+
+        /** Stores as {@code new MyBatisStores(kind)} gives them, on the kind's shared databases. */
+        synchronized MyBatisStores take(TestDatabases.Kind kind) throws SQLException {
+            Databases databases = byKind.get(kind);
+            if (databases == null) {
+                databases = created(kind);
+                byKind.put(kind, databases);
+            } else {
+                databases.oldDb().execute(kind == TestDatabases.Kind.MARIADB ? "TRUNCATE TABLE orders"
+                        : "TRUNCATE TABLE orders RESTART IDENTITY");
+                for (String table : OWN_TABLES) {
+                    databases.oldDb().execute("DELETE FROM " + table);
+                }
+                databases.newDb().execute("TRUNCATE TABLE orders_v2");
+            }
+            return new MyBatisStores(databases, MAPPING, null, false);
+        }
+
+        @Override
+        public synchronized void close() {
+            byKind.values().forEach(databases -> {
+                databases.oldDb().close();
+                databases.newDb().close();
+            });
+            byKind.clear();
+        }
     }
 }
