@@ -93,10 +93,13 @@ final class TableSide {
      * @param utf8 whether the database hashes a text as its UTF-8 bytes as it is ({@link VerifyDialect#hashesUtf8})
      * @param salt    hex digits put before every row's text before it is hashed; the same on both sides of one run
      * @param byValue whether both sides hash rows by value ({@link TablePlan#hashesByValue}), seeded with the salt
+     * @param startZone the zone this store's pool starts its sessions in ({@code copy.StartZone}), where a column of
+     *                  instants is compared with a value without zone and the zone is not UTC; else null
      */
     TableSide(TablePlan plan, boolean old, VerifyDialect dialect, int majorVersion, boolean utf8,
               @Nullable Object merchantValue,
-              String salt, boolean byValue, LongConsumer fetched) {
+              String salt, boolean byValue, io.dualwrite.jdbc.copy.StartZone.@Nullable Zone startZone,
+              LongConsumer fetched) {
         this.plan = plan;
         this.old = old;
         this.dialect = dialect;
@@ -110,7 +113,7 @@ final class TableSide {
                 ? dialect.binaryOrder(dialect.quote(info.name()), info) : info.value(dialect)).toList();
         this.keyReads = keyInfos.stream().map(info -> info.asKeyRead(dialect)).toList();
         this.keyColumns = keyInfos.stream().map(info -> info.keySelect(dialect)).collect(Collectors.joining(", "));
-        List<String> rendered = plan.sqlColumns().stream().map(pair -> TablePlan.render(pair, old, dialect, utf8)).toList();
+        List<String> rendered = plan.sqlColumns().stream().map(pair -> TablePlan.render(pair, old, dialect, utf8, startZone)).toList();
         List<String> salted = new ArrayList<>(rendered.size() + 1);
         salted.add("'" + salt.replaceAll("[^0-9a-f]", "") + "'");
         salted.addAll(rendered);
