@@ -219,10 +219,23 @@ final class TablePlan {
      * Whether {@code old}'s side of {@code pair} is a column of instants that the copier fills from a value without
      * zone in the zone its pool's sessions start in ({@code copy.StartZone}): not a key (key texts of such columns
      * name UTC instants everywhere), not a column the mapping adds, the other side a date or a date-time without zone.
+     * The new store's side only: the old store's column of instants is the copier's source in the direction every
+     * phase but the last copies, and an instant copied into a value without zone keeps the UTC rule
+     * ({@code ZonedSessionTest}); the copier's two directions disagree for such a pool (round 28b, "Left").
      */
     static boolean startZoned(Pair pair, boolean old, VerifyDialect dialect) {
-        return pair.inSql() && !pair.key() && !pair.added() && pair.kind() == ColumnInfo.Kind.TIMESTAMP
+        return !old && pair.inSql() && !pair.key() && !pair.added() && pair.kind() == ColumnInfo.Kind.TIMESTAMP
                 && pair.info(old).kind(dialect) == ColumnInfo.Kind.TIMESTAMP_TZ;
+    }
+
+    /**
+     * Whether {@code pair}, compared in Java, has a new column of instants that the copier fills in the zone the new
+     * pool's sessions start in whenever the old value (or the transformer's) is one without zone: not a key, not a
+     * column the mapping adds ({@link TableSide}'s Java text takes such a value in that zone, as the copier does).
+     */
+    static boolean javaStartZoned(Pair pair, VerifyDialect newDialect) {
+        return !pair.inSql() && !pair.key() && !pair.added() && pair.kind() == ColumnInfo.Kind.TIMESTAMP_TZ
+                && pair.info(false).kind(newDialect) == ColumnInfo.Kind.TIMESTAMP_TZ;
     }
 
     /** A JSON column that keeps the document's value, not its text: a PostgreSQL {@code jsonb}, an H2 {@code JSON}. */
@@ -442,6 +455,11 @@ final class TablePlan {
     /** Whether the new store is MySQL's or MariaDB's, whose text of a boolean is a number ({@code copy.ColumnText}). */
     boolean newStoreIsMySql() {
         return newDialect == VerifyDialect.MYSQL;
+    }
+
+    /** The new store's dialect. */
+    VerifyDialect newDialect() {
+        return newDialect;
     }
 
     /** The key columns, in key order. */

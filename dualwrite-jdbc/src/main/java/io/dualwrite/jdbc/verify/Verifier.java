@@ -513,7 +513,9 @@ public final class Verifier {
             Map<Boolean, StartZone.Zone> zones, List<String> problems) throws SQLException {
         List<TablePlan.Pair> pairs = plan.sqlColumns().stream()
                 .filter(pair -> TablePlan.startZoned(pair, old, dialect)).toList();
-        if (pairs.isEmpty()) {
+        // the new store's zone also for a column compared in Java (TableSide takes the old value in it)
+        if (pairs.isEmpty() && (old || plan.javaColumns().stream()
+                .noneMatch(pair -> TablePlan.javaStartZoned(pair, dialect)))) {
             return null;
         }
         StartZone.Zone zone = zones.get(old);
@@ -544,9 +546,9 @@ public final class Verifier {
         boolean byValue = table.plan().hashesByValue(table.oldDialect(), table.oldVersion(), table.oldUtf8(),
                 table.newDialect(), table.newVersion(), table.newUtf8());
         TableSide oldSide = new TableSide(table.plan(), true, table.oldDialect(), table.oldVersion(), table.oldUtf8(),
-                table.merchant(), salt, byValue, table.oldZone(), fetched::addAndGet);
+                table.merchant(), salt, byValue, table.oldZone(), table.newZone(), fetched::addAndGet);
         TableSide newSide = new TableSide(table.plan(), false, table.newDialect(), table.newVersion(), table.newUtf8(),
-                table.merchant(), salt, byValue, table.newZone(), fetched::addAndGet);
+                table.merchant(), salt, byValue, table.newZone(), null, fetched::addAndGet);
         return new TableVerification(context, table.plan(), oldSide, newSide, sessions.old, sessions.fresh, tracker,
                 limiter(job), fetched);
     }

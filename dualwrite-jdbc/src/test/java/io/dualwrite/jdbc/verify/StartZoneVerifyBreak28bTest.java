@@ -8,7 +8,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.dualwrite.jdbc.backfill.BackfillJob;
 import io.dualwrite.jdbc.copy.RowCopier;
 import io.dualwrite.jdbc.schema.DualWriteSchema;
-import io.dualwrite.Store;
 import io.dualwrite.jdbc.testing.TestDatabase;
 import io.dualwrite.jdbc.testing.TestDatabases;
 import io.dualwrite.jdbc.testing.TestDatabases.Kind;
@@ -179,41 +178,38 @@ class StartZoneVerifyBreak28bTest {
         }
     }
 
-    // After NEW_PRIMARY the new store is authoritative and repair copies into the old one (Store.NEW): the old
-    // store's TIMESTAMP column, over a pool at +09:00, gets the new store's DATETIME values in that zone. A clean
-    // pair verifies clean; a second off in the old store is found and repaired to the application's own write.
+    // The Java fallback: a transformer maps the old DATETIME (a day later, still a date-time without zone), so the
+    // column is compared in Java; the copier takes the transformer's value in the new pool's start zone (+09:00 by
+    // its init SQL) as it takes any value without zone. A clean copy verifies clean; a second off is found.
     @Test
-    void theReverseRepairAfterNewPrimaryTakesTheOldPoolsStartZone() throws Exception {
+    void aTransformedValueWithoutZoneIsComparedInThePoolsStartZone() throws Exception {
+        TableMapping mapping = TableMapping.builder("t").transform("v", value -> value == null ? null
+                : ((java.time.LocalDateTime) value).plusDays(1)).build();
         try (TestDatabase oldDb = TestDatabases.create(Kind.MARIADB);
-             TestDatabase newDb = TestDatabases.create(Kind.MARIADB);
-             HikariDataSource oldPool = pool(oldDb, "initSql", zoneSql(Kind.MARIADB))) {
-            oldDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v TIMESTAMP(6) NULL, qty INT)",
-                    "CREATE TABLE own (id INT PRIMARY KEY, v TIMESTAMP(6) NULL)");
-            newDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v DATETIME(6), qty INT)");
-            try (Connection old = oldPool.getConnection(); Statement o = old.createStatement();
-                 Connection fresh = newDb.dataSource().getConnection(); Statement n = fresh.createStatement()) {
-                for (int i = 1; i <= ROWS; i++) {
-                    String value = literal("DATETIME", i);
-                    n.executeUpdate("INSERT INTO t VALUES (" + i + ", '" + value + "', " + i + ")");
-                    o.executeUpdate("INSERT INTO t VALUES (" + i + ", '" + value + "', " + i + ")");
-                    o.executeUpdate("INSERT INTO own VALUES (" + i + ", '" + value + "')");
-                }
+             TestDatabase newDb = TestDatabases.create(Kind.POSTGRES);
+             HikariDataSource newPool = pool(newDb, "initSql", zoneSql(Kind.POSTGRES))) {
+            DualWriteSchema.create(oldDb.dataSource());
+            oldDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v DATETIME(6), qty INT)",
+                    "INSERT INTO t VALUES (1, '2026-03-01 10:20:30.5', 1), (2, '2026-07-01 23:59:59', 2), (3, NULL, 3)");
+            newDb.execute("CREATE TABLE t (id INT PRIMARY KEY, v TIMESTAMPTZ(6), qty INT)",
+                    "CREATE TABLE own (id INT PRIMARY KEY, v TIMESTAMPTZ(6))");
+            try (Connection fresh = newPool.getConnection(); Statement n = fresh.createStatement()) {
+                n.executeUpdate("INSERT INTO own VALUES (1, '2026-03-02 10:20:30.5'), (2, '2026-07-02 23:59:59'),"
+                        + " (3, NULL)");
             }
-            Verifier verifier = Verifier.builder().oldDataSource(oldPool).newDataSource(newDb.dataSource())
+            BackfillJob.builder().migration("t").oldDataSource(oldDb.dataSource()).newDataSource(newPool)
+                    .mapping(mapping).build().run();
+            String copied = "SELECT id, coalesce(extract(epoch FROM v), -1) FROM t ORDER BY id";
+            assertThat(read(newPool, copied)).as("each copy is the application's own write")
+                    .isEqualTo(read(newPool, "SELECT id, coalesce(extract(epoch FROM v), -1) FROM own ORDER BY id"));
+            Verifier verifier = Verifier.builder().oldDataSource(oldDb.dataSource()).newDataSource(newPool)
                     .recordResults(false).recheckDelay(Duration.ZERO).build();
-            TableReport clean = verify(verifier, false);
-            assertThat(clean.differenceCount()).as(clean.toText()).isZero();
-
-            oldDb.execute("UPDATE t SET v = v + INTERVAL 1 SECOND WHERE id = 3");
-            VerificationResult differing = verifier.verify(VerificationJob.builder("t").table(T).build());
+            VerificationResult clean = verifier.verify(VerificationJob.builder("t").table(mapping).build());
+            assertThat(clean.tables().get(0).differenceCount()).as(clean.toText()).isZero();
+            newDb.execute("UPDATE t SET v = v + INTERVAL '1 second' WHERE id = 2");
+            VerificationResult differing = verifier.verify(VerificationJob.builder("t").table(mapping).build());
             assertThat(differing.tables().get(0).keys(RowDifference.Kind.DIFFERENT)).as(differing.toText())
-                    .containsExactly("3");
-            Repairer.RepairResult repaired = Repairer.of(RowCopier.builder().oldDataSource(oldPool)
-                    .newDataSource(newDb.dataSource()).build(), verifier)
-                    .repair(VerificationJob.builder("t").table(T).build(), differing, Store.NEW);
-            assertThat(repaired.clean()).as(repaired.toString()).isTrue();
-            assertThat(read(oldPool, "SELECT id, UNIX_TIMESTAMP(v) FROM t ORDER BY id"))
-                    .isEqualTo(read(oldPool, "SELECT id, UNIX_TIMESTAMP(v) FROM own ORDER BY id"));
+                    .containsExactly("2");
         }
     }
 
