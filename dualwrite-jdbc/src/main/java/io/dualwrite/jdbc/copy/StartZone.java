@@ -37,17 +37,38 @@ import org.jspecify.annotations.Nullable;
  * borrower's {@code SET} is no start value. A zone the library cannot name in Java (a MariaDB {@code SYSTEM} zone
  * spelt as an abbreviation, a PostgreSQL POSIX zone with daylight rules) is {@link Zone#unknown}: such a value is
  * refused by name ({@link UnholdableValueException}) and its row recorded, never written in a guessed zone.
+ *
+ * <p>Public for verification only (round 28b): the verifier compares such a pair by this same rule, learnt here
+ * ({@link #of}), so that a copy the copier made reads as equal and a zone the copier refuses is reported.
  */
-final class StartZone {
+public final class StartZone {
 
-    /** A pool's start zone: {@code zone} null when the server's zone ({@code name}) has no Java zone the copier trusts. */
-    record Zone(@Nullable ZoneId zone, String name) {
-        boolean unknown() {
+    /**
+     * A pool's start zone: {@code zone} null when the server's zone ({@code name}) has no Java zone the copier trusts.
+     * {@code name} is the server's own spelling (MariaDB's {@code time_zone}, which it reads back in its own
+     * functions; PostgreSQL's {@code TimeZone}; H2's zone id).
+     */
+    public record Zone(@Nullable ZoneId zone, String name) {
+        /** Whether the copier refuses a value without zone for this pool: the server's zone has no trusted Java zone. */
+        public boolean unknown() {
             return zone == null;
+        }
+
+        /** Whether the copier takes a value without zone as it did before round 28: the zone is UTC. */
+        public boolean utc() {
+            return zone != null && zone.normalized().equals(ZoneOffset.UTC);
         }
     }
 
     private StartZone() {
+    }
+
+    /**
+     * The start zone of {@code pool} by the copier's own learning ({@link #learn}), for the verifier: {@code session}
+     * is one of the pool's sessions as {@link RowSecurity#asLoggedIn} gives it, before the verifier's own settings.
+     */
+    public static Zone of(DataSource pool, Connection session) throws SQLException {
+        return learn(pool, session, CopyDialect.of(io.dualwrite.jdbc.Dialect.detect(session)));
     }
 
     /**
@@ -194,7 +215,7 @@ final class StartZone {
      */
     static void instants(List<Map<String, @Nullable Object>> rows, TableColumns columns, CopyDialect dialect,
             List<String> keyNames, Zone zone) throws UnholdableValueException {
-        if (zone.zone() != null && zone.zone().normalized().equals(ZoneOffset.UTC)) {
+        if (zone.utc()) {
             return;
         }
         for (TableColumns.Column column : columns.all()) {

@@ -215,6 +215,29 @@ final class TablePlan {
                 jsonByValue);
     }
 
+    /**
+     * Whether {@code old}'s side of {@code pair} is a column of instants that the copier fills from a value without
+     * zone in the zone its pool's sessions start in ({@code copy.StartZone}): not a key (key texts of such columns
+     * name UTC instants everywhere), not a column the mapping adds, the other side a date or a date-time without zone.
+     * The new store's side only: the old store's column of instants is the copier's source in the direction every
+     * phase but the last copies, and an instant copied into a value without zone keeps the UTC rule
+     * ({@code ZonedSessionTest}); the copier's two directions disagree for such a pool (round 28b, "Left").
+     */
+    static boolean startZoned(Pair pair, boolean old, VerifyDialect dialect) {
+        return !old && pair.inSql() && !pair.key() && !pair.added() && pair.kind() == ColumnInfo.Kind.TIMESTAMP
+                && pair.info(old).kind(dialect) == ColumnInfo.Kind.TIMESTAMP_TZ;
+    }
+
+    /**
+     * Whether {@code pair}, compared in Java, has a new column of instants that the copier fills in the zone the new
+     * pool's sessions start in whenever the old value (or the transformer's) is one without zone: not a key, not a
+     * column the mapping adds ({@link TableSide}'s Java text takes such a value in that zone, as the copier does).
+     */
+    static boolean javaStartZoned(Pair pair, VerifyDialect newDialect) {
+        return !pair.inSql() && !pair.key() && !pair.added() && pair.kind() == ColumnInfo.Kind.TIMESTAMP_TZ
+                && pair.info(false).kind(newDialect) == ColumnInfo.Kind.TIMESTAMP_TZ;
+    }
+
     /** A JSON column that keeps the document's value, not its text: a PostgreSQL {@code jsonb}, an H2 {@code JSON}. */
     private static boolean normalizedJson(ColumnInfo column, VerifyDialect dialect) {
         return column.type().equals("jsonb") || dialect == VerifyDialect.H2 && column.type().equals("json");
@@ -275,8 +298,11 @@ final class TablePlan {
     /**
      * The SQL that renders one compared column of one side to its canonical text; {@code utf8} when that side's
      * texts are UTF-8 bytes already ({@link VerifyDialect#hashesUtf8}), so a text cell's length needs no conversion.
+     * {@code startZone}: the zone this side's pool starts its sessions in, null where it is UTC or unknown; it is used
+     * only for a column of instants compared with a value without zone ({@link #startZoned}).
      */
-    static String render(Pair pair, boolean old, VerifyDialect dialect, boolean utf8) {
+    static String render(Pair pair, boolean old, VerifyDialect dialect, boolean utf8,
+                         io.dualwrite.jdbc.copy.StartZone.@Nullable Zone startZone) {
         ColumnInfo info = pair.info(old);
         String column = info.rendered(dialect);
         ColumnInfo.Kind own = info.kind(dialect);
@@ -299,6 +325,29 @@ final class TablePlan {
                 // fraction the target cannot hold, so one rounded to the target's digits is another value
                 boolean nanos = pair.info(old).scale() > 6;
                 boolean zoned = own == ColumnInfo.Kind.TIMESTAMP_TZ;
+                if (zoned && startZone != null && startZone.zone() != null && !startZone.utc()
+                        && startZoned(pair, old, dialect)) {
+                    // round 28b: the copier takes a value without zone into this column in the zone the pool's
+                    // sessions start in (copy.StartZone), as the application's own write does; compared in UTC, a
+                    // correct copy differed for ever and a repair rewrote the same value. The instant is read as
+                    // its local time in that zone (one reading per instant; a local time in a gap or overlap has
+                    // none or two, so the local side is not converted instead)
+                    String zone = startZone.zone() instanceof java.time.ZoneOffset offset ? offset.getId()
+                            : dialect == VerifyDialect.H2 ? startZone.zone().getId() : startZone.name();
+                    String quoted = "'" + zone.replace("'", "''") + "'";
+                    yield switch (dialect) {
+                        // FORMATDATETIME formats an instant in the zone it is given
+                        case H2 -> dialect.timestamp(column, nanos).replace("'en', 'UTC')", "'en', " + quoted + ")");
+                        // the verifier's session is in UTC; MariaDB reads back the zone name its session took
+                        case MYSQL -> dialect.timestamp("CONVERT_TZ(" + column + ", '+00:00', "
+                                + (startZone.zone() instanceof java.time.ZoneOffset ? quoted
+                                : "'" + startZone.name().replace("'", "''") + "'") + ")", nanos);
+                        // an interval is an offset east of UTC; a text offset would be POSIX, west
+                        case POSTGRESQL -> dialect.timestamp("(" + column + " AT TIME ZONE "
+                                + (startZone.zone() instanceof java.time.ZoneOffset ? "INTERVAL " : "") + quoted + ")",
+                                nanos);
+                    };
+                }
                 String value = zoned ? dialect.utc(column) : own == ColumnInfo.Kind.DATE ? dialect.midnight(column) : column;
                 yield dialect.timestamp(value, nanos);
             }
@@ -406,6 +455,11 @@ final class TablePlan {
     /** Whether the new store is MySQL's or MariaDB's, whose text of a boolean is a number ({@code copy.ColumnText}). */
     boolean newStoreIsMySql() {
         return newDialect == VerifyDialect.MYSQL;
+    }
+
+    /** The new store's dialect. */
+    VerifyDialect newDialect() {
+        return newDialect;
     }
 
     /** The key columns, in key order. */

@@ -88,15 +88,22 @@ final class TableSide {
     private final String renderedAll;
     private final String javaColumns;
     private final LongConsumer fetched;
+    /** The old side's: the new pool's start zone for a value without zone compared in Java with instants, or null. */
+    private final java.time.@Nullable ZoneId targetZone;
 
     /**
      * @param utf8 whether the database hashes a text as its UTF-8 bytes as it is ({@link VerifyDialect#hashesUtf8})
      * @param salt    hex digits put before every row's text before it is hashed; the same on both sides of one run
      * @param byValue whether both sides hash rows by value ({@link TablePlan#hashesByValue}), seeded with the salt
+     * @param startZone the zone this store's pool starts its sessions in ({@code copy.StartZone}), where a column of
+     *                  instants is compared with a value without zone and the zone is not UTC; else null
+     * @param targetZone the new store's such zone, for the old side's values compared in Java; else null
      */
     TableSide(TablePlan plan, boolean old, VerifyDialect dialect, int majorVersion, boolean utf8,
               @Nullable Object merchantValue,
-              String salt, boolean byValue, LongConsumer fetched) {
+              String salt, boolean byValue, io.dualwrite.jdbc.copy.StartZone.@Nullable Zone startZone,
+              io.dualwrite.jdbc.copy.StartZone.@Nullable Zone targetZone, LongConsumer fetched) {
+        this.targetZone = old && targetZone != null ? targetZone.zone() : null;
         this.plan = plan;
         this.old = old;
         this.dialect = dialect;
@@ -110,7 +117,7 @@ final class TableSide {
                 ? dialect.binaryOrder(dialect.quote(info.name()), info) : info.value(dialect)).toList();
         this.keyReads = keyInfos.stream().map(info -> info.asKeyRead(dialect)).toList();
         this.keyColumns = keyInfos.stream().map(info -> info.keySelect(dialect)).collect(Collectors.joining(", "));
-        List<String> rendered = plan.sqlColumns().stream().map(pair -> TablePlan.render(pair, old, dialect, utf8)).toList();
+        List<String> rendered = plan.sqlColumns().stream().map(pair -> TablePlan.render(pair, old, dialect, utf8, startZone)).toList();
         List<String> salted = new ArrayList<>(rendered.size() + 1);
         salted.add("'" + salt.replaceAll("[^0-9a-f]", "") + "'");
         salted.addAll(rendered);
@@ -569,6 +576,18 @@ final class TableSide {
             // a column whose type changes ('007' into an integer): as the copier stores it. Not a float,
             // which is compared as the nearest number of the float column's precision (below)
             value = JavaValues.asValueOf(value, pair.kind());
+        }
+        if (old && targetZone != null && TablePlan.javaStartZoned(pair, plan.newDialect())) {
+            // round 28b: a value without zone into a column of instants, as the copier takes it (copy.StartZone):
+            // a date-time as that local time in the new pool's start zone, a date as its midnight there; compared
+            // in UTC, a correct copy differed on every run
+            if (value instanceof java.time.LocalDateTime local && !local.equals(java.time.LocalDateTime.MAX)
+                    && !local.equals(java.time.LocalDateTime.MIN)) {
+                value = local.atZone(targetZone).toOffsetDateTime();
+            } else if (value instanceof java.time.LocalDate date && !date.equals(java.time.LocalDate.MAX)
+                    && !date.equals(java.time.LocalDate.MIN)) {
+                value = date.atStartOfDay(targetZone).toOffsetDateTime();
+            }
         }
         if (pair.jsonByValue()) {
             value = JavaValues.jsonValue(value);

@@ -6,6 +6,7 @@ import io.dualwrite.internal.Credentials;
 import io.dualwrite.jdbc.Dialect;
 import io.dualwrite.jdbc.copy.CopierSession;
 import io.dualwrite.jdbc.copy.RowSecurity;
+import io.dualwrite.jdbc.copy.StartZone;
 import io.dualwrite.jdbc.mapping.MappingValidator;
 import io.dualwrite.mapping.TableMapping;
 import io.dualwrite.switches.PhaseResolver;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -273,9 +275,11 @@ public final class Verifier {
     }
 
     /** One table of a job, checked against both stores. */
+    /** A table ready to verify; {@code oldZone} and {@code newZone}: each pool's start zone ({@link #startZone}), or null. */
     private record Prepared(TableMapping mapping, TablePlan plan, VerifyDialect oldDialect, VerifyDialect newDialect,
                             int oldVersion, int newVersion, boolean oldUtf8, boolean newUtf8,
-                            @Nullable Object merchant) {
+                            @Nullable Object merchant, StartZone.@Nullable Zone oldZone,
+                            StartZone.@Nullable Zone newZone) {
     }
 
     private List<Prepared> prepare(VerificationJob job) throws SQLException {
@@ -298,6 +302,7 @@ public final class Verifier {
             int newVersion = fresh.getMetaData().getDatabaseMajorVersion();
             boolean oldUtf8 = oldDialect.hashesUtf8(old);
             boolean newUtf8 = newDialect.hashesUtf8(fresh);
+            Map<Boolean, StartZone.Zone> zones = new HashMap<>(2);
             for (TableMapping mapping : job.tables()) {
                 var oldShape = TableShape.read(old, oldDialect, mapping.oldTable());
                 var newShape = TableShape.read(fresh, newDialect, mapping.newTable());
@@ -346,8 +351,10 @@ public final class Verifier {
                         continue;
                     }
                 }
+                StartZone.@Nullable Zone oldZone = startZone(plan.get(), true, oldDialect, old, zones, problems);
+                StartZone.@Nullable Zone newZone = startZone(plan.get(), false, newDialect, fresh, zones, problems);
                 prepared.add(new Prepared(mapping, plan.get(), oldDialect, newDialect, oldVersion, newVersion,
-                        oldUtf8, newUtf8, merchant));
+                        oldUtf8, newUtf8, merchant, oldZone, newZone));
             }
         }
         if (results != null && problems.isEmpty()) {
@@ -493,6 +500,42 @@ public final class Verifier {
         return states;
     }
 
+    /**
+     * The zone one store's pool starts its sessions in, where a column of that store's holds instants compared with a
+     * value without zone ({@link TablePlan#startZoned}): the copier takes such a value in that zone (round 28,
+     * {@link StartZone}), so verification reads the instant in it (round 28b; before, in UTC, a correct copy was
+     * reported different for ever outside UTC). Learnt by the copier's own rule once per run and store, on
+     * {@code session} as {@link RowSecurity#asLoggedIn} gave it (before the verifier's settings). Null where no column
+     * needs it or the zone is UTC. A zone the copier refuses (no Java zone it trusts) is a problem naming the column
+     * and the zone: the pair cannot be compared, and is not compared in a guessed zone.
+     */
+    private StartZone.@Nullable Zone startZone(TablePlan plan, boolean old, VerifyDialect dialect, Connection session,
+            Map<Boolean, StartZone.Zone> zones, List<String> problems) throws SQLException {
+        List<TablePlan.Pair> pairs = plan.sqlColumns().stream()
+                .filter(pair -> TablePlan.startZoned(pair, old, dialect)).toList();
+        // the new store's zone also for a column compared in Java (TableSide takes the old value in it)
+        if (pairs.isEmpty() && (old || plan.javaColumns().stream()
+                .noneMatch(pair -> TablePlan.javaStartZoned(pair, dialect)))) {
+            return null;
+        }
+        StartZone.Zone zone = zones.get(old);
+        if (zone == null) {
+            zone = StartZone.of(old ? oldDataSource : newDataSource, session);
+            zones.put(old, zone);
+        }
+        if (zone.unknown()) {
+            for (TablePlan.Pair pair : pairs) {
+                problems.add("table '" + plan.mapping().oldTable() + "': column " + pair.info(old).name() + " of the "
+                        + (old ? "old" : "new") + " store holds instants and is compared with a value without zone,"
+                        + " which the copier takes in the zone the store's pool starts its sessions in, "
+                        + zone.name() + ", which has no Java zone (the copier refuses such values); set the pool's"
+                        + " zone by a region name or an offset");
+            }
+            return null;
+        }
+        return zone.utc() ? null : zone;
+    }
+
     private TableVerification verification(VerificationJob job, Prepared table, Sessions sessions,
                                            VerificationRun.Tracker tracker, AtomicLong fetched) {
         TableVerification.Context context = new TableVerification.Context(job.migration(), executor, changeLog,
@@ -503,9 +546,9 @@ public final class Verifier {
         boolean byValue = table.plan().hashesByValue(table.oldDialect(), table.oldVersion(), table.oldUtf8(),
                 table.newDialect(), table.newVersion(), table.newUtf8());
         TableSide oldSide = new TableSide(table.plan(), true, table.oldDialect(), table.oldVersion(), table.oldUtf8(),
-                table.merchant(), salt, byValue, fetched::addAndGet);
+                table.merchant(), salt, byValue, table.oldZone(), table.newZone(), fetched::addAndGet);
         TableSide newSide = new TableSide(table.plan(), false, table.newDialect(), table.newVersion(), table.newUtf8(),
-                table.merchant(), salt, byValue, fetched::addAndGet);
+                table.merchant(), salt, byValue, table.newZone(), null, fetched::addAndGet);
         return new TableVerification(context, table.plan(), oldSide, newSide, sessions.old, sessions.fresh, tracker,
                 limiter(job), fetched);
     }
