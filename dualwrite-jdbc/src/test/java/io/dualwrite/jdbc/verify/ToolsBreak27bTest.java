@@ -37,6 +37,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongPredicate;
 import org.junit.jupiter.api.Test;
 
@@ -117,6 +118,8 @@ class ToolsBreak27bTest {
      */
     private static final class Traffic implements AutoCloseable {
         final AtomicBoolean done = new AtomicBoolean();
+        /** While set, the writers start no write: a whole-table check can then find the rows at rest. */
+        final AtomicBoolean paused = new AtomicBoolean();
         final AtomicLong operations = new AtomicLong();
         final List<CompletableFuture<Void>> threads = new ArrayList<>();
 
@@ -141,6 +144,10 @@ class ToolsBreak27bTest {
             long nextId = firstNewId;
             int count = 0;
             while (count < minimum || !done.get()) {
+                if (paused.get()) {
+                    LockSupport.parkNanos(1_000_000); // throttled, not waiting for async work
+                    continue;
+                }
                 long id = 1 + random.nextInt(rows);
                 if (!ids.test(id)) {
                     continue;
@@ -266,7 +273,11 @@ class ToolsBreak27bTest {
                     Reconciler reconciler = Reconciler.builder().changeLog(changeLog).oldDataSource(old.dataSource())
                             .newDataSource(fresh.dataSource()).mapping(mapping())
                             .rowCopier(instances.first().rowCopier()).build();
-                    for (int pass = 0; pass < 50 && !pendingKeys(old).isEmpty(); pass++) {
+                    // until the change log holds no key entry, for up to two minutes: on a loaded machine the
+                    // traffic's mirrors time out or meet an open breaker and record thousands of keys, more than
+                    // 50 passes drained
+                    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                    while (!pendingKeys(old).isEmpty() && System.nanoTime() < deadline) {
                         reconciler.runOnce();
                     }
                 }
@@ -629,10 +640,11 @@ class ToolsBreak27bTest {
                             .changeLogStore(io.dualwrite.Store.OLD).outboxGrace(Duration.ZERO).mapping(mapping())
                             .build();
                     Verifier verifier = Verifier.builder().oldDataSource(old.dataSource())
-                            .newDataSource(fresh.dataSource()).changeLog(changeLog).recheckDelay(Duration.ZERO)
-                            // rows the traffic's mirrors are still copying settle before they count: with none, a
-                            // loaded machine kept the resolver repairing them and never completing bump(0)'s entry
-                            .settleTimeout(Duration.ofSeconds(5)).build();
+                            .newDataSource(fresh.dataSource()).changeLog(changeLog)
+                            // rows the traffic's mirrors are still copying are read again after 200 ms and settle
+                            // before they count: with no delay and no settle time, a loaded machine kept the resolver
+                            // repairing in-flight rows and never completing bump(0)'s entry
+                            .recheckDelay(Duration.ofMillis(200)).settleTimeout(Duration.ofSeconds(5)).build();
                     ScopedResyncResolver resolver = ScopedResyncResolver.builder().migration("orders")
                             .changeLog(changeLog).verifier(verifier).mapping(mapping()).retryDelay(Duration.ZERO)
                             .repairer(Repairer.of(dataSource.rowCopier(), verifier)).build();
@@ -648,15 +660,22 @@ class ToolsBreak27bTest {
                         String resyncs = "SELECT COUNT(*) FROM dualwrite_change_log WHERE operation = 'RESYNC'";
                         // Awaitility's own 100 ms cadence, as this member was written for: the first pass comes
                         // after bump(0)'s entries are all recorded (the module's default first check is at 10 ms)
+                        // the writers pause while the resolver checks the whole table: nine rows updated without
+                        // a break are always in flight somewhere, and a whole-table check of them was clean only by
+                        // luck (on a loaded machine, never within a minute)
+                        traffic.paused.set(true);
                         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                                 .until(() -> resolver.resolveOnce() != null
                                 && old.count(resyncs) == 0); // bump(0)'s own entries resolved first
+                        traffic.paused.set(false);
                         statement.execute("BEGIN; SELECT bump(2); PREPARE TRANSACTION 'g27b'");
                         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                                 .until(() -> old.count(resyncs) >= 1);
+                        traffic.paused.set(true);
                         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                                 .until(() -> resolver.resolveOnce() != null
                                 && old.count(resyncs) == 0); // passes while the write is prepared, not committed
+                        traffic.paused.set(false);
                         statement.execute("COMMIT PREPARED 'g27b'");
                     }
                     assertThat(writer.awaitMirrors(Duration.ofSeconds(20))).as(label).isTrue();
