@@ -52,7 +52,7 @@ class RowCopierTest {
                         List.of(new RowCopier.TableKeys(COUNTERS, List.of("2", "1"), null))));
                 // the sync has written row 2 and waits for row 1
                 org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
-                        .pollInterval(FastPolls.INNODB_TRX_POLL).until(() ->
+                        .pollDelay(FastPolls.INNODB_TRX_POLL).pollInterval(FastPolls.INNODB_TRX_POLL).until(() ->
                         fresh.count("SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'") > 0);
                 statement.executeUpdate("UPDATE counters_v2 SET note = 'blocker' WHERE id = 2"); // closes the cycle
                 blocker.commit();

@@ -81,7 +81,7 @@ class RepairRaceTest {
             increment(fixture); // n = 6; its mirror read 6 and is held before writing
             hold.awaitReached();
             CompletableFuture<Reconciler.Result> repair = CompletableFuture.supplyAsync(() -> fixture.reconciler().runOnce());
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Waiters.POLL).until(() -> Waiters.count(fixture.newDb) >= 1);
+            await().atMost(Duration.ofSeconds(60)).pollDelay(Waiters.POLL).pollInterval(Waiters.POLL).until(() -> Waiters.count(fixture.newDb) >= 1);
             increment(fixture); // n = 7, its mirror queued behind the held one
             hold.release();
             assertThat(repair.get(60, TimeUnit.SECONDS).repaired()).isEqualTo(1);

@@ -360,7 +360,7 @@ class SwitchWindowBreak22Test {
                         b.write(null, "UPDATE orders SET qty = 11 WHERE id = 1");
                         return null;
                     });
-                    await().atMost(Duration.ofSeconds(60)).pollInterval(FastPolls.INNODB_TRX_POLL)
+                    await().atMost(Duration.ofSeconds(60)).pollDelay(FastPolls.INNODB_TRX_POLL).pollInterval(FastPolls.INNODB_TRX_POLL)
                             .until(() -> lockWaits(oldDb) > 0);
                     a.switchboard.switchStore().setSystemPhase(MIGRATION, MigrationPhase.DUAL_WRITE);
                     b.refresh();

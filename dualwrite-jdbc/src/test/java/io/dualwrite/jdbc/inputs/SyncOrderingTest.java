@@ -79,7 +79,7 @@ class SyncOrderingTest {
                 return null;
             });
             // T1 committed on the old store, and its sync waits for the row lock on 1 in the new store
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Waiters.POLL).until(() -> Waiters.count(fixture.newDb) >= 1);
+            await().atMost(Duration.ofSeconds(60)).pollDelay(Waiters.POLL).pollInterval(Waiters.POLL).until(() -> Waiters.count(fixture.newDb) >= 1);
             assertThat(Rows.of(fixture.oldDb, "SELECT status FROM orders WHERE id = 2")).containsExactly(expected("status", "T1"));
             Future<?> t2 = threads.submit(() -> {
                 try (Connection connection = fixture.dataSource.getConnection(); Statement statement = connection.createStatement()) {
@@ -88,7 +88,7 @@ class SyncOrderingTest {
                 return null;
             });
             // T2 committed on the old store, and its sync waits for the key lock that T1's sync holds
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Waiters.POLL).until(() -> Waiters.count(fixture.newDb) >= 2);
+            await().atMost(Duration.ofSeconds(60)).pollDelay(Waiters.POLL).pollInterval(Waiters.POLL).until(() -> Waiters.count(fixture.newDb) >= 2);
             assertThat(Rows.of(fixture.oldDb, "SELECT status FROM orders WHERE id = 2")).containsExactly(expected("status", "T2"));
             release.countDown();
             holder.get(60, TimeUnit.SECONDS);

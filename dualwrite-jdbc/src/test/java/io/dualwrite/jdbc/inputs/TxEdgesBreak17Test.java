@@ -47,7 +47,7 @@ class TxEdgesBreak17Test {
                 ? "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
                 + " AND datname = current_database()"
                 : "SELECT count(*) AS n FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'";
-        await().atMost(Duration.ofSeconds(60)).pollInterval(FastPolls.INNODB_TRX_POLL).until(() ->
+        await().atMost(Duration.ofSeconds(60)).pollDelay(FastPolls.INNODB_TRX_POLL).pollInterval(FastPolls.INNODB_TRX_POLL).until(() ->
                 ((Number) fixture.oldDb.query(sql).get(0).get("n")).longValue() > 0);
     }
 

@@ -305,7 +305,7 @@ class TxEdgesBreak26Test {
             two.executeUpdate("UPDATE orders SET qty = 20 WHERE id = 2");
             var blocked = waiter.submit(() -> one.executeUpdate("UPDATE orders SET qty = 11 WHERE id = 2"));
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
-                    .pollInterval(FastPolls.INNODB_TRX_POLL).until(() -> Rows.of(fixture.oldDb,
+                    .pollDelay(FastPolls.INNODB_TRX_POLL).pollInterval(FastPolls.INNODB_TRX_POLL).until(() -> Rows.of(fixture.oldDb,
                     "SELECT COUNT(*) AS n FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'")
                     .get(0).get("n").equals("1"));
             java.sql.SQLException failure = null;

@@ -308,9 +308,9 @@ class TxEdgesBreak8Test {
                 statement.executeUpdate("UPDATE orders SET status = 'T1', qty = 10 WHERE id = 2");
                 connection.commit();
             }
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Waiters.POLL).until(() -> Waiters.count(first.newDb) >= 1);
+            await().atMost(Duration.ofSeconds(60)).pollDelay(Waiters.POLL).pollInterval(Waiters.POLL).until(() -> Waiters.count(first.newDb) >= 1);
             autoCommitted(second, "UPDATE orders SET status = 'T2' WHERE id = 2");
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Waiters.POLL).until(() -> Waiters.count(first.newDb) >= 2);
+            await().atMost(Duration.ofSeconds(60)).pollDelay(Waiters.POLL).pollInterval(Waiters.POLL).until(() -> Waiters.count(first.newDb) >= 2);
             autoCommitted(second, "UPDATE orders SET status = 'T3', qty = qty + 1 WHERE id = 2");
             autoCommitted(second, "UPDATE orders SET status = 'T4' WHERE id = 2");
             release.countDown();
@@ -347,7 +347,7 @@ class TxEdgesBreak8Test {
             autoCommitted(fixture, "UPDATE orders SET n = n + 1 WHERE id = 1"); // n = 6; its sync is abandoned, held
             assertThat(fixture.awaitMirrors(1)).containsExactly(MirrorOutcome.TIMED_OUT);
             CompletableFuture<Reconciler.Result> repair = CompletableFuture.supplyAsync(() -> fixture.reconciler().runOnce(), threads);
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Waiters.POLL).until(() -> Waiters.count(fixture.newDb) >= 2);
+            await().atMost(Duration.ofSeconds(60)).pollDelay(Waiters.POLL).pollInterval(Waiters.POLL).until(() -> Waiters.count(fixture.newDb) >= 2);
             autoCommitted(fixture, "UPDATE orders SET n = n + 1 WHERE id = 1"); // n = 7
             release.countDown();
             holder.get(60, TimeUnit.SECONDS);

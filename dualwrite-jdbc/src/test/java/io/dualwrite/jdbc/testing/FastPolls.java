@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * is polled as before, so a condition that does work (a reconciler or resolver pass) does not run in a tight loop
  * beside the work it waits for. Only how often a condition is read changes: each {@code atMost} stays as its test
  * wrote it, and an await that names its own poll interval keeps that. An await that reads {@code INNODB_TRX} names
- * {@link #INNODB_TRX_POLL}.
+ * {@link #INNODB_TRX_POLL} as its poll delay and its interval.
  */
 public final class FastPolls implements BeforeAllCallback {
 
@@ -29,7 +29,8 @@ public final class FastPolls implements BeforeAllCallback {
      * The poll of an await that reads MariaDB's {@code information_schema.INNODB_TRX} (a lock wait begun): InnoDB fills
      * that view from a cache it refreshes only when the view was last read more than 100 ms ago, so a condition read
      * every 10 to 100 ms can see the first snapshot for ever (a lock wait that began after it never shows; seen with a
-     * 10 ms poll: a 60 s timeout).
+     * 10 ms poll: a 60 s timeout). It is the first delay too: a first read 10 ms after the test before it last read
+     * the view saw that test's lock waits (SyncOrderingTest counted a waiter before its own sync waited).
      */
     public static final Duration INNODB_TRX_POLL = Duration.ofMillis(200);
 
