@@ -635,30 +635,7 @@ public final class MigrationContextInterceptor implements Interceptor {
      * behind the proxies of other plugins (MyBatis' own {@code Plugin}, or ours) installed before this one.
      */
     static boolean batching(Object executor) {
-        Object current = executor;
-        for (int depth = 0; depth < MAX_WRAPPERS; depth++) {
-            if (current instanceof BatchExecutor) {
-                return true;
-            }
-            if (current instanceof CachingExecutor) {
-                current = wrapped(CACHING_DELEGATE, current, "delegate");
-            } else if (java.lang.reflect.Proxy.isProxyClass(current.getClass())) {
-                java.lang.reflect.InvocationHandler handler = java.lang.reflect.Proxy.getInvocationHandler(current);
-                if (handler instanceof ExecutorPlugin ours) {
-                    current = ours.target();
-                } else if (handler instanceof org.apache.ibatis.plugin.Plugin) {
-                    current = wrapped(PLUGIN_TARGET, handler, "target");
-                } else {
-                    return false; // another kind of proxy: its target is unknown
-                }
-            } else {
-                return false;
-            }
-            if (current == null) {
-                return false;
-            }
-        }
-        return false;
+        return innermost(executor) instanceof BatchExecutor;
     }
 
     /**
